@@ -1,0 +1,72 @@
+"""The demo's street: 1 street, 2 communities, 4 grids with buildings, grid members, an operator, residents.
+
+The tests seed the same people, so a test reads like a session in the demo.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import org, residents
+from storage.models import Staff, StaffRole
+
+STREET = "幸福街道"
+# community -> grid -> (compound, buildings -> units)
+LAYOUT: dict[str, dict[str, tuple[str, dict[str, tuple[str, ...]]]]] = {
+    "幸福里社区": {
+        "第一网格": ("阳光花园", {"1号楼": ("1单元", "2单元"), "2号楼": ("1单元", "2单元"), "3号楼": ("1单元", "2单元")}),
+        "第二网格": ("锦绣家园", {"5号楼": ("1单元", "2单元"), "6号楼": ("1单元",)}),
+    },
+    "和平社区": {
+        "第一网格": ("和平小区", {"1栋": ("1单元", "2单元", "3单元"), "2栋": ("1单元",)}),
+        "第二网格": ("东方名苑", {"A座": (), "B座": ()}),
+    },
+}
+# openid, name, role, community, grid (None for operators)
+STAFF: tuple[tuple[str, str, StaffRole, str, str | None], ...] = (
+    ("demo_staff_zhangwei", "张伟", StaffRole.GRID_MEMBER, "幸福里社区", "第一网格"),
+    ("demo_staff_lina", "李娜", StaffRole.GRID_MEMBER, "幸福里社区", "第一网格"),
+    ("demo_staff_wangqiang", "王强", StaffRole.GRID_LEADER, "幸福里社区", "第一网格"),
+    ("demo_staff_liuyang", "刘洋", StaffRole.GRID_MEMBER, "幸福里社区", "第二网格"),
+    ("demo_staff_chenjing", "陈静", StaffRole.GRID_MEMBER, "和平社区", "第一网格"),
+    ("demo_staff_zhaolei", "赵磊", StaffRole.GRID_MEMBER, "和平社区", "第二网格"),
+    ("demo_staff_sunli", "孙丽", StaffRole.OPERATOR, "幸福里社区", None),
+)
+# openid -> (community, grid, building, unit): residents already bound; o3 is left for the binding dialogue
+RESIDENTS = {
+    "o1": ("幸福里社区", "第一网格", "3号楼", "1单元"),
+    "o2": ("和平社区", "第一网格", "1栋", "2单元"),
+}
+
+
+def seed(session: Session, now: datetime) -> None:
+    """Create the demo street (idempotent: running it twice changes nothing)."""
+    street = org.ensure_street(session, STREET)
+    grids, buildings = {}, {}
+    for community_name, community_grids in LAYOUT.items():
+        community = org.ensure_community(session, street, community_name)
+        for grid_name, (compound, grid_buildings) in community_grids.items():
+            grid = org.ensure_grid(session, community, grid_name)
+            grids[community_name, grid_name] = (community, grid)
+            for building_name, unit_names in grid_buildings.items():
+                building = org.ensure_building(session, grid, building_name, compound)
+                buildings[community_name, grid_name, building_name] = building
+                for unit_name in unit_names:
+                    org.ensure_unit(session, building, unit_name)
+    for openid, name, role, community_name, grid_name in STAFF:
+        if session.scalars(select(Staff).where(Staff.openid == openid)).first():
+            continue
+        community = next(c for (cn, _g), (c, _grid) in grids.items() if cn == community_name)
+        grid = grids[community_name, grid_name][1] if grid_name else None
+        session.add(Staff(openid=openid, name=name, role=role, grid_id=grid.id if grid else None,
+                          community_id=community.id, active=True, created_at=now))
+    for openid, (community_name, grid_name, building_name, unit_name) in RESIDENTS.items():
+        resident = residents.get_or_create(session, openid, now)
+        if resident.grid_id is None:
+            building = buildings[community_name, grid_name, building_name]
+            unit = next(u for u in org.units_of(session, building.id) if u.name == unit_name)
+            residents.bind(session, resident, building, unit)
+    session.flush()

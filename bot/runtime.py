@@ -1,0 +1,57 @@
+"""The process-wide parts of the web app, built once by the app factory (never at import time)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import datetime
+from typing import Callable
+
+from bot import inbox
+from bot.privacy import mask
+from bot.settings import Settings
+from bot.wire import Decoded, Wire, now_utc
+from handlers import resident_texts
+from handlers.conversation import Understanding
+from handlers.types import Reply
+from nlp import KeywordClassifier, load_taxonomy
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def default_understanding() -> Understanding:
+    """The shipped taxonomy and classifier, with jieba's dictionary loaded (once per process)."""
+    taxonomy = load_taxonomy()
+    classifier = KeywordClassifier(taxonomy)
+    classifier.preload()
+    return Understanding(classifier=classifier, taxonomy=taxonomy)
+
+
+class Runtime:
+    """Settings, database, classifier and wire shared by every request of a process."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Callable[[], datetime] = now_utc,
+        database: Database | None = None,
+        understanding: Understanding | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.database = database or Database(settings.database_url)
+        self.understanding = understanding or default_understanding()
+        self.wire = Wire(settings, clock)
+
+    def handle(self, decoded: Decoded) -> str:
+        """The plaintext reply to a verified message (a polite apology if something unexpected broke)."""
+        try:
+            return inbox.process(
+                self.database, self.understanding, decoded.inbound, lambda r: self.wire.render(r, decoded), self.clock
+            )
+        except Exception:
+            # Nothing was committed; the resident is asked to resend rather than left with silence.
+            log.exception("failed to handle message from %s", mask(decoded.inbound.openid))
+            return self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded)

@@ -1,0 +1,117 @@
+"""One place that reads the environment: app, worker and CLI all take a `Settings`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping
+
+DEMO_TOKEN = "gridbot-demo"
+DEMO_APPID = "wxgridbotdemo0001"
+DEMO_SECRET = "gridbot-demo-secret"
+# A valid 43-character EncodingAESKey, used only when the demo runs without credentials.
+DEMO_AES_KEY = "R3JpZGJvdERlbW9LZXkwMTIzNDU2Nzg5YWJjZGVmZ2g"
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, read once from the environment."""
+
+    wechat_token: str
+    wechat_appid: str
+    wechat_secret: str
+    wechat_aes_key: str | None = None
+    wechat_api_base_url: str | None = None
+    database_url: str = "sqlite:///var/gridbot.db"
+    redis_url: str | None = None
+    data_dir: Path = Path("var")
+    timestamp_tolerance_s: int = 300
+    max_body_bytes: int = 64 * 1024
+    log_level: str = "INFO"
+    outbox_poll_ms: int = 200
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+        """Build settings from environment variables; a bad value raises SettingsError naming it."""
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("GRIDBOT_DATA_DIR", "var"))
+        values: dict[str, object] = dict(
+            wechat_token=_required(env, "WECHAT_TOKEN"),
+            wechat_appid=_required(env, "WECHAT_APPID"),
+            wechat_secret=env.get("WECHAT_SECRET", ""),
+            wechat_aes_key=_aes_key(env.get("WECHAT_AES_KEY") or None),
+            wechat_api_base_url=_url(env, "WECHAT_API_BASE_URL"),
+            database_url=env.get("GRIDBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'gridbot.db'}",
+            redis_url=env.get("GRIDBOT_REDIS_URL") or None,
+            data_dir=data_dir,
+            timestamp_tolerance_s=_int(env, "GRIDBOT_TIMESTAMP_TOLERANCE", 300),
+            log_level=env.get("GRIDBOT_LOG_LEVEL", "INFO").upper(),
+            outbox_poll_ms=_int(env, "GRIDBOT_OUTBOX_POLL_MS", 200),
+        )
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @classmethod
+    def for_demo(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+        """Settings for `gridbot demo`/`simulate`: the environment wins, demo credentials fill the gaps."""
+        env = dict(os.environ if env is None else env)
+        env.setdefault("WECHAT_TOKEN", DEMO_TOKEN)
+        env.setdefault("WECHAT_APPID", DEMO_APPID)
+        env.setdefault("WECHAT_SECRET", DEMO_SECRET)
+        env.setdefault("GRIDBOT_DATA_DIR", ".gridbot-demo")
+        if "WECHAT_AES_KEY" not in env:
+            env["WECHAT_AES_KEY"] = DEMO_AES_KEY
+        return cls.from_env(env, **overrides)
+
+    def with_(self, **changes: object) -> "Settings":
+        """A copy with some values changed (tests, demo)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise SettingsError(f"{name} is required")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise SettingsError(f"{name} must start with http:// or https://, got {value!r}")
+    return value.rstrip("/")
+
+
+def _aes_key(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) != 43:
+        raise SettingsError("WECHAT_AES_KEY must be the 43-character EncodingAESKey")
+    try:
+        if len(base64.b64decode(value + "=", validate=True)) != 32:
+            raise SettingsError("WECHAT_AES_KEY does not decode to a 32-byte key")
+    except binascii.Error:
+        raise SettingsError("WECHAT_AES_KEY is not valid base64") from None
+    return value

@@ -1,0 +1,188 @@
+"""The WeChat wire: signatures, the replay window, size and DTD guards, AES, and XML in and out."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable, Mapping
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+from bot.settings import Settings
+from handlers.types import Inbound, Kind, Reply
+
+SILENT = "success"  # WeChat's "received, no reply"
+_REQUIRED = ("ToUserName", "FromUserName", "CreateTime", "MsgType")
+_KINDS = {"text": Kind.TEXT, "voice": Kind.VOICE, "image": Kind.IMAGE, "location": Kind.LOCATION, "event": Kind.EVENT}
+
+
+class WireError(Exception):
+    """A request we refuse: `status` for the client, `reason` (English, no personal data) for the log."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A verified inbound message and what the reply needs to match it."""
+
+    inbound: Inbound
+    account: str  # our ToUserName, the reply's FromUserName
+    encrypted: bool
+    nonce: str
+
+
+class Wire:
+    """Speaks WeChat's server protocol for one account."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime]) -> None:
+        self._token = settings.wechat_token
+        self._tolerance = settings.timestamp_tolerance_s
+        self._max_body = settings.max_body_bytes
+        self._clock = clock
+        self._crypto = (
+            WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_appid)
+            if settings.wechat_aes_key
+            else None
+        )
+
+    @property
+    def max_body(self) -> int:
+        """Largest body accepted, in bytes."""
+        return self._max_body
+
+    def verify_url(self, params: Mapping[str, str]) -> str:
+        """The GET handshake: check the signature and return echostr."""
+        self._check_signature(params)
+        return params.get("echostr", "")
+
+    def decode(self, params: Mapping[str, str], body: bytes) -> Decoded:
+        """Verify and decode a POSTed message; raises WireError (403 or 400)."""
+        if len(body) > self._max_body:
+            raise WireError(400, f"body over {self._max_body} bytes")
+        self._check_signature(params)
+        encrypted = params.get("encrypt_type", "raw").lower() == "aes"
+        fields = _parse_xml(body)
+        if encrypted:
+            fields = _parse_xml(self._decrypt(params, fields).encode())
+        return Decoded(_inbound(fields, self._clock()), fields["ToUserName"], encrypted, params.get("nonce", ""))
+
+    def render(self, reply: Reply, decoded: Decoded) -> str:
+        """The plaintext reply XML (stored for retries), or "success" for a silent acknowledgement."""
+        if reply.text is None:
+            return SILENT
+        content = reply.text.replace("]]>", "]]]]><![CDATA[>")  # user text must not close the CDATA
+        created = int(self._clock().timestamp())
+        return TextReply(source=decoded.account, target=decoded.inbound.openid, content=content, time=created).render()
+
+    def seal(self, plaintext: str, decoded: Decoded) -> str:
+        """Encrypt the reply when the message came encrypted."""
+        if not decoded.encrypted or plaintext == SILENT or self._crypto is None:
+            return plaintext
+        timestamp = str(int(self._clock().timestamp()))
+        return self._crypto.encrypt_message(plaintext, decoded.nonce, timestamp)
+
+    def _check_signature(self, params: Mapping[str, str]) -> None:
+        signature, timestamp, nonce = (params.get(k, "") for k in ("signature", "timestamp", "nonce"))
+        if not (signature and timestamp and nonce):
+            raise WireError(403, "missing signature parameters")
+        try:
+            check_signature(self._token, signature, timestamp, nonce)
+        except InvalidSignatureException:
+            raise WireError(403, "bad signature") from None
+        if not timestamp.isdigit() or abs(self._clock().timestamp() - int(timestamp)) > self._tolerance:
+            raise WireError(403, f"timestamp outside the {self._tolerance}s window (replay?)")
+
+    def _decrypt(self, params: Mapping[str, str], fields: dict[str, str]) -> str:
+        if self._crypto is None:
+            raise WireError(400, "encrypted message but WECHAT_AES_KEY is not set")
+        if not fields.get("Encrypt"):
+            raise WireError(400, "encrypted message without an Encrypt element")
+        try:
+            return self._crypto.decrypt_message(
+                {"Encrypt": fields["Encrypt"]}, params.get("msg_signature", ""), params["timestamp"], params["nonce"]
+            )
+        except InvalidSignatureException:
+            raise WireError(403, "bad msg_signature") from None
+        except InvalidAppIdException:
+            raise WireError(403, "encrypted for another appid") from None
+        except Exception as error:  # noqa: BLE001 - any padding/base64/AES failure means the same: undecryptable
+            raise WireError(400, f"cannot decrypt message ({type(error).__name__})") from None
+
+
+def _parse_xml(body: bytes) -> dict[str, str]:
+    try:
+        root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise WireError(400, "XML with a DTD or entity declaration") from None
+    except Exception as error:  # noqa: BLE001 - ParseError, encoding errors: all malformed input
+        raise WireError(400, f"malformed XML ({type(error).__name__})") from None
+    if root.tag != "xml":
+        raise WireError(400, f"unexpected XML root <{root.tag}>")
+    return {child.tag: (child.text or "") for child in root}
+
+
+def _inbound(fields: dict[str, str], now: datetime) -> Inbound:
+    missing = [name for name in _REQUIRED if not fields.get(name)]
+    if missing:
+        raise WireError(400, f"message without {', '.join(missing)}")
+    if not fields["CreateTime"].isdigit():
+        raise WireError(400, "CreateTime is not a number")
+    kind = _KINDS.get(fields["MsgType"].lower(), Kind.OTHER)
+    if kind is not Kind.EVENT and not fields.get("MsgId"):
+        raise WireError(400, "message without MsgId")
+    if kind is Kind.TEXT and "Content" not in fields:
+        raise WireError(400, "text message without Content")
+    message: Any = parse_message(_to_xml(fields))
+    openid = fields["FromUserName"]
+    key = f"evt:{openid}:{fields['CreateTime']}" if kind is Kind.EVENT else f"msg:{fields['MsgId']}"
+    common: dict[str, Any] = dict(
+        key=key, openid=openid, kind=kind, created_at=datetime.fromtimestamp(int(fields["CreateTime"]), timezone.utc),
+        raw=fields,
+    )
+    return Inbound(**common, **_details(kind, message, fields))
+
+
+def _details(kind: Kind, message: Any, fields: dict[str, str]) -> dict[str, Any]:
+    if kind is Kind.TEXT:
+        return {"text": message.content or ""}
+    if kind is Kind.VOICE:
+        return {"text": fields.get("Recognition") or "", "media_id": message.media_id or ""}
+    if kind is Kind.IMAGE:
+        return {"media_id": message.media_id or "", "pic_url": message.image or ""}
+    if kind is Kind.LOCATION:
+        return {"latitude": _float(fields.get("Location_X")), "longitude": _float(fields.get("Location_Y")),
+                "label": fields.get("Label") or ""}
+    if kind is Kind.EVENT:
+        event = (message.event or fields.get("Event", "")).lower()
+        key = getattr(message, "scene_id", None) or getattr(message, "key", None) or fields.get("EventKey") or ""
+        return {"event": event, "event_key": key}
+    return {}
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        raise WireError(400, "location coordinates are not numbers") from None
+
+
+def _to_xml(fields: dict[str, str]) -> str:
+    # wechatpy parses XML text; hand it back the already-validated fields (no DTD can survive this).
+    parts = "".join(f"<{k}><![CDATA[{v.replace(']]>', ']]]]><![CDATA[>')}]]></{k}>" for k, v in fields.items())
+    return f"<xml>{parts}</xml>"
+
+
+def now_utc() -> datetime:
+    """The real clock."""
+    return datetime.fromtimestamp(time.time(), timezone.utc)

@@ -1,0 +1,40 @@
+"""Subscribe, unsubscribe, QR-code scans and menu clicks."""
+
+from __future__ import annotations
+
+from handlers import binding, commands
+from handlers import resident_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Kind, Reply
+from storage import residents
+
+
+def matches(conversation: Conversation) -> bool:
+    """Every event."""
+    return conversation.inbound.kind is Kind.EVENT
+
+
+def handle(conversation: Conversation) -> Reply:
+    """Welcome, farewell, one-step binding by QR code, or a menu click run as its command."""
+    inbound = conversation.inbound
+    if inbound.event in ("subscribe", "subscribe_scan"):
+        return _subscribed(conversation)
+    if inbound.event == "unsubscribe":
+        residents.mark_unsubscribed(conversation.resident, conversation.now)
+        return Reply.silent()
+    if inbound.event == "scan" and inbound.event_key:
+        return Reply(binding.bind_by_scene(conversation, inbound.event_key))
+    if inbound.event == "click" and inbound.event_key:
+        return commands.run_text(conversation, inbound.event_key) or Reply.silent()
+    return Reply.silent()  # view, location reports, template receipts: nothing to say
+
+
+def _subscribed(conversation: Conversation) -> Reply:
+    resident = conversation.resident
+    residents.mark_subscribed(resident, conversation.now)
+    scene = conversation.inbound.event_key
+    if scene:
+        return Reply(texts.WELCOME + "\n" + binding.bind_by_scene(conversation, scene))
+    if resident.grid_id is None:
+        return Reply(texts.WELCOME + "\n" + texts.BIND_FIRST_HINT)
+    return Reply(texts.WELCOME)

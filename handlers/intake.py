@@ -1,0 +1,59 @@
+"""Free text and recognised voice that is not a command becomes an appeal."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from handlers import binding
+from handlers import resident_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Kind, Reply
+from nlp import UNCLASSIFIED
+from storage import appeals, org
+
+GREETINGS = frozenset({"你好", "您好", "在吗", "在不在", "有人吗", "hi", "hello", "谢谢", "谢谢你", "好的", "嗯", "ok"})
+# Shorter than this and not understood: ask for details rather than file "嗯嗯" as an appeal.
+MIN_UNCLASSIFIED_LENGTH = 5
+
+
+def matches(conversation: Conversation) -> bool:
+    """Text and voice messages."""
+    return conversation.inbound.kind in (Kind.TEXT, Kind.VOICE)
+
+
+def handle(conversation: Conversation) -> Reply:
+    """File the message as an appeal and answer with its ticket, category, grid and time limit."""
+    inbound = conversation.inbound
+    text = inbound.text.strip()
+    if not text:
+        return Reply(texts.VOICE_UNCLEAR if inbound.kind is Kind.VOICE else texts.TOO_SHORT)
+    if _is_greeting(text):
+        return Reply(texts.GREETING)
+    understanding = conversation.understanding
+    result = understanding.classifier.classify(text)
+    if result.category == UNCLASSIFIED and len(text) < MIN_UNCLASSIFIED_LENGTH:
+        return Reply(texts.TOO_SHORT)
+    limits = understanding.taxonomy.category(result.category)
+    intake = appeals.Intake(
+        content=text,
+        channel=appeals.Channel.VOICE if inbound.kind is Kind.VOICE else appeals.Channel.TEXT,
+        category=result.category,
+        confidence=result.confidence,
+        keywords=result.keywords,
+        raw_message=dict(inbound.raw),
+        response_hours=limits.response_hours,
+        resolve_hours=limits.resolve_hours,
+    )
+    resident = conversation.resident
+    appeal = appeals.file_appeal(conversation.session, resident, intake, conversation.now)
+    if resident.grid_id is None:
+        return Reply(texts.appeal_held(appeal.ticket, binding.start(conversation)))
+    grid_label = org.grid_label(conversation.session, resident.grid_id)
+    return Reply(texts.appeal_received(
+        appeal.ticket, appeal.category, grid_label, limits.response_hours, limits.resolve_hours
+    ))
+
+
+def _is_greeting(text: str) -> bool:
+    cleaned = unicodedata.normalize("NFKC", text).strip(" ，,。.!！?？~～").lower()
+    return cleaned in GREETINGS

@@ -1,0 +1,33 @@
+"""Images and locations complete an appeal; other message kinds are politely declined."""
+
+from __future__ import annotations
+
+from handlers import resident_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Kind, Reply
+from storage import appeals
+from storage.models import Attachment
+
+
+def matches(conversation: Conversation) -> bool:
+    """Images, locations and kinds we can't use."""
+    return conversation.inbound.kind in (Kind.IMAGE, Kind.LOCATION, Kind.OTHER)
+
+
+def handle(conversation: Conversation) -> Reply:
+    """Attach to the latest open appeal, or keep it for the next one and ask what it is about."""
+    inbound = conversation.inbound
+    if inbound.kind is Kind.OTHER:
+        return Reply(texts.UNSUPPORTED)
+    attachment = Attachment(
+        kind=inbound.kind.value,
+        media_id=inbound.media_id or None,
+        url=inbound.pic_url or None,
+        latitude=inbound.latitude,
+        longitude=inbound.longitude,
+        label=inbound.label or None,
+    )
+    appeal = appeals.attach(conversation.session, conversation.resident, attachment, conversation.now)
+    if appeal is None:
+        return Reply(texts.attachment_waiting(attachment.kind))
+    return Reply(texts.attachment_added(attachment.kind, appeal.ticket))

@@ -1,0 +1,132 @@
+"""Every sentence a resident reads, in one place, so wording can change without touching logic."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+
+STATUS_NAMES = {
+    "awaiting_address": "待绑定地址",
+    "submitted": "已受理",
+    "cancelled": "已撤销",
+}
+
+EVENT_NAMES = {
+    "held": "收到诉求，等待绑定地址",
+    "submitted": "已受理，转交网格员办理",
+    "cancelled": "您已撤销",
+    "attached": "补充了材料",
+}
+
+ATTACHMENT_NAMES = {"image": "图片", "location": "位置"}
+
+UNCLASSIFIED_NOTE = "（工作人员将尽快确认类别）"
+
+WELCOME = (
+    "您好，欢迎关注网格诉求助手！\n"
+    "小区里遇到电梯故障、楼道灯不亮、垃圾清运、邻里纠纷，或想咨询养老、社保政策，"
+    "直接发文字或语音给我，我们会转给您所在网格的网格员办理，并随时告诉您进展。"
+)
+BIND_FIRST_HINT = "第一次使用请先绑定住址，回复“绑定”开始。"
+GREETING = "您好！请直接描述您遇到的问题，例如：“3号楼电梯坏了”。回复“帮助”查看全部功能。"
+TOO_SHORT = "请再具体描述一下您遇到的问题（比如：几号楼、什么问题），我们马上为您登记。"
+VOICE_UNCLEAR = "抱歉，没能听清这段语音。请用文字再描述一下，我们马上为您登记。"
+UNSUPPORTED = "抱歉，暂时只能处理文字、语音、图片和位置消息。请用文字描述您的诉求。"
+NOT_FOUND = "没有找到编号为 {ticket} 的诉求。请核对编号，或回复“我的诉求”查看您提交过的诉求。"
+NO_APPEALS = "您还没有提交过诉求。直接发送文字或语音即可提交。"
+NEEDS_TICKET = "请在“{verb}”后面加上诉求编号，例如：{verb} G2611220007"
+CANNOT_CANCEL = "诉求 {ticket} 当前状态为“{status}”，不能撤销。"
+CANCELLED = "诉求 {ticket} 已撤销。如问题仍未解决，可随时重新提交。"
+NO_ADDRESS = "您还没有绑定住址。回复“绑定”开始，按提示回复序号即可。"
+MY_ADDRESS = "您绑定的住址：{street}{grid_label} {home}\n如需更改，回复“绑定”。"
+SYSTEM_BUSY = "抱歉，系统有点忙，您的消息没有登记成功，请稍后再发一次。"
+NOT_YOURS = "这个功能是工作人员专用的，您可以直接发送文字描述您的诉求。"
+
+BIND_CHOOSE = "请选择您所在的{level}（回复序号）：\n{options}\n回复“取消”可退出。"
+BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号，或回复“取消”退出。\n{options}"
+BIND_EMPTY = "暂时没有可选的{level}，请联系社区工作人员。"
+BIND_CANCELLED = "已退出地址绑定。需要时回复“绑定”重新开始。"
+BIND_DONE = "绑定成功！您的住址：{grid_label} {home}\n以后直接发送诉求，我们会转给您所在网格的网格员。"
+BIND_SCENE_DONE = "已为您绑定：{grid_label} {home}\n如需精确到单元，回复“绑定”重新选择。"
+BIND_SCENE_UNKNOWN = "这个二维码没有对应的楼栋，请回复“绑定”手动选择住址。"
+HELD_RELEASED = "您之前暂存的诉求 {tickets} 已提交给 {grid_label}。"
+LEVELS = {"community": "社区", "grid": "小区/网格", "building": "楼栋", "unit": "单元"}
+
+HELP_HEADER = "您可以直接发送文字或语音提交诉求，也可以回复下面的指令："
+HELP_LINE = "· {usage}：{summary}"
+
+
+def appeal_received(ticket: str, category: str, grid_label: str, response_hours: int, resolve_hours: int) -> str:
+    """The passive reply to a new appeal of a bound resident."""
+    return (
+        "已受理您的诉求\n"
+        f"编号：{ticket}\n"
+        f"类别：{_category(category)}\n"
+        f"网格：{grid_label}\n"
+        f"时限：{duration(response_hours)}内响应，{duration(resolve_hours)}内办结\n"
+        "接下来：网格员会尽快联系您，处理进展会通过本公众号通知您。"
+        f"回复“查询 {ticket}”可随时查看进度。"
+    )
+
+
+def appeal_held(ticket: str, bind_prompt: str) -> str:
+    """The reply when an unbound resident sends an appeal: it waits, and binding starts."""
+    return f"已收到您的诉求（编号 {ticket}），绑定住址后会马上转给您所在的网格。\n{bind_prompt}"
+
+
+def attachment_added(kind: str, ticket: str) -> str:
+    """An image or location was added to an open appeal."""
+    return f"已将{ATTACHMENT_NAMES.get(kind, '材料')}补充到诉求 {ticket}。"
+
+
+def attachment_waiting(kind: str) -> str:
+    """An image or location arrived with no open appeal: ask what it is about."""
+    return f"收到{ATTACHMENT_NAMES.get(kind, '材料')}。请用文字说明遇到了什么问题，我们会一并登记。"
+
+
+def appeal_list(lines: list[tuple[str, str, str, datetime]]) -> str:
+    """我的诉求: (ticket, category, status, created_at) newest first."""
+    rows = [f"{ticket}｜{_category(category, short=True)}｜{STATUS_NAMES.get(status, status)}｜{clock(at)}"
+            for ticket, category, status, at in lines]
+    return "您最近的诉求：\n" + "\n".join(rows) + "\n回复“查询 编号”查看详情。"
+
+
+def appeal_detail(ticket: str, category: str, status: str, content: str, events: list[tuple[datetime, str, str | None]]) -> str:
+    """查询: the appeal with its timeline."""
+    steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note)}" for at, action, note in events]
+    return (
+        f"诉求 {ticket}\n类别：{_category(category, short=True)}\n状态：{STATUS_NAMES.get(status, status)}\n"
+        f"内容：{_excerpt(content)}\n进度：\n" + "\n".join(steps)
+    )
+
+
+def choices(names: list[str]) -> str:
+    """Numbered options, one per line."""
+    return "\n".join(f"{number}. {name}" for number, name in enumerate(names, start=1))
+
+
+def duration(hours: int) -> str:
+    """2小时, 3天: how people say a time limit."""
+    return f"{hours // 24}天" if hours % 24 == 0 else f"{hours}小时"
+
+
+def clock(at: datetime) -> str:
+    """11月22日 14:30 in Beijing time."""
+    local = at.astimezone(LOCAL_ZONE)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _category(category: str, short: bool = False) -> str:
+    return category if short or category != "待分类" else category + UNCLASSIFIED_NOTE
+
+
+def _note(action: str, note: str | None) -> str:
+    if action == "attached" and note:
+        return f"（{ATTACHMENT_NAMES.get(note, note)}）"
+    return ""
+
+
+def _excerpt(content: str, limit: int = 60) -> str:
+    return content if len(content) <= limit else content[:limit] + "…"

@@ -1,0 +1,136 @@
+"""The grid hierarchy: 街道 → 社区 → 网格 → 楼栋 → 单元, its queries and idempotent creation."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Building, Community, Grid, Street, Unit
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a resident lives, as names, for replies and task cards."""
+
+    street: str
+    community: str
+    grid: str
+    compound: str
+    building: str | None
+    unit: str | None
+
+    @property
+    def grid_label(self) -> str:
+        """社区·网格, the way residents and staff name a grid."""
+        return f"{self.community}·{self.grid}"
+
+    @property
+    def home_label(self) -> str:
+        """Compound, building and unit, as far as known."""
+        return "".join(part for part in (self.compound, self.building, self.unit) if part)
+
+
+def communities(session: Session) -> Sequence[Community]:
+    """All communities, in a stable order for numbered choices."""
+    return session.scalars(select(Community).order_by(Community.id)).all()
+
+
+def grids_of(session: Session, community_id: int) -> Sequence[Grid]:
+    """The grids of a community."""
+    return session.scalars(select(Grid).where(Grid.community_id == community_id).order_by(Grid.id)).all()
+
+
+def buildings_of(session: Session, grid_id: int) -> Sequence[Building]:
+    """The buildings of a grid."""
+    return session.scalars(select(Building).where(Building.grid_id == grid_id).order_by(Building.id)).all()
+
+
+def units_of(session: Session, building_id: int) -> Sequence[Unit]:
+    """The units of a building."""
+    return session.scalars(select(Unit).where(Unit.building_id == building_id).order_by(Unit.id)).all()
+
+
+def building_by_scene(session: Session, scene_key: str) -> Building | None:
+    """The building a QR-code scene value names."""
+    return session.scalars(select(Building).where(Building.scene_key == scene_key)).first()
+
+
+def address(session: Session, grid_id: int, building_id: int | None, unit_id: int | None) -> Address:
+    """Names for a grid, building and unit (ids as stored on residents and appeals)."""
+    street, community, grid = session.execute(
+        select(Street.name, Community.name, Grid.name)
+        .join(Community, Community.street_id == Street.id)
+        .join(Grid, Grid.community_id == Community.id)
+        .where(Grid.id == grid_id)
+    ).one()
+    building = session.get(Building, building_id) if building_id else None
+    unit = session.get(Unit, unit_id) if unit_id else None
+    return Address(
+        street=street,
+        community=community,
+        grid=grid,
+        compound=building.compound if building else "",
+        building=building.name if building else None,
+        unit=unit.name if unit else None,
+    )
+
+
+def grid_label(session: Session, grid_id: int) -> str:
+    """社区·网格 for one grid id."""
+    community, grid = session.execute(
+        select(Community.name, Grid.name).join(Grid, Grid.community_id == Community.id).where(Grid.id == grid_id)
+    ).one()
+    return f"{community}·{grid}"
+
+
+def ensure_street(session: Session, name: str) -> Street:
+    """The street of that name, created if missing."""
+    return _ensure(session, Street, name=name)
+
+
+def ensure_community(session: Session, street: Street, name: str) -> Community:
+    """The community of that name in the street, created if missing."""
+    return _ensure(session, Community, street_id=street.id, name=name)
+
+
+def ensure_grid(session: Session, community: Community, name: str) -> Grid:
+    """The grid of that name in the community, created if missing."""
+    return _ensure(session, Grid, community_id=community.id, name=name)
+
+
+def ensure_building(session: Session, grid: Grid, name: str, compound: str = "") -> Building:
+    """The building in the grid (and compound), created if missing with a stable QR scene key."""
+    found = session.scalars(
+        select(Building).where(Building.grid_id == grid.id, Building.compound == compound, Building.name == name)
+    ).first()
+    if found:
+        return found
+    building = Building(grid_id=grid.id, compound=compound, name=name, scene_key=_scene_key(grid.id, compound, name))
+    session.add(building)
+    session.flush()
+    return building
+
+
+def ensure_unit(session: Session, building: Building, name: str) -> Unit:
+    """The unit of that name in the building, created if missing."""
+    return _ensure(session, Unit, building_id=building.id, name=name)
+
+
+def _ensure(session: Session, model: Any, **fields: Any) -> Any:
+    found = session.scalars(select(model).filter_by(**fields)).first()
+    if found:
+        return found
+    row = model(**fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _scene_key(grid_id: int, compound: str, name: str) -> str:
+    # Short and printable (QR scene strings are at most 64 characters), stable across re-imports.
+    digest = hashlib.sha1(f"{grid_id}/{compound}/{name}".encode()).hexdigest()[:10]
+    return f"b{digest}"

@@ -1,0 +1,168 @@
+"""Shared fixtures: a real embedded Redis for the session, flushed per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import redis as redis_lib
+
+from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a real redis-server started for this test session."""
+    data_dir: Path = tmp_path_factory.mktemp("redis")
+    url = ensure_embedded_redis(data_dir)
+    yield url
+    stop_embedded_redis(data_dir)
+
+
+@pytest.fixture
+def redis_client(redis_url: str) -> Iterator[redis_lib.Redis]:
+    """A client on the session's Redis, emptied before each test."""
+    client = redis_lib.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.close()
+
+
+# --- database ------------------------------------------------------------------------------------------
+
+import os
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import text
+
+from bot import demo_data
+from bot.app import create_app
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.simulator import WeChatServer
+from storage.db import Database, upgrade
+from storage.models import Base
+
+TEST_TOKEN = "spamtest"
+TEST_APPID = "wx2c2769f8efd9abc2"
+TEST_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLite in a temp dir, or the PostgreSQL of GRIDBOT_TEST_DATABASE_URL, migrated once."""
+    url = os.environ.get("GRIDBOT_TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if url.startswith("postgresql"):
+        database = Database(url)
+        with database.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        database.dispose()
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """The migrated test database, emptied before each test."""
+    database = Database(database_url)
+    with database.transaction() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(table.delete())
+    yield database
+    database.dispose()
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        """Move time forward."""
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """Now, controllable: 2026-11-22 10:00 Beijing time."""
+    return Clock(datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def seeded(database: Database, clock: Clock) -> Database:
+    """The demo street and its people (residents o1, o2 bound; grid members; an operator)."""
+    with database.transaction() as session:
+        demo_data.seed(session, clock())
+    return database
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings with Tencent's published sample credentials."""
+    return Settings(wechat_token=TEST_TOKEN, wechat_appid=TEST_APPID, wechat_secret="test-secret",
+                    wechat_aes_key=TEST_AES_KEY, database_url=database_url, data_dir=tmp_path)
+
+
+@pytest.fixture
+def runtime(settings: Settings, seeded: Database, clock: Clock) -> Runtime:
+    """The web app's runtime on the seeded test database and the test clock."""
+    return Runtime(settings, clock=clock, database=seeded)
+
+
+@pytest.fixture
+def client(runtime: Runtime):  # type: ignore[no-untyped-def]
+    """Flask's test client for the webhook."""
+    return create_app(runtime=runtime).test_client()
+
+
+class WeChat:
+    """Sends messages to the webhook as WeChat's server would, and reads the replies."""
+
+    def __init__(self, client, clock: Clock, encrypted: bool = False) -> None:  # type: ignore[no-untyped-def]
+        self.client = client
+        self.clock = clock
+        self.encrypted = encrypted
+        self.server = WeChatServer(TEST_TOKEN, TEST_APPID, TEST_AES_KEY)
+        self.last_status = 0
+
+    def post(self, xml: str, **sign: object):  # type: ignore[no-untyped-def]
+        """POST a message; returns the Flask response."""
+        request = self.server.sign(xml, encrypted=self.encrypted, timestamp=self.now(), **sign)  # type: ignore[arg-type]
+        return self.client.post("/wechat", query_string=request.params, data=request.body), request
+
+    def send(self, openid: str, content: str) -> str | None:
+        """Send a text; return the reply's text (None when silent)."""
+        return self.deliver(self.server.text(openid, content, create_time=self.now()))
+
+    def deliver(self, xml: str) -> str | None:
+        """POST any message XML and open the reply."""
+        response, request = self.post(xml)
+        self.last_status = response.status_code
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return self.server.open_reply(response.get_data(as_text=True), request)
+
+    def dialog(self, openid: str, turns: list[tuple[str, str]]) -> None:
+        """A conversation: each message and a fragment its reply must contain."""
+        for message, expected in turns:
+            reply = self.send(openid, message) or ""
+            assert expected in reply, f"after {message!r} expected {expected!r} in:\n{reply}"
+
+    def now(self) -> int:
+        return int(self.clock().timestamp())
+
+
+@pytest.fixture
+def wechat(client, clock: Clock) -> WeChat:  # type: ignore[no-untyped-def]
+    """WeChat's server in plaintext mode."""
+    return WeChat(client, clock)
+
+
+@pytest.fixture
+def wechat_safe(client, clock: Clock) -> WeChat:  # type: ignore[no-untyped-def]
+    """WeChat's server in safe (AES) mode."""
+    return WeChat(client, clock, encrypted=True)
