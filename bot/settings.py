@@ -48,7 +48,7 @@ class Settings:
             wechat_secret=env.get("WECHAT_SECRET", ""),
             wechat_aes_key=_aes_key(env.get("WECHAT_AES_KEY") or None),
             wechat_api_base_url=_url(env, "WECHAT_API_BASE_URL"),
-            database_url=env.get("GRIDBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'gridbot.db'}",
+            database_url=cls.database_url_from_env(env),
             redis_url=env.get("GRIDBOT_REDIS_URL") or None,
             data_dir=data_dir,
             timestamp_tolerance_s=_int(env, "GRIDBOT_TIMESTAMP_TOLERANCE", 300),
@@ -57,6 +57,13 @@ class Settings:
         )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+    @staticmethod
+    def database_url_from_env(env: Mapping[str, str] | None = None) -> str:
+        """GRIDBOT_DATABASE_URL, or SQLite in the data directory (all `gridbot db` needs)."""
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("GRIDBOT_DATA_DIR", "var"))
+        return env.get("GRIDBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'gridbot.db'}"
 
     @classmethod
     def for_demo(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":

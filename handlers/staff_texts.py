@@ -1,4 +1,4 @@
-"""Every sentence staff read from the bot, in one place; outbox rows name these templates."""
+"""Every sentence staff read from the bot, in one place; outbox rows name these templates (see notifications)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,3 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "staff_new_appeal": _new_appeal,
 }
 
-
-def render(template: str, params: dict[str, Any]) -> str:
-    """The text of an outbox message; KeyError for a template this version doesn't know."""
-    return TEMPLATES[template](params)

@@ -67,6 +67,8 @@ def take_due(session: Session, now: datetime, limit: int = 500) -> Sequence[int]
         )
         .order_by(OutboxMessage.id)
         .limit(limit)
+        # Two relays on PostgreSQL skip each other's rows instead of queueing them twice.
+        .with_for_update(skip_locked=True)
     ).all()
     if ids:
         session.execute(

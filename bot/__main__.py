@@ -1,0 +1,5 @@
+"""`python -m bot` is `gridbot`."""
+
+from bot.cli import main
+
+main()

@@ -1,0 +1,158 @@
+"""`gridbot demo`: the whole product on one machine, no credentials, nothing to install."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+import requests
+from sqlalchemy import select
+
+from bot import demo_data
+from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
+from bot.settings import DEMO_TOKEN, Settings
+from bot.wire import now_utc
+from storage.db import Database, upgrade
+from storage.models import Building
+
+START_TIMEOUT_S = 60
+
+
+def run_demo(settings: Settings, host: str, port: int) -> int:
+    """Start everything, print what to try, run until Ctrl-C; returns the exit code."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    embedded = settings.redis_url is None
+    redis_url = settings.redis_url or ensure_embedded_redis(settings.data_dir)
+    upgrade(settings.database_url)
+    scene = _seed(settings)
+    fake_port = port + 1
+    api_base = settings.wechat_api_base_url or f"http://127.0.0.1:{fake_port}"
+    env = _child_env(settings, redis_url, api_base)
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        if settings.wechat_api_base_url is None:
+            children.append(_spawn(["fake-wechat", "--host", "127.0.0.1", "--port", str(fake_port)], env))
+            _wait_until_up(f"{api_base}/_fake/stats", children)
+        children.append(_spawn(["worker"], env))
+        children.append(_spawn(["serve", "--host", host, "--port", str(port), "--workers", "2"], env))
+        _wait_until_up(f"http://127.0.0.1:{port}/healthz", children)
+        _print_guide(settings, host, port, api_base, scene)
+        return _supervise(children)
+    finally:
+        _stop(children)
+        if embedded:
+            stop_embedded_redis(settings.data_dir)
+
+
+def _seed(settings: Settings) -> str:
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        demo_data.seed(session, now_utc())
+        scene = session.scalars(select(Building.scene_key).order_by(Building.id)).first() or ""
+    database.dispose()
+    return scene
+
+
+def _child_env(settings: Settings, redis_url: str, api_base: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        WECHAT_TOKEN=settings.wechat_token,
+        WECHAT_APPID=settings.wechat_appid,
+        WECHAT_SECRET=settings.wechat_secret,
+        WECHAT_AES_KEY=settings.wechat_aes_key or "",
+        WECHAT_API_BASE_URL=api_base,
+        GRIDBOT_DATABASE_URL=settings.database_url,
+        GRIDBOT_REDIS_URL=redis_url,
+        GRIDBOT_DATA_DIR=str(settings.data_dir),
+    )
+    return env
+
+
+def _spawn(arguments: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "bot", *arguments], env=env)
+
+
+def _wait_until_up(url: str, children: list[subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children):
+            raise SystemExit("a demo process exited during start-up; see the messages above")
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {START_TIMEOUT_S}s")
+
+
+def _supervise(children: list[subprocess.Popen[bytes]]) -> int:
+    stopping = False
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    while not stopping:
+        for child in children:
+            if child.poll() is not None:
+                print(f"\n一个演示进程意外退出（exit {child.returncode}），演示停止。", file=sys.stderr)
+                return 1
+        time.sleep(0.5)
+    print("\n演示已停止。")
+    return 0
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene: str) -> None:
+    gridbot = _gridbot_command()
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    token_source = "来自环境变量" if settings.wechat_token != DEMO_TOKEN else f"演示默认值 {DEMO_TOKEN}"
+    print(
+        f"""
+================ 网格诉求助手 gridbot 演示已启动 ================
+微信服务器配置（URL）：http://{shown_host}:{port}/wechat   （Token：{token_source}；安全模式 AES 已开启）
+模拟微信接口（机器人发出的每条消息）：{api_base}/
+数据目录：{settings.data_dir}
+
+在另一个终端试试：
+  {gridbot} simulate --openid o1 "3号楼电梯坏了，物业一直不来修"
+      o1 已绑定 幸福里社区·第一网格 3号楼1单元：回复编号、类别、网格；网格员张伟、李娜收到新诉求（见模拟接口页面）
+  {gridbot} simulate --openid o1 我的诉求
+  {gridbot} simulate --openid o1 --safe "楼道灯坏了好几天了"      （安全模式：加密收发）
+  {gridbot} simulate --openid o3 "小区门口垃圾堆了三天没人清"
+      o3 是新居民：诉求先暂存，机器人引导绑定住址，回复序号即可（如 1、1、1、1）
+  {gridbot} simulate --openid o4 --event SCAN --key {scene}      （扫楼栋二维码一步绑定）
+  {gridbot} simulate --openid o1 帮助
+
+按 Ctrl-C 停止。
+"""
+    )
+
+
+def _gridbot_command() -> str:
+    script = Path(sys.executable).parent / "gridbot"
+    if shutil.which("gridbot") == str(script):
+        return "gridbot"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)

@@ -1,0 +1,67 @@
+"""The outbox relay: committed outbox rows become RQ jobs, in batches, off the request path."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from rq import Queue
+
+from bot import jobs
+from bot.worker_runtime import WorkerRuntime
+from storage import dedup, outbox
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "gridbot"
+# WeChat retries a message within seconds; a day of keys is plenty.
+DEDUP_KEEP = timedelta(days=1)
+PURGE_EVERY = timedelta(hours=1)
+
+
+def queue(runtime: WorkerRuntime) -> Queue:
+    """The queue delivery jobs go to."""
+    return Queue(QUEUE_NAME, connection=runtime.redis)
+
+
+def relay_once(runtime: WorkerRuntime) -> int:
+    """Hand every due outbox row to RQ; returns how many.
+
+    Rows are marked queued in the same transaction that selects them and enqueued after it commits; if
+    Redis loses them, outbox.take_due hands them out again after REQUEUE_AFTER.
+    """
+    with runtime.database.transaction() as session:
+        ids = outbox.take_due(session, runtime.clock())
+    if not ids:
+        return 0
+    target = queue(runtime)
+    with runtime.redis.pipeline() as pipe:
+        target.enqueue_many(
+            [Queue.prepare_data(jobs.deliver, args=(outbox_id,), job_id=f"outbox-{outbox_id}", result_ttl=3600)
+             for outbox_id in ids],
+            pipeline=pipe,
+        )
+        pipe.execute()
+    return len(ids)
+
+
+def purge_dedup(runtime: WorkerRuntime) -> int:
+    """Forget message keys WeChat can no longer retry."""
+    with runtime.database.transaction() as session:
+        return dedup.purge_before(session, runtime.clock() - DEDUP_KEEP)
+
+
+def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
+    """Relay until `stop` is set; errors are logged and the loop goes on."""
+    interval = runtime.settings.outbox_poll_ms / 1000
+    next_purge = runtime.clock()
+    while not stop.is_set():
+        try:
+            relay_once(runtime)
+            if runtime.clock() >= next_purge:
+                purge_dedup(runtime)
+                next_purge = runtime.clock() + PURGE_EVERY
+        except Exception:  # noqa: BLE001 - a database or Redis hiccup must not end the relay
+            log.exception("outbox relay failed; retrying")
+            stop.wait(min(5.0, interval * 10))
+        stop.wait(interval)

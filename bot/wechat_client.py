@@ -1,0 +1,296 @@
+"""The one door to the WeChat HTTP API: a token shared through Redis, one retry on token errors, typed errors."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+from typing import Any, Callable
+
+import redis
+import requests
+from wechatpy.client import WeChatClient
+from wechatpy.exceptions import WeChatClientException
+
+from bot.privacy import mask as mask_openid
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.weixin.qq.com"
+TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
+WINDOW_CLOSED_ERRCODES = frozenset({45015, 45047})
+TRANSIENT_ERRCODES = frozenset({-1, 45009})
+REFRESH_MARGIN_S = 300
+LOCK_TTL_MS = 10_000
+LOCK_POLL_S = 0.05
+FETCH_FAILURE_HINTS = {
+    40002: "invalid grant_type",
+    40013: "the appid is invalid; check WECHAT_APPID",
+    40125: "the app secret is invalid; check WECHAT_SECRET",
+    40164: "this server's IP address is not on the account's IP whitelist",
+    41002: "the appid is missing",
+    41004: "the app secret is missing",
+    45009: "the daily access-token quota is used up",
+}
+
+# Compare-and-delete: a key is removed only if it still holds the value we own (lock) or saw fail (token),
+# so a slow process never releases someone else's lock or throws away a token another process just fetched.
+COMPARE_AND_DELETE_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+CREDENTIAL_IN_URL = re.compile(r"((?:secret|access_token)=)[^&\s\"]+")
+
+
+class WeChatAPIError(Exception):
+    """A WeChat API call failed; `transient` says whether retrying later may help."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        errcode: int | None = None,
+        errmsg: str | None = None,
+        transient: bool = False,
+        window_closed: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.errcode = errcode
+        self.errmsg = errmsg or message
+        self.transient = transient
+        self.window_closed = window_closed
+
+
+def error_from_errcode(errcode: int, errmsg: str, action: str) -> WeChatAPIError:
+    """Classify a non-zero WeChat errcode into a WeChatAPIError."""
+    message = f"{action} failed: errcode {errcode} ({errmsg})"
+    if errcode in WINDOW_CLOSED_ERRCODES:
+        return WeChatAPIError(message, errcode=errcode, errmsg=errmsg, window_closed=True)
+    return WeChatAPIError(message, errcode=errcode, errmsg=errmsg, transient=errcode in TRANSIENT_ERRCODES)
+
+
+def error_from_network(exc: requests.RequestException, action: str) -> WeChatAPIError:
+    """Classify a transport failure; the message never carries the URL (it holds the token or the secret)."""
+    transient = isinstance(exc, (requests.ConnectionError, requests.Timeout))
+    kind = "timed out" if isinstance(exc, requests.Timeout) else f"failed ({type(exc).__name__})"
+    return WeChatAPIError(f"{action} {kind}", transient=transient)
+
+
+def error_from_http_status(status: int | None, action: str) -> WeChatAPIError:
+    """Classify an HTTP error status: 5xx is worth retrying, anything else is not."""
+    return WeChatAPIError(f"{action} failed: HTTP {status}", transient=status is not None and status >= 500)
+
+
+class SharedAccessToken:
+    """The access token of one appid, kept in Redis for every process; fetched by one process at a time."""
+
+    def __init__(
+        self, redis_client: redis.Redis, appid: str, fetch: Callable[[], tuple[str, int]], wait_s: float
+    ) -> None:
+        self._redis = redis_client
+        self._fetch = fetch
+        self._wait_s = wait_s
+        prefix = f"gridbot:wechat:{appid}"
+        self.token_key = f"{prefix}:token"
+        self.lock_key = f"{prefix}:token_lock"
+        self.fetches_key = f"{prefix}:token_fetches"
+        self._compare_and_delete = redis_client.register_script(COMPARE_AND_DELETE_LUA)
+
+    def current(self) -> str | None:
+        """The stored token, if any."""
+        value = self._redis.get(self.token_key)
+        return value.decode() if isinstance(value, bytes) else value
+
+    def obtain(self) -> str:
+        """The stored token, or a new one fetched under the lock (waiting for another fetcher if there is one)."""
+        deadline = time.monotonic() + self._wait_s
+        while True:
+            token = self.current()
+            if token:
+                return token
+            lock_value = secrets.token_hex(16)
+            if self._redis.set(self.lock_key, lock_value, nx=True, px=int(self._wait_s * 1000)):
+                try:
+                    # Another process may have stored a token between our read and our lock.
+                    return self.current() or self._fetch_and_store()
+                finally:
+                    self._compare_and_delete(keys=[self.lock_key], args=[lock_value])
+            if time.monotonic() >= deadline:
+                raise WeChatAPIError(
+                    f"timed out after {self._wait_s:.0f} s waiting for another process to fetch the access token",
+                    transient=True,
+                )
+            time.sleep(LOCK_POLL_S)
+
+    def discard(self, token: str) -> bool:
+        """Forget `token` if it is still the stored one; True if it was."""
+        return bool(self._compare_and_delete(keys=[self.token_key], args=[token]))
+
+    def _fetch_and_store(self) -> str:
+        self._redis.incr(self.fetches_key)
+        token, expires_in = self._fetch()
+        ttl = expires_in - REFRESH_MARGIN_S if expires_in > 2 * REFRESH_MARGIN_S else max(expires_in // 2, 1)
+        self._redis.set(self.token_key, token, ex=ttl)
+        logger.info("fetched a new WeChat access token (kept %d s)", ttl)
+        return token
+
+
+class RedactCredentialsFilter(logging.Filter):
+    """Masks `secret=` and `access_token=` values in log records (urllib3 logs every request line at DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's string arguments; never drops a record."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(CREDENTIAL_IN_URL.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def install_log_redaction() -> None:
+    """Attach RedactCredentialsFilter to urllib3's request logger, once per process."""
+    target = logging.getLogger("urllib3.connectionpool")
+    if not any(isinstance(f, RedactCredentialsFilter) for f in target.filters):
+        target.addFilter(RedactCredentialsFilter())
+
+
+def _redirect(url: str, base_url: str) -> str:
+    """Point a wechatpy URL that hard-codes the official host at the configured base URL."""
+    if url.startswith(DEFAULT_BASE_URL):
+        return base_url + url[len(DEFAULT_BASE_URL) :]
+    return url
+
+
+class _GridbotWeChatClient(WeChatClient):
+    """wechatpy's client with every URL redirectable, a timeout everywhere and the token from Redis."""
+
+    def __init__(self, appid: str, secret: str, base_url: str, timeout: float) -> None:
+        super().__init__(appid, secret, timeout=timeout, auto_retry=False)
+        self.base_url = base_url
+        self.API_BASE_URL = f"{base_url}/cgi-bin/"
+        self.shared_token: SharedAccessToken | None = None
+
+    @property
+    def access_token(self) -> str:
+        """The shared token (wechatpy reads this attribute in a few helpers)."""
+        assert self.shared_token is not None
+        return self.shared_token.obtain()
+
+    def fetch_access_token(self) -> tuple[str, int]:  # type: ignore[override]
+        """One real GET /cgi-bin/token at the base URL; returns (token, expires_in)."""
+        if not self.secret:
+            raise WeChatAPIError("cannot fetch the WeChat access token: WECHAT_SECRET is not set")
+        action = "fetching the WeChat access token"
+        params = {"grant_type": "client_credential", "appid": self.appid, "secret": self.secret}
+        try:
+            res = self._http.get(f"{self.base_url}/cgi-bin/token", params=params, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise error_from_network(exc, action) from None
+        if res.status_code != 200:
+            raise error_from_http_status(res.status_code, action)
+        try:
+            result = res.json()
+        except ValueError:
+            raise WeChatAPIError(f"{action} failed: the answer is not JSON") from None
+        errcode = int(result.get("errcode") or 0)
+        if errcode:
+            errmsg = str(result.get("errmsg", ""))
+            hint = FETCH_FAILURE_HINTS.get(errcode, errmsg)
+            raise WeChatAPIError(
+                f"{action} failed: errcode {errcode}, {hint}",
+                errcode=errcode,
+                errmsg=errmsg,
+                transient=errcode in TRANSIENT_ERRCODES,
+            )
+        if not result.get("access_token"):
+            raise WeChatAPIError(f"{action} failed: the answer holds no access_token")
+        return str(result["access_token"]), int(result.get("expires_in", 7200))
+
+    def _request(self, method: str, url_or_endpoint: str, **kwargs: Any) -> Any:
+        """Send with the shared token; on a token error drop that token, fetch anew and retry exactly once."""
+        assert self.shared_token is not None
+        if "api_base_url" in kwargs:
+            kwargs["api_base_url"] = _redirect(kwargs["api_base_url"], self.base_url)
+        url_or_endpoint = _redirect(url_or_endpoint, self.base_url)
+        action = f"WeChat API {url_or_endpoint.rsplit('/cgi-bin/', 1)[-1]}"
+        for attempt in (1, 2):
+            token = self.shared_token.obtain()
+            params = {**(kwargs.get("params") or {}), "access_token": token}
+            try:
+                return super()._request(method, url_or_endpoint, **{**kwargs, "params": params})
+            except WeChatClientException as exc:
+                if exc.errcode is None:
+                    status = exc.response.status_code if exc.response is not None else None
+                    raise error_from_http_status(status, action) from None
+                if exc.errcode not in TOKEN_ERRCODES:
+                    raise error_from_errcode(exc.errcode, str(exc.errmsg), action) from None
+                dropped = self.shared_token.discard(token)
+                if attempt == 2:
+                    raise WeChatAPIError(
+                        f"{action} failed: the access token was rejected again (errcode {exc.errcode})",
+                        errcode=exc.errcode,
+                        errmsg=str(exc.errmsg),
+                    ) from None
+                logger.warning(
+                    "%s: access token rejected (errcode %s, %s); retrying once with a fresh one",
+                    action,
+                    exc.errcode,
+                    "dropped it" if dropped else "another process already replaced it",
+                )
+            except requests.RequestException as exc:
+                raise error_from_network(exc, action) from None
+        raise AssertionError("unreachable")
+
+
+class WeChatAPI:
+    """Every outbound WeChat call of gridbot goes through here."""
+
+    def __init__(
+        self, appid: str, secret: str, redis: redis.Redis, base_url: str | None = None, timeout: float = 5.0
+    ) -> None:
+        install_log_redaction()
+        base = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.client = _GridbotWeChatClient(appid, secret, base, timeout)
+        # The lock lives at least as long as one fetch may take, so it cannot expire under its holder.
+        wait_s = max(LOCK_TTL_MS / 1000, 2 * timeout)
+        self.token = SharedAccessToken(redis, appid, self.client.fetch_access_token, wait_s)
+        self.client.shared_token = self.token
+
+    @classmethod
+    def from_settings(cls, settings: Settings, redis: redis.Redis) -> "WeChatAPI":
+        """The adapter configured from settings (WECHAT_API_BASE_URL redirects every call)."""
+        return cls(settings.wechat_appid, settings.wechat_secret, redis, base_url=settings.wechat_api_base_url)
+
+    def access_token(self) -> str:
+        """The token shared by all processes, fetched if none is stored."""
+        return self.token.obtain()
+
+    def send_text(self, openid: str, content: str) -> None:
+        """Send a customer-service text message (only inside the user's reply window)."""
+        _expect_dict(self.client.message.send_text(openid, content), "message/custom/send")
+        logger.info("sent text to %s (%d chars)", mask_openid(openid), len(content))
+
+    def send_template(self, openid: str, template_id: str, data: dict, url: str | None = None) -> str:
+        """Send a template message; returns WeChat's msgid."""
+        answer = self.client.message.send_template(openid, template_id, data, url=url)
+        result = _expect_dict(answer, "message/template/send")
+        if "msgid" not in result:
+            raise WeChatAPIError("WeChat API message/template/send answered without a msgid")
+        logger.info("sent template %s to %s", template_id, mask_openid(openid))
+        return str(result["msgid"])
+
+    def download_media(self, media_id: str) -> bytes:
+        """Download a temporary media file (image, voice) by media_id."""
+        result = self.client.media.download(media_id)
+        if isinstance(result, dict):
+            # media/get answers JSON only for video (a URL), which gridbot does not accept.
+            raise WeChatAPIError(f"WeChat API media/get returned JSON instead of a file for media {media_id!r}")
+        return bytes(result.content)
+
+
+def _expect_dict(result: Any, action: str) -> dict:
+    if not isinstance(result, dict):
+        raise WeChatAPIError(f"WeChat API {action} answered something that is not JSON")
+    return result

@@ -1,0 +1,49 @@
+"""What a worker process shares between jobs: settings, database, Redis and the WeChat adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+import redis as redis_lib
+
+from bot.redisconn import connect
+from bot.settings import Settings
+from bot.wechat_client import WeChatAPI
+from bot.wire import now_utc
+from storage.db import Database
+
+
+@dataclass
+class WorkerRuntime:
+    """Built once per worker process, before the first job."""
+
+    settings: Settings
+    database: Database
+    redis: redis_lib.Redis
+    api: WeChatAPI
+    clock: Callable[[], datetime] = now_utc
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Callable[[], datetime] = now_utc) -> "WorkerRuntime":
+        """Connect everything a job needs."""
+        redis = connect(settings)
+        return cls(settings, Database(settings.database_url), redis, WeChatAPI.from_settings(settings, redis), clock)
+
+
+_current: WorkerRuntime | None = None
+
+
+def install(runtime: WorkerRuntime) -> None:
+    """Make `runtime` the one jobs in this process use (worker start-up, tests)."""
+    global _current
+    _current = runtime
+
+
+def current() -> WorkerRuntime:
+    """The installed runtime, built from the environment on first use if the worker didn't install one."""
+    if _current is None:
+        install(WorkerRuntime.build(Settings.from_env()))
+    assert _current is not None
+    return _current

@@ -1,0 +1,232 @@
+"""Keyword classifier: jieba segmentation plus weighted keyword scores from the taxonomy."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from nlp.taxonomy import DATA_DIR, UNCLASSIFIED, Taxonomy, normalize_text
+
+if TYPE_CHECKING:
+    import jieba
+
+SHIPPED_USERDICT = DATA_DIR / "userdict.txt"
+MAX_KEYWORDS = 5
+# Evidence of this total weight gives strength 1 - 1/e (~0.63); a single decisive keyword (weight 3) gives ~0.71.
+SATURATION = 2.4
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The classifier's verdict on one message."""
+
+    category: str
+    confidence: float
+    keywords: tuple[str, ...] = ()
+    runner_up: str | None = None
+
+
+class _Entry(NamedTuple):
+    category: int
+    weight: float  # negative for the taxonomy's negative keywords
+    order: int  # position in the taxonomy file, for deterministic tie-breaks
+
+
+class KeywordClassifier:
+    """Assigns a taxonomy category to free text by summing the weights of the keywords it contains."""
+
+    def __init__(self, taxonomy: Taxonomy, userdict_paths: Iterable[str | Path] = ()) -> None:
+        """Prepare the keyword index; jieba's dictionary is loaded later, on first use or preload()."""
+        self.taxonomy = taxonomy
+        self._userdict_paths = tuple(Path(path) for path in userdict_paths)
+        for path in self._userdict_paths:
+            if not path.is_file():
+                raise FileNotFoundError(f"jieba user dictionary not found: {path}")
+        self._index = _build_index(taxonomy)
+        # Every prefix of a listed word maps to () so the substring scan can stop as soon as no word can match.
+        self._trie: dict[str, tuple[_Entry, ...]] = {
+            word[:end]: () for word in self._index for end in range(1, len(word))
+        }
+        self._trie.update(self._index)
+        self._names = taxonomy.names
+        self._tokenizer: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    def preload(self) -> None:
+        """Load jieba's dictionary and the user dictionaries now (idempotent); call before forking workers."""
+        self._jieba()
+
+    def tokenize(self, text: str) -> list[str]:
+        """Split text into normalised words, dropping whitespace and punctuation."""
+        return [token for token in self._segments(normalize_text(text)) if _is_word(token)]
+
+    def classify(self, text: str) -> Classification:
+        """Return the most likely category of text, or UNCLASSIFIED when the evidence is below the threshold."""
+        folded = normalize_text(text)
+        if not folded:
+            return Classification(UNCLASSIFIED, 0.0)
+        words = self._matches(folded)
+        scores = [0.0] * len(self._names)
+        for word in words:
+            for entry in self._index[word]:
+                scores[entry.category] += entry.weight
+        best, second = _top_two(scores)
+        if best is None:
+            return Classification(UNCLASSIFIED, 0.0)
+        confidence = _confidence(scores[best], scores[second] if second is not None else 0.0)
+        if confidence < self.taxonomy.threshold:
+            # The best guess is still worth showing to the operator who classifies it by hand.
+            return Classification(UNCLASSIFIED, confidence, (), self._names[best])
+        deciding = sorted(
+            (entry.weight, -entry.order, word)
+            for word in words
+            for entry in self._index[word]
+            if entry.category == best and entry.weight > 0
+        )
+        return Classification(
+            category=self._names[best],
+            confidence=confidence,
+            keywords=tuple(word for _, _, word in reversed(deciding[-MAX_KEYWORDS:])),
+            runner_up=self._names[second] if second is not None else None,
+        )
+
+    def _matches(self, text: str) -> list[str]:
+        """Listed words (keywords and negative ones) present in text, each once, in order of first occurrence."""
+        trie = self._trie
+        size = len(text)
+        occurrences: list[tuple[int, int, str]] = []
+        doubtful: list[int] = []
+        reach = 0
+        for begin in range(size):
+            finish = begin + 1
+            while finish <= size:
+                word = text[begin:finish]
+                entries = trie.get(word)
+                if entries is None:
+                    break
+                if entries:
+                    # Only single characters and words nested in other listed words depend on segmentation.
+                    if finish - begin == 1 or finish <= reach or (occurrences and occurrences[-1][0] == begin):
+                        doubtful.append(begin)
+                    occurrences.append((begin, finish, word))
+                    reach = max(reach, finish)
+                finish += 1
+        if doubtful:
+            occurrences = self._on_tokens(text, occurrences, doubtful)
+        return list(dict.fromkeys(word for _, _, word in occurrences))
+
+    def _on_tokens(
+        self, text: str, occurrences: list[tuple[int, int, str]], doubtful: list[int]
+    ) -> list[tuple[int, int, str]]:
+        """Keep single characters that jieba made tokens, and drop words inside a longer listed token."""
+        tokenizer = self._jieba()
+        segmented: list[tuple[int, int]] = []
+        single_tokens: set[int] = set()
+        listed_tokens: list[tuple[int, int]] = []
+        # jieba segments each run of word characters on its own, so only the runs holding a doubtful word need it.
+        for block in _jieba_blocks().finditer(text):
+            start, stop = block.span()
+            if not any(start <= position < stop for position in doubtful):
+                continue
+            segmented.append((start, stop))
+            for token in tokenizer.lcut(block.group(), HMM=False):
+                end = start + len(token)
+                if end == start + 1:
+                    single_tokens.add(start)
+                elif self._trie.get(token):
+                    listed_tokens.append((start, end))
+                start = end
+        return [
+            (begin, finish, word)
+            for begin, finish, word in occurrences
+            if not _inside(begin, finish, segmented, proper=False)
+            or (begin in single_tokens if finish - begin == 1 else not _inside(begin, finish, listed_tokens))
+        ]
+
+    def _segments(self, text: str) -> list[str]:
+        return self._jieba().lcut(text, HMM=False)
+
+    def _jieba(self) -> jieba.Tokenizer:
+        tokenizer = self._tokenizer
+        if tokenizer is None:
+            with self._lock:
+                if self._tokenizer is None:
+                    self._tokenizer = _load_tokenizer(self._index, self._userdict_paths)
+                tokenizer = self._tokenizer
+        return tokenizer
+
+
+def _build_index(taxonomy: Taxonomy) -> dict[str, tuple[_Entry, ...]]:
+    entries: dict[str, list[_Entry]] = {}
+    order = 0
+    for position, category in enumerate(taxonomy.categories):
+        for word, weight in category.keywords.items():
+            entries.setdefault(word, []).append(_Entry(position, weight, order))
+            order += 1
+        for word, weight in category.negative.items():
+            entries.setdefault(word, []).append(_Entry(position, -weight, order))
+            order += 1
+    return {word: tuple(found) for word, found in entries.items()}
+
+
+def _load_tokenizer(index: dict[str, tuple[_Entry, ...]], userdicts: tuple[Path, ...]) -> jieba.Tokenizer:
+    import jieba
+
+    # jieba logs "Building prefix dict ..." at DEBUG to its own stderr handler; keep process starts quiet.
+    jieba.setLogLevel(logging.INFO)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    tokenizer.load_userdict(str(SHIPPED_USERDICT))
+    for word in index:
+        # Taxonomy words must segment as words; user dictionaries loaded after may still override them.
+        if len(word) > 1 and not tokenizer.FREQ.get(word):
+            tokenizer.add_word(word)
+    for path in userdicts:
+        tokenizer.load_userdict(str(path))
+    return tokenizer
+
+
+def _top_two(scores: list[float]) -> tuple[int | None, int | None]:
+    """Indexes of the two highest positive scores; the earlier category wins a tie."""
+    best: int | None = None
+    second: int | None = None
+    for index, score in enumerate(scores):
+        if score <= 0.0:
+            continue
+        if best is None or score > scores[best]:
+            best, second = index, best
+        elif second is None or score > scores[second]:
+            second = index
+    return best, second
+
+
+def _inside(begin: int, finish: int, spans: list[tuple[int, int]], proper: bool = True) -> bool:
+    """Whether [begin, finish) lies inside one of the spans (and, if proper, is not that span itself)."""
+    return any(
+        low <= begin and finish <= high and not (proper and (low, high) == (begin, finish)) for low, high in spans
+    )
+
+
+def _jieba_blocks() -> re.Pattern[str]:
+    """jieba's pattern for the runs of word characters it segments independently of each other."""
+    import jieba
+
+    return jieba.re_han_default
+
+
+def _confidence(best: float, second: float) -> float:
+    """Strength of the evidence (saturating in the total weight) times the best category's share of it."""
+    strength = 1.0 - math.exp(-best / SATURATION)
+    share = best / (best + second)
+    return strength * share
+
+
+def _is_word(token: str) -> bool:
+    return any(unicodedata.category(char)[0] in "LN" for char in token)

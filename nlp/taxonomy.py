@@ -1,0 +1,229 @@
+"""The appeal taxonomy: categories, their time limits, routes and keyword weights, read from TOML."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+UNCLASSIFIED = "待分类"
+DEFAULT_RESPONSE_HOURS = 4
+DEFAULT_RESOLVE_HOURS = 72
+GRID_ROUTE = "grid"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEPARTMENT_PREFIX = "department:"
+
+_TOP_LEVEL_KEYS = frozenset({"threshold", "default_response_hours", "default_resolve_hours", "category"})
+_CATEGORY_KEYS = frozenset(
+    {"name", "response_hours", "resolve_hours", "route", "sensitive", "keywords", "negative"}
+)
+
+
+class TaxonomyError(ValueError):
+    """The taxonomy file is missing, unreadable or invalid; the message names the category and field."""
+
+
+@dataclass(frozen=True)
+class Category:
+    """One kind of appeal: who gets it, how fast, and the words that reveal it."""
+
+    name: str
+    response_hours: int
+    resolve_hours: int
+    route: str
+    sensitive: bool
+    keywords: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    negative: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+
+    @property
+    def department(self) -> str | None:
+        """The department that receives this category, or None when the grid handles it."""
+        if self.route.startswith(DEPARTMENT_PREFIX):
+            return self.route[len(DEPARTMENT_PREFIX):]
+        return None
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The validated taxonomy: a confidence threshold and the categories in file order."""
+
+    threshold: float
+    categories: tuple[Category, ...]
+    default_response_hours: int = DEFAULT_RESPONSE_HOURS
+    default_resolve_hours: int = DEFAULT_RESOLVE_HOURS
+
+    def category(self, name: str) -> Category:
+        """Return the category called name (UNCLASSIFIED gives the default limits); KeyError if unknown."""
+        for category in self.categories:
+            if category.name == name:
+                return category
+        if name == UNCLASSIFIED:
+            return Category(
+                name=UNCLASSIFIED,
+                response_hours=self.default_response_hours,
+                resolve_hours=self.default_resolve_hours,
+                route=GRID_ROUTE,
+                sensitive=False,
+            )
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Category names in file order."""
+        return tuple(category.name for category in self.categories)
+
+
+def normalize_text(text: str) -> str:
+    """Fold text the way keywords and messages are compared: NFKC (full-width to half-width), stripped, lowercase."""
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def default_taxonomy_path() -> Path:
+    """Path of the taxonomy shipped with the package."""
+    return DATA_DIR / "taxonomy.toml"
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Read and validate a taxonomy file (the shipped default when path is None)."""
+    source = Path(path) if path is not None else default_taxonomy_path()
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise TaxonomyError(f"{source}: cannot read taxonomy file: {exc.strerror or exc}") from exc
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise TaxonomyError(f"{source}: not valid UTF-8 TOML: {exc}") from exc
+    return parse_taxonomy(document, source=str(source))
+
+
+def parse_taxonomy(document: Mapping[str, Any], source: str = "<taxonomy>") -> Taxonomy:
+    """Validate an already-parsed TOML document and build the Taxonomy."""
+    unknown = sorted(set(document) - _TOP_LEVEL_KEYS)
+    if unknown:
+        raise TaxonomyError(f"{source}: unknown top-level key {unknown[0]!r}")
+    threshold = _threshold(document, source)
+    default_response = _hours(document, "default_response_hours", source, DEFAULT_RESPONSE_HOURS)
+    default_resolve = _hours(document, "default_resolve_hours", source, DEFAULT_RESOLVE_HOURS)
+    if default_response > default_resolve:
+        raise TaxonomyError(f"{source}: default_response_hours must not exceed default_resolve_hours")
+    tables = document.get("category")
+    if not isinstance(tables, list) or not tables:
+        raise TaxonomyError(f"{source}: no categories: add at least one [[category]] table")
+    categories: list[Category] = []
+    seen: set[str] = set()
+    for position, table in enumerate(tables, start=1):
+        category = _category(table, source, position)
+        if category.name in seen:
+            raise TaxonomyError(f'{source}: duplicate category "{category.name}"')
+        seen.add(category.name)
+        categories.append(category)
+    return Taxonomy(
+        threshold=threshold,
+        categories=tuple(categories),
+        default_response_hours=default_response,
+        default_resolve_hours=default_resolve,
+    )
+
+
+def _threshold(document: Mapping[str, Any], source: str) -> float:
+    if "threshold" not in document:
+        raise TaxonomyError(f'{source}: missing field "threshold"')
+    value = document["threshold"]
+    if not _is_number(value) or not 0.0 < float(value) < 1.0:
+        raise TaxonomyError(f'{source}: field "threshold" must be a number between 0 and 1 (exclusive), got {value!r}')
+    return float(value)
+
+
+def _hours(table: Mapping[str, Any], key: str, where: str, default: int | None = None) -> int:
+    if key not in table:
+        if default is not None:
+            return default
+        raise TaxonomyError(f'{where}: missing field "{key}"')
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise TaxonomyError(f'{where}: field "{key}" must be a positive whole number of hours, got {value!r}')
+    return value
+
+
+def _category(table: Any, source: str, position: int) -> Category:
+    where = f"{source}: category #{position}"
+    if not isinstance(table, dict):
+        raise TaxonomyError(f"{where}: must be a table")
+    name = table.get("name")
+    if name is None:
+        raise TaxonomyError(f'{where}: missing field "name"')
+    if not isinstance(name, str) or not name.strip():
+        raise TaxonomyError(f'{where}: field "name" must be a non-empty string, got {name!r}')
+    where = f'{source}: category "{name}"'
+    if name != name.strip():
+        raise TaxonomyError(f'{where}: field "name" has surrounding whitespace')
+    if name == UNCLASSIFIED:
+        raise TaxonomyError(f'{where}: field "name" is reserved for unclassified appeals')
+    unknown = sorted(set(table) - _CATEGORY_KEYS)
+    if unknown:
+        raise TaxonomyError(f"{where}: unknown field {unknown[0]!r}")
+    response_hours = _hours(table, "response_hours", where)
+    resolve_hours = _hours(table, "resolve_hours", where)
+    if response_hours > resolve_hours:
+        raise TaxonomyError(f'{where}: field "response_hours" ({response_hours}) exceeds "resolve_hours" ({resolve_hours})')
+    route = _route(table, where)
+    sensitive = table.get("sensitive", False)
+    if not isinstance(sensitive, bool):
+        raise TaxonomyError(f'{where}: field "sensitive" must be true or false, got {sensitive!r}')
+    if "keywords" not in table:
+        raise TaxonomyError(f'{where}: missing field "keywords"')
+    keywords = _weights(table["keywords"], where, "keywords")
+    if not keywords:
+        raise TaxonomyError(f'{where}: field "keywords" is empty')
+    negative = _weights(table.get("negative", {}), where, "negative")
+    both = [word for word in keywords if word in negative]
+    if both:
+        raise TaxonomyError(f'{where}: keyword "{both[0]}" is in both "keywords" and "negative"')
+    return Category(
+        name=name,
+        response_hours=response_hours,
+        resolve_hours=resolve_hours,
+        route=route,
+        sensitive=sensitive,
+        keywords=MappingProxyType(keywords),
+        negative=MappingProxyType(negative),
+    )
+
+
+def _route(table: Mapping[str, Any], where: str) -> str:
+    if "route" not in table:
+        raise TaxonomyError(f'{where}: missing field "route"')
+    route = table["route"]
+    if route == GRID_ROUTE:
+        return route
+    if isinstance(route, str) and route.startswith(DEPARTMENT_PREFIX):
+        department = route[len(DEPARTMENT_PREFIX):]
+        if department and department == department.strip():
+            return route
+    raise TaxonomyError(f'{where}: field "route" must be "grid" or "department:<name>", got {route!r}')
+
+
+def _weights(value: Any, where: str, key: str) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise TaxonomyError(f'{where}: field "{key}" must be a table of word = weight')
+    weights: dict[str, float] = {}
+    for word, weight in value.items():
+        folded = normalize_text(word)
+        if not folded:
+            raise TaxonomyError(f'{where}: field "{key}" has an empty word')
+        if not _is_number(weight) or not math.isfinite(weight) or weight <= 0:
+            raise TaxonomyError(f'{where}: field "{key}": weight of "{word}" must be a positive number, got {weight!r}')
+        if folded in weights:
+            raise TaxonomyError(f'{where}: field "{key}": "{word}" repeats another word once normalised')
+        weights[folded] = float(weight)
+    return weights
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -1,0 +1,182 @@
+"""Loading and validating the taxonomy file operators edit."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from nlp import UNCLASSIFIED, Category, Taxonomy, TaxonomyError, load_taxonomy
+
+GOOD_CATEGORY = """
+[[category]]
+name = "物业服务"
+response_hours = 2
+resolve_hours = 72
+route = "grid"
+sensitive = false
+keywords = { "电梯" = 3.0, "物业" = 2 }
+negative = { "卫生间" = 1.0 }
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def category_with(**fields: str) -> str:
+    """A one-category file whose fields are the good ones, with some replaced (or removed when given "")."""
+    values = {
+        "name": '"物业服务"',
+        "response_hours": "2",
+        "resolve_hours": "72",
+        "route": '"grid"',
+        "sensitive": "false",
+        "keywords": '{ "电梯" = 3.0 }',
+    }
+    values.update(fields)
+    body = "\n".join(f"{key} = {value}" for key, value in values.items() if value)
+    return f"threshold = 0.35\n[[category]]\n{body}\n"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Taxonomy:
+    return load_taxonomy()
+
+
+def test_a_valid_file_loads_with_its_values(tmp_path: Path) -> None:
+    tax = load_taxonomy(write(tmp_path, "threshold = 0.4\n" + GOOD_CATEGORY))
+    assert tax.threshold == 0.4
+    assert tax.categories == (
+        Category(
+            name="物业服务",
+            response_hours=2,
+            resolve_hours=72,
+            route="grid",
+            sensitive=False,
+            keywords={"电梯": 3.0, "物业": 2.0},
+            negative={"卫生间": 1.0},
+        ),
+    )
+    assert tax.category("物业服务").keywords["物业"] == 2.0
+
+
+def test_categories_keep_file_order_and_departments_are_named(tmp_path: Path) -> None:
+    second = GOOD_CATEGORY.replace("物业服务", "综合执法").replace('"grid"', '"department:综合执法中队"')
+    tax = load_taxonomy(write(tmp_path, "threshold = 0.35\n" + GOOD_CATEGORY + second))
+    assert [category.name for category in tax.categories] == ["物业服务", "综合执法"]
+    assert tax.category("综合执法").department == "综合执法中队"
+    assert tax.category("物业服务").department is None
+
+
+def test_keywords_are_normalised_like_messages(tmp_path: Path) -> None:
+    text = category_with(keywords='{ "ＷｉＦｉ" = 2.0, " 电梯 " = 3.0 }')
+    assert dict(load_taxonomy(write(tmp_path, text)).category("物业服务").keywords) == {"wifi": 2.0, "电梯": 3.0}
+
+
+def test_a_category_is_immutable(shipped: Taxonomy) -> None:
+    category = shipped.categories[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        category.name = "别的"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        category.keywords["新词"] = 1.0  # type: ignore[index]
+    assert hash(category) == hash(shipped.categories[0])
+
+
+def test_an_unknown_category_is_a_key_error(shipped: Taxonomy) -> None:
+    with pytest.raises(KeyError):
+        shipped.category("不存在")
+
+
+def test_unclassified_is_a_synthetic_category_with_the_default_limits(shipped: Taxonomy) -> None:
+    pending = shipped.category(UNCLASSIFIED)
+    assert UNCLASSIFIED == "待分类"
+    assert (pending.name, pending.route, pending.sensitive) == ("待分类", "grid", False)
+    assert (pending.response_hours, pending.resolve_hours) == (shipped.default_response_hours, shipped.default_resolve_hours)
+    assert dict(pending.keywords) == {}
+
+
+def test_the_shipped_taxonomy_has_the_ten_categories_of_the_domain(shipped: Taxonomy) -> None:
+    assert [category.name for category in shipped.categories] == [
+        "物业服务", "环境卫生", "市政设施", "邻里纠纷", "家庭矛盾",
+        "小区治理", "安全隐患", "政策咨询", "养老服务", "综合执法",
+    ]
+    assert 0 < shipped.threshold < 1
+
+
+def test_every_shipped_category_has_at_least_25_keywords(shipped: Taxonomy) -> None:
+    counts = {category.name: len(category.keywords) for category in shipped.categories}
+    assert min(counts.values()) >= 25, counts
+
+
+def test_the_shipped_routes_limits_and_sensitivity_follow_the_domain(shipped: Taxonomy) -> None:
+    assert shipped.category("综合执法").route == "department:综合执法中队"
+    assert {category.name for category in shipped.categories if category.sensitive} == {"邻里纠纷", "家庭矛盾"}
+    fastest = min(shipped.categories, key=lambda category: category.response_hours)
+    assert fastest.name == "安全隐患"
+    assert all(category.response_hours <= category.resolve_hours for category in shipped.categories)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (category_with(name=""), 'category #1: missing field "name"'),
+        (category_with(name='"  "'), 'category #1: field "name" must be a non-empty string'),
+        (category_with(name='"待分类"'), 'category "待分类": field "name" is reserved'),
+        (category_with(response_hours="0"), 'category "物业服务": field "response_hours" must be a positive'),
+        (category_with(resolve_hours="-5"), 'category "物业服务": field "resolve_hours" must be a positive'),
+        (category_with(response_hours="1.5"), 'field "response_hours" must be a positive whole number'),
+        (category_with(response_hours="true"), 'field "response_hours" must be a positive whole number'),
+        (category_with(resolve_hours=""), 'category "物业服务": missing field "resolve_hours"'),
+        (category_with(response_hours="80"), 'field "response_hours" (80) exceeds "resolve_hours" (72)'),
+        (category_with(route='"street"'), 'category "物业服务": field "route" must be "grid" or "department:<name>"'),
+        (category_with(route='"department:"'), 'field "route" must be "grid" or "department:<name>"'),
+        (category_with(route=""), 'category "物业服务": missing field "route"'),
+        (category_with(sensitive='"yes"'), 'category "物业服务": field "sensitive" must be true or false'),
+        (category_with(keywords='{ "电梯" = "high" }'), 'field "keywords": weight of "电梯" must be a positive number'),
+        (category_with(keywords='{ "电梯" = 0 }'), 'field "keywords": weight of "电梯" must be a positive number'),
+        (category_with(keywords='{ "电梯" = true }'), 'weight of "电梯" must be a positive number'),
+        (category_with(keywords='{ "电梯" = nan }'), 'weight of "电梯" must be a positive number'),
+        (category_with(keywords="{ }"), 'category "物业服务": field "keywords" is empty'),
+        (category_with(keywords='"电梯"'), 'field "keywords" must be a table'),
+        (category_with(keywords=""), 'category "物业服务": missing field "keywords"'),
+        (category_with(keywords='{ "  " = 1.0 }'), 'field "keywords" has an empty word'),
+        (category_with(keywords='{ "WiFi" = 1.0, "wifi" = 2.0 }'), '"wifi" repeats another word once normalised'),
+        (
+            category_with(negative='{ "电梯" = 1.0 }'),
+            'category "物业服务": keyword "电梯" is in both "keywords" and "negative"',
+        ),
+        (category_with(negative='{ "卫生间" = "a lot" }'), 'field "negative": weight of "卫生间" must be a positive'),
+        (category_with(resolve_hour="72"), "category \"物业服务\": unknown field 'resolve_hour'"),
+        (category_with() + category_with().split("\n", 1)[1], 'duplicate category "物业服务"'),
+        (category_with().replace("0.35", "1.5"), 'field "threshold" must be a number between 0 and 1'),
+        (category_with().replace("0.35", "0"), 'field "threshold" must be a number between 0 and 1'),
+        (category_with().replace("0.35", '"high"'), 'field "threshold" must be a number between 0 and 1'),
+        (category_with().replace("threshold = 0.35\n", ""), 'missing field "threshold"'),
+        ("threshold = 0.35\n", "no categories"),
+        ("threshold = 0.35\n[[categories]]\nname = 'x'\n", "unknown top-level key 'categories'"),
+        ("threshold = 0.35\ndefault_response_hours = 0\n" + GOOD_CATEGORY, 'field "default_response_hours" must be'),
+        ("threshold = 0.35\n[[category]\n", "not valid UTF-8 TOML"),
+    ],
+)
+def test_a_broken_file_is_refused_naming_the_problem(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(TaxonomyError) as caught:
+        load_taxonomy(path)
+    assert message in str(caught.value)
+    assert str(path) in str(caught.value)
+
+
+def test_a_missing_file_is_a_taxonomy_error(tmp_path: Path) -> None:
+    with pytest.raises(TaxonomyError, match="cannot read taxonomy file"):
+        load_taxonomy(tmp_path / "absent.toml")
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "taxonomy.toml"
+    path.write_bytes(category_with().encode("gbk"))
+    with pytest.raises(TaxonomyError, match="not valid UTF-8 TOML"):
+        load_taxonomy(path)

@@ -1,0 +1,34 @@
+"""Starts a gridbot worker: the outbox relay thread and an RQ worker on the gridbot queue."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from rq import SimpleWorker
+
+from bot import relay
+from bot.settings import Settings
+from bot.worker_runtime import WorkerRuntime, install
+
+
+def main(settings: Settings | None = None, burst: bool = False) -> None:
+    """Run until stopped (or, with burst, until the queue is empty)."""
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    runtime = WorkerRuntime.build(settings)
+    install(runtime)
+    stop = threading.Event()
+    relay_thread = threading.Thread(target=relay.run, args=(runtime, stop), name="outbox-relay", daemon=True)
+    relay_thread.start()
+    # SimpleWorker runs jobs in this process: no fork per job, the runtime and its pools are reused.
+    worker = SimpleWorker([relay.queue(runtime)], connection=runtime.redis)
+    try:
+        worker.work(burst=burst, logging_level=settings.log_level)
+    finally:
+        stop.set()
+        relay_thread.join(timeout=5)
+
+
+if __name__ == "__main__":
+    main()
