@@ -136,4 +136,6 @@ def _choice(text: str, names: list[str]) -> int | None:
         return int(cleaned) - 1
     if cleaned in names:
         return names.index(cleaned)
-    return None
+    # "B座" for "东方名苑B座": the option's own name without the compound, if only one fits.
+    fitting = [index for index, name in enumerate(names) if cleaned and name.endswith(cleaned)]
+    return fitting[0] if len(fitting) == 1 else None

@@ -19,8 +19,10 @@ def claim(session: Session, key: str, now: datetime) -> bool:
     On PostgreSQL a concurrent duplicate blocks here until the first transaction ends, then sees its
     committed row; on SQLite the write lock taken at BEGIN serialises them the same way.
     """
-    statement = insert_for(session, TABLE).values(key=key, received_at=now).on_conflict_do_nothing()
-    return session.execute(statement).rowcount == 1
+    statement = (
+        insert_for(session, TABLE).values(key=key, received_at=now).on_conflict_do_nothing().returning(TABLE.c.key)
+    )
+    return session.execute(statement).first() is not None
 
 
 def stored_reply(session: Session, key: str) -> str | None:

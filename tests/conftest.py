@@ -166,3 +166,28 @@ def wechat(client, clock: Clock) -> WeChat:  # type: ignore[no-untyped-def]
 def wechat_safe(client, clock: Clock) -> WeChat:  # type: ignore[no-untyped-def]
     """WeChat's server in safe (AES) mode."""
     return WeChat(client, clock, encrypted=True)
+
+
+# --- the outbound side: fake WeChat API, worker runtime ---------------------------------------------
+
+from bot.fake_wechat import FakeWeChatServer
+from bot.wechat_client import WeChatAPI
+from bot.worker_runtime import WorkerRuntime, install
+from tests.fakes import Fake
+
+
+@pytest.fixture
+def fake_wechat() -> Iterator[Fake]:
+    """The fake WeChat API on an ephemeral port."""
+    with FakeWeChatServer() as server:
+        yield Fake(server.url)
+
+
+@pytest.fixture
+def worker_runtime(settings: Settings, seeded: Database, redis_client: redis_lib.Redis, redis_url: str,
+                   clock: Clock, fake_wechat: Fake) -> WorkerRuntime:
+    """What a worker process holds, installed for the jobs this test runs, talking to the fake API."""
+    configured = settings.with_(wechat_api_base_url=fake_wechat.url, redis_url=redis_url)
+    runtime = WorkerRuntime(configured, seeded, redis_client, WeChatAPI.from_settings(configured, redis_client), clock)
+    install(runtime)
+    return runtime

@@ -1,0 +1,88 @@
+"""The address-binding dialogue, as a resident experiences it."""
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import Appeal, AppealStatus, Building, Resident
+
+pytestmark = pytest.mark.postgres
+
+
+def resident(database, openid):
+    with database.transaction() as session:
+        return session.scalars(select(Resident).where(Resident.openid == openid)).one()
+
+
+def test_a_new_resident_binds_step_by_step_with_numbers(wechat, seeded):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("1", "请选择您所在的小区/网格"),
+        ("1", "请选择您所在的楼栋"),
+        ("3", "请选择您所在的单元"),
+        ("2", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元"),
+    ])
+    bound = resident(seeded, "o_new")
+    assert bound.grid_id is not None and bound.unit_id is not None and bound.dialog is None
+
+
+def test_a_wrong_answer_repeats_the_options_and_cancel_leaves(wechat):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("9", "请回复 1 到 2 之间的序号"),
+        ("好的好的", "请回复 1 到 2 之间的序号"),
+        ("取消", "已退出地址绑定"),
+        ("我的地址", "您还没有绑定住址"),
+    ])
+
+
+def test_names_and_spoken_numbers_are_understood(wechat):
+    wechat.dialog("o_new", [
+        ("绑定", "1. 幸福里社区"),
+        ("和平社区", "请选择您所在的小区/网格"),
+        ("二", "请选择您所在的楼栋"),
+        ("Ｂ座", "绑定成功"),  # full-width letters typed on a phone; B座 has no units
+    ])
+
+
+def test_the_dialogue_survives_a_restart_of_the_app(wechat, client, runtime, clock):
+    from bot.app import create_app
+    from tests.conftest import WeChat
+
+    wechat.dialog("o_new", [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区/网格")])
+    restarted = WeChat(create_app(runtime=runtime).test_client(), clock)
+    restarted.dialog("o_new", [("1", "请选择您所在的楼栋")])
+
+
+def test_a_quiet_half_hour_ends_the_dialogue(wechat, clock):
+    wechat.dialog("o_new", [("绑定", "请选择您所在的社区")])
+    clock.advance(minutes=31)
+    assert "请再具体描述" in wechat.send("o_new", "1")
+
+
+def test_an_unbound_residents_appeal_waits_and_is_submitted_after_binding(wechat, seeded):
+    reply = wechat.send("o_new", "小区门口垃圾堆了三天没人清理，味道很大")
+    assert "绑定住址后会马上转给您所在的网格" in reply and "请选择您所在的社区" in reply
+    with seeded.transaction() as session:
+        held = session.scalars(select(Appeal)).one()
+        assert held.status == AppealStatus.AWAITING_ADDRESS and held.grid_id is None
+    wechat.dialog("o_new", [("1", "小区/网格"), ("1", "楼栋"), ("1", "单元"), ("1", f"您之前暂存的诉求 {held.ticket} 已提交给 幸福里社区·第一网格")])
+    with seeded.transaction() as session:
+        submitted = session.scalars(select(Appeal)).one()
+        assert submitted.status == AppealStatus.SUBMITTED and submitted.grid_id is not None
+        assert submitted.resolve_due_at is not None
+
+
+def test_a_building_qr_code_binds_in_one_step(wechat, seeded):
+    with seeded.transaction() as session:
+        building = session.scalars(select(Building).where(Building.name == "5号楼")).one()
+        scene = building.scene_key
+    reply = wechat.deliver(wechat.server.event("o_scan", "subscribe", f"qrscene_{scene}", create_time=wechat.now()))
+    assert "欢迎关注" in reply and "已为您绑定：幸福里社区·第二网格 锦绣家园5号楼" in reply
+    assert resident(seeded, "o_scan").building_id == building.id
+    reply = wechat.deliver(wechat.server.event("o_scan2", "SCAN", scene, create_time=wechat.now()))
+    assert "已为您绑定" in reply
+
+
+def test_an_unknown_qr_code_asks_to_bind_by_hand(wechat):
+    reply = wechat.deliver(wechat.server.event("o_scan", "SCAN", "bnosuchthing", create_time=wechat.now()))
+    assert "这个二维码没有对应的楼栋" in reply

@@ -1,0 +1,70 @@
+"""帮助, 我的诉求, 查询, 撤销, 我的地址 — and a resident only ever sees their own appeals."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.postgres
+
+LIFT = "3号楼电梯坏了，物业一直不来修"
+
+
+def ticket_of(reply):
+    return re.search(r"G\d{10}", reply).group(0)
+
+
+def test_help_lists_every_command(wechat):
+    reply = wechat.send("o1", "帮助")
+    for usage in ("我的诉求", "查询 编号", "撤销 编号", "绑定", "我的地址", "取消"):
+        assert usage in reply
+
+
+def test_my_appeals_shows_the_latest_five_newest_first(wechat, clock):
+    tickets = []
+    for n in range(6):
+        tickets.append(ticket_of(wechat.send("o1", f"{n + 1}号楼楼道灯不亮，晚上黑漆漆的")))
+        clock.advance(minutes=1)
+    reply = wechat.send("o1", "我的诉求")
+    assert tickets[0] not in reply
+    assert reply.index(tickets[5]) < reply.index(tickets[1])
+    assert reply.count("已受理") == 5
+
+
+def test_query_shows_the_timeline_and_accepts_sloppy_ticket_numbers(wechat):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    for typed in (f"查询 {ticket}", f"查询{ticket.lower()}", f"查询 {ticket[1:]}", ticket, f"查询　{ticket}"):
+        reply = wechat.send("o1", typed)
+        assert f"诉求 {ticket}" in reply and "已受理，转交网格员办理" in reply, typed
+
+
+def test_a_resident_cannot_see_or_cancel_someone_elses_appeal(wechat):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    assert "没有找到编号为" in wechat.send("o2", f"查询 {ticket}")
+    assert "没有找到编号为" in wechat.send("o2", f"撤销 {ticket}")
+    assert "已受理" in wechat.send("o1", f"查询 {ticket}")
+
+
+def test_cancel_withdraws_once(wechat):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    assert f"诉求 {ticket} 已撤销" in wechat.send("o1", f"撤销 {ticket}")
+    assert "当前状态为“已撤销”，不能撤销" in wechat.send("o1", f"撤销 {ticket}")
+    assert "您已撤销" in wechat.send("o1", f"查询 {ticket}")
+
+
+def test_a_command_without_its_ticket_explains_the_format(wechat):
+    assert "请在“撤销”后面加上诉求编号" in wechat.send("o1", "撤销")
+
+
+def test_sentences_that_start_like_commands_are_appeals(wechat):
+    reply = wechat.send("o1", "查询一下低保补贴怎么申请")
+    assert "已受理您的诉求" in reply and "政策咨询" in reply
+
+
+def test_my_address_shows_the_bound_home(wechat):
+    assert "幸福里社区·第一网格 阳光花园3号楼1单元" in wechat.send("o1", "我的地址")
+
+
+def test_greetings_and_fragments_are_not_filed(wechat):
+    assert "请直接描述您遇到的问题" in wechat.send("o1", "你好")
+    assert "请再具体描述一下" in wechat.send("o1", "嗯嗯")
+    assert "还没有提交过诉求" in wechat.send("o1", "我的诉求")

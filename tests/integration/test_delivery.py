@@ -1,0 +1,94 @@
+"""From a committed outbox row to WeChat's API: the relay, a real RQ worker on real Redis, the adapter."""
+
+import pytest
+from rq import SimpleWorker
+from sqlalchemy import select
+
+from bot import jobs, relay
+from storage.models import OutboxMessage, OutboxStatus
+
+pytestmark = pytest.mark.postgres
+
+CUSTOM_SEND = "/cgi-bin/message/custom/send"
+GRID_ONE = {"demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"}
+
+
+def work(runtime):
+    """Relay what is due and let a real RQ worker run the jobs until the queue is empty."""
+    queued = relay.relay_once(runtime)
+    SimpleWorker([relay.queue(runtime)], connection=runtime.redis).work(burst=True)
+    return queued
+
+
+def outbox_rows(database):
+    with database.transaction() as session:
+        return session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def test_a_new_appeal_reaches_the_grid_members_and_nobody_else(wechat, worker_runtime, fake_wechat):
+    reply = wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+    ticket = reply.split("编号：")[1].split("\n")[0]
+    assert fake_wechat.calls(CUSTOM_SEND) == []  # the webhook itself never calls out
+    assert work(worker_runtime) == 3
+    sent = fake_wechat.calls(CUSTOM_SEND)
+    assert {call["body"]["touser"] for call in sent} == GRID_ONE
+    assert all(ticket in call["body"]["text"]["content"] for call in sent)
+    assert "阳光花园3号楼1单元" in sent[0]["body"]["text"]["content"]
+    assert {row.status for row in outbox_rows(worker_runtime.database)} == {OutboxStatus.SENT}
+    assert fake_wechat.stats()["token_fetches"] == 1
+
+
+def test_a_delivery_job_that_runs_twice_sends_once(wechat, worker_runtime, fake_wechat):
+    wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+    relay.relay_once(worker_runtime)
+    first = outbox_rows(worker_runtime.database)[0].id
+    assert jobs.deliver(first) == "sent"
+    assert jobs.deliver(first) == "skipped"
+    assert len([c for c in fake_wechat.calls(CUSTOM_SEND) if c["body"]["touser"] == "demo_staff_zhangwei"]) == 1
+
+
+def test_the_relay_never_queues_a_row_twice(wechat, worker_runtime):
+    wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+    assert relay.relay_once(worker_runtime) == 3
+    assert relay.relay_once(worker_runtime) == 0
+
+
+def test_a_transient_error_is_retried_later_with_backoff(wechat, worker_runtime, fake_wechat, clock):
+    wechat.send("o2", "1栋门口路灯坏了，晚上很黑")  # grid with one member: one notice
+    fake_wechat.fail(CUSTOM_SEND, -1, times=1)
+    work(worker_runtime)
+    (row,) = outbox_rows(worker_runtime.database)
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1 and "-1" in row.last_error
+    assert work(worker_runtime) == 0  # not due yet
+    clock.advance(seconds=31)
+    work(worker_runtime)
+    (row,) = outbox_rows(worker_runtime.database)
+    assert row.status == OutboxStatus.SENT and row.attempts == 2
+
+
+def test_a_permanent_error_fails_the_row_without_retrying(wechat, worker_runtime, fake_wechat, clock):
+    wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
+    fake_wechat.fail(CUSTOM_SEND, 45015, times=1)
+    work(worker_runtime)
+    (row,) = outbox_rows(worker_runtime.database)
+    assert row.status == OutboxStatus.FAILED and "45015" in row.last_error
+    clock.advance(hours=1)
+    assert work(worker_runtime) == 0
+    assert len(fake_wechat.calls(CUSTOM_SEND)) == 1
+
+
+def test_rows_whose_jobs_were_lost_with_redis_are_queued_again(wechat, worker_runtime, fake_wechat, clock):
+    wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
+    assert relay.relay_once(worker_runtime) == 1
+    worker_runtime.redis.flushdb()  # Redis lost its data before any worker ran the job
+    assert relay.relay_once(worker_runtime) == 0
+    clock.advance(minutes=6)
+    work(worker_runtime)
+    assert [row.status for row in outbox_rows(worker_runtime.database)] == [OutboxStatus.SENT]
+    assert len(fake_wechat.calls(CUSTOM_SEND)) == 1
+
+
+def test_old_message_keys_are_purged(wechat, worker_runtime, clock):
+    wechat.send("o1", "你好")
+    clock.advance(days=2)
+    assert relay.purge_dedup(worker_runtime) == 1

@@ -1,0 +1,119 @@
+"""Storage invariants that must hold on SQLite and PostgreSQL alike, including under concurrency."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from storage import appeals, dedup, residents
+from storage.errors import IllegalTransition
+from storage.models import Appeal, AppealEvent, Base, OutboxMessage
+from storage.tickets import next_ticket, normalize_ticket
+
+pytestmark = pytest.mark.postgres
+
+
+def race(workers, action):
+    """Run `action(i)` in `workers` threads released at the same moment; returns results or exceptions."""
+    barrier = threading.Barrier(workers)
+
+    def run(i):
+        barrier.wait()
+        try:
+            return action(i)
+        except Exception as error:  # the race's losers are part of the result
+            return error
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(run, range(workers)))
+
+
+def test_the_migrations_build_exactly_the_models(database):
+    with database.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_ticket_numbers_are_unique_and_dense_under_concurrency(database, clock):
+    def allocate(_):
+        with database.transaction() as session:
+            return next_ticket(session, clock())
+
+    tickets = race(8, allocate)
+    assert sorted(tickets) == [f"G261122{n:04d}" for n in range(1, 9)]
+
+
+def test_ticket_numbers_restart_each_local_day(database, clock):
+    with database.transaction() as session:
+        first = next_ticket(session, clock())
+    clock.advance(hours=14)  # 10:00 → 00:00 the next day in Beijing
+    with database.transaction() as session:
+        assert next_ticket(session, clock()) == "G2611230001"
+    assert first == "G2611220001"
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("G2611220007", "G2611220007"), ("g2611220007", "G2611220007"), ("2611220007", "G2611220007"),
+    ("Ｇ２６１１２２０００７", "G2611220007"), (" G 2611220007 ", "G2611220007"), ("G26112200", None), ("电梯", None),
+])
+def test_ticket_numbers_are_read_as_people_type_them(typed, expected):
+    assert normalize_ticket(typed) == expected
+
+
+def test_a_message_key_is_claimed_exactly_once_under_concurrency(database, clock):
+    def claim(i):
+        with database.transaction() as session:
+            won = dedup.claim(session, "msg:42", clock())
+            if won:
+                dedup.record_reply(session, "msg:42", f"reply {i}")
+                return f"reply {i}"
+            return dedup.stored_reply(session, "msg:42")
+
+    replies = race(6, claim)
+    assert len(set(replies)) == 1 and replies[0].startswith("reply ")
+
+
+def test_two_cancels_racing_move_the_appeal_once(seeded, clock):
+    with seeded.transaction() as session:
+        resident = residents.get_or_create(session, "o1", clock())
+        appeal = appeals.file_appeal(session, resident, intake(), clock())
+        ticket = appeal.ticket
+
+    def cancel(_):
+        with seeded.transaction() as session:
+            return appeals.cancel(session, residents.get_or_create(session, "o1", clock()), ticket, clock())
+
+    results = race(2, cancel)
+    assert sum(isinstance(result, Appeal) for result in results) == 1
+    assert sum(isinstance(result, IllegalTransition) for result in results) == 1
+    with seeded.transaction() as session:
+        actions = session.scalars(select(AppealEvent.action).order_by(AppealEvent.id)).all()
+    assert actions == ["submitted", "cancelled"]
+
+
+def test_filing_writes_the_appeal_its_audit_event_and_the_grid_notices_together(seeded, clock):
+    with seeded.transaction() as session:
+        resident = residents.get_or_create(session, "o1", clock())
+        appeal = appeals.file_appeal(session, resident, intake(), clock())
+    with seeded.transaction() as session:
+        notices = session.scalars(select(OutboxMessage).where(OutboxMessage.appeal_id == appeal.id)).all()
+        events = session.scalar(select(func.count()).select_from(AppealEvent))
+    assert {n.recipient_openid for n in notices} == {"demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"}
+    assert events == 1
+
+
+def test_a_failed_transaction_leaves_nothing_behind(seeded, clock):
+    with pytest.raises(RuntimeError), seeded.transaction() as session:
+        resident = residents.get_or_create(session, "o1", clock())
+        appeals.file_appeal(session, resident, intake(), clock())
+        raise RuntimeError("crash after filing")
+    with seeded.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Appeal)) == 0
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def intake():
+    return appeals.Intake(content="3号楼电梯坏了", channel=appeals.Channel.TEXT, category="物业服务",
+                          confidence=0.9, keywords=("电梯",), raw_message={}, response_hours=2, resolve_hours=72)
