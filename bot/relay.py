@@ -1,4 +1,4 @@
-"""The outbox relay: committed outbox rows become RQ jobs, in batches, off the request path."""
+"""The relay loop: dispatches filed appeals and turns committed outbox rows into RQ jobs, in batches."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rq import Queue
 
 from bot import jobs
 from bot.worker_runtime import WorkerRuntime
-from storage import dedup, outbox
+from storage import dedup, dispatch, outbox
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "gridbot"
@@ -22,6 +22,18 @@ PURGE_EVERY = timedelta(hours=1)
 def queue(runtime: WorkerRuntime) -> Queue:
     """The queue delivery jobs go to."""
     return Queue(QUEUE_NAME, connection=runtime.redis)
+
+
+def tick(runtime: WorkerRuntime) -> int:
+    """One round of the relay loop: dispatch what was filed, then queue what is due; returns jobs queued."""
+    dispatch_once(runtime)
+    return relay_once(runtime)
+
+
+def dispatch_once(runtime: WorkerRuntime) -> int:
+    """Dispatch the appeals filed since the last round (in one transaction); returns how many."""
+    with runtime.database.transaction() as session:
+        return len(dispatch.dispatch_pending(session, runtime.clock()))
 
 
 def relay_once(runtime: WorkerRuntime) -> int:
@@ -57,7 +69,7 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
     next_purge = runtime.clock()
     while not stop.is_set():
         try:
-            relay_once(runtime)
+            tick(runtime)
             if runtime.clock() >= next_purge:
                 purge_dedup(runtime)
                 next_purge = runtime.clock() + PURGE_EVERY

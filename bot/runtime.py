@@ -41,7 +41,7 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.database = database or Database(settings.database_url)
+        self.database = database or Database(settings.database_url, settings.sqlite_synchronous)
         self.understanding = understanding or default_understanding()
         self.wire = Wire(settings, clock)
 

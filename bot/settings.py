@@ -36,6 +36,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     log_level: str = "INFO"
     outbox_poll_ms: int = 200
+    sqlite_synchronous: str = "NORMAL"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -54,6 +55,7 @@ class Settings:
             timestamp_tolerance_s=_int(env, "GRIDBOT_TIMESTAMP_TOLERANCE", 300),
             log_level=env.get("GRIDBOT_LOG_LEVEL", "INFO").upper(),
             outbox_poll_ms=_int(env, "GRIDBOT_OUTBOX_POLL_MS", 200),
+            sqlite_synchronous=_choice(env, "GRIDBOT_SQLITE_SYNCHRONOUS", ("normal", "full")).upper(),
         )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
@@ -99,6 +101,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or allowed[0]
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
     return value
 
 

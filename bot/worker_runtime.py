@@ -29,7 +29,8 @@ class WorkerRuntime:
     def build(cls, settings: Settings, clock: Callable[[], datetime] = now_utc) -> "WorkerRuntime":
         """Connect everything a job needs."""
         redis = connect(settings)
-        return cls(settings, Database(settings.database_url), redis, WeChatAPI.from_settings(settings, redis), clock)
+        database = Database(settings.database_url, settings.sqlite_synchronous)
+        return cls(settings, database, redis, WeChatAPI.from_settings(settings, redis), clock)
 
 
 _current: WorkerRuntime | None = None

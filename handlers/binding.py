@@ -23,7 +23,7 @@ def in_dialogue(conversation: Conversation) -> bool:
     """The resident is answering the binding dialogue."""
     if conversation.inbound.kind not in (Kind.TEXT, Kind.VOICE):
         return False
-    state = residents.dialog_of(conversation.resident, conversation.now)
+    state = conversation.sender.dialog(conversation.now)
     return state is not None and state.get("name") == DIALOG
 
 

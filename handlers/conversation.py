@@ -11,6 +11,7 @@ from handlers.types import Inbound
 from nlp import KeywordClassifier, Taxonomy
 from storage import residents
 from storage.models import Resident
+from storage.residents import ResidentView
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,20 @@ class Conversation:
     inbound: Inbound
     now: datetime
     understanding: Understanding
+    _sender: ResidentView | None = field(default=None, repr=False)
     _resident: Resident | None = field(default=None, repr=False)
 
     @property
+    def sender(self) -> ResidentView:
+        """Who wrote, as a read-only snapshot (created on first contact): enough to route and file."""
+        if self._sender is None:
+            self._sender = residents.view(self.session, self.inbound.openid, self.now)
+        return self._sender
+
+    @property
     def resident(self) -> Resident:
-        """The sender as a resident (created on first contact)."""
+        """Who wrote, as the ORM row, for handlers that change it (the snapshot is re-read after that)."""
         if self._resident is None:
             self._resident = residents.get_or_create(self.session, self.inbound.openid, self.now)
+        self._sender = None
         return self._resident

@@ -9,7 +9,7 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import UNCLASSIFIED
-from storage import appeals, org
+from storage import appeals
 
 GREETINGS = frozenset({"你好", "您好", "在吗", "在不在", "有人吗", "hi", "hello", "谢谢", "谢谢你", "好的", "嗯", "ok"})
 # Shorter than this and not understood: ask for details rather than file "嗯嗯" as an appeal.
@@ -44,13 +44,12 @@ def handle(conversation: Conversation) -> Reply:
         response_hours=limits.response_hours,
         resolve_hours=limits.resolve_hours,
     )
-    resident = conversation.resident
-    appeal = appeals.file_appeal(conversation.session, resident, intake, conversation.now)
-    if resident.grid_id is None:
-        return Reply(texts.appeal_held(appeal.ticket, binding.start(conversation)))
-    grid_label = org.grid_label(conversation.session, resident.grid_id)
+    sender = conversation.sender
+    filed = appeals.file_appeal(conversation.session, sender, intake, conversation.now)
+    if sender.grid_label is None:
+        return Reply(texts.appeal_held(filed.ticket, binding.start(conversation)))
     return Reply(texts.appeal_received(
-        appeal.ticket, appeal.category, grid_label, limits.response_hours, limits.resolve_hours
+        filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours
     ))
 
 

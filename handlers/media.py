@@ -27,7 +27,7 @@ def handle(conversation: Conversation) -> Reply:
         longitude=inbound.longitude,
         label=inbound.label or None,
     )
-    appeal = appeals.attach(conversation.session, conversation.resident, attachment, conversation.now)
+    appeal = appeals.attach(conversation.session, conversation.sender, attachment, conversation.now)
     if appeal is None:
         return Reply(texts.attachment_waiting(attachment.kind))
     return Reply(texts.attachment_added(attachment.kind, appeal.ticket))

@@ -11,7 +11,7 @@ from storage.errors import IllegalTransition, NotFound
 
 def my_appeals(conversation: Conversation, _argument: str) -> Reply:
     """我的诉求: the latest five with their status."""
-    latest = appeals.latest_of(conversation.session, conversation.resident)
+    latest = appeals.latest_of(conversation.session, conversation.sender)
     if not latest:
         return Reply(texts.NO_APPEALS)
     return Reply(texts.appeal_list([(a.ticket, a.category, a.status, a.created_at) for a in latest]))
@@ -20,7 +20,7 @@ def my_appeals(conversation: Conversation, _argument: str) -> Reply:
 def show(conversation: Conversation, ticket: str) -> Reply:
     """查询 <编号>: one appeal with its timeline."""
     try:
-        appeal = appeals.own_appeal(conversation.session, conversation.resident, ticket)
+        appeal = appeals.own_appeal(conversation.session, conversation.sender, ticket)
     except NotFound:
         return Reply(texts.NOT_FOUND.format(ticket=ticket))
     events = [(e.at, e.action, e.note) for e in appeals.timeline(conversation.session, appeal)]
@@ -30,7 +30,7 @@ def show(conversation: Conversation, ticket: str) -> Reply:
 def cancel(conversation: Conversation, ticket: str) -> Reply:
     """撤销 <编号>: withdraw an open appeal."""
     try:
-        appeal = appeals.cancel(conversation.session, conversation.resident, ticket, conversation.now)
+        appeal = appeals.cancel(conversation.session, conversation.sender, ticket, conversation.now)
     except NotFound:
         return Reply(texts.NOT_FOUND.format(ticket=ticket))
     except IllegalTransition as refused:
@@ -41,7 +41,7 @@ def cancel(conversation: Conversation, ticket: str) -> Reply:
 
 def my_address(conversation: Conversation, _argument: str) -> Reply:
     """我的地址: the bound address."""
-    resident = conversation.resident
+    resident = conversation.sender
     if resident.grid_id is None:
         return Reply(texts.NO_ADDRESS)
     place = org.address(conversation.session, resident.grid_id, resident.building_id, resident.unit_id)

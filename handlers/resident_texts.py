@@ -10,12 +10,14 @@ LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 STATUS_NAMES = {
     "awaiting_address": "待绑定地址",
     "submitted": "已受理",
+    "dispatched": "已转交网格员",
     "cancelled": "已撤销",
 }
 
 EVENT_NAMES = {
     "held": "收到诉求，等待绑定地址",
-    "submitted": "已受理，转交网格员办理",
+    "submitted": "已受理",
+    "dispatched": "已转交网格员办理",
     "cancelled": "您已撤销",
     "attached": "补充了材料",
 }
@@ -42,7 +44,6 @@ CANCELLED = "诉求 {ticket} 已撤销。如问题仍未解决，可随时重新
 NO_ADDRESS = "您还没有绑定住址。回复“绑定”开始，按提示回复序号即可。"
 MY_ADDRESS = "您绑定的住址：{street}{grid_label} {home}\n如需更改，回复“绑定”。"
 SYSTEM_BUSY = "抱歉，系统有点忙，您的消息没有登记成功，请稍后再发一次。"
-NOT_YOURS = "这个功能是工作人员专用的，您可以直接发送文字描述您的诉求。"
 
 BIND_CHOOSE = "请选择您所在的{level}（回复序号）：\n{options}\n回复“取消”可退出。"
 BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号，或回复“取消”退出。\n{options}"

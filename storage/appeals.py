@@ -1,7 +1,7 @@
 """The appeal lifecycle: the only code that changes an appeal's state.
 
-Each function loads, checks permission, applies the transition (compare-and-set on the status), writes the
-audit event and the outbox rows for other people, inside the caller's transaction.
+Each function checks permission, applies the transition (compare-and-set on the status) and writes the
+audit event (and, where others must hear of it, outbox rows) inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -10,19 +10,18 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from storage import org, outbox
 from storage.errors import IllegalTransition, NotFound
-from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment, Resident, Staff, StaffRole
+from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment
 from storage.tickets import next_ticket
 
-# An image or location sent before the words it belongs to waits this long for the appeal.
-LOOSE_ATTACHMENT_WINDOW = timedelta(minutes=30)
-NOTIFIED_ROLES = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
+# Built once: filing an appeal is the webhook's hot path.
+_INSERT_APPEAL = insert(Appeal.__table__).returning(Appeal.__table__.c.id)
+_INSERT_EVENT = insert(AppealEvent.__table__)
 
 
 class Channel(StrEnum):
@@ -33,8 +32,22 @@ class Channel(StrEnum):
 class Action(StrEnum):
     HELD = "held"  # received, waiting for the resident's address
     SUBMITTED = "submitted"
+    DISPATCHED = "dispatched"
     CANCELLED = "cancelled"
     ATTACHED = "attached"
+
+
+class Sender(Protocol):
+    """A resident as far as filing needs: who, and where they live (ORM row or ResidentView)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def grid_id(self) -> int | None: ...
+    @property
+    def building_id(self) -> int | None: ...
+    @property
+    def unit_id(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -51,37 +64,39 @@ class Intake:
     resolve_hours: int
 
 
-def file_appeal(session: Session, resident: Resident, intake: Intake, now: datetime) -> Appeal:
-    """Record a new appeal: submitted to the resident's grid, or held until they bind an address."""
+@dataclass(frozen=True)
+class Filed:
+    """What the resident is told about a new appeal."""
+
+    id: int
+    ticket: str
+    status: AppealStatus
+
+
+def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetime) -> Filed:
+    """Record a new appeal: submitted to the resident's grid, or held until they bind an address.
+
+    Dispatch to the grid's members is a state change of its own (storage/dispatch.py), made by the worker
+    right after the reply, so the webhook's transaction stays short.
+    """
     bound = resident.grid_id is not None
-    appeal = Appeal(
-        ticket=next_ticket(session, now),
-        resident_id=resident.id,
-        category=intake.category,
-        confidence=round(intake.confidence, 4),
-        keywords=json.dumps(list(intake.keywords), ensure_ascii=False),
-        channel=intake.channel,
-        content=intake.content,
-        raw_message=json.dumps(intake.raw_message, ensure_ascii=False),
-        status=AppealStatus.SUBMITTED if bound else AppealStatus.AWAITING_ADDRESS,
-        response_hours=intake.response_hours,
-        resolve_hours=intake.resolve_hours,
-        created_at=now,
-        updated_at=now,
-        **(_placement(resident, intake.response_hours, intake.resolve_hours, now) if bound else {}),
-    )
-    session.add(appeal)
-    session.flush()
-    _adopt_loose_attachments(session, resident, appeal, now)
-    if bound:
-        _record(session, appeal, now, Action.SUBMITTED, None, AppealStatus.SUBMITTED, actor=resident)
-        _notify_grid_staff(session, appeal, now)
-    else:
-        _record(session, appeal, now, Action.HELD, None, AppealStatus.AWAITING_ADDRESS, actor=resident)
-    return appeal
+    status = AppealStatus.SUBMITTED if bound else AppealStatus.AWAITING_ADDRESS
+    ticket = next_ticket(session, now)
+    placement = _placement(resident, intake.response_hours, intake.resolve_hours, now) if bound else _UNPLACED
+    appeal_id = session.execute(_INSERT_APPEAL, {
+        "ticket": ticket, "resident_id": resident.id, "category": intake.category,
+        "confidence": round(intake.confidence, 4), "keywords": json.dumps(list(intake.keywords), ensure_ascii=False),
+        "channel": intake.channel, "content": intake.content,
+        "raw_message": json.dumps(intake.raw_message, ensure_ascii=False), "status": status,
+        "response_hours": intake.response_hours, "resolve_hours": intake.resolve_hours,
+        "created_at": now, "updated_at": now, **placement,
+    }).scalar_one()
+    action = Action.SUBMITTED if bound else Action.HELD
+    record(session, appeal_id, now, action, None, status, actor_id=resident.id)
+    return Filed(appeal_id, ticket, status)
 
 
-def release_held(session: Session, resident: Resident, now: datetime) -> list[Appeal]:
+def release_held(session: Session, resident: Sender, now: datetime) -> list[Appeal]:
     """Submit the appeals that waited for this resident's address (call right after binding)."""
     held = session.scalars(
         select(Appeal)
@@ -90,22 +105,22 @@ def release_held(session: Session, resident: Resident, now: datetime) -> list[Ap
     ).all()
     for appeal in held:
         placement = _placement(resident, appeal.response_hours, appeal.resolve_hours, now)
-        _transition(session, appeal, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED, now, **placement)
-        _record(session, appeal, now, Action.SUBMITTED, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED, resident)
-        _notify_grid_staff(session, appeal, now)
+        transition(session, appeal, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED, now, **placement)
+        record(session, appeal.id, now, Action.SUBMITTED, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED,
+               actor_id=resident.id)
     return list(held)
 
 
-def cancel(session: Session, resident: Resident, ticket: str, now: datetime) -> Appeal:
+def cancel(session: Session, resident: Sender, ticket: str, now: datetime) -> Appeal:
     """The resident withdraws one of their own open appeals."""
     appeal = own_appeal(session, resident, ticket)
     old = AppealStatus(appeal.status)
-    _transition(session, appeal, old, AppealStatus.CANCELLED, now)
-    _record(session, appeal, now, Action.CANCELLED, old, AppealStatus.CANCELLED, actor=resident)
+    transition(session, appeal, old, AppealStatus.CANCELLED, now)
+    record(session, appeal.id, now, Action.CANCELLED, old, AppealStatus.CANCELLED, actor_id=resident.id)
     return appeal
 
 
-def own_appeal(session: Session, resident: Resident, ticket: str) -> Appeal:
+def own_appeal(session: Session, resident: Sender, ticket: str) -> Appeal:
     """One of the resident's own appeals by ticket; someone else's is NotFound, like a missing one."""
     appeal = session.scalars(select(Appeal).where(Appeal.ticket == ticket, Appeal.resident_id == resident.id)).first()
     if appeal is None:
@@ -113,7 +128,7 @@ def own_appeal(session: Session, resident: Resident, ticket: str) -> Appeal:
     return appeal
 
 
-def latest_of(session: Session, resident: Resident, limit: int = 5) -> Sequence[Appeal]:
+def latest_of(session: Session, resident: Sender, limit: int = 5) -> Sequence[Appeal]:
     """The resident's most recent appeals, newest first."""
     return session.scalars(
         select(Appeal).where(Appeal.resident_id == resident.id).order_by(Appeal.id.desc()).limit(limit)
@@ -128,7 +143,7 @@ def timeline(session: Session, appeal: Appeal, include_internal: bool = False) -
     return session.scalars(query.order_by(AppealEvent.id)).all()
 
 
-def attach(session: Session, resident: Resident, attachment: Attachment, now: datetime) -> Appeal | None:
+def attach(session: Session, resident: Sender, attachment: Attachment, now: datetime) -> Appeal | None:
     """Attach an image or location to the resident's latest open appeal; None keeps it for the next one."""
     latest = session.scalars(
         select(Appeal)
@@ -141,26 +156,18 @@ def attach(session: Session, resident: Resident, attachment: Attachment, now: da
     attachment.appeal_id = latest.id if latest else None
     session.add(attachment)
     if latest is not None:
-        _record(session, latest, now, Action.ATTACHED, None, None, actor=resident, note=attachment.kind)
+        record(session, latest.id, now, Action.ATTACHED, None, None, actor_id=resident.id, note=attachment.kind)
     return latest
 
 
-def _placement(resident: Resident, response_hours: int, resolve_hours: int, now: datetime) -> dict[str, Any]:
-    """Where the appeal goes and by when, from the resident's address at submission time."""
-    return {
-        "grid_id": resident.grid_id,
-        "building_id": resident.building_id,
-        "unit_id": resident.unit_id,
-        "response_due_at": now + timedelta(hours=response_hours),
-        "resolve_due_at": now + timedelta(hours=resolve_hours),
-    }
-
-
-def _transition(
+def transition(
     session: Session, appeal: Appeal, old: AppealStatus, new: AppealStatus, now: datetime, **values: Any
 ) -> None:
-    # Compare-and-set: of two requests racing on one appeal, exactly one moves it. The ORM-enabled
-    # UPDATE also refreshes `appeal` in the session, so callers see the new state.
+    """Move an appeal from `old` to `new`, or raise IllegalTransition.
+
+    Compare-and-set: of two requests racing on one appeal, exactly one moves it. The ORM-enabled UPDATE
+    also refreshes `appeal` in the session, so callers see the new state.
+    """
     if old not in _ALLOWED.get(new, ()):
         raise IllegalTransition(old)
     moved = session.execute(
@@ -172,76 +179,38 @@ def _transition(
         raise IllegalTransition(old)
 
 
-_ALLOWED: dict[AppealStatus, tuple[AppealStatus, ...]] = {
-    AppealStatus.SUBMITTED: (AppealStatus.AWAITING_ADDRESS,),
-    AppealStatus.CANCELLED: OPEN_STATUSES,
-}
-
-
-def _record(
+def record(
     session: Session,
-    appeal: Appeal,
+    appeal_id: int,
     now: datetime,
     action: Action,
     from_status: str | None,
     to_status: str | None,
-    actor: Resident | None = None,
+    actor_id: int | None = None,
     note: str | None = None,
+    internal: bool = False,
 ) -> None:
-    session.add(
-        AppealEvent(
-            appeal_id=appeal.id,
-            at=now,
-            actor_kind="resident" if actor else "system",
-            actor_id=actor.id if actor else None,
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-            internal=False,
-        )
-    )
+    """Write one audit event: who (a resident, or the system when actor_id is None), when, what, the note."""
+    session.execute(_INSERT_EVENT, {
+        "appeal_id": appeal_id, "at": now, "actor_kind": "resident" if actor_id else "system", "actor_id": actor_id,
+        "action": action, "from_status": from_status, "to_status": to_status, "note": note, "internal": internal,
+    })
 
 
-def _notify_grid_staff(session: Session, appeal: Appeal, now: datetime) -> None:
-    staff = session.scalars(
-        select(Staff).where(
-            Staff.grid_id == appeal.grid_id,
-            Staff.active.is_(True),
-            Staff.openid.is_not(None),
-            Staff.role.in_(NOTIFIED_ROLES),
-        )
-    ).all()
-    if not staff:
-        return
-    place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
-    params = {
-        "ticket": appeal.ticket,
-        "category": appeal.category,
-        "grid": place.grid_label,
-        "home": place.home_label,
-        "content": appeal.content[:200],
-        "resolve_due_at": appeal.resolve_due_at.isoformat() if appeal.resolve_due_at else None,
+_ALLOWED: dict[AppealStatus, tuple[AppealStatus, ...]] = {
+    AppealStatus.SUBMITTED: (AppealStatus.AWAITING_ADDRESS,),
+    AppealStatus.DISPATCHED: (AppealStatus.SUBMITTED,),
+    AppealStatus.CANCELLED: OPEN_STATUSES,
+}
+_UNPLACED = {"grid_id": None, "building_id": None, "unit_id": None, "response_due_at": None, "resolve_due_at": None}
+
+
+def _placement(resident: Sender, response_hours: int, resolve_hours: int, now: datetime) -> dict[str, Any]:
+    """Where the appeal goes and by when, from the resident's address at submission time."""
+    return {
+        "grid_id": resident.grid_id,
+        "building_id": resident.building_id,
+        "unit_id": resident.unit_id,
+        "response_due_at": now + timedelta(hours=response_hours),
+        "resolve_due_at": now + timedelta(hours=resolve_hours),
     }
-    for member in staff:
-        outbox.add(
-            session,
-            key=f"appeal:{appeal.id}:new:{member.id}",
-            recipient_openid=member.openid,  # type: ignore[arg-type]
-            template="staff_new_appeal",
-            params=params,
-            now=now,
-            appeal_id=appeal.id,
-        )
-
-
-def _adopt_loose_attachments(session: Session, resident: Resident, appeal: Appeal, now: datetime) -> None:
-    session.execute(
-        update(Attachment)
-        .where(
-            Attachment.resident_id == resident.id,
-            Attachment.appeal_id.is_(None),
-            Attachment.created_at >= now - LOOSE_ATTACHMENT_WINDOW,
-        )
-        .values(appeal_id=appeal.id)
-    )

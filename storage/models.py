@@ -64,11 +64,12 @@ class StaffRole(StrEnum):
 
 class AppealStatus(StrEnum):
     AWAITING_ADDRESS = "awaiting_address"  # resident not bound yet: held, not lost
-    SUBMITTED = "submitted"  # filed to a grid (or the operators' queue), waiting for a grid member
+    SUBMITTED = "submitted"  # filed with the resident's grid; dispatch follows right after the reply
+    DISPATCHED = "dispatched"  # the grid's members have the task
     CANCELLED = "cancelled"
 
 
-OPEN_STATUSES = (AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED)
+OPEN_STATUSES = (AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED)
 
 
 class OutboxStatus(StrEnum):
@@ -153,6 +154,7 @@ class Appeal(Base):
     __table_args__ = (
         Index("ix_appeals_resident_created", "resident_id", "created_at"),
         Index("ix_appeals_grid_status", "grid_id", "status"),
+        Index("ix_appeals_status", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket: Mapped[str] = mapped_column(String(16), unique=True)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from storage.dialect import insert_for
+from storage.dialect import dialect_of, insert_for
 from storage.models import TicketCounter
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -21,13 +23,7 @@ TABLE = TicketCounter.__table__
 def next_ticket(session: Session, now: datetime) -> str:
     """Allocate the next ticket number of the local day, atomically across processes."""
     day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
-    statement = (
-        insert_for(session, TABLE)
-        .values(day=day, value=1)
-        .on_conflict_do_update(index_elements=[TABLE.c.day], set_={"value": TABLE.c.value + 1})
-        .returning(TABLE.c.value)
-    )
-    value = session.execute(statement).scalar_one()
+    value = session.execute(_increment(dialect_of(session)), {"day": day, "value": 1}).scalar_one()
     return f"{PREFIX}{day}{value:04d}"
 
 
@@ -36,3 +32,13 @@ def normalize_ticket(text: str) -> str | None:
     cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
     match = _TICKET.match(cleaned)
     return f"{PREFIX}{match.group(1)}" if match else None
+
+
+@functools.cache
+def _increment(dialect: str) -> Any:
+    # One statement: insert the day's counter at 1, or bump it; the row lock orders concurrent tickets.
+    return (
+        insert_for(dialect, TABLE)
+        .on_conflict_do_update(index_elements=[TABLE.c.day], set_={"value": TABLE.c.value + 1})
+        .returning(TABLE.c.value)
+    )

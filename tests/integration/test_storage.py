@@ -8,9 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
-from storage import appeals, dedup, residents
+from storage import appeals, dedup, dispatch, residents
 from storage.errors import IllegalTransition
-from storage.models import Appeal, AppealEvent, Base, OutboxMessage
+from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage
 from storage.tickets import next_ticket, normalize_ticket
 
 pytestmark = pytest.mark.postgres
@@ -77,13 +77,12 @@ def test_a_message_key_is_claimed_exactly_once_under_concurrency(database, clock
 
 def test_two_cancels_racing_move_the_appeal_once(seeded, clock):
     with seeded.transaction() as session:
-        resident = residents.get_or_create(session, "o1", clock())
-        appeal = appeals.file_appeal(session, resident, intake(), clock())
-        ticket = appeal.ticket
+        resident = residents.view(session, "o1", clock())
+        ticket = appeals.file_appeal(session, resident, intake(), clock()).ticket
 
     def cancel(_):
         with seeded.transaction() as session:
-            return appeals.cancel(session, residents.get_or_create(session, "o1", clock()), ticket, clock())
+            return appeals.cancel(session, residents.view(session, "o1", clock()), ticket, clock())
 
     results = race(2, cancel)
     assert sum(isinstance(result, Appeal) for result in results) == 1
@@ -93,15 +92,32 @@ def test_two_cancels_racing_move_the_appeal_once(seeded, clock):
     assert actions == ["submitted", "cancelled"]
 
 
-def test_filing_writes_the_appeal_its_audit_event_and_the_grid_notices_together(seeded, clock):
+def test_filing_then_dispatch_write_their_audit_events_and_the_grid_notices(seeded, clock):
     with seeded.transaction() as session:
-        resident = residents.get_or_create(session, "o1", clock())
-        appeal = appeals.file_appeal(session, resident, intake(), clock())
+        resident = residents.view(session, "o1", clock())
+        filed = appeals.file_appeal(session, resident, intake(), clock())
     with seeded.transaction() as session:
-        notices = session.scalars(select(OutboxMessage).where(OutboxMessage.appeal_id == appeal.id)).all()
-        events = session.scalar(select(func.count()).select_from(AppealEvent))
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        assert dispatch.dispatch_pending(session, clock()) == [filed.id]
+        assert dispatch.dispatch_pending(session, clock()) == []
+    with seeded.transaction() as session:
+        notices = session.scalars(select(OutboxMessage).where(OutboxMessage.appeal_id == filed.id)).all()
+        events = session.scalars(select(AppealEvent.action).order_by(AppealEvent.id)).all()
+        assert session.get(Appeal, filed.id).status == AppealStatus.DISPATCHED
     assert {n.recipient_openid for n in notices} == {"demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"}
-    assert events == 1
+    assert events == ["submitted", "dispatched"]
+
+
+def test_an_image_sent_just_before_the_words_joins_the_appeal_at_dispatch(seeded, clock):
+    with seeded.transaction() as session:
+        resident = residents.view(session, "o1", clock())
+        assert appeals.attach(session, resident, Attachment(kind="image", media_id="m1"), clock()) is None
+    clock.advance(minutes=2)
+    with seeded.transaction() as session:
+        filed = appeals.file_appeal(session, residents.view(session, "o1", clock()), intake(), clock())
+        dispatch.dispatch_pending(session, clock())
+    with seeded.transaction() as session:
+        assert session.scalars(select(Attachment.appeal_id)).one() == filed.id
 
 
 def test_a_failed_transaction_leaves_nothing_behind(seeded, clock):

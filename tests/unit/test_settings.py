@@ -20,6 +20,7 @@ def test_the_minimum_is_a_token_and_an_appid():
     (BASE | {"WECHAT_API_BASE_URL": "ftp://x"}, "WECHAT_API_BASE_URL"),
     (BASE | {"GRIDBOT_OUTBOX_POLL_MS": "fast"}, "GRIDBOT_OUTBOX_POLL_MS"),
     (BASE | {"GRIDBOT_TIMESTAMP_TOLERANCE": "-5"}, "GRIDBOT_TIMESTAMP_TOLERANCE"),
+    (BASE | {"GRIDBOT_SQLITE_SYNCHRONOUS": "off"}, "GRIDBOT_SQLITE_SYNCHRONOUS"),
 ])
 def test_a_bad_value_names_its_variable(env, variable):
     with pytest.raises(SettingsError, match=variable):

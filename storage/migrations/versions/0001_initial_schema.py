@@ -137,6 +137,7 @@ def upgrade() -> None:
     with op.batch_alter_table('appeals', schema=None) as batch_op:
         batch_op.create_index('ix_appeals_grid_status', ['grid_id', 'status'], unique=False)
         batch_op.create_index('ix_appeals_resident_created', ['resident_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_appeals_status', ['status'], unique=False)
 
     op.create_table('appeal_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -212,6 +213,7 @@ def downgrade() -> None:
 
     op.drop_table('appeal_events')
     with op.batch_alter_table('appeals', schema=None) as batch_op:
+        batch_op.drop_index('ix_appeals_status')
         batch_op.drop_index('ix_appeals_resident_created')
         batch_op.drop_index('ix_appeals_grid_status')
 
