@@ -144,7 +144,8 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} simulate --openid o1 帮助
 
 按 Ctrl-C 停止。
-"""
+""",
+        flush=True,  # a pipe (a supervisor, a test) sees the guide at once
     )
 
 

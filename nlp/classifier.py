@@ -6,7 +6,6 @@ import logging
 import math
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ SHIPPED_USERDICT = DATA_DIR / "userdict.txt"
 MAX_KEYWORDS = 5
 # Evidence of this total weight gives strength 1 - 1/e (~0.63); a single decisive keyword (weight 3) gives ~0.71.
 SATURATION = 2.4
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -229,4 +229,4 @@ def _confidence(best: float, second: float) -> float:
 
 
 def _is_word(token: str) -> bool:
-    return any(unicodedata.category(char)[0] in "LN" for char in token)
+    return _WORD_CHARACTER.search(token) is not None

@@ -37,8 +37,18 @@ class Category:
     resolve_hours: int
     route: str
     sensitive: bool
-    keywords: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}), hash=False)
-    negative: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    keywords: Mapping[str, float] = field(default_factory=dict, hash=False)
+    negative: Mapping[str, float] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        # A frozen dataclass does not freeze the dicts it holds; read-only copies make the category truly immutable.
+        object.__setattr__(self, "keywords", MappingProxyType(dict(self.keywords)))
+        object.__setattr__(self, "negative", MappingProxyType(dict(self.negative)))
+
+    def __reduce__(self) -> tuple[type[Category], tuple[Any, ...]]:
+        # Read-only mappings cannot be pickled; rebuild from plain dicts so categories can travel to workers.
+        fields = (self.name, self.response_hours, self.resolve_hours, self.route, self.sensitive)
+        return Category, (*fields, dict(self.keywords), dict(self.negative))
 
     @property
     def department(self) -> str | None:
@@ -79,7 +89,7 @@ class Taxonomy:
 
 
 def normalize_text(text: str) -> str:
-    """Fold text the way keywords and messages are compared: NFKC (full-width to half-width), stripped, lowercase."""
+    """Fold text as keywords and messages are compared: NFKC (full-width to half-width), stripped, lowercase."""
     return unicodedata.normalize("NFKC", text).strip().lower()
 
 
@@ -136,7 +146,7 @@ def _threshold(document: Mapping[str, Any], source: str) -> float:
         raise TaxonomyError(f'{source}: missing field "threshold"')
     value = document["threshold"]
     if not _is_number(value) or not 0.0 < float(value) < 1.0:
-        raise TaxonomyError(f'{source}: field "threshold" must be a number between 0 and 1 (exclusive), got {value!r}')
+        raise TaxonomyError(f'{source}: field "threshold" must be a number between 0 and 1, got {value!r}')
     return float(value)
 
 
@@ -171,7 +181,9 @@ def _category(table: Any, source: str, position: int) -> Category:
     response_hours = _hours(table, "response_hours", where)
     resolve_hours = _hours(table, "resolve_hours", where)
     if response_hours > resolve_hours:
-        raise TaxonomyError(f'{where}: field "response_hours" ({response_hours}) exceeds "resolve_hours" ({resolve_hours})')
+        raise TaxonomyError(
+            f'{where}: field "response_hours" ({response_hours}) exceeds "resolve_hours" ({resolve_hours})'
+        )
     route = _route(table, where)
     sensitive = table.get("sensitive", False)
     if not isinstance(sensitive, bool):
@@ -191,8 +203,8 @@ def _category(table: Any, source: str, position: int) -> Category:
         resolve_hours=resolve_hours,
         route=route,
         sensitive=sensitive,
-        keywords=MappingProxyType(keywords),
-        negative=MappingProxyType(negative),
+        keywords=keywords,
+        negative=negative,
     )
 
 
@@ -218,7 +230,9 @@ def _weights(value: Any, where: str, key: str) -> dict[str, float]:
         if not folded:
             raise TaxonomyError(f'{where}: field "{key}" has an empty word')
         if not _is_number(weight) or not math.isfinite(weight) or weight <= 0:
-            raise TaxonomyError(f'{where}: field "{key}": weight of "{word}" must be a positive number, got {weight!r}')
+            raise TaxonomyError(
+                f'{where}: field "{key}": weight of "{word}" must be a positive number, got {weight!r}'
+            )
         if folded in weights:
             raise TaxonomyError(f'{where}: field "{key}": "{word}" repeats another word once normalised')
         weights[folded] = float(weight)

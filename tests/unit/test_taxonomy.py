@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,7 @@ def test_a_category_is_immutable(shipped: Taxonomy) -> None:
     with pytest.raises(TypeError):
         category.keywords["新词"] = 1.0  # type: ignore[index]
     assert hash(category) == hash(shipped.categories[0])
+    assert pickle.loads(pickle.dumps(shipped)) == shipped
 
 
 def test_an_unknown_category_is_a_key_error(shipped: Taxonomy) -> None:
@@ -95,7 +97,8 @@ def test_unclassified_is_a_synthetic_category_with_the_default_limits(shipped: T
     pending = shipped.category(UNCLASSIFIED)
     assert UNCLASSIFIED == "待分类"
     assert (pending.name, pending.route, pending.sensitive) == ("待分类", "grid", False)
-    assert (pending.response_hours, pending.resolve_hours) == (shipped.default_response_hours, shipped.default_resolve_hours)
+    assert pending.response_hours == shipped.default_response_hours
+    assert pending.resolve_hours == shipped.default_resolve_hours
     assert dict(pending.keywords) == {}
 
 
