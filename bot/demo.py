@@ -15,9 +15,9 @@ import requests
 from sqlalchemy import select
 
 from bot import demo_data
+from bot.clock import now_utc
 from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
 from bot.settings import DEMO_TOKEN, Settings
-from bot.wire import now_utc
 from storage.db import Database, upgrade
 from storage.models import Building
 

@@ -11,8 +11,8 @@ import time
 import zlib
 from collections import Counter
 from contextlib import suppress
-from functools import partial
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any, Callable
 
 from flask import Flask, Response, jsonify, render_template_string, request

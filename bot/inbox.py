@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
+from bot.clock import Clock
 from bot.privacy import mask
 from handlers.conversation import Conversation, Understanding
 from handlers.router import dispatch
@@ -20,7 +21,7 @@ def process(
     understanding: Understanding,
     inbound: Inbound,
     render: Callable[[Reply], str],
-    clock: Callable[[], object],
+    clock: Clock,
 ) -> str:
     """The reply XML for a message: computed once, stored with its key, the same for every retry.
 
@@ -29,10 +30,10 @@ def process(
     """
     now = clock()
     with database.transaction() as session:
-        if not dedup.claim(session, inbound.key, now):  # type: ignore[arg-type]
+        if not dedup.claim(session, inbound.key, now):
             log.info("duplicate message %s from %s: sending the stored reply", _short(inbound.key), mask(inbound.openid))
             return dedup.stored_reply(session, inbound.key) or render(Reply.silent())
-        reply = dispatch(Conversation(session, inbound, now, understanding))  # type: ignore[arg-type]
+        reply = dispatch(Conversation(session, inbound, now, understanding))
         rendered = render(reply)
         dedup.record_reply(session, inbound.key, rendered)
     return rendered

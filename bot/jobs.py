@@ -6,8 +6,8 @@ import logging
 from datetime import timedelta
 
 from bot.privacy import mask
-from bot.worker_runtime import WorkerRuntime, current
 from bot.wechat_client import WeChatAPIError
+from bot.worker_runtime import WorkerRuntime, current
 from handlers import notifications
 from storage import outbox
 

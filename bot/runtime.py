@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from datetime import datetime
-from typing import Callable
 
 from bot import inbox
+from bot.clock import Clock, now_utc
 from bot.privacy import mask
 from bot.settings import Settings
-from bot.wire import Decoded, Wire, now_utc
+from bot.wire import Decoded, Wire
 from handlers import resident_texts
 from handlers.conversation import Understanding
 from handlers.types import Reply
@@ -35,7 +34,7 @@ class Runtime:
     def __init__(
         self,
         settings: Settings,
-        clock: Callable[[], datetime] = now_utc,
+        clock: Clock = now_utc,
         database: Database | None = None,
         understanding: Understanding | None = None,
     ) -> None:

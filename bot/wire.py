@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -15,6 +14,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from bot.clock import Clock
 from bot.settings import Settings
 from handlers.types import Inbound, Kind, Reply
 
@@ -45,7 +45,7 @@ class Decoded:
 class Wire:
     """Speaks WeChat's server protocol for one account."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], datetime]) -> None:
+    def __init__(self, settings: Settings, clock: Clock) -> None:
         self._token = settings.wechat_token
         self._tolerance = settings.timestamp_tolerance_s
         self._max_body = settings.max_body_bytes
@@ -182,7 +182,3 @@ def _to_xml(fields: dict[str, str]) -> str:
     parts = "".join(f"<{k}><![CDATA[{v.replace(']]>', ']]]]><![CDATA[>')}]]></{k}>" for k, v in fields.items())
     return f"<xml>{parts}</xml>"
 
-
-def now_utc() -> datetime:
-    """The real clock."""
-    return datetime.fromtimestamp(time.time(), timezone.utc)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Callable
 
 import redis as redis_lib
 
+from bot.clock import Clock, now_utc
 from bot.redisconn import connect
 from bot.settings import Settings
 from bot.wechat_client import WeChatAPI
-from bot.wire import now_utc
 from storage.db import Database
 
 
@@ -23,10 +21,10 @@ class WorkerRuntime:
     database: Database
     redis: redis_lib.Redis
     api: WeChatAPI
-    clock: Callable[[], datetime] = now_utc
+    clock: Clock = now_utc
 
     @classmethod
-    def build(cls, settings: Settings, clock: Callable[[], datetime] = now_utc) -> "WorkerRuntime":
+    def build(cls, settings: Settings, clock: Clock = now_utc) -> "WorkerRuntime":
         """Connect everything a job needs."""
         redis = connect(settings)
         database = Database(settings.database_url, settings.sqlite_synchronous)

@@ -1,7 +1,6 @@
 """Alembic environment: migrations run against the URL the caller put in the config."""
 
 from alembic import context
-from sqlalchemy import pool
 
 from storage.db import make_engine
 from storage.models import Base

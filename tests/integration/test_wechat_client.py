@@ -12,8 +12,8 @@ import redis as redis_lib
 import requests
 
 from bot.fake_wechat import FakeWeChatServer
-from bot.settings import Settings
 from bot.privacy import mask as mask_openid
+from bot.settings import Settings
 from bot.wechat_client import WeChatAPI, WeChatAPIError
 from tests.fakes import Fake
 
