@@ -36,6 +36,8 @@ def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None
         "timeout": 10,
         "preload_app": True,
         "accesslog": None,
+        # gunicorn 27's control socket defaults to one path per user: two servers on a host would fight over it.
+        "control_socket_disable": True,
         "loglevel": settings.log_level.lower(),
         # Connections opened before the fork must not be shared by the workers.
         "post_fork": lambda _server, _worker: runtime.database.dispose(),

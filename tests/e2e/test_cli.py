@@ -1,0 +1,346 @@
+"""The `gridbot` command as a user runs it: real processes, real ports, real signals."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+
+from bot.redisconn import stop_embedded_redis
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+GUIDE_END = "按 Ctrl-C 停止。"
+START_TIMEOUT_S = 25
+STOP_TIMEOUT_S = 15
+NOTICE_TIMEOUT_S = 5
+TICKET = re.compile(r"G\d{10}")
+CUSTOM_SEND = "/cgi-bin/message/custom/send"
+GRID_MEMBERS = {"demo_staff_zhangwei", "demo_staff_lina"}
+
+
+def clean_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The caller's environment without any gridbot or WeChat configuration, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "GRIDBOT_"))}
+    env["GRIDBOT_DATA_DIR"] = str(data_dir)
+    env.update(extra)
+    return env
+
+
+def gridbot(*args: str, env: dict[str, str], timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PYTHON, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def port_is_free(port: int) -> bool:
+    """Nothing listens on the port and a server could bind it (as servers do, with SO_REUSEADDR:
+    connections the server closed linger in TIME_WAIT for a while)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1)
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            return False
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port_pair() -> int:
+    """A free port P whose neighbour P+1 (the demo's fake WeChat API) is free too."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port < 65535 and port_is_free(port) and port_is_free(port + 1):
+            return port
+    raise RuntimeError("no two neighbouring free ports")
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below `pid`, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@dataclass
+class Demo:
+    """`gridbot demo` running as a subprocess, with its output collected line by line."""
+
+    port: int
+    data_dir: Path
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def webhook(self) -> str:
+        return f"http://127.0.0.1:{self.port}/wechat"
+
+    @property
+    def fake_api(self) -> str:
+        return f"http://127.0.0.1:{self.port + 1}"
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, text: str, timeout: float) -> float:
+        """Seconds until `text` appeared in the output."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if text in self.output:
+                return time.monotonic() - started
+            if self.process.poll() is not None:
+                time.sleep(0.2)  # let the reader drain the pipe
+                raise AssertionError(f"demo exited with {self.process.returncode}:\n{self.output[-3000:]}")
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} not printed within {timeout}s; output so far:\n{self.output[-3000:]}")
+
+    def custom_sends(self) -> list[dict]:  # type: ignore[type-arg]
+        response = requests.get(f"{self.fake_api}/_fake/calls", params={"path": CUSTOM_SEND}, timeout=5)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture
+def start_demo(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
+    """Starts `gridbot demo` (as many as a test needs) and makes sure nothing of it outlives the test."""
+    started: list[Demo] = []
+
+    def start(unbuffered: bool = True) -> Demo:
+        data_dir = tmp_path / f"demo{len(started)}"
+        env = clean_env(data_dir)
+        runtime_dir = tmp_path / f"run{len(started)}"  # gunicorn's control socket goes here, not to $HOME
+        runtime_dir.mkdir(mode=0o700)
+        env["XDG_RUNTIME_DIR"] = str(runtime_dir)
+        env.pop("PYTHONUNBUFFERED", None)
+        if unbuffered:
+            env["PYTHONUNBUFFERED"] = "1"
+        port = free_port_pair()
+        process = subprocess.Popen(
+            [PYTHON, "-m", "bot", "demo", "--port", str(port)], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )
+        demo = Demo(port, data_dir, process)
+        assert process.stdout is not None
+        stdout = process.stdout
+        threading.Thread(target=lambda: demo.lines.extend(iter(stdout.readline, "")), daemon=True).start()
+        started.append(demo)
+        return demo
+
+    yield start
+    for demo in started:
+        if demo.process.poll() is None:
+            try:
+                os.killpg(demo.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            demo.process.wait(timeout=10)
+        stop_embedded_redis(demo.data_dir)  # a daemonised redis-server leaves the group: stop it by its socket
+
+
+def simulate(demo: Demo, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return gridbot("simulate", "--url", demo.webhook, *args, env=clean_env(demo.data_dir, **env))
+
+
+def stop_with_ctrl_c(demo: Demo, whole_group: bool) -> float:
+    """SIGINT to the demo (or, like a terminal's Ctrl-C, to its whole process group); seconds until it exited."""
+    started = time.monotonic()
+    if whole_group:
+        os.killpg(demo.process.pid, signal.SIGINT)
+    else:
+        demo.process.send_signal(signal.SIGINT)
+    try:
+        demo.process.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"demo still running {STOP_TIMEOUT_S}s after SIGINT:\n{demo.output[-3000:]}") from None
+    return time.monotonic() - started
+
+
+def assert_nothing_left(demo: Demo, children: set[int], redis_pid: int | None) -> None:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(alive(pid) for pid in children):
+        time.sleep(0.1)
+    assert [pid for pid in children if alive(pid)] == [], "demo children still running"
+    assert redis_pid is None or not alive(redis_pid), "the embedded redis-server is still running"
+    assert not (demo.data_dir / "redis.sock").exists()
+    assert port_is_free(demo.port), f"webhook port {demo.port} still taken"
+    assert port_is_free(demo.port + 1), f"fake WeChat API port {demo.port + 1} still taken"
+
+
+def test_the_demo_files_appeals_from_simulate_notifies_the_grid_and_stops_cleanly_on_ctrl_c(start_demo) -> None:  # type: ignore[no-untyped-def]
+    demo: Demo = start_demo()
+    demo.wait_for(GUIDE_END, START_TIMEOUT_S)
+    assert f"http://127.0.0.1:{demo.port}/wechat" in demo.output
+    assert f"{demo.fake_api}/" in demo.output
+    children = descendants(demo.process.pid)
+    assert len(children) >= 3  # fake WeChat API, worker, gunicorn (and its workers)
+    redis_pid = int((demo.data_dir / "redis.pid").read_text().strip())
+
+    plain = simulate(demo, "--openid", "o1", "3号楼电梯坏了，物业一直不来修")
+    safe = simulate(demo, "--openid", "o1", "--safe", "楼道灯坏了好几天了，晚上看不见")
+    sent_at = time.monotonic()
+
+    tickets = []
+    for result in (plain, safe):
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "物业服务" in result.stdout and "幸福里社区·第一网格" in result.stdout, result.stdout
+        found = TICKET.search(result.stdout)
+        assert found, result.stdout
+        tickets.append(found.group())
+    assert tickets[0] != tickets[1]
+
+    # The worker's relay and the WeChat adapter deliver the new-appeal notices to the grid's members.
+    wanted = {(openid, ticket) for openid in GRID_MEMBERS for ticket in tickets}
+    notified: set[tuple[str, str]] = set()
+    while time.monotonic() - sent_at < NOTICE_TIMEOUT_S and not wanted <= notified:
+        for call in demo.custom_sends():
+            body = call["body"]
+            content = body.get("text", {}).get("content", "")
+            notified |= {(body.get("touser"), ticket) for ticket in tickets if ticket in content}
+        time.sleep(0.2)
+    assert wanted <= notified, f"missing notices: {sorted(wanted - notified)}"
+
+    elapsed = stop_with_ctrl_c(demo, whole_group=False)
+
+    assert demo.process.returncode == 0, demo.output[-3000:]
+    assert elapsed < STOP_TIMEOUT_S
+    assert "演示已停止" in demo.output
+    assert "Traceback" not in demo.output, demo.output[-3000:]
+    assert_nothing_left(demo, children, redis_pid)
+
+
+def test_ctrl_c_in_a_terminal_stops_the_whole_demo_with_exit_code_0(start_demo) -> None:  # type: ignore[no-untyped-def]
+    # A terminal's Ctrl-C reaches every process of the foreground group at once, not only the demo.
+    demo: Demo = start_demo()
+    demo.wait_for(GUIDE_END, START_TIMEOUT_S)
+    children = descendants(demo.process.pid)
+    redis_pid = int((demo.data_dir / "redis.pid").read_text().strip())
+
+    stop_with_ctrl_c(demo, whole_group=True)
+
+    assert demo.process.returncode == 0, demo.output[-3000:]
+    assert "Traceback" not in demo.output, demo.output[-3000:]
+    assert_nothing_left(demo, children, redis_pid)
+
+
+def test_simulate_with_the_wrong_token_reports_the_403_without_a_traceback(start_demo) -> None:  # type: ignore[no-untyped-def]
+    demo: Demo = start_demo()
+    demo.wait_for(GUIDE_END, START_TIMEOUT_S)
+
+    result = simulate(demo, "--openid", "o1", "电梯坏了", WECHAT_TOKEN="not-the-demo-token")
+
+    assert result.returncode != 0
+    assert "HTTP 403" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_the_demo_guide_shows_up_promptly_when_its_output_is_a_pipe(start_demo) -> None:  # type: ignore[no-untyped-def]
+    # `gridbot demo | tee demo.log`, docker without -t, systemd: stdout is a pipe and Python block-buffers it.
+    demo: Demo = start_demo(unbuffered=False)
+
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{demo.port}/healthz", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    else:
+        raise AssertionError(f"the demo's webhook did not come up:\n{demo.output[-3000:]}")
+
+    demo.wait_for(GUIDE_END, 5)  # the guide is printed right after the webhook answers
+
+
+def test_db_upgrade_creates_the_tables_of_a_fresh_sqlite_database(tmp_path: Path) -> None:
+    database = tmp_path / "x.db"
+    env = clean_env(tmp_path / "data", GRIDBOT_DATABASE_URL=f"sqlite:///{database}")
+
+    result = gridbot("db", "upgrade", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "database is up to date" in result.stdout
+    with sqlite3.connect(database) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"processed_messages", "appeals", "residents", "buildings", "alembic_version"} <= tables
+
+    again = gridbot("db", "upgrade", env=env)
+
+    assert again.returncode == 0 and "database is up to date" in again.stdout
+
+
+def test_simulate_against_a_port_with_nothing_listening_says_so_without_a_traceback(tmp_path: Path) -> None:
+    port = free_port_pair()
+    url = f"http://127.0.0.1:{port}/wechat"
+
+    result = gridbot("simulate", "--url", url, "--openid", "o1", "电梯坏了", env=clean_env(tmp_path))
+
+    assert result.returncode != 0
+    assert f"cannot reach {url}" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("missing, present", [
+    ("WECHAT_TOKEN", {"WECHAT_APPID": "wx2c2769f8efd9abc2"}),
+    ("WECHAT_APPID", {"WECHAT_TOKEN": "spamtest"}),
+])
+def test_serve_without_a_required_setting_names_it_and_exits_without_a_traceback(
+    tmp_path: Path, missing: str, present: dict[str, str]
+) -> None:
+    port = free_port_pair()
+
+    result = gridbot("serve", "--port", str(port), env=clean_env(tmp_path, **present), timeout=20)
+
+    assert result.returncode != 0
+    assert f"{missing} is required" in result.stderr
+    assert "configuration" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert port_is_free(port)
+
+
+def test_serve_with_a_malformed_aes_key_names_wechat_aes_key(tmp_path: Path) -> None:
+    env = clean_env(tmp_path, WECHAT_TOKEN="spamtest", WECHAT_APPID="wx2c2769f8efd9abc2", WECHAT_AES_KEY="too-short")
+
+    result = gridbot("serve", "--port", str(free_port_pair()), env=env, timeout=20)
+
+    assert result.returncode != 0
+    assert "WECHAT_AES_KEY" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
