@@ -7,6 +7,7 @@ from typing import Callable
 
 from bot.clock import Clock
 from bot.privacy import mask
+from handlers import intake
 from handlers.conversation import Conversation, Understanding
 from handlers.router import dispatch
 from handlers.types import Inbound, Reply
@@ -25,18 +26,27 @@ def process(
 ) -> str:
     """The reply XML for a message: computed once, stored with its key, the same for every retry.
 
-    Everything (dedup claim, appeal, audit events, outbox rows, stored reply) commits together, so an
-    acknowledged appeal is never lost and a retry never files a second one. Nothing here calls out.
+    The handling (appeal, audit events, dialogue state) and the claim of the message key with its reply
+    commit together, so an acknowledged appeal is never lost. A retry's claim finds the key taken: its own
+    handling rolls back and it answers with the stored reply. Nothing here calls out.
     """
     now = clock()
-    with database.transaction() as session:
-        if not dedup.claim(session, inbound.key, now):
-            log.info("duplicate message %s from %s: sending the stored reply", _short(inbound.key), mask(inbound.openid))
+    # Pure and ~0.1 ms, but done outside the transaction: SQLite's write lock is not held while jieba runs.
+    classification = intake.prepare(understanding, inbound)
+    try:
+        with database.transaction() as session:
+            rendered = render(dispatch(Conversation(session, inbound, now, understanding, classification)))
+            if not dedup.claim(session, inbound.key, now, rendered):
+                raise _AlreadyHandled
+    except _AlreadyHandled:
+        log.info("duplicate message %s from %s: sending the stored reply", _short(inbound.key), mask(inbound.openid))
+        with database.transaction() as session:
             return dedup.stored_reply(session, inbound.key) or render(Reply.silent())
-        reply = dispatch(Conversation(session, inbound, now, understanding))
-        rendered = render(reply)
-        dedup.record_reply(session, inbound.key, rendered)
     return rendered
+
+
+class _AlreadyHandled(Exception):
+    """Raised inside the transaction to undo the handling of a message another request already answered."""
 
 
 def _short(key: str) -> str:

@@ -8,7 +8,6 @@ from typing import Any, Mapping
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
@@ -19,6 +18,7 @@ from bot.settings import Settings
 from handlers.types import Inbound, Kind, Reply
 
 SILENT = "success"  # WeChat's "received, no reply"
+QR_SCENE_PREFIX = "qrscene_"
 _REQUIRED = ("ToUserName", "FromUserName", "CreateTime", "MsgType")
 _KINDS = {"text": Kind.TEXT, "voice": Kind.VOICE, "image": Kind.IMAGE, "location": Kind.LOCATION, "event": Kind.EVENT}
 
@@ -143,31 +143,37 @@ def _inbound(fields: dict[str, str], now: datetime) -> Inbound:
         raise WireError(400, "message without MsgId")
     if kind is Kind.TEXT and "Content" not in fields:
         raise WireError(400, "text message without Content")
-    message: Any = parse_message(_to_xml(fields))
     openid = fields["FromUserName"]
     key = f"evt:{openid}:{fields['CreateTime']}" if kind is Kind.EVENT else f"msg:{fields['MsgId']}"
     common: dict[str, Any] = dict(
         key=key, openid=openid, kind=kind, created_at=datetime.fromtimestamp(int(fields["CreateTime"]), timezone.utc),
         raw=fields,
     )
-    return Inbound(**common, **_details(kind, message, fields))
+    return Inbound(**common, **_details(kind, fields))
 
 
-def _details(kind: Kind, message: Any, fields: dict[str, str]) -> dict[str, Any]:
+def _details(kind: Kind, fields: dict[str, str]) -> dict[str, Any]:
+    # The fields as WeChat's message reference names them; the XML was parsed once, by defusedxml.
     if kind is Kind.TEXT:
-        return {"text": message.content or ""}
+        return {"text": fields.get("Content") or ""}
     if kind is Kind.VOICE:
-        return {"text": fields.get("Recognition") or "", "media_id": message.media_id or ""}
+        return {"text": fields.get("Recognition") or "", "media_id": fields.get("MediaId") or ""}
     if kind is Kind.IMAGE:
-        return {"media_id": message.media_id or "", "pic_url": message.image or ""}
+        return {"media_id": fields.get("MediaId") or "", "pic_url": fields.get("PicUrl") or ""}
     if kind is Kind.LOCATION:
         return {"latitude": _float(fields.get("Location_X")), "longitude": _float(fields.get("Location_Y")),
                 "label": fields.get("Label") or ""}
     if kind is Kind.EVENT:
-        event = (message.event or fields.get("Event", "")).lower()
-        key = getattr(message, "scene_id", None) or getattr(message, "key", None) or fields.get("EventKey") or ""
-        return {"event": event, "event_key": key}
+        return _event(fields.get("Event", "").lower(), fields.get("EventKey") or "")
     return {}
+
+
+def _event(event: str, key: str) -> dict[str, Any]:
+    if event == "subscribe":
+        # Following through a parametric QR code: EventKey is "qrscene_" + the scene value.
+        scene = key.removeprefix(QR_SCENE_PREFIX) if key.startswith(QR_SCENE_PREFIX) else ""
+        return {"event": event, "event_key": scene}
+    return {"event": event, "event_key": key}
 
 
 def _float(value: str | None) -> float | None:
@@ -176,9 +182,4 @@ def _float(value: str | None) -> float | None:
     except ValueError:
         raise WireError(400, "location coordinates are not numbers") from None
 
-
-def _to_xml(fields: dict[str, str]) -> str:
-    # wechatpy parses XML text; hand it back the already-validated fields (no DTD can survive this).
-    parts = "".join(f"<{k}><![CDATA[{v.replace(']]>', ']]]]><![CDATA[>')}]]></{k}>" for k, v in fields.items())
-    return f"<xml>{parts}</xml>"
 

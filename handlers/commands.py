@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in com
                 key=lambda pair: -len(pair[0]))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(text: str) -> tuple[Command, str] | None:
     """The command a message names and its argument; a bare ticket number means 查询."""
     cleaned = unicodedata.normalize("NFKC", text).strip()

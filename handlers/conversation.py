@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from handlers.types import Inbound
-from nlp import KeywordClassifier, Taxonomy
+from nlp import Classification, KeywordClassifier, Taxonomy
 from storage import residents
 from storage.models import Resident
 from storage.residents import ResidentView
@@ -30,6 +30,7 @@ class Conversation:
     inbound: Inbound
     now: datetime
     understanding: Understanding
+    classification: Classification | None = None  # worked out before the transaction, see intake.prepare
     _sender: ResidentView | None = field(default=None, repr=False)
     _resident: Resident | None = field(default=None, repr=False)
 

@@ -17,7 +17,7 @@ def matches(conversation: Conversation) -> bool:
 def handle(conversation: Conversation) -> Reply:
     """Welcome, farewell, one-step binding by QR code, or a menu click run as its command."""
     inbound = conversation.inbound
-    if inbound.event in ("subscribe", "subscribe_scan"):
+    if inbound.event == "subscribe":
         return _subscribed(conversation)
     if inbound.event == "unsubscribe":
         residents.mark_unsubscribed(conversation.resident, conversation.now)

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import unicodedata
 
-from handlers import binding
+from handlers import binding, commands
 from handlers import resident_texts as texts
-from handlers.conversation import Conversation
-from handlers.types import Kind, Reply
-from nlp import UNCLASSIFIED
+from handlers.conversation import Conversation, Understanding
+from handlers.types import Inbound, Kind, Reply
+from nlp import UNCLASSIFIED, Classification
 from storage import appeals
 
 GREETINGS = frozenset({"你好", "您好", "在吗", "在不在", "有人吗", "hi", "hello", "谢谢", "谢谢你", "好的", "嗯", "ok"})
 # Shorter than this and not understood: ask for details rather than file "嗯嗯" as an appeal.
 MIN_UNCLASSIFIED_LENGTH = 5
+
+
+def prepare(understanding: Understanding, inbound: Inbound) -> Classification | None:
+    """Classify a message that may become an appeal, before any database work (pure, ~0.1 ms)."""
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE) or commands.parse(inbound.text) is not None:
+        return None
+    text = inbound.text.strip()
+    return understanding.classifier.classify(text) if text and not _is_greeting(text) else None
 
 
 def matches(conversation: Conversation) -> bool:
@@ -30,7 +38,7 @@ def handle(conversation: Conversation) -> Reply:
     if _is_greeting(text):
         return Reply(texts.GREETING)
     understanding = conversation.understanding
-    result = understanding.classifier.classify(text)
+    result = conversation.classification or understanding.classifier.classify(text)
     if result.category == UNCLASSIFIED and len(text) < MIN_UNCLASSIFIED_LENGTH:
         return Reply(texts.TOO_SHORT)
     limits = understanding.taxonomy.category(result.category)

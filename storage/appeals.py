@@ -12,16 +12,29 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from storage.driver_sql import DriverSQL, timestamp
 from storage.errors import IllegalTransition, NotFound
 from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment
 from storage.tickets import next_ticket
 
-# Built once: filing an appeal is the webhook's hot path.
-_INSERT_APPEAL = insert(Appeal.__table__).returning(Appeal.__table__.c.id)
-_INSERT_EVENT = insert(AppealEvent.__table__)
+# Filing is the webhook's hot path (see storage/driver_sql.py).
+_APPEAL_COLUMNS = (
+    "ticket", "resident_id", "grid_id", "building_id", "unit_id", "category", "confidence", "keywords", "channel",
+    "content", "raw_message", "status", "response_hours", "resolve_hours", "response_due_at", "resolve_due_at",
+    "created_at", "updated_at",
+)
+_INSERT_APPEAL = DriverSQL(
+    f"INSERT INTO appeals ({', '.join(_APPEAL_COLUMNS)}) "
+    f"VALUES ({', '.join(f'%({column})s' for column in _APPEAL_COLUMNS)}) RETURNING id"
+)
+_INSERT_EVENT = DriverSQL(
+    "INSERT INTO appeal_events (appeal_id, at, actor_kind, actor_id, action, from_status, to_status, note, internal) "
+    "VALUES (%(appeal_id)s, %(at)s, %(actor_kind)s, %(actor_id)s, %(action)s, %(from_status)s, %(to_status)s, "
+    "%(note)s, %(internal)s)"
+)
 
 
 class Channel(StrEnum):
@@ -83,14 +96,17 @@ def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetim
     status = AppealStatus.SUBMITTED if bound else AppealStatus.AWAITING_ADDRESS
     ticket = next_ticket(session, now)
     placement = _placement(resident, intake.response_hours, intake.resolve_hours, now) if bound else _UNPLACED
-    appeal_id = session.execute(_INSERT_APPEAL, {
+    at = timestamp(session, now)
+    (appeal_id,) = _INSERT_APPEAL.run(session, {
         "ticket": ticket, "resident_id": resident.id, "category": intake.category,
         "confidence": round(intake.confidence, 4), "keywords": json.dumps(list(intake.keywords), ensure_ascii=False),
-        "channel": intake.channel, "content": intake.content,
-        "raw_message": json.dumps(intake.raw_message, ensure_ascii=False), "status": status,
+        "channel": str(intake.channel), "content": intake.content,
+        "raw_message": json.dumps(intake.raw_message, ensure_ascii=False), "status": str(status),
         "response_hours": intake.response_hours, "resolve_hours": intake.resolve_hours,
-        "created_at": now, "updated_at": now, **placement,
-    }).scalar_one()
+        "created_at": at, "updated_at": at, **placement,
+        "response_due_at": timestamp(session, placement["response_due_at"]),
+        "resolve_due_at": timestamp(session, placement["resolve_due_at"]),
+    })  # type: ignore[misc]
     action = Action.SUBMITTED if bound else Action.HELD
     record(session, appeal_id, now, action, None, status, actor_id=resident.id)
     return Filed(appeal_id, ticket, status)
@@ -191,9 +207,10 @@ def record(
     internal: bool = False,
 ) -> None:
     """Write one audit event: who (a resident, or the system when actor_id is None), when, what, the note."""
-    session.execute(_INSERT_EVENT, {
-        "appeal_id": appeal_id, "at": now, "actor_kind": "resident" if actor_id else "system", "actor_id": actor_id,
-        "action": action, "from_status": from_status, "to_status": to_status, "note": note, "internal": internal,
+    _INSERT_EVENT.run(session, {
+        "appeal_id": appeal_id, "at": timestamp(session, now), "actor_kind": "resident" if actor_id else "system",
+        "actor_id": actor_id, "action": str(action), "from_status": _text(from_status), "to_status": _text(to_status),
+        "note": note, "internal": internal,
     })
 
 
@@ -203,6 +220,10 @@ _ALLOWED: dict[AppealStatus, tuple[AppealStatus, ...]] = {
     AppealStatus.CANCELLED: OPEN_STATUSES,
 }
 _UNPLACED = {"grid_id": None, "building_id": None, "unit_id": None, "response_due_at": None, "resolve_due_at": None}
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _placement(resident: Sender, response_hours: int, resolve_hours: int, now: datetime) -> dict[str, Any]:

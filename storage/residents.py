@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from storage.dialect import dialect_of, insert_for
-from storage.models import Building, Community, Grid, Resident, ResidentStatus, Unit
+from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
+from storage.models import Building, Resident, ResidentStatus, Unit
 
 DIALOG_TTL = timedelta(minutes=30)
-_RESIDENTS = Resident.__table__
-_GRIDS = Grid.__table__
-_COMMUNITIES = Community.__table__
-# Built once: every message reads its sender, and building the statement costs more than running it.
-_VIEW = (
-    select(
-        _RESIDENTS.c.id, _RESIDENTS.c.status, _RESIDENTS.c.grid_id, _RESIDENTS.c.building_id, _RESIDENTS.c.unit_id,
-        _RESIDENTS.c.dialog, _RESIDENTS.c.dialog_expires_at,
-        _COMMUNITIES.c.name.label("community"), _GRIDS.c.name.label("grid"),
-    )
-    .select_from(
-        _RESIDENTS.outerjoin(_GRIDS, _GRIDS.c.id == _RESIDENTS.c.grid_id)
-        .outerjoin(_COMMUNITIES, _COMMUNITIES.c.id == _GRIDS.c.community_id)
-    )
-    .where(_RESIDENTS.c.openid == bindparam("openid"))
+# Every message reads its sender: one statement with the grid's name joined in.
+_VIEW = DriverSQL(
+    "SELECT r.id, r.status, r.grid_id, r.building_id, r.unit_id, r.dialog, r.dialog_expires_at, "
+    "c.name, g.name FROM residents r "
+    "LEFT JOIN grids g ON g.id = r.grid_id LEFT JOIN communities c ON c.id = g.community_id "
+    "WHERE r.openid = %(openid)s"
+)
+# Two first messages of a new user may race: the loser's insert does nothing and it reads the winner's row.
+_CREATE = DriverSQL(
+    "INSERT INTO residents (openid, status, created_at, subscribed_at) "
+    "VALUES (%(openid)s, %(status)s, %(now)s, %(now)s) ON CONFLICT (openid) DO NOTHING"
 )
 
 
@@ -54,26 +48,21 @@ class ResidentView:
 
 def view(session: Session, openid: str, now: datetime) -> ResidentView:
     """The sender as a resident, created on first contact (anyone who writes to the account is one)."""
-    row = session.execute(_VIEW, {"openid": openid}).first()
+    row = _VIEW.run(session, {"openid": openid})
     if row is None:
-        # Two first messages of a new user may race: the loser's insert does nothing and it reads the winner's row.
-        session.execute(_insert_resident(dialect_of(session)), {
-            "openid": openid, "status": ResidentStatus.ACTIVE, "created_at": now, "subscribed_at": now,
-        })
-        row = session.execute(_VIEW, {"openid": openid}).one()
-    label = f"{row.community}·{row.grid}" if row.grid else None
-    return ResidentView(row.id, openid, row.status, row.grid_id, row.building_id, row.unit_id, label,
-                        row.dialog, row.dialog_expires_at)
+        _CREATE.run(session, {"openid": openid, "status": str(ResidentStatus.ACTIVE), "now": timestamp(session, now)})
+        row = _VIEW.run(session, {"openid": openid})
+        assert row is not None, "the resident row exists after the insert"
+    resident_id, status, grid_id, building_id, unit_id, dialog, expires_at, community, grid = row
+    label = f"{community}·{grid}" if grid else None
+    return ResidentView(resident_id, openid, status, grid_id, building_id, unit_id, label, dialog,
+                        parse_timestamp(expires_at))
 
 
 def get_or_create(session: Session, openid: str, now: datetime) -> Resident:
     """The resident as an ORM object, for handlers that change it."""
     return session.get_one(Resident, view(session, openid, now).id)
 
-
-@functools.cache
-def _insert_resident(dialect: str) -> Any:
-    return insert_for(dialect, _RESIDENTS).on_conflict_do_nothing(index_elements=[_RESIDENTS.c.openid])
 
 
 def mark_subscribed(resident: Resident, now: datetime) -> None:
@@ -114,6 +103,7 @@ def set_dialog(resident: Resident, state: dict[str, Any] | None, now: datetime) 
         return
     resident.dialog = json.dumps(state, ensure_ascii=False)
     resident.dialog_expires_at = now + DIALOG_TTL
+
 
 
 def _live_dialog(state: str | None, expires_at: datetime | None, now: datetime) -> dict[str, Any] | None:

@@ -65,10 +65,9 @@ def test_ticket_numbers_are_read_as_people_type_them(typed, expected):
 def test_a_message_key_is_claimed_exactly_once_under_concurrency(database, clock):
     def claim(i):
         with database.transaction() as session:
-            won = dedup.claim(session, "msg:42", clock())
-            if won:
-                dedup.record_reply(session, "msg:42", f"reply {i}")
+            if dedup.claim(session, "msg:42", clock(), f"reply {i}"):
                 return f"reply {i}"
+        with database.transaction() as session:
             return dedup.stored_reply(session, "msg:42")
 
     replies = race(6, claim)

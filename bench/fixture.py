@@ -1,0 +1,128 @@
+"""A throwaway gridbot environment for the bench: temp dir, migrated SQLite, demo street, many bound residents."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(1, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from bot import demo_data  # noqa: E402
+from bot.settings import DEMO_AES_KEY, Settings  # noqa: E402
+from storage import org, residents  # noqa: E402
+from storage.db import Database, upgrade  # noqa: E402
+from storage.models import Appeal, AppealEvent, Building, OutboxMessage, ProcessedMessage  # noqa: E402
+
+BENCH_APPID = "wxbenchgridbot0001"
+OPENID_PREFIX = "bench_"
+
+
+@dataclass(frozen=True)
+class BenchEnv:
+    """Where the bench's database lives and the credentials both servers share."""
+
+    directory: Path
+    settings: Settings
+    openids: tuple[str, ...]
+
+    @property
+    def database_url(self) -> str:
+        """The SQLite URL of the bench database."""
+        return self.settings.database_url
+
+
+@dataclass(frozen=True)
+class WorkDone:
+    """Rows the full path wrote, read back after the run."""
+
+    appeals: int
+    appeal_events: int
+    outbox_rows: int
+    processed_messages: int
+
+
+def create(residents_count: int, safe: bool, parent: Path | None = None) -> BenchEnv:
+    """Make a temp dir with a migrated, seeded SQLite database and `residents_count` bound residents."""
+    directory = Path(tempfile.mkdtemp(prefix="gridbot-bench-", dir=parent))
+    try:
+        url = f"sqlite:///{directory / 'bench.db'}"
+        settings = Settings(
+            wechat_token="bench" + secrets.token_hex(8),
+            wechat_appid=BENCH_APPID,
+            wechat_secret="x",
+            wechat_aes_key=DEMO_AES_KEY if safe else None,
+            database_url=url,
+            data_dir=directory,
+            log_level="WARNING",
+        )
+        upgrade(url)
+        openids = seed(url, residents_count)
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    return BenchEnv(directory, settings, openids)
+
+
+def seed(url: str, residents_count: int) -> tuple[str, ...]:
+    """The demo street plus residents bench_000000… bound round-robin to every building (and a unit of it)."""
+    now = datetime.now(timezone.utc)
+    database = Database(url)
+    try:
+        with database.transaction() as session:
+            demo_data.seed(session, now)
+            buildings = session.scalars(select(Building).order_by(Building.id)).all()
+            homes = [(building, org.units_of(session, building.id)) for building in buildings]
+            openids = []
+            for number in range(residents_count):
+                openid = f"{OPENID_PREFIX}{number:06d}"
+                building, units = homes[number % len(homes)]
+                unit = units[(number // len(homes)) % len(units)] if units else None
+                residents.bind(session, residents.get_or_create(session, openid, now), building, unit)
+                openids.append(openid)
+    finally:
+        database.dispose()
+    return tuple(openids)
+
+
+def work_done(url: str) -> WorkDone:
+    """Count what the full path stored: appeals, their audit events, outbox rows and dedup keys."""
+    database = Database(url)
+    try:
+        with database.transaction() as session:
+            def count(model: type) -> int:
+                return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+            return WorkDone(count(Appeal), count(AppealEvent), count(OutboxMessage), count(ProcessedMessage))
+    finally:
+        database.dispose()
+
+
+def code_version() -> str:
+    """The commit measured, and a digest of uncommitted changes when there are any (others may be editing)."""
+    def git(*args: str) -> bytes:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, check=True, timeout=30).stdout
+
+    try:
+        head = git("rev-parse", "--short", "HEAD").decode().strip()
+        diff = git("diff", "HEAD")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (no git)"
+    if not diff:
+        return head
+    return f"{head} + uncommitted changes (diff sha256 {hashlib.sha256(diff).hexdigest()[:12]})"
+
+
+def remove(env: BenchEnv) -> None:
+    """Delete the temp dir and everything in it."""
+    shutil.rmtree(env.directory, ignore_errors=True)

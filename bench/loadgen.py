@@ -1,0 +1,176 @@
+"""A closed-loop HTTP/1.1 load generator on asyncio's raw socket calls: one process, no dependencies.
+
+Each of `concurrency` clients sends a request, waits for the whole response, and sends the next, on a
+new connection every time (gunicorn's sync worker closes the connection after each response). Latency
+runs from just before connect() to the last byte of the body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import socket
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
+
+Address = tuple[str, int]
+RECV_SIZE = 65536
+
+
+class HttpError(Exception):
+    """The server's answer was not a complete HTTP response."""
+
+
+@dataclass
+class Outcome:
+    """What one timed phase produced."""
+
+    latencies: list[float] = field(default_factory=list)  # seconds, successful requests only
+    errors: Counter[str] = field(default_factory=Counter)
+    elapsed: float = 0.0  # wall seconds from the first request to the last response
+    cpu: float = 0.0  # CPU seconds the generator itself used
+    exhausted: bool = False  # ran out of pre-built requests before the deadline
+
+    @property
+    def ok(self) -> int:
+        """Successful requests."""
+        return len(self.latencies)
+
+    @property
+    def failed(self) -> int:
+        """Requests counted as errors."""
+        return sum(self.errors.values())
+
+    @property
+    def throughput(self) -> float:
+        """Successful requests per second."""
+        return self.ok / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Status and body of one HTTP response."""
+
+    status: int
+    body: bytes
+    completed: float  # perf_counter() when the last byte of the body arrived
+
+
+def run_phase(requests: Sequence[bytes], address: Address, concurrency: int, seconds: float,
+              failure_marker: bytes | None = None) -> Outcome:
+    """Drive the server for `seconds` (or until the requests run out) with `concurrency` clients."""
+    return asyncio.run(_phase(iter(requests), address, concurrency, seconds, failure_marker))
+
+
+def request_once(raw: bytes, address: Address, timeout: float = 5.0) -> Answer:
+    """Send one request and return the answer (readiness probes, smoke tests)."""
+    return asyncio.run(asyncio.wait_for(_exchange(raw, address), timeout))
+
+
+def percentile(sorted_values: Sequence[float], percent: float) -> float:
+    """Nearest-rank percentile of already sorted values (0.0 for none)."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, math.ceil(percent / 100.0 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+async def _phase(requests: Iterator[bytes], address: Address, concurrency: int, seconds: float,
+                 failure_marker: bytes | None) -> Outcome:
+    """Start the clients, wait for them (a stuck one is cancelled 30 s after the deadline), time it all."""
+    outcome = Outcome()
+    cpu_start, start = time.process_time(), time.perf_counter()
+    deadline = start + seconds
+    clients = [asyncio.create_task(_client(requests, address, deadline, failure_marker, outcome))
+               for _ in range(concurrency)]
+    done, stuck = await asyncio.wait(clients, timeout=seconds + 30.0)
+    for client in stuck:
+        client.cancel()
+        outcome.errors["request still unanswered 30 s after the deadline"] += 1
+    await asyncio.gather(*stuck, return_exceptions=True)
+    for client in done:
+        client.result()  # a bug in the generator itself must not pass silently
+    outcome.elapsed = time.perf_counter() - start
+    outcome.cpu = time.process_time() - cpu_start
+    return outcome
+
+
+async def _client(requests: Iterator[bytes], address: Address, deadline: float, failure_marker: bytes | None,
+                  outcome: Outcome) -> None:
+    """One closed-loop client: send, wait for the whole answer, judge it, repeat until the deadline."""
+    clock = time.perf_counter
+    while clock() < deadline:
+        raw = next(requests, None)
+        if raw is None:
+            outcome.exhausted = True
+            return
+        started = clock()
+        try:
+            answer = await _exchange(raw, address)
+        except (OSError, HttpError) as error:
+            outcome.errors[type(error).__name__] += 1
+            await asyncio.sleep(0.001)  # a refused connection must not become a busy loop
+            continue
+        latency = answer.completed - started
+        if answer.status != 200:
+            outcome.errors[f"HTTP {answer.status}"] += 1
+        elif failure_marker is not None and failure_marker in answer.body:
+            outcome.errors["HTTP 200 with the apology reply"] += 1
+        else:
+            outcome.latencies.append(latency)
+
+
+async def _exchange(raw: bytes, address: Address) -> Answer:
+    """One request on a fresh connection; returns after the server closed it (the body's arrival is timed)."""
+    loop = asyncio.get_running_loop()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setblocking(False)
+    try:
+        await loop.sock_connect(sock, address)
+        await loop.sock_sendall(sock, raw)
+        answer = await _read_response(loop, sock)
+        # Wait for the server's FIN so this side closes passively and leaves no TIME_WAIT behind.
+        while await loop.sock_recv(sock, RECV_SIZE):
+            pass
+        return answer
+    finally:
+        sock.close()
+
+
+async def _read_response(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> Answer:
+    """Read the head, then exactly Content-Length bytes of body (or up to EOF when there is none)."""
+    buffer = bytearray()
+    head_end = -1
+    while head_end < 0:
+        chunk = await loop.sock_recv(sock, RECV_SIZE)
+        if not chunk:
+            raise HttpError("connection closed before the response headers")
+        buffer += chunk
+        head_end = buffer.find(b"\r\n\r\n")
+    status, length = _parse_head(bytes(buffer[:head_end]))
+    body_start = head_end + 4
+    while length is None or len(buffer) - body_start < length:
+        chunk = await loop.sock_recv(sock, RECV_SIZE)
+        if not chunk:
+            if length is None:
+                break
+            raise HttpError("connection closed before the end of the body")
+        buffer += chunk
+    end = len(buffer) if length is None else body_start + length
+    return Answer(status, bytes(buffer[body_start:end]), time.perf_counter())
+
+
+def _parse_head(head: bytes) -> tuple[int, int | None]:
+    """Status code and Content-Length (None when absent) of a response head."""
+    lines = head.split(b"\r\n")
+    parts = lines[0].split(b" ", 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
+        raise HttpError("malformed status line")
+    length = None
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    return int(parts[1]), length

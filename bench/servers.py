@@ -1,0 +1,170 @@
+"""The two servers under test, each a gunicorn (sync workers) in its own process group on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import loadgen
+from fixture import ROOT, BenchEnv
+
+HOST = "127.0.0.1"  # the bench never targets anything else
+BENCH_DIR = Path(__file__).resolve().parent
+STOP_GRACE_S = 10.0
+_STRIPPED_PREFIXES = ("WECHAT_", "GRIDBOT_", "BENCH_")
+
+
+@dataclass
+class Server:
+    """A running server: its gunicorn master (leader of its own process group), port and log."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+    log_file: IO[bytes]
+
+    @property
+    def address(self) -> loadgen.Address:
+        """Where to connect."""
+        return (HOST, self.port)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def start_echo(env: BenchEnv, workers: int) -> Server:
+    """The bare wechatpy echo app (bench/echo_app.py) under gunicorn, configured like `gridbot serve`."""
+    port = free_port()
+    settings = env.settings
+    variables = {"BENCH_WECHAT_TOKEN": settings.wechat_token, "BENCH_WECHAT_APPID": settings.wechat_appid,
+                 "PYTHONPATH": str(BENCH_DIR)}
+    if settings.wechat_aes_key:
+        variables["BENCH_WECHAT_AES_KEY"] = settings.wechat_aes_key
+    # The options bot/server.py gives gunicorn: sync workers, 10 s timeout, preloaded app, no access log,
+    # no control socket (gunicorn 27's default path is per user: two servers would fight over it).
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", str(workers),
+               "--worker-class", "sync", "--timeout", "10", "--preload", "--no-control-socket",
+               "--log-level", "warning", "echo_app:app"]
+    return _spawn("echo", command, BENCH_DIR, variables, port, env.directory)
+
+
+def start_full(env: BenchEnv, workers: int) -> Server:
+    """The real webhook through the project's own entry point, `python -m bot serve`."""
+    port = free_port()
+    settings = env.settings
+    variables = {"WECHAT_TOKEN": settings.wechat_token, "WECHAT_APPID": settings.wechat_appid,
+                 "WECHAT_SECRET": settings.wechat_secret, "GRIDBOT_DATABASE_URL": settings.database_url,
+                 "GRIDBOT_DATA_DIR": str(settings.data_dir), "GRIDBOT_LOG_LEVEL": "WARNING",
+                 "PYTHONPATH": str(ROOT)}
+    if settings.wechat_aes_key:
+        variables["WECHAT_AES_KEY"] = settings.wechat_aes_key
+    command = [sys.executable, "-m", "bot", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
+    return _spawn("full", command, ROOT, variables, port, env.directory)
+
+
+def wait_ready(server: Server, probe: bytes, timeout: float = 60.0) -> None:
+    """Block until `probe` gets HTTP 200; raise with the server's log if it dies or never answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the {server.name} server exited with {server.process.returncode}:\n{log_tail(server)}")
+        try:
+            if loadgen.request_once(probe, server.address, timeout=2.0).status == 200:
+                return
+        except (OSError, TimeoutError, loadgen.HttpError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"the {server.name} server was not ready after {timeout:.0f} s:\n{log_tail(server)}")
+
+
+def stop(server: Server) -> None:
+    """SIGTERM the server's process group, SIGKILL whatever is left after a grace period, and reap it."""
+    process = server.process
+    try:
+        if process.returncode is None:
+            _signal_group(process.pid, signal.SIGTERM)
+            if not _exited(process.pid, STOP_GRACE_S):
+                print(f"bench: the {server.name} server ignored SIGTERM, killing it", file=sys.stderr)
+            # The unreaped master keeps the group id ours, so stray workers can be killed safely.
+            _signal_group(process.pid, signal.SIGKILL)
+            process.wait()
+    finally:
+        server.log_file.close()
+
+
+def group_cpu_seconds(server: Server) -> tuple[float, float] | None:
+    """User and system CPU seconds of every live process in the server's group (Linux /proc; None elsewhere)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    user = system = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": state, ppid, pgrp, …
+        if int(fields[2]) == server.process.pid:
+            user += int(fields[11])
+            system += int(fields[12])
+    return user / ticks, system / ticks
+
+
+def log_tail(server: Server, lines: int = 30) -> str:
+    """The last lines the server wrote to its log."""
+    if not server.log_file.closed:
+        server.log_file.flush()
+    try:
+        text = server.log_path.read_text(errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
+
+
+def _spawn(name: str, command: list[str], cwd: Path, variables: dict[str, str], port: int,
+           log_dir: Path) -> Server:
+    """Start `command` in a new session (its own process group), output to a log in `log_dir`."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(_STRIPPED_PREFIXES)}
+    environment.update(variables, PYTHONUNBUFFERED="1")
+    log_path = log_dir / f"{name}.log"
+    log_file = open(log_path, "wb")  # noqa: SIM115 - closed by stop()
+    try:
+        process = subprocess.Popen(command, cwd=cwd, env=environment, stdin=subprocess.DEVNULL, stdout=log_file,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    except BaseException:
+        log_file.close()
+        raise
+    return Server(name, process, port, log_path, log_file)
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    """Signal every process of a group that may already be gone."""
+    try:
+        os.killpg(pgid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _exited(pid: int, timeout: float) -> bool:
+    """Wait for the child to exit without reaping it (its pid stays reserved); False on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+            return True
+        time.sleep(0.02)
+    return False
