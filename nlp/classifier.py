@@ -183,14 +183,20 @@ def _load_tokenizer(index: dict[str, tuple[_Entry, ...]], userdicts: tuple[Path,
     jieba.setLogLevel(logging.INFO)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    tokenizer.load_userdict(str(SHIPPED_USERDICT))
+    _load_userdict(tokenizer, SHIPPED_USERDICT)
     for word in index:
         # Taxonomy words must segment as words; user dictionaries loaded after may still override them.
         if len(word) > 1 and not tokenizer.FREQ.get(word):
             tokenizer.add_word(word)
     for path in userdicts:
-        tokenizer.load_userdict(str(path))
+        _load_userdict(tokenizer, path)
     return tokenizer
+
+
+def _load_userdict(tokenizer: jieba.Tokenizer, path: Path) -> None:
+    # Given a path, jieba opens the file and never closes it; given the open file, it reads it and we close it.
+    with open(path, "rb") as handle:
+        tokenizer.load_userdict(handle)
 
 
 def _top_two(scores: list[float]) -> tuple[int | None, int | None]:

@@ -86,3 +86,12 @@ def test_a_building_qr_code_binds_in_one_step(wechat, seeded):
 def test_an_unknown_qr_code_asks_to_bind_by_hand(wechat):
     reply = wechat.deliver(wechat.server.event("o_scan", "SCAN", "bnosuchthing", create_time=wechat.now()))
     assert "这个二维码没有对应的楼栋" in reply
+
+
+def test_a_retried_answer_advances_the_dialogue_once_and_gets_the_same_reply(wechat, seeded):
+    wechat.dialog("o_new", [("绑定", "请选择您所在的社区")])
+    answer = wechat.server.text("o_new", "1", msg_id=777, create_time=wechat.now())
+    first = wechat.deliver(answer)
+    again = wechat.deliver(answer)  # WeChat's retry: same MsgId
+    assert first == again and "请选择您所在的小区/网格" in first
+    assert "请选择您所在的楼栋" in wechat.send("o_new", "1")  # the retry did not answer the grid question
