@@ -132,3 +132,13 @@ def test_a_failed_transaction_leaves_nothing_behind(seeded, clock):
 def intake():
     return appeals.Intake(content="3号楼电梯坏了", channel=appeals.Channel.TEXT, category="物业服务",
                           confidence=0.9, keywords=("电梯",), raw_message={}, response_hours=2, resolve_hours=72)
+
+
+def test_a_dead_connection_is_replaced_for_the_next_transaction(database):
+    # Driver SQL runs on the raw cursor, but the rollback that follows goes through SQLAlchemy, which sees the
+    # disconnect and invalidates the thread's held connection.
+    with pytest.raises(Exception), database.transaction() as session:
+        session.connection().connection.dbapi_connection.close()  # as a database restart would leave it
+        dedup.stored_reply(session, "msg:1")
+    with database.transaction() as session:
+        assert dedup.stored_reply(session, "msg:1") is None
