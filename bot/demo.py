@@ -124,12 +124,16 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
 
 def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene: str) -> None:
     gridbot = _gridbot_command()
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    local_url = f"http://127.0.0.1:{port}/wechat"
+    if host in ("0.0.0.0", "::"):
+        webhook = f"http://<本机对外地址>:{port}/wechat（本机访问：{local_url}）"
+    else:
+        webhook = f"http://{host}:{port}/wechat"
     token_source = "来自环境变量" if settings.wechat_token != DEMO_TOKEN else f"演示默认值 {DEMO_TOKEN}"
     print(
         f"""
 ================ 网格诉求助手 gridbot 演示已启动 ================
-微信服务器配置（URL）：http://{shown_host}:{port}/wechat   （Token：{token_source}；安全模式 AES 已开启）
+微信服务器配置（URL）：{webhook}   （Token：{token_source}；安全模式 AES 已开启）
 模拟微信接口（机器人发出的每条消息）：{api_base}/
 数据目录：{settings.data_dir}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from rq import Queue
@@ -17,6 +18,7 @@ QUEUE_NAME = "gridbot"
 # WeChat retries a message within seconds; a day of keys is plenty.
 DEDUP_KEEP = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
+CHECKPOINT_EVERY_S = 1.0
 
 
 def queue(runtime: WorkerRuntime) -> Queue:
@@ -67,12 +69,16 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
     """Relay until `stop` is set; errors are logged and the loop goes on."""
     interval = runtime.settings.outbox_poll_ms / 1000
     next_purge = runtime.clock()
+    next_checkpoint = time.monotonic()
     while not stop.is_set():
         try:
             tick(runtime)
             if runtime.clock() >= next_purge:
                 purge_dedup(runtime)
                 next_purge = runtime.clock() + PURGE_EVERY
+            if time.monotonic() >= next_checkpoint:
+                runtime.database.checkpoint()  # here, so that no webhook request waits for it
+                next_checkpoint = time.monotonic() + CHECKPOINT_EVERY_S
         except Exception:  # noqa: BLE001 - a database or Redis hiccup must not end the relay
             log.exception("outbox relay failed; retrying")
             stop.wait(min(5.0, interval * 10))

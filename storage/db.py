@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
+SQLITE_AUTOCHECKPOINT_PAGES = 20_000  # ~80 MB of WAL
 
 
 class Database:
@@ -44,6 +45,17 @@ class Database:
                 session.flush()
             finally:
                 session.close()
+
+    def checkpoint(self) -> None:
+        """Move SQLite's write-ahead log into the database file without blocking writers (no-op elsewhere)."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        # Outside any transaction (SQLite refuses a checkpoint inside one): the raw connection is in autocommit.
+        raw = self.engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            raw.close()
 
     def dispose(self) -> None:
         """Close this thread's connection and the pooled ones (before fork, and at shutdown)."""
@@ -84,6 +96,10 @@ def _sqlite_on_connect(dbapi_connection: Any, synchronous: str) -> None:
     # last commits. FULL adds an fsync per commit (measured 0.6-3 ms here against 20 us), which SQLite cannot
     # share between processes. Production durability is PostgreSQL's job; FULL is there for those who want it.
     cursor.execute(f"PRAGMA synchronous={synchronous}")
+    # Checkpointing the WAL into the database file syncs the disk; left to the default (every 1000 pages), a
+    # webhook request pays for it every ~100 appeals (p99 5 ms instead of 1.5 ms in-process). The worker
+    # checkpoints every second (Database.checkpoint); this high mark only matters when no worker runs.
+    cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

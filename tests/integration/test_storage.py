@@ -1,5 +1,6 @@
 """Storage invariants that must hold on SQLite and PostgreSQL alike, including under concurrency."""
 
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -142,3 +143,17 @@ def test_a_dead_connection_is_replaced_for_the_next_transaction(database):
         dedup.stored_reply(session, "msg:1")
     with database.transaction() as session:
         assert dedup.stored_reply(session, "msg:1") is None
+
+
+def test_requests_leave_checkpoints_to_the_worker_which_moves_the_log_into_the_file(database, clock):
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite write-ahead-log matter")
+    path = database.engine.url.database
+    database.checkpoint()
+    before = os.path.getsize(path)
+    for n in range(300):
+        with database.transaction() as session:
+            dedup.claim(session, f"msg:{n}", clock(), "x" * 1000)
+    assert os.path.getsize(path) == before  # no request checkpointed: the rows are still in the log
+    database.checkpoint()
+    assert os.path.getsize(path) > before + 200_000
