@@ -18,6 +18,7 @@ def main(settings: Settings | None = None, burst: bool = False) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     runtime = WorkerRuntime.build(settings)
     install(runtime)
+    runtime.api.token.unblock()  # a restart is how a fixed WECHAT_SECRET takes effect
     stop = threading.Event()
     relay_thread = threading.Thread(target=relay.run, args=(runtime, stop), name="outbox-relay", daemon=True)
     relay_thread.start()

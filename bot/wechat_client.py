@@ -23,6 +23,9 @@ TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
 WINDOW_CLOSED_ERRCODES = frozenset({45015, 45047})
 TRANSIENT_ERRCODES = frozenset({-1, 45009})
 REFRESH_MARGIN_S = 300
+# After a token fetch fails for a reason retrying can't fix (a wrong secret, an IP not whitelisted), every
+# process refuses at once for this long instead of spending the daily quota of 2,000 fetches on the same error.
+FETCH_BLOCK_S = 300
 LOCK_TTL_MS = 10_000
 LOCK_POLL_S = 0.05
 FETCH_FAILURE_HINTS = {
@@ -98,6 +101,7 @@ class SharedAccessToken:
         self.token_key = f"{prefix}:token"
         self.lock_key = f"{prefix}:token_lock"
         self.fetches_key = f"{prefix}:token_fetches"
+        self.blocked_key = f"{prefix}:token_fetch_blocked"
         self._compare_and_delete = redis_client.register_script(COMPARE_AND_DELETE_LUA)
 
     def current(self) -> str | None:
@@ -126,13 +130,26 @@ class SharedAccessToken:
                 )
             time.sleep(LOCK_POLL_S)
 
+    def unblock(self) -> None:
+        """Forget an earlier permanent fetch failure (the configuration may have been fixed)."""
+        self._redis.delete(self.blocked_key)
+
     def discard(self, token: str) -> bool:
         """Forget `token` if it is still the stored one; True if it was."""
         return bool(self._compare_and_delete(keys=[self.token_key], args=[token]))
 
     def _fetch_and_store(self) -> str:
+        blocked = self._redis.get(self.blocked_key)
+        if blocked is not None:
+            reason = blocked.decode() if isinstance(blocked, bytes) else str(blocked)
+            raise WeChatAPIError(f"{reason} (not retried for {FETCH_BLOCK_S} s after the first failure)")
         self._redis.incr(self.fetches_key)
-        token, expires_in = self._fetch()
+        try:
+            token, expires_in = self._fetch()
+        except WeChatAPIError as error:
+            if not error.transient:
+                self._redis.set(self.blocked_key, str(error), ex=FETCH_BLOCK_S)
+            raise
         ttl = expires_in - REFRESH_MARGIN_S if expires_in > 2 * REFRESH_MARGIN_S else max(expires_in // 2, 1)
         self._redis.set(self.token_key, token, ex=ttl)
         logger.info("fetched a new WeChat access token (kept %d s)", ttl)

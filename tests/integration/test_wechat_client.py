@@ -235,6 +235,32 @@ def test_a_token_fetch_rejected_for_bad_credentials_is_permanent_and_never_shows
     assert redis_client.get(f"gridbot:wechat:{appid}:token") is None
 
 
+def test_after_a_rejected_secret_no_process_fetches_again_for_a_while(
+    fake: Fake, redis_client: redis_lib.Redis
+) -> None:
+    first = make_api(fake, redis_client, secret="wrong-secret")
+    other_process = make_api(fake, redis_client, secret="wrong-secret")
+    for api in (first, other_process, first):
+        with pytest.raises(WeChatAPIError) as caught:
+            api.send_text(OPENID, "hello")
+        assert not caught.value.transient and "WECHAT_SECRET" in str(caught.value)
+    assert fake.stats()["token_fetches"] == 1  # the daily quota is not spent on the same error
+    first.token.unblock()  # what a worker restart does (the block otherwise expires after 5 minutes)
+    with pytest.raises(WeChatAPIError):
+        first.send_text(OPENID, "hello")
+    assert fake.stats()["token_fetches"] == 2
+
+
+def test_a_transient_token_fetch_failure_does_not_block_the_next_try(fake: Fake, redis_client: redis_lib.Redis) -> None:
+    fake.fail("/cgi-bin/token", -1, times=1)
+    api = make_api(fake, redis_client)
+    with pytest.raises(WeChatAPIError) as caught:
+        api.send_text(OPENID, "hello")
+    assert caught.value.transient
+    api.send_text(OPENID, "hello")
+    assert len(fake.calls(CUSTOM_SEND)) == 1
+
+
 def test_a_token_fetch_with_the_wrong_grant_type_is_permanent(fake: Fake, redis_client: redis_lib.Redis) -> None:
     answer = requests.get(f"{fake.url}/cgi-bin/token", params={"grant_type": "password"}, timeout=5).json()
     assert answer["errcode"] == 40002
