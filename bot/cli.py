@@ -1,13 +1,19 @@
-"""The `gridbot` command: serve, worker, db upgrade, fake-wechat, simulate, demo."""
+"""The `gridbot` command: serve, worker, db upgrade, import org, invite, fake-wechat, simulate, demo."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 import requests
 
+from bot.clock import Clock, now_utc
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from storage.org_import import RowError
 
 
 def _settings(demo: bool = False) -> Settings:
@@ -54,6 +60,129 @@ def upgrade() -> None:
 
     run_upgrade(Settings.database_url_from_env())
     click.echo("database is up to date")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Load data from files a street office already keeps."""
+
+
+@import_group.command("org")
+@click.argument("file", type=click.Path(path_type=Path))
+def import_org(file: Path) -> None:
+    """Load streets, communities, grids, compounds, buildings and units from a CSV (UTF-8 or GBK) or .xlsx FILE.
+
+    Header row: 街道,社区,网格,小区,楼栋,单元 (小区 and 单元 may be empty). Every row is checked first and any error
+    imports nothing; importing the same file again changes nothing.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.org_file import OrgFileError, read_org_rows
+    from handlers import operator_texts as texts
+    from storage import org_import
+    from storage.db import Database
+    from storage.db import upgrade as run_upgrade
+
+    try:
+        rows = read_org_rows(file)
+    except OrgFileError as error:
+        _fail(str(error))
+    if not rows:
+        _fail(texts.no_data_rows(str(file)))
+    errors = org_import.validate(rows)
+    if errors:
+        _fail_rows(errors)
+    url = Settings.database_url_from_env()
+    try:
+        run_upgrade(url)
+        database = Database(url)
+        try:
+            with database.transaction() as session:
+                report = org_import.apply(session, rows)
+        finally:
+            database.dispose()
+    except org_import.ImportRejected as rejected:
+        _fail_rows(rejected.errors)
+    except SQLAlchemyError as error:
+        _fail(texts.database_failed(str(getattr(error, "orig", None) or error)))
+    click.echo(texts.import_done(report))
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _fail_rows(errors: list[RowError]) -> NoReturn:
+    from handlers import operator_texts as texts
+
+    click.echo(texts.errors_heading(len(errors)), err=True)
+    for error in errors:
+        click.echo(f"  {texts.row_error(error)}", err=True)
+    _fail(texts.fix_and_retry())
+
+
+MAX_INVITE_HOURS = 24 * 30
+
+
+@main.command()
+@click.option("--role", metavar="网格员|网格长|物业|部门|操作员", help="the invited person's role")
+@click.option("--grid", help="网格: 第一网格, or 幸福里社区·第一网格 when the name is not unique")
+@click.option("--name", default="", help="the person's name, shown in the instructions")
+@click.option("--phone", help="the person's phone number (stored; printed masked)")
+@click.option("--community", help="社区: for operators (default: the grid's community)")
+@click.option("--department", help="the department or property company the person works for")
+@click.option("--ttl-hours", default=72, show_default=True, type=int, help="hours the code stays valid")
+@click.pass_obj
+def invite(clock: Clock | None, role: str | None, grid: str | None, name: str, phone: str | None,
+           community: str | None, department: str | None, ttl_hours: int) -> None:
+    """Print a one-time code; whoever sends `认证 <code>` to the account is bound as that staff member."""
+    from datetime import timedelta
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from handlers import staff_texts
+    from storage import staff
+    from storage.db import Database
+    from storage.db import upgrade as run_upgrade
+    from storage.errors import DomainError
+
+    staff_role = staff.ROLE_WORDS.get((role or "").strip())
+    if staff_role is None:
+        _fail(staff_texts.INVITE_BAD_ROLE)
+    if not 1 <= ttl_hours <= MAX_INVITE_HOURS:
+        _fail(staff_texts.INVITE_BAD_TTL.format(max_hours=MAX_INVITE_HOURS))
+    now, ttl = (clock or now_utc)(), timedelta(hours=ttl_hours)  # tests pass their clock as the context object
+    url = Settings.database_url_from_env()
+    try:
+        run_upgrade(url)
+        database = Database(url)
+        try:
+            with database.transaction() as session:
+                scope = staff.invite_scope(session, staff_role, grid, community, department)
+                code = staff.create_invite(session, staff_role, scope.grid_id, scope.community_id, scope.department,
+                                           name, phone, now, ttl)
+                place = staff.place_label(session, scope.grid_id, scope.community_id)
+        finally:
+            database.dispose()
+    except DomainError as error:
+        _fail(_invite_refusal(error))
+    except SQLAlchemyError as error:
+        # The class name only: the message would carry the statement's parameters, the phone among them.
+        _fail(staff_texts.INVITE_DATABASE_FAILED.format(reason=type(error).__name__))
+    click.echo(staff_texts.invite_created(staff_role, place, scope.department, name.strip(),
+                                          staff.normalize_phone(phone), code, ttl_hours, now + ttl))
+
+
+def _invite_refusal(error: Exception) -> str:
+    from handlers import staff_texts
+    from storage.staff import AmbiguousPlace, InvalidInvite, UnclearPlace
+
+    if isinstance(error, UnclearPlace):
+        return staff_texts.unclear_place(error.kind, error.name, error.candidates, isinstance(error, AmbiguousPlace))
+    if isinstance(error, InvalidInvite):
+        return staff_texts.INVITE_MISSING[error.field]
+    return str(error)
 
 
 @main.command("fake-wechat")

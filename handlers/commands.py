@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Callable
 
-from handlers import binding, resident
+from handlers import binding, resident, staff_binding, staff_texts
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
@@ -19,6 +19,7 @@ from storage.tickets import normalize_ticket
 class Takes(StrEnum):
     NOTHING = "nothing"
     TICKET = "ticket"
+    CODE = "code"  # a short code of letters and digits (认证), required
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("bind", ("绑定", "绑定地址", "修改地址"), "绑定", "绑定或修改住址", Takes.NOTHING, binding.restart),
     Command("my_address", ("我的地址", "我的住址"), "我的地址", "查看绑定的住址", Takes.NOTHING, resident.my_address),
     Command("quit", ("取消", "退出"), "取消", "退出正在进行的操作", Takes.NOTHING, binding.cancel),
+    Command("certify", ("认证",), "认证 验证码", "工作人员绑定身份", Takes.CODE, staff_binding.certify),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),
@@ -66,6 +68,8 @@ def parse(text: str) -> tuple[Command, str] | None:
             continue  # "绑定好了吗" is a sentence, not the command 绑定
         if command.takes is Takes.TICKET and rest and normalize_ticket(rest) is None:
             continue  # "查询一下低保怎么办" is a question for the intake, not 查询
+        if command.takes is Takes.CODE and rest and not _CODE_LIKE.fullmatch(rest):
+            continue  # "认证码是多少" is a question, not a code
         return command, rest
     if normalize_ticket(cleaned) is not None and re.search(r"\d{10}", cleaned):
         return _BY_NAME["show"], cleaned
@@ -73,6 +77,7 @@ def parse(text: str) -> tuple[Command, str] | None:
 
 
 _BY_NAME = {command.name: command for command in COMMANDS}
+_CODE_LIKE = re.compile(r"[0-9A-Za-z\- ]{1,16}")
 
 
 def matches(conversation: Conversation) -> bool:
@@ -97,4 +102,6 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         if ticket is None:
             return Reply(texts.NEEDS_TICKET.format(verb=command.verbs[0]))
         argument = ticket
+    if command.takes is Takes.CODE and not argument:
+        return Reply(staff_texts.NEEDS_TEXT.format(usage=command.usage))
     return command.run(conversation, argument)

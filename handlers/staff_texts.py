@@ -25,3 +25,75 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "staff_new_appeal": _new_appeal,
 }
 
+
+# --- binding staff by one-time code: 认证 in the chat, `gridbot invite` on the console --------------------
+
+ROLE_TITLES = {
+    "grid_member": "网格员",
+    "grid_leader": "网格长",
+    "property": "物业人员",
+    "department": "部门工作人员",
+    "operator": "操作员",
+}
+NEEDS_TEXT = "请按这个格式发送：{usage}"
+CERTIFIED = "认证成功！您已绑定为 {scope} 的{role}。回复“帮助”查看工作指令。"
+# The same words for an unknown, used or expired code: a guesser learns nothing.
+CERTIFY_REFUSED = "验证码无效或已失效，请核对后重新发送；如仍不行，请联系邀请您的工作人员重新获取。"
+
+INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员。"
+INVITE_BAD_TTL = "--ttl-hours 须在 1 到 {max_hours} 之间。"
+INVITE_MISSING = {
+    "grid": "邀请网格员、网格长或物业人员需要用 --grid 指定网格，例如 --grid 幸福里社区·第一网格。",
+    "department": "邀请部门人员需要用 --department 写明部门名称（最多 64 个字）。",
+    "community": "邀请操作员需要用 --community 指定社区（或用 --grid，取网格所在的社区）。",
+    "name": "--name 最多 32 个字。",
+    "phone": "--phone 应为手机号或电话号码（只含数字）。",
+}
+INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区"}
+INVITE_AMBIGUOUS = "{kind}“{name}”不唯一，请写明是哪一个（社区/网格 或 社区·网格）：\n{candidates}"
+INVITE_UNKNOWN = "找不到{kind}“{name}”。"
+INVITE_UNKNOWN_CANDIDATES = "找不到{kind}“{name}”。您是不是要找：\n{candidates}"
+INVITE_DATABASE_FAILED = "数据库操作失败（{reason}），没有生成邀请。请检查 GRIDBOT_DATABASE_URL 后重试。"
+INVITEE_UNNAMED = "对方"
+
+
+def certified(role: str, place: str | None, department: str | None) -> str:
+    """The reply to a successful 认证."""
+    return CERTIFIED.format(scope=scope(place, department), role=ROLE_TITLES.get(role, role))
+
+
+def scope(place: str | None, department: str | None) -> str:
+    """Where a staff member works: 社区·网格, 社区, or the department (with its place when known)."""
+    if department and place:
+        return f"{department}（{place}）"
+    return department or place or "本平台"
+
+
+def invite_created(role: str, place: str | None, department: str | None, name: str, phone: str | None,
+                   code: str, hours: int, expires_at: datetime) -> str:
+    """What `gridbot invite` prints: who is invited where, and exactly what they must send."""
+    contact = f"（{masked_phone(phone)}）" if phone else ""
+    person = f"，{name}{contact}" if name else contact
+    return (
+        f"已生成{ROLE_TITLES.get(role, role)}邀请：{scope(place, department)}{person}\n"
+        f"验证码：{code}（{clock(expires_at)} 前有效）\n"
+        f"请让 {name or INVITEE_UNNAMED} 在公众号发送：认证 {code}（{hours} 小时内有效，只能使用一次）"
+    )
+
+
+def unclear_place(kind: str, name: str, candidates: list[str], ambiguous: bool) -> str:
+    """A grid or community name matched several or none: list what the inviter may have meant."""
+    kind_name = INVITE_PLACE_KINDS.get(kind, kind)
+    listed = "\n".join(f"· {candidate}" for candidate in candidates)
+    if ambiguous:
+        return INVITE_AMBIGUOUS.format(kind=kind_name, name=name, candidates=listed)
+    if candidates:
+        return INVITE_UNKNOWN_CANDIDATES.format(kind=kind_name, name=name, candidates=listed)
+    return INVITE_UNKNOWN.format(kind=kind_name, name=name)
+
+
+def masked_phone(phone: str) -> str:
+    """138****5678: enough to tell numbers apart, never the whole number."""
+    if len(phone) >= 11:
+        return f"{phone[:3]}****{phone[-4:]}"
+    return f"****{phone[-2:]}"

@@ -147,6 +147,7 @@ class Staff(Base):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    department: Mapped[str | None] = mapped_column(String(64))  # 物业/部门: the company or office they work for
 
 
 class Appeal(Base):
@@ -240,3 +241,21 @@ class TicketCounter(Base):
     __tablename__ = "ticket_counters"
     day: Mapped[str] = mapped_column(String(8), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class StaffInvite(Base):
+    """A one-time code that binds whoever sends `认证 <code>` as staff; only the code's hash is kept."""
+
+    __tablename__ = "staff_invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the normalised code
+    role: Mapped[str] = mapped_column(String(16))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+    department: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(32))  # "" when the inviter gave none
+    phone: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

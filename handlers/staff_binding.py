@@ -1,0 +1,20 @@
+"""认证 <验证码>: a staff member binds their WeChat account with the one-time code `gridbot invite` printed."""
+
+from __future__ import annotations
+
+from handlers import staff_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Reply
+from storage import staff
+from storage.errors import NotFound
+
+
+def certify(conversation: Conversation, argument: str) -> Reply:
+    """认证 <验证码>: bind the sender as the staff member the code was issued for (once, before it expires)."""
+    session = conversation.session
+    try:
+        member = staff.redeem(session, conversation.inbound.openid, argument, conversation.now)
+    except NotFound:
+        return Reply(texts.CERTIFY_REFUSED)
+    place = staff.place_label(session, member.grid_id, member.community_id)
+    return Reply(texts.certified(member.role, place, member.department))

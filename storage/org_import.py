@@ -1,0 +1,204 @@
+"""Importing the grid hierarchy from a street office's spreadsheet: rows, their validation, and applying them."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Iterable
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from storage import org
+from storage.models import Building, Community, Grid, Street, Unit
+
+# The file's column headers, an interface street offices and their scripts rely on: OrgRow field -> header.
+COLUMNS: dict[str, str] = {
+    "street": "街道",
+    "community": "社区",
+    "grid": "网格",
+    "compound": "小区",
+    "building": "楼栋",
+    "unit": "单元",
+}
+REQUIRED = ("street", "community", "grid", "building")
+MAX_NAME_LENGTH = 64  # the length of every name column in storage.models
+LEVELS = ("street", "community", "grid", "building", "unit")
+_LEVEL_OF_MODEL: dict[type, str] = {
+    Street: "street",
+    Community: "community",
+    Grid: "grid",
+    Building: "building",
+    Unit: "unit",
+}
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    """One data line of the file, names trimmed; "" for an empty 小区 or 单元."""
+
+    line: int
+    street: str
+    community: str
+    grid: str
+    compound: str
+    building: str
+    unit: str
+
+
+class Problem(StrEnum):
+    MISSING = "missing"
+    TOO_LONG = "too_long"
+    CONTROL_CHARACTER = "control_character"
+    BUILDING_IN_TWO_GRIDS = "building_in_two_grids"  # within the file
+    BUILDING_IN_OTHER_GRID = "building_in_other_grid"  # the file against what is stored
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem on one line, described here and worded for operators in handlers/operator_texts.py."""
+
+    line: int
+    problem: Problem
+    column: str = ""  # the OrgRow field at fault
+    length: int = 0
+    building: str = ""  # compound and building, for the grid conflicts
+    grid: str = ""  # the grid this line puts the building in
+    other_grid: str = ""  # the grid the building is already in
+    other_line: int = 0  # where the file put it there; 0 when it is stored there
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """How many distinct streets, communities, grids, buildings and units were created or already there."""
+
+    rows: int
+    created: dict[str, int] = field(default_factory=dict)
+    present: dict[str, int] = field(default_factory=dict)
+
+
+class ImportRejected(Exception):
+    """The rows contradict what is stored; nothing was written."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} rows contradict the stored hierarchy")
+        self.errors = errors
+
+
+def validate(rows: Iterable[OrgRow]) -> list[RowError]:
+    """Every problem of every row, by line: required names, lengths, control characters, building conflicts."""
+    errors: list[RowError] = []
+    first_seen: dict[tuple[str, str, str, str], OrgRow] = {}
+    for row in rows:
+        row_errors = _field_errors(row)
+        errors.extend(row_errors)
+        if row_errors or not row.compound:
+            # Without a 小区 the grid is the compound, so a building name can only repeat in another grid.
+            continue
+        key = (row.street, row.community, row.compound, row.building)
+        first = first_seen.setdefault(key, row)
+        if first.grid != row.grid:
+            errors.append(RowError(row.line, Problem.BUILDING_IN_TWO_GRIDS, column="grid",
+                                   building=_building_label(row), grid=row.grid, other_grid=first.grid,
+                                   other_line=first.line))
+    return sorted(errors, key=lambda error: error.line)
+
+
+def stored_conflicts(session: Session, rows: Iterable[OrgRow]) -> list[RowError]:
+    """Rows that put a building of a compound into another grid than the one it is stored in."""
+    rows = [row for row in rows if row.compound]
+    if not rows:
+        return []
+    stored = session.execute(
+        select(Street.name, Community.name, Building.compound, Building.name, Grid.name)
+        .join(Community, Community.street_id == Street.id)
+        .join(Grid, Grid.community_id == Community.id)
+        .join(Building, Building.grid_id == Grid.id)
+        .where(Street.name.in_(sorted({row.street for row in rows})), Building.compound != "")
+    ).all()
+    grids: dict[tuple[str, str, str, str], set[str]] = {}
+    for street, community, compound, building, grid in stored:
+        grids.setdefault((street, community, compound, building), set()).add(grid)
+    errors = []
+    for row in rows:
+        known = grids.get((row.street, row.community, row.compound, row.building), set())
+        if known and row.grid not in known:
+            errors.append(RowError(row.line, Problem.BUILDING_IN_OTHER_GRID, column="grid",
+                                   building=_building_label(row), grid=row.grid, other_grid=min(known)))
+    return errors
+
+
+def apply(session: Session, rows: Iterable[OrgRow]) -> ImportReport:
+    """Create what the (validated) rows name and is missing, in the caller's transaction; count per level."""
+    rows = list(rows)
+    conflicts = stored_conflicts(session, rows)
+    if conflicts:
+        raise ImportRejected(conflicts)
+    created: list[Any] = []
+
+    # ensure_* says nothing about whether it created: the flush that inserts is the one to ask.
+    def record(_session: Session, instance: Any) -> None:
+        created.append(instance)
+
+    event.listen(session, "pending_to_persistent", record)
+    try:
+        distinct = _ensure_all(session, rows)
+    finally:
+        event.remove(session, "pending_to_persistent", record)
+    made = {level: 0 for level in LEVELS}
+    for instance in created:
+        level = _LEVEL_OF_MODEL.get(type(instance))
+        if level:
+            made[level] += 1
+    return ImportReport(rows=len(rows), created=made,
+                        present={level: distinct[level] - made[level] for level in LEVELS})
+
+
+def _ensure_all(session: Session, rows: list[OrgRow]) -> dict[str, int]:
+    streets: dict[str, Street] = {}
+    communities: dict[tuple[str, ...], Community] = {}
+    grids: dict[tuple[str, ...], Grid] = {}
+    buildings: dict[tuple[str, ...], Building] = {}
+    units: set[tuple[str, ...]] = set()
+    for row in rows:
+        street = streets.get(row.street)
+        if street is None:
+            street = streets[row.street] = org.ensure_street(session, row.street)
+        community_key = (row.street, row.community)
+        community = communities.get(community_key)
+        if community is None:
+            community = communities[community_key] = org.ensure_community(session, street, row.community)
+        grid_key = (*community_key, row.grid)
+        grid = grids.get(grid_key)
+        if grid is None:
+            grid = grids[grid_key] = org.ensure_grid(session, community, row.grid)
+        building_key = (*grid_key, row.compound, row.building)
+        building = buildings.get(building_key)
+        if building is None:
+            building = buildings[building_key] = org.ensure_building(session, grid, row.building, row.compound)
+        unit_key = (*building_key, row.unit)
+        if row.unit and unit_key not in units:
+            units.add(unit_key)
+            org.ensure_unit(session, building, row.unit)
+    return {"street": len(streets), "community": len(communities), "grid": len(grids),
+            "building": len(buildings), "unit": len(units)}
+
+
+def _field_errors(row: OrgRow) -> list[RowError]:
+    errors = []
+    for name in COLUMNS:
+        value: str = getattr(row, name)
+        if not value:
+            if name in REQUIRED:
+                errors.append(RowError(row.line, Problem.MISSING, column=name))
+        elif len(value) > MAX_NAME_LENGTH:
+            errors.append(RowError(row.line, Problem.TOO_LONG, column=name, length=len(value)))
+        elif any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
+            # Cf too: zero-width spaces and stray BOMs make names that look equal but are not.
+            errors.append(RowError(row.line, Problem.CONTROL_CHARACTER, column=name))
+    return errors
+
+
+def _building_label(row: OrgRow) -> str:
+    return f"{row.compound}{row.building}"

@@ -1,0 +1,254 @@
+"""Staff: who they are, and binding a WeChat user as staff with a one-time invite code (认证 <code>).
+
+An invite stores only the sha256 of its code. Redeeming one is a compare-and-set on `used_at`, so a code
+binds exactly once even when two people send it at the same moment. Unknown, used and expired codes all
+raise `NotFound`: the person typing gets the same refusal for each, which tells a guesser nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage import org
+from storage.errors import DomainError, NotFound
+from storage.models import Community, Grid, Staff, StaffInvite, StaffRole
+
+# The words an inviter types after --role (and staff may type in chat): an interface, keep them exactly.
+ROLE_WORDS: dict[str, StaffRole] = {
+    "网格员": StaffRole.GRID_MEMBER,
+    "网格长": StaffRole.GRID_LEADER,
+    "物业": StaffRole.PROPERTY,
+    "部门": StaffRole.DEPARTMENT,
+    "操作员": StaffRole.OPERATOR,
+}
+GRID_ROLES = frozenset({StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.PROPERTY})
+# No 0/O, 1/I/L: the code is read off a screen and typed on a phone.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+DEFAULT_TTL = timedelta(hours=72)
+MAX_NAME_LENGTH = 32
+MAX_DEPARTMENT_LENGTH = 64
+MAX_CANDIDATES = 10
+_PLACE_SEPARATOR = re.compile(r"\s*[/·・]\s*")
+_PHONE = re.compile(r"\+?\d{5,19}")
+
+
+class InvalidInvite(DomainError):
+    """The invite lacks what its role needs, or a value is malformed; `field` names the option."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field  # grid | community | department | name | phone
+
+
+class UnclearPlace(DomainError):
+    """A grid or community name that matches none or several; `candidates` are labels the user may mean."""
+
+    def __init__(self, kind: str, name: str, candidates: list[str]) -> None:
+        super().__init__(f"{kind} {name!r}: {candidates}")
+        self.kind = kind  # grid | community
+        self.name = name
+        self.candidates = candidates
+
+
+class UnknownPlace(UnclearPlace):
+    """No grid or community of that name."""
+
+
+class AmbiguousPlace(UnclearPlace):
+    """Several grids or communities of that name."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an invited person will work."""
+
+    grid_id: int | None
+    community_id: int | None
+    department: str | None
+
+
+def invite_scope(session: Session, role: StaffRole, grid: str | None, community: str | None,
+                 department: str | None) -> Scope:
+    """Resolve what the inviter typed, checking that the role gets what it needs (a grid, a department, …)."""
+    department, community, grid = _clean(department), _clean(community), _clean(grid)
+    community_row = find_community(session, community) if community else None
+    grid_row = _grid_in(session, grid, community_row) if grid else None
+    if role in GRID_ROLES and grid_row is None:
+        raise InvalidInvite("grid")
+    if role is StaffRole.DEPARTMENT and department is None:
+        raise InvalidInvite("department")
+    if role is StaffRole.OPERATOR and grid_row is None and community_row is None:
+        raise InvalidInvite("community")
+    if department is not None and len(department) > MAX_DEPARTMENT_LENGTH:
+        raise InvalidInvite("department")
+    community_id = grid_row.community_id if grid_row else community_row.id if community_row else None
+    return Scope(grid_row.id if grid_row else None, community_id, department)
+
+
+def create_invite(session: Session, role: StaffRole, grid_id: int | None, community_id: int | None,
+                  department: str | None, name: str, phone: str | None, now: datetime,
+                  ttl: timedelta = DEFAULT_TTL) -> str:
+    """Record an invite and return its code, in plain text, for the inviter to pass on (it is not stored)."""
+    name = (name or "").strip()
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInvite("name")
+    while True:
+        code = new_code()
+        digest = code_hash(code)
+        # 31^8 codes: a clash is astronomically rare, and the unique index stands behind this check.
+        if session.scalars(select(StaffInvite.id).where(StaffInvite.code_hash == digest)).first() is None:
+            break
+    session.add(StaffInvite(
+        code_hash=digest, role=str(role), grid_id=grid_id, community_id=community_id, department=department,
+        name=name, phone=normalize_phone(phone), created_at=now, expires_at=now + ttl,
+    ))
+    session.flush()
+    return code
+
+
+def redeem(session: Session, openid: str, code: str, now: datetime) -> Staff:
+    """Bind `openid` as the staff member the code was issued for; unknown, used or expired codes: NotFound."""
+    normalized = normalize_code(code)
+    if normalized is None:
+        raise NotFound("invite code")
+    invite = session.scalars(select(StaffInvite).where(StaffInvite.code_hash == code_hash(normalized))).first()
+    if invite is None:
+        raise NotFound("invite code")
+    # Compare-and-set before anything else is written: of two people sending the same code, one binds.
+    claimed = session.execute(
+        update(StaffInvite)
+        .where(StaffInvite.id == invite.id, StaffInvite.used_at.is_(None), StaffInvite.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise NotFound("invite code")
+    staff = staff_by_openid(session, openid)
+    if staff is None:
+        staff = Staff(openid=openid, name=invite.name, phone=invite.phone, created_at=now)
+        session.add(staff)
+    elif invite.name:
+        staff.name = invite.name
+    if invite.phone:
+        staff.phone = invite.phone
+    staff.role = invite.role
+    staff.grid_id = invite.grid_id
+    staff.community_id = invite.community_id
+    staff.department = invite.department
+    staff.active = True
+    session.flush()
+    invite.used_at = now
+    invite.used_by_staff_id = staff.id
+    session.flush()
+    return staff
+
+
+def staff_by_openid(session: Session, openid: str) -> Staff | None:
+    """The staff member bound to this WeChat user, if any."""
+    return session.scalars(select(Staff).where(Staff.openid == openid)).first()
+
+
+def find_grid(session: Session, name: str) -> Grid:
+    """The grid a person names: `第一网格` when unique, or `幸福里社区/第一网格`, `幸福里社区·第一网格`."""
+    community_name, grid_name = _split_place(name)
+    query = select(Grid, Community.name).join(Community, Community.id == Grid.community_id).where(
+        Grid.name == grid_name)
+    if community_name:
+        query = query.where(Community.name == community_name)
+    rows = session.execute(query.order_by(Community.id, Grid.id)).all()
+    if len(rows) == 1:
+        return rows[0][0]
+    if rows:
+        raise AmbiguousPlace("grid", name, [f"{community}·{grid.name}" for grid, community in rows])
+    similar = select(Grid).join(Community, Community.id == Grid.community_id)
+    if community_name:
+        similar = similar.where(Community.name == community_name)
+    else:
+        similar = similar.where(Grid.name.contains(grid_name))
+    found = session.scalars(similar.order_by(Grid.id).limit(MAX_CANDIDATES)).all()
+    raise UnknownPlace("grid", name, _labels(session, found))
+
+
+def find_community(session: Session, name: str) -> Community:
+    """The community of that name; unknown or not unique raises UnclearPlace with the candidates."""
+    wanted = unicodedata.normalize("NFKC", name).strip()
+    rows = session.scalars(select(Community).where(Community.name == wanted).order_by(Community.id)).all()
+    if len(rows) == 1:
+        return rows[0]
+    if rows:
+        raise AmbiguousPlace("community", name, [row.name for row in rows])
+    similar = session.scalars(
+        select(Community.name).where(Community.name.contains(wanted)).order_by(Community.id).limit(MAX_CANDIDATES)
+    ).all()
+    raise UnknownPlace("community", name, list(similar))
+
+
+def place_label(session: Session, grid_id: int | None, community_id: int | None) -> str | None:
+    """社区·网格 for a grid, the community's name without one, None with neither."""
+    if grid_id is not None:
+        return org.grid_label(session, grid_id)
+    if community_id is not None:
+        return session.get_one(Community, community_id).name
+    return None
+
+
+def new_code() -> str:
+    """A fresh random invite code."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(typed: str) -> str | None:
+    """The code as issued, from how people type it (full-width, lower case, spaces); None if it cannot be one."""
+    code = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", typed)).upper()
+    if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
+        return None
+    return code
+
+
+def code_hash(code: str) -> str:
+    """What is stored instead of the code: sha256 hex of the normalised code."""
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+def normalize_phone(phone: str | None) -> str | None:
+    """A phone number without spaces or dashes; None when not given; InvalidInvite when not a number."""
+    if phone is None or not phone.strip():
+        return None
+    digits = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", phone))
+    if not _PHONE.fullmatch(digits):
+        raise InvalidInvite("phone")
+    return digits
+
+
+def _grid_in(session: Session, name: str, community: Community | None) -> Grid:
+    if community is None:
+        return find_grid(session, name)
+    named_community, _grid = _split_place(name)
+    grid = find_grid(session, name if named_community else f"{community.name}/{name}")
+    if grid.community_id != community.id:
+        raise UnknownPlace("grid", name, _labels(session, org.grids_of(session, community.id)))
+    return grid
+
+
+def _split_place(name: str) -> tuple[str | None, str]:
+    parts = _PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", name).strip())
+    return (parts[-2] if len(parts) > 1 else None), parts[-1]
+
+
+def _labels(session: Session, grids: Sequence[Grid]) -> list[str]:
+    return [org.grid_label(session, grid.id) for grid in grids]
+
+
+def _clean(value: str | None) -> str | None:
+    cleaned = unicodedata.normalize("NFKC", value).strip() if value else ""
+    return cleaned or None

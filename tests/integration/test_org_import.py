@@ -1,0 +1,299 @@
+"""`gridbot import org FILE`: real CSV and .xlsx files in, the grid hierarchy in the database out, all or nothing."""
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from bot.cli import main
+from bot.org_file import OrgFileError, read_org_rows
+from storage import org_import
+from storage.models import Building, Community, Grid, Street, Unit
+from storage.org_import import OrgRow, Problem
+
+pytestmark = pytest.mark.postgres
+
+SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "org-sample.csv"
+SAMPLE_COUNTS = {"streets": 1, "communities": 2, "grids": 4, "buildings": 12, "units": 16}
+EMPTY = {"streets": 0, "communities": 0, "grids": 0, "buildings": 0, "units": 0}
+HEADER = "街道,社区,网格,小区,楼栋,单元"
+SMALL = [
+    HEADER,
+    "幸福街道,幸福里社区,第一网格,阳光花园,1号楼,1单元",
+    "幸福街道,幸福里社区,第一网格,阳光花园,1号楼,2单元",
+    "幸福街道,幸福里社区,第二网格,锦绣家园,5号楼,1单元",
+]
+
+
+def write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def counts(database) -> dict[str, int]:
+    with database.transaction() as session:
+        return {model.__tablename__: session.scalar(select(func.count()).select_from(model))
+                for model in (Street, Community, Grid, Building, Unit)}
+
+
+def gridbot_import(database_url: str, path: Path):
+    result = CliRunner().invoke(main, ["import", "org", str(path)], env={"GRIDBOT_DATABASE_URL": database_url})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+# --- through the command, as an operator runs it ---------------------------------------------------------
+
+def test_the_sample_file_imports_one_street_two_communities_and_four_grids(database, database_url):
+    result = gridbot_import(database_url, SAMPLE)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        "导入完成（20 行）：新建 1 个街道、2 个社区、4 个网格、12 栋楼、16 个单元。"
+    )
+    assert counts(database) == SAMPLE_COUNTS
+
+
+def test_importing_the_same_file_again_reports_everything_as_present_and_changes_nothing(database, database_url):
+    gridbot_import(database_url, SAMPLE)
+
+    again = gridbot_import(database_url, SAMPLE)
+
+    assert again.exit_code == 0, again.output
+    assert again.stdout.strip() == (
+        "导入完成（20 行）：没有需要新建的，全部已存在（1 个街道、2 个社区、4 个网格、12 栋楼、16 个单元）。"
+    )
+    assert counts(database) == SAMPLE_COUNTS
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_a_csv_in_utf8_with_or_without_bom_or_in_gbk_imports_with_the_same_names(database, database_url, tmp_path,
+                                                                                  encoding):
+    path = write(tmp_path / "org.csv", SMALL, encoding)
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 0, result.output
+    with database.transaction() as session:
+        assert session.scalars(select(Street.name)).all() == ["幸福街道"]
+        assert sorted(session.scalars(select(Building.compound + Building.name))) == ["锦绣家园5号楼", "阳光花园1号楼"]
+    assert counts(database) == {"streets": 1, "communities": 1, "grids": 2, "buildings": 2, "units": 3}
+
+
+def test_bad_rows_are_all_reported_by_line_and_nothing_of_the_file_is_imported(database, database_url, tmp_path):
+    gridbot_import(database_url, SAMPLE)
+    before = counts(database)
+    path = write(tmp_path / "bad.csv", [
+        HEADER,
+        "东湖街道,新星社区,第一网格,新星花园,1号楼,1单元",  # fine, and new: must not be imported either
+        "东湖街道,新星社区,第一网格,新星花园,,1单元",
+        "",
+        "东湖街道,新星社区,第一网格,新星花园,2号楼," + "长" * 65,
+        "东湖街道,新星社区,第二网格,新星花园,1号楼,2单元",
+        '东湖街道,新星社区,第一网格,新星花园,"3号\n楼",1单元',
+        "东湖街道,新星社区,,新星花园,4号楼,1单元",
+    ])
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "文件有 5 处错误，未导入任何数据：",
+        "  第 3 行：缺少“楼栋”",
+        "  第 5 行：“单元”太长（65 个字），最多 64 个字",
+        "  第 6 行：“新星花园1号楼”在第 2 行属于“第一网格”，这里又写成“第二网格”；同一栋楼只能属于一个网格",
+        "  第 7 行：“楼栋”含有换行、制表符或不可见字符，请删除",
+        "  第 9 行：缺少“网格”",
+        "请修改以上各行后重新导入。",
+    ]
+    assert counts(database) == before
+
+
+def test_a_missing_header_column_is_named_and_nothing_is_imported(database, database_url, tmp_path):
+    path = write(tmp_path / "org.csv", ["街道,社区,网格,小区,单元", "东湖街道,滨湖社区,第一网格,滨湖花园,1单元"])
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 1
+    assert "表头缺少 “楼栋” 列" in result.stderr
+    assert "Traceback" not in result.output
+    assert counts(database) == EMPTY
+
+
+def test_a_building_stored_in_another_grid_is_refused_and_nothing_is_imported(database, database_url, tmp_path):
+    gridbot_import(database_url, SAMPLE)
+    path = write(tmp_path / "moved.csv", [
+        HEADER,
+        "东湖街道,滨湖社区,第三网格,滨湖花园,9号楼,1单元",
+        "东湖街道,滨湖社区,第三网格,滨湖花园,1号楼,1单元",
+    ])
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 1
+    assert "第 3 行：“滨湖花园1号楼”已属于“第一网格”，不能再放到“第三网格”" in result.stderr
+    assert "第 2 行" not in result.stderr
+    assert counts(database) == SAMPLE_COUNTS
+
+
+def test_a_csv_in_another_encoding_is_refused_with_a_clear_message(database, database_url, tmp_path):
+    path = write(tmp_path / "org.csv", SMALL, "utf-16")
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 1
+    assert "无法识别文件" in result.stderr and "UTF-8" in result.stderr and "GBK" in result.stderr
+    assert counts(database) == EMPTY
+
+
+def test_a_missing_file_or_an_old_xls_workbook_is_refused_without_a_traceback(database, database_url, tmp_path):
+    missing = gridbot_import(database_url, tmp_path / "nowhere.csv")
+    xls = tmp_path / "org.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    old = gridbot_import(database_url, xls)
+
+    assert (missing.exit_code, old.exit_code) == (1, 1)
+    assert missing.stderr.startswith("找不到文件：")
+    assert "旧版 Excel（.xls）" in old.stderr
+    assert "Traceback" not in missing.output + old.output
+
+
+def test_a_header_without_data_rows_imports_nothing_and_fails(database, database_url, tmp_path):
+    result = gridbot_import(database_url, write(tmp_path / "org.csv", [HEADER, "", ",,,,,"]))
+
+    assert result.exit_code == 1
+    assert "只有表头，没有数据行" in result.stderr
+
+
+def test_a_fresh_deployment_is_migrated_before_the_import(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh' / 'gridbot.db'}"
+
+    result = gridbot_import(url, SAMPLE)
+
+    assert result.exit_code == 0, result.output
+    assert "新建 1 个街道" in result.stdout
+
+
+# --- the file reader ---------------------------------------------------------------------------------------
+
+def test_an_xlsx_first_sheet_is_read_with_numbers_as_text_and_excel_row_numbers(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["楼栋", " 单元 ", "备注", "网格", "社区", "街道", "小区"])
+    sheet.append([3, 1, "临街", "第一网格", "和平社区", "幸福街道", None])
+    sheet.append([])
+    sheet.append([None, None, None, None])
+    sheet.append(["B座", 2.0, None, "第二网格", "和平社区", "幸福街道", "东方名苑"])
+    workbook.create_sheet("说明").append(["这一页不导入"])
+    workbook.save(tmp_path / "org.xlsx")
+
+    rows = read_org_rows(tmp_path / "org.xlsx")
+
+    assert rows == [
+        OrgRow(2, "幸福街道", "和平社区", "第一网格", "", "3", "1"),
+        OrgRow(5, "幸福街道", "和平社区", "第二网格", "东方名苑", "B座", "2"),
+    ]
+
+
+def test_an_xlsx_whose_stored_dimensions_are_wrong_is_read_to_its_last_row(tmp_path):
+    workbook = openpyxl.Workbook()
+    for line in SMALL:
+        workbook.active.append(line.split(","))
+    workbook.save(tmp_path / "good.xlsx")
+    # Some exporters write the sheet's size as A1:A1 whatever it holds.
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as good, zipfile.ZipFile(tmp_path / "org.xlsx", "w") as bad:
+        for item in good.infolist():
+            data = good.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:A1"', data)
+                assert b'ref="A1:A1"' in data
+            bad.writestr(item, data)
+
+    assert [row.line for row in read_org_rows(tmp_path / "org.xlsx")] == [2, 3, 4]
+
+
+def test_an_xlsx_imports_through_the_command(database, database_url, tmp_path):
+    workbook = openpyxl.Workbook()
+    for line in SMALL:
+        workbook.active.append(line.split(","))
+    workbook.save(tmp_path / "org.xlsx")
+
+    result = gridbot_import(database_url, tmp_path / "org.xlsx")
+
+    assert result.exit_code == 0, result.output
+    assert counts(database) == {"streets": 1, "communities": 1, "grids": 2, "buildings": 2, "units": 3}
+
+
+def test_a_damaged_xlsx_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "org.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"not really a zip archive")
+
+    with pytest.raises(OrgFileError, match="无法打开 Excel 文件"):
+        read_org_rows(path)
+
+
+def test_csv_columns_may_come_in_any_order_extra_columns_are_ignored_and_cells_are_trimmed(tmp_path):
+    path = write(tmp_path / "org.csv", [
+        " 单元 ,备注,楼栋,网格,社区,街道",
+        "1单元,新楼, 7号楼 ,第一网格,滨湖社区,东湖街道",
+        "",
+        "   ,  ,,,,",
+        ",,8号楼,第一网格,滨湖社区,东湖街道",
+    ])
+
+    assert read_org_rows(path) == [
+        OrgRow(2, "东湖街道", "滨湖社区", "第一网格", "", "7号楼", "1单元"),
+        OrgRow(5, "东湖街道", "滨湖社区", "第一网格", "", "8号楼", ""),
+    ]
+
+
+def test_a_record_spanning_lines_is_numbered_by_the_line_it_starts_on(tmp_path):
+    path = write(tmp_path / "org.csv", [HEADER, '东湖街道,滨湖社区,第一网格,,"1号\n楼",', "东湖街道,滨湖社区,第一网格,,2号楼,"])
+
+    assert [row.line for row in read_org_rows(path)] == [2, 4]
+
+
+def test_a_header_naming_a_column_twice_is_refused(tmp_path):
+    with pytest.raises(OrgFileError, match="“楼栋”出现了不止一次"):
+        read_org_rows(write(tmp_path / "org.csv", [HEADER + ",楼栋", "a,b,c,d,e,f,g"]))
+
+
+# --- the domain ----------------------------------------------------------------------------------------------
+
+def row(line: int, grid: str, compound: str, building: str, unit: str = "") -> OrgRow:
+    return OrgRow(line, "东湖街道", "滨湖社区", grid, compound, building, unit)
+
+
+def test_the_same_building_name_in_two_grids_is_fine_without_a_compound_or_in_different_compounds():
+    rows = [row(2, "第一网格", "", "1号楼"), row(3, "第二网格", "", "1号楼"),
+            row(4, "第一网格", "滨湖花园", "2号楼"), row(5, "第二网格", "湖畔名邸", "2号楼")]
+
+    assert org_import.validate(rows) == []
+
+
+def test_zero_width_characters_count_as_control_characters():
+    errors = org_import.validate([row(2, "第一\u200b网格", "", "1号楼")])
+
+    assert [(error.line, error.problem, error.column) for error in errors] == [(2, Problem.CONTROL_CHARACTER, "grid")]
+
+
+def test_units_are_optional_and_the_report_counts_created_and_present_per_level(database):
+    with database.transaction() as session:
+        org_import.apply(session, [row(2, "第一网格", "滨湖花园", "1号楼", "1单元")])
+
+    with database.transaction() as session:
+        report = org_import.apply(session, [
+            row(2, "第一网格", "滨湖花园", "1号楼", "1单元"),
+            row(3, "第一网格", "滨湖花园", "1号楼", "2单元"),
+            row(4, "第一网格", "滨湖花园", "2号楼"),
+            row(5, "第二网格", "", "3号楼"),
+        ])
+
+    assert report.created == {"street": 0, "community": 0, "grid": 1, "building": 2, "unit": 1}
+    assert report.present == {"street": 1, "community": 1, "grid": 1, "building": 1, "unit": 1}
+    assert counts(database) == {"streets": 1, "communities": 1, "grids": 2, "buildings": 3, "units": 2}
