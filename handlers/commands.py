@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Callable
 
-from handlers import binding, resident, staff_binding, staff_texts
+from handlers import binding, resident, staff, staff_binding, staff_texts
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
@@ -19,7 +19,14 @@ from storage.tickets import normalize_ticket
 class Takes(StrEnum):
     NOTHING = "nothing"
     TICKET = "ticket"
+    TICKET_TEXT = "ticket_text"  # a ticket, then words (进展 G2611220007 已联系物业)
     CODE = "code"  # a short code of letters and digits (认证), required
+
+
+class Audience(StrEnum):
+    RESIDENT = "resident"  # listed in residents' help; anyone may use it
+    STAFF = "staff"  # listed in staff help; only bound staff may use it
+    UNLISTED = "unlisted"  # anyone may use it, no help lists it (认证 is for people who aren't staff yet)
 
 
 @dataclass(frozen=True)
@@ -32,11 +39,15 @@ class Command:
     summary: str
     takes: Takes
     run: Callable[[Conversation, str], Reply]
+    audience: Audience = Audience.RESIDENT
 
 
 def _help(conversation: Conversation, _argument: str) -> Reply:
-    lines = [texts.HELP_LINE.format(usage=command.usage, summary=command.summary) for command in COMMANDS]
-    return Reply("\n".join([texts.HELP_HEADER, *lines]))
+    audience, header = ((Audience.STAFF, staff_texts.STAFF_HELP_HEADER) if conversation.staff
+                        else (Audience.RESIDENT, texts.HELP_HEADER))
+    lines = [texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
+             for command in COMMANDS if command.audience is audience or command.name == "help"]
+    return Reply("\n".join([header, *lines]))
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -48,7 +59,23 @@ COMMANDS: tuple[Command, ...] = (
     Command("bind", ("绑定", "绑定地址", "修改地址"), "绑定", "绑定或修改住址", Takes.NOTHING, binding.restart),
     Command("my_address", ("我的地址", "我的住址"), "我的地址", "查看绑定的住址", Takes.NOTHING, resident.my_address),
     Command("quit", ("取消", "退出"), "取消", "退出正在进行的操作", Takes.NOTHING, binding.cancel),
-    Command("certify", ("认证",), "认证 验证码", "工作人员绑定身份", Takes.CODE, staff_binding.certify),
+    Command("certify", ("认证",), "认证 验证码", "工作人员绑定身份", Takes.CODE, staff_binding.certify,
+            Audience.UNLISTED),
+    Command("claim", ("接单", "接"), "接单 编号", "接下本网格（或转给您部门）的诉求", Takes.TICKET, staff.claim,
+            Audience.STAFF),
+    Command("progress", ("进展", "进"), "进展 编号 说明", "记录进展并通知居民", Takes.TICKET_TEXT, staff.progress,
+            Audience.STAFF),
+    Command("resolve", ("办结", "结"), "办结 编号 说明", "办结，随后可发现场照片", Takes.TICKET_TEXT, staff.resolve,
+            Audience.STAFF),
+    Command("give_back", ("退回", "退"), "退回 编号 原因", "不属于本网格，退回社区重新派发", Takes.TICKET_TEXT,
+            staff.give_back, Audience.STAFF),
+    Command("transfer", ("转办", "转"), "转办 编号 部门", "转给部门或物业办理", Takes.TICKET_TEXT, staff.transfer,
+            Audience.STAFF),
+    Command("pause", ("挂起", "挂"), "挂起 编号 原因", "暂停计时（如等配件）", Takes.TICKET_TEXT, staff.pause,
+            Audience.STAFF),
+    Command("resume", ("恢复",), "恢复 编号", "恢复办理，时限顺延", Takes.TICKET, staff.resume, Audience.STAFF),
+    Command("my_tasks", ("我的任务", "任务"), "我的任务", "查看办理中和待接单的任务", Takes.NOTHING, staff.my_tasks,
+            Audience.STAFF),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),
@@ -58,17 +85,22 @@ _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in com
 @functools.lru_cache(maxsize=4096)
 def parse(text: str) -> tuple[Command, str] | None:
     """The command a message names and its argument; a bare ticket number means 查询."""
-    cleaned = unicodedata.normalize("NFKC", text).strip()
+    original = text.strip()
+    cleaned = unicodedata.normalize("NFKC", original)
     lowered = cleaned.lower()
     for verb, command in _VERBS:
         if not lowered.startswith(verb):
             continue
-        rest = cleaned[len(verb):].strip()
+        # Matched on the normalised text, but the words are kept as typed (a resident reads them back);
+        # verbs are CJK or ASCII, whose full-width forms normalise one character to one.
+        rest = original[len(verb):].strip()
         if command.takes is Takes.NOTHING and rest:
             continue  # "绑定好了吗" is a sentence, not the command 绑定
         if command.takes is Takes.TICKET and rest and normalize_ticket(rest) is None:
             continue  # "查询一下低保怎么办" is a question for the intake, not 查询
-        if command.takes is Takes.CODE and rest and not _CODE_LIKE.fullmatch(rest):
+        if command.takes is Takes.TICKET_TEXT and rest and _ticket_then_text(rest) is None:
+            continue  # "结果怎么样了" is a sentence, not 办结 (结)
+        if command.takes is Takes.CODE and rest and not _CODE_LIKE.fullmatch(unicodedata.normalize("NFKC", rest)):
             continue  # "认证码是多少" is a question, not a code
         return command, rest
     if normalize_ticket(cleaned) is not None and re.search(r"\d{10}", cleaned):
@@ -78,6 +110,17 @@ def parse(text: str) -> tuple[Command, str] | None:
 
 _BY_NAME = {command.name: command for command in COMMANDS}
 _CODE_LIKE = re.compile(r"[0-9A-Za-z\- ]{1,16}")
+_TICKET_THEN_TEXT = re.compile(r"([Gg]?\d{10,})\s*(.*)", re.DOTALL)
+
+
+def _ticket_then_text(argument: str) -> tuple[str, str] | None:
+    """("G2611220007", "已联系物业") from "g2611220007 已联系物业"; None if it doesn't start with a ticket."""
+    match = _TICKET_THEN_TEXT.fullmatch(unicodedata.normalize("NFKC", argument))
+    if match is None:
+        return None
+    ticket = normalize_ticket(match.group(1))
+    # A ticket's characters normalise one to one, so the words start at the same place in the original.
+    return (ticket, argument[match.end(1):].strip()) if ticket else None
 
 
 def matches(conversation: Conversation) -> bool:
@@ -97,6 +140,13 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     if parsed is None:
         return None
     command, argument = parsed
+    if command.audience is Audience.STAFF and conversation.staff is None:
+        return Reply(staff_texts.NOT_YOURS)
+    if command.takes is Takes.TICKET_TEXT:
+        split = _ticket_then_text(argument)
+        if split is None or not split[1]:
+            return Reply(staff_texts.NEEDS_TEXT.format(usage=command.usage))
+        argument = f"{split[0]} {split[1]}"
     if command.takes is Takes.TICKET:
         ticket = normalize_ticket(argument)
         if ticket is None:

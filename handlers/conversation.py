@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from handlers.types import Inbound
 from nlp import Classification, KeywordClassifier, Taxonomy
 from storage import residents
-from storage.models import Resident
+from storage.models import Resident, Staff
 from storage.residents import ResidentView
 
 
@@ -33,6 +33,17 @@ class Conversation:
     classification: Classification | None = None  # worked out before the transaction, see intake.prepare
     _sender: ResidentView | None = field(default=None, repr=False)
     _resident: Resident | None = field(default=None, repr=False)
+    _staff: Staff | None = field(default=None, repr=False)
+    _staff_looked_up: bool = field(default=False, repr=False)
+
+    @property
+    def staff(self) -> Staff | None:
+        """The sender as a bound, active staff member, if they are one."""
+        if not self._staff_looked_up:
+            staff_id = self.sender.staff_id  # already read with the sender: no query for residents
+            self._staff = self.session.get(Staff, staff_id) if staff_id is not None else None
+            self._staff_looked_up = True
+        return self._staff
 
     @property
     def sender(self) -> ResidentView:

@@ -11,6 +11,10 @@ STATUS_NAMES = {
     "awaiting_address": "待绑定地址",
     "submitted": "已受理",
     "dispatched": "已转交网格员",
+    "accepted": "办理中",
+    "paused": "暂停办理",
+    "returned": "社区重新派发中",
+    "resolved": "已办结",
     "cancelled": "已撤销",
 }
 
@@ -20,6 +24,13 @@ EVENT_NAMES = {
     "dispatched": "已转交网格员办理",
     "cancelled": "您已撤销",
     "attached": "补充了材料",
+    "accepted": "工作人员已接单",
+    "progress": "办理进展",
+    "transferred": "转交相关部门办理",
+    "returned": "退回社区重新派发",
+    "paused": "暂停办理",
+    "resumed": "恢复办理",
+    "resolved": "已办结",
 }
 
 ATTACHMENT_NAMES = {"image": "图片", "location": "位置"}
@@ -123,9 +134,15 @@ def _category(category: str, short: bool = False) -> str:
     return category if short or category != "待分类" else category + UNCLASSIFIED_NOTE
 
 
+# Notes staff write for the resident; a return's reason is for the community's operators.
+NOTES_SHOWN = frozenset({"progress", "resolved", "paused", "transferred"})
+
+
 def _note(action: str, note: str | None) -> str:
     if action == "attached" and note:
         return f"（{ATTACHMENT_NAMES.get(note, note)}）"
+    if action in NOTES_SHOWN and note:
+        return f"：{_excerpt(note)}"
     return ""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from handlers import binding, commands, events, intake, media
+from handlers import binding, commands, events, intake, media, staff
 from handlers.conversation import Conversation
 from handlers.types import Reply
 
@@ -26,6 +26,7 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("command", commands.matches, commands.handle),
     Handler("binding dialogue", binding.in_dialogue, binding.answer),
     Handler("media", media.matches, media.handle),
+    Handler("staff chat", staff.is_staff_chat, staff.staff_chat_hint),
     Handler("appeal intake", intake.matches, intake.handle),
 )
 

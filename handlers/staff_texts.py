@@ -97,3 +97,37 @@ def masked_phone(phone: str) -> str:
     if len(phone) >= 11:
         return f"{phone[:3]}****{phone[-4:]}"
     return f"****{phone[-2:]}"
+
+
+# --- the task commands (handlers/staff.py) ---------------------------------------------------------------
+
+STATUS_NAMES = {
+    "submitted": "待派发", "dispatched": "待接单", "accepted": "办理中", "paused": "已挂起",
+    "returned": "已退回社区", "resolved": "已办结", "cancelled": "居民已撤销", "awaiting_address": "待居民绑定地址",
+}
+NOT_YOURS = "这个指令是工作人员专用的。您可以直接发送文字描述您的诉求，回复“帮助”查看可用功能。"
+NOT_ALLOWED = {
+    "not_your_grid": "诉求 {ticket} 不属于您的网格，不能接单。",
+    "not_your_department": "诉求 {ticket} 已转给其他部门，不能由您接单。",
+    "not_your_task": "诉求 {ticket} 不是您负责的任务（只有接单人或本网格网格长可以操作）。",
+    "unknown_department": "没有找到部门“{department}”。可转办的部门：{departments}",
+}
+TASK_NOT_FOUND = "没有找到编号为 {ticket} 的诉求，请核对编号。"
+ALREADY_TAKEN = "诉求 {ticket} 已被 {name} 接单。"
+WRONG_STATE = "诉求 {ticket} 当前状态为“{status}”，不能{action}。"
+ACTION_NAMES = {
+    "claim": "接单", "progress": "填写进展", "resolve": "办结", "pause": "挂起", "resume": "恢复",
+    "transfer": "转办", "give_back": "退回",
+}
+CLAIMED = "接单成功：{ticket}\n请尽快联系居民处理。办结时回复：办结 {ticket} 处理说明"
+PROGRESS_SAVED = "已记录诉求 {ticket} 的进展，并通知居民。"
+RESOLVED = "诉求 {ticket} 已办结，居民会收到通知并评价。如有现场照片，现在发送即可附上。"
+PAUSED = "诉求 {ticket} 已挂起，办结时限暂停计时。恢复时回复：恢复 {ticket}"
+RESUMED = "诉求 {ticket} 已恢复办理，办结时限顺延。"
+TRANSFERRED = "诉求 {ticket} 已转办给 {department}。"
+GIVEN_BACK = "诉求 {ticket} 已退回社区，由社区工作人员重新派发。"
+NO_TASKS = "您目前没有待办任务。"
+TASKS_HEADER = "您的任务（办理中在前）："
+TASK_LINE = "{ticket}｜{category}｜{status}｜{home}"
+STAFF_FREE_TEXT = "工作人员请使用指令，例如：接单 编号、进展 编号 说明、办结 编号 说明。回复“帮助”查看全部指令。"
+STAFF_HELP_HEADER = "工作指令（编号可以不带 G）："

@@ -48,6 +48,13 @@ class Action(StrEnum):
     DISPATCHED = "dispatched"
     CANCELLED = "cancelled"
     ATTACHED = "attached"
+    ACCEPTED = "accepted"
+    PROGRESS = "progress"
+    TRANSFERRED = "transferred"
+    RETURNED = "returned"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    RESOLVED = "resolved"
 
 
 class Sender(Protocol):
@@ -205,10 +212,13 @@ def record(
     actor_id: int | None = None,
     note: str | None = None,
     internal: bool = False,
+    actor_kind: str | None = None,
 ) -> None:
-    """Write one audit event: who (a resident, or the system when actor_id is None), when, what, the note."""
+    """Write one audit event: who (a resident unless told otherwise; the system when there is no actor), when,
+    what, the note."""
+    kind = actor_kind or ("resident" if actor_id else "system")
     _INSERT_EVENT.run(session, {
-        "appeal_id": appeal_id, "at": timestamp(session, now), "actor_kind": "resident" if actor_id else "system",
+        "appeal_id": appeal_id, "at": timestamp(session, now), "actor_kind": kind,
         "actor_id": actor_id, "action": str(action), "from_status": _text(from_status), "to_status": _text(to_status),
         "note": note, "internal": internal,
     })
@@ -216,7 +226,12 @@ def record(
 
 _ALLOWED: dict[AppealStatus, tuple[AppealStatus, ...]] = {
     AppealStatus.SUBMITTED: (AppealStatus.AWAITING_ADDRESS,),
-    AppealStatus.DISPATCHED: (AppealStatus.SUBMITTED,),
+    # Transferred (转办) work goes back to dispatched, for the department to claim.
+    AppealStatus.DISPATCHED: (AppealStatus.SUBMITTED, AppealStatus.ACCEPTED),
+    AppealStatus.ACCEPTED: (AppealStatus.DISPATCHED, AppealStatus.PAUSED),
+    AppealStatus.PAUSED: (AppealStatus.ACCEPTED,),
+    AppealStatus.RETURNED: (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED),
+    AppealStatus.RESOLVED: (AppealStatus.ACCEPTED,),
     AppealStatus.CANCELLED: OPEN_STATUSES,
 }
 _UNPLACED = {"grid_id": None, "building_id": None, "unit_id": None, "response_due_at": None, "resolve_due_at": None}

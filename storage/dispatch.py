@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -49,15 +49,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime) -> None:
     if not members:
         log.warning("appeal %s: grid %s has no bound grid member to notify", appeal.ticket, appeal.grid_id)
         return
-    place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
-    params = {
-        "ticket": appeal.ticket,
-        "category": appeal.category,
-        "grid": place.grid_label,
-        "home": place.home_label,
-        "content": appeal.content[:200],
-        "resolve_due_at": appeal.resolve_due_at.isoformat() if appeal.resolve_due_at else None,
-    }
+    params = task_card(session, appeal)
     for member in members:
         outbox.add(
             session,
@@ -68,6 +60,22 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime) -> None:
             now=now,
             appeal_id=appeal.id,
         )
+
+
+def task_card(session: Session, appeal: Appeal) -> dict[str, Any]:
+    """What a staff member needs to act: ticket, category, the address down to the unit, the words, the limit.
+
+    No phone number and no openid: staff answer through the account.
+    """
+    place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
+    return {
+        "ticket": appeal.ticket,
+        "category": appeal.category,
+        "grid": place.grid_label,
+        "home": place.home_label,
+        "content": appeal.content[:200],
+        "resolve_due_at": appeal.resolve_due_at.isoformat() if appeal.resolve_due_at else None,
+    }
 
 
 def _grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:

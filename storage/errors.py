@@ -10,7 +10,11 @@ class NotFound(DomainError):
 
 
 class NotAllowed(DomainError):
-    """The caller may see it but not do this to it."""
+    """The caller may see it but not do this to it; `reason` names why, for the refusal's wording."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class IllegalTransition(DomainError):

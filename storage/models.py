@@ -65,11 +65,18 @@ class StaffRole(StrEnum):
 class AppealStatus(StrEnum):
     AWAITING_ADDRESS = "awaiting_address"  # resident not bound yet: held, not lost
     SUBMITTED = "submitted"  # filed with the resident's grid; dispatch follows right after the reply
-    DISPATCHED = "dispatched"  # the grid's members have the task
+    DISPATCHED = "dispatched"  # the grid's members (or the department it was transferred to) have the task
+    ACCEPTED = "accepted"  # a staff member claimed it (接单) and is working on it
+    PAUSED = "paused"  # waiting (parts, a third party): the clock stops
+    RETURNED = "returned"  # not the grid's: back to the community operators to re-route
+    RESOLVED = "resolved"  # 办结: done, the resident is asked to rate
     CANCELLED = "cancelled"
 
 
-OPEN_STATUSES = (AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED)
+OPEN_STATUSES = (
+    AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED,
+    AppealStatus.ACCEPTED, AppealStatus.PAUSED, AppealStatus.RETURNED,
+)
 
 
 class OutboxStatus(StrEnum):
@@ -176,6 +183,13 @@ class Appeal(Base):
     resolve_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who works on it: a department or property company it was transferred to (转办), then the claimant.
+    department: Mapped[str | None] = mapped_column(String(64))
+    assignee_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(Text)
 
 
 class AppealEvent(Base):

@@ -16,8 +16,9 @@ DIALOG_TTL = timedelta(minutes=30)
 # Every message reads its sender: one statement with the grid's name joined in.
 _VIEW = DriverSQL(
     "SELECT r.id, r.status, r.grid_id, r.building_id, r.unit_id, r.dialog, r.dialog_expires_at, "
-    "c.name, g.name FROM residents r "
+    "c.name, g.name, s.id FROM residents r "
     "LEFT JOIN grids g ON g.id = r.grid_id LEFT JOIN communities c ON c.id = g.community_id "
+    "LEFT JOIN staff s ON s.openid = r.openid AND s.active "
     "WHERE r.openid = %(openid)s"
 )
 # Two first messages of a new user may race: the loser's insert does nothing and it reads the winner's row.
@@ -40,6 +41,7 @@ class ResidentView:
     grid_label: str | None  # 社区·网格
     dialog_json: str | None
     dialog_expires_at: datetime | None
+    staff_id: int | None = None  # the same openid is also a bound, active staff member
 
     def dialog(self, now: datetime) -> dict[str, Any] | None:
         """The active dialogue state, or None when there is none or it timed out."""
@@ -53,10 +55,10 @@ def view(session: Session, openid: str, now: datetime) -> ResidentView:
         _CREATE.run(session, {"openid": openid, "status": str(ResidentStatus.ACTIVE), "now": timestamp(session, now)})
         row = _VIEW.run(session, {"openid": openid})
         assert row is not None, "the resident row exists after the insert"
-    resident_id, status, grid_id, building_id, unit_id, dialog, expires_at, community, grid = row
+    resident_id, status, grid_id, building_id, unit_id, dialog, expires_at, community, grid, staff_id = row
     label = f"{community}·{grid}" if grid else None
     return ResidentView(resident_id, openid, status, grid_id, building_id, unit_id, label, dialog,
-                        parse_timestamp(expires_at))
+                        parse_timestamp(expires_at), staff_id)
 
 
 def get_or_create(session: Session, openid: str, now: datetime) -> Resident:

@@ -1,0 +1,123 @@
+"""Task commands for grid members, leaders, departments and the property company: 接单, 进展, 办结, 挂起, 恢复,
+转办, 退回, 我的任务. Refusals say why, in one place (`_refusal`)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from handlers import staff_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Kind, Reply
+from storage import org, tasks
+from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
+from storage.models import Appeal, AppealStatus
+
+
+def claim(conversation: Conversation, ticket: str) -> Reply:
+    """接单 <编号>."""
+    return _act(conversation, ticket, "claim", lambda s, m: tasks.claim(s, m, ticket, conversation.now),
+                texts.CLAIMED.format(ticket=ticket))
+
+
+def progress(conversation: Conversation, argument: str) -> Reply:
+    """进展 <编号> <说明>."""
+    ticket, note = _split(argument)
+    return _act(conversation, ticket, "progress", lambda s, m: tasks.progress(s, m, ticket, note, conversation.now),
+                texts.PROGRESS_SAVED.format(ticket=ticket))
+
+
+def resolve(conversation: Conversation, argument: str) -> Reply:
+    """办结 <编号> <说明>."""
+    ticket, note = _split(argument)
+    return _act(conversation, ticket, "resolve", lambda s, m: tasks.resolve(s, m, ticket, note, conversation.now),
+                texts.RESOLVED.format(ticket=ticket))
+
+
+def pause(conversation: Conversation, argument: str) -> Reply:
+    """挂起 <编号> <原因>."""
+    ticket, reason = _split(argument)
+    return _act(conversation, ticket, "pause", lambda s, m: tasks.pause(s, m, ticket, reason, conversation.now),
+                texts.PAUSED.format(ticket=ticket))
+
+
+def resume(conversation: Conversation, ticket: str) -> Reply:
+    """恢复 <编号>."""
+    return _act(conversation, ticket, "resume", lambda s, m: tasks.resume(s, m, ticket, conversation.now),
+                texts.RESUMED.format(ticket=ticket))
+
+
+def transfer(conversation: Conversation, argument: str) -> Reply:
+    """转办 <编号> <部门>."""
+    ticket, department = _split(argument)
+    return _act(conversation, ticket, "transfer",
+                lambda s, m: tasks.transfer(s, m, ticket, department, conversation.now),
+                texts.TRANSFERRED.format(ticket=ticket, department=department), department=department)
+
+
+def give_back(conversation: Conversation, argument: str) -> Reply:
+    """退回 <编号> <原因>."""
+    ticket, reason = _split(argument)
+    return _act(conversation, ticket, "give_back", lambda s, m: tasks.give_back(s, m, ticket, reason, conversation.now),
+                texts.GIVEN_BACK.format(ticket=ticket))
+
+
+def is_staff_chat(conversation: Conversation) -> bool:
+    """Free text or voice from staff: not an appeal (they have 指令 for their work)."""
+    return conversation.inbound.kind in (Kind.TEXT, Kind.VOICE) and conversation.sender.staff_id is not None
+
+
+def staff_chat_hint(conversation: Conversation) -> Reply:
+    """Point staff at their commands."""
+    return Reply(texts.STAFF_FREE_TEXT)
+
+
+def my_tasks(conversation: Conversation, _argument: str) -> Reply:
+    """我的任务: what the member works on, then what waits to be claimed."""
+    member = conversation.staff
+    assert member is not None, "the command table lets only staff run this"
+    found = tasks.tasks_of(conversation.session, member)
+    if not found:
+        return Reply(texts.NO_TASKS)
+    lines = [texts.TASK_LINE.format(ticket=a.ticket, category=a.category, home=_home(conversation, a),
+                                    status=texts.STATUS_NAMES.get(a.status, a.status)) for a in found]
+    return Reply("\n".join([texts.TASKS_HEADER, *lines]))
+
+
+def _act(conversation: Conversation, ticket: str, action: str, change: Callable[..., Appeal], done: str,
+         department: str = "") -> Reply:
+    member = conversation.staff
+    assert member is not None, "the command table lets only staff run this"
+    try:
+        change(conversation.session, member)
+    except DomainError as refused:
+        return Reply(_refusal(conversation, refused, ticket, action, department))
+    return Reply(done)
+
+
+def _refusal(conversation: Conversation, refused: DomainError, ticket: str, action: str, department: str) -> str:
+    if isinstance(refused, NotFound):
+        return texts.TASK_NOT_FOUND.format(ticket=ticket)
+    if isinstance(refused, NotAllowed):
+        departments = "、".join(tasks.departments(conversation.session)) or "（暂无）"
+        return texts.NOT_ALLOWED[refused.reason].format(ticket=ticket, department=department, departments=departments)
+    assert isinstance(refused, IllegalTransition)
+    # Re-read: a colleague may have just claimed it (the compare-and-set lost the race).
+    appeal = tasks.find(conversation.session, ticket)
+    conversation.session.refresh(appeal)
+    taken_by = tasks.assignee_name(conversation.session, appeal)
+    if action == "claim" and appeal.status in (AppealStatus.ACCEPTED, AppealStatus.PAUSED) and taken_by:
+        return texts.ALREADY_TAKEN.format(ticket=ticket, name=taken_by)
+    status = texts.STATUS_NAMES.get(appeal.status, appeal.status)
+    return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES[action])
+
+
+def _split(argument: str) -> tuple[str, str]:
+    ticket, _, rest = argument.partition(" ")
+    return ticket, rest.strip()
+
+
+def _home(conversation: Conversation, appeal: Appeal) -> str:
+    if appeal.grid_id is None:
+        return ""
+    return org.address(conversation.session, appeal.grid_id, appeal.building_id, appeal.unit_id).home_label
+

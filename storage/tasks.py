@@ -1,0 +1,216 @@
+"""What staff do with an appeal: claim (接单), progress (进展), resolve (办结), return (退回), transfer (转办),
+pause (挂起) and resume (恢复).
+
+Each function is one state change: it checks the staff member may act, moves the appeal by compare-and-set,
+writes the audit event and the outbox rows for the people who must hear of it, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Sequence
+
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import Session
+
+from storage import dispatch, outbox
+from storage.appeals import Action, record, transition
+from storage.errors import IllegalTransition, NotAllowed, NotFound
+from storage.models import Appeal, AppealStatus, Grid, Resident, ResidentStatus, Staff, StaffRole
+
+GRID_ROLES = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
+UNIT_ROLES = (StaffRole.DEPARTMENT, StaffRole.PROPERTY)
+WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
+
+
+def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
+    """接单: the first of the grid's members (or of the department it was transferred to) takes the task."""
+    appeal = find(session, ticket)
+    _require_status(appeal, AppealStatus.DISPATCHED)
+    if appeal.department is not None:
+        if member.department != appeal.department:
+            raise NotAllowed("not_your_department")
+    elif member.role not in GRID_ROLES or member.grid_id != appeal.grid_id:
+        raise NotAllowed("not_your_grid")
+    transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now,
+               assignee_staff_id=member.id, accepted_at=now)
+    _record(session, appeal, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, member)
+    _tell_resident(session, appeal, "resident_accepted", {"staff_name": member.name}, now)
+    for colleague in _colleagues(session, appeal, member):
+        _tell(session, colleague.openid, appeal, "staff_taken", {"by": member.name}, now)
+    return appeal
+
+
+def progress(session: Session, member: Staff, ticket: str, note: str, now: datetime) -> Appeal:
+    """进展: a note the resident reads; the state does not change."""
+    appeal = _workable(session, member, ticket, WORKING)
+    _record(session, appeal, now, Action.PROGRESS, None, None, member, note)
+    _tell_resident(session, appeal, "resident_progress", {"note": note}, now)
+    return appeal
+
+
+def resolve(session: Session, member: Staff, ticket: str, note: str, now: datetime) -> Appeal:
+    """办结: done, with what was done; the resident is told and asked to rate."""
+    appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,))
+    transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, now, resolved_at=now, resolution=note)
+    _record(session, appeal, now, Action.RESOLVED, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, member, note)
+    _tell_resident(session, appeal, "resident_resolved", {"note": note, "photo": False}, now)
+    return appeal
+
+
+def pause(session: Session, member: Staff, ticket: str, reason: str, now: datetime) -> Appeal:
+    """挂起: waiting for something outside the grid's hands; the completion clock stops."""
+    appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,))
+    transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.PAUSED, now, paused_at=now)
+    _record(session, appeal, now, Action.PAUSED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, member, reason)
+    _tell_resident(session, appeal, "resident_paused", {"reason": reason}, now)
+    return appeal
+
+
+def resume(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
+    """恢复: back to work; the completion deadline moves by the time spent paused."""
+    appeal = _workable(session, member, ticket, (AppealStatus.PAUSED,))
+    due = appeal.resolve_due_at
+    if due is not None and appeal.paused_at is not None:
+        due = due + (now - appeal.paused_at)
+    transition(session, appeal, AppealStatus.PAUSED, AppealStatus.ACCEPTED, now, paused_at=None, resolve_due_at=due)
+    _record(session, appeal, now, Action.RESUMED, AppealStatus.PAUSED, AppealStatus.ACCEPTED, member)
+    _tell_resident(session, appeal, "resident_resumed", {}, now)
+    return appeal
+
+
+def transfer(session: Session, member: Staff, ticket: str, department: str, now: datetime) -> Appeal:
+    """转办: hand the task to a department or the property company, whose staff claim it like a grid's."""
+    appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
+    receivers = _department_staff(session, department)
+    if not receivers:
+        raise NotAllowed("unknown_department")
+    old = AppealStatus(appeal.status)
+    transition(session, appeal, old, AppealStatus.DISPATCHED, now,
+               department=department, assignee_staff_id=None, accepted_at=None)
+    _record(session, appeal, now, Action.TRANSFERRED, old, AppealStatus.DISPATCHED, member, department)
+    _tell_resident(session, appeal, "resident_transferred", {"to": department}, now)
+    params = dispatch.task_card(session, appeal)
+    for receiver in receivers:
+        _tell(session, receiver.openid, appeal, "staff_new_appeal", params, now)
+    return appeal
+
+
+def give_back(session: Session, member: Staff, ticket: str, reason: str, now: datetime) -> Appeal:
+    """退回: not the grid's business; back to the community's operators to route elsewhere."""
+    appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
+    old = AppealStatus(appeal.status)
+    transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None)
+    _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason)
+    for operator in _operators(session, appeal):
+        _tell(session, operator.openid, appeal, "staff_returned", {"by": member.name, "reason": reason}, now)
+    return appeal
+
+
+def find(session: Session, ticket: str) -> Appeal:
+    """An appeal by ticket (staff look across residents; what they may do is checked per action)."""
+    appeal = session.scalars(select(Appeal).where(Appeal.ticket == ticket)).first()
+    if appeal is None:
+        raise NotFound(ticket)
+    return appeal
+
+
+def tasks_of(session: Session, member: Staff, limit: int = 10) -> Sequence[Appeal]:
+    """我的任务: what the member works on, then what waits to be claimed in their grid or department."""
+    waiting = (Appeal.status == AppealStatus.DISPATCHED) & (
+        (Appeal.department == member.department) if member.department
+        else (Appeal.department.is_(None) & (Appeal.grid_id == member.grid_id))
+    )
+    mine = Appeal.status.in_(WORKING) & (Appeal.assignee_staff_id == member.id)
+    return session.scalars(
+        select(Appeal).where(or_(mine, waiting)).order_by(case((mine, 0), else_=1), Appeal.id).limit(limit)
+    ).all()
+
+
+def assignee_name(session: Session, appeal: Appeal) -> str | None:
+    """The name of who has the task, for "already claimed by …"."""
+    if appeal.assignee_staff_id is None:
+        return None
+    return session.get_one(Staff, appeal.assignee_staff_id).name
+
+
+def departments(session: Session) -> list[str]:
+    """The departments and property companies tasks can be transferred to (转办)."""
+    names = session.scalars(
+        select(Staff.department).where(Staff.department.is_not(None), Staff.role.in_(UNIT_ROLES),
+                                       Staff.active.is_(True)).distinct()
+    )
+    return sorted(name for name in names if name)
+
+
+def _workable(session: Session, member: Staff, ticket: str, statuses: tuple[AppealStatus, ...],
+              claimable: bool = False) -> Appeal:
+    appeal = find(session, ticket)
+    is_assignee = appeal.assignee_staff_id == member.id
+    leads_grid = member.role == StaffRole.GRID_LEADER and member.grid_id == appeal.grid_id
+    # 退回 and 转办 also apply to a task nobody has claimed yet, by the grid it was dispatched to.
+    may_claim = claimable and appeal.status == AppealStatus.DISPATCHED and appeal.department is None and (
+        member.role in GRID_ROLES and member.grid_id == appeal.grid_id
+    )
+    if not (is_assignee or leads_grid or may_claim):
+        raise NotAllowed("not_your_task")
+    allowed = statuses + ((AppealStatus.DISPATCHED,) if claimable else ())
+    _require_status(appeal, *allowed)
+    return appeal
+
+
+def _require_status(appeal: Appeal, *statuses: AppealStatus) -> None:
+    if appeal.status not in statuses:
+        raise IllegalTransition(appeal.status)
+
+
+def _record(session: Session, appeal: Appeal, now: datetime, action: Action, old: str | None, new: str | None,
+            member: Staff, note: str | None = None) -> None:
+    record(session, appeal.id, now, action, old, new, actor_id=member.id, note=note, actor_kind="staff")
+
+
+def _tell_resident(session: Session, appeal: Appeal, template: str, params: dict[str, Any], now: datetime) -> None:
+    openid, status = session.execute(
+        select(Resident.openid, Resident.status).where(Resident.id == appeal.resident_id)
+    ).one()
+    if status == ResidentStatus.ACTIVE:  # an unfollowed account can't be written to
+        _tell(session, openid, appeal, template, params, now)
+
+
+def _tell(session: Session, openid: str | None, appeal: Appeal, template: str, params: dict[str, Any],
+          now: datetime) -> None:
+    if openid is None:
+        return  # invited but not yet bound (认证)
+    outbox.add(
+        session,
+        key=f"appeal:{appeal.id}:{template}:{uuid.uuid4().hex}",
+        recipient_openid=openid,
+        template=template,
+        params={"ticket": appeal.ticket, **params},
+        now=now,
+        appeal_id=appeal.id,
+    )
+
+
+def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Staff]:
+    if appeal.department is not None:
+        return [s for s in _department_staff(session, appeal.department) if s.id != member.id]
+    return session.scalars(
+        select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_ROLES), Staff.active.is_(True),
+                            Staff.id != member.id)
+    ).all()
+
+
+def _department_staff(session: Session, department: str) -> Sequence[Staff]:
+    return session.scalars(
+        select(Staff).where(Staff.department == department, Staff.role.in_(UNIT_ROLES), Staff.active.is_(True))
+    ).all()
+
+
+def _operators(session: Session, appeal: Appeal) -> Sequence[Staff]:
+    community_id = session.scalars(select(Grid.community_id).where(Grid.id == appeal.grid_id)).first()
+    return session.scalars(
+        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id == community_id,
+                            Staff.active.is_(True))
+    ).all()

@@ -1,0 +1,160 @@
+"""Grid members work a task inside the chat: 接单, 进展, 办结, 挂起/恢复, 转办, 退回, 我的任务."""
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from storage import dispatch, tasks
+from storage.errors import IllegalTransition
+from storage.models import Appeal, AppealStatus, OutboxMessage, Staff, StaffRole
+
+pytestmark = pytest.mark.postgres
+
+ZHANG, LI, WANG = "demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"  # grid 幸福里·第一网格
+LIU = "demo_staff_liuyang"  # 幸福里·第二网格
+OPERATOR = "demo_staff_sunli"
+
+
+def file_and_dispatch(wechat, seeded, clock, text="3号楼电梯坏了，物业一直不来修"):
+    ticket = re.search(r"G\d{10}", wechat.send("o1", text)).group(0)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock())
+    return ticket
+
+
+def appeal(seeded, ticket):
+    with seeded.transaction() as session:
+        return session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
+
+
+def notices(seeded, template):
+    with seeded.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template)).all()
+        return sorted(row.recipient_openid for row in rows)
+
+
+def test_a_grid_member_claims_reports_progress_and_resolves(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [
+        (f"接单 {ticket}", f"接单成功：{ticket}"),
+        (f"进展 {ticket[1:]} 已联系电梯维保公司，下午到", "已记录"),
+        (f"办结 {ticket} 已更换电机，电梯恢复运行", "已办结"),
+    ])
+    done = appeal(seeded, ticket)
+    assert done.status == AppealStatus.RESOLVED and done.resolution == "已更换电机，电梯恢复运行"
+    assert notices(seeded, "resident_accepted") == ["o1"]
+    assert notices(seeded, "resident_progress") == ["o1"]
+    assert notices(seeded, "resident_resolved") == ["o1"]
+    assert notices(seeded, "staff_taken") == [LI, WANG]
+    timeline = wechat.send("o1", f"查询 {ticket}")
+    assert "状态：已办结" in timeline and "工作人员已接单" in timeline and "办理进展" in timeline
+
+
+def test_two_members_claiming_at_the_same_moment_exactly_one_wins(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    barrier = threading.Barrier(2)
+
+    def claim(openid):
+        barrier.wait()
+        try:
+            with seeded.transaction() as session:
+                member = session.scalars(select(Staff).where(Staff.openid == openid)).one()
+                tasks.claim(session, member, ticket, clock())
+                return "won"
+        except IllegalTransition:
+            return "lost"
+
+    with ThreadPoolExecutor(2) as pool:
+        results = sorted(pool.map(claim, [ZHANG, LI]))
+    assert results == ["lost", "won"]
+    winner = appeal(seeded, ticket).assignee_staff_id
+    loser_openid = LI if winner == staff_id(seeded, ZHANG) else ZHANG
+    assert "已被" in wechat.send(loser_openid, f"接单 {ticket}")
+
+
+def test_a_member_of_another_grid_is_refused_and_told_why(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert "不属于您的网格" in wechat.send(LIU, f"接单 {ticket}")
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+
+
+def test_a_resident_typing_a_staff_command_is_told_it_is_not_theirs(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert "工作人员专用" in wechat.send("o2", f"接单 {ticket}")
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+
+
+def test_only_the_assignee_or_the_grid_leader_may_work_the_task(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "不是您负责的任务" in wechat.send(LI, f"进展 {ticket} 我也去看看")
+    assert "已记录" in wechat.send(WANG, f"进展 {ticket} 网格长已督办")
+
+
+def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    due = appeal(seeded, ticket).resolve_due_at
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"挂起 {ticket} 等电梯配件", "已挂起")])
+    clock.advance(hours=5)
+    assert "已恢复" in wechat.send(ZHANG, f"恢复 {ticket}")
+    resumed = appeal(seeded, ticket)
+    assert resumed.status == AppealStatus.ACCEPTED and resumed.resolve_due_at == due + timedelta(hours=5)
+
+
+def test_a_transfer_hands_the_task_to_a_department_whose_staff_claim_it(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_chengguan", name="赵队长", role=StaffRole.DEPARTMENT, department="城管执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，摆摊堵路")
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"转办 {ticket} 城管执法中队", "已转办给 城管执法中队")])
+    assert notices(seeded, "resident_transferred") == ["o1"]
+    assert "dept_chengguan" in notices(seeded, "staff_new_appeal")
+    assert "已转给其他部门" in wechat.send(LI, f"接单 {ticket}")
+    assert "接单成功" in wechat.send("dept_chengguan", f"接单 {ticket}")
+
+
+def test_a_transfer_to_an_unknown_department_lists_the_known_ones(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "可转办的部门：阳光物业" in wechat.send(ZHANG, f"转办 {ticket} 不存在的局")
+
+
+def test_returning_a_task_sends_it_to_the_community_operators(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert "已退回社区" in wechat.send(ZHANG, f"退回 {ticket} 这是隔壁小区的事")
+    assert appeal(seeded, ticket).status == AppealStatus.RETURNED
+    assert notices(seeded, "staff_returned") == [OPERATOR]
+
+
+def test_my_tasks_lists_what_i_work_on_then_what_waits(wechat, seeded, clock):
+    first = file_and_dispatch(wechat, seeded, clock)
+    second = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
+    wechat.send(ZHANG, f"接单 {first}")
+    reply = wechat.send(ZHANG, "我的任务")
+    assert reply.index(first) < reply.index(second) and "办理中" in reply and "待接单" in reply
+    assert "没有待办任务" in wechat.send(LIU, "任务")
+
+
+def test_staff_get_their_own_help_and_a_hint_for_free_text(wechat, seeded):
+    help_text = wechat.send(ZHANG, "帮助")
+    assert "接单 编号" in help_text and "我的诉求" not in help_text
+    assert "接单" not in wechat.send("o1", "帮助")
+    assert "工作人员请使用指令" in wechat.send(ZHANG, "今天巡查了三栋楼")
+
+
+def test_a_command_without_its_words_shows_the_format(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert "进展 编号 说明" in wechat.send(ZHANG, f"进展 {ticket}")
+    assert "已受理您的诉求" in wechat.send("o1", "结果怎么样了，电梯还是坏的")
+
+
+def staff_id(seeded, openid):
+    with seeded.transaction() as session:
+        return session.scalars(select(Staff.id).where(Staff.openid == openid)).one()
