@@ -10,8 +10,8 @@ from bot.privacy import mask
 from handlers import intake
 from handlers.conversation import Conversation, Understanding
 from handlers.router import dispatch
-from handlers.types import Inbound, Reply
-from storage import dedup
+from handlers.types import Inbound, Kind, Reply
+from storage import dedup, windows
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,8 @@ def process(
     classification = intake.prepare(understanding, inbound)
     try:
         with database.transaction() as session:
+            if inbound.kind is not Kind.EVENT:  # events open only a one-minute window (see storage.windows)
+                windows.opened(session, inbound.openid, min(inbound.created_at, now))
             rendered = render(dispatch(Conversation(session, inbound, now, understanding, classification)))
             if not dedup.claim(session, inbound.key, now, rendered):
                 raise _AlreadyHandled

@@ -5,41 +5,106 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from sqlalchemy.orm import Session
+
 from bot.privacy import mask
 from bot.wechat_client import WeChatAPIError
 from bot.worker_runtime import WorkerRuntime, current
 from handlers import notifications
-from storage import outbox
+from storage import outbox, windows
+from storage.models import DeliveryChannel
+from storage.outbox import Delivery
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(seconds=30)
+NO_TEMPLATE = "no template id for {template} and the reply window is closed"
 
 
 def deliver(outbox_id: int) -> str:
-    """Send one outbox message; safe to run twice (the second run finds it claimed and does nothing)."""
+    """Send one outbox row by its channel, at most once: a second run finds it claimed and does nothing.
+
+    The claim (queued -> sending) and the choice of channel commit before any call; the channel is recorded
+    again before the template fallback. A worker that dies in between leaves the row `sending`, and the relay
+    later marks it failed without sending it again (see storage.outbox): WeChat cannot tell whether it arrived.
+    """
     runtime = current()
     with runtime.database.transaction() as session:
-        delivery = outbox.start_sending(session, outbox_id)
+        delivery = outbox.start_sending(session, outbox_id, runtime.clock())
+        if delivery is not None and delivery.channel is None:
+            delivery = outbox.record_channel(session, delivery, _choose(runtime, session, delivery))
     if delivery is None:
         return "skipped"
     try:
-        text = notifications.render(delivery.template, delivery.params)
-        runtime.api.send_text(delivery.recipient_openid, text)
+        if delivery.channel is DeliveryChannel.CUSTOMER_SERVICE:
+            return _send_text(runtime, delivery)
+        return _send_template(runtime, delivery)
     except WeChatAPIError as error:
         return _after_failure(runtime, delivery.id, delivery.attempts, error)
     except Exception as error:  # noqa: BLE001 - a bug must not leave the row claimed forever
         log.exception("outbox %s: unexpected failure", outbox_id)
-        with runtime.database.transaction() as session:
-            outbox.mark_failed(session, outbox_id, f"{type(error).__name__}: {error}")
+        _fail(runtime, outbox_id, f"{type(error).__name__}: {error}")
         return "failed"
-    with runtime.database.transaction() as session:
-        outbox.mark_sent(session, delivery.id, runtime.clock())
-    log.info("outbox %s sent to %s (%s)", delivery.id, mask(delivery.recipient_openid), delivery.template)
+
+
+def _choose(runtime: WorkerRuntime, session: Session, delivery: Delivery) -> DeliveryChannel:
+    """Residents: a slot of their window, else a template. Staff: customer service first, whatever we know.
+
+    Staff are bound once and rarely write to the account, so their windows are mostly unknown to us; trying
+    costs one call, and 45015/45047 turn to the template in the same job.
+    """
+    if not notifications.for_resident(delivery.template):
+        return DeliveryChannel.CUSTOMER_SERVICE
+    if windows.take_slot(session, delivery.recipient_openid, runtime.clock()):
+        return DeliveryChannel.CUSTOMER_SERVICE
+    return DeliveryChannel.TEMPLATE
+
+
+def _send_text(runtime: WorkerRuntime, delivery: Delivery) -> str:
+    try:
+        runtime.api.send_text(delivery.recipient_openid, notifications.render(delivery.template, delivery.params))
+    except WeChatAPIError as error:
+        if not error.window_closed:
+            raise
+        log.info("outbox %s: reply window closed (%s); trying the template message", delivery.id, error.errcode)
+        with runtime.database.transaction() as session:
+            windows.close(session, delivery.recipient_openid)
+            if delivery.template in runtime.settings.template_ids:
+                delivery = outbox.record_channel(session, delivery, DeliveryChannel.TEMPLATE)
+        if delivery.channel is not DeliveryChannel.TEMPLATE:
+            _fail(runtime, delivery.id, f"{NO_TEMPLATE.format(template=delivery.template)} ({error})")
+            return "failed"
+        return _send_template(runtime, delivery)
+    _sent(runtime, delivery)
     return "sent"
 
 
+def _send_template(runtime: WorkerRuntime, delivery: Delivery) -> str:
+    template_id = runtime.settings.template_ids.get(delivery.template)
+    if template_id is None:
+        _fail(runtime, delivery.id, NO_TEMPLATE.format(template=delivery.template))
+        return "failed"
+    data = notifications.template_data(delivery.template, delivery.params)
+    msgid = runtime.api.send_template(delivery.recipient_openid, template_id, data)
+    _sent(runtime, delivery, msgid)
+    return "sent"
+
+
+def _sent(runtime: WorkerRuntime, delivery: Delivery, msgid: str | None = None) -> None:
+    with runtime.database.transaction() as session:
+        outbox.mark_sent(session, delivery.id, runtime.clock(), msgid)
+    log.info("outbox %s sent to %s (%s, %s)", delivery.id, mask(delivery.recipient_openid), delivery.template,
+             delivery.channel)
+
+
+def _fail(runtime: WorkerRuntime, outbox_id: int, reason: str) -> None:
+    with runtime.database.transaction() as session:
+        outbox.mark_failed(session, outbox_id, reason)
+    log.error("outbox %s failed: %s", outbox_id, reason)
+
+
 def _after_failure(runtime: WorkerRuntime, outbox_id: int, attempts: int, error: WeChatAPIError) -> str:
+    # A timeout is retried too, although WeChat may have delivered the call: the one duplicate we accept.
     with runtime.database.transaction() as session:
         if error.transient and attempts < MAX_ATTEMPTS:
             due = runtime.clock() + BACKOFF * (4 ** (attempts - 1))

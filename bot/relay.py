@@ -1,4 +1,4 @@
-"""The relay loop: dispatches filed appeals and turns committed outbox rows into RQ jobs, in batches."""
+"""The relay loop: dispatches filed appeals, queues committed outbox rows as RQ jobs, sweeps for 督着办."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rq import Queue
 
 from bot import jobs
 from bot.worker_runtime import WorkerRuntime
-from storage import dedup, dispatch, outbox
+from storage import dedup, dispatch, outbox, supervision
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "gridbot"
@@ -19,6 +19,7 @@ QUEUE_NAME = "gridbot"
 DEDUP_KEEP = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
 CHECKPOINT_EVERY_S = 1.0
+SUPERVISE_EVERY_S = 10.0
 
 
 def queue(runtime: WorkerRuntime) -> Queue:
@@ -36,6 +37,13 @@ def dispatch_once(runtime: WorkerRuntime) -> int:
     """Dispatch the appeals filed since the last round (in one transaction); returns how many."""
     with runtime.database.transaction() as session:
         return len(dispatch.dispatch_pending(session, runtime.clock()))
+
+
+def supervise_once(runtime: WorkerRuntime) -> supervision.SweepReport:
+    """Send the reminders and make the escalations that are due (in one transaction)."""
+    unclaimed_after = timedelta(minutes=runtime.settings.unclaimed_minutes)
+    with runtime.database.transaction() as session:
+        return supervision.sweep(session, runtime.clock(), unclaimed_after)
 
 
 def relay_once(runtime: WorkerRuntime) -> int:
@@ -69,13 +77,16 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
     """Relay until `stop` is set; errors are logged and the loop goes on."""
     interval = runtime.settings.outbox_poll_ms / 1000
     next_purge = runtime.clock()
-    next_checkpoint = time.monotonic()
+    next_checkpoint = next_sweep = time.monotonic()
     while not stop.is_set():
         try:
             tick(runtime)
             if runtime.clock() >= next_purge:
                 purge_dedup(runtime)
                 next_purge = runtime.clock() + PURGE_EVERY
+            if time.monotonic() >= next_sweep:
+                next_sweep = time.monotonic() + SUPERVISE_EVERY_S  # a failing sweep waits its turn too
+                supervise_once(runtime)
             if time.monotonic() >= next_checkpoint:
                 runtime.database.checkpoint()  # here, so that no webhook request waits for it
                 next_checkpoint = time.monotonic() + CHECKPOINT_EVERY_S

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Mapping
+
+from handlers.notifications import NAMES as NOTIFICATION_NAMES
 
 DEMO_TOKEN = "gridbot-demo"
 DEMO_APPID = "wxgridbotdemo0001"
@@ -37,6 +41,9 @@ class Settings:
     log_level: str = "INFO"
     outbox_poll_ms: int = 200
     sqlite_synchronous: str = "NORMAL"
+    unclaimed_minutes: int = 30  # 督着办: a dispatched task nobody claims this long goes to the 网格长
+    # Outbox template name -> WeChat template id, for notices sent when the reply window is closed.
+    template_ids: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -56,6 +63,8 @@ class Settings:
             log_level=env.get("GRIDBOT_LOG_LEVEL", "INFO").upper(),
             outbox_poll_ms=_int(env, "GRIDBOT_OUTBOX_POLL_MS", 200),
             sqlite_synchronous=_choice(env, "GRIDBOT_SQLITE_SYNCHRONOUS", ("normal", "full")).upper(),
+            unclaimed_minutes=_int(env, "GRIDBOT_UNCLAIMED_MINUTES", 30),
+            template_ids=_template_ids(env, "GRIDBOT_TEMPLATE_IDS"),
         )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
@@ -131,3 +140,20 @@ def _aes_key(value: str | None) -> str | None:
     except binascii.Error:
         raise SettingsError("WECHAT_AES_KEY is not valid base64") from None
     return value
+
+
+def _template_ids(env: Mapping[str, str], name: str) -> Mapping[str, str]:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return MappingProxyType({})
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise SettingsError(f"{name} is not valid JSON ({error})") from None
+    if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+        raise SettingsError(f'{name} must be a JSON object of template ids, e.g. {{"resident_resolved": "<id>"}}')
+    unknown = sorted(set(value) - NOTIFICATION_NAMES)
+    if unknown:
+        known = ", ".join(sorted(NOTIFICATION_NAMES))
+        raise SettingsError(f"{name} names unknown templates: {', '.join(unknown)} (known: {known})")
+    return MappingProxyType({key: template_id.strip() for key, template_id in value.items()})

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from handlers import resident_texts as texts
+from handlers import staff_texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from storage import appeals
+from storage import appeals, tasks
 from storage.models import Attachment
 
 
@@ -27,6 +28,12 @@ def handle(conversation: Conversation) -> Reply:
         longitude=inbound.longitude,
         label=inbound.label or None,
     )
+    member = conversation.staff
+    if member is not None:
+        resolved = tasks.attach_result_photo(conversation.session, member, attachment, conversation.now)
+        if resolved is None:
+            return Reply(staff_texts.PHOTO_WITHOUT_RESULT)
+        return Reply(staff_texts.PHOTO_ATTACHED.format(ticket=resolved.ticket))
     appeal = appeals.attach(conversation.session, conversation.sender, attachment, conversation.now)
     if appeal is None:
         return Reply(texts.attachment_waiting(attachment.kind))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -15,6 +16,7 @@ STATUS_NAMES = {
     "paused": "暂停办理",
     "returned": "社区重新派发中",
     "resolved": "已办结",
+    "closed": "已评价完结",
     "cancelled": "已撤销",
 }
 
@@ -31,6 +33,8 @@ EVENT_NAMES = {
     "paused": "暂停办理",
     "resumed": "恢复办理",
     "resolved": "已办结",
+    "rated": "您已评价",
+    "reopened": "重新办理",
 }
 
 ATTACHMENT_NAMES = {"image": "图片", "location": "位置"}
@@ -54,6 +58,9 @@ CANNOT_CANCEL = "诉求 {ticket} 当前状态为“{status}”，不能撤销。
 CANCELLED = "诉求 {ticket} 已撤销。如问题仍未解决，可随时重新提交。"
 NO_ADDRESS = "您还没有绑定住址。回复“绑定”开始，按提示回复序号即可。"
 MY_ADDRESS = "您绑定的住址：{street}{grid_label} {home}\n如需更改，回复“绑定”。"
+RATING_THANKS = "感谢您的评价！诉求 {ticket} 已完结。以后遇到问题，随时发消息给我们。"
+RATING_REOPENED = "很抱歉没有让您满意。诉求 {ticket} 已重新打开，网格长会尽快回访您，并督促继续办理。"
+RATING_TOO_LATE = "诉求 {ticket} 已经不在待评价状态，无需再评价。如有新问题，请直接描述。"
 SYSTEM_BUSY = "抱歉，系统有点忙，您的消息没有登记成功，请稍后再发一次。"
 
 BIND_CHOOSE = "请选择您所在的{level}（回复序号）：\n{options}\n回复“取消”可退出。"
@@ -148,3 +155,68 @@ def _note(action: str, note: str | None) -> str:
 
 def _excerpt(content: str, limit: int = 60) -> str:
     return content if len(content) <= limit else content[:limit] + "…"
+
+
+# --- notices: each step of an appeal, as a customer-service text or as a template message's lines ----------
+
+RATE_PROMPT = "回复 1 满意 / 2 基本满意 / 3 不满意"
+RATE_PROMPT_SHORT = "回复1满意/2基本满意/3不满意"  # a template line shows 20 characters at most
+TRACK_HINT = "回复“查询 {ticket}”可查看办理进度。"
+PHOTO_NOTE = "工作人员已上传办结现场照片。"
+Fields = tuple[tuple[str, ...], str]  # a template message's keyword lines and its remark
+
+
+def _track(params: dict[str, Any]) -> str:
+    return TRACK_HINT.format(ticket=params["ticket"])
+
+
+def _accepted(p: dict[str, Any]) -> str:
+    return f"您的诉求 {p['ticket']} 已接单\n办理人：{p['staff_name']}\n工作人员会尽快与您联系。{_track(p)}"
+
+
+def _progress(p: dict[str, Any]) -> str:
+    return f"您的诉求 {p['ticket']} 有新进展：\n{p['note']}\n{_track(p)}"
+
+
+def _transferred(p: dict[str, Any]) -> str:
+    return f"您的诉求 {p['ticket']} 已转交 {p['to']} 办理，办理结果会通过本公众号通知您。\n{_track(p)}"
+
+
+def _paused(p: dict[str, Any]) -> str:
+    return f"您的诉求 {p['ticket']} 暂缓办理\n原因：{p['reason']}\n条件具备后会继续办理，届时通知您。"
+
+
+def _resumed(p: dict[str, Any]) -> str:
+    return f"您的诉求 {p['ticket']} 已恢复办理，进展会通过本公众号通知您。\n{_track(p)}"
+
+
+def _resolved(p: dict[str, Any]) -> str:
+    photo = f"{PHOTO_NOTE}\n" if p.get("photo") else ""
+    return f"您的诉求 {p['ticket']} 已办结\n办理结果：{p['note']}\n{photo}请您对本次办理进行评价：{RATE_PROMPT}"
+
+
+def _reopened(p: dict[str, Any]) -> str:
+    return f"您的诉求 {p['ticket']} 已重新办理，工作人员会再次跟进，进展会通过本公众号通知您。"
+
+
+TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "resident_accepted": _accepted,
+    "resident_progress": _progress,
+    "resident_transferred": _transferred,
+    "resident_paused": _paused,
+    "resident_resumed": _resumed,
+    "resident_resolved": _resolved,
+    "resident_reopened": _reopened,
+}
+
+# Template messages show only their keyword lines (WeChat dropped first and remark in 2023): the lines carry
+# what matters; the remark repeats the hint for accounts still on an old template.
+TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
+    "resident_accepted": lambda p: ((p["ticket"], "已接单", f"办理人：{p['staff_name']}"), _track(p)),
+    "resident_progress": lambda p: ((p["ticket"], "办理进展", p["note"]), _track(p)),
+    "resident_transferred": lambda p: ((p["ticket"], "已转办", f"转交：{p['to']}"), _track(p)),
+    "resident_paused": lambda p: ((p["ticket"], "暂缓办理", f"原因：{p['reason']}"), _track(p)),
+    "resident_resumed": lambda p: ((p["ticket"], "恢复办理", "工作人员继续办理"), _track(p)),
+    "resident_resolved": lambda p: ((p["ticket"], "已办结", p["note"], RATE_PROMPT_SHORT), RATE_PROMPT),
+    "resident_reopened": lambda p: ((p["ticket"], "重新办理", "工作人员将再次跟进"), _track(p)),
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from handlers import binding, commands, events, intake, media, staff
+from handlers import binding, commands, events, intake, media, rating, staff
 from handlers.conversation import Conversation
 from handlers.types import Reply
 
@@ -25,6 +25,7 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("event", events.matches, events.handle),
     Handler("command", commands.matches, commands.handle),
     Handler("binding dialogue", binding.in_dialogue, binding.answer),
+    Handler("rating", rating.is_answer, rating.answer),
     Handler("media", media.matches, media.handle),
     Handler("staff chat", staff.is_staff_chat, staff.staff_chat_hint),
     Handler("appeal intake", intake.matches, intake.handle),

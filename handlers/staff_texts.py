@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable
 
-from handlers.resident_texts import clock
+from handlers.resident_texts import Fields, clock
 
 
 def _new_appeal(params: dict[str, Any]) -> str:
@@ -21,8 +21,76 @@ def _new_appeal(params: dict[str, Any]) -> str:
     )
 
 
+def _taken(params: dict[str, Any]) -> str:
+    return f"【已接单】{params['ticket']} 已由 {params['by']} 接单，您无需再处理。"
+
+
+def _reminder(params: dict[str, Any]) -> str:
+    return f"【办理提醒】{params['ticket']} 须在 {_due(params)} 前{_deadline_act(params)}，请抓紧办理并及时报告进展。"
+
+
+def _escalated(params: dict[str, Any]) -> str:
+    return f"【督办】{params['ticket']} {_overdue(params)}，{_level(params)}，请尽快处理。"
+
+
+def _returned(params: dict[str, Any]) -> str:
+    return f"【诉求退回】{params['ticket']}\n退回人：{params['by']}\n原因：{params['reason']}\n请重新分派。"
+
+
+def _reopened(params: dict[str, Any]) -> str:
+    return f"【重新办理】{params['ticket']} 居民对办理结果不满意，诉求已重新打开，{_reopened_ask(params)}。"
+
+
+def _reopened_ask(params: dict[str, Any]) -> str:
+    return "请督促跟进" if params.get("follow_up") else "请再次办理"
+
+
+def _due(params: dict[str, Any]) -> str:
+    return clock(datetime.fromisoformat(params["due_at"]))
+
+
+DEADLINE_ACTS = {"response": "接单响应", "resolve": "办结"}
+OVERDUE_REASONS = {"unclaimed": "无人接单", "response_overdue": "超时未响应", "resolve_overdue": "超时未办结"}
+
+
+def _deadline_act(params: dict[str, Any]) -> str:
+    return DEADLINE_ACTS.get(params.get("clock") or "resolve", "办结")
+
+
+def _overdue(params: dict[str, Any]) -> str:
+    return OVERDUE_REASONS.get(params.get("reason") or "", "已超过办理时限")
+
+
+def _level(params: dict[str, Any]) -> str:
+    level = params["level"]
+    return f"已升级为第{level}级督办" if isinstance(level, int) else f"已上报{level}督办"
+
+
 TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "staff_new_appeal": _new_appeal,
+    "staff_taken": _taken,
+    "staff_reminder": _reminder,
+    "staff_escalated": _escalated,
+    "staff_returned": _returned,
+    "staff_reopened": _reopened,
+}
+
+
+def _new_appeal_fields(params: dict[str, Any]) -> Fields:
+    due = params.get("resolve_due_at")
+    deadline = f"{clock(datetime.fromisoformat(due))}前办结" if due else "见办理时限"
+    place = params.get("home") or params["grid"]
+    return (params["ticket"], params["category"], place, params["content"], deadline), "请尽快接单办理。"
+
+
+# The keyword lines a template message shows (see resident_texts.TEMPLATE_FIELDS).
+TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
+    "staff_new_appeal": _new_appeal_fields,
+    "staff_taken": lambda p: ((p["ticket"], "已被接单", f"接单人：{p['by']}"), "您无需再处理。"),
+    "staff_reminder": lambda p: ((p["ticket"], "办理提醒", f"{_due(p)}前{_deadline_act(p)}"), "请抓紧办理。"),
+    "staff_escalated": lambda p: ((p["ticket"], _overdue(p), _level(p)), "请尽快处理。"),
+    "staff_returned": lambda p: ((p["ticket"], f"被{p['by']}退回", f"原因：{p['reason']}"), "请重新分派。"),
+    "staff_reopened": lambda p: ((p["ticket"], "居民不满意，重新办理", _reopened_ask(p)), "诉求已重新打开。"),
 }
 
 
@@ -109,6 +177,7 @@ NOT_YOURS = "这个指令是工作人员专用的。您可以直接发送文字�
 NOT_ALLOWED = {
     "not_your_grid": "诉求 {ticket} 不属于您的网格，不能接单。",
     "not_your_department": "诉求 {ticket} 已转给其他部门，不能由您接单。",
+    "assigned_to_other": "诉求 {ticket} 已派给其他网格员办理，不能由您接单。如需调整请联系网格长。",
     "not_your_task": "诉求 {ticket} 不是您负责的任务（只有接单人或本网格网格长可以操作）。",
     "unknown_department": "没有找到部门“{department}”。可转办的部门：{departments}",
 }
@@ -131,3 +200,5 @@ TASKS_HEADER = "您的任务（办理中在前）："
 TASK_LINE = "{ticket}｜{category}｜{status}｜{home}"
 STAFF_FREE_TEXT = "工作人员请使用指令，例如：接单 编号、进展 编号 说明、办结 编号 说明。回复“帮助”查看全部指令。"
 STAFF_HELP_HEADER = "工作指令（编号可以不带 G）："
+PHOTO_ATTACHED = "照片已附到诉求 {ticket} 的办结结果。"
+PHOTO_WITHOUT_RESULT = "收到照片。要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发照片。"

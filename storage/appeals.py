@@ -55,6 +55,11 @@ class Action(StrEnum):
     PAUSED = "paused"
     RESUMED = "resumed"
     RESOLVED = "resolved"
+    REMINDED = "reminded"  # 督着办: a deadline is near (internal)
+    ESCALATED = "escalated"  # 督着办: overdue, told one level up (internal)
+    RATED = "rated"
+    REOPENED = "reopened"
+    FOLLOW_UP = "follow_up"  # 回访: the grid leader calls the unsatisfied resident back
 
 
 class Sender(Protocol):
@@ -228,10 +233,11 @@ _ALLOWED: dict[AppealStatus, tuple[AppealStatus, ...]] = {
     AppealStatus.SUBMITTED: (AppealStatus.AWAITING_ADDRESS,),
     # Transferred (转办) work goes back to dispatched, for the department to claim.
     AppealStatus.DISPATCHED: (AppealStatus.SUBMITTED, AppealStatus.ACCEPTED),
-    AppealStatus.ACCEPTED: (AppealStatus.DISPATCHED, AppealStatus.PAUSED),
+    AppealStatus.ACCEPTED: (AppealStatus.DISPATCHED, AppealStatus.PAUSED, AppealStatus.RESOLVED),
     AppealStatus.PAUSED: (AppealStatus.ACCEPTED,),
     AppealStatus.RETURNED: (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED),
     AppealStatus.RESOLVED: (AppealStatus.ACCEPTED,),
+    AppealStatus.CLOSED: (AppealStatus.RESOLVED,),
     AppealStatus.CANCELLED: OPEN_STATUSES,
 }
 _UNPLACED = {"grid_id": None, "building_id": None, "unit_id": None, "response_due_at": None, "resolve_due_at": None}

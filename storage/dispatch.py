@@ -2,7 +2,12 @@
 
 The webhook files an appeal and answers; this step follows within the relay's poll interval, as its own
 transaction: it moves the appeal to `dispatched`, attaches media sent just before it, records the audit event
-and writes one outbox row per grid member.
+and writes the outbox rows with the task card.
+
+抢单 (a grid's default): every bound member and leader of the grid gets the card; the first 接单 wins.
+派单: the active, on-duty, bound grid member with the fewest open tasks (dispatched to them, accepted or paused;
+ties by staff id) is set as the assignee and alone gets the card; they still 接单, or the grid leader does.
+With nobody on duty the card goes to the grid's leaders, unassigned.
 """
 
 from __future__ import annotations
@@ -11,18 +16,21 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage import org, outbox
 from storage.appeals import Action, record, transition
-from storage.models import Appeal, AppealStatus, Attachment, Staff, StaffRole
+from storage.models import Appeal, AppealStatus, Attachment, DispatchMode, Grid, Staff, StaffRole
 
 log = logging.getLogger(__name__)
 # An image or location sent before the words it belongs to waits this long for the appeal.
 LOOSE_ATTACHMENT_WINDOW = timedelta(minutes=30)
 NOTIFIED_ROLES = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
 NEW_APPEAL_TEMPLATE = "staff_new_appeal"
+MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
+# What counts against a member when 派单 picks the least busy one.
+HELD_STATUSES = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 
 
 def dispatch_pending(session: Session, now: datetime, limit: int = 200) -> list[int]:
@@ -41,10 +49,20 @@ def dispatch_pending(session: Session, now: datetime, limit: int = 200) -> list[
 
 
 def _dispatch(session: Session, appeal: Appeal, now: datetime) -> None:
-    transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now)
-    _adopt_loose_attachments(session, appeal)
-    members = _grid_staff(session, appeal.grid_id)
+    members = grid_staff(session, appeal.grid_id)
     note = None if members else "no grid member bound to this grid yet"
+    assignee = None
+    if members and _mode(session, appeal.grid_id) == DispatchMode.ASSIGN:
+        assignee = _least_busy(session, appeal.grid_id)
+        if assignee is not None:
+            members, note = [assignee], f"assigned to staff {assignee.id}"
+        else:
+            leaders = [s for s in members if s.role == StaffRole.GRID_LEADER]
+            note = "no grid member on duty: sent to the grid " + ("leader" if leaders else "members")
+            members = leaders or members
+    transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now,
+               assignee_staff_id=assignee.id if assignee else None)
+    _adopt_loose_attachments(session, appeal)
     record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, note=note)
     if not members:
         log.warning("appeal %s: grid %s has no bound grid member to notify", appeal.ticket, appeal.grid_id)
@@ -60,6 +78,14 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime) -> None:
             now=now,
             appeal_id=appeal.id,
         )
+
+
+def set_mode(session: Session, grid: Grid, mode: DispatchMode) -> bool:
+    """Switch a grid between 抢单 and 派单 (for appeals dispatched from now on); False if it already was."""
+    if grid.dispatch_mode == mode:
+        return False
+    grid.dispatch_mode = mode
+    return True
 
 
 def task_card(session: Session, appeal: Appeal) -> dict[str, Any]:
@@ -78,7 +104,8 @@ def task_card(session: Session, appeal: Appeal) -> dict[str, Any]:
     }
 
 
-def _grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
+def grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
+    """The grid's active, bound members and leaders: who gets a 抢单 card and may claim."""
     return session.scalars(
         select(Staff).where(
             Staff.grid_id == grid_id,
@@ -87,6 +114,27 @@ def _grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
             Staff.role.in_(NOTIFIED_ROLES),
         ).order_by(Staff.id)
     ).all()
+
+
+def _mode(session: Session, grid_id: int | None) -> str | None:
+    return session.scalars(select(Grid.dispatch_mode).where(Grid.id == grid_id)).first()
+
+
+def _least_busy(session: Session, grid_id: int | None) -> Staff | None:
+    # Unclaimed 派单 tasks count too: a burst dispatched in one batch is spread instead of piled on one member.
+    held = (
+        select(func.count(Appeal.id))
+        .where(Appeal.assignee_staff_id == Staff.id, Appeal.status.in_(HELD_STATUSES))
+        .correlate(Staff)
+        .scalar_subquery()
+    )
+    return session.scalars(
+        select(Staff)
+        .where(Staff.grid_id == grid_id, Staff.role == StaffRole.GRID_MEMBER, Staff.active.is_(True),
+               Staff.on_duty.is_(True), Staff.openid.is_not(None))
+        .order_by(held, Staff.id)
+        .limit(1)
+    ).first()
 
 
 def _adopt_loose_attachments(session: Session, appeal: Appeal) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -70,6 +71,7 @@ class AppealStatus(StrEnum):
     PAUSED = "paused"  # waiting (parts, a third party): the clock stops
     RETURNED = "returned"  # not the grid's: back to the community operators to re-route
     RESOLVED = "resolved"  # 办结: done, the resident is asked to rate
+    CLOSED = "closed"  # rated 满意 or 基本满意 (不满意 reopens it)
     CANCELLED = "cancelled"
 
 
@@ -100,12 +102,18 @@ class Community(Base):
     name: Mapped[str] = mapped_column(String(64))
 
 
+class DispatchMode(StrEnum):
+    GRAB = "grab"  # 抢单: every member gets the card, the first 接单 wins
+    ASSIGN = "assign"  # 派单: the on-duty member with the fewest open tasks gets it
+
+
 class Grid(Base):
     __tablename__ = "grids"
     __table_args__ = (UniqueConstraint("community_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     name: Mapped[str] = mapped_column(String(64))
+    dispatch_mode: Mapped[str] = mapped_column(String(16), default=DispatchMode.GRAB, server_default="grab")
 
 
 class Building(Base):
@@ -155,6 +163,7 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     department: Mapped[str | None] = mapped_column(String(64))  # 物业/部门: the company or office they work for
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # 派单 picks on-duty staff
 
 
 class Appeal(Base):
@@ -190,6 +199,13 @@ class Appeal(Base):
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[str | None] = mapped_column(String(16))  # satisfied | basic | unsatisfied; None: unrated
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 督着办: one reminder before each deadline, then one escalation step per overdue period.
+    response_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolve_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AppealEvent(Base):
@@ -247,6 +263,9 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel: Mapped[str | None] = mapped_column(String(16))  # DeliveryChannel, recorded before each send
+    wechat_msgid: Mapped[str | None] = mapped_column(String(32))  # a template message's msgid
+    sending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when a worker claimed it for a send
 
 
 class TicketCounter(Base):
@@ -273,3 +292,17 @@ class StaffInvite(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class DeliveryChannel(StrEnum):
+    CUSTOMER_SERVICE = "customer_service"  # 客服消息: only inside the window the user opened
+    TEMPLATE = "template"  # 模板消息: any time, needs a template id per outbox template
+
+
+class ReplyWindow(Base):
+    """The customer-service window a user's last message opened: about 5 messages within 48 hours."""
+
+    __tablename__ = "reply_windows"
+    openid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_count: Mapped[int] = mapped_column(Integer)

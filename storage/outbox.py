@@ -1,20 +1,29 @@
-"""The outbox: messages decided inside a transaction, delivered by workers after it commits."""
+"""The outbox: messages decided inside a transaction, delivered by workers after it commits.
+
+A row is sent at most once. A worker claims it (queued -> sending) before calling WeChat and records the
+channel before each call; a transient error puts it back to pending. A row still `sending` after
+ABANDONED_AFTER lost its worker somewhere around the call, and neither WeChat's customer-service nor its
+template API can say whether the message arrived: it is marked failed, "outcome unknown", never sent again.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus
 
 # A queued row whose job has not finished by then was lost with its worker or its Redis: queue it again.
 REQUEUE_AFTER = timedelta(minutes=5)
 SENDING = "sending"
+# A live send takes seconds (5 s API timeouts, RQ's 180 s job timeout): a row sending this long has no worker.
+ABANDONED_AFTER = timedelta(minutes=10)
+OUTCOME_UNKNOWN = "outcome unknown: worker stopped during the send"
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,7 @@ class Delivery:
     template: str
     params: dict[str, Any]
     attempts: int
+    channel: DeliveryChannel | None  # None until the first attempt chooses; kept for the retries
 
 
 def add(
@@ -55,7 +65,12 @@ def add(
 
 
 def take_due(session: Session, now: datetime, limit: int = 500) -> Sequence[int]:
-    """Mark due rows as queued and return their ids, for the relay to hand to RQ."""
+    """Mark due rows as queued and return their ids, for the relay to hand to RQ; fail abandoned sends."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == SENDING, OutboxMessage.sending_at < now - ABANDONED_AFTER)
+        .values(status=OutboxStatus.FAILED, last_error=OUTCOME_UNKNOWN)
+    )
     stale = now - REQUEUE_AFTER
     ids = session.scalars(
         select(OutboxMessage.id)
@@ -79,22 +94,33 @@ def take_due(session: Session, now: datetime, limit: int = 500) -> Sequence[int]
     return ids
 
 
-def start_sending(session: Session, outbox_id: int) -> Delivery | None:
+def start_sending(session: Session, outbox_id: int, now: datetime) -> Delivery | None:
     """Claim a queued row for one send (compare-and-set); None if it was sent, is being sent, or is gone."""
     claimed = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED)
-        .values(status=SENDING, attempts=OutboxMessage.attempts + 1)
+        .values(status=SENDING, attempts=OutboxMessage.attempts + 1, sending_at=now)
     ).rowcount
     if claimed != 1:
         return None
     row = session.get_one(OutboxMessage, outbox_id)
-    return Delivery(row.id, row.recipient_openid, row.template, json.loads(row.params), row.attempts)
+    channel = DeliveryChannel(row.channel) if row.channel else None
+    return Delivery(row.id, row.recipient_openid, row.template, json.loads(row.params), row.attempts, channel)
 
 
-def mark_sent(session: Session, outbox_id: int, now: datetime) -> None:
-    """The message left."""
-    _finish(session, outbox_id, status=OutboxStatus.SENT, sent_at=now, last_error=None)
+def record_channel(session: Session, delivery: Delivery, channel: DeliveryChannel) -> Delivery:
+    """Write down which way the claimed row is about to go, before the call that sends it."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == delivery.id, OutboxMessage.status == SENDING)
+        .values(channel=channel)
+    )
+    return replace(delivery, channel=channel)
+
+
+def mark_sent(session: Session, outbox_id: int, now: datetime, msgid: str | None = None) -> None:
+    """The message left (a template message with WeChat's msgid)."""
+    _finish(session, outbox_id, status=OutboxStatus.SENT, sent_at=now, last_error=None, wechat_msgid=msgid)
 
 
 def mark_failed(session: Session, outbox_id: int, error: str) -> None:

@@ -97,14 +97,14 @@ def dialog_of(resident: Resident, now: datetime) -> dict[str, Any] | None:
     return _live_dialog(resident.dialog, resident.dialog_expires_at, now)
 
 
-def set_dialog(resident: Resident, state: dict[str, Any] | None, now: datetime) -> None:
-    """Persist (or end, with None) the resident's dialogue; it expires after a quiet half hour."""
+def set_dialog(resident: Resident, state: dict[str, Any] | None, now: datetime, ttl: timedelta = DIALOG_TTL) -> None:
+    """Persist (or end, with None) the resident's dialogue; it expires after `ttl` (a quiet half hour)."""
     if state is None:
         resident.dialog = None
         resident.dialog_expires_at = None
         return
     resident.dialog = json.dumps(state, ensure_ascii=False)
-    resident.dialog_expires_at = now + DIALOG_TTL
+    resident.dialog_expires_at = now + ttl
 
 
 

@@ -8,18 +8,21 @@ writes the audit event and the outbox rows for the people who must hear of it, i
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Sequence
 
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
-from storage import dispatch, outbox
+from storage import dispatch, outbox, residents
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound
-from storage.models import Appeal, AppealStatus, Grid, Resident, ResidentStatus, Staff, StaffRole
+from storage.models import Appeal, AppealStatus, Attachment, Grid, Resident, ResidentStatus, Staff, StaffRole
 
 GRID_ROLES = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
+RATING_DIALOG = "rating"
+RATING_WINDOW = timedelta(days=3)  # no answer by then counts as unrated, never as satisfied
+RESULT_PHOTO_WINDOW = timedelta(minutes=30)
 UNIT_ROLES = (StaffRole.DEPARTMENT, StaffRole.PROPERTY)
 WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 
@@ -33,12 +36,14 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
             raise NotAllowed("not_your_department")
     elif member.role not in GRID_ROLES or member.grid_id != appeal.grid_id:
         raise NotAllowed("not_your_grid")
+    elif appeal.assignee_staff_id not in (None, member.id) and member.role != StaffRole.GRID_LEADER:
+        raise NotAllowed("assigned_to_other")  # 派单 chose someone else
     transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now,
                assignee_staff_id=member.id, accepted_at=now)
     _record(session, appeal, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, member)
     _tell_resident(session, appeal, "resident_accepted", {"staff_name": member.name}, now)
     for colleague in _colleagues(session, appeal, member):
-        _tell(session, colleague.openid, appeal, "staff_taken", {"by": member.name}, now)
+        tell(session, colleague.openid, appeal, "staff_taken", {"by": member.name}, now)
     return appeal
 
 
@@ -56,6 +61,10 @@ def resolve(session: Session, member: Staff, ticket: str, note: str, now: dateti
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, now, resolved_at=now, resolution=note)
     _record(session, appeal, now, Action.RESOLVED, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, member, note)
     _tell_resident(session, appeal, "resident_resolved", {"note": note, "photo": False}, now)
+    # The resident's next 1/2/3 within three days answers the rating question (storage/rating.py).
+    resident = session.get_one(Resident, appeal.resident_id)
+    residents.set_dialog(resident, {"name": RATING_DIALOG, "appeal_id": appeal.id, "ticket": appeal.ticket}, now,
+                         ttl=RATING_WINDOW)
     return appeal
 
 
@@ -93,7 +102,7 @@ def transfer(session: Session, member: Staff, ticket: str, department: str, now:
     _tell_resident(session, appeal, "resident_transferred", {"to": department}, now)
     params = dispatch.task_card(session, appeal)
     for receiver in receivers:
-        _tell(session, receiver.openid, appeal, "staff_new_appeal", params, now)
+        tell(session, receiver.openid, appeal, "staff_new_appeal", params, now)
     return appeal
 
 
@@ -104,8 +113,27 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None)
     _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason)
     for operator in _operators(session, appeal):
-        _tell(session, operator.openid, appeal, "staff_returned", {"by": member.name, "reason": reason}, now)
+        tell(session, operator.openid, appeal, "staff_returned", {"by": member.name, "reason": reason}, now)
     return appeal
+
+
+def attach_result_photo(session: Session, member: Staff, attachment: Attachment, now: datetime) -> Appeal | None:
+    """A photo sent right after 办结 belongs to that result; None if the member resolved nothing just now."""
+    latest = session.scalars(
+        select(Appeal)
+        .where(Appeal.assignee_staff_id == member.id, Appeal.status == AppealStatus.RESOLVED,
+               Appeal.resolved_at >= now - RESULT_PHOTO_WINDOW)
+        .order_by(Appeal.resolved_at.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return None
+    attachment.resident_id = latest.resident_id
+    attachment.appeal_id = latest.id
+    attachment.created_at = now
+    session.add(attachment)
+    _record(session, latest, now, Action.ATTACHED, None, None, member, attachment.kind)
+    return latest
 
 
 def find(session: Session, ticket: str) -> Appeal:
@@ -121,7 +149,7 @@ def tasks_of(session: Session, member: Staff, limit: int = 10) -> Sequence[Appea
     waiting = (Appeal.status == AppealStatus.DISPATCHED) & (
         (Appeal.department == member.department) if member.department
         else (Appeal.department.is_(None) & (Appeal.grid_id == member.grid_id))
-    )
+    ) & (Appeal.assignee_staff_id.is_(None) | (Appeal.assignee_staff_id == member.id))  # 派单 gave it to them
     mine = Appeal.status.in_(WORKING) & (Appeal.assignee_staff_id == member.id)
     return session.scalars(
         select(Appeal).where(or_(mine, waiting)).order_by(case((mine, 0), else_=1), Appeal.id).limit(limit)
@@ -152,6 +180,7 @@ def _workable(session: Session, member: Staff, ticket: str, statuses: tuple[Appe
     # 退回 and 转办 also apply to a task nobody has claimed yet, by the grid it was dispatched to.
     may_claim = claimable and appeal.status == AppealStatus.DISPATCHED and appeal.department is None and (
         member.role in GRID_ROLES and member.grid_id == appeal.grid_id
+        and appeal.assignee_staff_id in (None, member.id)  # not one 派单 gave to a colleague
     )
     if not (is_assignee or leads_grid or may_claim):
         raise NotAllowed("not_your_task")
@@ -175,11 +204,12 @@ def _tell_resident(session: Session, appeal: Appeal, template: str, params: dict
         select(Resident.openid, Resident.status).where(Resident.id == appeal.resident_id)
     ).one()
     if status == ResidentStatus.ACTIVE:  # an unfollowed account can't be written to
-        _tell(session, openid, appeal, template, params, now)
+        tell(session, openid, appeal, template, params, now)
 
 
-def _tell(session: Session, openid: str | None, appeal: Appeal, template: str, params: dict[str, Any],
-          now: datetime) -> None:
+def tell(session: Session, openid: str | None, appeal: Appeal, template: str, params: dict[str, Any],
+         now: datetime) -> None:
+    """Write one outbox row about the appeal to one person (nobody if they have not bound WeChat yet)."""
     if openid is None:
         return  # invited but not yet bound (认证)
     outbox.add(

@@ -158,3 +158,59 @@ def test_a_command_without_its_words_shows_the_format(wechat, seeded, clock):
 def staff_id(seeded, openid):
     with seeded.transaction() as session:
         return session.scalars(select(Staff.id).where(Staff.openid == openid)).one()
+
+
+def resolve_for_o1(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+    return ticket
+
+
+def test_a_satisfied_rating_closes_the_appeal(wechat, seeded, clock):
+    ticket = resolve_for_o1(wechat, seeded, clock)
+    assert "感谢您的评价" in wechat.send("o1", "1")
+    closed = appeal(seeded, ticket)
+    assert closed.status == AppealStatus.CLOSED and closed.rating == "satisfied"
+    assert "已受理您的诉求" in wechat.send("o1", "1号楼门口的路灯也坏了")  # the question is answered: "1…" is news
+
+
+def test_an_unsatisfied_rating_reopens_it_and_the_grid_leader_calls_back(wechat, seeded, clock):
+    ticket = resolve_for_o1(wechat, seeded, clock)
+    assert "已重新打开" in wechat.send("o1", "不满意")
+    reopened = appeal(seeded, ticket)
+    assert reopened.status == AppealStatus.ACCEPTED and reopened.rating == "unsatisfied"
+    assert notices(seeded, "staff_reopened") == [WANG, ZHANG]
+    assert "已办结" in wechat.send(ZHANG, f"办结 {ticket} 重新调试了一遍")
+    assert "感谢您的评价" in wechat.send("o1", "2")
+    assert appeal(seeded, ticket).rating == "basic"
+
+
+def test_no_answer_in_three_days_stays_unrated(wechat, seeded, clock):
+    ticket = resolve_for_o1(wechat, seeded, clock)
+    clock.advance(days=3, minutes=1)
+    assert "已受理您的诉求" in wechat.send("o1", "3号楼的垃圾桶满了没人清")
+    unrated = appeal(seeded, ticket)
+    assert unrated.status == AppealStatus.RESOLVED and unrated.rating is None
+
+
+def test_a_photo_right_after_resolving_joins_the_result(wechat, seeded, clock):
+    ticket = resolve_for_o1(wechat, seeded, clock)
+    assert f"照片已附到诉求 {ticket}" in wechat.deliver(wechat.server.image(ZHANG, create_time=wechat.now()))
+    clock.advance(minutes=31)
+    assert "请先发送：办结" in wechat.deliver(wechat.server.image(ZHANG, create_time=wechat.now()))
+
+
+def test_in_assign_mode_only_the_assigned_member_sees_and_claims_the_task(wechat, seeded, clock):
+    from storage.models import DispatchMode, Grid
+
+    with seeded.transaction() as session:
+        for grid in session.scalars(select(Grid)).all():
+            grid.dispatch_mode = DispatchMode.ASSIGN
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assigned = appeal(seeded, ticket).assignee_staff_id
+    chosen, other = (ZHANG, LI) if assigned == staff_id(seeded, ZHANG) else (LI, ZHANG)
+    assert ticket not in wechat.send(other, "我的任务")
+    assert "已派给其他网格员" in wechat.send(other, f"接单 {ticket}")
+    assert "不是您负责的任务" in wechat.send(other, f"退回 {ticket} 不归我管")
+    assert ticket in wechat.send(chosen, "我的任务")
+    assert "接单成功" in wechat.send(chosen, f"接单 {ticket}")

@@ -1,0 +1,60 @@
+"""满意度评价: after 办结 the resident rates the result; 不满意 reopens the appeal and starts a follow-up (回访).
+
+tasks.resolve opens the question (the RATING_DIALOG on the resident) for three days; no answer counts as
+unrated, never as satisfied.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import residents
+from storage.appeals import Action, record, transition
+from storage.errors import IllegalTransition, NotFound
+from storage.models import Appeal, AppealStatus, Resident, Staff, StaffRole
+from storage.tasks import tell
+
+
+class Rating(StrEnum):
+    SATISFIED = "satisfied"  # 满意
+    BASIC = "basic"  # 基本满意
+    UNSATISFIED = "unsatisfied"  # 不满意
+
+
+def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, now: datetime) -> Appeal:
+    """Record the resident's rating; 不满意 reopens the task for its assignee and tells the grid leader."""
+    appeal = session.get(Appeal, appeal_id)
+    if appeal is None or appeal.resident_id != resident.id:
+        raise NotFound(str(appeal_id))
+    if appeal.status != AppealStatus.RESOLVED:
+        raise IllegalTransition(appeal.status)
+    residents.set_dialog(resident, None, now)
+    if rating is Rating.UNSATISFIED:
+        transition(session, appeal, AppealStatus.RESOLVED, AppealStatus.ACCEPTED, now,
+                   rating=rating, rated_at=now, resolved_at=None)
+        record(session, appeal.id, now, Action.RATED, None, None, actor_id=resident.id, note=rating)
+        record(session, appeal.id, now, Action.REOPENED, AppealStatus.RESOLVED, AppealStatus.ACCEPTED,
+               actor_id=resident.id)
+        for leader in _grid_leaders(session, appeal):
+            record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=f"回访: {leader.name}", internal=True)
+            tell(session, leader.openid, appeal, "staff_reopened", {"follow_up": True}, now)
+        assignee = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id else None
+        if assignee is not None and assignee.role != StaffRole.GRID_LEADER:
+            tell(session, assignee.openid, appeal, "staff_reopened", {"follow_up": False}, now)
+        return appeal
+    transition(session, appeal, AppealStatus.RESOLVED, AppealStatus.CLOSED, now, rating=rating, rated_at=now)
+    record(session, appeal.id, now, Action.RATED, AppealStatus.RESOLVED, AppealStatus.CLOSED, actor_id=resident.id,
+           note=rating)
+    return appeal
+
+
+def _grid_leaders(session: Session, appeal: Appeal) -> Sequence[Staff]:
+    return session.scalars(
+        select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_LEADER,
+                            Staff.active.is_(True))
+    ).all()

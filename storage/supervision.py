@@ -1,0 +1,235 @@
+"""督着办: a periodic sweep reminds people before deadlines and escalates what stalls.
+
+Every timer is a column of the appeal (and its audit trail), so any worker, after any restart, finds what is
+due; the relay runs `sweep` every 10 seconds in a transaction of its own.
+
+Response clock (status `dispatched`, nobody has claimed yet):
+- It starts when the appeal (re-)entered `dispatched`. Its deadline is `response_due_at`; after a 转办 the
+  department gets its own `response_hours` from the transfer, because the original deadline has long passed.
+- At 75 % of the time to the deadline, one `staff_reminder` to whoever may claim: the pre-assigned member in
+  派单, the department's staff after 转办, otherwise the grid's members and leader.
+- Unclaimed for `unclaimed_after`, or past the deadline: escalation to level 1 (the grid's 网格长),
+  reason "unclaimed" or "response_overdue". The response clock never goes beyond level 1.
+
+Completion clock (status `accepted`; a paused appeal is skipped: its clock stands still and 恢复 moves
+`resolve_due_at` by the pause):
+- It runs `resolve_hours` up to `resolve_due_at`. At 75 % of it, one `staff_reminder` to the assignee.
+- Past the deadline the appeal climbs one level, and one more for each further full `resolve_hours` overdue,
+  counted from the latest 接单: 1 网格长, 2 the community's operators, 3 the street's operators (operators
+  bound to no community). Never beyond 3. An appeal escalated for being unclaimed climbs from level 1.
+
+A reminder is sent before its deadline only, once per clock: the sweep that sets `*_reminded_at` (where it
+was still NULL) sends it. An escalation is a compare-and-set on `escalation_level` (one level per sweep), so
+two workers sweeping at once escalate once. Each is an internal `escalated` audit event by the system, note
+"level N", with a `staff_escalated` notice to the assignee and the level's people (a level nobody is bound
+for passes the notice on to the next one up).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Sequence
+
+from sqlalchemy import and_, false, func, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from storage import dispatch
+from storage.appeals import Action, record
+from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
+from storage.tasks import _department_staff, _operators, tell
+
+log = logging.getLogger(__name__)
+DEFAULT_UNCLAIMED_AFTER = timedelta(minutes=30)
+REMIND_AT = 0.75  # of a clock's time
+TOP_LEVEL = 3
+REMINDER_TEMPLATE = "staff_reminder"
+ESCALATED_TEMPLATE = "staff_escalated"
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What one sweep did."""
+
+    reminders: int = 0
+    escalations: int = 0
+
+
+def sweep(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_UNCLAIMED_AFTER) -> SweepReport:
+    """Send the reminders and make the escalations that are due at `now`, in the caller's transaction."""
+    reminders = escalations = 0
+    for appeal, since in _waiting(session, now):
+        reminded, escalated = _response_clock(session, appeal, since or appeal.created_at, now, unclaimed_after)
+        reminders, escalations = reminders + reminded, escalations + escalated
+    working = _working(session, now)
+    done = _completion_steps_done(session, [a.id for a in working if a.resolve_due_at and a.resolve_due_at <= now])
+    for appeal in working:
+        reminded, escalated = _completion_clock(session, appeal, done[appeal.id], now)
+        reminders, escalations = reminders + reminded, escalations + escalated
+    return SweepReport(reminders, escalations)
+
+
+def _waiting(session: Session, now: datetime) -> Sequence[tuple[Appeal, datetime | None]]:
+    """Dispatched appeals with a reminder or an escalation still ahead, with when they became dispatched."""
+    since = (
+        select(func.max(AppealEvent.at))
+        .where(AppealEvent.appeal_id == Appeal.id, AppealEvent.to_status == AppealStatus.DISPATCHED)
+        .scalar_subquery()
+    )
+    may_remind = Appeal.response_reminded_at.is_(None) & (
+        Appeal.department.is_not(None) | (Appeal.response_due_at > now)
+    )
+    rows = session.execute(
+        select(Appeal, since)
+        .where(Appeal.status == AppealStatus.DISPATCHED, Appeal.paused_at.is_(None),
+               or_(Appeal.escalation_level == 0, may_remind))
+        .order_by(Appeal.id)
+    ).all()
+    return [(appeal, at) for appeal, at in rows]
+
+
+def _response_clock(session: Session, appeal: Appeal, since: datetime, now: datetime,
+                    unclaimed_after: timedelta) -> tuple[int, int]:
+    due = since + timedelta(hours=appeal.response_hours) if appeal.department else appeal.response_due_at
+    if due is None:
+        return 0, 0
+    escalated = 0
+    if appeal.escalation_level == 0 and (now >= due or now >= since + unclaimed_after):
+        reason = "response_overdue" if now >= due else "unclaimed"
+        escalated = _escalate(session, appeal, AppealStatus.DISPATCHED, now, reason)
+    reminded = 0
+    if appeal.response_reminded_at is None and since + (due - since) * REMIND_AT <= now < due:
+        reminded = _remind(session, appeal, AppealStatus.DISPATCHED, Appeal.response_reminded_at, due, now,
+                           _claimants(session, appeal), "response")
+    return reminded, escalated
+
+
+def _working(session: Session, now: datetime) -> Sequence[Appeal]:
+    """Accepted appeals whose reminder is due or that are overdue below the top level."""
+    hours = session.scalars(
+        select(Appeal.resolve_hours).where(Appeal.status == AppealStatus.ACCEPTED,
+                                           Appeal.resolve_reminded_at.is_(None)).distinct()
+    ).all()
+    # One condition per time limit in use (the categories have a handful): SQL can't scale an interval portably.
+    reminder_due = or_(false(), *(
+        (Appeal.resolve_hours == h) & (Appeal.resolve_due_at <= now + timedelta(hours=h) * (1 - REMIND_AT))
+        for h in hours
+    ))
+    return session.scalars(
+        select(Appeal)
+        .where(
+            Appeal.status == AppealStatus.ACCEPTED,
+            Appeal.paused_at.is_(None),
+            Appeal.resolve_due_at.is_not(None),
+            or_(
+                and_(Appeal.resolve_reminded_at.is_(None), Appeal.resolve_due_at > now, reminder_due),
+                and_(Appeal.resolve_due_at <= now, Appeal.escalation_level < TOP_LEVEL),
+            ),
+        )
+        .order_by(Appeal.id)
+    ).all()
+
+
+def _completion_steps_done(session: Session, appeal_ids: list[int]) -> dict[int, int]:
+    """Escalations each appeal had since its latest 接单 (a transfer's new claim starts the count again)."""
+    done: dict[int, int] = defaultdict(int)
+    if not appeal_ids:
+        return done
+    events = session.execute(
+        select(AppealEvent.appeal_id, AppealEvent.action)
+        .where(AppealEvent.appeal_id.in_(appeal_ids), AppealEvent.action.in_((Action.ACCEPTED, Action.ESCALATED)))
+        .order_by(AppealEvent.id)
+    ).all()
+    for appeal_id, action in events:
+        done[appeal_id] = 0 if action == Action.ACCEPTED else done[appeal_id] + 1
+    return done
+
+
+def _completion_clock(session: Session, appeal: Appeal, steps_done: int, now: datetime) -> tuple[int, int]:
+    due: datetime = appeal.resolve_due_at  # type: ignore[assignment]
+    period = timedelta(hours=appeal.resolve_hours)
+    if now < due:
+        if appeal.resolve_reminded_at is not None or now < due - period * (1 - REMIND_AT):
+            return 0, 0
+        assignee = _assignee(session, appeal)
+        people = [assignee] if assignee else []
+        return _remind(session, appeal, AppealStatus.ACCEPTED, Appeal.resolve_reminded_at, due, now, people,
+                       "resolve"), 0
+    steps_due = 1 + int((now - due) / period) if period else 1
+    if steps_done >= steps_due or appeal.escalation_level >= TOP_LEVEL:
+        return 0, 0
+    return 0, _escalate(session, appeal, AppealStatus.ACCEPTED, now, "resolve_overdue")
+
+
+def _remind(session: Session, appeal: Appeal, status: AppealStatus, column: InstrumentedAttribute[Any],
+            due: datetime, now: datetime, people: Sequence[Staff], clock: str) -> int:
+    marked = session.execute(
+        update(Appeal)
+        .where(Appeal.id == appeal.id, Appeal.status == status, column.is_(None))
+        .values({column: now})
+    ).rowcount
+    if marked != 1:
+        return 0  # another sweep sent it, or the appeal moved on
+    record(session, appeal.id, now, Action.REMINDED, None, None, note=clock, internal=True)
+    for person in people:
+        tell(session, person.openid, appeal, REMINDER_TEMPLATE, {"due_at": due.isoformat(), "clock": clock}, now)
+    return 1
+
+
+def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datetime, reason: str) -> int:
+    level = appeal.escalation_level + 1
+    moved = session.execute(
+        update(Appeal)
+        .where(Appeal.id == appeal.id, Appeal.status == status, Appeal.escalation_level == level - 1)
+        .values(escalation_level=level, escalated_at=now)
+    ).rowcount
+    if moved != 1:
+        return 0  # another sweep escalated it first, or the appeal moved on
+    record(session, appeal.id, now, Action.ESCALATED, None, None, note=f"level {level}", internal=True)
+    assignee = _assignee(session, appeal)
+    people = ([assignee] if assignee else []) + list(_supervisors(session, appeal, level))
+    for openid in dict.fromkeys(person.openid for person in people):
+        tell(session, openid, appeal, ESCALATED_TEMPLATE, {"level": level, "reason": reason}, now)
+    return 1
+
+
+def _supervisors(session: Session, appeal: Appeal, level: int) -> Sequence[Staff]:
+    """The people of `level`; when none of them is bound, those of the next level up."""
+    for rung in range(level, TOP_LEVEL + 1):
+        people = [person for person in _rung(session, appeal, rung) if person.openid]
+        if people:
+            return people
+    log.warning("appeal %s escalated to level %s: nobody bound to tell", appeal.ticket, level)
+    return []
+
+
+def _rung(session: Session, appeal: Appeal, level: int) -> Sequence[Staff]:
+    if level == 1:
+        return session.scalars(
+            select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_LEADER,
+                                Staff.active.is_(True)).order_by(Staff.id)
+        ).all()
+    if level == 2:
+        return _operators(session, appeal)
+    return session.scalars(
+        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True))
+        .order_by(Staff.id)
+    ).all()
+
+
+def _claimants(session: Session, appeal: Appeal) -> Sequence[Staff]:
+    """Who may 接单 the dispatched appeal: its pre-assigned member, its department, or its grid."""
+    assignee = _assignee(session, appeal)
+    if assignee is not None:
+        return [assignee]
+    if appeal.department is not None:
+        return _department_staff(session, appeal.department)
+    return dispatch.grid_staff(session, appeal.grid_id)
+
+
+def _assignee(session: Session, appeal: Appeal) -> Staff | None:
+    if appeal.assignee_staff_id is None:
+        return None
+    return session.get(Staff, appeal.assignee_staff_id)

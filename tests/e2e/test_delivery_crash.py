@@ -1,0 +1,117 @@
+"""A worker process killed while WeChat has its call: the notice is never sent again, and ends as "outcome unknown"."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot import relay
+from bot.clock import now_utc
+from storage import outbox
+from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus
+
+pytestmark = pytest.mark.postgres
+
+ROOT = Path(__file__).resolve().parents[2]
+CUSTOM_SEND = "/cgi-bin/message/custom/send"
+RESIDENT = "o1"
+FIRST_NOTE = "已联系物业，明天上午维修电梯"
+WAIT_S = 30
+
+
+def worker_env(settings, fake_url: str, redis_url: str, data_dir: Path) -> dict[str, str]:
+    """The test's configuration, as a worker process reads it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "GRIDBOT_"))}
+    env.update(WECHAT_TOKEN=settings.wechat_token, WECHAT_APPID=settings.wechat_appid,
+               WECHAT_SECRET=settings.wechat_secret, WECHAT_API_BASE_URL=fake_url,
+               GRIDBOT_DATABASE_URL=settings.database_url, GRIDBOT_REDIS_URL=redis_url,
+               GRIDBOT_DATA_DIR=str(data_dir), GRIDBOT_OUTBOX_POLL_MS="50")
+    return env
+
+
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def texts_to_resident(fake_wechat) -> list[str]:
+    return [call["body"]["text"]["content"] for call in fake_wechat.calls(CUSTOM_SEND)
+            if call["body"]["touser"] == RESIDENT]
+
+
+def wait_until(check, log: Path, what: str) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {WAIT_S} s; worker log:\n{log.read_text()[-3000:]}")
+        time.sleep(0.02)
+
+
+def notify(database, key: str, template: str, params: dict, now) -> int:
+    with database.transaction() as session:
+        outbox.add(session, key=key, recipient_openid=RESIDENT, template=template,
+                   params={"ticket": "G2611220001", **params}, now=now)
+        session.flush()
+        return session.scalars(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)).one()
+
+
+def row(database, outbox_id: int) -> OutboxMessage:
+    with database.transaction() as session:
+        return session.get_one(OutboxMessage, outbox_id)
+
+
+def test_a_worker_killed_mid_send_delivers_once_and_the_next_worker_does_not_send_it_again(
+        wechat, worker_runtime, fake_wechat, clock, redis_url, tmp_path):
+    database, log = worker_runtime.database, tmp_path / "worker.log"
+    env = worker_env(worker_runtime.settings, fake_wechat.url, redis_url, tmp_path)
+    clock.current = now_utc()  # the worker processes run on the real clock
+    wechat.send(RESIDENT, "你好")
+    first = notify(database, "crash", "resident_progress", {"note": FIRST_NOTE}, clock())
+    fake_wechat.fail(CUSTOM_SEND, "timeout", times=1, delay=10)  # WeChat holds the call; the client waits 5 s
+
+    doomed = start_worker(env, log)
+    try:
+        wait_until(lambda: texts_to_resident(fake_wechat), log, "the first worker's call")
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(timeout=10)
+    finally:
+        stop(doomed)
+    killed = row(database, first)
+    assert (killed.status, killed.channel) == (outbox.SENDING, DeliveryChannel.CUSTOMER_SERVICE)
+
+    second = notify(database, "after-crash", "resident_resumed", {}, now_utc())
+    successor = start_worker(env, log)
+    try:
+        wait_until(lambda: len(texts_to_resident(fake_wechat)) >= 2, log, "the second worker's send")
+        time.sleep(1)  # twenty relay rounds in which the killed row could wrongly go out again
+    finally:
+        stop(successor)
+    texts = texts_to_resident(fake_wechat)
+    assert len([text for text in texts if FIRST_NOTE in text]) == 1, texts
+    assert len(texts) == 2 and row(database, second).status == OutboxStatus.SENT
+    assert row(database, first).status == outbox.SENDING
+
+    clock.current = killed.sending_at + outbox.ABANDONED_AFTER + timedelta(seconds=1)
+    assert relay.tick(worker_runtime) == 0
+    abandoned = row(database, first)
+    assert (abandoned.status, abandoned.last_error) == (OutboxStatus.FAILED, outbox.OUTCOME_UNKNOWN)
+    assert len(texts_to_resident(fake_wechat)) == 2

@@ -1,0 +1,289 @@
+"""Each notice reaches its person once, by the channel WeChat allows: customer service in the window, else a template."""
+
+from datetime import timedelta
+
+import pytest
+from rq import SimpleWorker
+from sqlalchemy import select
+
+from bot import jobs, relay
+from bot.settings import Settings, SettingsError
+from bot.wechat_client import WeChatAPI
+from handlers import notifications
+from storage import outbox, windows
+from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus, ReplyWindow
+
+pytestmark = pytest.mark.postgres
+
+CUSTOM_SEND = "/cgi-bin/message/custom/send"
+TEMPLATE_SEND = "/cgi-bin/message/template/send"
+RESIDENT = "o1"
+STAFF = "demo_staff_zhangwei"
+TICKET = "G2611220001"
+TEMPLATE_IDS = {"resident_progress": "TPL-PROGRESS", "resident_resolved": "TPL-RESOLVED", "staff_new_appeal": "TPL-NEW"}
+CS = DeliveryChannel.CUSTOMER_SERVICE
+TEMPLATE = DeliveryChannel.TEMPLATE
+CONTRACT = {
+    "resident_accepted": {"staff_name": "张伟"},
+    "resident_progress": {"note": "已联系物业，明天上午维修电梯"},
+    "resident_transferred": {"to": "幸福物业"},
+    "resident_paused": {"reason": "等待电梯配件到货"},
+    "resident_resumed": {},
+    "resident_resolved": {"note": "电梯已修好并通过检测，可以正常使用了", "photo": True},
+    "resident_reopened": {},
+    "staff_new_appeal": {"category": "物业服务", "grid": "幸福里社区·第一网格", "home": "阳光花园3号楼1单元",
+                         "content": "3号楼电梯坏了，物业一直不来修", "resolve_due_at": "2026-11-25T02:00:00+00:00"},
+    "staff_taken": {"by": "李娜"},
+    "staff_reminder": {"due_at": "2026-11-25T02:00:00+00:00", "clock": "response"},
+    "staff_escalated": {"level": 2, "reason": "unclaimed"},
+    "staff_returned": {"by": "张伟", "reason": "不属于本网格"},
+    "staff_reopened": {"follow_up": True},
+}
+
+
+@pytest.fixture
+def worker(worker_runtime):
+    """The worker runtime, with template ids for a few notices."""
+    worker_runtime.settings = worker_runtime.settings.with_(template_ids=TEMPLATE_IDS)
+    return worker_runtime
+
+
+def notify(worker, key, template="resident_progress", openid=RESIDENT):
+    """Write one outbox row the way the appeal lifecycle does; returns its id."""
+    with worker.database.transaction() as session:
+        outbox.add(session, key=key, recipient_openid=openid, template=template,
+                   params={"ticket": TICKET, **CONTRACT[template]}, now=worker.clock())
+        session.flush()
+        return session.scalars(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)).one()
+
+
+def work(worker):
+    """Relay what is due and let a real RQ worker run the jobs until the queue is empty."""
+    queued = relay.tick(worker)
+    SimpleWorker([relay.queue(worker)], connection=worker.redis).work(burst=True)
+    return queued
+
+
+def row(worker, outbox_id):
+    with worker.database.transaction() as session:
+        return session.get_one(OutboxMessage, outbox_id)
+
+
+def sent_to(fake_wechat, path, openid=RESIDENT):
+    return [call for call in fake_wechat.calls(path) if call["body"]["touser"] == openid]
+
+
+def test_a_notice_inside_the_residents_window_goes_as_a_customer_service_message(wechat, worker, fake_wechat):
+    wechat.send(RESIDENT, "你好")
+    notice = notify(worker, "n1")
+    work(worker)
+    (call,) = sent_to(fake_wechat, CUSTOM_SEND)
+    assert TICKET in call["body"]["text"]["content"] and "明天上午维修电梯" in call["body"]["text"]["content"]
+    assert sent_to(fake_wechat, TEMPLATE_SEND) == []
+    sent = row(worker, notice)
+    assert (sent.status, sent.channel, sent.wechat_msgid) == (OutboxStatus.SENT, CS, None)
+
+
+def test_the_sixth_notice_in_one_window_goes_as_a_template_message(wechat, worker, fake_wechat):
+    wechat.send(RESIDENT, "你好")
+    notices = [notify(worker, f"n{number}") for number in range(6)]
+    work(worker)
+    assert len(sent_to(fake_wechat, CUSTOM_SEND)) == 5
+    (template,) = sent_to(fake_wechat, TEMPLATE_SEND)
+    assert template["body"]["template_id"] == "TPL-PROGRESS"
+    assert template["body"]["data"]["keyword1"]["value"] == TICKET
+    assert [row(worker, notice).channel for notice in notices] == [CS] * 5 + [TEMPLATE]
+    assert row(worker, notices[-1]).wechat_msgid is not None
+
+
+def test_a_new_message_from_the_resident_gives_the_window_its_five_slots_again(wechat, worker, fake_wechat, clock):
+    wechat.send(RESIDENT, "你好")
+    for number in range(5):
+        notify(worker, f"n{number}")
+    work(worker)
+    clock.advance(hours=30)
+    wechat.send(RESIDENT, "谢谢")
+    again = notify(worker, "again")
+    work(worker)
+    assert row(worker, again).channel == CS
+    assert len(sent_to(fake_wechat, CUSTOM_SEND)) == 6 and sent_to(fake_wechat, TEMPLATE_SEND) == []
+
+
+def test_forty_eight_hours_after_the_residents_last_message_notices_go_as_template_messages(
+        wechat, worker, fake_wechat, clock):
+    wechat.send(RESIDENT, "你好")
+    clock.advance(hours=47, minutes=59)
+    last_minute = notify(worker, "last-minute")
+    work(worker)
+    clock.advance(minutes=2)  # 48 h + 1 min after the message
+    too_late = notify(worker, "too-late")
+    work(worker)
+    assert (row(worker, last_minute).channel, row(worker, too_late).channel) == (CS, TEMPLATE)
+    assert len(sent_to(fake_wechat, CUSTOM_SEND)) == 1 and len(sent_to(fake_wechat, TEMPLATE_SEND)) == 1
+
+
+def test_events_do_not_open_the_window(wechat, worker, fake_wechat):
+    wechat.deliver(wechat.server.event(RESIDENT, "CLICK", "我的诉求", create_time=wechat.now()))
+    notice = notify(worker, "n1")
+    work(worker)
+    assert row(worker, notice).channel == TEMPLATE and sent_to(fake_wechat, CUSTOM_SEND) == []
+
+
+@pytest.mark.parametrize("errcode", [45015, 45047])
+def test_a_closed_window_sends_the_template_in_the_same_job_and_stays_closed(
+        wechat, worker, fake_wechat, errcode):
+    wechat.send(RESIDENT, "你好")
+    fake_wechat.fail(CUSTOM_SEND, errcode, times=1)
+    first = notify(worker, "n1")
+    relay.tick(worker)
+    assert jobs.deliver(first) == "sent"
+    assert len(sent_to(fake_wechat, CUSTOM_SEND)) == 1 and len(sent_to(fake_wechat, TEMPLATE_SEND)) == 1
+    sent = row(worker, first)
+    assert (sent.status, sent.channel, sent.attempts) == (OutboxStatus.SENT, TEMPLATE, 1)
+    second = notify(worker, "n2")
+    work(worker)
+    assert row(worker, second).channel == TEMPLATE
+    assert len(sent_to(fake_wechat, CUSTOM_SEND)) == 1, "the closed window was tried again"
+
+
+@pytest.mark.parametrize("errcode", [-1, 45009])
+def test_a_transient_error_is_retried_later_by_the_same_channel(wechat, worker, fake_wechat, clock, errcode):
+    wechat.send(RESIDENT, "你好")
+    fake_wechat.fail(CUSTOM_SEND, errcode, times=1)
+    notice = notify(worker, "n1")
+    work(worker)
+    waiting = row(worker, notice)
+    assert (waiting.status, waiting.channel, waiting.attempts) == (OutboxStatus.PENDING, CS, 1)
+    assert str(errcode) in waiting.last_error
+    assert work(worker) == 0  # not due yet
+    clock.advance(seconds=31)
+    work(worker)
+    assert row(worker, notice).status == OutboxStatus.SENT
+    assert len(sent_to(fake_wechat, CUSTOM_SEND)) == 2 and sent_to(fake_wechat, TEMPLATE_SEND) == []
+    with worker.database.transaction() as session:
+        assert session.get_one(ReplyWindow, RESIDENT).sent_count == 1  # the retry used the slot it had
+
+
+def test_a_timeout_is_retried_later(wechat, worker, fake_wechat, clock, redis_client):
+    settings = worker.settings
+    worker.api = WeChatAPI(settings.wechat_appid, settings.wechat_secret, redis_client,
+                            base_url=fake_wechat.url, timeout=0.5)
+    wechat.send(RESIDENT, "你好")
+    fake_wechat.fail(CUSTOM_SEND, "timeout", times=1, delay=1.5)
+    notice = notify(worker, "n1")
+    work(worker)
+    waiting = row(worker, notice)
+    assert (waiting.status, waiting.channel) == (OutboxStatus.PENDING, CS) and "timed out" in waiting.last_error
+    clock.advance(seconds=31)
+    work(worker)
+    assert row(worker, notice).status == OutboxStatus.SENT and sent_to(fake_wechat, TEMPLATE_SEND) == []
+
+
+def test_without_a_template_id_a_notice_outside_the_window_fails_with_the_reason(worker_runtime, fake_wechat):
+    notice = notify(worker_runtime, "n1")
+    work(worker_runtime)
+    failed = row(worker_runtime, notice)
+    assert failed.status == OutboxStatus.FAILED and failed.channel == TEMPLATE
+    assert failed.last_error == "no template id for resident_progress and the reply window is closed"
+    assert sent_to(fake_wechat, CUSTOM_SEND) == [] and sent_to(fake_wechat, TEMPLATE_SEND) == []
+
+
+def test_a_staff_notice_tries_customer_service_first_and_the_template_on_45015(worker, fake_wechat):
+    first = notify(worker, "s1", "staff_new_appeal", STAFF)
+    work(worker)
+    fake_wechat.fail(CUSTOM_SEND, 45015, times=1)
+    second = notify(worker, "s2", "staff_new_appeal", STAFF)
+    work(worker)
+    assert (row(worker, first).channel, row(worker, second).channel) == (CS, TEMPLATE)
+    assert len(sent_to(fake_wechat, CUSTOM_SEND, STAFF)) == 2
+    (template,) = sent_to(fake_wechat, TEMPLATE_SEND, STAFF)
+    assert template["body"]["template_id"] == "TPL-NEW"
+    assert template["body"]["data"]["keyword3"]["value"] == "阳光花园3号楼1单元"
+
+
+def test_a_staff_notice_without_a_template_id_fails_on_a_closed_window_naming_both(worker_runtime, fake_wechat):
+    fake_wechat.fail(CUSTOM_SEND, 45015, times=1)
+    notice = notify(worker_runtime, "s1", "staff_taken", STAFF)
+    work(worker_runtime)
+    failed = row(worker_runtime, notice)
+    assert failed.status == OutboxStatus.FAILED
+    assert failed.last_error.startswith("no template id for staff_taken and the reply window is closed (")
+    assert "45015" in failed.last_error
+
+
+def test_a_row_left_sending_by_a_dead_worker_is_failed_later_and_never_sent(worker, fake_wechat, clock):
+    notice = notify(worker, "n1", "staff_taken", STAFF)
+    relay.tick(worker)
+    with worker.database.transaction() as session:
+        assert outbox.start_sending(session, notice, clock()) is not None  # the worker dies right after this
+    clock.advance(minutes=9)
+    assert work(worker) == 0 and row(worker, notice).status == outbox.SENDING
+    clock.advance(minutes=2)
+    assert work(worker) == 0
+    failed = row(worker, notice)
+    assert (failed.status, failed.last_error) == (OutboxStatus.FAILED, outbox.OUTCOME_UNKNOWN)
+    assert jobs.deliver(notice) == "skipped"
+    assert sent_to(fake_wechat, CUSTOM_SEND, STAFF) == []
+
+
+# --- wording and template data for every notice the lifecycle writes ----------------------------------------
+
+
+@pytest.mark.parametrize("template", sorted(CONTRACT))
+def test_every_notice_has_a_text_and_template_lines_that_fit(template):
+    params = {"ticket": TICKET, **CONTRACT[template]}
+    assert TICKET in notifications.render(template, params)
+    data = notifications.template_data(template, params)
+    assert data["keyword1"]["value"] == TICKET and "remark" in data
+    lines = [field["value"] for name, field in data.items() if name.startswith("keyword")]
+    assert all(0 < len(line) <= 20 and "\n" not in line for line in lines), lines
+
+
+def test_the_resolved_notice_asks_the_resident_to_rate_in_both_channels():
+    params = {"ticket": TICKET, **CONTRACT["resident_resolved"]}
+    assert "回复 1 满意 / 2 基本满意 / 3 不满意" in notifications.render("resident_resolved", params)
+    assert "照片" in notifications.render("resident_resolved", params)
+    lines = [field["value"] for field in notifications.template_data("resident_resolved", params).values()]
+    assert "回复1满意/2基本满意/3不满意" in lines
+
+
+def test_a_long_note_is_cut_where_a_template_line_ends():
+    params = {"ticket": TICKET, "note": "电梯已修好并通过检测，\n可以正常使用了，感谢您的耐心等待"}
+    line = notifications.template_data("resident_progress", params)["keyword3"]["value"]
+    assert line == "电梯已修好并通过检测， 可以正常使用了…"
+
+
+# --- GRIDBOT_TEMPLATE_IDS ----------------------------------------------------------------------------------
+
+BASE_ENV = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1"}
+
+
+def test_template_ids_are_read_from_json():
+    env = {**BASE_ENV, "GRIDBOT_TEMPLATE_IDS": '{"resident_resolved": " TPL-1 ", "staff_taken": "TPL-2"}'}
+    assert dict(Settings.from_env(env).template_ids) == {"resident_resolved": "TPL-1", "staff_taken": "TPL-2"}
+    assert dict(Settings.from_env(BASE_ENV).template_ids) == {}
+
+
+@pytest.mark.parametrize("raw, words", [
+    ("{resident_resolved: 1}", "not valid JSON"),
+    ('["TPL-1"]', "JSON object"),
+    ('{"resident_resolved": ""}', "JSON object"),
+    ('{"resident_resovled": "TPL-1"}', "unknown templates: resident_resovled"),
+])
+def test_a_bad_template_id_setting_is_refused_naming_the_variable(raw, words):
+    with pytest.raises(SettingsError, match="GRIDBOT_TEMPLATE_IDS") as refused:
+        Settings.from_env({**BASE_ENV, "GRIDBOT_TEMPLATE_IDS": raw})
+    assert words in str(refused.value)
+
+
+def test_a_window_gives_five_slots_until_the_next_message_and_closes_on_request(worker, clock):
+    with worker.database.transaction() as session:
+        assert not windows.take_slot(session, RESIDENT, clock())
+        windows.opened(session, RESIDENT, clock())
+        assert [windows.take_slot(session, RESIDENT, clock()) for _ in range(6)] == [True] * 5 + [False]
+        windows.opened(session, RESIDENT, clock() - timedelta(minutes=1))  # an older message arriving late
+        assert not windows.take_slot(session, RESIDENT, clock())
+        windows.opened(session, RESIDENT, clock())
+        assert windows.take_slot(session, RESIDENT, clock())
+        windows.close(session, RESIDENT)
+        assert not windows.take_slot(session, RESIDENT, clock())

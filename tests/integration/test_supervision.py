@@ -1,0 +1,356 @@
+"""督着办 with a clock the test moves: reminders before deadlines, escalation up the chain; and 派单."""
+
+import dataclasses
+import json
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot import relay
+from bot.cli import main
+from bot.settings import Settings, SettingsError
+from storage import dispatch, staff, supervision, tasks
+from storage.errors import NotAllowed
+from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, Staff, StaffRole
+
+pytestmark = pytest.mark.postgres
+
+ZHANG, LI, WANG = "demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"  # 幸福里社区·第一网格
+OPERATOR = "demo_staff_sunli"  # 幸福里社区
+STREET_OPERATOR = "street_zhou"
+GRID_ONE = "幸福里社区·第一网格"
+ELEVATOR = "3号楼电梯坏了，物业一直不来修"
+TICKET = re.compile(r"G\d{10}")
+
+
+def file(wechat, seeded, clock, count=1):
+    """o1 files `count` appeals, then the worker dispatches them in one batch; returns the tickets."""
+    tickets = [TICKET.search(wechat.send("o1", f"{ELEVATOR}（第{n}次反映）")).group(0) for n in range(count)]
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock())
+    return tickets if count > 1 else tickets[0]
+
+
+def sweep(seeded, clock, unclaimed_after=supervision.DEFAULT_UNCLAIMED_AFTER):
+    with seeded.transaction() as session:
+        return supervision.sweep(session, clock(), unclaimed_after)
+
+
+def member(session, openid):
+    return session.scalars(select(Staff).where(Staff.openid == openid)).one()
+
+
+def act(seeded, clock, action, openid, ticket, *args):
+    """A staff action from storage.tasks (claim, pause, resume, transfer) in its own transaction."""
+    with seeded.transaction() as session:
+        getattr(tasks, action)(session, member(session, openid), ticket, *args, clock())
+
+
+def appeal(seeded, ticket):
+    with seeded.transaction() as session:
+        return session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
+
+
+def staff_id(seeded, openid):
+    with seeded.transaction() as session:
+        return member(session, openid).id
+
+
+def notices(seeded, template, ticket=None):
+    """(recipient, params without the ticket) of every outbox row of `template`, sorted."""
+    with seeded.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template)).all()
+        found = [(row.recipient_openid, json.loads(row.params)) for row in rows]
+    found = [(openid, params) for openid, params in found if ticket is None or params.pop("ticket") == ticket]
+    return sorted(found, key=lambda item: (item[0], json.dumps(item[1])))
+
+
+def escalation_events(seeded, ticket):
+    with seeded.transaction() as session:
+        events = session.scalars(
+            select(AppealEvent).join(Appeal, Appeal.id == AppealEvent.appeal_id)
+            .where(Appeal.ticket == ticket, AppealEvent.action == "escalated").order_by(AppealEvent.id)
+        ).all()
+        return [(event.actor_kind, event.actor_id, event.note, event.internal) for event in events]
+
+
+def set_mode(seeded, mode):
+    with seeded.transaction() as session:
+        dispatch.set_mode(session, staff.find_grid(session, GRID_ONE), mode)
+
+
+def set_on_duty(seeded, openid, on_duty):
+    with seeded.transaction() as session:
+        member(session, openid).on_duty = on_duty
+
+
+def escalated(level, reason):
+    return {"level": level, "reason": reason}
+
+
+# --- the response clock --------------------------------------------------------------------------------------
+
+def test_three_quarters_into_the_response_time_the_grid_is_reminded_once(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    dispatched_at, due = clock(), appeal(seeded, ticket).response_due_at
+    remind_at = dispatched_at + (due - dispatched_at) * 0.75
+    clock.current = remind_at - timedelta(minutes=1)
+    assert sweep(seeded, clock, timedelta(hours=5)).reminders == 0
+    clock.current = remind_at
+    assert sweep(seeded, clock, timedelta(hours=5)).reminders == 1
+    assert sweep(seeded, clock, timedelta(hours=5)).reminders == 0
+    wanted = {"due_at": due.isoformat(), "clock": "response"}
+    assert notices(seeded, "staff_reminder", ticket) == [(LI, wanted), (WANG, wanted), (ZHANG, wanted)]
+    assert appeal(seeded, ticket).response_reminded_at == remind_at
+
+
+def test_a_task_nobody_claims_for_31_minutes_goes_to_the_grid_leader(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    clock.advance(minutes=29)
+    assert sweep(seeded, clock) == supervision.SweepReport(reminders=0, escalations=0)
+    clock.advance(minutes=2)
+    assert sweep(seeded, clock).escalations == 1
+    assert sweep(seeded, clock).escalations == 0
+    assert notices(seeded, "staff_escalated", ticket) == [(WANG, escalated(1, "unclaimed"))]
+    assert escalation_events(seeded, ticket) == [("system", None, "level 1", True)]
+    late = appeal(seeded, ticket)
+    assert (late.escalation_level, late.escalated_at, late.status) == (1, clock(), AppealStatus.DISPATCHED)
+    assert "level" not in wechat.send("o1", f"查询 {ticket}")  # supervision is internal
+
+
+def test_a_task_still_unclaimed_at_its_response_deadline_is_escalated_as_overdue(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    clock.current = appeal(seeded, ticket).response_due_at
+    assert sweep(seeded, clock, timedelta(hours=5)).escalations == 1
+    assert notices(seeded, "staff_escalated", ticket) == [(WANG, escalated(1, "response_overdue"))]
+
+
+def test_a_transferred_task_gets_a_fresh_response_clock_for_the_department(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_wuye", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业",
+                          active=True, created_at=clock()))
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    clock.advance(days=1)
+    act(seeded, clock, "transfer", ZHANG, ticket, "阳光物业")
+    assert sweep(seeded, clock) == supervision.SweepReport(reminders=0, escalations=0)
+    clock.advance(minutes=90)  # 75 % of the category's 2 hours
+    assert sweep(seeded, clock, timedelta(hours=5)) == supervision.SweepReport(reminders=1, escalations=0)
+    due = (clock() + timedelta(minutes=30)).isoformat()
+    assert notices(seeded, "staff_reminder", ticket) == [("dept_wuye", {"due_at": due, "clock": "response"})]
+    assert sweep(seeded, clock).escalations == 1
+    assert notices(seeded, "staff_escalated", ticket) == [(WANG, escalated(1, "unclaimed"))]
+
+
+# --- the completion clock ------------------------------------------------------------------------------------
+
+def test_the_assignee_is_reminded_once_at_three_quarters_of_the_completion_time(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    claimed = appeal(seeded, ticket)
+    remind_at = claimed.resolve_due_at - timedelta(hours=claimed.resolve_hours) / 4
+    clock.current = remind_at - timedelta(minutes=1)
+    assert sweep(seeded, clock).reminders == 0
+    clock.current = remind_at
+    assert sweep(seeded, clock).reminders == 1
+    assert sweep(seeded, clock).reminders == 0
+    assert notices(seeded, "staff_reminder", ticket) == [
+        (ZHANG, {"due_at": claimed.resolve_due_at.isoformat(), "clock": "resolve"})]
+
+
+def test_an_overdue_task_climbs_one_level_per_period_up_to_the_street_and_no_further(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    claimed = appeal(seeded, ticket)
+    due, period = claimed.resolve_due_at, timedelta(hours=claimed.resolve_hours)
+    clock.current = due - timedelta(seconds=1)
+    assert sweep(seeded, clock).escalations == 0
+    for level, at in ((1, due), (2, due + period), (3, due + 2 * period)):
+        clock.current = at - timedelta(seconds=1)
+        assert sweep(seeded, clock).escalations == 0
+        clock.current = at
+        assert sweep(seeded, clock).escalations == 1
+        assert appeal(seeded, ticket).escalation_level == level
+    clock.current = due + 10 * period
+    assert sweep(seeded, clock).escalations == 0
+    assert sweep(seeded, clock).escalations == 0
+    assert appeal(seeded, ticket).escalation_level == 3
+    told = {(openid, params["level"]) for openid, params in notices(seeded, "staff_escalated", ticket)}
+    assert told == {(WANG, 1), (OPERATOR, 2), (STREET_OPERATOR, 3), (ZHANG, 1), (ZHANG, 2), (ZHANG, 3)}
+    assert {params["reason"] for _, params in notices(seeded, "staff_escalated", ticket)} == {"resolve_overdue"}
+    assert len(notices(seeded, "staff_escalated", ticket)) == 6
+    assert [note for _, _, note, _ in escalation_events(seeded, ticket)] == ["level 1", "level 2", "level 3"]
+
+
+def test_a_task_claimed_after_an_unclaimed_escalation_climbs_from_the_grid_leader(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    clock.advance(minutes=31)
+    assert sweep(seeded, clock).escalations == 1
+    act(seeded, clock, "claim", LI, ticket)
+    clock.current = appeal(seeded, ticket).resolve_due_at
+    assert sweep(seeded, clock).escalations == 1
+    assert appeal(seeded, ticket).escalation_level == 2
+    assert (OPERATOR, escalated(2, "resolve_overdue")) in notices(seeded, "staff_escalated", ticket)
+
+
+def test_a_paused_task_is_not_escalated_and_resuming_keeps_the_time_it_had_left(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    clock.advance(hours=1)
+    act(seeded, clock, "pause", ZHANG, ticket, "等电梯配件")
+    clock.advance(days=10)
+    assert sweep(seeded, clock) == supervision.SweepReport(reminders=0, escalations=0)
+    assert appeal(seeded, ticket).escalation_level == 0
+    act(seeded, clock, "resume", ZHANG, ticket)
+    assert sweep(seeded, clock) == supervision.SweepReport(reminders=0, escalations=0)
+    clock.current = appeal(seeded, ticket).resolve_due_at
+    assert sweep(seeded, clock).escalations == 1
+    assert escalation_events(seeded, ticket) == [("system", None, "level 1", True)]
+
+
+def test_two_workers_sweeping_at_the_same_moment_remind_and_escalate_once(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    clock.advance(minutes=90)  # both the reminder (75 % of 2 hours) and the unclaimed escalation are due
+    barrier = threading.Barrier(2)
+
+    def run(_):
+        barrier.wait()
+        with seeded.transaction() as session:
+            return supervision.sweep(session, clock())
+
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(run, range(2)))
+    assert sum(report.reminders for report in reports) == 1
+    assert sum(report.escalations for report in reports) == 1
+    assert notices(seeded, "staff_escalated", ticket) == [(WANG, escalated(1, "unclaimed"))]
+    assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == [LI, WANG, ZHANG]
+    assert len(escalation_events(seeded, ticket)) == 1
+
+
+def test_the_worker_sweeps_with_the_configured_unclaimed_minutes(wechat, worker_runtime, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    clock.advance(minutes=6)
+    assert relay.supervise_once(worker_runtime).escalations == 0  # the default: 30 minutes
+    impatient = dataclasses.replace(worker_runtime, settings=worker_runtime.settings.with_(unclaimed_minutes=5))
+    assert relay.supervise_once(impatient).escalations == 1
+    assert appeal(seeded, ticket).escalation_level == 1
+
+
+def test_the_unclaimed_minutes_come_from_the_environment_and_must_be_positive():
+    env = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1"}
+    assert Settings.from_env(env).unclaimed_minutes == 30
+    assert Settings.from_env({**env, "GRIDBOT_UNCLAIMED_MINUTES": "45"}).unclaimed_minutes == 45
+    for bad in ("0", "-5", "半小时"):
+        with pytest.raises(SettingsError, match="GRIDBOT_UNCLAIMED_MINUTES"):
+            Settings.from_env({**env, "GRIDBOT_UNCLAIMED_MINUTES": bad})
+
+
+# --- 派单 ----------------------------------------------------------------------------------------------------
+
+def test_派单_gives_the_task_to_the_member_with_fewer_open_tasks_and_only_they_get_the_card(wechat, seeded, clock):
+    set_mode(seeded, "assign")
+    first = file(wechat, seeded, clock)
+    assert appeal(seeded, first).assignee_staff_id == staff_id(seeded, ZHANG)  # a tie: the lower staff id
+    act(seeded, clock, "claim", ZHANG, first)
+    second = file(wechat, seeded, clock)
+    given = appeal(seeded, second)
+    assert (given.status, given.assignee_staff_id) == (AppealStatus.DISPATCHED, staff_id(seeded, LI))
+    assert [openid for openid, _ in notices(seeded, "staff_new_appeal", first)] == [ZHANG]
+    assert [openid for openid, _ in notices(seeded, "staff_new_appeal", second)] == [LI]
+
+
+def test_in_派单_another_member_may_not_claim_but_the_grid_leader_may(wechat, seeded, clock):
+    set_mode(seeded, "assign")
+    ticket = file(wechat, seeded, clock)
+    with pytest.raises(NotAllowed) as refused:
+        act(seeded, clock, "claim", LI, ticket)
+    assert refused.value.reason == "assigned_to_other"
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+    act(seeded, clock, "claim", WANG, ticket)
+    taken = appeal(seeded, ticket)
+    assert (taken.status, taken.assignee_staff_id) == (AppealStatus.ACCEPTED, staff_id(seeded, WANG))
+
+
+def test_a_burst_of_派单_appeals_dispatched_together_is_spread_over_the_members(wechat, seeded, clock):
+    set_mode(seeded, "assign")
+    tickets = file(wechat, seeded, clock, count=4)
+    assignees = [appeal(seeded, ticket).assignee_staff_id for ticket in tickets]
+    zhang, li = staff_id(seeded, ZHANG), staff_id(seeded, LI)
+    assert assignees == [zhang, li, zhang, li]
+
+
+def test_派单_passes_over_a_member_who_is_off_duty(wechat, seeded, clock):
+    set_mode(seeded, "assign")
+    act(seeded, clock, "claim", ZHANG, file(wechat, seeded, clock))
+    set_on_duty(seeded, LI, False)
+    ticket = file(wechat, seeded, clock)
+    assert appeal(seeded, ticket).assignee_staff_id == staff_id(seeded, ZHANG)
+
+
+def test_with_nobody_on_duty_派单_sends_the_card_to_the_grid_leader_unassigned(wechat, seeded, clock):
+    set_mode(seeded, "assign")
+    set_on_duty(seeded, ZHANG, False)
+    set_on_duty(seeded, LI, False)
+    ticket = file(wechat, seeded, clock)
+    assert appeal(seeded, ticket).assignee_staff_id is None
+    assert [openid for openid, _ in notices(seeded, "staff_new_appeal", ticket)] == [WANG]
+
+
+def test_in_派单_the_chosen_member_alone_is_reminded_and_hears_of_the_escalation(wechat, seeded, clock):
+    set_mode(seeded, "assign")
+    ticket = file(wechat, seeded, clock)
+    clock.advance(minutes=31)
+    assert sweep(seeded, clock).escalations == 1
+    assert notices(seeded, "staff_escalated", ticket) == [
+        (WANG, escalated(1, "unclaimed")), (ZHANG, escalated(1, "unclaimed"))]
+    clock.advance(minutes=59)
+    assert sweep(seeded, clock).reminders == 1
+    assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == [ZHANG]
+
+
+# --- gridbot grid mode -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def grid_mode(seeded, database_url):
+    """`gridbot grid mode ARGS` on the seeded test database; returns click's result."""
+
+    def run(*args):
+        return CliRunner().invoke(main, ["grid", "mode", *args], env={"GRIDBOT_DATABASE_URL": database_url})
+
+    return run
+
+
+def mode_of(seeded, grid_name):
+    with seeded.transaction() as session:
+        return staff.find_grid(session, grid_name).dispatch_mode
+
+
+def test_gridbot_grid_mode_switches_a_grid_to_派单_and_back(grid_mode, seeded):
+    result = grid_mode(GRID_ONE, "派单")
+    assert result.exit_code == 0, result.output
+    assert f"已将 {GRID_ONE} 设为派单模式" in result.output
+    assert mode_of(seeded, GRID_ONE) == "assign"
+    assert mode_of(seeded, "和平社区/第一网格") == "grab"
+    assert "已经是派单模式" in grid_mode("幸福里社区/第一网格", "派单").output
+    assert grid_mode(GRID_ONE, "抢单").exit_code == 0
+    assert mode_of(seeded, GRID_ONE) == "grab"
+
+
+def test_gridbot_grid_mode_refuses_an_unclear_grid_or_an_unknown_mode(grid_mode, seeded):
+    ambiguous = grid_mode("第一网格", "派单")
+    assert ambiguous.exit_code == 1
+    assert "不唯一" in ambiguous.output and "和平社区·第一网格" in ambiguous.output
+    unknown = grid_mode("幸福里社区/第九网格", "派单")
+    assert unknown.exit_code == 1 and "找不到网格" in unknown.output
+    bad_mode = grid_mode(GRID_ONE, "随便")
+    assert bad_mode.exit_code == 1 and "只能是“抢单”或“派单”" in bad_mode.output
+    with seeded.transaction() as session:
+        assert set(session.scalars(select(Grid.dispatch_mode))) == {"grab"}
