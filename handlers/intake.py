@@ -51,6 +51,7 @@ def handle(conversation: Conversation) -> Reply:
         raw_message=dict(inbound.raw),
         response_hours=limits.response_hours,
         resolve_hours=limits.resolve_hours,
+        department=limits.department,
     )
     sender = conversation.sender
     filed = appeals.file_appeal(conversation.session, sender, intake, conversation.now)

@@ -24,7 +24,7 @@ from storage.tickets import next_ticket
 _APPEAL_COLUMNS = (
     "ticket", "resident_id", "grid_id", "building_id", "unit_id", "category", "confidence", "keywords", "channel",
     "content", "raw_message", "status", "response_hours", "resolve_hours", "response_due_at", "resolve_due_at",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "department",
 )
 _INSERT_APPEAL = DriverSQL(
     f"INSERT INTO appeals ({', '.join(_APPEAL_COLUMNS)}) "
@@ -87,6 +87,7 @@ class Intake:
     raw_message: dict[str, Any]
     response_hours: int
     resolve_hours: int
+    department: str | None = None  # the category's route, when it goes straight to a department
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetim
         "created_at": at, "updated_at": at, **placement,
         "response_due_at": timestamp(session, placement["response_due_at"]),
         "resolve_due_at": timestamp(session, placement["resolve_due_at"]),
+        "department": intake.department,
     })  # type: ignore[misc]
     action = Action.SUBMITTED if bound else Action.HELD
     record(session, appeal_id, now, action, None, status, actor_id=resident.id)

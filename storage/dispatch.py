@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 # An image or location sent before the words it belongs to waits this long for the appeal.
 LOOSE_ATTACHMENT_WINDOW = timedelta(minutes=30)
 NOTIFIED_ROLES = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
+UNIT_ROLES = (StaffRole.DEPARTMENT, StaffRole.PROPERTY)
 NEW_APPEAL_TEMPLATE = "staff_new_appeal"
 MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
 # What counts against a member when 派单 picks the least busy one.
@@ -49,6 +50,14 @@ def dispatch_pending(session: Session, now: datetime, limit: int = 200) -> list[
 
 
 def _dispatch(session: Session, appeal: Appeal, now: datetime) -> None:
+    if appeal.department is not None:
+        receivers = department_staff(session, appeal.department)
+        if receivers:
+            _send_cards(session, appeal, receivers, now, f"routed to {appeal.department} by its category", None)
+            return
+        # Nobody of that department has bound WeChat yet: the grid takes it rather than nobody seeing it.
+        log.warning("appeal %s: no staff bound for %s; dispatched to the grid", appeal.ticket, appeal.department)
+        appeal.department = None
     members = grid_staff(session, appeal.grid_id)
     note = None if members else "no grid member bound to this grid yet"
     assignee = None
@@ -60,13 +69,17 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime) -> None:
             leaders = [s for s in members if s.role == StaffRole.GRID_LEADER]
             note = "no grid member on duty: sent to the grid " + ("leader" if leaders else "members")
             members = leaders or members
-    transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now,
-               assignee_staff_id=assignee.id if assignee else None)
-    _adopt_loose_attachments(session, appeal)
-    record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, note=note)
     if not members:
         log.warning("appeal %s: grid %s has no bound grid member to notify", appeal.ticket, appeal.grid_id)
-        return
+    _send_cards(session, appeal, members, now, note, assignee)
+
+
+def _send_cards(session: Session, appeal: Appeal, members: Sequence[Staff], now: datetime, note: str | None,
+                assignee: Staff | None) -> None:
+    transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now,
+               assignee_staff_id=assignee.id if assignee else None, department=appeal.department)
+    _adopt_loose_attachments(session, appeal)
+    record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, note=note)
     params = task_card(session, appeal)
     for member in members:
         outbox.add(
@@ -113,6 +126,14 @@ def grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
             Staff.openid.is_not(None),
             Staff.role.in_(NOTIFIED_ROLES),
         ).order_by(Staff.id)
+    ).all()
+
+
+def department_staff(session: Session, department: str) -> Sequence[Staff]:
+    """The active staff of a department or property company: who gets its cards and may claim."""
+    return session.scalars(
+        select(Staff).where(Staff.department == department, Staff.role.in_(UNIT_ROLES), Staff.active.is_(True))
+        .order_by(Staff.id)
     ).all()
 
 

@@ -39,7 +39,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from storage import dispatch
 from storage.appeals import Action, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
-from storage.tasks import _department_staff, _operators, tell
+from storage.tasks import operators, tell
 
 log = logging.getLogger(__name__)
 DEFAULT_UNCLAIMED_AFTER = timedelta(minutes=30)
@@ -212,7 +212,7 @@ def _rung(session: Session, appeal: Appeal, level: int) -> Sequence[Staff]:
                                 Staff.active.is_(True)).order_by(Staff.id)
         ).all()
     if level == 2:
-        return _operators(session, appeal)
+        return operators(session, appeal)
     return session.scalars(
         select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True))
         .order_by(Staff.id)
@@ -225,7 +225,7 @@ def _claimants(session: Session, appeal: Appeal) -> Sequence[Staff]:
     if assignee is not None:
         return [assignee]
     if appeal.department is not None:
-        return _department_staff(session, appeal.department)
+        return dispatch.department_staff(session, appeal.department)
     return dispatch.grid_staff(session, appeal.grid_id)
 
 

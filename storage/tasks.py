@@ -23,7 +23,6 @@ GRID_ROLES = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
 RATING_DIALOG = "rating"
 RATING_WINDOW = timedelta(days=3)  # no answer by then counts as unrated, never as satisfied
 RESULT_PHOTO_WINDOW = timedelta(minutes=30)
-UNIT_ROLES = (StaffRole.DEPARTMENT, StaffRole.PROPERTY)
 WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 
 
@@ -92,7 +91,7 @@ def resume(session: Session, member: Staff, ticket: str, now: datetime) -> Appea
 def transfer(session: Session, member: Staff, ticket: str, department: str, now: datetime) -> Appeal:
     """转办: hand the task to a department or the property company, whose staff claim it like a grid's."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
-    receivers = _department_staff(session, department)
+    receivers = dispatch.department_staff(session, department)
     if not receivers:
         raise NotAllowed("unknown_department")
     old = AppealStatus(appeal.status)
@@ -112,7 +111,7 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     old = AppealStatus(appeal.status)
     transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None)
     _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason)
-    for operator in _operators(session, appeal):
+    for operator in operators(session, appeal):
         tell(session, operator.openid, appeal, "staff_returned", {"by": member.name, "reason": reason}, now)
     return appeal
 
@@ -166,7 +165,7 @@ def assignee_name(session: Session, appeal: Appeal) -> str | None:
 def departments(session: Session) -> list[str]:
     """The departments and property companies tasks can be transferred to (转办)."""
     names = session.scalars(
-        select(Staff.department).where(Staff.department.is_not(None), Staff.role.in_(UNIT_ROLES),
+        select(Staff.department).where(Staff.department.is_not(None), Staff.role.in_(dispatch.UNIT_ROLES),
                                        Staff.active.is_(True)).distinct()
     )
     return sorted(name for name in names if name)
@@ -225,20 +224,15 @@ def tell(session: Session, openid: str | None, appeal: Appeal, template: str, pa
 
 def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Staff]:
     if appeal.department is not None:
-        return [s for s in _department_staff(session, appeal.department) if s.id != member.id]
+        return [s for s in dispatch.department_staff(session, appeal.department) if s.id != member.id]
     return session.scalars(
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_ROLES), Staff.active.is_(True),
                             Staff.id != member.id)
     ).all()
 
 
-def _department_staff(session: Session, department: str) -> Sequence[Staff]:
-    return session.scalars(
-        select(Staff).where(Staff.department == department, Staff.role.in_(UNIT_ROLES), Staff.active.is_(True))
-    ).all()
-
-
-def _operators(session: Session, appeal: Appeal) -> Sequence[Staff]:
+def operators(session: Session, appeal: Appeal) -> Sequence[Staff]:
+    """The active operators of the appeal's community (退回 goes to them; they are escalation level 2)."""
     community_id = session.scalars(select(Grid.community_id).where(Grid.id == appeal.grid_id)).first()
     return session.scalars(
         select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id == community_id,

@@ -214,3 +214,21 @@ def test_in_assign_mode_only_the_assigned_member_sees_and_claims_the_task(wechat
     assert "不是您负责的任务" in wechat.send(other, f"退回 {ticket} 不归我管")
     assert ticket in wechat.send(chosen, "我的任务")
     assert "接单成功" in wechat.send(chosen, f"接单 {ticket}")
+
+
+def test_a_category_routed_to_a_department_goes_straight_to_its_staff(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
+    routed = appeal(seeded, ticket)
+    assert routed.category == "综合执法" and routed.department == "综合执法中队"
+    assert notices(seeded, "staff_new_appeal") == ["dept_zhifa"]
+    assert "已转给其他部门" in wechat.send(ZHANG, f"接单 {ticket}")
+    assert "接单成功" in wechat.send("dept_zhifa", f"接单 {ticket}")
+
+
+def test_a_department_nobody_has_bound_yet_leaves_the_task_with_the_grid(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
+    assert appeal(seeded, ticket).department is None
+    assert notices(seeded, "staff_new_appeal") == sorted([ZHANG, LI, WANG])
