@@ -20,6 +20,7 @@ class Takes(StrEnum):
     NOTHING = "nothing"
     TICKET = "ticket"
     TICKET_TEXT = "ticket_text"  # a ticket, then words (进展 G2611220007 已联系物业)
+    TEXT = "text"  # words, required (上报 3号楼消防通道堆满杂物)
     CODE = "code"  # a short code of letters and digits (认证), required
 
 
@@ -75,6 +76,8 @@ COMMANDS: tuple[Command, ...] = (
             Audience.STAFF),
     Command("resume", ("恢复",), "恢复 编号", "恢复办理，时限顺延", Takes.TICKET, staff.resume, Audience.STAFF),
     Command("my_tasks", ("我的任务", "任务"), "我的任务", "查看办理中和待接单的任务", Takes.NOTHING, staff.my_tasks,
+            Audience.STAFF),
+    Command("report", ("上报",), "上报 内容", "巡查发现的问题，登记为本网格诉求", Takes.TEXT, staff.report,
             Audience.STAFF),
 )
 
@@ -152,6 +155,6 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         if ticket is None:
             return Reply(texts.NEEDS_TICKET.format(verb=command.verbs[0]))
         argument = ticket
-    if command.takes is Takes.CODE and not argument:
+    if command.takes in (Takes.CODE, Takes.TEXT) and not argument:
         return Reply(staff_texts.NEEDS_TEXT.format(usage=command.usage))
     return command.run(conversation, argument)

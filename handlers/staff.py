@@ -8,7 +8,7 @@ from typing import Callable
 from handlers import staff_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from storage import org, tasks
+from storage import appeals, org, tasks
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from storage.models import Appeal, AppealStatus
 
@@ -59,6 +59,25 @@ def give_back(conversation: Conversation, argument: str) -> Reply:
     ticket, reason = _split(argument)
     return _act(conversation, ticket, "give_back", lambda s, m: tasks.give_back(s, m, ticket, reason, conversation.now),
                 texts.GIVEN_BACK.format(ticket=ticket))
+
+
+def report(conversation: Conversation, content: str) -> Reply:
+    """上报 <内容>: a problem found on patrol becomes an appeal of the member's grid."""
+    member = conversation.staff
+    assert member is not None, "the command table lets only staff run this"
+    understanding = conversation.understanding
+    result = understanding.classifier.classify(content)
+    limits = understanding.taxonomy.category(result.category)
+    intake = appeals.Intake(
+        content=content, channel=appeals.Channel.GRID_REPORT, category=result.category,
+        confidence=result.confidence, keywords=result.keywords, raw_message=dict(conversation.inbound.raw),
+        response_hours=limits.response_hours, resolve_hours=limits.resolve_hours, department=limits.department,
+    )
+    try:
+        filed = appeals.report(conversation.session, member, intake, conversation.now)
+    except NotAllowed:
+        return Reply(texts.REPORT_NEEDS_GRID)
+    return Reply(texts.REPORTED.format(ticket=filed.ticket, category=result.category))
 
 
 def is_staff_chat(conversation: Conversation) -> bool:

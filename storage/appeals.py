@@ -16,15 +16,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.driver_sql import DriverSQL, timestamp
-from storage.errors import IllegalTransition, NotFound
-from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment
+from storage.errors import IllegalTransition, NotAllowed, NotFound
+from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment, Staff
 from storage.tickets import next_ticket
 
 # Filing is the webhook's hot path (see storage/driver_sql.py).
 _APPEAL_COLUMNS = (
     "ticket", "resident_id", "grid_id", "building_id", "unit_id", "category", "confidence", "keywords", "channel",
     "content", "raw_message", "status", "response_hours", "resolve_hours", "response_due_at", "resolve_due_at",
-    "created_at", "updated_at", "department",
+    "created_at", "updated_at", "department", "reporter_staff_id",
 )
 _INSERT_APPEAL = DriverSQL(
     f"INSERT INTO appeals ({', '.join(_APPEAL_COLUMNS)}) "
@@ -40,6 +40,7 @@ _INSERT_EVENT = DriverSQL(
 class Channel(StrEnum):
     TEXT = "text"
     VOICE = "voice"
+    GRID_REPORT = "grid_report"  # 网格员上报: found on patrol
 
 
 class Action(StrEnum):
@@ -99,6 +100,19 @@ class Filed:
     status: AppealStatus
 
 
+def report(session: Session, member: Staff, intake: Intake, now: datetime) -> Filed:
+    """上报: a problem a grid member found on patrol becomes an appeal of their grid, dispatched like any other."""
+    if member.grid_id is None:
+        raise NotAllowed("no_grid")
+    ticket = next_ticket(session, now)
+    placement = _placement(_GridOnly(member.grid_id), intake.response_hours, intake.resolve_hours, now)
+    (appeal_id,) = _INSERT_APPEAL.run(session, _row(session, ticket, None, intake, AppealStatus.SUBMITTED, now,
+                                                    placement, reporter_staff_id=member.id))  # type: ignore[misc]
+    record(session, appeal_id, now, Action.SUBMITTED, None, AppealStatus.SUBMITTED, actor_id=member.id,
+           actor_kind="staff", note="网格员上报")
+    return Filed(appeal_id, ticket, AppealStatus.SUBMITTED)
+
+
 def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetime) -> Filed:
     """Record a new appeal: submitted to the resident's grid, or held until they bind an address.
 
@@ -109,18 +123,9 @@ def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetim
     status = AppealStatus.SUBMITTED if bound else AppealStatus.AWAITING_ADDRESS
     ticket = next_ticket(session, now)
     placement = _placement(resident, intake.response_hours, intake.resolve_hours, now) if bound else _UNPLACED
-    at = timestamp(session, now)
-    (appeal_id,) = _INSERT_APPEAL.run(session, {
-        "ticket": ticket, "resident_id": resident.id, "category": intake.category,
-        "confidence": round(intake.confidence, 4), "keywords": json.dumps(list(intake.keywords), ensure_ascii=False),
-        "channel": str(intake.channel), "content": intake.content,
-        "raw_message": json.dumps(intake.raw_message, ensure_ascii=False), "status": str(status),
-        "response_hours": intake.response_hours, "resolve_hours": intake.resolve_hours,
-        "created_at": at, "updated_at": at, **placement,
-        "response_due_at": timestamp(session, placement["response_due_at"]),
-        "resolve_due_at": timestamp(session, placement["resolve_due_at"]),
-        "department": intake.department,
-    })  # type: ignore[misc]
+    (appeal_id,) = _INSERT_APPEAL.run(
+        session, _row(session, ticket, resident.id, intake, status, now, placement)
+    )  # type: ignore[misc]
     action = Action.SUBMITTED if bound else Action.HELD
     record(session, appeal_id, now, action, None, status, actor_id=resident.id)
     return Filed(appeal_id, ticket, status)
@@ -243,6 +248,33 @@ _ALLOWED: dict[AppealStatus, tuple[AppealStatus, ...]] = {
     AppealStatus.CANCELLED: OPEN_STATUSES,
 }
 _UNPLACED = {"grid_id": None, "building_id": None, "unit_id": None, "response_due_at": None, "resolve_due_at": None}
+
+
+def _row(session: Session, ticket: str, resident_id: int | None, intake: Intake, status: AppealStatus,
+         now: datetime, placement: dict[str, Any], reporter_staff_id: int | None = None) -> dict[str, Any]:
+    """The driver-ready parameters of _INSERT_APPEAL."""
+    at = timestamp(session, now)
+    return {
+        "ticket": ticket, "resident_id": resident_id, "category": intake.category,
+        "confidence": round(intake.confidence, 4), "keywords": json.dumps(list(intake.keywords), ensure_ascii=False),
+        "channel": str(intake.channel), "content": intake.content,
+        "raw_message": json.dumps(intake.raw_message, ensure_ascii=False), "status": str(status),
+        "response_hours": intake.response_hours, "resolve_hours": intake.resolve_hours,
+        "created_at": at, "updated_at": at, **placement,
+        "response_due_at": timestamp(session, placement["response_due_at"]),
+        "resolve_due_at": timestamp(session, placement["resolve_due_at"]),
+        "department": intake.department, "reporter_staff_id": reporter_staff_id,
+    }
+
+
+@dataclass(frozen=True)
+class _GridOnly:
+    """Where a staff report is placed: the reporter's grid, no building."""
+
+    grid_id: int
+    id: None = None
+    building_id: None = None
+    unit_id: None = None
 
 
 def _text(value: str | None) -> str | None:

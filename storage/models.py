@@ -175,7 +175,8 @@ class Appeal(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket: Mapped[str] = mapped_column(String(16), unique=True)
-    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))  # None: reported by staff (上报)
+    reporter_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
@@ -225,7 +226,7 @@ class AppealEvent(Base):
 class Attachment(Base):
     __tablename__ = "attachments"
     id: Mapped[int] = mapped_column(primary_key=True)
-    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
     appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # image | location
     media_id: Mapped[str | None] = mapped_column(String(128))

@@ -60,10 +60,11 @@ def resolve(session: Session, member: Staff, ticket: str, note: str, now: dateti
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, now, resolved_at=now, resolution=note)
     _record(session, appeal, now, Action.RESOLVED, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, member, note)
     _tell_resident(session, appeal, "resident_resolved", {"note": note, "photo": False}, now)
-    # The resident's next 1/2/3 within three days answers the rating question (storage/rating.py).
-    resident = session.get_one(Resident, appeal.resident_id)
-    residents.set_dialog(resident, {"name": RATING_DIALOG, "appeal_id": appeal.id, "ticket": appeal.ticket}, now,
-                         ttl=RATING_WINDOW)
+    if appeal.resident_id is not None:  # a staff report (上报) has nobody to rate it
+        # The resident's next 1/2/3 within three days answers the rating question (storage/rating.py).
+        resident = session.get_one(Resident, appeal.resident_id)
+        state = {"name": RATING_DIALOG, "appeal_id": appeal.id, "ticket": appeal.ticket}
+        residents.set_dialog(resident, state, now, ttl=RATING_WINDOW)
     return appeal
 
 
@@ -199,6 +200,8 @@ def _record(session: Session, appeal: Appeal, now: datetime, action: Action, old
 
 
 def _tell_resident(session: Session, appeal: Appeal, template: str, params: dict[str, Any], now: datetime) -> None:
+    if appeal.resident_id is None:
+        return  # reported by staff (上报): no resident to tell
     openid, status = session.execute(
         select(Resident.openid, Resident.status).where(Resident.id == appeal.resident_id)
     ).one()

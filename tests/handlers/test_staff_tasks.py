@@ -232,3 +232,19 @@ def test_a_department_nobody_has_bound_yet_leaves_the_task_with_the_grid(wechat,
     ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
     assert appeal(seeded, ticket).department is None
     assert notices(seeded, "staff_new_appeal") == sorted([ZHANG, LI, WANG])
+
+
+def test_a_problem_found_on_patrol_becomes_a_dispatched_appeal_of_the_grid(wechat, seeded, clock):
+    reply = wechat.send(ZHANG, "上报 3号楼消防通道堆满杂物，电动车在楼道充电")
+    ticket = re.search(r"G\d{10}", reply).group(0)
+    assert "安全隐患" in reply
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock())
+    reported = appeal(seeded, ticket)
+    assert reported.channel == "grid_report" and reported.resident_id is None
+    assert reported.reporter_staff_id == staff_id(seeded, ZHANG) and reported.status == AppealStatus.DISPATCHED
+    assert "接单成功" in wechat.send(ZHANG, f"接单 {ticket}")
+    assert "已办结" in wechat.send(ZHANG, f"办结 {ticket} 已清理杂物")
+    assert notices(seeded, "resident_resolved") == []  # nobody to ask for a rating
+    assert "请按这个格式发送：上报 内容" in wechat.send(ZHANG, "上报")
+    assert "工作人员专用" in wechat.send("o1", "上报 有人乱停车")

@@ -15,6 +15,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # First: SQLite rebuilds attachments by reflecting appeals through its foreign key, which must not be
+    # half-altered at that moment.
+    with op.batch_alter_table("attachments", schema=None) as batch_op:
+        batch_op.alter_column("resident_id", existing_type=sa.Integer(), nullable=True)
     with op.batch_alter_table("appeals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("department", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("assignee_staff_id", sa.Integer(), nullable=True))
@@ -28,6 +32,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("resolve_reminded_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("escalation_level", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("escalated_at", sa.DateTime(), nullable=True))
+    # A separate batch: SQLite rebuilds the table, and mixing this with the new index above confuses it.
+    with op.batch_alter_table("appeals", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("reporter_staff_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_appeals_reporter_staff_id_staff"), "staff", ["reporter_staff_id"], ["id"]
+        )
+        batch_op.alter_column("resident_id", existing_type=sa.Integer(), nullable=True)
         batch_op.create_index(batch_op.f("ix_appeals_assignee_staff_id"), ["assignee_staff_id"], unique=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_appeals_assignee_staff_id_staff"), "staff", ["assignee_staff_id"], ["id"]
@@ -45,7 +56,12 @@ def downgrade() -> None:
         batch_op.drop_column("on_duty")
     with op.batch_alter_table("grids", schema=None) as batch_op:
         batch_op.drop_column("dispatch_mode")
+    with op.batch_alter_table("attachments", schema=None) as batch_op:
+        batch_op.alter_column("resident_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("appeals", schema=None) as batch_op:
+        batch_op.alter_column("resident_id", existing_type=sa.Integer(), nullable=False)
+        batch_op.drop_constraint(batch_op.f("fk_appeals_reporter_staff_id_staff"), type_="foreignkey")
+        batch_op.drop_column("reporter_staff_id")
         batch_op.drop_constraint(batch_op.f("fk_appeals_assignee_staff_id_staff"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_appeals_assignee_staff_id"))
         for column in ("escalated_at", "escalation_level", "resolve_reminded_at", "response_reminded_at", "rated_at",
