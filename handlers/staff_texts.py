@@ -171,7 +171,8 @@ def masked_phone(phone: str) -> str:
 
 STATUS_NAMES = {
     "submitted": "待派发", "dispatched": "待接单", "accepted": "办理中", "paused": "已挂起",
-    "returned": "已退回社区", "resolved": "已办结", "cancelled": "居民已撤销", "awaiting_address": "待居民绑定地址",
+    "returned": "已退回社区", "resolved": "已办结", "closed": "已评价完结", "cancelled": "居民已撤销",
+    "awaiting_address": "待居民绑定地址",
 }
 NOT_YOURS = "这个指令是工作人员专用的。您可以直接发送文字描述您的诉求，回复“帮助”查看可用功能。"
 NOT_ALLOWED = {

@@ -37,11 +37,12 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
         raise NotAllowed("not_your_grid")
     elif appeal.assignee_staff_id not in (None, member.id) and member.role != StaffRole.GRID_LEADER:
         raise NotAllowed("assigned_to_other")  # 派单 chose someone else
+    grabbed = appeal.assignee_staff_id is None  # 抢单: everyone had the card; 派单: only the assignee did
     transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now,
                assignee_staff_id=member.id, accepted_at=now)
     _record(session, appeal, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, member)
     _tell_resident(session, appeal, "resident_accepted", {"staff_name": member.name}, now)
-    for colleague in _colleagues(session, appeal, member):
+    for colleague in _colleagues(session, appeal, member) if grabbed else ():
         tell(session, colleague.openid, appeal, "staff_taken", {"by": member.name}, now)
     return appeal
 
