@@ -22,6 +22,7 @@ from storage.db import Database, upgrade
 from storage.models import Building
 
 START_TIMEOUT_S = 60
+DEMO_UNCLAIMED_MINUTES = 2
 
 
 def run_demo(settings: Settings, host: str, port: int) -> int:
@@ -71,6 +72,8 @@ def _child_env(settings: Settings, redis_url: str, api_base: str) -> dict[str, s
         GRIDBOT_REDIS_URL=redis_url,
         GRIDBOT_DATA_DIR=str(settings.data_dir),
     )
+    # Short enough to watch an unclaimed appeal reach the grid leader during a demo.
+    env.setdefault("GRIDBOT_UNCLAIMED_MINUTES", str(DEMO_UNCLAIMED_MINUTES))
     return env
 
 
@@ -146,6 +149,13 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
       o3 是新居民：诉求先暂存，机器人引导绑定住址，回复序号即可（如 1、1、1、1）
   {gridbot} simulate --openid o4 --event SCAN --key {scene}      （扫楼栋二维码一步绑定）
   {gridbot} simulate --openid o1 帮助
+
+网格员（张伟 demo_staff_zhangwei、李娜 demo_staff_lina，网格长 王强 demo_staff_wangqiang）在同一公众号办理：
+  {gridbot} simulate --openid demo_staff_lina "接单 编号"
+  {gridbot} simulate --openid demo_staff_lina "进展 编号 已联系电梯维保公司"
+  {gridbot} simulate --openid demo_staff_lina "办结 编号 已修好"   （随后 --image 发现场照片）
+  {gridbot} simulate --openid o1 1                                 （居民评价：1 满意 / 2 基本满意 / 3 不满意）
+  无人接单的诉求 {DEMO_UNCLAIMED_MINUTES} 分钟后升级给网格长（演示设置，正式默认 30 分钟）。
 
 按 Ctrl-C 停止。
 """,
