@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import resident_texts as texts
+from handlers import staff
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import appeals, org
@@ -18,7 +19,9 @@ def my_appeals(conversation: Conversation, _argument: str) -> Reply:
 
 
 def show(conversation: Conversation, ticket: str) -> Reply:
-    """查询 <编号>: one appeal with its timeline."""
+    """查询 <编号>: one appeal with its timeline (staff see any appeal, with internal notes)."""
+    if conversation.staff is not None:
+        return staff.show(conversation, ticket)
     try:
         appeal = appeals.own_appeal(conversation.session, conversation.sender, ticket)
     except NotFound:

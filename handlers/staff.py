@@ -7,6 +7,7 @@ from typing import Callable
 
 from handlers import staff_texts as texts
 from handlers.conversation import Conversation
+from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
 from storage import appeals, org, tasks
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
@@ -140,3 +141,24 @@ def _home(conversation: Conversation, appeal: Appeal) -> str:
         return ""
     return org.address(conversation.session, appeal.grid_id, appeal.building_id, appeal.unit_id).home_label
 
+
+
+def show(conversation: Conversation, ticket: str) -> Reply:
+    """查询 <编号> for staff: the whole timeline, internal notes included."""
+    session = conversation.session
+    try:
+        appeal = tasks.find(session, ticket)
+    except NotFound:
+        return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
+    lines = [
+        texts.EVENT_LINE.format(
+            at=clock(event.at), action=texts.EVENT_NAMES.get(event.action, event.action), who=f"（{name}）" if name else "",
+            note=f"：{texts.RATING_NAMES.get(event.note, event.note)}" if event.note else "",
+        )
+        for event, name in tasks.timeline_with_names(session, appeal)
+    ]
+    place = _home(conversation, appeal)
+    return Reply(texts.STAFF_DETAIL.format(
+        ticket=appeal.ticket, category=appeal.category, status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
+        place=place or "（网格员上报）", content=appeal.content, events="\n".join(lines),
+    ))

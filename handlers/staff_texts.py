@@ -17,7 +17,8 @@ def _new_appeal(params: dict[str, Any]) -> str:
         f"类别：{params['category']}\n"
         f"地址：{params['grid']} {home}\n"
         f"内容：{params['content']}"
-        f"{deadline}"
+        f"{deadline}\n"
+        f"回复“接单 {params['ticket']}”接下任务；不属于本网格请回复“退回 {params['ticket']} 原因”。"
     )
 
 
@@ -201,6 +202,15 @@ TASKS_HEADER = "您的任务（办理中在前）："
 TASK_LINE = "{ticket}｜{category}｜{status}｜{home}"
 STAFF_FREE_TEXT = "工作人员请使用指令，例如：接单 编号、进展 编号 说明、办结 编号 说明。发现问题请发送：上报 内容。回复“帮助”查看全部指令。"
 STAFF_HELP_HEADER = "工作指令（编号可以不带 G）："
+EVENT_NAMES = {
+    "held": "收到诉求（居民未绑定地址）", "submitted": "受理", "dispatched": "派发", "accepted": "接单",
+    "progress": "进展", "transferred": "转办", "returned": "退回社区", "paused": "挂起", "resumed": "恢复",
+    "resolved": "办结", "rated": "居民评价", "reopened": "居民不满意，重新办理", "follow_up": "回访",
+    "cancelled": "居民撤销", "attached": "补充材料", "reminded": "提醒", "escalated": "督办升级",
+}
+RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"
+EVENT_LINE = "{at} {action}{who}{note}"
 PHOTO_ATTACHED = "照片已附到诉求 {ticket} 的办结结果。"
 PHOTO_WITHOUT_RESULT = "收到照片。要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发照片。"
 REPORTED = "已上报，编号 {ticket}（{category}），已派发到本网格。可回复：接单 {ticket}"

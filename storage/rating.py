@@ -41,7 +41,7 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
         record(session, appeal.id, now, Action.REOPENED, AppealStatus.RESOLVED, AppealStatus.ACCEPTED,
                actor_id=resident.id)
         for leader in _grid_leaders(session, appeal):
-            record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=f"回访: {leader.name}", internal=True)
+            record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=leader.name, internal=True)
             tell(session, leader.openid, appeal, "staff_reopened", {"follow_up": True}, now)
         assignee = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id else None
         if assignee is not None and assignee.role != StaffRole.GRID_LEADER:

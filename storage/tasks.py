@@ -17,7 +17,17 @@ from sqlalchemy.orm import Session
 from storage import dispatch, outbox, residents
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound
-from storage.models import Appeal, AppealStatus, Attachment, Grid, Resident, ResidentStatus, Staff, StaffRole
+from storage.models import (
+    Appeal,
+    AppealEvent,
+    AppealStatus,
+    Attachment,
+    Grid,
+    Resident,
+    ResidentStatus,
+    Staff,
+    StaffRole,
+)
 
 GRID_ROLES = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
 RATING_DIALOG = "rating"
@@ -135,6 +145,17 @@ def attach_result_photo(session: Session, member: Staff, attachment: Attachment,
     session.add(attachment)
     _record(session, latest, now, Action.ATTACHED, None, None, member, attachment.kind)
     return latest
+
+
+def timeline_with_names(session: Session, appeal: Appeal) -> list[tuple[AppealEvent, str | None]]:
+    """Every event of the appeal, internal ones included, with the staff member's name where staff acted."""
+    rows = session.execute(
+        select(AppealEvent, Staff.name)
+        .outerjoin(Staff, (AppealEvent.actor_kind == "staff") & (Staff.id == AppealEvent.actor_id))
+        .where(AppealEvent.appeal_id == appeal.id)
+        .order_by(AppealEvent.id)
+    ).all()
+    return [(event, name) for event, name in rows]
 
 
 def find(session: Session, ticket: str) -> Appeal:

@@ -1,5 +1,6 @@
 """Grid members work a task inside the chat: 接单, 进展, 办结, 挂起/恢复, 转办, 退回, 我的任务."""
 
+import json
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -8,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from handlers import notifications
 from storage import dispatch, tasks
 from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealStatus, OutboxMessage, Staff, StaffRole
@@ -248,3 +250,19 @@ def test_a_problem_found_on_patrol_becomes_a_dispatched_appeal_of_the_grid(wecha
     assert notices(seeded, "resident_resolved") == []  # nobody to ask for a rating
     assert "请按这个格式发送：上报 内容" in wechat.send(ZHANG, "上报")
     assert "工作人员专用" in wechat.send("o1", "上报 有人乱停车")
+
+
+def test_staff_see_any_appeals_timeline_with_internal_notes_and_who_acted(wechat, seeded, clock):
+    ticket = resolve_for_o1(wechat, seeded, clock)
+    wechat.send("o1", "3")
+    detail = wechat.send(LI, f"查询 {ticket}")
+    assert f"诉求 {ticket}" in detail and "接单（张伟）" in detail and "办结（张伟）：已修好" in detail
+    assert "居民评价：不满意" in detail and "回访：王强" in detail  # the follow-up is an internal note
+    assert "回访" not in wechat.send("o1", f"查询 {ticket}")
+    assert "回复“接单" in notices_text(seeded, "staff_new_appeal")
+
+
+def notices_text(seeded, template):
+    with seeded.transaction() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template)).first()
+        return notifications.render(row.template, json.loads(row.params))
