@@ -1,8 +1,9 @@
-"""A closed-loop HTTP/1.1 load generator on asyncio's raw socket calls: one process, no dependencies.
+"""An HTTP/1.1 load generator on asyncio's raw socket calls: one process, no dependencies.
 
-Each of `concurrency` clients sends a request, waits for the whole response, and sends the next, on a
-new connection every time (gunicorn's sync worker closes the connection after each response). Latency
-runs from just before connect() to the last byte of the body.
+Closed loop (`run_phase`): each of `concurrency` clients sends a request, waits for the whole response, and
+sends the next. Open loop (`run_open_loop`): request i starts at i / rate seconds whatever the answers do.
+Every request goes on a new connection (gunicorn's sync worker closes the connection after each response).
+Latency runs from just before connect() to the last byte of the body.
 """
 
 from __future__ import annotations
@@ -64,6 +65,23 @@ def run_phase(requests: Sequence[bytes], address: Address, concurrency: int, sec
     return asyncio.run(_phase(iter(requests), address, concurrency, seconds, failure_marker))
 
 
+@dataclass(frozen=True)
+class Sent:
+    """One request of an open-loop phase: when it left and what came back."""
+
+    index: int
+    started_wall: float  # time.time() just before connect()
+    lag: float  # seconds its start came after its scheduled time (the generator falling behind)
+    latency: float  # seconds from connect() to the last byte of the answer (to the failure, if it failed)
+    answer: Answer | None
+    error: str | None
+
+
+def run_open_loop(requests: Sequence[bytes], address: Address, rate: float, timeout: float = 30.0) -> list[Sent]:
+    """Start request i at i / `rate` s, each on its own connection, never waiting for answers; wait for all."""
+    return asyncio.run(_open_loop(requests, address, rate, timeout))
+
+
 def request_once(raw: bytes, address: Address, timeout: float = 5.0) -> Answer:
     """Send one request and return the answer (readiness probes, smoke tests)."""
     return asyncio.run(asyncio.wait_for(_exchange(raw, address), timeout))
@@ -95,6 +113,29 @@ async def _phase(requests: Iterator[bytes], address: Address, concurrency: int, 
     outcome.elapsed = time.perf_counter() - start
     outcome.cpu = time.process_time() - cpu_start
     return outcome
+
+
+async def _open_loop(requests: Sequence[bytes], address: Address, rate: float, timeout: float) -> list[Sent]:
+    """Sleep until each request's scheduled start, then launch it as its own task."""
+    start = time.perf_counter()
+    tasks = []
+    for index, raw in enumerate(requests):
+        due = start + index / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(_timed(index, raw, address, due, timeout)))
+    return list(await asyncio.gather(*tasks))
+
+
+async def _timed(index: int, raw: bytes, address: Address, due: float, timeout: float) -> Sent:
+    """One open-loop request, timed on both clocks: perf_counter for latency, the wall clock for its start."""
+    started, wall = time.perf_counter(), time.time()
+    try:
+        answer = await asyncio.wait_for(_exchange(raw, address), timeout)
+    except (OSError, HttpError, TimeoutError) as error:
+        return Sent(index, wall, started - due, time.perf_counter() - started, None, type(error).__name__)
+    return Sent(index, wall, started - due, answer.completed - started, answer, None)
 
 
 async def _client(requests: Iterator[bytes], address: Address, deadline: float, failure_marker: bytes | None,

@@ -1,4 +1,5 @@
-"""The two servers under test, each a gunicorn (sync workers) in its own process group on 127.0.0.1."""
+"""The processes under test (gunicorn servers, the gridbot worker, the fake WeChat API), each in its own process
+group on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Mapping
 
 import loadgen
 from fixture import ROOT, BenchEnv
@@ -60,9 +61,8 @@ def start_echo(env: BenchEnv, workers: int) -> Server:
     return _spawn("echo", command, BENCH_DIR, variables, port, env.directory)
 
 
-def start_full(env: BenchEnv, workers: int) -> Server:
-    """The real webhook through the project's own entry point, `python -m bot serve`."""
-    port = free_port()
+def gridbot_variables(env: BenchEnv, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The WECHAT_* / GRIDBOT_* variables `python -m bot …` reads for the bench environment, plus `extra`."""
     settings = env.settings
     variables = {"WECHAT_TOKEN": settings.wechat_token, "WECHAT_APPID": settings.wechat_appid,
                  "WECHAT_SECRET": settings.wechat_secret, "GRIDBOT_DATABASE_URL": settings.database_url,
@@ -70,8 +70,28 @@ def start_full(env: BenchEnv, workers: int) -> Server:
                  "PYTHONPATH": str(ROOT)}
     if settings.wechat_aes_key:
         variables["WECHAT_AES_KEY"] = settings.wechat_aes_key
+    variables.update(extra or {})
+    return variables
+
+
+def start_full(env: BenchEnv, workers: int, extra: Mapping[str, str] | None = None) -> Server:
+    """The real webhook through the project's own entry point, `python -m bot serve` (`extra`: more variables)."""
+    port = free_port()
     command = [sys.executable, "-m", "bot", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
-    return _spawn("full", command, ROOT, variables, port, env.directory)
+    return _spawn("full", command, ROOT, gridbot_variables(env, extra), port, env.directory)
+
+
+def start_worker(env: BenchEnv, extra: Mapping[str, str] | None = None) -> Server:
+    """One `python -m bot worker` (outbox relay thread + RQ SimpleWorker); it listens on no port (port 0)."""
+    command = [sys.executable, "-m", "bot", "worker"]
+    return _spawn("worker", command, ROOT, gridbot_variables(env, extra), 0, env.directory)
+
+
+def start_fake_wechat(env: BenchEnv) -> Server:
+    """The fake WeChat API, `python -m bot fake-wechat`, ready when GET /_fake/stats answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "bot", "fake-wechat", "--host", HOST, "--port", str(port)]
+    return _spawn("fake-wechat", command, ROOT, {"PYTHONPATH": str(ROOT)}, port, env.directory)
 
 
 def wait_ready(server: Server, probe: bytes, timeout: float = 60.0) -> None:
@@ -123,6 +143,78 @@ def group_cpu_seconds(server: Server) -> tuple[float, float] | None:
             user += int(fields[11])
             system += int(fields[12])
     return user / ticks, system / ticks
+
+
+def pid_cpu_seconds(pid: int) -> tuple[float, float] | None:
+    """User and system CPU seconds of one process (a daemon outside our groups, e.g. redis-server); None if gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields, ticks = stat[stat.rindex(")") + 2:].split(), os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / ticks, int(fields[12]) / ticks
+
+
+def thread_cpu_seconds(pid: int) -> dict[int, float]:
+    """User + system CPU seconds of each live thread of a process, by thread id (Linux /proc; empty elsewhere)."""
+    ticks, found = os.sysconf("SC_CLK_TCK"), {}
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return {}
+    for task in tasks:
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        found[int(task.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def machine_cpu_seconds() -> tuple[float, float] | None:
+    """Busy and stolen CPU seconds of the whole machine so far, all CPUs together (Linux /proc/stat; else None)."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / ticks, steal / ticks
+
+
+class CpuMeter:
+    """CPU seconds (user + system) used between `start()` and `stop()`: by each process group in `processes`, by
+    extra pids (daemons such as redis-server), by this process, by the rest of the machine, and stolen by the host;
+    also by the threads of one process (`threads_of`): its main thread, and all the others together."""
+
+    def __init__(self, processes: list[Server], pids: dict[str, int], threads_of: int) -> None:
+        """Measure these processes, pids and threads."""
+        self._processes, self._pids, self._threads_of = processes, pids, threads_of
+        self._before: tuple[dict[str, float], dict[int, float], float, tuple[float, float] | None] | None = None
+
+    def start(self) -> None:
+        """Take the starting readings."""
+        self._before = self._read()
+
+    def stop(self) -> tuple[dict[str, float], dict[str, float]]:
+        """CPU seconds by name since start(), and of the measured process's main thread and other threads."""
+        assert self._before is not None
+        (before, threads_before, own_before, machine_before), (after, threads, own, machine) = self._before, self._read()
+        used = {name: round(after[name] - before[name], 3) for name in before if name in after}
+        used["bench itself"] = round(own - own_before, 3)
+        if machine_before and machine:  # what else ran meanwhile (other tests, a shared host)
+            used["other processes"] = round(machine[0] - machine_before[0] - sum(used.values()), 3)
+            used["stolen by the host"] = round(machine[1] - machine_before[1], 3)
+        delta = {tid: value - threads_before.get(tid, 0.0) for tid, value in threads.items()}
+        main = delta.pop(self._threads_of, 0.0)
+        return used, {"main": round(main, 3), "others": round(sum(delta.values()), 3)}
+
+    def _read(self) -> tuple[dict[str, float], dict[int, float], float, tuple[float, float] | None]:
+        found = {process.name: group_cpu_seconds(process) for process in self._processes}
+        found |= {name: pid_cpu_seconds(pid) for name, pid in self._pids.items()}
+        return ({name: sum(value) for name, value in found.items() if value is not None},
+                thread_cpu_seconds(self._threads_of), time.process_time(), machine_cpu_seconds())
 
 
 def log_tail(server: Server, lines: int = 30) -> str:

@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return breakdown.run(breakdown.Options(messages=options.messages, safe=options.safe, json=options.json,
                                                tmp_dir=options.tmp_dir, residents=options.residents))
-    _exit_cleanly_on_signals()
+    exit_cleanly_on_signals()
     try:
         return _bench(options)
     except KeyboardInterrupt:
@@ -191,7 +191,7 @@ def _bench(options: Options) -> int:
         report = _report(options, facts, targets, fixture.work_done(env.database_url))
         _print_server_logs(targets)
     finally:
-        _ignore_signals()  # a second Ctrl-C must not cut the clean-up short
+        ignore_signals()  # a second Ctrl-C must not cut the clean-up short
         for server in started:
             servers.stop(server)
         fixture.remove(env)
@@ -372,7 +372,7 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _exit_cleanly_on_signals() -> None:
+def exit_cleanly_on_signals() -> None:
     """SIGINT, SIGTERM and SIGHUP unwind like Ctrl-C, so the servers are stopped and the temp dir removed.
 
     SIGINT is set explicitly because a shell starts background jobs with it ignored.
@@ -384,7 +384,7 @@ def _exit_cleanly_on_signals() -> None:
         signal.signal(signum, handler)
 
 
-def _ignore_signals() -> None:
+def ignore_signals() -> None:
     """Ignore SIGINT, SIGTERM and SIGHUP from now on."""
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
