@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Iterator, NoReturn
 
 import click
 import requests
@@ -13,6 +14,8 @@ from bot.clock import Clock, now_utc
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from storage.org_import import RowError
 
 
@@ -80,8 +83,6 @@ def import_org(file: Path) -> None:
     from bot.org_file import OrgFileError, read_org_rows
     from handlers import operator_texts as texts
     from storage import org_import
-    from storage.db import Database
-    from storage.db import upgrade as run_upgrade
 
     try:
         rows = read_org_rows(file)
@@ -92,20 +93,30 @@ def import_org(file: Path) -> None:
     errors = org_import.validate(rows)
     if errors:
         _fail_rows(errors)
-    url = Settings.database_url_from_env()
     try:
-        run_upgrade(url)
-        database = Database(url)
-        try:
-            with database.transaction() as session:
-                report = org_import.apply(session, rows)
-        finally:
-            database.dispose()
+        with _operator_transaction() as session:
+            report = org_import.apply(session, rows)
     except org_import.ImportRejected as rejected:
         _fail_rows(rejected.errors)
     except SQLAlchemyError as error:
         _fail(texts.database_failed(str(getattr(error, "orig", None) or error)))
     click.echo(texts.import_done(report))
+
+
+@contextmanager
+def _operator_transaction() -> Iterator[Session]:
+    """A transaction on the configured database, migrated first: operator commands work on a fresh deployment."""
+    from storage.db import Database
+    from storage.db import upgrade as run_upgrade
+
+    url = Settings.database_url_from_env()
+    run_upgrade(url)
+    database = Database(url)
+    try:
+        with database.transaction() as session:
+            yield session
+    finally:
+        database.dispose()
 
 
 def _fail(message: str) -> NoReturn:
@@ -143,8 +154,6 @@ def invite(clock: Clock | None, role: str | None, grid: str | None, name: str, p
 
     from handlers import staff_texts
     from storage import staff
-    from storage.db import Database
-    from storage.db import upgrade as run_upgrade
     from storage.errors import DomainError
 
     staff_role = staff.ROLE_WORDS.get((role or "").strip())
@@ -153,18 +162,12 @@ def invite(clock: Clock | None, role: str | None, grid: str | None, name: str, p
     if not 1 <= ttl_hours <= MAX_INVITE_HOURS:
         _fail(staff_texts.INVITE_BAD_TTL.format(max_hours=MAX_INVITE_HOURS))
     now, ttl = (clock or now_utc)(), timedelta(hours=ttl_hours)  # tests pass their clock as the context object
-    url = Settings.database_url_from_env()
     try:
-        run_upgrade(url)
-        database = Database(url)
-        try:
-            with database.transaction() as session:
-                scope = staff.invite_scope(session, staff_role, grid, community, department)
-                code = staff.create_invite(session, staff_role, scope.grid_id, scope.community_id, scope.department,
-                                           name, phone, now, ttl)
-                place = staff.place_label(session, scope.grid_id, scope.community_id)
-        finally:
-            database.dispose()
+        with _operator_transaction() as session:
+            scope = staff.invite_scope(session, staff_role, grid, community, department)
+            code = staff.create_invite(session, staff_role, scope.grid_id, scope.community_id, scope.department,
+                                       name, phone, now, ttl)
+            place = staff.place_label(session, scope.grid_id, scope.community_id)
     except DomainError as error:
         _fail(_invite_refusal(error))
     except SQLAlchemyError as error:
@@ -205,23 +208,15 @@ def grid_mode(grid_name: str, mode: str) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage import dispatch, staff
-    from storage.db import Database
-    from storage.db import upgrade as run_upgrade
 
     wanted = dispatch.MODE_WORDS.get(mode.strip())
     if wanted is None:
         _fail(GRID_MODE_BAD.format(mode=mode))
-    url = Settings.database_url_from_env()
     try:
-        run_upgrade(url)
-        database = Database(url)
-        try:
-            with database.transaction() as session:
-                found = staff.find_grid(session, grid_name)
-                changed = dispatch.set_mode(session, found, wanted)
-                label = staff.place_label(session, found.id, None)
-        finally:
-            database.dispose()
+        with _operator_transaction() as session:
+            found = staff.find_grid(session, grid_name)
+            changed = dispatch.set_mode(session, found, wanted)
+            label = staff.place_label(session, found.id, None)
     except staff.UnclearPlace as error:
         _fail(_invite_refusal(error))  # the same "which grid?" answer as `invite`
     except SQLAlchemyError as error:
