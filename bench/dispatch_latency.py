@@ -61,7 +61,7 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--rate", type=float, default=50.0, help="appeals per second, open loop")
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to send")
     parser.add_argument("--residents", type=int, default=500, help="bound residents the messages come from")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the webhook (the gridbot worker: 1)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the webhook (gridbot worker: 1)")
     parser.add_argument("--outbox-poll-ms", type=int, default=None, help="GRIDBOT_OUTBOX_POLL_MS for the worker "
                         "(default: unset, the project's 200 ms)")
     parser.add_argument("--grace", type=float, default=10.0, help="seconds to wait for cards after the last send")
@@ -152,7 +152,8 @@ def _smoke(messages: traffic.Traffic, server: servers.Server, worker: servers.Se
                                   server.address)
     match = REPLY_TICKET.search(answer.body)
     if answer.status != 200 or match is None:
-        raise RuntimeError(f"the webhook answered HTTP {answer.status}: {answer.body[:300]!r}\n{servers.log_tail(server)}")
+        raise RuntimeError(f"the webhook answered HTTP {answer.status}: {answer.body[:300]!r}\n"
+                           f"{servers.log_tail(server)}")
     ticket, deadline = match.group().decode(), time.monotonic() + SMOKE_TIMEOUT_S
     while not any(card.ticket == ticket for card in cards.fetch_cards(api)[0]):
         if worker.process.poll() is not None or time.monotonic() > deadline:
@@ -185,10 +186,11 @@ def _run(options: Options, messages: traffic.Traffic, started: list[servers.Serv
     window = time.time() - wall_start
     cpu, threads = meter.stop()  # the worker's main thread runs RQ's SimpleWorker, the relay runs in another
     fetch_key = SharedAccessToken(client, env.settings.wechat_appid, lambda: ("", 0), 1.0).fetches_key
+    tokens = {"fake_api": cards.token_fetches(api), "gridbot_redis_counter": int(client.get(fetch_key) or 0)}
+    client.close()
     return Run(sent, cards.fetch_cards(api)[0], tickets, {
-            "all_cards_arrived": drained, "worker_threads_cpu_s": threads, "window_s": round(window, 3), "cpu_s": cpu, "max_rq_backlog": watcher.max_queue,
-            "fake_polls": watcher.polls, "token_fetches": {"fake_api": cards.token_fetches(api),
-                                                           "gridbot_redis_counter": int(client.get(fetch_key) or 0)}})
+        "all_cards_arrived": drained, "worker_threads_cpu_s": threads, "window_s": round(window, 3), "cpu_s": cpu,
+        "max_rq_backlog": watcher.max_queue, "fake_polls": watcher.polls, "token_fetches": tokens})
 
 
 def _ticket(sent: loadgen.Sent) -> str | None:

@@ -200,7 +200,8 @@ class CpuMeter:
     def stop(self) -> tuple[dict[str, float], dict[str, float]]:
         """CPU seconds by name since start(), and of the measured process's main thread and other threads."""
         assert self._before is not None
-        (before, threads_before, own_before, machine_before), (after, threads, own, machine) = self._before, self._read()
+        before, threads_before, own_before, machine_before = self._before
+        after, threads, own, machine = self._read()
         used = {name: round(after[name] - before[name], 3) for name in before if name in after}
         used["bench itself"] = round(own - own_before, 3)
         if machine_before and machine:  # what else ran meanwhile (other tests, a shared host)
