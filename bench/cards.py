@@ -206,23 +206,23 @@ def analyse(sent_at: dict[str, float], seen: list[Card], rows: list[Row], last_s
         "dispatch_rounds_with_work": len(batches),
         "cards_per_dispatch_round": {"mean": round(sum(batches.values()) / len(batches), 1) if batches else 0,
                                      "max": max(batches.values(), default=0)},
-        "delivery_jobs_back_to_back_ms": _jobs([row for row in rows if row.ticket in sent_at],
-                                               {(c.ticket, c.recipient): c.at for c in seen}, last_send),
+        "deliveries_back_to_back_ms": _deliveries([row for row in rows if row.ticket in sent_at],
+                                                     {(c.ticket, c.recipient): c.at for c in seen}, last_send),
     }
 
 
-def _jobs(rows: list[Row], at_of: dict[tuple[str, str], float], last_send: float) -> dict[str, dict[str, Any]]:
-    """The worker's delivery jobs, one after the other while the next was already queued (no idle time in between).
+def _deliveries(rows: list[Row], at_of: dict[tuple[str, str], float], last_send: float) -> dict[str, dict[str, Any]]:
+    """The worker's sends, one after the other while the next was already queued (no idle time in between).
 
-    cycle = claim to the next job's claim, split into: claim -> card at the fake (claim transaction, HTTP call),
+    cycle = claim to the next row's claim, split into: claim -> card at the fake (claim transaction, HTTP call),
     card at the fake -> marked sent (the answer, then the write lock for the second transaction), and marked sent ->
-    next claim (commit, RQ's bookkeeping of both jobs, the write lock for the next claim).
+    next claim (commit; between two batches also RQ's bookkeeping of both jobs).
     """
-    jobs = sorted((row for row in rows if row.claimed is not None and row.sent is not None
+    sends = sorted((row for row in rows if row.claimed is not None and row.sent is not None
                    and (row.ticket, row.recipient) in at_of), key=lambda row: row.claimed or 0.0)
     phases: dict[str, list[list[float]]] = {"during the load": [[] for _ in range(4)],
                                             "after the last send": [[] for _ in range(4)]}
-    for one, following in zip(jobs, jobs[1:], strict=False):
+    for one, following in zip(sends, sends[1:], strict=False):
         assert one.claimed is not None and one.sent is not None and following.claimed is not None
         if following.queued is None or following.queued > one.sent:
             continue  # the worker may have waited for work
@@ -231,7 +231,7 @@ def _jobs(rows: list[Row], at_of: dict[tuple[str, str], float], last_send: float
         for index, value in enumerate((following.claimed - one.claimed, at - one.claimed, one.sent - at,
                                        following.claimed - one.sent)):
             parts[index].append(value)
-    return {phase: {"cycle": stats(parts[0]), "jobs_per_s": round(len(parts[0]) / sum(parts[0]), 1) if parts[0]
+    return {phase: {"cycle": stats(parts[0]), "per_s": round(len(parts[0]) / sum(parts[0]), 1) if parts[0]
                     else None, "claim -> card at the fake": stats(parts[1]), "card at the fake -> marked sent":
                     stats(parts[2]), "marked sent -> next claim": stats(parts[3])}
             for phase, parts in phases.items()}

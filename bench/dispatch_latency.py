@@ -263,10 +263,10 @@ def render(report: dict[str, Any]) -> str:
         f"dispatch rounds with work: {report['dispatch_rounds_with_work']} ({batch['mean']} cards per round, max "
         f"{batch['max']}); largest RQ backlog seen: {report['max_rq_backlog']} jobs ({report['fake_polls']} polls)",
         "",
-        "delivery jobs back to back (the next one already queued):",
-        *(row for phase, parts in report["delivery_jobs_back_to_back_ms"].items() for row in (
-            f"  {phase}: {parts['jobs_per_s'] or '-'} jobs/s",
-            *(line("    " + name, figures) for name, figures in parts.items() if name != "jobs_per_s"))),
+        "sends back to back (the next row already queued; one RQ job delivers a relay round's rows):",
+        *(row for phase, parts in report["deliveries_back_to_back_ms"].items() for row in (
+            f"  {phase}: {parts['per_s'] or '-'} sends/s",
+            *(line("    " + name, figures) for name, figures in parts.items() if name != "per_s"))),
         "",
         f"token fetches: {tokens['fake_api']} at the fake API, {tokens['gridbot_redis_counter']} counted by gridbot "
         "in Redis (target: 1 per expiry, shared by all processes)",

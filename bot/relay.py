@@ -20,6 +20,11 @@ DEDUP_KEEP = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
 CHECKPOINT_EVERY_S = 1.0
 SUPERVISE_EVERY_S = 10.0
+# Rows per delivery job: large enough that RQ's per-job work stops mattering, small enough that several
+# workers share a busy round.
+DELIVERY_BATCH = 20
+# A batch may meet slow API calls (5 s timeouts, one retry each) on every row.
+DELIVERY_JOB_TIMEOUT = 15 * 60
 
 
 def queue(runtime: WorkerRuntime) -> Queue:
@@ -56,11 +61,13 @@ def relay_once(runtime: WorkerRuntime) -> int:
         ids = outbox.take_due(session, runtime.clock())
     if not ids:
         return 0
+    batches = [list(ids[start:start + DELIVERY_BATCH]) for start in range(0, len(ids), DELIVERY_BATCH)]
     target = queue(runtime)
     with runtime.redis.pipeline() as pipe:
         target.enqueue_many(
-            [Queue.prepare_data(jobs.deliver, args=(outbox_id,), job_id=f"outbox-{outbox_id}", result_ttl=3600)
-             for outbox_id in ids],
+            [Queue.prepare_data(jobs.deliver_batch, args=(batch,), job_id=f"outbox-{batch[0]}-{batch[-1]}",
+                                timeout=DELIVERY_JOB_TIMEOUT, result_ttl=3600)
+             for batch in batches],
             pipeline=pipe,
         )
         pipe.execute()

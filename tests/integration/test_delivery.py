@@ -47,6 +47,23 @@ def test_a_delivery_job_that_runs_twice_sends_once(wechat, worker_runtime, fake_
     assert len([c for c in fake_wechat.calls(CUSTOM_SEND) if c["body"]["touser"] == "demo_staff_zhangwei"]) == 1
 
 
+def test_one_job_delivers_a_round_and_skips_what_another_job_sent(wechat, worker_runtime, fake_wechat):
+    wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+    relay.tick(worker_runtime)
+    first, *others = [row.id for row in outbox_rows(worker_runtime.database)]
+    assert jobs.deliver(first) == "sent"
+    assert jobs.deliver_batch([first, *others]) == {"skipped": 1, "sent": 2}
+    assert sorted(call["body"]["touser"] for call in fake_wechat.calls(CUSTOM_SEND)) == sorted(GRID_ONE)
+
+
+def test_the_relay_hands_rows_to_rq_in_batches(wechat, worker_runtime, monkeypatch):
+    monkeypatch.setattr(relay, "DELIVERY_BATCH", 2)
+    wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+    assert relay.tick(worker_runtime) == 3
+    queued = relay.queue(worker_runtime).get_jobs()
+    assert [len(job.args[0]) for job in queued] == [2, 1]
+
+
 def test_the_relay_never_queues_a_row_twice(wechat, worker_runtime):
     wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
     assert relay.tick(worker_runtime) == 3
