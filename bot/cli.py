@@ -1,4 +1,4 @@
-"""The `gridbot` command: serve, worker, db upgrade, import org, invite, grid mode, fake-wechat, simulate, demo."""
+"""The `gridbot` command: serve, worker, db upgrade, import org, invite, grid mode, fake-wechat, simulate, demo, nlp."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Iterator, NoReturn
 import click
 import requests
 
+from bot.cli_nlp import nlp
 from bot.clock import Clock, now_utc
 from bot.settings import Settings, SettingsError
 
@@ -31,6 +32,9 @@ def main() -> None:
     """网格诉求助手 gridbot: a WeChat official-account assistant for community grid governance."""
 
 
+main.add_command(nlp)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -39,7 +43,9 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the WeChat webhook (GET/POST /wechat) with gunicorn."""
     from bot.server import run_gunicorn
 
-    run_gunicorn(_settings(), host, port, workers)
+    settings = _settings()
+    _load_understanding(settings)
+    run_gunicorn(settings, host, port, workers)
 
 
 @main.command()
@@ -94,7 +100,7 @@ def import_org(file: Path) -> None:
     if errors:
         _fail_rows(errors)
     try:
-        with _operator_transaction() as session:
+        with operator_transaction() as session:
             report = org_import.apply(session, rows)
     except org_import.ImportRejected as rejected:
         _fail_rows(rejected.errors)
@@ -104,7 +110,7 @@ def import_org(file: Path) -> None:
 
 
 @contextmanager
-def _operator_transaction() -> Iterator[Session]:
+def operator_transaction() -> Iterator[Session]:
     """A transaction on the configured database, migrated first: operator commands work on a fresh deployment."""
     from storage.db import Database
     from storage.db import upgrade as run_upgrade
@@ -117,6 +123,16 @@ def _operator_transaction() -> Iterator[Session]:
             yield session
     finally:
         database.dispose()
+
+
+def _load_understanding(settings: Settings) -> None:
+    """Load the taxonomy and classifier now, so that a bad one stops the command with its reason."""
+    from bot.runtime import UnderstandingError, understanding_for
+
+    try:
+        understanding_for(settings)
+    except UnderstandingError as error:
+        raise click.ClickException(f"classifier: {error}") from None
 
 
 def _fail(message: str) -> NoReturn:
@@ -163,7 +179,7 @@ def invite(clock: Clock | None, role: str | None, grid: str | None, name: str, p
         _fail(staff_texts.INVITE_BAD_TTL.format(max_hours=MAX_INVITE_HOURS))
     now, ttl = (clock or now_utc)(), timedelta(hours=ttl_hours)  # tests pass their clock as the context object
     try:
-        with _operator_transaction() as session:
+        with operator_transaction() as session:
             scope = staff.invite_scope(session, staff_role, grid, community, department)
             code = staff.create_invite(session, staff_role, scope.grid_id, scope.community_id, scope.department,
                                        name, phone, now, ttl)
@@ -213,7 +229,7 @@ def grid_mode(grid_name: str, mode: str) -> None:
     if wanted is None:
         _fail(GRID_MODE_BAD.format(mode=mode))
     try:
-        with _operator_transaction() as session:
+        with operator_transaction() as session:
             found = staff.find_grid(session, grid_name)
             changed = dispatch.set_mode(session, found, wanted)
             label = staff.place_label(session, found.id, None)
@@ -291,4 +307,6 @@ def demo(host: str, port: int) -> None:
     """Everything on one machine: SQLite, embedded Redis, webhook, worker, fake WeChat API, demo data."""
     from bot.demo import run_demo
 
-    sys.exit(run_demo(_settings(demo=True), host, port))
+    settings = _settings(demo=True)
+    _load_understanding(settings)
+    sys.exit(run_demo(settings, host, port))

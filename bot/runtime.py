@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from pathlib import Path
 
 from bot import inbox
 from bot.clock import Clock, now_utc
@@ -13,17 +14,27 @@ from bot.wire import Decoded, Wire
 from handlers import resident_texts
 from handlers.conversation import Understanding
 from handlers.types import Reply
-from nlp import KeywordClassifier, load_taxonomy
+from nlp import ModelError, TaxonomyError, load
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 
+class UnderstandingError(RuntimeError):
+    """The configured taxonomy, model or dictionaries can't be used; the message says which and why."""
+
+
+def understanding_for(settings: Settings) -> Understanding:
+    """The configured taxonomy and classifier, jieba's dictionaries loaded: once per process and configuration."""
+    return _understanding(settings.taxonomy_path, settings.nlp_model, settings.userdicts)
+
+
 @functools.cache
-def default_understanding() -> Understanding:
-    """The shipped taxonomy and classifier, with jieba's dictionary loaded (once per process)."""
-    taxonomy = load_taxonomy()
-    classifier = KeywordClassifier(taxonomy)
+def _understanding(taxonomy_path: Path | None, model: Path | None, userdicts: tuple[Path, ...]) -> Understanding:
+    try:
+        taxonomy, classifier = load(taxonomy_path, model, userdicts)
+    except (ModelError, TaxonomyError) as error:
+        raise UnderstandingError(str(error)) from error
     classifier.preload()
     return Understanding(classifier=classifier, taxonomy=taxonomy)
 
@@ -41,7 +52,7 @@ class Runtime:
         self.settings = settings
         self.clock = clock
         self.database = database or Database(settings.database_url, settings.sqlite_synchronous)
-        self.understanding = understanding or default_understanding()
+        self.understanding = understanding or understanding_for(settings)
         self.wire = Wire(settings, clock)
 
     def handle(self, decoded: Decoded) -> str:

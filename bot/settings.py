@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from handlers.notifications import NAMES as NOTIFICATION_NAMES
+from nlp import SHIPPED_MODEL
 
 DEMO_TOKEN = "gridbot-demo"
 DEMO_APPID = "wxgridbotdemo0001"
@@ -44,6 +45,9 @@ class Settings:
     unclaimed_minutes: int = 30  # 督着办: a dispatched task nobody claims this long goes to the 网格长
     # Outbox template name -> WeChat template id, for notices sent when the reply window is closed.
     template_ids: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    taxonomy_path: Path | None = None  # None: the taxonomy shipped in nlp/data
+    nlp_model: Path | None = SHIPPED_MODEL  # None: the taxonomy's keyword rules alone
+    userdicts: tuple[Path, ...] = ()  # operators' jieba dictionaries: local compounds, streets, slang
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -65,6 +69,9 @@ class Settings:
             sqlite_synchronous=_choice(env, "GRIDBOT_SQLITE_SYNCHRONOUS", ("normal", "full")).upper(),
             unclaimed_minutes=_int(env, "GRIDBOT_UNCLAIMED_MINUTES", 30),
             template_ids=_template_ids(env, "GRIDBOT_TEMPLATE_IDS"),
+            taxonomy_path=_existing_path(env, "GRIDBOT_TAXONOMY"),
+            nlp_model=_model(env, "GRIDBOT_NLP_MODEL"),
+            userdicts=_userdicts(env, "GRIDBOT_USERDICT"),
         )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
@@ -118,6 +125,32 @@ def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
     return value
+
+
+def _existing_path(env: Mapping[str, str], name: str, directory: bool = False) -> Path | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    path = Path(raw)
+    if not (path.is_dir() if directory else path.is_file()):
+        raise SettingsError(f"{name}: no such {'directory' if directory else 'file'}: {raw}")
+    return path
+
+
+def _model(env: Mapping[str, str], name: str) -> Path | None:
+    """A model directory; unset means the shipped model, "none" the keyword rules alone."""
+    if env.get(name, "").strip().lower() == "none":
+        return None
+    return _existing_path(env, name, directory=True) or SHIPPED_MODEL
+
+
+def _userdicts(env: Mapping[str, str], name: str) -> tuple[Path, ...]:
+    """Files separated like PATH entries (":" on Linux), each must exist."""
+    paths = tuple(Path(part) for part in env.get(name, "").split(os.pathsep) if part.strip())
+    for path in paths:
+        if not path.is_file():
+            raise SettingsError(f"{name}: no such file: {path}")
+    return paths
 
 
 def _url(env: Mapping[str, str], name: str) -> str | None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from handlers.types import Inbound
-from nlp import Classification, KeywordClassifier, Taxonomy
+from nlp import Classification, Classifier, Taxonomy
 from storage import residents
 from storage.models import Resident, Staff
 from storage.residents import ResidentView
@@ -18,7 +18,7 @@ from storage.residents import ResidentView
 class Understanding:
     """The classifier and taxonomy, built once per process (jieba loads before workers fork)."""
 
-    classifier: KeywordClassifier
+    classifier: Classifier
     taxonomy: Taxonomy
 
 

@@ -1,14 +1,22 @@
-"""Text in, label out: the appeal taxonomy and the keyword classifier (pure and deterministic)."""
+"""Text in, label out: the appeal taxonomy, the keyword rules, the trainable model and their combination."""
 
 from nlp.classifier import Classification, KeywordClassifier
+from nlp.loading import SHIPPED_MODEL, Classifier, build_classifier, load
+from nlp.model import LinearModel, ModelError
 from nlp.taxonomy import UNCLASSIFIED, Category, Taxonomy, TaxonomyError, load_taxonomy
 
 __all__ = [
+    "SHIPPED_MODEL",
     "UNCLASSIFIED",
     "Category",
     "Classification",
+    "Classifier",
     "KeywordClassifier",
+    "LinearModel",
+    "ModelError",
     "Taxonomy",
     "TaxonomyError",
+    "build_classifier",
+    "load",
     "load_taxonomy",
 ]

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 import math
-import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from nlp.taxonomy import DATA_DIR, UNCLASSIFIED, Taxonomy, normalize_text
+from nlp.segmenter import Segmenter, word_blocks
+from nlp.taxonomy import UNCLASSIFIED, Taxonomy, normalize_text
 
-if TYPE_CHECKING:
-    import jieba
-
-SHIPPED_USERDICT = DATA_DIR / "userdict.txt"
 MAX_KEYWORDS = 5
 # Evidence of this total weight gives strength 1 - 1/e (~0.63); a single decisive keyword (weight 3) gives ~0.71.
 SATURATION = 2.4
-_WORD_CHARACTER = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -42,30 +35,27 @@ class _Entry(NamedTuple):
 class KeywordClassifier:
     """Assigns a taxonomy category to free text by summing the weights of the keywords it contains."""
 
-    def __init__(self, taxonomy: Taxonomy, userdict_paths: Iterable[str | Path] = ()) -> None:
+    def __init__(
+        self, taxonomy: Taxonomy, userdict_paths: Iterable[str | Path] = (), segmenter: Segmenter | None = None
+    ) -> None:
         """Prepare the keyword index; jieba's dictionary is loaded later, on first use or preload()."""
         self.taxonomy = taxonomy
-        self._userdict_paths = tuple(Path(path) for path in userdict_paths)
-        for path in self._userdict_paths:
-            if not path.is_file():
-                raise FileNotFoundError(f"jieba user dictionary not found: {path}")
         self._index = _build_index(taxonomy)
+        self.segmenter = segmenter or Segmenter(self._index, userdict_paths)
         # Every prefix of a listed word maps to () so the substring scan can stop as soon as no word can match.
         self._trie: dict[str, tuple[_Entry, ...]] = {
             word[:end]: () for word in self._index for end in range(1, len(word))
         }
         self._trie.update(self._index)
         self._names = taxonomy.names
-        self._tokenizer: jieba.Tokenizer | None = None
-        self._lock = threading.Lock()
 
     def preload(self) -> None:
         """Load jieba's dictionary and the user dictionaries now (idempotent); call before forking workers."""
-        self._jieba()
+        self.segmenter.preload()
 
     def tokenize(self, text: str) -> list[str]:
         """Split text into normalised words, dropping whitespace and punctuation."""
-        return [token for token in self._segments(normalize_text(text)) if _is_word(token)]
+        return self.segmenter.words(normalize_text(text))
 
     def classify(self, text: str) -> Classification:
         """Return the most likely category of text, or UNCLASSIFIED when the evidence is below the threshold."""
@@ -126,12 +116,12 @@ class KeywordClassifier:
         self, text: str, occurrences: list[tuple[int, int, str]], doubtful: list[int]
     ) -> list[tuple[int, int, str]]:
         """Keep single characters that jieba made tokens, and drop words inside a longer listed token."""
-        tokenizer = self._jieba()
+        tokenizer = self.segmenter.tokenizer()
         segmented: list[tuple[int, int]] = []
         single_tokens: set[int] = set()
         listed_tokens: list[tuple[int, int]] = []
         # jieba segments each run of word characters on its own, so only the runs holding a doubtful word need it.
-        for block in _jieba_blocks().finditer(text):
+        for block in word_blocks().finditer(text):
             start, stop = block.span()
             if not any(start <= position < stop for position in doubtful):
                 continue
@@ -150,18 +140,6 @@ class KeywordClassifier:
             or (begin in single_tokens if finish - begin == 1 else not _inside(begin, finish, listed_tokens))
         ]
 
-    def _segments(self, text: str) -> list[str]:
-        return self._jieba().lcut(text, HMM=False)
-
-    def _jieba(self) -> jieba.Tokenizer:
-        tokenizer = self._tokenizer
-        if tokenizer is None:
-            with self._lock:
-                if self._tokenizer is None:
-                    self._tokenizer = _load_tokenizer(self._index, self._userdict_paths)
-                tokenizer = self._tokenizer
-        return tokenizer
-
 
 def _build_index(taxonomy: Taxonomy) -> dict[str, tuple[_Entry, ...]]:
     entries: dict[str, list[_Entry]] = {}
@@ -174,29 +152,6 @@ def _build_index(taxonomy: Taxonomy) -> dict[str, tuple[_Entry, ...]]:
             entries.setdefault(word, []).append(_Entry(position, -weight, order))
             order += 1
     return {word: tuple(found) for word, found in entries.items()}
-
-
-def _load_tokenizer(index: dict[str, tuple[_Entry, ...]], userdicts: tuple[Path, ...]) -> jieba.Tokenizer:
-    import jieba
-
-    # jieba logs "Building prefix dict ..." at DEBUG to its own stderr handler; keep process starts quiet.
-    jieba.setLogLevel(logging.INFO)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    _load_userdict(tokenizer, SHIPPED_USERDICT)
-    for word in index:
-        # Taxonomy words must segment as words; user dictionaries loaded after may still override them.
-        if len(word) > 1 and not tokenizer.FREQ.get(word):
-            tokenizer.add_word(word)
-    for path in userdicts:
-        _load_userdict(tokenizer, path)
-    return tokenizer
-
-
-def _load_userdict(tokenizer: jieba.Tokenizer, path: Path) -> None:
-    # Given a path, jieba opens the file and never closes it; given the open file, it reads it and we close it.
-    with open(path, "rb") as handle:
-        tokenizer.load_userdict(handle)
 
 
 def _top_two(scores: list[float]) -> tuple[int | None, int | None]:
@@ -220,19 +175,8 @@ def _inside(begin: int, finish: int, spans: list[tuple[int, int]], proper: bool 
     )
 
 
-def _jieba_blocks() -> re.Pattern[str]:
-    """jieba's pattern for the runs of word characters it segments independently of each other."""
-    import jieba
-
-    return jieba.re_han_default
-
-
 def _confidence(best: float, second: float) -> float:
     """Strength of the evidence (saturating in the total weight) times the best category's share of it."""
     strength = 1.0 - math.exp(-best / SATURATION)
     share = best / (best + second)
     return strength * share
-
-
-def _is_word(token: str) -> bool:
-    return _WORD_CHARACTER.search(token) is not None

@@ -206,7 +206,7 @@ def matches_on_full_segmentation(classifier: KeywordClassifier, text: str) -> li
     """The matching rule spelled out: every substring, judged against jieba's tokens of the whole text."""
     index = classifier._index
     spans, start = [], 0
-    for token in classifier._segments(text):
+    for token in classifier.segmenter.tokenizer().lcut(text, HMM=False):
         spans.append((start, start + len(token), token))
         start += len(token)
     single = {begin for begin, end, _ in spans if end - begin == 1}
@@ -247,11 +247,11 @@ def test_the_same_text_gives_the_same_answer_every_time(taxonomy: Taxonomy, clas
 
 def test_constructing_a_classifier_does_not_load_jieba(taxonomy: Taxonomy) -> None:
     clf = KeywordClassifier(taxonomy)
-    assert clf._tokenizer is None
+    assert clf.segmenter._tokenizer is None
     clf.preload()
-    loaded = clf._tokenizer
+    loaded = clf.segmenter._tokenizer
     clf.preload()
-    assert loaded is not None and clf._tokenizer is loaded
+    assert loaded is not None and clf.segmenter._tokenizer is loaded
 
 
 def test_importing_nlp_loads_nothing_heavy_and_preloading_prints_nothing() -> None:

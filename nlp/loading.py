@@ -1,0 +1,47 @@
+"""Building the process's classifier from configuration: taxonomy, user dictionaries and an optional model."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Iterable, Protocol
+
+from nlp.classifier import Classification, KeywordClassifier
+from nlp.combined import CombinedClassifier
+from nlp.model import LinearModel
+from nlp.taxonomy import DATA_DIR, Taxonomy, load_taxonomy
+
+SHIPPED_MODEL = DATA_DIR / "model"
+log = logging.getLogger(__name__)
+
+
+class Classifier(Protocol):
+    """What the conversation needs of a classifier."""
+
+    def classify(self, text: str) -> Classification: ...
+    def preload(self) -> None: ...
+
+
+def build_classifier(taxonomy: Taxonomy, model_dir: str | Path | None = SHIPPED_MODEL,
+                     userdict_paths: Iterable[str | Path] = ()) -> Classifier:
+    """The keyword rules of the taxonomy, combined with the model in model_dir unless it is None.
+
+    Raises ModelError for a bad model directory, or one whose labels are not the taxonomy's categories.
+    """
+    rules = KeywordClassifier(taxonomy, userdict_paths)
+    if model_dir is None:
+        return rules
+    model = LinearModel.load(model_dir)
+    classifier = CombinedClassifier(model, rules.segmenter, rules, taxonomy.threshold)
+    if model.meta.get("segmentation") != rules.segmenter.fingerprint():
+        # Not fatal: most words still segment the same way; the model is just a little less sure of the rest.
+        log.warning("the model in %s was trained with other user dictionaries or taxonomy words; retrain it "
+                    "(gridbot nlp train) to use the current ones", model_dir)
+    return classifier
+
+
+def load(taxonomy_path: str | Path | None = None, model_dir: str | Path | None = SHIPPED_MODEL,
+         userdict_paths: Iterable[str | Path] = ()) -> tuple[Taxonomy, Classifier]:
+    """The taxonomy (the shipped one when taxonomy_path is None) and its classifier."""
+    taxonomy = load_taxonomy(taxonomy_path)
+    return taxonomy, build_classifier(taxonomy, model_dir, userdict_paths)

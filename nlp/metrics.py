@@ -1,0 +1,61 @@
+"""Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix of predictions against gold labels."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+
+@dataclass(frozen=True)
+class ClassScores:
+    precision: float
+    recall: float
+    f1: float
+    support: int  # gold examples of the class
+
+
+@dataclass(frozen=True)
+class Report:
+    n: int
+    accuracy: float
+    macro_f1: float
+    per_class: dict[str, ClassScores]
+    labels: tuple[str, ...]  # row and column order of the confusion matrix
+    confusion: tuple[tuple[int, ...], ...]  # confusion[gold][predicted]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The machine-readable report (`gridbot nlp eval --json`)."""
+        return {
+            "n": self.n,
+            "accuracy": round(self.accuracy, 4),
+            "macro_f1": round(self.macro_f1, 4),
+            "per_class": {label: {"precision": round(scores.precision, 4), "recall": round(scores.recall, 4),
+                                  "f1": round(scores.f1, 4), "support": scores.support}
+                          for label, scores in self.per_class.items()},
+            "labels": list(self.labels),
+            "confusion_matrix": [list(row) for row in self.confusion],
+            **self.extra,
+        }
+
+
+def evaluate(gold: Sequence[str], predicted: Sequence[str]) -> Report:
+    """Scores over the gold labels; macro-F1 averages the classes that occur in gold or predictions."""
+    if len(gold) != len(predicted) or not gold:
+        raise ValueError("need as many predictions as gold labels, at least one")
+    labels = tuple(sorted(set(gold) | set(predicted)))
+    pairs = Counter(zip(gold, predicted, strict=True))
+    per_class = {}
+    for label in labels:
+        hits = pairs[label, label]
+        predicted_as = sum(count for (_, guess), count in pairs.items() if guess == label)
+        support = sum(count for (truth, _), count in pairs.items() if truth == label)
+        precision = hits / predicted_as if predicted_as else 0.0
+        recall = hits / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_class[label] = ClassScores(precision, recall, f1, support)
+    accuracy = sum(pairs[label, label] for label in labels) / len(gold)
+    macro_f1 = sum(scores.f1 for scores in per_class.values()) / len(per_class)
+    confusion = tuple(tuple(pairs[truth, guess] for guess in labels) for truth in labels)
+    return Report(len(gold), accuracy, macro_f1, per_class, labels, confusion)

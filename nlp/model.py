@@ -1,0 +1,135 @@
+"""A trained linear model over TF-IDF features, in a versioned directory format that loads without scikit-learn.
+
+A model directory holds:
+  model.json    format name and version, labels, intercepts, how features are made, what it was trained on
+  features.txt  one feature name per line, in column order
+  weights.npy   float32, shape (1 + labels, features): row 0 the IDF weights, then one row per label
+Training (nlp/training.py) needs scikit-learn; using a model needs numpy only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nlp.features import CHAR_NGRAMS, features, is_word_feature, readable
+from nlp.segmenter import Segmenter
+
+FORMAT = "gridbot-nlp-model"
+VERSION = 1
+MODEL_FILE = "model.json"
+FEATURES_FILE = "features.txt"
+WEIGHTS_FILE = "weights.npy"
+
+
+class ModelError(ValueError):
+    """A model directory is missing, unreadable, or of another format or version; the message says which."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The model's probabilities for one text, best first, and the features that pushed the best label up."""
+
+    ranked: tuple[tuple[str, float], ...]
+    evidence: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return self.ranked[0][0]
+
+    @property
+    def probability(self) -> float:
+        return self.ranked[0][1]
+
+
+class LinearModel:
+    """Multinomial logistic regression over sublinear TF-IDF of `nlp.features`, L2-normalised."""
+
+    def __init__(self, labels: list[str], names: list[str], idf: np.ndarray, coef: np.ndarray,
+                 intercept: np.ndarray, meta: dict[str, Any]) -> None:
+        self.labels = list(labels)
+        self.names = list(names)
+        self.columns = {name: column for column, name in enumerate(self.names)}
+        self.idf = idf.astype(np.float32)
+        self.coef = coef.astype(np.float32)
+        self.by_feature = np.ascontiguousarray(self.coef.T)  # one row per feature: a message gathers ~50 rows
+        self.intercept = intercept.astype(np.float64)
+        self.meta = meta
+
+    def predict(self, text: str, segmenter: Segmenter, evidence: int = 5) -> Prediction:
+        """Probabilities of every label for text (the intercepts alone when no feature is known)."""
+        counts: dict[int, int] = {}
+        lookup = self.columns.get
+        for name in features(text, segmenter):
+            column = lookup(name)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        scores = self.intercept.copy()
+        if counts:
+            columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
+            values = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+            values *= self.idf[columns]
+            values /= math.sqrt(float(values @ values))
+            rows = self.by_feature[columns]
+            scores += values @ rows
+        probabilities = np.exp(scores - scores.max())
+        probabilities /= probabilities.sum()
+        order = np.argsort(-probabilities, kind="stable")
+        ranked = tuple((self.labels[index], float(probabilities[index])) for index in order)
+        if not counts:
+            return Prediction(ranked, ())
+        return Prediction(ranked, self._evidence(columns, rows[:, order[0]] * values, evidence))
+
+    def _evidence(self, columns: np.ndarray, contributions: np.ndarray, limit: int) -> tuple[str, ...]:
+        """The words that added most to the best label, strongest first (characters if no word did)."""
+        names = [self.names[int(columns[index])] for index in np.argsort(-contributions, kind="stable")
+                 if contributions[index] > 0]
+        # One character or a number ("楼", "3") is real evidence but tells a person nothing.
+        words = [readable(name) for name in names
+                 if is_word_feature(name) and len(readable(name)) > 1 and not readable(name).isdigit()]
+        return tuple((words or [readable(name) for name in names])[:limit])
+
+    def save(self, directory: str | Path) -> None:
+        """Write the model's three files (the same bytes for the same model: no time stamps)."""
+        target = Path(directory)
+        target.mkdir(parents=True, exist_ok=True)
+        meta = {"format": FORMAT, "version": VERSION, "labels": self.labels,
+                "intercept": [round(float(value), 9) for value in self.intercept], **self.meta}
+        (target / MODEL_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (target / FEATURES_FILE).write_text("".join(name + "\n" for name in self.names), encoding="utf-8")
+        np.save(target / WEIGHTS_FILE, np.vstack([self.idf, self.coef]).astype(np.float32), allow_pickle=False)
+
+    @classmethod
+    def load(cls, directory: str | Path) -> LinearModel:
+        """Read a model directory written by save(); ModelError says what is wrong with it."""
+        source = Path(directory)
+        try:
+            meta = json.loads((source / MODEL_FILE).read_text(encoding="utf-8"))
+            names = (source / FEATURES_FILE).read_text(encoding="utf-8").splitlines()
+            weights = np.load(source / WEIGHTS_FILE, allow_pickle=False)
+        except FileNotFoundError as error:
+            raise ModelError(f"{source}: not a gridbot model directory ({Path(error.filename).name} missing)") from error
+        except (OSError, ValueError) as error:
+            raise ModelError(f"{source}: cannot read the model: {error}") from error
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise ModelError(f"{source}/{MODEL_FILE}: not a gridbot model (format {meta.get('format')!r})")
+        if meta.get("version") != VERSION:
+            raise ModelError(f"{source}/{MODEL_FILE}: model format version {meta.get('version')!r}; this gridbot "
+                             f"reads version {VERSION}: train the model again")
+        labels = meta.pop("labels")
+        intercept = np.array(meta.pop("intercept"), dtype=np.float64)
+        meta.pop("format"), meta.pop("version")
+        if weights.shape != (1 + len(labels), len(names)) or intercept.shape != (len(labels),):
+            raise ModelError(f"{source}: the model's files do not fit together (was one of them replaced?)")
+        return cls(labels, names, weights[0], weights[1:], intercept, meta)
+
+
+def feature_settings() -> dict[str, Any]:
+    """How features are made, recorded in the model so a mismatch can be told."""
+    return {"words": "jieba, no HMM, normalised (NFKC, lower case)", "char_ngrams": list(CHAR_NGRAMS),
+            "weighting": "sublinear tf * idf, l2"}
