@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from nlp.classifier import KeywordClassifier
     from nlp.combined import CombinedClassifier
     from nlp.dataset import Example
     from nlp.metrics import Report
+    from nlp.segmenter import Segmenter
 
 MODEL_HELP = "model directory (default: the model shipped with gridbot)"
 
@@ -95,26 +97,81 @@ def classify(model_dir: Path | None, text: str) -> None:
     click.echo(f"keywords:   {'、'.join(verdict.keywords) if verdict.keywords else '-'}")
 
 
+@nlp.command()
+@click.option("--limit", default=50, show_default=True, type=int, help="how many to list")
+def review(limit: int) -> None:
+    """List the open appeals waiting in 待分类 (oldest first) with the classifier's best guess."""
+    from bot.cli import operator_transaction
+    from nlp import UNCLASSIFIED
+    from storage import review as review_queue
+
+    classifier = _classifier(None)
+    with operator_transaction() as session:
+        waiting = [(appeal.ticket, appeal.created_at, appeal.content)
+                   for appeal in review_queue.queue(session, None, limit)]
+    if not waiting:
+        click.echo("no appeals wait in 待分类")
+        return
+    for ticket, created_at, content in waiting:
+        result = classifier.classify(content)
+        guess = result.category if result.category != UNCLASSIFIED else result.runner_up
+        click.echo(f"{ticket}  {created_at:%Y-%m-%d %H:%M}Z  guess {guess or '-'} ({result.confidence:.2f})  "
+                   f"{content[:40]}")
+    click.echo(f"{len(waiting)} appeal(s); staff correct them in the chat: 分类 <编号> <类别>")
+
+
+@nlp.command()
+@click.option("--min-count", default=2, show_default=True, type=int,
+              help="corrected texts of a category a word must appear in")
+def suggest(min_count: int) -> None:
+    """Suggest new taxonomy keywords per category from operators' corrections."""
+    from bot.cli import operator_transaction
+    from nlp.suggest import suggest_keywords
+    from storage import review as corrections
+
+    with operator_transaction() as session:
+        corrected = [(text, label) for text, label, _ in corrections.corrections(session)]
+    rules = _rules()
+    found = suggest_keywords(corrected, rules.taxonomy, rules.segmenter, min_count=min_count)
+    click.echo(f"{len(corrected)} correction(s) in the database")
+    if not found:
+        click.echo(f"no word appears in {min_count} or more corrected texts of one category and is not a keyword yet")
+        return
+    for suggestion in found:
+        click.echo(f'{suggestion.category}: "{suggestion.word}" in {suggestion.count} corrected text(s), '
+                   f"log-odds {suggestion.score:+.2f}")
+    click.echo("add the ones you agree with to the taxonomy file ([category.keywords] word = weight)")
+
+
 def _classifier(model_dir: Path | None) -> CombinedClassifier:
     """The model combined with the taxonomy's rules when its labels are the categories, else the model alone."""
-    from nlp import SHIPPED_MODEL, LinearModel, load_taxonomy
-    from nlp.classifier import KeywordClassifier
+    from nlp import SHIPPED_MODEL, LinearModel
     from nlp.combined import CombinedClassifier
 
-    taxonomy = _guard(load_taxonomy)
+    rules = _rules()
     model = _guard(lambda: LinearModel.load(model_dir or SHIPPED_MODEL))
-    rules = KeywordClassifier(taxonomy)
-    if set(model.labels) <= set(taxonomy.names):
-        return CombinedClassifier(model, rules.segmenter, rules, taxonomy.threshold)
+    if set(model.labels) <= set(rules.taxonomy.names):
+        return CombinedClassifier(model, rules.segmenter, rules, rules.taxonomy.threshold)
     return CombinedClassifier(model, rules.segmenter)
 
 
-def _segmenter():  # type: ignore[no-untyped-def]
-    """Segmentation as the bot does it: the taxonomy's words and the shipped user dictionary."""
+def _segmenter() -> Segmenter:
+    """Segmentation as the bot does it: the taxonomy's words and the user dictionaries."""
+    return _rules().segmenter
+
+
+def _rules() -> KeywordClassifier:
+    """The configured taxonomy (GRIDBOT_TAXONOMY) with the configured dictionaries (GRIDBOT_USERDICT)."""
+    from bot.settings import Settings, SettingsError
     from nlp import load_taxonomy
     from nlp.classifier import KeywordClassifier
 
-    return KeywordClassifier(_guard(load_taxonomy)).segmenter
+    try:
+        configured = Settings.nlp_from_env()
+    except SettingsError as error:
+        raise click.UsageError(f"configuration: {error}") from None
+    taxonomy = _guard(lambda: load_taxonomy(configured["taxonomy_path"]))  # type: ignore[arg-type]
+    return KeywordClassifier(taxonomy, configured["userdicts"])  # type: ignore[arg-type]
 
 
 def _read(path: Path, require_labels: int = 2) -> list[Example]:

@@ -69,9 +69,7 @@ class Settings:
             sqlite_synchronous=_choice(env, "GRIDBOT_SQLITE_SYNCHRONOUS", ("normal", "full")).upper(),
             unclaimed_minutes=_int(env, "GRIDBOT_UNCLAIMED_MINUTES", 30),
             template_ids=_template_ids(env, "GRIDBOT_TEMPLATE_IDS"),
-            taxonomy_path=_existing_path(env, "GRIDBOT_TAXONOMY"),
-            nlp_model=_model(env, "GRIDBOT_NLP_MODEL"),
-            userdicts=_userdicts(env, "GRIDBOT_USERDICT"),
+            **cls.nlp_from_env(env),
         )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
@@ -82,6 +80,14 @@ class Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("GRIDBOT_DATA_DIR", "var"))
         return env.get("GRIDBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'gridbot.db'}"
+
+    @staticmethod
+    def nlp_from_env(env: Mapping[str, str] | None = None) -> dict[str, object]:
+        """GRIDBOT_TAXONOMY, GRIDBOT_NLP_MODEL and GRIDBOT_USERDICT (all `gridbot nlp` needs)."""
+        env = os.environ if env is None else env
+        return {"taxonomy_path": _existing_path(env, "GRIDBOT_TAXONOMY"),
+                "nlp_model": _model(env, "GRIDBOT_NLP_MODEL"),
+                "userdicts": _userdicts(env, "GRIDBOT_USERDICT")}
 
     @classmethod
     def for_demo(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Callable
 
-from handlers import binding, resident, staff, staff_binding, staff_texts
+from handlers import binding, resident, review, staff, staff_binding, staff_texts
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
@@ -79,6 +79,10 @@ COMMANDS: tuple[Command, ...] = (
             Audience.STAFF),
     Command("report", ("上报",), "上报 内容", "巡查发现的问题，登记为本网格诉求", Takes.TEXT, staff.report,
             Audience.STAFF),
+    Command("review_queue", ("待分类",), "待分类", "查看自动分类没把握的诉求（操作员、网格长）", Takes.NOTHING,
+            review.waiting, Audience.STAFF),
+    Command("reclassify", ("分类", "改分类"), "分类 编号 类别", "修改诉求类别（操作员、网格长）", Takes.TICKET_TEXT,
+            review.reclassify, Audience.STAFF),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),

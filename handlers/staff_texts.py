@@ -207,6 +207,7 @@ EVENT_NAMES = {
     "progress": "进展", "transferred": "转办", "returned": "退回社区", "paused": "挂起", "resumed": "恢复",
     "resolved": "办结", "rated": "居民评价", "reopened": "居民不满意，重新办理", "follow_up": "回访",
     "cancelled": "居民撤销", "attached": "补充材料", "reminded": "提醒", "escalated": "督办升级",
+    "reclassified": "改分类",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"
@@ -215,3 +216,16 @@ PHOTO_ATTACHED = "照片已附到诉求 {ticket} 的办结结果。"
 PHOTO_WITHOUT_RESULT = "收到照片。要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发照片。"
 REPORTED = "已上报，编号 {ticket}（{category}），已派发到本网格。可回复：接单 {ticket}"
 REPORT_NEEDS_GRID = "您没有绑定网格，不能上报。请联系社区工作人员。"
+
+# 待分类 / 分类 (handlers/review.py)
+NOT_A_REVIEWER = "只有社区操作员和本网格网格长可以查看待分类诉求、修改诉求分类。"
+REVIEW_EMPTY = "没有待分类的诉求。"
+REVIEW_HEADER = "待分类诉求（最早的在前）："
+REVIEW_LINE = "{ticket} {at}｜{content}｜建议：{guess}"
+REVIEW_FOOTER = "修改分类请回复：分类 编号 类别，例如：分类 G2611230001 物业服务"
+UNKNOWN_CATEGORY = "没有“{name}”这个类别。可用类别：{names}"
+RECLASSIFIED = "诉求 {ticket} 已改为“{category}”，办理时限按新类别计算。这条纠正会用于改进自动分类。"
+RECLASSIFIED_TO_DEPARTMENT = (
+    "诉求 {ticket} 已改为“{category}”，办理时限按新类别计算。该类别由{department}办理，"
+    "如需转办请回复：转办 {ticket} {department}"
+)

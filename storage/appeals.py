@@ -61,6 +61,7 @@ class Action(StrEnum):
     RATED = "rated"
     REOPENED = "reopened"
     FOLLOW_UP = "follow_up"  # 回访: the grid leader calls the unsatisfied resident back
+    RECLASSIFIED = "reclassified"  # an operator or grid leader corrected the category (internal)
 
 
 class Sender(Protocol):

@@ -307,3 +307,16 @@ class ReplyWindow(Base):
     openid: Mapped[str] = mapped_column(String(64), primary_key=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_count: Mapped[int] = mapped_column(Integer)
+
+
+class LabelledExample(Base):
+    """An appeal's text with the category an operator gave it (纠正分类): what `gridbot nlp train --from-db` learns."""
+
+    __tablename__ = "labelled_examples"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), unique=True)  # one, the latest, per appeal
+    text: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(32))
+    previous_label: Mapped[str | None] = mapped_column(String(32))  # what the classifier (or a person) had said
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,63 @@
+"""待分类 and 分类: operators and grid leaders look at the appeals the classifier was unsure of and correct them."""
+
+from __future__ import annotations
+
+from handlers import staff_texts as texts
+from handlers.conversation import Conversation
+from handlers.resident_texts import clock
+from handlers.types import Reply
+from nlp import UNCLASSIFIED
+from storage import review
+from storage.errors import IllegalTransition, NotAllowed, NotFound
+from storage.models import StaffRole
+
+
+def waiting(conversation: Conversation, _argument: str) -> Reply:
+    """待分类: the open appeals in the reviewer's grid or community that wait for a category, with a guess."""
+    member = conversation.staff
+    assert member is not None, "the command table lets only staff run this"
+    if member.role not in (StaffRole.OPERATOR, StaffRole.GRID_LEADER):
+        return Reply(texts.NOT_A_REVIEWER)
+    found = review.queue(conversation.session, member, limit=10)
+    if not found:
+        return Reply(texts.REVIEW_EMPTY)
+    lines = [texts.REVIEW_LINE.format(ticket=appeal.ticket, at=clock(appeal.created_at),
+                                      content=_excerpt(appeal.content), guess=_guess(conversation, appeal.content))
+             for appeal in found]
+    return Reply("\n".join([texts.REVIEW_HEADER, *lines, texts.REVIEW_FOOTER]))
+
+
+def reclassify(conversation: Conversation, argument: str) -> Reply:
+    """分类 <编号> <类别>."""
+    member = conversation.staff
+    assert member is not None, "the command table lets only staff run this"
+    ticket, _, name = argument.partition(" ")
+    name = name.strip()
+    taxonomy = conversation.understanding.taxonomy
+    if name not in taxonomy.names:
+        return Reply(texts.UNKNOWN_CATEGORY.format(name=name, names="、".join(taxonomy.names)))
+    category = taxonomy.category(name)
+    new = review.NewCategory(category.name, category.response_hours, category.resolve_hours)
+    try:
+        review.reclassify(conversation.session, member, ticket, new, conversation.now)
+    except NotFound:
+        return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
+    except NotAllowed:
+        return Reply(texts.NOT_A_REVIEWER)
+    except IllegalTransition as refused:
+        status = texts.STATUS_NAMES.get(refused.status, refused.status)
+        return Reply(texts.WRONG_STATE.format(ticket=ticket, status=status, action="改分类"))
+    if category.department is not None:
+        return Reply(texts.RECLASSIFIED_TO_DEPARTMENT.format(ticket=ticket, category=name,
+                                                             department=category.department))
+    return Reply(texts.RECLASSIFIED.format(ticket=ticket, category=name))
+
+
+def _guess(conversation: Conversation, content: str) -> str:
+    """The classifier's best category for the text today (the model may have been retrained since)."""
+    result = conversation.understanding.classifier.classify(content)
+    return (result.category if result.category != UNCLASSIFIED else result.runner_up) or "—"
+
+
+def _excerpt(content: str, limit: int = 30) -> str:
+    return content if len(content) <= limit else content[:limit] + "…"

@@ -1,0 +1,124 @@
+"""The 待分类 review queue and category corrections; every correction is kept as a labelled example.
+
+`gridbot nlp train --from-db` learns from `labelled_history`: the corrections, and the appeals that were
+resolved under the category they had (staff worked them to the end without correcting it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.appeals import Action, Channel, record
+from storage.errors import IllegalTransition, NotAllowed
+from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Grid, LabelledExample, Staff, StaffRole
+from storage.tasks import find
+
+# The classifier's name for "not sure" (nlp.UNCLASSIFIED; storage does not import nlp).
+UNCLASSIFIED = "待分类"
+FINISHED = (AppealStatus.RESOLVED, AppealStatus.CLOSED)
+LEARNABLE_CHANNELS = (Channel.TEXT, Channel.VOICE, Channel.GRID_REPORT)
+
+
+@dataclass(frozen=True)
+class NewCategory:
+    """The category an appeal is corrected to, with its time limits from the taxonomy."""
+
+    name: str
+    response_hours: int
+    resolve_hours: int
+
+
+def queue(session: Session, reviewer: Staff | None, limit: int = 20) -> Sequence[Appeal]:
+    """Open appeals waiting in 待分类, oldest first: a grid leader's grid, an operator's community, or all (None)."""
+    query = select(Appeal).where(Appeal.category == UNCLASSIFIED, Appeal.status.in_(OPEN_STATUSES))
+    if reviewer is not None:
+        query = query.where(_in_scope(reviewer))
+    return session.scalars(query.order_by(Appeal.created_at, Appeal.id).limit(limit)).all()
+
+
+def reclassify(session: Session, reviewer: Staff, ticket: str, category: NewCategory, now: datetime) -> Appeal:
+    """分类 <编号> <类别>: give an open appeal another category; its deadlines move by the change in time limits.
+
+    Allowed to the operators of the appeal's community and the leader of its grid. The correction is kept as a
+    labelled example (one per appeal: a second correction replaces the first).
+    """
+    appeal = find(session, ticket)
+    if not _may_review(session, reviewer, appeal):
+        raise NotAllowed("not_reviewer")
+    if appeal.status not in OPEN_STATUSES:
+        raise IllegalTransition(appeal.status)
+    old = appeal.category
+    if category.name == old:
+        return appeal
+    values: dict[str, object] = {"category": category.name, "response_hours": category.response_hours,
+                                 "resolve_hours": category.resolve_hours, "updated_at": now}
+    # Shift rather than recompute, so a pause already added to the deadlines stays added.
+    if appeal.response_due_at is not None:
+        values["response_due_at"] = appeal.response_due_at + timedelta(hours=category.response_hours
+                                                                       - appeal.response_hours)
+    if appeal.resolve_due_at is not None:
+        values["resolve_due_at"] = appeal.resolve_due_at + timedelta(hours=category.resolve_hours
+                                                                     - appeal.resolve_hours)
+    changed = session.execute(
+        update(Appeal).where(Appeal.id == appeal.id, Appeal.category == old).values(**values)
+    ).rowcount
+    if changed != 1:
+        raise IllegalTransition(appeal.status)  # corrected by someone else at the same moment
+    session.refresh(appeal)
+    record(session, appeal.id, now, Action.RECLASSIFIED, appeal.status, appeal.status, actor_id=reviewer.id,
+           actor_kind="staff", note=f"{old} → {category.name}", internal=True)
+    _keep_example(session, appeal, old, reviewer, now)
+    return appeal
+
+
+def labelled_history(session: Session) -> list[tuple[str, str]]:
+    """(text, label) pairs to learn from: every correction, then appeals resolved under their own category."""
+    corrected = session.execute(select(LabelledExample.text, LabelledExample.label, LabelledExample.appeal_id)
+                                .order_by(LabelledExample.id)).all()
+    skip = {appeal_id for _, _, appeal_id in corrected if appeal_id is not None}
+    confirmed = session.execute(
+        select(Appeal.content, Appeal.category, Appeal.id)
+        .where(Appeal.status.in_(FINISHED), Appeal.category != UNCLASSIFIED, Appeal.channel.in_(LEARNABLE_CHANNELS))
+        .order_by(Appeal.id)
+    ).all()
+    return [(text, label) for text, label, _ in corrected] + [
+        (text, label) for text, label, appeal_id in confirmed if appeal_id not in skip
+    ]
+
+
+def corrections(session: Session) -> list[tuple[str, str, str | None]]:
+    """(text, new label, previous label) of every correction, oldest first."""
+    return [tuple(row) for row in session.execute(  # type: ignore[misc]
+        select(LabelledExample.text, LabelledExample.label, LabelledExample.previous_label)
+        .order_by(LabelledExample.id)
+    ).all()]
+
+
+def _keep_example(session: Session, appeal: Appeal, previous: str, reviewer: Staff, now: datetime) -> None:
+    example = session.scalars(select(LabelledExample).where(LabelledExample.appeal_id == appeal.id)).first()
+    if example is None:
+        session.add(LabelledExample(appeal_id=appeal.id, text=appeal.content, label=appeal.category,
+                                    previous_label=previous, staff_id=reviewer.id, created_at=now))
+        return
+    example.label, example.staff_id, example.created_at = appeal.category, reviewer.id, now
+
+
+def _may_review(session: Session, reviewer: Staff, appeal: Appeal) -> bool:
+    if reviewer.role == StaffRole.GRID_LEADER:
+        return appeal.grid_id is not None and appeal.grid_id == reviewer.grid_id
+    if reviewer.role == StaffRole.OPERATOR:
+        community_id = session.scalar(select(Grid.community_id).where(Grid.id == appeal.grid_id))
+        return community_id is not None and community_id == reviewer.community_id
+    return False
+
+
+def _in_scope(reviewer: Staff):  # type: ignore[no-untyped-def]
+    """A condition on Appeal: within the reviewer's grid (grid leader) or community (operator)."""
+    if reviewer.role == StaffRole.GRID_LEADER:
+        return Appeal.grid_id == reviewer.grid_id
+    return Appeal.grid_id.in_(select(Grid.id).where(Grid.community_id == reviewer.community_id))

@@ -1,0 +1,107 @@
+"""待分类 and 分类: what the classifier was unsure of waits for a person; each correction is learned from."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli import main
+from storage import review
+from storage.models import Appeal, AppealStatus, LabelledExample
+
+pytestmark = pytest.mark.postgres
+
+ZHANG, WANG = "demo_staff_zhangwei", "demo_staff_wangqiang"  # 幸福里·第一网格: member, leader
+LIU = "demo_staff_liuyang"  # 幸福里·第二网格's member
+OPERATOR = "demo_staff_sunli"  # 幸福里社区
+UNSURE = "有个事情想反映一下"
+
+
+def file(wechat, text: str, openid: str = "o1") -> str:
+    return re.search(r"G\d{10}", wechat.send(openid, text)).group(0)
+
+
+def appeal(seeded, ticket):
+    with seeded.transaction() as session:
+        return session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
+
+
+def test_an_unsure_appeal_waits_and_the_operator_corrects_it(wechat, seeded):
+    ticket = file(wechat, UNSURE)
+    before = appeal(seeded, ticket)
+    assert before.category == "待分类"
+    listing = wechat.send(OPERATOR, "待分类")
+    assert ticket in listing and "建议：" in listing and "分类 编号 类别" in listing
+    assert "已改为“邻里纠纷”" in wechat.send(OPERATOR, f"分类 {ticket} 邻里纠纷")
+    after = appeal(seeded, ticket)
+    assert after.category == "邻里纠纷" and (after.response_hours, after.resolve_hours) == (4, 168)
+    assert after.resolve_due_at - before.resolve_due_at == timedelta(hours=168 - before.resolve_hours)
+    assert ticket not in wechat.send(OPERATOR, "待分类")
+    assert "改分类" in wechat.send(WANG, f"查询 {ticket}") and "待分类 → 邻里纠纷" in wechat.send(WANG, f"查询 {ticket}")
+    with seeded.transaction() as session:
+        (example,) = session.scalars(select(LabelledExample)).all()
+        assert (example.text, example.label, example.previous_label) == (UNSURE, "邻里纠纷", "待分类")
+
+
+def test_a_second_correction_replaces_the_first_example(wechat, seeded):
+    ticket = file(wechat, UNSURE)
+    wechat.send(WANG, f"分类 {ticket} 邻里纠纷")
+    assert "已改为“小区治理”" in wechat.send(WANG, f"分类 {ticket} 小区治理")
+    with seeded.transaction() as session:
+        assert [(e.label, e.previous_label) for e in session.scalars(select(LabelledExample))] == [
+            ("小区治理", "待分类")]
+
+
+def test_who_may_correct_and_what(wechat, seeded):
+    ticket = file(wechat, UNSURE)
+    assert "只有社区操作员和本网格网格长" in wechat.send(ZHANG, f"分类 {ticket} 邻里纠纷")
+    assert "只有社区操作员和本网格网格长" in wechat.send(ZHANG, "待分类")
+    assert "没有“吵架”这个类别" in wechat.send(OPERATOR, f"分类 {ticket} 吵架")
+    assert "没有找到编号为 G2611229999" in wechat.send(OPERATOR, "分类 G2611229999 邻里纠纷")
+    assert "工作人员" in wechat.send("o2", f"分类 {ticket} 邻里纠纷")  # a resident: not theirs
+    other_grid = file(wechat, UNSURE, openid="o2")
+    if appeal(seeded, other_grid).grid_id != appeal(seeded, ticket).grid_id:
+        assert "只有社区操作员和本网格网格长" in wechat.send(WANG, f"分类 {other_grid} 邻里纠纷")
+    assert appeal(seeded, ticket).category == "待分类"
+    assert "已撤销" in wechat.send("o1", f"撤销 {ticket}")
+    assert "不能改分类" in wechat.send(OPERATOR, f"分类 {ticket} 邻里纠纷")
+
+
+def test_a_department_category_says_how_to_transfer(wechat, seeded):
+    ticket = file(wechat, UNSURE)
+    reply = wechat.send(OPERATOR, f"分类 {ticket} 综合执法")
+    assert "由综合执法中队办理" in reply and f"转办 {ticket} 综合执法中队" in reply
+
+
+def test_history_holds_corrections_and_appeals_resolved_under_their_category(wechat, seeded, clock):
+    corrected = file(wechat, UNSURE)
+    wechat.send(OPERATOR, f"分类 {corrected} 邻里纠纷")
+    done = file(wechat, "3号楼电梯坏了，物业一直不来修")
+    open_one = file(wechat, "楼道里堆满了纸箱子，走都走不过去")
+    done_id = appeal(seeded, done).id
+    with seeded.transaction() as session:
+        session.get_one(Appeal, done_id).status = AppealStatus.RESOLVED
+    with seeded.transaction() as session:
+        history = review.labelled_history(session)
+    assert (UNSURE, "邻里纠纷") in history and ("3号楼电梯坏了，物业一直不来修", "物业服务") in history
+    assert all(text != "楼道里堆满了纸箱子，走都走不过去" for text, _ in history), open_one
+
+
+def test_train_from_db_and_keyword_suggestions(wechat, seeded, tmp_path, monkeypatch, database_url):
+    monkeypatch.setenv("GRIDBOT_DATABASE_URL", database_url)
+    for text in ("孔雀鱼池塘发臭了没人管", "小区池塘水发绿发臭", "池塘里漂着死鱼"):
+        ticket = file(wechat, text)
+        wechat.send(OPERATOR, f"分类 {ticket} 市政设施")
+    ticket = file(wechat, "电梯里有人被困住了")
+    wechat.send(OPERATOR, f"分类 {ticket} 物业服务")
+    runner = CliRunner()
+    result = runner.invoke(main, ["nlp", "train", "--from-db", "--model", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert "trained on 4 examples, 2 labels" in result.output
+    result = runner.invoke(main, ["nlp", "suggest"])
+    assert result.exit_code == 0, result.output
+    assert '市政设施: "池塘" in 3 corrected text(s)' in result.output
+    result = runner.invoke(main, ["nlp", "review"])
+    assert result.exit_code == 0 and "no appeals wait in 待分类" in result.output

@@ -1,0 +1,68 @@
+"""Reading labelled examples: JSONL and CSV, any label set, every problem named by its line."""
+
+from pathlib import Path
+
+import pytest
+
+from nlp.dataset import DatasetError, Example, read_examples
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_jsonl_with_any_labels(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.jsonl", '{"text": "公交车不停站", "label": "交通"}\n\n{"text": " 学费太贵 ", "label": "教育"}\n')
+    assert read_examples(path) == [Example("公交车不停站", "交通"), Example("学费太贵", "教育")]
+
+
+def test_csv_with_chinese_headers_in_gbk(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "编号,内容,类别\n1,电梯坏了,物业\n2,路灯不亮,市政\n", encoding="gbk")
+    assert read_examples(path) == [Example("电梯坏了", "物业"), Example("路灯不亮", "市政")]
+
+
+def test_csv_with_a_bom(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "\ufefftext,label\n电梯坏了,物业\n路灯不亮,市政\n")
+    assert len(read_examples(path)) == 2
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ('{"text": "a", "label": "x"}\n{"text": "b"}\n', 'a.jsonl:2: missing field "label"'),
+    ('{"text": "a", "label": "x"}\nnot json\n', "a.jsonl:2: not a JSON object"),
+    ('{"text": "", "label": "x"}\n{"text": "b", "label": "y"}\n', 'a.jsonl:1: field "text" is empty'),
+    ('{"text": 3, "label": "x"}\n{"text": "b", "label": "y"}\n', 'a.jsonl:1: field "text" must be a string'),
+    ('["a", "x"]\n{"text": "b", "label": "y"}\n', "a.jsonl:1: not a JSON object"),
+])
+def test_a_bad_line_is_named(tmp_path: Path, content: str, expected: str) -> None:
+    with pytest.raises(DatasetError, match=expected):
+        read_examples(write(tmp_path, "a.jsonl", content))
+
+
+def test_every_bad_line_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError) as raised:
+        read_examples(write(tmp_path, "a.jsonl", '{"text": "a"}\n{"label": "b"}\n{"text": "c", "label": "d"}\n'))
+    assert "a.jsonl:1:" in str(raised.value) and "a.jsonl:2:" in str(raised.value)
+
+
+def test_one_label_only_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.jsonl", '{"text": "a", "label": "x"}\n{"text": "b", "label": "x"}\n')
+    with pytest.raises(DatasetError, match=r"only one label \(x\)"):
+        read_examples(path)
+
+
+def test_wrong_encoding_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.jsonl", '{"text": "a", "label": "x"}\n{"text": "电梯", "label": "y"}\n', "gbk")
+    with pytest.raises(DatasetError, match=r"a.jsonl:2: not UTF-8 text"):
+        read_examples(path)
+
+
+def test_csv_without_the_columns_says_which(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="a.csv:1: no label column"):
+        read_examples(write(tmp_path, "a.csv", "text,other\n电梯坏了,1\n"))
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="cannot read"):
+        read_examples(tmp_path / "absent.jsonl")

@@ -1,0 +1,125 @@
+"""The trainable model: train, evaluate and classify from the CLI on any label set; saved models are exact."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from nlp import SHIPPED_MODEL, UNCLASSIFIED, LinearModel, ModelError, load_taxonomy
+from nlp.classifier import KeywordClassifier
+from nlp.combined import CombinedClassifier
+from nlp.metrics import evaluate
+
+HOTLINE = Path(__file__).parent.parent / "data" / "hotline_small.jsonl"  # 12345-style labels, not ours
+TEST_SPLIT = Path(__file__).parent.parent.parent / "nlp" / "data" / "corpus" / "test.jsonl"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["nlp", *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def hotline_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("hotline")
+    code, output = run("train", "--data", str(HOTLINE), "--model", str(directory))
+    assert code == 0, output
+    assert "trained on 40 examples, 4 labels" in output
+    return directory
+
+
+def test_a_model_trained_on_another_label_set_classifies_with_those_labels(hotline_model: Path) -> None:
+    code, output = run("classify", "--model", str(hotline_model), "公交车到站不停车")
+    assert code == 0, output
+    assert "label:      交通出行" in output and "runner-up:" in output and "keywords:" in output
+
+
+def test_eval_prints_the_figures_and_json_has_the_documented_keys(hotline_model: Path) -> None:
+    code, output = run("eval", "--data", str(HOTLINE), "--model", str(hotline_model))
+    assert code == 0 and "accuracy: " in output and "macro-F1: " in output and "confusion matrix" in output
+    code, output = run("eval", "--data", str(HOTLINE), "--model", str(hotline_model), "--json")
+    report = json.loads(output)
+    assert {"accuracy", "macro_f1", "per_class", "n", "messages_per_second"} <= set(report)
+    assert report["n"] == 40 and set(report["per_class"]) == {"交通出行", "教育", "医疗卫生", "住房保障"}
+    assert report["accuracy"] == 1.0  # its own training data: a linear model this size fits it
+
+
+def test_training_twice_gives_the_same_files_and_predictions(hotline_model: Path, tmp_path: Path) -> None:
+    assert run("train", "--data", str(HOTLINE), "--model", str(tmp_path))[0] == 0
+    for name in ("model.json", "features.txt", "weights.npy"):
+        assert (tmp_path / name).read_bytes() == (hotline_model / name).read_bytes(), name
+    first, second = LinearModel.load(hotline_model), LinearModel.load(tmp_path)
+    segmenter = KeywordClassifier(load_taxonomy()).segmenter
+    for text in ("孩子转学要什么手续", "医院挂号太难", "随便一句话"):
+        assert first.predict(text, segmenter) == second.predict(text, segmenter)
+
+
+def test_bad_training_files_are_refused_with_the_line(tmp_path: Path) -> None:
+    data = tmp_path / "bad.jsonl"
+    data.write_text('{"text": "a", "label": "x"}\n{"text": "b", "lable": "y"}\n', encoding="utf-8")
+    code, output = run("train", "--data", str(data), "--model", str(tmp_path / "m"))
+    assert code == 1 and 'bad.jsonl:2: missing field "label"' in output
+    data.write_text('{"text": "a", "label": "x"}\n{"text": "b", "label": "x"}\n', encoding="utf-8")
+    code, output = run("train", "--data", str(data), "--model", str(tmp_path / "m"))
+    assert code == 1 and "only one label (x)" in output
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_model_of_another_version_or_with_missing_files_is_refused(hotline_model: Path, tmp_path: Path) -> None:
+    for name in ("model.json", "features.txt", "weights.npy"):
+        (tmp_path / name).write_bytes((hotline_model / name).read_bytes())
+    meta = json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))
+    meta["version"] = 99
+    (tmp_path / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="version 99"):
+        LinearModel.load(tmp_path)
+    (tmp_path / "weights.npy").unlink()
+    with pytest.raises(ModelError, match="weights.npy missing"):
+        LinearModel.load(tmp_path)
+    code, output = run("classify", "--model", str(tmp_path), "电梯坏了")
+    assert code == 1 and "not a gridbot model directory" in output
+
+
+def test_the_shipped_model_knows_the_taxonomy_and_meets_the_quality_bar() -> None:
+    model = LinearModel.load(SHIPPED_MODEL)
+    assert sorted(model.labels) == sorted(load_taxonomy().names)
+    code, output = run("eval", "--data", str(TEST_SPLIT), "--json")
+    report = json.loads(output)
+    assert code == 0 and report["n"] >= 390 and report["macro_f1"] >= 0.85
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"{report['macro_f1']:.4f}" in readme and f"{report['accuracy']:.4f}" in readme, \
+        "README must report what `gridbot nlp eval` prints on the shipped test split"
+
+
+def test_the_rules_raise_confidence_when_they_agree_and_decide_when_the_model_knows_nothing() -> None:
+    taxonomy = load_taxonomy()
+    rules = KeywordClassifier(taxonomy)
+    model = LinearModel.load(SHIPPED_MODEL)
+    alone = CombinedClassifier(model, rules.segmenter)
+    both = CombinedClassifier(model, rules.segmenter, rules, taxonomy.threshold)
+    text = "3号楼电梯坏了，物业一直不来修"
+    assert both.classify(text).category == alone.classify(text).category == "物业服务"
+    assert both.classify(text).confidence > alone.classify(text).confidence
+    assert "电梯" in both.classify(text).keywords
+    blank = LinearModel(model.labels, ["w:不存在的词"], np.ones(1), np.zeros((len(model.labels), 1)),
+                        np.zeros(len(model.labels)), {})
+    assert CombinedClassifier(blank, rules.segmenter, rules, taxonomy.threshold).classify(text).category == "物业服务"
+    assert both.classify("你好").category == UNCLASSIFIED
+
+
+def test_a_model_with_labels_outside_the_taxonomy_cannot_serve_the_bot(hotline_model: Path) -> None:
+    rules = KeywordClassifier(load_taxonomy())
+    with pytest.raises(ModelError, match="not a category of the taxonomy"):
+        CombinedClassifier(LinearModel.load(hotline_model), rules.segmenter, rules)
+
+
+def test_metrics_on_a_small_case() -> None:
+    report = evaluate(["a", "a", "b", "b"], ["a", "b", "b", "b"])
+    assert report.accuracy == 0.75
+    assert report.per_class["a"].precision == 1.0 and report.per_class["a"].recall == 0.5
+    assert report.per_class["b"].precision == pytest.approx(2 / 3) and report.per_class["b"].recall == 1.0
+    assert report.macro_f1 == pytest.approx((2 / 3 + 0.8) / 2)
+    assert report.confusion == ((1, 1), (0, 2))
