@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -57,12 +57,16 @@ class KeywordClassifier:
         """Split text into normalised words, dropping whitespace and punctuation."""
         return self.segmenter.words(normalize_text(text))
 
-    def classify(self, text: str) -> Classification:
-        """Return the most likely category of text, or UNCLASSIFIED when the evidence is below the threshold."""
+    def classify(self, text: str, tokens: list[str] | None = None) -> Classification:
+        """Return the most likely category of text, or UNCLASSIFIED when the evidence is below the threshold.
+
+        `tokens`: jieba's tokens of the normalised text (Segmenter.tokens), when the caller has them already;
+        otherwise only the parts of the text where segmentation matters are segmented.
+        """
         folded = normalize_text(text)
         if not folded:
             return Classification(UNCLASSIFIED, 0.0)
-        words = self._matches(folded)
+        words = self._matches(folded, tokens)
         scores = [0.0] * len(self._names)
         for word in words:
             for entry in self._index[word]:
@@ -87,7 +91,7 @@ class KeywordClassifier:
             runner_up=self._names[second] if second is not None else None,
         )
 
-    def _matches(self, text: str) -> list[str]:
+    def _matches(self, text: str, tokens: list[str] | None = None) -> list[str]:
         """Listed words (keywords and negative ones) present in text, each once, in order of first occurrence."""
         trie = self._trie
         size = len(text)
@@ -109,36 +113,46 @@ class KeywordClassifier:
                     reach = max(reach, finish)
                 finish += 1
         if doubtful:
-            occurrences = self._on_tokens(text, occurrences, doubtful)
+            occurrences = self._on_tokens(text, occurrences, doubtful, tokens)
         return list(dict.fromkeys(word for _, _, word in occurrences))
 
     def _on_tokens(
-        self, text: str, occurrences: list[tuple[int, int, str]], doubtful: list[int]
+        self, text: str, occurrences: list[tuple[int, int, str]], doubtful: list[int], tokens: list[str] | None
     ) -> list[tuple[int, int, str]]:
         """Keep single characters that jieba made tokens, and drop words inside a longer listed token."""
-        tokenizer = self.segmenter.tokenizer()
-        segmented: list[tuple[int, int]] = []
+        # jieba segments each run of word characters on its own, so only the runs holding a doubtful word matter.
+        segmented = [block.span() for block in word_blocks().finditer(text)
+                     if any(block.start() <= position < block.end() for position in doubtful)]
         single_tokens: set[int] = set()
         listed_tokens: list[tuple[int, int]] = []
-        # jieba segments each run of word characters on its own, so only the runs holding a doubtful word need it.
-        for block in word_blocks().finditer(text):
-            start, stop = block.span()
-            if not any(start <= position < stop for position in doubtful):
-                continue
-            segmented.append((start, stop))
-            for token in tokenizer.lcut(block.group(), HMM=False):
-                end = start + len(token)
-                if end == start + 1:
-                    single_tokens.add(start)
-                elif self._trie.get(token):
-                    listed_tokens.append((start, end))
-                start = end
+        for start, end, token in self._spans(text, segmented, tokens):
+            if end == start + 1:
+                single_tokens.add(start)
+            elif self._trie.get(token):
+                listed_tokens.append((start, end))
         return [
             (begin, finish, word)
             for begin, finish, word in occurrences
             if not _inside(begin, finish, segmented, proper=False)
             or (begin in single_tokens if finish - begin == 1 else not _inside(begin, finish, listed_tokens))
         ]
+
+    def _spans(self, text: str, blocks: list[tuple[int, int]], tokens: list[str] | None
+               ) -> Iterator[tuple[int, int, str]]:
+        """(start, end, token) of jieba's tokens inside the blocks: from the given tokens of the whole text, or by
+        segmenting just those blocks (the same tokens: jieba cuts each block on its own)."""
+        if tokens is None:
+            tokenizer = self.segmenter.tokenizer()
+            for start, stop in blocks:
+                for token in tokenizer.lcut(text[start:stop], HMM=False):
+                    yield start, start + len(token), token
+                    start += len(token)
+            return
+        position = 0
+        for token in tokens:
+            start, position = position, position + len(token)
+            if any(low <= start and position <= high for low, high in blocks):
+                yield start, position, token
 
 
 def _build_index(taxonomy: Taxonomy) -> dict[str, tuple[_Entry, ...]]:

@@ -58,8 +58,9 @@ class CombinedClassifier:
 
     def verdict(self, text: str) -> Verdict:
         """All labels' scores for text, best first."""
-        prediction = self.model.predict(text, self.segmenter)
-        rule = self.rules.classify(text) if self.rules is not None else None
+        tokens = self.segmenter.tokens(normalize_text(text))  # segmented once, for the model and the rules
+        prediction = self.model.predict(text, self.segmenter, tokens=tokens)
+        rule = self.rules.classify(text, tokens) if self.rules is not None else None
         if rule is None or rule.category == UNCLASSIFIED:
             return Verdict(prediction.ranked, prediction.evidence[:MAX_KEYWORDS])
         if not prediction.evidence:  # no word of the message is known to the model

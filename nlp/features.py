@@ -21,10 +21,15 @@ def features(text: str, segmenter: Segmenter) -> list[str]:
     """The feature names of text, with repeats (term frequency counts them)."""
     folded = normalize_text(text)
     names = [WORD + word for word in segmenter.words(folded)]
-    letters = _NOT_WORD.sub("", folded)
+    letters = letters_of(folded)
     for size in CHAR_NGRAMS:
         names.extend(CHARS + letters[start:start + size] for start in range(len(letters) - size + 1))
     return names
+
+
+def letters_of(folded: str) -> str:
+    """The letters and digits of normalised text, whitespace and punctuation dropped."""
+    return _NOT_WORD.sub("", folded)
 
 
 def readable(name: str) -> str:

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from nlp.features import CHAR_NGRAMS, features, is_word_feature, readable
+from nlp.features import CHAR_NGRAMS, is_word_feature, letters_of, readable
 from nlp.segmenter import Segmenter
+from nlp.taxonomy import normalize_text
 
 FORMAT = "gridbot-nlp-model"
 VERSION = 1
@@ -55,44 +56,73 @@ class LinearModel:
         self.labels = list(labels)
         self.names = list(names)
         self.columns = {name: column for column, name in enumerate(self.names)}
+        self._index = {label: index for index, label in enumerate(self.labels)}
+        self._by_word = {readable(name): column for name, column in self.columns.items() if is_word_feature(name)}
+        self._by_chars = {readable(name): column for name, column in self.columns.items()
+                          if not is_word_feature(name)}
+        self._shown = [readable(name) for name in self.names]
+        # Evidence worth showing a person: words, not one character or a number ("楼", "3").
+        self._telling = np.array([is_word_feature(name) and len(shown) > 1 and not shown.isdigit()
+                                  for name, shown in zip(self.names, self._shown, strict=True)], dtype=bool)
         self.idf = idf.astype(np.float32)
         self.coef = coef.astype(np.float32)
         self.by_feature = np.ascontiguousarray(self.coef.T)  # one row per feature: a message gathers ~50 rows
         self.intercept = intercept.astype(np.float64)
         self.meta = meta
 
-    def predict(self, text: str, segmenter: Segmenter, evidence: int = 5) -> Prediction:
-        """Probabilities of every label for text (the intercepts alone when no feature is known)."""
+    def predict(self, text: str, segmenter: Segmenter, evidence: int = 5, tokens: list[str] | None = None
+                ) -> Prediction:
+        """Probabilities of every label for text (the intercepts alone when no feature is known).
+
+        `tokens`: jieba's tokens of the normalised text (Segmenter.tokens), when the caller has them already.
+        """
+        counts = self.counts(text, segmenter, tokens)
+        if not counts:
+            return Prediction(self._ranked(self.intercept), ())
+        columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        values = self.idf[columns]  # a copy: fancy indexing
+        if len(counts) < sum(counts.values()):  # some feature repeats: sublinear tf, 1 + ln(count)
+            values *= 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+        values /= math.sqrt(float(values @ values))
+        rows = self.by_feature[columns]
+        ranked = self._ranked(self.intercept + values @ rows)
+        if not evidence:
+            return Prediction(ranked, ())
+        best = self._index[ranked[0][0]]
+        return Prediction(ranked, self._evidence(columns, rows[:, best] * values, evidence))
+
+    def _ranked(self, scores: np.ndarray) -> tuple[tuple[str, float], ...]:
+        """Softmax of the scores, as (label, probability) best first (the earlier label wins a tie)."""
+        exponentials = np.exp(scores - scores.max())
+        probabilities = (exponentials / exponentials.sum()).tolist()
+        return tuple(sorted(zip(self.labels, probabilities, strict=True), key=lambda pair: -pair[1]))
+
+    def counts(self, text: str, segmenter: Segmenter, tokens: list[str] | None = None) -> dict[int, int]:
+        """Column -> occurrences of the model's known features in text: `nlp.features.features`, without the
+        prefixed strings it builds (this runs for every message)."""
+        folded = normalize_text(text)
         counts: dict[int, int] = {}
-        lookup = self.columns.get
-        for name in features(text, segmenter):
-            column = lookup(name)
+        by_word = self._by_word.get
+        for word in segmenter.words(folded, tokens):
+            column = by_word(word)
             if column is not None:
                 counts[column] = counts.get(column, 0) + 1
-        scores = self.intercept.copy()
-        if counts:
-            columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            values = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
-            values *= self.idf[columns]
-            values /= math.sqrt(float(values @ values))
-            rows = self.by_feature[columns]
-            scores += values @ rows
-        probabilities = np.exp(scores - scores.max())
-        probabilities /= probabilities.sum()
-        order = np.argsort(-probabilities, kind="stable")
-        ranked = tuple((self.labels[index], float(probabilities[index])) for index in order)
-        if not counts:
-            return Prediction(ranked, ())
-        return Prediction(ranked, self._evidence(columns, rows[:, order[0]] * values, evidence))
+        by_chars = self._by_chars.get
+        letters = letters_of(folded)
+        for size in CHAR_NGRAMS:
+            for start in range(len(letters) - size + 1):
+                column = by_chars(letters[start:start + size])
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+        return counts
 
     def _evidence(self, columns: np.ndarray, contributions: np.ndarray, limit: int) -> tuple[str, ...]:
         """The words that added most to the best label, strongest first (characters if no word did)."""
-        names = [self.names[int(columns[index])] for index in np.argsort(-contributions, kind="stable")
-                 if contributions[index] > 0]
-        # One character or a number ("楼", "3") is real evidence but tells a person nothing.
-        words = [readable(name) for name in names
-                 if is_word_feature(name) and len(readable(name)) > 1 and not readable(name).isdigit()]
-        return tuple((words or [readable(name) for name in names])[:limit])
+        helped = contributions > 0
+        telling = helped & self._telling[columns]
+        chosen = telling if telling.any() else helped
+        picked, values = columns[chosen], contributions[chosen]
+        return tuple(self._shown[picked[index]] for index in np.argsort(-values, kind="stable")[:limit])
 
     def save(self, directory: str | Path) -> None:
         """Write the model's three files (the same bytes for the same model: no time stamps)."""

@@ -45,9 +45,13 @@ class Segmenter:
                 tokenizer = self._tokenizer
         return tokenizer
 
-    def words(self, folded: str) -> list[str]:
-        """jieba's words of already normalised text, without whitespace and punctuation (no HMM: deterministic)."""
-        return [token for token in self.tokenizer().lcut(folded, HMM=False) if is_word(token)]
+    def tokens(self, folded: str) -> list[str]:
+        """jieba's tokens of already normalised text, punctuation included (no HMM: deterministic)."""
+        return self.tokenizer().lcut(folded, HMM=False)
+
+    def words(self, folded: str, tokens: list[str] | None = None) -> list[str]:
+        """The tokens (computed unless given) without whitespace and punctuation."""
+        return [token for token in (self.tokens(folded) if tokens is None else tokens) if is_word(token)]
 
     def fingerprint(self) -> str:
         """What segmentation depends on besides jieba itself: the added words and the user dictionaries."""
@@ -60,7 +64,7 @@ class Segmenter:
 
 def is_word(token: str) -> bool:
     """Whether a token holds a letter or digit (not only whitespace or punctuation)."""
-    return _WORD_CHARACTER.search(token) is not None
+    return token.isalnum() or _WORD_CHARACTER.search(token) is not None  # the first test settles most tokens
 
 
 def word_blocks() -> re.Pattern[str]:

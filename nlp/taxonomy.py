@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import tomllib
 import unicodedata
@@ -88,8 +89,12 @@ class Taxonomy:
         return tuple(category.name for category in self.categories)
 
 
+@functools.lru_cache(maxsize=1024)
 def normalize_text(text: str) -> str:
-    """Fold text as keywords and messages are compared: NFKC (full-width to half-width), stripped, lowercase."""
+    """Fold text as keywords and messages are compared: NFKC (full-width to half-width), stripped, lowercase.
+
+    Cached: the model, the rules and the FAQ each fold the same message.
+    """
     return unicodedata.normalize("NFKC", text).strip().lower()
 
 

@@ -1,6 +1,7 @@
 """The trainable model: train, evaluate and classify from the CLI on any label set; saved models are exact."""
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,9 @@ from bot.cli import main
 from nlp import SHIPPED_MODEL, UNCLASSIFIED, LinearModel, ModelError, load_taxonomy
 from nlp.classifier import KeywordClassifier
 from nlp.combined import CombinedClassifier
+from nlp.features import features
 from nlp.metrics import evaluate
+from nlp.taxonomy import normalize_text
 
 HOTLINE = Path(__file__).parent.parent / "data" / "hotline_small.jsonl"  # 12345-style labels, not ours
 TEST_SPLIT = Path(__file__).parent.parent.parent / "nlp" / "data" / "corpus" / "test.jsonl"
@@ -123,3 +126,22 @@ def test_metrics_on_a_small_case() -> None:
     assert report.per_class["b"].precision == pytest.approx(2 / 3) and report.per_class["b"].recall == 1.0
     assert report.macro_f1 == pytest.approx((2 / 3 + 0.8) / 2)
     assert report.confusion == ((1, 1), (0, 2))
+
+
+def test_sharing_one_segmentation_changes_no_verdict() -> None:
+    rules = KeywordClassifier(load_taxonomy())
+    model = LinearModel.load(SHIPPED_MODEL)
+    segmenter = rules.segmenter
+    for line in TEST_SPLIT.read_text(encoding="utf-8").splitlines():
+        text = json.loads(line)["text"]
+        tokens = segmenter.tokens(normalize_text(text))
+        assert rules.classify(text, tokens) == rules.classify(text), text
+        assert model.counts(text, segmenter, tokens) == model.counts(text, segmenter), text
+
+
+def test_the_models_fast_path_counts_the_features_training_saw() -> None:
+    model = LinearModel.load(SHIPPED_MODEL)
+    segmenter = KeywordClassifier(load_taxonomy()).segmenter
+    for text in ("3号楼电梯坏了！！物业咋还不来", "ＡＢＣ小区 楼道灯不亮", "垃极没人清。。。"):
+        expected = Counter(model.columns[name] for name in features(text, segmenter) if name in model.columns)
+        assert model.counts(text, segmenter) == dict(expected)
