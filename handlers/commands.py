@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Callable
 
-from handlers import binding, resident, staff, staff_binding, staff_texts
+from handlers import binding, merging, resident, staff, staff_binding, staff_texts
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
@@ -78,6 +78,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("my_tasks", ("我的任务", "任务"), "我的任务", "查看办理中和待接单的任务", Takes.NOTHING, staff.my_tasks,
             Audience.STAFF),
     Command("report", ("上报",), "上报 内容", "巡查发现的问题，登记为本网格诉求", Takes.TEXT, staff.report,
+            Audience.STAFF),
+    Command("merge", ("合并",), "合并 编号 目标编号", "同一问题的两条诉求并为一条（操作员、网格长）", Takes.TICKET_TEXT,
+            merging.merge, Audience.STAFF),
+    Command("split", ("拆分",), "拆分 编号", "撤销合并，诉求重新单独派发（操作员、网格长）", Takes.TICKET, merging.split,
             Audience.STAFF),
 )
 
