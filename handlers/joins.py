@@ -18,7 +18,7 @@ from storage import appeals, joins, org, residents
 from storage.errors import DomainError
 
 DIALOG = "join_offer"
-ACCEPTANCES = frozenset({"1", "加入", "1加入", "加入该诉求", "我也遇到", "一"})
+ACCEPTANCES = frozenset({"1", "一", "加入", "1加入", "加入已有诉求", "1加入已有诉求", "我也遇到"})
 # Ranks a neighbour of the same unit above one elsewhere in the building, and lets a slightly looser wording
 # match: the same stairwell's lift or door is very likely the same fault.
 SAME_UNIT_BONUS = 0.05

@@ -132,7 +132,7 @@ def join_offer(ticket: str, category: str, place: str, status: str, same_unit: b
     where = "同单元" if same_unit else "同楼"
     return (
         f"{where}已有相同诉求正在办理（编号 {ticket}，{_category(category, short=True)}，{place}，"
-        f"{STATUS_NAMES.get(status, status)}）。回复 1 加入该诉求，办理进展会同步告诉您；"
+        f"{STATUS_NAMES.get(status, status)}）。回复 1 加入已有诉求，办理进展会同步告诉您；"
         "不回复则按您的新诉求单独办理。"
     )
 

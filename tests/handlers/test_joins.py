@@ -21,7 +21,7 @@ LIU = "demo_staff_liuyang"  # 幸福里·第二网格
 OPERATOR = "demo_staff_sunli"  # 幸福里社区
 LIFT = "3号楼电梯坏了，物业一直不来修"
 LIFT_AGAIN = "3号楼的电梯又坏了，上下楼很不方便"
-OFFER = "回复 1 加入该诉求"
+OFFER = "回复 1 加入已有诉求"
 
 
 def ticket_in(reply):
