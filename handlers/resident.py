@@ -54,6 +54,8 @@ def cancel(conversation: Conversation, ticket: str) -> Reply:
     """撤销 <编号>: withdraw an open appeal."""
     try:
         appeal = appeals.cancel(conversation.session, conversation.sender, ticket, conversation.now)
+        # Neighbours who joined it still have their problem: their own appeals go back to the grid.
+        joins.release_followers(conversation.session, appeal, conversation.now)
     except NotFound:
         return Reply(texts.NOT_FOUND.format(ticket=ticket))
     except IllegalTransition as refused:

@@ -110,14 +110,31 @@ def split(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     if source.status != AppealStatus.MERGED or source.merged_into_id is None:
         raise IllegalTransition(source.status)
     target = session.get_one(Appeal, source.merged_into_id)
+    _unmerge(session, source, target, now, actor_id=member.id, actor_kind="staff")
+    return source
+
+
+def release_followers(session: Session, appeal: Appeal, now: datetime) -> list[Appeal]:
+    """The appeal was withdrawn (撤销): the appeals merged into it are handled on their own again, not lost."""
+    merged = session.scalars(
+        select(Appeal).where(Appeal.merged_into_id == appeal.id, Appeal.status == AppealStatus.MERGED)
+        .order_by(Appeal.id)
+    ).all()
+    for source in merged:
+        _unmerge(session, source, appeal, now, actor_id=None, actor_kind="system")
+    return list(merged)
+
+
+def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, actor_id: int | None,
+             actor_kind: str) -> None:
     # Straight back to dispatched with fresh cards: the first dispatch's outbox keys are taken, so the
     # worker's dispatch (submitted -> dispatched) would collide with them.
     transition(session, source, AppealStatus.MERGED, AppealStatus.DISPATCHED, now, merged_into_id=None,
                assignee_staff_id=None, accepted_at=None, paused_at=None)
     session.execute(delete(AppealFollower).where(AppealFollower.source_appeal_id == source.id))
     record(session, source.id, now, Action.SPLIT, AppealStatus.MERGED, AppealStatus.DISPATCHED,
-           actor_id=member.id, actor_kind="staff", note=target.ticket)
-    record(session, target.id, now, Action.FOLLOWER_LEFT, None, None, actor_id=member.id, actor_kind="staff",
+           actor_id=actor_id, actor_kind=actor_kind, note=target.ticket)
+    record(session, target.id, now, Action.FOLLOWER_LEFT, None, None, actor_id=actor_id, actor_kind=actor_kind,
            note=source.ticket, internal=True)
     receivers = dispatch.department_staff(session, source.department) if source.department else ()
     card = dispatch.task_card(session, source)
@@ -125,7 +142,6 @@ def split(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
         tell(session, receiver.openid, source, dispatch.NEW_APPEAL_TEMPLATE, card, now)
     if source.resident_id is not None:
         _tell_source_resident(session, source, "resident_split", {"from": target.ticket}, now)
-    return source
 
 
 def merged_into(session: Session, appeal: Appeal) -> Appeal | None:

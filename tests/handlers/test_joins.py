@@ -196,6 +196,18 @@ def test_a_follower_asks_about_their_merged_ticket_and_sees_the_joined_progress(
     assert "没有找到" in wechat.send("o2", f"查询 {first}")
 
 
+def test_when_the_joined_appeal_is_withdrawn_the_followers_appeal_is_handled_on_its_own(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.send("o5", "1")
+    assert "已撤销" in wechat.send("o1", f"撤销 {first}")
+    released = appeal(seeded, second)
+    assert released.status == AppealStatus.DISPATCHED and released.merged_into_id is None
+    assert followers(seeded, first) == []
+    assert notices(seeded, "resident_split") == ["o5"]
+    assert notices(seeded, "staff_new_appeal", second) == sorted([ZHANG, LI, WANG] * 2)
+
+
 def test_a_double_join_merges_once(seeded, wechat, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
