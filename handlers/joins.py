@@ -27,7 +27,7 @@ SAME_UNIT_BONUS = 0.05
 def offer(conversation: Conversation, filed: appeals.Filed, category: str, text: str) -> str | None:
     """The offer to append to a new appeal's reply, or None; remembers it as the resident's dialogue."""
     sender = conversation.sender
-    if category == UNCLASSIFIED or conversation.understanding.taxonomy.category(category).sensitive:
+    if category == UNCLASSIFIED or category in sensitive_categories(conversation):
         return None  # family conflicts and neighbour disputes are never offered, merged or shown to others
     if sender.dialog(conversation.now) is not None:
         return None
@@ -59,7 +59,8 @@ def accept(conversation: Conversation) -> Reply:
     residents.set_dialog(resident, None, conversation.now)
     ticket, target = state.get("ticket", ""), state.get("target", "")
     try:
-        joins.join(conversation.session, resident.id, state["appeal_id"], state["target_id"], conversation.now)
+        joins.join(conversation.session, resident.id, state["appeal_id"], state["target_id"],
+                   sensitive_categories(conversation), conversation.now)
     except DomainError:
         return Reply(texts.JOIN_UNAVAILABLE.format(ticket=ticket, target=target))
     return Reply(texts.JOINED.format(ticket=ticket, target=target))
@@ -71,6 +72,11 @@ def end_unanswered_offer(conversation: Conversation) -> None:
     if state is not None and state.get("name") == DIALOG:
         residents.set_dialog(conversation.resident, None, conversation.now)
         conversation.session.flush()  # the sender snapshot is re-read with driver SQL, which does not autoflush
+
+
+def sensitive_categories(conversation: Conversation) -> frozenset[str]:
+    """Family conflicts, neighbour disputes, …: the taxonomy's private categories, never offered or merged."""
+    return frozenset(c.name for c in conversation.understanding.taxonomy.categories if c.sensitive)
 
 
 def _score(neighbour: joins.Neighbour, text: str, unit_id: int | None) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import joins as resident_joins
 from handlers import staff_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Reply
@@ -17,9 +18,9 @@ def merge(conversation: Conversation, argument: str) -> Reply:
     target = normalize_ticket(rest.strip())
     if target is None:
         return Reply(texts.MERGE_USAGE)
-    sensitive = {c.name for c in conversation.understanding.taxonomy.categories if c.sensitive}
     try:
-        joins.merge(conversation.session, _member(conversation), ticket, target, sensitive, conversation.now)
+        joins.merge(conversation.session, _member(conversation), ticket, target,
+                    resident_joins.sensitive_categories(conversation), conversation.now)
     except DomainError as refused:
         return Reply(_refusal(conversation, refused, ticket, target, texts.MERGE_WRONG_STATE))
     return Reply(texts.MERGED.format(ticket=ticket, target=target))

@@ -36,7 +36,7 @@ EVENT_NAMES = {
     "resolved": "已办结",
     "rated": "您已评价",
     "reopened": "重新办理",
-    "merged": "并入同楼相同诉求",
+    "merged": "并入相同诉求",
     "split": "恢复单独办理",
 }
 
@@ -146,7 +146,7 @@ def merged_detail(ticket: str, content: str, target_ticket: str, category: str, 
     """查询 of a merged appeal: the appeal it joined, with that one's resident-visible progress (not its words)."""
     steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note)}" for at, action, note in events]
     return (
-        f"诉求 {ticket}\n内容：{_excerpt(content)}\n已并入同楼相同诉求 {target_ticket}，一并办理。\n"
+        f"诉求 {ticket}\n内容：{_excerpt(content)}\n已并入相同诉求 {target_ticket}，一并办理。\n"
         f"{target_ticket}｜{_category(category, short=True)}｜{STATUS_NAMES.get(status, status)}\n进度：\n"
         + "\n".join(steps)
     )
@@ -237,7 +237,7 @@ def _follow_resolved(p: dict[str, Any]) -> str:
 
 
 def _merged(p: dict[str, Any]) -> str:
-    return (f"您的诉求 {p['ticket']} 与同楼诉求 {p['into']} 是同一问题，已由工作人员合并办理。"
+    return (f"您的诉求 {p['ticket']} 与诉求 {p['into']} 是同一问题，已由工作人员合并办理。"
             f"办理进展会同步告诉您，回复“查询 {p['ticket']}”可查看。")
 
 

@@ -80,13 +80,14 @@ def neighbours(session: Session, sender: ResidentView, category: str, now: datet
     return [Neighbour(*row) for row in _NEIGHBOURS.all(session, params)]
 
 
-def join(session: Session, resident_id: int, appeal_id: int, target_id: int, now: datetime) -> Appeal:
+def join(session: Session, resident_id: int, appeal_id: int, target_id: int, sensitive: Collection[str],
+         now: datetime) -> Appeal:
     """The resident's own new appeal joins a neighbour's (回复 1): it is merged, they follow; returns the target."""
     source = session.get(Appeal, appeal_id)
     target = session.get(Appeal, target_id)
     if source is None or target is None or source.resident_id != resident_id:
         raise NotFound(str(appeal_id))
-    _check_pair(session, source, target, sensitive=())
+    _check_pair(session, source, target, sensitive)
     _merge(session, source, target, now, actor_id=resident_id, actor_kind="resident")
     return target
 

@@ -189,7 +189,7 @@ def test_a_follower_asks_about_their_merged_ticket_and_sees_the_joined_progress(
     wechat.send(LI, f"接单 {first}")
     wechat.send(LI, f"进展 {first} 维保公司下午到")
     shown = wechat.send("o5", f"查询 {second}")
-    assert f"已并入同楼相同诉求 {first}" in shown and "办理中" in shown and "维保公司下午到" in shown
+    assert f"已并入相同诉求 {first}" in shown and "办理中" in shown and "维保公司下午到" in shown
     assert LIFT_AGAIN[:10] in shown and "不来修" not in shown  # their own words, not o1's
     assert wechat.send("o5", f"查询 {first}") == shown
     assert "已并入相同诉求" in wechat.send("o5", "我的诉求")
@@ -219,7 +219,7 @@ def test_a_double_join_merges_once(seeded, wechat, clock):
         barrier.wait()
         try:
             with seeded.transaction() as session:
-                joins.join(session, resident_id, *ids, clock())
+                joins.join(session, resident_id, *ids, (), clock())
                 return "joined"
         except DomainError:
             return "refused"
@@ -288,3 +288,12 @@ def test_a_merged_appeal_is_not_supervised(wechat, seeded, clock):
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.appeal_id == merged_id,
                                                            OutboxMessage.template.like("staff_%"))).all()
         assert {row.template for row in rows} == {"staff_new_appeal", "staff_merged"}
+
+
+def test_storage_refuses_to_join_or_merge_a_sensitive_category(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    source, target = appeal(seeded, second), appeal(seeded, first)
+    with seeded.transaction() as session, pytest.raises(DomainError, match="sensitive"):
+        joins.join(session, source.resident_id, source.id, target.id, {source.category}, clock())
+    assert appeal(seeded, second).status == AppealStatus.DISPATCHED
