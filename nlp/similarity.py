@@ -12,6 +12,7 @@ must also agree, usually tells those apart.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from nlp.taxonomy import normalize_text
@@ -39,6 +40,8 @@ def significant_text(text: str) -> str:
     return _NOT_A_WORD_CHARACTER.sub(" ", folded)
 
 
+# Runs in the webhook for each candidate: an open appeal's words are scored again for every similar message.
+@functools.lru_cache(maxsize=4096)
 def features(text: str) -> frozenset[str]:
     """The characters and the character pairs inside each run of significant text."""
     grams: set[str] = set()
