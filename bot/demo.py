@@ -148,6 +148,9 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} simulate --openid o3 "小区门口垃圾堆了三天没人清"
       o3 是新居民：诉求先暂存，机器人引导绑定住址，回复序号即可（如 1、1、1、1）
   {gridbot} simulate --openid o4 --event SCAN --key {scene}      （扫楼栋二维码一步绑定）
+  {gridbot} simulate --openid o5 "3号楼的电梯又坏了，上下楼很不方便"
+      o5 是 o1 同楼的邻居（3号楼2单元）：照常受理，并提示同楼已有相同诉求；回复 1 加入，之后同步收到办理进展
+  {gridbot} simulate --openid o5 1
   {gridbot} simulate --openid o1 帮助
 
 网格员（张伟 demo_staff_zhangwei、李娜 demo_staff_lina，网格长 王强 demo_staff_wangqiang）在同一公众号办理：
@@ -155,6 +158,8 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} simulate --openid demo_staff_lina "进展 编号 已联系电梯维保公司"
   {gridbot} simulate --openid demo_staff_lina "办结 编号 已修好"   （随后 --image 发现场照片）
   {gridbot} simulate --openid o1 1                                 （居民评价：1 满意 / 2 基本满意 / 3 不满意）
+  {gridbot} simulate --openid demo_staff_sunli "合并 编号 目标编号"   （操作员孙丽：同一问题的两条诉求并为一条；网格长也可以）
+  {gridbot} simulate --openid demo_staff_sunli "拆分 编号"              （撤销合并，诉求重新派发）
   无人接单的诉求 {DEMO_UNCLAIMED_MINUTES} 分钟后升级给网格长（演示设置，正式默认 30 分钟）。
 
 按 Ctrl-C 停止。

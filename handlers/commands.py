@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Callable
 
-from handlers import binding, resident, review, staff, staff_binding, staff_texts
+from handlers import binding, merging, resident, review, staff, staff_binding, staff_texts
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
@@ -83,6 +83,10 @@ COMMANDS: tuple[Command, ...] = (
             review.waiting, Audience.STAFF),
     Command("reclassify", ("分类", "改分类"), "分类 编号 类别", "修改诉求类别（操作员、网格长）", Takes.TICKET_TEXT,
             review.reclassify, Audience.STAFF),
+    Command("merge", ("合并",), "合并 编号 目标编号", "同一问题的两条诉求并为一条（操作员、网格长）", Takes.TICKET_TEXT,
+            merging.merge, Audience.STAFF),
+    Command("split", ("拆分",), "拆分 编号", "撤销合并，诉求重新单独派发（操作员、网格长）", Takes.TICKET, merging.split,
+            Audience.STAFF),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from handlers import binding, commands
+from handlers import binding, commands, joins
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
@@ -57,9 +57,11 @@ def handle(conversation: Conversation) -> Reply:
     filed = appeals.file_appeal(conversation.session, sender, intake, conversation.now)
     if sender.grid_label is None:
         return Reply(texts.appeal_held(filed.ticket, binding.start(conversation)))
-    return Reply(texts.appeal_received(
+    received = texts.appeal_received(
         filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours
-    ))
+    )
+    join_offer = joins.offer(conversation, filed, result.category, text)
+    return Reply(f"{received}\n{join_offer}" if join_offer else received)
 
 
 def _is_greeting(text: str) -> bool:

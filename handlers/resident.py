@@ -6,8 +6,13 @@ from handlers import resident_texts as texts
 from handlers import staff
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from storage import appeals, org
+from storage import appeals, joins, org
+from storage.appeals import Action
 from storage.errors import IllegalTransition, NotFound
+from storage.models import Appeal
+
+# What the joined appeal's own resident did is theirs alone ("您已撤销", "您已评价" would also read wrong).
+OTHER_RESIDENTS_ACTIONS = frozenset({Action.CANCELLED, Action.RATED, Action.ATTACHED, Action.HELD})
 
 
 def my_appeals(conversation: Conversation, _argument: str) -> Reply:
@@ -22,18 +27,35 @@ def show(conversation: Conversation, ticket: str) -> Reply:
     """查询 <编号>: one appeal with its timeline (staff see any appeal, with internal notes)."""
     if conversation.staff is not None:
         return staff.show(conversation, ticket)
+    session = conversation.session
     try:
-        appeal = appeals.own_appeal(conversation.session, conversation.sender, ticket)
+        appeal = appeals.own_appeal(session, conversation.sender, ticket)
     except NotFound:
-        return Reply(texts.NOT_FOUND.format(ticket=ticket))
-    events = [(e.at, e.action, e.note) for e in appeals.timeline(conversation.session, appeal)]
+        # 查询 of the neighbour's appeal they joined: shown through their own merged one.
+        followed = joins.followed_through(session, conversation.sender.id, ticket)
+        if followed is None:
+            return Reply(texts.NOT_FOUND.format(ticket=ticket))
+        appeal = followed
+    target = joins.merged_into(session, appeal)
+    if target is not None:
+        return Reply(_merged_detail(conversation, appeal, target))
+    events = [(e.at, e.action, e.note) for e in appeals.timeline(session, appeal)]
     return Reply(texts.appeal_detail(appeal.ticket, appeal.category, appeal.status, appeal.content, events))
+
+
+def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal) -> str:
+    """The follower's own words, then the joined appeal's progress: staff's steps, never the other resident's."""
+    events = [(e.at, e.action, e.note) for e in appeals.timeline(conversation.session, target)
+              if e.action not in OTHER_RESIDENTS_ACTIONS]
+    return texts.merged_detail(appeal.ticket, appeal.content, target.ticket, target.category, target.status, events)
 
 
 def cancel(conversation: Conversation, ticket: str) -> Reply:
     """撤销 <编号>: withdraw an open appeal."""
     try:
         appeal = appeals.cancel(conversation.session, conversation.sender, ticket, conversation.now)
+        # Neighbours who joined it still have their problem: their own appeals go back to the grid.
+        joins.release_followers(conversation.session, appeal, conversation.now)
     except NotFound:
         return Reply(texts.NOT_FOUND.format(ticket=ticket))
     except IllegalTransition as refused:

@@ -18,6 +18,7 @@ STATUS_NAMES = {
     "resolved": "已办结",
     "closed": "已评价完结",
     "cancelled": "已撤销",
+    "merged": "已并入相同诉求",
 }
 
 EVENT_NAMES = {
@@ -35,6 +36,8 @@ EVENT_NAMES = {
     "resolved": "已办结",
     "rated": "您已评价",
     "reopened": "重新办理",
+    "merged": "并入相同诉求",
+    "split": "恢复单独办理",
 }
 
 ATTACHMENT_NAMES = {"image": "图片", "location": "位置"}
@@ -121,6 +124,34 @@ def appeal_detail(ticket: str, category: str, status: str, content: str, events:
     )
 
 
+def join_offer(ticket: str, category: str, place: str, status: str, same_unit: bool) -> str:
+    """Appended to a new appeal's reply when a neighbour's open appeal is about the same problem.
+
+    Only what the platform knows of that appeal: never its words or who sent it.
+    """
+    where = "同单元" if same_unit else "同楼"
+    return (
+        f"{where}已有相同诉求正在办理（编号 {ticket}，{_category(category, short=True)}，{place}，"
+        f"{STATUS_NAMES.get(status, status)}）。回复 1 加入已有诉求，办理进展会同步告诉您；"
+        "不回复则按您的新诉求单独办理。"
+    )
+
+
+JOINED = "已加入诉求 {target}：您的诉求 {ticket} 并入其中，不再单独派发。办理进展会同步告诉您，回复“查询 {ticket}”可查看。"
+JOIN_UNAVAILABLE = "诉求 {target} 已不能加入（可能刚刚办结或有变动），您的诉求 {ticket} 继续单独办理。"
+
+
+def merged_detail(ticket: str, content: str, target_ticket: str, category: str, status: str,
+                  events: list[tuple[datetime, str, str | None]]) -> str:
+    """查询 of a merged appeal: the appeal it joined, with that one's resident-visible progress (not its words)."""
+    steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note)}" for at, action, note in events]
+    return (
+        f"诉求 {ticket}\n内容：{_excerpt(content)}\n已并入相同诉求 {target_ticket}，一并办理。\n"
+        f"{target_ticket}｜{_category(category, short=True)}｜{STATUS_NAMES.get(status, status)}\n进度：\n"
+        + "\n".join(steps)
+    )
+
+
 def choices(names: list[str]) -> str:
     """Numbered options, one per line."""
     return "\n".join(f"{number}. {name}" for number, name in enumerate(names, start=1))
@@ -142,7 +173,7 @@ def _category(category: str, short: bool = False) -> str:
 
 
 # Notes staff write for the resident; a return's reason is for the community's operators.
-NOTES_SHOWN = frozenset({"progress", "resolved", "paused", "transferred"})
+NOTES_SHOWN = frozenset({"progress", "resolved", "paused", "transferred", "merged"})
 
 
 def _note(action: str, note: str | None) -> str:
@@ -166,28 +197,33 @@ PHOTO_NOTE = "工作人员已上传办结现场照片。"
 Fields = tuple[tuple[str, ...], str]  # a template message's keyword lines and its remark
 
 
+def _yours(params: dict[str, Any]) -> str:
+    # A follower joined a neighbour's appeal: it is not "theirs", but they asked to hear of it.
+    return "您加入的诉求" if params.get("followed") else "您的诉求"
+
+
 def _track(params: dict[str, Any]) -> str:
     return TRACK_HINT.format(ticket=params["ticket"])
 
 
 def _accepted(p: dict[str, Any]) -> str:
-    return f"您的诉求 {p['ticket']} 已接单\n办理人：{p['staff_name']}\n工作人员会尽快与您联系。{_track(p)}"
+    return f"{_yours(p)} {p['ticket']} 已接单\n办理人：{p['staff_name']}\n工作人员会尽快与您联系。{_track(p)}"
 
 
 def _progress(p: dict[str, Any]) -> str:
-    return f"您的诉求 {p['ticket']} 有新进展：\n{p['note']}\n{_track(p)}"
+    return f"{_yours(p)} {p['ticket']} 有新进展：\n{p['note']}\n{_track(p)}"
 
 
 def _transferred(p: dict[str, Any]) -> str:
-    return f"您的诉求 {p['ticket']} 已转交 {p['to']} 办理，办理结果会通过本公众号通知您。\n{_track(p)}"
+    return f"{_yours(p)} {p['ticket']} 已转交 {p['to']} 办理，办理结果会通过本公众号通知您。\n{_track(p)}"
 
 
 def _paused(p: dict[str, Any]) -> str:
-    return f"您的诉求 {p['ticket']} 暂缓办理\n原因：{p['reason']}\n条件具备后会继续办理，届时通知您。"
+    return f"{_yours(p)} {p['ticket']} 暂缓办理\n原因：{p['reason']}\n条件具备后会继续办理，届时通知您。"
 
 
 def _resumed(p: dict[str, Any]) -> str:
-    return f"您的诉求 {p['ticket']} 已恢复办理，进展会通过本公众号通知您。\n{_track(p)}"
+    return f"{_yours(p)} {p['ticket']} 已恢复办理，进展会通过本公众号通知您。\n{_track(p)}"
 
 
 def _resolved(p: dict[str, Any]) -> str:
@@ -195,8 +231,22 @@ def _resolved(p: dict[str, Any]) -> str:
     return f"您的诉求 {p['ticket']} 已办结\n办理结果：{p['note']}\n{photo}请您对本次办理进行评价：{RATE_PROMPT}"
 
 
+def _follow_resolved(p: dict[str, Any]) -> str:
+    photo = f"{PHOTO_NOTE}\n" if p.get("photo") else ""
+    return f"您加入的诉求 {p['ticket']} 已办结\n办理结果：{p['note']}\n{photo}如问题仍未解决，可直接发送文字或语音重新反映。"
+
+
+def _merged(p: dict[str, Any]) -> str:
+    return (f"您的诉求 {p['ticket']} 与诉求 {p['into']} 是同一问题，已由工作人员合并办理。"
+            f"办理进展会同步告诉您，回复“查询 {p['ticket']}”可查看。")
+
+
+def _split(p: dict[str, Any]) -> str:
+    return f"您的诉求 {p['ticket']} 已从诉求 {p['from']} 中拆分出来，恢复单独办理，进展会通过本公众号通知您。"
+
+
 def _reopened(p: dict[str, Any]) -> str:
-    return f"您的诉求 {p['ticket']} 已重新办理，工作人员会再次跟进，进展会通过本公众号通知您。"
+    return f"{_yours(p)} {p['ticket']} 已重新办理，工作人员会再次跟进，进展会通过本公众号通知您。"
 
 
 TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
@@ -207,6 +257,9 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "resident_resumed": _resumed,
     "resident_resolved": _resolved,
     "resident_reopened": _reopened,
+    "resident_follow_resolved": _follow_resolved,
+    "resident_merged": _merged,
+    "resident_split": _split,
 }
 
 # Template messages show only their keyword lines (WeChat dropped first and remark in 2023): the lines carry
@@ -219,4 +272,7 @@ TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
     "resident_resumed": lambda p: ((p["ticket"], "恢复办理", "工作人员继续办理"), _track(p)),
     "resident_resolved": lambda p: ((p["ticket"], "已办结", p["note"], RATE_PROMPT_SHORT), RATE_PROMPT),
     "resident_reopened": lambda p: ((p["ticket"], "重新办理", "工作人员将再次跟进"), _track(p)),
+    "resident_follow_resolved": lambda p: ((p["ticket"], "已办结", p["note"]), "如问题仍未解决，可重新反映。"),
+    "resident_merged": lambda p: ((p["ticket"], "已合并办理", f"并入：{p['into']}"), _track(p)),
+    "resident_split": lambda p: ((p["ticket"], "恢复单独办理", f"拆自：{p['from']}"), _track(p)),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from handlers import binding, commands, events, intake, media, rating, staff
+from handlers import binding, commands, events, intake, joins, media, rating, staff
 from handlers.conversation import Conversation
 from handlers.types import Reply
 
@@ -26,6 +26,7 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("command", commands.matches, commands.handle),
     Handler("binding dialogue", binding.in_dialogue, binding.answer),
     Handler("rating", rating.is_answer, rating.answer),
+    Handler("join offer", joins.is_acceptance, joins.accept),
     Handler("media", media.matches, media.handle),
     Handler("staff chat", staff.is_staff_chat, staff.staff_chat_hint),
     Handler("appeal intake", intake.matches, intake.handle),
@@ -36,5 +37,7 @@ def dispatch(conversation: Conversation) -> Reply:
     """Answer one inbound message."""
     for handler in HANDLERS:
         if handler.check(conversation):
+            if handler.handle is not joins.accept:
+                joins.end_unanswered_offer(conversation)  # the offer lasts exactly one message
             return handler.handle(conversation)
     return Reply.silent()

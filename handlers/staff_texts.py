@@ -67,8 +67,13 @@ def _level(params: dict[str, Any]) -> str:
     return f"已升级为第{level}级督办" if isinstance(level, int) else f"已上报{level}督办"
 
 
+def _merged(params: dict[str, Any]) -> str:
+    return f"【已合并】{params['ticket']} 已并入 {params['into']}，无需另行处理；进展请在 {params['into']} 上办理。"
+
+
 TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "staff_new_appeal": _new_appeal,
+    "staff_merged": _merged,
     "staff_taken": _taken,
     "staff_reminder": _reminder,
     "staff_escalated": _escalated,
@@ -88,6 +93,7 @@ def _new_appeal_fields(params: dict[str, Any]) -> Fields:
 TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
     "staff_new_appeal": _new_appeal_fields,
     "staff_taken": lambda p: ((p["ticket"], "已被接单", f"接单人：{p['by']}"), "您无需再处理。"),
+    "staff_merged": lambda p: ((p["ticket"], "已合并", f"并入：{p['into']}"), "无需另行处理。"),
     "staff_reminder": lambda p: ((p["ticket"], "办理提醒", f"{_due(p)}前{_deadline_act(p)}"), "请抓紧办理。"),
     "staff_escalated": lambda p: ((p["ticket"], _overdue(p), _level(p)), "请尽快处理。"),
     "staff_returned": lambda p: ((p["ticket"], f"被{p['by']}退回", f"原因：{p['reason']}"), "请重新分派。"),
@@ -173,7 +179,7 @@ def masked_phone(phone: str) -> str:
 STATUS_NAMES = {
     "submitted": "待派发", "dispatched": "待接单", "accepted": "办理中", "paused": "已挂起",
     "returned": "已退回社区", "resolved": "已办结", "closed": "已评价完结", "cancelled": "居民已撤销",
-    "awaiting_address": "待居民绑定地址",
+    "awaiting_address": "待居民绑定地址", "merged": "已合并",
 }
 NOT_YOURS = "这个指令是工作人员专用的。您可以直接发送文字描述您的诉求，回复“帮助”查看可用功能。"
 NOT_ALLOWED = {
@@ -208,6 +214,7 @@ EVENT_NAMES = {
     "resolved": "办结", "rated": "居民评价", "reopened": "居民不满意，重新办理", "follow_up": "回访",
     "cancelled": "居民撤销", "attached": "补充材料", "reminded": "提醒", "escalated": "督办升级",
     "reclassified": "改分类",
+    "merged": "并入", "follower_joined": "并入相同诉求", "split": "拆分，重新派发", "follower_left": "拆出诉求",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"
@@ -229,3 +236,20 @@ RECLASSIFIED_TO_DEPARTMENT = (
     "诉求 {ticket} 已改为“{category}”，办理时限按新类别计算。该类别由{department}办理，"
     "如需转办请回复：转办 {ticket} {department}"
 )
+# --- 合并 / 拆分 (handlers/merging.py) ----------------------------------------------------------------------
+MERGED = "已将诉求 {ticket} 并入 {target}：其居民会收到 {target} 的办理进展，原任务卡持有人已收到通知。撤销合并：拆分 {ticket}"
+SPLIT = "诉求 {ticket} 已从 {target} 拆分，重新派发给网格（或原转办部门），居民不再接收 {target} 的进展。"
+MERGE_USAGE = "请按这个格式发送：合并 编号 目标编号（把第一条并入第二条）"
+MERGE_REFUSED = {
+    "not_manager": "只有社区操作员或本网格网格长可以合并、拆分诉求；{ticket} 不在您管理的范围内。",
+    "same_appeal": "不能把诉求 {ticket} 并入它自己。",
+    "already_merged": "诉求 {ticket} 已经并入其他诉求。如需改并，请先发送：拆分 {ticket}",
+    "target_merged": "目标诉求 {target} 本身已并入其他诉求，请直接并入它所并入的诉求（查询 {target} 可看到）。",
+    "other_grid": "诉求 {ticket} 和 {target} 不属于同一网格，不能合并。",
+    "sensitive": "涉及家庭矛盾、邻里纠纷等敏感类别的诉求不能合并：居民的隐私不能出现在他人的诉求里。",
+    "target_closed": "目标诉求 {target} 已不在办理中（办结、完结、撤销或退回），不能并入。",
+    "has_followers": "已有其他居民的诉求并入 {ticket}，不能再把它并入别的诉求。可以反过来：合并 {target} {ticket}",
+    "same_resident": "诉求 {ticket} 和 {target} 是同一位居民的（或他已在关注 {target}），无需合并。",
+}
+SPLIT_NOT_MERGED = "诉求 {ticket} 当前状态为“{status}”，没有并入其他诉求，无需拆分。"
+MERGE_WRONG_STATE = "诉求 {ticket} 当前状态为“{status}”，不能合并（只有办理中的诉求可以合并）。"

@@ -62,6 +62,10 @@ class Action(StrEnum):
     REOPENED = "reopened"
     FOLLOW_UP = "follow_up"  # 回访: the grid leader calls the unsatisfied resident back
     RECLASSIFIED = "reclassified"  # an operator or grid leader corrected the category (internal)
+    MERGED = "merged"  # this appeal joined another (note: that one's ticket)
+    FOLLOWER_JOINED = "follower_joined"  # another resident's appeal was merged into this one (internal)
+    SPLIT = "split"  # 拆分: a merged appeal is handled on its own again
+    FOLLOWER_LEFT = "follower_left"  # a merged appeal was split off this one (internal)
 
 
 class Sender(Protocol):
@@ -239,14 +243,15 @@ def record(
 
 _ALLOWED: dict[AppealStatus, tuple[AppealStatus, ...]] = {
     AppealStatus.SUBMITTED: (AppealStatus.AWAITING_ADDRESS,),
-    # Transferred (转办) work goes back to dispatched, for the department to claim.
-    AppealStatus.DISPATCHED: (AppealStatus.SUBMITTED, AppealStatus.ACCEPTED),
+    # Transferred (转办) work goes back to dispatched, for the department to claim; a split one (拆分) too.
+    AppealStatus.DISPATCHED: (AppealStatus.SUBMITTED, AppealStatus.ACCEPTED, AppealStatus.MERGED),
     AppealStatus.ACCEPTED: (AppealStatus.DISPATCHED, AppealStatus.PAUSED, AppealStatus.RESOLVED),
     AppealStatus.PAUSED: (AppealStatus.ACCEPTED,),
     AppealStatus.RETURNED: (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED),
     AppealStatus.RESOLVED: (AppealStatus.ACCEPTED,),
     AppealStatus.CLOSED: (AppealStatus.RESOLVED,),
     AppealStatus.CANCELLED: OPEN_STATUSES,
+    AppealStatus.MERGED: (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED),
 }
 _UNPLACED = {"grid_id": None, "building_id": None, "unit_id": None, "response_due_at": None, "resolve_due_at": None}
 

@@ -36,6 +36,16 @@ class DriverSQL:
         finally:
             cursor.close()
 
+    def all(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Execute a query inside the session's transaction; every row."""
+        connection = session.connection()
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(self._by_dialect[connection.dialect.name], params)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
 
 def timestamp(session: Session, value: datetime | None) -> Any:
     """An aware datetime as the driver stores it in a UTCDateTime column (naive UTC)."""

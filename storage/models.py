@@ -73,6 +73,7 @@ class AppealStatus(StrEnum):
     RESOLVED = "resolved"  # 办结: done, the resident is asked to rate
     CLOSED = "closed"  # rated 满意 or 基本满意 (不满意 reopens it)
     CANCELLED = "cancelled"
+    MERGED = "merged"  # the same problem as another open appeal (merged_into_id); its resident follows that one
 
 
 OPEN_STATUSES = (
@@ -207,6 +208,7 @@ class Appeal(Base):
     resolve_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
 
 
 class AppealEvent(Base):
@@ -221,6 +223,18 @@ class AppealEvent(Base):
     to_status: Mapped[str | None] = mapped_column(String(24))
     note: Mapped[str | None] = mapped_column(Text)
     internal: Mapped[bool] = mapped_column(Boolean, default=False)  # staff-only notes
+
+
+class AppealFollower(Base):
+    """A resident who joined (我也遇到) or was merged into someone else's appeal: they hear of every step."""
+
+    __tablename__ = "appeal_followers"
+    __table_args__ = (UniqueConstraint("appeal_id", "resident_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    source_appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)  # their own, now merged
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Attachment(Base):

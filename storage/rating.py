@@ -17,7 +17,7 @@ from storage import residents
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
 from storage.models import Appeal, AppealStatus, Resident, Staff, StaffRole
-from storage.tasks import tell
+from storage.tasks import tell, tell_followers
 
 
 class Rating(StrEnum):
@@ -40,6 +40,7 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
         record(session, appeal.id, now, Action.RATED, None, None, actor_id=resident.id, note=rating)
         record(session, appeal.id, now, Action.REOPENED, AppealStatus.RESOLVED, AppealStatus.ACCEPTED,
                actor_id=resident.id)
+        tell_followers(session, appeal, "resident_reopened", {}, now)
         for leader in _grid_leaders(session, appeal):
             record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=leader.name, internal=True)
             tell(session, leader.openid, appeal, "staff_reopened", {"follow_up": True}, now)

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
-from storage import dispatch, outbox, residents
+from storage import dispatch, followers, outbox, residents
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import (
@@ -34,6 +34,8 @@ RATING_DIALOG = "rating"
 RATING_WINDOW = timedelta(days=3)  # no answer by then counts as unrated, never as satisfied
 RESULT_PHOTO_WINDOW = timedelta(minutes=30)
 WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
+# Followers hear of every step, but only the appeal's own resident is asked to rate it.
+FOLLOWER_TEMPLATES = {"resident_resolved": "resident_follow_resolved"}
 
 
 def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
@@ -222,6 +224,7 @@ def _record(session: Session, appeal: Appeal, now: datetime, action: Action, old
 
 
 def _tell_resident(session: Session, appeal: Appeal, template: str, params: dict[str, Any], now: datetime) -> None:
+    tell_followers(session, appeal, template, params, now)
     if appeal.resident_id is None:
         return  # reported by staff (上报): no resident to tell
     openid, status = session.execute(
@@ -229,6 +232,12 @@ def _tell_resident(session: Session, appeal: Appeal, template: str, params: dict
     ).one()
     if status == ResidentStatus.ACTIVE:  # an unfollowed account can't be written to
         tell(session, openid, appeal, template, params, now)
+
+
+def tell_followers(session: Session, appeal: Appeal, template: str, params: dict[str, Any], now: datetime) -> None:
+    """One outbox row each (its own key) for the residents who joined the appeal (我也遇到)."""
+    for openid in followers.openids(session, appeal.id):
+        tell(session, openid, appeal, FOLLOWER_TEMPLATES.get(template, template), {**params, "followed": True}, now)
 
 
 def tell(session: Session, openid: str | None, appeal: Appeal, template: str, params: dict[str, Any],

@@ -95,7 +95,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def seeded(database: Database, clock: Clock) -> Database:
-    """The demo street and its people (residents o1, o2 bound; grid members; an operator)."""
+    """The demo street and its people (residents o1, o2 and o1's neighbour o5 bound; grid members; an operator)."""
     with database.transaction() as session:
         demo_data.seed(session, clock())
     return database

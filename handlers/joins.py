@@ -1,0 +1,88 @@
+"""我也遇到: a new appeal that matches a neighbour's open one is offered as a join; "1" (or 加入) accepts.
+
+The new appeal is filed and dispatched first, so nothing is lost if the resident never answers. The offer is
+a dialogue (like binding and rating) and is made only when no other dialogue is open: a pending rating's
+"1 满意" must never be read as a join. Any other message ends the offer (see router.dispatch).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from handlers import resident_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Kind, Reply
+from nlp import UNCLASSIFIED
+from nlp.similarity import SIMILAR_ENOUGH, text_similarity
+from storage import appeals, joins, org, residents
+from storage.errors import DomainError
+
+DIALOG = "join_offer"
+ACCEPTANCES = frozenset({"1", "一", "加入", "1加入", "加入已有诉求", "1加入已有诉求", "我也遇到"})
+# Ranks a neighbour of the same unit above one elsewhere in the building, and lets a slightly looser wording
+# match: the same stairwell's lift or door is very likely the same fault.
+SAME_UNIT_BONUS = 0.05
+
+
+def offer(conversation: Conversation, filed: appeals.Filed, category: str, text: str) -> str | None:
+    """The offer to append to a new appeal's reply, or None; remembers it as the resident's dialogue."""
+    sender = conversation.sender
+    if category == UNCLASSIFIED or category in sensitive_categories(conversation):
+        return None  # family conflicts and neighbour disputes are never offered, merged or shown to others
+    if sender.dialog(conversation.now) is not None:
+        return None
+    scored = [(_score(n, text, sender.unit_id), n.id, n)
+              for n in joins.neighbours(conversation.session, sender, category, conversation.now)]
+    score, _id, best = max(scored, key=lambda entry: entry[:2], default=(0.0, 0, None))  # ties: the newest
+    if best is None or score < SIMILAR_ENOUGH:
+        return None
+    state = {"name": DIALOG, "appeal_id": filed.id, "ticket": filed.ticket, "target_id": best.id,
+             "target": best.ticket}
+    residents.set_dialog(conversation.resident, state, conversation.now)
+    place = org.address(conversation.session, sender.grid_id, sender.building_id,  # type: ignore[arg-type]
+                        best.unit_id if best.unit_id == sender.unit_id else None).home_label
+    return texts.join_offer(best.ticket, category, place, best.status, best.unit_id == sender.unit_id)
+
+
+def is_acceptance(conversation: Conversation) -> bool:
+    """"1" or 加入 while a join offer is open."""
+    if conversation.inbound.kind not in (Kind.TEXT, Kind.VOICE):
+        return False
+    state = conversation.sender.dialog(conversation.now)
+    return state is not None and state.get("name") == DIALOG and _cleaned(conversation.inbound.text) in ACCEPTANCES
+
+
+def accept(conversation: Conversation) -> Reply:
+    """Merge the resident's new appeal into the neighbour's; they follow it from now on."""
+    resident = conversation.resident
+    state = residents.dialog_of(resident, conversation.now) or {}
+    residents.set_dialog(resident, None, conversation.now)
+    ticket, target = state.get("ticket", ""), state.get("target", "")
+    try:
+        joins.join(conversation.session, resident.id, state["appeal_id"], state["target_id"],
+                   sensitive_categories(conversation), conversation.now)
+    except DomainError:
+        return Reply(texts.JOIN_UNAVAILABLE.format(ticket=ticket, target=target))
+    return Reply(texts.JOINED.format(ticket=ticket, target=target))
+
+
+def end_unanswered_offer(conversation: Conversation) -> None:
+    """Anything but an acceptance ends the offer: a later "1" must not join by surprise."""
+    state = conversation.sender.dialog(conversation.now)
+    if state is not None and state.get("name") == DIALOG:
+        residents.set_dialog(conversation.resident, None, conversation.now)
+        conversation.session.flush()  # the sender snapshot is re-read with driver SQL, which does not autoflush
+
+
+def sensitive_categories(conversation: Conversation) -> frozenset[str]:
+    """Family conflicts, neighbour disputes, …: the taxonomy's private categories, never offered or merged."""
+    return frozenset(c.name for c in conversation.understanding.taxonomy.categories if c.sensitive)
+
+
+def _score(neighbour: joins.Neighbour, text: str, unit_id: int | None) -> float:
+    bonus = SAME_UNIT_BONUS if unit_id is not None and neighbour.unit_id == unit_id else 0.0
+    return text_similarity(text, neighbour.content) + bonus
+
+
+def _cleaned(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().rstrip("。.!！").replace(" ", "")

@@ -1,0 +1,56 @@
+"""合并 and 拆分 for operators and grid leaders: two appeals about one problem are handled as one, or not."""
+
+from __future__ import annotations
+
+from handlers import joins as resident_joins
+from handlers import staff_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Reply
+from storage import joins, tasks
+from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
+from storage.models import Staff
+from storage.tickets import normalize_ticket
+
+
+def merge(conversation: Conversation, argument: str) -> Reply:
+    """合并 <编号> <目标编号>: the first into the second."""
+    ticket, _, rest = argument.partition(" ")
+    target = normalize_ticket(rest.strip())
+    if target is None:
+        return Reply(texts.MERGE_USAGE)
+    try:
+        joins.merge(conversation.session, _member(conversation), ticket, target,
+                    resident_joins.sensitive_categories(conversation), conversation.now)
+    except DomainError as refused:
+        return Reply(_refusal(conversation, refused, ticket, target, texts.MERGE_WRONG_STATE))
+    return Reply(texts.MERGED.format(ticket=ticket, target=target))
+
+
+def split(conversation: Conversation, ticket: str) -> Reply:
+    """拆分 <编号>: a merged appeal is handled on its own again."""
+    session = conversation.session
+    try:
+        appeal = tasks.find(session, ticket)
+        target = joins.merged_into(session, appeal)
+        joins.split(session, _member(conversation), ticket, conversation.now)
+    except DomainError as refused:
+        return Reply(_refusal(conversation, refused, ticket, "", texts.SPLIT_NOT_MERGED))
+    assert target is not None, "split() refuses an appeal that is not merged"
+    return Reply(texts.SPLIT.format(ticket=ticket, target=target.ticket))
+
+
+def _member(conversation: Conversation) -> Staff:
+    member = conversation.staff
+    assert member is not None, "the command table lets only staff run this"
+    return member
+
+
+def _refusal(conversation: Conversation, refused: DomainError, ticket: str, target: str, wrong_state: str) -> str:
+    if isinstance(refused, NotFound):
+        missing = target if str(refused) == target else ticket
+        return texts.TASK_NOT_FOUND.format(ticket=missing)
+    if isinstance(refused, NotAllowed):
+        return texts.MERGE_REFUSED[refused.reason].format(ticket=ticket, target=target)
+    assert isinstance(refused, IllegalTransition)
+    status = texts.STATUS_NAMES.get(refused.status, refused.status)
+    return wrong_state.format(ticket=ticket, status=status)

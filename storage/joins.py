@@ -1,0 +1,234 @@
+"""我也遇到: one problem, one appeal. A resident joins a neighbour's open appeal about the same thing; operators
+(and the grid leader) merge (合并) two appeals or split (拆分) a merged one off again.
+
+A merged appeal keeps its row, ticket and history; its status becomes `merged` (not open: 督着办 skips it)
+with `merged_into_id`, and its resident follows the other appeal (appeal_followers), hearing of every step.
+Each function is one state change by compare-and-set, with audit events on both appeals and outbox rows for
+the staff who held the merged appeal's card, in the caller's transaction. Sensitive categories (family
+conflicts, neighbour disputes) are never merged: the caller names them, as storage knows no taxonomy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Collection
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, aliased
+
+from storage import dispatch, followers
+from storage.appeals import Action, record, transition
+from storage.driver_sql import DriverSQL, timestamp
+from storage.errors import IllegalTransition, NotAllowed, NotFound
+from storage.models import (
+    Appeal,
+    AppealFollower,
+    AppealStatus,
+    Grid,
+    OutboxMessage,
+    Resident,
+    ResidentStatus,
+    Staff,
+    StaffRole,
+)
+from storage.residents import ResidentView
+from storage.tasks import find, tell
+
+# A neighbour's appeal older than this is likely another occurrence, not the one the resident is reporting.
+JOIN_WINDOW = timedelta(hours=72)
+# What may be joined: someone has (or is about to get) the task. Submitted ones are seconds from dispatch.
+JOINABLE = (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
+MERGEABLE = JOINABLE
+CANDIDATE_LIMIT = 20
+MERGE_TEMPLATE = "staff_merged"
+_Target = aliased(Appeal)
+
+# Runs inside the webhook's transaction for every new appeal of a bound resident: one indexed read
+# (ix_appeals_grid_status), narrowed to the building and category, at most CANDIDATE_LIMIT rows.
+_NEIGHBOURS = DriverSQL(
+    "SELECT a.id, a.ticket, a.status, a.unit_id, a.content FROM appeals a "
+    "WHERE a.grid_id = %(grid_id)s AND a.status IN (%(dispatched)s, %(accepted)s, %(paused)s) "
+    "AND a.building_id = %(building_id)s AND a.category = %(category)s AND a.created_at >= %(since)s "
+    "AND (a.resident_id IS NULL OR a.resident_id <> %(resident_id)s) "
+    "AND NOT EXISTS (SELECT 1 FROM appeal_followers f WHERE f.appeal_id = a.id AND f.resident_id = %(resident_id)s) "
+    "ORDER BY a.id DESC LIMIT %(limit)s"
+)
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """An open appeal of the same building and category: what matching needs (its words are never shown)."""
+
+    id: int
+    ticket: str
+    status: str
+    unit_id: int | None
+    content: str
+
+
+def neighbours(session: Session, sender: ResidentView, category: str, now: datetime) -> list[Neighbour]:
+    """Recent open appeals of others in the sender's building with this category, newest first."""
+    if sender.grid_id is None or sender.building_id is None:
+        return []
+    params = {
+        "grid_id": sender.grid_id, "building_id": sender.building_id, "category": category,
+        "since": timestamp(session, now - JOIN_WINDOW), "resident_id": sender.id, "limit": CANDIDATE_LIMIT,
+        "dispatched": str(AppealStatus.DISPATCHED), "accepted": str(AppealStatus.ACCEPTED),
+        "paused": str(AppealStatus.PAUSED),
+    }
+    return [Neighbour(*row) for row in _NEIGHBOURS.all(session, params)]
+
+
+def join(session: Session, resident_id: int, appeal_id: int, target_id: int, sensitive: Collection[str],
+         now: datetime) -> Appeal:
+    """The resident's own new appeal joins a neighbour's (回复 1): it is merged, they follow; returns the target."""
+    source = session.get(Appeal, appeal_id)
+    target = session.get(Appeal, target_id)
+    if source is None or target is None or source.resident_id != resident_id:
+        raise NotFound(str(appeal_id))
+    _check_pair(session, source, target, sensitive)
+    _merge(session, source, target, now, actor_id=resident_id, actor_kind="resident")
+    return target
+
+
+def merge(session: Session, member: Staff, ticket: str, into_ticket: str, sensitive: Collection[str],
+          now: datetime) -> Appeal:
+    """合并 <编号> <目标编号>: the first appeal is handled as part of the second; its resident follows."""
+    source, target = find(session, ticket), find(session, into_ticket)
+    _require_manager(session, member, source)
+    _check_pair(session, source, target, sensitive)
+    _merge(session, source, target, now, actor_id=member.id, actor_kind="staff")
+    if source.resident_id is not None:
+        _tell_source_resident(session, source, "resident_merged", {"into": target.ticket}, now)
+    return source
+
+
+def split(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
+    """拆分 <编号>: a merged appeal is handled on its own again, dispatched anew; its resident stops following."""
+    source = find(session, ticket)
+    _require_manager(session, member, source)
+    if source.status != AppealStatus.MERGED or source.merged_into_id is None:
+        raise IllegalTransition(source.status)
+    target = session.get_one(Appeal, source.merged_into_id)
+    _unmerge(session, source, target, now, actor_id=member.id, actor_kind="staff")
+    return source
+
+
+def release_followers(session: Session, appeal: Appeal, now: datetime) -> list[Appeal]:
+    """The appeal was withdrawn (撤销): the appeals merged into it are handled on their own again, not lost."""
+    merged = session.scalars(
+        select(Appeal).where(Appeal.merged_into_id == appeal.id, Appeal.status == AppealStatus.MERGED)
+        .order_by(Appeal.id)
+    ).all()
+    for source in merged:
+        _unmerge(session, source, appeal, now, actor_id=None, actor_kind="system")
+    return list(merged)
+
+
+def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, actor_id: int | None,
+             actor_kind: str) -> None:
+    # Straight back to dispatched with fresh cards: the first dispatch's outbox keys are taken, so the
+    # worker's dispatch (submitted -> dispatched) would collide with them.
+    transition(session, source, AppealStatus.MERGED, AppealStatus.DISPATCHED, now, merged_into_id=None,
+               assignee_staff_id=None, accepted_at=None, paused_at=None)
+    session.execute(delete(AppealFollower).where(AppealFollower.source_appeal_id == source.id))
+    record(session, source.id, now, Action.SPLIT, AppealStatus.MERGED, AppealStatus.DISPATCHED,
+           actor_id=actor_id, actor_kind=actor_kind, note=target.ticket)
+    record(session, target.id, now, Action.FOLLOWER_LEFT, None, None, actor_id=actor_id, actor_kind=actor_kind,
+           note=source.ticket, internal=True)
+    receivers = dispatch.department_staff(session, source.department) if source.department else ()
+    card = dispatch.task_card(session, source)
+    for receiver in receivers or dispatch.grid_staff(session, source.grid_id):
+        tell(session, receiver.openid, source, dispatch.NEW_APPEAL_TEMPLATE, card, now)
+    if source.resident_id is not None:
+        _tell_source_resident(session, source, "resident_split", {"from": target.ticket}, now)
+
+
+def merged_into(session: Session, appeal: Appeal) -> Appeal | None:
+    """The appeal a merged one is handled as part of."""
+    return session.get(Appeal, appeal.merged_into_id) if appeal.merged_into_id is not None else None
+
+
+def followed_through(session: Session, resident_id: int, ticket: str) -> Appeal | None:
+    """The resident's own merged appeal by which they follow the appeal `ticket`, if they follow it."""
+    return session.scalars(
+        select(Appeal)
+        .join(AppealFollower, AppealFollower.source_appeal_id == Appeal.id)
+        .join(_Target, _Target.id == AppealFollower.appeal_id)
+        .where(AppealFollower.resident_id == resident_id, _Target.ticket == ticket)
+    ).first()
+
+
+def _check_pair(session: Session, source: Appeal, target: Appeal, sensitive: Collection[str]) -> None:
+    if source.id == target.id:
+        raise NotAllowed("same_appeal")
+    if source.status == AppealStatus.MERGED:
+        raise NotAllowed("already_merged")
+    if target.status == AppealStatus.MERGED:
+        raise NotAllowed("target_merged")
+    if source.grid_id is None or source.grid_id != target.grid_id:
+        raise NotAllowed("other_grid")
+    if source.category in sensitive or target.category in sensitive:
+        raise NotAllowed("sensitive")
+    if source.status not in MERGEABLE:
+        raise IllegalTransition(source.status)
+    if target.status not in JOINABLE:
+        raise NotAllowed("target_closed")
+    if followers.count(session, source.id):
+        raise NotAllowed("has_followers")  # merging it would leave its followers following a merged appeal
+    if source.resident_id is not None and (source.resident_id == target.resident_id
+                                           or followers.follows(session, target.id, source.resident_id)):
+        raise NotAllowed("same_resident")
+
+
+def _merge(session: Session, source: Appeal, target: Appeal, now: datetime, actor_id: int, actor_kind: str) -> None:
+    # The staff who held the card must hear it is off their list; read them before the state moves.
+    holders = _card_holders(session, source)
+    old = AppealStatus(source.status)
+    # Compare-and-set: a double "1", or an operator racing the resident, merges it once.
+    transition(session, source, old, AppealStatus.MERGED, now, merged_into_id=target.id)
+    record(session, source.id, now, Action.MERGED, old, AppealStatus.MERGED, actor_id=actor_id,
+           actor_kind=actor_kind, note=target.ticket)
+    record(session, target.id, now, Action.FOLLOWER_JOINED, None, None, actor_id=actor_id, actor_kind=actor_kind,
+           note=source.ticket, internal=True)
+    if source.resident_id is not None:
+        session.add(AppealFollower(appeal_id=target.id, resident_id=source.resident_id, source_appeal_id=source.id,
+                                   joined_at=now))
+    actor_openid = session.get_one(Staff, actor_id).openid if actor_kind == "staff" else None
+    for openid in holders:
+        if openid != actor_openid:
+            tell(session, openid, source, MERGE_TEMPLATE, {"into": target.ticket}, now)
+
+
+def _card_holders(session: Session, appeal: Appeal) -> list[str]:
+    """Who got the appeal's task card, and who claimed it."""
+    sent = session.scalars(
+        select(OutboxMessage.recipient_openid)
+        .where(OutboxMessage.appeal_id == appeal.id, OutboxMessage.template == dispatch.NEW_APPEAL_TEMPLATE)
+        .order_by(OutboxMessage.id)
+    ).all()
+    holders = list(dict.fromkeys(sent))
+    if appeal.assignee_staff_id is not None:
+        assignee = session.get_one(Staff, appeal.assignee_staff_id).openid
+        if assignee is not None and assignee not in holders:
+            holders.append(assignee)
+    return holders
+
+
+def _require_manager(session: Session, member: Staff, appeal: Appeal) -> None:
+    """操作员 of the appeal's community, or 网格长 of its grid."""
+    if member.role == StaffRole.GRID_LEADER and member.grid_id is not None and member.grid_id == appeal.grid_id:
+        return
+    if member.role == StaffRole.OPERATOR and appeal.grid_id is not None:
+        community_id = session.scalars(select(Grid.community_id).where(Grid.id == appeal.grid_id)).first()
+        if community_id == member.community_id:
+            return
+    raise NotAllowed("not_manager")
+
+
+def _tell_source_resident(session: Session, appeal: Appeal, template: str, params: dict[str, str],
+                          now: datetime) -> None:
+    resident = session.get_one(Resident, appeal.resident_id)
+    if resident.status == ResidentStatus.ACTIVE:  # an unfollowed account can't be written to
+        tell(session, resident.openid, appeal, template, params, now)

@@ -1,0 +1,299 @@
+"""我也遇到: a neighbour's open appeal about the same problem is offered as a join; operators merge and split.
+
+o1 (3号楼1单元) and o5 (3号楼2单元) are neighbours in 阳光花园 of 幸福里社区·第一网格; o2 lives in another grid.
+"""
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import select
+
+from storage import dispatch, joins, supervision
+from storage.errors import DomainError
+from storage.models import Appeal, AppealFollower, AppealStatus, OutboxMessage, Resident
+
+pytestmark = pytest.mark.postgres
+
+ZHANG, LI, WANG = "demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"  # grid 幸福里·第一网格
+LIU = "demo_staff_liuyang"  # 幸福里·第二网格
+OPERATOR = "demo_staff_sunli"  # 幸福里社区
+LIFT = "3号楼电梯坏了，物业一直不来修"
+LIFT_AGAIN = "3号楼的电梯又坏了，上下楼很不方便"
+OFFER = "回复 1 加入已有诉求"
+
+
+def ticket_in(reply):
+    return re.search(r"G\d{10}", reply).group(0)
+
+
+def file(wechat, seeded, clock, openid, text):
+    """Send an appeal, let the worker dispatch it, return (ticket, reply)."""
+    reply = wechat.send(openid, text)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock())
+    return ticket_in(reply), reply
+
+
+def appeal(seeded, ticket):
+    with seeded.transaction() as session:
+        return session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
+
+
+def notices(seeded, template, ticket=None):
+    with seeded.transaction() as session:
+        query = select(OutboxMessage).where(OutboxMessage.template == template)
+        rows = session.scalars(query.order_by(OutboxMessage.id)).all()
+        return sorted(row.recipient_openid for row in rows if ticket is None or f'"{ticket}"' in row.params)
+
+
+def followers(seeded, ticket):
+    with seeded.transaction() as session:
+        return session.scalars(
+            select(Resident.openid).join(AppealFollower, AppealFollower.resident_id == Resident.id)
+            .join(Appeal, Appeal.id == AppealFollower.appeal_id).where(Appeal.ticket == ticket)
+        ).all()
+
+
+def test_a_neighbour_is_offered_the_open_appeal_and_joins_it_with_1(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    assert "已受理您的诉求" in reply and second != first  # filed and dispatched as always
+    assert f"同楼已有相同诉求正在办理（编号 {first}，物业服务，阳光花园3号楼，已转交网格员）" in reply
+    assert OFFER in reply and "不来修" not in reply  # never the other resident's words
+    wechat.dialog("o5", [("1", f"已加入诉求 {first}")])
+    merged = appeal(seeded, second)
+    assert merged.status == AppealStatus.MERGED and merged.merged_into_id == appeal(seeded, first).id
+    assert followers(seeded, first) == ["o5"]
+    # Both grid members and the leader held the new appeal's card: each is told it needs no work.
+    assert notices(seeded, "staff_merged") == sorted([ZHANG, LI, WANG])
+    # Joined once: the dialogue is over, a second "1" is just a short message.
+    assert "请再具体描述" in wechat.send("o5", "1")
+    assert followers(seeded, first) == ["o5"]
+
+
+def test_a_neighbour_in_the_same_unit_is_told_so(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    with seeded.transaction() as session:
+        o5 = session.scalars(select(Resident).where(Resident.openid == "o5")).one()
+        o1 = session.scalars(select(Resident).where(Resident.openid == "o1")).one()
+        o5.unit_id = o1.unit_id
+    _, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    assert f"同单元已有相同诉求正在办理（编号 {first}，物业服务，阳光花园3号楼1单元" in reply
+
+
+def test_anything_but_1_declines_and_is_handled_normally(wechat, seeded, clock):
+    file(wechat, seeded, clock, "o1", LIFT)
+    second, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    assert OFFER in reply
+    assert "您最近的诉求" in wechat.send("o5", "我的诉求")
+    assert "请再具体描述" in wechat.send("o5", "1")  # the offer ended with the message before
+    assert appeal(seeded, second).status == AppealStatus.DISPATCHED
+    assert notices(seeded, "staff_merged") == []
+
+
+def test_a_different_problem_of_the_same_building_is_not_offered(wechat, seeded, clock):
+    file(wechat, seeded, clock, "o1", LIFT)
+    _, reply = file(wechat, seeded, clock, "o5", "3号楼楼道灯不亮好几天了")
+    assert OFFER not in reply
+
+
+@pytest.mark.parametrize("text", ["楼上邻居天天半夜吵闹，跟他们说了也不听", "楼上漏水到我家，找他们好几次都不管"])
+def test_sensitive_categories_are_never_offered(wechat, seeded, clock, text):
+    _, first_reply = file(wechat, seeded, clock, "o1", text)
+    assert "邻里纠纷" in first_reply
+    _, reply = file(wechat, seeded, clock, "o5", text)
+    assert OFFER not in reply
+
+
+def test_no_offer_across_grids(wechat, seeded, clock):
+    file(wechat, seeded, clock, "o2", "1栋电梯坏了，物业一直不来修")
+    _, reply = file(wechat, seeded, clock, "o1", LIFT)
+    assert OFFER not in reply
+
+
+def test_no_offer_across_buildings_of_one_grid(wechat, seeded, clock):
+    file(wechat, seeded, clock, "o1", LIFT)
+    with seeded.transaction() as session:
+        o5 = session.scalars(select(Resident).where(Resident.openid == "o5")).one()
+        other = session.scalars(select(Appeal.building_id)).first()
+        o5.building_id, o5.unit_id = other - 1 if other > 1 else other + 1, None
+    _, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    assert OFFER not in reply
+
+
+def test_no_offer_for_an_appeal_older_than_the_window(wechat, seeded, clock):
+    file(wechat, seeded, clock, "o1", LIFT)
+    clock.advance(hours=joins.JOIN_WINDOW.total_seconds() / 3600 + 1)
+    _, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    assert OFFER not in reply
+
+
+def test_no_offer_for_a_resolved_or_cancelled_appeal(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    wechat.dialog(LI, [(f"接单 {first}", "接单成功"), (f"办结 {first} 已修好", "已办结")])
+    _, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    assert OFFER not in reply
+    cancelled, _ = file(wechat, seeded, clock, "o1", "3号楼门禁坏了关不上")
+    wechat.send("o1", f"撤销 {cancelled}")
+    building_id = appeal(seeded, cancelled).building_id
+    with seeded.transaction() as session:  # o5 lives in o1's building for this one
+        o5 = session.scalars(select(Resident).where(Resident.openid == "o5")).one()
+        o5.building_id, o5.unit_id = building_id, None
+    _, reply = file(wechat, seeded, clock, "o5", "门禁坏了，3号楼单元门一直开着")
+    assert OFFER not in reply
+
+
+def test_no_offer_while_a_rating_is_pending_so_1_stays_a_rating(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    older, _ = file(wechat, seeded, clock, "o5", "3号楼门禁坏了关不上")
+    wechat.dialog(LI, [(f"接单 {older}", "接单成功"), (f"办结 {older} 已修好", "已办结")])
+    _, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)  # matches o1's, but o5 owes a rating
+    assert OFFER not in reply
+    wechat.dialog("o5", [("1", "感谢您的评价")])
+    assert appeal(seeded, older).status == AppealStatus.CLOSED
+    assert followers(seeded, first) == []
+
+
+def test_joining_an_appeal_that_closed_meanwhile_keeps_the_new_one(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.send("o1", f"撤销 {first}")
+    assert "已不能加入" in wechat.send("o5", "1")
+    assert appeal(seeded, second).status == AppealStatus.DISPATCHED
+
+
+def test_followers_hear_every_step_once_and_only_the_owner_is_asked_to_rate(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.send("o5", "1")
+    wechat.dialog(LI, [
+        (f"接单 {first}", "接单成功"), (f"进展 {first} 维保公司下午到", "已记录"),
+        (f"挂起 {first} 等配件", "已挂起"), (f"恢复 {first}", "已恢复"),
+        (f"办结 {first} 已更换电机", "已办结"),
+    ])
+    for template in ("resident_accepted", "resident_progress", "resident_paused", "resident_resumed"):
+        assert notices(seeded, template, first) == ["o1", "o5"], template
+    assert notices(seeded, "resident_resolved") == ["o1"]
+    assert notices(seeded, "resident_follow_resolved") == ["o5"]
+    assert "感谢您的评价" not in (wechat.send("o5", "1") or "")  # o5 has nothing to rate
+    wechat.dialog("o1", [("3", "已重新打开")])
+    assert notices(seeded, "resident_reopened") == ["o5"]
+
+
+def test_a_follower_asks_about_their_merged_ticket_and_sees_the_joined_progress(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.send("o5", "1")
+    wechat.send(LI, f"接单 {first}")
+    wechat.send(LI, f"进展 {first} 维保公司下午到")
+    shown = wechat.send("o5", f"查询 {second}")
+    assert f"已并入相同诉求 {first}" in shown and "办理中" in shown and "维保公司下午到" in shown
+    assert LIFT_AGAIN[:10] in shown and "不来修" not in shown  # their own words, not o1's
+    assert wechat.send("o5", f"查询 {first}") == shown
+    assert "已并入相同诉求" in wechat.send("o5", "我的诉求")
+    assert "没有找到" in wechat.send("o2", f"查询 {first}")
+
+
+def test_when_the_joined_appeal_is_withdrawn_the_followers_appeal_is_handled_on_its_own(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.send("o5", "1")
+    assert "已撤销" in wechat.send("o1", f"撤销 {first}")
+    released = appeal(seeded, second)
+    assert released.status == AppealStatus.DISPATCHED and released.merged_into_id is None
+    assert followers(seeded, first) == []
+    assert notices(seeded, "resident_split") == ["o5"]
+    assert notices(seeded, "staff_new_appeal", second) == sorted([ZHANG, LI, WANG] * 2)
+
+
+def test_a_double_join_merges_once(seeded, wechat, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    ids = appeal(seeded, second).id, appeal(seeded, first).id
+    resident_id = appeal(seeded, second).resident_id
+    barrier = threading.Barrier(2)
+
+    def join():
+        barrier.wait()
+        try:
+            with seeded.transaction() as session:
+                joins.join(session, resident_id, *ids, (), clock())
+                return "joined"
+        except DomainError:
+            return "refused"
+
+    with ThreadPoolExecutor(2) as pool:
+        assert sorted(pool.map(lambda _: join(), range(2))) == ["joined", "refused"]
+    assert followers(seeded, first) == ["o5"]
+
+
+def test_the_operator_merges_and_splits(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", "电梯停运了，老人下不了楼")
+    wechat.send(ZHANG, f"接单 {second}")
+    assert f"已将诉求 {second} 并入 {first}" in wechat.send(OPERATOR, f"合并 {second} {first[1:]}")
+    assert appeal(seeded, second).status == AppealStatus.MERGED
+    assert followers(seeded, first) == ["o5"]
+    assert notices(seeded, "resident_merged") == ["o5"]
+    assert notices(seeded, "staff_merged") == sorted([ZHANG, LI, WANG])
+    assert "已经并入" in wechat.send(OPERATOR, f"合并 {second} {first}")
+
+    assert f"诉求 {second} 已从 {first} 拆分" in wechat.send(WANG, f"拆分 {second}")
+    split = appeal(seeded, second)
+    assert split.status == AppealStatus.DISPATCHED and split.merged_into_id is None and split.assignee_staff_id is None
+    assert followers(seeded, first) == []
+    assert notices(seeded, "resident_split") == ["o5"]
+    assert notices(seeded, "staff_new_appeal", second).count(ZHANG) == 2  # dispatched again
+    assert "没有并入" in wechat.send(OPERATOR, f"拆分 {second}")
+
+
+def test_merge_refusals_say_why(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", "电梯停运了，老人下不了楼")
+    elsewhere, _ = file(wechat, seeded, clock, "o2", "1栋电梯坏了")
+    private, _ = file(wechat, seeded, clock, "o5", "楼上邻居天天半夜吵闹，跟他们说了也不听")
+    assert "只有社区操作员或本网格网格长" in wechat.send(ZHANG, f"合并 {second} {first}")
+    assert "只有社区操作员或本网格网格长" in wechat.send(LIU, f"拆分 {second}")
+    assert "工作人员专用" in wechat.send("o1", f"合并 {second} {first}")
+    assert "不在您管理的范围内" in wechat.send(OPERATOR, f"合并 {elsewhere} {first}")  # another community
+    assert "不属于同一网格" in wechat.send(OPERATOR, f"合并 {second} {elsewhere}")
+    assert "敏感类别" in wechat.send(WANG, f"合并 {private} {first}")
+    assert "敏感类别" in wechat.send(WANG, f"合并 {first} {private}")
+    assert "并入它自己" in wechat.send(WANG, f"合并 {first} {first}")
+    assert "合并 编号 目标编号" in wechat.send(WANG, f"合并 {first} 第二条")
+    assert "没有找到编号为 G2611229999" in wechat.send(WANG, f"合并 {first} G2611229999")
+    for ticket in (first, second, private):
+        assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+    with seeded.transaction() as session:
+        assert session.scalars(select(AppealFollower)).all() == []
+
+
+def test_staff_help_lists_merge_and_split(wechat, seeded):
+    help_text = wechat.send(OPERATOR, "帮助")
+    assert "合并 编号 目标编号" in help_text and "拆分 编号" in help_text
+    assert "合并" not in wechat.send("o1", "帮助")
+
+
+def test_a_merged_appeal_is_not_supervised(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.send("o5", "1")
+    clock.advance(days=5)
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock())
+    merged_id = appeal(seeded, second).id
+    with seeded.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.appeal_id == merged_id,
+                                                           OutboxMessage.template.like("staff_%"))).all()
+        assert {row.template for row in rows} == {"staff_new_appeal", "staff_merged"}
+
+
+def test_storage_refuses_to_join_or_merge_a_sensitive_category(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    source, target = appeal(seeded, second), appeal(seeded, first)
+    with seeded.transaction() as session, pytest.raises(DomainError, match="sensitive"):
+        joins.join(session, source.resident_id, source.id, target.id, {source.category}, clock())
+    assert appeal(seeded, second).status == AppealStatus.DISPATCHED
