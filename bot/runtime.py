@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import replace
 
 from bot import inbox
 from bot.clock import Clock, now_utc
@@ -12,6 +13,7 @@ from bot.settings import Settings
 from bot.wire import Decoded, Wire
 from handlers import resident_texts
 from handlers.conversation import Understanding
+from handlers.faq_cache import FaqCache
 from handlers.types import Reply
 from nlp import KeywordClassifier, load_taxonomy
 from storage.db import Database
@@ -41,7 +43,8 @@ class Runtime:
         self.settings = settings
         self.clock = clock
         self.database = database or Database(settings.database_url, settings.sqlite_synchronous)
-        self.understanding = understanding or default_understanding()
+        # Each runtime keeps its own FAQ index: it belongs to this runtime's database, not to the process.
+        self.understanding = replace(understanding or default_understanding(), faq=FaqCache())
         self.wire = Wire(settings, clock)
 
     def handle(self, decoded: Decoded) -> str:
