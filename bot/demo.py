@@ -148,6 +148,8 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} simulate --openid o3 "小区门口垃圾堆了三天没人清"
       o3 是新居民：诉求先暂存，机器人引导绑定住址，回复序号即可（如 1、1、1、1）
   {gridbot} simulate --openid o4 --event SCAN --key {scene}      （扫楼栋二维码一步绑定）
+  {gridbot} simulate --openid o1 "居住证在哪里办？"
+      政策咨询：问答库（docs/faq-sample.csv）里有的问题立即答复；没解决再发“转人工”，登记为诉求
   {gridbot} simulate --openid o1 帮助
 
 网格员（张伟 demo_staff_zhangwei、李娜 demo_staff_lina，网格长 王强 demo_staff_wangqiang）在同一公众号办理：

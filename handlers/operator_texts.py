@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.faq_cache import REFRESH_INTERVAL
 from storage import faq_import
 from storage.faq_import import FaqImportReport, FaqProblem, FaqRowError
 from storage.models import FaqEntry
@@ -152,7 +153,7 @@ def faq_row_error(error: FaqRowError) -> str:
 def faq_import_done(report: FaqImportReport) -> str:
     """问答导入完成：新增 …，更新 …，未变 …。"""
     return (f"问答导入完成（{report.rows} 行）：新增 {report.created} 条，更新 {report.updated} 条，"
-            f"未变 {report.unchanged} 条。居民提问时自动匹配，服务中的进程 1 分钟内生效。")
+            f"未变 {report.unchanged} 条。正在运行的服务 {int(REFRESH_INTERVAL.total_seconds())} 秒内生效。")
 
 
 def faq_listing(entries: list[FaqEntry], answered: dict[int, tuple[int, int]]) -> str:

@@ -7,6 +7,7 @@ phrasing. Pure and deterministic: the same entries and text always give the same
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
@@ -21,13 +22,16 @@ THRESHOLD = 0.6
 # and guessing between them answers the wrong question half the time.
 MARGIN = 0.1
 # Words that make a sentence a question but say nothing about which one: they neither count towards a
-# match nor count against it.
+# match nor count against it. Numbers are left out too: "85岁" or "3号楼" are the asker's details, not the topic.
 FUNCTION_WORDS = frozenset(
     "的 了 吗 呢 吧 啊 呀 么 嘛 我 我们 我家 你 你们 您 请问 请 问 一下 想 想问 要 需要 怎么 怎么样 怎样 如何 哪里 哪儿 "
-    "哪 什么 啥 可以 能 能不能 能否 可不可以 是 是不是 在 有 没有 去 到 和 跟 还 都 就 也 这个 那个 这 那 个 一个 "
+    "哪 在哪 什么 啥 可以 能 能不能 能否 可不可以 是 是不是 在 有 没有 去 到 和 跟 还 都 就 也 这个 那个 这 那 个 一个 "
     "办 办理 怎么办 弄 申请 咨询 帮忙 帮 麻烦 下".split()
 )
-QUESTION_PREFIXES = ("怎么", "怎样", "如何", "哪里", "在哪")
+# Longest first, captured so that re.split keeps them as tokens of their own.
+_FUNCTION_SPLITTER = re.compile(
+    "(" + "|".join(re.escape(word) for word in sorted(FUNCTION_WORDS, key=len, reverse=True) if len(word) > 1) + ")"
+)
 # Word features weigh a little more than bigrams: a whole word shared is stronger evidence than a pair of characters.
 WORD_WEIGHT = 1.5
 BIGRAM_WEIGHT = 1.0
@@ -112,8 +116,8 @@ class FaqIndex:
         """Content words and the character bigrams of each run of content words, weighted."""
         features: dict[str, float] = defaultdict(float)
         run: list[str] = []
-        for token in [*_split_question_words(self._tokenize(normalize_text(text))), ""]:
-            if token and token not in FUNCTION_WORDS:
+        for token in [*_split_function_words(self._tokenize(normalize_text(text))), ""]:
+            if token and token not in FUNCTION_WORDS and not token.isdigit():
                 if len(token) > 1:  # a lone character is mostly a segmentation leftover ("怎么办" + "理")
                     features["w:" + token] += WORD_WEIGHT
                 run.append(token)
@@ -126,12 +130,15 @@ class FaqIndex:
         return dict(features)
 
 
-def _split_question_words(tokens: list[str]) -> list[str]:
-    """jieba keeps "怎么办理" or "如何申请" as one word: split off the question word so both halves are known."""
+def _split_function_words(tokens: list[str]) -> list[str]:
+    """Split function words out of longer tokens: the classifier's dictionary keeps phrases such as "怎么办理" or
+    "需要什么材料" whole, and only their last word says what the question is about."""
     split: list[str] = []
     for token in tokens:
-        prefix = next((word for word in QUESTION_PREFIXES if token.startswith(word) and token != word), None)
-        split.extend((prefix, token[len(prefix):]) if prefix else (token,))
+        if len(token) > 2:
+            split.extend(part for part in _FUNCTION_SPLITTER.split(token) if part)
+        else:
+            split.append(token)
     return split
 
 
