@@ -19,6 +19,7 @@ QUESTION_CATEGORY = "政策咨询"
 QUESTION_MARKERS = ("?", "？", "怎么", "怎样", "如何", "哪里", "哪儿", "在哪", "能不能", "可不可以", "能否", "是否",
                     "吗", "什么", "多少", "几点", "请问", "咨询")
 
+
 @dataclass(frozen=True)
 class Answer:
     """The entry that answers a question, and how closely it matched."""

@@ -1,4 +1,4 @@
-"""Free text and recognised voice that is not a command becomes an appeal."""
+"""Free text and recognised voice that is not a command: answered from the FAQ, or filed as an appeal."""
 
 from __future__ import annotations
 
