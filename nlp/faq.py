@@ -15,8 +15,8 @@ from typing import Callable, Iterable, Sequence
 from nlp.taxonomy import normalize_text
 
 # Below this a question is not answered. Set by tests/unit/test_faq_matcher.py: a paraphrase of a listed
-# question ("居住证在哪里办" for "居住证怎么办理") scores 0.65-1.0, a different question about the same topic word
-# ("低保被取消了能申诉吗" against 低保申请) 0.3-0.5, an unrelated complaint under 0.2.
+# question ("居住证过期了怎么续签", "社区几点上班") scores 0.66-1.0, a different question about the same topic
+# word ("低保被取消了能申诉吗" against 低保申请) about 0.4, an unrelated complaint shares no feature at all.
 THRESHOLD = 0.6
 # The best entry must beat the runner-up by this much: "补贴怎么申请" is as close to 高龄补贴 as to 残疾人补贴,
 # and guessing between them answers the wrong question half the time.
