@@ -1,11 +1,12 @@
-"""The `gridbot` command: serve, worker, db upgrade, import org, invite, grid mode, fake-wechat, simulate, demo, nlp."""
+"""The `gridbot` command: serve, worker, db upgrade, import org, faq, invite, grid mode, fake-wechat, simulate, demo,
+nlp."""
 
 from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence
 
 import click
 import requests
@@ -17,6 +18,7 @@ from bot.settings import Settings, SettingsError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from storage.faq_import import FaqRowError
     from storage.org_import import RowError
 
 
@@ -140,13 +142,63 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-def _fail_rows(errors: list[RowError]) -> NoReturn:
+def _fail_rows(errors: Sequence[RowError] | Sequence[FaqRowError],
+               describe: Callable[[Any], str] | None = None) -> NoReturn:
+    """List each row's problem (worded by `describe`, the hierarchy's wording by default) and exit."""
     from handlers import operator_texts as texts
 
     click.echo(texts.errors_heading(len(errors)), err=True)
     for error in errors:
-        click.echo(f"  {texts.row_error(error)}", err=True)
+        click.echo(f"  {(describe or texts.row_error)(error)}", err=True)
     _fail(texts.fix_and_retry())
+
+
+@main.group()
+def faq() -> None:
+    """政策咨询 question-answer pairs: residents asking one of them get its answer at once."""
+
+
+@faq.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.pass_obj
+def faq_import(clock: Clock | None, file: Path) -> None:
+    """Load question-answer pairs from a CSV (UTF-8 or GBK) or .xlsx FILE.
+
+    Header row: 问题,答案 and optionally 同义问法 (other phrasings, separated by ｜) and 类别. Every row is checked
+    first and any error imports nothing; importing again updates changed answers (entries are keyed by 问题).
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.faq_file import read_faq_rows
+    from bot.table_file import TableFileError
+    from handlers import operator_texts as texts
+    from storage import faq_import as importer
+
+    try:
+        rows = read_faq_rows(file)
+    except TableFileError as error:
+        _fail(str(error))
+    if not rows:
+        _fail(texts.no_data_rows(str(file)))
+    errors = importer.validate(rows)
+    if errors:
+        _fail_rows(errors, texts.faq_row_error)
+    try:
+        with operator_transaction() as session:
+            report = importer.apply(session, rows, (clock or now_utc)())
+    except SQLAlchemyError as error:
+        _fail(texts.database_failed(str(getattr(error, "orig", None) or error)))
+    click.echo(texts.faq_import_done(report))
+
+
+@faq.command("list")
+def faq_list() -> None:
+    """Print every entry with its other phrasings, and how often its answer was followed by 转人工."""
+    from handlers import operator_texts as texts
+    from storage import faq as faq_store
+
+    with operator_transaction() as session:
+        click.echo(texts.faq_listing(faq_store.all_entries(session), faq_store.escalation_counts(session)))
 
 
 MAX_INVITE_HOURS = 24 * 30

@@ -151,6 +151,8 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} simulate --openid o5 "3号楼的电梯又坏了，上下楼很不方便"
       o5 是 o1 同楼的邻居（3号楼2单元）：照常受理，并提示同楼已有相同诉求；回复 1 加入，之后同步收到办理进展
   {gridbot} simulate --openid o5 1
+  {gridbot} simulate --openid o1 "居住证在哪里办？"
+      政策咨询：问答库（docs/faq-sample.csv）里有的问题立即答复；没解决再发“转人工”，登记为诉求
   {gridbot} simulate --openid o1 帮助
 
 网格员（张伟 demo_staff_zhangwei、李娜 demo_staff_lina，网格长 王强 demo_staff_wangqiang）在同一公众号办理：

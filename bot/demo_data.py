@@ -1,4 +1,5 @@
-"""The demo's street: 1 street, 2 communities, 4 grids with buildings, grid members, an operator, residents.
+"""The demo's street: 1 street, 2 communities, 4 grids with buildings, grid members, an operator, residents,
+and the sample FAQ (docs/faq-sample.csv) that answers residents' 政策咨询.
 
 The tests seed the same people, so a test reads like a session in the demo.
 """
@@ -6,14 +7,17 @@ The tests seed the same people, so a test reads like a session in the demo.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import org, residents
+from bot.faq_file import read_faq_rows
+from storage import faq_import, org, residents
 from storage.models import Staff, StaffRole
 
 STREET = "幸福街道"
+FAQ_SAMPLE = Path(__file__).resolve().parents[1] / "docs" / "faq-sample.csv"
 # community -> grid -> (compound, buildings -> units)
 LAYOUT: dict[str, dict[str, tuple[str, dict[str, tuple[str, ...]]]]] = {
     "幸福里社区": {
@@ -72,3 +76,4 @@ def seed(session: Session, now: datetime) -> None:
             unit = next(u for u in org.units_of(session, building.id) if u.name == unit_name)
             residents.bind(session, resident, building, unit)
     session.flush()
+    faq_import.apply(session, read_faq_rows(FAQ_SAMPLE), now)  # keyed by question: a second run changes nothing

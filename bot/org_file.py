@@ -1,125 +1,16 @@
-"""Reading a street office's hierarchy spreadsheet: CSV (UTF-8 or GBK) or .xlsx, into OrgRows with line numbers."""
+"""Reading a street office's hierarchy spreadsheet into OrgRows (the reading itself is bot/table_file.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
-from typing import Iterable
 
-from handlers import operator_texts as texts
+from bot.table_file import Columns, TableFileError, read_table
 from storage.org_import import COLUMNS, REQUIRED, OrgRow
 
-XLSX_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
-XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (OLE compound file)
-_FIELD_OF_HEADER = {header: name for name, header in COLUMNS.items()}
-
-
-class OrgFileError(Exception):
-    """The file cannot be read as a hierarchy spreadsheet; the message is worded for the operator."""
+OrgFileError = TableFileError  # the name `gridbot import org` and its tests catch
+ORG_COLUMNS = Columns(COLUMNS, REQUIRED)
 
 
 def read_org_rows(path: Path | str) -> list[OrgRow]:
     """The data rows of the file (header required, empty lines skipped), numbered as Excel or an editor shows them."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise OrgFileError(texts.file_not_found(str(path))) from None
-    except IsADirectoryError:
-        raise OrgFileError(texts.is_a_directory(str(path))) from None
-    except PermissionError:
-        raise OrgFileError(texts.no_permission(str(path))) from None
-    except OSError as error:
-        raise OrgFileError(texts.file_unreadable(str(path), error.strerror or str(error))) from None
-    # The content decides, not the name: offices rename files, and Excel saves .csv names over workbooks.
-    if data.startswith(XLS_MAGIC):
-        raise OrgFileError(texts.old_excel(str(path)))
-    lines = _xlsx_lines(path, data) if data.startswith(XLSX_MAGIC) else _csv_lines(path, data)
-    return _rows(path, lines)
-
-
-def _decode_csv(path: Path, data: bytes) -> str:
-    """The text of a CSV: UTF-8 (with or without BOM) first, then GBK's superset GB18030."""
-    # NUL bytes mean UTF-16 (Excel's "Unicode text") or not text at all; GB18030 would decode them silently.
-    if b"\x00" not in data:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-    raise OrgFileError(texts.unknown_encoding(str(path)))
-
-
-def _csv_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(_decode_csv(path, data), newline=""))
-    lines = []
-    start = 1  # a quoted cell may span lines: a record is numbered by the line it starts on
-    try:
-        for cells in reader:
-            lines.append((start, [cell.strip() for cell in cells]))
-            start = reader.line_num + 1
-    except csv.Error:
-        raise OrgFileError(texts.csv_malformed(str(path), start)) from None
-    return lines
-
-
-def _xlsx_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # a damaged workbook fails in zipfile, XML or openpyxl, each with its own exception types
-        raise OrgFileError(texts.excel_unreadable(str(path))) from None
-    try:
-        if not workbook.worksheets:
-            return []
-        sheet = workbook.worksheets[0]
-        # The stored dimensions can be wrong (many tools write A1:A1); trusting them would drop rows silently.
-        sheet.reset_dimensions()
-        # Missing rows come back as empty ones, so counting from 1 gives Excel's row numbers.
-        return [(number, [_cell_text(value) for value in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    except Exception:
-        raise OrgFileError(texts.excel_unreadable(str(path))) from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel keeps every number as a float: building 3, not 3.0
-    return str(value).strip()
-
-
-def _rows(path: Path, lines: Iterable[tuple[int, list[str]]]) -> list[OrgRow]:
-    positions: dict[str, int] | None = None
-    rows = []
-    for line, cells in lines:
-        if not any(cells):
-            continue
-        if positions is None:
-            positions = _header(cells)
-            continue
-        values = {name: cells[index] if index < len(cells) else "" for name, index in positions.items()}
-        rows.append(OrgRow(line=line, **{name: values.get(name, "") for name in COLUMNS}))
-    if positions is None:
-        raise OrgFileError(texts.empty_file(str(path)))
-    return rows
-
-
-def _header(cells: list[str]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for index, header in enumerate(cells):
-        name = _FIELD_OF_HEADER.get(header)
-        if name is None:
-            continue
-        if name in positions:
-            raise OrgFileError(texts.duplicate_column(header))
-        positions[name] = index
-    missing = [COLUMNS[name] for name in REQUIRED if name not in positions]
-    if missing:
-        raise OrgFileError(texts.missing_columns(missing))
-    return positions
+    return [OrgRow(line=row.line, **row.cells) for row in read_table(path, ORG_COLUMNS)]

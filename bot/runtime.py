@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from bot import inbox
@@ -13,6 +14,7 @@ from bot.settings import Settings
 from bot.wire import Decoded, Wire
 from handlers import resident_texts
 from handlers.conversation import Understanding
+from handlers.faq_cache import FaqCache
 from handlers.types import Reply
 from nlp import ModelError, TaxonomyError, load
 from storage.db import Database
@@ -52,7 +54,8 @@ class Runtime:
         self.settings = settings
         self.clock = clock
         self.database = database or Database(settings.database_url, settings.sqlite_synchronous)
-        self.understanding = understanding or understanding_for(settings)
+        # Each runtime keeps its own FAQ index: it belongs to this runtime's database, not to the process.
+        self.understanding = replace(understanding or understanding_for(settings), faq=FaqCache())
         self.wire = Wire(settings, clock)
 
     def handle(self, decoded: Decoded) -> str:

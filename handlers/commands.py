@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Callable
 
-from handlers import binding, merging, resident, review, staff, staff_binding, staff_texts
+from handlers import binding, faq, merging, resident, review, staff, staff_binding, staff_texts
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
@@ -59,6 +59,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("cancel_appeal", ("撤销", "撤回"), "撤销 编号", "撤销自己提交的诉求", Takes.TICKET, resident.cancel),
     Command("bind", ("绑定", "绑定地址", "修改地址"), "绑定", "绑定或修改住址", Takes.NOTHING, binding.restart),
     Command("my_address", ("我的地址", "我的住址"), "我的地址", "查看绑定的住址", Takes.NOTHING, resident.my_address),
+    Command("to_human", ("转人工", "人工", "人工客服"), "转人工", "自动答复没解决时，转给工作人员办理", Takes.NOTHING,
+            faq.to_human),
     Command("quit", ("取消", "退出"), "取消", "退出正在进行的操作", Takes.NOTHING, binding.cancel),
     Command("certify", ("认证",), "认证 验证码", "工作人员绑定身份", Takes.CODE, staff_binding.certify,
             Audience.UNLISTED),

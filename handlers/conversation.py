@@ -1,4 +1,4 @@
-"""What a handler gets: the message, the transaction it runs in, the clock, and the process's classifier."""
+"""What a handler gets: the message, the transaction it runs in, the clock, and the process's NLP state."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from handlers.faq_cache import FaqCache
 from handlers.types import Inbound
 from nlp import Classification, Classifier, Taxonomy
 from storage import residents
@@ -16,10 +17,11 @@ from storage.residents import ResidentView
 
 @dataclass(frozen=True)
 class Understanding:
-    """The classifier and taxonomy, built once per process (jieba loads before workers fork)."""
+    """The classifier and taxonomy, built once per process (jieba loads before workers fork), and the FAQ index."""
 
     classifier: Classifier
     taxonomy: Taxonomy
+    faq: FaqCache = field(default_factory=FaqCache, compare=False)
 
 
 @dataclass

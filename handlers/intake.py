@@ -1,15 +1,14 @@
-"""Free text and recognised voice that is not a command becomes an appeal."""
+"""Free text and recognised voice that is not a command: answered from the FAQ, or filed as an appeal."""
 
 from __future__ import annotations
 
 import unicodedata
 
-from handlers import binding, commands, joins
+from handlers import commands, faq, filing
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
-from storage import appeals
 
 GREETINGS = frozenset({"你好", "您好", "在吗", "在不在", "有人吗", "hi", "hello", "谢谢", "谢谢你", "好的", "嗯", "ok"})
 # Shorter than this and not understood: ask for details rather than file "嗯嗯" as an appeal.
@@ -30,7 +29,7 @@ def matches(conversation: Conversation) -> bool:
 
 
 def handle(conversation: Conversation) -> Reply:
-    """File the message as an appeal and answer with its ticket, category, grid and time limit."""
+    """Answer a question the FAQ knows; file anything else as an appeal, answered with its ticket."""
     inbound = conversation.inbound
     text = inbound.text.strip()
     if not text:
@@ -39,29 +38,13 @@ def handle(conversation: Conversation) -> Reply:
         return Reply(texts.GREETING)
     understanding = conversation.understanding
     result = conversation.classification or understanding.classifier.classify(text)
+    # Staff never get here (their free text gets a hint), so only residents are answered from the FAQ.
+    answered = faq.answer_question(conversation, text, result)
+    if answered is not None:
+        return answered
     if result.category == UNCLASSIFIED and len(text) < MIN_UNCLASSIFIED_LENGTH:
         return Reply(texts.TOO_SHORT)
-    limits = understanding.taxonomy.category(result.category)
-    intake = appeals.Intake(
-        content=text,
-        channel=appeals.Channel.VOICE if inbound.kind is Kind.VOICE else appeals.Channel.TEXT,
-        category=result.category,
-        confidence=result.confidence,
-        keywords=result.keywords,
-        raw_message=dict(inbound.raw),
-        response_hours=limits.response_hours,
-        resolve_hours=limits.resolve_hours,
-        department=limits.department,
-    )
-    sender = conversation.sender
-    filed = appeals.file_appeal(conversation.session, sender, intake, conversation.now)
-    if sender.grid_label is None:
-        return Reply(texts.appeal_held(filed.ticket, binding.start(conversation)))
-    received = texts.appeal_received(
-        filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours
-    )
-    join_offer = joins.offer(conversation, filed, result.category, text)
-    return Reply(f"{received}\n{join_offer}" if join_offer else received)
+    return filing.file_text(conversation, text, inbound.kind, result)[0]
 
 
 def _is_greeting(text: str) -> bool:

@@ -1,7 +1,11 @@
-"""Every sentence an operator reads from the command line (`gridbot import org`), in one place."""
+"""Every sentence an operator reads from the command line (`gridbot import org`, `gridbot faq`), in one place."""
 
 from __future__ import annotations
 
+from handlers.faq_cache import REFRESH_INTERVAL
+from storage import faq_import
+from storage.faq_import import FaqImportReport, FaqProblem, FaqRowError
+from storage.models import FaqEntry
 from storage.org_import import COLUMNS, LEVELS, MAX_NAME_LENGTH, ImportReport, Problem, RowError
 
 # How each level is counted in Chinese: "2 个社区", "12 栋楼".
@@ -55,15 +59,16 @@ def csv_malformed(path: str, line: int) -> str:
     return f"文件 {path} 第 {line} 行格式有误（可能有未闭合的引号），无法解析。"
 
 
-def empty_file(path: str) -> str:
+def empty_file(path: str, headers: list[str]) -> str:
     """Not even a header row."""
-    return f"文件 {path} 是空的：第一行应为表头（{header_names()}）。"
+    return f"文件 {path} 是空的：第一行应为表头（{','.join(headers)}）。"
 
 
-def missing_columns(names: list[str]) -> str:
+def missing_columns(names: list[str], headers: list[str], optional: list[str]) -> str:
     """Required headers that the first row lacks."""
     missing = "、".join(f"“{name}”" for name in names)
-    return f"表头缺少 {missing} 列。第一行应为表头，列名为：{header_names()}（小区、单元可以不填）。"
+    may_be_empty = f"（{'、'.join(optional)}可以不填）" if optional else ""
+    return f"表头缺少 {missing} 列。第一行应为表头，列名为：{','.join(headers)}{may_be_empty}。"
 
 
 def duplicate_column(name: str) -> str:
@@ -127,3 +132,42 @@ def header_names() -> str:
 
 def _counts(counts: dict[str, int]) -> str:
     return "、".join(COUNTED[level].format(n=counts[level]) for level in LEVELS if counts.get(level))
+
+
+def faq_row_error(error: FaqRowError) -> str:
+    """One problem of one line of an FAQ file, e.g. 第 4 行：缺少“答案”."""
+    column = faq_import.COLUMNS[error.column]
+    if error.problem is FaqProblem.MISSING:
+        detail = f"缺少“{column}”"
+    elif error.problem is FaqProblem.TOO_LONG:
+        limit = faq_import.MAX_LENGTH[error.column]
+        each = "每种问法" if error.column == "alternates" else ""
+        detail = f"“{column}”太长（{error.length} 个字），{each}最多 {limit} 个字"
+    elif error.problem is FaqProblem.CONTROL_CHARACTER:
+        detail = f"“{column}”含有制表符或不可见字符，请删除"
+    else:
+        detail = f"问题与第 {error.other_line} 行重复；同一个问题只写一行，其他问法写进“同义问法”"
+    return f"第 {error.line} 行：{detail}"
+
+
+def faq_import_done(report: FaqImportReport) -> str:
+    """问答导入完成：新增 …，更新 …，未变 …。"""
+    return (f"问答导入完成（{report.rows} 行）：新增 {report.created} 条，更新 {report.updated} 条，"
+            f"未变 {report.unchanged} 条。正在运行的服务 {int(REFRESH_INTERVAL.total_seconds())} 秒内生效。")
+
+
+def faq_listing(entries: list[FaqEntry], answered: dict[int, tuple[int, int]]) -> str:
+    """`gridbot faq list`: every entry with its phrasings, and how often its answer was not enough."""
+    if not entries:
+        return "还没有问答。用 gridbot faq import 文件 导入（格式见 docs/faq-sample.csv）。"
+    lines = [f"共 {len(entries)} 条问答："]
+    for entry in entries:
+        times, escalated = answered.get(entry.id, (0, 0))
+        status = "" if entry.active else "（已停用）"
+        category = f"［{entry.category}］" if entry.category else ""
+        lines.append(f"{entry.id}. {category}{entry.question}{status}  已答 {times} 次，转人工 {escalated} 次")
+        alternates = [part for part in entry.alternates.split("\n") if part]
+        if alternates:
+            lines.append(f"   同义问法：{'｜'.join(alternates)}")
+        lines.append(f"   答案：{entry.answer}")
+    return "\n".join(lines)

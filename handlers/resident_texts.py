@@ -70,6 +70,9 @@ BIND_CHOOSE = "请选择您所在的{level}（回复序号）：\n{options}\n回
 BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号，或回复“取消”退出。\n{options}"
 BIND_EMPTY = "暂时没有可选的{level}，请联系社区工作人员。"
 BIND_CANCELLED = "已退出地址绑定。需要时回复“绑定”重新开始。"
+# 政策咨询 answered from the FAQ operators import; 转人工 files the question as an appeal.
+FAQ_ANSWER = "{answer}\n\n没解决请回复 转人工"
+FAQ_NOTHING_PENDING = "请直接描述您遇到的问题或想咨询的事项，我们会登记并转给工作人员办理。"
 BIND_DONE = "绑定成功！您的住址：{grid_label} {home}\n以后直接发送诉求，我们会转给您所在网格的网格员。"
 BIND_SCENE_DONE = "已为您绑定：{grid_label} {home}\n如需精确到单元，回复“绑定”重新选择。"
 BIND_SCENE_UNKNOWN = "这个二维码没有对应的楼栋，请回复“绑定”手动选择住址。"

@@ -46,6 +46,10 @@ class CombinedClassifier:
         """Load jieba's dictionaries now (idempotent); call before forking workers."""
         self.segmenter.preload()
 
+    def tokenize(self, text: str) -> list[str]:
+        """Split text into normalised words, dropping whitespace and punctuation (as the model sees them)."""
+        return self.segmenter.words(normalize_text(text))
+
     def classify(self, text: str) -> Classification:
         """The best category, or UNCLASSIFIED (with the best guess as runner_up) below the threshold."""
         if not normalize_text(text):

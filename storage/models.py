@@ -334,3 +334,28 @@ class LabelledExample(Base):
     previous_label: Mapped[str | None] = mapped_column(String(32))  # what the classifier (or a person) had said
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+class FaqEntry(Base):
+    """A question-answer pair operators import (`gridbot faq import`); residents asking it get the answer."""
+
+    __tablename__ = "faq_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(String(200), unique=True)  # the import's key
+    answer: Mapped[str] = mapped_column(Text)
+    alternates: Mapped[str] = mapped_column(Text, default="")  # other phrasings, one per line
+    category: Mapped[str] = mapped_column(String(32), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FaqAnswer(Base):
+    """One question answered from the FAQ, and the appeal it became if the resident asked for a person."""
+
+    __tablename__ = "faq_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    faq_id: Mapped[int] = mapped_column(ForeignKey("faq_entries.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(Float)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    escalated_appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))

@@ -1,0 +1,74 @@
+"""政策咨询: a resident's question the FAQ knows gets its answer at once; 转人工 files it as an appeal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers import filing
+from handlers import resident_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Kind, Reply
+from nlp import Classification
+from nlp.faq import FaqMatch
+from storage import faq as faq_store
+from storage import residents
+
+DIALOG = "faq"
+QUESTION_CATEGORY = "政策咨询"
+# Words that make a message a question even when the classifier filed it elsewhere ("高龄补贴怎么申请" is 养老服务).
+QUESTION_MARKERS = ("?", "？", "怎么", "怎样", "如何", "哪里", "哪儿", "在哪", "能不能", "可不可以", "能否", "是否",
+                    "吗", "什么", "多少", "几点", "请问", "咨询")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The entry that answers a question, and how closely it matched."""
+
+    entry: faq_store.Entry
+    match: FaqMatch
+
+
+def looks_like_question(text: str, result: Classification) -> bool:
+    """A 政策咨询 message, or one asked as a question; complaints and reports are filed, not answered."""
+    return result.category == QUESTION_CATEGORY or any(marker in text for marker in QUESTION_MARKERS)
+
+
+def find_answer(conversation: Conversation, text: str) -> Answer | None:
+    """The FAQ entry that confidently answers text, if any."""
+    understanding = conversation.understanding
+    index, entries = understanding.faq.lookup(conversation.session, conversation.now,
+                                              understanding.classifier.tokenize)
+    found = index.match(text)
+    return Answer(entries[found.entry_id], found) if found is not None else None
+
+
+def answer_question(conversation: Conversation, text: str, result: Classification) -> Reply | None:
+    """The FAQ's answer to a resident's question (kept for 转人工 and logged), or None to file it as usual."""
+    if not looks_like_question(text, result):
+        return None
+    state = conversation.sender.dialog(conversation.now)
+    if state is not None and state.get("name") != DIALOG:
+        return None  # binding or rating is open: a new dialogue would end it, so the message is filed instead
+    found = find_answer(conversation, text)
+    if found is None:
+        return None
+    resident = conversation.resident
+    answer_id = faq_store.log_answer(conversation.session, resident.id, found.entry.id, text, found.match.score,
+                               conversation.now)
+    residents.set_dialog(resident, {"name": DIALOG, "question": text, "kind": str(conversation.inbound.kind),
+                                    "answer_id": answer_id}, conversation.now)
+    return Reply(texts.FAQ_ANSWER.format(answer=found.entry.answer))
+
+
+def to_human(conversation: Conversation, _argument: str) -> Reply:
+    """转人工: file the question the FAQ answered as an appeal, exactly as free text would be."""
+    state = conversation.sender.dialog(conversation.now)
+    if state is None or state.get("name") != DIALOG:
+        return Reply(texts.FAQ_NOTHING_PENDING)
+    resident = conversation.resident
+    residents.set_dialog(resident, None, conversation.now)  # before filing: an unbound resident's binding starts
+    question = state["question"]
+    result = conversation.understanding.classifier.classify(question)
+    reply, appeal_id = filing.file_text(conversation, question, Kind(state["kind"]), result)
+    faq_store.link_escalation(conversation.session, state["answer_id"], resident.id, appeal_id)
+    return reply

@@ -1,0 +1,81 @@
+"""The FAQ: entries to match questions against, and the log of questions answered from it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import FaqAnswer, FaqEntry
+
+# 同义问法 cells separate phrasings with a full-width or ASCII bar; stored one per line.
+ALTERNATE_SEPARATORS = re.compile(r"[｜|\n]")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What matching and answering need of one active entry."""
+
+    id: int
+    question: str
+    answer: str
+    alternates: tuple[str, ...]
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """The question first, then its other phrasings."""
+        return (self.question, *self.alternates)
+
+
+def split_alternates(cell: str) -> tuple[str, ...]:
+    """The phrasings of a 同义问法 cell (or of the stored column), trimmed, empty ones dropped."""
+    return tuple(part.strip() for part in ALTERNATE_SEPARATORS.split(cell) if part.strip())
+
+
+def version(session: Session) -> tuple[int, int, datetime | None]:
+    """A cheap fingerprint of the table (count, highest id, last change): it differs after any import."""
+    count, highest, changed = session.execute(
+        select(func.count(FaqEntry.id), func.max(FaqEntry.id), func.max(FaqEntry.updated_at))
+    ).one()
+    return int(count), int(highest or 0), changed
+
+
+def active_entries(session: Session) -> list[Entry]:
+    """Every active entry, oldest first."""
+    rows = session.scalars(select(FaqEntry).where(FaqEntry.active).order_by(FaqEntry.id))
+    return [Entry(row.id, row.question, row.answer, split_alternates(row.alternates)) for row in rows]
+
+
+def all_entries(session: Session) -> list[FaqEntry]:
+    """Every entry, active or not, oldest first (for `gridbot faq list`)."""
+    return list(session.scalars(select(FaqEntry).order_by(FaqEntry.id)))
+
+
+def escalation_counts(session: Session) -> dict[int, tuple[int, int]]:
+    """Per entry: how many questions it answered, and how many of those still became appeals (转人工)."""
+    rows = session.execute(
+        select(FaqAnswer.faq_id, func.count(FaqAnswer.id), func.count(FaqAnswer.escalated_appeal_id))
+        .group_by(FaqAnswer.faq_id)
+    )
+    return {faq_id: (int(answered), int(escalated)) for faq_id, answered, escalated in rows}
+
+
+def log_answer(session: Session, resident_id: int, faq_id: int, question: str, score: float, now: datetime) -> int:
+    """Record that a resident's question was answered from an entry; returns the log row's id."""
+    row = FaqAnswer(resident_id=resident_id, faq_id=faq_id, question=question, score=score, answered_at=now)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def link_escalation(session: Session, answer_id: int, resident_id: int, appeal_id: int) -> None:
+    """The answer did not help: remember the appeal the question became (only on the resident's own row)."""
+    session.execute(
+        update(FaqAnswer)
+        .where(FaqAnswer.id == answer_id, FaqAnswer.resident_id == resident_id,
+               FaqAnswer.escalated_appeal_id.is_(None))
+        .values(escalated_appeal_id=appeal_id)
+    )

@@ -1,0 +1,161 @@
+"""`gridbot faq import FILE` and `gridbot faq list`: question-answer pairs in, all or nothing, keyed by question."""
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from bot.cli import main
+from bot.faq_file import read_faq_rows
+from nlp import KeywordClassifier, load_taxonomy
+from nlp.faq import FaqIndex
+from storage import faq
+from storage.models import FaqEntry
+
+pytestmark = pytest.mark.postgres
+
+SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "faq-sample.csv"
+HEADER = "问题,答案,同义问法,类别"
+SMALL = [
+    HEADER,
+    "居住证怎么办理,带身份证和租房合同到社区服务站登记。,居住证在哪里办｜办居住证要什么材料,政策咨询",
+    "高龄补贴怎么申请,80周岁以上老人带身份证到社区服务站申请。,高龄津贴怎么领|80岁老人有什么补贴,",
+]
+
+
+def write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def gridbot(database_url: str, clock, *arguments: str):
+    result = CliRunner().invoke(main, list(arguments), obj=clock, env={"GRIDBOT_DATABASE_URL": database_url})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def entries(database) -> dict[str, FaqEntry]:
+    with database.transaction() as session:
+        rows = session.scalars(select(FaqEntry)).all()
+        session.expunge_all()
+        return {row.question: row for row in rows}
+
+
+def test_the_sample_file_imports_every_pair_with_its_phrasings(database, database_url, clock):
+    result = gridbot(database_url, clock, "faq", "import", str(SAMPLE))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("问答导入完成（16 行）：新增 16 条，更新 0 条，未变 0 条。")
+    stored = entries(database)
+    assert len(stored) == 16
+    assert faq.split_alternates(stored["居住证怎么办理"].alternates)[:2] == ("居住证在哪里办", "办居住证需要什么材料")
+    assert stored["高龄补贴怎么申请"].category == "养老服务"
+
+
+def test_every_phrasing_of_the_sample_is_answered_by_its_own_entry():
+    rows = read_faq_rows(SAMPLE)
+    classifier = KeywordClassifier(load_taxonomy())
+    index = FaqIndex(((row.line, (row.question, *faq.split_alternates(row.alternates))) for row in rows),
+                     classifier.tokenize)
+    for row in rows:
+        for phrasing in (row.question, *faq.split_alternates(row.alternates)):
+            found = index.match(phrasing)
+            assert found is not None and found.entry_id == row.line, (phrasing, index.search(phrasing))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_a_csv_in_utf8_with_or_without_bom_or_in_gbk_imports_the_same_text(database, database_url, clock, tmp_path,
+                                                                             encoding):
+    result = gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "faq.csv", SMALL, encoding)))
+
+    assert result.exit_code == 0, result.output
+    stored = entries(database)
+    assert sorted(stored) == ["居住证怎么办理", "高龄补贴怎么申请"]
+    assert faq.split_alternates(stored["高龄补贴怎么申请"].alternates) == ("高龄津贴怎么领", "80岁老人有什么补贴")
+    assert stored["高龄补贴怎么申请"].category == ""
+
+
+def test_an_xlsx_with_line_breaks_in_an_answer_keeps_them(database, database_url, clock, tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["问题", "答案"])
+    sheet.append(["低保怎么申请", "1. 带户口本和身份证\n2. 到街道便民服务中心申请"])
+    workbook.save(tmp_path / "faq.xlsx")
+
+    result = gridbot(database_url, clock, "faq", "import", str(tmp_path / "faq.xlsx"))
+
+    assert result.exit_code == 0, result.output
+    assert entries(database)["低保怎么申请"].answer == "1. 带户口本和身份证\n2. 到街道便民服务中心申请"
+
+
+def test_importing_again_changes_only_the_changed_answers(database, database_url, clock, tmp_path):
+    gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "faq.csv", SMALL)))
+    first = entries(database)
+    clock.advance(days=1)
+    changed = [SMALL[0], SMALL[1], SMALL[2].replace("80周岁以上", "年满80周岁的"), "失业登记怎么办,到街道便民服务中心就业窗口办理。,,"]
+
+    same = gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "same.csv", SMALL)))
+    again = gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "changed.csv", changed)))
+
+    assert same.stdout.startswith("问答导入完成（2 行）：新增 0 条，更新 0 条，未变 2 条。")
+    assert again.stdout.startswith("问答导入完成（3 行）：新增 1 条，更新 1 条，未变 1 条。")
+    stored = entries(database)
+    assert len(stored) == 3
+    assert stored["高龄补贴怎么申请"].answer.startswith("年满80周岁的")
+    assert stored["高龄补贴怎么申请"].updated_at == clock() and stored["高龄补贴怎么申请"].id == first["高龄补贴怎么申请"].id
+    assert stored["居住证怎么办理"].updated_at == first["居住证怎么办理"].updated_at
+
+
+def test_bad_rows_are_all_reported_by_line_and_nothing_is_imported(database, database_url, clock, tmp_path):
+    path = write(tmp_path / "bad.csv", [
+        HEADER,
+        "医保怎么交,到社区服务站登记后缴费。,,",  # fine: must not be imported either
+        ",没有问题的答案,,",
+        "",
+        "居住证怎么办理,,,",
+        "医保怎么交,重复的问题。,,",
+        "残疾人证怎么办," + "长" * 601 + ",,",
+        "老年证怎么办,到社区服务站办理。,老人卡怎么办｜" + "问" * 201 + ",",
+        "开证明\u200b去哪里,到社区服务站办理。,,",
+    ])
+
+    result = gridbot(database_url, clock, "faq", "import", str(path))
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "文件有 6 处错误，未导入任何数据：",
+        "  第 3 行：缺少“问题”",
+        "  第 5 行：缺少“答案”",
+        "  第 6 行：问题与第 2 行重复；同一个问题只写一行，其他问法写进“同义问法”",
+        "  第 7 行：“答案”太长（601 个字），最多 600 个字",
+        "  第 8 行：“同义问法”太长（201 个字），每种问法最多 200 个字",
+        "  第 9 行：“问题”含有制表符或不可见字符，请删除",
+        "请修改以上各行后重新导入。",
+    ]
+    assert entries(database) == {}
+
+
+def test_a_file_without_the_answer_column_names_it(database, database_url, clock, tmp_path):
+    result = gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "faq.csv", ["问题,类别", "低保怎么申请,"])))
+
+    assert result.exit_code == 1
+    assert "表头缺少 “答案” 列。第一行应为表头，列名为：问题,答案,同义问法,类别（同义问法、类别可以不填）。" in result.stderr
+    with_missing_file = gridbot(database_url, clock, "faq", "import", str(tmp_path / "nothing.csv"))
+    assert with_missing_file.exit_code == 1 and "找不到文件" in with_missing_file.stderr
+
+
+def test_list_prints_each_entry_with_its_phrasings_and_answer(database, database_url, clock, tmp_path):
+    assert "还没有问答" in gridbot(database_url, clock, "faq", "list").stdout
+    gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "faq.csv", SMALL)))
+
+    listing = gridbot(database_url, clock, "faq", "list").stdout
+
+    assert "共 2 条问答：" in listing
+    assert "［政策咨询］居住证怎么办理  已答 0 次，转人工 0 次" in listing
+    assert "同义问法：高龄津贴怎么领｜80岁老人有什么补贴" in listing
+    assert "答案：带身份证和租房合同到社区服务站登记。" in listing
+    with database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(FaqEntry)) == 2
