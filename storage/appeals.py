@@ -61,6 +61,7 @@ class Action(StrEnum):
     RATED = "rated"
     REOPENED = "reopened"
     FOLLOW_UP = "follow_up"  # 回访: the grid leader calls the unsatisfied resident back
+    FOCUSED = "focused"  # 聚焦办: linked to a focus case (internal)
 
 
 class Sender(Protocol):
