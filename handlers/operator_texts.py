@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from handlers.resident_texts import clock
 from storage.org_import import COLUMNS, LEVELS, MAX_NAME_LENGTH, ImportReport, Problem, RowError
 
 # How each level is counted in Chinese: "2 个社区", "12 栋楼".
@@ -127,3 +130,15 @@ def header_names() -> str:
 
 def _counts(counts: dict[str, int]) -> str:
     return "、".join(COUNTED[level].format(n=counts[level]) for level in LEVELS if counts.get(level))
+
+
+# --- `gridbot focus list` (聚焦办) -------------------------------------------------------------------------
+
+FOCUS_LIST_NONE = {False: "没有进行中的聚焦事项。", True: "还没有聚焦事项。"}
+FOCUS_LIST_HEADER = {False: "进行中的聚焦事项（{n} 件）：", True: "全部聚焦事项（{n} 件）："}
+FOCUS_LIST_DATABASE_FAILED = "数据库操作失败（{reason}），无法列出聚焦事项。请检查 GRIDBOT_DATABASE_URL 后重试。"
+
+
+def focus_closed(at: datetime, note: str | None) -> str:
+    """The line under a closed focus case: when it was closed and what was done."""
+    return f"  已结案 {clock(at)}：{note or '（无说明）'}"

@@ -28,6 +28,7 @@ MEMBER = "demo_staff_zhangwei"
 BUILDING_3 = ("o1", "o5", "o6")  # 幸福里社区·第一网格 阳光花园3号楼
 NEXT_DOOR = "o7"  # 1号楼 of the same compound
 SENSITIVE = relay.sensitive_categories()
+DEFAULT_RULES = focus.HotspotRules()  # 7 days; building 3, compound 5, grid 8
 
 
 def file(seeded, clock, openid, category="物业服务", keywords=("电梯",), content="电梯坏了"):
@@ -39,7 +40,7 @@ def file(seeded, clock, openid, category="物业服务", keywords=("电梯",), c
         return appeals.file_appeal(session, resident, intake, clock()).ticket
 
 
-def dispatch_and_check(seeded, clock, rules=focus.HotspotRules()):
+def dispatch_and_check(seeded, clock, rules=DEFAULT_RULES):
     """What the worker's dispatch round does: dispatch, then check the dispatched appeals for hot spots."""
     with seeded.transaction() as session:
         dispatched = dispatch.dispatch_pending(session, clock())
@@ -145,7 +146,7 @@ def test_checking_the_same_appeals_again_changes_nothing(seeded, clock):
 
 
 def test_a_keyword_recurring_across_categories_opens_a_keyword_case(seeded, clock):
-    for openid, category in zip(BUILDING_3, ("物业服务", "市政设施", "环境卫生")):
+    for openid, category in zip(BUILDING_3, ("物业服务", "市政设施", "环境卫生"), strict=True):
         file(seeded, clock, openid, category=category, keywords=("停水",), content="又停水了")
     dispatch_and_check(seeded, clock)
     assert [(kind, key) for _, _, _, kind, key, *_ in cases(seeded)] == [("keyword", "停水")]
@@ -253,3 +254,26 @@ def test_the_worker_round_opens_the_case_from_chat_appeals(worker_runtime, wecha
     with worker_runtime.database.transaction() as session:
         assert len(session.scalars(select(FocusCaseAppeal)).all()) == 4  # the open case takes it, window or not
     assert timedelta(days=7) == focus.HotspotRules().window
+
+
+def test_gridbot_focus_list_prints_open_cases_and_with_all_the_closed_ones(seeded, clock, database_url):
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    def focus_list(*args):
+        result = CliRunner().invoke(main, ["focus", "list", *args], env={"GRIDBOT_DATABASE_URL": database_url})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert focus_list() == "没有进行中的聚焦事项。\n"
+    tickets = [file(seeded, clock, openid) for openid in BUILDING_3]
+    dispatch_and_check(seeded, clock)
+    listed = focus_list()
+    assert listed.startswith("进行中的聚焦事项（1 件）：\nJ2611220001｜幸福里社区·第一网格 阳光花园3号楼｜“物业服务”类诉求 3件")
+    assert "负责人：王强（网格长）" in listed and "、".join(tickets) in listed
+    with seeded.transaction() as session:
+        focus_cases.close(session, staff(session, LEADER), "J2611220001", "已统一维修", clock())
+    assert focus_list() == "没有进行中的聚焦事项。\n"
+    everything = focus_list("--all")
+    assert everything.startswith("全部聚焦事项（1 件）：\nJ2611220001") and "已结案 11月22日 10:00：已统一维修" in everything
