@@ -185,9 +185,10 @@ def _open(session: Session, state: _GridState, seen: _Seen, place: tuple[str, st
     except IntegrityError:
         # Another worker opened this place and key's case a moment ago: join it instead.
         existing = session.scalars(select(FocusCase).where(FocusCase.open_key == open_key)).first()
-        if existing is not None:
-            state.open_cases[open_key] = existing
-            _link(session, state, existing, [seen], now)
+        if existing is None:
+            raise  # not that race: a real fault, for the relay to log and retry
+        state.open_cases[open_key] = existing
+        _link(session, state, existing, [seen], now)
         return None
     state.open_cases[open_key] = case
     _link(session, state, case, matching, now)

@@ -277,3 +277,18 @@ def test_gridbot_focus_list_prints_open_cases_and_with_all_the_closed_ones(seede
     assert focus_list() == "没有进行中的聚焦事项。\n"
     everything = focus_list("--all")
     assert everything.startswith("全部聚焦事项（1 件）：\nJ2611220001") and "已结案 11月22日 10:00：已统一维修" in everything
+
+
+def test_a_worker_that_read_before_another_opened_the_case_joins_that_case(seeded, clock):
+    """The race two workers on PostgreSQL can run: both see no open case, the second's insert hits open_key."""
+    tickets = [file(seeded, clock, openid) for openid in BUILDING_3]
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock())
+        stale = focus._grid_state(session, session.scalars(select(Appeal.grid_id)).first(), clock() - timedelta(days=7))
+    with seeded.transaction() as session:
+        third = session.scalars(select(Appeal.id).where(Appeal.ticket == tickets[2])).one()
+    with seeded.transaction() as session:  # the other worker checks the third appeal and opens the case
+        assert len(focus.check(session, [third], clock(), SENSITIVE)) == 1
+    with seeded.transaction() as session:  # this worker, with its stale view, checks the same appeal again
+        assert focus._check_one(session, stale, third, clock(), SENSITIVE, DEFAULT_RULES) is None
+    assert len(cases(seeded)) == 1 and len(alerts(seeded)) == 2
