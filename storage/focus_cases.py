@@ -10,7 +10,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.errors import IllegalTransition, NotAllowed, NotFound
-from storage.focus import community_operators
 from storage.models import Appeal, FocusCase, FocusCaseAppeal, FocusStatus, Grid, Staff, StaffRole
 
 
@@ -68,7 +67,8 @@ def _may_close(session: Session, member: Staff, case: FocusCase) -> bool:
     if member.role == StaffRole.GRID_LEADER:
         return member.grid_id == case.grid_id
     if member.role == StaffRole.OPERATOR:
-        return member.community_id is None or member in community_operators(session, case.grid_id)
+        community_id = session.scalars(select(Grid.community_id).where(Grid.id == case.grid_id)).one()
+        return member.community_id in (None, community_id)  # None: a street operator
     return False
 
 
