@@ -1,5 +1,5 @@
-"""The `gridbot` command: serve, worker, db upgrade, import org, faq, invite, grid mode, fake-wechat, simulate, demo,
-nlp."""
+"""The `gridbot` command: serve, worker, db upgrade, import org, faq, invite, grid mode, focus list, fake-wechat,
+simulate, demo, nlp."""
 
 from __future__ import annotations
 
@@ -290,6 +290,35 @@ def grid_mode(grid_name: str, mode: str) -> None:
     except SQLAlchemyError as error:
         _fail(GRID_MODE_DATABASE_FAILED.format(reason=type(error).__name__))
     click.echo(GRID_MODE_DONE[changed].format(grid=label, mode=mode.strip(), how=GRID_MODE_HOW[wanted]))
+
+
+@main.group("focus")
+def focus_group() -> None:
+    """聚焦办: hot spots of recurring appeals, handled as focus cases."""
+
+
+@focus_group.command("list")
+@click.option("--all", "include_closed", is_flag=True, help="closed cases too, with their notes")
+def focus_list(include_closed: bool) -> None:
+    """Print the open focus cases (with --all, every case): place, category or keyword, tickets, owner."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from handlers import focus, operator_texts
+    from storage import focus_cases
+
+    try:
+        with operator_transaction() as session:
+            found = focus_cases.listed(session, include_closed)
+    except SQLAlchemyError as error:
+        _fail(operator_texts.FOCUS_LIST_DATABASE_FAILED.format(reason=type(error).__name__))
+    if not found:
+        click.echo(operator_texts.FOCUS_LIST_NONE[include_closed])
+        return
+    click.echo(operator_texts.FOCUS_LIST_HEADER[include_closed].format(n=len(found)))
+    for summary in found:
+        click.echo(focus.line(summary))
+        if summary.case.closed_at is not None:
+            click.echo(operator_texts.focus_closed(summary.case.closed_at, summary.case.note))
 
 
 @main.command("fake-wechat")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -164,10 +165,25 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} simulate --openid demo_staff_sunli "拆分 编号"              （撤销合并，诉求重新派发）
   无人接单的诉求 {DEMO_UNCLAIMED_MINUTES} 分钟后升级给网格长（演示设置，正式默认 30 分钟）。
 
+聚焦办：同一楼栋 7 天内 3 件同类诉求（小区 5 件、网格 8 件）自动立为聚焦事项，网格长和社区操作员收到提醒：
+  {gridbot} simulate --openid o1 "3号楼停水了，一整天没水"     （再用 --openid o5、--openid o6 各发一次，都住 3号楼）
+  {gridbot} simulate --openid demo_staff_wangqiang 聚焦       （结案：结案 案号 处理说明）
+  {_focus_list_command(settings, gridbot)}
+
 按 Ctrl-C 停止。
 """,
         flush=True,  # a pipe (a supervisor, a test) sees the guide at once
     )
+
+
+def _focus_list_command(settings: Settings, gridbot: str) -> str:
+    """`gridbot focus list` on the demo's database (another terminal doesn't have the demo's settings).
+
+    Only a SQLite path is spelled out: a PostgreSQL URL came from the user's environment and may hold a password.
+    """
+    if not settings.database_url.startswith("sqlite"):
+        return f"{gridbot} focus list"
+    return f"GRIDBOT_DATABASE_URL={shlex.quote(settings.database_url)} {gridbot} focus list"
 
 
 def _gridbot_command() -> str:

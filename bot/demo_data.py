@@ -40,11 +40,14 @@ STAFF: tuple[tuple[str, str, StaffRole, str, str | None], ...] = (
     ("demo_staff_sunli", "孙丽", StaffRole.OPERATOR, "幸福里社区", None),
 )
 # openid -> (community, grid, building, unit): residents already bound; o3 is left for the binding dialogue,
-# o4 for the QR code; o5 is o1's neighbour in 3号楼, to show joining an open appeal (我也遇到)
+# o4 for the QR code. o5 is o1's neighbour in 3号楼, to show joining an open appeal (我也遇到); o1, o5 and o6
+# share 3号楼: three of them reporting the same thing make a 聚焦办 hot spot; o7 lives next door.
 RESIDENTS = {
     "o1": ("幸福里社区", "第一网格", "3号楼", "1单元"),
     "o2": ("和平社区", "第一网格", "1栋", "2单元"),
     "o5": ("幸福里社区", "第一网格", "3号楼", "2单元"),
+    "o6": ("幸福里社区", "第一网格", "3号楼", "1单元"),
+    "o7": ("幸福里社区", "第一网格", "1号楼", "1单元"),
 }
 
 

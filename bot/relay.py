@@ -1,7 +1,9 @@
-"""The relay loop: dispatches filed appeals, queues committed outbox rows as RQ jobs, sweeps for 督着办."""
+"""The relay loop: dispatches filed appeals (checking them for 聚焦办 hot spots), queues committed outbox rows as
+RQ jobs, sweeps for 督着办."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -11,7 +13,8 @@ from rq import Queue
 
 from bot import jobs
 from bot.worker_runtime import WorkerRuntime
-from storage import dedup, dispatch, outbox, supervision
+from nlp import load_taxonomy
+from storage import dedup, dispatch, focus, outbox, supervision
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "gridbot"
@@ -39,9 +42,22 @@ def tick(runtime: WorkerRuntime) -> int:
 
 
 def dispatch_once(runtime: WorkerRuntime) -> int:
-    """Dispatch the appeals filed since the last round (in one transaction); returns how many."""
+    """Dispatch the appeals filed since the last round and check them for hot spots (in one transaction).
+
+    Returns how many were dispatched. The check shares the dispatch's transaction so that no dispatched appeal
+    escapes it, and a focus case's alerts leave in the same round as the task cards.
+    """
     with runtime.database.transaction() as session:
-        return len(dispatch.dispatch_pending(session, runtime.clock()))
+        now = runtime.clock()
+        dispatched = dispatch.dispatch_pending(session, now)
+        focus.check(session, dispatched, now, sensitive_categories())
+        return len(dispatched)
+
+
+@functools.cache
+def sensitive_categories() -> frozenset[str]:
+    """The taxonomy's private categories (family, neighbours): never clustered into a focus case."""
+    return frozenset(category.name for category in load_taxonomy().categories if category.sensitive)
 
 
 def supervise_once(runtime: WorkerRuntime) -> supervision.SweepReport:

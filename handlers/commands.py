@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Callable
 
-from handlers import binding, faq, merging, resident, review, staff, staff_binding, staff_texts
+from handlers import binding, faq, focus, merging, resident, review, staff, staff_binding, staff_texts
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from storage.tickets import normalize_ticket
+from storage.tickets import normalize_focus_code, normalize_ticket
 
 
 class Takes(StrEnum):
@@ -22,6 +22,7 @@ class Takes(StrEnum):
     TICKET_TEXT = "ticket_text"  # a ticket, then words (进展 G2611220007 已联系物业)
     TEXT = "text"  # words, required (上报 3号楼消防通道堆满杂物)
     CODE = "code"  # a short code of letters and digits (认证), required
+    CASE_TEXT = "case_text"  # a focus-case number, then words (结案 J2611230001 已统一更换水管)
 
 
 class Audience(StrEnum):
@@ -89,6 +90,10 @@ COMMANDS: tuple[Command, ...] = (
             merging.merge, Audience.STAFF),
     Command("split", ("拆分",), "拆分 编号", "撤销合并，诉求重新单独派发（操作员、网格长）", Takes.TICKET, merging.split,
             Audience.STAFF),
+    Command("focus", ("聚焦", "聚焦办"), "聚焦", "查看本网格（社区）反复出现的问题：聚焦事项", Takes.NOTHING,
+            focus.list_cases, Audience.STAFF),
+    Command("close_focus", ("结案",), "结案 案号 说明", "聚焦事项处理完毕后结案", Takes.CASE_TEXT, focus.close_case,
+            Audience.STAFF),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),
@@ -113,6 +118,8 @@ def parse(text: str) -> tuple[Command, str] | None:
             continue  # "查询一下低保怎么办" is a question for the intake, not 查询
         if command.takes is Takes.TICKET_TEXT and rest and _ticket_then_text(rest) is None:
             continue  # "结果怎么样了" is a sentence, not 办结 (结)
+        if command.takes is Takes.CASE_TEXT and rest and _case_then_text(rest) is None:
+            continue  # "结案了吗" is a question, not 结案
         if command.takes is Takes.CODE and rest and not _CODE_LIKE.fullmatch(unicodedata.normalize("NFKC", rest)):
             continue  # "认证码是多少" is a question, not a code
         return command, rest
@@ -124,6 +131,7 @@ def parse(text: str) -> tuple[Command, str] | None:
 _BY_NAME = {command.name: command for command in COMMANDS}
 _CODE_LIKE = re.compile(r"[0-9A-Za-z\- ]{1,16}")
 _TICKET_THEN_TEXT = re.compile(r"([Gg]?\d{10,})\s*(.*)", re.DOTALL)
+_CASE_THEN_TEXT = re.compile(r"([Jj]?\d{10,})\s*(.*)", re.DOTALL)
 
 
 def _ticket_then_text(argument: str) -> tuple[str, str] | None:
@@ -134,6 +142,15 @@ def _ticket_then_text(argument: str) -> tuple[str, str] | None:
     ticket = normalize_ticket(match.group(1))
     # A ticket's characters normalise one to one, so the words start at the same place in the original.
     return (ticket, argument[match.end(1):].strip()) if ticket else None
+
+
+def _case_then_text(argument: str) -> tuple[str, str] | None:
+    """("J2611230001", "已统一维修") from "j2611230001 已统一维修"; None if it doesn't start with a case number."""
+    match = _CASE_THEN_TEXT.fullmatch(unicodedata.normalize("NFKC", argument))
+    if match is None:
+        return None
+    code = normalize_focus_code(match.group(1))
+    return (code, argument[match.end(1):].strip()) if code else None
 
 
 def matches(conversation: Conversation) -> bool:
@@ -160,6 +177,11 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         if split is None or not split[1]:
             return Reply(staff_texts.NEEDS_TEXT.format(usage=command.usage))
         argument = f"{split[0]} {split[1]}"
+    if command.takes is Takes.CASE_TEXT:
+        case_split = _case_then_text(argument)
+        if case_split is None or not case_split[1]:
+            return Reply(staff_texts.NEEDS_TEXT.format(usage=command.usage))
+        argument = f"{case_split[0]} {case_split[1]}"
     if command.takes is Takes.TICKET:
         ticket = normalize_ticket(argument)
         if ticket is None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from handlers.faq_cache import REFRESH_INTERVAL
+from handlers.resident_texts import clock
 from storage import faq_import
 from storage.faq_import import FaqImportReport, FaqProblem, FaqRowError
 from storage.models import FaqEntry
@@ -171,3 +174,13 @@ def faq_listing(entries: list[FaqEntry], answered: dict[int, tuple[int, int]]) -
             lines.append(f"   同义问法：{'｜'.join(alternates)}")
         lines.append(f"   答案：{entry.answer}")
     return "\n".join(lines)
+# --- `gridbot focus list` (聚焦办) -------------------------------------------------------------------------
+
+FOCUS_LIST_NONE = {False: "没有进行中的聚焦事项。", True: "还没有聚焦事项。"}
+FOCUS_LIST_HEADER = {False: "进行中的聚焦事项（{n} 件）：", True: "全部聚焦事项（{n} 件）："}
+FOCUS_LIST_DATABASE_FAILED = "数据库操作失败（{reason}），无法列出聚焦事项。请检查 GRIDBOT_DATABASE_URL 后重试。"
+
+
+def focus_closed(at: datetime, note: str | None) -> str:
+    """The line under a closed focus case: when it was closed and what was done."""
+    return f"  已结案 {clock(at)}：{note or '（无说明）'}"

@@ -71,6 +71,35 @@ def _merged(params: dict[str, Any]) -> str:
     return f"【已合并】{params['ticket']} 已并入 {params['into']}，无需另行处理；进展请在 {params['into']} 上办理。"
 
 
+def _focus_opened(params: dict[str, Any]) -> str:
+    code = params["code"]
+    return (
+        f"【聚焦办】{code}\n"
+        f"{params['place']} {params['days']}天内有 {params['count']} 件{focus_subject(params['key_kind'], params['key'])}："
+        f"{focus_tickets(params['tickets'])}\n"
+        f"负责人：{focus_owner(params.get('owner'))}\n"
+        f"请统筹处理、查找共性原因。处理完毕回复“结案 {code} 处理说明”；回复“聚焦”查看全部聚焦事项。"
+    )
+
+
+def focus_subject(key_kind: str, key: str) -> str:
+    """“物业服务”类诉求, or 提到“停水”的诉求."""
+    return f"“{key}”类诉求" if key_kind == "category" else f"提到“{key}”的诉求"
+
+
+def focus_tickets(tickets: list[str] | tuple[str, ...]) -> str:
+    """The first tickets of a focus case, with 等 when there are more."""
+    shown = "、".join(tickets[:FOCUS_TICKETS_SHOWN])
+    return shown + ("等" if len(tickets) > FOCUS_TICKETS_SHOWN else "")
+
+
+def focus_owner(name: str | None) -> str:
+    """Who answers for a focus case: the grid leader, or the community's staff when the grid has none."""
+    return f"{name}（网格长）" if name else "社区工作人员"
+
+
+FOCUS_TICKETS_SHOWN = 10
+
 TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "staff_new_appeal": _new_appeal,
     "staff_merged": _merged,
@@ -79,6 +108,7 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "staff_escalated": _escalated,
     "staff_returned": _returned,
     "staff_reopened": _reopened,
+    "staff_focus_opened": _focus_opened,
 }
 
 
@@ -98,6 +128,8 @@ TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
     "staff_escalated": lambda p: ((p["ticket"], _overdue(p), _level(p)), "请尽快处理。"),
     "staff_returned": lambda p: ((p["ticket"], f"被{p['by']}退回", f"原因：{p['reason']}"), "请重新分派。"),
     "staff_reopened": lambda p: ((p["ticket"], "居民不满意，重新办理", _reopened_ask(p)), "诉求已重新打开。"),
+    "staff_focus_opened": lambda p: ((p["code"], p["place"], f"{p['days']}天内{p['count']}件：{p['key']}",
+                                      f"负责人：{focus_owner(p.get('owner'))}"), "回复“聚焦”查看，处理完毕回复“结案 编号 说明”。"),
 }
 
 
@@ -215,6 +247,7 @@ EVENT_NAMES = {
     "cancelled": "居民撤销", "attached": "补充材料", "reminded": "提醒", "escalated": "督办升级",
     "reclassified": "改分类",
     "merged": "并入", "follower_joined": "并入相同诉求", "split": "拆分，重新派发", "follower_left": "拆出诉求",
+    "focused": "列入聚焦办",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"
@@ -253,3 +286,13 @@ MERGE_REFUSED = {
 }
 SPLIT_NOT_MERGED = "诉求 {ticket} 当前状态为“{status}”，没有并入其他诉求，无需拆分。"
 MERGE_WRONG_STATE = "诉求 {ticket} 当前状态为“{status}”，不能合并（只有办理中的诉求可以合并）。"
+
+# --- 聚焦办: focus cases (handlers/focus.py) -------------------------------------------------------------
+
+FOCUS_NONE = "目前没有进行中的聚焦事项。"
+FOCUS_HEADER = "进行中的聚焦事项（处理完毕回复“结案 编号 说明”）："
+FOCUS_LINE = "{code}｜{place}｜{subject} {count}件｜负责人：{owner}\n  {tickets}"
+FOCUS_CLOSED = "聚焦事项 {code} 已结案。其中的诉求仍按各自进度办理。"
+FOCUS_NOT_FOUND = "没有找到编号为 {code} 的聚焦事项，请核对编号（回复“聚焦”查看）。"
+FOCUS_NOT_YOURS = "聚焦事项 {code} 不由您负责（负责人、本网格网格长或社区工作人员可以结案）。"
+FOCUS_ALREADY_CLOSED = "聚焦事项 {code} 已经结案。"

@@ -66,6 +66,7 @@ class Action(StrEnum):
     FOLLOWER_JOINED = "follower_joined"  # another resident's appeal was merged into this one (internal)
     SPLIT = "split"  # 拆分: a merged appeal is handled on its own again
     FOLLOWER_LEFT = "follower_left"  # a merged appeal was split off this one (internal)
+    FOCUSED = "focused"  # 聚焦办: linked to a focus case (internal)
 
 
 class Sender(Protocol):

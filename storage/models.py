@@ -359,3 +359,40 @@ class FaqAnswer(Base):
     score: Mapped[float] = mapped_column(Float)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     escalated_appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
+class FocusStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class FocusCase(Base):
+    """聚焦办: a hot spot, the same category or keyword recurring in one place, handled as one case."""
+
+    __tablename__ = "focus_cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # J + local date + per-day sequence
+    scope_kind: Mapped[str] = mapped_column(String(16))  # building | compound | grid
+    scope_ref: Mapped[str] = mapped_column(String(96))  # building:12, compound:3:阳光花园, grid:3
+    scope_label: Mapped[str] = mapped_column(String(200))
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    key_kind: Mapped[str] = mapped_column(String(16))  # category | keyword
+    key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    # scope_ref|key_kind:key while open, NULL once closed: at most one open case per place and key, even with
+    # two workers checking at once, and a new case may open there after closing.
+    open_key: Mapped[str | None] = mapped_column(String(192), unique=True)
+    owner_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # None: the community's operators
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    note: Mapped[str | None] = mapped_column(Text)  # what was done, given when closing
+
+
+class FocusCaseAppeal(Base):
+    """An appeal that belongs to a focus case."""
+
+    __tablename__ = "focus_case_appeals"
+    __table_args__ = (UniqueConstraint("case_id", "appeal_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("focus_cases.id"))
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,45 @@
+"""聚焦办 in the chat: 聚焦 lists the open focus cases a staff member oversees, 结案 closes one."""
+
+from __future__ import annotations
+
+from handlers import staff_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Reply
+from storage import focus_cases
+from storage.errors import IllegalTransition, NotAllowed, NotFound
+
+
+def list_cases(conversation: Conversation, _argument: str) -> Reply:
+    """聚焦: the open cases of the member's grid (an operator: of their community)."""
+    member = conversation.staff
+    assert member is not None, "the command table lets only staff run this"
+    found = focus_cases.visible_to(conversation.session, member)
+    if not found:
+        return Reply(texts.FOCUS_NONE)
+    return Reply("\n".join([texts.FOCUS_HEADER, *(line(summary) for summary in found)]))
+
+
+def line(summary: focus_cases.CaseSummary) -> str:
+    """One focus case in a list (the chat's 聚焦 and `gridbot focus list`)."""
+    case = summary.case
+    return texts.FOCUS_LINE.format(
+        code=case.code, place=case.scope_label, subject=texts.focus_subject(case.key_kind, case.key),
+        count=len(summary.tickets), owner=texts.focus_owner(summary.owner_name),
+        tickets=texts.focus_tickets(summary.tickets),
+    )
+
+
+def close_case(conversation: Conversation, argument: str) -> Reply:
+    """结案 <案号> <说明>: the argument comes checked and normalised by the command table."""
+    member = conversation.staff
+    assert member is not None, "the command table lets only staff run this"
+    code, _, note = argument.partition(" ")
+    try:
+        focus_cases.close(conversation.session, member, code, note.strip(), conversation.now)
+    except NotFound:
+        return Reply(texts.FOCUS_NOT_FOUND.format(code=code))
+    except NotAllowed:
+        return Reply(texts.FOCUS_NOT_YOURS.format(code=code))
+    except IllegalTransition:
+        return Reply(texts.FOCUS_ALREADY_CLOSED.format(code=code))
+    return Reply(texts.FOCUS_CLOSED.format(code=code))

@@ -1,0 +1,250 @@
+"""聚焦办: a hot spot - the same category or keyword recurring in one building, compound or grid within a
+window - becomes a focus case that links its appeals, has an owner (the grid's 网格长) and alerts operators.
+
+The worker checks each appeal it dispatches, inside the dispatch transaction: no dispatched appeal escapes
+the check, and the alert leaves with the same relay round. For one appeal:
+1. an open case of its place (its building, then its compound, then its grid) and one of its keys (its
+   category, then each decisive keyword) takes it in: linked, with an internal event, and no new alert;
+2. otherwise the narrowest place where one of its keys reaches that place's threshold within the window
+   opens a case, linking every matching appeal of the window, and alerts the owner and the operators once.
+An appeal joins at most one case per check: one complaint is one hot spot, not three.
+
+Counted: filed appeals (not held for an address, not cancelled) of non-sensitive categories (family and
+neighbour matters are never clustered); 待分类 counts for keywords only; an appeal of a closed case was handled
+as a hot spot already and does not make another. Two workers at once: `open_key` is
+unique while a case is open, so the one that loses the race links its appeal to the winner's case.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage import org, outbox
+from storage.appeals import Action, record
+from storage.models import (
+    Appeal,
+    AppealStatus,
+    Building,
+    FocusCase,
+    FocusCaseAppeal,
+    FocusStatus,
+    Grid,
+    Staff,
+    StaffRole,
+)
+from storage.tickets import next_focus_code
+
+UNCLASSIFIED = "待分类"  # nlp.taxonomy.UNCLASSIFIED; storage does not import nlp
+NOT_FILED = (AppealStatus.AWAITING_ADDRESS, AppealStatus.CANCELLED)
+OPENED_TEMPLATE = "staff_focus_opened"
+SCOPES = ("building", "compound", "grid")  # narrowest first
+
+
+@dataclass(frozen=True)
+class HotspotRules:
+    """When recurring appeals make a hot spot: this many within `window`, per kind of place."""
+
+    window: timedelta = timedelta(days=7)
+    building: int = 3
+    compound: int = 5  # 小区
+    grid: int = 8
+
+    def threshold(self, scope_kind: str) -> int:
+        """How many appeals make a hot spot in a place of this kind."""
+        return int(getattr(self, scope_kind))
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """An appeal of the window as the check needs it."""
+
+    id: int
+    ticket: str
+    building_id: int | None
+    compound: str
+    category: str
+    keywords: tuple[str, ...]
+
+    def keys(self, sensitive: Collection[str]) -> list[tuple[str, str]]:
+        if self.category in sensitive:
+            return []
+        own = [] if self.category == UNCLASSIFIED else [("category", self.category)]
+        return own + [("keyword", word) for word in self.keywords]
+
+    def places(self, grid_id: int) -> list[tuple[str, str]]:
+        """(scope kind, scope ref) from the narrowest; a grid that is one compound has no compound scope."""
+        places = []
+        if self.building_id is not None:
+            places.append(("building", f"building:{self.building_id}"))
+            if self.compound:
+                places.append(("compound", f"compound:{grid_id}:{self.compound}"))
+        return places + [("grid", f"grid:{grid_id}")]
+
+
+@dataclass
+class _GridState:
+    """What one check needs of a grid, read once per batch: the window's appeals, its open and closed cases."""
+
+    grid_id: int
+    window: dict[int, _Seen]
+    open_cases: dict[str, FocusCase]  # by open_key
+    in_open_case: set[int]  # appeal ids
+    in_closed_case: set[int]  # appeal ids: handled as a hot spot already, they don't make another
+
+
+def check(session: Session, appeal_ids: Iterable[int], now: datetime, sensitive: Collection[str],
+          rules: HotspotRules = HotspotRules()) -> list[FocusCase]:
+    """Link each appeal to its open focus case, or open one where it makes a hot spot; returns cases opened."""
+    ids = list(appeal_ids)
+    if not ids:
+        return []
+    by_grid: dict[int, list[int]] = {}
+    for appeal_id, grid_id in session.execute(select(Appeal.id, Appeal.grid_id).where(Appeal.id.in_(ids))):
+        if grid_id is not None:
+            by_grid.setdefault(grid_id, []).append(appeal_id)
+    opened: list[FocusCase] = []
+    for grid_id, grid_appeals in by_grid.items():
+        state = _grid_state(session, grid_id, now - rules.window)
+        for appeal_id in sorted(grid_appeals):
+            case = _check_one(session, state, appeal_id, now, sensitive, rules)
+            if case is not None:
+                opened.append(case)
+    return opened
+
+
+def _check_one(session: Session, state: _GridState, appeal_id: int, now: datetime, sensitive: Collection[str],
+               rules: HotspotRules) -> FocusCase | None:
+    seen = state.window.get(appeal_id)
+    if seen is None or appeal_id in state.in_open_case:
+        return None
+    keys, places = seen.keys(sensitive), seen.places(state.grid_id)
+    for _kind, ref in places:
+        for key_kind, key in keys:
+            case = state.open_cases.get(_open_key(ref, key_kind, key))
+            if case is not None:
+                _link(session, state, case, [seen], now)
+                return None
+    for kind, ref in places:
+        for key_kind, key in keys:
+            matching = [other for other in state.window.values()
+                        if (key_kind, key) in other.keys(sensitive) and (kind, ref) in other.places(state.grid_id)
+                        and other.id not in state.in_closed_case]
+            if len(matching) >= rules.threshold(kind):
+                return _open(session, state, seen, (kind, ref), (key_kind, key), matching, now, rules)
+    return None
+
+
+def _grid_state(session: Session, grid_id: int, since: datetime) -> _GridState:
+    window = _window(session, grid_id, since)
+    links = session.execute(
+        select(FocusCaseAppeal.appeal_id, FocusCase.status).join(FocusCase, FocusCase.id == FocusCaseAppeal.case_id)
+        .where(FocusCase.grid_id == grid_id, FocusCaseAppeal.appeal_id.in_(list(window)))
+    ).all()
+    open_cases = session.scalars(
+        select(FocusCase).where(FocusCase.grid_id == grid_id, FocusCase.status == FocusStatus.OPEN)
+    ).all()
+    return _GridState(
+        grid_id, window, {case.open_key: case for case in open_cases if case.open_key},
+        {appeal_id for appeal_id, status in links if status == FocusStatus.OPEN},
+        {appeal_id for appeal_id, status in links if status == FocusStatus.CLOSED},
+    )
+
+
+def _window(session: Session, grid_id: int, since: datetime) -> dict[int, _Seen]:
+    rows = session.execute(
+        select(Appeal.id, Appeal.ticket, Appeal.building_id, Building.compound, Appeal.category, Appeal.keywords)
+        .outerjoin(Building, Building.id == Appeal.building_id)
+        .where(Appeal.grid_id == grid_id, Appeal.created_at >= since, Appeal.status.not_in(NOT_FILED))
+        .order_by(Appeal.id)
+    ).all()
+    return {row.id: _Seen(row.id, row.ticket, row.building_id, row.compound or "", row.category,
+                          tuple(json.loads(row.keywords or "[]"))) for row in rows}
+
+
+def _open(session: Session, state: _GridState, seen: _Seen, place: tuple[str, str], key: tuple[str, str],
+          matching: Sequence[_Seen], now: datetime, rules: HotspotRules) -> FocusCase | None:
+    (scope_kind, scope_ref), (key_kind, key_value) = place, key
+    open_key = _open_key(scope_ref, key_kind, key_value)
+    owner = _owner(session, state.grid_id)
+    case = FocusCase(
+        code=next_focus_code(session, now), scope_kind=scope_kind, scope_ref=scope_ref,
+        scope_label=_label(session, seen, scope_kind, state.grid_id), grid_id=state.grid_id, key_kind=key_kind,
+        key=key_value, status=FocusStatus.OPEN, open_key=open_key, owner_staff_id=owner.id if owner else None,
+        opened_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(case)
+    except IntegrityError:
+        # Another worker opened this place and key's case a moment ago: join it instead.
+        existing = session.scalars(select(FocusCase).where(FocusCase.open_key == open_key)).first()
+        if existing is None:
+            raise  # not that race: a real fault, for the relay to log and retry
+        state.open_cases[open_key] = existing
+        _link(session, state, existing, [seen], now)
+        return None
+    state.open_cases[open_key] = case
+    _link(session, state, case, matching, now)
+    _alert(session, case, owner, matching, now, rules)
+    return case
+
+
+def _link(session: Session, state: _GridState, case: FocusCase, appeals: Sequence[_Seen], now: datetime) -> None:
+    linked = set(session.scalars(select(FocusCaseAppeal.appeal_id).where(FocusCaseAppeal.case_id == case.id)))
+    for seen in appeals:
+        state.in_open_case.add(seen.id)
+        if seen.id in linked:
+            continue
+        session.add(FocusCaseAppeal(case_id=case.id, appeal_id=seen.id, linked_at=now))
+        record(session, seen.id, now, Action.FOCUSED, None, None, note=case.code, internal=True)
+    session.flush()
+
+
+def _alert(session: Session, case: FocusCase, owner: Staff | None, appeals: Sequence[_Seen], now: datetime,
+           rules: HotspotRules) -> None:
+    params = {
+        "code": case.code, "place": case.scope_label, "key_kind": case.key_kind, "key": case.key,
+        "count": len(appeals), "days": rules.window.days, "tickets": [seen.ticket for seen in appeals],
+        "owner": owner.name if owner else None,
+    }
+    people = ([owner] if owner else []) + list(community_operators(session, case.grid_id))
+    for person in {person.id: person for person in people if person.openid}.values():
+        outbox.add(session, key=f"focus:{case.id}:opened:{person.id}", recipient_openid=person.openid,  # type: ignore[arg-type]
+                   template=OPENED_TEMPLATE, params=params, now=now)
+
+
+def community_operators(session: Session, grid_id: int) -> Sequence[Staff]:
+    """The active operators of the grid's community: told of every focus case there, and may close it."""
+    community_id = select(Grid.community_id).where(Grid.id == grid_id).scalar_subquery()
+    return session.scalars(
+        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id == community_id,
+                            Staff.active.is_(True)).order_by(Staff.id)
+    ).all()
+
+
+def _owner(session: Session, grid_id: int) -> Staff | None:
+    """The grid's 网格长 (the first bound one); None leaves the case to the community's operators."""
+    return session.scalars(
+        select(Staff).where(Staff.grid_id == grid_id, Staff.role == StaffRole.GRID_LEADER, Staff.active.is_(True),
+                            Staff.openid.is_not(None)).order_by(Staff.id).limit(1)
+    ).first()
+
+
+def _label(session: Session, seen: _Seen, kind: str, grid_id: int) -> str:
+    place = org.address(session, grid_id, seen.building_id, None)
+    if kind == "building":
+        return f"{place.grid_label} {place.compound}{place.building}"
+    if kind == "compound":
+        return f"{place.grid_label} {place.compound}"
+    return place.grid_label
+
+
+def _open_key(ref: str, key_kind: str, key: str) -> str:
+    return f"{ref}|{key_kind}:{key}"

@@ -1,0 +1,66 @@
+"""聚焦办 in the chat: three neighbours report the same thing; staff see the focus case (聚焦) and close it (结案)."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from bot import relay
+from storage import dispatch, focus
+from storage.models import FocusCase, FocusStatus
+
+pytestmark = pytest.mark.postgres
+
+ZHANG, WANG = "demo_staff_zhangwei", "demo_staff_wangqiang"  # 幸福里社区·第一网格: 网格员, 网格长
+LIU = "demo_staff_liuyang"  # 幸福里社区·第二网格
+OPERATOR = "demo_staff_sunli"  # 幸福里社区
+NO_WATER = "3号楼停水了，一整天没水"
+
+
+def hot_spot(wechat, seeded, clock):
+    """o1, o5 and o6 of 3号楼 report the water cut; the worker's round dispatches them; returns the tickets."""
+    tickets = [re.search(r"G\d{10}", wechat.send(openid, NO_WATER)).group(0) for openid in ("o1", "o5", "o6")]
+    with seeded.transaction() as session:
+        focus.check(session, dispatch.dispatch_pending(session, clock()), clock(), relay.sensitive_categories())
+    return tickets
+
+
+def test_the_grid_leader_and_the_operator_see_the_focus_case_with_its_tickets(wechat, seeded, clock):
+    tickets = hot_spot(wechat, seeded, clock)
+    for openid in (WANG, ZHANG, OPERATOR):
+        listed = wechat.send(openid, "聚焦")
+        assert "J2611220001｜幸福里社区·第一网格 阳光花园3号楼｜“物业服务”类诉求 3件｜负责人：王强（网格长）" in listed
+        assert all(ticket in listed for ticket in tickets)
+    assert wechat.send(LIU, "聚焦") == "目前没有进行中的聚焦事项。"
+
+
+def test_staff_see_the_focus_case_in_an_appeals_record_and_residents_do_not(wechat, seeded, clock):
+    ticket = hot_spot(wechat, seeded, clock)[0]
+    assert "列入聚焦办：J2611220001" in wechat.send(ZHANG, f"查询 {ticket}")
+    assert "聚焦" not in wechat.send("o1", f"查询 {ticket}")
+
+
+def test_the_grid_leader_closes_the_case_with_a_note(wechat, seeded, clock):
+    hot_spot(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [("结案 J2611220001 已处理", "不由您负责")])
+    wechat.dialog(WANG, [
+        ("结案", "请按这个格式发送：结案 案号 说明"),
+        ("结案 j2611220001", "请按这个格式发送"),
+        ("结案 J2611229999 已处理", "没有找到编号为 J2611229999 的聚焦事项"),
+        ("结案 ｊ2611220001 已协调自来水公司抢修，全楼恢复供水", "J2611220001 已结案"),
+        ("结案 J2611220001 再结一次", "已经结案"),
+        ("聚焦", "目前没有进行中的聚焦事项"),
+    ])
+    with seeded.transaction() as session:
+        case = session.scalars(select(FocusCase)).one()
+        assert (case.status, case.note) == (FocusStatus.CLOSED, "已协调自来水公司抢修，全楼恢复供水")
+
+
+def test_residents_cannot_use_the_focus_commands_and_a_question_stays_an_appeal(wechat, seeded):
+    assert "工作人员专用" in wechat.send("o1", "聚焦")
+    assert "已受理您的诉求" in wechat.send("o1", "结案了吗？楼下的事还没人管")
+
+
+def test_staff_help_lists_the_focus_commands(wechat, seeded):
+    help_text = wechat.send(WANG, "帮助")
+    assert "聚焦" in help_text and "结案 案号 说明" in help_text
