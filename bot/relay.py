@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from rq import Queue
 
@@ -50,14 +51,18 @@ def dispatch_once(runtime: WorkerRuntime) -> int:
     with runtime.database.transaction() as session:
         now = runtime.clock()
         dispatched = dispatch.dispatch_pending(session, now)
-        focus.check(session, dispatched, now, sensitive_categories())
+        sensitive, rules = hotspot_rules(runtime.settings.taxonomy_path)
+        focus.check(session, dispatched, now, sensitive, rules)
         return len(dispatched)
 
 
 @functools.cache
-def sensitive_categories() -> frozenset[str]:
-    """The taxonomy's private categories (family, neighbours): never clustered into a focus case."""
-    return frozenset(category.name for category in load_taxonomy().categories if category.sensitive)
+def hotspot_rules(taxonomy_path: Path | None = None) -> tuple[frozenset[str], focus.HotspotRules]:
+    """The taxonomy's private categories (never clustered) and its [hotspots] thresholds; read once."""
+    taxonomy = load_taxonomy(taxonomy_path)
+    spots = taxonomy.hotspots
+    return taxonomy.sensitive, focus.HotspotRules(timedelta(days=spots.window_days), spots.building,
+                                                  spots.compound, spots.grid)
 
 
 def supervise_once(runtime: WorkerRuntime) -> supervision.SweepReport:

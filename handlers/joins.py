@@ -76,7 +76,7 @@ def end_unanswered_offer(conversation: Conversation) -> None:
 
 def sensitive_categories(conversation: Conversation) -> frozenset[str]:
     """Family conflicts, neighbour disputes, …: the taxonomy's private categories, never offered or merged."""
-    return frozenset(c.name for c in conversation.understanding.taxonomy.categories if c.sensitive)
+    return conversation.understanding.taxonomy.sensitive
 
 
 def _score(neighbour: joins.Neighbour, text: str, unit_id: int | None) -> float:

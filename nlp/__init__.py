@@ -3,7 +3,7 @@
 from nlp.classifier import Classification, KeywordClassifier
 from nlp.loading import SHIPPED_MODEL, Classifier, build_classifier, load
 from nlp.model import LinearModel, ModelError
-from nlp.taxonomy import UNCLASSIFIED, Category, Taxonomy, TaxonomyError, load_taxonomy
+from nlp.taxonomy import UNCLASSIFIED, Category, Hotspots, Taxonomy, TaxonomyError, load_taxonomy
 
 __all__ = [
     "SHIPPED_MODEL",
@@ -11,6 +11,7 @@ __all__ = [
     "Category",
     "Classification",
     "Classifier",
+    "Hotspots",
     "KeywordClassifier",
     "LinearModel",
     "ModelError",

@@ -19,7 +19,8 @@ GRID_ROUTE = "grid"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEPARTMENT_PREFIX = "department:"
 
-_TOP_LEVEL_KEYS = frozenset({"threshold", "default_response_hours", "default_resolve_hours", "category"})
+_TOP_LEVEL_KEYS = frozenset({"threshold", "default_response_hours", "default_resolve_hours", "hotspots", "category"})
+_HOTSPOT_KEYS = ("window_days", "building", "compound", "grid")
 _CATEGORY_KEYS = frozenset(
     {"name", "response_hours", "resolve_hours", "route", "sensitive", "keywords", "negative"}
 )
@@ -60,6 +61,16 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Hotspots:
+    """聚焦办: this many appeals of one category (or with one keyword) within window_days make a hot spot."""
+
+    window_days: int = 7
+    building: int = 3
+    compound: int = 5  # 小区
+    grid: int = 8
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     """The validated taxonomy: a confidence threshold and the categories in file order."""
 
@@ -67,6 +78,12 @@ class Taxonomy:
     categories: tuple[Category, ...]
     default_response_hours: int = DEFAULT_RESPONSE_HOURS
     default_resolve_hours: int = DEFAULT_RESOLVE_HOURS
+    hotspots: Hotspots = Hotspots()
+
+    @property
+    def sensitive(self) -> frozenset[str]:
+        """The private categories (family, neighbours): never offered to join, merged, or clustered."""
+        return frozenset(category.name for category in self.categories if category.sensitive)
 
     def category(self, name: str) -> Category:
         """Return the category called name (UNCLASSIFIED gives the default limits); KeyError if unknown."""
@@ -143,7 +160,28 @@ def parse_taxonomy(document: Mapping[str, Any], source: str = "<taxonomy>") -> T
         categories=tuple(categories),
         default_response_hours=default_response,
         default_resolve_hours=default_resolve,
+        hotspots=_hotspots(document.get("hotspots", {}), source),
     )
+
+
+def _hotspots(table: Any, source: str) -> Hotspots:
+    where = f"{source}: [hotspots]"
+    if not isinstance(table, dict):
+        raise TaxonomyError(f"{where}: must be a table")
+    unknown = sorted(set(table) - set(_HOTSPOT_KEYS))
+    if unknown:
+        raise TaxonomyError(f"{where}: unknown field {unknown[0]!r}")
+    values = {}
+    for key in _HOTSPOT_KEYS:
+        if key in table:
+            value = table[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise TaxonomyError(f'{where}: field "{key}" must be a positive whole number, got {value!r}')
+            values[key] = value
+    hotspots = Hotspots(**values)
+    if not hotspots.building <= hotspots.compound <= hotspots.grid:
+        raise TaxonomyError(f"{where}: thresholds must grow with the place: building <= compound <= grid")
+    return hotspots
 
 
 def _threshold(document: Mapping[str, Any], source: str) -> float:

@@ -27,7 +27,7 @@ LEADER, OPERATOR = "demo_staff_wangqiang", "demo_staff_sunli"  # 幸福里社区
 MEMBER = "demo_staff_zhangwei"
 BUILDING_3 = ("o1", "o5", "o6")  # 幸福里社区·第一网格 阳光花园3号楼
 NEXT_DOOR = "o7"  # 1号楼 of the same compound
-SENSITIVE = relay.sensitive_categories()
+SENSITIVE = relay.hotspot_rules()[0]
 DEFAULT_RULES = focus.HotspotRules()  # 7 days; building 3, compound 5, grid 8
 
 

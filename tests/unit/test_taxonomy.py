@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,17 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     path.write_bytes(category_with().encode("gbk"))
     with pytest.raises(TaxonomyError, match="not valid UTF-8 TOML"):
         load_taxonomy(path)
+
+
+def test_hotspot_thresholds_are_read_and_checked(tmp_path: Path) -> None:
+    tax = load_taxonomy(write(tmp_path, "threshold = 0.4\n[hotspots]\nwindow_days = 3\nbuilding = 2\n" + GOOD_CATEGORY))
+    assert (tax.hotspots.window_days, tax.hotspots.building, tax.hotspots.compound, tax.hotspots.grid) == (3, 2, 5, 8)
+    assert load_taxonomy().hotspots.building == 3
+    for bad, message in (("building = 0", "positive whole number"), ("grid = 2", "building <= compound <= grid"),
+                         ("days = 3", "unknown field 'days'")):
+        with pytest.raises(TaxonomyError, match=re.escape(message)):
+            load_taxonomy(write(tmp_path, f"threshold = 0.4\n[hotspots]\n{bad}\n" + GOOD_CATEGORY))
+
+
+def test_sensitive_categories_are_the_private_ones() -> None:
+    assert load_taxonomy().sensitive == {"邻里纠纷", "家庭矛盾"}
