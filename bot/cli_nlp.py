@@ -78,12 +78,12 @@ def evaluate(data_file: Path, model_dir: Path | None, as_json: bool) -> None:
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), help=MODEL_HELP)
 @click.argument("text")
 def classify(model_dir: Path | None, text: str) -> None:
-    """Classify TEXT: label, confidence, runner-up and the words that decided."""
+    """Classify TEXT: label, confidence, runner-up and the words that decided (the taxonomy's first)."""
     from nlp import UNCLASSIFIED
 
     classifier = _classifier(model_dir)
     result = classifier.classify(text)
-    verdict = classifier.verdict(text)
+    verdict = classifier.verdict(text, explain=True)
     scores = dict(verdict.ranked)
     if result.category == UNCLASSIFIED:
         click.echo(f"label:      {UNCLASSIFIED} (confidence {result.confidence:.2f} is below the threshold "
@@ -94,7 +94,8 @@ def classify(model_dir: Path | None, text: str) -> None:
     runner_up = verdict.ranked[1][0] if len(verdict.ranked) > 1 else None
     if runner_up is not None:
         click.echo(f"runner-up:  {runner_up} ({scores[runner_up]:.2f})")
-    click.echo(f"keywords:   {'、'.join(verdict.keywords) if verdict.keywords else '-'}")
+    words = tuple(dict.fromkeys(verdict.keywords + verdict.evidence))
+    click.echo(f"keywords:   {'、'.join(words) if words else '-'}")
 
 
 @nlp.command()

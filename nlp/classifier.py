@@ -78,18 +78,28 @@ class KeywordClassifier:
         if confidence < self.taxonomy.threshold:
             # The best guess is still worth showing to the operator who classifies it by hand.
             return Classification(UNCLASSIFIED, confidence, (), self._names[best])
+        return Classification(
+            category=self._names[best],
+            confidence=confidence,
+            keywords=self._deciding(words, best),
+            runner_up=self._names[second] if second is not None else None,
+        )
+
+    def keywords_of(self, text: str, category: str, tokens: list[str] | None = None) -> tuple[str, ...]:
+        """The category's keywords found in text, heaviest first (what speaks for it, whoever decided)."""
+        folded = normalize_text(text)
+        if not folded or category not in self._names:
+            return ()
+        return self._deciding(self._matches(folded, tokens), self._names.index(category))
+
+    def _deciding(self, words: list[str], category: int) -> tuple[str, ...]:
         deciding = sorted(
             (entry.weight, -entry.order, word)
             for word in words
             for entry in self._index[word]
-            if entry.category == best and entry.weight > 0
+            if entry.category == category and entry.weight > 0
         )
-        return Classification(
-            category=self._names[best],
-            confidence=confidence,
-            keywords=tuple(word for _, _, word in reversed(deciding[-MAX_KEYWORDS:])),
-            runner_up=self._names[second] if second is not None else None,
-        )
+        return tuple(word for _, _, word in reversed(deciding[-MAX_KEYWORDS:]))
 
     def _matches(self, text: str, tokens: list[str] | None = None) -> list[str]:
         """Listed words (keywords and negative ones) present in text, each once, in order of first occurrence."""

@@ -2,10 +2,12 @@
 
 The model decides the label. When the keyword rules agree, the two are independent witnesses and the
 confidence rises (noisy-OR: 1 - (1 - p_model)(1 - p_rules)), so fewer appeals wait in 待分类 for an operator.
-When nothing in a message speaks for the model's best label (no known feature adds to it), the rules decide.
-Measured on the shipped test split: letting the rules also move the label (any blend share from 0.1 up) cost
-macro-F1, while the agreement rule took the share of appeals above the 0.35 threshold from 83 % to 89 % and their accuracy from 0.917 to 0.923.
-A deployment without a model uses the rules alone (nlp.classifier.KeywordClassifier).
+When the model knows no feature of a message at all, the rules decide. Measured on the shipped test split:
+letting the rules also move the label (any blend share from 0.1 up) cost macro-F1, while the agreement rule
+took the share of appeals above the 0.35 threshold from 83 % to 89 % and their accuracy from 0.917 to 0.923.
+An appeal keeps the taxonomy's keywords for its category, never the model's words ("有人", "又坏了"):
+聚焦办 clusters appeals by those keywords. A deployment without a model uses the rules alone
+(nlp.classifier.KeywordClassifier).
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from nlp.taxonomy import UNCLASSIFIED, normalize_text
 
 @dataclass(frozen=True)
 class Verdict:
-    """Every label's final score, best first, and the words that decided the best."""
+    """Every label's final score, best first; the taxonomy's keywords for the best; the model's own words."""
 
     ranked: tuple[tuple[str, float], ...]
-    keywords: tuple[str, ...]
+    keywords: tuple[str, ...]  # taxonomy keywords: kept on the appeal, clustered by 聚焦办
+    evidence: tuple[str, ...] = ()  # the model's strongest words, when asked for: shown to people, never stored
 
 
 class CombinedClassifier:
@@ -60,19 +63,18 @@ class CombinedClassifier:
             return Classification(UNCLASSIFIED, confidence, (), best)
         return Classification(best, confidence, verdict.keywords, others[0][0] if others else None)
 
-    def verdict(self, text: str) -> Verdict:
-        """All labels' scores for text, best first."""
+    def verdict(self, text: str, explain: bool = False) -> Verdict:
+        """All labels' scores for text, best first; with explain, also the model's strongest words."""
         tokens = self.segmenter.tokens(normalize_text(text))  # segmented once, for the model and the rules
-        prediction = self.model.predict(text, self.segmenter, tokens=tokens)
+        prediction = self.model.predict(text, self.segmenter, MAX_KEYWORDS if explain else 0, tokens)
         rule = self.rules.classify(text, tokens) if self.rules is not None else None
-        if rule is None or rule.category == UNCLASSIFIED:
-            return Verdict(prediction.ranked, prediction.evidence[:MAX_KEYWORDS])
-        if not prediction.evidence:  # no word of the message is known to the model
-            others = tuple(item for item in prediction.ranked if item[0] != rule.category)
-            return Verdict(((rule.category, rule.confidence), *others), rule.keywords)
+        if rule is None:
+            return Verdict(prediction.ranked, (), prediction.evidence)
         (best, probability), *others = prediction.ranked
+        if rule.category != UNCLASSIFIED and not prediction.known:  # no word of the message is known to the model
+            others = [item for item in prediction.ranked if item[0] != rule.category]
+            return Verdict(((rule.category, rule.confidence), *others), rule.keywords)
         if rule.category != best:
-            return Verdict(prediction.ranked, prediction.evidence[:MAX_KEYWORDS])
+            return Verdict(prediction.ranked, self.rules.keywords_of(text, best, tokens), prediction.evidence)
         agreed = 1.0 - (1.0 - probability) * (1.0 - rule.confidence)
-        words = tuple(dict.fromkeys(rule.keywords + prediction.evidence))
-        return Verdict(((best, agreed), *others), words[:MAX_KEYWORDS])
+        return Verdict(((best, agreed), *others), rule.keywords, prediction.evidence)

@@ -34,10 +34,11 @@ class ModelError(ValueError):
 
 @dataclass(frozen=True)
 class Prediction:
-    """The model's probabilities for one text, best first, and the features that pushed the best label up."""
+    """The model's probabilities for one text, best first, and the words that pushed the best label up."""
 
     ranked: tuple[tuple[str, float], ...]
-    evidence: tuple[str, ...]
+    evidence: tuple[str, ...]  # empty unless asked for
+    known: bool  # whether any feature of the text is known to the model
 
     @property
     def label(self) -> str:
@@ -70,15 +71,16 @@ class LinearModel:
         self.intercept = intercept.astype(np.float64)
         self.meta = meta
 
-    def predict(self, text: str, segmenter: Segmenter, evidence: int = 5, tokens: list[str] | None = None
+    def predict(self, text: str, segmenter: Segmenter, evidence: int = 0, tokens: list[str] | None = None
                 ) -> Prediction:
-        """Probabilities of every label for text (the intercepts alone when no feature is known).
+        """Probabilities of every label for text (the intercepts alone when no feature is known), and with
+        evidence > 0 up to that many words that pushed the best label up.
 
         `tokens`: jieba's tokens of the normalised text (Segmenter.tokens), when the caller has them already.
         """
         counts = self.counts(text, segmenter, tokens)
         if not counts:
-            return Prediction(self._ranked(self.intercept), ())
+            return Prediction(self._ranked(self.intercept), (), known=False)
         columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
         values = self.idf[columns]  # a copy: fancy indexing
         if len(counts) < sum(counts.values()):  # some feature repeats: sublinear tf, 1 + ln(count)
@@ -87,9 +89,9 @@ class LinearModel:
         rows = self.by_feature[columns]
         ranked = self._ranked(self.intercept + values @ rows)
         if not evidence:
-            return Prediction(ranked, ())
+            return Prediction(ranked, (), known=True)
         best = self._index[ranked[0][0]]
-        return Prediction(ranked, self._evidence(columns, rows[:, best] * values, evidence))
+        return Prediction(ranked, self._evidence(columns, rows[:, best] * values, evidence), known=True)
 
     def _ranked(self, scores: np.ndarray) -> tuple[tuple[str, float], ...]:
         """Softmax of the scores, as (label, probability) best first (the earlier label wins a tie)."""
