@@ -163,6 +163,9 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} simulate --openid o1 1                                 （居民评价：1 满意 / 2 基本满意 / 3 不满意）
   {gridbot} simulate --openid demo_staff_sunli "合并 编号 目标编号"   （操作员孙丽：同一问题的两条诉求并为一条；网格长也可以）
   {gridbot} simulate --openid demo_staff_sunli "拆分 编号"              （撤销合并，诉求重新派发）
+  {gridbot} simulate --openid o1 "有个事情想反映一下"                    （自动分类没把握：进入待分类）
+  {gridbot} simulate --openid demo_staff_sunli 待分类                    （操作员看待分类诉求和机器建议）
+  {gridbot} simulate --openid demo_staff_sunli "分类 编号 小区治理"      （改正类别；改正会存为训练样本）
   无人接单的诉求 {DEMO_UNCLAIMED_MINUTES} 分钟后升级给网格长（演示设置，正式默认 30 分钟）。
 
 聚焦办：同一楼栋 7 天内 3 件同类诉求（小区 5 件、网格 8 件）自动立为聚焦事项，网格长和社区操作员收到提醒：

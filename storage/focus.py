@@ -42,7 +42,8 @@ from storage.models import (
 from storage.tickets import next_focus_code
 
 UNCLASSIFIED = "待分类"  # nlp.taxonomy.UNCLASSIFIED; storage does not import nlp
-NOT_FILED = (AppealStatus.AWAITING_ADDRESS, AppealStatus.CANCELLED)
+# Not counted: held for an address, withdrawn, or merged into another appeal (the same problem, counted there).
+NOT_FILED = (AppealStatus.AWAITING_ADDRESS, AppealStatus.CANCELLED, AppealStatus.MERGED)
 OPENED_TEMPLATE = "staff_focus_opened"
 SCOPES = ("building", "compound", "grid")  # narrowest first
 

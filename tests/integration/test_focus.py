@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import relay
-from storage import appeals, dispatch, focus, focus_cases
+from storage import appeals, dispatch, focus, focus_cases, joins
 from storage.errors import IllegalTransition, NotAllowed
 from storage.models import (
     Appeal,
@@ -115,6 +115,18 @@ def test_cancelled_appeals_do_not_count(seeded, clock):
         resident = session.scalars(select(Resident).where(Resident.openid == "o1")).one()
         appeals.cancel(session, resident, first, clock())
     file(seeded, clock, "o5")
+    file(seeded, clock, "o6")
+    assert dispatch_and_check(seeded, clock) == []
+
+
+def test_an_appeal_merged_into_another_counts_once(seeded, clock):
+    first = file(seeded, clock, "o1")
+    second = file(seeded, clock, "o5")
+    dispatch_and_check(seeded, clock)
+    with seeded.transaction() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == "o5")).one()
+        by_ticket = {a.ticket: a.id for a in session.scalars(select(Appeal).where(Appeal.ticket.in_([first, second])))}
+        joins.join(session, resident.id, by_ticket[second], by_ticket[first], SENSITIVE, clock())
     file(seeded, clock, "o6")
     assert dispatch_and_check(seeded, clock) == []
 
