@@ -89,7 +89,7 @@ def classify(model_dir: Path | None, text: str) -> None:
         click.echo(f"label:      {UNCLASSIFIED} (confidence {result.confidence:.2f} is below the threshold "
                    f"{classifier.threshold}; best guess {result.runner_up})")
     else:
-        click.echo(f"label:      {result.category}")
+        click.echo(f"label:      {result.category}" + (f" · {result.subcategory}" if result.subcategory else ""))
         click.echo(f"confidence: {result.confidence:.2f}")
     runner_up = verdict.ranked[1][0] if len(verdict.ranked) > 1 else None
     if runner_up is not None:

@@ -19,6 +19,7 @@ def file_text(conversation: Conversation, text: str, kind: Kind, result: Classif
         content=text,
         channel=appeals.Channel.VOICE if kind is Kind.VOICE else appeals.Channel.TEXT,
         category=result.category,
+        subcategory=result.subcategory,
         confidence=result.confidence,
         keywords=result.keywords,
         raw_message=dict(conversation.inbound.raw),
@@ -31,7 +32,8 @@ def file_text(conversation: Conversation, text: str, kind: Kind, result: Classif
     if sender.grid_label is None:
         return Reply(texts.appeal_held(filed.ticket, binding.start(conversation))), filed.id
     received = texts.appeal_received(
-        filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours
+        filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours,
+        result.subcategory,
     )
     join_offer = joins.offer(conversation, filed, result.category, text)
     return Reply(f"{received}\n{join_offer}" if join_offer else received), filed.id

@@ -83,12 +83,13 @@ HELP_HEADER = "您可以直接发送文字或语音提交诉求，也可以回�
 HELP_LINE = "· {usage}：{summary}"
 
 
-def appeal_received(ticket: str, category: str, grid_label: str, response_hours: int, resolve_hours: int) -> str:
+def appeal_received(ticket: str, category: str, grid_label: str, response_hours: int, resolve_hours: int,
+                    subcategory: str | None = None) -> str:
     """The passive reply to a new appeal of a bound resident."""
     return (
         "已受理您的诉求\n"
         f"编号：{ticket}\n"
-        f"类别：{_category(category)}\n"
+        f"类别：{_category(category)}{'·' + subcategory if subcategory else ''}\n"
         f"网格：{grid_label}\n"
         f"时限：{duration(response_hours)}内响应，{duration(resolve_hours)}内办结\n"
         "接下来：网格员会尽快联系您，处理进展会通过本公众号通知您。"

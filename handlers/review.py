@@ -37,7 +37,8 @@ def reclassify(conversation: Conversation, argument: str) -> Reply:
     if name not in taxonomy.names:
         return Reply(texts.UNKNOWN_CATEGORY.format(name=name, names="、".join(taxonomy.names)))
     category = taxonomy.category(name)
-    new = review.NewCategory(category.name, category.response_hours, category.resolve_hours)
+    new = review.NewCategory(category.name, category.response_hours, category.resolve_hours,
+                             category.subcategory_of)
     try:
         review.reclassify(conversation.session, member, ticket, new, conversation.now)
     except NotFound:

@@ -71,6 +71,7 @@ def report(conversation: Conversation, content: str) -> Reply:
     limits = understanding.taxonomy.category(result.category)
     intake = appeals.Intake(
         content=content, channel=appeals.Channel.GRID_REPORT, category=result.category,
+        subcategory=result.subcategory,
         confidence=result.confidence, keywords=result.keywords, raw_message=dict(conversation.inbound.raw),
         response_hours=limits.response_hours, resolve_hours=limits.resolve_hours, department=limits.department,
     )
@@ -159,6 +160,6 @@ def show(conversation: Conversation, ticket: str) -> Reply:
     ]
     place = _home(conversation, appeal)
     return Reply(texts.STAFF_DETAIL.format(
-        ticket=appeal.ticket, category=appeal.category, status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
+        ticket=appeal.ticket, category=texts.category_label(appeal.category, appeal.subcategory), status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
         place=place or "（网格员上报）", content=appeal.content, events="\n".join(lines),
     ))

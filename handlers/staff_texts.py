@@ -8,13 +8,18 @@ from typing import Any, Callable
 from handlers.resident_texts import Fields, clock
 
 
+def category_label(category: str, subcategory: str | None) -> str:
+    """物业服务·电梯, or just the category when no subcategory was recognised."""
+    return f"{category}·{subcategory}" if subcategory else category
+
+
 def _new_appeal(params: dict[str, Any]) -> str:
     due = params.get("resolve_due_at")
     deadline = f"\n办结时限：{clock(datetime.fromisoformat(due))}前" if due else ""
     home = params.get("home") or "（未填写楼栋）"
     return (
         f"【新诉求】{params['ticket']}\n"
-        f"类别：{params['category']}\n"
+        f"类别：{category_label(params['category'], params.get('subcategory'))}\n"
         f"地址：{params['grid']} {home}\n"
         f"内容：{params['content']}"
         f"{deadline}\n"
@@ -116,7 +121,8 @@ def _new_appeal_fields(params: dict[str, Any]) -> Fields:
     due = params.get("resolve_due_at")
     deadline = f"{clock(datetime.fromisoformat(due))}前办结" if due else "见办理时限"
     place = params.get("home") or params["grid"]
-    return (params["ticket"], params["category"], place, params["content"], deadline), "请尽快接单办理。"
+    category = category_label(params["category"], params.get("subcategory"))
+    return (params["ticket"], category, place, params["content"], deadline), "请尽快接单办理。"
 
 
 # The keyword lines a template message shows (see resident_texts.TEMPLATE_FIELDS).

@@ -24,6 +24,7 @@ class Classification:
     confidence: float
     keywords: tuple[str, ...] = ()
     runner_up: str | None = None
+    subcategory: str | None = None  # of the category, when its subcategories' keywords are in the text
 
 
 class _Entry(NamedTuple):
@@ -83,6 +84,7 @@ class KeywordClassifier:
             confidence=confidence,
             keywords=self._deciding(words, best),
             runner_up=self._names[second] if second is not None else None,
+            subcategory=self.taxonomy.categories[best].subcategory_of(folded),
         )
 
     def keywords_of(self, text: str, category: str, tokens: list[str] | None = None) -> tuple[str, ...]:

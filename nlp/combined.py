@@ -61,7 +61,8 @@ class CombinedClassifier:
         (best, confidence), *others = verdict.ranked
         if self.threshold is not None and confidence < self.threshold:
             return Classification(UNCLASSIFIED, confidence, (), best)
-        return Classification(best, confidence, verdict.keywords, others[0][0] if others else None)
+        subcategory = self.rules.taxonomy.category(best).subcategory_of(text) if self.rules is not None else None
+        return Classification(best, confidence, verdict.keywords, others[0][0] if others else None, subcategory)
 
     def verdict(self, text: str, explain: bool = False) -> Verdict:
         """All labels' scores for text, best first; with explain, also the model's strongest words."""

@@ -22,12 +22,27 @@ DEPARTMENT_PREFIX = "department:"
 _TOP_LEVEL_KEYS = frozenset({"threshold", "default_response_hours", "default_resolve_hours", "hotspots", "category"})
 _HOTSPOT_KEYS = ("window_days", "building", "compound", "grid")
 _CATEGORY_KEYS = frozenset(
-    {"name", "response_hours", "resolve_hours", "route", "sensitive", "keywords", "negative"}
+    {"name", "response_hours", "resolve_hours", "route", "sensitive", "keywords", "negative", "subcategory"}
 )
+_SUBCATEGORY_KEYS = frozenset({"name", "keywords"})
 
 
 class TaxonomyError(ValueError):
     """The taxonomy file is missing, unreadable or invalid; the message names the category and field."""
+
+
+@dataclass(frozen=True)
+class Subcategory:
+    """A finer kind within a category (物业服务 → 电梯), told apart by its own keywords."""
+
+    name: str
+    keywords: Mapping[str, float] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keywords", MappingProxyType(dict(self.keywords)))
+
+    def __reduce__(self) -> tuple[type[Subcategory], tuple[Any, ...]]:
+        return Subcategory, (self.name, dict(self.keywords))
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,7 @@ class Category:
     sensitive: bool
     keywords: Mapping[str, float] = field(default_factory=dict, hash=False)
     negative: Mapping[str, float] = field(default_factory=dict, hash=False)
+    subcategories: tuple[Subcategory, ...] = ()
 
     def __post_init__(self) -> None:
         # A frozen dataclass does not freeze the dicts it holds; read-only copies make the category truly immutable.
@@ -50,7 +66,17 @@ class Category:
     def __reduce__(self) -> tuple[type[Category], tuple[Any, ...]]:
         # Read-only mappings cannot be pickled; rebuild from plain dicts so categories can travel to workers.
         fields = (self.name, self.response_hours, self.resolve_hours, self.route, self.sensitive)
-        return Category, (*fields, dict(self.keywords), dict(self.negative))
+        return Category, (*fields, dict(self.keywords), dict(self.negative), self.subcategories)
+
+    def subcategory_of(self, text: str) -> str | None:
+        """The subcategory whose keywords in text weigh most (the earlier one on a tie); None if none is named."""
+        folded = normalize_text(text)
+        best, weight = None, 0.0
+        for subcategory in self.subcategories:
+            found = sum(value for word, value in subcategory.keywords.items() if word in folded)
+            if found > weight:
+                best, weight = subcategory.name, found
+        return best
 
     @property
     def department(self) -> str | None:
@@ -248,7 +274,35 @@ def _category(table: Any, source: str, position: int) -> Category:
         sensitive=sensitive,
         keywords=keywords,
         negative=negative,
+        subcategories=_subcategories(table.get("subcategory", []), where),
     )
+
+
+def _subcategories(tables: Any, where: str) -> tuple[Subcategory, ...]:
+    if not isinstance(tables, list):
+        raise TaxonomyError(f"{where}: subcategories are written as [[category.subcategory]] tables")
+    found: list[Subcategory] = []
+    for position, table in enumerate(tables, start=1):
+        place = f"{where}: subcategory #{position}"
+        if not isinstance(table, dict):
+            raise TaxonomyError(f"{place}: must be a table")
+        name = table.get("name")
+        if not isinstance(name, str) or not name.strip() or name != name.strip():
+            raise TaxonomyError(f'{place}: field "name" must be a non-empty string without surrounding spaces, '
+                                f"got {name!r}")
+        place = f'{where}: subcategory "{name}"'
+        unknown = sorted(set(table) - _SUBCATEGORY_KEYS)
+        if unknown:
+            raise TaxonomyError(f"{place}: unknown field {unknown[0]!r}")
+        if any(subcategory.name == name for subcategory in found):
+            raise TaxonomyError(f"{place}: duplicate subcategory")
+        if "keywords" not in table:
+            raise TaxonomyError(f'{place}: missing field "keywords"')
+        keywords = _weights(table["keywords"], place, "keywords")
+        if not keywords:
+            raise TaxonomyError(f'{place}: field "keywords" is empty')
+        found.append(Subcategory(name, keywords))
+    return tuple(found)
 
 
 def _route(table: Mapping[str, Any], where: str) -> str:

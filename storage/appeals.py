@@ -24,7 +24,7 @@ from storage.tickets import next_ticket
 _APPEAL_COLUMNS = (
     "ticket", "resident_id", "grid_id", "building_id", "unit_id", "category", "confidence", "keywords", "channel",
     "content", "raw_message", "status", "response_hours", "resolve_hours", "response_due_at", "resolve_due_at",
-    "created_at", "updated_at", "department", "reporter_staff_id",
+    "created_at", "updated_at", "department", "reporter_staff_id", "subcategory",
 )
 _INSERT_APPEAL = DriverSQL(
     f"INSERT INTO appeals ({', '.join(_APPEAL_COLUMNS)}) "
@@ -95,6 +95,7 @@ class Intake:
     response_hours: int
     resolve_hours: int
     department: str | None = None  # the category's route, when it goes straight to a department
+    subcategory: str | None = None  # 物业服务 · 电梯
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ def _row(session: Session, ticket: str, resident_id: int | None, intake: Intake,
     """The driver-ready parameters of _INSERT_APPEAL."""
     at = timestamp(session, now)
     return {
-        "ticket": ticket, "resident_id": resident_id, "category": intake.category,
+        "ticket": ticket, "resident_id": resident_id, "category": intake.category, "subcategory": intake.subcategory,
         "confidence": round(intake.confidence, 4), "keywords": json.dumps(list(intake.keywords), ensure_ascii=False),
         "channel": str(intake.channel), "content": intake.content,
         "raw_message": json.dumps(intake.raw_message, ensure_ascii=False), "status": str(status),

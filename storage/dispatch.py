@@ -110,6 +110,7 @@ def task_card(session: Session, appeal: Appeal) -> dict[str, Any]:
     return {
         "ticket": appeal.ticket,
         "category": appeal.category,
+        "subcategory": appeal.subcategory,
         "grid": place.grid_label,
         "home": place.home_label,
         "content": appeal.content[:200],

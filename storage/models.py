@@ -182,6 +182,7 @@ class Appeal(Base):
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     category: Mapped[str] = mapped_column(String(32))
+    subcategory: Mapped[str | None] = mapped_column(String(32))  # within the category, from the taxonomy's keywords
     confidence: Mapped[float] = mapped_column(Float)
     keywords: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     channel: Mapped[str] = mapped_column(String(16))

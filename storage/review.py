@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import Callable, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -26,11 +26,12 @@ LEARNABLE_CHANNELS = (Channel.TEXT, Channel.VOICE, Channel.GRID_REPORT)
 
 @dataclass(frozen=True)
 class NewCategory:
-    """The category an appeal is corrected to, with its time limits from the taxonomy."""
+    """The category an appeal is corrected to, with its time limits and subcategories from the taxonomy."""
 
     name: str
     response_hours: int
     resolve_hours: int
+    subcategory_of: Callable[[str], str | None] = lambda _text: None
 
 
 def queue(session: Session, reviewer: Staff | None, limit: int = 20) -> Sequence[Appeal]:
@@ -56,7 +57,8 @@ def reclassify(session: Session, reviewer: Staff, ticket: str, category: NewCate
     if category.name == old:
         return appeal
     values: dict[str, object] = {"category": category.name, "response_hours": category.response_hours,
-                                 "resolve_hours": category.resolve_hours, "updated_at": now}
+                                 "resolve_hours": category.resolve_hours, "updated_at": now,
+                                 "subcategory": category.subcategory_of(appeal.content)}
     # Shift rather than recompute, so a pause already added to the deadlines stays added.
     if appeal.response_due_at is not None:
         values["response_due_at"] = appeal.response_due_at + timedelta(hours=category.response_hours

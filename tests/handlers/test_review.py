@@ -1,5 +1,6 @@
 """待分类 and 分类: what the classifier was unsure of waits for a person; each correction is learned from."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -8,8 +9,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli import main
-from storage import review
-from storage.models import Appeal, AppealStatus, LabelledExample
+from handlers import notifications
+from storage import dispatch, review
+from storage.models import Appeal, AppealStatus, LabelledExample, OutboxMessage
 
 pytestmark = pytest.mark.postgres
 
@@ -105,3 +107,18 @@ def test_train_from_db_and_keyword_suggestions(wechat, seeded, tmp_path, monkeyp
     assert '市政设施: "池塘" in 3 corrected text(s)' in result.output
     result = runner.invoke(main, ["nlp", "review"])
     assert result.exit_code == 0 and "no appeals wait in 待分类" in result.output
+
+
+def test_the_subcategory_is_recorded_shown_on_the_card_and_follows_a_correction(wechat, seeded, clock):
+    reply = wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+    assert "类别：物业服务·电梯" in reply
+    ticket = re.search(r"G\d{10}", reply).group(0)
+    assert appeal(seeded, ticket).subcategory == "电梯"
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock())
+    with seeded.transaction() as session:
+        card = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_new_appeal")).first()
+        assert "类别：物业服务·电梯" in notifications.render(card.template, json.loads(card.params))
+    wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")
+    assert appeal(seeded, ticket).subcategory is None  # 安全隐患 has no subcategory these words name
+    assert "类别：安全隐患" in wechat.send(WANG, f"查询 {ticket}")

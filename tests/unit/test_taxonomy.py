@@ -198,3 +198,42 @@ def test_hotspot_thresholds_are_read_and_checked(tmp_path: Path) -> None:
 
 def test_sensitive_categories_are_the_private_ones() -> None:
     assert load_taxonomy().sensitive == {"邻里纠纷", "家庭矛盾"}
+
+
+SUBCATEGORIES = """
+[[category.subcategory]]
+name = "电梯"
+keywords = { "电梯" = 3.0, "困人" = 2.0 }
+
+[[category.subcategory]]
+name = "供水"
+keywords = { "停水" = 3.0, "水压" = 2.0 }
+"""
+
+
+def test_subcategories_are_read_and_picked_by_their_keywords(tmp_path: Path) -> None:
+    tax = load_taxonomy(write(tmp_path, "threshold = 0.4\n" + GOOD_CATEGORY + SUBCATEGORIES))
+    category = tax.category("物业服务")
+    assert [sub.name for sub in category.subcategories] == ["电梯", "供水"]
+    assert category.subcategory_of("3号楼电梯又坏了") == "电梯"
+    assert category.subcategory_of("停水两天，水压也低") == "供水"
+    assert category.subcategory_of("电梯停水") == "电梯"  # a tie goes to the earlier one
+    assert category.subcategory_of("物业态度差") is None
+    assert pickle.loads(pickle.dumps(category)) == category
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ('name = "电梯"\nkeywords = {}', 'subcategory "电梯": field "keywords" is empty'),
+    ('name = "电梯"', 'subcategory "电梯": missing field "keywords"'),
+    ('name = ""\nkeywords = { "电梯" = 1 }', 'subcategory #1: field "name" must be a non-empty string'),
+    ('name = "电梯"\nkeywords = { "电梯" = 1 }\nroute = "grid"', "unknown field 'route'"),
+])
+def test_a_bad_subcategory_is_named(tmp_path: Path, table: str, message: str) -> None:
+    with pytest.raises(TaxonomyError, match=re.escape(message)):
+        load_taxonomy(write(tmp_path, "threshold = 0.4\n" + GOOD_CATEGORY + "[[category.subcategory]]\n" + table))
+
+
+def test_a_repeated_subcategory_is_refused(tmp_path: Path) -> None:
+    twice = SUBCATEGORIES + '[[category.subcategory]]\nname = "电梯"\nkeywords = { "升降梯" = 1 }\n'
+    with pytest.raises(TaxonomyError, match='subcategory "电梯": duplicate subcategory'):
+        load_taxonomy(write(tmp_path, "threshold = 0.4\n" + GOOD_CATEGORY + twice))

@@ -1,4 +1,4 @@
-"""labelled examples: operators' category corrections, for retraining the classifier
+"""labelled examples (operators' category corrections, for retraining the classifier); appeal subcategories
 
 Revision ID: 0008
 Revises: 0007
@@ -29,7 +29,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_labelled_examples")),
         sa.UniqueConstraint("appeal_id", name=op.f("uq_labelled_examples_appeal_id")),
     )
+    with op.batch_alter_table("appeals", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("subcategory", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("appeals", schema=None) as batch_op:
+        batch_op.drop_column("subcategory")
     op.drop_table("labelled_examples")
