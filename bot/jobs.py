@@ -22,6 +22,30 @@ BACKOFF = timedelta(seconds=30)
 NO_TEMPLATE = "no template id for {template} and the reply window is closed"
 
 
+class _Unrecorded:
+    """A send that went out and is not written down yet: the next row's claim records it in the same transaction.
+
+    One transaction per row instead of two, in a batch: SQLite has one writer, and the webhook and the dispatch
+    round wait for the same lock. A worker that dies before the record leaves that row `sending`, exactly as
+    one dying right after the call did before: failed as "outcome unknown", never sent twice.
+    """
+
+    def __init__(self) -> None:
+        self.sends: list[tuple[Delivery, str | None]] = []
+
+    def record(self, runtime: WorkerRuntime, session: Session) -> None:
+        for delivery, msgid in self.sends:
+            outbox.mark_sent(session, delivery.id, runtime.clock(), msgid)
+            log.info("outbox %s sent to %s (%s, %s)", delivery.id, mask(delivery.recipient_openid),
+                     delivery.template, delivery.channel)
+        self.sends.clear()
+
+    def flush(self, runtime: WorkerRuntime) -> None:
+        if self.sends:
+            with runtime.database.transaction() as session:
+                self.record(runtime, session)
+
+
 def deliver_batch(outbox_ids: list[int]) -> dict[str, int]:
     """Send outbox rows one after the other, each as `deliver` does; returns how many ended how.
 
@@ -30,7 +54,11 @@ def deliver_batch(outbox_ids: list[int]) -> dict[str, int]:
     relay hands them out again (REQUEUE_AFTER).
     """
     runtime = current()
-    return dict(Counter(_deliver(runtime, outbox_id) for outbox_id in outbox_ids))
+    unrecorded = _Unrecorded()
+    try:
+        return dict(Counter(_deliver(runtime, outbox_id, unrecorded) for outbox_id in outbox_ids))
+    finally:
+        unrecorded.flush(runtime)
 
 
 def deliver(outbox_id: int) -> str:
@@ -40,11 +68,17 @@ def deliver(outbox_id: int) -> str:
     again before the template fallback. A worker that dies in between leaves the row `sending`, and the relay
     later marks it failed without sending it again (see storage.outbox): WeChat cannot tell whether it arrived.
     """
-    return _deliver(current(), outbox_id)
+    runtime = current()
+    unrecorded = _Unrecorded()
+    try:
+        return _deliver(runtime, outbox_id, unrecorded)
+    finally:
+        unrecorded.flush(runtime)
 
 
-def _deliver(runtime: WorkerRuntime, outbox_id: int) -> str:
+def _deliver(runtime: WorkerRuntime, outbox_id: int, unrecorded: _Unrecorded) -> str:
     with runtime.database.transaction() as session:
+        unrecorded.record(runtime, session)
         delivery = outbox.start_sending(session, outbox_id, runtime.clock())
         if delivery is not None and delivery.channel is None:
             delivery = outbox.record_channel(session, delivery, _choose(runtime, session, delivery))
@@ -52,8 +86,8 @@ def _deliver(runtime: WorkerRuntime, outbox_id: int) -> str:
         return "skipped"
     try:
         if delivery.channel is DeliveryChannel.CUSTOMER_SERVICE:
-            return _send_text(runtime, delivery)
-        return _send_template(runtime, delivery)
+            return _send_text(runtime, delivery, unrecorded)
+        return _send_template(runtime, delivery, unrecorded)
     except WeChatAPIError as error:
         return _after_failure(runtime, delivery.id, delivery.attempts, error)
     except Exception as error:  # noqa: BLE001 - a bug must not leave the row claimed forever
@@ -75,7 +109,7 @@ def _choose(runtime: WorkerRuntime, session: Session, delivery: Delivery) -> Del
     return DeliveryChannel.TEMPLATE
 
 
-def _send_text(runtime: WorkerRuntime, delivery: Delivery) -> str:
+def _send_text(runtime: WorkerRuntime, delivery: Delivery, unrecorded: _Unrecorded) -> str:
     try:
         runtime.api.send_text(delivery.recipient_openid, notifications.render(delivery.template, delivery.params))
     except WeChatAPIError as error:
@@ -89,27 +123,19 @@ def _send_text(runtime: WorkerRuntime, delivery: Delivery) -> str:
         if delivery.channel is not DeliveryChannel.TEMPLATE:
             _fail(runtime, delivery.id, f"{NO_TEMPLATE.format(template=delivery.template)} ({error})")
             return "failed"
-        return _send_template(runtime, delivery)
-    _sent(runtime, delivery)
+        return _send_template(runtime, delivery, unrecorded)
+    unrecorded.sends.append((delivery, None))
     return "sent"
 
 
-def _send_template(runtime: WorkerRuntime, delivery: Delivery) -> str:
+def _send_template(runtime: WorkerRuntime, delivery: Delivery, unrecorded: _Unrecorded) -> str:
     template_id = runtime.settings.template_ids.get(delivery.template)
     if template_id is None:
         _fail(runtime, delivery.id, NO_TEMPLATE.format(template=delivery.template))
         return "failed"
     data = notifications.template_data(delivery.template, delivery.params)
-    msgid = runtime.api.send_template(delivery.recipient_openid, template_id, data)
-    _sent(runtime, delivery, msgid)
+    unrecorded.sends.append((delivery, runtime.api.send_template(delivery.recipient_openid, template_id, data)))
     return "sent"
-
-
-def _sent(runtime: WorkerRuntime, delivery: Delivery, msgid: str | None = None) -> None:
-    with runtime.database.transaction() as session:
-        outbox.mark_sent(session, delivery.id, runtime.clock(), msgid)
-    log.info("outbox %s sent to %s (%s, %s)", delivery.id, mask(delivery.recipient_openid), delivery.template,
-             delivery.channel)
 
 
 def _fail(runtime: WorkerRuntime, outbox_id: int, reason: str) -> None:

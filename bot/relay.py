@@ -37,23 +37,39 @@ def queue(runtime: WorkerRuntime) -> Queue:
 
 
 def tick(runtime: WorkerRuntime) -> int:
-    """One round of the relay loop: dispatch what was filed, then queue what is due; returns jobs queued."""
-    dispatch_once(runtime)
-    return relay_once(runtime)
+    """One round of the relay loop: dispatch what was filed, queue what is due, then check the dispatched
+    appeals for hot spots (after the task cards are on their way); returns jobs queued."""
+    dispatched = dispatch_round(runtime)
+    queued = relay_once(runtime)
+    check_hot_spots(runtime, dispatched)
+    return queued
 
 
 def dispatch_once(runtime: WorkerRuntime) -> int:
-    """Dispatch the appeals filed since the last round and check them for hot spots (in one transaction).
+    """Dispatch the appeals filed since the last round, then check them for hot spots; returns how many."""
+    dispatched = dispatch_round(runtime)
+    check_hot_spots(runtime, dispatched)
+    return len(dispatched)
 
-    Returns how many were dispatched. The check shares the dispatch's transaction so that no dispatched appeal
-    escapes it, and a focus case's alerts leave in the same round as the task cards.
-    """
+
+def dispatch_round(runtime: WorkerRuntime) -> list[int]:
+    """Dispatch the appeals filed since the last round (one transaction); returns their ids."""
     with runtime.database.transaction() as session:
-        now = runtime.clock()
-        dispatched = dispatch.dispatch_pending(session, now)
-        sensitive, rules = hotspot_rules(runtime.settings.taxonomy_path)
-        focus.check(session, dispatched, now, sensitive, rules)
-        return len(dispatched)
+        return list(dispatch.dispatch_pending(session, runtime.clock()))
+
+
+def check_hot_spots(runtime: WorkerRuntime, appeal_ids: list[int]) -> None:
+    """Link dispatched appeals to their open focus cases, or open the cases they complete.
+
+    A transaction of its own, so that delivery jobs get SQLite's write lock in between. A worker that stops
+    before it leaves those appeals unchecked; they still count when the next appeal of their place and key is
+    checked (the check counts the whole window), so such a case opens one appeal later.
+    """
+    if not appeal_ids:
+        return
+    sensitive, rules = hotspot_rules(runtime.settings.taxonomy_path)
+    with runtime.database.transaction() as session:
+        focus.check(session, appeal_ids, runtime.clock(), sensitive, rules)
 
 
 @functools.cache

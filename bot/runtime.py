@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -38,6 +39,10 @@ def _understanding(taxonomy_path: Path | None, model: Path | None, userdicts: tu
     except (ModelError, TaxonomyError) as error:
         raise UnderstandingError(str(error)) from error
     classifier.preload()
+    # jieba's and the model's dictionaries are millions of objects that live as long as the process: move them
+    # out of the cyclic garbage collector's sight, or every full collection walks them all (and, after a fork,
+    # touches their pages, which then stop being shared).
+    gc.freeze()
     return Understanding(classifier=classifier, taxonomy=taxonomy)
 
 

@@ -21,8 +21,9 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -98,6 +99,8 @@ class _GridState:
     open_cases: dict[str, FocusCase]  # by open_key
     in_open_case: set[int]  # appeal ids
     in_closed_case: set[int]  # appeal ids: handled as a hot spot already, they don't make another
+    # (place, key) -> the window's appeals there with that key, not in a closed case: counted once per batch
+    groups: dict[tuple[tuple[str, str], tuple[str, str]], list[_Seen]]
 
 
 def check(session: Session, appeal_ids: Iterable[int], now: datetime, sensitive: Collection[str],
@@ -111,13 +114,41 @@ def check(session: Session, appeal_ids: Iterable[int], now: datetime, sensitive:
         if grid_id is not None:
             by_grid.setdefault(grid_id, []).append(appeal_id)
     opened: list[FocusCase] = []
+    since = now - rules.window
     for grid_id, grid_appeals in by_grid.items():
-        state = _grid_state(session, grid_id, now - rules.window)
-        for appeal_id in sorted(grid_appeals):
-            case = _check_one(session, state, appeal_id, now, sensitive, rules)
+        # Most appeals of a hot spot arrive while its case is open: linking them needs no count of the window.
+        open_cases = _open_cases(session, grid_id)
+        fresh = _seen(session, (Appeal.id.in_(grid_appeals), Appeal.created_at >= since))
+        to_link: dict[int, tuple[FocusCase, list[_Seen]]] = {}
+        unlinked = []
+        for seen in fresh.values():
+            if not seen.keys(sensitive):
+                continue  # nothing to cluster by (a sensitive or unclassified appeal without keywords)
+            case = _open_case_of(open_cases, seen, grid_id, sensitive)
+            if case is None:
+                unlinked.append(seen)
+            else:
+                to_link.setdefault(case.id, (case, []))[1].append(seen)
+        _link_all(session, [(case, seen) for case, appeals in to_link.values() for seen in appeals], now)
+        if not unlinked:
+            continue
+        state = _grid_state(session, grid_id, since, sensitive)
+        for seen in sorted(unlinked, key=lambda seen: seen.id):
+            case = _check_one(session, state, seen.id, now, sensitive, rules)
             if case is not None:
                 opened.append(case)
     return opened
+
+
+def _open_case_of(open_cases: dict[str, FocusCase], seen: _Seen, grid_id: int,
+                  sensitive: Collection[str]) -> FocusCase | None:
+    """The open case of one of the appeal's places and keys (the narrowest place first), if there is one."""
+    for _kind, ref in seen.places(grid_id):
+        for key_kind, key in seen.keys(sensitive):
+            case = open_cases.get(_open_key(ref, key_kind, key))
+            if case is not None:
+                return case
+    return None
 
 
 def _check_one(session: Session, state: _GridState, appeal_id: int, now: datetime, sensitive: Collection[str],
@@ -134,35 +165,49 @@ def _check_one(session: Session, state: _GridState, appeal_id: int, now: datetim
                 return None
     for kind, ref in places:
         for key_kind, key in keys:
-            matching = [other for other in state.window.values()
-                        if (key_kind, key) in other.keys(sensitive) and (kind, ref) in other.places(state.grid_id)
-                        and other.id not in state.in_closed_case]
+            matching = state.groups.get(((kind, ref), (key_kind, key)), [])
             if len(matching) >= rules.threshold(kind):
                 return _open(session, state, seen, (kind, ref), (key_kind, key), matching, now, rules)
     return None
 
 
-def _grid_state(session: Session, grid_id: int, since: datetime) -> _GridState:
+def _grid_state(session: Session, grid_id: int, since: datetime, sensitive: Collection[str]) -> _GridState:
     window = _window(session, grid_id, since)
     links = session.execute(
         select(FocusCaseAppeal.appeal_id, FocusCase.status).join(FocusCase, FocusCase.id == FocusCaseAppeal.case_id)
         .where(FocusCase.grid_id == grid_id, FocusCaseAppeal.appeal_id.in_(list(window)))
     ).all()
-    open_cases = session.scalars(
-        select(FocusCase).where(FocusCase.grid_id == grid_id, FocusCase.status == FocusStatus.OPEN)
-    ).all()
+    in_closed_case = {appeal_id for appeal_id, status in links if status == FocusStatus.CLOSED}
+    groups: dict[tuple[tuple[str, str], tuple[str, str]], list[_Seen]] = {}
+    for seen in window.values():
+        if seen.id not in in_closed_case:
+            for place in seen.places(grid_id):
+                for key in seen.keys(sensitive):
+                    groups.setdefault((place, key), []).append(seen)
     return _GridState(
-        grid_id, window, {case.open_key: case for case in open_cases if case.open_key},
-        {appeal_id for appeal_id, status in links if status == FocusStatus.OPEN},
-        {appeal_id for appeal_id, status in links if status == FocusStatus.CLOSED},
+        grid_id, window, _open_cases(session, grid_id),
+        {appeal_id for appeal_id, status in links if status == FocusStatus.OPEN}, in_closed_case, groups,
     )
 
 
+def _open_cases(session: Session, grid_id: int) -> dict[str, FocusCase]:
+    """The grid's open cases by their place and key."""
+    cases = session.scalars(
+        select(FocusCase).where(FocusCase.grid_id == grid_id, FocusCase.status == FocusStatus.OPEN)
+    ).all()
+    return {case.open_key: case for case in cases if case.open_key}
+
+
 def _window(session: Session, grid_id: int, since: datetime) -> dict[int, _Seen]:
+    return _seen(session, (Appeal.grid_id == grid_id, Appeal.created_at >= since))
+
+
+def _seen(session: Session, conditions: tuple[Any, ...]) -> dict[int, _Seen]:
+    """The counted appeals (filed, not merged) that meet the conditions, as the check needs them."""
     rows = session.execute(
         select(Appeal.id, Appeal.ticket, Appeal.building_id, Building.compound, Appeal.category, Appeal.keywords)
         .outerjoin(Building, Building.id == Appeal.building_id)
-        .where(Appeal.grid_id == grid_id, Appeal.created_at >= since, Appeal.status.not_in(NOT_FILED))
+        .where(*conditions, Appeal.status.not_in(NOT_FILED))
         .order_by(Appeal.id)
     ).all()
     return {row.id: _Seen(row.id, row.ticket, row.building_id, row.compound or "", row.category,
@@ -198,14 +243,28 @@ def _open(session: Session, state: _GridState, seen: _Seen, place: tuple[str, st
 
 
 def _link(session: Session, state: _GridState, case: FocusCase, appeals: Sequence[_Seen], now: datetime) -> None:
-    linked = set(session.scalars(select(FocusCaseAppeal.appeal_id).where(FocusCaseAppeal.case_id == case.id)))
-    for seen in appeals:
-        state.in_open_case.add(seen.id)
-        if seen.id in linked:
-            continue
-        session.add(FocusCaseAppeal(case_id=case.id, appeal_id=seen.id, linked_at=now))
+    state.in_open_case.update(seen.id for seen in appeals)
+    _link_all(session, [(case, seen) for seen in appeals], now)
+
+
+def _link_all(session: Session, pairs: Sequence[tuple[FocusCase, _Seen]], now: datetime) -> None:
+    """Link appeals to cases (those not linked yet), with an internal event on each appeal.
+
+    A few statements for the whole batch, not a few per appeal: while a hot spot lasts, most dispatch rounds
+    link appeals, and per-row ORM work showed in the worker's dispatch latency.
+    """
+    if not pairs:
+        return
+    linked = {(case_id, appeal_id) for case_id, appeal_id in session.execute(
+        select(FocusCaseAppeal.case_id, FocusCaseAppeal.appeal_id).where(
+            FocusCaseAppeal.appeal_id.in_({seen.id for _, seen in pairs})))}
+    new = [(case, seen) for case, seen in pairs if (case.id, seen.id) not in linked]
+    if not new:
+        return
+    session.execute(insert(FocusCaseAppeal), [{"case_id": case.id, "appeal_id": seen.id, "linked_at": now}
+                                              for case, seen in new])
+    for case, seen in new:
         record(session, seen.id, now, Action.FOCUSED, None, None, note=case.code, internal=True)
-    session.flush()
 
 
 def _alert(session: Session, case: FocusCase, owner: Staff | None, appeals: Sequence[_Seen], now: datetime,
