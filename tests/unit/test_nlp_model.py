@@ -145,3 +145,12 @@ def test_the_models_fast_path_counts_the_features_training_saw() -> None:
     for text in ("3号楼电梯坏了！！物业咋还不来", "ＡＢＣ小区 楼道灯不亮", "垃极没人清。。。"):
         expected = Counter(model.columns[name] for name in features(text, segmenter) if name in model.columns)
         assert model.counts(text, segmenter) == dict(expected)
+
+
+def test_the_bot_refuses_to_start_with_a_model_of_other_labels(hotline_model: Path) -> None:
+    from bot.runtime import UnderstandingError, understanding_for
+    from bot.settings import Settings
+
+    settings = Settings(wechat_token="t", wechat_appid="a", wechat_secret="s", nlp_model=hotline_model)
+    with pytest.raises(UnderstandingError, match='label "(交通出行|教育|医疗卫生|住房保障)" is not a category'):
+        understanding_for(settings)

@@ -41,3 +41,20 @@ def test_the_demo_fills_only_what_the_environment_leaves_out():
     own = Settings.for_demo({"WECHAT_TOKEN": "mine", "WECHAT_APPID": "wxmine"})
     assert (own.wechat_token, own.wechat_appid) == ("mine", "wxmine")
     assert own.wechat_aes_key is not None and str(own.data_dir) == ".gridbot-demo"
+
+
+def test_the_classifier_comes_from_its_variables(tmp_path):
+    from nlp import SHIPPED_MODEL
+
+    assert Settings.nlp_from_env({}) == {"taxonomy_path": None, "nlp_model": SHIPPED_MODEL, "userdicts": ()}
+    taxonomy, words, more = tmp_path / "t.toml", tmp_path / "a.txt", tmp_path / "b.txt"
+    for path in (taxonomy, words, more):
+        path.write_text("", encoding="utf-8")
+    configured = Settings.nlp_from_env({"GRIDBOT_TAXONOMY": str(taxonomy), "GRIDBOT_NLP_MODEL": "none",
+                                        "GRIDBOT_USERDICT": f"{words}:{more}"})
+    assert configured == {"taxonomy_path": taxonomy, "nlp_model": None, "userdicts": (words, more)}
+    for variable, value in (("GRIDBOT_TAXONOMY", str(tmp_path / "absent.toml")),
+                            ("GRIDBOT_NLP_MODEL", str(tmp_path / "absent")),
+                            ("GRIDBOT_USERDICT", str(tmp_path / "absent.txt"))):
+        with pytest.raises(SettingsError, match=variable):
+            Settings.nlp_from_env({variable: value})
