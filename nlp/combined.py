@@ -30,7 +30,7 @@ class Verdict:
 
 
 class CombinedClassifier:
-    """A LinearModel, optionally blended with the keyword rules and held to a confidence threshold."""
+    """A LinearModel, optionally combined with the keyword rules and held to a confidence threshold."""
 
     def __init__(self, model: LinearModel, segmenter: Segmenter, rules: KeywordClassifier | None = None,
                  threshold: float | None = None) -> None:
