@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from nlp.classifier import KeywordClassifier
     from nlp.combined import CombinedClassifier
     from nlp.dataset import Example
-    from nlp.metrics import Report
     from nlp.segmenter import Segmenter
 
 MODEL_HELP = "model directory (default: the model shipped with gridbot)"
@@ -31,22 +30,21 @@ def nlp() -> None:
 @click.option("--model", "model_dir", required=True, type=click.Path(path_type=Path), help="where to save it")
 def train(data_file: Path | None, from_db: bool, model_dir: Path) -> None:
     """Train a model on labelled examples and save it to --model DIR."""
+    from handlers import operator_texts as texts
     from nlp.dataset import check_labels, label_counts
     from nlp.training import train as fit
 
     if data_file is None and not from_db:
-        raise click.UsageError("give --data FILE, --from-db, or both")
+        raise click.UsageError(texts.NLP_NEEDS_DATA)
     examples = _read(data_file) if data_file is not None else []
     if from_db:
         examples += _history()
-    _guard(lambda: check_labels(examples, str(data_file or "the database")))
+    _guard(lambda: check_labels(examples, str(data_file or texts.NLP_FROM_DATABASE)))
     started = time.perf_counter()
     model = _guard(lambda: fit(examples, _segmenter()))
     model.save(model_dir)
-    counts = label_counts(examples)
-    click.echo(f"trained on {len(examples)} examples, {len(counts)} labels, in {time.perf_counter() - started:.1f} s")
-    click.echo("  " + ", ".join(f"{label} {count}" for label, count in counts.items()))
-    click.echo(f"saved to {model_dir} ({len(model.names)} features)")
+    click.echo(texts.trained(len(examples), label_counts(examples), time.perf_counter() - started, str(model_dir),
+                             len(model.names)))
 
 
 @nlp.command("eval")
@@ -55,6 +53,7 @@ def train(data_file: Path | None, from_db: bool, model_dir: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def evaluate(data_file: Path, model_dir: Path | None, as_json: bool) -> None:
     """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix on labelled examples."""
+    from handlers import operator_texts as texts
     from nlp.metrics import evaluate as score
 
     examples = _read(data_file, require_labels=1)
@@ -71,7 +70,7 @@ def evaluate(data_file: Path, model_dir: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
-        click.echo(_report_text(report))
+        click.echo(texts.evaluation(report))
 
 
 @nlp.command()
@@ -79,23 +78,18 @@ def evaluate(data_file: Path, model_dir: Path | None, as_json: bool) -> None:
 @click.argument("text")
 def classify(model_dir: Path | None, text: str) -> None:
     """Classify TEXT: label, confidence, runner-up and the words that decided (the taxonomy's first)."""
+    from handlers import operator_texts as texts
     from nlp import UNCLASSIFIED
 
     classifier = _classifier(model_dir)
     result = classifier.classify(text)
     verdict = classifier.verdict(text, explain=True)
-    scores = dict(verdict.ranked)
-    if result.category == UNCLASSIFIED:
-        click.echo(f"label:      {UNCLASSIFIED} (confidence {result.confidence:.2f} is below the threshold "
-                   f"{classifier.threshold}; best guess {result.runner_up})")
-    else:
-        click.echo(f"label:      {result.category}" + (f" · {result.subcategory}" if result.subcategory else ""))
-        click.echo(f"confidence: {result.confidence:.2f}")
-    runner_up = verdict.ranked[1][0] if len(verdict.ranked) > 1 else None
-    if runner_up is not None:
-        click.echo(f"runner-up:  {runner_up} ({scores[runner_up]:.2f})")
-    words = tuple(dict.fromkeys(verdict.keywords + verdict.evidence))
-    click.echo(f"keywords:   {'、'.join(words) if words else '-'}")
+    unsure = result.category == UNCLASSIFIED
+    click.echo(texts.classified(
+        result.category, result.subcategory, result.confidence, classifier.threshold,
+        verdict.ranked[1] if len(verdict.ranked) > 1 else None,
+        tuple(dict.fromkeys(verdict.keywords + verdict.evidence)), result.runner_up if unsure else None,
+    ))
 
 
 @nlp.command()
@@ -103,6 +97,7 @@ def classify(model_dir: Path | None, text: str) -> None:
 def review(limit: int) -> None:
     """List the open appeals waiting in 待分类 (oldest first) with the classifier's best guess."""
     from bot.cli import operator_transaction
+    from handlers import operator_texts as texts
     from nlp import UNCLASSIFIED
     from storage import review as review_queue
 
@@ -111,14 +106,13 @@ def review(limit: int) -> None:
         waiting = [(appeal.ticket, appeal.created_at, appeal.content)
                    for appeal in review_queue.queue(session, None, limit)]
     if not waiting:
-        click.echo("no appeals wait in 待分类")
+        click.echo(texts.REVIEW_NONE)
         return
     for ticket, created_at, content in waiting:
         result = classifier.classify(content)
         guess = result.category if result.category != UNCLASSIFIED else result.runner_up
-        click.echo(f"{ticket}  {created_at:%Y-%m-%d %H:%M}Z  guess {guess or '-'} ({result.confidence:.2f})  "
-                   f"{content[:40]}")
-    click.echo(f"{len(waiting)} appeal(s); staff correct them in the chat: 分类 <编号> <类别>")
+        click.echo(texts.review_line(ticket, created_at, guess, result.confidence, content))
+    click.echo(texts.review_footer(len(waiting)))
 
 
 @nlp.command()
@@ -127,6 +121,7 @@ def review(limit: int) -> None:
 def suggest(min_count: int) -> None:
     """Suggest new taxonomy keywords per category from operators' corrections."""
     from bot.cli import operator_transaction
+    from handlers import operator_texts as texts
     from nlp.suggest import suggest_keywords
     from storage import review as corrections
 
@@ -134,14 +129,13 @@ def suggest(min_count: int) -> None:
         corrected = [(text, label) for text, label, _ in corrections.corrections(session)]
     rules = _rules()
     found = suggest_keywords(corrected, rules.taxonomy, rules.segmenter, min_count=min_count)
-    click.echo(f"{len(corrected)} correction(s) in the database")
+    click.echo(texts.corrections_counted(len(corrected)))
     if not found:
-        click.echo(f"no word appears in {min_count} or more corrected texts of one category and is not a keyword yet")
+        click.echo(texts.no_suggestions(min_count))
         return
     for suggestion in found:
-        click.echo(f'{suggestion.category}: "{suggestion.word}" in {suggestion.count} corrected text(s), '
-                   f"log-odds {suggestion.score:+.2f}")
-    click.echo("add the ones you agree with to the taxonomy file ([category.keywords] word = weight)")
+        click.echo(texts.suggestion(suggestion.category, suggestion.word, suggestion.count, suggestion.score))
+    click.echo(texts.SUGGESTIONS_FOOTER)
 
 
 def _classifier(model_dir: Path | None) -> CombinedClassifier:
@@ -192,28 +186,13 @@ def _history() -> list[Example]:
 
 def _guard(action):  # type: ignore[no-untyped-def]
     """Run action; a bad file, model or taxonomy ends the command with its message (exit status 1)."""
+    from handlers import operator_texts as texts
     from nlp import ModelError, TaxonomyError
     from nlp.dataset import DatasetError
 
     try:
         return action()
-    except (DatasetError, ModelError, TaxonomyError) as error:
+    except DatasetError as error:
+        raise click.ClickException(texts.dataset_problems(error)) from None
+    except (ModelError, TaxonomyError) as error:
         raise click.ClickException(str(error)) from None
-
-
-def _report_text(report: Report) -> str:
-    width = max(len(label) for label in report.labels) + 2
-    lines = [f"examples: {report.n}", f"accuracy: {report.accuracy:.4f}", f"macro-F1: {report.macro_f1:.4f}"]
-    if "messages_per_second" in report.extra:
-        lines.append(f"speed:    {report.extra['messages_per_second']} messages/s")
-    if "below_threshold" in report.extra:
-        below = report.extra["below_threshold"]
-        lines.append(f"below the threshold {below['threshold']} (would wait in 待分类): {below['share']:.1%}")
-    lines += ["", "label".ljust(width, "\u3000") + " precision  recall      F1  support"]
-    for label, scores in report.per_class.items():
-        lines.append(f"{label.ljust(width, chr(0x3000))} {scores.precision:9.3f} {scores.recall:7.3f} "
-                     f"{scores.f1:7.3f} {scores.support:8d}")
-    lines += ["", "confusion matrix (rows: true label, columns: predicted, in the order above)"]
-    for label, row in zip(report.labels, report.confusion, strict=True):
-        lines.append(f"{label.ljust(width, chr(0x3000))} " + " ".join(f"{count:4d}" for count in row))
-    return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""Every sentence an operator reads from the command line (`gridbot import org`, `gridbot faq`), in one place."""
+"""Every sentence an operator reads from the command line (`gridbot import org`, `faq`, `focus`, `nlp`), in one
+place."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from datetime import datetime
 
 from handlers.faq_cache import REFRESH_INTERVAL
 from handlers.resident_texts import clock
+from nlp.dataset import DatasetError, Trouble
+from nlp.metrics import Report
 from storage import faq_import
 from storage.faq_import import FaqImportReport, FaqProblem, FaqRowError
 from storage.models import FaqEntry
@@ -184,3 +187,102 @@ FOCUS_LIST_DATABASE_FAILED = "数据库操作失败（{reason}），无法列出
 def focus_closed(at: datetime, note: str | None) -> str:
     """The line under a closed focus case: when it was closed and what was done."""
     return f"  已结案 {clock(at)}：{note or '（无说明）'}"
+
+
+# --- `gridbot nlp` (train, eval, classify, review, suggest) ----------------------------------------------------
+
+_TROUBLES = {
+    Trouble.UNREADABLE: "无法读取：{detail}",
+    Trouble.ENCODING: "不是 {detail} 编码的文本，请另存为 {detail}",
+    Trouble.NOT_OBJECT: '不是一个 JSON 对象（每行应当是 {{"text": "诉求内容", "label": "类别"}}）',
+    Trouble.MISSING_FIELD: "缺少“{field}”",
+    Trouble.NOT_STRING: "“{field}”应当是文字，现在是 {detail}",
+    Trouble.EMPTY_FIELD: "“{field}”是空的",
+    Trouble.SHORT_ROW: "列数不够，至少要 {detail} 列",
+    Trouble.NO_COLUMN: "表头里没有{field}列：请把两列命名为 文本（或 text、内容）和 类别（或 label、标签）",
+    Trouble.EMPTY_FILE: "文件是空的",
+    Trouble.NO_EXAMPLES: "没有样本",
+    Trouble.ONE_LABEL: "{detail} 条样本只有一个类别（{field}）：训练至少需要两个类别",
+}
+_FIELDS = {"text": "文本", "label": "类别"}
+NLP_NEEDS_DATA = "请给出 --data 文件、--from-db，或两者都给。"
+NLP_FROM_DATABASE = "数据库"
+
+
+def dataset_problems(error: DatasetError) -> str:
+    """Every problem of a labelled-examples file, by line; nothing was trained or evaluated."""
+    lines = []
+    for problem in error.problems[:MAX_SHOWN]:
+        where = f"{error.source} 第 {problem.line} 行" if problem.line else error.source
+        field = _FIELDS.get(problem.field, problem.field)
+        lines.append(f"{where}：{_TROUBLES[problem.trouble].format(field=field, detail=problem.detail)}")
+    if len(error.problems) > MAX_SHOWN:
+        lines.append(f"……还有 {len(error.problems) - MAX_SHOWN} 处")
+    return "\n".join([*lines, "请改正后重试，没有生成或更新任何模型。"])
+
+
+def trained(examples: int, counts: dict[str, int], seconds: float, directory: str, features: int) -> str:
+    """`gridbot nlp train` finished."""
+    labels = "，".join(f"{label} {count}" for label, count in counts.items())
+    return (f"训练完成：{examples} 条样本，{len(counts)} 个类别，用时 {seconds:.1f} 秒\n  {labels}\n"
+            f"模型已保存到 {directory}（{features} 个特征）")
+
+
+def evaluation(report: Report) -> str:
+    """`gridbot nlp eval`: the figures, the per-class table and the confusion matrix."""
+    width = max(len(label) for label in report.labels) + 1
+    lines = [f"样本数：{report.n}", f"准确率 accuracy：{report.accuracy:.4f}", f"macro-F1：{report.macro_f1:.4f}"]
+    if report.extra.get("messages_per_second"):
+        lines.append(f"速度：每秒 {report.extra['messages_per_second']} 条")
+    if "below_threshold" in report.extra:
+        below = report.extra["below_threshold"]
+        lines.append(f"置信度低于 {below['threshold']}（会进入待分类）：{below['share']:.1%}")
+    lines += ["", f"{'类别'.ljust(width, chr(0x3000))} 精确率  召回率      F1  样本数"]
+    for label, scores in report.per_class.items():
+        lines.append(f"{label.ljust(width, chr(0x3000))} {scores.precision:6.3f} {scores.recall:7.3f} "
+                     f"{scores.f1:7.3f} {scores.support:7d}")
+    lines += ["", "混淆矩阵（行：真实类别，列：预测类别，顺序同上）"]
+    for label, row in zip(report.labels, report.confusion, strict=True):
+        lines.append(f"{label.ljust(width, chr(0x3000))} " + " ".join(f"{count:4d}" for count in row))
+    return "\n".join(lines)
+
+
+def classified(category: str, subcategory: str | None, confidence: float, threshold: float | None,
+               runner_up: tuple[str, float] | None, words: tuple[str, ...], guess: str | None) -> str:
+    """`gridbot nlp classify`: label, confidence, runner-up and the words that decided."""
+    if guess is not None:
+        lines = [f"类别：待分类（置信度 {confidence:.2f} 低于阈值 {threshold}；最可能是 {guess}）"]
+    else:
+        lines = [f"类别：{category}" + (f" · {subcategory}" if subcategory else ""), f"置信度：{confidence:.2f}"]
+    if runner_up is not None:
+        lines.append(f"第二可能：{runner_up[0]}（{runner_up[1]:.2f}）")
+    lines.append(f"关键词：{'、'.join(words) if words else '—'}")
+    return "\n".join(lines)
+
+
+REVIEW_NONE = "没有待分类的诉求。"
+
+
+def review_line(ticket: str, at: datetime, guess: str | None, confidence: float, content: str) -> str:
+    """One appeal of `gridbot nlp review`."""
+    return f"{ticket}  {clock(at)}  建议：{guess or '—'}（{confidence:.2f}）  {content[:40]}"
+
+
+def review_footer(count: int) -> str:
+    return f"共 {count} 条；工作人员在公众号里回复：分类 编号 类别"
+
+
+def corrections_counted(count: int) -> str:
+    return f"数据库里有 {count} 条分类纠正。"
+
+
+def no_suggestions(min_count: int) -> str:
+    return f"没有哪个词在同一类别的 {min_count} 条以上纠正里出现、又还不是关键词。"
+
+
+def suggestion(category: str, word: str, count: int, score: float) -> str:
+    return f"{category}：“{word}” 出现在 {count} 条纠正里（对数几率 {score:+.2f}）"
+
+
+SUGGESTIONS_FOOTER = "同意的词请加进分类表对应类别的 [category.keywords]（词 = 权重）。"
+MAX_SHOWN = 10

@@ -11,8 +11,9 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 # Header names a CSV export may use for the two columns (an office's spreadsheet is rarely in English).
 TEXT_COLUMNS = ("text", "文本", "内容", "诉求内容", "诉求", "content")
@@ -20,8 +21,60 @@ LABEL_COLUMNS = ("label", "标签", "类别", "分类", "category")
 MAX_ERRORS = 10
 
 
+class Trouble(StrEnum):
+    """What is wrong with a labelled-examples file (operators read it in Chinese, logs in English)."""
+
+    UNREADABLE = "unreadable"  # detail: the system's reason
+    ENCODING = "encoding"  # detail: the encodings accepted
+    NOT_OBJECT = "not_object"
+    MISSING_FIELD = "missing_field"  # field
+    NOT_STRING = "not_string"  # field, detail: the value
+    EMPTY_FIELD = "empty_field"  # field
+    SHORT_ROW = "short_row"  # detail: the columns needed
+    NO_COLUMN = "no_column"  # field: text or label
+    EMPTY_FILE = "empty_file"
+    NO_EXAMPLES = "no_examples"
+    ONE_LABEL = "one_label"  # field: the label, detail: how many examples
+
+
+_ENGLISH = {
+    Trouble.UNREADABLE: "cannot read: {detail}",
+    Trouble.ENCODING: "not {detail} text; save the file as {detail}",
+    Trouble.NOT_OBJECT: 'not a JSON object like {{"text": "...", "label": "..."}}',
+    Trouble.MISSING_FIELD: 'missing field "{field}"',
+    Trouble.NOT_STRING: 'field "{field}" must be a string, got {detail}',
+    Trouble.EMPTY_FIELD: 'field "{field}" is empty',
+    Trouble.SHORT_ROW: "too few columns, expected at least {detail}",
+    Trouble.NO_COLUMN: "no {field} column in the header; name the columns text/文本/内容 and label/标签/类别",
+    Trouble.EMPTY_FILE: "empty file",
+    Trouble.NO_EXAMPLES: "no examples",
+    Trouble.ONE_LABEL: "only one label ({field}) in {detail} examples: a classifier needs at least two labels",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file, and the line it is on (None: the whole file)."""
+
+    trouble: Trouble
+    line: int | None = None
+    field: str = ""
+    detail: str = ""
+
+    def english(self) -> str:
+        return _ENGLISH[self.trouble].format(field=self.field, detail=self.detail)
+
+
 class DatasetError(ValueError):
-    """The file can't be used for training or evaluation; the message names the line(s)."""
+    """The file can't be used for training or evaluation: every problem, each with its line."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        shown = [f"{source}:{problem.line}: " if problem.line else f"{source}: " for problem in self.problems]
+        lines = [where + problem.english() for where, problem in zip(shown, self.problems, strict=True)]
+        more = f"\n... and {len(lines) - MAX_ERRORS} more" if len(lines) > MAX_ERRORS else ""
+        super().__init__("\n".join(lines[:MAX_ERRORS]) + more)
 
 
 @dataclass(frozen=True)
@@ -36,19 +89,18 @@ def read_examples(path: str | Path, require_labels: int = 2) -> list[Example]:
     try:
         raw = source.read_bytes()
     except OSError as error:
-        raise DatasetError(f"{source}: cannot read: {error.strerror or error}") from error
+        raise DatasetError(str(source), [Problem(Trouble.UNREADABLE, detail=str(error.strerror or error))]) from error
     csv_file = source.suffix.lower() in (".csv", ".tsv")
     text = _decode(raw, source, allow_gbk=csv_file)
-    lines = _csv_rows(text, source) if csv_file else _json_lines(text, source)
-    examples, errors = [], []
-    for number, example in lines:
-        if isinstance(example, str):
-            errors.append(f"{source}:{number}: {example}")
+    lines = _csv_rows(text, source) if csv_file else _json_lines(text)
+    examples, problems = [], []
+    for example in lines:
+        if isinstance(example, Problem):
+            problems.append(example)
         else:
             examples.append(example)
-    if errors:
-        more = f"\n... and {len(errors) - MAX_ERRORS} more" if len(errors) > MAX_ERRORS else ""
-        raise DatasetError("\n".join(errors[:MAX_ERRORS]) + more)
+    if problems:
+        raise DatasetError(str(source), problems)
     check_labels(examples, str(source), require_labels)
     return examples
 
@@ -56,12 +108,10 @@ def read_examples(path: str | Path, require_labels: int = 2) -> list[Example]:
 def check_labels(examples: list[Example], source: str, require_labels: int = 2) -> None:
     """DatasetError unless there are examples of at least `require_labels` labels."""
     if not examples:
-        raise DatasetError(f"{source}: no examples")
+        raise DatasetError(source, [Problem(Trouble.NO_EXAMPLES)])
     labels = Counter(example.label for example in examples)
     if len(labels) < require_labels:
-        only = "、".join(labels)
-        raise DatasetError(f"{source}: only one label ({only}) in {len(examples)} examples: a classifier needs "
-                           f"at least {require_labels} labels")
+        raise DatasetError(source, [Problem(Trouble.ONE_LABEL, field="、".join(labels), detail=str(len(examples)))])
 
 
 def label_counts(examples: Iterable[Example]) -> dict[str, int]:
@@ -83,46 +133,44 @@ def _decode(raw: bytes, source: Path, allow_gbk: bool) -> str:
                 pass
         line = raw.count(b"\n", 0, error.start) + 1
         expected = "UTF-8 or GBK" if allow_gbk else "UTF-8"
-        raise DatasetError(f"{source}:{line}: not {expected} text (byte 0x{raw[error.start]:02x}); save the "
-                           f"file as {expected}") from error
+        raise DatasetError(str(source), [Problem(Trouble.ENCODING, line, detail=expected)]) from error
 
 
-def _json_lines(text: str, source: Path) -> Iterator[tuple[int, Example | str]]:
+def _json_lines(text: str) -> Iterator[Example | Problem]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield number, f"not a JSON object ({error.msg})"
+        except json.JSONDecodeError:
+            yield Problem(Trouble.NOT_OBJECT, number)
             continue
         if not isinstance(record, dict):
-            yield number, 'not a JSON object like {"text": "...", "label": "..."}'
+            yield Problem(Trouble.NOT_OBJECT, number)
             continue
-        yield number, _example(record.get("text"), record.get("label"), "text", "label")
+        yield _example(number, record.get("text"), record.get("label"), "text", "label")
 
 
-def _csv_rows(text: str, source: Path) -> Iterator[tuple[int, Example | str]]:
+def _csv_rows(text: str, source: Path) -> Iterator[Example | Problem]:
     dialect = "excel-tab" if source.suffix.lower() == ".tsv" else "excel"
     reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
     header = next(reader, None)
     if header is None:
-        raise DatasetError(f"{source}: empty file")
+        raise DatasetError(str(source), [Problem(Trouble.EMPTY_FILE)])
     names = [cell.strip().lower() for cell in header]
     text_column = _column(names, TEXT_COLUMNS)
     label_column = _column(names, LABEL_COLUMNS)
     if text_column is None or label_column is None:
         missing = "text" if text_column is None else "label"
-        raise DatasetError(f"{source}:1: no {missing} column in the header {header!r}; name the columns "
-                           f"{'/'.join(TEXT_COLUMNS[:3])} and {'/'.join(LABEL_COLUMNS[:3])}")
+        raise DatasetError(str(source), [Problem(Trouble.NO_COLUMN, 1, field=missing)])
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
         number = reader.line_num
         if len(row) <= max(text_column, label_column):
-            yield number, f"{len(row)} column(s), expected at least {max(text_column, label_column) + 1}"
+            yield Problem(Trouble.SHORT_ROW, number, detail=str(max(text_column, label_column) + 1))
             continue
-        yield number, _example(row[text_column], row[label_column], header[text_column], header[label_column])
+        yield _example(number, row[text_column], row[label_column], header[text_column], header[label_column])
 
 
 def _column(names: list[str], accepted: tuple[str, ...]) -> int | None:
@@ -132,13 +180,13 @@ def _column(names: list[str], accepted: tuple[str, ...]) -> int | None:
     return None
 
 
-def _example(text: object, label: object, text_name: str, label_name: str) -> Example | str:
+def _example(line: int, text: object, label: object, text_name: str, label_name: str) -> Example | Problem:
     for value, name in ((text, text_name), (label, label_name)):
         if value is None:
-            return f'missing field "{name}"'
+            return Problem(Trouble.MISSING_FIELD, line, field=name)
         if not isinstance(value, str):
-            return f'field "{name}" must be a string, got {value!r}'
+            return Problem(Trouble.NOT_STRING, line, field=name, detail=repr(value))
         if not value.strip():
-            return f'field "{name}" is empty'
+            return Problem(Trouble.EMPTY_FIELD, line, field=name)
     assert isinstance(text, str) and isinstance(label, str)
     return Example(text.strip(), label.strip())

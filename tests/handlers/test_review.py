@@ -101,12 +101,12 @@ def test_train_from_db_and_keyword_suggestions(wechat, seeded, tmp_path, monkeyp
     runner = CliRunner()
     result = runner.invoke(main, ["nlp", "train", "--from-db", "--model", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
-    assert "trained on 4 examples, 2 labels" in result.output
+    assert "训练完成：4 条样本，2 个类别" in result.output
     result = runner.invoke(main, ["nlp", "suggest"])
     assert result.exit_code == 0, result.output
-    assert '市政设施: "池塘" in 3 corrected text(s)' in result.output
+    assert "市政设施：“池塘” 出现在 3 条纠正里" in result.output
     result = runner.invoke(main, ["nlp", "review"])
-    assert result.exit_code == 0 and "no appeals wait in 待分类" in result.output
+    assert result.exit_code == 0 and "没有待分类的诉求" in result.output
 
 
 def test_the_subcategory_is_recorded_shown_on_the_card_and_follows_a_correction(wechat, seeded, clock):

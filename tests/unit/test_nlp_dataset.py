@@ -66,3 +66,15 @@ def test_csv_without_the_columns_says_which(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="cannot read"):
         read_examples(tmp_path / "absent.jsonl")
+
+
+def test_operators_read_the_problems_in_chinese_by_line(tmp_path: Path) -> None:
+    from handlers import operator_texts
+
+    with pytest.raises(DatasetError) as raised:
+        read_examples(write(tmp_path, "a.csv", "内容,备注\n电梯坏了,1\n"))
+    assert operator_texts.dataset_problems(raised.value).startswith(f"{tmp_path / 'a.csv'} 第 1 行：表头里没有类别列")
+    with pytest.raises(DatasetError) as raised:
+        read_examples(write(tmp_path, "b.jsonl", '{"text": "a"}\n{"text": "", "label": "y"}\n'))
+    assert operator_texts.dataset_problems(raised.value).splitlines()[:2] == [
+        f"{tmp_path / 'b.jsonl'} 第 1 行：缺少“类别”", f"{tmp_path / 'b.jsonl'} 第 2 行：“文本”是空的"]

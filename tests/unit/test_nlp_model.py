@@ -30,19 +30,19 @@ def hotline_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("hotline")
     code, output = run("train", "--data", str(HOTLINE), "--model", str(directory))
     assert code == 0, output
-    assert "trained on 40 examples, 4 labels" in output
+    assert "训练完成：40 条样本，4 个类别" in output
     return directory
 
 
 def test_a_model_trained_on_another_label_set_classifies_with_those_labels(hotline_model: Path) -> None:
     code, output = run("classify", "--model", str(hotline_model), "公交车到站不停车")
     assert code == 0, output
-    assert "label:      交通出行" in output and "runner-up:" in output and "keywords:" in output
+    assert "类别：交通出行" in output and "第二可能：" in output and "关键词：" in output
 
 
 def test_eval_prints_the_figures_and_json_has_the_documented_keys(hotline_model: Path) -> None:
     code, output = run("eval", "--data", str(HOTLINE), "--model", str(hotline_model))
-    assert code == 0 and "accuracy: " in output and "macro-F1: " in output and "confusion matrix" in output
+    assert code == 0 and "准确率 accuracy：" in output and "macro-F1：" in output and "混淆矩阵" in output
     code, output = run("eval", "--data", str(HOTLINE), "--model", str(hotline_model), "--json")
     report = json.loads(output)
     assert {"accuracy", "macro_f1", "per_class", "n", "messages_per_second"} <= set(report)
@@ -64,10 +64,10 @@ def test_bad_training_files_are_refused_with_the_line(tmp_path: Path) -> None:
     data = tmp_path / "bad.jsonl"
     data.write_text('{"text": "a", "label": "x"}\n{"text": "b", "lable": "y"}\n', encoding="utf-8")
     code, output = run("train", "--data", str(data), "--model", str(tmp_path / "m"))
-    assert code == 1 and 'bad.jsonl:2: missing field "label"' in output
+    assert code == 1 and "bad.jsonl 第 2 行：缺少“类别”" in output and "没有生成或更新任何模型" in output
     data.write_text('{"text": "a", "label": "x"}\n{"text": "b", "label": "x"}\n', encoding="utf-8")
     code, output = run("train", "--data", str(data), "--model", str(tmp_path / "m"))
-    assert code == 1 and "only one label (x)" in output
+    assert code == 1 and "2 条样本只有一个类别（x）" in output
     assert not (tmp_path / "m").exists()
 
 
