@@ -37,6 +37,10 @@ _INSERT_EVENT = DriverSQL(
 )
 
 
+# The classifier's name for "not sure" (nlp.UNCLASSIFIED; storage does not import nlp, a test keeps them equal).
+UNCLASSIFIED = "待分类"
+
+
 class Channel(StrEnum):
     TEXT = "text"
     VOICE = "voice"

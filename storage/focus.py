@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import org, outbox
-from storage.appeals import Action, record
+from storage.appeals import UNCLASSIFIED, Action, record
 from storage.models import (
     Appeal,
     AppealStatus,
@@ -36,13 +36,12 @@ from storage.models import (
     FocusCase,
     FocusCaseAppeal,
     FocusStatus,
-    Grid,
     Staff,
     StaffRole,
 )
+from storage.staff import community_operators
 from storage.tickets import next_focus_code
 
-UNCLASSIFIED = "待分类"  # nlp.taxonomy.UNCLASSIFIED; storage does not import nlp
 # Not counted: held for an address, withdrawn, or merged into another appeal (the same problem, counted there).
 NOT_FILED = (AppealStatus.AWAITING_ADDRESS, AppealStatus.CANCELLED, AppealStatus.MERGED)
 OPENED_TEMPLATE = "staff_focus_opened"
@@ -278,15 +277,6 @@ def _alert(session: Session, case: FocusCase, owner: Staff | None, appeals: Sequ
     for person in {person.id: person for person in people if person.openid}.values():
         outbox.add(session, key=f"focus:{case.id}:opened:{person.id}", recipient_openid=person.openid,  # type: ignore[arg-type]
                    template=OPENED_TEMPLATE, params=params, now=now)
-
-
-def community_operators(session: Session, grid_id: int) -> Sequence[Staff]:
-    """The active operators of the grid's community: told of every focus case there, and may close it."""
-    community_id = select(Grid.community_id).where(Grid.id == grid_id).scalar_subquery()
-    return session.scalars(
-        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id == community_id,
-                            Staff.active.is_(True)).order_by(Staff.id)
-    ).all()
 
 
 def _owner(session: Session, grid_id: int) -> Staff | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import Appeal, FocusCase, FocusCaseAppeal, FocusStatus, Grid, Staff, StaffRole
+from storage.staff import manages_grid
 
 
 @dataclass(frozen=True)
@@ -62,14 +63,8 @@ def close(session: Session, member: Staff, code: str, note: str, now: datetime) 
 
 
 def _may_close(session: Session, member: Staff, case: FocusCase) -> bool:
-    if member.id == case.owner_staff_id:
-        return True
-    if member.role == StaffRole.GRID_LEADER:
-        return member.grid_id == case.grid_id
-    if member.role == StaffRole.OPERATOR:
-        community_id = session.scalars(select(Grid.community_id).where(Grid.id == case.grid_id)).one()
-        return member.community_id in (None, community_id)  # None: a street operator
-    return False
+    street_operator = member.role == StaffRole.OPERATOR and member.community_id is None
+    return member.id == case.owner_staff_id or street_operator or manages_grid(session, member, case.grid_id)
 
 
 def _summaries(session: Session, cases: Sequence[FocusCase]) -> list[CaseSummary]:

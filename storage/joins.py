@@ -25,14 +25,13 @@ from storage.models import (
     Appeal,
     AppealFollower,
     AppealStatus,
-    Grid,
     OutboxMessage,
     Resident,
     ResidentStatus,
     Staff,
-    StaffRole,
 )
 from storage.residents import ResidentView
+from storage.staff import manages_grid
 from storage.tasks import find, tell
 
 # A neighbour's appeal older than this is likely another occurrence, not the one the resident is reporting.
@@ -218,13 +217,8 @@ def _card_holders(session: Session, appeal: Appeal) -> list[str]:
 
 def _require_manager(session: Session, member: Staff, appeal: Appeal) -> None:
     """操作员 of the appeal's community, or 网格长 of its grid."""
-    if member.role == StaffRole.GRID_LEADER and member.grid_id is not None and member.grid_id == appeal.grid_id:
-        return
-    if member.role == StaffRole.OPERATOR and appeal.grid_id is not None:
-        community_id = session.scalars(select(Grid.community_id).where(Grid.id == appeal.grid_id)).first()
-        if community_id == member.community_id:
-            return
-    raise NotAllowed("not_manager")
+    if not manages_grid(session, member, appeal.grid_id):
+        raise NotAllowed("not_manager")
 
 
 def _tell_source_resident(session: Session, appeal: Appeal, template: str, params: dict[str, str],

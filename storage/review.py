@@ -13,13 +13,12 @@ from typing import Callable, Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage.appeals import Action, Channel, record
+from storage.appeals import UNCLASSIFIED, Action, Channel, record
 from storage.errors import IllegalTransition, NotAllowed
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Grid, LabelledExample, Staff, StaffRole
+from storage.staff import manages_grid
 from storage.tasks import find
 
-# The classifier's name for "not sure" (nlp.UNCLASSIFIED; storage does not import nlp).
-UNCLASSIFIED = "待分类"
 FINISHED = (AppealStatus.RESOLVED, AppealStatus.CLOSED)
 LEARNABLE_CHANNELS = (Channel.TEXT, Channel.VOICE, Channel.GRID_REPORT)
 
@@ -49,7 +48,7 @@ def reclassify(session: Session, reviewer: Staff, ticket: str, category: NewCate
     labelled example (one per appeal: a second correction replaces the first).
     """
     appeal = find(session, ticket)
-    if not _may_review(session, reviewer, appeal):
+    if not manages_grid(session, reviewer, appeal.grid_id):
         raise NotAllowed("not_reviewer")
     if appeal.status not in OPEN_STATUSES:
         raise IllegalTransition(appeal.status)
@@ -108,15 +107,6 @@ def _keep_example(session: Session, appeal: Appeal, previous: str, reviewer: Sta
                                     previous_label=previous, staff_id=reviewer.id, created_at=now))
         return
     example.label, example.staff_id, example.created_at = appeal.category, reviewer.id, now
-
-
-def _may_review(session: Session, reviewer: Staff, appeal: Appeal) -> bool:
-    if reviewer.role == StaffRole.GRID_LEADER:
-        return appeal.grid_id is not None and appeal.grid_id == reviewer.grid_id
-    if reviewer.role == StaffRole.OPERATOR:
-        community_id = session.scalar(select(Grid.community_id).where(Grid.id == appeal.grid_id))
-        return community_id is not None and community_id == reviewer.community_id
-    return False
 
 
 def _in_scope(reviewer: Staff):  # type: ignore[no-untyped-def]

@@ -252,3 +252,26 @@ def _labels(session: Session, grids: Sequence[Grid]) -> list[str]:
 def _clean(value: str | None) -> str | None:
     cleaned = unicodedata.normalize("NFKC", value).strip() if value else ""
     return cleaned or None
+
+
+def manages_grid(session: Session, member: Staff, grid_id: int | None) -> bool:
+    """Whether the member is the grid's 网格长 or an 操作员 of its community (who may re-route, merge, reclassify)."""
+    if grid_id is None:
+        return False
+    if member.role == StaffRole.GRID_LEADER:
+        return member.grid_id == grid_id
+    if member.role == StaffRole.OPERATOR:
+        return member.community_id is not None and member.community_id == _community_of(session, grid_id)
+    return False
+
+
+def community_operators(session: Session, grid_id: int | None) -> Sequence[Staff]:
+    """The active operators of the grid's community: 退回 and 聚焦办 alerts go to them, escalation level 2."""
+    return session.scalars(
+        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id == _community_of(session, grid_id),
+                            Staff.active.is_(True)).order_by(Staff.id)
+    ).all()
+
+
+def _community_of(session: Session, grid_id: int | None) -> int | None:
+    return session.scalars(select(Grid.community_id).where(Grid.id == grid_id)).first()

@@ -22,12 +22,12 @@ from storage.models import (
     AppealEvent,
     AppealStatus,
     Attachment,
-    Grid,
     Resident,
     ResidentStatus,
     Staff,
     StaffRole,
 )
+from storage.staff import community_operators
 
 GRID_ROLES = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
 RATING_DIALOG = "rating"
@@ -267,8 +267,4 @@ def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Sta
 
 def operators(session: Session, appeal: Appeal) -> Sequence[Staff]:
     """The active operators of the appeal's community (退回 goes to them; they are escalation level 2)."""
-    community_id = session.scalars(select(Grid.community_id).where(Grid.id == appeal.grid_id)).first()
-    return session.scalars(
-        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id == community_id,
-                            Staff.active.is_(True))
-    ).all()
+    return community_operators(session, appeal.grid_id)

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+import nlp
 from bot.cli import main
 from handlers import notifications
 from storage import dispatch, review
@@ -31,6 +32,7 @@ def appeal(seeded, ticket):
 
 
 def test_an_unsure_appeal_waits_and_the_operator_corrects_it(wechat, seeded):
+    assert review.UNCLASSIFIED == nlp.UNCLASSIFIED  # storage keeps its own copy of the name
     ticket = file(wechat, UNSURE)
     before = appeal(seeded, ticket)
     assert before.category == "待分类"
