@@ -257,11 +257,7 @@ def _category(table: Any, source: str, position: int) -> Category:
     sensitive = table.get("sensitive", False)
     if not isinstance(sensitive, bool):
         raise TaxonomyError(f'{where}: field "sensitive" must be true or false, got {sensitive!r}')
-    if "keywords" not in table:
-        raise TaxonomyError(f'{where}: missing field "keywords"')
-    keywords = _weights(table["keywords"], where, "keywords")
-    if not keywords:
-        raise TaxonomyError(f'{where}: field "keywords" is empty')
+    keywords = _keywords(table, where)
     negative = _weights(table.get("negative", {}), where, "negative")
     both = [word for word in keywords if word in negative]
     if both:
@@ -296,12 +292,7 @@ def _subcategories(tables: Any, where: str) -> tuple[Subcategory, ...]:
             raise TaxonomyError(f"{place}: unknown field {unknown[0]!r}")
         if any(subcategory.name == name for subcategory in found):
             raise TaxonomyError(f"{place}: duplicate subcategory")
-        if "keywords" not in table:
-            raise TaxonomyError(f'{place}: missing field "keywords"')
-        keywords = _weights(table["keywords"], place, "keywords")
-        if not keywords:
-            raise TaxonomyError(f'{place}: field "keywords" is empty')
-        found.append(Subcategory(name, keywords))
+        found.append(Subcategory(name, _keywords(table, place)))
     return tuple(found)
 
 
@@ -316,6 +307,16 @@ def _route(table: Mapping[str, Any], where: str) -> str:
         if department and department == department.strip():
             return route
     raise TaxonomyError(f'{where}: field "route" must be "grid" or "department:<name>", got {route!r}')
+
+
+def _keywords(table: Mapping[str, Any], where: str) -> dict[str, float]:
+    """The required, non-empty keywords of a category or subcategory."""
+    if "keywords" not in table:
+        raise TaxonomyError(f'{where}: missing field "keywords"')
+    keywords = _weights(table["keywords"], where, "keywords")
+    if not keywords:
+        raise TaxonomyError(f'{where}: field "keywords" is empty')
+    return keywords
 
 
 def _weights(value: Any, where: str, key: str) -> dict[str, float]:
