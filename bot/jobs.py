@@ -68,12 +68,8 @@ def deliver(outbox_id: int) -> str:
     again before the template fallback. A worker that dies in between leaves the row `sending`, and the relay
     later marks it failed without sending it again (see storage.outbox): WeChat cannot tell whether it arrived.
     """
-    runtime = current()
-    unrecorded = _Unrecorded()
-    try:
-        return _deliver(runtime, outbox_id, unrecorded)
-    finally:
-        unrecorded.flush(runtime)
+    (outcome,) = deliver_batch([outbox_id])  # a batch of one has one outcome
+    return outcome
 
 
 def _deliver(runtime: WorkerRuntime, outbox_id: int, unrecorded: _Unrecorded) -> str:
