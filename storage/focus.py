@@ -155,13 +155,11 @@ def _check_one(session: Session, state: _GridState, appeal_id: int, now: datetim
     seen = state.window.get(appeal_id)
     if seen is None or appeal_id in state.in_open_case:
         return None
+    case = _open_case_of(state.open_cases, seen, state.grid_id, sensitive)  # one this batch opened
+    if case is not None:
+        _link(session, state, case, [seen], now)
+        return None
     keys, places = seen.keys(sensitive), seen.places(state.grid_id)
-    for _kind, ref in places:
-        for key_kind, key in keys:
-            case = state.open_cases.get(_open_key(ref, key_kind, key))
-            if case is not None:
-                _link(session, state, case, [seen], now)
-                return None
     for kind, ref in places:
         for key_kind, key in keys:
             matching = state.groups.get(((kind, ref), (key_kind, key)), [])
