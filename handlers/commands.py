@@ -116,10 +116,8 @@ def parse(text: str) -> tuple[Command, str] | None:
             continue  # "绑定好了吗" is a sentence, not the command 绑定
         if command.takes is Takes.TICKET and rest and normalize_ticket(rest) is None:
             continue  # "查询一下低保怎么办" is a question for the intake, not 查询
-        if command.takes is Takes.TICKET_TEXT and rest and _ticket_then_text(rest) is None:
-            continue  # "结果怎么样了" is a sentence, not 办结 (结)
-        if command.takes is Takes.CASE_TEXT and rest and _case_then_text(rest) is None:
-            continue  # "结案了吗" is a question, not 结案
+        if command.takes in _NUMBERED and rest and _number_then_text(command.takes, rest) is None:
+            continue  # "结果怎么样了" is a sentence, not 办结 (结); "结案了吗" is a question, not 结案
         if command.takes is Takes.CODE and rest and not _CODE_LIKE.fullmatch(unicodedata.normalize("NFKC", rest)):
             continue  # "认证码是多少" is a question, not a code
         return command, rest
@@ -130,27 +128,22 @@ def parse(text: str) -> tuple[Command, str] | None:
 
 _BY_NAME = {command.name: command for command in COMMANDS}
 _CODE_LIKE = re.compile(r"[0-9A-Za-z\- ]{1,16}")
-_TICKET_THEN_TEXT = re.compile(r"([Gg]?\d{10,})\s*(.*)", re.DOTALL)
-_CASE_THEN_TEXT = re.compile(r"([Jj]?\d{10,})\s*(.*)", re.DOTALL)
+# A number, then words: an appeal's ticket (进展 G2611220007 已联系物业) or a focus case's (结案 J2611230001 …).
+_NUMBERED: dict[Takes, tuple[re.Pattern[str], Callable[[str], str | None]]] = {
+    Takes.TICKET_TEXT: (re.compile(r"([Gg]?\d{10,})\s*(.*)", re.DOTALL), normalize_ticket),
+    Takes.CASE_TEXT: (re.compile(r"([Jj]?\d{10,})\s*(.*)", re.DOTALL), normalize_focus_code),
+}
 
 
-def _ticket_then_text(argument: str) -> tuple[str, str] | None:
-    """("G2611220007", "已联系物业") from "g2611220007 已联系物业"; None if it doesn't start with a ticket."""
-    match = _TICKET_THEN_TEXT.fullmatch(unicodedata.normalize("NFKC", argument))
+def _number_then_text(takes: Takes, argument: str) -> tuple[str, str] | None:
+    """("G2611220007", "已联系物业") from "g2611220007 已联系物业"; None if it doesn't start with such a number."""
+    pattern, normalize = _NUMBERED[takes]
+    match = pattern.fullmatch(unicodedata.normalize("NFKC", argument))
     if match is None:
         return None
-    ticket = normalize_ticket(match.group(1))
-    # A ticket's characters normalise one to one, so the words start at the same place in the original.
-    return (ticket, argument[match.end(1):].strip()) if ticket else None
-
-
-def _case_then_text(argument: str) -> tuple[str, str] | None:
-    """("J2611230001", "已统一维修") from "j2611230001 已统一维修"; None if it doesn't start with a case number."""
-    match = _CASE_THEN_TEXT.fullmatch(unicodedata.normalize("NFKC", argument))
-    if match is None:
-        return None
-    code = normalize_focus_code(match.group(1))
-    return (code, argument[match.end(1):].strip()) if code else None
+    number = normalize(match.group(1))
+    # A number's characters normalise one to one, so the words start at the same place in the original.
+    return (number, argument[match.end(1):].strip()) if number else None
 
 
 def matches(conversation: Conversation) -> bool:
@@ -172,16 +165,11 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     command, argument = parsed
     if command.audience is Audience.STAFF and conversation.staff is None:
         return Reply(staff_texts.NOT_YOURS)
-    if command.takes is Takes.TICKET_TEXT:
-        split = _ticket_then_text(argument)
+    if command.takes in _NUMBERED:
+        split = _number_then_text(command.takes, argument)
         if split is None or not split[1]:
             return Reply(staff_texts.NEEDS_TEXT.format(usage=command.usage))
         argument = f"{split[0]} {split[1]}"
-    if command.takes is Takes.CASE_TEXT:
-        case_split = _case_then_text(argument)
-        if case_split is None or not case_split[1]:
-            return Reply(staff_texts.NEEDS_TEXT.format(usage=command.usage))
-        argument = f"{case_split[0]} {case_split[1]}"
     if command.takes is Takes.TICKET:
         ticket = normalize_ticket(argument)
         if ticket is None:
