@@ -11,8 +11,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from handlers.conversation import IntakeLimits
 from handlers.notifications import NAMES as NOTIFICATION_NAMES
 from nlp import SHIPPED_MODEL
+from storage import outbox
+from storage.db import Database
 
 DEMO_TOKEN = "gridbot-demo"
 DEMO_APPID = "wxgridbotdemo0001"
@@ -43,6 +46,12 @@ class Settings:
     outbox_poll_ms: int = 200
     sqlite_synchronous: str = "NORMAL"
     unclaimed_minutes: int = 30  # 督着办: a dispatched task nobody claims this long goes to the 网格长
+    # Intake limits per sender: new appeals per hour and per 24 hours; a staff member's 上报 per hour.
+    appeals_per_hour: int = 10
+    appeals_per_day: int = 30
+    reports_per_hour: int = 60
+    # More task cards, reminders and escalations than this to one person within a minute: the rest in one digest.
+    digest_after: int = 5
     # Outbox template name -> WeChat template id, for notices sent when the reply window is closed.
     template_ids: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     taxonomy_path: Path | None = None  # None: the taxonomy shipped in nlp/data
@@ -68,6 +77,8 @@ class Settings:
             outbox_poll_ms=_int(env, "GRIDBOT_OUTBOX_POLL_MS", 200),
             sqlite_synchronous=_choice(env, "GRIDBOT_SQLITE_SYNCHRONOUS", ("normal", "full")).upper(),
             unclaimed_minutes=_int(env, "GRIDBOT_UNCLAIMED_MINUTES", 30),
+            **_intake_limits(env),
+            digest_after=_int(env, "GRIDBOT_DIGEST_AFTER", 5),
             template_ids=_template_ids(env, "GRIDBOT_TEMPLATE_IDS"),
             **cls.nlp_from_env(env),
         )
@@ -104,6 +115,23 @@ class Settings:
     def with_(self, **changes: object) -> "Settings":
         """A copy with some values changed (tests, demo)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def intake_limits(self) -> IntakeLimits:
+        """What the conversation enforces on new appeals and 上报."""
+        return IntakeLimits(self.appeals_per_hour, self.appeals_per_day, self.reports_per_hour)
+
+    def open_database(self) -> Database:
+        """The process's database, with what storage reads from its sessions (the digest threshold)."""
+        return Database(self.database_url, self.sqlite_synchronous, outbox.session_info(self.digest_after))
+
+
+def _intake_limits(env: Mapping[str, str]) -> dict[str, int]:
+    per_hour = _int(env, "GRIDBOT_APPEALS_PER_HOUR", 10)
+    per_day = _int(env, "GRIDBOT_APPEALS_PER_DAY", 30)
+    if per_day < per_hour:
+        raise SettingsError(f"GRIDBOT_APPEALS_PER_DAY ({per_day}) must be at least GRIDBOT_APPEALS_PER_HOUR ({per_hour})")
+    return {"appeals_per_hour": per_hour, "appeals_per_day": per_day,
+            "reports_per_hour": _int(env, "GRIDBOT_REPORTS_PER_HOUR", 60)}
 
 
 def _required(env: Mapping[str, str], name: str) -> str:

@@ -65,6 +65,16 @@ RATING_THANKS = "感谢您的评价！诉求 {ticket} 已完结。以后遇到�
 RATING_REOPENED = "很抱歉没有让您满意。诉求 {ticket} 已重新打开，网格长会尽快回访您，并督促继续办理。"
 RATING_TOO_LATE = "诉求 {ticket} 已经不在待评价状态，无需再评价。如有新问题，请直接描述。"
 SYSTEM_BUSY = "抱歉，系统有点忙，您的消息没有登记成功，请稍后再发一次。"
+# Intake limits (GRIDBOT_APPEALS_PER_HOUR / _PER_DAY): nothing is filed.
+_URGENT = "如有紧急情况，请直接致电社区居委会；危及人身安全请拨打 110、119 或 120。"
+LIMIT_PER_HOUR = (
+    "抱歉，每位居民一小时内最多提交 {limit} 条诉求，您已达到上限，这条消息没有登记为新诉求。"
+    "已提交的诉求正在办理，回复“我的诉求”可查看进度；请稍后再提交新的问题。" + _URGENT
+)
+LIMIT_PER_DAY = (
+    "抱歉，每位居民 24 小时内最多提交 {limit} 条诉求，您已达到上限，这条消息没有登记为新诉求。"
+    "已提交的诉求正在办理，回复“我的诉求”可查看进度；请明天再提交新的问题。" + _URGENT
+)
 
 BIND_CHOOSE = "请选择您所在的{level}（回复序号）：\n{options}\n回复“取消”可退出。"
 BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号，或回复“取消”退出。\n{options}"
@@ -94,6 +104,14 @@ def appeal_received(ticket: str, category: str, grid_label: str, response_hours:
         f"时限：{duration(response_hours)}内响应，{duration(resolve_hours)}内办结\n"
         "接下来：网格员会尽快联系您，处理进展会通过本公众号通知您。"
         f"回复“查询 {ticket}”可随时查看进度。"
+    )
+
+
+def already_filed(ticket: str, content: str) -> str:
+    """The reply to a message that repeats one of the sender's open appeals: nothing new is filed."""
+    return (
+        f"您已反映过“{_excerpt(content, 20)}”，编号 {ticket}，正在办理，无需重复发送。"
+        f"回复“查询 {ticket}”可查看进度；如有新情况，请说明与之前不同的地方。"
     )
 
 
