@@ -298,3 +298,27 @@ TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
     "resident_merged": lambda p: ((p["ticket"], "已合并办理", f"并入：{p['into']}"), _track(p)),
     "resident_split": lambda p: ((p["ticket"], "恢复单独办理", f"拆自：{p['from']}"), _track(p)),
 }
+
+
+# The generic template (GRIDBOT_RESIDENT_TEMPLATE_ID), shared by every resident notice without a template of its
+# own: (first, keyword2 状态, remark); keyword1 is the ticket and keyword3 the time (handlers/notifications.py).
+# Only the keyword lines are shown today, each cut at 20 characters: the status says what happened and, for a
+# result, how to rate it.
+def _headline(p: dict[str, Any], what: str) -> str:
+    return f"{_yours(p)}{what}"
+
+
+GENERIC_FIELDS: dict[str, Callable[[dict[str, Any]], tuple[str, str, str]]] = {
+    "resident_accepted": lambda p: (_headline(p, "已接单"), f"已接单，办理人{p['staff_name']}", _track(p)),
+    "resident_progress": lambda p: (_headline(p, "有新进展"), f"进展：{p['note']}", _track(p)),
+    "resident_transferred": lambda p: (_headline(p, "已转办"), f"已转交{p['to']}办理", _track(p)),
+    "resident_paused": lambda p: (_headline(p, "暂缓办理"), f"暂缓：{p['reason']}", _track(p)),
+    "resident_resumed": lambda p: (_headline(p, "恢复办理"), "已恢复办理", _track(p)),
+    "resident_resolved": lambda p: (_headline(p, "已办结"), f"已办结，{RATE_PROMPT_SHORT}",
+                                    f"办理结果：{p['note']}"),
+    "resident_reopened": lambda p: (_headline(p, "重新办理"), "已重新办理", _track(p)),
+    "resident_follow_resolved": lambda p: (_headline(p, "已办结"), f"已办结：{p['note']}",
+                                           "如问题仍未解决，可直接发送文字或语音重新反映。"),
+    "resident_merged": lambda p: (_headline(p, "已合并办理"), f"已并入{p['into']}办理", _track(p)),
+    "resident_split": lambda p: (_headline(p, "恢复单独办理"), "已拆分，恢复单独办理", _track(p)),
+}

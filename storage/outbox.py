@@ -51,6 +51,7 @@ class Delivery:
     params: dict[str, Any]
     attempts: int
     channel: DeliveryChannel | None  # None until the first attempt chooses; kept for the retries
+    created_at: datetime | None = None  # when the step it tells of happened (a template's time line)
 
 
 def add(
@@ -149,7 +150,8 @@ def start_sending(session: Session, outbox_id: int, now: datetime) -> Delivery |
         return None
     row = session.get_one(OutboxMessage, outbox_id)
     channel = DeliveryChannel(row.channel) if row.channel else None
-    return Delivery(row.id, row.recipient_openid, row.template, json.loads(row.params), row.attempts, channel)
+    return Delivery(row.id, row.recipient_openid, row.template, json.loads(row.params), row.attempts, channel,
+                    row.created_at)
 
 
 def record_channel(session: Session, delivery: Delivery, channel: DeliveryChannel) -> Delivery:
