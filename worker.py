@@ -16,6 +16,7 @@ def main(settings: Settings | None = None, burst: bool = False) -> None:
     """Run until stopped (or, with burst, until the queue is empty)."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings.log_warnings(logging.getLogger("worker"))
     runtime = WorkerRuntime.build(settings)
     install(runtime)
     runtime.api.token.unblock()  # a restart is how a fixed WECHAT_SECRET takes effect

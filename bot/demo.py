@@ -24,6 +24,8 @@ from storage.models import Building
 
 START_TIMEOUT_S = 60
 DEMO_UNCLAIMED_MINUTES = 2
+# The fake API accepts any template id; a real account copies its template's id from the console.
+DEMO_RESIDENT_TEMPLATE_ID = "DEMO_RESIDENT_NOTICE"
 
 
 def run_demo(settings: Settings, host: str, port: int) -> int:
@@ -32,7 +34,7 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
     embedded = settings.redis_url is None
     redis_url = settings.redis_url or ensure_embedded_redis(settings.data_dir)
     upgrade(settings.database_url)
-    scene = _seed(settings)
+    scene, quiet_ticket = _seed(settings)
     fake_port = port + 1
     api_base = settings.wechat_api_base_url or f"http://127.0.0.1:{fake_port}"
     env = _child_env(settings, redis_url, api_base)
@@ -44,7 +46,7 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
         children.append(_spawn(["worker"], env))
         children.append(_spawn(["serve", "--host", host, "--port", str(port), "--workers", "2"], env))
         _wait_until_up(f"http://127.0.0.1:{port}/healthz", children)
-        _print_guide(settings, host, port, api_base, scene)
+        _print_guide(settings, host, port, api_base, scene, quiet_ticket, env["GRIDBOT_RESIDENT_TEMPLATE_ID"])
         return _supervise(children)
     finally:
         _stop(children)
@@ -52,13 +54,15 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
             stop_embedded_redis(settings.data_dir)
 
 
-def _seed(settings: Settings) -> str:
+def _seed(settings: Settings) -> tuple[str, str]:
+    """The demo street; returns a building's QR scene and the ticket of the quiet resident's appeal."""
     database = Database(settings.database_url)
     with database.transaction() as session:
         demo_data.seed(session, now_utc())
+        quiet_ticket = demo_data.seed_quiet_resident(session, now_utc())
         scene = session.scalars(select(Building.scene_key).order_by(Building.id)).first() or ""
     database.dispose()
-    return scene
+    return scene, quiet_ticket
 
 
 def _child_env(settings: Settings, redis_url: str, api_base: str) -> dict[str, str]:
@@ -75,6 +79,8 @@ def _child_env(settings: Settings, redis_url: str, api_base: str) -> dict[str, s
     )
     # Short enough to watch an unclaimed appeal reach the grid leader during a demo.
     env.setdefault("GRIDBOT_UNCLAIMED_MINUTES", str(DEMO_UNCLAIMED_MINUTES))
+    # Residents whose reply window closed get their notices as this one generic template message.
+    env["GRIDBOT_RESIDENT_TEMPLATE_ID"] = env.get("GRIDBOT_RESIDENT_TEMPLATE_ID") or DEMO_RESIDENT_TEMPLATE_ID
     return env
 
 
@@ -126,7 +132,8 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
             child.kill()
 
 
-def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene: str) -> None:
+def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene: str, quiet_ticket: str,
+                 template_id: str) -> None:
     gridbot = _gridbot_command()
     local_url = f"http://127.0.0.1:{port}/wechat"
     if host in ("0.0.0.0", "::"):
@@ -167,6 +174,12 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} simulate --openid demo_staff_sunli 待分类                    （操作员看待分类诉求和机器建议）
   {gridbot} simulate --openid demo_staff_sunli "分类 编号 小区治理"      （改正类别；改正会存为训练样本）
   无人接单的诉求 {DEMO_UNCLAIMED_MINUTES} 分钟后升级给网格长（演示设置，正式默认 30 分钟）。
+
+模板消息：居民 o8 两天前反映了 {quiet_ticket}（2号楼楼道灯），之后没再发消息，48 小时回复窗口已关闭：
+  {gridbot} simulate --openid demo_staff_lina "接单 {quiet_ticket}"
+      o8 的“已接单”通知以模板消息发出（模拟接口页面显示“模板 {template_id}”）：全部居民通知共用
+      GRIDBOT_RESIDENT_TEMPLATE_ID 这一个模板（编号、状态、时间）；没有配置时窗口关闭后的通知发不出去
+  curl -s http://127.0.0.1:{port}/healthz?detail=1        （配置提醒，如居民通知没有模板）
 
 聚焦办：同一楼栋 7 天内 3 件同类诉求（小区 5 件、网格 8 件）自动立为聚焦事项，网格长和社区操作员收到提醒：
   {gridbot} simulate --openid o1 "3号楼停水了，一整天没水"     （再用 --openid o5、--openid o6 各发一次，都住 3号楼）

@@ -6,15 +6,16 @@ The tests seed the same people, so a test reads like a session in the demo.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.faq_file import read_faq_rows
-from storage import faq_import, org, residents
-from storage.models import Staff, StaffRole
+from nlp import load_taxonomy
+from storage import appeals, faq_import, org, residents
+from storage.models import Appeal, Building, Staff, StaffRole, Unit
 
 STREET = "幸福街道"
 FAQ_SAMPLE = Path(__file__).resolve().parents[1] / "docs" / "faq-sample.csv"
@@ -51,10 +52,34 @@ RESIDENTS = {
 }
 
 
+# Only the demo (not the tests) seeds a resident who wrote two days ago and not since: their 48-hour reply window
+# is closed, so their notices show the template path (GRIDBOT_RESIDENT_TEMPLATE_ID) at the fake API.
+QUIET_RESIDENT = "o8"
+QUIET_HOME = ("幸福里社区", "第一网格", "2号楼", "1单元")
+QUIET_APPEAL = "2号楼1单元楼道灯不亮，晚上上下楼看不见"
+QUIET_CATEGORY = "物业服务"
+QUIET_SINCE = timedelta(hours=50)
+
+
+def seed_quiet_resident(session: Session, now: datetime) -> str:
+    """o8 and the appeal they filed QUIET_SINCE ago (once: a second run finds it); returns its ticket."""
+    resident = residents.get_or_create(session, QUIET_RESIDENT, now - QUIET_SINCE)
+    filed = session.scalars(select(Appeal.ticket).where(Appeal.resident_id == resident.id).order_by(Appeal.id)).first()
+    if filed is not None:
+        return filed
+    residents.bind(session, resident, *_home(session, *QUIET_HOME))
+    session.flush()
+    limits = load_taxonomy().category(QUIET_CATEGORY)
+    intake = appeals.Intake(content=QUIET_APPEAL, channel=appeals.Channel.TEXT, category=QUIET_CATEGORY,
+                            confidence=1.0, keywords=("楼道灯",), raw_message={}, response_hours=limits.response_hours,
+                            resolve_hours=limits.resolve_hours, department=limits.department)
+    return appeals.file_appeal(session, resident, intake, now - QUIET_SINCE).ticket
+
+
 def seed(session: Session, now: datetime) -> None:
     """Create the demo street (idempotent: running it twice changes nothing)."""
     street = org.ensure_street(session, STREET)
-    grids, buildings = {}, {}
+    grids = {}
     for community_name, community_grids in LAYOUT.items():
         community = org.ensure_community(session, street, community_name)
         for grid_name, (compound, grid_buildings) in community_grids.items():
@@ -62,7 +87,6 @@ def seed(session: Session, now: datetime) -> None:
             grids[community_name, grid_name] = (community, grid)
             for building_name, unit_names in grid_buildings.items():
                 building = org.ensure_building(session, grid, building_name, compound)
-                buildings[community_name, grid_name, building_name] = building
                 for unit_name in unit_names:
                     org.ensure_unit(session, building, unit_name)
     for openid, name, role, community_name, grid_name in STAFF:
@@ -72,11 +96,18 @@ def seed(session: Session, now: datetime) -> None:
         grid = grids[community_name, grid_name][1] if grid_name else None
         session.add(Staff(openid=openid, name=name, role=role, grid_id=grid.id if grid else None,
                           community_id=community.id, active=True, created_at=now))
-    for openid, (community_name, grid_name, building_name, unit_name) in RESIDENTS.items():
+    for openid, home in RESIDENTS.items():
         resident = residents.get_or_create(session, openid, now)
         if resident.grid_id is None:
-            building = buildings[community_name, grid_name, building_name]
-            unit = next(u for u in org.units_of(session, building.id) if u.name == unit_name)
-            residents.bind(session, resident, building, unit)
+            residents.bind(session, resident, *_home(session, *home))
     session.flush()
     faq_import.apply(session, read_faq_rows(FAQ_SAMPLE), now)  # keyed by question: a second run changes nothing
+
+
+def _home(session: Session, community_name: str, grid_name: str, building_name: str,
+          unit_name: str) -> tuple[Building, Unit]:
+    """A building and unit of LAYOUT (already seeded) by their names."""
+    street = org.ensure_street(session, STREET)
+    grid = org.ensure_grid(session, org.ensure_community(session, street, community_name), grid_name)
+    building = org.ensure_building(session, grid, building_name, LAYOUT[community_name][grid_name][0])
+    return building, org.ensure_unit(session, building, unit_name)

@@ -114,7 +114,7 @@ def _send_text(runtime: WorkerRuntime, delivery: Delivery, unrecorded: _Unrecord
         log.info("outbox %s: reply window closed (%s); trying the template message", delivery.id, error.errcode)
         with runtime.database.transaction() as session:
             windows.close(session, delivery.recipient_openid)
-            if delivery.template in runtime.settings.template_ids:
+            if runtime.settings.template_for(delivery.template) is not None:
                 delivery = outbox.record_channel(session, delivery, DeliveryChannel.TEMPLATE)
         if delivery.channel is not DeliveryChannel.TEMPLATE:
             _fail(runtime, delivery.id, f"{NO_TEMPLATE.format(template=delivery.template)} ({error})")
@@ -125,12 +125,17 @@ def _send_text(runtime: WorkerRuntime, delivery: Delivery, unrecorded: _Unrecord
 
 
 def _send_template(runtime: WorkerRuntime, delivery: Delivery, unrecorded: _Unrecorded) -> str:
-    template_id = runtime.settings.template_ids.get(delivery.template)
-    if template_id is None:
+    choice = runtime.settings.template_for(delivery.template)
+    if choice is None:
         _fail(runtime, delivery.id, NO_TEMPLATE.format(template=delivery.template))
         return "failed"
-    data = notifications.template_data(delivery.template, delivery.params)
-    unrecorded.sends.append((delivery, runtime.api.send_template(delivery.recipient_openid, template_id, data)))
+    if choice.generic:
+        data = notifications.generic_template_data(delivery.template, delivery.params,
+                                                   delivery.created_at or runtime.clock())
+    else:
+        data = notifications.template_data(delivery.template, delivery.params)
+    msgid = runtime.api.send_template(delivery.recipient_openid, choice.template_id, data)
+    unrecorded.sends.append((delivery, msgid))
     return "sent"
 
 

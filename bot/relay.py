@@ -92,10 +92,13 @@ def relay_once(runtime: WorkerRuntime) -> int:
     """Hand every due outbox row to RQ; returns how many.
 
     Rows are marked queued in the same transaction that selects them and enqueued after it commits; if
-    Redis loses them, outbox.take_due hands them out again after REQUEUE_AFTER.
+    Redis loses them, outbox.take_due hands them out again after REQUEUE_AFTER. Sends cut off by a dead worker
+    are failed first, and a lost task card is reported to the holder's supervisor in the same transaction.
     """
+    now = runtime.clock()
     with runtime.database.transaction() as session:
-        ids = outbox.take_due(session, runtime.clock())
+        supervision.report_lost_cards(session, outbox.fail_abandoned(session, now), now)
+        ids = outbox.take_due(session, now)
     if not ids:
         return 0
     batches = [list(ids[start:start + DELIVERY_BATCH]) for start in range(0, len(ids), DELIVERY_BATCH)]

@@ -58,9 +58,10 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.database = database or Database(settings.database_url, settings.sqlite_synchronous)
+        self.database = database or settings.open_database()
         # Each runtime keeps its own FAQ index: it belongs to this runtime's database, not to the process.
-        self.understanding = replace(understanding or understanding_for(settings), faq=FaqCache())
+        self.understanding = replace(understanding or understanding_for(settings), faq=FaqCache(),
+                                     limits=settings.intake_limits())
         self.wire = Wire(settings, clock)
 
     def handle(self, decoded: Decoded) -> str:

@@ -5,14 +5,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from handlers.conversation import IntakeLimits
 from handlers.notifications import NAMES as NOTIFICATION_NAMES
+from handlers.notifications import for_resident
 from nlp import SHIPPED_MODEL
+from storage import outbox
+from storage.db import Database
 
 DEMO_TOKEN = "gridbot-demo"
 DEMO_APPID = "wxgridbotdemo0001"
@@ -23,6 +29,14 @@ DEMO_AES_KEY = "R3JpZGJvdERlbW9LZXkwMTIzNDU2Nzg5YWJjZGVmZ2g"
 
 class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    """A WeChat template id for a notice, and whether it is the generic resident template."""
+
+    template_id: str
+    generic: bool
 
 
 @dataclass(frozen=True)
@@ -43,8 +57,16 @@ class Settings:
     outbox_poll_ms: int = 200
     sqlite_synchronous: str = "NORMAL"
     unclaimed_minutes: int = 30  # 督着办: a dispatched task nobody claims this long goes to the 网格长
+    # Intake limits per sender: new appeals per hour and per 24 hours; a staff member's 上报 per hour.
+    appeals_per_hour: int = 10
+    appeals_per_day: int = 30
+    reports_per_hour: int = 60
+    # More task cards, reminders and escalations than this to one person within a minute: the rest in one digest.
+    digest_after: int = 5
     # Outbox template name -> WeChat template id, for notices sent when the reply window is closed.
     template_ids: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # One generic template for every resident notice without an id of its own (see notifications.generic_data).
+    resident_template_id: str | None = None
     taxonomy_path: Path | None = None  # None: the taxonomy shipped in nlp/data
     nlp_model: Path | None = SHIPPED_MODEL  # None: the taxonomy's keyword rules alone
     userdicts: tuple[Path, ...] = ()  # operators' jieba dictionaries: local compounds, streets, slang
@@ -68,7 +90,10 @@ class Settings:
             outbox_poll_ms=_int(env, "GRIDBOT_OUTBOX_POLL_MS", 200),
             sqlite_synchronous=_choice(env, "GRIDBOT_SQLITE_SYNCHRONOUS", ("normal", "full")).upper(),
             unclaimed_minutes=_int(env, "GRIDBOT_UNCLAIMED_MINUTES", 30),
+            **_intake_limits(env),
+            digest_after=_int(env, "GRIDBOT_DIGEST_AFTER", 5),
             template_ids=_template_ids(env, "GRIDBOT_TEMPLATE_IDS"),
+            resident_template_id=_template_id(env, "GRIDBOT_RESIDENT_TEMPLATE_ID"),
             **cls.nlp_from_env(env),
         )
         values.update(overrides)
@@ -104,6 +129,49 @@ class Settings:
     def with_(self, **changes: object) -> "Settings":
         """A copy with some values changed (tests, demo)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def template_for(self, notice: str) -> TemplateChoice | None:
+        """The template a notice goes by outside the reply window: its own id, else (residents' notices) the
+        generic default; None when neither is configured."""
+        if notice in self.template_ids:
+            return TemplateChoice(self.template_ids[notice], generic=False)
+        if self.resident_template_id and for_resident(notice):
+            return TemplateChoice(self.resident_template_id, generic=True)
+        return None
+
+    def warnings(self) -> list[str]:
+        """Configuration that works but loses something, one English sentence each (logged at start-up, shown
+        by /healthz?detail=1): never a secret, never personal data."""
+        found = []
+        untemplated = sorted(name for name in NOTIFICATION_NAMES if for_resident(name) and not self.template_for(name))
+        if untemplated:
+            found.append(
+                f"{len(untemplated)} resident notice(s) have no template id ({', '.join(untemplated)}): once a "
+                "resident's 48-hour reply window closes they are not delivered; set GRIDBOT_RESIDENT_TEMPLATE_ID"
+            )
+        return found
+
+    def log_warnings(self, log: logging.Logger) -> None:
+        """One warning line per configuration warning (web and worker start-up)."""
+        for warning in self.warnings():
+            log.warning("configuration: %s", warning)
+
+    def intake_limits(self) -> IntakeLimits:
+        """What the conversation enforces on new appeals and 上报."""
+        return IntakeLimits(self.appeals_per_hour, self.appeals_per_day, self.reports_per_hour)
+
+    def open_database(self) -> Database:
+        """The process's database, with what storage reads from its sessions (the digest threshold)."""
+        return Database(self.database_url, self.sqlite_synchronous, outbox.session_info(self.digest_after))
+
+
+def _intake_limits(env: Mapping[str, str]) -> dict[str, int]:
+    per_hour = _int(env, "GRIDBOT_APPEALS_PER_HOUR", 10)
+    per_day = _int(env, "GRIDBOT_APPEALS_PER_DAY", 30)
+    if per_day < per_hour:
+        raise SettingsError(f"GRIDBOT_APPEALS_PER_DAY ({per_day}) must be at least GRIDBOT_APPEALS_PER_HOUR ({per_hour})")
+    return {"appeals_per_hour": per_hour, "appeals_per_day": per_day,
+            "reports_per_hour": _int(env, "GRIDBOT_REPORTS_PER_HOUR", 60)}
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -178,6 +246,19 @@ def _aes_key(value: str | None) -> str | None:
             raise SettingsError("WECHAT_AES_KEY does not decode to a 32-byte key")
     except binascii.Error:
         raise SettingsError("WECHAT_AES_KEY is not valid base64") from None
+    return value
+
+
+# WeChat's template ids are URL-safe base64-like strings (43 characters today).
+_TEMPLATE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def _template_id(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    if not _TEMPLATE_ID.fullmatch(value):
+        raise SettingsError(f"{name} must be a template id from the account's console (letters, digits, - and _)")
     return value
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from bot.runtime import Runtime
 from bot.wire import WireError
@@ -39,7 +39,10 @@ def receive() -> Response:
 
 @blueprint.get("/healthz")
 def health() -> Response:
-    """Liveness for load balancers and the demo's start-up wait."""
+    """Liveness for load balancers and the demo's start-up wait; `?detail=1` adds the configuration warnings
+    (JSON; no secrets, no personal data)."""
+    if request.args.get("detail") in ("1", "true", "yes"):
+        return jsonify(status="ok", warnings=_runtime().settings.warnings())
     return Response("ok", mimetype="text/plain")
 
 

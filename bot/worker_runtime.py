@@ -27,7 +27,7 @@ class WorkerRuntime:
     def build(cls, settings: Settings, clock: Clock = now_utc) -> "WorkerRuntime":
         """Connect everything a job needs."""
         redis = connect(settings)
-        database = Database(settings.database_url, settings.sqlite_synchronous)
+        database = settings.open_database()
         return cls(settings, database, redis, WeChatAPI.from_settings(settings, redis), clock)
 
 

@@ -16,12 +16,23 @@ from storage.residents import ResidentView
 
 
 @dataclass(frozen=True)
+class IntakeLimits:
+    """How much one sender may file (GRIDBOT_APPEALS_PER_HOUR, GRIDBOT_APPEALS_PER_DAY, GRIDBOT_REPORTS_PER_HOUR)."""
+
+    appeals_per_hour: int = 10
+    appeals_per_day: int = 30  # per 24 hours, rolling
+    reports_per_hour: int = 60  # a grid member's 上报: patrols find many things, but a script finds more
+
+
+@dataclass(frozen=True)
 class Understanding:
-    """The classifier and taxonomy, built once per process (jieba loads before workers fork), and the FAQ index."""
+    """The classifier and taxonomy, built once per process (jieba loads before workers fork), the FAQ index,
+    and the intake limits of the process's settings."""
 
     classifier: Classifier
     taxonomy: Taxonomy
     faq: FaqCache = field(default_factory=FaqCache, compare=False)
+    limits: IntakeLimits = field(default_factory=IntakeLimits)
 
 
 @dataclass

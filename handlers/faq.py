@@ -70,5 +70,6 @@ def to_human(conversation: Conversation, _argument: str) -> Reply:
     question = state["question"]
     result = conversation.understanding.classifier.classify(question)
     reply, appeal_id = filing.file_text(conversation, question, Kind(state["kind"]), result)
-    faq_store.link_escalation(conversation.session, state["answer_id"], resident.id, appeal_id)
+    if appeal_id is not None:  # None: the sender's intake limit refused it
+        faq_store.link_escalation(conversation.session, state["answer_id"], resident.id, appeal_id)
     return reply

@@ -7,14 +7,23 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import Classification
+from nlp.similarity import is_repeat
 from storage import appeals
 
 
-def file_text(conversation: Conversation, text: str, kind: Kind, result: Classification) -> tuple[Reply, int]:
+def file_text(conversation: Conversation, text: str, kind: Kind,
+              result: Classification) -> tuple[Reply, int | None]:
     """File `text` as the sender's appeal; the reply names its ticket, category, grid and time limit, and offers
-    to join a neighbour's open appeal of the same problem (我也遇到) when there is one."""
-    understanding = conversation.understanding
-    limits = understanding.taxonomy.category(result.category)
+    to join a neighbour's open appeal of the same problem (我也遇到) when there is one.
+
+    Nothing new is filed when the text repeats one of the sender's open appeals (the reply names it; returns
+    its id) or when the sender reached an intake limit (a refusal; returns None).
+    """
+    not_filed = _repeat_or_over_limit(conversation, text)
+    if not_filed is not None:
+        return not_filed
+    session, sender, now = conversation.session, conversation.sender, conversation.now
+    limits = conversation.understanding.taxonomy.category(result.category)
     intake = appeals.Intake(
         content=text,
         channel=appeals.Channel.VOICE if kind is Kind.VOICE else appeals.Channel.TEXT,
@@ -27,8 +36,7 @@ def file_text(conversation: Conversation, text: str, kind: Kind, result: Classif
         resolve_hours=limits.resolve_hours,
         department=limits.department,
     )
-    sender = conversation.sender
-    filed = appeals.file_appeal(conversation.session, sender, intake, conversation.now)
+    filed = appeals.file_appeal(session, sender, intake, now)
     if sender.grid_label is None:
         return Reply(texts.appeal_held(filed.ticket, binding.start(conversation))), filed.id
     received = texts.appeal_received(
@@ -37,3 +45,22 @@ def file_text(conversation: Conversation, text: str, kind: Kind, result: Classif
     )
     join_offer = joins.offer(conversation, filed, result.category, text)
     return Reply(f"{received}\n{join_offer}" if join_offer else received), filed.id
+
+
+def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply, int | None] | None:
+    """The reply when `text` files nothing: a repeat of an open appeal of the last 24 h, or a limit reached.
+
+    Repeats are looked for first: a resident resending their words is told where they stand, not refused.
+    """
+    session, sender, now = conversation.session, conversation.sender, conversation.now
+    for recent in appeals.open_recent(session, sender.id, now):
+        if is_repeat(recent.content, text):
+            appeals.note_repeat(session, recent, sender.id, text, now)
+            return Reply(texts.already_filed(recent.ticket, recent.content)), recent.id
+    limits = conversation.understanding.limits
+    last_hour, last_day = appeals.filed_by(session, sender.id, now)
+    if last_hour >= limits.appeals_per_hour:
+        return Reply(texts.LIMIT_PER_HOUR.format(limit=limits.appeals_per_hour)), None
+    if last_day >= limits.appeals_per_day:
+        return Reply(texts.LIMIT_PER_DAY.format(limit=limits.appeals_per_day)), None
+    return None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from handlers import resident_texts, staff_texts
 
 RESIDENT_PREFIX = "resident_"
 TEMPLATE_LINE_LIMIT = 20  # WeChat cuts each line of a template message at 20 characters
+# A template's whole content stays within 200 characters; the remark gets what the lines leave.
+TEMPLATE_REMARK_LIMIT = 100
 TEXTS = {**staff_texts.TEMPLATES, **resident_texts.TEMPLATES}
 FIELDS = {**staff_texts.TEMPLATE_FIELDS, **resident_texts.TEMPLATE_FIELDS}
 NAMES = frozenset(TEXTS)
@@ -31,7 +34,23 @@ def template_data(template: str, params: dict[str, Any]) -> dict[str, dict[str, 
     return data
 
 
-def _line(value: str) -> str:
+def generic_template_data(template: str, params: dict[str, Any], at: datetime) -> dict[str, dict[str, str]]:
+    """The `data` of the one generic template every resident notice may share (GRIDBOT_RESIDENT_TEMPLATE_ID):
+    first (the headline), keyword1 编号, keyword2 状态, keyword3 时间 (of the step), remark.
+
+    WeChat no longer shows first and remark (2023), so keyword2 carries what the resident must know or do.
+    """
+    first, status, remark = resident_texts.GENERIC_FIELDS[template](params)
+    return {
+        "first": {"value": _line(first)},
+        "keyword1": {"value": _line(params["ticket"])},
+        "keyword2": {"value": _line(status)},
+        "keyword3": {"value": resident_texts.clock(at)},
+        "remark": {"value": _line(remark, TEMPLATE_REMARK_LIMIT)},
+    }
+
+
+def _line(value: str, limit: int = TEMPLATE_LINE_LIMIT) -> str:
     # Cut here rather than let WeChat cut: the reader sees where the text goes on (查询 shows it whole).
     flat = " ".join(str(value).split())
-    return flat if len(flat) <= TEMPLATE_LINE_LIMIT else flat[: TEMPLATE_LINE_LIMIT - 1] + "…"
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

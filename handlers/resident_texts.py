@@ -65,6 +65,16 @@ RATING_THANKS = "感谢您的评价！诉求 {ticket} 已完结。以后遇到�
 RATING_REOPENED = "很抱歉没有让您满意。诉求 {ticket} 已重新打开，网格长会尽快回访您，并督促继续办理。"
 RATING_TOO_LATE = "诉求 {ticket} 已经不在待评价状态，无需再评价。如有新问题，请直接描述。"
 SYSTEM_BUSY = "抱歉，系统有点忙，您的消息没有登记成功，请稍后再发一次。"
+# Intake limits (GRIDBOT_APPEALS_PER_HOUR / _PER_DAY): nothing is filed.
+_URGENT = "如有紧急情况，请直接致电社区居委会；危及人身安全请拨打 110、119 或 120。"
+LIMIT_PER_HOUR = (
+    "抱歉，每位居民一小时内最多提交 {limit} 条诉求，您已达到上限，这条消息没有登记为新诉求。"
+    "已提交的诉求正在办理，回复“我的诉求”可查看进度；请稍后再提交新的问题。" + _URGENT
+)
+LIMIT_PER_DAY = (
+    "抱歉，每位居民 24 小时内最多提交 {limit} 条诉求，您已达到上限，这条消息没有登记为新诉求。"
+    "已提交的诉求正在办理，回复“我的诉求”可查看进度；请明天再提交新的问题。" + _URGENT
+)
 
 BIND_CHOOSE = "请选择您所在的{level}（回复序号）：\n{options}\n回复“取消”可退出。"
 BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号，或回复“取消”退出。\n{options}"
@@ -94,6 +104,14 @@ def appeal_received(ticket: str, category: str, grid_label: str, response_hours:
         f"时限：{duration(response_hours)}内响应，{duration(resolve_hours)}内办结\n"
         "接下来：网格员会尽快联系您，处理进展会通过本公众号通知您。"
         f"回复“查询 {ticket}”可随时查看进度。"
+    )
+
+
+def already_filed(ticket: str, content: str) -> str:
+    """The reply to a message that repeats one of the sender's open appeals: nothing new is filed."""
+    return (
+        f"您已反映过“{_excerpt(content, 20)}”，编号 {ticket}，正在办理，无需重复发送。"
+        f"回复“查询 {ticket}”可查看进度；如有新情况，请说明与之前不同的地方。"
     )
 
 
@@ -279,4 +297,28 @@ TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
     "resident_follow_resolved": lambda p: ((p["ticket"], "已办结", p["note"]), "如问题仍未解决，可重新反映。"),
     "resident_merged": lambda p: ((p["ticket"], "已合并办理", f"并入：{p['into']}"), _track(p)),
     "resident_split": lambda p: ((p["ticket"], "恢复单独办理", f"拆自：{p['from']}"), _track(p)),
+}
+
+
+# The generic template (GRIDBOT_RESIDENT_TEMPLATE_ID), shared by every resident notice without a template of its
+# own: (first, keyword2 状态, remark); keyword1 is the ticket and keyword3 the time (handlers/notifications.py).
+# Only the keyword lines are shown today, each cut at 20 characters: the status says what happened and, for a
+# result, how to rate it.
+def _headline(p: dict[str, Any], what: str) -> str:
+    return f"{_yours(p)}{what}"
+
+
+GENERIC_FIELDS: dict[str, Callable[[dict[str, Any]], tuple[str, str, str]]] = {
+    "resident_accepted": lambda p: (_headline(p, "已接单"), f"已接单，办理人{p['staff_name']}", _track(p)),
+    "resident_progress": lambda p: (_headline(p, "有新进展"), f"进展：{p['note']}", _track(p)),
+    "resident_transferred": lambda p: (_headline(p, "已转办"), f"已转交{p['to']}办理", _track(p)),
+    "resident_paused": lambda p: (_headline(p, "暂缓办理"), f"暂缓：{p['reason']}", _track(p)),
+    "resident_resumed": lambda p: (_headline(p, "恢复办理"), "已恢复办理", _track(p)),
+    "resident_resolved": lambda p: (_headline(p, "已办结"), f"已办结，{RATE_PROMPT_SHORT}",
+                                    f"办理结果：{p['note']}"),
+    "resident_reopened": lambda p: (_headline(p, "重新办理"), "已重新办理", _track(p)),
+    "resident_follow_resolved": lambda p: (_headline(p, "已办结"), f"已办结：{p['note']}",
+                                           "如问题仍未解决，可直接发送文字或语音重新反映。"),
+    "resident_merged": lambda p: (_headline(p, "已合并办理"), f"已并入{p['into']}办理", _track(p)),
+    "resident_split": lambda p: (_headline(p, "恢复单独办理"), "已拆分，恢复单独办理", _track(p)),
 }

@@ -67,6 +67,9 @@ def report(conversation: Conversation, content: str) -> Reply:
     member = conversation.staff
     assert member is not None, "the command table lets only staff run this"
     understanding = conversation.understanding
+    limit = understanding.limits.reports_per_hour
+    if appeals.reported_by(conversation.session, member, conversation.now) >= limit:
+        return Reply(texts.REPORT_LIMIT.format(limit=limit))
     result = understanding.classifier.classify(content)
     limits = understanding.taxonomy.category(result.category)
     intake = appeals.Intake(

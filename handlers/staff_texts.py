@@ -39,6 +39,12 @@ def _escalated(params: dict[str, Any]) -> str:
     return f"【督办】{params['ticket']} {_overdue(params)}，{_level(params)}，请尽快处理。"
 
 
+def _card_lost(params: dict[str, Any]) -> str:
+    ticket = params["ticket"]
+    return (f"【任务卡可能未送达】{ticket} 发给 {params['holder']} 的任务卡发送时中断，对方可能没有收到。"
+            f"请联系 {params['holder']} 确认，或安排他人接单；回复“查询 {ticket}”查看详情。")
+
+
 def _returned(params: dict[str, Any]) -> str:
     return f"【诉求退回】{params['ticket']}\n退回人：{params['by']}\n原因：{params['reason']}\n请重新分派。"
 
@@ -105,6 +111,32 @@ def focus_owner(name: str | None) -> str:
 
 FOCUS_TICKETS_SHOWN = 10
 
+# A digest (storage/outbox.py): what one person would have got beyond GRIDBOT_DIGEST_AFTER within a minute.
+DIGEST_KINDS = (("new", "新任务"), ("reminders", "办理提醒"), ("escalations", "督办"))
+
+
+def _digest(params: dict[str, Any]) -> str:
+    return (
+        f"【任务汇总】{clock(datetime.fromisoformat(params['window_start']))} 这一分钟内另有 {params['count']} 条通知"
+        f"没有逐条发送（{_digest_kinds(params)}），涉及：{_digest_tickets(params)}\n"
+        "请回复“我的任务”查看全部待办，回复“查询 编号”查看详情。"
+    )
+
+
+def _digest_tickets(params: dict[str, Any]) -> str:
+    # The digest names its first tickets only; 等 when its notices were about more.
+    more = params["count"] > len(params["tickets"])
+    return "、".join(params["tickets"]) + ("等" if more else "")
+
+
+def _digest_kinds(params: dict[str, Any]) -> str:
+    return "、".join(f"{name}{params[kind]}条" for kind, name in DIGEST_KINDS if params.get(kind))
+
+
+def _digest_fields(params: dict[str, Any]) -> Fields:
+    first = params["tickets"][0] if params["tickets"] else ""
+    return (f"{first}等{params['count']}条", "任务汇总", _digest_kinds(params)), "请回复“我的任务”查看全部待办。"
+
 TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "staff_new_appeal": _new_appeal,
     "staff_merged": _merged,
@@ -114,6 +146,8 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "staff_returned": _returned,
     "staff_reopened": _reopened,
     "staff_focus_opened": _focus_opened,
+    "staff_digest": _digest,
+    "staff_card_lost": _card_lost,
 }
 
 
@@ -136,6 +170,8 @@ TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
     "staff_reopened": lambda p: ((p["ticket"], "居民不满意，重新办理", _reopened_ask(p)), "诉求已重新打开。"),
     "staff_focus_opened": lambda p: ((p["code"], p["place"], f"{p['days']}天内{p['count']}件：{p['key']}",
                                       f"负责人：{focus_owner(p.get('owner'))}"), "回复“聚焦”查看，处理完毕回复“结案 编号 说明”。"),
+    "staff_digest": _digest_fields,
+    "staff_card_lost": lambda p: ((p["ticket"], "任务卡可能未送达", f"接收人：{p['holder']}"), "请联系确认或安排他人接单。"),
 }
 
 
@@ -253,7 +289,7 @@ EVENT_NAMES = {
     "cancelled": "居民撤销", "attached": "补充材料", "reminded": "提醒", "escalated": "督办升级",
     "reclassified": "改分类",
     "merged": "并入", "follower_joined": "并入相同诉求", "split": "拆分，重新派发", "follower_left": "拆出诉求",
-    "focused": "列入聚焦办",
+    "focused": "列入聚焦办", "repeated": "居民再次反映（未另立诉求）", "card_lost": "任务卡可能未送达，已告知",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"
@@ -262,6 +298,7 @@ PHOTO_ATTACHED = "照片已附到诉求 {ticket} 的办结结果。"
 PHOTO_WITHOUT_RESULT = "收到照片。要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发照片。"
 REPORTED = "已上报，编号 {ticket}（{category}），已派发到本网格。可回复：接单 {ticket}"
 REPORT_NEEDS_GRID = "您没有绑定网格，不能上报。请联系社区工作人员。"
+REPORT_LIMIT = "一小时内最多上报 {limit} 件，您已达到上限，这条没有登记。请稍后再报；紧急情况请直接电话联系社区。"
 
 # 待分类 / 分类 (handlers/review.py)
 NOT_A_REVIEWER = "只有社区操作员和本网格网格长可以查看待分类诉求、修改诉求分类。"

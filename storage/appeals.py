@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.driver_sql import DriverSQL, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
-from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment, Staff
+from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment, Resident, Staff
 from storage.tickets import next_ticket
 
 # Filing is the webhook's hot path (see storage/driver_sql.py).
@@ -36,6 +36,12 @@ _INSERT_EVENT = DriverSQL(
     "%(note)s, %(internal)s)"
 )
 
+
+# A message repeating one of the sender's open appeals filed this recently is folded into it.
+REPEAT_WINDOW = timedelta(hours=24)
+# However often it is repeated, the appeal's record notes a repeat at most this often.
+REPEAT_NOTED_EVERY = timedelta(hours=1)
+REPEAT_NOTE_LENGTH = 200
 
 # The classifier's name for "not sure" (nlp.UNCLASSIFIED; storage does not import nlp, a test keeps them equal).
 UNCLASSIFIED = "待分类"
@@ -71,6 +77,8 @@ class Action(StrEnum):
     SPLIT = "split"  # 拆分: a merged appeal is handled on its own again
     FOLLOWER_LEFT = "follower_left"  # a merged appeal was split off this one (internal)
     FOCUSED = "focused"  # 聚焦办: linked to a focus case (internal)
+    REPEATED = "repeated"  # the resident sent the same words again: folded into this appeal (internal)
+    CARD_LOST = "card_lost"  # a task card's send was cut off; its supervisor was told (internal; note: to whom)
 
 
 class Sender(Protocol):
@@ -140,6 +148,61 @@ def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetim
     action = Action.SUBMITTED if bound else Action.HELD
     record(session, appeal_id, now, action, None, status, actor_id=resident.id)
     return Filed(appeal_id, ticket, status)
+
+
+@dataclass(frozen=True)
+class Recent:
+    """One of a resident's open appeals, as far as telling a repeat needs."""
+
+    id: int
+    ticket: str
+    content: str
+
+
+def filed_by(session: Session, resident_id: int, now: datetime) -> tuple[int, int]:
+    """How many appeals the resident filed in the last hour and in the last 24 hours.
+
+    Locks the resident's row first (PostgreSQL; SQLite's write lock is already held), so that two messages of
+    one sender handled at once are counted one after the other and can't both pass a limit.
+    """
+    session.execute(select(Resident.id).where(Resident.id == resident_id).with_for_update())
+    hour_ago = now - timedelta(hours=1)
+    last_day, last_hour = session.execute(
+        select(func.count(Appeal.id), func.count(case((Appeal.created_at >= hour_ago, Appeal.id))))
+        .where(Appeal.resident_id == resident_id, Appeal.created_at >= now - timedelta(hours=24))
+    ).one()
+    return last_hour, last_day
+
+
+def reported_by(session: Session, member: Staff, now: datetime) -> int:
+    """How many problems the staff member reported (上报) in the last hour (their row locked, as in filed_by)."""
+    session.execute(select(Staff.id).where(Staff.id == member.id).with_for_update())
+    return session.scalar(
+        select(func.count(Appeal.id))
+        .where(Appeal.reporter_staff_id == member.id, Appeal.created_at >= now - timedelta(hours=1))
+    ) or 0
+
+
+def open_recent(session: Session, resident_id: int, now: datetime) -> list[Recent]:
+    """The resident's open appeals filed within REPEAT_WINDOW, newest first."""
+    rows = session.execute(
+        select(Appeal.id, Appeal.ticket, Appeal.content)
+        .where(Appeal.resident_id == resident_id, Appeal.created_at >= now - REPEAT_WINDOW,
+               Appeal.status.in_(OPEN_STATUSES))
+        .order_by(Appeal.id.desc())
+    ).all()
+    return [Recent(*row) for row in rows]
+
+
+def note_repeat(session: Session, recent: Recent, resident_id: int, text: str, now: datetime) -> None:
+    """Record on the appeal that its resident sent it again (at most once per REPEAT_NOTED_EVERY)."""
+    noted = session.scalar(
+        select(AppealEvent.id).where(AppealEvent.appeal_id == recent.id, AppealEvent.action == Action.REPEATED,
+                                     AppealEvent.at > now - REPEAT_NOTED_EVERY).limit(1)
+    )
+    if noted is None:
+        record(session, recent.id, now, Action.REPEATED, None, None, actor_id=resident_id,
+               note=text[:REPEAT_NOTE_LENGTH], internal=True)
 
 
 def release_held(session: Session, resident: Sender, now: datetime) -> list[Appeal]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -19,9 +19,12 @@ SQLITE_AUTOCHECKPOINT_PAGES = 20_000  # ~80 MB of WAL
 class Database:
     """One engine per process, and the unit of work every state change runs in."""
 
-    def __init__(self, url: str, sqlite_synchronous: str = "NORMAL") -> None:
+    def __init__(self, url: str, sqlite_synchronous: str = "NORMAL",
+                 session_info: Mapping[str, Any] | None = None) -> None:
         self.url = url
         self.engine = make_engine(url, sqlite_synchronous)
+        # Settings storage reads inside a transaction (e.g. storage.outbox's digest threshold): Session.info.
+        self.session_info = dict(session_info or {})
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._held = threading.local()
 
@@ -35,11 +38,12 @@ class Database:
         connection = self._connection()
         if connection.in_transaction():
             # A transaction opened inside another on this thread gets a connection of its own.
-            with self._sessions() as session, session.begin():
+            with self._sessions(info=dict(self.session_info)) as session, session.begin():
                 yield session
             return
         with connection.begin():
-            session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
+            session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only",
+                              info=dict(self.session_info))
             try:
                 yield session
                 session.flush()

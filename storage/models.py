@@ -87,6 +87,7 @@ class OutboxStatus(StrEnum):
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+    DIGESTED = "digested"  # folded into the recipient's digest of that minute: kept on record, never sent itself
 
 
 class Street(Base):
@@ -173,6 +174,7 @@ class Appeal(Base):
         Index("ix_appeals_resident_created", "resident_id", "created_at"),
         Index("ix_appeals_grid_status", "grid_id", "status"),
         Index("ix_appeals_status", "status"),
+        Index("ix_appeals_reporter_created", "reporter_staff_id", "created_at"),  # 上报 per hour
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket: Mapped[str] = mapped_column(String(16), unique=True)
@@ -265,7 +267,11 @@ class OutboxMessage(Base):
     """A message to send to someone after the transaction that decided it commits."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_due", "status", "next_attempt_at"),
+        # What one person was sent in the last minute: folding beyond GRIDBOT_DIGEST_AFTER into a digest.
+        Index("ix_outbox_recipient_created", "recipient_openid", "created_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
     recipient_openid: Mapped[str] = mapped_column(String(64))

@@ -4,6 +4,11 @@ A row is sent at most once. A worker claims it (queued -> sending) before callin
 channel before each call; a transient error puts it back to pending. A row still `sending` after
 ABANDONED_AFTER lost its worker somewhere around the call, and neither WeChat's customer-service nor its
 template API can say whether the message arrived: it is marked failed, "outcome unknown", never sent again.
+
+Digests: task cards, reminders and escalations (FOLDED_TEMPLATES) beyond `digest_after` to one person within one
+minute are not sent one by one. Each is still written, as `digested`, and counted into one digest row for that
+person and minute, due at the minute's end, that names the first tickets and points to 我的任务. `add` is the
+only writer of outbox rows, so this is the one place that decides it, in the transaction of the row it absorbs.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus
@@ -24,6 +30,15 @@ SENDING = "sending"
 # A live send takes seconds (5 s API timeouts, RQ's 180 s job timeout): a row sending this long has no worker.
 ABANDONED_AFTER = timedelta(minutes=10)
 OUTCOME_UNKNOWN = "outcome unknown: worker stopped during the send"
+
+# Digests (GRIDBOT_DIGEST_AFTER; the value reaches storage through the session's info, see `session_info`).
+DIGEST_AFTER = 5
+DIGEST_AFTER_KEY = "outbox_digest_after"
+DIGEST_WINDOW = timedelta(minutes=1)
+DIGEST_TEMPLATE = "staff_digest"
+DIGEST_TICKETS = 10  # the tickets a digest names; the count covers all
+# template -> the digest's counter for it
+FOLDED_TEMPLATES = {"staff_new_appeal": "new", "staff_reminder": "reminders", "staff_escalated": "escalations"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,7 @@ class Delivery:
     params: dict[str, Any]
     attempts: int
     channel: DeliveryChannel | None  # None until the first attempt chooses; kept for the retries
+    created_at: datetime | None = None  # when the step it tells of happened (a template's time line)
 
 
 def add(
@@ -48,7 +64,12 @@ def add(
     now: datetime,
     appeal_id: int | None = None,
 ) -> None:
-    """Record a message to send once the current transaction commits; the key makes it happen once."""
+    """Record a message to send once the current transaction commits; the key makes it happen once.
+
+    A task card, reminder or escalation beyond the recipient's `digest_after` of this minute is recorded as
+    `digested` and counted into their digest instead.
+    """
+    folded = template in FOLDED_TEMPLATES and _fold_into_digest(session, recipient_openid, template, params, now)
     session.add(
         OutboxMessage(
             idempotency_key=key,
@@ -56,7 +77,7 @@ def add(
             template=template,
             params=json.dumps(params, ensure_ascii=False),
             appeal_id=appeal_id,
-            status=OutboxStatus.PENDING,
+            status=OutboxStatus.DIGESTED if folded else OutboxStatus.PENDING,
             attempts=0,
             created_at=now,
             next_attempt_at=now,
@@ -64,13 +85,37 @@ def add(
     )
 
 
-def take_due(session: Session, now: datetime, limit: int = 500) -> Sequence[int]:
-    """Mark due rows as queued and return their ids, for the relay to hand to RQ; fail abandoned sends."""
-    session.execute(
+def session_info(digest_after: int) -> dict[str, Any]:
+    """What a Database puts into each session's info for `add` (GRIDBOT_DIGEST_AFTER)."""
+    return {DIGEST_AFTER_KEY: digest_after}
+
+
+@dataclass(frozen=True)
+class Abandoned:
+    """A row whose send was cut off (failed as outcome unknown by `fail_abandoned`)."""
+
+    id: int
+    template: str
+    recipient_openid: str
+    appeal_id: int | None
+
+
+def fail_abandoned(session: Session, now: datetime) -> Sequence[Abandoned]:
+    """Fail the rows still `sending` ABANDONED_AFTER their claim; returns those this call failed.
+
+    Compare-and-set on the status: of two relays running this at once, each row is returned to exactly one.
+    """
+    rows = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == SENDING, OutboxMessage.sending_at < now - ABANDONED_AFTER)
         .values(status=OutboxStatus.FAILED, last_error=OUTCOME_UNKNOWN)
-    )
+        .returning(OutboxMessage.id, OutboxMessage.template, OutboxMessage.recipient_openid, OutboxMessage.appeal_id)
+    ).all()
+    return [Abandoned(*row) for row in sorted(rows)]
+
+
+def take_due(session: Session, now: datetime, limit: int = 500) -> Sequence[int]:
+    """Mark due rows as queued and return their ids, for the relay to hand to RQ (call `fail_abandoned` first)."""
     stale = now - REQUEUE_AFTER
     ids = session.scalars(
         select(OutboxMessage.id)
@@ -105,7 +150,8 @@ def start_sending(session: Session, outbox_id: int, now: datetime) -> Delivery |
         return None
     row = session.get_one(OutboxMessage, outbox_id)
     channel = DeliveryChannel(row.channel) if row.channel else None
-    return Delivery(row.id, row.recipient_openid, row.template, json.loads(row.params), row.attempts, channel)
+    return Delivery(row.id, row.recipient_openid, row.template, json.loads(row.params), row.attempts, channel,
+                    row.created_at)
 
 
 def record_channel(session: Session, delivery: Delivery, channel: DeliveryChannel) -> Delivery:
@@ -137,3 +183,46 @@ def _finish(session: Session, outbox_id: int, **values: Any) -> None:
     session.execute(
         update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == SENDING).values(**values)
     )
+
+
+def _fold_into_digest(session: Session, openid: str, template: str, params: dict[str, Any], now: datetime) -> bool:
+    """Count the row into the recipient's digest of this minute if they already have `digest_after` of them.
+
+    The digest row is created (or found) and then locked before it is updated, so two transactions folding
+    into it at once add up instead of overwriting each other. A digest already handed to a worker (a clock
+    running late) takes nothing more: the row is then sent on its own rather than lost.
+    """
+    start = now.replace(second=0, microsecond=0)
+    end = start + DIGEST_WINDOW
+    already = session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.recipient_openid == openid,
+            OutboxMessage.created_at >= start,
+            OutboxMessage.created_at < end,
+            OutboxMessage.template.in_(FOLDED_TEMPLATES),
+        )
+    )
+    if (already or 0) < session.info.get(DIGEST_AFTER_KEY, DIGEST_AFTER):
+        return False
+    key = f"digest:{openid}:{start:%Y%m%d%H%M}"
+    empty = {"window_start": start.isoformat(), "count": 0, "tickets": [], **dict.fromkeys(FOLDED_TEMPLATES.values(), 0)}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(
+        insert(OutboxMessage)
+        .values(idempotency_key=key, recipient_openid=openid, template=DIGEST_TEMPLATE,
+                params=json.dumps(empty), status=OutboxStatus.PENDING, attempts=0, created_at=now, next_attempt_at=end)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    )
+    digest = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == key).with_for_update()
+    ).one()
+    if digest.status != OutboxStatus.PENDING:
+        return False
+    summary = json.loads(digest.params)
+    summary["count"] += 1
+    summary[FOLDED_TEMPLATES[template]] += 1
+    ticket = params.get("ticket")
+    if ticket and ticket not in summary["tickets"] and len(summary["tickets"]) < DIGEST_TICKETS:
+        summary["tickets"].append(ticket)
+    digest.params = json.dumps(summary, ensure_ascii=False)
+    return True

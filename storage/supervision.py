@@ -23,6 +23,10 @@ was still NULL) sends it. An escalation is a compare-and-set on `escalation_leve
 two workers sweeping at once escalate once. Each is an internal `escalated` audit event by the system, note
 "level N", with a `staff_escalated` notice to the assignee and the level's people (a level nobody is bound
 for passes the notice on to the next one up).
+
+A task card whose send was cut off (outcome unknown, see storage.outbox) may never have arrived, and in 派单 it
+was the only one: `report_lost_cards` records it on the appeal and, while the appeal still waits for a claim,
+tells the grid's 网格长 (the community's operators when the card was the 网格长's, or the grid has none bound).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from typing import Any, Sequence
 from sqlalchemy import and_, false, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage import dispatch
+from storage import dispatch, outbox
 from storage.appeals import Action, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
 from storage.tasks import operators, tell
@@ -47,6 +51,7 @@ REMIND_AT = 0.75  # of a clock's time
 TOP_LEVEL = 3
 REMINDER_TEMPLATE = "staff_reminder"
 ESCALATED_TEMPLATE = "staff_escalated"
+CARD_LOST_TEMPLATE = "staff_card_lost"
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,34 @@ def sweep(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_
         reminded, escalated = _completion_clock(session, appeal, done[appeal.id], now)
         reminders, escalations = reminders + reminded, escalations + escalated
     return SweepReport(reminders, escalations)
+
+
+def report_lost_cards(session: Session, abandoned: Sequence[outbox.Abandoned], now: datetime) -> int:
+    """Record each task card among `abandoned` on its appeal and tell the holder's supervisor; returns how many.
+
+    Call in the transaction of outbox.fail_abandoned, which returns each row once: the notice goes out once.
+    """
+    lost = [row for row in abandoned if row.template == dispatch.NEW_APPEAL_TEMPLATE and row.appeal_id is not None]
+    for row in lost:
+        appeal = session.get_one(Appeal, row.appeal_id)
+        holder = session.scalars(select(Staff).where(Staff.openid == row.recipient_openid)).first()
+        name = holder.name if holder is not None else "工作人员"
+        record(session, appeal.id, now, Action.CARD_LOST, None, None, note=name, internal=True)
+        if appeal.status != AppealStatus.DISPATCHED:
+            continue  # claimed (or otherwise moved on) meanwhile: the card no longer matters
+        for openid in _card_supervisors(session, appeal, row.recipient_openid):
+            tell(session, openid, appeal, CARD_LOST_TEMPLATE, {"holder": name}, now)
+    return len(lost)
+
+
+def _card_supervisors(session: Session, appeal: Appeal, holder_openid: str) -> list[str]:
+    """The grid's 网格长 other than the holder; else the community's operators."""
+    for people in (_rung(session, appeal, 1), operators(session, appeal)):
+        openids = [person.openid for person in people if person.openid and person.openid != holder_openid]
+        if openids:
+            return openids
+    log.warning("appeal %s: a task card may not have arrived and nobody is bound to tell", appeal.ticket)
+    return []
 
 
 def _waiting(session: Session, now: datetime) -> Sequence[tuple[Appeal, datetime | None]]:

@@ -28,6 +28,7 @@ STOP_TIMEOUT_S = 15
 NOTICE_TIMEOUT_S = 5
 TICKET = re.compile(r"G\d{10}")
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
+TEMPLATE_SEND = "/cgi-bin/message/template/send"
 GRID_MEMBERS = {"demo_staff_zhangwei", "demo_staff_lina"}
 
 
@@ -134,8 +135,8 @@ class Demo:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} not printed within {timeout}s; output so far:\n{self.output[-3000:]}")
 
-    def custom_sends(self) -> list[dict]:  # type: ignore[type-arg]
-        response = requests.get(f"{self.fake_api}/_fake/calls", params={"path": CUSTOM_SEND}, timeout=5)
+    def custom_sends(self, path: str = CUSTOM_SEND) -> list[dict]:  # type: ignore[type-arg]
+        response = requests.get(f"{self.fake_api}/_fake/calls", params={"path": path}, timeout=5)
         response.raise_for_status()
         return response.json()
 
@@ -238,6 +239,17 @@ def test_the_demo_files_appeals_from_simulate_notifies_the_grid_and_stops_cleanl
             notified |= {(body.get("touser"), ticket) for ticket in tickets if ticket in content}
         time.sleep(0.2)
     assert wanted <= notified, f"missing notices: {sorted(wanted - notified)}"
+
+    # The guide's template path: o8's window closed two days ago, so 接单 reaches them as the generic template.
+    quiet = re.search(r"居民 o8 两天前反映了 (G\d{10})", demo.output).group(1)
+    claimed = simulate(demo, "--openid", "demo_staff_lina", f"接单 {quiet}")
+    assert f"接单成功：{quiet}" in claimed.stdout, claimed.stdout
+    templates: list[dict] = []  # type: ignore[type-arg]
+    while time.monotonic() - sent_at < 2 * NOTICE_TIMEOUT_S and not templates:
+        templates = [call["body"] for call in demo.custom_sends(TEMPLATE_SEND) if call["body"]["touser"] == "o8"]
+        time.sleep(0.2)
+    assert [(t["template_id"], t["data"]["keyword1"]["value"]) for t in templates] == [("DEMO_RESIDENT_NOTICE", quiet)]
+    assert requests.get(f"http://127.0.0.1:{demo.port}/healthz?detail=1", timeout=5).json()["warnings"] == []
 
     elapsed = stop_with_ctrl_c(demo, whole_group=False)
 

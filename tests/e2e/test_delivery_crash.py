@@ -1,8 +1,10 @@
-"""A worker process killed while WeChat has its call: the notice is never sent again, and ends as "outcome unknown"."""
+"""A worker process killed while WeChat has its call: the notice is never sent again, and ends as "outcome unknown";
+a task card that ends so is reported to the grid leader, once."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -11,12 +13,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rq import SimpleWorker
 from sqlalchemy import select
 
 from bot import relay
 from bot.clock import now_utc
-from storage import outbox
-from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus
+from handlers import staff_texts
+from storage import dispatch, outbox
+from storage.models import AppealEvent, DeliveryChannel, DispatchMode, Grid, OutboxMessage, OutboxStatus, Staff
 
 pytestmark = pytest.mark.postgres
 
@@ -25,6 +29,8 @@ CUSTOM_SEND = "/cgi-bin/message/custom/send"
 RESIDENT = "o1"
 FIRST_NOTE = "已联系物业，明天上午维修电梯"
 WAIT_S = 30
+MEMBERS, LEADER = ("demo_staff_zhangwei", "demo_staff_lina"), "demo_staff_wangqiang"  # o1's grid
+TICKET = re.compile(r"G\d{10}")
 
 
 def worker_env(settings, fake_url: str, redis_url: str, data_dir: Path) -> dict[str, str]:
@@ -53,9 +59,21 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def texts_to_resident(fake_wechat) -> list[str]:
+def texts_to_resident(fake_wechat, openid: str = RESIDENT) -> list[str]:
     return [call["body"]["text"]["content"] for call in fake_wechat.calls(CUSTOM_SEND)
-            if call["body"]["touser"] == RESIDENT]
+            if call["body"]["touser"] == openid]
+
+
+def kill_during_first_send(env: dict[str, str], log: Path, fake_wechat) -> None:
+    """Start a worker, let WeChat hold its first customer-service call, and SIGKILL the worker meanwhile."""
+    fake_wechat.fail(CUSTOM_SEND, "timeout", times=1, delay=10)  # WeChat holds the call; the client waits 5 s
+    doomed = start_worker(env, log)
+    try:
+        wait_until(lambda: fake_wechat.calls(CUSTOM_SEND), log, "the first worker's call")
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(timeout=10)
+    finally:
+        stop(doomed)
 
 
 def wait_until(check, log: Path, what: str) -> None:
@@ -86,15 +104,8 @@ def test_a_worker_killed_mid_send_delivers_once_and_the_next_worker_does_not_sen
     clock.current = now_utc()  # the worker processes run on the real clock
     wechat.send(RESIDENT, "你好")
     first = notify(database, "crash", "resident_progress", {"note": FIRST_NOTE}, clock())
-    fake_wechat.fail(CUSTOM_SEND, "timeout", times=1, delay=10)  # WeChat holds the call; the client waits 5 s
 
-    doomed = start_worker(env, log)
-    try:
-        wait_until(lambda: texts_to_resident(fake_wechat), log, "the first worker's call")
-        doomed.send_signal(signal.SIGKILL)
-        doomed.wait(timeout=10)
-    finally:
-        stop(doomed)
+    kill_during_first_send(env, log, fake_wechat)
     killed = row(database, first)
     assert (killed.status, killed.channel) == (outbox.SENDING, DeliveryChannel.CUSTOMER_SERVICE)
 
@@ -115,3 +126,40 @@ def test_a_worker_killed_mid_send_delivers_once_and_the_next_worker_does_not_sen
     abandoned = row(database, first)
     assert (abandoned.status, abandoned.last_error) == (OutboxStatus.FAILED, outbox.OUTCOME_UNKNOWN)
     assert len(texts_to_resident(fake_wechat)) == 2
+
+
+def test_a_task_card_cut_off_by_a_crash_is_reported_to_the_grid_leader_once(
+        wechat, worker_runtime, fake_wechat, clock, redis_url, tmp_path):
+    database, log = worker_runtime.database, tmp_path / "worker.log"
+    env = worker_env(worker_runtime.settings, fake_wechat.url, redis_url, tmp_path)
+    clock.current = now_utc()
+    with database.transaction() as session:
+        grid = session.scalars(select(Grid).join(Staff, Staff.grid_id == Grid.id).where(Staff.openid == LEADER)).one()
+        dispatch.set_mode(session, grid, DispatchMode.ASSIGN)  # 派单: one card, to one member
+    ticket = TICKET.search(wechat.send(RESIDENT, "3号楼电梯坏了，物业一直不来修")).group(0)
+
+    kill_during_first_send(env, log, fake_wechat)  # the worker dispatches and dies sending the only card
+    with database.transaction() as session:
+        (card,) = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_new_appeal")).all()
+    assert card.status == outbox.SENDING and card.recipient_openid in MEMBERS
+    holder = worker_staff_name(database, card.recipient_openid)
+
+    clock.current = card.sending_at + outbox.ABANDONED_AFTER + timedelta(seconds=1)
+    relay.tick(worker_runtime)
+    relay.tick(worker_runtime)  # a second relay round (or a second relay) reports nothing more
+    SimpleWorker([relay.queue(worker_runtime)], connection=worker_runtime.redis).work(burst=True)
+
+    assert row(database, card.id).status == OutboxStatus.FAILED
+    with database.transaction() as session:
+        notices = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_card_lost")).all()
+        events = session.scalars(select(AppealEvent).where(AppealEvent.action == "card_lost")).all()
+    assert [(n.recipient_openid, n.status) for n in notices] == [(LEADER, OutboxStatus.SENT)]
+    assert [(e.note, e.internal, e.actor_kind) for e in events] == [(holder, True, "system")]
+    (told,) = texts_to_resident(fake_wechat, LEADER)
+    assert ticket in told and holder in told and "可能没有收到" in told
+    assert staff_texts.EVENT_NAMES["card_lost"] in wechat.send(LEADER, f"查询 {ticket}")
+
+
+def worker_staff_name(database, openid: str) -> str:
+    with database.transaction() as session:
+        return session.scalars(select(Staff.name).where(Staff.openid == openid)).one()

@@ -1,12 +1,16 @@
 """Each notice reaches its person once, by the channel WeChat allows: customer service in the window, else a template."""
 
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rq import SimpleWorker
 from sqlalchemy import select
 
+import worker as worker_module
 from bot import jobs, relay
+from bot.app import create_app
+from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError
 from bot.wechat_client import WeChatAPI
 from handlers import notifications
@@ -287,3 +291,91 @@ def test_a_window_gives_five_slots_until_the_next_message_and_closes_on_request(
         assert windows.take_slot(session, RESIDENT, clock())
         windows.close(session, RESIDENT)
         assert not windows.take_slot(session, RESIDENT, clock())
+
+
+# --- one generic template for every resident notice (GRIDBOT_RESIDENT_TEMPLATE_ID) ---------------------------
+
+GENERIC = "TPL-RESIDENT"
+EVERY_PARAM = {"ticket": TICKET, "staff_name": "张伟", "note": "电梯已修好并通过检测，可以正常使用了，感谢您的耐心等待",
+               "to": "幸福物业", "reason": "等待电梯配件到货", "into": "G2611220002", "from": "G2611220002", "photo": True}
+RESIDENT_NOTICES = sorted(name for name in notifications.NAMES if notifications.for_resident(name))
+
+
+def test_outside_the_window_with_only_the_default_id_a_resident_notice_goes_as_the_generic_template(
+        worker_runtime, fake_wechat, clock):
+    worker_runtime.settings = worker_runtime.settings.with_(resident_template_id=GENERIC)
+    notice = notify(worker_runtime, "n1")  # o1 has not written: no window
+    clock.advance(minutes=3)  # the template tells when the step happened, not when it was sent
+    work(worker_runtime)
+    (template,) = sent_to(fake_wechat, TEMPLATE_SEND)
+    assert template["body"]["template_id"] == GENERIC
+    assert {name: field["value"] for name, field in template["body"]["data"].items()} == {
+        "first": "您的诉求有新进展", "keyword1": TICKET, "keyword2": "进展：已联系物业，明天上午维修电梯",
+        "keyword3": "11月22日 10:00", "remark": f"回复“查询 {TICKET}”可查看办理进度。"}
+    sent = row(worker_runtime, notice)
+    assert (sent.status, sent.channel) == (OutboxStatus.SENT, TEMPLATE) and sent.wechat_msgid
+
+
+def test_a_notices_own_template_id_wins_over_the_default_and_staff_notices_do_not_use_it(worker, fake_wechat):
+    worker.settings = worker.settings.with_(resident_template_id=GENERIC)
+    own, default = notify(worker, "n1"), notify(worker, "n2", "resident_resolved")
+    fake_wechat.fail(CUSTOM_SEND, 45015, times=1)
+    staff_notice = notify(worker, "s1", "staff_taken", STAFF)
+    work(worker)
+    assert [call["body"]["template_id"] for call in sent_to(fake_wechat, TEMPLATE_SEND)] == ["TPL-PROGRESS", "TPL-RESOLVED"]
+    assert [row(worker, n).status for n in (own, default)] == [OutboxStatus.SENT] * 2
+    assert row(worker, staff_notice).status == OutboxStatus.FAILED
+
+
+@pytest.mark.parametrize("template", RESIDENT_NOTICES)
+def test_every_resident_notice_fills_the_generic_template_within_its_limits(template):
+    data = notifications.generic_template_data(template, EVERY_PARAM, worker_clock_time())
+    assert list(data) == ["first", "keyword1", "keyword2", "keyword3", "remark"]
+    assert data["keyword1"]["value"] == TICKET and data["keyword3"]["value"] == "11月22日 10:00"
+    values = [field["value"] for field in data.values()]
+    assert all(value and "\n" not in value for value in values)
+    assert all(len(field["value"]) <= notifications.TEMPLATE_LINE_LIMIT for name, field in data.items()
+               if name != "remark")
+    assert len(data["remark"]["value"]) <= notifications.TEMPLATE_REMARK_LIMIT
+
+
+def test_the_generic_resolved_notice_still_asks_for_the_rating_in_a_line_that_is_shown():
+    data = notifications.generic_template_data("resident_resolved", EVERY_PARAM, worker_clock_time())
+    assert data["keyword2"]["value"] == "已办结，回复1满意/2基本满意/3不满意"
+
+
+def worker_clock_time():
+    return datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc)  # the test clock's start: 10:00 in Beijing
+
+
+def test_the_default_template_id_is_read_and_checked():
+    env = {**BASE_ENV, "GRIDBOT_RESIDENT_TEMPLATE_ID": " Ab-12_cd "}
+    assert Settings.from_env(env).resident_template_id == "Ab-12_cd"
+    assert Settings.from_env(BASE_ENV).resident_template_id is None
+    with pytest.raises(SettingsError, match="GRIDBOT_RESIDENT_TEMPLATE_ID"):
+        Settings.from_env({**BASE_ENV, "GRIDBOT_RESIDENT_TEMPLATE_ID": "not an id"})
+
+
+def test_without_any_template_id_the_web_app_and_the_worker_warn_and_healthz_shows_it(
+        settings, seeded, worker_runtime, caplog):
+    caplog.set_level(logging.WARNING)
+    client = create_app(runtime=Runtime(settings, database=seeded)).test_client()
+    worker_module.main(worker_runtime.settings, burst=True)
+    warnings = [record for record in caplog.records if "no template id" in record.getMessage()]
+    assert [record.name for record in warnings] == ["bot.app", "worker"]
+    assert "GRIDBOT_RESIDENT_TEMPLATE_ID" in warnings[0].getMessage()
+    assert client.get("/healthz").get_data(as_text=True) == "ok"
+    detail = client.get("/healthz?detail=1")
+    assert detail.status_code == 200 and detail.json["status"] == "ok"
+    (warning,) = detail.json["warnings"]
+    assert "10 resident notice(s) have no template id" in warning and "GRIDBOT_RESIDENT_TEMPLATE_ID" in warning
+    assert settings.wechat_token not in detail.get_data(as_text=True)
+
+
+def test_with_the_default_template_id_there_is_nothing_to_warn_of(settings, seeded):
+    configured = settings.with_(resident_template_id=GENERIC)
+    client = create_app(runtime=Runtime(configured, database=seeded)).test_client()
+    assert client.get("/healthz?detail=1").json == {"status": "ok", "warnings": []}
+    partly = settings.with_(template_ids={"resident_progress": "TPL-PROGRESS"})
+    (warning,) = partly.warnings()
+    assert warning.startswith("9 resident notice(s)") and "resident_progress" not in warning

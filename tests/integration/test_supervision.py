@@ -1,6 +1,7 @@
 """督着办 with a clock the test moves: reminders before deadlines, escalation up the chain; and 派单."""
 
 import dataclasses
+import itertools
 import json
 import re
 import threading
@@ -9,12 +10,12 @@ from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import relay
 from bot.cli import main
 from bot.settings import Settings, SettingsError
-from storage import dispatch, staff, supervision, tasks
+from storage import dispatch, outbox, staff, supervision, tasks
 from storage.errors import NotAllowed
 from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, Staff, StaffRole
 
@@ -26,11 +27,14 @@ STREET_OPERATOR = "street_zhou"
 GRID_ONE = "幸福里社区·第一网格"
 ELEVATOR = "3号楼电梯坏了，物业一直不来修"
 TICKET = re.compile(r"G\d{10}")
+FILED = itertools.count()
 
 
 def file(wechat, seeded, clock, count=1):
     """o1 files `count` appeals, then the worker dispatches them in one batch; returns the tickets."""
-    tickets = [TICKET.search(wechat.send("o1", f"{ELEVATOR}（第{n}次反映）")).group(0) for n in range(count)]
+    # Numbered: the same words again would be a repeat of the open appeal, not a new one.
+    tickets = [TICKET.search(wechat.send("o1", f"{ELEVATOR}（第{next(FILED)}次反映）")).group(0)
+               for _ in range(count)]
     with seeded.transaction() as session:
         dispatch.dispatch_pending(session, clock())
     return tickets if count > 1 else tickets[0]
@@ -354,3 +358,36 @@ def test_gridbot_grid_mode_refuses_an_unclear_grid_or_an_unknown_mode(grid_mode,
     assert bad_mode.exit_code == 1 and "只能是“抢单”或“派单”" in bad_mode.output
     with seeded.transaction() as session:
         assert set(session.scalars(select(Grid.dispatch_mode))) == {"grab"}
+
+
+# --- task cards cut off by a crash (outcome unknown) ---------------------------------------------------------
+
+
+def lose_cards(seeded, clock):
+    """Every task card was claimed by a worker that died during the send; the relay fails them later."""
+    with seeded.transaction() as session:
+        session.execute(update(OutboxMessage).where(OutboxMessage.template == dispatch.NEW_APPEAL_TEMPLATE)
+                        .values(status=outbox.SENDING, sending_at=clock()))
+    clock.advance(minutes=11)
+    with seeded.transaction() as session:
+        return supervision.report_lost_cards(session, outbox.fail_abandoned(session, clock()), clock())
+
+
+def test_lost_cards_go_to_the_grid_leader_and_the_leaders_own_to_the_community_operators(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)  # 抢单: cards to 张伟, 李娜 and the 网格长 王强
+    assert lose_cards(seeded, clock) == 3
+    with seeded.transaction() as session:
+        assert supervision.report_lost_cards(session, outbox.fail_abandoned(session, clock()), clock()) == 0
+    assert notices(seeded, supervision.CARD_LOST_TEMPLATE, ticket) == [
+        (OPERATOR, {"holder": "王强"}), (WANG, {"holder": "张伟"}), (WANG, {"holder": "李娜"})]
+    with seeded.transaction() as session:
+        events = session.scalars(select(AppealEvent).where(AppealEvent.action == "card_lost")).all()
+    assert sorted((e.note, e.internal) for e in events) == [("张伟", True), ("李娜", True), ("王强", True)]
+
+
+def test_a_lost_card_of_an_appeal_claimed_meanwhile_is_recorded_but_nobody_is_disturbed(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", LI, ticket)
+    assert lose_cards(seeded, clock) == 3
+    assert notices(seeded, supervision.CARD_LOST_TEMPLATE) == []
+    assert len(escalation_events(seeded, ticket)) == 0

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.similarity import SIMILAR_ENOUGH, significant_text, text_similarity
+from nlp.similarity import (
+    REPEAT_SIMILARITY,
+    SIMILAR_ENOUGH,
+    is_repeat,
+    numbers,
+    significant_text,
+    text_similarity,
+    wording_similarity,
+)
 
 SAME_PROBLEM = [
     ("3号楼电梯坏了，物业一直不来修", "3号楼的电梯又坏了，上下楼很不方便"),
@@ -53,3 +61,41 @@ def test_the_address_and_filler_do_not_count():
 
 def test_full_width_and_case_fold_like_the_classifier():
     assert text_similarity("ＷＩＦＩ信号差", "wifi信号差") == 1.0
+
+
+# --- is_repeat: one sender sending the same message again (folded into their open appeal) ------------------
+
+REPEATS = [
+    ("3号楼电梯坏了，物业一直不来修", "3号楼电梯坏了，物业一直不来修"),
+    ("3号楼电梯坏了，物业一直不来修", "３号楼电梯坏了,物业一直不来修！！"),
+    ("3号楼电梯坏了，物业一直不来修", "3号楼电梯坏了物业一直不来修"),
+    ("3号楼电梯坏了，物业一直不来修", "3号楼电梯又坏了，物业一直不来修"),
+    ("3号楼电梯坏了，物业一直不来修", "3号楼电梯坏了，物业一直不来修，请尽快"),
+    ("小区门口垃圾堆了三天没人清", "小区门口垃圾堆了三天没人清，臭死了"),
+    ("楼上装修噪音太大", "楼上装修噪音太大了"),
+]
+NOT_REPEATS = [
+    ("3号楼电梯坏了，物业一直不来修", "5号楼电梯坏了，物业一直不来修"),  # another building
+    ("3号楼电梯坏了，物业一直不来修", "3号楼楼道灯坏了，物业一直不来修"),  # another fault
+    ("3号楼电梯坏了，物业一直不来修", "3号楼的电梯又坏了，上下楼很不方便"),  # the same fault, told anew
+    ("楼上装修噪音太大", "楼下装修噪音太大"),
+    ("楼顶漏水，家里天花板渗水", "楼顶漏水，家里墙面渗水"),
+    ("电梯坏了", "电梯又坏了"),  # short texts: one word is a large part of them
+]
+
+
+@pytest.mark.parametrize(("first", "second"), REPEATS)
+def test_the_same_message_resent_or_barely_changed_is_a_repeat(first, second):
+    assert wording_similarity(first, second) >= REPEAT_SIMILARITY
+    assert is_repeat(first, second) and is_repeat(second, first)
+
+
+@pytest.mark.parametrize(("first", "second"), NOT_REPEATS)
+def test_another_place_or_another_fault_is_not_a_repeat(first, second):
+    assert not is_repeat(first, second)
+
+
+def test_numbers_must_match_even_when_the_words_do():
+    assert numbers("３号楼2单元") == ("3", "2")
+    assert wording_similarity("3号楼电梯坏了，物业一直不来修", "3号楼电梯坏了，物业一直不来修（第2次反映）") >= 0.85
+    assert not is_repeat("3号楼电梯坏了，物业一直不来修", "3号楼电梯坏了，物业一直不来修（第2次反映）")

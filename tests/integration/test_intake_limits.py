@@ -1,0 +1,203 @@
+"""Limits on intake: one openid can't file a thousand appeals, resending folds into the open appeal, and a burst
+of task cards or escalations reaches each person as a few notices and one digest."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from rq import SimpleWorker
+from sqlalchemy import func, select
+
+from bot import relay
+from bot.settings import Settings, SettingsError
+from handlers import resident_texts, staff_texts
+from handlers.conversation import IntakeLimits
+from storage import dispatch, outbox, supervision
+from storage.models import Appeal, AppealEvent, OutboxMessage, OutboxStatus, ProcessedMessage
+
+pytestmark = pytest.mark.postgres
+
+ZHANG, LI, WANG = "demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"  # 幸福里社区·第一网格
+GRID_STAFF = (ZHANG, LI, WANG)
+CUSTOM_SEND = "/cgi-bin/message/custom/send"
+TICKET = re.compile(r"G\d{10}")
+ELEVATOR = "3号楼电梯坏了，物业一直不来修"
+FLOOD = 1000
+N = outbox.DIGEST_AFTER
+
+
+def appeal_count(database) -> int:
+    with database.transaction() as session:
+        return session.scalar(select(func.count(Appeal.id)))
+
+
+def rows_to(database, openid: str) -> dict[str, list[OutboxMessage]]:
+    """The outbox rows to one person, by status."""
+    with database.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_openid == openid)
+                               .order_by(OutboxMessage.id)).all()
+    found: dict[str, list[OutboxMessage]] = {}
+    for row in rows:
+        found.setdefault(row.status, []).append(row)
+    return found
+
+
+def templates(rows: list[OutboxMessage]) -> list[str]:
+    return [row.template for row in rows]
+
+
+def work(worker) -> None:
+    """Relay what is due and let a real RQ worker deliver it."""
+    relay.tick(worker)
+    SimpleWorker([relay.queue(worker)], connection=worker.redis).work(burst=True)
+
+
+def texts_to(fake_wechat, openid: str) -> list[str]:
+    return [call["body"]["text"]["content"] for call in fake_wechat.calls(CUSTOM_SEND)
+            if call["body"]["touser"] == openid]
+
+
+def test_a_thousand_appeals_from_one_openid_file_ten_and_each_person_gets_n_notices_and_one_digest(
+        wechat, worker_runtime, fake_wechat, clock):
+    database = worker_runtime.database
+    replies = [wechat.send("o1", f"{number}号楼门口的路灯坏了，晚上走路看不见") for number in range(FLOOD)]
+
+    assert appeal_count(database) == 10
+    assert all(reply.startswith("已受理您的诉求") for reply in replies[:10])
+    refusal = resident_texts.LIMIT_PER_HOUR.format(limit=10)
+    assert set(replies[10:]) == {refusal} and "10 条" in refusal and "社区" in refusal
+
+    # The attack ran in seconds; the worker's next round dispatches the ten.
+    with database.transaction() as session:
+        assert len(dispatch.dispatch_pending(session, clock())) == 10
+    for member in GRID_STAFF:
+        rows = rows_to(database, member)
+        assert templates(rows[OutboxStatus.PENDING]) == ["staff_new_appeal"] * N + [outbox.DIGEST_TEMPLATE]
+        assert templates(rows[OutboxStatus.DIGESTED]) == ["staff_new_appeal"] * (10 - N)
+        digest = json.loads(rows[OutboxStatus.PENDING][-1].params)
+        assert (digest["count"], digest["new"]) == (10 - N, 10 - N)
+        assert digest["tickets"] == [json.loads(row.params)["ticket"] for row in rows[OutboxStatus.DIGESTED]]
+
+    work(worker_runtime)  # the cards go now; each digest is due at the end of its minute
+    assert all(len(texts_to(fake_wechat, member)) == N for member in GRID_STAFF)
+    clock.advance(minutes=1)
+    work(worker_runtime)
+    for member in GRID_STAFF:
+        received = texts_to(fake_wechat, member)
+        assert len(received) == N + 1 and "我的任务" in received[-1] and f"另有 {10 - N} 条" in received[-1]
+
+    clock.advance(minutes=1)  # two minutes after the flood nobody has claimed anything
+    with database.transaction() as session:
+        assert supervision.sweep(session, clock(), timedelta(minutes=2)).escalations == 10
+    escalations = [row for row in rows_to(database, WANG)[OutboxStatus.PENDING] if row.template != "staff_new_appeal"]
+    assert templates(escalations) == ["staff_escalated"] * N + [outbox.DIGEST_TEMPLATE]
+    assert json.loads(escalations[-1].params)["escalations"] == 10 - N
+    assert templates(rows_to(database, WANG)[OutboxStatus.DIGESTED]).count("staff_escalated") == 10 - N
+    clock.advance(minutes=1)
+    work(worker_runtime)
+    assert len(texts_to(fake_wechat, WANG)) == 2 * (N + 1)
+
+
+def test_a_refusal_is_stored_with_the_message_key_and_wechat_retries_get_it_again(wechat, seeded):
+    for number in range(10):
+        wechat.send("o1", f"{number}号楼门口的路灯坏了")
+    retried = wechat.server.text("o1", "11号楼门口的路灯坏了", create_time=wechat.now())
+    first, again = wechat.deliver(retried), wechat.deliver(retried)
+    assert first == again == resident_texts.LIMIT_PER_HOUR.format(limit=10)
+    assert appeal_count(seeded) == 10
+    with seeded.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessedMessage)) == 11
+
+
+def test_the_daily_limit_counts_the_last_24_hours(wechat, seeded, clock):
+    for hour in range(3):
+        for number in range(10):
+            assert wechat.send("o1", f"{hour}-{number}号楼门口的路灯坏了").startswith("已受理")
+        clock.advance(minutes=61)
+    assert wechat.send("o1", "99号楼的井盖丢了") == resident_texts.LIMIT_PER_DAY.format(limit=30)
+    clock.advance(hours=21, minutes=1)  # the first ten are more than 24 h old
+    assert wechat.send("o1", "99号楼的井盖丢了").startswith("已受理")
+
+
+def test_another_resident_is_not_held_back_by_a_flooding_neighbour(wechat, seeded):
+    for number in range(11):
+        wechat.send("o1", f"{number}号楼门口的路灯坏了")
+    assert wechat.send("o5", "3号楼门口的路灯坏了").startswith("已受理")
+
+
+def test_the_same_words_again_fold_into_the_open_appeal_and_staff_see_the_repeat(wechat, seeded, clock):
+    ticket = TICKET.search(wechat.send("o1", ELEVATOR)).group(0)
+    clock.advance(minutes=5)
+    again = wechat.send("o1", "3号楼电梯坏了,物业一直不来修！！")
+    assert again.startswith("您已反映过") and f"编号 {ticket}，正在办理" in again
+    wechat.send("o1", ELEVATOR)  # a third time within the hour: answered the same, noted once
+    assert appeal_count(seeded) == 1
+    with seeded.transaction() as session:
+        repeats = session.scalars(select(AppealEvent).where(AppealEvent.action == "repeated")).all()
+        assert [(event.internal, event.note) for event in repeats] == [(True, "3号楼电梯坏了,物业一直不来修！！")]
+        assert len(dispatch.dispatch_pending(session, clock())) == 1  # one appeal, one set of cards
+    shown = wechat.send(WANG, f"查询 {ticket}")
+    assert staff_texts.EVENT_NAMES["repeated"] in shown
+    assert "再次反映" not in wechat.send("o1", f"查询 {ticket}")  # internal: the resident's timeline is unchanged
+    # Another building's lift is a new appeal, and so is the same words once the first is closed or a day old.
+    assert wechat.send("o1", "5号楼电梯坏了，物业一直不来修").startswith("已受理")
+    clock.advance(hours=24, minutes=1)
+    assert wechat.send("o1", ELEVATOR).startswith("已受理")
+
+
+def test_staff_reports_have_their_own_hourly_limit(wechat, runtime, seeded):
+    runtime.understanding = replace(runtime.understanding, limits=IntakeLimits(reports_per_hour=2))
+    for number in range(2):
+        assert wechat.send(ZHANG, f"上报 {number}号楼门口垃圾堆放").startswith("已上报")
+    assert wechat.send(ZHANG, "上报 9号楼门口垃圾堆放") == staff_texts.REPORT_LIMIT.format(limit=2)
+    assert wechat.send(LI, "上报 9号楼门口垃圾堆放").startswith("已上报")
+    assert appeal_count(seeded) == 3
+
+
+def test_digests_follow_the_setting_and_count_cards_and_escalations_together(seeded, clock):
+    seeded.session_info = outbox.session_info(2)
+    with seeded.transaction() as session:
+        for number, template in enumerate(["staff_new_appeal", "staff_escalated", "staff_reminder",
+                                           "staff_taken", "staff_escalated"]):
+            outbox.add(session, key=f"k{number}", recipient_openid=ZHANG, template=template,
+                       params={"ticket": f"G26112200{number:02d}"}, now=clock())
+    rows = rows_to(seeded, ZHANG)
+    assert templates(rows[OutboxStatus.PENDING]) == ["staff_new_appeal", "staff_escalated", outbox.DIGEST_TEMPLATE,
+                                                     "staff_taken"]
+    assert templates(rows[OutboxStatus.DIGESTED]) == ["staff_reminder", "staff_escalated"]
+    (digest,) = [row for row in rows[OutboxStatus.PENDING] if row.template == outbox.DIGEST_TEMPLATE]
+    assert digest.next_attempt_at == clock().replace(second=0) + outbox.DIGEST_WINDOW
+    assert json.loads(digest.params) | {"window_start": ""} == {
+        "window_start": "", "count": 2, "tickets": ["G2611220002", "G2611220004"],
+        "new": 0, "reminders": 1, "escalations": 1}
+    assert "办理提醒1条、督办1条" in staff_texts.TEMPLATES["staff_digest"](json.loads(digest.params))
+
+
+BASE_ENV = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1"}
+
+
+def test_the_limits_are_read_from_the_environment(tmp_path):
+    defaults = Settings.from_env(BASE_ENV)
+    assert (defaults.appeals_per_hour, defaults.appeals_per_day, defaults.reports_per_hour,
+            defaults.digest_after) == (10, 30, 60, 5)
+    configured = Settings.from_env({**BASE_ENV, "GRIDBOT_APPEALS_PER_HOUR": "3", "GRIDBOT_APPEALS_PER_DAY": "5",
+                                    "GRIDBOT_REPORTS_PER_HOUR": "7", "GRIDBOT_DIGEST_AFTER": "2",
+                                    "GRIDBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert configured.intake_limits() == IntakeLimits(3, 5, 7)
+    assert configured.open_database().session_info == outbox.session_info(2)
+
+
+@pytest.mark.parametrize("env, words", [
+    ({"GRIDBOT_APPEALS_PER_HOUR": "0"}, "GRIDBOT_APPEALS_PER_HOUR must be positive"),
+    ({"GRIDBOT_APPEALS_PER_DAY": "ten"}, "GRIDBOT_APPEALS_PER_DAY must be a whole number"),
+    ({"GRIDBOT_APPEALS_PER_HOUR": "40"}, "GRIDBOT_APPEALS_PER_DAY (30) must be at least GRIDBOT_APPEALS_PER_HOUR"),
+    ({"GRIDBOT_DIGEST_AFTER": "-1"}, "GRIDBOT_DIGEST_AFTER must be positive"),
+])
+def test_a_bad_limit_is_refused_naming_the_variable(env, words):
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({**BASE_ENV, **env})
+    assert words in str(refused.value)
