@@ -71,6 +71,7 @@ class Action(StrEnum):
     SPLIT = "split"  # 拆分: a merged appeal is handled on its own again
     FOLLOWER_LEFT = "follower_left"  # a merged appeal was split off this one (internal)
     FOCUSED = "focused"  # 聚焦办: linked to a focus case (internal)
+    VIEWED = "viewed"  # a staff member read it (查询) who is not its assignee (internal; operators see it)
 
 
 class Sender(Protocol):
