@@ -121,8 +121,8 @@ def forget(session: Session, kind: str, subject: str) -> None:
 
 
 def _row(session: Session, kind: str, subject: str) -> AccessCounter:
-    row = session.scalars(
+    # populate_existing: the UPDATEs above bypassed the session, a row it already holds must be read afresh.
+    return session.scalars(
         select(AccessCounter).where(AccessCounter.kind == kind, AccessCounter.subject == subject)
         .execution_options(populate_existing=True)
     ).one()
-    return row

@@ -161,3 +161,25 @@ def test_focus_cases_of_another_community_are_neither_listed_nor_told_of(wechat,
     assert wechat.send("op_heping", "结案 J2611220001 已处理") == staff_texts.FOCUS_NOT_FOUND.format(code="J2611220001")
     assert wechat.send(LIU, "结案 J2611220001 已处理") == staff_texts.FOCUS_NOT_FOUND.format(code="J2611220001")
     assert "不由您负责" in wechat.send(ZHANG, "结案 J2611220001 已处理")  # their grid's: no content, "not yours"
+
+
+def test_lookups_at_the_same_moment_from_several_processes_all_count(seeded, clock):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from storage import attempts
+
+    barrier = threading.Barrier(6)
+
+    def look(_):
+        barrier.wait()
+        with seeded.transaction() as session:
+            try:
+                attempts.count_lookup(session, 1, clock(), per_hour=4)
+                return "counted"
+            except attempts.TooMany:
+                return "refused"
+
+    with ThreadPoolExecutor(6) as pool:
+        results = sorted(pool.map(look, range(6)))
+    assert results == ["counted"] * 4 + ["refused"] * 2
