@@ -65,6 +65,7 @@ def create(residents_count: int, safe: bool, parent: Path | None = None) -> Benc
             database_url=url,
             data_dir=directory,
             log_level="WARNING",
+            secret_key=secrets.token_urlsafe(32),
         )
         upgrade(url)
         openids = seed(url, residents_count)

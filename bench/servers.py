@@ -65,7 +65,8 @@ def gridbot_variables(env: BenchEnv, extra: Mapping[str, str] | None = None) -> 
     """The WECHAT_* / GRIDBOT_* variables `python -m bot …` reads for the bench environment, plus `extra`."""
     settings = env.settings
     variables = {"WECHAT_TOKEN": settings.wechat_token, "WECHAT_APPID": settings.wechat_appid,
-                 "WECHAT_SECRET": settings.wechat_secret, "GRIDBOT_DATABASE_URL": settings.database_url,
+                 "WECHAT_SECRET": settings.wechat_secret, "GRIDBOT_SECRET_KEY": settings.secret_key or "",
+                 "GRIDBOT_DATABASE_URL": settings.database_url,
                  "GRIDBOT_DATA_DIR": str(settings.data_dir), "GRIDBOT_LOG_LEVEL": "WARNING",
                  "PYTHONPATH": str(ROOT)}
     if settings.wechat_aes_key:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence, TypeVar
 
 import click
 import requests
@@ -21,10 +21,17 @@ if TYPE_CHECKING:
     from storage.faq_import import FaqRowError
     from storage.org_import import RowError
 
+_T = TypeVar("_T")
+
 
 def _settings(demo: bool = False) -> Settings:
+    return _configured(Settings.for_demo if demo else Settings.from_env)
+
+
+def _configured(read: Callable[[], _T]) -> _T:
+    """A value read from the environment; a bad one stops the command naming the variable, without a traceback."""
     try:
-        return Settings.for_demo() if demo else Settings.from_env()
+        return read()
     except SettingsError as error:
         raise click.UsageError(f"configuration: {error}") from None
 
@@ -229,12 +236,13 @@ def invite(clock: Clock | None, role: str | None, grid: str | None, name: str, p
         _fail(staff_texts.INVITE_BAD_ROLE)
     if not 1 <= ttl_hours <= MAX_INVITE_HOURS:
         _fail(staff_texts.INVITE_BAD_TTL.format(max_hours=MAX_INVITE_HOURS))
+    secret = _configured(Settings.secret_key_from_env)
     now, ttl = (clock or now_utc)(), timedelta(hours=ttl_hours)  # tests pass their clock as the context object
     try:
         with operator_transaction() as session:
             scope = staff.invite_scope(session, staff_role, grid, community, department)
             code = staff.create_invite(session, staff_role, scope.grid_id, scope.community_id, scope.department,
-                                       name, phone, now, ttl)
+                                       name, phone, now, secret, ttl)
             place = staff.place_label(session, scope.grid_id, scope.community_id)
     except DomainError as error:
         _fail(_invite_refusal(error))

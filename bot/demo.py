@@ -72,6 +72,7 @@ def _child_env(settings: Settings, redis_url: str, api_base: str) -> dict[str, s
         WECHAT_APPID=settings.wechat_appid,
         WECHAT_SECRET=settings.wechat_secret,
         WECHAT_AES_KEY=settings.wechat_aes_key or "",
+        GRIDBOT_SECRET_KEY=settings.secret_key or "",
         WECHAT_API_BASE_URL=api_base,
         GRIDBOT_DATABASE_URL=settings.database_url,
         GRIDBOT_REDIS_URL=redis_url,

@@ -8,7 +8,7 @@ from typing import Callable
 from bot.clock import Clock
 from bot.privacy import mask
 from handlers import intake
-from handlers.conversation import Conversation, Understanding
+from handlers.conversation import Access, Conversation, Understanding
 from handlers.router import dispatch
 from handlers.types import Inbound, Kind, Reply
 from storage import dedup, windows
@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 def process(
     database: Database,
     understanding: Understanding,
+    access: Access,
     inbound: Inbound,
     render: Callable[[Reply], str],
     clock: Clock,
@@ -37,7 +38,7 @@ def process(
         with database.transaction() as session:
             if inbound.kind is not Kind.EVENT:  # events open only a one-minute window (see storage.windows)
                 windows.opened(session, inbound.openid, min(inbound.created_at, now))
-            rendered = render(dispatch(Conversation(session, inbound, now, understanding, classification)))
+            rendered = render(dispatch(Conversation(session, inbound, now, understanding, access, classification)))
             if not dedup.claim(session, inbound.key, now, rendered):
                 raise _AlreadyHandled
     except _AlreadyHandled:

@@ -11,10 +11,10 @@ from pathlib import Path
 from bot import inbox
 from bot.clock import Clock, now_utc
 from bot.privacy import mask
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.wire import Decoded, Wire
 from handlers import resident_texts
-from handlers.conversation import Understanding
+from handlers.conversation import Access, Understanding
 from handlers.faq_cache import FaqCache
 from handlers.types import Reply
 from nlp import ModelError, TaxonomyError, load
@@ -46,6 +46,13 @@ def _understanding(taxonomy_path: Path | None, model: Path | None, userdicts: tu
     return Understanding(classifier=classifier, taxonomy=taxonomy)
 
 
+def access_for(settings: Settings) -> Access:
+    """The access rules the conversation applies; settings built in code must name a secret key too."""
+    if settings.secret_key is None:
+        raise SettingsError("GRIDBOT_SECRET_KEY is required")
+    return Access(settings.secret_key, settings.staff_lookups_per_hour)
+
+
 class Runtime:
     """Settings, database, classifier and wire shared by every request of a process."""
 
@@ -57,6 +64,7 @@ class Runtime:
         understanding: Understanding | None = None,
     ) -> None:
         self.settings = settings
+        self.access = access_for(settings)  # first: without a secret key nothing else is built
         self.clock = clock
         self.database = database or settings.open_database()
         # Each runtime keeps its own FAQ index: it belongs to this runtime's database, not to the process.
@@ -67,9 +75,8 @@ class Runtime:
     def handle(self, decoded: Decoded) -> str:
         """The plaintext reply to a verified message (a polite apology if something unexpected broke)."""
         try:
-            return inbox.process(
-                self.database, self.understanding, decoded.inbound, lambda r: self.wire.render(r, decoded), self.clock
-            )
+            return inbox.process(self.database, self.understanding, self.access, decoded.inbound,
+                                 lambda r: self.wire.render(r, decoded), self.clock)
         except Exception:
             # Nothing was committed; the resident is asked to resend rather than left with silence.
             log.exception("failed to handle message from %s", mask(decoded.inbound.openid))

@@ -25,6 +25,9 @@ DEMO_APPID = "wxgridbotdemo0001"
 DEMO_SECRET = "gridbot-demo-secret"
 # A valid 43-character EncodingAESKey, used only when the demo runs without credentials.
 DEMO_AES_KEY = "R3JpZGJvdERlbW9LZXkwMTIzNDU2Nzg5YWJjZGVmZ2g"
+# The demo's GRIDBOT_SECRET_KEY (invite codes are stored as an HMAC keyed with it); never use it in production.
+DEMO_SECRET_KEY = "gridbot-demo-secret-key-not-for-production"
+SECRET_KEY_MIN_LENGTH = 32
 
 
 class SettingsError(ValueError):
@@ -70,6 +73,8 @@ class Settings:
     taxonomy_path: Path | None = None  # None: the taxonomy shipped in nlp/data
     nlp_model: Path | None = SHIPPED_MODEL  # None: the taxonomy's keyword rules alone
     userdicts: tuple[Path, ...] = ()  # operators' jieba dictionaries: local compounds, streets, slang
+    secret_key: str | None = None  # GRIDBOT_SECRET_KEY, required by from_env; invite codes are HMACs keyed with it
+    staff_lookups_per_hour: int = 60  # 查询 of appeals that are not the staff member's own task
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -81,6 +86,8 @@ class Settings:
             wechat_appid=_required(env, "WECHAT_APPID"),
             wechat_secret=env.get("WECHAT_SECRET", ""),
             wechat_aes_key=_aes_key(env.get("WECHAT_AES_KEY") or None),
+            secret_key=cls.secret_key_from_env(env),
+            staff_lookups_per_hour=_int(env, "GRIDBOT_STAFF_LOOKUPS_PER_HOUR", 60),
             wechat_api_base_url=_url(env, "WECHAT_API_BASE_URL"),
             database_url=cls.database_url_from_env(env),
             redis_url=env.get("GRIDBOT_REDIS_URL") or None,
@@ -107,6 +114,16 @@ class Settings:
         return env.get("GRIDBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'gridbot.db'}"
 
     @staticmethod
+    def secret_key_from_env(env: Mapping[str, str] | None = None) -> str:
+        """GRIDBOT_SECRET_KEY, at least 32 characters (all `gridbot invite` needs besides the database)."""
+        env = os.environ if env is None else env
+        value = _required(env, "GRIDBOT_SECRET_KEY")
+        if len(value) < SECRET_KEY_MIN_LENGTH:
+            raise SettingsError(f"GRIDBOT_SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters "
+                                f"(e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        return value
+
+    @staticmethod
     def nlp_from_env(env: Mapping[str, str] | None = None) -> dict[str, object]:
         """GRIDBOT_TAXONOMY, GRIDBOT_NLP_MODEL and GRIDBOT_USERDICT (all `gridbot nlp` needs)."""
         env = os.environ if env is None else env
@@ -124,6 +141,7 @@ class Settings:
         env.setdefault("GRIDBOT_DATA_DIR", ".gridbot-demo")
         if "WECHAT_AES_KEY" not in env:
             env["WECHAT_AES_KEY"] = DEMO_AES_KEY
+        env.setdefault("GRIDBOT_SECRET_KEY", DEMO_SECRET_KEY)
         return cls.from_env(env, **overrides)
 
     def with_(self, **changes: object) -> "Settings":

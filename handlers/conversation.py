@@ -11,6 +11,7 @@ from handlers.faq_cache import FaqCache
 from handlers.types import Inbound
 from nlp import Classification, Classifier, Taxonomy
 from storage import residents
+from storage.attempts import DEFAULT_LOCKOUT, Lockout
 from storage.models import Resident, Staff
 from storage.residents import ResidentView
 
@@ -35,6 +36,15 @@ class Understanding:
     limits: IntakeLimits = field(default_factory=IntakeLimits)
 
 
+@dataclass(frozen=True)
+class Access:
+    """The configured rules of access: the secret invite codes are keyed with, and how much staff may try."""
+
+    secret_key: str  # GRIDBOT_SECRET_KEY
+    lookups_per_hour: int = 60  # GRIDBOT_STAFF_LOOKUPS_PER_HOUR: 查询 of appeals that are not the member's own
+    certify_lockout: Lockout = DEFAULT_LOCKOUT
+
+
 @dataclass
 class Conversation:
     """One inbound message being handled inside one database transaction."""
@@ -43,6 +53,7 @@ class Conversation:
     inbound: Inbound
     now: datetime
     understanding: Understanding
+    access: Access
     classification: Classification | None = None  # worked out before the transaction, see intake.prepare
     _sender: ResidentView | None = field(default=None, repr=False)
     _resident: Resident | None = field(default=None, repr=False)

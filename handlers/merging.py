@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import joins as resident_joins
+from handlers import staff
 from handlers import staff_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Reply
@@ -49,6 +50,10 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, targ
     if isinstance(refused, NotFound):
         missing = target if str(refused) == target else ticket
         return texts.TASK_NOT_FOUND.format(ticket=missing)
+    # Neither appeal may be told of (its grid, state or category) to someone who may not read it.
+    unreadable = next((number for number in (ticket, target) if number and staff.hidden(conversation, number)), None)
+    if unreadable is not None:
+        return texts.TASK_NOT_FOUND.format(ticket=unreadable)
     if isinstance(refused, NotAllowed):
         return texts.MERGE_REFUSED[refused.reason].format(ticket=ticket, target=target)
     assert isinstance(refused, IllegalTransition)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import staff_texts as texts
 from handlers.conversation import Conversation
 from handlers.resident_texts import clock
+from handlers.staff import hidden
 from handlers.types import Reply
 from nlp import UNCLASSIFIED
 from storage import review
@@ -44,7 +45,8 @@ def reclassify(conversation: Conversation, argument: str) -> Reply:
     except NotFound:
         return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
     except NotAllowed:
-        return Reply(texts.NOT_A_REVIEWER)
+        return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket) if hidden(conversation, ticket)
+                     else texts.NOT_A_REVIEWER)
     except IllegalTransition as refused:
         status = texts.STATUS_NAMES.get(refused.status, refused.status)
         return Reply(texts.WRONG_STATE.format(ticket=ticket, status=status, action="改分类"))

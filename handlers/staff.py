@@ -7,11 +7,14 @@ from typing import Callable
 
 from handlers import staff_texts as texts
 from handlers.conversation import Conversation
+from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
-from storage import appeals, org, tasks
+from storage import appeals, attempts, lookups, org, tasks
+from storage.appeals import Action
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
-from storage.models import Appeal, AppealStatus
+from storage.models import Appeal, AppealStatus, StaffRole
+from storage.staff import may_read
 
 
 def claim(conversation: Conversation, ticket: str) -> Reply:
@@ -99,7 +102,9 @@ def my_tasks(conversation: Conversation, _argument: str) -> Reply:
     """我的任务: what the member works on, then what waits to be claimed."""
     member = conversation.staff
     assert member is not None, "the command table lets only staff run this"
-    found = tasks.tasks_of(conversation.session, member)
+    # A sensitive appeal waiting in the grid is listed only to whom may read it (its assignee, the 网格长).
+    found = [a for a in tasks.tasks_of(conversation.session, member) if may_read(
+        conversation.session, member, a, sensitive_categories(conversation))]
     if not found:
         return Reply(texts.NO_TASKS)
     lines = [texts.TASK_LINE.format(ticket=a.ticket, category=a.category, home=_home(conversation, a),
@@ -119,7 +124,7 @@ def _act(conversation: Conversation, ticket: str, action: str, change: Callable[
 
 
 def _refusal(conversation: Conversation, refused: DomainError, ticket: str, action: str, department: str) -> str:
-    if isinstance(refused, NotFound):
+    if isinstance(refused, NotFound) or hidden(conversation, ticket):
         return texts.TASK_NOT_FOUND.format(ticket=ticket)
     if isinstance(refused, NotAllowed):
         departments = "、".join(tasks.departments(conversation.session)) or "（暂无）"
@@ -147,19 +152,40 @@ def _home(conversation: Conversation, appeal: Appeal) -> str:
 
 
 
-def show(conversation: Conversation, ticket: str) -> Reply:
-    """查询 <编号> for staff: the whole timeline, internal notes included."""
-    session = conversation.session
+def hidden(conversation: Conversation, ticket: str) -> bool:
+    """Whether the appeal is not there or not the member's to read: a refusal must then not tell of it."""
+    member = conversation.staff
+    assert member is not None, "the command table lets only staff run this"
     try:
-        appeal = tasks.find(session, ticket)
+        appeal = tasks.find(conversation.session, ticket)
+    except NotFound:
+        return True
+    return not may_read(conversation.session, member, appeal, sensitive_categories(conversation))
+
+
+def show(conversation: Conversation, ticket: str) -> Reply:
+    """查询 <编号> for staff: the whole timeline, internal notes included, of an appeal they may read.
+
+    Out of their scope reads exactly like a ticket that does not exist; each read of an appeal that is not their
+    own task is counted and audited (storage/lookups.py), and who read it is shown to operators.
+    """
+    session = conversation.session
+    member = conversation.staff
+    assert member is not None, "the command table lets only staff run this"
+    limit = conversation.access.lookups_per_hour
+    try:
+        appeal = lookups.look_up(session, member, ticket, sensitive_categories(conversation), conversation.now, limit)
     except NotFound:
         return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
+    except attempts.TooMany as limited:
+        return Reply(texts.LOOKUP_LIMIT.format(limit=limit, until=clock(limited.retry_at)))
+    operator = member.role == StaffRole.OPERATOR
     lines = [
         texts.EVENT_LINE.format(
             at=clock(event.at), action=texts.EVENT_NAMES.get(event.action, event.action), who=f"（{name}）" if name else "",
             note=f"：{texts.RATING_NAMES.get(event.note, event.note)}" if event.note else "",
         )
-        for event, name in tasks.timeline_with_names(session, appeal)
+        for event, name in tasks.timeline_with_names(session, appeal) if operator or event.action != Action.VIEWED
     ]
     place = _home(conversation, appeal)
     return Reply(texts.STAFF_DETAIL.format(

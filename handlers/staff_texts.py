@@ -137,6 +137,16 @@ def _digest_fields(params: dict[str, Any]) -> Fields:
     first = params["tickets"][0] if params["tickets"] else ""
     return (f"{first}等{params['count']}条", "任务汇总", _digest_kinds(params)), "请回复“我的任务”查看全部待办。"
 
+def _certify_locked(params: dict[str, Any]) -> str:
+    return (
+        f"【认证异常】微信用户 {params['who']} 在 {params['minutes']} 分钟内连续 {params['failures']} 次发送错误的验证码，"
+        f"已暂停其认证至 {_until(params)}。如是新同事，请核对邀请后让其届时再试；如不认识此人，请留意是否有人在试探验证码。"
+    )
+
+
+def _until(params: dict[str, Any]) -> str:
+    return clock(datetime.fromisoformat(params["until"]))
+
 TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "staff_new_appeal": _new_appeal,
     "staff_merged": _merged,
@@ -148,6 +158,7 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "staff_focus_opened": _focus_opened,
     "staff_digest": _digest,
     "staff_card_lost": _card_lost,
+    "staff_certify_locked": _certify_locked,
 }
 
 
@@ -172,6 +183,8 @@ TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
                                       f"负责人：{focus_owner(p.get('owner'))}"), "回复“聚焦”查看，处理完毕回复“结案 编号 说明”。"),
     "staff_digest": _digest_fields,
     "staff_card_lost": lambda p: ((p["ticket"], "任务卡可能未送达", f"接收人：{p['holder']}"), "请联系确认或安排他人接单。"),
+    "staff_certify_locked": lambda p: ((f"微信用户 {p['who']}", f"{p['minutes']}分钟内{p['failures']}次验证码错误",
+                                        f"认证暂停至{_until(p)}"), "如不认识此人，请留意是否有人在试探验证码。"),
 }
 
 
@@ -188,6 +201,8 @@ NEEDS_TEXT = "请按这个格式发送：{usage}"
 CERTIFIED = "认证成功！您已绑定为 {scope} 的{role}。回复“帮助”查看工作指令。"
 # The same words for an unknown, used or expired code: a guesser learns nothing.
 CERTIFY_REFUSED = "验证码无效或已失效，请核对后重新发送；如仍不行，请联系邀请您的工作人员重新获取。"
+# Too many wrong codes: even the right one is refused until then.
+CERTIFY_LOCKED = "验证码错误次数过多，为保护账号安全，认证已暂停，请在 {until} 之后再试。如有疑问，请联系邀请您的工作人员。"
 
 INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员。"
 INVITE_BAD_TTL = "--ttl-hours 须在 1 到 {max_hours} 之间。"
@@ -263,7 +278,9 @@ NOT_ALLOWED = {
     "not_your_task": "诉求 {ticket} 不是您负责的任务（只有接单人或本网格网格长可以操作）。",
     "unknown_department": "没有找到部门“{department}”。可转办的部门：{departments}",
 }
+# Also the answer for an appeal the staff member may not read: a guessed ticket tells nothing.
 TASK_NOT_FOUND = "没有找到编号为 {ticket} 的诉求，请核对编号。"
+LOOKUP_LIMIT = "您本小时查询诉求的次数已达上限（{limit} 次），请在 {until} 之后再试。本人负责的任务不受限制，可回复“我的任务”查看。"
 ALREADY_TAKEN = "诉求 {ticket} 已被 {name} 接单。"
 WRONG_STATE = "诉求 {ticket} 当前状态为“{status}”，不能{action}。"
 ACTION_NAMES = {
@@ -290,6 +307,7 @@ EVENT_NAMES = {
     "reclassified": "改分类",
     "merged": "并入", "follower_joined": "并入相同诉求", "split": "拆分，重新派发", "follower_left": "拆出诉求",
     "focused": "列入聚焦办", "repeated": "居民再次反映（未另立诉求）", "card_lost": "任务卡可能未送达，已告知",
+    "viewed": "查阅",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"

@@ -79,6 +79,7 @@ class Action(StrEnum):
     FOCUSED = "focused"  # 聚焦办: linked to a focus case (internal)
     REPEATED = "repeated"  # the resident sent the same words again: folded into this appeal (internal)
     CARD_LOST = "card_lost"  # a task card's send was cut off; its supervisor was told (internal; note: to whom)
+    VIEWED = "viewed"  # a staff member read it (查询) who is not its assignee (internal; operators see it)
 
 
 class Sender(Protocol):

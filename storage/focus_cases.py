@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.errors import IllegalTransition, NotAllowed, NotFound
-from storage.models import Appeal, FocusCase, FocusCaseAppeal, FocusStatus, Grid, Staff, StaffRole
-from storage.staff import manages_grid
+from storage.models import Appeal, FocusCase, FocusCaseAppeal, FocusStatus, Staff, StaffRole
+from storage.staff import can_read, manages_grid, place
 
 
 @dataclass(frozen=True)
@@ -24,16 +24,13 @@ class CaseSummary:
 
 
 def visible_to(session: Session, member: Staff) -> Sequence[CaseSummary]:
-    """聚焦: the open cases of the member's grid; an operator sees their community's (a street operator: all)."""
+    """聚焦: the open cases of the grids the member may read (`storage.staff.can_read`): their grid; an operator
+    their community's (a street operator: all); a department's staff, who have no grid, none."""
     query = select(FocusCase).where(FocusCase.status == FocusStatus.OPEN)
-    if member.role == StaffRole.OPERATOR:
-        if member.community_id is not None:
-            query = query.where(FocusCase.grid_id.in_(select(Grid.id).where(Grid.community_id == member.community_id)))
-    elif member.grid_id is not None:
-        query = query.where(FocusCase.grid_id == member.grid_id)
-    else:
-        return []  # a department's staff have no grid of their own
-    return _summaries(session, session.scalars(query.order_by(FocusCase.id)).all())
+    if member.role != StaffRole.OPERATOR:
+        query = query.where(FocusCase.grid_id == member.grid_id)  # the SQL narrows, can_read decides
+    cases = session.scalars(query.order_by(FocusCase.id)).all()
+    return _summaries(session, [case for case in cases if can_read(member, place(session, case.grid_id))])
 
 
 def listed(session: Session, include_closed: bool = False) -> Sequence[CaseSummary]:
@@ -50,6 +47,8 @@ def close(session: Session, member: Staff, code: str, note: str, now: datetime) 
     if case is None:
         raise NotFound(code)
     if not _may_close(session, member, case):
+        if not can_read(member, place(session, case.grid_id)):
+            raise NotFound(code)  # another community's case: told like one that does not exist
         raise NotAllowed("not_your_focus_case")
     closed = session.execute(
         update(FocusCase)

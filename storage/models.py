@@ -298,12 +298,19 @@ class TicketCounter(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+class InviteHashScheme(StrEnum):
+    HMAC_SHA256 = "hmac-sha256"  # keyed with GRIDBOT_SECRET_KEY: a copy of the table alone can't test guesses
+    SHA256 = "sha256"  # invites issued before the secret key: accepted until they expire, never issued again
+
+
 class StaffInvite(Base):
     """A one-time code that binds whoever sends `认证 <code>` as staff; only the code's hash is kept."""
 
     __tablename__ = "staff_invites"
     id: Mapped[int] = mapped_column(primary_key=True)
-    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the normalised code
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex digest of the normalised code
+    hash_scheme: Mapped[str] = mapped_column(String(16), default=InviteHashScheme.HMAC_SHA256,
+                                             server_default=InviteHashScheme.SHA256.value)
     role: Mapped[str] = mapped_column(String(16))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
@@ -314,6 +321,21 @@ class StaffInvite(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class AccessCounter(Base):
+    """A fixed-window counter of one person's attempts at one thing: staff lookups (查询) per hour, wrong
+    认证 codes per openid with the lockout they lead to. In the database, so every process counts together."""
+
+    __tablename__ = "access_counters"
+    __table_args__ = (UniqueConstraint("kind", "subject"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # lookup | certify
+    subject: Mapped[str] = mapped_column(String(64))  # a staff id (lookup), an openid (certify)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # operators were last told of a lockout
 
 
 class DeliveryChannel(StrEnum):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select, true, update
 from sqlalchemy.orm import Session
 
 from storage.appeals import UNCLASSIFIED, Action, Channel, record
@@ -110,7 +110,10 @@ def _keep_example(session: Session, appeal: Appeal, previous: str, reviewer: Sta
 
 
 def _in_scope(reviewer: Staff):  # type: ignore[no-untyped-def]
-    """A condition on Appeal: within the reviewer's grid (grid leader) or community (operator)."""
+    """A condition on Appeal: within the reviewer's grid (grid leader), community (operator) or street (an
+    operator bound to no community), as `storage.staff.can_read` lets them read (sensitive categories too)."""
     if reviewer.role == StaffRole.GRID_LEADER:
         return Appeal.grid_id == reviewer.grid_id
+    if reviewer.community_id is None:
+        return true()
     return Appeal.grid_id.in_(select(Grid.id).where(Grid.community_id == reviewer.community_id))

@@ -1,26 +1,45 @@
-"""Staff: who they are, and binding a WeChat user as staff with a one-time invite code (认证 <code>).
+"""Staff: who they are, what they may read, and binding a WeChat user as staff with a one-time invite code
+(认证 <code>).
 
-An invite stores only the sha256 of its code. Redeeming one is a compare-and-set on `used_at`, so a code
-binds exactly once even when two people send it at the same moment. Unknown, used and expired codes all
-raise `NotFound`: the person typing gets the same refusal for each, which tells a guesser nothing.
+An invite stores only an HMAC-SHA256 of its code, keyed with the server's secret (GRIDBOT_SECRET_KEY): a copy
+of the table is no list of codes to try. Invites issued before the secret existed keep their plain sha256 and
+are accepted until they expire. Redeeming one is a compare-and-set on `used_at`, so a code binds exactly once
+even when two people send it at the same moment. Unknown, used and expired codes all raise `NotFound`: the
+person typing gets the same refusal for each, which tells a guesser nothing. `Lockout.failures` wrong codes
+within `Lockout.within` lock the sender out of 认证 (even the right code is refused) and alert the operators.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import logging
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import Collection, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage import org
+from storage import attempts, org, outbox
+from storage.appeals import Action
 from storage.errors import DomainError, NotFound
-from storage.models import Community, Grid, Staff, StaffInvite, StaffRole
+from storage.models import (
+    Appeal,
+    AppealEvent,
+    Community,
+    Grid,
+    InviteHashScheme,
+    Staff,
+    StaffInvite,
+    StaffRole,
+)
+from storage.privacy import mask
+
+log = logging.getLogger(__name__)
 
 # The words an inviter types after --role (and staff may type in chat): an interface, keep them exactly.
 ROLE_WORDS: dict[str, StaffRole] = {
@@ -40,6 +59,7 @@ MAX_DEPARTMENT_LENGTH = 64
 MAX_CANDIDATES = 10
 _PLACE_SEPARATOR = re.compile(r"\s*[/·・]\s*")
 _PHONE = re.compile(r"\+?\d{5,19}")
+LOCKOUT_TEMPLATE = "staff_certify_locked"
 
 
 class InvalidInvite(DomainError):
@@ -96,7 +116,7 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
 
 
 def create_invite(session: Session, role: StaffRole, grid_id: int | None, community_id: int | None,
-                  department: str | None, name: str, phone: str | None, now: datetime,
+                  department: str | None, name: str, phone: str | None, now: datetime, secret: str,
                   ttl: timedelta = DEFAULT_TTL) -> str:
     """Record an invite and return its code, in plain text, for the inviter to pass on (it is not stored)."""
     name = (name or "").strip()
@@ -104,24 +124,52 @@ def create_invite(session: Session, role: StaffRole, grid_id: int | None, commun
         raise InvalidInvite("name")
     while True:
         code = new_code()
-        digest = code_hash(code)
+        digest = code_hash(code, secret)
         # 31^8 codes: a clash is astronomically rare, and the unique index stands behind this check.
         if session.scalars(select(StaffInvite.id).where(StaffInvite.code_hash == digest)).first() is None:
             break
     session.add(StaffInvite(
-        code_hash=digest, role=str(role), grid_id=grid_id, community_id=community_id, department=department,
-        name=name, phone=normalize_phone(phone), created_at=now, expires_at=now + ttl,
+        code_hash=digest, hash_scheme=InviteHashScheme.HMAC_SHA256, role=str(role), grid_id=grid_id,
+        community_id=community_id, department=department, name=name, phone=normalize_phone(phone), created_at=now,
+        expires_at=now + ttl,
     ))
     session.flush()
     return code
 
 
-def redeem(session: Session, openid: str, code: str, now: datetime) -> Staff:
+def certify(session: Session, openid: str, code: str, now: datetime, secret: str,
+            lockout: attempts.Lockout = attempts.DEFAULT_LOCKOUT) -> Staff:
+    """认证: `redeem`, counting wrong codes per sender. Locked out (now, or by this very failure): TooMany."""
+    try:
+        attempts.refuse_if_locked(session, attempts.CERTIFY, openid, now)
+    except attempts.TooMany:
+        log.info("certify: %s is locked out, code not checked", mask(openid))
+        raise
+    try:
+        member = redeem(session, openid, code, now, secret)
+    except NotFound:
+        try:
+            attempts.fail(session, attempts.CERTIFY, openid, now, lockout)
+        except attempts.TooMany as locked:
+            if locked.started:
+                _locked_out(session, openid, locked.retry_at, now, lockout)
+            raise
+        log.info("certify: wrong or spent code from %s", mask(openid))
+        raise
+    attempts.forget(session, attempts.CERTIFY, openid)
+    return member
+
+
+def redeem(session: Session, openid: str, code: str, now: datetime, secret: str) -> Staff:
     """Bind `openid` as the staff member the code was issued for; unknown, used or expired codes: NotFound."""
     normalized = normalize_code(code)
     if normalized is None:
         raise NotFound("invite code")
-    invite = session.scalars(select(StaffInvite).where(StaffInvite.code_hash == code_hash(normalized))).first()
+    invite = session.scalars(select(StaffInvite).where(
+        ((StaffInvite.code_hash == code_hash(normalized, secret))
+         & (StaffInvite.hash_scheme == InviteHashScheme.HMAC_SHA256))
+        | ((StaffInvite.code_hash == _legacy_hash(normalized)) & (StaffInvite.hash_scheme == InviteHashScheme.SHA256))
+    )).first()
     if invite is None:
         raise NotFound("invite code")
     # Compare-and-set before anything else is written: of two people sending the same code, one binds.
@@ -215,9 +263,34 @@ def normalize_code(typed: str) -> str | None:
     return code
 
 
-def code_hash(code: str) -> str:
-    """What is stored instead of the code: sha256 hex of the normalised code."""
+def code_hash(code: str, secret: str) -> str:
+    """What is stored instead of the code: HMAC-SHA256 of the normalised code, keyed with the server's secret."""
+    return hmac.new(secret.encode("utf-8"), code.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _legacy_hash(code: str) -> str:
+    """How invites issued before the secret key were stored: plain sha256 of the normalised code."""
     return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+def _locked_out(session: Session, openid: str, until: datetime, now: datetime, lockout: attempts.Lockout) -> None:
+    """A sender was just locked out of 认证: log it, and tell every operator (at most once a day per sender)."""
+    log.warning("certify: %s locked out until %s after %s wrong codes within %s", mask(openid), until.isoformat(),
+                lockout.failures, lockout.within)
+    if not attempts.take_alert(session, attempts.CERTIFY, openid, now, lockout.alert_quiet):
+        return
+    # An unbound sender has no community: every operator of the street hears of it.
+    operators = session.scalars(
+        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.active.is_(True), Staff.openid.is_not(None))
+        .order_by(Staff.id)
+    ).all()
+    params = {"who": mask(openid), "failures": lockout.failures, "minutes": int(lockout.within.total_seconds() // 60),
+              "until": until.isoformat()}
+    for operator in operators:
+        sender = hashlib.sha256(openid.encode("utf-8")).hexdigest()[:16]  # the key must not hold the openid
+        outbox.add(session, key=f"{LOCKOUT_TEMPLATE}:{sender}:{until.isoformat()}:{operator.id}",
+                   recipient_openid=operator.openid,  # type: ignore[arg-type]
+                   template=LOCKOUT_TEMPLATE, params=params, now=now)
 
 
 def normalize_phone(phone: str | None) -> str | None:
@@ -275,3 +348,65 @@ def community_operators(session: Session, grid_id: int | None) -> Sequence[Staff
 
 def _community_of(session: Session, grid_id: int | None) -> int | None:
     return session.scalars(select(Grid.community_id).where(Grid.id == grid_id)).first()
+
+
+# --- who may read which appeal ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Readable:
+    """An appeal as the read permission sees it: where it is, who has it, whether its category is private."""
+
+    grid_id: int | None
+    community_id: int | None  # the grid's
+    assignee_staff_id: int | None = None
+    reporter_staff_id: int | None = None
+    departments: frozenset[str] = frozenset()  # it is, or once was, transferred (or routed) to
+    sensitive: bool = False  # a category of the taxonomy's `sensitive` list (家庭矛盾, 邻里纠纷, …)
+
+
+def can_read(member: Staff, appeal: Readable) -> bool:
+    """Whether a staff member may see an appeal, in 查询, in any list, and in a refusal that would tell of it.
+
+    Their own task (assignee) or report (上报): always. 操作员: their community (an operator bound to no
+    community is the street's: all of it). 网格长: their grid. 网格员 and 物业: their grid, and 物业/部门 what was
+    transferred to their company or department. A sensitive category: only the assignee, the grid's 网格长 and
+    the operators over it.
+    """
+    if owns(member, appeal):
+        return True
+    if member.role == StaffRole.OPERATOR:
+        return member.community_id is None or member.community_id == appeal.community_id
+    in_grid = member.role in GRID_ROLES and member.grid_id is not None and member.grid_id == appeal.grid_id
+    if member.role == StaffRole.GRID_LEADER:
+        return in_grid
+    if appeal.sensitive:
+        return False
+    transferred = member.role in (StaffRole.PROPERTY, StaffRole.DEPARTMENT) and member.department in appeal.departments
+    return in_grid or transferred
+
+
+def owns(member: Staff, appeal: Readable) -> bool:
+    """The member's own task or own report: reading it is their work, not a lookup."""
+    return member.id is not None and member.id in (appeal.assignee_staff_id, appeal.reporter_staff_id)
+
+
+def readable(session: Session, appeal: Appeal, sensitive: Collection[str]) -> Readable:
+    """What `can_read` needs to know of an appeal."""
+    transferred = session.scalars(
+        select(AppealEvent.note).where(AppealEvent.appeal_id == appeal.id, AppealEvent.action == Action.TRANSFERRED)
+    ).all()
+    return Readable(
+        appeal.grid_id, _community_of(session, appeal.grid_id), appeal.assignee_staff_id, appeal.reporter_staff_id,
+        frozenset(name for name in (appeal.department, *transferred) if name), appeal.category in sensitive,
+    )
+
+
+def place(session: Session, grid_id: int | None) -> Readable:
+    """A grid as the read permission sees it (what a focus case of that grid shows: never a sensitive category)."""
+    return Readable(grid_id, _community_of(session, grid_id))
+
+
+def may_read(session: Session, member: Staff, appeal: Appeal, sensitive: Collection[str]) -> bool:
+    """`can_read` of an appeal row."""
+    return can_read(member, readable(session, appeal, sensitive))

@@ -47,6 +47,7 @@ from storage.models import Base
 TEST_TOKEN = "spamtest"
 TEST_APPID = "wx2c2769f8efd9abc2"
 TEST_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+TEST_SECRET_KEY = "gridbot-test-secret-key-0123456789abcdef"
 
 
 @pytest.fixture(scope="session")
@@ -105,7 +106,8 @@ def seeded(database: Database, clock: Clock) -> Database:
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings with Tencent's published sample credentials."""
     return Settings(wechat_token=TEST_TOKEN, wechat_appid=TEST_APPID, wechat_secret="test-secret",
-                    wechat_aes_key=TEST_AES_KEY, database_url=database_url, data_dir=tmp_path)
+                    wechat_aes_key=TEST_AES_KEY, database_url=database_url, data_dir=tmp_path,
+                    secret_key=TEST_SECRET_KEY)
 
 
 @pytest.fixture

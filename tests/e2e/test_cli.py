@@ -333,6 +333,7 @@ def test_simulate_against_a_port_with_nothing_listening_says_so_without_a_traceb
 @pytest.mark.parametrize("missing, present", [
     ("WECHAT_TOKEN", {"WECHAT_APPID": "wx2c2769f8efd9abc2"}),
     ("WECHAT_APPID", {"WECHAT_TOKEN": "spamtest"}),
+    ("GRIDBOT_SECRET_KEY", {"WECHAT_TOKEN": "spamtest", "WECHAT_APPID": "wx2c2769f8efd9abc2"}),
 ])
 def test_serve_without_a_required_setting_names_it_and_exits_without_a_traceback(
     tmp_path: Path, missing: str, present: dict[str, str]

@@ -255,10 +255,13 @@ def test_merge_refusals_say_why(wechat, seeded, clock):
     elsewhere, _ = file(wechat, seeded, clock, "o2", "1栋电梯坏了")
     private, _ = file(wechat, seeded, clock, "o5", "楼上邻居天天半夜吵闹，跟他们说了也不听")
     assert "只有社区操作员或本网格网格长" in wechat.send(ZHANG, f"合并 {second} {first}")
-    assert "只有社区操作员或本网格网格长" in wechat.send(LIU, f"拆分 {second}")
+    # Another grid's or community's appeal is told of like a ticket that does not exist.
+    assert f"没有找到编号为 {second}" in wechat.send(LIU, f"拆分 {second}")
     assert "工作人员专用" in wechat.send("o1", f"合并 {second} {first}")
-    assert "不在您管理的范围内" in wechat.send(OPERATOR, f"合并 {elsewhere} {first}")  # another community
-    assert "不属于同一网格" in wechat.send(OPERATOR, f"合并 {second} {elsewhere}")
+    assert f"没有找到编号为 {elsewhere}" in wechat.send(OPERATOR, f"合并 {elsewhere} {first}")
+    assert f"没有找到编号为 {elsewhere}" in wechat.send(OPERATOR, f"合并 {second} {elsewhere}")
+    next_grid = re.search(r"G\d{10}", wechat.send(LIU, "上报 5号楼电梯坏了，困了人")).group(0)
+    assert "不属于同一网格" in wechat.send(OPERATOR, f"合并 {second} {next_grid}")
     assert "敏感类别" in wechat.send(WANG, f"合并 {private} {first}")
     assert "敏感类别" in wechat.send(WANG, f"合并 {first} {private}")
     assert "并入它自己" in wechat.send(WANG, f"合并 {first} {first}")

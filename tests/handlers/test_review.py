@@ -66,8 +66,8 @@ def test_who_may_correct_and_what(wechat, seeded):
     assert "没有找到编号为 G2611229999" in wechat.send(OPERATOR, "分类 G2611229999 邻里纠纷")
     assert "工作人员" in wechat.send("o2", f"分类 {ticket} 邻里纠纷")  # a resident: not theirs
     other_grid = file(wechat, UNSURE, openid="o2")
-    if appeal(seeded, other_grid).grid_id != appeal(seeded, ticket).grid_id:
-        assert "只有社区操作员和本网格网格长" in wechat.send(WANG, f"分类 {other_grid} 邻里纠纷")
+    # Another community's appeal: told like a ticket that does not exist (no oracle for guessed tickets).
+    assert f"没有找到编号为 {other_grid}" in wechat.send(WANG, f"分类 {other_grid} 邻里纠纷")
     assert appeal(seeded, ticket).category == "待分类"
     assert "已撤销" in wechat.send("o1", f"撤销 {ticket}")
     assert "不能改分类" in wechat.send(OPERATOR, f"分类 {ticket} 邻里纠纷")

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from bot.simulator import SignedRequest, WeChatServer
 from storage.db import Database
 from storage.models import Appeal, Building, ProcessedMessage, Resident
-from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN
+from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_SECRET_KEY, TEST_TOKEN
 
 pytestmark = pytest.mark.postgres
 
@@ -87,6 +87,7 @@ def server_env(database_url: str, data_dir: Path, name: str) -> dict[str, str]:
         WECHAT_APPID=TEST_APPID,
         WECHAT_AES_KEY=TEST_AES_KEY,
         WECHAT_SECRET="test-secret",
+        GRIDBOT_SECRET_KEY=TEST_SECRET_KEY,
         GRIDBOT_DATABASE_URL=database_url,
         GRIDBOT_DATA_DIR=str(data_dir),
         GRIDBOT_LOG_LEVEL="WARNING",

@@ -16,6 +16,7 @@ from bot.wechat_client import WeChatAPI
 from handlers import notifications
 from storage import outbox, windows
 from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus, ReplyWindow
+from tests.conftest import TEST_SECRET_KEY
 
 pytestmark = pytest.mark.postgres
 
@@ -259,7 +260,7 @@ def test_a_long_note_is_cut_where_a_template_line_ends():
 
 # --- GRIDBOT_TEMPLATE_IDS ----------------------------------------------------------------------------------
 
-BASE_ENV = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1"}
+BASE_ENV = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1", "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
 
 
 def test_template_ids_are_read_from_json():

@@ -1,6 +1,8 @@
 """Staff binding: `gridbot invite` prints a one-time code; `认证 <code>` binds the sender, once, before it expires."""
 
 import hashlib
+import json
+import logging
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -11,10 +13,12 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
 from bot.cli import main
-from handlers import staff_texts
+from bot.privacy import mask
+from handlers import notifications, staff_texts
 from storage import org, staff
 from storage.errors import NotFound
-from storage.models import Staff, StaffInvite, StaffRole
+from storage.models import OutboxMessage, Staff, StaffInvite, StaffRole
+from tests.conftest import TEST_SECRET_KEY
 
 pytestmark = pytest.mark.postgres
 
@@ -27,7 +31,8 @@ def invite(seeded, database_url, clock):
     """`gridbot invite ARGS` on the seeded test database, at the test's clock; returns click's result."""
 
     def run(*args):
-        return CliRunner().invoke(main, ["invite", *args], env={"GRIDBOT_DATABASE_URL": database_url}, obj=clock)
+        env = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
+        return CliRunner().invoke(main, ["invite", *args], env=env, obj=clock)
 
     return run
 
@@ -134,14 +139,20 @@ def test_the_phone_number_is_printed_masked(invite):
     assert "13812345678" not in result.output and "1234" not in result.output
 
 
-def test_only_the_hash_of_the_code_is_stored(invite, seeded):
+def test_only_a_keyed_hash_of_the_code_is_stored(invite, seeded, clock):
     code = code_of(invite("--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "张三"))
 
     with seeded.transaction() as session:
         rows = session.execute(text("SELECT * FROM staff_invites")).all()
     assert len(rows) == 1
     assert not any(code.lower() in str(value).lower() for value in rows[0])
-    assert hashlib.sha256(code.encode()).hexdigest() in rows[0]
+    # Not sha256(code): whoever copies the table can't test the 31^8 codes against it without the server's secret.
+    assert hashlib.sha256(code.encode()).hexdigest() not in rows[0]
+    assert staff.code_hash(code, TEST_SECRET_KEY) in rows[0]
+    with seeded.transaction() as session, pytest.raises(NotFound):
+        staff.redeem(session, "o_newstaff", code, clock(), "another-server-secret-0123456789abcdef")
+    with seeded.transaction() as session:
+        assert staff.redeem(session, "o_newstaff", code, clock(), TEST_SECRET_KEY).openid == "o_newstaff"
 
 
 @pytest.mark.parametrize("args, needs", [
@@ -198,14 +209,14 @@ def test_two_people_sending_the_same_code_at_once_bind_exactly_one(seeded, clock
     with seeded.transaction() as session:
         grid = staff.find_grid(session, "幸福里社区·第一网格")
         code = staff.create_invite(session, StaffRole.GRID_MEMBER, grid.id, grid.community_id, None, "", None,
-                                   clock(), timedelta(hours=1))
+                                   clock(), TEST_SECRET_KEY, timedelta(hours=1))
     barrier = threading.Barrier(4)
 
     def redeem(i):
         barrier.wait()
         try:
             with seeded.transaction() as session:
-                return staff.redeem(session, f"o_racer{i}", code, clock()).openid
+                return staff.redeem(session, f"o_racer{i}", code, clock(), TEST_SECRET_KEY).openid
         except NotFound:
             return None
 
@@ -256,3 +267,100 @@ def test_codes_are_normalised_before_they_are_hashed(typed, expected):
 def test_a_question_about_certification_is_an_appeal_not_a_code(wechat):
     assert "已受理您的诉求" in wechat.send("o1", "认证码是多少，社区养老补贴怎么认证")
     assert "认证 验证码" in wechat.send("o1", "认证")
+
+
+# --- 认证 attempt limit (issue 8, item 10) -----------------------------------------------------------------
+
+LOCKED = "验证码错误次数过多"
+GUESSER = "o_guesser_0123456789"
+
+
+def wrong_codes(count):
+    """Well-formed codes that were never issued."""
+    return [f"K7M3Q{index:03d}".translate(str.maketrans("01", "XY")) for index in range(count)]
+
+
+def lockout_alerts(database):
+    with database.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == staff.LOCKOUT_TEMPLATE)).all()
+        return [(row.recipient_openid, json.loads(row.params)) for row in rows]
+
+
+def test_a_brute_force_of_wrong_codes_locks_the_sender_out_even_for_the_right_code(invite, wechat, seeded):
+    code = code_of(invite("--role", "网格长", "--grid", "幸福里社区·第一网格"))
+
+    replies = [wechat.send(GUESSER, f"认证 {guess}") for guess in wrong_codes(20)]
+
+    assert replies[:4] == [REFUSED] * 4
+    assert all(LOCKED in reply for reply in replies[4:])
+    assert LOCKED in wechat.send(GUESSER, f"认证 {code}")
+    assert member(seeded, GUESSER) is None
+    assert "认证成功" in wechat.send("o_someone_else", f"认证 {code}")  # the lock is the guesser's, not the code's
+
+
+def test_the_lockout_says_until_when_and_ends_after_an_hour(invite, wechat, seeded, clock):
+    code = code_of(invite("--role", "网格员", "--grid", "幸福里社区·第一网格"))
+    for guess in wrong_codes(5):
+        wechat.send(GUESSER, f"认证 {guess}")
+
+    assert "请在 11月22日 11:00 之后再试" in wechat.send(GUESSER, f"认证 {code}")  # locked at 10:00 Beijing time
+    clock.advance(minutes=59)
+    assert LOCKED in wechat.send(GUESSER, f"认证 {code}")
+    clock.advance(minutes=1)
+    assert "认证成功" in wechat.send(GUESSER, f"认证 {code}")
+
+
+def test_wrong_codes_spread_over_more_than_the_window_do_not_lock(invite, wechat, seeded, clock):
+    code = code_of(invite("--role", "网格员", "--grid", "幸福里社区·第一网格"))
+    for guess in wrong_codes(8):
+        assert wechat.send(GUESSER, f"认证 {guess}") == REFUSED
+        clock.advance(minutes=4)  # 4 in 15 minutes, never 5
+
+    assert "认证成功" in wechat.send(GUESSER, f"认证 {code}")
+
+
+def test_operators_hear_of_a_lockout_once_with_the_openid_masked(wechat, seeded, clock, caplog):
+    with seeded.transaction() as session:  # a street-level operator too: an unbound sender has no community
+        session.add(Staff(openid="street_operator", name="周街道", role=StaffRole.OPERATOR, active=True,
+                          created_at=clock()))
+    caplog.set_level(logging.INFO)
+
+    for guess in wrong_codes(30):
+        wechat.send(GUESSER, f"认证 {guess}")
+    clock.advance(hours=1, minutes=1)
+    for guess in wrong_codes(5):  # locked again the same day: logged, operators are not told twice
+        wechat.send(GUESSER, f"认证 {guess}")
+
+    alerts = lockout_alerts(seeded)
+    assert sorted(openid for openid, _params in alerts) == ["demo_staff_sunli", "street_operator"]
+    assert {params["who"] for _openid, params in alerts} == {mask(GUESSER)}
+    assert "5 次发送错误的验证码" in notifications.render(staff.LOCKOUT_TEMPLATE, alerts[0][1])
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert logged.count("locked out until") == 2 and GUESSER not in logged and mask(GUESSER) in logged
+
+
+def test_an_invite_issued_before_the_secret_key_works_until_it_expires(wechat, seeded, clock):
+    def legacy_invite(code, hours):
+        with seeded.transaction() as session:
+            grid = staff.find_grid(session, "幸福里社区·第二网格")
+            session.add(StaffInvite(code_hash=hashlib.sha256(code.encode()).hexdigest(), hash_scheme="sha256",
+                                    role=StaffRole.GRID_MEMBER, grid_id=grid.id, community_id=grid.community_id,
+                                    name="", created_at=clock(), expires_at=clock() + timedelta(hours=hours)))
+
+    legacy_invite("K7M3Q9XP", 72)
+    legacy_invite("K7M3Q9XQ", 1)
+    clock.advance(hours=2)
+
+    assert "认证成功" in wechat.send("o_newstaff", "认证 K7M3Q9XP")
+    assert wechat.send("o_other", "认证 K7M3Q9XQ") == REFUSED
+
+
+def test_invite_without_a_secret_key_names_the_variable(seeded, database_url, clock, monkeypatch):
+    monkeypatch.delenv("GRIDBOT_SECRET_KEY", raising=False)
+    for env in ({"GRIDBOT_DATABASE_URL": database_url},
+                {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": "too-short"}):
+        result = CliRunner().invoke(main, ["invite", "--role", "网格员", "--grid", "幸福里社区·第一网格"], env=env,
+                                    obj=clock)
+        assert result.exit_code == 2 and "GRIDBOT_SECRET_KEY" in result.output
+        assert "Traceback" not in result.output
+    assert invite_count(seeded) == 0

@@ -18,6 +18,7 @@ from bot.settings import Settings, SettingsError
 from storage import dispatch, outbox, staff, supervision, tasks
 from storage.errors import NotAllowed
 from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, Staff, StaffRole
+from tests.conftest import TEST_SECRET_KEY
 
 pytestmark = pytest.mark.postgres
 
@@ -249,7 +250,7 @@ def test_the_worker_sweeps_with_the_configured_unclaimed_minutes(wechat, worker_
 
 
 def test_the_unclaimed_minutes_come_from_the_environment_and_must_be_positive():
-    env = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1"}
+    env = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1", "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
     assert Settings.from_env(env).unclaimed_minutes == 30
     assert Settings.from_env({**env, "GRIDBOT_UNCLAIMED_MINUTES": "45"}).unclaimed_minutes == 45
     for bad in ("0", "-5", "半小时"):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from bot.settings import DEMO_TOKEN, Settings, SettingsError
+from bot.settings import DEMO_SECRET_KEY, DEMO_TOKEN, Settings, SettingsError
 
-BASE = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1"}
+BASE = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1", "GRIDBOT_SECRET_KEY": "s" * 32}
 
 
 def test_the_minimum_is_a_token_and_an_appid():
@@ -21,6 +21,9 @@ def test_the_minimum_is_a_token_and_an_appid():
     (BASE | {"GRIDBOT_OUTBOX_POLL_MS": "fast"}, "GRIDBOT_OUTBOX_POLL_MS"),
     (BASE | {"GRIDBOT_TIMESTAMP_TOLERANCE": "-5"}, "GRIDBOT_TIMESTAMP_TOLERANCE"),
     (BASE | {"GRIDBOT_SQLITE_SYNCHRONOUS": "off"}, "GRIDBOT_SQLITE_SYNCHRONOUS"),
+    ({"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1"}, "GRIDBOT_SECRET_KEY"),
+    (BASE | {"GRIDBOT_SECRET_KEY": "s" * 31}, "GRIDBOT_SECRET_KEY"),
+    (BASE | {"GRIDBOT_STAFF_LOOKUPS_PER_HOUR": "0"}, "GRIDBOT_STAFF_LOOKUPS_PER_HOUR"),
 ])
 def test_a_bad_value_names_its_variable(env, variable):
     with pytest.raises(SettingsError, match=variable):
@@ -41,6 +44,20 @@ def test_the_demo_fills_only_what_the_environment_leaves_out():
     own = Settings.for_demo({"WECHAT_TOKEN": "mine", "WECHAT_APPID": "wxmine"})
     assert (own.wechat_token, own.wechat_appid) == ("mine", "wxmine")
     assert own.wechat_aes_key is not None and str(own.data_dir) == ".gridbot-demo"
+    assert own.secret_key == DEMO_SECRET_KEY and len(DEMO_SECRET_KEY) >= 32
+    assert Settings.for_demo({"GRIDBOT_SECRET_KEY": "x" * 40}).secret_key == "x" * 40
+
+
+def test_the_secret_key_and_the_lookup_limit_come_from_their_variables():
+    assert (Settings.from_env(BASE).secret_key, Settings.from_env(BASE).staff_lookups_per_hour) == ("s" * 32, 60)
+    assert Settings.from_env(BASE | {"GRIDBOT_STAFF_LOOKUPS_PER_HOUR": "20"}).staff_lookups_per_hour == 20
+
+
+def test_a_runtime_is_not_built_without_a_secret_key(settings):
+    from bot.runtime import Runtime
+
+    with pytest.raises(SettingsError, match="GRIDBOT_SECRET_KEY"):
+        Runtime(settings.with_(secret_key=None))
 
 
 def test_the_classifier_comes_from_its_variables(tmp_path):

@@ -1,14 +1,14 @@
 """intake limits: indexes for counting a staff member's reports and a recipient's notices of the last minute
 
-Revision ID: 0010_intake
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-24
 """
 
 from alembic import op
 
-revision = "0010_intake"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
