@@ -64,6 +64,7 @@ MY_ADDRESS = "您绑定的住址：{street}{grid_label} {home}\n如需更改，�
 RATING_THANKS = "感谢您的评价！诉求 {ticket} 已完结。以后遇到问题，随时发消息给我们。"
 RATING_REOPENED = "很抱歉没有让您满意。诉求 {ticket} 已重新打开，网格长会尽快回访您，并督促继续办理。"
 RATING_TOO_LATE = "诉求 {ticket} 已经不在待评价状态，无需再评价。如有新问题，请直接描述。"
+APPEAL_TOO_LONG = "诉求内容最多 {limit} 字，您发了 {length} 字，没有登记。请精简后再发一次（照片、位置可以另外发送）。"
 SYSTEM_BUSY = "抱歉，系统有点忙，您的消息没有登记成功，请稍后再发一次。"
 
 BIND_CHOOSE = "请选择您所在的{level}（回复序号）：\n{options}\n回复“取消”可退出。"
@@ -195,6 +196,7 @@ def _excerpt(content: str, limit: int = 60) -> str:
 # --- notices: each step of an appeal, as a customer-service text or as a template message's lines ----------
 
 RATE_PROMPT = "回复 1 满意 / 2 基本满意 / 3 不满意"
+CUT_MARK = "…（全文请回复“查询 {ticket}”）"  # a notice cut to what WeChat accepts (handlers/notifications.py)
 RATE_PROMPT_SHORT = "回复1满意/2基本满意/3不满意"  # a template line shows 20 characters at most
 TRACK_HINT = "回复“查询 {ticket}”可查看办理进度。"
 PHOTO_NOTE = "工作人员已上传办结现场照片。"

@@ -149,6 +149,8 @@ ROLE_TITLES = {
     "operator": "操作员",
 }
 NEEDS_TEXT = "请按这个格式发送：{usage}"
+# Words over their field's limit (storage/limits.py): refused whole, nothing stored.
+TOO_LONG = "{what}最多 {limit} 字，您发了 {length} 字，没有保存。请精简后再发。"
 CERTIFIED = "认证成功！您已绑定为 {scope} 的{role}。回复“帮助”查看工作指令。"
 # The same words for an unknown, used or expired code: a guesser learns nothing.
 CERTIFY_REFUSED = "验证码无效或已失效，请核对后重新发送；如仍不行，请联系邀请您的工作人员重新获取。"

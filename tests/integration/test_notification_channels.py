@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot import jobs, relay
 from bot.settings import Settings, SettingsError
-from bot.wechat_client import WeChatAPI
+from bot.wechat_client import WeChatAPI, WeChatAPIError
 from handlers import notifications
 from storage import outbox, windows
 from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus, ReplyWindow
@@ -224,6 +224,24 @@ def test_a_row_left_sending_by_a_dead_worker_is_failed_later_and_never_sent(work
     assert (failed.status, failed.last_error) == (OutboxStatus.FAILED, outbox.OUTCOME_UNKNOWN)
     assert jobs.deliver(notice) == "skipped"
     assert sent_to(fake_wechat, CUSTOM_SEND, STAFF) == []
+
+
+def test_a_task_card_for_the_longest_appeal_reaches_wechat_cut_to_its_byte_limit(worker, fake_wechat):
+    with worker.database.transaction() as session:
+        outbox.add(session, key="long", recipient_openid=STAFF, template="staff_new_appeal", now=worker.clock(),
+                   params={"ticket": TICKET, **CONTRACT["staff_new_appeal"], "content": "电梯坏了" * 250})
+    work(worker)
+    (call,) = sent_to(fake_wechat, CUSTOM_SEND, STAFF)
+    assert call["response"]["errcode"] == 0
+    content = call["body"]["text"]["content"]
+    assert len(content.encode("utf-8")) <= notifications.TEXT_BYTE_LIMIT
+    assert f"…（全文请回复“查询 {TICKET}”）" in content and f"接单 {TICKET}" in content
+
+
+def test_the_fake_refuses_a_text_over_wechats_byte_limit_as_wechat_does(worker, fake_wechat):
+    with pytest.raises(WeChatAPIError, match="45002"):
+        worker.api.send_text(STAFF, "字" * 683)  # 2,049 bytes
+    worker.api.send_text(STAFF, "字" * 682 + "a" * 2)  # 2,048 bytes
 
 
 # --- wording and template data for every notice the lifecycle writes ----------------------------------------
