@@ -71,6 +71,7 @@ class Action(StrEnum):
     SPLIT = "split"  # 拆分: a merged appeal is handled on its own again
     FOLLOWER_LEFT = "follower_left"  # a merged appeal was split off this one (internal)
     FOCUSED = "focused"  # 聚焦办: linked to a focus case (internal)
+    ADDRESS_VERIFIED = "address_verified"  # 核实: staff confirmed the resident lives in the appeal's building (internal)
 
 
 class Sender(Protocol):

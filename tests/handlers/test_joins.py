@@ -73,14 +73,16 @@ def test_a_neighbour_is_offered_the_open_appeal_and_joins_it_with_1(wechat, seed
     assert followers(seeded, first) == ["o5"]
 
 
-def test_a_neighbour_in_the_same_unit_is_told_so(wechat, seeded, clock):
+def test_a_neighbour_in_the_same_unit_is_told_no_more_than_the_building(wechat, seeded, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     with seeded.transaction() as session:
         o5 = session.scalars(select(Resident).where(Resident.openid == "o5")).one()
         o1 = session.scalars(select(Resident).where(Resident.openid == "o1")).one()
         o5.unit_id = o1.unit_id
     _, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
-    assert f"同单元已有相同诉求正在办理（编号 {first}，物业服务，阳光花园3号楼1单元" in reply
+    # "Same unit" would point at the door of the neighbour who asked.
+    assert f"同楼已有相同诉求正在办理（编号 {first}，物业服务，阳光花园3号楼，已转交网格员）" in reply
+    assert "单元" not in reply
 
 
 def test_anything_but_1_declines_and_is_handled_normally(wechat, seeded, clock):
@@ -173,10 +175,11 @@ def test_followers_hear_every_step_once_and_only_the_owner_is_asked_to_rate(wech
         (f"挂起 {first} 等配件", "已挂起"), (f"恢复 {first}", "已恢复"),
         (f"办结 {first} 已更换电机", "已办结"),
     ])
-    for template in ("resident_accepted", "resident_progress", "resident_paused", "resident_resumed"):
+    for template in ("resident_accepted", "resident_resumed"):
         assert notices(seeded, template, first) == ["o1", "o5"], template
-    assert notices(seeded, "resident_resolved") == ["o1"]
-    assert notices(seeded, "resident_follow_resolved") == ["o5"]
+    for template in ("resident_progress", "resident_paused", "resident_resolved"):  # staff's words: the owner's
+        assert notices(seeded, template, first) == ["o1"], template
+        assert notices(seeded, template.replace("resident_", "resident_follow_"), first) == ["o5"], template
     assert "感谢您的评价" not in (wechat.send("o5", "1") or "")  # o5 has nothing to rate
     wechat.dialog("o1", [("3", "已重新打开")])
     assert notices(seeded, "resident_reopened") == ["o5"]
@@ -189,7 +192,8 @@ def test_a_follower_asks_about_their_merged_ticket_and_sees_the_joined_progress(
     wechat.send(LI, f"接单 {first}")
     wechat.send(LI, f"进展 {first} 维保公司下午到")
     shown = wechat.send("o5", f"查询 {second}")
-    assert f"已并入相同诉求 {first}" in shown and "办理中" in shown and "维保公司下午到" in shown
+    assert f"已并入相同诉求 {first}" in shown and "办理中" in shown and "办理进展" in shown
+    assert "维保公司下午到" not in shown  # staff's words are for the appeal's own resident
     assert LIFT_AGAIN[:10] in shown and "不来修" not in shown  # their own words, not o1's
     assert wechat.send("o5", f"查询 {first}") == shown
     assert "已并入相同诉求" in wechat.send("o5", "我的诉求")
