@@ -1,5 +1,5 @@
-"""The `gridbot` command: serve, worker, db upgrade, import org, faq, invite, grid mode, focus list, fake-wechat,
-simulate, demo, nlp."""
+"""The `gridbot` command: serve, worker, db upgrade, import org, faq, invite, grid mode, binding require, focus list,
+fake-wechat, simulate, demo, nlp."""
 
 from __future__ import annotations
 
@@ -298,6 +298,37 @@ def grid_mode(grid_name: str, mode: str) -> None:
     except SQLAlchemyError as error:
         _fail(GRID_MODE_DATABASE_FAILED.format(reason=type(error).__name__))
     click.echo(GRID_MODE_DONE[changed].format(grid=label, mode=mode.strip(), how=GRID_MODE_HOW[wanted]))
+
+
+@main.group()
+def binding() -> None:
+    """Residents' addresses: whether joining a neighbour's appeal needs a verified one."""
+
+
+@binding.command("require")
+@click.argument("community_name", metavar="COMMUNITY")
+@click.argument("switch", metavar="on|off")
+def binding_require(community_name: str, switch: str) -> None:
+    """on: COMMUNITY's residents are offered and may join neighbours' appeals only with a verified address
+    (bound by the building's QR code, or confirmed by staff with 核实 编号); off: any bound address will do."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from handlers import operator_texts as texts
+    from storage import staff, verification
+
+    wanted = texts.BINDING_SWITCHES.get(switch.strip().lower())
+    if wanted is None:
+        _fail(texts.BINDING_SWITCH_BAD.format(switch=switch))
+    try:
+        with operator_transaction() as session:
+            community = staff.find_community(session, community_name)
+            changed = verification.require(community, wanted)
+            name = community.name
+    except staff.UnclearPlace as error:
+        _fail(_invite_refusal(error))  # the same "which community?" answer as `invite`
+    except SQLAlchemyError as error:
+        _fail(texts.BINDING_DATABASE_FAILED.format(reason=type(error).__name__))
+    click.echo(texts.binding_required(name, wanted, changed))
 
 
 @main.group("focus")

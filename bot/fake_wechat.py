@@ -23,11 +23,12 @@ logger = logging.getLogger(__name__)
 TOKEN_PATH = "/cgi-bin/token"
 CUSTOM_SEND_PATH = "/cgi-bin/message/custom/send"
 TEMPLATE_SEND_PATH = "/cgi-bin/message/template/send"
+TEXT_BYTE_LIMIT = 2048  # WeChat refuses longer customer-service text with 45002
 ERRMSGS = {
     -1: "system error", 40001: "invalid credential, access_token is invalid or not latest",
     40002: "invalid grant_type", 40003: "invalid openid", 40007: "invalid media_id", 40013: "invalid appid",
     40037: "invalid template_id", 40066: "invalid url", 40125: "invalid appsecret",
-    45009: "reach max api daily quota limit", 45015: "response out of time limit or subscription is canceled",
+    45002: "content size out of limit", 45009: "reach max api daily quota limit", 45015: "response out of time limit or subscription is canceled",
     45047: "out of response count limit", 47001: "data format error",
 }
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
@@ -184,6 +185,9 @@ def _issue_token(state: FakeState) -> dict[str, Any]:
 def _custom_send(_state: FakeState, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict) or not body.get("msgtype"):
         return _err(47001)
+    text = body.get("text") if body["msgtype"] == "text" else None
+    if isinstance(text, dict) and len(str(text.get("content", "")).encode("utf-8")) > TEXT_BYTE_LIMIT:
+        return _err(45002)
     return _err(0) if body.get("touser") else _err(40003)
 
 

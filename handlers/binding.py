@@ -12,8 +12,8 @@ from typing import Any, Sequence
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from storage import appeals, org, residents
-from storage.models import Building, Unit
+from storage import appeals, org, residents, verification
+from storage.models import Building, Unit, Verification
 
 DIALOG = "binding"
 STEPS = ("community", "grid", "building", "unit")
@@ -66,6 +66,7 @@ def bind_by_scene(conversation: Conversation, scene_key: str) -> str:
         return texts.BIND_SCENE_UNKNOWN
     resident = conversation.resident
     residents.bind(conversation.session, resident, building, None)
+    verification.mark(resident, Verification.QR_CODE, conversation.now)  # the code hangs in the building
     residents.set_dialog(resident, None, conversation.now)
     place = org.address(conversation.session, building.grid_id, building.id, None)
     done = texts.BIND_SCENE_DONE.format(grid_label=place.grid_label, home=place.home_label)

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Callable
 
-from handlers import binding, faq, focus, merging, resident, review, staff, staff_binding, staff_texts
+from handlers import binding, faq, focus, merging, resident, review, staff, staff_binding, staff_texts, verification
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
+from storage.limits import TextField, excess
 from storage.tickets import normalize_focus_code, normalize_ticket
 
 
@@ -42,6 +43,12 @@ class Command:
     takes: Takes
     run: Callable[[Conversation, str], Reply]
     audience: Audience = Audience.RESIDENT
+    limit: TextField | None = None  # the words after the number (or the TEXT) are this field, refused if longer
+
+    @property
+    def words_name(self) -> str:
+        """What the usage calls the words: 说明, 原因, 部门, 内容, 类别."""
+        return self.usage.rsplit(" ", 1)[-1]
 
 
 def _help(conversation: Conversation, _argument: str) -> Reply:
@@ -68,32 +75,34 @@ COMMANDS: tuple[Command, ...] = (
     Command("claim", ("接单", "接"), "接单 编号", "接下本网格（或转给您部门）的诉求", Takes.TICKET, staff.claim,
             Audience.STAFF),
     Command("progress", ("进展", "进"), "进展 编号 说明", "记录进展并通知居民", Takes.TICKET_TEXT, staff.progress,
-            Audience.STAFF),
+            Audience.STAFF, TextField.NOTE),
     Command("resolve", ("办结", "结"), "办结 编号 说明", "办结，随后可发现场照片", Takes.TICKET_TEXT, staff.resolve,
-            Audience.STAFF),
+            Audience.STAFF, TextField.NOTE),
     Command("give_back", ("退回", "退"), "退回 编号 原因", "不属于本网格，退回社区重新派发", Takes.TICKET_TEXT,
-            staff.give_back, Audience.STAFF),
+            staff.give_back, Audience.STAFF, TextField.NOTE),
     Command("transfer", ("转办", "转"), "转办 编号 部门", "转给部门或物业办理", Takes.TICKET_TEXT, staff.transfer,
-            Audience.STAFF),
+            Audience.STAFF, TextField.DEPARTMENT),
     Command("pause", ("挂起", "挂"), "挂起 编号 原因", "暂停计时（如等配件）", Takes.TICKET_TEXT, staff.pause,
-            Audience.STAFF),
+            Audience.STAFF, TextField.NOTE),
     Command("resume", ("恢复",), "恢复 编号", "恢复办理，时限顺延", Takes.TICKET, staff.resume, Audience.STAFF),
     Command("my_tasks", ("我的任务", "任务"), "我的任务", "查看办理中和待接单的任务", Takes.NOTHING, staff.my_tasks,
             Audience.STAFF),
     Command("report", ("上报",), "上报 内容", "巡查发现的问题，登记为本网格诉求", Takes.TEXT, staff.report,
-            Audience.STAFF),
+            Audience.STAFF, TextField.APPEAL),
     Command("review_queue", ("待分类",), "待分类", "查看自动分类没把握的诉求（操作员、网格长）", Takes.NOTHING,
             review.waiting, Audience.STAFF),
     Command("reclassify", ("分类", "改分类"), "分类 编号 类别", "修改诉求类别（操作员、网格长）", Takes.TICKET_TEXT,
-            review.reclassify, Audience.STAFF),
+            review.reclassify, Audience.STAFF, TextField.CATEGORY),
     Command("merge", ("合并",), "合并 编号 目标编号", "同一问题的两条诉求并为一条（操作员、网格长）", Takes.TICKET_TEXT,
             merging.merge, Audience.STAFF),
     Command("split", ("拆分",), "拆分 编号", "撤销合并，诉求重新单独派发（操作员、网格长）", Takes.TICKET, merging.split,
             Audience.STAFF),
+    Command("verify", ("核实",), "核实 编号", "上门核实后确认诉求居民的住址（可加入邻居的相同诉求）", Takes.TICKET,
+            verification.confirm, Audience.STAFF),
     Command("focus", ("聚焦", "聚焦办"), "聚焦", "查看本网格（社区）反复出现的问题：聚焦事项", Takes.NOTHING,
             focus.list_cases, Audience.STAFF),
     Command("close_focus", ("结案",), "结案 案号 说明", "聚焦事项处理完毕后结案", Takes.CASE_TEXT, focus.close_case,
-            Audience.STAFF),
+            Audience.STAFF, TextField.NOTE),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),
@@ -165,11 +174,12 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     command, argument = parsed
     if command.audience is Audience.STAFF and conversation.staff is None:
         return Reply(staff_texts.NOT_YOURS)
+    words = argument
     if command.takes in _NUMBERED:
         split = _number_then_text(command.takes, argument)
         if split is None or not split[1]:
             return Reply(staff_texts.NEEDS_TEXT.format(usage=command.usage))
-        argument = f"{split[0]} {split[1]}"
+        argument, words = f"{split[0]} {split[1]}", split[1]
     if command.takes is Takes.TICKET:
         ticket = normalize_ticket(argument)
         if ticket is None:
@@ -177,4 +187,8 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         argument = ticket
     if command.takes in (Takes.CODE, Takes.TEXT) and not argument:
         return Reply(staff_texts.NEEDS_TEXT.format(usage=command.usage))
+    too_long = excess(command.limit, words) if command.limit else None
+    if too_long is not None:  # refused before anything runs: nothing of it is stored or sent
+        return Reply(staff_texts.TOO_LONG.format(what=command.words_name, limit=too_long.limit,
+                                                 length=too_long.length))
     return command.run(conversation, argument)

@@ -9,6 +9,7 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
+from storage.limits import TextField, excess
 
 GREETINGS = frozenset({"你好", "您好", "在吗", "在不在", "有人吗", "hi", "hello", "谢谢", "谢谢你", "好的", "嗯", "ok"})
 # Shorter than this and not understood: ask for details rather than file "嗯嗯" as an appeal.
@@ -20,7 +21,9 @@ def prepare(understanding: Understanding, inbound: Inbound) -> Classification | 
     if inbound.kind not in (Kind.TEXT, Kind.VOICE) or commands.parse(inbound.text) is not None:
         return None
     text = inbound.text.strip()
-    return understanding.classifier.classify(text) if text and not _is_greeting(text) else None
+    if not text or _is_greeting(text) or excess(TextField.APPEAL, text):
+        return None  # an over-long text is refused unread: classifying it would only cost time
+    return understanding.classifier.classify(text)
 
 
 def matches(conversation: Conversation) -> bool:
@@ -34,6 +37,9 @@ def handle(conversation: Conversation) -> Reply:
     text = inbound.text.strip()
     if not text:
         return Reply(texts.VOICE_UNCLEAR if inbound.kind is Kind.VOICE else texts.TOO_SHORT)
+    too_long = excess(TextField.APPEAL, text)
+    if too_long is not None:  # refused whole before the FAQ or filing: nothing of it is stored
+        return Reply(texts.APPEAL_TOO_LONG.format(limit=too_long.limit, length=too_long.length))
     if _is_greeting(text):
         return Reply(texts.GREETING)
     understanding = conversation.understanding

@@ -14,7 +14,7 @@ from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import UNCLASSIFIED
 from nlp.similarity import SIMILAR_ENOUGH, text_similarity
-from storage import appeals, joins, org, residents
+from storage import appeals, joins, org, residents, verification
 from storage.errors import DomainError
 
 DIALOG = "join_offer"
@@ -36,12 +36,14 @@ def offer(conversation: Conversation, filed: appeals.Filed, category: str, text:
     score, _id, best = max(scored, key=lambda entry: entry[:2], default=(0.0, 0, None))  # ties: the newest
     if best is None or score < SIMILAR_ENOUGH:
         return None
+    if not verification.may_join(conversation.session, sender.id):
+        return None  # anyone can pick a unit's numbers: where the community asks, only a verified address
     state = {"name": DIALOG, "appeal_id": filed.id, "ticket": filed.ticket, "target_id": best.id,
              "target": best.ticket}
     residents.set_dialog(conversation.resident, state, conversation.now)
-    place = org.address(conversation.session, sender.grid_id, sender.building_id,  # type: ignore[arg-type]
-                        best.unit_id if best.unit_id == sender.unit_id else None).home_label
-    return texts.join_offer(best.ticket, category, place, best.status, best.unit_id == sender.unit_id)
+    # The building, never the unit: "same unit" would point at the door of the neighbour who asked.
+    place = org.address(conversation.session, sender.grid_id, sender.building_id, None).home_label  # type: ignore[arg-type]
+    return texts.join_offer(best.ticket, category, place, best.status)
 
 
 def is_acceptance(conversation: Conversation) -> bool:

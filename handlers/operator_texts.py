@@ -286,3 +286,24 @@ def suggestion(category: str, word: str, count: int, score: float) -> str:
 
 SUGGESTIONS_FOOTER = "同意的词请加进分类表对应类别的 [category.keywords]（词 = 权重）。"
 MAX_SHOWN = 10
+
+
+# --- `gridbot binding require`: joins only for verified addresses (storage/verification.py) -----------------
+
+BINDING_SWITCHES = {"on": True, "off": False}
+BINDING_SWITCH_BAD = "开关只能是 on（要求核实）或 off（不要求），收到的是“{switch}”。"
+BINDING_DATABASE_FAILED = "数据库操作失败（{reason}），住址核实要求没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
+BINDING_REQUIRED = {
+    True: "已要求{community}的居民先核实住址：按序号自行绑定的居民不再收到、也不能加入邻居的相同诉求（我也遇到）。"
+          "核实方式：扫楼栋二维码绑定，或网格员上门后在公众号发送“核实 编号”。",
+    False: "已取消{community}的住址核实要求：按序号绑定住址的居民也会收到并可以加入同楼邻居的相同诉求。",
+}
+BINDING_UNCHANGED = {
+    True: "{community}已经要求居民核实住址后才能加入邻居的诉求，没有改动。",
+    False: "{community}本来就不要求核实住址，没有改动。",
+}
+
+
+def binding_required(community: str, required: bool, changed: bool) -> str:
+    """What `gridbot binding require` did."""
+    return (BINDING_REQUIRED if changed else BINDING_UNCHANGED)[required].format(community=community)

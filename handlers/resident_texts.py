@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from handlers.privacy import mask_personal_numbers
+
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 STATUS_NAMES = {
@@ -64,6 +66,7 @@ MY_ADDRESS = "您绑定的住址：{street}{grid_label} {home}\n如需更改，�
 RATING_THANKS = "感谢您的评价！诉求 {ticket} 已完结。以后遇到问题，随时发消息给我们。"
 RATING_REOPENED = "很抱歉没有让您满意。诉求 {ticket} 已重新打开，网格长会尽快回访您，并督促继续办理。"
 RATING_TOO_LATE = "诉求 {ticket} 已经不在待评价状态，无需再评价。如有新问题，请直接描述。"
+APPEAL_TOO_LONG = "诉求内容最多 {limit} 字，您发了 {length} 字，没有登记。请精简后再发一次（照片、位置可以另外发送）。"
 SYSTEM_BUSY = "抱歉，系统有点忙，您的消息没有登记成功，请稍后再发一次。"
 # Intake limits (GRIDBOT_APPEALS_PER_HOUR / _PER_DAY): nothing is filed.
 _URGENT = "如有紧急情况，请直接致电社区居委会；危及人身安全请拨打 110、119 或 120。"
@@ -138,22 +141,23 @@ def appeal_list(lines: list[tuple[str, str, str, datetime]]) -> str:
 
 
 def appeal_detail(ticket: str, category: str, status: str, content: str, events: list[tuple[datetime, str, str | None]]) -> str:
-    """查询: the appeal with its timeline."""
-    steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note)}" for at, action, note in events]
+    """查询: the appeal with its timeline, staff's notes included."""
+    steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note, NOTES_SHOWN)}"
+             for at, action, note in events]
     return (
         f"诉求 {ticket}\n类别：{_category(category, short=True)}\n状态：{STATUS_NAMES.get(status, status)}\n"
         f"内容：{_excerpt(content)}\n进度：\n" + "\n".join(steps)
     )
 
 
-def join_offer(ticket: str, category: str, place: str, status: str, same_unit: bool) -> str:
+def join_offer(ticket: str, category: str, place: str, status: str) -> str:
     """Appended to a new appeal's reply when a neighbour's open appeal is about the same problem.
 
-    Only what the platform knows of that appeal: never its words or who sent it.
+    Only what the platform knows of that appeal, and no finer than the building: never its words, who sent it
+    or their unit.
     """
-    where = "同单元" if same_unit else "同楼"
     return (
-        f"{where}已有相同诉求正在办理（编号 {ticket}，{_category(category, short=True)}，{place}，"
+        f"同楼已有相同诉求正在办理（编号 {ticket}，{_category(category, short=True)}，{place}，"
         f"{STATUS_NAMES.get(status, status)}）。回复 1 加入已有诉求，办理进展会同步告诉您；"
         "不回复则按您的新诉求单独办理。"
     )
@@ -165,8 +169,9 @@ JOIN_UNAVAILABLE = "诉求 {target} 已不能加入（可能刚刚办结或有�
 
 def merged_detail(ticket: str, content: str, target_ticket: str, category: str, status: str,
                   events: list[tuple[datetime, str, str | None]]) -> str:
-    """查询 of a merged appeal: the appeal it joined, with that one's resident-visible progress (not its words)."""
-    steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note)}" for at, action, note in events]
+    """查询 of a merged appeal: the appeal it joined, with that one's steps (not its words, nor staff's notes)."""
+    steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note, FOLLOWER_NOTES_SHOWN)}"
+             for at, action, note in events]
     return (
         f"诉求 {ticket}\n内容：{_excerpt(content)}\n已并入相同诉求 {target_ticket}，一并办理。\n"
         f"{target_ticket}｜{_category(category, short=True)}｜{STATUS_NAMES.get(status, status)}\n进度：\n"
@@ -194,25 +199,30 @@ def _category(category: str, short: bool = False) -> str:
     return category if short or category != "待分类" else category + UNCLASSIFIED_NOTE
 
 
-# Notes staff write for the resident; a return's reason is for the community's operators.
+# Notes staff write for the resident; a return's reason is for the community's operators. Residents who
+# follow someone else's appeal see where it went and into what, never what staff wrote about it.
 NOTES_SHOWN = frozenset({"progress", "resolved", "paused", "transferred", "merged"})
+FOLLOWER_NOTES_SHOWN = frozenset({"transferred", "merged"})
 
 
-def _note(action: str, note: str | None) -> str:
+def _note(action: str, note: str | None, shown: frozenset[str]) -> str:
     if action == "attached" and note:
         return f"（{ATTACHMENT_NAMES.get(note, note)}）"
-    if action in NOTES_SHOWN and note:
+    if action in shown and note:
         return f"：{_excerpt(note)}"
     return ""
 
 
 def _excerpt(content: str, limit: int = 60) -> str:
-    return content if len(content) <= limit else content[:limit] + "…"
+    # Masked before the cut: a cut through a phone number would leave most of its digits unmasked.
+    masked = mask_personal_numbers(content)
+    return masked if len(masked) <= limit else masked[:limit] + "…"
 
 
 # --- notices: each step of an appeal, as a customer-service text or as a template message's lines ----------
 
 RATE_PROMPT = "回复 1 满意 / 2 基本满意 / 3 不满意"
+CUT_MARK = "…（全文请回复“查询 {ticket}”）"  # a notice cut to what WeChat accepts (handlers/notifications.py)
 RATE_PROMPT_SHORT = "回复1满意/2基本满意/3不满意"  # a template line shows 20 characters at most
 TRACK_HINT = "回复“查询 {ticket}”可查看办理进度。"
 PHOTO_NOTE = "工作人员已上传办结现场照片。"
@@ -253,9 +263,18 @@ def _resolved(p: dict[str, Any]) -> str:
     return f"您的诉求 {p['ticket']} 已办结\n办理结果：{p['note']}\n{photo}请您对本次办理进行评价：{RATE_PROMPT}"
 
 
+# Followers' notices: the step, without what staff wrote about it (storage.tasks.FOLLOWER_TEMPLATES).
+def _follow_progress(p: dict[str, Any]) -> str:
+    return f"您加入的诉求 {p['ticket']} 有新进展，工作人员正在办理。\n{_track(p)}"
+
+
+def _follow_paused(p: dict[str, Any]) -> str:
+    return f"您加入的诉求 {p['ticket']} 暂缓办理，条件具备后会继续办理，届时通知您。"
+
+
 def _follow_resolved(p: dict[str, Any]) -> str:
     photo = f"{PHOTO_NOTE}\n" if p.get("photo") else ""
-    return f"您加入的诉求 {p['ticket']} 已办结\n办理结果：{p['note']}\n{photo}如问题仍未解决，可直接发送文字或语音重新反映。"
+    return f"您加入的诉求 {p['ticket']} 已办结。\n{photo}如问题仍未解决，可直接发送文字或语音重新反映。"
 
 
 def _merged(p: dict[str, Any]) -> str:
@@ -279,6 +298,8 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
     "resident_resumed": _resumed,
     "resident_resolved": _resolved,
     "resident_reopened": _reopened,
+    "resident_follow_progress": _follow_progress,
+    "resident_follow_paused": _follow_paused,
     "resident_follow_resolved": _follow_resolved,
     "resident_merged": _merged,
     "resident_split": _split,
@@ -294,7 +315,9 @@ TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
     "resident_resumed": lambda p: ((p["ticket"], "恢复办理", "工作人员继续办理"), _track(p)),
     "resident_resolved": lambda p: ((p["ticket"], "已办结", p["note"], RATE_PROMPT_SHORT), RATE_PROMPT),
     "resident_reopened": lambda p: ((p["ticket"], "重新办理", "工作人员将再次跟进"), _track(p)),
-    "resident_follow_resolved": lambda p: ((p["ticket"], "已办结", p["note"]), "如问题仍未解决，可重新反映。"),
+    "resident_follow_progress": lambda p: ((p["ticket"], "办理进展", "工作人员正在办理"), _track(p)),
+    "resident_follow_paused": lambda p: ((p["ticket"], "暂缓办理", "条件具备后继续办理"), _track(p)),
+    "resident_follow_resolved": lambda p: ((p["ticket"], "已办结", "如未解决可重新反映"), "如问题仍未解决，可重新反映。"),
     "resident_merged": lambda p: ((p["ticket"], "已合并办理", f"并入：{p['into']}"), _track(p)),
     "resident_split": lambda p: ((p["ticket"], "恢复单独办理", f"拆自：{p['from']}"), _track(p)),
 }
@@ -317,7 +340,10 @@ GENERIC_FIELDS: dict[str, Callable[[dict[str, Any]], tuple[str, str, str]]] = {
     "resident_resolved": lambda p: (_headline(p, "已办结"), f"已办结，{RATE_PROMPT_SHORT}",
                                     f"办理结果：{p['note']}"),
     "resident_reopened": lambda p: (_headline(p, "重新办理"), "已重新办理", _track(p)),
-    "resident_follow_resolved": lambda p: (_headline(p, "已办结"), f"已办结：{p['note']}",
+    # Followers' notices carry the step, never what staff wrote (see _follow_progress).
+    "resident_follow_progress": lambda p: (_headline(p, "有新进展"), "有新进展，正在办理", _track(p)),
+    "resident_follow_paused": lambda p: (_headline(p, "暂缓办理"), "暂缓，条件具备后继续", _track(p)),
+    "resident_follow_resolved": lambda p: (_headline(p, "已办结"), "已办结",
                                            "如问题仍未解决，可直接发送文字或语音重新反映。"),
     "resident_merged": lambda p: (_headline(p, "已合并办理"), f"已并入{p['into']}办理", _track(p)),
     "resident_split": lambda p: (_headline(p, "恢复单独办理"), "已拆分，恢复单独办理", _track(p)),

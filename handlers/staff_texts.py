@@ -198,6 +198,8 @@ ROLE_TITLES = {
     "operator": "操作员",
 }
 NEEDS_TEXT = "请按这个格式发送：{usage}"
+# Words over their field's limit (storage/limits.py): refused whole, nothing stored.
+TOO_LONG = "{what}最多 {limit} 字，您发了 {length} 字，没有保存。请精简后再发。"
 CERTIFIED = "认证成功！您已绑定为 {scope} 的{role}。回复“帮助”查看工作指令。"
 # The same words for an unknown, used or expired code: a guesser learns nothing.
 CERTIFY_REFUSED = "验证码无效或已失效，请核对后重新发送；如仍不行，请联系邀请您的工作人员重新获取。"
@@ -308,6 +310,7 @@ EVENT_NAMES = {
     "merged": "并入", "follower_joined": "并入相同诉求", "split": "拆分，重新派发", "follower_left": "拆出诉求",
     "focused": "列入聚焦办", "repeated": "居民再次反映（未另立诉求）", "card_lost": "任务卡可能未送达，已告知",
     "viewed": "查阅",
+    "address_verified": "核实居民住址",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"
@@ -347,6 +350,15 @@ MERGE_REFUSED = {
 }
 SPLIT_NOT_MERGED = "诉求 {ticket} 当前状态为“{status}”，没有并入其他诉求，无需拆分。"
 MERGE_WRONG_STATE = "诉求 {ticket} 当前状态为“{status}”，不能合并（只有办理中的诉求可以合并）。"
+
+# --- 核实: a resident's address confirmed after a visit (handlers/verification.py) ---------------------------
+VERIFIED = "已核实诉求 {ticket} 的居民住在{place}。在要求核实住址的社区，该居民现在可以加入同楼邻居的相同诉求。"
+ALREADY_VERIFIED = "诉求 {ticket} 的居民住在{place}，已经核实过，无需再核实。"
+VERIFY_REFUSED = {
+    "not_your_grid": "诉求 {ticket} 不属于您的网格，不能核实其居民的住址（本网格网格员、网格长或社区操作员可以核实）。",
+    "no_resident": "诉求 {ticket} 是工作人员上报的，没有需要核实住址的居民。",
+    "moved": "诉求 {ticket} 的居民已改绑其他住址，不能按这条诉求核实；请等他在新住址提交诉求后再核实。",
+}
 
 # --- 聚焦办: focus cases (handlers/focus.py) -------------------------------------------------------------
 

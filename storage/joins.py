@@ -17,7 +17,7 @@ from typing import Collection
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, aliased
 
-from storage import dispatch, followers
+from storage import dispatch, followers, verification
 from storage.appeals import Action, record, transition
 from storage.driver_sql import DriverSQL, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
@@ -86,6 +86,8 @@ def join(session: Session, resident_id: int, appeal_id: int, target_id: int, sen
     target = session.get(Appeal, target_id)
     if source is None or target is None or source.resident_id != resident_id:
         raise NotFound(str(appeal_id))
+    if not verification.may_join(session, resident_id):
+        raise NotAllowed("unverified")  # the community requires a verified address (gridbot binding require)
     _check_pair(session, source, target, sensitive)
     _merge(session, source, target, now, actor_id=resident_id, actor_kind="resident")
     return target

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -53,6 +54,11 @@ class Base(DeclarativeBase):
 class ResidentStatus(StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"  # unsubscribed; appeals are kept
+
+
+class Verification(StrEnum):
+    QR_CODE = "qr_code"  # scanned the building's QR code, which hangs in the building
+    STAFF = "staff"  # a grid member confirmed it after a visit (核实 编号)
 
 
 class StaffRole(StrEnum):
@@ -102,6 +108,8 @@ class Community(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"))
     name: Mapped[str] = mapped_column(String(64))
+    # `gridbot binding require`: residents join neighbours' appeals (我也遇到) only with a verified address.
+    require_verified_binding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DispatchMode(StrEnum):
@@ -151,6 +159,12 @@ class Resident(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     subscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The building a QR-code scan or a staff visit (核实) proved the resident lives in. The address is verified
+    # while it is still the bound building: binding elsewhere by picking numbers is unverified again.
+    verified_building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_via: Mapped[str | None] = mapped_column(String(16))  # Verification
+    verified_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
 class Staff(Base):

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from storage import attempts, org, outbox
 from storage.appeals import Action
 from storage.errors import DomainError, NotFound
+from storage.limits import LIMITS, TextField
 from storage.models import (
     Appeal,
     AppealEvent,
@@ -54,8 +55,8 @@ GRID_ROLES = frozenset({StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 DEFAULT_TTL = timedelta(hours=72)
-MAX_NAME_LENGTH = 32
-MAX_DEPARTMENT_LENGTH = 64
+MAX_NAME_LENGTH = LIMITS[TextField.NAME]
+MAX_DEPARTMENT_LENGTH = LIMITS[TextField.DEPARTMENT]
 MAX_CANDIDATES = 10
 _PLACE_SEPARATOR = re.compile(r"\s*[/·・]\s*")
 _PHONE = re.compile(r"\+?\d{5,19}")

@@ -34,8 +34,15 @@ RATING_DIALOG = "rating"
 RATING_WINDOW = timedelta(days=3)  # no answer by then counts as unrated, never as satisfied
 RESULT_PHOTO_WINDOW = timedelta(minutes=30)
 WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
-# Followers hear of every step, but only the appeal's own resident is asked to rate it.
-FOLLOWER_TEMPLATES = {"resident_resolved": "resident_follow_resolved"}
+# Followers hear that a step happened, never staff's words about it: a note may name the neighbour who asked
+# (a phone number, a door), and a follower may be a stranger who claimed an address. Only the appeal's own
+# resident reads the notes, and only they are asked to rate it.
+FOLLOWER_TEMPLATES = {
+    "resident_progress": "resident_follow_progress",
+    "resident_paused": "resident_follow_paused",
+    "resident_resolved": "resident_follow_resolved",
+}
+STAFF_WORDS = frozenset({"note", "reason"})  # the parameters that carry what staff wrote
 
 
 def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
@@ -235,9 +242,11 @@ def _tell_resident(session: Session, appeal: Appeal, template: str, params: dict
 
 
 def tell_followers(session: Session, appeal: Appeal, template: str, params: dict[str, Any], now: datetime) -> None:
-    """One outbox row each (its own key) for the residents who joined the appeal (我也遇到)."""
+    """One outbox row each (its own key) for the residents who joined the appeal (我也遇到), without staff's words."""
+    status_only = {name: value for name, value in params.items() if name not in STAFF_WORDS}
     for openid in followers.openids(session, appeal.id):
-        tell(session, openid, appeal, FOLLOWER_TEMPLATES.get(template, template), {**params, "followed": True}, now)
+        tell(session, openid, appeal, FOLLOWER_TEMPLATES.get(template, template), {**status_only, "followed": True},
+             now)
 
 
 def tell(session: Session, openid: str | None, appeal: Appeal, template: str, params: dict[str, Any],

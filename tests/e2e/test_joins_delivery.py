@@ -43,12 +43,16 @@ def test_a_joined_neighbour_hears_every_step_once_and_is_not_asked_to_rate(wecha
         assert told(fake_wechat, member)[-1].startswith(f"【已合并】{second} 已并入 {first}")
 
     send(wechat, worker_runtime, LI, f"接单 {first}")
-    send(wechat, worker_runtime, LI, f"进展 {first} 维保公司下午到")
+    send(wechat, worker_runtime, LI, f"进展 {first} 维保公司下午到，联系了1单元王阿姨13812345678")
     send(wechat, worker_runtime, LI, f"办结 {first} 已更换电机，运行正常")
 
     to_owner, to_follower = told(fake_wechat, "o1"), told(fake_wechat, "o5")
     assert [text.split("\n")[0] for text in to_follower] == [
-        f"您加入的诉求 {first} 已接单", f"您加入的诉求 {first} 有新进展：", f"您加入的诉求 {first} 已办结",
+        f"您加入的诉求 {first} 已接单", f"您加入的诉求 {first} 有新进展，工作人员正在办理。",
+        f"您加入的诉求 {first} 已办结。",
     ]
+    # Staff's words reach the appeal's own resident only, and never with a phone number whole.
+    assert not any("王阿姨" in text or "维保" in text or "电机" in text for text in to_follower)
+    assert "联系了1单元王阿姨138****5678" in to_owner[1] and "13812345678" not in to_owner[1]
     assert "请您对本次办理进行评价" in to_owner[-1] and "评价" not in to_follower[-1]
     assert len(to_owner) == 3

@@ -64,3 +64,10 @@ def test_residents_cannot_use_the_focus_commands_and_a_question_stays_an_appeal(
 def test_staff_help_lists_the_focus_commands(wechat, seeded):
     help_text = wechat.send(WANG, "帮助")
     assert "聚焦" in help_text and "结案 案号 说明" in help_text
+
+
+def test_a_closing_note_over_the_limit_is_refused_and_the_case_stays_open(wechat, seeded, clock):
+    hot_spot(wechat, seeded, clock)
+    assert "说明最多 300 字，您发了 301 字" in wechat.send(WANG, "结案 J2611220001 " + "修" * 301)
+    with seeded.transaction() as session:
+        assert session.scalars(select(FocusCase.status)).one() == FocusStatus.OPEN

@@ -12,7 +12,7 @@ from bot import jobs, relay
 from bot.app import create_app
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError
-from bot.wechat_client import WeChatAPI
+from bot.wechat_client import WeChatAPI, WeChatAPIError
 from handlers import notifications
 from storage import outbox, windows
 from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus, ReplyWindow
@@ -231,6 +231,24 @@ def test_a_row_left_sending_by_a_dead_worker_is_failed_later_and_never_sent(work
     assert sent_to(fake_wechat, CUSTOM_SEND, STAFF) == []
 
 
+def test_a_task_card_for_the_longest_appeal_reaches_wechat_cut_to_its_byte_limit(worker, fake_wechat):
+    with worker.database.transaction() as session:
+        outbox.add(session, key="long", recipient_openid=STAFF, template="staff_new_appeal", now=worker.clock(),
+                   params={"ticket": TICKET, **CONTRACT["staff_new_appeal"], "content": "电梯坏了" * 250})
+    work(worker)
+    (call,) = sent_to(fake_wechat, CUSTOM_SEND, STAFF)
+    assert call["response"]["errcode"] == 0
+    content = call["body"]["text"]["content"]
+    assert len(content.encode("utf-8")) <= notifications.TEXT_BYTE_LIMIT
+    assert f"…（全文请回复“查询 {TICKET}”）" in content and f"接单 {TICKET}" in content
+
+
+def test_the_fake_refuses_a_text_over_wechats_byte_limit_as_wechat_does(worker, fake_wechat):
+    with pytest.raises(WeChatAPIError, match="45002"):
+        worker.api.send_text(STAFF, "字" * 683)  # 2,049 bytes
+    worker.api.send_text(STAFF, "字" * 682 + "a" * 2)  # 2,048 bytes
+
+
 # --- wording and template data for every notice the lifecycle writes ----------------------------------------
 
 
@@ -369,7 +387,8 @@ def test_without_any_template_id_the_web_app_and_the_worker_warn_and_healthz_sho
     detail = client.get("/healthz?detail=1")
     assert detail.status_code == 200 and detail.json["status"] == "ok"
     (warning,) = detail.json["warnings"]
-    assert "10 resident notice(s) have no template id" in warning and "GRIDBOT_RESIDENT_TEMPLATE_ID" in warning
+    resident_notices = sum(1 for name in notifications.NAMES if notifications.for_resident(name))
+    assert f"{resident_notices} resident notice(s) have no template id" in warning and "GRIDBOT_RESIDENT_TEMPLATE_ID" in warning
     assert settings.wechat_token not in detail.get_data(as_text=True)
 
 
@@ -379,4 +398,5 @@ def test_with_the_default_template_id_there_is_nothing_to_warn_of(settings, seed
     assert client.get("/healthz?detail=1").json == {"status": "ok", "warnings": []}
     partly = settings.with_(template_ids={"resident_progress": "TPL-PROGRESS"})
     (warning,) = partly.warnings()
-    assert warning.startswith("9 resident notice(s)") and "resident_progress" not in warning
+    resident_notices = sum(1 for name in notifications.NAMES if notifications.for_resident(name))
+    assert warning.startswith(f"{resident_notices - 1} resident notice(s)") and "resident_progress" not in warning

@@ -1,0 +1,26 @@
+"""核实 <编号>: after a visit, a grid member confirms that the resident of an appeal lives where it says, so that
+they may join neighbours' appeals where the community requires a verified address (storage/verification.py)."""
+
+from __future__ import annotations
+
+from handlers import staff_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Reply
+from storage import org, verification
+from storage.errors import NotAllowed, NotFound
+
+
+def confirm(conversation: Conversation, ticket: str) -> Reply:
+    """核实 <编号>: the argument comes checked and normalised by the command table."""
+    member = conversation.staff
+    assert member is not None, "the command table lets only staff run this"
+    session = conversation.session
+    try:
+        appeal, verified_now = verification.confirm(session, member, ticket, conversation.now)
+    except NotFound:
+        return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
+    except NotAllowed as refused:
+        return Reply(texts.VERIFY_REFUSED[refused.reason].format(ticket=ticket))
+    place = org.address(session, appeal.grid_id, appeal.building_id, None).home_label  # type: ignore[arg-type]
+    done = texts.VERIFIED if verified_now else texts.ALREADY_VERIFIED
+    return Reply(done.format(ticket=ticket, place=place))

@@ -1,0 +1,71 @@
+"""Every notice fits the channel that carries it, however long the words in it are (handlers/notifications.py)."""
+
+import pytest
+
+from handlers import notifications, resident_texts
+from storage.limits import LIMITS, TextField
+
+TICKET = "G2611230001"
+WIDE = "𠀁"  # four bytes of UTF-8: the worst case for WeChat's byte limit
+NOTE = "𠀀" * LIMITS[TextField.NOTE]  # another four-byte character, to find the notes in a text
+
+
+def longest(field: TextField) -> str:
+    return WIDE * LIMITS[field]
+
+
+# Every parameter any notice uses, each as long as anything the lifecycle can put there.
+WORST = {
+    "ticket": TICKET, "into": "G2611230002", "from": "G2611230003", "code": "J2611230001",
+    "note": NOTE, "reason": NOTE, "content": longest(TextField.APPEAL),
+    "to": longest(TextField.DEPARTMENT), "by": longest(TextField.NAME), "staff_name": longest(TextField.NAME),
+    "owner": longest(TextField.NAME), "category": longest(TextField.CATEGORY),
+    "subcategory": longest(TextField.CATEGORY), "grid": WIDE * 64 + "·" + WIDE * 64,
+    "home": WIDE * 64 * 3, "place": WIDE * 200, "key": WIDE * 64, "key_kind": "keyword",
+    "tickets": [f"G26112300{n:02d}" for n in range(30)], "days": 7, "count": 30,
+    "resolve_due_at": "2026-11-25T02:00:00+00:00", "due_at": "2026-11-25T02:00:00+00:00", "clock": "response",
+    "level": "街道", "photo": True, "followed": True, "follow_up": True,
+    "holder": longest(TextField.NAME), "window_start": "2026-11-25T02:00:00+00:00", "new": 30, "reminders": 30,
+    "escalations": 30, "who": "oAbC…Yz", "minutes": 15, "failures": 5, "until": "2026-11-25T02:00:00+00:00",
+}
+
+
+def size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("template", sorted(notifications.NAMES))
+def test_every_notice_fits_wechats_text_limit_with_every_field_at_its_limit(template):
+    text = notifications.render(template, WORST)
+    assert size(text) <= notifications.TEXT_BYTE_LIMIT, (template, size(text))
+    data = notifications.template_data(template, WORST)
+    lines = [field["value"] for name, field in data.items() if name.startswith("keyword")]
+    assert all(len(line) <= notifications.TEMPLATE_LINE_LIMIT for line in lines), lines
+
+
+@pytest.mark.parametrize("template", sorted(t for t in notifications.NAMES if notifications.for_resident(t)))
+def test_a_note_at_its_limit_reaches_a_resident_whole(template):
+    text = notifications.render(template, WORST)
+    assert resident_texts.CUT_MARK.format(ticket=TICKET) not in text
+    assert NOTE in text or NOTE[0] not in text  # shown whole, or not at all
+
+
+def test_a_long_task_card_is_cut_in_the_content_and_keeps_its_instructions():
+    params = {"ticket": TICKET, "category": "物业服务", "grid": "幸福里社区·第一网格", "home": "阳光花园3号楼1单元",
+              "content": "电梯坏了" * 250, "resolve_due_at": "2026-11-25T02:00:00+00:00"}
+    text = notifications.render("staff_new_appeal", params)
+    assert size(text) <= notifications.TEXT_BYTE_LIMIT
+    assert f"…（全文请回复“查询 {TICKET}”）" in text  # where the rest is
+    assert text.endswith(f"回复“接单 {TICKET}”接下任务；不属于本网格请回复“退回 {TICKET} 原因”。")
+    assert "电梯坏了" * 130 in text  # as much of the appeal as fits
+
+
+def test_a_cut_never_splits_a_character():
+    text = notifications.render("staff_new_appeal", {**WORST, "content": "a" + WIDE * 999})
+    assert "\ufffd" not in text and size(text) <= notifications.TEXT_BYTE_LIMIT
+    assert size(text) > notifications.TEXT_BYTE_LIMIT - 4  # filled up to the last whole character
+
+
+def test_a_short_notice_is_left_exactly_as_worded():
+    params = {"ticket": TICKET, "note": "已联系物业，明天上午维修电梯"}
+    assert notifications.render("resident_progress", params) == resident_texts.TEMPLATES["resident_progress"](params)
