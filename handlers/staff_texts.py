@@ -13,18 +13,34 @@ def category_label(category: str, subcategory: str | None) -> str:
     return f"{category}·{subcategory}" if subcategory else category
 
 
+# A sensitive appeal's card to a member who may not read it yet (storage.dispatch._card_for).
+WITHHELD_HOME = "（接单后可见）"
+WITHHELD_CONTENT = "涉及个人隐私，仅接单人和网格长可见；接单后回复“查询 {ticket}”查看。"
+
+
 def _new_appeal(params: dict[str, Any]) -> str:
     due = params.get("resolve_due_at")
     deadline = f"\n办结时限：{clock(datetime.fromisoformat(due))}前" if due else ""
-    home = params.get("home") or "（未填写楼栋）"
     return (
         f"【新诉求】{params['ticket']}\n"
         f"类别：{category_label(params['category'], params.get('subcategory'))}\n"
-        f"地址：{params['grid']} {home}\n"
-        f"内容：{params['content']}"
+        f"地址：{params['grid']} {_card_home(params)}\n"
+        f"内容：{_card_content(params)}"
         f"{deadline}\n"
         f"回复“接单 {params['ticket']}”接下任务；不属于本网格请回复“退回 {params['ticket']} 原因”。"
     )
+
+
+def _card_home(params: dict[str, Any]) -> str:
+    if params.get("withheld"):
+        return WITHHELD_HOME
+    return params.get("home") or "（未填写楼栋）"
+
+
+def _card_content(params: dict[str, Any]) -> str:
+    if params.get("withheld"):
+        return WITHHELD_CONTENT.format(ticket=params["ticket"])
+    return params["content"]
 
 
 def _taken(params: dict[str, Any]) -> str:
@@ -165,9 +181,9 @@ TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
 def _new_appeal_fields(params: dict[str, Any]) -> Fields:
     due = params.get("resolve_due_at")
     deadline = f"{clock(datetime.fromisoformat(due))}前办结" if due else "见办理时限"
-    place = params.get("home") or params["grid"]
+    place = params["grid"] if params.get("withheld") else params.get("home") or params["grid"]
     category = category_label(params["category"], params.get("subcategory"))
-    return (params["ticket"], category, place, params["content"], deadline), "请尽快接单办理。"
+    return (params["ticket"], category, place, _card_content(params), deadline), "请尽快接单办理。"
 
 
 # The keyword lines a template message shows (see resident_texts.TEMPLATE_FIELDS).

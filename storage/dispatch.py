@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage import org, outbox
+from storage import org, outbox, staff
 from storage.appeals import Action, record, transition
 from storage.models import Appeal, AppealStatus, Attachment, DispatchMode, Grid, Staff, StaffRole
 
@@ -34,8 +34,12 @@ MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
 HELD_STATUSES = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 
 
-def dispatch_pending(session: Session, now: datetime, limit: int = 200) -> list[int]:
-    """Dispatch every submitted appeal (oldest first, at most `limit`); returns their ids."""
+def dispatch_pending(session: Session, now: datetime, sensitive: Collection[str], limit: int = 200) -> list[int]:
+    """Dispatch every submitted appeal (oldest first, at most `limit`); returns their ids.
+
+    `sensitive` is the taxonomy's list of private categories: their cards show the words and the unit only to
+    whom may read the appeal (see `_card_for`).
+    """
     pending = session.scalars(
         select(Appeal)
         .where(Appeal.status == AppealStatus.SUBMITTED)
@@ -45,15 +49,16 @@ def dispatch_pending(session: Session, now: datetime, limit: int = 200) -> list[
         .with_for_update(skip_locked=True)
     ).all()
     for appeal in pending:
-        _dispatch(session, appeal, now)
+        _dispatch(session, appeal, now, sensitive)
     return [appeal.id for appeal in pending]
 
 
-def _dispatch(session: Session, appeal: Appeal, now: datetime) -> None:
+def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collection[str]) -> None:
     if appeal.department is not None:
         receivers = department_staff(session, appeal.department)
         if receivers:
-            _send_cards(session, appeal, receivers, now, f"routed to {appeal.department} by its category", None)
+            _send_cards(session, appeal, receivers, now, f"routed to {appeal.department} by its category", None,
+                        sensitive)
             return
         # Nobody of that department has bound WeChat yet: the grid takes it rather than nobody seeing it.
         log.warning("appeal %s: no staff bound for %s; dispatched to the grid", appeal.ticket, appeal.department)
@@ -71,23 +76,24 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime) -> None:
             members = leaders or members
     if not members:
         log.warning("appeal %s: grid %s has no bound grid member to notify", appeal.ticket, appeal.grid_id)
-    _send_cards(session, appeal, members, now, note, assignee)
+    _send_cards(session, appeal, members, now, note, assignee, sensitive)
 
 
 def _send_cards(session: Session, appeal: Appeal, members: Sequence[Staff], now: datetime, note: str | None,
-                assignee: Staff | None) -> None:
+                assignee: Staff | None, sensitive: Collection[str]) -> None:
     transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now,
                assignee_staff_id=assignee.id if assignee else None, department=appeal.department)
     _adopt_loose_attachments(session, appeal)
     record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, note=note)
     params = task_card(session, appeal)
+    readable = staff.readable(session, appeal, sensitive)
     for member in members:
         outbox.add(
             session,
             key=f"appeal:{appeal.id}:new:{member.id}",
             recipient_openid=member.openid,  # type: ignore[arg-type]
             template=NEW_APPEAL_TEMPLATE,
-            params=params,
+            params=_card_for(member, readable, params),
             now=now,
             appeal_id=appeal.id,
         )
@@ -116,6 +122,15 @@ def task_card(session: Session, appeal: Appeal) -> dict[str, Any]:
         "content": appeal.content[:200],
         "resolve_due_at": appeal.resolve_due_at.isoformat() if appeal.resolve_due_at else None,
     }
+
+
+def _card_for(member: Staff, readable: staff.Readable, params: dict[str, Any]) -> dict[str, Any]:
+    """The card as this member may see it. A 抢单 card of a sensitive appeal (a domestic-violence report, say)
+    goes to every member of the grid, but its words and unit only to whom `can_read` admits (the grid leader,
+    the assignee): the others see the category and the grid, and read the rest once they have claimed it."""
+    if staff.can_read(member, readable):
+        return params
+    return {**params, "content": None, "home": None, "withheld": True}
 
 
 def grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:

@@ -1,15 +1,17 @@
 """Staff read only what their role and place entitle them to (issue 8, item 2): 查询 and every other read path,
 with an audit of who read what and a limit on lookups an hour."""
 
+import json
 import re
 
 import pytest
 from sqlalchemy import select
 
-from handlers import staff_texts
+from bot import relay
+from handlers import notifications, staff_texts
 from storage import dispatch, staff
 from storage.appeals import Action
-from storage.models import Appeal, AppealEvent, Staff, StaffRole
+from storage.models import Appeal, AppealEvent, OutboxMessage, Staff, StaffRole
 
 pytestmark = pytest.mark.postgres
 
@@ -41,7 +43,7 @@ def street(wechat, seeded, clock):
                           grid_id=grid.id, community_id=grid.community_id, active=True, created_at=clock()))
     tickets = [re.search(r"G\d{10}", wechat.send(openid, text)).group(0) for openid, text in APPEALS]
     with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock())
+        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
     return tickets
 
 
@@ -99,6 +101,24 @@ def test_a_family_conflict_is_read_by_its_assignee_and_the_grid_leader_not_by_a_
     assert "查阅（王强）" in wechat.send(OPERATOR, f"查询 {family}")  # operators see who read it
 
 
+def test_a_family_conflicts_task_card_shows_its_words_and_unit_only_to_whom_may_read_it(wechat, seeded, street):
+    family = street[1]
+    with seeded.transaction() as session:
+        rows = session.scalars(
+            select(OutboxMessage).join(Appeal, Appeal.id == OutboxMessage.appeal_id)
+            .where(Appeal.ticket == family, OutboxMessage.template == "staff_new_appeal")
+        ).all()
+        cards = {row.recipient_openid: notifications.render(row.template, json.loads(row.params)) for row in rows}
+
+    assert set(cards) == {ZHANG, LI, WANG}  # 抢单: the whole grid is told, so that someone claims it
+    assert "动手打人" in cards[WANG] and "3号楼1单元" in cards[WANG]
+    for member in (ZHANG, LI):
+        assert "家庭矛盾" in cards[member] and f"接单 {family}" in cards[member]
+        assert "动手打人" not in cards[member] and "3号楼1单元" not in cards[member]
+    assert "接单成功" in wechat.send(LI, f"接单 {family}")
+    assert "动手打人" in wechat.send(LI, f"查询 {family}")  # claimed: now theirs to read
+
+
 def test_a_colleague_still_reads_the_grids_other_appeals_and_that_is_audited(wechat, seeded, street):
     detail = wechat.send(LI, f"查询 {street[0]}")
     assert "电梯坏了" in detail and "查阅" not in detail
@@ -152,7 +172,7 @@ def test_focus_cases_of_another_community_are_neither_listed_nor_told_of(wechat,
     for openid in ("o1", "o5", "o6"):
         wechat.send(openid, "3号楼停水了，一整天没水")
     with seeded.transaction() as session:
-        focus.check(session, dispatch.dispatch_pending(session, clock()), clock(), relay.hotspot_rules()[0])
+        focus.check(session, dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0]), clock(), relay.hotspot_rules()[0])
         grid = staff.find_grid(session, "和平社区·第一网格")
         session.add(Staff(openid="op_heping", name="吴芳", role=StaffRole.OPERATOR, community_id=grid.community_id,
                           active=True, created_at=clock()))

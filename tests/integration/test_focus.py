@@ -43,7 +43,7 @@ def file(seeded, clock, openid, category="物业服务", keywords=("电梯",), c
 def dispatch_and_check(seeded, clock, rules=DEFAULT_RULES):
     """What the worker's dispatch round does: dispatch, then check the dispatched appeals for hot spots."""
     with seeded.transaction() as session:
-        dispatched = dispatch.dispatch_pending(session, clock())
+        dispatched = dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
         return [case.code for case in focus.check(session, dispatched, clock(), SENSITIVE, rules)]
 
 
@@ -219,7 +219,7 @@ def test_two_workers_checking_at_once_open_one_case_and_alert_once(seeded, clock
     for openid in BUILDING_3:
         file(seeded, clock, openid)
     with seeded.transaction() as session:
-        ids = dispatch.dispatch_pending(session, clock())
+        ids = dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
     barrier = threading.Barrier(2)
     errors = []
 
@@ -295,7 +295,7 @@ def test_a_worker_that_read_before_another_opened_the_case_joins_that_case(seede
     """The race two workers on PostgreSQL can run: both see no open case, the second's insert hits open_key."""
     tickets = [file(seeded, clock, openid) for openid in BUILDING_3]
     with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock())
+        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
         stale = focus._grid_state(session, session.scalars(select(Appeal.grid_id)).first(), clock() - timedelta(days=7),
                                   SENSITIVE)
     with seeded.transaction() as session:

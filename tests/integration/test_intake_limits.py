@@ -73,7 +73,7 @@ def test_a_thousand_appeals_from_one_openid_file_ten_and_each_person_gets_n_noti
 
     # The attack ran in seconds; the worker's next round dispatches the ten.
     with database.transaction() as session:
-        assert len(dispatch.dispatch_pending(session, clock())) == 10
+        assert len(dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])) == 10
     for member in GRID_STAFF:
         rows = rows_to(database, member)
         assert templates(rows[OutboxStatus.PENDING]) == ["staff_new_appeal"] * N + [outbox.DIGEST_TEMPLATE]
@@ -139,7 +139,7 @@ def test_the_same_words_again_fold_into_the_open_appeal_and_staff_see_the_repeat
     with seeded.transaction() as session:
         repeats = session.scalars(select(AppealEvent).where(AppealEvent.action == "repeated")).all()
         assert [(event.internal, event.note) for event in repeats] == [(True, "3号楼电梯坏了,物业一直不来修！！")]
-        assert len(dispatch.dispatch_pending(session, clock())) == 1  # one appeal, one set of cards
+        assert len(dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])) == 1  # one appeal, one set of cards
     shown = wechat.send(WANG, f"查询 {ticket}")
     assert staff_texts.EVENT_NAMES["repeated"] in shown
     assert "再次反映" not in wechat.send("o1", f"查询 {ticket}")  # internal: the resident's timeline is unchanged

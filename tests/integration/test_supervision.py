@@ -37,7 +37,7 @@ def file(wechat, seeded, clock, count=1):
     tickets = [TICKET.search(wechat.send("o1", f"{ELEVATOR}（第{next(FILED)}次反映）")).group(0)
                for _ in range(count)]
     with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock())
+        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
     return tickets if count > 1 else tickets[0]
 
 
