@@ -5,13 +5,20 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import os
+import threading
 from dataclasses import replace
 from pathlib import Path
+from subprocess import SubprocessError
 
-from bot import inbox
+import redis
+
+from bot import inbox, redisconn
 from bot.clock import Clock, now_utc
 from bot.privacy import mask
-from bot.settings import Settings
+from bot.replay import ReplayGuard
+from bot.settings import COMPAT, PLAIN, Settings
+from bot.sources import SourceCheck
 from bot.wire import Decoded, Wire
 from handlers import resident_texts
 from handlers.conversation import Understanding
@@ -46,6 +53,16 @@ def _understanding(taxonomy_path: Path | None, model: Path | None, userdicts: tu
     return Understanding(classifier=classifier, taxonomy=taxonomy)
 
 
+def _log_mode(settings: Settings) -> None:
+    if settings.mode == COMPAT:
+        log.warning("GRIDBOT_WECHAT_MODE=compat: plaintext messages are accepted next to encrypted ones; their "
+                    "body is not signed, only the replay guard stops a forged one. Switch to safe once WeChat "
+                    "sends encrypted messages only")
+    elif settings.mode == PLAIN and settings.wechat_aes_key:
+        log.warning("GRIDBOT_WECHAT_MODE=plain although WECHAT_AES_KEY is set: plaintext message bodies are not "
+                    "signed, only the replay guard stops a forged one. Use safe mode unless WeChat sends plaintext")
+
+
 class Runtime:
     """Settings, database, classifier and wire shared by every request of a process."""
 
@@ -62,6 +79,28 @@ class Runtime:
         # Each runtime keeps its own FAQ index: it belongs to this runtime's database, not to the process.
         self.understanding = replace(understanding or understanding_for(settings), faq=FaqCache())
         self.wire = Wire(settings, clock)
+        self.replay = ReplayGuard(settings, clock, self.redis)
+        self.sources = SourceCheck(settings, self.redis)
+        self._redis: redis.Redis | None = None
+        self._redis_pid = 0
+        self._redis_lock = threading.Lock()
+        _log_mode(settings)
+
+    def redis(self) -> redis.Redis:
+        """This process's Redis client (GRIDBOT_REDIS_URL, else the embedded server), made on first use.
+
+        Made lazily, so that gunicorn's workers each make their own after the fork; a failure to reach or
+        start Redis is a Redis error for the caller to handle, like a lost connection.
+        """
+        if self._redis is None or self._redis_pid != os.getpid():
+            with self._redis_lock:
+                if self._redis is None or self._redis_pid != os.getpid():
+                    try:
+                        url = redisconn.redis_url(self.settings)
+                    except (OSError, RuntimeError, SubprocessError) as error:
+                        raise redis.ConnectionError(f"cannot start the embedded Redis: {error}") from None
+                    self._redis, self._redis_pid = redisconn.connect_for_web(url), os.getpid()
+        return self._redis
 
     def handle(self, decoded: Decoded) -> str:
         """The plaintext reply to a verified message (a polite apology if something unexpected broke)."""

@@ -77,7 +77,7 @@ class ServerProcess:
         self.process.wait(timeout=5)
 
 
-def server_env(database_url: str, data_dir: Path, name: str) -> dict[str, str]:
+def server_env(database_url: str, data_dir: Path, name: str, redis_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "GRIDBOT_"))}
     runtime_dir = data_dir / f"run-{name}"  # gunicorn's control socket: one per server, none in $HOME
     runtime_dir.mkdir(mode=0o700, exist_ok=True)
@@ -89,18 +89,21 @@ def server_env(database_url: str, data_dir: Path, name: str) -> dict[str, str]:
         WECHAT_SECRET="test-secret",
         GRIDBOT_DATABASE_URL=database_url,
         GRIDBOT_DATA_DIR=str(data_dir),
+        GRIDBOT_REDIS_URL=redis_url,  # the replay guard's; the session's server, not one left running per test
         GRIDBOT_LOG_LEVEL="WARNING",
     )
     return env
 
 
-def start_server(database_url: str, data_dir: Path, name: str) -> ServerProcess:
+def start_server(database_url: str, data_dir: Path, name: str, redis_url: str, *,
+                 mode: str | None = None) -> ServerProcess:
     port = free_port()
     log = data_dir / f"{name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-            cwd=ROOT, env=server_env(database_url, data_dir, name), stdin=subprocess.DEVNULL, stdout=out,
+            cwd=ROOT, env=server_env(database_url, data_dir, name, redis_url) | (
+                {"GRIDBOT_WECHAT_MODE": mode} if mode else {}), stdin=subprocess.DEVNULL, stdout=out,
             stderr=subprocess.STDOUT, start_new_session=True,
         )
     return ServerProcess(port, process, log)
@@ -121,13 +124,14 @@ def wait_until_up(server: ServerProcess) -> None:
 
 
 @pytest.fixture(scope="module")
-def servers(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ServerProcess]]:
-    """Two independent `gridbot serve` processes on the test database."""
+def servers(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+            ) -> Iterator[list[ServerProcess]]:
+    """Two independent `gridbot serve` processes on the test database, in compat mode (both kinds of message)."""
     data_dir = tmp_path_factory.mktemp("servers")
     started: list[ServerProcess] = []
     try:
         for name in ("a", "b"):
-            started.append(start_server(database_url, data_dir, name))
+            started.append(start_server(database_url, data_dir, name, redis_url, mode="compat"))
         for server in started:
             wait_until_up(server)
         yield started
@@ -255,7 +259,8 @@ def test_threads_in_one_process_racing_on_one_msgid_file_one_appeal(client, cloc
     # The quick in-process variant: four threads, four test clients, one app and database.
     wechat = WeChatServer(TEST_TOKEN, TEST_APPID, TEST_AES_KEY)
     now = int(clock().timestamp())
-    request = wechat.sign(wechat.text("o1", "楼道灯坏了好几天了", msg_id=424242, create_time=now), timestamp=now)
+    request = wechat.sign(wechat.text("o1", "楼道灯坏了好几天了", msg_id=424242, create_time=now), encrypted=True,
+                          timestamp=now)
     barrier = threading.Barrier(RETRIES)
     bodies: list[str] = []
 
@@ -263,7 +268,8 @@ def test_threads_in_one_process_racing_on_one_msgid_file_one_appeal(client, cloc
         test_client = client.application.test_client()
         barrier.wait(timeout=10)
         response = test_client.post("/wechat", query_string=request.params, data=request.body)
-        bodies.append(f"{response.status_code} {response.get_data(as_text=True)}")
+        # Each encrypted reply has its own IV: compare what they say.
+        bodies.append(f"{response.status_code} {wechat.open_reply(response.get_data(as_text=True), request)}")
 
     threads = [threading.Thread(target=send) for _ in range(RETRIES)]
     for thread in threads:
