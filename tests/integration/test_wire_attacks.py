@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from typing import Callable
 
 import pytest
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from bot.app import create_app
 from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
 from bot.relay import refresh_callback_ips
+from bot.relay import run as run_relay
 from bot.runtime import Runtime
 from bot.settings import COMPAT, PLAIN, SAFE, Settings
 from bot.sources import callback_ips_key
@@ -282,3 +285,21 @@ def test_the_worker_fetches_the_callback_ips_from_the_fake_api_and_the_webhook_u
     assert post_from(client, wechat, "192.0.2.1").status_code == 403
     with seeded.transaction() as session:
         assert len(session.scalars(select(Appeal)).all()) == 1
+
+
+def test_a_worker_with_trusted_sources_fetches_the_list_when_it_starts(
+    worker_runtime, redis_client: redis_lib.Redis, fake_wechat: Fake
+) -> None:  # type: ignore[no-untyped-def]
+    worker_runtime.settings = worker_runtime.settings.with_(trusted_sources="wechat")
+    stop = threading.Event()
+    loop = threading.Thread(target=run_relay, args=(worker_runtime, stop))
+    loop.start()
+    try:
+        deadline = time.monotonic() + 10
+        while redis_client.get(callback_ips_key(worker_runtime.settings.wechat_appid)) is None:
+            assert time.monotonic() < deadline, "the worker did not fetch WeChat's callback IPs"
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        loop.join(timeout=10)
+    assert len(fake_wechat.calls("/cgi-bin/getcallbackip")) == 1  # at start; the next one is a day away
