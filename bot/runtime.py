@@ -84,6 +84,10 @@ class Runtime:
         self._redis: redis.Redis | None = None
         self._redis_pid = 0
         self._redis_lock = threading.Lock()
+        # gunicorn runs a dozen threads per worker so that slow clients cannot hold the webhook; the handling
+        # itself (one short database transaction) still runs one at a time per process, as the sync workers
+        # did: threads contending for SQLite's write lock would wait in its busy handler's sleeps instead.
+        self._handling = threading.Lock()
         _log_mode(settings)
 
     def redis(self) -> redis.Redis:
@@ -105,9 +109,9 @@ class Runtime:
     def handle(self, decoded: Decoded) -> str:
         """The plaintext reply to a verified message (a polite apology if something unexpected broke)."""
         try:
-            return inbox.process(
-                self.database, self.understanding, decoded.inbound, lambda r: self.wire.render(r, decoded), self.clock
-            )
+            with self._handling:
+                return inbox.process(self.database, self.understanding, decoded.inbound,
+                                     lambda r: self.wire.render(r, decoded), self.clock)
         except Exception:
             # Nothing was committed; the resident is asked to resend rather than left with silence.
             log.exception("failed to handle message from %s", mask(decoded.inbound.openid))
