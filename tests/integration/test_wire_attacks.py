@@ -22,8 +22,8 @@ from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
 from bot.relay import refresh_callback_ips
 from bot.relay import run as run_relay
 from bot.runtime import Runtime
-from bot.settings import COMPAT, PLAIN, SAFE, Settings
-from bot.sources import callback_ips_key
+from bot.settings import COMPAT, PLAIN, SAFE
+from bot.sources import callback_ips_key, parse_networks
 from storage.db import Database
 from storage.models import Appeal
 from tests.conftest import Clock, WeChat
@@ -45,11 +45,11 @@ def now_of(clock: Clock) -> int:
     return int(clock().timestamp())
 
 
-def captured_url(wechat: WeChat, clock: Clock) -> tuple[dict[str, str], object]:
-    """A genuine request of o1's, answered; returns the triple an access log shows, and the request."""
+def captured_url(wechat: WeChat, clock: Clock) -> dict[str, str]:
+    """A genuine request of o1's, answered; returns the triple an access log shows of it."""
     response, genuine = wechat.post(wechat.server.text("o1", "我的诉求", create_time=now_of(clock)))
     assert response.status_code == 200
-    return {key: genuine.params[key] for key in ("signature", "timestamp", "nonce")}, (genuine, response)
+    return {key: genuine.params[key] for key in ("signature", "timestamp", "nonce")}
 
 
 def forged_body(clock: Clock, forgery: str, ticket: str) -> bytes:
@@ -71,7 +71,7 @@ def test_a_plain_body_under_a_captured_url_with_encrypt_type_dropped_is_refused_
     wechat, client, seeded: Database, clock: Clock, caplog: pytest.LogCaptureFixture, forgery: str
 ) -> None:  # type: ignore[no-untyped-def]
     ticket = file_and_dispatch(wechat, seeded, clock)
-    triple, _genuine = captured_url(wechat, clock)
+    triple = captured_url(wechat, clock)
     before = snapshot(seeded)
 
     response = post(client, triple, forged_body(clock, forgery, ticket))
@@ -101,7 +101,7 @@ def test_in_plain_mode_a_captured_url_with_another_body_is_refused_for_the_whole
     wechat_plain, plain_client, seeded: Database, clock: Clock, forgery: str
 ) -> None:  # type: ignore[no-untyped-def]
     ticket = file_and_dispatch(wechat_plain, seeded, clock)
-    triple, _genuine = captured_url(wechat_plain, clock)
+    triple = captured_url(wechat_plain, clock)
     before = snapshot(seeded)
 
     refused_at_once = post(plain_client, triple, forged_body(clock, forgery, ticket))
@@ -209,8 +209,7 @@ def sources_client(runtime: Runtime, redis_client: redis_lib.Redis, entries: lis
     """A webhook with GRIDBOT_TRUSTED_SOURCES=wechat (and GRIDBOT_TRUSTED_PROXIES), the list in Redis."""
     if entries is not None:
         redis_client.set(callback_ips_key(runtime.settings.wechat_appid), json.dumps({"entries": entries}))
-    proxy_networks = Settings.from_env({"WECHAT_TOKEN": "t", "WECHAT_APPID": "a",
-                                        "GRIDBOT_TRUSTED_PROXIES": proxies}).trusted_proxies
+    proxy_networks, _invalid = parse_networks(proxies.split(",") if proxies else [])
     checked = runtime_in(runtime, trusted_sources="wechat", trusted_proxies=proxy_networks)
     return create_app(runtime=checked).test_client()
 
