@@ -66,6 +66,9 @@ def _log_mode(settings: Settings) -> None:
 class Runtime:
     """Settings, database, classifier and wire shared by every request of a process."""
 
+    # How long a message waits for the one before it in this process (WeChat gives up after 5 s).
+    HANDLING_WAIT_S = 3.0
+
     def __init__(
         self,
         settings: Settings,
@@ -107,12 +110,19 @@ class Runtime:
         return self._redis
 
     def handle(self, decoded: Decoded) -> str:
-        """The plaintext reply to a verified message (a polite apology if something unexpected broke)."""
+        """The plaintext reply to a verified message (a polite apology if something unexpected broke, or if the
+        message before it in this process is still not done after HANDLING_WAIT_S)."""
+        if not self._handling.acquire(timeout=self.HANDLING_WAIT_S):
+            # A gthread worker is not restarted for one stuck thread as a sync worker was: answer WeChat in time.
+            log.error("message from %s waited %.0f s for the one before it; asked to resend",
+                      mask(decoded.inbound.openid), self.HANDLING_WAIT_S)
+            return self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded)
         try:
-            with self._handling:
-                return inbox.process(self.database, self.understanding, decoded.inbound,
-                                     lambda r: self.wire.render(r, decoded), self.clock)
+            return inbox.process(self.database, self.understanding, decoded.inbound,
+                                 lambda r: self.wire.render(r, decoded), self.clock)
         except Exception:
             # Nothing was committed; the resident is asked to resend rather than left with silence.
             log.exception("failed to handle message from %s", mask(decoded.inbound.openid))
             return self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded)
+        finally:
+            self._handling.release()
