@@ -19,6 +19,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import func, select  # noqa: E402
 
 from bot import demo_data  # noqa: E402
+from bot.redisconn import stop_embedded_redis  # noqa: E402
 from bot.settings import DEMO_AES_KEY, Settings  # noqa: E402
 from storage import org, residents  # noqa: E402
 from storage.db import Database, upgrade  # noqa: E402
@@ -125,5 +126,6 @@ def code_version() -> str:
 
 
 def remove(env: BenchEnv) -> None:
-    """Delete the temp dir and everything in it."""
+    """Stop the embedded Redis the webhook started there (its replay guard's), delete the temp dir."""
+    stop_embedded_redis(env.directory)
     shutil.rmtree(env.directory, ignore_errors=True)

@@ -363,16 +363,19 @@ def focus_list(include_closed: bool) -> None:
 @main.command("fake-wechat")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-def fake_wechat(host: str, port: int) -> None:
+@click.option("--callback-ip", "callback_ips", multiple=True, metavar="IP|CIDR",
+              help="also serve this in getcallbackip's list (127.0.0.1 and ::1 always are); repeatable")
+def fake_wechat(host: str, port: int, callback_ips: tuple[str, ...]) -> None:
     """A local fake of WeChat's HTTP API that records every call (open / in a browser)."""
     from bot.fake_wechat import serve as serve_fake
 
-    serve_fake(host, port)
+    serve_fake(host, port, callback_ips=callback_ips)
 
 
 @main.command()
 @click.option("--openid", required=True, help="the resident (or staff) openid to send as")
-@click.option("--safe", is_flag=True, help="safe mode: AES-encrypt the message like WeChat does")
+@click.option("--safe", is_flag=True, help="AES-encrypt the message (the default when WECHAT_AES_KEY is set)")
+@click.option("--plain", is_flag=True, help="send plaintext, as WeChat does for an account in plain mode")
 @click.option("--url", default="http://127.0.0.1:8000/wechat", show_default=True, help="the webhook")
 @click.option("--voice", is_flag=True, help="send TEXT as a voice message's recognition")
 @click.option("--image", is_flag=True, help="send an image")
@@ -380,17 +383,23 @@ def fake_wechat(host: str, port: int) -> None:
 @click.option("--event", help="send an event instead: subscribe, unsubscribe, SCAN, CLICK")
 @click.option("--key", help="the event's EventKey (QR scene or menu key)")
 @click.argument("text", required=False, default="")
-def simulate(openid: str, safe: bool, url: str, voice: bool, image: bool, location: str | None,
+def simulate(openid: str, safe: bool, plain: bool, url: str, voice: bool, image: bool, location: str | None,
              event: str | None, key: str | None, text: str) -> None:
-    """Send one message to the webhook exactly as WeChat's server would, and print the reply."""
+    """Send one message to the webhook exactly as WeChat's server would, and print the reply.
+
+    Encrypted unless the account is in plain mode (GRIDBOT_WECHAT_MODE, or no WECHAT_AES_KEY) or --plain.
+    """
+    from bot.settings import PLAIN
     from bot.simulator import WeChatServer
 
     settings = _settings(demo=True)
+    if safe and plain:
+        raise click.UsageError("--safe and --plain exclude each other")
     if safe and not settings.wechat_aes_key:
         raise click.UsageError("--safe needs WECHAT_AES_KEY")
     server = WeChatServer.for_settings(settings)
     xml = _simulated_message(server, openid, text, voice, image, location, event, key)
-    signed = server.sign(xml, encrypted=safe)
+    signed = server.sign(xml, encrypted=safe or (not plain and settings.mode != PLAIN))
     try:
         response = requests.post(url, params=signed.params, data=signed.body, timeout=10,
                                  headers={"Content-Type": "text/xml"})

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot import demo_data
 from bot.clock import now_utc
 from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
-from bot.settings import DEMO_TOKEN, Settings
+from bot.settings import COMPAT, DEMO_TOKEN, PLAIN, SAFE, Settings
 from storage.db import Database, upgrade
 from storage.models import Building
 
@@ -73,6 +73,7 @@ def _child_env(settings: Settings, redis_url: str, api_base: str) -> dict[str, s
         WECHAT_SECRET=settings.wechat_secret,
         WECHAT_AES_KEY=settings.wechat_aes_key or "",
         GRIDBOT_SECRET_KEY=settings.secret_key or "",
+        GRIDBOT_WECHAT_MODE=settings.mode,
         WECHAT_API_BASE_URL=api_base,
         GRIDBOT_DATABASE_URL=settings.database_url,
         GRIDBOT_REDIS_URL=redis_url,
@@ -145,7 +146,7 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
     print(
         f"""
 ================ 网格诉求助手 gridbot 演示已启动 ================
-微信服务器配置（URL）：{webhook}   （Token：{token_source}；安全模式 AES 已开启）
+微信服务器配置（URL）：{webhook}   （Token：{token_source}；{_mode_words(settings)}）
 模拟微信接口（机器人发出的每条消息）：{api_base}/
 数据目录：{settings.data_dir}
 
@@ -153,7 +154,7 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} simulate --openid o1 "3号楼电梯坏了，物业一直不来修"
       o1 已绑定 幸福里社区·第一网格 3号楼1单元：回复编号、类别、网格；网格员张伟、李娜收到新诉求（见模拟接口页面）
   {gridbot} simulate --openid o1 我的诉求
-  {gridbot} simulate --openid o1 --safe "楼道灯坏了好几天了"      （安全模式：加密收发）
+  {gridbot} simulate --openid o1 --plain "楼道灯坏了好几天了"     （明文消息：安全模式下被拒绝，HTTP 403）
   {gridbot} simulate --openid o3 "小区门口垃圾堆了三天没人清"
       o3 是新居民：诉求先暂存，机器人引导绑定住址，回复序号即可（如 1、1、1、1）
   {gridbot} simulate --openid o4 --event SCAN --key {scene}      （扫楼栋二维码一步绑定）
@@ -191,6 +192,12 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
 """,
         flush=True,  # a pipe (a supervisor, a test) sees the guide at once
     )
+
+
+def _mode_words(settings: Settings) -> str:
+    """The message mode in the guide's words (GRIDBOT_WECHAT_MODE; the demo's AES key makes it safe)."""
+    return {SAFE: "安全模式：只收加密消息", COMPAT: "兼容模式：明文和加密都收（较弱）",
+            PLAIN: "明文模式"}[settings.mode]
 
 
 def _focus_list_command(settings: Settings, gridbot: str) -> str:

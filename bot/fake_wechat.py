@@ -24,6 +24,9 @@ TOKEN_PATH = "/cgi-bin/token"
 CUSTOM_SEND_PATH = "/cgi-bin/message/custom/send"
 TEMPLATE_SEND_PATH = "/cgi-bin/message/template/send"
 TEXT_BYTE_LIMIT = 2048  # WeChat refuses longer customer-service text with 45002
+CALLBACK_IP_PATH = "/cgi-bin/getcallbackip"
+# The fake's callback IP list: where a simulator on this machine posts from, plus what its config adds.
+LOCAL_CALLBACK_IPS = ("127.0.0.1", "::1")
 ERRMSGS = {
     -1: "system error", 40001: "invalid credential, access_token is invalid or not latest",
     40002: "invalid grant_type", 40003: "invalid openid", 40007: "invalid media_id", 40013: "invalid appid",
@@ -46,9 +49,11 @@ vertical-align:top}.msg{white-space:pre-wrap}.err{color:#b00}</style></head><bod
 class FakeState:
     """Everything the fake remembers; one lock guards it all."""
 
-    def __init__(self, expires_in: int, appid: str | None, secret: str | None) -> None:
+    def __init__(self, expires_in: int, appid: str | None, secret: str | None,
+                 callback_ips: tuple[str, ...] = ()) -> None:
         self.lock = threading.Lock()
         self.expires_in, self.appid, self.secret = expires_in, appid, secret
+        self.callback_ips = [*LOCAL_CALLBACK_IPS, *callback_ips]
         self.valid_tokens: set[str] = set()
         self.token_fetches = 0
         self.calls: list[dict[str, Any]] = []
@@ -73,11 +78,13 @@ class FakeState:
             return pending.pop() if pending else None
 
 
-def create_fake_app(expires_in: int = 7200, *, appid: str | None = None, secret: str | None = None) -> Flask:
-    """The fake WeChat API as a Flask app; `appid`/`secret`, when given, are checked on token fetches."""
+def create_fake_app(expires_in: int = 7200, *, appid: str | None = None, secret: str | None = None,
+                    callback_ips: tuple[str, ...] = ()) -> Flask:
+    """The fake WeChat API as a Flask app; `appid`/`secret`, when given, are checked on token fetches;
+    `callback_ips` are served by getcallbackip after 127.0.0.1 and ::1."""
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    state = FakeState(expires_in, appid, secret)
+    state = FakeState(expires_in, appid, secret, callback_ips)
     app.extensions["fake_wechat"] = state
     png = tiny_png()
     routes: dict[tuple[str, str], Callable[[FakeState, Any], Any]] = {
@@ -85,6 +92,7 @@ def create_fake_app(expires_in: int = 7200, *, appid: str | None = None, secret:
         ("POST", TEMPLATE_SEND_PATH): _template_send,
         ("GET", "/cgi-bin/media/get"): lambda _state, _body: png if request.args.get("media_id") else _err(40007),
         ("POST", "/cgi-bin/menu/create"): lambda _state, body: _err(0) if isinstance(body, dict) else _err(47001),
+        ("GET", CALLBACK_IP_PATH): lambda state, _body: {"ip_list": list(state.callback_ips)},
     }
 
     @app.route("/cgi-bin/<path:rest>", methods=["GET", "POST"])
@@ -294,7 +302,8 @@ class FakeWeChatServer:
 
 
 def serve(host: str, port: int, **options: Any) -> None:
-    """Run the fake on host:port until interrupted; options go to create_fake_app (expires_in, appid, secret)."""
+    """Run the fake on host:port until interrupted; options go to create_fake_app (expires_in, appid, secret,
+    callback_ips)."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     fake = FakeWeChatServer(host, port, **options)

@@ -11,11 +11,16 @@ from pathlib import Path
 from typing import Iterator
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from bot.settings import Settings
 
 SOCKET_NAME = "redis.sock"
 START_TIMEOUT_S = 10.0
+# The webhook answers WeChat within 5 s: a Redis that does not answer in half a second is treated as down
+# (each caller decides what that means), and a failed command is retried once, at once.
+WEB_TIMEOUT_S = 0.5
 
 
 def redis_url(settings: Settings) -> str:
@@ -28,6 +33,12 @@ def redis_url(settings: Settings) -> str:
 def connect(settings: Settings) -> redis.Redis:
     """A client for the configured (or embedded) Redis; RQ needs raw bytes, so no decoding."""
     return redis.Redis.from_url(redis_url(settings), socket_timeout=10, health_check_interval=30)
+
+
+def connect_for_web(url: str) -> redis.Redis:
+    """A client for a request path: short timeouts, one immediate retry, no backoff."""
+    return redis.Redis.from_url(url, socket_timeout=WEB_TIMEOUT_S, socket_connect_timeout=WEB_TIMEOUT_S,
+                                retry=Retry(NoBackoff(), 1), health_check_interval=30)
 
 
 def ensure_embedded_redis(data_dir: Path) -> str:

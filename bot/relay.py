@@ -10,9 +10,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from redis import RedisError
 from rq import Queue
 
 from bot import jobs
+from bot.sources import store_callback_ips
+from bot.wechat_client import WeChatAPIError
 from bot.worker_runtime import WorkerRuntime
 from nlp import load_taxonomy
 from storage import dedup, dispatch, focus, outbox, supervision
@@ -29,6 +32,10 @@ SUPERVISE_EVERY_S = 10.0
 DELIVERY_BATCH = 20
 # A batch may meet slow API calls (5 s timeouts, one retry each) on every row.
 DELIVERY_JOB_TIMEOUT = 15 * 60
+# WeChat's callback IP list (GRIDBOT_TRUSTED_SOURCES=wechat): fetched at start, then daily; a failed fetch
+# is tried again sooner, because until one succeeds the webhook refuses everything.
+CALLBACK_IPS_EVERY = timedelta(days=1)
+CALLBACK_IPS_RETRY = timedelta(minutes=5)
 
 
 def queue(runtime: WorkerRuntime) -> Queue:
@@ -120,13 +127,30 @@ def purge_dedup(runtime: WorkerRuntime) -> int:
         return dedup.purge_before(session, runtime.clock() - DEDUP_KEEP)
 
 
+def refresh_callback_ips(runtime: WorkerRuntime) -> bool:
+    """Fetch WeChat's callback IP list into Redis for the webhook's source check; False (logged) on failure."""
+    try:
+        entries = runtime.api.callback_ips()
+        kept = store_callback_ips(runtime.redis, runtime.settings.wechat_appid, entries, runtime.clock())
+    except (WeChatAPIError, ValueError, RedisError) as error:
+        log.error("could not refresh WeChat's callback IP list (the webhook keeps the last one): %s", error)
+        return False
+    log.info("WeChat's callback IP list refreshed: %d entries", kept)
+    return True
+
+
 def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
     """Relay until `stop` is set; errors are logged and the loop goes on."""
     interval = runtime.settings.outbox_poll_ms / 1000
-    next_purge = runtime.clock()
+    next_purge = next_callback_ips = runtime.clock()
+    check_sources = runtime.settings.trusted_sources == "wechat"
     next_checkpoint = next_sweep = time.monotonic()
     while not stop.is_set():
         try:
+            if check_sources and runtime.clock() >= next_callback_ips:
+                next_callback_ips = runtime.clock() + CALLBACK_IPS_RETRY  # whatever the fetch raises
+                if refresh_callback_ips(runtime):
+                    next_callback_ips = runtime.clock() + CALLBACK_IPS_EVERY
             tick(runtime)
             if runtime.clock() >= next_purge:
                 purge_dedup(runtime)

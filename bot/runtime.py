@@ -5,13 +5,20 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import os
+import threading
 from dataclasses import replace
 from pathlib import Path
+from subprocess import SubprocessError
 
-from bot import inbox
+import redis
+
+from bot import inbox, redisconn
 from bot.clock import Clock, now_utc
 from bot.privacy import mask
-from bot.settings import Settings, SettingsError
+from bot.replay import ReplayGuard
+from bot.settings import COMPAT, PLAIN, Settings, SettingsError
+from bot.sources import SourceCheck
 from bot.wire import Decoded, Wire
 from handlers import resident_texts
 from handlers.conversation import Access, Understanding
@@ -53,8 +60,21 @@ def access_for(settings: Settings) -> Access:
     return Access(settings.secret_key, settings.staff_lookups_per_hour)
 
 
+def _log_mode(settings: Settings) -> None:
+    if settings.mode == COMPAT:
+        log.warning("GRIDBOT_WECHAT_MODE=compat: plaintext messages are accepted next to encrypted ones; their "
+                    "body is not signed, only the replay guard stops a forged one. Switch to safe once WeChat "
+                    "sends encrypted messages only")
+    elif settings.mode == PLAIN and settings.wechat_aes_key:
+        log.warning("GRIDBOT_WECHAT_MODE=plain although WECHAT_AES_KEY is set: plaintext message bodies are not "
+                    "signed, only the replay guard stops a forged one. Use safe mode unless WeChat sends plaintext")
+
+
 class Runtime:
     """Settings, database, classifier and wire shared by every request of a process."""
+
+    # How long a message waits for the one before it in this process (WeChat gives up after 5 s).
+    HANDLING_WAIT_S = 3.0
 
     def __init__(
         self,
@@ -71,9 +91,41 @@ class Runtime:
         self.understanding = replace(understanding or understanding_for(settings), faq=FaqCache(),
                                      limits=settings.intake_limits())
         self.wire = Wire(settings, clock)
+        self.replay = ReplayGuard(settings, clock, self.redis)
+        self.sources = SourceCheck(settings, self.redis)
+        self._redis: redis.Redis | None = None
+        self._redis_pid = 0
+        self._redis_lock = threading.Lock()
+        # gunicorn runs a dozen threads per worker so that slow clients cannot hold the webhook; the handling
+        # itself (one short database transaction) still runs one at a time per process, as the sync workers
+        # did: threads contending for SQLite's write lock would wait in its busy handler's sleeps instead.
+        self._handling = threading.Lock()
+        _log_mode(settings)
+
+    def redis(self) -> redis.Redis:
+        """This process's Redis client (GRIDBOT_REDIS_URL, else the embedded server), made on first use.
+
+        Made lazily, so that gunicorn's workers each make their own after the fork; a failure to reach or
+        start Redis is a Redis error for the caller to handle, like a lost connection.
+        """
+        if self._redis is None or self._redis_pid != os.getpid():
+            with self._redis_lock:
+                if self._redis is None or self._redis_pid != os.getpid():
+                    try:
+                        url = redisconn.redis_url(self.settings)
+                    except (OSError, RuntimeError, SubprocessError) as error:
+                        raise redis.ConnectionError(f"cannot start the embedded Redis: {error}") from None
+                    self._redis, self._redis_pid = redisconn.connect_for_web(url), os.getpid()
+        return self._redis
 
     def handle(self, decoded: Decoded) -> str:
-        """The plaintext reply to a verified message (a polite apology if something unexpected broke)."""
+        """The plaintext reply to a verified message (a polite apology if something unexpected broke, or if the
+        message before it in this process is still not done after HANDLING_WAIT_S)."""
+        if not self._handling.acquire(timeout=self.HANDLING_WAIT_S):
+            # A gthread worker is not restarted for one stuck thread as a sync worker was: answer WeChat in time.
+            log.error("message from %s waited %.0f s for the one before it; asked to resend",
+                      mask(decoded.inbound.openid), self.HANDLING_WAIT_S)
+            return self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded)
         try:
             return inbox.process(self.database, self.understanding, self.access, decoded.inbound,
                                  lambda r: self.wire.render(r, decoded), self.clock)
@@ -81,3 +133,5 @@ class Runtime:
             # Nothing was committed; the resident is asked to resend rather than left with silence.
             log.exception("failed to handle message from %s", mask(decoded.inbound.openid))
             return self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded)
+        finally:
+            self._handling.release()

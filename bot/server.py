@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+from subprocess import SubprocessError
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from bot.app import create_app
+from bot.redisconn import redis_url
 from bot.runtime import Runtime
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+# Threads per worker process. A thread is held by one request at a time; a client trickling its body holds
+# one for at most the webhook's body deadline (2 s), so a dozen slow clients still leave threads for WeChat.
+# Each thread keeps one database connection: stay under SQLAlchemy's default pool (5 + 10 overflow).
+THREADS = 12
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -28,12 +37,21 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
     """Serve the webhook; jieba and the taxonomy load once, before the workers fork."""
     runtime = Runtime(settings)
+    try:
+        redis_url(settings)  # start the embedded Redis (the replay guard's) now, not in a worker's first request
+    except (OSError, RuntimeError, SubprocessError) as error:
+        # Each request then meets the outage as the replay guard's mode says (safe goes on, plain refuses).
+        log.error("cannot start the embedded Redis: %s", error)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
-        # WeChat gives up after 5 s; a request still running at 10 s is stuck, not slow.
+        # Threads: a slow client ties up a thread, not the whole worker (sync workers read a body with one
+        # thread and no deadline). Idle and kept-alive connections wait in the worker's poller, not in a thread.
+        "worker_class": "gthread",
+        "threads": THREADS,
+        # A worker that has not checked in for 10 s is stuck, not slow (WeChat gives up after 5 s).
         "timeout": 10,
+        "keepalive": 2,
         "preload_app": True,
         "accesslog": None,
         # gunicorn 27's control socket defaults to one path per user: two servers on a host would fight over it.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 import logging
 import os
@@ -30,6 +31,14 @@ DEMO_SECRET_KEY = "gridbot-demo-secret-key-not-for-production"
 SECRET_KEY_MIN_LENGTH = 32
 
 
+# How the webhook takes WeChat's messages (GRIDBOT_WECHAT_MODE): see Settings.mode.
+SAFE, COMPAT, PLAIN = "safe", "compat", "plain"
+WECHAT_MODES = (SAFE, COMPAT, PLAIN)
+# GRIDBOT_TRUSTED_SOURCES: the peers allowed to POST to the webhook.
+TRUSTED_SOURCES = ("wechat",)
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
 class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names the variable."""
 
@@ -51,6 +60,9 @@ class Settings:
     wechat_secret: str
     wechat_aes_key: str | None = None
     wechat_api_base_url: str | None = None
+    wechat_mode: str | None = None  # None: safe when an AES key is set, else plain (see `mode`)
+    trusted_sources: str | None = None  # "wechat": only WeChat's callback IPs may POST; None: no source check
+    trusted_proxies: tuple[IPNetwork, ...] = ()  # reverse proxies whose X-Forwarded-For is believed
     database_url: str = "sqlite:///var/gridbot.db"
     redis_url: str | None = None
     data_dir: Path = Path("var")
@@ -89,6 +101,9 @@ class Settings:
             secret_key=cls.secret_key_from_env(env),
             staff_lookups_per_hour=_int(env, "GRIDBOT_STAFF_LOOKUPS_PER_HOUR", 60),
             wechat_api_base_url=_url(env, "WECHAT_API_BASE_URL"),
+            wechat_mode=_wechat_mode(env, "GRIDBOT_WECHAT_MODE"),
+            trusted_sources=_trusted_sources(env, "GRIDBOT_TRUSTED_SOURCES"),
+            trusted_proxies=_networks(env, "GRIDBOT_TRUSTED_PROXIES"),
             database_url=cls.database_url_from_env(env),
             redis_url=env.get("GRIDBOT_REDIS_URL") or None,
             data_dir=data_dir,
@@ -104,7 +119,16 @@ class Settings:
             **cls.nlp_from_env(env),
         )
         values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+        settings = cls(**values)  # type: ignore[arg-type]
+        if settings.mode != PLAIN and not settings.wechat_aes_key:
+            raise SettingsError(f"GRIDBOT_WECHAT_MODE={settings.mode} needs WECHAT_AES_KEY (the EncodingAESKey)")
+        return settings
+
+    @property
+    def mode(self) -> str:
+        """safe: only AES-encrypted messages whose msg_signature covers the body; compat (WeChat's 兼容模式,
+        for a switch-over): encrypted and plaintext; plain: plaintext (and encrypted ones when a key is set)."""
+        return self.wechat_mode or (SAFE if self.wechat_aes_key else PLAIN)
 
     @staticmethod
     def database_url_from_env(env: Mapping[str, str] | None = None) -> str:
@@ -278,6 +302,32 @@ def _template_id(env: Mapping[str, str], name: str) -> str | None:
     if not _TEMPLATE_ID.fullmatch(value):
         raise SettingsError(f"{name} must be a template id from the account's console (letters, digits, - and _)")
     return value
+
+
+def _wechat_mode(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip().lower()
+    if value and value not in WECHAT_MODES:
+        raise SettingsError(f"{name} must be one of {', '.join(WECHAT_MODES)}, got {value!r}")
+    return value or None
+
+
+def _trusted_sources(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip().lower()
+    if value and value not in TRUSTED_SOURCES:
+        raise SettingsError(f"{name} must be one of {', '.join(TRUSTED_SOURCES)} (or unset), got {value!r}")
+    return value or None
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[IPNetwork, ...]:
+    """Comma-separated IP addresses or CIDR ranges."""
+    networks = []
+    for part in env.get(name, "").split(","):
+        if part.strip():
+            try:
+                networks.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError:
+                raise SettingsError(f"{name}: {part.strip()!r} is not an IP address or CIDR range") from None
+    return tuple(networks)
 
 
 def _template_ids(env: Mapping[str, str], name: str) -> Mapping[str, str]:

@@ -131,7 +131,7 @@ def _field(xml: str, name: str) -> str:
 
 
 def _msg_id() -> int:
-    return random.SystemRandom().randrange(10**18, 10**19)
+    return random.SystemRandom().randrange(10**18, 2**63)  # 19 digits, a signed 64-bit integer
 
 
 def _token(length: int, alphabet: str = string.ascii_letters + string.digits) -> str:

@@ -6,12 +6,18 @@ import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from bot.read_deadline import deadlines
 from bot.runtime import Runtime
 from bot.wire import WireError
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("wechat", __name__)
 TEXT_XML = "application/xml; charset=utf-8"
+# WeChat sends a body of a few hundred bytes with its headers; one still arriving after this is a slow client
+# holding a server thread (WeChat itself gives up after 5 s).
+BODY_DEADLINE_S = 2.0
+_STATUS_TEXT = {400: "bad request", 403: "forbidden", 408: "request timeout", 413: "payload too large",
+                503: "service unavailable"}
 
 
 @blueprint.get("/wechat")
@@ -26,11 +32,18 @@ def verify() -> Response:
 
 @blueprint.post("/wechat")
 def receive() -> Response:
-    """A message or event: answer within WeChat's 5 seconds, with no outbound call on the way."""
+    """A message or event: answer within WeChat's 5 seconds, with no outbound call on the way.
+
+    Everything the peer and the query string decide is checked before the body is read, and the body is
+    read against a deadline: a client that is not WeChat, or is slow, costs no more than that.
+    """
     runtime = _runtime()
-    body = request.stream.read(runtime.wire.max_body + 1)
     try:
-        decoded = runtime.wire.decode(request.args, body)
+        runtime.sources.check(request.remote_addr, request.headers.get("X-Forwarded-For"))
+        query = runtime.wire.check_query(request.args)
+        body = _read_body(runtime.wire.max_body)
+        decoded = runtime.wire.decode_body(query, body)
+        runtime.replay.check(query, body)
     except WireError as refused:
         return _refuse(refused)
     plaintext = runtime.handle(decoded)
@@ -46,9 +59,29 @@ def health() -> Response:
     return Response("ok", mimetype="text/plain")
 
 
+def _read_body(limit: int) -> bytes:
+    """The body, if its announced length is within `limit` and it all arrives within BODY_DEADLINE_S."""
+    length = request.content_length
+    if length is None:
+        if request.headers.get("Transfer-Encoding"):
+            raise WireError(400, "chunked body without a Content-Length")
+        length = 0  # HTTP/1.1: neither header means no body
+    if length > limit:
+        raise WireError(413, f"body over {limit} bytes")
+    # The WSGI input itself, not Flask's wrapper (which raises on a short read): a short body is ours to judge.
+    with deadlines.bounded(request.environ.get("gunicorn.socket"), BODY_DEADLINE_S):
+        body = request.environ["wsgi.input"].read(length) if length else b""
+    if len(body) < length:
+        raise WireError(408, f"body incomplete after {BODY_DEADLINE_S:g}s ({len(body)} of {length} bytes)")
+    return body
+
+
 def _refuse(refused: WireError) -> Response:
     log.warning("webhook refused %s: %s (from %s)", refused.status, refused.reason, request.remote_addr)
-    return Response("forbidden" if refused.status == 403 else "bad request", status=refused.status)
+    response = Response(_STATUS_TEXT.get(refused.status, "refused"), status=refused.status)
+    if refused.status in (408, 413):
+        response.headers["Connection"] = "close"  # the rest of the body is not worth reading
+    return response
 
 
 def _runtime() -> Runtime:

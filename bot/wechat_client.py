@@ -298,6 +298,15 @@ class WeChatAPI:
         logger.info("sent template %s to %s", template_id, mask_openid(openid))
         return str(result["msgid"])
 
+    def callback_ips(self) -> list[str]:
+        """The addresses WeChat's servers call the webhook from (IPs, possibly CIDR ranges)."""
+        result = _expect_dict(self.client.get("getcallbackip"), "getcallbackip")
+        ips = result.get("ip_list")
+        if not isinstance(ips, list) or not all(isinstance(ip, str) for ip in ips):
+            raise WeChatAPIError("WeChat API getcallbackip answered without an ip_list")
+        logger.info("fetched WeChat's callback IP list (%d entries)", len(ips))
+        return ips
+
     def download_media(self, media_id: str) -> bytes:
         """Download a temporary media file (image, voice) by media_id."""
         result = self.client.media.download(media_id)

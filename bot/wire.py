@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Mapping
 
 from defusedxml import DefusedXmlException
@@ -13,13 +13,17 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from bot import wire_fields
 from bot.clock import Clock
-from bot.settings import Settings
+from bot.settings import SAFE, Settings
+from bot.wire_fields import ascii_digits
 from handlers.types import Inbound, Kind, Reply
 
 SILENT = "success"  # WeChat's "received, no reply"
 QR_SCENE_PREFIX = "qrscene_"
 _REQUIRED = ("ToUserName", "FromUserName", "CreateTime", "MsgType")
+# A query timestamp is compared with now; more digits than a datetime's largest Unix time are never near it.
+MAX_TIMESTAMP_DIGITS = 12
 _KINDS = {"text": Kind.TEXT, "voice": Kind.VOICE, "image": Kind.IMAGE, "location": Kind.LOCATION, "event": Kind.EVENT}
 
 
@@ -42,6 +46,16 @@ class Decoded:
     nonce: str
 
 
+@dataclass(frozen=True)
+class Query:
+    """A POST's query string, verified: what can be known before a byte of the body is read."""
+
+    params: Mapping[str, str]
+    timestamp: int
+    nonce: str
+    encrypted: bool
+
+
 class Wire:
     """Speaks WeChat's server protocol for one account."""
 
@@ -49,6 +63,7 @@ class Wire:
         self._token = settings.wechat_token
         self._tolerance = settings.timestamp_tolerance_s
         self._max_body = settings.max_body_bytes
+        self._mode = settings.mode
         self._clock = clock
         self._crypto = (
             WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_appid)
@@ -61,21 +76,45 @@ class Wire:
         """Largest body accepted, in bytes."""
         return self._max_body
 
+    @property
+    def tolerance_s(self) -> int:
+        """How far a request's timestamp may be from now, either way."""
+        return self._tolerance
+
     def verify_url(self, params: Mapping[str, str]) -> str:
-        """The GET handshake: check the signature and return echostr."""
+        """The GET handshake: check the signature and return echostr (in every mode)."""
         self._check_signature(params)
         return params.get("echostr", "")
+
+    def check_query(self, params: Mapping[str, str]) -> Query:
+        """Everything the query string decides, before the body is read; raises WireError (403 or 400).
+
+        In safe mode a request must say it is encrypted and carry the msg_signature that covers its body:
+        WeChat's `signature` covers only the token, timestamp and nonce, so a plain body under a captured URL
+        would otherwise be taken as anyone's message.
+        """
+        timestamp = self._check_signature(params)
+        encrypted = params.get("encrypt_type", "raw").lower() == "aes"
+        if self._mode == SAFE and not encrypted:
+            raise WireError(403, "plaintext message refused in safe mode (encrypt_type is not aes)")
+        if encrypted and self._crypto is None:
+            raise WireError(400, "encrypted message but WECHAT_AES_KEY is not set")
+        if encrypted and not params.get("msg_signature"):
+            raise WireError(403, "encrypted message without msg_signature")
+        return Query(params, timestamp, params["nonce"], encrypted)
 
     def decode(self, params: Mapping[str, str], body: bytes) -> Decoded:
         """Verify and decode a POSTed message; raises WireError (403 or 400)."""
         if len(body) > self._max_body:
             raise WireError(400, f"body over {self._max_body} bytes")
-        self._check_signature(params)
-        encrypted = params.get("encrypt_type", "raw").lower() == "aes"
+        return self.decode_body(self.check_query(params), body)
+
+    def decode_body(self, query: Query, body: bytes) -> Decoded:
+        """Decode the body of a request whose query string passed `check_query`; raises WireError."""
         fields = _parse_xml(body)
-        if encrypted:
-            fields = _parse_xml(self._decrypt(params, fields).encode())
-        return Decoded(_inbound(fields, self._clock()), fields["ToUserName"], encrypted, params.get("nonce", ""))
+        if query.encrypted:
+            fields = _parse_xml(self._decrypt(query, fields).encode())
+        return Decoded(_inbound(fields, self._clock()), fields["ToUserName"], query.encrypted, query.nonce)
 
     def render(self, reply: Reply, decoded: Decoded) -> str:
         """The plaintext reply XML (stored for retries), or "success" for a silent acknowledgement."""
@@ -92,7 +131,8 @@ class Wire:
         timestamp = str(int(self._clock().timestamp()))
         return self._crypto.encrypt_message(plaintext, decoded.nonce, timestamp)
 
-    def _check_signature(self, params: Mapping[str, str]) -> None:
+    def _check_signature(self, params: Mapping[str, str]) -> int:
+        """The request's timestamp, once its signature and its age are right."""
         signature, timestamp, nonce = (params.get(k, "") for k in ("signature", "timestamp", "nonce"))
         if not (signature and timestamp and nonce):
             raise WireError(403, "missing signature parameters")
@@ -100,17 +140,21 @@ class Wire:
             check_signature(self._token, signature, timestamp, nonce)
         except InvalidSignatureException:
             raise WireError(403, "bad signature") from None
-        if not timestamp.isdigit() or abs(self._clock().timestamp() - int(timestamp)) > self._tolerance:
+        seconds = ascii_digits(timestamp, MAX_TIMESTAMP_DIGITS)
+        if seconds is None:
+            raise WireError(403, "timestamp is not a number")
+        if abs(self._clock().timestamp() - seconds) > self._tolerance:
             raise WireError(403, f"timestamp outside the {self._tolerance}s window (replay?)")
+        return seconds
 
-    def _decrypt(self, params: Mapping[str, str], fields: dict[str, str]) -> str:
-        if self._crypto is None:
-            raise WireError(400, "encrypted message but WECHAT_AES_KEY is not set")
+    def _decrypt(self, query: Query, fields: dict[str, str]) -> str:
+        assert self._crypto is not None  # check_query refused encrypted requests without a key
         if not fields.get("Encrypt"):
             raise WireError(400, "encrypted message without an Encrypt element")
         try:
             return self._crypto.decrypt_message(
-                {"Encrypt": fields["Encrypt"]}, params.get("msg_signature", ""), params["timestamp"], params["nonce"]
+                {"Encrypt": fields["Encrypt"]}, query.params.get("msg_signature", ""), str(query.timestamp),
+                query.nonce,
             )
         except InvalidSignatureException:
             raise WireError(403, "bad msg_signature") from None
@@ -136,8 +180,10 @@ def _inbound(fields: dict[str, str], now: datetime) -> Inbound:
     missing = [name for name in _REQUIRED if not fields.get(name)]
     if missing:
         raise WireError(400, f"message without {', '.join(missing)}")
-    if not fields["CreateTime"].isdigit():
-        raise WireError(400, "CreateTime is not a number")
+    try:
+        wire_fields.check(fields)
+    except wire_fields.FieldError as error:
+        raise WireError(400, str(error)) from None
     kind = _KINDS.get(fields["MsgType"].lower(), Kind.OTHER)
     if kind is not Kind.EVENT and not fields.get("MsgId"):
         raise WireError(400, "message without MsgId")
@@ -145,9 +191,10 @@ def _inbound(fields: dict[str, str], now: datetime) -> Inbound:
         raise WireError(400, "text message without Content")
     openid = fields["FromUserName"]
     key = f"evt:{openid}:{fields['CreateTime']}" if kind is Kind.EVENT else f"msg:{fields['MsgId']}"
+    created = wire_fields.unix_time(fields["CreateTime"])
+    assert created is not None  # wire_fields.check refused any other CreateTime
     common: dict[str, Any] = dict(
-        key=key, openid=openid, kind=kind, created_at=datetime.fromtimestamp(int(fields["CreateTime"]), timezone.utc),
-        raw=fields,
+        key=key, openid=openid, kind=kind, created_at=created, raw=fields,
     )
     return Inbound(**common, **_details(kind, fields))
 
@@ -177,9 +224,6 @@ def _event(event: str, key: str) -> dict[str, Any]:
 
 
 def _float(value: str | None) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        raise WireError(400, "location coordinates are not numbers") from None
+    return float(value) if value else None  # wire_fields checked it is a finite number in range
 
 

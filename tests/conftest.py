@@ -39,7 +39,7 @@ from sqlalchemy import text
 from bot import demo_data
 from bot.app import create_app
 from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.settings import PLAIN, Settings
 from bot.simulator import WeChatServer
 from storage.db import Database, upgrade
 from storage.models import Base
@@ -103,31 +103,41 @@ def seeded(database: Database, clock: Clock) -> Database:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    """Settings with Tencent's published sample credentials."""
+def settings(database_url: str, redis_url: str, tmp_path: Path) -> Settings:
+    """Settings with Tencent's published sample credentials (an AES key: safe mode) and the session's Redis."""
     return Settings(wechat_token=TEST_TOKEN, wechat_appid=TEST_APPID, wechat_secret="test-secret",
-                    wechat_aes_key=TEST_AES_KEY, database_url=database_url, data_dir=tmp_path,
+                    wechat_aes_key=TEST_AES_KEY, database_url=database_url, redis_url=redis_url, data_dir=tmp_path,
                     secret_key=TEST_SECRET_KEY)
 
 
 @pytest.fixture
-def runtime(settings: Settings, seeded: Database, clock: Clock) -> Runtime:
-    """The web app's runtime on the seeded test database and the test clock."""
+def runtime(settings: Settings, seeded: Database, clock: Clock, redis_client: redis_lib.Redis) -> Runtime:
+    """The web app's runtime on the seeded test database, the test clock and an emptied Redis."""
     return Runtime(settings, clock=clock, database=seeded)
 
 
 @pytest.fixture
 def client(runtime: Runtime):  # type: ignore[no-untyped-def]
-    """Flask's test client for the webhook."""
+    """Flask's test client for the webhook (safe mode: encrypted messages only)."""
     return create_app(runtime=runtime).test_client()
+
+
+@pytest.fixture
+def plain_client(runtime: Runtime):  # type: ignore[no-untyped-def]
+    """Flask's test client for a webhook in plain mode (GRIDBOT_WECHAT_MODE=plain) on the same database."""
+    plain = Runtime(runtime.settings.with_(wechat_mode=PLAIN), clock=runtime.clock, database=runtime.database)
+    return create_app(runtime=plain).test_client()
 
 
 class WeChat:
     """Sends messages to the webhook as WeChat's server would, and reads the replies."""
 
-    def __init__(self, client, clock: Clock, encrypted: bool = False) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, client, clock: Clock, encrypted: bool | None = None) -> None:  # type: ignore[no-untyped-def]
+        """`encrypted`: None sends what the app's mode expects (encrypted unless it is in plain mode)."""
         self.client = client
         self.clock = clock
+        if encrypted is None:
+            encrypted = client.application.extensions["gridbot"].settings.mode != PLAIN
         self.encrypted = encrypted
         self.server = WeChatServer(TEST_TOKEN, TEST_APPID, TEST_AES_KEY)
         self.last_status = 0
@@ -160,7 +170,7 @@ class WeChat:
 
 @pytest.fixture
 def wechat(client, clock: Clock) -> WeChat:  # type: ignore[no-untyped-def]
-    """WeChat's server in plaintext mode."""
+    """WeChat's server as the test account (safe mode) gets it: every message encrypted."""
     return WeChat(client, clock)
 
 
@@ -168,6 +178,12 @@ def wechat(client, clock: Clock) -> WeChat:  # type: ignore[no-untyped-def]
 def wechat_safe(client, clock: Clock) -> WeChat:  # type: ignore[no-untyped-def]
     """WeChat's server in safe (AES) mode."""
     return WeChat(client, clock, encrypted=True)
+
+
+@pytest.fixture
+def wechat_plain(plain_client, clock: Clock) -> WeChat:  # type: ignore[no-untyped-def]
+    """WeChat's server for an account in plain mode: plaintext messages, plaintext replies."""
+    return WeChat(plain_client, clock, encrypted=False)
 
 
 # --- the outbound side: fake WeChat API, worker runtime ---------------------------------------------

@@ -216,12 +216,14 @@ def test_the_demo_files_appeals_from_simulate_notifies_the_grid_and_stops_cleanl
     assert len(children) >= 3  # fake WeChat API, worker, gunicorn (and its workers)
     redis_pid = int((demo.data_dir / "redis.pid").read_text().strip())
 
-    plain = simulate(demo, "--openid", "o1", "3号楼电梯坏了，物业一直不来修")
+    default = simulate(demo, "--openid", "o1", "3号楼电梯坏了，物业一直不来修")  # encrypted: the demo is in safe mode
     safe = simulate(demo, "--openid", "o1", "--safe", "楼道灯坏了好几天了，晚上看不见")
     sent_at = time.monotonic()
+    forged = simulate(demo, "--openid", "o1", "--plain", "小区门口垃圾堆了三天没人清")
+    assert forged.returncode != 0 and "HTTP 403" in forged.stderr, forged.stdout + forged.stderr
 
     tickets = []
-    for result in (plain, safe):
+    for result in (default, safe):
         assert result.returncode == 0, result.stdout + result.stderr
         assert "物业服务" in result.stdout and "幸福里社区·第一网格" in result.stdout, result.stdout
         found = TICKET.search(result.stdout)

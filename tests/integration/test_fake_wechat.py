@@ -213,3 +213,12 @@ def png_size(content: bytes) -> tuple[int, int]:
     width, height = struct.unpack(">II", chunks[b"IHDR"][:8])
     assert len(zlib.decompress(chunks[b"IDAT"])) == height * (1 + 3 * width)
     return width, height
+
+
+def test_the_callback_ip_list_is_the_local_machine_plus_what_the_config_adds(fake: Client) -> None:
+    assert fake.get("/cgi-bin/getcallbackip", access_token=fake.token()).json() == {"ip_list": ["127.0.0.1", "::1"]}
+    assert fake.get("/cgi-bin/getcallbackip", access_token="stale").json()["errcode"] == 40001
+    with FakeWeChatServer(callback_ips=("10.8.0.0/16", "192.0.2.7")) as server:
+        configured = Client(server.url)
+        answer = configured.get("/cgi-bin/getcallbackip", access_token=configured.token()).json()
+    assert answer == {"ip_list": ["127.0.0.1", "::1", "10.8.0.0/16", "192.0.2.7"]}

@@ -18,6 +18,7 @@ from handlers import resident_texts, staff_texts
 from handlers.conversation import IntakeLimits
 from storage import dispatch, outbox, supervision
 from storage.models import Appeal, AppealEvent, OutboxMessage, OutboxStatus, ProcessedMessage
+from tests.conftest import TEST_SECRET_KEY
 
 pytestmark = pytest.mark.postgres
 
@@ -177,7 +178,7 @@ def test_digests_follow_the_setting_and_count_cards_and_escalations_together(see
     assert "办理提醒1条、督办1条" in staff_texts.TEMPLATES["staff_digest"](json.loads(digest.params))
 
 
-BASE_ENV = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1"}
+BASE_ENV = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1", "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
 
 
 def test_the_limits_are_read_from_the_environment(tmp_path):

@@ -218,9 +218,9 @@ def test_the_url_check_with_a_wrong_signature_gets_403_and_echoes_nothing(
 
 @pytest.mark.postgres
 def test_a_plaintext_message_gets_a_plaintext_reply_addressed_back_to_the_resident(
-    client, wechat, clock: Clock, seeded: Database
+    wechat_plain, clock: Clock, seeded: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    response, _request = wechat.post(wechat.server.text("o1", ELEVATOR))
+    response, _request = wechat_plain.post(wechat_plain.server.text("o1", ELEVATOR))
 
     assert response.status_code == 200
     assert response.content_type.startswith("application/xml")
@@ -292,7 +292,7 @@ def test_an_encrypted_reply_does_not_open_with_a_wrong_msg_signature(wechat_safe
 @pytest.mark.postgres
 def test_a_timestamp_up_to_300_seconds_off_is_accepted(wechat, clock: Clock, age: int) -> None:  # type: ignore[no-untyped-def]
     xml = wechat.server.text("o1", ELEVATOR, create_time=now_of(clock))
-    request = wechat.server.sign(xml, timestamp=now_of(clock) - age)
+    request = wechat.server.sign(xml, encrypted=True, timestamp=now_of(clock) - age)
 
     response = post(wechat.client, request.params, request.body)
 
@@ -301,17 +301,19 @@ def test_a_timestamp_up_to_300_seconds_off_is_accepted(wechat, clock: Clock, age
 
 
 @pytest.mark.postgres
-def test_a_body_of_exactly_64_kib_is_accepted(wechat, clock: Clock) -> None:  # type: ignore[no-untyped-def]
-    xml = wechat.server.text("o1", ELEVATOR, create_time=now_of(clock)).encode()
+def test_a_body_of_exactly_64_kib_is_accepted(wechat_plain, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    xml = wechat_plain.server.text("o1", ELEVATOR, create_time=now_of(clock)).encode()
     body = xml + b"\n" * (64 * 1024 - len(xml))
     assert len(body) == 64 * 1024
 
-    response = post(wechat.client, signed(now_of(clock)), body)
+    response = post(wechat_plain.client, signed(now_of(clock)), body)
 
     assert response.status_code == 200
 
 
 # --- every bad input: its status, nothing stored, one warning naming the problem ----------------------------------
+
+STATUS_TEXT = {400: "bad request", 403: "forbidden", 413: "payload too large"}
 
 
 @dataclass(frozen=True)
@@ -323,6 +325,11 @@ class Bad:
 
 def _plain(now: int, **changes: str | None) -> tuple[dict[str, str], bytes]:
     return signed(now), xml_of(text_fields(now, **changes)).encode()
+
+
+def _location(now: int, latitude: str, longitude: str, **changes: str | None) -> tuple[dict[str, str], bytes]:
+    return _plain(now, MsgType="location", Content=None, Location_X=latitude, Location_Y=longitude,
+                  **({"Label": "阳光花园3号楼"} | changes))
 
 
 def _with_params(now: int, **changes: str | None) -> tuple[dict[str, str], bytes]:
@@ -382,12 +389,16 @@ BAD_INPUTS: dict[str, Bad] = {
     "no query at all": Bad(403, "missing signature parameters", lambda now: ({}, _plain(now)[1])),
     "timestamp 301 s old": Bad(403, "timestamp outside", lambda now: (signed(now - 301), _plain(now)[1])),
     "timestamp 301 s ahead": Bad(403, "timestamp outside", lambda now: (signed(now + 301), _plain(now)[1])),
-    "timestamp not a number": Bad(403, "timestamp outside", lambda now: (signed("soon"), _plain(now)[1])),
+    "timestamp not a number": Bad(403, "timestamp is not a number", lambda now: (signed("soon"), _plain(now)[1])),
+    "timestamp ² (a digit to str.isdigit)": Bad(403, "timestamp is not a number", lambda now: (
+        signed("²"), _plain(now)[1])),
+    "timestamp of 13 digits": Bad(403, "timestamp is not a number", lambda now: (
+        signed("1" + "0" * 12), _plain(now)[1])),
     "bad msg_signature": Bad(403, "bad msg_signature", _safe_bad_msg_signature),
     "encrypted for another appid": Bad(
         403, "another appid", lambda now: encrypted_body(now, xml_of(text_fields(now)), appid="wx0000000000000000")),
     "body over 64 KiB": Bad(
-        400, "body over 65536 bytes", lambda now: (signed(now), _plain(now)[1] + b" " * (64 * 1024))),
+        413, "body over 65536 bytes", lambda now: (signed(now), _plain(now)[1] + b" " * (64 * 1024))),
     "malformed XML": Bad(400, "malformed XML", _raw(f"<xml>{_MESSAGE}<Content>电梯坏了</Content>")),
     "empty body": Bad(400, "malformed XML", _raw("")),
     "not XML": Bad(400, "malformed XML", _raw('{"MsgType": "text"}')),
@@ -406,9 +417,44 @@ BAD_INPUTS: dict[str, Bad] = {
     "empty FromUserName": Bad(400, "message without FromUserName", lambda now: _plain(now, FromUserName="")),
     "no MsgId": Bad(400, "message without MsgId", lambda now: _plain(now, MsgId=None)),
     "no Content": Bad(400, "text message without Content", lambda now: _plain(now, Content=None)),
-    "CreateTime not a number": Bad(400, "CreateTime is not a number", lambda now: _plain(now, CreateTime="yesterday")),
-    "location not numbers": Bad(400, "location coordinates are not numbers", lambda now: _plain(
+    "CreateTime not a number": Bad(400, "CreateTime must be a Unix time", lambda now: _plain(now, CreateTime="yesterday")),
+    "CreateTime 10**20": Bad(400, "CreateTime must be a Unix time", lambda now: _plain(
+        now, CreateTime="100000000000000000000")),
+    "CreateTime ²": Bad(400, "CreateTime must be a Unix time", lambda now: _plain(now, CreateTime="²")),
+    "CreateTime past year 9999": Bad(400, "CreateTime must be a Unix time", lambda now: _plain(
+        now, CreateTime="253402300800")),
+    "location not numbers": Bad(400, "Location_X must be a number between -90 and 90", lambda now: _plain(
         now, MsgType="location", Content=None, Location_X="north", Location_Y="116.4", Label="x")),
+    "location NaN": Bad(400, "Location_X must be a number between -90 and 90", lambda now: _location(now, "NaN", "116.4")),
+    "location infinite": Bad(400, "Location_Y must be a number between -180 and 180", lambda now: _location(
+        now, "39.9", "-inf")),
+    "latitude over 90": Bad(400, "Location_X must be a number between -90 and 90", lambda now: _location(
+        now, "90.5", "116.4")),
+    "longitude over 180": Bad(400, "Location_Y must be a number between -180 and 180", lambda now: _location(
+        now, "39.9", "180.01")),
+    "10,000-character openid": Bad(400, "FromUserName must be 1-64 characters", lambda now: _plain(
+        now, FromUserName="o" * 10_000)),
+    "openid with a space": Bad(400, "FromUserName must be 1-64 characters", lambda now: _plain(
+        now, FromUserName="o1 o2")),
+    "65-character ToUserName": Bad(400, "ToUserName must be 1-64 characters", lambda now: _plain(
+        now, ToUserName="g" * 65)),
+    "10,000-digit MsgId": Bad(400, "MsgId must be 1-20 ASCII digits", lambda now: _plain(now, MsgId="7" * 10_000)),
+    "MsgId of 2**63": Bad(400, "MsgId must be 1-20 ASCII digits", lambda now: _plain(now, MsgId=str(2**63))),
+    "MsgId with a fullwidth digit": Bad(400, "MsgId must be 1-20 ASCII digits", lambda now: _plain(now, MsgId="７")),
+    "text over 22,000 characters": Bad(400, "Content must be at most 22000 characters", lambda now: _plain(
+        now, Content="a" * 22_001)),
+    "voice recognition over 22,000 characters": Bad(400, "Recognition must be at most 22000", lambda now: _plain(
+        now, MsgType="voice", Content=None, MediaId="m1", Recognition="a" * 22_001)),
+    "MediaId of 10,000 characters": Bad(400, "MediaId must be at most 256", lambda now: _plain(
+        now, MsgType="image", Content=None, MediaId="m" * 10_000, PicUrl="http://mmbiz.qpic.cn/x.jpg")),
+    "PicUrl not a URL": Bad(400, "PicUrl must be an http(s) URL", lambda now: _plain(
+        now, MsgType="image", Content=None, MediaId="m1", PicUrl="javascript:alert(1)")),
+    "EventKey of 10,000 characters": Bad(400, "EventKey must be at most 1024", lambda now: _plain(
+        now, MsgType="event", Content=None, MsgId=None, Event="CLICK", EventKey="k" * 10_000)),
+    "Label of 10,000 characters": Bad(400, "Label must be at most 512", lambda now: _location(
+        now, "39.9", "116.4", Label="楼" * 10_000)),
+    "an unknown field of 10,000 characters": Bad(400, "Extra must be at most 8000", lambda now: _plain(
+        now, Extra="x" * 10_000)),
     "encrypt_type=aes without Encrypt": Bad(400, "without an Encrypt element", _safe_without_encrypt),
     "Encrypt not whole AES blocks": Bad(400, "cannot decrypt", _safe_garbage),
     "Encrypt not base64": Bad(400, "cannot decrypt", _safe_not_base64),
@@ -418,17 +464,18 @@ BAD_INPUTS: dict[str, Bad] = {
 @pytest.mark.parametrize("case", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
 @pytest.mark.postgres
 def test_a_bad_request_gets_its_status_leaves_no_trace_and_logs_one_warning_saying_why(
-    client, clock: Clock, seeded: Database, caplog: pytest.LogCaptureFixture, case: Bad
+    client, plain_client, clock: Clock, seeded: Database, caplog: pytest.LogCaptureFixture, case: Bad
 ) -> None:  # type: ignore[no-untyped-def]
     before = snapshot(seeded)
     params, body = case.build(now_of(clock))
     caplog.set_level(logging.INFO)
 
-    response = post(client, params, body)
+    # Plaintext requests go to a plain-mode webhook (safe mode refuses them before anything else).
+    response = post(client if "encrypt_type" in params else plain_client, params, body)
 
     assert response.status_code == case.status
     text = response.get_data(as_text=True)
-    assert text == ("forbidden" if case.status == 403 else "bad request")
+    assert text == STATUS_TEXT[case.status]
     assert "Traceback" not in text
     assert snapshot(seeded) == before
     assert before["processed_messages"] == [] and before["appeals"] == []
@@ -450,7 +497,7 @@ def test_user_text_with_a_cdata_terminator_is_echoed_back_exactly(
     request: pytest.FixtureRequest, seeded: Database, mode: str
 ) -> None:
     # 查询 <编号> echoes the appeal's content: a real path from the resident's text into the passive reply.
-    wechat = request.getfixturevalue("wechat" if mode == "plaintext" else "wechat_safe")
+    wechat = request.getfixturevalue("wechat_plain" if mode == "plaintext" else "wechat_safe")
     wechat.send("o1", TRICKY)
     [appeal] = appeals_of(seeded, "o1")
     assert appeal.content == TRICKY
@@ -600,7 +647,7 @@ def test_scanning_an_unknown_code_asks_to_bind_by_hand(wechat, seeded: Database)
 def test_unsubscribing_is_acknowledged_silently_and_keeps_the_appeals(
     request: pytest.FixtureRequest, seeded: Database, mode: str
 ) -> None:
-    wechat = request.getfixturevalue("wechat" if mode == "plaintext" else "wechat_safe")
+    wechat = request.getfixturevalue("wechat_plain" if mode == "plaintext" else "wechat_safe")
     wechat.send("o1", ELEVATOR)
 
     response, _signed = wechat.post(wechat.server.event("o1", "unsubscribe"))

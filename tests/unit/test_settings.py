@@ -75,3 +75,54 @@ def test_the_classifier_comes_from_its_variables(tmp_path):
                             ("GRIDBOT_USERDICT", str(tmp_path / "absent.txt"))):
         with pytest.raises(SettingsError, match=variable):
             Settings.nlp_from_env({variable: value})
+
+
+AES = {"WECHAT_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}
+
+
+@pytest.mark.parametrize("env, mode", [
+    (BASE, "plain"),
+    (BASE | AES, "safe"),
+    (BASE | AES | {"GRIDBOT_WECHAT_MODE": "compat"}, "compat"),
+    (BASE | AES | {"GRIDBOT_WECHAT_MODE": "Plain"}, "plain"),
+])
+def test_the_wechat_mode_is_safe_when_an_aes_key_is_set_unless_chosen_otherwise(env, mode):
+    assert Settings.from_env(env).mode == mode
+
+
+@pytest.mark.parametrize("env, variable", [
+    (BASE | {"GRIDBOT_WECHAT_MODE": "safe"}, "WECHAT_AES_KEY"),
+    (BASE | {"GRIDBOT_WECHAT_MODE": "compat"}, "WECHAT_AES_KEY"),
+    (BASE | AES | {"GRIDBOT_WECHAT_MODE": "secure"}, "GRIDBOT_WECHAT_MODE"),
+    (BASE | {"GRIDBOT_TRUSTED_SOURCES": "everyone"}, "GRIDBOT_TRUSTED_SOURCES"),
+    (BASE | {"GRIDBOT_TRUSTED_PROXIES": "10.0.0.1, nginx"}, "GRIDBOT_TRUSTED_PROXIES"),
+])
+def test_a_mode_or_source_setting_that_cannot_work_names_its_variable(env, variable):
+    with pytest.raises(SettingsError, match=variable):
+        Settings.from_env(env)
+
+
+def test_trusted_proxies_are_ips_or_cidr_ranges():
+    settings = Settings.from_env(BASE | {"GRIDBOT_TRUSTED_SOURCES": "wechat",
+                                         "GRIDBOT_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1,::1"})
+    assert settings.trusted_sources == "wechat"
+    assert [str(network) for network in settings.trusted_proxies] == ["10.0.0.0/8", "127.0.0.1/32", "::1/128"]
+
+
+@pytest.mark.parametrize("env, warning", [
+    (BASE | AES | {"GRIDBOT_WECHAT_MODE": "compat"}, "GRIDBOT_WECHAT_MODE=compat"),
+    (BASE | AES | {"GRIDBOT_WECHAT_MODE": "plain"}, "GRIDBOT_WECHAT_MODE=plain although WECHAT_AES_KEY is set"),
+    (BASE | AES, None),
+    (BASE, None),
+])
+def test_a_weaker_mode_is_logged_as_such_at_start_up(env, warning, caplog, tmp_path):
+    from bot.runtime import Runtime
+    from storage.db import Database
+
+    settings = Settings.from_env(env | {"GRIDBOT_DATA_DIR": str(tmp_path)}, nlp_model=None)
+    Runtime(settings, database=Database(f"sqlite:///{tmp_path / 'x.db'}"))
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    if warning is None:
+        assert warnings == []
+    else:
+        assert len(warnings) == 1 and warning in warnings[0]

@@ -1,0 +1,64 @@
+"""The replay guard: a (timestamp, nonce) pair WeChat signed once carries one body, never another.
+
+In plain mode WeChat's `signature` covers only the token, the timestamp and the nonce. Anyone who saw one
+genuine request URL (a proxy's access log is enough) could POST any body under it for as long as the
+timestamp is inside the tolerance window. The first body seen for a pair is remembered in Redis until the
+pair's timestamp leaves the window; the same body again is WeChat's retry (the dedup answers it), another
+body is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Callable
+
+import redis
+
+from bot.clock import Clock
+from bot.settings import SAFE, Settings
+from bot.throttle import Throttle
+from bot.wire import Query, WireError
+
+log = logging.getLogger(__name__)
+
+
+class ReplayGuard:
+    """Remembers the body of each signed (timestamp, nonce) pair for as long as the pair could be accepted."""
+
+    def __init__(self, settings: Settings, clock: Clock, client: Callable[[], redis.Redis]) -> None:
+        self._prefix = f"gridbot:wechat:{settings.wechat_appid}:request"
+        self._tolerance = settings.timestamp_tolerance_s
+        self._safe = settings.mode == SAFE
+        self._clock = clock
+        self._client = client
+        self._outage_log = Throttle()
+
+    def check(self, query: Query, body: bytes) -> None:
+        """Pass a first or repeated (same body) use of the pair; raise WireError for anything else.
+
+        Without Redis: safe mode goes on (the msg_signature already ties the body to the pair) and logs the
+        outage; plain and compat refuse with 503, because there the guard is all that stops a forged body,
+        and WeChat retries a 503.
+        """
+        try:
+            first_or_same = self._remember(query, hashlib.sha256(body).hexdigest())
+        except (redis.RedisError, OSError) as error:
+            if self._outage_log.ready():
+                log.error("replay guard: Redis unavailable (%s); %s", type(error).__name__,
+                          "safe mode goes on without it" if self._safe else "refusing messages until it is back")
+            if self._safe:
+                return
+            raise WireError(503, "replay guard unavailable (Redis)") from None
+        if not first_or_same:
+            raise WireError(403, "timestamp and nonce already used with another body (replay?)")
+
+    def _remember(self, query: Query, digest: str) -> bool:
+        key = f"{self._prefix}:{query.timestamp}:{query.nonce}"
+        # Until the timestamp leaves the window (it may be ahead of our clock), not just `tolerance` from now.
+        ttl = max(1, query.timestamp + self._tolerance - int(self._clock().timestamp()) + 1)
+        client = self._client()
+        if client.set(key, digest, nx=True, ex=ttl):
+            return True
+        seen = client.get(key)
+        return seen is None or seen.decode() == digest  # None: it expired just now, with the window

@@ -1,0 +1,129 @@
+"""Who may POST to the webhook: WeChat's callback IP list (GRIDBOT_TRUSTED_SOURCES=wechat), behind trusted proxies.
+
+The worker fetches the list from WeChat (`cgi-bin/getcallbackip`) at start and daily, and keeps it in Redis;
+every web process reads it from there (and keeps it a minute). Until the list is there the webhook answers
+503: WeChat retries, and the log says what is missing.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import threading
+import time
+from datetime import datetime
+from typing import Callable, Iterable
+
+import redis
+
+from bot.settings import IPNetwork, Settings
+from bot.throttle import Throttle
+from bot.wire import WireError
+
+log = logging.getLogger(__name__)
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+CACHE_S = 60.0
+
+
+def callback_ips_key(appid: str) -> str:
+    """The Redis key of an account's callback IP list."""
+    return f"gridbot:wechat:{appid}:callback_ips"
+
+
+def parse_networks(entries: Iterable[str]) -> tuple[tuple[IPNetwork, ...], list[str]]:
+    """IP addresses and CIDR ranges as networks, and the entries that are neither."""
+    networks, invalid = [], []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
+        except ValueError:
+            invalid.append(str(entry)[:64])
+    return tuple(networks), invalid
+
+
+def store_callback_ips(client: redis.Redis, appid: str, entries: list[str], fetched_at: datetime) -> int:
+    """Keep the list WeChat gave (its valid entries) for every web process; returns how many were kept.
+
+    No expiry: a refresh that fails keeps yesterday's list, which beats refusing WeChat altogether.
+    """
+    networks, invalid = parse_networks(entries)
+    if invalid:
+        log.warning("WeChat's callback IP list has %d entries that are not IPs or CIDR ranges: %s",
+                    len(invalid), ", ".join(invalid[:5]))
+    if not networks:
+        raise ValueError("WeChat's callback IP list holds no usable entry")
+    value = {"fetched_at": fetched_at.isoformat(), "entries": [str(network) for network in networks]}
+    client.set(callback_ips_key(appid), json.dumps(value))
+    return len(networks)
+
+
+class SourceCheck:
+    """Refuses peers that are not WeChat's callback servers (when the setting asks for it)."""
+
+    def __init__(self, settings: Settings, client: Callable[[], redis.Redis]) -> None:
+        self.enabled = settings.trusted_sources == "wechat"
+        self._proxies = settings.trusted_proxies
+        self._key = callback_ips_key(settings.wechat_appid)
+        self._client = client
+        self._cached: tuple[float, tuple[IPNetwork, ...]] | None = None
+        self._lock = threading.Lock()
+        self._missing_log = Throttle()
+
+    def check(self, peer: str | None, forwarded_for: str | None) -> None:
+        """Raise WireError 403 for a peer outside the list, 503 while the list is unknown."""
+        if not self.enabled:
+            return
+        address = self.client_address(peer, forwarded_for)
+        if address is None:
+            raise WireError(403, "request from an unparsable address")
+        if not any(address in network for network in self._allowed()):
+            raise WireError(403, f"request from {address}, not one of WeChat's callback IPs")
+
+    def client_address(self, peer: str | None, forwarded_for: str | None) -> IPAddress | None:
+        """The peer, or behind a trusted proxy the right-most X-Forwarded-For address that is not a proxy."""
+        address = _address(peer)
+        if address is None or forwarded_for is None or not self._trusted_proxy(address):
+            return address
+        hops = [part.strip() for part in forwarded_for.split(",")]
+        for hop in reversed(hops):
+            address = _address(hop)
+            if address is None or not self._trusted_proxy(address):
+                return address
+        return address  # every hop was one of our proxies: the left-most is the closest to the client
+
+    def _trusted_proxy(self, address: IPAddress) -> bool:
+        return any(address in network for network in self._proxies)
+
+    def _allowed(self) -> tuple[IPNetwork, ...]:
+        now = time.monotonic()
+        with self._lock:
+            if self._cached is not None and now - self._cached[0] < CACHE_S:
+                return self._cached[1]
+        try:
+            raw = self._client().get(self._key)
+        except (redis.RedisError, OSError) as error:
+            self._log_missing(f"Redis is unavailable ({type(error).__name__})")
+            raise WireError(503, "WeChat's callback IP list is unavailable (Redis)") from None
+        if raw is None:
+            self._log_missing("it was not fetched yet: the worker fetches it at start (is `gridbot worker` "
+                              "running, with WECHAT_SECRET set?)")
+            raise WireError(503, "WeChat's callback IP list is not known yet")
+        networks, _invalid = parse_networks(json.loads(raw)["entries"])
+        with self._lock:
+            self._cached = (now, networks)
+        return networks
+
+    def _log_missing(self, why: str) -> None:
+        if self._missing_log.ready():
+            log.error("GRIDBOT_TRUSTED_SOURCES=wechat needs WeChat's callback IP list in Redis, but %s", why)
+
+
+def _address(text: str | None) -> IPAddress | None:
+    try:
+        address = ipaddress.ip_address((text or "").strip())
+    except ValueError:
+        return None
+    # An IPv4 peer seen through an IPv6 socket: compare it as IPv4.
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return mapped or address

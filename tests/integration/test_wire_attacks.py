@@ -1,0 +1,304 @@
+"""Issue 8, item 1: a captured request URL must not let anyone speak as anyone.
+
+The attack as it was run: take `signature`, `timestamp` and `nonce` from a genuine request (proxy access logs
+hold them), drop `encrypt_type`, and POST a plain body with any FromUserName. Then the defences around it:
+the mode, the replay guard (and what it does without Redis) and the optional source check.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from typing import Callable
+
+import pytest
+import redis as redis_lib
+from sqlalchemy import select
+
+from bot.app import create_app
+from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
+from bot.relay import refresh_callback_ips
+from bot.relay import run as run_relay
+from bot.runtime import Runtime
+from bot.settings import COMPAT, PLAIN, SAFE
+from bot.sources import callback_ips_key, parse_networks
+from storage.db import Database
+from storage.models import Appeal
+from tests.conftest import Clock, WeChat
+from tests.fakes import Fake
+from tests.handlers.test_staff_tasks import LI, WANG, file_and_dispatch
+from tests.integration.test_wire import appeals_of, post, signed, snapshot, text_fields, xml_of
+
+FORGED_MSG_ID = "7000000000000000666"
+# Who the forger spoke as, and what they sent (the ticket of o1's dispatched appeal filled in).
+FORGERIES: dict[str, tuple[str, Callable[[str], str]]] = {
+    "查询 as the grid leader": (WANG, lambda ticket: f"查询 {ticket}"),
+    "接单 as a grid member": (LI, lambda ticket: f"接单 {ticket}"),
+    "办结 as a grid member": (LI, lambda ticket: f"办结 {ticket} 已处理完毕（伪造）"),
+    "a new appeal as another resident": ("o2", lambda _ticket: "楼下有人深夜施工，噪音很大，请派人管管"),
+}
+
+
+def now_of(clock: Clock) -> int:
+    return int(clock().timestamp())
+
+
+def captured_url(wechat: WeChat, clock: Clock) -> dict[str, str]:
+    """A genuine request of o1's, answered; returns the triple an access log shows of it."""
+    response, genuine = wechat.post(wechat.server.text("o1", "我的诉求", create_time=now_of(clock)))
+    assert response.status_code == 200
+    return {key: genuine.params[key] for key in ("signature", "timestamp", "nonce")}
+
+
+def forged_body(clock: Clock, forgery: str, ticket: str) -> bytes:
+    openid, command = FORGERIES[forgery]
+    return xml_of(text_fields(now_of(clock), FromUserName=openid, Content=command(ticket), MsgId=FORGED_MSG_ID)).encode()
+
+
+def runtime_in(runtime: Runtime, **changes: object) -> Runtime:
+    """Another web process on the same database and clock, with some settings changed."""
+    return Runtime(runtime.settings.with_(**changes), clock=runtime.clock, database=runtime.database)
+
+
+# --- the attack, in safe mode: encrypt_type dropped ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+@pytest.mark.postgres
+def test_a_plain_body_under_a_captured_url_with_encrypt_type_dropped_is_refused_when_an_aes_key_is_set(
+    wechat, client, seeded: Database, clock: Clock, caplog: pytest.LogCaptureFixture, forgery: str
+) -> None:  # type: ignore[no-untyped-def]
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    triple = captured_url(wechat, clock)
+    before = snapshot(seeded)
+
+    response = post(client, triple, forged_body(clock, forgery, ticket))
+
+    assert response.status_code == 403
+    assert ticket not in response.get_data(as_text=True)
+    assert snapshot(seeded) == before
+    assert "plaintext message refused in safe mode" in caplog.text
+
+
+@pytest.mark.postgres
+def test_safe_mode_wants_the_msg_signature_before_it_reads_the_body(client, clock: Clock, seeded: Database) -> None:  # type: ignore[no-untyped-def]
+    params = signed(now_of(clock)) | {"encrypt_type": "aes"}  # no msg_signature: nothing covers the body
+
+    response = post(client, params, xml_of(text_fields(now_of(clock))).encode())
+
+    assert response.status_code == 403
+    assert appeals_of(seeded, "o1") == []
+
+
+# --- plain mode: the replay guard ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("forgery", FORGERIES)
+@pytest.mark.postgres
+def test_in_plain_mode_a_captured_url_with_another_body_is_refused_for_the_whole_window(
+    wechat_plain, plain_client, seeded: Database, clock: Clock, forgery: str
+) -> None:  # type: ignore[no-untyped-def]
+    ticket = file_and_dispatch(wechat_plain, seeded, clock)
+    triple = captured_url(wechat_plain, clock)
+    before = snapshot(seeded)
+
+    refused_at_once = post(plain_client, triple, forged_body(clock, forgery, ticket))
+    clock.advance(seconds=299)  # the timestamp is still inside the 300 s window
+    refused_later = post(plain_client, triple, forged_body(clock, forgery, ticket))
+
+    assert (refused_at_once.status_code, refused_later.status_code) == (403, 403)
+    assert snapshot(seeded) == before
+
+
+@pytest.mark.postgres
+def test_in_plain_mode_wechats_retry_of_the_same_body_gets_the_stored_reply(
+    wechat_plain, plain_client, seeded: Database, clock: Clock
+) -> None:  # type: ignore[no-untyped-def]
+    response, genuine = wechat_plain.post(wechat_plain.server.text("o1", "3号楼电梯坏了，物业一直不来修"))
+    clock.advance(seconds=5)
+
+    retry = post(plain_client, genuine.params, genuine.body)
+
+    assert response.status_code == retry.status_code == 200
+    assert "编号：G" in response.get_data(as_text=True)
+    assert retry.get_data() == response.get_data()
+    assert len(appeals_of(seeded, "o1")) == 1
+
+
+def test_a_pair_stays_remembered_until_its_timestamp_leaves_the_window(
+    plain_client, clock: Clock, seeded: Database, redis_client: redis_lib.Redis
+) -> None:  # type: ignore[no-untyped-def]
+    ahead = now_of(clock) + 250  # a sender whose clock runs ahead: accepted for 250 + 300 s from now
+
+    response = post(plain_client, signed(ahead, nonce="161803398"), xml_of(text_fields(now_of(clock))).encode())
+
+    assert response.status_code == 200
+    [key] = redis_client.keys("gridbot:wechat:*:request:*")
+    assert key.decode().endswith(f":{ahead}:161803398")
+    assert 549 <= redis_client.ttl(key) <= 551
+
+
+# --- without Redis -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_in_safe_mode_redis_killed_mid_load_loses_nothing(
+    runtime: Runtime, clock: Clock, seeded: Database, tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    own_redis = tmp_path / "redis-to-kill"
+    safe = runtime_in(runtime, redis_url=ensure_embedded_redis(own_redis))
+    wechat = WeChat(create_app(runtime=safe).test_client(), clock)
+    replies, retried = [], None
+    try:
+        for number in range(1, 11):
+            if number == 6:
+                stop_embedded_redis(own_redis)
+            response, request = wechat.post(wechat.server.text("o1", f"{number}号楼电梯坏了，物业一直不来修"))
+            assert response.status_code == 200, response.get_data(as_text=True)
+            replies.append(wechat.server.open_reply(response.get_data(as_text=True), request))
+            retried = retried or (request if number == 7 else None)
+        retry = wechat.client.post("/wechat", query_string=retried.params, data=retried.body)  # type: ignore[union-attr]
+    finally:
+        stop_embedded_redis(own_redis)
+
+    assert all(reply and "编号：G" in reply for reply in replies), replies
+    assert wechat.server.open_reply(retry.get_data(as_text=True), retried) == replies[6]  # type: ignore[arg-type]
+    assert sorted(a.content for a in appeals_of(seeded, "o1")) == sorted(
+        f"{n}号楼电梯坏了，物业一直不来修" for n in range(1, 11))
+    outage = [r for r in caplog.records if r.levelno == logging.ERROR and "replay guard" in r.getMessage()]
+    assert len(outage) == 1 and "safe mode goes on" in outage[0].getMessage()  # once a minute, not per request
+
+
+@pytest.mark.parametrize("mode", [PLAIN, COMPAT])
+@pytest.mark.postgres
+def test_in_plain_and_compat_mode_no_redis_means_503_and_nothing_stored(
+    runtime: Runtime, clock: Clock, seeded: Database, tmp_path, caplog: pytest.LogCaptureFixture, mode: str
+) -> None:  # type: ignore[no-untyped-def]
+    unguarded = runtime_in(runtime, wechat_mode=mode, redis_url=f"unix://{tmp_path / 'no-redis.sock'}")
+    wechat = WeChat(create_app(runtime=unguarded).test_client(), clock, encrypted=False)
+    before = snapshot(seeded)
+
+    response, _request = wechat.post(wechat.server.text("o1", "3号楼电梯坏了，物业一直不来修"))
+
+    assert response.status_code == 503  # WeChat retries; a forged body must not get through meanwhile
+    assert snapshot(seeded) == before
+    assert "refusing messages until it is back" in caplog.text
+
+
+# --- the GET check works in every mode ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", [SAFE, COMPAT, PLAIN])
+def test_the_url_check_works_in_every_mode(runtime: Runtime, clock: Clock, mode: str) -> None:
+    client = create_app(runtime=runtime_in(runtime, wechat_mode=mode)).test_client()
+
+    response = client.get("/wechat", query_string=signed(now_of(clock)) | {"echostr": "5772156649"})
+
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "5772156649")
+
+
+# --- the source check ----------------------------------------------------------------------------------------------
+
+WECHAT_IPS = ["127.0.0.1", "101.226.0.0/16"]
+
+
+def sources_client(runtime: Runtime, redis_client: redis_lib.Redis, entries: list[str] | None = WECHAT_IPS,
+                   proxies: str = ""):  # type: ignore[no-untyped-def]
+    """A webhook with GRIDBOT_TRUSTED_SOURCES=wechat (and GRIDBOT_TRUSTED_PROXIES), the list in Redis."""
+    if entries is not None:
+        redis_client.set(callback_ips_key(runtime.settings.wechat_appid), json.dumps({"entries": entries}))
+    proxy_networks, _invalid = parse_networks(proxies.split(",") if proxies else [])
+    checked = runtime_in(runtime, trusted_sources="wechat", trusted_proxies=proxy_networks)
+    return create_app(runtime=checked).test_client()
+
+
+def post_from(client, wechat: WeChat, peer: str, forwarded_for: str | None = None):  # type: ignore[no-untyped-def]
+    request = wechat.server.sign(wechat.server.text("o1", "3号楼电梯坏了，物业一直不来修"), encrypted=True,
+                                 timestamp=wechat.now())
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return client.post("/wechat", query_string=request.params, data=request.body, headers=headers,
+                       environ_base={"REMOTE_ADDR": peer})
+
+
+@pytest.mark.parametrize("peer, forwarded_for, status", [
+    ("127.0.0.1", None, 200),
+    ("101.226.3.4", None, 200),  # inside a CIDR range of the list
+    ("::ffff:127.0.0.1", None, 200),  # an IPv4 peer seen through an IPv6 socket
+    ("10.1.2.3", None, 403),
+    ("10.1.2.3", "127.0.0.1", 403),  # X-Forwarded-For from a peer that is not a trusted proxy: ignored
+], ids=["listed IP", "listed range", "IPv4-mapped", "unlisted peer", "spoofed X-Forwarded-For"])
+@pytest.mark.postgres
+def test_with_trusted_sources_only_wechats_callback_ips_may_post(
+    runtime: Runtime, wechat, redis_client: redis_lib.Redis, seeded: Database, peer: str,
+    forwarded_for: str | None, status: int
+) -> None:  # type: ignore[no-untyped-def]
+    response = post_from(sources_client(runtime, redis_client), wechat, peer, forwarded_for)
+
+    assert response.status_code == status
+    assert len(appeals_of(seeded, "o1")) == (1 if status == 200 else 0)
+
+
+@pytest.mark.parametrize("forwarded_for, status", [
+    ("127.0.0.1", 200),
+    ("203.0.113.9, 127.0.0.1", 200),  # the client's own claims stand left of what our proxy saw
+    ("127.0.0.1, 203.0.113.9", 403),  # a listed IP prepended by the client does not help it
+    ("127.0.0.1, 10.0.0.7", 200),  # a chain of our own proxies is skipped
+    ("not-an-ip", 403),
+], ids=["WeChat via the proxy", "spoofed left part", "WeChat IP prepended", "two proxies", "garbage"])
+@pytest.mark.postgres
+def test_behind_a_trusted_proxy_the_right_most_untrusted_forwarded_address_counts(
+    runtime: Runtime, wechat, redis_client: redis_lib.Redis, seeded: Database, forwarded_for: str, status: int
+) -> None:  # type: ignore[no-untyped-def]
+    client = sources_client(runtime, redis_client, proxies="10.0.0.0/8")
+
+    assert post_from(client, wechat, "10.0.0.5", forwarded_for).status_code == status
+
+
+@pytest.mark.postgres
+def test_until_the_worker_fetched_the_list_the_webhook_answers_503_and_says_why_once(
+    runtime: Runtime, wechat, redis_client: redis_lib.Redis, seeded: Database, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    client = sources_client(runtime, redis_client, entries=None)
+
+    statuses = [post_from(client, wechat, "127.0.0.1").status_code for _ in range(3)]
+
+    assert statuses == [503, 503, 503]
+    assert appeals_of(seeded, "o1") == []
+    missing = [r for r in caplog.records if r.levelno == logging.ERROR and "callback IP list" in r.getMessage()]
+    assert len(missing) == 1 and "gridbot worker" in missing[0].getMessage()
+
+
+@pytest.mark.postgres
+def test_the_worker_fetches_the_callback_ips_from_the_fake_api_and_the_webhook_uses_them(
+    worker_runtime, runtime: Runtime, wechat, fake_wechat: Fake, redis_client: redis_lib.Redis, seeded: Database
+) -> None:  # type: ignore[no-untyped-def]
+    assert refresh_callback_ips(worker_runtime) is True
+
+    stored = json.loads(redis_client.get(callback_ips_key(runtime.settings.wechat_appid)))
+    assert stored["entries"] == ["127.0.0.1/32", "::1/128"]
+    assert [call["path"] for call in fake_wechat.calls("/cgi-bin/getcallbackip")] == ["/cgi-bin/getcallbackip"]
+    client = sources_client(runtime, redis_client, entries=None)
+    assert post_from(client, wechat, "127.0.0.1").status_code == 200
+    assert post_from(client, wechat, "192.0.2.1").status_code == 403
+    with seeded.transaction() as session:
+        assert len(session.scalars(select(Appeal)).all()) == 1
+
+
+def test_a_worker_with_trusted_sources_fetches_the_list_when_it_starts(
+    worker_runtime, redis_client: redis_lib.Redis, fake_wechat: Fake
+) -> None:  # type: ignore[no-untyped-def]
+    worker_runtime.settings = worker_runtime.settings.with_(trusted_sources="wechat")
+    stop = threading.Event()
+    loop = threading.Thread(target=run_relay, args=(worker_runtime, stop))
+    loop.start()
+    try:
+        deadline = time.monotonic() + 10
+        while redis_client.get(callback_ips_key(worker_runtime.settings.wechat_appid)) is None:
+            assert time.monotonic() < deadline, "the worker did not fetch WeChat's callback IPs"
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        loop.join(timeout=10)
+    assert len(fake_wechat.calls("/cgi-bin/getcallbackip")) == 1  # at start; the next one is a day away
