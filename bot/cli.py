@@ -18,6 +18,7 @@ from bot.settings import Settings, SettingsError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from storage.db import Database
     from storage.faq_import import FaqRowError
     from storage.org_import import RowError
 
@@ -102,8 +103,8 @@ def import_org(file: Path) -> None:
     if errors:
         _fail_rows(errors)
     try:
-        with operator_transaction() as session:
-            report = org_import.apply(session, rows)
+        with operator_database() as database:
+            report = org_import.import_rows(database, rows)
     except org_import.ImportRejected as rejected:
         _fail_rows(rejected.errors)
     except SQLAlchemyError as error:
@@ -112,8 +113,8 @@ def import_org(file: Path) -> None:
 
 
 @contextmanager
-def operator_transaction() -> Iterator[Session]:
-    """A transaction on the configured database, migrated first: operator commands work on a fresh deployment."""
+def operator_database() -> Iterator[Database]:
+    """The configured database, migrated first: operator commands work on a fresh deployment."""
     from storage.db import Database
     from storage.db import upgrade as run_upgrade
 
@@ -121,10 +122,16 @@ def operator_transaction() -> Iterator[Session]:
     run_upgrade(url)
     database = Database(url)
     try:
-        with database.transaction() as session:
-            yield session
+        yield database
     finally:
         database.dispose()
+
+
+@contextmanager
+def operator_transaction() -> Iterator[Session]:
+    """One transaction on the configured database (see `operator_database`)."""
+    with operator_database() as database, database.transaction() as session:
+        yield session
 
 
 def _load_understanding(settings: Settings) -> None:
@@ -184,8 +191,8 @@ def faq_import(clock: Clock | None, file: Path) -> None:
     if errors:
         _fail_rows(errors, texts.faq_row_error)
     try:
-        with operator_transaction() as session:
-            report = importer.apply(session, rows, (clock or now_utc)())
+        with operator_database() as database:
+            report = importer.import_rows(database, rows, (clock or now_utc)())
     except SQLAlchemyError as error:
         _fail(texts.database_failed(str(getattr(error, "orig", None) or error)))
     click.echo(texts.faq_import_done(report))

@@ -18,7 +18,7 @@ from handlers.conversation import Understanding
 from handlers.faq_cache import FaqCache
 from handlers.types import Reply
 from nlp import ModelError, TaxonomyError, load
-from storage.db import Database
+from storage.db import Database, is_busy
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,9 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.database = database or Database(settings.database_url, settings.sqlite_synchronous)
+        # The request path waits for a lock only briefly (see `handle`); the worker and the CLI wait longer.
+        self.database = database or Database(settings.database_url, settings.sqlite_synchronous,
+                                             settings.request_db_wait_ms)
         # Each runtime keeps its own FAQ index: it belongs to this runtime's database, not to the process.
         self.understanding = replace(understanding or understanding_for(settings), faq=FaqCache())
         self.wire = Wire(settings, clock)
@@ -69,7 +71,12 @@ class Runtime:
             return inbox.process(
                 self.database, self.understanding, decoded.inbound, lambda r: self.wire.render(r, decoded), self.clock
             )
-        except Exception:
-            # Nothing was committed; the resident is asked to resend rather than left with silence.
-            log.exception("failed to handle message from %s", mask(decoded.inbound.openid))
+        except Exception as error:
+            # Nothing was committed, so nothing was stored under the message key either: WeChat's retry or the
+            # resident's resend is handled afresh. The resident is asked to resend rather than left with silence.
+            if is_busy(error):
+                log.warning("database locked by another transaction for over %d ms: asked %s to resend",
+                            self.settings.request_db_wait_ms, mask(decoded.inbound.openid))
+            else:
+                log.exception("failed to handle message from %s", mask(decoded.inbound.openid))
             return self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded)

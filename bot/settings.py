@@ -21,6 +21,10 @@ DEMO_SECRET = "gridbot-demo-secret"
 DEMO_AES_KEY = "R3JpZGJvdERlbW9LZXkwMTIzNDU2Nzg5YWJjZGVmZ2g"
 
 
+# The reply must leave the server well within WeChat's 5 s, whatever the database is waiting for.
+MAX_REQUEST_DB_WAIT_MS = 4000
+
+
 class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names the variable."""
 
@@ -43,6 +47,8 @@ class Settings:
     outbox_poll_ms: int = 200
     sqlite_synchronous: str = "NORMAL"
     unclaimed_minutes: int = 30  # 督着办: a dispatched task nobody claims this long goes to the 网格长
+    # How long a webhook request waits for a database lock before answering "please resend" (WeChat: 5 s).
+    request_db_wait_ms: int = 3000
     # Outbox template name -> WeChat template id, for notices sent when the reply window is closed.
     template_ids: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     taxonomy_path: Path | None = None  # None: the taxonomy shipped in nlp/data
@@ -68,6 +74,7 @@ class Settings:
             outbox_poll_ms=_int(env, "GRIDBOT_OUTBOX_POLL_MS", 200),
             sqlite_synchronous=_choice(env, "GRIDBOT_SQLITE_SYNCHRONOUS", ("normal", "full")).upper(),
             unclaimed_minutes=_int(env, "GRIDBOT_UNCLAIMED_MINUTES", 30),
+            request_db_wait_ms=_request_db_wait(env, "GRIDBOT_REQUEST_DB_WAIT_MS"),
             template_ids=_template_ids(env, "GRIDBOT_TEMPLATE_IDS"),
             **cls.nlp_from_env(env),
         )
@@ -123,6 +130,14 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _request_db_wait(env: Mapping[str, str], name: str) -> int:
+    value = _int(env, name, 3000)
+    if value > MAX_REQUEST_DB_WAIT_MS:
+        raise SettingsError(f"{name} must be at most {MAX_REQUEST_DB_WAIT_MS} (WeChat waits 5 s for the reply), "
+                            f"got {value}")
     return value
 
 

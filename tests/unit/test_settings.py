@@ -21,6 +21,8 @@ def test_the_minimum_is_a_token_and_an_appid():
     (BASE | {"GRIDBOT_OUTBOX_POLL_MS": "fast"}, "GRIDBOT_OUTBOX_POLL_MS"),
     (BASE | {"GRIDBOT_TIMESTAMP_TOLERANCE": "-5"}, "GRIDBOT_TIMESTAMP_TOLERANCE"),
     (BASE | {"GRIDBOT_SQLITE_SYNCHRONOUS": "off"}, "GRIDBOT_SQLITE_SYNCHRONOUS"),
+    (BASE | {"GRIDBOT_REQUEST_DB_WAIT_MS": "0"}, "GRIDBOT_REQUEST_DB_WAIT_MS"),
+    (BASE | {"GRIDBOT_REQUEST_DB_WAIT_MS": "5000"}, "GRIDBOT_REQUEST_DB_WAIT_MS"),
 ])
 def test_a_bad_value_names_its_variable(env, variable):
     with pytest.raises(SettingsError, match=variable):
