@@ -109,7 +109,10 @@ def is_busy(error: BaseException) -> bool:
 
 
 def make_engine(url: str, sqlite_synchronous: str = "NORMAL", lock_wait_ms: int = LONG_LOCK_WAIT_MS) -> Engine:
-    """An engine tuned for the backend: SQLite gets WAL, a busy timeout and write-locking transactions."""
+    """An engine tuned for the backend: SQLite gets WAL, a busy timeout and write-locking transactions.
+
+    Statement errors never carry their bound parameters (appeal texts, phone numbers) into messages or logs.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         connect_args: dict[str, Any] = {}
@@ -117,11 +120,12 @@ def make_engine(url: str, sqlite_synchronous: str = "NORMAL", lock_wait_ms: int 
             # A short wait is the web process's: a statement stuck behind another's lock, or running long, fails
             # within it instead of outliving WeChat's patience. The others keep PostgreSQL's default (no limit).
             connect_args["options"] = f"-c lock_timeout={lock_wait_ms} -c statement_timeout={lock_wait_ms}"
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True,
                              pool_timeout=lock_wait_ms / 1000, connect_args=connect_args)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": lock_wait_ms / 1000, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": lock_wait_ms / 1000, "check_same_thread": False},
+                           hide_parameters=True)
     if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
         raise ValueError(f"sqlite_synchronous must be one of {SQLITE_SYNCHRONOUS}")
     event.listen(engine, "connect",
