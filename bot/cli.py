@@ -47,6 +47,7 @@ def serve(host: str, port: int, workers: int) -> None:
     from bot.server import run_gunicorn
 
     settings = _settings()
+    _private_process(settings)
     _load_understanding(settings)
     run_gunicorn(settings, host, port, workers)
 
@@ -57,7 +58,9 @@ def worker(burst: bool) -> None:
     """Run the outbox relay and an RQ worker (deliveries to WeChat)."""
     import worker as worker_module
 
-    worker_module.main(_settings(), burst=burst)
+    settings = _settings()
+    _private_process(settings)
+    worker_module.main(settings, burst=burst)
 
 
 @main.group()
@@ -132,6 +135,15 @@ def operator_transaction() -> Iterator[Session]:
     """One transaction on the configured database (see `operator_database`)."""
     with operator_database() as database, database.transaction() as session:
         yield session
+
+
+def _private_process(settings: Settings) -> None:
+    """What this long-running process and its children create is their user's alone; so is the data directory
+    an older version may have left readable by others."""
+    from storage import private_files
+
+    private_files.private_umask()
+    private_files.tighten(settings.data_dir)
 
 
 def _load_understanding(settings: Settings) -> None:

