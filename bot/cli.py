@@ -405,8 +405,11 @@ def _simulated_message(server, openid, text, voice, image, location, event, key)
 @click.option("--port", default=8000, show_default=True, type=int)
 def demo(host: str, port: int) -> None:
     """Everything on one machine: SQLite, embedded Redis, webhook, worker, fake WeChat API, demo data."""
-    from bot.demo import run_demo
+    from bot.demo import DemoError, run_demo
 
     settings = _settings(demo=True)
     _load_understanding(settings)
-    sys.exit(run_demo(settings, host, port))
+    try:
+        sys.exit(run_demo(settings, host, port))
+    except DemoError as error:
+        _fail(f"gridbot demo: {error}")

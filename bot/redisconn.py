@@ -38,17 +38,17 @@ def ensure_embedded_redis(data_dir: Path) -> str:
     url = f"unix://{socket_path}"
     # Several processes (web workers, RQ worker, CLI) may start at once: one lock, one server.
     with _file_lock(data_dir / "redis.lock"):
-        if _answers(url):
+        if answers(url):
             return url
         _start_server(data_dir, socket_path)
-        _wait_until_answers(url, data_dir)
+        _wait_untilanswers(url, data_dir)
     return url
 
 
 def stop_embedded_redis(data_dir: Path) -> None:
     """Shut down the embedded server of this data directory (saving its data), if it runs."""
     url = f"unix://{Path(data_dir).resolve() / SOCKET_NAME}"
-    if not _answers(url):
+    if not answers(url):
         return
     try:
         redis.Redis.from_url(url).shutdown(save=True)
@@ -85,10 +85,10 @@ def _start_server(data_dir: Path, socket_path: Path) -> None:
                    umask=private_files.UMASK)
 
 
-def _wait_until_answers(url: str, data_dir: Path) -> None:
+def _wait_untilanswers(url: str, data_dir: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
-        if _answers(url):
+        if answers(url):
             return
         time.sleep(0.05)
     log = data_dir / "redis.log"
@@ -96,7 +96,8 @@ def _wait_until_answers(url: str, data_dir: Path) -> None:
     raise RuntimeError(f"embedded redis-server did not start within {START_TIMEOUT_S}s:\n{tail}")
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
+    """Whether the Redis server at a unix:// URL is up and answers a ping."""
     path = url.removeprefix("unix://")
     if not os.path.exists(path):
         return False
