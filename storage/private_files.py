@@ -35,7 +35,12 @@ def private_directory(path: Path) -> Path:
 def private_file(path: Path) -> Path:
     """`path` as a file only its owner can read and write, created empty if missing or tightened."""
     path = Path(path)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    except FileExistsError:
+        # Never opened here: closing any descriptor of a file drops every POSIX lock this process holds on it,
+        # SQLite's among them, and another connection of this process may be in the middle of a transaction.
+        pass
     tighten(path)
     return path
 
@@ -48,5 +53,9 @@ def tighten(path: Path) -> None:
         return
     if not mode & UMASK:
         return
-    path.chmod(mode & ~UMASK)
+    try:
+        path.chmod(mode & ~UMASK)
+    except PermissionError:
+        log.warning("%s is readable by other users (mode %03o) and belongs to another user: not changed", path, mode)
+        return
     log.warning("%s was readable by other users (mode %03o): now %03o", path, mode, mode & ~UMASK)
