@@ -120,13 +120,15 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
         env = _child_env(settings, redis.url if redis else settings.redis_url or "", api_base)
         children: list[_Child] = []
         try:
+            # All at once: nothing needs another to start (the worker calls the API only to deliver).
             if settings.wechat_api_base_url is None:
                 fake = ["fake-wechat", "--host", "127.0.0.1", "--port", str(fake_port)]
                 children.append(_Child(_Restarts("模拟微信接口"), fake, env))
-                _wait_until_up(f"{api_base}/_fake/stats", children)
             children.append(_Child(_Restarts("后台任务（worker）"), ["worker"], env))
             serve = ["serve", "--host", host, "--port", str(port), "--workers", "2"]
             children.append(_Child(_Restarts("网页回调（webhook）"), serve, env))
+            if settings.wechat_api_base_url is None:
+                _wait_until_up(f"{api_base}/_fake/stats", children)
             _wait_until_up(f"http://127.0.0.1:{port}/healthz", children)
             _print_guide(settings, host, port, api_base, scene)
             return _supervise(children, redis)
