@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 
 from bot import webhook
+from bot.privacy import configure_logging
 from bot.runtime import Runtime
 from bot.settings import Settings
 
@@ -14,7 +13,7 @@ from bot.settings import Settings
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     """A WSGI app serving the WeChat webhook; tests pass their own settings or runtime."""
     runtime = runtime or Runtime(settings or Settings.from_env())
-    logging.basicConfig(level=runtime.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(runtime.settings.log_level)
     app = Flask(__name__)
     app.extensions["gridbot"] = runtime
     app.register_blueprint(webhook.blueprint)

@@ -2,9 +2,41 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# A mainland mobile number (not part of a longer number), and a WeChat openid: "o" and 27 of [A-Za-z0-9_-].
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_OPENID = re.compile(r"(?<![A-Za-z0-9_-])o[A-Za-z0-9_-]{27}(?![A-Za-z0-9_-])")
+
 
 def mask(openid: str) -> str:
     """An openid shortened to tell users apart in logs without identifying them."""
     if len(openid) <= 8:
         return openid[:2] + "…"
     return f"{openid[:4]}…{openid[-2:]}"
+
+
+def redact(text: str) -> str:
+    """`text` with every phone number and openid in it masked: for what our code does not word itself, such as
+    a database error's detail (PostgreSQL names the duplicate key's value) or a traceback."""
+    return _OPENID.sub(lambda found: mask(found.group()), _PHONE.sub(r"\1****\2", text))
+
+
+class PrivateFormatter(logging.Formatter):
+    """Formats records (tracebacks included) as usual, then redacts them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def configure_logging(level: str) -> None:
+    """Log to stderr at `level`, redacted, unless logging was configured already (a test runner, a host app)."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(PrivateFormatter(LOG_FORMAT))
+    root.addHandler(handler)
+    root.setLevel(level)
