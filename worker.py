@@ -8,6 +8,7 @@ import threading
 from rq import SimpleWorker
 
 from bot import relay
+from bot.privacy import configure_logging
 from bot.settings import Settings
 from bot.worker_runtime import WorkerRuntime, install
 
@@ -15,7 +16,7 @@ from bot.worker_runtime import WorkerRuntime, install
 def main(settings: Settings | None = None, burst: bool = False) -> None:
     """Run until stopped (or, with burst, until the queue is empty)."""
     settings = settings or Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     settings.log_warnings(logging.getLogger("worker"))
     runtime = WorkerRuntime.build(settings)
     install(runtime)

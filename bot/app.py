@@ -7,6 +7,7 @@ import logging
 from flask import Flask
 
 from bot import webhook
+from bot.privacy import configure_logging
 from bot.runtime import Runtime
 from bot.settings import Settings
 
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     """A WSGI app serving the WeChat webhook; tests pass their own settings or runtime."""
     runtime = runtime or Runtime(settings or Settings.from_env())
-    logging.basicConfig(level=runtime.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(runtime.settings.log_level)
     runtime.settings.log_warnings(log)
     app = Flask(__name__)
     app.extensions["gridbot"] = runtime

@@ -18,6 +18,7 @@ from bot.settings import Settings, SettingsError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from storage.db import Database
     from storage.faq_import import FaqRowError
     from storage.org_import import RowError
 
@@ -53,6 +54,7 @@ def serve(host: str, port: int, workers: int) -> None:
     from bot.server import run_gunicorn
 
     settings = _settings()
+    _private_process(settings)
     _load_understanding(settings)
     run_gunicorn(settings, host, port, workers)
 
@@ -63,7 +65,9 @@ def worker(burst: bool) -> None:
     """Run the outbox relay and an RQ worker (deliveries to WeChat)."""
     import worker as worker_module
 
-    worker_module.main(_settings(), burst=burst)
+    settings = _settings()
+    _private_process(settings)
+    worker_module.main(settings, burst=burst)
 
 
 @main.group()
@@ -109,8 +113,8 @@ def import_org(file: Path) -> None:
     if errors:
         _fail_rows(errors)
     try:
-        with operator_transaction() as session:
-            report = org_import.apply(session, rows)
+        with operator_database() as database:
+            report = org_import.import_rows(database, rows)
     except org_import.ImportRejected as rejected:
         _fail_rows(rejected.errors)
     except SQLAlchemyError as error:
@@ -119,8 +123,8 @@ def import_org(file: Path) -> None:
 
 
 @contextmanager
-def operator_transaction() -> Iterator[Session]:
-    """A transaction on the configured database, migrated first: operator commands work on a fresh deployment."""
+def operator_database() -> Iterator[Database]:
+    """The configured database, migrated first: operator commands work on a fresh deployment."""
     from storage.db import Database
     from storage.db import upgrade as run_upgrade
 
@@ -128,10 +132,25 @@ def operator_transaction() -> Iterator[Session]:
     run_upgrade(url)
     database = Database(url)
     try:
-        with database.transaction() as session:
-            yield session
+        yield database
     finally:
         database.dispose()
+
+
+@contextmanager
+def operator_transaction() -> Iterator[Session]:
+    """One transaction on the configured database (see `operator_database`)."""
+    with operator_database() as database, database.transaction() as session:
+        yield session
+
+
+def _private_process(settings: Settings) -> None:
+    """What this long-running process and its children create is their user's alone; so is the data directory
+    an older version may have left readable by others."""
+    from storage import private_files
+
+    private_files.private_umask()
+    private_files.tighten(settings.data_dir)
 
 
 def _load_understanding(settings: Settings) -> None:
@@ -191,8 +210,8 @@ def faq_import(clock: Clock | None, file: Path) -> None:
     if errors:
         _fail_rows(errors, texts.faq_row_error)
     try:
-        with operator_transaction() as session:
-            report = importer.apply(session, rows, (clock or now_utc)())
+        with operator_database() as database:
+            report = importer.import_rows(database, rows, (clock or now_utc)())
     except SQLAlchemyError as error:
         _fail(texts.database_failed(str(getattr(error, "orig", None) or error)))
     click.echo(texts.faq_import_done(report))
@@ -434,8 +453,11 @@ def _simulated_message(server, openid, text, voice, image, location, event, key)
 @click.option("--port", default=8000, show_default=True, type=int)
 def demo(host: str, port: int) -> None:
     """Everything on one machine: SQLite, embedded Redis, webhook, worker, fake WeChat API, demo data."""
-    from bot.demo import run_demo
+    from bot.demo import DemoError, run_demo
 
     settings = _settings(demo=True)
     _load_understanding(settings)
-    sys.exit(run_demo(settings, host, port))
+    try:
+        sys.exit(run_demo(settings, host, port))
+    except DemoError as error:
+        _fail(f"gridbot demo: {error}")

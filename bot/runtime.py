@@ -25,7 +25,7 @@ from handlers.conversation import Access, Understanding
 from handlers.faq_cache import FaqCache
 from handlers.types import Reply
 from nlp import ModelError, TaxonomyError, load
-from storage.db import Database
+from storage.db import Database, is_busy
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,8 @@ class Runtime:
         self.settings = settings
         self.access = access_for(settings)  # first: without a secret key nothing else is built
         self.clock = clock
-        self.database = database or settings.open_database()
+        # The request path waits for a lock only briefly (see `handle`); the worker and the CLI wait longer.
+        self.database = database or settings.open_database(lock_wait_ms=settings.request_db_wait_ms)
         # Each runtime keeps its own FAQ index: it belongs to this runtime's database, not to the process.
         self.understanding = replace(understanding or understanding_for(settings), faq=FaqCache(),
                                      limits=settings.intake_limits())
@@ -129,9 +130,14 @@ class Runtime:
         try:
             return inbox.process(self.database, self.understanding, self.access, decoded.inbound,
                                  lambda r: self.wire.render(r, decoded), self.clock)
-        except Exception:
-            # Nothing was committed; the resident is asked to resend rather than left with silence.
-            log.exception("failed to handle message from %s", mask(decoded.inbound.openid))
+        except Exception as error:
+            # Nothing was committed, so nothing was stored under the message key either: WeChat's retry or the
+            # resident's resend is handled afresh. The resident is asked to resend rather than left with silence.
+            if is_busy(error):
+                log.warning("database locked by another transaction for over %d ms: asked %s to resend",
+                            self.settings.request_db_wait_ms, mask(decoded.inbound.openid))
+            else:
+                log.exception("failed to handle message from %s", mask(decoded.inbound.openid))
             return self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded)
         finally:
             self._handling.release()

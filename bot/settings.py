@@ -19,7 +19,7 @@ from handlers.notifications import NAMES as NOTIFICATION_NAMES
 from handlers.notifications import for_resident
 from nlp import SHIPPED_MODEL
 from storage import outbox
-from storage.db import Database
+from storage.db import LONG_LOCK_WAIT_MS, Database
 
 DEMO_TOKEN = "gridbot-demo"
 DEMO_APPID = "wxgridbotdemo0001"
@@ -37,6 +37,10 @@ WECHAT_MODES = (SAFE, COMPAT, PLAIN)
 # GRIDBOT_TRUSTED_SOURCES: the peers allowed to POST to the webhook.
 TRUSTED_SOURCES = ("wechat",)
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+# The reply must leave the server well within WeChat's 5 s, whatever the database is waiting for.
+MAX_REQUEST_DB_WAIT_MS = 4000
 
 
 class SettingsError(ValueError):
@@ -78,6 +82,8 @@ class Settings:
     reports_per_hour: int = 60
     # More task cards, reminders and escalations than this to one person within a minute: the rest in one digest.
     digest_after: int = 5
+    # How long a webhook request waits for a database lock before answering "please resend" (WeChat: 5 s).
+    request_db_wait_ms: int = 3000
     # Outbox template name -> WeChat template id, for notices sent when the reply window is closed.
     template_ids: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # One generic template for every resident notice without an id of its own (see notifications.generic_data).
@@ -114,6 +120,7 @@ class Settings:
             unclaimed_minutes=_int(env, "GRIDBOT_UNCLAIMED_MINUTES", 30),
             **_intake_limits(env),
             digest_after=_int(env, "GRIDBOT_DIGEST_AFTER", 5),
+            request_db_wait_ms=_request_db_wait(env, "GRIDBOT_REQUEST_DB_WAIT_MS"),
             template_ids=_template_ids(env, "GRIDBOT_TEMPLATE_IDS"),
             resident_template_id=_template_id(env, "GRIDBOT_RESIDENT_TEMPLATE_ID"),
             **cls.nlp_from_env(env),
@@ -202,9 +209,11 @@ class Settings:
         """What the conversation enforces on new appeals and 上报."""
         return IntakeLimits(self.appeals_per_hour, self.appeals_per_day, self.reports_per_hour)
 
-    def open_database(self) -> Database:
-        """The process's database, with what storage reads from its sessions (the digest threshold)."""
-        return Database(self.database_url, self.sqlite_synchronous, outbox.session_info(self.digest_after))
+    def open_database(self, lock_wait_ms: int = LONG_LOCK_WAIT_MS) -> Database:
+        """The process's database, with what storage reads from its sessions (the digest threshold); the web
+        process passes its short `request_db_wait_ms`, the worker and the CLI keep the long wait."""
+        return Database(self.database_url, self.sqlite_synchronous, lock_wait_ms,
+                        outbox.session_info(self.digest_after))
 
 
 def _intake_limits(env: Mapping[str, str]) -> dict[str, int]:
@@ -233,6 +242,14 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _request_db_wait(env: Mapping[str, str], name: str) -> int:
+    value = _int(env, name, 3000)
+    if value > MAX_REQUEST_DB_WAIT_MS:
+        raise SettingsError(f"{name} must be at most {MAX_REQUEST_DB_WAIT_MS} (WeChat waits 5 s for the reply), "
+                            f"got {value}")
     return value
 
 

@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import private_files
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
 SQLITE_AUTOCHECKPOINT_PAGES = 20_000  # ~80 MB of WAL
+# How long a statement waits for another transaction's lock. The worker and the CLI can afford to wait for a
+# long transaction to end; a webhook request cannot (WeChat gives up after 5 s), so the web process passes a
+# shorter wait and answers "please resend" when it runs out (see `is_busy`).
+LONG_LOCK_WAIT_MS = 30_000
+# Bulk writers (imports) commit every this many rows, and pause between batches for longer than SQLite's
+# busy handler sleeps between its retries (at most 100 ms): a request waiting for the write lock gets it.
+BATCH_ROWS = 200
+BATCH_PAUSE_S = 0.12
+_SQLITE_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+# PostgreSQL: lock_not_available (lock_timeout) and query_canceled (statement_timeout).
+_POSTGRES_BUSY_STATES = ("55P03", "57014")
+T = TypeVar("T")
 
 
 class Database:
     """One engine per process, and the unit of work every state change runs in."""
 
-    def __init__(self, url: str, sqlite_synchronous: str = "NORMAL",
+    def __init__(self, url: str, sqlite_synchronous: str = "NORMAL", lock_wait_ms: int = LONG_LOCK_WAIT_MS,
                  session_info: Mapping[str, Any] | None = None) -> None:
         self.url = url
-        self.engine = make_engine(url, sqlite_synchronous)
+        self.engine = make_engine(url, sqlite_synchronous, lock_wait_ms)
         # Settings storage reads inside a transaction (e.g. storage.outbox's digest threshold): Session.info.
         self.session_info = dict(session_info or {})
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -50,6 +66,19 @@ class Database:
             finally:
                 session.close()
 
+    def batches(self, items: Sequence[T], size: int = BATCH_ROWS) -> Iterator[tuple[Session, Sequence[T]]]:
+        """`items` in slices of `size`, each with a transaction of its own that commits when the next is asked for.
+
+        For bulk writers: no transaction holds the write lock for longer than one slice takes, and between two
+        slices the lock is free long enough for a waiting webhook request to take it. The work must be
+        idempotent, so that running it again after a crash between two slices completes it.
+        """
+        for start in range(0, len(items), size):
+            if start:
+                time.sleep(BATCH_PAUSE_S)
+            with self.transaction() as session:
+                yield session, items[start:start + size]
+
     def checkpoint(self) -> None:
         """Move SQLite's write-ahead log into the database file without blocking writers (no-op elsewhere)."""
         if self.engine.dialect.name != "sqlite":
@@ -76,22 +105,51 @@ class Database:
         return held
 
 
-def make_engine(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
-    """An engine tuned for the backend: SQLite gets WAL, a busy timeout and write-locking transactions."""
+def is_busy(error: BaseException) -> bool:
+    """Whether a database error means another transaction held a lock for longer than this process waits."""
+    cause = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error; DriverSQL does not
+    sqlite_code = getattr(cause, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return sqlite_code & 0xFF in _SQLITE_BUSY_CODES  # extended codes keep the primary one in the low byte
+    return getattr(cause, "sqlstate", None) in _POSTGRES_BUSY_STATES
+
+
+def make_engine(url: str, sqlite_synchronous: str = "NORMAL", lock_wait_ms: int = LONG_LOCK_WAIT_MS) -> Engine:
+    """An engine tuned for the backend: SQLite gets WAL, a busy timeout and write-locking transactions.
+
+    Statement errors never carry their bound parameters (appeal texts, phone numbers) into messages or logs.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        connect_args: dict[str, Any] = {}
+        if lock_wait_ms < LONG_LOCK_WAIT_MS:
+            # A short wait is the web process's: a statement stuck behind another's lock, or running long, fails
+            # within it instead of outliving WeChat's patience. The others keep PostgreSQL's default (no limit).
+            connect_args["options"] = f"-c lock_timeout={lock_wait_ms} -c statement_timeout={lock_wait_ms}"
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True,
+                             pool_timeout=lock_wait_ms / 1000, connect_args=connect_args)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _private_sqlite_files(Path(parsed.database))
+    engine = create_engine(url, connect_args={"timeout": lock_wait_ms / 1000, "check_same_thread": False},
+                           hide_parameters=True)
     if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
         raise ValueError(f"sqlite_synchronous must be one of {SQLITE_SYNCHRONOUS}")
-    event.listen(engine, "connect", lambda connection, _record: _sqlite_on_connect(connection, sqlite_synchronous))
+    event.listen(engine, "connect",
+                 lambda connection, _record: _sqlite_on_connect(connection, sqlite_synchronous, lock_wait_ms))
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
 
 
-def _sqlite_on_connect(dbapi_connection: Any, synchronous: str) -> None:
+def _private_sqlite_files(path: Path) -> None:
+    """The database file 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=private_files.DIRECTORY_MODE, parents=True)
+    private_files.private_file(path)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        private_files.tighten(companion)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, synchronous: str, lock_wait_ms: int) -> None:
     # Let SQLAlchemy, not pysqlite, decide when a transaction begins (see _sqlite_on_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -105,7 +163,7 @@ def _sqlite_on_connect(dbapi_connection: Any, synchronous: str) -> None:
     # checkpoints every second (Database.checkpoint); this high mark only matters when no worker runs.
     cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(lock_wait_ms)}")
     cursor.close()
 
 

@@ -6,11 +6,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.db import BATCH_ROWS, Database
 from storage.faq import split_alternates
 from storage.models import FaqEntry
 
@@ -104,6 +105,20 @@ def apply(session: Session, rows: Iterable[FaqRow], now: datetime) -> FaqImportR
             entry.updated_at = now  # the webhook processes' caches notice the change by this
             updated += 1
     session.flush()
+    return FaqImportReport(rows=len(rows), created=created, updated=updated,
+                           unchanged=len(rows) - created - updated)
+
+
+def import_rows(database: Database, rows: Sequence[FaqRow], now: datetime,
+                batch_rows: int = BATCH_ROWS) -> FaqImportReport:
+    """Like `apply`, in short transactions of `batch_rows` rows: a big file never holds the write lock for long.
+
+    Entries are keyed by question, so a run cut off between two batches is completed by running it again.
+    """
+    created = updated = 0
+    for session, batch in database.batches(rows, batch_rows):
+        report = apply(session, batch, now)
+        created, updated = created + report.created, updated + report.updated
     return FaqImportReport(rows=len(rows), created=created, updated=updated,
                            unchanged=len(rows) - created - updated)
 

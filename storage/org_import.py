@@ -5,12 +5,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from storage import org
+from storage.db import BATCH_ROWS, Database
 from storage.models import Building, Community, Grid, Street, Unit
 
 # The file's column headers, an interface street offices and their scripts rely on: OrgRow field -> header.
@@ -135,6 +136,28 @@ def apply(session: Session, rows: Iterable[OrgRow]) -> ImportReport:
     conflicts = stored_conflicts(session, rows)
     if conflicts:
         raise ImportRejected(conflicts)
+    return _report(rows, _create_missing(session, rows))
+
+
+def import_rows(database: Database, rows: Sequence[OrgRow], batch_rows: int = BATCH_ROWS) -> ImportReport:
+    """Like `apply`, in short transactions of `batch_rows` rows: a big file never holds the write lock for long.
+
+    The stored hierarchy is checked against the whole file first, so a contradiction still imports nothing.
+    Creation is find-or-create, so a run cut off between two batches is completed by running it again.
+    """
+    with database.transaction() as session:
+        conflicts = stored_conflicts(session, rows)
+    if conflicts:
+        raise ImportRejected(conflicts)
+    made = dict.fromkeys(LEVELS, 0)
+    for session, batch in database.batches(rows, batch_rows):
+        for level, count in _create_missing(session, batch).items():
+            made[level] += count
+    return _report(rows, made)
+
+
+def _create_missing(session: Session, rows: Sequence[OrgRow]) -> dict[str, int]:
+    """Ensure every place the rows name exists; how many of each level this created."""
     created: list[Any] = []
 
     # ensure_* says nothing about whether it created: the flush that inserts is the one to ask.
@@ -143,19 +166,38 @@ def apply(session: Session, rows: Iterable[OrgRow]) -> ImportReport:
 
     event.listen(session, "pending_to_persistent", record)
     try:
-        distinct = _ensure_all(session, rows)
+        _ensure_all(session, rows)
     finally:
         event.remove(session, "pending_to_persistent", record)
-    made = {level: 0 for level in LEVELS}
+    made = dict.fromkeys(LEVELS, 0)
     for instance in created:
         level = _LEVEL_OF_MODEL.get(type(instance))
         if level:
             made[level] += 1
+    return made
+
+
+def _report(rows: Sequence[OrgRow], made: dict[str, int]) -> ImportReport:
+    distinct = _distinct(rows)
     return ImportReport(rows=len(rows), created=made,
                         present={level: distinct[level] - made[level] for level in LEVELS})
 
 
-def _ensure_all(session: Session, rows: list[OrgRow]) -> dict[str, int]:
+def _distinct(rows: Sequence[OrgRow]) -> dict[str, int]:
+    """How many distinct places of each level the rows name."""
+    keys: dict[str, set[tuple[str, ...]]] = {level: set() for level in LEVELS}
+    for row in rows:
+        names = (row.street, row.community, row.grid, row.compound, row.building, row.unit)
+        keys["street"].add(names[:1])
+        keys["community"].add(names[:2])
+        keys["grid"].add(names[:3])
+        keys["building"].add(names[:5])
+        if row.unit:
+            keys["unit"].add(names)
+    return {level: len(found) for level, found in keys.items()}
+
+
+def _ensure_all(session: Session, rows: Sequence[OrgRow]) -> None:
     streets: dict[str, Street] = {}
     communities: dict[tuple[str, ...], Community] = {}
     grids: dict[tuple[str, ...], Grid] = {}
@@ -181,8 +223,6 @@ def _ensure_all(session: Session, rows: list[OrgRow]) -> dict[str, int]:
         if row.unit and unit_key not in units:
             units.add(unit_key)
             org.ensure_unit(session, building, row.unit)
-    return {"street": len(streets), "community": len(communities), "grid": len(grids),
-            "building": len(buildings), "unit": len(units)}
 
 
 def _field_errors(row: OrgRow) -> list[RowError]:

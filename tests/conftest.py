@@ -209,3 +209,40 @@ def worker_runtime(settings: Settings, seeded: Database, redis_client: redis_lib
     runtime = WorkerRuntime(configured, seeded, redis_client, WeChatAPI.from_settings(configured, redis_client), clock)
     install(runtime)
     return runtime
+
+
+# --- no phone number or full openid in any log of the run (see tests/log_scan.py) --------------------
+
+import logging
+
+from tests.log_scan import LogScanner
+
+LOG_SCANNER = LogScanner()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Hand every log record of the run, at every level, to the scanner."""
+    LOG_SCANNER.attach(logging.getLogger())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def scan_server_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """At the end of the run, scan the log files of the servers the tests started (all under the base temp)."""
+    yield
+    LOG_SCANNER.scan_logs_under(tmp_path_factory.getbasetemp())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if any log held a phone number or a full openid, and say where."""
+    LOG_SCANNER.detach(logging.getLogger())
+    if not LOG_SCANNER.findings:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = [f"personal data in the logs of this run ({len(LOG_SCANNER.findings)} findings):",
+             *LOG_SCANNER.findings[:50]]
+    for line in lines:
+        if reporter is not None:
+            reporter.write_line(line, red=True)
+        else:
+            print(line)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

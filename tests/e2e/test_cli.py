@@ -19,9 +19,11 @@ import pytest
 import requests
 
 from bot.redisconn import stop_embedded_redis
+from tests.conftest import LOG_SCANNER
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
+GUIDE_START = "================ 网格诉求助手 gridbot 演示已启动"
 GUIDE_END = "按 Ctrl-C 停止。"
 START_TIMEOUT_S = 25
 STOP_TIMEOUT_S = 15
@@ -123,6 +125,13 @@ class Demo:
     def output(self) -> str:
         return "".join(self.lines)
 
+    @property
+    def logs(self) -> str:
+        """What the demo and its children logged: the output without the guide, which names demo openids."""
+        output = self.output
+        start, end = output.find(GUIDE_START), output.find(GUIDE_END)
+        return output if start < 0 or end < 0 else output[:start] + output[end:]
+
     def wait_for(self, text: str, timeout: float) -> float:
         """Seconds until `text` appeared in the output."""
         started = time.monotonic()
@@ -169,6 +178,7 @@ def start_demo(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
 
     yield start
     for demo in started:
+        LOG_SCANNER.scan(demo.logs, f"output of the demo in {demo.data_dir}")
         if demo.process.poll() is None:
             try:
                 os.killpg(demo.process.pid, signal.SIGKILL)

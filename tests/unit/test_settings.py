@@ -24,6 +24,8 @@ def test_the_minimum_is_a_token_and_an_appid():
     ({"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1"}, "GRIDBOT_SECRET_KEY"),
     (BASE | {"GRIDBOT_SECRET_KEY": "s" * 31}, "GRIDBOT_SECRET_KEY"),
     (BASE | {"GRIDBOT_STAFF_LOOKUPS_PER_HOUR": "0"}, "GRIDBOT_STAFF_LOOKUPS_PER_HOUR"),
+    (BASE | {"GRIDBOT_REQUEST_DB_WAIT_MS": "0"}, "GRIDBOT_REQUEST_DB_WAIT_MS"),
+    (BASE | {"GRIDBOT_REQUEST_DB_WAIT_MS": "5000"}, "GRIDBOT_REQUEST_DB_WAIT_MS"),
 ])
 def test_a_bad_value_names_its_variable(env, variable):
     with pytest.raises(SettingsError, match=variable):

@@ -1,0 +1,81 @@
+"""The session-wide scan for personal data in logs (tests/log_scan.py) finds what it must and only that."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from bot.privacy import mask
+from tests.conftest import LOG_SCANNER
+from tests.log_scan import PERSONAS, LogScanner
+
+OPENID = "oX7kQ2mP9vLw3Rt5Yb8Nc1Zd4Fg6"  # 28 characters, as WeChat's
+PHONE = "13912345678"
+
+
+def test_it_finds_phone_numbers_full_openids_and_the_long_persona_openids():
+    scanner = LogScanner()
+
+    found = scanner.scan(f"appeal from {OPENID}: 电梯坏了，电话{PHONE}; card to demo_staff_lina", "text")
+
+    assert [finding.split(" in ")[0] for finding in found] == ["text: phone number", "text: openid",
+                                                               "text: persona openid"]
+    assert scanner.findings == found
+    assert "demo_staff_lina" in PERSONAS and "o1" not in PERSONAS
+
+
+def test_masked_values_and_other_numbers_pass():
+    scanner = LogScanner()
+    clean = (f"outbox 7 sent to {mask(OPENID)}; staff 138****5678; {mask('demo_staff_wangqiang')}; "
+             f"message msg:2026112210000000123 at 1795312800; ticket G2611220001; o1… and o5…; "
+             f"{OPENID}x is not an openid, nor is demo_staff_lina_2")
+
+    assert scanner.scan(clean, "text") == []
+
+
+def test_a_traceback_attached_to_a_record_is_scanned_too():
+    logger = logging.getLogger("gridbot.test.log_scan")
+    logger.propagate = False  # only this scanner, not the session's, sees what this test logs on purpose
+    scanner = LogScanner()
+    scanner.attach(logger)
+    try:
+        try:
+            raise ValueError(f"INSERT failed with parameters ('{OPENID}', '{PHONE}')")
+        except ValueError:
+            logger.exception("storing failed")
+    finally:
+        scanner.detach(logger)
+        logger.propagate = True
+
+    assert scanner.records == 1
+    assert len(scanner.findings) == 2
+
+
+def test_log_files_left_under_a_directory_are_scanned():
+    # Not in tmp_path: the session scans the base temp directory at its end and would find this test's secrets.
+    with tempfile.TemporaryDirectory() as directory:
+        found = _scan_files(Path(directory))
+
+    assert found == (2, 1)
+
+
+def _scan_files(tmp_path: Path) -> tuple[int, int]:
+    (tmp_path / "server-a").mkdir()
+    (tmp_path / "server-a" / "a.log").write_text(f"INFO bot.inbox: duplicate from {OPENID}\n")
+    (tmp_path / "b.log").write_text("INFO bot.jobs: outbox 1 sent to oX7k…g6\n")
+    (tmp_path / "notes.txt").write_text(PHONE)  # not a log
+    scanner = LogScanner()
+    scanned = scanner.scan_logs_under(tmp_path)
+    assert all("a.log: openid" in finding for finding in scanner.findings)
+    return scanned, len(scanner.findings)
+
+
+def test_the_session_scanner_receives_every_record_of_the_run_at_every_level():
+    before = LOG_SCANNER.records
+
+    logging.getLogger("gridbot.test.anything").debug("a debug line of some library")
+    logging.getLogger().info("and one on the root logger")
+
+    assert LOG_SCANNER.records == before + 2
+    assert LOG_SCANNER in logging.getLogger().handlers
