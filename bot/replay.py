@@ -37,18 +37,20 @@ class ReplayGuard:
     def check(self, query: Query, body: bytes) -> None:
         """Pass a first or repeated (same body) use of the pair; raise WireError for anything else.
 
-        Without Redis: safe mode goes on (the msg_signature already ties the body to the pair) and logs the
-        outage; plain and compat refuse with 503, because there the guard is all that stops a forged body,
-        and WeChat retries a 503.
+        Safe mode needs no memory: every body it accepts passed a msg_signature over that body, the timestamp
+        and the nonce, so another body under the same pair is already refused (and the Redis round trip is
+        saved on every request). Compat remembers encrypted requests too: a plaintext forgery must not reuse
+        the pair of a genuine encrypted one. Without Redis plain and compat refuse with 503, because there the
+        guard is all that stops a forged body, and WeChat retries a 503.
         """
+        if self._safe:
+            return
         try:
             first_or_same = self._remember(query, hashlib.sha256(body).hexdigest())
         except (redis.RedisError, OSError) as error:
             if self._outage_log.ready():
-                log.error("replay guard: Redis unavailable (%s); %s", type(error).__name__,
-                          "safe mode goes on without it" if self._safe else "refusing messages until it is back")
-            if self._safe:
-                return
+                log.error("replay guard: Redis unavailable (%s); refusing messages until it is back",
+                          type(error).__name__)
             raise WireError(503, "replay guard unavailable (Redis)") from None
         if not first_or_same:
             raise WireError(403, "timestamp and nonce already used with another body (replay?)")

@@ -53,14 +53,14 @@ def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply,
     Repeats are looked for first: a resident resending their words is told where they stand, not refused.
     """
     session, sender, now = conversation.session, conversation.sender, conversation.now
-    for recent in appeals.open_recent(session, sender.id, now):
-        if is_repeat(recent.content, text):
-            appeals.note_repeat(session, recent, sender.id, text, now)
-            return Reply(texts.already_filed(recent.ticket, recent.content)), recent.id
+    recent = appeals.recent_filings(session, sender.id, now)
+    for earlier in recent.open:
+        if is_repeat(earlier.content, text):
+            appeals.note_repeat(session, earlier, sender.id, text, now)
+            return Reply(texts.already_filed(earlier.ticket, earlier.content)), earlier.id
     limits = conversation.understanding.limits
-    last_hour, last_day = appeals.filed_by(session, sender.id, now)
-    if last_hour >= limits.appeals_per_hour:
+    if recent.last_hour >= limits.appeals_per_hour:
         return Reply(texts.LIMIT_PER_HOUR.format(limit=limits.appeals_per_hour)), None
-    if last_day >= limits.appeals_per_day:
+    if recent.last_day >= limits.appeals_per_day:
         return Reply(texts.LIMIT_PER_DAY.format(limit=limits.appeals_per_day)), None
     return None

@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, Sequence
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage.driver_sql import DriverSQL, timestamp
+from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
-from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment, Resident, Staff
+from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment, Staff
 from storage.tickets import next_ticket
 
 # Filing is the webhook's hot path (see storage/driver_sql.py).
@@ -161,39 +161,53 @@ class Recent:
     content: str
 
 
-def filed_by(session: Session, resident_id: int, now: datetime) -> tuple[int, int]:
-    """How many appeals the resident filed in the last hour and in the last 24 hours.
+@dataclass(frozen=True)
+class RecentFilings:
+    """What the intake limits and the repeat check need of a resident's last 24 hours (one statement)."""
 
-    Locks the resident's row first (PostgreSQL; SQLite's write lock is already held), so that two messages of
-    one sender handled at once are counted one after the other and can't both pass a limit.
+    last_hour: int
+    last_day: int
+    open: list[Recent]  # still open, filed within REPEAT_WINDOW, newest first
+
+
+# The webhook runs this for every new appeal: driver SQL, as the other statements of filing.
+_RECENT_FILINGS = DriverSQL(
+    "SELECT id, ticket, content, status, created_at FROM appeals"
+    " WHERE resident_id = %(resident)s AND created_at >= %(since)s ORDER BY id DESC"
+)
+_LOCK_RESIDENT = DriverSQL("SELECT id FROM residents WHERE id = %(resident)s FOR UPDATE")
+LIMIT_WINDOW = timedelta(hours=24)
+
+
+def recent_filings(session: Session, resident_id: int, now: datetime) -> RecentFilings:
+    """The resident's appeals of the last hour and 24 hours, and their open ones within REPEAT_WINDOW.
+
+    Locks the resident's row first on PostgreSQL (SQLite's write lock is already held), so that two messages
+    of one sender handled at once are counted one after the other and can't both pass a limit.
     """
-    session.execute(select(Resident.id).where(Resident.id == resident_id).with_for_update())
-    hour_ago = now - timedelta(hours=1)
-    last_day, last_hour = session.execute(
-        select(func.count(Appeal.id), func.count(case((Appeal.created_at >= hour_ago, Appeal.id))))
-        .where(Appeal.resident_id == resident_id, Appeal.created_at >= now - timedelta(hours=24))
-    ).one()
-    return last_hour, last_day
+    if session.get_bind().dialect.name == "postgresql":
+        _LOCK_RESIDENT.run(session, {"resident": resident_id})
+    since = now - max(LIMIT_WINDOW, REPEAT_WINDOW)
+    rows = _RECENT_FILINGS.all(session, {"resident": resident_id, "since": timestamp(session, since)})
+    hour_ago, day_ago, repeat_since = now - timedelta(hours=1), now - LIMIT_WINDOW, now - REPEAT_WINDOW
+    last_hour = last_day = 0
+    still_open = []
+    for appeal_id, ticket, content, status, created in rows:
+        created_at = parse_timestamp(created)
+        last_day += created_at >= day_ago
+        last_hour += created_at >= hour_ago
+        if status in OPEN_STATUSES and created_at >= repeat_since:
+            still_open.append(Recent(appeal_id, ticket, content))
+    return RecentFilings(last_hour, last_day, still_open)
 
 
 def reported_by(session: Session, member: Staff, now: datetime) -> int:
-    """How many problems the staff member reported (上报) in the last hour (their row locked, as in filed_by)."""
+    """How many problems the staff member reported (上报) in the last hour (their row locked, as in recent_filings)."""
     session.execute(select(Staff.id).where(Staff.id == member.id).with_for_update())
     return session.scalar(
         select(func.count(Appeal.id))
         .where(Appeal.reporter_staff_id == member.id, Appeal.created_at >= now - timedelta(hours=1))
     ) or 0
-
-
-def open_recent(session: Session, resident_id: int, now: datetime) -> list[Recent]:
-    """The resident's open appeals filed within REPEAT_WINDOW, newest first."""
-    rows = session.execute(
-        select(Appeal.id, Appeal.ticket, Appeal.content)
-        .where(Appeal.resident_id == resident_id, Appeal.created_at >= now - REPEAT_WINDOW,
-               Appeal.status.in_(OPEN_STATUSES))
-        .order_by(Appeal.id.desc())
-    ).all()
-    return [Recent(*row) for row in rows]
 
 
 def note_repeat(session: Session, recent: Recent, resident_id: int, text: str, now: datetime) -> None:

@@ -92,6 +92,25 @@ def test_safe_mode_wants_the_msg_signature_before_it_reads_the_body(client, cloc
     assert appeals_of(seeded, "o1") == []
 
 
+@pytest.mark.postgres
+def test_in_safe_mode_a_captured_url_with_another_encrypted_body_is_refused_without_asking_redis(
+    wechat, client, seeded: Database, clock: Clock, redis_client: redis_lib.Redis
+) -> None:  # type: ignore[no-untyped-def]
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    response, genuine = wechat.post(wechat.server.text("o1", "我的诉求", create_time=now_of(clock)))
+    assert response.status_code == 200
+    # The forger even encrypts (as if they had the AES key), but cannot sign the new body without the token.
+    forged = wechat.server.sign(forged_body(clock, "办结 as a grid member", ticket).decode(), encrypted=True,
+                                timestamp=int(genuine.params["timestamp"]), nonce=genuine.params["nonce"])
+    before = snapshot(seeded)
+
+    refused = post(client, genuine.params, forged.body)  # the captured URL: its msg_signature is the genuine one
+
+    assert refused.status_code == 403
+    assert snapshot(seeded) == before
+    assert redis_client.keys("gridbot:wechat:*:request:*") == []  # safe mode spends no Redis round trip on it
+
+
 # --- plain mode: the replay guard ------------------------------------------------------------------------------------
 
 
@@ -167,8 +186,8 @@ def test_in_safe_mode_redis_killed_mid_load_loses_nothing(
     assert wechat.server.open_reply(retry.get_data(as_text=True), retried) == replies[6]  # type: ignore[arg-type]
     assert sorted(a.content for a in appeals_of(seeded, "o1")) == sorted(
         f"{n}号楼电梯坏了，物业一直不来修" for n in range(1, 11))
-    outage = [r for r in caplog.records if r.levelno == logging.ERROR and "replay guard" in r.getMessage()]
-    assert len(outage) == 1 and "safe mode goes on" in outage[0].getMessage()  # once a minute, not per request
+    # Safe mode never needed Redis for the replay guard: the msg_signature already ties each body to its pair.
+    assert not [r for r in caplog.records if r.levelno == logging.ERROR and "replay guard" in r.getMessage()]
 
 
 @pytest.mark.parametrize("mode", [PLAIN, COMPAT])
