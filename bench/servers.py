@@ -16,6 +16,8 @@ from typing import IO, Mapping
 import loadgen
 from fixture import ROOT, BenchEnv
 
+from bot.server import KEEPALIVE_S, THREADS
+
 HOST = "127.0.0.1"  # the bench never targets anything else
 BENCH_DIR = Path(__file__).resolve().parent
 STOP_GRACE_S = 10.0
@@ -53,10 +55,12 @@ def start_echo(env: BenchEnv, workers: int) -> Server:
                  "PYTHONPATH": str(BENCH_DIR)}
     if settings.wechat_aes_key:
         variables["BENCH_WECHAT_AES_KEY"] = settings.wechat_aes_key
-    # The options bot/server.py gives gunicorn: sync workers, 10 s timeout, preloaded app, no access log,
-    # no control socket (gunicorn 27's default path is per user: two servers would fight over it).
+    # The options bot/server.py gives gunicorn (gthread workers with its threads and keep-alive, 10 s timeout,
+    # preloaded app, no access log, no control socket: gunicorn 27's default path is per user, two servers would
+    # fight over it), so that the two servers differ only in the app.
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", str(workers),
-               "--worker-class", "sync", "--timeout", "10", "--preload", "--no-control-socket",
+               "--worker-class", "gthread", "--threads", str(THREADS), "--keep-alive", str(KEEPALIVE_S),
+               "--timeout", "10", "--preload", "--no-control-socket",
                "--log-level", "warning", "echo_app:app"]
     return _spawn("echo", command, BENCH_DIR, variables, port, env.directory)
 

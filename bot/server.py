@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 # one for at most the webhook's body deadline (2 s), so a dozen slow clients still leave threads for WeChat.
 # Each thread keeps one database connection: stay under SQLAlchemy's default pool (5 + 10 overflow).
 THREADS = 12
+KEEPALIVE_S = 2  # seconds an idle kept-alive connection may wait for its next request
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -51,7 +52,7 @@ def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None
         "threads": THREADS,
         # A worker that has not checked in for 10 s is stuck, not slow (WeChat gives up after 5 s).
         "timeout": 10,
-        "keepalive": 2,
+        "keepalive": KEEPALIVE_S,
         "preload_app": True,
         "accesslog": None,
         # gunicorn 27's control socket defaults to one path per user: two servers on a host would fight over it.
