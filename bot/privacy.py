@@ -9,7 +9,7 @@ from storage.privacy import mask
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # A mainland mobile number (not part of a longer number), and a WeChat openid: "o" and 27 of [A-Za-z0-9_-].
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_PHONE = re.compile(r"(?<![0-9A-Za-z])(1[3-9]\d)\d{4}(\d{4})(?![0-9A-Za-z])")  # not inside a hex id
 _OPENID = re.compile(r"(?<![A-Za-z0-9_-])o[A-Za-z0-9_-]{27}(?![A-Za-z0-9_-])")
 
 

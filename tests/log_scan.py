@@ -15,7 +15,8 @@ from typing import Iterable
 from bot import demo_data
 
 # A mainland mobile number: 11 digits starting 13-19, not part of a longer number.
-PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# Not inside a longer run of letters and digits: a hex id such as an RQ worker's (…b18981254994b…) is no phone.
+PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 # WeChat's openids are 28 characters: "o" and 27 of [A-Za-z0-9_-].
 OPENID = re.compile(r"(?<![A-Za-z0-9_-])o[A-Za-z0-9_-]{27}(?![A-Za-z0-9_-])")
 # The test personas' openids that cannot be mistaken for anything else (o1…o7 are too short to tell).

@@ -29,7 +29,8 @@ def test_masked_values_and_other_numbers_pass():
     scanner = LogScanner()
     clean = (f"outbox 7 sent to {mask(OPENID)}; staff 138****5678; {mask('demo_staff_wangqiang')}; "
              f"message msg:2026112210000000123 at 1795312800; ticket G2611220001; o1… and o5…; "
-             f"{OPENID}x is not an openid, nor is demo_staff_lina_2")
+             f"{OPENID}x is not an openid, nor is demo_staff_lina_2; "
+             f"rq worker e104b18981254994b64bf2ac928f6f3c started")  # a hex id is no phone number
 
     assert scanner.scan(clean, "text") == []
 
