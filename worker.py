@@ -7,10 +7,10 @@ import threading
 
 from rq import SimpleWorker
 
-from bot import relay
 from bot.privacy import configure_logging
 from bot.settings import Settings
-from bot.worker_runtime import WorkerRuntime, install
+from bot.worker import schedule
+from bot.worker.runtime import WorkerRuntime, install
 
 
 def main(settings: Settings | None = None, burst: bool = False) -> None:
@@ -22,10 +22,10 @@ def main(settings: Settings | None = None, burst: bool = False) -> None:
     install(runtime)
     runtime.api.token.unblock()  # a restart is how a fixed WECHAT_SECRET takes effect
     stop = threading.Event()
-    relay_thread = threading.Thread(target=relay.run, args=(runtime, stop), name="outbox-relay", daemon=True)
+    relay_thread = threading.Thread(target=schedule.run, args=(runtime, stop), name="outbox-relay", daemon=True)
     relay_thread.start()
     # SimpleWorker runs jobs in this process: no fork per job, the runtime and its pools are reused.
-    worker = SimpleWorker([relay.queue(runtime)], connection=runtime.redis)
+    worker = SimpleWorker([schedule.queue(runtime)], connection=runtime.redis)
     try:
         worker.work(burst=burst, logging_level=settings.log_level)
     finally:

@@ -2,7 +2,7 @@
 
     python bench/breakdown.py [--messages 2000] [--safe] [--synchronous FULL] [--cprofile 25] [--json]
 
-The real Flask app (bot.app.create_app) is called as a WSGI app with pre-built environs, on a real SQLite
+The real Flask app (bot.web.app.create_app) is called as a WSGI app with pre-built environs, on a real SQLite
 file database, so everything but gunicorn and the network is in the figures. Three passes over fresh
 messages: the echo app, the full app as shipped, and the full app with timers wrapped around each step.
 The wrappers and SQL hooks cost a few µs per call, so the instrumented total runs 10-15 % above the plain
@@ -32,16 +32,16 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.test import EnvironBuilder
 
-import bot.inbox
-import bot.wire
+import bot.web.inbox
+import bot.wechat.wire
 import handlers.commands
 import storage.appeals
 import storage.dedup
 import storage.org
 import storage.residents
-from bot.app import create_app
-from bot.runtime import Runtime
-from bot.simulator import WeChatServer
+from bot.web.app import create_app
+from bot.web.runtime import Runtime
+from bot.wechat.simulator import WeChatServer
 from storage.db import Database
 
 WARMUP_MESSAGES = 100
@@ -313,9 +313,9 @@ def _instrumented(probe: Probe, runtime: Runtime, database: Database) -> Iterato
     """Every step of STEPS (but wsgi) and the cross-cutting flush and SQL timers, patched in."""
     classifier = runtime.understanding.classifier
     patches = (
-        (runtime.wire, "decode", "decode"), (bot.wire, "check_signature", "signature"), (bot.wire, "fromstring", "xml"),
-        (bot.inbox, "process", "process"),
-        (storage.dedup, "claim", "claim"), (bot.inbox, "dispatch", "dispatch"),
+        (runtime.wire, "decode", "decode"), (bot.wechat.wire, "check_signature", "signature"), (bot.wechat.wire, "fromstring", "xml"),
+        (bot.web.inbox, "process", "process"),
+        (storage.dedup, "claim", "claim"), (bot.web.inbox, "dispatch", "dispatch"),
         (handlers.commands, "parse", "command_parse"), (storage.residents, "view", "resident"),
         (storage.residents, "get_or_create", "resident_orm"), (classifier, "classify", "classify"),
         (storage.appeals, "file_appeal", "file_appeal"), (storage.appeals, "next_ticket", "ticket"),

@@ -19,7 +19,7 @@ import requests
 from loadgen import percentile
 from sqlalchemy import func, select
 
-from bot.fake_wechat import CUSTOM_SEND_PATH
+from bot.wechat.fake import CUSTOM_SEND_PATH
 from storage.db import Database
 from storage.dispatch import NEW_APPEAL_TEMPLATE
 from storage.models import Appeal, OutboxMessage

@@ -29,9 +29,9 @@ from rq import Queue
 from webhook_load import exit_cleanly_on_signals, ignore_signals, machine_facts, say
 
 from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
-from bot.relay import QUEUE_NAME
-from bot.simulator import WeChatServer
-from bot.wechat_client import SharedAccessToken
+from bot.wechat.api import SharedAccessToken
+from bot.wechat.simulator import WeChatServer
+from bot.worker.schedule import QUEUE_NAME
 from storage.db import Database
 
 TARGET_P95_MS = 1000.0

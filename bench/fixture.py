@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bot import demo_data  # noqa: E402
+from bot.demo import street  # noqa: E402
 from bot.redisconn import stop_embedded_redis  # noqa: E402
 from bot.settings import DEMO_AES_KEY, Settings  # noqa: E402
 from storage import org, residents  # noqa: E402
@@ -82,7 +82,7 @@ def seed(url: str, residents_count: int) -> tuple[str, ...]:
     database = Database(url)
     try:
         with database.transaction() as session:
-            demo_data.seed(session, now)
+            street.seed(session, now)
             buildings = session.scalars(select(Building).order_by(Building.id)).all()
             homes = [(building, org.units_of(session, building.id)) for building in buildings]
             openids = []

@@ -16,7 +16,7 @@ from typing import IO, Mapping
 import loadgen
 from fixture import ROOT, BenchEnv
 
-from bot.server import KEEPALIVE_S, THREADS
+from bot.web.server import KEEPALIVE_S, THREADS
 
 HOST = "127.0.0.1"  # the bench never targets anything else
 BENCH_DIR = Path(__file__).resolve().parent
@@ -55,7 +55,7 @@ def start_echo(env: BenchEnv, workers: int) -> Server:
                  "PYTHONPATH": str(BENCH_DIR)}
     if settings.wechat_aes_key:
         variables["BENCH_WECHAT_AES_KEY"] = settings.wechat_aes_key
-    # The options bot/server.py gives gunicorn (gthread workers with its threads and keep-alive, 10 s timeout,
+    # The options bot/web/server.py gives gunicorn (gthread workers with its threads and keep-alive, 10 s timeout,
     # preloaded app, no access log, no control socket: gunicorn 27's default path is per user, two servers would
     # fight over it), so that the two servers differ only in the app.
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", str(workers),

@@ -6,7 +6,7 @@ import itertools
 import time
 from urllib.parse import urlencode
 
-from bot.simulator import SignedRequest, WeChatServer, signature
+from bot.wechat.simulator import SignedRequest, WeChatServer, signature
 
 # ~30 appeals across the taxonomy's categories, 10-60 characters, none of them a command or a greeting.
 APPEALS: tuple[str, ...] = (

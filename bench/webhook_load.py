@@ -28,7 +28,7 @@ import loadgen
 import servers
 import traffic
 
-from bot.simulator import WeChatServer
+from bot.wechat.simulator import WeChatServer
 from handlers.resident_texts import SYSTEM_BUSY
 
 TARGET_RATIO = 0.5

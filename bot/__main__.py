@@ -1,5 +1,5 @@
 """`python -m bot` is `gridbot`."""
 
-from bot.cli import main
+from bot.cli.gridbot import main
 
 main()

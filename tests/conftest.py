@@ -36,11 +36,11 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
 
-from bot import demo_data
-from bot.app import create_app
-from bot.runtime import Runtime
+from bot.demo import street
 from bot.settings import PLAIN, Settings
-from bot.simulator import WeChatServer
+from bot.web.app import create_app
+from bot.web.runtime import Runtime
+from bot.wechat.simulator import WeChatServer
 from storage.db import Database, upgrade
 from storage.models import Base
 
@@ -98,7 +98,7 @@ def clock() -> Clock:
 def seeded(database: Database, clock: Clock) -> Database:
     """The demo street and its people (residents o1, o2 and o1's neighbour o5 bound; grid members; an operator)."""
     with database.transaction() as session:
-        demo_data.seed(session, clock())
+        street.seed(session, clock())
     return database
 
 
@@ -188,9 +188,9 @@ def wechat_plain(plain_client, clock: Clock) -> WeChat:  # type: ignore[no-untyp
 
 # --- the outbound side: fake WeChat API, worker runtime ---------------------------------------------
 
-from bot.fake_wechat import FakeWeChatServer
-from bot.wechat_client import WeChatAPI
-from bot.worker_runtime import WorkerRuntime, install
+from bot.wechat.api import WeChatAPI
+from bot.wechat.fake import FakeWeChatServer
+from bot.worker.runtime import WorkerRuntime, install
 from tests.fakes import Fake
 
 

@@ -1,4 +1,4 @@
-"""Test-side handle on the fake WeChat API (bot/fake_wechat.py) over its /_fake control endpoints."""
+"""Test-side handle on the fake WeChat API (bot/wechat/fake.py) over its /_fake control endpoints."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from bot import demo_data
+from bot.demo import street
 
 # A mainland mobile number: 11 digits starting 13-19, not part of a longer number.
 # Not inside a longer run of letters and digits: a hex id such as an RQ worker's (…b18981254994b…) is no phone.
@@ -21,7 +21,7 @@ PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 OPENID = re.compile(r"(?<![A-Za-z0-9_-])o[A-Za-z0-9_-]{27}(?![A-Za-z0-9_-])")
 # The test personas' openids that cannot be mistaken for anything else (o1…o7 are too short to tell).
 MIN_PERSONA_LENGTH = 12
-PERSONAS = tuple(sorted(openid for openid in ({row[0] for row in demo_data.STAFF} | set(demo_data.RESIDENTS))
+PERSONAS = tuple(sorted(openid for openid in ({row[0] for row in street.STAFF} | set(street.RESIDENTS))
                         if len(openid) >= MIN_PERSONA_LENGTH))
 FORMAT = "%(levelname)s %(name)s: %(message)s"  # a formatter also appends the traceback of log.exception
 EXCERPT = 60

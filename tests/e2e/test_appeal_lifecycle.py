@@ -10,7 +10,7 @@ import pytest
 from rq import SimpleWorker
 from sqlalchemy import select, update
 
-from bot import relay
+from bot.worker import schedule
 from storage.models import Appeal, AppealEvent, DispatchMode, Grid, Resident
 
 pytestmark = pytest.mark.postgres
@@ -27,8 +27,8 @@ TICKET = re.compile(r"G\d{10}")
 def work(runtime, rounds=1):
     """Dispatch and relay what is due, then let a real RQ worker run the jobs until the queue is empty."""
     for _ in range(rounds):
-        relay.tick(runtime)
-        SimpleWorker([relay.queue(runtime)], connection=runtime.redis).work(burst=True)
+        schedule.tick(runtime)
+        SimpleWorker([schedule.queue(runtime)], connection=runtime.redis).work(burst=True)
 
 
 def told(fake, openid):
@@ -134,19 +134,19 @@ def test_an_unclaimed_appeal_is_escalated_to_the_grid_leader_on_time(wechat, wor
     minutes = worker_runtime.settings.unclaimed_minutes
 
     clock.advance(minutes=minutes - 1)
-    relay.supervise_once(worker_runtime)
+    schedule.supervise_once(worker_runtime)
     work(worker_runtime)
     assert recipients(fake_wechat, ticket, "【督办】") == []
     assert "escalated" not in events(worker_runtime.database, ticket)
 
     clock.advance(minutes=2)
-    relay.supervise_once(worker_runtime)
+    schedule.supervise_once(worker_runtime)
     work(worker_runtime)
     assert recipients(fake_wechat, ticket, "【督办】") == [WANG]
     assert "无人接单" in told(fake_wechat, WANG)[-1]
     assert events(worker_runtime.database, ticket).count("escalated") == 1
 
-    relay.supervise_once(worker_runtime)  # a later sweep does not escalate it again
+    schedule.supervise_once(worker_runtime)  # a later sweep does not escalate it again
     work(worker_runtime)
     assert recipients(fake_wechat, ticket, "【督办】") == [WANG]
 

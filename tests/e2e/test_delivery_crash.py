@@ -16,8 +16,8 @@ import pytest
 from rq import SimpleWorker
 from sqlalchemy import select
 
-from bot import relay
 from bot.clock import now_utc
+from bot.worker import schedule
 from handlers import staff_texts
 from storage import dispatch, outbox
 from storage.models import AppealEvent, DeliveryChannel, DispatchMode, Grid, OutboxMessage, OutboxStatus, Staff
@@ -122,7 +122,7 @@ def test_a_worker_killed_mid_send_delivers_once_and_the_next_worker_does_not_sen
     assert row(database, first).status == outbox.SENDING
 
     clock.current = killed.sending_at + outbox.ABANDONED_AFTER + timedelta(seconds=1)
-    assert relay.tick(worker_runtime) == 0
+    assert schedule.tick(worker_runtime) == 0
     abandoned = row(database, first)
     assert (abandoned.status, abandoned.last_error) == (OutboxStatus.FAILED, outbox.OUTCOME_UNKNOWN)
     assert len(texts_to_resident(fake_wechat)) == 2
@@ -145,9 +145,9 @@ def test_a_task_card_cut_off_by_a_crash_is_reported_to_the_grid_leader_once(
     holder = worker_staff_name(database, card.recipient_openid)
 
     clock.current = card.sending_at + outbox.ABANDONED_AFTER + timedelta(seconds=1)
-    relay.tick(worker_runtime)
-    relay.tick(worker_runtime)  # a second relay round (or a second relay) reports nothing more
-    SimpleWorker([relay.queue(worker_runtime)], connection=worker_runtime.redis).work(burst=True)
+    schedule.tick(worker_runtime)
+    schedule.tick(worker_runtime)  # a second relay round (or a second relay) reports nothing more
+    SimpleWorker([schedule.queue(worker_runtime)], connection=worker_runtime.redis).work(burst=True)
 
     assert row(database, card.id).status == OutboxStatus.FAILED
     with database.transaction() as session:

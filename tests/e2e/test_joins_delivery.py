@@ -9,7 +9,7 @@ import re
 import pytest
 from rq import SimpleWorker
 
-from bot import relay
+from bot.worker import schedule
 
 pytestmark = pytest.mark.postgres
 
@@ -19,8 +19,8 @@ TICKET = re.compile(r"G\d{10}")
 
 
 def work(runtime):
-    relay.tick(runtime)
-    SimpleWorker([relay.queue(runtime)], connection=runtime.redis).work(burst=True)
+    schedule.tick(runtime)
+    SimpleWorker([schedule.queue(runtime)], connection=runtime.redis).work(burst=True)
 
 
 def told(fake, openid):

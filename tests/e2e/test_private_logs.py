@@ -50,7 +50,7 @@ def test_a_statement_error_shows_neither_the_phone_nor_the_openid_among_its_para
     # PostgreSQL's own message names the duplicate key's value ("Key (openid)=(…) already exists"): the log line
     # gridbot writes of it, traceback and all, is redacted. (Formatted here, not logged: the session's scan
     # would rightly flag the unredacted record on PostgreSQL.)
-    record = logging.LogRecord("bot.runtime", logging.ERROR, __file__, 0, "failed to handle message from %s",
+    record = logging.LogRecord("bot.web.runtime", logging.ERROR, __file__, 0, "failed to handle message from %s",
                                (mask(STAFF),), (IntegrityError, raised.value, raised.tb))
     logged = PrivateFormatter(LOG_FORMAT).format(record)
     assert "IntegrityError" in logged and mask(STAFF) in logged

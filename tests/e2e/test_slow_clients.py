@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from bot.simulator import SignedRequest, WeChatServer
+from bot.wechat.simulator import SignedRequest, WeChatServer
 from storage.db import Database
 from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN
 from tests.integration.test_dedup_processes import ServerProcess, start_server, wait_until_up

@@ -45,7 +45,7 @@ def test_names_and_spoken_numbers_are_understood(wechat):
 
 
 def test_the_dialogue_survives_a_restart_of_the_app(wechat, client, runtime, clock):
-    from bot.app import create_app
+    from bot.web.app import create_app
     from tests.conftest import WeChat
 
     wechat.dialog("o_new", [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区/网格")])

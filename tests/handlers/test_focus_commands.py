@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot import relay
+from bot.worker import schedule
 from storage import dispatch, focus
 from storage.models import FocusCase, FocusStatus
 
@@ -21,7 +21,7 @@ def hot_spot(wechat, seeded, clock):
     """o1, o5 and o6 of 3号楼 report the water cut; the worker's round dispatches them; returns the tickets."""
     tickets = [re.search(r"G\d{10}", wechat.send(openid, NO_WATER)).group(0) for openid in ("o1", "o5", "o6")]
     with seeded.transaction() as session:
-        focus.check(session, dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0]), clock(), relay.hotspot_rules()[0])
+        focus.check(session, dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0]), clock(), schedule.hotspot_rules()[0])
     return tickets
 
 

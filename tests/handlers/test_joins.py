@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot import relay
-from bot.cli import main
+from bot.cli.gridbot import main
+from bot.worker import schedule
 from handlers import notifications
 from storage import dispatch, joins, supervision
 from storage.errors import DomainError, NotAllowed
@@ -38,7 +38,7 @@ def file(wechat, seeded, clock, openid, text):
     """Send an appeal, let the worker dispatch it, return (ticket, reply)."""
     reply = wechat.send(openid, text)
     with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
     return ticket_in(reply), reply
 
 

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 import nlp
-from bot import relay
-from bot.cli import main
+from bot.cli.gridbot import main
+from bot.worker import schedule
 from handlers import notifications
 from storage import dispatch, review
 from storage.models import Appeal, AppealStatus, LabelledExample, OutboxMessage
@@ -118,7 +118,7 @@ def test_the_subcategory_is_recorded_shown_on_the_card_and_follows_a_correction(
     ticket = re.search(r"G\d{10}", reply).group(0)
     assert appeal(seeded, ticket).subcategory == "电梯"
     with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
     with seeded.transaction() as session:
         card = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_new_appeal")).first()
         assert "类别：物业服务·电梯" in notifications.render(card.template, json.loads(card.params))

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot import relay
+from bot.worker import schedule
 from handlers import notifications, staff_texts
 from storage import dispatch, staff
 from storage.appeals import Action
@@ -43,7 +43,7 @@ def street(wechat, seeded, clock):
                           grid_id=grid.id, community_id=grid.community_id, active=True, created_at=clock()))
     tickets = [re.search(r"G\d{10}", wechat.send(openid, text)).group(0) for openid, text in APPEALS]
     with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
     return tickets
 
 
@@ -166,13 +166,13 @@ def test_a_department_reads_what_was_transferred_to_it_now_or_before(wechat, see
 
 
 def test_focus_cases_of_another_community_are_neither_listed_nor_told_of(wechat, seeded, clock):
-    from bot import relay
+    from bot.worker import schedule
     from storage import focus
 
     for openid in ("o1", "o5", "o6"):
         wechat.send(openid, "3号楼停水了，一整天没水")
     with seeded.transaction() as session:
-        focus.check(session, dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0]), clock(), relay.hotspot_rules()[0])
+        focus.check(session, dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0]), clock(), schedule.hotspot_rules()[0])
         grid = staff.find_grid(session, "和平社区·第一网格")
         session.add(Staff(openid="op_heping", name="吴芳", role=StaffRole.OPERATOR, community_id=grid.community_id,
                           active=True, created_at=clock()))

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import relay
+from bot.worker import schedule
 from handlers import notifications
 from storage import dispatch, tasks
 from storage.errors import IllegalTransition
@@ -25,7 +25,7 @@ OPERATOR = "demo_staff_sunli"
 def file_and_dispatch(wechat, seeded, clock, text="3号楼电梯坏了，物业一直不来修"):
     ticket = re.search(r"G\d{10}", wechat.send("o1", text)).group(0)
     with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
     return ticket
 
 
@@ -243,7 +243,7 @@ def test_a_problem_found_on_patrol_becomes_a_dispatched_appeal_of_the_grid(wecha
     ticket = re.search(r"G\d{10}", reply).group(0)
     assert "安全隐患" in reply
     with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
     reported = appeal(seeded, ticket)
     assert reported.channel == "grid_report" and reported.resident_id is None
     assert reported.reporter_staff_id == staff_id(seeded, ZHANG) and reported.status == AppealStatus.DISPATCHED

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from bot import relay
+from bot.worker import schedule
 from storage import dispatch
 from storage.limits import LIMITS, TextField
 from storage.models import Appeal, AppealEvent, AppealStatus, OutboxMessage
@@ -24,7 +24,7 @@ def claimed_appeal(wechat, seeded, clock):
     """o1's appeal, dispatched and claimed by 张伟; returns its ticket."""
     ticket = re.search(r"G\d{10}", wechat.send("o1", LIFT)).group(0)
     with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
     wechat.send(ZHANG, f"接单 {ticket}")
     return ticket
 

@@ -22,9 +22,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot.app import create_app
-from bot.cli import main
-from bot.runtime import Runtime
+from bot.cli.gridbot import main
+from bot.web.app import create_app
+from bot.web.runtime import Runtime
 from handlers import resident_texts
 from storage.models import Appeal, ProcessedMessage, Unit
 from tests.conftest import WeChat
@@ -100,7 +100,7 @@ def test_messages_during_a_long_write_lock_get_the_honest_reply_within_3_5_s_and
         reply = wechat.deliver(xml[openid])
         answers[openid] = (reply, time.monotonic() - started)
 
-    caplog.set_level(logging.WARNING, logger="bot.runtime")
+    caplog.set_level(logging.WARNING, logger="bot.web.runtime")
     threads = [threading.Thread(target=send, args=(openid,)) for openid in MESSAGES]
     for thread in threads:
         thread.start()

@@ -24,7 +24,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from bot.simulator import SignedRequest, WeChatServer
+from bot.wechat.simulator import SignedRequest, WeChatServer
 from storage.db import Database
 from storage.models import Appeal, Building, ProcessedMessage, Resident
 from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_SECRET_KEY, TEST_TOKEN
@@ -287,7 +287,7 @@ def test_a_message_stuck_behind_a_hung_one_is_answered_in_time_and_asked_to_rese
 ) -> None:  # type: ignore[no-untyped-def]
     # gunicorn's threaded workers are not restarted for one hung thread, as a sync worker was at 10 s: the
     # next message must not wait behind it past WeChat's 5 s.
-    from bot.runtime import Runtime
+    from bot.web.runtime import Runtime
     from handlers.resident_texts import SYSTEM_BUSY
 
     runtime = client.application.extensions["gridbot"]

@@ -4,7 +4,7 @@ import pytest
 from rq import SimpleWorker
 from sqlalchemy import select
 
-from bot import jobs, relay
+from bot.worker import jobs, schedule
 from storage.models import OutboxMessage, OutboxStatus
 
 pytestmark = pytest.mark.postgres
@@ -15,8 +15,8 @@ GRID_ONE = {"demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"}
 
 def work(runtime):
     """Relay what is due and let a real RQ worker run the jobs until the queue is empty."""
-    queued = relay.tick(runtime)
-    SimpleWorker([relay.queue(runtime)], connection=runtime.redis).work(burst=True)
+    queued = schedule.tick(runtime)
+    SimpleWorker([schedule.queue(runtime)], connection=runtime.redis).work(burst=True)
     return queued
 
 
@@ -40,7 +40,7 @@ def test_a_new_appeal_reaches_the_grid_members_and_nobody_else(wechat, worker_ru
 
 def test_a_delivery_job_that_runs_twice_sends_once(wechat, worker_runtime, fake_wechat):
     wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
-    relay.tick(worker_runtime)
+    schedule.tick(worker_runtime)
     first = outbox_rows(worker_runtime.database)[0].id
     assert jobs.deliver(first) == "sent"
     assert jobs.deliver(first) == "skipped"
@@ -49,7 +49,7 @@ def test_a_delivery_job_that_runs_twice_sends_once(wechat, worker_runtime, fake_
 
 def test_one_job_delivers_a_round_and_skips_what_another_job_sent(wechat, worker_runtime, fake_wechat):
     wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
-    relay.tick(worker_runtime)
+    schedule.tick(worker_runtime)
     first, *others = [row.id for row in outbox_rows(worker_runtime.database)]
     assert jobs.deliver(first) == "sent"
     assert jobs.deliver_batch([first, *others]) == {"skipped": 1, "sent": 2}
@@ -59,15 +59,15 @@ def test_one_job_delivers_a_round_and_skips_what_another_job_sent(wechat, worker
 def test_the_relay_hands_rows_to_rq_in_batches(wechat, worker_runtime, monkeypatch):
     monkeypatch.setattr(relay, "DELIVERY_BATCH", 2)
     wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
-    assert relay.tick(worker_runtime) == 3
-    queued = relay.queue(worker_runtime).get_jobs()
+    assert schedule.tick(worker_runtime) == 3
+    queued = schedule.queue(worker_runtime).get_jobs()
     assert [len(job.args[0]) for job in queued] == [2, 1]
 
 
 def test_the_relay_never_queues_a_row_twice(wechat, worker_runtime):
     wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
-    assert relay.tick(worker_runtime) == 3
-    assert relay.tick(worker_runtime) == 0
+    assert schedule.tick(worker_runtime) == 3
+    assert schedule.tick(worker_runtime) == 0
 
 
 def test_a_transient_error_is_retried_later_with_backoff(wechat, worker_runtime, fake_wechat, clock):
@@ -96,9 +96,9 @@ def test_a_permanent_error_fails_the_row_without_retrying(wechat, worker_runtime
 
 def test_rows_whose_jobs_were_lost_with_redis_are_queued_again(wechat, worker_runtime, fake_wechat, clock):
     wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
-    assert relay.tick(worker_runtime) == 1
+    assert schedule.tick(worker_runtime) == 1
     worker_runtime.redis.flushdb()  # Redis lost its data before any worker ran the job
-    assert relay.tick(worker_runtime) == 0
+    assert schedule.tick(worker_runtime) == 0
     clock.advance(minutes=6)
     work(worker_runtime)
     assert [row.status for row in outbox_rows(worker_runtime.database)] == [OutboxStatus.SENT]
@@ -108,7 +108,7 @@ def test_rows_whose_jobs_were_lost_with_redis_are_queued_again(wechat, worker_ru
 def test_old_message_keys_are_purged(wechat, worker_runtime, clock):
     wechat.send("o1", "你好")
     clock.advance(days=2)
-    assert relay.purge_dedup(worker_runtime) == 1
+    assert schedule.purge_dedup(worker_runtime) == 1
 
 
 def test_after_dispatch_the_resident_sees_it_with_the_grid(wechat, worker_runtime):
@@ -121,5 +121,5 @@ def test_after_dispatch_the_resident_sees_it_with_the_grid(wechat, worker_runtim
 
 def test_dispatch_follows_filing_without_a_second_message(wechat, worker_runtime, seeded):
     wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
-    assert relay.dispatch_once(worker_runtime) == 1
-    assert relay.dispatch_once(worker_runtime) == 0
+    assert schedule.dispatch_once(worker_runtime) == 1
+    assert schedule.dispatch_once(worker_runtime) == 0

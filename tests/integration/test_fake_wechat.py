@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from bot.fake_wechat import FakeWeChatServer
+from bot.wechat.fake import FakeWeChatServer
 
 SECRET = "fake-secret"
 CUSTOM_SEND = "/cgi-bin/message/custom/send"

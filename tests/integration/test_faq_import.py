@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from bot.cli import main
-from bot.faq_file import read_faq_rows
+from bot.cli.gridbot import main
+from bot.sheets.faq import read_faq_rows
 from nlp import KeywordClassifier, load_taxonomy
 from nlp.faq import FaqIndex
 from storage import faq

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import relay
+from bot.worker import schedule
 from storage import appeals, dispatch, focus, focus_cases, joins
 from storage.errors import IllegalTransition, NotAllowed
 from storage.models import (
@@ -27,7 +27,7 @@ LEADER, OPERATOR = "demo_staff_wangqiang", "demo_staff_sunli"  # 幸福里社区
 MEMBER = "demo_staff_zhangwei"
 BUILDING_3 = ("o1", "o5", "o6")  # 幸福里社区·第一网格 阳光花园3号楼
 NEXT_DOOR = "o7"  # 1号楼 of the same compound
-SENSITIVE = relay.hotspot_rules()[0]
+SENSITIVE = schedule.hotspot_rules()[0]
 DEFAULT_RULES = focus.HotspotRules()  # 7 days; building 3, compound 5, grid 8
 
 
@@ -43,7 +43,7 @@ def file(seeded, clock, openid, category="物业服务", keywords=("电梯",), c
 def dispatch_and_check(seeded, clock, rules=DEFAULT_RULES):
     """What the worker's dispatch round does: dispatch, then check the dispatched appeals for hot spots."""
     with seeded.transaction() as session:
-        dispatched = dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
+        dispatched = dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
         return [case.code for case in focus.check(session, dispatched, clock(), SENSITIVE, rules)]
 
 
@@ -219,7 +219,7 @@ def test_two_workers_checking_at_once_open_one_case_and_alert_once(seeded, clock
     for openid in BUILDING_3:
         file(seeded, clock, openid)
     with seeded.transaction() as session:
-        ids = dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
+        ids = dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
     barrier = threading.Barrier(2)
     errors = []
 
@@ -256,13 +256,13 @@ def test_a_grid_without_a_leader_leaves_the_case_to_the_community_operators(seed
 def test_the_worker_round_opens_the_case_from_chat_appeals(worker_runtime, wechat, clock):
     for openid in BUILDING_3:
         wechat.send(openid, "3号楼停水了，一整天没水")
-    assert relay.dispatch_once(worker_runtime) == 3
+    assert schedule.dispatch_once(worker_runtime) == 3
     with worker_runtime.database.transaction() as session:
         case = session.scalars(select(FocusCase)).one()
         assert (case.scope_kind, case.key_kind, case.key) == ("building", "category", "物业服务")
     clock.advance(days=8)
     wechat.send("o1", "3号楼又停水了")
-    relay.dispatch_once(worker_runtime)
+    schedule.dispatch_once(worker_runtime)
     with worker_runtime.database.transaction() as session:
         assert len(session.scalars(select(FocusCaseAppeal)).all()) == 4  # the open case takes it, window or not
     assert timedelta(days=7) == focus.HotspotRules().window
@@ -271,7 +271,7 @@ def test_the_worker_round_opens_the_case_from_chat_appeals(worker_runtime, wecha
 def test_gridbot_focus_list_prints_open_cases_and_with_all_the_closed_ones(seeded, clock, database_url):
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.cli.gridbot import main
 
     def focus_list(*args):
         result = CliRunner().invoke(main, ["focus", "list", *args], env={"GRIDBOT_DATABASE_URL": database_url})
@@ -295,7 +295,7 @@ def test_a_worker_that_read_before_another_opened_the_case_joins_that_case(seede
     """The race two workers on PostgreSQL can run: both see no open case, the second's insert hits open_key."""
     tickets = [file(seeded, clock, openid) for openid in BUILDING_3]
     with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
         stale = focus._grid_state(session, session.scalars(select(Appeal.grid_id)).first(), clock() - timedelta(days=7),
                                   SENSITIVE)
     with seeded.transaction() as session:

@@ -12,8 +12,8 @@ import pytest
 from rq import SimpleWorker
 from sqlalchemy import func, select
 
-from bot import relay
 from bot.settings import Settings, SettingsError
+from bot.worker import schedule
 from handlers import resident_texts, staff_texts
 from handlers.conversation import IntakeLimits
 from storage import dispatch, outbox, supervision
@@ -53,8 +53,8 @@ def templates(rows: list[OutboxMessage]) -> list[str]:
 
 def work(worker) -> None:
     """Relay what is due and let a real RQ worker deliver it."""
-    relay.tick(worker)
-    SimpleWorker([relay.queue(worker)], connection=worker.redis).work(burst=True)
+    schedule.tick(worker)
+    SimpleWorker([schedule.queue(worker)], connection=worker.redis).work(burst=True)
 
 
 def texts_to(fake_wechat, openid: str) -> list[str]:
@@ -74,7 +74,7 @@ def test_a_thousand_appeals_from_one_openid_file_ten_and_each_person_gets_n_noti
 
     # The attack ran in seconds; the worker's next round dispatches the ten.
     with database.transaction() as session:
-        assert len(dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])) == 10
+        assert len(dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])) == 10
     for member in GRID_STAFF:
         rows = rows_to(database, member)
         assert templates(rows[OutboxStatus.PENDING]) == ["staff_new_appeal"] * N + [outbox.DIGEST_TEMPLATE]
@@ -140,7 +140,7 @@ def test_the_same_words_again_fold_into_the_open_appeal_and_staff_see_the_repeat
     with seeded.transaction() as session:
         repeats = session.scalars(select(AppealEvent).where(AppealEvent.action == "repeated")).all()
         assert [(event.internal, event.note) for event in repeats] == [(True, "3号楼电梯坏了,物业一直不来修！！")]
-        assert len(dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])) == 1  # one appeal, one set of cards
+        assert len(dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])) == 1  # one appeal, one set of cards
     shown = wechat.send(WANG, f"查询 {ticket}")
     assert staff_texts.EVENT_NAMES["repeated"] in shown
     assert "再次反映" not in wechat.send("o1", f"查询 {ticket}")  # internal: the resident's timeline is unchanged

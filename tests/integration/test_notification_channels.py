@@ -8,11 +8,11 @@ from rq import SimpleWorker
 from sqlalchemy import select
 
 import worker as worker_module
-from bot import jobs, relay
-from bot.app import create_app
-from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError
-from bot.wechat_client import WeChatAPI, WeChatAPIError
+from bot.web.app import create_app
+from bot.web.runtime import Runtime
+from bot.wechat.api import WeChatAPI, WeChatAPIError
+from bot.worker import jobs, schedule
 from handlers import notifications
 from storage import outbox, windows
 from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus, ReplyWindow
@@ -64,8 +64,8 @@ def notify(worker, key, template="resident_progress", openid=RESIDENT):
 
 def work(worker):
     """Relay what is due and let a real RQ worker run the jobs until the queue is empty."""
-    queued = relay.tick(worker)
-    SimpleWorker([relay.queue(worker)], connection=worker.redis).work(burst=True)
+    queued = schedule.tick(worker)
+    SimpleWorker([schedule.queue(worker)], connection=worker.redis).work(burst=True)
     return queued
 
 
@@ -140,7 +140,7 @@ def test_a_closed_window_sends_the_template_in_the_same_job_and_stays_closed(
     wechat.send(RESIDENT, "你好")
     fake_wechat.fail(CUSTOM_SEND, errcode, times=1)
     first = notify(worker, "n1")
-    relay.tick(worker)
+    schedule.tick(worker)
     assert jobs.deliver(first) == "sent"
     assert len(sent_to(fake_wechat, CUSTOM_SEND)) == 1 and len(sent_to(fake_wechat, TEMPLATE_SEND)) == 1
     sent = row(worker, first)
@@ -218,7 +218,7 @@ def test_a_staff_notice_without_a_template_id_fails_on_a_closed_window_naming_bo
 
 def test_a_row_left_sending_by_a_dead_worker_is_failed_later_and_never_sent(worker, fake_wechat, clock):
     notice = notify(worker, "n1", "staff_taken", STAFF)
-    relay.tick(worker)
+    schedule.tick(worker)
     with worker.database.transaction() as session:
         assert outbox.start_sending(session, notice, clock()) is not None  # the worker dies right after this
     clock.advance(minutes=9)
@@ -381,7 +381,7 @@ def test_without_any_template_id_the_web_app_and_the_worker_warn_and_healthz_sho
     client = create_app(runtime=Runtime(settings, database=seeded)).test_client()
     worker_module.main(worker_runtime.settings, burst=True)
     warnings = [record for record in caplog.records if "no template id" in record.getMessage()]
-    assert [record.name for record in warnings] == ["bot.app", "worker"]
+    assert [record.name for record in warnings] == ["bot.web.app", "worker"]
     assert "GRIDBOT_RESIDENT_TEMPLATE_ID" in warnings[0].getMessage()
     assert client.get("/healthz").get_data(as_text=True) == "ok"
     detail = client.get("/healthz?detail=1")

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from bot.cli import main
-from bot.org_file import OrgFileError, read_org_rows
+from bot.cli.gridbot import main
+from bot.sheets.org import OrgFileError, read_org_rows
 from storage import org_import
 from storage.models import Building, Community, Grid, Street, Unit
 from storage.org_import import OrgRow, Problem

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
-from bot.cli import main
+from bot.cli.gridbot import main
 from bot.privacy import mask
 from handlers import notifications, staff_texts
 from storage import org, staff

@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
-from bot import relay
+from bot.worker import schedule
 from storage import appeals, dedup, dispatch, residents
 from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage
@@ -102,8 +102,8 @@ def test_filing_then_dispatch_write_their_audit_events_and_the_grid_notices(seed
         filed = appeals.file_appeal(session, resident, intake(), clock())
     with seeded.transaction() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
-        assert dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0]) == [filed.id]
-        assert dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0]) == []
+        assert dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0]) == [filed.id]
+        assert dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0]) == []
     with seeded.transaction() as session:
         notices = session.scalars(select(OutboxMessage).where(OutboxMessage.appeal_id == filed.id)).all()
         events = session.scalars(select(AppealEvent.action).order_by(AppealEvent.id)).all()
@@ -119,7 +119,7 @@ def test_an_image_sent_just_before_the_words_joins_the_appeal_at_dispatch(seeded
     clock.advance(minutes=2)
     with seeded.transaction() as session:
         filed = appeals.file_appeal(session, residents.view(session, "o1", clock()), intake(), clock())
-        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
     with seeded.transaction() as session:
         assert session.scalars(select(Attachment.appeal_id)).one() == filed.id
 

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
-from bot import relay
-from bot.cli import main
+from bot.cli.gridbot import main
 from bot.settings import Settings, SettingsError
+from bot.worker import schedule
 from storage import dispatch, outbox, staff, supervision, tasks
 from storage.errors import NotAllowed
 from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, Staff, StaffRole
@@ -37,7 +37,7 @@ def file(wechat, seeded, clock, count=1):
     tickets = [TICKET.search(wechat.send("o1", f"{ELEVATOR}（第{next(FILED)}次反映）")).group(0)
                for _ in range(count)]
     with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), relay.hotspot_rules()[0])
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
     return tickets if count > 1 else tickets[0]
 
 
@@ -243,9 +243,9 @@ def test_two_workers_sweeping_at_the_same_moment_remind_and_escalate_once(wechat
 def test_the_worker_sweeps_with_the_configured_unclaimed_minutes(wechat, worker_runtime, seeded, clock):
     ticket = file(wechat, seeded, clock)
     clock.advance(minutes=6)
-    assert relay.supervise_once(worker_runtime).escalations == 0  # the default: 30 minutes
+    assert schedule.supervise_once(worker_runtime).escalations == 0  # the default: 30 minutes
     impatient = dataclasses.replace(worker_runtime, settings=worker_runtime.settings.with_(unclaimed_minutes=5))
-    assert relay.supervise_once(impatient).escalations == 1
+    assert schedule.supervise_once(impatient).escalations == 1
     assert appeal(seeded, ticket).escalation_level == 1
 
 

@@ -11,10 +11,10 @@ import pytest
 import redis as redis_lib
 import requests
 
-from bot.fake_wechat import FakeWeChatServer
 from bot.privacy import mask as mask_openid
 from bot.settings import Settings
-from bot.wechat_client import WeChatAPI, WeChatAPIError
+from bot.wechat.api import WeChatAPI, WeChatAPIError
+from bot.wechat.fake import FakeWeChatServer
 from tests.fakes import Fake
 
 APPID = "wxtestapp0001"

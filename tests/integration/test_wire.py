@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from wechatpy.crypto import WeChatCrypto
 
-from bot.simulator import ACCOUNT, SignedRequest, WeChatServer, signature
-from bot.wire import SILENT, Decoded, Wire
+from bot.wechat.simulator import ACCOUNT, SignedRequest, WeChatServer, signature
+from bot.wechat.wire import SILENT, Decoded, Wire
 from handlers import resident_texts as texts
 from handlers.types import Inbound, Kind, Reply
 from storage.db import Database

@@ -17,13 +17,13 @@ import pytest
 import redis as redis_lib
 from sqlalchemy import select
 
-from bot.app import create_app
 from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
-from bot.relay import refresh_callback_ips
-from bot.relay import run as run_relay
-from bot.runtime import Runtime
 from bot.settings import COMPAT, PLAIN, SAFE
-from bot.sources import callback_ips_key, parse_networks
+from bot.web.app import create_app
+from bot.web.runtime import Runtime
+from bot.wechat.sources import callback_ips_key, parse_networks
+from bot.worker.schedule import refresh_callback_ips
+from bot.worker.schedule import run as run_relay
 from storage.db import Database
 from storage.models import Appeal
 from tests.conftest import Clock, WeChat

@@ -63,8 +63,8 @@ def test_log_files_left_under_a_directory_are_scanned():
 
 def _scan_files(tmp_path: Path) -> tuple[int, int]:
     (tmp_path / "server-a").mkdir()
-    (tmp_path / "server-a" / "a.log").write_text(f"INFO bot.inbox: duplicate from {OPENID}\n")
-    (tmp_path / "b.log").write_text("INFO bot.jobs: outbox 1 sent to oX7k…g6\n")
+    (tmp_path / "server-a" / "a.log").write_text(f"INFO bot.web.inbox: duplicate from {OPENID}\n")
+    (tmp_path / "b.log").write_text("INFO bot.worker.jobs: outbox 1 sent to oX7k…g6\n")
     (tmp_path / "notes.txt").write_text(PHONE)  # not a log
     scanner = LogScanner()
     scanned = scanner.scan_logs_under(tmp_path)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli.gridbot import main
 from nlp import SHIPPED_MODEL, UNCLASSIFIED, LinearModel, ModelError, load_taxonomy
 from nlp.classifier import KeywordClassifier
 from nlp.combined import CombinedClassifier
@@ -148,8 +148,8 @@ def test_the_models_fast_path_counts_the_features_training_saw() -> None:
 
 
 def test_the_bot_refuses_to_start_with_a_model_of_other_labels(hotline_model: Path) -> None:
-    from bot.runtime import UnderstandingError, understanding_for
     from bot.settings import Settings
+    from bot.web.runtime import UnderstandingError, understanding_for
 
     settings = Settings(wechat_token="t", wechat_appid="a", wechat_secret="s", nlp_model=hotline_model)
     with pytest.raises(UnderstandingError, match='label "(交通出行|教育|医疗卫生|住房保障)" is not a category'):

@@ -56,7 +56,7 @@ def test_the_secret_key_and_the_lookup_limit_come_from_their_variables():
 
 
 def test_a_runtime_is_not_built_without_a_secret_key(settings):
-    from bot.runtime import Runtime
+    from bot.web.runtime import Runtime
 
     with pytest.raises(SettingsError, match="GRIDBOT_SECRET_KEY"):
         Runtime(settings.with_(secret_key=None))
@@ -118,7 +118,7 @@ def test_trusted_proxies_are_ips_or_cidr_ranges():
     (BASE, None),
 ])
 def test_a_weaker_mode_is_logged_as_such_at_start_up(env, warning, caplog, tmp_path):
-    from bot.runtime import Runtime
+    from bot.web.runtime import Runtime
     from storage.db import Database
 
     settings = Settings.from_env(env | {"GRIDBOT_DATA_DIR": str(tmp_path)}, nlp_model=None)

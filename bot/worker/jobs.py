@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from bot.privacy import mask
-from bot.wechat_client import WeChatAPIError
-from bot.worker_runtime import WorkerRuntime, current
+from bot.wechat.api import WeChatAPIError
+from bot.worker.runtime import WorkerRuntime, current
 from handlers import notifications
 from storage import outbox, windows
 from storage.models import DeliveryChannel

@@ -13,13 +13,14 @@ from subprocess import SubprocessError
 
 import redis
 
-from bot import inbox, redisconn
+from bot import redisconn
 from bot.clock import Clock, now_utc
 from bot.privacy import mask
-from bot.replay import ReplayGuard
 from bot.settings import COMPAT, PLAIN, Settings, SettingsError
-from bot.sources import SourceCheck
-from bot.wire import Decoded, Wire
+from bot.web import inbox
+from bot.wechat.replay import ReplayGuard
+from bot.wechat.sources import SourceCheck
+from bot.wechat.wire import Decoded, Wire
 from handlers import resident_texts
 from handlers.conversation import Access, Understanding
 from handlers.faq_cache import FaqCache

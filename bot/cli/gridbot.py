@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence, T
 import click
 import requests
 
-from bot.cli_nlp import nlp
+from bot.cli.nlp import nlp
 from bot.clock import Clock, now_utc
 from bot.settings import Settings, SettingsError
 
@@ -51,7 +51,7 @@ main.add_command(nlp)
 @click.option("--workers", default=2, show_default=True, type=int, help="web server processes")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the WeChat webhook (GET/POST /wechat) with gunicorn."""
-    from bot.server import run_gunicorn
+    from bot.web.server import run_gunicorn
 
     settings = _settings()
     _private_process(settings)
@@ -99,7 +99,7 @@ def import_org(file: Path) -> None:
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.org_file import OrgFileError, read_org_rows
+    from bot.sheets.org import OrgFileError, read_org_rows
     from handlers import operator_texts as texts
     from storage import org_import
 
@@ -155,7 +155,7 @@ def _private_process(settings: Settings) -> None:
 
 def _load_understanding(settings: Settings) -> None:
     """Load the taxonomy and classifier now, so that a bad one stops the command with its reason."""
-    from bot.runtime import UnderstandingError, understanding_for
+    from bot.web.runtime import UnderstandingError, understanding_for
 
     try:
         understanding_for(settings)
@@ -195,8 +195,8 @@ def faq_import(clock: Clock | None, file: Path) -> None:
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.faq_file import read_faq_rows
-    from bot.table_file import TableFileError
+    from bot.sheets.faq import read_faq_rows
+    from bot.sheets.table import TableFileError
     from handlers import operator_texts as texts
     from storage import faq_import as importer
 
@@ -386,7 +386,7 @@ def focus_list(include_closed: bool) -> None:
               help="also serve this in getcallbackip's list (127.0.0.1 and ::1 always are); repeatable")
 def fake_wechat(host: str, port: int, callback_ips: tuple[str, ...]) -> None:
     """A local fake of WeChat's HTTP API that records every call (open / in a browser)."""
-    from bot.fake_wechat import serve as serve_fake
+    from bot.wechat.fake import serve as serve_fake
 
     serve_fake(host, port, callback_ips=callback_ips)
 
@@ -409,7 +409,7 @@ def simulate(openid: str, safe: bool, plain: bool, url: str, voice: bool, image:
     Encrypted unless the account is in plain mode (GRIDBOT_WECHAT_MODE, or no WECHAT_AES_KEY) or --plain.
     """
     from bot.settings import PLAIN
-    from bot.simulator import WeChatServer
+    from bot.wechat.simulator import WeChatServer
 
     settings = _settings(demo=True)
     if safe and plain:
@@ -453,7 +453,7 @@ def _simulated_message(server, openid, text, voice, image, location, event, key)
 @click.option("--port", default=8000, show_default=True, type=int)
 def demo(host: str, port: int) -> None:
     """Everything on one machine: SQLite, embedded Redis, webhook, worker, fake WeChat API, demo data."""
-    from bot.demo import DemoError, run_demo
+    from bot.demo.run import DemoError, run_demo
 
     settings = _settings(demo=True)
     _load_understanding(settings)

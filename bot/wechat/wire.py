@@ -13,10 +13,10 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from bot import wire_fields
 from bot.clock import Clock
 from bot.settings import SAFE, Settings
-from bot.wire_fields import ascii_digits
+from bot.wechat import wire_fields
+from bot.wechat.wire_fields import ascii_digits
 from handlers.types import Inbound, Kind, Reply
 
 SILENT = "success"  # WeChat's "received, no reply"

@@ -8,10 +8,10 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from bot.app import create_app
 from bot.redisconn import redis_url
-from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.web.app import create_app
+from bot.web.runtime import Runtime
 
 log = logging.getLogger(__name__)
 # Threads per worker process. A thread is held by one request at a time; a client trickling its body holds

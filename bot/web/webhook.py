@@ -6,9 +6,9 @@ import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from bot.read_deadline import deadlines
-from bot.runtime import Runtime
-from bot.wire import WireError
+from bot.web.read_deadline import deadlines
+from bot.web.runtime import Runtime
+from bot.wechat.wire import WireError
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("wechat", __name__)

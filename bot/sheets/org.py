@@ -1,10 +1,10 @@
-"""Reading a street office's hierarchy spreadsheet into OrgRows (the reading itself is bot/table_file.py)."""
+"""Reading a street office's hierarchy spreadsheet into OrgRows (the reading itself is bot/sheets/table.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.table_file import Columns, TableFileError, read_table
+from bot.sheets.table import Columns, TableFileError, read_table
 from storage.org_import import COLUMNS, REQUIRED, OrgRow
 
 OrgFileError = TableFileError  # the name `gridbot import org` and its tests catch

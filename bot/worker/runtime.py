@@ -9,7 +9,7 @@ import redis as redis_lib
 from bot.clock import Clock, now_utc
 from bot.redisconn import connect
 from bot.settings import Settings
-from bot.wechat_client import WeChatAPI
+from bot.wechat.api import WeChatAPI
 from storage.db import Database
 
 

@@ -19,8 +19,8 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import demo_data
 from bot.clock import now_utc
+from bot.demo import street
 from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
 from bot.settings import COMPAT, DEMO_TOKEN, PLAIN, SAFE, Settings
 from storage import private_files
@@ -192,8 +192,8 @@ def _seed(settings: Settings) -> tuple[str, str]:
     """The demo street; returns a building's QR scene and the ticket of the quiet resident's appeal."""
     database = Database(settings.database_url)
     with database.transaction() as session:
-        demo_data.seed(session, now_utc())
-        quiet_ticket = demo_data.seed_quiet_resident(session, now_utc())
+        street.seed(session, now_utc())
+        quiet_ticket = street.seed_quiet_resident(session, now_utc())
         scene = session.scalars(select(Building.scene_key).order_by(Building.id)).first() or ""
     database.dispose()
     return scene, quiet_ticket

@@ -19,7 +19,7 @@ import redis
 
 from bot.settings import IPNetwork, Settings
 from bot.throttle import Throttle
-from bot.wire import WireError
+from bot.wechat.wire import WireError
 
 log = logging.getLogger(__name__)
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

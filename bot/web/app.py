@@ -6,10 +6,10 @@ import logging
 
 from flask import Flask
 
-from bot import webhook
 from bot.privacy import configure_logging
-from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.web import webhook
+from bot.web.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

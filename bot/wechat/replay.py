@@ -18,7 +18,7 @@ import redis
 from bot.clock import Clock
 from bot.settings import SAFE, Settings
 from bot.throttle import Throttle
-from bot.wire import Query, WireError
+from bot.wechat.wire import Query, WireError
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.table_file import Columns, read_table
+from bot.sheets.table import Columns, read_table
 from storage.faq_import import COLUMNS, REQUIRED, FaqRow
 
 FAQ_COLUMNS = Columns(COLUMNS, REQUIRED)

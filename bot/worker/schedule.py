@@ -13,10 +13,10 @@ from pathlib import Path
 from redis import RedisError
 from rq import Queue
 
-from bot import jobs
-from bot.sources import store_callback_ips
-from bot.wechat_client import WeChatAPIError
-from bot.worker_runtime import WorkerRuntime
+from bot.wechat.api import WeChatAPIError
+from bot.wechat.sources import store_callback_ips
+from bot.worker import jobs
+from bot.worker.runtime import WorkerRuntime
 from nlp import load_taxonomy
 from storage import dedup, dispatch, focus, outbox, supervision
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.faq_file import read_faq_rows
+from bot.sheets.faq import read_faq_rows
 from nlp import load_taxonomy
 from storage import appeals, faq_import, org, residents
 from storage.models import Appeal, Building, Staff, StaffRole, Unit

@@ -1,0 +1,1 @@
+"""The `gridbot` command: its group, operator commands, nlp commands and developer commands."""

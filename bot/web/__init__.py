@@ -1,0 +1,1 @@
+"""The gunicorn process: the Flask app, the webhook and what it needs per request."""

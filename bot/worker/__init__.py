@@ -1,0 +1,1 @@
+"""The worker process: its runtime, the schedule (dispatch, outbox hand-off, sweeps) and the delivery jobs."""
