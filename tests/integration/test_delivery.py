@@ -57,7 +57,7 @@ def test_one_job_delivers_a_round_and_skips_what_another_job_sent(wechat, worker
 
 
 def test_the_relay_hands_rows_to_rq_in_batches(wechat, worker_runtime, monkeypatch):
-    monkeypatch.setattr(relay, "DELIVERY_BATCH", 2)
+    monkeypatch.setattr(schedule, "DELIVERY_BATCH", 2)
     wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
     assert schedule.tick(worker_runtime) == 3
     queued = schedule.queue(worker_runtime).get_jobs()
