@@ -18,7 +18,7 @@ from storage import appeals, faq_import, org, residents
 from storage.models import Appeal, Building, Staff, StaffRole, Unit
 
 STREET = "幸福街道"
-FAQ_SAMPLE = Path(__file__).resolve().parents[1] / "docs" / "faq-sample.csv"
+FAQ_SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "faq-sample.csv"
 # community -> grid -> (compound, buildings -> units)
 LAYOUT: dict[str, dict[str, tuple[str, dict[str, tuple[str, ...]]]]] = {
     "幸福里社区": {
