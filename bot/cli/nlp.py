@@ -96,7 +96,7 @@ def classify(model_dir: Path | None, text: str) -> None:
 @click.option("--limit", default=50, show_default=True, type=int, help="how many to list")
 def review(limit: int) -> None:
     """List the open appeals waiting in 待分类 (oldest first) with the classifier's best guess."""
-    from bot.cli.gridbot import operator_transaction
+    from bot.cli.support import operator_transaction
     from handlers import operator_texts as texts
     from nlp import UNCLASSIFIED
     from storage import review as review_queue
@@ -120,7 +120,7 @@ def review(limit: int) -> None:
               help="corrected texts of a category a word must appear in")
 def suggest(min_count: int) -> None:
     """Suggest new taxonomy keywords per category from operators' corrections."""
-    from bot.cli.gridbot import operator_transaction
+    from bot.cli.support import operator_transaction
     from handlers import operator_texts as texts
     from nlp.suggest import suggest_keywords
     from storage import review as corrections
@@ -176,7 +176,7 @@ def _read(path: Path, require_labels: int = 2) -> list[Example]:
 
 
 def _history() -> list[Example]:
-    from bot.cli.gridbot import operator_transaction
+    from bot.cli.support import operator_transaction
     from nlp.dataset import Example
     from storage import review
 

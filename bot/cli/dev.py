@@ -1,0 +1,97 @@
+"""Developer commands: `gridbot fake-wechat`, `gridbot simulate`, `gridbot demo`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import requests
+
+from bot.cli.support import fail, load_understanding, read_settings
+
+
+@click.command("fake-wechat")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--callback-ip", "callback_ips", multiple=True, metavar="IP|CIDR",
+              help="also serve this in getcallbackip's list (127.0.0.1 and ::1 always are); repeatable")
+def fake_wechat(host: str, port: int, callback_ips: tuple[str, ...]) -> None:
+    """A local fake of WeChat's HTTP API that records every call (open / in a browser)."""
+    from bot.wechat.fake import serve as serve_fake
+
+    serve_fake(host, port, callback_ips=callback_ips)
+
+
+@click.command()
+@click.option("--openid", required=True, help="the resident (or staff) openid to send as")
+@click.option("--safe", is_flag=True, help="AES-encrypt the message (the default when WECHAT_AES_KEY is set)")
+@click.option("--plain", is_flag=True, help="send plaintext, as WeChat does for an account in plain mode")
+@click.option("--url", default="http://127.0.0.1:8000/wechat", show_default=True, help="the webhook")
+@click.option("--voice", is_flag=True, help="send TEXT as a voice message's recognition")
+@click.option("--image", is_flag=True, help="send an image")
+@click.option("--location", metavar="LAT,LON", help="send a location (TEXT is its label)")
+@click.option("--event", help="send an event instead: subscribe, unsubscribe, SCAN, CLICK")
+@click.option("--key", help="the event's EventKey (QR scene or menu key)")
+@click.argument("text", required=False, default="")
+def simulate(openid: str, safe: bool, plain: bool, url: str, voice: bool, image: bool, location: str | None,
+             event: str | None, key: str | None, text: str) -> None:
+    """Send one message to the webhook exactly as WeChat's server would, and print the reply.
+
+    Encrypted unless the account is in plain mode (GRIDBOT_WECHAT_MODE, or no WECHAT_AES_KEY) or --plain.
+    """
+    from bot.settings import PLAIN
+    from bot.wechat.simulator import WeChatServer
+
+    settings = read_settings(demo=True)
+    if safe and plain:
+        raise click.UsageError("--safe and --plain exclude each other")
+    if safe and not settings.wechat_aes_key:
+        raise click.UsageError("--safe needs WECHAT_AES_KEY")
+    server = WeChatServer.for_settings(settings)
+    xml = _simulated_message(server, openid, text, voice, image, location, event, key)
+    signed = server.sign(xml, encrypted=safe or (not plain and settings.mode != PLAIN))
+    try:
+        response = requests.post(url, params=signed.params, data=signed.body, timeout=10,
+                                 headers={"Content-Type": "text/xml"})
+    except requests.ConnectionError:
+        raise click.ClickException(f"cannot reach {url}: is `gridbot demo` (or serve) running?") from None
+    if response.status_code != 200:
+        raise click.ClickException(f"the webhook answered HTTP {response.status_code}: {response.text[:200]}")
+    reply = server.open_reply(response.text, signed)
+    click.echo(reply if reply is not None else "（无回复：已静默确认）")
+
+
+def _simulated_message(server, openid, text, voice, image, location, event, key) -> str:  # type: ignore[no-untyped-def]
+    if event:
+        return server.event(openid, event, key)
+    if image:
+        return server.image(openid)
+    if location:
+        try:
+            latitude, longitude = (float(part) for part in location.split(","))
+        except ValueError:
+            raise click.UsageError("--location takes LAT,LON, e.g. 39.9,116.4") from None
+        return server.location(openid, latitude, longitude, text or "")
+    if voice:
+        return server.voice(openid, text or None)
+    if not text:
+        raise click.UsageError("give the TEXT to send (or --event/--image/--location)")
+    return server.text(openid, text)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 to let another machine reach it")
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(host: str, port: int) -> None:
+    """Everything on one machine: SQLite, embedded Redis, webhook, worker, fake WeChat API, demo data."""
+    from bot.demo.run import DemoError, run_demo
+
+    settings = read_settings(demo=True)
+    load_understanding(settings)
+    try:
+        sys.exit(run_demo(settings, host, port))
+    except DemoError as error:
+        fail(f"gridbot demo: {error}")
+
+
+COMMANDS = (fake_wechat, simulate, demo)

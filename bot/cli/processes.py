@@ -1,0 +1,50 @@
+"""The long-running processes and the schema: `gridbot serve`, `gridbot worker`, `gridbot db upgrade`."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.support import load_understanding, private_process, read_settings
+from bot.settings import Settings
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="web server processes")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the WeChat webhook (GET/POST /wechat) with gunicorn."""
+    from bot.web.server import run_gunicorn
+
+    settings = read_settings()
+    private_process(settings)
+    load_understanding(settings)
+    run_gunicorn(settings, host, port, workers)
+
+
+@click.command()
+@click.option("--burst", is_flag=True, help="stop when the queue is empty")
+def worker(burst: bool) -> None:
+    """Run the outbox relay and an RQ worker (deliveries to WeChat)."""
+    import worker as worker_module
+
+    settings = read_settings()
+    private_process(settings)
+    worker_module.main(settings, burst=burst)
+
+
+@click.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Apply every pending migration (GRIDBOT_DATABASE_URL, SQLite by default)."""
+    from storage.db import upgrade as run_upgrade
+
+    run_upgrade(Settings.database_url_from_env())
+    click.echo("database is up to date")
+
+
+COMMANDS = (serve, worker, db)

@@ -1,0 +1,91 @@
+"""What every `gridbot` command shares: settings read politely, the operator's database, failing with a message."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence, TypeVar
+
+import click
+
+from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from storage.db import Database
+    from storage.faq_import import FaqRowError
+    from storage.org_import import RowError
+
+_T = TypeVar("_T")
+
+
+def read_settings(demo: bool = False) -> Settings:
+    """The settings from the environment (the demo's defaults with demo=True), or a usage error naming the variable."""
+    return configured(Settings.for_demo if demo else Settings.from_env)
+
+
+def configured(read: Callable[[], _T]) -> _T:
+    """A value read from the environment; a bad one stops the command naming the variable, without a traceback."""
+    try:
+        return read()
+    except SettingsError as error:
+        raise click.UsageError(f"configuration: {error}") from None
+
+
+@contextmanager
+def operator_database() -> Iterator[Database]:
+    """The configured database, migrated first: operator commands work on a fresh deployment."""
+    from storage.db import Database
+    from storage.db import upgrade as run_upgrade
+
+    url = Settings.database_url_from_env()
+    run_upgrade(url)
+    database = Database(url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@contextmanager
+def operator_transaction() -> Iterator[Session]:
+    """One transaction on the configured database (see `operator_database`)."""
+    with operator_database() as database, database.transaction() as session:
+        yield session
+
+
+def private_process(settings: Settings) -> None:
+    """What this long-running process and its children create is their user's alone; so is the data directory
+    an older version may have left readable by others."""
+    from storage import private_files
+
+    private_files.private_umask()
+    private_files.tighten(settings.data_dir)
+
+
+def load_understanding(settings: Settings) -> None:
+    """Load the taxonomy and classifier now, so that a bad one stops the command with its reason."""
+    from bot.web.runtime import UnderstandingError, understanding_for
+
+    try:
+        understanding_for(settings)
+    except UnderstandingError as error:
+        raise click.ClickException(f"classifier: {error}") from None
+
+
+def fail(message: str) -> NoReturn:
+    """Print `message` to stderr and exit 1."""
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def fail_rows(errors: Sequence[RowError] | Sequence[FaqRowError],
+               describe: Callable[[Any], str] | None = None) -> NoReturn:
+    """List each row's problem (worded by `describe`, the hierarchy's wording by default) and exit."""
+    from handlers import operator_texts as texts
+
+    click.echo(texts.errors_heading(len(errors)), err=True)
+    for error in errors:
+        click.echo(f"  {(describe or texts.row_error)(error)}", err=True)
+    fail(texts.fix_and_retry())
