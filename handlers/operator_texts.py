@@ -307,3 +307,10 @@ BINDING_UNCHANGED = {
 def binding_required(community: str, required: bool, changed: bool) -> str:
     """What `gridbot binding require` did."""
     return (BINDING_REQUIRED if changed else BINDING_UNCHANGED)[required].format(community=community)
+
+# gridbot grid mode GRID 抢单|派单
+GRID_MODE_BAD = "模式只能是“抢单”或“派单”，收到的是“{mode}”。"
+GRID_MODE_DONE = {True: "已将 {grid} 设为{mode}模式：{how}", False: "{grid} 已经是{mode}模式，没有改动。"}
+GRID_MODE_HOW = {"grab": "新诉求通知本网格所有网格员和网格长，先接单者办理。",
+                 "assign": "新诉求派给在岗、在办任务最少的网格员，由他接单；无人接单转网格长。"}
+GRID_MODE_DATABASE_FAILED = "数据库操作失败（{reason}），网格模式没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"

@@ -329,6 +329,8 @@ EVENT_NAMES = {
     "address_verified": "核实居民住址",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+# Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.
+EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报"}
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"
 EVENT_LINE = "{at} {action}{who}{note}"
 PHOTO_ATTACHED = "照片已附到诉求 {ticket} 的办结结果。"

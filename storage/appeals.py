@@ -1,7 +1,8 @@
-"""The appeal lifecycle: the only code that changes an appeal's state.
+"""The appeal lifecycle: filing, and `transition()`, the one way an appeal's status changes.
 
-Each function checks permission, applies the transition (compare-and-set on the status) and writes the
-audit event (and, where others must hear of it, outbox rows) inside the caller's transaction.
+The lifecycle modules that move appeals (dispatch, tasks, rating, joins) each check permission, call
+`transition()` (a compare-and-set on the status, allowed only along `_ALLOWED`) and write the audit event (and,
+where others must hear of it, outbox rows) inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def report(session: Session, member: Staff, intake: Intake, now: datetime) -> Fi
     (appeal_id,) = _INSERT_APPEAL.run(session, _row(session, ticket, None, intake, AppealStatus.SUBMITTED, now,
                                                     placement, reporter_staff_id=member.id))  # type: ignore[misc]
     record(session, appeal_id, now, Action.SUBMITTED, None, AppealStatus.SUBMITTED, actor_id=member.id,
-           actor_kind="staff", note="网格员上报")
+           actor_kind="staff", note=Channel.GRID_REPORT)
     return Filed(appeal_id, ticket, AppealStatus.SUBMITTED)
 
 

@@ -21,13 +21,21 @@ from sqlalchemy.orm import Session
 
 from storage import org, outbox, staff
 from storage.appeals import Action, record, transition
-from storage.models import Appeal, AppealStatus, Attachment, DispatchMode, Grid, Staff, StaffRole
+from storage.models import (
+    GRID_TEAM,
+    TRANSFER_UNITS,
+    Appeal,
+    AppealStatus,
+    Attachment,
+    DispatchMode,
+    Grid,
+    Staff,
+    StaffRole,
+)
 
 log = logging.getLogger(__name__)
 # An image or location sent before the words it belongs to waits this long for the appeal.
 LOOSE_ATTACHMENT_WINDOW = timedelta(minutes=30)
-NOTIFIED_ROLES = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
-UNIT_ROLES = (StaffRole.DEPARTMENT, StaffRole.PROPERTY)
 NEW_APPEAL_TEMPLATE = "staff_new_appeal"
 MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
 # What counts against a member when 派单 picks the least busy one.
@@ -141,7 +149,7 @@ def grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
             Staff.grid_id == grid_id,
             Staff.active.is_(True),
             Staff.openid.is_not(None),
-            Staff.role.in_(NOTIFIED_ROLES),
+            Staff.role.in_(GRID_TEAM),
         ).order_by(Staff.id)
     ).all()
 
@@ -149,7 +157,7 @@ def grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
 def department_staff(session: Session, department: str) -> Sequence[Staff]:
     """The active staff of a department or property company: who gets its cards and may claim."""
     return session.scalars(
-        select(Staff).where(Staff.department == department, Staff.role.in_(UNIT_ROLES), Staff.active.is_(True))
+        select(Staff).where(Staff.department == department, Staff.role.in_(TRANSFER_UNITS), Staff.active.is_(True))
         .order_by(Staff.id)
     ).all()
 

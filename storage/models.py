@@ -69,6 +69,14 @@ class StaffRole(StrEnum):
     OPERATOR = "operator"  # 操作员
 
 
+# The grid's own team: they get its task cards and claim, work and close its appeals.
+GRID_TEAM = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
+# Roles bound to one grid (an invite names it; they read its appeals): the team and the grid's property company.
+GRID_BOUND = (*GRID_TEAM, StaffRole.PROPERTY)
+# Units an appeal can be transferred to (转办 names their department); they read what was transferred to them.
+TRANSFER_UNITS = (StaffRole.DEPARTMENT, StaffRole.PROPERTY)
+
+
 class AppealStatus(StrEnum):
     AWAITING_ADDRESS = "awaiting_address"  # resident not bound yet: held, not lost
     SUBMITTED = "submitted"  # filed with the resident's grid; dispatch follows right after the reply
@@ -91,6 +99,7 @@ OPEN_STATUSES = (
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     QUEUED = "queued"
+    SENDING = "sending"  # claimed by a delivery job; its outcome is not recorded yet
     SENT = "sent"
     FAILED = "failed"
     DIGESTED = "digested"  # folded into the recipient's digest of that minute: kept on record, never sent itself

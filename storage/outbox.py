@@ -26,8 +26,8 @@ from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus
 
 # A queued row whose job has not finished by then was lost with its worker or its Redis: queue it again.
 REQUEUE_AFTER = timedelta(minutes=5)
-SENDING = "sending"
-# A live send takes seconds (5 s API timeouts, RQ's 180 s job timeout): a row sending this long has no worker.
+# A live send takes seconds (5 s API timeouts, one retry; a batch records a send when it claims its next row):
+# a row sending this long has no worker.
 ABANDONED_AFTER = timedelta(minutes=10)
 OUTCOME_UNKNOWN = "outcome unknown: worker stopped during the send"
 
@@ -107,7 +107,7 @@ def fail_abandoned(session: Session, now: datetime) -> Sequence[Abandoned]:
     """
     rows = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == SENDING, OutboxMessage.sending_at < now - ABANDONED_AFTER)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.sending_at < now - ABANDONED_AFTER)
         .values(status=OutboxStatus.FAILED, last_error=OUTCOME_UNKNOWN)
         .returning(OutboxMessage.id, OutboxMessage.template, OutboxMessage.recipient_openid, OutboxMessage.appeal_id)
     ).all()
@@ -144,7 +144,7 @@ def start_sending(session: Session, outbox_id: int, now: datetime) -> Delivery |
     claimed = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED)
-        .values(status=SENDING, attempts=OutboxMessage.attempts + 1, sending_at=now)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sending_at=now)
     ).rowcount
     if claimed != 1:
         return None
@@ -158,7 +158,7 @@ def record_channel(session: Session, delivery: Delivery, channel: DeliveryChanne
     """Write down which way the claimed row is about to go, before the call that sends it."""
     session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == delivery.id, OutboxMessage.status == SENDING)
+        .where(OutboxMessage.id == delivery.id, OutboxMessage.status == OutboxStatus.SENDING)
         .values(channel=channel)
     )
     return replace(delivery, channel=channel)
@@ -181,7 +181,7 @@ def retry_later(session: Session, outbox_id: int, error: str, at: datetime) -> N
 
 def _finish(session: Session, outbox_id: int, **values: Any) -> None:
     session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == SENDING).values(**values)
+        update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.SENDING).values(**values)
     )
 
 

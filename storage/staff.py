@@ -29,6 +29,8 @@ from storage.appeals import Action
 from storage.errors import DomainError, NotFound
 from storage.limits import LIMITS, TextField
 from storage.models import (
+    GRID_BOUND,
+    TRANSFER_UNITS,
     Appeal,
     AppealEvent,
     Community,
@@ -50,7 +52,6 @@ ROLE_WORDS: dict[str, StaffRole] = {
     "部门": StaffRole.DEPARTMENT,
     "操作员": StaffRole.OPERATOR,
 }
-GRID_ROLES = frozenset({StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.PROPERTY})
 # No 0/O, 1/I/L: the code is read off a screen and typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
@@ -104,7 +105,7 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
     department, community, grid = _clean(department), _clean(community), _clean(grid)
     community_row = find_community(session, community) if community else None
     grid_row = _grid_in(session, grid, community_row) if grid else None
-    if role in GRID_ROLES and grid_row is None:
+    if role in GRID_BOUND and grid_row is None:
         raise InvalidInvite("grid")
     if role is StaffRole.DEPARTMENT and department is None:
         raise InvalidInvite("department")
@@ -378,12 +379,12 @@ def can_read(member: Staff, appeal: Readable) -> bool:
         return True
     if member.role == StaffRole.OPERATOR:
         return member.community_id is None or member.community_id == appeal.community_id
-    in_grid = member.role in GRID_ROLES and member.grid_id is not None and member.grid_id == appeal.grid_id
+    in_grid = member.role in GRID_BOUND and member.grid_id is not None and member.grid_id == appeal.grid_id
     if member.role == StaffRole.GRID_LEADER:
         return in_grid
     if appeal.sensitive:
         return False
-    transferred = member.role in (StaffRole.PROPERTY, StaffRole.DEPARTMENT) and member.department in appeal.departments
+    transferred = member.role in TRANSFER_UNITS and member.department in appeal.departments
     return in_grid or transferred
 
 

@@ -18,6 +18,8 @@ from storage import dispatch, followers, outbox, residents
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import (
+    GRID_TEAM,
+    TRANSFER_UNITS,
     Appeal,
     AppealEvent,
     AppealStatus,
@@ -29,7 +31,6 @@ from storage.models import (
 )
 from storage.staff import community_operators
 
-GRID_ROLES = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
 RATING_DIALOG = "rating"
 RATING_WINDOW = timedelta(days=3)  # no answer by then counts as unrated, never as satisfied
 RESULT_PHOTO_WINDOW = timedelta(minutes=30)
@@ -52,7 +53,7 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     if appeal.department is not None:
         if member.department != appeal.department:
             raise NotAllowed("not_your_department")
-    elif member.role not in GRID_ROLES or member.grid_id != appeal.grid_id:
+    elif member.role not in GRID_TEAM or member.grid_id != appeal.grid_id:
         raise NotAllowed("not_your_grid")
     elif appeal.assignee_staff_id not in (None, member.id) and member.role != StaffRole.GRID_LEADER:
         raise NotAllowed("assigned_to_other")  # 派单 chose someone else
@@ -197,7 +198,7 @@ def assignee_name(session: Session, appeal: Appeal) -> str | None:
 def departments(session: Session) -> list[str]:
     """The departments and property companies tasks can be transferred to (转办)."""
     names = session.scalars(
-        select(Staff.department).where(Staff.department.is_not(None), Staff.role.in_(dispatch.UNIT_ROLES),
+        select(Staff.department).where(Staff.department.is_not(None), Staff.role.in_(TRANSFER_UNITS),
                                        Staff.active.is_(True)).distinct()
     )
     return sorted(name for name in names if name)
@@ -210,7 +211,7 @@ def _workable(session: Session, member: Staff, ticket: str, statuses: tuple[Appe
     leads_grid = member.role == StaffRole.GRID_LEADER and member.grid_id == appeal.grid_id
     # 退回 and 转办 also apply to a task nobody has claimed yet, by the grid it was dispatched to.
     may_claim = claimable and appeal.status == AppealStatus.DISPATCHED and appeal.department is None and (
-        member.role in GRID_ROLES and member.grid_id == appeal.grid_id
+        member.role in GRID_TEAM and member.grid_id == appeal.grid_id
         and appeal.assignee_staff_id in (None, member.id)  # not one 派单 gave to a colleague
     )
     if not (is_assignee or leads_grid or may_claim):
@@ -269,7 +270,7 @@ def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Sta
     if appeal.department is not None:
         return [s for s in dispatch.department_staff(session, appeal.department) if s.id != member.id]
     return session.scalars(
-        select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_ROLES), Staff.active.is_(True),
+        select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_TEAM), Staff.active.is_(True),
                             Staff.id != member.id)
     ).all()
 

@@ -153,13 +153,6 @@ def _invite_refusal(error: Exception) -> str:
     return str(error)
 
 
-GRID_MODE_BAD = "模式只能是“抢单”或“派单”，收到的是“{mode}”。"
-GRID_MODE_DONE = {True: "已将 {grid} 设为{mode}模式：{how}", False: "{grid} 已经是{mode}模式，没有改动。"}
-GRID_MODE_HOW = {"grab": "新诉求通知本网格所有网格员和网格长，先接单者办理。",
-                 "assign": "新诉求派给在岗、在办任务最少的网格员，由他接单；无人接单转网格长。"}
-GRID_MODE_DATABASE_FAILED = "数据库操作失败（{reason}），网格模式没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
-
-
 @click.group()
 def grid() -> None:
     """Grids: how new appeals reach their members."""
@@ -172,11 +165,12 @@ def grid_mode(grid_name: str, mode: str) -> None:
     """Set how GRID's new appeals are handed out: 抢单 (every member, the first 接单 wins) or 派单 (one member)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from handlers import operator_texts as texts
     from storage import dispatch, staff
 
     wanted = dispatch.MODE_WORDS.get(mode.strip())
     if wanted is None:
-        fail(GRID_MODE_BAD.format(mode=mode))
+        fail(texts.GRID_MODE_BAD.format(mode=mode))
     try:
         with operator_transaction() as session:
             found = staff.find_grid(session, grid_name)
@@ -185,8 +179,8 @@ def grid_mode(grid_name: str, mode: str) -> None:
     except staff.UnclearPlace as error:
         fail(_invite_refusal(error))  # the same "which grid?" answer as `invite`
     except SQLAlchemyError as error:
-        fail(GRID_MODE_DATABASE_FAILED.format(reason=type(error).__name__))
-    click.echo(GRID_MODE_DONE[changed].format(grid=label, mode=mode.strip(), how=GRID_MODE_HOW[wanted]))
+        fail(texts.GRID_MODE_DATABASE_FAILED.format(reason=type(error).__name__))
+    click.echo(texts.GRID_MODE_DONE[changed].format(grid=label, mode=mode.strip(), how=texts.GRID_MODE_HOW[wanted]))
 
 
 @click.group()

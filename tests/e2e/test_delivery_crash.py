@@ -107,7 +107,7 @@ def test_a_worker_killed_mid_send_delivers_once_and_the_next_worker_does_not_sen
 
     kill_during_first_send(env, log, fake_wechat)
     killed = row(database, first)
-    assert (killed.status, killed.channel) == (outbox.SENDING, DeliveryChannel.CUSTOMER_SERVICE)
+    assert (killed.status, killed.channel) == (OutboxStatus.SENDING, DeliveryChannel.CUSTOMER_SERVICE)
 
     second = notify(database, "after-crash", "resident_resumed", {}, now_utc())
     successor = start_worker(env, log)
@@ -119,7 +119,7 @@ def test_a_worker_killed_mid_send_delivers_once_and_the_next_worker_does_not_sen
     texts = texts_to_resident(fake_wechat)
     assert len([text for text in texts if FIRST_NOTE in text]) == 1, texts
     assert len(texts) == 2 and row(database, second).status == OutboxStatus.SENT
-    assert row(database, first).status == outbox.SENDING
+    assert row(database, first).status == OutboxStatus.SENDING
 
     clock.current = killed.sending_at + outbox.ABANDONED_AFTER + timedelta(seconds=1)
     assert schedule.tick(worker_runtime) == 0
@@ -141,7 +141,7 @@ def test_a_task_card_cut_off_by_a_crash_is_reported_to_the_grid_leader_once(
     kill_during_first_send(env, log, fake_wechat)  # the worker dispatches and dies sending the only card
     with database.transaction() as session:
         (card,) = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_new_appeal")).all()
-    assert card.status == outbox.SENDING and card.recipient_openid in MEMBERS
+    assert card.status == OutboxStatus.SENDING and card.recipient_openid in MEMBERS
     holder = worker_staff_name(database, card.recipient_openid)
 
     clock.current = card.sending_at + outbox.ABANDONED_AFTER + timedelta(seconds=1)

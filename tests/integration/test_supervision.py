@@ -17,7 +17,7 @@ from bot.settings import Settings, SettingsError
 from bot.worker import schedule
 from storage import dispatch, outbox, staff, supervision, tasks
 from storage.errors import NotAllowed
-from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, Staff, StaffRole
+from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, OutboxStatus, Staff, StaffRole
 from tests.conftest import TEST_SECRET_KEY
 
 pytestmark = pytest.mark.postgres
@@ -368,7 +368,7 @@ def lose_cards(seeded, clock):
     """Every task card was claimed by a worker that died during the send; the relay fails them later."""
     with seeded.transaction() as session:
         session.execute(update(OutboxMessage).where(OutboxMessage.template == dispatch.NEW_APPEAL_TEMPLATE)
-                        .values(status=outbox.SENDING, sending_at=clock()))
+                        .values(status=OutboxStatus.SENDING, sending_at=clock()))
     clock.advance(minutes=11)
     with seeded.transaction() as session:
         return supervision.report_lost_cards(session, outbox.fail_abandoned(session, clock()), clock())
