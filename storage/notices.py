@@ -133,8 +133,9 @@ class ResidentReopened(ResidentNotice):
     name: ClassVar[str] = "resident_reopened"
 
 
-# A follower may be a stranger who claimed an address, and a note may name the neighbour who asked (a phone
-# number, a door): followers get these instead of the notices that carry staff's words.
+# Followers hear that a step happened, never staff's words about it: a note may name the neighbour who asked (a
+# phone number, a door), and a follower may be a stranger who claimed an address. They get these instead of the
+# notices that carry staff's words (`for_follower`); only the appeal's own resident reads the notes.
 @dataclass(frozen=True, kw_only=True)
 class ResidentFollowProgress(ResidentNotice):
     name: ClassVar[str] = "resident_follow_progress"
