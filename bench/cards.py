@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 
 from bot.wechat.fake import CUSTOM_SEND_PATH
 from storage.db import Database
-from storage.dispatch import NEW_APPEAL_TEMPLATE
 from storage.models import Appeal, OutboxMessage
+from storage.notices import StaffNewAppeal
 
 TASK_CARD_PREFIX = "【新诉求】"
 STAGES = ("webhook: sent -> appeal filed", "relay: filed -> dispatched (outbox row)", "relay: dispatched -> in RQ",
@@ -143,7 +143,7 @@ def expected_cards(database: Database, tickets: Collection[str]) -> int:
     """Task-card outbox rows the dispatch step wrote for `tickets` so far."""
     with database.transaction() as session:
         query = (select(func.count()).select_from(OutboxMessage).join(Appeal, Appeal.id == OutboxMessage.appeal_id)
-                 .where(OutboxMessage.template == NEW_APPEAL_TEMPLATE, Appeal.ticket.in_(list(tickets))))
+                 .where(OutboxMessage.template == StaffNewAppeal.name, Appeal.ticket.in_(list(tickets))))
         return int(session.scalar(query) or 0)
 
 
@@ -157,7 +157,7 @@ def read_rows(url: str, tickets: Collection[str]) -> tuple[list[Row], Counter[st
                             OutboxMessage.queued_at, OutboxMessage.sending_at, OutboxMessage.sent_at,
                             OutboxMessage.status)
                      .join(Appeal, Appeal.id == OutboxMessage.appeal_id)
-                     .where(OutboxMessage.template == NEW_APPEAL_TEMPLATE))
+                     .where(OutboxMessage.template == StaffNewAppeal.name))
             rows = [Row(ticket, recipient, filed.timestamp(), dispatched.timestamp(), _epoch(queued), _epoch(claimed),
                         _epoch(sent), str(status))
                     for ticket, recipient, filed, dispatched, queued, claimed, sent, status in session.execute(query)

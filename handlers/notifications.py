@@ -1,4 +1,6 @@
-"""Renders outbox messages: each template name belongs to exactly one audience's wording module.
+"""Renders outbox messages: a row becomes its notice again (storage.notices), worded by the notice's type.
+
+Each notice type has its wording in exactly one audience's module (resident_texts or staff_texts).
 
 This is the one place a notice becomes what a channel carries, so this is where it is made to fit and made
 safe: residents' notices have phone and ID-card numbers masked (handlers/privacy.py), a customer-service
@@ -8,30 +10,32 @@ whole (查询 shows them) and never cut or mask them themselves.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
 from handlers import resident_texts, staff_texts
 from handlers.privacy import mask_personal_numbers
+from storage import notices
+from storage.notices import Audience, Notice, ResidentNotice
 
-RESIDENT_PREFIX = "resident_"
 TEMPLATE_LINE_LIMIT = 20  # WeChat cuts each line of a template message at 20 characters
 # A template's whole content stays within 200 characters; the remark gets what the lines leave.
 TEMPLATE_REMARK_LIMIT = 100
 # WeChat refuses a customer-service text over 2,048 bytes of UTF-8 (errcode 45002): a CJK character is 3.
 TEXT_BYTE_LIMIT = 2048
 ELLIPSIS = "…"
-# Parameters that are codes, times or switches, never people's words: cutting them would break the wording.
-UNCUT = frozenset({"ticket", "code", "into", "from", "due_at", "resolve_due_at", "clock", "key_kind", "level",
-                   "window_start", "until", "who"})
+# Fields that are codes or switches, never people's words: cutting them would break the wording.
+UNCUT = frozenset({"ticket", "code", "into", "from_", "clock", "key_kind", "level", "who"})
 TEXTS = {**staff_texts.TEMPLATES, **resident_texts.TEMPLATES}
 FIELDS = {**staff_texts.TEMPLATE_FIELDS, **resident_texts.TEMPLATE_FIELDS}
-NAMES = frozenset(TEXTS)
+NAMES = frozenset(notices.BY_NAME)  # what outbox rows (and GRIDBOT_TEMPLATE_IDS) may name
 
 
 def for_resident(template: str) -> bool:
     """Residents' notices go by the reply window; everything else is for staff."""
-    return template.startswith(RESIDENT_PREFIX)
+    kind = notices.BY_NAME.get(template)
+    return kind is not None and kind.audience is Audience.RESIDENT
 
 
 def render(template: str, params: dict[str, Any]) -> str:
@@ -40,23 +44,28 @@ def render(template: str, params: dict[str, Any]) -> str:
     Too long, the longest of people's words is cut (then the next), ending with … and, where there is a
     ticket, a pointer to 查询 for the whole text: the wording around them (what to reply, how to rate) stays.
     """
-    shown = _readable(template, params)
-    text = TEXTS[template](shown)
-    words = sorted((name for name, value in shown.items() if isinstance(value, str) and name not in UNCUT),
-                   key=lambda name: -_size(shown[name]))
-    mark = resident_texts.CUT_MARK.format(ticket=params["ticket"]) if params.get("ticket") else ELLIPSIS
+    notice = notices.from_params(template, params)
+    wording = TEXTS[type(notice)]
+    shown = _readable(notice)
+    text = wording(shown)
+    words = sorted((name for name, value in _fields(shown) if isinstance(value, str) and name not in UNCUT),
+                   key=lambda name: -_size(getattr(shown, name)))
+    ticket = getattr(notice, "ticket", None)
+    mark = resident_texts.CUT_MARK.format(ticket=ticket) if ticket else ELLIPSIS
     for name in words:
         overflow = _size(text) - TEXT_BYTE_LIMIT
         if overflow <= 0:
             break
-        shown = {**shown, name: _cut(shown[name], _size(shown[name]) - overflow - _size(mark)) + mark}
-        text = TEXTS[template](shown)
+        value = getattr(shown, name)
+        shown = dataclasses.replace(shown, **{name: _cut(value, _size(value) - overflow - _size(mark)) + mark})
+        text = wording(shown)
     return text if _size(text) <= TEXT_BYTE_LIMIT else _cut(text, TEXT_BYTE_LIMIT - _size(ELLIPSIS)) + ELLIPSIS
 
 
 def template_data(template: str, params: dict[str, Any]) -> dict[str, dict[str, str]]:
     """A template message's `data`: keyword1…keywordN, one line each, and the remark."""
-    keywords, remark = FIELDS[template](_readable(template, params))
+    notice = notices.from_params(template, params)
+    keywords, remark = FIELDS[type(notice)](_readable(notice))
     data = {f"keyword{number}": {"value": _line(value)} for number, value in enumerate(keywords, start=1)}
     data["remark"] = {"value": remark}
     return data
@@ -68,21 +77,29 @@ def generic_template_data(template: str, params: dict[str, Any], at: datetime) -
 
     WeChat no longer shows first and remark (2023), so keyword2 carries what the resident must know or do.
     """
-    first, status, remark = resident_texts.GENERIC_FIELDS[template](_readable(template, params))
+    notice = notices.from_params(template, params)
+    if not isinstance(notice, ResidentNotice):
+        raise KeyError(template)  # staff have no generic template
+    first, status, remark = resident_texts.GENERIC_FIELDS[type(notice)](_readable(notice))
     return {
         "first": {"value": _line(first)},
-        "keyword1": {"value": _line(params["ticket"])},
+        "keyword1": {"value": _line(notice.ticket)},
         "keyword2": {"value": _line(status)},
         "keyword3": {"value": resident_texts.clock(at)},
         "remark": {"value": _line(remark, TEMPLATE_REMARK_LIMIT)},
     }
 
 
-def _readable(template: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The parameters as this notice's reader may see them: for residents, numbers of people masked."""
-    if not for_resident(template):
-        return params  # staff call residents back: they need the numbers
-    return {name: mask_personal_numbers(value) if isinstance(value, str) else value for name, value in params.items()}
+def _readable(notice: Notice) -> Notice:
+    """The notice as its reader may see it: for residents, numbers of people masked."""
+    if notice.audience is not Audience.RESIDENT:
+        return notice  # staff call residents back: they need the numbers
+    return dataclasses.replace(notice, **{name: mask_personal_numbers(value) for name, value in _fields(notice)
+                                          if isinstance(value, str)})
+
+
+def _fields(notice: Notice) -> list[tuple[str, Any]]:
+    return [(field.name, getattr(notice, field.name)) for field in dataclasses.fields(notice)]
 
 
 def _size(text: str) -> int:

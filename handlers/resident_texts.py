@@ -7,6 +7,21 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from handlers.privacy import mask_personal_numbers
+from storage.notices import (
+    ResidentAccepted,
+    ResidentFollowPaused,
+    ResidentFollowProgress,
+    ResidentFollowResolved,
+    ResidentMerged,
+    ResidentNotice,
+    ResidentPaused,
+    ResidentProgress,
+    ResidentReopened,
+    ResidentResolved,
+    ResidentResumed,
+    ResidentSplit,
+    ResidentTransferred,
+)
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -229,97 +244,98 @@ PHOTO_NOTE = "工作人员已上传办结现场照片。"
 Fields = tuple[tuple[str, ...], str]  # a template message's keyword lines and its remark
 
 
-def _yours(params: dict[str, Any]) -> str:
+def _yours(n: ResidentNotice) -> str:
     # A follower joined a neighbour's appeal: it is not "theirs", but they asked to hear of it.
-    return "您加入的诉求" if params.get("followed") else "您的诉求"
+    return "您加入的诉求" if n.followed else "您的诉求"
 
 
-def _track(params: dict[str, Any]) -> str:
-    return TRACK_HINT.format(ticket=params["ticket"])
+def _track(n: ResidentNotice) -> str:
+    return TRACK_HINT.format(ticket=n.ticket)
 
 
-def _accepted(p: dict[str, Any]) -> str:
-    return f"{_yours(p)} {p['ticket']} 已接单\n办理人：{p['staff_name']}\n工作人员会尽快与您联系。{_track(p)}"
+def _accepted(n: ResidentAccepted) -> str:
+    return f"{_yours(n)} {n.ticket} 已接单\n办理人：{n.staff_name}\n工作人员会尽快与您联系。{_track(n)}"
 
 
-def _progress(p: dict[str, Any]) -> str:
-    return f"{_yours(p)} {p['ticket']} 有新进展：\n{p['note']}\n{_track(p)}"
+def _progress(n: ResidentProgress) -> str:
+    return f"{_yours(n)} {n.ticket} 有新进展：\n{n.note}\n{_track(n)}"
 
 
-def _transferred(p: dict[str, Any]) -> str:
-    return f"{_yours(p)} {p['ticket']} 已转交 {p['to']} 办理，办理结果会通过本公众号通知您。\n{_track(p)}"
+def _transferred(n: ResidentTransferred) -> str:
+    return f"{_yours(n)} {n.ticket} 已转交 {n.to} 办理，办理结果会通过本公众号通知您。\n{_track(n)}"
 
 
-def _paused(p: dict[str, Any]) -> str:
-    return f"{_yours(p)} {p['ticket']} 暂缓办理\n原因：{p['reason']}\n条件具备后会继续办理，届时通知您。"
+def _paused(n: ResidentPaused) -> str:
+    return f"{_yours(n)} {n.ticket} 暂缓办理\n原因：{n.reason}\n条件具备后会继续办理，届时通知您。"
 
 
-def _resumed(p: dict[str, Any]) -> str:
-    return f"{_yours(p)} {p['ticket']} 已恢复办理，进展会通过本公众号通知您。\n{_track(p)}"
+def _resumed(n: ResidentResumed) -> str:
+    return f"{_yours(n)} {n.ticket} 已恢复办理，进展会通过本公众号通知您。\n{_track(n)}"
 
 
-def _resolved(p: dict[str, Any]) -> str:
-    photo = f"{PHOTO_NOTE}\n" if p.get("photo") else ""
-    return f"您的诉求 {p['ticket']} 已办结\n办理结果：{p['note']}\n{photo}请您对本次办理进行评价：{RATE_PROMPT}"
+def _resolved(n: ResidentResolved) -> str:
+    photo = f"{PHOTO_NOTE}\n" if n.photo else ""
+    return f"您的诉求 {n.ticket} 已办结\n办理结果：{n.note}\n{photo}请您对本次办理进行评价：{RATE_PROMPT}"
 
 
-# Followers' notices: the step, without what staff wrote about it (storage.tasks.FOLLOWER_TEMPLATES).
-def _follow_progress(p: dict[str, Any]) -> str:
-    return f"您加入的诉求 {p['ticket']} 有新进展，工作人员正在办理。\n{_track(p)}"
+# Followers' notices: the step, without what staff wrote about it (ResidentNotice.for_follower in storage.notices).
+def _follow_progress(n: ResidentFollowProgress) -> str:
+    return f"您加入的诉求 {n.ticket} 有新进展，工作人员正在办理。\n{_track(n)}"
 
 
-def _follow_paused(p: dict[str, Any]) -> str:
-    return f"您加入的诉求 {p['ticket']} 暂缓办理，条件具备后会继续办理，届时通知您。"
+def _follow_paused(n: ResidentFollowPaused) -> str:
+    return f"您加入的诉求 {n.ticket} 暂缓办理，条件具备后会继续办理，届时通知您。"
 
 
-def _follow_resolved(p: dict[str, Any]) -> str:
-    photo = f"{PHOTO_NOTE}\n" if p.get("photo") else ""
-    return f"您加入的诉求 {p['ticket']} 已办结。\n{photo}如问题仍未解决，可直接发送文字或语音重新反映。"
+def _follow_resolved(n: ResidentFollowResolved) -> str:
+    photo = f"{PHOTO_NOTE}\n" if n.photo else ""
+    return f"您加入的诉求 {n.ticket} 已办结。\n{photo}如问题仍未解决，可直接发送文字或语音重新反映。"
 
 
-def _merged(p: dict[str, Any]) -> str:
-    return (f"您的诉求 {p['ticket']} 与诉求 {p['into']} 是同一问题，已由工作人员合并办理。"
-            f"办理进展会同步告诉您，回复“查询 {p['ticket']}”可查看。")
+def _merged(n: ResidentMerged) -> str:
+    return (f"您的诉求 {n.ticket} 与诉求 {n.into} 是同一问题，已由工作人员合并办理。"
+            f"办理进展会同步告诉您，回复“查询 {n.ticket}”可查看。")
 
 
-def _split(p: dict[str, Any]) -> str:
-    return f"您的诉求 {p['ticket']} 已从诉求 {p['from']} 中拆分出来，恢复单独办理，进展会通过本公众号通知您。"
+def _split(n: ResidentSplit) -> str:
+    return f"您的诉求 {n.ticket} 已从诉求 {n.from_} 中拆分出来，恢复单独办理，进展会通过本公众号通知您。"
 
 
-def _reopened(p: dict[str, Any]) -> str:
-    return f"{_yours(p)} {p['ticket']} 已重新办理，工作人员会再次跟进，进展会通过本公众号通知您。"
+def _reopened(n: ResidentReopened) -> str:
+    return f"{_yours(n)} {n.ticket} 已重新办理，工作人员会再次跟进，进展会通过本公众号通知您。"
 
 
-TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "resident_accepted": _accepted,
-    "resident_progress": _progress,
-    "resident_transferred": _transferred,
-    "resident_paused": _paused,
-    "resident_resumed": _resumed,
-    "resident_resolved": _resolved,
-    "resident_reopened": _reopened,
-    "resident_follow_progress": _follow_progress,
-    "resident_follow_paused": _follow_paused,
-    "resident_follow_resolved": _follow_resolved,
-    "resident_merged": _merged,
-    "resident_split": _split,
+# Each table takes the notice of its key's type (Callable[[Any], ...]: a dict can't tie the two types).
+TEMPLATES: dict[type[ResidentNotice], Callable[[Any], str]] = {
+    ResidentAccepted: _accepted,
+    ResidentProgress: _progress,
+    ResidentTransferred: _transferred,
+    ResidentPaused: _paused,
+    ResidentResumed: _resumed,
+    ResidentResolved: _resolved,
+    ResidentReopened: _reopened,
+    ResidentFollowProgress: _follow_progress,
+    ResidentFollowPaused: _follow_paused,
+    ResidentFollowResolved: _follow_resolved,
+    ResidentMerged: _merged,
+    ResidentSplit: _split,
 }
 
 # Template messages show only their keyword lines (WeChat dropped first and remark in 2023): the lines carry
 # what matters; the remark repeats the hint for accounts still on an old template.
-TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
-    "resident_accepted": lambda p: ((p["ticket"], "已接单", f"办理人：{p['staff_name']}"), _track(p)),
-    "resident_progress": lambda p: ((p["ticket"], "办理进展", p["note"]), _track(p)),
-    "resident_transferred": lambda p: ((p["ticket"], "已转办", f"转交：{p['to']}"), _track(p)),
-    "resident_paused": lambda p: ((p["ticket"], "暂缓办理", f"原因：{p['reason']}"), _track(p)),
-    "resident_resumed": lambda p: ((p["ticket"], "恢复办理", "工作人员继续办理"), _track(p)),
-    "resident_resolved": lambda p: ((p["ticket"], "已办结", p["note"], RATE_PROMPT_SHORT), RATE_PROMPT),
-    "resident_reopened": lambda p: ((p["ticket"], "重新办理", "工作人员将再次跟进"), _track(p)),
-    "resident_follow_progress": lambda p: ((p["ticket"], "办理进展", "工作人员正在办理"), _track(p)),
-    "resident_follow_paused": lambda p: ((p["ticket"], "暂缓办理", "条件具备后继续办理"), _track(p)),
-    "resident_follow_resolved": lambda p: ((p["ticket"], "已办结", "如未解决可重新反映"), "如问题仍未解决，可重新反映。"),
-    "resident_merged": lambda p: ((p["ticket"], "已合并办理", f"并入：{p['into']}"), _track(p)),
-    "resident_split": lambda p: ((p["ticket"], "恢复单独办理", f"拆自：{p['from']}"), _track(p)),
+TEMPLATE_FIELDS: dict[type[ResidentNotice], Callable[[Any], Fields]] = {
+    ResidentAccepted: lambda n: ((n.ticket, "已接单", f"办理人：{n.staff_name}"), _track(n)),
+    ResidentProgress: lambda n: ((n.ticket, "办理进展", n.note), _track(n)),
+    ResidentTransferred: lambda n: ((n.ticket, "已转办", f"转交：{n.to}"), _track(n)),
+    ResidentPaused: lambda n: ((n.ticket, "暂缓办理", f"原因：{n.reason}"), _track(n)),
+    ResidentResumed: lambda n: ((n.ticket, "恢复办理", "工作人员继续办理"), _track(n)),
+    ResidentResolved: lambda n: ((n.ticket, "已办结", n.note, RATE_PROMPT_SHORT), RATE_PROMPT),
+    ResidentReopened: lambda n: ((n.ticket, "重新办理", "工作人员将再次跟进"), _track(n)),
+    ResidentFollowProgress: lambda n: ((n.ticket, "办理进展", "工作人员正在办理"), _track(n)),
+    ResidentFollowPaused: lambda n: ((n.ticket, "暂缓办理", "条件具备后继续办理"), _track(n)),
+    ResidentFollowResolved: lambda n: ((n.ticket, "已办结", "如未解决可重新反映"), "如问题仍未解决，可重新反映。"),
+    ResidentMerged: lambda n: ((n.ticket, "已合并办理", f"并入：{n.into}"), _track(n)),
+    ResidentSplit: lambda n: ((n.ticket, "恢复单独办理", f"拆自：{n.from_}"), _track(n)),
 }
 
 
@@ -327,24 +343,22 @@ TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
 # own: (first, keyword2 状态, remark); keyword1 is the ticket and keyword3 the time (handlers/notifications.py).
 # Only the keyword lines are shown today, each cut at 20 characters: the status says what happened and, for a
 # result, how to rate it.
-def _headline(p: dict[str, Any], what: str) -> str:
-    return f"{_yours(p)}{what}"
+def _headline(n: ResidentNotice, what: str) -> str:
+    return f"{_yours(n)}{what}"
 
 
-GENERIC_FIELDS: dict[str, Callable[[dict[str, Any]], tuple[str, str, str]]] = {
-    "resident_accepted": lambda p: (_headline(p, "已接单"), f"已接单，办理人{p['staff_name']}", _track(p)),
-    "resident_progress": lambda p: (_headline(p, "有新进展"), f"进展：{p['note']}", _track(p)),
-    "resident_transferred": lambda p: (_headline(p, "已转办"), f"已转交{p['to']}办理", _track(p)),
-    "resident_paused": lambda p: (_headline(p, "暂缓办理"), f"暂缓：{p['reason']}", _track(p)),
-    "resident_resumed": lambda p: (_headline(p, "恢复办理"), "已恢复办理", _track(p)),
-    "resident_resolved": lambda p: (_headline(p, "已办结"), f"已办结，{RATE_PROMPT_SHORT}",
-                                    f"办理结果：{p['note']}"),
-    "resident_reopened": lambda p: (_headline(p, "重新办理"), "已重新办理", _track(p)),
+GENERIC_FIELDS: dict[type[ResidentNotice], Callable[[Any], tuple[str, str, str]]] = {
+    ResidentAccepted: lambda n: (_headline(n, "已接单"), f"已接单，办理人{n.staff_name}", _track(n)),
+    ResidentProgress: lambda n: (_headline(n, "有新进展"), f"进展：{n.note}", _track(n)),
+    ResidentTransferred: lambda n: (_headline(n, "已转办"), f"已转交{n.to}办理", _track(n)),
+    ResidentPaused: lambda n: (_headline(n, "暂缓办理"), f"暂缓：{n.reason}", _track(n)),
+    ResidentResumed: lambda n: (_headline(n, "恢复办理"), "已恢复办理", _track(n)),
+    ResidentResolved: lambda n: (_headline(n, "已办结"), f"已办结，{RATE_PROMPT_SHORT}", f"办理结果：{n.note}"),
+    ResidentReopened: lambda n: (_headline(n, "重新办理"), "已重新办理", _track(n)),
     # Followers' notices carry the step, never what staff wrote (see _follow_progress).
-    "resident_follow_progress": lambda p: (_headline(p, "有新进展"), "有新进展，正在办理", _track(p)),
-    "resident_follow_paused": lambda p: (_headline(p, "暂缓办理"), "暂缓，条件具备后继续", _track(p)),
-    "resident_follow_resolved": lambda p: (_headline(p, "已办结"), "已办结",
-                                           "如问题仍未解决，可直接发送文字或语音重新反映。"),
-    "resident_merged": lambda p: (_headline(p, "已合并办理"), f"已并入{p['into']}办理", _track(p)),
-    "resident_split": lambda p: (_headline(p, "恢复单独办理"), "已拆分，恢复单独办理", _track(p)),
+    ResidentFollowProgress: lambda n: (_headline(n, "有新进展"), "有新进展，正在办理", _track(n)),
+    ResidentFollowPaused: lambda n: (_headline(n, "暂缓办理"), "暂缓，条件具备后继续", _track(n)),
+    ResidentFollowResolved: lambda n: (_headline(n, "已办结"), "已办结", "如问题仍未解决，可直接发送文字或语音重新反映。"),
+    ResidentMerged: lambda n: (_headline(n, "已合并办理"), f"已并入{n.into}办理", _track(n)),
+    ResidentSplit: lambda n: (_headline(n, "恢复单独办理"), "已拆分，恢复单独办理", _track(n)),
 }

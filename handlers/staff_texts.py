@@ -1,4 +1,4 @@
-"""Every sentence staff read from the bot, in one place; outbox rows name these templates (see notifications)."""
+"""Every sentence staff read from the bot, in one place; notices are worded by their type (see notifications)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,20 @@ from datetime import datetime
 from typing import Any, Callable
 
 from handlers.resident_texts import Fields, clock
+from storage.notices import (
+    StaffCardLost,
+    StaffCertifyLocked,
+    StaffDigest,
+    StaffEscalated,
+    StaffFocusOpened,
+    StaffMerged,
+    StaffNewAppeal,
+    StaffNotice,
+    StaffReminder,
+    StaffReopened,
+    StaffReturned,
+    StaffTaken,
+)
 
 
 def category_label(category: str, subcategory: str | None) -> str:
@@ -18,93 +32,87 @@ WITHHELD_HOME = "（接单后可见）"
 WITHHELD_CONTENT = "涉及个人隐私，仅接单人和网格长可见；接单后回复“查询 {ticket}”查看。"
 
 
-def _new_appeal(params: dict[str, Any]) -> str:
-    due = params.get("resolve_due_at")
-    deadline = f"\n办结时限：{clock(datetime.fromisoformat(due))}前" if due else ""
+def _new_appeal(n: StaffNewAppeal) -> str:
+    deadline = f"\n办结时限：{clock(n.resolve_due_at)}前" if n.resolve_due_at else ""
     return (
-        f"【新诉求】{params['ticket']}\n"
-        f"类别：{category_label(params['category'], params.get('subcategory'))}\n"
-        f"地址：{params['grid']} {_card_home(params)}\n"
-        f"内容：{_card_content(params)}"
+        f"【新诉求】{n.ticket}\n"
+        f"类别：{category_label(n.category, n.subcategory)}\n"
+        f"地址：{n.grid} {_card_home(n)}\n"
+        f"内容：{_card_content(n)}"
         f"{deadline}\n"
-        f"回复“接单 {params['ticket']}”接下任务；不属于本网格请回复“退回 {params['ticket']} 原因”。"
+        f"回复“接单 {n.ticket}”接下任务；不属于本网格请回复“退回 {n.ticket} 原因”。"
     )
 
 
-def _card_home(params: dict[str, Any]) -> str:
-    if params.get("withheld"):
+def _card_home(n: StaffNewAppeal) -> str:
+    if n.withheld:
         return WITHHELD_HOME
-    return params.get("home") or "（未填写楼栋）"
+    return n.home or "（未填写楼栋）"
 
 
-def _card_content(params: dict[str, Any]) -> str:
-    if params.get("withheld"):
-        return WITHHELD_CONTENT.format(ticket=params["ticket"])
-    return params["content"]
+def _card_content(n: StaffNewAppeal) -> str | None:
+    if n.withheld:
+        return WITHHELD_CONTENT.format(ticket=n.ticket)
+    return n.content
 
 
-def _taken(params: dict[str, Any]) -> str:
-    return f"【已接单】{params['ticket']} 已由 {params['by']} 接单，您无需再处理。"
+def _taken(n: StaffTaken) -> str:
+    return f"【已接单】{n.ticket} 已由 {n.by} 接单，您无需再处理。"
 
 
-def _reminder(params: dict[str, Any]) -> str:
-    return f"【办理提醒】{params['ticket']} 须在 {_due(params)} 前{_deadline_act(params)}，请抓紧办理并及时报告进展。"
+def _reminder(n: StaffReminder) -> str:
+    return f"【办理提醒】{n.ticket} 须在 {clock(n.due_at)} 前{_deadline_act(n)}，请抓紧办理并及时报告进展。"
 
 
-def _escalated(params: dict[str, Any]) -> str:
-    return f"【督办】{params['ticket']} {_overdue(params)}，{_level(params)}，请尽快处理。"
+def _escalated(n: StaffEscalated) -> str:
+    return f"【督办】{n.ticket} {_overdue(n)}，{_level(n)}，请尽快处理。"
 
 
-def _card_lost(params: dict[str, Any]) -> str:
-    ticket = params["ticket"]
-    return (f"【任务卡可能未送达】{ticket} 发给 {params['holder']} 的任务卡发送时中断，对方可能没有收到。"
-            f"请联系 {params['holder']} 确认，或安排他人接单；回复“查询 {ticket}”查看详情。")
+def _card_lost(n: StaffCardLost) -> str:
+    ticket = n.ticket
+    return (f"【任务卡可能未送达】{ticket} 发给 {n.holder} 的任务卡发送时中断，对方可能没有收到。"
+            f"请联系 {n.holder} 确认，或安排他人接单；回复“查询 {ticket}”查看详情。")
 
 
-def _returned(params: dict[str, Any]) -> str:
-    return f"【诉求退回】{params['ticket']}\n退回人：{params['by']}\n原因：{params['reason']}\n请重新分派。"
+def _returned(n: StaffReturned) -> str:
+    return f"【诉求退回】{n.ticket}\n退回人：{n.by}\n原因：{n.reason}\n请重新分派。"
 
 
-def _reopened(params: dict[str, Any]) -> str:
-    return f"【重新办理】{params['ticket']} 居民对办理结果不满意，诉求已重新打开，{_reopened_ask(params)}。"
+def _reopened(n: StaffReopened) -> str:
+    return f"【重新办理】{n.ticket} 居民对办理结果不满意，诉求已重新打开，{_reopened_ask(n)}。"
 
 
-def _reopened_ask(params: dict[str, Any]) -> str:
-    return "请督促跟进" if params.get("follow_up") else "请再次办理"
-
-
-def _due(params: dict[str, Any]) -> str:
-    return clock(datetime.fromisoformat(params["due_at"]))
+def _reopened_ask(n: StaffReopened) -> str:
+    return "请督促跟进" if n.follow_up else "请再次办理"
 
 
 DEADLINE_ACTS = {"response": "接单响应", "resolve": "办结"}
 OVERDUE_REASONS = {"unclaimed": "无人接单", "response_overdue": "超时未响应", "resolve_overdue": "超时未办结"}
 
 
-def _deadline_act(params: dict[str, Any]) -> str:
-    return DEADLINE_ACTS.get(params.get("clock") or "resolve", "办结")
+def _deadline_act(n: StaffReminder) -> str:
+    return DEADLINE_ACTS.get(n.clock or "resolve", "办结")
 
 
-def _overdue(params: dict[str, Any]) -> str:
-    return OVERDUE_REASONS.get(params.get("reason") or "", "已超过办理时限")
+def _overdue(n: StaffEscalated) -> str:
+    return OVERDUE_REASONS.get(n.reason or "", "已超过办理时限")
 
 
-def _level(params: dict[str, Any]) -> str:
-    level = params["level"]
-    return f"已升级为第{level}级督办" if isinstance(level, int) else f"已上报{level}督办"
+def _level(n: StaffEscalated) -> str:
+    return f"已升级为第{n.level}级督办" if isinstance(n.level, int) else f"已上报{n.level}督办"
 
 
-def _merged(params: dict[str, Any]) -> str:
-    return f"【已合并】{params['ticket']} 已并入 {params['into']}，无需另行处理；进展请在 {params['into']} 上办理。"
+def _merged(n: StaffMerged) -> str:
+    return f"【已合并】{n.ticket} 已并入 {n.into}，无需另行处理；进展请在 {n.into} 上办理。"
 
 
-def _focus_opened(params: dict[str, Any]) -> str:
-    code = params["code"]
+def _focus_opened(n: StaffFocusOpened) -> str:
+    code = n.code
     return (
         f"【聚焦办】{code}\n"
-        f"{params['place']} {params['days']}天内有 {params['count']} 件{focus_subject(params['key_kind'], params['key'])}："
-        f"{focus_tickets(params['tickets'])}\n"
-        f"负责人：{focus_owner(params.get('owner'))}\n"
+        f"{n.place} {n.days}天内有 {n.count} 件{focus_subject(n.key_kind, n.key)}："
+        f"{focus_tickets(n.tickets)}\n"
+        f"负责人：{focus_owner(n.owner)}\n"
         f"请统筹处理、查找共性原因。处理完毕回复“结案 {code} 处理说明”；回复“聚焦”查看全部聚焦事项。"
     )
 
@@ -131,76 +139,74 @@ FOCUS_TICKETS_SHOWN = 10
 DIGEST_KINDS = (("new", "新任务"), ("reminders", "办理提醒"), ("escalations", "督办"))
 
 
-def _digest(params: dict[str, Any]) -> str:
+def _digest(n: StaffDigest) -> str:
     return (
-        f"【任务汇总】{clock(datetime.fromisoformat(params['window_start']))} 这一分钟内另有 {params['count']} 条通知"
-        f"没有逐条发送（{_digest_kinds(params)}），涉及：{_digest_tickets(params)}\n"
+        f"【任务汇总】{clock(n.window_start)} 这一分钟内另有 {n.count} 条通知"
+        f"没有逐条发送（{_digest_kinds(n)}），涉及：{_digest_tickets(n)}\n"
         "请回复“我的任务”查看全部待办，回复“查询 编号”查看详情。"
     )
 
 
-def _digest_tickets(params: dict[str, Any]) -> str:
+def _digest_tickets(n: StaffDigest) -> str:
     # The digest names its first tickets only; 等 when its notices were about more.
-    more = params["count"] > len(params["tickets"])
-    return "、".join(params["tickets"]) + ("等" if more else "")
+    more = n.count > len(n.tickets)
+    return "、".join(n.tickets) + ("等" if more else "")
 
 
-def _digest_kinds(params: dict[str, Any]) -> str:
-    return "、".join(f"{name}{params[kind]}条" for kind, name in DIGEST_KINDS if params.get(kind))
+def _digest_kinds(n: StaffDigest) -> str:
+    return "、".join(f"{name}{getattr(n, kind)}条" for kind, name in DIGEST_KINDS if getattr(n, kind))
 
 
-def _digest_fields(params: dict[str, Any]) -> Fields:
-    first = params["tickets"][0] if params["tickets"] else ""
-    return (f"{first}等{params['count']}条", "任务汇总", _digest_kinds(params)), "请回复“我的任务”查看全部待办。"
+def _digest_fields(n: StaffDigest) -> Fields:
+    first = n.tickets[0] if n.tickets else ""
+    return (f"{first}等{n.count}条", "任务汇总", _digest_kinds(n)), "请回复“我的任务”查看全部待办。"
 
-def _certify_locked(params: dict[str, Any]) -> str:
+
+def _certify_locked(n: StaffCertifyLocked) -> str:
     return (
-        f"【认证异常】微信用户 {params['who']} 在 {params['minutes']} 分钟内连续 {params['failures']} 次发送错误的验证码，"
-        f"已暂停其认证至 {_until(params)}。如是新同事，请核对邀请后让其届时再试；如不认识此人，请留意是否有人在试探验证码。"
+        f"【认证异常】微信用户 {n.who} 在 {n.minutes} 分钟内连续 {n.failures} 次发送错误的验证码，"
+        f"已暂停其认证至 {clock(n.until)}。如是新同事，请核对邀请后让其届时再试；如不认识此人，请留意是否有人在试探验证码。"
     )
 
 
-def _until(params: dict[str, Any]) -> str:
-    return clock(datetime.fromisoformat(params["until"]))
-
-TEMPLATES: dict[str, Callable[[dict[str, Any]], str]] = {
-    "staff_new_appeal": _new_appeal,
-    "staff_merged": _merged,
-    "staff_taken": _taken,
-    "staff_reminder": _reminder,
-    "staff_escalated": _escalated,
-    "staff_returned": _returned,
-    "staff_reopened": _reopened,
-    "staff_focus_opened": _focus_opened,
-    "staff_digest": _digest,
-    "staff_card_lost": _card_lost,
-    "staff_certify_locked": _certify_locked,
+# Each table takes the notice of its key's type (see resident_texts.TEMPLATES).
+TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
+    StaffNewAppeal: _new_appeal,
+    StaffMerged: _merged,
+    StaffTaken: _taken,
+    StaffReminder: _reminder,
+    StaffEscalated: _escalated,
+    StaffReturned: _returned,
+    StaffReopened: _reopened,
+    StaffFocusOpened: _focus_opened,
+    StaffDigest: _digest,
+    StaffCardLost: _card_lost,
+    StaffCertifyLocked: _certify_locked,
 }
 
 
-def _new_appeal_fields(params: dict[str, Any]) -> Fields:
-    due = params.get("resolve_due_at")
-    deadline = f"{clock(datetime.fromisoformat(due))}前办结" if due else "见办理时限"
-    place = params["grid"] if params.get("withheld") else params.get("home") or params["grid"]
-    category = category_label(params["category"], params.get("subcategory"))
-    return (params["ticket"], category, place, _card_content(params), deadline), "请尽快接单办理。"
+def _new_appeal_fields(n: StaffNewAppeal) -> Fields:
+    deadline = f"{clock(n.resolve_due_at)}前办结" if n.resolve_due_at else "见办理时限"
+    place = n.grid if n.withheld else n.home or n.grid
+    category = category_label(n.category, n.subcategory)
+    return (n.ticket, category, place, _card_content(n), deadline), "请尽快接单办理。"
 
 
 # The keyword lines a template message shows (see resident_texts.TEMPLATE_FIELDS).
-TEMPLATE_FIELDS: dict[str, Callable[[dict[str, Any]], Fields]] = {
-    "staff_new_appeal": _new_appeal_fields,
-    "staff_taken": lambda p: ((p["ticket"], "已被接单", f"接单人：{p['by']}"), "您无需再处理。"),
-    "staff_merged": lambda p: ((p["ticket"], "已合并", f"并入：{p['into']}"), "无需另行处理。"),
-    "staff_reminder": lambda p: ((p["ticket"], "办理提醒", f"{_due(p)}前{_deadline_act(p)}"), "请抓紧办理。"),
-    "staff_escalated": lambda p: ((p["ticket"], _overdue(p), _level(p)), "请尽快处理。"),
-    "staff_returned": lambda p: ((p["ticket"], f"被{p['by']}退回", f"原因：{p['reason']}"), "请重新分派。"),
-    "staff_reopened": lambda p: ((p["ticket"], "居民不满意，重新办理", _reopened_ask(p)), "诉求已重新打开。"),
-    "staff_focus_opened": lambda p: ((p["code"], p["place"], f"{p['days']}天内{p['count']}件：{p['key']}",
-                                      f"负责人：{focus_owner(p.get('owner'))}"), "回复“聚焦”查看，处理完毕回复“结案 编号 说明”。"),
-    "staff_digest": _digest_fields,
-    "staff_card_lost": lambda p: ((p["ticket"], "任务卡可能未送达", f"接收人：{p['holder']}"), "请联系确认或安排他人接单。"),
-    "staff_certify_locked": lambda p: ((f"微信用户 {p['who']}", f"{p['minutes']}分钟内{p['failures']}次验证码错误",
-                                        f"认证暂停至{_until(p)}"), "如不认识此人，请留意是否有人在试探验证码。"),
+TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
+    StaffNewAppeal: _new_appeal_fields,
+    StaffTaken: lambda n: ((n.ticket, "已被接单", f"接单人：{n.by}"), "您无需再处理。"),
+    StaffMerged: lambda n: ((n.ticket, "已合并", f"并入：{n.into}"), "无需另行处理。"),
+    StaffReminder: lambda n: ((n.ticket, "办理提醒", f"{clock(n.due_at)}前{_deadline_act(n)}"), "请抓紧办理。"),
+    StaffEscalated: lambda n: ((n.ticket, _overdue(n), _level(n)), "请尽快处理。"),
+    StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), "请重新分派。"),
+    StaffReopened: lambda n: ((n.ticket, "居民不满意，重新办理", _reopened_ask(n)), "诉求已重新打开。"),
+    StaffFocusOpened: lambda n: ((n.code, n.place, f"{n.days}天内{n.count}件：{n.key}",
+                                  f"负责人：{focus_owner(n.owner)}"), "回复“聚焦”查看，处理完毕回复“结案 编号 说明”。"),
+    StaffDigest: _digest_fields,
+    StaffCardLost: lambda n: ((n.ticket, "任务卡可能未送达", f"接收人：{n.holder}"), "请联系确认或安排他人接单。"),
+    StaffCertifyLocked: lambda n: ((f"微信用户 {n.who}", f"{n.minutes}分钟内{n.failures}次验证码错误",
+                                    f"认证暂停至{clock(n.until)}"), "如不认识此人，请留意是否有人在试探验证码。"),
 }
 
 

@@ -13,13 +13,14 @@ With nobody on duty the card goes to the grid's leaders, unassigned.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Collection, Sequence
+from typing import Collection, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage import org, outbox, staff
+from storage import org, staff
 from storage.appeals import Action, record, transition
 from storage.models import (
     GRID_TEAM,
@@ -32,11 +33,12 @@ from storage.models import (
     Staff,
     StaffRole,
 )
+from storage.notices import StaffNewAppeal
+from storage.telling import tell
 
 log = logging.getLogger(__name__)
 # An image or location sent before the words it belongs to waits this long for the appeal.
 LOOSE_ATTACHMENT_WINDOW = timedelta(minutes=30)
-NEW_APPEAL_TEMPLATE = "staff_new_appeal"
 MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
 # What counts against a member when 派单 picks the least busy one.
 HELD_STATUSES = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
@@ -93,19 +95,12 @@ def _send_cards(session: Session, appeal: Appeal, members: Sequence[Staff], now:
                assignee_staff_id=assignee.id if assignee else None, department=appeal.department)
     _adopt_loose_attachments(session, appeal)
     record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, note=note)
-    params = task_card(session, appeal)
+    card = task_card(session, appeal)
     # Only a sensitive appeal's card depends on the reader: the others skip the permission's two queries.
     private = staff.readable(session, appeal, sensitive) if appeal.category in sensitive else None
     for member in members:
-        outbox.add(
-            session,
-            key=f"appeal:{appeal.id}:new:{member.id}",
-            recipient_openid=member.openid,  # type: ignore[arg-type]
-            template=NEW_APPEAL_TEMPLATE,
-            params=params if private is None else _card_for(member, private, params),
-            now=now,
-            appeal_id=appeal.id,
-        )
+        tell(session, member.openid, card if private is None else _card_for(member, private, card), now,
+             appeal=appeal, key=f"appeal:{appeal.id}:new:{member.id}")
 
 
 def set_mode(session: Session, grid: Grid, mode: DispatchMode) -> bool:
@@ -116,30 +111,24 @@ def set_mode(session: Session, grid: Grid, mode: DispatchMode) -> bool:
     return True
 
 
-def task_card(session: Session, appeal: Appeal) -> dict[str, Any]:
+def task_card(session: Session, appeal: Appeal) -> StaffNewAppeal:
     """What a staff member needs to act: ticket, category, the address down to the unit, the words, the limit.
 
     No phone number and no openid: staff answer through the account.
     """
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
-    return {
-        "ticket": appeal.ticket,
-        "category": appeal.category,
-        "subcategory": appeal.subcategory,
-        "grid": place.grid_label,
-        "home": place.home_label,
-        "content": appeal.content[:200],
-        "resolve_due_at": appeal.resolve_due_at.isoformat() if appeal.resolve_due_at else None,
-    }
+    return StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
+                          grid=place.grid_label, home=place.home_label, content=appeal.content[:200],
+                          resolve_due_at=appeal.resolve_due_at)
 
 
-def _card_for(member: Staff, readable: staff.Readable, params: dict[str, Any]) -> dict[str, Any]:
+def _card_for(member: Staff, readable: staff.Readable, card: StaffNewAppeal) -> StaffNewAppeal:
     """The card as this member may see it. A 抢单 card of a sensitive appeal (a domestic-violence report, say)
     goes to every member of the grid, but its words and unit only to whom `can_read` admits (the grid leader,
     the assignee): the others see the category and the grid, and read the rest once they have claimed it."""
     if staff.can_read(member, readable):
-        return params
-    return {**params, "content": None, "home": None, "withheld": True}
+        return card
+    return replace(card, content=None, home=None, withheld=True)
 
 
 def grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:

@@ -27,7 +27,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage import org, outbox
+from storage import org
 from storage.appeals import UNCLASSIFIED, Action, record
 from storage.models import (
     Appeal,
@@ -39,12 +39,13 @@ from storage.models import (
     Staff,
     StaffRole,
 )
+from storage.notices import StaffFocusOpened
 from storage.staff import community_operators
+from storage.telling import tell
 from storage.tickets import next_focus_code
 
 # Not counted: held for an address, withdrawn, or merged into another appeal (the same problem, counted there).
 NOT_FILED = (AppealStatus.AWAITING_ADDRESS, AppealStatus.CANCELLED, AppealStatus.MERGED)
-OPENED_TEMPLATE = "staff_focus_opened"
 SCOPES = ("building", "compound", "grid")  # narrowest first
 
 
@@ -266,15 +267,13 @@ def _link_all(session: Session, pairs: Sequence[tuple[FocusCase, _Seen]], now: d
 
 def _alert(session: Session, case: FocusCase, owner: Staff | None, appeals: Sequence[_Seen], now: datetime,
            rules: HotspotRules) -> None:
-    params = {
-        "code": case.code, "place": case.scope_label, "key_kind": case.key_kind, "key": case.key,
-        "count": len(appeals), "days": rules.window.days, "tickets": [seen.ticket for seen in appeals],
-        "owner": owner.name if owner else None,
-    }
+    notice = StaffFocusOpened(
+        code=case.code, place=case.scope_label, key_kind=case.key_kind, key=case.key, count=len(appeals),
+        days=rules.window.days, tickets=tuple(seen.ticket for seen in appeals), owner=owner.name if owner else None,
+    )
     people = ([owner] if owner else []) + list(community_operators(session, case.grid_id))
     for person in {person.id: person for person in people if person.openid}.values():
-        outbox.add(session, key=f"focus:{case.id}:opened:{person.id}", recipient_openid=person.openid,  # type: ignore[arg-type]
-                   template=OPENED_TEMPLATE, params=params, now=now)
+        tell(session, person.openid, notice, now, key=f"focus:{case.id}:opened:{person.id}")
 
 
 def _owner(session: Session, grid_id: int) -> Staff | None:

@@ -26,13 +26,13 @@ from storage.models import (
     AppealFollower,
     AppealStatus,
     OutboxMessage,
-    Resident,
-    ResidentStatus,
     Staff,
 )
+from storage.notices import ResidentMerged, ResidentSplit, StaffMerged, StaffNewAppeal
 from storage.residents import ResidentView
 from storage.staff import manages_grid
-from storage.tasks import find, tell
+from storage.tasks import find
+from storage.telling import tell, tell_resident
 
 # A neighbour's appeal older than this is likely another occurrence, not the one the resident is reporting.
 JOIN_WINDOW = timedelta(hours=72)
@@ -40,7 +40,6 @@ JOIN_WINDOW = timedelta(hours=72)
 JOINABLE = (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 MERGEABLE = JOINABLE
 CANDIDATE_LIMIT = 20
-MERGE_TEMPLATE = "staff_merged"
 _Target = aliased(Appeal)
 
 # Runs inside the webhook's transaction for every new appeal of a bound resident: one indexed read
@@ -100,8 +99,7 @@ def merge(session: Session, member: Staff, ticket: str, into_ticket: str, sensit
     _require_manager(session, member, source)
     _check_pair(session, source, target, sensitive)
     _merge(session, source, target, now, actor_id=member.id, actor_kind="staff")
-    if source.resident_id is not None:
-        _tell_source_resident(session, source, "resident_merged", {"into": target.ticket}, now)
+    tell_resident(session, source, ResidentMerged(ticket=source.ticket, into=target.ticket), now)
     return source
 
 
@@ -141,9 +139,8 @@ def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, ac
     receivers = dispatch.department_staff(session, source.department) if source.department else ()
     card = dispatch.task_card(session, source)
     for receiver in receivers or dispatch.grid_staff(session, source.grid_id):
-        tell(session, receiver.openid, source, dispatch.NEW_APPEAL_TEMPLATE, card, now)
-    if source.resident_id is not None:
-        _tell_source_resident(session, source, "resident_split", {"from": target.ticket}, now)
+        tell(session, receiver.openid, card, now, appeal=source)
+    tell_resident(session, source, ResidentSplit(ticket=source.ticket, from_=target.ticket), now)
 
 
 def merged_into(session: Session, appeal: Appeal) -> Appeal | None:
@@ -199,14 +196,14 @@ def _merge(session: Session, source: Appeal, target: Appeal, now: datetime, acto
     actor_openid = session.get_one(Staff, actor_id).openid if actor_kind == "staff" else None
     for openid in holders:
         if openid != actor_openid:
-            tell(session, openid, source, MERGE_TEMPLATE, {"into": target.ticket}, now)
+            tell(session, openid, StaffMerged(ticket=source.ticket, into=target.ticket), now, appeal=source)
 
 
 def _card_holders(session: Session, appeal: Appeal) -> list[str]:
     """Who got the appeal's task card, and who claimed it."""
     sent = session.scalars(
         select(OutboxMessage.recipient_openid)
-        .where(OutboxMessage.appeal_id == appeal.id, OutboxMessage.template == dispatch.NEW_APPEAL_TEMPLATE)
+        .where(OutboxMessage.appeal_id == appeal.id, OutboxMessage.template == StaffNewAppeal.name)
         .order_by(OutboxMessage.id)
     ).all()
     holders = list(dict.fromkeys(sent))
@@ -221,10 +218,3 @@ def _require_manager(session: Session, member: Staff, appeal: Appeal) -> None:
     """操作员 of the appeal's community, or 网格长 of its grid."""
     if not manages_grid(session, member, appeal.grid_id):
         raise NotAllowed("not_manager")
-
-
-def _tell_source_resident(session: Session, appeal: Appeal, template: str, params: dict[str, str],
-                          now: datetime) -> None:
-    resident = session.get_one(Resident, appeal.resident_id)
-    if resident.status == ResidentStatus.ACTIVE:  # an unfollowed account can't be written to
-        tell(session, resident.openid, appeal, template, params, now)

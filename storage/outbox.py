@@ -5,7 +5,7 @@ channel before each call; a transient error puts it back to pending. A row still
 ABANDONED_AFTER lost its worker somewhere around the call, and neither WeChat's customer-service nor its
 template API can say whether the message arrived: it is marked failed, "outcome unknown", never sent again.
 
-Digests: task cards, reminders and escalations (FOLDED_TEMPLATES) beyond `digest_after` to one person within one
+Digests: task cards, reminders and escalations (FOLDED) beyond `digest_after` to one person within one
 minute are not sent one by one. Each is still written, as `digested`, and counted into one digest row for that
 person and minute, due at the minute's end, that names the first tickets and points to 我的任务. `add` is the
 only writer of outbox rows, so this is the one place that decides it, in the transaction of the row it absorbs.
@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus
+from storage.notices import Notice, StaffDigest, StaffEscalated, StaffNewAppeal, StaffReminder, from_params
 
 # A queued row whose job has not finished by then was lost with its worker or its Redis: queue it again.
 REQUEUE_AFTER = timedelta(minutes=5)
@@ -35,10 +36,10 @@ OUTCOME_UNKNOWN = "outcome unknown: worker stopped during the send"
 DIGEST_AFTER = 5
 DIGEST_AFTER_KEY = "outbox_digest_after"
 DIGEST_WINDOW = timedelta(minutes=1)
-DIGEST_TEMPLATE = "staff_digest"
 DIGEST_TICKETS = 10  # the tickets a digest names; the count covers all
-# template -> the digest's counter for it
-FOLDED_TEMPLATES = {"staff_new_appeal": "new", "staff_reminder": "reminders", "staff_escalated": "escalations"}
+# notice -> the digest's counter for it
+FOLDED: dict[type[Notice], str] = {StaffNewAppeal: "new", StaffReminder: "reminders", StaffEscalated: "escalations"}
+FOLDED_NAMES = frozenset(kind.name for kind in FOLDED)
 
 
 @dataclass(frozen=True)
@@ -59,23 +60,23 @@ def add(
     *,
     key: str,
     recipient_openid: str,
-    template: str,
-    params: dict[str, Any],
+    notice: Notice,
     now: datetime,
     appeal_id: int | None = None,
 ) -> None:
     """Record a message to send once the current transaction commits; the key makes it happen once.
 
-    A task card, reminder or escalation beyond the recipient's `digest_after` of this minute is recorded as
-    `digested` and counted into their digest instead.
+    The row stores the notice's name and parameters (storage.notices). A task card, reminder or escalation
+    beyond the recipient's `digest_after` of this minute is recorded as `digested` and counted into their
+    digest instead. Everything but tests writes through storage.telling.tell.
     """
-    folded = template in FOLDED_TEMPLATES and _fold_into_digest(session, recipient_openid, template, params, now)
+    folded = type(notice) in FOLDED and _fold_into_digest(session, recipient_openid, notice, now)
     session.add(
         OutboxMessage(
             idempotency_key=key,
             recipient_openid=recipient_openid,
-            template=template,
-            params=json.dumps(params, ensure_ascii=False),
+            template=notice.name,
+            params=json.dumps(notice.params(), ensure_ascii=False),
             appeal_id=appeal_id,
             status=OutboxStatus.DIGESTED if folded else OutboxStatus.PENDING,
             attempts=0,
@@ -185,7 +186,7 @@ def _finish(session: Session, outbox_id: int, **values: Any) -> None:
     )
 
 
-def _fold_into_digest(session: Session, openid: str, template: str, params: dict[str, Any], now: datetime) -> bool:
+def _fold_into_digest(session: Session, openid: str, notice: Notice, now: datetime) -> bool:
     """Count the row into the recipient's digest of this minute if they already have `digest_after` of them.
 
     The digest row is created (or found) and then locked before it is updated, so two transactions folding
@@ -199,18 +200,18 @@ def _fold_into_digest(session: Session, openid: str, template: str, params: dict
             OutboxMessage.recipient_openid == openid,
             OutboxMessage.created_at >= start,
             OutboxMessage.created_at < end,
-            OutboxMessage.template.in_(FOLDED_TEMPLATES),
+            OutboxMessage.template.in_(FOLDED_NAMES),
         )
     )
     if (already or 0) < session.info.get(DIGEST_AFTER_KEY, DIGEST_AFTER):
         return False
     key = f"digest:{openid}:{start:%Y%m%d%H%M}"
-    empty = {"window_start": start.isoformat(), "count": 0, "tickets": [], **dict.fromkeys(FOLDED_TEMPLATES.values(), 0)}
+    empty = StaffDigest(window_start=start, count=0, tickets=())
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(
         insert(OutboxMessage)
-        .values(idempotency_key=key, recipient_openid=openid, template=DIGEST_TEMPLATE,
-                params=json.dumps(empty), status=OutboxStatus.PENDING, attempts=0, created_at=now, next_attempt_at=end)
+        .values(idempotency_key=key, recipient_openid=openid, template=StaffDigest.name,
+                params=json.dumps(empty.params()), status=OutboxStatus.PENDING, attempts=0, created_at=now, next_attempt_at=end)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
     )
     digest = session.scalars(
@@ -218,11 +219,11 @@ def _fold_into_digest(session: Session, openid: str, template: str, params: dict
     ).one()
     if digest.status != OutboxStatus.PENDING:
         return False
-    summary = json.loads(digest.params)
-    summary["count"] += 1
-    summary[FOLDED_TEMPLATES[template]] += 1
-    ticket = params.get("ticket")
-    if ticket and ticket not in summary["tickets"] and len(summary["tickets"]) < DIGEST_TICKETS:
-        summary["tickets"].append(ticket)
-    digest.params = json.dumps(summary, ensure_ascii=False)
+    summary = cast(StaffDigest, from_params(StaffDigest.name, json.loads(digest.params)))
+    counter = FOLDED[type(notice)]
+    ticket = getattr(notice, "ticket", None)
+    named = ticket and ticket not in summary.tickets and len(summary.tickets) < DIGEST_TICKETS
+    summary = replace(summary, count=summary.count + 1, tickets=summary.tickets + ((ticket,) if named else ()),
+                      **{counter: getattr(summary, counter) + 1})
+    digest.params = json.dumps(summary.params(), ensure_ascii=False)
     return True

@@ -17,7 +17,8 @@ from storage import residents
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
 from storage.models import Appeal, AppealStatus, Resident, Staff, StaffRole
-from storage.tasks import tell, tell_followers
+from storage.notices import ResidentReopened, StaffReopened
+from storage.telling import tell, tell_followers
 
 
 class Rating(StrEnum):
@@ -40,13 +41,13 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
         record(session, appeal.id, now, Action.RATED, None, None, actor_id=resident.id, note=rating)
         record(session, appeal.id, now, Action.REOPENED, AppealStatus.RESOLVED, AppealStatus.ACCEPTED,
                actor_id=resident.id)
-        tell_followers(session, appeal, "resident_reopened", {}, now)
+        tell_followers(session, appeal, ResidentReopened(ticket=appeal.ticket), now)
         for leader in _grid_leaders(session, appeal):
             record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=leader.name, internal=True)
-            tell(session, leader.openid, appeal, "staff_reopened", {"follow_up": True}, now)
+            tell(session, leader.openid, StaffReopened(ticket=appeal.ticket, follow_up=True), now, appeal=appeal)
         assignee = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id else None
         if assignee is not None and assignee.role != StaffRole.GRID_LEADER:
-            tell(session, assignee.openid, appeal, "staff_reopened", {"follow_up": False}, now)
+            tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False), now, appeal=appeal)
         return appeal
     transition(session, appeal, AppealStatus.RESOLVED, AppealStatus.CLOSED, now, rating=rating, rated_at=now)
     record(session, appeal.id, now, Action.RATED, AppealStatus.RESOLVED, AppealStatus.CLOSED, actor_id=resident.id,

@@ -24,7 +24,7 @@ from typing import Collection, Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage import attempts, org, outbox
+from storage import attempts, org
 from storage.appeals import Action
 from storage.errors import DomainError, NotFound
 from storage.limits import LIMITS, TextField
@@ -40,7 +40,9 @@ from storage.models import (
     StaffInvite,
     StaffRole,
 )
+from storage.notices import StaffCertifyLocked
 from storage.privacy import mask
+from storage.telling import tell
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,6 @@ MAX_DEPARTMENT_LENGTH = LIMITS[TextField.DEPARTMENT]
 MAX_CANDIDATES = 10
 _PLACE_SEPARATOR = re.compile(r"\s*[/·・]\s*")
 _PHONE = re.compile(r"\+?\d{5,19}")
-LOCKOUT_TEMPLATE = "staff_certify_locked"
 
 
 class InvalidInvite(DomainError):
@@ -286,13 +287,11 @@ def _locked_out(session: Session, openid: str, until: datetime, now: datetime, l
         select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.active.is_(True), Staff.openid.is_not(None))
         .order_by(Staff.id)
     ).all()
-    params = {"who": mask(openid), "failures": lockout.failures, "minutes": int(lockout.within.total_seconds() // 60),
-              "until": until.isoformat()}
+    notice = StaffCertifyLocked(who=mask(openid), failures=lockout.failures,
+                                minutes=int(lockout.within.total_seconds() // 60), until=until)
     for operator in operators:
         sender = hashlib.sha256(openid.encode("utf-8")).hexdigest()[:16]  # the key must not hold the openid
-        outbox.add(session, key=f"{LOCKOUT_TEMPLATE}:{sender}:{until.isoformat()}:{operator.id}",
-                   recipient_openid=operator.openid,  # type: ignore[arg-type]
-                   template=LOCKOUT_TEMPLATE, params=params, now=now)
+        tell(session, operator.openid, notice, now, key=f"{notice.name}:{sender}:{until.isoformat()}:{operator.id}")
 
 
 def normalize_phone(phone: str | None) -> str | None:

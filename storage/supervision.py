@@ -43,15 +43,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from storage import dispatch, outbox
 from storage.appeals import Action, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
-from storage.tasks import operators, tell
+from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
+from storage.tasks import operators
+from storage.telling import tell
 
 log = logging.getLogger(__name__)
 DEFAULT_UNCLAIMED_AFTER = timedelta(minutes=30)
 REMIND_AT = 0.75  # of a clock's time
 TOP_LEVEL = 3
-REMINDER_TEMPLATE = "staff_reminder"
-ESCALATED_TEMPLATE = "staff_escalated"
-CARD_LOST_TEMPLATE = "staff_card_lost"
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def report_lost_cards(session: Session, abandoned: Sequence[outbox.Abandoned], n
 
     Call in the transaction of outbox.fail_abandoned, which returns each row once: the notice goes out once.
     """
-    lost = [row for row in abandoned if row.template == dispatch.NEW_APPEAL_TEMPLATE and row.appeal_id is not None]
+    lost = [row for row in abandoned if row.template == StaffNewAppeal.name and row.appeal_id is not None]
     for row in lost:
         appeal = session.get_one(Appeal, row.appeal_id)
         holder = session.scalars(select(Staff).where(Staff.openid == row.recipient_openid)).first()
@@ -90,7 +89,7 @@ def report_lost_cards(session: Session, abandoned: Sequence[outbox.Abandoned], n
         if appeal.status != AppealStatus.DISPATCHED:
             continue  # claimed (or otherwise moved on) meanwhile: the card no longer matters
         for openid in _card_supervisors(session, appeal, row.recipient_openid):
-            tell(session, openid, appeal, CARD_LOST_TEMPLATE, {"holder": name}, now)
+            tell(session, openid, StaffCardLost(ticket=appeal.ticket, holder=name), now, appeal=appeal)
     return len(lost)
 
 
@@ -207,7 +206,7 @@ def _remind(session: Session, appeal: Appeal, status: AppealStatus, column: Inst
         return 0  # another sweep sent it, or the appeal moved on
     record(session, appeal.id, now, Action.REMINDED, None, None, note=clock, internal=True)
     for person in people:
-        tell(session, person.openid, appeal, REMINDER_TEMPLATE, {"due_at": due.isoformat(), "clock": clock}, now)
+        tell(session, person.openid, StaffReminder(ticket=appeal.ticket, due_at=due, clock=clock), now, appeal=appeal)
     return 1
 
 
@@ -224,7 +223,7 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
     assignee = _assignee(session, appeal)
     people = ([assignee] if assignee else []) + list(_supervisors(session, appeal, level))
     for openid in dict.fromkeys(person.openid for person in people):
-        tell(session, openid, appeal, ESCALATED_TEMPLATE, {"level": level, "reason": reason}, now)
+        tell(session, openid, StaffEscalated(ticket=appeal.ticket, level=level, reason=reason), now, appeal=appeal)
     return 1
 
 

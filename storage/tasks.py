@@ -7,14 +7,13 @@ writes the audit event and the outbox rows for the people who must hear of it, i
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
-from typing import Any, Sequence
+from typing import Sequence
 
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
-from storage import dispatch, followers, outbox, residents
+from storage import dispatch, residents
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import (
@@ -25,25 +24,26 @@ from storage.models import (
     AppealStatus,
     Attachment,
     Resident,
-    ResidentStatus,
     Staff,
     StaffRole,
 )
+from storage.notices import (
+    ResidentAccepted,
+    ResidentPaused,
+    ResidentProgress,
+    ResidentResolved,
+    ResidentResumed,
+    ResidentTransferred,
+    StaffReturned,
+    StaffTaken,
+)
 from storage.staff import community_operators
+from storage.telling import tell, tell_resident_and_followers
 
 RATING_DIALOG = "rating"
 RATING_WINDOW = timedelta(days=3)  # no answer by then counts as unrated, never as satisfied
 RESULT_PHOTO_WINDOW = timedelta(minutes=30)
 WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
-# Followers hear that a step happened, never staff's words about it: a note may name the neighbour who asked
-# (a phone number, a door), and a follower may be a stranger who claimed an address. Only the appeal's own
-# resident reads the notes, and only they are asked to rate it.
-FOLLOWER_TEMPLATES = {
-    "resident_progress": "resident_follow_progress",
-    "resident_paused": "resident_follow_paused",
-    "resident_resolved": "resident_follow_resolved",
-}
-STAFF_WORDS = frozenset({"note", "reason"})  # the parameters that carry what staff wrote
 
 
 def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
@@ -61,9 +61,9 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now,
                assignee_staff_id=member.id, accepted_at=now)
     _record(session, appeal, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, member)
-    _tell_resident(session, appeal, "resident_accepted", {"staff_name": member.name}, now)
+    tell_resident_and_followers(session, appeal, ResidentAccepted(ticket=appeal.ticket, staff_name=member.name), now)
     for colleague in _colleagues(session, appeal, member) if grabbed else ():
-        tell(session, colleague.openid, appeal, "staff_taken", {"by": member.name}, now)
+        tell(session, colleague.openid, StaffTaken(ticket=appeal.ticket, by=member.name), now, appeal=appeal)
     return appeal
 
 
@@ -71,7 +71,7 @@ def progress(session: Session, member: Staff, ticket: str, note: str, now: datet
     """进展: a note the resident reads; the state does not change."""
     appeal = _workable(session, member, ticket, WORKING)
     _record(session, appeal, now, Action.PROGRESS, None, None, member, note)
-    _tell_resident(session, appeal, "resident_progress", {"note": note}, now)
+    tell_resident_and_followers(session, appeal, ResidentProgress(ticket=appeal.ticket, note=note), now)
     return appeal
 
 
@@ -80,7 +80,7 @@ def resolve(session: Session, member: Staff, ticket: str, note: str, now: dateti
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,))
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, now, resolved_at=now, resolution=note)
     _record(session, appeal, now, Action.RESOLVED, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, member, note)
-    _tell_resident(session, appeal, "resident_resolved", {"note": note, "photo": False}, now)
+    tell_resident_and_followers(session, appeal, ResidentResolved(ticket=appeal.ticket, note=note), now)
     if appeal.resident_id is not None:  # a staff report (上报) has nobody to rate it
         # The resident's next 1/2/3 within three days answers the rating question (storage/rating.py).
         resident = session.get_one(Resident, appeal.resident_id)
@@ -94,7 +94,7 @@ def pause(session: Session, member: Staff, ticket: str, reason: str, now: dateti
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,))
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.PAUSED, now, paused_at=now)
     _record(session, appeal, now, Action.PAUSED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, member, reason)
-    _tell_resident(session, appeal, "resident_paused", {"reason": reason}, now)
+    tell_resident_and_followers(session, appeal, ResidentPaused(ticket=appeal.ticket, reason=reason), now)
     return appeal
 
 
@@ -106,7 +106,7 @@ def resume(session: Session, member: Staff, ticket: str, now: datetime) -> Appea
         due = due + (now - appeal.paused_at)
     transition(session, appeal, AppealStatus.PAUSED, AppealStatus.ACCEPTED, now, paused_at=None, resolve_due_at=due)
     _record(session, appeal, now, Action.RESUMED, AppealStatus.PAUSED, AppealStatus.ACCEPTED, member)
-    _tell_resident(session, appeal, "resident_resumed", {}, now)
+    tell_resident_and_followers(session, appeal, ResidentResumed(ticket=appeal.ticket), now)
     return appeal
 
 
@@ -120,10 +120,10 @@ def transfer(session: Session, member: Staff, ticket: str, department: str, now:
     transition(session, appeal, old, AppealStatus.DISPATCHED, now,
                department=department, assignee_staff_id=None, accepted_at=None)
     _record(session, appeal, now, Action.TRANSFERRED, old, AppealStatus.DISPATCHED, member, department)
-    _tell_resident(session, appeal, "resident_transferred", {"to": department}, now)
-    params = dispatch.task_card(session, appeal)
+    tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=department), now)
+    card = dispatch.task_card(session, appeal)
     for receiver in receivers:
-        tell(session, receiver.openid, appeal, "staff_new_appeal", params, now)
+        tell(session, receiver.openid, card, now, appeal=appeal)
     return appeal
 
 
@@ -134,7 +134,8 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None)
     _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason)
     for operator in operators(session, appeal):
-        tell(session, operator.openid, appeal, "staff_returned", {"by": member.name, "reason": reason}, now)
+        tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=member.name, reason=reason), now,
+             appeal=appeal)
     return appeal
 
 
@@ -229,41 +230,6 @@ def _require_status(appeal: Appeal, *statuses: AppealStatus) -> None:
 def _record(session: Session, appeal: Appeal, now: datetime, action: Action, old: str | None, new: str | None,
             member: Staff, note: str | None = None) -> None:
     record(session, appeal.id, now, action, old, new, actor_id=member.id, note=note, actor_kind="staff")
-
-
-def _tell_resident(session: Session, appeal: Appeal, template: str, params: dict[str, Any], now: datetime) -> None:
-    tell_followers(session, appeal, template, params, now)
-    if appeal.resident_id is None:
-        return  # reported by staff (上报): no resident to tell
-    openid, status = session.execute(
-        select(Resident.openid, Resident.status).where(Resident.id == appeal.resident_id)
-    ).one()
-    if status == ResidentStatus.ACTIVE:  # an unfollowed account can't be written to
-        tell(session, openid, appeal, template, params, now)
-
-
-def tell_followers(session: Session, appeal: Appeal, template: str, params: dict[str, Any], now: datetime) -> None:
-    """One outbox row each (its own key) for the residents who joined the appeal (我也遇到), without staff's words."""
-    status_only = {name: value for name, value in params.items() if name not in STAFF_WORDS}
-    for openid in followers.openids(session, appeal.id):
-        tell(session, openid, appeal, FOLLOWER_TEMPLATES.get(template, template), {**status_only, "followed": True},
-             now)
-
-
-def tell(session: Session, openid: str | None, appeal: Appeal, template: str, params: dict[str, Any],
-         now: datetime) -> None:
-    """Write one outbox row about the appeal to one person (nobody if they have not bound WeChat yet)."""
-    if openid is None:
-        return  # invited but not yet bound (认证)
-    outbox.add(
-        session,
-        key=f"appeal:{appeal.id}:{template}:{uuid.uuid4().hex}",
-        recipient_openid=openid,
-        template=template,
-        params={"ticket": appeal.ticket, **params},
-        now=now,
-        appeal_id=appeal.id,
-    )
 
 
 def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Staff]:

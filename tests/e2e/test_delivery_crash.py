@@ -21,6 +21,7 @@ from bot.worker import schedule
 from handlers import staff_texts
 from storage import dispatch, outbox
 from storage.models import AppealEvent, DeliveryChannel, DispatchMode, Grid, OutboxMessage, OutboxStatus, Staff
+from storage.notices import Notice, ResidentProgress, ResidentResumed
 
 pytestmark = pytest.mark.postgres
 
@@ -84,10 +85,9 @@ def wait_until(check, log: Path, what: str) -> None:
         time.sleep(0.02)
 
 
-def notify(database, key: str, template: str, params: dict, now) -> int:
+def notify(database, key: str, notice: Notice, now) -> int:
     with database.transaction() as session:
-        outbox.add(session, key=key, recipient_openid=RESIDENT, template=template,
-                   params={"ticket": "G2611220001", **params}, now=now)
+        outbox.add(session, key=key, recipient_openid=RESIDENT, notice=notice, now=now)
         session.flush()
         return session.scalars(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)).one()
 
@@ -103,13 +103,13 @@ def test_a_worker_killed_mid_send_delivers_once_and_the_next_worker_does_not_sen
     env = worker_env(worker_runtime.settings, fake_wechat.url, redis_url, tmp_path)
     clock.current = now_utc()  # the worker processes run on the real clock
     wechat.send(RESIDENT, "你好")
-    first = notify(database, "crash", "resident_progress", {"note": FIRST_NOTE}, clock())
+    first = notify(database, "crash", ResidentProgress(ticket="G2611220001", note=FIRST_NOTE), clock())
 
     kill_during_first_send(env, log, fake_wechat)
     killed = row(database, first)
     assert (killed.status, killed.channel) == (OutboxStatus.SENDING, DeliveryChannel.CUSTOMER_SERVICE)
 
-    second = notify(database, "after-crash", "resident_resumed", {}, now_utc())
+    second = notify(database, "after-crash", ResidentResumed(ticket="G2611220001"), now_utc())
     successor = start_worker(env, log)
     try:
         wait_until(lambda: len(texts_to_resident(fake_wechat)) >= 2, log, "the second worker's send")

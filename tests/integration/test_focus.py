@@ -20,6 +20,7 @@ from storage.models import (
     Resident,
     Staff,
 )
+from storage.notices import StaffFocusOpened
 
 pytestmark = pytest.mark.postgres
 
@@ -56,7 +57,7 @@ def cases(seeded):
 
 def alerts(seeded):
     with seeded.transaction() as session:
-        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == focus.OPENED_TEMPLATE)
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == StaffFocusOpened.name)
                                .order_by(OutboxMessage.id)).all()
         return [(row.recipient_openid, json.loads(row.params)) for row in rows]
 
@@ -92,11 +93,11 @@ def test_the_alert_says_where_what_how_many_which_tickets_who_owns_it_and_how_to
 
     tickets = [file(seeded, clock, openid) for openid in BUILDING_3]
     dispatch_and_check(seeded, clock)
-    text = notifications.render(focus.OPENED_TEMPLATE, alerts(seeded)[0][1])
+    text = notifications.render(StaffFocusOpened.name, alerts(seeded)[0][1])
     for part in ("【聚焦办】J2611220001", "阳光花园3号楼", "7天内有 3 件“物业服务”类诉求", *tickets, "负责人：王强（网格长）",
                  "结案 J2611220001"):
         assert part in text
-    assert notifications.template_data(focus.OPENED_TEMPLATE, alerts(seeded)[0][1])["keyword1"]["value"] == "J2611220001"
+    assert notifications.template_data(StaffFocusOpened.name, alerts(seeded)[0][1])["keyword1"]["value"] == "J2611220001"
 
 
 def test_appeals_outside_the_window_or_of_another_building_do_not_count(seeded, clock):

@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 
 from bot.settings import Settings, SettingsError
 from bot.worker import schedule
-from handlers import resident_texts, staff_texts
+from handlers import notifications, resident_texts, staff_texts
 from handlers.conversation import IntakeLimits
 from storage import dispatch, outbox, supervision
 from storage.models import Appeal, AppealEvent, OutboxMessage, OutboxStatus, ProcessedMessage
+from storage.notices import StaffDigest, StaffEscalated, StaffNewAppeal, StaffReminder, StaffTaken
 from tests.conftest import TEST_SECRET_KEY
 
 pytestmark = pytest.mark.postgres
@@ -77,7 +78,7 @@ def test_a_thousand_appeals_from_one_openid_file_ten_and_each_person_gets_n_noti
         assert len(dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])) == 10
     for member in GRID_STAFF:
         rows = rows_to(database, member)
-        assert templates(rows[OutboxStatus.PENDING]) == ["staff_new_appeal"] * N + [outbox.DIGEST_TEMPLATE]
+        assert templates(rows[OutboxStatus.PENDING]) == ["staff_new_appeal"] * N + [StaffDigest.name]
         assert templates(rows[OutboxStatus.DIGESTED]) == ["staff_new_appeal"] * (10 - N)
         digest = json.loads(rows[OutboxStatus.PENDING][-1].params)
         assert (digest["count"], digest["new"]) == (10 - N, 10 - N)
@@ -95,7 +96,7 @@ def test_a_thousand_appeals_from_one_openid_file_ten_and_each_person_gets_n_noti
     with database.transaction() as session:
         assert supervision.sweep(session, clock(), timedelta(minutes=2)).escalations == 10
     escalations = [row for row in rows_to(database, WANG)[OutboxStatus.PENDING] if row.template != "staff_new_appeal"]
-    assert templates(escalations) == ["staff_escalated"] * N + [outbox.DIGEST_TEMPLATE]
+    assert templates(escalations) == ["staff_escalated"] * N + [StaffDigest.name]
     assert json.loads(escalations[-1].params)["escalations"] == 10 - N
     assert templates(rows_to(database, WANG)[OutboxStatus.DIGESTED]).count("staff_escalated") == 10 - N
     clock.advance(minutes=1)
@@ -162,20 +163,21 @@ def test_staff_reports_have_their_own_hourly_limit(wechat, runtime, seeded):
 def test_digests_follow_the_setting_and_count_cards_and_escalations_together(seeded, clock):
     seeded.session_info = outbox.session_info(2)
     with seeded.transaction() as session:
-        for number, template in enumerate(["staff_new_appeal", "staff_escalated", "staff_reminder",
-                                           "staff_taken", "staff_escalated"]):
-            outbox.add(session, key=f"k{number}", recipient_openid=ZHANG, template=template,
-                       params={"ticket": f"G26112200{number:02d}"}, now=clock())
+        cards = [StaffNewAppeal(ticket="G2611220000", category="物业服务", grid="幸福里社区·第一网格", content="电梯坏了"),
+                 StaffEscalated(ticket="G2611220001", level=1), StaffReminder(ticket="G2611220002", due_at=clock()),
+                 StaffTaken(ticket="G2611220003", by="李娜"), StaffEscalated(ticket="G2611220004", level=1)]
+        for number, notice in enumerate(cards):
+            outbox.add(session, key=f"k{number}", recipient_openid=ZHANG, notice=notice, now=clock())
     rows = rows_to(seeded, ZHANG)
-    assert templates(rows[OutboxStatus.PENDING]) == ["staff_new_appeal", "staff_escalated", outbox.DIGEST_TEMPLATE,
+    assert templates(rows[OutboxStatus.PENDING]) == ["staff_new_appeal", "staff_escalated", StaffDigest.name,
                                                      "staff_taken"]
     assert templates(rows[OutboxStatus.DIGESTED]) == ["staff_reminder", "staff_escalated"]
-    (digest,) = [row for row in rows[OutboxStatus.PENDING] if row.template == outbox.DIGEST_TEMPLATE]
+    (digest,) = [row for row in rows[OutboxStatus.PENDING] if row.template == StaffDigest.name]
     assert digest.next_attempt_at == clock().replace(second=0) + outbox.DIGEST_WINDOW
     assert json.loads(digest.params) | {"window_start": ""} == {
         "window_start": "", "count": 2, "tickets": ["G2611220002", "G2611220004"],
         "new": 0, "reminders": 1, "escalations": 1}
-    assert "办理提醒1条、督办1条" in staff_texts.TEMPLATES["staff_digest"](json.loads(digest.params))
+    assert "办理提醒1条、督办1条" in notifications.render(digest.template, json.loads(digest.params))
 
 
 BASE_ENV = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1", "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}

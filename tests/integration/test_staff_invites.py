@@ -18,6 +18,7 @@ from handlers import notifications, staff_texts
 from storage import org, staff
 from storage.errors import NotFound
 from storage.models import OutboxMessage, Staff, StaffInvite, StaffRole
+from storage.notices import StaffCertifyLocked
 from tests.conftest import TEST_SECRET_KEY
 
 pytestmark = pytest.mark.postgres
@@ -282,7 +283,7 @@ def wrong_codes(count):
 
 def lockout_alerts(database):
     with database.transaction() as session:
-        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == staff.LOCKOUT_TEMPLATE)).all()
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == StaffCertifyLocked.name)).all()
         return [(row.recipient_openid, json.loads(row.params)) for row in rows]
 
 
@@ -334,7 +335,7 @@ def test_operators_hear_of_a_lockout_once_with_the_openid_masked(wechat, seeded,
     alerts = lockout_alerts(seeded)
     assert sorted(openid for openid, _params in alerts) == ["demo_staff_sunli", "street_operator"]
     assert {params["who"] for _openid, params in alerts} == {mask(GUESSER)}
-    assert "5 次发送错误的验证码" in notifications.render(staff.LOCKOUT_TEMPLATE, alerts[0][1])
+    assert "5 次发送错误的验证码" in notifications.render(StaffCertifyLocked.name, alerts[0][1])
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert logged.count("locked out until") == 2 and GUESSER not in logged and mask(GUESSER) in logged
 

@@ -18,6 +18,7 @@ from bot.worker import schedule
 from storage import dispatch, outbox, staff, supervision, tasks
 from storage.errors import NotAllowed
 from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, OutboxStatus, Staff, StaffRole
+from storage.notices import StaffCardLost, StaffNewAppeal
 from tests.conftest import TEST_SECRET_KEY
 
 pytestmark = pytest.mark.postgres
@@ -367,7 +368,7 @@ def test_gridbot_grid_mode_refuses_an_unclear_grid_or_an_unknown_mode(grid_mode,
 def lose_cards(seeded, clock):
     """Every task card was claimed by a worker that died during the send; the relay fails them later."""
     with seeded.transaction() as session:
-        session.execute(update(OutboxMessage).where(OutboxMessage.template == dispatch.NEW_APPEAL_TEMPLATE)
+        session.execute(update(OutboxMessage).where(OutboxMessage.template == StaffNewAppeal.name)
                         .values(status=OutboxStatus.SENDING, sending_at=clock()))
     clock.advance(minutes=11)
     with seeded.transaction() as session:
@@ -379,7 +380,7 @@ def test_lost_cards_go_to_the_grid_leader_and_the_leaders_own_to_the_community_o
     assert lose_cards(seeded, clock) == 3
     with seeded.transaction() as session:
         assert supervision.report_lost_cards(session, outbox.fail_abandoned(session, clock()), clock()) == 0
-    assert notices(seeded, supervision.CARD_LOST_TEMPLATE, ticket) == [
+    assert notices(seeded, StaffCardLost.name, ticket) == [
         (OPERATOR, {"holder": "王强"}), (WANG, {"holder": "张伟"}), (WANG, {"holder": "李娜"})]
     with seeded.transaction() as session:
         events = session.scalars(select(AppealEvent).where(AppealEvent.action == "card_lost")).all()
@@ -390,5 +391,5 @@ def test_a_lost_card_of_an_appeal_claimed_meanwhile_is_recorded_but_nobody_is_di
     ticket = file(wechat, seeded, clock)
     act(seeded, clock, "claim", LI, ticket)
     assert lose_cards(seeded, clock) == 3
-    assert notices(seeded, supervision.CARD_LOST_TEMPLATE) == []
+    assert notices(seeded, StaffCardLost.name) == []
     assert len(escalation_events(seeded, ticket)) == 0

@@ -4,6 +4,7 @@ import pytest
 
 from handlers import notifications, resident_texts
 from storage.limits import LIMITS, TextField
+from storage.notices import ResidentProgress
 
 TICKET = "G2611230001"
 WIDE = "𠀁"  # four bytes of UTF-8: the worst case for WeChat's byte limit
@@ -67,5 +68,5 @@ def test_a_cut_never_splits_a_character():
 
 
 def test_a_short_notice_is_left_exactly_as_worded():
-    params = {"ticket": TICKET, "note": "已联系物业，明天上午维修电梯"}
-    assert notifications.render("resident_progress", params) == resident_texts.TEMPLATES["resident_progress"](params)
+    notice = ResidentProgress(ticket=TICKET, note="已联系物业，明天上午维修电梯")
+    assert notifications.render(notice.name, notice.params()) == resident_texts.TEMPLATES[ResidentProgress](notice)

@@ -1,0 +1,301 @@
+"""Notices as values: one frozen dataclass per kind of message the platform sends a person.
+
+A notice is what happened, for whom: `ResidentAccepted(ticket=…, staff_name=…)`. `storage.telling` writes it
+to the outbox, which stores its `name` and its `params()` as JSON; `handlers.notifications` rebuilds it from a
+stored row with `from_params` and words it by its type (the tables in handlers' *_texts modules).
+
+The stored names and keys are a contract with rows already in databases: a name is never renamed, a key
+keeps its meaning (`from_` is stored as "from"), and a row written before a field existed must still be
+read. So a field the wording reads only when present has a default; a field the wording always read is
+required, and a row without it is refused (KeyError) as it was before. Keys a notice does not know are
+ignored, as the wording always ignored them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import typing
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, filled as they are defined
+# Switches stored only when on: rows have never carried them as false.
+_STORED_WHEN_TRUE = frozenset({"followed", "withheld"})
+
+
+class Audience(StrEnum):
+    """Who reads a notice: residents by the reply window (or a template), staff by customer service first."""
+
+    RESIDENT = "resident"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """A message to one person; subclasses name it (`name`, as stored in the outbox) and carry its facts."""
+
+    name: ClassVar[str]
+    audience: ClassVar[Audience]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            if cls.name in BY_NAME:
+                raise TypeError(f"two notices named {cls.name}")
+            BY_NAME[cls.name] = cls
+
+    def params(self) -> dict[str, Any]:
+        """The JSON-ready parameters the outbox stores for this notice."""
+        stored = {_key(field.name): _encode(getattr(self, field.name)) for field in dataclasses.fields(self)}
+        return {key: value for key, value in stored.items() if key not in _STORED_WHEN_TRUE or value}
+
+
+def from_params(name: str, params: dict[str, Any]) -> Notice:
+    """The notice an outbox row holds; KeyError names an unknown notice or a missing required parameter."""
+    kind = BY_NAME[name]
+    hints = _hints(kind)
+    values = {}
+    for field in dataclasses.fields(kind):
+        key = _key(field.name)
+        if key in params:
+            values[field.name] = _decode(hints[field.name], params[key])
+        elif field.default is dataclasses.MISSING:
+            raise KeyError(key)
+    return kind(**values)
+
+
+# --- what residents read -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentNotice(Notice):
+    """A step of an appeal, told to its resident or to a neighbour who joined it (`followed`)."""
+
+    audience: ClassVar[Audience] = Audience.RESIDENT
+    ticket: str
+    followed: bool = False
+
+    def for_follower(self) -> ResidentNotice:
+        """The notice as a follower hears it: the step, never what staff wrote about it."""
+        return replace(self, followed=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentAccepted(ResidentNotice):
+    name: ClassVar[str] = "resident_accepted"
+    staff_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentProgress(ResidentNotice):
+    name: ClassVar[str] = "resident_progress"
+    note: str
+
+    def for_follower(self) -> ResidentNotice:
+        return ResidentFollowProgress(ticket=self.ticket, followed=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentTransferred(ResidentNotice):
+    name: ClassVar[str] = "resident_transferred"
+    to: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentPaused(ResidentNotice):
+    name: ClassVar[str] = "resident_paused"
+    reason: str
+
+    def for_follower(self) -> ResidentNotice:
+        return ResidentFollowPaused(ticket=self.ticket, followed=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentResumed(ResidentNotice):
+    name: ClassVar[str] = "resident_resumed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentResolved(ResidentNotice):
+    name: ClassVar[str] = "resident_resolved"
+    note: str
+    photo: bool = False
+
+    def for_follower(self) -> ResidentNotice:
+        return ResidentFollowResolved(ticket=self.ticket, followed=True, photo=self.photo)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentReopened(ResidentNotice):
+    name: ClassVar[str] = "resident_reopened"
+
+
+# Followers hear that a step happened, never staff's words about it: a note may name the neighbour who asked (a
+# phone number, a door), and a follower may be a stranger who claimed an address. They get these instead of the
+# notices that carry staff's words (`for_follower`); only the appeal's own resident reads the notes.
+@dataclass(frozen=True, kw_only=True)
+class ResidentFollowProgress(ResidentNotice):
+    name: ClassVar[str] = "resident_follow_progress"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentFollowPaused(ResidentNotice):
+    name: ClassVar[str] = "resident_follow_paused"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentFollowResolved(ResidentNotice):
+    name: ClassVar[str] = "resident_follow_resolved"
+    photo: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentMerged(ResidentNotice):
+    name: ClassVar[str] = "resident_merged"
+    into: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentSplit(ResidentNotice):
+    name: ClassVar[str] = "resident_split"
+    from_: str  # stored as "from"
+
+
+# --- what staff read ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffNotice(Notice):
+    """A task, a change to one, or an alert, for a staff member."""
+
+    audience: ClassVar[Audience] = Audience.STAFF
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffNewAppeal(StaffNotice):
+    """The task card; a sensitive appeal's card is `withheld` (no words, no home) from who may not read it."""
+
+    name: ClassVar[str] = "staff_new_appeal"
+    ticket: str
+    category: str
+    subcategory: str | None = None
+    grid: str
+    home: str | None = None
+    content: str | None
+    resolve_due_at: datetime | None = None
+    withheld: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffMerged(StaffNotice):
+    name: ClassVar[str] = "staff_merged"
+    ticket: str
+    into: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffTaken(StaffNotice):
+    name: ClassVar[str] = "staff_taken"
+    ticket: str
+    by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffReminder(StaffNotice):
+    name: ClassVar[str] = "staff_reminder"
+    ticket: str
+    due_at: datetime
+    clock: str | None = None  # "response" or "resolve"; rows from before the response clock have none
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffEscalated(StaffNotice):
+    name: ClassVar[str] = "staff_escalated"
+    ticket: str
+    level: int | str  # a level number; older rows name the level's office
+    reason: str | None = None  # "unclaimed", "response_overdue" or "resolve_overdue"
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffReturned(StaffNotice):
+    name: ClassVar[str] = "staff_returned"
+    ticket: str
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffReopened(StaffNotice):
+    name: ClassVar[str] = "staff_reopened"
+    ticket: str
+    follow_up: bool = False  # the grid leader, asked to follow up, rather than the assignee
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffFocusOpened(StaffNotice):
+    name: ClassVar[str] = "staff_focus_opened"
+    code: str
+    place: str
+    key_kind: str  # "category" or "keyword"
+    key: str
+    count: int
+    days: int
+    tickets: tuple[str, ...]
+    owner: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffDigest(StaffNotice):
+    """What one person would have got one by one within a minute (storage.outbox folds them into it)."""
+
+    name: ClassVar[str] = "staff_digest"
+    window_start: datetime
+    count: int
+    tickets: tuple[str, ...]
+    new: int = 0
+    reminders: int = 0
+    escalations: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffCardLost(StaffNotice):
+    name: ClassVar[str] = "staff_card_lost"
+    ticket: str
+    holder: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffCertifyLocked(StaffNotice):
+    name: ClassVar[str] = "staff_certify_locked"
+    who: str  # the sender's masked openid
+    failures: int
+    minutes: int
+    until: datetime
+
+
+def _key(field_name: str) -> str:
+    return field_name.removesuffix("_")  # `from_` because `from` is a keyword
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    if isinstance(value, str) and value and datetime in (typing.get_args(hint) or (hint,)):
+        return datetime.fromisoformat(value)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+@functools.cache
+def _hints(kind: type[Notice]) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
