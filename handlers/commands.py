@@ -52,7 +52,7 @@ class Command:
 
 
 def _help(conversation: Conversation, _argument: str) -> Reply:
-    audience, header = ((Audience.STAFF, staff_texts.STAFF_HELP_HEADER) if conversation.staff
+    audience, header = ((Audience.STAFF, staff_texts.STAFF_HELP_HEADER) if conversation.is_staff
                         else (Audience.RESIDENT, texts.HELP_HEADER))
     lines = [texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
              for command in COMMANDS if command.audience is audience or command.name == "help"]
@@ -172,7 +172,7 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     if parsed is None:
         return None
     command, argument = parsed
-    if command.audience is Audience.STAFF and conversation.staff is None:
+    if command.audience is Audience.STAFF and not conversation.is_staff:
         return Reply(staff_texts.NOT_YOURS)
     words = argument
     if command.takes in _NUMBERED:

@@ -9,7 +9,6 @@ from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import joins, tasks
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
-from storage.models import Staff
 from storage.tickets import normalize_ticket
 
 
@@ -20,7 +19,7 @@ def merge(conversation: Conversation, argument: str) -> Reply:
     if target is None:
         return Reply(texts.MERGE_USAGE)
     try:
-        joins.merge(conversation.session, _member(conversation), ticket, target,
+        joins.merge(conversation.session, conversation.staff, ticket, target,
                     resident_joins.sensitive_categories(conversation), conversation.now)
     except DomainError as refused:
         return Reply(_refusal(conversation, refused, ticket, target, texts.MERGE_WRONG_STATE))
@@ -33,17 +32,11 @@ def split(conversation: Conversation, ticket: str) -> Reply:
     try:
         appeal = tasks.find(session, ticket)
         target = joins.merged_into(session, appeal)
-        joins.split(session, _member(conversation), ticket, conversation.now)
+        joins.split(session, conversation.staff, ticket, conversation.now)
     except DomainError as refused:
         return Reply(_refusal(conversation, refused, ticket, "", texts.SPLIT_NOT_MERGED))
     assert target is not None, "split() refuses an appeal that is not merged"
     return Reply(texts.SPLIT.format(ticket=ticket, target=target.ticket))
-
-
-def _member(conversation: Conversation) -> Staff:
-    member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
-    return member
 
 
 def _refusal(conversation: Conversation, refused: DomainError, ticket: str, target: str, wrong_state: str) -> str:

@@ -25,7 +25,7 @@ def my_appeals(conversation: Conversation, _argument: str) -> Reply:
 
 def show(conversation: Conversation, ticket: str) -> Reply:
     """查询 <编号>: one appeal with its timeline (staff see any appeal, with internal notes)."""
-    if conversation.staff is not None:
+    if conversation.is_staff:
         return staff.show(conversation, ticket)
     session = conversation.session
     try:

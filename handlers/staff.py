@@ -68,7 +68,6 @@ def give_back(conversation: Conversation, argument: str) -> Reply:
 def report(conversation: Conversation, content: str) -> Reply:
     """上报 <内容>: a problem found on patrol becomes an appeal of the member's grid."""
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     understanding = conversation.understanding
     limit = understanding.limits.reports_per_hour
     if appeals.reported_by(conversation.session, member, conversation.now) >= limit:
@@ -101,7 +100,6 @@ def staff_chat_hint(conversation: Conversation) -> Reply:
 def my_tasks(conversation: Conversation, _argument: str) -> Reply:
     """我的任务: what the member works on, then what waits to be claimed."""
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     # A sensitive appeal waiting in the grid is listed only to whom may read it (its assignee, the 网格长).
     found = [a for a in tasks.tasks_of(conversation.session, member) if may_read(
         conversation.session, member, a, sensitive_categories(conversation))]
@@ -115,7 +113,6 @@ def my_tasks(conversation: Conversation, _argument: str) -> Reply:
 def _act(conversation: Conversation, ticket: str, action: str, change: Callable[..., Appeal], done: str,
          department: str = "") -> Reply:
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     try:
         change(conversation.session, member)
     except DomainError as refused:
@@ -155,7 +152,6 @@ def _home(conversation: Conversation, appeal: Appeal) -> str:
 def hidden(conversation: Conversation, ticket: str) -> bool:
     """Whether the appeal is not there or not the member's to read: a refusal must then not tell of it."""
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     try:
         appeal = tasks.find(conversation.session, ticket)
     except NotFound:
@@ -171,7 +167,6 @@ def show(conversation: Conversation, ticket: str) -> Reply:
     """
     session = conversation.session
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     limit = conversation.access.lookups_per_hour
     try:
         appeal = lookups.look_up(session, member, ticket, sensitive_categories(conversation), conversation.now, limit)

@@ -13,7 +13,6 @@ from storage.errors import NotAllowed, NotFound
 def confirm(conversation: Conversation, ticket: str) -> Reply:
     """核实 <编号>: the argument comes checked and normalised by the command table."""
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     session = conversation.session
     try:
         appeal, verified_now = verification.confirm(session, member, ticket, conversation.now)
