@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 from handlers import dialogues
 from handlers import resident_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from storage import appeals, org, residents, verification
@@ -30,12 +31,12 @@ def start(conversation: Conversation) -> str:
     return _advance(conversation, "community", parent=None, chosen={})
 
 
-def restart(conversation: Conversation, _argument: str) -> Reply:
+def restart(conversation: Conversation, _arguments: Arguments) -> Reply:
     """绑定: start over."""
     return Reply(start(conversation))
 
 
-def cancel(conversation: Conversation, _argument: str) -> Reply:
+def cancel(conversation: Conversation, _arguments: Arguments) -> Reply:
     """取消: leave the dialogue (the address stays as it was)."""
     dialogues.end(conversation)
     return Reply(texts.BIND_CANCELLED)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from handlers import dialogues, filing
 from handlers import resident_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import Classification
@@ -59,7 +60,7 @@ def answer_question(conversation: Conversation, text: str, result: Classificatio
     return Reply(texts.FAQ_ANSWER.format(answer=found.entry.answer))
 
 
-def to_human(conversation: Conversation, _argument: str) -> Reply:
+def to_human(conversation: Conversation, _arguments: Arguments) -> Reply:
     """转人工: file the question the FAQ answered as an appeal, exactly as free text would be."""
     dialogue = dialogues.named(conversation, DIALOG)
     if dialogue is None:

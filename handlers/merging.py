@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import joins as resident_joins
 from handlers import staff
 from handlers import staff_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import joins, tasks
@@ -12,10 +13,10 @@ from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from storage.tickets import normalize_ticket
 
 
-def merge(conversation: Conversation, argument: str) -> Reply:
+def merge(conversation: Conversation, arguments: Arguments) -> Reply:
     """合并 <编号> <目标编号>: the first into the second."""
-    ticket, _, rest = argument.partition(" ")
-    target = normalize_ticket(rest.strip())
+    ticket = arguments.ticket
+    target = normalize_ticket(arguments.words)
     if target is None:
         return Reply(texts.MERGE_USAGE)
     try:
@@ -26,8 +27,9 @@ def merge(conversation: Conversation, argument: str) -> Reply:
     return Reply(texts.MERGED.format(ticket=ticket, target=target))
 
 
-def split(conversation: Conversation, ticket: str) -> Reply:
+def split(conversation: Conversation, arguments: Arguments) -> Reply:
     """拆分 <编号>: a merged appeal is handled on its own again."""
+    ticket = arguments.ticket
     session = conversation.session
     try:
         appeal = tasks.find(session, ticket)

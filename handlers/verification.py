@@ -4,14 +4,16 @@ they may join neighbours' appeals where the community requires a verified addres
 from __future__ import annotations
 
 from handlers import staff_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import org, verification
 from storage.errors import NotAllowed, NotFound
 
 
-def confirm(conversation: Conversation, ticket: str) -> Reply:
-    """核实 <编号>: the argument comes checked and normalised by the command table."""
+def confirm(conversation: Conversation, arguments: Arguments) -> Reply:
+    """核实 <编号>: the ticket comes checked and normalised by the command table."""
+    ticket = arguments.ticket
     member = conversation.staff
     session = conversation.session
     try:
