@@ -9,7 +9,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Sequence
 
+from handlers import dialogues
 from handlers import resident_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from storage import appeals, org, residents, verification
@@ -19,12 +21,9 @@ DIALOG = "binding"
 STEPS = ("community", "grid", "building", "unit")
 
 
-def in_dialogue(conversation: Conversation) -> bool:
-    """The resident is answering the binding dialogue."""
-    if conversation.inbound.kind not in (Kind.TEXT, Kind.VOICE):
-        return False
-    state = conversation.sender.dialog(conversation.now)
-    return state is not None and state.get("name") == DIALOG
+def is_answer(conversation: Conversation) -> bool:
+    """A text or voice message: while the binding dialogue is open (the router checks), it answers a question."""
+    return conversation.inbound.kind in (Kind.TEXT, Kind.VOICE)
 
 
 def start(conversation: Conversation) -> str:
@@ -32,20 +31,20 @@ def start(conversation: Conversation) -> str:
     return _advance(conversation, "community", parent=None, chosen={})
 
 
-def restart(conversation: Conversation, _argument: str) -> Reply:
+def restart(conversation: Conversation, _arguments: Arguments) -> Reply:
     """绑定: start over."""
     return Reply(start(conversation))
 
 
-def cancel(conversation: Conversation, _argument: str) -> Reply:
+def cancel(conversation: Conversation, _arguments: Arguments) -> Reply:
     """取消: leave the dialogue (the address stays as it was)."""
-    residents.set_dialog(conversation.resident, None, conversation.now)
+    dialogues.end(conversation)
     return Reply(texts.BIND_CANCELLED)
 
 
 def answer(conversation: Conversation) -> Reply:
     """Take one numbered answer and ask the next question (or finish)."""
-    state: dict[str, Any] = residents.dialog_of(conversation.resident, conversation.now) or {}
+    state = dialogues.answered(conversation, DIALOG).data
     options: list[list[Any]] = state["options"]
     index = _choice(conversation.inbound.text, [name for _id, name in options])
     if index is None:
@@ -67,7 +66,7 @@ def bind_by_scene(conversation: Conversation, scene_key: str) -> str:
     resident = conversation.resident
     residents.bind(conversation.session, resident, building, None)
     verification.mark(resident, Verification.QR_CODE, conversation.now)  # the code hangs in the building
-    residents.set_dialog(resident, None, conversation.now)
+    dialogues.end(conversation)
     place = org.address(conversation.session, building.grid_id, building.id, None)
     done = texts.BIND_SCENE_DONE.format(grid_label=place.grid_label, home=place.home_label)
     return _with_released(conversation, done, place.grid_label)
@@ -78,7 +77,7 @@ def _advance(conversation: Conversation, step: str, parent: int | None, chosen: 
     if step == "unit" and not options:
         return _finish(conversation, chosen)  # a building without units binds at building level
     if not options:
-        residents.set_dialog(conversation.resident, None, conversation.now)
+        dialogues.end(conversation)
         return texts.BIND_EMPTY.format(level=texts.LEVELS[step])
     if len(options) == 1:
         only_id = options[0][0]
@@ -86,8 +85,7 @@ def _advance(conversation: Conversation, step: str, parent: int | None, chosen: 
         if step == STEPS[-1]:
             return _finish(conversation, chosen)
         return _advance(conversation, STEPS[STEPS.index(step) + 1], only_id, chosen)
-    state = {"name": DIALOG, "step": step, "options": options, "chosen": chosen}
-    residents.set_dialog(conversation.resident, state, conversation.now)
+    dialogues.begin(conversation, DIALOG, {"step": step, "options": options, "chosen": chosen})
     names = [name for _id, name in options]
     return texts.BIND_CHOOSE.format(level=texts.LEVELS[step], options=texts.choices(names))
 
@@ -112,7 +110,7 @@ def _finish(conversation: Conversation, chosen: dict[str, int]) -> str:
     unit = session.get(Unit, chosen["unit"]) if "unit" in chosen else None
     resident = conversation.resident
     residents.bind(session, resident, building, unit)
-    residents.set_dialog(resident, None, conversation.now)
+    dialogues.end(conversation)
     place = org.address(session, building.grid_id, building.id, unit.id if unit else None)
     done = texts.BIND_DONE.format(grid_label=place.grid_label, home=place.home_label)
     return _with_released(conversation, done, place.grid_label)

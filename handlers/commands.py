@@ -11,6 +11,7 @@ from typing import Callable
 
 from handlers import binding, faq, focus, merging, resident, review, staff, staff_binding, staff_texts, verification
 from handlers import resident_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from storage.limits import TextField, excess
@@ -41,7 +42,7 @@ class Command:
     usage: str
     summary: str
     takes: Takes
-    run: Callable[[Conversation, str], Reply]
+    run: Callable[[Conversation, Arguments], Reply]
     audience: Audience = Audience.RESIDENT
     limit: TextField | None = None  # the words after the number (or the TEXT) are this field, refused if longer
 
@@ -51,8 +52,8 @@ class Command:
         return self.usage.rsplit(" ", 1)[-1]
 
 
-def _help(conversation: Conversation, _argument: str) -> Reply:
-    audience, header = ((Audience.STAFF, staff_texts.STAFF_HELP_HEADER) if conversation.staff
+def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
+    audience, header = ((Audience.STAFF, staff_texts.STAFF_HELP_HEADER) if conversation.is_staff
                         else (Audience.RESIDENT, texts.HELP_HEADER))
     lines = [texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
              for command in COMMANDS if command.audience is audience or command.name == "help"]
@@ -172,23 +173,32 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     if parsed is None:
         return None
     command, argument = parsed
-    if command.audience is Audience.STAFF and conversation.staff is None:
+    if command.audience is Audience.STAFF and not conversation.is_staff:
         return Reply(staff_texts.NOT_YOURS)
-    words = argument
-    if command.takes in _NUMBERED:
-        split = _number_then_text(command.takes, argument)
-        if split is None or not split[1]:
-            return Reply(staff_texts.NEEDS_TEXT.format(usage=command.usage))
-        argument, words = f"{split[0]} {split[1]}", split[1]
-    if command.takes is Takes.TICKET:
-        ticket = normalize_ticket(argument)
-        if ticket is None:
-            return Reply(texts.NEEDS_TICKET.format(verb=command.verbs[0]))
-        argument = ticket
-    if command.takes in (Takes.CODE, Takes.TEXT) and not argument:
-        return Reply(staff_texts.NEEDS_TEXT.format(usage=command.usage))
-    too_long = excess(command.limit, words) if command.limit else None
+    arguments = arguments_of(command, argument)
+    if arguments is None:
+        return Reply(texts.NEEDS_TICKET.format(verb=command.verbs[0]) if command.takes is Takes.TICKET
+                     else staff_texts.NEEDS_TEXT.format(usage=command.usage))
+    too_long = excess(command.limit, arguments.words) if command.limit else None
     if too_long is not None:  # refused before anything runs: nothing of it is stored or sent
         return Reply(staff_texts.TOO_LONG.format(what=command.words_name, limit=too_long.limit,
                                                  length=too_long.length))
-    return command.run(conversation, argument)
+    return command.run(conversation, arguments)
+
+
+def arguments_of(command: Command, argument: str) -> Arguments | None:
+    """What `parse` found after the verb, parsed for the callback; None when what the command takes is missing."""
+    if command.takes in _NUMBERED:
+        split = _number_then_text(command.takes, argument)
+        if split is None or not split[1]:
+            return None
+        number, words = split
+        if command.takes is Takes.CASE_TEXT:
+            return Arguments(case_code=number, words=words)
+        return Arguments(ticket=number, words=words)
+    if command.takes is Takes.TICKET:
+        ticket = normalize_ticket(argument)
+        return Arguments(ticket=ticket) if ticket is not None else None
+    if command.takes in (Takes.CODE, Takes.TEXT):
+        return Arguments(words=argument) if argument else None
+    return Arguments()

@@ -16,6 +16,10 @@ from storage.models import Resident, Staff
 from storage.residents import ResidentView
 
 
+class NotStaff(LookupError):
+    """Code asked for the staff member behind a message a resident sent: a bug, never the sender's mistake."""
+
+
 @dataclass(frozen=True)
 class IntakeLimits:
     """How much one sender may file (GRIDBOT_APPEALS_PER_HOUR, GRIDBOT_APPEALS_PER_DAY, GRIDBOT_REPORTS_PER_HOUR)."""
@@ -61,8 +65,20 @@ class Conversation:
     _staff_looked_up: bool = field(default=False, repr=False)
 
     @property
-    def staff(self) -> Staff | None:
-        """The sender as a bound, active staff member, if they are one."""
+    def is_staff(self) -> bool:
+        """Whether the sender is a bound, active staff member (their turn may use `staff`)."""
+        return self._staff_member() is not None
+
+    @property
+    def staff(self) -> Staff:
+        """The sender as a bound, active staff member: for staff commands, which the command table lets only staff
+        run; on a resident's turn it raises NotStaff."""
+        member = self._staff_member()
+        if member is None:
+            raise NotStaff("Conversation.staff on a resident's turn: check is_staff, or list the command for staff")
+        return member
+
+    def _staff_member(self) -> Staff | None:
         if not self._staff_looked_up:
             staff_id = self.sender.staff_id  # already read with the sender: no query for residents
             self._staff = self.session.get(Staff, staff_id) if staff_id is not None else None

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers import filing
+from handlers import dialogues, filing
 from handlers import resident_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import Classification
 from nlp.faq import FaqMatch
 from storage import faq as faq_store
-from storage import residents
 
 DIALOG = "faq"
 QUESTION_CATEGORY = "政策咨询"
@@ -46,8 +46,8 @@ def answer_question(conversation: Conversation, text: str, result: Classificatio
     """The FAQ's answer to a resident's question (kept for 转人工 and logged), or None to file it as usual."""
     if not looks_like_question(text, result):
         return None
-    state = conversation.sender.dialog(conversation.now)
-    if state is not None and state.get("name") != DIALOG:
+    dialogue = dialogues.current(conversation)
+    if dialogue is not None and dialogue.name != DIALOG:
         return None  # binding or rating is open: a new dialogue would end it, so the message is filed instead
     found = find_answer(conversation, text)
     if found is None:
@@ -55,18 +55,19 @@ def answer_question(conversation: Conversation, text: str, result: Classificatio
     resident = conversation.resident
     answer_id = faq_store.log_answer(conversation.session, resident.id, found.entry.id, text, found.match.score,
                                conversation.now)
-    residents.set_dialog(resident, {"name": DIALOG, "question": text, "kind": str(conversation.inbound.kind),
-                                    "answer_id": answer_id}, conversation.now)
+    dialogues.begin(conversation, DIALOG, {"question": text, "kind": str(conversation.inbound.kind),
+                                           "answer_id": answer_id})
     return Reply(texts.FAQ_ANSWER.format(answer=found.entry.answer))
 
 
-def to_human(conversation: Conversation, _argument: str) -> Reply:
+def to_human(conversation: Conversation, _arguments: Arguments) -> Reply:
     """转人工: file the question the FAQ answered as an appeal, exactly as free text would be."""
-    state = conversation.sender.dialog(conversation.now)
-    if state is None or state.get("name") != DIALOG:
+    dialogue = dialogues.named(conversation, DIALOG)
+    if dialogue is None:
         return Reply(texts.FAQ_NOTHING_PENDING)
+    state = dialogue.data
     resident = conversation.resident
-    residents.set_dialog(resident, None, conversation.now)  # before filing: an unbound resident's binding starts
+    dialogues.end(conversation)  # before filing: an unbound resident's binding starts
     question = state["question"]
     result = conversation.understanding.classifier.classify(question)
     reply, appeal_id = filing.file_text(conversation, question, Kind(state["kind"]), result)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from handlers import staff_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import focus_cases
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 
 
-def list_cases(conversation: Conversation, _argument: str) -> Reply:
+def list_cases(conversation: Conversation, _arguments: Arguments) -> Reply:
     """聚焦: the open cases of the member's grid (an operator: of their community)."""
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     found = focus_cases.visible_to(conversation.session, member)
     if not found:
         return Reply(texts.FOCUS_NONE)
@@ -29,13 +29,12 @@ def line(summary: focus_cases.CaseSummary) -> str:
     )
 
 
-def close_case(conversation: Conversation, argument: str) -> Reply:
-    """结案 <案号> <说明>: the argument comes checked and normalised by the command table."""
+def close_case(conversation: Conversation, arguments: Arguments) -> Reply:
+    """结案 <案号> <说明>: the case number comes checked and normalised by the command table."""
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
-    code, _, note = argument.partition(" ")
+    code = arguments.case_code
     try:
-        focus_cases.close(conversation.session, member, code, note.strip(), conversation.now)
+        focus_cases.close(conversation.session, member, code, arguments.words, conversation.now)
     except NotFound:
         return Reply(texts.FOCUS_NOT_FOUND.format(code=code))
     except NotAllowed:

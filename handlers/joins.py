@@ -2,19 +2,20 @@
 
 The new appeal is filed and dispatched first, so nothing is lost if the resident never answers. The offer is
 a dialogue (like binding and rating) and is made only when no other dialogue is open: a pending rating's
-"1 满意" must never be read as a join. Any other message ends the offer (see router.dispatch).
+"1 满意" must never be read as a join. Any other message ends the offer (its row in router.HANDLERS says so).
 """
 
 from __future__ import annotations
 
 import unicodedata
 
+from handlers import dialogues
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import UNCLASSIFIED
 from nlp.similarity import SIMILAR_ENOUGH, text_similarity
-from storage import appeals, joins, org, residents, verification
+from storage import appeals, joins, org, verification
 from storage.errors import DomainError
 
 DIALOG = "join_offer"
@@ -29,7 +30,7 @@ def offer(conversation: Conversation, filed: appeals.Filed, category: str, text:
     sender = conversation.sender
     if category == UNCLASSIFIED or category in sensitive_categories(conversation):
         return None  # family conflicts and neighbour disputes are never offered, merged or shown to others
-    if sender.dialog(conversation.now) is not None:
+    if dialogues.current(conversation) is not None:
         return None
     scored = [(_score(n, text, sender.unit_id), n.id, n)
               for n in joins.neighbours(conversation.session, sender, category, conversation.now)]
@@ -38,27 +39,24 @@ def offer(conversation: Conversation, filed: appeals.Filed, category: str, text:
         return None
     if not verification.may_join(conversation.session, sender.id):
         return None  # anyone can pick a unit's numbers: where the community asks, only a verified address
-    state = {"name": DIALOG, "appeal_id": filed.id, "ticket": filed.ticket, "target_id": best.id,
-             "target": best.ticket}
-    residents.set_dialog(conversation.resident, state, conversation.now)
+    dialogues.begin(conversation, DIALOG, {"appeal_id": filed.id, "ticket": filed.ticket, "target_id": best.id,
+                                           "target": best.ticket})
     # The building, never the unit: "same unit" would point at the door of the neighbour who asked.
     place = org.address(conversation.session, sender.grid_id, sender.building_id, None).home_label  # type: ignore[arg-type]
     return texts.join_offer(best.ticket, category, place, best.status)
 
 
 def is_acceptance(conversation: Conversation) -> bool:
-    """"1" or 加入 while a join offer is open."""
-    if conversation.inbound.kind not in (Kind.TEXT, Kind.VOICE):
-        return False
-    state = conversation.sender.dialog(conversation.now)
-    return state is not None and state.get("name") == DIALOG and _cleaned(conversation.inbound.text) in ACCEPTANCES
+    """"1" or 加入, while a join offer is open (the router checks)."""
+    inbound = conversation.inbound
+    return inbound.kind in (Kind.TEXT, Kind.VOICE) and _cleaned(inbound.text) in ACCEPTANCES
 
 
 def accept(conversation: Conversation) -> Reply:
     """Merge the resident's new appeal into the neighbour's; they follow it from now on."""
+    state = dialogues.answered(conversation, DIALOG).data
+    dialogues.end(conversation)
     resident = conversation.resident
-    state = residents.dialog_of(resident, conversation.now) or {}
-    residents.set_dialog(resident, None, conversation.now)
     ticket, target = state.get("ticket", ""), state.get("target", "")
     try:
         joins.join(conversation.session, resident.id, state["appeal_id"], state["target_id"],
@@ -66,14 +64,6 @@ def accept(conversation: Conversation) -> Reply:
     except DomainError:
         return Reply(texts.JOIN_UNAVAILABLE.format(ticket=ticket, target=target))
     return Reply(texts.JOINED.format(ticket=ticket, target=target))
-
-
-def end_unanswered_offer(conversation: Conversation) -> None:
-    """Anything but an acceptance ends the offer: a later "1" must not join by surprise."""
-    state = conversation.sender.dialog(conversation.now)
-    if state is not None and state.get("name") == DIALOG:
-        residents.set_dialog(conversation.resident, None, conversation.now)
-        conversation.session.flush()  # the sender snapshot is re-read with driver SQL, which does not autoflush
 
 
 def sensitive_categories(conversation: Conversation) -> frozenset[str]:

@@ -28,9 +28,8 @@ def handle(conversation: Conversation) -> Reply:
         longitude=inbound.longitude,
         label=inbound.label or None,
     )
-    member = conversation.staff
-    if member is not None:
-        resolved = tasks.attach_result_photo(conversation.session, member, attachment, conversation.now)
+    if conversation.is_staff:
+        resolved = tasks.attach_result_photo(conversation.session, conversation.staff, attachment, conversation.now)
         if resolved is None:
             return Reply(staff_texts.PHOTO_WITHOUT_RESULT)
         return Reply(staff_texts.PHOTO_ATTACHED.format(ticket=resolved.ticket))

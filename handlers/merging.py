@@ -5,45 +5,40 @@ from __future__ import annotations
 from handlers import joins as resident_joins
 from handlers import staff
 from handlers import staff_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import joins, tasks
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
-from storage.models import Staff
 from storage.tickets import normalize_ticket
 
 
-def merge(conversation: Conversation, argument: str) -> Reply:
+def merge(conversation: Conversation, arguments: Arguments) -> Reply:
     """合并 <编号> <目标编号>: the first into the second."""
-    ticket, _, rest = argument.partition(" ")
-    target = normalize_ticket(rest.strip())
+    ticket = arguments.ticket
+    target = normalize_ticket(arguments.words)
     if target is None:
         return Reply(texts.MERGE_USAGE)
     try:
-        joins.merge(conversation.session, _member(conversation), ticket, target,
+        joins.merge(conversation.session, conversation.staff, ticket, target,
                     resident_joins.sensitive_categories(conversation), conversation.now)
     except DomainError as refused:
         return Reply(_refusal(conversation, refused, ticket, target, texts.MERGE_WRONG_STATE))
     return Reply(texts.MERGED.format(ticket=ticket, target=target))
 
 
-def split(conversation: Conversation, ticket: str) -> Reply:
+def split(conversation: Conversation, arguments: Arguments) -> Reply:
     """拆分 <编号>: a merged appeal is handled on its own again."""
+    ticket = arguments.ticket
     session = conversation.session
     try:
         appeal = tasks.find(session, ticket)
         target = joins.merged_into(session, appeal)
-        joins.split(session, _member(conversation), ticket, conversation.now)
+        joins.split(session, conversation.staff, ticket, conversation.now)
     except DomainError as refused:
         return Reply(_refusal(conversation, refused, ticket, "", texts.SPLIT_NOT_MERGED))
     assert target is not None, "split() refuses an appeal that is not merged"
     return Reply(texts.SPLIT.format(ticket=ticket, target=target.ticket))
-
-
-def _member(conversation: Conversation) -> Staff:
-    member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
-    return member
 
 
 def _refusal(conversation: Conversation, refused: DomainError, ticket: str, target: str, wrong_state: str) -> str:

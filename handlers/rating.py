@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from handlers import dialogues
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
@@ -11,6 +12,7 @@ from storage import rating
 from storage.errors import DomainError
 from storage.tasks import RATING_DIALOG
 
+DIALOG = RATING_DIALOG  # opened by storage when a task is resolved (tasks.resolve)
 ANSWERS = {
     "1": rating.Rating.SATISFIED, "满意": rating.Rating.SATISFIED, "非常满意": rating.Rating.SATISFIED,
     "2": rating.Rating.BASIC, "基本满意": rating.Rating.BASIC, "一般": rating.Rating.BASIC,
@@ -19,18 +21,17 @@ ANSWERS = {
 
 
 def is_answer(conversation: Conversation) -> bool:
-    """A 1/2/3 (or the words) while the rating question is open; anything else is a new message."""
-    if conversation.inbound.kind not in (Kind.TEXT, Kind.VOICE):
-        return False
-    state = conversation.sender.dialog(conversation.now)
-    return state is not None and state.get("name") == RATING_DIALOG and _answer(conversation.inbound.text) is not None
+    """A 1/2/3 (or the words), while the rating question is open (the router checks); anything else is a new
+    message."""
+    inbound = conversation.inbound
+    return inbound.kind in (Kind.TEXT, Kind.VOICE) and _answer(inbound.text) is not None
 
 
 def answer(conversation: Conversation) -> Reply:
     """Record the rating and thank the resident (or tell them the task is reopened)."""
     given = _answer(conversation.inbound.text)
+    state = dialogues.answered(conversation, DIALOG).data
     resident = conversation.resident
-    state = conversation.sender.dialog(conversation.now) or {}
     assert given is not None, "is_answer() matched"
     try:
         appeal = rating.rate(conversation.session, resident, state["appeal_id"], given, conversation.now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import resident_texts as texts
 from handlers import staff
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import appeals, joins, org
@@ -15,7 +16,7 @@ from storage.models import Appeal
 OTHER_RESIDENTS_ACTIONS = frozenset({Action.CANCELLED, Action.RATED, Action.ATTACHED, Action.HELD})
 
 
-def my_appeals(conversation: Conversation, _argument: str) -> Reply:
+def my_appeals(conversation: Conversation, _arguments: Arguments) -> Reply:
     """我的诉求: the latest five with their status."""
     latest = appeals.latest_of(conversation.session, conversation.sender)
     if not latest:
@@ -23,9 +24,10 @@ def my_appeals(conversation: Conversation, _argument: str) -> Reply:
     return Reply(texts.appeal_list([(a.ticket, a.category, a.status, a.created_at) for a in latest]))
 
 
-def show(conversation: Conversation, ticket: str) -> Reply:
+def show(conversation: Conversation, arguments: Arguments) -> Reply:
     """查询 <编号>: one appeal with its timeline (staff see any appeal, with internal notes)."""
-    if conversation.staff is not None:
+    ticket = arguments.ticket
+    if conversation.is_staff:
         return staff.show(conversation, ticket)
     session = conversation.session
     try:
@@ -50,8 +52,9 @@ def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal) -
     return texts.merged_detail(appeal.ticket, appeal.content, target.ticket, target.category, target.status, events)
 
 
-def cancel(conversation: Conversation, ticket: str) -> Reply:
+def cancel(conversation: Conversation, arguments: Arguments) -> Reply:
     """撤销 <编号>: withdraw an open appeal."""
+    ticket = arguments.ticket
     try:
         appeal = appeals.cancel(conversation.session, conversation.sender, ticket, conversation.now)
         # Neighbours who joined it still have their problem: their own appeals go back to the grid.
@@ -64,7 +67,7 @@ def cancel(conversation: Conversation, ticket: str) -> Reply:
     return Reply(texts.CANCELLED.format(ticket=appeal.ticket))
 
 
-def my_address(conversation: Conversation, _argument: str) -> Reply:
+def my_address(conversation: Conversation, _arguments: Arguments) -> Reply:
     """我的地址: the bound address."""
     resident = conversation.sender
     if resident.grid_id is None:

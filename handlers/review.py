@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import staff_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.resident_texts import clock
 from handlers.staff import hidden
@@ -13,10 +14,9 @@ from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import StaffRole
 
 
-def waiting(conversation: Conversation, _argument: str) -> Reply:
+def waiting(conversation: Conversation, _arguments: Arguments) -> Reply:
     """待分类: the open appeals in the reviewer's grid or community that wait for a category, with a guess."""
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     if member.role not in (StaffRole.OPERATOR, StaffRole.GRID_LEADER):
         return Reply(texts.NOT_A_REVIEWER)
     found = review.queue(conversation.session, member, limit=10)
@@ -28,12 +28,10 @@ def waiting(conversation: Conversation, _argument: str) -> Reply:
     return Reply("\n".join([texts.REVIEW_HEADER, *lines, texts.REVIEW_FOOTER]))
 
 
-def reclassify(conversation: Conversation, argument: str) -> Reply:
+def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
     """分类 <编号> <类别>."""
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
-    ticket, _, name = argument.partition(" ")
-    name = name.strip()
+    ticket, name = arguments.ticket, arguments.words
     taxonomy = conversation.understanding.taxonomy
     if name not in taxonomy.names:
         return Reply(texts.UNKNOWN_CATEGORY.format(name=name, names="、".join(taxonomy.names)))

@@ -5,18 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from handlers import binding, commands, events, intake, joins, media, rating, staff
+from handlers import binding, commands, dialogues, events, intake, joins, media, rating, staff
 from handlers.conversation import Conversation
 from handlers.types import Reply
 
 
 @dataclass(frozen=True)
 class Handler:
-    """A named pair: does this message belong to me, and what do I answer."""
+    """A named pair: does this message belong to me, and what do I answer.
+
+    A handler that answers a dialogue names it: it is asked only while the sender is in that dialogue. If the
+    dialogue `ends_on_other_message`, a message another handler takes closes it first.
+    """
 
     name: str
     check: Callable[[Conversation], bool]
     handle: Callable[[Conversation], Reply]
+    dialogue: str | None = None
+    ends_on_other_message: bool = False
 
 
 # Order matters: events never enter a dialogue; command words (绑定, 取消, 帮助) work even inside one;
@@ -24,20 +30,33 @@ class Handler:
 HANDLERS: tuple[Handler, ...] = (
     Handler("event", events.matches, events.handle),
     Handler("command", commands.matches, commands.handle),
-    Handler("binding dialogue", binding.in_dialogue, binding.answer),
-    Handler("rating", rating.is_answer, rating.answer),
-    Handler("join offer", joins.is_acceptance, joins.accept),
+    Handler("binding dialogue", binding.is_answer, binding.answer, dialogue=binding.DIALOG),
+    Handler("rating", rating.is_answer, rating.answer, dialogue=rating.DIALOG),
+    # The offer lasts exactly one message: a later "1" must not join by surprise.
+    Handler("join offer", joins.is_acceptance, joins.accept, dialogue=joins.DIALOG, ends_on_other_message=True),
     Handler("media", media.matches, media.handle),
     Handler("staff chat", staff.is_staff_chat, staff.staff_chat_hint),
     Handler("appeal intake", intake.matches, intake.handle),
 )
+_ENDING_ON_OTHER_MESSAGE = frozenset(handler.dialogue for handler in HANDLERS if handler.ends_on_other_message)
 
 
 def dispatch(conversation: Conversation) -> Reply:
     """Answer one inbound message."""
     for handler in HANDLERS:
-        if handler.check(conversation):
-            if handler.handle is not joins.accept:
-                joins.end_unanswered_offer(conversation)  # the offer lasts exactly one message
+        if handler.check(conversation) and _in_its_dialogue(conversation, handler):
+            _end_passed_dialogue(conversation, handler)
             return handler.handle(conversation)
     return Reply.silent()
+
+
+def _in_its_dialogue(conversation: Conversation, handler: Handler) -> bool:
+    return handler.dialogue is None or dialogues.named(conversation, handler.dialogue) is not None
+
+
+def _end_passed_dialogue(conversation: Conversation, taker: Handler) -> None:
+    dialogue = dialogues.current(conversation)
+    if dialogue is None or dialogue.name == taker.dialogue or dialogue.name not in _ENDING_ON_OTHER_MESSAGE:
+        return
+    dialogues.end(conversation)
+    conversation.session.flush()  # the sender snapshot is re-read with driver SQL, which does not autoflush

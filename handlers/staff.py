@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from handlers import staff_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
@@ -17,58 +18,60 @@ from storage.models import Appeal, AppealStatus, StaffRole
 from storage.staff import may_read
 
 
-def claim(conversation: Conversation, ticket: str) -> Reply:
+def claim(conversation: Conversation, arguments: Arguments) -> Reply:
     """接单 <编号>."""
+    ticket = arguments.ticket
     return _act(conversation, ticket, "claim", lambda s, m: tasks.claim(s, m, ticket, conversation.now),
                 texts.CLAIMED.format(ticket=ticket))
 
 
-def progress(conversation: Conversation, argument: str) -> Reply:
+def progress(conversation: Conversation, arguments: Arguments) -> Reply:
     """进展 <编号> <说明>."""
-    ticket, note = _split(argument)
+    ticket, note = arguments.ticket, arguments.words
     return _act(conversation, ticket, "progress", lambda s, m: tasks.progress(s, m, ticket, note, conversation.now),
                 texts.PROGRESS_SAVED.format(ticket=ticket))
 
 
-def resolve(conversation: Conversation, argument: str) -> Reply:
+def resolve(conversation: Conversation, arguments: Arguments) -> Reply:
     """办结 <编号> <说明>."""
-    ticket, note = _split(argument)
+    ticket, note = arguments.ticket, arguments.words
     return _act(conversation, ticket, "resolve", lambda s, m: tasks.resolve(s, m, ticket, note, conversation.now),
                 texts.RESOLVED.format(ticket=ticket))
 
 
-def pause(conversation: Conversation, argument: str) -> Reply:
+def pause(conversation: Conversation, arguments: Arguments) -> Reply:
     """挂起 <编号> <原因>."""
-    ticket, reason = _split(argument)
+    ticket, reason = arguments.ticket, arguments.words
     return _act(conversation, ticket, "pause", lambda s, m: tasks.pause(s, m, ticket, reason, conversation.now),
                 texts.PAUSED.format(ticket=ticket))
 
 
-def resume(conversation: Conversation, ticket: str) -> Reply:
+def resume(conversation: Conversation, arguments: Arguments) -> Reply:
     """恢复 <编号>."""
+    ticket = arguments.ticket
     return _act(conversation, ticket, "resume", lambda s, m: tasks.resume(s, m, ticket, conversation.now),
                 texts.RESUMED.format(ticket=ticket))
 
 
-def transfer(conversation: Conversation, argument: str) -> Reply:
+def transfer(conversation: Conversation, arguments: Arguments) -> Reply:
     """转办 <编号> <部门>."""
-    ticket, department = _split(argument)
+    ticket, department = arguments.ticket, arguments.words
     return _act(conversation, ticket, "transfer",
                 lambda s, m: tasks.transfer(s, m, ticket, department, conversation.now),
                 texts.TRANSFERRED.format(ticket=ticket, department=department), department=department)
 
 
-def give_back(conversation: Conversation, argument: str) -> Reply:
+def give_back(conversation: Conversation, arguments: Arguments) -> Reply:
     """退回 <编号> <原因>."""
-    ticket, reason = _split(argument)
+    ticket, reason = arguments.ticket, arguments.words
     return _act(conversation, ticket, "give_back", lambda s, m: tasks.give_back(s, m, ticket, reason, conversation.now),
                 texts.GIVEN_BACK.format(ticket=ticket))
 
 
-def report(conversation: Conversation, content: str) -> Reply:
+def report(conversation: Conversation, arguments: Arguments) -> Reply:
     """上报 <内容>: a problem found on patrol becomes an appeal of the member's grid."""
+    content = arguments.words
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     understanding = conversation.understanding
     limit = understanding.limits.reports_per_hour
     if appeals.reported_by(conversation.session, member, conversation.now) >= limit:
@@ -98,10 +101,9 @@ def staff_chat_hint(conversation: Conversation) -> Reply:
     return Reply(texts.STAFF_FREE_TEXT)
 
 
-def my_tasks(conversation: Conversation, _argument: str) -> Reply:
+def my_tasks(conversation: Conversation, _arguments: Arguments) -> Reply:
     """我的任务: what the member works on, then what waits to be claimed."""
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     # A sensitive appeal waiting in the grid is listed only to whom may read it (its assignee, the 网格长).
     found = [a for a in tasks.tasks_of(conversation.session, member) if may_read(
         conversation.session, member, a, sensitive_categories(conversation))]
@@ -115,7 +117,6 @@ def my_tasks(conversation: Conversation, _argument: str) -> Reply:
 def _act(conversation: Conversation, ticket: str, action: str, change: Callable[..., Appeal], done: str,
          department: str = "") -> Reply:
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     try:
         change(conversation.session, member)
     except DomainError as refused:
@@ -140,11 +141,6 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES[action])
 
 
-def _split(argument: str) -> tuple[str, str]:
-    ticket, _, rest = argument.partition(" ")
-    return ticket, rest.strip()
-
-
 def _home(conversation: Conversation, appeal: Appeal) -> str:
     if appeal.grid_id is None:
         return ""
@@ -155,7 +151,6 @@ def _home(conversation: Conversation, appeal: Appeal) -> str:
 def hidden(conversation: Conversation, ticket: str) -> bool:
     """Whether the appeal is not there or not the member's to read: a refusal must then not tell of it."""
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     try:
         appeal = tasks.find(conversation.session, ticket)
     except NotFound:
@@ -171,7 +166,6 @@ def show(conversation: Conversation, ticket: str) -> Reply:
     """
     session = conversation.session
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     limit = conversation.access.lookups_per_hour
     try:
         appeal = lookups.look_up(session, member, ticket, sensitive_categories(conversation), conversation.now, limit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import staff_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.resident_texts import clock
 from handlers.types import Reply
@@ -11,13 +12,13 @@ from storage.attempts import TooMany
 from storage.errors import NotFound
 
 
-def certify(conversation: Conversation, argument: str) -> Reply:
+def certify(conversation: Conversation, arguments: Arguments) -> Reply:
     """认证 <验证码>: bind the sender as the staff member the code was issued for (once, before it expires);
     too many wrong codes lock the sender out for a while, the right one included."""
     session = conversation.session
     access = conversation.access
     try:
-        member = staff.certify(session, conversation.inbound.openid, argument, conversation.now, access.secret_key,
+        member = staff.certify(session, conversation.inbound.openid, arguments.words, conversation.now, access.secret_key,
                                access.certify_lockout)
     except TooMany as locked:
         return Reply(texts.CERTIFY_LOCKED.format(until=clock(locked.retry_at)))

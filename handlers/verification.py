@@ -4,16 +4,17 @@ they may join neighbours' appeals where the community requires a verified addres
 from __future__ import annotations
 
 from handlers import staff_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import org, verification
 from storage.errors import NotAllowed, NotFound
 
 
-def confirm(conversation: Conversation, ticket: str) -> Reply:
-    """核实 <编号>: the argument comes checked and normalised by the command table."""
+def confirm(conversation: Conversation, arguments: Arguments) -> Reply:
+    """核实 <编号>: the ticket comes checked and normalised by the command table."""
+    ticket = arguments.ticket
     member = conversation.staff
-    assert member is not None, "the command table lets only staff run this"
     session = conversation.session
     try:
         appeal, verified_now = verification.confirm(session, member, ticket, conversation.now)

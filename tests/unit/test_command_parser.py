@@ -1,0 +1,120 @@
+"""The command parser (handlers/commands.py), no database: what a message names, and what its callback receives.
+
+Every counter-example the parser's comments give is a row here, next to the commands it must not be mistaken
+for; a rule dropped from `parse` turns one of these rows red.
+"""
+
+import pytest
+
+from handlers.arguments import Arguments
+from handlers.commands import COMMANDS, arguments_of, parse
+
+MISSING = "missing"  # the command is named, but what it takes is not there: run_text answers with its usage
+
+
+def parsed(text: str) -> tuple[str, Arguments | str] | None:
+    """The command `text` names and the arguments its callback gets (or MISSING); None if it is no command."""
+    found = parse(text)
+    if found is None:
+        return None
+    command, argument = found
+    return command.name, arguments_of(command, argument) or MISSING
+
+
+@pytest.mark.parametrize("text", [
+    "绑定好了吗",  # a sentence, not the command 绑定
+    "我的诉求呢",
+    "菜单呢",
+    "查询一下低保怎么办",  # a question for the intake, not 查询
+    "撤回一下",
+    "进度怎么样",
+    "结果怎么样了",  # a sentence, not 办结 (结)
+    "结案了吗",  # a question, not 结案
+    "恢复正常了吗",
+    "接受不了",
+    "认证码是多少",  # a question, not a code
+    "认证 abc!",
+    "查询 G2611220007 谢谢",  # 查询 takes a ticket and nothing else
+    "撤销 G2611220007 不要了",
+    "结案 G2611230001 已换",  # an appeal's number is not a focus case's
+    "g2611220007 已联系物业",  # a bare number means 查询 only when it is all the message says
+    "诉求G2611220007怎么样了",
+    "G 2611 2200 07",  # a bare number needs its ten digits together
+    "G261122000",
+    "进展 已联系物业",  # 进展 needs the number first
+    "1",  # a numbered answer belongs to a dialogue
+])
+def test_sentences_that_start_like_a_command_are_not_one(text):
+    assert parsed(text) is None
+
+
+@pytest.mark.parametrize("text, command, arguments", [
+    # Commands that take nothing, by their full and short verbs, in any case or width.
+    ("绑定", "bind", Arguments()),
+    (" 帮助 ", "help", Arguments()),
+    ("HELP", "help", Arguments()),
+    ("ｈｅｌｐ", "help", Arguments()),
+    ("？", "help", Arguments()),
+    ("我的诉求", "my_appeals", Arguments()),
+    ("我的任务", "my_tasks", Arguments()),
+    ("任务", "my_tasks", Arguments()),
+    ("转人工", "to_human", Arguments()),
+    # A ticket, read as people type it.
+    ("查询 G2611220007", "show", Arguments(ticket="G2611220007")),
+    ("查询g2611220007", "show", Arguments(ticket="G2611220007")),
+    ("查询Ｇ２６１１２２０００７", "show", Arguments(ticket="G2611220007")),
+    ("进度 G2611220007", "show", Arguments(ticket="G2611220007")),
+    ("撤销 2611220007", "cancel_appeal", Arguments(ticket="G2611220007")),
+    ("接G2611220007", "claim", Arguments(ticket="G2611220007")),
+    ("拆分 G2611220007", "split", Arguments(ticket="G2611220007")),
+    # A bare ticket number means 查询.
+    ("G2611220007", "show", Arguments(ticket="G2611220007")),
+    ("g2611220007", "show", Arguments(ticket="G2611220007")),
+    ("2611220007", "show", Arguments(ticket="G2611220007")),
+    ("２６１１２２０００７", "show", Arguments(ticket="G2611220007")),
+    # A number, then words: the number normalised, the words as typed (a resident reads them back).
+    ("进展 G2611220007 已联系物业", "progress", Arguments(ticket="G2611220007", words="已联系物业")),
+    ("进 g2611220007 已联系物业", "progress", Arguments(ticket="G2611220007", words="已联系物业")),
+    ("进展 2611220007已联系物业", "progress", Arguments(ticket="G2611220007", words="已联系物业")),
+    ("进展 Ｇ２６１１２２０００７ １号楼已修", "progress", Arguments(ticket="G2611220007", words="１号楼已修")),
+    ("进展 G2611220007 已联系物业\n明天上门", "progress",
+     Arguments(ticket="G2611220007", words="已联系物业\n明天上门")),
+    ("办结G2611220007已修好", "resolve", Arguments(ticket="G2611220007", words="已修好")),
+    ("结 G2611220007 已修好", "resolve", Arguments(ticket="G2611220007", words="已修好")),
+    ("挂起 G2611220007 等配件", "pause", Arguments(ticket="G2611220007", words="等配件")),
+    ("退回 G2611220007 不属于本网格", "give_back", Arguments(ticket="G2611220007", words="不属于本网格")),
+    ("转办 G2611220007 城管执法中队", "transfer", Arguments(ticket="G2611220007", words="城管执法中队")),
+    ("转 G2611220007 城管", "transfer", Arguments(ticket="G2611220007", words="城管")),
+    ("分类 G2611220007 市容环境", "reclassify", Arguments(ticket="G2611220007", words="市容环境")),
+    ("合并 G2611220007 G2611220008", "merge", Arguments(ticket="G2611220007", words="G2611220008")),
+    # A focus case's number, then words.
+    ("结案 J2611230001 已统一更换水管", "close_focus", Arguments(case_code="J2611230001", words="已统一更换水管")),
+    ("结案 j2611230001 已换 水管", "close_focus", Arguments(case_code="J2611230001", words="已换 水管")),
+    ("结案 2611230001 已换", "close_focus", Arguments(case_code="J2611230001", words="已换")),
+    # Words, as typed.
+    ("上报 3号楼消防通道堆满杂物", "report", Arguments(words="3号楼消防通道堆满杂物")),
+    ("上报 Ｂ座电梯坏了", "report", Arguments(words="Ｂ座电梯坏了")),
+    ("认证 AB12-cd", "certify", Arguments(words="AB12-cd")),
+    ("认证 ＡＢ１２", "certify", Arguments(words="ＡＢ１２")),
+    ("认证 12 34", "certify", Arguments(words="12 34")),
+])
+def test_a_command_names_its_verb_and_hands_its_callback_the_parsed_arguments(text, command, arguments):
+    assert parsed(text) == (command, arguments)
+
+
+@pytest.mark.parametrize("text, command", [
+    ("查询", "show"),
+    ("恢复", "resume"),
+    ("认证", "certify"),
+    ("上报", "report"),
+    ("进展", "progress"),
+    ("进展 G2611220007", "progress"),  # the number without the words
+    ("结案 J2611230001", "close_focus"),
+])
+def test_a_command_without_what_it_takes_is_named_but_gets_no_arguments(text, command):
+    assert parsed(text) == (command, MISSING)
+
+
+def test_every_verb_names_one_command_only():
+    verbs = [verb.lower() for command in COMMANDS for verb in command.verbs]
+    assert len(verbs) == len(set(verbs))
