@@ -6,20 +6,20 @@ from handlers import staff_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from storage import focus_cases
+from storage import focus_cases, queries
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 
 
 def list_cases(conversation: Conversation, _arguments: Arguments) -> Reply:
     """聚焦: the open cases of the member's grid (an operator: of their community)."""
     member = conversation.staff
-    found = focus_cases.visible_to(conversation.session, member)
+    found = queries.focus_cases_visible_to(conversation.session, member)
     if not found:
         return Reply(texts.FOCUS_NONE)
     return Reply("\n".join([texts.FOCUS_HEADER, *(line(summary) for summary in found)]))
 
 
-def line(summary: focus_cases.CaseSummary) -> str:
+def line(summary: queries.CaseSummary) -> str:
     """One focus case in a list (the chat's 聚焦 and `gridbot focus list`)."""
     case = summary.case
     return texts.FOCUS_LINE.format(

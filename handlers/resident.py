@@ -7,7 +7,7 @@ from handlers import staff
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from storage import appeals, joins, org
+from storage import appeals, joins, org, queries
 from storage.appeals import Action
 from storage.errors import IllegalTransition, NotFound
 from storage.models import Appeal
@@ -18,7 +18,7 @@ OTHER_RESIDENTS_ACTIONS = frozenset({Action.CANCELLED, Action.RATED, Action.ATTA
 
 def my_appeals(conversation: Conversation, _arguments: Arguments) -> Reply:
     """我的诉求: the latest five with their status."""
-    latest = appeals.latest_of(conversation.session, conversation.sender)
+    latest = queries.latest_of(conversation.session, conversation.sender)
     if not latest:
         return Reply(texts.NO_APPEALS)
     return Reply(texts.appeal_list([(a.ticket, a.category, a.status, a.created_at) for a in latest]))
@@ -41,13 +41,13 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
     target = joins.merged_into(session, appeal)
     if target is not None:
         return Reply(_merged_detail(conversation, appeal, target))
-    events = [(e.at, e.action, e.note) for e in appeals.timeline(session, appeal)]
+    events = [(e.at, e.action, e.note) for e in queries.timeline(session, appeal)]
     return Reply(texts.appeal_detail(appeal.ticket, appeal.category, appeal.status, appeal.content, events))
 
 
 def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal) -> str:
     """The follower's own words, then the joined appeal's progress: staff's steps, never the other resident's."""
-    events = [(e.at, e.action, e.note) for e in appeals.timeline(conversation.session, target)
+    events = [(e.at, e.action, e.note) for e in queries.timeline(conversation.session, target)
               if e.action not in OTHER_RESIDENTS_ACTIONS]
     return texts.merged_detail(appeal.ticket, appeal.content, target.ticket, target.category, target.status, events)
 

@@ -9,7 +9,7 @@ from handlers.resident_texts import clock
 from handlers.staff import hidden
 from handlers.types import Reply
 from nlp import UNCLASSIFIED
-from storage import review
+from storage import queries, review
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import StaffRole
 
@@ -19,7 +19,7 @@ def waiting(conversation: Conversation, _arguments: Arguments) -> Reply:
     member = conversation.staff
     if member.role not in (StaffRole.OPERATOR, StaffRole.GRID_LEADER):
         return Reply(texts.NOT_A_REVIEWER)
-    found = review.queue(conversation.session, member, limit=10)
+    found = queries.review_queue(conversation.session, queries.Scope.overseen_by(member), limit=10)
     if not found:
         return Reply(texts.REVIEW_EMPTY)
     lines = [texts.REVIEW_LINE.format(ticket=appeal.ticket, at=clock(appeal.created_at),

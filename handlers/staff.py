@@ -11,7 +11,7 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
-from storage import appeals, attempts, lookups, org, tasks
+from storage import appeals, attempts, lookups, org, queries, tasks
 from storage.appeals import Action
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from storage.models import Appeal, AppealStatus, StaffRole
@@ -105,7 +105,7 @@ def my_tasks(conversation: Conversation, _arguments: Arguments) -> Reply:
     """我的任务: what the member works on, then what waits to be claimed."""
     member = conversation.staff
     # A sensitive appeal waiting in the grid is listed only to whom may read it (its assignee, the 网格长).
-    found = [a for a in tasks.tasks_of(conversation.session, member) if may_read(
+    found = [a for a in queries.tasks_of(conversation.session, member) if may_read(
         conversation.session, member, a, sensitive_categories(conversation))]
     if not found:
         return Reply(texts.NO_TASKS)
@@ -179,7 +179,7 @@ def show(conversation: Conversation, ticket: str) -> Reply:
             at=clock(event.at), action=texts.EVENT_NAMES.get(event.action, event.action), who=f"（{name}）" if name else "",
             note=f"：{texts.EVENT_NOTE_NAMES.get(event.note, event.note)}" if event.note else "",
         )
-        for event, name in tasks.timeline_with_names(session, appeal) if operator or event.action != Action.VIEWED
+        for event, name in queries.timeline_with_names(session, appeal) if operator or event.action != Action.VIEWED
     ]
     place = _home(conversation, appeal)
     return Reply(texts.STAFF_DETAIL.format(

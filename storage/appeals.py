@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -252,21 +252,6 @@ def own_appeal(session: Session, resident: Sender, ticket: str) -> Appeal:
     if appeal is None:
         raise NotFound(ticket)
     return appeal
-
-
-def latest_of(session: Session, resident: Sender, limit: int = 5) -> Sequence[Appeal]:
-    """The resident's most recent appeals, newest first."""
-    return session.scalars(
-        select(Appeal).where(Appeal.resident_id == resident.id).order_by(Appeal.id.desc()).limit(limit)
-    ).all()
-
-
-def timeline(session: Session, appeal: Appeal, include_internal: bool = False) -> Sequence[AppealEvent]:
-    """The appeal's audit trail, oldest first; staff-only notes only when asked for."""
-    query = select(AppealEvent).where(AppealEvent.appeal_id == appeal.id)
-    if not include_internal:
-        query = query.where(AppealEvent.internal.is_(False))
-    return session.scalars(query.order_by(AppealEvent.id)).all()
 
 
 def attach(session: Session, resident: Sender, attachment: Attachment, now: datetime) -> Appeal | None:

@@ -1,4 +1,6 @@
-"""The 待分类 review queue and category corrections; every correction is kept as a labelled example.
+"""Category corrections of the 待分类 review; every correction is kept as a labelled example.
+
+The queue itself is a list of the read model (`storage.queries.review_queue`).
 
 `gridbot nlp train --from-db` learns from `labelled_history`: the corrections, and the appeals that were
 resolved under the category they had (staff worked them to the end without correcting it).
@@ -8,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Sequence
+from typing import Callable
 
-from sqlalchemy import select, true, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.appeals import UNCLASSIFIED, Action, Channel, record
 from storage.errors import IllegalTransition, NotAllowed
-from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Grid, LabelledExample, Staff, StaffRole
+from storage.models import OPEN_STATUSES, Appeal, AppealStatus, LabelledExample, Staff
 from storage.staff import manages_grid
 from storage.tasks import find
 
@@ -31,14 +33,6 @@ class NewCategory:
     response_hours: int
     resolve_hours: int
     subcategory_of: Callable[[str], str | None] = lambda _text: None
-
-
-def queue(session: Session, reviewer: Staff | None, limit: int = 20) -> Sequence[Appeal]:
-    """Open appeals waiting in 待分类, oldest first: a grid leader's grid, an operator's community, or all (None)."""
-    query = select(Appeal).where(Appeal.category == UNCLASSIFIED, Appeal.status.in_(OPEN_STATUSES))
-    if reviewer is not None:
-        query = query.where(_in_scope(reviewer))
-    return session.scalars(query.order_by(Appeal.created_at, Appeal.id).limit(limit)).all()
 
 
 def reclassify(session: Session, reviewer: Staff, ticket: str, category: NewCategory, now: datetime) -> Appeal:
@@ -107,13 +101,3 @@ def _keep_example(session: Session, appeal: Appeal, previous: str, reviewer: Sta
                                     previous_label=previous, staff_id=reviewer.id, created_at=now))
         return
     example.label, example.staff_id, example.created_at = appeal.category, reviewer.id, now
-
-
-def _in_scope(reviewer: Staff):  # type: ignore[no-untyped-def]
-    """A condition on Appeal: within the reviewer's grid (grid leader), community (operator) or street (an
-    operator bound to no community), as `storage.staff.can_read` lets them read (sensitive categories too)."""
-    if reviewer.role == StaffRole.GRID_LEADER:
-        return Appeal.grid_id == reviewer.grid_id
-    if reviewer.community_id is None:
-        return true()
-    return Appeal.grid_id.in_(select(Grid.id).where(Grid.community_id == reviewer.community_id))

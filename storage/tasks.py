@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import dispatch, residents
@@ -20,7 +20,6 @@ from storage.models import (
     GRID_TEAM,
     TRANSFER_UNITS,
     Appeal,
-    AppealEvent,
     AppealStatus,
     Attachment,
     Resident,
@@ -158,35 +157,12 @@ def attach_result_photo(session: Session, member: Staff, attachment: Attachment,
     return latest
 
 
-def timeline_with_names(session: Session, appeal: Appeal) -> list[tuple[AppealEvent, str | None]]:
-    """Every event of the appeal, internal ones included, with the staff member's name where staff acted."""
-    rows = session.execute(
-        select(AppealEvent, Staff.name)
-        .outerjoin(Staff, (AppealEvent.actor_kind == "staff") & (Staff.id == AppealEvent.actor_id))
-        .where(AppealEvent.appeal_id == appeal.id)
-        .order_by(AppealEvent.id)
-    ).all()
-    return [(event, name) for event, name in rows]
-
-
 def find(session: Session, ticket: str) -> Appeal:
     """An appeal by ticket (staff look across residents; what they may do is checked per action)."""
     appeal = session.scalars(select(Appeal).where(Appeal.ticket == ticket)).first()
     if appeal is None:
         raise NotFound(ticket)
     return appeal
-
-
-def tasks_of(session: Session, member: Staff, limit: int = 10) -> Sequence[Appeal]:
-    """我的任务: what the member works on, then what waits to be claimed in their grid or department."""
-    waiting = (Appeal.status == AppealStatus.DISPATCHED) & (
-        (Appeal.department == member.department) if member.department
-        else (Appeal.department.is_(None) & (Appeal.grid_id == member.grid_id))
-    ) & (Appeal.assignee_staff_id.is_(None) | (Appeal.assignee_staff_id == member.id))  # 派单 gave it to them
-    mine = Appeal.status.in_(WORKING) & (Appeal.assignee_staff_id == member.id)
-    return session.scalars(
-        select(Appeal).where(or_(mine, waiting)).order_by(case((mine, 0), else_=1), Appeal.id).limit(limit)
-    ).all()
 
 
 def assignee_name(session: Session, appeal: Appeal) -> str | None:

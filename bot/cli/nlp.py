@@ -99,12 +99,12 @@ def review(limit: int) -> None:
     from bot.cli.support import operator_transaction
     from handlers import operator_texts as texts
     from nlp import UNCLASSIFIED
-    from storage import review as review_queue
+    from storage import queries
 
     classifier = _classifier(None)
     with operator_transaction() as session:
         waiting = [(appeal.ticket, appeal.created_at, appeal.content)
-                   for appeal in review_queue.queue(session, None, limit)]
+                   for appeal in queries.review_queue(session, limit=limit)]
     if not waiting:
         click.echo(texts.REVIEW_NONE)
         return

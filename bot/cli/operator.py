@@ -226,11 +226,11 @@ def focus_list(include_closed: bool) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from handlers import focus, operator_texts
-    from storage import focus_cases
+    from storage import queries
 
     try:
         with operator_transaction() as session:
-            found = focus_cases.listed(session, include_closed)
+            found = queries.focus_cases(session, include_closed)
     except SQLAlchemyError as error:
         fail(operator_texts.FOCUS_LIST_DATABASE_FAILED.format(reason=type(error).__name__))
     if not found:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.worker import schedule
-from storage import appeals, dispatch, focus, focus_cases, joins
+from storage import appeals, dispatch, focus, focus_cases, joins, queries
 from storage.errors import IllegalTransition, NotAllowed
 from storage.models import (
     Appeal,
@@ -52,7 +52,7 @@ def cases(seeded):
     """(code, scope kind, label, key kind, key, status, owner name, tickets) of every case."""
     with seeded.transaction() as session:
         return [(s.case.code, s.case.scope_kind, s.case.scope_label, s.case.key_kind, s.case.key, s.case.status,
-                 s.owner_name, s.tickets) for s in focus_cases.listed(session, include_closed=True)]
+                 s.owner_name, s.tickets) for s in queries.focus_cases(session, include_closed=True)]
 
 
 def alerts(seeded):
