@@ -3,7 +3,7 @@
 Everything here only reads, in the caller's session: no function adds, changes or deletes a row. State changes
 go through `storage.appeals.transition` and the lifecycle modules (tasks, review, joins, focus_cases, rating,
 supervision, …), which check permission and write the audit trail; a lifecycle module may read through these
-queries.
+queries (the 督着办 sweep finds what is overdue or unclaimed with the same `overdue` and `unclaimed` a page lists).
 
 Who may read what is decided by `storage.staff.can_read`. A list for a staff member says whether it applies it
 or leaves it to the caller; a list by `Scope` narrows to a part of the organisation, and who may see that part
@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
 from storage.appeals import UNCLASSIFIED, Sender
@@ -171,3 +174,118 @@ def _summaries(session: Session, cases: Sequence[FocusCase]) -> list[CaseSummary
     return [CaseSummary(case, owners.get(case.owner_staff_id) if case.owner_staff_id else None,
                         tuple(tickets[case.id])) for case in cases]
 
+
+# --- the clocks: unclaimed and overdue --------------------------------------------------------------------------
+# A paused appeal is in neither list: its clock stands still (恢复 moves its deadline by the pause).
+
+class Clock(StrEnum):
+    RESPONSE = "response"  # dispatched: someone must claim it (接单) by `response_due_at`
+    RESOLVE = "resolve"  # accepted: the assignee must resolve it (办结) by `resolve_due_at`
+
+
+@dataclass(frozen=True)
+class Unclaimed:
+    """A dispatched appeal nobody has claimed yet, since when it waits and by when it should be claimed."""
+
+    appeal: Appeal
+    since: datetime  # it (re-)entered dispatched: a 转办 or a 退回 starts the wait again
+    due: datetime | None
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """An appeal past the deadline of the clock it is on."""
+
+    appeal: Appeal
+    clock: Clock
+    due: datetime
+
+
+def response_due(appeal: Appeal, since: datetime) -> datetime | None:
+    """When a dispatched appeal waiting since `since` should be claimed.
+
+    After a 转办 the department gets its own `response_hours` from the transfer, because the original
+    deadline has long passed.
+    """
+    return since + timedelta(hours=appeal.response_hours) if appeal.department else appeal.response_due_at
+
+
+def unclaimed(session: Session, scope: Scope = EVERYWHERE, *, dispatched_by: datetime | None = None,
+              where: ColumnElement[bool] | None = None, limit: int | None = None,
+              after_id: int | None = None) -> list[Unclaimed]:
+    """Dispatched appeals waiting for a claim within the scope, by id (oldest first).
+
+    `dispatched_by`: only those waiting since then or earlier (a page of "unclaimed for over 30 minutes");
+    `where`: any further condition on Appeal; `limit` and `after_id` (the last id of the previous page) page.
+    """
+    since = _dispatched_since()
+    conditions: list[ColumnElement[bool]] = [Appeal.status == AppealStatus.DISPATCHED, Appeal.paused_at.is_(None)]
+    if dispatched_by is not None:
+        conditions.append(func.coalesce(since, Appeal.created_at) <= dispatched_by)
+    rows = session.execute(_page(select(Appeal, since), scope, conditions, where, limit, after_id)).all()
+    return [Unclaimed(appeal, at or appeal.created_at, response_due(appeal, at or appeal.created_at))
+            for appeal, at in rows]
+
+
+def overdue(session: Session, now: datetime, scope: Scope = EVERYWHERE, *, clocks: Sequence[Clock] = tuple(Clock),
+            where: ColumnElement[bool] | None = None, limit: int | None = None,
+            after_id: int | None = None) -> list[Overdue]:
+    """Appeals past the deadline of their clock at `now` within the scope, by id (oldest first).
+
+    `clocks`: which clocks (not claimed in time, not resolved in time; both by default); `where`: any further
+    condition on Appeal; `limit` and `after_id` (the last id of the previous page) page.
+    """
+    late: list[ColumnElement[bool]] = []
+    if Clock.RESPONSE in clocks:
+        late.append(_response_overdue(session, now))
+    if Clock.RESOLVE in clocks:
+        late.append(and_(Appeal.status == AppealStatus.ACCEPTED, Appeal.resolve_due_at.is_not(None),
+                         Appeal.resolve_due_at <= now))
+    since = _dispatched_since() if Clock.RESPONSE in clocks else null()
+    conditions = [Appeal.paused_at.is_(None), or_(false(), *late)]
+    rows = session.execute(_page(select(Appeal, since), scope, conditions, where, limit, after_id)).all()
+    found = []
+    for appeal, at in rows:
+        waits = appeal.status == AppealStatus.DISPATCHED
+        due = response_due(appeal, at or appeal.created_at) if waits else appeal.resolve_due_at
+        assert due is not None  # the SQL chose it for being past this deadline
+        found.append(Overdue(appeal, Clock.RESPONSE if waits else Clock.RESOLVE, due))
+    return found
+
+
+def _dispatched_since() -> Any:
+    """When each appeal last entered `dispatched` (NULL if no event says so), as a correlated scalar subquery."""
+    return (
+        select(func.max(AppealEvent.at))
+        .where(AppealEvent.appeal_id == Appeal.id, AppealEvent.to_status == AppealStatus.DISPATCHED)
+        .scalar_subquery()
+    )
+
+
+def _response_overdue(session: Session, now: datetime) -> ColumnElement[bool]:
+    """Dispatched past `response_due_at`, or, after a 转办, past the department's `response_hours` since."""
+    hours = session.scalars(
+        select(Appeal.response_hours).where(Appeal.status == AppealStatus.DISPATCHED,
+                                            Appeal.department.is_not(None)).distinct()
+    ).all()
+    since = func.coalesce(_dispatched_since(), Appeal.created_at)
+    # One condition per time limit in use (the categories have a handful): SQL can't scale an interval portably.
+    department_late = or_(false(), *(
+        (Appeal.response_hours == h) & (since <= now - timedelta(hours=h)) for h in hours
+    ))
+    return and_(Appeal.status == AppealStatus.DISPATCHED, or_(
+        Appeal.department.is_(None) & (Appeal.response_due_at <= now),
+        Appeal.department.is_not(None) & department_late,
+    ))
+
+
+def _page(query: Select[Any], scope: Scope, conditions: list[ColumnElement[bool]],
+          where: ColumnElement[bool] | None, limit: int | None, after_id: int | None) -> Select[Any]:
+    if scope != EVERYWHERE:
+        conditions = [*conditions, scope.condition()]
+    if where is not None:
+        conditions = [*conditions, where]
+    if after_id is not None:
+        conditions = [*conditions, Appeal.id > after_id]
+    query = query.where(*conditions).order_by(Appeal.id)
+    return query if limit is None else query.limit(limit)

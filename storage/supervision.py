@@ -1,7 +1,8 @@
 """督着办: a periodic sweep reminds people before deadlines and escalates what stalls.
 
 Every timer is a column of the appeal (and its audit trail), so any worker, after any restart, finds what is
-due; the relay runs `sweep` every 10 seconds in a transaction of its own.
+due; the relay runs `sweep` every 10 seconds in a transaction of its own. It finds its work through the read model's
+`unclaimed` and `overdue` (storage.queries), the lists a console page shows.
 
 Response clock (status `dispatched`, nobody has claimed yet):
 - It starts when the appeal (re-)entered `dispatched`. Its deadline is `response_due_at`; after a 转办 the
@@ -37,10 +38,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import and_, false, func, or_, select, update
+from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage import dispatch, outbox
+from storage import dispatch, outbox, queries
 from storage.appeals import Action, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
 from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
@@ -64,8 +65,8 @@ class SweepReport:
 def sweep(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_UNCLAIMED_AFTER) -> SweepReport:
     """Send the reminders and make the escalations that are due at `now`, in the caller's transaction."""
     reminders = escalations = 0
-    for appeal, since in _waiting(session, now):
-        reminded, escalated = _response_clock(session, appeal, since or appeal.created_at, now, unclaimed_after)
+    for waiting in _waiting(session, now):
+        reminded, escalated = _response_clock(session, waiting, now, unclaimed_after)
         reminders, escalations = reminders + reminded, escalations + escalated
     working = _working(session, now)
     done = _completion_steps_done(session, [a.id for a in working if a.resolve_due_at and a.resolve_due_at <= now])
@@ -103,28 +104,17 @@ def _card_supervisors(session: Session, appeal: Appeal, holder_openid: str) -> l
     return []
 
 
-def _waiting(session: Session, now: datetime) -> Sequence[tuple[Appeal, datetime | None]]:
-    """Dispatched appeals with a reminder or an escalation still ahead, with when they became dispatched."""
-    since = (
-        select(func.max(AppealEvent.at))
-        .where(AppealEvent.appeal_id == Appeal.id, AppealEvent.to_status == AppealStatus.DISPATCHED)
-        .scalar_subquery()
-    )
+def _waiting(session: Session, now: datetime) -> list[queries.Unclaimed]:
+    """Unclaimed appeals with a reminder or an escalation still ahead."""
     may_remind = Appeal.response_reminded_at.is_(None) & (
         Appeal.department.is_not(None) | (Appeal.response_due_at > now)
     )
-    rows = session.execute(
-        select(Appeal, since)
-        .where(Appeal.status == AppealStatus.DISPATCHED, Appeal.paused_at.is_(None),
-               or_(Appeal.escalation_level == 0, may_remind))
-        .order_by(Appeal.id)
-    ).all()
-    return [(appeal, at) for appeal, at in rows]
+    return queries.unclaimed(session, where=or_(Appeal.escalation_level == 0, may_remind))
 
 
-def _response_clock(session: Session, appeal: Appeal, since: datetime, now: datetime,
+def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,
                     unclaimed_after: timedelta) -> tuple[int, int]:
-    due = since + timedelta(hours=appeal.response_hours) if appeal.department else appeal.response_due_at
+    appeal, since, due = waiting.appeal, waiting.since, waiting.due
     if due is None:
         return 0, 0
     escalated = 0
@@ -138,8 +128,14 @@ def _response_clock(session: Session, appeal: Appeal, since: datetime, now: date
     return reminded, escalated
 
 
-def _working(session: Session, now: datetime) -> Sequence[Appeal]:
-    """Accepted appeals whose reminder is due or that are overdue below the top level."""
+def _working(session: Session, now: datetime) -> list[Appeal]:
+    """Accepted appeals whose reminder is due or that are overdue below the top level, by id."""
+    late = queries.overdue(session, now, clocks=(queries.Clock.RESOLVE,), where=Appeal.escalation_level < TOP_LEVEL)
+    return sorted([row.appeal for row in late] + list(_resolve_reminder_due(session, now)), key=lambda a: a.id)
+
+
+def _resolve_reminder_due(session: Session, now: datetime) -> Sequence[Appeal]:
+    """Accepted appeals not yet reminded, three quarters or more into their completion time."""
     hours = session.scalars(
         select(Appeal.resolve_hours).where(Appeal.status == AppealStatus.ACCEPTED,
                                            Appeal.resolve_reminded_at.is_(None)).distinct()
@@ -155,10 +151,9 @@ def _working(session: Session, now: datetime) -> Sequence[Appeal]:
             Appeal.status == AppealStatus.ACCEPTED,
             Appeal.paused_at.is_(None),
             Appeal.resolve_due_at.is_not(None),
-            or_(
-                and_(Appeal.resolve_reminded_at.is_(None), Appeal.resolve_due_at > now, reminder_due),
-                and_(Appeal.resolve_due_at <= now, Appeal.escalation_level < TOP_LEVEL),
-            ),
+            Appeal.resolve_reminded_at.is_(None),
+            Appeal.resolve_due_at > now,
+            reminder_due,
         )
         .order_by(Appeal.id)
     ).all()
