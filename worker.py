@@ -1,4 +1,4 @@
-"""Starts a gridbot worker: the outbox relay thread and an RQ worker on the gridbot queue."""
+"""Starts a gridbot worker: the schedule thread (bot/worker/schedule.py) and an RQ worker on the gridbot queue."""
 
 from __future__ import annotations
 
@@ -22,15 +22,15 @@ def main(settings: Settings | None = None, burst: bool = False) -> None:
     install(runtime)
     runtime.api.token.unblock()  # a restart is how a fixed WECHAT_SECRET takes effect
     stop = threading.Event()
-    relay_thread = threading.Thread(target=schedule.run, args=(runtime, stop), name="outbox-relay", daemon=True)
-    relay_thread.start()
+    schedule_thread = threading.Thread(target=schedule.run, args=(runtime, stop), name="schedule", daemon=True)
+    schedule_thread.start()
     # SimpleWorker runs jobs in this process: no fork per job, the runtime and its pools are reused.
     worker = SimpleWorker([schedule.queue(runtime)], connection=runtime.redis)
     try:
         worker.work(burst=burst, logging_level=settings.log_level)
     finally:
         stop.set()
-        relay_thread.join(timeout=5)
+        schedule_thread.join(timeout=5)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
-"""The relay loop: dispatches filed appeals (checking them for 聚焦办 hot spots), queues committed outbox rows as
-RQ jobs, sweeps for 督着办."""
+"""The worker's schedule: one loop that, each round, dispatches filed appeals, relays committed outbox rows to RQ
+as delivery jobs and checks the dispatched appeals for 聚焦办 hot spots; and, on their own clocks, sweeps for 督着办
+(every 10 s), forgets old message keys (hourly), refreshes WeChat's callback IP list (daily) and checkpoints
+SQLite's WAL (every second). Each database step runs in a transaction of its own."""
 
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def queue(runtime: WorkerRuntime) -> Queue:
 
 
 def tick(runtime: WorkerRuntime) -> int:
-    """One round of the relay loop: dispatch what was filed, queue what is due, then check the dispatched
+    """One round of the schedule: dispatch what was filed, queue what is due, then check the dispatched
     appeals for hot spots (after the task cards are on their way); returns jobs queued."""
     dispatched = dispatch_round(runtime)
     queued = relay_once(runtime)
@@ -140,7 +142,7 @@ def refresh_callback_ips(runtime: WorkerRuntime) -> bool:
 
 
 def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
-    """Relay until `stop` is set; errors are logged and the loop goes on."""
+    """Run the schedule until `stop` is set; errors are logged and the loop goes on."""
     interval = runtime.settings.outbox_poll_ms / 1000
     next_purge = next_callback_ips = runtime.clock()
     check_sources = runtime.settings.trusted_sources == "wechat"
@@ -161,7 +163,7 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
             if time.monotonic() >= next_checkpoint:
                 runtime.database.checkpoint()  # here, so that no webhook request waits for it
                 next_checkpoint = time.monotonic() + CHECKPOINT_EVERY_S
-        except Exception:  # noqa: BLE001 - a database or Redis hiccup must not end the relay
-            log.exception("outbox relay failed; retrying")
+        except Exception:  # noqa: BLE001 - a database or Redis hiccup must not end the schedule
+            log.exception("worker schedule round failed; retrying")
             stop.wait(min(5.0, interval * 10))
         stop.wait(interval)
