@@ -279,7 +279,7 @@ def transition(
     Compare-and-set: of two requests racing on one appeal, exactly one moves it. The ORM-enabled UPDATE
     also refreshes `appeal` in the session, so callers see the new state.
     """
-    if old not in _ALLOWED.get(new, ()):
+    if not allowed(old, new):
         raise IllegalTransition(old)
     moved = session.execute(
         update(Appeal)
@@ -288,6 +288,11 @@ def transition(
     ).rowcount
     if moved != 1:
         raise IllegalTransition(old)
+
+
+def allowed(old: AppealStatus, new: AppealStatus) -> bool:
+    """Whether the lifecycle lets an appeal move from `old` to `new` (the rule table _ALLOWED; no database)."""
+    return old in _ALLOWED.get(new, ())
 
 
 def record(

@@ -36,13 +36,13 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
 
-from bot.demo import street
 from bot.settings import PLAIN, Settings
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from bot.wechat.simulator import WeChatServer
 from storage.db import Database, upgrade
 from storage.models import Base
+from tests.support import street
 
 TEST_TOKEN = "spamtest"
 TEST_APPID = "wx2c2769f8efd9abc2"
@@ -96,7 +96,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def seeded(database: Database, clock: Clock) -> Database:
-    """The demo street and its people (residents o1, o2 and o1's neighbour o5 bound; grid members; an operator)."""
+    """The test street and its people (tests/support/street.py: residents bound, grid members, an operator)."""
     with database.transaction() as session:
         street.seed(session, clock())
     return database

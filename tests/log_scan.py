@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from bot.demo import street
+from tests.support import street
 
 # A mainland mobile number: 11 digits starting 13-19, not part of a longer number.
 # Not inside a longer run of letters and digits: a hex id such as an RQ worker's (…b18981254994b…) is no phone.

@@ -7,33 +7,21 @@ the relay plus a real RQ worker on real Redis, and what people were told is read
 import re
 
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import select, update
 
 from bot.worker import schedule
 from storage.models import Appeal, AppealEvent, DispatchMode, Grid, Resident
+from tests.support.personas import LI, WANG, ZHANG
+from tests.support.worker import told, work
 
 pytestmark = pytest.mark.postgres
 
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
 TEMPLATE_SEND = "/cgi-bin/message/template/send"
-ZHANG, LI, WANG = "demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"  # 幸福里社区·第一网格
 NAMES = {ZHANG: "张伟", LI: "李娜", WANG: "王强"}
 MEMBERS = {ZHANG, LI}
 ELEVATOR = "3号楼电梯坏了，物业一直不来修"
 TICKET = re.compile(r"G\d{10}")
-
-
-def work(runtime, rounds=1):
-    """Dispatch and relay what is due, then let a real RQ worker run the jobs until the queue is empty."""
-    for _ in range(rounds):
-        schedule.tick(runtime)
-        SimpleWorker([schedule.queue(runtime)], connection=runtime.redis).work(burst=True)
-
-
-def told(fake, openid):
-    """What the fake WeChat API was asked to tell `openid`, oldest first."""
-    return [call["body"]["text"]["content"] for call in fake.calls(CUSTOM_SEND) if call["body"]["touser"] == openid]
 
 
 def recipients(fake, ticket, marker):

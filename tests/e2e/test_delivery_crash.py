@@ -21,16 +21,17 @@ from bot.worker import schedule
 from handlers import staff_texts
 from storage import dispatch, outbox
 from storage.models import AppealEvent, DeliveryChannel, DispatchMode, Grid, OutboxMessage, OutboxStatus, Staff
-from storage.notices import Notice, ResidentProgress, ResidentResumed
+from storage.notices import ResidentProgress, ResidentResumed
+from tests.support.database import add_notice, outbox_row
+from tests.support.personas import LI, RESIDENT, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
-RESIDENT = "o1"
 FIRST_NOTE = "已联系物业，明天上午维修电梯"
 WAIT_S = 30
-MEMBERS, LEADER = ("demo_staff_zhangwei", "demo_staff_lina"), "demo_staff_wangqiang"  # o1's grid
+MEMBERS, LEADER = (ZHANG, LI), WANG  # o1's grid
 TICKET = re.compile(r"G\d{10}")
 
 
@@ -85,31 +86,19 @@ def wait_until(check, log: Path, what: str) -> None:
         time.sleep(0.02)
 
 
-def notify(database, key: str, notice: Notice, now) -> int:
-    with database.transaction() as session:
-        outbox.add(session, key=key, recipient_openid=RESIDENT, notice=notice, now=now)
-        session.flush()
-        return session.scalars(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)).one()
-
-
-def row(database, outbox_id: int) -> OutboxMessage:
-    with database.transaction() as session:
-        return session.get_one(OutboxMessage, outbox_id)
-
-
 def test_a_worker_killed_mid_send_delivers_once_and_the_next_worker_does_not_send_it_again(
         wechat, worker_runtime, fake_wechat, clock, redis_url, tmp_path):
     database, log = worker_runtime.database, tmp_path / "worker.log"
     env = worker_env(worker_runtime.settings, fake_wechat.url, redis_url, tmp_path)
     clock.current = now_utc()  # the worker processes run on the real clock
     wechat.send(RESIDENT, "你好")
-    first = notify(database, "crash", ResidentProgress(ticket="G2611220001", note=FIRST_NOTE), clock())
+    first = add_notice(database, "crash", ResidentProgress(ticket="G2611220001", note=FIRST_NOTE), clock())
 
     kill_during_first_send(env, log, fake_wechat)
-    killed = row(database, first)
+    killed = outbox_row(database, first)
     assert (killed.status, killed.channel) == (OutboxStatus.SENDING, DeliveryChannel.CUSTOMER_SERVICE)
 
-    second = notify(database, "after-crash", ResidentResumed(ticket="G2611220001"), now_utc())
+    second = add_notice(database, "after-crash", ResidentResumed(ticket="G2611220001"), now_utc())
     successor = start_worker(env, log)
     try:
         wait_until(lambda: len(texts_to_resident(fake_wechat)) >= 2, log, "the second worker's send")
@@ -118,12 +107,12 @@ def test_a_worker_killed_mid_send_delivers_once_and_the_next_worker_does_not_sen
         stop(successor)
     texts = texts_to_resident(fake_wechat)
     assert len([text for text in texts if FIRST_NOTE in text]) == 1, texts
-    assert len(texts) == 2 and row(database, second).status == OutboxStatus.SENT
-    assert row(database, first).status == OutboxStatus.SENDING
+    assert len(texts) == 2 and outbox_row(database, second).status == OutboxStatus.SENT
+    assert outbox_row(database, first).status == OutboxStatus.SENDING
 
     clock.current = killed.sending_at + outbox.ABANDONED_AFTER + timedelta(seconds=1)
     assert schedule.tick(worker_runtime) == 0
-    abandoned = row(database, first)
+    abandoned = outbox_row(database, first)
     assert (abandoned.status, abandoned.last_error) == (OutboxStatus.FAILED, outbox.OUTCOME_UNKNOWN)
     assert len(texts_to_resident(fake_wechat)) == 2
 
@@ -149,7 +138,7 @@ def test_a_task_card_cut_off_by_a_crash_is_reported_to_the_grid_leader_once(
     schedule.tick(worker_runtime)  # a second relay round (or a second relay) reports nothing more
     SimpleWorker([schedule.queue(worker_runtime)], connection=worker_runtime.redis).work(burst=True)
 
-    assert row(database, card.id).status == OutboxStatus.FAILED
+    assert outbox_row(database, card.id).status == OutboxStatus.FAILED
     with database.transaction() as session:
         notices = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_card_lost")).all()
         events = session.scalars(select(AppealEvent).where(AppealEvent.action == "card_lost")).all()

@@ -7,24 +7,14 @@ told is read from the fake WeChat API.
 import re
 
 import pytest
-from rq import SimpleWorker
 
-from bot.worker import schedule
+from tests.support.personas import LI, WANG, ZHANG
+from tests.support.worker import told, work
 
 pytestmark = pytest.mark.postgres
 
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
-ZHANG, LI, WANG = "demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"  # 幸福里社区·第一网格
 TICKET = re.compile(r"G\d{10}")
-
-
-def work(runtime):
-    schedule.tick(runtime)
-    SimpleWorker([schedule.queue(runtime)], connection=runtime.redis).work(burst=True)
-
-
-def told(fake, openid):
-    return [call["body"]["text"]["content"] for call in fake.calls(CUSTOM_SEND) if call["body"]["touser"] == openid]
 
 
 def send(wechat, runtime, openid, message):

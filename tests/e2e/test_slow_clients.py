@@ -23,6 +23,7 @@ from bot.wechat.simulator import SignedRequest, WeChatServer
 from storage.db import Database
 from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN
 from tests.integration.test_dedup_processes import ServerProcess, start_server, wait_until_up
+from tests.support import street
 
 pytestmark = pytest.mark.postgres
 
@@ -71,7 +72,7 @@ def trickle(port: int, wechat: WeChatServer, stop: threading.Event, cut_off: lis
                 cut_off.append(time.monotonic() - started)
 
 
-RESIDENTS = ("o1", "o2", "o5", "o6", "o7")  # the demo data's bound residents
+RESIDENTS = tuple(street.RESIDENTS)  # the test street's bound residents
 
 
 def genuine_latencies(port: int, wechat: WeChatServer, count: int) -> list[float]:

@@ -3,14 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from storage.models import Appeal, AppealStatus, Building, Resident
+from storage.models import Appeal, AppealStatus, Building
+from tests.support.database import resident
 
 pytestmark = pytest.mark.postgres
-
-
-def resident(database, openid):
-    with database.transaction() as session:
-        return session.scalars(select(Resident).where(Resident.openid == openid)).one()
 
 
 def test_a_new_resident_binds_step_by_step_with_numbers(wechat, seeded):

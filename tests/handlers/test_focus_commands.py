@@ -8,12 +8,10 @@ from sqlalchemy import select
 from bot.worker import schedule
 from storage import dispatch, focus
 from storage.models import FocusCase, FocusStatus
+from tests.support.personas import LIU, OPERATOR, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
-ZHANG, WANG = "demo_staff_zhangwei", "demo_staff_wangqiang"  # 幸福里社区·第一网格: 网格员, 网格长
-LIU = "demo_staff_liuyang"  # 幸福里社区·第二网格
-OPERATOR = "demo_staff_sunli"  # 幸福里社区
 NO_WATER = "3号楼停水了，一整天没水"
 
 

@@ -19,12 +19,11 @@ from handlers import notifications
 from storage import dispatch, joins, supervision
 from storage.errors import DomainError, NotAllowed
 from storage.models import Appeal, AppealFollower, AppealStatus, Building, Community, OutboxMessage, Resident
+from tests.support.database import appeal, notices
+from tests.support.personas import LI, LIU, OPERATOR, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
-ZHANG, LI, WANG = "demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"  # grid 幸福里·第一网格
-LIU = "demo_staff_liuyang"  # 幸福里·第二网格
-OPERATOR = "demo_staff_sunli"  # 幸福里社区
 LIFT = "3号楼电梯坏了，物业一直不来修"
 LIFT_AGAIN = "3号楼的电梯又坏了，上下楼很不方便"
 OFFER = "回复 1 加入已有诉求"
@@ -40,18 +39,6 @@ def file(wechat, seeded, clock, openid, text):
     with seeded.transaction() as session:
         dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
     return ticket_in(reply), reply
-
-
-def appeal(seeded, ticket):
-    with seeded.transaction() as session:
-        return session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
-
-
-def notices(seeded, template, ticket=None):
-    with seeded.transaction() as session:
-        query = select(OutboxMessage).where(OutboxMessage.template == template)
-        rows = session.scalars(query.order_by(OutboxMessage.id)).all()
-        return sorted(row.recipient_openid for row in rows if ticket is None or f'"{ticket}"' in row.params)
 
 
 def followers(seeded, ticket):
@@ -337,6 +324,7 @@ def bind_by_numbers(wechat, openid, building="3", unit="1"):
                            (unit, f"阳光花园{building}号楼{unit}单元")])
 
 
+# Not tests.support.worker.told (what the fake API was asked to send): what the outbox holds, with no worker run.
 def told(seeded, openid):
     """Every notice written to `openid`, as the channel would carry it: (template, text)."""
     with seeded.transaction() as session:

@@ -14,22 +14,16 @@ from bot.worker import schedule
 from handlers import notifications
 from storage import dispatch, review
 from storage.models import Appeal, AppealStatus, LabelledExample, OutboxMessage
+from tests.support.database import appeal
+from tests.support.personas import OPERATOR, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
-ZHANG, WANG = "demo_staff_zhangwei", "demo_staff_wangqiang"  # 幸福里·第一网格: member, leader
-LIU = "demo_staff_liuyang"  # 幸福里·第二网格's member
-OPERATOR = "demo_staff_sunli"  # 幸福里社区
 UNSURE = "有个事情想反映一下"
 
 
 def file(wechat, text: str, openid: str = "o1") -> str:
     return re.search(r"G\d{10}", wechat.send(openid, text)).group(0)
-
-
-def appeal(seeded, ticket):
-    with seeded.transaction() as session:
-        return session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
 
 
 def test_an_unsure_appeal_waits_and_the_operator_corrects_it(wechat, seeded):

@@ -12,12 +12,10 @@ from handlers import notifications, staff_texts
 from storage import dispatch, staff
 from storage.appeals import Action
 from storage.models import Appeal, AppealEvent, OutboxMessage, Staff, StaffRole
+from tests.support.personas import LI, LIU, OPERATOR, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
-ZHANG, LI, WANG = "demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"  # 幸福里社区·第一网格
-LIU = "demo_staff_liuyang"  # 幸福里社区·第二网格
-OPERATOR = "demo_staff_sunli"  # 幸福里社区
 PROPERTY = "prop_heping"  # 和美物业, 和平社区·第一网格
 LOOKUPS_PER_HOUR = 12
 FAMILY = "我老公天天跟我吵架还动手打人，住3号楼1单元，孩子也吓坏了"

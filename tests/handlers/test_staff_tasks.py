@@ -13,13 +13,12 @@ from bot.worker import schedule
 from handlers import notifications
 from storage import dispatch, tasks
 from storage.errors import IllegalTransition
-from storage.models import Appeal, AppealStatus, OutboxMessage, Staff, StaffRole
+from storage.models import AppealStatus, OutboxMessage, Staff, StaffRole
+from tests.support.database import appeal, notices, staff_id
+from tests.support.personas import LI, LIU, OPERATOR, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
-ZHANG, LI, WANG = "demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"  # grid 幸福里·第一网格
-LIU = "demo_staff_liuyang"  # 幸福里·第二网格
-OPERATOR = "demo_staff_sunli"
 
 
 def file_and_dispatch(wechat, seeded, clock, text="3号楼电梯坏了，物业一直不来修"):
@@ -27,17 +26,6 @@ def file_and_dispatch(wechat, seeded, clock, text="3号楼电梯坏了，物业�
     with seeded.transaction() as session:
         dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
     return ticket
-
-
-def appeal(seeded, ticket):
-    with seeded.transaction() as session:
-        return session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
-
-
-def notices(seeded, template):
-    with seeded.transaction() as session:
-        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template)).all()
-        return sorted(row.recipient_openid for row in rows)
 
 
 def test_a_grid_member_claims_reports_progress_and_resolves(wechat, seeded, clock):
@@ -157,11 +145,6 @@ def test_a_command_without_its_words_shows_the_format(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     assert "进展 编号 说明" in wechat.send(ZHANG, f"进展 {ticket}")
     assert "已受理您的诉求" in wechat.send("o1", "结果怎么样了，电梯还是坏的")
-
-
-def staff_id(seeded, openid):
-    with seeded.transaction() as session:
-        return session.scalars(select(Staff.id).where(Staff.openid == openid)).one()
 
 
 def resolve_for_o1(wechat, seeded, clock):

@@ -13,10 +13,10 @@ from bot.worker import schedule
 from storage import dispatch
 from storage.limits import LIMITS, TextField
 from storage.models import Appeal, AppealEvent, AppealStatus, OutboxMessage
+from tests.support.personas import WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
-ZHANG, WANG = "demo_staff_zhangwei", "demo_staff_wangqiang"  # 幸福里·第一网格: a member and the leader
 LIFT = "3号楼电梯坏了，物业一直不来修"
 
 

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
 HOLD_S = 13  # the import that took the lock in the attack
 ANSWER_WITHIN_S = 3.5
-MESSAGES = {  # bound residents of the demo street, and what each reports
+MESSAGES = {  # bound residents of the test street, and what each reports
     "o1": "3号楼电梯坏了，物业一直不来修",
     "o5": "3号楼2单元楼道灯不亮好几天了",
     "o6": "小区门口垃圾堆了三天没人清",

@@ -1,23 +1,17 @@
 """From a committed outbox row to WeChat's API: the relay, a real RQ worker on real Redis, the adapter."""
 
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import select
 
 from bot.worker import jobs, schedule
 from storage.models import OutboxMessage, OutboxStatus
+from tests.support.personas import LI, WANG, ZHANG
+from tests.support.worker import work
 
 pytestmark = pytest.mark.postgres
 
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
-GRID_ONE = {"demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"}
-
-
-def work(runtime):
-    """Relay what is due and let a real RQ worker run the jobs until the queue is empty."""
-    queued = schedule.tick(runtime)
-    SimpleWorker([schedule.queue(runtime)], connection=runtime.redis).work(burst=True)
-    return queued
+GRID_ONE = {ZHANG, LI, WANG}
 
 
 def outbox_rows(database):
@@ -44,7 +38,7 @@ def test_a_delivery_job_that_runs_twice_sends_once(wechat, worker_runtime, fake_
     first = outbox_rows(worker_runtime.database)[0].id
     assert jobs.deliver(first) == "sent"
     assert jobs.deliver(first) == "skipped"
-    assert len([c for c in fake_wechat.calls(CUSTOM_SEND) if c["body"]["touser"] == "demo_staff_zhangwei"]) == 1
+    assert len([c for c in fake_wechat.calls(CUSTOM_SEND) if c["body"]["touser"] == ZHANG]) == 1
 
 
 def test_one_job_delivers_a_round_and_skips_what_another_job_sent(wechat, worker_runtime, fake_wechat):

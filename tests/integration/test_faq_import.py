@@ -13,6 +13,7 @@ from nlp import KeywordClassifier, load_taxonomy
 from nlp.faq import FaqIndex
 from storage import faq
 from storage.models import FaqEntry
+from tests.support.files import write
 
 pytestmark = pytest.mark.postgres
 
@@ -23,11 +24,6 @@ SMALL = [
     "居住证怎么办理,带身份证和租房合同到社区服务站登记。,居住证在哪里办｜办居住证要什么材料,政策咨询",
     "高龄补贴怎么申请,80周岁以上老人带身份证到社区服务站申请。,高龄津贴怎么领|80岁老人有什么补贴,",
 ]
-
-
-def write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
-    return path
 
 
 def gridbot(database_url: str, clock, *arguments: str):

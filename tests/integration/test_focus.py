@@ -21,13 +21,12 @@ from storage.models import (
     Staff,
 )
 from storage.notices import StaffFocusOpened
+from tests.support.personas import NEXT_DOOR, OPERATOR, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
-LEADER, OPERATOR = "demo_staff_wangqiang", "demo_staff_sunli"  # 幸福里社区·第一网格's 网格长; 幸福里社区's 操作员
-MEMBER = "demo_staff_zhangwei"
+LEADER, MEMBER = WANG, ZHANG  # 幸福里社区·第一网格's 网格长 and one of its 网格员
 BUILDING_3 = ("o1", "o5", "o6")  # 幸福里社区·第一网格 阳光花园3号楼
-NEXT_DOOR = "o7"  # 1号楼 of the same compound
 SENSITIVE = schedule.hotspot_rules()[0]
 DEFAULT_RULES = focus.HotspotRules()  # 7 days; building 3, compound 5, grid 8
 

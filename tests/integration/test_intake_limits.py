@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import func, select
 
 from bot.settings import Settings, SettingsError
@@ -20,10 +19,11 @@ from storage import dispatch, outbox, supervision
 from storage.models import Appeal, AppealEvent, OutboxMessage, OutboxStatus, ProcessedMessage
 from storage.notices import StaffDigest, StaffEscalated, StaffNewAppeal, StaffReminder, StaffTaken
 from tests.conftest import TEST_SECRET_KEY
+from tests.support.personas import LI, WANG, ZHANG
+from tests.support.worker import work
 
 pytestmark = pytest.mark.postgres
 
-ZHANG, LI, WANG = "demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"  # 幸福里社区·第一网格
 GRID_STAFF = (ZHANG, LI, WANG)
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
 TICKET = re.compile(r"G\d{10}")
@@ -50,12 +50,6 @@ def rows_to(database, openid: str) -> dict[str, list[OutboxMessage]]:
 
 def templates(rows: list[OutboxMessage]) -> list[str]:
     return [row.template for row in rows]
-
-
-def work(worker) -> None:
-    """Relay what is due and let a real RQ worker deliver it."""
-    schedule.tick(worker)
-    SimpleWorker([schedule.queue(worker)], connection=worker.redis).work(burst=True)
 
 
 def texts_to(fake_wechat, openid: str) -> list[str]:

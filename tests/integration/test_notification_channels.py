@@ -5,8 +5,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from rq import SimpleWorker
-from sqlalchemy import select
 
 import worker as worker_module
 from bot.settings import Settings, SettingsError
@@ -16,16 +14,18 @@ from bot.wechat.api import WeChatAPI, WeChatAPIError
 from bot.worker import jobs, schedule
 from handlers import notifications
 from storage import outbox, windows
-from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus, ReplyWindow
+from storage.models import DeliveryChannel, OutboxStatus, ReplyWindow
 from storage.notices import ResidentProgress, ResidentResolved, StaffNewAppeal, StaffTaken
 from tests.conftest import TEST_SECRET_KEY
+from tests.support.database import add_notice, outbox_row
+from tests.support.personas import RESIDENT, ZHANG
+from tests.support.worker import work
 
 pytestmark = pytest.mark.postgres
 
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
 TEMPLATE_SEND = "/cgi-bin/message/template/send"
-RESIDENT = "o1"
-STAFF = "demo_staff_zhangwei"
+STAFF = ZHANG
 TICKET = "G2611220001"
 TEMPLATE_IDS = {"resident_progress": "TPL-PROGRESS", "resident_resolved": "TPL-RESOLVED", "staff_new_appeal": "TPL-NEW"}
 CS = DeliveryChannel.CUSTOMER_SERVICE
@@ -48,22 +48,12 @@ def worker(worker_runtime):
 
 def notify(worker, key, notice=PROGRESS, openid=RESIDENT):
     """Write one outbox row the way the appeal lifecycle does; returns its id."""
-    with worker.database.transaction() as session:
-        outbox.add(session, key=key, recipient_openid=openid, notice=notice, now=worker.clock())
-        session.flush()
-        return session.scalars(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)).one()
+    return add_notice(worker.database, key, notice, worker.clock(), openid)
 
 
-def work(worker):
-    """Relay what is due and let a real RQ worker run the jobs until the queue is empty."""
-    queued = schedule.tick(worker)
-    SimpleWorker([schedule.queue(worker)], connection=worker.redis).work(burst=True)
-    return queued
-
-
+# The tests here hold the worker runtime rather than its database.
 def row(worker, outbox_id):
-    with worker.database.transaction() as session:
-        return session.get_one(OutboxMessage, outbox_id)
+    return outbox_row(worker.database, outbox_id)
 
 
 def sent_to(fake_wechat, path, openid=RESIDENT):

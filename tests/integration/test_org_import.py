@@ -14,6 +14,7 @@ from bot.sheets.org import OrgFileError, read_org_rows
 from storage import org_import
 from storage.models import Building, Community, Grid, Street, Unit
 from storage.org_import import OrgRow, Problem
+from tests.support.files import write
 
 pytestmark = pytest.mark.postgres
 
@@ -27,11 +28,6 @@ SMALL = [
     "幸福街道,幸福里社区,第一网格,阳光花园,1号楼,2单元",
     "幸福街道,幸福里社区,第二网格,锦绣家园,5号楼,1单元",
 ]
-
-
-def write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
-    return path
 
 
 def counts(database) -> dict[str, int]:

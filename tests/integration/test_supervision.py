@@ -20,11 +20,11 @@ from storage.errors import NotAllowed
 from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, OutboxStatus, Staff, StaffRole
 from storage.notices import StaffCardLost, StaffNewAppeal
 from tests.conftest import TEST_SECRET_KEY
+from tests.support.database import appeal, staff_id
+from tests.support.personas import LI, OPERATOR, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
-ZHANG, LI, WANG = "demo_staff_zhangwei", "demo_staff_lina", "demo_staff_wangqiang"  # 幸福里社区·第一网格
-OPERATOR = "demo_staff_sunli"  # 幸福里社区
 STREET_OPERATOR = "street_zhou"
 GRID_ONE = "幸福里社区·第一网格"
 ELEVATOR = "3号楼电梯坏了，物业一直不来修"
@@ -57,16 +57,7 @@ def act(seeded, clock, action, openid, ticket, *args):
         getattr(tasks, action)(session, member(session, openid), ticket, *args, clock())
 
 
-def appeal(seeded, ticket):
-    with seeded.transaction() as session:
-        return session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
-
-
-def staff_id(seeded, openid):
-    with seeded.transaction() as session:
-        return member(session, openid).id
-
-
+# Not tests.support.database.notices: escalations are told apart by their parameters, not only by who gets them.
 def notices(seeded, template, ticket=None):
     """(recipient, params without the ticket) of every outbox row of `template`, sorted."""
     with seeded.transaction() as session:

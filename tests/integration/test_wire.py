@@ -21,6 +21,8 @@ from handlers.types import Inbound, Kind, Reply
 from storage.db import Database
 from storage.models import Appeal, Building, ProcessedMessage, Resident, ResidentStatus
 from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN, Clock
+from tests.support.database import resident
+from tests.support.wire import now_of
 
 # --- Tencent's published sample vector --------------------------------------------------------------------
 # From Tencent's WXBizMsgCrypt Python sample for official accounts (Sample.py, "Author: jonyqin", Sep 2014,
@@ -59,10 +61,6 @@ TRACKED = {"processed_messages": (ProcessedMessage, "key"), "appeals": (Appeal, 
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
-
-
-def now_of(clock: Clock) -> int:
-    return int(clock().timestamp())
 
 
 def signed(timestamp: int | str, nonce: str = NONCE, token: str = TEST_TOKEN) -> dict[str, str]:
@@ -119,11 +117,6 @@ def appeals_of(database: Database, openid: str) -> list[Appeal]:
         return list(session.scalars(
             select(Appeal).join(Resident, Resident.id == Appeal.resident_id).where(Resident.openid == openid)
         ))
-
-
-def resident(database: Database, openid: str) -> Resident | None:
-    with database.transaction() as session:
-        return session.scalars(select(Resident).where(Resident.openid == openid)).first()
 
 
 def post(client, params: dict[str, str], body: bytes):  # type: ignore[no-untyped-def]

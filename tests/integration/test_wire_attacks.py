@@ -28,8 +28,10 @@ from storage.db import Database
 from storage.models import Appeal
 from tests.conftest import Clock, WeChat
 from tests.fakes import Fake
-from tests.handlers.test_staff_tasks import LI, WANG, file_and_dispatch
+from tests.handlers.test_staff_tasks import file_and_dispatch
 from tests.integration.test_wire import appeals_of, post, signed, snapshot, text_fields, xml_of
+from tests.support.personas import LI, WANG
+from tests.support.wire import now_of
 
 FORGED_MSG_ID = "7000000000000000666"
 # Who the forger spoke as, and what they sent (the ticket of o1's dispatched appeal filled in).
@@ -39,10 +41,6 @@ FORGERIES: dict[str, tuple[str, Callable[[str], str]]] = {
     "办结 as a grid member": (LI, lambda ticket: f"办结 {ticket} 已处理完毕（伪造）"),
     "a new appeal as another resident": ("o2", lambda _ticket: "楼下有人深夜施工，噪音很大，请派人管管"),
 }
-
-
-def now_of(clock: Clock) -> int:
-    return int(clock().timestamp())
 
 
 def captured_url(wechat: WeChat, clock: Clock) -> dict[str, str]:

@@ -1,0 +1,69 @@
+"""Creating a street from its description: the grid hierarchy, its staff and its bound residents.
+
+The demo (bot/demo/street.py) and the test suite (tests/support/street.py) each describe a street; this is the one
+place that turns a description into rows. Idempotent: seeding the same description twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import org, residents
+from storage.models import Building, Community, Grid, Staff, StaffRole, Unit
+
+# community -> grid -> (compound, building -> units); a building without units is bound as a whole
+Layout = Mapping[str, Mapping[str, tuple[str, Mapping[str, tuple[str, ...]]]]]
+# openid, name, role, community, grid (None for whom the whole community is theirs, as an operator's)
+StaffRow = tuple[str, str, StaffRole, str, str | None]
+# community, grid, building, unit
+Home = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class StreetPlan:
+    """A street as names: its layout, its staff, and residents (openid -> home) already bound."""
+
+    name: str
+    layout: Layout
+    staff: tuple[StaffRow, ...] = ()
+    residents: Mapping[str, Home] = field(default_factory=dict)
+
+
+def seed_street(session: Session, plan: StreetPlan, now: datetime) -> None:
+    """Create what the plan describes and is not there yet (a staff member or a bound resident is left as found)."""
+    street = org.ensure_street(session, plan.name)
+    grids: dict[tuple[str, str], Grid] = {}
+    communities: dict[str, Community] = {}
+    for community_name, community_grids in plan.layout.items():
+        community = communities[community_name] = org.ensure_community(session, street, community_name)
+        for grid_name, (compound, grid_buildings) in community_grids.items():
+            grid = grids[community_name, grid_name] = org.ensure_grid(session, community, grid_name)
+            for building_name, unit_names in grid_buildings.items():
+                building = org.ensure_building(session, grid, building_name, compound)
+                for unit_name in unit_names:
+                    org.ensure_unit(session, building, unit_name)
+    for openid, name, role, community_name, grid_name in plan.staff:
+        if session.scalars(select(Staff).where(Staff.openid == openid)).first():
+            continue
+        grid = grids[community_name, grid_name] if grid_name else None
+        session.add(Staff(openid=openid, name=name, role=role, grid_id=grid.id if grid else None,
+                          community_id=communities[community_name].id, active=True, created_at=now))
+    for openid, where in plan.residents.items():
+        resident = residents.get_or_create(session, openid, now)
+        if resident.grid_id is None:
+            residents.bind(session, resident, *home(session, plan, where))
+    session.flush()
+
+
+def home(session: Session, plan: StreetPlan, where: Home) -> tuple[Building, Unit]:
+    """The building and unit of a home in the plan's street (already seeded), by their names."""
+    community_name, grid_name, building_name, unit_name = where
+    street = org.ensure_street(session, plan.name)
+    grid = org.ensure_grid(session, org.ensure_community(session, street, community_name), grid_name)
+    building = org.ensure_building(session, grid, building_name, plan.layout[community_name][grid_name][0])
+    return building, org.ensure_unit(session, building, unit_name)

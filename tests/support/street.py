@@ -1,0 +1,73 @@
+"""The test street, seeded by the `seeded` fixture: the facts the tests rely on.
+
+幸福街道 has two communities of two grids each; 幸福里社区·第一网格 has two grid members and a leader, the other grids
+one member each, and 幸福里社区 an operator. The residents of personas.py are bound; o3 and o4 are not (o3 meets
+the binding dialogue, o4 scans a building's QR code). The sample FAQ (docs/faq-sample.csv) answers 政策咨询.
+The binding dialogue offers communities, grids, buildings and units in the order they are created here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from bot.sheets.faq import read_faq_rows
+from storage import faq_import, seeding
+from storage.models import StaffRole
+from tests.support.personas import (
+    CHEN,
+    HEPING_RESIDENT,
+    LI,
+    LIU,
+    NEIGHBOUR,
+    NEXT_DOOR,
+    OPERATOR,
+    RESIDENT,
+    UNIT_NEIGHBOUR,
+    WANG,
+    ZHANG,
+    ZHAO,
+)
+
+XINGFULI, HEPING = "幸福里社区", "和平社区"
+FIRST, SECOND = "第一网格", "第二网格"
+FAQ_SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "faq-sample.csv"
+
+ONE_UNIT, TWO_UNITS = ("1单元",), ("1单元", "2单元")
+LAYOUT: seeding.Layout = {
+    XINGFULI: {
+        FIRST: ("阳光花园", dict.fromkeys(("1号楼", "2号楼", "3号楼"), TWO_UNITS)),
+        SECOND: ("锦绣家园", {"5号楼": TWO_UNITS, "6号楼": ONE_UNIT}),
+    },
+    HEPING: {
+        FIRST: ("和平小区", {"1栋": ("1单元", "2单元", "3单元"), "2栋": ONE_UNIT}),
+        SECOND: ("东方名苑", dict.fromkeys(("A座", "B座"), ())),  # buildings without units
+    },
+}
+MEMBER, LEADER = StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER
+STAFF: tuple[seeding.StaffRow, ...] = (
+    (ZHANG, "张伟", MEMBER, XINGFULI, FIRST),
+    (LI, "李娜", MEMBER, XINGFULI, FIRST),
+    (WANG, "王强", LEADER, XINGFULI, FIRST),
+    (LIU, "刘洋", MEMBER, XINGFULI, SECOND),
+    (CHEN, "陈静", MEMBER, HEPING, FIRST),
+    (ZHAO, "赵磊", MEMBER, HEPING, SECOND),
+    (OPERATOR, "孙丽", StaffRole.OPERATOR, XINGFULI, None),
+)
+BUILDING_3 = (XINGFULI, FIRST, "3号楼")
+RESIDENTS: dict[str, seeding.Home] = {
+    RESIDENT: (*BUILDING_3, "1单元"),
+    HEPING_RESIDENT: (HEPING, FIRST, "1栋", "2单元"),
+    NEIGHBOUR: (*BUILDING_3, "2单元"),
+    UNIT_NEIGHBOUR: (*BUILDING_3, "1单元"),
+    NEXT_DOOR: (XINGFULI, FIRST, "1号楼", "1单元"),
+}
+STREET = seeding.StreetPlan("幸福街道", LAYOUT, STAFF, RESIDENTS)
+
+
+def seed(session: Session, now: datetime) -> None:
+    """Create the test street, its people and the sample FAQ (idempotent)."""
+    seeding.seed_street(session, STREET, now)
+    faq_import.apply(session, read_faq_rows(FAQ_SAMPLE), now)
