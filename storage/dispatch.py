@@ -1,6 +1,6 @@
 """Dispatch: a submitted appeal reaches the members of its grid (run by the worker, in batches).
 
-The webhook files an appeal and answers; this step follows within the relay's poll interval, as its own
+The webhook files an appeal and answers; this step follows within the worker schedule's poll interval, as its own
 transaction: it moves the appeal to `dispatched`, attaches media sent just before it, records the audit event
 and writes the outbox rows with the task card.
 

@@ -1,8 +1,8 @@
 """督着办: a periodic sweep reminds people before deadlines and escalates what stalls.
 
 Every timer is a column of the appeal (and its audit trail), so any worker, after any restart, finds what is
-due; the relay runs `sweep` every 10 seconds in a transaction of its own. It finds its work through the read model's
-`unclaimed` and `overdue` (storage.queries), the lists a console page shows.
+due; the worker's schedule runs `sweep` every 10 seconds in a transaction of its own. It finds its work through
+the read model's `unclaimed` and `overdue` (storage.queries), the lists a console page shows.
 
 Response clock (status `dispatched`, nobody has claimed yet):
 - It starts when the appeal (re-)entered `dispatched`. Its deadline is `response_due_at`; after a 转办 the
