@@ -182,7 +182,9 @@ def retry_later(session: Session, outbox_id: int, error: str, at: datetime) -> N
 
 def _finish(session: Session, outbox_id: int, **values: Any) -> None:
     session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.SENDING).values(**values)
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.SENDING)
+        .values(**values)
     )
 
 
@@ -211,7 +213,8 @@ def _fold_into_digest(session: Session, openid: str, notice: Notice, now: dateti
     session.execute(
         insert(OutboxMessage)
         .values(idempotency_key=key, recipient_openid=openid, template=StaffDigest.name,
-                params=json.dumps(empty.params()), status=OutboxStatus.PENDING, attempts=0, created_at=now, next_attempt_at=end)
+                params=json.dumps(empty.params()), status=OutboxStatus.PENDING, attempts=0, created_at=now,
+                next_attempt_at=end)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
     )
     digest = session.scalars(

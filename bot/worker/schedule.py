@@ -64,7 +64,8 @@ def dispatch_once(runtime: WorkerRuntime) -> int:
 def dispatch_round(runtime: WorkerRuntime) -> list[int]:
     """Dispatch the appeals filed since the last round (one transaction); returns their ids."""
     with runtime.database.transaction() as session:
-        return list(dispatch.dispatch_pending(session, runtime.clock(), hotspot_rules(runtime.settings.taxonomy_path)[0]))
+        sensitive = hotspot_rules(runtime.settings.taxonomy_path)[0]
+        return list(dispatch.dispatch_pending(session, runtime.clock(), sensitive))
 
 
 def check_hot_spots(runtime: WorkerRuntime, appeal_ids: list[int]) -> None:
