@@ -21,7 +21,7 @@ def my_appeals(conversation: Conversation, _arguments: Arguments) -> Reply:
     latest = queries.latest_of(conversation.session, conversation.sender)
     if not latest:
         return Reply(texts.NO_APPEALS)
-    return Reply(texts.appeal_list([(a.ticket, a.category, a.status, a.created_at) for a in latest]))
+    return Reply(texts.appeal_list([(a.ticket, a.category, a.status, a.created_at, a.content) for a in latest]))
 
 
 def show(conversation: Conversation, arguments: Arguments) -> Reply:

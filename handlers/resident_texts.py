@@ -148,10 +148,14 @@ def attachment_waiting(kind: str) -> str:
     return f"收到{ATTACHMENT_NAMES.get(kind, '材料')}。请用文字说明遇到了什么问题，我们会一并登记。"
 
 
-def appeal_list(lines: list[tuple[str, str, str, datetime]]) -> str:
-    """我的诉求: (ticket, category, status, created_at) newest first."""
-    rows = [f"{ticket}｜{_category(category, short=True)}｜{STATUS_NAMES.get(status, status)}｜{clock(at)}"
-            for ticket, category, status, at in lines]
+LIST_SNIPPET = 16  # characters of each appeal's words in 我的诉求: enough to tell two lift appeals apart
+
+
+def appeal_list(lines: list[tuple[str, str, str, datetime, str]]) -> str:
+    """我的诉求: (ticket, category, status, created_at, content) newest first, each with the start of its words."""
+    rows = [f"{ticket}｜{_category(category, short=True)}｜{STATUS_NAMES.get(status, status)}｜{clock(at)}\n"
+            f"　{_excerpt(content, LIST_SNIPPET)}"
+            for ticket, category, status, at, content in lines]
     return "您最近的诉求：\n" + "\n".join(rows) + "\n回复“查询 编号”查看详情。"
 
 

@@ -177,7 +177,7 @@ def show(conversation: Conversation, ticket: str) -> Reply:
     lines = [
         texts.EVENT_LINE.format(
             at=clock(event.at), action=texts.EVENT_NAMES.get(event.action, event.action), who=f"（{name}）" if name else "",
-            note=f"：{texts.EVENT_NOTE_NAMES.get(event.note, event.note)}" if event.note else "",
+            note=f"：{texts.event_note(event.action, event.note)}" if event.note else "",
         )
         for event, name in queries.timeline_with_names(session, appeal) if operator or event.action != Action.VIEWED
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable
 
-from handlers.resident_texts import Fields, clock
+from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
 from storage.notices import (
     StaffCardLost,
     StaffCertifyLocked,
@@ -337,6 +337,19 @@ EVENT_NAMES = {
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.
 EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报"}
+CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
+
+
+def event_note(action: str, note: str) -> str:
+    """An audit event's note as staff read it in 查询: codes storage records (a material's kind, a clock, a
+    督办 level, a rating) in words; anything else is people's words, shown as is."""
+    if action == "attached":
+        return ATTACHMENT_NAMES.get(note, note)
+    if action == "reminded":
+        return CLOCK_NAMES.get(note, note)
+    if action == "escalated" and note.startswith("level "):
+        return f"第{note.removeprefix('level ')}级"
+    return EVENT_NOTE_NAMES.get(note, note)
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"
 EVENT_LINE = "{at} {action}{who}{note}"
 PHOTO_ATTACHED = "照片已附到诉求 {ticket} 的办结结果。"

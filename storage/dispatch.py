@@ -114,11 +114,12 @@ def set_mode(session: Session, grid: Grid, mode: DispatchMode) -> bool:
 def task_card(session: Session, appeal: Appeal) -> StaffNewAppeal:
     """What a staff member needs to act: ticket, category, the address down to the unit, the words, the limit.
 
-    No phone number and no openid: staff answer through the account.
+    No phone number and no openid: staff answer through the account. The words go whole: a card too long for
+    a message is cut where it is rendered (handlers/notifications.py), marked, with a pointer to 查询.
     """
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
     return StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
-                          grid=place.grid_label, home=place.home_label, content=appeal.content[:200],
+                          grid=place.grid_label, home=place.home_label, content=appeal.content,
                           resolve_due_at=appeal.resolve_due_at)
 
 
