@@ -9,7 +9,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Callable
 
-from handlers import binding, faq, focus, merging, resident, review, staff, staff_binding, staff_texts, verification
+from handlers import (
+    binding,
+    faq,
+    focus,
+    merging,
+    reassigning,
+    resident,
+    review,
+    staff,
+    staff_binding,
+    staff_texts,
+    verification,
+)
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
@@ -98,6 +110,8 @@ COMMANDS: tuple[Command, ...] = (
             merging.merge, Audience.STAFF),
     Command("split", ("拆分",), "拆分 编号", "撤销合并，诉求重新单独派发（操作员、网格长）", Takes.TICKET, merging.split,
             Audience.STAFF),
+    Command("reassign", ("改派",), "改派 编号 网格或姓名", "把退回、无人接或需换人的诉求改派给网格或网格员（操作员、网格长）",
+            Takes.TICKET_TEXT, reassigning.reassign, Audience.STAFF, TextField.NAME),
     Command("verify", ("核实",), "核实 编号", "上门核实后确认诉求居民的住址（可加入邻居的相同诉求）", Takes.TICKET,
             verification.confirm, Audience.STAFF),
     Command("focus", ("聚焦", "聚焦办"), "聚焦", "查看本网格（社区）反复出现的问题：聚焦事项", Takes.NOTHING,

@@ -48,6 +48,7 @@ EVENT_NAMES = {
     "progress": "办理进展",
     "transferred": "转交相关部门办理",
     "returned": "退回社区重新派发",
+    "reassigned": "重新派发办理",
     "paused": "暂停办理",
     "resumed": "恢复办理",
     "resolved": "已办结",

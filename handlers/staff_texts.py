@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
 from storage.notices import (
+    StaffCancelled,
     StaffCardLost,
     StaffCertifyLocked,
     StaffDigest,
@@ -15,6 +16,7 @@ from storage.notices import (
     StaffMerged,
     StaffNewAppeal,
     StaffNotice,
+    StaffReassigned,
     StaffReminder,
     StaffReopened,
     StaffReturned,
@@ -72,6 +74,14 @@ def _card_lost(n: StaffCardLost) -> str:
     ticket = n.ticket
     return (f"【任务卡可能未送达】{ticket} 发给 {n.holder} 的任务卡发送时中断，对方可能没有收到。"
             f"请联系 {n.holder} 确认，或安排他人接单；回复“查询 {ticket}”查看详情。")
+
+
+def _reassigned(n: StaffReassigned) -> str:
+    return f"【已改派】{n.ticket} 已由{n.by}改派给 {n.to}，您无需再处理。"
+
+
+def _cancelled(n: StaffCancelled) -> str:
+    return f"【居民已撤销】{n.ticket} 居民已撤销这件诉求，您无需再处理。"
 
 
 def _returned(n: StaffReturned) -> str:
@@ -177,6 +187,8 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffReminder: _reminder,
     StaffEscalated: _escalated,
     StaffReturned: _returned,
+    StaffReassigned: _reassigned,
+    StaffCancelled: _cancelled,
     StaffReopened: _reopened,
     StaffFocusOpened: _focus_opened,
     StaffDigest: _digest,
@@ -200,6 +212,8 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffReminder: lambda n: ((n.ticket, "办理提醒", f"{clock(n.due_at)}前{_deadline_act(n)}"), "请抓紧办理。"),
     StaffEscalated: lambda n: ((n.ticket, _overdue(n), _level(n)), "请尽快处理。"),
     StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), "请重新分派。"),
+    StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
+    StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
     StaffReopened: lambda n: ((n.ticket, "居民不满意，重新办理", _reopened_ask(n)), "诉求已重新打开。"),
     StaffFocusOpened: lambda n: ((n.code, n.place, f"{n.days}天内{n.count}件：{n.key}",
                                   f"负责人：{focus_owner(n.owner)}"), "回复“聚焦”查看，处理完毕回复“结案 编号 说明”。"),
@@ -309,7 +323,7 @@ ALREADY_TAKEN = "诉求 {ticket} 已被 {name} 接单。"
 WRONG_STATE = "诉求 {ticket} 当前状态为“{status}”，不能{action}。"
 ACTION_NAMES = {
     "claim": "接单", "progress": "填写进展", "resolve": "办结", "pause": "挂起", "resume": "恢复",
-    "transfer": "转办", "give_back": "退回",
+    "transfer": "转办", "give_back": "退回", "reassign": "改派",
 }
 CLAIMED = "接单成功：{ticket}\n请尽快联系居民处理。办结时回复：办结 {ticket} 处理说明"
 PROGRESS_SAVED = "已记录诉求 {ticket} 的进展，并通知居民。"
@@ -318,6 +332,25 @@ PAUSED = "诉求 {ticket} 已挂起，办结时限暂停计时。恢复时回复
 RESUMED = "诉求 {ticket} 已恢复办理，办结时限顺延。"
 TRANSFERRED = "诉求 {ticket} 已转办给 {department}。"
 GIVEN_BACK = "诉求 {ticket} 已退回社区，由社区工作人员重新派发。"
+REASSIGNED = "诉求 {ticket} 已改派给 {to}，已通知对方接单，并告知居民。"
+REASSIGN_BAD_TICKET = "“{ticket}”不是诉求编号：编号是 G 加 10 位数字，如 G2612020014。"
+REASSIGN_DATABASE_FAILED = "数据库操作失败（{reason}），诉求没有改派。请检查 GRIDBOT_DATABASE_URL 后重试。"
+REASSIGN_REFUSED = {
+    "not_reassigner": "只有社区操作员和本网格网格长可以改派诉求 {ticket}。",
+    "target_out_of_scope": "不能把诉求 {ticket} 改派到您负责范围以外的网格（网格长只能在本网格内改派，操作员在本社区内）。",
+}
+
+
+def reassign_which(name: str, candidates: list[str]) -> str:
+    """Several members have the name: list them, and say how to pick by grid."""
+    listed = "\n".join(f"· {candidate}" for candidate in candidates)
+    return f"有多位工作人员叫“{name}”：\n{listed}\n请改派到其所在网格（如 改派 编号 第一网格），或联系网格长安排。"
+
+
+def reassign_unknown(name: str, grids: list[str], members: list[str]) -> str:
+    """Neither a grid nor a member of that name: what may be meant."""
+    return (f"找不到网格或工作人员“{name}”。可以改派给：\n网格：{'、'.join(grids) or '（无）'}\n"
+            f"工作人员：{'、'.join(members) or '（无）'}")
 NO_TASKS = "您目前没有待办任务。"
 TASKS_HEADER = "您的任务（办理中在前）："
 TASK_LINE = "{ticket}｜{category}｜{status}｜{home}"
@@ -333,6 +366,7 @@ EVENT_NAMES = {
     "focused": "列入聚焦办", "repeated": "居民再次反映（未另立诉求）", "card_lost": "任务卡可能未送达，已告知",
     "viewed": "查阅",
     "address_verified": "核实居民住址",
+    "reassigned": "改派",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.

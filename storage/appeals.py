@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment, Staff
+from storage.notices import StaffCancelled
+from storage.telling import tell
 from storage.tickets import next_ticket
 
 # Filing is the webhook's hot path (see storage/driver_sql.py).
@@ -82,6 +84,7 @@ class Action(StrEnum):
     CARD_LOST = "card_lost"  # a task card's send was cut off; its supervisor was told (internal; note: to whom)
     VIEWED = "viewed"  # a staff member read it (查询) who is not its assignee (internal; operators see it)
     ADDRESS_VERIFIED = "address_verified"  # 核实: staff confirmed the resident lives in the appeal's building (internal)
+    REASSIGNED = "reassigned"  # 改派: handed to another grid or member (note: to whom)
 
 
 class Sender(Protocol):
@@ -238,11 +241,14 @@ def release_held(session: Session, resident: Sender, now: datetime) -> list[Appe
 
 
 def cancel(session: Session, resident: Sender, ticket: str, now: datetime) -> Appeal:
-    """The resident withdraws one of their own open appeals."""
+    """The resident withdraws one of their own open appeals; whoever holds it hears they need not go on."""
     appeal = own_appeal(session, resident, ticket)
-    old = AppealStatus(appeal.status)
+    old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
     transition(session, appeal, old, AppealStatus.CANCELLED, now)
     record(session, appeal.id, now, Action.CANCELLED, old, AppealStatus.CANCELLED, actor_id=resident.id)
+    if holder is not None:
+        openid = session.scalar(select(Staff.openid).where(Staff.id == holder))
+        tell(session, openid, StaffCancelled(ticket=appeal.ticket), now, appeal=appeal)
     return appeal
 
 
@@ -319,8 +325,10 @@ def record(
 
 _ALLOWED: dict[AppealStatus, tuple[AppealStatus, ...]] = {
     AppealStatus.SUBMITTED: (AppealStatus.AWAITING_ADDRESS,),
-    # Transferred (转办) work goes back to dispatched, for the department to claim; a split one (拆分) too.
-    AppealStatus.DISPATCHED: (AppealStatus.SUBMITTED, AppealStatus.ACCEPTED, AppealStatus.MERGED),
+    # Transferred (转办) work goes back to dispatched, for the department to claim; a split one (拆分) too;
+    # 改派 (storage/reassigning.py) hands a returned, waiting, claimed or paused one to another grid or member.
+    AppealStatus.DISPATCHED: (AppealStatus.SUBMITTED, AppealStatus.ACCEPTED, AppealStatus.MERGED,
+                              AppealStatus.RETURNED, AppealStatus.DISPATCHED, AppealStatus.PAUSED),
     AppealStatus.ACCEPTED: (AppealStatus.DISPATCHED, AppealStatus.PAUSED, AppealStatus.RESOLVED),
     AppealStatus.PAUSED: (AppealStatus.ACCEPTED,),
     AppealStatus.RETURNED: (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED),

@@ -220,6 +220,24 @@ class StaffEscalated(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffReassigned(StaffNotice):
+    """The appeal a member held or waited on was handed to someone else (改派)."""
+
+    name: ClassVar[str] = "staff_reassigned"
+    ticket: str
+    by: str
+    to: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffCancelled(StaffNotice):
+    """The resident withdrew (撤销) the appeal the member was working on."""
+
+    name: ClassVar[str] = "staff_cancelled"
+    ticket: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffReturned(StaffNotice):
     name: ClassVar[str] = "staff_returned"
     ticket: str

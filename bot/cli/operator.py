@@ -243,4 +243,32 @@ def focus_list(include_closed: bool) -> None:
             click.echo(operator_texts.focus_closed(summary.case.closed_at, summary.case.note))
 
 
-COMMANDS = (import_group, faq, invite, grid, binding, focus_group)
+@click.command()
+@click.argument("ticket")
+@click.argument("target", metavar="GRID_OR_NAME")
+@click.pass_obj
+def reassign(clock: Clock | None, ticket: str, target: str) -> None:
+    """改派: hand appeal TICKET to another grid (第二网格, 幸福里社区·第二网格) or a grid member by name; the
+    new holders get its task card, whoever held it and the resident are told."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from handlers import reassigning as wording
+    from handlers import staff_texts
+    from storage import reassigning
+    from storage.errors import DomainError
+    from storage.tickets import normalize_ticket
+
+    number = normalize_ticket(ticket)
+    if number is None:
+        fail(staff_texts.REASSIGN_BAD_TICKET.format(ticket=ticket))
+    try:
+        with operator_transaction() as session:
+            done = reassigning.reassign(session, None, number, target, (clock or now_utc)())
+    except DomainError as refused:
+        fail(wording.refusal(refused, number))
+    except SQLAlchemyError as error:
+        fail(staff_texts.REASSIGN_DATABASE_FAILED.format(reason=type(error).__name__))
+    click.echo(staff_texts.REASSIGNED.format(ticket=number, to=done.to))
+
+
+COMMANDS = (import_group, faq, invite, grid, binding, focus_group, reassign)

@@ -27,6 +27,8 @@ MOVES_BY_EVENT = {
     "退回 (return), claimed or not": [(S.DISPATCHED, S.RETURNED), (S.ACCEPTED, S.RETURNED)],
     "合并 (merge) into another open appeal": [(old, S.MERGED) for old in JOINABLE],
     "撤销 (cancel) while open": [(old, S.CANCELLED) for old in OPEN],
+    "改派 (reassign) to another grid or member": [(old, S.DISPATCHED)
+                                                 for old in (S.RETURNED, S.DISPATCHED, S.ACCEPTED, S.PAUSED)],
 }
 MOVES = [(old, new, f"{event}: {old} -> {new}") for event, moves in MOVES_BY_EVENT.items() for old, new in moves]
 

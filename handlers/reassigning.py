@@ -1,0 +1,42 @@
+"""改派 <编号> <网格或姓名>: operators, and grid leaders within their grid, hand a stuck appeal to another grid or member."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from handlers import staff
+from handlers import staff_texts as texts
+from handlers.arguments import Arguments
+from handlers.conversation import Conversation
+from handlers.types import Reply
+from storage import reassigning
+from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
+from storage.staff import AmbiguousPlace, UnclearPlace
+
+
+def reassign(conversation: Conversation, arguments: Arguments) -> Reply:
+    """改派 <编号> <网格或姓名>."""
+    ticket, target = arguments.ticket, arguments.words
+    try:
+        done = reassigning.reassign(conversation.session, conversation.staff, ticket, target, conversation.now)
+    except DomainError as refused:
+        return Reply(refusal(refused, ticket, hidden=lambda: staff.hidden(conversation, ticket)))
+    return Reply(texts.REASSIGNED.format(ticket=ticket, to=done.to))
+
+
+def refusal(refused: DomainError, ticket: str, hidden: Callable[[], bool] = lambda: False) -> str:
+    """Why 改派 did nothing, for the chat and the command line; `hidden` says whether the asker may not know of the
+    appeal (then it is 'not found', like a ticket that does not exist)."""
+    if isinstance(refused, NotFound) or hidden():
+        return texts.TASK_NOT_FOUND.format(ticket=ticket)
+    if isinstance(refused, NotAllowed):
+        return texts.REASSIGN_REFUSED[refused.reason].format(ticket=ticket)
+    if isinstance(refused, IllegalTransition):
+        status = texts.STATUS_NAMES.get(refused.status, refused.status)
+        return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES["reassign"])
+    if isinstance(refused, reassigning.AmbiguousMember):
+        return texts.reassign_which(refused.name, refused.candidates)
+    if isinstance(refused, reassigning.UnknownTarget):
+        return texts.reassign_unknown(refused.name, refused.grids, refused.members)
+    assert isinstance(refused, UnclearPlace)
+    return texts.unclear_place(refused.kind, refused.name, refused.candidates, isinstance(refused, AmbiguousPlace))

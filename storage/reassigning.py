@@ -1,0 +1,148 @@
+"""改派: an operator, or a grid leader within their grid, hands an appeal to another grid or to a named member.
+
+The way out for an appeal that is stuck: returned by its grid (退回), waiting with nobody claiming it, or held by a
+member who is away. It goes back to `dispatched` with a fresh response clock: to the whole team of the target grid
+(they 接单 as for any task card), or to one member (as 派单 does: they 接单 it, or their leader does). The
+resident hears where it went; whoever held it hears that it is no longer theirs. `by` None is the street
+office's command line (`gridbot reassign`), which may hand any appeal anywhere.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import dispatch, org, staff
+from storage.appeals import Action, record, transition
+from storage.errors import DomainError, IllegalTransition, NotAllowed
+from storage.models import GRID_TEAM, Appeal, AppealStatus, Community, Grid, Staff, StaffRole
+from storage.notices import ResidentTransferred, StaffReassigned
+from storage.tasks import find
+from storage.telling import tell, tell_resident_and_followers
+
+REASSIGNABLE = (AppealStatus.RETURNED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
+
+
+class UnknownTarget(DomainError):
+    """The words after the ticket name no grid and no member; `grids` and `members` are what may be meant."""
+
+    def __init__(self, name: str, grids: list[str], members: list[str]) -> None:
+        super().__init__(f"no grid or member {name!r}")
+        self.name, self.grids, self.members = name, grids, members
+
+
+class AmbiguousMember(DomainError):
+    """Several members have that name; `candidates` say who and where."""
+
+    def __init__(self, name: str, candidates: list[str]) -> None:
+        super().__init__(f"several members named {name!r}")
+        self.name, self.candidates = name, candidates
+
+
+@dataclass(frozen=True)
+class Reassigned:
+    appeal: Appeal
+    to: str  # 社区·网格, or the member's name and grid
+
+
+def reassign(session: Session, by: Staff | None, ticket: str, target: str, now: datetime) -> Reassigned:
+    """Hand the appeal to the grid or member `target` names; refuses what `by` may not move or where."""
+    appeal = find(session, ticket)
+    if by is not None and not _oversees(session, by, appeal.grid_id):
+        raise NotAllowed("not_reassigner")
+    if appeal.status not in REASSIGNABLE:
+        raise IllegalTransition(appeal.status)
+    grid, member = _target(session, by, target)
+    if by is not None and not _oversees(session, by, grid.id):
+        raise NotAllowed("target_out_of_scope")
+    to = _member_label(session, member) if member is not None else org.grid_label(session, grid.id)
+    old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
+    transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=None,
+               assignee_staff_id=member.id if member is not None else None, accepted_at=None, paused_at=None,
+               response_due_at=now + timedelta(hours=appeal.response_hours), response_reminded_at=None,
+               escalation_level=0)
+    record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
+           actor_id=by.id if by is not None else None, actor_kind="staff" if by is not None else "console", note=to)
+    _tell(session, appeal, member, holder, by, to, now)
+    return Reassigned(appeal, to)
+
+
+def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Staff | None, to: str,
+          now: datetime) -> None:
+    card = dispatch.task_card(session, appeal)
+    receivers = [member] if member is not None else dispatch.grid_staff(session, appeal.grid_id)
+    for receiver in receivers:
+        tell(session, receiver.openid, card, now, appeal=appeal)
+    previous = session.get(Staff, holder) if holder is not None else None
+    if previous is not None and previous not in receivers:
+        who = by.name if by is not None else "街道"
+        tell(session, previous.openid, StaffReassigned(ticket=appeal.ticket, by=who, to=to), now, appeal=appeal)
+    tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=to), now)
+
+
+def _oversees(session: Session, by: Staff, grid_id: int | None) -> bool:
+    """An operator: their community's grids (bound to no community: the whole street); a grid leader: their grid."""
+    if by.role == StaffRole.OPERATOR:
+        if by.community_id is None:
+            return True
+        community = session.scalar(select(Grid.community_id).where(Grid.id == grid_id)) if grid_id else None
+        return community is not None and community == by.community_id
+    return by.role == StaffRole.GRID_LEADER and grid_id is not None and grid_id == by.grid_id
+
+
+def _target(session: Session, by: Staff | None, target: str) -> tuple[Grid, Staff | None]:
+    """A member by name (of the grids `by` oversees first), else a grid by name (of `by`'s community first)."""
+    name = unicodedata.normalize("NFKC", target).strip()
+    members = session.scalars(
+        select(Staff).where(Staff.name == name, Staff.role.in_(GRID_TEAM), Staff.active.is_(True),
+                            Staff.openid.is_not(None), Staff.grid_id.is_not(None)).order_by(Staff.id)
+    ).all()
+    if by is not None and len(members) > 1:
+        members = [m for m in members if _oversees(session, by, m.grid_id)] or members
+    if len(members) > 1:
+        raise AmbiguousMember(name, [_member_label(session, member) for member in members])
+    if members:
+        return session.get_one(Grid, members[0].grid_id), members[0]
+    try:
+        return _grid(session, by, name), None
+    except staff.UnclearPlace as unclear:
+        if isinstance(unclear, staff.AmbiguousPlace):
+            raise
+        raise UnknownTarget(name, _grids_in_scope(session, by), _members_in_scope(session, by)) from None
+
+
+def _member_label(session: Session, member: Staff) -> str:
+    assert member.grid_id is not None, "only members bound to a grid are candidates"
+    return f"{member.name}（{org.grid_label(session, member.grid_id)}）"
+
+
+def _grid(session: Session, by: Staff | None, name: str) -> Grid:
+    if by is not None and by.community_id is not None and "·" not in name and "/" not in name:
+        community = session.get_one(Community, by.community_id)
+        try:
+            return staff.find_grid(session, f"{community.name}·{name}")
+        except staff.UnclearPlace:
+            pass  # not a grid of their own community: look street-wide
+    return staff.find_grid(session, name)
+
+
+def _grids_in_scope(session: Session, by: Staff | None) -> list[str]:
+    query = select(Grid.id).order_by(Grid.id)
+    if by is not None and by.role == StaffRole.GRID_LEADER:
+        query = query.where(Grid.id == by.grid_id)
+    elif by is not None and by.community_id is not None:
+        query = query.where(Grid.community_id == by.community_id)
+    return [org.grid_label(session, grid_id) for grid_id in session.scalars(query)]
+
+
+def _members_in_scope(session: Session, by: Staff | None) -> list[str]:
+    query = select(Staff.name).where(Staff.role.in_(GRID_TEAM), Staff.active.is_(True), Staff.grid_id.is_not(None))
+    if by is not None and by.role == StaffRole.GRID_LEADER:
+        query = query.where(Staff.grid_id == by.grid_id)
+    elif by is not None and by.community_id is not None:
+        query = query.where(Staff.community_id == by.community_id)
+    return list(dict.fromkeys(session.scalars(query.order_by(Staff.id))))

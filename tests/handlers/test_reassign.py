@@ -1,0 +1,84 @@
+"""改派: a returned, unclaimed or held appeal reaches another grid or member; nobody is left waiting on it.
+
+Also: a resident's 撤销 of a task someone is working on tells that person.
+"""
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.gridbot import main
+from bot.worker import schedule
+from storage import dispatch
+from storage.models import AppealStatus
+from tests.support.database import appeal, notices
+from tests.support.personas import LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
+
+pytestmark = pytest.mark.postgres
+
+LIFT = "3号楼电梯坏了，物业一直不来修"
+
+
+def dispatched(wechat, seeded, clock, text=LIFT):
+    ticket = re.search(r"G\d{10}", wechat.send(RESIDENT, text)).group(0)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    return ticket
+
+
+def test_an_operator_hands_a_returned_appeal_to_another_grid_whose_member_claims_it(wechat, seeded, clock):
+    ticket = dispatched(wechat, seeded, clock)
+    wechat.send(ZHANG, f"退回 {ticket} 这是锦绣家园的事")
+    assert "已改派给 幸福里社区·第二网格" in wechat.send(OPERATOR, f"改派 {ticket} 第二网格")
+    moved = appeal(seeded, ticket)
+    assert moved.status == AppealStatus.DISPATCHED and moved.assignee_staff_id is None
+    assert LIU in notices(seeded, "staff_new_appeal", ticket)
+    assert notices(seeded, "resident_transferred", ticket) == [RESIDENT]
+    assert f"接单成功：{ticket}" in wechat.send(LIU, f"接单 {ticket}")
+    assert "重新派发办理" in wechat.send(RESIDENT, f"查询 {ticket}")
+
+
+def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_told(wechat, seeded, clock):
+    ticket = dispatched(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "已改派给 李娜（幸福里社区·第一网格）" in wechat.send(WANG, f"改派 {ticket} 李娜")
+    assert notices(seeded, "staff_reassigned", ticket) == [ZHANG]
+    assert LI in notices(seeded, "staff_new_appeal", ticket)
+    assert "已派给其他网格员办理" in wechat.send(ZHANG, f"接单 {ticket}")
+    assert f"接单成功：{ticket}" in wechat.send(LI, f"接单 {ticket}")
+
+
+def test_only_operators_and_the_grid_leader_reassign_and_only_within_their_scope(wechat, seeded, clock):
+    ticket = dispatched(wechat, seeded, clock)
+    assert "只有社区操作员和本网格网格长可以改派" in wechat.send(ZHANG, f"改派 {ticket} 李娜")
+    assert "负责范围以外" in wechat.send(WANG, f"改派 {ticket} 第二网格")
+    assert "负责范围以外" in wechat.send(OPERATOR, f"改派 {ticket} 和平社区·第一网格")
+    assert appeal(seeded, ticket).grid_id is not None and notices(seeded, "staff_reassigned") == []
+
+
+def test_an_unknown_target_lists_the_grids_and_members_that_may_be_meant(wechat, seeded, clock):
+    ticket = dispatched(wechat, seeded, clock)
+    reply = wechat.send(OPERATOR, f"改派 {ticket} 王小明")
+    assert "找不到网格或工作人员“王小明”" in reply and "幸福里社区·第二网格" in reply and "刘洋" in reply
+    assert "和平社区" not in reply  # the operator's own community only
+
+
+def test_the_street_office_reassigns_from_the_command_line(wechat, seeded, clock, database_url):
+    ticket = dispatched(wechat, seeded, clock)
+    wechat.send(ZHANG, f"退回 {ticket} 不归我们管")
+    result = CliRunner().invoke(main, ["reassign", ticket[1:], "和平社区·第一网格"], obj=clock,
+                                env={"GRIDBOT_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    assert f"诉求 {ticket} 已改派给 和平社区·第一网格" in result.output
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+    refused = CliRunner().invoke(main, ["reassign", "G123", "第二网格"], obj=clock,
+                                 env={"GRIDBOT_DATABASE_URL": database_url})
+    assert refused.exit_code == 1 and "编号是 G 加 10 位数字" in refused.output
+
+
+def test_a_resident_cancelling_a_task_in_hand_tells_the_member_working_on_it(wechat, seeded, clock):
+    ticket = dispatched(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(RESIDENT, f"撤销 {ticket}")
+    assert notices(seeded, "staff_cancelled", ticket) == [ZHANG]
