@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Callable
 
@@ -20,6 +20,7 @@ from handlers import (
     staff,
     staff_binding,
     staff_texts,
+    task_list,
     verification,
 )
 from handlers import resident_texts as texts
@@ -27,6 +28,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from storage.limits import TextField, excess
+from storage.models import StaffRole
 from storage.tickets import normalize_focus_code, normalize_ticket
 
 
@@ -37,6 +39,14 @@ class Takes(StrEnum):
     TEXT = "text"  # words, required (上报 3号楼消防通道堆满杂物)
     CODE = "code"  # a short code of letters and digits (认证), required
     CASE_TEXT = "case_text"  # a focus-case number, then words (结案 J2611230001 已统一更换水管)
+
+
+class Several(StrEnum):
+    """What a command does with two ticket numbers in one message (voice reads out a whole list)."""
+
+    REFUSE = "refuse"  # one at a time, and the reply says so: never glued into one bogus number
+    EACH = "each"  # acts on each in turn (接单 G2612020014 G2612020015)
+    TARGET = "target"  # the second number is the command's words (合并 编号 目标编号)
 
 
 class Audience(StrEnum):
@@ -57,6 +67,9 @@ class Command:
     run: Callable[[Conversation, Arguments], Reply]
     audience: Audience = Audience.RESIDENT
     limit: TextField | None = None  # the words after the number (or the TEXT) are this field, refused if longer
+    several: Several = Several.REFUSE
+    roles: tuple[StaffRole, ...] = ()  # staff help lists it only to these roles (none named: every role)
+    bare_words: bool = False  # 进展 已联系物业: the words alone name the member's one task in progress
 
     @property
     def words_name(self) -> str:
@@ -64,13 +77,30 @@ class Command:
         return self.usage.rsplit(" ", 1)[-1]
 
 
-def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
-    audience, header = ((Audience.STAFF, staff_texts.STAFF_HELP_HEADER) if conversation.is_staff
-                        else (Audience.RESIDENT, texts.HELP_HEADER))
-    lines = [texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
-             for command in COMMANDS if command.audience is audience or command.name == "help"]
-    return Reply("\n".join([header, *lines]))
+    @property
+    def short(self) -> str | None:
+        """The short form staff can say with one hand (接 for 接单, 结 for 办结), if it has one."""
+        shorter = [verb for verb in self.verbs[1:] if len(verb) < len(self.verbs[0]) and verb in self.verbs[0]]
+        return min(shorter, key=len) if shorter else None
 
+
+def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """帮助: residents' commands, or the staff member's own (by role, with 查询 and the short forms)."""
+    if not conversation.is_staff:
+        lines = [texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
+                 for command in COMMANDS if command.audience is Audience.RESIDENT]
+        return Reply("\n".join([texts.HELP_HEADER, *lines]))
+    role = StaffRole(conversation.staff.role)
+    listed = [command for command in COMMANDS if command.name in _STAFF_TOO
+              or (command.audience is Audience.STAFF and (not command.roles or role in command.roles))]
+    lines = [staff_texts.HELP_LINE.format(usage=command.usage, summary=command.summary,
+                                          short=staff_texts.HELP_SHORT.format(short=command.short)
+                                          if command.short else "") for command in listed]
+    return Reply("\n".join([staff_texts.STAFF_HELP_HEADER, *lines]))
+
+
+_STAFF_TOO = ("help", "show")  # residents' commands staff use as well
+_OVERSEERS = (StaffRole.GRID_LEADER, StaffRole.OPERATOR)
 
 COMMANDS: tuple[Command, ...] = (
     Command("help", ("帮助", "help", "?", "菜单"), "帮助", "查看使用说明", Takes.NOTHING, _help),
@@ -86,9 +116,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("certify", ("认证",), "认证 验证码", "工作人员绑定身份", Takes.CODE, staff_binding.certify,
             Audience.UNLISTED),
     Command("claim", ("接单", "接"), "接单 编号", "接下本网格（或转给您部门）的诉求", Takes.TICKET, staff.claim,
-            Audience.STAFF),
+            Audience.STAFF, several=Several.EACH),
     Command("progress", ("进展", "进"), "进展 编号 说明", "记录进展并通知居民", Takes.TICKET_TEXT, staff.progress,
-            Audience.STAFF, TextField.NOTE),
+            Audience.STAFF, TextField.NOTE, bare_words=True),
     Command("resolve", ("办结", "结"), "办结 编号 说明", "办结，随后可发现场照片", Takes.TICKET_TEXT, staff.resolve,
             Audience.STAFF, TextField.NOTE),
     Command("give_back", ("退回", "退"), "退回 编号 原因", "不属于本网格，退回社区重新派发", Takes.TICKET_TEXT,
@@ -98,20 +128,21 @@ COMMANDS: tuple[Command, ...] = (
     Command("pause", ("挂起", "挂"), "挂起 编号 原因", "暂停计时（如等配件）", Takes.TICKET_TEXT, staff.pause,
             Audience.STAFF, TextField.NOTE),
     Command("resume", ("恢复",), "恢复 编号", "恢复办理，时限顺延", Takes.TICKET, staff.resume, Audience.STAFF),
-    Command("my_tasks", ("我的任务", "任务"), "我的任务", "查看办理中和待接单的任务", Takes.NOTHING, staff.my_tasks,
-            Audience.STAFF),
+    Command("my_tasks", ("我的任务", "任务"), "我的任务", "查看任务，最急的在前（每页10条）", Takes.NOTHING,
+            task_list.my_tasks, Audience.STAFF),
+    Command("more_tasks", ("更多", "下一页"), "更多", "我的任务的下一页", Takes.NOTHING, task_list.more, Audience.STAFF),
     Command("report", ("上报",), "上报 内容", "巡查发现的问题，登记为本网格诉求", Takes.TEXT, staff.report,
             Audience.STAFF, TextField.APPEAL),
     Command("review_queue", ("待分类",), "待分类", "查看自动分类没把握的诉求（操作员、网格长）", Takes.NOTHING,
-            review.waiting, Audience.STAFF),
+            review.waiting, Audience.STAFF, roles=_OVERSEERS),
     Command("reclassify", ("分类", "改分类"), "分类 编号 类别", "修改诉求类别（操作员、网格长）", Takes.TICKET_TEXT,
-            review.reclassify, Audience.STAFF, TextField.CATEGORY),
+            review.reclassify, Audience.STAFF, TextField.CATEGORY, roles=_OVERSEERS),
     Command("merge", ("合并",), "合并 编号 目标编号", "同一问题的两条诉求并为一条（操作员、网格长）", Takes.TICKET_TEXT,
-            merging.merge, Audience.STAFF),
+            merging.merge, Audience.STAFF, several=Several.TARGET, roles=_OVERSEERS),
     Command("split", ("拆分",), "拆分 编号", "撤销合并，诉求重新单独派发（操作员、网格长）", Takes.TICKET, merging.split,
-            Audience.STAFF),
-    Command("reassign", ("改派",), "改派 编号 网格或姓名", "把退回、无人接或需换人的诉求改派给网格或网格员（操作员、网格长）",
-            Takes.TICKET_TEXT, reassigning.reassign, Audience.STAFF, TextField.NAME),
+            Audience.STAFF, roles=_OVERSEERS),
+    Command("reassign", ("改派",), "改派 编号 网格或姓名", "把退回、无人接或需换人的诉求改派给网格或网格员", Takes.TICKET_TEXT,
+            reassigning.reassign, Audience.STAFF, TextField.NAME, roles=_OVERSEERS),
     Command("verify", ("核实",), "核实 编号", "上门核实后确认诉求居民的住址（可加入邻居的相同诉求）", Takes.TICKET,
             verification.confirm, Audience.STAFF),
     Command("focus", ("聚焦", "聚焦办"), "聚焦", "查看本网格（社区）反复出现的问题：聚焦事项", Takes.NOTHING,
@@ -122,12 +153,18 @@ COMMANDS: tuple[Command, ...] = (
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),
                 key=lambda pair: -len(pair[0]))
+# Voice recognition ends a sentence with 。 and people add ！ or ？: around a command they mean nothing.
+_EDGES = "。．.！!？?，,、；;～~…　 \t\r\n"
+_SEPARATORS = ",，、:：;； \t\u3000"  # between the verb and what follows (接单，2612020014)
+# Voice reads a ticket out in Chinese numerals (接单二六一二零二零零一四); ten or more in a row are digits.
+_SPOKEN = str.maketrans("〇零一二三四五六七八九幺两", "0012345678912")
+_SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两]{10,}")
 
 
 @functools.lru_cache(maxsize=4096)
 def parse(text: str) -> tuple[Command, str] | None:
     """The command a message names and its argument; a bare ticket number means 查询."""
-    original = text.strip()
+    original = text.strip(_EDGES) or text.strip()  # "？" alone is still 帮助
     cleaned = unicodedata.normalize("NFKC", original)
     lowered = cleaned.lower()
     for verb, command in _VERBS:
@@ -135,19 +172,38 @@ def parse(text: str) -> tuple[Command, str] | None:
             continue
         # Matched on the normalised text, but the words are kept as typed (a resident reads them back);
         # verbs are CJK or ASCII, whose full-width forms normalise one character to one.
-        rest = original[len(verb):].strip()
-        if command.takes is Takes.NOTHING and rest:
-            continue  # "绑定好了吗" is a sentence, not the command 绑定
-        if command.takes is Takes.TICKET and rest and normalize_ticket(rest) is None:
-            continue  # "查询一下低保怎么办" is a question for the intake, not 查询
-        if command.takes in _NUMBERED and rest and _number_then_text(command.takes, rest) is None:
-            continue  # "结果怎么样了" is a sentence, not 办结 (结); "结案了吗" is a question, not 结案
-        if command.takes is Takes.CODE and rest and not _CODE_LIKE.fullmatch(unicodedata.normalize("NFKC", rest)):
-            continue  # "认证码是多少" is a question, not a code
-        return command, rest
-    if normalize_ticket(cleaned) is not None and re.search(r"\d{10}", cleaned):
-        return _BY_NAME["show"], cleaned
+        after = original[len(verb):]
+        rest = _spoken_digits(after.lstrip(_SEPARATORS).strip())
+        # Only the full verb takes words alone: "进 去看看" is no note on a task.
+        if _names(command, rest, words_alone=verb == command.verbs[0] and after[:1] in _SEPARATORS):
+            return command, rest
+    bare = _spoken_digits(cleaned)
+    if normalize_ticket(bare) is not None and re.search(r"\d{10}", bare):
+        return _BY_NAME["show"], bare
     return None
+
+
+def _names(command: Command, rest: str, words_alone: bool) -> bool:
+    """Whether the words after a verb make the message that command, not a sentence starting like it."""
+    if not rest:
+        return True
+    if command.takes is Takes.NOTHING:
+        return False  # "绑定好了吗" is a sentence, not the command 绑定
+    if command.takes in (Takes.TICKET, Takes.TICKET_TEXT) and _numbers(command, rest) is not None:
+        return True  # several tickets, a place in the last list, or a number of the wrong length
+    if command.takes is Takes.TICKET:
+        return normalize_ticket(rest) is not None  # "查询一下低保怎么办" is a question for the intake, not 查询
+    if command.takes in _NUMBERED:
+        # "结果怎么样了" is a sentence, not 办结 (结); "结案了吗" is a question, not 结案; "进展怎么样了" is a
+        # resident asking, "进展 已联系物业" a member's note on their one task.
+        return _number_then_text(command.takes, rest) is not None or (command.bare_words and words_alone)
+    # "认证码是多少" is a question, not a code
+    return command.takes is not Takes.CODE or bool(_CODE_LIKE.fullmatch(unicodedata.normalize("NFKC", rest)))
+
+
+def _spoken_digits(text: str) -> str:
+    """Ten or more Chinese numerals in a row read as a ticket's digits, one character for one."""
+    return _SPOKEN_TICKET.sub(lambda match: match.group(0).translate(_SPOKEN), text)
 
 
 _BY_NAME = {command.name: command for command in COMMANDS}
@@ -157,6 +213,12 @@ _NUMBERED: dict[Takes, tuple[re.Pattern[str], Callable[[str], str | None]]] = {
     Takes.TICKET_TEXT: (re.compile(r"([Gg]?\d{10,})\s*(.*)", re.DOTALL), normalize_ticket),
     Takes.CASE_TEXT: (re.compile(r"([Jj]?\d{10,})\s*(.*)", re.DOTALL), normalize_focus_code),
 }
+# 接 1, 结 2 已修好: a place in the member's last task list (a page holds 10; 更多 goes on counting).
+_POSITION = re.compile(r"(\d{1,2}|[一二三四五六七八九十幺两])(?:\s+(.+))?", re.DOTALL)
+_POSITION_WORDS = {"十": 10, **{str(n): int(n) for n in range(10)}}
+# G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format.
+_NEAR_TICKET = re.compile(r"([Gg]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
+_TICKETS_APART = re.compile(r"[\s,，、;；和]+")
 
 
 def _number_then_text(takes: Takes, argument: str) -> tuple[str, str] | None:
@@ -168,6 +230,39 @@ def _number_then_text(takes: Takes, argument: str) -> tuple[str, str] | None:
     number = normalize(match.group(1))
     # A number's characters normalise one to one, so the words start at the same place in the original.
     return (number, argument[match.end(1):].strip()) if number else None
+
+
+def _numbers(command: Command, argument: str) -> Arguments | None:
+    """Several tickets, a place in the last list (staff), or a wrong-length number; None for anything else."""
+    normal = unicodedata.normalize("NFKC", argument)
+    takes_words = command.takes is Takes.TICKET_TEXT
+    tickets = _leading_tickets(normal)
+    if len(tickets) > 1 and command.several is not Several.TARGET and (takes_words or _all_tickets(normal)):
+        return Arguments(ticket=tickets[0], tickets=tickets)
+    position = _POSITION.fullmatch(normal)
+    if command.audience is Audience.STAFF and position and bool(position.group(2)) <= takes_words:
+        number = position.group(1).translate(_SPOKEN)
+        words = argument[position.start(2):].strip() if position.group(2) else ""
+        return Arguments(position=_POSITION_WORDS.get(number) or int(number), words=words)
+    near = _NEAR_TICKET.fullmatch(normal)
+    if near and bool(near.group(2)) <= takes_words:
+        return Arguments(near_ticket=near.group(1).upper())
+    return None
+
+
+def _leading_tickets(text: str) -> tuple[str, ...]:
+    """The ticket numbers a text starts with, each whole (a space inside one number does not split it here)."""
+    found: list[str] = []
+    for part in _TICKETS_APART.split(text.strip()):
+        ticket = normalize_ticket(part) if re.fullmatch(r"[Gg]?\d{10,}", part) else None
+        if ticket is None:
+            break
+        found.append(ticket)
+    return tuple(found)
+
+
+def _all_tickets(text: str) -> bool:
+    return all(re.fullmatch(r"[Gg]?\d{10,}", part) for part in _TICKETS_APART.split(text.strip()) if part)
 
 
 def matches(conversation: Conversation) -> bool:
@@ -193,6 +288,16 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     if arguments is None:
         return Reply(texts.NEEDS_TICKET.format(verb=command.verbs[0]) if command.takes is Takes.TICKET
                      else staff_texts.NEEDS_TEXT.format(usage=command.usage))
+    if arguments.near_ticket:
+        digits = sum(character.isdigit() for character in arguments.near_ticket)
+        return Reply(texts.TICKET_FORMAT.format(number=arguments.near_ticket, digits=digits))
+    if len(arguments.tickets) > 1:
+        return _several(conversation, command, arguments)
+    if arguments.position:
+        ticket = task_list.ticket_at(conversation, arguments.position)
+        if ticket is None:
+            return Reply(staff_texts.NO_SUCH_POSITION.format(position=arguments.position))
+        arguments = replace(arguments, ticket=ticket, position=0)
     too_long = excess(command.limit, arguments.words) if command.limit else None
     if too_long is not None:  # refused before anything runs: nothing of it is stored or sent
         return Reply(staff_texts.TOO_LONG.format(what=command.words_name, limit=too_long.limit,
@@ -200,10 +305,24 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     return command.run(conversation, arguments)
 
 
+def _several(conversation: Conversation, command: Command, arguments: Arguments) -> Reply:
+    """接单 G2612020014 G2612020015 claims each; any other command takes one number at a time."""
+    if command.several is not Several.EACH:
+        return Reply(texts.ONE_TICKET_AT_A_TIME.format(verb=command.verbs[0], count=len(arguments.tickets),
+                                                      ticket=arguments.tickets[0]))
+    replies = [command.run(conversation, Arguments(ticket=ticket)).text for ticket in arguments.tickets]
+    return Reply("\n".join(reply for reply in replies if reply))
+
+
 def arguments_of(command: Command, argument: str) -> Arguments | None:
     """What `parse` found after the verb, parsed for the callback; None when what the command takes is missing."""
+    numbers = _numbers(command, argument) if argument and command.takes in (Takes.TICKET, Takes.TICKET_TEXT) else None
+    if numbers is not None:
+        return None if command.takes is Takes.TICKET_TEXT and numbers.position and not numbers.words else numbers
     if command.takes in _NUMBERED:
         split = _number_then_text(command.takes, argument)
+        if split is None and command.bare_words and argument:
+            return Arguments(words=argument)
         if split is None or not split[1]:
             return None
         number, words = split

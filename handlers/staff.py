@@ -1,11 +1,12 @@
 """Task commands for grid members, leaders, departments and the property company: 接单, 进展, 办结, 挂起, 恢复,
-转办, 退回, 我的任务. Refusals say why, in one place (`_refusal`)."""
+转办, 退回 (我的任务 and positions in it: handlers/task_list.py). Refusals say why, in one place (`_refusal`)."""
 
 from __future__ import annotations
 
 from typing import Callable
 
 from handlers import staff_texts as texts
+from handlers import task_list
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
@@ -26,8 +27,15 @@ def claim(conversation: Conversation, arguments: Arguments) -> Reply:
 
 
 def progress(conversation: Conversation, arguments: Arguments) -> Reply:
-    """进展 <编号> <说明>."""
+    """进展 <编号> <说明>; without a number, on the member's one task in progress (two or more: which one?)."""
     ticket, note = arguments.ticket, arguments.words
+    if not ticket:
+        working = [task for task in task_list.tasks(conversation) if task.appeal.status == AppealStatus.ACCEPTED
+                   and task.appeal.assignee_staff_id == conversation.staff.id]
+        if len(working) != 1:
+            return Reply(task_list.choose(conversation, texts.WHICH_IN_PROGRESS.format(count=len(working)), working)
+                         if working else texts.NOTHING_IN_PROGRESS)
+        ticket = working[0].appeal.ticket
     return _act(conversation, ticket, "progress", lambda s, m: tasks.progress(s, m, ticket, note, conversation.now),
                 texts.PROGRESS_SAVED.format(ticket=ticket))
 
@@ -99,19 +107,6 @@ def is_staff_chat(conversation: Conversation) -> bool:
 def staff_chat_hint(conversation: Conversation) -> Reply:
     """Point staff at their commands."""
     return Reply(texts.STAFF_FREE_TEXT)
-
-
-def my_tasks(conversation: Conversation, _arguments: Arguments) -> Reply:
-    """我的任务: what the member works on, then what waits to be claimed."""
-    member = conversation.staff
-    # A sensitive appeal waiting in the grid is listed only to whom may read it (its assignee, the 网格长).
-    found = [a for a in queries.tasks_of(conversation.session, member) if may_read(
-        conversation.session, member, a, sensitive_categories(conversation))]
-    if not found:
-        return Reply(texts.NO_TASKS)
-    lines = [texts.TASK_LINE.format(ticket=a.ticket, category=a.category, home=_home(conversation, a),
-                                    status=texts.STATUS_NAMES.get(a.status, a.status)) for a in found]
-    return Reply("\n".join([texts.TASKS_HEADER, *lines]))
 
 
 def _act(conversation: Conversation, ticket: str, action: str, change: Callable[..., Appeal], done: str,

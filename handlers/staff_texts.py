@@ -352,10 +352,27 @@ def reassign_unknown(name: str, grids: list[str], members: list[str]) -> str:
     return (f"找不到网格或工作人员“{name}”。可以改派给：\n网格：{'、'.join(grids) or '（无）'}\n"
             f"工作人员：{'、'.join(members) or '（无）'}")
 NO_TASKS = "您目前没有待办任务。"
-TASKS_HEADER = "您的任务（办理中在前）："
-TASK_LINE = "{ticket}｜{category}｜{status}｜{home}"
+TASKS_HEADER = "您的任务（最急的在前）："
+TASKS_MORE_HEADER = "您的任务（续）："
+TASK_LINE = "{position}. {ticket}｜{category}｜{status}｜{clock}\n   {snippet}{home}"
+TASKS_LEFT = "还有 {count} 条，回复“更多”查看。用序号办理：接 1、进展 1 说明、结 1 说明"
+TASKS_USAGE = "用序号办理：接 1、进展 1 说明、结 1 说明"
+NO_MORE_TASKS = "没有更多任务了。回复“我的任务”从头查看。"
+NO_LIST_YET = "请先回复“我的任务”查看任务列表。"
+NO_SUCH_POSITION = "您最近的任务列表里没有第 {position} 条。请回复“我的任务”查看，或直接用编号。"
+CLOCK_STEPS = {"claim": "接单", "resolve": "办结"}
+CLOCK_LEFT = "{step}剩{span}"
+CLOCK_LATE = "{step}已超时{span}"
+CLOCK_STOPPED = "暂停计时"
+SPAN_MINUTES = "{count}分钟"
+SPAN_HOURS = "{count}小时"
+SPAN_DAYS = "{count}天"
+NOTHING_IN_PROGRESS = "您目前没有办理中的任务。请按这个格式发送：进展 编号 说明"
+WHICH_IN_PROGRESS = "您有 {count} 条办理中的任务，是哪一条？请回复：进展 序号 说明（或 进展 编号 说明）"
 STAFF_FREE_TEXT = "工作人员请使用指令，例如：接单 编号、进展 编号 说明、办结 编号 说明。发现问题请发送：上报 内容。回复“帮助”查看全部指令。"
-STAFF_HELP_HEADER = "工作指令（编号可以不带 G）："
+STAFF_HELP_HEADER = "工作指令（编号可以不带 G；“我的任务”列出后可用序号，如 接 1、结 2 已修好）："
+HELP_LINE = "· {usage}{short}：{summary}"
+HELP_SHORT = "（可简写“{short}”）"
 EVENT_NAMES = {
     "held": "收到诉求（居民未绑定地址）", "submitted": "受理", "dispatched": "派发", "accepted": "接单",
     "progress": "进展", "transferred": "转办", "returned": "退回社区", "paused": "挂起", "resumed": "恢复",

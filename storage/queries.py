@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, null, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
 from storage.appeals import UNCLASSIFIED, Sender
@@ -106,8 +106,18 @@ def timeline_with_names(session: Session, appeal: Appeal) -> list[tuple[AppealEv
     return [(event, name) for event, name in rows]
 
 
-def tasks_of(session: Session, member: Staff, limit: int = 10) -> Sequence[Appeal]:
-    """我的任务: what the member works on, then what waits to be claimed in their grid or department.
+@dataclass(frozen=True)
+class Task:
+    """One line of 我的任务: the appeal, and the deadline of the clock it is on (None: paused, the clock stands)."""
+
+    appeal: Appeal
+    due: datetime | None
+
+
+def tasks_of(session: Session, member: Staff) -> list[Task]:
+    """我的任务: what the member works on and what waits to be claimed in their grid or department, most
+    urgent first: overdue, then the soonest due (an emergency's minutes-scale clock puts it on top); paused
+    ones last, their clock stands still.
 
     Not filtered by `can_read`: the caller hides a waiting sensitive appeal the member may not read.
     """
@@ -116,9 +126,18 @@ def tasks_of(session: Session, member: Staff, limit: int = 10) -> Sequence[Appea
         else (Appeal.department.is_(None) & (Appeal.grid_id == member.grid_id))
     ) & (Appeal.assignee_staff_id.is_(None) | (Appeal.assignee_staff_id == member.id))  # 派单 gave it to them
     mine = Appeal.status.in_(WORKING) & (Appeal.assignee_staff_id == member.id)
-    return session.scalars(
-        select(Appeal).where(or_(mine, waiting)).order_by(case((mine, 0), else_=1), Appeal.id).limit(limit)
-    ).all()
+    rows = session.execute(select(Appeal, _dispatched_since()).where(or_(mine, waiting))).all()
+    found = [Task(appeal, _due(appeal, at)) for appeal, at in rows]
+    return sorted(found, key=lambda task: (task.due is None, task.due.timestamp() if task.due else 0.0,
+                                           task.appeal.id))
+
+
+def _due(appeal: Appeal, dispatched_at: datetime | None) -> datetime | None:
+    if appeal.status == AppealStatus.PAUSED or appeal.paused_at is not None:
+        return None
+    if appeal.status == AppealStatus.DISPATCHED:
+        return response_due(appeal, dispatched_at or appeal.created_at)
+    return appeal.resolve_due_at
 
 
 def review_queue(session: Session, scope: Scope = EVERYWHERE, limit: int = 20) -> Sequence[Appeal]:

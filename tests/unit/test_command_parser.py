@@ -33,7 +33,7 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "恢复正常了吗",
     "接受不了",
     "认证码是多少",  # a question, not a code
-    "认证 abc!",
+    "认证 ab!c",  # punctuation inside a code (at its end it is a voice message's full stop)
     "查询 G2611220007 谢谢",  # 查询 takes a ticket and nothing else
     "撤销 G2611220007 不要了",
     "结案 G2611230001 已换",  # an appeal's number is not a focus case's
@@ -41,8 +41,14 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "诉求G2611220007怎么样了",
     "G 2611 2200 07",  # a bare number needs its ten digits together
     "G261122000",
-    "进展 已联系物业",  # 进展 needs the number first
+    "进展已联系物业",  # without a number, 进展 needs a space before the words
+    "进展怎么样了？",  # a resident asking, not a member's note
     "1",  # a numbered answer belongs to a dialogue
+    "。",
+    "查询 1",  # a place in a list is for staff commands only
+    "接受一下吧",
+    "进 3号楼看看",  # a place in a list stands alone: 3号楼 is no position
+    "查询 G2611220007 2611220008 谢谢",
 ])
 def test_sentences_that_start_like_a_command_are_not_one(text):
     assert parsed(text) is None
@@ -97,6 +103,47 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("认证 AB12-cd", "certify", Arguments(words="AB12-cd")),
     ("认证 ＡＢ１２", "certify", Arguments(words="ＡＢ１２")),
     ("认证 12 34", "certify", Arguments(words="12 34")),
+    # Voice and punctuation: 。！？ around a command, a comma after its verb.
+    ("我的诉求。", "my_appeals", Arguments()),
+    ("帮助。", "help", Arguments()),
+    ("帮助？", "help", Arguments()),
+    ("我的任务。", "my_tasks", Arguments()),
+    ("！我的任务！", "my_tasks", Arguments()),
+    ("接单 2612020014。", "claim", Arguments(ticket="G2612020014")),
+    ("接单，2612020014。", "claim", Arguments(ticket="G2612020014")),
+    ("G2612020014。", "show", Arguments(ticket="G2612020014")),
+    ("进展 2612020014 已联系物业。", "progress", Arguments(ticket="G2612020014", words="已联系物业")),
+    # Chinese numerals, as voice reads a ticket out.
+    ("接单二六一二零二零零一四", "claim", Arguments(ticket="G2612020014")),
+    ("接单 幺两一二〇二零零一四。", "claim", Arguments(ticket="G1212020014")),
+    ("接单二六一二零二零零零一四", "claim", Arguments(ticket="G26120200014")),  # as spoken: 11 digits
+    ("二六一二零二零零一四", "show", Arguments(ticket="G2612020014")),
+    ("进展二六一二零二零零一四已联系物业", "progress", Arguments(ticket="G2612020014", words="已联系物业")),
+    # Several numbers: never glued into one.
+    ("接单 2612020014 2612020015", "claim",
+     Arguments(ticket="G2612020014", tickets=("G2612020014", "G2612020015"))),
+    ("接单 G2612020014、G2612020015。", "claim",
+     Arguments(ticket="G2612020014", tickets=("G2612020014", "G2612020015"))),
+    ("查询 2612020014 2612020015", "show",
+     Arguments(ticket="G2612020014", tickets=("G2612020014", "G2612020015"))),
+    ("办结 2612020014 2612020015 已修好", "resolve",
+     Arguments(ticket="G2612020014", tickets=("G2612020014", "G2612020015"))),
+    ("查询 G 2611 2200 07", "show", Arguments(ticket="G2611220007")),  # spaces inside one number
+    # A number of the wrong length is named, to be told the format.
+    ("接单 G261202014", "claim", Arguments(near_ticket="G261202014")),
+    ("查询 261202014", "show", Arguments(near_ticket="261202014")),
+    ("进展 G261202014 已联系物业", "progress", Arguments(near_ticket="G261202014")),
+    # A place in the member's last list.
+    ("接 1", "claim", Arguments(position=1)),
+    ("接单 12", "claim", Arguments(position=12)),
+    ("接一。", "claim", Arguments(position=1)),
+    ("结 2 已修好", "resolve", Arguments(position=2, words="已修好")),
+    ("办结 十 已修好", "resolve", Arguments(position=10, words="已修好")),
+    ("进展 3 已联系物业", "progress", Arguments(position=3, words="已联系物业")),
+    # 进展 with words only: the member's one task in progress.
+    ("进展 已联系物业", "progress", Arguments(words="已联系物业")),
+    ("进展，已联系物业。", "progress", Arguments(words="已联系物业")),
+    ("更多", "more_tasks", Arguments()),
 ])
 def test_a_command_names_its_verb_and_hands_its_callback_the_parsed_arguments(text, command, arguments):
     assert parsed(text) == (command, arguments)
@@ -110,6 +157,8 @@ def test_a_command_names_its_verb_and_hands_its_callback_the_parsed_arguments(te
     ("进展", "progress"),
     ("进展 G2611220007", "progress"),  # the number without the words
     ("结案 J2611230001", "close_focus"),
+    ("结 2", "resolve"),  # a place in the list without the words
+    ("办结。", "resolve"),
 ])
 def test_a_command_without_what_it_takes_is_named_but_gets_no_arguments(text, command):
     assert parsed(text) == (command, MISSING)

@@ -1,0 +1,111 @@
+"""我的任务 for a member with one hand free: most urgent first, ten a page (更多 for the next), and positions.
+
+The last list a member saw is remembered as their dialogue (every WeChat user's row holds one, see
+handlers/dialogues.py): the tickets in the order shown, so 接 1 / 结 2 已修好 name the task that was shown at that
+place, even when the list has changed since. It needs no table of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from handlers import dialogues
+from handlers import staff_texts as texts
+from handlers.arguments import Arguments
+from handlers.conversation import Conversation
+from handlers.joins import sensitive_categories
+from handlers.types import Reply
+from storage import org, queries
+from storage.models import AppealStatus
+from storage.queries import Task
+from storage.staff import may_read
+
+DIALOG = "task_list"
+PAGE = 10
+# A member walks a compound for hours between two looks at the list; positions name tickets, so they stay right.
+REMEMBERED = timedelta(hours=12)
+SNIPPET = 16  # characters of the content on a task's line
+
+
+def my_tasks(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """我的任务: the first page of the member's tasks, most urgent first."""
+    found = tasks(conversation)
+    if not found:
+        return Reply(texts.NO_TASKS)
+    return Reply(_page(conversation, texts.TASKS_HEADER, [], found))
+
+
+def more(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """更多: the next page of the last 我的任务, numbered on from where it stopped."""
+    shown = _remembered(conversation)
+    if shown is None:
+        return Reply(texts.NO_LIST_YET)
+    rest = [task for task in tasks(conversation) if task.appeal.ticket not in shown]
+    if not rest:
+        return Reply(texts.NO_MORE_TASKS)
+    return Reply(_page(conversation, texts.TASKS_MORE_HEADER, shown, rest))
+
+
+def choose(conversation: Conversation, header: str, found: list[Task]) -> str:
+    """A list to pick from (two tasks in progress, which one?): shown and remembered like 我的任务."""
+    return _page(conversation, header, [], found)
+
+
+def tasks(conversation: Conversation) -> list[Task]:
+    """The member's tasks as 我的任务 lists them; a sensitive one waiting in the grid only for whom may read it."""
+    member = conversation.staff
+    sensitive = sensitive_categories(conversation)
+    return [task for task in queries.tasks_of(conversation.session, member)
+            if may_read(conversation.session, member, task.appeal, sensitive)]
+
+
+def ticket_at(conversation: Conversation, position: int) -> str | None:
+    """The ticket shown at `position` in the member's last list; None when there is no such place."""
+    shown = _remembered(conversation)
+    if shown is None or not 1 <= position <= len(shown):
+        return None
+    return shown[position - 1]
+
+
+def _page(conversation: Conversation, header: str, shown: list[str], rest: list[Task]) -> str:
+    page, left = rest[:PAGE], len(rest) - PAGE
+    lines = [_line(conversation, len(shown) + number, task) for number, task in enumerate(page, start=1)]
+    tickets = [*shown, *(task.appeal.ticket for task in page)]
+    dialogues.begin(conversation, DIALOG, {"tickets": tickets}, REMEMBERED)
+    footer = texts.TASKS_LEFT.format(count=left) if left > 0 else texts.TASKS_USAGE
+    return "\n".join([header, *lines, footer])
+
+
+def _line(conversation: Conversation, position: int, task: Task) -> str:
+    appeal = task.appeal
+    content = appeal.content.replace("\n", " ")
+    snippet = content if len(content) <= SNIPPET else content[:SNIPPET] + "…"
+    place = (org.address(conversation.session, appeal.grid_id, appeal.building_id, appeal.unit_id).home_label
+             if appeal.grid_id is not None else "")
+    return texts.TASK_LINE.format(position=position, ticket=appeal.ticket, category=appeal.category,
+                                  status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
+                                  clock=_clock(appeal.status, task.due, conversation.now),
+                                  snippet=snippet, home=f"（{place}）" if place else "")
+
+
+def _clock(status: str, due: datetime | None, now: datetime) -> str:
+    if due is None:
+        return texts.CLOCK_STOPPED
+    step = texts.CLOCK_STEPS["claim" if status == AppealStatus.DISPATCHED else "resolve"]
+    if due <= now:
+        return texts.CLOCK_LATE.format(step=step, span=_span(now - due))
+    return texts.CLOCK_LEFT.format(step=step, span=_span(due - now))
+
+
+def _span(length: timedelta) -> str:
+    minutes = max(1, int(length.total_seconds() // 60))
+    if minutes < 60:
+        return texts.SPAN_MINUTES.format(count=minutes)
+    if minutes < 48 * 60:
+        return texts.SPAN_HOURS.format(count=minutes // 60)
+    return texts.SPAN_DAYS.format(count=minutes // (24 * 60))
+
+
+def _remembered(conversation: Conversation) -> list[str] | None:
+    dialogue = dialogues.named(conversation, DIALOG)
+    return list(dialogue.data["tickets"]) if dialogue is not None else None

@@ -1,0 +1,111 @@
+"""Staff with one hand free (issue 10, section 6): 我的任务 most urgent first, with a snippet and the time left,
+ten a page and 更多; 接 1 / 结 2 已修好 by position; 进展 说明 on the one task in progress; 帮助 per role."""
+
+import re
+
+import pytest
+
+from bot.worker import schedule
+from storage import dispatch
+from tests.support.database import appeal
+from tests.support.personas import NEXT_DOOR, OPERATOR, RESIDENT, UNIT_NEIGHBOUR, WANG, ZHANG
+
+pytestmark = pytest.mark.postgres
+
+LIFT = "3号楼电梯坏了，物业一直不来修，老人上下楼很困难"
+
+
+def file(wechat, openid, text):
+    return re.search(r"G\d{10}", wechat.send(openid, text)).group(0)
+
+
+def dispatch_all(seeded, clock):
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+
+
+def test_my_tasks_puts_the_overdue_first_with_a_snippet_and_the_time_left_or_late(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    dispatch_all(seeded, clock)
+    wechat.send(ZHANG, f"接单 {lift}")
+    clock.advance(hours=5)
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_all(seeded, clock)
+    clock.advance(hours=3)  # the lamp waits past its claim deadline; the lift has days left
+    reply = wechat.send(ZHANG, "我的任务")
+    assert reply.index(lamp) < reply.index(lift)
+    assert "接单已超时1小时" in reply and "办结剩2天" in reply
+    assert "3号楼电梯坏了，物业一直不来修，…" in reply and "1号楼楼道灯坏了好几天" in reply
+
+
+def test_my_tasks_pages_ten_at_a_time_and_says_how_many_more(wechat, seeded, clock):
+    tickets = []
+    for n in range(12):
+        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"{n + 1}号楼门口的路灯不亮了"))
+        clock.advance(minutes=1)
+    dispatch_all(seeded, clock)
+    first_page = wechat.send(ZHANG, "我的任务")
+    assert first_page.count("待接单") == 10 and "还有 2 条，回复“更多”查看" in first_page
+    second_page = wechat.send(ZHANG, "更多")
+    assert "11. " in second_page and "12. " in second_page and "还有" not in second_page
+    assert {t for t in tickets if t in first_page + second_page} == set(tickets)
+    assert "没有更多任务了" in wechat.send(ZHANG, "更多")
+    picked = re.search(r"12\. (G\d{10})", second_page).group(1)
+    assert f"接单成功：{picked}" in wechat.send(ZHANG, "接 12")
+
+
+def test_positions_in_the_last_list_claim_and_resolve(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    dispatch_all(seeded, clock)
+    listed = wechat.send(ZHANG, "我的任务")
+    assert f"1. {lift}" in listed
+    wechat.dialog(ZHANG, [
+        ("接 1", f"接单成功：{lift}"),
+        ("我的任务", f"1. {lift}"),
+        ("结 1 已修好", f"诉求 {lift} 已办结"),
+    ])
+    assert appeal(seeded, lift).resolution == "已修好"
+    assert "列表里没有第 5 条" in wechat.send(ZHANG, "接单 5")
+
+
+def test_a_position_without_a_list_asks_for_the_list_first(wechat, seeded, clock):
+    assert "我的任务" in wechat.send(ZHANG, "接 1")
+
+
+def test_progress_without_a_number_goes_to_the_one_task_in_progress(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    dispatch_all(seeded, clock)
+    wechat.dialog(ZHANG, [
+        ("进展 已联系物业", "没有办理中的任务"),
+        (f"接单 {lift}", "接单成功"),
+        ("进展 已联系电梯维保公司，下午到", f"已记录诉求 {lift} 的进展"),
+    ])
+    assert "已联系电梯维保公司" in wechat.send(RESIDENT, f"查询 {lift}")
+
+
+def test_progress_without_a_number_with_two_in_progress_asks_which(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_all(seeded, clock)
+    wechat.send(ZHANG, f"接单 {lift} {lamp}")
+    reply = wechat.send(ZHANG, "进展 已联系物业")
+    assert "您有 2 条办理中的任务，是哪一条" in reply and lift in reply and lamp in reply
+    first = re.search(r"1\. (G\d{10})", reply).group(1)
+    assert f"已记录诉求 {first} 的进展" in wechat.send(ZHANG, "进展 1 已联系物业")
+
+
+def test_help_is_short_and_per_role(wechat, seeded):
+    resident_help = wechat.send(RESIDENT, "帮助")
+    assert "查询 编号" in resident_help and "接单" not in resident_help
+    member_help = wechat.send(ZHANG, "帮助")
+    assert "查询 编号" in member_help and "接单 编号（可简写“接”）" in member_help
+    assert "办结 编号 说明（可简写“结”）" in member_help and "接 1" in member_help
+    assert "合并" not in member_help and "待分类" not in member_help
+    for overseer in (WANG, OPERATOR):
+        overseer_help = wechat.send(overseer, "帮助")
+        assert "合并 编号 目标编号" in overseer_help and "待分类" in overseer_help, overseer
+    assert len(member_help.splitlines()) < len(wechat.send(WANG, "帮助").splitlines())
+
+
+def test_a_resident_saying_more_or_asking_about_progress_is_not_a_staff_command(wechat, seeded, clock):
+    assert "工作人员专用" not in wechat.send(RESIDENT, "进展怎么样了？")

@@ -1,0 +1,80 @@
+"""Commands said by voice or typed in a hurry: 。！？ around them, numbers read out in Chinese, several numbers,
+a number with a digit missing (issue 10, section 2)."""
+
+import re
+
+import pytest
+
+from bot.worker import schedule
+from storage import dispatch
+from storage.models import AppealStatus
+from tests.support.database import appeal
+from tests.support.personas import RESIDENT, ZHANG
+
+pytestmark = pytest.mark.postgres
+
+LIFT = "3号楼电梯坏了，物业一直不来修"
+LAMP = "2号楼楼道灯坏了好几天"
+SPOKEN = str.maketrans("0123456789", "零一二三四五六七八九")
+
+
+def file_and_dispatch(wechat, seeded, clock, text=LIFT):
+    ticket = re.search(r"G\d{10}", wechat.send(RESIDENT, text)).group(0)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    return ticket
+
+
+def say(wechat, openid, recognition):
+    return wechat.deliver(wechat.server.voice(openid, recognition, create_time=wechat.now())) or ""
+
+
+def test_a_resident_says_my_appeals_with_a_full_stop_and_gets_the_list_not_a_new_ticket(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    reply = say(wechat, RESIDENT, "我的诉求。")
+    assert ticket in reply and "已受理您的诉求" not in reply
+
+
+def test_help_typed_with_a_full_stop_is_help(wechat, seeded):
+    wechat.dialog(RESIDENT, [("帮助。", "我的诉求"), ("帮助？", "查询 编号")])
+
+
+def test_a_member_claims_by_voice_with_a_full_stop(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert f"接单成功：{ticket}" in say(wechat, ZHANG, f"接单 {ticket[1:]}。")
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+
+
+def test_my_tasks_by_voice_lists_the_tasks(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert ticket in say(wechat, ZHANG, "我的任务。")
+
+
+def test_a_ticket_read_out_in_chinese_numerals_is_claimed(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    spoken = ticket[1:].translate(SPOKEN).replace("一", "幺", 1)
+    assert f"接单成功：{ticket}" in say(wechat, ZHANG, f"接单{spoken}")
+
+
+def test_two_numbers_in_one_claim_claim_each_never_one_glued_number(wechat, seeded, clock):
+    first = file_and_dispatch(wechat, seeded, clock)
+    second = file_and_dispatch(wechat, seeded, clock, LAMP)
+    reply = wechat.send(ZHANG, f"接单 {first[1:]} {second[1:]}")
+    assert f"接单成功：{first}" in reply and f"接单成功：{second}" in reply
+    assert {appeal(seeded, first).status, appeal(seeded, second).status} == {AppealStatus.ACCEPTED}
+
+
+def test_two_numbers_in_a_command_that_takes_one_are_refused_clearly(wechat, seeded, clock):
+    first = file_and_dispatch(wechat, seeded, clock)
+    second = file_and_dispatch(wechat, seeded, clock, LAMP)
+    wechat.send(ZHANG, f"接单 {first} {second}")
+    assert "一次只能办一条" in wechat.send(ZHANG, f"办结 {first} {second} 已修好")
+    assert "一次只能办一条" in wechat.send(RESIDENT, f"查询 {first} {second}")
+    assert appeal(seeded, first).status == AppealStatus.ACCEPTED
+
+
+def test_a_number_with_a_digit_missing_is_told_the_ticket_format(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    reply = wechat.send(ZHANG, f"接单 {ticket[:-1]}")
+    assert "G 加 10 位数字" in reply and "9 位" in reply
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
