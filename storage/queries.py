@@ -117,7 +117,8 @@ class Task:
 def tasks_of(session: Session, member: Staff) -> list[Task]:
     """我的任务: what the member works on and what waits to be claimed in their grid or department, most
     urgent first: overdue, then the soonest due (an emergency's minutes-scale clock puts it on top); paused
-    ones last, their clock stands still.
+    ones last, their clock stands still. An operator's list starts with the appeals grids returned (退回) to
+    their community, waiting for them to 改派.
 
     Not filtered by `can_read`: the caller hides a waiting sensitive appeal the member may not read.
     """
@@ -126,10 +127,20 @@ def tasks_of(session: Session, member: Staff) -> list[Task]:
         else (Appeal.department.is_(None) & (Appeal.grid_id == member.grid_id))
     ) & (Appeal.assignee_staff_id.is_(None) | (Appeal.assignee_staff_id == member.id))  # 派单 gave it to them
     mine = Appeal.status.in_(WORKING) & (Appeal.assignee_staff_id == member.id)
-    rows = session.execute(select(Appeal, _dispatched_since()).where(or_(mine, waiting))).all()
+    rows = session.execute(select(Appeal, _dispatched_since()).where(or_(mine, waiting, _returned_to(member)))).all()
     found = [Task(appeal, _due(appeal, at)) for appeal, at in rows]
-    return sorted(found, key=lambda task: (task.due is None, task.due.timestamp() if task.due else 0.0,
-                                           task.appeal.id))
+    return sorted(found, key=lambda task: (task.appeal.status != AppealStatus.RETURNED, task.due is None,
+                                           task.due.timestamp() if task.due else 0.0, task.appeal.id))
+
+
+def _returned_to(member: Staff) -> ColumnElement[bool]:
+    """Returned appeals are the operators' to 改派: of their community, or of the street for a street operator."""
+    if member.role != StaffRole.OPERATOR:
+        return false()
+    returned = Appeal.status == AppealStatus.RETURNED
+    if member.community_id is None:
+        return returned
+    return returned & Appeal.grid_id.in_(select(Grid.id).where(Grid.community_id == member.community_id))
 
 
 def _due(appeal: Appeal, dispatched_at: datetime | None) -> datetime | None:

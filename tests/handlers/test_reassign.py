@@ -82,3 +82,13 @@ def test_a_resident_cancelling_a_task_in_hand_tells_the_member_working_on_it(wec
     wechat.send(ZHANG, f"接单 {ticket}")
     wechat.send(RESIDENT, f"撤销 {ticket}")
     assert notices(seeded, "staff_cancelled", ticket) == [ZHANG]
+
+
+def test_returned_appeals_head_the_operators_tasks_and_are_reassigned_by_position(wechat, seeded, clock):
+    waiting = dispatched(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
+    returned = dispatched(wechat, seeded, clock)
+    wechat.send(ZHANG, f"退回 {returned} 这是锦绣家园的事")
+    tasks = wechat.send(OPERATOR, "我的任务")
+    assert f"1. {returned}" in tasks and "已退回社区" in tasks and waiting not in tasks
+    assert "已改派给 幸福里社区·第二网格" in wechat.send(OPERATOR, "改派 1 第二网格")
+    assert LIU in notices(seeded, "staff_new_appeal", returned)
