@@ -68,8 +68,8 @@ def test_look_alikes_are_not_emergencies(shipped: Taxonomy, text: str) -> None:
 
 def test_each_shipped_kind_names_its_number(shipped: Taxonomy) -> None:
     calls = {emergency.name: emergency.call for emergency in shipped.emergencies}
-    assert calls["fire"] == "119" and calls["medical"] == "120"
-    assert calls["violence"] == calls["threat"] == calls["self_harm"] == "110"
+    assert calls["fire"] == "拨打 119" and calls["medical"] == "拨打 120"
+    assert calls["violence"] == calls["threat"] == calls["self_harm"] == "拨打 110"
     assert "燃气" in calls["gas"] and "紧急呼叫" in calls["lift"]
     assert all(emergency.response_minutes <= 15 for emergency in shipped.emergencies)
     assert all(emergency.category in shipped.names for emergency in shipped.emergencies)
