@@ -6,9 +6,10 @@ from handlers import binding, joins
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from nlp import Classification
+from nlp import Classification, Emergency
 from nlp.similarity import is_repeat
-from storage import appeals
+from storage import appeals, emergencies
+from storage.limits import LIMITS, TextField
 
 
 def file_text(conversation: Conversation, text: str, kind: Kind,
@@ -45,6 +46,36 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
     )
     join_offer = joins.offer(conversation, filed, result.category, text)
     return Reply(f"{received}\n{join_offer}" if join_offer else received), filed.id
+
+
+def file_emergency(conversation: Conversation, text: str, emergency: Emergency) -> appeals.Filed:
+    """File `text` as a 紧急 appeal of the emergency's category, with its minutes-scale response clock.
+
+    Never folded as a repeat, never refused by an intake limit and never offered as a join: someone may be in
+    danger. A resident without an address has it held like any appeal, and every operator is told at once.
+    """
+    session, sender, now = conversation.session, conversation.sender, conversation.now
+    taxonomy = conversation.understanding.taxonomy
+    limits = taxonomy.category(emergency.category)
+    words = text[:LIMITS[TextField.APPEAL]]  # a long cry for help is filed, cut, rather than refused
+    intake = appeals.Intake(
+        content=words,
+        channel=appeals.Channel.VOICE if conversation.inbound.kind is Kind.VOICE else appeals.Channel.TEXT,
+        category=limits.name,
+        subcategory=limits.subcategory_of(words),
+        confidence=1.0,
+        keywords=(),
+        raw_message=dict(conversation.inbound.raw),
+        response_hours=limits.response_hours,
+        resolve_hours=limits.resolve_hours,
+        department=limits.department,
+        emergency=emergency.label,
+        response_minutes=emergency.response_minutes,
+    )
+    filed = appeals.file_appeal(session, sender, intake, now)
+    if sender.grid_id is None:
+        emergencies.alert_unplaced(session, filed.id, now)
+    return filed
 
 
 def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply, int | None] | None:

@@ -62,10 +62,21 @@ ATTACHMENT_NAMES = {"image": "图片", "location": "位置"}
 
 UNCLASSIFIED_NOTE = "（工作人员将尽快确认类别）"
 
+# Emergencies (handlers/emergency.py): the number and the advice come first, whatever else is going on.
+EMERGENCY_NUMBERS = "遇到火灾、急病、暴力等危险，请先拨打 119 火警、120 急救、110 报警。"
+EMERGENCY_ADVICE = "【紧急】请立即{call}！\n{advice}"
+EMERGENCY_FILED = ("已登记为紧急诉求 {ticket}，同时通知了网格员、网格长和社区工作人员，{minutes}分钟内会有人联系您。"
+                   "有新情况请直接发消息告诉我们。")
+EMERGENCY_HELD = "已登记为紧急诉求 {ticket}，并立即通知了社区工作人员。"
+EMERGENCY_ASK_ADDRESS = "为了让工作人员尽快找到您，请告诉我们住址（回复序号）：\n{question}"
+EMERGENCY_BINDING_GOES_ON = "方便时请继续回复上面的序号完成住址绑定，工作人员能更快找到您。"
+EMERGENCY_STAFF = "需要登记时，请回复“上报 内容”。"
+
 WELCOME = (
     "您好，欢迎关注网格诉求助手！\n"
     "小区里遇到电梯故障、楼道灯不亮、垃圾清运、邻里纠纷，或想咨询养老、社保政策，"
-    "直接发文字或语音给我，我们会转给您所在网格的网格员办理，并随时告诉您进展。"
+    "直接发文字或语音给我，我们会转给您所在网格的网格员办理，并随时告诉您进展。\n"
+    + EMERGENCY_NUMBERS
 )
 BIND_FIRST_HINT = "第一次使用请先绑定住址，回复“绑定”开始。"
 GREETING = "您好！请直接描述您遇到的问题，例如：“3号楼电梯坏了”。回复“帮助”查看全部功能。"
@@ -110,7 +121,7 @@ BIND_SCENE_UNKNOWN = "这个二维码没有对应的楼栋，请回复“绑定�
 HELD_RELEASED = "您之前暂存的诉求 {tickets} 已提交给 {grid_label}。"
 LEVELS = {"community": "社区", "grid": "小区/网格", "building": "楼栋", "unit": "单元"}
 
-HELP_HEADER = "您可以直接发送文字或语音提交诉求，也可以回复下面的指令："
+HELP_HEADER = EMERGENCY_NUMBERS + "\n您可以直接发送文字或语音提交诉求，也可以回复下面的指令："
 HELP_LINE = "· {usage}：{summary}"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from handlers import binding, commands, dialogues, events, intake, joins, media, rating, staff
+from handlers import binding, commands, dialogues, emergency, events, intake, joins, media, rating, staff
 from handlers.conversation import Conversation
 from handlers.types import Reply
 
@@ -26,10 +26,12 @@ class Handler:
 
 
 # Order matters: events never enter a dialogue; command words (绑定, 取消, 帮助) work even inside one;
+# an emergency is answered in any state, before any dialogue reads it as an answer;
 # a dialogue takes the numbered answers; media and free text come last.
 HANDLERS: tuple[Handler, ...] = (
     Handler("event", events.matches, events.handle),
     Handler("command", commands.matches, commands.handle),
+    Handler("emergency", emergency.matches, emergency.handle),
     Handler("binding dialogue", binding.is_answer, binding.answer, dialogue=binding.DIALOG),
     Handler("rating", rating.is_answer, rating.answer, dialogue=rating.DIALOG),
     # The offer lasts exactly one message: a later "1" must not join by surprise.

@@ -11,6 +11,7 @@ from storage.notices import (
     StaffCardLost,
     StaffCertifyLocked,
     StaffDigest,
+    StaffEmergencyUnclaimed,
     StaffEscalated,
     StaffFocusOpened,
     StaffMerged,
@@ -34,7 +35,12 @@ WITHHELD_HOME = "（接单后可见）"
 WITHHELD_CONTENT = "涉及个人隐私，仅接单人和网格长可见；接单后回复“查询 {ticket}”查看。"
 
 
+EMERGENCY_NUMBERS = "危及人身安全请同时拨打 110、119 或 120"
+
+
 def _new_appeal(n: StaffNewAppeal) -> str:
+    if n.urgent:
+        return _urgent_card(n)
     deadline = f"\n办结时限：{clock(n.resolve_due_at)}前" if n.resolve_due_at else ""
     return (
         f"【新诉求】{n.ticket}\n"
@@ -43,6 +49,27 @@ def _new_appeal(n: StaffNewAppeal) -> str:
         f"内容：{_card_content(n)}"
         f"{deadline}\n"
         f"回复“接单 {n.ticket}”接下任务；不属于本网格请回复“退回 {n.ticket} 原因”。"
+    )
+
+
+def _urgent_card(n: StaffNewAppeal) -> str:
+    """An emergency's card: words and place in full (someone is in danger), and what to do first."""
+    deadline = f"，{clock(n.response_due_at)}前无人接单将升级督办" if n.response_due_at else ""
+    return (
+        f"【紧急】{n.emergency or ''} {n.ticket}\n"
+        f"地址：{n.grid} {n.home or ''}".rstrip() + "\n"
+        f"内容：{n.content}\n"
+        f"请立即联系居民或赶赴现场，回复“接单 {n.ticket}”{deadline}。{EMERGENCY_NUMBERS}。"
+    )
+
+
+def _emergency_unclaimed(n: StaffEmergencyUnclaimed) -> str:
+    return (
+        f"【紧急督办】{n.ticket} {n.emergency}，至今无人接单\n"
+        f"地点：{n.place}\n"
+        f"内容：{n.content}\n"
+        f"求助时间：{clock(n.since)}\n"
+        f"请立即电话安排网格员赶赴现场，或自己回复“接单 {n.ticket}”；{EMERGENCY_NUMBERS}。"
     )
 
 
@@ -194,10 +221,15 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffDigest: _digest,
     StaffCardLost: _card_lost,
     StaffCertifyLocked: _certify_locked,
+    StaffEmergencyUnclaimed: _emergency_unclaimed,
 }
 
 
 def _new_appeal_fields(n: StaffNewAppeal) -> Fields:
+    if n.urgent:
+        place = f"{n.grid} {n.home or ''}".rstrip()
+        return (n.ticket, f"【紧急】{n.emergency or n.category}", place, n.content or "", "立即接单"), \
+            f"回复“接单 {n.ticket}”；{EMERGENCY_NUMBERS}。"
     deadline = f"{clock(n.resolve_due_at)}前办结" if n.resolve_due_at else "见办理时限"
     place = n.grid if n.withheld else n.home or n.grid
     category = category_label(n.category, n.subcategory)
@@ -219,6 +251,8 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
                                   f"负责人：{focus_owner(n.owner)}"), "回复“聚焦”查看，处理完毕回复“结案 编号 说明”。"),
     StaffDigest: _digest_fields,
     StaffCardLost: lambda n: ((n.ticket, "任务卡可能未送达", f"接收人：{n.holder}"), "请联系确认或安排他人接单。"),
+    StaffEmergencyUnclaimed: lambda n: ((n.ticket, f"【紧急】{n.emergency} 无人接单", n.place, n.content,
+                                         f"求助时间：{clock(n.since)}"), "请立即安排人员赶赴现场并接单。"),
     StaffCertifyLocked: lambda n: ((f"微信用户 {n.who}", f"{n.minutes}分钟内{n.failures}次验证码错误",
                                     f"认证暂停至{clock(n.until)}"), "如不认识此人，请留意是否有人在试探验证码。"),
 }

@@ -1,9 +1,10 @@
 """Text in, label out: the appeal taxonomy, the keyword rules, the trainable model and their combination."""
 
 from nlp.classifier import Classification, KeywordClassifier
+from nlp.emergencies import recognise as recognise_emergency
 from nlp.loading import SHIPPED_MODEL, Classifier, build_classifier, load
 from nlp.model import LinearModel, ModelError
-from nlp.taxonomy import UNCLASSIFIED, Category, Hotspots, Taxonomy, TaxonomyError, load_taxonomy
+from nlp.taxonomy import UNCLASSIFIED, Category, Emergency, Hotspots, Taxonomy, TaxonomyError, load_taxonomy
 
 __all__ = [
     "SHIPPED_MODEL",
@@ -11,6 +12,7 @@ __all__ = [
     "Category",
     "Classification",
     "Classifier",
+    "Emergency",
     "Hotspots",
     "KeywordClassifier",
     "LinearModel",
@@ -20,4 +22,5 @@ __all__ = [
     "build_classifier",
     "load",
     "load_taxonomy",
+    "recognise_emergency",
 ]

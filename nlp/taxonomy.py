@@ -19,12 +19,17 @@ GRID_ROUTE = "grid"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEPARTMENT_PREFIX = "department:"
 
-_TOP_LEVEL_KEYS = frozenset({"threshold", "default_response_hours", "default_resolve_hours", "hotspots", "category"})
+_TOP_LEVEL_KEYS = frozenset(
+    {"threshold", "default_response_hours", "default_resolve_hours", "hotspots", "category", "emergency"}
+)
 _HOTSPOT_KEYS = ("window_days", "building", "compound", "grid")
 _CATEGORY_KEYS = frozenset(
     {"name", "response_hours", "resolve_hours", "route", "sensitive", "keywords", "negative", "subcategory"}
 )
 _SUBCATEGORY_KEYS = frozenset({"name", "keywords"})
+_EMERGENCY_KEYS = frozenset({"name", "label", "category", "call", "advice", "response_minutes", "phrases", "not"})
+_EMERGENCY_TEXTS = ("label", "call", "advice")
+PHRASE_JOIN = "+"  # "电梯+困": every part, in this order, anywhere in the message
 
 
 class TaxonomyError(ValueError):
@@ -87,6 +92,20 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Emergency:
+    """A danger to life (火情, 急病, 暴力…): the phrases that reveal it and what the resident must do first."""
+
+    name: str
+    label: str
+    category: str
+    call: str
+    advice: str
+    response_minutes: int
+    phrases: tuple[str, ...]
+    not_phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Hotspots:
     """聚焦办: this many appeals of one category (or with one keyword) within window_days make a hot spot."""
 
@@ -105,6 +124,7 @@ class Taxonomy:
     default_response_hours: int = DEFAULT_RESPONSE_HOURS
     default_resolve_hours: int = DEFAULT_RESOLVE_HOURS
     hotspots: Hotspots = Hotspots()
+    emergencies: tuple[Emergency, ...] = ()
 
     @property
     def sensitive(self) -> frozenset[str]:
@@ -187,7 +207,59 @@ def parse_taxonomy(document: Mapping[str, Any], source: str = "<taxonomy>") -> T
         default_response_hours=default_response,
         default_resolve_hours=default_resolve,
         hotspots=_hotspots(document.get("hotspots", {}), source),
+        emergencies=_emergencies(document.get("emergency", []), source, seen),
     )
+
+
+def _emergencies(tables: Any, source: str, categories: set[str]) -> tuple[Emergency, ...]:
+    if not isinstance(tables, list):
+        raise TaxonomyError(f"{source}: emergencies are written as [[emergency]] tables")
+    found: list[Emergency] = []
+    for position, table in enumerate(tables, start=1):
+        where = f"{source}: emergency #{position}"
+        if not isinstance(table, dict):
+            raise TaxonomyError(f"{where}: must be a table")
+        name = table.get("name")
+        if not isinstance(name, str) or not name.strip() or name != name.strip():
+            raise TaxonomyError(f'{where}: field "name" must be a non-empty string without surrounding spaces, '
+                                f"got {name!r}")
+        where = f'{source}: emergency "{name}"'
+        unknown = sorted(set(table) - _EMERGENCY_KEYS)
+        if unknown:
+            raise TaxonomyError(f"{where}: unknown field {unknown[0]!r}")
+        if any(emergency.name == name for emergency in found):
+            raise TaxonomyError(f"{where}: duplicate emergency")
+        texts = {}
+        for key in _EMERGENCY_TEXTS:
+            value = table.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise TaxonomyError(f'{where}: field "{key}" must be a non-empty string, got {value!r}')
+            texts[key] = value.strip()
+        category = table.get("category")
+        if category not in categories:
+            raise TaxonomyError(f'{where}: field "category" must name a [[category]], got {category!r}')
+        minutes = table.get("response_minutes")
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+            raise TaxonomyError(f'{where}: field "response_minutes" must be a positive whole number, got {minutes!r}')
+        phrases = _phrases(table, "phrases", where)
+        if not phrases:
+            raise TaxonomyError(f'{where}: field "phrases" is empty')
+        found.append(Emergency(name=name, category=category, response_minutes=minutes, phrases=phrases,
+                               not_phrases=_phrases(table, "not", where), **texts))
+    return tuple(found)
+
+
+def _phrases(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list):
+        raise TaxonomyError(f'{where}: field "{key}" must be a list of phrases')
+    phrases = []
+    for phrase in value:
+        folded = normalize_text(phrase) if isinstance(phrase, str) else ""
+        if not folded or any(not part.strip() for part in folded.split(PHRASE_JOIN)):
+            raise TaxonomyError(f'{where}: field "{key}" has an empty phrase: {phrase!r}')
+        phrases.append(folded)
+    return tuple(phrases)
 
 
 def _hotspots(table: Any, source: str) -> Hotspots:

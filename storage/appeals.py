@@ -27,7 +27,7 @@ from storage.tickets import next_ticket
 _APPEAL_COLUMNS = (
     "ticket", "resident_id", "grid_id", "building_id", "unit_id", "category", "confidence", "keywords", "channel",
     "content", "raw_message", "status", "response_hours", "resolve_hours", "response_due_at", "resolve_due_at",
-    "created_at", "updated_at", "department", "reporter_staff_id", "subcategory",
+    "created_at", "updated_at", "department", "reporter_staff_id", "subcategory", "emergency", "response_minutes",
 )
 _INSERT_APPEAL = DriverSQL(
     f"INSERT INTO appeals ({', '.join(_APPEAL_COLUMNS)}) "
@@ -114,6 +114,8 @@ class Intake:
     resolve_hours: int
     department: str | None = None  # the category's route, when it goes straight to a department
     subcategory: str | None = None  # 物业服务 · 电梯
+    emergency: str | None = None  # 紧急: the taxonomy's emergency kind
+    response_minutes: int | None = None  # an emergency's response clock, which replaces response_hours
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def report(session: Session, member: Staff, intake: Intake, now: datetime) -> Fi
     if member.grid_id is None:
         raise NotAllowed("no_grid")
     ticket = next_ticket(session, now)
-    placement = _placement(_GridOnly(member.grid_id), intake.response_hours, intake.resolve_hours, now)
+    placement = _placement(_GridOnly(member.grid_id), _response_window(intake), intake.resolve_hours, now)
     (appeal_id,) = _INSERT_APPEAL.run(session, _row(session, ticket, None, intake, AppealStatus.SUBMITTED, now,
                                                     placement, reporter_staff_id=member.id))  # type: ignore[misc]
     record(session, appeal_id, now, Action.SUBMITTED, None, AppealStatus.SUBMITTED, actor_id=member.id,
@@ -147,7 +149,7 @@ def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetim
     bound = resident.grid_id is not None
     status = AppealStatus.SUBMITTED if bound else AppealStatus.AWAITING_ADDRESS
     ticket = next_ticket(session, now)
-    placement = _placement(resident, intake.response_hours, intake.resolve_hours, now) if bound else _UNPLACED
+    placement = _placement(resident, _response_window(intake), intake.resolve_hours, now) if bound else _UNPLACED
     (appeal_id,) = _INSERT_APPEAL.run(
         session, _row(session, ticket, resident.id, intake, status, now, placement)
     )  # type: ignore[misc]
@@ -233,7 +235,7 @@ def release_held(session: Session, resident: Sender, now: datetime) -> list[Appe
         .order_by(Appeal.id)
     ).all()
     for appeal in held:
-        placement = _placement(resident, appeal.response_hours, appeal.resolve_hours, now)
+        placement = _placement(resident, _response_window(appeal), appeal.resolve_hours, now)
         transition(session, appeal, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED, now, **placement)
         record(session, appeal.id, now, Action.SUBMITTED, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED,
                actor_id=resident.id)
@@ -354,6 +356,7 @@ def _row(session: Session, ticket: str, resident_id: int | None, intake: Intake,
         "response_due_at": timestamp(session, placement["response_due_at"]),
         "resolve_due_at": timestamp(session, placement["resolve_due_at"]),
         "department": intake.department, "reporter_staff_id": reporter_staff_id,
+        "emergency": intake.emergency, "response_minutes": intake.response_minutes,
     }
 
 
@@ -371,12 +374,26 @@ def _text(value: str | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _placement(resident: Sender, response_hours: int, resolve_hours: int, now: datetime) -> dict[str, Any]:
+class _Clocked(Protocol):
+    @property
+    def response_hours(self) -> int: ...
+    @property
+    def response_minutes(self) -> int | None: ...
+
+
+def _response_window(clocked: _Clocked) -> timedelta:
+    """How long staff have to claim: an emergency's minutes, else the category's hours."""
+    if clocked.response_minutes is not None:
+        return timedelta(minutes=clocked.response_minutes)
+    return timedelta(hours=clocked.response_hours)
+
+
+def _placement(resident: Sender, response_window: timedelta, resolve_hours: int, now: datetime) -> dict[str, Any]:
     """Where the appeal goes and by when, from the resident's address at submission time."""
     return {
         "grid_id": resident.grid_id,
         "building_id": resident.building_id,
         "unit_id": resident.unit_id,
-        "response_due_at": now + timedelta(hours=response_hours),
+        "response_due_at": now + response_window,
         "resolve_due_at": now + timedelta(hours=resolve_hours),
     }

@@ -8,6 +8,8 @@ and writes the outbox rows with the task card.
 派单: the active, on-duty, bound grid member with the fewest open tasks (dispatched to them, accepted or paused;
 ties by staff id) is set as the assignee and alone gets the card; they still 接单, or the grid leader does.
 With nobody on duty the card goes to the grid's leaders, unassigned.
+紧急 (an emergency, whatever the mode): the 【紧急】 card goes at once to every member and leader of the grid and
+to the community's operators, words and unit included (someone is in danger), unassigned; the first 接单 wins.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Collection, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage import org, staff
+from storage import emergencies, org, staff
 from storage.appeals import Action, record, transition
 from storage.models import (
     GRID_TEAM,
@@ -64,6 +66,10 @@ def dispatch_pending(session: Session, now: datetime, sensitive: Collection[str]
 
 
 def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collection[str]) -> None:
+    if appeal.emergency is not None:
+        receivers = emergencies.responders(session, appeal, grid_staff(session, appeal.grid_id))
+        _send_cards(session, appeal, receivers, now, "emergency: the grid and the community's operators", None, ())
+        return
     if appeal.department is not None:
         receivers = department_staff(session, appeal.department)
         if receivers:
@@ -118,9 +124,10 @@ def task_card(session: Session, appeal: Appeal) -> StaffNewAppeal:
     a message is cut where it is rendered (handlers/notifications.py), marked, with a pointer to 查询.
     """
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
-    return StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
+    card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
                           grid=place.grid_label, home=place.home_label, content=appeal.content,
                           resolve_due_at=appeal.resolve_due_at)
+    return emergencies.marked(card, appeal)
 
 
 def _card_for(member: Staff, readable: staff.Readable, card: StaffNewAppeal) -> StaffNewAppeal:

@@ -48,7 +48,7 @@ _NEIGHBOURS = DriverSQL(
     "SELECT a.id, a.ticket, a.status, a.unit_id, a.content FROM appeals a "
     "WHERE a.grid_id = %(grid_id)s AND a.status IN (%(dispatched)s, %(accepted)s, %(paused)s) "
     "AND a.building_id = %(building_id)s AND a.category = %(category)s AND a.created_at >= %(since)s "
-    "AND (a.resident_id IS NULL OR a.resident_id <> %(resident_id)s) "
+    "AND (a.resident_id IS NULL OR a.resident_id <> %(resident_id)s) AND a.emergency IS NULL "
     "AND NOT EXISTS (SELECT 1 FROM appeal_followers f WHERE f.appeal_id = a.id AND f.resident_id = %(resident_id)s) "
     "ORDER BY a.id DESC LIMIT %(limit)s"
 )
@@ -169,6 +169,8 @@ def _check_pair(session: Session, source: Appeal, target: Appeal, sensitive: Col
         raise NotAllowed("other_grid")
     if source.category in sensitive or target.category in sensitive:
         raise NotAllowed("sensitive")
+    if source.emergency is not None or target.emergency is not None:
+        raise NotAllowed("emergency")  # someone in danger is handled on their own, their words on their own card
     if source.status not in MERGEABLE:
         raise IllegalTransition(source.status)
     if target.status not in JOINABLE:

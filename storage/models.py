@@ -235,6 +235,9 @@ class Appeal(Base):
     escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
+    # 紧急: the taxonomy's emergency kind (fire, medical, …); such an appeal is never joined, merged or digested.
+    emergency: Mapped[str | None] = mapped_column(String(16))
+    response_minutes: Mapped[int | None] = mapped_column(Integer)  # an emergency's clock, instead of response_hours
 
 
 class AppealEvent(Base):

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, filled as they are defined
 # Switches stored only when on: rows have never carried them as false.
-_STORED_WHEN_TRUE = frozenset({"followed", "withheld"})
+_STORED_WHEN_TRUE = frozenset({"followed", "withheld", "urgent"})
 
 
 class Audience(StrEnum):
@@ -187,6 +187,21 @@ class StaffNewAppeal(StaffNotice):
     content: str | None
     resolve_due_at: datetime | None = None
     withheld: bool = False
+    urgent: bool = False  # 【紧急】: an emergency; sent on its own, never folded into a digest
+    emergency: str | None = None  # the emergency's label (火情, 急病…), when urgent
+    response_due_at: datetime | None = None  # when urgent: claim by then
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffEmergencyUnclaimed(StaffNotice):
+    """An emergency nobody claimed within its minutes: what, where, since when, so the reader can act."""
+
+    name: ClassVar[str] = "staff_emergency_unclaimed"
+    ticket: str
+    emergency: str  # its label: 火情, 急病…
+    place: str
+    content: str
+    since: datetime
 
 
 @dataclass(frozen=True, kw_only=True)

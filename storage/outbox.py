@@ -6,7 +6,7 @@ ABANDONED_AFTER lost its worker somewhere around the call, and neither WeChat's 
 template API can say whether the message arrived: it is marked failed, "outcome unknown", never sent again.
 
 Digests: task cards, reminders and escalations (FOLDED) beyond `digest_after` to one person within one
-minute are not sent one by one. Each is still written, as `digested`, and counted into one digest row for that
+minute are not sent one by one (an emergency's 【紧急】 card always is). Each is still written, as `digested`, and counted into one digest row for that
 person and minute, due at the minute's end, that names the first tickets and points to 我的任务. `add` is the
 only writer of outbox rows, so this is the one place that decides it, in the transaction of the row it absorbs.
 """
@@ -70,7 +70,9 @@ def add(
     beyond the recipient's `digest_after` of this minute is recorded as `digested` and counted into their
     digest instead. Everything but tests writes through storage.telling.tell.
     """
-    folded = type(notice) in FOLDED and _fold_into_digest(session, recipient_openid, notice, now)
+    # An emergency's card must be read the moment it arrives: it is never folded into a digest.
+    urgent = getattr(notice, "urgent", False)
+    folded = type(notice) in FOLDED and not urgent and _fold_into_digest(session, recipient_openid, notice, now)
     session.add(
         OutboxMessage(
             idempotency_key=key,

@@ -25,6 +25,10 @@ two workers sweeping at once escalate once. Each is an internal `escalated` audi
 "level N", with a `staff_escalated` notice to the assignee and the level's people (a level nobody is bound
 for passes the notice on to the next one up).
 
+An emergency (紧急, see storage.emergencies) runs the response clock in minutes and escalates at its deadline,
+to level 1 at once: its notice says what, where, since when and what to do, and goes to the grid's leaders and
+the community's and street's operators.
+
 A task card whose send was cut off (outcome unknown, see storage.outbox) may never have arrived, and in 派单 it
 was the only one: `report_lost_cards` records it on the appeal and, while the appeal still waits for a claim,
 tells the grid's 网格长 (the community's operators when the card was the 网格长's, or the grid has none bound).
@@ -41,7 +45,7 @@ from typing import Any, Sequence
 from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage import dispatch, outbox, queries
+from storage import dispatch, emergencies, outbox, queries
 from storage.appeals import Action, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
 from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
@@ -118,7 +122,10 @@ def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,
     if due is None:
         return 0, 0
     escalated = 0
-    if appeal.escalation_level == 0 and (now >= due or now >= since + unclaimed_after):
+    if appeal.emergency is not None:
+        if appeal.escalation_level == 0 and now >= due:
+            escalated = _escalate_emergency(session, appeal, now)
+    elif appeal.escalation_level == 0 and (now >= due or now >= since + unclaimed_after):
         reason = "response_overdue" if now >= due else "unclaimed"
         escalated = _escalate(session, appeal, AppealStatus.DISPATCHED, now, reason)
     reminded = 0
@@ -219,6 +226,21 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
     people = ([assignee] if assignee else []) + list(_supervisors(session, appeal, level))
     for openid in dict.fromkeys(person.openid for person in people):
         tell(session, openid, StaffEscalated(ticket=appeal.ticket, level=level, reason=reason), now, appeal=appeal)
+    return 1
+
+
+def _escalate_emergency(session: Session, appeal: Appeal, now: datetime) -> int:
+    moved = session.execute(
+        update(Appeal)
+        .where(Appeal.id == appeal.id, Appeal.status == AppealStatus.DISPATCHED, Appeal.escalation_level == 0)
+        .values(escalation_level=1, escalated_at=now)
+    ).rowcount
+    if moved != 1:
+        return 0  # another sweep escalated it first, or somebody claimed it
+    record(session, appeal.id, now, Action.ESCALATED, None, None, note="level 1 (emergency unclaimed)", internal=True)
+    notice = emergencies.unclaimed_notice(session, appeal, appeal.created_at)
+    for person in emergencies.supervisors(session, appeal):
+        tell(session, person.openid, notice, now, appeal=appeal)
     return 1
 
 

@@ -28,6 +28,7 @@ WORST = {
     "level": "街道", "photo": True, "followed": True, "follow_up": True,
     "holder": longest(TextField.NAME), "window_start": "2026-11-25T02:00:00+00:00", "new": 30, "reminders": 30,
     "escalations": 30, "who": "oAbC…Yz", "minutes": 15, "failures": 5, "until": "2026-11-25T02:00:00+00:00",
+    "emergency": WIDE * 16, "since": "2026-11-25T02:00:00+00:00", "response_due_at": "2026-11-25T02:10:00+00:00",
 }
 
 
@@ -42,6 +43,12 @@ def test_every_notice_fits_wechats_text_limit_with_every_field_at_its_limit(temp
     data = notifications.template_data(template, WORST)
     lines = [field["value"] for name, field in data.items() if name.startswith("keyword")]
     assert all(len(line) <= notifications.TEMPLATE_LINE_LIMIT for line in lines), lines
+
+
+def test_an_urgent_task_card_fits_with_every_field_at_its_limit():
+    text = notifications.render("staff_new_appeal", {**WORST, "urgent": True})
+    assert text.startswith("【紧急】") and size(text) <= notifications.TEXT_BYTE_LIMIT
+    assert "110、119 或 120" in text  # the instructions survive the cut
 
 
 @pytest.mark.parametrize("template", sorted(t for t in notifications.NAMES if notifications.for_resident(t)))

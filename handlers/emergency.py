@@ -1,0 +1,45 @@
+"""Emergencies first: a message naming a danger to life is answered with the number to call and what to do,
+in any state of the conversation (unbound, mid-binding, being asked to rate, offered a join).
+
+Its row in router.HANDLERS comes right after the commands (取消 and 帮助 still work) and before every dialogue.
+A resident's message is filed as 紧急 (storage.emergencies says who hears of it and how soon); an open binding
+dialogue stays open, so the address can still be given, and a resident with no address is asked for it after
+the advice. Staff get the advice only: what they find on patrol they 上报.
+"""
+
+from __future__ import annotations
+
+from handlers import binding, dialogues, filing
+from handlers import resident_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Kind, Reply
+from nlp import Emergency, recognise_emergency
+
+
+def matches(conversation: Conversation) -> bool:
+    """A text or voice message that names an emergency of the taxonomy."""
+    return _emergency(conversation) is not None
+
+
+def handle(conversation: Conversation) -> Reply:
+    """The number and the advice first; then the 紧急 appeal's ticket, and the address question if there is none."""
+    emergency = _emergency(conversation)
+    assert emergency is not None  # matches() said so
+    advice = texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
+    if conversation.is_staff:
+        return Reply(f"{advice}\n{texts.EMERGENCY_STAFF}")
+    filed = filing.file_emergency(conversation, conversation.inbound.text.strip(), emergency)
+    if conversation.sender.grid_id is not None:
+        return Reply(f"{advice}\n" + texts.EMERGENCY_FILED.format(ticket=filed.ticket,
+                                                                  minutes=emergency.response_minutes))
+    held = texts.EMERGENCY_HELD.format(ticket=filed.ticket)
+    if dialogues.named(conversation, binding.DIALOG) is not None:
+        return Reply(f"{advice}\n{held}\n{texts.EMERGENCY_BINDING_GOES_ON}")
+    return Reply(f"{advice}\n{held}\n" + texts.EMERGENCY_ASK_ADDRESS.format(question=binding.start(conversation)))
+
+
+def _emergency(conversation: Conversation) -> Emergency | None:
+    inbound = conversation.inbound
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE):
+        return None
+    return recognise_emergency(conversation.understanding.taxonomy, inbound.text)

@@ -1,0 +1,83 @@
+"""紧急: an appeal naming a danger to life reaches everyone who can act at once, and escalates within minutes.
+
+`appeals.emergency` holds the taxonomy's label of the danger (火情, 急病, 困电梯…) and `response_minutes` its
+clock. Such an appeal is never joined or merged (storage.joins) nor folded into a digest (storage.outbox).
+- Dispatch (storage.dispatch): whatever the grid's mode, the 【紧急】 card goes to every member and the leader of
+  the grid and to the community's operators.
+- An unbound resident's emergency waits for their address like any held appeal, but its card goes at once to
+  every active operator (street and communities): with no grid there is nobody else to tell.
+- Unclaimed at its deadline (storage.supervision) it escalates to level 1 at once, and the notice, saying what,
+  where, since when and what to do, goes to the grid's leaders and the community's and street's operators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import org
+from storage.models import Appeal, Staff, StaffRole
+from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
+from storage.staff import community_operators
+from storage.telling import tell
+
+UNPLACED_GRID = "地址未绑定"  # the card's place of a resident who has not bound an address yet
+CONTENT_LENGTH = 200
+
+
+def responders(session: Session, appeal: Appeal, grid_team: Sequence[Staff]) -> list[Staff]:
+    """Who gets an emergency's card: the grid's team (its bound members and leaders) and the community's
+    operators."""
+    people = [*grid_team, *community_operators(session, appeal.grid_id)]
+    return [person for person in _unique(people) if person.openid]
+
+
+def marked(card: StaffNewAppeal, appeal: Appeal) -> StaffNewAppeal:
+    """The task card of `appeal`, marked 【紧急】 with its deadline when the appeal is an emergency."""
+    if appeal.emergency is None:
+        return card
+    return replace(card, urgent=True, emergency=appeal.emergency, response_due_at=appeal.response_due_at)
+
+
+def alert_unplaced(session: Session, appeal_id: int, now: datetime) -> int:
+    """Tell every active operator of an emergency held for an address (filed by an unbound resident); returns
+    how many were told."""
+    appeal = session.get_one(Appeal, appeal_id)
+    operators = session.scalars(
+        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.active.is_(True), Staff.openid.is_not(None))
+        .order_by(Staff.id)
+    ).all()
+    card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
+                          grid=UNPLACED_GRID, content=appeal.content[:CONTENT_LENGTH], urgent=True,
+                          emergency=appeal.emergency)
+    for operator in operators:
+        tell(session, operator.openid, card, now, appeal=appeal, key=f"appeal:{appeal.id}:urgent:{operator.id}")
+    return len(operators)
+
+
+def unclaimed_notice(session: Session, appeal: Appeal, since: datetime) -> StaffEmergencyUnclaimed:
+    """What the escalation of an unclaimed emergency says: what, where, since when."""
+    place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
+    return StaffEmergencyUnclaimed(ticket=appeal.ticket, emergency=appeal.emergency or "",
+                                   place=f"{place.grid_label} {place.home_label}",
+                                   content=appeal.content[:CONTENT_LENGTH], since=since)
+
+
+def supervisors(session: Session, appeal: Appeal) -> list[Staff]:
+    """Who hears that an emergency went unclaimed: the grid's leaders, the community's and the street's
+    operators."""
+    people = session.scalars(
+        select(Staff).where(Staff.active.is_(True), Staff.openid.is_not(None), (
+            ((Staff.grid_id == appeal.grid_id) & (Staff.role == StaffRole.GRID_LEADER))
+            | ((Staff.role == StaffRole.OPERATOR) & Staff.community_id.is_(None))
+        )).order_by(Staff.id)
+    ).all()
+    return _unique([*people, *community_operators(session, appeal.grid_id)])
+
+
+def _unique(people: Sequence[Staff]) -> list[Staff]:
+    return list({person.id: person for person in people}.values())

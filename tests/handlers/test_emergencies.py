@@ -1,0 +1,157 @@
+"""Emergencies first: the number to call and the advice lead the reply in any state; the 紧急 appeal's card reaches
+the whole grid and the community's operators at once, is never merged or digested, and escalates within minutes.
+
+o1 lives in 阳光花园3号楼1单元 (幸福里社区·第一网格: 张伟 and 李娜 members, 王强 the leader; 孙丽 the operator).
+"""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.worker import schedule
+from handlers import notifications
+from storage import dispatch, joins, supervision
+from storage.errors import NotAllowed
+from storage.models import AppealStatus, OutboxMessage, OutboxStatus, Staff
+from tests.support.database import appeal, notices
+from tests.support.personas import LI, OPERATOR, WANG, ZHANG
+
+pytestmark = pytest.mark.postgres
+
+EVERYONE = sorted([ZHANG, LI, WANG, OPERATOR])
+
+
+def ticket_in(reply):
+    return re.search(r"G\d{10}", reply).group(0)
+
+
+def run_dispatch(seeded, clock):
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+
+
+def cards(seeded, ticket, template="staff_new_appeal"):
+    """What each recipient of the appeal's notices reads, by openid."""
+    with seeded.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template)).all()
+        return {row.recipient_openid: (notifications.render(row.template, json.loads(row.params)), row.status)
+                for row in rows if f'"{ticket}"' in row.params}
+
+
+def report(wechat, seeded, clock, text, openid="o1"):
+    reply = wechat.send(openid, text)
+    ticket = ticket_in(reply)
+    run_dispatch(seeded, clock)
+    return reply, ticket
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "advice"),
+    [
+        ("着火了", "拨打 119！", "不要乘坐电梯"),
+        ("有人晕倒了", "拨打 120！", "不要随意搬动病人"),
+        ("煤气味很大", "拨打燃气公司抢修电话", "不要开关电灯"),
+        ("我老公喝醉了又打我，我躲在卫生间不敢出去", "拨打 110！", "保护好自己"),
+        ("3号楼电梯又不动了，困了好久", "按电梯里的紧急呼叫按钮", "不要扒门"),
+    ],
+)
+def test_an_emergency_reply_leads_with_the_number_and_the_whole_grid_and_operator_get_the_card_at_once(
+        wechat, seeded, clock, text, number, advice):
+    reply, ticket = report(wechat, seeded, clock, text)
+    assert reply.startswith(f"【紧急】请立即{number}")
+    assert advice in reply.split("\n")[1]
+    assert f"已登记为紧急诉求 {ticket}" in reply and "10分钟内会有人联系您" in reply
+    filed = appeal(seeded, ticket)
+    assert filed.emergency is not None and filed.response_minutes == 10
+    assert filed.response_due_at - filed.created_at == timedelta(minutes=10)  # a minutes-scale clock
+    told = cards(seeded, ticket)
+    assert sorted(told) == EVERYONE  # every member, the leader and the operator, whatever the mode
+    for card, status in told.values():
+        assert card.startswith("【紧急】") and text in card and "阳光花园3号楼1单元" in card
+        assert status == OutboxStatus.PENDING
+
+
+def test_a_trapped_lift_is_never_offered_to_join_nor_merged_and_staff_read_its_words(wechat, seeded, clock):
+    ordinary, _ = report(wechat, seeded, clock, "3号楼电梯坏了，物业一直不来修", openid="o5")
+    reply, ticket = report(wechat, seeded, clock, "3号楼电梯又不动了，困了好久")
+    assert "加入已有诉求" not in reply
+    card, _ = cards(seeded, ticket)[ZHANG]
+    assert "困了好久" in card and "【紧急】困电梯" in card
+    with seeded.transaction() as session:
+        operator = session.scalars(select(Staff).where(Staff.openid == OPERATOR)).one()
+        with pytest.raises(NotAllowed, match="emergency"):
+            joins.merge(session, operator, ticket, ticket_in(ordinary), frozenset(), clock())
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+    # A neighbour's ordinary appeal about the lift is offered the ordinary one, never the emergency.
+    offered = wechat.send("o6", "3号楼电梯又坏了，不动了，上下楼很不方便")
+    assert ticket not in offered
+
+
+def test_an_unbound_resident_is_advised_at_once_and_the_operators_told_before_the_address(wechat, seeded):
+    reply = wechat.send("o_new", "救命 楼下着火了 好多烟")
+    assert reply.startswith("【紧急】请立即拨打 119！")
+    assert "不要乘坐电梯" in reply and "并立即通知了社区工作人员" in reply
+    assert reply.index("119") < reply.index("请选择您所在的社区")  # the address comes after the advice
+    ticket = ticket_in(reply)
+    assert appeal(seeded, ticket).status == AppealStatus.AWAITING_ADDRESS
+    told = cards(seeded, ticket)
+    assert sorted(told) == [OPERATOR]
+    card, _ = told[OPERATOR]
+    assert card.startswith("【紧急】火情") and "地址未绑定" in card and "楼下着火了" in card
+
+
+def test_fire_during_the_binding_dialogue_is_answered_and_the_dialogue_goes_on(wechat, seeded):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("着火了！！", "【紧急】请立即拨打 119！"),
+        ("1", "请选择您所在的小区/网格"),  # the address can still be given
+    ])
+    assert notices(seeded, "staff_new_appeal") == [OPERATOR]
+
+
+def test_fire_during_a_rating_question_is_answered_and_filed(wechat, seeded, clock):
+    _, ordinary = report(wechat, seeded, clock, "3号楼电梯坏了，物业一直不来修")
+    wechat.dialog(ZHANG, [(f"接单 {ordinary}", "接单成功"), (f"办结 {ordinary} 已修好", "已办结")])
+    reply, ticket = report(wechat, seeded, clock, "着火了！！")
+    assert reply.startswith("【紧急】请立即拨打 119！") and ticket != ordinary
+    assert appeal(seeded, ordinary).rating is None  # not read as a rating
+    assert sorted(cards(seeded, ticket)) == EVERYONE
+
+
+def test_commands_still_work_and_words_that_only_look_like_danger_are_ordinary(wechat, seeded):
+    assert "119" in wechat.send("o1", "帮助")
+    assert "【紧急】" not in wechat.send("o1", "3号楼电梯坏了，好几天了")
+    assert "【紧急】" not in wechat.send("o1", "煤气费在哪里交")
+
+
+def test_staff_get_the_advice_and_the_way_to_report(wechat, seeded):
+    reply = wechat.send(ZHANG, "着火了")
+    assert reply.startswith("【紧急】请立即拨打 119！") and "上报" in reply
+
+
+def test_urgent_cards_are_never_folded_into_a_digest(wechat, seeded, clock):
+    for n in range(6):
+        report(wechat, seeded, clock, f"{n + 1}号楼门口的路灯坏了，晚上看不见路")
+    _, ticket = report(wechat, seeded, clock, "有人晕倒了")
+    _, status = cards(seeded, ticket)[ZHANG]
+    assert status == OutboxStatus.PENDING
+
+
+def test_an_unclaimed_emergency_escalates_within_minutes_saying_what_where_and_since_when(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "有人晕倒了")
+    clock.advance(minutes=9)
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock())
+    assert cards(seeded, ticket, "staff_emergency_unclaimed") == {}
+    clock.advance(minutes=2)
+    with seeded.transaction() as session:
+        assert supervision.sweep(session, clock()).escalations == 1
+    told = cards(seeded, ticket, "staff_emergency_unclaimed")
+    assert sorted(told) == sorted([WANG, OPERATOR])
+    alert, _ = told[WANG]
+    assert alert.startswith(f"【紧急督办】{ticket} 急病，至今无人接单")
+    assert "阳光花园3号楼1单元" in alert and "有人晕倒了" in alert and "11月22日 10:00" in alert
+    assert f"接单 {ticket}" in alert

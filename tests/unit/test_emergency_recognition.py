@@ -1,0 +1,124 @@
+"""Recognising emergencies from the taxonomy: the danger named, and the look-alikes that are not one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp import Taxonomy, TaxonomyError, load_taxonomy, recognise_emergency
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Taxonomy:
+    return load_taxonomy()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("着火了", "fire"),
+        ("着火了！！", "fire"),
+        ("救命 楼下着火了 好多烟", "fire"),
+        ("3号楼失火了", "fire"),
+        ("楼道里冒烟了", "fire"),
+        ("着 火 了", "fire"),
+        ("有人晕倒了", "medical"),
+        ("我爸昏迷了叫不醒", "medical"),
+        ("老人不省人事", "medical"),
+        ("邻居心脏病犯了", "medical"),
+        ("孩子抽搐", "medical"),
+        ("煤气味很大", "gas"),
+        ("厨房燃气泄漏了", "gas"),
+        ("我老公喝醉了又打我，我躲在卫生间不敢出去", "violence"),
+        ("他家暴", "violence"),
+        ("楼上说要杀了他老婆", "threat"),
+        ("我朋友想不开", "self_harm"),
+        ("有人要自杀", "self_harm"),
+        ("3号楼电梯又不动了，困了好久", "lift"),
+        ("我困电梯了", "lift"),
+        ("有人困在电梯里", "lift"),
+    ],
+)
+def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, kind: str) -> None:
+    emergency = recognise_emergency(shipped, text)
+    assert emergency is not None and emergency.name == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电梯坏了",
+        "3号楼电梯又坏了，好几天了",
+        "电梯经常坏，困扰大家很久",
+        "煤气费怎么交",
+        "燃气费太贵了",
+        "楼道堆满杂物，有火灾隐患",
+        "楼道里好多烟头没人扫",
+        "有事请打我电话",
+        "小区门口跳楼价甩卖太吵",
+        "维修电梯有困难吗",
+        "楼道灯不亮",
+        "",
+    ],
+)
+def test_look_alikes_are_not_emergencies(shipped: Taxonomy, text: str) -> None:
+    assert recognise_emergency(shipped, text) is None
+
+
+def test_each_shipped_kind_names_its_number(shipped: Taxonomy) -> None:
+    calls = {emergency.name: emergency.call for emergency in shipped.emergencies}
+    assert calls["fire"] == "拨打 119" and calls["medical"] == "拨打 120"
+    assert calls["violence"] == calls["threat"] == calls["self_harm"] == "拨打 110"
+    assert "燃气" in calls["gas"] and "紧急呼叫" in calls["lift"]
+    assert all(emergency.response_minutes <= 15 for emergency in shipped.emergencies)
+    assert all(emergency.category in shipped.names for emergency in shipped.emergencies)
+
+
+GOOD = """threshold = 0.35
+[[category]]
+name = "安全隐患"
+response_hours = 1
+resolve_hours = 24
+route = "grid"
+keywords = { "着火" = 3.0 }
+"""
+
+
+def emergency_with(**fields: str) -> str:
+    values = {"name": '"fire"', "label": '"火情"', "category": '"安全隐患"', "call": '"119"',
+              "advice": '"请离开"', "response_minutes": "10", "phrases": '["着火"]'}
+    values.update(fields)
+    body = "\n".join(f"{key} = {value}" for key, value in values.items() if value)
+    return f"{GOOD}[[emergency]]\n{body}\n"
+
+
+def test_an_emergency_table_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(emergency_with(phrases='["着火", "电梯+困了"]', **{"not": '["火灾隐患"]'}), encoding="utf-8")
+    (fire,) = load_taxonomy(path).emergencies
+    assert (fire.name, fire.label, fire.call, fire.response_minutes) == ("fire", "火情", "119", 10)
+    assert fire.phrases == ("着火", "电梯+困了") and fire.not_phrases == ("火灾隐患",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (emergency_with(call=""), 'emergency "fire": field "call" must be a non-empty string'),
+        (emergency_with(advice='"  "'), 'emergency "fire": field "advice" must be a non-empty string'),
+        (emergency_with(category='"火警"'), 'emergency "fire": field "category" must name a [[category]]'),
+        (emergency_with(response_minutes="0"), 'field "response_minutes" must be a positive whole number'),
+        (emergency_with(phrases="[]"), 'emergency "fire": field "phrases" is empty'),
+        (emergency_with(phrases='["电梯+"]'), 'field "phrases" has an empty phrase'),
+        (emergency_with(phrases='"着火"'), 'field "phrases" must be a list of phrases'),
+        (emergency_with(minutes="5"), "emergency \"fire\": unknown field 'minutes'"),
+        (emergency_with(name=""), 'emergency #1: field "name" must be a non-empty string'),
+        (emergency_with() + emergency_with().split("\n", 7)[-1], 'emergency "fire": duplicate emergency'),
+    ],
+)
+def test_a_broken_emergency_is_refused_naming_the_field(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TaxonomyError) as caught:
+        load_taxonomy(path)
+    assert message in str(caught.value)
