@@ -132,7 +132,7 @@ def report(session: Session, member: Staff, intake: Intake, now: datetime) -> Fi
     if member.grid_id is None:
         raise NotAllowed("no_grid")
     ticket = next_ticket(session, now)
-    placement = _placement(_GridOnly(member.grid_id), _response_window(intake), intake.resolve_hours, now)
+    placement = _placement(_GridOnly(member.grid_id), response_window(intake), intake.resolve_hours, now)
     (appeal_id,) = _INSERT_APPEAL.run(session, _row(session, ticket, None, intake, AppealStatus.SUBMITTED, now,
                                                     placement, reporter_staff_id=member.id))  # type: ignore[misc]
     record(session, appeal_id, now, Action.SUBMITTED, None, AppealStatus.SUBMITTED, actor_id=member.id,
@@ -149,7 +149,7 @@ def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetim
     bound = resident.grid_id is not None
     status = AppealStatus.SUBMITTED if bound else AppealStatus.AWAITING_ADDRESS
     ticket = next_ticket(session, now)
-    placement = _placement(resident, _response_window(intake), intake.resolve_hours, now) if bound else _UNPLACED
+    placement = _placement(resident, response_window(intake), intake.resolve_hours, now) if bound else _UNPLACED
     (appeal_id,) = _INSERT_APPEAL.run(
         session, _row(session, ticket, resident.id, intake, status, now, placement)
     )  # type: ignore[misc]
@@ -235,7 +235,7 @@ def release_held(session: Session, resident: Sender, now: datetime) -> list[Appe
         .order_by(Appeal.id)
     ).all()
     for appeal in held:
-        placement = _placement(resident, _response_window(appeal), appeal.resolve_hours, now)
+        placement = _placement(resident, response_window(appeal), appeal.resolve_hours, now)
         transition(session, appeal, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED, now, **placement)
         record(session, appeal.id, now, Action.SUBMITTED, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED,
                actor_id=resident.id)
@@ -381,7 +381,7 @@ class _Clocked(Protocol):
     def response_minutes(self) -> int | None: ...
 
 
-def _response_window(clocked: _Clocked) -> timedelta:
+def response_window(clocked: _Clocked) -> timedelta:
     """How long staff have to claim: an emergency's minutes, else the category's hours."""
     if clocked.response_minutes is not None:
         return timedelta(minutes=clocked.response_minutes)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import dispatch, org, staff
-from storage.appeals import Action, record, transition
+from storage.appeals import Action, record, response_window, transition
 from storage.errors import DomainError, IllegalTransition, NotAllowed
 from storage.models import GRID_TEAM, Appeal, AppealStatus, Community, Grid, Staff, StaffRole
 from storage.notices import ResidentTransferred, StaffReassigned
@@ -63,7 +63,7 @@ def reassign(session: Session, by: Staff | None, ticket: str, target: str, now: 
     old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=None,
                assignee_staff_id=member.id if member is not None else None, accepted_at=None, paused_at=None,
-               response_due_at=now + timedelta(hours=appeal.response_hours), response_reminded_at=None,
+               response_due_at=now + response_window(appeal), response_reminded_at=None,
                escalation_level=0)
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor_id=by.id if by is not None else None, actor_kind="staff" if by is not None else "console", note=to)
