@@ -82,6 +82,7 @@ class Action(StrEnum):
     CARD_LOST = "card_lost"  # a task card's send was cut off; its supervisor was told (internal; note: to whom)
     VIEWED = "viewed"  # a staff member read it (查询) who is not its assignee (internal; operators see it)
     ADDRESS_VERIFIED = "address_verified"  # 核实: staff confirmed the resident lives in the appeal's building (internal)
+    CHASED = "chased"  # 催办: the resident chased it up and its handler was told (internal; note: their words)
 
 
 class Sender(Protocol):
