@@ -31,7 +31,7 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
     return _chase(conversation, _about(open_appeals, text), text)
 
 
-def command(conversation: Conversation, arguments: Arguments) -> Reply:
+def chase_command(conversation: Conversation, arguments: Arguments) -> Reply:
     """催办 编号: chase up one of the resident's own appeals."""
     ticket = arguments.ticket
     try:
