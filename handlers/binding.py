@@ -37,9 +37,12 @@ def restart(conversation: Conversation, _arguments: Arguments) -> Reply:
 
 
 def cancel(conversation: Conversation, _arguments: Arguments) -> Reply:
-    """取消: leave the dialogue (the address stays as it was)."""
+    """取消: leave the dialogue (the address stays as it was); with none open, say there is nothing to leave."""
+    leaving = dialogues.current(conversation)
+    if leaving is None:
+        return Reply(texts.NOTHING_TO_CANCEL)
     dialogues.end(conversation)
-    return Reply(texts.BIND_CANCELLED)
+    return Reply(texts.BIND_CANCELLED if leaving.name == DIALOG else texts.QUIT_DONE)
 
 
 def answer(conversation: Conversation) -> Reply:

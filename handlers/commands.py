@@ -25,6 +25,7 @@ from handlers import (
 )
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
+from handlers.chasing import chase_command
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from storage.limits import TextField, excess
@@ -108,6 +109,7 @@ COMMANDS: tuple[Command, ...] = (
             resident.my_appeals),
     Command("show", ("查询", "查看", "进度"), "查询 编号", "查看一条诉求的办理进度", Takes.TICKET, resident.show),
     Command("cancel_appeal", ("撤销", "撤回"), "撤销 编号", "撤销自己提交的诉求", Takes.TICKET, resident.cancel),
+    Command("chase", ("催办",), "催办 编号", "催促办理自己提交的诉求", Takes.TICKET, chase_command),
     Command("bind", ("绑定", "绑定地址", "修改地址"), "绑定", "绑定或修改住址", Takes.NOTHING, binding.restart),
     Command("my_address", ("我的地址", "我的住址"), "我的地址", "查看绑定的住址", Takes.NOTHING, resident.my_address),
     Command("to_human", ("转人工", "人工", "人工客服"), "转人工", "自动答复没解决时，转给工作人员办理", Takes.NOTHING,

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
-
-from handlers import commands, faq, filing
+from handlers import chasing, commands, faq, filing
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
+from nlp.chatter import chatter_of
 from storage.limits import TextField, excess
 
-GREETINGS = frozenset({"你好", "您好", "在吗", "在不在", "有人吗", "hi", "hello", "谢谢", "谢谢你", "好的", "嗯", "ok"})
 # Shorter than this and not understood: ask for details rather than file "嗯嗯" as an appeal.
 MIN_UNCLASSIFIED_LENGTH = 5
 
@@ -21,7 +19,7 @@ def prepare(understanding: Understanding, inbound: Inbound) -> Classification | 
     if inbound.kind not in (Kind.TEXT, Kind.VOICE) or commands.parse(inbound.text) is not None:
         return None
     text = inbound.text.strip()
-    if not text or _is_greeting(text) or excess(TextField.APPEAL, text):
+    if not text or chatter_of(text) is not None or excess(TextField.APPEAL, text):
         return None  # an over-long text is refused unread: classifying it would only cost time
     return understanding.classifier.classify(text)
 
@@ -40,8 +38,12 @@ def handle(conversation: Conversation) -> Reply:
     too_long = excess(TextField.APPEAL, text)
     if too_long is not None:  # refused whole before the FAQ or filing: nothing of it is stored
         return Reply(texts.APPEAL_TOO_LONG.format(limit=too_long.limit, length=too_long.length))
-    if _is_greeting(text):
-        return Reply(texts.GREETING)
+    chatter = chatter_of(text)
+    if chatter is not None:  # small talk, a how-to question or a fragment: never an appeal
+        return Reply(texts.CHATTER_REPLIES[chatter])
+    chased = chasing.chase_up(conversation, text)  # asking after an open appeal files nothing new
+    if chased is not None:
+        return chased
     understanding = conversation.understanding
     result = conversation.classification or understanding.classifier.classify(text)
     # Staff never get here (their free text gets a hint), so only residents are answered from the FAQ.
@@ -51,8 +53,3 @@ def handle(conversation: Conversation) -> Reply:
     if result.category == UNCLASSIFIED and len(text) < MIN_UNCLASSIFIED_LENGTH:
         return Reply(texts.TOO_SHORT)
     return filing.file_text(conversation, text, inbound.kind, result)[0]
-
-
-def _is_greeting(text: str) -> bool:
-    cleaned = unicodedata.normalize("NFKC", text).strip(" ，,。.!！?？~～").lower()
-    return cleaned in GREETINGS

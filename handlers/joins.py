@@ -1,4 +1,5 @@
-"""我也遇到: a new appeal that matches a neighbour's open one is offered as a join; "1" (or 加入) accepts.
+"""我也遇到: a new appeal that matches a neighbour's open one is offered as a join; "1" (or 加入, 好的) accepts,
+不用了 declines.
 
 The new appeal is filed and dispatched first, so nothing is lost if the resident never answers. The offer is
 a dialogue (like binding and rating) and is made only when no other dialogue is open: a pending rating's
@@ -19,7 +20,10 @@ from storage import appeals, joins, org, verification
 from storage.errors import DomainError
 
 DIALOG = "join_offer"
-ACCEPTANCES = frozenset({"1", "一", "加入", "1加入", "加入已有诉求", "1加入已有诉求", "我也遇到"})
+ACCEPTANCES = frozenset({"1", "一", "加入", "1加入", "加入已有诉求", "1加入已有诉求", "我也遇到", "好的", "好", "可以",
+                         "行", "同意", "要", "加入吧"})
+# Said to the offer, these keep the new appeal on its own (any other message also ends the offer, silently).
+DECLINES = frozenset({"不用了", "不用", "不要", "不要了", "算了", "不加入", "不需要", "单独办理"})
 # Ranks a neighbour of the same unit above one elsewhere in the building, and lets a slightly looser wording
 # match: the same stairwell's lift or door is very likely the same fault.
 SAME_UNIT_BONUS = 0.05
@@ -50,6 +54,19 @@ def is_acceptance(conversation: Conversation) -> bool:
     """"1" or 加入, while a join offer is open (the router checks)."""
     inbound = conversation.inbound
     return inbound.kind in (Kind.TEXT, Kind.VOICE) and _cleaned(inbound.text) in ACCEPTANCES
+
+
+def is_decline(conversation: Conversation) -> bool:
+    """不用了 (or 算了, 不加入), while a join offer is open (the router checks)."""
+    inbound = conversation.inbound
+    return inbound.kind in (Kind.TEXT, Kind.VOICE) and _cleaned(inbound.text) in DECLINES
+
+
+def decline(conversation: Conversation) -> Reply:
+    """Keep the new appeal on its own: it was filed and dispatched already."""
+    state = dialogues.answered(conversation, DIALOG).data
+    dialogues.end(conversation)
+    return Reply(texts.JOIN_DECLINED.format(ticket=state.get("ticket", "")))
 
 
 def accept(conversation: Conversation) -> Reply:

@@ -1,4 +1,5 @@
-"""The resident's answer to the rating question after 办结: 1 满意 / 2 基本满意 / 3 不满意."""
+"""The resident's answer to the rating question after 办结: 1 满意 / 2 基本满意 / 3 不满意, or the same in words
+(the table is in nlp/rating_words.py)."""
 
 from __future__ import annotations
 
@@ -8,40 +9,54 @@ from handlers import dialogues
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
+from nlp.rating_words import Score, about_the_same_problem, rating_of
 from storage import rating
 from storage.errors import DomainError
+from storage.models import Appeal
 from storage.tasks import RATING_DIALOG
 
 DIALOG = RATING_DIALOG  # opened by storage when a task is resolved (tasks.resolve)
-ANSWERS = {
-    "1": rating.Rating.SATISFIED, "满意": rating.Rating.SATISFIED, "非常满意": rating.Rating.SATISFIED,
-    "2": rating.Rating.BASIC, "基本满意": rating.Rating.BASIC, "一般": rating.Rating.BASIC,
-    "3": rating.Rating.UNSATISFIED, "不满意": rating.Rating.UNSATISFIED, "很不满意": rating.Rating.UNSATISFIED,
-}
+# The rating scale of nlp.rating_words (1/2/3, said in any words) as storage records it.
+RATINGS = {Score.SATISFIED: rating.Rating.SATISFIED, Score.BASIC: rating.Rating.BASIC,
+           Score.UNSATISFIED: rating.Rating.UNSATISFIED}
+# Said as a bare number or label, there are no words to pass on to the handler.
+BARE_ANSWERS = frozenset({"1", "2", "3", "一", "二", "三", "满意", "非常满意", "基本满意", "一般", "不满意", "很不满意"})
 
 
 def is_answer(conversation: Conversation) -> bool:
-    """A 1/2/3 (or the words), while the rating question is open (the router checks); anything else is a new
-    message."""
+    """A 1/2/3, or words or emoji that rate (很满意, 还行, 👍, 电梯还是坏的), while the rating question is open (the
+    router checks); anything else is a new message."""
     inbound = conversation.inbound
-    return inbound.kind in (Kind.TEXT, Kind.VOICE) and _answer(inbound.text) is not None
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE):
+        return False
+    given = rating_of(inbound.text)
+    return given is not None and (not given.complaint or _about_the_rated_appeal(conversation, inbound.text))
 
 
 def answer(conversation: Conversation) -> Reply:
-    """Record the rating and thank the resident (or tell them the task is reopened)."""
-    given = _answer(conversation.inbound.text)
+    """Record the rating and thank the resident (or tell them the task is reopened, their words passed on)."""
+    text = conversation.inbound.text.strip()
+    given = rating_of(text)
     state = dialogues.answered(conversation, DIALOG).data
     resident = conversation.resident
     assert given is not None, "is_answer() matched"
+    score = RATINGS[given.score]
+    words = None if _bare(text) else text
     try:
-        appeal = rating.rate(conversation.session, resident, state["appeal_id"], given, conversation.now)
+        appeal = rating.rate(conversation.session, resident, state["appeal_id"], score, conversation.now, words)
     except DomainError:
         return Reply(texts.RATING_TOO_LATE.format(ticket=state.get("ticket", "")))
-    if given is rating.Rating.UNSATISFIED:
-        return Reply(texts.RATING_REOPENED.format(ticket=appeal.ticket))
+    if score is rating.Rating.UNSATISFIED:
+        reopened = texts.RATING_REOPENED_WITH_WORDS if words else texts.RATING_REOPENED
+        return Reply(reopened.format(ticket=appeal.ticket))
     return Reply(texts.RATING_THANKS.format(ticket=appeal.ticket))
 
 
-def _answer(text: str) -> rating.Rating | None:
-    cleaned = unicodedata.normalize("NFKC", text).strip().rstrip("。.!！")
-    return ANSWERS.get(cleaned)
+def _about_the_rated_appeal(conversation: Conversation, text: str) -> bool:
+    dialogue = dialogues.named(conversation, DIALOG)
+    rated = conversation.session.get(Appeal, dialogue.data["appeal_id"]) if dialogue is not None else None
+    return rated is not None and about_the_same_problem(text, rated.content)
+
+
+def _bare(text: str) -> bool:
+    return unicodedata.normalize("NFKC", text).strip().rstrip("。.!！") in BARE_ANSWERS

@@ -7,6 +7,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from handlers.privacy import mask_personal_numbers
+from nlp.chatter import Chatter
 from storage.notices import (
     ResidentAccepted,
     ResidentFollowPaused,
@@ -81,6 +82,39 @@ WELCOME = (
 BIND_FIRST_HINT = "第一次使用请先绑定住址，回复“绑定”开始。"
 GREETING = "您好！请直接描述您遇到的问题，例如：“3号楼电梯坏了”。回复“帮助”查看全部功能。"
 TOO_SHORT = "请再具体描述一下您遇到的问题（比如：几号楼、什么问题），我们马上为您登记。"
+# What is not a problem to file (nlp/chatter.py): a short friendly answer, help, or a question back.
+CHATTER_REPLIES = {
+    Chatter.GREETING: GREETING,
+    Chatter.THANKS: "不客气！以后遇到问题，随时发消息给我们。",
+    Chatter.OK: "好的。以后遇到问题，直接发文字或语音给我们就行。",
+    Chatter.NO_THANKS: "好的，有需要随时找我们。",
+    Chatter.HOW_TO: (
+        "直接发文字或语音，说清楚在哪里、什么问题，例如：“3号楼2单元楼道灯不亮”。我们会登记并派给您所在网格的网格员，"
+        "接单、进展和办结都会通知您。回复“我的诉求”查看进度，回复“帮助”查看全部功能。"
+    ),
+    Chatter.CONTACT: (
+        "有问题请直接在这里描述，我们会马上派给您所在网格的网格员；网格员接单后会告诉您办理人并与您联系。"
+        "已提交的诉求可回复“我的诉求”查看。"
+    ),
+    Chatter.FRAGMENT: "请再具体描述一下：是什么问题、在哪里（几号楼几单元）？例如：“3号楼2单元楼道灯不亮”，我们马上为您登记。",
+}
+# 催办 (handlers/chasing.py): the status of the open appeal, and whether its handler was told now.
+CHASE_NOT_OPEN = "诉求 {ticket} 当前状态为“{status}”，不在办理中，无需催办。如问题仍在，请直接描述，我们重新登记。"
+
+
+def chase_reply(ticket: str, category: str, status: str, handler: str | None, sent: bool, count: int) -> str:
+    """The answer to a chase-up: where the appeal stands, and what was done about the chasing."""
+    who = f"办理人{handler}" if handler else "网格工作人员"
+    if sent:
+        done = f"已为您向{who}催办（第{count}次），会尽快处理。"
+    elif count:
+        done = f"一小时内已为您催办过，{who}正在跟进，请耐心等待。"
+    else:
+        done = "您的诉求还在等待提交（请先绑定住址），绑定后会马上派给网格员。"
+    return (f"您的诉求 {ticket}（{_category(category, short=True)}）当前状态：{status}。{done}"
+            f"回复“查询 {ticket}”查看进度。")
+
+
 VOICE_UNCLEAR = "抱歉，没能听清这段语音。请用文字再描述一下，我们马上为您登记。"
 UNSUPPORTED = "抱歉，暂时只能处理文字、语音、图片和位置消息。请用文字描述您的诉求。"
 NOT_FOUND = "没有找到编号为 {ticket} 的诉求。请核对编号，或回复“我的诉求”查看您提交过的诉求。"
@@ -94,6 +128,9 @@ NO_ADDRESS = "您还没有绑定住址。回复“绑定”开始，按提示回
 MY_ADDRESS = "您绑定的住址：{street}{grid_label} {home}\n如需更改，回复“绑定”。"
 RATING_THANKS = "感谢您的评价！诉求 {ticket} 已完结。以后遇到问题，随时发消息给我们。"
 RATING_REOPENED = "很抱歉没有让您满意。诉求 {ticket} 已重新打开，网格长会尽快回访您，并督促继续办理。"
+RATING_REOPENED_WITH_WORDS = (
+    "很抱歉没有让您满意。诉求 {ticket} 已重新打开，您说的情况已转告办理人员，网格长会尽快回访您，并督促继续办理。"
+)
 RATING_TOO_LATE = "诉求 {ticket} 已经不在待评价状态，无需再评价。如有新问题，请直接描述。"
 APPEAL_TOO_LONG = "诉求内容最多 {limit} 字，您发了 {length} 字，没有登记。请精简后再发一次（照片、位置可以另外发送）。"
 SYSTEM_BUSY = "抱歉，系统有点忙，您的消息没有登记成功，请稍后再发一次。"
@@ -112,6 +149,8 @@ BIND_CHOOSE = "请选择您所在的{level}（回复序号）：\n{options}\n回
 BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号，或回复“取消”退出。\n{options}"
 BIND_EMPTY = "暂时没有可选的{level}，请联系社区工作人员。"
 BIND_CANCELLED = "已退出地址绑定。需要时回复“绑定”重新开始。"
+QUIT_DONE = "已退出当前操作。有问题请直接描述。"
+NOTHING_TO_CANCEL = "目前没有正在进行的操作，无需取消。要撤销已提交的诉求，请回复：撤销 编号（回复“我的诉求”可查看编号）。"
 # 政策咨询 answered from the FAQ operators import; 转人工 files the question as an appeal.
 FAQ_ANSWER = "{answer}\n\n没解决请回复 转人工"
 FAQ_NOTHING_PENDING = "请直接描述您遇到的问题或想咨询的事项，我们会登记并转给工作人员办理。"
@@ -197,6 +236,7 @@ def join_offer(ticket: str, category: str, place: str, status: str) -> str:
 
 
 JOINED = "已加入诉求 {target}：您的诉求 {ticket} 并入其中，不再单独派发。办理进展会同步告诉您，回复“查询 {ticket}”可查看。"
+JOIN_DECLINED = "好的，您的诉求 {ticket} 单独办理，进展会通知您。"
 JOIN_UNAVAILABLE = "诉求 {target} 已不能加入（可能刚刚办结或有变动），您的诉求 {ticket} 继续单独办理。"
 
 

@@ -36,6 +36,7 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("rating", rating.is_answer, rating.answer, dialogue=rating.DIALOG),
     # The offer lasts exactly one message: a later "1" must not join by surprise.
     Handler("join offer", joins.is_acceptance, joins.accept, dialogue=joins.DIALOG, ends_on_other_message=True),
+    Handler("join declined", joins.is_decline, joins.decline, dialogue=joins.DIALOG, ends_on_other_message=True),
     Handler("media", media.matches, media.handle),
     Handler("staff chat", staff.is_staff_chat, staff.staff_chat_hint),
     Handler("appeal intake", intake.matches, intake.handle),

@@ -10,6 +10,7 @@ from storage.notices import (
     StaffCancelled,
     StaffCardLost,
     StaffCertifyLocked,
+    StaffChased,
     StaffDigest,
     StaffEmergencyUnclaimed,
     StaffEscalated,
@@ -115,8 +116,21 @@ def _returned(n: StaffReturned) -> str:
     return f"【诉求退回】{n.ticket}\n退回人：{n.by}\n原因：{n.reason}\n请重新分派。"
 
 
+def _chased(n: StaffChased) -> str:
+    said = f"\n居民说：{n.words}" if n.words else ""
+    return (f"【催办】{n.ticket}（第{n.count}次）\n{clock(n.filed_at)}提交：{n.content}{said}\n"
+            f"{_chased_ask(n)}")
+
+
+def _chased_ask(n: StaffChased) -> str:
+    if n.claimed:
+        return f"请尽快处理，并回复“进展 {n.ticket} 说明”告知居民。"
+    return f"尚无人接单，请回复“接单 {n.ticket}”。"
+
+
 def _reopened(n: StaffReopened) -> str:
-    return f"【重新办理】{n.ticket} 居民对办理结果不满意，诉求已重新打开，{_reopened_ask(n)}。"
+    said = f"\n居民原话：{n.words}" if n.words else ""
+    return f"【重新办理】{n.ticket} 居民对办理结果不满意，诉求已重新打开，{_reopened_ask(n)}。{said}"
 
 
 def _reopened_ask(n: StaffReopened) -> str:
@@ -217,6 +231,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffReassigned: _reassigned,
     StaffCancelled: _cancelled,
     StaffReopened: _reopened,
+    StaffChased: _chased,
     StaffFocusOpened: _focus_opened,
     StaffDigest: _digest,
     StaffCardLost: _card_lost,
@@ -247,6 +262,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
     StaffReopened: lambda n: ((n.ticket, "居民不满意，重新办理", _reopened_ask(n)), "诉求已重新打开。"),
+    StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", n.content), _chased_ask(n)),
     StaffFocusOpened: lambda n: ((n.code, n.place, f"{n.days}天内{n.count}件：{n.key}",
                                   f"负责人：{focus_owner(n.owner)}"), "回复“聚焦”查看，处理完毕回复“结案 编号 说明”。"),
     StaffDigest: _digest_fields,
@@ -418,6 +434,7 @@ EVENT_NAMES = {
     "viewed": "查阅",
     "address_verified": "核实居民住址",
     "reassigned": "改派",
+    "chased": "居民催办",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.

@@ -85,6 +85,7 @@ class Action(StrEnum):
     VIEWED = "viewed"  # a staff member read it (查询) who is not its assignee (internal; operators see it)
     ADDRESS_VERIFIED = "address_verified"  # 核实: staff confirmed the resident lives in the appeal's building (internal)
     REASSIGNED = "reassigned"  # 改派: handed to another grid or member (note: to whom)
+    CHASED = "chased"  # 催办: the resident chased it up and its handler was told (internal; note: their words)
 
 
 class Sender(Protocol):

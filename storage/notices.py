@@ -265,6 +265,20 @@ class StaffReopened(StaffNotice):
     name: ClassVar[str] = "staff_reopened"
     ticket: str
     follow_up: bool = False  # the grid leader, asked to follow up, rather than the assignee
+    words: str | None = None  # what the resident said when rating (电梯还是坏的，根本没修好)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffChased(StaffNotice):
+    """催办: the resident asked after their appeal (storage/chasing.py)."""
+
+    name: ClassVar[str] = "staff_chased"
+    ticket: str
+    content: str
+    count: int
+    filed_at: datetime
+    words: str | None = None
+    claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
 
 
 @dataclass(frozen=True, kw_only=True)

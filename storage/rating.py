@@ -27,8 +27,10 @@ class Rating(StrEnum):
     UNSATISFIED = "unsatisfied"  # 不满意
 
 
-def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, now: datetime) -> Appeal:
-    """Record the resident's rating; 不满意 reopens the task for its assignee and tells the grid leader."""
+def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, now: datetime,
+         words: str | None = None) -> Appeal:
+    """Record the resident's rating; 不满意 reopens the task for its assignee and tells the grid leader, passing
+    on the resident's `words` when they said more than a number."""
     appeal = session.get(Appeal, appeal_id)
     if appeal is None or appeal.resident_id != resident.id:
         raise NotFound(str(appeal_id))
@@ -40,14 +42,14 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
                    rating=rating, rated_at=now, resolved_at=None)
         record(session, appeal.id, now, Action.RATED, None, None, actor_id=resident.id, note=rating)
         record(session, appeal.id, now, Action.REOPENED, AppealStatus.RESOLVED, AppealStatus.ACCEPTED,
-               actor_id=resident.id)
+               actor_id=resident.id, note=words)
         tell_followers(session, appeal, ResidentReopened(ticket=appeal.ticket), now)
         for leader in _grid_leaders(session, appeal):
             record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=leader.name, internal=True)
-            tell(session, leader.openid, StaffReopened(ticket=appeal.ticket, follow_up=True), now, appeal=appeal)
+            tell(session, leader.openid, StaffReopened(ticket=appeal.ticket, follow_up=True, words=words), now, appeal=appeal)
         assignee = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id else None
         if assignee is not None and assignee.role != StaffRole.GRID_LEADER:
-            tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False), now, appeal=appeal)
+            tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False, words=words), now, appeal=appeal)
         return appeal
     transition(session, appeal, AppealStatus.RESOLVED, AppealStatus.CLOSED, now, rating=rating, rated_at=now)
     record(session, appeal.id, now, Action.RATED, AppealStatus.RESOLVED, AppealStatus.CLOSED, actor_id=resident.id,

@@ -66,5 +66,6 @@ def test_my_address_shows_the_bound_home(wechat):
 
 def test_greetings_and_fragments_are_not_filed(wechat):
     assert "请直接描述您遇到的问题" in wechat.send("o1", "你好")
-    assert "请再具体描述一下" in wechat.send("o1", "嗯嗯")
+    assert "以后遇到问题，直接发文字或语音给我们就行" in wechat.send("o1", "嗯嗯")  # small talk (issue 10)
+    assert "请再具体描述一下" in wechat.send("o1", "坏了")
     assert "还没有提交过诉求" in wechat.send("o1", "我的诉求")

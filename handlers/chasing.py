@@ -1,0 +1,64 @@
+"""催办: a resident asks after an open appeal (电梯还没修好！！, or the command 催办 编号); they get its status and
+its handler gets a 催办 (storage/chasing.py), never a new ticket with a fresh clock."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from handlers import resident_texts as texts
+from handlers.arguments import Arguments
+from handlers.conversation import Conversation
+from handlers.types import Reply
+from nlp.chatter import is_chase_up
+from nlp.similarity import text_similarity
+from storage import appeals, chasing, tasks
+from storage.errors import NotFound
+from storage.models import OPEN_STATUSES, Appeal
+from storage.tickets import normalize_ticket
+
+_TICKET = re.compile(r"[Gg]?\d{10}")
+
+
+def chase_up(conversation: Conversation, text: str) -> Reply | None:
+    """The reply to free text that chases up one of the sender's open appeals; None if it is not a chase-up or
+    they have nothing open (then it is read as a new message)."""
+    if not is_chase_up(text):
+        return None
+    open_appeals = chasing.open_appeals(conversation.session, conversation.sender.id)
+    if not open_appeals:
+        return None
+    return _chase(conversation, _about(open_appeals, text), text)
+
+
+def chase_command(conversation: Conversation, arguments: Arguments) -> Reply:
+    """催办 编号: chase up one of the resident's own appeals."""
+    ticket = arguments.ticket
+    try:
+        appeal = appeals.own_appeal(conversation.session, conversation.sender, ticket)
+    except NotFound:
+        return Reply(texts.NOT_FOUND.format(ticket=ticket))
+    if appeal.status not in OPEN_STATUSES:
+        return Reply(texts.CHASE_NOT_OPEN.format(ticket=ticket, status=texts.STATUS_NAMES.get(appeal.status,
+                                                                                                 appeal.status)))
+    return _chase(conversation, appeal, None)
+
+
+def _about(open_appeals: list[Appeal] | tuple[Appeal, ...], text: str) -> Appeal:
+    """The appeal named by its number, else the one whose words the message shares most, else the latest."""
+    cleaned = unicodedata.normalize("NFKC", text)
+    named = {normalize_ticket(match) for match in _TICKET.findall(cleaned)}
+    for appeal in open_appeals:
+        if appeal.ticket in named:
+            return appeal
+    score, best = max(((text_similarity(cleaned, a.content), -index) for index, a in enumerate(open_appeals)),
+                      default=(0.0, 0))
+    return open_appeals[-best] if score > 0 else open_appeals[0]
+
+
+def _chase(conversation: Conversation, appeal: Appeal, words: str | None) -> Reply:
+    session = conversation.session
+    chased = chasing.chase(session, conversation.sender.id, appeal, words, conversation.now)
+    status = texts.STATUS_NAMES.get(appeal.status, appeal.status)
+    handler = tasks.assignee_name(session, appeal)
+    return Reply(texts.chase_reply(appeal.ticket, appeal.category, status, handler, chased.sent, chased.count))

@@ -1,0 +1,91 @@
+"""What a resident says that is not a problem to file: small talk, a how-to question, or a fragment.
+
+Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么用", or send half a thought ("坏了",
+"楼下", a voice message of "嗯 啊 那个 就是") — none of that is an appeal. A short real problem ("电梯坏了",
+"停水了", "楼道灯不亮") names a thing or a service, so it is never a fragment here.
+
+| label     | examples                                   |
+|-----------|--------------------------------------------|
+| GREETING  | 你好, 在吗, 有人吗                          |
+| THANKS    | 谢谢, 辛苦了, 麻烦你们了                     |
+| OK        | 好的, 嗯, 收到, 知道了, ok                   |
+| NO_THANKS | 不用了, 算了, 没事了                         |
+| HOW_TO    | 怎么用, 怎么反映问题, 能做什么               |
+| CONTACT   | 网格员电话多少, 怎么联系网格员               |
+| FRAGMENT  | 123456, 坏了, 楼下, 嗯 啊 那个 就是          |
+
+`is_chase_up` tells a chase-up (电梯还没修好！！, 上次说的事怎么样了, 都三天了): the conversation answers it with the
+status of the resident's open appeal, never a new one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+
+
+class Chatter(StrEnum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    OK = "ok"
+    NO_THANKS = "no_thanks"
+    HOW_TO = "how_to"
+    CONTACT = "contact"
+    FRAGMENT = "fragment"
+
+
+_EXACT: dict[str, Chatter] = {
+    **dict.fromkeys(("你好", "您好", "在吗", "在不在", "有人吗", "hi", "hello", "你好啊", "早上好", "晚上好"),
+                    Chatter.GREETING),
+    **dict.fromkeys(("谢谢", "谢谢你", "谢谢您", "谢谢你们", "感谢", "多谢", "辛苦了", "辛苦你们了", "麻烦你们了",
+                     "谢谢网格员", "thanks", "thankyou"), Chatter.THANKS),
+    **dict.fromkeys(("好的", "好", "好吧", "嗯", "嗯嗯", "哦", "噢", "收到", "知道了", "明白了", "行", "可以", "ok",
+                     "okay", "好滴", "👌", "👍", "🙏"), Chatter.OK),
+    **dict.fromkeys(("不用了", "不用", "算了", "没事了", "没事", "不需要", "不要了"), Chatter.NO_THANKS),
+}
+_HOW_TO = re.compile(r"^(请问)?(这个)?(怎么|如何|咋)(用|使用|操作|反映|反应|提交|投诉|报修|提问题|反映问题|登记)"
+                     r"|能做什么|可以做什么|有什么用|怎么报修|怎么投诉|使用说明|怎么反映")
+_CONTACT = re.compile(r"(网格员|网格长|社区|工作人员).{0,4}(电话|手机|号码|联系方式)|怎么联系(网格员|网格长|社区|你们)")
+# Words that carry no problem: a voice message's hesitations, and places or states said without what.
+_FILLERS = ("那个", "就是", "这个", "然后", "嗯", "啊", "呃", "额", "哦", "唉", "哎", "吧", "呢", "呀", "的", "了")
+_VAGUE_PLACES = ("楼下", "楼上", "隔壁", "对面", "门口", "这里", "那里", "这边", "那边", "外面", "家里", "小区里")
+_VAGUE_STATES = ("坏了", "坏", "不行", "有问题", "出问题", "出事", "不好使", "又", "还是", "一直", "有个事", "有事",
+                 "问一下", "我想问", "我要反映", "反映个事", "我想反映")
+_PUNCTUATION = re.compile(r"[\s\W_]+")
+
+
+def chatter_of(text: str) -> Chatter | None:
+    """What kind of not-a-problem the message is; None when it may be a problem (file it, or ask the FAQ)."""
+    cleaned = _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text).lower())
+    bare = unicodedata.normalize("NFKC", text).strip(" ，,。.!！?？~～").lower().replace(" ", "")
+    if bare in _EXACT:
+        return _EXACT[bare]
+    if cleaned in _EXACT:
+        return _EXACT[cleaned]
+    if _CONTACT.search(cleaned):
+        return Chatter.CONTACT
+    if _HOW_TO.search(cleaned):
+        return Chatter.HOW_TO
+    return Chatter.FRAGMENT if is_fragment(cleaned) else None
+
+
+def is_fragment(text: str) -> bool:
+    """Too little to act on: only digits, hesitations, or a place or state without the thing it is about."""
+    rest = _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text).lower())
+    if rest.isdigit() or not rest:
+        return True
+    for word in sorted((*_FILLERS, *_VAGUE_PLACES, *_VAGUE_STATES), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return not rest
+
+
+# Asking after something already reported: "still not", "how is it going", "it has been days".
+_CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有人|动静|消息)|怎么还|怎么样了|咋样了|进展如何|有进展吗|"
+                       r"有消息吗|什么时候(来|修|处理|能好|解决)|上次(说|反映|提|报)的|都.{1,3}(天|周|个星期|礼拜)了|"
+                       r"催一下|催催|到底修不修|还要等多久")
+
+
+def is_chase_up(text: str) -> bool:
+    """Whether the message asks after a problem already reported (电梯还没修好！！, 上次说的事怎么样了)."""
+    return _CHASE_UP.search(unicodedata.normalize("NFKC", text)) is not None

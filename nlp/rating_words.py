@@ -1,0 +1,75 @@
+"""A rating in the resident's own words: pure text in, 1/2/3 out, while the rating question is open.
+
+| said                                                   | rating       |
+|--------------------------------------------------------|--------------|
+| 1, 满意, 很满意，谢谢网格员, 非常好, 👍, 😊, 点赞        | 1 满意       |
+| 2, 基本满意, 还行, 一般, 还可以, 凑合                    | 2 基本满意   |
+| 3, 不满意, 不太满意，修了好几天, 差评, 不满意！根本没人联系我 | 3 不满意 |
+| 电梯还是坏的，根本没修好 (the same problem, still there) | 3 不满意, a complaint |
+
+Negations are read first ("不太满意" holds "满意"), then "still broken", then the middle, then praise. A longer
+message that names none of these is not a rating: it may be a new problem, and is filed as one; so is a "still
+broken" about something else than the appeal being rated (`about_the_same_problem`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import IntEnum
+
+from nlp.similarity import SIMILAR_ENOUGH, significant_text, text_similarity
+
+
+class Score(IntEnum):
+    SATISFIED = 1
+    BASIC = 2
+    UNSATISFIED = 3
+
+
+@dataclass(frozen=True)
+class WordedRating:
+    """The score; a `complaint` names no rating, only that a problem is still there: it rates only when it is
+    about the appeal being rated (`about_the_same_problem`), else it may be a new problem."""
+
+    score: Score
+    complaint: bool = False
+
+
+# A rating is said in a sentence or two; anything longer is read as a new message.
+MAX_RATING_LENGTH = 40
+_DIGITS = {"1": Score.SATISFIED, "一": Score.SATISFIED, "2": Score.BASIC, "二": Score.BASIC,
+           "3": Score.UNSATISFIED, "三": Score.UNSATISFIED}
+# The problem is still there: a 不满意 whose words go to whoever handles the reopened task.
+_STILL_BROKEN = re.compile(r"还是坏|还坏着|没修好|没有修好|没修|没弄好|没解决|没有解决|又坏了|还是不行|还是老样子|"
+                           r"根本没|没人来|没人联系|没有人联系|没人管|还没好|一点没变")
+_UNSATISFIED = re.compile(r"不满意|不太满意|不怎么满意|很不满|太慢|差评|很差|太差|不行|不好|敷衍|失望")
+_BASIC = re.compile(r"基本满意|还行|一般|还可以|凑合|马马虎虎|过得去|还好|勉强")
+_SATISFIED = re.compile(r"满意|很好|非常好|挺好|不错|好评|点赞|赞|谢谢|感谢|辛苦|修好了|解决了|👍|😊|🙂|😀|😄|👏|❤")
+
+
+def rating_of(text: str) -> WordedRating | None:
+    """The rating the words give, or None when they are not a rating."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().rstrip("。.!！~～")
+    if cleaned in _DIGITS:
+        return WordedRating(_DIGITS[cleaned])
+    if not cleaned or len(cleaned) > MAX_RATING_LENGTH:
+        return None
+    if _UNSATISFIED.search(cleaned):
+        return WordedRating(Score.UNSATISFIED)
+    if _STILL_BROKEN.search(cleaned):
+        return WordedRating(Score.UNSATISFIED, complaint=True)
+    if _BASIC.search(cleaned):
+        return WordedRating(Score.BASIC)
+    if _SATISFIED.search(cleaned):
+        return WordedRating(Score.SATISFIED)
+    return None
+
+
+def about_the_same_problem(text: str, content: str) -> bool:
+    """Whether a complaint is about the appeal's problem: it says the same thing, or names nothing else
+    ("还是坏的，根本没修好" after "3号楼电梯坏了"; not "3号楼的电梯又坏了" after "3号楼门禁坏了关不上")."""
+    if text_similarity(text, content) >= SIMILAR_ENOUGH:
+        return True
+    return not significant_text(_STILL_BROKEN.sub(" ", unicodedata.normalize("NFKC", text))).strip()

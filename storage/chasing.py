@@ -1,0 +1,83 @@
+"""催办: a resident chases up one of their open appeals; whoever holds it is told, at most once an hour.
+
+Who is told: the assignee of a claimed task; the department it was transferred to, or the grid's members and
+leader, when nobody has claimed it; the community's operators when it was returned to them. Each 催办 sent is
+an audit event (Action.CHASED, the resident's words as its note), so the count is the number of those events;
+chasing again within CHASE_EVERY is answered with the status but tells nobody again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage import dispatch
+from storage.appeals import Action, record
+from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Staff
+from storage.notices import StaffChased
+from storage.staff import community_operators
+from storage.telling import tell
+
+CHASE_EVERY = timedelta(hours=1)
+WORDS_KEPT = 200  # of what the resident said, on the audit event and the card
+
+
+@dataclass(frozen=True)
+class Chase:
+    """What the resident is told: the appeal, whether its handler was told now, and how often it was chased."""
+
+    appeal: Appeal
+    sent: bool  # False: already chased within the hour (or nobody to tell yet)
+    count: int  # the 催办 sent for this appeal so far, this one included
+
+
+def open_appeals(session: Session, resident_id: int) -> Sequence[Appeal]:
+    """The resident's appeals still being worked on, newest first."""
+    return session.scalars(
+        select(Appeal).where(Appeal.resident_id == resident_id, Appeal.status.in_(OPEN_STATUSES))
+        .order_by(Appeal.id.desc())
+    ).all()
+
+
+def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None, now: datetime) -> Chase:
+    """Send a 催办 for the resident's open appeal to whoever holds it, unless one went within the hour."""
+    sent_before = _chases(session, appeal.id)
+    recent = session.scalar(
+        select(func.count(AppealEvent.id)).where(AppealEvent.appeal_id == appeal.id,
+                                                 AppealEvent.action == Action.CHASED,
+                                                 AppealEvent.at > now - CHASE_EVERY)
+    )
+    holders = _holders(session, appeal)
+    if recent or not holders:
+        return Chase(appeal, False, sent_before)
+    kept = words[:WORDS_KEPT] if words else None
+    record(session, appeal.id, now, Action.CHASED, None, None, actor_id=resident_id, note=kept, internal=True)
+    card = StaffChased(ticket=appeal.ticket, content=appeal.content, words=kept, count=sent_before + 1,
+                       filed_at=appeal.created_at, claimed=appeal.assignee_staff_id is not None)
+    for holder in holders:
+        tell(session, holder.openid, card, now, appeal=appeal)
+    return Chase(appeal, True, sent_before + 1)
+
+
+def _chases(session: Session, appeal_id: int) -> int:
+    return session.scalar(select(func.count(AppealEvent.id)).where(AppealEvent.appeal_id == appeal_id,
+                                                                   AppealEvent.action == Action.CHASED)) or 0
+
+
+def _holders(session: Session, appeal: Appeal) -> Sequence[Staff]:
+    if appeal.status in (AppealStatus.ACCEPTED, AppealStatus.PAUSED) and appeal.assignee_staff_id is not None:
+        return [session.get_one(Staff, appeal.assignee_staff_id)]
+    if appeal.status == AppealStatus.RETURNED:
+        return community_operators(session, appeal.grid_id)
+    if appeal.status not in (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED) or appeal.grid_id is None:
+        return []  # held for an address: nobody has it yet
+    if appeal.department is not None:
+        return dispatch.department_staff(session, appeal.department)
+    return session.scalars(
+        select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_TEAM), Staff.active.is_(True))
+        .order_by(Staff.id)
+    ).all()

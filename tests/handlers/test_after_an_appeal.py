@@ -1,0 +1,212 @@
+"""What residents say after an appeal (issue 10, section 3): ratings in their own words, small talk, how-to
+questions and fragments that are no appeal, and answers to a join offer.
+
+o1 and o5 live in 阳光花园 3号楼 (幸福里社区·第一网格: 张伟 and 李娜 members, 王强 the leader).
+"""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.worker import schedule
+from storage import dispatch
+from storage.models import Appeal, AppealStatus, OutboxMessage
+from tests.support.database import appeal, notices
+from tests.support.personas import LI, WANG, ZHANG
+
+pytestmark = pytest.mark.postgres
+
+LIFT = "3号楼电梯坏了，物业一直不来修"
+
+
+def file(wechat, seeded, clock, openid="o1", text=LIFT):
+    """Send an appeal, let the worker dispatch it, return its ticket."""
+    ticket = re.search(r"G\d{10}", wechat.send(openid, text)).group(0)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    return ticket
+
+
+def resolved_for_o1(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+    return ticket
+
+
+def appeal_count(seeded):
+    with seeded.transaction() as session:
+        return session.scalar(select(func.count(Appeal.id)))
+
+
+def staff_cards(seeded):
+    with seeded.transaction() as session:
+        return session.scalar(select(func.count(OutboxMessage.id))
+                              .where(OutboxMessage.template == "staff_new_appeal"))
+
+
+def staff_text(seeded, template, openid):
+    import json
+
+    from handlers import notifications
+    with seeded.transaction() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template,
+                                                          OutboxMessage.recipient_openid == openid)).one()
+        return notifications.render(row.template, json.loads(row.params))
+
+
+# --- ratings in the resident's own words --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("said", "rating"), [
+    ("很满意，谢谢网格员", "satisfied"),
+    ("👍", "satisfied"),
+    ("😊", "satisfied"),
+    ("还行", "basic"),
+])
+def test_a_rating_in_words_or_emoji_closes_the_appeal_without_a_new_ticket(wechat, seeded, clock, said, rating):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    before, cards = appeal_count(seeded), staff_cards(seeded)
+    wechat.dialog("o1", [(said, f"感谢您的评价！诉求 {ticket} 已完结")])
+    closed = appeal(seeded, ticket)
+    assert closed.status == AppealStatus.CLOSED and closed.rating == rating
+    assert appeal_count(seeded) == before and staff_cards(seeded) == cards
+
+
+@pytest.mark.parametrize("said", ["不太满意，修了好几天", "不满意！根本没人联系我"])
+def test_an_unhappy_rating_in_words_reopens_the_task_and_passes_the_words_on(wechat, seeded, clock, said):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    before, cards = appeal_count(seeded), staff_cards(seeded)
+    wechat.dialog("o1", [(said, f"诉求 {ticket} 已重新打开，您说的情况已转告办理人员")])
+    reopened = appeal(seeded, ticket)
+    assert reopened.status == AppealStatus.ACCEPTED and reopened.rating == "unsatisfied"
+    assert appeal_count(seeded) == before and staff_cards(seeded) == cards
+    assert f"居民原话：{said}" in staff_text(seeded, "staff_reopened", ZHANG)
+    assert f"居民原话：{said}" in staff_text(seeded, "staff_reopened", WANG)
+
+
+def test_the_same_problem_still_there_is_a_complaint_that_reopens_the_task(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    before = appeal_count(seeded)
+    wechat.dialog("o1", [("电梯还是坏的，根本没修好", f"诉求 {ticket} 已重新打开，您说的情况已转告办理人员")])
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED and appeal_count(seeded) == before
+    card = staff_text(seeded, "staff_reopened", ZHANG)
+    assert f"【重新办理】{ticket}" in card and "居民原话：电梯还是坏的，根本没修好" in card
+    assert "居民不满意，重新办理：电梯还是坏的，根本没修好" in wechat.send(ZHANG, f"查询 {ticket}")
+
+
+def test_a_bare_number_still_rates_without_words_to_pass_on(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("3", f"诉求 {ticket} 已重新打开，网格长会尽快回访您")])
+    assert "居民原话" not in staff_text(seeded, "staff_reopened", ZHANG)
+
+
+def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    assert "已受理您的诉求" in wechat.send("o1", "1号楼门口的路灯也坏了")
+    assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
+
+
+# --- not problems: small talk, how-to questions, fragments ----------------------------------------------------
+
+@pytest.mark.parametrize(("said", "answer"), [
+    ("谢谢", "不客气"),
+    ("好的", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("嗯", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("不用了", "有需要随时找我们"),
+    ("怎么用", "说清楚在哪里、什么问题"),
+    ("怎么反映问题", "说清楚在哪里、什么问题"),
+    ("网格员电话多少", "网格员接单后会告诉您办理人并与您联系"),
+    ("123456", "是什么问题、在哪里"),
+    ("坏了", "是什么问题、在哪里"),
+    ("楼下", "是什么问题、在哪里"),
+    ("嗯 啊 那个 就是", "是什么问题、在哪里"),
+])
+def test_what_is_not_a_problem_gets_an_answer_and_never_becomes_an_appeal(wechat, seeded, said, answer):
+    wechat.dialog("o1", [(said, answer)])
+    assert appeal_count(seeded) == 0 and staff_cards(seeded) == 0
+
+
+def test_a_voice_message_of_hesitations_is_asked_about_not_filed(wechat, seeded):
+    reply = wechat.deliver(wechat.server.voice("o1", "嗯，啊，那个，就是。", create_time=wechat.now()))
+    assert "是什么问题、在哪里" in reply and appeal_count(seeded) == 0
+
+
+@pytest.mark.parametrize("said", ["电梯坏了", "停水了", "楼道灯不亮"])
+def test_a_short_real_problem_is_still_filed(wechat, seeded, said):
+    assert "已受理您的诉求" in wechat.send("o1", said)
+    assert appeal_count(seeded) == 1
+
+
+def test_cancel_with_nothing_in_progress_says_so(wechat, seeded):
+    wechat.dialog("o1", [("取消", "目前没有正在进行的操作，无需取消")])
+
+
+# --- answers to a join offer -------------------------------------------------------------------------------
+
+def test_ok_to_a_join_offer_accepts_it(wechat, seeded, clock):
+    first = file(wechat, seeded, clock, "o1")
+    second = file(wechat, seeded, clock, "o5", "3号楼的电梯又坏了，上下楼很不方便")
+    wechat.dialog("o5", [("好的", f"已加入诉求 {first}")])
+    assert appeal(seeded, second).status == AppealStatus.MERGED
+
+
+def test_no_thanks_to_a_join_offer_keeps_the_appeal_on_its_own(wechat, seeded, clock):
+    file(wechat, seeded, clock, "o1")
+    second = file(wechat, seeded, clock, "o5", "3号楼的电梯又坏了，上下楼很不方便")
+    wechat.dialog("o5", [("不用了", f"您的诉求 {second} 单独办理")])
+    assert appeal(seeded, second).status == AppealStatus.DISPATCHED
+    wechat.dialog("o5", [("好的", "以后遇到问题")])  # the offer is over: 好的 is small talk now
+    assert appeal(seeded, second).status == AppealStatus.DISPATCHED
+
+
+# --- chasing up an open appeal -----------------------------------------------------------------------------
+
+def chases(seeded, template="staff_chased"):
+    return notices(seeded, template)
+
+
+def test_still_not_fixed_gets_the_status_and_the_grid_is_chased_when_nobody_claimed_it(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    before, cards = appeal_count(seeded), staff_cards(seeded)
+    wechat.dialog("o1", [("电梯还没修好！！", f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。已为您向网格工作人员催办（第1次）")])
+    assert appeal_count(seeded) == before and staff_cards(seeded) == cards  # no new ticket, no fresh clock
+    assert chases(seeded) == sorted([ZHANG, LI, WANG])
+    card = staff_text(seeded, "staff_chased", ZHANG)
+    assert f"【催办】{ticket}（第1次）" in card and LIFT in card and "居民说：电梯还没修好！！" in card
+    assert f"接单 {ticket}" in card
+
+
+def test_a_chase_up_goes_to_the_handler_once_an_hour(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功")])
+    wechat.dialog("o1", [("上次说的事怎么样了", "当前状态：办理中。已为您向办理人张伟催办（第1次）")])
+    assert chases(seeded) == [ZHANG]
+    wechat.dialog("o1", [("怎么样了", "一小时内已为您催办过，办理人张伟正在跟进")])
+    assert chases(seeded) == [ZHANG]
+    clock.advance(hours=1, minutes=1)
+    wechat.dialog("o1", [(f"催办 {ticket}", "已为您向办理人张伟催办（第2次）")])
+    assert chases(seeded) == [ZHANG, ZHANG]
+    assert "居民催办" in wechat.send(ZHANG, f"查询 {ticket}")
+
+
+def test_a_chase_up_naming_its_ticket_chases_that_appeal(wechat, seeded, clock):
+    lift = file(wechat, seeded, clock)
+    file(wechat, seeded, clock, text="2号楼门口的垃圾好几天没人清运了")
+    before = appeal_count(seeded)
+    wechat.dialog("o1", [(f"{lift} 怎么还没修好？都三天了", f"您的诉求 {lift}")])
+    assert appeal_count(seeded) == before
+    assert f"【催办】{lift}" in staff_text(seeded, "staff_chased", ZHANG)
+
+
+def test_the_chase_command_is_listed_in_help_and_refuses_a_closed_appeal(wechat, seeded, clock):
+    assert "催办 编号" in wechat.send("o1", "帮助")
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("1", "感谢您的评价"), (f"催办 {ticket}", "不在办理中，无需催办")])
+    assert chases(seeded) == []
+
+
+def test_a_different_problem_that_is_broken_again_is_filed_while_the_rating_waits(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    assert "已受理您的诉求" in wechat.send("o1", "2号楼的路灯又坏了，晚上很黑")
+    assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
+    wechat.dialog("o1", [("1", "感谢您的评价")])
