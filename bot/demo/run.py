@@ -300,12 +300,20 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} simulate --openid o1 "居住证在哪里办？"
       政策咨询：问答库（docs/faq-sample.csv）里有的问题立即答复；没解决再发“转人工”，登记为诉求
   {gridbot} simulate --openid o1 帮助
+  {gridbot} simulate --openid o7 "有人晕倒了"
+      紧急情况：回复第一行就是要打的电话（120）和马上该做的事；任务卡标【紧急】立即发给网格全员和社区操作员
+  {gridbot} simulate --openid o1 --voice "我的诉求。"      （语音识别带句号的指令照样认得）
+  {gridbot} simulate --openid o1 "电梯还没修好！！"        （催办：回复办理状态并提醒承办人，不另立新诉求）
 
 网格员（张伟 demo_staff_zhangwei、李娜 demo_staff_lina，网格长 王强 demo_staff_wangqiang）在同一公众号办理：
   {gridbot} simulate --openid demo_staff_lina "接单 编号"
   {gridbot} simulate --openid demo_staff_lina "进展 编号 已联系电梯维保公司"
   {gridbot} simulate --openid demo_staff_lina "办结 编号 已修好"   （随后 --image 发现场照片）
   {gridbot} simulate --openid o1 1                                 （居民评价：1 满意 / 2 基本满意 / 3 不满意）
+  {gridbot} simulate --openid o1 "不太满意，修了好几天"             （也可以直接说：不满意会重新打开，原话转给承办人）
+  {gridbot} simulate --openid demo_staff_zhangwei "退回 编号 不是本网格的事"
+  {gridbot} simulate --openid demo_staff_sunli 我的任务                （退回的诉求排在最前）
+  {gridbot} simulate --openid demo_staff_sunli "改派 1 第二网格"        （改派给网格或网格员，也可 gridbot reassign 编号 第二网格）
   {gridbot} simulate --openid demo_staff_sunli "合并 编号 目标编号"   （操作员孙丽：同一问题的两条诉求并为一条；网格长也可以）
   {gridbot} simulate --openid demo_staff_sunli "拆分 编号"              （撤销合并，诉求重新派发）
   {gridbot} simulate --openid o1 "有个事情想反映一下"                    （自动分类没把握：进入待分类）
