@@ -17,6 +17,7 @@ from storage.notices import (
     ResidentNotice,
     ResidentPaused,
     ResidentProgress,
+    ResidentRejected,
     ResidentReopened,
     ResidentResolved,
     ResidentResumed,
@@ -37,6 +38,7 @@ STATUS_NAMES = {
     "closed": "已评价完结",
     "cancelled": "已撤销",
     "merged": "已并入相同诉求",
+    "rejected": "不作为诉求办理",
 }
 
 EVENT_NAMES = {
@@ -57,6 +59,7 @@ EVENT_NAMES = {
     "reopened": "重新办理",
     "merged": "并入相同诉求",
     "split": "恢复单独办理",
+    "rejected": "工作人员说明，不作为诉求办理",
 }
 
 ATTACHMENT_NAMES = {"image": "图片", "location": "位置"}
@@ -274,7 +277,7 @@ def _category(category: str, short: bool = False) -> str:
 
 # Notes staff write for the resident; a return's reason is for the community's operators. Residents who
 # follow someone else's appeal see where it went and into what, never what staff wrote about it.
-NOTES_SHOWN = frozenset({"progress", "resolved", "paused", "transferred", "merged"})
+NOTES_SHOWN = frozenset({"progress", "resolved", "paused", "transferred", "merged", "rejected"})
 FOLLOWER_NOTES_SHOWN = frozenset({"transferred", "merged"})
 
 
@@ -359,6 +362,14 @@ def _split(n: ResidentSplit) -> str:
     return f"您的诉求 {n.ticket} 已从诉求 {n.from_} 中拆分出来，恢复单独办理，进展会通过本公众号通知您。"
 
 
+REPORT_A_PROBLEM = "如果遇到需要解决的问题，请直接发文字或语音告诉我们，我们会转给网格员办理。"
+
+
+def _rejected(n: ResidentRejected) -> str:
+    return (f"您好，您发来的消息（编号 {n.ticket}）经工作人员查看，不作为诉求办理，也不需要您评价。\n"
+            f"说明：{n.reason}\n{REPORT_A_PROBLEM}")
+
+
 def _reopened(n: ResidentReopened) -> str:
     return f"{_yours(n)} {n.ticket} 已重新办理，工作人员会再次跟进，进展会通过本公众号通知您。"
 
@@ -377,6 +388,7 @@ TEMPLATES: dict[type[ResidentNotice], Callable[[Any], str]] = {
     ResidentFollowResolved: _follow_resolved,
     ResidentMerged: _merged,
     ResidentSplit: _split,
+    ResidentRejected: _rejected,
 }
 
 # Template messages show only their keyword lines (WeChat dropped first and remark in 2023): the lines carry
@@ -394,6 +406,7 @@ TEMPLATE_FIELDS: dict[type[ResidentNotice], Callable[[Any], Fields]] = {
     ResidentFollowResolved: lambda n: ((n.ticket, "已办结", "如未解决可重新反映"), "如问题仍未解决，可重新反映。"),
     ResidentMerged: lambda n: ((n.ticket, "已合并办理", f"并入：{n.into}"), _track(n)),
     ResidentSplit: lambda n: ((n.ticket, "恢复单独办理", f"拆自：{n.from_}"), _track(n)),
+    ResidentRejected: lambda n: ((n.ticket, "不作为诉求办理", f"说明：{n.reason}"), REPORT_A_PROBLEM),
 }
 
 
@@ -419,4 +432,5 @@ GENERIC_FIELDS: dict[type[ResidentNotice], Callable[[Any], tuple[str, str, str]]
     ResidentFollowResolved: lambda n: (_headline(n, "已办结"), "已办结", "如问题仍未解决，可直接发送文字或语音重新反映。"),
     ResidentMerged: lambda n: (_headline(n, "已合并办理"), f"已并入{n.into}办理", _track(n)),
     ResidentSplit: lambda n: (_headline(n, "恢复单独办理"), "已拆分，恢复单独办理", _track(n)),
+    ResidentRejected: lambda n: (_headline(n, "不作为诉求办理"), "不作为诉求办理", f"说明：{n.reason}"),
 }

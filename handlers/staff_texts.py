@@ -19,6 +19,7 @@ from storage.notices import (
     StaffNewAppeal,
     StaffNotice,
     StaffReassigned,
+    StaffRejected,
     StaffReminder,
     StaffReopened,
     StaffReturned,
@@ -110,6 +111,10 @@ def _reassigned(n: StaffReassigned) -> str:
 
 def _cancelled(n: StaffCancelled) -> str:
     return f"【居民已撤销】{n.ticket} 居民已撤销这件诉求，您无需再处理。"
+
+
+def _rejected(n: StaffRejected) -> str:
+    return f"【不受理】{n.ticket} 已由{n.by}作不受理关闭\n原因：{n.reason}\n您无需再处理。"
 
 
 def _returned(n: StaffReturned) -> str:
@@ -230,6 +235,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffReturned: _returned,
     StaffReassigned: _reassigned,
     StaffCancelled: _cancelled,
+    StaffRejected: _rejected,
     StaffReopened: _reopened,
     StaffChased: _chased,
     StaffFocusOpened: _focus_opened,
@@ -261,6 +267,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), "请重新分派。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
+    StaffRejected: lambda n: ((n.ticket, f"已由{n.by}不受理", f"原因：{n.reason}"), "您无需再处理。"),
     StaffReopened: lambda n: ((n.ticket, "居民不满意，重新办理", _reopened_ask(n)), "诉求已重新打开。"),
     StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", n.content), _chased_ask(n)),
     StaffFocusOpened: lambda n: ((n.code, n.place, f"{n.days}天内{n.count}件：{n.key}",
@@ -356,7 +363,7 @@ def masked_phone(phone: str) -> str:
 STATUS_NAMES = {
     "submitted": "待派发", "dispatched": "待接单", "accepted": "办理中", "paused": "已挂起",
     "returned": "已退回社区", "resolved": "已办结", "closed": "已评价完结", "cancelled": "居民已撤销",
-    "awaiting_address": "待居民绑定地址", "merged": "已合并",
+    "awaiting_address": "待居民绑定地址", "merged": "已合并", "rejected": "不受理",
 }
 NOT_YOURS = "这个指令是工作人员专用的。您可以直接发送文字描述您的诉求，回复“帮助”查看可用功能。"
 NOT_ALLOWED = {
@@ -373,7 +380,7 @@ ALREADY_TAKEN = "诉求 {ticket} 已被 {name} 接单。"
 WRONG_STATE = "诉求 {ticket} 当前状态为“{status}”，不能{action}。"
 ACTION_NAMES = {
     "claim": "接单", "progress": "填写进展", "resolve": "办结", "pause": "挂起", "resume": "恢复",
-    "transfer": "转办", "give_back": "退回", "reassign": "改派",
+    "transfer": "转办", "give_back": "退回", "reassign": "改派", "reject": "不受理",
 }
 CLAIMED = "接单成功：{ticket}\n请尽快联系居民处理。办结时回复：办结 {ticket} 处理说明"
 PROGRESS_SAVED = "已记录诉求 {ticket} 的进展，并通知居民。"
@@ -385,6 +392,8 @@ GIVEN_BACK = "诉求 {ticket} 已退回社区，由社区工作人员重新派�
 REASSIGNED = "诉求 {ticket} 已改派给 {to}，已通知对方接单，并告知居民。"
 REASSIGN_BAD_TICKET = "“{ticket}”不是诉求编号：编号是 G 加 10 位数字，如 G2612020014。"
 REASSIGN_DATABASE_FAILED = "数据库操作失败（{reason}），诉求没有改派。请检查 GRIDBOT_DATABASE_URL 后重试。"
+REJECTED = "诉求 {ticket} 已不受理并关闭，已把原因告诉居民。"
+REJECT_REFUSED = {"not_rejecter": "只有社区操作员和本网格网格长可以不受理诉求 {ticket}。"}
 REASSIGN_REFUSED = {
     "not_reassigner": "只有社区操作员和本网格网格长可以改派诉求 {ticket}。",
     "target_out_of_scope": "不能把诉求 {ticket} 改派到您负责范围以外的网格（网格长只能在本网格内改派，操作员在本社区内）。",
@@ -435,6 +444,7 @@ EVENT_NAMES = {
     "address_verified": "核实居民住址",
     "reassigned": "改派",
     "chased": "居民催办",
+    "rejected": "不受理",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.

@@ -86,6 +86,7 @@ class Action(StrEnum):
     ADDRESS_VERIFIED = "address_verified"  # 核实: staff confirmed the resident lives in the appeal's building (internal)
     REASSIGNED = "reassigned"  # 改派: handed to another grid or member (note: to whom)
     CHASED = "chased"  # 催办: the resident chased it up and its handler was told (internal; note: their words)
+    REJECTED = "rejected"  # 不受理: not an appeal, closed by an operator or grid leader (note: the reason)
 
 
 class Sender(Protocol):
@@ -339,6 +340,9 @@ _ALLOWED: dict[AppealStatus, tuple[AppealStatus, ...]] = {
     AppealStatus.CLOSED: (AppealStatus.RESOLVED,),
     AppealStatus.CANCELLED: OPEN_STATUSES,
     AppealStatus.MERGED: (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED),
+    # 不受理 (storage/rejecting.py): an open appeal that has a grid is found to be no appeal at all.
+    AppealStatus.REJECTED: (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED,
+                            AppealStatus.PAUSED, AppealStatus.RETURNED),
 }
 _UNPLACED = {"grid_id": None, "building_id": None, "unit_id": None, "response_due_at": None, "resolve_due_at": None}
 

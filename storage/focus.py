@@ -9,7 +9,7 @@ the check, and the alert leaves with the same relay round. For one appeal:
    opens a case, linking every matching appeal of the window, and alerts the owner and the operators once.
 An appeal joins at most one case per check: one complaint is one hot spot, not three.
 
-Counted: filed appeals (not held for an address, not cancelled) of non-sensitive categories (family and
+Counted: filed appeals (not held for an address, not cancelled, not 不受理) of non-sensitive categories (family and
 neighbour matters are never clustered); 待分类 counts for keywords only; an appeal of a closed case was handled
 as a hot spot already and does not make another. Two workers at once: `open_key` is
 unique while a case is open, so the one that loses the race links its appeal to the winner's case.
@@ -44,8 +44,9 @@ from storage.staff import community_operators
 from storage.telling import tell
 from storage.tickets import next_focus_code
 
-# Not counted: held for an address, withdrawn, or merged into another appeal (the same problem, counted there).
-NOT_FILED = (AppealStatus.AWAITING_ADDRESS, AppealStatus.CANCELLED, AppealStatus.MERGED)
+# Not counted: held for an address, withdrawn, merged into another appeal (the same problem, counted there), or
+# found to be no appeal at all (不受理; also when it was linked to a case before).
+NOT_FILED = (AppealStatus.AWAITING_ADDRESS, AppealStatus.CANCELLED, AppealStatus.MERGED, AppealStatus.REJECTED)
 SCOPES = ("building", "compound", "grid")  # narrowest first
 
 

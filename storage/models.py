@@ -88,6 +88,7 @@ class AppealStatus(StrEnum):
     CLOSED = "closed"  # rated 满意 or 基本满意 (不满意 reopens it)
     CANCELLED = "cancelled"
     MERGED = "merged"  # the same problem as another open appeal (merged_into_id); its resident follows that one
+    REJECTED = "rejected"  # 不受理: not an appeal (thanks, small talk); closed with the reason told to the resident
 
 
 OPEN_STATUSES = (

@@ -164,6 +164,14 @@ class ResidentSplit(ResidentNotice):
     from_: str  # stored as "from"
 
 
+@dataclass(frozen=True, kw_only=True)
+class ResidentRejected(ResidentNotice):
+    """不受理: the message was no appeal (thanks, small talk); why, and how to report a real problem."""
+
+    name: ClassVar[str] = "resident_rejected"
+    reason: str
+
+
 # --- what staff read ---------------------------------------------------------------------------------------
 
 
@@ -250,6 +258,16 @@ class StaffCancelled(StaffNotice):
 
     name: ClassVar[str] = "staff_cancelled"
     ticket: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffRejected(StaffNotice):
+    """The appeal the member was working on was closed as no appeal (不受理) by their leader or an operator."""
+
+    name: ClassVar[str] = "staff_rejected"
+    ticket: str
+    by: str
+    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -29,6 +29,8 @@ MOVES_BY_EVENT = {
     "撤销 (cancel) while open": [(old, S.CANCELLED) for old in OPEN],
     "改派 (reassign) to another grid or member": [(old, S.DISPATCHED)
                                                  for old in (S.RETURNED, S.DISPATCHED, S.ACCEPTED, S.PAUSED)],
+    "不受理 (reject) an open appeal that has a grid: no appeal at all": [
+        (old, S.REJECTED) for old in (S.SUBMITTED, S.DISPATCHED, S.ACCEPTED, S.PAUSED, S.RETURNED)],
 }
 MOVES = [(old, new, f"{event}: {old} -> {new}") for event, moves in MOVES_BY_EVENT.items() for old, new in moves]
 
@@ -52,6 +54,10 @@ REFUSED = {
     "cancelling a merged appeal (it follows the one it joined)": (S.MERGED, S.CANCELLED),
     "merging a returned appeal": (S.RETURNED, S.MERGED),
     "dispatching an appeal without an address": (S.AWAITING_ADDRESS, S.DISPATCHED),
+    "rejecting an appeal without a grid (held for an address)": (S.AWAITING_ADDRESS, S.REJECTED),
+    "rejecting a resolved appeal (it waits for the rating)": (S.RESOLVED, S.REJECTED),
+    "rejecting a merged appeal (it follows the one it joined)": (S.MERGED, S.REJECTED),
+    "reviving a rejected appeal": (S.REJECTED, S.DISPATCHED),
 }
 
 

@@ -1,0 +1,45 @@
+"""不受理: an operator, or the grid leader, closes an appeal that is no appeal at all (a 谢谢, small talk).
+
+The resident is told why, politely, and how to report a real problem; whoever held the task hears it is closed.
+A rejected appeal is neither open nor resolved: it leaves 我的任务 and the read model's open, overdue and unclaimed
+lists, is never rated, and no 聚焦办 hot spot counts it (storage/focus.py). Neighbours who joined it keep their
+problem: their own appeals go back to the grid, as when a resident withdraws one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from storage import joins
+from storage.appeals import Action, record, transition
+from storage.errors import IllegalTransition, NotAllowed
+from storage.models import Appeal, AppealStatus, Staff
+from storage.notices import ResidentRejected, StaffRejected
+from storage.staff import manages_grid
+from storage.tasks import find
+from storage.telling import tell, tell_resident
+
+REJECTABLE = (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED,
+              AppealStatus.RETURNED)
+
+
+def reject(session: Session, by: Staff, ticket: str, reason: str, now: datetime) -> Appeal:
+    """Close the open appeal as no appeal, with `reason` for its resident; refuses what `by` does not manage."""
+    appeal = find(session, ticket)
+    if not manages_grid(session, by, appeal.grid_id):
+        raise NotAllowed("not_rejecter")
+    if appeal.status not in REJECTABLE:
+        raise IllegalTransition(appeal.status)
+    old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
+    transition(session, appeal, old, AppealStatus.REJECTED, now, paused_at=None)
+    record(session, appeal.id, now, Action.REJECTED, old, AppealStatus.REJECTED, actor_id=by.id,
+           actor_kind="staff", note=reason)
+    joins.release_followers(session, appeal, now)
+    held_by = session.get(Staff, holder) if holder is not None and holder != by.id else None
+    if held_by is not None and held_by.openid:
+        tell(session, held_by.openid, StaffRejected(ticket=appeal.ticket, by=by.name, reason=reason), now,
+             appeal=appeal)
+    tell_resident(session, appeal, ResidentRejected(ticket=appeal.ticket, reason=reason), now)
+    return appeal
