@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.worker import schedule
-from storage import appeals, dispatch, focus, focus_cases, joins, queries
+from storage import appeals, dispatch, focus, focus_cases, joins, queries, rejecting
 from storage.errors import IllegalTransition, NotAllowed
 from storage.models import (
     Appeal,
@@ -117,6 +117,21 @@ def test_cancelled_appeals_do_not_count(seeded, clock):
     file(seeded, clock, "o5")
     file(seeded, clock, "o6")
     assert dispatch_and_check(seeded, clock) == []
+
+
+def test_a_rejected_appeal_does_not_count_even_when_a_case_already_linked_it(seeded, clock):
+    rules = focus.HotspotRules(building=3, compound=4, grid=8)
+    not_an_appeal = file(seeded, clock, "o1")
+    for openid in BUILDING_3[1:]:
+        file(seeded, clock, openid)
+    assert dispatch_and_check(seeded, clock, rules) == ["J2611220001"]  # 3号楼: it was linked
+    with seeded.transaction() as session:
+        rejecting.reject(session, staff(session, LEADER), not_an_appeal, "居民致谢，不是诉求", clock())
+    file(seeded, clock, NEXT_DOOR)
+    assert dispatch_and_check(seeded, clock, rules) == []  # 阳光花园: 3 counted, not 4
+    file(seeded, clock, NEXT_DOOR)
+    assert dispatch_and_check(seeded, clock, rules) == ["J2611220002"]
+    assert not_an_appeal not in cases(seeded)[1][-1]
 
 
 def test_an_appeal_merged_into_another_counts_once(seeded, clock):

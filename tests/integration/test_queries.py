@@ -6,13 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.worker import schedule
-from storage import appeals, dispatch, org, queries, staff, tasks
+from storage import appeals, dispatch, org, queries, rejecting, staff, tasks
 from storage.models import Community, Resident, Staff, StaffRole, Street
 from storage.queries import Clock, Scope
 
 pytestmark = pytest.mark.postgres
 
 ZHANG = "demo_staff_zhangwei"  # 幸福里社区·第一网格, like o1
+WANG = "demo_staff_wangqiang"  # its 网格长
 RESPONSE_HOURS, RESOLVE_HOURS = 2, 72
 
 
@@ -115,6 +116,21 @@ def test_a_claimed_appeal_is_overdue_at_its_resolve_deadline_but_not_while_pause
     assert overdue(seeded, clock, clocks=(Clock.RESPONSE,)) == []
     act(seeded, clock, "pause", ZHANG, ticket, "等配件")
     assert overdue(seeded, clock) == []
+
+
+def test_a_rejected_appeal_is_neither_unclaimed_nor_overdue_nor_anyones_task(seeded, clock):
+    waiting, claimed = file(seeded, clock), file(seeded, clock)
+    act(seeded, clock, "claim", ZHANG, claimed)
+    clock.advance(hours=RESOLVE_HOURS)
+    assert {ticket for ticket, *_ in overdue(seeded, clock)} == {waiting, claimed}
+    with seeded.transaction() as session:
+        leader = session.scalars(select(Staff).where(Staff.openid == WANG)).one()
+        for ticket in (waiting, claimed):
+            rejecting.reject(session, leader, ticket, "不是诉求", clock())
+    assert unclaimed(seeded) == [] and overdue(seeded, clock) == []
+    with seeded.transaction() as session:
+        member = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
+        assert queries.tasks_of(session, member) == []
 
 
 def test_after_a_transfer_the_department_is_late_only_after_its_own_response_time(seeded, clock):
