@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from bot.worker import schedule
 from handlers import notifications
-from storage import appeals, dispatch, focus, residents
-from storage.models import AppealStatus, OutboxMessage
+from storage import appeals, dispatch, focus, joins, residents
+from storage.models import Appeal, AppealStatus, OutboxMessage
 from tests.support.database import appeal, notices
 from tests.support.personas import NEIGHBOUR, OPERATOR, RESIDENT, UNIT_NEIGHBOUR, WANG, ZHANG
 
@@ -100,3 +100,16 @@ def test_a_rejected_message_counts_in_no_hot_spot(wechat, seeded, clock):
         rules = schedule.hotspot_rules()[0]
         assert focus.check(session, dispatch.dispatch_pending(session, clock(), rules), clock(), rules) == []
     assert wechat.send(WANG, "聚焦") == "目前没有进行中的聚焦事项。"
+
+
+def test_a_neighbour_who_joined_it_keeps_their_own_appeal(wechat, seeded, clock):
+    # o5's real water cut was joined to o1's 谢谢, which an older version filed under 物业服务.
+    first = filed_by_an_older_version(seeded, clock, "谢谢", category="物业服务")
+    joined = filed_by_an_older_version(seeded, clock, NO_WATER, category="物业服务", openid=NEIGHBOUR)
+    with seeded.transaction() as session:
+        source, target = (session.scalars(select(Appeal).where(Appeal.ticket == t)).one() for t in (joined, first))
+        joins.join(session, source.resident_id, source.id, target.id, schedule.hotspot_rules()[0], clock())
+    assert appeal(seeded, joined).status == AppealStatus.MERGED
+    wechat.send(WANG, f"不受理 {first} 居民致谢，不是诉求")
+    assert appeal(seeded, joined).status == AppealStatus.DISPATCHED
+    assert notices(seeded, "resident_rejected") == [RESIDENT]
