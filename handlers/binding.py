@@ -1,4 +1,8 @@
-"""The address-binding dialogue: 社区 → 小区/网格 → 楼栋 → 单元 by numbered choices (see binding.mmd).
+"""The address-binding dialogue: 社区 → 小区 → 楼栋 → 单元, answered by number or by name (see binding.mmd).
+
+Residents know their 小区 rather than their grid, so they are asked for it and the grid follows from it; a 小区
+named at the first question skips the 社区. Names are understood whole, in part (幸福里, 阳光) and with a slip
+(阳光花苑); 返回 goes back one question. A problem typed instead of an answer is the router's (filing.hold_problem).
 
 State lives on the resident row (survives restarts) and expires after a quiet half hour. A level with a
 single option is chosen automatically, so nobody is asked to pick "1" out of one.
@@ -6,6 +10,7 @@ single option is chosen automatically, so nobody is asked to pick "1" out of one
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from typing import Any, Sequence
 
@@ -14,11 +19,17 @@ from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
+from nlp import UNCLASSIFIED
+from nlp.chatter import chatter_of
 from storage import appeals, org, residents, verification
 from storage.models import Building, Unit, Verification
 
 DIALOG = "binding"
-STEPS = ("community", "grid", "building", "unit")
+STEPS = ("community", "compound", "building", "unit")
+# "grid" is the step dialogues opened before 小区 were asked for: one still open after an upgrade goes on.
+_NEXT = {"community": "compound", "compound": "building", "grid": "building", "building": "unit"}
+BACK_WORDS = frozenset({"返回", "上一步", "返回上一步", "后退"})
+_PLACE_WORDS = frozenset({"小区", "社区", "网格", "楼栋", "单元", "住址", "地址"})
 
 
 def is_answer(conversation: Conversation) -> bool:
@@ -26,39 +37,78 @@ def is_answer(conversation: Conversation) -> bool:
     return conversation.inbound.kind in (Kind.TEXT, Kind.VOICE)
 
 
+def is_problem(conversation: Conversation) -> bool:
+    """A message in the open dialogue that names no option but a problem to file ("3号楼电梯坏了")."""
+    dialogue = dialogues.named(conversation, DIALOG)  # the router asks before it checks the dialogue
+    if dialogue is None or not is_answer(conversation):
+        return False
+    text = _cleaned(conversation.inbound.text)
+    state = dialogue.data
+    names = [option[1] for option in state["options"]]
+    if text in BACK_WORDS or _named(text, names) is not None or chatter_of(text) is not None:
+        return False
+    result = conversation.classification or conversation.understanding.classifier.classify(text)
+    # "和平小区" is classified by its 小区 and "二单元" by its likeness to property complaints: an address is no
+    # problem. A problem names one ("电梯", "楼道").
+    return result.category != UNCLASSIFIED and any(word not in _PLACE_WORDS for word in result.keywords)
+
+
 def start(conversation: Conversation) -> str:
     """Begin (or restart) the dialogue; returns the first question, or the result if nothing was to choose."""
-    return _advance(conversation, "community", parent=None, chosen={})
+    return _advance(conversation, "community", parent=None, chosen={}, trail=[])
 
 
 def restart(conversation: Conversation, _arguments: Arguments) -> Reply:
-    """绑定: start over."""
+    """绑定, 更换地址, 我搬家了: start over."""
     return Reply(start(conversation))
 
 
 def cancel(conversation: Conversation, _arguments: Arguments) -> Reply:
-    """取消: leave the dialogue (the address stays as it was); with none open, say there is nothing to leave."""
+    """取消: leave the dialogue (the address stays as it was); with none open, say there is nothing to leave.
+
+    A bound resident leaving a new binding keeps their address, so what they filed meanwhile goes to it.
+    """
     leaving = dialogues.current(conversation)
     if leaving is None:
         return Reply(texts.NOTHING_TO_CANCEL)
     dialogues.end(conversation)
-    return Reply(texts.BIND_CANCELLED if leaving.name == DIALOG else texts.QUIT_DONE)
+    if leaving.name != DIALOG:
+        return Reply(texts.QUIT_DONE)
+    resident = conversation.resident
+    if resident.grid_id is None:
+        return Reply(texts.BIND_CANCELLED)
+    return Reply(_with_released(conversation, texts.BIND_CANCELLED, org.grid_label(conversation.session,
+                                                                                    resident.grid_id)))
+
+
+def question(conversation: Conversation) -> str:
+    """The open dialogue's question again, as it was asked."""
+    state = dialogues.answered(conversation, DIALOG).data
+    return _question(state["step"], [option[1] for option in state["options"]])
 
 
 def answer(conversation: Conversation) -> Reply:
-    """Take one numbered answer and ask the next question (or finish)."""
+    """Take one answer (a number, a name, 返回) and ask the next question (or finish)."""
     state = dialogues.answered(conversation, DIALOG).data
+    text = _cleaned(conversation.inbound.text)
+    trail: list[list[Any]] = [list(asked) for asked in state.get("trail", [])]
+    if text in BACK_WORDS:
+        return Reply(_back(conversation, state, trail))
     options: list[list[Any]] = state["options"]
-    index = _choice(conversation.inbound.text, [name for _id, name in options])
+    names = [option[1] for option in options]
+    index = _choice(text, names)
+    step, chosen = state["step"], dict(state["chosen"])
+    trail.append([step, state.get("parent")])
+    # A 小区 named at the first question goes before a 社区 only guessed at (和平小区 is not 和平社区).
+    if step == "community" and _named(text, names) is None:
+        jumped = _compound_named(conversation, text)
+        if jumped is not None:
+            community_id, compound = jumped
+            chosen["community"] = community_id
+            return Reply(_chosen(conversation, "compound", compound, chosen, trail))
     if index is None:
-        names = [name for _id, name in options]
         return Reply(texts.BIND_RETRY.format(count=len(names), options=texts.choices(names)))
-    step = state["step"]
-    chosen = dict(state["chosen"], **{step: options[index][0]})
-    following = STEPS[STEPS.index(step) + 1] if step != STEPS[-1] else None
-    if following is None:
-        return Reply(_finish(conversation, chosen))
-    return Reply(_advance(conversation, following, parent=options[index][0], chosen=chosen))
+    return Reply(_chosen(conversation, step, options[index][0], chosen, trail))
 
 
 def bind_by_scene(conversation: Conversation, scene_key: str) -> str:
@@ -75,7 +125,17 @@ def bind_by_scene(conversation: Conversation, scene_key: str) -> str:
     return _with_released(conversation, done, place.grid_label)
 
 
-def _advance(conversation: Conversation, step: str, parent: int | None, chosen: dict[str, int]) -> str:
+def _chosen(conversation: Conversation, step: str, value: Any, chosen: dict[str, Any],
+            trail: list[list[Any]]) -> str:
+    chosen = dict(chosen, **{step: value})
+    following = _NEXT.get(step)
+    if following is None:
+        return _finish(conversation, chosen)
+    return _advance(conversation, following, parent=value, chosen=chosen, trail=trail)
+
+
+def _advance(conversation: Conversation, step: str, parent: Any, chosen: dict[str, Any],
+             trail: list[list[Any]]) -> str:
     options = _options(conversation, step, parent)
     if step == "unit" and not options:
         return _finish(conversation, chosen)  # a building without units binds at building level
@@ -83,31 +143,66 @@ def _advance(conversation: Conversation, step: str, parent: int | None, chosen: 
         dialogues.end(conversation)
         return texts.BIND_EMPTY.format(level=texts.LEVELS[step])
     if len(options) == 1:
-        only_id = options[0][0]
-        chosen = dict(chosen, **{step: only_id})
-        if step == STEPS[-1]:
-            return _finish(conversation, chosen)
-        return _advance(conversation, STEPS[STEPS.index(step) + 1], only_id, chosen)
-    dialogues.begin(conversation, DIALOG, {"step": step, "options": options, "chosen": chosen})
-    names = [name for _id, name in options]
+        return _chosen(conversation, step, options[0][0], chosen, trail)
+    dialogues.begin(conversation, DIALOG,
+                    {"step": step, "parent": parent, "options": options, "chosen": chosen, "trail": trail})
+    return _question(step, [name for _id, name in options])
+
+
+def _question(step: str, names: list[str]) -> str:
+    if step == "community":
+        return texts.BIND_CHOOSE_FIRST.format(options=texts.choices(names))
     return texts.BIND_CHOOSE.format(level=texts.LEVELS[step], options=texts.choices(names))
 
 
-def _options(conversation: Conversation, step: str, parent: int | None) -> list[list[Any]]:
+def _back(conversation: Conversation, state: Any, trail: list[list[Any]]) -> str:
+    """返回: the question before this one, with what was chosen there and after it forgotten."""
+    if not trail:
+        return texts.BIND_NO_STEP_BACK + "\n" + _question(state["step"], [option[1] for option in state["options"]])
+    step, parent = trail.pop()
+    forgotten = set(STEPS[STEPS.index(step):]) if step in STEPS else set(STEPS)
+    chosen = {level: value for level, value in state["chosen"].items() if level not in forgotten}
+    return _advance(conversation, step, parent, chosen, trail)
+
+
+def _options(conversation: Conversation, step: str, parent: Any) -> list[list[Any]]:
     session = conversation.session
     rows: Sequence[Any]
     if step == "community":
         return [[c.id, c.name] for c in org.communities(session)]
+    if step == "compound":
+        return _compounds(conversation, parent)
     if step == "grid":
-        rows = org.grids_of(session, parent)  # type: ignore[arg-type]
-        return [[g.id, g.name] for g in rows]
+        return [[g.id, g.name] for g in org.grids_of(session, parent)]
     if step == "building":
-        rows = org.buildings_of(session, parent)  # type: ignore[arg-type]
-        return [[b.id, f"{b.compound}{b.name}"] for b in rows]
-    return [[u.id, u.name] for u in org.units_of(session, parent)]  # type: ignore[arg-type]
+        # [grid, 小区] once a 小区 was chosen; a bare grid id from a dialogue opened before 小区 were asked for
+        grid_id, compound = parent if isinstance(parent, list) else (parent, None)
+        rows = org.buildings_of(session, grid_id, compound)
+        return [[b.id, b.name if compound is not None else f"{b.compound}{b.name}"] for b in rows]
+    return [[u.id, u.name] for u in org.units_of(session, parent)]
 
 
-def _finish(conversation: Conversation, chosen: dict[str, int]) -> str:
+def _compounds(conversation: Conversation, community_id: int) -> list[list[Any]]:
+    """The 小区 of a community, each as [[grid, 小区], name]; a grid without named 小区 goes by its own name."""
+    options: list[list[Any]] = []
+    for grid in org.grids_of(conversation.session, community_id):
+        for compound in org.compounds_of(conversation.session, grid.id) or [""]:
+            options.append([[grid.id, compound], compound or grid.name])
+    return options
+
+
+def _compound_named(conversation: Conversation, text: str) -> tuple[int, list[Any]] | None:
+    """A 小区 named at the 社区 question: its community and [grid, 小区], when only one fits."""
+    found = [(community.id, option) for community in org.communities(conversation.session)
+             for option in _compounds(conversation, community.id)]
+    index = _choice(text, [option[1] for _community, option in found], numbers=False)
+    if index is None:
+        return None
+    community_id, option = found[index]
+    return community_id, option[0]
+
+
+def _finish(conversation: Conversation, chosen: dict[str, Any]) -> str:
     session = conversation.session
     building = session.get_one(Building, chosen["building"])
     unit = session.get(Unit, chosen["unit"]) if "unit" in chosen else None
@@ -128,16 +223,57 @@ def _with_released(conversation: Conversation, message: str, grid_label: str) ->
 
 
 _CHINESE_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+_ENDINGS = "。.!！，,?？~ "
+# How alike a slip of the keyboard or of voice recognition is to the name meant (阳光花苑 for 阳光花园: 0.75).
+_NEAR_ENOUGH = 0.6
 
 
-def _choice(text: str, names: list[str]) -> int | None:
-    cleaned = unicodedata.normalize("NFKC", text).strip().rstrip("。.!！")
-    # Voice recognition writes a spoken "二" as a character.
-    cleaned = str(_CHINESE_DIGITS.get(cleaned, cleaned))
-    if cleaned.isdigit() and 1 <= int(cleaned) <= len(names):
-        return int(cleaned) - 1
-    if cleaned in names:
-        return names.index(cleaned)
-    # "B座" for "东方名苑B座": the option's own name without the compound, if only one fits.
-    fitting = [index for index, name in enumerate(names) if cleaned and name.endswith(cleaned)]
-    return fitting[0] if len(fitting) == 1 else None
+# "二单元" and "2单元", "三号楼" and "3号楼" are one name: answers and options are compared with digits.
+_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
+
+
+def _cleaned(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().strip(_ENDINGS)
+
+
+def _choice(text: str, names: list[str], numbers: bool = True) -> int | None:
+    """The option an answer picks: its number, its name, a part of it, a sentence naming it, or a near name."""
+    if numbers:
+        # Voice recognition writes a spoken "二" as a character.
+        spoken = str(_CHINESE_DIGITS.get(text, text))
+        if spoken.isdigit() and 1 <= int(spoken) <= len(names):
+            return int(spoken) - 1
+    text, names = text.translate(_DIGITS), [name.translate(_DIGITS) for name in names]
+    named = _named(text, names)
+    if named is not None:
+        return named
+    # "我住阳光花园": the longest name the sentence holds, if only one is that long.
+    held = [index for index, name in enumerate(names) if name in text]
+    longest = [index for index in held if len(names[index]) == max(len(names[i]) for i in held)]
+    if len(longest) == 1:
+        return longest[0]
+    return _near(text, names)
+
+
+def _named(text: str, names: list[str]) -> int | None:
+    """The option whose name is the text, or the only one holding it ("幸福里", "阳光", "B座" for "东方名苑B座")."""
+    text, names = text.translate(_DIGITS), [name.translate(_DIGITS) for name in names]
+    if not text:
+        return None
+    if text in names:
+        return names.index(text)
+    holding = [index for index, name in enumerate(names) if text in name]
+    if len(holding) == 1:
+        return holding[0]
+    ending = [index for index in holding if names[index].endswith(text)]
+    return ending[0] if len(ending) == 1 else None
+
+
+def _near(text: str, names: list[str]) -> int | None:
+    """The one option clearly nearest to a name with a wrong character (幸福里小区 for 幸福里社区)."""
+    likeness = [difflib.SequenceMatcher(None, text, name).ratio() if len(text) <= len(name) + 2 else 0.0
+                for name in names]
+    best = max(likeness, default=0.0)
+    if best < _NEAR_ENOUGH or likeness.count(best) > 1:
+        return None
+    return likeness.index(best)

@@ -12,6 +12,21 @@ from storage import appeals, emergencies
 from storage.limits import LIMITS, TextField
 
 
+def hold_problem(conversation: Conversation) -> Reply:
+    """A problem typed while binding ("3号楼电梯坏了" at the 楼栋 question): held until the address is bound,
+    then placed with it like an unbound resident's appeal; the question is asked again."""
+    inbound = conversation.inbound
+    text = inbound.text.strip()
+    result = conversation.classification or conversation.understanding.classifier.classify(text)
+    not_filed = _repeat_or_over_limit(conversation, text)
+    if not_filed is not None:
+        return Reply(f"{not_filed[0].text}\n{binding.question(conversation)}")
+    filed = appeals.file_appeal(conversation.session, conversation.sender, _intake(conversation, text, inbound.kind,
+                                                                                    result), conversation.now,
+                                held=True)
+    return Reply(texts.BIND_PROBLEM_HELD.format(ticket=filed.ticket, question=binding.question(conversation)))
+
+
 def file_text(conversation: Conversation, text: str, kind: Kind,
               result: Classification) -> tuple[Reply, int | None]:
     """File `text` as the sender's appeal; the reply names its ticket, category, grid and time limit, and offers
@@ -25,19 +40,7 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
         return not_filed
     session, sender, now = conversation.session, conversation.sender, conversation.now
     limits = conversation.understanding.taxonomy.category(result.category)
-    intake = appeals.Intake(
-        content=text,
-        channel=appeals.Channel.VOICE if kind is Kind.VOICE else appeals.Channel.TEXT,
-        category=result.category,
-        subcategory=result.subcategory,
-        confidence=result.confidence,
-        keywords=result.keywords,
-        raw_message=dict(conversation.inbound.raw),
-        response_hours=limits.response_hours,
-        resolve_hours=limits.resolve_hours,
-        department=limits.department,
-    )
-    filed = appeals.file_appeal(session, sender, intake, now)
+    filed = appeals.file_appeal(session, sender, _intake(conversation, text, kind, result), now)
     if sender.grid_label is None:
         return Reply(texts.appeal_held(filed.ticket, binding.start(conversation))), filed.id
     received = texts.appeal_received(
@@ -76,6 +79,22 @@ def file_emergency(conversation: Conversation, text: str, emergency: Emergency) 
     if sender.grid_id is None:
         emergencies.alert_unplaced(session, filed.id, now)
     return filed
+
+
+def _intake(conversation: Conversation, text: str, kind: Kind, result: Classification) -> appeals.Intake:
+    limits = conversation.understanding.taxonomy.category(result.category)
+    return appeals.Intake(
+        content=text,
+        channel=appeals.Channel.VOICE if kind is Kind.VOICE else appeals.Channel.TEXT,
+        category=result.category,
+        subcategory=result.subcategory,
+        confidence=result.confidence,
+        keywords=result.keywords,
+        raw_message=dict(conversation.inbound.raw),
+        response_hours=limits.response_hours,
+        resolve_hours=limits.resolve_hours,
+        department=limits.department,
+    )
 
 
 def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply, int | None] | None:

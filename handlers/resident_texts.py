@@ -148,8 +148,12 @@ LIMIT_PER_DAY = (
     "已提交的诉求正在办理，回复“我的诉求”可查看进度；请明天再提交新的问题。" + _URGENT
 )
 
-BIND_CHOOSE = "请选择您所在的{level}（回复序号）：\n{options}\n回复“取消”可退出。"
-BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号，或回复“取消”退出。\n{options}"
+BIND_CHOOSE_FIRST = "请选择您所在的社区（回复序号，也可以直接回复小区名称）：\n{options}\n回复“取消”可退出。"
+BIND_CHOOSE = "请选择您所在的{level}（回复序号或名称）：\n{options}\n回复“返回”回到上一步，回复“取消”可退出。"
+BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号或名称，或回复“取消”退出。\n{options}"
+BIND_NO_STEP_BACK = "这已经是第一步了。"
+# A problem typed instead of an answer: kept, and the question asked again.
+BIND_PROBLEM_HELD = "已记下您的诉求（编号 {ticket}），住址绑定后会马上转给您所在的网格。请接着选择住址：\n{question}"
 BIND_EMPTY = "暂时没有可选的{level}，请联系社区工作人员。"
 BIND_CANCELLED = "已退出地址绑定。需要时回复“绑定”重新开始。"
 QUIT_DONE = "已退出当前操作。有问题请直接描述。"
@@ -161,7 +165,7 @@ BIND_DONE = "绑定成功！您的住址：{grid_label} {home}\n以后直接发�
 BIND_SCENE_DONE = "已为您绑定：{grid_label} {home}\n如需精确到单元，回复“绑定”重新选择。"
 BIND_SCENE_UNKNOWN = "这个二维码没有对应的楼栋，请回复“绑定”手动选择住址。"
 HELD_RELEASED = "您之前暂存的诉求 {tickets} 已提交给 {grid_label}。"
-LEVELS = {"community": "社区", "grid": "小区/网格", "building": "楼栋", "unit": "单元"}
+LEVELS = {"community": "社区", "compound": "小区", "grid": "网格", "building": "楼栋", "unit": "单元"}
 
 HELP_HEADER = EMERGENCY_NUMBERS + "\n您可以直接发送文字或语音提交诉求，也可以回复下面的指令："
 HELP_LINE = "· {usage}：{summary}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from handlers import binding, commands, dialogues, emergency, events, intake, joins, media, rating, staff
+from handlers import binding, commands, dialogues, emergency, events, filing, intake, joins, media, rating, staff
 from handlers.conversation import Conversation
 from handlers.types import Reply
 
@@ -32,6 +32,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("event", events.matches, events.handle),
     Handler("command", commands.matches, commands.handle),
     Handler("emergency", emergency.matches, emergency.handle),
+    # A problem typed instead of an address is held for the address, not read as a wrong answer.
+    Handler("problem while binding", binding.is_problem, filing.hold_problem, dialogue=binding.DIALOG),
     Handler("binding dialogue", binding.is_answer, binding.answer, dialogue=binding.DIALOG),
     Handler("rating", rating.is_answer, rating.answer, dialogue=rating.DIALOG),
     # The offer lasts exactly one message: a later "1" must not join by surprise.

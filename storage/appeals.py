@@ -142,13 +142,14 @@ def report(session: Session, member: Staff, intake: Intake, now: datetime) -> Fi
     return Filed(appeal_id, ticket, AppealStatus.SUBMITTED)
 
 
-def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetime) -> Filed:
-    """Record a new appeal: submitted to the resident's grid, or held until they bind an address.
+def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetime, held: bool = False) -> Filed:
+    """Record a new appeal: submitted to the resident's grid, or held until they bind an address (also when
+    `held`: a resident in the middle of binding a new one).
 
     Dispatch to the grid's members is a state change of its own (storage/dispatch.py), made by the worker
     right after the reply, so the webhook's transaction stays short.
     """
-    bound = resident.grid_id is not None
+    bound = resident.grid_id is not None and not held
     status = AppealStatus.SUBMITTED if bound else AppealStatus.AWAITING_ADDRESS
     ticket = next_ticket(session, now)
     placement = _placement(resident, response_window(intake), intake.resolve_hours, now) if bound else _UNPLACED

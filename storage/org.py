@@ -44,9 +44,18 @@ def grids_of(session: Session, community_id: int) -> Sequence[Grid]:
     return session.scalars(select(Grid).where(Grid.community_id == community_id).order_by(Grid.id)).all()
 
 
-def buildings_of(session: Session, grid_id: int) -> Sequence[Building]:
-    """The buildings of a grid."""
-    return session.scalars(select(Building).where(Building.grid_id == grid_id).order_by(Building.id)).all()
+def buildings_of(session: Session, grid_id: int, compound: str | None = None) -> Sequence[Building]:
+    """The buildings of a grid, or of one 小区 (compound) in it."""
+    chosen = select(Building).where(Building.grid_id == grid_id)
+    if compound is not None:
+        chosen = chosen.where(Building.compound == compound)
+    return session.scalars(chosen.order_by(Building.id)).all()
+
+
+def compounds_of(session: Session, grid_id: int) -> list[str]:
+    """The 小区 of a grid, in the order their first building was created ("" for buildings outside any)."""
+    seen = dict.fromkeys(building.compound for building in buildings_of(session, grid_id))
+    return list(seen)
 
 
 def units_of(session: Session, building_id: int) -> Sequence[Unit]:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.postgres
 def test_a_new_resident_binds_step_by_step_with_numbers(wechat, seeded):
     wechat.dialog("o_new", [
         ("绑定", "请选择您所在的社区"),
-        ("1", "请选择您所在的小区/网格"),
+        ("1", "请选择您所在的小区"),
         ("1", "请选择您所在的楼栋"),
         ("3", "请选择您所在的单元"),
         ("2", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元"),
@@ -34,7 +34,7 @@ def test_a_wrong_answer_repeats_the_options_and_cancel_leaves(wechat):
 def test_names_and_spoken_numbers_are_understood(wechat):
     wechat.dialog("o_new", [
         ("绑定", "1. 幸福里社区"),
-        ("和平社区", "请选择您所在的小区/网格"),
+        ("和平社区", "请选择您所在的小区"),
         ("二", "请选择您所在的楼栋"),
         ("Ｂ座", "绑定成功"),  # full-width letters typed on a phone; B座 has no units
     ])
@@ -44,7 +44,7 @@ def test_the_dialogue_survives_a_restart_of_the_app(wechat, client, runtime, clo
     from bot.web.app import create_app
     from tests.conftest import WeChat
 
-    wechat.dialog("o_new", [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区/网格")])
+    wechat.dialog("o_new", [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区")])
     restarted = WeChat(create_app(runtime=runtime).test_client(), clock)
     restarted.dialog("o_new", [("1", "请选择您所在的楼栋")])
 
@@ -61,7 +61,7 @@ def test_an_unbound_residents_appeal_waits_and_is_submitted_after_binding(wechat
     with seeded.transaction() as session:
         held = session.scalars(select(Appeal)).one()
         assert held.status == AppealStatus.AWAITING_ADDRESS and held.grid_id is None
-    wechat.dialog("o_new", [("1", "小区/网格"), ("1", "楼栋"), ("1", "单元"), ("1", f"您之前暂存的诉求 {held.ticket} 已提交给 幸福里社区·第一网格")])
+    wechat.dialog("o_new", [("1", "请选择您所在的小区"), ("1", "楼栋"), ("1", "单元"), ("1", f"您之前暂存的诉求 {held.ticket} 已提交给 幸福里社区·第一网格")])
     with seeded.transaction() as session:
         submitted = session.scalars(select(Appeal)).one()
         assert submitted.status == AppealStatus.SUBMITTED and submitted.grid_id is not None
@@ -89,5 +89,5 @@ def test_a_retried_answer_advances_the_dialogue_once_and_gets_the_same_reply(wec
     answer = wechat.server.text("o_new", "1", msg_id=777, create_time=wechat.now())
     first = wechat.deliver(answer)
     again = wechat.deliver(answer)  # WeChat's retry: same MsgId
-    assert first == again and "请选择您所在的小区/网格" in first
+    assert first == again and "请选择您所在的小区" in first
     assert "请选择您所在的楼栋" in wechat.send("o_new", "1")  # the retry did not answer the grid question

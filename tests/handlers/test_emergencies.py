@@ -107,7 +107,7 @@ def test_fire_during_the_binding_dialogue_is_answered_and_the_dialogue_goes_on(w
     wechat.dialog("o_new", [
         ("绑定", "请选择您所在的社区"),
         ("着火了！！", "【紧急】请立即拨打 119！"),
-        ("1", "请选择您所在的小区/网格"),  # the address can still be given
+        ("1", "请选择您所在的小区"),  # the address can still be given
     ])
     assert notices(seeded, "staff_new_appeal") == [OPERATOR]
 

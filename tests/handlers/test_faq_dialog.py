@@ -89,7 +89,7 @@ def test_an_unbound_resident_is_answered_and_to_human_holds_the_appeal_and_asks_
     wechat.dialog("o_new", [
         ("居住证怎么办理", PERMIT_ANSWER),
         ("转人工", "绑定住址后会马上转给您所在的网格"),
-        ("1", "请选择您所在的小区/网格"),
+        ("1", "请选择您所在的小区"),
     ])
     (appeal,) = appeals(seeded)
     assert appeal.status == "awaiting_address" and appeal.content == "居住证怎么办理"

@@ -319,8 +319,8 @@ def require_verified(database_url, community="幸福里社区"):
 
 
 def bind_by_numbers(wechat, openid, building="3", unit="1"):
-    """What the stranger did: 幸福里社区 → 第一网格 → 3号楼 → 1单元 (o1's unit) by the numbers of the options."""
-    wechat.dialog(openid, [("绑定", "社区"), ("1", "小区/网格"), ("1", "楼栋"), (building, "单元"),
+    """What the stranger did: 幸福里社区 → 阳光花园 → 3号楼 → 1单元 (o1's unit) by the numbers of the options."""
+    wechat.dialog(openid, [("绑定", "社区"), ("1", "小区"), ("1", "楼栋"), (building, "单元"),
                            (unit, f"阳光花园{building}号楼{unit}单元")])
 
 

@@ -1,0 +1,156 @@
+"""Binding in residents' words (issue 10, section 7): residents name their 小区, not a grid; names, parts of names
+and slips are understood at every question; 返回 goes back one; 我搬家了 and 更换地址 bind again; and a problem
+typed in the middle of binding is kept and placed with the address.
+
+The test street: 幸福里社区 has 阳光花园 (第一网格: 张伟, 李娜, 王强) and 锦绣家园 (第二网格: 刘洋); 和平社区 has 和平小区
+and 东方名苑. o1 lives in 阳光花园3号楼1单元; o_new has no address yet.
+"""
+
+import re
+
+import pytest
+
+from bot.worker import schedule
+from storage import dispatch
+from storage.models import AppealStatus
+from tests.support.database import appeal, notices, resident
+from tests.support.personas import LI, LIU, RESIDENT, WANG, ZHANG
+
+pytestmark = pytest.mark.postgres
+
+
+def ticket_in(reply):
+    return re.search(r"G\d{10}", reply).group(0)
+
+
+def run_dispatch(seeded, clock):
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+
+
+def test_the_resident_is_asked_for_their_xiaoqu_and_the_grid_follows(wechat, seeded):
+    reply = wechat.send("o_new", "绑定")
+    assert "请选择您所在的社区" in reply and "也可以直接回复小区名称" in reply
+    reply = wechat.send("o_new", "1")
+    assert "请选择您所在的小区" in reply and "1. 阳光花园\n2. 锦绣家园" in reply and "网格" not in reply
+    wechat.dialog("o_new", [
+        ("2", "请选择您所在的楼栋"),
+        ("1", "请选择您所在的单元"),
+        ("1", "绑定成功！您的住址：幸福里社区·第二网格 锦绣家园5号楼1单元"),
+    ])
+
+
+def test_a_xiaoqu_typed_at_the_first_question_skips_the_community(wechat):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("阳光花园", "请选择您所在的楼栋"),
+        ("3号楼", "请选择您所在的单元"),
+        ("1单元", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼1单元"),
+    ])
+
+
+def test_near_names_are_understood_at_each_question(wechat):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("幸福里", "请选择您所在的小区"),  # 幸福里社区, said the way people say it
+        ("阳光", "请选择您所在的楼栋"),  # 阳光花园
+        ("我住3号楼", "请选择您所在的单元"),
+        ("二单元", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元"),
+    ])
+
+
+def test_a_slip_of_the_keyboard_still_finds_the_xiaoqu(wechat):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("锦绣花园。", "请选择您所在的楼栋"),  # 锦绣家园, one character off, with voice's full stop
+        ("5号楼", "请选择您所在的单元"),
+    ])
+
+
+def test_a_name_that_fits_nothing_repeats_the_options(wechat):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("1", "请选择您所在的小区"),
+        ("和平小区", "没有这个选项，请回复 1 到 2 之间的序号或名称"),  # a 小区 of the other community
+    ])
+
+
+def test_back_goes_one_question_back(wechat, seeded):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("返回", "这已经是第一步了"),
+        ("1", "请选择您所在的小区"),
+        ("1", "请选择您所在的楼栋"),
+        ("返回", "请选择您所在的小区"),
+        ("返回", "请选择您所在的社区"),
+        ("和平社区", "请选择您所在的小区"),
+        ("东方名苑", "请选择您所在的楼栋"),
+        ("A座", "绑定成功！您的住址：和平社区·第二网格 东方名苑A座"),
+    ])
+
+
+def test_a_xiaoqu_is_not_mistaken_for_a_community_of_a_like_name(wechat):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("和平小区", "请选择您所在的楼栋"),  # not 和平社区's 小区 question
+        ("2栋", "绑定成功！您的住址：和平社区·第一网格 和平小区2栋1单元"),
+    ])
+
+
+def test_back_from_a_xiaoqu_named_at_the_first_question_returns_to_it(wechat):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("阳光花园", "请选择您所在的楼栋"),
+        ("返回", "请选择您所在的社区"),
+    ])
+
+
+@pytest.mark.parametrize("words", ["我搬家了", "更换地址", "我搬家了。"])
+def test_moving_house_starts_binding_again(wechat, seeded, words):
+    wechat.dialog(RESIDENT, [
+        (words, "请选择您所在的社区"),
+        ("锦绣家园", "请选择您所在的楼栋"),
+        ("6号楼", "绑定成功！您的住址：幸福里社区·第二网格 锦绣家园6号楼1单元"),
+        ("我的地址", "锦绣家园6号楼1单元"),
+    ])
+
+
+def test_a_problem_typed_while_choosing_a_building_is_held_and_placed_with_the_address(wechat, seeded, clock):
+    wechat.dialog("o_new", [("绑定", "请选择您所在的社区"), ("阳光花园", "请选择您所在的楼栋")])
+    reply = wechat.send("o_new", "3号楼电梯坏了")
+    assert "已记下您的诉求" in reply and "住址绑定后会马上转给您所在的网格" in reply
+    assert "请选择您所在的楼栋" in reply  # and the dialogue goes on where it was
+    ticket = ticket_in(reply)
+    assert appeal(seeded, ticket).status == AppealStatus.AWAITING_ADDRESS
+    wechat.dialog("o_new", [
+        ("3", "请选择您所在的单元"),
+        ("1", f"您之前暂存的诉求 {ticket} 已提交给 幸福里社区·第一网格"),
+    ])
+    assert appeal(seeded, ticket).status == AppealStatus.SUBMITTED
+    run_dispatch(seeded, clock)
+    assert notices(seeded, "staff_new_appeal", ticket) == sorted([ZHANG, LI, WANG])
+
+
+def test_a_problem_typed_while_moving_waits_for_the_new_address(wechat, seeded, clock):
+    wechat.dialog(RESIDENT, [("我搬家了", "请选择您所在的社区"), ("锦绣家园", "请选择您所在的楼栋")])
+    ticket = ticket_in(wechat.send(RESIDENT, "楼道里的灯坏了好几天了"))
+    assert appeal(seeded, ticket).status == AppealStatus.AWAITING_ADDRESS  # not sent to the old grid
+    wechat.dialog(RESIDENT, [("5号楼", "请选择您所在的单元"), ("2", f"{ticket} 已提交给 幸福里社区·第二网格")])
+    run_dispatch(seeded, clock)
+    assert notices(seeded, "staff_new_appeal", ticket) == [LIU]
+
+
+def test_a_problem_held_while_moving_goes_to_the_old_address_when_the_move_is_cancelled(wechat, seeded):
+    wechat.dialog(RESIDENT, [("更换地址", "请选择您所在的社区")])
+    ticket = ticket_in(wechat.send(RESIDENT, "3号楼电梯坏了"))
+    wechat.dialog(RESIDENT, [("取消", "已退出地址绑定"), ("取消", "目前没有正在进行的操作")])
+    assert appeal(seeded, ticket).status == AppealStatus.SUBMITTED
+    assert resident(seeded, RESIDENT).building_id is not None  # the address stayed as it was
+
+
+def test_small_talk_while_binding_is_not_filed(wechat, seeded):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("好的", "请回复 1 到 2 之间的序号"),
+        ("我的诉求", "您还没有提交过诉求"),
+    ])
