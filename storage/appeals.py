@@ -86,6 +86,7 @@ class Action(StrEnum):
     ADDRESS_VERIFIED = "address_verified"  # 核实: staff confirmed the resident lives in the appeal's building (internal)
     REASSIGNED = "reassigned"  # 改派: handed to another grid or member (note: to whom)
     CHASED = "chased"  # 催办: the resident chased it up and its handler was told (internal; note: their words)
+    COMPLAINT = "complaint"  # a complaint about staff (internal; note: the ids of the staff it is about, or none)
 
 
 class Sender(Protocol):
