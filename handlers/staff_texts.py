@@ -389,6 +389,7 @@ REASSIGN_DATABASE_FAILED = "数据库操作失败（{reason}），诉求没有�
 REASSIGN_REFUSED = {
     "not_reassigner": "只有社区操作员和本网格网格长可以改派诉求 {ticket}。",
     "target_out_of_scope": "不能把诉求 {ticket} 改派到您负责范围以外的网格（网格长只能在本网格内改派，操作员在本社区内）。",
+    "complained_about": "诉求 {ticket} 是对这位工作人员的投诉，不能改派给本人。",
 }
 
 

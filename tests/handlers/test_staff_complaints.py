@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.worker import schedule
-from storage import dispatch
+from storage import dispatch, supervision
 from storage.models import AppealStatus
 from tests.support.database import appeal, notices
 from tests.support.personas import LI, OPERATOR, RESIDENT, WANG, ZHANG
@@ -53,3 +53,19 @@ def test_a_complaint_about_the_grid_leader_goes_to_the_operators_only(wechat, se
     assert f"诉求 {ticket} 已办结" in wechat.send(OPERATOR, f"办结 {ticket} 已约谈王强并向居民致歉")
     assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
     assert notices(seeded, "staff_taken", ticket) == []
+
+
+def test_a_complaint_is_never_handed_to_the_person_it_is_about(wechat, seeded, clock):
+    _, ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
+    assert "不能改派给本人" in wechat.send(OPERATOR, f"改派 {ticket} 张伟")
+    assert ZHANG not in notices(seeded, "staff_new_appeal", ticket)
+
+
+def test_an_unclaimed_complaint_about_the_leader_reminds_and_escalates_past_them(wechat, seeded, clock):
+    _, ticket = complain(wechat, seeded, clock, ABOUT_WANG)
+    for hours in (3, 2, 4):
+        clock.advance(hours=hours)
+        with seeded.transaction() as session:
+            supervision.sweep(session, clock())
+    told = notices(seeded, "staff_reminder", ticket) + notices(seeded, "staff_escalated", ticket)
+    assert OPERATOR in told and not {WANG, ZHANG, LI} & set(told)
