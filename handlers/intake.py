@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import chasing, commands, faq, filing
+from handlers import chasing, commands, complaining, faq, filing
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
@@ -44,6 +44,9 @@ def handle(conversation: Conversation) -> Reply:
     chased = chasing.chase_up(conversation, text)  # asking after an open appeal files nothing new
     if chased is not None:
         return chased
+    complained = complaining.file_if_complaint(conversation, text)  # before the FAQ: "投诉…" is no question
+    if complained is not None:
+        return complained
     understanding = conversation.understanding
     result = conversation.classification or understanding.classifier.classify(text)
     # Staff never get here (their free text gets a hint), so only residents are answered from the FAQ.

@@ -171,6 +171,9 @@ HELP_HEADER = EMERGENCY_NUMBERS + "\n您可以直接发送文字或语音提交�
 HELP_LINE = "· {usage}：{summary}"
 
 
+COMPLAINT_HANDLED_BY = "您的投诉由被投诉人的上级（网格长或社区）处理，被投诉的工作人员看不到您的投诉。"
+
+
 def appeal_received(ticket: str, category: str, grid_label: str, response_hours: int, resolve_hours: int,
                     subcategory: str | None = None) -> str:
     """The passive reply to a new appeal of a bound resident."""

@@ -371,6 +371,7 @@ NOT_ALLOWED = {
     "not_your_department": "诉求 {ticket} 已转给其他部门，不能由您接单。",
     "assigned_to_other": "诉求 {ticket} 已派给其他网格员办理，不能由您接单。如需调整请联系网格长。",
     "not_your_task": "诉求 {ticket} 不是您负责的任务（只有接单人或本网格网格长可以操作）。",
+    "complaint_handlers_only": "诉求 {ticket} 是对工作人员的投诉，由网格长和社区操作员接单处理。",
     "unknown_department": "没有找到部门“{department}”。可转办的部门：{departments}",
 }
 # Also the answer for an appeal the staff member may not read: a guessed ticket tells nothing.
@@ -397,6 +398,7 @@ REJECT_REFUSED = {"not_rejecter": "只有社区操作员和本网格网格长可
 REASSIGN_REFUSED = {
     "not_reassigner": "只有社区操作员和本网格网格长可以改派诉求 {ticket}。",
     "target_out_of_scope": "不能把诉求 {ticket} 改派到您负责范围以外的网格（网格长只能在本网格内改派，操作员在本社区内）。",
+    "complained_about": "诉求 {ticket} 是对这位工作人员的投诉，不能改派给本人。",
 }
 
 
@@ -445,10 +447,12 @@ EVENT_NAMES = {
     "reassigned": "改派",
     "chased": "居民催办",
     "rejected": "不受理",
+    "complaint": "投诉工作人员",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.
 EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报"}
+COMPLAINT_NOTE = "被投诉人看不到此诉求"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
 
 
@@ -459,6 +463,8 @@ def event_note(action: str, note: str) -> str:
         return ATTACHMENT_NAMES.get(note, note)
     if action == "reminded":
         return CLOCK_NAMES.get(note, note)
+    if action == "complaint":  # the note holds the ids of the staff complained about
+        return COMPLAINT_NOTE
     if action == "escalated" and note.startswith("level "):
         return f"第{note.removeprefix('level ')}级"
     return EVENT_NOTE_NAMES.get(note, note)

@@ -13,6 +13,9 @@ from types import MappingProxyType
 from typing import Any
 
 UNCLASSIFIED = "待分类"
+# A complaint about staff (nlp.complaints) is filed under this category, which no taxonomy file lists: it is not
+# a kind of problem the classifier learns but a matter of who may hear of it. Private (sensitive), default limits.
+STAFF_COMPLAINT = "投诉工作人员"
 DEFAULT_RESPONSE_HOURS = 4
 DEFAULT_RESOLVE_HOURS = 72
 GRID_ROUTE = "grid"
@@ -128,21 +131,23 @@ class Taxonomy:
 
     @property
     def sensitive(self) -> frozenset[str]:
-        """The private categories (family, neighbours): never offered to join, merged, or clustered."""
-        return frozenset(category.name for category in self.categories if category.sensitive)
+        """The private categories (family, neighbours, complaints about staff): never offered to join, merged, or
+        clustered."""
+        return frozenset(category.name for category in self.categories if category.sensitive) | {STAFF_COMPLAINT}
 
     def category(self, name: str) -> Category:
-        """Return the category called name (UNCLASSIFIED gives the default limits); KeyError if unknown."""
+        """Return the category called name (UNCLASSIFIED and STAFF_COMPLAINT give the default limits); KeyError if
+        unknown."""
         for category in self.categories:
             if category.name == name:
                 return category
-        if name == UNCLASSIFIED:
+        if name in (UNCLASSIFIED, STAFF_COMPLAINT):
             return Category(
-                name=UNCLASSIFIED,
+                name=name,
                 response_hours=self.default_response_hours,
                 resolve_hours=self.default_resolve_hours,
                 route=GRID_ROUTE,
-                sensitive=False,
+                sensitive=name == STAFF_COMPLAINT,
             )
         raise KeyError(name)
 
@@ -316,6 +321,8 @@ def _category(table: Any, source: str, position: int) -> Category:
         raise TaxonomyError(f'{where}: field "name" has surrounding whitespace')
     if name == UNCLASSIFIED:
         raise TaxonomyError(f'{where}: field "name" is reserved for unclassified appeals')
+    if name == STAFF_COMPLAINT:
+        raise TaxonomyError(f'{where}: field "name" is reserved for complaints about staff')
     unknown = sorted(set(table) - _CATEGORY_KEYS)
     if unknown:
         raise TaxonomyError(f"{where}: unknown field {unknown[0]!r}")

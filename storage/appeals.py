@@ -87,6 +87,7 @@ class Action(StrEnum):
     REASSIGNED = "reassigned"  # 改派: handed to another grid or member (note: to whom)
     CHASED = "chased"  # 催办: the resident chased it up and its handler was told (internal; note: their words)
     REJECTED = "rejected"  # 不受理: not an appeal, closed by an operator or grid leader (note: the reason)
+    COMPLAINT = "complaint"  # a complaint about staff (internal; note: the ids of the staff it is about, or none)
 
 
 class Sender(Protocol):

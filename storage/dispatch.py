@@ -10,6 +10,8 @@ ties by staff id) is set as the assignee and alone gets the card; they still 接
 With nobody on duty the card goes to the grid's leaders, unassigned.
 紧急 (an emergency, whatever the mode): the 【紧急】 card goes at once to every member and leader of the grid and
 to the community's operators, words and unit included (someone is in danger), unassigned; the first 接单 wins.
+A complaint about staff (storage.complaints): to the grid's 网格长 and the community's operators (the operators
+alone when it is about the 网格长), never to the person it is about, unassigned; the first of them to 接单 wins.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Collection, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage import emergencies, org, staff
+from storage import complaints, emergencies, org, staff
 from storage.appeals import Action, record, transition
 from storage.models import (
     GRID_TEAM,
@@ -69,6 +71,12 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
     if appeal.emergency is not None:
         receivers = emergencies.responders(session, appeal, grid_staff(session, appeal.grid_id))
         _send_cards(session, appeal, receivers, now, "emergency: the grid and the community's operators", None, ())
+        return
+    about = complaints.accused(session, appeal.id)
+    if about is not None:
+        receivers = complaints.handlers(session, appeal, about)
+        _send_cards(session, appeal, receivers, now, "complaint about staff: their leader and the operators", None,
+                    sensitive)
         return
     if appeal.department is not None:
         receivers = department_staff(session, appeal.department)

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import dispatch, org, staff
+from storage import complaints, dispatch, org, staff
 from storage.appeals import Action, record, response_window, transition
 from storage.errors import DomainError, IllegalTransition, NotAllowed
 from storage.models import GRID_TEAM, Appeal, AppealStatus, Community, Grid, Staff, StaffRole
@@ -52,11 +52,14 @@ class Reassigned:
 def reassign(session: Session, by: Staff | None, ticket: str, target: str, now: datetime) -> Reassigned:
     """Hand the appeal to the grid or member `target` names; refuses what `by` may not move or where."""
     appeal = find(session, ticket)
-    if by is not None and not _oversees(session, by, appeal.grid_id):
+    about = complaints.accused(session, appeal.id) or frozenset()
+    if by is not None and (by.id in about or not _oversees(session, by, appeal.grid_id)):
         raise NotAllowed("not_reassigner")
     if appeal.status not in REASSIGNABLE:
         raise IllegalTransition(appeal.status)
     grid, member = _target(session, by, target)
+    if member is not None and member.id in about:
+        raise NotAllowed("complained_about")  # a complaint never goes to the person it is about
     if by is not None and not _oversees(session, by, grid.id):
         raise NotAllowed("target_out_of_scope")
     to = _member_label(session, member) if member is not None else org.grid_label(session, grid.id)
@@ -74,7 +77,13 @@ def reassign(session: Session, by: Staff | None, ticket: str, target: str, now: 
 def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Staff | None, to: str,
           now: datetime) -> None:
     card = dispatch.task_card(session, appeal)
-    receivers = [member] if member is not None else dispatch.grid_staff(session, appeal.grid_id)
+    about = complaints.accused(session, appeal.id)
+    if member is not None:
+        receivers = [member]
+    elif about is not None:  # a complaint moved to a grid: that grid's leaders and operators, as at dispatch
+        receivers = complaints.handlers(session, appeal, about)
+    else:
+        receivers = list(dispatch.grid_staff(session, appeal.grid_id))
     for receiver in receivers:
         tell(session, receiver.openid, card, now, appeal=appeal)
     previous = session.get(Staff, holder) if holder is not None else None

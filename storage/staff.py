@@ -24,7 +24,7 @@ from typing import Collection, Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage import attempts, org
+from storage import attempts, complaints, org
 from storage.appeals import Action
 from storage.errors import DomainError, NotFound
 from storage.limits import LIMITS, TextField
@@ -364,6 +364,7 @@ class Readable:
     reporter_staff_id: int | None = None
     departments: frozenset[str] = frozenset()  # it is, or once was, transferred (or routed) to
     sensitive: bool = False  # a category of the taxonomy's `sensitive` list (家庭矛盾, 邻里纠纷, …)
+    complained_about: frozenset[int] = frozenset()  # staff a complaint is about (storage.complaints)
 
 
 def can_read(member: Staff, appeal: Readable) -> bool:
@@ -372,8 +373,10 @@ def can_read(member: Staff, appeal: Readable) -> bool:
     Their own task (assignee) or report (上报): always. 操作员: their community (an operator bound to no
     community is the street's: all of it). 网格长: their grid. 网格员 and 物业: their grid, and 物业/部门 what was
     transferred to their company or department. A sensitive category: only the assignee, the grid's 网格长 and
-    the operators over it.
+    the operators over it. A complaint about staff: never the people it is about, whatever their role.
     """
+    if member.id is not None and member.id in appeal.complained_about:
+        return False
     if owns(member, appeal):
         return True
     if member.role == StaffRole.OPERATOR:
@@ -400,6 +403,7 @@ def readable(session: Session, appeal: Appeal, sensitive: Collection[str]) -> Re
     return Readable(
         appeal.grid_id, _community_of(session, appeal.grid_id), appeal.assignee_staff_id, appeal.reporter_staff_id,
         frozenset(name for name in (appeal.department, *transferred) if name), appeal.category in sensitive,
+        complaints.accused(session, appeal.id) or frozenset(),
     )
 
 

@@ -45,7 +45,7 @@ from typing import Any, Sequence
 from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage import dispatch, emergencies, outbox, queries
+from storage import complaints, dispatch, emergencies, outbox, queries
 from storage.appeals import Action, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
 from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
@@ -245,9 +245,11 @@ def _escalate_emergency(session: Session, appeal: Appeal, now: datetime) -> int:
 
 
 def _supervisors(session: Session, appeal: Appeal, level: int) -> Sequence[Staff]:
-    """The people of `level`; when none of them is bound, those of the next level up."""
+    """The people of `level`; when none of them is bound, those of the next level up. Never whom a complaint is
+    about: a complaint about the 网格长 climbs past them."""
+    about = complaints.accused(session, appeal.id) or frozenset()
     for rung in range(level, TOP_LEVEL + 1):
-        people = [person for person in _rung(session, appeal, rung) if person.openid]
+        people = [person for person in _rung(session, appeal, rung) if person.openid and person.id not in about]
         if people:
             return people
     log.warning("appeal %s escalated to level %s: nobody bound to tell", appeal.ticket, level)
@@ -269,10 +271,14 @@ def _rung(session: Session, appeal: Appeal, level: int) -> Sequence[Staff]:
 
 
 def _claimants(session: Session, appeal: Appeal) -> Sequence[Staff]:
-    """Who may 接单 the dispatched appeal: its pre-assigned member, its department, or its grid."""
+    """Who may 接单 the dispatched appeal: its pre-assigned member, its department, its grid, or, for a complaint
+    about staff, its handlers (storage.complaints)."""
     assignee = _assignee(session, appeal)
     if assignee is not None:
         return [assignee]
+    about = complaints.accused(session, appeal.id)
+    if about is not None:
+        return complaints.handlers(session, appeal, about)
     if appeal.department is not None:
         return dispatch.department_staff(session, appeal.department)
     return dispatch.grid_staff(session, appeal.grid_id)

@@ -13,7 +13,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import dispatch, residents
+from storage import complaints, dispatch, residents
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import (
@@ -49,7 +49,11 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     """接单: the first of the grid's members (or of the department it was transferred to) takes the task."""
     appeal = find(session, ticket)
     _require_status(appeal, AppealStatus.DISPATCHED)
-    if appeal.department is not None:
+    about = complaints.accused(session, appeal.id)
+    if about is not None:
+        if member.id not in {person.id for person in complaints.handlers(session, appeal, about)}:
+            raise NotAllowed("complaint_handlers_only")
+    elif appeal.department is not None:
         if member.department != appeal.department:
             raise NotAllowed("not_your_department")
     elif member.role not in GRID_TEAM or member.grid_id != appeal.grid_id:
@@ -191,6 +195,11 @@ def _workable(session: Session, member: Staff, ticket: str, statuses: tuple[Appe
         member.role in GRID_TEAM and member.grid_id == appeal.grid_id
         and appeal.assignee_staff_id in (None, member.id)  # not one 派单 gave to a colleague
     )
+    about = complaints.accused(session, appeal.id)
+    if about is not None:  # a complaint is its handlers' alone, and never the business of whom it is about
+        may_claim = False
+        if member.id in about:
+            raise NotAllowed("not_your_task")
     if not (is_assignee or leads_grid or may_claim):
         raise NotAllowed("not_your_task")
     allowed = statuses + ((AppealStatus.DISPATCHED,) if claimable else ())
@@ -209,6 +218,9 @@ def _record(session: Session, appeal: Appeal, now: datetime, action: Action, old
 
 
 def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Staff]:
+    about = complaints.accused(session, appeal.id)
+    if about is not None:
+        return [person for person in complaints.handlers(session, appeal, about) if person.id != member.id]
     if appeal.department is not None:
         return [s for s in dispatch.department_staff(session, appeal.department) if s.id != member.id]
     return session.scalars(

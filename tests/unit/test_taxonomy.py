@@ -197,7 +197,7 @@ def test_hotspot_thresholds_are_read_and_checked(tmp_path: Path) -> None:
 
 
 def test_sensitive_categories_are_the_private_ones() -> None:
-    assert load_taxonomy().sensitive == {"邻里纠纷", "家庭矛盾"}
+    assert load_taxonomy().sensitive == {"邻里纠纷", "家庭矛盾", "投诉工作人员"}
 
 
 SUBCATEGORIES = """

@@ -1,0 +1,57 @@
+"""A complaint about a staff member: "我要投诉网格员张伟，上门态度很差还骂人" is recognised before it is classified.
+
+Pure: the words and the names of the staff the sender may mean in, a `StaffComplaint` out (or None). A complaint
+needs both a complaint word (投诉, 举报, 态度很差, 骂人…) and someone it is about: a staff member's name (the
+caller passes the names, from the staff table) or a role word (网格员, 网格长…). 物业 names a company as often as
+a person ("投诉物业乱收费" is about a service), so it counts only with words about conduct ("物业的人骂人").
+Such an appeal goes to the named person's leader and the operators, never to the person (storage.complaints).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Collection
+
+from nlp.taxonomy import STAFF_COMPLAINT, normalize_text
+
+CATEGORY = STAFF_COMPLAINT  # what complaints are filed under: private, outside the taxonomy file
+LEADER_ROLE = "网格长"
+# Words that accuse whoever the message names.
+ACCUSING = ("投诉", "举报", "控告")
+# Words about how someone behaved: they make "物业" a person too.
+CONDUCT = ("态度差", "态度很差", "态度太差", "态度恶劣", "态度不好", "态度极差", "骂人", "骂我", "辱骂", "凶我",
+           "吼我", "打人", "威胁", "刁难", "吃拿卡要", "索要", "收红包", "收好处", "不作为", "推诿", "踢皮球")
+STAFF_ROLES = ("网格员", LEADER_ROLE, "社区工作人员", "工作人员", "社区干部")
+CONDUCT_ONLY_ROLES = ("物业",)
+_NOISE = re.compile(r"\s+")  # voice recognition spaces words out
+
+
+@dataclass(frozen=True)
+class StaffComplaint:
+    """Whom a complaint is about: the staff names it contains and the role words it uses (either may be empty,
+    not both)."""
+
+    names: tuple[str, ...]
+    roles: tuple[str, ...]
+
+    @property
+    def about_a_leader(self) -> bool:
+        """The message calls someone 网格长 (the named person's role is the staff table's to say)."""
+        return LEADER_ROLE in self.roles
+
+
+def recognise(text: str, staff_names: Collection[str]) -> StaffComplaint | None:
+    """The complaint about staff `text` makes, or None. `staff_names` are the names of the staff it may be about."""
+    folded = _NOISE.sub("", normalize_text(text))
+    accuses = any(word in folded for word in ACCUSING)
+    conduct = any(word in folded for word in CONDUCT)
+    if not (accuses or conduct):
+        return None
+    names = tuple(name for name in dict.fromkeys(staff_names) if len(name) >= 2 and name in folded)
+    roles = tuple(role for role in STAFF_ROLES if role in folded)
+    if conduct:
+        roles += tuple(role for role in CONDUCT_ONLY_ROLES if role in folded)
+    if not (names or roles):
+        return None
+    return StaffComplaint(names, roles)

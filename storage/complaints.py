@@ -1,0 +1,75 @@
+"""A complaint about a staff member goes to their leader and the operators, never to the person complained about.
+
+The conversation recognises it (nlp.complaints) and files it under the private 投诉工作人员 category;
+`mark` records whom it is about as an internal `complaint` event (note: their staff ids, empty when the message
+names only a role). From then on:
+- Dispatch (storage.dispatch) sends its card to `handlers`: the grid's 网格长 and the community's operators; when
+  it is about a 网格长 (or an operator), to the community's operators only. Never to a person it is about.
+- Only `handlers` may claim it (storage.tasks); the people it is about may neither read it (storage.staff.can_read)
+  nor act on it, even should it be handed to them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Collection, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import staff as staff_table
+from storage.appeals import Action, record
+from storage.models import GRID_BOUND, Appeal, AppealEvent, Staff, StaffRole
+
+_SEPARATOR = ","
+
+
+def named_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
+    """Whom a resident of the grid may complain about by name: the grid's staff and the community's operators."""
+    if grid_id is None:
+        return []
+    grid_people = session.scalars(
+        select(Staff).where(Staff.grid_id == grid_id, Staff.role.in_(GRID_BOUND), Staff.active.is_(True))
+        .order_by(Staff.id)
+    ).all()
+    return [*grid_people, *staff_table.community_operators(session, grid_id)]
+
+
+def complained_about(session: Session, grid_id: int | None, names: Collection[str], about_a_leader: bool
+                     ) -> list[Staff]:
+    """The staff a complaint is about: those it names; with none named, a complaint about "the 网格长" is about the
+    grid's leaders."""
+    candidates = named_staff(session, grid_id)
+    named = [person for person in candidates if person.name in names]
+    if named or not about_a_leader:
+        return named
+    return [person for person in candidates if person.role == StaffRole.GRID_LEADER]
+
+
+def mark(session: Session, appeal_id: int, about: Sequence[Staff], now: datetime) -> None:
+    """Record that the appeal is a complaint about `about` (who may be nobody in particular)."""
+    note = _SEPARATOR.join(str(person.id) for person in about)
+    record(session, appeal_id, now, Action.COMPLAINT, None, None, note=note or None, internal=True)
+
+
+def accused(session: Session, appeal_id: int) -> frozenset[int] | None:
+    """The ids of the staff the appeal complains about; None when it is no complaint about staff."""
+    notes = session.scalars(
+        select(AppealEvent.note).where(AppealEvent.appeal_id == appeal_id, AppealEvent.action == Action.COMPLAINT)
+    ).all()
+    if not notes:
+        return None
+    return frozenset(int(part) for note in notes if note for part in note.split(_SEPARATOR))
+
+
+def handlers(session: Session, appeal: Appeal, about: frozenset[int]) -> list[Staff]:
+    """Who handles a complaint: the grid's leaders and the community's operators, only the operators when it is
+    about a leader or an operator; never anyone it is about."""
+    operators = list(staff_table.community_operators(session, appeal.grid_id))
+    leaders = session.scalars(
+        select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_LEADER,
+                            Staff.active.is_(True)).order_by(Staff.id)
+    ).all()
+    above_the_grid = any(person.id in about for person in (*leaders, *operators))
+    people = operators if above_the_grid else [*leaders, *operators]
+    return [person for person in people if person.id not in about and person.openid]

@@ -1,0 +1,71 @@
+"""A complaint about a staff member goes to their leader and the operators, never to the person named.
+
+o1 lives in 阳光花园3号楼1单元 (幸福里社区·第一网格: 张伟 and 李娜 members, 王强 the leader; 孙丽 the operator).
+"""
+
+import re
+
+import pytest
+
+from bot.worker import schedule
+from storage import dispatch, supervision
+from storage.models import AppealStatus
+from tests.support.database import appeal, notices
+from tests.support.personas import LI, OPERATOR, RESIDENT, WANG, ZHANG
+
+pytestmark = pytest.mark.postgres
+
+ABOUT_ZHANG = "我要投诉网格员张伟，上门态度很差还骂人"
+ABOUT_WANG = "投诉网格长王强，我反映的事情他一直推诿不管"
+
+
+def complain(wechat, seeded, clock, text):
+    reply = wechat.send(RESIDENT, text)
+    ticket = re.search(r"G\d{10}", reply).group(0)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    return reply, ticket
+
+
+def test_a_complaint_about_a_grid_member_reaches_the_leader_and_the_operator_never_the_member(wechat, seeded, clock):
+    reply, ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
+    assert "类别：投诉工作人员" in reply and "被投诉的工作人员看不到" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == sorted([WANG, OPERATOR])
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(ZHANG, f"接单 {ticket}")
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(ZHANG, f"查询 {ticket}")
+    assert ticket not in wechat.send(ZHANG, "我的任务")
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(LI, f"接单 {ticket}")  # a colleague: not theirs either
+    assert ABOUT_ZHANG in wechat.send(WANG, f"查询 {ticket}")
+    assert f"接单成功：{ticket}" in wechat.send(WANG, f"接单 {ticket}")
+    assert ZHANG not in notices(seeded, "staff_taken", ticket)
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(ZHANG, f"办结 {ticket} 属误会")
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+
+
+def test_a_complaint_about_the_grid_leader_goes_to_the_operators_only(wechat, seeded, clock):
+    reply, ticket = complain(wechat, seeded, clock, ABOUT_WANG)
+    assert "类别：投诉工作人员" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == [OPERATOR]
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(WANG, f"查询 {ticket}")
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(WANG, f"接单 {ticket}")
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(ZHANG, f"接单 {ticket}")
+    assert f"接单成功：{ticket}" in wechat.send(OPERATOR, f"接单 {ticket}")
+    assert f"诉求 {ticket} 已办结" in wechat.send(OPERATOR, f"办结 {ticket} 已约谈王强并向居民致歉")
+    assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
+    assert notices(seeded, "staff_taken", ticket) == []
+
+
+def test_a_complaint_is_never_handed_to_the_person_it_is_about(wechat, seeded, clock):
+    _, ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
+    assert "不能改派给本人" in wechat.send(OPERATOR, f"改派 {ticket} 张伟")
+    assert ZHANG not in notices(seeded, "staff_new_appeal", ticket)
+
+
+def test_an_unclaimed_complaint_about_the_leader_reminds_and_escalates_past_them(wechat, seeded, clock):
+    _, ticket = complain(wechat, seeded, clock, ABOUT_WANG)
+    for hours in (3, 2, 4):
+        clock.advance(hours=hours)
+        with seeded.transaction() as session:
+            supervision.sweep(session, clock())
+    told = notices(seeded, "staff_reminder", ticket) + notices(seeded, "staff_escalated", ticket)
+    assert OPERATOR in told and not {WANG, ZHANG, LI} & set(told)

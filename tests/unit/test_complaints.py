@@ -1,0 +1,34 @@
+"""Complaints about staff are recognised from complaint words and a name or a role word (nlp.complaints)."""
+
+import pytest
+
+from nlp import load_taxonomy
+from nlp.complaints import CATEGORY, recognise
+
+STAFF = ["张伟", "王强"]
+
+
+def test_a_complaint_naming_a_member_names_them_and_their_role():
+    complaint = recognise("我要投诉网格员张伟，上门态度很差还骂人", STAFF)
+    assert complaint is not None and complaint.names == ("张伟",) and complaint.roles == ("网格员",)
+    assert not complaint.about_a_leader
+
+
+def test_a_complaint_about_the_grid_leader_by_role_alone():
+    complaint = recognise("我要举报网格长", STAFF)
+    assert complaint is not None and complaint.names == () and complaint.about_a_leader
+
+
+@pytest.mark.parametrize("text", ["投诉物业乱收费", "楼上邻居骂人", "张伟你好，电梯坏了", "网格员什么时候来"])
+def test_no_complaint_about_staff(text):
+    assert recognise(text, STAFF) is None
+
+
+def test_物业_is_a_person_when_the_words_are_about_conduct():
+    assert recognise("物业的人态度很差，还骂人", STAFF).roles == ("物业",)
+
+
+def test_complaints_are_filed_under_a_private_category_no_taxonomy_file_may_take():
+    taxonomy = load_taxonomy()
+    assert CATEGORY in taxonomy.sensitive and taxonomy.category(CATEGORY).sensitive
+    assert CATEGORY not in taxonomy.names
