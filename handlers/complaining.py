@@ -12,12 +12,14 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from nlp import Classification
-from nlp.complaints import CATEGORY, recognise
+from nlp.complaints import CATEGORY, may_accuse, recognise
 from storage import complaints
 
 
 def file_if_complaint(conversation: Conversation, text: str) -> Reply | None:
     """File `text` as a complaint about staff when it is one (the reply says who handles it); else None."""
+    if not may_accuse(text):
+        return None  # every message comes through here: no staff query for one that accuses nobody
     session, grid_id = conversation.session, conversation.sender.grid_id
     staff = complaints.named_staff(session, grid_id)
     complaint = recognise(text, [person.name for person in staff if person.name])

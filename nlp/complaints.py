@@ -41,6 +41,12 @@ class StaffComplaint:
         return LEADER_ROLE in self.roles
 
 
+def may_accuse(text: str) -> bool:
+    """Whether `text` has a complaint or conduct word at all: only then are staff names worth looking up."""
+    folded = _NOISE.sub("", normalize_text(text))
+    return any(word in folded for word in ACCUSING) or any(word in folded for word in CONDUCT)
+
+
 def recognise(text: str, staff_names: Collection[str]) -> StaffComplaint | None:
     """The complaint about staff `text` makes, or None. `staff_names` are the names of the staff it may be about."""
     folded = _NOISE.sub("", normalize_text(text))

@@ -3,7 +3,7 @@
 import pytest
 
 from nlp import load_taxonomy
-from nlp.complaints import CATEGORY, recognise
+from nlp.complaints import CATEGORY, may_accuse, recognise
 
 STAFF = ["张伟", "王强"]
 
@@ -32,3 +32,13 @@ def test_complaints_are_filed_under_a_private_category_no_taxonomy_file_may_take
     taxonomy = load_taxonomy()
     assert CATEGORY in taxonomy.sensitive and taxonomy.category(CATEGORY).sensitive
     assert CATEGORY not in taxonomy.names
+
+
+@pytest.mark.parametrize("text", ["3号楼电梯坏了，物业一直不来修", "楼道灯不亮", "网格员电话多少"])
+def test_a_message_that_accuses_nobody_needs_no_staff_lookup(text):
+    assert not may_accuse(text)
+
+
+@pytest.mark.parametrize("text", ["我要投诉网格员张伟，上门态度很差还骂人", "物业的人骂人", "举报社区干部收红包"])
+def test_a_complaint_or_conduct_word_is_worth_a_staff_lookup(text):
+    assert may_accuse(text)
