@@ -6,7 +6,7 @@ from handlers import resident_texts as texts
 from handlers import staff_texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from storage import appeals, tasks
+from storage import material, tasks
 from storage.models import Attachment
 
 
@@ -16,7 +16,8 @@ def matches(conversation: Conversation) -> bool:
 
 
 def handle(conversation: Conversation) -> Reply:
-    """Attach to the latest open appeal, or keep it for the next one and ask what it is about."""
+    """Attach to the appeal the resident is talking about (its holder is told), or keep it for the next one and
+    ask what it is about; staff attach a photo or location to the result of their 办结 just now."""
     inbound = conversation.inbound
     if inbound.kind is Kind.OTHER:
         return Reply(texts.UNSUPPORTED)
@@ -31,9 +32,11 @@ def handle(conversation: Conversation) -> Reply:
     if conversation.is_staff:
         resolved = tasks.attach_result_photo(conversation.session, conversation.staff, attachment, conversation.now)
         if resolved is None:
-            return Reply(staff_texts.PHOTO_WITHOUT_RESULT)
-        return Reply(staff_texts.PHOTO_ATTACHED.format(ticket=resolved.ticket))
-    appeal = appeals.attach(conversation.session, conversation.sender, attachment, conversation.now)
-    if appeal is None:
-        return Reply(texts.attachment_waiting(attachment.kind))
-    return Reply(texts.attachment_added(attachment.kind, appeal.ticket))
+            return Reply(staff_texts.result_material_waiting(attachment.kind))
+        return Reply(staff_texts.result_material_attached(attachment.kind, resolved.ticket))
+    attached = material.add(conversation.session, conversation.sender, attachment, conversation.now)
+    if attached.appeal is not None:
+        return Reply(texts.attachment_added(attachment.kind, attached.appeal.ticket))
+    if attached.older is not None:
+        return Reply(texts.attachment_not_for_older(attachment.kind, attached.older.ticket))
+    return Reply(texts.attachment_waiting(attachment.kind))

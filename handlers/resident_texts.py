@@ -206,6 +206,13 @@ def attachment_added(kind: str, ticket: str) -> str:
     return f"已将{ATTACHMENT_NAMES.get(kind, '材料')}补充到诉求 {ticket}。"
 
 
+def attachment_not_for_older(kind: str, ticket: str) -> str:
+    """Material sent long after the resident's open appeal: kept for the problem they are about to describe."""
+    name = ATTACHMENT_NAMES.get(kind, "材料")
+    return (f"收到{name}。您的诉求 {ticket} 已提交一段时间，这次的{name}没有附到它。"
+            f"请用文字说明{name}反映的问题，我们会一并登记。")
+
+
 def attachment_waiting(kind: str) -> str:
     """An image or location arrived with no open appeal: ask what it is about."""
     return f"收到{ATTACHMENT_NAMES.get(kind, '材料')}。请用文字说明遇到了什么问题，我们会一并登记。"

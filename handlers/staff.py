@@ -93,7 +93,9 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
         response_hours=limits.response_hours, resolve_hours=limits.resolve_hours, department=limits.department,
     )
     try:
-        filed = appeals.report(conversation.session, member, intake, conversation.now)
+        building = org.building_named(conversation.session, member.grid_id, content) if member.grid_id else None
+        filed = appeals.report(conversation.session, member, intake, conversation.now,
+                               building_id=building.id if building else None)
     except NotAllowed:
         return Reply(texts.REPORT_NEEDS_GRID)
     return Reply(texts.REPORTED.format(ticket=filed.ticket, category=result.category))

@@ -15,6 +15,7 @@ from storage.notices import (
     StaffEmergencyUnclaimed,
     StaffEscalated,
     StaffFocusOpened,
+    StaffMaterialAdded,
     StaffMerged,
     StaffNewAppeal,
     StaffNotice,
@@ -133,6 +134,16 @@ def _chased_ask(n: StaffChased) -> str:
     return f"尚无人接单，请回复“接单 {n.ticket}”。"
 
 
+def _material_added(n: StaffMaterialAdded) -> str:
+    name = MATERIAL_NAMES.get(n.material, "材料")
+    return (f"【补充材料】{n.ticket} 居民补充了{name}\n诉求：{n.content}\n"
+            f"回复“查询 {n.ticket}”查看。{_material_ask(n)}")
+
+
+def _material_ask(n: StaffMaterialAdded) -> str:
+    return "" if n.claimed else f"尚无人接单，请回复“接单 {n.ticket}”。"
+
+
 def _reopened(n: StaffReopened) -> str:
     said = f"\n居民原话：{n.words}" if n.words else ""
     return f"【重新办理】{n.ticket} 居民对办理结果不满意，诉求已重新打开，{_reopened_ask(n)}。{said}"
@@ -238,6 +249,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffRejected: _rejected,
     StaffReopened: _reopened,
     StaffChased: _chased,
+    StaffMaterialAdded: _material_added,
     StaffFocusOpened: _focus_opened,
     StaffDigest: _digest,
     StaffCardLost: _card_lost,
@@ -270,6 +282,8 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffRejected: lambda n: ((n.ticket, f"已由{n.by}不受理", f"原因：{n.reason}"), "您无需再处理。"),
     StaffReopened: lambda n: ((n.ticket, "居民不满意，重新办理", _reopened_ask(n)), "诉求已重新打开。"),
     StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", n.content), _chased_ask(n)),
+    StaffMaterialAdded: lambda n: ((n.ticket, f"居民补充了{MATERIAL_NAMES.get(n.material, '材料')}", n.content),
+                                   _material_ask(n) or f"回复“查询 {n.ticket}”查看。"),
     StaffFocusOpened: lambda n: ((n.code, n.place, f"{n.days}天内{n.count}件：{n.key}",
                                   f"负责人：{focus_owner(n.owner)}"), "回复“聚焦”查看，处理完毕回复“结案 编号 说明”。"),
     StaffDigest: _digest_fields,
@@ -470,8 +484,19 @@ def event_note(action: str, note: str) -> str:
     return EVENT_NOTE_NAMES.get(note, note)
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"
 EVENT_LINE = "{at} {action}{who}{note}"
-PHOTO_ATTACHED = "照片已附到诉求 {ticket} 的办结结果。"
-PHOTO_WITHOUT_RESULT = "收到照片。要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发照片。"
+# A photo or a location sent right after 办结, named as what it is.
+MATERIAL_NAMES = {"image": "照片", "location": "位置"}
+
+
+def result_material_attached(kind: str, ticket: str) -> str:
+    """A photo or location attached to the result of the member's 办结 just now."""
+    return f"{MATERIAL_NAMES.get(kind, '材料')}已附到诉求 {ticket} 的办结结果。"
+
+
+def result_material_waiting(kind: str) -> str:
+    """A photo or location with no 办结 of the last half hour to go with."""
+    name = MATERIAL_NAMES.get(kind, "材料")
+    return f"收到{name}。要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发{name}。"
 REPORTED = "已上报，编号 {ticket}（{category}），已派发到本网格。可回复：接单 {ticket}"
 REPORT_NEEDS_GRID = "您没有绑定网格，不能上报。请联系社区工作人员。"
 REPORT_LIMIT = "一小时内最多上报 {limit} 件，您已达到上限，这条没有登记。请稍后再报；紧急情况请直接电话联系社区。"

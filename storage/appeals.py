@@ -130,12 +130,14 @@ class Filed:
     status: AppealStatus
 
 
-def report(session: Session, member: Staff, intake: Intake, now: datetime) -> Filed:
-    """上报: a problem a grid member found on patrol becomes an appeal of their grid, dispatched like any other."""
+def report(session: Session, member: Staff, intake: Intake, now: datetime, building_id: int | None = None) -> Filed:
+    """上报: a problem a grid member found on patrol becomes an appeal of their grid (at `building_id`, when the
+    words name one of its buildings), dispatched like any other."""
     if member.grid_id is None:
         raise NotAllowed("no_grid")
     ticket = next_ticket(session, now)
     placement = _placement(_GridOnly(member.grid_id), response_window(intake), intake.resolve_hours, now)
+    placement["building_id"] = building_id
     (appeal_id,) = _INSERT_APPEAL.run(session, _row(session, ticket, None, intake, AppealStatus.SUBMITTED, now,
                                                     placement, reporter_staff_id=member.id))  # type: ignore[misc]
     record(session, appeal_id, now, Action.SUBMITTED, None, AppealStatus.SUBMITTED, actor_id=member.id,
@@ -266,21 +268,51 @@ def own_appeal(session: Session, resident: Sender, ticket: str) -> Appeal:
     return appeal
 
 
-def attach(session: Session, resident: Sender, attachment: Attachment, now: datetime) -> Appeal | None:
-    """Attach an image or location to the resident's latest open appeal; None keeps it for the next one."""
+# An image or location belongs to the appeal the resident is talking about: one they filed, chased or added
+# to this recently. Sent later than that, it waits this long for the words it belongs to (storage.dispatch).
+LOOSE_ATTACHMENT_WINDOW = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Attached:
+    """Where an image or location went: `appeal` it was added to, or none (kept for the resident's next appeal)
+    while `older`, their latest open appeal, was not talked about within LOOSE_ATTACHMENT_WINDOW."""
+
+    appeal: Appeal | None
+    older: Appeal | None = None
+
+
+def attach(session: Session, resident: Sender, attachment: Attachment, now: datetime) -> Attached:
+    """Attach an image or location to the appeal the resident is talking about: their latest open appeal when
+    they filed it, chased it or added to it within LOOSE_ATTACHMENT_WINDOW. Otherwise it waits, unattached, for
+    their next appeal (dispatch adopts it): a photo sent before its words never lands on an older problem."""
     latest = session.scalars(
         select(Appeal)
         .where(Appeal.resident_id == resident.id, Appeal.status.in_(OPEN_STATUSES))
         .order_by(Appeal.id.desc())
         .limit(1)
     ).first()
+    current = latest if latest is not None and _talked_about(session, latest, resident.id, now) else None
     attachment.resident_id = resident.id
     attachment.created_at = now
-    attachment.appeal_id = latest.id if latest else None
+    attachment.appeal_id = current.id if current else None
     session.add(attachment)
-    if latest is not None:
-        record(session, latest.id, now, Action.ATTACHED, None, None, actor_id=resident.id, note=attachment.kind)
-    return latest
+    if current is None:
+        return Attached(None, latest)
+    record(session, current.id, now, Action.ATTACHED, None, None, actor_id=resident.id, note=attachment.kind)
+    return Attached(current)
+
+
+def _talked_about(session: Session, appeal: Appeal, resident_id: int, now: datetime) -> bool:
+    since = now - LOOSE_ATTACHMENT_WINDOW
+    if appeal.created_at >= since:
+        return True
+    said = session.scalar(
+        select(func.count(AppealEvent.id)).where(AppealEvent.appeal_id == appeal.id,
+                                                 AppealEvent.actor_kind == "resident",
+                                                 AppealEvent.actor_id == resident_id, AppealEvent.at >= since)
+    )
+    return bool(said)
 
 
 def transition(

@@ -51,7 +51,7 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
                                                  AppealEvent.action == Action.CHASED,
                                                  AppealEvent.at > now - CHASE_EVERY)
     )
-    holders = _holders(session, appeal)
+    holders = holders_of(session, appeal)
     if recent or not holders:
         return Chase(appeal, False, sent_before)
     kept = words[:WORDS_KEPT] if words else None
@@ -68,7 +68,9 @@ def _chases(session: Session, appeal_id: int) -> int:
                                                                    AppealEvent.action == Action.CHASED)) or 0
 
 
-def _holders(session: Session, appeal: Appeal) -> Sequence[Staff]:
+def holders_of(session: Session, appeal: Appeal) -> Sequence[Staff]:
+    """Who holds an open appeal now: its assignee, its department or grid team while unclaimed, the operators
+    when returned; nobody while it waits for an address."""
     if appeal.status in (AppealStatus.ACCEPTED, AppealStatus.PAUSED) and appeal.assignee_staff_id is not None:
         return [session.get_one(Staff, appeal.assignee_staff_id)]
     if appeal.status == AppealStatus.RETURNED:

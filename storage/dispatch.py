@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Collection, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage import complaints, emergencies, org, staff
-from storage.appeals import Action, record, transition
+from storage.appeals import LOOSE_ATTACHMENT_WINDOW, Action, record, transition
 from storage.models import (
     GRID_TEAM,
     TRANSFER_UNITS,
@@ -41,8 +41,6 @@ from storage.notices import StaffNewAppeal
 from storage.telling import tell
 
 log = logging.getLogger(__name__)
-# An image or location sent before the words it belongs to waits this long for the appeal.
-LOOSE_ATTACHMENT_WINDOW = timedelta(minutes=30)
 MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
 # What counts against a member when 派单 picks the least busy one.
 HELD_STATUSES = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)

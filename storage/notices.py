@@ -300,6 +300,17 @@ class StaffChased(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffMaterialAdded(StaffNotice):
+    """The resident added a photo or a location to an appeal someone holds (or may claim)."""
+
+    name: ClassVar[str] = "staff_material_added"
+    ticket: str
+    material: str  # the attachment's kind: "image" or "location"
+    content: str
+    claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffFocusOpened(StaffNotice):
     name: ClassVar[str] = "staff_focus_opened"
     code: str

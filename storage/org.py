@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -50,6 +52,29 @@ def buildings_of(session: Session, grid_id: int, compound: str | None = None) ->
     if compound is not None:
         chosen = chosen.where(Building.compound == compound)
     return session.scalars(chosen.order_by(Building.id)).all()
+
+
+# "2号楼", "2栋" and "2幢" are one building, however the grid's list spells it; voice writes "二号楼".
+_NUMBERED = re.compile(r"^(\d+)(号楼|栋|幢)$")
+_BUILDING_WORDS = ("号楼", "栋", "幢")
+_SPOKEN_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
+
+
+def building_named(session: Session, grid_id: int, text: str) -> Building | None:
+    """The one building of the grid that `text` names (上报 2号楼消防通道堆满杂物), by its name or as 2栋 for
+    2号楼; None when it names none, or several it cannot tell apart (the 小区 named too decides)."""
+    text = unicodedata.normalize("NFKC", text).translate(_SPOKEN_DIGITS)
+    named = [building for building in buildings_of(session, grid_id) if _names(text, building.name)]
+    in_compound = [building for building in named if building.compound and building.compound in text]
+    chosen = in_compound or named
+    return chosen[0] if len(chosen) == 1 else None
+
+
+def _names(text: str, name: str) -> bool:
+    numbered = _NUMBERED.match(name.translate(_SPOKEN_DIGITS))
+    spellings = [f"{numbered.group(1)}{word}" for word in _BUILDING_WORDS] if numbered else [name]
+    # "12号楼" does not name 2号楼.
+    return any(re.search(rf"(?<!\d){re.escape(spelling)}", text) for spelling in spellings)
 
 
 def compounds_of(session: Session, grid_id: int) -> list[str]:

@@ -115,7 +115,7 @@ def test_filing_then_dispatch_write_their_audit_events_and_the_grid_notices(seed
 def test_an_image_sent_just_before_the_words_joins_the_appeal_at_dispatch(seeded, clock):
     with seeded.transaction() as session:
         resident = residents.view(session, "o1", clock())
-        assert appeals.attach(session, resident, Attachment(kind="image", media_id="m1"), clock()) is None
+        assert appeals.attach(session, resident, Attachment(kind="image", media_id="m1"), clock()).appeal is None
     clock.advance(minutes=2)
     with seeded.transaction() as session:
         filed = appeals.file_appeal(session, residents.view(session, "o1", clock()), intake(), clock())

@@ -28,7 +28,7 @@ WORST = {
     "level": "街道", "photo": True, "followed": True, "follow_up": True,
     "holder": longest(TextField.NAME), "window_start": "2026-11-25T02:00:00+00:00", "new": 30, "reminders": 30,
     "escalations": 30, "filed_at": "2026-11-22T02:00:00+00:00", "words": longest(TextField.APPEAL), "claimed": True,
-    "who": "oAbC…Yz", "minutes": 15, "failures": 5, "until": "2026-11-25T02:00:00+00:00",
+    "material": "location", "who": "oAbC…Yz", "minutes": 15, "failures": 5, "until": "2026-11-25T02:00:00+00:00",
     "emergency": WIDE * 16, "since": "2026-11-25T02:00:00+00:00", "response_due_at": "2026-11-25T02:10:00+00:00",
 }
 

@@ -1,0 +1,131 @@
+"""Photos, locations and 上报 (issue 10, section 5): material goes to the appeal being talked about and its
+holder hears of it, a location is called a location, and a 上报 names its building.
+
+o1 lives in 阳光花园 3号楼 (幸福里社区·第一网格: 张伟 and 李娜 members, 王强 the leader).
+"""
+
+import json
+import re
+
+import pytest
+from sqlalchemy import select
+
+from bot.worker import schedule
+from handlers import notifications
+from storage import dispatch
+from storage.models import Attachment, OutboxMessage
+from tests.support.database import appeal, notices
+from tests.support.personas import LI, RESIDENT, WANG, ZHANG
+
+pytestmark = pytest.mark.postgres
+
+LIFT = "3号楼电梯坏了，物业一直不来修"
+
+
+def file(wechat, seeded, clock, text=LIFT):
+    """o1 sends an appeal, the worker dispatches it; its ticket."""
+    ticket = re.search(r"G\d{10}", wechat.send(RESIDENT, text)).group(0)
+    run_dispatch(seeded, clock)
+    return ticket
+
+
+def run_dispatch(seeded, clock):
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+
+
+def photo(wechat, openid=RESIDENT):
+    return wechat.deliver(wechat.server.image(openid, create_time=wechat.now()))
+
+
+def location(wechat, openid=RESIDENT):
+    return wechat.deliver(wechat.server.location(openid, 39.91, 116.40, "阳光花园3号楼", create_time=wechat.now()))
+
+
+def attached_to(seeded):
+    with seeded.transaction() as session:
+        return session.scalars(select(Attachment.appeal_id).order_by(Attachment.id)).all()
+
+
+def staff_read(seeded, template, openid):
+    with seeded.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template,
+                                                           OutboxMessage.recipient_openid == openid)).all()
+        return [notifications.render(row.template, json.loads(row.params)) for row in rows]
+
+
+# --- a photo goes to the appeal being talked about ----------------------------------------------------------
+
+def test_a_photo_sent_before_its_words_joins_the_new_appeal_not_an_older_one(wechat, seeded, clock):
+    older = file(wechat, seeded, clock)
+    clock.advance(days=2)
+    reply = photo(wechat)
+    assert f"您的诉求 {older} 已提交一段时间，这次的图片没有附到它" in reply
+    assert "请用文字说明图片反映的问题" in reply
+    clock.advance(minutes=1)
+    newer = file(wechat, seeded, clock, "小区门口垃圾桶满了，好几天没人清")
+    assert attached_to(seeded) == [appeal(seeded, newer).id]
+    assert staff_read(seeded, "staff_material_added", ZHANG) == []
+
+
+def test_a_photo_right_after_an_appeal_is_added_to_it_and_the_grid_is_told(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    clock.advance(minutes=5)
+    assert f"已将图片补充到诉求 {ticket}" in photo(wechat)
+    assert attached_to(seeded) == [appeal(seeded, ticket).id]
+    assert notices(seeded, "staff_material_added", ticket) == sorted([ZHANG, LI, WANG])
+    (card,) = staff_read(seeded, "staff_material_added", ZHANG)
+    assert f"【补充材料】{ticket} 居民补充了照片" in card and LIFT in card
+    assert f"回复“查询 {ticket}”查看" in card and f"请回复“接单 {ticket}”" in card
+
+
+def test_material_for_a_task_in_hand_goes_to_its_handler_alone(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    assert "接单成功" in wechat.send(ZHANG, f"接单 {ticket}")
+    clock.advance(minutes=10)
+    assert f"已将位置补充到诉求 {ticket}" in location(wechat)
+    assert notices(seeded, "staff_material_added", ticket) == [ZHANG]
+    (card,) = staff_read(seeded, "staff_material_added", ZHANG)
+    assert "居民补充了位置" in card and "接单" not in card
+
+
+def test_an_older_appeal_the_resident_just_chased_is_the_one_being_talked_about(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    clock.advance(days=2)
+    wechat.send(RESIDENT, f"催办 {ticket}")
+    clock.advance(minutes=3)
+    assert f"已将图片补充到诉求 {ticket}" in photo(wechat)
+
+
+# --- a location is a location ------------------------------------------------------------------------------
+
+def test_a_location_is_received_as_a_location(wechat, seeded, clock):
+    assert "收到位置。请用文字说明" in location(wechat)
+    assert "收到位置。要附到办结结果" in location(wechat, ZHANG)
+    assert "收到照片。要附到办结结果" in photo(wechat, ZHANG)
+
+
+def test_a_location_after_a_result_is_attached_as_a_location(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+    assert f"位置已附到诉求 {ticket} 的办结结果" in location(wechat, ZHANG)
+
+
+# --- 上报 names its building ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("said", "home"), [
+    ("上报 2号楼消防通道堆满杂物", "阳光花园2号楼"),
+    ("上报 2栋楼道堆了杂物", "阳光花园2号楼"),
+    ("上报 二号楼楼道电动车充电", "阳光花园2号楼"),
+])
+def test_a_report_names_its_building_on_the_card_and_in_the_lookup(wechat, seeded, clock, said, home):
+    ticket = re.search(r"G\d{10}", wechat.send(ZHANG, said)).group(0)
+    run_dispatch(seeded, clock)
+    (card,) = staff_read(seeded, "staff_new_appeal", LI)
+    assert home in card and "未填写楼栋" not in card
+    assert home in wechat.send(ZHANG, f"查询 {ticket}")
+
+
+def test_a_report_naming_no_building_of_the_grid_stays_with_the_grid(wechat, seeded, clock):
+    ticket = re.search(r"G\d{10}", wechat.send(ZHANG, "上报 12号楼消防通道堆满杂物")).group(0)
+    assert appeal(seeded, ticket).building_id is None
