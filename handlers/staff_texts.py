@@ -300,13 +300,24 @@ def _new_appeal_fields(n: StaffNewAppeal) -> Fields:
     return (n.ticket, category, place, _card_content(n), deadline), "请尽快接单办理。"
 
 
+def _overdue_fields(n: StaffReminder | StaffEscalated, state: tuple[str, str], old_ask: str,
+                    ask: Callable[[Any], str]) -> Fields:
+    """A reminder's or 督办's lines; with what, where and since when once the row carries them."""
+    if n.category is None:
+        return (n.ticket, *state), old_ask
+    what = category_label(n.category, n.subcategory) + (f"：{n.content}" if n.content else "")
+    home = (n.place or "").rsplit(" ", 1)[-1]  # the home without the grid: a keyword line holds 20 characters
+    return (n.ticket, *state, what, home, f"提交时间：{clock(n.filed_at)}" if n.filed_at else ""), ask(n)
+
+
 # The keyword lines a template message shows (see resident_texts.TEMPLATE_FIELDS).
 TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffNewAppeal: _new_appeal_fields,
     StaffTaken: lambda n: ((n.ticket, "已被接单", f"接单人：{n.by}"), "您无需再处理。"),
     StaffMerged: lambda n: ((n.ticket, "已合并", f"并入：{n.into}"), "无需另行处理。"),
-    StaffReminder: lambda n: ((n.ticket, "办理提醒", f"{clock(n.due_at)}前{_deadline_act(n)}"), "请抓紧办理。"),
-    StaffEscalated: lambda n: ((n.ticket, _overdue(n), _level(n)), "请尽快处理。"),
+    StaffReminder: lambda n: _overdue_fields(n, ("办理提醒", f"{clock(n.due_at)}前{_deadline_act(n)}"),
+                                             "请抓紧办理。", _reminder_ask),
+    StaffEscalated: lambda n: _overdue_fields(n, (_overdue(n), _level(n)), "请尽快处理。", _escalated_ask),
     StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), "请重新分派。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),

@@ -135,3 +135,20 @@ def test_an_overdue_task_tells_its_holder_to_finish_and_the_leader_whom_to_call(
         assert "路灯坏了" in text and "阳光花园3号楼1单元" in text and "经办人：张伟" in text
     assert "请联系经办人张伟了解原因、督促办结" in to_leader
     assert f"请立即办理：办好后回复“办结 {ticket} 说明”" in to_holder
+
+
+def test_a_督办_stored_before_it_said_what_it_is_about_still_delivers_in_the_old_words():
+    old = {"ticket": "G2611220001", "level": 1, "reason": "unclaimed"}
+    assert notifications.render("staff_escalated", old) == "【督办】G2611220001 无人接单，已升级为第1级督办，请尽快处理。"
+    assert notifications.render("staff_reminder", {"ticket": "G2611220001", "due_at": "2026-11-22T04:00:00+00:00"})
+    assert notifications.template_data("staff_escalated", old)["remark"]["value"] == "请尽快处理。"
+
+
+def test_a_督办_sent_as_a_template_message_carries_what_where_and_when_too():
+    params = {"ticket": "G2611220001", "level": 1, "reason": "unclaimed", "category": "物业服务", "subcategory": "电梯",
+              "place": "幸福里社区·第一网格 阳光花园3号楼1单元", "content": "3号楼电梯坏了",
+              "filed_at": "2026-11-22T02:00:00+00:00"}
+    data = notifications.template_data("staff_escalated", params)
+    assert [data[f"keyword{n}"]["value"] for n in range(4, 7)] == [
+        "物业服务·电梯：3号楼电梯坏了", "阳光花园3号楼1单元", "提交时间：11月22日 10:00"]
+    assert "接单 G2611220001" in data["remark"]["value"]
