@@ -101,6 +101,9 @@ def test_a_grid_of_leaders_alone_gets_its_cards_one_by_one(wechat, seeded, clock
 def test_an_unclaimed_appeals_escalation_says_what_where_since_when_and_what_to_do(wechat, seeded, clock):
     ticket = TICKET.search(wechat.send(RESIDENT, "3号楼电梯坏了，物业一直不来修")).group(0)
     run_dispatch(seeded, clock)
+    (digest,) = sent_to(seeded, WANG)  # the card waits in the quarter hour's digest; the leader's list shows it
+    assert digest.startswith("【本网格新任务汇总】") and ticket in digest
+    assert ticket in wechat.send(WANG, "我的任务")
     clock.advance(minutes=31)  # nobody claimed it
     with seeded.transaction() as session:
         supervision.sweep(session, clock(), timedelta(minutes=30))
