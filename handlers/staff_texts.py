@@ -93,11 +93,43 @@ def _taken(n: StaffTaken) -> str:
 
 
 def _reminder(n: StaffReminder) -> str:
-    return f"【办理提醒】{n.ticket} 须在 {clock(n.due_at)} 前{_deadline_act(n)}，请抓紧办理并及时报告进展。"
+    if n.category is None:  # a row from before reminders said what they are about
+        return f"【办理提醒】{n.ticket} 须在 {clock(n.due_at)} 前{_deadline_act(n)}，请抓紧办理并及时报告进展。"
+    return (f"【办理提醒】{n.ticket} 须在 {clock(n.due_at)} 前{_deadline_act(n)}\n{_overdue_facts(n)}\n"
+            f"{_reminder_ask(n)}")
+
+
+def _reminder_ask(n: StaffReminder) -> str:
+    if n.clock == "response":
+        return f"请回复“接单 {n.ticket}”，或回复“查询 {n.ticket}”查看详情。"
+    return f"请抓紧办理：办好后回复“办结 {n.ticket} 说明”，未办完请回复“进展 {n.ticket} 说明”告知居民。"
 
 
 def _escalated(n: StaffEscalated) -> str:
-    return f"【督办】{n.ticket} {_overdue(n)}，{_level(n)}，请尽快处理。"
+    if n.category is None:  # a row from before 督办 said what it is about
+        return f"【督办】{n.ticket} {_overdue(n)}，{_level(n)}，请尽快处理。"
+    return f"【督办】{n.ticket} {_overdue(n)}，{_level(n)}\n{_overdue_facts(n)}\n{_escalated_ask(n)}"
+
+
+def _overdue_facts(n: StaffReminder | StaffEscalated) -> str:
+    """What, where, since when (and who has it): the lines a reminder or 督办 needs to be acted on."""
+    lines = [f"类别：{category_label(n.category or '', n.subcategory)}"]
+    if n.content:
+        lines.append(f"内容：{n.content}")
+    lines.append(f"地点：{n.place or '（未知）'}")
+    if n.filed_at:
+        lines.append(f"提交时间：{clock(n.filed_at)}")
+    if n.holder:
+        lines.append(f"经办人：{n.holder}")
+    return "\n".join(lines)
+
+
+def _escalated_ask(n: StaffEscalated) -> str:
+    if n.yours:
+        return f"请立即办理：办好后回复“办结 {n.ticket} 说明”，未办完请回复“进展 {n.ticket} 说明”说明原因。"
+    if n.holder:
+        return f"请联系经办人{n.holder}了解原因、督促办结；回复“查询 {n.ticket}”查看进展。"
+    return f"尚无人接单：请安排网格员接单，或自己回复“接单 {n.ticket}”；回复“查询 {n.ticket}”查看详情。"
 
 
 def _card_lost(n: StaffCardLost) -> str:
@@ -207,10 +239,21 @@ DIGEST_KINDS = (("new", "新任务"), ("reminders", "办理提醒"), ("escalatio
 
 
 def _digest(n: StaffDigest) -> str:
+    if n.minutes > 1:
+        return _routine_digest(n)
     return (
         f"【任务汇总】{clock(n.window_start)} 这一分钟内另有 {n.count} 条通知"
         f"没有逐条发送（{_digest_kinds(n)}），涉及：{_digest_tickets(n)}\n"
         "请回复“我的任务”查看全部待办，回复“查询 编号”查看详情。"
+    )
+
+
+def _routine_digest(n: StaffDigest) -> str:
+    """A 网格长's quarter hour of their 抢单 grid's new tasks: for an overview, nothing to do unless it stalls."""
+    return (
+        f"【本网格新任务汇总】{clock(n.window_start)}起{n.minutes}分钟内派发 {n.count} 件，网格员抢单办理中："
+        f"{_digest_tickets(n)}\n"
+        "无人接单或超时会另行督办您。回复“我的任务”查看全部，回复“查询 编号”查看详情。"
     )
 
 
@@ -269,13 +312,24 @@ def _new_appeal_fields(n: StaffNewAppeal) -> Fields:
     return (n.ticket, category, place, _card_content(n), deadline), "请尽快接单办理。"
 
 
+def _overdue_fields(n: StaffReminder | StaffEscalated, state: tuple[str, str], old_ask: str,
+                    ask: Callable[[Any], str]) -> Fields:
+    """A reminder's or 督办's lines; with what, where and since when once the row carries them."""
+    if n.category is None:
+        return (n.ticket, *state), old_ask
+    what = category_label(n.category, n.subcategory) + (f"：{n.content}" if n.content else "")
+    home = (n.place or "").rsplit(" ", 1)[-1]  # the home without the grid: a keyword line holds 20 characters
+    return (n.ticket, *state, what, home, f"提交时间：{clock(n.filed_at)}" if n.filed_at else ""), ask(n)
+
+
 # The keyword lines a template message shows (see resident_texts.TEMPLATE_FIELDS).
 TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffNewAppeal: _new_appeal_fields,
     StaffTaken: lambda n: ((n.ticket, "已被接单", f"接单人：{n.by}"), "您无需再处理。"),
     StaffMerged: lambda n: ((n.ticket, "已合并", f"并入：{n.into}"), "无需另行处理。"),
-    StaffReminder: lambda n: ((n.ticket, "办理提醒", f"{clock(n.due_at)}前{_deadline_act(n)}"), "请抓紧办理。"),
-    StaffEscalated: lambda n: ((n.ticket, _overdue(n), _level(n)), "请尽快处理。"),
+    StaffReminder: lambda n: _overdue_fields(n, ("办理提醒", f"{clock(n.due_at)}前{_deadline_act(n)}"),
+                                             "请抓紧办理。", _reminder_ask),
+    StaffEscalated: lambda n: _overdue_fields(n, (_overdue(n), _level(n)), "请尽快处理。", _escalated_ask),
     StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), "请重新分派。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),

@@ -4,7 +4,9 @@ The webhook files an appeal and answers; this step follows within the worker sch
 transaction: it moves the appeal to `dispatched`, attaches media sent just before it, records the audit event
 and writes the outbox rows with the task card.
 
-抢单 (a grid's default): every bound member and leader of the grid gets the card; the first 接单 wins.
+抢单 (a grid's default): every bound member and leader of the grid gets the card; the first 接单 wins. The 网格长
+oversees rather than claims: while the grid has members, their copies are routine, folded into a digest of the
+quarter hour (storage.outbox), and nobody tells them who took which (storage.tasks); 我的任务 and 查询 show all.
 派单: the active, on-duty, bound grid member with the fewest open tasks (dispatched to them, accepted or paused;
 ties by staff id) is set as the assignee and alone gets the card; they still 接单, or the grid leader does.
 With nobody on duty the card goes to the grid's leaders, unassigned.
@@ -98,11 +100,12 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
             members = leaders or members
     if not members:
         log.warning("appeal %s: grid %s has no bound grid member to notify", appeal.ticket, appeal.grid_id)
-    _send_cards(session, appeal, members, now, note, assignee, sensitive)
+    routine = overseers(members) if assignee is None else frozenset()
+    _send_cards(session, appeal, members, now, note, assignee, sensitive, routine)
 
 
 def _send_cards(session: Session, appeal: Appeal, members: Sequence[Staff], now: datetime, note: str | None,
-                assignee: Staff | None, sensitive: Collection[str]) -> None:
+                assignee: Staff | None, sensitive: Collection[str], routine: frozenset[int] = frozenset()) -> None:
     transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now,
                assignee_staff_id=assignee.id if assignee else None, department=appeal.department)
     _adopt_loose_attachments(session, appeal)
@@ -112,7 +115,15 @@ def _send_cards(session: Session, appeal: Appeal, members: Sequence[Staff], now:
     private = staff.readable(session, appeal, sensitive) if appeal.category in sensitive else None
     for member in members:
         tell(session, member.openid, card if private is None else _card_for(member, private, card), now,
-             appeal=appeal, key=f"appeal:{appeal.id}:new:{member.id}")
+             appeal=appeal, key=f"appeal:{appeal.id}:new:{member.id}", routine=member.id in routine)
+
+
+def overseers(team: Sequence[Staff]) -> frozenset[int]:
+    """The 网格长 of a 抢单 team whose members claim: their cards are routine (a digest), not calls to act.
+    A team of leaders alone has no overseer: they are the ones to claim."""
+    if all(person.role == StaffRole.GRID_LEADER for person in team):
+        return frozenset()
+    return frozenset(person.id for person in team if person.role == StaffRole.GRID_LEADER)
 
 
 def set_mode(session: Session, grid: Grid, mode: DispatchMode) -> bool:

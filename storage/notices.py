@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, filled as they are defined
 # Switches stored only when on: rows have never carried them as false.
-_STORED_WHEN_TRUE = frozenset({"followed", "withheld", "urgent"})
+_STORED_WHEN_TRUE = frozenset({"followed", "withheld", "urgent", "yours"})
 
 
 class Audience(StrEnum):
@@ -227,7 +227,22 @@ class StaffTaken(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StaffReminder(StaffNotice):
+class Overdue(StaffNotice):
+    """What a reminder or 督办 is about, so the reader can act without 查询: what, where, since when.
+
+    Rows written before these fields existed have none of them; `content` and a `place` down to the unit are
+    left out for whom may not read a private appeal."""
+
+    category: str | None = None
+    subcategory: str | None = None
+    place: str | None = None
+    content: str | None = None  # the start of the resident's words
+    filed_at: datetime | None = None
+    holder: str | None = None  # who has it in hand (接单), when someone has
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffReminder(Overdue):
     name: ClassVar[str] = "staff_reminder"
     ticket: str
     due_at: datetime
@@ -235,11 +250,12 @@ class StaffReminder(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StaffEscalated(StaffNotice):
+class StaffEscalated(Overdue):
     name: ClassVar[str] = "staff_escalated"
     ticket: str
     level: int | str  # a level number; older rows name the level's office
     reason: str | None = None  # "unclaimed", "response_overdue" or "resolve_overdue"
+    yours: bool = False  # told to the holder themselves, rather than to whom supervises them
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -334,6 +350,7 @@ class StaffDigest(StaffNotice):
     new: int = 0
     reminders: int = 0
     escalations: int = 0
+    minutes: int = 1  # the window: 1, or storage.outbox's ROUTINE_WINDOW for a 网格长's routine copies
 
 
 @dataclass(frozen=True, kw_only=True)

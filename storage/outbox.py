@@ -9,6 +9,10 @@ Digests: task cards, reminders and escalations (FOLDED) beyond `digest_after` to
 minute are not sent one by one (an emergency's 【紧急】 card always is). Each is still written, as `digested`, and counted into one digest row for that
 person and minute, due at the minute's end, that names the first tickets and points to 我的任务. `add` is the
 only writer of outbox rows, so this is the one place that decides it, in the transaction of the row it absorbs.
+
+Routine copies (`routine=True`): a 抢单 grid's task cards to its 网格长, who oversees rather than claims, are
+always folded, into that person's digest of the ROUTINE_WINDOW (a quarter of an hour), never sent one by one. What
+needs the leader (escalations, returns, emergencies, complaints, focus cases, reopened appeals) is never routine.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ DIGEST_TICKETS = 10  # the tickets a digest names; the count covers all
 # notice -> the digest's counter for it
 FOLDED: dict[type[Notice], str] = {StaffNewAppeal: "new", StaffReminder: "reminders", StaffEscalated: "escalations"}
 FOLDED_NAMES = frozenset(kind.name for kind in FOLDED)
+ROUTINE_WINDOW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -63,16 +68,23 @@ def add(
     notice: Notice,
     now: datetime,
     appeal_id: int | None = None,
+    routine: bool = False,
 ) -> None:
     """Record a message to send once the current transaction commits; the key makes it happen once.
 
     The row stores the notice's name and parameters (storage.notices). A task card, reminder or escalation
     beyond the recipient's `digest_after` of this minute is recorded as `digested` and counted into their
-    digest instead. Everything but tests writes through storage.telling.tell.
+    digest instead; a `routine` one always is, into their digest of the ROUTINE_WINDOW. Everything but tests
+    writes through storage.telling.tell.
     """
     # An emergency's card must be read the moment it arrives: it is never folded into a digest.
     urgent = getattr(notice, "urgent", False)
-    folded = type(notice) in FOLDED and not urgent and _fold_into_digest(session, recipient_openid, notice, now)
+    if type(notice) not in FOLDED or urgent:
+        folded = False
+    elif routine:
+        folded = _count_into_digest(session, recipient_openid, notice, now, ROUTINE_WINDOW, "routine")
+    else:
+        folded = _fold_into_digest(session, recipient_openid, notice, now)
     session.add(
         OutboxMessage(
             idempotency_key=key,
@@ -199,18 +211,29 @@ def _fold_into_digest(session: Session, openid: str, notice: Notice, now: dateti
     """
     start = now.replace(second=0, microsecond=0)
     end = start + DIGEST_WINDOW
+    # Rows sent on their own this minute; a routine copy folded into the quarter's digest was not sent.
     already = session.scalar(
         select(func.count(OutboxMessage.id)).where(
             OutboxMessage.recipient_openid == openid,
             OutboxMessage.created_at >= start,
             OutboxMessage.created_at < end,
             OutboxMessage.template.in_(FOLDED_NAMES),
+            OutboxMessage.status != OutboxStatus.DIGESTED,
         )
     )
     if (already or 0) < session.info.get(DIGEST_AFTER_KEY, DIGEST_AFTER):
         return False
-    key = f"digest:{openid}:{start:%Y%m%d%H%M}"
-    empty = StaffDigest(window_start=start, count=0, tickets=())
+    return _count_into_digest(session, openid, notice, now, DIGEST_WINDOW, "digest")
+
+
+def _count_into_digest(session: Session, openid: str, notice: Notice, now: datetime, window: timedelta,
+                       kind: str) -> bool:
+    """Count the notice into the recipient's digest row of the window `now` falls in (created when missing)."""
+    minutes = int(window.total_seconds() // 60)
+    start = now.replace(minute=now.minute - now.minute % minutes, second=0, microsecond=0)
+    end = start + window
+    key = f"{kind}:{openid}:{start:%Y%m%d%H%M}"
+    empty = StaffDigest(window_start=start, count=0, tickets=(), minutes=minutes)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(
         insert(OutboxMessage)

@@ -29,6 +29,11 @@ An emergency (紧急, see storage.emergencies) runs the response clock in minute
 to level 1 at once: its notice says what, where, since when and what to do, and goes to the grid's leaders and
 the community's and street's operators.
 
+Every reminder and 督办 says what (category and the start of the words), where (the place), since when (filed)
+and, in its wording, what to do: 接单 while nobody has it, 办结 for its holder, for a supervisor to contact the
+holder. A reminder of the response clock goes to members who may not read a private appeal: it names the
+category and the grid only.
+
 A task card whose send was cut off (outcome unknown, see storage.outbox) may never have arrived, and in 派单 it
 was the only one: `report_lost_cards` records it on the appeal and, while the appeal still waits for a claim,
 tells the grid's 网格长 (the community's operators when the card was the 网格长's, or the grid has none bound).
@@ -45,7 +50,7 @@ from typing import Any, Sequence
 from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage import complaints, dispatch, emergencies, outbox, queries
+from storage import complaints, dispatch, emergencies, org, outbox, queries
 from storage.appeals import Action, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
 from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
@@ -207,9 +212,29 @@ def _remind(session: Session, appeal: Appeal, status: AppealStatus, column: Inst
     if marked != 1:
         return 0  # another sweep sent it, or the appeal moved on
     record(session, appeal.id, now, Action.REMINDED, None, None, note=clock, internal=True)
+    about = _about(session, appeal, readable=clock == "resolve")  # the response clock's may not read it
     for person in people:
-        tell(session, person.openid, StaffReminder(ticket=appeal.ticket, due_at=due, clock=clock), now, appeal=appeal)
+        tell(session, person.openid, StaffReminder(ticket=appeal.ticket, due_at=due, clock=clock, **about), now,
+             appeal=appeal)
     return 1
+
+
+SNIPPET_LENGTH = 40
+
+
+def _about(session: Session, appeal: Appeal, readable: bool) -> dict[str, Any]:
+    """The fields of an `Overdue` notice: what, where, since when, and who holds it."""
+    place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
+    holder = _assignee(session, appeal) if appeal.status != AppealStatus.DISPATCHED else None
+    words = appeal.content if len(appeal.content) <= SNIPPET_LENGTH else appeal.content[:SNIPPET_LENGTH] + "…"
+    return {
+        "category": appeal.category,
+        "subcategory": appeal.subcategory,
+        "place": f"{place.grid_label} {place.home_label}".rstrip() if readable else place.grid_label,
+        "content": words if readable else None,
+        "filed_at": appeal.created_at,
+        "holder": holder.name if holder else None,
+    }
 
 
 def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datetime, reason: str) -> int:
@@ -224,8 +249,11 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
     record(session, appeal.id, now, Action.ESCALATED, None, None, note=f"level {level}", internal=True)
     assignee = _assignee(session, appeal)
     people = ([assignee] if assignee else []) + list(_supervisors(session, appeal, level))
+    about = _about(session, appeal, readable=True)  # the holder and the supervisors may read it
     for openid in dict.fromkeys(person.openid for person in people):
-        tell(session, openid, StaffEscalated(ticket=appeal.ticket, level=level, reason=reason), now, appeal=appeal)
+        yours = assignee is not None and openid == assignee.openid
+        tell(session, openid, StaffEscalated(ticket=appeal.ticket, level=level, reason=reason, yours=yours, **about),
+             now, appeal=appeal)
     return 1
 
 

@@ -223,10 +223,13 @@ def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Sta
         return [person for person in complaints.handlers(session, appeal, about) if person.id != member.id]
     if appeal.department is not None:
         return [s for s in dispatch.department_staff(session, appeal.department) if s.id != member.id]
-    return session.scalars(
+    team = session.scalars(
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_TEAM), Staff.active.is_(True),
-                            Staff.id != member.id)
+                            Staff.openid.is_not(None))
     ).all()
+    # The 网格长 who got the card in a digest needs no 已接单 for it either; an emergency's they read at once.
+    quiet = dispatch.overseers(team) if appeal.emergency is None else frozenset()
+    return [person for person in team if person.id != member.id and person.id not in quiet]
 
 
 def operators(session: Session, appeal: Appeal) -> Sequence[Staff]:

@@ -18,10 +18,11 @@ from storage.notices import Notice, ResidentNotice
 
 
 def tell(session: Session, openid: str | None, notice: Notice, now: datetime, *, appeal: Appeal | None = None,
-         key: str | None = None) -> None:
+         key: str | None = None, routine: bool = False) -> None:
     """Write one outbox row with the notice to one person (nobody if they have not bound WeChat yet).
 
     `key` makes a row happen once however often the step is retried; without one, each call is a new row.
+    `routine`: a copy for someone who oversees rather than acts, folded into their digest (storage.outbox).
     """
     if openid is None:
         return  # invited but not yet bound (认证)
@@ -29,7 +30,7 @@ def tell(session: Session, openid: str | None, notice: Notice, now: datetime, *,
         about = f"appeal:{appeal.id}" if appeal is not None else "notice"
         key = f"{about}:{notice.name}:{uuid.uuid4().hex}"
     outbox.add(session, key=key, recipient_openid=openid, notice=notice, now=now,
-               appeal_id=appeal.id if appeal is not None else None)
+               appeal_id=appeal.id if appeal is not None else None, routine=routine)
 
 
 def tell_resident_and_followers(session: Session, appeal: Appeal, notice: ResidentNotice, now: datetime) -> None:

@@ -24,7 +24,6 @@ from tests.support.worker import work
 
 pytestmark = pytest.mark.postgres
 
-GRID_STAFF = (ZHANG, LI, WANG)
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
 TICKET = re.compile(r"G\d{10}")
 ELEVATOR = "3号楼电梯坏了，物业一直不来修"
@@ -70,7 +69,7 @@ def test_a_thousand_appeals_from_one_openid_file_ten_and_each_person_gets_n_noti
     # The attack ran in seconds; the worker's next round dispatches the ten.
     with database.transaction() as session:
         assert len(dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])) == 10
-    for member in GRID_STAFF:
+    for member in (ZHANG, LI):
         rows = rows_to(database, member)
         assert templates(rows[OutboxStatus.PENDING]) == ["staff_new_appeal"] * N + [StaffDigest.name]
         assert templates(rows[OutboxStatus.DIGESTED]) == ["staff_new_appeal"] * (10 - N)
@@ -78,24 +77,36 @@ def test_a_thousand_appeals_from_one_openid_file_ten_and_each_person_gets_n_noti
         assert (digest["count"], digest["new"]) == (10 - N, 10 - N)
         assert digest["tickets"] == [json.loads(row.params)["ticket"] for row in rows[OutboxStatus.DIGESTED]]
 
+    # The 网格长 of a 抢单 grid oversees: all ten cards go into their digest of the quarter hour.
+    rows = rows_to(database, WANG)
+    assert templates(rows[OutboxStatus.PENDING]) == [StaffDigest.name]
+    assert templates(rows[OutboxStatus.DIGESTED]) == ["staff_new_appeal"] * 10
+    routine = json.loads(rows[OutboxStatus.PENDING][0].params)
+    assert (routine["count"], routine["new"], routine["minutes"]) == (10, 10, 15)
+
     work(worker_runtime)  # the cards go now; each digest is due at the end of its minute
-    assert all(len(texts_to(fake_wechat, member)) == N for member in GRID_STAFF)
+    assert all(len(texts_to(fake_wechat, member)) == N for member in (ZHANG, LI))
+    assert texts_to(fake_wechat, WANG) == []
     clock.advance(minutes=1)
     work(worker_runtime)
-    for member in GRID_STAFF:
+    for member in (ZHANG, LI):
         received = texts_to(fake_wechat, member)
         assert len(received) == N + 1 and "我的任务" in received[-1] and f"另有 {10 - N} 条" in received[-1]
 
     clock.advance(minutes=1)  # two minutes after the flood nobody has claimed anything
     with database.transaction() as session:
         assert supervision.sweep(session, clock(), timedelta(minutes=2)).escalations == 10
-    escalations = [row for row in rows_to(database, WANG)[OutboxStatus.PENDING] if row.template != "staff_new_appeal"]
+    escalations = rows_to(database, WANG)[OutboxStatus.PENDING][1:]  # after the quarter's digest of the cards
     assert templates(escalations) == ["staff_escalated"] * N + [StaffDigest.name]
     assert json.loads(escalations[-1].params)["escalations"] == 10 - N
     assert templates(rows_to(database, WANG)[OutboxStatus.DIGESTED]).count("staff_escalated") == 10 - N
     clock.advance(minutes=1)
     work(worker_runtime)
-    assert len(texts_to(fake_wechat, WANG)) == 2 * (N + 1)
+    assert len(texts_to(fake_wechat, WANG)) == N + 1
+    clock.advance(minutes=12)  # the quarter hour is over: the leader's digest of the ten cards
+    work(worker_runtime)
+    received = texts_to(fake_wechat, WANG)
+    assert len(received) == N + 2 and received[-1].startswith("【本网格新任务汇总】")
 
 
 def test_a_refusal_is_stored_with_the_message_key_and_wechat_retries_get_it_again(wechat, seeded):
@@ -170,7 +181,7 @@ def test_digests_follow_the_setting_and_count_cards_and_escalations_together(see
     assert digest.next_attempt_at == clock().replace(second=0) + outbox.DIGEST_WINDOW
     assert json.loads(digest.params) | {"window_start": ""} == {
         "window_start": "", "count": 2, "tickets": ["G2611220002", "G2611220004"],
-        "new": 0, "reminders": 1, "escalations": 1}
+        "new": 0, "reminders": 1, "escalations": 1, "minutes": 1}
     assert "办理提醒1条、督办1条" in notifications.render(digest.template, json.loads(digest.params))
 
 
