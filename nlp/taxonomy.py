@@ -6,7 +6,7 @@ import functools
 import math
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -216,24 +216,34 @@ def parse_taxonomy(document: Mapping[str, Any], source: str = "<taxonomy>") -> T
     )
 
 
-def _emergencies(tables: Any, source: str, categories: set[str]) -> tuple[Emergency, ...]:
+def _named_tables(tables: Any, within: str, kind: str, plural: str, syntax: str,
+                  keys: frozenset[str]) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Each of a list of [[kind]] tables with its checked, unique name and where it is (for error messages)."""
     if not isinstance(tables, list):
-        raise TaxonomyError(f"{source}: emergencies are written as [[emergency]] tables")
-    found: list[Emergency] = []
+        raise TaxonomyError(f"{within}: {plural} are written as {syntax} tables")
+    names: set[str] = set()
     for position, table in enumerate(tables, start=1):
-        where = f"{source}: emergency #{position}"
+        where = f"{within}: {kind} #{position}"
         if not isinstance(table, dict):
             raise TaxonomyError(f"{where}: must be a table")
         name = table.get("name")
         if not isinstance(name, str) or not name.strip() or name != name.strip():
             raise TaxonomyError(f'{where}: field "name" must be a non-empty string without surrounding spaces, '
                                 f"got {name!r}")
-        where = f'{source}: emergency "{name}"'
-        unknown = sorted(set(table) - _EMERGENCY_KEYS)
+        where = f'{within}: {kind} "{name}"'
+        unknown = sorted(set(table) - keys)
         if unknown:
             raise TaxonomyError(f"{where}: unknown field {unknown[0]!r}")
-        if any(emergency.name == name for emergency in found):
-            raise TaxonomyError(f"{where}: duplicate emergency")
+        if name in names:
+            raise TaxonomyError(f"{where}: duplicate {kind}")
+        names.add(name)
+        yield name, table, where
+
+
+def _emergencies(tables: Any, source: str, categories: set[str]) -> tuple[Emergency, ...]:
+    found: list[Emergency] = []
+    for name, table, where in _named_tables(tables, source, "emergency", "emergencies", "[[emergency]]",
+                                            _EMERGENCY_KEYS):
         texts = {}
         for key in _EMERGENCY_TEXTS:
             value = table.get(key)
@@ -354,25 +364,9 @@ def _category(table: Any, source: str, position: int) -> Category:
 
 
 def _subcategories(tables: Any, where: str) -> tuple[Subcategory, ...]:
-    if not isinstance(tables, list):
-        raise TaxonomyError(f"{where}: subcategories are written as [[category.subcategory]] tables")
-    found: list[Subcategory] = []
-    for position, table in enumerate(tables, start=1):
-        place = f"{where}: subcategory #{position}"
-        if not isinstance(table, dict):
-            raise TaxonomyError(f"{place}: must be a table")
-        name = table.get("name")
-        if not isinstance(name, str) or not name.strip() or name != name.strip():
-            raise TaxonomyError(f'{place}: field "name" must be a non-empty string without surrounding spaces, '
-                                f"got {name!r}")
-        place = f'{where}: subcategory "{name}"'
-        unknown = sorted(set(table) - _SUBCATEGORY_KEYS)
-        if unknown:
-            raise TaxonomyError(f"{place}: unknown field {unknown[0]!r}")
-        if any(subcategory.name == name for subcategory in found):
-            raise TaxonomyError(f"{place}: duplicate subcategory")
-        found.append(Subcategory(name, _keywords(table, place)))
-    return tuple(found)
+    return tuple(Subcategory(name, _keywords(table, place))
+                 for name, table, place in _named_tables(tables, where, "subcategory", "subcategories",
+                                                         "[[category.subcategory]]", _SUBCATEGORY_KEYS))
 
 
 def _route(table: Mapping[str, Any], where: str) -> str:
