@@ -4,32 +4,19 @@ questions and fragments that are no appeal, and answers to a join offer.
 o1 and o5 live in 阳光花园 3号楼 (幸福里社区·第一网格: 张伟 and 李娜 members, 王强 the leader).
 """
 
-import re
-
 import pytest
 from sqlalchemy import func, select
 
-from bot.worker import schedule
-from storage import dispatch
 from storage.models import Appeal, AppealStatus, OutboxMessage
 from tests.support.database import appeal, notices
 from tests.support.personas import LI, WANG, ZHANG
+from tests.support.worker import LIFT, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
-LIFT = "3号楼电梯坏了，物业一直不来修"
-
-
-def file(wechat, seeded, clock, openid="o1", text=LIFT):
-    """Send an appeal, let the worker dispatch it, return its ticket."""
-    ticket = re.search(r"G\d{10}", wechat.send(openid, text)).group(0)
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
-    return ticket
-
 
 def resolved_for_o1(wechat, seeded, clock):
-    ticket = file(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
     return ticket
 
@@ -144,15 +131,15 @@ def test_cancel_with_nothing_in_progress_says_so(wechat, seeded):
 # --- answers to a join offer -------------------------------------------------------------------------------
 
 def test_ok_to_a_join_offer_accepts_it(wechat, seeded, clock):
-    first = file(wechat, seeded, clock, "o1")
-    second = file(wechat, seeded, clock, "o5", "3号楼的电梯又坏了，上下楼很不方便")
+    first = file_and_dispatch(wechat, seeded, clock, openid="o1")
+    second = file_and_dispatch(wechat, seeded, clock, openid="o5", text="3号楼的电梯又坏了，上下楼很不方便")
     wechat.dialog("o5", [("好的", f"已加入诉求 {first}")])
     assert appeal(seeded, second).status == AppealStatus.MERGED
 
 
 def test_no_thanks_to_a_join_offer_keeps_the_appeal_on_its_own(wechat, seeded, clock):
-    file(wechat, seeded, clock, "o1")
-    second = file(wechat, seeded, clock, "o5", "3号楼的电梯又坏了，上下楼很不方便")
+    file_and_dispatch(wechat, seeded, clock, openid="o1")
+    second = file_and_dispatch(wechat, seeded, clock, openid="o5", text="3号楼的电梯又坏了，上下楼很不方便")
     wechat.dialog("o5", [("不用了", f"您的诉求 {second} 单独办理")])
     assert appeal(seeded, second).status == AppealStatus.DISPATCHED
     wechat.dialog("o5", [("好的", "以后遇到问题")])  # the offer is over: 好的 is small talk now
@@ -166,7 +153,7 @@ def chases(seeded, template="staff_chased"):
 
 
 def test_still_not_fixed_gets_the_status_and_the_grid_is_chased_when_nobody_claimed_it(wechat, seeded, clock):
-    ticket = file(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     before, cards = appeal_count(seeded), staff_cards(seeded)
     wechat.dialog("o1", [("电梯还没修好！！", f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。已为您向网格工作人员催办（第1次）")])
     assert appeal_count(seeded) == before and staff_cards(seeded) == cards  # no new ticket, no fresh clock
@@ -177,7 +164,7 @@ def test_still_not_fixed_gets_the_status_and_the_grid_is_chased_when_nobody_clai
 
 
 def test_a_chase_up_goes_to_the_handler_once_an_hour(wechat, seeded, clock):
-    ticket = file(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功")])
     wechat.dialog("o1", [("上次说的事怎么样了", "当前状态：办理中。已为您向办理人张伟催办（第1次）")])
     assert chases(seeded) == [ZHANG]
@@ -190,8 +177,8 @@ def test_a_chase_up_goes_to_the_handler_once_an_hour(wechat, seeded, clock):
 
 
 def test_a_chase_up_naming_its_ticket_chases_that_appeal(wechat, seeded, clock):
-    lift = file(wechat, seeded, clock)
-    file(wechat, seeded, clock, text="2号楼门口的垃圾好几天没人清运了")
+    lift = file_and_dispatch(wechat, seeded, clock)
+    file_and_dispatch(wechat, seeded, clock, text="2号楼门口的垃圾好几天没人清运了")
     before = appeal_count(seeded)
     wechat.dialog("o1", [(f"{lift} 怎么还没修好？都三天了", f"您的诉求 {lift}")])
     assert appeal_count(seeded) == before

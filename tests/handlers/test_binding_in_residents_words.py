@@ -10,22 +10,16 @@ import re
 
 import pytest
 
-from bot.worker import schedule
-from storage import dispatch
 from storage.models import AppealStatus
 from tests.support.database import appeal, notices, resident
 from tests.support.personas import LI, LIU, RESIDENT, WANG, ZHANG
+from tests.support.worker import dispatch_filed
 
 pytestmark = pytest.mark.postgres
 
 
 def ticket_in(reply):
     return re.search(r"G\d{10}", reply).group(0)
-
-
-def run_dispatch(seeded, clock):
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
 
 
 def test_the_resident_is_asked_for_their_xiaoqu_and_the_grid_follows(wechat, seeded):
@@ -127,7 +121,7 @@ def test_a_problem_typed_while_choosing_a_building_is_held_and_placed_with_the_a
         ("1", f"您之前暂存的诉求 {ticket} 已提交给 幸福里社区·第一网格"),
     ])
     assert appeal(seeded, ticket).status == AppealStatus.SUBMITTED
-    run_dispatch(seeded, clock)
+    dispatch_filed(seeded, clock)
     assert notices(seeded, "staff_new_appeal", ticket) == sorted([ZHANG, LI, WANG])
 
 
@@ -136,7 +130,7 @@ def test_a_problem_typed_while_moving_waits_for_the_new_address(wechat, seeded, 
     ticket = ticket_in(wechat.send(RESIDENT, "楼道里的灯坏了好几天了"))
     assert appeal(seeded, ticket).status == AppealStatus.AWAITING_ADDRESS  # not sent to the old grid
     wechat.dialog(RESIDENT, [("5号楼", "请选择您所在的单元"), ("2", f"{ticket} 已提交给 幸福里社区·第二网格")])
-    run_dispatch(seeded, clock)
+    dispatch_filed(seeded, clock)
     assert notices(seeded, "staff_new_appeal", ticket) == [LIU]
 
 

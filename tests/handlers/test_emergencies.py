@@ -11,13 +11,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.worker import schedule
 from handlers import notifications
-from storage import dispatch, joins, supervision
+from storage import joins, supervision
 from storage.errors import NotAllowed
 from storage.models import AppealStatus, OutboxMessage, OutboxStatus, Staff
 from tests.support.database import appeal, notices
 from tests.support.personas import LI, OPERATOR, WANG, ZHANG
+from tests.support.worker import dispatch_filed
 
 pytestmark = pytest.mark.postgres
 
@@ -26,11 +26,6 @@ EVERYONE = sorted([ZHANG, LI, WANG, OPERATOR])
 
 def ticket_in(reply):
     return re.search(r"G\d{10}", reply).group(0)
-
-
-def run_dispatch(seeded, clock):
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
 
 
 def cards(seeded, ticket, template="staff_new_appeal"):
@@ -44,7 +39,7 @@ def cards(seeded, ticket, template="staff_new_appeal"):
 def report(wechat, seeded, clock, text, openid="o1"):
     reply = wechat.send(openid, text)
     ticket = ticket_in(reply)
-    run_dispatch(seeded, clock)
+    dispatch_filed(seeded, clock)
     return reply, ticket
 
 

@@ -13,11 +13,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.worker import schedule
 from handlers import notifications
-from storage import dispatch, supervision
+from storage import supervision
 from storage.models import Appeal, OutboxMessage, OutboxStatus, Staff
 from tests.support.personas import LI, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR, WANG, ZHANG
+from tests.support.worker import dispatch_filed
 
 pytestmark = pytest.mark.postgres
 
@@ -37,11 +37,6 @@ BURST = [
 TICKET = re.compile(r"G\d{10}")
 
 
-def run_dispatch(seeded, clock):
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
-
-
 def sent_to(seeded, openid):
     """What `openid` is sent on its own (a notice folded into a digest is not), rendered, oldest first."""
     with seeded.transaction() as session:
@@ -56,7 +51,7 @@ def file_burst(wechat, seeded, clock):
     tickets = []
     for number, (resident, words) in enumerate(BURST):
         ticket = TICKET.search(wechat.send(resident, words)).group(0)
-        run_dispatch(seeded, clock)
+        dispatch_filed(seeded, clock)
         assert wechat.send((ZHANG, LI)[number % 2], f"接单 {ticket}").startswith("接单成功")
         tickets.append(ticket)
         clock.advance(minutes=1)
@@ -81,7 +76,7 @@ def test_a_burst_in_a_grabbing_grid_reaches_the_leader_as_one_digest_and_members
 def test_an_emergency_in_the_burst_reaches_the_leader_at_once(wechat, seeded, clock):
     file_burst(wechat, seeded, clock)
     ticket = TICKET.search(wechat.send(RESIDENT, "着火了")).group(0)
-    run_dispatch(seeded, clock)
+    dispatch_filed(seeded, clock)
     told = sent_to(seeded, WANG)
     assert len(told) == 2 and told[-1].startswith("【紧急】") and ticket in told[-1]
     assert wechat.send(ZHANG, f"接单 {ticket}").startswith("接单成功")
@@ -93,14 +88,14 @@ def test_a_grid_of_leaders_alone_gets_its_cards_one_by_one(wechat, seeded, clock
         for member in session.scalars(select(Staff).where(Staff.openid.in_((ZHANG, LI)))):
             member.active = False
     ticket = TICKET.search(wechat.send(RESIDENT, BURST[0][1])).group(0)
-    run_dispatch(seeded, clock)
+    dispatch_filed(seeded, clock)
     (card,) = sent_to(seeded, WANG)
     assert card.startswith(f"【新诉求】{ticket}")
 
 
 def test_an_unclaimed_appeals_escalation_says_what_where_since_when_and_what_to_do(wechat, seeded, clock):
     ticket = TICKET.search(wechat.send(RESIDENT, "3号楼电梯坏了，物业一直不来修")).group(0)
-    run_dispatch(seeded, clock)
+    dispatch_filed(seeded, clock)
     (digest,) = sent_to(seeded, WANG)  # the card waits in the quarter hour's digest; the leader's list shows it
     assert digest.startswith("【本网格新任务汇总】") and ticket in digest
     assert ticket in wechat.send(WANG, "我的任务")
@@ -118,7 +113,7 @@ def test_an_unclaimed_appeals_escalation_says_what_where_since_when_and_what_to_
 
 def test_an_overdue_task_tells_its_holder_to_finish_and_the_leader_whom_to_call(wechat, seeded, clock):
     ticket = TICKET.search(wechat.send(RESIDENT, "3号楼门口的路灯坏了，晚上走路看不见")).group(0)
-    run_dispatch(seeded, clock)
+    dispatch_filed(seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
     with seeded.transaction() as session:
         due = session.scalars(select(Appeal.resolve_due_at).where(Appeal.ticket == ticket)).one()

@@ -10,28 +10,13 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.worker import schedule
 from handlers import notifications
-from storage import dispatch
 from storage.models import Attachment, OutboxMessage
 from tests.support.database import appeal, notices
 from tests.support.personas import LI, RESIDENT, WANG, ZHANG
+from tests.support.worker import LIFT, dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
-
-LIFT = "3号楼电梯坏了，物业一直不来修"
-
-
-def file(wechat, seeded, clock, text=LIFT):
-    """o1 sends an appeal, the worker dispatches it; its ticket."""
-    ticket = re.search(r"G\d{10}", wechat.send(RESIDENT, text)).group(0)
-    run_dispatch(seeded, clock)
-    return ticket
-
-
-def run_dispatch(seeded, clock):
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
 
 
 def photo(wechat, openid=RESIDENT):
@@ -57,19 +42,19 @@ def staff_read(seeded, template, openid):
 # --- a photo goes to the appeal being talked about ----------------------------------------------------------
 
 def test_a_photo_sent_before_its_words_joins_the_new_appeal_not_an_older_one(wechat, seeded, clock):
-    older = file(wechat, seeded, clock)
+    older = file_and_dispatch(wechat, seeded, clock)
     clock.advance(days=2)
     reply = photo(wechat)
     assert f"您的诉求 {older} 已提交一段时间，这次的图片没有附到它" in reply
     assert "请用文字说明图片反映的问题" in reply
     clock.advance(minutes=1)
-    newer = file(wechat, seeded, clock, "小区门口垃圾桶满了，好几天没人清")
+    newer = file_and_dispatch(wechat, seeded, clock, "小区门口垃圾桶满了，好几天没人清")
     assert attached_to(seeded) == [appeal(seeded, newer).id]
     assert staff_read(seeded, "staff_material_added", ZHANG) == []
 
 
 def test_a_photo_right_after_an_appeal_is_added_to_it_and_the_grid_is_told(wechat, seeded, clock):
-    ticket = file(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     clock.advance(minutes=5)
     assert f"已将图片补充到诉求 {ticket}" in photo(wechat)
     assert attached_to(seeded) == [appeal(seeded, ticket).id]
@@ -80,7 +65,7 @@ def test_a_photo_right_after_an_appeal_is_added_to_it_and_the_grid_is_told(wecha
 
 
 def test_material_for_a_task_in_hand_goes_to_its_handler_alone(wechat, seeded, clock):
-    ticket = file(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     assert "接单成功" in wechat.send(ZHANG, f"接单 {ticket}")
     clock.advance(minutes=10)
     assert f"已将位置补充到诉求 {ticket}" in location(wechat)
@@ -90,7 +75,7 @@ def test_material_for_a_task_in_hand_goes_to_its_handler_alone(wechat, seeded, c
 
 
 def test_an_older_appeal_the_resident_just_chased_is_the_one_being_talked_about(wechat, seeded, clock):
-    ticket = file(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     clock.advance(days=2)
     wechat.send(RESIDENT, f"催办 {ticket}")
     clock.advance(minutes=3)
@@ -106,7 +91,7 @@ def test_a_location_is_received_as_a_location(wechat, seeded, clock):
 
 
 def test_a_location_after_a_result_is_attached_as_a_location(wechat, seeded, clock):
-    ticket = file(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
     assert f"位置已附到诉求 {ticket} 的办结结果" in location(wechat, ZHANG)
 
@@ -120,7 +105,7 @@ def test_a_location_after_a_result_is_attached_as_a_location(wechat, seeded, clo
 ])
 def test_a_report_names_its_building_on_the_card_and_in_the_lookup(wechat, seeded, clock, said, home):
     ticket = re.search(r"G\d{10}", wechat.send(ZHANG, said)).group(0)
-    run_dispatch(seeded, clock)
+    dispatch_filed(seeded, clock)
     (card,) = staff_read(seeded, "staff_new_appeal", LI)
     assert home in card and "未填写楼栋" not in card
     assert home in wechat.send(ZHANG, f"查询 {ticket}")

@@ -7,27 +7,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.worker import schedule
 from handlers import notifications
-from storage import dispatch, supervision
+from storage import supervision
 from storage.models import OutboxMessage
 from storage.notices import StaffNewAppeal
 from tests.support.personas import RESIDENT, WANG, ZHANG
+from tests.support.worker import LIFT, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
-
-LIFT = "3号楼电梯坏了，物业一直不来修"
 
 
 def ticket_of(reply):
     return re.search(r"G\d{10}", reply).group(0)
-
-
-def dispatched(wechat, seeded, clock, text=LIFT):
-    ticket = ticket_of(wechat.send(RESIDENT, text))
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
-    return ticket
 
 
 def card_to(seeded, openid, ticket):
@@ -40,7 +31,7 @@ def card_to(seeded, openid, ticket):
 
 
 def test_a_grid_leaders_query_words_materials_reminders_and_escalations(wechat, seeded, clock):
-    ticket = dispatched(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.deliver(wechat.server.image(RESIDENT, create_time=wechat.now()))
     clock.advance(hours=3)  # past the 2-hour response limit of 物业服务, nobody has claimed it
     with seeded.transaction() as session:
@@ -64,14 +55,14 @@ def test_my_appeals_shows_the_start_of_each_appeals_words(wechat):
 def test_a_long_appeal_reaches_the_card_whole_with_the_phone_number_at_its_end(wechat, seeded, clock):
     words = "3号楼电梯坏了" + "，家里有行动不便的老人，上下楼非常困难" * 12 + "，请联系我13912345678"
     assert len(words) > 200
-    ticket = dispatched(wechat, seeded, clock, words)
+    ticket = file_and_dispatch(wechat, seeded, clock, words)
     card = card_to(seeded, ZHANG, ticket)
     assert "13912345678" in card  # staff call residents back: the card keeps the number, and every word
 
 
 def test_a_card_too_long_for_one_message_is_cut_visibly_and_points_to_query(wechat, seeded, clock):
     words = "3号楼电梯坏了，" + "电梯门关不上还一直响，" * 90
-    ticket = dispatched(wechat, seeded, clock, words)
+    ticket = file_and_dispatch(wechat, seeded, clock, words)
     card = card_to(seeded, ZHANG, ticket)
     assert len(card.encode()) <= notifications.TEXT_BYTE_LIMIT
     assert "…" in card and f"查询 {ticket}" in card

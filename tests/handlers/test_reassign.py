@@ -3,32 +3,20 @@
 Also: a resident's 撤销 of a task someone is working on tells that person.
 """
 
-import re
-
 import pytest
 from click.testing import CliRunner
 
 from bot.cli.gridbot import main
-from bot.worker import schedule
-from storage import dispatch
 from storage.models import AppealStatus
 from tests.support.database import appeal, notices
 from tests.support.personas import LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
-LIFT = "3号楼电梯坏了，物业一直不来修"
-
-
-def dispatched(wechat, seeded, clock, text=LIFT):
-    ticket = re.search(r"G\d{10}", wechat.send(RESIDENT, text)).group(0)
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
-    return ticket
-
 
 def test_an_operator_hands_a_returned_appeal_to_another_grid_whose_member_claims_it(wechat, seeded, clock):
-    ticket = dispatched(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"退回 {ticket} 这是锦绣家园的事")
     assert "已改派给 幸福里社区·第二网格" in wechat.send(OPERATOR, f"改派 {ticket} 第二网格")
     moved = appeal(seeded, ticket)
@@ -40,7 +28,7 @@ def test_an_operator_hands_a_returned_appeal_to_another_grid_whose_member_claims
 
 
 def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_told(wechat, seeded, clock):
-    ticket = dispatched(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
     assert "已改派给 李娜（幸福里社区·第一网格）" in wechat.send(WANG, f"改派 {ticket} 李娜")
     assert notices(seeded, "staff_reassigned", ticket) == [ZHANG]
@@ -50,7 +38,7 @@ def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_tol
 
 
 def test_only_operators_and_the_grid_leader_reassign_and_only_within_their_scope(wechat, seeded, clock):
-    ticket = dispatched(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     assert "只有社区操作员和本网格网格长可以改派" in wechat.send(ZHANG, f"改派 {ticket} 李娜")
     assert "负责范围以外" in wechat.send(WANG, f"改派 {ticket} 第二网格")
     assert "负责范围以外" in wechat.send(OPERATOR, f"改派 {ticket} 和平社区·第一网格")
@@ -58,14 +46,14 @@ def test_only_operators_and_the_grid_leader_reassign_and_only_within_their_scope
 
 
 def test_an_unknown_target_lists_the_grids_and_members_that_may_be_meant(wechat, seeded, clock):
-    ticket = dispatched(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     reply = wechat.send(OPERATOR, f"改派 {ticket} 王小明")
     assert "找不到网格或工作人员“王小明”" in reply and "幸福里社区·第二网格" in reply and "刘洋" in reply
     assert "和平社区" not in reply  # the operator's own community only
 
 
 def test_the_street_office_reassigns_from_the_command_line(wechat, seeded, clock, database_url):
-    ticket = dispatched(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"退回 {ticket} 不归我们管")
     result = CliRunner().invoke(main, ["reassign", ticket[1:], "和平社区·第一网格"], obj=clock,
                                 env={"GRIDBOT_DATABASE_URL": database_url})
@@ -78,15 +66,15 @@ def test_the_street_office_reassigns_from_the_command_line(wechat, seeded, clock
 
 
 def test_a_resident_cancelling_a_task_in_hand_tells_the_member_working_on_it(wechat, seeded, clock):
-    ticket = dispatched(wechat, seeded, clock)
+    ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
     wechat.send(RESIDENT, f"撤销 {ticket}")
     assert notices(seeded, "staff_cancelled", ticket) == [ZHANG]
 
 
 def test_returned_appeals_head_the_operators_tasks_and_are_reassigned_by_position(wechat, seeded, clock):
-    waiting = dispatched(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
-    returned = dispatched(wechat, seeded, clock)
+    waiting = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
+    returned = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"退回 {returned} 这是锦绣家园的事")
     tasks = wechat.send(OPERATOR, "我的任务")
     assert f"1. {returned}" in tasks and "已退回社区" in tasks and waiting not in tasks

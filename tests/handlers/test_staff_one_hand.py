@@ -5,10 +5,9 @@ import re
 
 import pytest
 
-from bot.worker import schedule
-from storage import dispatch
 from tests.support.database import appeal
 from tests.support.personas import NEXT_DOOR, OPERATOR, RESIDENT, UNIT_NEIGHBOUR, WANG, ZHANG
+from tests.support.worker import dispatch_filed
 
 pytestmark = pytest.mark.postgres
 
@@ -19,18 +18,13 @@ def file(wechat, openid, text):
     return re.search(r"G\d{10}", wechat.send(openid, text)).group(0)
 
 
-def dispatch_all(seeded, clock):
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
-
-
 def test_my_tasks_puts_the_overdue_first_with_a_snippet_and_the_time_left_or_late(wechat, seeded, clock):
     lift = file(wechat, RESIDENT, LIFT)
-    dispatch_all(seeded, clock)
+    dispatch_filed(seeded, clock)
     wechat.send(ZHANG, f"接单 {lift}")
     clock.advance(hours=5)
     lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
-    dispatch_all(seeded, clock)
+    dispatch_filed(seeded, clock)
     clock.advance(hours=3)  # the lamp waits past its claim deadline; the lift has days left
     reply = wechat.send(ZHANG, "我的任务")
     assert reply.index(lamp) < reply.index(lift)
@@ -43,7 +37,7 @@ def test_my_tasks_pages_ten_at_a_time_and_says_how_many_more(wechat, seeded, clo
     for n in range(12):
         tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"{n + 1}号楼门口的路灯不亮了"))
         clock.advance(minutes=1)
-    dispatch_all(seeded, clock)
+    dispatch_filed(seeded, clock)
     first_page = wechat.send(ZHANG, "我的任务")
     assert first_page.count("待接单") == 10 and "还有 2 条，回复“更多”查看" in first_page
     second_page = wechat.send(ZHANG, "更多")
@@ -56,7 +50,7 @@ def test_my_tasks_pages_ten_at_a_time_and_says_how_many_more(wechat, seeded, clo
 
 def test_positions_in_the_last_list_claim_and_resolve(wechat, seeded, clock):
     lift = file(wechat, RESIDENT, LIFT)
-    dispatch_all(seeded, clock)
+    dispatch_filed(seeded, clock)
     listed = wechat.send(ZHANG, "我的任务")
     assert f"1. {lift}" in listed
     wechat.dialog(ZHANG, [
@@ -74,7 +68,7 @@ def test_a_position_without_a_list_asks_for_the_list_first(wechat, seeded, clock
 
 def test_progress_without_a_number_goes_to_the_one_task_in_progress(wechat, seeded, clock):
     lift = file(wechat, RESIDENT, LIFT)
-    dispatch_all(seeded, clock)
+    dispatch_filed(seeded, clock)
     wechat.dialog(ZHANG, [
         ("进展 已联系物业", "没有办理中的任务"),
         (f"接单 {lift}", "接单成功"),
@@ -86,7 +80,7 @@ def test_progress_without_a_number_goes_to_the_one_task_in_progress(wechat, seed
 def test_progress_without_a_number_with_two_in_progress_asks_which(wechat, seeded, clock):
     lift = file(wechat, RESIDENT, LIFT)
     lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
-    dispatch_all(seeded, clock)
+    dispatch_filed(seeded, clock)
     wechat.send(ZHANG, f"接单 {lift} {lamp}")
     reply = wechat.send(ZHANG, "进展 已联系物业")
     assert "您有 2 条办理中的任务，是哪一条" in reply and lift in reply and lamp in reply

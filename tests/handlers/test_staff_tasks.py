@@ -16,16 +16,9 @@ from storage.errors import IllegalTransition
 from storage.models import AppealStatus, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id
 from tests.support.personas import LI, LIU, OPERATOR, WANG, ZHANG
+from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
-
-
-
-def file_and_dispatch(wechat, seeded, clock, text="3号楼电梯坏了，物业一直不来修"):
-    ticket = re.search(r"G\d{10}", wechat.send("o1", text)).group(0)
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
-    return ticket
 
 
 def test_a_grid_member_claims_reports_progress_and_resolves(wechat, seeded, clock):

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from rq import SimpleWorker
 
 from bot.worker import schedule
 from bot.worker.runtime import WorkerRuntime
+from storage import dispatch
+from storage.db import Database
 from tests.fakes import Fake
+from tests.support.personas import RESIDENT
 
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
+LIFT = "3号楼电梯坏了，物业一直不来修"  # the appeal most tests file: o1 lives in 3号楼
+TICKET = re.compile(r"G\d{10}")
 
 
 def work(runtime: WorkerRuntime, rounds: int = 1) -> int:
@@ -24,3 +31,17 @@ def work(runtime: WorkerRuntime, rounds: int = 1) -> int:
 def told(fake: Fake, openid: str) -> list[str]:
     """What the fake WeChat API was asked to tell `openid` by customer service message, oldest first."""
     return [call["body"]["text"]["content"] for call in fake.calls(CUSTOM_SEND) if call["body"]["touser"] == openid]
+
+
+def dispatch_filed(database: Database, clock) -> None:  # type: ignore[no-untyped-def]
+    """The worker's dispatch round over what was filed, without delivering: the cards wait in the outbox."""
+    with database.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+
+
+def file_and_dispatch(wechat, database: Database, clock, text: str = LIFT,  # type: ignore[no-untyped-def]
+                      openid: str = RESIDENT) -> str:
+    """`openid` sends `text`, the worker dispatches it; its ticket."""
+    ticket = TICKET.search(wechat.send(openid, text)).group(0)
+    dispatch_filed(database, clock)
+    return ticket
