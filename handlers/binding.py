@@ -39,7 +39,7 @@ def is_answer(conversation: Conversation) -> bool:
 
 def is_problem(conversation: Conversation) -> bool:
     """A message in the open dialogue that names no option but a problem to file ("3号楼电梯坏了")."""
-    dialogue = dialogues.named(conversation, DIALOG)  # the router asks before it checks the dialogue
+    dialogue = dialogues.named(conversation, DIALOG)  # open: the router asks only then; its data is needed
     if dialogue is None or not is_answer(conversation):
         return False
     text = _cleaned(conversation.inbound.text)

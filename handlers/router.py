@@ -49,7 +49,8 @@ _ENDING_ON_OTHER_MESSAGE = frozenset(handler.dialogue for handler in HANDLERS if
 def dispatch(conversation: Conversation) -> Reply:
     """Answer one inbound message."""
     for handler in HANDLERS:
-        if handler.check(conversation) and _in_its_dialogue(conversation, handler):
+        # Whether its dialogue is open is the cheap question: a dialogue's check may classify the text.
+        if _in_its_dialogue(conversation, handler) and handler.check(conversation):
             _end_passed_dialogue(conversation, handler)
             return handler.handle(conversation)
     return Reply.silent()
