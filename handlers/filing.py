@@ -54,10 +54,17 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
 def file_emergency(conversation: Conversation, text: str, emergency: Emergency) -> appeals.Filed:
     """File `text` as a 紧急 appeal of the emergency's category, with its minutes-scale response clock.
 
-    Never folded as a repeat, never refused by an intake limit and never offered as a join: someone may be in
-    danger. A resident without an address has it held like any appeal, and every operator is told at once.
+    Never refused by an intake limit and never offered as a join: someone may be in danger. The same danger
+    again from the same resident while their 紧急 appeal of it is open is noted on that appeal rather than filed
+    anew: its cards already went to everyone, and a sender repeating (or flooding) "着火了" must not send them
+    again each time. A resident without an address has it held like any appeal, and every operator is told at once.
     """
     session, sender, now = conversation.session, conversation.sender, conversation.now
+    same = next((recent for recent in appeals.recent_filings(session, sender.id, now).open
+                 if recent.emergency == emergency.label), None)
+    if same is not None:
+        appeals.note_repeat(session, same, sender.id, text, now)
+        return appeals.Filed(same.id, same.ticket, same.status)
     taxonomy = conversation.understanding.taxonomy
     limits = taxonomy.category(emergency.category)
     words = text[:LIMITS[TextField.APPEAL]]  # a long cry for help is filed, cut, rather than refused

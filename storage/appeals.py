@@ -171,6 +171,8 @@ class Recent:
     id: int
     ticket: str
     content: str
+    status: AppealStatus
+    emergency: str | None  # the danger's label for a 紧急 appeal
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ class RecentFilings:
 
 # The webhook runs this for every new appeal: driver SQL, as the other statements of filing.
 _RECENT_FILINGS = DriverSQL(
-    "SELECT id, ticket, content, status, created_at FROM appeals"
+    "SELECT id, ticket, content, status, created_at, emergency FROM appeals"
     " WHERE resident_id = %(resident)s AND created_at >= %(since)s ORDER BY id DESC"
 )
 _LOCK_RESIDENT = DriverSQL("SELECT id FROM residents WHERE id = %(resident)s FOR UPDATE")
@@ -204,12 +206,12 @@ def recent_filings(session: Session, resident_id: int, now: datetime) -> RecentF
     hour_ago, day_ago, repeat_since = now - timedelta(hours=1), now - LIMIT_WINDOW, now - REPEAT_WINDOW
     last_hour = last_day = 0
     still_open = []
-    for appeal_id, ticket, content, status, created in rows:
+    for appeal_id, ticket, content, status, created, emergency in rows:
         created_at = parse_timestamp(created)
         last_day += created_at >= day_ago
         last_hour += created_at >= hour_ago
         if status in OPEN_STATUSES and created_at >= repeat_since:
-            still_open.append(Recent(appeal_id, ticket, content))
+            still_open.append(Recent(appeal_id, ticket, content, AppealStatus(status), emergency))
     return RecentFilings(last_hour, last_day, still_open)
 
 

@@ -150,3 +150,18 @@ def test_an_unclaimed_emergency_escalates_within_minutes_saying_what_where_and_s
     assert alert.startswith(f"【紧急督办】{ticket} 急病，至今无人接单")
     assert "阳光花园3号楼1单元" in alert and "有人晕倒了" in alert and "11月22日 10:00" in alert
     assert f"接单 {ticket}" in alert
+
+
+def test_a_resident_repeating_or_flooding_the_same_danger_gets_the_advice_each_time_and_staff_one_card_each(
+        wechat, seeded, clock):
+    first, ticket = report(wechat, seeded, clock, "着火了")
+    for _ in range(20):
+        again = wechat.send("o1", "着火了！！楼下好多烟")
+        assert again.startswith("【紧急】请立即拨打 119！") and ticket in again
+    dispatch_filed(seeded, clock)
+    assert sorted(cards(seeded, ticket)) == EVERYONE  # one card each, not twenty-one
+    with seeded.transaction() as session:
+        sent = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_new_appeal")).all()
+    assert len(sent) == len(EVERYONE)
+    other, fainted = report(wechat, seeded, clock, "有人晕倒了")
+    assert fainted != ticket and other.startswith("【紧急】请立即拨打 120！")  # another danger is another appeal
