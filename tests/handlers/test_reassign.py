@@ -80,3 +80,11 @@ def test_returned_appeals_head_the_operators_tasks_and_are_reassigned_by_positio
     assert f"1. {returned}" in tasks and "已退回社区" in tasks and waiting not in tasks
     assert "已改派给 幸福里社区·第二网格" in wechat.send(OPERATOR, "改派 1 第二网格")
     assert LIU in notices(seeded, "staff_new_appeal", returned)
+
+
+def test_a_guessed_ticket_of_another_community_is_answered_as_not_found(wechat, seeded, clock):
+    elsewhere = file_and_dispatch(wechat, seeded, clock, "1栋楼道灯坏了好几天", openid="o2")  # 和平社区
+    for sender in (OPERATOR, WANG):
+        assert f"没有找到编号为 {elsewhere} 的诉求" in wechat.send(sender, f"改派 {elsewhere} 第二网格")
+    assert "网格或姓名最多 32 字，您发了 200 字" in wechat.send(OPERATOR, f"改派 {elsewhere} " + "网" * 200)
+    assert notices(seeded, "staff_reassigned") == [] and notices(seeded, "resident_transferred") == []
