@@ -1,5 +1,8 @@
 """催办: a resident asks after an open appeal (电梯还没修好！！, or the command 催办 编号); they get its status and
-its handler gets a 催办 (storage/chasing.py), never a new ticket with a fresh clock."""
+its handler gets a 催办 (storage/chasing.py), never a new ticket with a fresh clock.
+
+With nothing open, a chase-up that says what is wrong (电梯还没修好) is a problem to file; one that only asks
+(上次说的事怎么样了) is told where their latest appeal ended, and is never filed."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from nlp.chatter import is_chase_up
+from nlp.chatter import is_chase_up, names_a_problem
 from nlp.similarity import text_similarity
 from storage import appeals, chasing, tasks
 from storage.errors import NotFound
@@ -21,19 +24,31 @@ _TICKET = re.compile(r"[Gg]?\d{10}")
 
 
 def chase_up(conversation: Conversation, text: str) -> Reply | None:
-    """The reply to free text that chases up one of the sender's open appeals; None if it is not a chase-up or
-    they have nothing open (then it is read as a new message)."""
+    """The reply to free text that chases up one of the sender's appeals; None if it is not a chase-up, or if
+    nothing is open and it names a problem (then it is read as a new message)."""
     if not is_chase_up(text):
         return None
     open_appeals = chasing.open_appeals(conversation.session, conversation.sender.id)
-    if not open_appeals:
+    if open_appeals:
+        return _chase(conversation, _about(open_appeals, text), text)
+    named = _named_tickets(text)
+    if named:
+        return _chase_ticket(conversation, sorted(named)[0])
+    if names_a_problem(text):
         return None
-    return _chase(conversation, _about(open_appeals, text), text)
+    latest = chasing.latest_appeal(conversation.session, conversation.sender.id)
+    if latest is None:
+        return Reply(texts.NOTHING_TO_CHASE)
+    return Reply(texts.nothing_open(latest.ticket, latest.category,
+                                    texts.STATUS_NAMES.get(latest.status, latest.status)))
 
 
 def chase_command(conversation: Conversation, arguments: Arguments) -> Reply:
     """催办 编号: chase up one of the resident's own appeals."""
-    ticket = arguments.ticket
+    return _chase_ticket(conversation, arguments.ticket)
+
+
+def _chase_ticket(conversation: Conversation, ticket: str) -> Reply:
     try:
         appeal = appeals.own_appeal(conversation.session, conversation.sender, ticket)
     except NotFound:
@@ -44,10 +59,14 @@ def chase_command(conversation: Conversation, arguments: Arguments) -> Reply:
     return _chase(conversation, appeal, None)
 
 
+def _named_tickets(text: str) -> set[str]:
+    return {normalize_ticket(match) for match in _TICKET.findall(unicodedata.normalize("NFKC", text))}
+
+
 def _about(open_appeals: list[Appeal] | tuple[Appeal, ...], text: str) -> Appeal:
     """The appeal named by its number, else the one whose words the message shares most, else the latest."""
     cleaned = unicodedata.normalize("NFKC", text)
-    named = {normalize_ticket(match) for match in _TICKET.findall(cleaned)}
+    named = _named_tickets(text)
     for appeal in open_appeals:
         if appeal.ticket in named:
             return appeal

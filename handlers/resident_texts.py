@@ -102,6 +102,7 @@ CHATTER_REPLIES = {
     Chatter.FRAGMENT: "请再具体描述一下：是什么问题、在哪里（几号楼几单元）？例如：“3号楼2单元楼道灯不亮”，我们马上为您登记。",
 }
 # 催办 (handlers/chasing.py): the status of the open appeal, and whether its handler was told now.
+NOTHING_TO_CHASE = "您还没有反映过问题。遇到问题请直接描述在哪里、什么情况，例如：“3号楼2单元楼道灯不亮”，我们登记后马上转交网格员。"
 CHASE_NOT_OPEN = "诉求 {ticket} 当前状态为“{status}”，不在办理中，无需催办。如问题仍在，请直接描述，我们重新登记。"
 
 
@@ -116,6 +117,12 @@ def chase_reply(ticket: str, category: str, status: str, handler: str | None, se
         done = "您的诉求还在等待提交（请先绑定住址），绑定后会马上派给网格员。"
     return (f"您的诉求 {ticket}（{_category(category, short=True)}）当前状态：{status}。{done}"
             f"回复“查询 {ticket}”查看进度。")
+
+
+def nothing_open(ticket: str, category: str, status: str) -> str:
+    """A chase-up with nothing open: where the latest appeal ended, and how to report the problem again."""
+    return (f"您目前没有办理中的诉求。最近一件是 {ticket}（{_category(category, short=True)}），状态：{status}。"
+            f"如果问题还在或又出现了，请直接描述现在的情况，我们重新登记。回复“查询 {ticket}”可查看办理经过。")
 
 
 VOICE_UNCLEAR = "抱歉，没能听清这段语音。请用文字再描述一下，我们马上为您登记。"

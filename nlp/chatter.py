@@ -15,7 +15,8 @@ Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么�
 | FRAGMENT  | 123456, 坏了, 楼下, 嗯 啊 那个 就是          |
 
 `is_chase_up` tells a chase-up (电梯还没修好！！, 上次说的事怎么样了, 都三天了): the conversation answers it with the
-status of the resident's open appeal, never a new one.
+status of the resident's open appeal, never a new one. `names_a_problem` tells whether a chase-up also says what
+is wrong (电梯还没修好 does, 上次说的事怎么样了 doesn't): with nothing open, only the first can be filed.
 """
 
 from __future__ import annotations
@@ -89,3 +90,18 @@ _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有�
 def is_chase_up(text: str) -> bool:
     """Whether the message asks after a problem already reported (电梯还没修好！！, 上次说的事怎么样了)."""
     return _CHASE_UP.search(unicodedata.normalize("NFKC", text)) is not None
+
+
+# What is left of a bare chase-up once its asking words are gone: "the matter", "fixed", "yet?".
+_CHASE_LEFTOVERS = ("那件事", "这件事", "事情", "事", "问题", "我反映", "我说", "我们", "我", "你们", "没修好", "修好",
+                    "没好", "好了", "没人", "没", "吗", "啊", "怎么", "回事", "一下", "什么时候", "到底")
+_TICKET = re.compile(r"[gG]?\d{6,}")
+
+
+def names_a_problem(text: str) -> bool:
+    """Whether a chase-up says what is wrong besides asking after it (电梯还没修好 yes; 上次说的事怎么样了, 怎么还没
+    修好？都三天了 and a ticket number alone no)."""
+    rest = _PUNCTUATION.sub("", _TICKET.sub("", _CHASE_UP.sub("", unicodedata.normalize("NFKC", text).lower())))
+    for word in _CHASE_LEFTOVERS:
+        rest = rest.replace(word, "")
+    return not is_fragment(rest)

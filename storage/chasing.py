@@ -43,6 +43,12 @@ def open_appeals(session: Session, resident_id: int) -> Sequence[Appeal]:
     ).all()
 
 
+def latest_appeal(session: Session, resident_id: int) -> Appeal | None:
+    """The resident's most recent appeal, whatever its status (what "上次说的事" means with nothing open)."""
+    return session.scalars(select(Appeal).where(Appeal.resident_id == resident_id)
+                           .order_by(Appeal.id.desc()).limit(1)).first()
+
+
 def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None, now: datetime) -> Chase:
     """Send a 催办 for the resident's open appeal to whoever holds it, unless one went within the hour."""
     sent_before = _chases(session, appeal.id)

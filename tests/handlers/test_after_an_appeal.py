@@ -197,3 +197,32 @@ def test_a_different_problem_that_is_broken_again_is_filed_while_the_rating_wait
     assert "已受理您的诉求" in wechat.send("o1", "2号楼的路灯又坏了，晚上很黑")
     assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
     wechat.dialog("o1", [("1", "感谢您的评价")])
+
+
+# --- chasing up with nothing open ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("said", ["上次说的事怎么样了", "怎么还没修好？都三天了", "催一下"])
+def test_asking_after_nothing_at_all_says_so_and_files_nothing(wechat, seeded, said):
+    wechat.dialog("o1", [(said, "您还没有反映过问题。遇到问题请直接描述在哪里、什么情况")])
+    assert appeal_count(seeded) == 0 and staff_cards(seeded) == 0
+
+
+def test_asking_after_a_finished_appeal_names_it_and_how_to_report_again(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("1", "感谢您的评价"),
+                         ("上次说的事怎么样了", f"您目前没有办理中的诉求。最近一件是 {ticket}（物业服务），状态：已评价完结。"
+                                        "如果问题还在或又出现了，请直接描述现在的情况，我们重新登记")])
+    assert appeal_count(seeded) == 1 and chases(seeded) == []
+
+
+def test_a_finished_ticket_chased_by_number_is_refused_not_filed(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("1", "感谢您的评价"),
+                         (f"{ticket} 怎么还没修好？都三天了", f"诉求 {ticket} 当前状态为“已评价完结”，不在办理中，无需催办")])
+    assert appeal_count(seeded) == 1
+
+
+def test_still_broken_with_nothing_open_is_filed_as_the_problem_it_names(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("1", "感谢您的评价"), ("电梯还没修好！！", "已受理您的诉求")])
+    assert appeal_count(seeded) == 2 and appeal(seeded, ticket).status == AppealStatus.CLOSED
