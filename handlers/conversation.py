@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from handlers.faq_cache import FaqCache
-from handlers.types import Inbound
+from handlers.types import Inbound, Kind
 from nlp import Classification, Classifier, Taxonomy
-from storage import residents
+from storage import appeals, residents
 from storage.attempts import DEFAULT_LOCKOUT, Lockout
 from storage.models import Resident, Staff
 from storage.residents import ResidentView
@@ -38,6 +38,22 @@ class Understanding:
     taxonomy: Taxonomy
     faq: FaqCache = field(default_factory=FaqCache, compare=False)
     limits: IntakeLimits = field(default_factory=IntakeLimits)
+
+    def intake(self, text: str, result: Classification, kind: Kind, raw_message: dict) -> appeals.Intake:
+        """`text`, as `result` classified it, as an appeal to file: with its category's clocks and department."""
+        limits = self.taxonomy.category(result.category)
+        return appeals.Intake(
+            content=text,
+            channel=appeals.Channel.VOICE if kind is Kind.VOICE else appeals.Channel.TEXT,
+            category=result.category,
+            subcategory=result.subcategory,
+            confidence=result.confidence,
+            keywords=result.keywords,
+            raw_message=raw_message,
+            response_hours=limits.response_hours,
+            resolve_hours=limits.resolve_hours,
+            department=limits.department,
+        )
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import binding, joins
+from handlers import binding, joins, several
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
@@ -47,8 +47,9 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
         filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours,
         result.subcategory,
     )
-    join_offer = joins.offer(conversation, filed, result.category, text)
-    return Reply(f"{received}\n{join_offer}" if join_offer else received), filed.id
+    # Several problems are offered apart before any is offered as a join: the join would take all of them.
+    offer = several.offer(conversation, filed, text) or joins.offer(conversation, filed, result.category, text)
+    return Reply(f"{received}\n{offer}" if offer else received), filed.id
 
 
 def file_emergency(conversation: Conversation, text: str, emergency: Emergency) -> appeals.Filed:
@@ -89,19 +90,7 @@ def file_emergency(conversation: Conversation, text: str, emergency: Emergency) 
 
 
 def _intake(conversation: Conversation, text: str, kind: Kind, result: Classification) -> appeals.Intake:
-    limits = conversation.understanding.taxonomy.category(result.category)
-    return appeals.Intake(
-        content=text,
-        channel=appeals.Channel.VOICE if kind is Kind.VOICE else appeals.Channel.TEXT,
-        category=result.category,
-        subcategory=result.subcategory,
-        confidence=result.confidence,
-        keywords=result.keywords,
-        raw_message=dict(conversation.inbound.raw),
-        response_hours=limits.response_hours,
-        resolve_hours=limits.resolve_hours,
-        department=limits.department,
-    )
+    return conversation.understanding.intake(text, result, kind, dict(conversation.inbound.raw))
 
 
 def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply, int | None] | None:

@@ -59,6 +59,7 @@ EVENT_NAMES = {
     "reopened": "重新办理",
     "merged": "并入相同诉求",
     "split": "恢复单独办理",
+    "parts_filed": "其他问题已分开登记",
     "rejected": "工作人员说明，不作为诉求办理",
 }
 
@@ -261,6 +262,35 @@ def join_offer(ticket: str, category: str, place: str, status: str) -> str:
 
 JOINED = "已加入诉求 {target}：您的诉求 {ticket} 并入其中，不再单独派发。办理进展会同步告诉您，回复“查询 {ticket}”可查看。"
 JOIN_DECLINED = "好的，您的诉求 {ticket} 单独办理，进展会通知您。"
+# Several problems in one message (handlers/several.py).
+PART_SNIPPET = 30
+SEVERAL_KEPT_WHOLE = "好的，这几件事都在诉求 {ticket} 里一起办理，进展会通知您。"
+SEVERAL_OVER_LIMIT = "您这一小时提交的诉求已达上限，这几件事先都在诉求 {ticket} 里一起办理；也可以稍后分别发送。"
+SEVERAL_GONE = "诉求 {ticket} 已有变动（可能已撤销或办结），没有再拆分。如还有问题，请直接分别描述，我们重新登记。"
+
+
+def several_problems_offer(parts: list[tuple[str, str, str | None]]) -> str:
+    """Appended to a new appeal's reply when its message holds several problems: what they are, and the choice."""
+    listed = "\n".join(f"{index}. {_part(text, category, subcategory)}"
+                        for index, (text, category, subcategory) in enumerate(parts, 1))
+    return (f"您的消息里有 {len(parts)} 件事：\n{listed}\n"
+            "回复“分开”为每件事分别登记，各自派给负责的人办理；回复“不用了”就在这一条里一起办理。")
+
+
+def several_filed(ticket: str, kept: str, others: list[tuple[str, str, str | None, str]], kept_back: int) -> str:
+    """The answer to 分开: the first problem stays with `ticket`, each other one has its own."""
+    lines = [f"已分开登记：\n· {ticket}：{_excerpt(kept, PART_SNIPPET)}"]
+    lines += [f"· {other}：{_part(text, category, subcategory)}" for other, category, subcategory, text in others]
+    if kept_back:
+        lines.append(f"您这一小时提交的诉求已达上限，其余 {kept_back} 件仍在 {ticket} 里一起办理。")
+    lines.append("每件事的进展会分别通知您，回复“我的诉求”查看。")
+    return "\n".join(lines)
+
+
+def _part(text: str, category: str, subcategory: str | None) -> str:
+    return f"{_excerpt(text, PART_SNIPPET)}（{category}{'·' + subcategory if subcategory else ''}）"
+
+
 JOIN_UNAVAILABLE = "诉求 {target} 已不能加入（可能刚刚办结或有变动），您的诉求 {ticket} 继续单独办理。"
 
 
@@ -298,7 +328,7 @@ def _category(category: str, short: bool = False) -> str:
 
 # Notes staff write for the resident; a return's reason is for the community's operators. Residents who
 # follow someone else's appeal see where it went and into what, never what staff wrote about it.
-NOTES_SHOWN = frozenset({"progress", "resolved", "paused", "transferred", "merged", "rejected"})
+NOTES_SHOWN = frozenset({"progress", "resolved", "paused", "transferred", "merged", "rejected", "parts_filed"})
 FOLLOWER_NOTES_SHOWN = frozenset({"transferred", "merged"})
 
 

@@ -5,7 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from handlers import binding, commands, dialogues, emergency, events, filing, intake, joins, media, rating, staff
+from handlers import (
+    binding,
+    commands,
+    dialogues,
+    emergency,
+    events,
+    filing,
+    intake,
+    joins,
+    media,
+    rating,
+    several,
+    staff,
+)
 from handlers.conversation import Conversation
 from handlers.types import Reply
 
@@ -39,6 +52,10 @@ HANDLERS: tuple[Handler, ...] = (
     # The offer lasts exactly one message: a later "1" must not join by surprise.
     Handler("join offer", joins.is_acceptance, joins.accept, dialogue=joins.DIALOG, ends_on_other_message=True),
     Handler("join declined", joins.is_decline, joins.decline, dialogue=joins.DIALOG, ends_on_other_message=True),
+    Handler("several apart", several.is_acceptance, several.accept, dialogue=several.DIALOG,
+            ends_on_other_message=True),
+    Handler("several kept whole", several.is_decline, several.decline, dialogue=several.DIALOG,
+            ends_on_other_message=True),
     Handler("media", media.matches, media.handle),
     Handler("staff chat", staff.is_staff_chat, staff.staff_chat_hint),
     Handler("appeal intake", intake.matches, intake.handle),

@@ -19,6 +19,7 @@ from storage.notices import (
     StaffMerged,
     StaffNewAppeal,
     StaffNotice,
+    StaffPartsFiled,
     StaffReassigned,
     StaffRejected,
     StaffReminder,
@@ -166,6 +167,11 @@ def _chased_ask(n: StaffChased) -> str:
     return f"尚无人接单，请回复“接单 {n.ticket}”。"
 
 
+def _parts_filed(n: StaffPartsFiled) -> str:
+    return (f"【分开登记】{n.ticket} 居民把其中的其他问题另行登记为 {'、'.join(n.tickets)}，由相应人员办理。\n"
+            f"本单只需处理：{n.content}")
+
+
 def _material_added(n: StaffMaterialAdded) -> str:
     name = MATERIAL_NAMES.get(n.material, "材料")
     return (f"【补充材料】{n.ticket} 居民补充了{name}\n诉求：{n.content}\n"
@@ -293,6 +299,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffReopened: _reopened,
     StaffChased: _chased,
     StaffMaterialAdded: _material_added,
+    StaffPartsFiled: _parts_filed,
     StaffFocusOpened: _focus_opened,
     StaffDigest: _digest,
     StaffCardLost: _card_lost,
@@ -338,6 +345,8 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", n.content), _chased_ask(n)),
     StaffMaterialAdded: lambda n: ((n.ticket, f"居民补充了{MATERIAL_NAMES.get(n.material, '材料')}", n.content),
                                    _material_ask(n) or f"回复“查询 {n.ticket}”查看。"),
+    StaffPartsFiled: lambda n: ((n.ticket, "其他问题已分开登记", f"另行登记为：{'、'.join(n.tickets)}", n.content),
+                                "本单只需处理所列问题。"),
     StaffFocusOpened: lambda n: ((n.code, n.place, f"{n.days}天内{n.count}件：{n.key}",
                                   f"负责人：{focus_owner(n.owner)}"), "回复“聚焦”查看，处理完毕回复“结案 编号 说明”。"),
     StaffDigest: _digest_fields,
@@ -509,6 +518,7 @@ EVENT_NAMES = {
     "cancelled": "居民撤销", "attached": "补充材料", "reminded": "提醒", "escalated": "督办升级",
     "reclassified": "改分类",
     "merged": "并入", "follower_joined": "并入相同诉求", "split": "拆分，重新派发", "follower_left": "拆出诉求",
+    "parts_filed": "居民把其他问题分开登记为",
     "focused": "列入聚焦办", "repeated": "居民再次反映（未另立诉求）", "card_lost": "任务卡可能未送达，已告知",
     "viewed": "查阅",
     "address_verified": "核实居民住址",

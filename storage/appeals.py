@@ -78,6 +78,7 @@ class Action(StrEnum):
     MERGED = "merged"  # this appeal joined another (note: that one's ticket)
     FOLLOWER_JOINED = "follower_joined"  # another resident's appeal was merged into this one (internal)
     SPLIT = "split"  # 拆分: a merged appeal is handled on its own again
+    PARTS_FILED = "parts_filed"  # several problems in one appeal: the others filed as appeals of their own
     FOLLOWER_LEFT = "follower_left"  # a merged appeal was split off this one (internal)
     FOCUSED = "focused"  # 聚焦办: linked to a focus case (internal)
     REPEATED = "repeated"  # the resident sent the same words again: folded into this appeal (internal)

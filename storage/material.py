@@ -17,14 +17,14 @@ from storage.models import Appeal, AppealStatus, Attachment
 from storage.notices import StaffMaterialAdded
 from storage.telling import tell
 
-# The statuses in which somebody already has the appeal in front of them.
-_HELD = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, AppealStatus.RETURNED)
+# The statuses in which somebody already has the appeal in front of them (a submitted one's card is yet to go).
+HELD = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, AppealStatus.RETURNED)
 
 
 def add(session: Session, resident: appeals.Sender, attachment: Attachment, now: datetime) -> appeals.Attached:
     """Attach the material to the appeal being talked about (or keep it for the next) and tell its holder."""
     attached = appeals.attach(session, resident, attachment, now)
-    if attached.appeal is not None and attached.appeal.status in _HELD:
+    if attached.appeal is not None and attached.appeal.status in HELD:
         _tell_holders(session, attached.appeal, attachment.kind, now)
     return attached
 

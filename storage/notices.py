@@ -327,6 +327,17 @@ class StaffMaterialAdded(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffPartsFiled(StaffNotice):
+    """The resident had several problems in one appeal filed separately: this one keeps the first."""
+
+    name: ClassVar[str] = "staff_parts_filed"
+    ticket: str
+    content: str  # the words this appeal is still about
+    tickets: tuple[str, ...]  # the tickets the other problems were filed as
+    claimed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffFocusOpened(StaffNotice):
     name: ClassVar[str] = "staff_focus_opened"
     code: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import select
@@ -24,6 +25,16 @@ def notices(database: Database, template: str, ticket: str | None = None) -> lis
     with database.transaction() as session:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template)).all()
         return sorted(row.recipient_openid for row in rows if ticket is None or f'"{ticket}"' in row.params)
+
+
+def worded(database: Database, template: str, openid: str) -> list[str]:
+    """What the outbox holds for `openid` of `template`, worded as they will read it, oldest first."""
+    from handlers import notifications
+    with database.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template,
+                                                           OutboxMessage.recipient_openid == openid)
+                               .order_by(OutboxMessage.id)).all()
+        return [notifications.render(row.template, json.loads(row.params)) for row in rows]
 
 
 def resident(database: Database, openid: str) -> Resident | None:

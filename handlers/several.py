@@ -1,0 +1,85 @@
+"""Several problems in one message ("1.路灯坏了 2.垃圾桶满了 3.楼上漏水"): the appeal is filed whole at once, and
+the reply names the problems it found and offers to file them separately ("分开"); 不用了 keeps it whole.
+
+Filing first means nothing is lost if the resident never answers. The offer is a dialogue lasting one message
+(like the join offer, which it takes the place of), and is made only when no other dialogue is open.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from handlers import dialogues
+from handlers import resident_texts as texts
+from handlers.conversation import Conversation
+from handlers.types import Kind, Reply
+from nlp.several import problems_in
+from storage import appeals, parts
+from storage.errors import NotFound
+
+DIALOG = "several_problems"
+ACCEPTANCES = frozenset({"分开", "分开登记", "分开办", "分开办理", "分别登记", "拆开", "1", "好的", "好", "可以", "要",
+                         "行", "同意"})
+DECLINES = frozenset({"不用了", "不用", "不要", "不要了", "算了", "不分开", "不需要", "一起办", "一起办理"})
+
+
+def offer(conversation: Conversation, filed: appeals.Filed, text: str) -> str | None:
+    """The offer to append to a new appeal's reply when `text` holds several problems; remembers it."""
+    if dialogues.current(conversation) is not None:
+        return None
+    # A private matter among them (邻里纠纷) is better apart: on its own it gets the withheld card it deserves.
+    found = problems_in(text, conversation.understanding.classifier.classify)
+    if not found:
+        return None
+    dialogues.begin(conversation, DIALOG, {"appeal_id": filed.id, "ticket": filed.ticket,
+                                           "parts": [part.text for part in found]})
+    return texts.several_problems_offer([(part.text, part.category, part.subcategory) for part in found])
+
+
+def is_acceptance(conversation: Conversation) -> bool:
+    """分开 (or 好的, 1), while the offer is open (the router checks)."""
+    return _said(conversation) in ACCEPTANCES
+
+
+def is_decline(conversation: Conversation) -> bool:
+    """不用了 (or 一起办), while the offer is open (the router checks)."""
+    return _said(conversation) in DECLINES
+
+
+def decline(conversation: Conversation) -> Reply:
+    """Keep the appeal whole: it was filed already."""
+    ticket = dialogues.answered(conversation, DIALOG).data.get("ticket", "")
+    dialogues.end(conversation)
+    return Reply(texts.SEVERAL_KEPT_WHOLE.format(ticket=ticket))
+
+
+def accept(conversation: Conversation) -> Reply:
+    """File the second and later problems as appeals of their own; the first stays with the original ticket.
+
+    As many as the sender's hourly limit still allows: the rest stay in the original, and the reply says so.
+    """
+    state = dialogues.answered(conversation, DIALOG).data
+    dialogues.end(conversation)
+    session, sender, now = conversation.session, conversation.sender, conversation.now
+    words: list[str] = list(state.get("parts", ()))
+    ticket = state.get("ticket", "")
+    room = conversation.understanding.limits.appeals_per_hour - appeals.recent_filings(session, sender.id, now).last_hour
+    others = words[1:][:max(room, 0)]
+    if not others:
+        return Reply(texts.SEVERAL_OVER_LIMIT.format(ticket=ticket))
+    classify, kind = conversation.understanding.classifier.classify, conversation.inbound.kind
+    intakes = [conversation.understanding.intake(text, classify(text), kind, {}) for text in others]
+    try:
+        filed = parts.file_parts(session, sender, state["appeal_id"], words[0], intakes, now)
+    except NotFound:
+        return Reply(texts.SEVERAL_GONE.format(ticket=ticket))
+    return Reply(texts.several_filed(ticket, words[0], [(f.ticket, i.category, i.subcategory, i.content)
+                                                       for f, i in zip(filed, intakes, strict=True)],
+                                     kept_back=len(words) - 1 - len(others)))
+
+
+def _said(conversation: Conversation) -> str:
+    inbound = conversation.inbound
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE):
+        return ""
+    return unicodedata.normalize("NFKC", inbound.text).strip().rstrip("。.!！").replace(" ", "")

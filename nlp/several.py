@@ -1,0 +1,62 @@
+"""Several problems in one message: "1.小区门口路灯坏了 2.垃圾桶满了没人倒 3.楼上漏水".
+
+Pure text in, parts out. A message is cut only where people mark a new item — a numbered list (1. 2、 ①),
+还有 / 另外 / 以及 / 此外, or a semicolon — never at every comma: "电梯坏了，老人上不了楼" is one problem with its
+consequence. A cut counts only if what follows is itself a confidently classified problem; otherwise it
+continues the part before it. Parts of the same category and subcategory are one problem told twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from nlp.classifier import Classification
+from nlp.taxonomy import UNCLASSIFIED
+
+# Below this the classifier is guessing: a clause it is unsure of belongs to the part before it.
+CONFIDENT = 0.8
+MIN_PART_LENGTH = 4
+MAX_PARTS = 5  # more than this is a list to be read by a person, not filed as five appeals
+
+_ITEM_MARK = re.compile(r"(?:^|(?<=[\s，,；;。！!？?：:]))(?:[1-9一二三四五六七八九][.、．)）]|[①-⑨]|第[一二三四五六七八九1-9][，,、：:点是]?)")
+# Cut before the connector, which stays with its problem: "还有人在楼道里充电" must keep its 还有.
+_CONNECTOR = re.compile(r"[；;]|[，,。！!？?\s]+(?=还有|另外|以及|此外|再有|再就是|其次)")
+_LEADING_CONNECTOR = re.compile(r"^(?:还有|另外|以及|此外|再有|再就是|其次)[，,：:]?")
+_EDGES = " \t\r\n，,；;。.、：:！!？?"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One problem of several: its words and how they classify."""
+
+    text: str
+    category: str
+    subcategory: str | None
+
+
+def problems_in(text: str, classify: Callable[[str], Classification]) -> tuple[Part, ...]:
+    """The separate problems in `text`, in order, when there are at least two; () when it is one problem."""
+    pieces = [piece for piece in (p.strip(_EDGES) for p in _CONNECTOR.split(_ITEM_MARK.sub("；", text))) if piece]
+    if len(pieces) < 2:
+        return ()  # most messages: no classifying twice
+    parts: list[Part] = []
+    lead = ""  # words before the first problem ("我反映几个问题："), kept with it
+    for piece in pieces:
+        words = _LEADING_CONNECTOR.sub("", piece)
+        result = classify(words) if len(words) >= MIN_PART_LENGTH else None
+        if result is None or result.category == UNCLASSIFIED or result.confidence < CONFIDENT:
+            if parts:
+                parts[-1] = _continued(parts[-1], piece)
+            else:
+                lead = f"{lead}，{piece}" if lead else piece
+        elif parts and (result.category, result.subcategory) == (parts[-1].category, parts[-1].subcategory):
+            parts[-1] = _continued(parts[-1], piece)
+        else:
+            parts.append(Part(f"{lead}：{piece}" if lead and not parts else piece, result.category, result.subcategory))
+    return tuple(parts) if 2 <= len(parts) <= MAX_PARTS else ()
+
+
+def _continued(part: Part, piece: str) -> Part:
+    return Part(f"{part.text}，{piece}", part.category, part.subcategory)

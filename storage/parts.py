@@ -1,0 +1,47 @@
+"""Several problems in one appeal, filed separately at the resident's word ("分开"): each other problem becomes
+an appeal of its own (own category, own card, own clock) and the first stays with the original ticket.
+
+The original's words are the resident's and are never rewritten: its record notes which tickets the other
+problems went to, and whoever already holds it is told to handle only the first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime
+from typing import Sequence
+
+from sqlalchemy.orm import Session
+
+from storage import appeals
+from storage.chasing import holders_of
+from storage.errors import NotFound
+from storage.material import HELD
+from storage.models import OPEN_STATUSES, Appeal
+from storage.notices import StaffPartsFiled
+from storage.telling import tell
+
+
+def file_parts(session: Session, resident: appeals.Sender, original_id: int, kept: str,
+               others: Sequence[appeals.Intake], now: datetime) -> list[appeals.Filed]:
+    """File `others` as the resident's appeals and note them on the original, which keeps the words `kept`.
+
+    NotFound when the original is not the resident's or is no longer open (cancelled, merged, closed since the
+    offer): its problems are then told anew rather than split from a finished record.
+    """
+    original = session.get(Appeal, original_id)
+    if original is None or original.resident_id != resident.id or original.status not in OPEN_STATUSES:
+        raise NotFound(str(original_id))
+    # Each keeps the message it came in, as received, and its channel (the "分开" that split it is no appeal).
+    as_received = {"raw_message": json.loads(original.raw_message), "channel": appeals.Channel(original.channel)}
+    filed = [appeals.file_appeal(session, resident, replace(intake, **as_received), now) for intake in others]
+    tickets = tuple(f.ticket for f in filed)
+    appeals.record(session, original.id, now, appeals.Action.PARTS_FILED, None, None, actor_id=resident.id,
+                   note="、".join(tickets))
+    if original.status in HELD:
+        notice = StaffPartsFiled(ticket=original.ticket, content=kept, tickets=tickets,
+                                 claimed=original.assignee_staff_id is not None)
+        for holder in holders_of(session, original):
+            tell(session, holder.openid, notice, now, appeal=original)
+    return filed

@@ -1,0 +1,54 @@
+"""nlp.several: where one message holds several problems, with the shipped classifier."""
+
+import pytest
+
+from nlp.several import problems_in
+
+
+@pytest.fixture(scope="module")
+def classify():
+    from nlp import load
+    return load()[1].classify
+
+
+def described(text, classify):
+    return [(part.text, part.category, part.subcategory) for part in problems_in(text, classify)]
+
+
+def test_a_numbered_list_is_cut_at_its_numbers(classify):
+    assert described("1.小区门口路灯坏了 2.垃圾桶满了没人倒 3.楼上漏水", classify) == [
+        ("小区门口路灯坏了", "市政设施", "路灯"), ("垃圾桶满了没人倒", "环境卫生", "垃圾清运"), ("楼上漏水", "邻里纠纷", None)]
+
+
+def test_a_connector_starts_a_problem_and_stays_with_its_words(classify):
+    assert described("3号楼电梯坏了，楼道灯也不亮，还有楼下垃圾好几天没人清运", classify) == [
+        ("3号楼电梯坏了，楼道灯也不亮", "物业服务", "电梯"), ("还有楼下垃圾好几天没人清运", "环境卫生", "垃圾清运")]
+    assert described("楼道里堆满了杂物，消防通道被堵了，还有人在楼道里充电瓶车", classify)[1][0] == "还有人在楼道里充电瓶车"
+
+
+def test_words_before_the_first_problem_are_kept_with_it(classify):
+    parts = described("我反映两个事：1、3号楼路灯坏了；2、垃圾桶满了没人倒", classify)
+    assert parts[0][0] == "我反映两个事：3号楼路灯坏了" and len(parts) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "3号楼2单元电梯坏了",
+    "电梯坏了，老人上不了楼",
+    "楼上漏水，把我家天花板泡坏了，墙皮都掉了",
+    "我反映几个问题：1、3号楼路灯坏了；2、5号楼路灯也坏了",
+    "停水了，另外什么时候来水",
+    "电梯坏了还有人被困在里面",
+])
+def test_one_problem_is_not_cut(text, classify):
+    assert problems_in(text, classify) == ()
+
+
+def test_a_single_piece_is_not_classified_again():
+    def refuse(_text):
+        raise AssertionError("classified")
+    assert problems_in("3号楼电梯坏了，物业一直不来修", refuse) == ()
+
+
+def test_a_long_list_is_left_to_a_person(classify):
+    text = "；".join(["路灯坏了", "垃圾没人倒", "楼上漏水", "井盖松了", "电梯坏了", "楼下广场舞太吵了", "有人在楼道里充电瓶车"])
+    assert problems_in(text, classify) == ()
