@@ -304,6 +304,9 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
       紧急情况：回复第一行就是要打的电话（120）和马上该做的事；任务卡标【紧急】立即发给网格全员和社区操作员
   {gridbot} simulate --openid o1 --voice "我的诉求。"      （语音识别带句号的指令照样认得）
   {gridbot} simulate --openid o1 "电梯还没修好！！"        （催办：回复办理状态并提醒承办人，不另立新诉求）
+  {gridbot} simulate --openid o6 "1.小区门口路灯坏了 2.垃圾桶满了没人倒"
+      一条消息几件事：回复里列出每件事，再发“分开”各自登记（各自的类别和网格员），发“不用了”一起办理
+  {gridbot} simulate --openid o6 分开
 
 网格员（张伟 demo_staff_zhangwei、李娜 demo_staff_lina，网格长 王强 demo_staff_wangqiang）在同一公众号办理：
   {gridbot} simulate --openid demo_staff_lina "接单 编号"
