@@ -215,7 +215,10 @@ def _finish(conversation: Conversation, chosen: dict[str, Any]) -> str:
 
 
 def _with_released(conversation: Conversation, message: str, grid_label: str) -> str:
-    released = appeals.release_held(conversation.session, conversation.resident, conversation.now)
+    resident = conversation.resident
+    if resident.phone is None and resident.door is None:
+        message += "\n" + texts.CONTACT_HINT  # optional, never a step: one line, until they leave either
+    released = appeals.release_held(conversation.session, resident, conversation.now)
     if not released:
         return message
     tickets = "、".join(appeal.ticket for appeal in released)

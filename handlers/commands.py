@@ -11,6 +11,7 @@ from typing import Callable
 
 from handlers import (
     binding,
+    contacts,
     faq,
     focus,
     merging,
@@ -29,6 +30,7 @@ from handlers.arguments import Arguments
 from handlers.chasing import chase_command
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
+from storage.contact_input import DELETE_WORDS
 from storage.limits import TextField, excess
 from storage.models import StaffRole
 from storage.tickets import normalize_focus_code, normalize_ticket
@@ -41,6 +43,7 @@ class Takes(StrEnum):
     TEXT = "text"  # words, required (上报 3号楼消防通道堆满杂物)
     CODE = "code"  # a short code of letters and digits (认证), required
     CASE_TEXT = "case_text"  # a focus-case number, then words (结案 J2611230001 已统一更换水管)
+    CONTACT = "contact"  # a phone number or a 门牌 (with a digit), or 删除; nothing: show it (我的电话, 门牌)
 
 
 class Several(StrEnum):
@@ -113,10 +116,19 @@ COMMANDS: tuple[Command, ...] = (
     Command("chase", ("催办",), "催办 编号", "催促办理自己提交的诉求", Takes.TICKET, chase_command),
     Command("bind", ("绑定", "绑定地址", "修改地址", "更换地址", "我搬家了", "搬家了"), "绑定", "绑定或修改住址",
             Takes.NOTHING, binding.restart),
-    Command("my_address", ("我的地址", "我的住址"), "我的地址", "查看绑定的住址", Takes.NOTHING, resident.my_address),
+    Command("my_address", ("我的地址", "我的住址", "我的信息"), "我的地址", "查看绑定的住址和留下的联系方式", Takes.NOTHING,
+            resident.my_address),
     Command("to_human", ("转人工", "人工", "人工客服"), "转人工", "自动答复没解决时，转给工作人员办理", Takes.NOTHING,
             faq.to_human),
     Command("quit", ("取消", "退出"), "取消", "退出正在进行的操作", Takes.NOTHING, binding.cancel),
+    Command("my_phone", ("我的电话", "我的手机"), "我的电话 号码", "留个电话方便办理人联系您（可选，只有办理人能看到完整号码）",
+            Takes.CONTACT, contacts.my_phone),
+    Command("door", ("门牌号", "门牌"), "门牌 门牌号", "留下门牌，如 3号楼2单元501（可选，只有办理人能看到）", Takes.CONTACT,
+            contacts.door),
+    Command("forget_phone", ("删除电话",), "删除电话", "删除留下的电话", Takes.NOTHING, contacts.forget_phone,
+            Audience.UNLISTED),
+    Command("forget_door", ("删除门牌",), "删除门牌", "删除留下的门牌", Takes.NOTHING, contacts.forget_door,
+            Audience.UNLISTED),
     Command("certify", ("认证",), "认证 验证码", "工作人员绑定身份", Takes.CODE, staff_binding.certify,
             Audience.UNLISTED),
     Command("claim", ("接单", "接"), "接单 编号", "接下本网格（或转给您部门）的诉求", Takes.TICKET, staff.claim,
@@ -132,6 +144,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("pause", ("挂起", "挂"), "挂起 编号 原因", "暂停计时（如等配件）", Takes.TICKET_TEXT, staff.pause,
             Audience.STAFF, TextField.NOTE),
     Command("resume", ("恢复",), "恢复 编号", "恢复办理，时限顺延", Takes.TICKET, staff.resume, Audience.STAFF),
+    Command("work_phone", ("工作电话",), "工作电话 号码", "公布工作电话，居民的“已接单”通知会附上（工作电话 删除：撤下）",
+            Takes.CONTACT, contacts.work_phone, Audience.STAFF),
     Command("my_tasks", ("我的任务", "任务"), "我的任务", "查看任务，最急的在前（每页10条）", Takes.NOTHING,
             task_list.my_tasks, Audience.STAFF),
     Command("more_tasks", ("更多", "下一页"), "更多", "我的任务的下一页", Takes.NOTHING, task_list.more, Audience.STAFF),
@@ -199,6 +213,9 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return True  # several tickets, a place in the last list, or a number of the wrong length
     if command.takes is Takes.TICKET:
         return normalize_ticket(rest) is not None  # "查询一下低保怎么办" is a question for the intake, not 查询
+    if command.takes is Takes.CONTACT:
+        # "门牌掉了" is a problem to file, "我的电话换了" a sentence: a number or 删除 makes it the command.
+        return rest in DELETE_WORDS or any(character.isdigit() for character in rest)
     if command.takes in _NUMBERED:
         # "结果怎么样了" is a sentence, not 办结 (结); "结案了吗" is a question, not 结案; "进展怎么样了" is a
         # resident asking, "进展 已联系物业" a member's note on their one task.
@@ -340,4 +357,6 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
         return Arguments(ticket=ticket) if ticket is not None else None
     if command.takes in (Takes.CODE, Takes.TEXT):
         return Arguments(words=argument) if argument else None
+    if command.takes is Takes.CONTACT:
+        return Arguments(words=argument)
     return Arguments()

@@ -3,9 +3,9 @@
 Each notice type has its wording in exactly one audience's module (resident_texts or staff_texts).
 
 This is the one place a notice becomes what a channel carries, so this is where it is made to fit and made
-safe: residents' notices have phone and ID-card numbers masked (handlers/privacy.py), a customer-service
-text is cut to WeChat's byte limit, a template line to its character limit. Callers store people's words
-whole (查询 shows them) and never cut or mask them themselves.
+safe: residents' notices have phone and ID-card numbers masked (handlers/privacy.py), all but a handler's
+published work phone; a customer-service text is cut to WeChat's byte limit, a template line to its character
+limit. Callers store people's words whole (查询 shows them) and never cut or mask them themselves.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ TEMPLATE_REMARK_LIMIT = 100
 TEXT_BYTE_LIMIT = 2048
 ELLIPSIS = "…"
 # Fields that are codes or switches, never people's words: cutting them would break the wording.
-UNCUT = frozenset({"ticket", "code", "into", "from_", "clock", "key_kind", "level", "who"})
+UNCUT = frozenset({"ticket", "code", "into", "from_", "clock", "key_kind", "level", "who", "work_phone"})
+# Numbers published to be called (a handler's 工作电话): masking them would defeat their purpose.
+PUBLISHED = frozenset({"work_phone"})
 TEXTS = {**staff_texts.TEMPLATES, **resident_texts.TEMPLATES}
 FIELDS = {**staff_texts.TEMPLATE_FIELDS, **resident_texts.TEMPLATE_FIELDS}
 NAMES = frozenset(notices.BY_NAME)  # what outbox rows (and GRIDBOT_TEMPLATE_IDS) may name
@@ -95,7 +97,7 @@ def _readable(notice: Notice) -> Notice:
     if notice.audience is not Audience.RESIDENT:
         return notice  # staff call residents back: they need the numbers
     return dataclasses.replace(notice, **{name: mask_personal_numbers(value) for name, value in _fields(notice)
-                                          if isinstance(value, str)})
+                                          if isinstance(value, str) and name not in PUBLISHED})
 
 
 def _fields(notice: Notice) -> list[tuple[str, Any]]:

@@ -1,9 +1,10 @@
-"""Resident commands: 我的诉求, 查询, 撤销, 我的地址. A resident only ever sees their own appeals."""
+"""Resident commands: 我的诉求, 查询, 撤销, 我的地址 (with the phone and 门牌 they left, masked). A resident only
+ever sees their own appeals."""
 
 from __future__ import annotations
 
+from handlers import contacts, staff
 from handlers import resident_texts as texts
-from handlers import staff
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
@@ -73,4 +74,5 @@ def my_address(conversation: Conversation, _arguments: Arguments) -> Reply:
     if resident.grid_id is None:
         return Reply(texts.NO_ADDRESS)
     place = org.address(conversation.session, resident.grid_id, resident.building_id, resident.unit_id)
-    return Reply(texts.MY_ADDRESS.format(street=place.street, grid_label=place.grid_label, home=place.home_label))
+    return Reply(texts.MY_ADDRESS.format(street=place.street, grid_label=place.grid_label, home=place.home_label,
+                                         contact=contacts.own_contact(conversation)))

@@ -136,7 +136,7 @@ ONE_TICKET_AT_A_TIME = "您发了 {count} 个编号。“{verb}”一次只能�
 CANNOT_CANCEL = "诉求 {ticket} 当前状态为“{status}”，不能撤销。"
 CANCELLED = "诉求 {ticket} 已撤销。如问题仍未解决，可随时重新提交。"
 NO_ADDRESS = "您还没有绑定住址。回复“绑定”开始，按提示回复序号即可。"
-MY_ADDRESS = "您绑定的住址：{street}{grid_label} {home}\n如需更改，回复“绑定”。"
+MY_ADDRESS = "您绑定的住址：{street}{grid_label} {home}\n如需更改，回复“绑定”。{contact}"
 RATING_THANKS = "感谢您的评价！诉求 {ticket} 已完结。以后遇到问题，随时发消息给我们。"
 RATING_REOPENED = "很抱歉没有让您满意。诉求 {ticket} 已重新打开，网格长会尽快回访您，并督促继续办理。"
 RATING_REOPENED_WITH_WORDS = (
@@ -366,7 +366,24 @@ def _track(n: ResidentNotice) -> str:
 
 
 def _accepted(n: ResidentAccepted) -> str:
-    return f"{_yours(n)} {n.ticket} 已接单\n办理人：{n.staff_name}\n工作人员会尽快与您联系。{_track(n)}"
+    return f"{_yours(n)} {n.ticket} 已接单\n办理人：{_handler(n)}\n{_reach(n)}{_track(n)}"
+
+
+# No published work phone: the account is the way to them (a chase-up or a reply reaches the handler).
+REACH_IN_CHAT = "工作人员会尽快与您联系；如需找办理人，直接在本公众号留言即可。"
+
+
+def _handler(n: ResidentAccepted) -> str:
+    return f"{n.staff_name}，工作电话 {n.work_phone}" if n.work_phone else n.staff_name
+
+
+def _handler_line(n: ResidentAccepted, lead: str) -> str:
+    # A template line shows 20 characters: the number goes right after the name, so it is not the part cut.
+    return f"{n.staff_name} {n.work_phone}" if n.work_phone else f"{lead}{n.staff_name}"
+
+
+def _reach(n: ResidentAccepted) -> str:
+    return "工作人员会尽快与您联系。" if n.work_phone else REACH_IN_CHAT
 
 
 def _progress(n: ResidentProgress) -> str:
@@ -445,7 +462,7 @@ TEMPLATES: dict[type[ResidentNotice], Callable[[Any], str]] = {
 # Template messages show only their keyword lines (WeChat dropped first and remark in 2023): the lines carry
 # what matters; the remark repeats the hint for accounts still on an old template.
 TEMPLATE_FIELDS: dict[type[ResidentNotice], Callable[[Any], Fields]] = {
-    ResidentAccepted: lambda n: ((n.ticket, "已接单", f"办理人：{n.staff_name}"), _track(n)),
+    ResidentAccepted: lambda n: ((n.ticket, "已接单", _handler_line(n, "办理人：")), _track(n)),
     ResidentProgress: lambda n: ((n.ticket, "办理进展", n.note), _track(n)),
     ResidentTransferred: lambda n: ((n.ticket, "已转办", f"转交：{n.to}"), _track(n)),
     ResidentPaused: lambda n: ((n.ticket, "暂缓办理", f"原因：{n.reason}"), _track(n)),
@@ -470,7 +487,7 @@ def _headline(n: ResidentNotice, what: str) -> str:
 
 
 GENERIC_FIELDS: dict[type[ResidentNotice], Callable[[Any], tuple[str, str, str]]] = {
-    ResidentAccepted: lambda n: (_headline(n, "已接单"), f"已接单，办理人{n.staff_name}", _track(n)),
+    ResidentAccepted: lambda n: (_headline(n, "已接单"), _handler_line(n, "已接单，办理人"), _track(n)),
     ResidentProgress: lambda n: (_headline(n, "有新进展"), f"进展：{n.note}", _track(n)),
     ResidentTransferred: lambda n: (_headline(n, "已转办"), f"已转交{n.to}办理", _track(n)),
     ResidentPaused: lambda n: (_headline(n, "暂缓办理"), f"暂缓：{n.reason}", _track(n)),
@@ -485,3 +502,24 @@ GENERIC_FIELDS: dict[type[ResidentNotice], Callable[[Any], tuple[str, str, str]]
     ResidentSplit: lambda n: (_headline(n, "恢复单独办理"), "已拆分，恢复单独办理", _track(n)),
     ResidentRejected: lambda n: (_headline(n, "不作为诉求办理"), "不作为诉求办理", f"说明：{n.reason}"),
 }
+
+# --- 我的电话, 门牌: optional, read whole only by whoever handles the resident's appeal (handlers/contacts.py) --
+
+CONTACT_HINT = "（可选）方便网格员联系您：可发送“我的电话 手机号”和“门牌 3号楼2单元501”，只有接单办理您诉求的工作人员能看到完整信息。"
+PHONE_SAVED = "已记下您的电话 {phone}。只有接单办理您诉求的工作人员能看到完整号码；删除请回复“删除电话”。"
+DOOR_SAVED = "已记下您的门牌 {door}。只有接单办理您诉求的工作人员能看到完整门牌；删除请回复“删除门牌”。"
+PHONE_REMOVED = "已删除您留的电话。"
+DOOR_REMOVED = "已删除您留的门牌。"
+NO_PHONE = "您还没有留电话（可选）。留下方便办理人联系您：我的电话 13900002222"
+NO_DOOR = "您还没有留门牌（可选）。留下方便办理人上门：门牌 3号楼2单元501"
+PHONE_SHOWN = "您留的电话：{phone}。修改请回复：我的电话 新号码；删除请回复“删除电话”。"
+DOOR_SHOWN = "您留的门牌：{door}。修改请回复：门牌 新门牌；删除请回复“删除门牌”。"
+PHONE_FORMAT = "没能识别这个电话号码，没有保存。请这样发送：我的电话 13900002222（手机 11 位），座机请写 区号-号码，如 0531-87654321。"
+DOOR_FORMAT = "没能识别这个门牌，没有保存。请这样发送：门牌 3号楼2单元501 或 门牌 3-2-501（不超过 32 个字）。"
+
+
+def my_contact(phone: str | None, door: str | None) -> str:
+    """我的地址's line of what the resident left, masked as they gave it to be."""
+    parts = [f"电话 {phone}" if phone else "", f"门牌 {door}" if door else ""]
+    return "您留的联系方式：" + "，".join(part for part in parts if part) + "（只有办理人能看到完整信息）"
+

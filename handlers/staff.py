@@ -12,7 +12,7 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
-from storage import appeals, attempts, lookups, org, queries, tasks
+from storage import appeals, attempts, contacts, lookups, org, queries, tasks
 from storage.appeals import Action
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from storage.models import Appeal, AppealStatus, StaffRole
@@ -20,10 +20,17 @@ from storage.staff import may_read
 
 
 def claim(conversation: Conversation, arguments: Arguments) -> Reply:
-    """接单 <编号>."""
+    """接单 <编号>: the reply carries the resident's phone and 门牌 whole, for the one now handling it."""
     ticket = arguments.ticket
     return _act(conversation, ticket, "claim", lambda s, m: tasks.claim(s, m, ticket, conversation.now),
-                texts.CLAIMED.format(ticket=ticket))
+                lambda appeal: texts.CLAIMED.format(ticket=ticket, contact=_claimed_contact(conversation, appeal)))
+
+
+def _claimed_contact(conversation: Conversation, appeal: Appeal) -> str:
+    contact = contacts.for_reader(conversation.session, conversation.staff, appeal, sensitive_categories(conversation))
+    if contact is None or not contact.given:
+        return texts.CLAIM_NO_CONTACT.format(ticket=appeal.ticket)
+    return texts.CLAIM_CONTACT.format(contact=texts.contact_line(contact.phone, contact.door))
 
 
 def progress(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -111,14 +118,14 @@ def staff_chat_hint(conversation: Conversation) -> Reply:
     return Reply(texts.STAFF_FREE_TEXT)
 
 
-def _act(conversation: Conversation, ticket: str, action: str, change: Callable[..., Appeal], done: str,
-         department: str = "") -> Reply:
+def _act(conversation: Conversation, ticket: str, action: str, change: Callable[..., Appeal],
+         done: str | Callable[[Appeal], str], department: str = "") -> Reply:
     member = conversation.staff
     try:
-        change(conversation.session, member)
+        appeal = change(conversation.session, member)
     except DomainError as refused:
         return Reply(_refusal(conversation, refused, ticket, action, department))
-    return Reply(done)
+    return Reply(done if isinstance(done, str) else done(appeal))
 
 
 def _refusal(conversation: Conversation, refused: DomainError, ticket: str, action: str, department: str) -> str:
@@ -179,6 +186,10 @@ def show(conversation: Conversation, ticket: str) -> Reply:
         for event, name in queries.timeline_with_names(session, appeal) if operator or event.action != Action.VIEWED
     ]
     place = _home(conversation, appeal)
+    # look_up has checked and audited the read: whole for the handler, masked for anyone else.
+    contact = contacts.for_admitted(session, member, appeal)
+    if contact is not None and contact.given:
+        place = f"{place}\n{texts.DETAIL_CONTACT.format(contact=texts.contact_line(contact.phone, contact.door))}"
     return Reply(texts.STAFF_DETAIL.format(
         ticket=appeal.ticket, category=texts.category_label(appeal.category, appeal.subcategory), status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
         place=place or "（网格员上报）", content=appeal.content, events="\n".join(lines),

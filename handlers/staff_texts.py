@@ -50,6 +50,7 @@ def _new_appeal(n: StaffNewAppeal) -> str:
         f"【新诉求】{n.ticket}\n"
         f"类别：{category_label(n.category, n.subcategory)}\n"
         f"地址：{n.grid} {_card_home(n)}\n"
+        f"{_card_contact(n)}"
         f"内容：{_card_content(n)}"
         f"{deadline}\n"
         f"回复“接单 {n.ticket}”接下任务；不属于本网格请回复“退回 {n.ticket} 原因”。"
@@ -81,6 +82,13 @@ def _card_home(n: StaffNewAppeal) -> str:
     if n.withheld:
         return WITHHELD_HOME
     return n.home or "（未填写楼栋）"
+
+
+def _card_contact(n: StaffNewAppeal) -> str:
+    """The resident's phone and 门牌, masked: the whole ones come with the 接单 reply."""
+    if n.withheld or not (n.phone or n.door):
+        return ""
+    return contact_line(n.phone, n.door) + CONTACT_AFTER_CLAIM + "\n"
 
 
 def _card_content(n: StaffNewAppeal) -> str | None:
@@ -460,7 +468,7 @@ ACTION_NAMES = {
     "claim": "接单", "progress": "填写进展", "resolve": "办结", "pause": "挂起", "resume": "恢复",
     "transfer": "转办", "give_back": "退回", "reassign": "改派", "reject": "不受理",
 }
-CLAIMED = "接单成功：{ticket}\n请尽快联系居民处理。办结时回复：办结 {ticket} 处理说明"
+CLAIMED = "接单成功：{ticket}\n{contact}\n办结时回复：办结 {ticket} 处理说明"
 PROGRESS_SAVED = "已记录诉求 {ticket} 的进展，并通知居民。"
 RESOLVED = "诉求 {ticket} 已办结，居民会收到通知并评价。如有现场照片，现在发送即可附上。"
 PAUSED = "诉求 {ticket} 已挂起，办结时限暂停计时。恢复时回复：恢复 {ticket}"
@@ -613,3 +621,28 @@ FOCUS_CLOSED = "聚焦事项 {code} 已结案。其中的诉求仍按各自进�
 FOCUS_NOT_FOUND = "没有找到编号为 {code} 的聚焦事项，请核对编号（回复“聚焦”查看）。"
 FOCUS_NOT_YOURS = "聚焦事项 {code} 不由您负责（负责人、本网格网格长或社区工作人员可以结案）。"
 FOCUS_ALREADY_CLOSED = "聚焦事项 {code} 已经结案。"
+
+# --- 联系方式: work phones, and the resident's phone and 门牌 (handlers/contacts.py, storage/contacts.py) -----
+
+WORK_PHONE_SAVED = "工作电话已设为 {phone}。您接单后，居民收到的“已接单”通知会附上这个号码。撤下请回复：工作电话 删除"
+WORK_PHONE_REMOVED = "工作电话已撤下，居民的“已接单”通知不再附电话。"
+WORK_PHONE_NONE = "您还没有设置工作电话。设置后，居民在“已接单”通知里就能看到：工作电话 13800001111"
+WORK_PHONE_SHOWN = "您的工作电话：{phone}。修改请回复：工作电话 新号码；撤下请回复：工作电话 删除"
+WORK_PHONE_FORMAT = (
+    "没能识别这个号码，没有保存。手机请写 11 位，如：工作电话 13800001111；"
+    "座机请写 区号-号码，如：工作电话 0531-87654321（分机写在最后：0531-87654321-8001）。"
+)
+INVITE_WORK_PHONE = "工作电话：{phone}（绑定后，居民的“已接单”通知会附上这个号码）"
+INVITE_BAD_WORK_PHONE = "--work-phone 应为手机号（11 位）或座机 区号-号码（可加 -分机），例如 0531-87654321。"
+CONTACT_AFTER_CLAIM = "（接单后可见完整）"
+DETAIL_CONTACT = "居民联系方式：{contact}"
+CLAIM_CONTACT = "居民联系方式：{contact}\n请尽快联系居民处理。"
+# No phone and no 门牌 left: the card's address and the account are how to reach them.
+CLAIM_NO_CONTACT = "居民未留电话和门牌：请按地址上门，或回复“进展 {ticket} 说明”通过公众号告诉居民。"
+
+
+def contact_line(phone: str | None, door: str | None) -> str:
+    """电话 139****2222，门牌 3-2-***: what the resident left, as the reader may see it."""
+    parts = [f"电话 {phone}" if phone else "", f"门牌 {door}" if door else ""]
+    return "，".join(part for part in parts if part)
+

@@ -12,7 +12,8 @@ Why these numbers:
   300 CJK characters are 900 UTF-8 bytes, so the longest notice wording around it stays under WeChat's
   2,048-byte text limit and is never cut;
 - a department (转办, invites) 64 and a category (分类) 32: the lengths of their columns;
-- an invited person's name 32: the length of the column, and longer than any Chinese name.
+- an invited person's name 32: the length of the column, and longer than any Chinese name;
+- a 门牌 32: the length of the column; 3号楼2单元501 is 9.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class TextField(StrEnum):
     DEPARTMENT = "department"
     CATEGORY = "category"
     NAME = "name"
+    DOOR = "door"
 
 
 LIMITS: dict[TextField, int] = {
@@ -35,6 +37,7 @@ LIMITS: dict[TextField, int] = {
     TextField.DEPARTMENT: 64,
     TextField.CATEGORY: 32,
     TextField.NAME: 32,
+    TextField.DOOR: 32,
 }
 
 

@@ -175,6 +175,9 @@ class Resident(Base):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verified_via: Mapped[str | None] = mapped_column(String(16))  # Verification
     verified_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Optional (我的电话, 门牌): read whole only by the appeal's handler; everyone else sees them masked.
+    phone: Mapped[str | None] = mapped_column(String(24))
+    door: Mapped[str | None] = mapped_column(String(32))  # 门牌, e.g. 3-2-501
 
 
 class Staff(Base):
@@ -190,6 +193,7 @@ class Staff(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     department: Mapped[str | None] = mapped_column(String(64))  # 物业/部门: the company or office they work for
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # 派单 picks on-duty staff
+    work_phone: Mapped[str | None] = mapped_column(String(24))  # 工作电话: published, the resident's 已接单 names it
 
 
 class Appeal(Base):
@@ -344,6 +348,7 @@ class StaffInvite(Base):
     department: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(32))  # "" when the inviter gave none
     phone: Mapped[str | None] = mapped_column(String(20))
+    work_phone: Mapped[str | None] = mapped_column(String(24))  # published once bound (`--work-phone`)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -87,6 +87,7 @@ class ResidentNotice(Notice):
 class ResidentAccepted(ResidentNotice):
     name: ClassVar[str] = "resident_accepted"
     staff_name: str
+    work_phone: str | None = None  # the handler's published 工作电话: told whole, it is there to be called
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -198,6 +199,8 @@ class StaffNewAppeal(StaffNotice):
     urgent: bool = False  # 【紧急】: an emergency; sent on its own, never folded into a digest
     emergency: str | None = None  # the emergency's label (火情, 急病…), when urgent
     response_due_at: datetime | None = None  # when urgent: claim by then
+    phone: str | None = None  # the resident's 我的电话, masked: the handler reads it whole once they claim
+    door: str | None = None  # the resident's 门牌, masked the same way
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from storage import attempts, complaints, org
 from storage.appeals import Action
+from storage.contact_input import phone_number
 from storage.errors import DomainError, NotFound
 from storage.limits import LIMITS, TextField
 from storage.models import (
@@ -120,11 +121,13 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
 
 def create_invite(session: Session, role: StaffRole, grid_id: int | None, community_id: int | None,
                   department: str | None, name: str, phone: str | None, now: datetime, secret: str,
-                  ttl: timedelta = DEFAULT_TTL) -> str:
-    """Record an invite and return its code, in plain text, for the inviter to pass on (it is not stored)."""
+                  ttl: timedelta = DEFAULT_TTL, work_phone: str | None = None) -> str:
+    """Record an invite and return its code, in plain text, for the inviter to pass on (it is not stored).
+    A `work_phone` (InvalidContact when not a phone number) is published when the code is redeemed."""
     name = (name or "").strip()
     if len(name) > MAX_NAME_LENGTH:
         raise InvalidInvite("name")
+    published = phone_number(work_phone) if work_phone else None
     while True:
         code = new_code()
         digest = code_hash(code, secret)
@@ -134,7 +137,7 @@ def create_invite(session: Session, role: StaffRole, grid_id: int | None, commun
     session.add(StaffInvite(
         code_hash=digest, hash_scheme=InviteHashScheme.HMAC_SHA256, role=str(role), grid_id=grid_id,
         community_id=community_id, department=department, name=name, phone=normalize_phone(phone), created_at=now,
-        expires_at=now + ttl,
+        expires_at=now + ttl, work_phone=published,
     ))
     session.flush()
     return code
@@ -192,6 +195,8 @@ def redeem(session: Session, openid: str, code: str, now: datetime, secret: str)
         staff.name = invite.name
     if invite.phone:
         staff.phone = invite.phone
+    if invite.work_phone:
+        staff.work_phone = invite.work_phone
     staff.role = invite.role
     staff.grid_id = invite.grid_id
     staff.community_id = invite.community_id

@@ -64,7 +64,8 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now,
                assignee_staff_id=member.id, accepted_at=now)
     _record(session, appeal, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, member)
-    tell_resident_and_followers(session, appeal, ResidentAccepted(ticket=appeal.ticket, staff_name=member.name), now)
+    accepted = ResidentAccepted(ticket=appeal.ticket, staff_name=member.name, work_phone=member.work_phone)
+    tell_resident_and_followers(session, appeal, accepted, now)
     for colleague in _colleagues(session, appeal, member) if grabbed else ():
         tell(session, colleague.openid, StaffTaken(ticket=appeal.ticket, by=member.name), now, appeal=appeal)
     return appeal

@@ -25,7 +25,8 @@ AT = datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc)  # 11月22日 10:00 in Be
 PHONE = "13812345678"
 # Fields the wording compares or looks up, by name; any other field takes a value of its type.
 CODES = {"ticket": TICKET, "into": "G2611220002", "from_": "G2611220003", "code": "J2611220001", "who": "oAbC…Yz",
-         "clock": "response", "key_kind": "keyword"}
+         "clock": "response", "key_kind": "keyword",
+         "work_phone": "0531-87654321"}  # a handler's published 工作电话: shown whole, not people's words
 KINDS = sorted(notices.BY_NAME.values(), key=lambda kind: kind.name)
 RESIDENT_KINDS = [kind for kind in KINDS if kind.audience is Audience.RESIDENT]
 SWITCHES = [False, True]  # every bool field off, then on (withheld, followed, photo, follow_up)

@@ -1,0 +1,97 @@
+"""工作电话, 我的电话, 门牌, 删除电话, 删除门牌: how residents and staff reach each other (storage/contacts.py).
+
+Staff publish a work phone their residents are told on 已接单; residents may leave a phone and a 门牌 that only
+the appeal's handler reads whole. Each is optional, shown masked to its owner, refused whole when it is not one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers import resident_texts as texts
+from handlers import staff_texts
+from handlers.arguments import Arguments
+from handlers.conversation import Conversation
+from handlers.types import Reply
+from storage import contacts
+from storage.contact_input import DELETE_WORDS, InvalidContact
+from storage.privacy import mask_door, mask_personal_numbers
+
+# "我的电话是139…", "门牌号为3-2-501", "我的电话号码：139…": the words people put before the value.
+_LEAD = re.compile(r"^(?:号码|号)?[是为:：\s]*")
+
+
+def _typed(arguments: Arguments) -> str:
+    return _LEAD.sub("", arguments.words.strip())
+
+
+def work_phone(conversation: Conversation, arguments: Arguments) -> Reply:
+    """工作电话 <号码>: publish it; 工作电话 删除: withdraw it; alone: show it."""
+    member = conversation.staff
+    typed = _typed(arguments)
+    if not typed:
+        shown = staff_texts.WORK_PHONE_SHOWN.format(phone=member.work_phone) if member.work_phone else None
+        return Reply(shown or staff_texts.WORK_PHONE_NONE)
+    if typed in DELETE_WORDS:
+        contacts.publish_work_phone(member, None)
+        return Reply(staff_texts.WORK_PHONE_REMOVED)
+    try:
+        phone = contacts.publish_work_phone(member, typed)
+    except InvalidContact:
+        return Reply(staff_texts.WORK_PHONE_FORMAT)
+    return Reply(staff_texts.WORK_PHONE_SAVED.format(phone=phone))
+
+
+def my_phone(conversation: Conversation, arguments: Arguments) -> Reply:
+    """我的电话 <号码>: a resident's phone for their handler; from staff, their work phone."""
+    if conversation.is_staff:
+        return work_phone(conversation, arguments)
+    resident = conversation.resident
+    typed = _typed(arguments)
+    if not typed:
+        shown = texts.PHONE_SHOWN.format(phone=mask_personal_numbers(resident.phone)) if resident.phone else None
+        return Reply(shown or texts.NO_PHONE)
+    if typed in DELETE_WORDS:
+        return forget_phone(conversation, arguments)
+    try:
+        phone = contacts.set_phone(resident, typed)
+    except InvalidContact:
+        return Reply(texts.PHONE_FORMAT)
+    return Reply(texts.PHONE_SAVED.format(phone=mask_personal_numbers(phone or "")))
+
+
+def door(conversation: Conversation, arguments: Arguments) -> Reply:
+    """门牌 <门牌>: where the handler may knock; alone: show it."""
+    resident = conversation.resident
+    typed = _typed(arguments)
+    if not typed:
+        return Reply(texts.DOOR_SHOWN.format(door=mask_door(resident.door)) if resident.door else texts.NO_DOOR)
+    if typed in DELETE_WORDS:
+        return forget_door(conversation, arguments)
+    try:
+        saved = contacts.set_door(resident, typed)
+    except InvalidContact:
+        return Reply(texts.DOOR_FORMAT)
+    return Reply(texts.DOOR_SAVED.format(door=mask_door(saved or "")))
+
+
+def forget_phone(conversation: Conversation, arguments: Arguments) -> Reply:
+    """删除电话: the resident's phone (from staff: their work phone) is removed."""
+    if conversation.is_staff:
+        return work_phone(conversation, Arguments(words="删除"))
+    contacts.set_phone(conversation.resident, None)
+    return Reply(texts.PHONE_REMOVED)
+
+
+def forget_door(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """删除门牌: the resident's 门牌 is removed."""
+    contacts.set_door(conversation.resident, None)
+    return Reply(texts.DOOR_REMOVED)
+
+
+def own_contact(conversation: Conversation) -> str:
+    """The line 我的地址 adds: what the resident left, masked, or how to leave it."""
+    contact = contacts.masked(conversation.resident)
+    if not contact.given:
+        return "\n" + texts.CONTACT_HINT
+    return "\n" + texts.my_contact(contact.phone, contact.door)

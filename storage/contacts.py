@@ -1,0 +1,85 @@
+"""How residents and staff reach each other: a staff member's published work phone (工作电话), a resident's
+optional phone (我的电话) and 门牌, and who reads them whole.
+
+A resident's phone and 门牌 are read whole only by the appeal's handler (its assignee, who must call or
+visit); anyone else who may read the appeal (`staff.can_read`) sees them masked, and no one else sees them at
+all. A work phone is published for residents: their 已接单 notice names it whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from storage.contact_input import door_number, phone_number
+from storage.models import Appeal, Resident, Staff
+from storage.privacy import mask_door, mask_personal_numbers
+from storage.staff import can_read, readable
+
+
+def publish_work_phone(member: Staff, typed: str | None) -> str | None:
+    """工作电话: the number residents are told when the member claims their appeal; None withdraws it."""
+    member.work_phone = phone_number(typed) if typed else None
+    return member.work_phone
+
+
+def set_phone(resident: Resident, typed: str | None) -> str | None:
+    """我的电话: the number the resident's handler may call; None removes it."""
+    resident.phone = phone_number(typed) if typed else None
+    return resident.phone
+
+
+def set_door(resident: Resident, typed: str | None) -> str | None:
+    """门牌: the door the resident's handler may knock on; None removes it."""
+    resident.door = door_number(typed) if typed else None
+    return resident.door
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A resident's phone and 门牌 as one reader may see them (either may be None: not given)."""
+
+    phone: str | None
+    door: str | None
+    whole: bool  # the reader is the handler: nothing is masked
+
+    @property
+    def given(self) -> bool:
+        """Whether the resident left anything to reach them by."""
+        return bool(self.phone or self.door)
+
+
+def masked(resident: Resident) -> Contact:
+    """The resident's own contact as anyone but the handler sees it (the resident too, in 我的地址)."""
+    return Contact(mask_personal_numbers(resident.phone) if resident.phone else None,
+                   mask_door(resident.door) if resident.door else None, whole=False)
+
+
+def on_card(session: Session, appeal: Appeal) -> Contact:
+    """What a task card shows of the appeal's resident: masked, whoever reads the card (a 上报 has no resident)."""
+    resident = _resident(session, appeal)
+    return masked(resident) if resident is not None else Contact(None, None, whole=False)
+
+
+def for_reader(session: Session, member: Staff, appeal: Appeal, sensitive: Collection[str]) -> Contact | None:
+    """The appeal's resident's contact as `member` may see it: whole for its handler, masked for whoever else may
+    read the appeal, None for whoever may not (or when the appeal has no resident, as a 上报 has none)."""
+    if not can_read(member, readable(session, appeal, sensitive)):
+        return None
+    return for_admitted(session, member, appeal)
+
+
+def for_admitted(session: Session, member: Staff, appeal: Appeal) -> Contact | None:
+    """`for_reader` once the read was checked (and audited, as 查询's storage.lookups does)."""
+    resident = _resident(session, appeal)
+    if resident is None:
+        return None
+    if member.id is not None and member.id == appeal.assignee_staff_id:
+        return Contact(resident.phone, resident.door, whole=True)
+    return masked(resident)
+
+
+def _resident(session: Session, appeal: Appeal) -> Resident | None:
+    return session.get(Resident, appeal.resident_id) if appeal.resident_id is not None else None

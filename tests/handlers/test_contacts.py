@@ -1,0 +1,140 @@
+"""How residents and staff reach each other: a work phone staff publish, a phone and a 门牌 residents may leave.
+
+Before: after 已接单 the resident learned the handler's name but not how to reach them, and staff were told
+"请尽快联系居民" with no phone or room number. Now the resident's phone and 门牌 are read whole only by whoever
+claims their appeal (the 接单 reply, their 查询); the card before the claim and everyone else's 查询 show them
+masked; the resident's 已接单 names the handler's work phone, or says to write here.
+"""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from handlers import notifications
+from storage.models import OutboxMessage
+from tests.support.database import resident
+from tests.support.personas import LI, OPERATOR, RESIDENT, ZHANG
+from tests.support.worker import file_and_dispatch
+
+pytestmark = pytest.mark.postgres
+
+PHONE = "13900002222"
+MASKED = "139****2222"
+DOOR = "3号楼1单元501"
+WORK_PHONE = "13800001111"
+
+
+def worded(seeded, template, openid, ticket, contact_masked=True):
+    """What `openid` reads of the notice `template` about `ticket`."""
+    with seeded.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template,
+                                                           OutboxMessage.recipient_openid == openid)).all()
+        row = next(row for row in rows if ticket in row.params)
+        assert not contact_masked or PHONE not in row.params  # what waits in the outbox for the card's readers is masked already
+        return notifications.render(row.template, json.loads(row.params))
+
+
+def test_a_grid_member_publishes_a_work_phone_and_takes_it_down(wechat):
+    wechat.dialog(ZHANG, [
+        ("工作电话", "您还没有设置工作电话"),
+        (f"工作电话 {WORK_PHONE}", f"工作电话已设为 {WORK_PHONE}"),
+        ("工作电话", f"您的工作电话：{WORK_PHONE}"),
+        ("工作电话 删除", "工作电话已撤下"),
+        ("我的电话 0531-87654321", "工作电话已设为 0531-87654321"),  # from staff, 我的电话 is the work phone
+        ("工作电话 (0531)8765 4321-8001", "工作电话已设为 0531-87654321-8001"),
+    ])
+
+
+def test_a_work_phone_that_is_no_number_is_refused_with_the_format_and_nothing_changes(wechat, seeded):
+    wechat.send(ZHANG, f"工作电话 {WORK_PHONE}")
+    for typed in ("工作电话 1380000111", "工作电话 123456789012345678901234567", "工作电话 138-abcd-1111"):
+        assert "没能识别这个号码，没有保存。手机请写 11 位" in wechat.send(ZHANG, typed)
+    assert f"您的工作电话：{WORK_PHONE}" in wechat.send(ZHANG, "工作电话")
+
+
+def test_residents_are_told_work_phones_are_for_staff(wechat):
+    assert "这个指令是工作人员专用的" in wechat.send(RESIDENT, f"工作电话 {WORK_PHONE}")
+
+
+def test_a_resident_adds_a_phone_and_a_door_after_binding_and_sees_them_masked(wechat, seeded):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("1", "请选择您所在的小区"),
+        ("1", "请选择您所在的楼栋"),
+        ("3", "请选择您所在的单元"),
+        ("2", "（可选）方便网格员联系您：可发送“我的电话 手机号”和“门牌 3号楼2单元501”"),
+        (f"我的电话 {PHONE}", f"已记下您的电话 {MASKED}"),
+        ("门牌 3号楼2单元501", "已记下您的门牌 3号楼2单元***"),
+        ("我的地址", f"您留的联系方式：电话 {MASKED}，门牌 3号楼2单元***"),
+        ("我的电话", f"您留的电话：{MASKED}"),
+    ])
+    left = resident(seeded, "o_new")
+    assert (left.phone, left.door) == (PHONE, "3号楼2单元501")
+    wechat.dialog("o_new", [
+        ("删除电话", "已删除您留的电话"),
+        ("门牌号 删除", "已删除您留的门牌"),
+        ("我的地址", "（可选）方便网格员联系您"),
+    ])
+    left = resident(seeded, "o_new")
+    assert (left.phone, left.door) == (None, None)
+
+
+def test_the_hint_is_one_optional_line_and_is_not_repeated_once_a_phone_is_left(wechat):
+    wechat.send(RESIDENT, f"我的电话是{PHONE}")
+    wechat.dialog(RESIDENT, [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区"), ("1", "请选择您所在的楼栋"),
+                             ("3", "请选择您所在的单元")])
+    assert "可选" not in wechat.send(RESIDENT, "1")
+
+
+def test_garbage_and_over_long_values_are_refused_politely_and_nothing_is_half_written(wechat, seeded):
+    wechat.send(RESIDENT, f"我的电话 {PHONE}")
+    assert "没能识别这个电话号码，没有保存" in wechat.send(RESIDENT, "我的电话 12345")
+    assert "没能识别这个门牌，没有保存" in wechat.send(RESIDENT, "门牌 " + "3号楼" * 12 + "501")
+    assert "没能识别这个门牌，没有保存" in wechat.send(RESIDENT, "门牌 <b>501</b>")
+    left = resident(seeded, RESIDENT)
+    assert (left.phone, left.door) == (PHONE, None)
+
+
+def test_a_door_plate_that_fell_off_is_still_an_appeal(wechat):
+    assert "已受理您的诉求" in wechat.send(RESIDENT, "门牌掉了好几天没人管")
+
+
+def test_claiming_shows_the_handler_the_whole_contact_and_everyone_else_sees_it_masked(wechat, seeded, clock):
+    wechat.send(RESIDENT, f"我的电话 {PHONE}")
+    wechat.send(RESIDENT, f"门牌 {DOOR}")
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    card = worded(seeded, "staff_new_appeal", ZHANG, ticket)
+    assert f"电话 {MASKED}，门牌 3号楼1单元***（接单后可见完整）" in card and PHONE not in card
+    claimed = wechat.send(ZHANG, f"接单 {ticket}")
+    assert f"接单成功：{ticket}\n居民联系方式：电话 {PHONE}，门牌 {DOOR}\n请尽快联系居民处理。" in claimed
+    assert f"居民联系方式：电话 {PHONE}，门牌 {DOOR}" in wechat.send(ZHANG, f"查询 {ticket}")
+    for reader in (OPERATOR, LI):
+        shown = wechat.send(reader, f"查询 {ticket}")
+        assert f"居民联系方式：电话 {MASKED}，门牌 3号楼1单元***" in shown and PHONE not in shown
+
+
+def test_a_phone_inside_the_appeal_is_the_resident_s_words_and_stays_as_written(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, f"3号楼电梯坏了，物业一直不来修，有事打我电话{PHONE}")
+    assert f"打我电话{PHONE}" in worded(seeded, "staff_new_appeal", ZHANG, ticket, contact_masked=False)
+    assert f"打我电话{PHONE}" in wechat.send(ZHANG, f"查询 {ticket}")
+
+
+def test_without_a_contact_the_handler_is_told_how_to_reach_the_resident(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert f"居民未留电话和门牌：请按地址上门，或回复“进展 {ticket} 说明”" in wechat.send(ZHANG, f"接单 {ticket}")
+
+
+def test_the_resident_s_accepted_notice_names_the_handler_and_their_work_phone(wechat, seeded, clock):
+    wechat.send(ZHANG, f"工作电话 {WORK_PHONE}")
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    told = worded(seeded, "resident_accepted", RESIDENT, ticket)
+    assert f"办理人：张伟，工作电话 {WORK_PHONE}" in told  # published to be called: not masked
+
+
+def test_without_a_work_phone_the_accepted_notice_says_to_write_here(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    told = worded(seeded, "resident_accepted", RESIDENT, ticket)
+    assert "办理人：张伟\n" in told and "直接在本公众号留言即可" in told
