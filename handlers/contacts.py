@@ -79,13 +79,19 @@ def forget_phone(conversation: Conversation, arguments: Arguments) -> Reply:
     """删除电话: the resident's phone (from staff: their work phone) is removed."""
     if conversation.is_staff:
         return work_phone(conversation, Arguments(words="删除"))
-    contacts.set_phone(conversation.resident, None)
+    resident = conversation.resident
+    if not resident.phone:
+        return Reply(texts.NO_PHONE)
+    contacts.set_phone(resident, None)
     return Reply(texts.PHONE_REMOVED)
 
 
 def forget_door(conversation: Conversation, _arguments: Arguments) -> Reply:
     """删除门牌: the resident's 门牌 is removed."""
-    contacts.set_door(conversation.resident, None)
+    resident = conversation.resident
+    if not resident.door:
+        return Reply(texts.NO_DOOR)
+    contacts.set_door(resident, None)
     return Reply(texts.DOOR_REMOVED)
 
 

@@ -75,6 +75,8 @@ def test_a_resident_adds_a_phone_and_a_door_after_binding_and_sees_them_masked(w
         ("删除电话", "已删除您留的电话"),
         ("门牌号 删除", "已删除您留的门牌"),
         ("我的地址", "（可选）方便网格员联系您"),
+        ("删除电话", "您还没有留电话（可选）"),  # nothing to delete is said, not pretended
+        ("删除门牌", "您还没有留门牌（可选）"),
     ])
     left = resident(seeded, "o_new")
     assert (left.phone, left.door) == (None, None)
