@@ -12,6 +12,7 @@ is the caller's to check.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,8 +35,9 @@ from storage.models import (
     Grid,
     Staff,
     StaffRole,
+    Street,
 )
-from storage.staff import can_read, place
+from storage.staff import PLACE_SEPARATOR, AmbiguousPlace, can_read, find_grid, place
 from storage.tasks import WORKING
 
 
@@ -57,6 +59,24 @@ class Scope:
         if member.role == StaffRole.GRID_LEADER:
             return cls(grid_id=member.grid_id)
         return cls(community_id=member.community_id)
+
+    @classmethod
+    def of_path(cls, session: Session, path: str | None) -> Scope:
+        """The scope an operator types after `--scope`: nothing (everywhere), a street, a community, or a grid
+        (第一网格 when unique, 幸福里社区·第一网格, 幸福里社区/第一网格). UnclearPlace names the candidates."""
+        wanted = unicodedata.normalize("NFKC", path or "").strip()
+        if not wanted:
+            return cls()
+        street = session.scalars(select(Street).where(Street.name == wanted)).first()
+        if street is not None:
+            return cls(street_id=street.id)
+        if not PLACE_SEPARATOR.search(wanted):
+            community = session.scalars(select(Community).where(Community.name == wanted)).all()
+            if len(community) == 1:
+                return cls(community_id=community[0].id)
+            if community:
+                raise AmbiguousPlace("community", wanted, [row.name for row in community])
+        return cls(grid_id=find_grid(session, wanted).id)  # UnclearPlace when no grid either
 
     def condition(self) -> ColumnElement[bool]:
         """A condition on Appeal: it lies within the scope."""

@@ -62,7 +62,7 @@ DEFAULT_TTL = timedelta(hours=72)
 MAX_NAME_LENGTH = LIMITS[TextField.NAME]
 MAX_DEPARTMENT_LENGTH = LIMITS[TextField.DEPARTMENT]
 MAX_CANDIDATES = 10
-_PLACE_SEPARATOR = re.compile(r"\s*[/·・]\s*")
+PLACE_SEPARATOR = re.compile(r"\s*[/·・]\s*")
 _PHONE = re.compile(r"\+?\d{5,19}")
 
 
@@ -320,7 +320,7 @@ def _grid_in(session: Session, name: str, community: Community | None) -> Grid:
 
 
 def _split_place(name: str) -> tuple[str | None, str]:
-    parts = _PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", name).strip())
+    parts = PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", name).strip())
     return (parts[-2] if len(parts) > 1 else None), parts[-1]
 
 

@@ -1,0 +1,39 @@
+"""queries.Scope.of_path: what an operator types after --scope."""
+
+import pytest
+
+from storage.queries import Scope
+from storage.staff import AmbiguousPlace, UnknownPlace
+
+
+def ids(seeded, path):
+    with seeded.transaction() as session:
+        return Scope.of_path(session, path)
+
+
+def test_nothing_is_everywhere(seeded):
+    assert ids(seeded, None) == Scope() == ids(seeded, "  ")
+
+
+def test_a_street_a_community_and_a_grid_in_any_of_their_spellings(seeded):
+    from sqlalchemy import select
+
+    from storage.models import Community, Grid, Street
+    with seeded.transaction() as session:
+        street = session.scalars(select(Street)).first()
+        community = session.scalars(select(Community).where(Community.name == "幸福里社区")).one()
+        grid = session.scalars(select(Grid).where(Grid.community_id == community.id, Grid.name == "第一网格")).one()
+        expected = (street.name, street.id, community.id, grid.id)
+    name, street_id, community_id, grid_id = expected
+    assert ids(seeded, name) == Scope(street_id=street_id)
+    assert ids(seeded, "幸福里社区") == Scope(community_id=community_id)
+    for spelling in ("幸福里社区·第一网格", "幸福里社区/第一网格", "幸福里社区 / 第一网格"):
+        assert ids(seeded, spelling) == Scope(grid_id=grid_id)
+
+
+def test_an_unknown_or_ambiguous_place_names_the_candidates(seeded):
+    with pytest.raises(UnknownPlace) as unknown:
+        ids(seeded, "幸福里社区·第九网格")
+    assert "幸福里社区·第一网格" in unknown.value.candidates
+    with pytest.raises(AmbiguousPlace):
+        ids(seeded, "第一网格")  # the test street has a 第一网格 in two communities
