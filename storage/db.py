@@ -11,6 +11,7 @@ from typing import Any, Iterator, Mapping, Sequence, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import private_files
@@ -35,6 +36,10 @@ CONNECT_TIMEOUT_S = 10
 SHORT_CONNECT_TIMEOUT_S = 2
 POSTGRES_DRIVER = "postgresql+psycopg"
 T = TypeVar("T")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database did not answer; the message is the driver's reason, on one line."""
 
 
 class Database:
@@ -97,12 +102,16 @@ class Database:
 
     def ping(self) -> None:
         """Run `SELECT 1` on a pooled connection, outside any transaction (SQLite's BEGIN IMMEDIATE would queue
-        behind a writer); raises the driver's error, wrapped by SQLAlchemy, when the database does not answer."""
-        raw = self.engine.raw_connection()
+        behind a writer); raise DatabaseUnavailable when the database does not answer."""
         try:
-            raw.cursor().execute("SELECT 1").fetchall()
-        finally:
-            raw.close()
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("SELECT 1").fetchall()
+            finally:
+                raw.close()
+        except (SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error, OSError) as error:
+            # A pool checkout raises the driver's own error, unwrapped.
+            raise DatabaseUnavailable(first_line(error)) from None
 
     def dispose(self) -> None:
         """Close this thread's connection and the pooled ones (before fork, and at shutdown)."""
@@ -117,6 +126,13 @@ class Database:
         if held is None or held.closed:
             held = self._held.connection = self.engine.connect()
         return held
+
+
+def first_line(error: BaseException) -> str:
+    """An error's message on one line (drivers add hints on further lines), its type when it has none."""
+    cause = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    return lines[0] if lines else type(cause).__name__
 
 
 def is_busy(error: BaseException) -> bool:

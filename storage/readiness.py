@@ -14,13 +14,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from storage.db import SHORT_CONNECT_TIMEOUT_S, alembic_config
+from storage.db import SHORT_CONNECT_TIMEOUT_S, DatabaseUnavailable, alembic_config, first_line
+
+__all__ = ["DatabaseUnavailable", "Schema", "first_line", "masked", "probe", "schema"]
 
 PROBE_TIMEOUT_S = 3
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The database did not answer; the message is the driver's reason, on one line."""
 
 
 class Schema(Enum):
@@ -37,13 +35,6 @@ def masked(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except SQLAlchemyError:
         return "(unreadable URL)"
-
-
-def first_line(error: BaseException) -> str:
-    """An error's message on one line (drivers add hints on further lines), its type when it has none."""
-    cause = getattr(error, "orig", None) or error
-    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
-    return lines[0] if lines else type(cause).__name__
 
 
 def probe(url: str, timeout_s: int = PROBE_TIMEOUT_S) -> None:

@@ -12,9 +12,9 @@ import logging
 
 import redis
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.web.runtime import Runtime
+from storage.db import DatabaseUnavailable, first_line
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("health", __name__)
@@ -41,8 +41,8 @@ def health() -> Response:
 def _database(runtime: Runtime) -> str | None:
     try:
         runtime.database.ping()
-    except (SQLAlchemyError, OSError) as error:
-        return _first_line(error)
+    except DatabaseUnavailable as error:
+        return str(error)
     return None
 
 
@@ -50,11 +50,5 @@ def _redis(runtime: Runtime) -> str | None:
     try:
         runtime.redis().ping()
     except (redis.RedisError, OSError) as error:
-        return _first_line(error)
+        return first_line(error)
     return None
-
-
-def _first_line(error: BaseException) -> str:
-    cause = getattr(error, "orig", None) or error
-    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
-    return lines[0] if lines else type(cause).__name__

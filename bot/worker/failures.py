@@ -7,6 +7,8 @@ import logging
 import time
 from typing import Callable
 
+from storage.db import first_line
+
 REPEAT_EVERY_S = 60.0
 
 
@@ -33,7 +35,7 @@ class FailureLog:
         self._next[kind] = now + REPEAT_EVERY_S
         more = self._unlogged.pop(kind, 0)
         since = f" ({more} more like it in the last minute)" if more else ""
-        self._log.error("%s failed, retrying: %s: %s%s", self._what, type(error).__name__, _first_line(error), since)
+        self._log.error("%s failed, retrying: %s: %s%s", self._what, type(error).__name__, first_line(error), since)
         self._log.debug("%s failure", self._what, exc_info=error)
 
     def succeeded(self) -> None:
@@ -43,9 +45,3 @@ class FailureLog:
         self._failing = 0
         self._next.clear()
         self._unlogged.clear()
-
-
-def _first_line(error: BaseException) -> str:
-    cause = getattr(error, "orig", None) or error
-    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
-    return lines[0] if lines else "(no message)"
