@@ -80,7 +80,8 @@ def data_dir(configured: Settings) -> list[Failure]:
     from storage import private_files
 
     try:
-        private_files.private_directory(configured.data_dir)
+        # Made private if missing; an existing one is tightened (and that logged) by the process itself.
+        configured.data_dir.mkdir(mode=private_files.DIRECTORY_MODE, parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=configured.data_dir):
             pass
     except OSError as error:
