@@ -9,6 +9,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 import redis
 from redis.backoff import NoBackoff
@@ -17,11 +18,17 @@ from redis.retry import Retry
 from bot.settings import Settings
 from storage import private_files
 
+
+class RedisUnavailable(RuntimeError):
+    """Redis did not answer (or the embedded server did not start); the message is the reason, on one line."""
+
+
 SOCKET_NAME = "redis.sock"
 START_TIMEOUT_S = 10.0
 # The webhook answers WeChat within 5 s: a Redis that does not answer in half a second is treated as down
 # (each caller decides what that means), and a failed command is retried once, at once.
 WEB_TIMEOUT_S = 0.5
+PROBE_TIMEOUT_S = 2.0
 
 
 def redis_url(settings: Settings) -> str:
@@ -40,6 +47,36 @@ def connect_for_web(url: str) -> redis.Redis:
     """A client for a request path: short timeouts, one immediate retry, no backoff."""
     return redis.Redis.from_url(url, socket_timeout=WEB_TIMEOUT_S, socket_connect_timeout=WEB_TIMEOUT_S,
                                 retry=Retry(NoBackoff(), 1), health_check_interval=30)
+
+
+def probe(settings: Settings) -> None:
+    """Ping the configured Redis (starting the embedded one first when none is configured); raise
+    RedisUnavailable with the reason."""
+    try:
+        url = redis_url(settings)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+        raise RedisUnavailable(_first_line(error)) from None
+    client = redis.Redis.from_url(url, socket_timeout=PROBE_TIMEOUT_S, socket_connect_timeout=PROBE_TIMEOUT_S,
+                                  retry=Retry(NoBackoff(), 0))
+    try:
+        client.ping()
+    except (redis.RedisError, OSError) as error:
+        raise RedisUnavailable(_first_line(error)) from None
+    finally:
+        client.close()
+
+
+def masked(url: str) -> str:
+    """A Redis URL with its password replaced by ***, for messages and logs."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+
+
+def _first_line(error: BaseException) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
 
 
 def ensure_embedded_redis(data_dir: Path) -> str:

@@ -12,14 +12,18 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Callable, Mapping, TypeVar
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from handlers.conversation import IntakeLimits
 from handlers.notifications import NAMES as NOTIFICATION_NAMES
 from handlers.notifications import for_resident
 from nlp import SHIPPED_MODEL
 from storage import outbox
-from storage.db import LONG_LOCK_WAIT_MS, Database
+from storage.db import LONG_LOCK_WAIT_MS, POSTGRES_DRIVER, Database
 
 DEMO_TOKEN = "gridbot-demo"
 DEMO_APPID = "wxgridbotdemo0001"
@@ -43,8 +47,54 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 MAX_REQUEST_DB_WAIT_MS = 4000
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+# Heroku-style and plain PostgreSQL URLs both mean the project's driver (SQLAlchemy would pick psycopg2).
+_POSTGRES_SCHEMES = ("postgres://", "postgresql://")
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad variable: `kind` says what it must be (the operator's wording is keyed by it), `detail` in
+    English for the log, `value` and `expected` to show (never a secret)."""
+
+    variable: str
+    kind: str
+    detail: str
+    value: str | None = None
+    expected: str | None = None
+
+
 class SettingsError(ValueError):
-    """A configuration value is missing or malformed; the message names the variable."""
+    """One or more configuration values are missing or malformed; each problem names its variable."""
+
+    def __init__(self, *problems: Problem) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problem.detail for problem in problems))
+
+
+def _bad(variable: str, kind: str, detail: str, value: object = None, expected: object = None) -> SettingsError:
+    return SettingsError(Problem(variable, kind, detail, None if value is None else str(value),
+                                 None if expected is None else str(expected)))
+
+
+class _Problems:
+    """Reads every variable even after a bad one, so that the operator hears of all of them at once."""
+
+    def __init__(self) -> None:
+        self.found: list[Problem] = []
+
+    def read(self, parse: Callable[..., _T], *args: Any, default: Any = None) -> _T:
+        try:
+            return parse(*args)
+        except SettingsError as error:
+            self.found.extend(error.problems)
+            return default  # type: ignore[no-any-return]
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise SettingsError(*self.found)
 
 
 @dataclass(frozen=True)
@@ -99,37 +149,40 @@ class Settings:
         """Build settings from environment variables; a bad value raises SettingsError naming it."""
         env = os.environ if env is None else env
         data_dir = Path(env.get("GRIDBOT_DATA_DIR", "var"))
+        problems = _Problems()
+        read = problems.read
         values: dict[str, object] = dict(
-            wechat_token=_required(env, "WECHAT_TOKEN"),
-            wechat_appid=_required(env, "WECHAT_APPID"),
+            wechat_token=read(_required, env, "WECHAT_TOKEN"),
+            wechat_appid=read(_required, env, "WECHAT_APPID"),
             wechat_secret=env.get("WECHAT_SECRET", ""),
-            wechat_aes_key=_aes_key(env.get("WECHAT_AES_KEY") or None),
-            secret_key=cls.secret_key_from_env(env),
-            staff_lookups_per_hour=_int(env, "GRIDBOT_STAFF_LOOKUPS_PER_HOUR", 60),
-            wechat_api_base_url=_url(env, "WECHAT_API_BASE_URL"),
-            wechat_mode=_wechat_mode(env, "GRIDBOT_WECHAT_MODE"),
-            trusted_sources=_trusted_sources(env, "GRIDBOT_TRUSTED_SOURCES"),
-            trusted_proxies=_networks(env, "GRIDBOT_TRUSTED_PROXIES"),
-            database_url=cls.database_url_from_env(env),
-            redis_url=env.get("GRIDBOT_REDIS_URL") or None,
+            wechat_aes_key=read(_aes_key, env.get("WECHAT_AES_KEY") or None),
+            secret_key=read(cls.secret_key_from_env, env),
+            staff_lookups_per_hour=read(_int, env, "GRIDBOT_STAFF_LOOKUPS_PER_HOUR", 60),
+            wechat_api_base_url=read(_url, env, "WECHAT_API_BASE_URL"),
+            wechat_mode=read(_wechat_mode, env, "GRIDBOT_WECHAT_MODE"),
+            trusted_sources=read(_trusted_sources, env, "GRIDBOT_TRUSTED_SOURCES"),
+            trusted_proxies=read(_networks, env, "GRIDBOT_TRUSTED_PROXIES", default=()),
+            database_url=read(cls.database_url_from_env, env),
+            redis_url=read(_redis_url, env, "GRIDBOT_REDIS_URL"),
             data_dir=data_dir,
-            timestamp_tolerance_s=_int(env, "GRIDBOT_TIMESTAMP_TOLERANCE", 300),
-            log_level=env.get("GRIDBOT_LOG_LEVEL", "INFO").upper(),
-            outbox_poll_ms=_int(env, "GRIDBOT_OUTBOX_POLL_MS", 200),
-            sqlite_synchronous=_choice(env, "GRIDBOT_SQLITE_SYNCHRONOUS", ("normal", "full")).upper(),
-            unclaimed_minutes=_int(env, "GRIDBOT_UNCLAIMED_MINUTES", 30),
-            **_intake_limits(env),
-            digest_after=_int(env, "GRIDBOT_DIGEST_AFTER", 5),
-            request_db_wait_ms=_request_db_wait(env, "GRIDBOT_REQUEST_DB_WAIT_MS"),
-            template_ids=_template_ids(env, "GRIDBOT_TEMPLATE_IDS"),
-            resident_template_id=_template_id(env, "GRIDBOT_RESIDENT_TEMPLATE_ID"),
-            **cls.nlp_from_env(env),
+            timestamp_tolerance_s=read(_int, env, "GRIDBOT_TIMESTAMP_TOLERANCE", 300),
+            log_level=read(_log_level, env, "GRIDBOT_LOG_LEVEL", default="INFO"),
+            outbox_poll_ms=read(_int, env, "GRIDBOT_OUTBOX_POLL_MS", 200),
+            sqlite_synchronous=read(_choice, env, "GRIDBOT_SQLITE_SYNCHRONOUS", ("normal", "full"),
+                                    default="normal").upper(),
+            unclaimed_minutes=read(_int, env, "GRIDBOT_UNCLAIMED_MINUTES", 30),
+            **read(_intake_limits, env, default={}),
+            digest_after=read(_int, env, "GRIDBOT_DIGEST_AFTER", 5),
+            request_db_wait_ms=read(_request_db_wait, env, "GRIDBOT_REQUEST_DB_WAIT_MS"),
+            template_ids=read(_template_ids, env, "GRIDBOT_TEMPLATE_IDS", default=MappingProxyType({})),
+            resident_template_id=read(_template_id, env, "GRIDBOT_RESIDENT_TEMPLATE_ID"),
+            **read(cls.nlp_from_env, env, default={}),
         )
         values.update(overrides)
-        settings = cls(**values)  # type: ignore[arg-type]
-        if settings.mode != PLAIN and not settings.wechat_aes_key:
-            raise SettingsError(f"GRIDBOT_WECHAT_MODE={settings.mode} needs WECHAT_AES_KEY (the EncodingAESKey)")
-        return settings
+        if not any(problem.variable == "WECHAT_AES_KEY" for problem in problems.found):
+            read(_mode_has_key, values.get("wechat_mode"), values.get("wechat_aes_key"))
+        problems.raise_any()
+        return cls(**values)  # type: ignore[arg-type]
 
     @property
     def mode(self) -> str:
@@ -139,10 +192,11 @@ class Settings:
 
     @staticmethod
     def database_url_from_env(env: Mapping[str, str] | None = None) -> str:
-        """GRIDBOT_DATABASE_URL, or SQLite in the data directory (all `gridbot db` needs)."""
+        """GRIDBOT_DATABASE_URL, or SQLite in the data directory (all `gridbot db` needs); postgres:// and
+        postgresql:// URLs name the project's PostgreSQL driver."""
         env = os.environ if env is None else env
         data_dir = Path(env.get("GRIDBOT_DATA_DIR", "var"))
-        return env.get("GRIDBOT_DATABASE_URL") or f"sqlite:///{data_dir / 'gridbot.db'}"
+        return _database_url(env.get("GRIDBOT_DATABASE_URL", "").strip() or f"sqlite:///{data_dir / 'gridbot.db'}")
 
     @staticmethod
     def secret_key_from_env(env: Mapping[str, str] | None = None) -> str:
@@ -150,17 +204,22 @@ class Settings:
         env = os.environ if env is None else env
         value = _required(env, "GRIDBOT_SECRET_KEY")
         if len(value) < SECRET_KEY_MIN_LENGTH:
-            raise SettingsError(f"GRIDBOT_SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters "
-                                f"(e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')")
+            raise _bad("GRIDBOT_SECRET_KEY", "too_short",
+                       f"GRIDBOT_SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters (e.g. the output "
+                       "of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')",
+                       expected=SECRET_KEY_MIN_LENGTH)
         return value
 
     @staticmethod
     def nlp_from_env(env: Mapping[str, str] | None = None) -> dict[str, object]:
         """GRIDBOT_TAXONOMY, GRIDBOT_NLP_MODEL and GRIDBOT_USERDICT (all `gridbot nlp` needs)."""
         env = os.environ if env is None else env
-        return {"taxonomy_path": _existing_path(env, "GRIDBOT_TAXONOMY"),
-                "nlp_model": _model(env, "GRIDBOT_NLP_MODEL"),
-                "userdicts": _userdicts(env, "GRIDBOT_USERDICT")}
+        problems = _Problems()
+        values = {"taxonomy_path": problems.read(_existing_path, env, "GRIDBOT_TAXONOMY"),
+                  "nlp_model": problems.read(_model, env, "GRIDBOT_NLP_MODEL"),
+                  "userdicts": problems.read(_userdicts, env, "GRIDBOT_USERDICT", default=())}
+        problems.raise_any()
+        return values
 
     @classmethod
     def for_demo(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -217,18 +276,68 @@ class Settings:
 
 
 def _intake_limits(env: Mapping[str, str]) -> dict[str, int]:
-    per_hour = _int(env, "GRIDBOT_APPEALS_PER_HOUR", 10)
-    per_day = _int(env, "GRIDBOT_APPEALS_PER_DAY", 30)
-    if per_day < per_hour:
-        raise SettingsError(f"GRIDBOT_APPEALS_PER_DAY ({per_day}) must be at least GRIDBOT_APPEALS_PER_HOUR ({per_hour})")
-    return {"appeals_per_hour": per_hour, "appeals_per_day": per_day,
-            "reports_per_hour": _int(env, "GRIDBOT_REPORTS_PER_HOUR", 60)}
+    problems = _Problems()
+    per_hour = problems.read(_int, env, "GRIDBOT_APPEALS_PER_HOUR", 10)
+    per_day = problems.read(_int, env, "GRIDBOT_APPEALS_PER_DAY", 30)
+    reports_per_hour = problems.read(_int, env, "GRIDBOT_REPORTS_PER_HOUR", 60)
+    if per_hour is not None and per_day is not None and per_day < per_hour:
+        problems.found.append(Problem(
+            "GRIDBOT_APPEALS_PER_DAY", "at_least",
+            f"GRIDBOT_APPEALS_PER_DAY ({per_day}) must be at least GRIDBOT_APPEALS_PER_HOUR ({per_hour})",
+            str(per_day), f"GRIDBOT_APPEALS_PER_HOUR ({per_hour})"))
+    problems.raise_any()
+    return {"appeals_per_hour": per_hour, "appeals_per_day": per_day, "reports_per_hour": reports_per_hour}
+
+
+def _mode_has_key(mode: str | None, aes_key: str | None) -> None:
+    effective = mode or (SAFE if aes_key else PLAIN)
+    if effective != PLAIN and not aes_key:
+        raise _bad("WECHAT_AES_KEY", "mode_needs_aes_key",
+                   f"GRIDBOT_WECHAT_MODE={effective} needs WECHAT_AES_KEY (the EncodingAESKey)", value=effective)
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
     value = env.get(name, "").strip()
     if not value:
-        raise SettingsError(f"{name} is required")
+        raise _bad(name, "required", f"{name} is required")
+    return value
+
+
+def _database_url(value: str) -> str:
+    """The URL SQLAlchemy gets: PostgreSQL through psycopg (3), SQLite through the standard library."""
+    for scheme in _POSTGRES_SCHEMES:
+        if value.startswith(scheme):
+            value = f"{POSTGRES_DRIVER}://{value.removeprefix(scheme)}"
+    try:
+        driver = make_url(value).drivername
+    except ArgumentError:
+        driver = None
+    if driver not in (POSTGRES_DRIVER, "sqlite", "sqlite+pysqlite"):
+        raise _bad("GRIDBOT_DATABASE_URL", "database_url",
+                   "GRIDBOT_DATABASE_URL must be postgresql://user:password@host/name or sqlite:///path "
+                   f"(got a URL of driver {driver or 'unknown'})", value=driver or "?")
+    return value
+
+
+def _redis_url(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is no number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in REDIS_SCHEMES or not (parts.hostname or parts.path):
+        raise _bad(name, "redis_url", f"{name} must be redis://host:port/db, rediss://… or unix:///path")
+    return value
+
+
+def _log_level(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip().upper() or "INFO"
+    if value not in LOG_LEVELS:
+        raise _bad(name, "one_of", f"{name} must be one of {', '.join(LOG_LEVELS)}, got {value.lower()!r}",
+                   value=env.get(name, "").strip(), expected=", ".join(LOG_LEVELS))
     return value
 
 
@@ -239,24 +348,25 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+        raise _bad(name, "positive_integer", f"{name} must be a whole number, got {raw!r}", value=raw) from None
     if value <= 0:
-        raise SettingsError(f"{name} must be positive, got {value}")
+        raise _bad(name, "positive_integer", f"{name} must be positive, got {value}", value=raw)
     return value
 
 
 def _request_db_wait(env: Mapping[str, str], name: str) -> int:
     value = _int(env, name, 3000)
     if value > MAX_REQUEST_DB_WAIT_MS:
-        raise SettingsError(f"{name} must be at most {MAX_REQUEST_DB_WAIT_MS} (WeChat waits 5 s for the reply), "
-                            f"got {value}")
+        raise _bad(name, "at_most", f"{name} must be at most {MAX_REQUEST_DB_WAIT_MS} (WeChat waits 5 s for the "
+                   f"reply), got {value}", value=value, expected=MAX_REQUEST_DB_WAIT_MS)
     return value
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
     value = env.get(name, "").strip().lower() or allowed[0]
     if value not in allowed:
-        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+        raise _bad(name, "one_of", f"{name} must be one of {', '.join(allowed)}, got {value!r}", value=value,
+                   expected=", ".join(allowed))
     return value
 
 
@@ -266,7 +376,8 @@ def _existing_path(env: Mapping[str, str], name: str, directory: bool = False) -
         return None
     path = Path(raw)
     if not (path.is_dir() if directory else path.is_file()):
-        raise SettingsError(f"{name}: no such {'directory' if directory else 'file'}: {raw}")
+        what = "directory" if directory else "file"
+        raise _bad(name, f"no_such_{what}", f"{name}: no such {what}: {raw}", value=raw)
     return path
 
 
@@ -282,7 +393,7 @@ def _userdicts(env: Mapping[str, str], name: str) -> tuple[Path, ...]:
     paths = tuple(Path(part) for part in env.get(name, "").split(os.pathsep) if part.strip())
     for path in paths:
         if not path.is_file():
-            raise SettingsError(f"{name}: no such file: {path}")
+            raise _bad(name, "no_such_file", f"{name}: no such file: {path}", value=path)
     return paths
 
 
@@ -291,7 +402,7 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     if not value:
         return None
     if not value.startswith(("http://", "https://")):
-        raise SettingsError(f"{name} must start with http:// or https://, got {value!r}")
+        raise _bad(name, "http_url", f"{name} must start with http:// or https://, got {value!r}", value=value)
     return value.rstrip("/")
 
 
@@ -299,12 +410,12 @@ def _aes_key(value: str | None) -> str | None:
     if value is None:
         return None
     if len(value) != 43:
-        raise SettingsError("WECHAT_AES_KEY must be the 43-character EncodingAESKey")
+        raise _bad("WECHAT_AES_KEY", "aes_key", "WECHAT_AES_KEY must be the 43-character EncodingAESKey")
     try:
         if len(base64.b64decode(value + "=", validate=True)) != 32:
-            raise SettingsError("WECHAT_AES_KEY does not decode to a 32-byte key")
+            raise _bad("WECHAT_AES_KEY", "aes_key", "WECHAT_AES_KEY does not decode to a 32-byte key")
     except binascii.Error:
-        raise SettingsError("WECHAT_AES_KEY is not valid base64") from None
+        raise _bad("WECHAT_AES_KEY", "aes_key", "WECHAT_AES_KEY is not valid base64") from None
     return value
 
 
@@ -317,21 +428,24 @@ def _template_id(env: Mapping[str, str], name: str) -> str | None:
     if not value:
         return None
     if not _TEMPLATE_ID.fullmatch(value):
-        raise SettingsError(f"{name} must be a template id from the account's console (letters, digits, - and _)")
+        raise _bad(name, "template_id",
+                   f"{name} must be a template id from the account's console (letters, digits, - and _)")
     return value
 
 
 def _wechat_mode(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name, "").strip().lower()
     if value and value not in WECHAT_MODES:
-        raise SettingsError(f"{name} must be one of {', '.join(WECHAT_MODES)}, got {value!r}")
+        raise _bad(name, "one_of", f"{name} must be one of {', '.join(WECHAT_MODES)}, got {value!r}", value=value,
+                   expected=", ".join(WECHAT_MODES))
     return value or None
 
 
 def _trusted_sources(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name, "").strip().lower()
     if value and value not in TRUSTED_SOURCES:
-        raise SettingsError(f"{name} must be one of {', '.join(TRUSTED_SOURCES)} (or unset), got {value!r}")
+        raise _bad(name, "one_of", f"{name} must be one of {', '.join(TRUSTED_SOURCES)} (or unset), got {value!r}",
+                   value=value, expected=", ".join(TRUSTED_SOURCES))
     return value or None
 
 
@@ -343,7 +457,8 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[IPNetwork, ...]:
             try:
                 networks.append(ipaddress.ip_network(part.strip(), strict=False))
             except ValueError:
-                raise SettingsError(f"{name}: {part.strip()!r} is not an IP address or CIDR range") from None
+                raise _bad(name, "ip_network", f"{name}: {part.strip()!r} is not an IP address or CIDR range",
+                           value=part.strip()) from None
     return tuple(networks)
 
 
@@ -354,11 +469,13 @@ def _template_ids(env: Mapping[str, str], name: str) -> Mapping[str, str]:
     try:
         value = json.loads(raw)
     except ValueError as error:
-        raise SettingsError(f"{name} is not valid JSON ({error})") from None
+        raise _bad(name, "template_ids", f"{name} is not valid JSON ({error})") from None
     if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
-        raise SettingsError(f'{name} must be a JSON object of template ids, e.g. {{"resident_resolved": "<id>"}}')
+        raise _bad(name, "template_ids",
+                   f'{name} must be a JSON object of template ids, e.g. {{"resident_resolved": "<id>"}}')
     unknown = sorted(set(value) - NOTIFICATION_NAMES)
     if unknown:
         known = ", ".join(sorted(NOTIFICATION_NAMES))
-        raise SettingsError(f"{name} names unknown templates: {', '.join(unknown)} (known: {known})")
+        raise _bad(name, "unknown_templates", f"{name} names unknown templates: {', '.join(unknown)} (known: {known})",
+                   value=", ".join(unknown), expected=known)
     return MappingProxyType({key: template_id.strip() for key, template_id in value.items()})

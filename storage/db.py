@@ -11,6 +11,7 @@ from typing import Any, Iterator, Mapping, Sequence, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import private_files
@@ -29,7 +30,16 @@ BATCH_PAUSE_S = 0.12
 _SQLITE_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 # PostgreSQL: lock_not_available (lock_timeout) and query_canceled (statement_timeout).
 _POSTGRES_BUSY_STATES = ("55P03", "57014")
+# How long a PostgreSQL connection attempt may take: a host that does not answer is reported, not waited for.
+# The web process uses the floor libpq allows (2 s), so that its requests still answer within WeChat's 5 s.
+CONNECT_TIMEOUT_S = 10
+SHORT_CONNECT_TIMEOUT_S = 2
+POSTGRES_DRIVER = "postgresql+psycopg"
 T = TypeVar("T")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database did not answer; the message is the driver's reason, on one line."""
 
 
 class Database:
@@ -90,6 +100,19 @@ class Database:
         finally:
             raw.close()
 
+    def ping(self) -> None:
+        """Run `SELECT 1` on a pooled connection, outside any transaction (SQLite's BEGIN IMMEDIATE would queue
+        behind a writer); raise DatabaseUnavailable when the database does not answer."""
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("SELECT 1").fetchall()
+            finally:
+                raw.close()
+        except (SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error, OSError) as error:
+            # A pool checkout raises the driver's own error, unwrapped.
+            raise DatabaseUnavailable(first_line(error)) from None
+
     def dispose(self) -> None:
         """Close this thread's connection and the pooled ones (before fork, and at shutdown)."""
         held: Connection | None = getattr(self._held, "connection", None)
@@ -103,6 +126,13 @@ class Database:
         if held is None or held.closed:
             held = self._held.connection = self.engine.connect()
         return held
+
+
+def first_line(error: BaseException) -> str:
+    """An error's message on one line (drivers add hints on further lines), its type when it has none."""
+    cause = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    return lines[0] if lines else type(cause).__name__
 
 
 def is_busy(error: BaseException) -> bool:
@@ -121,8 +151,9 @@ def make_engine(url: str, sqlite_synchronous: str = "NORMAL", lock_wait_ms: int 
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        connect_args: dict[str, Any] = {}
+        connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S}
         if lock_wait_ms < LONG_LOCK_WAIT_MS:
+            connect_args["connect_timeout"] = SHORT_CONNECT_TIMEOUT_S
             # A short wait is the web process's: a statement stuck behind another's lock, or running long, fails
             # within it instead of outliving WeChat's patience. The others keep PostgreSQL's default (no limit).
             connect_args["options"] = f"-c lock_timeout={lock_wait_ms} -c statement_timeout={lock_wait_ms}"
@@ -177,10 +208,11 @@ def upgrade(url: str) -> None:
     """Bring the schema at `url` to the newest migration."""
     from alembic import command
 
-    command.upgrade(_alembic_config(url), "head")
+    command.upgrade(alembic_config(url), "head")
 
 
-def _alembic_config(url: str) -> Any:
+def alembic_config(url: str) -> Any:
+    """Alembic's configuration for the migrations shipped with the code, aimed at `url`."""
     from alembic.config import Config
 
     config = Config()

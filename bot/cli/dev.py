@@ -7,7 +7,8 @@ import sys
 import click
 import requests
 
-from bot.cli.support import fail, load_understanding, read_settings
+from bot.cli import preflight
+from bot.cli.support import fail, read_settings
 
 
 @click.command("fake-wechat")
@@ -87,7 +88,7 @@ def demo(host: str, port: int) -> None:
     from bot.demo.run import DemoError, run_demo
 
     settings = read_settings(demo=True)
-    load_understanding(settings)
+    preflight.require(settings, preflight.understanding)
     try:
         sys.exit(run_demo(settings, host, port))
     except DemoError as error:

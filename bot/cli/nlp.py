@@ -157,14 +157,12 @@ def _segmenter() -> Segmenter:
 
 def _rules() -> KeywordClassifier:
     """The configured taxonomy (GRIDBOT_TAXONOMY) with the configured dictionaries (GRIDBOT_USERDICT)."""
-    from bot.settings import Settings, SettingsError
+    from bot.cli.support import configured as read_configured
+    from bot.settings import Settings
     from nlp import load_taxonomy
     from nlp.classifier import KeywordClassifier
 
-    try:
-        configured = Settings.nlp_from_env()
-    except SettingsError as error:
-        raise click.UsageError(f"configuration: {error}") from None
+    configured = read_configured(Settings.nlp_from_env)
     taxonomy = _guard(lambda: load_taxonomy(configured["taxonomy_path"]))  # type: ignore[arg-type]
     return KeywordClassifier(taxonomy, configured["userdicts"])  # type: ignore[arg-type]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.support import load_understanding, private_process, read_settings
-from bot.settings import Settings
+from bot.cli import preflight
+from bot.cli import startup_texts as texts
+from bot.cli.support import migrated_database_url, private_process, read_settings
 
 
 @click.command()
@@ -17,8 +18,8 @@ def serve(host: str, port: int, workers: int) -> None:
     from bot.web.server import run_gunicorn
 
     settings = read_settings()
+    preflight.require(settings, *preflight.SERVE)
     private_process(settings)
-    load_understanding(settings)
     run_gunicorn(settings, host, port, workers)
 
 
@@ -29,6 +30,7 @@ def worker(burst: bool) -> None:
     import worker as worker_module
 
     settings = read_settings()
+    preflight.require(settings, *preflight.WORKER)
     private_process(settings)
     worker_module.main(settings, burst=burst)
 
@@ -41,10 +43,8 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Apply every pending migration (GRIDBOT_DATABASE_URL, SQLite by default)."""
-    from storage.db import upgrade as run_upgrade
-
-    run_upgrade(Settings.database_url_from_env())
-    click.echo("database is up to date")
+    migrated_database_url()
+    click.echo(texts.UPGRADED)
 
 
 COMMANDS = (serve, worker, db)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence, T
 
 import click
 
+from bot.cli import preflight, startup_texts
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -21,27 +22,45 @@ _T = TypeVar("_T")
 
 
 def read_settings(demo: bool = False) -> Settings:
-    """The settings from the environment (the demo's defaults with demo=True), or a usage error naming the variable."""
+    """The settings from the environment (the demo's defaults with demo=True), or one line per bad variable."""
     return configured(Settings.for_demo if demo else Settings.from_env)
 
 
 def configured(read: Callable[[], _T]) -> _T:
-    """A value read from the environment; a bad one stops the command naming the variable, without a traceback."""
+    """A value read from the environment; bad ones stop the command, one Chinese line each naming the variable
+    (exit status 2), without a usage block or a traceback."""
     try:
         return read()
     except SettingsError as error:
-        raise click.UsageError(f"configuration: {error}") from None
+        raise preflight.Refused(preflight.setting_failures(error)) from None
+
+
+def migrated_database_url() -> str:
+    """The configured database's URL, once it answers and every migration is applied; else one line (exit 3)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.db import upgrade as run_upgrade
+    from storage.readiness import first_line, masked
+
+    url = configured(Settings.database_url_from_env)
+    unreachable = preflight.reachable(url)
+    if unreachable:
+        raise preflight.Refused(unreachable)
+    try:
+        run_upgrade(url)
+    except (SQLAlchemyError, OSError) as error:
+        reason = first_line(error)
+        raise preflight.Refused([preflight.Failure(startup_texts.migration_failed(masked(url), reason),
+                                                   f"migration failed: {reason}", preflight.UNAVAILABLE)]) from None
+    return url
 
 
 @contextmanager
 def operator_database() -> Iterator[Database]:
     """The configured database, migrated first: operator commands work on a fresh deployment."""
     from storage.db import Database
-    from storage.db import upgrade as run_upgrade
 
-    url = Settings.database_url_from_env()
-    run_upgrade(url)
-    database = Database(url)
+    database = Database(migrated_database_url())
     try:
         yield database
     finally:
@@ -62,16 +81,6 @@ def private_process(settings: Settings) -> None:
 
     private_files.private_umask()
     private_files.tighten(settings.data_dir)
-
-
-def load_understanding(settings: Settings) -> None:
-    """Load the taxonomy and classifier now, so that a bad one stops the command with its reason."""
-    from bot.web.runtime import UnderstandingError, understanding_for
-
-    try:
-        understanding_for(settings)
-    except UnderstandingError as error:
-        raise click.ClickException(f"classifier: {error}") from None
 
 
 def fail(message: str) -> NoReturn:

@@ -8,7 +8,7 @@ from flask import Flask
 
 from bot.privacy import configure_logging
 from bot.settings import Settings
-from bot.web import webhook
+from bot.web import health, webhook
 from bot.web.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -22,4 +22,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = Flask(__name__)
     app.extensions["gridbot"] = runtime
     app.register_blueprint(webhook.blueprint)
+    app.register_blueprint(health.blueprint)
     return app

@@ -16,7 +16,7 @@ import redis
 from bot import redisconn
 from bot.clock import Clock, now_utc
 from bot.privacy import mask
-from bot.settings import COMPAT, PLAIN, Settings, SettingsError
+from bot.settings import COMPAT, PLAIN, Problem, Settings, SettingsError
 from bot.web import inbox
 from bot.wechat.replay import ReplayGuard
 from bot.wechat.sources import SourceCheck
@@ -57,7 +57,7 @@ def _understanding(taxonomy_path: Path | None, model: Path | None, userdicts: tu
 def access_for(settings: Settings) -> Access:
     """The access rules the conversation applies; settings built in code must name a secret key too."""
     if settings.secret_key is None:
-        raise SettingsError("GRIDBOT_SECRET_KEY is required")
+        raise SettingsError(Problem("GRIDBOT_SECRET_KEY", "required", "GRIDBOT_SECRET_KEY is required"))
     return Access(settings.secret_key, settings.staff_lookups_per_hour)
 
 

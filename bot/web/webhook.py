@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, request
 
 from bot.web.read_deadline import deadlines
 from bot.web.runtime import Runtime
@@ -48,15 +48,6 @@ def receive() -> Response:
         return _refuse(refused)
     plaintext = runtime.handle(decoded)
     return Response(runtime.wire.seal(plaintext, decoded), mimetype=TEXT_XML)
-
-
-@blueprint.get("/healthz")
-def health() -> Response:
-    """Liveness for load balancers and the demo's start-up wait; `?detail=1` adds the configuration warnings
-    (JSON; no secrets, no personal data)."""
-    if request.args.get("detail") in ("1", "true", "yes"):
-        return jsonify(status="ok", warnings=_runtime().settings.warnings())
-    return Response("ok", mimetype="text/plain")
 
 
 def _read_body(limit: int) -> bytes:

@@ -18,6 +18,7 @@ from rq import Queue
 from bot.wechat.api import WeChatAPIError
 from bot.wechat.sources import store_callback_ips
 from bot.worker import jobs
+from bot.worker.failures import FailureLog
 from bot.worker.runtime import WorkerRuntime
 from nlp import load_taxonomy
 from storage import dedup, dispatch, focus, outbox, supervision
@@ -143,11 +144,12 @@ def refresh_callback_ips(runtime: WorkerRuntime) -> bool:
 
 
 def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
-    """Run the schedule until `stop` is set; errors are logged and the loop goes on."""
+    """Run the schedule until `stop` is set; errors are logged (one line per kind a minute) and the loop goes on."""
     interval = runtime.settings.outbox_poll_ms / 1000
     next_purge = next_callback_ips = runtime.clock()
     check_sources = runtime.settings.trusted_sources == "wechat"
     next_checkpoint = next_sweep = time.monotonic()
+    failures = FailureLog(log, "worker schedule round")
     while not stop.is_set():
         try:
             if check_sources and runtime.clock() >= next_callback_ips:
@@ -164,7 +166,9 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
             if time.monotonic() >= next_checkpoint:
                 runtime.database.checkpoint()  # here, so that no webhook request waits for it
                 next_checkpoint = time.monotonic() + CHECKPOINT_EVERY_S
-        except Exception:  # noqa: BLE001 - a database or Redis hiccup must not end the schedule
-            log.exception("worker schedule round failed; retrying")
+        except Exception as error:  # noqa: BLE001 - a database or Redis hiccup must not end the schedule
+            failures.failed(error)
             stop.wait(min(5.0, interval * 10))
+        else:
+            failures.succeeded()
         stop.wait(interval)

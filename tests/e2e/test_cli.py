@@ -354,18 +354,46 @@ def test_serve_without_a_required_setting_names_it_and_exits_without_a_traceback
 
     result = gridbot("serve", "--port", str(port), env=clean_env(tmp_path, **present), timeout=20)
 
-    assert result.returncode != 0
-    assert f"{missing} is required" in result.stderr
-    assert "configuration" in result.stderr
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert f"未设置 {missing}：请在环境变量中设置它。" in lines  # with every other variable left unset, one line each
+    assert all(line.startswith("未设置 ") for line in lines)
     assert "Traceback" not in result.stdout + result.stderr
     assert port_is_free(port)
 
 
 def test_serve_with_a_malformed_aes_key_names_wechat_aes_key(tmp_path: Path) -> None:
-    env = clean_env(tmp_path, WECHAT_TOKEN="spamtest", WECHAT_APPID="wx2c2769f8efd9abc2", WECHAT_AES_KEY="too-short")
+    env = clean_env(tmp_path, WECHAT_TOKEN="spamtest", WECHAT_APPID="wx2c2769f8efd9abc2", WECHAT_AES_KEY="too-short",
+                    GRIDBOT_SECRET_KEY="gridbot-test-secret-key-0123456789abcdef")
 
     result = gridbot("serve", "--port", str(free_port_pair()), env=env, timeout=20)
 
-    assert result.returncode != 0
-    assert "WECHAT_AES_KEY" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["WECHAT_AES_KEY 必须是公众号后台“基本配置”里的 43 位 EncodingAESKey。"]
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_serve_and_worker_on_an_unmigrated_database_refuse_in_one_line_as_processes(tmp_path: Path,
+                                                                                     command: str) -> None:
+    env = clean_env(tmp_path / "data", WECHAT_TOKEN="spamtest", WECHAT_APPID="wx2c2769f8efd9abc2",
+                    WECHAT_SECRET="secret", GRIDBOT_SECRET_KEY="gridbot-test-secret-key-0123456789abcdef")
+    args = ["serve", "--port", str(free_port_pair())] if command == "serve" else ["worker"]
+
+    result = gridbot(*args, env=env, timeout=30)
+    stop_embedded_redis(tmp_path / "data")
+
+    assert result.returncode == 3
+    assert result.stderr.strip().splitlines() == ["数据库尚未升级到当前版本，请先运行 gridbot db upgrade"]
+    assert result.stdout == ""
+
+
+def test_db_upgrade_against_an_unreachable_database_is_one_line_with_exit_status_3(tmp_path: Path) -> None:
+    env = clean_env(tmp_path, GRIDBOT_DATABASE_URL="postgres://gridbot:hunter2@127.0.0.1:1/gridbot")
+
+    result = gridbot("db", "upgrade", env=env)
+
+    assert result.returncode == 3
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("无法连接数据库 postgresql+psycopg://gridbot:***@127.0.0.1:1/gridbot：")
+    assert "hunter2" not in result.stdout + result.stderr

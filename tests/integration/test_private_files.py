@@ -83,8 +83,8 @@ def test_a_data_directory_and_database_an_older_version_left_readable_are_tighte
     sqlite3.connect(database).close()
     database.chmod(0o644)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "GRIDBOT_"))}
-    env.update(WECHAT_TOKEN=TEST_TOKEN, WECHAT_APPID=TEST_APPID, GRIDBOT_SECRET_KEY=TEST_SECRET_KEY,
-               GRIDBOT_DATA_DIR=str(data_dir),
+    env.update(WECHAT_TOKEN=TEST_TOKEN, WECHAT_APPID=TEST_APPID, WECHAT_SECRET="test-secret",
+               GRIDBOT_SECRET_KEY=TEST_SECRET_KEY, GRIDBOT_DATA_DIR=str(data_dir),
                GRIDBOT_REDIS_URL=redis_url, GRIDBOT_DATABASE_URL=f"sqlite:///{database}")
     subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)

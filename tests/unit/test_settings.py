@@ -128,3 +128,34 @@ def test_a_weaker_mode_is_logged_as_such_at_start_up(env, warning, caplog, tmp_p
         assert warnings == []
     else:
         assert len(warnings) == 1 and warning in warnings[0]
+
+
+@pytest.mark.parametrize("url", ["postgres://u:p@db:5432/gridbot", "postgresql://u:p@db:5432/gridbot",
+                                 "postgresql+psycopg://u:p@db:5432/gridbot"])
+def test_postgres_urls_of_every_spelling_use_the_projects_driver(url):
+    assert Settings.from_env(BASE | {"GRIDBOT_DATABASE_URL": url}).database_url == "postgresql+psycopg://u:p@db:5432/gridbot"
+
+
+@pytest.mark.parametrize("env, variable", [
+    (BASE | {"GRIDBOT_DATABASE_URL": "mysql://u:p@db/x"}, "GRIDBOT_DATABASE_URL"),
+    (BASE | {"GRIDBOT_DATABASE_URL": "not a url"}, "GRIDBOT_DATABASE_URL"),
+    (BASE | {"GRIDBOT_REDIS_URL": "localhost:6379"}, "GRIDBOT_REDIS_URL"),
+    (BASE | {"GRIDBOT_REDIS_URL": "redis://r:port/0"}, "GRIDBOT_REDIS_URL"),
+    (BASE | {"GRIDBOT_LOG_LEVEL": "verbose"}, "GRIDBOT_LOG_LEVEL"),
+])
+def test_urls_and_the_log_level_are_checked_when_read(env, variable):
+    with pytest.raises(SettingsError, match=variable) as refused:
+        Settings.from_env(env)
+    assert [problem.variable for problem in refused.value.problems] == [variable]
+
+
+def test_every_bad_variable_is_reported_not_only_the_first():
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({"WECHAT_APPID": "wx1", "GRIDBOT_OUTBOX_POLL_MS": "fast", "GRIDBOT_APPEALS_PER_HOUR": "0",
+                           "GRIDBOT_USERDICT": "/nonexistent/dict.txt"})
+    assert [problem.variable for problem in refused.value.problems] == [
+        "WECHAT_TOKEN", "GRIDBOT_SECRET_KEY", "GRIDBOT_OUTBOX_POLL_MS", "GRIDBOT_APPEALS_PER_HOUR", "GRIDBOT_USERDICT"]
+
+
+def test_the_log_level_is_read_in_any_case():
+    assert Settings.from_env(BASE | {"GRIDBOT_LOG_LEVEL": "debug"}).log_level == "DEBUG"

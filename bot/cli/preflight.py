@@ -1,0 +1,192 @@
+"""Start-up checks: every process checks its configuration and what it depends on before it serves anyone, and
+refuses with one Chinese line per problem (all of them, so that the operator fixes them in one go).
+
+Exit status 2: the configuration must be changed (a variable, a file, a directory's permissions).
+Exit status 3: a dependency is unreachable or not ready (the database, its schema, Redis); fixing it and starting
+again is enough. When both kinds are found, 2: the configuration may be why a dependency looks unreachable.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from typing import IO, Any, Callable, Sequence
+
+import click
+
+from bot.cli import startup_texts as texts
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+CONFIGURATION = 2
+UNAVAILABLE = 3
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One reason not to start: the operator's line, the English detail for the log, and its exit status."""
+
+    line: str
+    detail: str
+    exit_code: int
+
+
+class Refused(click.ClickException):
+    """The command stops before doing anything: one line per failure on stderr, no usage block, no traceback."""
+
+    def __init__(self, failures: Sequence[Failure]) -> None:
+        super().__init__("\n".join(failure.line for failure in failures))
+        self.failures = tuple(failures)
+        codes = {failure.exit_code for failure in failures}
+        self.exit_code = CONFIGURATION if CONFIGURATION in codes else UNAVAILABLE
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        for failure in self.failures:
+            log.debug("start-up check failed: %s", failure.detail)
+            click.echo(failure.line, file=file, err=True)
+
+
+Check = Callable[[Settings], list[Failure]]
+
+
+def settings(read: Callable[[], Settings] = Settings.from_env) -> Settings:
+    """The settings, or a refusal listing every bad variable."""
+    try:
+        return read()
+    except SettingsError as error:
+        raise Refused(setting_failures(error)) from None
+
+
+def setting_failures(error: SettingsError) -> list[Failure]:
+    """One failure per bad variable."""
+    return [Failure(texts.setting(problem), problem.detail, CONFIGURATION) for problem in error.problems]
+
+
+def require(configured: Settings, *checks: Check) -> None:
+    """Run every check; refuse to start if any failed."""
+    from bot.privacy import configure_logging
+
+    configure_logging(configured.log_level)
+    # Alembic announces its plugins at INFO whenever it reads the migrations: noise on every start.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    failures = [failure for check in checks for failure in check(configured)]
+    if failures:
+        raise Refused(failures)
+
+
+def data_dir(configured: Settings) -> list[Failure]:
+    """The data directory (SQLite, the embedded Redis, saved photos) exists or can be made, and takes files."""
+    from storage import private_files
+
+    try:
+        # Made private if missing; an existing one is tightened (and that logged) by the process itself.
+        configured.data_dir.mkdir(mode=private_files.DIRECTORY_MODE, parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=configured.data_dir):
+            pass
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return [Failure(texts.data_dir_unwritable(str(configured.data_dir), reason),
+                        f"GRIDBOT_DATA_DIR {configured.data_dir} is not writable: {error}", CONFIGURATION)]
+    return []
+
+
+def userdicts(configured: Settings) -> list[Failure]:
+    """Each user dictionary can be read, as UTF-8 (jieba reads nothing else)."""
+    failures = []
+    for path in configured.userdicts:
+        try:
+            path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            failures.append(Failure(texts.userdict_not_utf8(str(path)),
+                                    f"GRIDBOT_USERDICT {path} is not UTF-8", CONFIGURATION))
+        except OSError as error:
+            failures.append(Failure(texts.userdict_unreadable(str(path), error.strerror or type(error).__name__),
+                                    f"GRIDBOT_USERDICT {path} cannot be read: {error}", CONFIGURATION))
+    return failures
+
+
+def understanding(configured: Settings) -> list[Failure]:
+    """The taxonomy, the classifier and the user dictionaries load (the webhook classifies every appeal)."""
+    from bot.web.runtime import UnderstandingError, understanding_for
+
+    unreadable = userdicts(configured)
+    if unreadable:
+        return unreadable
+    try:
+        understanding_for(configured)
+    except UnderstandingError as error:
+        return [Failure(texts.classifier_unusable(str(error)), f"classifier: {error}", CONFIGURATION)]
+    return []
+
+
+def taxonomy(configured: Settings) -> list[Failure]:
+    """The taxonomy loads (the worker dispatches and finds hot spots by it)."""
+    from nlp import TaxonomyError, load_taxonomy
+
+    try:
+        load_taxonomy(configured.taxonomy_path)
+    except TaxonomyError as error:
+        return [Failure(texts.classifier_unusable(str(error)), f"taxonomy: {error}", CONFIGURATION)]
+    return []
+
+
+def wechat_secret(configured: Settings) -> list[Failure]:
+    """The AppSecret is set: without it the worker gets no access token and every notice would be dropped."""
+    if configured.wechat_secret.strip():
+        return []
+    return [Failure(texts.MISSING_WECHAT_SECRET, "WECHAT_SECRET is required by the worker", CONFIGURATION)]
+
+
+def database(configured: Settings) -> list[Failure]:
+    """The database answers and its schema is the code's (serve and worker never migrate it themselves)."""
+    from storage.readiness import DatabaseUnavailable, Schema, schema
+
+    unreachable = reachable(configured.database_url)
+    if unreachable:
+        return unreachable
+    try:
+        state = schema(configured.database_url)
+    except DatabaseUnavailable as error:
+        return [_unreachable(configured.database_url, str(error))]
+    if state is Schema.BEHIND:
+        return [Failure(texts.UNMIGRATED, "the database schema is behind the code's migrations", UNAVAILABLE)]
+    if state is Schema.AHEAD:
+        return [Failure(texts.NEWER_SCHEMA, "the database was migrated by a newer version", UNAVAILABLE)]
+    return []
+
+
+def reachable(url: str) -> list[Failure]:
+    """The database at `url` answers within a few seconds."""
+    from storage.readiness import DatabaseUnavailable, probe
+
+    try:
+        probe(url)
+    except DatabaseUnavailable as error:
+        return [_unreachable(url, str(error))]
+    return []
+
+
+def redis(configured: Settings) -> list[Failure]:
+    """Redis answers (the configured one, or the embedded one, started if it isn't running)."""
+    from bot.redisconn import RedisUnavailable, masked, probe
+
+    try:
+        probe(configured)
+    except RedisUnavailable as error:
+        if configured.redis_url:
+            line = texts.redis_unreachable(masked(configured.redis_url), str(error))
+        else:
+            line = texts.embedded_redis_failed(str(error))
+        return [Failure(line, f"Redis unavailable: {error}", UNAVAILABLE)]
+    return []
+
+
+def _unreachable(url: str, reason: str) -> Failure:
+    from storage.readiness import masked
+
+    return Failure(texts.database_unreachable(masked(url), reason), f"database unreachable: {reason}", UNAVAILABLE)
+
+
+SERVE: tuple[Check, ...] = (data_dir, understanding, database, redis)
+WORKER: tuple[Check, ...] = (data_dir, wechat_secret, taxonomy, database, redis)

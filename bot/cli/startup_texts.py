@@ -1,0 +1,81 @@
+"""Every sentence an operator reads when a process refuses to start: one line each, naming the variable or the
+dependency and what to do."""
+
+from __future__ import annotations
+
+from bot.settings import Problem
+
+# What a variable must be, by the kind of problem settings found (bot.settings.Problem.kind).
+_SETTING = {
+    "required": "未设置 {variable}：请在环境变量中设置它。",
+    "positive_integer": "{variable} 必须是正整数，现在是“{value}”。",
+    "at_most": "{variable} 不能大于 {expected}，现在是 {value}。",
+    "at_least": "{variable} 不能小于 {expected}，现在是 {value}。",
+    "one_of": "{variable} 只能是 {expected} 之一，现在是“{value}”。",
+    "no_such_file": "{variable} 指向的文件不存在：{value}",
+    "no_such_directory": "{variable} 指向的文件夹不存在：{value}",
+    "http_url": "{variable} 必须以 http:// 或 https:// 开头，现在是“{value}”。",
+    "aes_key": "{variable} 必须是公众号后台“基本配置”里的 43 位 EncodingAESKey。",
+    "mode_needs_aes_key": "GRIDBOT_WECHAT_MODE={value} 需要设置 {variable}（公众号后台的 EncodingAESKey），"
+                          "或把 GRIDBOT_WECHAT_MODE 设为 plain。",
+    "too_short": "{variable} 至少要 {expected} 个字符，可用 python3 -c 'import secrets; "
+                 "print(secrets.token_urlsafe(32))' 生成。",
+    "template_id": "{variable} 必须是公众号后台的模板 ID（字母、数字、- 和 _）。",
+    "template_ids": '{variable} 必须是模板 ID 的 JSON 对象，例如 {{"resident_resolved": "模板ID"}}。',
+    "unknown_templates": "{variable} 里有不认识的通知名：{value}（可用的有：{expected}）。",
+    "ip_network": "{variable} 里的“{value}”不是 IP 地址或网段（如 10.0.0.0/8）。",
+    "redis_url": "{variable} 必须形如 redis://主机:端口/库号、rediss://… 或 unix:///路径。",
+    "database_url": "{variable} 必须形如 postgresql://用户:密码@主机/库名 或 sqlite:///文件路径。",
+}
+_SETTING_FALLBACK = "{variable} 的值不可用，请检查。"
+
+UNMIGRATED = "数据库尚未升级到当前版本，请先运行 gridbot db upgrade"
+NEWER_SCHEMA = "数据库已被更新版本的 gridbot 升级过，请升级 gridbot 后再启动（或检查 GRIDBOT_DATABASE_URL）"
+MISSING_WECHAT_SECRET = "未设置 WECHAT_SECRET，worker 无法发送通知：请填入公众号后台“基本配置”里的 AppSecret"
+UPGRADED = "database is up to date"
+
+
+def setting(problem: Problem) -> str:
+    """One bad variable: which, and what it must be."""
+    template = _SETTING.get(problem.kind, _SETTING_FALLBACK)
+    return template.format(variable=problem.variable, value=problem.value, expected=problem.expected)
+
+
+def database_unreachable(url: str, reason: str) -> str:
+    """The database did not answer (the URL is shown with its password masked)."""
+    return f"无法连接数据库 {url}：{reason}（请检查 GRIDBOT_DATABASE_URL 和数据库是否在运行）"
+
+
+def migration_failed(url: str, reason: str) -> str:
+    """`db upgrade` reached the database but a migration failed."""
+    return f"数据库 {url} 升级失败：{reason}"
+
+
+def redis_unreachable(url: str, reason: str) -> str:
+    """The configured Redis did not answer (the URL is shown with its password masked)."""
+    return f"无法连接 Redis {url}：{reason}（请检查 GRIDBOT_REDIS_URL 和 Redis 是否在运行）"
+
+
+def embedded_redis_failed(reason: str) -> str:
+    """The embedded Redis (no GRIDBOT_REDIS_URL) did not start."""
+    return f"内嵌 Redis 无法启动：{reason}（可用 GRIDBOT_REDIS_URL 指定一个 Redis）"
+
+
+def data_dir_unwritable(path: str, reason: str) -> str:
+    """The data directory can't be created or written."""
+    return f"数据目录 {path} 无法写入（{reason}）：请修改它的权限，或用 GRIDBOT_DATA_DIR 换一个可写的目录"
+
+
+def userdict_not_utf8(path: str) -> str:
+    """A user dictionary saved as GBK (or anything but UTF-8)."""
+    return f"GRIDBOT_USERDICT 中的词典 {path} 不是 UTF-8 编码：请用记事本或 WPS“另存为”UTF-8 后再启动"
+
+
+def userdict_unreadable(path: str, reason: str) -> str:
+    """A user dictionary the process may not read."""
+    return f"GRIDBOT_USERDICT 中的词典 {path} 无法读取（{reason}）"
+
+
+def classifier_unusable(reason: str) -> str:
+    """The taxonomy or model can't be loaded."""
+    return f"分类表或分类模型无法加载：{reason}（请检查 GRIDBOT_TAXONOMY 和 GRIDBOT_NLP_MODEL）"

@@ -1,0 +1,46 @@
+"""/healthz: 200 "ok" while the webhook can answer, 503 naming the dependency that is down, and per-dependency
+detail for operators, never with a secret."""
+
+from __future__ import annotations
+
+from bot.web.app import create_app
+from bot.web.runtime import Runtime
+from storage.db import Database
+
+DOWN_POSTGRES = "postgresql+psycopg://gridbot:hunter2@127.0.0.1:1/gridbot"
+
+
+def test_with_everything_up_healthz_says_ok_and_details_each_dependency(settings, seeded, redis_client):
+    client = create_app(runtime=Runtime(settings, database=seeded)).test_client()
+
+    assert client.get("/healthz").get_data(as_text=True) == "ok"
+    detail = client.get("/healthz?detail=1")
+    assert detail.status_code == 200
+    assert detail.json["dependencies"] == {"database": {"status": "ok"}, "redis": {"status": "ok"}}
+
+
+def test_with_redis_down_healthz_answers_503_naming_redis(settings, seeded):
+    down = settings.with_(redis_url="redis://:hunter2@127.0.0.1:1/0")
+    client = create_app(runtime=Runtime(down, database=seeded)).test_client()
+
+    response = client.get("/healthz")
+    assert (response.status_code, response.get_data(as_text=True)) == (503, "down: redis")
+    detail = client.get("/healthz?detail=1")
+    assert detail.status_code == 503 and detail.json["status"] == "down"
+    assert detail.json["dependencies"]["redis"]["status"] == "down"
+    assert "Connection refused" in detail.json["dependencies"]["redis"]["reason"]
+    assert detail.json["dependencies"]["database"] == {"status": "ok"}
+    assert "hunter2" not in detail.get_data(as_text=True)
+
+
+def test_with_the_database_down_healthz_answers_503_naming_the_database_without_its_password(settings, redis_client):
+    database = Database(DOWN_POSTGRES)
+    client = create_app(runtime=Runtime(settings, database=database)).test_client()
+
+    response = client.get("/healthz")
+    assert (response.status_code, response.get_data(as_text=True)) == (503, "down: database")
+    detail = client.get("/healthz?detail=1")
+    assert detail.json["dependencies"]["database"]["status"] == "down"
+    assert detail.json["dependencies"]["redis"] == {"status": "ok"}
+    assert "hunter2" not in detail.get_data(as_text=True) and settings.secret_key not in detail.get_data(as_text=True)
+    database.dispose()

@@ -1,0 +1,146 @@
+"""Every process checks its configuration and dependencies before it starts, and refuses in one Chinese line
+per problem: exit status 2 for configuration, 3 for a dependency that is unreachable or not ready."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli.gridbot import main
+from tests.conftest import TEST_APPID, TEST_SECRET_KEY, TEST_TOKEN
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+UNREACHABLE_POSTGRES = "postgres://gridbot:hunter2@127.0.0.1:1/gridbot"
+
+
+@pytest.fixture
+def environment(database_url: str, redis_url: str, tmp_path: Path) -> dict[str, str | None]:
+    """A deployment that would start: the migrated test database, the session's Redis, a writable data
+    directory; nothing of the caller's own configuration."""
+    cleared: dict[str, str | None] = {name: None for name in os.environ if name.startswith(("WECHAT_", "GRIDBOT_"))}
+    return cleared | {"WECHAT_TOKEN": TEST_TOKEN, "WECHAT_APPID": TEST_APPID, "WECHAT_SECRET": "test-secret",
+                      "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY, "GRIDBOT_DATABASE_URL": database_url,
+                      "GRIDBOT_REDIS_URL": redis_url, "GRIDBOT_DATA_DIR": str(tmp_path / "data")}
+
+
+def gridbot(environment: dict[str, str | None], *args: str, **changes: str | None) -> Result:
+    return CliRunner().invoke(main, list(args), env=environment | changes)
+
+
+def refusal(result: Result) -> list[str]:
+    """The lines the command printed on stderr, after checking it printed nothing else and no traceback."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.stdout == "" and "Traceback" not in result.stderr and "Usage:" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert all(CHINESE.search(line) for line in lines), lines
+    return lines
+
+
+def test_serve_refuses_an_unmigrated_database_and_says_to_run_db_upgrade(environment, tmp_path):
+    result = gridbot(environment, "serve", GRIDBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}")
+
+    assert refusal(result) == ["数据库尚未升级到当前版本，请先运行 gridbot db upgrade"]
+    assert result.exit_code == 3
+
+
+def test_the_worker_refuses_an_unreachable_database_naming_it_with_its_password_masked(environment):
+    result = gridbot(environment, "worker", GRIDBOT_DATABASE_URL=UNREACHABLE_POSTGRES)
+
+    (line,) = refusal(result)
+    assert line.startswith("无法连接数据库 postgresql+psycopg://gridbot:***@127.0.0.1:1/gridbot：")
+    assert "hunter2" not in result.output
+    assert result.exit_code == 3
+
+
+def test_db_upgrade_against_an_unreachable_postgres_url_is_one_line(environment):
+    result = gridbot(environment, "db", "upgrade", GRIDBOT_DATABASE_URL=UNREACHABLE_POSTGRES)
+
+    (line,) = refusal(result)
+    assert line.startswith("无法连接数据库 postgresql+psycopg://gridbot:***@127.0.0.1:1/gridbot：") and "refused" in line
+    assert result.exit_code == 3
+
+
+def test_an_operator_command_on_an_unreachable_database_is_one_line(environment):
+    result = gridbot(environment, "faq", "list", GRIDBOT_DATABASE_URL=UNREACHABLE_POSTGRES)
+
+    (line,) = refusal(result)
+    assert line.startswith("无法连接数据库") and result.exit_code == 3
+
+
+def test_the_worker_refuses_to_start_without_wechat_secret(environment):
+    result = gridbot(environment, "worker", WECHAT_SECRET=None)
+
+    assert refusal(result) == ["未设置 WECHAT_SECRET，worker 无法发送通知：请填入公众号后台“基本配置”里的 AppSecret"]
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_malformed_redis_url_names_the_variable(environment, command):
+    result = gridbot(environment, command, GRIDBOT_REDIS_URL="localhost:6379")
+
+    (line,) = refusal(result)
+    assert line.startswith("GRIDBOT_REDIS_URL 必须形如 redis://") and result.exit_code == 2
+
+
+def test_an_unreachable_redis_is_named_with_its_password_masked(environment):
+    result = gridbot(environment, "serve", GRIDBOT_REDIS_URL="redis://:hunter2@127.0.0.1:1/0")
+
+    (line,) = refusal(result)
+    assert line.startswith("无法连接 Redis redis://:***@127.0.0.1:1/0：") and "hunter2" not in result.output
+    assert result.exit_code == 3
+
+
+def test_a_user_dictionary_saved_as_gbk_names_the_file_and_the_fix(environment, tmp_path):
+    userdict = tmp_path / "街道词典.txt"
+    userdict.write_bytes("幸福里小区 10 n\n".encode("gbk"))
+
+    result = gridbot(environment, "serve", GRIDBOT_USERDICT=str(userdict))
+
+    assert refusal(result) == [f"GRIDBOT_USERDICT 中的词典 {userdict} 不是 UTF-8 编码：请用记事本或 WPS“另存为”UTF-8 后再启动"]
+    assert result.exit_code == 2
+
+
+def test_an_unknown_log_level_names_the_variable_and_the_levels(environment):
+    result = gridbot(environment, "worker", GRIDBOT_LOG_LEVEL="verbose")
+
+    assert refusal(result) == ["GRIDBOT_LOG_LEVEL 只能是 DEBUG, INFO, WARNING, ERROR, CRITICAL 之一，现在是“verbose”。"]
+    assert result.exit_code == 2
+
+
+def test_an_unwritable_data_directory_is_named(environment, tmp_path):
+    not_a_directory = tmp_path / "a-file"
+    not_a_directory.write_text("")
+
+    result = gridbot(environment, "serve", GRIDBOT_DATA_DIR=str(not_a_directory / "data"))
+
+    (line,) = refusal(result)
+    assert line.startswith(f"数据目录 {not_a_directory / 'data'} 无法写入") and "GRIDBOT_DATA_DIR" in line
+    assert result.exit_code == 2
+
+
+def test_every_bad_variable_is_reported_at_once_one_line_each(environment):
+    result = gridbot(environment, "serve", WECHAT_TOKEN=None, GRIDBOT_OUTBOX_POLL_MS="fast",
+                     GRIDBOT_LOG_LEVEL="verbose", GRIDBOT_REDIS_URL="localhost:6379")
+
+    lines = refusal(result)
+    assert [line.split()[0] for line in lines] == ["未设置", "GRIDBOT_REDIS_URL", "GRIDBOT_LOG_LEVEL",
+                                                   "GRIDBOT_OUTBOX_POLL_MS"]
+    assert "WECHAT_TOKEN" in lines[0] and result.exit_code == 2
+
+
+def test_configuration_and_dependency_failures_are_listed_together_with_the_configuration_status(environment):
+    result = gridbot(environment, "worker", WECHAT_SECRET="", GRIDBOT_DATABASE_URL=UNREACHABLE_POSTGRES)
+
+    lines = refusal(result)
+    assert len(lines) == 2 and "WECHAT_SECRET" in lines[0] and lines[1].startswith("无法连接数据库")
+    assert result.exit_code == 2
+
+
+def test_an_operator_command_migrates_a_fresh_database_as_before(environment, tmp_path):
+    result = gridbot(environment, "faq", "list", GRIDBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}")
+
+    assert result.exit_code == 0, result.output
