@@ -1,11 +1,122 @@
-"""The day's work on appeals from the command line: focus list, reassign."""
+"""The day's work on appeals from the command line: appeals list / show, focus list, reassign, outbox failed.
+Each command parses its options, makes one call into storage/, and prints (wording: appeals_texts)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 import click
 
+from bot.cli import appeals_texts as texts
+from bot.cli.appeals_output import appeal_csv, appeal_json, appeal_table, record_lines
 from bot.cli.support import fail, operator_transaction
 from bot.clock import Clock, now_utc
+from storage.tickets import LOCAL_ZONE
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from storage.queries import Scope
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _since(date: datetime | None) -> datetime | None:
+    """A --since date as the start of that day in Beijing time."""
+    return date.replace(tzinfo=LOCAL_ZONE) if date is not None else None
+
+
+def _scope(session: Session, path: str | None) -> Scope:
+    """The --scope PATH, or a one-line refusal naming what may have been meant."""
+    from storage.queries import Scope
+    from storage.staff import UnclearPlace
+
+    try:
+        return Scope.of_path(session, path)
+    except UnclearPlace as unclear:
+        if unclear.candidates:
+            fail(texts.BAD_SCOPE.format(name=unclear.name, candidates="、".join(unclear.candidates)))
+        fail(texts.NO_SCOPE.format(name=unclear.name))
+
+
+def _statuses(typed: str | None) -> tuple[str, ...]:
+    words = [word for word in texts.STATUS_SEPARATORS.split(typed or "") if word]
+    for word in words:
+        if word not in texts.STATUS_WORDS and word.lower() not in texts.STATUS_WORDS:
+            fail(texts.bad_status(word))
+    return tuple(dict.fromkeys(texts.STATUS_WORDS.get(word) or texts.STATUS_WORDS[word.lower()] for word in words))
+
+
+@click.group("appeals")
+def appeals_group() -> None:
+    """诉求: list the day's work and read one appeal whole."""
+
+
+@appeals_group.command("list")
+@click.option("--scope", "scope_path", metavar="PATH", help="街道、社区或网格，如 幸福里社区·第一网格")
+@click.option("--status", metavar="状态[,状态…]", help="待接单,办理中,已退回社区 … (or dispatched,accepted,…); "
+              "default: every open appeal")
+@click.option("--overdue", is_flag=True, help="past the deadline to claim (接单) or to resolve (办结)")
+@click.option("--unclaimed", is_flag=True, help="dispatched, nobody has claimed it yet")
+@click.option("--returned", is_flag=True, help="returned (退回) by a grid, waiting for 改派")
+@click.option("--pending-binding", is_flag=True, help="held until the resident binds an address")
+@click.option("--since", type=DATE, help="filed on or after this day (YYYY-MM-DD, Beijing time)")
+@click.option("--json", "as_json", is_flag=True, help="JSON for tools (English keys)")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV for Excel (Chinese headers, UTF-8 with BOM)")
+@click.pass_obj
+def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None, overdue: bool, unclaimed: bool,
+                 returned: bool, pending_binding: bool, since: datetime | None, as_json: bool, as_csv: bool) -> None:
+    """List appeals, oldest first; every option given narrows the list. The table shows the ticket, when it was
+    filed, category, place, status, who holds it, its clock (剩 / 已超时), and the content with numbers masked."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import queries
+
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv: choose one")
+    wanted = queries.AppealFilter(_statuses(status), overdue, unclaimed, returned, pending_binding, _since(since))
+    now = (clock or now_utc)()
+    try:
+        with operator_transaction() as session:
+            found = queries.appeals(session, now, _scope(session, scope_path), wanted)
+            if as_json:
+                click.echo(appeal_json(found, now))
+            elif as_csv:
+                click.echo(appeal_csv(found, now), nl=False)
+            else:
+                click.echo(appeal_table(found, now))
+    except SQLAlchemyError as error:
+        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+
+
+@appeals_group.command("show")
+@click.argument("ticket")
+@click.pass_obj
+def appeals_show(clock: Clock | None, ticket: str) -> None:
+    """Everything about appeal TICKET: the card, the resident's contact (masked), who holds it and by when,
+    material, rating, followers and the whole timeline with staff names. The read is audited (查阅)."""
+    import getpass
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import appeal_record, lookups
+    from storage.errors import NotFound
+    from storage.tickets import normalize_ticket
+
+    number = normalize_ticket(ticket)
+    if number is None:
+        fail(texts.BAD_TICKET.format(ticket=ticket))
+    now = (clock or now_utc)()
+    try:
+        with operator_transaction() as session:
+            appeal = lookups.read_from_cli(session, number, getpass.getuser(), now)
+            lines = record_lines(appeal_record.record_of(session, appeal), now)
+    except NotFound:
+        fail(texts.NOT_FOUND.format(ticket=number))
+    except SQLAlchemyError as error:
+        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+    click.echo("\n".join(lines))
 
 
 @click.group("focus")
@@ -65,4 +176,40 @@ def reassign(clock: Clock | None, ticket: str, target: str) -> None:
     click.echo(staff_texts.REASSIGNED.format(ticket=number, to=done.to))
 
 
-COMMANDS = (focus_group, reassign)
+@click.group("outbox")
+def outbox_group() -> None:
+    """通知: what the worker could not deliver."""
+
+
+@outbox_group.command("failed")
+@click.option("--since", type=DATE, help="only notices made on or after this day (YYYY-MM-DD, Beijing time)")
+@click.option("--json", "as_json", is_flag=True, help="JSON for tools")
+@click.option("--retry", "retry_id", type=int, metavar="ID", help="send notice ID again (the same row: never twice)")
+@click.pass_obj
+def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, retry_id: int | None) -> None:
+    """List the notices that could not be delivered: to whom (masked), which notice, for which appeal, how many
+    attempts, why (WeChat's error in words) and what to do; --retry ID queues one of them again."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.cli.appeals_output import failed_json, failed_lines
+    from storage import outbox
+
+    try:
+        with operator_transaction() as session:
+            if retry_id is not None:
+                outbox.requeue(session, retry_id, (clock or now_utc)())
+            else:
+                found = outbox.undelivered(session, _since(since))
+                click.echo(failed_json(found) if as_json else "\n".join(failed_lines(found)))
+    except outbox.NotRetriable as refused:
+        if refused.status is None:
+            fail(texts.RETRY_REFUSED["missing"].format(id=retry_id))
+        key = "unknown" if refused.outcome_unknown else "not_failed"
+        fail(texts.RETRY_REFUSED[key].format(id=retry_id, status=refused.status))
+    except SQLAlchemyError as error:
+        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+    if retry_id is not None:
+        click.echo(texts.RETRIED.format(id=retry_id))
+
+
+COMMANDS = (appeals_group, focus_group, reassign, outbox_group)
