@@ -1,9 +1,10 @@
-"""The day's work on appeals from the command line: appeals list / show, focus list, reassign, outbox failed.
-Each command parses its options, makes one call into storage/, and prints (wording: appeals_texts)."""
+"""The day's work on appeals from the command line: appeals list / show, focus list, reassign, outbox failed,
+report. Each command parses its options, makes one call into storage/, and prints (wording: appeals_texts)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -212,4 +213,41 @@ def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, re
         click.echo(texts.RETRIED.format(id=retry_id))
 
 
-COMMANDS = (appeals_group, focus_group, reassign, outbox_group)
+@click.command("report")
+@click.option("--month", "month_text", required=True, metavar="YYYY-MM", help="the month, in Beijing time")
+@click.option("--xlsx", "file", required=True, type=click.Path(path_type=Path), help="the workbook to write")
+@click.option("--scope", "scope_path", metavar="PATH", help="街道、社区或网格 (default: everywhere)")
+@click.pass_obj
+def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | None) -> None:
+    """月报: per grid and per member, appeals received, claimed in time, resolved (in time), overdue, ratings,
+    不受理 and 紧急, with the 响应率、解决率、满意率; a 说明 sheet defines each figure (README: 月报)."""
+    import re
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.sheets.report import write_report
+    from storage import rates
+
+    typed = re.fullmatch(r"(\d{4})-(\d{1,2})", month_text.strip())
+    if typed is None or not 1 <= int(typed.group(2)) <= 12:
+        fail(texts.BAD_MONTH.format(month=month_text))
+    if file.suffix.lower() != ".xlsx":
+        fail(texts.BAD_XLSX.format(file=file))
+    start, end = rates.month(int(typed.group(1)), int(typed.group(2)))
+    try:
+        with operator_transaction() as session:
+            made = rates.report(session, start, end, (clock or now_utc)(), _scope(session, scope_path))
+    except SQLAlchemyError as error:
+        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+    try:
+        write_report(made, file)
+    except OSError as error:
+        fail(texts.CANNOT_WRITE.format(file=file, reason=error.strerror or error))
+    total = made.total
+    click.echo(texts.REPORT_DONE.format(
+        file=file, month=f"{start:%Y-%m}", grids=len(made.grids), members=len(made.members),
+        received=total.received, response=texts.percent(total.response_rate),
+        resolve=texts.percent(total.resolve_rate), satisfaction=texts.percent(total.satisfaction_rate)))
+
+
+COMMANDS = (appeals_group, focus_group, reassign, outbox_group, report)

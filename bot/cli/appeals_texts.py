@@ -1,4 +1,4 @@
-"""What `gridbot appeals` and `gridbot outbox failed` say to the operator, in one place."""
+"""What `gridbot appeals`, `gridbot outbox failed` and `gridbot report` say to the operator, in one place."""
 
 from __future__ import annotations
 
@@ -130,3 +130,17 @@ def failure(error: str | None) -> tuple[str, str]:
     if text.startswith("no template id for"):  # bot/worker/delivery.py NO_TEMPLATE
         return NO_TEMPLATE_REASON
     return OTHER_REASON[0].format(error=text or "无记录"), OTHER_REASON[1]
+
+
+# --- report ----------------------------------------------------------------------------------------------------
+
+BAD_MONTH = "月份请写成 YYYY-MM，如 2026-11；收到“{month}”。"
+BAD_XLSX = "报表文件名请以 .xlsx 结尾；收到“{file}”。"
+CANNOT_WRITE = "无法写入 {file}：{reason}"
+REPORT_DONE = ("已生成 {file}：{month} 月 {grids} 个网格、{members} 名工作人员；收到 {received} 件，"
+               "响应率 {response}，解决率 {resolve}，满意率 {satisfaction}。")
+
+
+def percent(rate: float | None) -> str:
+    """87.5%; "—" for a rate over nothing."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
