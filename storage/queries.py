@@ -135,11 +135,12 @@ class Task:
     due: datetime | None
 
 
-def tasks_of(session: Session, member: Staff) -> list[Task]:
+def tasks_of(session: Session, member: Staff, now: datetime | None = None) -> list[Task]:
     """我的任务: what the member works on and what waits to be claimed in their grid or department, most
     urgent first: overdue, then the soonest due (an emergency's minutes-scale clock puts it on top); paused
-    ones last, their clock stands still. An operator's list starts with the appeals grids returned (退回) to
-    their community, waiting for them to 改派.
+    ones last, their clock stands still. An operator's list (of their community; a street operator's: all)
+    starts with the appeals grids returned (退回), waiting for them to 改派, then those waiting in 待分类 for
+    review, then, given `now`, those past a deadline (unclaimed past the limit, or not resolved in time).
 
     Not filtered by `can_read`: the caller hides a waiting sensitive appeal the member may not read.
     """
@@ -148,20 +149,26 @@ def tasks_of(session: Session, member: Staff) -> list[Task]:
         else (Appeal.department.is_(None) & (Appeal.grid_id == member.grid_id))
     ) & (Appeal.assignee_staff_id.is_(None) | (Appeal.assignee_staff_id == member.id))  # 派单 gave it to them
     mine = Appeal.status.in_(WORKING) & (Appeal.assignee_staff_id == member.id)
-    rows = session.execute(select(Appeal, _dispatched_since()).where(or_(mine, waiting, _returned_to(member)))).all()
+    rows = session.execute(select(Appeal, _dispatched_since())
+                           .where(or_(mine, waiting, _overseen_by(session, member, now)))).all()
     found = [Task(appeal, _due(appeal, at)) for appeal, at in rows]
-    return sorted(found, key=lambda task: (task.appeal.status != AppealStatus.RETURNED, task.due is None,
+    return sorted(found, key=lambda task: (task.appeal.status != AppealStatus.RETURNED,
+                                           task.appeal.category != UNCLASSIFIED, task.due is None,
                                            task.due.timestamp() if task.due else 0.0, task.appeal.id))
 
 
-def _returned_to(member: Staff) -> ColumnElement[bool]:
-    """Returned appeals are the operators' to 改派: of their community, or of the street for a street operator."""
+def _overseen_by(session: Session, member: Staff, now: datetime | None) -> ColumnElement[bool]:
+    """What waits for an operator: returned appeals to 改派, open ones in 待分类, and (given `now`) overdue
+    ones, of their community (of the street, for a street operator)."""
     if member.role != StaffRole.OPERATOR:
         return false()
-    returned = Appeal.status == AppealStatus.RETURNED
+    waits = [Appeal.status == AppealStatus.RETURNED,
+             (Appeal.category == UNCLASSIFIED) & Appeal.status.in_(OPEN_STATUSES)]
+    if now is not None:
+        waits.append(_late(session, now))
     if member.community_id is None:
-        return returned
-    return returned & Appeal.grid_id.in_(select(Grid.id).where(Grid.community_id == member.community_id))
+        return or_(*waits)
+    return or_(*waits) & Appeal.grid_id.in_(select(Grid.id).where(Grid.community_id == member.community_id))
 
 
 def _due(appeal: Appeal, dispatched_at: datetime | None) -> datetime | None:
