@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
+from storage.lookups import CLI_READER
 from storage.notices import (
     StaffCancelled,
     StaffCardLost,
@@ -540,6 +541,7 @@ RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "
 EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报"}
 COMPLAINT_NOTE = "被投诉人看不到此诉求"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
+CLI_READ = "命令行 {user}"
 
 
 def event_note(action: str, note: str) -> str:
@@ -551,6 +553,8 @@ def event_note(action: str, note: str) -> str:
         return CLOCK_NAMES.get(note, note)
     if action == "complaint":  # the note holds the ids of the staff complained about
         return COMPLAINT_NOTE
+    if action == "viewed" and note.startswith(CLI_READER):  # `gridbot appeals show` names the server login
+        return CLI_READ.format(user=note.removeprefix(CLI_READER))
     if action == "escalated" and note.startswith("level "):
         return f"第{note.removeprefix('level ')}级"
     return EVENT_NOTE_NAMES.get(note, note)

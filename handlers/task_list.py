@@ -55,7 +55,7 @@ def tasks(conversation: Conversation) -> list[Task]:
     """The member's tasks as 我的任务 lists them; a sensitive one waiting in the grid only for whom may read it."""
     member = conversation.staff
     sensitive = sensitive_categories(conversation)
-    return [task for task in queries.tasks_of(conversation.session, member)
+    return [task for task in queries.tasks_of(conversation.session, member, conversation.now)
             if may_read(conversation.session, member, task.appeal, sensitive)]
 
 

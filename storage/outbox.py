@@ -26,7 +26,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.models import DeliveryChannel, OutboxMessage, OutboxStatus
+from storage.models import Appeal, DeliveryChannel, OutboxMessage, OutboxStatus, Staff
 from storage.notices import Notice, StaffDigest, StaffEscalated, StaffNewAppeal, StaffReminder, from_params
 
 # A queued row whose job has not finished by then was lost with its worker or its Redis: queue it again.
@@ -200,6 +200,54 @@ def _finish(session: Session, outbox_id: int, **values: Any) -> None:
         .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.SENDING)
         .values(**values)
     )
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    """A notice that could not be delivered (`gridbot outbox failed`), with the appeal it told of."""
+
+    row: OutboxMessage
+    ticket: str | None
+    staff_name: str | None  # the recipient, when they are staff
+
+
+def undelivered(session: Session, since: datetime | None = None) -> list[Undelivered]:
+    """Failed rows (a permanent error, retries used up, or cut off mid-send), created at or after `since`, by id."""
+    query = (select(OutboxMessage, Appeal.ticket, Staff.name)
+             .outerjoin(Appeal, Appeal.id == OutboxMessage.appeal_id)
+             .outerjoin(Staff, Staff.openid == OutboxMessage.recipient_openid)
+             .where(OutboxMessage.status == OutboxStatus.FAILED))
+    if since is not None:
+        query = query.where(OutboxMessage.created_at >= since)
+    return [Undelivered(row, ticket, name) for row, ticket, name in session.execute(query.order_by(OutboxMessage.id))]
+
+
+class NotRetriable(Exception):
+    """`requeue` refused: the row is not failed (`status`), or its outcome is unknown (it may have arrived)."""
+
+    def __init__(self, status: str | None, outcome_unknown: bool = False) -> None:
+        super().__init__(status)
+        self.status = status
+        self.outcome_unknown = outcome_unknown
+
+
+def requeue(session: Session, outbox_id: int, now: datetime) -> None:
+    """Send a failed row again: the same row, key and recipient, back to pending and due now, for the relay.
+
+    Compare-and-set on `failed`: a second requeue finds it pending (or sent) and is refused, so the row is never
+    queued twice. The channel is chosen afresh (the window may be open again, a template may have been set up).
+    A row cut off mid-send (OUTCOME_UNKNOWN) may have arrived: it is never sent again.
+    """
+    row = session.get(OutboxMessage, outbox_id)
+    if row is None or row.status != OutboxStatus.FAILED or row.last_error == OUTCOME_UNKNOWN:
+        raise NotRetriable(row.status if row else None, row is not None and row.last_error == OUTCOME_UNKNOWN)
+    changed = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.FAILED)
+        .values(status=OutboxStatus.PENDING, next_attempt_at=now, channel=None, queued_at=None, sending_at=None)
+    ).rowcount
+    if changed != 1:
+        raise NotRetriable(OutboxStatus.PENDING)
 
 
 def _fold_into_digest(session: Session, openid: str, notice: Notice, now: datetime) -> bool:

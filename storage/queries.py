@@ -37,6 +37,7 @@ from storage.models import (
     StaffRole,
     Street,
 )
+from storage.org import Address, address
 from storage.staff import PLACE_SEPARATOR, AmbiguousPlace, can_read, find_grid, place
 from storage.tasks import WORKING
 
@@ -134,11 +135,12 @@ class Task:
     due: datetime | None
 
 
-def tasks_of(session: Session, member: Staff) -> list[Task]:
+def tasks_of(session: Session, member: Staff, now: datetime | None = None) -> list[Task]:
     """我的任务: what the member works on and what waits to be claimed in their grid or department, most
     urgent first: overdue, then the soonest due (an emergency's minutes-scale clock puts it on top); paused
-    ones last, their clock stands still. An operator's list starts with the appeals grids returned (退回) to
-    their community, waiting for them to 改派.
+    ones last, their clock stands still. An operator's list (of their community; a street operator's: all)
+    starts with the appeals grids returned (退回), waiting for them to 改派, then those waiting in 待分类 for
+    review, then, given `now`, those past a deadline (unclaimed past the limit, or not resolved in time).
 
     Not filtered by `can_read`: the caller hides a waiting sensitive appeal the member may not read.
     """
@@ -147,20 +149,26 @@ def tasks_of(session: Session, member: Staff) -> list[Task]:
         else (Appeal.department.is_(None) & (Appeal.grid_id == member.grid_id))
     ) & (Appeal.assignee_staff_id.is_(None) | (Appeal.assignee_staff_id == member.id))  # 派单 gave it to them
     mine = Appeal.status.in_(WORKING) & (Appeal.assignee_staff_id == member.id)
-    rows = session.execute(select(Appeal, _dispatched_since()).where(or_(mine, waiting, _returned_to(member)))).all()
+    rows = session.execute(select(Appeal, _dispatched_since())
+                           .where(or_(mine, waiting, _overseen_by(session, member, now)))).all()
     found = [Task(appeal, _due(appeal, at)) for appeal, at in rows]
-    return sorted(found, key=lambda task: (task.appeal.status != AppealStatus.RETURNED, task.due is None,
+    return sorted(found, key=lambda task: (task.appeal.status != AppealStatus.RETURNED,
+                                           task.appeal.category != UNCLASSIFIED, task.due is None,
                                            task.due.timestamp() if task.due else 0.0, task.appeal.id))
 
 
-def _returned_to(member: Staff) -> ColumnElement[bool]:
-    """Returned appeals are the operators' to 改派: of their community, or of the street for a street operator."""
+def _overseen_by(session: Session, member: Staff, now: datetime | None) -> ColumnElement[bool]:
+    """What waits for an operator: returned appeals to 改派, open ones in 待分类, and (given `now`) overdue
+    ones, of their community (of the street, for a street operator)."""
     if member.role != StaffRole.OPERATOR:
         return false()
-    returned = Appeal.status == AppealStatus.RETURNED
+    waits = [Appeal.status == AppealStatus.RETURNED,
+             (Appeal.category == UNCLASSIFIED) & Appeal.status.in_(OPEN_STATUSES)]
+    if now is not None:
+        waits.append(_late(session, now))
     if member.community_id is None:
-        return returned
-    return returned & Appeal.grid_id.in_(select(Grid.id).where(Grid.community_id == member.community_id))
+        return or_(*waits)
+    return or_(*waits) & Appeal.grid_id.in_(select(Grid.id).where(Grid.community_id == member.community_id))
 
 
 def _due(appeal: Appeal, dispatched_at: datetime | None) -> datetime | None:
@@ -285,14 +293,8 @@ def overdue(session: Session, now: datetime, scope: Scope = EVERYWHERE, *, clock
     `clocks`: which clocks (not claimed in time, not resolved in time; both by default); `where`: any further
     condition on Appeal; `limit` and `after_id` (the last id of the previous page) page.
     """
-    late: list[ColumnElement[bool]] = []
-    if Clock.RESPONSE in clocks:
-        late.append(_response_overdue(session, now))
-    if Clock.RESOLVE in clocks:
-        late.append(and_(Appeal.status == AppealStatus.ACCEPTED, Appeal.resolve_due_at.is_not(None),
-                         Appeal.resolve_due_at <= now))
     since = _dispatched_since() if Clock.RESPONSE in clocks else null()
-    conditions = [Appeal.paused_at.is_(None), or_(false(), *late)]
+    conditions = [_late(session, now, clocks)]
     rows = session.execute(_page(select(Appeal, since), scope, conditions, where, limit, after_id)).all()
     found = []
     for appeal, at in rows:
@@ -301,6 +303,17 @@ def overdue(session: Session, now: datetime, scope: Scope = EVERYWHERE, *, clock
         assert due is not None  # the SQL chose it for being past this deadline
         found.append(Overdue(appeal, Clock.RESPONSE if waits else Clock.RESOLVE, due))
     return found
+
+
+def _late(session: Session, now: datetime, clocks: Sequence[Clock] = tuple(Clock)) -> ColumnElement[bool]:
+    """A condition on Appeal: past the deadline of one of `clocks` at `now` (a paused appeal never is)."""
+    late: list[ColumnElement[bool]] = []
+    if Clock.RESPONSE in clocks:
+        late.append(_response_overdue(session, now))
+    if Clock.RESOLVE in clocks:
+        late.append(and_(Appeal.status == AppealStatus.ACCEPTED, Appeal.resolve_due_at.is_not(None),
+                         Appeal.resolve_due_at <= now))
+    return and_(Appeal.paused_at.is_(None), or_(false(), *late))
 
 
 def _dispatched_since() -> Any:
@@ -339,3 +352,56 @@ def _page(query: Select[Any], scope: Scope, conditions: list[ColumnElement[bool]
         conditions = [*conditions, Appeal.id > after_id]
     query = query.where(*conditions).order_by(Appeal.id)
     return query if limit is None else query.limit(limit)
+
+
+# --- the operator's list of appeals (`gridbot appeals list`, the console's list) --------------------------------
+
+@dataclass(frozen=True)
+class AppealFilter:
+    """Which appeals a list shows. Each option given narrows the list; `statuses` is any of them (none given:
+    the open ones)."""
+
+    statuses: tuple[AppealStatus, ...] = ()
+    overdue: bool = False  # past the deadline of the clock it is on
+    unclaimed: bool = False  # dispatched, waiting for a 接单
+    returned: bool = False  # 退回: waiting for an operator to 改派
+    pending_binding: bool = False  # held until the resident binds an address (it has no place yet)
+    since: datetime | None = None  # filed at or after
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One appeal as a list shows it: where, who works on it, and by when (None: no clock runs on it)."""
+
+    appeal: Appeal
+    place: Address | None  # None: no place yet (waiting for the resident's address)
+    assignee: str | None  # the claimant's name
+    due: datetime | None
+
+
+def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: AppealFilter = AppealFilter(),
+            limit: int | None = None, after_id: int | None = None) -> list[Listed]:
+    """The appeals within the scope that `wanted` lets through at `now`, by id (oldest first)."""
+    conditions = [Appeal.status.in_(wanted.statuses or OPEN_STATUSES)]
+    if wanted.overdue:
+        conditions.append(_late(session, now))
+    if wanted.unclaimed:
+        conditions.extend([Appeal.status == AppealStatus.DISPATCHED, Appeal.paused_at.is_(None)])
+    if wanted.returned:
+        conditions.append(Appeal.status == AppealStatus.RETURNED)
+    if wanted.pending_binding:
+        conditions.append(Appeal.status == AppealStatus.AWAITING_ADDRESS)
+    if wanted.since is not None:
+        conditions.append(Appeal.created_at >= wanted.since)
+    query = select(Appeal, _dispatched_since(), Staff.name).outerjoin(Staff, Staff.id == Appeal.assignee_staff_id)
+    rows = session.execute(_page(query, scope, conditions, None, limit, after_id)).all()
+    places: dict[tuple[int, int | None, int | None], Address] = {}
+    found = []
+    for appeal, at, assignee in rows:
+        place = None
+        if appeal.grid_id is not None:
+            key = (appeal.grid_id, appeal.building_id, appeal.unit_id)
+            place = places.get(key) or places.setdefault(key, address(session, *key))
+        running = appeal.status in (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED)
+        found.append(Listed(appeal, place, assignee, _due(appeal, at) if running else None))
+    return found

@@ -246,3 +246,22 @@ def notices_text(seeded, template):
     with seeded.transaction() as session:
         row = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template)).first()
         return notifications.render(row.template, json.loads(row.params))
+
+
+def test_an_operators_tasks_are_what_waits_for_them_returned_then_unclassified_then_overdue(wechat, seeded, clock):
+    assert wechat.send(OPERATOR, "我的任务") == "您目前没有待办任务。"
+    late = file_and_dispatch(wechat, seeded, clock, "1号楼楼道灯坏了好几天", openid="o7")
+    elsewhere = file_and_dispatch(wechat, seeded, clock, "1栋门口的垃圾好几天没人清", openid="o2")  # 和平社区
+    clock.advance(hours=5)  # past the 接单 limit of both
+    unsure = file_and_dispatch(wechat, seeded, clock, "有个事情想反映一下", openid="o5")
+    returned = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {returned}")
+    wechat.send(ZHANG, f"退回 {returned} 这是锦绣家园的事")
+    tasks = wechat.send(OPERATOR, "我的任务")
+    assert tasks.index(f"1. {returned}") < tasks.index(f"2. {unsure}") < tasks.index(f"3. {late}")
+    assert "已退回社区" in tasks and "待分类" in tasks and "接单已超时" in tasks
+    assert elsewhere not in tasks  # another community's
+    assert "已改派给 幸福里社区·第二网格" in wechat.send(OPERATOR, "改派 1 第二网格")  # positions name the tickets
+    assert wechat.send(OPERATOR, "更多").startswith("没有更多任务了")
+    again = wechat.send(OPERATOR, "我的任务")
+    assert returned not in again and f"1. {unsure}" in again and f"2. {late}" in again

@@ -1,0 +1,253 @@
+"""The day's work on appeals from the command line: appeals list / show, focus list, reassign, outbox failed,
+report. Each command parses its options, makes one call into storage/, and prints (wording: appeals_texts)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.cli import appeals_texts as texts
+from bot.cli.appeals_output import appeal_csv, appeal_json, appeal_table, record_lines
+from bot.cli.support import fail, operator_transaction
+from bot.clock import Clock, now_utc
+from storage.tickets import LOCAL_ZONE
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from storage.queries import Scope
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _since(date: datetime | None) -> datetime | None:
+    """A --since date as the start of that day in Beijing time."""
+    return date.replace(tzinfo=LOCAL_ZONE) if date is not None else None
+
+
+def _scope(session: Session, path: str | None) -> Scope:
+    """The --scope PATH, or a one-line refusal naming what may have been meant."""
+    from storage.queries import Scope
+    from storage.staff import UnclearPlace
+
+    try:
+        return Scope.of_path(session, path)
+    except UnclearPlace as unclear:
+        if unclear.candidates:
+            fail(texts.BAD_SCOPE.format(name=unclear.name, candidates="、".join(unclear.candidates)))
+        fail(texts.NO_SCOPE.format(name=unclear.name))
+
+
+def _statuses(typed: str | None) -> tuple[str, ...]:
+    words = [word for word in texts.STATUS_SEPARATORS.split(typed or "") if word]
+    for word in words:
+        if word not in texts.STATUS_WORDS and word.lower() not in texts.STATUS_WORDS:
+            fail(texts.bad_status(word))
+    return tuple(dict.fromkeys(texts.STATUS_WORDS.get(word) or texts.STATUS_WORDS[word.lower()] for word in words))
+
+
+@click.group("appeals")
+def appeals_group() -> None:
+    """诉求: list the day's work and read one appeal whole."""
+
+
+@appeals_group.command("list")
+@click.option("--scope", "scope_path", metavar="PATH", help="街道、社区或网格，如 幸福里社区·第一网格")
+@click.option("--status", metavar="状态[,状态…]", help="待接单,办理中,已退回社区 … (or dispatched,accepted,…); "
+              "default: every open appeal")
+@click.option("--overdue", is_flag=True, help="past the deadline to claim (接单) or to resolve (办结)")
+@click.option("--unclaimed", is_flag=True, help="dispatched, nobody has claimed it yet")
+@click.option("--returned", is_flag=True, help="returned (退回) by a grid, waiting for 改派")
+@click.option("--pending-binding", is_flag=True, help="held until the resident binds an address")
+@click.option("--since", type=DATE, help="filed on or after this day (YYYY-MM-DD, Beijing time)")
+@click.option("--json", "as_json", is_flag=True, help="JSON for tools (English keys)")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV for Excel (Chinese headers, UTF-8 with BOM)")
+@click.pass_obj
+def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None, overdue: bool, unclaimed: bool,
+                 returned: bool, pending_binding: bool, since: datetime | None, as_json: bool, as_csv: bool) -> None:
+    """List appeals, oldest first; every option given narrows the list. The table shows the ticket, when it was
+    filed, category, place, status, who holds it, its clock (剩 / 已超时), and the content with numbers masked."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import queries
+
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv: choose one")
+    wanted = queries.AppealFilter(_statuses(status), overdue, unclaimed, returned, pending_binding, _since(since))
+    now = (clock or now_utc)()
+    try:
+        with operator_transaction() as session:
+            found = queries.appeals(session, now, _scope(session, scope_path), wanted)
+            if as_json:
+                click.echo(appeal_json(found, now))
+            elif as_csv:
+                click.echo(appeal_csv(found, now), nl=False)
+            else:
+                click.echo(appeal_table(found, now))
+    except SQLAlchemyError as error:
+        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+
+
+@appeals_group.command("show")
+@click.argument("ticket")
+@click.pass_obj
+def appeals_show(clock: Clock | None, ticket: str) -> None:
+    """Everything about appeal TICKET: the card, the resident's contact (masked), who holds it and by when,
+    material, rating, followers and the whole timeline with staff names. The read is audited (查阅)."""
+    import getpass
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import appeal_record, lookups
+    from storage.errors import NotFound
+    from storage.tickets import normalize_ticket
+
+    number = normalize_ticket(ticket)
+    if number is None:
+        fail(texts.BAD_TICKET.format(ticket=ticket))
+    now = (clock or now_utc)()
+    try:
+        with operator_transaction() as session:
+            appeal = lookups.read_from_cli(session, number, getpass.getuser(), now)
+            lines = record_lines(appeal_record.record_of(session, appeal), now)
+    except NotFound:
+        fail(texts.NOT_FOUND.format(ticket=number))
+    except SQLAlchemyError as error:
+        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+    click.echo("\n".join(lines))
+
+
+@click.group("focus")
+def focus_group() -> None:
+    """聚焦办: hot spots of recurring appeals, handled as focus cases."""
+
+
+@focus_group.command("list")
+@click.option("--all", "include_closed", is_flag=True, help="closed cases too, with their notes")
+def focus_list(include_closed: bool) -> None:
+    """Print the open focus cases (with --all, every case): place, category or keyword, tickets, owner."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from handlers import focus, operator_texts
+    from storage import queries
+
+    try:
+        with operator_transaction() as session:
+            found = queries.focus_cases(session, include_closed)
+    except SQLAlchemyError as error:
+        fail(operator_texts.FOCUS_LIST_DATABASE_FAILED.format(reason=type(error).__name__))
+    if not found:
+        click.echo(operator_texts.FOCUS_LIST_NONE[include_closed])
+        return
+    click.echo(operator_texts.FOCUS_LIST_HEADER[include_closed].format(n=len(found)))
+    for summary in found:
+        click.echo(focus.line(summary))
+        if summary.case.closed_at is not None:
+            click.echo(operator_texts.focus_closed(summary.case.closed_at, summary.case.note))
+
+
+@click.command()
+@click.argument("ticket")
+@click.argument("target", metavar="GRID_OR_NAME")
+@click.pass_obj
+def reassign(clock: Clock | None, ticket: str, target: str) -> None:
+    """改派: hand appeal TICKET to another grid (第二网格, 幸福里社区·第二网格) or a grid member by name; the
+    new holders get its task card, whoever held it and the resident are told."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from handlers import reassigning as wording
+    from handlers import staff_texts
+    from storage import reassigning
+    from storage.errors import DomainError
+    from storage.tickets import normalize_ticket
+
+    number = normalize_ticket(ticket)
+    if number is None:
+        fail(staff_texts.REASSIGN_BAD_TICKET.format(ticket=ticket))
+    try:
+        with operator_transaction() as session:
+            done = reassigning.reassign(session, None, number, target, (clock or now_utc)())
+    except DomainError as refused:
+        fail(wording.refusal(refused, number))
+    except SQLAlchemyError as error:
+        fail(staff_texts.REASSIGN_DATABASE_FAILED.format(reason=type(error).__name__))
+    click.echo(staff_texts.REASSIGNED.format(ticket=number, to=done.to))
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """通知: what the worker could not deliver."""
+
+
+@outbox_group.command("failed")
+@click.option("--since", type=DATE, help="only notices made on or after this day (YYYY-MM-DD, Beijing time)")
+@click.option("--json", "as_json", is_flag=True, help="JSON for tools")
+@click.option("--retry", "retry_id", type=int, metavar="ID", help="send notice ID again (the same row: never twice)")
+@click.pass_obj
+def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, retry_id: int | None) -> None:
+    """List the notices that could not be delivered: to whom (masked), which notice, for which appeal, how many
+    attempts, why (WeChat's error in words) and what to do; --retry ID queues one of them again."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.cli.appeals_output import failed_json, failed_lines
+    from storage import outbox
+
+    try:
+        with operator_transaction() as session:
+            if retry_id is not None:
+                outbox.requeue(session, retry_id, (clock or now_utc)())
+            else:
+                found = outbox.undelivered(session, _since(since))
+                click.echo(failed_json(found) if as_json else "\n".join(failed_lines(found)))
+    except outbox.NotRetriable as refused:
+        if refused.status is None:
+            fail(texts.RETRY_REFUSED["missing"].format(id=retry_id))
+        key = "unknown" if refused.outcome_unknown else "not_failed"
+        fail(texts.RETRY_REFUSED[key].format(id=retry_id, status=refused.status))
+    except SQLAlchemyError as error:
+        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+    if retry_id is not None:
+        click.echo(texts.RETRIED.format(id=retry_id))
+
+
+@click.command("report")
+@click.option("--month", "month_text", required=True, metavar="YYYY-MM", help="the month, in Beijing time")
+@click.option("--xlsx", "file", required=True, type=click.Path(path_type=Path), help="the workbook to write")
+@click.option("--scope", "scope_path", metavar="PATH", help="街道、社区或网格 (default: everywhere)")
+@click.pass_obj
+def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | None) -> None:
+    """月报: per grid and per member, appeals received, claimed in time, resolved (in time), overdue, ratings,
+    不受理 and 紧急, with the 响应率、解决率、满意率; a 说明 sheet defines each figure (README: 月报)."""
+    import re
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.sheets.report import write_report
+    from storage import rates
+
+    typed = re.fullmatch(r"(\d{4})-(\d{1,2})", month_text.strip())
+    if typed is None or not 1 <= int(typed.group(2)) <= 12:
+        fail(texts.BAD_MONTH.format(month=month_text))
+    if file.suffix.lower() != ".xlsx":
+        fail(texts.BAD_XLSX.format(file=file))
+    start, end = rates.month(int(typed.group(1)), int(typed.group(2)))
+    try:
+        with operator_transaction() as session:
+            made = rates.report(session, start, end, (clock or now_utc)(), _scope(session, scope_path))
+    except SQLAlchemyError as error:
+        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+    try:
+        write_report(made, file)
+    except OSError as error:
+        fail(texts.CANNOT_WRITE.format(file=file, reason=error.strerror or error))
+    total = made.total
+    click.echo(texts.REPORT_DONE.format(
+        file=file, month=f"{start:%Y-%m}", grids=len(made.grids), members=len(made.members),
+        received=total.received, response=texts.percent(total.response_rate),
+        resolve=texts.percent(total.resolve_rate), satisfaction=texts.percent(total.satisfaction_rate)))
+
+
+COMMANDS = (appeals_group, focus_group, reassign, outbox_group, report)

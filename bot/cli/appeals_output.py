@@ -1,0 +1,202 @@
+"""How the appeals and outbox commands print: a table for people, JSON for tools, CSV for Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.cli import appeals_texts as texts
+from handlers import staff_texts
+from storage.appeal_record import AppealRecord
+from storage.outbox import Undelivered
+from storage.privacy import mask, mask_personal_numbers
+from storage.queries import Listed
+
+CSV_BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it
+
+
+def _snippet(content: str, length: int | None = None) -> str:
+    text = mask_personal_numbers(" ".join(content.split()))
+    return text if length is None or len(text) <= length else text[:length] + "…"
+
+
+def _place(listed: Listed) -> str:
+    place = listed.place
+    return f"{place.grid_label} {place.home_label}".strip() if place else texts.NO_PLACE
+
+
+def _holder(listed: Listed) -> str:
+    return listed.assignee or listed.appeal.department or ""
+
+
+def _overdue_minutes(listed: Listed, now: datetime) -> int | None:
+    due = listed.due
+    return int((now - due).total_seconds() // 60) if due is not None and due <= now else None
+
+
+def appeal_table(found: Sequence[Listed], now: datetime) -> str:
+    """The list as aligned columns, and how many there are."""
+    if not found:
+        return texts.NO_APPEALS
+    rows = [texts.COLUMNS] + [(
+        listed.appeal.ticket, texts.local(listed.appeal.created_at),
+        (texts.URGENT if listed.appeal.emergency else "") + listed.appeal.category, _place(listed),
+        texts.STATUS_NAMES.get(listed.appeal.status, listed.appeal.status), _holder(listed) or texts.NOBODY,
+        texts.clock(listed.appeal.status, listed.due, now) or texts.NOBODY,
+        _snippet(listed.appeal.content, texts.SNIPPET),
+    ) for listed in found]
+    widths = [max(_width(row[column]) for row in rows) for column in range(len(texts.COLUMNS) - 1)]
+    lines = ["  ".join([*(_pad(cell, width) for cell, width in zip(row, widths, strict=False)), row[-1]])
+             for row in rows]
+    return "\n".join([*lines, texts.LISTED.format(count=len(found))])
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: two for each wide (Chinese) character."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def appeal_json(found: Sequence[Listed], now: datetime) -> str:
+    """The list as a JSON array with stable English keys (times in ISO 8601, Beijing time)."""
+    return json.dumps([{
+        "ticket": listed.appeal.ticket,
+        "filed_at": listed.appeal.created_at.astimezone(texts.LOCAL_ZONE).isoformat(),
+        "category": listed.appeal.category,
+        "subcategory": listed.appeal.subcategory,
+        "community": listed.place.community if listed.place else None,
+        "grid": listed.place.grid if listed.place else None,
+        "place": listed.place.home_label if listed.place else None,
+        "status": listed.appeal.status,
+        "status_name": texts.STATUS_NAMES.get(listed.appeal.status, listed.appeal.status),
+        "assignee": listed.assignee,
+        "department": listed.appeal.department,
+        "due_at": listed.due.astimezone(texts.LOCAL_ZONE).isoformat() if listed.due else None,
+        "overdue_minutes": _overdue_minutes(listed, now),
+        "emergency": listed.appeal.emergency,
+        "snippet": _snippet(listed.appeal.content, texts.SNIPPET * 3),
+    } for listed in found], ensure_ascii=False, indent=2)
+
+
+def appeal_csv(found: Sequence[Listed], now: datetime) -> str:
+    """The list as CSV with Chinese headers, starting with a BOM so that Excel opens it as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(texts.CSV_COLUMNS)
+    for listed in found:
+        appeal, place = listed.appeal, listed.place
+        writer.writerow([
+            appeal.ticket, texts.local(appeal.created_at, "%Y-%m-%d %H:%M"), appeal.category,
+            appeal.subcategory or "", place.community if place else "", place.grid if place else "",
+            place.home_label if place else "", texts.STATUS_NAMES.get(appeal.status, appeal.status),
+            listed.assignee or "", appeal.department or "", texts.local(listed.due, "%Y-%m-%d %H:%M"),
+            _overdue_minutes(listed, now) or "", texts.URGENT if appeal.emergency else "",
+            _snippet(appeal.content, texts.SNIPPET * 3),
+        ])
+    return CSV_BOM + buffer.getvalue()
+
+
+def record_lines(record: AppealRecord, now: datetime) -> list[str]:
+    """`appeals show`: the card, then what is known of its handling, then the timeline."""
+    appeal = record.appeal
+    place = f"{record.place.grid_label} {record.place.home_label}".strip() if record.place else texts.NO_PLACE
+    source = texts.SOURCE_REPORT.format(name=record.reporter) if record.reporter else texts.SOURCE_RESIDENT
+    lines = [texts.SHOW_HEAD.format(
+        ticket=appeal.ticket, urgent=texts.URGENT if appeal.emergency else "",
+        category=staff_texts.category_label(appeal.category, appeal.subcategory),
+        status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
+        filed=texts.local(appeal.created_at, "%Y-%m-%d %H:%M"), source=source, place=place)]
+    if record.contact.given:
+        lines.append(texts.SHOW_CONTACT.format(contact=staff_texts.contact_line(record.contact.phone,
+                                                                                record.contact.door)))
+    holder = "，".join(part for part in (record.assignee, appeal.department) if part)
+    if holder:
+        lines.append(texts.SHOW_HANDLER.format(who=holder))
+    due = _running_due(record)
+    if due is not None:
+        lines.append(texts.SHOW_CLOCK.format(clock=texts.clock(appeal.status, due, now),
+                                             due=texts.local(due, "%Y-%m-%d %H:%M")))
+    if appeal.resolution:
+        lines.append(texts.SHOW_RESOLUTION.format(text=appeal.resolution))
+    if appeal.rating:
+        lines.append(texts.SHOW_RATING.format(rating=staff_texts.RATING_NAMES.get(appeal.rating, appeal.rating),
+                                              at=texts.local(appeal.rated_at, "%Y-%m-%d %H:%M")))
+    lines.append(texts.SHOW_CONTENT.format(content=appeal.content))
+    if record.material:
+        lines.append(texts.SHOW_MATERIAL)
+        lines.extend(texts.MATERIAL_LINE.format(
+            at=texts.local(item.created_at), kind=staff_texts.MATERIAL_NAMES.get(item.kind, item.kind),
+            label=f"：{item.label}" if item.label else "") for item in record.material)
+    if record.followers:
+        lines.append(texts.SHOW_FOLLOWERS.format(count=len(record.followers),
+                                                 tickets="、".join(f.ticket for f in record.followers)))
+    lines.append(texts.SHOW_TIMELINE)
+    lines.extend(_event(event, name) for event, name in record.timeline)
+    return lines
+
+
+def _running_due(record: AppealRecord) -> datetime | None:
+    """The deadline of the clock the appeal is on (the claim's, or the resolve's), None when none runs."""
+    from storage.models import AppealStatus
+    from storage.queries import response_due
+
+    appeal = record.appeal
+    if appeal.paused_at is not None:
+        return None
+    if appeal.status == AppealStatus.DISPATCHED:
+        since = max((event.at for event, _ in record.timeline if event.to_status == AppealStatus.DISPATCHED),
+                    default=appeal.created_at)
+        return response_due(appeal, since)
+    return appeal.resolve_due_at if appeal.status == AppealStatus.ACCEPTED else None
+
+
+def _event(event: Any, name: str | None) -> str:
+    return "  " + staff_texts.EVENT_LINE.format(
+        at=texts.local(event.at), action=staff_texts.EVENT_NAMES.get(event.action, event.action),
+        who=f"（{name}）" if name else "",
+        note=f"：{staff_texts.event_note(event.action, event.note)}" if event.note else "")
+
+
+def failed_lines(found: Sequence[Undelivered]) -> list[str]:
+    """`outbox failed`: each notice with its reason in words and what to do, then how to send one again."""
+    if not found:
+        return [texts.NO_FAILED]
+    lines = [texts.FAILED_HEADER.format(count=len(found))]
+    for item in found:
+        reason, advice = texts.failure(item.row.last_error)
+        lines.append(texts.FAILED_LINE.format(
+            id=item.row.id, at=texts.local(item.row.created_at), recipient=_recipient(item),
+            template=item.row.template, ticket=item.ticket or texts.NOBODY, attempts=item.row.attempts,
+            reason=reason, advice=advice))
+    lines.append(texts.RETRY_HINT.format(id=found[0].row.id))
+    return lines
+
+
+def _recipient(item: Undelivered) -> str:
+    masked = mask(item.row.recipient_openid)
+    return f"{item.staff_name}（{masked}）" if item.staff_name else masked
+
+
+def failed_json(found: Sequence[Undelivered]) -> str:
+    """The failed notices as JSON (the recipient masked; the error as recorded and in words)."""
+    return json.dumps([{
+        "id": item.row.id,
+        "created_at": item.row.created_at.astimezone(texts.LOCAL_ZONE).isoformat(),
+        "recipient": mask(item.row.recipient_openid),
+        "staff_name": item.staff_name,
+        "template": item.row.template,
+        "ticket": item.ticket,
+        "attempts": item.row.attempts,
+        "channel": item.row.channel,
+        "error": item.row.last_error,
+        "reason": texts.failure(item.row.last_error)[0],
+        "advice": texts.failure(item.row.last_error)[1],
+    } for item in found], ensure_ascii=False, indent=2)

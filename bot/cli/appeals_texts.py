@@ -1,0 +1,146 @@
+"""What `gridbot appeals`, `gridbot outbox failed` and `gridbot report` say to the operator, in one place."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from handlers import resident_texts, staff_texts
+from storage.models import AppealStatus
+from storage.outbox import OUTCOME_UNKNOWN
+from storage.tickets import LOCAL_ZONE
+
+# --- appeals list -----------------------------------------------------------------------------------------------
+
+STATUS_NAMES = staff_texts.STATUS_NAMES  # the names staff read in the chat
+# --status takes the names staff and residents read, the English ones, and a few short forms.
+STATUS_WORDS: dict[str, AppealStatus] = {
+    **{word: AppealStatus(status) for status, word in resident_texts.STATUS_NAMES.items()},
+    **{word: AppealStatus(status) for status, word in STATUS_NAMES.items()},
+    **{status.value: status for status in AppealStatus},
+    "已退回": AppealStatus.RETURNED, "退回": AppealStatus.RETURNED, "挂起": AppealStatus.PAUSED,
+    "待绑定": AppealStatus.AWAITING_ADDRESS, "已撤销": AppealStatus.CANCELLED, "完结": AppealStatus.CLOSED,
+}
+STATUS_SEPARATORS = re.compile(r"[,，、\s]+")
+BAD_STATUS = "不认识的状态“{word}”。可用：{known}（可用逗号分隔多个）"
+BAD_SCOPE = "没有找到“{name}”。可能是：{candidates}"
+NO_SCOPE = "没有找到“{name}”：请写街道、社区或网格的名称，如 幸福里社区 或 幸福里社区·第一网格。"
+NO_APPEALS = "没有符合条件的诉求。"
+LISTED = "共 {count} 条诉求。"
+DATABASE_FAILED = "读取数据库失败（{reason}），请稍后再试。"
+COLUMNS = ("编号", "提交时间", "类别", "地点", "状态", "办理人", "时限", "内容")
+CSV_COLUMNS = ("编号", "提交时间", "类别", "子类", "社区", "网格", "楼栋", "状态", "办理人", "办理单位",
+               "截止时间", "超时分钟", "紧急", "内容摘要")
+URGENT = "【紧急】"
+NO_PLACE = "（待绑定地址）"
+NOBODY = "—"
+SNIPPET = 30  # characters of the content in the table
+
+
+def local(at: datetime | None, form: str = "%m-%d %H:%M") -> str:
+    """A stored time as the street office reads it: Beijing time."""
+    return at.astimezone(LOCAL_ZONE).strftime(form) if at is not None else ""
+
+
+def clock(status: str, due: datetime | None, now: datetime) -> str:
+    """接单剩3小时 / 办结已超时2天, as 我的任务 says it; "" when no clock runs."""
+    if due is None:
+        return ""
+    step = staff_texts.CLOCK_STEPS["claim" if status == AppealStatus.DISPATCHED else "resolve"]
+    if due <= now:
+        return staff_texts.CLOCK_LATE.format(step=step, span=span(now - due))
+    return staff_texts.CLOCK_LEFT.format(step=step, span=span(due - now))
+
+
+def span(length: timedelta) -> str:
+    """3分钟, 5小时, 2天."""
+    minutes = max(1, int(length.total_seconds() // 60))
+    if minutes < 60:
+        return staff_texts.SPAN_MINUTES.format(count=minutes)
+    if minutes < 48 * 60:
+        return staff_texts.SPAN_HOURS.format(count=minutes // 60)
+    return staff_texts.SPAN_DAYS.format(count=minutes // (24 * 60))
+
+
+def bad_status(word: str) -> str:
+    """The refusal of an unknown --status word, naming the ones staff use."""
+    return BAD_STATUS.format(word=word, known="、".join(STATUS_NAMES.values()))
+
+
+# --- appeals show ----------------------------------------------------------------------------------------------
+
+BAD_TICKET = staff_texts.REASSIGN_BAD_TICKET
+NOT_FOUND = "没有找到编号为 {ticket} 的诉求。"
+SHOW_HEAD = "诉求 {ticket}{urgent}\n类别：{category}\n状态：{status}\n提交：{filed}（{source}）\n地址：{place}"
+SOURCE_RESIDENT = "居民反映"
+SOURCE_REPORT = "网格员上报：{name}"
+SHOW_CONTACT = "联系方式（已遮挡）：{contact}"
+SHOW_HANDLER = "办理：{who}"
+SHOW_CLOCK = "时限：{clock}（截止 {due}）"
+SHOW_RESOLUTION = "办结说明：{text}"
+SHOW_RATING = "评价：{rating}（{at}）"
+SHOW_CONTENT = "内容：{content}"
+SHOW_MATERIAL = "材料："
+MATERIAL_LINE = "  {at} {kind}{label}"
+SHOW_FOLLOWERS = "跟进的居民：{count} 位（并入的诉求 {tickets}）"
+SHOW_TIMELINE = "记录（含内部备注）："
+
+
+# --- outbox failed ---------------------------------------------------------------------------------------------
+
+NO_FAILED = "没有发送失败的通知。"
+FAILED_HEADER = "发送失败的通知共 {count} 条："
+FAILED_LINE = ("#{id} {at} 发给 {recipient}｜通知 {template}｜诉求 {ticket}｜已尝试 {attempts} 次\n"
+               "   原因：{reason}\n   处理：{advice}")
+RETRY_HINT = "重新发送某一条：gridbot outbox failed --retry 序号（如 --retry {id}）"
+RETRIED = "#{id} 已重新排队，worker 将按同一条记录发送（不会重复发送）。"
+RETRY_REFUSED = {
+    "missing": "没有序号为 {id} 的通知。",
+    "not_failed": "#{id} 不是发送失败的通知（当前状态：{status}），无需重发。",
+    "unknown": "#{id} 发送时中断，对方可能已经收到，不能自动重发；请直接联系对方确认。",
+}
+# What went wrong, from the errcode WeChat answered (bot/wechat/api.py writes "errcode N" into the row's error).
+ERRCODE_REASONS: dict[int, tuple[str, str]] = {
+    45015: ("回复时间超过限制：对方 48 小时内没有给公众号发过消息，客服消息发不出",
+            "配置模板消息（GRIDBOT_TEMPLATE_IDS / GRIDBOT_RESIDENT_TEMPLATE_ID），或请对方给公众号发一条消息后重发"),
+    45047: ("客服消息条数已用完：对方上次发消息后 48 小时内最多收 5 条",
+            "配置模板消息，或请对方给公众号发一条消息后重发"),
+    43004: ("对方未关注公众号（或已取消关注）", "请对方关注公众号后重发"),
+    40003: ("openid 无效：不是本公众号的用户", "核对此人是否用本公众号绑定；工作人员可重新认证"),
+    43101: ("对方拒收这类模板消息", "请对方在公众号的消息设置里允许接收后重发"),
+    40037: ("模板 ID 无效", "核对 GRIDBOT_TEMPLATE_IDS 中的模板 ID 后重发"),
+    45009: ("接口调用次数已达今日上限", "明天再重发"),
+    -1: ("微信系统繁忙", "稍后重发"),
+}
+NO_TEMPLATE_REASON = ("对方的 48 小时回复窗口已关闭，且这类通知没有配置模板消息",
+                      "配置模板消息（GRIDBOT_TEMPLATE_IDS / GRIDBOT_RESIDENT_TEMPLATE_ID）后重发")
+OUTCOME_UNKNOWN_REASON = ("发送过程中 worker 中断，不确定对方是否收到", "不会自动重发；请直接联系对方确认")
+OTHER_REASON = ("未能识别的错误：{error}", "查看 worker 日志；确认问题解决后可重发")
+ERRCODE = re.compile(r"errcode (-?\d+)")
+
+
+def failure(error: str | None) -> tuple[str, str]:
+    """Why a notice was not delivered and what to do, from the error recorded on its outbox row."""
+    text = error or ""
+    if text == OUTCOME_UNKNOWN:
+        return OUTCOME_UNKNOWN_REASON
+    found = ERRCODE.search(text)
+    if found and int(found.group(1)) in ERRCODE_REASONS:
+        return ERRCODE_REASONS[int(found.group(1))]
+    if text.startswith("no template id for"):  # bot/worker/delivery.py NO_TEMPLATE
+        return NO_TEMPLATE_REASON
+    return OTHER_REASON[0].format(error=text or "无记录"), OTHER_REASON[1]
+
+
+# --- report ----------------------------------------------------------------------------------------------------
+
+BAD_MONTH = "月份请写成 YYYY-MM，如 2026-11；收到“{month}”。"
+BAD_XLSX = "报表文件名请以 .xlsx 结尾；收到“{file}”。"
+CANNOT_WRITE = "无法写入 {file}：{reason}"
+REPORT_DONE = ("已生成 {file}：{month} 月 {grids} 个网格、{members} 名工作人员；收到 {received} 件，"
+               "响应率 {response}，解决率 {resolve}，满意率 {satisfaction}。")
+
+
+def percent(rate: float | None) -> str:
+    """87.5%; "—" for a rate over nothing."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"

@@ -1,0 +1,63 @@
+"""Everything an operator reads about one appeal (`gridbot appeals show`, the console's page): the appeal, its
+place, who holds it, its timeline with staff names, material, rating, followers and the resident's contact.
+
+The contact is masked: an operator is not the appeal's handler (storage/contacts.py). Reading is audited by
+the caller (storage/lookups.py `read_from_cli`), never here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import contacts
+from storage.models import Appeal, AppealEvent, AppealFollower, Attachment, Resident, Staff
+from storage.org import Address, address
+from storage.queries import timeline_with_names
+
+
+@dataclass(frozen=True)
+class Follower:
+    """A resident following the appeal: their own appeal that was joined or merged into it."""
+
+    ticket: str
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class AppealRecord:
+    """One appeal with what an operator needs to act on it."""
+
+    appeal: Appeal
+    place: Address | None
+    assignee: str | None
+    reporter: str | None  # the staff member who filed it (上报); None for a resident's appeal
+    timeline: list[tuple[AppealEvent, str | None]]  # every event, internal ones too, with the staff name
+    material: Sequence[Attachment]
+    followers: list[Follower]
+    contact: contacts.Contact  # masked; nothing given when there is no resident
+
+
+def record_of(session: Session, appeal: Appeal) -> AppealRecord:
+    """The appeal's record as an operator reads it."""
+    place = address(session, appeal.grid_id, appeal.building_id, appeal.unit_id) if appeal.grid_id else None
+    material = session.scalars(select(Attachment).where(Attachment.appeal_id == appeal.id)
+                               .order_by(Attachment.id)).all()
+    followers = [Follower(ticket, at) for ticket, at in session.execute(
+        select(Appeal.ticket, AppealFollower.joined_at)
+        .join(Appeal, Appeal.id == AppealFollower.source_appeal_id)
+        .where(AppealFollower.appeal_id == appeal.id).order_by(AppealFollower.id)
+    )]
+    resident = session.get(Resident, appeal.resident_id) if appeal.resident_id is not None else None
+    contact = contacts.masked(resident) if resident is not None else contacts.Contact(None, None, whole=False)
+    return AppealRecord(appeal, place, _name(session, appeal.assignee_staff_id),
+                        _name(session, appeal.reporter_staff_id), timeline_with_names(session, appeal),
+                        material, followers, contact)
+
+
+def _name(session: Session, staff_id: int | None) -> str | None:
+    return session.get_one(Staff, staff_id).name if staff_id is not None else None

@@ -1,0 +1,155 @@
+"""The day's work from the command line: `gridbot appeals list` and `show`, `gridbot outbox failed`."""
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli.gridbot import main
+from storage.models import AppealEvent, OutboxMessage, OutboxStatus
+from storage.notices import ResidentResolved
+from storage.privacy import mask
+from tests.support.database import add_notice, appeal, outbox_row
+from tests.support.personas import OPERATOR, ZHANG
+from tests.support.worker import TICKET, file_and_dispatch
+
+pytestmark = pytest.mark.postgres
+
+LAMP = "1号楼楼道灯坏了好几天，联系我13812345678"
+
+
+def gridbot(database_url, clock, *args):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), obj=clock, env={"GRIDBOT_DATABASE_URL": database_url})
+
+
+@pytest.fixture
+def day(wechat, seeded, clock):  # type: ignore[no-untyped-def]
+    """One of each: claimed, unclaimed with a phone number in it, returned, elsewhere, waiting for an address."""
+    claimed = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {claimed}")
+    unclaimed = file_and_dispatch(wechat, seeded, clock, LAMP, openid="o7")
+    returned = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯坏了好几天", openid="o5")
+    wechat.send(ZHANG, f"接单 {returned}")
+    wechat.send(ZHANG, f"退回 {returned} 这是锦绣家园的事")
+    heping = file_and_dispatch(wechat, seeded, clock, "1栋门口的垃圾好几天没人清", openid="o2")
+    held = TICKET.search(wechat.send("o_new", "小区门口的路灯坏了")).group(0)
+    return {"claimed": claimed, "unclaimed": unclaimed, "returned": returned, "heping": heping, "held": held}
+
+
+def test_the_list_shows_the_open_appeals_with_place_status_holder_clock_and_a_masked_snippet(
+        day, database_url, clock):
+    result = gridbot(database_url, clock, "appeals", "list")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[:4] == ["编号", "提交时间", "类别", "地点"]
+    row = next(line for line in lines if day["claimed"] in line)
+    assert "幸福里社区·第一网格 阳光花园3号楼1单元" in row and "办理中" in row and "张伟" in row and "办结剩" in row
+    lamp = next(line for line in lines if day["unclaimed"] in line)
+    assert "待接单" in lamp and "接单剩" in lamp and "138****5678" in lamp and "13812345678" not in lamp
+    assert "已退回社区" in next(line for line in lines if day["returned"] in line)
+    assert "（待绑定地址）" in next(line for line in lines if day["held"] in line)
+    assert lines[-1] == "共 5 条诉求。"
+
+
+def test_options_narrow_the_list_by_place_status_and_clock(day, database_url, clock):
+    def tickets(*args: str) -> set[str]:
+        result = gridbot(database_url, clock, "appeals", "list", "--json", *args)
+        assert result.exit_code == 0, result.output
+        return {row["ticket"] for row in json.loads(result.output)}
+
+    assert tickets("--scope", "和平社区") == {day["heping"]}
+    assert tickets("--scope", "幸福里社区·第一网格", "--unclaimed") == {day["unclaimed"]}
+    assert tickets("--returned") == {day["returned"]}
+    assert tickets("--pending-binding") == {day["held"]}
+    assert tickets("--status", "办理中,returned") == {day["claimed"], day["returned"]}
+    assert tickets("--status", "待接单", "--scope", "幸福里社区") == {day["unclaimed"]}
+    assert tickets("--overdue") == set()
+    clock.advance(hours=5)  # past every 接单 limit (4 hours at most), within the 办结 limits
+    assert tickets("--overdue") == {day["unclaimed"], day["heping"]}
+    assert tickets("--since", "2026-11-23") == set()
+    assert tickets("--since", "2026-11-22", "--status", "已办结") == set()
+
+
+def test_json_keeps_english_keys_and_says_by_how_much_an_appeal_is_late(day, database_url, clock):
+    clock.advance(hours=5)
+    result = gridbot(database_url, clock, "appeals", "list", "--json", "--unclaimed", "--scope", "幸福里社区/第一网格")
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output)
+    assert row["ticket"] == day["unclaimed"] and row["status"] == "dispatched" and row["status_name"] == "待接单"
+    assert row["community"] == "幸福里社区" and row["grid"] == "第一网格" and row["place"] == "阳光花园1号楼1单元"
+    assert row["overdue_minutes"] > 0 and row["due_at"].endswith("+08:00") and row["emergency"] is None
+    assert "138****5678" in row["snippet"] and row["assignee"] is None
+
+
+def test_csv_opens_in_excel_with_chinese_headers(day, database_url, clock):
+    result = gridbot(database_url, clock, "appeals", "list", "--csv", "--returned")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("\ufeff编号,提交时间,类别")
+    rows = list(csv.reader(io.StringIO(result.output.removeprefix("\ufeff"))))
+    assert len(rows) == 2 and rows[1][0] == day["returned"] and rows[1][7] == "已退回社区"
+
+
+def test_bad_options_are_refused_in_one_chinese_line(day, database_url, clock):
+    unknown = gridbot(database_url, clock, "appeals", "list", "--status", "办完了")
+    assert unknown.exit_code == 1 and "不认识的状态“办完了”" in unknown.output and "待接单" in unknown.output
+    unclear = gridbot(database_url, clock, "appeals", "list", "--scope", "第一网格")
+    assert unclear.exit_code == 1 and "幸福里社区·第一网格" in unclear.output and "和平社区·第一网格" in unclear.output
+    nowhere = gridbot(database_url, clock, "appeals", "list", "--scope", "火星社区")
+    assert nowhere.exit_code == 1 and "没有找到“火星社区”" in nowhere.output
+    assert "Traceback" not in unknown.output + unclear.output + nowhere.output
+
+
+def test_show_gives_the_operator_everything_with_the_phone_masked_and_the_read_audited(
+        wechat, day, seeded, database_url, clock, monkeypatch):
+    wechat.send("o7", "我的电话 13912345678")
+    wechat.send(ZHANG, f"接单 {day['unclaimed']}")
+    wechat.send(ZHANG, f"进展 {day['unclaimed']} 已联系电工")
+    monkeypatch.setattr("getpass.getuser", lambda: "sunli")
+    result = gridbot(database_url, clock, "appeals", "show", day["unclaimed"][1:])
+    assert result.exit_code == 0, result.output
+    shown = result.output
+    assert shown.startswith(f"诉求 {day['unclaimed']}") and "状态：办理中" in shown
+    assert "地址：幸福里社区·第一网格 阳光花园1号楼1单元" in shown and "联系方式（已遮挡）：电话 139****5678" in shown
+    assert "13912345678" not in shown and "办理：张伟" in shown and "办结剩" in shown
+    assert "接单（张伟）" in shown and "进展（张伟）：已联系电工" in shown
+    with seeded.transaction() as session:
+        audit = session.scalars(select(AppealEvent).where(AppealEvent.action == "viewed")).one()
+        assert (audit.actor_kind, audit.note, audit.internal) == ("system", "cli:sunli", True)
+    again = gridbot(database_url, clock, "appeals", "show", day["unclaimed"])
+    assert "查阅：命令行 sunli" in again.output
+    assert "查阅：命令行 sunli" in wechat.send(OPERATOR, f"查询 {day['unclaimed']}")
+    missing = gridbot(database_url, clock, "appeals", "show", "G2611229999")
+    assert missing.exit_code == 1 and "没有找到编号为 G2611229999 的诉求" in missing.output
+
+
+def test_failed_notices_are_listed_with_the_reason_in_words_and_one_is_sent_again_once(
+        day, seeded, database_url, clock):
+    notice = ResidentResolved(ticket=day["claimed"], note="已修好")
+    first = add_notice(seeded, "t:window", notice, clock())
+    second = add_notice(seeded, "t:unknown", notice, clock(), openid=ZHANG)
+    appeal_id = appeal(seeded, day["claimed"]).id
+    with seeded.transaction() as session:
+        for outbox_id, error in ((first, "send failed: errcode 45015 (response out of time limit)"),
+                                 (second, "outcome unknown: worker stopped during the send")):
+            row = session.get_one(OutboxMessage, outbox_id)
+            row.status, row.last_error, row.attempts, row.appeal_id = OutboxStatus.FAILED, error, 1, appeal_id
+    listed = gridbot(database_url, clock, "outbox", "failed")
+    assert listed.exit_code == 0, listed.output
+    assert "发送失败的通知共 2 条" in listed.output and "回复时间超过限制" in listed.output
+    assert f"张伟（{mask(ZHANG)}）" in listed.output and "不确定对方是否收到" in listed.output
+    assert "o1" not in listed.output.replace("o1…", "")
+    rows = json.loads(gridbot(database_url, clock, "outbox", "failed", "--json").output)
+    assert [row["ticket"] for row in rows] == [day["claimed"]] * 2 and rows[0]["reason"].startswith("回复时间")
+    retried = gridbot(database_url, clock, "outbox", "failed", "--retry", str(first))
+    assert retried.exit_code == 0 and f"#{first} 已重新排队" in retried.output
+    row = outbox_row(seeded, first)
+    assert row.status == OutboxStatus.PENDING and row.idempotency_key == "t:window" and row.channel is None
+    twice = gridbot(database_url, clock, "outbox", "failed", "--retry", str(first))
+    assert twice.exit_code == 1 and "不是发送失败的通知" in twice.output
+    unknown = gridbot(database_url, clock, "outbox", "failed", "--retry", str(second))
+    assert unknown.exit_code == 1 and "可能已经收到" in unknown.output
+    assert outbox_row(seeded, second).status == OutboxStatus.FAILED
+    assert "发送失败的通知共 1 条" in gridbot(database_url, clock, "outbox", "failed").output

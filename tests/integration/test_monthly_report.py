@@ -1,0 +1,111 @@
+"""`gridbot report --month`: the figures of a small month, computed by hand, and the workbook read back."""
+
+from datetime import datetime, timezone
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from bot.cli.gridbot import main
+from storage import rates
+from storage.queries import Scope
+from tests.support.personas import LI, WANG, ZHANG
+from tests.support.worker import LIFT, file_and_dispatch
+
+pytestmark = pytest.mark.postgres
+
+XINGFULI_FIRST, HEPING_FIRST = "幸福里社区·第一网格", "和平社区·第一网格"
+
+
+@pytest.fixture
+def november(wechat, seeded, clock):  # type: ignore[no-untyped-def]
+    """Five appeals filed on 22 November, one on 2 December; the report is made on 2 December.
+
+    t1 claimed and resolved at once, rated 满意; t2 resolved, rated 不满意 and reopened (LI holds it); t3 (和平社区)
+    never claimed; t4 不受理; t5 an emergency claimed within its 10 minutes and never resolved.
+    """
+    t1 = file_and_dispatch(wechat, seeded, clock, LIFT)
+    wechat.dialog(ZHANG, [(f"接单 {t1}", "接单成功"), (f"办结 {t1} 已修好", "已办结")])
+    assert "感谢您的评价" in wechat.send("o1", "1")
+    t2 = file_and_dispatch(wechat, seeded, clock, "1号楼楼道灯坏了好几天", openid="o7")
+    wechat.dialog(LI, [(f"接单 {t2}", "接单成功"), (f"办结 {t2} 换了灯泡", "已办结")])
+    assert "已重新打开" in wechat.send("o7", "不满意")
+    file_and_dispatch(wechat, seeded, clock, "1栋门口的垃圾好几天没人清", openid="o2")
+    t4 = file_and_dispatch(wechat, seeded, clock, "3号楼门口的垃圾桶满了没人清", openid="o5")
+    assert "不受理" in wechat.send(WANG, f"不受理 {t4} 已由环卫当场清理")
+    t5 = file_and_dispatch(wechat, seeded, clock, "3号楼电梯又不动了，困了好久", openid="o6")
+    clock.advance(minutes=5)
+    assert "接单成功" in wechat.send(ZHANG, f"接单 {t5}")
+    clock.advance(days=10)  # 2 December: every 办结 limit of November has passed
+    file_and_dispatch(wechat, seeded, clock, "1号楼门口的路灯也坏了", openid="o7")
+    return seeded
+
+
+def test_the_figures_follow_the_definitions(november, clock):
+    start, end = rates.month(2026, 11)
+    assert start == datetime(2026, 10, 31, 16, tzinfo=timezone.utc) and end == datetime(2026, 11, 30, 16,
+                                                                                         tzinfo=timezone.utc)
+    with november.transaction() as session:
+        made = rates.report(session, start, end, clock())
+    grids = {line.label: line.figures for line in made.grids}
+    assert len(grids) == 4 and grids["幸福里社区·第二网格"] == rates.Figures()
+    assert grids[XINGFULI_FIRST] == rates.Figures(
+        received=4, to_handle=3, claimed_in_time=3, resolved=1, resolved_in_time=1, overdue=2, satisfied=1,
+        unsatisfied=1, rejected=1, emergencies=1)
+    assert grids[HEPING_FIRST] == rates.Figures(received=1, to_handle=1, overdue=1)
+    total = made.total
+    assert (total.received, total.to_handle, total.claimed_in_time, total.resolved, total.overdue) == (5, 4, 3, 1, 3)
+    assert (total.response_rate, total.resolve_rate, total.satisfaction_rate) == (0.75, 0.25, 0.5)
+    members = {line.label: line for line in made.members}
+    assert members["张伟"].figures == rates.Figures(received=2, to_handle=2, claimed_in_time=2, resolved=1,
+                                                   resolved_in_time=1, overdue=1, satisfied=1, emergencies=1)
+    assert members["李娜"].figures == rates.Figures(received=1, to_handle=1, claimed_in_time=1, overdue=1,
+                                                   unsatisfied=1)
+    assert members["王强"].figures == rates.Figures() and members["李娜"].grid == XINGFULI_FIRST
+    assert members["王强"].figures.response_rate is None  # nothing to rate is not 0%
+
+
+def test_a_scope_keeps_its_grids_and_members_only(november, clock):
+    start, end = rates.month(2026, 11)
+    with november.transaction() as session:
+        made = rates.report(session, start, end, clock(), Scope.of_path(session, "和平社区"))
+    assert [line.label for line in made.grids] == [HEPING_FIRST, "和平社区·第二网格"]
+    assert {line.label for line in made.members} == {"陈静", "赵磊"} and made.total.received == 1
+
+
+def test_the_workbook_has_a_sheet_per_level_and_the_definitions(november, clock, database_url, tmp_path):
+    path = tmp_path / "十一月.xlsx"
+    result = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(path)], obj=clock,
+                                env={"GRIDBOT_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    assert "收到 5 件，响应率 75.0%，解决率 25.0%，满意率 50.0%" in result.output
+    book = load_workbook(path)
+    assert book.sheetnames == ["网格", "网格员", "说明"]
+    header, *rows = book["网格"].iter_rows(values_only=True)
+    assert header[:4] == ("网格", "收到", "应办", "响应及时") and "满意率" in header
+    first = dict(zip(header, next(row for row in rows if row[0] == XINGFULI_FIRST), strict=True))
+    assert (first["收到"], first["超期"], first["不受理"], first["紧急"]) == (4, 2, 1, 1)
+    assert first["响应率"] == 1.0 and first["满意率"] == 0.5
+    quiet = dict(zip(header, next(row for row in rows if row[0] == "和平社区·第二网格"), strict=True))
+    assert quiet["收到"] == 0 and quiet["响应率"] is None
+    total = dict(zip(header, rows[-1], strict=True))
+    assert total["网格"] == "合计" and total["收到"] == 5 and total["响应率"] == 0.75
+    assert book["网格"].cell(row=2, column=len(header)).number_format == "0.0%"
+    people = {row[0]: row for row in book["网格员"].iter_rows(min_row=2, values_only=True)}
+    assert people["张伟"][1] == XINGFULI_FIRST and people["张伟"][2] == 2
+    definitions = {row[0]: row[1] for row in book["说明"].iter_rows(min_row=2, values_only=True)}
+    assert "2026-11-01 00:00 至 2026-12-01 00:00" in definitions["统计范围"]
+    assert definitions["响应率"] == "响应及时 ÷ 应办。"
+
+
+def test_a_bad_month_or_file_is_refused_in_one_line(november, clock, database_url, tmp_path):
+    env = {"GRIDBOT_DATABASE_URL": database_url}
+    bad = CliRunner().invoke(main, ["report", "--month", "2026-13", "--xlsx", str(tmp_path / "a.xlsx")], obj=clock,
+                             env=env)
+    assert bad.exit_code == 1 and "月份请写成 YYYY-MM" in bad.output
+    csv = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(tmp_path / "a.csv")], obj=clock,
+                             env=env)
+    assert csv.exit_code == 1 and "以 .xlsx 结尾" in csv.output
+    nowhere = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(tmp_path / "no" / "a.xlsx")],
+                                 obj=clock, env=env)
+    assert nowhere.exit_code == 1 and "无法写入" in nowhere.output
