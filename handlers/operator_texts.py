@@ -10,8 +10,9 @@ from handlers.resident_texts import clock
 from nlp.dataset import DatasetError, Trouble
 from nlp.metrics import Report
 from storage import faq_import
+from storage.faq import split_alternates
 from storage.faq_import import FaqImportReport, FaqProblem, FaqRowError
-from storage.models import FaqEntry
+from storage.models import FaqDisabled, FaqEntry
 from storage.org_import import COLUMNS, LEVELS, MAX_NAME_LENGTH, ImportReport, Problem, RowError
 
 # How each level is counted in Chinese: "2 个社区", "12 栋楼".
@@ -157,26 +158,49 @@ def faq_row_error(error: FaqRowError) -> str:
 
 
 def faq_import_done(report: FaqImportReport) -> str:
-    """问答导入完成：新增 …，更新 …，未变 …。"""
-    return (f"问答导入完成（{report.rows} 行）：新增 {report.created} 条，更新 {report.updated} 条，"
-            f"未变 {report.unchanged} 条。正在运行的服务 {int(REFRESH_INTERVAL.total_seconds())} 秒内生效。")
+    """问答导入完成：新增 …，更新 …，未变 …; then what happened to the entries the file lacks."""
+    lines = [f"问答导入完成（{report.rows} 行）：新增 {report.created} 条，更新 {report.updated} 条，"
+             f"未变 {report.unchanged} 条。"]
+    if report.restored:
+        lines.append(f"重新启用 {report.restored} 条（上次用 --prune 导入时文件里没有）。")
+    if report.held:
+        lines.append(f"{report.held} 条已被手动停用，仍不答复（gridbot faq enable 编号 重新启用）。")
+    if report.left_out and report.pruned:
+        lines.append(f"停用了文件里没有的 {report.left_out} 条（没有删除，答复记录保留；gridbot faq list 查看）。")
+    elif report.left_out:
+        lines.append(f"数据库里另有 {report.left_out} 条文件里没有的问答仍在答复；要停用它们，"
+                     "请加 --prune 重新导入，或用 gridbot faq disable 编号。")
+    lines.append(f"正在运行的服务 {int(REFRESH_INTERVAL.total_seconds())} 秒内生效。")
+    return "\n".join(lines)
+
+
+FAQ_STATUS = {None: "", FaqDisabled.OPERATOR: "（已停用）", FaqDisabled.PRUNED: "（已停用：最近导入的文件里没有）"}
+FAQ_SWITCHED = {True: "已启用问答 {id}：{question}。正在运行的服务 {seconds} 秒内开始答复它。",
+                False: "已停用问答 {id}：{question}。从现在起不再答复（没有删除，答复记录保留；重新导入也不会"
+                       "启用它，要恢复请用 gridbot faq enable {id}）。"}
+FAQ_UNCHANGED = {True: "问答 {id} 本来就在使用，没有改动：{question}", False: "问答 {id} 本来就已停用，没有改动：{question}"}
+FAQ_NOT_FOUND = "没有编号为 {id} 的问答。编号见 gridbot faq list。"
+FAQ_DATABASE_FAILED = "数据库操作失败（{reason}），问答没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
 
 
 def faq_listing(entries: list[FaqEntry], answered: dict[int, tuple[int, int]]) -> str:
-    """`gridbot faq list`: every entry with its phrasings, and how often its answer was not enough."""
+    """`gridbot faq list`: every entry with its phrasings, whether it is answered, and how often it was not enough."""
     if not entries:
         return "还没有问答。用 gridbot faq import 文件 导入（格式见 docs/faq-sample.csv）。"
-    lines = [f"共 {len(entries)} 条问答："]
+    active = sum(1 for entry in entries if entry.active)
+    lines = [f"共 {len(entries)} 条问答（答复中 {active} 条，已停用 {len(entries) - active} 条）："]
     for entry in entries:
         times, escalated = answered.get(entry.id, (0, 0))
-        status = "" if entry.active else "（已停用）"
+        status = "" if entry.active else FAQ_STATUS.get(entry.disabled_reason, FAQ_STATUS[FaqDisabled.OPERATOR])
         category = f"［{entry.category}］" if entry.category else ""
         lines.append(f"{entry.id}. {category}{entry.question}{status}  已答 {times} 次，转人工 {escalated} 次")
-        alternates = [part for part in entry.alternates.split("\n") if part]
+        alternates = split_alternates(entry.alternates)
         if alternates:
             lines.append(f"   同义问法：{'｜'.join(alternates)}")
         lines.append(f"   答案：{entry.answer}")
     return "\n".join(lines)
+
+
 # --- `gridbot focus list` (聚焦办) -------------------------------------------------------------------------
 
 FOCUS_LIST_NONE = {False: "没有进行中的聚焦事项。", True: "还没有聚焦事项。"}
