@@ -4,6 +4,7 @@ place."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from handlers.faq_cache import REFRESH_INTERVAL
 from handlers.resident_texts import clock
@@ -14,6 +15,9 @@ from storage.faq import split_alternates
 from storage.faq_import import FaqImportReport, FaqProblem, FaqRowError
 from storage.models import FaqDisabled, FaqEntry
 from storage.org_import import COLUMNS, LEVELS, MAX_NAME_LENGTH, ImportReport, Problem, RowError
+
+if TYPE_CHECKING:
+    from nlp.retraining import Retrained, Shortfall
 
 # How each level is counted in Chinese: "2 个社区", "12 栋楼".
 COUNTED = {
@@ -222,9 +226,6 @@ _TROUBLES = {
     Trouble.MISSING_FIELD: "缺少“{field}”",
     Trouble.NOT_STRING: "“{field}”应当是文字，现在是 {detail}",
     Trouble.EMPTY_FIELD: "“{field}”是空的",
-    Trouble.SHORT_ROW: "列数不够，至少要 {detail} 列",
-    Trouble.NO_COLUMN: "表头里没有{field}列：请把两列命名为 文本（或 text、内容）和 类别（或 label、标签）",
-    Trouble.EMPTY_FILE: "文件是空的",
     Trouble.NO_EXAMPLES: "没有样本",
     Trouble.ONE_LABEL: "{detail} 条样本只有一个类别（{field}）：训练至少需要两个类别",
 }
@@ -245,11 +246,56 @@ def dataset_problems(error: DatasetError) -> str:
     return "\n".join([*lines, "请改正后重试，没有生成或更新任何模型。"])
 
 
-def trained(examples: int, counts: dict[str, int], seconds: float, directory: str, features: int) -> str:
-    """`gridbot nlp train` finished."""
+def trained(examples: int, counts: dict[str, int], seconds: float) -> str:
+    """`gridbot nlp train` fitted a model."""
     labels = "，".join(f"{label} {count}" for label, count in counts.items())
-    return (f"训练完成：{examples} 条样本，{len(counts)} 个类别，用时 {seconds:.1f} 秒\n  {labels}\n"
-            f"模型已保存到 {directory}（{features} 个特征）")
+    return f"训练完成：{examples} 条样本，{len(counts)} 个类别，用时 {seconds:.1f} 秒\n  {labels}"
+
+
+def saved(directory: str, features: int) -> str:
+    return f"模型已保存到 {directory}（{features} 个特征）"
+
+
+NLP_ONLY_DB_WITH_DATA = "--only-db 只用数据库里的样本，不能同时给 --data。"
+_HELD_OUT_SOURCES = {"corpus": "附带测试集 {n} 条", "database": "数据库 {n} 条"}
+_COMPARED = {"replaced": "{directory} 里原有的模型", "active": "当前使用的模型（GRIDBOT_NLP_MODEL）",
+             "shipped": "随软件附带的模型"}
+
+
+def too_few_examples(short: list[Shortfall], only_db: bool) -> str:
+    """Training refused: categories of the taxonomy without (enough) examples, one line each."""
+    if only_db:
+        lines = [f"数据库里的样本不够单独训练：分类表的每个类别至少要 {short[0].need} 条。"]
+        lines += [f"  {gap.label}：有 {gap.have} 条，还差 {gap.need - gap.have} 条" for gap in short]
+        hint = "去掉 --only-db，就和随软件附带的语料一起训练。"
+    else:
+        lines = ["分类表里这些类别没有任何样本，训练出的模型不会认识它们："]
+        lines += [f"  {gap.label}" for gap in short]
+        hint = "请在 --data 文件里补上这些类别的样本。"
+    return "\n".join([*lines, f"没有生成或更新任何模型。{hint}"])
+
+
+def examples_outside_taxonomy(count: int) -> str:
+    return f"数据库里另有 {count} 条样本的类别不在分类表里（已改名的类别、投诉工作人员），没有用于训练。"
+
+
+def judged(result: Retrained, directory: str) -> str:
+    """The new model's accuracy on the held-out examples, next to each compared model's on the same examples."""
+    if result.accuracy is None:
+        return "没有留出的样本可以比较（--data 的样本全部用于训练）；请用 gridbot nlp eval 在留出的数据上核对。"
+    parts = "，".join(_HELD_OUT_SOURCES[name].format(n=n) for name, n in result.data.held_out_sources.items())
+    lines = [f"留出的样本（训练时没有用过）{len(result.data.held_out)} 条（{parts}）上的准确率：",
+             f"  新模型：{result.accuracy:.4f}"]
+    lines += [f"  {_COMPARED[name].format(directory=directory)}：{accuracy:.4f}"
+              for name, accuracy in result.baselines.items()]
+    lines += [f"新模型不如{_COMPARED[name].format(directory=directory)}，不建议启用。"
+              for name in result.baselines if name != "replaced" and result.worse_than(name)]
+    return "\n".join(lines)
+
+
+def not_replaced(directory: str) -> str:
+    return (f"新模型不如 {directory} 里原有的模型，没有覆盖它。确实要换成新模型请加 --force，"
+            "或用 --model 保存到另一个目录。")
 
 
 def evaluation(report: Report) -> str:

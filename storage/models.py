@@ -390,6 +390,8 @@ class LabelledExample(Base):
     previous_label: Mapped[str | None] = mapped_column(String(32))  # what the classifier (or a person) had said
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class FaqDisabled(StrEnum):
     """Why an FAQ entry is not answered."""
 
