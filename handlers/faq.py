@@ -36,10 +36,18 @@ def looks_like_question(text: str, result: Classification) -> bool:
 def find_answer(conversation: Conversation, text: str) -> Answer | None:
     """The FAQ entry that confidently answers text, if any."""
     understanding = conversation.understanding
-    index, entries = understanding.faq.lookup(conversation.session, conversation.now,
-                                              understanding.classifier.tokenize)
-    found = index.match(text)
-    return Answer(entries[found.entry_id], found) if found is not None else None
+    for _ in range(2):
+        index, entries = understanding.faq.lookup(conversation.session, conversation.now,
+                                                  understanding.classifier.tokenize)
+        found = index.match(text)
+        if found is None:
+            return None
+        # The index may be up to REFRESH_INTERVAL old; one primary-key read keeps a disabled entry from being
+        # answered in that time. Rebuilt without it, another entry may answer the question in its place.
+        if faq_store.is_active(conversation.session, found.entry_id):
+            return Answer(entries[found.entry_id], found)
+        understanding.faq.forget()
+    return None
 
 
 def answer_question(conversation: Conversation, text: str, result: Classification) -> Reply | None:

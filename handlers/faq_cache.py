@@ -38,9 +38,13 @@ class FaqCache:
         self._state = state
         return state.index, state.entries
 
+    def forget(self) -> None:
+        """Rebuild at the next lookup: an entry found in the index has been disabled since it was built."""
+        self._state = None
+
 
 class _State(NamedTuple):
-    version: tuple[int, int, datetime | None]
+    version: faq.Version
     index: FaqIndex
     entries: dict[int, faq.Entry]
     checked_at: datetime

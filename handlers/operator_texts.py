@@ -4,15 +4,20 @@ place."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from handlers.faq_cache import REFRESH_INTERVAL
 from handlers.resident_texts import clock
 from nlp.dataset import DatasetError, Trouble
 from nlp.metrics import Report
 from storage import faq_import
+from storage.faq import split_alternates
 from storage.faq_import import FaqImportReport, FaqProblem, FaqRowError
-from storage.models import FaqEntry
+from storage.models import FaqDisabled, FaqEntry
 from storage.org_import import COLUMNS, LEVELS, MAX_NAME_LENGTH, ImportReport, Problem, RowError
+
+if TYPE_CHECKING:
+    from nlp.retraining import Retrained, Shortfall
 
 # How each level is counted in Chinese: "2 个社区", "12 栋楼".
 COUNTED = {
@@ -157,26 +162,49 @@ def faq_row_error(error: FaqRowError) -> str:
 
 
 def faq_import_done(report: FaqImportReport) -> str:
-    """问答导入完成：新增 …，更新 …，未变 …。"""
-    return (f"问答导入完成（{report.rows} 行）：新增 {report.created} 条，更新 {report.updated} 条，"
-            f"未变 {report.unchanged} 条。正在运行的服务 {int(REFRESH_INTERVAL.total_seconds())} 秒内生效。")
+    """问答导入完成：新增 …，更新 …，未变 …; then what happened to the entries the file lacks."""
+    lines = [f"问答导入完成（{report.rows} 行）：新增 {report.created} 条，更新 {report.updated} 条，"
+             f"未变 {report.unchanged} 条。"]
+    if report.restored:
+        lines.append(f"重新启用 {report.restored} 条（上次用 --prune 导入时文件里没有）。")
+    if report.held:
+        lines.append(f"{report.held} 条已被手动停用，仍不答复（gridbot faq enable 编号 重新启用）。")
+    if report.left_out and report.pruned:
+        lines.append(f"停用了文件里没有的 {report.left_out} 条（没有删除，答复记录保留；gridbot faq list 查看）。")
+    elif report.left_out:
+        lines.append(f"数据库里另有 {report.left_out} 条文件里没有的问答仍在答复；要停用它们，"
+                     "请加 --prune 重新导入，或用 gridbot faq disable 编号。")
+    lines.append(f"正在运行的服务 {int(REFRESH_INTERVAL.total_seconds())} 秒内生效。")
+    return "\n".join(lines)
+
+
+FAQ_STATUS = {None: "", FaqDisabled.OPERATOR: "（已停用）", FaqDisabled.PRUNED: "（已停用：最近导入的文件里没有）"}
+FAQ_SWITCHED = {True: "已启用问答 {id}：{question}。正在运行的服务 {seconds} 秒内开始答复它。",
+                False: "已停用问答 {id}：{question}。从现在起不再答复（没有删除，答复记录保留；重新导入也不会"
+                       "启用它，要恢复请用 gridbot faq enable {id}）。"}
+FAQ_UNCHANGED = {True: "问答 {id} 本来就在使用，没有改动：{question}", False: "问答 {id} 本来就已停用，没有改动：{question}"}
+FAQ_NOT_FOUND = "没有编号为 {id} 的问答。编号见 gridbot faq list。"
+FAQ_DATABASE_FAILED = "数据库操作失败（{reason}），问答没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
 
 
 def faq_listing(entries: list[FaqEntry], answered: dict[int, tuple[int, int]]) -> str:
-    """`gridbot faq list`: every entry with its phrasings, and how often its answer was not enough."""
+    """`gridbot faq list`: every entry with its phrasings, whether it is answered, and how often it was not enough."""
     if not entries:
         return "还没有问答。用 gridbot faq import 文件 导入（格式见 docs/faq-sample.csv）。"
-    lines = [f"共 {len(entries)} 条问答："]
+    active = sum(1 for entry in entries if entry.active)
+    lines = [f"共 {len(entries)} 条问答（答复中 {active} 条，已停用 {len(entries) - active} 条）："]
     for entry in entries:
         times, escalated = answered.get(entry.id, (0, 0))
-        status = "" if entry.active else "（已停用）"
+        status = "" if entry.active else FAQ_STATUS.get(entry.disabled_reason, FAQ_STATUS[FaqDisabled.OPERATOR])
         category = f"［{entry.category}］" if entry.category else ""
         lines.append(f"{entry.id}. {category}{entry.question}{status}  已答 {times} 次，转人工 {escalated} 次")
-        alternates = [part for part in entry.alternates.split("\n") if part]
+        alternates = split_alternates(entry.alternates)
         if alternates:
             lines.append(f"   同义问法：{'｜'.join(alternates)}")
         lines.append(f"   答案：{entry.answer}")
     return "\n".join(lines)
+
+
 # --- `gridbot focus list` (聚焦办) -------------------------------------------------------------------------
 
 FOCUS_LIST_NONE = {False: "没有进行中的聚焦事项。", True: "还没有聚焦事项。"}
@@ -198,9 +226,6 @@ _TROUBLES = {
     Trouble.MISSING_FIELD: "缺少“{field}”",
     Trouble.NOT_STRING: "“{field}”应当是文字，现在是 {detail}",
     Trouble.EMPTY_FIELD: "“{field}”是空的",
-    Trouble.SHORT_ROW: "列数不够，至少要 {detail} 列",
-    Trouble.NO_COLUMN: "表头里没有{field}列：请把两列命名为 文本（或 text、内容）和 类别（或 label、标签）",
-    Trouble.EMPTY_FILE: "文件是空的",
     Trouble.NO_EXAMPLES: "没有样本",
     Trouble.ONE_LABEL: "{detail} 条样本只有一个类别（{field}）：训练至少需要两个类别",
 }
@@ -221,11 +246,56 @@ def dataset_problems(error: DatasetError) -> str:
     return "\n".join([*lines, "请改正后重试，没有生成或更新任何模型。"])
 
 
-def trained(examples: int, counts: dict[str, int], seconds: float, directory: str, features: int) -> str:
-    """`gridbot nlp train` finished."""
+def trained(examples: int, counts: dict[str, int], seconds: float) -> str:
+    """`gridbot nlp train` fitted a model."""
     labels = "，".join(f"{label} {count}" for label, count in counts.items())
-    return (f"训练完成：{examples} 条样本，{len(counts)} 个类别，用时 {seconds:.1f} 秒\n  {labels}\n"
-            f"模型已保存到 {directory}（{features} 个特征）")
+    return f"训练完成：{examples} 条样本，{len(counts)} 个类别，用时 {seconds:.1f} 秒\n  {labels}"
+
+
+def saved(directory: str, features: int) -> str:
+    return f"模型已保存到 {directory}（{features} 个特征）"
+
+
+NLP_ONLY_DB_WITH_DATA = "--only-db 只用数据库里的样本，不能同时给 --data。"
+_HELD_OUT_SOURCES = {"corpus": "附带测试集 {n} 条", "database": "数据库 {n} 条"}
+_COMPARED = {"replaced": "{directory} 里原有的模型", "active": "当前使用的模型（GRIDBOT_NLP_MODEL）",
+             "shipped": "随软件附带的模型"}
+
+
+def too_few_examples(short: list[Shortfall], only_db: bool) -> str:
+    """Training refused: categories of the taxonomy without (enough) examples, one line each."""
+    if only_db:
+        lines = [f"数据库里的样本不够单独训练：分类表的每个类别至少要 {short[0].need} 条。"]
+        lines += [f"  {gap.label}：有 {gap.have} 条，还差 {gap.need - gap.have} 条" for gap in short]
+        hint = "去掉 --only-db，就和随软件附带的语料一起训练。"
+    else:
+        lines = ["分类表里这些类别没有任何样本，训练出的模型不会认识它们："]
+        lines += [f"  {gap.label}" for gap in short]
+        hint = "请在 --data 文件里补上这些类别的样本。"
+    return "\n".join([*lines, f"没有生成或更新任何模型。{hint}"])
+
+
+def examples_outside_taxonomy(count: int) -> str:
+    return f"数据库里另有 {count} 条样本的类别不在分类表里（已改名的类别、投诉工作人员），没有用于训练。"
+
+
+def judged(result: Retrained, directory: str) -> str:
+    """The new model's accuracy on the held-out examples, next to each compared model's on the same examples."""
+    if result.accuracy is None:
+        return "没有留出的样本可以比较（--data 的样本全部用于训练）；请用 gridbot nlp eval 在留出的数据上核对。"
+    parts = "，".join(_HELD_OUT_SOURCES[name].format(n=n) for name, n in result.data.held_out_sources.items())
+    lines = [f"留出的样本（训练时没有用过）{len(result.data.held_out)} 条（{parts}）上的准确率：",
+             f"  新模型：{result.accuracy:.4f}"]
+    lines += [f"  {_COMPARED[name].format(directory=directory)}：{accuracy:.4f}"
+              for name, accuracy in result.baselines.items()]
+    lines += [f"新模型不如{_COMPARED[name].format(directory=directory)}，不建议启用。"
+              for name in result.baselines if name != "replaced" and result.worse_than(name)]
+    return "\n".join(lines)
+
+
+def not_replaced(directory: str) -> str:
+    return (f"新模型不如 {directory} 里原有的模型，没有覆盖它。确实要换成新模型请加 --force，"
+            "或用 --model 保存到另一个目录。")
 
 
 def evaluation(report: Report) -> str:

@@ -1,4 +1,5 @@
-"""Labelled examples from a file: JSONL ({"text": ..., "label": ...} per line) or CSV with text and label columns.
+"""Labelled examples: from JSONL ({"text": ..., "label": ...} per line), or from a spreadsheet's rows (CSV or
+.xlsx, read in bot/sheets/examples.py) with a text and a label column.
 
 Any label set works, not only the taxonomy's: a street office's 12345 export keeps its own categories.
 Every problem names the file and line, and nothing is returned from a file with a problem in it.
@@ -6,8 +7,6 @@ Every problem names the file and line, and nothing is returned from a file with 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -15,9 +14,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-# Header names a CSV export may use for the two columns (an office's spreadsheet is rarely in English).
-TEXT_COLUMNS = ("text", "文本", "内容", "诉求内容", "诉求", "content")
-LABEL_COLUMNS = ("label", "标签", "类别", "分类", "category")
+# A spreadsheet's headers for the two columns, the first the documented one (an office's spreadsheet is rarely
+# in English; a 12345 export says 诉求内容).
+TEXT_COLUMNS = ("内容", "文本", "诉求内容", "诉求", "text", "content")
+LABEL_COLUMNS = ("类别", "标签", "分类", "label", "category")
 MAX_ERRORS = 10
 
 
@@ -30,9 +30,6 @@ class Trouble(StrEnum):
     MISSING_FIELD = "missing_field"  # field
     NOT_STRING = "not_string"  # field, detail: the value
     EMPTY_FIELD = "empty_field"  # field
-    SHORT_ROW = "short_row"  # detail: the columns needed
-    NO_COLUMN = "no_column"  # field: text or label
-    EMPTY_FILE = "empty_file"
     NO_EXAMPLES = "no_examples"
     ONE_LABEL = "one_label"  # field: the label, detail: how many examples
 
@@ -44,9 +41,6 @@ _ENGLISH = {
     Trouble.MISSING_FIELD: 'missing field "{field}"',
     Trouble.NOT_STRING: 'field "{field}" must be a string, got {detail}',
     Trouble.EMPTY_FIELD: 'field "{field}" is empty',
-    Trouble.SHORT_ROW: "too few columns, expected at least {detail}",
-    Trouble.NO_COLUMN: "no {field} column in the header; name the columns text/文本/内容 and label/标签/类别",
-    Trouble.EMPTY_FILE: "empty file",
     Trouble.NO_EXAMPLES: "no examples",
     Trouble.ONE_LABEL: "only one label ({field}) in {detail} examples: a classifier needs at least two labels",
 }
@@ -84,15 +78,22 @@ class Example:
 
 
 def read_examples(path: str | Path, require_labels: int = 2) -> list[Example]:
-    """All examples of a .jsonl or .csv file; DatasetError if any line is bad or fewer labels than required."""
+    """All examples of a JSONL file; DatasetError if any line is bad or there are fewer labels than required."""
     source = Path(path)
     try:
         raw = source.read_bytes()
     except OSError as error:
         raise DatasetError(str(source), [Problem(Trouble.UNREADABLE, detail=str(error.strerror or error))]) from error
-    csv_file = source.suffix.lower() in (".csv", ".tsv")
-    text = _decode(raw, source, allow_gbk=csv_file)
-    lines = _csv_rows(text, source) if csv_file else _json_lines(text)
+    return _checked(str(source), _json_lines(_decode(raw, source)), require_labels)
+
+
+def examples_from_rows(source: str, rows: Iterable[tuple[int, str, str]], require_labels: int = 2) -> list[Example]:
+    """The examples of a spreadsheet's (line, text, label) rows; DatasetError naming every bad line."""
+    return _checked(source, (_example(line, text, label, TEXT_COLUMNS[0], LABEL_COLUMNS[0])
+                             for line, text, label in rows), require_labels)
+
+
+def _checked(source: str, lines: Iterable[Example | Problem], require_labels: int) -> list[Example]:
     examples, problems = [], []
     for example in lines:
         if isinstance(example, Problem):
@@ -100,8 +101,8 @@ def read_examples(path: str | Path, require_labels: int = 2) -> list[Example]:
         else:
             examples.append(example)
     if problems:
-        raise DatasetError(str(source), problems)
-    check_labels(examples, str(source), require_labels)
+        raise DatasetError(source, problems)
+    check_labels(examples, source, require_labels)
     return examples
 
 
@@ -120,20 +121,14 @@ def label_counts(examples: Iterable[Example]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _decode(raw: bytes, source: Path, allow_gbk: bool) -> str:
+def _decode(raw: bytes, source: Path) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        if allow_gbk:
-            try:
-                return raw.decode("gbk")
-            except UnicodeDecodeError:
-                pass
         line = raw.count(b"\n", 0, error.start) + 1
-        expected = "UTF-8 or GBK" if allow_gbk else "UTF-8"
-        raise DatasetError(str(source), [Problem(Trouble.ENCODING, line, detail=expected)]) from error
+        raise DatasetError(str(source), [Problem(Trouble.ENCODING, line, detail="UTF-8")]) from error
 
 
 def _json_lines(text: str) -> Iterator[Example | Problem]:
@@ -149,35 +144,6 @@ def _json_lines(text: str) -> Iterator[Example | Problem]:
             yield Problem(Trouble.NOT_OBJECT, number)
             continue
         yield _example(number, record.get("text"), record.get("label"), "text", "label")
-
-
-def _csv_rows(text: str, source: Path) -> Iterator[Example | Problem]:
-    dialect = "excel-tab" if source.suffix.lower() == ".tsv" else "excel"
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
-    header = next(reader, None)
-    if header is None:
-        raise DatasetError(str(source), [Problem(Trouble.EMPTY_FILE)])
-    names = [cell.strip().lower() for cell in header]
-    text_column = _column(names, TEXT_COLUMNS)
-    label_column = _column(names, LABEL_COLUMNS)
-    if text_column is None or label_column is None:
-        missing = "text" if text_column is None else "label"
-        raise DatasetError(str(source), [Problem(Trouble.NO_COLUMN, 1, field=missing)])
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        number = reader.line_num
-        if len(row) <= max(text_column, label_column):
-            yield Problem(Trouble.SHORT_ROW, number, detail=str(max(text_column, label_column) + 1))
-            continue
-        yield _example(number, row[text_column], row[label_column], header[text_column], header[label_column])
-
-
-def _column(names: list[str], accepted: tuple[str, ...]) -> int | None:
-    for name in accepted:
-        if name in names:
-            return names.index(name)
-    return None
 
 
 def _example(line: int, text: object, label: object, text_name: str, label_name: str) -> Example | Problem:

@@ -6,13 +6,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import FaqAnswer, FaqEntry
+from storage.errors import NotFound
+from storage.models import FaqAnswer, FaqDisabled, FaqEntry
 
-# 同义问法 cells separate phrasings with a full-width or ASCII bar; stored one per line.
-ALTERNATE_SEPARATORS = re.compile(r"[｜|\n]")
+# 同义问法 cells separate phrasings as offices type lists: 、 ； ; ｜ | / ／ or a line break (Alt+Enter) in the
+# cell. Stored one per line, and split again when read, so rows imported before a separator was known are cut too.
+ALTERNATE_SEPARATORS = re.compile(r"[、；;｜|/／\n]")
 
 
 @dataclass(frozen=True)
@@ -35,12 +37,39 @@ def split_alternates(cell: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in ALTERNATE_SEPARATORS.split(cell) if part.strip())
 
 
-def version(session: Session) -> tuple[int, int, datetime | None]:
-    """A cheap fingerprint of the table (count, highest id, last change): it differs after any import."""
-    count, highest, changed = session.execute(
-        select(func.count(FaqEntry.id), func.max(FaqEntry.id), func.max(FaqEntry.updated_at))
+Version = tuple[int, int, int, datetime | None]
+
+
+def version(session: Session) -> Version:
+    """A cheap fingerprint of the table (count, active count, highest id, last change): it differs after any
+    import, disable or enable, even two within the same second."""
+    count, active, highest, changed = session.execute(
+        select(func.count(FaqEntry.id), func.sum(case((FaqEntry.active, 1), else_=0)), func.max(FaqEntry.id),
+               func.max(FaqEntry.updated_at))
     ).one()
-    return int(count), int(highest or 0), changed
+    return int(count), int(active or 0), int(highest or 0), changed
+
+
+def is_active(session: Session, entry_id: int) -> bool:
+    """Whether the entry may still be answered (checked before answering from a cached index)."""
+    return bool(session.scalar(select(FaqEntry.active).where(FaqEntry.id == entry_id)))
+
+
+def set_active(session: Session, entry_id: int, active: bool, now: datetime) -> tuple[FaqEntry, bool]:
+    """`gridbot faq enable|disable ID`: the entry and whether it changed; NotFound for an unknown id.
+
+    A disabled entry is never answered again, and stays disabled through imports until it is enabled; its
+    answers keep their history.
+    """
+    entry = session.get(FaqEntry, entry_id)
+    if entry is None:
+        raise NotFound(str(entry_id))
+    reason = None if active else FaqDisabled.OPERATOR
+    if entry.active == active and entry.disabled_reason == reason:
+        return entry, False
+    entry.active, entry.disabled_reason, entry.updated_at = active, reason, now
+    session.flush()
+    return entry, True
 
 
 def active_entries(session: Session) -> list[Entry]:

@@ -1,9 +1,14 @@
-"""Importing FAQ entries from an operator's spreadsheet: rows, their validation, and applying them."""
+"""Importing FAQ entries from an operator's spreadsheet: rows, their validation, and applying them.
+
+The file is the FAQ: its entries are answered, keyed by question. With `prune`, active entries the file lacks
+are switched off (never deleted: the answers given keep their history) and a later file that has them again
+brings them back. An entry an operator disabled by hand (`gridbot faq disable`) stays off whatever is imported.
+"""
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Iterable, Sequence
@@ -13,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import BATCH_ROWS, Database
 from storage.faq import split_alternates
-from storage.models import FaqEntry
+from storage.models import FaqDisabled, FaqEntry
 
 # The file's column headers: FaqRow field -> header.
 COLUMNS: dict[str, str] = {
@@ -63,12 +68,21 @@ class FaqRowError:
 
 @dataclass(frozen=True)
 class FaqImportReport:
-    """How many entries the file created, changed, and found as they were."""
+    """What the file did: rows = created + updated + restored + held + unchanged."""
 
     rows: int
     created: int
     updated: int
     unchanged: int
+    restored: int = 0  # left out of an earlier file imported with --prune, answered again
+    held: int = 0  # disabled by an operator: content updated, still not answered
+    left_out: int = 0  # active entries the file lacks: switched off with prune, else still answered
+    pruned: bool = False
+
+    def __add__(self, other: FaqImportReport) -> FaqImportReport:
+        return FaqImportReport(self.rows + other.rows, self.created + other.created, self.updated + other.updated,
+                               self.unchanged + other.unchanged, self.restored + other.restored,
+                               self.held + other.held)
 
 
 def validate(rows: Iterable[FaqRow]) -> list[FaqRowError]:
@@ -91,36 +105,56 @@ def apply(session: Session, rows: Iterable[FaqRow], now: datetime) -> FaqImportR
     stored = {entry.question: entry for entry in session.scalars(
         select(FaqEntry).where(FaqEntry.question.in_([row.question for row in rows]))
     )}
-    created = updated = 0
+    counts = dict.fromkeys(("created", "updated", "unchanged", "restored", "held"), 0)
     for row in rows:
-        values = {"answer": row.answer, "alternates": "\n".join(split_alternates(row.alternates)),
-                  "category": row.category, "active": True}
+        values: dict[str, object] = {"answer": row.answer, "alternates": "\n".join(split_alternates(row.alternates)),
+                                     "category": row.category}
         entry = stored.get(row.question)
         if entry is None:
-            session.add(FaqEntry(question=row.question, created_at=now, updated_at=now, **values))
-            created += 1
-        elif any(getattr(entry, name) != value for name, value in values.items()):
+            session.add(FaqEntry(question=row.question, created_at=now, updated_at=now, active=True, **values))
+            counts["created"] += 1
+            continue
+        outcome = "updated"
+        if entry.disabled_reason == FaqDisabled.OPERATOR:
+            outcome = "held"
+        elif not entry.active:
+            values.update(active=True, disabled_reason=None)
+            outcome = "restored"
+        if any(getattr(entry, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(entry, name, value)
             entry.updated_at = now  # the webhook processes' caches notice the change by this
-            updated += 1
+        elif outcome == "updated":
+            outcome = "unchanged"
+        counts[outcome] += 1
     session.flush()
-    return FaqImportReport(rows=len(rows), created=created, updated=updated,
-                           unchanged=len(rows) - created - updated)
+    return FaqImportReport(rows=len(rows), **counts)
 
 
-def import_rows(database: Database, rows: Sequence[FaqRow], now: datetime,
+def retire_missing(session: Session, questions: set[str], now: datetime, prune: bool) -> int:
+    """How many active entries are not among `questions`; with prune they are switched off (never deleted)."""
+    missing = [entry for entry in session.scalars(select(FaqEntry).where(FaqEntry.active))
+               if entry.question not in questions]
+    if prune:
+        for entry in missing:
+            entry.active, entry.disabled_reason, entry.updated_at = False, FaqDisabled.PRUNED, now
+        session.flush()
+    return len(missing)
+
+
+def import_rows(database: Database, rows: Sequence[FaqRow], now: datetime, prune: bool = False,
                 batch_rows: int = BATCH_ROWS) -> FaqImportReport:
-    """Like `apply`, in short transactions of `batch_rows` rows: a big file never holds the write lock for long.
+    """Like `apply`, in short transactions of `batch_rows` rows: a big file never holds the write lock for long;
+    then the entries the file lacks are counted, and with prune switched off.
 
     Entries are keyed by question, so a run cut off between two batches is completed by running it again.
     """
-    created = updated = 0
+    report = FaqImportReport(rows=0, created=0, updated=0, unchanged=0)
     for session, batch in database.batches(rows, batch_rows):
-        report = apply(session, batch, now)
-        created, updated = created + report.created, updated + report.updated
-    return FaqImportReport(rows=len(rows), created=created, updated=updated,
-                           unchanged=len(rows) - created - updated)
+        report += apply(session, batch, now)
+    with database.transaction() as session:
+        left_out = retire_missing(session, {row.question for row in rows}, now, prune)
+    return replace(report, left_out=left_out, pruned=prune)
 
 
 def _field_errors(row: FaqRow) -> list[FaqRowError]:

@@ -395,6 +395,15 @@ class LabelledExample(Base):
     previous_label: Mapped[str | None] = mapped_column(String(32))  # what the classifier (or a person) had said
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FaqDisabled(StrEnum):
+    """Why an FAQ entry is not answered."""
+
+    OPERATOR = "operator"  # gridbot faq disable: stays off until gridbot faq enable, whatever is imported
+    PRUNED = "pruned"  # missing from a file imported with --prune: a later import that has it brings it back
+
+
 class FaqEntry(Base):
     """A question-answer pair operators import (`gridbot faq import`); residents asking it get the answer."""
 
@@ -405,6 +414,7 @@ class FaqEntry(Base):
     alternates: Mapped[str] = mapped_column(Text, default="")  # other phrasings, one per line
     category: Mapped[str] = mapped_column(String(32), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    disabled_reason: Mapped[str | None] = mapped_column(String(16))  # a FaqDisabled; None while active
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

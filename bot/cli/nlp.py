@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from nlp import LinearModel
     from nlp.classifier import KeywordClassifier
     from nlp.combined import CombinedClassifier
     from nlp.dataset import Example
-    from nlp.segmenter import Segmenter
 
 MODEL_HELP = "model directory (default: the model shipped with gridbot)"
 
@@ -24,27 +24,54 @@ def nlp() -> None:
 
 
 @nlp.command()
-@click.option("--data", "data_file", type=click.Path(path_type=Path), help="labelled examples: .jsonl or .csv")
-@click.option("--from-db", is_flag=True, help="also learn from the database: operators' corrections and "
-                                               "appeals that were resolved under their category")
+@click.option("--data", "data_file", type=click.Path(path_type=Path),
+              help="labelled examples: .xlsx or .csv (UTF-8 or GBK) with the columns 内容 (or 文本, 诉求内容, 诉求, "
+                   "text, content) and 类别 (or 标签, 分类, label, category); or .jsonl")
+@click.option("--from-db", is_flag=True, help="also learn from the database: operators' corrections and appeals "
+                                               "resolved under their category; with the shipped corpus unless "
+                                               "--data or --only-db")
+@click.option("--only-db", is_flag=True, help="learn from the database alone (implies --from-db); every category "
+                                               "of the taxonomy needs enough examples")
 @click.option("--model", "model_dir", required=True, type=click.Path(path_type=Path), help="where to save it")
-def train(data_file: Path | None, from_db: bool, model_dir: Path) -> None:
-    """Train a model on labelled examples and save it to --model DIR."""
-    from handlers import operator_texts as texts
-    from nlp.dataset import check_labels, label_counts
-    from nlp.training import train as fit
+@click.option("--force", is_flag=True, help="replace the model in --model DIR even if the new one does worse")
+def train(data_file: Path | None, from_db: bool, only_db: bool, model_dir: Path, force: bool) -> None:
+    """Train a model on labelled examples and save it to --model DIR.
 
-    if data_file is None and not from_db:
+    The new model is judged on held-out examples it never trained on (the shipped corpus's test split, a fifth
+    of the database's) next to the shipped model; a model already in DIR is only replaced by one that does at
+    least as well there, unless --force.
+    """
+    from bot.cli.support import fail
+    from handlers import operator_texts as texts
+    from nlp import retraining
+    from nlp.dataset import check_labels, label_counts
+
+    if only_db and data_file is not None:
+        raise click.UsageError(texts.NLP_ONLY_DB_WITH_DATA)
+    if data_file is None and not (from_db or only_db):
         raise click.UsageError(texts.NLP_NEEDS_DATA)
-    examples = _read(data_file) if data_file is not None else []
-    if from_db:
-        examples += _history()
-    _guard(lambda: check_labels(examples, str(data_file or texts.NLP_FROM_DATABASE)))
+    rules = _rules()
+    own = _read(data_file) if data_file is not None else []
+    database, skipped = retraining.within(_history(), rules.taxonomy.names) if from_db or only_db else ([], 0)
+    corpus = retraining.shipped_corpus() if from_db and not only_db and data_file is None else None
+    if from_db or only_db:
+        counted = database if only_db else [*own, *database, *(corpus[0] if corpus else [])]
+        short = retraining.shortfalls(counted, rules.taxonomy.names, retraining.MIN_PER_CLASS if only_db else 1)
+        if short:
+            fail(texts.too_few_examples(short, only_db))
+    data = retraining.assemble(own, database, corpus)
+    _guard(lambda: check_labels(data.training, str(data_file or texts.NLP_FROM_DATABASE)))
+    compared = _compared(model_dir)
     started = time.perf_counter()
-    model = _guard(lambda: fit(examples, _segmenter()))
-    model.save(model_dir)
-    click.echo(texts.trained(len(examples), label_counts(examples), time.perf_counter() - started, str(model_dir),
-                             len(model.names)))
+    result = _guard(lambda: retraining.retrain(data, rules, compared))
+    click.echo(texts.trained(len(data.training), label_counts(data.training), time.perf_counter() - started))
+    if skipped:
+        click.echo(texts.examples_outside_taxonomy(skipped))
+    click.echo(texts.judged(result, str(model_dir)))
+    if "replaced" in result.baselines and result.worse_than("replaced") and not force:
+        fail(texts.not_replaced(str(model_dir)))
+    result.model.save(model_dir)
+    click.echo(texts.saved(str(model_dir), len(result.model.names)))
 
 
 @nlp.command("eval")
@@ -141,36 +168,53 @@ def suggest(min_count: int) -> None:
 def _classifier(model_dir: Path | None) -> CombinedClassifier:
     """The model combined with the taxonomy's rules when its labels are the categories, else the model alone."""
     from nlp import SHIPPED_MODEL, LinearModel
-    from nlp.combined import CombinedClassifier
+    from nlp.retraining import classifier_for
 
-    rules = _rules()
     model = _guard(lambda: LinearModel.load(model_dir or SHIPPED_MODEL))
-    if set(model.labels) <= set(rules.taxonomy.names):
-        return CombinedClassifier(model, rules.segmenter, rules, rules.taxonomy.threshold)
-    return CombinedClassifier(model, rules.segmenter)
+    return classifier_for(model, _rules())
 
 
-def _segmenter() -> Segmenter:
-    """Segmentation as the bot does it: the taxonomy's words and the user dictionaries."""
-    return _rules().segmenter
+def _compared(model_dir: Path) -> dict[str, LinearModel]:
+    """The models a new one is judged against: the one it would replace in model_dir, the shipped one and the
+    one the bot is configured with (GRIDBOT_NLP_MODEL), each once."""
+    from nlp import SHIPPED_MODEL, LinearModel, ModelError
+
+    candidates = {"replaced": model_dir, "shipped": SHIPPED_MODEL, "active": _configured()["nlp_model"]}
+    found: dict[str, LinearModel] = {}
+    seen: set[Path] = set()
+    for name, directory in candidates.items():
+        if not isinstance(directory, Path) or directory.resolve() in seen:
+            continue
+        seen.add(directory.resolve())
+        try:
+            found[name] = LinearModel.load(directory)
+        except ModelError:
+            continue  # an empty or new directory holds nothing to compare with
+    return found
 
 
 def _rules() -> KeywordClassifier:
     """The configured taxonomy (GRIDBOT_TAXONOMY) with the configured dictionaries (GRIDBOT_USERDICT)."""
-    from bot.cli.support import configured as read_configured
-    from bot.settings import Settings
     from nlp import load_taxonomy
     from nlp.classifier import KeywordClassifier
 
-    configured = read_configured(Settings.nlp_from_env)
+    configured = _configured()
     taxonomy = _guard(lambda: load_taxonomy(configured["taxonomy_path"]))  # type: ignore[arg-type]
     return KeywordClassifier(taxonomy, configured["userdicts"])  # type: ignore[arg-type]
 
 
-def _read(path: Path, require_labels: int = 2) -> list[Example]:
-    from nlp.dataset import read_examples
+def _configured() -> dict[str, object]:
+    """GRIDBOT_TAXONOMY, GRIDBOT_USERDICT and GRIDBOT_NLP_MODEL; a bad one stops the command in one line."""
+    from bot.cli.support import configured
+    from bot.settings import Settings
 
-    return _guard(lambda: read_examples(path, require_labels))
+    return configured(Settings.nlp_from_env)
+
+
+def _read(path: Path, require_labels: int = 2) -> list[Example]:
+    from bot.sheets.examples import read_labelled
+
+    return _guard(lambda: read_labelled(path, require_labels))
 
 
 def _history() -> list[Example]:
@@ -184,12 +228,15 @@ def _history() -> list[Example]:
 
 def _guard(action):  # type: ignore[no-untyped-def]
     """Run action; a bad file, model or taxonomy ends the command with its message (exit status 1)."""
+    from bot.sheets.table import TableFileError
     from handlers import operator_texts as texts
     from nlp import ModelError, TaxonomyError
     from nlp.dataset import DatasetError
 
     try:
         return action()
+    except TableFileError as error:
+        raise click.ClickException(str(error)) from None
     except DatasetError as error:
         raise click.ClickException(texts.dataset_problems(error)) from None
     except (ModelError, TaxonomyError) as error:

@@ -1,13 +1,14 @@
 """Reading an operator's spreadsheet: CSV (UTF-8 or GBK) or .xlsx, into named cells with line numbers.
 
-Shared by `gridbot import org` and `gridbot faq import`: each names its columns and which are required.
+Shared by `gridbot import org`, `gridbot faq import` and `gridbot nlp train|eval --data`: each names its columns
+and which are required.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -23,10 +24,15 @@ class TableFileError(Exception):
 
 @dataclass(frozen=True)
 class Columns:
-    """The headers a file must (or may) have: field name -> header, and the fields that are required."""
+    """The headers a file must (or may) have: field name -> header, and the fields that are required.
+
+    `aliases`: other headers a field's column may have, for exports that name it their own way; with two of
+    them in one file, the header first (then the earliest alias) wins.
+    """
 
     headers: Mapping[str, str]
     required: tuple[str, ...]
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,17 +135,27 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) 
 
 
 def _header(cells: list[str], columns: Columns) -> dict[str, int]:
-    field_of_header = {header: name for name, header in columns.headers.items()}
-    positions: dict[str, int] = {}
+    field_of_header = {header: (name, 0) for name, header in columns.headers.items()}
+    for name, others in columns.aliases.items():
+        for rank, other in enumerate(others, start=1):
+            field_of_header.setdefault(other.lower(), (name, rank))
+    positions: dict[str, tuple[int, int]] = {}
     for index, header in enumerate(cells):
-        name = field_of_header.get(header)
-        if name is None:
+        found = field_of_header.get(header) or field_of_header.get(header.lower())
+        if found is None:
             continue
-        if name in positions:
+        name, rank = found
+        if name in positions and positions[name][0] == rank:
             raise TableFileError(texts.duplicate_column(header))
-        positions[name] = index
-    missing = [columns.headers[name] for name in columns.required if name not in positions]
+        if name not in positions or rank < positions[name][0]:
+            positions[name] = (rank, index)
+    missing = [_named(columns, name) for name in columns.required if name not in positions]
     if missing:
         optional = [header for name, header in columns.headers.items() if name not in columns.required]
         raise TableFileError(texts.missing_columns(missing, list(columns.headers.values()), optional))
-    return positions
+    return {name: index for name, (_, index) in positions.items()}
+
+
+def _named(columns: Columns, name: str) -> str:
+    others = columns.aliases.get(name, ())
+    return f"{columns.headers[name]}（或 {'、'.join(others)}）" if others else columns.headers[name]

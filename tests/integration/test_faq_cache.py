@@ -1,12 +1,13 @@
 """The webhook's FAQ index: built once, checked with one cheap query per interval, rebuilt only after a change."""
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from handlers.faq_cache import REFRESH_INTERVAL, FaqCache
 from nlp import KeywordClassifier, load_taxonomy
-from storage import faq_import
+from storage import faq, faq_import
 from storage.faq_import import FaqRow
+from storage.models import FaqEntry
 
 pytestmark = pytest.mark.postgres
 
@@ -78,3 +79,22 @@ def test_an_import_is_seen_at_the_next_check(database, clock, tokenize):
 
     found = index.match("养老助餐卡怎么办")
     assert found is not None and entries[found.entry_id].question == "养老助餐卡怎么办"
+
+
+def test_disabling_and_enabling_within_the_same_second_are_both_seen(database, clock, tokenize):
+    with database.transaction() as session:
+        faq_import.apply(session, [PERMIT, MEAL_CARD], clock())
+        versions = [faq.version(session)]
+        entry_id = session.scalars(select(FaqEntry.id).where(FaqEntry.question == PERMIT.question)).one()
+        faq.set_active(session, entry_id, False, clock())
+        versions.append(faq.version(session))
+        faq.set_active(session, entry_id, True, clock())
+        versions.append(faq.version(session))
+    cache = FaqCache()
+    clock.advance(seconds=1)
+    with database.transaction() as session:
+        faq.set_active(session, entry_id, False, clock())
+    _, entries = lookup(database, cache, clock, tokenize)
+
+    assert versions[0] != versions[1] and versions[1] != versions[2]
+    assert [entry.question for entry in entries.values()] == [MEAL_CARD.question]

@@ -149,9 +149,85 @@ def test_list_prints_each_entry_with_its_phrasings_and_answer(database, database
 
     listing = gridbot(database_url, clock, "faq", "list").stdout
 
-    assert "共 2 条问答：" in listing
+    assert "共 2 条问答（答复中 2 条，已停用 0 条）：" in listing
     assert "［政策咨询］居住证怎么办理  已答 0 次，转人工 0 次" in listing
     assert "同义问法：高龄津贴怎么领｜80岁老人有什么补贴" in listing
     assert "答案：带身份证和租房合同到社区服务站登记。" in listing
     with database.transaction() as session:
         assert session.scalar(select(func.count()).select_from(FaqEntry)) == 2
+
+
+def test_phrasings_separated_as_offices_type_lists_are_stored_one_each(database, database_url, clock, tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["问题", "答案", "同义问法"])
+    sheet.append(["低保怎么申请", "到街道便民服务中心申请。", "低保在哪办、低保要什么材料；低保标准多少;低保能领多少钱"])
+    sheet.append(["医保怎么交", "到社区服务站缴费。", "医保在哪交/医保交多少／医保缴费时间\n医保断交了怎么办"])
+    workbook.save(tmp_path / "faq.xlsx")
+
+    result = gridbot(database_url, clock, "faq", "import", str(tmp_path / "faq.xlsx"))
+
+    assert result.exit_code == 0, result.output
+    stored = entries(database)
+    assert faq.split_alternates(stored["低保怎么申请"].alternates) == (
+        "低保在哪办", "低保要什么材料", "低保标准多少", "低保能领多少钱")
+    assert stored["医保怎么交"].alternates == "医保在哪交\n医保交多少\n医保缴费时间\n医保断交了怎么办"
+
+
+def test_a_file_without_some_entries_says_they_are_still_answered_and_prune_switches_them_off(
+        database, database_url, clock, tmp_path):
+    gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "faq.csv", SMALL)))
+    shorter = write(tmp_path / "shorter.csv", SMALL[:2])
+
+    kept = gridbot(database_url, clock, "faq", "import", str(shorter))
+    assert "数据库里另有 1 条文件里没有的问答仍在答复；要停用它们，请加 --prune 重新导入" in kept.stdout
+    assert entries(database)["高龄补贴怎么申请"].active
+
+    clock.advance(minutes=1)
+    pruned = gridbot(database_url, clock, "faq", "import", str(shorter), "--prune")
+
+    assert pruned.exit_code == 0, pruned.output
+    assert "停用了文件里没有的 1 条（没有删除，答复记录保留" in pruned.stdout
+    retired = entries(database)["高龄补贴怎么申请"]
+    assert (retired.active, retired.disabled_reason, retired.updated_at) == (False, "pruned", clock())
+    assert entries(database)["居住证怎么办理"].active
+    listing = gridbot(database_url, clock, "faq", "list").stdout
+    assert "共 2 条问答（答复中 1 条，已停用 1 条）：" in listing
+    assert "高龄补贴怎么申请（已停用：最近导入的文件里没有）" in listing
+
+    back = gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "all.csv", SMALL)), "--prune")
+    assert "重新启用 1 条（上次用 --prune 导入时文件里没有）" in back.stdout and "停用了" not in back.stdout
+    assert entries(database)["高龄补贴怎么申请"].active
+
+
+def test_an_entry_disabled_by_hand_stays_disabled_through_imports_until_enabled(database, database_url, clock,
+                                                                                  tmp_path):
+    path = write(tmp_path / "faq.csv", SMALL)
+    gridbot(database_url, clock, "faq", "import", str(path))
+    entry_id = entries(database)["高龄补贴怎么申请"].id
+
+    disabled = gridbot(database_url, clock, "faq", "disable", str(entry_id))
+    again = gridbot(database_url, clock, "faq", "disable", str(entry_id))
+    imported = gridbot(database_url, clock, "faq", "import", str(path), "--prune")
+
+    assert disabled.stdout.startswith(f"已停用问答 {entry_id}：高龄补贴怎么申请。从现在起不再答复")
+    assert again.stdout.startswith(f"问答 {entry_id} 本来就已停用，没有改动")
+    assert "1 条已被手动停用，仍不答复（gridbot faq enable 编号 重新启用）。" in imported.stdout
+    assert "停用了" not in imported.stdout
+    assert (entries(database)["高龄补贴怎么申请"].active, entries(database)["高龄补贴怎么申请"].disabled_reason) == (
+        False, "operator")
+    assert "高龄补贴怎么申请（已停用）" in gridbot(database_url, clock, "faq", "list").stdout
+
+    enabled = gridbot(database_url, clock, "faq", "enable", str(entry_id))
+
+    assert enabled.stdout.startswith(f"已启用问答 {entry_id}：高龄补贴怎么申请。正在运行的服务 30 秒内开始答复它。")
+    stored = entries(database)["高龄补贴怎么申请"]
+    assert (stored.active, stored.disabled_reason) == (True, None)
+
+
+@pytest.mark.parametrize("command", ["disable", "enable"])
+def test_an_unknown_id_is_refused_in_one_line(database, database_url, clock, command):
+    result = gridbot(database_url, clock, "faq", command, "999")
+
+    assert result.exit_code == 1
+    assert result.stderr == "没有编号为 999 的问答。编号见 gridbot faq list。\n"

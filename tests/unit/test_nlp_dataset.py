@@ -1,4 +1,5 @@
-"""Reading labelled examples: JSONL and CSV, any label set, every problem named by its line."""
+"""Reading labelled examples from JSONL (spreadsheets: tests/unit/test_training_sheets.py): any label set, every
+problem named by its line."""
 
 from pathlib import Path
 
@@ -16,16 +17,6 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
 def test_jsonl_with_any_labels(tmp_path: Path) -> None:
     path = write(tmp_path, "a.jsonl", '{"text": "公交车不停站", "label": "交通"}\n\n{"text": " 学费太贵 ", "label": "教育"}\n')
     assert read_examples(path) == [Example("公交车不停站", "交通"), Example("学费太贵", "教育")]
-
-
-def test_csv_with_chinese_headers_in_gbk(tmp_path: Path) -> None:
-    path = write(tmp_path, "a.csv", "编号,内容,类别\n1,电梯坏了,物业\n2,路灯不亮,市政\n", encoding="gbk")
-    assert read_examples(path) == [Example("电梯坏了", "物业"), Example("路灯不亮", "市政")]
-
-
-def test_csv_with_a_bom(tmp_path: Path) -> None:
-    path = write(tmp_path, "a.csv", "\ufefftext,label\n电梯坏了,物业\n路灯不亮,市政\n")
-    assert len(read_examples(path)) == 2
 
 
 @pytest.mark.parametrize(("content", "expected"), [
@@ -58,11 +49,6 @@ def test_wrong_encoding_names_the_line(tmp_path: Path) -> None:
         read_examples(path)
 
 
-def test_csv_without_the_columns_says_which(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match="a.csv:1: no label column"):
-        read_examples(write(tmp_path, "a.csv", "text,other\n电梯坏了,1\n"))
-
-
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="cannot read"):
         read_examples(tmp_path / "absent.jsonl")
@@ -71,9 +57,6 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_operators_read_the_problems_in_chinese_by_line(tmp_path: Path) -> None:
     from handlers import operator_texts
 
-    with pytest.raises(DatasetError) as raised:
-        read_examples(write(tmp_path, "a.csv", "内容,备注\n电梯坏了,1\n"))
-    assert operator_texts.dataset_problems(raised.value).startswith(f"{tmp_path / 'a.csv'} 第 1 行：表头里没有类别列")
     with pytest.raises(DatasetError) as raised:
         read_examples(write(tmp_path, "b.jsonl", '{"text": "a"}\n{"text": "", "label": "y"}\n'))
     assert operator_texts.dataset_problems(raised.value).splitlines()[:2] == [
