@@ -68,6 +68,14 @@ def parse_day(typed: str, today: date) -> date | None:
     return found
 
 
+def names_a_day(typed: str) -> bool:
+    """Whether the words name a day at all (29 February included), whatever today is."""
+    return parse_day(typed, _LEAP_YEAR_START) is not None
+
+
+_LEAP_YEAR_START = date(2000, 1, 1)
+
+
 def today(now: datetime) -> date:
     """The local (Beijing) day at `now`."""
     return now.astimezone(LOCAL_ZONE).date()
