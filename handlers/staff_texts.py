@@ -396,7 +396,7 @@ INVITE_MISSING = {
     "name": "--name 最多 32 个字。",
     "phone": "--phone 应为手机号或电话号码（只含数字）。",
 }
-INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区"}
+INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区", "street": "街道"}
 INVITE_AMBIGUOUS = "{kind}“{name}”不唯一，请写明是哪一个（社区/网格 或 社区·网格）：\n{candidates}"
 INVITE_UNKNOWN = "找不到{kind}“{name}”。"
 INVITE_UNKNOWN_CANDIDATES = "找不到{kind}“{name}”。您是不是要找：\n{candidates}"

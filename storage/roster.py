@@ -92,7 +92,8 @@ def members(session: Session, scope: Scope, role: StaffRole | None, now: datetim
     if role is not None:
         query = query.where(Staff.role == role)
     rows = session.scalars(query.order_by(Staff.community_id, Staff.grid_id, Staff.role, Staff.id)).all()
-    return [_member(session, row, _open_counts(session, [row.id for row in rows]), now) for row in rows]
+    counts = _open_counts(session, [row.id for row in rows])
+    return [_member(session, row, counts, now) for row in rows]
 
 
 def describe(session: Session, member: Staff, now: datetime) -> Member:

@@ -298,7 +298,8 @@ def test_a_street_operator_is_invited_by_street_and_is_the_top_escalation_level(
             supervision.sweep(session, clock())
     assert appeal(seeded, ticket).escalation_level == 3
     assert "o_street" in notices(seeded, "staff_escalated", ticket)
-    assert "找不到" in refused(gridbot("invite", "--role", "操作员", "--street", "光明街道"))
+    assert "找不到街道“光明街道”。您是不是要找：\n· 幸福街道" in refused(
+        gridbot("invite", "--role", "操作员", "--street", "光明街道"))
     assert "--street 只用于邀请街道操作员" in refused(
         gridbot("invite", "--role", "网格员", "--street", "幸福街道", "--grid", "幸福里社区·第一网格"))
 
