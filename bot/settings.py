@@ -32,6 +32,8 @@ DEMO_SECRET = "gridbot-demo-secret"
 DEMO_AES_KEY = "R3JpZGJvdERlbW9LZXkwMTIzNDU2Nzg5YWJjZGVmZ2g"
 # The demo's GRIDBOT_SECRET_KEY (invite codes are stored as an HMAC keyed with it); never use it in production.
 DEMO_SECRET_KEY = "gridbot-demo-secret-key-not-for-production"
+# The demo's GRIDBOT_ACCOUNT_NAME: its official account is the demo street's.
+DEMO_ACCOUNT_NAME = "幸福街道"
 SECRET_KEY_MIN_LENGTH = 32
 
 
@@ -143,6 +145,7 @@ class Settings:
     userdicts: tuple[Path, ...] = ()  # operators' jieba dictionaries: local compounds, streets, slang
     secret_key: str | None = None  # GRIDBOT_SECRET_KEY, required by from_env; invite codes are HMACs keyed with it
     staff_lookups_per_hour: int = 60  # 查询 of appeals that are not the staff member's own task
+    account_name: str | None = None  # GRIDBOT_ACCOUNT_NAME: the official account a printed invite names
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -158,6 +161,7 @@ class Settings:
             wechat_aes_key=read(_aes_key, env.get("WECHAT_AES_KEY") or None),
             secret_key=read(cls.secret_key_from_env, env),
             staff_lookups_per_hour=read(_int, env, "GRIDBOT_STAFF_LOOKUPS_PER_HOUR", 60),
+            account_name=cls.account_name_from_env(env),
             wechat_api_base_url=read(_url, env, "WECHAT_API_BASE_URL"),
             wechat_mode=read(_wechat_mode, env, "GRIDBOT_WECHAT_MODE"),
             trusted_sources=read(_trusted_sources, env, "GRIDBOT_TRUSTED_SOURCES"),
@@ -211,6 +215,13 @@ class Settings:
         return value
 
     @staticmethod
+    def account_name_from_env(env: Mapping[str, str] | None = None) -> str | None:
+        """GRIDBOT_ACCOUNT_NAME, the official account's name as people find it in WeChat (a printed invite tells
+        the invitee to follow it); None when not set."""
+        env = os.environ if env is None else env
+        return env.get("GRIDBOT_ACCOUNT_NAME", "").strip() or None
+
+    @staticmethod
     def nlp_from_env(env: Mapping[str, str] | None = None) -> dict[str, object]:
         """GRIDBOT_TAXONOMY, GRIDBOT_NLP_MODEL and GRIDBOT_USERDICT (all `gridbot nlp` needs)."""
         env = os.environ if env is None else env
@@ -232,6 +243,7 @@ class Settings:
         if "WECHAT_AES_KEY" not in env:
             env["WECHAT_AES_KEY"] = DEMO_AES_KEY
         env.setdefault("GRIDBOT_SECRET_KEY", DEMO_SECRET_KEY)
+        env.setdefault("GRIDBOT_ACCOUNT_NAME", DEMO_ACCOUNT_NAME)
         return cls.from_env(env, **overrides)
 
     def with_(self, **changes: object) -> "Settings":

@@ -12,6 +12,7 @@ from typing import Callable
 from handlers import (
     binding,
     contacts,
+    duty,
     faq,
     focus,
     merging,
@@ -30,7 +31,9 @@ from handlers.arguments import Arguments
 from handlers.chasing import chase_command
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
+from storage import staff as staff_store
 from storage.contact_input import DELETE_WORDS
+from storage.duty import names_a_day
 from storage.limits import TextField, excess
 from storage.models import StaffRole
 from storage.tickets import normalize_focus_code, normalize_ticket
@@ -44,6 +47,7 @@ class Takes(StrEnum):
     CODE = "code"  # a short code of letters and digits (认证), required
     CASE_TEXT = "case_text"  # a focus-case number, then words (结案 J2611230001 已统一更换水管)
     CONTACT = "contact"  # a phone number or a 门牌 (with a digit), or 删除; nothing: show it (我的电话, 门牌)
+    DAY = "day"  # a day, or nothing (请假 到 12月31日, 请假)
 
 
 class Several(StrEnum):
@@ -165,6 +169,9 @@ COMMANDS: tuple[Command, ...] = (
             Takes.TICKET_TEXT, rejecting.reject, Audience.STAFF, TextField.NOTE, roles=_OVERSEERS),
     Command("verify", ("核实",), "核实 编号", "上门核实后确认诉求居民的住址（可加入邻居的相同诉求）", Takes.TICKET,
             verification.confirm, Audience.STAFF),
+    Command("leave", ("请假",), "请假 到 12月31日", "请假期间派单不派新任务，到期自动恢复在岗（不写日期：直到销假）",
+            Takes.DAY, duty.leave, Audience.STAFF),
+    Command("back", ("销假",), "销假", "提前结束请假，恢复在岗", Takes.NOTHING, duty.back, Audience.STAFF),
     Command("focus", ("聚焦", "聚焦办"), "聚焦", "查看本网格（社区）反复出现的问题：聚焦事项", Takes.NOTHING,
             focus.list_cases, Audience.STAFF),
     Command("close_focus", ("结案",), "结案 案号 说明", "聚焦事项处理完毕后结案", Takes.CASE_TEXT, focus.close_case,
@@ -213,6 +220,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return True  # several tickets, a place in the last list, or a number of the wrong length
     if command.takes is Takes.TICKET:
         return normalize_ticket(rest) is not None  # "查询一下低保怎么办" is a question for the intake, not 查询
+    if command.takes is Takes.DAY:
+        return names_a_day(rest)  # "请假条怎么开" is a question for the intake, not 请假
     if command.takes is Takes.CONTACT:
         # "门牌掉了" is a problem to file, "我的电话换了" a sentence: a number or 删除 makes it the command.
         return rest in DELETE_WORDS or any(character.isdigit() for character in rest)
@@ -306,6 +315,8 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         return None
     command, argument = parsed
     if command.audience is Audience.STAFF and not conversation.is_staff:
+        if staff_store.disabled(conversation.session, conversation.inbound.openid):
+            return Reply(staff_texts.STAFF_DISABLED)
         return Reply(staff_texts.NOT_YOURS)
     arguments = arguments_of(command, argument)
     if arguments is None:
@@ -357,6 +368,6 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
         return Arguments(ticket=ticket) if ticket is not None else None
     if command.takes in (Takes.CODE, Takes.TEXT):
         return Arguments(words=argument) if argument else None
-    if command.takes is Takes.CONTACT:
+    if command.takes in (Takes.CONTACT, Takes.DAY):
         return Arguments(words=argument)
     return Arguments()

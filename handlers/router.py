@@ -18,6 +18,7 @@ from handlers import (
     rating,
     several,
     staff,
+    staff_binding,
 )
 from handlers.conversation import Conversation
 from handlers.types import Reply
@@ -45,6 +46,9 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("event", events.matches, events.handle),
     Handler("command", commands.matches, commands.handle),
     Handler("emergency", emergency.matches, emergency.handle),
+    # 认证 of a phone-bound invite waits for four digits; any other message ends the wait (认证 again restarts it).
+    Handler("certify phone", staff_binding.is_phone_digits, staff_binding.confirm_phone,
+            dialogue=staff_binding.PHONE_DIALOG, ends_on_other_message=True),
     # A problem typed instead of an address is held for the address, not read as a wrong answer.
     Handler("problem while binding", binding.is_problem, filing.hold_problem, dialogue=binding.DIALOG),
     Handler("binding dialogue", binding.is_answer, binding.answer, dialogue=binding.DIALOG),

@@ -1,15 +1,22 @@
-"""认证 <验证码>: a staff member binds their WeChat account with the one-time code `gridbot invite` printed."""
+"""认证 <验证码>: a staff member binds their WeChat account with the one-time code `gridbot invite` printed; an
+invite bound to the person's phone asks for its last four digits first (a dialogue of one answer)."""
 
 from __future__ import annotations
 
+import unicodedata
+
+from handlers import dialogues
 from handlers import staff_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.resident_texts import clock
-from handlers.types import Reply
+from handlers.types import Kind, Reply
 from storage import staff
 from storage.attempts import TooMany
 from storage.errors import NotFound
+from storage.models import Staff
+
+PHONE_DIALOG = "certify_phone"
 
 
 def certify(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -18,11 +25,50 @@ def certify(conversation: Conversation, arguments: Arguments) -> Reply:
     session = conversation.session
     access = conversation.access
     try:
-        member = staff.certify(session, conversation.inbound.openid, arguments.words, conversation.now, access.secret_key,
-                               access.certify_lockout)
+        result = staff.certify(session, conversation.inbound.openid, arguments.words, conversation.now,
+                               access.secret_key, access.certify_lockout)
     except TooMany as locked:
         return Reply(texts.CERTIFY_LOCKED.format(until=clock(locked.retry_at)))
     except NotFound:
         return Reply(texts.CERTIFY_REFUSED)
+    if isinstance(result, staff.PhoneCheck):
+        dialogues.begin(conversation, PHONE_DIALOG, {"invite_id": result.invite_id})
+        return Reply(texts.CERTIFY_ASK_PHONE)
+    return _certified(conversation, result)
+
+
+def is_phone_digits(conversation: Conversation) -> bool:
+    """Four digits, while 认证 waits for them (the router checks)."""
+    inbound = conversation.inbound
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE):
+        return False
+    typed = unicodedata.normalize("NFKC", inbound.text).strip()
+    return len(typed) == staff.PHONE_CHECK_DIGITS and typed.isascii() and typed.isdigit()
+
+
+def confirm_phone(conversation: Conversation) -> Reply:
+    """The last four digits of the invite's phone: right ones bind; wrong ones may be tried again, each counting
+    as a failed 认证 until the lockout."""
+    dialogue = dialogues.answered(conversation, PHONE_DIALOG)
+    access = conversation.access
+    try:
+        member = staff.confirm_phone(conversation.session, conversation.inbound.openid, dialogue.data["invite_id"],
+                                     conversation.inbound.text, conversation.now, access.certify_lockout)
+    except staff.WrongDigits:
+        return Reply(texts.CERTIFY_WRONG_DIGITS)
+    except TooMany as locked:
+        dialogues.end(conversation)
+        return Reply(texts.CERTIFY_LOCKED.format(until=clock(locked.retry_at)))
+    except NotFound:
+        dialogues.end(conversation)
+        return Reply(texts.CERTIFY_REFUSED)
+    dialogues.end(conversation)
+    return _certified(conversation, member)
+
+
+def _certified(conversation: Conversation, member: Staff) -> Reply:
+    session = conversation.session
     place = staff.place_label(session, member.grid_id, member.community_id)
+    if place is None and member.department is None:
+        place = staff.street_name(session)  # a street operator
     return Reply(texts.certified(member.role, place, member.department))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from typing import Any, Callable
 
 from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
@@ -384,6 +384,9 @@ CERTIFIED = "认证成功！您已绑定为 {scope} 的{role}。回复“帮助�
 CERTIFY_REFUSED = "验证码无效或已失效，请核对后重新发送；如仍不行，请联系邀请您的工作人员重新获取。"
 # Too many wrong codes: even the right one is refused until then.
 CERTIFY_LOCKED = "验证码错误次数过多，为保护账号安全，认证已暂停，请在 {until} 之后再试。如有疑问，请联系邀请您的工作人员。"
+# An invite bound to the person's phone (`gridbot invite --phone`): the code was right, the digits come next.
+CERTIFY_ASK_PHONE = "验证码正确。为确认是您本人，请回复您手机号的后四位。"
+CERTIFY_WRONG_DIGITS = "手机号后四位不对，请核对后重新回复（多次错误会暂停认证）。"
 
 INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员。"
 INVITE_BAD_TTL = "--ttl-hours 须在 1 到 {max_hours} 之间。"
@@ -394,7 +397,7 @@ INVITE_MISSING = {
     "name": "--name 最多 32 个字。",
     "phone": "--phone 应为手机号或电话号码（只含数字）。",
 }
-INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区"}
+INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区", "street": "街道"}
 INVITE_AMBIGUOUS = "{kind}“{name}”不唯一，请写明是哪一个（社区/网格 或 社区·网格）：\n{candidates}"
 INVITE_UNKNOWN = "找不到{kind}“{name}”。"
 INVITE_UNKNOWN_CANDIDATES = "找不到{kind}“{name}”。您是不是要找：\n{candidates}"
@@ -412,18 +415,6 @@ def scope(place: str | None, department: str | None) -> str:
     if department and place:
         return f"{department}（{place}）"
     return department or place or "本平台"
-
-
-def invite_created(role: str, place: str | None, department: str | None, name: str, phone: str | None,
-                   code: str, hours: int, expires_at: datetime) -> str:
-    """What `gridbot invite` prints: who is invited where, and exactly what they must send."""
-    contact = f"（{masked_phone(phone)}）" if phone else ""
-    person = f"，{name}{contact}" if name else contact
-    return (
-        f"已生成{ROLE_TITLES.get(role, role)}邀请：{scope(place, department)}{person}\n"
-        f"验证码：{code}（{clock(expires_at)} 前有效）\n"
-        f"请让 {name or INVITEE_UNNAMED} 在公众号发送：认证 {code}（{hours} 小时内有效，只能使用一次）"
-    )
 
 
 def unclear_place(kind: str, name: str, candidates: list[str], ambiguous: bool) -> str:
@@ -452,6 +443,8 @@ STATUS_NAMES = {
     "awaiting_address": "待居民绑定地址", "merged": "已合并", "rejected": "不受理",
 }
 NOT_YOURS = "这个指令是工作人员专用的。您可以直接发送文字描述您的诉求，回复“帮助”查看可用功能。"
+# A disabled member (`gridbot staff disable`) sending a staff command.
+STAFF_DISABLED = "您的工作人员身份已停用，如有疑问请联系社区。"
 NOT_ALLOWED = {
     "not_your_grid": "诉求 {ticket} 不属于您的网格，不能接单。",
     "not_your_department": "诉求 {ticket} 已转给其他部门，不能由您接单。",
@@ -650,3 +643,19 @@ def contact_line(phone: str | None, door: str | None) -> str:
     parts = [f"电话 {phone}" if phone else "", f"门牌 {door}" if door else ""]
     return "，".join(part for part in parts if part)
 
+
+# --- 请假 and 销假 (handlers/duty.py) --------------------------------------------------------------------
+
+LEAVE_TAKEN_UNTIL = ("已登记请假，至 {day}（含），{back}起自动恢复在岗。请假期间派单不会给您派新任务；"
+                     "提前回来请发“销假”。{tasks}")
+LEAVE_TAKEN = "已登记请假，直到您发“销假”。请假期间派单不会给您派新任务。{tasks}"
+LEAVE_TASKS = "您手上 {n} 件未办结的任务仍由您负责，需要别人接手请联系网格长或社区改派。"
+LEAVE_BAD_DAY = "没看懂日期，请这样发：请假 到 12月31日（或 请假 到 2026-12-31）。"
+LEAVE_PAST_DAY = "{day} 已经过去了，请写今天或以后的日期，如：请假 到 12月31日。"
+BACK = "已销假，恢复在岗：派单会照常给您派新任务。"
+BACK_ALREADY = "您本来就在岗，派单会照常给您派新任务。"
+
+
+def month_day(day: date) -> str:
+    """12月31日: the year goes without saying (leave runs to the next such day)."""
+    return f"{day.month}月{day.day}日"

@@ -7,7 +7,7 @@ and writes the outbox rows with the task card.
 抢单 (a grid's default): every bound member and leader of the grid gets the card; the first 接单 wins. The 网格长
 oversees rather than claims: while the grid has members, their copies are routine, folded into a digest of the
 quarter hour (storage.outbox), and nobody tells them who took which (storage.tasks); 我的任务 and 查询 show all.
-派单: the active, on-duty, bound grid member with the fewest open tasks (dispatched to them, accepted or paused;
+派单: the active, on-duty (storage.duty: leave past its last day is duty again), bound grid member with the fewest open tasks (dispatched to them, accepted or paused;
 ties by staff id) is set as the assignee and alone gets the card; they still 接单, or the grid leader does.
 With nobody on duty the card goes to the grid's leaders, unassigned.
 紧急 (an emergency, whatever the mode): the 【紧急】 card goes at once to every member and leader of the grid and
@@ -26,7 +26,7 @@ from typing import Collection, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage import complaints, contacts, emergencies, org, staff
+from storage import complaints, contacts, duty, emergencies, org, staff
 from storage.appeals import LOOSE_ATTACHMENT_WINDOW, Action, record, transition
 from storage.models import (
     GRID_TEAM,
@@ -91,7 +91,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
     note = None if members else "no grid member bound to this grid yet"
     assignee = None
     if members and _mode(session, appeal.grid_id) == DispatchMode.ASSIGN:
-        assignee = _least_busy(session, appeal.grid_id)
+        assignee = _least_busy(session, appeal.grid_id, now)
         if assignee is not None:
             members, note = [assignee], f"assigned to staff {assignee.id}"
         else:
@@ -182,7 +182,7 @@ def _mode(session: Session, grid_id: int | None) -> str | None:
     return session.scalars(select(Grid.dispatch_mode).where(Grid.id == grid_id)).first()
 
 
-def _least_busy(session: Session, grid_id: int | None) -> Staff | None:
+def _least_busy(session: Session, grid_id: int | None, now: datetime) -> Staff | None:
     # Unclaimed 派单 tasks count too: a burst dispatched in one batch is spread instead of piled on one member.
     held = (
         select(func.count(Appeal.id))
@@ -193,7 +193,7 @@ def _least_busy(session: Session, grid_id: int | None) -> Staff | None:
     return session.scalars(
         select(Staff)
         .where(Staff.grid_id == grid_id, Staff.role == StaffRole.GRID_MEMBER, Staff.active.is_(True),
-               Staff.on_duty.is_(True), Staff.openid.is_not(None))
+               duty.on_duty_condition(now), Staff.openid.is_not(None))
         .order_by(held, Staff.id)
         .limit(1)
     ).first()

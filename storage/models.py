@@ -193,6 +193,8 @@ class Staff(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     department: Mapped[str | None] = mapped_column(String(64))  # 物业/部门: the company or office they work for
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # 派单 picks on-duty staff
+    # 休假 until then (None: until 销假); past it the member counts as on duty again (storage.duty).
+    off_duty_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     work_phone: Mapped[str | None] = mapped_column(String(24))  # 工作电话: published, the resident's 已接单 names it
 
 
@@ -353,6 +355,9 @@ class StaffInvite(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # `gridbot invite revoke`: refused like a wrong code
+    # `--phone` given to be checked: 认证 asks for the phone's last four digits before it binds.
+    phone_bound: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AccessCounter(Base):

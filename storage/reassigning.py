@@ -57,11 +57,23 @@ def reassign(session: Session, by: Staff | None, ticket: str, target: str, now: 
         raise NotAllowed("not_reassigner")
     if appeal.status not in REASSIGNABLE:
         raise IllegalTransition(appeal.status)
-    grid, member = _target(session, by, target)
+    grid, member = resolve_target(session, by, target)
     if member is not None and member.id in about:
         raise NotAllowed("complained_about")  # a complaint never goes to the person it is about
     if by is not None and not _oversees(session, by, grid.id):
         raise NotAllowed("target_out_of_scope")
+    return hand_over(session, by, appeal, grid, member, now)
+
+
+def hand_over(session: Session, by: Staff | None, appeal: Appeal, grid: Grid, member: Staff | None,
+              now: datetime) -> Reassigned:
+    """Move the appeal to `grid`'s whole team, or to `member` of it, with a fresh response clock; the new holders
+    get its card, whoever held it and the resident are told. Whether `by` may is the caller's to check (`reassign`);
+    an appeal that is not open for it, or a member a complaint is about, is refused here too."""
+    if appeal.status not in REASSIGNABLE:
+        raise IllegalTransition(appeal.status)
+    if member is not None and member.id in (complaints.accused(session, appeal.id) or frozenset()):
+        raise NotAllowed("complained_about")
     to = _member_label(session, member) if member is not None else org.grid_label(session, grid.id)
     old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=None,
@@ -103,7 +115,7 @@ def _oversees(session: Session, by: Staff, grid_id: int | None) -> bool:
     return by.role == StaffRole.GRID_LEADER and grid_id is not None and grid_id == by.grid_id
 
 
-def _target(session: Session, by: Staff | None, target: str) -> tuple[Grid, Staff | None]:
+def resolve_target(session: Session, by: Staff | None, target: str) -> tuple[Grid, Staff | None]:
     """A member by name (of the grids `by` oversees first), else a grid by name (of `by`'s community first)."""
     name = unicodedata.normalize("NFKC", target).strip()
     members = session.scalars(

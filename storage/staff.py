@@ -4,8 +4,10 @@
 An invite stores only an HMAC-SHA256 of its code, keyed with the server's secret (GRIDBOT_SECRET_KEY): a copy
 of the table is no list of codes to try. Invites issued before the secret existed keep their plain sha256 and
 are accepted until they expire. Redeeming one is a compare-and-set on `used_at`, so a code binds exactly once
-even when two people send it at the same moment. Unknown, used and expired codes all raise `NotFound`: the
-person typing gets the same refusal for each, which tells a guesser nothing. `Lockout.failures` wrong codes
+even when two people send it at the same moment. Unknown, used, expired and revoked codes all raise `NotFound`:
+the person typing gets the same refusal for each, which tells a guesser nothing. An invite bound to a phone
+(`gridbot invite --phone …`) binds only after the sender confirms its last four digits; wrong digits
+count like wrong codes. `Lockout.failures` wrong codes
 within `Lockout.within` lock the sender out of 认证 (even the right code is refused) and alert the operators.
 """
 
@@ -40,6 +42,7 @@ from storage.models import (
     Staff,
     StaffInvite,
     StaffRole,
+    Street,
 )
 from storage.notices import StaffCertifyLocked
 from storage.privacy import mask
@@ -71,7 +74,7 @@ class InvalidInvite(DomainError):
 
     def __init__(self, field: str) -> None:
         super().__init__(field)
-        self.field = field  # grid | community | department | name | phone
+        self.field = field  # grid | community | street | department | name | phone | phone_bound
 
 
 class UnclearPlace(DomainError):
@@ -79,7 +82,7 @@ class UnclearPlace(DomainError):
 
     def __init__(self, kind: str, name: str, candidates: list[str]) -> None:
         super().__init__(f"{kind} {name!r}: {candidates}")
-        self.kind = kind  # grid | community
+        self.kind = kind  # grid | community | street
         self.name = name
         self.candidates = candidates
 
@@ -92,6 +95,21 @@ class AmbiguousPlace(UnclearPlace):
     """Several grids or communities of that name."""
 
 
+class UnknownDepartment(DomainError):
+    """`--department` names no department the taxonomy routes appeals to; `known` are the ones it does."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(f"unknown department {name!r}")
+        self.name, self.known = name, known
+
+
+@dataclass(frozen=True)
+class PhoneCheck:
+    """认证 with a right code of an invite bound to a phone: the last four digits come next (`confirm_phone`)."""
+
+    invite_id: int
+
+
 @dataclass(frozen=True)
 class Scope:
     """Where an invited person will work."""
@@ -99,34 +117,50 @@ class Scope:
     grid_id: int | None
     community_id: int | None
     department: str | None
+    street: str | None = None  # a street operator's (no grid, no community: the top escalation level)
 
 
 def invite_scope(session: Session, role: StaffRole, grid: str | None, community: str | None,
-                 department: str | None) -> Scope:
-    """Resolve what the inviter typed, checking that the role gets what it needs (a grid, a department, …)."""
-    department, community, grid = _clean(department), _clean(community), _clean(grid)
+                 department: str | None, street: str | None = None,
+                 departments: Collection[str] | None = None) -> Scope:
+    """Resolve what the inviter typed, checking that the role gets what it needs (a grid, a department, …).
+
+    An 操作员 with `street` alone is the street's: bound to no community, they oversee all of it. A 部门's
+    `department` must be one of `departments` (the taxonomy's routes) when given: anyone else would never
+    receive the appeals routed to the department they meant.
+    """
+    department, community, grid, street = _clean(department), _clean(community), _clean(grid), _clean(street)
+    street_row = find_street(session, street) if street else None
+    if street_row is not None and (role is not StaffRole.OPERATOR or grid or community):
+        raise InvalidInvite("street")
     community_row = find_community(session, community) if community else None
     grid_row = _grid_in(session, grid, community_row) if grid else None
     if role in GRID_BOUND and grid_row is None:
         raise InvalidInvite("grid")
     if role is StaffRole.DEPARTMENT and department is None:
         raise InvalidInvite("department")
-    if role is StaffRole.OPERATOR and grid_row is None and community_row is None:
+    if role is StaffRole.OPERATOR and grid_row is None and community_row is None and street_row is None:
         raise InvalidInvite("community")
     if department is not None and len(department) > MAX_DEPARTMENT_LENGTH:
         raise InvalidInvite("department")
+    if role is StaffRole.DEPARTMENT and departments is not None and department not in departments:
+        raise UnknownDepartment(department or "", sorted(departments))
     community_id = grid_row.community_id if grid_row else community_row.id if community_row else None
-    return Scope(grid_row.id if grid_row else None, community_id, department)
+    return Scope(grid_row.id if grid_row else None, community_id, department,
+                 street_row.name if street_row else None)
 
 
 def create_invite(session: Session, role: StaffRole, grid_id: int | None, community_id: int | None,
                   department: str | None, name: str, phone: str | None, now: datetime, secret: str,
-                  ttl: timedelta = DEFAULT_TTL, work_phone: str | None = None) -> str:
+                  ttl: timedelta = DEFAULT_TTL, work_phone: str | None = None, phone_bound: bool = False) -> str:
     """Record an invite and return its code, in plain text, for the inviter to pass on (it is not stored).
-    A `work_phone` (InvalidContact when not a phone number) is published when the code is redeemed."""
+    A `work_phone` (InvalidContact when not a phone number) is published when the code is redeemed.
+    `phone_bound`: the code binds only after its sender confirms the last four digits of `phone`."""
     name = (name or "").strip()
     if len(name) > MAX_NAME_LENGTH:
         raise InvalidInvite("name")
+    if phone_bound and normalize_phone(phone) is None:
+        raise InvalidInvite("phone_bound")
     published = phone_number(work_phone) if work_phone else None
     while True:
         code = new_code()
@@ -137,37 +171,64 @@ def create_invite(session: Session, role: StaffRole, grid_id: int | None, commun
     session.add(StaffInvite(
         code_hash=digest, hash_scheme=InviteHashScheme.HMAC_SHA256, role=str(role), grid_id=grid_id,
         community_id=community_id, department=department, name=name, phone=normalize_phone(phone), created_at=now,
-        expires_at=now + ttl, work_phone=published,
+        expires_at=now + ttl, work_phone=published, phone_bound=phone_bound,
     ))
     session.flush()
     return code
 
 
 def certify(session: Session, openid: str, code: str, now: datetime, secret: str,
-            lockout: attempts.Lockout = attempts.DEFAULT_LOCKOUT) -> Staff:
-    """认证: `redeem`, counting wrong codes per sender. Locked out (now, or by this very failure): TooMany."""
+            lockout: attempts.Lockout = attempts.DEFAULT_LOCKOUT) -> Staff | PhoneCheck:
+    """认证: `redeem`, counting wrong codes per sender. Locked out (now, or by this very failure): TooMany.
+    The right code of an invite bound to a phone binds nothing yet: PhoneCheck, and `confirm_phone` follows."""
+    _refuse_if_locked(session, openid, now)
     try:
-        attempts.refuse_if_locked(session, attempts.CERTIFY, openid, now)
-    except attempts.TooMany:
-        log.info("certify: %s is locked out, code not checked", mask(openid))
-        raise
-    try:
-        member = redeem(session, openid, code, now, secret)
+        invite = find_invite(session, code, now, secret)
+        if invite.phone_bound:
+            return PhoneCheck(invite.id)
+        member = _bind(session, openid, invite, now)
     except NotFound:
-        try:
-            attempts.fail(session, attempts.CERTIFY, openid, now, lockout)
-        except attempts.TooMany as locked:
-            if locked.started:
-                _locked_out(session, openid, locked.retry_at, now, lockout)
-            raise
+        _failed(session, openid, now, lockout)
         log.info("certify: wrong or spent code from %s", mask(openid))
         raise
     attempts.forget(session, attempts.CERTIFY, openid)
     return member
 
 
+def confirm_phone(session: Session, openid: str, invite_id: int, digits: str, now: datetime,
+                  lockout: attempts.Lockout = attempts.DEFAULT_LOCKOUT) -> Staff:
+    """The last four digits of the phone a phone-bound invite names: right ones bind the sender; wrong ones count
+    as a failed 认证 (WrongDigits, or TooMany once locked out). An invite spent, expired or revoked meanwhile:
+    NotFound."""
+    _refuse_if_locked(session, openid, now)
+    invite = session.get(StaffInvite, invite_id)
+    if invite is None or not _open(invite, now):
+        raise NotFound("invite code")
+    typed = unicodedata.normalize("NFKC", digits).strip()
+    if invite.phone is None or not hmac.compare_digest(typed, invite.phone[-PHONE_CHECK_DIGITS:]):
+        _failed(session, openid, now, lockout)
+        log.info("certify: wrong phone digits from %s", mask(openid))
+        raise WrongDigits()
+    member = _bind(session, openid, invite, now)
+    attempts.forget(session, attempts.CERTIFY, openid)
+    return member
+
+
+class WrongDigits(DomainError):
+    """The digits sent for a phone-bound invite are not the end of its phone number."""
+
+
+PHONE_CHECK_DIGITS = 4
+
+
 def redeem(session: Session, openid: str, code: str, now: datetime, secret: str) -> Staff:
-    """Bind `openid` as the staff member the code was issued for; unknown, used or expired codes: NotFound."""
+    """Bind `openid` as the staff member the code was issued for; unknown, used, expired or revoked codes: NotFound.
+    No lockout and no phone check: the chat goes through `certify`."""
+    return _bind(session, openid, find_invite(session, code, now, secret), now)
+
+
+def find_invite(session: Session, code: str, now: datetime, secret: str) -> StaffInvite:
+    """The invite a code was issued for, while it can still bind: unused, unexpired, not revoked (else NotFound)."""
     normalized = normalize_code(code)
     if normalized is None:
         raise NotFound("invite code")
@@ -176,12 +237,39 @@ def redeem(session: Session, openid: str, code: str, now: datetime, secret: str)
          & (StaffInvite.hash_scheme == InviteHashScheme.HMAC_SHA256))
         | ((StaffInvite.code_hash == _legacy_hash(normalized)) & (StaffInvite.hash_scheme == InviteHashScheme.SHA256))
     )).first()
-    if invite is None:
+    if invite is None or not _open(invite, now):
         raise NotFound("invite code")
+    return invite
+
+
+def _open(invite: StaffInvite, now: datetime) -> bool:
+    return invite.used_at is None and invite.revoked_at is None and invite.expires_at > now
+
+
+def _refuse_if_locked(session: Session, openid: str, now: datetime) -> None:
+    try:
+        attempts.refuse_if_locked(session, attempts.CERTIFY, openid, now)
+    except attempts.TooMany:
+        log.info("certify: %s is locked out, code not checked", mask(openid))
+        raise
+
+
+def _failed(session: Session, openid: str, now: datetime, lockout: attempts.Lockout) -> None:
+    """Count a failed 认证; the failure that locks the sender out alerts the operators and raises TooMany."""
+    try:
+        attempts.fail(session, attempts.CERTIFY, openid, now, lockout)
+    except attempts.TooMany as locked:
+        if locked.started:
+            _locked_out(session, openid, locked.retry_at, now, lockout)
+        raise
+
+
+def _bind(session: Session, openid: str, invite: StaffInvite, now: datetime) -> Staff:
     # Compare-and-set before anything else is written: of two people sending the same code, one binds.
     claimed = session.execute(
         update(StaffInvite)
-        .where(StaffInvite.id == invite.id, StaffInvite.used_at.is_(None), StaffInvite.expires_at > now)
+        .where(StaffInvite.id == invite.id, StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
+               StaffInvite.expires_at > now)
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -202,11 +290,17 @@ def redeem(session: Session, openid: str, code: str, now: datetime, secret: str)
     staff.community_id = invite.community_id
     staff.department = invite.department
     staff.active = True
+    staff.on_duty, staff.off_duty_until = True, None
     session.flush()
     invite.used_at = now
     invite.used_by_staff_id = staff.id
     session.flush()
     return staff
+
+
+def disabled(session: Session, openid: str) -> bool:
+    """Whether this WeChat user was staff and has been disabled (`gridbot staff disable`)."""
+    return session.scalars(select(Staff.id).where(Staff.openid == openid, Staff.active.is_(False))).first() is not None
 
 
 def staff_by_openid(session: Session, openid: str) -> Staff | None:
@@ -235,6 +329,15 @@ def find_grid(session: Session, name: str) -> Grid:
     raise UnknownPlace("grid", name, _labels(session, found))
 
 
+def find_street(session: Session, name: str) -> Street:
+    """The street of that name; unknown raises UnknownPlace with the streets there are."""
+    wanted = unicodedata.normalize("NFKC", name).strip()
+    found = session.scalars(select(Street).where(Street.name == wanted)).first()
+    if found is None:
+        raise UnknownPlace("street", name, list(session.scalars(select(Street.name).order_by(Street.id))))
+    return found
+
+
 def find_community(session: Session, name: str) -> Community:
     """The community of that name; unknown or not unique raises UnclearPlace with the candidates."""
     wanted = unicodedata.normalize("NFKC", name).strip()
@@ -256,6 +359,12 @@ def place_label(session: Session, grid_id: int | None, community_id: int | None)
     if community_id is not None:
         return session.get_one(Community, community_id).name
     return None
+
+
+def street_name(session: Session) -> str | None:
+    """Where a street operator (an 操作员 bound to no community) works: the street's name, or the names when one
+    deployment serves several (such an operator oversees them all)."""
+    return "、".join(session.scalars(select(Street.name).order_by(Street.id))) or None
 
 
 def new_code() -> str:
@@ -375,13 +484,13 @@ class Readable:
 def can_read(member: Staff, appeal: Readable) -> bool:
     """Whether a staff member may see an appeal, in 查询, in any list, and in a refusal that would tell of it.
 
-    Their own task (assignee) or report (上报): always. 操作员: their community (an operator bound to no
+    A disabled member: nothing. Their own task (assignee) or report (上报): always. 操作员: their community (an operator bound to no
     community is the street's: all of it). 网格长: their grid. 网格员 and 物业: their grid, and 物业/部门 what was
     transferred to their company or department. A sensitive category: only the assignee, the grid's 网格长 and
     the operators over it. A complaint about staff: never the people it is about, whatever their role.
     """
-    if member.id is not None and member.id in appeal.complained_about:
-        return False
+    if member.active is False or (member.id is not None and member.id in appeal.complained_about):
+        return False  # a disabled member reads nothing, from the moment `gridbot staff disable` commits
     if owns(member, appeal):
         return True
     if member.role == StaffRole.OPERATOR:

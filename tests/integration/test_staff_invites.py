@@ -61,9 +61,11 @@ def invite_count(database):
 def test_an_invited_grid_member_is_bound_by_sending_the_code(invite, wechat, seeded):
     result = invite("--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "张三", "--phone", "13812345678")
     code = code_of(result)
-    assert f"请让 张三 在公众号发送：认证 {code}（72 小时内有效，只能使用一次）" in result.output
+    assert "请把下面这段话原样转发给 张三：" in result.output
+    assert "张三您好！" in result.output and f"在对话框中发送：认证 {code}（72 小时内有效，只能使用一次" in result.output
 
-    reply = wechat.send("o_newstaff", f"认证 {code}")
+    assert wechat.send("o_newstaff", f"认证 {code}") == staff_texts.CERTIFY_ASK_PHONE
+    reply = wechat.send("o_newstaff", "5678")
 
     assert reply == "认证成功！您已绑定为 幸福里社区·第一网格 的网格员。回复“帮助”查看工作指令。"
     bound = member(seeded, "o_newstaff")
@@ -176,13 +178,13 @@ def test_an_incomplete_invite_is_refused_in_chinese_naming_the_option(invite, se
 
 def test_an_operator_works_for_a_community_and_a_department_member_for_a_department(invite, wechat, seeded):
     operator = code_of(invite("--role", "操作员", "--community", "和平社区", "--name", "吴芳"))
-    officer = code_of(invite("--role", "部门", "--department", "街道城管科"))
+    officer = code_of(invite("--role", "部门", "--department", "综合执法中队"))
 
     assert "和平社区 的操作员" in wechat.send("o_operator", f"认证 {operator}")
-    assert "街道城管科 的部门工作人员" in wechat.send("o_officer", f"认证 {officer}")
+    assert "综合执法中队 的部门工作人员" in wechat.send("o_officer", f"认证 {officer}")
     bound = member(seeded, "o_operator")
     assert (bound.role, bound.grid_id, bound.community_id is not None) == (StaffRole.OPERATOR, None, True)
-    assert member(seeded, "o_officer").department == "街道城管科"
+    assert member(seeded, "o_officer").department == "综合执法中队"
 
 
 def test_an_operator_invited_by_grid_gets_that_grids_community(invite, wechat):

@@ -1,0 +1,190 @@
+"""What the `gridbot invite` and `gridbot staff` commands print, in the operator's Chinese, in one place.
+
+Personal phone numbers only masked (138****5678); a published work phone whole; never an openid.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from handlers.resident_texts import clock
+from handlers.staff_texts import INVITEE_UNNAMED, ROLE_TITLES, masked_phone, scope
+from storage.duty import Duty
+from storage.invites import Invite, InviteStatus
+from storage.reassigning import Reassigned
+from storage.roster import Member, Moved
+
+# --- invites ----------------------------------------------------------------------------------------------
+
+INVITE_UNNAMED_ACCOUNT = "本社区的微信公众号"
+INVITE_STREET_ONLY_OPERATOR = "--street 只用于邀请街道操作员（--role 操作员），且不能与 --community、--grid 同时使用。"
+INVITE_PHONE_BOUND_NEEDS_PHONE = "需要核对手机号时请用 --phone 给出对方的手机号。"
+INVITE_UNKNOWN_DEPARTMENT = "未知部门“{name}”。可选：{known}"
+INVITE_NO_DEPARTMENTS = "未知部门“{name}”：分类表（GRIDBOT_TAXONOMY）里没有派往部门的类别。"
+INVITE_TAXONOMY_FAILED = "读取分类表失败：{reason}"
+INVITE_LIST_HEADER = {False: "待使用的邀请 {n} 个：", True: "全部邀请 {n} 个："}
+INVITE_LIST_NONE = {False: "没有待使用的邀请（gridbot invite list --all 查看全部）。", True: "还没有生成过邀请。"}
+INVITE_STATUS = {
+    InviteStatus.PENDING: "待使用，{expires} 前有效",
+    InviteStatus.USED: "已使用（{used}）",
+    InviteStatus.EXPIRED: "已过期（{expires}）",
+    InviteStatus.REVOKED: "已撤销（{revoked}）",
+}
+INVITE_REVOKED = "已撤销邀请 [{id}]（{who}）：这个验证码不能再用于认证。"
+INVITE_NOT_FOUND = "找不到邀请“{typed}”。请写验证码或编号（gridbot invite list 可查看编号）。"
+INVITE_NOT_REVOCABLE = {
+    InviteStatus.USED: "邀请 [{id}] 已经使用过，无法撤销；如需停用此人，请用 gridbot staff disable 姓名。",
+    InviteStatus.EXPIRED: "邀请 [{id}] 已过期，无需撤销。",
+    InviteStatus.REVOKED: "邀请 [{id}] 已经撤销过了。",
+}
+INVITE_DATABASE_FAILED = "数据库操作失败（{reason}），没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
+
+
+def invite_created(invite_id: int, role: str, place: str | None, department: str | None, name: str,
+                   phone: str | None, code: str, hours: int, expires_at: datetime, account: str | None) -> str:
+    """What `gridbot invite` prints: the invite for the operator's records, then a text to forward as it is."""
+    contact = f"（{masked_phone(phone)}）" if phone else ""
+    person = f"，{name}{contact}" if name else contact
+    title, where = ROLE_TITLES.get(role, role), scope(place, department)
+    follow = f"关注微信公众号“{account}”" if account else f"关注{INVITE_UNNAMED_ACCOUNT}"
+    check = "发送后，请按提示回复您手机号的后四位，核对无误即完成绑定。" if phone else "发送后即完成绑定。"
+    return (
+        f"已生成{title}邀请 [{invite_id}]：{where}{person}\n"
+        f"验证码：{code}（{clock(expires_at)} 前有效）\n"
+        f"请把下面这段话原样转发给 {name or INVITEE_UNNAMED}：\n"
+        f"\n"
+        f"{name + '您好！' if name else '您好！'}邀请您作为 {where} 的{title}，在微信公众号里接收和办理居民诉求。"
+        f"请{follow}，在对话框中发送：认证 {code}（{hours} 小时内有效，只能使用一次，{clock(expires_at)} 前）。{check}"
+    )
+
+
+def invite_line(invite: Invite) -> str:
+    """One invite of `gridbot invite list`."""
+    row = invite.row
+    contact = f"（{masked_phone(row.phone)}）" if row.phone else ""
+    status = INVITE_STATUS[invite.status].format(
+        expires=clock(row.expires_at), used=clock(row.used_at) if row.used_at else "",
+        revoked=clock(row.revoked_at) if row.revoked_at else "")
+    return f"[{row.id}] {_invite_who(invite)}{contact} · {status}"
+
+
+def invite_revoked(invite: Invite) -> str:
+    return INVITE_REVOKED.format(id=invite.row.id, who=_invite_who(invite))
+
+
+def _invite_who(invite: Invite) -> str:
+    row = invite.row
+    title = ROLE_TITLES.get(row.role, row.role)
+    return " · ".join(part for part in (title, scope(invite.place, row.department), row.name or INVITEE_UNNAMED))
+
+
+# --- the staff list ---------------------------------------------------------------------------------------
+
+STAFF_BAD_ROLE = "--role 只能是：网格员、网格长、物业、部门、操作员。"
+STAFF_LIST_HEADER = "工作人员 {n} 名{where}："
+STAFF_LIST_NONE = "没有在职的工作人员{where}。"
+BOUND = {True: "已绑定", False: "未绑定"}
+ON_DUTY = "在岗"
+OFF_DUTY = "休假"
+OFF_DUTY_UNTIL = "休假至{day}"
+
+
+def staff_line(member: Member) -> str:
+    """One member of `gridbot staff list`: who, where, bound, on duty, open tasks, phones."""
+    parts = [f"[{member.id}] {member.name or INVITEE_UNNAMED}", ROLE_TITLES.get(member.role, member.role),
+             scope(member.place, member.department), BOUND[member.bound], duty_words(member.duty),
+             f"未办结 {member.open_tasks} 件"]
+    if member.work_phone:
+        parts.append(f"工作电话 {member.work_phone}")
+    if member.phone:
+        parts.append(f"手机 {masked_phone(member.phone)}")
+    return " · ".join(parts)
+
+
+def staff_json(member: Member) -> dict[str, object]:
+    """One member of `gridbot staff list --json` (the words of the text list; no openid, the phone masked)."""
+    return {
+        "id": member.id, "name": member.name, "role": ROLE_TITLES.get(member.role, member.role),
+        "place": member.place, "department": member.department, "bound": member.bound,
+        "on_duty": member.duty.on_duty, "off_duty_until": member.duty.until.isoformat() if member.duty.until else None,
+        "open_tasks": member.open_tasks, "work_phone": member.work_phone,
+        "phone": masked_phone(member.phone) if member.phone else None,
+    }
+
+
+def duty_words(current: Duty) -> str:
+    if current.on_duty:
+        return ON_DUTY
+    return OFF_DUTY_UNTIL.format(day=day_words(current.until)) if current.until else OFF_DUTY
+
+
+def day_words(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def where(place: str | None) -> str:
+    return f"（{place}）" if place else ""
+
+
+# --- finding a member -------------------------------------------------------------------------------------
+
+STAFF_UNKNOWN = "找不到在职的工作人员“{name}”。"
+STAFF_UNKNOWN_SIMILAR = "找不到在职的工作人员“{name}”。您是不是要找：{similar}"
+STAFF_AMBIGUOUS = "有 {n} 位在职工作人员叫“{name}”，请用编号指定（如 gridbot staff {command} {first}）：\n{candidates}"
+
+
+def staff_unknown(name: str, similar: list[str]) -> str:
+    if similar:
+        return STAFF_UNKNOWN_SIMILAR.format(name=name, similar="、".join(similar))
+    return STAFF_UNKNOWN.format(name=name)
+
+
+def staff_ambiguous(name: str, candidates: list[Member], command: str) -> str:
+    listed = "\n".join(f"· {staff_line(member)}" for member in candidates)
+    return STAFF_AMBIGUOUS.format(n=len(candidates), name=name, command=command, first=candidates[0].id,
+                                  candidates=listed)
+
+
+# --- disable, move, duty ----------------------------------------------------------------------------------
+
+STAFF_REFUSED = {
+    "to_self": "--to 不能是本人。",
+    "complained_about": "有任务是对“{to}”的投诉，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
+    "not_grid_bound": "只有网格员、网格长和物业人员属于网格；操作员和部门人员请重新邀请到新的岗位。",
+    "same_grid": "TA 已经在这个网格了。",
+    "handover_needs_to": "--tasks handover 需要用 --to 指定接手人，--to 也只和 --tasks handover 一起用。",
+}
+STAFF_DISABLED = "已停用 {who}：TA 的工作指令和查看权限即刻失效，不再收到任务。"
+STAFF_TASKS_NONE = "TA 手上没有未办结的任务。"
+STAFF_TASKS_HANDED = "未办结任务 {n} 件已转出（接手人和居民都已通知）："
+STAFF_TASK_HANDED = "· {ticket} → {to}"
+STAFF_MOVED = "已把 {name} 调到 {grid}。"
+STAFF_TASKS_KEPT = "TA 手上 {n} 件未办结任务仍由 TA 办理（TA 仍可查看这些诉求）。"
+MOVE_TASKS_NEEDED = ("{name} 手上有 {n} 件未办结任务，请用 --tasks keep|handover|return 说明如何处理"
+                     "（keep 继续由 TA 办理，handover 交给 --to 指定的人，return 交回原网格）。")
+MOVE_TASKS_PROMPT = "{name} 手上有 {n} 件未办结任务：keep 继续由 TA 办理，handover 交给指定的人，return 交回原网格"
+MOVE_TO_PROMPT = "交给谁（姓名或网格）"
+STAFF_DUTY_BAD = "请写 在岗 或 休假。"
+STAFF_DUTY_BAD_DAY = "--until 的日期“{typed}”看不懂，请写成 2026-12-31 或 12-31。"
+STAFF_DUTY_UNTIL_ON_DUTY = "--until 只用于 休假。"
+STAFF_DUTY_PAST = "{day} 已经过去了，请写今天或以后的日期。"
+STAFF_ON_DUTY = "{name} 已设为在岗：派单会照常给 TA 派新任务。"
+STAFF_OFF_DUTY = "{name} 已设为休假，直到销假（gridbot staff duty {name} 在岗）：派单不再给 TA 派新任务，手上未办结的任务仍由 TA 负责。"
+STAFF_OFF_DUTY_UNTIL = ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：休假期间派单不再给 TA 派新任务，"
+                        "手上未办结的任务仍由 TA 负责。")
+DUTY_WORDS = {"在岗": True, "休假": False}
+
+
+def member_who(member: Member) -> str:
+    return f"{member.name}（{ROLE_TITLES.get(member.role, member.role)}，{scope(member.place, member.department)}）"
+
+
+def handed(moved: Moved) -> list[str]:
+    """Where a disabled or moved member's tasks went, one line each after a heading."""
+    if not moved.handed:
+        return []
+    return [STAFF_TASKS_HANDED.format(n=len(moved.handed)), *(_handed_line(done) for done in moved.handed)]
+
+
+def _handed_line(done: Reassigned) -> str:
+    return STAFF_TASK_HANDED.format(ticket=done.appeal.ticket, to=done.to)

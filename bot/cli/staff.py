@@ -1,0 +1,343 @@
+"""The operator's staff commands: invite (list, revoke) and staff (list, disable, move, duty).
+
+Each parses its options, makes one call to storage (staff, invites, roster, duty) and prints the outcome in the
+wording of bot/cli/roster_texts.py.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+import click
+
+from bot.cli import roster_texts as texts
+from bot.cli.support import configured, fail, operator_transaction
+from bot.clock import Clock, now_utc
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from storage.models import Staff
+
+_T = TypeVar("_T")
+MAX_INVITE_HOURS = 24 * 30
+
+
+@click.group(invoke_without_command=True)
+@click.option("--role", metavar="网格员|网格长|物业|部门|操作员", help="the invited person's role")
+@click.option("--grid", help="网格: 第一网格, or 幸福里社区·第一网格 when the name is not unique")
+@click.option("--name", default="", help="the person's name: the printed text is addressed to them")
+@click.option("--phone", help="the person's mobile: stored, printed masked; 认证 then asks for its last four digits")
+@click.option("--work-phone", help="工作电话 residents are told when the person claims their appeal (a mobile, "
+              "or 区号-号码 of an office)")
+@click.option("--community", help="社区: for operators (default: the grid's community)")
+@click.option("--street", help="街道: for a street operator (--role 操作员 without --community), the top escalation level")
+@click.option("--department", help="部门: one the taxonomy routes appeals to; for 物业, the property company")
+@click.option("--ttl-hours", default=72, show_default=True, type=int, help="hours the code stays valid")
+@click.pass_context
+def invite(context: click.Context, role: str | None, grid: str | None, name: str, phone: str | None,
+           work_phone: str | None, community: str | None, street: str | None, department: str | None,
+           ttl_hours: int) -> None:
+    """Print a one-time code, in a text to forward to the person: whoever sends `认证 <code>` to the account is
+    bound as that staff member. `invite list` and `invite revoke` manage the codes issued."""
+    if context.invoked_subcommand is not None:
+        return
+    from datetime import timedelta
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from handlers import staff_texts
+    from storage import contact_input, invites, staff
+    from storage.errors import DomainError
+
+    staff_role = staff.ROLE_WORDS.get((role or "").strip())
+    if staff_role is None:
+        fail(staff_texts.INVITE_BAD_ROLE)
+    if not 1 <= ttl_hours <= MAX_INVITE_HOURS:
+        fail(staff_texts.INVITE_BAD_TTL.format(max_hours=MAX_INVITE_HOURS))
+    secret = configured(Settings.secret_key_from_env)
+    departments = _routed_departments() if staff_role is staff.StaffRole.DEPARTMENT else None
+    clock: Clock | None = context.obj  # tests pass their clock as the context object
+    now, ttl = (clock or now_utc)(), timedelta(hours=ttl_hours)
+    try:
+        with operator_transaction() as session:
+            scope = staff.invite_scope(session, staff_role, grid, community, department, street, departments)
+            code = staff.create_invite(session, staff_role, scope.grid_id, scope.community_id, scope.department,
+                                       name, phone, now, secret, ttl, work_phone=work_phone,
+                                       phone_bound=bool(phone and phone.strip()))
+            place = scope.street or staff.place_label(session, scope.grid_id, scope.community_id)
+            created = invites.by_code(session, code, secret)
+            assert created is not None, "the invite was just added"
+            invite_id = created.id
+    except DomainError as error:
+        fail(invite_refusal(error))
+    except SQLAlchemyError as error:
+        # The class name only: the message would carry the statement's parameters, the phone among them.
+        fail(staff_texts.INVITE_DATABASE_FAILED.format(reason=type(error).__name__))
+    click.echo(texts.invite_created(invite_id, staff_role, place, scope.department, name.strip(),
+                                    staff.normalize_phone(phone), code, ttl_hours, now + ttl,
+                                    Settings.account_name_from_env()))
+    if work_phone:
+        click.echo(staff_texts.INVITE_WORK_PHONE.format(phone=contact_input.phone_number(work_phone)))
+
+
+def invite_refusal(error: Exception) -> str:
+    from handlers import staff_texts
+    from storage.contact_input import InvalidContact
+    from storage.staff import AmbiguousPlace, InvalidInvite, UnclearPlace, UnknownDepartment
+
+    if isinstance(error, InvalidContact):
+        return staff_texts.INVITE_BAD_WORK_PHONE
+    if isinstance(error, UnclearPlace):
+        return staff_texts.unclear_place(error.kind, error.name, error.candidates, isinstance(error, AmbiguousPlace))
+    if isinstance(error, UnknownDepartment):
+        if not error.known:
+            return texts.INVITE_NO_DEPARTMENTS.format(name=error.name)
+        return texts.INVITE_UNKNOWN_DEPARTMENT.format(name=error.name, known="、".join(error.known))
+    if isinstance(error, InvalidInvite):
+        if error.field == "street":
+            return texts.INVITE_STREET_ONLY_OPERATOR
+        if error.field == "phone_bound":
+            return texts.INVITE_PHONE_BOUND_NEEDS_PHONE
+        return staff_texts.INVITE_MISSING[error.field]
+    return str(error)
+
+
+def _routed_departments() -> list[str]:
+    """The departments the configured taxonomy routes categories to: what a 部门's --department may name."""
+    from nlp import load_taxonomy
+    from nlp.taxonomy import TaxonomyError
+
+    path = configured(Settings.nlp_from_env)["taxonomy_path"]
+    try:
+        taxonomy = load_taxonomy(path)  # type: ignore[arg-type]
+    except (OSError, TaxonomyError) as error:
+        fail(texts.INVITE_TAXONOMY_FAILED.format(reason=error))
+    return sorted({category.department for category in taxonomy.categories if category.department})
+
+
+@invite.command("list")
+@click.option("--all", "include_all", is_flag=True, help="used, expired and revoked invites too, with their status")
+@click.pass_obj
+def invite_list(clock: Clock | None, include_all: bool) -> None:
+    """Print the invites waiting to be used (with --all, every invite): id, role, place, person, validity."""
+    from storage import invites
+
+    found = _in_transaction(lambda session: invites.listing(session, (clock or now_utc)(), include_all))
+    if not found:
+        click.echo(texts.INVITE_LIST_NONE[include_all])
+        return
+    click.echo(texts.INVITE_LIST_HEADER[include_all].format(n=len(found)))
+    for row in found:
+        click.echo(texts.invite_line(row))
+
+
+@invite.command("revoke")
+@click.argument("code_or_id", metavar="CODE|ID")
+@click.pass_obj
+def invite_revoke(clock: Clock | None, code_or_id: str) -> None:
+    """Take back an unused invite, by its code or its id (`invite list`): 认证 with it is refused like a wrong code."""
+    from storage import invites, staff
+    from storage.errors import NotFound
+
+    secret = configured(Settings.secret_key_from_env)
+    now = (clock or now_utc)()
+
+    def revoke(session: Session) -> invites.Invite:
+        row = invites.revoke(session, code_or_id, now, secret)
+        return invites.Invite(row, invites.InviteStatus.REVOKED, staff.place_label(session, row.grid_id,
+                                                                                   row.community_id))
+
+    try:
+        done = _in_transaction(revoke)
+    except NotFound:
+        fail(texts.INVITE_NOT_FOUND.format(typed=code_or_id))
+    except invites.NotRevocable as refused:
+        fail(texts.INVITE_NOT_REVOCABLE[refused.status].format(id=refused.invite.id))
+    click.echo(texts.invite_revoked(done))
+
+
+@click.group("staff")
+def staff_group() -> None:
+    """Staff over time: who works where, who left, who moved, who is on leave."""
+
+
+@staff_group.command("list")
+@click.option("--scope", "path", metavar="PATH", help="a street, a community (幸福里社区) or a grid (幸福里社区·第一网格)")
+@click.option("--role", metavar="网格员|网格长|物业|部门|操作员", help="only this role")
+@click.option("--json", "as_json", is_flag=True, help="one JSON list (no openids; personal phones masked)")
+@click.pass_obj
+def staff_list(clock: Clock | None, path: str | None, role: str | None, as_json: bool) -> None:
+    """Print the active staff: id, name, role, place, bound, on duty or on leave (until when), open tasks, phones."""
+    from storage import queries, roster, staff
+
+    wanted = staff.ROLE_WORDS.get(role.strip()) if role else None
+    if role and wanted is None:
+        fail(texts.STAFF_BAD_ROLE)
+    now = (clock or now_utc)()
+
+    def listing(session: Session) -> list[roster.Member]:
+        return roster.members(session, queries.Scope.of_path(session, path), wanted, now)
+
+    found = _in_transaction(listing)
+    if as_json:
+        click.echo(json.dumps([texts.staff_json(member) for member in found], ensure_ascii=False, indent=1))
+        return
+    place = path.strip() if path else None
+    if not found:
+        click.echo(texts.STAFF_LIST_NONE.format(where=texts.where(place)))
+        return
+    click.echo(texts.STAFF_LIST_HEADER.format(n=len(found), where=texts.where(place)))
+    for member in found:
+        click.echo(texts.staff_line(member))
+
+
+@staff_group.command("disable")
+@click.argument("who", metavar="NAME|ID")
+@click.option("--to", metavar="NAME", help="who takes over their open tasks (a member's name, or a grid); "
+              "default: each goes back to its grid")
+@click.pass_obj
+def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
+    """Someone left: they stop receiving tasks and reading appeals at once, their chat commands are refused, and
+    their open tasks go back to the grid (or to --to), the holders and residents told."""
+    from storage import roster
+
+    now = (clock or now_utc)()
+
+    def disable(session: Session) -> tuple[roster.Member, roster.Moved]:
+        member = _member(session, who)
+        described = roster.describe(session, member, now)
+        return described, roster.disable(session, member, _clean(to), now)
+
+    described, moved = _in_transaction(disable, to=to)
+    click.echo(texts.STAFF_DISABLED.format(who=texts.member_who(described)))
+    click.echo("\n".join(texts.handed(moved)) or texts.STAFF_TASKS_NONE)
+
+
+@staff_group.command("move")
+@click.argument("who", metavar="NAME|ID")
+@click.option("--grid", "grid_name", required=True, metavar="G", help="the grid they work in from now on")
+@click.option("--tasks", type=click.Choice(["keep", "handover", "return"]),
+              help="their open tasks: keep them, hand them over (--to), or return them to the old grid; asked "
+              "when not given")
+@click.option("--to", metavar="NAME", help="with --tasks handover: who takes them over")
+@click.pass_obj
+def staff_move(clock: Clock | None, who: str, grid_name: str, tasks: str | None, to: str | None) -> None:
+    """A 网格员, 网格长 or 物业 now works in grid G; what becomes of their open tasks is asked (--tasks)."""
+    from storage import roster
+
+    now = (clock or now_utc)()
+
+    def move(session: Session) -> roster.Moved:
+        member = _member(session, who)
+        return roster.move(session, member, grid_name, roster.Tasks(tasks) if tasks else None, _clean(to), now)
+
+    try:
+        moved = _in_transaction(move, to=to, command="move")
+    except roster.TasksUndecided as undecided:
+        tasks, to = _ask_tasks(who, undecided.count, to)
+        moved = _in_transaction(move, to=to, command="move")
+    from storage import org
+
+    grid_label = _in_transaction(lambda session: org.grid_label(session, moved.member.grid_id))
+    click.echo(texts.STAFF_MOVED.format(name=moved.member.name, grid=grid_label))
+    if moved.kept:
+        click.echo(texts.STAFF_TASKS_KEPT.format(n=moved.kept))
+    for line in texts.handed(moved):
+        click.echo(line)
+
+
+def _ask_tasks(who: str, count: int, to: str | None) -> tuple[str, str | None]:
+    """--tasks (and --to for handover) asked of a person at a terminal; a script is refused naming the option."""
+    if not _interactive():
+        fail(texts.MOVE_TASKS_NEEDED.format(name=who, n=count))
+    choice = click.prompt(texts.MOVE_TASKS_PROMPT.format(name=who, n=count),
+                          type=click.Choice(["keep", "handover", "return"]))
+    if choice == "handover" and not to:
+        to = click.prompt(texts.MOVE_TO_PROMPT)
+    return choice, to if choice == "handover" else None
+
+
+def _interactive() -> bool:
+    """Whether someone at a terminal can answer a question (not a script, not CI)."""
+    return sys.stdin.isatty()
+
+
+@staff_group.command("duty")
+@click.argument("who", metavar="NAME|ID")
+@click.argument("state", metavar="在岗|休假")
+@click.option("--until", metavar="DATE", help="with 休假: the last day of leave (2026-12-31 or 12-31); on duty "
+              "again the day after, by itself")
+@click.pass_obj
+def staff_duty(clock: Clock | None, who: str, state: str, until: str | None) -> None:
+    """在岗 or 休假: whether 派单 gives them new tasks; their open tasks stay theirs either way."""
+    from storage import duty
+
+    on_duty = texts.DUTY_WORDS.get(state.strip())
+    if on_duty is None:
+        fail(texts.STAFF_DUTY_BAD)
+    if on_duty and until:
+        fail(texts.STAFF_DUTY_UNTIL_ON_DUTY)
+    now = (clock or now_utc)()
+    last_day = duty.parse_day(until, duty.today(now)) if until else None
+    if until and last_day is None:
+        fail(texts.STAFF_DUTY_BAD_DAY.format(typed=until))
+
+    def set_duty(session: Session) -> tuple[str, duty.Duty]:
+        member = _member(session, who)
+        return member.name, duty.set_duty(member, on_duty, last_day, now)
+
+    try:
+        name, done = _in_transaction(set_duty, command="duty")
+    except duty.PastDay as past:
+        fail(texts.STAFF_DUTY_PAST.format(day=texts.day_words(past.day)))
+    if done.on_duty:
+        click.echo(texts.STAFF_ON_DUTY.format(name=name))
+    elif done.until is None:
+        click.echo(texts.STAFF_OFF_DUTY.format(name=name))
+    else:
+        click.echo(texts.STAFF_OFF_DUTY_UNTIL.format(name=name, day=texts.day_words(done.until)))
+
+
+def _member(session: Session, who: str) -> Staff:
+    from storage import roster
+
+    return roster.find(session, who)
+
+
+def _in_transaction(work: Callable[[Session], _T], to: str | None = None, command: str = "disable") -> _T:
+    """`work` in one operator transaction; a refusal of the domain becomes one Chinese line (nothing written)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from handlers import staff_texts
+    from storage import reassigning, roster
+    from storage.errors import NotAllowed
+    from storage.staff import UnclearPlace
+
+    try:
+        with operator_transaction() as session:
+            return work(session)
+    except roster.AmbiguousMember as several:
+        fail(texts.staff_ambiguous(several.name, several.candidates, command))
+    except roster.UnknownMember as unknown:
+        fail(texts.staff_unknown(unknown.name, unknown.similar))
+    except UnclearPlace as error:
+        fail(invite_refusal(error))
+    except NotAllowed as refused:
+        fail(texts.STAFF_REFUSED.get(refused.reason, refused.reason).format(to=to or ""))
+    except reassigning.AmbiguousMember as several:
+        fail(staff_texts.reassign_which(several.name, several.candidates))
+    except reassigning.UnknownTarget as unknown:
+        fail(staff_texts.reassign_unknown(unknown.name, unknown.grids, unknown.members))
+    except SQLAlchemyError as error:
+        fail(texts.INVITE_DATABASE_FAILED.format(reason=type(error).__name__))
+
+
+def _clean(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+COMMANDS = (invite, staff_group)

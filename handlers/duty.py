@@ -1,0 +1,39 @@
+"""请假 [到 日期] and 销假: a staff member sets their own duty (storage.duty). On leave, 派单 gives them no new
+tasks; what they hold stays theirs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers import staff_texts as texts
+from handlers.arguments import Arguments
+from handlers.conversation import Conversation
+from handlers.types import Reply
+from storage import duty, roster
+
+
+def leave(conversation: Conversation, arguments: Arguments) -> Reply:
+    """请假 到 12月31日 (through that day), or 请假 alone (until 销假)."""
+    now = conversation.now
+    last_day = duty.parse_day(arguments.words, duty.today(now)) if arguments.words else None
+    if arguments.words and last_day is None:
+        return Reply(texts.LEAVE_BAD_DAY)
+    member = conversation.staff
+    try:
+        duty.set_duty(member, False, last_day, now)
+    except duty.PastDay as past:
+        return Reply(texts.LEAVE_PAST_DAY.format(day=texts.month_day(past.day)))
+    held = len(roster.open_tasks(conversation.session, member))
+    tasks = texts.LEAVE_TASKS.format(n=held) if held else ""
+    if last_day is None:
+        return Reply(texts.LEAVE_TAKEN.format(tasks=tasks))
+    return Reply(texts.LEAVE_TAKEN_UNTIL.format(day=texts.month_day(last_day),
+                                                back=texts.month_day(last_day + timedelta(days=1)), tasks=tasks))
+
+
+def back(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """销假: on duty again at once."""
+    member = conversation.staff
+    was_on_duty = duty.duty_of(member, conversation.now).on_duty
+    duty.set_duty(member, True, None, conversation.now)
+    return Reply(texts.BACK_ALREADY if was_on_duty else texts.BACK)

@@ -1,0 +1,118 @@
+"""在岗/休假: whether 派单 may give a member new tasks, set by the street office (`gridbot staff duty`) or by the
+member (请假 到 12月31日, 销假).
+
+Leave until a day lasts through that whole local day: from the next midnight (Beijing time) the member counts as
+on duty again, without anyone writing it back (`on_duty_condition` asks the clock). Leave changes nothing about
+the tasks the member already holds: they stay theirs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, or_
+
+from storage.errors import DomainError
+from storage.models import Staff
+from storage.tickets import LOCAL_ZONE
+
+# 2026-12-31, 2026/12/31, 2026.12.31, 2026年12月31日; without the year: 12-31, 12/31, 12月31日 (号)
+_WITH_YEAR = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+_WITHOUT_YEAR = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+_LEAD = ("到", "至", "直到")
+_TAIL = ("为止", "止")
+_EDGES = " \t\u3000。.！!，,"
+
+
+class PastDay(DomainError):
+    """Leave until a day that is already over."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(day.isoformat())
+        self.day = day
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A member's duty as it stands at some moment."""
+
+    on_duty: bool
+    until: date | None = None  # on leave: the last day of it (None: until 销假)
+
+
+def parse_day(typed: str, today: date) -> date | None:
+    """The day in 2026-12-31, 12-31, 12月31日, 到 12月31日 (a day without a year: the next one to come, today
+    included); None when the words are no such day."""
+    text = unicodedata.normalize("NFKC", typed).strip(_EDGES)
+    for lead in _LEAD:
+        if text.startswith(lead):
+            text = text[len(lead):].strip(_EDGES)
+            break
+    for tail in _TAIL:
+        if text.endswith(tail):
+            text = text[: -len(tail)].strip(_EDGES)
+            break
+    full = _WITH_YEAR.fullmatch(text)
+    if full:
+        return _day(int(full.group(1)), int(full.group(2)), int(full.group(3)))
+    short = _WITHOUT_YEAR.fullmatch(text)
+    if short is None:
+        return None
+    month, day = int(short.group(1)), int(short.group(2))
+    found = _day(today.year, month, day)
+    if found is not None and found < today:
+        found = _day(today.year + 1, month, day)
+    return found
+
+
+def names_a_day(typed: str) -> bool:
+    """Whether the words name a day at all (29 February included), whatever today is."""
+    return parse_day(typed, _LEAP_YEAR_START) is not None
+
+
+_LEAP_YEAR_START = date(2000, 1, 1)
+
+
+def today(now: datetime) -> date:
+    """The local (Beijing) day at `now`."""
+    return now.astimezone(LOCAL_ZONE).date()
+
+
+def set_duty(member: Staff, on_duty: bool, until: date | None, now: datetime) -> Duty:
+    """在岗 (clears any leave), or 休假 through the day `until` (None: until 销假); a day already over: PastDay."""
+    if on_duty:
+        member.on_duty, member.off_duty_until = True, None
+        return Duty(True)
+    if until is not None and until < today(now):
+        raise PastDay(until)
+    member.on_duty = False
+    member.off_duty_until = _back_at(until) if until is not None else None
+    return Duty(False, until)
+
+
+def duty_of(member: Staff, now: datetime) -> Duty:
+    """The member's duty at `now`: leave that has run out is duty again."""
+    if member.on_duty or (member.off_duty_until is not None and member.off_duty_until <= now):
+        return Duty(True)
+    until = member.off_duty_until
+    return Duty(False, (until.astimezone(LOCAL_ZONE) - timedelta(days=1)).date() if until is not None else None)
+
+
+def on_duty_condition(now: datetime) -> ColumnElement[bool]:
+    """A condition on Staff: on duty at `now` (as `duty_of` says), for 派单's choice."""
+    return or_(Staff.on_duty.is_(True), Staff.off_duty_until.is_not(None) & (Staff.off_duty_until <= now))
+
+
+def _back_at(last_day: date) -> datetime:
+    """The moment leave through `last_day` ends: the next local midnight."""
+    return datetime.combine(last_day + timedelta(days=1), time(), LOCAL_ZONE)
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -1,0 +1,90 @@
+"""The street office's invites over time: which are waiting to be used (`gridbot invite list`), and taking one
+back before it is used (`gridbot invite revoke`). Creating and redeeming them is storage.staff's.
+
+A revoked code is refused at 认证 exactly like a wrong one (storage.staff.find_invite): whoever holds it learns
+nothing from trying it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import staff
+from storage.errors import DomainError, NotFound
+from storage.models import StaffInvite
+
+
+class InviteStatus(StrEnum):
+    PENDING = "pending"  # may still be used
+    USED = "used"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+class NotRevocable(DomainError):
+    """The invite was used, has expired or was revoked already: `status` says which."""
+
+    def __init__(self, invite: StaffInvite, status: InviteStatus) -> None:
+        super().__init__(status)
+        self.invite, self.status = invite, status
+
+
+@dataclass(frozen=True)
+class Invite:
+    """One row of the invite list (the code itself is not stored: only the id names an invite)."""
+
+    row: StaffInvite
+    status: InviteStatus
+    place: str | None  # 社区·网格 or 社区; None for a department's or a street operator's
+
+
+def status_of(invite: StaffInvite, now: datetime) -> InviteStatus:
+    """Where the invite stands at `now`."""
+    if invite.revoked_at is not None:
+        return InviteStatus.REVOKED
+    if invite.used_at is not None:
+        return InviteStatus.USED
+    return InviteStatus.EXPIRED if invite.expires_at <= now else InviteStatus.PENDING
+
+
+def listing(session: Session, now: datetime, include_all: bool = False) -> list[Invite]:
+    """The invites still waiting to be used, oldest first; with `include_all`, every invite ever made."""
+    query = select(StaffInvite)
+    if not include_all:
+        query = query.where(StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
+                            StaffInvite.expires_at > now)
+    return [Invite(row, status_of(row, now), staff.place_label(session, row.grid_id, row.community_id))
+            for row in session.scalars(query.order_by(StaffInvite.id))]
+
+
+def revoke(session: Session, typed: str, now: datetime, secret: str) -> StaffInvite:
+    """Take back an unused invite named by its code (as `gridbot invite` printed it) or its id (the list's);
+    NotFound when neither names one, NotRevocable when it is no longer waiting."""
+    invite = by_code(session, typed, secret) or _by_id(session, typed)
+    if invite is None:
+        raise NotFound("invite")
+    status = status_of(invite, now)
+    if status is not InviteStatus.PENDING:
+        raise NotRevocable(invite, status)
+    invite.revoked_at = now
+    session.flush()
+    return invite
+
+
+def by_code(session: Session, typed: str, secret: str) -> StaffInvite | None:
+    """The invite a code was issued for, whatever its status; None when the code names none."""
+    code = staff.normalize_code(typed)
+    if code is None:
+        return None
+    return session.scalars(select(StaffInvite).where(StaffInvite.code_hash == staff.code_hash(code, secret))).first()
+
+
+def _by_id(session: Session, typed: str) -> StaffInvite | None:
+    wanted = unicodedata.normalize("NFKC", typed).strip()
+    return session.get(StaffInvite, int(wanted)) if wanted.isdigit() else None

@@ -1,0 +1,212 @@
+"""The street office's staff over time: who works where (`gridbot staff list`), and what people's working lives
+change: someone leaves (`disable`), moves to another grid (`move`), takes leave (storage.duty).
+
+A disabled member is `active = False`: no card, reminder or 派单 reaches them, their openid no longer makes them
+staff in the chat (storage.residents reads only active staff), `can_read` admits nothing, and their open tasks
+go back to the grid (or to a named member) the way 改派 moves them (storage.reassigning.hand_over): audit event,
+cards to the new holders, the resident and the former holder told. Nothing is deleted: their appeals' history
+keeps their name.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Sequence
+
+from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from storage import duty, org, reassigning, staff
+from storage.dispatch import HELD_STATUSES
+from storage.errors import DomainError, NotAllowed
+from storage.models import GRID_BOUND, Appeal, Community, Grid, Staff, StaffRole
+from storage.queries import Scope
+
+MAX_CANDIDATES = 10
+
+
+class UnknownMember(DomainError):
+    """No active staff member of that name or id; `similar` are names that contain what was typed."""
+
+    def __init__(self, name: str, similar: list[str]) -> None:
+        super().__init__(f"no staff member {name!r}")
+        self.name, self.similar = name, similar
+
+
+class AmbiguousMember(DomainError):
+    """Several active members have that name; `candidates` are their list rows (with their ids)."""
+
+    def __init__(self, name: str, candidates: list[Member]) -> None:
+        super().__init__(f"several staff members named {name!r}")
+        self.name, self.candidates = name, candidates
+
+
+class TasksUndecided(DomainError):
+    """A move of a member who holds open tasks, without saying what becomes of them."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} open tasks")
+        self.count = count
+
+
+class Tasks(StrEnum):
+    """What becomes of a moving member's open tasks (`--tasks`)."""
+
+    KEEP = "keep"  # they stay theirs: they finish them (and may still read them: they are their own)
+    HANDOVER = "handover"  # to the member named by `--to`
+    RETURN = "return"  # back to the old grid's team, unassigned
+
+
+@dataclass(frozen=True)
+class Member:
+    """One row of the staff list."""
+
+    id: int
+    name: str
+    role: str
+    place: str | None  # 社区·网格, 社区, or the street for a street operator; None for a department's staff
+    department: str | None
+    bound: bool  # has sent 认证 (an openid); the list never shows which
+    duty: duty.Duty
+    open_tasks: int  # dispatched to them, accepted or paused
+    work_phone: str | None  # published: shown whole
+    phone: str | None  # personal: the caller masks it
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What a change did: the member, and where each of their open tasks went."""
+
+    member: Staff
+    handed: tuple[reassigning.Reassigned, ...]
+    kept: int = 0
+
+
+def members(session: Session, scope: Scope, role: StaffRole | None, now: datetime) -> list[Member]:
+    """The active staff within the scope (of a role), by place and name: a street takes in its communities' staff,
+    its street operators and the departments' staff, who work street-wide."""
+    query = select(Staff).where(Staff.active.is_(True), _within(scope))
+    if role is not None:
+        query = query.where(Staff.role == role)
+    rows = session.scalars(query.order_by(Staff.community_id, Staff.grid_id, Staff.role, Staff.id)).all()
+    counts = _open_counts(session, [row.id for row in rows])
+    return [_member(session, row, counts, now) for row in rows]
+
+
+def describe(session: Session, member: Staff, now: datetime) -> Member:
+    """The member as the list shows them."""
+    return _member(session, member, _open_counts(session, [member.id]), now)
+
+
+def find(session: Session, typed: str) -> Staff:
+    """The active member an operator names: an id (digits), or a name; several of that name: AmbiguousMember."""
+    wanted = unicodedata.normalize("NFKC", typed).strip()
+    if wanted.isdigit():
+        member = session.get(Staff, int(wanted))
+        if member is None or not member.active:
+            raise UnknownMember(wanted, [])
+        return member
+    found = session.scalars(
+        select(Staff).where(Staff.name == wanted, Staff.active.is_(True)).order_by(Staff.id)).all()
+    if len(found) == 1:
+        return found[0]
+    if found:
+        counts = _open_counts(session, [row.id for row in found])
+        raise AmbiguousMember(wanted, [_member(session, row, counts, None) for row in found])
+    similar = session.scalars(
+        select(Staff.name).where(Staff.name.contains(wanted), Staff.active.is_(True)).order_by(Staff.id)
+        .limit(MAX_CANDIDATES)).all() if wanted else []
+    raise UnknownMember(wanted, list(dict.fromkeys(similar)))
+
+
+def open_tasks(session: Session, member: Staff) -> Sequence[Appeal]:
+    """The appeals the member holds: dispatched to them (派单), accepted or paused; oldest first."""
+    return session.scalars(
+        select(Appeal).where(Appeal.assignee_staff_id == member.id, Appeal.status.in_(HELD_STATUSES))
+        .order_by(Appeal.id)).all()
+
+
+def disable(session: Session, member: Staff, to: str | None, now: datetime) -> Moved:
+    """The member has left: inactive at once; their open tasks go to the member or grid `to` names, else each
+    back to its grid's team. Refused (nothing changed) when `to` is the member themself or a complaint's subject."""
+    target = _target(session, member, to)
+    member.active = False  # first: the grid's team that gets the tasks back no longer includes them
+    session.flush()
+    handed = tuple(_hand_over(session, appeal, target, now) for appeal in open_tasks(session, member))
+    return Moved(member, handed)
+
+
+def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, to: str | None,
+         now: datetime) -> Moved:
+    """The member now works in another grid (their community follows it). Their open tasks, if any, as `tasks`
+    says; None with tasks to decide: TasksUndecided. Refused for roles not bound to a grid, the grid they are in,
+    and `to` without `handover` (or `handover` without `to`)."""
+    if member.role not in GRID_BOUND:
+        raise NotAllowed("not_grid_bound")
+    grid = staff.find_grid(session, grid_name)
+    if grid.id == member.grid_id:
+        raise NotAllowed("same_grid")
+    if (tasks is Tasks.HANDOVER) != (to is not None):
+        raise NotAllowed("handover_needs_to")
+    held = open_tasks(session, member)
+    if held and tasks is None:
+        raise TasksUndecided(len(held))
+    target = _target(session, member, to)
+    member.grid_id, member.community_id = grid.id, grid.community_id
+    session.flush()  # before the tasks move: a task returned to the old grid no longer reaches them
+    if tasks is Tasks.KEEP or not held:
+        return Moved(member, (), kept=len(held))
+    return Moved(member, tuple(_hand_over(session, appeal, target, now) for appeal in held))
+
+
+def _target(session: Session, member: Staff, to: str | None) -> tuple[Grid, Staff | None] | None:
+    if to is None:
+        return None
+    grid, person = reassigning.resolve_target(session, None, to)
+    if person is not None and person.id == member.id:
+        raise NotAllowed("to_self")
+    return grid, person
+
+
+def _hand_over(session: Session, appeal: Appeal, target: tuple[Grid, Staff | None] | None,
+               now: datetime) -> reassigning.Reassigned:
+    grid, person = target if target is not None else (session.get_one(Grid, appeal.grid_id), None)
+    return reassigning.hand_over(session, None, appeal, grid, person, now)
+
+
+def _within(scope: Scope) -> ColumnElement[bool]:
+    if scope.grid_id is not None:
+        return Staff.grid_id == scope.grid_id
+    if scope.community_id is not None:
+        return or_(Staff.community_id == scope.community_id,
+                   Staff.grid_id.in_(select(Grid.id).where(Grid.community_id == scope.community_id)))
+    if scope.street_id is not None:
+        communities = select(Community.id).where(Community.street_id == scope.street_id)
+        return or_(Staff.community_id.in_(communities),
+                   Staff.grid_id.in_(select(Grid.id).where(Grid.community_id.in_(communities))),
+                   Staff.community_id.is_(None) & Staff.grid_id.is_(None))
+    return true()
+
+
+def _open_counts(session: Session, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    return dict(session.execute(  # type: ignore[arg-type]
+        select(Appeal.assignee_staff_id, func.count(Appeal.id))
+        .where(Appeal.assignee_staff_id.in_(ids), Appeal.status.in_(HELD_STATUSES))
+        .group_by(Appeal.assignee_staff_id)).all())
+
+
+def _member(session: Session, row: Staff, counts: dict[int, int], now: datetime | None) -> Member:
+    if row.grid_id is not None:
+        place = org.grid_label(session, row.grid_id)
+    elif row.community_id is not None:
+        place = session.get_one(Community, row.community_id).name
+    else:
+        place = staff.street_name(session) if row.role == StaffRole.OPERATOR else None
+    current = duty.duty_of(row, now) if now is not None else duty.Duty(row.on_duty)
+    return Member(row.id, row.name, row.role, place, row.department, row.openid is not None, current,
+                  counts.get(row.id, 0), row.work_phone, row.phone)

@@ -1,0 +1,337 @@
+"""Staff over time from the command line: `gridbot staff list|disable|move|duty` and `gridbot invite list|revoke`,
+street operators, departments the taxonomy routes to; and what the chat makes of it."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli import staff as staff_cli
+from bot.cli.gridbot import main
+from handlers import staff_texts
+from storage import supervision
+from storage.models import AppealEvent, AppealStatus, Staff, StaffInvite
+from tests.conftest import TEST_SECRET_KEY
+from tests.support.database import appeal, notices, staff_id
+from tests.support.personas import LI, LIU, RESIDENT, WANG, ZHANG
+from tests.support.worker import file_and_dispatch
+
+pytestmark = pytest.mark.postgres
+
+SENT_CODE = re.compile(r"发送：认证 (\S{8})（")
+
+
+@pytest.fixture
+def gridbot(seeded, database_url, clock):
+    """`gridbot ARGS` on the seeded test database, at the test's clock; returns click's result."""
+
+    def run(*args, input=None, env=None):
+        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY, **(env or {})}
+        return CliRunner().invoke(main, list(args), env=environment, obj=clock, input=input)
+
+    return run
+
+
+def ok(result):
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def refused(result):
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) >= 1
+    return result.output
+
+
+def claimed_by(wechat, seeded, clock, openid):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert wechat.send(openid, f"接单 {ticket}").startswith("接单成功")
+    return ticket
+
+
+def row(seeded, openid):
+    with seeded.transaction() as session:
+        return session.scalars(select(Staff).where(Staff.openid == openid)).one()
+
+
+# --- staff list -----------------------------------------------------------------------------------------------
+
+def test_staff_list_shows_who_works_where_with_their_open_tasks_and_never_an_openid(gridbot, wechat, seeded, clock):
+    claimed_by(wechat, seeded, clock, ZHANG)
+    with seeded.transaction() as session:
+        session.scalars(select(Staff).where(Staff.openid == ZHANG)).one().phone = "13812345678"
+
+    output = ok(gridbot("staff", "list", "--scope", "幸福里社区·第一网格"))
+
+    assert output.splitlines()[0] == "工作人员 3 名（幸福里社区·第一网格）："
+    assert (f"[{staff_id(seeded, ZHANG)}] 张伟 · 网格员 · 幸福里社区·第一网格 · 已绑定 · 在岗 · 未办结 1 件 · "
+            "手机 138****5678") in output
+    assert "王强 · 网格长" in output and "刘洋" not in output
+    assert "demo_staff" not in output and "13812345678" not in output
+
+
+def test_staff_list_by_community_and_role_and_as_json(gridbot, seeded):
+    output = ok(gridbot("staff", "list", "--scope", "幸福里社区", "--role", "操作员", "--json"))
+
+    listed = json.loads(output)
+    assert [(member["name"], member["role"], member["place"]) for member in listed] == [("孙丽", "操作员", "幸福里社区")]
+    assert set(listed[0]) == {"id", "name", "role", "place", "department", "bound", "on_duty", "off_duty_until",
+                              "open_tasks", "work_phone", "phone"}
+    assert "demo_staff" not in output
+
+
+def test_staff_list_refuses_an_unknown_place_and_role(gridbot):
+    assert "找不到网格“幸福里社区·第九网格”" in refused(gridbot("staff", "list", "--scope", "幸福里社区·第九网格"))
+    assert "--role 只能是" in refused(gridbot("staff", "list", "--role", "队长"))
+
+
+# --- staff disable --------------------------------------------------------------------------------------------
+
+def test_a_disabled_member_loses_tasks_reads_and_commands_at_once(gridbot, wechat, seeded, clock):
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+
+    output = ok(gridbot("staff", "disable", "张伟"))
+
+    assert "已停用 张伟（网格员，幸福里社区·第一网格）" in output and f"· {ticket} → 幸福里社区·第一网格" in output
+    back = appeal(seeded, ticket)
+    assert (back.status, back.assignee_staff_id) == (AppealStatus.DISPATCHED, None)
+    assert row(seeded, ZHANG).active is False
+    assert "电梯" not in wechat.send(ZHANG, f"查询 {ticket}") and "电梯" in wechat.send(LI, f"查询 {ticket}")
+    assert wechat.send(ZHANG, "我的任务") == staff_texts.STAFF_DISABLED
+    assert wechat.send(ZHANG, f"接单 {ticket}") == staff_texts.STAFF_DISABLED
+    # The grid's team gets the card again, without the one who left; they hear where their task went.
+    assert LI in [openid for openid in notices(seeded, "staff_new_appeal", ticket)]
+    assert ZHANG in notices(seeded, "staff_reassigned", ticket)
+    with seeded.transaction() as session:
+        events = session.scalars(select(AppealEvent.action).where(AppealEvent.appeal_id == back.id)).all()
+    assert "reassigned" in events
+
+
+def test_a_disabled_members_tasks_go_to_the_person_named(gridbot, wechat, seeded, clock):
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+
+    ok(gridbot("staff", "disable", str(staff_id(seeded, ZHANG)), "--to", "李娜"))
+
+    handed = appeal(seeded, ticket)
+    assert (handed.status, handed.assignee_staff_id) == (AppealStatus.DISPATCHED, staff_id(seeded, LI))
+
+
+def test_a_name_several_people_share_is_refused_listing_them_with_their_ids(gridbot, seeded):
+    with seeded.transaction() as session:
+        session.scalars(select(Staff).where(Staff.openid == LIU)).one().name = "张伟"
+
+    output = refused(gridbot("staff", "disable", "张伟"))
+
+    assert "有 2 位在职工作人员叫“张伟”" in output
+    assert f"[{staff_id(seeded, ZHANG)}] 张伟" in output and f"[{staff_id(seeded, LIU)}] 张伟" in output
+    assert row(seeded, ZHANG).active and row(seeded, LIU).active
+
+
+def test_a_disabled_member_is_not_disabled_twice_and_an_unknown_name_is_refused(gridbot, seeded):
+    ok(gridbot("staff", "disable", "张伟"))
+    assert "找不到在职的工作人员“张伟”" in refused(gridbot("staff", "disable", "张伟"))
+    assert "找不到在职的工作人员“张三”" in refused(gridbot("staff", "disable", "张三"))
+
+
+def test_handing_tasks_to_the_person_leaving_is_refused_and_nothing_changes(gridbot, wechat, seeded, clock):
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+
+    assert "--to 不能是本人" in refused(gridbot("staff", "disable", "张伟", "--to", "张伟"))
+
+    assert row(seeded, ZHANG).active and appeal(seeded, ticket).assignee_staff_id == staff_id(seeded, ZHANG)
+
+
+# --- staff move -----------------------------------------------------------------------------------------------
+
+def test_moving_a_member_with_open_tasks_in_a_script_is_refused_naming_the_option(gridbot, wechat, seeded, clock):
+    claimed_by(wechat, seeded, clock, ZHANG)
+
+    output = refused(gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格"))
+
+    assert "张伟 手上有 1 件未办结任务，请用 --tasks keep|handover|return" in output
+    assert len(output.strip().splitlines()) == 1
+    assert row(seeded, ZHANG).grid_id != row(seeded, LIU).grid_id
+
+
+def test_moving_a_member_asks_at_a_terminal_and_returns_the_tasks_to_the_old_grid(gridbot, wechat, seeded, clock,
+                                                                                  monkeypatch):
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+    monkeypatch.setattr(staff_cli, "_interactive", lambda: True)
+
+    output = ok(gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格", input="return\n"))
+
+    assert "已把 张伟 调到 幸福里社区·第二网格。" in output and f"{ticket} → 幸福里社区·第一网格" in output
+    assert row(seeded, ZHANG).grid_id == row(seeded, LIU).grid_id
+    assert appeal(seeded, ticket).assignee_staff_id is None
+
+
+def test_a_moved_member_may_keep_their_tasks_and_still_read_them(gridbot, wechat, seeded, clock):
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+
+    output = ok(gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格", "--tasks", "keep"))
+
+    assert "1 件未办结任务仍由 TA 办理" in output
+    assert appeal(seeded, ticket).assignee_staff_id == staff_id(seeded, ZHANG)
+    assert ticket in wechat.send(ZHANG, f"查询 {ticket}") and "找不到" not in wechat.send(ZHANG, f"查询 {ticket}")
+
+
+def test_a_moved_members_tasks_may_be_handed_over(gridbot, wechat, seeded, clock):
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+
+    assert "--tasks handover 需要用 --to" in refused(
+        gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格", "--tasks", "handover"))
+    ok(gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格", "--tasks", "handover", "--to", "李娜"))
+
+    assert appeal(seeded, ticket).assignee_staff_id == staff_id(seeded, LI)
+
+
+def test_an_operator_is_not_moved_between_grids(gridbot):
+    assert "只有网格员、网格长和物业人员属于网格" in refused(gridbot("staff", "move", "孙丽", "--grid", "幸福里社区·第二网格"))
+
+
+# --- staff duty and 请假 -----------------------------------------------------------------------------------------
+
+def set_assign_mode(gridbot):
+    ok(gridbot("grid", "mode", "幸福里社区·第一网格", "派单"))
+
+
+def test_a_member_on_leave_gets_no_派单_task_until_the_day_after_their_leave(gridbot, wechat, seeded, clock):
+    set_assign_mode(gridbot)
+    output = ok(gridbot("staff", "duty", "李娜", "休假", "--until", "11-23"))
+    assert "李娜 已设为休假，至 2026年11月23日（含），之后自动恢复在岗" in output
+    listed = json.loads(ok(gridbot("staff", "list", "--scope", "幸福里社区·第一网格", "--json")))
+    assert [(m["on_duty"], m["off_duty_until"]) for m in listed if m["name"] == "李娜"] == [(False, "2026-11-23")]
+
+    for _ in range(2):
+        assert appeal(seeded, file_and_dispatch(wechat, seeded, clock)).assignee_staff_id == staff_id(seeded, ZHANG)
+
+    clock.advance(days=2)  # 11月24日 10:00: the leave is over
+    assert {appeal(seeded, file_and_dispatch(wechat, seeded, clock)).assignee_staff_id} == {staff_id(seeded, LI)}
+
+
+def test_duty_refuses_a_day_it_cannot_read_or_that_is_over(gridbot):
+    assert "看不懂" in refused(gridbot("staff", "duty", "李娜", "休假", "--until", "下周一"))
+    assert "已经过去了" in refused(gridbot("staff", "duty", "李娜", "休假", "--until", "2026-11-01"))
+    assert "请写 在岗 或 休假" in refused(gridbot("staff", "duty", "李娜", "出差"))
+
+
+def test_请假_and_销假_in_the_chat(wechat, seeded, clock):
+    claimed_by(wechat, seeded, clock, LI)
+
+    reply = wechat.send(LI, "请假 到 12月31日")
+
+    assert reply.startswith("已登记请假，至 12月31日（含），1月1日起自动恢复在岗。请假期间派单不会给您派新任务")
+    assert "您手上 1 件未办结的任务仍由您负责" in reply
+    assert row(seeded, LI).on_duty is False
+    assert wechat.send(LI, "请假 到 2026-11-01").startswith("11月1日 已经过去了")
+    assert wechat.send(LI, "销假") == staff_texts.BACK
+    assert row(seeded, LI).on_duty is True and row(seeded, LI).off_duty_until is None
+    assert wechat.send(WANG, "销假") == staff_texts.BACK_ALREADY
+
+
+def test_请假_is_listed_for_staff_and_a_residents_sentence_starting_with_it_is_no_command(wechat):
+    assert "请假 到 12月31日" in wechat.send(WANG, "帮助")
+    assert "请假" not in wechat.send(RESIDENT, "帮助")
+    assert wechat.send(RESIDENT, "请假条怎么开") != staff_texts.NOT_YOURS
+
+
+# --- invites --------------------------------------------------------------------------------------------------
+
+def code_of(result):
+    return SENT_CODE.search(ok(result)).group(1)
+
+
+def test_invite_without_a_subcommand_still_creates_an_invite(gridbot, wechat):
+    output = ok(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "张伟",
+                        env={"GRIDBOT_ACCOUNT_NAME": "幸福街道"}))
+
+    assert "请把下面这段话原样转发给 张伟：" in output
+    assert "张伟您好！邀请您作为 幸福里社区·第一网格 的网格员" in output and "请关注微信公众号“幸福街道”" in output
+    assert "认证成功" in wechat.send("o_newstaff", f"认证 {SENT_CODE.search(output).group(1)}")
+
+
+def test_invite_list_shows_pending_invites_and_all_with_their_status(gridbot, wechat, clock):
+    used = code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "甲"))
+    code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第二网格", "--name", "乙", "--ttl-hours", "1"))
+    code_of(gridbot("invite", "--role", "网格长", "--grid", "和平社区·第一网格", "--name", "丙"))
+    wechat.send("o_newstaff", f"认证 {used}")
+    clock.advance(hours=2)
+
+    pending = ok(gridbot("invite", "list"))
+    everything = ok(gridbot("invite", "list", "--all"))
+
+    assert pending.splitlines()[0] == "待使用的邀请 1 个：" and "网格长 · 和平社区·第一网格 · 丙" in pending
+    assert everything.splitlines()[0] == "全部邀请 3 个："
+    assert "甲 · 已使用" in everything and "乙 · 已过期" in everything and "丙 · 待使用" in everything
+
+
+def test_a_revoked_code_is_refused_like_a_wrong_one(gridbot, wechat, seeded):
+    by_code = code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "甲"))
+    code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "乙"))
+    with seeded.transaction() as session:
+        second = session.scalars(select(StaffInvite.id).where(StaffInvite.name == "乙")).one()
+
+    assert "已撤销邀请" in ok(gridbot("invite", "revoke", by_code.lower()))
+    assert "已撤销邀请" in ok(gridbot("invite", "revoke", str(second)))
+
+    assert wechat.send("o_newstaff", f"认证 {by_code}") == staff_texts.CERTIFY_REFUSED
+    assert "已经撤销过了" in refused(gridbot("invite", "revoke", str(second)))
+    assert "找不到邀请" in refused(gridbot("invite", "revoke", "999"))
+    assert "已撤销" in ok(gridbot("invite", "list", "--all"))
+
+
+def test_a_street_operator_is_invited_by_street_and_is_the_top_escalation_level(gridbot, wechat, seeded, clock):
+    output = ok(gridbot("invite", "--role", "操作员", "--street", "幸福街道", "--name", "周红"))
+    assert "已生成操作员邀请" in output and "幸福街道" in output
+    assert "幸福街道 的操作员" in wechat.send("o_street", f"认证 {SENT_CODE.search(output).group(1)}")
+    street_operator = row(seeded, "o_street")
+    assert (street_operator.community_id, street_operator.grid_id) == (None, None)
+
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+    claimed = appeal(seeded, ticket)
+    clock.current = claimed.resolve_due_at + 2 * timedelta(hours=claimed.resolve_hours)
+    for _ in range(3):
+        with seeded.transaction() as session:
+            supervision.sweep(session, clock())
+    assert appeal(seeded, ticket).escalation_level == 3
+    assert "o_street" in notices(seeded, "staff_escalated", ticket)
+    assert "找不到街道“光明街道”。您是不是要找：\n· 幸福街道" in refused(
+        gridbot("invite", "--role", "操作员", "--street", "光明街道"))
+    assert "--street 只用于邀请街道操作员" in refused(
+        gridbot("invite", "--role", "网格员", "--street", "幸福街道", "--grid", "幸福里社区·第一网格"))
+
+
+def test_a_phone_bound_code_binds_only_after_the_right_four_digits(gridbot, wechat, seeded):
+    code = code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "张三",
+                           "--phone", "13812345678"))
+
+    assert wechat.send("o_newstaff", f"认证 {code}") == staff_texts.CERTIFY_ASK_PHONE
+    assert wechat.send("o_newstaff", "1234") == staff_texts.CERTIFY_WRONG_DIGITS
+    with seeded.transaction() as session:
+        assert session.scalars(select(Staff).where(Staff.openid == "o_newstaff")).first() is None
+    assert wechat.send("o_newstaff", "５６７８").startswith("认证成功")  # full-width, as some IMEs type
+
+
+def test_wrong_four_digits_count_as_failed_certifications_under_the_lockout(gridbot, wechat, seeded):
+    code = code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--phone", "13812345678"))
+    wechat.send("o_guesser", f"认证 {code}")
+
+    replies = [wechat.send("o_guesser", f"{guess:04d}") for guess in range(5)]
+
+    assert replies[:4] == [staff_texts.CERTIFY_WRONG_DIGITS] * 4
+    assert replies[4].startswith("验证码错误次数过多")
+    assert wechat.send("o_guesser", f"认证 {code}").startswith("验证码错误次数过多")
+    assert wechat.send("o_guesser", "5678") != staff_texts.CERTIFY_ASK_PHONE
+    with seeded.transaction() as session:
+        assert session.scalars(select(Staff).where(Staff.openid == "o_guesser")).first() is None
+
+
+def test_a_department_must_be_one_the_taxonomy_routes_to(gridbot, seeded):
+    output = refused(gridbot("invite", "--role", "部门", "--department", "综合执法", "--name", "周队长"))
+
+    assert output.strip() == "未知部门“综合执法”。可选：综合执法中队"
+    with seeded.transaction() as session:
+        assert session.scalars(select(StaffInvite)).first() is None

@@ -1,0 +1,54 @@
+"""在岗/休假: the days people type after 请假 到 and --until, and when leave through a day is over."""
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from storage import duty
+from storage.models import Staff
+
+TODAY = date(2026, 12, 5)
+NOON = datetime(2026, 12, 5, 4, tzinfo=timezone.utc)  # 12:00 in Beijing
+
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("2026-12-31", date(2026, 12, 31)),
+    ("12-31", date(2026, 12, 31)),
+    ("到 12月31日", date(2026, 12, 31)),
+    ("到12月31号", date(2026, 12, 31)),
+    ("至2027年1月3日为止", date(2027, 1, 3)),
+    ("２０２６／１２／３１", date(2026, 12, 31)),  # full-width, as Chinese input methods type it
+    ("1月3日", date(2027, 1, 3)),  # a day of this year already over: next year's
+    ("12月5日", TODAY),  # today is still to come
+])
+def test_days_are_read_as_people_type_them(typed, day):
+    assert duty.parse_day(typed, TODAY) == day
+
+
+@pytest.mark.parametrize("typed", ["明天", "2026-13-01", "2月30日", "12", "下周一", ""])
+def test_what_is_no_day_is_none(typed):
+    assert duty.parse_day(typed, TODAY) is None
+
+
+def test_leave_through_a_day_ends_at_the_next_local_midnight():
+    member = Staff(on_duty=True)
+    assert duty.set_duty(member, False, date(2026, 12, 31), NOON) == duty.Duty(False, date(2026, 12, 31))
+    assert member.off_duty_until == datetime(2026, 12, 31, 16, tzinfo=timezone.utc)
+    assert duty.duty_of(member, datetime(2026, 12, 31, 15, 59, tzinfo=timezone.utc)) == duty.Duty(
+        False, date(2026, 12, 31))
+    assert duty.duty_of(member, datetime(2026, 12, 31, 16, tzinfo=timezone.utc)).on_duty
+
+
+def test_leave_without_a_day_lasts_until_duty_is_set_again():
+    member = Staff(on_duty=True)
+    duty.set_duty(member, False, None, NOON)
+    assert duty.duty_of(member, datetime(2030, 1, 1, tzinfo=timezone.utc)) == duty.Duty(False, None)
+    duty.set_duty(member, True, None, NOON)
+    assert (member.on_duty, member.off_duty_until) == (True, None)
+
+
+def test_leave_through_a_day_already_over_is_refused_and_changes_nothing():
+    member = Staff(on_duty=True)
+    with pytest.raises(duty.PastDay):
+        duty.set_duty(member, False, date(2026, 12, 4), NOON)
+    assert member.on_duty
