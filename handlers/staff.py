@@ -12,7 +12,7 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
-from storage import appeals, attempts, lookups, org, queries, tasks
+from storage import appeals, attempts, lookups, media_files, org, patrol, queries, tasks
 from storage.appeals import Action
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from storage.models import Appeal, AppealStatus, StaffRole
@@ -77,7 +77,8 @@ def give_back(conversation: Conversation, arguments: Arguments) -> Reply:
 
 
 def report(conversation: Conversation, arguments: Arguments) -> Reply:
-    """上报 <内容>: a problem found on patrol becomes an appeal of the member's grid."""
+    """上报 <内容>: a problem found on patrol becomes an appeal of the member's grid, with the photos and locations
+    the member sent in the half hour before (storage/patrol.py)."""
     content = arguments.words
     member = conversation.staff
     understanding = conversation.understanding
@@ -98,7 +99,9 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
                                building_id=building.id if building else None)
     except NotAllowed:
         return Reply(texts.REPORT_NEEDS_GRID)
-    return Reply(texts.REPORTED.format(ticket=filed.ticket, category=result.category))
+    joined = patrol.adopt(conversation.session, member, conversation.sender.id, filed.id, conversation.now)
+    return Reply(texts.REPORTED.format(ticket=filed.ticket, category=result.category)
+                 + texts.report_material_count(joined, filed.ticket))
 
 
 def is_staff_chat(conversation: Conversation) -> bool:
@@ -179,7 +182,10 @@ def show(conversation: Conversation, ticket: str) -> Reply:
         for event, name in queries.timeline_with_names(session, appeal) if operator or event.action != Action.VIEWED
     ]
     place = _home(conversation, appeal)
+    shown = media_files.material(session, appeal.id, conversation.now)
+    material = texts.material_lines(tuple(link for link, _ in shown.photos), shown.places,
+                                    tuple(state for _, state in shown.photos))
     return Reply(texts.STAFF_DETAIL.format(
         ticket=appeal.ticket, category=texts.category_label(appeal.category, appeal.subcategory), status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
-        place=place or "（网格员上报）", content=appeal.content, events="\n".join(lines),
+        place=place or "（网格员上报）", content=appeal.content, material=material, events="\n".join(lines),
     ))

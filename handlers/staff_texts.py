@@ -41,6 +41,30 @@ WITHHELD_CONTENT = "涉及个人隐私，仅接单人和网格长可见；接单
 EMERGENCY_NUMBERS = "危及人身安全请同时拨打 110、119 或 120"
 
 
+# Photos and locations staff may open (storage/media_files.py): in cards, notices and 查询.
+PHOTO_LINE = "图片{number}：{link}"
+PLACE_LINE = "位置{number}：{link}"
+PHOTO_SAVING = "图片（保存中）"  # not downloaded from WeChat yet
+PHOTO_LOST = "图片未能保存"  # WeChat's copy expired, or every try failed
+
+
+def material_lines(photos: tuple[str | None, ...], places: tuple[str, ...], states: tuple[str, ...] = ()) -> str:
+    """Each photo as 图片1：<link> (or its copy's state, from 查询) and each location as 位置1：<map link>, a line
+    each after a newline; empty when there is neither."""
+    lines = [PHOTO_LINE.format(number=number, link=_photo_shown(link, states[number - 1] if states else "saved"))
+             for number, link in enumerate(photos, start=1)]
+    lines += [PLACE_LINE.format(number=number, link=link) for number, link in enumerate(places, start=1)]
+    return "".join(f"\n{line}" for line in lines)
+
+
+def _photo_shown(link: str | None, state: str) -> str:
+    if state == "failed":
+        return PHOTO_LOST
+    if state == "saving" or not link:
+        return PHOTO_SAVING
+    return link
+
+
 def _new_appeal(n: StaffNewAppeal) -> str:
     if n.urgent:
         return _urgent_card(n)
@@ -49,7 +73,7 @@ def _new_appeal(n: StaffNewAppeal) -> str:
         f"【新诉求】{n.ticket}\n"
         f"类别：{category_label(n.category, n.subcategory)}\n"
         f"地址：{n.grid} {_card_home(n)}\n"
-        f"内容：{_card_content(n)}"
+        f"内容：{_card_content(n)}{material_lines(n.photos, n.places)}"
         f"{deadline}\n"
         f"回复“接单 {n.ticket}”接下任务；不属于本网格请回复“退回 {n.ticket} 原因”。"
     )
@@ -61,7 +85,7 @@ def _urgent_card(n: StaffNewAppeal) -> str:
     return (
         f"【紧急】{n.emergency or ''} {n.ticket}\n"
         f"地址：{n.grid} {n.home or ''}".rstrip() + "\n"
-        f"内容：{n.content}\n"
+        f"内容：{n.content}{material_lines(n.photos, n.places)}\n"
         f"请立即联系居民或赶赴现场，回复“接单 {n.ticket}”{deadline}。{EMERGENCY_NUMBERS}。"
     )
 
@@ -168,7 +192,7 @@ def _chased_ask(n: StaffChased) -> str:
 
 def _material_added(n: StaffMaterialAdded) -> str:
     name = MATERIAL_NAMES.get(n.material, "材料")
-    return (f"【补充材料】{n.ticket} 居民补充了{name}\n诉求：{n.content}\n"
+    return (f"【补充材料】{n.ticket} 居民补充了{name}{material_lines(n.photos, n.places)}\n诉求：{n.content}\n"
             f"回复“查询 {n.ticket}”查看。{_material_ask(n)}")
 
 
@@ -536,7 +560,7 @@ def event_note(action: str, note: str) -> str:
     if action == "escalated" and note.startswith("level "):
         return f"第{note.removeprefix('level ')}级"
     return EVENT_NOTE_NAMES.get(note, note)
-STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"
+STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}{material}\n记录（含内部备注）：\n{events}"
 EVENT_LINE = "{at} {action}{who}{note}"
 # A photo or a location sent right after 办结, named as what it is.
 MATERIAL_NAMES = {"image": "照片", "location": "位置"}
@@ -547,10 +571,23 @@ def result_material_attached(kind: str, ticket: str) -> str:
     return f"{MATERIAL_NAMES.get(kind, '材料')}已附到诉求 {ticket} 的办结结果。"
 
 
-def result_material_waiting(kind: str) -> str:
-    """A photo or location with no 办结 of the last half hour to go with."""
+def report_material_attached(kind: str, ticket: str) -> str:
+    """A photo or location attached to the member's 上报 just now."""
+    return f"{MATERIAL_NAMES.get(kind, '材料')}已附到 {ticket}。"
+
+
+def material_waiting(kind: str) -> str:
+    """A photo or location with no 办结 or 上报 of the last half hour to go with: kept for the next 上报."""
     name = MATERIAL_NAMES.get(kind, "材料")
-    return f"收到{name}。要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发{name}。"
+    return (f"收到{name}。30 分钟内发送“上报 内容”，{name}会附到上报的诉求；"
+            f"要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发{name}。")
+
+
+def report_material_count(count: int, ticket: str) -> str:
+    """After 上报: the photos and locations sent in the half hour before it went with it."""
+    return f"\n刚才发的照片或位置（{count} 份）已附到 {ticket}。" if count else ""
+
+
 REPORTED = "已上报，编号 {ticket}（{category}），已派发到本网格。可回复：接单 {ticket}"
 REPORT_NEEDS_GRID = "您没有绑定网格，不能上报。请联系社区工作人员。"
 REPORT_LIMIT = "一小时内最多上报 {limit} 件，您已达到上限，这条没有登记。请稍后再报；紧急情况请直接电话联系社区。"

@@ -26,7 +26,7 @@ from typing import Collection, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage import complaints, emergencies, org, staff
+from storage import complaints, emergencies, media_files, org, staff
 from storage.appeals import LOOSE_ATTACHMENT_WINDOW, Action, record, transition
 from storage.models import (
     GRID_TEAM,
@@ -138,12 +138,14 @@ def task_card(session: Session, appeal: Appeal) -> StaffNewAppeal:
     """What a staff member needs to act: ticket, category, the address down to the unit, the words, the limit.
 
     No phone number and no openid: staff answer through the account. The words go whole: a card too long for
-    a message is cut where it is rendered (handlers/notifications.py), marked, with a pointer to 查询.
+    a message is cut where it is rendered (handlers/notifications.py), marked, with a pointer to 查询. Its
+    photos and locations go as links (storage/media_files.py).
     """
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
+    photos, places = media_files.card_links(session, appeal.id)
     card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
                           grid=place.grid_label, home=place.home_label, content=appeal.content,
-                          resolve_due_at=appeal.resolve_due_at)
+                          resolve_due_at=appeal.resolve_due_at, photos=photos, places=places)
     return emergencies.marked(card, appeal)
 
 
@@ -153,7 +155,7 @@ def _card_for(member: Staff, readable: staff.Readable, card: StaffNewAppeal) -> 
     the assignee): the others see the category and the grid, and read the rest once they have claimed it."""
     if staff.can_read(member, readable):
         return card
-    return replace(card, content=None, home=None, withheld=True)
+    return replace(card, content=None, home=None, photos=(), places=(), withheld=True)
 
 
 def grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
@@ -198,6 +200,8 @@ def _least_busy(session: Session, grid_id: int | None) -> Staff | None:
 
 
 def _adopt_loose_attachments(session: Session, appeal: Appeal) -> None:
+    if appeal.resident_id is None:
+        return  # a 上报 took its member's material when it was filed (storage/patrol.py)
     session.execute(
         update(Attachment)
         .where(

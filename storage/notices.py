@@ -198,6 +198,8 @@ class StaffNewAppeal(StaffNotice):
     urgent: bool = False  # 【紧急】: an emergency; sent on its own, never folded into a digest
     emergency: str | None = None  # the emergency's label (火情, 急病…), when urgent
     response_due_at: datetime | None = None  # when urgent: claim by then
+    photos: tuple[str, ...] = ()  # signed links to the appeal's photos (storage/media_files.py), when readable
+    places: tuple[str, ...] = ()  # map links to its locations
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -322,6 +324,8 @@ class StaffMaterialAdded(StaffNotice):
     name: ClassVar[str] = "staff_material_added"
     ticket: str
     material: str  # the attachment's kind: "image" or "location"
+    photos: tuple[str, ...] = ()  # the new photo's signed link, for a holder who may read the appeal
+    places: tuple[str, ...] = ()  # the new location's map link, likewise
     content: str
     claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
 
