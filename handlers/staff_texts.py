@@ -46,6 +46,10 @@ PHOTO_LINE = "图片{number}：{link}"
 PLACE_LINE = "位置{number}：{link}"
 PHOTO_SAVING = "图片（保存中）"  # not downloaded from WeChat yet
 PHOTO_LOST = "图片未能保存"  # WeChat's copy expired, or every try failed
+# The page a photo link (bot/web/media.py) shows instead of the photo.
+MEDIA_LINK_INVALID = "链接已过期或无效，请在公众号里重新发送“查询 编号”获取"
+MEDIA_SAVING = "图片正在保存，请稍后刷新本页"
+MEDIA_LOST = "图片未能保存（微信只保留三天，或多次下载失败）"
 
 
 def material_lines(photos: tuple[str | None, ...], places: tuple[str, ...], states: tuple[str, ...] = ()) -> str:

@@ -1,5 +1,5 @@
 """The worker's schedule: one loop that, each round, dispatches filed appeals, relays committed outbox rows to RQ
-as delivery jobs and checks the dispatched appeals for 聚焦办 hot spots; and, on their own clocks, sweeps for 督着办
+as delivery jobs, checks the dispatched appeals for 聚焦办 hot spots and queues the photos still to save; and, on their own clocks, sweeps for 督着办
 (every 10 s), forgets old message keys (hourly), refreshes WeChat's callback IP list (daily) and checkpoints
 SQLite's WAL (every second). Each database step runs in a transaction of its own."""
 
@@ -20,7 +20,7 @@ from bot.wechat.sources import store_callback_ips
 from bot.worker import jobs
 from bot.worker.runtime import WorkerRuntime
 from nlp import load_taxonomy
-from storage import dedup, dispatch, focus, outbox, supervision
+from storage import dedup, dispatch, focus, media_files, outbox, supervision
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "gridbot"
@@ -34,6 +34,8 @@ SUPERVISE_EVERY_S = 10.0
 DELIVERY_BATCH = 20
 # A batch may meet slow API calls (5 s timeouts, one retry each) on every row.
 DELIVERY_JOB_TIMEOUT = 15 * 60
+# One photo of at most 10 MB, the API's own timeouts and retry included.
+MEDIA_JOB_TIMEOUT = 120
 # WeChat's callback IP list (GRIDBOT_TRUSTED_SOURCES=wechat): fetched at start, then daily; a failed fetch
 # is tried again sooner, because until one succeeds the webhook refuses everything.
 CALLBACK_IPS_EVERY = timedelta(days=1)
@@ -51,6 +53,7 @@ def tick(runtime: WorkerRuntime) -> int:
     dispatched = dispatch_round(runtime)
     queued = relay_once(runtime)
     check_hot_spots(runtime, dispatched)
+    save_photos(runtime)
     return queued
 
 
@@ -121,6 +124,28 @@ def relay_once(runtime: WorkerRuntime) -> int:
             pipeline=pipe,
         )
         pipe.execute()
+    return len(ids)
+
+
+def save_photos(runtime: WorkerRuntime) -> int:
+    """Queue a download job for every photo due (new ones, retries after their backoff, and what a stopped
+    worker missed, within WeChat's three days); returns how many.
+
+    Taken (each try counted) in a transaction of their own and enqueued after it commits, like the outbox.
+    """
+    with runtime.database.transaction() as session:
+        ids = media_files.take_due(session, runtime.clock())
+    if ids:
+        target = queue(runtime)
+        with runtime.redis.pipeline() as pipe:
+            target.enqueue_many(
+                [Queue.prepare_data(jobs.download_media, args=(attachment_id,),
+                                    job_id=f"media-{attachment_id}-{runtime.clock():%Y%m%d%H%M%S%f}",
+                                    timeout=MEDIA_JOB_TIMEOUT, result_ttl=3600)
+                 for attachment_id in ids],
+                pipeline=pipe,
+            )
+            pipe.execute()
     return len(ids)
 
 
