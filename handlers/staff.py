@@ -78,8 +78,8 @@ def give_back(conversation: Conversation, arguments: Arguments) -> Reply:
 
 def report(conversation: Conversation, arguments: Arguments) -> Reply:
     """上报 <内容>: a problem found on patrol becomes an appeal of the member's grid, with the photos and locations
-    the member sent in the half hour before (storage/patrol.py)."""
-    content = arguments.words
+    the member sent in the half hour before (storage/patrol.py); ending in 我来办, it is theirs, claimed."""
+    content, own = _own_report(arguments.words)
     member = conversation.staff
     understanding = conversation.understanding
     limit = understanding.limits.reports_per_hour
@@ -100,8 +100,23 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
     except NotAllowed:
         return Reply(texts.REPORT_NEEDS_GRID)
     joined = patrol.adopt(conversation.session, member, conversation.sender.id, filed.id, conversation.now)
-    return Reply(texts.REPORTED.format(ticket=filed.ticket, category=result.category)
+    if own:
+        patrol.take_own(conversation.session, member, filed.id, conversation.now)
+    done = texts.REPORTED_OWN if own else texts.REPORTED
+    return Reply(done.format(ticket=filed.ticket, category=result.category)
                  + texts.report_material_count(joined, filed.ticket))
+
+
+def _own_report(words: str) -> tuple[str, bool]:
+    """The report's words without a closing 我来办 / 自己办, and whether the member said it."""
+    text = words.rstrip(_TRAILING)
+    for phrase in texts.OWN_REPORT_WORDS:
+        if text.endswith(phrase) and text[: -len(phrase)].rstrip(_TRAILING):
+            return text[: -len(phrase)].rstrip(_TRAILING), True
+    return words, False
+
+
+_TRAILING = " ，,。.！!；;、"
 
 
 def is_staff_chat(conversation: Conversation) -> bool:

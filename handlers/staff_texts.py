@@ -547,7 +547,7 @@ EVENT_NAMES = {
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.
-EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报"}
+EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报", "reporter_claimed": "上报人自己办理"}
 COMPLAINT_NOTE = "被投诉人看不到此诉求"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
 
@@ -593,6 +593,9 @@ def report_material_count(count: int, ticket: str) -> str:
 
 
 REPORTED = "已上报，编号 {ticket}（{category}），已派发到本网格。可回复：接单 {ticket}"
+REPORTED_OWN = "已上报，编号 {ticket}（{category}），已由您接单办理，不派发给网格其他人。办好后回复：办结 {ticket} 说明"
+# 上报 … 我来办: the reporter handles it themselves (handlers/staff.py strips these words from the appeal).
+OWN_REPORT_WORDS = ("我自己办", "我来办", "自己办")
 REPORT_NEEDS_GRID = "您没有绑定网格，不能上报。请联系社区工作人员。"
 REPORT_LIMIT = "一小时内最多上报 {limit} 件，您已达到上限，这条没有登记。请稍后再报；紧急情况请直接电话联系社区。"
 

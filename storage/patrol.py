@@ -3,6 +3,9 @@
 A member on patrol photographs the problem, then types 上报 (or types first, then sends the photo). Whichever
 of their 办结 (the result's photo) and their 上报 came last within PATROL_WINDOW takes the material; with
 neither, it waits that long, kept under the member's own sender row, for their next 上报 (`adopt`).
+
+A member who says they will handle it themselves (上报 … 我来办) gets the appeal claimed at once (`take_own`):
+dispatched to them alone and accepted, through `transition`, with both audit events; no card goes to the grid.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage.appeals import Action, record
+from storage.appeals import Action, record, transition
 from storage.models import Appeal, AppealStatus, Attachment, Staff
 from storage.tasks import RESULT_PHOTO_WINDOW
 
 PATROL_WINDOW = timedelta(minutes=30)
+REPORTER_CLAIMED = "reporter_claimed"  # the dispatched event's note: to the member who reported it
 
 
 @dataclass(frozen=True)
@@ -72,3 +76,17 @@ def adopt(session: Session, member: Staff, sender_id: int, appeal_id: int, now: 
         record(session, appeal_id, now, Action.ATTACHED, None, None, actor_id=member.id, actor_kind="staff",
                note=row.kind)
     return len(kept)
+
+
+def take_own(session: Session, member: Staff, appeal_id: int, now: datetime) -> Appeal:
+    """上报 … 我来办: the member's new report goes to them alone, claimed, before the dispatch round sees it."""
+    appeal = session.get_one(Appeal, appeal_id)
+    transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now, assignee_staff_id=member.id,
+               department=None)  # whatever its category's routing, the member does it
+    record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED,
+           actor_id=member.id, actor_kind="staff", note=REPORTER_CLAIMED)
+    transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now, assignee_staff_id=member.id,
+               accepted_at=now)
+    record(session, appeal.id, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED,
+           actor_id=member.id, actor_kind="staff")
+    return appeal

@@ -157,3 +157,27 @@ def test_without_a_signer_photos_are_listed_without_links(wechat, seeded, clock)
     file_and_dispatch(wechat, seeded, clock, LIFT)
     (card,) = read(seeded, "staff_new_appeal", ZHANG)
     assert "/media/" not in card and "图片1" not in card
+
+
+# --- 上报 … 我来办: the reporter handles it ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("said", ["上报 2号楼消防通道堆满杂物，我来办", "上报 2号楼消防通道堆满杂物 自己办。",
+                                  "上报 2号楼消防通道堆满杂物，我自己办"])
+def test_a_report_the_member_will_handle_is_theirs_and_the_grid_gets_no_card(wechat, linked, clock, said):
+    reply = wechat.send(ZHANG, said)
+    ticket = TICKET.search(reply).group(0)
+    assert "已由您接单办理" in reply and f"办结 {ticket} 说明" in reply
+    filed = appeal(linked, ticket)
+    assert (filed.status, filed.content) == ("accepted", "2号楼消防通道堆满杂物")
+    dispatch_filed(linked, clock)
+    assert all(read(linked, "staff_new_appeal", member) == [] for member in (ZHANG, LI, WANG))
+    timeline = wechat.send(ZHANG, f"查询 {ticket}")
+    assert "派发（张伟）：上报人自己办理" in timeline and "接单（张伟）" in timeline
+    assert "已办结" in wechat.send(ZHANG, f"办结 {ticket} 已清理")
+
+
+def test_without_those_words_a_report_goes_to_the_grid_as_before(wechat, linked, clock):
+    ticket = TICKET.search(wechat.send(ZHANG, "上报 我来办公室门口的灯坏了")).group(0)
+    assert appeal(linked, ticket).content == "我来办公室门口的灯坏了"
+    dispatch_filed(linked, clock)
+    assert len(read(linked, "staff_new_appeal", LI)) == 1
