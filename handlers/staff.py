@@ -174,7 +174,8 @@ def hidden(conversation: Conversation, ticket: str) -> bool:
 
 
 def show(conversation: Conversation, ticket: str) -> Reply:
-    """查询 <编号> for staff: the whole timeline, internal notes included, of an appeal they may read.
+    """查询 <编号> for staff: the whole timeline, internal notes included, of an appeal they may read, with its
+    photos (signed links, or where their copies stand) and locations (map links).
 
     Out of their scope reads exactly like a ticket that does not exist; each read of an appeal that is not their
     own task is counted and audited (storage/lookups.py), and who read it is shown to operators.

@@ -25,7 +25,7 @@ _HELD = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, Ap
 
 
 def add(session: Session, resident: appeals.Sender, attachment: Attachment, now: datetime,
-        sensitive: Collection[str] = ()) -> appeals.Attached:
+        sensitive: Collection[str]) -> appeals.Attached:
     """Attach the material to the appeal being talked about (or keep it for the next) and tell its holder;
     `sensitive` names the private categories (their links go only to whom may read the appeal)."""
     attached = appeals.attach(session, resident, attachment, now)
