@@ -18,11 +18,14 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.clock import Clock, now_utc
+from bot.media_links import DEFAULT_DAYS as DEFAULT_LINK_DAYS
+from bot.media_links import DEFAULT_PUBLIC_URL, MediaLinks
 from handlers.conversation import IntakeLimits
 from handlers.notifications import NAMES as NOTIFICATION_NAMES
 from handlers.notifications import for_resident
 from nlp import SHIPPED_MODEL
-from storage import outbox
+from storage import media_files, outbox
 from storage.db import LONG_LOCK_WAIT_MS, POSTGRES_DRIVER, Database
 
 DEMO_TOKEN = "gridbot-demo"
@@ -146,6 +149,8 @@ class Settings:
     secret_key: str | None = None  # GRIDBOT_SECRET_KEY, required by from_env; invite codes are HMACs keyed with it
     staff_lookups_per_hour: int = 60  # 查询 of appeals that are not the staff member's own task
     account_name: str | None = None  # GRIDBOT_ACCOUNT_NAME: the official account a printed invite names
+    public_url: str | None = None  # GRIDBOT_PUBLIC_URL: where staff open photo links; None: serve's default address
+    media_link_days: int = DEFAULT_LINK_DAYS  # how long a photo link works
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -175,6 +180,8 @@ class Settings:
             sqlite_synchronous=read(_choice, env, "GRIDBOT_SQLITE_SYNCHRONOUS", ("normal", "full"),
                                     default="normal").upper(),
             unclaimed_minutes=read(_int, env, "GRIDBOT_UNCLAIMED_MINUTES", 30),
+            public_url=read(_url, env, "GRIDBOT_PUBLIC_URL"),
+            media_link_days=read(_int, env, "GRIDBOT_MEDIA_LINK_DAYS", DEFAULT_LINK_DAYS),
             **read(_intake_limits, env, default={}),
             digest_after=read(_int, env, "GRIDBOT_DIGEST_AFTER", 5),
             request_db_wait_ms=read(_request_db_wait, env, "GRIDBOT_REQUEST_DB_WAIT_MS"),
@@ -269,6 +276,9 @@ class Settings:
                 f"{len(untemplated)} resident notice(s) have no template id ({', '.join(untemplated)}): once a "
                 "resident's 48-hour reply window closes they are not delivered; set GRIDBOT_RESIDENT_TEMPLATE_ID"
             )
+        if self.public_url is None:
+            found.append(f"GRIDBOT_PUBLIC_URL is not set: photo links in cards and 查询 point at {DEFAULT_PUBLIC_URL}, "
+                         "which staff phones cannot open; set it to the address this server is reached at")
         return found
 
     def log_warnings(self, log: logging.Logger) -> None:
@@ -281,10 +291,17 @@ class Settings:
         return IntakeLimits(self.appeals_per_hour, self.appeals_per_day, self.reports_per_hour)
 
     def open_database(self, lock_wait_ms: int = LONG_LOCK_WAIT_MS) -> Database:
-        """The process's database, with what storage reads from its sessions (the digest threshold); the web
-        process passes its short `request_db_wait_ms`, the worker and the CLI keep the long wait."""
+        """The process's database, with what storage reads from its sessions (the digest threshold, the photo
+        links' signer); the web process passes its short `request_db_wait_ms`, the worker and the CLI keep the
+        long wait."""
         return Database(self.database_url, self.sqlite_synchronous, lock_wait_ms,
-                        outbox.session_info(self.digest_after))
+                        {**outbox.session_info(self.digest_after), **media_files.session_info(self.media_links())})
+
+    def media_links(self, clock: Clock = now_utc) -> MediaLinks | None:
+        """The signer of photo links (None without a secret key: photos are then listed without links)."""
+        if self.secret_key is None:
+            return None
+        return MediaLinks(self.secret_key, self.public_url, self.media_link_days, clock)
 
 
 def _intake_limits(env: Mapping[str, str]) -> dict[str, int]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from handlers import resident_texts as texts
 from handlers import staff_texts
 from handlers.conversation import Conversation
+from handlers.joins import sensitive_categories
 from handlers.types import Kind, Reply
-from storage import material, tasks
+from storage import material, patrol
 from storage.models import Attachment
 
 
@@ -17,7 +18,8 @@ def matches(conversation: Conversation) -> bool:
 
 def handle(conversation: Conversation) -> Reply:
     """Attach to the appeal the resident is talking about (its holder is told), or keep it for the next one and
-    ask what it is about; staff attach a photo or location to the result of their 办结 just now."""
+    ask what it is about; staff attach a photo or location to their 办结 or 上报 just now (or to their next
+    上报, storage/patrol.py)."""
     inbound = conversation.inbound
     if inbound.kind is Kind.OTHER:
         return Reply(texts.UNSUPPORTED)
@@ -30,13 +32,21 @@ def handle(conversation: Conversation) -> Reply:
         label=inbound.label or None,
     )
     if conversation.is_staff:
-        resolved = tasks.attach_result_photo(conversation.session, conversation.staff, attachment, conversation.now)
-        if resolved is None:
-            return Reply(staff_texts.result_material_waiting(attachment.kind))
-        return Reply(staff_texts.result_material_attached(attachment.kind, resolved.ticket))
-    attached = material.add(conversation.session, conversation.sender, attachment, conversation.now)
+        return _from_staff(conversation, attachment)
+    attached = material.add(conversation.session, conversation.sender, attachment, conversation.now,
+                            sensitive_categories(conversation))
     if attached.appeal is not None:
         return Reply(texts.attachment_added(attachment.kind, attached.appeal.ticket))
     if attached.older is not None:
         return Reply(texts.attachment_not_for_older(attachment.kind, attached.older.ticket))
     return Reply(texts.attachment_waiting(attachment.kind))
+
+
+def _from_staff(conversation: Conversation, attachment: Attachment) -> Reply:
+    attached = patrol.attach(conversation.session, conversation.staff, conversation.sender.id, attachment,
+                             conversation.now)
+    if attached.appeal is None:
+        return Reply(staff_texts.material_waiting(attachment.kind))
+    if attached.as_result:
+        return Reply(staff_texts.result_material_attached(attachment.kind, attached.appeal.ticket))
+    return Reply(staff_texts.report_material_attached(attachment.kind, attached.appeal.ticket))

@@ -12,7 +12,7 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
-from storage import appeals, attempts, contacts, lookups, org, queries, tasks
+from storage import appeals, attempts, contacts, lookups, media_files, org, patrol, queries, tasks
 from storage.appeals import Action
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from storage.models import Appeal, AppealStatus, StaffRole
@@ -84,8 +84,9 @@ def give_back(conversation: Conversation, arguments: Arguments) -> Reply:
 
 
 def report(conversation: Conversation, arguments: Arguments) -> Reply:
-    """上报 <内容>: a problem found on patrol becomes an appeal of the member's grid."""
-    content = arguments.words
+    """上报 <内容>: a problem found on patrol becomes an appeal of the member's grid, with the photos and locations
+    the member sent in the half hour before (storage/patrol.py); ending in 我来办, it is theirs, claimed."""
+    content, own = _own_report(arguments.words)
     member = conversation.staff
     understanding = conversation.understanding
     limit = understanding.limits.reports_per_hour
@@ -105,7 +106,24 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
                                building_id=building.id if building else None)
     except NotAllowed:
         return Reply(texts.REPORT_NEEDS_GRID)
-    return Reply(texts.REPORTED.format(ticket=filed.ticket, category=result.category))
+    joined = patrol.adopt(conversation.session, member, conversation.sender.id, filed.id, conversation.now)
+    if own:
+        patrol.take_own(conversation.session, member, filed.id, conversation.now)
+    done = texts.REPORTED_OWN if own else texts.REPORTED
+    return Reply(done.format(ticket=filed.ticket, category=result.category)
+                 + texts.report_material_count(joined, filed.ticket))
+
+
+def _own_report(words: str) -> tuple[str, bool]:
+    """The report's words without a closing 我来办 / 自己办, and whether the member said it."""
+    text = words.rstrip(_TRAILING)
+    for phrase in texts.OWN_REPORT_WORDS:
+        if text.endswith(phrase) and text[: -len(phrase)].rstrip(_TRAILING):
+            return text[: -len(phrase)].rstrip(_TRAILING), True
+    return words, False
+
+
+_TRAILING = " ，,。.！!；;、"
 
 
 def is_staff_chat(conversation: Conversation) -> bool:
@@ -163,7 +181,8 @@ def hidden(conversation: Conversation, ticket: str) -> bool:
 
 
 def show(conversation: Conversation, ticket: str) -> Reply:
-    """查询 <编号> for staff: the whole timeline, internal notes included, of an appeal they may read.
+    """查询 <编号> for staff: the whole timeline, internal notes included, of an appeal they may read, with its
+    photos (signed links, or where their copies stand) and locations (map links).
 
     Out of their scope reads exactly like a ticket that does not exist; each read of an appeal that is not their
     own task is counted and audited (storage/lookups.py), and who read it is shown to operators.
@@ -190,7 +209,10 @@ def show(conversation: Conversation, ticket: str) -> Reply:
     contact = contacts.for_admitted(session, member, appeal)
     if contact is not None and contact.given:
         place = f"{place}\n{texts.DETAIL_CONTACT.format(contact=texts.contact_line(contact.phone, contact.door))}"
+    shown = media_files.material(session, appeal.id, conversation.now)
+    material = texts.material_lines(tuple(link for link, _ in shown.photos), shown.places,
+                                    tuple(state for _, state in shown.photos))
     return Reply(texts.STAFF_DETAIL.format(
         ticket=appeal.ticket, category=texts.category_label(appeal.category, appeal.subcategory), status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
-        place=place or "（网格员上报）", content=appeal.content, events="\n".join(lines),
+        place=place or "（网格员上报）", content=appeal.content, material=material, events="\n".join(lines),
     ))

@@ -43,6 +43,34 @@ WITHHELD_CONTENT = "涉及个人隐私，仅接单人和网格长可见；接单
 EMERGENCY_NUMBERS = "危及人身安全请同时拨打 110、119 或 120"
 
 
+# Photos and locations staff may open (storage/media_files.py): in cards, notices and 查询.
+PHOTO_LINE = "图片{number}：{link}"
+PLACE_LINE = "位置{number}：{link}"
+PHOTO_SAVING = "图片（保存中）"  # not downloaded from WeChat yet
+PHOTO_LOST = "图片未能保存"  # WeChat's copy expired, or every try failed
+# The page a photo link (bot/web/media.py) shows instead of the photo.
+MEDIA_LINK_INVALID = "链接已过期或无效，请在公众号里重新发送“查询 编号”获取"
+MEDIA_SAVING = "图片正在保存，请稍后刷新本页"
+MEDIA_LOST = "图片未能保存（微信只保留三天，或多次下载失败）"
+
+
+def material_lines(photos: tuple[str | None, ...], places: tuple[str, ...], states: tuple[str, ...] = ()) -> str:
+    """Each photo as 图片1：<link> (or its copy's state, from 查询) and each location as 位置1：<map link>, a line
+    each after a newline; empty when there is neither."""
+    lines = [PHOTO_LINE.format(number=number, link=_photo_shown(link, states[number - 1] if states else "saved"))
+             for number, link in enumerate(photos, start=1)]
+    lines += [PLACE_LINE.format(number=number, link=link) for number, link in enumerate(places, start=1)]
+    return "".join(f"\n{line}" for line in lines)
+
+
+def _photo_shown(link: str | None, state: str) -> str:
+    if state == "failed":
+        return PHOTO_LOST
+    if state == "saving" or not link:
+        return PHOTO_SAVING
+    return link
+
+
 def _new_appeal(n: StaffNewAppeal) -> str:
     if n.urgent:
         return _urgent_card(n)
@@ -52,7 +80,7 @@ def _new_appeal(n: StaffNewAppeal) -> str:
         f"类别：{category_label(n.category, n.subcategory)}\n"
         f"地址：{n.grid} {_card_home(n)}\n"
         f"{_card_contact(n)}"
-        f"内容：{_card_content(n)}"
+        f"内容：{_card_content(n)}{material_lines(n.photos, n.places)}"
         f"{deadline}\n"
         f"回复“接单 {n.ticket}”接下任务；不属于本网格请回复“退回 {n.ticket} 原因”。"
     )
@@ -64,7 +92,7 @@ def _urgent_card(n: StaffNewAppeal) -> str:
     return (
         f"【紧急】{n.emergency or ''} {n.ticket}\n"
         f"地址：{n.grid} {n.home or ''}".rstrip() + "\n"
-        f"内容：{n.content}\n"
+        f"内容：{n.content}{material_lines(n.photos, n.places)}\n"
         f"请立即联系居民或赶赴现场，回复“接单 {n.ticket}”{deadline}。{EMERGENCY_NUMBERS}。"
     )
 
@@ -183,7 +211,7 @@ def _parts_filed(n: StaffPartsFiled) -> str:
 
 def _material_added(n: StaffMaterialAdded) -> str:
     name = MATERIAL_NAMES.get(n.material, "材料")
-    return (f"【补充材料】{n.ticket} 居民补充了{name}\n诉求：{n.content}\n"
+    return (f"【补充材料】{n.ticket} 居民补充了{name}{material_lines(n.photos, n.places)}\n诉求：{n.content}\n"
             f"回复“查询 {n.ticket}”查看。{_material_ask(n)}")
 
 
@@ -531,7 +559,7 @@ EVENT_NAMES = {
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.
-EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报"}
+EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报", "reporter_claimed": "上报人自己办理"}
 COMPLAINT_NOTE = "被投诉人看不到此诉求"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
 CLI_READ = "命令行 {user}"
@@ -551,7 +579,7 @@ def event_note(action: str, note: str) -> str:
     if action == "escalated" and note.startswith("level "):
         return f"第{note.removeprefix('level ')}级"
     return EVENT_NOTE_NAMES.get(note, note)
-STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}\n记录（含内部备注）：\n{events}"
+STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}{material}\n记录（含内部备注）：\n{events}"
 EVENT_LINE = "{at} {action}{who}{note}"
 # A photo or a location sent right after 办结, named as what it is.
 MATERIAL_NAMES = {"image": "照片", "location": "位置"}
@@ -562,11 +590,27 @@ def result_material_attached(kind: str, ticket: str) -> str:
     return f"{MATERIAL_NAMES.get(kind, '材料')}已附到诉求 {ticket} 的办结结果。"
 
 
-def result_material_waiting(kind: str) -> str:
-    """A photo or location with no 办结 of the last half hour to go with."""
+def report_material_attached(kind: str, ticket: str) -> str:
+    """A photo or location attached to the member's 上报 just now."""
+    return f"{MATERIAL_NAMES.get(kind, '材料')}已附到 {ticket}。"
+
+
+def material_waiting(kind: str) -> str:
+    """A photo or location with no 办结 or 上报 of the last half hour to go with: kept for the next 上报."""
     name = MATERIAL_NAMES.get(kind, "材料")
-    return f"收到{name}。要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发{name}。"
+    return (f"收到{name}。30 分钟内发送“上报 内容”，{name}会附到上报的诉求；"
+            f"要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发{name}。")
+
+
+def report_material_count(count: int, ticket: str) -> str:
+    """After 上报: the photos and locations sent in the half hour before it went with it."""
+    return f"\n刚才发的照片或位置（{count} 份）已附到 {ticket}。" if count else ""
+
+
 REPORTED = "已上报，编号 {ticket}（{category}），已派发到本网格。可回复：接单 {ticket}"
+REPORTED_OWN = "已上报，编号 {ticket}（{category}），已由您接单办理，不派发给网格其他人。办好后回复：办结 {ticket} 说明"
+# 上报 … 我来办: the reporter handles it themselves (handlers/staff.py strips these words from the appeal).
+OWN_REPORT_WORDS = ("我自己办", "我来办", "自己办")
 REPORT_NEEDS_GRID = "您没有绑定网格，不能上报。请联系社区工作人员。"
 REPORT_LIMIT = "一小时内最多上报 {limit} 件，您已达到上限，这条没有登记。请稍后再报；紧急情况请直接电话联系社区。"
 

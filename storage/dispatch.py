@@ -26,7 +26,7 @@ from typing import Collection, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage import complaints, contacts, duty, emergencies, org, staff
+from storage import complaints, contacts, duty, emergencies, media_files, org, staff
 from storage.appeals import LOOSE_ATTACHMENT_WINDOW, Action, record, transition
 from storage.models import (
     GRID_TEAM,
@@ -139,13 +139,16 @@ def task_card(session: Session, appeal: Appeal) -> StaffNewAppeal:
 
     No openid, and the resident's phone and 门牌 only masked (storage/contacts.py): whoever claims reads them
     whole in the 接单 reply. The words go whole: a card too long for a message is cut where it is rendered
-    (handlers/notifications.py), marked, with a pointer to 查询.
+    (handlers/notifications.py), marked, with a pointer to 查询. Its photos and locations go as links
+    (storage/media_files.py).
     """
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
     contact = contacts.on_card(session, appeal)
+    photos, places = media_files.card_links(session, appeal.id)
     card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
                           grid=place.grid_label, home=place.home_label, content=appeal.content,
-                          resolve_due_at=appeal.resolve_due_at, phone=contact.phone, door=contact.door)
+                          resolve_due_at=appeal.resolve_due_at, phone=contact.phone, door=contact.door,
+                          photos=photos, places=places)
     return emergencies.marked(card, appeal)
 
 
@@ -155,7 +158,7 @@ def _card_for(member: Staff, readable: staff.Readable, card: StaffNewAppeal) -> 
     the assignee): the others see the category and the grid, and read the rest once they have claimed it."""
     if staff.can_read(member, readable):
         return card
-    return replace(card, content=None, home=None, phone=None, door=None, withheld=True)
+    return replace(card, content=None, home=None, phone=None, door=None, photos=(), places=(), withheld=True)
 
 
 def grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
@@ -200,6 +203,8 @@ def _least_busy(session: Session, grid_id: int | None, now: datetime) -> Staff |
 
 
 def _adopt_loose_attachments(session: Session, appeal: Appeal) -> None:
+    if appeal.resident_id is None:
+        return  # a 上报 took its member's material when it was filed (storage/patrol.py)
     session.execute(
         update(Attachment)
         .where(

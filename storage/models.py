@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timezone
 from enum import StrEnum
 
@@ -285,6 +286,16 @@ class Attachment(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     label: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What a signed link names (bot/media_links.py): random, so that a link tells nothing of how many there are.
+    public_id: Mapped[str | None] = mapped_column(String(32), unique=True, default=lambda: secrets.token_urlsafe(16))
+    # A photo's own copy (storage/media_files.py): WeChat keeps temporary media three days.
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(32))
+    downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    download_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    download_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the next attempt; None: now
+    download_error: Mapped[str | None] = mapped_column(Text)
 
 
 class ProcessedMessage(Base):

@@ -201,6 +201,8 @@ class StaffNewAppeal(StaffNotice):
     response_due_at: datetime | None = None  # when urgent: claim by then
     phone: str | None = None  # the resident's 我的电话, masked: the handler reads it whole once they claim
     door: str | None = None  # the resident's 门牌, masked the same way
+    photos: tuple[str, ...] = ()  # signed links to the appeal's photos (storage/media_files.py), when readable
+    places: tuple[str, ...] = ()  # map links to its locations
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -325,6 +327,8 @@ class StaffMaterialAdded(StaffNotice):
     name: ClassVar[str] = "staff_material_added"
     ticket: str
     material: str  # the attachment's kind: "image" or "location"
+    photos: tuple[str, ...] = ()  # the new photo's signed link, for a holder who may read the appeal
+    places: tuple[str, ...] = ()  # the new location's map link, likewise
     content: str
     claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
 

@@ -21,7 +21,6 @@ from storage.models import (
     TRANSFER_UNITS,
     Appeal,
     AppealStatus,
-    Attachment,
     Resident,
     Staff,
     StaffRole,
@@ -141,25 +140,6 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
         tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=member.name, reason=reason), now,
              appeal=appeal)
     return appeal
-
-
-def attach_result_photo(session: Session, member: Staff, attachment: Attachment, now: datetime) -> Appeal | None:
-    """A photo sent right after 办结 belongs to that result; None if the member resolved nothing just now."""
-    latest = session.scalars(
-        select(Appeal)
-        .where(Appeal.assignee_staff_id == member.id, Appeal.status == AppealStatus.RESOLVED,
-               Appeal.resolved_at >= now - RESULT_PHOTO_WINDOW)
-        .order_by(Appeal.resolved_at.desc())
-        .limit(1)
-    ).first()
-    if latest is None:
-        return None
-    attachment.resident_id = latest.resident_id
-    attachment.appeal_id = latest.id
-    attachment.created_at = now
-    session.add(attachment)
-    _record(session, latest, now, Action.ATTACHED, None, None, member, attachment.kind)
-    return latest
 
 
 def find(session: Session, ticket: str) -> Appeal:

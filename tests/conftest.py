@@ -48,6 +48,7 @@ TEST_TOKEN = "spamtest"
 TEST_APPID = "wx2c2769f8efd9abc2"
 TEST_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 TEST_SECRET_KEY = "gridbot-test-secret-key-0123456789abcdef"
+TEST_PUBLIC_URL = "https://gridbot.test"
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +108,7 @@ def settings(database_url: str, redis_url: str, tmp_path: Path) -> Settings:
     """Settings with Tencent's published sample credentials (an AES key: safe mode) and the session's Redis."""
     return Settings(wechat_token=TEST_TOKEN, wechat_appid=TEST_APPID, wechat_secret="test-secret",
                     wechat_aes_key=TEST_AES_KEY, database_url=database_url, redis_url=redis_url, data_dir=tmp_path,
-                    secret_key=TEST_SECRET_KEY)
+                    secret_key=TEST_SECRET_KEY, public_url=TEST_PUBLIC_URL)
 
 
 @pytest.fixture

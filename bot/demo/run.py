@@ -119,7 +119,7 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
             redis = _EmbeddedRedis(settings.data_dir, _start_redis(settings.data_dir))
         scene, quiet_ticket = _prepare_database(settings)
         api_base = settings.wechat_api_base_url or f"http://127.0.0.1:{fake_port}"
-        env = _child_env(settings, redis.url if redis else settings.redis_url or "", api_base)
+        env = _child_env(settings, redis.url if redis else settings.redis_url or "", api_base, port)
         children: list[_Child] = []
         try:
             # All at once: nothing needs another to start (the worker calls the API only to deliver).
@@ -199,7 +199,7 @@ def _seed(settings: Settings) -> tuple[str, str]:
     return scene, quiet_ticket
 
 
-def _child_env(settings: Settings, redis_url: str, api_base: str) -> dict[str, str]:
+def _child_env(settings: Settings, redis_url: str, api_base: str, port: int) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         WECHAT_TOKEN=settings.wechat_token,
@@ -215,6 +215,8 @@ def _child_env(settings: Settings, redis_url: str, api_base: str) -> dict[str, s
     )
     # Short enough to watch an unclaimed appeal reach the grid leader during a demo.
     env.setdefault("GRIDBOT_UNCLAIMED_MINUTES", str(DEMO_UNCLAIMED_MINUTES))
+    # Photo links in cards and 查询 open on this machine, on the port the demo serves.
+    env["GRIDBOT_PUBLIC_URL"] = settings.public_url or f"http://127.0.0.1:{port}"
     # Residents whose reply window closed get their notices as this one generic template message.
     env["GRIDBOT_RESIDENT_TEMPLATE_ID"] = env.get("GRIDBOT_RESIDENT_TEMPLATE_ID") or DEMO_RESIDENT_TEMPLATE_ID
     return env

@@ -7,13 +7,14 @@ import gc
 import logging
 import os
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 from subprocess import SubprocessError
 
 import redis
 
-from bot import redisconn
+from bot import media_store, redisconn
 from bot.clock import Clock, now_utc
 from bot.privacy import mask
 from bot.settings import COMPAT, PLAIN, Problem, Settings, SettingsError
@@ -26,6 +27,7 @@ from handlers.conversation import Access, Understanding
 from handlers.faq_cache import FaqCache
 from handlers.types import Reply
 from nlp import ModelError, TaxonomyError, load
+from storage import media_files
 from storage.db import Database, is_busy
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,22 @@ def _log_mode(settings: Settings) -> None:
                     "signed, only the replay guard stops a forged one. Use safe mode unless WeChat sends plaintext")
 
 
+class PhotoPage(Enum):
+    """Why a photo link shows a page instead of the photo."""
+
+    INVALID = "invalid"  # forged, altered, expired, or naming no photo
+    SAVING = "saving"  # not downloaded from WeChat yet
+    LOST = "lost"  # given up: WeChat's copy expired, or every try failed
+
+
+@dataclass(frozen=True)
+class PhotoFile:
+    """A saved photo to stream."""
+
+    path: Path
+    content_type: str
+
+
 class Runtime:
     """Settings, database, classifier and wire shared by every request of a process."""
 
@@ -92,6 +110,7 @@ class Runtime:
         # Each runtime keeps its own FAQ index: it belongs to this runtime's database, not to the process.
         self.understanding = replace(understanding or understanding_for(settings), faq=FaqCache(),
                                      limits=settings.intake_limits())
+        self.links = settings.media_links(clock)
         self.wire = Wire(settings, clock)
         self.replay = ReplayGuard(settings, clock, self.redis)
         self.sources = SourceCheck(settings, self.redis)
@@ -142,3 +161,22 @@ class Runtime:
             return self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded)
         finally:
             self._handling.release()
+
+    def open_photo(self, token: str) -> PhotoFile | PhotoPage:
+        """The saved photo a link's token names, or the page to show instead."""
+        public_id = self.links.public_id(token) if self.links else None
+        if public_id is None:
+            return PhotoPage.INVALID
+        with self.database.transaction() as session:
+            attachment = media_files.by_public_id(session, public_id)
+            if attachment is None or attachment.kind != "image":
+                return PhotoPage.INVALID
+            saved = media_files.stored_file(attachment)
+            state = media_files.state(attachment, self.clock())
+        if saved is None:
+            return PhotoPage.LOST if state is media_files.Saved.FAILED else PhotoPage.SAVING
+        path = media_store.path_of(self.settings.data_dir, saved.sha256)
+        if not path.is_file():
+            log.error("attachment %s: its saved copy is missing from %s", attachment.id, path.parent)
+            return PhotoPage.LOST
+        return PhotoFile(path, saved.content_type)

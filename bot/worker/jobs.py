@@ -7,7 +7,7 @@ hands them out again after storage.outbox.REQUEUE_AFTER.
 
 from __future__ import annotations
 
-from bot.worker import delivery
+from bot.worker import delivery, media
 from bot.worker.runtime import current
 
 
@@ -30,3 +30,8 @@ def deliver(outbox_id: int) -> str:
     """
     (outcome,) = deliver_batch([outbox_id])  # a batch of one has one outcome
     return outcome
+
+
+def download_media(attachment_id: int) -> str:
+    """Save one photo before WeChat's three days are up (bot/worker/media.py): at most once, whoever runs it."""
+    return media.download(current(), attachment_id)

@@ -1,6 +1,6 @@
 """The worker's schedule: one loop that, each round, dispatches filed appeals, relays committed outbox rows to RQ
-as delivery jobs and checks the dispatched appeals for 聚焦办 hot spots; and, on their own clocks, sweeps for 督着办
-(every 10 s), forgets old message keys (hourly), refreshes WeChat's callback IP list (daily) and checkpoints
+as delivery jobs and checks the dispatched appeals for 聚焦办 hot spots; and, on their own clocks, queues the photos
+still to save (every second), sweeps for 督着办 (every 10 s), forgets old message keys (hourly), refreshes WeChat's callback IP list (daily) and checkpoints
 SQLite's WAL (every second). Each database step runs in a transaction of its own."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bot.worker import jobs
 from bot.worker.failures import FailureLog
 from bot.worker.runtime import WorkerRuntime
 from nlp import load_taxonomy
-from storage import dedup, dispatch, focus, outbox, supervision
+from storage import dedup, dispatch, focus, media_files, outbox, supervision
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "gridbot"
@@ -29,12 +29,17 @@ QUEUE_NAME = "gridbot"
 DEDUP_KEEP = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
 CHECKPOINT_EVERY_S = 1.0
+# Photos to save: a second's delay costs nothing against WeChat's three days, and spares SQLite's write lock a
+# transaction each 200 ms round.
+SAVE_PHOTOS_EVERY_S = 1.0
 SUPERVISE_EVERY_S = 10.0
 # Rows per delivery job: large enough that RQ's per-job work stops mattering, small enough that several
 # workers share a busy round.
 DELIVERY_BATCH = 20
 # A batch may meet slow API calls (5 s timeouts, one retry each) on every row.
 DELIVERY_JOB_TIMEOUT = 15 * 60
+# One photo of at most 10 MB, the API's own timeouts and retry included.
+MEDIA_JOB_TIMEOUT = 120
 # WeChat's callback IP list (GRIDBOT_TRUSTED_SOURCES=wechat): fetched at start, then daily; a failed fetch
 # is tried again sooner, because until one succeeds the webhook refuses everything.
 CALLBACK_IPS_EVERY = timedelta(days=1)
@@ -125,6 +130,28 @@ def relay_once(runtime: WorkerRuntime) -> int:
     return len(ids)
 
 
+def save_photos(runtime: WorkerRuntime) -> int:
+    """Queue a download job for every photo due (new ones, retries after their backoff, and what a stopped
+    worker missed, within WeChat's three days); returns how many.
+
+    Taken (each try counted) in a transaction of their own and enqueued after it commits, like the outbox.
+    """
+    with runtime.database.transaction() as session:
+        ids = media_files.take_due(session, runtime.clock())
+    if ids:
+        target = queue(runtime)
+        with runtime.redis.pipeline() as pipe:
+            target.enqueue_many(
+                [Queue.prepare_data(jobs.download_media, args=(attachment_id,),
+                                    job_id=f"media-{attachment_id}-{runtime.clock():%Y%m%d%H%M%S%f}",
+                                    timeout=MEDIA_JOB_TIMEOUT, result_ttl=3600)
+                 for attachment_id in ids],
+                pipeline=pipe,
+            )
+            pipe.execute()
+    return len(ids)
+
+
 def purge_dedup(runtime: WorkerRuntime) -> int:
     """Forget message keys WeChat can no longer retry."""
     with runtime.database.transaction() as session:
@@ -148,7 +175,7 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
     interval = runtime.settings.outbox_poll_ms / 1000
     next_purge = next_callback_ips = runtime.clock()
     check_sources = runtime.settings.trusted_sources == "wechat"
-    next_checkpoint = next_sweep = time.monotonic()
+    next_checkpoint = next_sweep = next_photos = time.monotonic()
     failures = FailureLog(log, "worker schedule round")
     while not stop.is_set():
         try:
@@ -160,6 +187,9 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
             if runtime.clock() >= next_purge:
                 purge_dedup(runtime)
                 next_purge = runtime.clock() + PURGE_EVERY
+            if time.monotonic() >= next_photos:
+                next_photos = time.monotonic() + SAVE_PHOTOS_EVERY_S
+                save_photos(runtime)
             if time.monotonic() >= next_sweep:
                 next_sweep = time.monotonic() + SUPERVISE_EVERY_S  # a failing sweep waits its turn too
                 supervise_once(runtime)

@@ -86,8 +86,8 @@ def test_an_older_appeal_the_resident_just_chased_is_the_one_being_talked_about(
 
 def test_a_location_is_received_as_a_location(wechat, seeded, clock):
     assert "收到位置。请用文字说明" in location(wechat)
-    assert "收到位置。要附到办结结果" in location(wechat, ZHANG)
-    assert "收到照片。要附到办结结果" in photo(wechat, ZHANG)
+    assert "收到位置。30 分钟内发送“上报 内容”，位置会附到上报的诉求" in location(wechat, ZHANG)
+    assert "收到照片。30 分钟内发送“上报 内容”，照片会附到上报的诉求" in photo(wechat, ZHANG)
 
 
 def test_a_location_after_a_result_is_attached_as_a_location(wechat, seeded, clock):

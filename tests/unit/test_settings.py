@@ -26,6 +26,8 @@ def test_the_minimum_is_a_token_and_an_appid():
     (BASE | {"GRIDBOT_STAFF_LOOKUPS_PER_HOUR": "0"}, "GRIDBOT_STAFF_LOOKUPS_PER_HOUR"),
     (BASE | {"GRIDBOT_REQUEST_DB_WAIT_MS": "0"}, "GRIDBOT_REQUEST_DB_WAIT_MS"),
     (BASE | {"GRIDBOT_REQUEST_DB_WAIT_MS": "5000"}, "GRIDBOT_REQUEST_DB_WAIT_MS"),
+    (BASE | {"GRIDBOT_PUBLIC_URL": "gridbot.example.gov.cn"}, "GRIDBOT_PUBLIC_URL"),
+    (BASE | {"GRIDBOT_MEDIA_LINK_DAYS": "0"}, "GRIDBOT_MEDIA_LINK_DAYS"),
 ])
 def test_a_bad_value_names_its_variable(env, variable):
     with pytest.raises(SettingsError, match=variable):
@@ -159,3 +161,11 @@ def test_every_bad_variable_is_reported_not_only_the_first():
 
 def test_the_log_level_is_read_in_any_case():
     assert Settings.from_env(BASE | {"GRIDBOT_LOG_LEVEL": "debug"}).log_level == "DEBUG"
+
+
+def test_photo_links_use_the_public_url_and_say_so_when_it_is_missing():
+    configured = Settings.from_env(BASE | {"GRIDBOT_PUBLIC_URL": "https://gridbot.example.gov.cn/",
+                                           "GRIDBOT_MEDIA_LINK_DAYS": "3"})
+    assert configured.media_links().photo("x").startswith("https://gridbot.example.gov.cn/media/")
+    assert configured.media_link_days == 3 and not any("GRIDBOT_PUBLIC_URL" in w for w in configured.warnings())
+    assert any("GRIDBOT_PUBLIC_URL is not set" in warning for warning in Settings.from_env(BASE).warnings())

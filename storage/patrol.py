@@ -1,0 +1,92 @@
+"""A grid member's photos and locations: they go with the 办结 or the 上报 the member made just now.
+
+A member on patrol photographs the problem, then types 上报 (or types first, then sends the photo). Whichever
+of their 办结 (the result's photo) and their 上报 came last within PATROL_WINDOW takes the material; with
+neither, it waits that long, kept under the member's own sender row, for their next 上报 (`adopt`).
+
+A member who says they will handle it themselves (上报 … 我来办) gets the appeal claimed at once (`take_own`):
+dispatched to them alone and accepted, through `transition`, with both audit events; no card goes to the grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.appeals import Action, record, transition
+from storage.models import Appeal, AppealStatus, Attachment, Staff
+from storage.tasks import RESULT_PHOTO_WINDOW
+
+PATROL_WINDOW = timedelta(minutes=30)
+REPORTER_CLAIMED = "reporter_claimed"  # the dispatched event's note: to the member who reported it
+
+
+@dataclass(frozen=True)
+class StaffAttached:
+    """Where a member's photo or location went: to `appeal` as its result (办结) or as its 上报's material, or
+    nowhere yet (`appeal` None: kept for the next 上报)."""
+
+    appeal: Appeal | None
+    as_result: bool = False
+
+
+def attach(session: Session, member: Staff, sender_id: int, attachment: Attachment, now: datetime) -> StaffAttached:
+    """Attach a member's photo or location to their latest 办结 or 上报 of the last half hour, else keep it."""
+    resolved = session.scalars(
+        select(Appeal)
+        .where(Appeal.assignee_staff_id == member.id, Appeal.status == AppealStatus.RESOLVED,
+               Appeal.resolved_at >= now - RESULT_PHOTO_WINDOW)
+        .order_by(Appeal.resolved_at.desc()).limit(1)
+    ).first()
+    reported = session.scalars(
+        select(Appeal)
+        .where(Appeal.reporter_staff_id == member.id, Appeal.created_at >= now - PATROL_WINDOW)
+        .order_by(Appeal.created_at.desc()).limit(1)
+    ).first()
+    attachment.created_at = now
+    if reported is not None and (resolved is None or reported.created_at > resolved.resolved_at):  # type: ignore[operator]
+        target, as_result = reported, False
+    elif resolved is not None:
+        target, as_result = resolved, True
+    else:
+        attachment.resident_id, attachment.appeal_id = sender_id, None
+        session.add(attachment)
+        return StaffAttached(None)
+    attachment.resident_id, attachment.appeal_id = target.resident_id, target.id
+    session.add(attachment)
+    record(session, target.id, now, Action.ATTACHED, None, None, actor_id=member.id, actor_kind="staff",
+           note=attachment.kind)
+    return StaffAttached(target, as_result)
+
+
+def adopt(session: Session, member: Staff, sender_id: int, appeal_id: int, now: datetime) -> int:
+    """Give a new 上报 the member's photos and locations of the last half hour that went nowhere; how many."""
+    kept = list(session.scalars(
+        select(Attachment).where(Attachment.resident_id == sender_id, Attachment.appeal_id.is_(None),
+                                 Attachment.created_at >= now - PATROL_WINDOW).order_by(Attachment.id)
+    ))
+    if not kept:
+        return 0
+    session.execute(update(Attachment).where(Attachment.id.in_([row.id for row in kept]))
+                    .values(appeal_id=appeal_id, resident_id=None))
+    for row in kept:
+        record(session, appeal_id, now, Action.ATTACHED, None, None, actor_id=member.id, actor_kind="staff",
+               note=row.kind)
+    return len(kept)
+
+
+def take_own(session: Session, member: Staff, appeal_id: int, now: datetime) -> Appeal:
+    """上报 … 我来办: the member's new report goes to them alone, claimed, before the dispatch round sees it."""
+    appeal = session.get_one(Appeal, appeal_id)
+    transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now, assignee_staff_id=member.id,
+               department=None)  # whatever its category's routing, the member does it
+    record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED,
+           actor_id=member.id, actor_kind="staff", note=REPORTER_CLAIMED)
+    transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now, assignee_staff_id=member.id,
+               accepted_at=now)
+    record(session, appeal.id, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED,
+           actor_id=member.id, actor_kind="staff")
+    return appeal
