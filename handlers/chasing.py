@@ -77,7 +77,8 @@ def _about(open_appeals: list[Appeal] | tuple[Appeal, ...], text: str) -> Appeal
 
 def _chase(conversation: Conversation, appeal: Appeal, words: str | None) -> Reply:
     session = conversation.session
-    chased = chasing.chase(session, conversation.sender.id, appeal, words, conversation.now)
+    chased = chasing.chase(session, conversation.sender.id, appeal, words, conversation.now,
+                            conversation.understanding.taxonomy.sensitive)
     status = texts.STATUS_NAMES.get(appeal.status, appeal.status)
     handler = tasks.assignee_name(session, appeal)
     return Reply(texts.chase_reply(appeal.ticket, appeal.category, status, handler, chased.sent, chased.count))

@@ -70,7 +70,8 @@ def accept(conversation: Conversation) -> Reply:
     classify, kind = conversation.understanding.classifier.classify, conversation.inbound.kind
     intakes = [conversation.understanding.intake(text, classify(text), kind, {}) for text in others]
     try:
-        filed = parts.file_parts(session, sender, state["appeal_id"], words[0], intakes, now)
+        filed = parts.file_parts(session, sender, state["appeal_id"], words[0], intakes, now,
+                                 conversation.understanding.taxonomy.sensitive)
     except NotFound:
         return Reply(texts.SEVERAL_GONE.format(ticket=ticket))
     return Reply(texts.several_filed(ticket, words[0], [(f.ticket, i.category, i.subcategory, i.content)

@@ -120,7 +120,8 @@ def _card_contact(n: StaffNewAppeal) -> str:
     return contact_line(n.phone, n.door) + CONTACT_AFTER_CLAIM + "\n"
 
 
-def _card_content(n: StaffNewAppeal) -> str | None:
+def _card_content(n: StaffNewAppeal | StaffChased | StaffMaterialAdded | StaffPartsFiled) -> str | None:
+    """The appeal's words, or how to read them for someone who may not yet (a private appeal's withheld notice)."""
     if n.withheld:
         return WITHHELD_CONTENT.format(ticket=n.ticket)
     return n.content
@@ -194,7 +195,7 @@ def _returned(n: StaffReturned) -> str:
 
 def _chased(n: StaffChased) -> str:
     said = f"\n居民说：{n.words}" if n.words else ""
-    return (f"【催办】{n.ticket}（第{n.count}次）\n{clock(n.filed_at)}提交：{n.content}{said}\n"
+    return (f"【催办】{n.ticket}（第{n.count}次）\n{clock(n.filed_at)}提交：{_card_content(n)}{said}\n"
             f"{_chased_ask(n)}")
 
 
@@ -206,12 +207,12 @@ def _chased_ask(n: StaffChased) -> str:
 
 def _parts_filed(n: StaffPartsFiled) -> str:
     return (f"【分开登记】{n.ticket} 居民把其中的其他问题另行登记为 {'、'.join(n.tickets)}，由相应人员办理。\n"
-            f"本单只需处理：{n.content}")
+            f"本单只需处理：{_card_content(n)}")
 
 
 def _material_added(n: StaffMaterialAdded) -> str:
     name = MATERIAL_NAMES.get(n.material, "材料")
-    return (f"【补充材料】{n.ticket} 居民补充了{name}{material_lines(n.photos, n.places)}\n诉求：{n.content}\n"
+    return (f"【补充材料】{n.ticket} 居民补充了{name}{material_lines(n.photos, n.places)}\n诉求：{_card_content(n)}\n"
             f"回复“查询 {n.ticket}”查看。{_material_ask(n)}")
 
 
@@ -379,10 +380,10 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
     StaffRejected: lambda n: ((n.ticket, f"已由{n.by}不受理", f"原因：{n.reason}"), "您无需再处理。"),
     StaffReopened: lambda n: ((n.ticket, "居民不满意，重新办理", _reopened_ask(n)), "诉求已重新打开。"),
-    StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", n.content), _chased_ask(n)),
-    StaffMaterialAdded: lambda n: ((n.ticket, f"居民补充了{MATERIAL_NAMES.get(n.material, '材料')}", n.content),
+    StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", _card_content(n)), _chased_ask(n)),
+    StaffMaterialAdded: lambda n: ((n.ticket, f"居民补充了{MATERIAL_NAMES.get(n.material, '材料')}", _card_content(n)),
                                    _material_ask(n) or f"回复“查询 {n.ticket}”查看。"),
-    StaffPartsFiled: lambda n: ((n.ticket, "其他问题已分开登记", f"另行登记为：{'、'.join(n.tickets)}", n.content),
+    StaffPartsFiled: lambda n: ((n.ticket, "其他问题已分开登记", f"另行登记为：{'、'.join(n.tickets)}", _card_content(n)),
                                 "本单只需处理所列问题。"),
     StaffFocusOpened: lambda n: ((n.code, n.place, f"{n.days}天内{n.count}件：{n.key}",
                                   f"负责人：{focus_owner(n.owner)}"), "回复“聚焦”查看，处理完毕回复“结案 编号 说明”。"),

@@ -1,7 +1,9 @@
 """催办: a resident chases up one of their open appeals; whoever holds it is told, at most once an hour.
 
 Who is told: the assignee of a claimed task; the department it was transferred to, or the grid's members and
-leader, when nobody has claimed it; the community's operators when it was returned to them. Each 催办 sent is
+leader, when nobody has claimed it (for a complaint about staff, its handlers: never the person it is about);
+the community's operators when it was returned to them. A holder who may not read the appeal (a private
+category in a 抢单 grid) hears that it was chased, not what it says. Each 催办 sent is
 an audit event (Action.CHASED, the resident's words as its note), so the count is the number of those events;
 chasing again within CHASE_EVERY is answered with the status but tells nobody again.
 """
@@ -10,15 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import Collection, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import dispatch
+from storage import complaints, dispatch, staff
 from storage.appeals import Action, record
 from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Staff
-from storage.notices import StaffChased
+from storage.notices import StaffChased, StaffNotice, withheld
 from storage.staff import community_operators
 from storage.telling import tell
 
@@ -49,8 +51,10 @@ def latest_appeal(session: Session, resident_id: int) -> Appeal | None:
                            .order_by(Appeal.id.desc()).limit(1)).first()
 
 
-def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None, now: datetime) -> Chase:
-    """Send a 催办 for the resident's open appeal to whoever holds it, unless one went within the hour."""
+def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None, now: datetime,
+          sensitive: Collection[str]) -> Chase:
+    """Send a 催办 for the resident's open appeal to whoever holds it, unless one went within the hour;
+    `sensitive` names the private categories."""
     sent_before = _chases(session, appeal.id)
     recent = session.scalar(
         select(func.count(AppealEvent.id)).where(AppealEvent.appeal_id == appeal.id,
@@ -64,8 +68,7 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
     record(session, appeal.id, now, Action.CHASED, None, None, actor_id=resident_id, note=kept, internal=True)
     card = StaffChased(ticket=appeal.ticket, content=appeal.content, words=kept, count=sent_before + 1,
                        filed_at=appeal.created_at, claimed=appeal.assignee_staff_id is not None)
-    for holder in holders:
-        tell(session, holder.openid, card, now, appeal=appeal)
+    tell_holders(session, appeal, holders, card, now, sensitive)
     return Chase(appeal, True, sent_before + 1)
 
 
@@ -83,9 +86,21 @@ def holders_of(session: Session, appeal: Appeal) -> Sequence[Staff]:
         return community_operators(session, appeal.grid_id)
     if appeal.status not in (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED) or appeal.grid_id is None:
         return []  # held for an address: nobody has it yet
+    about = complaints.accused(session, appeal.id)
+    if about is not None:
+        return complaints.handlers(session, appeal, about)
     if appeal.department is not None:
         return dispatch.department_staff(session, appeal.department)
     return session.scalars(
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_TEAM), Staff.active.is_(True))
         .order_by(Staff.id)
     ).all()
+
+
+def tell_holders(session: Session, appeal: Appeal, holders: Sequence[Staff], notice: StaffNotice, now: datetime,
+                 sensitive: Collection[str]) -> None:
+    """Tell each holder `notice`; one who may not read the appeal (`staff.can_read`) gets it withheld."""
+    readable = staff.readable(session, appeal, sensitive)
+    hidden = withheld(notice)
+    for holder in holders:
+        tell(session, holder.openid, notice if staff.can_read(holder, readable) else hidden, now, appeal=appeal)

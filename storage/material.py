@@ -3,7 +3,8 @@
 Which appeal is `storage.appeals.attach`'s rule. Whoever holds that appeal hears of the new material (the same
 people a 催办 reaches, storage.chasing.holders_of) once the appeal has reached them: an appeal not yet
 dispatched carries its material on the card it is about to get. The notice carries the photo's signed link or
-the location's map link (storage/media_files.py) to the holders who may read the appeal (`staff.can_read`).
+the location's map link (storage/media_files.py); a holder who may not read the appeal is told without its
+words or links (storage.chasing.tell_holders).
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from storage import appeals, media_files, staff
-from storage.chasing import holders_of
+from storage import appeals, media_files
+from storage.chasing import holders_of, tell_holders
 from storage.models import Appeal, AppealStatus, Attachment
 from storage.notices import StaffMaterialAdded
-from storage.telling import tell
 
 # The statuses in which somebody already has the appeal in front of them (a submitted one's card is yet to go).
 HELD = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, AppealStatus.RETURNED)
@@ -39,11 +39,8 @@ def _tell_holders(session: Session, appeal: Appeal, attachment: Attachment, now:
     session.flush()  # the attachment's id and public id, for its link
     notice = StaffMaterialAdded(ticket=appeal.ticket, material=attachment.kind, content=appeal.content,
                                 claimed=appeal.assignee_staff_id is not None)
-    linked = replace(notice, photos=_photo_link(session, attachment),
-                     places=_place_link(attachment))
-    readable = staff.readable(session, appeal, sensitive)
-    for holder in holders_of(session, appeal):
-        tell(session, holder.openid, linked if staff.can_read(holder, readable) else notice, now, appeal=appeal)
+    linked = replace(notice, photos=_photo_link(session, attachment), places=_place_link(attachment))
+    tell_holders(session, appeal, holders_of(session, appeal), linked, now, sensitive)
 
 
 def _photo_link(session: Session, attachment: Attachment) -> tuple[str, ...]:

@@ -307,6 +307,16 @@ class StaffReopened(StaffNotice):
     words: str | None = None  # what the resident said when rating (电梯还是坏的，根本没修好)
 
 
+# What a notice about an appeal says of it: left out for a holder who may not read the appeal (storage.chasing).
+_APPEAL_WORDS = {"content": "", "words": None, "photos": (), "places": ()}
+
+
+def withheld(notice: StaffNotice) -> StaffNotice:
+    """The notice without the appeal's words and links, marked `withheld` (the wording says how to read it)."""
+    names = {field.name for field in dataclasses.fields(notice)}
+    return replace(notice, withheld=True, **{name: value for name, value in _APPEAL_WORDS.items() if name in names})
+
+
 @dataclass(frozen=True, kw_only=True)
 class StaffChased(StaffNotice):
     """催办: the resident asked after their appeal (storage/chasing.py)."""
@@ -318,6 +328,7 @@ class StaffChased(StaffNotice):
     filed_at: datetime
     words: str | None = None
     claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
+    withheld: bool = False  # a private appeal, told to someone who may not read it: no words, no links
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -331,6 +342,7 @@ class StaffMaterialAdded(StaffNotice):
     places: tuple[str, ...] = ()  # the new location's map link, likewise
     content: str
     claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
+    withheld: bool = False  # a private appeal, told to someone who may not read it: no words, no links
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -342,6 +354,7 @@ class StaffPartsFiled(StaffNotice):
     content: str  # the words this appeal is still about
     tickets: tuple[str, ...]  # the tickets the other problems were filed as
     claimed: bool = False
+    withheld: bool = False  # a private appeal, told to someone who may not read it: no words, no links
 
 
 @dataclass(frozen=True, kw_only=True)

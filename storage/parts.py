@@ -10,21 +10,20 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import datetime
-from typing import Sequence
+from typing import Collection, Sequence
 
 from sqlalchemy.orm import Session
 
 from storage import appeals
-from storage.chasing import holders_of
+from storage.chasing import holders_of, tell_holders
 from storage.errors import NotFound
 from storage.material import HELD
 from storage.models import OPEN_STATUSES, Appeal
 from storage.notices import StaffPartsFiled
-from storage.telling import tell
 
 
 def file_parts(session: Session, resident: appeals.Sender, original_id: int, kept: str,
-               others: Sequence[appeals.Intake], now: datetime) -> list[appeals.Filed]:
+               others: Sequence[appeals.Intake], now: datetime, sensitive: Collection[str]) -> list[appeals.Filed]:
     """File `others` as the resident's appeals and note them on the original, which keeps the words `kept`.
 
     NotFound when the original is not the resident's or is no longer open (cancelled, merged, closed since the
@@ -42,6 +41,5 @@ def file_parts(session: Session, resident: appeals.Sender, original_id: int, kep
     if original.status in HELD:
         notice = StaffPartsFiled(ticket=original.ticket, content=kept, tickets=tickets,
                                  claimed=original.assignee_staff_id is not None)
-        for holder in holders_of(session, original):
-            tell(session, holder.openid, notice, now, appeal=original)
+        tell_holders(session, original, holders_of(session, original), notice, now, sensitive)
     return filed

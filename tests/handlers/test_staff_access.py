@@ -117,6 +117,20 @@ def test_a_family_conflicts_task_card_shows_its_words_and_unit_only_to_whom_may_
     assert "动手打人" in wechat.send(LI, f"查询 {family}")  # claimed: now theirs to read
 
 
+def test_a_chase_up_of_an_unclaimed_family_conflict_tells_who_may_not_read_it_only_that_it_was_chased(
+        wechat, seeded, street):
+    family = street[1]
+    owner = next(openid for openid, text in APPEALS if "动手打人" in text)
+    wechat.send(owner, f"催办 {family}")
+    with seeded.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_chased")).all()
+        told = {row.recipient_openid: notifications.render(row.template, json.loads(row.params)) for row in rows}
+    assert set(told) == {ZHANG, LI, WANG}
+    assert "动手打人" in told[WANG]
+    for member in (ZHANG, LI):
+        assert f"【催办】{family}" in told[member] and "动手打人" not in told[member] and "涉及个人隐私" in told[member]
+
+
 def test_a_colleague_still_reads_the_grids_other_appeals_and_that_is_audited(wechat, seeded, street):
     detail = wechat.send(LI, f"查询 {street[0]}")
     assert "电梯坏了" in detail and "查阅" not in detail

@@ -69,3 +69,12 @@ def test_an_unclaimed_complaint_about_the_leader_reminds_and_escalates_past_them
             supervision.sweep(session, clock())
     told = notices(seeded, "staff_reminder", ticket) + notices(seeded, "staff_escalated", ticket)
     assert OPERATOR in told and not {WANG, ZHANG, LI} & set(told)
+
+
+def test_chasing_up_or_adding_a_photo_to_an_unclaimed_complaint_never_reaches_the_person_it_is_about(
+        wechat, seeded, clock):
+    _reply, ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
+    wechat.dialog(RESIDENT, [("上次说的事怎么样了", f"您的诉求 {ticket}")])
+    wechat.deliver(wechat.server.image(RESIDENT, create_time=wechat.now()))
+    assert notices(seeded, "staff_chased", ticket) == sorted([WANG, OPERATOR])
+    assert notices(seeded, "staff_material_added", ticket) == sorted([WANG, OPERATOR])
