@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import dev, operator, processes
+from bot.cli import dev, operator, org, processes
 from bot.cli.nlp import nlp
 
 
@@ -13,5 +13,5 @@ def main() -> None:
     """网格诉求助手 gridbot: a WeChat official-account assistant for community grid governance."""
 
 
-for command in (*processes.COMMANDS, *operator.COMMANDS, nlp, *dev.COMMANDS):
+for command in (*processes.COMMANDS, *operator.COMMANDS, *org.COMMANDS, nlp, *dev.COMMANDS):
     main.add_command(command)
