@@ -48,6 +48,11 @@ class OrgRow:
     unit: str
 
 
+def row_of(line: int, cells: dict[str, str]) -> OrgRow:
+    """A data line as its names are stored (`org.normalised_name`: ３号楼 and 3 号楼 are 3号楼)."""
+    return OrgRow(line=line, **{name: org.normalised_name(cells.get(name, "")) for name in COLUMNS})
+
+
 class Problem(StrEnum):
     MISSING = "missing"
     TOO_LONG = "too_long"

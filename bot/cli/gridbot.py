@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import dev, operator, org, processes
+from bot.cli import dev, operator, org, org_codes, processes
 from bot.cli.nlp import nlp
 
 
@@ -15,3 +15,4 @@ def main() -> None:
 
 for command in (*processes.COMMANDS, *operator.COMMANDS, *org.COMMANDS, nlp, *dev.COMMANDS):
     main.add_command(command)
+org.org_group.add_command(org_codes.org_codes)
