@@ -90,6 +90,11 @@ def units_of(session: Session, building_id: int) -> Sequence[Unit]:
                            .order_by(Unit.id)).all()
 
 
+def all_units_of(session: Session, building_id: int) -> Sequence[Unit]:
+    """Every unit of a building, deactivated ones too (an import finds and revives them)."""
+    return session.scalars(select(Unit).where(Unit.building_id == building_id)).all()
+
+
 def building_by_scene(session: Session, scene_key: str) -> Building | None:
     """The active building a QR-code scene value names (a deactivated one's code binds nobody)."""
     return session.scalars(select(Building).where(Building.scene_key == scene_key, Building.active.is_(True))).first()
