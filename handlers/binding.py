@@ -44,6 +44,11 @@ def is_answer(conversation: Conversation) -> bool:
     return conversation.inbound.kind in (Kind.TEXT, Kind.VOICE)
 
 
+def is_next_page(conversation: Conversation) -> bool:
+    """更多 while the binding dialogue is open (the router checks): the menu's next page."""
+    return is_answer(conversation) and _cleaned(conversation.inbound.text) in MORE_WORDS
+
+
 def is_problem(conversation: Conversation) -> bool:
     """A message in the open dialogue that names no option but a problem to file ("3号楼电梯坏了")."""
     dialogue = dialogues.named(conversation, DIALOG)  # open: the router asks only then; its data is needed
