@@ -29,12 +29,12 @@ _SPACE_BESIDE_WIDE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMN, not a batch: SQLite would copy and drop `grids` and `buildings`, which rows of other
+    # tables refer to, and a database with data refuses that drop while foreign keys are enforced.
     for table in ("grids", "buildings", "units"):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False))
-    with op.batch_alter_table("buildings", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("qr_ticket", sa.String(length=160), nullable=True))
-        batch_op.add_column(sa.Column("qr_url", sa.String(length=255), nullable=True))
+        op.add_column(table, sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False))
+    op.add_column("buildings", sa.Column("qr_ticket", sa.String(length=160), nullable=True))
+    op.add_column("buildings", sa.Column("qr_url", sa.String(length=255), nullable=True))
     connection = op.get_bind()
     for table, parent in (("streets", None), ("communities", "street_id"), ("grids", "community_id")):
         _rename_where_free(connection, table, (parent,) if parent else ())
