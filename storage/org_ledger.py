@@ -1,5 +1,5 @@
 """The organisation as a ledger over time: listed as a tree, written back as the import's rows, and what a newer
-ledger no longer lists (reported, and with --prune deactivated).
+ledger of the same communities no longer lists (reported, and with --prune deactivated).
 
 Deactivating never deletes: a deactivated grid, building or unit keeps its appeals and its residents' bindings
 (their appeals still reach the grid, which is a street office's to sort out, not the resident's); it is only no
@@ -127,12 +127,15 @@ def ledger_rows(session: Session, scope: Scope) -> list[OrgRow]:
 
 
 def missing(session: Session, rows: Iterable[OrgRow]) -> Missing:
-    """What is active in the streets the rows name but the rows do not list (rows as validated and imported)."""
+    """What is active in the communities the rows name but the rows do not list (rows as validated and imported).
+
+    Communities the rows do not name are not looked at: a ledger of one community leaves the others alone."""
     rows = list(rows)
     grids_named = {(row.street, row.community, row.grid) for row in rows}
     buildings_named = {(row.street, row.community, row.grid, row.compound, row.building) for row in rows}
     units_named = {(row.street, row.community, row.grid, row.compound, row.building, row.unit) for row in rows}
-    streets = sorted({row.street for row in rows})
+    communities = {(row.street, row.community) for row in rows}
+    streets = sorted({street for street, _community in communities})
     stored = session.execute(
         select(Street.name, Community.name, Grid, Building, Unit)
         .join(Community, Community.street_id == Street.id)
@@ -146,6 +149,8 @@ def missing(session: Session, rows: Iterable[OrgRow]) -> Missing:
     buildings: dict[int, str] = {}
     units: set[int] = set()
     for street, community, grid, building, unit in stored:
+        if (street, community) not in communities:
+            continue
         grid_key = (street, community, grid.name)
         if grid_key not in grids_named:
             grids[grid.id] = f"{community}·{grid.name}"

@@ -228,3 +228,14 @@ def test_names_are_normalised_the_same_way_the_migration_does():
     for name in ("３号楼", "3 号楼", "Ａ座", "阳光  花园", " Block  A ", "东方名苑B座"):
         assert org.normalised_name(name) == migration._normalised(name)
     assert org.normalised_name("３ 号楼") == "3号楼" and org.normalised_name("Block  A") == "Block A"
+
+
+def test_a_ledger_of_one_community_leaves_the_other_communities_alone(seeded, database_url, tmp_path):
+    exported = tmp_path / "heping.xlsx"
+    gridbot(database_url, "org", "export", str(exported), "--scope", "和平社区")
+
+    result = gridbot(database_url, "import", "org", str(exported), "--prune")
+
+    assert result.exit_code == 0, result.output
+    assert "台账中缺少" not in result.stdout and "已停用" not in result.stdout
+    assert counts(seeded) == {"grids": 4, "buildings": 9, "units": 13}
