@@ -24,7 +24,6 @@ MOVE_PLAN = ("将把“{building}”从 {from_grid} 划到 {to_grid}：\n"
              "  {residents} 位居民随楼栋划过去，以后反映的问题派给 {to_grid}；\n"
              "  {appeals} 件未办结的诉求{tickets}。")
 MOVE_TICKETS = "（{tickets}）"
-MOVE_NO_APPEALS = "没有未办结的诉求，无需选择 --appeals。"
 MOVE_APPEALS = {
     "keep": "仍由现在的办理人办完（--appeals keep）",
     "move": "重新派给 {to_grid}，原办理人和居民都会收到通知（--appeals move）",
@@ -38,7 +37,6 @@ MOVE_DONE = "已把“{building}”划到 {to_grid}：{residents} 位居民随�
 MOVE_DONE_HOW = {"keep": "仍由原办理人办理", "move": "已重新派发"}
 MOVE_ALREADY_THERE = "“{building}”已经在 {grid}，没有改动。"
 MOVE_NAME_TAKEN = "{grid} 已经有“{building}”，不能再划入同名楼栋。"
-BUILDING_WORD = "楼栋"
 
 CODES_HEADER = "楼栋\t场景值\t关注时的二维码参数"
 CODES_LINE = "{label}\t{key}\t{prefix}{key}"
@@ -109,9 +107,11 @@ def move_plan(plan: MovePlan, appeals: str | None) -> str:
 
 
 def code_line(code: BuildingCode, prefix: str) -> str:
+    """楼栋, 场景值 and what a new follower's scan brings, tab-separated."""
     return CODES_LINE.format(label=code.label, key=code.scene_key, prefix=prefix)
 
 
 def grid_line(line: GridLine) -> str:
+    """网格, 模式, 在岗/成员, 未办结, tab-separated."""
     return GRID_LIST_LINE.format(label=line.label, mode=MODE_NAMES.get(line.mode, line.mode),
                                  on_duty=line.on_duty, members=line.members, open=line.open_appeals)
