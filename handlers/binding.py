@@ -5,7 +5,8 @@ named at the first question skips the 社区. Names are understood whole, in par
 (阳光花苑); 返回 goes back one question. A problem typed instead of an answer is the router's (filing.hold_problem).
 
 State lives on the resident row (survives restarts) and expires after a quiet half hour. A level with a
-single option is chosen automatically, so nobody is asked to pick "1" out of one.
+single option is chosen automatically, so nobody is asked to pick "1" out of one. A long menu comes a page at a
+time (更多 for the next); numbers go on counting across pages and a name is understood on any page.
 """
 
 from __future__ import annotations
@@ -29,12 +30,23 @@ STEPS = ("community", "compound", "building", "unit")
 # "grid" is the step dialogues opened before 小区 were asked for: one still open after an upgrade goes on.
 _NEXT = {"community": "compound", "compound": "building", "grid": "building", "building": "unit"}
 BACK_WORDS = frozenset({"返回", "上一步", "返回上一步", "后退"})
+MORE_WORDS = frozenset({"更多", "下一页", "下页"})
+# A long menu (a grid of 140 buildings once made one 3.9 KB reply) is shown a page at a time: at most PAGE_SIZE
+# options, and never more than fits in one passive reply (2048 bytes) with the question around it.
+PAGE_SIZE = 20
+REPLY_BYTES = 2048
+_AROUND_OPTIONS = 400  # bytes of the longest question, page line and 返回/取消 hints, with room to spare
 _PLACE_WORDS = frozenset({"小区", "社区", "网格", "楼栋", "单元", "住址", "地址"})
 
 
 def is_answer(conversation: Conversation) -> bool:
     """A text or voice message: while the binding dialogue is open (the router checks), it answers a question."""
     return conversation.inbound.kind in (Kind.TEXT, Kind.VOICE)
+
+
+def is_next_page(conversation: Conversation) -> bool:
+    """更多 while the binding dialogue is open (the router checks): the menu's next page."""
+    return is_answer(conversation) and _cleaned(conversation.inbound.text) in MORE_WORDS
 
 
 def is_problem(conversation: Conversation) -> bool:
@@ -45,7 +57,7 @@ def is_problem(conversation: Conversation) -> bool:
     text = _cleaned(conversation.inbound.text)
     state = dialogue.data
     names = [option[1] for option in state["options"]]
-    if text in BACK_WORDS or _named(text, names) is not None or chatter_of(text) is not None:
+    if text in BACK_WORDS | MORE_WORDS or _named(text, names) is not None or chatter_of(text) is not None:
         return False
     result = conversation.classification or conversation.understanding.classifier.classify(text)
     # "和平小区" is classified by its 小区 and "二单元" by its likeness to property complaints: an address is no
@@ -84,7 +96,7 @@ def cancel(conversation: Conversation, _arguments: Arguments) -> Reply:
 def question(conversation: Conversation) -> str:
     """The open dialogue's question again, as it was asked."""
     state = dialogues.answered(conversation, DIALOG).data
-    return _question(state["step"], [option[1] for option in state["options"]])
+    return _question(state["step"], [option[1] for option in state["options"]], state.get("page", 0))
 
 
 def answer(conversation: Conversation) -> Reply:
@@ -96,6 +108,10 @@ def answer(conversation: Conversation) -> Reply:
         return Reply(_back(conversation, state, trail))
     options: list[list[Any]] = state["options"]
     names = [option[1] for option in options]
+    if text in MORE_WORDS and len(pages(names)) > 1:
+        page = (state.get("page", 0) + 1) % len(pages(names))  # after the last page, the first again
+        dialogues.begin(conversation, DIALOG, {**state, "page": page})
+        return Reply(_question(state["step"], names, page))
     index = _choice(text, names)
     step, chosen = state["step"], dict(state["chosen"])
     trail.append([step, state.get("parent")])
@@ -107,7 +123,7 @@ def answer(conversation: Conversation) -> Reply:
             chosen["community"] = community_id
             return Reply(_chosen(conversation, "compound", compound, chosen, trail))
     if index is None:
-        return Reply(texts.BIND_RETRY.format(count=len(names), options=texts.choices(names)))
+        return Reply(texts.BIND_RETRY.format(count=len(names), options=_page(names, state.get("page", 0))))
     return Reply(_chosen(conversation, step, options[index][0], chosen, trail))
 
 
@@ -145,20 +161,47 @@ def _advance(conversation: Conversation, step: str, parent: Any, chosen: dict[st
     if len(options) == 1:
         return _chosen(conversation, step, options[0][0], chosen, trail)
     dialogues.begin(conversation, DIALOG,
-                    {"step": step, "parent": parent, "options": options, "chosen": chosen, "trail": trail})
+                    {"step": step, "parent": parent, "options": options, "chosen": chosen, "trail": trail, "page": 0})
     return _question(step, [name for _id, name in options])
 
 
-def _question(step: str, names: list[str]) -> str:
+def _question(step: str, names: list[str], page: int = 0) -> str:
     if step == "community":
-        return texts.BIND_CHOOSE_FIRST.format(options=texts.choices(names))
-    return texts.BIND_CHOOSE.format(level=texts.LEVELS[step], options=texts.choices(names))
+        return texts.BIND_CHOOSE_FIRST.format(options=_page(names, page))
+    return texts.BIND_CHOOSE.format(level=texts.LEVELS[step], options=_page(names, page))
+
+
+def pages(names: list[str]) -> list[tuple[int, int]]:
+    """The menu's pages as [start, end) of `names`: up to PAGE_SIZE options that fit in one reply."""
+    budget = REPLY_BYTES - _AROUND_OPTIONS
+    found: list[tuple[int, int]] = []
+    start, used = 0, 0
+    for index, name in enumerate(names):
+        size = len(f"{index + 1}. {name}\n".encode())
+        if index > start and (index - start == PAGE_SIZE or used + size > budget):
+            found.append((start, index))
+            start, used = index, 0
+        used += size
+    found.append((start, len(names)))
+    return found
+
+
+def _page(names: list[str], page: int) -> str:
+    """One page of the numbered options, with how to see the next when there is more than one."""
+    all_pages = pages(names)
+    start, end = all_pages[min(page, len(all_pages) - 1)]
+    shown = texts.choices(names[start:end], start=start + 1)
+    if len(all_pages) == 1:
+        return shown
+    more = texts.BIND_MORE_FROM_START if end == len(names) else texts.BIND_MORE
+    return shown + "\n" + more.format(first=start + 1, last=end, count=len(names))
 
 
 def _back(conversation: Conversation, state: Any, trail: list[list[Any]]) -> str:
     """返回: the question before this one, with what was chosen there and after it forgotten."""
     if not trail:
-        return texts.BIND_NO_STEP_BACK + "\n" + _question(state["step"], [option[1] for option in state["options"]])
+        return texts.BIND_NO_STEP_BACK + "\n" + _question(state["step"], [option[1] for option in state["options"]],
+                                                          state.get("page", 0))
     step, parent = trail.pop()
     forgotten = set(STEPS[STEPS.index(step):]) if step in STEPS else set(STEPS)
     chosen = {level: value for level, value in state["chosen"].items() if level not in forgotten}

@@ -102,6 +102,9 @@ def errors_heading(count: int) -> str:
     return f"文件有 {count} 处错误，未导入任何数据："
 
 
+MORE_LIKE_THIS = "以及另外 {n} 行同样的问题"
+
+
 def fix_and_retry() -> str:
     """The line below the list of row errors."""
     return "请修改以上各行后重新导入。"
@@ -121,7 +124,7 @@ def row_error(error: RowError) -> str:
                   f"这里又写成“{error.grid}”；同一栋楼只能属于一个网格")
     else:
         detail = (f"“{error.building}”已属于“{error.other_grid}”，不能再放到“{error.grid}”；"
-                  "调整楼栋所属网格请联系系统管理员")
+                  "把楼栋划到别的网格请用 gridbot org move-building")
     return f"第 {error.line} 行：{detail}"
 
 
@@ -383,4 +386,3 @@ GRID_MODE_BAD = "模式只能是“抢单”或“派单”，收到的是“{mo
 GRID_MODE_DONE = {True: "已将 {grid} 设为{mode}模式：{how}", False: "{grid} 已经是{mode}模式，没有改动。"}
 GRID_MODE_HOW = {"grab": "新诉求通知本网格所有网格员和网格长，先接单者办理。",
                  "assign": "新诉求派给在岗、在办任务最少的网格员，由他接单；无人接单转网格长。"}
-GRID_MODE_DATABASE_FAILED = "数据库操作失败（{reason}），网格模式没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"

@@ -160,6 +160,8 @@ BIND_CHOOSE_FIRST = "请选择您所在的社区（回复序号，也可以直�
 BIND_CHOOSE = "请选择您所在的{level}（回复序号或名称）：\n{options}\n回复“返回”回到上一步，回复“取消”可退出。"
 BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号或名称，或回复“取消”退出。\n{options}"
 BIND_NO_STEP_BACK = "这已经是第一步了。"
+BIND_MORE = "（第 {first}–{last} 项，共 {count} 项）回复“更多”看下一页，也可以直接回复名称。"
+BIND_MORE_FROM_START = "（第 {first}–{last} 项，共 {count} 项，这是最后一页）回复“更多”从头再看，也可以直接回复名称。"
 # A problem typed instead of an answer: kept, and the question asked again.
 BIND_PROBLEM_HELD = "已记下您的诉求（编号 {ticket}），住址绑定后会马上转给您所在的网格。请接着选择住址：\n{question}"
 BIND_EMPTY = "暂时没有可选的{level}，请联系社区工作人员。"
@@ -306,9 +308,9 @@ def merged_detail(ticket: str, content: str, target_ticket: str, category: str, 
     )
 
 
-def choices(names: list[str]) -> str:
-    """Numbered options, one per line."""
-    return "\n".join(f"{number}. {name}" for number, name in enumerate(names, start=1))
+def choices(names: list[str], start: int = 1) -> str:
+    """Numbered options, one per line, the first numbered `start` (a later page of a long menu goes on counting)."""
+    return "\n".join(f"{number}. {name}" for number, name in enumerate(names, start=start))
 
 
 def duration(hours: int) -> str:

@@ -44,6 +44,8 @@ class Handler:
 # a dialogue takes the numbered answers; media and free text come last.
 HANDLERS: tuple[Handler, ...] = (
     Handler("event", events.matches, events.handle),
+    # 更多 in a long binding menu is its next page, not the staff command of the same word.
+    Handler("binding next page", binding.is_next_page, binding.answer, dialogue=binding.DIALOG),
     Handler("command", commands.matches, commands.handle),
     Handler("emergency", emergency.matches, emergency.handle),
     # 认证 of a phone-bound invite waits for four digits; any other message ends the wait (认证 again restarts it).

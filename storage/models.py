@@ -135,6 +135,8 @@ class Grid(Base):
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     name: Mapped[str] = mapped_column(String(64))
     dispatch_mode: Mapped[str] = mapped_column(String(16), default=DispatchMode.GRAB, server_default="grab")
+    # False once a ledger re-import with --prune no longer lists it: kept for its appeals, offered to nobody.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Building(Base):
@@ -146,6 +148,12 @@ class Building(Base):
     name: Mapped[str] = mapped_column(String(64))
     # The value printed in the building's QR code (qrscene_<scene_key>): binds a resident in one step.
     scene_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # False once a ledger re-import with --prune no longer lists it: kept for its appeals, offered to nobody.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The permanent QR code WeChat made for the scene key (`gridbot org codes --out`), kept because an account
+    # may make only 100,000: a re-run prints the same code instead of making another.
+    qr_ticket: Mapped[str | None] = mapped_column(String(160))
+    qr_url: Mapped[str | None] = mapped_column(String(255))
 
 
 class Unit(Base):
@@ -154,6 +162,7 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"))
     name: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # as Building.active
 
 
 class Resident(Base):

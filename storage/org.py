@@ -42,13 +42,14 @@ def communities(session: Session) -> Sequence[Community]:
 
 
 def grids_of(session: Session, community_id: int) -> Sequence[Grid]:
-    """The grids of a community."""
-    return session.scalars(select(Grid).where(Grid.community_id == community_id).order_by(Grid.id)).all()
+    """The active grids of a community."""
+    return session.scalars(select(Grid).where(Grid.community_id == community_id, Grid.active.is_(True))
+                           .order_by(Grid.id)).all()
 
 
 def buildings_of(session: Session, grid_id: int, compound: str | None = None) -> Sequence[Building]:
-    """The buildings of a grid, or of one 小区 (compound) in it."""
-    chosen = select(Building).where(Building.grid_id == grid_id)
+    """The active buildings of a grid, or of one 小区 (compound) in it."""
+    chosen = select(Building).where(Building.grid_id == grid_id, Building.active.is_(True))
     if compound is not None:
         chosen = chosen.where(Building.compound == compound)
     return session.scalars(chosen.order_by(Building.id)).all()
@@ -84,13 +85,19 @@ def compounds_of(session: Session, grid_id: int) -> list[str]:
 
 
 def units_of(session: Session, building_id: int) -> Sequence[Unit]:
-    """The units of a building."""
-    return session.scalars(select(Unit).where(Unit.building_id == building_id).order_by(Unit.id)).all()
+    """The active units of a building."""
+    return session.scalars(select(Unit).where(Unit.building_id == building_id, Unit.active.is_(True))
+                           .order_by(Unit.id)).all()
+
+
+def all_units_of(session: Session, building_id: int) -> Sequence[Unit]:
+    """Every unit of a building, deactivated ones too (an import finds and revives them)."""
+    return session.scalars(select(Unit).where(Unit.building_id == building_id)).all()
 
 
 def building_by_scene(session: Session, scene_key: str) -> Building | None:
-    """The building a QR-code scene value names."""
-    return session.scalars(select(Building).where(Building.scene_key == scene_key)).first()
+    """The active building a QR-code scene value names (a deactivated one's code binds nobody)."""
+    return session.scalars(select(Building).where(Building.scene_key == scene_key, Building.active.is_(True))).first()
 
 
 def address(session: Session, grid_id: int, building_id: int | None, unit_id: int | None) -> Address:
@@ -121,28 +128,40 @@ def grid_label(session: Session, grid_id: int) -> str:
     return f"{community}·{grid}"
 
 
+_SPACES = re.compile(r" {2,}")
+_SPACE_BESIDE_WIDE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
+
+
+def normalised_name(name: str) -> str:
+    """A place name as stored: full-width digits, letters and spaces made plain (NFKC: ３号楼 is 3号楼), runs of
+    spaces made one, and none beside a Chinese character (3 号楼 is 3号楼). Migration 0017 holds a copy."""
+    return _SPACE_BESIDE_WIDE.sub("", _SPACES.sub(" ", unicodedata.normalize("NFKC", name).strip()))
+
+
 def ensure_street(session: Session, name: str) -> Street:
     """The street of that name, created if missing."""
-    return _ensure(session, Street, name=name)
+    return _ensure(session, Street, name=normalised_name(name))
 
 
 def ensure_community(session: Session, street: Street, name: str) -> Community:
     """The community of that name in the street, created if missing."""
-    return _ensure(session, Community, street_id=street.id, name=name)
+    return _ensure(session, Community, street_id=street.id, name=normalised_name(name))
 
 
 def ensure_grid(session: Session, community: Community, name: str) -> Grid:
-    """The grid of that name in the community, created if missing."""
-    return _ensure(session, Grid, community_id=community.id, name=name)
+    """The grid of that name in the community, created if missing, active again if it was deactivated."""
+    return _activated(_ensure(session, Grid, community_id=community.id, name=normalised_name(name)))
 
 
 def ensure_building(session: Session, grid: Grid, name: str, compound: str = "") -> Building:
-    """The building in the grid (and compound), created if missing with a stable QR scene key."""
+    """The building in the grid (and compound), created if missing with a stable QR scene key, active again if
+    it was deactivated."""
+    name, compound = normalised_name(name), normalised_name(compound)
     found = session.scalars(
         select(Building).where(Building.grid_id == grid.id, Building.compound == compound, Building.name == name)
     ).first()
     if found:
-        return found
+        return _activated(found)
     building = Building(grid_id=grid.id, compound=compound, name=name, scene_key=_scene_key(grid.id, compound, name))
     session.add(building)
     session.flush()
@@ -150,8 +169,15 @@ def ensure_building(session: Session, grid: Grid, name: str, compound: str = "")
 
 
 def ensure_unit(session: Session, building: Building, name: str) -> Unit:
-    """The unit of that name in the building, created if missing."""
-    return _ensure(session, Unit, building_id=building.id, name=name)
+    """The unit of that name in the building, created if missing, active again if it was deactivated."""
+    return _activated(_ensure(session, Unit, building_id=building.id, name=normalised_name(name)))
+
+
+def _activated(row: Any) -> Any:
+    # A ledger listing a pruned place again brings it back, with its scene key and QR code.
+    if row.active is False:
+        row.active = True
+    return row
 
 
 def _ensure(session: Session, model: Any, **fields: Any) -> Any:

@@ -48,6 +48,11 @@ class OrgRow:
     unit: str
 
 
+def row_of(line: int, cells: dict[str, str]) -> OrgRow:
+    """A data line as its names are stored (`org.normalised_name`: ３号楼 and 3 号楼 are 3号楼)."""
+    return OrgRow(line=line, **{name: org.normalised_name(cells.get(name, "")) for name in COLUMNS})
+
+
 class Problem(StrEnum):
     MISSING = "missing"
     TOO_LONG = "too_long"
@@ -202,7 +207,7 @@ def _ensure_all(session: Session, rows: Sequence[OrgRow]) -> None:
     communities: dict[tuple[str, ...], Community] = {}
     grids: dict[tuple[str, ...], Grid] = {}
     buildings: dict[tuple[str, ...], Building] = {}
-    units: set[tuple[str, ...]] = set()
+    units: dict[int, dict[str, Unit]] = {}  # building id -> its units by name, read once per building
     for row in rows:
         street = streets.get(row.street)
         if street is None:
@@ -219,10 +224,21 @@ def _ensure_all(session: Session, rows: Sequence[OrgRow]) -> None:
         building = buildings.get(building_key)
         if building is None:
             building = buildings[building_key] = org.ensure_building(session, grid, row.building, row.compound)
-        unit_key = (*building_key, row.unit)
-        if row.unit and unit_key not in units:
-            units.add(unit_key)
-            org.ensure_unit(session, building, row.unit)
+            units[building.id] = {unit.name: unit for unit in org.all_units_of(session, building.id)}
+        if row.unit:
+            _ensure_unit(session, building, units[building.id], row.unit)
+    # Units are added without a flush each (a street has thousands): the counting listener sees them here.
+    session.flush()
+
+
+def _ensure_unit(session: Session, building: Building, known: dict[str, Unit], name: str) -> None:
+    name = org.normalised_name(name)
+    unit = known.get(name)
+    if unit is None:
+        unit = known[name] = Unit(building_id=building.id, name=name)
+        session.add(unit)
+    elif unit.active is False:
+        unit.active = True  # a ledger listing a pruned unit again brings it back
 
 
 def _field_errors(row: OrgRow) -> list[RowError]:

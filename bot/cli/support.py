@@ -89,12 +89,22 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+SHOWN_PER_PROBLEM = 3  # a merged 社区 column once gave 4,970 identical lines
+
+
 def fail_rows(errors: Sequence[RowError] | Sequence[FaqRowError],
                describe: Callable[[Any], str] | None = None) -> NoReturn:
-    """List each row's problem (worded by `describe`, the hierarchy's wording by default) and exit."""
+    """List the rows' problems (worded by `describe`, the hierarchy's wording by default) and exit: of each kind
+    of problem (the same column missing, too long, …) the first rows, then how many more rows have it."""
     from handlers import operator_texts as texts
 
-    click.echo(texts.errors_heading(len(errors)), err=True)
+    kinds: dict[tuple[str, str], list[Any]] = {}
     for error in errors:
-        click.echo(f"  {(describe or texts.row_error)(error)}", err=True)
+        kinds.setdefault((str(error.problem), error.column), []).append(error)
+    click.echo(texts.errors_heading(len(errors)), err=True)
+    for same in kinds.values():
+        for error in same[:SHOWN_PER_PROBLEM]:
+            click.echo(f"  {(describe or texts.row_error)(error)}", err=True)
+        if len(same) > SHOWN_PER_PROBLEM:
+            click.echo(f"  {texts.MORE_LIKE_THIS.format(n=len(same) - SHOWN_PER_PROBLEM)}", err=True)
     fail(texts.fix_and_retry())

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from bot.sheets.table import Columns, TableFileError, read_table
-from storage.org_import import COLUMNS, REQUIRED, OrgRow
+from storage.org_import import COLUMNS, REQUIRED, OrgRow, row_of
 
 OrgFileError = TableFileError  # the name `gridbot import org` and its tests catch
-ORG_COLUMNS = Columns(COLUMNS, REQUIRED)
+# A ledger as offices keep it: a blank 街道/社区/网格/小区 under a filled one is "same as above" (never a blank
+# 楼栋 or 单元: that is a missing name), and 合计/小计/总计 lines are totals.
+ORG_COLUMNS = Columns(COLUMNS, REQUIRED, fill_down=("street", "community", "grid", "compound"),
+                      total_words=("合计", "小计", "总计"))
 
 
 def read_org_rows(path: Path | str) -> list[OrgRow]:
-    """The data rows of the file (header required, empty lines skipped), numbered as Excel or an editor shows them."""
-    return [OrgRow(line=row.line, **row.cells) for row in read_table(path, ORG_COLUMNS)]
+    """The data rows of the file (header found below a title, empty lines and totals skipped, merged and "same as
+    above" cells filled in, names normalised), numbered as Excel or an editor shows them."""
+    return [row_of(row.line, row.cells) for row in read_table(path, ORG_COLUMNS)]
+
+
+def write_org_rows(path: Path | str, rows: Sequence[OrgRow]) -> None:
+    """An .xlsx of the rows under the import's header: `gridbot import org` reads it back unchanged."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "组织架构"
+    sheet.append(list(COLUMNS.values()))
+    for row in rows:
+        sheet.append([getattr(row, name) for name in COLUMNS])
+    workbook.save(path)

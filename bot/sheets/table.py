@@ -1,21 +1,27 @@
 """Reading an operator's spreadsheet: CSV (UTF-8 or GBK) or .xlsx, into named cells with line numbers.
 
 Shared by `gridbot import org`, `gridbot faq import` and `gridbot nlp train|eval --data`: each names its columns
-and which are required.
+and which are required. Real ledgers are read as offices keep them: the header is found below a title (within the
+first rows), merged cells give their value to every cell they cover, and a ledger may say which columns an empty
+cell means "same as above" in and which words (合计, 小计) mark a total row to skip.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from handlers import operator_texts as texts
 
 XLSX_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (OLE compound file)
+HEADER_SEARCH_ROWS = 10  # a title, a date line, a blank: the header row is found among the first non-empty rows
+_SPACES = re.compile(r"\s+")
 
 
 class TableFileError(Exception):
@@ -33,6 +39,11 @@ class Columns:
     headers: Mapping[str, str]
     required: tuple[str, ...]
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Fields where an empty cell under a filled one means "same as above", while every field before it in this
+    # tuple is the same as above too (a blank 网格 under 第一网格 of the same 社区).
+    fill_down: tuple[str, ...] = ()
+    # A row whose first non-empty cell starts with one of these is a total line, not data.
+    total_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,22 +103,34 @@ def _xlsx_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Not read-only: merged ranges are only known to a fully loaded sheet.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception:  # a damaged workbook fails in zipfile, XML or openpyxl, each with its own exception types
         raise TableFileError(texts.excel_unreadable(str(path))) from None
     try:
         if not workbook.worksheets:
             return []
         sheet = workbook.worksheets[0]
-        # The stored dimensions can be wrong (many tools write A1:A1); trusting them would drop rows silently.
-        sheet.reset_dimensions()
+        merged = _merged_values(sheet)
         # Missing rows come back as empty ones, so counting from 1 gives Excel's row numbers.
-        return [(number, [_cell_text(value) for value in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        return [(number, [_cell_text(merged.get((number, column), value))
+                          for column, value in enumerate(values, start=1)])
+                for number, values in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1)]
     except Exception:
         raise TableFileError(texts.excel_unreadable(str(path))) from None
     finally:
         workbook.close()
+
+
+def _merged_values(sheet: Any) -> dict[tuple[int, int], object]:
+    """(row, column) -> value for every cell a merged range covers: a merged 社区 names each of its rows."""
+    values: dict[tuple[int, int], object] = {}
+    for cells in sheet.merged_cells.ranges:
+        value = sheet.cell(cells.min_row, cells.min_col).value
+        for row in range(cells.min_row, cells.max_row + 1):
+            for column in range(cells.min_col, cells.max_col + 1):
+                values[(row, column)] = value
+    return values
 
 
 def _cell_text(value: object) -> str:
@@ -120,18 +143,54 @@ def _cell_text(value: object) -> str:
 
 def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) -> list[TableRow]:
     positions: dict[str, int] | None = None
-    rows = []
+    rows: list[TableRow] = []
+    before_header = 0
     for line, cells in lines:
         if not any(cells):
             continue
         if positions is None:
+            before_header += 1
+            # Above the header: a title or a date line; the first row naming a required column is the header.
+            if before_header < HEADER_SEARCH_ROWS and not _names_a_column(cells, columns):
+                continue
             positions = _header(cells, columns)
             continue
+        if _is_total(cells, columns):
+            continue
         values = {name: cells[index] if index < len(cells) else "" for name, index in positions.items()}
-        rows.append(TableRow(line, {name: values.get(name, "") for name in columns.headers}))
+        cells_by_name = {name: values.get(name, "") for name in columns.headers}
+        rows.append(TableRow(line, _filled_down(cells_by_name, rows[-1].cells if rows else None, columns)))
     if positions is None:
         raise TableFileError(texts.empty_file(str(path), list(columns.headers.values())))
     return rows
+
+
+def _names_a_column(cells: list[str], columns: Columns) -> bool:
+    wanted = {columns.headers[name] for name in columns.required}
+    wanted |= {alias.lower() for name in columns.required for alias in columns.aliases.get(name, ())}
+    return any(_header_text(cell) in wanted or _header_text(cell).lower() in wanted for cell in cells)
+
+
+def _is_total(cells: list[str], columns: Columns) -> bool:
+    first = next((cell for cell in cells if cell), "")
+    return bool(columns.total_words) and _header_text(first).startswith(columns.total_words)
+
+
+def _filled_down(cells: dict[str, str], above: dict[str, str] | None, columns: Columns) -> dict[str, str]:
+    """The row's cells with the empty "same as above" ones filled from the row above."""
+    if above is None:
+        return cells
+    filled = dict(cells)
+    for index, name in enumerate(columns.fill_down):
+        same_so_far = all(filled[earlier] == above[earlier] for earlier in columns.fill_down[:index])
+        if not filled[name] and same_so_far:
+            filled[name] = above[name]
+    return filled
+
+
+def _header_text(cell: str) -> str:
+    """A header as written (全角, 楼 栋 with a space) compared as the name it is."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", cell))
 
 
 def _header(cells: list[str], columns: Columns) -> dict[str, int]:
@@ -139,6 +198,7 @@ def _header(cells: list[str], columns: Columns) -> dict[str, int]:
     for name, others in columns.aliases.items():
         for rank, other in enumerate(others, start=1):
             field_of_header.setdefault(other.lower(), (name, rank))
+    cells = [_header_text(cell) for cell in cells]
     positions: dict[str, tuple[int, int]] = {}
     for index, header in enumerate(cells):
         found = field_of_header.get(header) or field_of_header.get(header.lower())

@@ -307,6 +307,17 @@ class WeChatAPI:
         logger.info("fetched WeChat's callback IP list (%d entries)", len(ips))
         return ips
 
+    def create_permanent_qrcode(self, scene_key: str) -> tuple[str, str]:
+        """A permanent QR code carrying `scene_key` (QR_LIMIT_STR_SCENE; an account may make 100,000): its ticket
+        and the URL the code encodes. Scanning it sends a subscribe event with qrscene_<key>, or SCAN with <key>."""
+        body = {"action_name": "QR_LIMIT_STR_SCENE", "action_info": {"scene": {"scene_str": scene_key}}}
+        result = _expect_dict(self.client.post("qrcode/create", data=body), "qrcode/create")
+        ticket, url = result.get("ticket"), result.get("url")
+        if not isinstance(ticket, str) or not isinstance(url, str) or not ticket or not url:
+            raise WeChatAPIError("WeChat API qrcode/create answered without a ticket and url")
+        logger.info("created the permanent QR code of scene %s", scene_key)
+        return ticket, url
+
     def download_media(self, media_id: str) -> bytes:
         """Download a temporary media file (image, voice) by media_id."""
         result = self.client.media.download(media_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import logging
 import secrets
@@ -25,12 +27,14 @@ CUSTOM_SEND_PATH = "/cgi-bin/message/custom/send"
 TEMPLATE_SEND_PATH = "/cgi-bin/message/template/send"
 TEXT_BYTE_LIMIT = 2048  # WeChat refuses longer customer-service text with 45002
 CALLBACK_IP_PATH = "/cgi-bin/getcallbackip"
+QRCODE_CREATE_PATH = "/cgi-bin/qrcode/create"
+QR_SCENE_MAX = 64  # characters of a scene_str
 # The fake's callback IP list: where a simulator on this machine posts from, plus what its config adds.
 LOCAL_CALLBACK_IPS = ("127.0.0.1", "::1")
 ERRMSGS = {
     -1: "system error", 40001: "invalid credential, access_token is invalid or not latest",
     40002: "invalid grant_type", 40003: "invalid openid", 40007: "invalid media_id", 40013: "invalid appid",
-    40037: "invalid template_id", 40066: "invalid url", 40125: "invalid appsecret",
+    40037: "invalid template_id", 40053: "invalid action name", 40066: "invalid url", 40097: "invalid args", 40125: "invalid appsecret",
     45002: "content size out of limit", 45009: "reach max api daily quota limit", 45015: "response out of time limit or subscription is canceled",
     45047: "out of response count limit", 47001: "data format error",
 }
@@ -93,6 +97,7 @@ def create_fake_app(expires_in: int = 7200, *, appid: str | None = None, secret:
         ("GET", "/cgi-bin/media/get"): lambda _state, _body: png if request.args.get("media_id") else _err(40007),
         ("POST", "/cgi-bin/menu/create"): lambda _state, body: _err(0) if isinstance(body, dict) else _err(47001),
         ("GET", CALLBACK_IP_PATH): lambda state, _body: {"ip_list": list(state.callback_ips)},
+        ("POST", QRCODE_CREATE_PATH): _qrcode_create,
     }
 
     @app.route("/cgi-bin/<path:rest>", methods=["GET", "POST"])
@@ -207,6 +212,20 @@ def _template_send(state: FakeState, body: Any) -> dict[str, Any]:
     with state.lock:
         state.next_msgid += 1
         return {**_err(0), "msgid": state.next_msgid}
+
+
+def _qrcode_create(_state: FakeState, body: Any) -> dict[str, Any]:
+    """Like WeChat: a permanent code's ticket and URL, the same ones again for the same scene string."""
+    if not isinstance(body, dict) or body.get("action_name") not in ("QR_LIMIT_STR_SCENE", "QR_LIMIT_SCENE"):
+        return _err(40053 if isinstance(body, dict) else 47001)
+    scene = (body.get("action_info") or {}).get("scene") or {}
+    key = str(scene.get("scene_str") or scene.get("scene_id") or "")
+    if not key or len(key) > QR_SCENE_MAX:
+        return _err(40097)
+    digest = hashlib.sha256(key.encode()).digest()
+    code = base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+    ticket = "gQ" + base64.b64encode(b"http://weixin.qq.com/q/02" + code.encode()).decode()
+    return {"ticket": ticket, "url": f"http://weixin.qq.com/q/02{code}"}
 
 
 def _err(errcode: int) -> dict[str, Any]:

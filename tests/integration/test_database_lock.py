@@ -189,22 +189,22 @@ def test_an_org_import_lets_another_writer_in_between_its_batches(database, data
 def test_an_org_import_cut_off_between_batches_is_completed_by_running_it_again(
     database, database_url, tmp_path, monkeypatch
 ) -> None:
-    from storage import org
+    from storage import org_import
 
     path = big_org_file(tmp_path / "台账.csv", buildings=30)
-    real_ensure_unit, calls = org.ensure_unit, []
+    real_ensure_unit, calls = org_import._ensure_unit, []
 
-    def crash_in_the_second_batch(session, building, name):  # type: ignore[no-untyped-def]
+    def crash_in_the_second_batch(session, building, known, name):  # type: ignore[no-untyped-def]
         calls.append(name)
         if len(calls) == 250:
             raise KeyboardInterrupt  # the operator's Ctrl-C, or the process killed
-        return real_ensure_unit(session, building, name)
+        return real_ensure_unit(session, building, known, name)
 
-    monkeypatch.setattr(org, "ensure_unit", crash_in_the_second_batch)
+    monkeypatch.setattr(org_import, "_ensure_unit", crash_in_the_second_batch)
     cut_off = CliRunner().invoke(main, ["import", "org", str(path)], env={"GRIDBOT_DATABASE_URL": database_url})
     assert cut_off.exit_code != 0 and "Aborted" in cut_off.output, cut_off.output
     assert count_units(database) == 200  # the first batch was committed, the second rolled back
-    monkeypatch.setattr(org, "ensure_unit", real_ensure_unit)
+    monkeypatch.setattr(org_import, "_ensure_unit", real_ensure_unit)
 
     again = CliRunner().invoke(main, ["import", "org", str(path)], env={"GRIDBOT_DATABASE_URL": database_url})
 

@@ -91,7 +91,7 @@ def test_bad_rows_are_all_reported_by_line_and_nothing_of_the_file_is_imported(d
         "东湖街道,新星社区,第一网格,新星花园,2号楼," + "长" * 65,
         "东湖街道,新星社区,第二网格,新星花园,1号楼,2单元",
         '东湖街道,新星社区,第一网格,新星花园,"3号\n楼",1单元',
-        "东湖街道,新星社区,,新星花园,4号楼,1单元",
+        "东湖街道,新湖社区,,新星花园,4号楼,1单元",  # a blank 网格 of another 社区: not "same as above"
     ])
 
     result = gridbot_import(database_url, path)

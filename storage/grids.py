@@ -1,0 +1,52 @@
+"""Grids at a glance (`gridbot grid list`) and a dispatch mode set for a whole community at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage import dispatch
+from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, Community, DispatchMode, Grid, Staff, Street
+from storage.queries import Scope
+
+
+@dataclass(frozen=True)
+class GridLine:
+    grid_id: int
+    label: str  # 社区·网格
+    mode: str  # DispatchMode
+    members: int  # active 网格员 and 网格长
+    on_duty: int  # of them, on duty (派单 picks among these)
+    open_appeals: int
+
+
+def overview(session: Session, scope: Scope) -> list[GridLine]:
+    """Every active grid within `scope`: its mode, members (on duty) and open appeals."""
+    query = (select(Grid, Community.name).join(Community, Community.id == Grid.community_id)
+             .join(Street, Street.id == Community.street_id).where(Grid.active.is_(True)))
+    if scope.street_id is not None:
+        query = query.where(Street.id == scope.street_id)
+    if scope.community_id is not None:
+        query = query.where(Community.id == scope.community_id)
+    if scope.grid_id is not None:
+        query = query.where(Grid.id == scope.grid_id)
+    grids = session.execute(query.order_by(Community.id, Grid.id)).all()
+    ids = [grid.id for grid, _community in grids]
+    team = (Staff.grid_id.in_(ids), Staff.active.is_(True), Staff.role.in_(GRID_TEAM))
+    members = dict(session.execute(select(Staff.grid_id, func.count()).where(*team).group_by(Staff.grid_id)).all())
+    on_duty = dict(session.execute(select(Staff.grid_id, func.count()).where(*team, Staff.on_duty.is_(True))
+                                   .group_by(Staff.grid_id)).all())
+    open_appeals = dict(session.execute(
+        select(Appeal.grid_id, func.count()).where(Appeal.grid_id.in_(ids), Appeal.status.in_(OPEN_STATUSES))
+        .group_by(Appeal.grid_id)).all())
+    return [GridLine(grid.id, f"{community}·{grid.name}", grid.dispatch_mode, members.get(grid.id, 0),
+                     on_duty.get(grid.id, 0), open_appeals.get(grid.id, 0)) for grid, community in grids]
+
+
+def set_community_mode(session: Session, community: Community, mode: DispatchMode) -> tuple[int, int]:
+    """Set every active grid of the community to `mode`; (grids, how many of them changed)."""
+    grids = session.scalars(select(Grid).where(Grid.community_id == community.id, Grid.active.is_(True))).all()
+    changed = sum(dispatch.set_mode(session, grid, mode) for grid in grids)
+    return len(grids), changed

@@ -1,0 +1,121 @@
+"""Moving a building to another grid (`gridbot org move-building`): said beforehand, done in one transaction.
+
+The building keeps its id, units and scene key (its printed QR code keeps working); its residents go with it, so
+what they file from now on goes to the new grid. Its open appeals either stay with whoever handles them now
+(`keep`: the work is under way, the handler knows the case) or go to the new grid (`move`: handed over like an
+改派, holders and resident told). Each open appeal records the move in its audit trail either way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage import org, reassigning
+from storage.appeals import Action, record
+from storage.errors import DomainError
+from storage.models import OPEN_STATUSES, Appeal, Building, Grid, Resident, ResidentStatus
+from storage.org_ledger import building_label
+from storage.staff import MAX_CANDIDATES, PLACE_SEPARATOR, AmbiguousPlace, UnknownPlace
+
+
+class AppealsChoice(StrEnum):
+    KEEP = "keep"
+    MOVE = "move"
+
+
+class AlreadyThere(DomainError):
+    """The building already belongs to the target grid."""
+
+
+class NameTaken(DomainError):
+    """The target grid has a building of the same 小区 and name."""
+
+
+@dataclass(frozen=True)
+class MovePlan:
+    """What moving the building would do (or did)."""
+
+    building_id: int
+    building: str  # 小区·楼栋
+    from_grid: str  # 社区·网格
+    to_grid: str
+    to_grid_id: int
+    residents: int
+    open_tickets: list[str]
+
+
+def find_building(session: Session, text: str) -> Building:
+    """The building an operator names: its ID, 阳光花园·3号楼, or 3号楼 when unique; UnclearPlace otherwise."""
+    wanted = unicodedata.normalize("NFKC", text).strip()
+    if wanted.isdigit():
+        found = session.get(Building, int(wanted))
+        if found is None:
+            raise UnknownPlace("building", text, [])
+        return found
+    parts = [org.normalised_name(part) for part in PLACE_SEPARATOR.split(wanted)]
+    query = select(Building).where(Building.name == parts[-1], Building.active.is_(True))
+    if len(parts) > 1:
+        query = query.where(Building.compound == parts[-2])
+    rows = session.scalars(query.order_by(Building.id)).all()
+    if len(rows) == 1:
+        return rows[0]
+    if rows:
+        raise AmbiguousPlace("building", text, [_full_label(session, row) for row in rows])
+    similar = session.scalars(select(Building).where(Building.name.contains(_digits(parts[-1])),
+                                                     Building.active.is_(True))
+                              .order_by(Building.id).limit(MAX_CANDIDATES)).all()
+    raise UnknownPlace("building", text, [_full_label(session, row) for row in similar])
+
+
+def plan(session: Session, building: Building, grid: Grid) -> MovePlan:
+    """What moving `building` into `grid` would do; refuses a move to where it is or onto a taken name."""
+    if building.grid_id == grid.id:
+        raise AlreadyThere(org.grid_label(session, grid.id))
+    taken = session.scalars(select(Building.id).where(Building.grid_id == grid.id, Building.name == building.name,
+                                                      Building.compound == building.compound)).first()
+    if taken is not None:
+        raise NameTaken(building_label(building.compound, building.name))
+    residents = session.scalar(select(func.count(Resident.id)).where(
+        Resident.building_id == building.id, Resident.status == ResidentStatus.ACTIVE)) or 0
+    tickets = session.scalars(select(Appeal.ticket).where(
+        Appeal.building_id == building.id, Appeal.status.in_(OPEN_STATUSES)).order_by(Appeal.id)).all()
+    return MovePlan(building.id, building_label(building.compound, building.name),
+                    org.grid_label(session, building.grid_id), org.grid_label(session, grid.id), grid.id,
+                    residents, list(tickets))
+
+
+def move(session: Session, planned: MovePlan, appeals: AppealsChoice, now: datetime) -> MovePlan:
+    """Do what `planned` says, in the caller's transaction: the building, its residents, its open appeals."""
+    building = session.get_one(Building, planned.building_id)
+    building.grid_id = planned.to_grid_id
+    for resident in session.scalars(select(Resident).where(Resident.building_id == building.id)):
+        resident.grid_id = planned.to_grid_id
+    note = f"{planned.building}：{planned.from_grid} → {planned.to_grid}"
+    for appeal in session.scalars(select(Appeal).where(Appeal.building_id == building.id,
+                                                       Appeal.status.in_(OPEN_STATUSES)).order_by(Appeal.id)):
+        record(session, appeal.id, now, Action.BUILDING_MOVED, appeal.status, appeal.status,
+               note=f"{note}（{appeals.value}）", internal=True, actor_kind="console")
+        if appeals is AppealsChoice.KEEP:
+            continue
+        if appeal.status in reassigning.REASSIGNABLE:
+            reassigning.reassign(session, None, appeal.ticket, planned.to_grid, now)
+        else:
+            appeal.grid_id = planned.to_grid_id  # held or not yet dispatched: dispatch finds it in the new grid
+    session.flush()
+    return planned
+
+
+def _full_label(session: Session, building: Building) -> str:
+    return f"{org.grid_label(session, building.grid_id)}·{building_label(building.compound, building.name)}"
+
+
+def _digits(name: str) -> str:
+    found = re.search(r"\d+", name)
+    return found.group(0) if found else name

@@ -1,0 +1,241 @@
+"""Real ledgers over time: a street office's own workbook in, the organisation listed, exported, pruned."""
+
+import json
+import time
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from bot.cli.gridbot import main
+from bot.sheets.org import read_org_rows
+from storage import org
+from storage.models import Building, Grid, Unit
+from tests.support.files import write
+from tests.support.personas import RESIDENT
+
+pytestmark = pytest.mark.postgres
+
+HEADER = ["街道", "社区", "网格", "小区", "楼栋", "单元"]
+
+
+def gridbot(database_url, *args, obj=None):
+    result = CliRunner().invoke(main, list(args), env={"GRIDBOT_DATABASE_URL": database_url}, obj=obj)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def office_ledger(path):
+    """A workbook as a street office keeps it: a merged title, a date line, the header, 社区 and 网格 merged down
+    their rows, full-width digits and a spaced name, a 合计 line at the end."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["东湖街道网格化管理台账（2026 年 12 月）"])
+    sheet.merge_cells("A1:F1")
+    sheet.append(["填报单位：东湖街道办事处", None, None, None, "填报日期：2026-12-01"])
+    sheet.append([" 街道 ", "社区", "网格", "小区", "楼 栋", "单元"])
+    rows = [
+        ("东湖街道", "滨湖社区", "第一网格", "滨湖花园", "１号楼", "1单元"),
+        (None, None, None, "滨湖花园", "１号楼", "2单元"),
+        (None, None, None, "滨湖花园", "2号楼", "1单元"),
+        (None, None, "第二网格", "湖畔 人家", "3号楼", 1),
+        (None, "新星社区", "第一网格", "新星花园", "A座", None),
+        (None, None, None, "新星花园", "B座", None),
+    ]
+    for row in rows:
+        sheet.append(list(row))
+    sheet.merge_cells("A4:A9")  # 街道
+    sheet.merge_cells("B4:B7")  # 滨湖社区
+    sheet.merge_cells("C4:C6")  # 第一网格
+    sheet.merge_cells("B8:B9")  # 新星社区
+    sheet.merge_cells("C8:C9")
+    sheet.append(["合计", None, "3 个网格", None, "5 栋", "4 个单元"])
+    workbook.save(path)
+    return path
+
+
+def counts(database):
+    with database.transaction() as session:
+        return {model.__tablename__: session.scalar(select(func.count()).select_from(model)
+                                                    .where(model.active.is_(True)))
+                for model in (Grid, Building, Unit)}
+
+
+def test_an_office_ledger_with_a_title_merged_cells_and_a_total_line_imports_as_written(database, database_url,
+                                                                                          tmp_path):
+    path = office_ledger(tmp_path / "台账.xlsx")
+
+    result = gridbot(database_url, "import", "org", str(path))
+
+    assert result.exit_code == 0, result.output
+    assert "导入完成（6 行）：新建 1 个街道、2 个社区、3 个网格、5 栋楼、4 个单元。" in result.stdout
+    with database.transaction() as session:
+        names = sorted(session.scalars(select(Building.compound + "·" + Building.name)))
+    assert names == ["新星花园·A座", "新星花园·B座", "湖畔人家·3号楼", "滨湖花园·1号楼", "滨湖花园·2号楼"]
+    assert [row.line for row in read_org_rows(path)] == [4, 5, 6, 7, 8, 9]
+
+
+def test_full_width_and_spaced_names_of_a_reimport_map_to_the_buildings_already_stored(database, database_url,
+                                                                                        tmp_path):
+    gridbot(database_url, "import", "org", str(office_ledger(tmp_path / "台账.xlsx")))
+    before = counts(database)
+    path = write(tmp_path / "again.csv", [",".join(HEADER), "东湖街道,滨湖社区,第一网格,滨湖花园,1 号楼,１单元",
+                                          "东湖街道,滨湖社区,第二网格,湖畔人家,３号楼,1"])
+
+    result = gridbot(database_url, "import", "org", str(path))
+
+    assert result.exit_code == 0, result.output
+    assert "没有需要新建的" in result.stdout
+    assert counts(database) == before
+
+
+def test_a_blank_hierarchy_cell_in_a_csv_repeats_the_one_above_but_a_blank_building_is_missing(database,
+                                                                                                 database_url,
+                                                                                                 tmp_path):
+    path = write(tmp_path / "org.csv", [",".join(HEADER), "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元",
+                                        ",,,,2号楼,1单元", ",,,,,2单元", "小计,,,,,"])
+
+    result = gridbot(database_url, "import", "org", str(path))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:2] == ["  第 4 行：缺少“楼栋”"]
+
+
+def test_the_same_error_on_thousands_of_rows_is_listed_three_times_and_counted(database, database_url, tmp_path):
+    lines = [",".join(HEADER)] + [f"东湖街道,,第一网格,滨湖花园,{n}号楼," for n in range(1, 4971)]
+    lines[1] = "东湖街道,,第一网格,滨湖花园,1号楼," + "长" * 65
+    path = write(tmp_path / "org.csv", lines)
+
+    result = gridbot(database_url, "import", "org", str(path))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "文件有 4971 处错误，未导入任何数据：",
+        "  第 2 行：缺少“社区”",
+        "  第 3 行：缺少“社区”",
+        "  第 4 行：缺少“社区”",
+        "  以及另外 4967 行同样的问题",
+        "  第 2 行：“单元”太长（65 个字），最多 64 个字",
+        "请修改以上各行后重新导入。",
+    ]
+
+
+def test_a_street_of_five_thousand_rows_imports_in_seconds(database, database_url, tmp_path, capsys):
+    lines = [",".join(HEADER)]
+    for n in range(5000):
+        community, grid, building, unit = n // 1000, n // 250, n // 5, n % 5
+        lines.append(f"东湖街道,社区{community},网格{grid},花园{grid},{building}号楼,{unit + 1}单元")
+    path = write(tmp_path / "street.csv", lines)
+
+    started = time.perf_counter()
+    result = gridbot(database_url, "import", "org", str(path))
+    seconds = time.perf_counter() - started
+
+    assert result.exit_code == 0, result.output
+    assert "新建 1 个街道、5 个社区、20 个网格、1000 栋楼、5000 个单元" in result.stdout
+    with capsys.disabled():
+        print(f"\n5,000-row street import: {seconds:.2f} s")
+    assert seconds < 30  # the issue measured 5-6 s; a generous bound for a shared, busy test machine
+
+
+def test_an_export_imports_back_unchanged(seeded, database_url, tmp_path):
+    exported = tmp_path / "org.xlsx"
+
+    result = gridbot(database_url, "org", "export", str(exported))
+
+    assert result.exit_code == 0, result.output
+    assert "已导出 15 行（9 栋楼）" in result.stdout
+    rows = read_org_rows(exported)
+    assert rows[0].street == "幸福街道" and rows[0].building == "1号楼" and rows[0].unit == "1单元"
+    again = gridbot(database_url, "import", "org", str(exported))
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines() == [
+        "导入完成（15 行）：没有需要新建的，全部已存在（1 个街道、2 个社区、4 个网格、9 栋楼、13 个单元）。"
+    ]
+
+
+def test_a_ledger_lacking_buildings_reports_them_and_prune_deactivates_them(seeded, database_url, tmp_path, wechat):
+    exported = tmp_path / "org.xlsx"
+    gridbot(database_url, "org", "export", str(exported))
+    workbook = openpyxl.load_workbook(exported)
+    sheet = workbook.active
+    for row in reversed(range(2, sheet.max_row + 1)):
+        if sheet.cell(row, 5).value == "3号楼":
+            sheet.delete_rows(row)
+    workbook.save(exported)
+
+    reported = gridbot(database_url, "import", "org", str(exported))
+
+    assert "台账中缺少 1 个楼栋：幸福里社区·第一网格·阳光花园·3号楼" in reported.stdout
+    assert "加 --prune" in reported.stdout
+    pruned = gridbot(database_url, "import", "org", str(exported), "--prune")
+    assert "已停用 0 个网格、1 个楼栋、0 个单元" in pruned.stdout
+    assert "3 位居民仍绑定在这些楼栋，住址和诉求都保留" in pruned.stdout
+    wechat.dialog("o_new", [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区"), ("1", "2. 2号楼")])
+    assert "3号楼" not in wechat.send("o_new", "4")
+    assert "阳光花园3号楼" in wechat.send(RESIDENT, "我的地址")  # the resident keeps the address
+    assert "台账中缺少" not in gridbot(database_url, "import", "org", str(exported)).stdout
+
+
+def test_org_list_shows_the_tree_and_scripts_get_json_and_csv(seeded, database_url):
+    listed = gridbot(database_url, "org", "list", "--scope", "幸福里社区")
+
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert lines[:4] == ["幸福里社区（幸福街道）", "  第一网格（抢单，3 名成员）", "    阳光花园",
+                         lines[3]]
+    assert lines[3].startswith("      1号楼（2 个单元，1 位居民，ID ")
+    assert "和平社区" not in listed.stdout
+    as_json = json.loads(gridbot(database_url, "org", "list", "--json").stdout)
+    assert [community["name"] for community in as_json] == ["幸福里社区", "和平社区"]
+    assert as_json[0]["grids"][0]["buildings"][2]["residents"] == 3
+    as_csv = gridbot(database_url, "org", "list", "--csv", "--scope", "和平社区·第二网格").stdout.splitlines()
+    assert as_csv[0].startswith("街道,社区,网格,模式,成员,小区,楼栋")
+    assert [line.split(",")[6] for line in as_csv[1:]] == ["A座", "B座"]
+
+
+def test_an_unclear_scope_is_one_line_naming_the_candidates(seeded, database_url):
+    result = gridbot(database_url, "org", "list", "--scope", "第一网格")
+
+    assert result.exit_code == 1
+    assert "幸福里社区·第一网格" in result.stderr and "Traceback" not in result.output
+
+
+def test_grid_list_and_a_mode_for_a_whole_community(seeded, database_url):
+    done = gridbot(database_url, "grid", "mode", "派单", "--community", "幸福里社区")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith("幸福里社区 的 2 个网格设为派单模式（其中 2 个原来不是）")
+    assert gridbot(database_url, "grid", "mode", "和平社区·第一网格", "派单").exit_code == 0  # the old form
+
+    listed = gridbot(database_url, "grid", "list").stdout.splitlines()
+
+    assert listed == ["网格\t模式\t在岗/成员\t未办结", "幸福里社区·第一网格\t派单\t3/3\t0",
+                      "幸福里社区·第二网格\t派单\t1/1\t0", "和平社区·第一网格\t派单\t1/1\t0",
+                      "和平社区·第二网格\t抢单\t1/1\t0"]
+    wrong = gridbot(database_url, "grid", "mode", "派单")
+    assert wrong.exit_code == 1 and "--community" in wrong.stderr
+
+
+def test_names_are_normalised_the_same_way_the_migration_does():
+    import importlib.util
+    from pathlib import Path
+
+    source = Path(org.__file__).parent / "migrations" / "versions" / "0017_org_over_time.py"
+    spec = importlib.util.spec_from_file_location("migration_0017", source)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for name in ("３号楼", "3 号楼", "Ａ座", "阳光  花园", " Block  A ", "东方名苑B座"):
+        assert org.normalised_name(name) == migration._normalised(name)
+    assert org.normalised_name("３ 号楼") == "3号楼" and org.normalised_name("Block  A") == "Block A"
+
+
+def test_a_ledger_of_one_community_leaves_the_other_communities_alone(seeded, database_url, tmp_path):
+    exported = tmp_path / "heping.xlsx"
+    gridbot(database_url, "org", "export", str(exported), "--scope", "和平社区")
+
+    result = gridbot(database_url, "import", "org", str(exported), "--prune")
+
+    assert result.exit_code == 0, result.output
+    assert "台账中缺少" not in result.stdout and "已停用" not in result.stdout
+    assert counts(seeded) == {"grids": 4, "buildings": 9, "units": 13}
