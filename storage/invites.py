@@ -41,7 +41,7 @@ class Invite:
 
     row: StaffInvite
     status: InviteStatus
-    place: str | None  # 社区·网格 or 社区; None for a department's or a street operator's
+    place: str | None  # 社区·网格, 社区 or a street operator's street; None for a department's
 
 
 def status_of(invite: StaffInvite, now: datetime) -> InviteStatus:
@@ -59,7 +59,7 @@ def listing(session: Session, now: datetime, include_all: bool = False) -> list[
     if not include_all:
         query = query.where(StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
                             StaffInvite.expires_at > now)
-    return [Invite(row, status_of(row, now), staff.place_label(session, row.grid_id, row.community_id))
+    return [Invite(row, status_of(row, now), staff.workplace_label(session, row.role, row.grid_id, row.community_id))
             for row in session.scalars(query.order_by(StaffInvite.id))]
 
 

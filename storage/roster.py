@@ -19,7 +19,7 @@ from typing import Sequence
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from storage import duty, org, reassigning, staff
+from storage import duty, reassigning, staff
 from storage.dispatch import HELD_STATUSES
 from storage.errors import DomainError, NotAllowed
 from storage.models import GRID_BOUND, Appeal, Community, Grid, Staff, StaffRole
@@ -201,12 +201,7 @@ def _open_counts(session: Session, ids: list[int]) -> dict[int, int]:
 
 
 def _member(session: Session, row: Staff, counts: dict[int, int], now: datetime | None) -> Member:
-    if row.grid_id is not None:
-        place = org.grid_label(session, row.grid_id)
-    elif row.community_id is not None:
-        place = session.get_one(Community, row.community_id).name
-    else:
-        place = staff.street_name(session) if row.role == StaffRole.OPERATOR else None
+    place = staff.workplace_label(session, row.role, row.grid_id, row.community_id)
     current = duty.duty_of(row, now) if now is not None else duty.Duty(row.on_duty)
     return Member(row.id, row.name, row.role, place, row.department, row.openid is not None, current,
                   counts.get(row.id, 0), row.work_phone, row.phone)

@@ -361,6 +361,15 @@ def place_label(session: Session, grid_id: int | None, community_id: int | None)
     return None
 
 
+def workplace_label(session: Session, role: str, grid_id: int | None, community_id: int | None) -> str | None:
+    """Where someone in `role` works, as people name it: 社区·网格, the community, or for a street operator (bound
+    to no community) the street; None for a department's staff."""
+    place = place_label(session, grid_id, community_id)
+    if place is None and role == StaffRole.OPERATOR:
+        return street_name(session)
+    return place
+
+
 def street_name(session: Session) -> str | None:
     """Where a street operator (an 操作员 bound to no community) works: the street's name, or the names when one
     deployment serves several (such an operator oversees them all)."""

@@ -26,12 +26,14 @@ from bot.settings import COMPAT, DEMO_TOKEN, PLAIN, SAFE, Settings
 from storage import private_files
 from storage.db import Database, upgrade
 from storage.models import Building
+from storage.rates import LOCAL_ZONE
 
 START_TIMEOUT_S = 60
 DEMO_UNCLAIMED_MINUTES = 2
 # The fake API accepts any template id; a real account copies its template's id from the console.
 DEMO_RESIDENT_TEMPLATE_ID = "DEMO_RESIDENT_NOTICE"
 WATCH_INTERVAL_S = 0.5
+OPERATOR_ENV_FILE = "operator.env"
 RESTART_BACKOFF_S = (1, 2, 4, 8, 15, 30)
 STABLE_AFTER_S = 60  # a part that ran this long before dying is restarted quickly again
 
@@ -120,6 +122,7 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
         scene, quiet_ticket = _prepare_database(settings)
         api_base = settings.wechat_api_base_url or f"http://127.0.0.1:{fake_port}"
         env = _child_env(settings, redis.url if redis else settings.redis_url or "", api_base, port)
+        operator_env = _write_operator_env(settings.data_dir, env)
         children: list[_Child] = []
         try:
             # All at once: nothing needs another to start (the worker calls the API only to deliver).
@@ -132,7 +135,8 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
             if settings.wechat_api_base_url is None:
                 _wait_until_up(f"{api_base}/_fake/stats", children)
             _wait_until_up(f"http://127.0.0.1:{port}/healthz", children)
-            _print_guide(settings, host, port, api_base, scene, quiet_ticket, env["GRIDBOT_RESIDENT_TEMPLATE_ID"])
+            _print_guide(settings, host, port, api_base, scene, quiet_ticket, env["GRIDBOT_RESIDENT_TEMPLATE_ID"],
+                         operator_env)
             return _supervise(children, redis)
         finally:
             _stop(children)
@@ -213,6 +217,8 @@ def _child_env(settings: Settings, redis_url: str, api_base: str, port: int) -> 
         GRIDBOT_REDIS_URL=redis_url,
         GRIDBOT_DATA_DIR=str(settings.data_dir),
     )
+    if settings.account_name:
+        env["GRIDBOT_ACCOUNT_NAME"] = settings.account_name  # the demo street's: printed invites name it
     # Short enough to watch an unclaimed appeal reach the grid leader during a demo.
     env.setdefault("GRIDBOT_UNCLAIMED_MINUTES", str(DEMO_UNCLAIMED_MINUTES))
     # Photo links in cards and 查询 open on this machine, on the port the demo serves.
@@ -220,6 +226,18 @@ def _child_env(settings: Settings, redis_url: str, api_base: str, port: int) -> 
     # Residents whose reply window closed get their notices as this one generic template message.
     env["GRIDBOT_RESIDENT_TEMPLATE_ID"] = env.get("GRIDBOT_RESIDENT_TEMPLATE_ID") or DEMO_RESIDENT_TEMPLATE_ID
     return env
+
+
+def _write_operator_env(data_dir: Path, env: dict[str, str]) -> Path:
+    """The demo's settings as a file to `source` in another terminal, so the operator's commands (gridbot appeals,
+    staff, report …) reach the demo's database, Redis and fake API. Private: it holds the demo's keys."""
+    path = data_dir.resolve() / OPERATOR_ENV_FILE
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in sorted(env.items())
+             if name.startswith(("WECHAT_", "GRIDBOT_"))]
+    with private_files.private_file(path).open("w", encoding="utf-8") as file:
+        file.write("# gridbot demo: source this file to run operator commands against the running demo\n")
+        file.write("\n".join(lines) + "\n")
+    return path
 
 
 def _spawn(arguments: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -273,8 +291,9 @@ def _stop(children: list[_Child]) -> None:
 
 
 def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene: str, quiet_ticket: str,
-                 template_id: str) -> None:
+                 template_id: str, operator_env: Path) -> None:
     gridbot = _gridbot_command()
+    month = now_utc().astimezone(LOCAL_ZONE).strftime("%Y-%m")
     local_url = f"http://127.0.0.1:{port}/wechat"
     if host in ("0.0.0.0", "::"):
         webhook = f"http://<本机对外地址>:{port}/wechat（本机访问：{local_url}）"
@@ -335,7 +354,18 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
 聚焦办：同一楼栋 7 天内 3 件同类诉求（小区 5 件、网格 8 件）自动立为聚焦事项，网格长和社区操作员收到提醒：
   {gridbot} simulate --openid o1 "3号楼停水了，一整天没水"     （再用 --openid o5、--openid o6 各发一次，都住 3号楼）
   {gridbot} simulate --openid demo_staff_wangqiang 聚焦       （结案：结案 案号 处理说明）
-  {_focus_list_command(settings, gridbot)}
+
+操作员在命令行办理（另开一个终端，先载入演示的设置；README“街道办的一个月”有完整的说明）：
+  source {shlex.quote(str(operator_env))}
+  {gridbot} appeals list --overdue                  （超时的诉求：{quiet_ticket} 两天没人接单）
+  {gridbot} appeals show {quiet_ticket}                 （一条诉求的全部记录）
+  {gridbot} staff list --scope 幸福里社区            （谁在岗、手上有几件）
+  {gridbot} staff duty 张伟 休假 --until 12-31       （派单模式只派给在岗的人）
+  {gridbot} grid list                               （每个网格：派单方式、在岗人数、未办结）
+  {gridbot} focus list                              （聚焦办事项）
+  {gridbot} outbox failed                           （没送达的通知和原因）
+  {gridbot} org codes --scope 幸福里社区 --out 海报   （每栋楼一张绑定二维码海报，PDF）
+  {gridbot} report --month {month} --xlsx 月报.xlsx    （网格和网格员的收到、响应、办结、满意）
 
 按 Ctrl-C 停止。
 """,
@@ -347,16 +377,6 @@ def _mode_words(settings: Settings) -> str:
     """The message mode in the guide's words (GRIDBOT_WECHAT_MODE; the demo's AES key makes it safe)."""
     return {SAFE: "安全模式：只收加密消息", COMPAT: "兼容模式：明文和加密都收（较弱）",
             PLAIN: "明文模式"}[settings.mode]
-
-
-def _focus_list_command(settings: Settings, gridbot: str) -> str:
-    """`gridbot focus list` on the demo's database (another terminal doesn't have the demo's settings).
-
-    Only a SQLite path is spelled out: a PostgreSQL URL came from the user's environment and may hold a password.
-    """
-    if not settings.database_url.startswith("sqlite"):
-        return f"{gridbot} focus list"
-    return f"GRIDBOT_DATABASE_URL={shlex.quote(settings.database_url)} {gridbot} focus list"
 
 
 def _gridbot_command() -> str:

@@ -286,6 +286,7 @@ def test_a_revoked_code_is_refused_like_a_wrong_one(gridbot, wechat, seeded):
 def test_a_street_operator_is_invited_by_street_and_is_the_top_escalation_level(gridbot, wechat, seeded, clock):
     output = ok(gridbot("invite", "--role", "操作员", "--street", "幸福街道", "--name", "周红"))
     assert "已生成操作员邀请" in output and "幸福街道" in output
+    assert "操作员 · 幸福街道 · 周红" in ok(gridbot("invite", "list"))  # the street, not a placeholder
     assert "幸福街道 的操作员" in wechat.send("o_street", f"认证 {SENT_CODE.search(output).group(1)}")
     street_operator = row(seeded, "o_street")
     assert (street_operator.community_id, street_operator.grid_id) == (None, None)
