@@ -37,12 +37,7 @@ def codes(session: Session, scope: Scope) -> list[BuildingCode]:
     query = (select(Building, Grid.name, Community.name)
              .join(Grid, Grid.id == Building.grid_id).join(Community, Community.id == Grid.community_id)
              .where(Building.active.is_(True), Grid.active.is_(True)))
-    if scope.street_id is not None:
-        query = query.where(Community.street_id == scope.street_id)
-    if scope.community_id is not None:
-        query = query.where(Community.id == scope.community_id)
-    if scope.grid_id is not None:
-        query = query.where(Grid.id == scope.grid_id)
+    query = query.where(scope.grid_condition())
     return [BuildingCode(building.id, community, grid, building.compound, building.name, building.scene_key,
                          building.qr_ticket, building.qr_url)
             for building, grid, community in session.execute(query.order_by(Community.id, Grid.id, Building.id))]

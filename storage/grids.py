@@ -26,12 +26,7 @@ def overview(session: Session, scope: Scope) -> list[GridLine]:
     """Every active grid within `scope`: its mode, members (on duty) and open appeals."""
     query = (select(Grid, Community.name).join(Community, Community.id == Grid.community_id)
              .join(Street, Street.id == Community.street_id).where(Grid.active.is_(True)))
-    if scope.street_id is not None:
-        query = query.where(Street.id == scope.street_id)
-    if scope.community_id is not None:
-        query = query.where(Community.id == scope.community_id)
-    if scope.grid_id is not None:
-        query = query.where(Grid.id == scope.grid_id)
+    query = query.where(scope.grid_condition())
     grids = session.execute(query.order_by(Community.id, Grid.id)).all()
     ids = [grid.id for grid, _community in grids]
     team = (Staff.grid_id.in_(ids), Staff.active.is_(True), Staff.role.in_(GRID_TEAM))

@@ -182,12 +182,7 @@ def _grids_in(scope: Scope) -> Select[tuple[Grid, str, str]]:
              .join(Community, Community.id == Grid.community_id)
              .join(Street, Street.id == Community.street_id)
              .where(Grid.active.is_(True)))
-    if scope.street_id is not None:
-        query = query.where(Community.street_id == scope.street_id)
-    if scope.community_id is not None:
-        query = query.where(Grid.community_id == scope.community_id)
-    if scope.grid_id is not None:
-        query = query.where(Grid.id == scope.grid_id)
+    query = query.where(scope.grid_condition())
     return query
 
 

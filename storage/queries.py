@@ -79,6 +79,17 @@ class Scope:
                 raise AmbiguousPlace("community", wanted, [row.name for row in community])
         return cls(grid_id=find_grid(session, wanted).id)  # UnclearPlace when no grid either
 
+    def grid_condition(self) -> ColumnElement[bool]:
+        """A condition on Grid joined with its Community: the grid lies within the scope."""
+        conditions: list[ColumnElement[bool]] = []
+        if self.street_id is not None:
+            conditions.append(Community.street_id == self.street_id)
+        if self.community_id is not None:
+            conditions.append(Grid.community_id == self.community_id)
+        if self.grid_id is not None:
+            conditions.append(Grid.id == self.grid_id)
+        return and_(true(), *conditions)
+
     def condition(self) -> ColumnElement[bool]:
         """A condition on Appeal: it lies within the scope."""
         conditions: list[ColumnElement[bool]] = []

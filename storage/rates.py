@@ -198,12 +198,7 @@ def report(session: Session, start: datetime, end: datetime, now: datetime, scop
 
 def _grids(session: Session, scope: Scope) -> list[tuple[int, str]]:
     query = select(Grid.id, Community.name, Grid.name).join(Community, Community.id == Grid.community_id)
-    if scope.street_id is not None:
-        query = query.where(Community.street_id == scope.street_id)
-    if scope.community_id is not None:
-        query = query.where(Grid.community_id == scope.community_id)
-    if scope.grid_id is not None:
-        query = query.where(Grid.id == scope.grid_id)
+    query = query.where(scope.grid_condition())
     return [(grid_id, f"{community}·{grid}") for grid_id, community, grid in
             session.execute(query.order_by(Community.id, Grid.id))]
 
