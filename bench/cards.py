@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from bot.wechat.fake import CUSTOM_SEND_PATH
 from storage.db import Database
-from storage.models import Appeal, OutboxMessage
+from storage.models import Appeal, OutboxMessage, OutboxStatus
 from storage.notices import StaffNewAppeal
 
 TASK_CARD_PREFIX = "【新诉求】"
@@ -139,12 +139,15 @@ class Watcher:
             self._stop.wait(self.interval)
 
 
-def expected_cards(database: Database, tickets: Collection[str]) -> int:
-    """Task-card outbox rows the dispatch step wrote for `tickets` so far."""
+def expected_cards(database: Database, tickets: Collection[str]) -> tuple[int, int]:
+    """Task-card outbox rows the dispatch step wrote for `tickets` so far, and how many of them were folded into
+    their recipient's digest (GRIDBOT_DIGEST_AFTER a minute): those never reach the fake as cards of their own."""
     with database.transaction() as session:
-        query = (select(func.count()).select_from(OutboxMessage).join(Appeal, Appeal.id == OutboxMessage.appeal_id)
+        query = (select(func.count(), func.count().filter(OutboxMessage.status == OutboxStatus.DIGESTED))
+                 .select_from(OutboxMessage).join(Appeal, Appeal.id == OutboxMessage.appeal_id)
                  .where(OutboxMessage.template == StaffNewAppeal.name, Appeal.ticket.in_(list(tickets))))
-        return int(session.scalar(query) or 0)
+        written, digested = session.execute(query).one()
+        return int(written or 0), int(digested or 0)
 
 
 def read_rows(url: str, tickets: Collection[str]) -> tuple[list[Row], Counter[str]]:
@@ -190,11 +193,16 @@ def analyse(sent_at: dict[str, float], seen: list[Card], rows: list[Row], last_s
             points = (sent_at[ticket], row.filed, row.dispatched, row.queued, row.claimed, card.at)
             for index, stage in enumerate(stages):
                 stage.append(points[index + 1] - points[index])
+    digested = Counter(row.ticket for row in rows if row.status == OutboxStatus.DIGESTED and row.ticket in sent_at)
     missing = sorted(set(sent_at) - set(first))
+    unaccounted = sorted(set(missing) - set(digested))
     received = sum(map(len, by_ticket.values()))
     batches = Counter(row.dispatched for row in rows if row.ticket in sent_at)
     return {
         "tickets_filed": len(sent_at), "cards_expected": sum(expected.values()), "cards_received": received,
+        "cards_digested": sum(digested.values()),
+        # Neither a card of its own nor a row folded into a digest: a task nobody heard of.
+        "tickets_unaccounted_count": len(unaccounted), "tickets_unaccounted": unaccounted[:20],
         "cards_failed": sum(1 for found in by_ticket.values() for card in found if card.ok is False),
         "tickets_without_card_count": len(missing), "tickets_without_card": missing[:20],
         "tickets_with_all_cards": len(complete),

@@ -204,8 +204,9 @@ def _drain(watcher: cards.Watcher, tickets: set[str], url: str, deadline: float)
     database = Database(url)
     try:
         while time.time() < deadline:
-            with_card, total = watcher.seen(tickets)
-            if with_card == len(tickets) and total >= cards.expected_cards(database, tickets):
+            _, total = watcher.seen(tickets)
+            written, digested = cards.expected_cards(database, tickets)
+            if written and total + digested >= written:
                 return True
             time.sleep(0.25)
         return False
@@ -244,7 +245,9 @@ def render(report: dict[str, Any]) -> str:
         "",
         f"sent {report['appeals_sent']} appeals at {report['achieved_rate']}/s (asked {params['rate']:g}/s); "
         f"webhook errors {report['webhook_errors']}; send lag p99 {report['send_lag_ms']['p99']:.1f} ms",
-        f"task cards: {report['cards_received']} received of {report['cards_expected']} written to the outbox; "
+        f"task cards: {report['cards_received']} received and {report['cards_digested']} folded into digests "
+        f"(GRIDBOT_DIGEST_AFTER) of {report['cards_expected']} written to the outbox; "
+        f"{report['tickets_unaccounted_count']} tickets with neither; "
         f"{report['tickets_with_all_cards']}/{report['tickets_filed']} tickets complete, "
         f"{report['tickets_without_card_count']} without any card, {report['cards_failed']} failed sends; "
         f"last card {report['last_card_after_last_send_s']} s after the last send"
