@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nlp.classifier import MAX_KEYWORDS, Classification, KeywordClassifier
+from nlp.cleaning import prepare
 from nlp.model import LinearModel, ModelError
 from nlp.segmenter import Segmenter
 from nlp.taxonomy import UNCLASSIFIED, normalize_text
@@ -34,9 +35,10 @@ class CombinedClassifier:
 
     def __init__(self, model: LinearModel, segmenter: Segmenter, rules: KeywordClassifier | None = None,
                  threshold: float | None = None) -> None:
-        """With `rules`, every model label must be a taxonomy category (ModelError names the first that isn't)."""
+        """With `rules`, every model label must be a taxonomy category or 待分类, a model's name for "none of
+        them" (ModelError names the first that isn't)."""
         if rules is not None:
-            unknown = [label for label in model.labels if label not in rules.taxonomy.names]
+            unknown = [label for label in model.labels if label not in (*rules.taxonomy.names, UNCLASSIFIED)]
             if unknown:
                 raise ModelError(f'the model\'s label "{unknown[0]}" is not a category of the taxonomy; train it on '
                                  "the taxonomy's categories, or use it without the taxonomy")
@@ -59,13 +61,17 @@ class CombinedClassifier:
             return Classification(UNCLASSIFIED, 0.0)
         verdict = self.verdict(text)
         (best, confidence), *others = verdict.ranked
+        if best == UNCLASSIFIED:  # the model learnt what is none of the categories' business
+            guess, likelihood = others[0] if others else (None, 0.0)
+            return Classification(UNCLASSIFIED, likelihood, (), guess)
         if self.threshold is not None and confidence < self.threshold:
             return Classification(UNCLASSIFIED, confidence, (), best)
-        subcategory = self.rules.taxonomy.category(best).subcategory_of(text) if self.rules is not None else None
+        subcategory = self.rules.taxonomy.category(best).subcategory_of(prepare(text)) if self.rules is not None else None
         return Classification(best, confidence, verdict.keywords, others[0][0] if others else None, subcategory)
 
     def verdict(self, text: str, explain: bool = False) -> Verdict:
         """All labels' scores for text, best first; with explain, also the model's strongest words."""
+        text = prepare(text)
         tokens = self.segmenter.tokens(normalize_text(text))  # segmented once, for the model and the rules
         prediction = self.model.predict(text, self.segmenter, MAX_KEYWORDS if explain else 0, tokens)
         rule = self.rules.classify(text, tokens) if self.rules is not None else None
