@@ -69,7 +69,7 @@ def main() -> int:
     rules.preload()
     memory["gridbot's tokenizer and keyword rules"] = rss_mib()
     model = LinearModel.load(SHIPPED_MODEL)
-    classifier = CombinedClassifier(model, rules.segmenter, rules, taxonomy.threshold)  # as bot.web.runtime builds it
+    classifier = CombinedClassifier.for_taxonomy(model, rules)  # as bot.web.runtime builds it
     memory["the shipped model"] = rss_mib()
 
     texts = list(dict.fromkeys(example.text for example in read_examples(options.data, require_labels=1)))

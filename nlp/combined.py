@@ -33,10 +33,18 @@ class Verdict:
 class CombinedClassifier:
     """A LinearModel, optionally combined with the keyword rules and held to a confidence threshold."""
 
+    @classmethod
+    def for_taxonomy(cls, model: LinearModel, rules: KeywordClassifier) -> CombinedClassifier:
+        """The model with the taxonomy's rules, held to the model's calibrated threshold (the taxonomy's `threshold`
+        when the model has none): how the bot classifies."""
+        threshold = model.threshold if model.threshold is not None else rules.taxonomy.threshold
+        return cls(model, rules.segmenter, rules, threshold)
+
     def __init__(self, model: LinearModel, segmenter: Segmenter, rules: KeywordClassifier | None = None,
                  threshold: float | None = None) -> None:
-        """With `rules`, every model label must be a taxonomy category or 待分类, a model's name for "none of
-        them" (ModelError names the first that isn't)."""
+        """With `rules`, every model label must be a taxonomy category or 待分类 (ModelError names the first that
+        isn't). A model trained with 待分类 examples (messages no category fits) keeps that label's probability from
+        every category: it is left out of the ranking, so what is nobody's business falls below the threshold."""
         if rules is not None:
             unknown = [label for label in model.labels if label not in (*rules.taxonomy.names, UNCLASSIFIED)]
             if unknown:
@@ -61,9 +69,6 @@ class CombinedClassifier:
             return Classification(UNCLASSIFIED, 0.0)
         verdict = self.verdict(text)
         (best, confidence), *others = verdict.ranked
-        if best == UNCLASSIFIED:  # the model learnt what is none of the categories' business
-            guess, likelihood = others[0] if others else (None, 0.0)
-            return Classification(UNCLASSIFIED, likelihood, (), guess)
         if self.threshold is not None and confidence < self.threshold:
             return Classification(UNCLASSIFIED, confidence, (), best)
         subcategory = self.rules.taxonomy.category(best).subcategory_of(prepare(text)) if self.rules is not None else None
@@ -74,6 +79,8 @@ class CombinedClassifier:
         text = prepare(text)
         tokens = self.segmenter.tokens(normalize_text(text))  # segmented once, for the model and the rules
         prediction = self.model.predict(text, self.segmenter, MAX_KEYWORDS if explain else 0, tokens)
+        if UNCLASSIFIED in self.model.labels:
+            prediction = prediction.without(UNCLASSIFIED)
         rule = self.rules.classify(text, tokens) if self.rules is not None else None
         if rule is None:
             return Verdict(prediction.ranked, (), prediction.evidence)

@@ -45,6 +45,10 @@ class Prediction:
     def label(self) -> str:
         return self.ranked[0][0]
 
+    def without(self, label: str) -> Prediction:
+        """The prediction with `label` left out of the ranking (the others keep their probabilities)."""
+        return Prediction(tuple(item for item in self.ranked if item[0] != label), self.evidence, self.known)
+
     @property
     def probability(self) -> float:
         return self.ranked[0][1]
@@ -71,6 +75,13 @@ class LinearModel:
         self.by_feature = np.ascontiguousarray(self.coef.T)  # one row per feature: a message gathers ~50 rows
         self.intercept = intercept.astype(np.float64)
         self.meta = meta
+
+    @property
+    def threshold(self) -> float | None:
+        """The 待分类 threshold calibrated for this model on labelled real messages (nlp/rebuild.py), if any: its
+        probabilities, not the keyword rules', are what the threshold cuts."""
+        value = self.meta.get("threshold")
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
     def predict(self, text: str, segmenter: Segmenter, evidence: int = 0, tokens: list[str] | None = None
                 ) -> Prediction:
