@@ -16,12 +16,14 @@ import unicodedata
 # Said to anyone about anything: stripped wherever they stand (a body begins after the title, mid-text).
 _PLEASANTRIES = re.compile(
     r"尊敬的(?:各位)?(?:领导|书记|市长|区长|省长|县长|局长|主任|同志|工作人员)(?:们)?(?:您好|你好|好)?"
-    r"|(?:各位)?[\u4e00-\u9fff]?(?:领导|书记|市长|区长|省长|县长|局长|主任)(?:们)?(?:您好|你好|好)"
+    r"|(?:各位)?(?:领导|书记|市长|区长|省长|县长|局长|主任)(?:们)?(?:您好|你好|好)"
     r"|您好|你好|(?:^|(?<=[。！!？?，,\s]))领导[：:，,]"
     r"|此致敬礼|此致|敬礼"
     r"|(?:非常|十分|万分|在此)?(?:感谢|谢谢|多谢)(?:领导|您|你们|各位)?(?:的)?(?:关注|支持|帮助|百忙之中)?"
     r"|盼复|望回复|盼回复|期待回复|望答复|恳请回复|辛苦(?:了|领导)?"
 )
+# Every pleasantry holds one of these: most messages hold none and skip the pattern (it is slow to fail).
+_TRIGGERS = ("好", "尊敬", "领导:", "领导：", "领导,", "领导，", "此致", "敬礼", "谢", "盼", "回复", "答复", "辛苦")
 # What a board or a scrubber put in place of a name, a number or a place: one token, whatever its length.
 _MASKED = re.compile(r"[*＊×Ｘ]+|某某+|[xX]{2,}")
 MASK = "某某"
@@ -37,9 +39,13 @@ LEAD_LIMIT = 40
 @functools.lru_cache(maxsize=1024)
 def to_simplified(text: str) -> str:
     """Traditional characters as simplified (zhconv, character and phrase tables kept by its maintainers)."""
-    import zhconv
+    try:
+        text.encode("gb2312")  # GB 2312 holds simplified characters only: most messages need no conversion
+        return text
+    except UnicodeEncodeError:
+        import zhconv
 
-    return zhconv.convert(text, "zh-hans")
+        return zhconv.convert(text, "zh-hans")
 
 
 def mask_spans(text: str) -> str:
@@ -49,6 +55,8 @@ def mask_spans(text: str) -> str:
 
 def strip_pleasantries(text: str) -> str:
     """The text without salutations, thanks and sign-offs; the text itself when nothing else is left."""
+    if not any(trigger in text for trigger in _TRIGGERS):
+        return text
     stripped = _PLEASANTRIES.sub("", text).strip(_EDGE_PUNCTUATION)
     return stripped or text
 

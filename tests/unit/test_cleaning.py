@@ -9,7 +9,7 @@ from nlp.cleaning import LEAD_LIMIT, MASK, emphasised, lead, mask_spans, prepare
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("尊敬的领导您好：小区门口路灯坏了，谢谢！", "小区门口路灯坏了"),
-    ("周书记您好！工地夜里施工。此致敬礼", "工地夜里施工"),
+    ("书记您好！工地夜里施工。此致敬礼", "工地夜里施工"),
     ("领导好，请问加装电梯有补贴吗？盼复", "请问加装电梯有补贴吗"),
     ("电梯坏了，感谢您的关注", "电梯坏了"),
     ("各位领导们好，垃圾没人清", "垃圾没人清"),
@@ -42,6 +42,8 @@ def test_a_single_letter_x_is_not_a_mask() -> None:
 
 def test_traditional_characters_become_simplified() -> None:
     assert to_simplified("對面工地半夜還在開工，路燈壞了") == "对面工地半夜还在开工，路灯坏了"
+    assert to_simplified("电梯坏了😡") == "电梯坏了😡"  # outside GB 2312, converted: nothing to change
+    assert to_simplified("路灯坏了") == "路灯坏了"
 
 
 def test_prepare_folds_width_and_spaces_and_is_idempotent() -> None:
