@@ -40,8 +40,9 @@ class Understanding:
     limits: IntakeLimits = field(default_factory=IntakeLimits)
 
     def intake(self, text: str, result: Classification, kind: Kind, raw_message: dict) -> appeals.Intake:
-        """`text`, as `result` classified it, as an appeal to file: with its category's clocks and department."""
-        limits = self.taxonomy.category(result.category)
+        """`text`, as `result` classified it, as an appeal to file: with the clocks and department of its category,
+        or of its subcategory where that sets its own (噪音扰民 · 施工噪音 goes to law enforcement)."""
+        limits = self.taxonomy.limits(result.category, result.subcategory)
         return appeals.Intake(
             content=text,
             channel=appeals.Channel.VOICE if kind is Kind.VOICE else appeals.Channel.TEXT,

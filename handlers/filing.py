@@ -39,7 +39,7 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
     if not_filed is not None:
         return not_filed
     session, sender, now = conversation.session, conversation.sender, conversation.now
-    limits = conversation.understanding.taxonomy.category(result.category)
+    limits = conversation.understanding.taxonomy.limits(result.category, result.subcategory)
     filed = appeals.file_appeal(session, sender, _intake(conversation, text, kind, result), now)
     if sender.grid_label is None:
         return Reply(texts.appeal_held(filed.ticket, binding.start(conversation))), filed.id
@@ -67,13 +67,15 @@ def file_emergency(conversation: Conversation, text: str, emergency: Emergency) 
         appeals.note_repeat(session, same, sender.id, text, now)
         return appeals.Filed(same.id, same.ticket, same.status)
     taxonomy = conversation.understanding.taxonomy
-    limits = taxonomy.category(emergency.category)
+    category = taxonomy.category(emergency.category)
     words = text[:LIMITS[TextField.APPEAL]]  # a long cry for help is filed, cut, rather than refused
+    subcategory = category.subcategory_of(words)
+    limits = category.limits(subcategory)
     intake = appeals.Intake(
         content=words,
         channel=appeals.Channel.VOICE if conversation.inbound.kind is Kind.VOICE else appeals.Channel.TEXT,
-        category=limits.name,
-        subcategory=limits.subcategory_of(words),
+        category=category.name,
+        subcategory=subcategory,
         confidence=1.0,
         keywords=(),
         raw_message=dict(conversation.inbound.raw),

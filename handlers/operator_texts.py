@@ -308,8 +308,13 @@ def evaluation(report: Report) -> str:
     if report.extra.get("messages_per_second"):
         lines.append(f"速度：每秒 {report.extra['messages_per_second']} 条")
     if "below_threshold" in report.extra:
-        below = report.extra["below_threshold"]
-        lines.append(f"置信度低于 {below['threshold']}（会进入待分类）：{below['share']:.1%}")
+        extra = report.extra
+        scope = "" if extra["in_scope"] == report.n else f"（不计标为待分类的样本，共 {extra['in_scope']} 条）"
+        lines.append(f"置信度低于 {extra['threshold']}、进入待分类：{extra['below_threshold']:.1%}{scope}")
+        if extra["accuracy_above_threshold"] is not None:
+            lines.append(f"其余（自动分类的）准确率：{extra['accuracy_above_threshold']:.4f}")
+        if extra["accuracy_all"] is not None:
+            lines.append(f"全部样本准确率（标为待分类的进入待分类算对）：{extra['accuracy_all']:.4f}")
     lines += ["", f"{'类别'.ljust(width, chr(0x3000))} 精确率  召回率      F1  样本数"]
     for label, scores in report.per_class.items():
         lines.append(f"{label.ljust(width, chr(0x3000))} {scores.precision:6.3f} {scores.recall:7.3f} "

@@ -9,6 +9,7 @@ from handlers.resident_texts import clock
 from handlers.staff import hidden
 from handlers.types import Reply
 from nlp import UNCLASSIFIED
+from nlp.taxonomy import Limits
 from storage import queries, review
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import StaffRole
@@ -37,9 +38,9 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.UNKNOWN_CATEGORY.format(name=name, names="、".join(taxonomy.names)))
     category = taxonomy.category(name)
     new = review.NewCategory(category.name, category.response_hours, category.resolve_hours,
-                             category.subcategory_of)
+                             category.subcategory_of, lambda sub: _hours(category.limits(sub)))
     try:
-        review.reclassify(conversation.session, member, ticket, new, conversation.now)
+        appeal = review.reclassify(conversation.session, member, ticket, new, conversation.now)
     except NotFound:
         return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
     except NotAllowed:
@@ -48,10 +49,14 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
     except IllegalTransition as refused:
         status = texts.STATUS_NAMES.get(refused.status, refused.status)
         return Reply(texts.WRONG_STATE.format(ticket=ticket, status=status, action="改分类"))
-    if category.department is not None:
-        return Reply(texts.RECLASSIFIED_TO_DEPARTMENT.format(ticket=ticket, category=name,
-                                                             department=category.department))
+    department = category.limits(appeal.subcategory).department
+    if department is not None:
+        return Reply(texts.RECLASSIFIED_TO_DEPARTMENT.format(ticket=ticket, category=name, department=department))
     return Reply(texts.RECLASSIFIED.format(ticket=ticket, category=name))
+
+
+def _hours(limits: Limits) -> tuple[int, int]:
+    return limits.response_hours, limits.resolve_hours
 
 
 def _guess(conversation: Conversation, content: str) -> str:

@@ -93,7 +93,7 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
     if appeals.reported_by(conversation.session, member, conversation.now) >= limit:
         return Reply(texts.REPORT_LIMIT.format(limit=limit))
     result = understanding.classifier.classify(content)
-    limits = understanding.taxonomy.category(result.category)
+    limits = understanding.taxonomy.limits(result.category, result.subcategory)
     intake = appeals.Intake(
         content=content, channel=appeals.Channel.GRID_REPORT, category=result.category,
         subcategory=result.subcategory,

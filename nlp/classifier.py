@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from nlp.cleaning import prepare
 from nlp.segmenter import Segmenter, word_blocks
 from nlp.taxonomy import UNCLASSIFIED, Taxonomy, normalize_text
 
@@ -61,10 +62,11 @@ class KeywordClassifier:
     def classify(self, text: str, tokens: list[str] | None = None) -> Classification:
         """Return the most likely category of text, or UNCLASSIFIED when the evidence is below the threshold.
 
-        `tokens`: jieba's tokens of the normalised text (Segmenter.tokens), when the caller has them already;
-        otherwise only the parts of the text where segmentation matters are segmented.
+        The text is read as `nlp.cleaning.prepare` leaves it (no pleasantries, simplified, masks as 某某).
+        `tokens`: jieba's tokens of the normalised prepared text (Segmenter.tokens), when the caller has them
+        already; otherwise only the parts of the text where segmentation matters are segmented.
         """
-        folded = normalize_text(text)
+        folded = normalize_text(prepare(text))
         if not folded:
             return Classification(UNCLASSIFIED, 0.0)
         words = self._matches(folded, tokens)
@@ -89,7 +91,7 @@ class KeywordClassifier:
 
     def keywords_of(self, text: str, category: str, tokens: list[str] | None = None) -> tuple[str, ...]:
         """The category's keywords found in text, heaviest first (what speaks for it, whoever decided)."""
-        folded = normalize_text(text)
+        folded = normalize_text(prepare(text))
         if not folded or category not in self._names:
             return ()
         return self._deciding(self._matches(folded, tokens), self._names.index(category))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nlp.classifier import MAX_KEYWORDS, Classification, KeywordClassifier
+from nlp.cleaning import prepare
 from nlp.model import LinearModel, ModelError
 from nlp.segmenter import Segmenter
 from nlp.taxonomy import UNCLASSIFIED, normalize_text
@@ -32,11 +33,20 @@ class Verdict:
 class CombinedClassifier:
     """A LinearModel, optionally combined with the keyword rules and held to a confidence threshold."""
 
+    @classmethod
+    def for_taxonomy(cls, model: LinearModel, rules: KeywordClassifier) -> CombinedClassifier:
+        """The model with the taxonomy's rules, held to the model's calibrated threshold (the taxonomy's `threshold`
+        when the model has none): how the bot classifies."""
+        threshold = model.threshold if model.threshold is not None else rules.taxonomy.threshold
+        return cls(model, rules.segmenter, rules, threshold)
+
     def __init__(self, model: LinearModel, segmenter: Segmenter, rules: KeywordClassifier | None = None,
                  threshold: float | None = None) -> None:
-        """With `rules`, every model label must be a taxonomy category (ModelError names the first that isn't)."""
+        """With `rules`, every model label must be a taxonomy category or 待分类 (ModelError names the first that
+        isn't). A model trained with 待分类 examples (messages no category fits) keeps that label's probability from
+        every category: it is left out of the ranking, so what is nobody's business falls below the threshold."""
         if rules is not None:
-            unknown = [label for label in model.labels if label not in rules.taxonomy.names]
+            unknown = [label for label in model.labels if label not in (*rules.taxonomy.names, UNCLASSIFIED)]
             if unknown:
                 raise ModelError(f'the model\'s label "{unknown[0]}" is not a category of the taxonomy; train it on '
                                  "the taxonomy's categories, or use it without the taxonomy")
@@ -61,13 +71,16 @@ class CombinedClassifier:
         (best, confidence), *others = verdict.ranked
         if self.threshold is not None and confidence < self.threshold:
             return Classification(UNCLASSIFIED, confidence, (), best)
-        subcategory = self.rules.taxonomy.category(best).subcategory_of(text) if self.rules is not None else None
+        subcategory = self.rules.taxonomy.category(best).subcategory_of(prepare(text)) if self.rules is not None else None
         return Classification(best, confidence, verdict.keywords, others[0][0] if others else None, subcategory)
 
     def verdict(self, text: str, explain: bool = False) -> Verdict:
         """All labels' scores for text, best first; with explain, also the model's strongest words."""
+        text = prepare(text)
         tokens = self.segmenter.tokens(normalize_text(text))  # segmented once, for the model and the rules
         prediction = self.model.predict(text, self.segmenter, MAX_KEYWORDS if explain else 0, tokens)
+        if UNCLASSIFIED in self.model.labels:
+            prediction = prediction.without(UNCLASSIFIED)
         rule = self.rules.classify(text, tokens) if self.rules is not None else None
         if rule is None:
             return Verdict(prediction.ranked, (), prediction.evidence)

@@ -2,12 +2,15 @@
 
 Words carry meaning; character n-grams survive typos (电悌), dialect spellings and words jieba doesn't know,
 which short WeChat messages are full of. Feature names carry a prefix so a word and a character never collide.
+The text is first `nlp.cleaning.prepare`d (no pleasantries, masks as one token, simplified); in a long message
+the words and characters of its lead (title or first sentence) count twice, since that is where the topic is.
 """
 
 from __future__ import annotations
 
 import re
 
+from nlp.cleaning import lead, prepare
 from nlp.segmenter import Segmenter
 from nlp.taxonomy import normalize_text
 
@@ -19,12 +22,29 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 def features(text: str, segmenter: Segmenter) -> list[str]:
     """The feature names of text, with repeats (term frequency counts them)."""
-    folded = normalize_text(text)
-    names = [WORD + word for word in segmenter.words(folded)]
-    letters = letters_of(folded)
-    for size in CHAR_NGRAMS:
-        names.extend(CHARS + letters[start:start + size] for start in range(len(letters) - size + 1))
+    words, runs = pieces(normalize_text(prepare(text)), segmenter)
+    names = [WORD + word for word in words]
+    for letters in runs:
+        for size in CHAR_NGRAMS:
+            names.extend(CHARS + letters[start:start + size] for start in range(len(letters) - size + 1))
     return names
+
+
+def pieces(folded: str, segmenter: Segmenter, tokens: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """The words of normalised text, and the runs of letters its character n-grams are taken from; a long
+    text's lead adds its words and its letters once more. `tokens`: jieba's tokens of folded, if known."""
+    every = segmenter.tokens(folded) if tokens is None else tokens
+    words = segmenter.words(folded, every)
+    first = lead(folded)
+    if not first:
+        return words, [letters_of(folded)]
+    position, repeated = 0, []
+    for token in every:
+        position += len(token)
+        if position > len(first):
+            break
+        repeated.append(token)
+    return words + segmenter.words(first, repeated), [letters_of(folded), letters_of(first)]
 
 
 def letters_of(folded: str) -> str:

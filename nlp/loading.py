@@ -33,7 +33,7 @@ def build_classifier(taxonomy: Taxonomy, model_dir: str | Path | None = SHIPPED_
     if model_dir is None:
         return rules
     model = LinearModel.load(model_dir)
-    classifier = CombinedClassifier(model, rules.segmenter, rules, taxonomy.threshold)
+    classifier = CombinedClassifier.for_taxonomy(model, rules)
     if model.meta.get("segmentation") != rules.segmenter.fingerprint():
         # Not fatal: most words still segment the same way; the model is just a little less sure of the rest.
         log.warning("the model in %s was trained with other user dictionaries or taxonomy words; retrain it "

@@ -59,3 +59,49 @@ def evaluate(gold: Sequence[str], predicted: Sequence[str]) -> Report:
     macro_f1 = sum(scores.f1 for scores in per_class.values()) / len(per_class)
     confusion = tuple(tuple(pairs[truth, guess] for guess in labels) for truth in labels)
     return Report(len(gold), accuracy, macro_f1, per_class, labels, confusion)
+
+
+@dataclass(frozen=True)
+class ThresholdOutcome:
+    """What a 待分类 threshold does on labelled examples.
+
+    In scope: examples labelled with a category (all of them when none is labelled 待分类). `below_threshold` is
+    the share of those sent to 待分类 (the best label's confidence under the threshold, or 待分类 itself), and
+    `accuracy_above_threshold` the accuracy of the rest. `accuracy_all` counts every example, a 待分类-labelled
+    one right when it falls below the threshold; None when no example is labelled 待分类.
+    """
+
+    threshold: float
+    in_scope: int
+    below_threshold: float
+    accuracy_above_threshold: float | None
+    accuracy_all: float | None
+
+    def as_json(self) -> dict[str, Any]:
+        def rounded(value: float | None) -> float | None:
+            return None if value is None else round(value, 4)
+
+        return {"threshold": self.threshold, "in_scope": self.in_scope,
+                "below_threshold": rounded(self.below_threshold),
+                "accuracy_above_threshold": rounded(self.accuracy_above_threshold),
+                "accuracy_all": rounded(self.accuracy_all)}
+
+
+def threshold_outcome(gold: Sequence[str], best: Sequence[tuple[str, float]], threshold: float,
+                      unclassified: str = "待分类") -> ThresholdOutcome:
+    """The outcome of `threshold` given each example's gold label and best (label, confidence)."""
+    if len(gold) != len(best) or not gold:
+        raise ValueError("need as many predictions as gold labels, at least one")
+    below = [label == unclassified or confidence < threshold for label, confidence in best]
+    outside = [label == unclassified for label in gold]
+    scoped = [index for index in range(len(gold)) if not outside[index]]
+    kept = [index for index in scoped if not below[index]]
+    hits = sum(1 for index in kept if best[index][0] == gold[index])
+    right = sum(1 for index in range(len(gold))
+                if (below[index] if outside[index] else not below[index] and best[index][0] == gold[index]))
+    return ThresholdOutcome(
+        threshold=threshold, in_scope=len(scoped),
+        below_threshold=1 - len(kept) / len(scoped) if scoped else 0.0,
+        accuracy_above_threshold=hits / len(kept) if kept else None,
+        accuracy_all=right / len(gold) if any(outside) else None,
+    )

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from nlp.features import CHAR_NGRAMS, is_word_feature, letters_of, readable
+from nlp.cleaning import prepare
+from nlp.features import CHAR_NGRAMS, is_word_feature, pieces, readable
 from nlp.segmenter import Segmenter
 from nlp.taxonomy import normalize_text
 
@@ -43,6 +44,10 @@ class Prediction:
     @property
     def label(self) -> str:
         return self.ranked[0][0]
+
+    def without(self, label: str) -> Prediction:
+        """The prediction with `label` left out of the ranking (the others keep their probabilities)."""
+        return Prediction(tuple(item for item in self.ranked if item[0] != label), self.evidence, self.known)
 
     @property
     def probability(self) -> float:
@@ -71,12 +76,20 @@ class LinearModel:
         self.intercept = intercept.astype(np.float64)
         self.meta = meta
 
+    @property
+    def threshold(self) -> float | None:
+        """The 待分类 threshold calibrated for this model on labelled real messages (nlp/rebuild.py), if any: its
+        probabilities, not the keyword rules', are what the threshold cuts."""
+        value = self.meta.get("threshold")
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
     def predict(self, text: str, segmenter: Segmenter, evidence: int = 0, tokens: list[str] | None = None
                 ) -> Prediction:
         """Probabilities of every label for text (the intercepts alone when no feature is known), and with
         evidence > 0 up to that many words that pushed the best label up.
 
-        `tokens`: jieba's tokens of the normalised text (Segmenter.tokens), when the caller has them already.
+        `tokens`: jieba's tokens of the normalised prepared text (`normalize_text(prepare(text))`,
+        Segmenter.tokens), when the caller has them already.
         """
         counts = self.counts(text, segmenter, tokens)
         if not counts:
@@ -100,22 +113,22 @@ class LinearModel:
         return tuple(sorted(zip(self.labels, probabilities, strict=True), key=lambda pair: -pair[1]))
 
     def counts(self, text: str, segmenter: Segmenter, tokens: list[str] | None = None) -> dict[int, int]:
-        """Column -> occurrences of the model's known features in text: `nlp.features.features`, without the
-        prefixed strings it builds (this runs for every message)."""
-        folded = normalize_text(text)
+        """Column -> occurrences of the model's known features in text: `nlp.features.features`,
+        without the prefixed strings it builds (this runs for every message)."""
+        words, runs = pieces(normalize_text(prepare(text)), segmenter, tokens)
         counts: dict[int, int] = {}
         by_word = self._by_word.get
-        for word in segmenter.words(folded, tokens):
+        for word in words:
             column = by_word(word)
             if column is not None:
                 counts[column] = counts.get(column, 0) + 1
         by_chars = self._by_chars.get
-        letters = letters_of(folded)
-        for size in CHAR_NGRAMS:
-            for start in range(len(letters) - size + 1):
-                column = by_chars(letters[start:start + size])
-                if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
+        for letters in runs:
+            for size in CHAR_NGRAMS:
+                for start in range(len(letters) - size + 1):
+                    column = by_chars(letters[start:start + size])
+                    if column is not None:
+                        counts[column] = counts.get(column, 0) + 1
         return counts
 
     def _evidence(self, columns: np.ndarray, contributions: np.ndarray, limit: int) -> tuple[str, ...]:
@@ -163,5 +176,6 @@ class LinearModel:
 
 def feature_settings() -> dict[str, Any]:
     """How features are made, recorded in the model so a mismatch can be told."""
-    return {"words": "jieba, no HMM, normalised (NFKC, lower case)", "char_ngrams": list(CHAR_NGRAMS),
+    return {"text": "nlp.cleaning.prepare; a long text's lead counted twice",
+            "words": "jieba, no HMM, normalised (NFKC, lower case)", "char_ngrams": list(CHAR_NGRAMS),
             "weighting": "sublinear tf * idf, l2"}

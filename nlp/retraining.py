@@ -22,7 +22,7 @@ from nlp.classifier import KeywordClassifier
 from nlp.combined import CombinedClassifier
 from nlp.dataset import Example, read_examples
 from nlp.model import LinearModel
-from nlp.taxonomy import DATA_DIR
+from nlp.taxonomy import DATA_DIR, UNCLASSIFIED
 from nlp.training import train
 
 CORPUS_DIR = DATA_DIR / "corpus"
@@ -99,9 +99,10 @@ def assemble(own: Sequence[Example], database: Sequence[Example],
 
 
 def classifier_for(model: LinearModel, rules: KeywordClassifier) -> CombinedClassifier:
-    """The model as the bot would use it: with the taxonomy's rules when its labels are the categories."""
-    if set(model.labels) <= set(rules.taxonomy.names):
-        return CombinedClassifier(model, rules.segmenter, rules, rules.taxonomy.threshold)
+    """The model as the bot would use it: with the taxonomy's rules when its labels are the categories (and
+    perhaps 待分类)."""
+    if set(model.labels) <= {*rules.taxonomy.names, UNCLASSIFIED}:
+        return CombinedClassifier.for_taxonomy(model, rules)
     return CombinedClassifier(model, rules.segmenter)
 
 

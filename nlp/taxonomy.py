@@ -29,7 +29,7 @@ _HOTSPOT_KEYS = ("window_days", "building", "compound", "grid")
 _CATEGORY_KEYS = frozenset(
     {"name", "response_hours", "resolve_hours", "route", "sensitive", "keywords", "negative", "subcategory"}
 )
-_SUBCATEGORY_KEYS = frozenset({"name", "keywords"})
+_SUBCATEGORY_KEYS = frozenset({"name", "keywords", "route", "response_hours", "resolve_hours"})
 _EMERGENCY_KEYS = frozenset({"name", "label", "category", "call", "advice", "response_minutes", "phrases", "not"})
 _EMERGENCY_TEXTS = ("label", "call", "advice")
 PHRASE_JOIN = "+"  # "电梯+困": every part, in this order, anywhere in the message
@@ -40,17 +40,37 @@ class TaxonomyError(ValueError):
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Who gets an appeal and how fast: its category's, or its subcategory's where that sets its own."""
+
+    response_hours: int
+    resolve_hours: int
+    route: str
+
+    @property
+    def department(self) -> str | None:
+        """The department that receives the appeal, or None when the grid handles it."""
+        if self.route.startswith(DEPARTMENT_PREFIX):
+            return self.route[len(DEPARTMENT_PREFIX):]
+        return None
+
+
+@dataclass(frozen=True)
 class Subcategory:
-    """A finer kind within a category (物业服务 → 电梯), told apart by its own keywords."""
+    """A finer kind within a category (物业服务 → 电梯), told apart by its own keywords; it may route elsewhere or
+    run on other clocks than its category (噪音扰民 · 施工噪音 goes to law enforcement). None: the category's."""
 
     name: str
     keywords: Mapping[str, float] = field(default_factory=dict, hash=False)
+    route: str | None = None
+    response_hours: int | None = None
+    resolve_hours: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "keywords", MappingProxyType(dict(self.keywords)))
 
     def __reduce__(self) -> tuple[type[Subcategory], tuple[Any, ...]]:
-        return Subcategory, (self.name, dict(self.keywords))
+        return Subcategory, (self.name, dict(self.keywords), self.route, self.response_hours, self.resolve_hours)
 
 
 @dataclass(frozen=True)
@@ -89,9 +109,22 @@ class Category:
     @property
     def department(self) -> str | None:
         """The department that receives this category, or None when the grid handles it."""
-        if self.route.startswith(DEPARTMENT_PREFIX):
-            return self.route[len(DEPARTMENT_PREFIX):]
-        return None
+        return self.limits().department
+
+    def limits(self, subcategory: str | None = None) -> Limits:
+        """The route and clocks of an appeal of this category and `subcategory` (None, or one it does not have:
+        the category's own)."""
+        own = Limits(self.response_hours, self.resolve_hours, self.route)
+        found = next((sub for sub in self.subcategories if sub.name == subcategory), None)
+        if found is None:
+            return own
+        return Limits(found.response_hours or own.response_hours, found.resolve_hours or own.resolve_hours,
+                      found.route or own.route)
+
+    @property
+    def routes(self) -> frozenset[str]:
+        """Every route an appeal of this category can take: its own and its subcategories'."""
+        return frozenset({self.route, *(sub.route for sub in self.subcategories if sub.route)})
 
 
 @dataclass(frozen=True)
@@ -155,6 +188,16 @@ class Taxonomy:
     def names(self) -> tuple[str, ...]:
         """Category names in file order."""
         return tuple(category.name for category in self.categories)
+
+    def limits(self, category: str, subcategory: str | None = None) -> Limits:
+        """Route and clocks of an appeal filed as category · subcategory (KeyError for an unknown category)."""
+        return self.category(category).limits(subcategory)
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The departments categories and subcategories route appeals to, sorted."""
+        routes = {route for category in self.categories for route in category.routes}
+        return tuple(sorted(route[len(DEPARTMENT_PREFIX):] for route in routes if route.startswith(DEPARTMENT_PREFIX)))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -342,7 +385,7 @@ def _category(table: Any, source: str, position: int) -> Category:
         raise TaxonomyError(
             f'{where}: field "response_hours" ({response_hours}) exceeds "resolve_hours" ({resolve_hours})'
         )
-    route = _route(table, where)
+    route = _route(table["route"], where) if "route" in table else _missing(where, "route")
     sensitive = table.get("sensitive", False)
     if not isinstance(sensitive, bool):
         raise TaxonomyError(f'{where}: field "sensitive" must be true or false, got {sensitive!r}')
@@ -359,20 +402,30 @@ def _category(table: Any, source: str, position: int) -> Category:
         sensitive=sensitive,
         keywords=keywords,
         negative=negative,
-        subcategories=_subcategories(table.get("subcategory", []), where),
+        subcategories=_subcategories(table.get("subcategory", []), where,
+                                     Limits(response_hours, resolve_hours, route)),
     )
 
 
-def _subcategories(tables: Any, where: str) -> tuple[Subcategory, ...]:
-    return tuple(Subcategory(name, _keywords(table, place))
-                 for name, table, place in _named_tables(tables, where, "subcategory", "subcategories",
-                                                         "[[category.subcategory]]", _SUBCATEGORY_KEYS))
+def _subcategories(tables: Any, where: str, limits: Limits) -> tuple[Subcategory, ...]:
+    found = []
+    for name, table, place in _named_tables(tables, where, "subcategory", "subcategories",
+                                            "[[category.subcategory]]", _SUBCATEGORY_KEYS):
+        route = _route(table["route"], place) if "route" in table else None
+        response = _hours(table, "response_hours", place) if "response_hours" in table else None
+        resolve = _hours(table, "resolve_hours", place) if "resolve_hours" in table else None
+        if (response or limits.response_hours) > (resolve or limits.resolve_hours):
+            raise TaxonomyError(f'{place}: its response hours ({response or limits.response_hours}) exceed its '
+                                f"resolve hours ({resolve or limits.resolve_hours})")
+        found.append(Subcategory(name, _keywords(table, place), route, response, resolve))
+    return tuple(found)
 
 
-def _route(table: Mapping[str, Any], where: str) -> str:
-    if "route" not in table:
-        raise TaxonomyError(f'{where}: missing field "route"')
-    route = table["route"]
+def _missing(where: str, key: str) -> Any:
+    raise TaxonomyError(f'{where}: missing field "{key}"')
+
+
+def _route(route: Any, where: str) -> str:
     if route == GRID_ROUTE:
         return route
     if isinstance(route, str) and route.startswith(DEPARTMENT_PREFIX):

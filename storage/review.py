@@ -27,12 +27,23 @@ LEARNABLE_CHANNELS = (Channel.TEXT, Channel.VOICE, Channel.GRID_REPORT)
 
 @dataclass(frozen=True)
 class NewCategory:
-    """The category an appeal is corrected to, with its time limits and subcategories from the taxonomy."""
+    """The category an appeal is corrected to, with its time limits and subcategories from the taxonomy.
+
+    `hours_of`: the (response, resolve) hours of one of its subcategories, where a subcategory sets its own
+    (None: the category's hours for every subcategory).
+    """
 
     name: str
     response_hours: int
     resolve_hours: int
     subcategory_of: Callable[[str], str | None] = lambda _text: None
+    hours_of: Callable[[str | None], tuple[int, int]] | None = None
+
+    def hours(self, subcategory: str | None) -> tuple[int, int]:
+        """(response, resolve) hours of an appeal of this category and subcategory."""
+        if self.hours_of is None:
+            return self.response_hours, self.resolve_hours
+        return self.hours_of(subcategory)
 
 
 def reclassify(session: Session, reviewer: Staff, ticket: str, category: NewCategory, now: datetime) -> Appeal:
@@ -49,16 +60,15 @@ def reclassify(session: Session, reviewer: Staff, ticket: str, category: NewCate
     old = appeal.category
     if category.name == old:
         return appeal
-    values: dict[str, object] = {"category": category.name, "response_hours": category.response_hours,
-                                 "resolve_hours": category.resolve_hours, "updated_at": now,
-                                 "subcategory": category.subcategory_of(appeal.content)}
+    subcategory = category.subcategory_of(appeal.content)
+    response_hours, resolve_hours = category.hours(subcategory)
+    values: dict[str, object] = {"category": category.name, "response_hours": response_hours,
+                                 "resolve_hours": resolve_hours, "updated_at": now, "subcategory": subcategory}
     # Shift rather than recompute, so a pause already added to the deadlines stays added.
     if appeal.response_due_at is not None:
-        values["response_due_at"] = appeal.response_due_at + timedelta(hours=category.response_hours
-                                                                       - appeal.response_hours)
+        values["response_due_at"] = appeal.response_due_at + timedelta(hours=response_hours - appeal.response_hours)
     if appeal.resolve_due_at is not None:
-        values["resolve_due_at"] = appeal.resolve_due_at + timedelta(hours=category.resolve_hours
-                                                                     - appeal.resolve_hours)
+        values["resolve_due_at"] = appeal.resolve_due_at + timedelta(hours=resolve_hours - appeal.resolve_hours)
     changed = session.execute(
         update(Appeal).where(Appeal.id == appeal.id, Appeal.category == old).values(**values)
     ).rowcount

@@ -79,9 +79,15 @@ def train(data_file: Path | None, from_db: bool, only_db: bool, model_dir: Path,
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), help=MODEL_HELP)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 def evaluate(data_file: Path, model_dir: Path | None, as_json: bool) -> None:
-    """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix on labelled examples."""
+    """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix on labelled examples; the share
+    sent to 待分类 by the threshold and the accuracy of the rest.
+
+    Examples labelled 待分类 (nothing in the taxonomy fits) are right when they fall below the threshold; the
+    待分类 share and the accuracy of the rest are of the other examples, the in-scope ones.
+    """
     from handlers import operator_texts as texts
     from nlp.metrics import evaluate as score
+    from nlp.metrics import threshold_outcome
 
     examples = _read(data_file, require_labels=1)
     classifier = _classifier(model_dir)
@@ -92,8 +98,9 @@ def evaluate(data_file: Path, model_dir: Path | None, as_json: bool) -> None:
     report = score([example.label for example in examples], [verdict.ranked[0][0] for verdict in verdicts])
     report.extra["messages_per_second"] = round(len(examples) / elapsed, 1) if elapsed else None
     if classifier.threshold is not None:
-        below = sum(1 for verdict in verdicts if verdict.ranked[0][1] < classifier.threshold)
-        report.extra["below_threshold"] = {"threshold": classifier.threshold, "share": round(below / report.n, 4)}
+        outcome = threshold_outcome([example.label for example in examples],
+                                    [verdict.ranked[0] for verdict in verdicts], classifier.threshold)
+        report.extra.update(outcome.as_json())
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:

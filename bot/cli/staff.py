@@ -107,7 +107,8 @@ def invite_refusal(error: Exception) -> str:
 
 
 def _routed_departments() -> list[str]:
-    """The departments the configured taxonomy routes categories to: what a 部门's --department may name."""
+    """The departments the configured taxonomy routes categories and subcategories to: what a 部门's --department
+    may name."""
     from nlp import load_taxonomy
     from nlp.taxonomy import TaxonomyError
 
@@ -116,7 +117,7 @@ def _routed_departments() -> list[str]:
         taxonomy = load_taxonomy(path)  # type: ignore[arg-type]
     except (OSError, TaxonomyError) as error:
         fail(texts.INVITE_TAXONOMY_FAILED.format(reason=error))
-    return sorted({category.department for category in taxonomy.categories if category.department})
+    return list(taxonomy.departments)
 
 
 @invite.command("list")

@@ -27,7 +27,7 @@ def test_the_grid_leader_and_the_operator_see_the_focus_case_with_its_tickets(we
     tickets = hot_spot(wechat, seeded, clock)
     for openid in (WANG, ZHANG, OPERATOR):
         listed = wechat.send(openid, "聚焦")
-        assert "J2611220001｜幸福里社区·第一网格 阳光花园3号楼｜“物业服务”类诉求 3件｜负责人：王强（网格长）" in listed
+        assert "J2611220001｜幸福里社区·第一网格 阳光花园3号楼｜“市政设施”类诉求 3件｜负责人：王强（网格长）" in listed
         assert all(ticket in listed for ticket in tickets)
     assert wechat.send(LIU, "聚焦") == "目前没有进行中的聚焦事项。"
 

@@ -274,7 +274,7 @@ def test_the_worker_round_opens_the_case_from_chat_appeals(worker_runtime, wecha
     assert schedule.dispatch_once(worker_runtime) == 3
     with worker_runtime.database.transaction() as session:
         case = session.scalars(select(FocusCase)).one()
-        assert (case.scope_kind, case.key_kind, case.key) == ("building", "category", "物业服务")
+        assert (case.scope_kind, case.key_kind, case.key) == ("building", "category", "市政设施")  # 停水 is the utility's
     clock.advance(days=8)
     wechat.send("o1", "3号楼又停水了")
     schedule.dispatch_once(worker_runtime)

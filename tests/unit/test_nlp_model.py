@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from bot.cli.gridbot import main
 from nlp import SHIPPED_MODEL, UNCLASSIFIED, LinearModel, ModelError, load_taxonomy
 from nlp.classifier import KeywordClassifier
+from nlp.cleaning import prepare
 from nlp.combined import CombinedClassifier
 from nlp.features import features
 from nlp.metrics import evaluate
@@ -88,7 +89,9 @@ def test_a_model_of_another_version_or_with_missing_files_is_refused(hotline_mod
 
 def test_the_shipped_model_knows_the_taxonomy_and_meets_the_quality_bar() -> None:
     model = LinearModel.load(SHIPPED_MODEL)
-    assert sorted(model.labels) == sorted(load_taxonomy().names)
+    # 待分类 too: it learnt from real messages that no category fits, which the threshold then leaves to operators
+    assert sorted(model.labels) == sorted([*load_taxonomy().names, UNCLASSIFIED])
+    assert model.threshold is not None and 0 < model.threshold < load_taxonomy().threshold
     code, output = run("eval", "--data", str(TEST_SPLIT), "--json")
     report = json.loads(output)
     assert code == 0 and report["n"] >= 390 and report["macro_f1"] >= 0.85
@@ -134,7 +137,7 @@ def test_sharing_one_segmentation_changes_no_verdict() -> None:
     segmenter = rules.segmenter
     for line in TEST_SPLIT.read_text(encoding="utf-8").splitlines():
         text = json.loads(line)["text"]
-        tokens = segmenter.tokens(normalize_text(text))
+        tokens = segmenter.tokens(normalize_text(prepare(text)))  # what the classifier segments
         assert rules.classify(text, tokens) == rules.classify(text), text
         assert model.counts(text, segmenter, tokens) == model.counts(text, segmenter), text
 
@@ -154,3 +157,34 @@ def test_the_bot_refuses_to_start_with_a_model_of_other_labels(hotline_model: Pa
     settings = Settings(wechat_token="t", wechat_appid="a", wechat_secret="s", nlp_model=hotline_model)
     with pytest.raises(UnderstandingError, match='label "(交通出行|教育|医疗卫生|住房保障)" is not a category'):
         understanding_for(settings)
+
+
+def test_eval_reports_the_unclassified_share_and_the_accuracy_of_the_rest(tmp_path: Path) -> None:
+    data = tmp_path / "real.jsonl"
+    rows = [("3号楼电梯坏了，物业一直不来修", "物业服务"), ("小区门口垃圾桶满了没人清", "环境卫生"),
+            ("有个事情想反映一下", "环境卫生"), ("我的工资被老板拖欠三个月了", UNCLASSIFIED)]
+    data.write_text("".join(json.dumps({"text": text, "label": label}, ensure_ascii=False) + "\n"
+                            for text, label in rows), encoding="utf-8")
+    code, output = run("eval", "--data", str(data), "--json")
+    report = json.loads(output)
+    assert code == 0, output
+    threshold = LinearModel.load(SHIPPED_MODEL).threshold
+    assert report["threshold"] == threshold and report["in_scope"] == 3
+    assert report["below_threshold"] == round(1 / 3, 4)  # the vague one waits for an operator
+    assert report["accuracy_above_threshold"] == 1.0
+    assert report["accuracy_all"] == 0.75  # the wage claim is right below the threshold, the vague one not
+    code, output = run("eval", "--data", str(data))
+    assert f"置信度低于 {threshold}、进入待分类：33.3%（不计标为待分类的样本，共 3 条）" in output
+    assert "其余（自动分类的）准确率：1.0000" in output and "全部样本准确率" in output
+
+
+def test_a_model_that_learnt_unclassified_leaves_it_out_of_the_ranking() -> None:
+    rules = KeywordClassifier(load_taxonomy())
+    model = LinearModel.load(SHIPPED_MODEL)
+    classifier = CombinedClassifier.for_taxonomy(model, rules)
+    verdict = classifier.verdict("我的工资被老板拖欠三个月了")
+    assert UNCLASSIFIED not in [label for label, _ in verdict.ranked]
+    assert sum(probability for _, probability in verdict.ranked) < 0.5  # the rest went to 待分类
+    result = classifier.classify("我的工资被老板拖欠三个月了")
+    assert result.category == UNCLASSIFIED and result.runner_up is not None
+    assert classifier.threshold == model.threshold

@@ -103,9 +103,9 @@ def test_unclassified_is_a_synthetic_category_with_the_default_limits(shipped: T
     assert dict(pending.keywords) == {}
 
 
-def test_the_shipped_taxonomy_has_the_ten_categories_of_the_domain(shipped: Taxonomy) -> None:
+def test_the_shipped_taxonomy_has_the_eleven_categories_of_the_domain(shipped: Taxonomy) -> None:
     assert [category.name for category in shipped.categories] == [
-        "物业服务", "环境卫生", "市政设施", "邻里纠纷", "家庭矛盾",
+        "物业服务", "环境卫生", "市政设施", "噪音扰民", "邻里纠纷", "家庭矛盾",
         "小区治理", "安全隐患", "政策咨询", "养老服务", "综合执法",
     ]
     assert 0 < shipped.threshold < 1
@@ -118,6 +118,13 @@ def test_every_shipped_category_has_at_least_25_keywords(shipped: Taxonomy) -> N
 
 def test_the_shipped_routes_limits_and_sensitivity_follow_the_domain(shipped: Taxonomy) -> None:
     assert shipped.category("综合执法").route == "department:综合执法中队"
+    assert shipped.limits("噪音扰民", "施工噪音").department == "综合执法中队"
+    assert shipped.limits("噪音扰民", "生活噪音").department is None
+    assert shipped.limits("噪音扰民").route == "grid"
+    assert shipped.departments == ("综合执法中队",)
+    water, heating = shipped.category("市政设施"), shipped.category("物业服务")
+    assert {sub.name for sub in water.subcategories} >= {"供水", "供暖", "供电"}
+    assert not {sub.name for sub in heating.subcategories} & {"供水", "供暖"}
     assert {category.name for category in shipped.categories if category.sensitive} == {"邻里纠纷", "家庭矛盾"}
     fastest = min(shipped.categories, key=lambda category: category.response_hours)
     assert fastest.name == "安全隐患"
@@ -226,11 +233,32 @@ def test_subcategories_are_read_and_picked_by_their_keywords(tmp_path: Path) -> 
     ('name = "电梯"\nkeywords = {}', 'subcategory "电梯": field "keywords" is empty'),
     ('name = "电梯"', 'subcategory "电梯": missing field "keywords"'),
     ('name = ""\nkeywords = { "电梯" = 1 }', 'subcategory #1: field "name" must be a non-empty string'),
-    ('name = "电梯"\nkeywords = { "电梯" = 1 }\nroute = "grid"', "unknown field 'route'"),
+    ('name = "电梯"\nkeywords = { "电梯" = 1 }\nrote = "grid"', "unknown field 'rote'"),
+    ('name = "电梯"\nkeywords = { "电梯" = 1 }\nroute = "street"',
+     'subcategory "电梯": field "route" must be "grid" or "department:<name>"'),
+    ('name = "电梯"\nkeywords = { "电梯" = 1 }\nresponse_hours = 0',
+     'subcategory "电梯": field "response_hours" must be a positive whole number'),
+    ('name = "电梯"\nkeywords = { "电梯" = 1 }\nresponse_hours = 100',
+     'subcategory "电梯": its response hours (100) exceed its resolve hours (72)'),
 ])
 def test_a_bad_subcategory_is_named(tmp_path: Path, table: str, message: str) -> None:
     with pytest.raises(TaxonomyError, match=re.escape(message)):
         load_taxonomy(write(tmp_path, "threshold = 0.4\n" + GOOD_CATEGORY + "[[category.subcategory]]\n" + table))
+
+
+def test_a_subcategory_may_route_elsewhere_and_keep_other_clocks(tmp_path: Path) -> None:
+    own = ('[[category.subcategory]]\nname = "电梯"\nkeywords = { "电梯" = 3.0 }\n'
+           'route = "department:维保公司"\nresponse_hours = 1\n')
+    tax = load_taxonomy(write(tmp_path, "threshold = 0.4\n" + GOOD_CATEGORY + own + SUBCATEGORIES.split("\n\n")[1]))
+    category = tax.category("物业服务")
+    assert tax.limits("物业服务", "电梯") == category.limits("电梯")
+    assert (category.limits("电梯").department, category.limits("电梯").response_hours,
+            category.limits("电梯").resolve_hours) == ("维保公司", 1, 72)
+    assert (category.limits("供水").route, category.limits("供水").response_hours) == ("grid", 2)
+    assert category.limits(None) == category.limits("no such") == category.limits("供水")
+    assert category.department is None  # the category's own route
+    assert tax.departments == ("维保公司",)
+    assert pickle.loads(pickle.dumps(category)) == category
 
 
 def test_a_repeated_subcategory_is_refused(tmp_path: Path) -> None:

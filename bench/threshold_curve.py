@@ -1,0 +1,102 @@
+"""The 待分类 threshold, chosen on real labelled messages, and what the shipped model is best trained on.
+
+    GRIDBOT_PUBLIC_DATA=../shared/data/appeals-public python bench/threshold_curve.py [--training hand+real]
+        [--folds 5] [--json]
+
+Cross-validation on the Zhejiang train split only (the test split is never looked at here): the split's
+messages are cut into folds by a hash of their id; each fold is classified by the shipped kind of classifier
+(model + keyword rules, as the bot runs it) trained on the other folds plus the rest of `--training`. For each
+threshold it prints, on in-scope messages (not labelled 待分类), the share sent to 待分类 and the accuracy of
+the rest, and on all messages the accuracy counting a 待分类-labelled message right when it falls below.
+
+--training: hand (the hand corpus's train split) + real (the folds of the real train split) [+ kaohsiung
+(every work order) | + kaohsiung4k (4,000 of them, a fixed sample by hash)] [+ unclassified (待分类-labelled
+real messages train as a class of their own)].
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+THRESHOLDS = (0.0, 0.1, 0.15, 0.2, 0.22, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
+
+
+def _hash(text: str) -> int:
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+
+
+def training_parts(spec: str, data_dir: Path) -> tuple[list, bool]:  # type: ignore[type-arg]
+    """The fixed (non-fold) training examples of a --training spec, and whether 待分类 trains as a class."""
+    from nlp import public
+    from nlp.retraining import shipped_corpus
+
+    parts = spec.split("+")
+    fixed = list(shipped_corpus()[0]) if "hand" in parts else []
+    if "kaohsiung" in parts:
+        fixed += public.kaohsiung(data_dir)
+    if "kaohsiung4k" in parts:
+        fixed += sorted(public.kaohsiung(data_dir), key=lambda example: _hash(example.text))[:4000]
+    return fixed, "unclassified" in parts
+
+
+def classifier(training: list, rules):  # type: ignore[no-untyped-def, type-arg]
+    from nlp.combined import CombinedClassifier
+    from nlp.training import train
+
+    return CombinedClassifier(train(training, rules.segmenter), rules.segmenter, rules)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--training", default="hand+real")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--test", action="store_true", help="instead: train on everything, report the test split")
+    parser.add_argument("--json", action="store_true")
+    options = parser.parse_args()
+    from nlp import load_taxonomy, public
+    from nlp.classifier import KeywordClassifier
+    from nlp.metrics import threshold_outcome
+    from nlp.taxonomy import UNCLASSIFIED
+
+    data_dir = Path(os.environ.get(public.ENVIRONMENT) or ROOT / public.DEFAULT_DIR)
+    rules = KeywordClassifier(load_taxonomy(), ())
+    rules.preload()
+    fixed, with_unclassified = training_parts(options.training, data_dir)
+    real_train = public.zhejiang(data_dir, "train")
+    trainable = [example for example in real_train if with_unclassified or example.label != UNCLASSIFIED]
+    ranked, gold = [], []
+    if options.test:
+        test = public.zhejiang(data_dir, "test")
+        model = classifier(fixed + (trainable if "real" in options.training else []), rules)
+        ranked = [model.verdict(example.text).ranked[0] for example in test]
+        gold = [example.label for example in test]
+    else:
+        for fold in range(options.folds):
+            held = [example for example in real_train if _hash(example.text) % options.folds == fold]
+            rest = [example for example in trainable if _hash(example.text) % options.folds != fold]
+            model = classifier(fixed + (rest if "real" in options.training else []), rules)
+            ranked += [model.verdict(example.text).ranked[0] for example in held]
+            gold += [example.label for example in held]
+    curve = [threshold_outcome(gold, ranked, threshold).as_json() for threshold in THRESHOLDS]
+    if options.json:
+        print(json.dumps({"training": options.training, "test": options.test, "curve": curve}, ensure_ascii=False))
+        return 0
+    print(f"training: {options.training}; {'test split' if options.test else f'{options.folds}-fold CV on the train split'}"
+          f" ({len(gold)} messages, {sum(label != UNCLASSIFIED for label in gold)} in scope)")
+    print(f"{'threshold':>9} {'to 待分类 (in scope)':>20} {'accuracy of the rest':>21} {'accuracy, all':>14}")
+    for row in curve:
+        print(f"{row['threshold']:9.2f} {row['below_threshold']:20.3f} {row['accuracy_above_threshold']:21.3f} "
+              f"{row['accuracy_all']:14.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
