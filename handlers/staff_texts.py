@@ -404,6 +404,7 @@ ROLE_TITLES = {
     "property": "物业人员",
     "department": "部门工作人员",
     "operator": "操作员",
+    "building_lead": "楼长",
 }
 NEEDS_TEXT = "请按这个格式发送：{usage}"
 # Words over their field's limit (storage/limits.py): refused whole, nothing stored.
@@ -417,7 +418,7 @@ CERTIFY_LOCKED = "验证码错误次数过多，为保护账号安全，认证�
 CERTIFY_ASK_PHONE = "验证码正确。为确认是您本人，请回复您手机号的后四位。"
 CERTIFY_WRONG_DIGITS = "手机号后四位不对，请核对后重新回复（多次错误会暂停认证）。"
 
-INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员。"
+INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员、楼长。"
 INVITE_BAD_TTL = "--ttl-hours 须在 1 到 {max_hours} 之间。"
 INVITE_MISSING = {
     "grid": "邀请网格员、网格长或物业人员需要用 --grid 指定网格，例如 --grid 幸福里社区·第一网格。",

@@ -68,6 +68,7 @@ class StaffRole(StrEnum):
     PROPERTY = "property"  # 物业
     DEPARTMENT = "department"  # 部门
     OPERATOR = "operator"  # 操作员
+    BUILDING_LEAD = "building_lead"  # 楼长: a resident volunteer of one building, not grid staff
 
 
 # The grid's own team: they get its task cards and claim, work and close its appeals.
@@ -206,6 +207,8 @@ class Staff(Base):
     # 休假 until then (None: until 销假); past it the member counts as on duty again (storage.duty).
     off_duty_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     work_phone: Mapped[str | None] = mapped_column(String(24))  # 工作电话: published, the resident's 已接单 names it
+    # A 楼长's building (their grid_id and community_id are the building's); None for every other role.
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
 
 
 class Appeal(Base):
@@ -367,6 +370,7 @@ class StaffInvite(Base):
     role: Mapped[str] = mapped_column(String(16))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))  # a 楼长's (`--building`)
     department: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(32))  # "" when the inviter gave none
     phone: Mapped[str | None] = mapped_column(String(20))

@@ -57,6 +57,7 @@ ROLE_WORDS: dict[str, StaffRole] = {
     "物业": StaffRole.PROPERTY,
     "部门": StaffRole.DEPARTMENT,
     "操作员": StaffRole.OPERATOR,
+    "楼长": StaffRole.BUILDING_LEAD,
 }
 # No 0/O, 1/I/L: the code is read off a screen and typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -80,7 +80,7 @@ def _invite_who(invite: Invite) -> str:
 
 # --- the staff list ---------------------------------------------------------------------------------------
 
-STAFF_BAD_ROLE = "--role 只能是：网格员、网格长、物业、部门、操作员。"
+STAFF_BAD_ROLE = "--role 只能是：网格员、网格长、物业、部门、操作员、楼长。"
 STAFF_LIST_HEADER = "工作人员 {n} 名{where}："
 STAFF_LIST_NONE = "没有在职的工作人员{where}。"
 BOUND = {True: "已绑定", False: "未绑定"}

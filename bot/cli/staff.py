@@ -27,7 +27,7 @@ MAX_INVITE_HOURS = 24 * 30
 
 
 @click.group(invoke_without_command=True)
-@click.option("--role", metavar="网格员|网格长|物业|部门|操作员", help="the invited person's role")
+@click.option("--role", metavar="网格员|网格长|物业|部门|操作员|楼长", help="the invited person's role")
 @click.option("--grid", help="网格: 第一网格, or 幸福里社区·第一网格 when the name is not unique")
 @click.option("--name", default="", help="the person's name: the printed text is addressed to them")
 @click.option("--phone", help="the person's mobile: stored, printed masked; 认证 then asks for its last four digits")
@@ -167,7 +167,7 @@ def staff_group() -> None:
 
 @staff_group.command("list")
 @click.option("--scope", "path", metavar="PATH", help="a street, a community (幸福里社区) or a grid (幸福里社区·第一网格)")
-@click.option("--role", metavar="网格员|网格长|物业|部门|操作员", help="only this role")
+@click.option("--role", metavar="网格员|网格长|物业|部门|操作员|楼长", help="only this role")
 @click.option("--json", "as_json", is_flag=True, help="one JSON list (no openids; personal phones masked)")
 @click.pass_obj
 def staff_list(clock: Clock | None, path: str | None, role: str | None, as_json: bool) -> None:
