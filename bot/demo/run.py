@@ -127,7 +127,8 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
         try:
             # All at once: nothing needs another to start (the worker calls the API only to deliver).
             if settings.wechat_api_base_url is None:
-                fake = ["fake-wechat", "--host", "127.0.0.1", "--port", str(fake_port)]
+                fake = ["fake-wechat", "--host", "127.0.0.1", "--port", str(fake_port),
+                        "--events-to", f"http://127.0.0.1:{port}/wechat"]
                 children.append(_Child(_Restarts("模拟微信接口"), fake, env))
             children.append(_Child(_Restarts("后台任务（worker）"), ["worker"], env))
             serve = ["serve", "--host", host, "--port", str(port), "--workers", "2"]
