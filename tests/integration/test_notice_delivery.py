@@ -33,10 +33,11 @@ pytestmark = pytest.mark.postgres
 FIRST_GRID = "幸福里社区/第一网格"
 BUILDING_3 = "幸福里社区/第一网格/阳光花园/3号楼"
 TEMPLATE_SEND = "/cgi-bin/message/template/send"
+SERVICE = Limits()
 GRID_PEOPLE = {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, NEXT_DOOR}
 
 
-def send(runtime: WorkerRuntime, limits: Limits = Limits(), **asked) -> str:  # type: ignore[no-untyped-def]
+def send(runtime: WorkerRuntime, limits: Limits = SERVICE, **asked) -> str:  # type: ignore[no-untyped-def]
     asked.setdefault("scope_path", FIRST_GRID)
     asked.setdefault("text", "本周六上午社区消防安全演练")
     with runtime.database.transaction() as session:
