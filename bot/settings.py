@@ -250,6 +250,12 @@ class Settings:
         problems.raise_any()
         return values
 
+    @staticmethod
+    def notice_limits_from_env(env: Mapping[str, str] | None = None) -> Limits:
+        """GRIDBOT_ACCOUNT_TYPE, GRIDBOT_NOTICE_TEMPLATE_ID and the daily quotas (all `gridbot notice send` needs
+        besides the database)."""
+        return _limits(_notice_settings(os.environ if env is None else env))
+
     @classmethod
     def for_demo(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
         """Settings for `gridbot demo`/`simulate`: the environment wins, demo credentials fill the gaps."""
@@ -310,8 +316,7 @@ class Settings:
 
     def notice_limits(self) -> Limits:
         """The account type and daily quotas the notice planner works with."""
-        return Limits(self.account_type, self.notice_template_id, self.mass_send_daily_quota,
-                      self.template_daily_quota, self.custom_daily_quota)
+        return _limits(vars(self))
 
     def media_links(self, clock: Clock = now_utc) -> MediaLinks | None:
         """The signer of photo links (None without a secret key: photos are then listed without links)."""
@@ -334,7 +339,12 @@ def _intake_limits(env: Mapping[str, str]) -> dict[str, int]:
     return {"appeals_per_hour": per_hour, "appeals_per_day": per_day, "reports_per_hour": reports_per_hour}
 
 
-def _notice_settings(env: Mapping[str, str]) -> dict[str, object]:
+def _limits(values: Mapping[str, Any]) -> Limits:
+    return Limits(values["account_type"], values["notice_template_id"], values["mass_send_daily_quota"],
+                  values["template_daily_quota"], values["custom_daily_quota"])
+
+
+def _notice_settings(env: Mapping[str, str]) -> dict[str, Any]:
     problems = _Problems()
     account_type = problems.read(_choice, env, "GRIDBOT_ACCOUNT_TYPE", ACCOUNT_TYPES, default=SERVICE)
     values = {
