@@ -116,4 +116,5 @@ REFUSALS = {
     "no_recipients": "这个范围没有可以发送的人（{skipped}）。",
     "over_quota": "微信接口配额不够：{days} 天内发不完，请缩小范围。",
 }
-UNKNOWN_PLACE = "没有找到“{name}”。" + "可选：{candidates}"
+UNKNOWN_PLACE = "范围里的“{name}”没有找到。可选：{candidates}"
+AMBIGUOUS_PLACE = "范围里的“{name}”不止一个，请写全：{candidates}"
