@@ -118,3 +118,23 @@ REFUSALS = {
 }
 UNKNOWN_PLACE = "范围里的“{name}”没有找到。可选：{candidates}"
 AMBIGUOUS_PLACE = "范围里的“{name}”不止一个，请写全：{candidates}"
+
+
+# --- the public page /n/<number> (HTML, values escaped by the view) ------------------------------------------------
+
+PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" '
+        'content="width=device-width"><title>{title}</title><style>body{{font-family:sans-serif;margin:1.2em;'
+        'line-height:1.6}}.text{{white-space:pre-wrap;font-size:1.1em}}.meta{{color:#666}}</style></head><body>'
+        '<h1>{title}</h1><p class="meta">{at} · 编号 {number}</p><p class="text">{text}</p></body></html>')
+PAGE_MISSING = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
+                'content="width=device-width"><title>没有这条通知</title><p>没有这条通知，或它还没有发出。</p></html>')
+
+
+def page_title(urgent: bool, kind: str | None) -> str:
+    """The page's heading."""
+    return f"紧急通知·{kind or '其他'}" if urgent else "通知"
+
+
+def page_time(at: datetime) -> str:
+    """When the notice went, Beijing time."""
+    return at.astimezone(LOCAL_ZONE).strftime("%Y年%m月%d日 %H:%M")

@@ -119,6 +119,28 @@ def progress(session: Session, notice: Broadcast) -> Progress:
         dict(skipped_why), notice.last_error if notice.state == NoticeState.SENDING else None)
 
 
+@dataclass(frozen=True)
+class PublicNotice:
+    """What the public page /n/<number> shows: the broadcast itself, nothing about its recipients."""
+
+    number: str
+    text: str
+    urgent: bool
+    kind: str | None
+    send_at: datetime
+
+
+def public(session: Session, number: str) -> PublicNotice | None:
+    """The notice as broadcast, once it is going out (sending or done); None otherwise or for no such number."""
+    try:
+        notice = find(session, number)
+    except NotFound:
+        return None
+    if notice.state not in (NoticeState.SENDING, NoticeState.DONE):
+        return None
+    return PublicNotice(notice.number, notice.text, notice.urgent, notice.kind, notice.send_at)
+
+
 def latest(session: Session, limit: int = 50) -> list[Progress]:
     """The most recent notices, newest first, with their numbers."""
     notices = session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)).all()

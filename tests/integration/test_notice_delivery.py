@@ -187,3 +187,13 @@ def test_staff_notices_reach_staff_by_template_outside_their_window(worker_runti
     number = send(runtime, Limits(template_id="tmpl-notice"), audience=NoticeAudience.STAFF, text="周五下午网格员例会")
     work(runtime)
     assert len(fake_wechat.calls(TEMPLATE_SEND)) == 3 and progress(runtime, number).sent == 3
+
+
+def test_the_public_page_shows_the_full_text_once_sent_and_nothing_about_recipients(worker_runtime, client):
+    number = send(worker_runtime, text="3号楼明天停水<b>检修</b>，请储水")
+    assert client.get(f"/n/{number}").status_code == 404  # stored, not sent yet
+    work(worker_runtime)
+    page = client.get(f"/n/{number}").get_data(as_text=True)
+    assert "3号楼明天停水&lt;b&gt;检修&lt;/b&gt;，请储水" in page and number in page
+    assert not any(openid in page for openid in GRID_PEOPLE)
+    assert client.get("/n/N2611229999").status_code == 404
