@@ -11,12 +11,12 @@ from handlers import notice_texts, staff_texts
 from storage import notice_planning, notice_records
 from storage.models import Broadcast, Resident, Staff, StaffRole
 from storage.notice_planning import Limits, Request
-from tests.support.personas import OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.personas import BUILDING_LEAD, OPERATOR, RESIDENT, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
 NUMBER = re.compile(r"N\d{10}")
-LEAD, OTHER_LEAD = "o_lead_3", "o_lead_1"
+LEAD, OTHER_LEAD = BUILDING_LEAD, "o_lead_1"  # 赵阿姨 of 3号楼; a 楼长 of 1号楼
 
 
 def add_lead(database, clock, openid: str, building_of: str) -> None:  # type: ignore[no-untyped-def]
@@ -51,7 +51,6 @@ def test_a_grid_leader_broadcasts_to_their_grid_only(wechat, seeded):
 
 
 def test_grid_members_building_leads_and_residents_cannot_broadcast(wechat, seeded, clock):
-    add_lead(seeded, clock, LEAD, RESIDENT)
     assert wechat.send(ZHANG, "通知 幸福里社区/第一网格 周六消防演练") == notice_texts.NOT_ALLOWED
     assert wechat.send(LEAD, "通知 幸福里社区/第一网格/阳光花园/3号楼 明天停水") == notice_texts.NOT_ALLOWED
     assert wechat.send(RESIDENT, "通知 全部 明天停水") == staff_texts.NOT_YOURS
@@ -59,7 +58,6 @@ def test_grid_members_building_leads_and_residents_cannot_broadcast(wechat, seed
 
 
 def test_a_building_lead_confirms_they_passed_a_notice_on(wechat, seeded, clock):
-    add_lead(seeded, clock, LEAD, RESIDENT)
     add_lead(seeded, clock, OTHER_LEAD, "o7")
     with seeded.transaction() as session:
         request = Request("幸福里社区/第一网格/阳光花园/3号楼", "明天上午停水", audience="all", urgent=True, kind="停水")
@@ -79,8 +77,7 @@ def test_a_resident_opts_out_of_ordinary_notices_and_back_in(wechat, seeded):
     ])
 
 
-def test_help_lists_the_notice_commands_by_role(wechat, seeded, clock):
-    add_lead(seeded, clock, LEAD, RESIDENT)
+def test_help_lists_the_notice_commands_by_role(wechat, seeded):
     assert "通知 范围 内容" in wechat.send(OPERATOR, "帮助")
     assert "通知 范围 内容" not in wechat.send(ZHANG, "帮助")
     assert "已转达 编号" in wechat.send(LEAD, "帮助")

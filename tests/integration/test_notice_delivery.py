@@ -186,7 +186,7 @@ def test_staff_notices_reach_staff_by_template_outside_their_window(worker_runti
     runtime = with_template(worker_runtime)
     number = send(runtime, Limits(template_id="tmpl-notice"), audience=NoticeAudience.STAFF, text="周五下午网格员例会")
     work(runtime)
-    assert len(fake_wechat.calls(TEMPLATE_SEND)) == 3 and progress(runtime, number).sent == 3
+    assert len(fake_wechat.calls(TEMPLATE_SEND)) == 4 and progress(runtime, number).sent == 4  # 3 + the 楼长
 
 
 def test_the_public_page_shows_the_full_text_once_sent_and_nothing_about_recipients(worker_runtime, client):

@@ -19,11 +19,21 @@ from storage.models import (
     Resident,
     ResidentStatus,
     Staff,
-    StaffRole,
 )
 from storage.notice_planning import Limits, NoticeRefused, Request, SkipReason
 from storage.staff import UnknownPlace
-from tests.support.personas import CHEN, LI, NEIGHBOUR, NEXT_DOOR, OPERATOR, RESIDENT, UNIT_NEIGHBOUR, WANG, ZHANG
+from tests.support.personas import (
+    BUILDING_LEAD,
+    CHEN,
+    LI,
+    NEIGHBOUR,
+    NEXT_DOOR,
+    OPERATOR,
+    RESIDENT,
+    UNIT_NEIGHBOUR,
+    WANG,
+    ZHANG,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -80,9 +90,10 @@ def test_staff_go_by_customer_service_inside_their_window_else_template_else_are
         session.add(ReplyWindow(openid=ZHANG, opened_at=clock() - timedelta(hours=1), sent_count=0))
     planned = plan(seeded, clock, WITH_TEMPLATE, audience=NoticeAudience.STAFF)
     channels = {p.openid: p.channel for p in planned.people}
-    assert channels == {ZHANG: NoticeChannel.CUSTOM, LI: NoticeChannel.TEMPLATE, WANG: NoticeChannel.TEMPLATE}
+    assert channels == {ZHANG: NoticeChannel.CUSTOM, LI: NoticeChannel.TEMPLATE, WANG: NoticeChannel.TEMPLATE,
+                        BUILDING_LEAD: NoticeChannel.TEMPLATE}
     without = plan(seeded, clock, audience=NoticeAudience.STAFF)
-    assert without.by_channel == {NoticeChannel.CUSTOM: 1} and without.skipped == {SkipReason.NO_TEMPLATE: 2}
+    assert without.by_channel == {NoticeChannel.CUSTOM: 1} and without.skipped == {SkipReason.NO_TEMPLATE: 3}
 
 
 def test_a_subscription_account_never_uses_templates_and_mass_sends_once_a_day(seeded, clock) -> None:
@@ -154,15 +165,13 @@ def test_a_grid_leader_broadcasts_to_their_grid_only_and_an_operator_to_their_co
 
 
 def test_a_building_lead_cannot_broadcast_but_hears_their_buildings_notices(seeded, clock) -> None:
-    with seeded.transaction() as session:
-        resident = session.scalars(select(Resident).where(Resident.openid == RESIDENT)).one()
-        lead = Staff(openid="o_lead_3", name="周楼长", role=StaffRole.BUILDING_LEAD, grid_id=resident.grid_id,
-                     building_id=resident.building_id, active=True, created_at=clock())
-        session.add(lead)
     with pytest.raises(NotAllowed):
-        plan(seeded, clock, author=staff(seeded, "o_lead_3"), scope_path=BUILDING_3)
+        plan(seeded, clock, author=staff(seeded, BUILDING_LEAD), scope_path=BUILDING_3)
     planned = plan(seeded, clock, WITH_TEMPLATE, scope_path=BUILDING_3, audience=NoticeAudience.STAFF)
-    assert {p.openid for p in planned.people} == {ZHANG, LI, WANG, "o_lead_3"}
+    assert {p.openid for p in planned.people} == {ZHANG, LI, WANG, BUILDING_LEAD}
+    next_door = plan(seeded, clock, WITH_TEMPLATE, scope_path="幸福里社区/第一网格/阳光花园/1号楼",
+                     audience=NoticeAudience.STAFF)
+    assert {p.openid for p in next_door.people} == {ZHANG, LI, WANG}
     assert CHEN not in {p.openid for p in plan(seeded, clock, WITH_TEMPLATE, audience=NoticeAudience.STAFF).people}
 
 
@@ -198,5 +207,5 @@ def test_the_whole_plan_is_stored_before_anything_is_sent(seeded, clock) -> None
         notice = notice_records.find(session, number)
         shown = notice_records.progress(session, notice)
         rows = session.scalars(select(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == notice.id)).all()
-    assert number.startswith("N") and shown.state == "scheduled" and shown.recipients == len(rows) == 7
-    assert shown.pending == 7 and shown.percent == 0
+    assert number.startswith("N") and shown.state == "scheduled" and shown.recipients == len(rows) == 8
+    assert shown.pending == 8 and shown.percent == 0
