@@ -46,6 +46,7 @@ from storage.models import (
     Resident,
     ResidentStatus,
     Staff,
+    StaffRole,
 )
 from storage.notice_scope import NoticeScope
 from storage.tickets import LOCAL_ZONE, next_notice_number
@@ -195,19 +196,22 @@ class _Candidate:
     staff_id: int | None
     reason: str | None  # already skipped (unfollowed, opted out)
     in_window: bool = False
+    lead: bool = False  # a 楼长: a resident of the building as well, so a mass send may reach them
 
 
 def _audience(session: Session, scope: NoticeScope, request: Request, now: datetime) -> list[_Candidate]:
     found: dict[str, _Candidate] = {}
-    if request.audience in (NoticeAudience.STAFF, NoticeAudience.ALL):
-        open_windows = (select(ReplyWindow.openid)
-                        .where(ReplyWindow.opened_at > now - WINDOW, ReplyWindow.sent_count < SLOTS))
-        rows = session.execute(
-            select(Staff.id, Staff.openid, Staff.openid.in_(open_windows))
-            .where(Staff.active.is_(True), Staff.openid.is_not(None), scope.staff_condition())
-            .order_by(Staff.id)).all()
-        for staff_id, openid, in_window in rows:
-            found[openid] = _Candidate(openid, None, staff_id, None, bool(in_window))
+    # A residents' notice reaches the buildings' 楼长 as well: passing it on is what they are there for.
+    staff_in_scope = (scope.staff_condition() if request.audience in (NoticeAudience.STAFF, NoticeAudience.ALL)
+                      else scope.lead_condition())
+    open_windows = (select(ReplyWindow.openid)
+                    .where(ReplyWindow.opened_at > now - WINDOW, ReplyWindow.sent_count < SLOTS))
+    rows = session.execute(
+        select(Staff.id, Staff.openid, Staff.openid.in_(open_windows), Staff.role)
+        .where(Staff.active.is_(True), Staff.openid.is_not(None), staff_in_scope)
+        .order_by(Staff.id)).all()
+    for staff_id, openid, in_window, role in rows:
+        found[openid] = _Candidate(openid, None, staff_id, None, bool(in_window), role == StaffRole.BUILDING_LEAD)
     if request.audience in (NoticeAudience.RESIDENTS, NoticeAudience.ALL):
         rows = session.execute(
             select(Resident.id, Resident.openid, Resident.status, Resident.notices_opted_out_at)
@@ -223,14 +227,14 @@ def _audience(session: Session, scope: NoticeScope, request: Request, now: datet
 
 def _channels(session: Session, candidates: list[_Candidate], request: Request, limits: Limits,
               send_at: datetime) -> list[Person]:
-    full = _monthly_full(session, [c.openid for c in candidates if c.resident_id is not None and c.reason is None],
-                         send_at) if limits.account_type == SERVICE else set()
+    counted = [c.openid for c in candidates if (c.resident_id is not None or c.lead) and c.reason is None]
+    full = _monthly_full(session, counted, send_at) if limits.account_type == SERVICE else set()
     people: list[Person] = []
     for c in candidates:
         if c.reason is not None:
             channel, reason = None, c.reason
         elif c.staff_id is not None:
-            channel, reason = _staff_channel(c, limits)
+            channel, reason = _staff_channel(c, limits, c.openid in full)
         elif request.urgent and limits.has_template:
             channel, reason = NoticeChannel.TEMPLATE, None
         elif c.openid in full:
@@ -246,13 +250,15 @@ def _channels(session: Session, candidates: list[_Candidate], request: Request, 
     return people
 
 
-def _staff_channel(candidate: _Candidate, limits: Limits) -> tuple[NoticeChannel | None, str | None]:
+def _staff_channel(candidate: _Candidate, limits: Limits, month_full: bool) -> tuple[NoticeChannel | None, str | None]:
     if candidate.in_window:
         return NoticeChannel.CUSTOM, None
     if limits.has_template:
         return NoticeChannel.TEMPLATE, None
     if limits.account_type == SUBSCRIPTION:
         return NoticeChannel.MASS, None  # no monthly cap on a 订阅号; its one mass send a day carries them
+    if candidate.lead:  # a 楼长 lives there: the residents' mass send reaches them, within their 4 a month
+        return (None, SkipReason.MONTHLY_QUOTA) if month_full else (NoticeChannel.MASS, None)
     return None, SkipReason.NO_TEMPLATE
 
 
@@ -353,8 +359,7 @@ def store(session: Session, planned: Plan, now: datetime) -> Broadcast:
     rows = []
     for row, chunk in zip(chunk_rows, planned.chunks, strict=True):
         month = month_of(chunk.due_at) if chunk.channel is NoticeChannel.MASS else None
-        rows += [_recipient(notice.id, person, row.id, RecipientStatus.PENDING,
-                            month if person.resident_id is not None else None) for person in chunk.people]
+        rows += [_recipient(notice.id, person, row.id, RecipientStatus.PENDING, month) for person in chunk.people]
     rows += [_recipient(notice.id, person, None, RecipientStatus.SKIPPED, None)
              for person in planned.people if person.channel is None]
     session.execute(insert(BroadcastRecipient), rows)

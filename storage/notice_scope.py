@@ -67,10 +67,15 @@ class NoticeScope:
         conditions: list[ColumnElement[bool]] = [
             Staff.role.in_(GRID_AUDIENCE) & Staff.grid_id.in_(self.grid_ids()),
         ]
-        conditions.append((Staff.role == StaffRole.BUILDING_LEAD) & Staff.building_id.in_(self.building_ids()))
+        conditions.append(self.lead_condition())
         if self.scope.grid_id is None and not self.below_grid:
             conditions.append((Staff.role == StaffRole.DEPARTMENT) & self._department_condition())
         return or_(*conditions)
+
+    def lead_condition(self) -> ColumnElement[bool]:
+        """A condition on Staff: a 楼长 of a building in the scope (they hear residents' notices too, to pass them
+        on to neighbours who don't use WeChat)."""
+        return (Staff.role == StaffRole.BUILDING_LEAD) & Staff.building_id.in_(self.building_ids())
 
     def _department_condition(self) -> ColumnElement[bool]:
         street_wide = Staff.community_id.is_(None)

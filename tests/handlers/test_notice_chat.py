@@ -28,7 +28,7 @@ def add_lead(database, clock, openid: str, building_of: str) -> None:  # type: i
 
 def test_an_operator_previews_and_confirms_a_notice_to_a_grid(wechat, seeded):
     wechat.dialog(OPERATOR, [
-        ("通知 幸福里社区/第一网格 周六上午9点小区消防演练，请大家配合", "群发：4 人"),
+        ("通知 幸福里社区/第一网格 周六上午9点小区消防演练，请大家配合", "群发：5 人"),
         ("确认 发送", "已排入发送"),
     ])
     with seeded.transaction() as session:
@@ -47,7 +47,7 @@ def test_a_draft_not_confirmed_stores_nothing(wechat, seeded):
 
 def test_a_grid_leader_broadcasts_to_their_grid_only(wechat, seeded):
     assert notice_texts.NOT_YOURS in wechat.send(WANG, "通知 和平社区 周六上午消防演练")
-    assert "群发：3 人" in wechat.send(WANG, "通知 幸福里社区/第一网格/阳光花园/3号楼 明天电梯检修")
+    assert "群发：4 人" in wechat.send(WANG, "通知 幸福里社区/第一网格/阳光花园/3号楼 明天电梯检修")
 
 
 def test_grid_members_building_leads_and_residents_cannot_broadcast(wechat, seeded, clock):

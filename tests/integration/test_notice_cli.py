@@ -34,14 +34,14 @@ def test_send_with_yes_prints_the_number_and_the_preview_and_the_worker_sends_it
     result = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午消防演练", "--yes")
     assert result.exit_code == 0, result.output
     number = NUMBER.search(result.output).group(0)
-    assert "群发：4 人（1 批）" in result.output
+    assert "群发：5 人（1 批）" in result.output
     work(worker_runtime)
     status = gridbot(database_url, clock, "notice", "status", number, "--json")
     shown = json.loads(status.output)
     assert list(shown) == ["number", "state", "recipients", "sent", "filtered", "failed", "skipped",
                            "confirmed_by_building_leads", "by_channel"]
-    assert (shown["number"], shown["state"], shown["sent"], shown["recipients"]) == (number, "done", 4, 4)
-    assert shown["by_channel"] == {"mass": {"sent": 4, "failed": 0}, "template": {"sent": 0, "failed": 0},
+    assert (shown["number"], shown["state"], shown["sent"], shown["recipients"]) == (number, "done", 5, 5)
+    assert shown["by_channel"] == {"mass": {"sent": 5, "failed": 0}, "template": {"sent": 0, "failed": 0},
                                    "custom": {"sent": 0, "failed": 0}}
     watched = gridbot(database_url, clock, "notice", "status", number, "--watch")
     assert "100%" in watched.output
@@ -52,7 +52,7 @@ def test_send_with_yes_prints_the_number_and_the_preview_and_the_worker_sends_it
 
 def test_send_without_yes_shows_the_preview_and_refuses_without_a_terminal(seeded, database_url, clock):
     result = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午消防演练")
-    assert result.exit_code == 1 and "群发：4 人" in result.output and "--yes" in result.output
+    assert result.exit_code == 1 and "群发：5 人" in result.output and "--yes" in result.output
     assert stored(seeded) == 0
 
 
@@ -77,7 +77,7 @@ def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
     number = NUMBER.search(sent.output).group(0)
     assert "发送时间：2026-11-23 09:00" in sent.output
     cancelled = gridbot(database_url, clock, "notice", "cancel", number)
-    assert cancelled.exit_code == 0 and "4 人不会再收到" in cancelled.output
+    assert cancelled.exit_code == 0 and "5 人不会再收到" in cancelled.output
     again = gridbot(database_url, clock, "notice", "cancel", number)
     assert again.exit_code == 1 and "已撤销" in again.output
     assert "没有编号" in gridbot(database_url, clock, "notice", "status", "N2611229999").output

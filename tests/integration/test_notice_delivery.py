@@ -25,7 +25,7 @@ from storage.models import (
 )
 from storage.notice_planning import Limits, Request
 from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN
-from tests.support.personas import NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR
+from tests.support.personas import BUILDING_LEAD, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR
 from tests.support.worker import work
 
 pytestmark = pytest.mark.postgres
@@ -34,7 +34,7 @@ FIRST_GRID = "幸福里社区/第一网格"
 BUILDING_3 = "幸福里社区/第一网格/阳光花园/3号楼"
 TEMPLATE_SEND = "/cgi-bin/message/template/send"
 SERVICE = Limits()
-GRID_PEOPLE = {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, NEXT_DOOR}
+GRID_PEOPLE = {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, NEXT_DOOR, BUILDING_LEAD}
 
 
 def send(runtime: WorkerRuntime, limits: Limits = SERVICE, **asked) -> str:  # type: ignore[no-untyped-def]
@@ -72,7 +72,7 @@ def test_a_grid_notice_goes_out_as_one_mass_send_with_a_deterministic_clientmsgi
     assert set(call["body"]["touser"]) == GRID_PEOPLE and call["body"]["clientmsgid"] == f"{number}-1"
     assert "消防安全演练" in call["body"]["text"]["content"] and number in call["body"]["text"]["content"]
     shown = progress(worker_runtime, number)
-    assert (shown.state, shown.sent, shown.percent, shown.by_channel["mass"]) == ("done", 4, 100, {"sent": 4, "failed": 0})
+    assert (shown.state, shown.sent, shown.percent, shown.by_channel["mass"]) == ("done", 5, 100, {"sent": 5, "failed": 0})
 
 
 def test_a_mass_send_repeated_after_a_dead_worker_is_answered_45065_and_counted_once(worker_runtime, fake_wechat,
@@ -92,7 +92,7 @@ def test_a_mass_send_repeated_after_a_dead_worker_is_answered_45065_and_counted_
     assert [c["response"]["errcode"] for c in calls] == [0, 45065]
     (chunk,) = chunks(worker_runtime, number)
     assert (chunk.status, chunk.msg_id, chunk.attempts) == (ChunkStatus.DONE, first, 2)
-    assert progress(worker_runtime, number).sent == 4
+    assert progress(worker_runtime, number).sent == 5
 
 
 def test_45009_stops_the_channel_until_midnight_and_is_reported_not_retried(worker_runtime, fake_wechat, clock):
@@ -118,7 +118,7 @@ def test_45009_stops_the_channel_until_midnight_and_is_reported_not_retried(work
 def test_a_list_of_one_refused_with_40130_fails_the_chunk_with_the_reason(worker_runtime, fake_wechat):
     number = send(worker_runtime, scope_path=BUILDING_3)
     with worker_runtime.database.transaction() as session:
-        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.openid.in_((NEIGHBOUR, UNIT_NEIGHBOUR)))
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.openid.in_((NEIGHBOUR, UNIT_NEIGHBOUR, BUILDING_LEAD)))
                         .values(status=RecipientStatus.FAILED, reason="test"))
     work(worker_runtime)
     (call,) = fake_wechat.calls(MASS_SEND_PATH)
@@ -126,7 +126,7 @@ def test_a_list_of_one_refused_with_40130_fails_the_chunk_with_the_reason(worker
     (chunk,) = chunks(worker_runtime, number)
     assert chunk.status == ChunkStatus.FAILED and "40130" in (chunk.last_error or "")
     shown = progress(worker_runtime, number)
-    assert (shown.state, shown.failed, shown.sent) == ("done", 3, 0)
+    assert (shown.state, shown.failed, shown.sent) == ("done", 4, 0)
 
 
 def test_an_urgent_notice_goes_by_template_with_a_key_per_person_and_a_link_to_the_full_text(worker_runtime,
@@ -136,24 +136,24 @@ def test_an_urgent_notice_goes_by_template_with_a_key_per_person_and_a_link_to_t
                   text="3号楼明天上午8点至下午6点停水，请提前储水，抢修完成后恢复供水")
     work(runtime)
     calls = fake_wechat.calls(TEMPLATE_SEND)
-    assert {c["body"]["touser"] for c in calls} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR}
-    assert len({c["body"]["client_msg_id"] for c in calls}) == 3
+    assert {c["body"]["touser"] for c in calls} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, BUILDING_LEAD}
+    assert len({c["body"]["client_msg_id"] for c in calls}) == 4
     body = calls[0]["body"]
     assert body["url"].endswith(f"/n/{number}") and len(body["data"]["keyword2"]["value"]) <= 20
     assert "停水" in body["data"]["keyword1"]["value"]
     shown = progress(runtime, number)
-    assert (shown.state, shown.by_channel["template"]["sent"]) == ("done", 3)
+    assert (shown.state, shown.by_channel["template"]["sent"]) == ("done", 4)
 
 
 def test_a_cancelled_notice_sends_nothing_more(worker_runtime, fake_wechat, clock):
     number = send(worker_runtime, send_at=clock() + timedelta(hours=2))
     with worker_runtime.database.transaction() as session:
-        assert notice_records.cancel(session, notice_records.find(session, number), clock()) == 4
+        assert notice_records.cancel(session, notice_records.find(session, number), clock()) == 5
     clock.advance(hours=3)
     work(worker_runtime)
     assert fake_wechat.calls(MASS_SEND_PATH) == []
     shown = progress(worker_runtime, number)
-    assert (shown.state, shown.skipped, shown.skipped_why) == ("cancelled", 4, {"cancelled": 4})
+    assert (shown.state, shown.skipped, shown.skipped_why) == ("cancelled", 5, {"cancelled": 5})
 
 
 def test_masssendjobfinish_on_the_webhook_records_wechats_counts_once(worker_runtime, fake_wechat, wechat):
@@ -161,12 +161,12 @@ def test_masssendjobfinish_on_the_webhook_records_wechats_counts_once(worker_run
     work(worker_runtime)
     (chunk,) = chunks(worker_runtime, number)
     server = WeChatServer(TEST_TOKEN, TEST_APPID, TEST_AES_KEY)
-    fields = {"MsgID": chunk.msg_id, "Status": "send success", "TotalCount": "4", "FilterCount": "3",
-              "SentCount": "3", "ErrorCount": "0"}
+    fields = {"MsgID": chunk.msg_id, "Status": "send success", "TotalCount": "5", "FilterCount": "4",
+              "SentCount": "4", "ErrorCount": "0"}
     for _ in range(2):  # WeChat may repeat it
         assert wechat.deliver(server.platform_event("mphelper", "MASSSENDJOBFINISH", fields)) is None
     shown = progress(worker_runtime, number)
-    assert (shown.sent, shown.filtered, shown.failed, shown.recipients) == (3, 1, 0, 4)
+    assert (shown.sent, shown.filtered, shown.failed, shown.recipients) == (4, 1, 0, 5)
 
 
 def test_two_workers_share_one_pace(redis_client):

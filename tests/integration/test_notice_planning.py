@@ -68,21 +68,24 @@ def staff(database, openid: str) -> Staff:  # type: ignore[no-untyped-def]
 
 def test_residents_of_a_grid_go_by_one_mass_send(seeded, clock) -> None:
     planned = plan(seeded, clock)
-    assert planned.by_channel == {NoticeChannel.MASS: 4} and planned.skipped == {}
-    assert [len(chunk.people) for chunk in planned.chunks] == [4]
-    assert {p.openid for p in planned.people} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, NEXT_DOOR}
+    assert planned.by_channel == {NoticeChannel.MASS: 5} and planned.skipped == {}
+    assert [len(chunk.people) for chunk in planned.chunks] == [5]
+    # 赵阿姨, 楼长 of 3号楼, hears residents' notices of her building to pass them on
+    assert {p.openid for p in planned.people} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, NEXT_DOOR, BUILDING_LEAD}
 
 
 def test_a_building_path_names_only_its_residents(seeded, clock) -> None:
     planned = plan(seeded, clock, scope_path=BUILDING_3)
-    assert {p.openid for p in planned.people} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR}
+    assert {p.openid for p in planned.people} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, BUILDING_LEAD}
     assert planned.scope.label == BUILDING_3
+    next_door = plan(seeded, clock, WITH_TEMPLATE, scope_path="幸福里社区/第一网格/阳光花园/1号楼", urgent=True)
+    assert {p.openid for p in next_door.people} == {NEXT_DOOR}
 
 
 def test_an_urgent_notice_goes_by_template_and_without_a_template_by_mass_send(seeded, clock) -> None:
     urgent = plan(seeded, clock, WITH_TEMPLATE, scope_path=BUILDING_3, urgent=True, kind="停水")
-    assert urgent.by_channel == {NoticeChannel.TEMPLATE: 3}
-    assert plan(seeded, clock, scope_path=BUILDING_3, urgent=True, kind="停水").by_channel == {NoticeChannel.MASS: 3}
+    assert urgent.by_channel == {NoticeChannel.TEMPLATE: 4}
+    assert plan(seeded, clock, scope_path=BUILDING_3, urgent=True, kind="停水").by_channel == {NoticeChannel.MASS: 4}
 
 
 def test_staff_go_by_customer_service_inside_their_window_else_template_else_are_skipped(seeded, clock) -> None:
@@ -93,7 +96,9 @@ def test_staff_go_by_customer_service_inside_their_window_else_template_else_are
     assert channels == {ZHANG: NoticeChannel.CUSTOM, LI: NoticeChannel.TEMPLATE, WANG: NoticeChannel.TEMPLATE,
                         BUILDING_LEAD: NoticeChannel.TEMPLATE}
     without = plan(seeded, clock, audience=NoticeAudience.STAFF)
-    assert without.by_channel == {NoticeChannel.CUSTOM: 1} and without.skipped == {SkipReason.NO_TEMPLATE: 3}
+    # the 楼长 would go with residents' mass send; alone in it, she cannot (a mass send needs two)
+    assert without.by_channel == {NoticeChannel.CUSTOM: 1}
+    assert without.skipped == {SkipReason.NO_TEMPLATE: 2, SkipReason.ALONE: 1}
 
 
 def test_a_subscription_account_never_uses_templates_and_mass_sends_once_a_day(seeded, clock) -> None:
@@ -121,15 +126,16 @@ def test_the_unfollowed_and_the_opted_out_are_skipped_but_urgent_notices_reach_t
         assert not notice_records.opt_out(residents[UNIT_NEIGHBOUR], clock())
     ordinary = plan(seeded, clock, text="本月垃圾分类宣传")
     assert ordinary.skipped == {SkipReason.UNFOLLOWED: 1, SkipReason.OPTED_OUT: 1}
-    assert len(ordinary.people) == 4 and ordinary.by_channel == {NoticeChannel.MASS: 2}
+    assert len(ordinary.people) == 5 and ordinary.by_channel == {NoticeChannel.MASS: 3}
     urgent = plan(seeded, clock, WITH_TEMPLATE, scope_path=BUILDING_3, urgent=True, kind="停气")
-    assert urgent.skipped == {SkipReason.UNFOLLOWED: 1} and urgent.by_channel == {NoticeChannel.TEMPLATE: 2}
+    assert urgent.skipped == {SkipReason.UNFOLLOWED: 1} and urgent.by_channel == {NoticeChannel.TEMPLATE: 3}
 
 
 def test_a_mass_send_of_one_goes_by_template_or_is_skipped(seeded, clock) -> None:
     with seeded.transaction() as session:
         for resident in session.scalars(select(Resident).where(Resident.openid.in_((NEIGHBOUR, UNIT_NEIGHBOUR)))):
             resident.status = ResidentStatus.INACTIVE
+        session.scalars(select(Staff).where(Staff.openid == BUILDING_LEAD)).one().active = False
     assert plan(seeded, clock, WITH_TEMPLATE, scope_path=BUILDING_3).by_channel == {NoticeChannel.TEMPLATE: 1}
     with pytest.raises(NoticeRefused) as refused:
         plan(seeded, clock, scope_path=BUILDING_3)
@@ -141,11 +147,15 @@ def test_four_mass_sends_a_month_then_the_resident_is_skipped_until_next_month(s
         send(seeded, clock, scope_path=BUILDING_3)
     with seeded.transaction() as session:
         assert notice_planning.monthly_count(session, RESIDENT, clock()) == 4
-    full = plan(seeded, clock, WITH_TEMPLATE, scope_path=FIRST_GRID)
-    assert full.skipped == {SkipReason.MONTHLY_QUOTA: 3}
-    assert full.by_channel == {NoticeChannel.TEMPLATE: 1}  # 1号楼's one resident, alone: by template
+    with pytest.raises(NoticeRefused) as nobody:
+        plan(seeded, clock, scope_path=FIRST_GRID)
+    # 3号楼's three and its 楼长 have had their four; 1号楼's one resident is alone for a mass send
+    assert nobody.value.detail["skipped"] == {SkipReason.MONTHLY_QUOTA: 4, SkipReason.ALONE: 1}
+    by_template = plan(seeded, clock, WITH_TEMPLATE, scope_path=FIRST_GRID)
+    assert by_template.skipped == {SkipReason.MONTHLY_QUOTA: 3}  # the 楼长 goes by template
+    assert by_template.by_channel == {NoticeChannel.TEMPLATE: 2}
     next_month = plan(seeded, clock, scope_path=FIRST_GRID, send_at=clock() + timedelta(days=12))
-    assert next_month.skipped == {} and next_month.by_channel == {NoticeChannel.MASS: 4}
+    assert next_month.skipped == {} and next_month.by_channel == {NoticeChannel.MASS: 5}
 
 
 def test_a_grid_leader_broadcasts_to_their_grid_only_and_an_operator_to_their_community(seeded, clock) -> None:
