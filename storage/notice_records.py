@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storage import notice_sending
 from storage.errors import NotAllowed, NotFound
 from storage.models import (
     Broadcast,
@@ -31,7 +32,7 @@ from storage.models import (
 from storage.tickets import normalize_notice_number
 
 CHANNELS = (NoticeChannel.MASS, NoticeChannel.TEMPLATE, NoticeChannel.CUSTOM)
-CANCELLED_REASON = "cancelled"
+CANCELLED_REASON = notice_sending.CANCELLED
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ MASS_KEY_KEEPS = timedelta(hours=23)  # WeChat keeps a clientmsgid 24 hours
 TEMPLATE_KEY_KEEPS = timedelta(minutes=9)  # and a template's client_msg_id 10 minutes
 OUTCOME_UNKNOWN = "outcome unknown: worker stopped during the send"
 UNSENT = (RecipientStatus.PENDING, RecipientStatus.SENDING)
+CANCELLED = "cancelled"  # a skipped recipient's reason (storage.notice_records.cancel writes the same)
 
 
 def mass_key(number: str, seq: int) -> str:
@@ -104,6 +105,9 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> W
     chunk = session.get_one(BroadcastChunk, chunk_id)
     chunk.first_claimed_at = chunk.first_claimed_at or now
     notice = session.get_one(Broadcast, chunk.broadcast_id)
+    if notice.state == NoticeState.CANCELLED:  # cancelled while this chunk's worker was gone: nothing more goes
+        _drop_cancelled(session, chunk)
+        return None
     channel = NoticeChannel(chunk.channel)
     if channel is NoticeChannel.MASS and chunk.first_claimed_at < now - MASS_KEY_KEEPS:
         fail_chunk(session, chunk_id, OUTCOME_UNKNOWN, now)
@@ -123,6 +127,16 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> W
         return None
     return Work(chunk_id, chunk.attempts, channel, notice.number, chunk.seq, notice.text, notice.urgent, notice.kind,
                 notice.created_at, tuple((rid, openid) for rid, openid in recipients))
+
+
+def _drop_cancelled(session: Session, chunk: BroadcastChunk) -> None:
+    chunk.status = ChunkStatus.CANCELLED
+    session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == chunk.id,
+                                                     BroadcastRecipient.status == RecipientStatus.PENDING)
+                    .values(status=RecipientStatus.SKIPPED, reason=CANCELLED))
+    session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == chunk.id,
+                                                     BroadcastRecipient.status == RecipientStatus.SENDING)
+                    .values(status=RecipientStatus.FAILED, reason=OUTCOME_UNKNOWN))
 
 
 def _held(chunk_id: int, attempt: int):  # type: ignore[no-untyped-def]

@@ -197,3 +197,16 @@ def test_the_public_page_shows_the_full_text_once_sent_and_nothing_about_recipie
     assert "3号楼明天停水&lt;b&gt;检修&lt;/b&gt;，请储水" in page and number in page
     assert not any(openid in page for openid in GRID_PEOPLE)
     assert client.get("/n/N2611229999").status_code == 404
+
+
+def test_a_chunk_whose_worker_died_sends_nothing_more_once_its_notice_is_cancelled(worker_runtime, fake_wechat, clock):
+    number = send(worker_runtime)
+    with worker_runtime.database.transaction() as session:  # a worker claims the chunk and dies before its call
+        (chunk_id,) = notice_sending.take_due(session, clock())
+        assert notice_sending.claim(session, chunk_id, clock(), timedelta(seconds=5)) is not None
+        notice_records.cancel(session, notice_records.find(session, number), clock())
+    clock.advance(seconds=6)
+    work(worker_runtime)
+    assert fake_wechat.calls(MASS_SEND_PATH) == []
+    shown = progress(worker_runtime, number)
+    assert (shown.state, shown.skipped, chunks(worker_runtime, number)[0].status) == ("cancelled", 5, "cancelled")
