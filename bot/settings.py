@@ -159,7 +159,7 @@ class Settings:
     template_daily_quota: int = 100_000  # GRIDBOT_TEMPLATE_DAILY_QUOTA
     custom_daily_quota: int = 500_000  # GRIDBOT_CUSTOM_DAILY_QUOTA
     mass_sends_per_minute: int = 60  # GRIDBOT_MASS_SENDS_PER_MINUTE, for all workers together
-    templates_per_second: int = 50  # GRIDBOT_TEMPLATES_PER_SECOND, for all workers together
+    templates_per_second: int = 100  # GRIDBOT_TEMPLATES_PER_SECOND, for all workers together
     notice_lease_s: int = 60  # GRIDBOT_NOTICE_LEASE_S: a chunk's worker silent this long is taken over
 
     @classmethod
@@ -356,7 +356,7 @@ def _notice_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "template_daily_quota": problems.read(_int, env, "GRIDBOT_TEMPLATE_DAILY_QUOTA", 100_000),
         "custom_daily_quota": problems.read(_int, env, "GRIDBOT_CUSTOM_DAILY_QUOTA", 500_000),
         "mass_sends_per_minute": problems.read(_int, env, "GRIDBOT_MASS_SENDS_PER_MINUTE", 60),
-        "templates_per_second": problems.read(_int, env, "GRIDBOT_TEMPLATES_PER_SECOND", 50),
+        "templates_per_second": problems.read(_int, env, "GRIDBOT_TEMPLATES_PER_SECOND", 100),
         "notice_lease_s": problems.read(_int, env, "GRIDBOT_NOTICE_LEASE_S", 60),
     }
     problems.raise_any()
