@@ -72,7 +72,7 @@ def preview(planned: Plan) -> str:
     for day, calls in planned.later.items():
         what = "、".join(f"{CHANNEL_NAMES[c]} {n} 次" for c, n in calls.items())
         lines.append(f"  超出当日配额，{day:%m月%d日} 发出：{what}")
-    if planned.send_at.astimezone(LOCAL_ZONE).date() != datetime.now(LOCAL_ZONE).date() or request.send_at:
+    if request.send_at is not None:
         lines.append(f"发送时间：{planned.send_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}")
     return "\n".join(lines)
 

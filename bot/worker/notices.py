@@ -21,6 +21,7 @@ from bot.worker.runtime import WorkerRuntime
 from handlers import notice_texts
 from storage import notice_sending, windows
 from storage.models import NoticeChannel
+from storage.notice_planning import SERVICE
 from storage.notice_sending import Work
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def _send_one(runtime: WorkerRuntime, work: Work, recipient_id: int, openid: str
                     raise
                 with runtime.database.transaction() as session:
                     windows.close(session, openid)
-        if runtime.settings.notice_template_id is None or runtime.settings.account_type != "service":
+        if runtime.settings.notice_template_id is None or runtime.settings.account_type != SERVICE:
             raise WeChatAPIError(NO_TEMPLATE, errcode=45015)
     return _send_template(runtime, work, recipient_id, openid)
 
