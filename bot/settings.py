@@ -27,6 +27,7 @@ from handlers.notifications import for_resident
 from nlp import SHIPPED_MODEL
 from storage import media_files, outbox
 from storage.db import LONG_LOCK_WAIT_MS, POSTGRES_DRIVER, Database
+from storage.notice_planning import ACCOUNT_TYPES, SERVICE, SUBSCRIPTION, Limits
 
 DEMO_TOKEN = "gridbot-demo"
 DEMO_APPID = "wxgridbotdemo0001"
@@ -151,6 +152,15 @@ class Settings:
     account_name: str | None = None  # GRIDBOT_ACCOUNT_NAME: the official account a printed invite names
     public_url: str | None = None  # GRIDBOT_PUBLIC_URL: where staff open photo links; None: serve's default address
     media_link_days: int = DEFAULT_LINK_DAYS  # how long a photo link works
+    # Broadcast notices (storage/notice_planning.py): the account's channels and quotas, and the worker's pace.
+    account_type: str = SERVICE  # GRIDBOT_ACCOUNT_TYPE: service (服务号) | subscription (订阅号)
+    notice_template_id: str | None = None  # GRIDBOT_NOTICE_TEMPLATE_ID: urgent notices, staff outside their window
+    mass_send_daily_quota: int = 100  # GRIDBOT_MASS_SEND_DAILY_QUOTA (1 by default on a 订阅号)
+    template_daily_quota: int = 100_000  # GRIDBOT_TEMPLATE_DAILY_QUOTA
+    custom_daily_quota: int = 500_000  # GRIDBOT_CUSTOM_DAILY_QUOTA
+    mass_sends_per_minute: int = 60  # GRIDBOT_MASS_SENDS_PER_MINUTE, for all workers together
+    templates_per_second: int = 100  # GRIDBOT_TEMPLATES_PER_SECOND, for all workers together
+    notice_lease_s: int = 60  # GRIDBOT_NOTICE_LEASE_S: a chunk's worker silent this long is taken over
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -188,6 +198,7 @@ class Settings:
             template_ids=read(_template_ids, env, "GRIDBOT_TEMPLATE_IDS", default=MappingProxyType({})),
             resident_template_id=read(_template_id, env, "GRIDBOT_RESIDENT_TEMPLATE_ID"),
             **read(cls.nlp_from_env, env, default={}),
+            **read(_notice_settings, env, default={}),
         )
         values.update(overrides)
         if not any(problem.variable == "WECHAT_AES_KEY" for problem in problems.found):
@@ -238,6 +249,12 @@ class Settings:
                   "userdicts": problems.read(_userdicts, env, "GRIDBOT_USERDICT", default=())}
         problems.raise_any()
         return values
+
+    @staticmethod
+    def notice_limits_from_env(env: Mapping[str, str] | None = None) -> Limits:
+        """GRIDBOT_ACCOUNT_TYPE, GRIDBOT_NOTICE_TEMPLATE_ID and the daily quotas (all `gridbot notice send` needs
+        besides the database)."""
+        return _limits(_notice_settings(os.environ if env is None else env))
 
     @classmethod
     def for_demo(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -297,6 +314,10 @@ class Settings:
         return Database(self.database_url, self.sqlite_synchronous, lock_wait_ms,
                         {**outbox.session_info(self.digest_after), **media_files.session_info(self.media_links())})
 
+    def notice_limits(self) -> Limits:
+        """The account type and daily quotas the notice planner works with."""
+        return _limits(vars(self))
+
     def media_links(self, clock: Clock = now_utc) -> MediaLinks | None:
         """The signer of photo links (None without a secret key: photos are then listed without links)."""
         if self.secret_key is None:
@@ -316,6 +337,30 @@ def _intake_limits(env: Mapping[str, str]) -> dict[str, int]:
             str(per_day), f"GRIDBOT_APPEALS_PER_HOUR ({per_hour})"))
     problems.raise_any()
     return {"appeals_per_hour": per_hour, "appeals_per_day": per_day, "reports_per_hour": reports_per_hour}
+
+
+def _limits(values: Mapping[str, Any]) -> Limits:
+    return Limits(values["account_type"], values["notice_template_id"], values["mass_send_daily_quota"],
+                  values["template_daily_quota"], values["custom_daily_quota"])
+
+
+def _notice_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    problems = _Problems()
+    account_type = problems.read(_choice, env, "GRIDBOT_ACCOUNT_TYPE", ACCOUNT_TYPES, default=SERVICE)
+    values = {
+        "account_type": account_type,
+        "notice_template_id": problems.read(_template_id, env, "GRIDBOT_NOTICE_TEMPLATE_ID"),
+        # A 订阅号 may mass-send once a day (console and API together).
+        "mass_send_daily_quota": problems.read(_int, env, "GRIDBOT_MASS_SEND_DAILY_QUOTA",
+                                               1 if account_type == SUBSCRIPTION else 100),
+        "template_daily_quota": problems.read(_int, env, "GRIDBOT_TEMPLATE_DAILY_QUOTA", 100_000),
+        "custom_daily_quota": problems.read(_int, env, "GRIDBOT_CUSTOM_DAILY_QUOTA", 500_000),
+        "mass_sends_per_minute": problems.read(_int, env, "GRIDBOT_MASS_SENDS_PER_MINUTE", 60),
+        "templates_per_second": problems.read(_int, env, "GRIDBOT_TEMPLATES_PER_SECOND", 100),
+        "notice_lease_s": problems.read(_int, env, "GRIDBOT_NOTICE_LEASE_S", 60),
+    }
+    problems.raise_any()
+    return values
 
 
 def _mode_has_key(mode: str | None, aes_key: str | None) -> None:

@@ -16,6 +16,7 @@ from handlers import (
     faq,
     focus,
     merging,
+    notice_chat,
     reassigning,
     rejecting,
     resident,
@@ -48,6 +49,7 @@ class Takes(StrEnum):
     CASE_TEXT = "case_text"  # a focus-case number, then words (结案 J2611230001 已统一更换水管)
     CONTACT = "contact"  # a phone number or a 门牌 (with a digit), or 删除; nothing: show it (我的电话, 门牌)
     DAY = "day"  # a day, or nothing (请假 到 12月31日, 请假)
+    SCOPE_TEXT = "scope_text"  # a scope, then words (通知 幸福里社区/第一网格 周六消防演练)
 
 
 class Several(StrEnum):
@@ -176,6 +178,15 @@ COMMANDS: tuple[Command, ...] = (
             focus.list_cases, Audience.STAFF),
     Command("close_focus", ("结案",), "结案 案号 说明", "聚焦事项处理完毕后结案", Takes.CASE_TEXT, focus.close_case,
             Audience.STAFF, TextField.NOTE),
+    Command("notice", ("通知",), "通知 范围 内容", "给范围内的居民发通知，先看预览再确认（操作员：本社区；网格长：本网格）",
+            Takes.SCOPE_TEXT, notice_chat.draft, Audience.STAFF, roles=_OVERSEERS),
+    Command("notice_progress", ("通知进度",), "通知进度 编号", "查看通知发送到哪儿了（操作员、网格长）", Takes.CODE,
+            notice_chat.progress, Audience.STAFF, roles=_OVERSEERS),
+    Command("relayed", ("已转达",), "已转达 编号", "通知已转告不用微信的邻居（楼长）", Takes.CODE, notice_chat.relayed,
+            Audience.STAFF, roles=(StaffRole.BUILDING_LEAD,)),
+    Command("opt_out", ("退订通知",), "退订通知", "不再接收一般通知（停水停电等紧急通知仍会收到）", Takes.NOTHING,
+            notice_chat.opt_out),
+    Command("opt_in", ("订阅通知",), "订阅通知", "重新接收通知", Takes.NOTHING, notice_chat.opt_in),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),
@@ -222,6 +233,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return normalize_ticket(rest) is not None  # "查询一下低保怎么办" is a question for the intake, not 查询
     if command.takes is Takes.DAY:
         return names_a_day(rest)  # "请假条怎么开" is a question for the intake, not 请假
+    if command.takes is Takes.SCOPE_TEXT:
+        return notice_chat.names_scope(rest)  # "通知物业来修" is a problem to file, not a broadcast
     if command.takes is Takes.CONTACT:
         # "门牌掉了" is a problem to file, "我的电话换了" a sentence: a number or 删除 makes it the command.
         return rest in DELETE_WORDS or any(character.isdigit() for character in rest)
@@ -366,7 +379,7 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
     if command.takes is Takes.TICKET:
         ticket = normalize_ticket(argument)
         return Arguments(ticket=ticket) if ticket is not None else None
-    if command.takes in (Takes.CODE, Takes.TEXT):
+    if command.takes in (Takes.CODE, Takes.TEXT, Takes.SCOPE_TEXT):
         return Arguments(words=argument) if argument else None
     if command.takes in (Takes.CONTACT, Takes.DAY):
         return Arguments(words=argument)

@@ -13,6 +13,7 @@ from nlp import Classification, Classifier, Taxonomy
 from storage import appeals, residents
 from storage.attempts import DEFAULT_LOCKOUT, Lockout
 from storage.models import Resident, Staff
+from storage.notice_planning import Limits
 from storage.residents import ResidentView
 
 
@@ -59,11 +60,13 @@ class Understanding:
 
 @dataclass(frozen=True)
 class Access:
-    """The configured rules of access: the secret invite codes are keyed with, and how much staff may try."""
+    """The configured rules of access: the secret invite codes are keyed with, how much staff may try, and what
+    the account may broadcast by (通知)."""
 
     secret_key: str  # GRIDBOT_SECRET_KEY
     lookups_per_hour: int = 60  # GRIDBOT_STAFF_LOOKUPS_PER_HOUR: 查询 of appeals that are not the member's own
     certify_lockout: Lockout = DEFAULT_LOCKOUT
+    notices: Limits = Limits()  # GRIDBOT_ACCOUNT_TYPE, GRIDBOT_NOTICE_TEMPLATE_ID, the daily quotas
 
 
 @dataclass

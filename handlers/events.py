@@ -6,7 +6,7 @@ from handlers import binding, commands
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from storage import residents
+from storage import notice_records, residents
 
 
 def matches(conversation: Conversation) -> bool:
@@ -17,6 +17,8 @@ def matches(conversation: Conversation) -> bool:
 def handle(conversation: Conversation) -> Reply:
     """Welcome, farewell, one-step binding by QR code, or a menu click run as its command."""
     inbound = conversation.inbound
+    if inbound.event in JOB_FINISHED:
+        return _job_finished(conversation)
     if inbound.event == "subscribe":
         return _subscribed(conversation)
     if inbound.event == "unsubscribe":
@@ -27,6 +29,25 @@ def handle(conversation: Conversation) -> Reply:
     if inbound.event == "click" and inbound.event_key:
         return commands.run_text(conversation, inbound.event_key) or Reply.silent()
     return Reply.silent()  # view, location reports, template receipts: nothing to say
+
+
+JOB_FINISHED = frozenset({"masssendjobfinish", "templatesendjobfinish"})
+
+
+def _job_finished(conversation: Conversation) -> Reply:
+    """WeChat's report on a mass send or a template message (sent by WeChat itself, not a person): its counts go
+    on the notice. A repeat sets the same values again; a report on something else (a console send, an appeal's
+    template) changes nothing."""
+    fields, inbound = conversation.inbound.raw, conversation.inbound
+    msg_id, status = str(fields.get("MsgID") or ""), str(fields.get("Status") or "")
+    if not msg_id:
+        return Reply.silent()
+    if inbound.event == "masssendjobfinish":
+        counts = [int(fields.get(name) or 0) for name in ("TotalCount", "FilterCount", "SentCount", "ErrorCount")]
+        notice_records.record_mass_event(conversation.session, msg_id, status, *counts)
+    else:
+        notice_records.record_template_event(conversation.session, msg_id, status)
+    return Reply.silent()
 
 
 def _subscribed(conversation: Conversation) -> Reply:

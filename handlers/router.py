@@ -15,6 +15,7 @@ from handlers import (
     intake,
     joins,
     media,
+    notice_chat,
     rating,
     several,
     staff,
@@ -44,6 +45,9 @@ class Handler:
 # a dialogue takes the numbered answers; media and free text come last.
 HANDLERS: tuple[Handler, ...] = (
     Handler("event", events.matches, events.handle),
+    # A notice's draft waits for 确认 发送; anything else drops it (the draft was never stored).
+    Handler("notice confirmation", notice_chat.is_confirmation, notice_chat.confirm, dialogue=notice_chat.DIALOG,
+            ends_on_other_message=True),
     # 更多 in a long binding menu is its next page, not the staff command of the same word.
     Handler("binding next page", binding.is_next_page, binding.answer, dialogue=binding.DIALOG),
     Handler("command", commands.matches, commands.handle),

@@ -404,6 +404,7 @@ ROLE_TITLES = {
     "property": "物业人员",
     "department": "部门工作人员",
     "operator": "操作员",
+    "building_lead": "楼长",
 }
 NEEDS_TEXT = "请按这个格式发送：{usage}"
 # Words over their field's limit (storage/limits.py): refused whole, nothing stored.
@@ -417,17 +418,21 @@ CERTIFY_LOCKED = "验证码错误次数过多，为保护账号安全，认证�
 CERTIFY_ASK_PHONE = "验证码正确。为确认是您本人，请回复您手机号的后四位。"
 CERTIFY_WRONG_DIGITS = "手机号后四位不对，请核对后重新回复（多次错误会暂停认证）。"
 
-INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员。"
+INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员、楼长。"
 INVITE_BAD_TTL = "--ttl-hours 须在 1 到 {max_hours} 之间。"
 INVITE_MISSING = {
     "grid": "邀请网格员、网格长或物业人员需要用 --grid 指定网格，例如 --grid 幸福里社区·第一网格。",
     "department": "邀请部门人员需要用 --department 写明部门名称（最多 64 个字）。",
     "community": "邀请操作员需要用 --community 指定社区（或用 --grid，取网格所在的社区）。",
+    "building": "邀请楼长需要用 --building 指定楼栋，例如 --building 幸福里社区/第一网格/阳光花园/3号楼 或 阳光花园·3号楼。",
+    "building_only_lead": "--building 只用于邀请楼长（--role 楼长），且不能与 --grid、--community、--street、--department 同时使用。",
     "name": "--name 最多 32 个字。",
     "phone": "--phone 应为手机号或电话号码（只含数字）。",
 }
-INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区", "street": "街道"}
-INVITE_AMBIGUOUS = "{kind}“{name}”不唯一，请写明是哪一个（社区/网格 或 社区·网格）：\n{candidates}"
+INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区", "street": "街道", "building": "楼栋"}
+INVITE_AMBIGUOUS = "{kind}“{name}”不唯一，请写明是哪一个（{how}）：\n{candidates}"
+INVITE_NAMED_HOW = {"building": "小区·楼栋，或 社区/网格/小区/楼栋"}
+INVITE_NAMED_HOW_DEFAULT = "社区/网格 或 社区·网格"
 INVITE_UNKNOWN = "找不到{kind}“{name}”。"
 INVITE_UNKNOWN_CANDIDATES = "找不到{kind}“{name}”。您是不是要找：\n{candidates}"
 INVITE_DATABASE_FAILED = "数据库操作失败（{reason}），没有生成邀请。请检查 GRIDBOT_DATABASE_URL 后重试。"
@@ -451,7 +456,8 @@ def unclear_place(kind: str, name: str, candidates: list[str], ambiguous: bool) 
     kind_name = INVITE_PLACE_KINDS.get(kind, kind)
     listed = "\n".join(f"· {candidate}" for candidate in candidates)
     if ambiguous:
-        return INVITE_AMBIGUOUS.format(kind=kind_name, name=name, candidates=listed)
+        how = INVITE_NAMED_HOW.get(kind, INVITE_NAMED_HOW_DEFAULT)
+        return INVITE_AMBIGUOUS.format(kind=kind_name, name=name, how=how, candidates=listed)
     if candidates:
         return INVITE_UNKNOWN_CANDIDATES.format(kind=kind_name, name=name, candidates=listed)
     return INVITE_UNKNOWN.format(kind=kind_name, name=name)

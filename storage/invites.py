@@ -59,7 +59,8 @@ def listing(session: Session, now: datetime, include_all: bool = False) -> list[
     if not include_all:
         query = query.where(StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
                             StaffInvite.expires_at > now)
-    return [Invite(row, status_of(row, now), staff.workplace_label(session, row.role, row.grid_id, row.community_id))
+    return [Invite(row, status_of(row, now), staff.workplace_label(session, row.role, row.grid_id, row.community_id,
+                                                                     row.building_id))
             for row in session.scalars(query.order_by(StaffInvite.id))]
 
 

@@ -68,6 +68,7 @@ class StaffRole(StrEnum):
     PROPERTY = "property"  # 物业
     DEPARTMENT = "department"  # 部门
     OPERATOR = "operator"  # 操作员
+    BUILDING_LEAD = "building_lead"  # 楼长: a resident volunteer of one building, not grid staff
 
 
 # The grid's own team: they get its task cards and claim, work and close its appeals.
@@ -188,6 +189,8 @@ class Resident(Base):
     # Optional (我的电话, 门牌): read whole only by the appeal's handler; everyone else sees them masked.
     phone: Mapped[str | None] = mapped_column(String(24))
     door: Mapped[str | None] = mapped_column(String(32))  # 门牌, e.g. 3-2-501
+    # 退订通知: ordinary broadcast notices skip them (urgent ones still go); 订阅通知 clears it.
+    notices_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Staff(Base):
@@ -206,6 +209,8 @@ class Staff(Base):
     # 休假 until then (None: until 销假); past it the member counts as on duty again (storage.duty).
     off_duty_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     work_phone: Mapped[str | None] = mapped_column(String(24))  # 工作电话: published, the resident's 已接单 names it
+    # A 楼长's building (their grid_id and community_id are the building's); None for every other role.
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
 
 
 class Appeal(Base):
@@ -367,6 +372,7 @@ class StaffInvite(Base):
     role: Mapped[str] = mapped_column(String(16))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))  # a 楼长's (`--building`)
     department: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(32))  # "" when the inviter gave none
     phone: Mapped[str | None] = mapped_column(String(20))
@@ -492,3 +498,136 @@ class FocusCaseAppeal(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("focus_cases.id"))
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NoticeState(StrEnum):
+    SCHEDULED = "scheduled"  # planned and stored; nothing sent yet (waiting for --at, or for the worker)
+    SENDING = "sending"
+    DONE = "done"  # every chunk ended (sent, failed or skipped)
+    CANCELLED = "cancelled"  # gridbot notice cancel: what was not handed to WeChat yet never will be
+
+
+class NoticeAudience(StrEnum):
+    RESIDENTS = "residents"
+    STAFF = "staff"
+    ALL = "all"
+
+
+class NoticeChannel(StrEnum):
+    MASS = "mass"  # 群发 by OpenID list: ≤10,000 a call, 4 a month per resident on a 服务号
+    TEMPLATE = "template"  # 模板消息: one call per person, urgent notices and staff outside their window
+    CUSTOM = "custom"  # 客服消息: staff inside their 48-hour window only, never a resident's
+
+
+class ChunkStatus(StrEnum):
+    PENDING = "pending"  # due at due_at
+    QUEUED = "queued"  # handed to RQ
+    SENDING = "sending"  # claimed by a worker until lease_until
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class RecipientStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # a template or customer-service call is under way (or its worker died)
+    SENT = "sent"
+    FILTERED = "filtered"  # WeChat reported it not delivered (a template's TEMPLATESENDJOBFINISH)
+    FAILED = "failed"  # with the reason
+    SKIPPED = "skipped"  # never sent: the reason says why (unfollowed, opted out, monthly quota, …)
+
+
+class Broadcast(Base):
+    """A notice operators broadcast (gridbot notice send, 通知 in the chat): its text, scope and state."""
+
+    __tablename__ = "broadcasts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)  # N + local date + per-day sequence
+    scope_path: Mapped[str] = mapped_column(String(255))  # as the operator named it (全部, 阳光社区/阳光一网格, …)
+    audience: Mapped[str] = mapped_column(String(16))  # NoticeAudience
+    text: Mapped[str] = mapped_column(Text)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str | None] = mapped_column(String(8))  # 停水 停电 停气 防汛 其他, urgent notices only
+    state: Mapped[str] = mapped_column(String(16))  # NoticeState
+    author_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # None: from the CLI
+    account_type: Mapped[str] = mapped_column(String(16))  # service | subscription, when it was planned
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)  # what stopped a channel (45009), for status
+
+
+class BroadcastChunk(Base):
+    """One unit of sending: a mass send of ≤10,000 OpenIDs (one call), or a batch of template/custom messages."""
+
+    __tablename__ = "broadcast_chunks"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "seq"),
+        Index("ix_broadcast_chunks_status_due", "status", "due_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16))  # NoticeChannel
+    size: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # ChunkStatus
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a mass clientmsgid counts from here
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a sending chunk's worker holds it till then
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    msg_id: Mapped[str | None] = mapped_column(String(32), index=True)  # a mass send's msg_id
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # MASSSENDJOBFINISH, as WeChat reports it: FilterCount is what was left to send after its filters.
+    event_status: Mapped[str | None] = mapped_column(String(32))
+    total_count: Mapped[int | None] = mapped_column(Integer)
+    filter_count: Mapped[int | None] = mapped_column(Integer)
+    sent_count: Mapped[int | None] = mapped_column(Integer)
+    error_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class BroadcastRecipient(Base):
+    """One person a notice is for, the channel chosen for them and what became of it."""
+
+    __tablename__ = "broadcast_recipients"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "openid"),
+        Index("ix_broadcast_recipients_chunk_status", "chunk_id", "status"),
+        Index("ix_broadcast_recipients_month", "mass_month", "openid"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"))
+    chunk_id: Mapped[int | None] = mapped_column(ForeignKey("broadcast_chunks.id"))  # None: skipped
+    openid: Mapped[str] = mapped_column(String(64))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    channel: Mapped[str | None] = mapped_column(String(16))  # NoticeChannel; None: skipped
+    status: Mapped[str] = mapped_column(String(16))  # RecipientStatus
+    reason: Mapped[str | None] = mapped_column(String(255))  # why skipped or failed
+    # The local month (YYYYMM) of a mass send to a resident: one of their 4 a month on a 服务号.
+    mass_month: Mapped[str | None] = mapped_column(String(6))
+    msg_id: Mapped[str | None] = mapped_column(String(32), index=True)  # a template message's msgid
+    sending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BroadcastConfirmation(Base):
+    """已转达: a 楼长 passed the notice on to neighbours who don't use WeChat."""
+
+    __tablename__ = "broadcast_confirmations"
+    __table_args__ = (UniqueConstraint("broadcast_id", "staff_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ChannelStop(Base):
+    """A channel WeChat refused for the rest of the day (45009, the daily quota): nothing goes by it until then."""
+
+    __tablename__ = "channel_stops"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)  # NoticeChannel
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)

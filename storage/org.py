@@ -128,6 +128,13 @@ def grid_label(session: Session, grid_id: int) -> str:
     return f"{community}·{grid}"
 
 
+def building_place(session: Session, building_id: int) -> str:
+    """社区·网格·小区·楼栋 (no 小区 when it is in none): a building named so that no other is meant."""
+    building = session.get_one(Building, building_id)
+    named = f"{building.compound}·{building.name}" if building.compound else building.name
+    return f"{grid_label(session, building.grid_id)}·{named}"
+
+
 _SPACES = re.compile(r" {2,}")
 _SPACE_BESIDE_WIDE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
 

@@ -1,7 +1,7 @@
 """Moving a building to another grid (`gridbot org move-building`): said beforehand, done in one transaction.
 
-The building keeps its id, units and scene key (its printed QR code keeps working); its residents go with it, so
-what they file from now on goes to the new grid. Its open appeals either stay with whoever handles them now
+The building keeps its id, units and scene key (its printed QR code keeps working); its residents and its 楼长 go
+with it, so what they file from now on goes to the new grid. Its open appeals either stay with whoever handles them now
 (`keep`: the work is under way, the handler knows the case) or go to the new grid (`move`: handed over like an
 改派, holders and resident told). Each open appeal records the move in its audit trail either way.
 """
@@ -20,7 +20,17 @@ from sqlalchemy.orm import Session
 from storage import org, reassigning
 from storage.appeals import Action, record
 from storage.errors import DomainError
-from storage.models import OPEN_STATUSES, Appeal, Building, Grid, Resident, ResidentStatus
+from storage.models import (
+    OPEN_STATUSES,
+    Appeal,
+    Building,
+    Community,
+    Grid,
+    Resident,
+    ResidentStatus,
+    Staff,
+    Street,
+)
 from storage.org_ledger import building_label
 from storage.staff import MAX_CANDIDATES, PLACE_SEPARATOR, AmbiguousPlace, UnknownPlace
 
@@ -52,26 +62,38 @@ class MovePlan:
 
 
 def find_building(session: Session, text: str) -> Building:
-    """The building an operator names: its ID, 阳光花园·3号楼, or 3号楼 when unique; UnclearPlace otherwise."""
+    """The building an operator names: its ID, a path from the street or community down
+    (幸福里社区/第一网格/阳光花园/3号楼, any of its leading names left out), 阳光花园·3号楼, or 3号楼 when unique;
+    UnclearPlace otherwise."""
     wanted = unicodedata.normalize("NFKC", text).strip()
     if wanted.isdigit():
         found = session.get(Building, int(wanted))
         if found is None:
             raise UnknownPlace("building", text, [])
         return found
-    parts = [org.normalised_name(part) for part in PLACE_SEPARATOR.split(wanted)]
-    query = select(Building).where(Building.name == parts[-1], Building.active.is_(True))
-    if len(parts) > 1:
-        query = query.where(Building.compound == parts[-2])
-    rows = session.scalars(query.order_by(Building.id)).all()
-    if len(rows) == 1:
-        return rows[0]
-    if rows:
-        raise AmbiguousPlace("building", text, [_full_label(session, row) for row in rows])
-    similar = session.scalars(select(Building).where(Building.name.contains(_digits(parts[-1])),
+    *above, name = [org.normalised_name(part) for part in PLACE_SEPARATOR.split(wanted)]
+    rows = session.execute(
+        select(Building, Street.name, Community.name, Grid.name)
+        .join(Grid, Grid.id == Building.grid_id).join(Community, Community.id == Grid.community_id)
+        .join(Street, Street.id == Community.street_id)
+        .where(Building.name == name, Building.active.is_(True)).order_by(Building.id)
+    ).all()
+    matching = [row[0] for row in rows if _named_in_order(above, [*row[1:], row[0].compound])]
+    if len(matching) == 1:
+        return matching[0]
+    if matching:
+        raise AmbiguousPlace("building", text, [org.building_place(session, row.id) for row in matching])
+    similar = session.scalars(select(Building).where(Building.name.contains(_digits(name)),
                                                      Building.active.is_(True))
                               .order_by(Building.id).limit(MAX_CANDIDATES)).all()
-    raise UnknownPlace("building", text, [_full_label(session, row) for row in similar])
+    raise UnknownPlace("building", text, [org.building_place(session, row.id) for row in similar])
+
+
+def _named_in_order(typed: list[str], chain: list[str]) -> bool:
+    """Whether the names typed above the building are its street, community, grid and 小区, in that order
+    (any of them left out)."""
+    remaining = iter(chain)
+    return all(any(part == name for name in remaining) for part in typed)
 
 
 def plan(session: Session, building: Building, grid: Grid) -> MovePlan:
@@ -97,6 +119,9 @@ def move(session: Session, planned: MovePlan, appeals: AppealsChoice, now: datet
     building.grid_id = planned.to_grid_id
     for resident in session.scalars(select(Resident).where(Resident.building_id == building.id)):
         resident.grid_id = planned.to_grid_id
+    community_id = session.get_one(Grid, planned.to_grid_id).community_id
+    for lead in session.scalars(select(Staff).where(Staff.building_id == building.id)):
+        lead.grid_id, lead.community_id = planned.to_grid_id, community_id  # its 楼长 go with it
     note = f"{planned.building}：{planned.from_grid} → {planned.to_grid}"
     for appeal in session.scalars(select(Appeal).where(Appeal.building_id == building.id,
                                                        Appeal.status.in_(OPEN_STATUSES)).order_by(Appeal.id)):
@@ -110,10 +135,6 @@ def move(session: Session, planned: MovePlan, appeals: AppealsChoice, now: datet
             appeal.grid_id = planned.to_grid_id  # held or not yet dispatched: dispatch finds it in the new grid
     session.flush()
     return planned
-
-
-def _full_label(session: Session, building: Building) -> str:
-    return f"{org.grid_label(session, building.grid_id)}·{building_label(building.compound, building.name)}"
 
 
 def _digits(name: str) -> str:

@@ -19,7 +19,7 @@ from typing import Sequence
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from storage import duty, reassigning, staff
+from storage import duty, org_moves, reassigning, staff
 from storage.dispatch import HELD_STATUSES
 from storage.errors import DomainError, NotAllowed
 from storage.models import GRID_BOUND, Appeal, Community, Grid, Staff, StaffRole
@@ -144,6 +144,8 @@ def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, t
     """The member now works in another grid (their community follows it). Their open tasks, if any, as `tasks`
     says; None with tasks to decide: TasksUndecided. Refused for roles not bound to a grid, the grid they are in,
     and `to` without `handover` (or `handover` without `to`)."""
+    if member.role == StaffRole.BUILDING_LEAD:
+        raise NotAllowed("lead_moves_building")
     if member.role not in GRID_BOUND:
         raise NotAllowed("not_grid_bound")
     grid = staff.find_grid(session, grid_name)
@@ -160,6 +162,20 @@ def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, t
     if tasks is Tasks.KEEP or not held:
         return Moved(member, (), kept=len(held))
     return Moved(member, tuple(_hand_over(session, appeal, target, now) for appeal in held))
+
+
+def move_lead(session: Session, member: Staff, building_name: str) -> Staff:
+    """A 楼长 now looks after another building (org_moves.find_building reads the name); they hold no tasks, so
+    nothing else moves. Refused for other roles and for the building they already have."""
+    if member.role != StaffRole.BUILDING_LEAD:
+        raise NotAllowed("building_only_lead")
+    building = org_moves.find_building(session, building_name)
+    if building.id == member.building_id:
+        raise NotAllowed("same_building")
+    member.building_id, member.grid_id = building.id, building.grid_id
+    member.community_id = session.get_one(Grid, building.grid_id).community_id
+    session.flush()
+    return member
 
 
 def _target(session: Session, member: Staff, to: str | None) -> tuple[Grid, Staff | None] | None:
@@ -201,7 +217,7 @@ def _open_counts(session: Session, ids: list[int]) -> dict[int, int]:
 
 
 def _member(session: Session, row: Staff, counts: dict[int, int], now: datetime | None) -> Member:
-    place = staff.workplace_label(session, row.role, row.grid_id, row.community_id)
+    place = staff.workplace_label(session, row.role, row.grid_id, row.community_id, row.building_id)
     current = duty.duty_of(row, now) if now is not None else duty.Duty(row.on_duty)
     return Member(row.id, row.name, row.role, place, row.department, row.openid is not None, current,
                   counts.get(row.id, 0), row.work_phone, row.phone)

@@ -22,6 +22,8 @@ Layout = Mapping[str, Mapping[str, tuple[str, Mapping[str, tuple[str, ...]]]]]
 StaffRow = tuple[str, str, StaffRole, str, str | None]
 # community, grid, building, unit
 Home = tuple[str, str, str, str]
+# openid, name, community, grid, building: a 楼长 and the building they look after
+LeadRow = tuple[str, str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,12 @@ class StreetPlan:
     layout: Layout
     staff: tuple[StaffRow, ...] = ()
     residents: Mapping[str, Home] = field(default_factory=dict)
+    building_leads: tuple[LeadRow, ...] = ()
 
 
 def seed_street(session: Session, plan: StreetPlan, now: datetime) -> None:
-    """Create what the plan describes and is not there yet (a staff member or a bound resident is left as found)."""
+    """Create what the plan describes and is not there yet (a staff member, a 楼长 or a bound resident is left as
+    found)."""
     street = org.ensure_street(session, plan.name)
     grids: dict[tuple[str, str], Grid] = {}
     communities: dict[str, Community] = {}
@@ -53,6 +57,13 @@ def seed_street(session: Session, plan: StreetPlan, now: datetime) -> None:
         grid = grids[community_name, grid_name] if grid_name else None
         session.add(Staff(openid=openid, name=name, role=role, grid_id=grid.id if grid else None,
                           community_id=communities[community_name].id, active=True, created_at=now))
+    for openid, name, community_name, grid_name, building_name in plan.building_leads:
+        if session.scalars(select(Staff).where(Staff.openid == openid)).first():
+            continue
+        grid = grids[community_name, grid_name]
+        building = org.ensure_building(session, grid, building_name, plan.layout[community_name][grid_name][0])
+        session.add(Staff(openid=openid, name=name, role=StaffRole.BUILDING_LEAD, grid_id=grid.id,
+                          community_id=grid.community_id, building_id=building.id, active=True, created_at=now))
     for openid, where in plan.residents.items():
         resident = residents.get_or_create(session, openid, now)
         if resident.grid_id is None:

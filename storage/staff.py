@@ -36,6 +36,7 @@ from storage.models import (
     TRANSFER_UNITS,
     Appeal,
     AppealEvent,
+    Building,
     Community,
     Grid,
     InviteHashScheme,
@@ -57,6 +58,7 @@ ROLE_WORDS: dict[str, StaffRole] = {
     "物业": StaffRole.PROPERTY,
     "部门": StaffRole.DEPARTMENT,
     "操作员": StaffRole.OPERATOR,
+    "楼长": StaffRole.BUILDING_LEAD,
 }
 # No 0/O, 1/I/L: the code is read off a screen and typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -74,7 +76,7 @@ class InvalidInvite(DomainError):
 
     def __init__(self, field: str) -> None:
         super().__init__(field)
-        self.field = field  # grid | community | street | department | name | phone | phone_bound
+        self.field = field  # grid | community | street | building | department | name | phone | phone_bound
 
 
 class UnclearPlace(DomainError):
@@ -118,18 +120,22 @@ class Scope:
     community_id: int | None
     department: str | None
     street: str | None = None  # a street operator's (no grid, no community: the top escalation level)
+    building_id: int | None = None  # a 楼长's (grid and community are the building's)
 
 
 def invite_scope(session: Session, role: StaffRole, grid: str | None, community: str | None,
                  department: str | None, street: str | None = None,
-                 departments: Collection[str] | None = None) -> Scope:
+                 departments: Collection[str] | None = None, building: Building | None = None) -> Scope:
     """Resolve what the inviter typed, checking that the role gets what it needs (a grid, a department, …).
 
     An 操作员 with `street` alone is the street's: bound to no community, they oversee all of it. A 部门's
     `department` must be one of `departments` (the taxonomy's routes) when given: anyone else would never
-    receive the appeals routed to the department they meant.
+    receive the appeals routed to the department they meant. A 楼长 gets a `building` (org_moves.find_building
+    resolves what was typed) and nothing else; no other role gets one.
     """
     department, community, grid, street = _clean(department), _clean(community), _clean(grid), _clean(street)
+    if role is StaffRole.BUILDING_LEAD or building is not None:
+        return _lead_scope(session, role, building, any((grid, community, street, department)))
     street_row = find_street(session, street) if street else None
     if street_row is not None and (role is not StaffRole.OPERATOR or grid or community):
         raise InvalidInvite("street")
@@ -150,9 +156,20 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
                  street_row.name if street_row else None)
 
 
+def _lead_scope(session: Session, role: StaffRole, building: Building | None, more: bool) -> Scope:
+    """A 楼长's scope: their building, within its grid and community; refused for other roles or other options."""
+    if role is not StaffRole.BUILDING_LEAD or more:
+        raise InvalidInvite("building_only_lead")
+    if building is None or not building.active:
+        raise InvalidInvite("building")
+    community_id = session.scalars(select(Grid.community_id).where(Grid.id == building.grid_id)).one()
+    return Scope(building.grid_id, community_id, None, building_id=building.id)
+
+
 def create_invite(session: Session, role: StaffRole, grid_id: int | None, community_id: int | None,
                   department: str | None, name: str, phone: str | None, now: datetime, secret: str,
-                  ttl: timedelta = DEFAULT_TTL, work_phone: str | None = None, phone_bound: bool = False) -> str:
+                  ttl: timedelta = DEFAULT_TTL, work_phone: str | None = None, phone_bound: bool = False,
+                  building_id: int | None = None) -> str:
     """Record an invite and return its code, in plain text, for the inviter to pass on (it is not stored).
     A `work_phone` (InvalidContact when not a phone number) is published when the code is redeemed.
     `phone_bound`: the code binds only after its sender confirms the last four digits of `phone`."""
@@ -171,7 +188,7 @@ def create_invite(session: Session, role: StaffRole, grid_id: int | None, commun
     session.add(StaffInvite(
         code_hash=digest, hash_scheme=InviteHashScheme.HMAC_SHA256, role=str(role), grid_id=grid_id,
         community_id=community_id, department=department, name=name, phone=normalize_phone(phone), created_at=now,
-        expires_at=now + ttl, work_phone=published, phone_bound=phone_bound,
+        expires_at=now + ttl, work_phone=published, phone_bound=phone_bound, building_id=building_id,
     ))
     session.flush()
     return code
@@ -288,6 +305,7 @@ def _bind(session: Session, openid: str, invite: StaffInvite, now: datetime) -> 
     staff.role = invite.role
     staff.grid_id = invite.grid_id
     staff.community_id = invite.community_id
+    staff.building_id = invite.building_id
     staff.department = invite.department
     staff.active = True
     staff.on_duty, staff.off_duty_until = True, None
@@ -352,8 +370,12 @@ def find_community(session: Session, name: str) -> Community:
     raise UnknownPlace("community", name, list(similar))
 
 
-def place_label(session: Session, grid_id: int | None, community_id: int | None) -> str | None:
-    """社区·网格 for a grid, the community's name without one, None with neither."""
+def place_label(session: Session, grid_id: int | None, community_id: int | None,
+                building_id: int | None = None) -> str | None:
+    """社区·网格·小区·楼栋 for a 楼长's building, 社区·网格 for a grid, the community's name without one, None with
+    neither."""
+    if building_id is not None:
+        return org.building_place(session, building_id)
     if grid_id is not None:
         return org.grid_label(session, grid_id)
     if community_id is not None:
@@ -361,10 +383,11 @@ def place_label(session: Session, grid_id: int | None, community_id: int | None)
     return None
 
 
-def workplace_label(session: Session, role: str, grid_id: int | None, community_id: int | None) -> str | None:
-    """Where someone in `role` works, as people name it: 社区·网格, the community, or for a street operator (bound
-    to no community) the street; None for a department's staff."""
-    place = place_label(session, grid_id, community_id)
+def workplace_label(session: Session, role: str, grid_id: int | None, community_id: int | None,
+                    building_id: int | None = None) -> str | None:
+    """Where someone in `role` works, as people name it: a 楼长's building, 社区·网格, the community, or for a
+    street operator (bound to no community) the street; None for a department's staff."""
+    place = place_label(session, grid_id, community_id, building_id)
     if place is None and role == StaffRole.OPERATOR:
         return street_name(session)
     return place

@@ -14,8 +14,10 @@ from storage.driver_sql import DriverSQL
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 PREFIX = "G"
 FOCUS_PREFIX = "J"  # 聚焦办 cases: J2611230001, counted apart from the tickets
+NOTICE_PREFIX = "N"  # broadcast notices: N2612020001, counted apart too
 _TICKET = re.compile(r"^G?(\d{10,})$")
 _FOCUS_CODE = re.compile(r"^J?(\d{10,})$")
+_NOTICE_NUMBER = re.compile(r"^N?(\d{10,})$")
 # One statement: insert the day's counter at 1, or bump it; the row lock orders concurrent tickets.
 _INCREMENT = DriverSQL(
     "INSERT INTO ticket_counters (day, value) VALUES (%(day)s, 1) "
@@ -35,6 +37,20 @@ def next_focus_code(session: Session, now: datetime) -> str:
     day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
     (value,) = _INCREMENT.run(session, {"day": f"{FOCUS_PREFIX}{day}"})  # type: ignore[misc]
     return f"{FOCUS_PREFIX}{day}{value:04d}"
+
+
+def next_notice_number(session: Session, now: datetime) -> str:
+    """Allocate the next broadcast notice number of the local day (N + date + sequence), atomically."""
+    day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
+    (value,) = _INCREMENT.run(session, {"day": f"{NOTICE_PREFIX}{day}"})  # type: ignore[misc]
+    return f"{NOTICE_PREFIX}{day}{value:04d}"
+
+
+def normalize_notice_number(text: str) -> str | None:
+    """Read a notice number as people type it (N optional, full-width, lower case); None if it isn't one."""
+    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+    match = _NOTICE_NUMBER.match(cleaned)
+    return f"{NOTICE_PREFIX}{match.group(1)}" if match else None
 
 
 def normalize_focus_code(text: str) -> str | None:

@@ -16,11 +16,19 @@ from bot.cli.support import fail, read_settings
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--callback-ip", "callback_ips", multiple=True, metavar="IP|CIDR",
               help="also serve this in getcallbackip's list (127.0.0.1 and ::1 always are); repeatable")
-def fake_wechat(host: str, port: int, callback_ips: tuple[str, ...]) -> None:
+@click.option("--events-to", metavar="URL",
+              help="the webhook to push MASSSENDJOBFINISH / TEMPLATESENDJOBFINISH to, signed with WECHAT_TOKEN "
+                   "(and encrypted with WECHAT_AES_KEY when set), e.g. http://127.0.0.1:8000/wechat")
+def fake_wechat(host: str, port: int, callback_ips: tuple[str, ...], events_to: str | None) -> None:
     """A local fake of WeChat's HTTP API that records every call (open / in a browser)."""
     from bot.wechat.fake import serve as serve_fake
 
-    serve_fake(host, port, callback_ips=callback_ips)
+    account: dict[str, str | None] = {}
+    if events_to:
+        settings = read_settings()
+        account = {"token": settings.wechat_token, "appid": settings.wechat_appid,
+                   "aes_key": settings.wechat_aes_key}
+    serve_fake(host, port, callback_ips=callback_ips, events_to=events_to, **account)
 
 
 @click.command()

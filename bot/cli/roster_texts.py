@@ -11,6 +11,7 @@ from handlers.resident_texts import clock
 from handlers.staff_texts import INVITEE_UNNAMED, ROLE_TITLES, masked_phone, scope
 from storage.duty import Duty
 from storage.invites import Invite, InviteStatus
+from storage.models import StaffRole
 from storage.reassigning import Reassigned
 from storage.roster import Member, Moved
 
@@ -38,6 +39,9 @@ INVITE_NOT_REVOCABLE = {
     InviteStatus.REVOKED: "邀请 [{id}] 已经撤销过了。",
 }
 INVITE_DATABASE_FAILED = "数据库操作失败（{reason}），没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
+# What the invited person will do, in the text forwarded to them.
+INVITE_DUTY = "在微信公众号里接收和办理居民诉求。"
+INVITE_DUTIES = {"building_lead": "在微信公众号里接收本楼的通知并转达给邻居，也可以替不用微信的邻居反映问题（代报）。"}
 
 
 def invite_created(invite_id: int, role: str, place: str | None, department: str | None, name: str,
@@ -53,7 +57,7 @@ def invite_created(invite_id: int, role: str, place: str | None, department: str
         f"验证码：{code}（{clock(expires_at)} 前有效）\n"
         f"请把下面这段话原样转发给 {name or INVITEE_UNNAMED}：\n"
         f"\n"
-        f"{name + '您好！' if name else '您好！'}邀请您作为 {where} 的{title}，在微信公众号里接收和办理居民诉求。"
+        f"{name + '您好！' if name else '您好！'}邀请您作为 {where} 的{title}，{INVITE_DUTIES.get(role, INVITE_DUTY)}"
         f"请{follow}，在对话框中发送：认证 {code}（{hours} 小时内有效，只能使用一次，{clock(expires_at)} 前）。{check}"
     )
 
@@ -80,7 +84,7 @@ def _invite_who(invite: Invite) -> str:
 
 # --- the staff list ---------------------------------------------------------------------------------------
 
-STAFF_BAD_ROLE = "--role 只能是：网格员、网格长、物业、部门、操作员。"
+STAFF_BAD_ROLE = "--role 只能是：网格员、网格长、物业、部门、操作员、楼长。"
 STAFF_LIST_HEADER = "工作人员 {n} 名{where}："
 STAFF_LIST_NONE = "没有在职的工作人员{where}。"
 BOUND = {True: "已绑定", False: "未绑定"}
@@ -90,10 +94,11 @@ OFF_DUTY_UNTIL = "休假至{day}"
 
 
 def staff_line(member: Member) -> str:
-    """One member of `gridbot staff list`: who, where, bound, on duty, open tasks, phones."""
+    """One member of `gridbot staff list`: who, where, bound, on duty, open tasks (not for a 楼长), phones."""
     parts = [f"[{member.id}] {member.name or INVITEE_UNNAMED}", ROLE_TITLES.get(member.role, member.role),
-             scope(member.place, member.department), BOUND[member.bound], duty_words(member.duty),
-             f"未办结 {member.open_tasks} 件"]
+             scope(member.place, member.department), BOUND[member.bound]]
+    if member.role != StaffRole.BUILDING_LEAD:  # a 楼长 gets no tasks: neither duty nor open tasks mean anything
+        parts += [duty_words(member.duty), f"未办结 {member.open_tasks} 件"]
     if member.work_phone:
         parts.append(f"工作电话 {member.work_phone}")
     if member.phone:
@@ -152,6 +157,9 @@ STAFF_REFUSED = {
     "complained_about": "有任务是对“{to}”的投诉，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
     "not_grid_bound": "只有网格员、网格长和物业人员属于网格；操作员和部门人员请重新邀请到新的岗位。",
     "same_grid": "TA 已经在这个网格了。",
+    "lead_moves_building": "楼长属于楼栋，不属于网格：请用 --building 指定 TA 新负责的楼栋。",
+    "building_only_lead": "--building 只用于调整楼长负责的楼栋；其他工作人员请用 --grid。",
+    "same_building": "TA 已经是这栋楼的楼长了。",
     "handover_needs_to": "--tasks handover 需要用 --to 指定接手人，--to 也只和 --tasks handover 一起用。",
 }
 STAFF_DISABLED = "已停用 {who}：TA 的工作指令和查看权限即刻失效，不再收到任务。"
@@ -159,6 +167,8 @@ STAFF_TASKS_NONE = "TA 手上没有未办结的任务。"
 STAFF_TASKS_HANDED = "未办结任务 {n} 件已转出（接手人和居民都已通知）："
 STAFF_TASK_HANDED = "· {ticket} → {to}"
 STAFF_MOVED = "已把 {name} 调到 {grid}。"
+STAFF_LEAD_MOVED = "{name} 现在是 {building} 的楼长。"
+MOVE_GRID_OR_BUILDING = "请用 --grid 指定新网格（楼长用 --building 指定新楼栋），二者只写一个。"
 STAFF_TASKS_KEPT = "TA 手上 {n} 件未办结任务仍由 TA 办理（TA 仍可查看这些诉求）。"
 MOVE_TASKS_NEEDED = ("{name} 手上有 {n} 件未办结任务，请用 --tasks keep|handover|return 说明如何处理"
                      "（keep 继续由 TA 办理，handover 交给 --to 指定的人，return 交回原网格）。")

@@ -27,7 +27,7 @@ MAX_INVITE_HOURS = 24 * 30
 
 
 @click.group(invoke_without_command=True)
-@click.option("--role", metavar="网格员|网格长|物业|部门|操作员", help="the invited person's role")
+@click.option("--role", metavar="网格员|网格长|物业|部门|操作员|楼长", help="the invited person's role")
 @click.option("--grid", help="网格: 第一网格, or 幸福里社区·第一网格 when the name is not unique")
 @click.option("--name", default="", help="the person's name: the printed text is addressed to them")
 @click.option("--phone", help="the person's mobile: stored, printed masked; 认证 then asks for its last four digits")
@@ -36,11 +36,13 @@ MAX_INVITE_HOURS = 24 * 30
 @click.option("--community", help="社区: for operators (default: the grid's community)")
 @click.option("--street", help="街道: for a street operator (--role 操作员 without --community), the top escalation level")
 @click.option("--department", help="部门: one the taxonomy routes appeals to; for 物业, the property company")
+@click.option("--building", metavar="PATH", help="楼栋, for a 楼长: 幸福里社区/第一网格/阳光花园/3号楼, 阳光花园·3号楼, "
+              "or 3号楼 when unique")
 @click.option("--ttl-hours", default=72, show_default=True, type=int, help="hours the code stays valid")
 @click.pass_context
 def invite(context: click.Context, role: str | None, grid: str | None, name: str, phone: str | None,
            work_phone: str | None, community: str | None, street: str | None, department: str | None,
-           ttl_hours: int) -> None:
+           building: str | None, ttl_hours: int) -> None:
     """Print a one-time code, in a text to forward to the person: whoever sends `认证 <code>` to the account is
     bound as that staff member. `invite list` and `invite revoke` manage the codes issued."""
     if context.invoked_subcommand is not None:
@@ -50,7 +52,7 @@ def invite(context: click.Context, role: str | None, grid: str | None, name: str
     from sqlalchemy.exc import SQLAlchemyError
 
     from handlers import staff_texts
-    from storage import contact_input, invites, staff
+    from storage import contact_input, invites, org_moves, staff
     from storage.errors import DomainError
 
     staff_role = staff.ROLE_WORDS.get((role or "").strip())
@@ -64,11 +66,13 @@ def invite(context: click.Context, role: str | None, grid: str | None, name: str
     now, ttl = (clock or now_utc)(), timedelta(hours=ttl_hours)
     try:
         with operator_transaction() as session:
-            scope = staff.invite_scope(session, staff_role, grid, community, department, street, departments)
+            lead_building = org_moves.find_building(session, building) if building and building.strip() else None
+            scope = staff.invite_scope(session, staff_role, grid, community, department, street, departments,
+                                       lead_building)
             code = staff.create_invite(session, staff_role, scope.grid_id, scope.community_id, scope.department,
                                        name, phone, now, secret, ttl, work_phone=work_phone,
-                                       phone_bound=bool(phone and phone.strip()))
-            place = scope.street or staff.place_label(session, scope.grid_id, scope.community_id)
+                                       phone_bound=bool(phone and phone.strip()), building_id=scope.building_id)
+            place = scope.street or staff.place_label(session, scope.grid_id, scope.community_id, scope.building_id)
             created = invites.by_code(session, code, secret)
             assert created is not None, "the invite was just added"
             invite_id = created.id
@@ -149,8 +153,8 @@ def invite_revoke(clock: Clock | None, code_or_id: str) -> None:
 
     def revoke(session: Session) -> invites.Invite:
         row = invites.revoke(session, code_or_id, now, secret)
-        return invites.Invite(row, invites.InviteStatus.REVOKED, staff.place_label(session, row.grid_id,
-                                                                                   row.community_id))
+        return invites.Invite(row, invites.InviteStatus.REVOKED,
+                              staff.place_label(session, row.grid_id, row.community_id, row.building_id))
 
     try:
         done = _in_transaction(revoke)
@@ -168,7 +172,7 @@ def staff_group() -> None:
 
 @staff_group.command("list")
 @click.option("--scope", "path", metavar="PATH", help="a street, a community (幸福里社区) or a grid (幸福里社区·第一网格)")
-@click.option("--role", metavar="网格员|网格长|物业|部门|操作员", help="only this role")
+@click.option("--role", metavar="网格员|网格长|物业|部门|操作员|楼长", help="only this role")
 @click.option("--json", "as_json", is_flag=True, help="one JSON list (no openids; personal phones masked)")
 @click.pass_obj
 def staff_list(clock: Clock | None, path: str | None, role: str | None, as_json: bool) -> None:
@@ -220,16 +224,26 @@ def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
 
 @staff_group.command("move")
 @click.argument("who", metavar="NAME|ID")
-@click.option("--grid", "grid_name", required=True, metavar="G", help="the grid they work in from now on")
+@click.option("--grid", "grid_name", metavar="G", help="the grid they work in from now on")
+@click.option("--building", "building_name", metavar="PATH", help="for a 楼长: the building they look after from "
+              "now on (as `invite --building` takes it)")
 @click.option("--tasks", type=click.Choice(["keep", "handover", "return"]),
               help="their open tasks: keep them, hand them over (--to), or return them to the old grid; asked "
               "when not given")
 @click.option("--to", metavar="NAME", help="with --tasks handover: who takes them over")
 @click.pass_obj
-def staff_move(clock: Clock | None, who: str, grid_name: str, tasks: str | None, to: str | None) -> None:
-    """A 网格员, 网格长 or 物业 now works in grid G; what becomes of their open tasks is asked (--tasks)."""
+def staff_move(clock: Clock | None, who: str, grid_name: str | None, building_name: str | None, tasks: str | None,
+               to: str | None) -> None:
+    """A 网格员, 网格长 or 物业 now works in grid G (what becomes of their open tasks is asked: --tasks); a 楼长
+    now looks after another building (--building)."""
     from storage import roster
 
+    if (grid_name is None) == (building_name is None):
+        fail(texts.MOVE_GRID_OR_BUILDING)
+    if building_name is not None:
+        _move_lead(who, building_name)
+        return
+    assert grid_name is not None
     now = (clock or now_utc)()
 
     def move(session: Session) -> roster.Moved:
@@ -249,6 +263,18 @@ def staff_move(clock: Clock | None, who: str, grid_name: str, tasks: str | None,
         click.echo(texts.STAFF_TASKS_KEPT.format(n=moved.kept))
     for line in texts.handed(moved):
         click.echo(line)
+
+
+def _move_lead(who: str, building_name: str) -> None:
+    """staff move WHO --building PATH: a 楼长 takes on another building."""
+    from storage import roster, staff
+
+    def move(session: Session) -> tuple[str, str | None]:
+        member = roster.move_lead(session, _member(session, who), building_name)
+        return member.name, staff.place_label(session, member.grid_id, member.community_id, member.building_id)
+
+    name, building = _in_transaction(move, command="move")
+    click.echo(texts.STAFF_LEAD_MOVED.format(name=name, building=building))
 
 
 def _ask_tasks(who: str, count: int, to: str | None) -> tuple[str, str | None]:

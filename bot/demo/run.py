@@ -32,6 +32,7 @@ START_TIMEOUT_S = 60
 DEMO_UNCLAIMED_MINUTES = 2
 # The fake API accepts any template id; a real account copies its template's id from the console.
 DEMO_RESIDENT_TEMPLATE_ID = "DEMO_RESIDENT_NOTICE"
+DEMO_NOTICE_TEMPLATE_ID = "DEMO_BROADCAST_NOTICE"  # urgent broadcast notices, staff outside their window
 WATCH_INTERVAL_S = 0.5
 OPERATOR_ENV_FILE = "operator.env"
 RESTART_BACKOFF_S = (1, 2, 4, 8, 15, 30)
@@ -127,7 +128,8 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
         try:
             # All at once: nothing needs another to start (the worker calls the API only to deliver).
             if settings.wechat_api_base_url is None:
-                fake = ["fake-wechat", "--host", "127.0.0.1", "--port", str(fake_port)]
+                fake = ["fake-wechat", "--host", "127.0.0.1", "--port", str(fake_port),
+                        "--events-to", f"http://127.0.0.1:{port}/wechat"]
                 children.append(_Child(_Restarts("模拟微信接口"), fake, env))
             children.append(_Child(_Restarts("后台任务（worker）"), ["worker"], env))
             serve = ["serve", "--host", host, "--port", str(port), "--workers", "2"]
@@ -225,6 +227,8 @@ def _child_env(settings: Settings, redis_url: str, api_base: str, port: int) -> 
     env["GRIDBOT_PUBLIC_URL"] = settings.public_url or f"http://127.0.0.1:{port}"
     # Residents whose reply window closed get their notices as this one generic template message.
     env["GRIDBOT_RESIDENT_TEMPLATE_ID"] = env.get("GRIDBOT_RESIDENT_TEMPLATE_ID") or DEMO_RESIDENT_TEMPLATE_ID
+    # Broadcast notices: urgent ones and staff outside their window go as this template message.
+    env["GRIDBOT_NOTICE_TEMPLATE_ID"] = env.get("GRIDBOT_NOTICE_TEMPLATE_ID") or DEMO_NOTICE_TEMPLATE_ID
     return env
 
 
@@ -351,6 +355,14 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
       GRIDBOT_RESIDENT_TEMPLATE_ID 这一个模板（编号、状态、时间）；没有配置时窗口关闭后的通知发不出去
   curl -s http://127.0.0.1:{port}/healthz?detail=1        （配置提醒，如居民通知没有模板）
 
+广播通知：操作员孙丽给一个网格发通知，先看预览（每个渠道几人、谁不发、为什么），确认后由 worker 群发：
+  {gridbot} simulate --openid demo_staff_sunli "通知 幸福里社区/第一网格 本周六上午9点小区消防演练，请大家配合"
+  {gridbot} simulate --openid demo_staff_sunli "确认 发送"          （回复通知编号；居民的群发消息见模拟接口页面）
+  {gridbot} simulate --openid demo_staff_sunli "通知进度 编号"       （已发、被微信过滤、失败、未发送，到 100%）
+  {gridbot} simulate --openid demo_staff_louzhang "已转达 编号"     （楼长赵阿姨：已转告不用微信的邻居，计入通知）
+  {gridbot} simulate --openid o7 退订通知                          （一般通知不再发给 o7；紧急通知照发，订阅通知 恢复）
+  公开全文：http://127.0.0.1:{port}/n/编号                          （模板消息点开看到的页面，不含任何个人信息）
+
 聚焦办：同一楼栋 7 天内 3 件同类诉求（小区 5 件、网格 8 件）自动立为聚焦事项，网格长和社区操作员收到提醒：
   {gridbot} simulate --openid o1 "3号楼停水了，一整天没水"     （再用 --openid o5、--openid o6 各发一次，都住 3号楼）
   {gridbot} simulate --openid demo_staff_wangqiang 聚焦       （结案：结案 案号 处理说明）
@@ -366,6 +378,10 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} outbox failed                           （没送达的通知和原因）
   {gridbot} org codes --scope 幸福里社区 --out 海报   （每栋楼一张绑定二维码海报，PDF）
   {gridbot} report --month {month} --xlsx 月报.xlsx    （网格和网格员的收到、响应、办结、满意）
+  {gridbot} notice send --scope 幸福里社区/第一网格/阳光花园/3号楼 --text "3号楼明天8点至12点停水检修" --urgent --kind 停水
+                                                    （紧急通知：模板消息，每人一条；不加 --yes 先看预览再确认）
+  {gridbot} notice status 编号 --watch                （进度条，到 100% 为止；--json 给脚本用）
+  {gridbot} notice list                             （最近的通知；gridbot notice cancel 编号 撤销未发出的部分）
 
 按 Ctrl-C 停止。
 """,

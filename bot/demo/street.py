@@ -1,4 +1,4 @@
-"""The demo's street: 1 street, 2 communities, 4 grids with buildings, grid members, an operator, residents,
+"""The demo's street: 1 street, 2 communities, 4 grids with buildings, grid members, an operator, a 楼长, residents,
 and the sample FAQ (docs/faq-sample.csv) that answers residents' 政策咨询.
 
 The test suite describes a street with the same people (tests/support/street.py), so a test reads like a session
@@ -51,7 +51,12 @@ RESIDENTS: dict[str, seeding.Home] = {
     "o6": ("幸福里社区", "第一网格", "3号楼", "1单元"),
     "o7": ("幸福里社区", "第一网格", "1号楼", "1单元"),
 }
-DEMO = seeding.StreetPlan(STREET, LAYOUT, STAFF, RESIDENTS)
+# openid, name, community, grid, building: 赵阿姨, 楼长 of 阳光花园3号楼, passes notices on and files 代报 for
+# neighbours who don't use WeChat.
+BUILDING_LEADS: tuple[seeding.LeadRow, ...] = (
+    ("demo_staff_louzhang", "赵阿姨", "幸福里社区", "第一网格", "3号楼"),
+)
+DEMO = seeding.StreetPlan(STREET, LAYOUT, STAFF, RESIDENTS, BUILDING_LEADS)
 
 
 # Only the demo (not the tests) seeds a resident who wrote two days ago and not since: their 48-hour reply window

@@ -8,7 +8,7 @@ from flask import Flask
 
 from bot.privacy import configure_logging
 from bot.settings import Settings
-from bot.web import health, media, webhook
+from bot.web import health, media, notice_page, webhook
 from bot.web.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -24,4 +24,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(media.blueprint)
+    app.register_blueprint(notice_page.blueprint)
     return app

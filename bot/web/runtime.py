@@ -60,7 +60,7 @@ def access_for(settings: Settings) -> Access:
     """The access rules the conversation applies; settings built in code must name a secret key too."""
     if settings.secret_key is None:
         raise SettingsError(Problem("GRIDBOT_SECRET_KEY", "required", "GRIDBOT_SECRET_KEY is required"))
-    return Access(settings.secret_key, settings.staff_lookups_per_hour)
+    return Access(settings.secret_key, settings.staff_lookups_per_hour, notices=settings.notice_limits())
 
 
 def _log_mode(settings: Settings) -> None:

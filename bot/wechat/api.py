@@ -22,6 +22,9 @@ DEFAULT_BASE_URL = "https://api.weixin.qq.com"
 TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
 WINDOW_CLOSED_ERRCODES = frozenset({45015, 45047})
 TRANSIENT_ERRCODES = frozenset({-1, 45009})
+MASS_ALREADY_SENT = 45065  # the clientmsgid was sent within 24 hours: the answer carries its msg_id
+DAILY_QUOTA = 45009
+LIST_SIZE = 40130  # a mass send's OpenID list outside 2-10,000
 REFRESH_MARGIN_S = 300
 # After a token fetch fails for a reason retrying can't fix (a wrong secret, an IP not whitelisted), every
 # process refuses at once for this long instead of spending the daily quota of 2,000 fetches on the same error.
@@ -66,6 +69,7 @@ class WeChatAPIError(Exception):
         self.errmsg = errmsg or message
         self.transient = transient
         self.window_closed = window_closed
+        self.answer: dict[str, Any] = {}  # the whole JSON answer of a refused call (45065 carries a msg_id)
 
 
 def error_from_errcode(errcode: int, errmsg: str, action: str) -> WeChatAPIError:
@@ -242,7 +246,9 @@ class _GridbotWeChatClient(WeChatClient):
                     status = exc.response.status_code if exc.response is not None else None
                     raise error_from_http_status(status, action) from None
                 if exc.errcode not in TOKEN_ERRCODES:
-                    raise error_from_errcode(exc.errcode, str(exc.errmsg), action) from None
+                    error = error_from_errcode(exc.errcode, str(exc.errmsg), action)
+                    error.answer = _json_of(exc.response)
+                    raise error from None
                 dropped = self.shared_token.discard(token)
                 if attempt == 2:
                     raise WeChatAPIError(
@@ -298,6 +304,35 @@ class WeChatAPI:
         logger.info("sent template %s to %s", template_id, mask_openid(openid))
         return str(result["msgid"])
 
+    def mass_send_text(self, openids: list[str], content: str, clientmsgid: str) -> str:
+        """群发 a text to 2-10,000 OpenIDs (message/mass/send); returns the msg_id. A repeat of `clientmsgid` within
+        24 hours is refused with 45065 and the first send's msg_id, returned here as the success it is."""
+        body = {"touser": openids, "msgtype": "text", "text": {"content": content}, "clientmsgid": clientmsgid}
+        try:
+            result = _expect_dict(self.client.post("message/mass/send", data=body), "message/mass/send")
+        except WeChatAPIError as error:
+            if error.errcode != MASS_ALREADY_SENT or not error.answer.get("msg_id"):
+                raise
+            logger.info("mass send %s was sent before (45065): msg_id %s", clientmsgid, error.answer["msg_id"])
+            return str(error.answer["msg_id"])
+        if "msg_id" not in result:
+            raise WeChatAPIError("WeChat API message/mass/send answered without a msg_id")
+        logger.info("mass send %s to %d OpenIDs: msg_id %s", clientmsgid, len(openids), result["msg_id"])
+        return str(result["msg_id"])
+
+    def send_keyed_template(self, openid: str, template_id: str, data: dict, url: str | None,
+                            client_msg_id: str) -> str:
+        """A template message WeChat sends once per openid and `client_msg_id` within 10 minutes (wechatpy's
+        send_template has no such key); returns the msgid."""
+        body: dict[str, Any] = {"touser": openid, "template_id": template_id, "data": data,
+                                "client_msg_id": client_msg_id}
+        if url:
+            body["url"] = url
+        result = _expect_dict(self.client.post("message/template/send", data=body), "message/template/send")
+        if "msgid" not in result:
+            raise WeChatAPIError("WeChat API message/template/send answered without a msgid")
+        return str(result["msgid"])
+
     def callback_ips(self) -> list[str]:
         """The addresses WeChat's servers call the webhook from (IPs, possibly CIDR ranges)."""
         result = _expect_dict(self.client.get("getcallbackip"), "getcallbackip")
@@ -325,6 +360,14 @@ class WeChatAPI:
             # media/get answers JSON only for video (a URL), which gridbot does not accept.
             raise WeChatAPIError(f"WeChat API media/get returned JSON instead of a file for media {media_id!r}")
         return bytes(result.content)
+
+
+def _json_of(response: Any) -> dict[str, Any]:
+    try:
+        answer = response.json() if response is not None else {}
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
 
 
 def _expect_dict(result: Any, action: str) -> dict:

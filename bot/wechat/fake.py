@@ -20,6 +20,9 @@ from typing import Any, Callable
 from flask import Flask, Response, jsonify, render_template_string, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from bot.wechat import fake_notices
+from bot.wechat.simulator import WeChatServer
+
 logger = logging.getLogger(__name__)
 
 TOKEN_PATH = "/cgi-bin/token"
@@ -34,7 +37,7 @@ LOCAL_CALLBACK_IPS = ("127.0.0.1", "::1")
 ERRMSGS = {
     -1: "system error", 40001: "invalid credential, access_token is invalid or not latest",
     40002: "invalid grant_type", 40003: "invalid openid", 40007: "invalid media_id", 40013: "invalid appid",
-    40037: "invalid template_id", 40053: "invalid action name", 40066: "invalid url", 40097: "invalid args", 40125: "invalid appsecret",
+    40037: "invalid template_id", 40130: "invalid openid list size, at least two openid", 40053: "invalid action name", 40066: "invalid url", 40097: "invalid args", 40125: "invalid appsecret",
     45002: "content size out of limit", 45009: "reach max api daily quota limit", 45015: "response out of time limit or subscription is canceled",
     45047: "out of response count limit", 47001: "data format error",
 }
@@ -54,8 +57,9 @@ class FakeState:
     """Everything the fake remembers; one lock guards it all."""
 
     def __init__(self, expires_in: int, appid: str | None, secret: str | None,
-                 callback_ips: tuple[str, ...] = ()) -> None:
+                 callback_ips: tuple[str, ...] = (), notices: fake_notices.NoticeBook | None = None) -> None:
         self.lock = threading.Lock()
+        self.notices = notices or fake_notices.NoticeBook()
         self.expires_in, self.appid, self.secret = expires_in, appid, secret
         self.callback_ips = [*LOCAL_CALLBACK_IPS, *callback_ips]
         self.valid_tokens: set[str] = set()
@@ -75,6 +79,11 @@ class FakeState:
             self.calls.append(call)
             return call
 
+    def new_msgid(self) -> int:
+        """The next message id (the caller holds the lock)."""
+        self.next_msgid += 1
+        return self.next_msgid
+
     def take_failure(self, path: str) -> tuple[int | str, float] | None:
         """Consume one armed failure for `path`: (errcode: int | "timeout" | "http500", delay seconds)."""
         with self.lock:
@@ -83,17 +92,24 @@ class FakeState:
 
 
 def create_fake_app(expires_in: int = 7200, *, appid: str | None = None, secret: str | None = None,
-                    callback_ips: tuple[str, ...] = ()) -> Flask:
+                    callback_ips: tuple[str, ...] = (), events_to: str | None = None, token: str | None = None,
+                    aes_key: str | None = None) -> Flask:
     """The fake WeChat API as a Flask app; `appid`/`secret`, when given, are checked on token fetches;
-    `callback_ips` are served by getcallbackip after 127.0.0.1 and ::1."""
+    `callback_ips` are served by getcallbackip after 127.0.0.1 and ::1; with `events_to` (the webhook's URL) and
+    the account's `token` (and `aes_key` in safe mode), job-finish events are pushed back like WeChat does."""
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    state = FakeState(expires_in, appid, secret, callback_ips)
+    book = fake_notices.NoticeBook()
+    if events_to and token:
+        book.events_to, book.server = events_to, WeChatServer(token, appid or "", aes_key)
+    state = FakeState(expires_in, appid, secret, callback_ips, book)
     app.extensions["fake_wechat"] = state
     png = tiny_png()
     routes: dict[tuple[str, str], Callable[[FakeState, Any], Any]] = {
         ("POST", CUSTOM_SEND_PATH): _custom_send,
         ("POST", TEMPLATE_SEND_PATH): _template_send,
+        ("POST", fake_notices.MASS_SEND_PATH):
+            lambda state, body: fake_notices.mass_send(state.notices, state.lock, state.new_msgid, body),
         ("GET", "/cgi-bin/media/get"): lambda _state, _body: png if request.args.get("media_id") else _err(40007),
         ("POST", "/cgi-bin/menu/create"): lambda _state, body: _err(0) if isinstance(body, dict) else _err(47001),
         ("GET", CALLBACK_IP_PATH): lambda state, _body: {"ip_list": list(state.callback_ips)},
@@ -210,8 +226,8 @@ def _template_send(state: FakeState, body: Any) -> dict[str, Any]:
     if not body.get("touser") or not body.get("template_id"):
         return _err(40037 if body.get("touser") else 40003)
     with state.lock:
-        state.next_msgid += 1
-        return {**_err(0), "msgid": state.next_msgid}
+        msgid = state.new_msgid()
+    return {**_err(0), "msgid": fake_notices.keyed_template(state.notices, state.lock, msgid, body)}
 
 
 def _qrcode_create(_state: FakeState, body: Any) -> dict[str, Any]:
@@ -278,6 +294,8 @@ def _summary(call: dict[str, Any]) -> str:
         text = body.get("text") if body.get("msgtype") == "text" else f"[{body.get('msgtype')}]"
         text = text.get("content") if isinstance(text, dict) else text
         return f"→ {body.get('touser')}：{text}"
+    if call["path"] == fake_notices.MASS_SEND_PATH:
+        return fake_notices.summary(body)
     if call["path"] == TEMPLATE_SEND_PATH and isinstance(body.get("data"), dict):
         fields = "\n".join(f"{k}: {v.get('value') if isinstance(v, dict) else v}" for k, v in body["data"].items())
         return f"→ {body.get('touser')}（模板 {body.get('template_id')}）\n{fields}"

@@ -70,6 +70,15 @@ class WeChatServer:
             fields["EventKey"] = key
         return _xml(self._header(openid, "event", create_time) | fields)
 
+    def platform_event(self, sender: str, event: str, fields: dict[str, str]) -> str:
+        """An event WeChat itself sends (MASSSENDJOBFINISH, TEMPLATESENDJOBFINISH) with its fields."""
+        return _xml(self._header(sender, "event", None) | {"Event": event} | fields)
+
+    @property
+    def can_encrypt(self) -> bool:
+        """Whether the account's EncodingAESKey is known (safe mode)."""
+        return self._crypto is not None
+
     def sign(self, xml: str, encrypted: bool = False, timestamp: int | None = None, nonce: str | None = None) -> SignedRequest:
         """Sign (and, in safe mode, encrypt) a message as a POST to the webhook."""
         timestamp_s = str(timestamp if timestamp is not None else int(time.time()))

@@ -191,6 +191,10 @@ def _inbound(fields: dict[str, str], now: datetime) -> Inbound:
         raise WireError(400, "text message without Content")
     openid = fields["FromUserName"]
     key = f"evt:{openid}:{fields['CreateTime']}" if kind is Kind.EVENT else f"msg:{fields['MsgId']}"
+    if kind is Kind.EVENT and fields.get("MsgID"):
+        # A job-finish report (MASSSENDJOBFINISH, TEMPLATESENDJOBFINISH): several arrive within one second from
+        # the same sender, one per send, each told apart by the send's MsgID.
+        key = f"evt:{fields.get('Event', '')}:{fields['MsgID']}"
     created = wire_fields.unix_time(fields["CreateTime"])
     assert created is not None  # wire_fields.check refused any other CreateTime
     common: dict[str, Any] = dict(

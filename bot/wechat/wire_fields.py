@@ -87,6 +87,7 @@ def _url(limit: int) -> Rule:
 
 
 _OPENID_RULE = _pattern(_OPENID, "1-64 characters of A-Z a-z 0-9 _ -")
+_COUNT = Rule(lambda value: ascii_digits(value, 10) is not None, "1-10 ASCII digits")
 RULES: Mapping[str, Rule] = {
     "ToUserName": _OPENID_RULE,
     "FromUserName": _OPENID_RULE,
@@ -105,6 +106,13 @@ RULES: Mapping[str, Rule] = {
     "Location_Y": _coordinate(180),
     "Scale": _bounded(16),
     "Label": _bounded(512),
+    # Job-finish events of mass sends and template messages: the send's id, its status and WeChat's counts.
+    "MsgID": Rule(_msg_id, "1-20 ASCII digits below 2**63"),
+    "Status": _bounded(64),
+    "TotalCount": _COUNT,
+    "FilterCount": _COUNT,
+    "SentCount": _COUNT,
+    "ErrorCount": _COUNT,
 }
 # Any field WeChat adds that gridbot does not read is still kept in the appeal's raw message: bound it too.
 DEFAULT_RULE = _bounded(TEXT_LIMIT)

@@ -7,7 +7,7 @@ hands them out again after storage.outbox.REQUEUE_AFTER.
 
 from __future__ import annotations
 
-from bot.worker import delivery, media
+from bot.worker import delivery, media, notices
 from bot.worker.runtime import current
 
 
@@ -35,3 +35,9 @@ def deliver(outbox_id: int) -> str:
 def download_media(attachment_id: int) -> str:
     """Save one photo before WeChat's three days are up (bot/worker/media.py): at most once, whoever runs it."""
     return media.download(current(), attachment_id)
+
+
+def send_notice_chunk(chunk_id: int) -> str:
+    """Send one chunk of a broadcast notice (bot/worker/notices.py): claimed first, so a second run of the same
+    job, or one queued again after a worker died, does not send anyone the notice twice."""
+    return notices.send_chunk(current(), chunk_id)

@@ -21,7 +21,7 @@ from bot.worker import jobs
 from bot.worker.failures import FailureLog
 from bot.worker.runtime import WorkerRuntime
 from nlp import load_taxonomy
-from storage import dedup, dispatch, focus, media_files, outbox, supervision
+from storage import dedup, dispatch, focus, media_files, notice_sending, outbox, supervision
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "gridbot"
@@ -38,6 +38,8 @@ SUPERVISE_EVERY_S = 10.0
 DELIVERY_BATCH = 20
 # A batch may meet slow API calls (5 s timeouts, one retry each) on every row.
 DELIVERY_JOB_TIMEOUT = 15 * 60
+# A chunk of a notice: one mass send, or 50 template messages at the shared pace, each with the API's timeouts.
+NOTICE_JOB_TIMEOUT = 15 * 60
 # One photo of at most 10 MB, the API's own timeouts and retry included.
 MEDIA_JOB_TIMEOUT = 120
 # WeChat's callback IP list (GRIDBOT_TRUSTED_SOURCES=wechat): fetched at start, then daily; a failed fetch
@@ -57,7 +59,7 @@ def tick(runtime: WorkerRuntime) -> int:
     dispatched = dispatch_round(runtime)
     queued = relay_once(runtime)
     check_hot_spots(runtime, dispatched)
-    return queued
+    return queued + relay_notices(runtime)
 
 
 def dispatch_once(runtime: WorkerRuntime) -> int:
@@ -127,6 +129,29 @@ def relay_once(runtime: WorkerRuntime) -> int:
             pipeline=pipe,
         )
         pipe.execute()
+    return len(ids)
+
+
+def relay_notices(runtime: WorkerRuntime) -> int:
+    """Hand every due chunk of a broadcast notice to RQ, one job each; returns how many.
+
+    Marked queued in a transaction of their own and enqueued after it commits. A chunk whose worker died is due
+    again once its lease is over, a queued one Redis lost after notice_sending.REQUEUE_AFTER; each gets a new job
+    id, since the old job may still sit in RQ's registries.
+    """
+    with runtime.database.transaction() as session:
+        ids = notice_sending.take_due(session, runtime.clock())
+    if ids:
+        stamp = f"{runtime.clock():%Y%m%d%H%M%S%f}"
+        target = queue(runtime)
+        with runtime.redis.pipeline() as pipe:
+            target.enqueue_many(
+                [Queue.prepare_data(jobs.send_notice_chunk, args=(chunk_id,), job_id=f"notice-{chunk_id}-{stamp}",
+                                    timeout=NOTICE_JOB_TIMEOUT, result_ttl=3600)
+                 for chunk_id in ids],
+                pipeline=pipe,
+            )
+            pipe.execute()
     return len(ids)
 
 

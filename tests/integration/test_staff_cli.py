@@ -16,7 +16,7 @@ from storage import supervision
 from storage.models import AppealEvent, AppealStatus, Staff, StaffInvite
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.database import appeal, notices, staff_id
-from tests.support.personas import LI, LIU, RESIDENT, WANG, ZHANG
+from tests.support.personas import BUILDING_LEAD, LI, LIU, RESIDENT, WANG, ZHANG
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -66,10 +66,11 @@ def test_staff_list_shows_who_works_where_with_their_open_tasks_and_never_an_ope
 
     output = ok(gridbot("staff", "list", "--scope", "幸福里社区·第一网格"))
 
-    assert output.splitlines()[0] == "工作人员 3 名（幸福里社区·第一网格）："
+    assert output.splitlines()[0] == "工作人员 4 名（幸福里社区·第一网格）："
     assert (f"[{staff_id(seeded, ZHANG)}] 张伟 · 网格员 · 幸福里社区·第一网格 · 已绑定 · 在岗 · 未办结 1 件 · "
             "手机 138****5678") in output
     assert "王强 · 网格长" in output and "刘洋" not in output
+    assert f"[{staff_id(seeded, BUILDING_LEAD)}] 赵阿姨 · 楼长 · 幸福里社区·第一网格·阳光花园·3号楼 · 已绑定\n" in output
     assert "demo_staff" not in output and "13812345678" not in output
 
 

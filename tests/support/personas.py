@@ -12,6 +12,7 @@ LIU = "demo_staff_liuyang"  # 刘洋, 幸福里社区·第二网格
 CHEN = "demo_staff_chenjing"  # 陈静, 和平社区·第一网格
 ZHAO = "demo_staff_zhaolei"  # 赵磊, 和平社区·第二网格
 OPERATOR = "demo_staff_sunli"  # 孙丽, 操作员 of 幸福里社区
+BUILDING_LEAD = "demo_staff_louzhang"  # 赵阿姨, 楼长 of 阳光花园3号楼 (not grid staff: 代报, 已转达)
 
 # Residents, bound when the street is seeded (阳光花园 is 幸福里社区·第一网格's compound)
 RESIDENT = "o1"  # 阳光花园 3号楼 1单元

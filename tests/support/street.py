@@ -1,7 +1,7 @@
 """The test street, seeded by the `seeded` fixture: the facts the tests rely on.
 
 幸福街道 has two communities of two grids each; 幸福里社区·第一网格 has two grid members and a leader, the other grids
-one member each, and 幸福里社区 an operator. The residents of personas.py are bound; o3 and o4 are not (o3 meets
+one member each, and 幸福里社区 an operator; 阳光花园3号楼 has a 楼长 (赵阿姨). The residents of personas.py are bound; o3 and o4 are not (o3 meets
 the binding dialogue, o4 scans a building's QR code). The sample FAQ (docs/faq-sample.csv) answers 政策咨询.
 The binding dialogue offers communities, grids, buildings and units in the order they are created here.
 """
@@ -17,6 +17,7 @@ from bot.sheets.faq import read_faq_rows
 from storage import faq_import, seeding
 from storage.models import StaffRole
 from tests.support.personas import (
+    BUILDING_LEAD,
     CHEN,
     HEPING_RESIDENT,
     LI,
@@ -64,7 +65,8 @@ RESIDENTS: dict[str, seeding.Home] = {
     UNIT_NEIGHBOUR: (*BUILDING_3, "1单元"),
     NEXT_DOOR: (XINGFULI, FIRST, "1号楼", "1单元"),
 }
-STREET = seeding.StreetPlan("幸福街道", LAYOUT, STAFF, RESIDENTS)
+LEADS: tuple[seeding.LeadRow, ...] = ((BUILDING_LEAD, "赵阿姨", *BUILDING_3),)
+STREET = seeding.StreetPlan("幸福街道", LAYOUT, STAFF, RESIDENTS, LEADS)
 
 
 def seed(session: Session, now: datetime) -> None:

@@ -1,0 +1,68 @@
+"""Wording of `gridbot notice …` (the preview's lines are shared with the chat: handlers/notice_texts.py)."""
+
+from __future__ import annotations
+
+from handlers.notice_texts import REFUSALS, STATE_NAMES, skipped_line
+from storage.notice_planning import NoticeRefused
+from storage.notice_records import Progress
+from storage.staff import UnclearPlace
+
+PLACE_KINDS = {"street": "街道", "community": "社区", "grid": "网格", "compound": "小区", "building": "楼栋"}
+BAD_AT = "发送时间“{value}”看不懂，请写成 YYYY-MM-DD HH:MM（北京时间），例如 2026-12-05 09:00。"
+CONFIRM = "确认发送这条通知吗？"
+NOT_CONFIRMED = "没有发送，什么也没有保存。"
+NEEDS_YES = "没有终端可以确认：请先看过预览（不加 --yes 在终端里运行），确认无误后加 --yes 发送。什么也没有保存。"
+STORED = "通知 {number} 已保存，worker 会按计划发送。查看进度：gridbot notice status {number} --watch"
+PREVIEW_HEADING = "通知预览："
+UNKNOWN_NOTICE = "没有编号为 {number} 的通知。用 gridbot notice list 查看已有的通知。"
+ALREADY_FINISHED = "通知 {number} 已经{state}，不能再撤销。"
+CANCELLED = "通知 {number} 已撤销：{count} 人不会再收到（已交给微信的部分无法收回）。"
+NO_NOTICES = "还没有通知。"
+WAITING_QUOTA = "微信当日接口配额已用完（45009），剩余部分明天 0 点后继续发送。"
+BAR_WIDTH = 30
+
+
+def refusal(error: NoticeRefused) -> str:
+    """One Chinese line for a request the planner refused."""
+    detail = dict(error.detail)
+    if error.reason == "no_recipients":
+        detail["skipped"] = skipped_line(detail.get("skipped") or {})  # type: ignore[arg-type]
+    return REFUSALS[error.reason].format(**detail)
+
+
+def unclear_place(error: UnclearPlace) -> str:
+    """The scope part that names nothing (or several), with what may have been meant."""
+    kind = PLACE_KINDS.get(error.kind, "")
+    line = f"范围里的{kind}“{error.name}”" + ("不止一个" if type(error).__name__ == "AmbiguousPlace" else "没有找到")
+    if error.candidates:
+        line += "，可选：" + "、".join(error.candidates)
+    return line + "。范围写法：全部、街道、社区、社区/网格、社区/网格/小区/楼栋。"
+
+
+def status_lines(shown: Progress) -> list[str]:
+    """`gridbot notice status` without --json."""
+    lines = [f"通知 {shown.number}：{STATE_NAMES.get(shown.state, shown.state)}，{shown.percent}%",
+             f"范围：{shown.scope}（{shown.audience}）{'，紧急：' + (shown.kind or '') if shown.urgent else ''}",
+             f"共 {shown.recipients} 人：已发 {shown.sent}，被微信过滤 {shown.filtered}，失败 {shown.failed}，"
+             f"未发送 {shown.skipped}，待发 {shown.pending}",
+             "按渠道：" + "，".join(f"{name} 已发 {counts['sent']} 失败 {counts['failed']}"
+                                   for name, counts in shown.by_channel.items() if counts["sent"] or counts["failed"])]
+    if shown.confirmed_by_building_leads:
+        lines.append(f"楼长已转达：{shown.confirmed_by_building_leads}")
+    if shown.waiting_reason:
+        lines.append(WAITING_QUOTA)
+    return lines
+
+
+def bar(shown: Progress) -> str:
+    """A one-line progress bar for --watch."""
+    filled = shown.percent * BAR_WIDTH // 100
+    return (f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {shown.percent:3d}%  已发 {shown.sent} / "
+            f"{shown.recipients}  失败 {shown.failed}  {STATE_NAMES.get(shown.state, shown.state)}")
+
+
+def list_line(shown: Progress) -> str:
+    """One notice in `gridbot notice list`."""
+    text = shown.text if len(shown.text) <= 24 else shown.text[:23] + "…"
+    return (f"{shown.number}  {STATE_NAMES.get(shown.state, shown.state)} {shown.percent:3d}%  "
+            f"{shown.scope}  {shown.recipients} 人  {text}")

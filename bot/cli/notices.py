@@ -1,0 +1,161 @@
+"""`gridbot notice send|status|list|cancel`: broadcast notices from the command line. Each command parses its options,
+makes one call into storage/ (notice_planning, notice_records) and prints (wording: notice_texts)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime
+
+import click
+
+from bot.cli import notice_texts as texts
+from bot.cli.support import configured, fail, operator_transaction
+from bot.clock import Clock, now_utc
+from storage.tickets import LOCAL_ZONE
+
+AUDIENCES = ("residents", "staff", "all")
+KINDS = ("停水", "停电", "停气", "防汛", "其他")
+WATCH_EVERY_S = 1.0
+
+
+@click.group("notice")
+def notice_group() -> None:
+    """广播通知: tell residents and staff of a scope, by the WeChat channel that fits each person."""
+
+
+@notice_group.command("send")
+@click.option("--scope", "scope_path", required=True, metavar="PATH",
+              help="全部, a street, a community, 社区/网格 or 社区/网格/小区/楼栋")
+@click.option("--text", required=True, help="the notice's full text")
+@click.option("--audience", type=click.Choice(AUDIENCES), default="residents", show_default=True)
+@click.option("--urgent", is_flag=True, help="故障/灾害 notice: template messages, reaches those who opted out")
+@click.option("--kind", type=click.Choice(KINDS), help="what the urgent notice is about")
+@click.option("--at", "at", metavar='"YYYY-MM-DD HH:MM"', help="send later (Beijing time)")
+@click.option("--yes", is_flag=True, help="send without asking (scripts); without it the preview is shown first")
+@click.pass_obj
+def notice_send(clock: Clock | None, scope_path: str, text: str, audience: str, urgent: bool, kind: str | None,
+                at: str | None, yes: bool) -> None:
+    """Plan a notice, show who gets it by which channel and who is skipped, and (confirmed) store it for the
+    worker to send."""
+    from bot.settings import Settings
+    from storage import notice_planning
+    from storage.models import NoticeAudience
+    from storage.notice_planning import Request
+
+    limits = configured(Settings.notice_limits_from_env)
+    now = (clock or now_utc)()
+    request = Request(scope_path, text, NoticeAudience(audience), urgent, kind, _at(at))
+    if not yes:
+        with operator_transaction() as session:
+            click.echo(texts.PREVIEW_HEADING)
+            click.echo(_preview(_plan(session, request, limits, now)))
+        if not sys.stdin.isatty():
+            fail(texts.NEEDS_YES)
+        if not click.confirm(texts.CONFIRM):
+            fail(texts.NOT_CONFIRMED)
+    with operator_transaction() as session:
+        # Planned again inside the transaction that stores it: the people and quotas of now.
+        planned = _plan(session, request, limits, (clock or now_utc)())
+        number = notice_planning.store(session, planned, (clock or now_utc)()).number
+    click.echo(number)
+    click.echo(_preview(planned))
+    click.echo(texts.STORED.format(number=number))
+
+
+def _plan(session, request, limits, now):  # type: ignore[no-untyped-def]
+    """The plan, or one Chinese line and exit (inside the caller's transaction: nothing is stored). The CLI sends
+    as the server's operator: the request has no author, so no scope is out of reach."""
+    from storage import notice_planning
+    from storage.staff import UnclearPlace
+
+    try:
+        return notice_planning.plan(session, request, limits, now)
+    except notice_planning.NoticeRefused as refused:
+        fail(texts.refusal(refused))
+    except UnclearPlace as unclear:
+        fail(texts.unclear_place(unclear))
+
+
+def _preview(planned) -> str:  # type: ignore[no-untyped-def]
+    from handlers.notice_texts import preview
+
+    return preview(planned)
+
+
+def _at(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=LOCAL_ZONE)
+    except ValueError:
+        fail(texts.BAD_AT.format(value=value))
+
+
+@notice_group.command("status")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object (number, state, recipients, sent, …)")
+@click.option("--watch", is_flag=True, help="a live progress bar until the notice is done")
+def notice_status(number: str, as_json: bool, watch: bool) -> None:
+    """How far a notice is: sent, filtered by WeChat, failed, skipped, per channel, 楼长 confirmations."""
+    shown = _progress(number)
+    while watch and shown.state in ("scheduled", "sending"):
+        click.echo("\r" + texts.bar(shown), nl=False)
+        time.sleep(WATCH_EVERY_S)
+        shown = _progress(number)
+    if watch:
+        click.echo("\r" + texts.bar(shown))
+    if as_json:
+        click.echo(json.dumps(shown.as_json(), ensure_ascii=False))
+    elif not watch:
+        click.echo("\n".join(texts.status_lines(shown)))
+
+
+def _progress(number: str):  # type: ignore[no-untyped-def]
+    from storage import notice_records
+    from storage.errors import NotFound
+
+    with operator_transaction() as session:
+        try:
+            return notice_records.progress(session, notice_records.find(session, number))
+        except NotFound:
+            fail(texts.UNKNOWN_NOTICE.format(number=number))
+
+
+@notice_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="a JSON array, newest first")
+def notice_list(as_json: bool) -> None:
+    """The latest notices, newest first, with their state and progress."""
+    from storage import notice_records
+
+    with operator_transaction() as session:
+        shown = notice_records.latest(session)
+    if as_json:
+        click.echo(json.dumps([{**item.as_json(), "scope": item.scope, "text": item.text,
+                                "send_at": item.send_at.isoformat()} for item in shown], ensure_ascii=False))
+        return
+    click.echo("\n".join(texts.list_line(item) for item in shown) if shown else texts.NO_NOTICES)
+
+
+@notice_group.command("cancel")
+@click.argument("number")
+@click.pass_obj
+def notice_cancel(clock: Clock | None, number: str) -> None:
+    """Stop a notice: nobody who has not got it yet will (what WeChat already has cannot be called back)."""
+    from handlers.notice_texts import STATE_NAMES
+    from storage import notice_records
+    from storage.errors import NotAllowed, NotFound
+
+    with operator_transaction() as session:
+        try:
+            notice = notice_records.find(session, number)
+            count = notice_records.cancel(session, notice, (clock or now_utc)())
+        except NotFound:
+            fail(texts.UNKNOWN_NOTICE.format(number=number))
+        except NotAllowed:
+            fail(texts.ALREADY_FINISHED.format(number=notice.number, state=STATE_NAMES[notice.state]))
+    click.echo(texts.CANCELLED.format(number=notice.number, count=count))
+
+
+COMMANDS = (notice_group,)

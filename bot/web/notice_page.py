@@ -1,0 +1,34 @@
+"""GET /n/<number>: a broadcast notice's full text, the page its template message links to.
+
+It shows only what was broadcast (the text, its kind and time), never who got it; a notice not sent yet (scheduled
+for later, or cancelled before it went) reads as not found, like a number that does not exist. Numbers are
+sequential, so the page must never show more than the notice itself.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app
+from markupsafe import escape
+
+from bot.web.runtime import Runtime
+from handlers import notice_texts
+from storage import notice_records
+
+blueprint = Blueprint("notice_page", __name__)
+
+
+@blueprint.get("/n/<number>")
+def notice(number: str) -> Response:
+    """The notice's page, or a short not-found page."""
+    runtime: Runtime = current_app.extensions["gridbot"]
+    with runtime.database.transaction() as session:
+        shown = notice_records.public(session, number)
+    if shown is None:
+        body, status = notice_texts.PAGE_MISSING, 404
+    else:
+        body, status = notice_texts.PAGE.format(
+            title=escape(notice_texts.page_title(shown.urgent, shown.kind)), number=escape(shown.number),
+            at=escape(notice_texts.page_time(shown.send_at)), text=escape(shown.text)), 200
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,117 @@
+"""Broadcast notices in the chat: 通知 (operators for their community or street, 网格长 for their grid) with a preview
+and 确认 发送, 通知进度, residents' 退订通知 / 订阅通知, and 楼长's 已转达.
+
+The dialogue (notice_confirm.mmd beside this module): 通知 <范围> <内容> plans the notice and shows the preview; the
+draft waits in the sender's dialogue; 确认 发送 plans it again (people and quotas of that moment) and stores it for
+the worker; any other message drops the draft.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from handlers import dialogues
+from handlers import notice_texts as texts
+from handlers.arguments import Arguments
+from handlers.conversation import Conversation
+from handlers.types import Kind, Reply
+from storage import notice_planning, notice_records
+from storage.errors import NotAllowed, NotFound
+from storage.models import StaffRole
+from storage.notice_planning import NoticeRefused, Request
+from storage.staff import AmbiguousPlace, UnclearPlace
+
+DIALOG = "notice_confirm"
+BROADCASTERS = (StaffRole.GRID_LEADER, StaffRole.OPERATOR)  # 楼长, 网格员 and residents cannot broadcast
+CONFIRM_WORDS = frozenset({"确认发送", "确认 发送", "确认"})
+# What may stand first after 通知: 全部, a path with /, or a name of the organisation's levels.
+_SCOPE_LIKE = re.compile(r"(全部|.+/.+|.+(街道|社区|网格|小区|花园|家园|苑|号楼|栋|座))")
+
+
+def names_scope(rest: str) -> bool:
+    """Whether 通知's words start with a scope and go on with text (else it is a sentence: 通知物业来修)."""
+    parts = unicodedata.normalize("NFKC", rest).split(maxsplit=1)
+    return len(parts) == 2 and bool(_SCOPE_LIKE.fullmatch(parts[0]))
+
+
+def draft(conversation: Conversation, arguments: Arguments) -> Reply:
+    """通知 <范围> <内容>: the preview, and 确认 发送 to send it."""
+    if conversation.staff.role not in BROADCASTERS:
+        return Reply(texts.NOT_ALLOWED)
+    scope_path, text = unicodedata.normalize("NFKC", arguments.words).split(maxsplit=1)
+    request = Request(scope_path, text, author=conversation.staff)
+    refused = _planned(conversation, request)
+    if isinstance(refused, Reply):
+        return refused
+    dialogues.begin(conversation, DIALOG, {"scope": scope_path, "text": text})
+    return Reply(texts.ASK_CONFIRM.format(preview=texts.preview(refused)))
+
+
+def is_confirmation(conversation: Conversation) -> bool:
+    """确认 发送 (or 确认) while a draft waits."""
+    inbound = conversation.inbound
+    return inbound.kind in (Kind.TEXT, Kind.VOICE) and \
+        unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！") in CONFIRM_WORDS
+
+
+def confirm(conversation: Conversation) -> Reply:
+    """Store the draft for the worker (planned again now) and say its number."""
+    data = dialogues.answered(conversation, DIALOG).data
+    dialogues.end(conversation)
+    if not conversation.is_staff:
+        return Reply(texts.NOT_ALLOWED)
+    planned = _planned(conversation, Request(data["scope"], data["text"], author=conversation.staff))
+    if isinstance(planned, Reply):
+        return planned
+    number = notice_planning.store(conversation.session, planned, conversation.now).number
+    return Reply(texts.SENT.format(number=number))
+
+
+def _planned(conversation: Conversation, request: Request) -> notice_planning.Plan | Reply:
+    try:
+        return notice_planning.plan(conversation.session, request, conversation.access.notices, conversation.now)
+    except NoticeRefused as refused:
+        detail = dict(refused.detail)
+        if refused.reason == "no_recipients":
+            detail["skipped"] = texts.skipped_line(detail.get("skipped") or {})  # type: ignore[arg-type]
+        return Reply(texts.REFUSALS[refused.reason].format(**detail))
+    except NotAllowed:
+        return Reply(texts.NOT_YOURS)
+    except UnclearPlace as unclear:
+        candidates = "、".join(unclear.candidates) or "全部、社区、社区/网格、社区/网格/小区/楼栋"
+        return Reply(texts.UNKNOWN_PLACE.format(name=unclear.name, candidates=candidates)
+                     if not isinstance(unclear, AmbiguousPlace) else texts.AMBIGUOUS_PLACE.format(
+                         name=unclear.name, candidates=candidates))
+
+
+def progress(conversation: Conversation, arguments: Arguments) -> Reply:
+    """通知进度 <编号>: how far it is (senders may ask about any notice: the numbers hold no personal data)."""
+    try:
+        notice = notice_records.find(conversation.session, arguments.words)
+    except NotFound:
+        return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
+    return Reply(texts.progress_line(notice_records.progress(conversation.session, notice)))
+
+
+def opt_out(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """退订通知: no more ordinary notices (urgent ones still come)."""
+    changed = notice_records.opt_out(conversation.resident, conversation.now)
+    return Reply(texts.OPTED_OUT if changed else texts.ALREADY_OPTED_OUT)
+
+
+def opt_in(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """订阅通知: ordinary notices again."""
+    return Reply(texts.OPTED_IN if notice_records.opt_in(conversation.resident) else texts.ALREADY_OPTED_IN)
+
+
+def relayed(conversation: Conversation, arguments: Arguments) -> Reply:
+    """已转达 <编号>: a 楼长 passed the notice on to neighbours without WeChat; it counts on the notice."""
+    try:
+        notice = notice_records.find(conversation.session, arguments.words)
+        new = notice_records.confirm_relayed(conversation.session, conversation.staff, notice, conversation.now)
+    except NotFound:
+        return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
+    except NotAllowed:
+        return Reply(texts.NOT_FOR_YOU.format(number=notice.number))
+    return Reply((texts.RELAYED if new else texts.ALREADY_RELAYED).format(number=notice.number))

@@ -1,0 +1,140 @@
+"""Every sentence of broadcast notices: what recipients read, and what the chat says to senders and residents.
+
+Operators' CLI wording is in bot/cli/notice_texts.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.notice_planning import Plan, SkipReason
+from storage.notice_records import Progress
+from storage.tickets import LOCAL_ZONE
+
+# --- what recipients read --------------------------------------------------------------------------------------
+
+HEADER = "【通知】"
+URGENT_HEADER = "【紧急通知·{kind}】"
+FOOTER = "\n（通知编号 {number}。不想再收到一般通知请回复“退订通知”，紧急通知仍会送达）"
+STAFF_FOOTER = "\n（通知编号 {number}）"
+TEMPLATE_LINE = 20  # WeChat shows at most 20 characters of a keyword line and cuts the rest with …
+
+
+def message(number: str, text: str, urgent: bool, kind: str | None, for_staff: bool = False) -> str:
+    """The text of a mass send or customer-service message."""
+    header = URGENT_HEADER.format(kind=kind or "其他") if urgent else HEADER
+    return header + text + (STAFF_FOOTER if for_staff else FOOTER).format(number=number)
+
+
+def template_data(number: str, text: str, urgent: bool, kind: str | None, at: datetime) -> dict[str, dict[str, str]]:
+    """A template message's data: first, keyword1 类别, keyword2 内容 (cut to what WeChat shows; the link opens
+    the full text), keyword3 时间, remark. WeChat no longer shows first and remark (2023)."""
+    title = f"紧急通知·{kind or '其他'}" if urgent else "通知"
+    return {
+        "first": {"value": title},
+        "keyword1": {"value": title[:TEMPLATE_LINE]},
+        "keyword2": {"value": _line(text)},
+        "keyword3": {"value": at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")},
+        "remark": {"value": f"点击查看全文（{number}）"},
+    }
+
+
+def _line(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= TEMPLATE_LINE else flat[:TEMPLATE_LINE - 1] + "…"
+
+
+# --- the chat -----------------------------------------------------------------------------------------------------
+
+SKIP_NAMES = {
+    SkipReason.UNFOLLOWED: "已取消关注",
+    SkipReason.OPTED_OUT: "已退订通知",
+    SkipReason.MONTHLY_QUOTA: "本月群发已满4条",
+    SkipReason.NO_TEMPLATE: "未配置模板消息",
+    SkipReason.ALONE: "群发至少需要两人",
+    "cancelled": "通知已撤销",
+}
+CHANNEL_NAMES = {"mass": "群发", "template": "模板消息", "custom": "客服消息"}
+AUDIENCE_NAMES = {"residents": "居民", "staff": "工作人员", "all": "居民和工作人员"}
+STATE_NAMES = {"scheduled": "待发送", "sending": "发送中", "done": "已完成", "cancelled": "已撤销"}
+
+
+def preview(planned: Plan) -> str:
+    """The preview: the scope and audience, people per channel, who is skipped and why, what waits for quota."""
+    request = planned.request
+    lines = [f"范围：{planned.scope.label}（{AUDIENCE_NAMES[request.audience]}）"
+             + ("，紧急：" + (request.kind or "其他") if request.urgent else "")]
+    for channel, count in planned.by_channel.items():
+        chunks = planned.chunk_counts[channel]
+        lines.append(f"  {CHANNEL_NAMES[channel]}：{count} 人" + (f"（{chunks} 批）" if channel == "mass" else ""))
+    for reason, count in planned.skipped.items():
+        lines.append(f"  不发送：{count} 人，{SKIP_NAMES.get(reason, reason)}")
+    for day, calls in planned.later.items():
+        what = "、".join(f"{CHANNEL_NAMES[c]} {n} 次" for c, n in calls.items())
+        lines.append(f"  超出当日配额，{day:%m月%d日} 发出：{what}")
+    if request.send_at is not None:
+        lines.append(f"发送时间：{planned.send_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}")
+    return "\n".join(lines)
+
+
+def skipped_line(skipped: dict[str, int]) -> str:
+    """Who would have been skipped, when nobody is left to send to."""
+    return "；".join(f"{count} 人{SKIP_NAMES.get(reason, reason)}" for reason, count in skipped.items()) or "范围内没有人"
+
+
+def progress_line(shown: Progress) -> str:
+    """One notice's progress for 通知进度 and the list."""
+    text = (f"{shown.number} {STATE_NAMES.get(shown.state, shown.state)} {shown.percent}%："
+            f"共 {shown.recipients} 人，已发 {shown.sent}，被过滤 {shown.filtered}，失败 {shown.failed}，"
+            f"未发送 {shown.skipped}")
+    if shown.confirmed_by_building_leads:
+        text += f"，楼长已转达 {shown.confirmed_by_building_leads}"
+    if shown.waiting_reason:
+        text += "\n微信当日接口配额已用完，剩余部分明天 0 点后继续发送"
+    return text
+
+
+ASK_CONFIRM = "{preview}\n\n确认发送请回复“确认 发送”，放弃请回复“取消”。"
+SENT = "通知 {number} 已排入发送。回复“通知进度 {number}”查看进度。"
+CANCELLED = "已放弃这条通知，什么也没有发出。"
+NOT_CONFIRMED = "请回复“确认 发送”发出通知，或回复“取消”放弃。"
+NOT_ALLOWED = "只有社区或街道的操作员（本社区或街道）和网格长（本网格）可以发通知。"
+NOT_YOURS = "这个范围超出了您能发通知的范围（网格长：本网格；社区操作员：本社区）。"
+UNKNOWN_NOTICE = "没有找到通知 {number}。"
+OPTED_OUT = "已退订一般通知。停水停电等紧急通知仍会发给您。想重新接收，回复“订阅通知”。"
+ALREADY_OPTED_OUT = "您已退订一般通知。想重新接收，回复“订阅通知”。"
+OPTED_IN = "已重新订阅通知。"
+ALREADY_OPTED_IN = "您正在接收通知，无需重新订阅。"
+RELAYED = "已记下：通知 {number} 已由您转达给不用微信的邻居，谢谢！"
+ALREADY_RELAYED = "通知 {number} 您已经确认过转达了。"
+NOT_FOR_YOU = "通知 {number} 没有发给您，无需确认转达。"
+REFUSALS = {
+    "empty_text": "通知内容不能为空。",
+    "text_too_long": "通知内容太长（{length} 字），请控制在 {limit} 字以内。",
+    "bad_kind": "紧急通知的类别只能是 {kinds}。",
+    "past_time": "发送时间已经过去了，请填写以后的时间。",
+    "no_recipients": "这个范围没有可以发送的人（{skipped}）。",
+    "over_quota": "微信接口配额不够：{days} 天内发不完，请缩小范围。",
+}
+UNKNOWN_PLACE = "范围里的“{name}”没有找到。可选：{candidates}"
+AMBIGUOUS_PLACE = "范围里的“{name}”不止一个，请写全：{candidates}"
+
+
+# --- the public page /n/<number> (HTML, values escaped by the view) ------------------------------------------------
+
+PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" '
+        'content="width=device-width"><title>{title}</title><style>body{{font-family:sans-serif;margin:1.2em;'
+        'line-height:1.6}}.text{{white-space:pre-wrap;font-size:1.1em}}.meta{{color:#666}}</style></head><body>'
+        '<h1>{title}</h1><p class="meta">{at} · 编号 {number}</p><p class="text">{text}</p></body></html>')
+PAGE_MISSING = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
+                'content="width=device-width"><title>没有这条通知</title><p>没有这条通知，或它还没有发出。</p></html>')
+
+
+def page_title(urgent: bool, kind: str | None) -> str:
+    """The page's heading."""
+    return f"紧急通知·{kind or '其他'}" if urgent else "通知"
+
+
+def page_time(at: datetime) -> str:
+    """When the notice went, Beijing time."""
+    return at.astimezone(LOCAL_ZONE).strftime("%Y年%m月%d日 %H:%M")

@@ -1,0 +1,226 @@
+"""What became of broadcast notices: progress and status, the list, cancelling, WeChat's job-finish events,
+residents' opt-out (退订通知 / 订阅通知) and 楼长's 已转达.
+
+Counting (`status`): a recipient is sent, filtered, failed, skipped or still pending. A mass send reports no names:
+once its MASSSENDJOBFINISH arrives, the chunk's counts replace its recipients' — SentCount sent, TotalCount minus
+FilterCount filtered (WeChat's filters: the 4 a month, refusals), ErrorCount failed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from storage import notice_sending
+from storage.errors import NotAllowed, NotFound
+from storage.models import (
+    Broadcast,
+    BroadcastChunk,
+    BroadcastConfirmation,
+    BroadcastRecipient,
+    ChunkStatus,
+    NoticeChannel,
+    NoticeState,
+    RecipientStatus,
+    Resident,
+    Staff,
+)
+from storage.tickets import normalize_notice_number
+
+CHANNELS = (NoticeChannel.MASS, NoticeChannel.TEMPLATE, NoticeChannel.CUSTOM)
+CANCELLED_REASON = notice_sending.CANCELLED
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A notice's numbers, as `gridbot notice status` and 通知进度 show them."""
+
+    number: str
+    state: str
+    scope: str
+    audience: str
+    text: str
+    urgent: bool
+    kind: str | None
+    send_at: datetime
+    recipients: int
+    sent: int
+    filtered: int
+    failed: int
+    skipped: int
+    confirmed_by_building_leads: int
+    by_channel: dict[str, dict[str, int]] = field(default_factory=dict)
+    skipped_why: dict[str, int] = field(default_factory=dict)
+    waiting_reason: str | None = None  # a channel WeChat stopped for the day (45009)
+
+    @property
+    def pending(self) -> int:
+        """Not yet handed to WeChat."""
+        return self.recipients - self.sent - self.filtered - self.failed - self.skipped
+
+    @property
+    def percent(self) -> int:
+        """How much of the notice has an outcome."""
+        return 100 if self.recipients == 0 else (self.recipients - self.pending) * 100 // self.recipients
+
+    def as_json(self) -> dict[str, object]:
+        """The keys of `gridbot notice status --json`."""
+        return {"number": self.number, "state": self.state, "recipients": self.recipients, "sent": self.sent,
+                "filtered": self.filtered, "failed": self.failed, "skipped": self.skipped,
+                "confirmed_by_building_leads": self.confirmed_by_building_leads, "by_channel": self.by_channel}
+
+
+def find(session: Session, number: str) -> Broadcast:
+    """The notice of that number (typed as people type it); NotFound otherwise."""
+    normalised = normalize_notice_number(number)
+    notice = session.scalars(select(Broadcast).where(Broadcast.number == normalised)).first() if normalised else None
+    if notice is None:
+        raise NotFound(number)
+    return notice
+
+
+def progress(session: Session, notice: Broadcast) -> Progress:
+    """Counts per outcome and channel, WeChat's mass-send reports folded in."""
+    rows = session.execute(
+        select(BroadcastRecipient.channel, BroadcastRecipient.status, BroadcastRecipient.reason, func.count())
+        .where(BroadcastRecipient.broadcast_id == notice.id)
+        .group_by(BroadcastRecipient.channel, BroadcastRecipient.status, BroadcastRecipient.reason)).all()
+    outcome: Counter[str] = Counter()
+    per_channel: dict[str, Counter[str]] = {channel.value: Counter() for channel in CHANNELS}
+    skipped_why: Counter[str] = Counter()
+    for channel, status, reason, count in rows:
+        outcome[status] += count
+        if channel:
+            per_channel[channel][status] += count
+        if status == RecipientStatus.SKIPPED:
+            skipped_why[reason or ""] += count
+    # SentCount = FilterCount - ErrorCount: what is taken off `sent` below.
+    for total, kept, errors in session.execute(
+            select(BroadcastChunk.total_count, BroadcastChunk.filter_count, BroadcastChunk.error_count)
+            .where(BroadcastChunk.broadcast_id == notice.id, BroadcastChunk.total_count.is_not(None))).all():
+        filtered = max(total - (kept or 0), 0)
+        unsent = filtered + (errors or 0)
+        outcome[RecipientStatus.SENT] -= unsent
+        outcome[RecipientStatus.FILTERED] += filtered
+        outcome[RecipientStatus.FAILED] += errors or 0
+        per_channel[NoticeChannel.MASS][RecipientStatus.SENT] -= unsent
+        per_channel[NoticeChannel.MASS][RecipientStatus.FAILED] += errors or 0
+    confirmed = session.scalar(select(func.count()).select_from(BroadcastConfirmation)
+                               .where(BroadcastConfirmation.broadcast_id == notice.id)) or 0
+    return Progress(
+        notice.number, notice.state, notice.scope_path, notice.audience, notice.text, notice.urgent, notice.kind,
+        notice.send_at, sum(outcome.values()), outcome[RecipientStatus.SENT], outcome[RecipientStatus.FILTERED],
+        outcome[RecipientStatus.FAILED], outcome[RecipientStatus.SKIPPED], confirmed,
+        {channel: {"sent": counts[RecipientStatus.SENT], "failed": counts[RecipientStatus.FAILED]}
+         for channel, counts in per_channel.items()},
+        dict(skipped_why), notice.last_error if notice.state == NoticeState.SENDING else None)
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """What the public page /n/<number> shows: the broadcast itself, nothing about its recipients."""
+
+    number: str
+    text: str
+    urgent: bool
+    kind: str | None
+    send_at: datetime
+
+
+def public(session: Session, number: str) -> PublicNotice | None:
+    """The notice as broadcast, once it is going out (sending or done); None otherwise or for no such number."""
+    try:
+        notice = find(session, number)
+    except NotFound:
+        return None
+    if notice.state not in (NoticeState.SENDING, NoticeState.DONE):
+        return None
+    return PublicNotice(notice.number, notice.text, notice.urgent, notice.kind, notice.send_at)
+
+
+def latest(session: Session, limit: int = 50) -> list[Progress]:
+    """The most recent notices, newest first, with their numbers."""
+    notices = session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)).all()
+    return [progress(session, notice) for notice in notices]
+
+
+def cancel(session: Session, notice: Broadcast, now: datetime) -> int:
+    """Stop a notice: what is not handed to WeChat yet never will be (a chunk under way finishes). Returns how many
+    recipients will not get it; NotAllowed("finished") once it is done or cancelled."""
+    if notice.state in (NoticeState.DONE, NoticeState.CANCELLED):
+        raise NotAllowed("finished")
+    waiting = select(BroadcastChunk.id).where(BroadcastChunk.broadcast_id == notice.id,
+                                              BroadcastChunk.status.in_((ChunkStatus.PENDING, ChunkStatus.QUEUED)))
+    ids = list(session.scalars(waiting))
+    session.execute(update(BroadcastChunk).where(BroadcastChunk.id.in_(ids),
+                                                 BroadcastChunk.status.in_((ChunkStatus.PENDING, ChunkStatus.QUEUED)))
+                    .values(status=ChunkStatus.CANCELLED))
+    stopped = session.execute(
+        update(BroadcastRecipient).where(BroadcastRecipient.chunk_id.in_(ids),
+                                         BroadcastRecipient.status == RecipientStatus.PENDING)
+        .values(status=RecipientStatus.SKIPPED, reason=CANCELLED_REASON)).rowcount
+    notice.state, notice.cancelled_at = NoticeState.CANCELLED, now
+    return stopped
+
+
+def record_mass_event(session: Session, msg_id: str, status: str, total: int, kept: int, sent: int,
+                      errors: int) -> bool:
+    """MASSSENDJOBFINISH: WeChat's counts on the chunk of that msg_id (the same again on a repeat); False if no
+    chunk of ours has it (a send from the web console)."""
+    return session.execute(
+        update(BroadcastChunk).where(BroadcastChunk.msg_id == msg_id)
+        .values(event_status=status[:32], total_count=total, filter_count=kept, sent_count=sent, error_count=errors)
+    ).rowcount > 0
+
+
+def record_template_event(session: Session, msg_id: str, status: str) -> bool:
+    """TEMPLATESENDJOBFINISH: a refusal (`failed:user block`) marks the recipient filtered, a system failure failed;
+    success changes nothing. False if no recipient of ours has that msgid (an appeal's notice)."""
+    found = session.scalars(select(BroadcastRecipient).where(BroadcastRecipient.msg_id == msg_id)).first()
+    if found is None:
+        return False
+    if status.startswith("failed"):
+        blocked = "block" in status
+        found.status = RecipientStatus.FILTERED if blocked else RecipientStatus.FAILED
+        found.reason = status[:255]
+    return True
+
+
+def opt_out(resident: Resident, now: datetime) -> bool:
+    """退订通知: ordinary notices skip the resident from now on (urgent ones still go); False if already so."""
+    if resident.notices_opted_out_at is not None:
+        return False
+    resident.notices_opted_out_at = now
+    return True
+
+
+def opt_in(resident: Resident) -> bool:
+    """订阅通知: ordinary notices reach the resident again; False if they had not opted out."""
+    if resident.notices_opted_out_at is None:
+        return False
+    resident.notices_opted_out_at = None
+    return True
+
+
+def received(session: Session, notice: Broadcast, openid: str) -> bool:
+    """Whether the notice was for this person (a recipient not skipped)."""
+    return session.scalars(select(BroadcastRecipient.id).where(
+        BroadcastRecipient.broadcast_id == notice.id, BroadcastRecipient.openid == openid,
+        BroadcastRecipient.status != RecipientStatus.SKIPPED)).first() is not None
+
+
+def confirm_relayed(session: Session, member: Staff, notice: Broadcast, now: datetime) -> bool:
+    """已转达 by a 楼长 the notice was for; False if they had confirmed it already. NotAllowed("not_for_you") when
+    it was not sent to them."""
+    if member.openid is None or not received(session, notice, member.openid):
+        raise NotAllowed("not_for_you")
+    exists = session.scalars(select(BroadcastConfirmation.id).where(
+        BroadcastConfirmation.broadcast_id == notice.id, BroadcastConfirmation.staff_id == member.id)).first()
+    if exists is not None:
+        return False
+    session.add(BroadcastConfirmation(broadcast_id=notice.id, staff_id=member.id, at=now))
+    return True

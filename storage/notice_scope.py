@@ -1,0 +1,156 @@
+"""Who a broadcast notice is for: a scope path in the organisation and an audience (residents, staff, all).
+
+A path is `全部`, or names joined by `/` from the street or the community down to a building:
+`幸福街道`, `幸福里社区`, `幸福里社区/第一网格`, `幸福里社区/第一网格/阳光花园/3号楼` (a grid that is one compound
+may skip the compound). Down to the grid it reads as `storage.queries.Scope.of_path`; the compound and the building
+are looked for within that grid. Targeting stays in gridbot's own hierarchy: WeChat's tags (100 an account, 20 a
+user) cannot name every building.
+
+Staff of a scope: the grid-bound roles (网格员, 网格长, 物业) of its grids, 楼长 of its buildings, and, for a street,
+a community or everywhere, the departments' staff working there. Operators are the senders, not an audience.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy.orm import Session
+
+from storage.models import Building, Community, Grid, Staff, StaffRole
+from storage.queries import Scope
+from storage.staff import PLACE_SEPARATOR, UnknownPlace
+
+EVERYWHERE_WORDS = frozenset({"全部", "all"})
+# Roles bound to a grid that hear the grid's notices; 楼长 are added by building (see `staff_condition`).
+GRID_AUDIENCE = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.PROPERTY)
+
+
+@dataclass(frozen=True)
+class NoticeScope:
+    """A resolved scope path: down to a grid as `Scope`, then optionally a compound and a building of it."""
+
+    path: str
+    scope: Scope
+    compound: str | None = None
+    building_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The path as the operator typed it (normalised), or 全部."""
+        return self.path or "全部"
+
+    @property
+    def below_grid(self) -> bool:
+        """Narrower than a grid: a compound or a building."""
+        return self.compound is not None or self.building_id is not None
+
+    def building_ids(self) -> Select[tuple[int]]:
+        """The active buildings within the scope."""
+        query = (select(Building.id).join(Grid, Grid.id == Building.grid_id)
+                 .join(Community, Community.id == Grid.community_id)
+                 .where(self.scope.grid_condition(), Building.active.is_(True)))
+        if self.compound is not None:
+            query = query.where(Building.compound == self.compound)
+        if self.building_id is not None:
+            query = query.where(Building.id == self.building_id)
+        return query
+
+    def grid_ids(self) -> Select[tuple[int]]:
+        """The grids the scope lies in (a building's or compound's grid, for the staff who serve it)."""
+        return select(Grid.id).join(Community, Community.id == Grid.community_id).where(self.scope.grid_condition())
+
+    def staff_condition(self) -> ColumnElement[bool]:
+        """A condition on Staff: they serve a part of the scope (see the module's docstring)."""
+        conditions: list[ColumnElement[bool]] = [
+            Staff.role.in_(GRID_AUDIENCE) & Staff.grid_id.in_(self.grid_ids()),
+        ]
+        conditions.append(self.lead_condition())
+        if self.scope.grid_id is None and not self.below_grid:
+            conditions.append((Staff.role == StaffRole.DEPARTMENT) & self._department_condition())
+        return or_(*conditions)
+
+    def lead_condition(self) -> ColumnElement[bool]:
+        """A condition on Staff: a 楼长 of a building in the scope (they hear residents' notices too, to pass them
+        on to neighbours who don't use WeChat)."""
+        return (Staff.role == StaffRole.BUILDING_LEAD) & Staff.building_id.in_(self.building_ids())
+
+    def _department_condition(self) -> ColumnElement[bool]:
+        street_wide = Staff.community_id.is_(None)
+        if self.scope.community_id is not None:
+            return or_(street_wide, Staff.community_id == self.scope.community_id)
+        if self.scope.street_id is not None:
+            communities = select(Community.id).where(Community.street_id == self.scope.street_id)
+            return or_(street_wide, Staff.community_id.in_(communities))
+        return true()
+
+
+def resolve(session: Session, path: str | None) -> NoticeScope:
+    """The scope a path names; UnknownPlace (kind street/community/grid/compound/building) or AmbiguousPlace
+    name the part that is not clear, with the candidates."""
+    wanted = unicodedata.normalize("NFKC", path or "").strip()
+    if not wanted or wanted.lower() in EVERYWHERE_WORDS:
+        return NoticeScope("", Scope())
+    parts = [part for part in PLACE_SEPARATOR.split(wanted) if part]
+    normalised = "/".join(parts)
+    if len(parts) > 1 and session.scalars(select(Community.id).where(Community.name == parts[0])).first() is None:
+        street = Scope.of_path(session, parts[0])  # a leading street: the rest lies within it
+        if street.street_id is None:
+            raise UnknownPlace("community", parts[0], _community_names(session))
+        parts = parts[1:]
+    if len(parts) <= 2:
+        return NoticeScope(normalised, Scope.of_path(session, "/".join(parts)))
+    grid_scope = Scope.of_path(session, "/".join(parts[:2]))
+    if grid_scope.grid_id is None:
+        raise UnknownPlace("grid", "/".join(parts[:2]), [])
+    return _below_grid(session, normalised, grid_scope, parts[2:])
+
+
+def _below_grid(session: Session, path: str, grid_scope: Scope, rest: list[str]) -> NoticeScope:
+    buildings = session.scalars(select(Building).where(Building.grid_id == grid_scope.grid_id,
+                                                       Building.active.is_(True)).order_by(Building.id)).all()
+    compounds = list(dict.fromkeys(building.compound for building in buildings))
+    if len(rest) > 2:
+        raise UnknownPlace("building", "/".join(rest), [])
+    if len(rest) == 1 and rest[0] in compounds:
+        return NoticeScope(path, grid_scope, compound=rest[0])
+    compound = rest[0] if len(rest) == 2 else None
+    if compound is not None and compound not in compounds:
+        raise UnknownPlace("compound", compound, [name for name in compounds if name])
+    name = rest[-1]
+    found = [b for b in buildings if b.name == name and (compound is None or b.compound == compound)]
+    if len(found) != 1:
+        candidates = [f"{b.compound}/{b.name}" if b.compound else b.name for b in buildings
+                      if compound is None or b.compound == compound]
+        raise UnknownPlace("building", name, candidates[:10])
+    return NoticeScope(path, grid_scope, compound=found[0].compound, building_id=found[0].id)
+
+
+def _community_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Community.name).order_by(Community.id).limit(10)))
+
+
+def overseen_grids(session: Session, member: Staff) -> Sequence[int] | None:
+    """The grids a sender may broadcast to: a 网格长 their grid, an operator their community's grids, a street
+    operator (bound to no community) all (None); anyone else none."""
+    if member.role == StaffRole.GRID_LEADER and member.grid_id is not None:
+        return [member.grid_id]
+    if member.role == StaffRole.OPERATOR:
+        if member.community_id is None:
+            return None
+        return list(session.scalars(select(Grid.id).where(Grid.community_id == member.community_id)))
+    return []
+
+
+def may_broadcast(session: Session, member: Staff, scope: NoticeScope) -> bool:
+    """Whether the member may send a notice to the whole scope: every grid it covers is one they oversee."""
+    allowed = overseen_grids(session, member)
+    if allowed is None:
+        return True
+    if not allowed:
+        return False
+    covered = set(session.scalars(scope.grid_ids()))
+    return bool(covered) and covered <= set(allowed)
+

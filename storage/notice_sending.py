@@ -1,0 +1,238 @@
+"""Sending a stored notice chunk by chunk: never one person twice, never one lost without a record.
+
+A chunk is handed to RQ (`take_due`: pending -> queued) and claimed by the worker that runs it (`claim`: queued ->
+sending, with a lease). A worker that dies leaves its chunk `sending`; once the lease is over, `take_due` queues it
+again and the next claim resumes it. Whether a resumed send may go out again is WeChat's idempotency key's to say:
+- a mass send carries `clientmsgid` = notice number + chunk (deterministic, ≤32 ASCII): WeChat answers a repeat
+  within 24 hours with 45065 and the first msg_id, which is success. A chunk first claimed longer ago than
+  MASS_KEY_KEEPS is failed as "outcome unknown" instead.
+- a template message carries `client_msg_id` = notice number + recipient: WeChat sends one per openid and key within
+  10 minutes. A recipient claimed (sending) longer ago than TEMPLATE_KEY_KEEPS is failed as "outcome unknown".
+- a customer-service message has no key: a recipient left `sending` by a dead worker is failed as "outcome unknown".
+Each template or customer-service recipient is claimed (pending -> sending) in small batches just before its call and
+recorded sent right after; a claim or record that finds the chunk taken over (another attempt) stops the old worker.
+
+45009 (the day's quota) stops the channel until the next local midnight (ChannelStop): the chunk waits for it, every
+other chunk of that channel too, and the notice says why; it is never retried in a loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Broadcast,
+    BroadcastChunk,
+    BroadcastRecipient,
+    ChannelStop,
+    ChunkStatus,
+    NoticeChannel,
+    NoticeState,
+    RecipientStatus,
+)
+from storage.tickets import LOCAL_ZONE
+
+REQUEUE_AFTER = timedelta(minutes=5)  # queued and never claimed: the job was lost with Redis
+MASS_KEY_KEEPS = timedelta(hours=23)  # WeChat keeps a clientmsgid 24 hours
+TEMPLATE_KEY_KEEPS = timedelta(minutes=9)  # and a template's client_msg_id 10 minutes
+OUTCOME_UNKNOWN = "outcome unknown: worker stopped during the send"
+UNSENT = (RecipientStatus.PENDING, RecipientStatus.SENDING)
+CANCELLED = "cancelled"  # a skipped recipient's reason (storage.notice_records.cancel writes the same)
+
+
+def mass_key(number: str, seq: int) -> str:
+    """The clientmsgid of a notice's mass chunk: the same for every attempt, ≤32 ASCII characters."""
+    return f"{number}-{seq}"
+
+
+def template_key(number: str, recipient_id: int) -> str:
+    """The client_msg_id of a notice's template message to one recipient."""
+    return f"{number}-r{recipient_id}"
+
+
+@dataclass(frozen=True)
+class Work:
+    """A claimed chunk: what the worker sends, under which attempt (its records must name it)."""
+
+    chunk_id: int
+    attempt: int
+    channel: NoticeChannel
+    number: str
+    seq: int
+    text: str
+    urgent: bool
+    kind: str | None
+    created_at: datetime
+    recipients: tuple[tuple[int, str], ...]  # (recipient id, openid), unsent, in id order
+
+
+def take_due(session: Session, now: datetime, limit: int = 500) -> list[int]:
+    """Mark due chunks queued and return them: pending ones whose time has come (channel not stopped), queued
+    ones never claimed (lost), sending ones whose lease ran out (their worker died)."""
+    stopped = select(ChannelStop.channel).where(ChannelStop.until > now)
+    due = or_(
+        and_(BroadcastChunk.status == ChunkStatus.PENDING, BroadcastChunk.due_at <= now,
+             BroadcastChunk.channel.not_in(stopped)),
+        and_(BroadcastChunk.status == ChunkStatus.QUEUED, BroadcastChunk.queued_at < now - REQUEUE_AFTER),
+        and_(BroadcastChunk.status == ChunkStatus.SENDING, BroadcastChunk.lease_until < now),
+    )
+    ids = list(session.scalars(select(BroadcastChunk.id).where(due).order_by(BroadcastChunk.id).limit(limit)))
+    if not ids:
+        return []
+    taken = list(session.scalars(
+        update(BroadcastChunk).where(BroadcastChunk.id.in_(ids), due)
+        .values(status=ChunkStatus.QUEUED, queued_at=now).returning(BroadcastChunk.id)))
+    session.execute(update(Broadcast).where(
+        Broadcast.state == NoticeState.SCHEDULED,
+        Broadcast.id.in_(select(BroadcastChunk.broadcast_id).where(BroadcastChunk.id.in_(taken)))
+    ).values(state=NoticeState.SENDING))
+    return sorted(taken)
+
+
+def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> Work | None:
+    """Take a queued chunk for sending (compare-and-set); None if another worker has it or it ended. Recipients a
+    dead worker left mid-send are failed here when their idempotency key can no longer protect them."""
+    claimed = session.execute(
+        update(BroadcastChunk).where(BroadcastChunk.id == chunk_id, BroadcastChunk.status == ChunkStatus.QUEUED)
+        .values(status=ChunkStatus.SENDING, attempts=BroadcastChunk.attempts + 1, lease_until=now + lease)
+    ).rowcount
+    if claimed != 1:
+        return None
+    chunk = session.get_one(BroadcastChunk, chunk_id)
+    chunk.first_claimed_at = chunk.first_claimed_at or now
+    notice = session.get_one(Broadcast, chunk.broadcast_id)
+    if notice.state == NoticeState.CANCELLED:  # cancelled while this chunk's worker was gone: nothing more goes
+        _drop_cancelled(session, chunk)
+        return None
+    channel = NoticeChannel(chunk.channel)
+    if channel is NoticeChannel.MASS and chunk.first_claimed_at < now - MASS_KEY_KEEPS:
+        fail_chunk(session, chunk_id, OUTCOME_UNKNOWN, now)
+        return None
+    if channel is not NoticeChannel.MASS:
+        unsafe = BroadcastRecipient.status == RecipientStatus.SENDING
+        if channel is NoticeChannel.TEMPLATE:
+            unsafe = unsafe & (BroadcastRecipient.sending_at < now - TEMPLATE_KEY_KEEPS)
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == chunk_id, unsafe)
+                        .values(status=RecipientStatus.FAILED, reason=OUTCOME_UNKNOWN))
+    recipients = session.execute(
+        select(BroadcastRecipient.id, BroadcastRecipient.openid)
+        .where(BroadcastRecipient.chunk_id == chunk_id, BroadcastRecipient.status.in_(UNSENT))
+        .order_by(BroadcastRecipient.id)).all()
+    if not recipients:
+        finish(session, chunk_id, chunk.attempts, now)
+        return None
+    return Work(chunk_id, chunk.attempts, channel, notice.number, chunk.seq, notice.text, notice.urgent, notice.kind,
+                notice.created_at, tuple((rid, openid) for rid, openid in recipients))
+
+
+def _drop_cancelled(session: Session, chunk: BroadcastChunk) -> None:
+    chunk.status = ChunkStatus.CANCELLED
+    session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == chunk.id,
+                                                     BroadcastRecipient.status == RecipientStatus.PENDING)
+                    .values(status=RecipientStatus.SKIPPED, reason=CANCELLED))
+    session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == chunk.id,
+                                                     BroadcastRecipient.status == RecipientStatus.SENDING)
+                    .values(status=RecipientStatus.FAILED, reason=OUTCOME_UNKNOWN))
+
+
+def _held(chunk_id: int, attempt: int):  # type: ignore[no-untyped-def]
+    return and_(BroadcastChunk.id == chunk_id, BroadcastChunk.status == ChunkStatus.SENDING,
+                BroadcastChunk.attempts == attempt)
+
+
+def start(session: Session, work: Work, recipient_ids: list[int], now: datetime, lease: timedelta) -> bool:
+    """Claim the next recipients of a template/customer-service chunk and extend its lease; False if the chunk was
+    taken over (the old worker stops)."""
+    held = session.execute(update(BroadcastChunk).where(_held(work.chunk_id, work.attempt))
+                           .values(lease_until=now + lease)).rowcount
+    if held != 1:
+        return False
+    session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id.in_(recipient_ids),
+                                                     BroadcastRecipient.status.in_(UNSENT))
+                    .values(status=RecipientStatus.SENDING, sending_at=now))
+    return True
+
+
+def record_sent(session: Session, sent: list[tuple[int, str | None]], now: datetime) -> None:
+    """Template or customer-service messages that went out, with the template's msgid."""
+    for recipient_id, msg_id in sent:
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id == recipient_id,
+                                                         BroadcastRecipient.status.in_(UNSENT))
+                        .values(status=RecipientStatus.SENT, msg_id=msg_id, sent_at=now))
+
+
+def record_mass(session: Session, work: Work, msg_id: str, now: datetime) -> None:
+    """A mass chunk WeChat accepted (or had accepted: 45065): every recipient in it is handed over."""
+    session.execute(update(BroadcastChunk).where(BroadcastChunk.id == work.chunk_id)
+                    .values(msg_id=msg_id, sent_at=now))
+    session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == work.chunk_id,
+                                                     BroadcastRecipient.status.in_(UNSENT))
+                    .values(status=RecipientStatus.SENT, sent_at=now))
+    finish(session, work.chunk_id, work.attempt, now)
+
+
+def fail_recipient(session: Session, recipient_id: int, reason: str) -> None:
+    """One message WeChat refused for good (the person unfollowed, refused the template, …)."""
+    session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id == recipient_id)
+                    .values(status=RecipientStatus.FAILED, reason=reason[:255]))
+
+
+def finish(session: Session, chunk_id: int, attempt: int, now: datetime) -> None:
+    """The chunk is through; the notice is done when no chunk is left."""
+    session.execute(update(BroadcastChunk).where(_held(chunk_id, attempt)).values(status=ChunkStatus.DONE))
+    _settle(session, chunk_id, now)
+
+
+def fail_chunk(session: Session, chunk_id: int, reason: str, now: datetime) -> None:
+    """The chunk cannot be sent (40130, an error retrying cannot fix): its unsent recipients fail with the reason."""
+    session.execute(update(BroadcastChunk).where(BroadcastChunk.id == chunk_id)
+                    .values(status=ChunkStatus.FAILED, last_error=reason))
+    session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == chunk_id,
+                                                     BroadcastRecipient.status.in_(UNSENT))
+                    .values(status=RecipientStatus.FAILED, reason=reason[:255]))
+    _settle(session, chunk_id, now)
+
+
+def retry_later(session: Session, work: Work, due: datetime, reason: str) -> None:
+    """A transient error: the chunk waits until `due`, its claimed-but-unsent recipients go back to pending (a
+    template's key still protects a call that did arrive)."""
+    session.execute(update(BroadcastChunk).where(_held(work.chunk_id, work.attempt))
+                    .values(status=ChunkStatus.PENDING, due_at=due, last_error=reason))
+    if work.channel is NoticeChannel.TEMPLATE:
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == work.chunk_id,
+                                                         BroadcastRecipient.status == RecipientStatus.SENDING)
+                        .values(status=RecipientStatus.PENDING))
+
+
+def stop_channel(session: Session, work: Work, reason: str, now: datetime) -> datetime:
+    """WeChat's daily quota is used up (45009): the channel rests until local midnight, the chunk waits for it
+    and its notice says why. Returns when the channel opens again."""
+    until = datetime.combine(now.astimezone(LOCAL_ZONE).date() + timedelta(days=1), time(), LOCAL_ZONE)
+    stop = session.get(ChannelStop, work.channel.value)
+    if stop is None:
+        session.add(ChannelStop(channel=work.channel.value, until=until, reason=reason))
+    else:
+        stop.until, stop.reason = max(stop.until, until), reason
+    session.execute(update(BroadcastChunk).where(_held(work.chunk_id, work.attempt))
+                    .values(status=ChunkStatus.PENDING, due_at=until, last_error=reason))
+    # A 45009 call sent nothing: the recipients it was for go back to waiting.
+    session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == work.chunk_id,
+                                                     BroadcastRecipient.status == RecipientStatus.SENDING)
+                    .values(status=RecipientStatus.PENDING))
+    session.execute(update(Broadcast).where(Broadcast.number == work.number).values(last_error=reason))
+    return until
+
+
+def _settle(session: Session, chunk_id: int, now: datetime) -> None:
+    broadcast_id = session.scalar(select(BroadcastChunk.broadcast_id).where(BroadcastChunk.id == chunk_id))
+    open_chunks = select(BroadcastChunk.id).where(
+        BroadcastChunk.broadcast_id == broadcast_id,
+        BroadcastChunk.status.in_((ChunkStatus.PENDING, ChunkStatus.QUEUED, ChunkStatus.SENDING)))
+    if session.scalars(open_chunks.limit(1)).first() is None:
+        session.execute(update(Broadcast).where(Broadcast.id == broadcast_id,
+                                                Broadcast.state.in_((NoticeState.SCHEDULED, NoticeState.SENDING)))
+                        .values(state=NoticeState.DONE, finished_at=now))

@@ -1,0 +1,84 @@
+"""Broadcast notices in the chat: 通知 with its preview and 确认 发送, 通知进度, 退订通知 / 订阅通知, 已转达."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from handlers import notice_texts, staff_texts
+from storage import notice_planning, notice_records
+from storage.models import Broadcast, Resident, Staff, StaffRole
+from storage.notice_planning import Limits, Request
+from tests.support.personas import BUILDING_LEAD, OPERATOR, RESIDENT, WANG, ZHANG
+
+pytestmark = pytest.mark.postgres
+
+NUMBER = re.compile(r"N\d{10}")
+LEAD, OTHER_LEAD = BUILDING_LEAD, "o_lead_1"  # 赵阿姨 of 3号楼; a 楼长 of 1号楼
+
+
+def add_lead(database, clock, openid: str, building_of: str) -> None:  # type: ignore[no-untyped-def]
+    with database.transaction() as session:
+        home = session.scalars(select(Resident).where(Resident.openid == building_of)).one()
+        session.add(Staff(openid=openid, name="周楼长", role=StaffRole.BUILDING_LEAD, grid_id=home.grid_id,
+                          building_id=home.building_id, active=True, created_at=clock()))
+
+
+def test_an_operator_previews_and_confirms_a_notice_to_a_grid(wechat, seeded):
+    wechat.dialog(OPERATOR, [
+        ("通知 幸福里社区/第一网格 周六上午9点小区消防演练，请大家配合", "群发：5 人"),
+        ("确认 发送", "已排入发送"),
+    ])
+    with seeded.transaction() as session:
+        (notice,) = session.scalars(select(Broadcast)).all()
+        author = session.get_one(Staff, notice.author_staff_id)
+    assert (notice.scope_path, author.openid, notice.state) == ("幸福里社区/第一网格", OPERATOR, "scheduled")
+    assert NUMBER.search(wechat.send(OPERATOR, f"通知进度 {notice.number}")).group(0) == notice.number
+
+
+def test_a_draft_not_confirmed_stores_nothing(wechat, seeded):
+    wechat.dialog(OPERATOR, [("通知 幸福里社区 周六上午消防演练", "确认 发送"), ("取消", "")])
+    assert "已排入发送" not in (wechat.send(OPERATOR, "确认 发送") or "")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Broadcast)).all() == []
+
+
+def test_a_grid_leader_broadcasts_to_their_grid_only(wechat, seeded):
+    assert notice_texts.NOT_YOURS in wechat.send(WANG, "通知 和平社区 周六上午消防演练")
+    assert "群发：4 人" in wechat.send(WANG, "通知 幸福里社区/第一网格/阳光花园/3号楼 明天电梯检修")
+
+
+def test_grid_members_building_leads_and_residents_cannot_broadcast(wechat, seeded, clock):
+    assert wechat.send(ZHANG, "通知 幸福里社区/第一网格 周六消防演练") == notice_texts.NOT_ALLOWED
+    assert wechat.send(LEAD, "通知 幸福里社区/第一网格/阳光花园/3号楼 明天停水") == notice_texts.NOT_ALLOWED
+    assert wechat.send(RESIDENT, "通知 全部 明天停水") == staff_texts.NOT_YOURS
+    assert re.search(r"G\d{10}", wechat.send(RESIDENT, "通知物业来修一下3号楼的电梯，一直坏着"))  # an appeal
+
+
+def test_a_building_lead_confirms_they_passed_a_notice_on(wechat, seeded, clock):
+    add_lead(seeded, clock, OTHER_LEAD, "o7")
+    with seeded.transaction() as session:
+        request = Request("幸福里社区/第一网格/阳光花园/3号楼", "明天上午停水", audience="all", urgent=True, kind="停水")
+        planned = notice_planning.plan(session, request, Limits(template_id="t"), clock())
+        number = notice_planning.store(session, planned, clock()).number
+    assert wechat.send(LEAD, f"已转达 {number}") == notice_texts.RELAYED.format(number=number)
+    assert wechat.send(LEAD, f"已转达 {number.lower()}") == notice_texts.ALREADY_RELAYED.format(number=number)
+    assert wechat.send(OTHER_LEAD, f"已转达 {number}") == notice_texts.NOT_FOR_YOU.format(number=number)
+    with seeded.transaction() as session:
+        shown = notice_records.progress(session, notice_records.find(session, number))
+    assert shown.confirmed_by_building_leads == 1
+
+
+def test_a_resident_opts_out_of_ordinary_notices_and_back_in(wechat, seeded):
+    wechat.dialog(RESIDENT, [
+        ("退订通知", "紧急通知仍会发给您"), ("退订通知", "您已退订"), ("订阅通知", "已重新订阅"), ("订阅通知", "无需"),
+    ])
+
+
+def test_help_lists_the_notice_commands_by_role(wechat, seeded):
+    assert "通知 范围 内容" in wechat.send(OPERATOR, "帮助")
+    assert "通知 范围 内容" not in wechat.send(ZHANG, "帮助")
+    assert "已转达 编号" in wechat.send(LEAD, "帮助")
+    assert "退订通知" in wechat.send(RESIDENT, "帮助")

@@ -1,0 +1,83 @@
+"""`gridbot notice send|status|list|cancel` as operators and scripts use them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from bot.cli.gridbot import main
+from storage.models import Broadcast
+from tests.support.worker import work
+
+pytestmark = pytest.mark.postgres
+
+NUMBER = re.compile(r"N\d{10}")
+GRID = "幸福里社区/第一网格"
+
+
+def gridbot(database_url, clock, *args, env=None, stdin=None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), obj=clock, input=stdin,
+                              env={"GRIDBOT_DATABASE_URL": database_url, **(env or {})})
+
+
+def stored(database) -> int:  # type: ignore[no-untyped-def]
+    with database.transaction() as session:
+        return session.scalar(select(func.count()).select_from(Broadcast)) or 0
+
+
+def test_send_with_yes_prints_the_number_and_the_preview_and_the_worker_sends_it(worker_runtime, database_url,
+                                                                                   clock, fake_wechat):
+    result = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午消防演练", "--yes")
+    assert result.exit_code == 0, result.output
+    number = NUMBER.search(result.output).group(0)
+    assert "群发：5 人（1 批）" in result.output
+    work(worker_runtime)
+    status = gridbot(database_url, clock, "notice", "status", number, "--json")
+    shown = json.loads(status.output)
+    assert list(shown) == ["number", "state", "recipients", "sent", "filtered", "failed", "skipped",
+                           "confirmed_by_building_leads", "by_channel"]
+    assert (shown["number"], shown["state"], shown["sent"], shown["recipients"]) == (number, "done", 5, 5)
+    assert shown["by_channel"] == {"mass": {"sent": 5, "failed": 0}, "template": {"sent": 0, "failed": 0},
+                                   "custom": {"sent": 0, "failed": 0}}
+    watched = gridbot(database_url, clock, "notice", "status", number, "--watch")
+    assert "100%" in watched.output
+    listed = gridbot(database_url, clock, "notice", "list", "--json")
+    assert [item["number"] for item in json.loads(listed.output)] == [number]
+    assert number in gridbot(database_url, clock, "notice", "list").output
+
+
+def test_send_without_yes_shows_the_preview_and_refuses_without_a_terminal(seeded, database_url, clock):
+    result = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午消防演练")
+    assert result.exit_code == 1 and "群发：5 人" in result.output and "--yes" in result.output
+    assert stored(seeded) == 0
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (("--scope", "幸福里社区/第九网格", "--text", "通知"), "第九网格"),
+    (("--scope", GRID, "--text", "   "), "不能为空"),
+    (("--scope", GRID, "--text", "停" * 700), "太长"),
+    (("--scope", GRID, "--text", "通知", "--at", "2020-01-01 09:00"), "已经过去"),
+    (("--scope", GRID, "--text", "通知", "--at", "明天早上"), "YYYY-MM-DD HH:MM"),
+    (("--scope", "和平社区/第二网格", "--text", "通知"), "没有可以发送的人"),
+    (("--scope", GRID, "--text", "通知", "--kind", "停水"), "紧急通知的类别"),
+])
+def test_bad_input_is_refused_in_one_chinese_line_and_nothing_is_stored(seeded, database_url, clock, args, says):
+    result = gridbot(database_url, clock, "notice", "send", *args, "--yes")
+    assert result.exit_code == 1 and says in result.output, result.output
+    assert "Traceback" not in result.output and stored(seeded) == 0
+
+
+def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
+    sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "下周一停车场划线",
+                   "--at", "2026-11-23 09:00", "--yes")
+    number = NUMBER.search(sent.output).group(0)
+    assert "发送时间：2026-11-23 09:00" in sent.output
+    cancelled = gridbot(database_url, clock, "notice", "cancel", number)
+    assert cancelled.exit_code == 0 and "5 人不会再收到" in cancelled.output
+    again = gridbot(database_url, clock, "notice", "cancel", number)
+    assert again.exit_code == 1 and "已撤销" in again.output
+    assert "没有编号" in gridbot(database_url, clock, "notice", "status", "N2611229999").output

@@ -1,0 +1,212 @@
+"""Delivering broadcast notices through RQ and the fake WeChat API: mass sends, template messages, WeChat's
+answers (45065, 45009, 40130), job-finish events on the webhook, and the pace shared by workers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import requests
+from sqlalchemy import select, update
+
+from bot.wechat.fake_notices import MASS_SEND_PATH
+from bot.wechat.simulator import WeChatServer
+from bot.worker import schedule
+from bot.worker.rate import SharedRate
+from bot.worker.runtime import WorkerRuntime, install
+from storage import notice_planning, notice_records, notice_sending
+from storage.models import (
+    BroadcastChunk,
+    BroadcastRecipient,
+    ChannelStop,
+    ChunkStatus,
+    NoticeAudience,
+    RecipientStatus,
+)
+from storage.notice_planning import Limits, Request
+from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN
+from tests.support.personas import BUILDING_LEAD, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR
+from tests.support.worker import work
+
+pytestmark = pytest.mark.postgres
+
+FIRST_GRID = "幸福里社区/第一网格"
+BUILDING_3 = "幸福里社区/第一网格/阳光花园/3号楼"
+TEMPLATE_SEND = "/cgi-bin/message/template/send"
+SERVICE = Limits()
+GRID_PEOPLE = {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, NEXT_DOOR, BUILDING_LEAD}
+
+
+def send(runtime: WorkerRuntime, limits: Limits = SERVICE, **asked) -> str:  # type: ignore[no-untyped-def]
+    asked.setdefault("scope_path", FIRST_GRID)
+    asked.setdefault("text", "本周六上午社区消防安全演练")
+    with runtime.database.transaction() as session:
+        planned = notice_planning.plan(session, Request(**asked), limits, runtime.clock())
+        return notice_planning.store(session, planned, runtime.clock()).number
+
+
+def progress(runtime: WorkerRuntime, number: str) -> notice_records.Progress:
+    with runtime.database.transaction() as session:
+        return notice_records.progress(session, notice_records.find(session, number))
+
+
+def chunks(runtime: WorkerRuntime, number: str) -> list[BroadcastChunk]:
+    with runtime.database.transaction() as session:
+        notice = notice_records.find(session, number)
+        found = session.scalars(select(BroadcastChunk).where(BroadcastChunk.broadcast_id == notice.id)).all()
+        session.expunge_all()
+        return list(found)
+
+
+def with_template(runtime: WorkerRuntime) -> WorkerRuntime:
+    settings = runtime.settings.with_(notice_template_id="tmpl-notice")
+    changed = WorkerRuntime(settings, runtime.database, runtime.redis, runtime.api, runtime.clock)
+    install(changed)
+    return changed
+
+
+def test_a_grid_notice_goes_out_as_one_mass_send_with_a_deterministic_clientmsgid(worker_runtime, fake_wechat):
+    number = send(worker_runtime)
+    work(worker_runtime)
+    (call,) = fake_wechat.calls(MASS_SEND_PATH)
+    assert set(call["body"]["touser"]) == GRID_PEOPLE and call["body"]["clientmsgid"] == f"{number}-1"
+    assert "消防安全演练" in call["body"]["text"]["content"] and number in call["body"]["text"]["content"]
+    shown = progress(worker_runtime, number)
+    assert (shown.state, shown.sent, shown.percent, shown.by_channel["mass"]) == ("done", 5, 100, {"sent": 5, "failed": 0})
+
+
+def test_a_mass_send_repeated_after_a_dead_worker_is_answered_45065_and_counted_once(worker_runtime, fake_wechat,
+                                                                                      clock):
+    number = send(worker_runtime)
+    lease = timedelta(seconds=worker_runtime.settings.notice_lease_s)
+    with worker_runtime.database.transaction() as session:  # a worker claims the chunk, sends, and dies
+        (chunk_id,) = notice_sending.take_due(session, clock())
+        claimed = notice_sending.claim(session, chunk_id, clock(), lease)
+    assert claimed is not None
+    first = worker_runtime.api.mass_send_text([o for _, o in claimed.recipients], "x",
+                                              notice_sending.mass_key(number, 1))
+    assert schedule.tick(worker_runtime) == 0  # still within the lease: nobody takes it over
+    clock.advance(seconds=worker_runtime.settings.notice_lease_s + 1)
+    work(worker_runtime)
+    calls = fake_wechat.calls(MASS_SEND_PATH)
+    assert [c["response"]["errcode"] for c in calls] == [0, 45065]
+    (chunk,) = chunks(worker_runtime, number)
+    assert (chunk.status, chunk.msg_id, chunk.attempts) == (ChunkStatus.DONE, first, 2)
+    assert progress(worker_runtime, number).sent == 5
+
+
+def test_45009_stops_the_channel_until_midnight_and_is_reported_not_retried(worker_runtime, fake_wechat, clock):
+    number = send(worker_runtime)
+    fake_wechat.fail(MASS_SEND_PATH, 45009, times=5)
+    work(worker_runtime)
+    work(worker_runtime)
+    assert len(fake_wechat.calls(MASS_SEND_PATH)) == 1
+    (chunk,) = chunks(worker_runtime, number)
+    assert chunk.status == ChunkStatus.PENDING and chunk.due_at > clock()
+    shown = progress(worker_runtime, number)
+    assert shown.state == "sending" and "45009" in (shown.waiting_reason or "") and shown.sent == 0
+    other = send(worker_runtime, scope_path="全部", text="另一条通知")  # planned past the stop, not into it
+    assert chunks(worker_runtime, other)[0].due_at == chunk.due_at
+    with worker_runtime.database.transaction() as session:
+        assert session.get_one(ChannelStop, "mass").until == chunk.due_at
+    clock.current = chunk.due_at + timedelta(seconds=1)  # a new day, a new quota
+    requests.delete(f"{fake_wechat.url}/_fake/fail", timeout=5).raise_for_status()
+    work(worker_runtime)
+    assert progress(worker_runtime, number).state == "done"
+
+
+def test_a_list_of_one_refused_with_40130_fails_the_chunk_with_the_reason(worker_runtime, fake_wechat):
+    number = send(worker_runtime, scope_path=BUILDING_3)
+    with worker_runtime.database.transaction() as session:
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.openid.in_((NEIGHBOUR, UNIT_NEIGHBOUR, BUILDING_LEAD)))
+                        .values(status=RecipientStatus.FAILED, reason="test"))
+    work(worker_runtime)
+    (call,) = fake_wechat.calls(MASS_SEND_PATH)
+    assert call["response"]["errcode"] == 40130
+    (chunk,) = chunks(worker_runtime, number)
+    assert chunk.status == ChunkStatus.FAILED and "40130" in (chunk.last_error or "")
+    shown = progress(worker_runtime, number)
+    assert (shown.state, shown.failed, shown.sent) == ("done", 4, 0)
+
+
+def test_an_urgent_notice_goes_by_template_with_a_key_per_person_and_a_link_to_the_full_text(worker_runtime,
+                                                                                             fake_wechat):
+    runtime = with_template(worker_runtime)
+    number = send(runtime, Limits(template_id="tmpl-notice"), scope_path=BUILDING_3, urgent=True, kind="停水",
+                  text="3号楼明天上午8点至下午6点停水，请提前储水，抢修完成后恢复供水")
+    work(runtime)
+    calls = fake_wechat.calls(TEMPLATE_SEND)
+    assert {c["body"]["touser"] for c in calls} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, BUILDING_LEAD}
+    assert len({c["body"]["client_msg_id"] for c in calls}) == 4
+    body = calls[0]["body"]
+    assert body["url"].endswith(f"/n/{number}") and len(body["data"]["keyword2"]["value"]) <= 20
+    assert "停水" in body["data"]["keyword1"]["value"]
+    shown = progress(runtime, number)
+    assert (shown.state, shown.by_channel["template"]["sent"]) == ("done", 4)
+
+
+def test_a_cancelled_notice_sends_nothing_more(worker_runtime, fake_wechat, clock):
+    number = send(worker_runtime, send_at=clock() + timedelta(hours=2))
+    with worker_runtime.database.transaction() as session:
+        assert notice_records.cancel(session, notice_records.find(session, number), clock()) == 5
+    clock.advance(hours=3)
+    work(worker_runtime)
+    assert fake_wechat.calls(MASS_SEND_PATH) == []
+    shown = progress(worker_runtime, number)
+    assert (shown.state, shown.skipped, shown.skipped_why) == ("cancelled", 5, {"cancelled": 5})
+
+
+def test_masssendjobfinish_on_the_webhook_records_wechats_counts_once(worker_runtime, fake_wechat, wechat):
+    number = send(worker_runtime)
+    work(worker_runtime)
+    (chunk,) = chunks(worker_runtime, number)
+    server = WeChatServer(TEST_TOKEN, TEST_APPID, TEST_AES_KEY)
+    fields = {"MsgID": chunk.msg_id, "Status": "send success", "TotalCount": "5", "FilterCount": "4",
+              "SentCount": "4", "ErrorCount": "0"}
+    for _ in range(2):  # WeChat may repeat it
+        assert wechat.deliver(server.platform_event("mphelper", "MASSSENDJOBFINISH", fields)) is None
+    shown = progress(worker_runtime, number)
+    assert (shown.sent, shown.filtered, shown.failed, shown.recipients) == (4, 1, 0, 5)
+
+
+def test_two_workers_share_one_pace(redis_client):
+    slept: list[float] = []
+    now = [1000.0]
+    first, second = (SharedRate(redis_client, "template", 3, 1.0, sleep=lambda s: (slept.append(s),
+                                                                                 now.__setitem__(0, now[0] + s)),
+                                clock=lambda: now[0]) for _ in range(2))
+    for rate in (first, second, first):
+        rate.wait()
+    assert slept == []
+    second.wait()  # the fourth call of the second: the window is full for both
+    assert len(slept) == 1 and now[0] >= 1001.0
+
+
+def test_staff_notices_reach_staff_by_template_outside_their_window(worker_runtime, fake_wechat):
+    runtime = with_template(worker_runtime)
+    number = send(runtime, Limits(template_id="tmpl-notice"), audience=NoticeAudience.STAFF, text="周五下午网格员例会")
+    work(runtime)
+    assert len(fake_wechat.calls(TEMPLATE_SEND)) == 4 and progress(runtime, number).sent == 4  # 3 + the 楼长
+
+
+def test_the_public_page_shows_the_full_text_once_sent_and_nothing_about_recipients(worker_runtime, client):
+    number = send(worker_runtime, text="3号楼明天停水<b>检修</b>，请储水")
+    assert client.get(f"/n/{number}").status_code == 404  # stored, not sent yet
+    work(worker_runtime)
+    page = client.get(f"/n/{number}").get_data(as_text=True)
+    assert "3号楼明天停水&lt;b&gt;检修&lt;/b&gt;，请储水" in page and number in page
+    assert not any(openid in page for openid in GRID_PEOPLE)
+    assert client.get("/n/N2611229999").status_code == 404
+
+
+def test_a_chunk_whose_worker_died_sends_nothing_more_once_its_notice_is_cancelled(worker_runtime, fake_wechat, clock):
+    number = send(worker_runtime)
+    with worker_runtime.database.transaction() as session:  # a worker claims the chunk and dies before its call
+        (chunk_id,) = notice_sending.take_due(session, clock())
+        assert notice_sending.claim(session, chunk_id, clock(), timedelta(seconds=5)) is not None
+        notice_records.cancel(session, notice_records.find(session, number), clock())
+    clock.advance(seconds=6)
+    work(worker_runtime)
+    assert fake_wechat.calls(MASS_SEND_PATH) == []
+    shown = progress(worker_runtime, number)
+    assert (shown.state, shown.skipped, chunks(worker_runtime, number)[0].status) == ("cancelled", 5, "cancelled")

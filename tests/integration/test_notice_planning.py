@@ -1,0 +1,221 @@
+"""Planning broadcast notices on the test street: channels per audience and account type, who is skipped and
+why, the 4-a-month count, quotas spread over days, permissions, refusals that store nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from storage import notice_planning, notice_records
+from storage.errors import NotAllowed
+from storage.models import (
+    Broadcast,
+    BroadcastRecipient,
+    NoticeAudience,
+    NoticeChannel,
+    ReplyWindow,
+    Resident,
+    ResidentStatus,
+    Staff,
+)
+from storage.notice_planning import Limits, NoticeRefused, Request, SkipReason
+from storage.staff import UnknownPlace
+from tests.support.personas import (
+    BUILDING_LEAD,
+    CHEN,
+    LI,
+    NEIGHBOUR,
+    NEXT_DOOR,
+    OPERATOR,
+    RESIDENT,
+    UNIT_NEIGHBOUR,
+    WANG,
+    ZHANG,
+)
+
+pytestmark = pytest.mark.postgres
+
+FIRST_GRID = "幸福里社区/第一网格"
+BUILDING_3 = "幸福里社区/第一网格/阳光花园/3号楼"
+SERVICE = Limits()
+WITH_TEMPLATE = Limits(template_id="tmpl-notice")
+SUBSCRIPTION = Limits(account_type="subscription", mass_per_day=1)
+
+
+def plan(database, clock, limits: Limits = SERVICE, **asked):  # type: ignore[no-untyped-def]
+    asked.setdefault("scope_path", FIRST_GRID)
+    asked.setdefault("text", "明天上午9点到12点停水检修")
+    with database.transaction() as session:
+        return notice_planning.plan(session, Request(**asked), limits, clock())
+
+
+def send(database, clock, limits: Limits = SERVICE, **asked) -> str:  # type: ignore[no-untyped-def]
+    asked.setdefault("scope_path", FIRST_GRID)
+    asked.setdefault("text", "本周六上午社区消防安全演练")
+    with database.transaction() as session:
+        planned = notice_planning.plan(session, Request(**asked), limits, clock())
+        return notice_planning.store(session, planned, clock()).number
+
+
+def staff(database, openid: str) -> Staff:  # type: ignore[no-untyped-def]
+    with database.transaction() as session:
+        member = session.scalars(select(Staff).where(Staff.openid == openid)).one()
+        session.expunge(member)
+        return member
+
+
+def test_residents_of_a_grid_go_by_one_mass_send(seeded, clock) -> None:
+    planned = plan(seeded, clock)
+    assert planned.by_channel == {NoticeChannel.MASS: 5} and planned.skipped == {}
+    assert [len(chunk.people) for chunk in planned.chunks] == [5]
+    # 赵阿姨, 楼长 of 3号楼, hears residents' notices of her building to pass them on
+    assert {p.openid for p in planned.people} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, NEXT_DOOR, BUILDING_LEAD}
+
+
+def test_a_building_path_names_only_its_residents(seeded, clock) -> None:
+    planned = plan(seeded, clock, scope_path=BUILDING_3)
+    assert {p.openid for p in planned.people} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, BUILDING_LEAD}
+    assert planned.scope.label == BUILDING_3
+    next_door = plan(seeded, clock, WITH_TEMPLATE, scope_path="幸福里社区/第一网格/阳光花园/1号楼", urgent=True)
+    assert {p.openid for p in next_door.people} == {NEXT_DOOR}
+
+
+def test_an_urgent_notice_goes_by_template_and_without_a_template_by_mass_send(seeded, clock) -> None:
+    urgent = plan(seeded, clock, WITH_TEMPLATE, scope_path=BUILDING_3, urgent=True, kind="停水")
+    assert urgent.by_channel == {NoticeChannel.TEMPLATE: 4}
+    assert plan(seeded, clock, scope_path=BUILDING_3, urgent=True, kind="停水").by_channel == {NoticeChannel.MASS: 4}
+
+
+def test_staff_go_by_customer_service_inside_their_window_else_template_else_are_skipped(seeded, clock) -> None:
+    with seeded.transaction() as session:
+        session.add(ReplyWindow(openid=ZHANG, opened_at=clock() - timedelta(hours=1), sent_count=0))
+    planned = plan(seeded, clock, WITH_TEMPLATE, audience=NoticeAudience.STAFF)
+    channels = {p.openid: p.channel for p in planned.people}
+    assert channels == {ZHANG: NoticeChannel.CUSTOM, LI: NoticeChannel.TEMPLATE, WANG: NoticeChannel.TEMPLATE,
+                        BUILDING_LEAD: NoticeChannel.TEMPLATE}
+    without = plan(seeded, clock, audience=NoticeAudience.STAFF)
+    # the 楼长 would go with residents' mass send; alone in it, she cannot (a mass send needs two)
+    assert without.by_channel == {NoticeChannel.CUSTOM: 1}
+    assert without.skipped == {SkipReason.NO_TEMPLATE: 2, SkipReason.ALONE: 1}
+
+
+def test_a_subscription_account_never_uses_templates_and_mass_sends_once_a_day(seeded, clock) -> None:
+    planned = plan(seeded, clock, SUBSCRIPTION, audience=NoticeAudience.ALL, urgent=True, kind="停电")
+    assert set(planned.by_channel) == {NoticeChannel.MASS}
+    send(seeded, clock, SUBSCRIPTION)
+    later = plan(seeded, clock, SUBSCRIPTION)
+    assert list(later.later.values()) == [{NoticeChannel.MASS: 1}]  # today's one mass send is taken
+
+
+def test_the_daily_mass_quota_spreads_chunks_to_the_next_day(seeded, clock) -> None:
+    send(seeded, clock, Limits(mass_per_day=1))
+    planned = plan(seeded, clock, Limits(mass_per_day=1))
+    assert [chunk.due_at > clock() for chunk in planned.chunks] == [True]
+    with pytest.raises(NoticeRefused) as refused:  # three template calls never fit into a day of two
+        plan(seeded, clock, Limits(template_id="t", templates_per_day=2), scope_path=BUILDING_3, urgent=True)
+    assert refused.value.reason == "over_quota"
+
+
+def test_the_unfollowed_and_the_opted_out_are_skipped_but_urgent_notices_reach_the_opted_out(seeded, clock) -> None:
+    with seeded.transaction() as session:
+        residents = {r.openid: r for r in session.scalars(select(Resident))}
+        residents[NEIGHBOUR].status = ResidentStatus.INACTIVE
+        assert notice_records.opt_out(residents[UNIT_NEIGHBOUR], clock())
+        assert not notice_records.opt_out(residents[UNIT_NEIGHBOUR], clock())
+    ordinary = plan(seeded, clock, text="本月垃圾分类宣传")
+    assert ordinary.skipped == {SkipReason.UNFOLLOWED: 1, SkipReason.OPTED_OUT: 1}
+    assert len(ordinary.people) == 5 and ordinary.by_channel == {NoticeChannel.MASS: 3}
+    urgent = plan(seeded, clock, WITH_TEMPLATE, scope_path=BUILDING_3, urgent=True, kind="停气")
+    assert urgent.skipped == {SkipReason.UNFOLLOWED: 1} and urgent.by_channel == {NoticeChannel.TEMPLATE: 3}
+
+
+def test_a_mass_send_of_one_goes_by_template_or_is_skipped(seeded, clock) -> None:
+    with seeded.transaction() as session:
+        for resident in session.scalars(select(Resident).where(Resident.openid.in_((NEIGHBOUR, UNIT_NEIGHBOUR)))):
+            resident.status = ResidentStatus.INACTIVE
+        session.scalars(select(Staff).where(Staff.openid == BUILDING_LEAD)).one().active = False
+    assert plan(seeded, clock, WITH_TEMPLATE, scope_path=BUILDING_3).by_channel == {NoticeChannel.TEMPLATE: 1}
+    with pytest.raises(NoticeRefused) as refused:
+        plan(seeded, clock, scope_path=BUILDING_3)
+    assert refused.value.reason == "no_recipients"
+
+
+def test_four_mass_sends_a_month_then_the_resident_is_skipped_until_next_month(seeded, clock) -> None:
+    for _ in range(4):
+        send(seeded, clock, scope_path=BUILDING_3)
+    with seeded.transaction() as session:
+        assert notice_planning.monthly_count(session, RESIDENT, clock()) == 4
+    with pytest.raises(NoticeRefused) as nobody:
+        plan(seeded, clock, scope_path=FIRST_GRID)
+    # 3号楼's three and its 楼长 have had their four; 1号楼's one resident is alone for a mass send
+    assert nobody.value.detail["skipped"] == {SkipReason.MONTHLY_QUOTA: 4, SkipReason.ALONE: 1}
+    by_template = plan(seeded, clock, WITH_TEMPLATE, scope_path=FIRST_GRID)
+    assert by_template.skipped == {SkipReason.MONTHLY_QUOTA: 3}  # the 楼长 goes by template
+    assert by_template.by_channel == {NoticeChannel.TEMPLATE: 2}
+    next_month = plan(seeded, clock, scope_path=FIRST_GRID, send_at=clock() + timedelta(days=12))
+    assert next_month.skipped == {} and next_month.by_channel == {NoticeChannel.MASS: 5}
+
+
+def test_a_grid_leader_broadcasts_to_their_grid_only_and_an_operator_to_their_community(seeded, clock) -> None:
+    leader, operator, member = staff(seeded, WANG), staff(seeded, OPERATOR), staff(seeded, ZHANG)
+    assert plan(seeded, clock, author=leader, scope_path=BUILDING_3).by_channel
+    with pytest.raises(NotAllowed):
+        plan(seeded, clock, author=leader, scope_path="幸福里社区/第二网格")
+    with pytest.raises(NotAllowed):
+        plan(seeded, clock, author=leader, scope_path="幸福里社区")
+    assert plan(seeded, clock, author=operator, scope_path="幸福里社区").by_channel
+    with pytest.raises(NotAllowed):
+        plan(seeded, clock, author=operator, scope_path="和平社区")
+    with pytest.raises(NotAllowed):
+        plan(seeded, clock, author=operator, scope_path="全部")
+    with pytest.raises(NotAllowed):
+        plan(seeded, clock, author=member, scope_path=BUILDING_3)
+
+
+def test_a_building_lead_cannot_broadcast_but_hears_their_buildings_notices(seeded, clock) -> None:
+    with pytest.raises(NotAllowed):
+        plan(seeded, clock, author=staff(seeded, BUILDING_LEAD), scope_path=BUILDING_3)
+    planned = plan(seeded, clock, WITH_TEMPLATE, scope_path=BUILDING_3, audience=NoticeAudience.STAFF)
+    assert {p.openid for p in planned.people} == {ZHANG, LI, WANG, BUILDING_LEAD}
+    next_door = plan(seeded, clock, WITH_TEMPLATE, scope_path="幸福里社区/第一网格/阳光花园/1号楼",
+                     audience=NoticeAudience.STAFF)
+    assert {p.openid for p in next_door.people} == {ZHANG, LI, WANG}
+    assert CHEN not in {p.openid for p in plan(seeded, clock, WITH_TEMPLATE, audience=NoticeAudience.STAFF).people}
+
+
+@pytest.mark.parametrize(("asked", "reason"), [
+    ({"text": "  "}, "empty_text"),
+    ({"text": "停" * 700}, "text_too_long"),
+    ({"send_at_offset": -10}, "past_time"),
+    ({"kind": "停水"}, "bad_kind"),
+    ({"urgent": True, "kind": "地震"}, "bad_kind"),
+])
+def test_bad_requests_are_refused_and_nothing_is_stored(seeded, clock, asked, reason) -> None:
+    offset = asked.pop("send_at_offset", None)
+    if offset is not None:
+        asked["send_at"] = clock() + timedelta(minutes=offset)
+    with pytest.raises(NoticeRefused) as refused:
+        send(seeded, clock, **asked)
+    assert refused.value.reason == reason
+    with seeded.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Broadcast)) == 0
+
+
+def test_an_unknown_scope_names_the_part_that_is_not_found(seeded, clock) -> None:
+    with pytest.raises(UnknownPlace) as unknown:
+        plan(seeded, clock, scope_path="幸福里社区/第一网格/阳光花园/9号楼")
+    assert unknown.value.kind == "building" and "3号楼" in " ".join(unknown.value.candidates)
+    with pytest.raises(UnknownPlace):
+        plan(seeded, clock, scope_path="幸福里社区/第一网格/锦绣家园/3号楼")
+
+
+def test_the_whole_plan_is_stored_before_anything_is_sent(seeded, clock) -> None:
+    number = send(seeded, clock, WITH_TEMPLATE, audience=NoticeAudience.ALL)
+    with seeded.transaction() as session:
+        notice = notice_records.find(session, number)
+        shown = notice_records.progress(session, notice)
+        rows = session.scalars(select(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == notice.id)).all()
+    assert number.startswith("N") and shown.state == "scheduled" and shown.recipients == len(rows) == 8
+    assert shown.pending == 8 and shown.percent == 0
