@@ -1,0 +1,27 @@
+"""rates and working days: an appeal remembers whether its category's limits count working days; the rates of a
+period find its appeals by the time they were filed
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-03
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0018"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Plain ADD COLUMN, not a batch (see 0017): SQLite would copy and drop `appeals`, which other tables refer to.
+    op.add_column("appeals", sa.Column("working_days", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.create_index("ix_appeals_created_at", "appeals", ["created_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_appeals_created_at", table_name="appeals")
+    with op.batch_alter_table("appeals") as batch_op:
+        batch_op.drop_column("working_days")
