@@ -37,7 +37,7 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.UNKNOWN_CATEGORY.format(name=name, names="、".join(taxonomy.names)))
     category = taxonomy.category(name)
     new = review.NewCategory(category.name, category.response_hours, category.resolve_hours,
-                             category.subcategory_of)
+                             category.subcategory_of, category.working_days)
     try:
         review.reclassify(conversation.session, member, ticket, new, conversation.now)
     except NotFound:

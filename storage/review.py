@@ -15,6 +15,7 @@ from typing import Callable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from storage import workdays
 from storage.appeals import UNCLASSIFIED, Action, Channel, record
 from storage.errors import IllegalTransition, NotAllowed
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, LabelledExample, Staff
@@ -33,6 +34,7 @@ class NewCategory:
     response_hours: int
     resolve_hours: int
     subcategory_of: Callable[[str], str | None] = lambda _text: None
+    working_days: bool = False  # its hours count on working days only
 
 
 def reclassify(session: Session, reviewer: Staff, ticket: str, category: NewCategory, now: datetime) -> Appeal:
@@ -51,14 +53,17 @@ def reclassify(session: Session, reviewer: Staff, ticket: str, category: NewCate
         return appeal
     values: dict[str, object] = {"category": category.name, "response_hours": category.response_hours,
                                  "resolve_hours": category.resolve_hours, "updated_at": now,
-                                 "subcategory": category.subcategory_of(appeal.content)}
-    # Shift rather than recompute, so a pause already added to the deadlines stays added.
+                                 "subcategory": category.subcategory_of(appeal.content),
+                                 "working_days": category.working_days}
+    # Shift rather than recompute, so a pause already added to the deadlines stays added; on the new category's
+    # clock.
+    clock = workdays.clock(category.working_days)
     if appeal.response_due_at is not None:
-        values["response_due_at"] = appeal.response_due_at + timedelta(hours=category.response_hours
-                                                                       - appeal.response_hours)
+        values["response_due_at"] = clock.shift(appeal.response_due_at, timedelta(hours=category.response_hours
+                                                                                  - appeal.response_hours))
     if appeal.resolve_due_at is not None:
-        values["resolve_due_at"] = appeal.resolve_due_at + timedelta(hours=category.resolve_hours
-                                                                     - appeal.resolve_hours)
+        values["resolve_due_at"] = clock.shift(appeal.resolve_due_at, timedelta(hours=category.resolve_hours
+                                                                                - appeal.resolve_hours))
     changed = session.execute(
         update(Appeal).where(Appeal.id == appeal.id, Appeal.category == old).values(**values)
     ).rowcount

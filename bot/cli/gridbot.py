@@ -12,6 +12,12 @@ from bot.cli.nlp import nlp
 @click.group()
 def main() -> None:
     """网格诉求助手 gridbot: a WeChat official-account assistant for community grid governance."""
+    from bot.cli.support import configured
+    from bot.settings import Settings
+    from storage import workdays
+
+    # Deadlines a command sets (改派, 分类) count on the operator's holiday calendar; a bad file stops here.
+    workdays.configure(configured(Settings.holidays_from_env))
 
 
 for command in (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *appeals.COMMANDS, faq, nlp, *dev.COMMANDS):
