@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import appeals, dev, org, org_codes, processes, staff
+from bot.cli import appeals, dev, org, org_codes, processes, rates, staff
 from bot.cli.faq import faq
 from bot.cli.nlp import nlp
 
@@ -20,6 +20,6 @@ def main() -> None:
     workdays.configure(configured(Settings.holidays_from_env))
 
 
-for command in (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *appeals.COMMANDS, faq, nlp, *dev.COMMANDS):
+for command in (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *appeals.COMMANDS, *rates.COMMANDS, faq, nlp, *dev.COMMANDS):
     main.add_command(command)
 org.org_group.add_command(org_codes.org_codes)
