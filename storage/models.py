@@ -262,6 +262,8 @@ class Appeal(Base):
 
 class AppealEvent(Base):
     __tablename__ = "appeal_events"
+    # The rates read a few actions of each appeal's trail (storage/rate_counts.py).
+    __table_args__ = (Index("ix_appeal_events_appeal_action", "appeal_id", "action", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
