@@ -71,9 +71,6 @@ class Counts:
         return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
 
-COUNT_NAMES = tuple(f.name for f in fields(Counts))
-
-
 def counts_by(session: Session, unit: Unit, start: datetime, end: datetime, as_of: datetime,
               scope: Scope) -> dict[Any, Counts]:
     """The counts per unit (its id; the category's name; None for appeals no member handled) of the appeals

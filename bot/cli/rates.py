@@ -50,14 +50,15 @@ def rates(clock: Clock | None, first: str | None, last: str | None, unit: str, a
 
 def _object(row: Row) -> dict[str, object]:
     """One unit as --json prints it: the keys the issue names first (rates as fractions, null when undefined;
-    综合成绩 in points, 0–100), then the rank, the other rates, the previous period's and the counts."""
+    综合成绩 in points, 0–100), then the unit's id (a category: its name; null: nobody claimed), the rank, the
+    other rates, the previous period's and the counts."""
     from dataclasses import asdict
 
     rates = row.rates
     return {
         "unit": texts.label(row), "dispatched": row.counts.dispatched, "响应率": rates.response, "解决率": rates.resolve,
         "满意率": rates.satisfaction, "评价率": rates.rating, "综合成绩": rates.score,
-        "rank": row.rank, "按期办结率": rates.on_time, "重办率": rates.redo, "回退率": rates.returned,
+        "key": row.key, "rank": row.rank, "按期办结率": rates.on_time, "重办率": rates.redo, "回退率": rates.returned,
         "previous": None if row.previous is None else {
             "响应率": row.previous.response, "解决率": row.previous.resolve, "满意率": row.previous.satisfaction,
             "评价率": row.previous.rating, "综合成绩": row.previous.score},

@@ -365,7 +365,8 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} focus list                              （聚焦办事项）
   {gridbot} outbox failed                           （没送达的通知和原因）
   {gridbot} org codes --scope 幸福里社区 --out 海报   （每栋楼一张绑定二维码海报，PDF）
-  {gridbot} report --month {month} --xlsx 月报.xlsx    （网格和网格员的收到、响应、办结、满意）
+  {gridbot} rates --by grid                         （本月的响应率、解决率、满意率，按综合成绩排名，和上月比）
+  {gridbot} report --month {month} --xlsx 月报.xlsx    （网格和网格员的派发、响应、办结、评价和三率）
 
 按 Ctrl-C 停止。
 """,

@@ -1,7 +1,7 @@
 """Writing the month's figures (storage/monthly_report.py) to a workbook: 网格, 网格员 and 说明 sheets.
 
-Rates are numbers with a percent format, so Excel sorts and charts them; a rate over nothing (no appeals to
-count) is a blank cell, not 0%.
+Rates are numbers with a percent format (综合成绩 a number of points), so Excel sorts and charts them; a rate
+over nothing (no appeals to count) is a blank cell, not 0%.
 """
 
 from __future__ import annotations
