@@ -25,9 +25,10 @@ from handlers.conversation import IntakeLimits
 from handlers.notifications import NAMES as NOTIFICATION_NAMES
 from handlers.notifications import for_resident
 from nlp import SHIPPED_MODEL
-from storage import media_files, outbox
+from storage import media_files, outbox, workdays
 from storage.db import LONG_LOCK_WAIT_MS, POSTGRES_DRIVER, Database
 from storage.notice_planning import ACCOUNT_TYPES, SERVICE, SUBSCRIPTION, Limits
+from storage.rates import DEFAULT_WEIGHTS, Weights
 
 DEMO_TOKEN = "gridbot-demo"
 DEMO_APPID = "wxgridbotdemo0001"
@@ -161,6 +162,8 @@ class Settings:
     mass_sends_per_minute: int = 60  # GRIDBOT_MASS_SENDS_PER_MINUTE, for all workers together
     templates_per_second: int = 100  # GRIDBOT_TEMPLATES_PER_SECOND, for all workers together
     notice_lease_s: int = 60  # GRIDBOT_NOTICE_LEASE_S: a chunk's worker silent this long is taken over
+    rate_weights: Weights = DEFAULT_WEIGHTS  # 基本满意's credit and the weights of 综合成绩 (storage/rates.py)
+    holidays_path: Path | None = None  # GRIDBOT_HOLIDAYS; None: the calendar shipped in storage/data
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -199,6 +202,8 @@ class Settings:
             resident_template_id=read(_template_id, env, "GRIDBOT_RESIDENT_TEMPLATE_ID"),
             **read(cls.nlp_from_env, env, default={}),
             **read(_notice_settings, env, default={}),
+            **read(cls.rates_from_env, env, default={}),
+            holidays_path=read(cls.holidays_from_env, env),
         )
         values.update(overrides)
         if not any(problem.variable == "WECHAT_AES_KEY" for problem in problems.found):
@@ -255,6 +260,34 @@ class Settings:
         """GRIDBOT_ACCOUNT_TYPE, GRIDBOT_NOTICE_TEMPLATE_ID and the daily quotas (all `gridbot notice send` needs
         besides the database)."""
         return _limits(_notice_settings(os.environ if env is None else env))
+    def rates_from_env(env: Mapping[str, str] | None = None) -> dict[str, object]:
+        """GRIDBOT_RATE_BASIC_CREDIT (w, the credit of a 基本满意) and GRIDBOT_RATE_WEIGHTS (响应率,解决率,满意率
+        in 综合成绩): all `gridbot rates` and `gridbot report` need besides the database."""
+        env = os.environ if env is None else env
+        problems = _Problems()
+        credit = problems.read(_fraction, env, "GRIDBOT_RATE_BASIC_CREDIT", DEFAULT_WEIGHTS.basic_credit)
+        weights = problems.read(_rate_weights, env, "GRIDBOT_RATE_WEIGHTS")
+        problems.raise_any()
+        return {"rate_weights": Weights(credit, *weights)}
+
+    @staticmethod
+    def holidays_from_env(env: Mapping[str, str] | None = None) -> Path | None:
+        """GRIDBOT_HOLIDAYS, a calendar of holidays and make-up workdays, read and checked; None: the shipped one."""
+        env = os.environ if env is None else env
+        path = _existing_path(env, "GRIDBOT_HOLIDAYS")
+        if path is None:
+            return None
+        try:
+            workdays.load(path)
+        except workdays.CalendarError as error:
+            raise _bad("GRIDBOT_HOLIDAYS", "holidays_line", f"GRIDBOT_HOLIDAYS: {path}: {error}",
+                       value=error.line, expected=error.line_number) from None
+        except UnicodeDecodeError:
+            raise _bad("GRIDBOT_HOLIDAYS", "not_utf8", f"GRIDBOT_HOLIDAYS: {path} is not UTF-8", value=path) from None
+        except OSError as error:
+            raise _bad("GRIDBOT_HOLIDAYS", "unreadable", f"GRIDBOT_HOLIDAYS: {path}: {error.strerror}",
+                       value=path) from None
+        return path
 
     @classmethod
     def for_demo(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -426,6 +459,35 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise _bad(name, "positive_integer", f"{name} must be positive, got {value}", value=raw)
     return value
+
+
+def _fraction(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise _bad(name, "fraction", f"{name} must be a number from 0 to 1, got {raw!r}", value=raw)
+    return value
+
+
+def _rate_weights(env: Mapping[str, str], name: str) -> tuple[float, float, float]:
+    """Three fractions summing to 1, separated by commas: the weights of 响应率, 解决率 and 满意率."""
+    defaults = (DEFAULT_WEIGHTS.response, DEFAULT_WEIGHTS.resolve, DEFAULT_WEIGHTS.satisfaction)
+    raw = env.get(name, "").strip()
+    if not raw:
+        return defaults
+    try:
+        values = tuple(float(part) for part in raw.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 3 or not all(0.0 <= value <= 1.0 for value in values) or abs(sum(values) - 1.0) > 1e-6:
+        raise _bad(name, "rate_weights", f"{name} must be three numbers from 0 to 1 that add up to 1, separated by "
+                   f"commas (响应率,解决率,满意率), got {raw!r}", value=raw)
+    return values  # type: ignore[return-value]
 
 
 def _request_db_wait(env: Mapping[str, str], name: str) -> int:

@@ -55,6 +55,7 @@ class Understanding:
             response_hours=limits.response_hours,
             resolve_hours=limits.resolve_hours,
             department=limits.department,
+            working_days=limits.working_days,
         )
 
 

@@ -82,6 +82,7 @@ def file_emergency(conversation: Conversation, text: str, emergency: Emergency) 
         response_hours=limits.response_hours,
         resolve_hours=limits.resolve_hours,
         department=limits.department,
+        working_days=limits.working_days,
         emergency=emergency.label,
         response_minutes=emergency.response_minutes,
     )

@@ -38,7 +38,8 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.UNKNOWN_CATEGORY.format(name=name, names="、".join(taxonomy.names)))
     category = taxonomy.category(name)
     new = review.NewCategory(category.name, category.response_hours, category.resolve_hours,
-                             category.subcategory_of, lambda sub: _hours(category.limits(sub)))
+                             category.subcategory_of, lambda sub: _hours(category.limits(sub)),
+                             category.working_days)
     try:
         appeal = review.reclassify(conversation.session, member, ticket, new, conversation.now)
     except NotFound:

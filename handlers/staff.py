@@ -99,6 +99,7 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
         subcategory=result.subcategory,
         confidence=result.confidence, keywords=result.keywords, raw_message=dict(conversation.inbound.raw),
         response_hours=limits.response_hours, resolve_hours=limits.resolve_hours, department=limits.department,
+        working_days=limits.working_days,
     )
     try:
         building = org.building_named(conversation.session, member.grid_id, content) if member.grid_id else None

@@ -27,7 +27,8 @@ _TOP_LEVEL_KEYS = frozenset(
 )
 _HOTSPOT_KEYS = ("window_days", "building", "compound", "grid")
 _CATEGORY_KEYS = frozenset(
-    {"name", "response_hours", "resolve_hours", "route", "sensitive", "keywords", "negative", "subcategory"}
+    {"name", "response_hours", "resolve_hours", "route", "sensitive", "keywords", "negative", "subcategory",
+     "working_days"}
 )
 _SUBCATEGORY_KEYS = frozenset({"name", "keywords", "route", "response_hours", "resolve_hours"})
 _EMERGENCY_KEYS = frozenset({"name", "label", "category", "call", "advice", "response_minutes", "phrases", "not"})
@@ -85,6 +86,8 @@ class Category:
     keywords: Mapping[str, float] = field(default_factory=dict, hash=False)
     negative: Mapping[str, float] = field(default_factory=dict, hash=False)
     subcategories: tuple[Subcategory, ...] = ()
+    # Its hours count on working days only: holidays and weekends stop the clock (storage/workdays.py).
+    working_days: bool = False
 
     def __post_init__(self) -> None:
         # A frozen dataclass does not freeze the dicts it holds; read-only copies make the category truly immutable.
@@ -94,7 +97,7 @@ class Category:
     def __reduce__(self) -> tuple[type[Category], tuple[Any, ...]]:
         # Read-only mappings cannot be pickled; rebuild from plain dicts so categories can travel to workers.
         fields = (self.name, self.response_hours, self.resolve_hours, self.route, self.sensitive)
-        return Category, (*fields, dict(self.keywords), dict(self.negative), self.subcategories)
+        return Category, (*fields, dict(self.keywords), dict(self.negative), self.subcategories, self.working_days)
 
     def subcategory_of(self, text: str) -> str | None:
         """The subcategory whose keywords in text weigh most (the earlier one on a tie); None if none is named."""
@@ -389,6 +392,9 @@ def _category(table: Any, source: str, position: int) -> Category:
     sensitive = table.get("sensitive", False)
     if not isinstance(sensitive, bool):
         raise TaxonomyError(f'{where}: field "sensitive" must be true or false, got {sensitive!r}')
+    working_days = table.get("working_days", False)
+    if not isinstance(working_days, bool):
+        raise TaxonomyError(f'{where}: field "working_days" must be true or false, got {working_days!r}')
     keywords = _keywords(table, where)
     negative = _weights(table.get("negative", {}), where, "negative")
     both = [word for word in keywords if word in negative]
@@ -404,6 +410,7 @@ def _category(table: Any, source: str, position: int) -> Category:
         negative=negative,
         subcategories=_subcategories(table.get("subcategory", []), where,
                                      Limits(response_hours, resolve_hours, route)),
+        working_days=working_days,
     )
 
 

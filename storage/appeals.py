@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storage import workdays
 from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment, Staff
@@ -28,6 +29,7 @@ _APPEAL_COLUMNS = (
     "ticket", "resident_id", "grid_id", "building_id", "unit_id", "category", "confidence", "keywords", "channel",
     "content", "raw_message", "status", "response_hours", "resolve_hours", "response_due_at", "resolve_due_at",
     "created_at", "updated_at", "department", "reporter_staff_id", "subcategory", "emergency", "response_minutes",
+    "working_days",
 )
 _INSERT_APPEAL = DriverSQL(
     f"INSERT INTO appeals ({', '.join(_APPEAL_COLUMNS)}) "
@@ -121,6 +123,7 @@ class Intake:
     subcategory: str | None = None  # 物业服务 · 电梯
     emergency: str | None = None  # 紧急: the taxonomy's emergency kind
     response_minutes: int | None = None  # an emergency's response clock, which replaces response_hours
+    working_days: bool = False  # the category's hours count on working days only (storage/workdays.py)
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def report(session: Session, member: Staff, intake: Intake, now: datetime, build
     if member.grid_id is None:
         raise NotAllowed("no_grid")
     ticket = next_ticket(session, now)
-    placement = _placement(_GridOnly(member.grid_id), response_window(intake), intake.resolve_hours, now)
+    placement = _placement(_GridOnly(member.grid_id), intake, now)
     placement["building_id"] = building_id
     (appeal_id,) = _INSERT_APPEAL.run(session, _row(session, ticket, None, intake, AppealStatus.SUBMITTED, now,
                                                     placement, reporter_staff_id=member.id))  # type: ignore[misc]
@@ -157,7 +160,7 @@ def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetim
     bound = resident.grid_id is not None and not held
     status = AppealStatus.SUBMITTED if bound else AppealStatus.AWAITING_ADDRESS
     ticket = next_ticket(session, now)
-    placement = _placement(resident, response_window(intake), intake.resolve_hours, now) if bound else _UNPLACED
+    placement = _placement(resident, intake, now) if bound else _UNPLACED
     (appeal_id,) = _INSERT_APPEAL.run(
         session, _row(session, ticket, resident.id, intake, status, now, placement)
     )  # type: ignore[misc]
@@ -245,7 +248,7 @@ def release_held(session: Session, resident: Sender, now: datetime) -> list[Appe
         .order_by(Appeal.id)
     ).all()
     for appeal in held:
-        placement = _placement(resident, response_window(appeal), appeal.resolve_hours, now)
+        placement = _placement(resident, appeal, now)
         transition(session, appeal, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED, now, **placement)
         record(session, appeal.id, now, Action.SUBMITTED, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED,
                actor_id=resident.id)
@@ -400,6 +403,7 @@ def _row(session: Session, ticket: str, resident_id: int | None, intake: Intake,
         "resolve_due_at": timestamp(session, placement["resolve_due_at"]),
         "department": intake.department, "reporter_staff_id": reporter_staff_id,
         "emergency": intake.emergency, "response_minutes": intake.response_minutes,
+        "working_days": intake.working_days,
     }
 
 
@@ -422,6 +426,10 @@ class _Clocked(Protocol):
     def response_hours(self) -> int: ...
     @property
     def response_minutes(self) -> int | None: ...
+    @property
+    def resolve_hours(self) -> int: ...
+    @property
+    def working_days(self) -> bool: ...
 
 
 def response_window(clocked: _Clocked) -> timedelta:
@@ -431,12 +439,30 @@ def response_window(clocked: _Clocked) -> timedelta:
     return timedelta(hours=clocked.response_hours)
 
 
-def _placement(resident: Sender, response_window: timedelta, resolve_hours: int, now: datetime) -> dict[str, Any]:
+def clock_of(clocked: _Clocked) -> workdays.Clock:
+    """How the appeal's limits run: on working days when its category says so, else every hour."""
+    return workdays.clock(bool(clocked.working_days))
+
+
+def response_due(clocked: _Clocked, start: datetime) -> datetime:
+    """The claim deadline of a response clock starting at `start`: an emergency's minutes run every minute,
+    holiday or not; the category's hours on its clock."""
+    if clocked.response_minutes is not None:
+        return start + response_window(clocked)
+    return clock_of(clocked).due(start, response_window(clocked))
+
+
+def resolve_due(clocked: _Clocked, start: datetime) -> datetime:
+    """The 办结 deadline of a resolve clock starting at `start`."""
+    return clock_of(clocked).due(start, timedelta(hours=clocked.resolve_hours))
+
+
+def _placement(resident: Sender, clocked: _Clocked, now: datetime) -> dict[str, Any]:
     """Where the appeal goes and by when, from the resident's address at submission time."""
     return {
         "grid_id": resident.grid_id,
         "building_id": resident.building_id,
         "unit_id": resident.unit_id,
-        "response_due_at": now + response_window,
-        "resolve_due_at": now + timedelta(hours=resolve_hours),
+        "response_due_at": response_due(clocked, now),
+        "resolve_due_at": resolve_due(clocked, now),
     }

@@ -220,6 +220,7 @@ class Appeal(Base):
         Index("ix_appeals_grid_status", "grid_id", "status"),
         Index("ix_appeals_status", "status"),
         Index("ix_appeals_reporter_created", "reporter_staff_id", "created_at"),  # 上报 per hour
+        Index("ix_appeals_created_at", "created_at"),  # the rates of a period (storage/rate_counts.py)
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket: Mapped[str] = mapped_column(String(16), unique=True)
@@ -260,10 +261,14 @@ class Appeal(Base):
     # 紧急: the taxonomy's emergency kind (fire, medical, …); such an appeal is never joined, merged or digested.
     emergency: Mapped[str | None] = mapped_column(String(16))
     response_minutes: Mapped[int | None] = mapped_column(Integer)  # an emergency's clock, instead of response_hours
+    # The category counts its hours on working days only (storage/workdays.py): its deadlines skip holidays.
+    working_days: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AppealEvent(Base):
     __tablename__ = "appeal_events"
+    # The rates read a few actions of each appeal's trail (storage/rate_counts.py).
+    __table_args__ = (Index("ix_appeal_events_appeal_action", "appeal_id", "action", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)

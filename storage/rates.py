@@ -1,230 +1,220 @@
-"""A period's figures per grid and per member — the 三率 (响应率、解决率、满意率) and what they are made of.
+"""The three rates (响应率、解决率、满意率) and their companions — the one place they are defined and computed.
 
-Pure reads over a period and a scope: `gridbot report` writes them to a workbook, the console (issue 13) shows
-the same. Each definition below is also worded for operators, in README's 月报 section and in the workbook's
-说明 sheet (bot/sheets/report.py); change them together.
+`gridbot rates`, `gridbot report` (storage/monthly_report.py) and the console (issue 13) all call `ranking()`
+or `counts_by()`; README ("三率 / The three rates") and the report's 说明 sheet word the same definitions for
+operators. Change them together.
 
-- 收到 (received): the appeals filed within the period (Asia/Shanghai time for a month) whose grid lies in the
-  scope. An appeal merged into another (合并) is not counted: its resident follows the appeal it joined.
-- 不受理: received and rejected. 紧急: received as an emergency.
-- 应办 (to handle): received appeals that reached a grid or department (dispatched), less those later rejected
-  (不受理) or cancelled by their resident (撤销).
-- 响应及时 (claimed in time): of 应办, the first 接单 came by the response deadline set at filing (an emergency's
-  is minutes).
-- 办结 (resolved): of 应办, resolved or closed when the report is made (an appeal reopened by 不满意 is not).
-  按时办结: of those, resolved by the resolve deadline, which 恢复 moves on by the time the appeal was paused.
-- 超期 (overdue): of 应办, a deadline was missed — claimed after the response deadline, resolved after the
-  resolve deadline, or still open (and not paused) past either when the report is made.
-- 满意 / 基本满意 / 不满意: the latest rating of received appeals (an appeal reopened by 不满意 keeps it until
-  rated again); 已评价 is their sum. 未评价: 办结 appeals without a rating (the resident has not answered).
-- 响应率 = 响应及时 / 应办; 解决率 = 办结 / 应办; 按时办结率 = 按时办结 / 应办; 满意率 = (满意 + 基本满意) /
-  已评价 (基本满意 counts in full: it closes the appeal as 满意 does). A rate over
-  nothing is None ("—"), never 0%: a grid without appeals is not ranked last. Totals pool the counts
-  (Σ numerators / Σ denominators), they do not average the rates.
-- Per member, the appeals they handled: the member whose 办结 was the last, else the member holding it now.
-  An appeal nobody claimed counts for its grid only.
+Which appeals count: those filed (提交) in the period (Asia/Shanghai dates) whose grid lies in the scope.
+Withdrawn (撤销), 不受理 and merged-away appeals are left out (a merged appeal counts once, as the appeal it
+joined); FAQ answers are not appeals. Of those, **派发 (dispatched)**: the appeals that reached a grid or a
+department. The period's end is `as_of` = the end, or now while the period is running; the trail is read up to
+it, so a past period's figures no longer change (except 响应率: a claim just after the end may still be in time).
 
-Figures are as recorded when the report is made (`now`): an appeal filed in the period and resolved after it
-counts as resolved, so a report made later may show more resolved and rated than one made on the 1st.
+- 响应率 = appeals whose first 接单 came by the response deadline / 派发. (挂起 comes only after 接单, so no
+  paused time lies inside the response clock.)
+- 解决率 = appeals 办结 at the period's end and not reopened since (an appeal reopened by 不满意 and not
+  办结 again by then is not resolved) / 派发.
+- 满意率 = (满意 + w × 基本满意) / 已评价, the latest rating by the period's end; 不满意 counts 0; unrated
+  appeals are not in the denominator. w: GRIDBOT_RATE_BASIC_CREDIT (default 0.9).
+- 评价率 = 已评价 / 办结过 (appeals 办结 at least once by the period's end).
+- 综合成绩 = 100 × (a × 响应率 + b × 解决率 + c × 满意率), a/b/c: GRIDBOT_RATE_WEIGHTS (default 0.10/0.50/0.40);
+  "—" when any of the three is "—".
+- 按期办结率 = appeals 办结 (as for 解决率) by the resolve deadline, which 恢复 moves on by the time paused /
+  派发. 重办率 = 办结过 and reopened at least once / 办结过. 回退率 = appeals 退回 at least once / 派发.
+- A rate with an empty denominator is None ("—"), never 0 %: a unit without appeals is not ranked last.
+  Totals are pooled (Σ numerators / Σ denominators), never an average of the units' rates.
+- Per member: the appeals whose last 办结 was theirs; not resolved: the appeals they hold now; appeals nobody
+  claimed form the unit None.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from storage.appeals import Action
-from storage.models import GRID_TEAM, Appeal, AppealEvent, AppealStatus, Community, Grid, Staff
+from storage.models import GRID_TEAM, Community, Grid, Staff, Street
 from storage.queries import EVERYWHERE, Scope
+from storage.rate_counts import Counts, Unit, counts_by
+
+__all__ = ["Counts", "Unit", "counts_by"]
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
-NOT_TO_HANDLE = (AppealStatus.REJECTED, AppealStatus.CANCELLED)
-RESOLVED = (AppealStatus.RESOLVED, AppealStatus.CLOSED)
-RATINGS = ("satisfied", "basic", "unsatisfied")  # Appeal.rating, also the names of Figures' counts
-OPEN_CLOCKS = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.RETURNED)
-
-
-def month(year: int, number: int) -> tuple[datetime, datetime]:
-    """The month as a period [start, end), its bounds at midnight in Asia/Shanghai (ValueError: no such month)."""
-    start = datetime(year, number, 1, tzinfo=LOCAL_ZONE)
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=LOCAL_ZONE)
-    return start, end
 
 
 @dataclass(frozen=True)
-class Facts:
-    """What the figures need of one received appeal."""
+class Weights:
+    """How the rates combine: the credit of a 基本满意 (w) and the weights of 综合成绩 (they sum to 1)."""
 
-    grid_id: int
-    status: str
-    emergency: bool
-    dispatched: bool
-    first_claim: datetime | None
-    response_due: datetime | None
-    resolved_at: datetime | None
-    resolve_due: datetime | None
-    paused: bool
-    rating: str | None
-    handler_id: int | None
+    basic_credit: float = 0.9
+    response: float = 0.10
+    resolve: float = 0.50
+    satisfaction: float = 0.40
+
+
+DEFAULT_WEIGHTS = Weights()
 
 
 @dataclass(frozen=True)
-class Figures:
-    """The counts of one grid, one member or a total; the rates are computed from them."""
+class Rates:
+    """A unit's rates as fractions; None where the denominator is empty."""
 
-    received: int = 0
-    to_handle: int = 0
-    claimed_in_time: int = 0
-    resolved: int = 0
-    resolved_in_time: int = 0
-    overdue: int = 0
-    satisfied: int = 0
-    basic: int = 0
-    unsatisfied: int = 0
-    unrated: int = 0
-    rejected: int = 0
-    emergencies: int = 0
-
-    @property
-    def rated(self) -> int:
-        return self.satisfied + self.basic + self.unsatisfied
-
-    @property
-    def response_rate(self) -> float | None:
-        return _rate(self.claimed_in_time, self.to_handle)
-
-    @property
-    def resolve_rate(self) -> float | None:
-        return _rate(self.resolved, self.to_handle)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return _rate(self.resolved_in_time, self.to_handle)
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return _rate(self.satisfied + self.basic, self.rated)
+    response: float | None
+    resolve: float | None
+    satisfaction: float | None
+    rating: float | None  # 评价率
+    score: float | None  # 综合成绩, 0–100
+    on_time: float | None  # 按期办结率
+    redo: float | None  # 重办率
+    returned: float | None  # 回退率
 
 
-def _rate(part: int, whole: int) -> float | None:
+def _ratio(part: float, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def figures(appeals: Iterable[Facts], now: datetime) -> Figures:
-    """The counts over `appeals` as of `now` (see the module's definitions)."""
-    counts: dict[str, int] = defaultdict(int)
-    for facts in appeals:
-        counts["received"] += 1
-        counts["rejected"] += facts.status == AppealStatus.REJECTED
-        counts["emergencies"] += facts.emergency
-        if facts.rating in RATINGS:
-            counts[facts.rating] += 1
-        if not facts.dispatched or facts.status in NOT_TO_HANDLE:
-            continue
-        counts["to_handle"] += 1
-        claimed_late = _late(facts.first_claim, facts.response_due, now, running=not facts.paused)
-        counts["claimed_in_time"] += facts.first_claim is not None and not claimed_late
-        resolved = facts.status in RESOLVED
-        counts["resolved"] += resolved
-        counts["unrated"] += resolved and facts.rating is None
-        ended = facts.resolved_at if resolved else None
-        resolved_late = _late(ended, facts.resolve_due, now,
-                              running=not resolved and facts.status in OPEN_CLOCKS and not facts.paused)
-        counts["resolved_in_time"] += resolved and not resolved_late
-        counts["overdue"] += claimed_late or resolved_late
-    return Figures(**counts)
-
-
-def _late(done_at: datetime | None, due: datetime | None, now: datetime, running: bool) -> bool:
-    """Done after the deadline; or not done, the clock running, and the deadline past at `now`."""
-    if due is None:
-        return False
-    if done_at is not None:
-        return done_at > due
-    return running and now > due
+def rates_of(counts: Counts, weights: Weights = DEFAULT_WEIGHTS) -> Rates:
+    """The rates of these counts (see the module's definitions)."""
+    response = _ratio(counts.responded, counts.dispatched)
+    resolve = _ratio(counts.resolved, counts.dispatched)
+    satisfaction = _ratio(counts.satisfied + weights.basic_credit * counts.basic, counts.rated)
+    score = None
+    if response is not None and resolve is not None and satisfaction is not None:
+        score = 100 * (weights.response * response + weights.resolve * resolve + weights.satisfaction * satisfaction)
+    return Rates(response, resolve, satisfaction, _ratio(counts.rated, counts.ever_resolved), score,
+                 _ratio(counts.resolved_on_time, counts.dispatched), _ratio(counts.reopened, counts.ever_resolved),
+                 _ratio(counts.returned, counts.dispatched))
 
 
 @dataclass(frozen=True)
-class Line:
-    """One row of the report: a grid (社区·网格) or a member (name, and their grid or department)."""
-
-    label: str
-    grid: str
-    figures: Figures
-
-
-@dataclass(frozen=True)
-class Report:
-    """A period's figures within a scope: per grid, per member, and in total."""
+class Period:
+    """[start, end), bounds at midnight in Asia/Shanghai."""
 
     start: datetime
     end: datetime
-    made_at: datetime
-    grids: list[Line]
-    members: list[Line]
-    total: Figures
+
+    @classmethod
+    def days(cls, first: date, last: date) -> Period:
+        """From the first day to the last, both included (ValueError: the last is before the first)."""
+        if last < first:
+            raise ValueError("period ends before it starts")
+        return cls(_midnight(first), _midnight(last + timedelta(days=1)))
+
+    @classmethod
+    def month_of(cls, moment: datetime) -> Period:
+        """The calendar month (Beijing time) `moment` falls in."""
+        local = moment.astimezone(LOCAL_ZONE)
+        return cls.month(local.year, local.month)
+
+    @classmethod
+    def month(cls, year: int, number: int) -> Period:
+        """A calendar month (ValueError: no such month)."""
+        return cls(datetime(year, number, 1, tzinfo=LOCAL_ZONE),
+                   datetime(year + number // 12, number % 12 + 1, 1, tzinfo=LOCAL_ZONE))
+
+    @property
+    def first_day(self) -> date:
+        return self.start.astimezone(LOCAL_ZONE).date()
+
+    @property
+    def last_day(self) -> date:
+        return self.end.astimezone(LOCAL_ZONE).date() - timedelta(days=1)
+
+    def previous(self) -> Period:
+        """The period just before, of the same length: the previous calendar month for a whole month."""
+        first = self.first_day
+        if first.day == 1 and self.end == Period.month(first.year, first.month).end:
+            before = first - timedelta(days=1)
+            return Period.month(before.year, before.month)
+        length = self.last_day - first
+        return Period.days(first - length - timedelta(days=1), first - timedelta(days=1))
+
+    def as_of(self, now: datetime) -> datetime:
+        """Up to when the trail is read: the end, or now while the period runs."""
+        return min(self.end, now)
 
 
-def report(session: Session, start: datetime, end: datetime, now: datetime, scope: Scope = EVERYWHERE) -> Report:
-    """The figures of appeals filed in [start, end) within the scope, as of `now`: every grid of the scope and
-    every grid team member of it (quiet ones with zeros), and whoever else handled an appeal of it."""
-    received = _facts(session, start, end, scope)
-    grids = _grids(session, scope)
-    by_grid: dict[int, list[Facts]] = defaultdict(list)
-    by_member: dict[int, list[Facts]] = defaultdict(list)
-    for facts in received:
-        by_grid[facts.grid_id].append(facts)
-        if facts.handler_id is not None:
-            by_member[facts.handler_id].append(facts)
-    labels = {grid_id: label for grid_id, label in grids}
-    team = session.scalars(select(Staff.id).where(Staff.grid_id.in_(labels), Staff.role.in_(GRID_TEAM),
-                                                  Staff.active.is_(True))).all()
-    members = session.scalars(select(Staff).where(Staff.id.in_({*team, *by_member}))
-                              .order_by(Staff.grid_id, Staff.id)).all()
-    return Report(
-        start, end, now,
-        [Line(label, label, figures(by_grid[grid_id], now)) for grid_id, label in grids],
-        [Line(member.name, labels.get(member.grid_id or 0) or member.department or "",
-              figures(by_member[member.id], now)) for member in members],
-        figures(received, now),
-    )
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_ZONE)
 
 
-def _grids(session: Session, scope: Scope) -> list[tuple[int, str]]:
-    query = select(Grid.id, Community.name, Grid.name).join(Community, Community.id == Grid.community_id)
-    query = query.where(scope.grid_condition())
-    return [(grid_id, f"{community}·{grid}") for grid_id, community, grid in
-            session.execute(query.order_by(Community.id, Grid.id))]
+@dataclass(frozen=True)
+class Row:
+    """One unit's figures: its key (id, category name, or None: nobody claimed), label, counts and rates, its
+    rank by 综合成绩 (None: no score), and its rates in the previous period (None: no appeals there)."""
+
+    key: Any
+    label: str
+    counts: Counts
+    rates: Rates
+    rank: int | None = None
+    previous: Rates | None = None
 
 
-def _facts(session: Session, start: datetime, end: datetime, scope: Scope) -> Sequence[Facts]:
-    first_claim = (select(func.min(AppealEvent.at))
-                   .where(AppealEvent.appeal_id == Appeal.id, AppealEvent.action == Action.ACCEPTED)
-                   .scalar_subquery())
-    dispatched = exists().where(AppealEvent.appeal_id == Appeal.id, AppealEvent.to_status == AppealStatus.DISPATCHED)
-    resolving = aliased(AppealEvent)
-    last_resolve = (select(func.max(resolving.id))
-                    .where(resolving.appeal_id == Appeal.id, resolving.action == Action.RESOLVED)
-                    .correlate(Appeal).scalar_subquery())
-    resolver = (select(AppealEvent.actor_id)
-                .where(AppealEvent.id == last_resolve, AppealEvent.actor_kind == "staff")
-                .scalar_subquery())
-    rows = session.execute(
-        select(Appeal, first_claim, dispatched, resolver)
-        .where(and_(Appeal.created_at >= start, Appeal.created_at < end, Appeal.grid_id.is_not(None),
-                    Appeal.status != AppealStatus.MERGED, scope.condition()))
-        .order_by(Appeal.id)
-    ).all()
-    return [
-        Facts(appeal.grid_id, appeal.status, appeal.emergency is not None, bool(was_dispatched), claimed,
-              appeal.response_due_at, appeal.resolved_at, appeal.resolve_due_at,
-              appeal.status == AppealStatus.PAUSED or appeal.paused_at is not None, appeal.rating,
-              resolved_by if resolved_by is not None and appeal.status in RESOLVED else appeal.assignee_staff_id)
-        for appeal, claimed, was_dispatched, resolved_by in rows
-    ]
+@dataclass(frozen=True)
+class Ranking:
+    """A period's figures per unit, ranked, with the pooled total and the previous period's."""
+
+    period: Period
+    previous_period: Period
+    as_of: datetime
+    unit: Unit
+    rows: list[Row]
+    total: Row
+    weights: Weights = field(default=DEFAULT_WEIGHTS)
+
+
+def ranking(session: Session, period: Period, now: datetime, unit: Unit = Unit.GRID, scope: Scope = EVERYWHERE,
+            weights: Weights = DEFAULT_WEIGHTS) -> Ranking:
+    """The rates of every unit of the scope for the period, as of `now`, best 综合成绩 first (ties: more 派发
+    first; units without a score last, unranked), each with its rates in the previous period. Two grouped
+    queries per period: the counts, and the units' names."""
+    before = period.previous()
+    current = counts_by(session, unit, period.start, period.end, period.as_of(now), scope)
+    earlier = counts_by(session, unit, before.start, before.end, before.as_of(now), scope)
+    labels = unit_labels(session, unit, scope, {*current, *earlier})
+    rows = [Row(key, label, current.get(key, Counts()), rates_of(current.get(key, Counts()), weights),
+                previous=rates_of(earlier[key], weights) if key in earlier else None)
+            for key, label in labels.items()]
+    rows.sort(key=lambda row: (row.rates.score is None, -(row.rates.score or 0), -row.counts.dispatched, row.label))
+    rows = [_ranked(row, place) for place, row in enumerate(rows, 1)]
+    total, total_before = sum(current.values(), Counts()), sum(earlier.values(), Counts())
+    return Ranking(period, before, period.as_of(now), unit, rows,
+                   Row(None, "", total, rates_of(total, weights),
+                       previous=rates_of(total_before, weights) if earlier else None), weights)
+
+
+def _ranked(row: Row, place: int) -> Row:
+    return row if row.rates.score is None else Row(row.key, row.label, row.counts, row.rates, place, row.previous)
+
+
+def unit_labels(session: Session, unit: Unit, scope: Scope, seen: set[Any]) -> dict[Any, str]:
+    """The name of every unit of the scope (streets, communities, grids as 社区·网格, the grid team and anyone
+    else in `seen`, categories in `seen`), in the organisation's order; the unit None (nobody claimed) as ""."""
+    if unit is Unit.CATEGORY:
+        return {name: name for name in sorted(seen)}
+    grids = select(Grid.id).join(Community, Community.id == Grid.community_id).where(scope.grid_condition())
+    if unit is Unit.GRID:
+        rows = session.execute(select(Grid.id, Community.name, Grid.name).join(Community)
+                               .where(Grid.id.in_(grids)).order_by(Community.id, Grid.id))
+        return {grid_id: f"{community}·{grid}" for grid_id, community, grid in rows}
+    if unit is Unit.COMMUNITY:
+        rows = session.execute(select(Community.id, Community.name).join(Grid, Grid.community_id == Community.id)
+                               .where(Grid.id.in_(grids)).distinct().order_by(Community.id))
+        return {key: name for key, name in rows}
+    if unit is Unit.STREET:
+        rows = session.execute(select(Street.id, Street.name).join(Community, Community.street_id == Street.id)
+                               .join(Grid, Grid.community_id == Community.id).where(Grid.id.in_(grids))
+                               .distinct().order_by(Street.id))
+        return {key: name for key, name in rows}
+    team = select(Staff.id).where(Staff.grid_id.in_(grids), Staff.role.in_(GRID_TEAM), Staff.active.is_(True))
+    members = session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(team) | Staff.id.in_(seen - {None}))
+                              .order_by(Staff.grid_id, Staff.id))
+    labels: dict[Any, str] = {key: name for key, name in members}
+    if None in seen:
+        labels[None] = ""
+    return labels

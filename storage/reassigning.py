@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, org, staff
-from storage.appeals import Action, record, response_window, transition
+from storage.appeals import Action, record, response_due, transition
 from storage.errors import DomainError, IllegalTransition, NotAllowed
 from storage.models import GRID_TEAM, Appeal, AppealStatus, Community, Grid, Staff, StaffRole
 from storage.notices import ResidentTransferred, StaffReassigned
@@ -78,7 +78,7 @@ def hand_over(session: Session, by: Staff | None, appeal: Appeal, grid: Grid, me
     old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=None,
                assignee_staff_id=member.id if member is not None else None, accepted_at=None, paused_at=None,
-               response_due_at=now + response_window(appeal), response_reminded_at=None,
+               response_due_at=response_due(appeal, now), response_reminded_at=None,
                escalation_level=0)
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor_id=by.id if by is not None else None, actor_kind="staff" if by is not None else "console", note=to)

@@ -15,6 +15,7 @@ from typing import Callable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from storage import workdays
 from storage.appeals import UNCLASSIFIED, Action, Channel, record
 from storage.errors import IllegalTransition, NotAllowed
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, LabelledExample, Staff
@@ -38,6 +39,7 @@ class NewCategory:
     resolve_hours: int
     subcategory_of: Callable[[str], str | None] = lambda _text: None
     hours_of: Callable[[str | None], tuple[int, int]] | None = None
+    working_days: bool = False  # its hours count on working days only
 
     def hours(self, subcategory: str | None) -> tuple[int, int]:
         """(response, resolve) hours of an appeal of this category and subcategory."""
@@ -63,12 +65,17 @@ def reclassify(session: Session, reviewer: Staff, ticket: str, category: NewCate
     subcategory = category.subcategory_of(appeal.content)
     response_hours, resolve_hours = category.hours(subcategory)
     values: dict[str, object] = {"category": category.name, "response_hours": response_hours,
-                                 "resolve_hours": resolve_hours, "updated_at": now, "subcategory": subcategory}
-    # Shift rather than recompute, so a pause already added to the deadlines stays added.
+                                 "resolve_hours": resolve_hours, "updated_at": now, "subcategory": subcategory,
+                                 "working_days": category.working_days}
+    # Shift rather than recompute, so a pause already added to the deadlines stays added; on the new category's
+    # clock.
+    clock = workdays.clock(category.working_days)
     if appeal.response_due_at is not None:
-        values["response_due_at"] = appeal.response_due_at + timedelta(hours=response_hours - appeal.response_hours)
+        values["response_due_at"] = clock.shift(appeal.response_due_at,
+                                                timedelta(hours=response_hours - appeal.response_hours))
     if appeal.resolve_due_at is not None:
-        values["resolve_due_at"] = appeal.resolve_due_at + timedelta(hours=resolve_hours - appeal.resolve_hours)
+        values["resolve_due_at"] = clock.shift(appeal.resolve_due_at,
+                                               timedelta(hours=resolve_hours - appeal.resolve_hours))
     changed = session.execute(
         update(Appeal).where(Appeal.id == appeal.id, Appeal.category == old).values(**values)
     ).rowcount

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, residents
-from storage.appeals import Action, record, transition
+from storage.appeals import Action, clock_of, record, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import (
     GRID_TEAM,
@@ -102,11 +102,13 @@ def pause(session: Session, member: Staff, ticket: str, reason: str, now: dateti
 
 
 def resume(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
-    """恢复: back to work; the completion deadline moves by the time spent paused."""
+    """恢复: back to work; the completion deadline moves by the time spent paused (the working time, when the
+    category counts working days)."""
     appeal = _workable(session, member, ticket, (AppealStatus.PAUSED,))
     due = appeal.resolve_due_at
     if due is not None and appeal.paused_at is not None:
-        due = due + (now - appeal.paused_at)
+        clock = clock_of(appeal)
+        due = clock.shift(due, clock.elapsed(appeal.paused_at, now))
     transition(session, appeal, AppealStatus.PAUSED, AppealStatus.ACCEPTED, now, paused_at=None, resolve_due_at=due)
     _record(session, appeal, now, Action.RESUMED, AppealStatus.PAUSED, AppealStatus.ACCEPTED, member)
     tell_resident_and_followers(session, appeal, ResidentResumed(ticket=appeal.ticket), now)

@@ -219,24 +219,29 @@ def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, re
 @click.option("--scope", "scope_path", metavar="PATH", help="街道、社区或网格 (default: everywhere)")
 @click.pass_obj
 def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | None) -> None:
-    """月报: per grid and per member, appeals received, claimed in time, resolved (in time), overdue, ratings,
-    不受理 and 紧急, with the 响应率、解决率、满意率; a 说明 sheet defines each figure (README: 月报)."""
+    """月报: per grid and per member, the counts and rates of storage/rates.py (派发, 响应及时, 办结, ratings, …,
+    响应率、解决率、满意率、评价率、综合成绩 and the others); a 说明 sheet defines each figure (README: 月报)."""
     import re
 
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.cli.support import configured
+    from bot.settings import Settings
     from bot.sheets.report import write_report
-    from storage import rates
+    from storage.monthly_report import report as monthly_report
+    from storage.rates import Period
 
     typed = re.fullmatch(r"(\d{4})-(\d{1,2})", month_text.strip())
     if typed is None or not 1 <= int(typed.group(2)) <= 12:
         fail(texts.BAD_MONTH.format(month=month_text))
     if file.suffix.lower() != ".xlsx":
         fail(texts.BAD_XLSX.format(file=file))
-    start, end = rates.month(int(typed.group(1)), int(typed.group(2)))
+    weights = configured(Settings.rates_from_env)["rate_weights"]
+    period = Period.month(int(typed.group(1)), int(typed.group(2)))
     try:
         with operator_transaction() as session:
-            made = rates.report(session, start, end, (clock or now_utc)(), _scope(session, scope_path))
+            made = monthly_report(session, period, (clock or now_utc)(), _scope(session, scope_path),
+                                  weights)  # type: ignore[arg-type]
     except SQLAlchemyError as error:
         fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
     try:
@@ -245,9 +250,9 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
         fail(texts.CANNOT_WRITE.format(file=file, reason=error.strerror or error))
     total = made.total
     click.echo(texts.REPORT_DONE.format(
-        file=file, month=f"{start:%Y-%m}", grids=len(made.grids), members=len(made.members),
-        received=total.received, response=texts.percent(total.response_rate),
-        resolve=texts.percent(total.resolve_rate), satisfaction=texts.percent(total.satisfaction_rate)))
+        file=file, month=f"{period.first_day:%Y-%m}", grids=len(made.grids), members=len(made.members),
+        received=total.counts.received, response=texts.percent(total.rates.response),
+        resolve=texts.percent(total.rates.resolve), satisfaction=texts.percent(total.rates.satisfaction)))
 
 
 COMMANDS = (appeals_group, focus_group, reassign, outbox_group, report)

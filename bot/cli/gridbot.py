@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import appeals, dev, notices, org, org_codes, processes, staff
+from bot.cli import appeals, dev, notices, org, org_codes, processes, rates, staff
 from bot.cli.faq import faq
 from bot.cli.nlp import nlp
 
@@ -12,8 +12,16 @@ from bot.cli.nlp import nlp
 @click.group()
 def main() -> None:
     """网格诉求助手 gridbot: a WeChat official-account assistant for community grid governance."""
+    from bot.cli.support import configured
+    from bot.settings import Settings
+    from storage import workdays
+
+    # Deadlines a command sets (改派, 分类) count on the operator's holiday calendar; a bad file stops here.
+    workdays.configure(configured(Settings.holidays_from_env))
 
 
-for command in (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *appeals.COMMANDS, *notices.COMMANDS, faq, nlp, *dev.COMMANDS):
+COMMANDS = (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *appeals.COMMANDS, *notices.COMMANDS, *rates.COMMANDS,
+            faq, nlp, *dev.COMMANDS)
+for command in COMMANDS:
     main.add_command(command)
 org.org_group.add_command(org_codes.org_codes)

@@ -26,6 +26,12 @@ _SETTING = {
     "ip_network": "{variable} 里的“{value}”不是 IP 地址或网段（如 10.0.0.0/8）。",
     "redis_url": "{variable} 必须形如 redis://主机:端口/库号、rediss://… 或 unix:///路径。",
     "database_url": "{variable} 必须形如 postgresql://用户:密码@主机/库名 或 sqlite:///文件路径。",
+    "fraction": "{variable} 必须是 0 到 1 之间的数，如 0.9；现在是“{value}”。",
+    "rate_weights": "{variable} 必须是三个 0 到 1 之间、加起来等于 1 的数，用英文逗号分开（响应率,解决率,满意率），"
+                    "如 0.10,0.50,0.40；现在是“{value}”。",
+    "holidays_line": "{variable} 指向的节假日文件第 {expected} 行看不懂：“{value}”（每行写日期或“日期..日期”，再写 休 或 班）。",
+    "not_utf8": "{variable} 指向的文件 {value} 不是 UTF-8 编码：请用记事本或 WPS“另存为”UTF-8。",
+    "unreadable": "{variable} 指向的文件 {value} 无法读取，请检查它的权限。",
 }
 _SETTING_FALLBACK = "{variable} 的值不可用，请检查。"
 

@@ -382,6 +382,8 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
                                                     （紧急通知：模板消息，每人一条；不加 --yes 先看预览再确认）
   {gridbot} notice status 编号 --watch                （进度条，到 100% 为止；--json 给脚本用）
   {gridbot} notice list                             （最近的通知；gridbot notice cancel 编号 撤销未发出的部分）
+  {gridbot} rates --by grid                         （本月的响应率、解决率、满意率，按综合成绩排名，和上月比）
+  {gridbot} report --month {month} --xlsx 月报.xlsx    （网格和网格员的派发、响应、办结、评价和三率）
 
 按 Ctrl-C 停止。
 """,

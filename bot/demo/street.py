@@ -79,7 +79,8 @@ def seed_quiet_resident(session: Session, now: datetime) -> str:
     limits = load_taxonomy().category(QUIET_CATEGORY)
     intake = appeals.Intake(content=QUIET_APPEAL, channel=appeals.Channel.TEXT, category=QUIET_CATEGORY,
                             confidence=1.0, keywords=("楼道灯",), raw_message={}, response_hours=limits.response_hours,
-                            resolve_hours=limits.resolve_hours, department=limits.department)
+                            resolve_hours=limits.resolve_hours, department=limits.department,
+                            working_days=limits.working_days)
     return appeals.file_appeal(session, resident, intake, now - QUIET_SINCE).ticket
 
 

@@ -1,7 +1,7 @@
-"""Writing the month's figures (storage/rates.py) to a workbook: 网格, 网格员 and 说明 sheets.
+"""Writing the month's figures (storage/monthly_report.py) to a workbook: 网格, 网格员 and 说明 sheets.
 
-Rates are numbers with a percent format, so Excel sorts and charts them; a rate over nothing (no appeals to
-count) is a blank cell, not 0%.
+Rates are numbers with a percent format (综合成绩 a number of points), so Excel sorts and charts them; a rate
+over nothing (no appeals to count) is a blank cell, not 0%.
 """
 
 from __future__ import annotations
@@ -12,36 +12,45 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from storage.rates import LOCAL_ZONE, Figures, Report
+from storage.monthly_report import Line, Report
+from storage.rates import LOCAL_ZONE
 
 COUNTS = (
-    ("收到", "received"), ("应办", "to_handle"), ("响应及时", "claimed_in_time"), ("办结", "resolved"),
-    ("按时办结", "resolved_in_time"), ("超期", "overdue"), ("满意", "satisfied"), ("基本满意", "basic"),
-    ("不满意", "unsatisfied"), ("已评价", "rated"), ("未评价", "unrated"), ("不受理", "rejected"), ("紧急", "emergencies"),
+    ("收到", "received"), ("派发", "dispatched"), ("响应及时", "responded"), ("办结", "resolved"),
+    ("按期办结", "resolved_on_time"), ("办结过", "ever_resolved"), ("重办", "reopened"), ("退回", "returned"),
+    ("超期", "overdue"), ("满意", "satisfied"), ("基本满意", "basic"), ("不满意", "unsatisfied"), ("已评价", "rated"),
+    ("不受理", "rejected"), ("紧急", "emergencies"),
 )
 RATES = (
-    ("响应率", "response_rate"), ("解决率", "resolve_rate"), ("按时办结率", "on_time_rate"),
-    ("满意率", "satisfaction_rate"),
+    ("响应率", "response"), ("解决率", "resolve"), ("满意率", "satisfaction"), ("评价率", "rating"),
+    ("综合成绩", "score"), ("按期办结率", "on_time"), ("重办率", "redo"), ("回退率", "returned"),
 )
+SCORE = "综合成绩"  # 0–100, not a percentage
 TOTAL = "合计"
 PERCENT = "0.0%"
+POINTS = "0.0"
+# The same definitions as README's 三率 and 月报 sections and storage/rates.py.
 DEFINITIONS = (
-    ("统计范围", "{start} 至 {end}（北京时间）提交、所属网格在范围内的诉求；并入其他诉求的（合并）不重复计算。"
-              "数字截至报表生成时（{made}）：月内提交、月后办结的也算办结。"),
-    ("收到", "统计范围内的诉求件数。"),
-    ("应办", "收到的诉求中已派发给网格或部门的，减去不受理和居民撤销的。"),
-    ("响应及时", "应办诉求中，第一次接单不晚于接单时限（紧急诉求按分钟计）。"),
-    ("办结", "应办诉求中，报表生成时已办结或已评价完结的（居民不满意重新办理的不算）。"),
-    ("按时办结", "办结诉求中，办结不晚于办结时限（挂起期间不计时，恢复后时限顺延）。"),
-    ("超期", "应办诉求中，接单晚于接单时限、办结晚于办结时限，或报表生成时仍未办结且已过时限（挂起中的除外）。"),
-    ("满意 / 基本满意 / 不满意", "诉求的最近一次评价（居民不满意、重新办理的，再次评价前仍计不满意）。已评价 = 三者之和。"),
-    ("未评价", "办结诉求中居民还没有评价的。"),
-    ("不受理", "收到的诉求中被判为不受理的。"),
-    ("紧急", "收到的诉求中识别为紧急情况的。"),
-    ("响应率", "响应及时 ÷ 应办。"),
-    ("解决率", "办结 ÷ 应办。"),
-    ("按时办结率", "按时办结 ÷ 应办。"),
-    ("满意率", "（满意 + 基本满意）÷ 已评价；基本满意与满意同样计入（两者都让诉求完结）。"),
+    ("统计范围", "{start} 至 {end}（北京时间）提交、所属网格在范围内的诉求；居民撤销的、不受理的、并入其他诉求的（合并）"
+              "不计入比率（合并的只按它并入的那件算一次）；常见问题的自动答复不是诉求。办结、评价按 {as_of} 时的记录计算"
+              "（报表生成于 {made}）。"),
+    ("收到", "统计范围内提交的诉求件数（并入其他诉求的不计）。"),
+    ("派发", "收到的诉求中已派发给网格或部门的，不含居民撤销和不受理的。三率的分母。"),
+    ("响应及时", "派发的诉求中，第一次接单不晚于接单时限（紧急诉求按分钟计；挂起只在接单之后，不影响接单时限）。"),
+    ("办结", "派发的诉求中，统计截止时已办结（或已评价完结）、此后没有被重新打开的；居民不满意、重新办理且截止时还没"
+           "再次办结的不算。"),
+    ("按期办结", "办结的诉求中，办结不晚于办结时限的（挂起期间不计时，恢复后时限顺延）。"),
+    ("办结过 / 重办", "截止时至少办结过一次的 / 其中被居民不满意重新打开过的。"),
+    ("退回", "派发的诉求中被网格或部门退回过的。"),
+    ("超期", "派发的诉求中，接单或办结晚于时限，或截止时仍未办结已过时限的（挂起中的除外）。"),
+    ("满意 / 基本满意 / 不满意", "截止时居民最近一次评价。已评价 = 三者之和。"),
+    ("不受理、紧急", "收到的诉求中不受理的、识别为紧急的。"),
+    ("响应率", "响应及时 ÷ 派发。"),
+    ("解决率", "办结 ÷ 派发。"),
+    ("满意率", "（满意 + {credit} × 基本满意）÷ 已评价；不满意计 0，未评价的不在分母里。"),
+    ("评价率", "已评价 ÷ 办结过。"),
+    ("综合成绩", "100 ×（{response} × 响应率 + {resolve} × 解决率 + {satisfaction} × 满意率）；三率有一项为空时为空。"),
+    ("按期办结率、重办率、回退率", "按期办结 ÷ 派发、重办 ÷ 办结过、退回 ÷ 派发。"),
     ("空白的比率", "分母为 0（例如本月没有诉求），不是 0%，不参与排名。"),
     ("合计", "各行件数相加后再算比率，不是各行比率的平均。"),
     ("网格员", "每件诉求算在最后一次办结它的工作人员名下；未办结的算在当前接单人名下；无人接单的只算在网格。"),
@@ -54,22 +63,20 @@ def write_report(report: Report, path: Path) -> None:
     grids = book.active
     assert grids is not None
     grids.title = "网格"
-    _table(grids, ("网格",), [(line.label,) for line in report.grids], [line.figures for line in report.grids],
-           report.total)
+    _table(grids, ("网格",), [(line.label,) for line in report.grids], report.grids, report.total)
     members = book.create_sheet("网格员")
-    _table(members, ("姓名", "网格或单位"), [(line.label, line.grid) for line in report.members],
-           [line.figures for line in report.members], None)
+    _table(members, ("姓名", "网格或单位"), [(line.label, line.grid) for line in report.members], report.members, None)
     _definitions(book.create_sheet("说明"), report)
     book.save(path)
 
 
-def _table(sheet: Worksheet, keys: tuple[str, ...], labels: list[tuple[str, ...]], rows: list[Figures],
-           total: Figures | None) -> None:
+def _table(sheet: Worksheet, keys: tuple[str, ...], labels: list[tuple[str, ...]], rows: list[Line],
+           total: Line | None) -> None:
     sheet.append([*keys, *(name for name, _ in COUNTS), *(name for name, _ in RATES)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for label, figures in zip(labels, rows, strict=True):
-        _row(sheet, label, figures)
+    for label, line in zip(labels, rows, strict=True):
+        _row(sheet, label, line)
     if total is not None:
         _row(sheet, (TOTAL,) + ("",) * (len(keys) - 1), total)
         for cell in sheet[sheet.max_row]:
@@ -80,17 +87,21 @@ def _table(sheet: Worksheet, keys: tuple[str, ...], labels: list[tuple[str, ...]
         sheet.column_dimensions["B"].width = 24
 
 
-def _row(sheet: Worksheet, label: tuple[str, ...], figures: Figures) -> None:
-    sheet.append([*label, *(getattr(figures, field) for _, field in COUNTS),
-                  *(getattr(figures, field) for _, field in RATES)])
-    for cell in sheet[sheet.max_row][len(label) + len(COUNTS):]:
-        cell.number_format = PERCENT
+def _row(sheet: Worksheet, label: tuple[str, ...], line: Line) -> None:
+    sheet.append([*label, *(getattr(line.counts, field) for _, field in COUNTS),
+                  *(getattr(line.rates, field) for _, field in RATES)])
+    for (name, _), cell in zip(RATES, sheet[sheet.max_row][len(label) + len(COUNTS):], strict=True):
+        cell.number_format = POINTS if name == SCORE else PERCENT
 
 
 def _definitions(sheet: Worksheet, report: Report) -> None:
-    start, end = report.start.astimezone(LOCAL_ZONE), report.end.astimezone(LOCAL_ZONE)
+    start, end = report.period.start.astimezone(LOCAL_ZONE), report.period.end.astimezone(LOCAL_ZONE)
+    weights = report.weights
     facts = {"start": f"{start:%Y-%m-%d %H:%M}", "end": f"{end:%Y-%m-%d %H:%M}",
-             "made": f"{report.made_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}"}
+             "as_of": f"{report.as_of.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}",
+             "made": f"{report.made_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}",
+             "credit": f"{weights.basic_credit:g}", "response": f"{weights.response:g}",
+             "resolve": f"{weights.resolve:g}", "satisfaction": f"{weights.satisfaction:g}"}
     sheet.append(["指标", "定义"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -27,7 +27,7 @@ from handlers.conversation import Access, Understanding
 from handlers.faq_cache import FaqCache
 from handlers.types import Reply
 from nlp import ModelError, TaxonomyError, load
-from storage import media_files
+from storage import media_files, workdays
 from storage.db import Database, is_busy
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,7 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.access = access_for(settings)  # first: without a secret key nothing else is built
+        workdays.configure(settings.holidays_path)  # the calendar of the deadlines requests set
         self.clock = clock
         # The request path waits for a lock only briefly (see `handle`); the worker and the CLI wait longer.
         self.database = database or settings.open_database(lock_wait_ms=settings.request_db_wait_ms)

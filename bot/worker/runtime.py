@@ -10,6 +10,7 @@ from bot.clock import Clock, now_utc
 from bot.redisconn import connect
 from bot.settings import Settings
 from bot.wechat.api import WeChatAPI
+from storage import workdays
 from storage.db import Database
 
 
@@ -25,7 +26,8 @@ class WorkerRuntime:
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock = now_utc) -> "WorkerRuntime":
-        """Connect everything a job needs."""
+        """Connect everything a job needs; the deadlines it sets count on the configured holiday calendar."""
+        workdays.configure(settings.holidays_path)
         redis = connect(settings)
         database = settings.open_database()
         return cls(settings, database, redis, WeChatAPI.from_settings(settings, redis), clock)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import stat
@@ -42,13 +43,15 @@ def test_the_demo_operator_lists_reads_rosters_and_reports_from_another_terminal
     grids = gridbot("grid", "list", env=env)
     failed = gridbot("outbox", "failed", env=env)
     report = gridbot("report", "--month", month, "--xlsx", str(tmp_path / "月报.xlsx"), env=env)
+    rates = gridbot("rates", "--by", "grid", "--json", env=env)
 
-    for result in (overdue, shown, on_leave, roster, grids, failed, report):
+    for result in (overdue, shown, on_leave, roster, grids, failed, report, rates):
         assert result.returncode == 0, result.args[3:] + [result.stdout, result.stderr]
         assert "Traceback" not in result.stdout + result.stderr
     assert quiet in overdue.stdout
     assert "2号楼" in shown.stdout and quiet in shown.stdout
     assert re.search(r"张伟 · 网格员 .* 休假至", roster.stdout), roster.stdout
     assert "幸福里社区·第一网格" in grids.stdout
+    assert any(row["unit"] == "幸福里社区·第一网格" for row in json.loads(rates.stdout))
     grid_sheet = load_workbook(tmp_path / "月报.xlsx")["网格"]
     assert grid_sheet.max_row >= 3  # a header, the demo street's grids, the total

@@ -7,8 +7,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from bot.cli.gridbot import main
-from storage import rates
+from storage.monthly_report import report
 from storage.queries import Scope
+from storage.rates import Counts, Period
 from tests.support.personas import LI, WANG, ZHANG
 from tests.support.worker import LIFT, file_and_dispatch
 
@@ -42,35 +43,35 @@ def november(wechat, seeded, clock):  # type: ignore[no-untyped-def]
 
 
 def test_the_figures_follow_the_definitions(november, clock):
-    start, end = rates.month(2026, 11)
-    assert start == datetime(2026, 10, 31, 16, tzinfo=timezone.utc) and end == datetime(2026, 11, 30, 16,
-                                                                                         tzinfo=timezone.utc)
+    period = Period.month(2026, 11)
+    assert period.start == datetime(2026, 10, 31, 16, tzinfo=timezone.utc)
+    assert period.end == datetime(2026, 11, 30, 16, tzinfo=timezone.utc)
     with november.transaction() as session:
-        made = rates.report(session, start, end, clock())
-    grids = {line.label: line.figures for line in made.grids}
-    assert len(grids) == 4 and grids["幸福里社区·第二网格"] == rates.Figures()
-    assert grids[XINGFULI_FIRST] == rates.Figures(
-        received=4, to_handle=3, claimed_in_time=3, resolved=1, resolved_in_time=1, overdue=2, satisfied=1,
-        unsatisfied=1, rejected=1, emergencies=1)
-    assert grids[HEPING_FIRST] == rates.Figures(received=1, to_handle=1, overdue=1)
-    total = made.total
-    assert (total.received, total.to_handle, total.claimed_in_time, total.resolved, total.overdue) == (5, 4, 3, 1, 3)
-    assert (total.response_rate, total.resolve_rate, total.satisfaction_rate) == (0.75, 0.25, 0.5)
+        made = report(session, period, clock())
+    grids = {line.label: line.counts for line in made.grids}
+    assert len(grids) == 4 and grids["幸福里社区·第二网格"] == Counts()
+    assert grids[XINGFULI_FIRST] == Counts(
+        received=4, dispatched=3, responded=3, resolved=1, resolved_on_time=1, ever_resolved=2, reopened=1,
+        overdue=2, satisfied=1, unsatisfied=1, rejected=1, emergencies=1)
+    assert grids[HEPING_FIRST] == Counts(received=1, dispatched=1, overdue=1)
+    total = made.total.counts
+    assert (total.received, total.dispatched, total.responded, total.resolved, total.overdue) == (5, 4, 3, 1, 3)
+    rates = made.total.rates
+    assert (rates.response, rates.resolve, rates.satisfaction, rates.rating) == (0.75, 0.25, 0.5, 1.0)
     members = {line.label: line for line in made.members}
-    assert members["张伟"].figures == rates.Figures(received=2, to_handle=2, claimed_in_time=2, resolved=1,
-                                                   resolved_in_time=1, overdue=1, satisfied=1, emergencies=1)
-    assert members["李娜"].figures == rates.Figures(received=1, to_handle=1, claimed_in_time=1, overdue=1,
-                                                   unsatisfied=1)
-    assert members["王强"].figures == rates.Figures() and members["李娜"].grid == XINGFULI_FIRST
-    assert members["王强"].figures.response_rate is None  # nothing to rate is not 0%
+    assert members["张伟"].counts == Counts(received=2, dispatched=2, responded=2, resolved=1, resolved_on_time=1,
+                                          ever_resolved=1, overdue=1, satisfied=1, emergencies=1)
+    assert members["李娜"].counts == Counts(received=1, dispatched=1, responded=1, ever_resolved=1, reopened=1,
+                                          overdue=1, unsatisfied=1)
+    assert members["王强"].counts == Counts() and members["李娜"].grid == XINGFULI_FIRST
+    assert members["王强"].rates.response is None  # nothing to rate is not 0%
 
 
 def test_a_scope_keeps_its_grids_and_members_only(november, clock):
-    start, end = rates.month(2026, 11)
     with november.transaction() as session:
-        made = rates.report(session, start, end, clock(), Scope.of_path(session, "和平社区"))
+        made = report(session, Period.month(2026, 11), clock(), Scope.of_path(session, "和平社区"))
     assert [line.label for line in made.grids] == [HEPING_FIRST, "和平社区·第二网格"]
-    assert {line.label for line in made.members} == {"陈静", "赵磊"} and made.total.received == 1
+    assert {line.label for line in made.members} == {"陈静", "赵磊"} and made.total.counts.received == 1
 
 
 def test_the_workbook_has_a_sheet_per_level_and_the_definitions(november, clock, database_url, tmp_path):
@@ -82,7 +83,7 @@ def test_the_workbook_has_a_sheet_per_level_and_the_definitions(november, clock,
     book = load_workbook(path)
     assert book.sheetnames == ["网格", "网格员", "说明"]
     header, *rows = book["网格"].iter_rows(values_only=True)
-    assert header[:4] == ("网格", "收到", "应办", "响应及时") and "满意率" in header
+    assert header[:4] == ("网格", "收到", "派发", "响应及时") and "满意率" in header and "综合成绩" in header
     first = dict(zip(header, next(row for row in rows if row[0] == XINGFULI_FIRST), strict=True))
     assert (first["收到"], first["超期"], first["不受理"], first["紧急"]) == (4, 2, 1, 1)
     assert first["响应率"] == 1.0 and first["满意率"] == 0.5
@@ -95,7 +96,9 @@ def test_the_workbook_has_a_sheet_per_level_and_the_definitions(november, clock,
     assert people["张伟"][1] == XINGFULI_FIRST and people["张伟"][2] == 2
     definitions = {row[0]: row[1] for row in book["说明"].iter_rows(min_row=2, values_only=True)}
     assert "2026-11-01 00:00 至 2026-12-01 00:00" in definitions["统计范围"]
-    assert definitions["响应率"] == "响应及时 ÷ 应办。"
+    assert definitions["响应率"] == "响应及时 ÷ 派发。"
+    assert "0.9 × 基本满意" in definitions["满意率"] and "0.1 × 响应率" in definitions["综合成绩"]
+    assert book["网格"].cell(row=2, column=header.index("综合成绩") + 1).number_format == "0.0"
 
 
 def test_a_bad_month_or_file_is_refused_in_one_line(november, clock, database_url, tmp_path):

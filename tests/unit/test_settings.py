@@ -2,7 +2,9 @@
 
 import pytest
 
+from bot.cli import startup_texts
 from bot.settings import DEMO_SECRET_KEY, DEMO_TOKEN, Settings, SettingsError
+from storage.rates import Weights
 
 BASE = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1", "GRIDBOT_SECRET_KEY": "s" * 32}
 
@@ -28,6 +30,12 @@ def test_the_minimum_is_a_token_and_an_appid():
     (BASE | {"GRIDBOT_REQUEST_DB_WAIT_MS": "5000"}, "GRIDBOT_REQUEST_DB_WAIT_MS"),
     (BASE | {"GRIDBOT_PUBLIC_URL": "gridbot.example.gov.cn"}, "GRIDBOT_PUBLIC_URL"),
     (BASE | {"GRIDBOT_MEDIA_LINK_DAYS": "0"}, "GRIDBOT_MEDIA_LINK_DAYS"),
+    (BASE | {"GRIDBOT_RATE_BASIC_CREDIT": "nan"}, "GRIDBOT_RATE_BASIC_CREDIT"),
+    (BASE | {"GRIDBOT_RATE_BASIC_CREDIT": "90%"}, "GRIDBOT_RATE_BASIC_CREDIT"),
+    (BASE | {"GRIDBOT_RATE_WEIGHTS": "0.1,0.5"}, "GRIDBOT_RATE_WEIGHTS"),
+    (BASE | {"GRIDBOT_RATE_WEIGHTS": "0.2,0.5,0.4"}, "GRIDBOT_RATE_WEIGHTS"),
+    (BASE | {"GRIDBOT_RATE_WEIGHTS": "-0.1,0.7,0.4"}, "GRIDBOT_RATE_WEIGHTS"),
+    (BASE | {"GRIDBOT_HOLIDAYS": "/no/such/holidays.txt"}, "GRIDBOT_HOLIDAYS"),
 ])
 def test_a_bad_value_names_its_variable(env, variable):
     with pytest.raises(SettingsError, match=variable):
@@ -169,3 +177,26 @@ def test_photo_links_use_the_public_url_and_say_so_when_it_is_missing():
     assert configured.media_links().photo("x").startswith("https://gridbot.example.gov.cn/media/")
     assert configured.media_link_days == 3 and not any("GRIDBOT_PUBLIC_URL" in w for w in configured.warnings())
     assert any("GRIDBOT_PUBLIC_URL is not set" in warning for warning in Settings.from_env(BASE).warnings())
+
+
+def test_the_rates_weights_and_the_holiday_calendar_come_from_their_variables(tmp_path):
+    assert Settings.from_env(BASE).rate_weights == Weights(0.9, 0.1, 0.5, 0.4)
+    assert Settings.from_env(BASE).holidays_path is None  # the shipped calendar
+    calendar = tmp_path / "holidays.txt"
+    calendar.write_text("2030-01-01 休 元旦\n", encoding="utf-8")
+    settings = Settings.from_env(BASE | {"GRIDBOT_RATE_BASIC_CREDIT": "1", "GRIDBOT_RATE_WEIGHTS": "0.3,0.35,0.35",
+                                         "GRIDBOT_HOLIDAYS": str(calendar)})
+    assert settings.rate_weights == Weights(1.0, 0.3, 0.35, 0.35) and settings.holidays_path == calendar
+
+
+@pytest.mark.parametrize(("content", "kind", "line"), [
+    ("# 2030\n2030-02-30 休\n".encode(), "holidays_line", "第 2 行看不懂：“2030-02-30 休”"),
+    ("2030-01-01 休 元旦\n".encode("gbk"), "not_utf8", "不是 UTF-8 编码"),
+])
+def test_a_bad_holiday_file_is_refused_in_one_chinese_line(tmp_path, content, kind, line):
+    calendar = tmp_path / "holidays.txt"
+    calendar.write_bytes(content)
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(BASE | {"GRIDBOT_HOLIDAYS": str(calendar)})
+    (problem,) = refused.value.problems
+    assert problem.kind == kind and line in startup_texts.setting(problem)

@@ -147,6 +147,8 @@ def test_the_shipped_routes_limits_and_sensitivity_follow_the_domain(shipped: Ta
         (category_with(route='"department:"'), 'field "route" must be "grid" or "department:<name>"'),
         (category_with(route=""), 'category "物业服务": missing field "route"'),
         (category_with(sensitive='"yes"'), 'category "物业服务": field "sensitive" must be true or false'),
+        (category_with(working_days='"是"'), 'category "物业服务": field "working_days" must be true or false'),
+        (category_with(working_days="1"), 'category "物业服务": field "working_days" must be true or false'),
         (category_with(keywords='{ "电梯" = "high" }'), 'field "keywords": weight of "电梯" must be a positive number'),
         (category_with(keywords='{ "电梯" = 0 }'), 'field "keywords": weight of "电梯" must be a positive number'),
         (category_with(keywords='{ "电梯" = true }'), 'weight of "电梯" must be a positive number'),
@@ -265,3 +267,10 @@ def test_a_repeated_subcategory_is_refused(tmp_path: Path) -> None:
     twice = SUBCATEGORIES + '[[category.subcategory]]\nname = "电梯"\nkeywords = { "升降梯" = 1 }\n'
     with pytest.raises(TaxonomyError, match='subcategory "电梯": duplicate subcategory'):
         load_taxonomy(write(tmp_path, "threshold = 0.4\n" + GOOD_CATEGORY + twice))
+
+
+def test_a_category_may_count_working_days(tmp_path: Path) -> None:
+    tax = load_taxonomy(write(tmp_path, category_with(working_days="true")))
+    category = tax.category("物业服务")
+    assert category.working_days and pickle.loads(pickle.dumps(category)) == category
+    assert not load_taxonomy(write(tmp_path, category_with())).category("物业服务").working_days

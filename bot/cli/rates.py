@@ -1,0 +1,69 @@
+"""`gridbot rates`: the three rates and their companions for a period, per unit, ranked (storage/rates.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.cli import rates_texts as texts
+from bot.cli.support import configured, fail, operator_transaction
+from bot.clock import Clock, now_utc
+
+if TYPE_CHECKING:
+    from storage.rates import Row
+
+UNITS = tuple(texts.UNIT_NAMES)
+
+
+@click.command("rates")
+@click.option("--from", "first", metavar="YYYY-MM-DD", help="the first day (Beijing time), with --to")
+@click.option("--to", "last", metavar="YYYY-MM-DD", help="the last day, included")
+@click.option("--by", "unit", type=click.Choice(UNITS), default="grid", show_default=True,
+              help="the unit each line is about")
+@click.option("--json", "as_json", is_flag=True, help="a JSON list of objects instead of the table")
+@click.pass_obj
+def rates(clock: Clock | None, first: str | None, last: str | None, unit: str, as_json: bool) -> None:
+    """三率: 响应率、解决率、满意率 (with 评价率, 综合成绩, 按期办结率, 重办率, 回退率) of the appeals filed in the
+    period (default: this month), per unit, ranked by 综合成绩, with the change against the previous period."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.settings import Settings
+    from storage.rates import Unit, ranking
+
+    now = (clock or now_utc)()
+    period = texts.period_of(first, last, now)
+    if isinstance(period, str):
+        fail(period)
+    weights = configured(Settings.rates_from_env)["rate_weights"]
+    try:
+        with operator_transaction() as session:
+            ranked = ranking(session, period, now, Unit(unit), weights=weights)  # type: ignore[arg-type]
+    except SQLAlchemyError as error:
+        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+    if as_json:
+        click.echo(json.dumps([_object(row) for row in ranked.rows], ensure_ascii=False, indent=1))
+    else:
+        click.echo("\n".join(texts.table(ranked)))
+
+
+def _object(row: Row) -> dict[str, object]:
+    """One unit as --json prints it: the keys the issue names first (rates as fractions, null when undefined;
+    综合成绩 in points, 0–100), then the unit's id (a category: its name; null: nobody claimed), the rank, the
+    other rates, the previous period's and the counts."""
+    from dataclasses import asdict
+
+    rates = row.rates
+    return {
+        "unit": texts.label(row), "dispatched": row.counts.dispatched, "响应率": rates.response, "解决率": rates.resolve,
+        "满意率": rates.satisfaction, "评价率": rates.rating, "综合成绩": rates.score,
+        "key": row.key, "rank": row.rank, "按期办结率": rates.on_time, "重办率": rates.redo, "回退率": rates.returned,
+        "previous": None if row.previous is None else {
+            "响应率": row.previous.response, "解决率": row.previous.resolve, "满意率": row.previous.satisfaction,
+            "评价率": row.previous.rating, "综合成绩": row.previous.score},
+        "counts": asdict(row.counts),
+    }
+
+
+COMMANDS = (rates,)

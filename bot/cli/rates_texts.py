@@ -1,0 +1,111 @@
+"""What `gridbot rates` says to the operator, in one place: the table's wording and the refusals."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from storage.tickets import LOCAL_ZONE
+
+if TYPE_CHECKING:
+    from storage.rates import Period, Ranking, Rates, Row
+
+# --by, and how the table names the unit (storage.rate_counts.Unit; a test keeps them equal).
+UNIT_NAMES = {"street": "街道", "community": "社区", "grid": "网格", "member": "网格员", "category": "类别"}
+NOBODY = "（无人接单）"  # the member unit of appeals nobody claimed
+TOTAL = "合计"
+NONE = "—"
+
+BOTH_DATES = "--from 和 --to 要一起给出（都不给就是本月）。"
+BAD_DATE = "日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{text}”。"
+BACKWARDS = "--to（{last}）不能早于 --from（{first}）。"
+DATABASE_FAILED = "读取数据库失败（{reason}），请稍后再试。"
+
+HEADING = ("{first} 至 {last}（北京时间）提交的诉求，按{unit}，办结和评价截至 {as_of}；"
+           "较上期：与 {before_first} 至 {before_last} 相比综合成绩的变化。")
+COLUMNS = ("排名", "{unit}", "派发", "响应率", "解决率", "满意率", "评价率", "综合成绩", "较上期", "按期办结率",
+           "重办率", "回退率")
+FOOTNOTE = ("满意率 =（满意 + {credit} × 基本满意）÷ 已评价；综合成绩 = 100 ×（{response} × 响应率 + {resolve} × 解决率 + "
+            "{satisfaction} × 满意率）。“—”：分母为 0，不参与排名。定义见 README“三率”。")
+EMPTY = "这段时间在范围内没有单位可列。"
+
+
+def percent(rate: float | None) -> str:
+    """87.5%; "—" for a rate over nothing."""
+    return NONE if rate is None else f"{rate * 100:.1f}%"
+
+
+def points(score: float | None) -> str:
+    return NONE if score is None else f"{score:.1f}"
+
+
+def change(now: Rates, before: Rates | None) -> str:
+    """↑2.5 / ↓1.0 / 0.0 points of 综合成绩 against the previous period; "—" when either has none."""
+    if now.score is None or before is None or before.score is None:
+        return NONE
+    delta = round(now.score - before.score, 1)
+    return f"↑{delta:.1f}" if delta > 0 else f"↓{-delta:.1f}" if delta < 0 else "0.0"
+
+
+def label(row: Row) -> str:
+    return NOBODY if row.key is None and row.label == "" else row.label
+
+
+def heading(ranking: Ranking) -> str:
+    period, before = ranking.period, ranking.previous_period
+    as_of = f"{ranking.as_of.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}"
+    return HEADING.format(first=period.first_day, last=period.last_day, unit=UNIT_NAMES[ranking.unit], as_of=as_of,
+                          before_first=before.first_day, before_last=before.last_day)
+
+
+def table(ranking: Ranking) -> list[str]:
+    """The ranking as aligned lines: heading, column names, one line per unit, the pooled total, the footnote."""
+    if not ranking.rows:
+        return [heading(ranking), EMPTY]
+    header = [column.format(unit=UNIT_NAMES[ranking.unit]) for column in COLUMNS]
+    body = [_cells(str(row.rank) if row.rank is not None else NONE, label(row), row) for row in ranking.rows]
+    body.append(_cells("", TOTAL, ranking.total))
+    widths = [max(_width(line[column]) for line in (header, *body)) for column in range(len(header))]
+    weights = ranking.weights
+    return [heading(ranking), *(_aligned(line, widths) for line in (header, *body)),
+            FOOTNOTE.format(credit=f"{weights.basic_credit:g}", response=f"{weights.response:g}",
+                            resolve=f"{weights.resolve:g}", satisfaction=f"{weights.satisfaction:g}")]
+
+
+def _cells(rank: str, name: str, row: Row) -> list[str]:
+    rates = row.rates
+    return [rank, name, str(row.counts.dispatched), percent(rates.response), percent(rates.resolve),
+            percent(rates.satisfaction), percent(rates.rating), points(rates.score), change(rates, row.previous),
+            percent(rates.on_time), percent(rates.redo), percent(rates.returned)]
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: two for each wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _aligned(cells: list[str], widths: list[int]) -> str:
+    # The name column is left-aligned, the figures right-aligned.
+    padded = [cell + " " * (width - _width(cell)) if column == 1 else " " * (width - _width(cell)) + cell
+              for column, (cell, width) in enumerate(zip(cells, widths, strict=True))]
+    return "  ".join(padded).rstrip()
+
+
+def period_of(first: str | None, last: str | None, now: datetime) -> Period | str:
+    """The period the options name (both or neither: this month in Beijing time), or the refusal to print."""
+    from storage.rates import Period
+
+    if first is None and last is None:
+        return Period.month_of(now)
+    if first is None or last is None:
+        return BOTH_DATES
+    days = []
+    for text in (first, last):
+        try:
+            days.append(datetime.strptime(text.strip(), "%Y-%m-%d").date())
+        except ValueError:
+            return BAD_DATE.format(text=text)
+    if days[1] < days[0]:
+        return BACKWARDS.format(first=first, last=last)
+    return Period.days(days[0], days[1])

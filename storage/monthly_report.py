@@ -1,0 +1,62 @@
+"""The monthly report (`gridbot report`): a month's counts and rates per grid and per member, as storage/rates.py
+defines them, for bot/sheets/report.py to write out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Staff
+from storage.queries import EVERYWHERE, Scope
+from storage.rates import DEFAULT_WEIGHTS, Counts, Period, Rates, Unit, Weights, counts_by, rates_of, unit_labels
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the report: a grid (社区·网格) or a member (name, and their grid or department)."""
+
+    label: str
+    grid: str
+    counts: Counts
+    rates: Rates
+
+
+@dataclass(frozen=True)
+class Report:
+    """A period's figures within a scope: per grid, per member, and in total."""
+
+    period: Period
+    made_at: datetime
+    as_of: datetime
+    weights: Weights
+    grids: list[Line]
+    members: list[Line]
+    total: Line
+
+
+def report(session: Session, period: Period, now: datetime, scope: Scope = EVERYWHERE,
+           weights: Weights = DEFAULT_WEIGHTS) -> Report:
+    """The figures of appeals filed in the period within the scope, as of `now`: every grid of the scope and
+    every grid team member of it (quiet ones with zeros), and whoever else handled an appeal of it."""
+    as_of = period.as_of(now)
+    by_grid = counts_by(session, Unit.GRID, period.start, period.end, as_of, scope)
+    by_member = counts_by(session, Unit.MEMBER, period.start, period.end, as_of, scope)
+    grids = unit_labels(session, Unit.GRID, scope, set(by_grid))
+    members = unit_labels(session, Unit.MEMBER, scope, set(by_member) - {None})
+    places = {row.id: grids.get(row.grid_id or 0) or row.department or ""
+              for row in session.execute(select(Staff.id, Staff.grid_id, Staff.department)
+                                         .where(Staff.id.in_(members)))}
+
+    def line(label: str, place: str, counts: Counts) -> Line:
+        return Line(label, place, counts, rates_of(counts, weights))
+
+    total = sum(by_grid.values(), Counts())
+    return Report(
+        period, now, as_of, weights,
+        [line(label, label, by_grid.get(grid_id, Counts())) for grid_id, label in grids.items()],
+        [line(name, places.get(staff_id, ""), by_member.get(staff_id, Counts())) for staff_id, name in members.items()],
+        line("", "", total),
+    )

@@ -1,0 +1,146 @@
+"""The counts behind the rates (storage/rates.py), per unit, in one grouped query over a period's appeals.
+
+The inner query gathers one row per appeal filed in the period: its unit and, from its audit trail, the first
+接单, the last 办结 / 重办 / 评价 / 退回 before the period's end. The outer query sums those rows per unit. The
+database does all of it: a month of a city's appeals is never loaded into Python.
+
+Indexes it uses: `ix_appeals_created_at` (the period), `ix_appeal_events_appeal_action` (the few actions of
+each appeal's trail it reads), the primary keys of grids, communities and appeal_events (the joins by id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, null, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from storage.appeals import Action
+from storage.models import Appeal, AppealEvent, AppealStatus, Community, Grid
+from storage.queries import Scope
+
+# Statuses an appeal reaches only through dispatch (派发) and that keep it in the figures. Withdrawn (撤销),
+# 不受理 and merged-away appeals are out; so are those still waiting for an address or a grid.
+DISPATCHED_STATUSES = (
+    AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, AppealStatus.RETURNED,
+    AppealStatus.RESOLVED, AppealStatus.CLOSED,
+)
+
+
+# The actions of an appeal's trail the figures read.
+TRAIL = (Action.ACCEPTED, Action.RESOLVED, Action.REOPENED, Action.RATED, Action.RETURNED)
+
+
+class Unit(StrEnum):
+    """What the figures are broken down by (`gridbot rates --by`)."""
+
+    STREET = "street"
+    COMMUNITY = "community"
+    GRID = "grid"
+    MEMBER = "member"
+    CATEGORY = "category"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The numerators and denominators of one unit, or of a total (counts add up: totals are pooled)."""
+
+    received: int = 0  # filed in the period (merged-away appeals not counted)
+    rejected: int = 0  # 不受理
+    emergencies: int = 0
+    dispatched: int = 0  # 派发: the denominator of 响应率, 解决率, 按期办结率 and 回退率
+    responded: int = 0  # first 接单 by the response deadline
+    resolved: int = 0  # 办结 at the period's end, not reopened since
+    resolved_on_time: int = 0  # of those, 办结 by the resolve deadline (pauses added back)
+    ever_resolved: int = 0  # 办结 at least once by the period's end: the denominator of 评价率 and 重办率
+    reopened: int = 0  # of those, reopened (不满意) at least once
+    returned: int = 0  # 退回 at least once
+    overdue: int = 0  # a deadline missed, or passed while still open and not paused
+    satisfied: int = 0  # the latest rating by the period's end
+    basic: int = 0
+    unsatisfied: int = 0
+
+    @property
+    def rated(self) -> int:
+        return self.satisfied + self.basic + self.unsatisfied
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
+
+def counts_by(session: Session, unit: Unit, start: datetime, end: datetime, as_of: datetime,
+              scope: Scope) -> dict[Any, Counts]:
+    """The counts per unit (its id; the category's name; None for appeals no member handled) of the appeals
+    filed in [start, end) within the scope, their trail read up to `as_of`."""
+    facts = _per_appeal(start, end, as_of, scope)
+    resolver = aliased(AppealEvent)
+    rating = aliased(AppealEvent)
+    is_resolved = and_(facts.c.resolve_id.is_not(None),
+                       or_(facts.c.reopen_id.is_(None), facts.c.reopen_id < facts.c.resolve_id))
+    member = case((and_(is_resolved, resolver.actor_kind == "staff"), resolver.actor_id),
+                  else_=facts.c.assignee_staff_id)
+    key = member if unit is Unit.MEMBER else facts.c[unit.value]
+    dispatched = facts.c.status.in_([str(status) for status in DISPATCHED_STATUSES])
+    late_claim = or_(facts.c.first_claim > facts.c.response_due_at,
+                     and_(facts.c.first_claim.is_(None), facts.c.response_due_at < as_of))
+    late_resolve = or_(and_(is_resolved, facts.c.resolved_at > facts.c.resolve_due_at),
+                       and_(~is_resolved, facts.c.paused_at.is_(None), facts.c.resolve_due_at < as_of))
+    counted: dict[str, ColumnElement[Any]] = {
+        "received": literal(True),
+        "rejected": facts.c.status == AppealStatus.REJECTED,
+        "emergencies": facts.c.emergency.is_not(None),
+        "dispatched": dispatched,
+        "responded": and_(dispatched, facts.c.first_claim <= facts.c.response_due_at),
+        "resolved": and_(dispatched, is_resolved),
+        "resolved_on_time": and_(dispatched, is_resolved, facts.c.resolved_at <= facts.c.resolve_due_at),
+        "ever_resolved": and_(dispatched, facts.c.resolve_id.is_not(None)),
+        "reopened": and_(dispatched, facts.c.resolve_id.is_not(None), facts.c.reopen_id.is_not(None)),
+        "returned": and_(dispatched, facts.c.returned == 1),
+        "overdue": and_(dispatched, or_(late_claim, late_resolve)),
+        **{name: and_(dispatched, rating.note == name) for name in ("satisfied", "basic", "unsatisfied")},
+    }
+    query = (
+        select(key.label("unit"), *(func.sum(case((condition, 1), else_=0)).label(name)
+                                    for name, condition in counted.items()))
+        .select_from(facts)
+        .outerjoin(resolver, resolver.id == facts.c.resolve_id)
+        .outerjoin(rating, rating.id == facts.c.rating_id)
+        # By the output name: PostgreSQL would not match the member CASE's bound parameters twice.
+        .group_by(literal_column("unit"))
+    )
+    return {row.unit: Counts(**{name: int(getattr(row, name) or 0) for name in counted})
+            for row in session.execute(query)}
+
+
+def _per_appeal(start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Any:
+    """One row per appeal filed in [start, end) within the scope: its units, deadlines and trail facts."""
+    event = AppealEvent
+
+    def last(action: Action, column: Any = None) -> Any:
+        return func.max(case((and_(event.action == action, event.at < as_of), column if column is not None
+                              else event.id), else_=null()))
+
+    return (
+        select(
+            Appeal.id, Appeal.status, Appeal.emergency, Appeal.response_due_at, Appeal.resolve_due_at,
+            Appeal.paused_at, Appeal.assignee_staff_id, Appeal.category,
+            Appeal.grid_id.label("grid"), Grid.community_id.label("community"), Community.street_id.label("street"),
+            func.min(case((event.action == Action.ACCEPTED, event.at), else_=null())).label("first_claim"),
+            last(Action.RESOLVED).label("resolve_id"),
+            last(Action.RESOLVED, event.at).label("resolved_at"),
+            last(Action.REOPENED).label("reopen_id"),
+            last(Action.RATED).label("rating_id"),
+            func.max(case((and_(event.action == Action.RETURNED, event.at < as_of), 1), else_=0)).label("returned"),
+        )
+        .join(Grid, Grid.id == Appeal.grid_id)
+        .join(Community, Community.id == Grid.community_id)
+        # Only the actions the figures read: a real trail is mostly progress notes, reminders and views.
+        .outerjoin(event, and_(event.appeal_id == Appeal.id, event.action.in_([str(action) for action in TRAIL])))
+        .where(Appeal.created_at >= start, Appeal.created_at < end, Appeal.status != AppealStatus.MERGED,
+               scope.grid_condition())
+        .group_by(Appeal.id, Grid.community_id, Community.street_id)
+        .subquery("facts")
+    )

@@ -1,0 +1,313 @@
+"""The three rates on a hand-built November: every appeal's trail is written out, and so is where it counts.
+
+Deadlines: 24 hours to claim (接单), 72 to resolve (办结), from filing; an emergency has 10 minutes to be claimed.
+The figures are read on 3 December, so November's end (1 December 00:00, Beijing time) is the `as_of`.
+
+幸福里社区·第一网格 (A):
+  A0  filed 20 Oct (October: the previous period) 张伟 claims in time, resolves, 满意.
+  A1  张伟 claims in 1 h, resolves the next day, 满意            dispatched, responded, resolved on time, 满意
+  A2  李娜 claims 27 h after filing (late), resolves after 5 days (late), 基本满意
+                                                                  dispatched, resolved (late), 基本满意, overdue
+  A3  李娜 claims, resolves, 不满意 reopens it, still open at the end
+                                                                  dispatched, responded, 办结过, reopened, 不满意,
+                                                                  not resolved, overdue (open past its deadline)
+  A4  张伟 claims, resolves, 不满意 reopens, resolves again on time, not rated again
+                                                                  dispatched, responded, resolved on time, 办结过,
+                                                                  reopened, 不满意 (the latest rating)
+  A5  withdrawn (撤销)                                             received only
+  A6  merged into A1                                              nowhere (A1 counts once)
+  A7  张伟 resolves on 29 Nov; 满意 comes on 1 Dec, after the end   dispatched, responded, resolved on time, unrated
+  A8  张伟 resolves on 30 Nov; 不满意 reopens it on 2 Dec           dispatched, responded, resolved on time (at the
+                                                                  end it was), not reopened, unrated
+  A9  不受理                                                       received, rejected
+  A10 an emergency, 张伟 claims in 5 minutes, pauses it; still paused
+                                                                  dispatched, responded, emergency, not overdue
+幸福里社区·第二网格 (B):
+  B1  刘洋 returns it (退回), it is sent back, 刘洋 claims and resolves, 基本满意
+                                                                  dispatched, responded, resolved on time, returned
+  B2  nobody claims it                                            dispatched, overdue
+和平社区·第一网格 (C):
+  C1  filed 31 Oct 23:00 (October); 陈静 claims on 1 Nov 08:00 (in time), resolves on 2 Nov, 满意: at October's
+      end it was only claimed.
+  C2  filed 30 Nov 23:30; 陈静 claims on 1 Dec 00:30, within its 24 hours; resolved on 1 Dec, after the end
+                                                                  dispatched, responded, not resolved
+和平社区·第二网格 (D): nothing.
+
+Grid A: 派发 7 (A1 A2 A3 A4 A7 A8 A10); responded 6 (all but A2); resolved 5 (A1 A2 A4 A7 A8); on time 4 (A2
+late); 办结过 6 (+A3); reopened 2 (A3 A4); rated 4: 满意 A1, 基本满意 A2, 不满意 A3 A4.
+  响应率 6/7, 解决率 5/7, 满意率 (1 + 0.9 × 1)/4 = 0.475, 评价率 4/6,
+  综合成绩 100 × (0.1 × 6/7 + 0.5 × 5/7 + 0.4 × 0.475) = 100 × (3.1/7 + 0.19) = 63.2857…
+Grid B: 派发 2, responded 1, resolved 1, returned 1, 基本满意 1: 0.5, 0.5, 0.9 → 100 × (0.05 + 0.25 + 0.36) = 66.0
+Grid C: 派发 1, responded 1, nothing resolved or rated: 响应率 1, 解决率 0, 满意率 — so 综合成绩 —.
+Grid D: everything —.
+Total (pooled): 派发 10, responded 8, resolved 6, rated 5 (满意 1, 基本满意 2, 不满意 2), 办结过 7:
+  0.8, 0.6, (1 + 1.8)/5 = 0.56 → 100 × (0.08 + 0.30 + 0.224) = 60.4 — not the mean of the grids' rates.
+October, read at its end: A0 perfect (100); C1 claimed only: 1, 0, — so —; total 1, 0.5, 1 → 75.0.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.cli.gridbot import main
+from storage.appeals import Action
+from storage.models import Appeal, AppealEvent, AppealStatus, Community, Grid, Staff
+from storage.rates import LOCAL_ZONE, Counts, Period, Unit, Weights, counts_by, ranking
+
+pytestmark = pytest.mark.postgres
+
+A, B, C, D = "幸福里社区·第一网格", "幸福里社区·第二网格", "和平社区·第一网格", "和平社区·第二网格"
+NOVEMBER = Period.month(2026, 11)
+READ_ON = datetime(2026, 12, 3, 10, tzinfo=LOCAL_ZONE)
+CLAIM, RESOLVE = timedelta(hours=24), timedelta(hours=72)
+
+
+def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=LOCAL_ZONE)
+
+
+def nov(day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return at(11, day, hour, minute)
+
+
+class Builder:
+    """Appeals with their trail written straight into the tables."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        rows = session.execute(select(Grid.id, Community.name, Grid.name).join(Community))
+        self.grids = {f"{community}·{grid}": grid_id for grid_id, community, grid in rows}
+        self.staff: dict[str, int] = dict(session.execute(select(Staff.name, Staff.id)).all())  # type: ignore[arg-type]
+        self.count = 0
+
+    def appeal(self, grid: str, filed: datetime, status: AppealStatus, trail: list[tuple[Action, datetime, str]],
+               holder: str | None = None, category: str = "环境卫生", **values: Any) -> Appeal:
+        self.count += 1
+        columns: dict[str, Any] = dict(
+            ticket=f"T{self.count:04d}", grid_id=self.grids[grid], category=category, confidence=1.0, channel="text",
+            content="…", raw_message="{}", status=status, response_hours=24, resolve_hours=72,
+            response_due_at=filed + CLAIM, resolve_due_at=filed + RESOLVE, created_at=filed, updated_at=filed,
+            assignee_staff_id=self.staff[holder] if holder else None)
+        appeal = Appeal(**{**columns, **values})
+        self.session.add(appeal)
+        self.session.flush()
+        self.session.add(AppealEvent(appeal_id=appeal.id, at=filed, actor_kind="resident", action=Action.SUBMITTED))
+        self.session.add(AppealEvent(appeal_id=appeal.id, at=filed, actor_kind="system", action=Action.DISPATCHED,
+                                     to_status=AppealStatus.DISPATCHED))
+        for action, moment, note in trail:
+            staff = self.staff.get(note)
+            self.session.add(AppealEvent(appeal_id=appeal.id, at=moment, actor_kind="staff" if staff else "resident",
+                                         actor_id=staff, action=action, note=None if staff else note))
+            self.session.flush()
+        return appeal
+
+
+def claimed_and_resolved(member: str, claimed: datetime, resolved: datetime) -> list[tuple[Action, datetime, str]]:
+    return [(Action.ACCEPTED, claimed, member), (Action.RESOLVED, resolved, member)]
+
+
+def rated(rating: str, moment: datetime) -> list[tuple[Action, datetime, str]]:
+    trail = [(Action.RATED, moment, rating)]
+    return trail + [(Action.REOPENED, moment, "")] if rating == "unsatisfied" else trail
+
+
+@pytest.fixture
+def november(seeded):  # type: ignore[no-untyped-def]
+    with seeded.transaction() as session:
+        build = Builder(session)
+        ok = AppealStatus.CLOSED
+        build.appeal(A, at(10, 20), ok, claimed_and_resolved("张伟", at(10, 20, 10), at(10, 21))
+                     + rated("satisfied", at(10, 21, 12)), "张伟")
+        a1 = build.appeal(A, nov(2), ok, claimed_and_resolved("张伟", nov(2, 10), nov(3)) + rated("satisfied", nov(3, 12)),
+                          "张伟")
+        build.appeal(A, nov(5), ok, claimed_and_resolved("李娜", nov(6, 12), nov(10)) + rated("basic", nov(10, 10)), "李娜")
+        build.appeal(A, nov(10), AppealStatus.ACCEPTED, claimed_and_resolved("李娜", nov(10, 10), nov(11))
+                     + rated("unsatisfied", nov(11, 12)), "李娜")
+        build.appeal(A, nov(12), AppealStatus.RESOLVED, claimed_and_resolved("张伟", nov(12, 10), nov(13))
+                     + rated("unsatisfied", nov(14)) + [(Action.RESOLVED, nov(15, 8), "张伟")], "张伟",
+                     rating="unsatisfied")
+        build.appeal(A, nov(20), AppealStatus.CANCELLED, [(Action.CANCELLED, nov(20, 10), "")])
+        build.appeal(A, nov(21), AppealStatus.MERGED, [(Action.MERGED, nov(21, 10), "")], merged_into_id=a1.id)
+        build.appeal(A, nov(28), ok, claimed_and_resolved("张伟", nov(28, 10), nov(29)) + rated("satisfied", at(12, 1, 10)),
+                     "张伟", rating="satisfied")
+        build.appeal(A, nov(29), AppealStatus.ACCEPTED, claimed_and_resolved("张伟", nov(29, 10), nov(30))
+                     + rated("unsatisfied", at(12, 2)), "张伟", rating="unsatisfied")
+        build.appeal(A, nov(15), AppealStatus.REJECTED, [(Action.REJECTED, nov(15, 10), "")])
+        build.appeal(A, nov(16), AppealStatus.PAUSED, [(Action.ACCEPTED, nov(16, 9, 5), "张伟"),
+                                                      (Action.PAUSED, nov(16, 10), "张伟")], "张伟",
+                     emergency="elevator", response_minutes=10, response_due_at=nov(16, 9, 10), paused_at=nov(16, 10))
+        build.appeal(B, nov(3), ok, [(Action.RETURNED, nov(3, 11), "刘洋")]
+                     + claimed_and_resolved("刘洋", nov(3, 12), nov(4)) + rated("basic", nov(4, 12)), "刘洋",
+                     category="物业服务")
+        build.appeal(B, nov(25), AppealStatus.DISPATCHED, [], category="物业服务")
+        build.appeal(C, at(10, 31, 23), ok, claimed_and_resolved("陈静", nov(1, 8), nov(2))
+                     + rated("satisfied", nov(2, 12)), "陈静")
+        build.appeal(C, nov(30, 23, 30), ok, claimed_and_resolved("陈静", at(12, 1, 0, 30), at(12, 1, 10)), "陈静")
+    return seeded
+
+
+def test_each_grid_counts_what_the_trail_says(november):
+    with november.transaction() as session:
+        counts = counts_by(session, Unit.GRID, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+        grids = _by_label(session, counts)
+    assert grids[A] == Counts(received=9, rejected=1, emergencies=1, dispatched=7, responded=6, resolved=5,
+                              resolved_on_time=4, ever_resolved=6, reopened=2, returned=0, overdue=2, satisfied=1,
+                              basic=1, unsatisfied=2)
+    assert grids[B] == Counts(received=2, dispatched=2, responded=1, resolved=1, resolved_on_time=1, ever_resolved=1,
+                              returned=1, overdue=1, basic=1)
+    assert grids[C] == Counts(received=1, dispatched=1, responded=1)
+    assert D not in grids  # no appeals: no row of counts (ranking() still lists it)
+
+
+def test_the_rates_follow_the_definitions(november):
+    with november.transaction() as session:
+        ranked = ranking(session, NOVEMBER, READ_ON)
+    rows = {row.label: row for row in ranked.rows}
+    a = rows[A].rates
+    assert (a.response, a.resolve, a.satisfaction, a.rating) == pytest.approx((6 / 7, 5 / 7, 0.475, 4 / 6))
+    assert a.score == pytest.approx(100 * (3.1 / 7 + 0.19))
+    assert (a.on_time, a.redo, a.returned) == pytest.approx((4 / 7, 2 / 6, 0.0))
+    b = rows[B].rates
+    assert (b.response, b.resolve, b.satisfaction, b.score, b.returned) == pytest.approx((0.5, 0.5, 0.9, 66.0, 0.5))
+    c = rows[C].rates
+    assert (c.response, c.resolve, c.satisfaction, c.rating, c.score) == (1.0, 0.0, None, None, None)
+    d = rows[D].rates
+    assert (d.response, d.resolve, d.satisfaction, d.score) == (None, None, None, None)  # "—", never 0 %
+
+
+def test_the_total_pools_the_counts_instead_of_averaging_the_rates(november):
+    with november.transaction() as session:
+        ranked = ranking(session, NOVEMBER, READ_ON)
+    total = ranked.total
+    assert (total.counts.dispatched, total.counts.responded, total.counts.resolved, total.counts.rated) == (10, 8, 6, 5)
+    assert (total.rates.response, total.rates.resolve, total.rates.satisfaction) == pytest.approx((0.8, 0.6, 0.56))
+    assert total.rates.score == pytest.approx(60.4)
+    assert total.rates.rating == pytest.approx(5 / 7) and total.rates.redo == pytest.approx(2 / 7)
+
+
+def test_units_are_ranked_by_score_and_the_unscored_come_last_unranked(november):
+    with november.transaction() as session:
+        ranked = ranking(session, NOVEMBER, READ_ON)
+    assert [(row.label, row.rank) for row in ranked.rows] == [(B, 1), (A, 2), (C, None), (D, None)]
+
+
+def test_each_unit_carries_its_previous_period(november):
+    with november.transaction() as session:
+        ranked = ranking(session, NOVEMBER, READ_ON)
+    assert ranked.previous_period == Period.month(2026, 10)
+    rows = {row.label: row for row in ranked.rows}
+    assert rows[A].previous is not None and rows[A].previous.score == pytest.approx(100.0)  # A0
+    assert rows[C].previous is not None and rows[C].previous.resolve == 0.0  # C1 was resolved in November
+    assert rows[C].previous.score is None
+    assert rows[B].previous is None and rows[D].previous is None  # nothing filed there in October
+    assert ranked.total.previous is not None and ranked.total.previous.score == pytest.approx(75.0)
+
+
+def test_members_count_the_appeals_they_resolved_or_hold(november):
+    with november.transaction() as session:
+        ranked = ranking(session, NOVEMBER, READ_ON, Unit.MEMBER)
+    rows = {row.label: row for row in ranked.rows}
+    assert (rows["张伟"].counts.dispatched, rows["张伟"].counts.resolved) == (5, 4)
+    assert rows["张伟"].rates.score == pytest.approx(70.0)
+    assert rows["李娜"].rates.score == pytest.approx(48.0) and rows["刘洋"].rates.score == pytest.approx(96.0)
+    assert [row.label for row in ranked.rows[:3]] == ["刘洋", "张伟", "李娜"]
+    assert rows[""].key is None and rows[""].counts.dispatched == 1  # B2: nobody claimed it
+    assert rows["王强"].counts == Counts() and rows["王强"].rank is None  # the grid leader, quiet
+    assert sum((row.counts for row in ranked.rows), Counts()) == ranked.total.counts
+
+
+@pytest.mark.parametrize("unit", [Unit.STREET, Unit.COMMUNITY, Unit.CATEGORY])
+def test_every_breakdown_adds_up_to_the_same_total(november, unit):
+    with november.transaction() as session:
+        ranked = ranking(session, NOVEMBER, READ_ON, unit)
+    assert sum((row.counts for row in ranked.rows), Counts()) == ranked.total.counts
+    assert ranked.total.counts.dispatched == 10
+    if unit is Unit.COMMUNITY:
+        assert [row.label for row in ranked.rows] == ["幸福里社区", "和平社区"]
+        assert ranked.rows[0].rates.score == pytest.approx(100 * (0.1 * 7 / 9 + 0.5 * 6 / 9 + 0.4 * 0.56))
+    if unit is Unit.CATEGORY:
+        assert {row.label for row in ranked.rows} == {"环境卫生", "物业服务"}
+
+
+def test_the_weights_and_the_credit_of_basic_satisfaction_are_configurable(november):
+    weights = Weights(basic_credit=1.0, response=0.3, resolve=0.35, satisfaction=0.35)
+    with november.transaction() as session:
+        ranked = ranking(session, NOVEMBER, READ_ON, weights=weights)
+    b = {row.label: row for row in ranked.rows}[B].rates
+    assert b.satisfaction == 1.0 and b.score == pytest.approx(100 * (0.15 + 0.175 + 0.35))
+
+
+def test_the_cli_prints_a_ranked_table_with_the_change(november, database_url):
+    result = _cli(database_url, "--from", "2026-11-01", "--to", "2026-11-30")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "2026-11-01 至 2026-11-30" in lines[0] and "2026-10-01 至 2026-10-31" in lines[0]
+    assert lines[1].split() == ["排名", "网格", "派发", "响应率", "解决率", "满意率", "评价率", "综合成绩", "较上期",
+                                "按期办结率", "重办率", "回退率"]
+    assert lines[2].split()[:9] == ["1", B, "2", "50.0%", "50.0%", "90.0%", "100.0%", "66.0", "—"]
+    assert lines[3].split()[:9] == ["2", A, "7", "85.7%", "71.4%", "47.5%", "66.7%", "63.3", "↓36.7"]
+    assert lines[4].split()[:8] == ["—", C, "1", "100.0%", "0.0%", "—", "—", "—"]
+    assert lines[6].split()[:8] == ["合计", "10", "80.0%", "60.0%", "56.0%", "71.4%", "60.4", "↓14.6"]
+    assert "0.9 × 基本满意" in lines[7]
+
+
+def test_the_cli_prints_json_with_the_keys_the_issue_names(november, database_url):
+    result = _cli(database_url, "--from", "2026-11-01", "--to", "2026-11-30", "--by", "member", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert list(rows[0])[:7] == ["unit", "dispatched", "响应率", "解决率", "满意率", "评价率", "综合成绩"]
+    first = rows[0]
+    assert (first["unit"], first["dispatched"], first["响应率"], first["满意率"]) == ("刘洋", 1, 1.0, 0.9)
+    assert first["综合成绩"] == pytest.approx(96.0)
+    quiet = next(row for row in rows if row["unit"] == "王强")
+    assert quiet["dispatched"] == 0 and quiet["响应率"] is None and quiet["综合成绩"] is None
+    assert any(row["unit"] == "（无人接单）" for row in rows)
+
+
+def test_the_cli_defaults_to_this_month_and_refuses_bad_dates(november, database_url):
+    this_month = _cli(database_url)
+    assert this_month.exit_code == 0 and "2026-12-01 至 2026-12-31" in this_month.output
+    for arguments, refusal in ((["--from", "2026-11-01"], "要一起给出"), (["--from", "2026-11-31", "--to", "2026-12-01"],
+                                                                         "YYYY-MM-DD"),
+                               (["--from", "2026-11-30", "--to", "2026-11-01"], "不能早于")):
+        refused = _cli(database_url, *arguments)
+        assert refused.exit_code == 1 and refusal in refused.output and "Traceback" not in refused.output
+
+
+def test_a_bad_weight_is_refused_at_start_in_one_chinese_line(november, database_url):
+    refused = _cli(database_url, env={"GRIDBOT_RATE_WEIGHTS": "0.5,0.5,0.5"})
+    assert refused.exit_code == 2 and "GRIDBOT_RATE_WEIGHTS 必须是三个" in refused.output
+    refused = _cli(database_url, env={"GRIDBOT_RATE_BASIC_CREDIT": "1.5"})
+    assert refused.exit_code == 2 and "GRIDBOT_RATE_BASIC_CREDIT 必须是 0 到 1 之间的数" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+
+
+def test_the_configured_weights_reach_the_table(november, database_url):
+    result = _cli(database_url, "--from", "2026-11-01", "--to", "2026-11-30", "--json",
+                  env={"GRIDBOT_RATE_BASIC_CREDIT": "1", "GRIDBOT_RATE_WEIGHTS": "0.3,0.35,0.35"})
+    b = next(row for row in json.loads(result.output) if row["unit"] == B)
+    assert b["满意率"] == 1.0 and b["综合成绩"] == pytest.approx(100 * (0.15 + 0.175 + 0.35))
+
+
+def _cli(database_url: str, *arguments: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(main, ["rates", *arguments], obj=lambda: READ_ON,
+                              env={"GRIDBOT_DATABASE_URL": database_url, **(env or {})})
+
+
+def _everywhere() -> Any:
+    from storage.queries import EVERYWHERE
+
+    return EVERYWHERE
+
+
+def _by_label(session: Session, counts: dict[Any, Counts]) -> dict[str, Counts]:
+    rows = session.execute(select(Grid.id, Community.name, Grid.name).join(Community))
+    labels = {grid_id: f"{community}·{grid}" for grid_id, community, grid in rows}
+    return {labels[key]: value for key, value in counts.items()}

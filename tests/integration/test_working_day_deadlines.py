@@ -1,0 +1,99 @@
+"""Deadlines of a category that counts working days: across 国庆节 and its make-up Saturday, through a pause, a
+reassignment and a correction of the category; a category that does not opt in keeps exact hours."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from storage import appeals, dispatch, reassigning, review, tasks
+from storage.models import Appeal, Resident, Staff
+from storage.workdays import LOCAL_ZONE
+from tests.support.personas import RESIDENT, ZHANG
+
+pytestmark = pytest.mark.postgres
+
+# Wednesday 30 September 2026, 16:00: 8 hours of that working day are left; 1–7 October are 国庆节; 8 and 9
+# October are a Thursday and a Friday; Saturday 10 October is a make-up working day (调休); 11 October a Sunday.
+FILED = datetime(2026, 9, 30, 16, tzinfo=LOCAL_ZONE)
+
+
+def bj(month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=LOCAL_ZONE)
+
+
+def _file(database, working_days: bool) -> str:  # type: ignore[no-untyped-def]
+    intake = appeals.Intake(content="楼道灯坏了", channel=appeals.Channel.TEXT, category="公共设施", confidence=1.0,
+                            keywords=(), raw_message={}, response_hours=24, resolve_hours=72,
+                            working_days=working_days)
+    with database.transaction() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == RESIDENT)).one()
+        filed = appeals.file_appeal(session, resident, intake, FILED)
+        dispatch.dispatch_pending(session, FILED, ())
+    return filed.ticket
+
+
+def _appeal(database, ticket: str) -> Appeal:  # type: ignore[no-untyped-def]
+    with database.transaction() as session:
+        appeal = session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
+        session.expunge(appeal)
+        return appeal
+
+
+def test_working_day_limits_skip_the_holiday_and_count_the_make_up_saturday(seeded):
+    appeal = _appeal(seeded, _file(seeded, working_days=True))
+    assert appeal.working_days
+    # 接单 24 h: 8 h on 30 Sep, then 16 h of 8 Oct.
+    assert appeal.response_due_at == bj(10, 8, 16)
+    # 办结 72 h: 8 h on 30 Sep, 24 on 8 Oct, 24 on 9 Oct, 16 on the make-up Saturday.
+    assert appeal.resolve_due_at == bj(10, 10, 16)
+
+
+def test_hours_limits_stay_exact_hours(seeded):
+    appeal = _appeal(seeded, _file(seeded, working_days=False))
+    assert not appeal.working_days
+    assert (appeal.response_due_at, appeal.resolve_due_at) == (FILED + timedelta(hours=24), FILED + timedelta(hours=72))
+
+
+def test_a_pause_gives_back_only_the_working_time_it_took(seeded):
+    ticket = _file(seeded, working_days=True)
+    with seeded.transaction() as session:
+        member = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
+        tasks.claim(session, member, ticket, bj(9, 30, 17))
+        tasks.pause(session, member, ticket, "等配件", bj(9, 30, 20))
+        # Paused 20:00 on 30 Sep until 12:00 on 8 Oct: 4 h of 30 Sep and 12 h of 8 Oct were working time.
+        tasks.resume(session, member, ticket, bj(10, 8, 12))
+    # 10 Oct 16:00 + 16 working hours: 8 more on the Saturday, Sunday off, 8 on Monday 12 Oct.
+    assert _appeal(seeded, ticket).resolve_due_at == bj(10, 12, 8)
+
+
+def test_a_plain_pause_gives_back_every_hour(seeded):
+    ticket = _file(seeded, working_days=False)
+    with seeded.transaction() as session:
+        member = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
+        tasks.claim(session, member, ticket, bj(9, 30, 17))
+        tasks.pause(session, member, ticket, "等配件", bj(9, 30, 20))
+        tasks.resume(session, member, ticket, bj(10, 8, 12))
+    assert _appeal(seeded, ticket).resolve_due_at == FILED + timedelta(hours=72) + (bj(10, 8, 12) - bj(9, 30, 20))
+
+
+def test_a_reassignment_restarts_the_response_clock_on_working_days(seeded):
+    ticket = _file(seeded, working_days=True)
+    with seeded.transaction() as session:
+        reassigning.reassign(session, None, ticket, "和平社区·第一网格", bj(10, 9, 18))
+    # Friday 18:00: 6 h that Friday, 18 h of the make-up Saturday.
+    assert _appeal(seeded, ticket).response_due_at == bj(10, 10, 18)
+
+
+def test_a_corrected_category_shifts_the_deadlines_on_its_own_clock(seeded):
+    ticket = _file(seeded, working_days=False)
+    new = review.NewCategory("市容环境", response_hours=24, resolve_hours=96, working_days=True)
+    with seeded.transaction() as session:
+        operator = session.scalars(select(Staff).where(Staff.role == "operator")).first()
+        assert operator is not None
+        review.reclassify(session, operator, ticket, new, bj(9, 30, 17))
+    appeal = _appeal(seeded, ticket)
+    # 3 Oct 16:00 (72 plain hours, in the holiday) moved on by 24 working hours: all of 8 Oct.
+    assert appeal.working_days and appeal.resolve_due_at == bj(10, 9)
