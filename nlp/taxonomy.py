@@ -47,6 +47,7 @@ class Limits:
     response_hours: int
     resolve_hours: int
     route: str
+    working_days: bool = False  # the hours count on working days only: the category's setting, for all its kinds
 
     @property
     def department(self) -> str | None:
@@ -117,12 +118,12 @@ class Category:
     def limits(self, subcategory: str | None = None) -> Limits:
         """The route and clocks of an appeal of this category and `subcategory` (None, or one it does not have:
         the category's own)."""
-        own = Limits(self.response_hours, self.resolve_hours, self.route)
+        own = Limits(self.response_hours, self.resolve_hours, self.route, self.working_days)
         found = next((sub for sub in self.subcategories if sub.name == subcategory), None)
         if found is None:
             return own
         return Limits(found.response_hours or own.response_hours, found.resolve_hours or own.resolve_hours,
-                      found.route or own.route)
+                      found.route or own.route, own.working_days)
 
     @property
     def routes(self) -> frozenset[str]:
