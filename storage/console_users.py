@@ -145,7 +145,7 @@ def _community_id(session: Session, wanted: str) -> int:
 
 def accounts(session: Session) -> list[Account]:
     """Every account, by username, with the street or community it oversees."""
-    streets = dict(session.execute(select(Street.id, Street.name)).tuples().all())
+    streets = {street_id: name for street_id, name in session.execute(select(Street.id, Street.name))}
     communities = {community.id: f"{streets.get(community.street_id, '')}·{community.name}"
                    for community in session.scalars(select(Community))}
     return [Account(user, streets.get(user.street_id, "") if user.street_id is not None
