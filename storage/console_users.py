@@ -161,8 +161,7 @@ def named(session: Session, username: str) -> ConsoleUser:
     return user
 
 
-def select_id(username: str) -> Select[tuple[int]]:
-    """The id of the account of that username, as a query (for the login record of a failed attempt)."""
+def _id_of(username: str) -> Select[tuple[int]]:
     return select(ConsoleUser.id).where(ConsoleUser.username == normalize_username(username))
 
 
@@ -204,9 +203,22 @@ def authenticate(session: Session, username: str, password: str) -> tuple[Consol
     return user, "ok"
 
 
-def record_login(session: Session, username: str, user_id: int | None, ip: str, outcome: LoginOutcome,
-                 detail: str | None, now: datetime) -> None:
-    """Add one attempt to the login record."""
+def attempt(session: Session, username: str, password: str, ip: str,
+            now: datetime) -> tuple[ConsoleUser | None, str]:
+    """`authenticate`, and the attempt added to the login record (with the account's id when there is one)."""
+    user, why = authenticate(session, username, password)
+    user_id = user.id if user is not None else session.scalars(_id_of(username)).first()
+    _record(session, username, user_id, ip, LoginOutcome.SUCCESS if user else LoginOutcome.FAILURE, why, now)
+    return user, why
+
+
+def refused_locked(session: Session, username: str, ip: str, lock: str, now: datetime) -> None:
+    """Add to the login record an attempt refused unchecked because `lock` ("account", "address") holds."""
+    _record(session, username, session.scalars(_id_of(username)).first(), ip, LoginOutcome.LOCKED, lock, now)
+
+
+def _record(session: Session, username: str, user_id: int | None, ip: str, outcome: LoginOutcome,
+            detail: str | None, now: datetime) -> None:
     session.add(ConsoleLogin(at=now, username=normalize_username(username)[:32], user_id=user_id, ip=ip[:45],
                              outcome=outcome, detail=detail))
 

@@ -280,3 +280,22 @@ def test_vendored_echarts_is_served_with_a_long_cache_lifetime(visitor):
     assert "max-age=31536000" in response.headers["Cache-Control"]
     assert "no-store" not in response.headers["Cache-Control"]
     response.close()
+
+
+def test_a_static_file_neither_reads_nor_renews_the_session(app):
+    person = logged_in(app, "admin")
+    response = person.get("/console/static/console.css")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert "max-age=3600" in response.headers["Cache-Control"]
+    response.close()
+
+
+def test_without_redis_to_count_failures_nobody_logs_in(app, runtime, monkeypatch):
+    import redis
+
+    def unreachable():
+        raise redis.ConnectionError("down")
+
+    monkeypatch.setattr(runtime, "redis", unreachable)
+    response = browser(app).login("admin")
+    assert response.status_code == 503 and "暂时不可用" in response.get_data(as_text=True)

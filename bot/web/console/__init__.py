@@ -29,5 +29,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=(settings.public_url or "").lower().startswith("https://"),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.console_session_hours),
+        # Pages renew the cookie themselves (the idle clock); a stylesheet must not carry a Set-Cookie into caches.
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.register_blueprint(blueprint, url_prefix="/console")

@@ -1,6 +1,6 @@
 """Logging in and out of the console.
 
-Every attempt leaves an English log line and a row in the login record (`storage.console_users.record_login`,
+Every attempt leaves an English log line and a row in the login record (`storage.console_users.attempt`,
 listed by a 管理员 at /console/logins): who was typed, from where, and what came of it. The person at the page hears
 only "wrong username or password" or "locked, try later", never which accounts exist.
 """
@@ -17,7 +17,6 @@ from bot.web.console import texts
 from bot.web.console.guard import blueprint, runtime, safe_next, start_session
 from bot.web.console.lockout import Lockout
 from storage import console_users
-from storage.models import LoginOutcome
 
 log = logging.getLogger(__name__)
 
@@ -51,21 +50,24 @@ def login_submit() -> Response | tuple[str, int]:
                   redact(typed), address, type(error).__name__)
         return _again(texts.LOGIN_UNAVAILABLE, 503)
     if locked:
-        _record(typed, None, address, LoginOutcome.LOCKED, locked)
+        log.warning("console login refused unchecked, %s locked: %r from %s", locked, redact(typed), address)
+        with runtime().database.transaction() as db:
+            console_users.refused_locked(db, typed, address, locked, runtime().clock())
         return _again(texts.LOGIN_LOCKED.format(minutes=counters.limits.lock_s // 60), 429)
     with runtime().database.transaction() as db:
-        user, why = console_users.authenticate(db, typed, password)
-        if user is None:
-            existing = db.scalars(console_users.select_id(typed)).first()
-            console_users.record_login(db, typed, existing, address, LoginOutcome.FAILURE, why, runtime().clock())
-        else:
-            console_users.record_login(db, typed, user.id, address, LoginOutcome.SUCCESS, why, runtime().clock())
+        user, why = console_users.attempt(db, typed, password, address, runtime().clock())
+        if user is not None:
             start_session(user, runtime().clock())
             log.info("console login: %r (account %s) from %s", redact(typed), user.id, address)
     if user is not None:
         counters.succeeded(typed)
         return redirect(safe_next(request.form.get("next")))  # type: ignore[return-value]
     log.warning("console login failed (%s): %r from %s", why, redact(typed), address)
+    return _failed(counters, typed, address)
+
+
+def _failed(counters: Lockout, typed: str, address: str) -> tuple[str, int]:
+    """Count the failure; the answer is the same whatever failed, and says when it brought about a lock."""
     try:
         now_locked = counters.failed(typed, address)
     except redis.RedisError as error:
@@ -81,13 +83,6 @@ def login_submit() -> Response | tuple[str, int]:
 
 def _again(message: str, status: int) -> tuple[str, int]:
     return render_template("console/login.html", error=message, next=request.form.get("next", "")), status
-
-
-def _record(typed: str, user_id: int | None, address: str, outcome: LoginOutcome, detail: str) -> None:
-    log.warning("console login refused unchecked, %s locked: %r from %s", detail, redact(typed), address)
-    with runtime().database.transaction() as db:
-        existing = db.scalars(console_users.select_id(typed)).first()
-        console_users.record_login(db, typed, user_id or existing, address, outcome, detail, runtime().clock())
 
 
 @blueprint.post("/logout")

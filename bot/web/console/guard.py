@@ -78,6 +78,8 @@ def runtime() -> Runtime:
 def guard() -> Response | None:
     """Load the operator of a live session (ending a stale one), then refuse a state change without the token."""
     g.operator, g.expired = None, False
+    if request.endpoint == "console.static":
+        return None  # a stylesheet or a library: no database, and no cookie on a response caches keep
     if session.get("uid") is not None:
         g.operator = _live_operator(runtime().clock())
         g.expired = g.operator is None
@@ -190,7 +192,8 @@ def safe_next(target: str | None) -> str:
     """Where to go after the login: a console page of this site, else the home page (never another site)."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and parts.path.startswith("/console/") and "\\" not in target:
+        if not parts.scheme and not parts.netloc and parts.path.startswith("/console/") \
+                and "\\" not in target and ".." not in parts.path:
             return target
     return url_for("console.home")
 
