@@ -299,3 +299,19 @@ def test_without_redis_to_count_failures_nobody_logs_in(app, runtime, monkeypatc
     monkeypatch.setattr(runtime, "redis", unreachable)
     response = browser(app).login("admin")
     assert response.status_code == 503 and "暂时不可用" in response.get_data(as_text=True)
+
+
+OPEN_ENDPOINTS = {"console.login", "console.login_submit", "console.logout", "console.static"}
+
+
+def test_every_console_route_but_the_login_sends_a_visitor_to_the_login_page(app, visitor):
+    """Walks the app's routes, so that a page added later without @login_required fails here."""
+    routes = [rule for rule in app.url_map.iter_rules()
+              if rule.endpoint.startswith("console.") and rule.endpoint not in OPEN_ENDPOINTS]
+    assert len(routes) >= 4
+    for rule in routes:
+        path = rule.build({name: "G-XFL" for name in rule.arguments})[1]
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = visitor.client.open(path, method=method, data={"csrf_token": visitor.token()})
+            assert response.status_code == 302, (method, path)
+            assert response.headers["Location"].startswith("/console/login"), (method, path)
