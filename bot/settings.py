@@ -164,6 +164,8 @@ class Settings:
     notice_lease_s: int = 60  # GRIDBOT_NOTICE_LEASE_S: a chunk's worker silent this long is taken over
     rate_weights: Weights = DEFAULT_WEIGHTS  # 基本满意's credit and the weights of 综合成绩 (storage/rates.py)
     holidays_path: Path | None = None  # GRIDBOT_HOLIDAYS; None: the calendar shipped in storage/data
+    console_session_hours: int = 12  # a console login lasts this long at most, however busy
+    console_idle_minutes: int = 30  # and ends after this long without a request
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -195,6 +197,8 @@ class Settings:
             unclaimed_minutes=read(_int, env, "GRIDBOT_UNCLAIMED_MINUTES", 30),
             public_url=read(_url, env, "GRIDBOT_PUBLIC_URL"),
             media_link_days=read(_int, env, "GRIDBOT_MEDIA_LINK_DAYS", DEFAULT_LINK_DAYS),
+            console_session_hours=read(_int, env, "GRIDBOT_CONSOLE_SESSION_HOURS", 12),
+            console_idle_minutes=read(_int, env, "GRIDBOT_CONSOLE_IDLE_MINUTES", 30),
             **read(_intake_limits, env, default={}),
             digest_after=read(_int, env, "GRIDBOT_DIGEST_AFTER", 5),
             request_db_wait_ms=read(_request_db_wait, env, "GRIDBOT_REQUEST_DB_WAIT_MS"),
@@ -243,6 +247,11 @@ class Settings:
         the invitee to follow it); None when not set."""
         env = os.environ if env is None else env
         return env.get("GRIDBOT_ACCOUNT_NAME", "").strip() or None
+
+    @staticmethod
+    def public_url_from_env(env: Mapping[str, str] | None = None) -> str | None:
+        """GRIDBOT_PUBLIC_URL, where people open this server's pages (None when not set)."""
+        return _url(os.environ if env is None else env, "GRIDBOT_PUBLIC_URL")
 
     @staticmethod
     def nlp_from_env(env: Mapping[str, str] | None = None) -> dict[str, object]:

@@ -200,7 +200,7 @@ def show(conversation: Conversation, ticket: str) -> Reply:
     operator = member.role == StaffRole.OPERATOR
     lines = [
         texts.EVENT_LINE.format(
-            at=clock(event.at), action=texts.EVENT_NAMES.get(event.action, event.action), who=f"（{name}）" if name else "",
+            at=clock(event.at), action=texts.EVENT_NAMES.get(event.action, event.action), who=texts.event_who(event.actor_kind, name),
             note=f"：{texts.event_note(event.action, event.note)}" if event.note else "",
         )
         for event, name in queries.timeline_with_names(session, appeal) if operator or event.action != Action.VIEWED

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any, Callable
 
 from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
+from storage.actors import ActorKind
 from storage.lookups import CLI_READER
 from storage.notices import (
     StaffCancelled,
@@ -571,6 +572,15 @@ EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报", "reporter_
 COMPLAINT_NOTE = "被投诉人看不到此诉求"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
 CLI_READ = "命令行 {user}"
+CONSOLE_ACTOR = "控制台 {name}"
+
+
+def event_who(actor_kind: str, name: str | None) -> str:
+    """Who acted, after an event's name: （张伟） for staff, （控制台 孙丽） for a console operator; nothing for a
+    resident or the system."""
+    if not name:
+        return ""
+    return f"（{CONSOLE_ACTOR.format(name=name) if actor_kind == ActorKind.CONSOLE_USER else name}）"
 
 
 def event_note(action: str, note: str) -> str:

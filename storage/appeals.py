@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage import workdays
+from storage.actors import Actor
 from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment, Staff
@@ -357,9 +358,12 @@ def record(
     note: str | None = None,
     internal: bool = False,
     actor_kind: str | None = None,
+    actor: Actor | None = None,
 ) -> None:
-    """Write one audit event: who (a resident unless told otherwise; the system when there is no actor), when,
-    what, the note."""
+    """Write one audit event: who (`actor`; else a resident unless told otherwise, the system when there is no
+    actor), when, what, the note."""
+    if actor is not None:
+        actor_kind, actor_id = actor.kind, actor.id
     kind = actor_kind or ("resident" if actor_id else "system")
     _INSERT_EVENT.run(session, {
         "appeal_id": appeal_id, "at": timestamp(session, now), "actor_kind": kind,

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from storage import attempts
+from storage.actors import Actor
 from storage.appeals import Action, record
 from storage.errors import NotFound
 from storage.models import Appeal, Staff
@@ -59,3 +60,9 @@ def read_from_cli(session: Session, ticket: str, os_user: str, now: datetime) ->
     record(session, appeal.id, now, Action.VIEWED, None, None, note=f"{CLI_READER}{os_user}", internal=True,
            actor_kind="system")
     return appeal
+
+
+def read_by(session: Session, appeal: Appeal, actor: Actor, now: datetime) -> None:
+    """Audit a read by someone outside the appeal whom the caller has let read it, such as a console operator
+    within their scope: an internal `viewed` event by them (the trail names them, 控制台 <显示名>)."""
+    record(session, appeal.id, now, Action.VIEWED, None, None, internal=True, actor=actor)

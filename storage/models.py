@@ -636,3 +636,46 @@ class ChannelStop(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)  # NoticeChannel
     until: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text)
+class ConsoleRole(StrEnum):
+    """What a console operator oversees: everything, one street, or one community."""
+
+    ADMIN = "admin"  # 管理员
+    STREET = "street"  # 街道
+    COMMUNITY = "community"  # 社区
+
+
+class ConsoleUser(Base):
+    """An operator account of the web console (`gridbot user add`); not a WeChat staff member."""
+
+    __tablename__ = "console_users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)  # lower case, as typed at the login page
+    display_name: Mapped[str] = mapped_column(String(32))  # 控制台 <显示名> in appeals' audit trails
+    role: Mapped[str] = mapped_column(String(16))  # a ConsoleRole
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"))  # 街道 only
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))  # 社区 only
+    password_hash: Mapped[str] = mapped_column(String(255))  # werkzeug's scrypt; never the password
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A session signed before this moment is void: a new password or a disabled account logs every browser out.
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginOutcome(StrEnum):
+    SUCCESS = "success"
+    FAILURE = "failure"  # wrong password, no such account or a disabled one: the person is told the same
+    LOCKED = "locked"  # refused unchecked: too many failures for the account or from the address
+
+
+class ConsoleLogin(Base):
+    """One attempt to log in to the console, for the 管理员's login record (the log has the same line)."""
+
+    __tablename__ = "console_logins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    username: Mapped[str] = mapped_column(String(32))  # as typed (normalised, cut to 32), even if no such account
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("console_users.id"), index=True)
+    ip: Mapped[str] = mapped_column(String(45))
+    outcome: Mapped[str] = mapped_column(String(16))  # a LoginOutcome
+    detail: Mapped[str | None] = mapped_column(String(32))  # why it failed: wrong_password, unknown, disabled …

@@ -22,13 +22,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
-from storage.appeals import UNCLASSIFIED, Sender
+from storage.actors import ActorKind
+from storage.appeals import UNCLASSIFIED, Action, Sender
 from storage.models import (
     OPEN_STATUSES,
     Appeal,
     AppealEvent,
     AppealStatus,
     Community,
+    ConsoleUser,
     FocusCase,
     FocusCaseAppeal,
     FocusStatus,
@@ -128,14 +130,17 @@ def timeline(session: Session, appeal: Appeal, include_internal: bool = False) -
 
 
 def timeline_with_names(session: Session, appeal: Appeal) -> list[tuple[AppealEvent, str | None]]:
-    """Every event of the appeal, internal ones included, with the staff member's name where staff acted."""
+    """Every event of the appeal, internal ones included, with the name of who acted: the staff member's, or a
+    console operator's display name (`event.actor_kind` tells which; see storage.actors)."""
     rows = session.execute(
-        select(AppealEvent, Staff.name)
-        .outerjoin(Staff, (AppealEvent.actor_kind == "staff") & (Staff.id == AppealEvent.actor_id))
+        select(AppealEvent, Staff.name, ConsoleUser.display_name)
+        .outerjoin(Staff, (AppealEvent.actor_kind == ActorKind.STAFF) & (Staff.id == AppealEvent.actor_id))
+        .outerjoin(ConsoleUser, (AppealEvent.actor_kind == ActorKind.CONSOLE_USER)
+                   & (ConsoleUser.id == AppealEvent.actor_id))
         .where(AppealEvent.appeal_id == appeal.id)
         .order_by(AppealEvent.id)
     ).all()
-    return [(event, name) for event, name in rows]
+    return [(event, staff or operator) for event, staff, operator in rows]
 
 
 @dataclass(frozen=True)
@@ -378,6 +383,9 @@ class AppealFilter:
     returned: bool = False  # 退回: waiting for an operator to 改派
     pending_binding: bool = False  # held until the resident binds an address (it has no place yet)
     since: datetime | None = None  # filed at or after
+    unclassified: bool = False  # waiting in 待分类 for an operator to name its category
+    reopened: bool = False  # the resident rated it 不满意 and it is being worked on again
+    in_focus_case: bool = False  # part of an open 聚焦办 case
 
 
 @dataclass(frozen=True)
@@ -404,6 +412,7 @@ def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: 
         conditions.append(Appeal.status == AppealStatus.AWAITING_ADDRESS)
     if wanted.since is not None:
         conditions.append(Appeal.created_at >= wanted.since)
+    conditions.extend(_queue_conditions(wanted))
     query = select(Appeal, _dispatched_since(), Staff.name).outerjoin(Staff, Staff.id == Appeal.assignee_staff_id)
     rows = session.execute(_page(query, scope, conditions, None, limit, after_id)).all()
     places: dict[tuple[int, int | None, int | None], Address] = {}
@@ -416,3 +425,50 @@ def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: 
         running = appeal.status in (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED)
         found.append(Listed(appeal, place, assignee, _due(appeal, at) if running else None))
     return found
+
+
+def _queue_conditions(wanted: AppealFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if wanted.unclassified:
+        conditions.append(Appeal.category == UNCLASSIFIED)
+    if wanted.reopened:
+        conditions.append(_REOPENED)
+    if wanted.in_focus_case:
+        conditions.append(Appeal.id.in_(
+            select(FocusCaseAppeal.appeal_id).join(FocusCase, FocusCase.id == FocusCaseAppeal.case_id)
+            .where(FocusCase.status == FocusStatus.OPEN)))
+    return conditions
+
+
+# Rated 不满意 at some point (rating.py records it as `reopened`); with an open status: worked on again.
+_REOPENED = Appeal.id.in_(select(AppealEvent.appeal_id).where(AppealEvent.action == Action.REOPENED))
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """The operator's queues as the console's home page counts them, within a scope."""
+
+    review: int  # 待分类
+    unclaimed: int
+    overdue: int
+    reopened: int  # 不满意, worked on again
+    focus_cases: int  # open 聚焦办 cases
+
+
+def queue_counts(session: Session, now: datetime, scope: Scope = EVERYWHERE) -> QueueCounts:
+    """How many appeals wait in each of the operator's queues within the scope at `now` (the lists are
+    `appeals` with the matching AppealFilter), and how many focus cases are open there."""
+    def count(*conditions: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(Appeal).where(Appeal.status.in_(OPEN_STATUSES), *conditions)
+        return int(session.scalar(query if scope == EVERYWHERE else query.where(scope.condition())) or 0)
+
+    cases = select(func.count()).select_from(FocusCase).join(Grid, Grid.id == FocusCase.grid_id) \
+        .join(Community, Community.id == Grid.community_id) \
+        .where(FocusCase.status == FocusStatus.OPEN, scope.grid_condition())
+    return QueueCounts(
+        review=count(Appeal.category == UNCLASSIFIED),
+        unclaimed=count(Appeal.status == AppealStatus.DISPATCHED, Appeal.paused_at.is_(None)),
+        overdue=count(_late(session, now)),
+        reopened=count(_REOPENED),
+        focus_cases=int(session.scalar(cases) or 0),
+    )

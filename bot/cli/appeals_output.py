@@ -161,7 +161,7 @@ def _running_due(record: AppealRecord) -> datetime | None:
 def _event(event: Any, name: str | None) -> str:
     return "  " + staff_texts.EVENT_LINE.format(
         at=texts.local(event.at), action=staff_texts.EVENT_NAMES.get(event.action, event.action),
-        who=f"（{name}）" if name else "",
+        who=staff_texts.event_who(event.actor_kind, name),
         note=f"：{staff_texts.event_note(event.action, event.note)}" if event.note else "")
 
 

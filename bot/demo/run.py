@@ -120,7 +120,7 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
     try:
         if embedded:
             redis = _EmbeddedRedis(settings.data_dir, _start_redis(settings.data_dir))
-        scene, quiet_ticket = _prepare_database(settings)
+        scene, quiet_ticket, console_password = _prepare_database(settings)
         api_base = settings.wechat_api_base_url or f"http://127.0.0.1:{fake_port}"
         env = _child_env(settings, redis.url if redis else settings.redis_url or "", api_base, port)
         operator_env = _write_operator_env(settings.data_dir, env)
@@ -138,7 +138,7 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
                 _wait_until_up(f"{api_base}/_fake/stats", children)
             _wait_until_up(f"http://127.0.0.1:{port}/healthz", children)
             _print_guide(settings, host, port, api_base, scene, quiet_ticket, env["GRIDBOT_RESIDENT_TEMPLATE_ID"],
-                         operator_env)
+                         operator_env, console_password)
             return _supervise(children, redis)
         finally:
             _stop(children)
@@ -179,9 +179,9 @@ def _start_redis(data_dir: Path) -> str:
         raise DemoError(f"内嵌 Redis 无法启动：{_first_line(error)}（可用 GRIDBOT_REDIS_URL 指定一个 Redis）。") from None
 
 
-def _prepare_database(settings: Settings) -> tuple[str, str]:
-    """Migrate and seed the demo's database; the scene key of its first building (for the QR example) and the
-    ticket of the quiet resident's appeal (for the template example)."""
+def _prepare_database(settings: Settings) -> tuple[str, str, str]:
+    """Migrate and seed the demo's database; the scene key of its first building (for the QR example), the
+    ticket of the quiet resident's appeal (for the template example) and the console password of `demo`."""
     try:
         upgrade(settings.database_url)
         return _seed(settings)
@@ -194,15 +194,17 @@ def _first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
-def _seed(settings: Settings) -> tuple[str, str]:
-    """The demo street; returns a building's QR scene and the ticket of the quiet resident's appeal."""
+def _seed(settings: Settings) -> tuple[str, str, str]:
+    """The demo street and its console account; returns a building's QR scene, the ticket of the quiet
+    resident's appeal and the console password."""
     database = Database(settings.database_url)
     with database.transaction() as session:
         street.seed(session, now_utc())
         quiet_ticket = street.seed_quiet_resident(session, now_utc())
         scene = session.scalars(select(Building.scene_key).order_by(Building.id)).first() or ""
+        password = street.seed_console_operator(session, now_utc())
     database.dispose()
-    return scene, quiet_ticket
+    return scene, quiet_ticket, password
 
 
 def _child_env(settings: Settings, redis_url: str, api_base: str, port: int) -> dict[str, str]:
@@ -295,7 +297,7 @@ def _stop(children: list[_Child]) -> None:
 
 
 def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene: str, quiet_ticket: str,
-                 template_id: str, operator_env: Path) -> None:
+                 template_id: str, operator_env: Path, console_password: str) -> None:
     gridbot = _gridbot_command()
     month = now_utc().astimezone(LOCAL_ZONE).strftime("%Y-%m")
     local_url = f"http://127.0.0.1:{port}/wechat"
@@ -310,6 +312,11 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
 微信服务器配置（URL）：{webhook}   （Token：{token_source}；{_mode_words(settings)}）
 模拟微信接口（机器人发出的每条消息）：{api_base}/
 数据目录：{settings.data_dir}
+
+控制台（浏览器打开）：http://127.0.0.1:{port}/console/
+  用户名 {street.CONSOLE_USERNAME}   密码 {console_password}
+      演示管理员，看得到整个幸福街道：待分类、待接单、超时等队列，诉求列表和办理记录；
+      密码每次启动随机生成（--host 0.0.0.0 时同一网络的人也能打开控制台）；另建账号：gridbot user add
 
 在另一个终端试试：
   {gridbot} simulate --openid o1 "3号楼电梯坏了，物业一直不来修"

@@ -7,6 +7,7 @@ in the demo; storage/seeding.py turns either description into rows.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from bot.sheets.faq import read_faq_rows
 from nlp import load_taxonomy
-from storage import appeals, faq_import, residents, seeding
+from storage import appeals, console_users, faq_import, residents, seeding
+from storage.errors import NotFound
 from storage.models import Appeal, StaffRole
 
 STREET = "幸福街道"
@@ -88,3 +90,31 @@ def seed(session: Session, now: datetime) -> None:
     """Create the demo street (idempotent: running it twice changes nothing)."""
     seeding.seed_street(session, DEMO, now)
     faq_import.apply(session, read_faq_rows(FAQ_SAMPLE), now)  # keyed by question: a second run changes nothing
+
+
+CONSOLE_USERNAME = "demo"
+CONSOLE_NAME = "演示管理员"
+
+
+def seed_console_operator(session: Session, now: datetime) -> str:
+    """The demo's console account `demo` (a 管理员), with a new random password each start; returns it.
+
+    Random rather than fixed: `gridbot demo --host 0.0.0.0` puts the console on the network, and a password
+    printed in the README would open it to anyone there. The guide prints it; a second run replaces it.
+    """
+    password = _console_password()
+    try:
+        console_users.set_password(session, CONSOLE_USERNAME, password, now)
+    except NotFound:
+        console_users.add_user(session, CONSOLE_USERNAME, "管理员", None, CONSOLE_NAME, password, now)
+    return password
+
+
+def _console_password() -> str:
+    while True:  # the rules refuse, say, a draw that spells the username: draw again
+        password = f"{secrets.token_urlsafe(9)}-{secrets.randbelow(90) + 10}"
+        try:
+            console_users.check_password(password, CONSOLE_USERNAME)
+        except console_users.WeakPassword:
+            continue
+        return password

@@ -55,3 +55,20 @@ def test_the_demo_operator_lists_reads_rosters_and_reports_from_another_terminal
     assert any(row["unit"] == "幸福里社区·第一网格" for row in json.loads(rates.stdout))
     grid_sheet = load_workbook(tmp_path / "月报.xlsx")["网格"]
     assert grid_sheet.max_row >= 3  # a header, the demo street's grids, the total
+
+
+def test_the_demo_prints_a_console_login_that_opens_the_console(start_demo) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    import requests
+
+    demo: Demo = start_demo()
+    demo.wait_for(GUIDE_END, START_TIMEOUT_S)
+    url = re.search(r"控制台（浏览器打开）：(\S+)", demo.output).group(1)
+    username, password = re.search(r"用户名 (\S+)   密码 (\S+)", demo.output).groups()
+    assert url == f"http://127.0.0.1:{demo.port}/console/" and username == "demo"
+    browser = requests.Session()
+    login_page = browser.get(url + "login", timeout=5).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login_page).group(1)
+    home = browser.post(url + "login", data={"username": username, "password": password, "csrf_token": token},
+                        timeout=10)
+    assert home.status_code == 200 and 'id="queue-review"' in home.text and "演示管理员" in home.text
+    assert "全部街道" in home.text

@@ -1,0 +1,35 @@
+"""The operator console at /console: server-rendered pages in Chinese, for a laptop or a phone, every asset served
+by gridbot itself.
+
+guard.py holds what every request goes through (the operator, their scope, session expiry, CSRF, security
+headers); auth.py logs in and out (lockout.py counts failures in Redis); pages.py holds the pages; texts.py every
+word they say; templates/console/ the layout; static/ the stylesheet and vendored libraries (ECharts, see
+static/vendor/README.md).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from bot.settings import Settings
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Register the console at /console and set up its signed session cookie."""
+    from bot.web.console import auth, helpers, pages  # noqa: F401  (they register on the blueprint)
+    from bot.web.console.guard import blueprint
+
+    app.secret_key = settings.secret_key
+    app.config.update(
+        SESSION_COOKIE_NAME="gridbot_console",
+        SESSION_COOKIE_PATH="/console",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=(settings.public_url or "").lower().startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.console_session_hours),
+        # Pages renew the cookie themselves (the idle clock); a stylesheet must not carry a Set-Cookie into caches.
+        SESSION_REFRESH_EACH_REQUEST=False,
+    )
+    app.register_blueprint(blueprint, url_prefix="/console")

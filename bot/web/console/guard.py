@@ -1,0 +1,199 @@
+"""What every console request goes through: the blueprint, the logged-in operator and their scope, the session's
+lifetime and idle timeout, the CSRF check, and the security headers. Pages only declare `@login_required` (and
+`@admin_only`) and load objects through `in_scope_or_404`.
+
+Sessions are Flask's signed cookies (GRIDBOT_SECRET_KEY). A signed cookie cannot be revoked, so each request
+checks it against the account: a password changed or an account disabled after the login ends the session.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
+
+from bot.web.console import texts
+from bot.web.runtime import Runtime
+from storage import console_users
+from storage.actors import Actor, ActorKind
+from storage.errors import NotAllowed
+from storage.models import ConsoleRole, ConsoleUser
+from storage.queries import Scope
+
+_View = TypeVar("_View", bound=Callable[..., Any])
+_T = TypeVar("_T")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+# No inline script or style anywhere: every asset is a file gridbot serves; no page may be framed.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+VENDOR_MAX_AGE = 365 * 24 * 3600  # vendor files sit in a directory named by their version: they never change
+ASSET_MAX_AGE = 3600
+
+
+class ConsoleBlueprint(Blueprint):
+    """A blueprint whose vendored files are cached for a year and its own assets for an hour."""
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        return VENDOR_MAX_AGE if filename and filename.startswith("vendor/") else ASSET_MAX_AGE
+
+
+blueprint = ConsoleBlueprint("console", __name__, template_folder="templates", static_folder="static")
+
+
+@dataclass(frozen=True)
+class Operator:
+    """The logged-in operator, read from their account at the start of each request."""
+
+    id: int
+    username: str
+    display_name: str
+    role: ConsoleRole
+    scope: Scope
+
+    @property
+    def actor(self) -> Actor:
+        """Who they are in an appeal's audit trail: 控制台 <显示名>."""
+        return Actor(ActorKind.CONSOLE_USER, self.id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is ConsoleRole.ADMIN
+
+
+def runtime() -> Runtime:
+    """The app's runtime (database, clock, Redis)."""
+    found: Runtime = current_app.extensions["gridbot"]
+    return found
+
+
+@blueprint.before_request
+def guard() -> Response | None:
+    """Load the operator of a live session (ending a stale one), then refuse a state change without the token."""
+    g.operator, g.expired = None, False
+    if request.endpoint == "console.static":
+        return None  # a stylesheet or a library: no database, and no cookie on a response caches keep
+    if session.get("uid") is not None:
+        g.operator = _live_operator(runtime().clock())
+        g.expired = g.operator is None
+    if request.method not in SAFE_METHODS and not _token_matches():
+        return Response(render_template("console/refused.html", title=texts.CSRF_TITLE, message=texts.CSRF_REFUSED),
+                        status=400)
+    return None
+
+
+def _live_operator(now: datetime) -> Operator | None:
+    settings = runtime().settings
+    login_at, seen_at = session.get("login_at", 0.0), session.get("seen_at", 0.0)
+    stale = (now.timestamp() - login_at > settings.console_session_hours * 3600
+             or now.timestamp() - seen_at > settings.console_idle_minutes * 60)
+    operator = None if stale else _operator(int(session["uid"]), session.get("stamp"))
+    if operator is None:
+        session.clear()
+        return None
+    session["seen_at"] = now.timestamp()
+    return operator
+
+
+def _operator(user_id: int, stamp: object) -> Operator | None:
+    with runtime().database.transaction() as db:
+        user = db.get(ConsoleUser, user_id)
+        if user is None or not user.active or stamp != session_stamp(user):
+            return None
+        try:
+            scope = console_users.scope_of(user)
+        except NotAllowed:
+            return None
+        return Operator(user.id, user.username, user.display_name, ConsoleRole(user.role), scope)
+
+
+def session_stamp(user: ConsoleUser) -> float:
+    """What a session remembers of the account's password: a session from before the last change is void."""
+    return user.password_changed_at.timestamp()
+
+
+def start_session(user: ConsoleUser, now: datetime) -> None:
+    """Log the operator in: a fresh session (nothing carried over from before the login, a new token)."""
+    session.clear()
+    session.permanent = True
+    session.update(uid=user.id, stamp=session_stamp(user), login_at=now.timestamp(), seen_at=now.timestamp(),
+                   csrf=secrets.token_urlsafe(32))
+
+
+def csrf_token() -> str:
+    """The session's token for forms (made on first use, before a login too: the login form carries one)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return str(session["csrf"])
+
+
+def _token_matches() -> bool:
+    expected = session.get("csrf")
+    given = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
+    return bool(expected) and hmac.compare_digest(str(expected), given)
+
+
+@blueprint.after_request
+def security_headers(response: Response) -> Response:
+    """No framing, no inline script, no sniffing; pages with data are never stored by the browser or a proxy."""
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if request.endpoint != "console.static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.errorhandler(404)
+def not_found(_error: Exception) -> tuple[str, int]:
+    """An object that is not there, or not within the operator's scope: the same page, in Chinese."""
+    return render_template("console/refused.html", title=texts.NOT_FOUND_TITLE, message=texts.NOT_FOUND), 404
+
+
+def login_required(view: _View) -> _View:
+    """The page for a logged-in operator; anyone else is sent to the login page (and back here after it)."""
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.operator is None:
+            return redirect(url_for("console.login", next=request.full_path.rstrip("?"),
+                                    expired=1 if g.expired else None))
+        return view(*args, **kwargs)
+    return wrapped  # type: ignore[return-value]
+
+
+def admin_only(view: _View) -> _View:
+    """A 管理员's page: to anyone else it does not exist (404, as for an object outside their scope)."""
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not g.operator.is_admin:
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapped  # type: ignore[return-value]
+
+
+def in_scope_or_404(found: _T | None) -> _T:
+    """What a loader found within the operator's scope, or 404: an object elsewhere is as absent as a missing one."""
+    if found is None:
+        abort(404)
+    return found
+
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after the login: a console page of this site, else the home page (never another site)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and parts.path.startswith("/console/") \
+                and "\\" not in target and ".." not in parts.path:
+            return target
+    return url_for("console.home")
+

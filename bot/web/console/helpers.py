@@ -1,0 +1,35 @@
+"""What every console template may use: the token for its forms, the operator, the wording, times in Beijing
+time, and appeal text with personal numbers masked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import g
+
+from bot.web.console import texts
+from bot.web.console.guard import CSRF_FIELD, blueprint, csrf_token
+from handlers import staff_texts
+from handlers.resident_texts import LOCAL_ZONE
+from storage.privacy import mask_personal_numbers
+
+
+@blueprint.context_processor
+def template_helpers() -> dict[str, Any]:
+    return {"csrf_token": csrf_token, "csrf_field": CSRF_FIELD, "texts": texts, "operator": g.get("operator"),
+            "local": local, "masked": mask_personal_numbers, "event_name": event_name, "event_note": event_note,
+            "event_who": staff_texts.event_who}
+
+
+def local(at: datetime | None, form: str = "%Y-%m-%d %H:%M") -> str:
+    """A time as the operator reads it (Beijing time); empty for none."""
+    return at.astimezone(LOCAL_ZONE).strftime(form) if at is not None else ""
+
+
+def event_name(action: str) -> str:
+    return staff_texts.EVENT_NAMES.get(action, action)
+
+
+def event_note(action: str, note: str | None) -> str:
+    return mask_personal_numbers(staff_texts.event_note(action, note)) if note else ""

@@ -1,0 +1,83 @@
+"""Repeated failed logins lock the account and the address out for a while, counted in Redis so that every
+gunicorn worker counts together (as the replay guard and the callback-IP list do).
+
+Failures are counted per typed username, whether or not such an account exists, so that a lock says nothing
+of which accounts are real; and per client address, so that one machine trying many names is stopped too.
+Times come from the app's clock (tests move it); Redis expires the keys only to clean up.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+import redis
+
+from bot.clock import Clock
+
+PREFIX = "gridbot:console:"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Failures allowed within the window, per account and per address, and how long a lock lasts."""
+
+    per_account: int = 5
+    per_address: int = 20
+    window_s: int = 15 * 60
+    lock_s: int = 15 * 60
+
+
+class Lockout:
+    """Counts failed logins and answers whether an account or an address is locked out now."""
+
+    def __init__(self, client: Callable[[], redis.Redis], clock: Clock, limits: Limits = Limits()) -> None:
+        self._client = client
+        self._clock = clock
+        self.limits = limits
+
+    def locked(self, username: str, address: str) -> str | None:
+        """Which lock refuses this attempt now ("account" or "address"), or None. Redis errors propagate: the
+        caller refuses the login rather than let guessing run unchecked."""
+        now = self._now()
+        client = self._client()
+        for kind, key in (("account", self._key("lock:account", username)),
+                          ("address", self._key("lock:address", address))):
+            until = client.get(key)
+            if until is not None and float(until) > now:
+                return kind
+        return None
+
+    def failed(self, username: str, address: str) -> str | None:
+        """Count a failure; the lock it brings about ("account" or "address"), or None."""
+        now, limits = self._now(), self.limits
+        client = self._client()
+        found = None
+        for kind, subject, limit in (("account", username, limits.per_account),
+                                     ("address", address, limits.per_address)):
+            key = self._key(f"failures:{kind}", subject)
+            with client.pipeline() as pipe:
+                pipe.zremrangebyscore(key, "-inf", now - limits.window_s)
+                pipe.zadd(key, {uuid.uuid4().hex: now})
+                pipe.zcard(key)
+                pipe.expire(key, limits.window_s + 60)
+                count = pipe.execute()[2]
+            if count >= limit:
+                client.set(self._key(f"lock:{kind}", subject), now + limits.lock_s, ex=limits.lock_s + 60)
+                client.delete(key)
+                found = found or kind
+        return found
+
+    def succeeded(self, username: str) -> None:
+        """A correct password: the account's failures are forgotten (the address's are not)."""
+        self._client().delete(self._key("failures:account", username))
+
+    def _now(self) -> float:
+        current: datetime = self._clock()
+        return current.timestamp()
+
+    @staticmethod
+    def _key(kind: str, subject: str) -> str:
+        return f"{PREFIX}{kind}:{subject}"

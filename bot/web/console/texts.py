@@ -1,0 +1,73 @@
+"""Everything the console says to an operator, in Chinese, in one place (the templates hold only layout)."""
+
+from __future__ import annotations
+
+from handlers.staff_texts import STATUS_NAMES
+from storage.models import ConsoleRole
+
+__all__ = ["STATUS_NAMES"]
+
+SITE = "网格诉求 指挥中心"
+ROLE_NAMES = {ConsoleRole.ADMIN: "管理员", ConsoleRole.STREET: "街道", ConsoleRole.COMMUNITY: "社区"}
+EVERYWHERE = "全部街道"
+
+# --- logging in and out --------------------------------------------------------------------------------------
+LOGIN_TITLE = "登录"
+LOGIN_USERNAME = "用户名"
+LOGIN_PASSWORD = "密码"
+LOGIN_SUBMIT = "登录"
+# The same words for a wrong password, an unknown account and a disabled one: the page never tells them apart.
+LOGIN_FAILED = "用户名或密码不正确。"
+LOGIN_LOCKED = "登录失败次数过多，请 {minutes} 分钟后再试。如忘记密码，请联系管理员用 gridbot user passwd 重设。"
+LOGIN_UNAVAILABLE = "登录服务暂时不可用，请稍后再试。"
+LOGIN_EXPIRED = "登录已过期，请重新登录。"
+LOGGED_OUT = "已退出登录。"
+LOGOUT = "退出"
+
+# --- refusals ------------------------------------------------------------------------------------------------
+CSRF_TITLE = "页面已过期"
+CSRF_REFUSED = "这个页面已经过期（或不是从本系统打开的），操作没有执行。请返回，刷新页面后再试。"
+NOT_FOUND_TITLE = "找不到"
+NOT_FOUND = "找不到这个页面，或者它不在您的管辖范围内。"
+BACK_HOME = "返回首页"
+
+# --- the home page and its queues ----------------------------------------------------------------------------
+HOME_TITLE = "工作台"
+SCOPE_LINE = "{role}：{scope}"
+QUEUES_HEADING = "待办队列"
+QUEUE_NAMES = {
+    "review": "待分类",
+    "unclaimed": "待接单",
+    "overdue": "已超时",
+    "reopened": "不满意重办",
+    "focus": "聚焦办",
+    "open": "全部未办结",
+}
+QUEUE_HINTS = {
+    "review": "自动分类没有把握，等您确定类别",
+    "unclaimed": "已派发，还没有人接单",
+    "overdue": "超过接单或办结时限",
+    "reopened": "居民评价不满意，重新办理中",
+    "focus": "进行中的聚焦办事项（点开看其中的诉求）",
+    "open": "范围内所有未办结的诉求",
+}
+
+# --- the list of appeals and one appeal ----------------------------------------------------------------------
+APPEALS_TITLE = "诉求"
+COLUMNS = ("编号", "提交时间", "类别", "地点", "状态", "承办", "内容")
+NO_APPEALS = "没有符合条件的诉求。"
+NEXT_PAGE = "下一页"
+NO_PLACE = "（待绑定地址）"
+NOBODY = "—"
+URGENT = "【紧急】"
+DETAIL_FIELDS = {"category": "类别", "status": "状态", "place": "地点", "assignee": "承办", "filed": "提交时间",
+                 "contact": "联系方式", "content": "内容", "timeline": "办理记录"}
+CONTACT_NONE = "未留"
+
+# --- the login record ----------------------------------------------------------------------------------------
+LOGINS_TITLE = "登录记录"
+LOGIN_COLUMNS = ("时间", "用户名", "地址", "结果", "原因")
+LOGIN_OUTCOMES = {"success": "成功", "failure": "失败", "locked": "已锁定，未核对密码"}
+LOGIN_DETAILS = {"ok": "", "unknown": "无此账号", "wrong_password": "密码错误", "disabled": "账号已停用",
+                 "account": "该账号失败次数过多", "address": "该地址失败次数过多"}
+NAV = {"home": "工作台", "appeals": "诉求", "logins": "登录记录"}

@@ -1,0 +1,317 @@
+"""Console access through Flask's client: every role against every console page (in scope, out of scope, not
+logged in), CSRF, lockout per account and per address, session expiry, a new password, a disabled account, the
+security headers, and the operator's name in an appeal's audit trail."""
+
+import pytest
+from sqlalchemy import select
+
+from bot.web.app import create_app
+from bot.web.console.guard import CSP
+from storage import console_users
+from storage.models import AppealEvent, ConsoleLogin, LoginOutcome
+from tests.support.console import ACCOUNTS, PASSWORD, PLACES, SEES, Browser, cast
+from tests.support.database import appeal
+
+pytestmark = pytest.mark.postgres
+
+PAGES = ("/console/", "/console/appeals", "/console/appeals?queue=overdue", "/console/logins")
+ADMIN_PAGES = {"/console/logins"}
+
+
+@pytest.fixture
+def app(runtime, clock):
+    cast(runtime.database, clock())
+    return create_app(runtime=runtime)
+
+
+def browser(app, address="10.0.0.1"):
+    client = app.test_client()
+    # GRIDBOT_PUBLIC_URL is https in the tests: the session cookie is Secure, so the browser speaks https.
+    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": address})
+    return Browser(client)
+
+
+@pytest.fixture
+def visitor(app):
+    return browser(app)
+
+
+def logged_in(app, username, address="10.0.0.1"):
+    person = browser(app, address)
+    assert person.login(username).status_code == 302
+    return person
+
+
+# --- every role against every page ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [*PAGES, "/console/appeals/G-XFL"])
+def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login_page(visitor, path):
+    response = visitor.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/console/login?next=")
+
+
+@pytest.mark.parametrize("username", sorted(ACCOUNTS))
+@pytest.mark.parametrize("path", PAGES)
+def test_each_role_opens_its_pages_and_a_non_admin_finds_no_admin_page(app, username, path):
+    response = logged_in(app, username).get(path)
+    expected = 404 if path in ADMIN_PAGES and username != "admin" else 200
+    assert response.status_code == expected, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", sorted(ACCOUNTS))
+@pytest.mark.parametrize("ticket", sorted(PLACES))
+def test_an_appeal_outside_the_operators_scope_is_not_found(app, username, ticket):
+    response = logged_in(app, username).get(f"/console/appeals/{ticket}")
+    if ticket in SEES[username]:
+        assert response.status_code == 200
+        assert ticket in response.get_data(as_text=True)
+    else:
+        assert response.status_code == 404
+        page = response.get_data(as_text=True)
+        assert ticket not in page and "垃圾" not in page
+
+
+@pytest.mark.parametrize("username", sorted(ACCOUNTS))
+def test_the_list_and_the_home_page_count_only_what_lies_in_scope(app, username):
+    person = logged_in(app, username)
+    listed = person.get("/console/appeals?queue=unclaimed").get_data(as_text=True)
+    assert {ticket for ticket in PLACES if f'id="appeal-{ticket}"' in listed} == SEES[username]
+    home = person.get("/console/").get_data(as_text=True)
+    card = home[home.index('id="queue-unclaimed" href="/console/appeals?queue=unclaimed">'):]
+    assert card[:card.index("</a>")].count(f'data-count="{len(SEES[username])}"') == 1
+
+
+def test_a_missing_appeal_is_not_found_like_one_out_of_scope(app):
+    assert logged_in(app, "admin").get("/console/appeals/G-NONE").status_code == 404
+
+
+def test_the_page_masks_the_residents_phone_number(app):
+    page = logged_in(app, "xingfuli").get("/console/appeals/G-XFL").get_data(as_text=True)
+    assert "13812345678" not in page and "138****5678" in page
+
+
+# --- the audit trail names the operator ----------------------------------------------------------------------
+
+def test_opening_an_appeal_lands_in_its_trail_as_the_console_operator(app, runtime):
+    person = logged_in(app, "xingfuli")
+    person.get("/console/appeals/G-XFL")
+    appeal_id = appeal(runtime.database, "G-XFL").id
+    with runtime.database.transaction() as session:
+        event = session.scalars(select(AppealEvent).where(AppealEvent.appeal_id == appeal_id)).one()
+        assert (event.action, event.actor_kind, event.internal) == ("viewed", "console_user", True)
+    assert "查阅（控制台 孙丽）" in person.get("/console/appeals/G-XFL").get_data(as_text=True)
+
+
+# --- CSRF ------------------------------------------------------------------------------------------------------
+
+def test_a_form_without_the_token_is_refused_and_changes_nothing(app):
+    person = logged_in(app, "admin")
+    response = person.client.post("/console/logout")
+    assert response.status_code == 400 and "页面已过期" in response.get_data(as_text=True)
+    assert person.get("/console/").status_code == 200  # still logged in
+
+
+def test_a_token_from_another_session_is_refused(app):
+    person, stranger = logged_in(app, "admin"), browser(app)
+    response = person.client.post("/console/logout", data={"csrf_token": stranger.token()})
+    assert response.status_code == 400
+
+
+def test_the_login_form_needs_its_token_too(visitor):
+    response = visitor.client.post("/console/login", data={"username": "admin", "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_logging_out_ends_the_session(app):
+    person = logged_in(app, "admin")
+    assert person.logout().status_code == 302
+    assert person.get("/console/").status_code == 302
+
+
+# --- logging in: failures, lockout, the record ----------------------------------------------------------------
+
+def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(visitor):
+    wrong, unknown = visitor.login("admin", "Wrong-password-1"), visitor.login("nobody", "Wrong-password-1")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "用户名或密码不正确" in _error(wrong)
+    assert _error(wrong) == _error(unknown)
+
+
+def _error(response):
+    page = response.get_data(as_text=True)
+    return page[page.index('id="login-error"'):page.index("</p>", page.index('id="login-error"'))]
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password_then_it_opens_again(app, clock):
+    attacker = browser(app, "10.0.0.9")
+    for _ in range(4):
+        assert attacker.login("admin", "Wrong-password-1").status_code == 401
+    assert attacker.login("admin", "Wrong-password-1").status_code == 429
+    owner = browser(app, "10.0.0.2")
+    locked = owner.login("admin")
+    assert locked.status_code == 429 and "失败次数过多" in locked.get_data(as_text=True)
+    assert logged_in(app, "street", "10.0.0.2")  # other accounts are not locked
+    clock.advance(minutes=16)
+    assert owner.login("admin").status_code == 302
+
+
+def test_an_unknown_account_locks_the_same_way(app):
+    attacker = browser(app, "10.0.0.9")
+    codes = [attacker.login("nobody", "Wrong-password-1").status_code for _ in range(6)]
+    assert codes == [401, 401, 401, 401, 429, 429]
+
+
+def test_twenty_failures_from_one_address_lock_the_address_for_every_account(app):
+    attacker = browser(app, "10.0.0.9")
+    for number in range(20):
+        attacker.login(f"guess{number}", "Wrong-password-1")
+    assert attacker.login("admin").status_code == 429
+    assert logged_in(app, "admin", "10.0.0.3")
+
+
+def test_every_attempt_is_in_the_login_record(app, runtime):
+    browser(app, "10.0.0.5").login("admin", "Wrong-password-1")
+    logged_in(app, "admin", "10.0.0.5")
+    with runtime.database.transaction() as session:
+        rows = [(row.username, row.outcome, row.detail, row.ip) for row in console_users.logins(session)]
+    assert rows == [("admin", LoginOutcome.SUCCESS, "ok", "10.0.0.5"),
+                    ("admin", LoginOutcome.FAILURE, "wrong_password", "10.0.0.5")]
+    page = logged_in(app, "admin").get("/console/logins").get_data(as_text=True)
+    assert "密码错误" in page and "10.0.0.5" in page
+
+
+def test_the_login_log_lines_name_no_phone_number(app, caplog):
+    browser(app).login("13812345678", "Wrong-password-1")
+    assert "13812345678" not in caplog.text and "138****5678" in caplog.text
+
+
+def test_a_login_returns_to_the_page_asked_for_but_never_to_another_site(app):
+    person = browser(app)
+    assert person.login("admin", next="/console/appeals?queue=overdue").headers["Location"] == \
+        "/console/appeals?queue=overdue"
+    assert browser(app).login("admin", next="https://evil.example/console/").headers["Location"] == "/console/"
+    assert browser(app).login("admin", next="//evil.example/console/").headers["Location"] == "/console/"
+
+
+# --- the session ends ------------------------------------------------------------------------------------------
+
+def test_a_session_ends_after_the_idle_timeout(app, clock):
+    person = logged_in(app, "admin")
+    clock.advance(minutes=29)
+    assert person.get("/console/").status_code == 200
+    clock.advance(minutes=29)
+    assert person.get("/console/").status_code == 200  # each request starts the idle time again
+    clock.advance(minutes=31)
+    response = person.get("/console/")
+    assert response.status_code == 302 and "expired=1" in response.headers["Location"]
+    assert "登录已过期" in person.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_session_ends_after_its_lifetime_however_busy(app, clock):
+    person = logged_in(app, "admin")
+    for _ in range(12 * 3):  # a request every 20 minutes for 12 hours
+        clock.advance(minutes=20)
+        assert person.get("/console/").status_code == 200
+    clock.advance(minutes=1)
+    assert person.get("/console/").status_code == 302
+
+
+def test_a_new_password_ends_the_sessions_logged_in_with_the_old_one(app, runtime, clock):
+    person = logged_in(app, "admin")
+    clock.advance(seconds=1)
+    with runtime.database.transaction() as session:
+        console_users.set_password(session, "admin", "Another-pass-2026", clock())
+    assert person.get("/console/").status_code == 302
+    assert person.login("admin").status_code == 401
+    assert person.login("admin", "Another-pass-2026").status_code == 302
+
+
+def test_a_disabled_account_is_logged_out_and_cannot_log_in(app, runtime, clock):
+    person = logged_in(app, "street")
+    clock.advance(seconds=1)
+    with runtime.database.transaction() as session:
+        console_users.disable(session, "street", clock())
+    assert person.get("/console/").status_code == 302
+    refused = person.login("street")
+    assert refused.status_code == 401 and "用户名或密码不正确" in refused.get_data(as_text=True)
+    with runtime.database.transaction() as session:
+        assert session.scalars(select(ConsoleLogin.detail).order_by(ConsoleLogin.id.desc())).first() == "disabled"
+
+
+# --- cookies and headers ---------------------------------------------------------------------------------------
+
+def test_the_session_cookie_is_http_only_same_site_and_secure_over_https(app):
+    response = browser(app).login("admin")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie and "Path=/console" in cookie
+
+
+def test_the_session_cookie_is_not_secure_when_the_public_url_is_plain_http(runtime, clock):
+    from bot.web.runtime import Runtime
+
+    plain = Runtime(runtime.settings.with_(public_url="http://127.0.0.1:8000"), clock=clock,
+                    database=runtime.database)
+    cast(runtime.database, clock())
+    client = create_app(runtime=plain).test_client()
+    cookie = Browser(client).login("admin").headers["Set-Cookie"]
+    assert "Secure" not in cookie and "HttpOnly" in cookie
+
+
+@pytest.mark.parametrize("path", ["/console/login", "/console/"])
+def test_pages_forbid_framing_and_inline_script_and_are_never_stored(app, path):
+    response = logged_in(app, "admin").get(path)
+    assert response.headers["Content-Security-Policy"] == CSP
+    assert "frame-ancestors 'none'" in CSP and "unsafe-inline" not in CSP
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_pages_have_no_inline_script_or_style(app):
+    person = logged_in(app, "admin")
+    for path in ("/console/login", "/console/", "/console/appeals", "/console/appeals/G-XFL", "/console/logins"):
+        page = person.get(path).get_data(as_text=True)
+        assert "<script>" not in page and "<style" not in page and " style=" not in page and "onclick" not in page
+
+
+def test_vendored_echarts_is_served_with_a_long_cache_lifetime(visitor):
+    response = visitor.get("/console/static/vendor/echarts-6.1.0/echarts.min.js")
+    assert response.status_code == 200 and b"echarts" in response.data[:2000].lower()
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert "no-store" not in response.headers["Cache-Control"]
+    response.close()
+
+
+def test_a_static_file_neither_reads_nor_renews_the_session(app):
+    person = logged_in(app, "admin")
+    response = person.get("/console/static/console.css")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert "max-age=3600" in response.headers["Cache-Control"]
+    response.close()
+
+
+def test_without_redis_to_count_failures_nobody_logs_in(app, runtime, monkeypatch):
+    import redis
+
+    def unreachable():
+        raise redis.ConnectionError("down")
+
+    monkeypatch.setattr(runtime, "redis", unreachable)
+    response = browser(app).login("admin")
+    assert response.status_code == 503 and "暂时不可用" in response.get_data(as_text=True)
+
+
+OPEN_ENDPOINTS = {"console.login", "console.login_submit", "console.logout", "console.static"}
+
+
+def test_every_console_route_but_the_login_sends_a_visitor_to_the_login_page(app, visitor):
+    """Walks the app's routes, so that a page added later without @login_required fails here."""
+    routes = [rule for rule in app.url_map.iter_rules()
+              if rule.endpoint.startswith("console.") and rule.endpoint not in OPEN_ENDPOINTS]
+    assert len(routes) >= 4
+    for rule in routes:
+        path = rule.build({name: "G-XFL" for name in rule.arguments})[1]
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = visitor.client.open(path, method=method, data={"csrf_token": visitor.token()})
+            assert response.status_code == 302, (method, path)
+            assert response.headers["Location"].startswith("/console/login"), (method, path)
