@@ -25,6 +25,9 @@ from storage.models import Building, Staff, StaffRole, Unit
 # Between the unit or 门牌 and the problem (代报 2单元，楼道灯坏了).
 _APART = re.compile(r"[\s,，:：;；]+")
 _UNIT_WORD = "单元"
+_GAP = " ,，:：;；\t\u3000"
+_ROOM_START = re.compile(r"[0-9\-#/]")  # 2单元501, 2单元-501: a room follows the unit
+_DOOR_END = re.compile(r"[0-9A-Za-z室号户]$")
 
 
 class UnknownHome(DomainError):
@@ -79,21 +82,17 @@ def neighbour_home(session: Session, member: Staff, words: str) -> tuple[Home, s
     parts = _APART.split(text, maxsplit=1)
     head, problem = unicodedata.normalize("NFKC", parts[0]), (parts[1].strip() if len(parts) > 1 else "")
     unit, door = _unit_named(units, head), None
-    if unit is None and problem:
-        door = _door(head)
+    leading = None if unit else _leading_unit(units, head)
+    if leading is not None:  # no space after a unit: 2单元楼道灯坏了
+        # A unit's name (digits and 单元) normalises one character to one: its length is the same as typed.
+        unit, problem = leading, text[len(leading.name):].lstrip(_GAP).strip()
+    elif unit is None:
+        door = _door(head) if problem else None
         if door is None:
             raise UnknownHome(head, [row.name for row in units])
         unit = _unit_in(units, door)
         if unit is None and units and _UNIT_WORD in door:  # 5单元501 in a building of two units: a slip
             raise UnknownHome(head, [row.name for row in units])
-    if unit is None and door is None:  # no space after a unit: 2单元楼道灯坏了
-        # A unit's name (digits and 单元) normalises one character to one: its length is the same as typed.
-        normal = unicodedata.normalize("NFKC", text)
-        unit = next((row for row in sorted(units, key=lambda row: -len(row.name)) if normal.startswith(row.name)),
-                    None)
-        if unit is None:
-            raise UnknownHome(head, [row.name for row in units])
-        problem = text[len(unit.name):].lstrip(" ,，:：;；\t\u3000").strip()
     if not problem:
         raise NothingToReport(head)
     place = f"{building.compound}{building.name}"
@@ -120,7 +119,19 @@ def _unit_named(units: list[Unit], typed: str) -> Unit | None:
     return None
 
 
+def _leading_unit(units: list[Unit], head: str) -> Unit | None:
+    """The unit `head` starts with when words, not a room, follow it (2单元楼道灯坏了, not 2单元501)."""
+    for unit in sorted(units, key=lambda row: -len(row.name)):
+        rest = head.removeprefix(unit.name)
+        if rest != head and rest and not _ROOM_START.match(rest):
+            return unit
+    return None
+
+
 def _door(typed: str) -> str | None:
+    """The 门牌 as contacts store it, if `typed` is one: it ends in a room (501, 501室), never in words."""
+    if not _DOOR_END.search(typed):
+        return None
     try:
         return door_number(typed)
     except InvalidContact:

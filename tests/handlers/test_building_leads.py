@@ -86,9 +86,14 @@ def test_the_assignee_reads_the_neighbours_door_whole(wechat, seeded, clock):
     assert "3-2-501" in wechat.send(ZHANG, f"查询 {ticket}")
 
 
-def test_no_space_after_the_unit_is_understood(wechat, seeded, clock):
-    ticket, reply = filed_for_neighbour(wechat, seeded, clock, "代报 1单元门禁坏了进不去")
-    assert appeal(seeded, ticket).content == "门禁坏了进不去" and "3号楼1单元" in reply
+@pytest.mark.parametrize(("words", "content"), [
+    ("代报 1单元门禁坏了进不去", "门禁坏了进不去"),
+    ("代报 1单元门禁坏了，老人进不去", "门禁坏了，老人进不去"),  # a comma in the problem is no 门牌's end
+])
+def test_no_space_after_the_unit_is_understood(wechat, seeded, clock, words, content):
+    ticket, reply = filed_for_neighbour(wechat, seeded, clock, words)
+    filed = appeal(seeded, ticket)
+    assert filed.content == content and filed.door is None and "3号楼1单元" in reply
 
 
 def test_an_unknown_home_or_a_missing_problem_is_refused_with_the_format_and_nothing_is_filed(wechat, seeded):
