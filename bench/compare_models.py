@@ -101,9 +101,29 @@ def _shipped(with_rules: bool):  # type: ignore[no-untyped-def]
     return fit
 
 
+def _blended(share: float):  # type: ignore[no-untyped-def]
+    """The shipped kind with the keyword rules averaged in: (1 - share) * model + share * rules' verdict."""
+    def fit(rules, training: Sequence[Example]) -> Callable[[list[str]], list[str]]:  # type: ignore[no-untyped-def]
+        from nlp.combined import CombinedClassifier
+        from nlp.taxonomy import UNCLASSIFIED
+        from nlp.training import train
+
+        classifier = CombinedClassifier(train(training, rules.segmenter), rules.segmenter)
+
+        def best(text: str) -> str:
+            scores = {label: (1 - share) * probability for label, probability in classifier.verdict(text).ranked}
+            rule = rules.classify(text)
+            if rule.category != UNCLASSIFIED:
+                scores[rule.category] = scores.get(rule.category, 0.0) + share * rule.confidence
+            return max(scores, key=scores.__getitem__)
+        return lambda texts: [best(text) for text in texts]
+    return fit
+
+
 CANDIDATES: dict[str, Callable[..., Any]] = {
-    "shipped kind: LR words+chars 1-2 (+cleaning, lead) + rules": _shipped(True),
+    "shipped kind: LR words+chars 1-2 (+cleaning, lead) + rules (share 0.08)": _shipped(True),
     "shipped kind, model alone": _shipped(False),
+    "shipped kind, averaged with the rules (0.3)": _blended(0.3),
     "reference: chars 1-3 sublinear TF-IDF + LinearSVC": _sklearn("svc"),
     "chars 1-3 + LinearSVC, cleaned text": _sklearn("svc", clean=True),
     "chars 1-3 + words 1-2 + LinearSVC, cleaned": _sklearn("svc", words=2, clean=True),

@@ -98,7 +98,7 @@ def test_train_from_db_and_keyword_suggestions(wechat, seeded, tmp_path, monkeyp
     runner = CliRunner()
     result = runner.invoke(main, ["nlp", "train", "--from-db", "--model", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
-    assert "个类别" in result.output and "附带测试集 393 条" in result.output  # the corrections join the corpus
+    assert "个类别" in result.output and "附带测试集 403 条" in result.output  # the corrections join the corpus
     result = runner.invoke(main, ["nlp", "suggest"])
     assert result.exit_code == 0, result.output
     assert "市政设施：“池塘” 出现在 3 条纠正里" in result.output

@@ -12,7 +12,7 @@ from bot.cli.gridbot import main
 from nlp import SHIPPED_MODEL, UNCLASSIFIED, LinearModel, ModelError, load_taxonomy
 from nlp.classifier import KeywordClassifier
 from nlp.cleaning import prepare
-from nlp.combined import CombinedClassifier
+from nlp.combined import RULES_SHARE, CombinedClassifier
 from nlp.features import features
 from nlp.metrics import evaluate
 from nlp.taxonomy import normalize_text
@@ -188,3 +188,21 @@ def test_a_model_that_learnt_unclassified_leaves_it_out_of_the_ranking() -> None
     result = classifier.classify("我的工资被老板拖欠三个月了")
     assert result.category == UNCLASSIFIED and result.runner_up is not None
     assert classifier.threshold == model.threshold
+
+
+def test_the_rules_carry_a_close_call_and_the_average_is_its_confidence() -> None:
+    rules = KeywordClassifier(load_taxonomy())
+    rule = rules.classify("电梯坏了")
+    assert rule.category == "物业服务"
+
+    def leaning(towards_rubbish: float) -> CombinedClassifier:
+        # one known feature (坏), so the model's probabilities are the softmax of these two weights
+        model = LinearModel(["物业服务", "环境卫生"], ["c:坏"], np.ones(1), np.array([[0.0], [towards_rubbish]]),
+                            np.zeros(2), {})
+        return CombinedClassifier(model, rules.segmenter, rules)
+
+    close = leaning(0.08).verdict("电梯坏了")  # the model: 0.52 rubbish, 0.48 lift
+    assert close.ranked[0][0] == "物业服务"
+    lift = 1 / (1 + np.exp(0.08))
+    assert close.ranked[0][1] == pytest.approx((1 - RULES_SHARE) * lift + RULES_SHARE * rule.confidence)
+    assert leaning(1.0).verdict("电梯坏了").ranked[0][0] == "环境卫生"  # a clear model verdict stands
