@@ -171,8 +171,8 @@ class Ranking:
 def ranking(session: Session, period: Period, now: datetime, unit: Unit = Unit.GRID, scope: Scope = EVERYWHERE,
             weights: Weights = DEFAULT_WEIGHTS) -> Ranking:
     """The rates of every unit of the scope for the period, as of `now`, best 综合成绩 first (ties: more 派发
-    first; units without a score last, unranked), each with its rates in the previous period. Two grouped
-    queries per period: the counts, and the units' names."""
+    first; units without a score last, unranked), each with its rates in the previous period. One grouped
+    query per period (storage/rate_counts.py), and one for the units' names."""
     before = period.previous()
     current = counts_by(session, unit, period.start, period.end, period.as_of(now), scope)
     earlier = counts_by(session, unit, before.start, before.end, before.as_of(now), scope)
