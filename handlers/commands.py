@@ -11,6 +11,7 @@ from typing import Callable
 
 from handlers import (
     binding,
+    building_lead,
     contacts,
     duty,
     faq,
@@ -27,6 +28,7 @@ from handlers import (
     task_list,
     verification,
 )
+from handlers import building_lead_texts as lead_texts
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.chasing import chase_command
@@ -62,7 +64,8 @@ class Several(StrEnum):
 
 class Audience(StrEnum):
     RESIDENT = "resident"  # listed in residents' help; anyone may use it
-    STAFF = "staff"  # listed in staff help; only bound staff may use it
+    STAFF = "staff"  # listed in staff help; only bound staff may use it (never a 楼长: they are no grid staff)
+    BUILDING_LEAD = "building_lead"  # listed in a 楼长's help, with the residents' commands; only 楼长 may use it
     UNLISTED = "unlisted"  # anyone may use it, no help lists it (认证 is for people who aren't staff yet)
 
 
@@ -96,7 +99,13 @@ class Command:
 
 
 def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
-    """帮助: residents' commands, or the staff member's own (by role, with 查询 and the short forms)."""
+    """帮助: residents' commands, a 楼长's (theirs, then the residents'), or the staff member's own (by role, with
+    查询 and the short forms)."""
+    if conversation.building_lead is not None:
+        lines = [lead_texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
+                 for audience in (Audience.BUILDING_LEAD, Audience.RESIDENT)
+                 for command in COMMANDS if command.audience is audience]
+        return Reply("\n".join([lead_texts.HELP_HEADER, *lines]))
     if not conversation.is_staff:
         lines = [texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
                  for command in COMMANDS if command.audience is Audience.RESIDENT]
@@ -174,6 +183,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("leave", ("请假",), "请假 到 12月31日", "请假期间派单不派新任务，到期自动恢复在岗（不写日期：直到销假）",
             Takes.DAY, duty.leave, Audience.STAFF),
     Command("back", ("销假",), "销假", "提前结束请假，恢复在岗", Takes.NOTHING, duty.back, Audience.STAFF),
+    Command("report_for_neighbour", ("代报",), lead_texts.DAIBAO_USAGE, "替不用微信的邻居反映问题，进展会发给您",
+            Takes.TEXT, building_lead.report_for_neighbour, Audience.BUILDING_LEAD),
     Command("focus", ("聚焦", "聚焦办"), "聚焦", "查看本网格（社区）反复出现的问题：聚焦事项", Takes.NOTHING,
             focus.list_cases, Audience.STAFF),
     Command("close_focus", ("结案",), "结案 案号 说明", "聚焦事项处理完毕后结案", Takes.CASE_TEXT, focus.close_case,
@@ -182,8 +193,8 @@ COMMANDS: tuple[Command, ...] = (
             Takes.SCOPE_TEXT, notice_chat.draft, Audience.STAFF, roles=_OVERSEERS),
     Command("notice_progress", ("通知进度",), "通知进度 编号", "查看通知发送到哪儿了（操作员、网格长）", Takes.CODE,
             notice_chat.progress, Audience.STAFF, roles=_OVERSEERS),
-    Command("relayed", ("已转达",), "已转达 编号", "通知已转告不用微信的邻居（楼长）", Takes.CODE, notice_chat.relayed,
-            Audience.STAFF, roles=(StaffRole.BUILDING_LEAD,)),
+    Command("relayed", ("已转达",), "已转达 编号", "通知已转告不用微信的邻居", Takes.CODE, notice_chat.relayed,
+            Audience.BUILDING_LEAD),
     Command("opt_out", ("退订通知",), "退订通知", "不再接收一般通知（停水停电等紧急通知仍会收到）", Takes.NOTHING,
             notice_chat.opt_out),
     Command("opt_in", ("订阅通知",), "订阅通知", "重新接收通知", Takes.NOTHING, notice_chat.opt_in),
@@ -327,10 +338,9 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     if parsed is None:
         return None
     command, argument = parsed
-    if command.audience is Audience.STAFF and not conversation.is_staff:
-        if staff_store.disabled(conversation.session, conversation.inbound.openid):
-            return Reply(staff_texts.STAFF_DISABLED)
-        return Reply(staff_texts.NOT_YOURS)
+    refused = _refused(conversation, command)
+    if refused is not None:
+        return refused
     arguments = arguments_of(command, argument)
     if arguments is None:
         return Reply(texts.NEEDS_TICKET.format(verb=command.verbs[0]) if command.takes is Takes.TICKET
@@ -350,6 +360,21 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         return Reply(staff_texts.TOO_LONG.format(what=command.words_name, limit=too_long.limit,
                                                  length=too_long.length))
     return command.run(conversation, arguments)
+
+
+def _refused(conversation: Conversation, command: Command) -> Reply | None:
+    """The refusal when the sender may not use the command: staff work for residents and 楼长, 楼长's for others."""
+    if command.audience is Audience.STAFF and not conversation.is_staff:
+        if conversation.building_lead is not None:
+            return Reply(lead_texts.NOT_FOR_LEADS)
+    elif command.audience is Audience.BUILDING_LEAD and conversation.building_lead is None:
+        if conversation.is_staff:
+            return Reply(lead_texts.STAFF_USE_REPORT)
+    else:
+        return None
+    if staff_store.disabled(conversation.session, conversation.inbound.openid):
+        return Reply(staff_texts.STAFF_DISABLED)
+    return Reply(staff_texts.NOT_YOURS if command.audience is Audience.STAFF else lead_texts.LEADS_ONLY)
 
 
 def _several(conversation: Conversation, command: Command, arguments: Arguments) -> Reply:

@@ -12,7 +12,7 @@ from handlers.types import Inbound, Kind
 from nlp import Classification, Classifier, Taxonomy
 from storage import appeals, residents
 from storage.attempts import DEFAULT_LOCKOUT, Lockout
-from storage.models import Resident, Staff
+from storage.models import Resident, Staff, StaffRole
 from storage.notice_planning import Limits
 from storage.residents import ResidentView
 
@@ -85,17 +85,26 @@ class Conversation:
 
     @property
     def is_staff(self) -> bool:
-        """Whether the sender is a bound, active staff member (their turn may use `staff`)."""
-        return self._staff_member() is not None
+        """Whether the sender is a bound, active staff member (their turn may use `staff`). A 楼长 is not: they
+        are a resident with 代报 (`building_lead`), never grid staff."""
+        member = self._staff_member()
+        return member is not None and member.role != StaffRole.BUILDING_LEAD
 
     @property
     def staff(self) -> Staff:
         """The sender as a bound, active staff member: for staff commands, which the command table lets only staff
-        run; on a resident's turn it raises NotStaff."""
-        member = self._staff_member()
-        if member is None:
+        run; on a resident's (or a 楼长's) turn it raises NotStaff."""
+        if not self.is_staff:
             raise NotStaff("Conversation.staff on a resident's turn: check is_staff, or list the command for staff")
+        member = self._staff_member()
+        assert member is not None, "is_staff found them"
         return member
+
+    @property
+    def building_lead(self) -> Staff | None:
+        """The sender as a bound, active 楼长 (for 代报 and the other 楼长 commands); None for anyone else."""
+        member = self._staff_member()
+        return member if member is not None and member.role == StaffRole.BUILDING_LEAD else None
 
     def _staff_member(self) -> Staff | None:
         if not self._staff_looked_up:

@@ -66,10 +66,17 @@ def file_emergency(conversation: Conversation, text: str, emergency: Emergency) 
     if same is not None:
         appeals.note_repeat(session, same, sender.id, text, now)
         return appeals.Filed(same.id, same.ticket, same.status)
-    taxonomy = conversation.understanding.taxonomy
-    limits = taxonomy.category(emergency.category)
+    filed = appeals.file_appeal(session, sender, emergency_intake(conversation, text, emergency), now)
+    if sender.grid_id is None:
+        emergencies.alert_unplaced(session, filed.id, now)
+    return filed
+
+
+def emergency_intake(conversation: Conversation, text: str, emergency: Emergency) -> appeals.Intake:
+    """`text` as a 紧急 appeal of the emergency's category, with its minutes-scale response clock."""
+    limits = conversation.understanding.taxonomy.category(emergency.category)
     words = text[:LIMITS[TextField.APPEAL]]  # a long cry for help is filed, cut, rather than refused
-    intake = appeals.Intake(
+    return appeals.Intake(
         content=words,
         channel=appeals.Channel.VOICE if conversation.inbound.kind is Kind.VOICE else appeals.Channel.TEXT,
         category=limits.name,
@@ -83,10 +90,6 @@ def file_emergency(conversation: Conversation, text: str, emergency: Emergency) 
         emergency=emergency.label,
         response_minutes=emergency.response_minutes,
     )
-    filed = appeals.file_appeal(session, sender, intake, now)
-    if sender.grid_id is None:
-        emergencies.alert_unplaced(session, filed.id, now)
-    return filed
 
 
 def _intake(conversation: Conversation, text: str, kind: Kind, result: Classification) -> appeals.Intake:
@@ -104,9 +107,16 @@ def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply,
         if is_repeat(earlier.content, text):
             appeals.note_repeat(session, earlier, sender.id, text, now)
             return Reply(texts.already_filed(earlier.ticket, earlier.content)), earlier.id
+    over = over_limit(conversation, recent, texts.LIMIT_PER_HOUR, texts.LIMIT_PER_DAY)
+    return (over, None) if over is not None else None
+
+
+def over_limit(conversation: Conversation, recent: appeals.RecentFilings, per_hour: str, per_day: str) -> Reply | None:
+    """The refusal (`per_hour` or `per_day`, given the limit) when the sender's appeals of the last hour or 24
+    hours reached GRIDBOT_APPEALS_PER_HOUR / _PER_DAY; None while they may file another."""
     limits = conversation.understanding.limits
     if recent.last_hour >= limits.appeals_per_hour:
-        return Reply(texts.LIMIT_PER_HOUR.format(limit=limits.appeals_per_hour)), None
+        return Reply(per_hour.format(limit=limits.appeals_per_hour))
     if recent.last_day >= limits.appeals_per_day:
-        return Reply(texts.LIMIT_PER_DAY.format(limit=limits.appeals_per_day)), None
+        return Reply(per_day.format(limit=limits.appeals_per_day))
     return None

@@ -107,9 +107,11 @@ def opt_in(conversation: Conversation, _arguments: Arguments) -> Reply:
 
 def relayed(conversation: Conversation, arguments: Arguments) -> Reply:
     """已转达 <编号>: a 楼长 passed the notice on to neighbours without WeChat; it counts on the notice."""
+    member = conversation.building_lead
+    assert member is not None, "the command table lets only 楼长 run 已转达"
     try:
         notice = notice_records.find(conversation.session, arguments.words)
-        new = notice_records.confirm_relayed(conversation.session, conversation.staff, notice, conversation.now)
+        new = notice_records.confirm_relayed(conversation.session, member, notice, conversation.now)
     except NotFound:
         return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
     except NotAllowed:

@@ -127,8 +127,9 @@ _TRAILING = " ，,。.！!；;、"
 
 
 def is_staff_chat(conversation: Conversation) -> bool:
-    """Free text or voice from staff: not an appeal (they have 指令 for their work)."""
-    return conversation.inbound.kind in (Kind.TEXT, Kind.VOICE) and conversation.sender.staff_id is not None
+    """Free text or voice from staff: not an appeal (they have 指令 for their work). A 楼长's is their own appeal,
+    as any resident's."""
+    return conversation.inbound.kind in (Kind.TEXT, Kind.VOICE) and conversation.is_staff
 
 
 def staff_chat_hint(conversation: Conversation) -> Reply:

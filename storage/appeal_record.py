@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import contacts
-from storage.models import Appeal, AppealEvent, AppealFollower, Attachment, Resident, Staff
+from storage.models import Appeal, AppealEvent, AppealFollower, Attachment, Staff
 from storage.org import Address, address
 from storage.queries import timeline_with_names
 
@@ -52,8 +52,7 @@ def record_of(session: Session, appeal: Appeal) -> AppealRecord:
         .join(Appeal, Appeal.id == AppealFollower.source_appeal_id)
         .where(AppealFollower.appeal_id == appeal.id).order_by(AppealFollower.id)
     )]
-    resident = session.get(Resident, appeal.resident_id) if appeal.resident_id is not None else None
-    contact = contacts.masked(resident) if resident is not None else contacts.Contact(None, None, whole=False)
+    contact = contacts.of_appeal(session, appeal)
     return AppealRecord(appeal, place, _name(session, appeal.assignee_staff_id),
                         _name(session, appeal.reporter_staff_id), timeline_with_names(session, appeal),
                         material, followers, contact)

@@ -28,6 +28,7 @@ _APPEAL_COLUMNS = (
     "ticket", "resident_id", "grid_id", "building_id", "unit_id", "category", "confidence", "keywords", "channel",
     "content", "raw_message", "status", "response_hours", "resolve_hours", "response_due_at", "resolve_due_at",
     "created_at", "updated_at", "department", "reporter_staff_id", "subcategory", "emergency", "response_minutes",
+    "door",
 )
 _INSERT_APPEAL = DriverSQL(
     f"INSERT INTO appeals ({', '.join(_APPEAL_COLUMNS)}) "
@@ -54,6 +55,7 @@ class Channel(StrEnum):
     TEXT = "text"
     VOICE = "voice"
     GRID_REPORT = "grid_report"  # 网格员上报: found on patrol
+    BUILDING_LEAD = "building_lead"  # 楼长代报: for a neighbour who does not use WeChat
 
 
 class Action(StrEnum):
@@ -147,9 +149,13 @@ def report(session: Session, member: Staff, intake: Intake, now: datetime, build
     return Filed(appeal_id, ticket, AppealStatus.SUBMITTED)
 
 
-def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetime, held: bool = False) -> Filed:
+def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetime, held: bool = False,
+                reporter: Staff | None = None, door: str | None = None) -> Filed:
     """Record a new appeal: submitted to the resident's grid, or held until they bind an address (also when
     `held`: a resident in the middle of binding a new one).
+
+    A `reporter` files on someone's behalf (楼长代报, storage.building_leads): `resident` is who hears back, its
+    address the neighbour's, `door` the neighbour's 门牌; the audit event names the reporter.
 
     Dispatch to the grid's members is a state change of its own (storage/dispatch.py), made by the worker
     right after the reply, so the webhook's transaction stays short.
@@ -159,10 +165,15 @@ def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetim
     ticket = next_ticket(session, now)
     placement = _placement(resident, response_window(intake), intake.resolve_hours, now) if bound else _UNPLACED
     (appeal_id,) = _INSERT_APPEAL.run(
-        session, _row(session, ticket, resident.id, intake, status, now, placement)
+        session, _row(session, ticket, resident.id, intake, status, now, placement,
+                      reporter_staff_id=reporter.id if reporter else None, door=door)
     )  # type: ignore[misc]
     action = Action.SUBMITTED if bound else Action.HELD
-    record(session, appeal_id, now, action, None, status, actor_id=resident.id)
+    if reporter is not None:
+        record(session, appeal_id, now, action, None, status, actor_id=reporter.id, actor_kind="staff",
+               note=str(intake.channel))
+    else:
+        record(session, appeal_id, now, action, None, status, actor_id=resident.id)
     return Filed(appeal_id, ticket, status)
 
 
@@ -386,7 +397,8 @@ _UNPLACED = {"grid_id": None, "building_id": None, "unit_id": None, "response_du
 
 
 def _row(session: Session, ticket: str, resident_id: int | None, intake: Intake, status: AppealStatus,
-         now: datetime, placement: dict[str, Any], reporter_staff_id: int | None = None) -> dict[str, Any]:
+         now: datetime, placement: dict[str, Any], reporter_staff_id: int | None = None,
+         door: str | None = None) -> dict[str, Any]:
     """The driver-ready parameters of _INSERT_APPEAL."""
     at = timestamp(session, now)
     return {
@@ -399,7 +411,7 @@ def _row(session: Session, ticket: str, resident_id: int | None, intake: Intake,
         "response_due_at": timestamp(session, placement["response_due_at"]),
         "resolve_due_at": timestamp(session, placement["resolve_due_at"]),
         "department": intake.department, "reporter_staff_id": reporter_staff_id,
-        "emergency": intake.emergency, "response_minutes": intake.response_minutes,
+        "emergency": intake.emergency, "response_minutes": intake.response_minutes, "door": door,
     }
 
 

@@ -51,7 +51,7 @@ class Contact:
         return bool(self.phone or self.door)
 
 
-def masked(resident: Resident) -> Contact:
+def masked(resident: Resident | _Reached) -> Contact:
     """The resident's own contact as anyone but the handler sees it (the resident too, in 我的地址)."""
     return Contact(mask_personal_numbers(resident.phone) if resident.phone else None,
                    mask_door(resident.door) if resident.door else None, whole=False)
@@ -60,7 +60,7 @@ def masked(resident: Resident) -> Contact:
 def on_card(session: Session, appeal: Appeal) -> Contact:
     """What a task card shows of the appeal's resident: masked, whoever reads the card (a 上报 has no resident)."""
     resident = _resident(session, appeal)
-    return masked(resident) if resident is not None else Contact(None, None, whole=False)
+    return masked(_at_appeal(resident, appeal)) if resident is not None else Contact(None, None, whole=False)
 
 
 def for_reader(session: Session, member: Staff, appeal: Appeal, sensitive: Collection[str]) -> Contact | None:
@@ -76,10 +76,29 @@ def for_admitted(session: Session, member: Staff, appeal: Appeal) -> Contact | N
     resident = _resident(session, appeal)
     if resident is None:
         return None
+    reached = _at_appeal(resident, appeal)
     if member.id is not None and member.id == appeal.assignee_staff_id:
-        return Contact(resident.phone, resident.door, whole=True)
-    return masked(resident)
+        return Contact(reached.phone, reached.door, whole=True)
+    return masked(reached)
+
+
+def of_appeal(session: Session, appeal: Appeal) -> Contact:
+    """The appeal's contact masked, as an operator's record shows it (nothing given when it has no resident)."""
+    resident = _resident(session, appeal)
+    return masked(_at_appeal(resident, appeal)) if resident is not None else Contact(None, None, whole=False)
 
 
 def _resident(session: Session, appeal: Appeal) -> Resident | None:
     return session.get(Resident, appeal.resident_id) if appeal.resident_id is not None else None
+
+
+@dataclass(frozen=True)
+class _Reached:
+    phone: str | None
+    door: str | None
+
+
+def _at_appeal(resident: Resident, appeal: Appeal) -> _Reached:
+    """The phone and 门牌 an appeal's handler uses: a 代报's door is the neighbour's, kept on the appeal; the phone
+    is the resident's (the 楼长's, who hears back)."""
+    return _Reached(resident.phone, appeal.door or resident.door)

@@ -228,6 +228,8 @@ class Appeal(Base):
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # 代报: the neighbour's 门牌 (a 楼长 files for someone whose resident row is not theirs); None: the resident's.
+    door: Mapped[str | None] = mapped_column(String(32))
     category: Mapped[str] = mapped_column(String(32))
     subcategory: Mapped[str | None] = mapped_column(String(32))  # within the category, from the taxonomy's keywords
     confidence: Mapped[float] = mapped_column(Float)

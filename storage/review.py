@@ -22,7 +22,7 @@ from storage.staff import manages_grid
 from storage.tasks import find
 
 FINISHED = (AppealStatus.RESOLVED, AppealStatus.CLOSED)
-LEARNABLE_CHANNELS = (Channel.TEXT, Channel.VOICE, Channel.GRID_REPORT)
+LEARNABLE_CHANNELS = (Channel.TEXT, Channel.VOICE, Channel.GRID_REPORT, Channel.BUILDING_LEAD)
 
 
 @dataclass(frozen=True)

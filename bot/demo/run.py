@@ -367,11 +367,17 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} simulate --openid o1 "3号楼停水了，一整天没水"     （再用 --openid o5、--openid o6 各发一次，都住 3号楼）
   {gridbot} simulate --openid demo_staff_wangqiang 聚焦       （结案：结案 案号 处理说明）
 
+楼长：赵阿姨 demo_staff_louzhang 是阳光花园 3号楼的楼长，替不用微信的邻居反映问题（代报），进展和评价都由她转达：
+  {gridbot} simulate --openid demo_staff_louzhang "代报 2单元 王奶奶家水管漏水了"   （按单元登记，派给第一网格）
+  {gridbot} simulate --openid demo_staff_louzhang "代报 3-2-501 门口堆满了杂物"     （门牌：只有接单人看得到全号）
+  {gridbot} simulate --openid demo_staff_louzhang 帮助           （楼长的指令；接单、我的任务等网格员指令会被婉拒）
+
 操作员在命令行办理（另开一个终端，先载入演示的设置；README“街道办的一个月”有完整的说明）：
   source {shlex.quote(str(operator_env))}
   {gridbot} appeals list --overdue                  （超时的诉求：{quiet_ticket} 两天没人接单）
   {gridbot} appeals show {quiet_ticket}                 （一条诉求的全部记录）
   {gridbot} staff list --scope 幸福里社区            （谁在岗、手上有几件）
+  {gridbot} invite --role 楼长 --building 阳光花园·1号楼 --name 钱阿姨   （邀请楼长，认证后可代报）
   {gridbot} staff duty 张伟 休假 --until 12-31       （派单模式只派给在岗的人）
   {gridbot} grid list                               （每个网格：派单方式、在岗人数、未办结）
   {gridbot} focus list                              （聚焦办事项）

@@ -1,7 +1,7 @@
 """building leads: 楼长, a resident volunteer bound to one building (`gridbot invite --role 楼长 --building …`)
 
 A 楼长 is a staff row with role `building_lead` and the building they look after; the invite that binds them
-names the building too.
+names the building too. An appeal a 楼长 files for a neighbour (代报) keeps the neighbour's 门牌 on the appeal.
 
 Revision ID: 0018
 Revises: 0017
@@ -31,9 +31,12 @@ def upgrade() -> None:
         else:
             op.add_column(table, sa.Column("building_id", sa.Integer(), nullable=True))
             op.create_foreign_key(_foreign_key(table), table, "buildings", ["building_id"], ["id"])
+    op.add_column("appeals", sa.Column("door", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("appeals", schema=None) as batch_op:
+        batch_op.drop_column("door")
     for table in _TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(_foreign_key(table), type_="foreignkey")

@@ -1,0 +1,61 @@
+"""代报 <单元或门牌> <内容>: a 楼长 files an appeal for a neighbour who does not use WeChat (storage.building_leads).
+
+The words are classified like a resident's and the appeal is filed, limited and dispatched like one; the 楼长
+hears back for the neighbour.
+"""
+
+from __future__ import annotations
+
+from handlers import building_lead_texts as texts
+from handlers import filing, resident_texts
+from handlers.arguments import Arguments
+from handlers.conversation import Conversation
+from handlers.types import Kind, Reply
+from nlp import recognise_emergency
+from storage import appeals, building_leads, org
+from storage.errors import NotAllowed
+from storage.limits import TextField, excess
+
+
+def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Reply:
+    """代报: the neighbour's home (a unit of the 楼长's building, or a 门牌) and their problem, filed as an appeal."""
+    member = conversation.building_lead
+    assert member is not None, "the command table lets only 楼长 run 代报"
+    session = conversation.session
+    try:
+        home, problem = building_leads.neighbour_home(session, member, arguments.words)
+    except building_leads.UnknownHome as unknown:
+        return Reply(texts.unknown_home(unknown.typed, unknown.units))
+    except building_leads.NothingToReport:
+        return Reply(texts.nothing(_unit_names(conversation)))
+    except NotAllowed:
+        return Reply(texts.DAIBAO_BUILDING_GONE)
+    understanding = conversation.understanding
+    emergency = recognise_emergency(understanding.taxonomy, problem)
+    if emergency is not None:  # someone may be in danger: never refused by a limit, filed as 紧急
+        intake = filing.emergency_intake(conversation, problem, emergency)
+        filed = building_leads.file_for_neighbour(session, member, conversation.sender.id, home, intake,
+                                                  conversation.now)
+        advice = resident_texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
+        return Reply(f"{advice}\n" + texts.filed(filed.ticket, home.label, intake.category, intake.subcategory,
+                                                 org.grid_label(session, home.grid_id)))
+    too_long = excess(TextField.APPEAL, problem)
+    if too_long is not None:
+        return Reply(texts.DAIBAO_TOO_LONG.format(limit=too_long.limit, length=too_long.length))
+    recent = appeals.recent_filings(session, conversation.sender.id, conversation.now)
+    refused = filing.over_limit(conversation, recent, texts.DAIBAO_LIMIT_PER_HOUR, texts.DAIBAO_LIMIT_PER_DAY)
+    if refused is not None:
+        return refused
+    result = understanding.classifier.classify(problem)
+    intake = understanding.intake(problem, result, Kind.TEXT, dict(conversation.inbound.raw))
+    filed = building_leads.file_for_neighbour(session, member, conversation.sender.id, home, intake,
+                                              conversation.now)
+    return Reply(texts.filed(filed.ticket, home.label, result.category, result.subcategory,
+                             org.grid_label(session, home.grid_id)))
+
+
+def _unit_names(conversation: Conversation) -> list[str]:
+    member = conversation.building_lead
+    if member is None or member.building_id is None:
+        return []
+    return [unit.name for unit in org.units_of(conversation.session, member.building_id)]

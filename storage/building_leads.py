@@ -1,0 +1,144 @@
+"""楼长 (building leads): resident volunteers bound to one building (`gridbot invite --role 楼长 --building …`).
+
+A 楼长 is no grid staff: no task cards, no claiming, no reading of appeals (storage.staff.can_read admits only
+what they filed). What they do is 代报: file an appeal for a neighbour who does not use WeChat, `代报 2单元 …` or
+`代报 3-2-501 …`. The appeal is an ordinary one, filed by storage.appeals.file_appeal: its address is the 楼长's
+building and the unit (or 门牌) they named, it is classified and dispatched to the grid like any other, and the
+楼长 stands in the resident's place for it (the ticket, every status notice, the rating all go to them: the appeal's
+resident is the 楼长's own resident row). The audit event names the 楼长 and its channel is `building_lead`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from storage import appeals, org
+from storage.contact_input import InvalidContact, door_number
+from storage.errors import DomainError, NotAllowed
+from storage.models import Building, Staff, StaffRole, Unit
+
+# Between the unit or 门牌 and the problem (代报 2单元，楼道灯坏了).
+_APART = re.compile(r"[\s,，:：;；]+")
+_UNIT_WORD = "单元"
+_GAP = " ,，:：;；\t\u3000"
+_ROOM_START = re.compile(r"[0-9\-#/]")  # 2单元501, 2单元-501: a room follows the unit
+_DOOR_END = re.compile(r"[0-9A-Za-z室号户]$")
+
+
+class UnknownHome(DomainError):
+    """The words name no unit of the 楼长's building and are no 门牌; `units` are the building's units."""
+
+    def __init__(self, typed: str, units: list[str]) -> None:
+        super().__init__(typed)
+        self.typed, self.units = typed, units
+
+
+class NothingToReport(DomainError):
+    """A unit or 门牌, but no problem after it."""
+
+
+@dataclass(frozen=True)
+class Home:
+    """The neighbour's home in the 楼长's building: a unit of it, a 门牌, or both (2单元501 names 2单元)."""
+
+    building_id: int
+    grid_id: int
+    unit_id: int | None
+    door: str | None
+    label: str  # 阳光花园3号楼2单元, 阳光花园3号楼 3-2-501: how the reply names it
+
+
+@dataclass(frozen=True)
+class _OnBehalf:
+    """What file_appeal needs of a sender: who hears back (the 楼长's resident row) and the neighbour's address."""
+
+    id: int
+    grid_id: int
+    building_id: int
+    unit_id: int | None
+
+
+def lead_building(member: Staff) -> int:
+    """The building an active 楼长 looks after; NotAllowed for anyone else (or a 楼长 without one)."""
+    if member.role != StaffRole.BUILDING_LEAD or not member.active or member.building_id is None:
+        raise NotAllowed("not_building_lead")
+    return member.building_id
+
+
+def neighbour_home(session: Session, member: Staff, words: str) -> tuple[Home, str]:
+    """Split what follows 代报 into the neighbour's home and the problem: `2单元 楼道灯坏了`, `2 楼道灯坏了` (the
+    unit's number), `2单元501 …` / `3-2-501 …` (a 门牌, its unit found in it), or `2单元楼道灯坏了` (no space after
+    a unit). UnknownHome when the first words are neither; NothingToReport when no problem follows."""
+    building = session.get_one(Building, lead_building(member))
+    if not building.active:
+        raise NotAllowed("building_gone")
+    units = list(org.units_of(session, building.id))
+    text = words.strip()  # the problem is kept as typed; the home is read normalised
+    parts = _APART.split(text, maxsplit=1)
+    head, problem = unicodedata.normalize("NFKC", parts[0]), (parts[1].strip() if len(parts) > 1 else "")
+    unit, door = _unit_named(units, head), None
+    leading = None if unit else _leading_unit(units, head)
+    if leading is not None:  # no space after a unit: 2单元楼道灯坏了
+        # A unit's name (digits and 单元) normalises one character to one: its length is the same as typed.
+        unit, problem = leading, text[len(leading.name):].lstrip(_GAP).strip()
+    elif unit is None:
+        door = _door(head) if problem else None
+        if door is None:
+            raise UnknownHome(head, [row.name for row in units])
+        unit = _unit_in(units, door)
+        if unit is None and units and _UNIT_WORD in door:  # 5单元501 in a building of two units: a slip
+            raise UnknownHome(head, [row.name for row in units])
+    if not problem:
+        raise NothingToReport(head)
+    place = f"{building.compound}{building.name}"
+    label = f"{place} {door}" if door else f"{place}{unit.name if unit else ''}"
+    return Home(building.id, building.grid_id, unit.id if unit else None, door, label), problem
+
+
+def file_for_neighbour(session: Session, member: Staff, resident_id: int, home: Home, intake: appeals.Intake,
+                       now: datetime) -> appeals.Filed:
+    """代报: file `intake` (its channel made `building_lead`) at the neighbour's home; `resident_id` is the 楼长's
+    own resident row, who hears back. Refused (NotAllowed) unless `member` is an active 楼长 of that building."""
+    if lead_building(member) != home.building_id:
+        raise NotAllowed("not_their_building")
+    on_behalf = _OnBehalf(resident_id, home.grid_id, home.building_id, home.unit_id)
+    filed_as = replace(intake, channel=appeals.Channel.BUILDING_LEAD)
+    return appeals.file_appeal(session, on_behalf, filed_as, now, reporter=member, door=home.door)
+
+
+def _unit_named(units: list[Unit], typed: str) -> Unit | None:
+    """The unit `typed` names: its name (2单元), or its number alone (2)."""
+    for unit in units:
+        if typed in (unit.name, unit.name.removesuffix(_UNIT_WORD)):
+            return unit
+    return None
+
+
+def _leading_unit(units: list[Unit], head: str) -> Unit | None:
+    """The unit `head` starts with when words, not a room, follow it (2单元楼道灯坏了, not 2单元501)."""
+    for unit in sorted(units, key=lambda row: -len(row.name)):
+        rest = head.removeprefix(unit.name)
+        if rest != head and rest and not _ROOM_START.match(rest):
+            return unit
+    return None
+
+
+def _door(typed: str) -> str | None:
+    """The 门牌 as contacts store it, if `typed` is one: it ends in a room (501, 501室), never in words."""
+    if not _DOOR_END.search(typed):
+        return None
+    try:
+        return door_number(typed)
+    except InvalidContact:
+        return None
+
+
+def _unit_in(units: list[Unit], door: str) -> Unit | None:
+    """The unit a 门牌 names by its name (3号楼2单元501 is in 2单元); None when it names none (3-2-501)."""
+    named = [unit for unit in units if re.search(rf"(?<!\d){re.escape(unit.name)}", door)]
+    return max(named, key=lambda unit: len(unit.name)) if named else None

@@ -1,0 +1,167 @@
+"""楼长 (issue 12): 代报 for a neighbour who doesn't use WeChat, filed and dispatched like a resident's appeal, the
+楼长 hearing back; and a 楼长 is no grid staff: no tasks, no claiming, no reading the grid's appeals."""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from handlers import building_lead_texts, resident_texts, staff_texts
+from storage import appeals, staff
+from storage.models import Appeal, AppealEvent, AppealStatus, OutboxMessage, Staff, Unit
+from tests.support.database import appeal, notices, staff_id, worded
+from tests.support.personas import BUILDING_LEAD, LI, RESIDENT, WANG, ZHANG
+from tests.support.worker import TICKET, dispatch_filed, file_and_dispatch
+
+pytestmark = pytest.mark.postgres
+
+LIGHT = "代报 2单元 楼道灯坏了好几天，老人晚上下楼看不见"
+
+
+def filed_for_neighbour(wechat, seeded, clock, words=LIGHT):
+    reply = wechat.send(BUILDING_LEAD, words)
+    ticket = TICKET.search(reply).group(0)
+    dispatch_filed(seeded, clock)
+    return ticket, reply
+
+
+def test_a_building_lead_files_for_a_neighbour_at_the_neighbours_unit_and_the_grid_gets_the_card(
+        wechat, seeded, clock):
+    ticket, reply = filed_for_neighbour(wechat, seeded, clock)
+    assert "已为邻居（阳光花园3号楼2单元）代报" in reply and "幸福里社区·第一网格" in reply
+    filed = appeal(seeded, ticket)
+    assert filed.channel == appeals.Channel.BUILDING_LEAD and filed.status == AppealStatus.DISPATCHED
+    assert filed.content == "楼道灯坏了好几天，老人晚上下楼看不见" and filed.door is None
+    with seeded.transaction() as session:
+        assert session.get_one(Unit, filed.unit_id).name == "2单元"
+        names = session.execute(select(AppealEvent.actor_kind, AppealEvent.actor_id, AppealEvent.note)
+                                .where(AppealEvent.appeal_id == filed.id, AppealEvent.action == "submitted")).one()
+    assert names == ("staff", staff_id(seeded, BUILDING_LEAD), "building_lead")  # the audit names the 楼长
+    assert filed.reporter_staff_id == staff_id(seeded, BUILDING_LEAD)
+    assert notices(seeded, "staff_new_appeal", ticket) == sorted([LI, WANG, ZHANG])  # never the 楼长
+
+
+def test_the_building_lead_hears_back_at_every_step_and_rates_for_the_neighbour(wechat, seeded, clock):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"进展 {ticket} 已报修", "已记录"),
+                          (f"办结 {ticket} 已换灯泡", "已办结")])
+    for template in ("resident_accepted", "resident_progress", "resident_resolved"):
+        assert notices(seeded, template, ticket) == [BUILDING_LEAD]
+    assert "感谢您的评价" in wechat.send(BUILDING_LEAD, "1")
+    rated = appeal(seeded, ticket)
+    assert rated.status == AppealStatus.CLOSED and rated.rating == "satisfied"
+    detail = wechat.send(BUILDING_LEAD, f"查询 {ticket}")
+    assert detail.startswith(f"诉求 {ticket}\n") and "状态：已评价完结" in detail
+    assert ticket in wechat.send(BUILDING_LEAD, "我的诉求")
+
+
+def test_the_building_lead_withdraws_what_they_filed_as_a_resident_would(wechat, seeded, clock):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    assert wechat.send(BUILDING_LEAD, f"撤销 {ticket}") == resident_texts.CANCELLED.format(ticket=ticket)
+    assert appeal(seeded, ticket).status == AppealStatus.CANCELLED
+
+
+@pytest.mark.parametrize(("home", "unit", "door", "label"), [
+    ("3号楼2单元501", "2单元", "3号楼2单元501", "阳光花园3号楼 3号楼2单元501"),
+    ("3-2-501", None, "3-2-501", "阳光花园3号楼 3-2-501"),
+    ("1", "1单元", None, "阳光花园3号楼1单元"),
+])
+def test_a_door_number_is_kept_on_the_appeal_and_names_its_unit_when_it_can(wechat, seeded, clock, home, unit, door,
+                                                                            label):
+    ticket, reply = filed_for_neighbour(wechat, seeded, clock, f"代报 {home} 家里水管漏水了")
+    assert f"（{label}）" in reply
+    filed = appeal(seeded, ticket)
+    assert filed.door == door
+    with seeded.transaction() as session:
+        assert (session.get_one(Unit, filed.unit_id).name if filed.unit_id else None) == unit
+    if door:
+        card = worded(seeded, "staff_new_appeal", ZHANG)[-1]
+        assert "501" not in card  # the card shows the door masked; the assignee reads it whole
+
+
+def test_the_assignee_reads_the_neighbours_door_whole(wechat, seeded, clock):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock, "代报 3-2-501 家里水管漏水了")
+    assert "3-2-***" in wechat.send(LI, f"查询 {ticket}")
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "3-2-501" in wechat.send(ZHANG, f"查询 {ticket}")
+
+
+@pytest.mark.parametrize(("words", "content"), [
+    ("代报 1单元门禁坏了进不去", "门禁坏了进不去"),
+    ("代报 1单元门禁坏了，老人进不去", "门禁坏了，老人进不去"),  # a comma in the problem is no 门牌's end
+])
+def test_no_space_after_the_unit_is_understood(wechat, seeded, clock, words, content):
+    ticket, reply = filed_for_neighbour(wechat, seeded, clock, words)
+    filed = appeal(seeded, ticket)
+    assert filed.content == content and filed.door is None and "3号楼1单元" in reply
+
+
+def test_an_unknown_home_or_a_missing_problem_is_refused_with_the_format_and_nothing_is_filed(wechat, seeded):
+    reply = wechat.send(BUILDING_LEAD, "代报 5单元 楼道灯坏了")
+    assert "“5单元”不是本楼的单元" in reply and "本楼的单元：1单元、2单元" in reply
+    assert "请写明邻居遇到的问题" in wechat.send(BUILDING_LEAD, "代报 2单元")
+    assert "请按这个格式发送：代报 单元或门牌 内容" in wechat.send(BUILDING_LEAD, "代报")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal.id)).all() == []
+
+
+def test_a_danger_is_filed_as_an_emergency_with_the_advice(wechat, seeded, clock):
+    reply = wechat.send(BUILDING_LEAD, "代报 2单元 502家里着火了，冒烟了")
+    assert reply.startswith("【紧急】") and "已为邻居（阳光花园3号楼2单元）代报" in reply
+    assert appeal(seeded, TICKET.search(reply).group(0)).emergency is not None
+
+
+def test_building_leads_are_limited_like_residents(wechat, seeded, settings, clock):
+    limit = settings.appeals_per_hour
+    for number in range(limit):
+        assert "代报" in wechat.send(BUILDING_LEAD, f"代报 {number + 101} 第{number + 1}件事：门口的灯不亮")
+    refused = wechat.send(BUILDING_LEAD, "代报 2单元 楼道堆满了杂物")
+    assert refused == building_lead_texts.DAIBAO_LIMIT_PER_HOUR.format(limit=limit)
+    with seeded.transaction() as session:
+        assert len(session.scalars(select(Appeal.id)).all()) == limit
+
+
+def test_a_building_lead_does_no_grid_work_and_reads_no_one_elses_appeal(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)  # o1 lives in the 楼长's own building
+    for command in ("我的任务", f"接单 {ticket}", f"办结 {ticket} 已修好", "待分类", "聚焦", "上报 3号楼门禁坏了",
+                    "请假"):
+        assert wechat.send(BUILDING_LEAD, command) == building_lead_texts.NOT_FOR_LEADS, command
+    assert wechat.send(BUILDING_LEAD, f"查询 {ticket}") == resident_texts.NOT_FOUND.format(ticket=ticket)
+    assert appeal(seeded, ticket).assignee_staff_id is None
+    with seeded.transaction() as session:
+        lead = session.scalars(select(Staff).where(Staff.openid == BUILDING_LEAD)).one()
+        theirs = session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
+        assert not staff.may_read(session, lead, theirs, ())
+
+
+def test_a_building_leads_help_lists_daibao_and_the_residents_commands_not_staff_work(wechat, seeded):
+    help_text = wechat.send(BUILDING_LEAD, "帮助")
+    assert help_text.startswith(building_lead_texts.HELP_HEADER)
+    assert "代报 单元或门牌 内容" in help_text and "我的诉求" in help_text
+    assert "接单" not in help_text and "上报" not in help_text
+
+
+def test_their_own_words_are_their_own_appeal_as_a_residents(wechat, seeded):
+    reply = wechat.send(BUILDING_LEAD, "小区东门的路灯坏了")
+    assert staff_texts.STAFF_FREE_TEXT not in reply and TICKET.search(reply)
+
+
+def test_residents_and_staff_are_told_daibao_is_for_building_leads(wechat, seeded):
+    assert wechat.send(RESIDENT, LIGHT) == building_lead_texts.LEADS_ONLY
+    assert wechat.send(ZHANG, LIGHT) == building_lead_texts.STAFF_USE_REPORT
+
+
+def test_a_disabled_building_lead_can_no_longer_file_for_neighbours(wechat, seeded):
+    with seeded.transaction() as session:
+        session.scalars(select(Staff).where(Staff.openid == BUILDING_LEAD)).one().active = False
+    assert wechat.send(BUILDING_LEAD, LIGHT) == staff_texts.STAFF_DISABLED
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal.id)).all() == []
+
+
+def test_the_card_shows_the_neighbours_home_and_never_the_building_leads_openid(wechat, seeded, clock):
+    filed_for_neighbour(wechat, seeded, clock)
+    with seeded.transaction() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_openid == ZHANG,
+                                                          OutboxMessage.template == "staff_new_appeal")).one()
+        assert BUILDING_LEAD not in row.params and "3号楼2单元" in json.loads(row.params)["home"]
