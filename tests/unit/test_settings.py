@@ -28,6 +28,10 @@ def test_the_minimum_is_a_token_and_an_appid():
     (BASE | {"GRIDBOT_REQUEST_DB_WAIT_MS": "5000"}, "GRIDBOT_REQUEST_DB_WAIT_MS"),
     (BASE | {"GRIDBOT_PUBLIC_URL": "gridbot.example.gov.cn"}, "GRIDBOT_PUBLIC_URL"),
     (BASE | {"GRIDBOT_MEDIA_LINK_DAYS": "0"}, "GRIDBOT_MEDIA_LINK_DAYS"),
+    (BASE | {"GRIDBOT_ACCOUNT_TYPE": "enterprise"}, "GRIDBOT_ACCOUNT_TYPE"),
+    (BASE | {"GRIDBOT_NOTICE_TEMPLATE_ID": "not a template id!"}, "GRIDBOT_NOTICE_TEMPLATE_ID"),
+    (BASE | {"GRIDBOT_MASS_SEND_DAILY_QUOTA": "0"}, "GRIDBOT_MASS_SEND_DAILY_QUOTA"),
+    (BASE | {"GRIDBOT_NOTICE_LEASE_S": "soon"}, "GRIDBOT_NOTICE_LEASE_S"),
 ])
 def test_a_bad_value_names_its_variable(env, variable):
     with pytest.raises(SettingsError, match=variable):
@@ -169,3 +173,12 @@ def test_photo_links_use_the_public_url_and_say_so_when_it_is_missing():
     assert configured.media_links().photo("x").startswith("https://gridbot.example.gov.cn/media/")
     assert configured.media_link_days == 3 and not any("GRIDBOT_PUBLIC_URL" in w for w in configured.warnings())
     assert any("GRIDBOT_PUBLIC_URL is not set" in warning for warning in Settings.from_env(BASE).warnings())
+
+
+def test_the_account_type_decides_the_notice_channels_and_a_subscription_account_mass_sends_once_a_day():
+    service = Settings.from_env(BASE | {"GRIDBOT_NOTICE_TEMPLATE_ID": "tmpl_1"}).notice_limits()
+    assert (service.account_type, service.mass_per_day, service.has_template) == ("service", 100, True)
+    subscription = Settings.from_env(BASE | {"GRIDBOT_ACCOUNT_TYPE": "subscription",
+                                             "GRIDBOT_NOTICE_TEMPLATE_ID": "tmpl_1"}).notice_limits()
+    assert (subscription.mass_per_day, subscription.has_template) == (1, False)  # no templates on a 订阅号
+    assert Settings.notice_limits_from_env({"GRIDBOT_TEMPLATE_DAILY_QUOTA": "5000"}).templates_per_day == 5000
