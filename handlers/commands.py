@@ -193,7 +193,7 @@ COMMANDS: tuple[Command, ...] = (
             Takes.SCOPE_TEXT, notice_chat.draft, Audience.STAFF, roles=_OVERSEERS),
     Command("notice_progress", ("通知进度",), "通知进度 编号", "查看通知发送到哪儿了（操作员、网格长）", Takes.CODE,
             notice_chat.progress, Audience.STAFF, roles=_OVERSEERS),
-    Command("relayed", ("已转达",), "已转达 编号", "通知已转告不用微信的邻居（楼长）", Takes.CODE, notice_chat.relayed,
+    Command("relayed", ("已转达",), "已转达 编号", "通知已转告不用微信的邻居", Takes.CODE, notice_chat.relayed,
             Audience.BUILDING_LEAD),
     Command("opt_out", ("退订通知",), "退订通知", "不再接收一般通知（停水停电等紧急通知仍会收到）", Takes.NOTHING,
             notice_chat.opt_out),

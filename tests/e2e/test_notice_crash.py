@@ -59,7 +59,7 @@ def test_a_worker_killed_mid_broadcast_and_a_second_one_reach_everyone_once(
         request = Request(BUILDING_3, "3号楼今晚20点至24点停电检修，请提前做好准备", urgent=True, kind="停电")
         planned = notice_planning.plan(session, request, Limits(template_id="tmpl-notice"), clock())
         number = notice_planning.store(session, planned, clock()).number
-    everyone = NEIGHBOURS + 3
+    everyone = NEIGHBOURS + 4  # o1, o5, o6 and 赵阿姨, their 楼长
 
     doomed = start_worker(env, log)
     try:

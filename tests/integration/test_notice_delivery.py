@@ -3,6 +3,7 @@ answers (45065, 45009, 40130), job-finish events on the webhook, and the pace sh
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -210,3 +211,22 @@ def test_a_chunk_whose_worker_died_sends_nothing_more_once_its_notice_is_cancell
     assert fake_wechat.calls(MASS_SEND_PATH) == []
     shown = progress(worker_runtime, number)
     assert (shown.state, shown.skipped, chunks(worker_runtime, number)[0].status) == ("cancelled", 5, "cancelled")
+
+
+def test_two_workers_claiming_one_chunk_at_once_leave_it_to_exactly_one(worker_runtime, clock):
+    send(worker_runtime)
+    with worker_runtime.database.transaction() as session:
+        (chunk_id,) = notice_sending.take_due(session, clock())
+    barrier, claimed = threading.Barrier(2), []
+
+    def claim() -> None:
+        barrier.wait()
+        with worker_runtime.database.transaction() as session:
+            claimed.append(notice_sending.claim(session, chunk_id, clock(), timedelta(seconds=60)))
+
+    threads = [threading.Thread(target=claim) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(work is not None for work in claimed) == [False, True]

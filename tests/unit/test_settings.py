@@ -36,6 +36,10 @@ def test_the_minimum_is_a_token_and_an_appid():
     (BASE | {"GRIDBOT_RATE_WEIGHTS": "0.2,0.5,0.4"}, "GRIDBOT_RATE_WEIGHTS"),
     (BASE | {"GRIDBOT_RATE_WEIGHTS": "-0.1,0.7,0.4"}, "GRIDBOT_RATE_WEIGHTS"),
     (BASE | {"GRIDBOT_HOLIDAYS": "/no/such/holidays.txt"}, "GRIDBOT_HOLIDAYS"),
+    (BASE | {"GRIDBOT_ACCOUNT_TYPE": "enterprise"}, "GRIDBOT_ACCOUNT_TYPE"),
+    (BASE | {"GRIDBOT_NOTICE_TEMPLATE_ID": "not a template id!"}, "GRIDBOT_NOTICE_TEMPLATE_ID"),
+    (BASE | {"GRIDBOT_MASS_SEND_DAILY_QUOTA": "0"}, "GRIDBOT_MASS_SEND_DAILY_QUOTA"),
+    (BASE | {"GRIDBOT_NOTICE_LEASE_S": "soon"}, "GRIDBOT_NOTICE_LEASE_S"),
 ])
 def test_a_bad_value_names_its_variable(env, variable):
     with pytest.raises(SettingsError, match=variable):
@@ -200,3 +204,10 @@ def test_a_bad_holiday_file_is_refused_in_one_chinese_line(tmp_path, content, ki
         Settings.from_env(BASE | {"GRIDBOT_HOLIDAYS": str(calendar)})
     (problem,) = refused.value.problems
     assert problem.kind == kind and line in startup_texts.setting(problem)
+def test_the_account_type_decides_the_notice_channels_and_a_subscription_account_mass_sends_once_a_day():
+    service = Settings.from_env(BASE | {"GRIDBOT_NOTICE_TEMPLATE_ID": "tmpl_1"}).notice_limits()
+    assert (service.account_type, service.mass_per_day, service.has_template) == ("service", 100, True)
+    subscription = Settings.from_env(BASE | {"GRIDBOT_ACCOUNT_TYPE": "subscription",
+                                             "GRIDBOT_NOTICE_TEMPLATE_ID": "tmpl_1"}).notice_limits()
+    assert (subscription.mass_per_day, subscription.has_template) == (1, False)  # no templates on a 订阅号
+    assert Settings.notice_limits_from_env({"GRIDBOT_TEMPLATE_DAILY_QUOTA": "5000"}).templates_per_day == 5000
