@@ -39,7 +39,9 @@ def draft(conversation: Conversation, arguments: Arguments) -> Reply:
     """通知 <范围> <内容>: the preview, and 确认 发送 to send it."""
     if conversation.staff.role not in BROADCASTERS:
         return Reply(texts.NOT_ALLOWED)
-    scope_path, text = unicodedata.normalize("NFKC", arguments.words).split(maxsplit=1)
+    # The scope is read normalised; the text goes out as typed (NFKC would make the notice's ，。 into ,.).
+    typed_scope, text = arguments.words.split(maxsplit=1)
+    scope_path = unicodedata.normalize("NFKC", typed_scope)
     request = Request(scope_path, text, author=conversation.staff)
     refused = _planned(conversation, request)
     if isinstance(refused, Reply):

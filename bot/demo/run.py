@@ -390,7 +390,6 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} focus list                              （聚焦办事项）
   {gridbot} outbox failed                           （没送达的通知和原因）
   {gridbot} org codes --scope 幸福里社区 --out 海报   （每栋楼一张绑定二维码海报，PDF）
-  {gridbot} report --month {month} --xlsx 月报.xlsx    （网格和网格员的收到、响应、办结、满意）
   {gridbot} notice send --scope 幸福里社区/第一网格/阳光花园/3号楼 --text "3号楼明天8点至12点停水检修" --urgent --kind 停水
                                                     （紧急通知：模板消息，每人一条；不加 --yes 先看预览再确认）
   {gridbot} notice status 编号 --watch                （进度条，到 100% 为止；--json 给脚本用）

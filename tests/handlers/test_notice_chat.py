@@ -36,6 +36,7 @@ def test_an_operator_previews_and_confirms_a_notice_to_a_grid(wechat, seeded):
         (notice,) = session.scalars(select(Broadcast)).all()
         author = session.get_one(Staff, notice.author_staff_id)
     assert (notice.scope_path, author.openid, notice.state) == ("幸福里社区/第一网格", OPERATOR, "scheduled")
+    assert notice.text == "周六上午9点小区消防演练，请大家配合"  # as typed: Chinese punctuation is not normalised away
     assert NUMBER.search(wechat.send(OPERATOR, f"通知进度 {notice.number}")).group(0) == notice.number
 
 
