@@ -12,6 +12,7 @@ from handlers import building_lead_texts, staff_texts
 from storage import org, staff
 from storage.models import Appeal, Building, Staff, StaffInvite
 from tests.conftest import TEST_SECRET_KEY
+from tests.support.cli import ok, refused
 from tests.support.personas import BUILDING_LEAD
 
 pytestmark = pytest.mark.postgres
@@ -30,17 +31,6 @@ def gridbot(seeded, database_url, clock):
         return CliRunner().invoke(main, list(args), env=environment, obj=clock)
 
     return run
-
-
-def ok(result):
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def refused(result):
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    return result.output.strip()
 
 
 def lead(seeded, openid):

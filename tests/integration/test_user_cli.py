@@ -10,6 +10,7 @@ from bot.cli.gridbot import main
 from storage import seeding
 from storage.models import ConsoleUser
 from tests.conftest import TEST_SECRET_KEY
+from tests.support.cli import ok, refused
 from tests.support.console import OTHER_STREET, PASSWORD, street_id
 
 pytestmark = pytest.mark.postgres
@@ -27,17 +28,6 @@ def gridbot(seeded, database_url, clock):
         return CliRunner().invoke(main, list(args), env=environment, obj=clock, input=input)
 
     return run
-
-
-def ok(result):
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def refused(result):
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    return result.output.strip()
 
 
 def account(seeded, username):
