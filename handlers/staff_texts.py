@@ -655,6 +655,7 @@ MERGE_REFUSED = {
     "target_merged": "目标诉求 {target} 本身已并入其他诉求，请直接并入它所并入的诉求（查询 {target} 可看到）。",
     "other_grid": "诉求 {ticket} 和 {target} 不属于同一网格，不能合并。",
     "sensitive": "涉及家庭矛盾、邻里纠纷等敏感类别的诉求不能合并：居民的隐私不能出现在他人的诉求里。",
+    "emergency": "紧急诉求不能合并（{ticket} 或 {target} 是紧急诉求）：有人可能处在危险中，须单独办理。",
     "target_closed": "目标诉求 {target} 已不在办理中（办结、完结、撤销或退回），不能并入。",
     "has_followers": "已有其他居民的诉求并入 {ticket}，不能再把它并入别的诉求。可以反过来：合并 {target} {ticket}",
     "same_resident": "诉求 {ticket} 和 {target} 是同一位居民的（或他已在关注 {target}），无需合并。",

@@ -79,6 +79,9 @@ def test_a_trapped_lift_is_never_offered_to_join_nor_merged_and_staff_read_its_w
         operator = session.scalars(select(Staff).where(Staff.openid == OPERATOR)).one()
         with pytest.raises(NotAllowed, match="emergency"):
             joins.merge(session, operator, ticket, ticket_in(ordinary), frozenset(), clock())
+    # In the chat the operator is told why, in either order.
+    assert "紧急诉求不能合并" in wechat.send(OPERATOR, f"合并 {ticket} {ticket_in(ordinary)}")
+    assert "紧急诉求不能合并" in wechat.send(OPERATOR, f"合并 {ticket_in(ordinary)} {ticket}")
     assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
     # A neighbour's ordinary appeal about the lift is offered the ordinary one, never the emergency.
     offered = wechat.send("o6", "3号楼电梯又坏了，不动了，上下楼很不方便")
