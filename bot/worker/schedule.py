@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Callable
 
 from redis import RedisError
 from rq import Queue
@@ -120,16 +121,22 @@ def relay_once(runtime: WorkerRuntime) -> int:
     if not ids:
         return 0
     batches = [list(ids[start:start + DELIVERY_BATCH]) for start in range(0, len(ids), DELIVERY_BATCH)]
+    _enqueue(runtime, jobs.deliver_batch, DELIVERY_JOB_TIMEOUT,
+             [((batch,), f"outbox-{batch[0]}-{batch[-1]}") for batch in batches])
+    return len(ids)
+
+
+def _enqueue(runtime: WorkerRuntime, function: Callable[..., object], timeout: int,
+             calls: list[tuple[tuple[object, ...], str]]) -> None:
+    """Hand RQ one job of `function` per (arguments, job id), all in one Redis round trip."""
     target = queue(runtime)
     with runtime.redis.pipeline() as pipe:
         target.enqueue_many(
-            [Queue.prepare_data(jobs.deliver_batch, args=(batch,), job_id=f"outbox-{batch[0]}-{batch[-1]}",
-                                timeout=DELIVERY_JOB_TIMEOUT, result_ttl=3600)
-             for batch in batches],
+            [Queue.prepare_data(function, args=args, job_id=job_id, timeout=timeout, result_ttl=3600)
+             for args, job_id in calls],
             pipeline=pipe,
         )
         pipe.execute()
-    return len(ids)
 
 
 def relay_notices(runtime: WorkerRuntime) -> int:
@@ -143,15 +150,8 @@ def relay_notices(runtime: WorkerRuntime) -> int:
         ids = notice_sending.take_due(session, runtime.clock())
     if ids:
         stamp = f"{runtime.clock():%Y%m%d%H%M%S%f}"
-        target = queue(runtime)
-        with runtime.redis.pipeline() as pipe:
-            target.enqueue_many(
-                [Queue.prepare_data(jobs.send_notice_chunk, args=(chunk_id,), job_id=f"notice-{chunk_id}-{stamp}",
-                                    timeout=NOTICE_JOB_TIMEOUT, result_ttl=3600)
-                 for chunk_id in ids],
-                pipeline=pipe,
-            )
-            pipe.execute()
+        _enqueue(runtime, jobs.send_notice_chunk, NOTICE_JOB_TIMEOUT,
+                 [((chunk_id,), f"notice-{chunk_id}-{stamp}") for chunk_id in ids])
     return len(ids)
 
 
@@ -164,16 +164,9 @@ def save_photos(runtime: WorkerRuntime) -> int:
     with runtime.database.transaction() as session:
         ids = media_files.take_due(session, runtime.clock())
     if ids:
-        target = queue(runtime)
-        with runtime.redis.pipeline() as pipe:
-            target.enqueue_many(
-                [Queue.prepare_data(jobs.download_media, args=(attachment_id,),
-                                    job_id=f"media-{attachment_id}-{runtime.clock():%Y%m%d%H%M%S%f}",
-                                    timeout=MEDIA_JOB_TIMEOUT, result_ttl=3600)
-                 for attachment_id in ids],
-                pipeline=pipe,
-            )
-            pipe.execute()
+        _enqueue(runtime, jobs.download_media, MEDIA_JOB_TIMEOUT,
+                 [((attachment_id,), f"media-{attachment_id}-{runtime.clock():%Y%m%d%H%M%S%f}")
+                  for attachment_id in ids])
     return len(ids)
 
 
