@@ -57,25 +57,26 @@ def test_hours_limits_stay_exact_hours(seeded):
     assert (appeal.response_due_at, appeal.resolve_due_at) == (FILED + timedelta(hours=24), FILED + timedelta(hours=72))
 
 
-def test_a_pause_gives_back_only_the_working_time_it_took(seeded):
-    ticket = _file(seeded, working_days=True)
+def _paused_over_the_holiday(seeded, working_days: bool) -> str:
+    """An appeal claimed on 30 Sep, paused 20:00 that day until 12:00 on 8 Oct; its ticket."""
+    ticket = _file(seeded, working_days=working_days)
     with seeded.transaction() as session:
         member = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
         tasks.claim(session, member, ticket, bj(9, 30, 17))
         tasks.pause(session, member, ticket, "等配件", bj(9, 30, 20))
-        # Paused 20:00 on 30 Sep until 12:00 on 8 Oct: 4 h of 30 Sep and 12 h of 8 Oct were working time.
         tasks.resume(session, member, ticket, bj(10, 8, 12))
+    return ticket
+
+
+def test_a_pause_gives_back_only_the_working_time_it_took(seeded):
+    # Paused 20:00 on 30 Sep until 12:00 on 8 Oct: 4 h of 30 Sep and 12 h of 8 Oct were working time.
+    ticket = _paused_over_the_holiday(seeded, working_days=True)
     # 10 Oct 16:00 + 16 working hours: 8 more on the Saturday, Sunday off, 8 on Monday 12 Oct.
     assert _appeal(seeded, ticket).resolve_due_at == bj(10, 12, 8)
 
 
 def test_a_plain_pause_gives_back_every_hour(seeded):
-    ticket = _file(seeded, working_days=False)
-    with seeded.transaction() as session:
-        member = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
-        tasks.claim(session, member, ticket, bj(9, 30, 17))
-        tasks.pause(session, member, ticket, "等配件", bj(9, 30, 20))
-        tasks.resume(session, member, ticket, bj(10, 8, 12))
+    ticket = _paused_over_the_holiday(seeded, working_days=False)
     assert _appeal(seeded, ticket).resolve_due_at == FILED + timedelta(hours=72) + (bj(10, 8, 12) - bj(9, 30, 20))
 
 
