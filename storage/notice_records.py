@@ -132,12 +132,13 @@ class PublicNotice:
 
 
 def public(session: Session, number: str) -> PublicNotice | None:
-    """The notice as broadcast, once it is going out (sending or done); None otherwise or for no such number."""
+    """The notice as broadcast, once it is going out (sending or done) and if it is not staff-only; None otherwise
+    or for no such number."""
     try:
         notice = find(session, number)
     except NotFound:
         return None
-    if notice.state not in (NoticeState.SENDING, NoticeState.DONE):
+    if notice.state not in (NoticeState.SENDING, NoticeState.DONE) or not notice_sending.is_public(notice):
         return None
     return PublicNotice(notice.number, notice.text, notice.urgent, notice.kind, notice.send_at)
 

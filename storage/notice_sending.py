@@ -30,6 +30,7 @@ from storage.models import (
     BroadcastRecipient,
     ChannelStop,
     ChunkStatus,
+    NoticeAudience,
     NoticeChannel,
     NoticeState,
     RecipientStatus,
@@ -68,6 +69,7 @@ class Work:
     kind: str | None
     created_at: datetime
     recipients: tuple[tuple[int, str], ...]  # (recipient id, openid), unsent, in id order
+    public: bool  # its text may be read at /n/<number> (not a staff-only notice): templates link there
 
 
 def take_due(session: Session, now: datetime, limit: int = 500) -> list[int]:
@@ -126,7 +128,13 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> W
         finish(session, chunk_id, chunk.attempts, now)
         return None
     return Work(chunk_id, chunk.attempts, channel, notice.number, chunk.seq, notice.text, notice.urgent, notice.kind,
-                notice.created_at, tuple((rid, openid) for rid, openid in recipients))
+                notice.created_at, tuple((rid, openid) for rid, openid in recipients), is_public(notice))
+
+
+def is_public(notice: Broadcast) -> bool:
+    """Whether anyone may read the notice's text by its number: residents' notices are public; a staff-only one
+    (a meeting, an internal reminder) is not, since numbers are sequential and easy to guess."""
+    return notice.audience != NoticeAudience.STAFF
 
 
 def _drop_cancelled(session: Session, chunk: BroadcastChunk) -> None:

@@ -190,6 +190,18 @@ def test_staff_notices_reach_staff_by_template_outside_their_window(worker_runti
     assert len(fake_wechat.calls(TEMPLATE_SEND)) == 4 and progress(runtime, number).sent == 4  # 3 + the 楼长
 
 
+def test_a_staff_only_notice_has_no_public_page_to_guess_and_its_templates_link_nowhere(worker_runtime, fake_wechat,
+                                                                                        client):
+    runtime = with_template(worker_runtime)
+    number = send(runtime, Limits(template_id="tmpl-notice"), audience=NoticeAudience.STAFF, text="周五下午网格员例会")
+    work(runtime)
+    assert progress(runtime, number).state == "done"
+    # Numbers are sequential: someone walking /n/N… must not read what was meant for staff only.
+    assert client.get(f"/n/{number}").status_code == 404
+    assert "网格员例会" not in client.get(f"/n/{number}").get_data(as_text=True)
+    assert all(not call["body"].get("url") for call in fake_wechat.calls(TEMPLATE_SEND))
+
+
 def test_the_public_page_shows_the_full_text_once_sent_and_nothing_about_recipients(worker_runtime, client):
     number = send(worker_runtime, text="3号楼明天停水<b>检修</b>，请储水")
     assert client.get(f"/n/{number}").status_code == 404  # stored, not sent yet
