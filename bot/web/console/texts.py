@@ -71,3 +71,22 @@ LOGIN_OUTCOMES = {"success": "成功", "failure": "失败", "locked": "已锁定
 LOGIN_DETAILS = {"ok": "", "unknown": "无此账号", "wrong_password": "密码错误", "disabled": "账号已停用",
                  "account": "该账号失败次数过多", "address": "该地址失败次数过多"}
 NAV = {"home": "工作台", "appeals": "诉求", "logins": "登录记录"}
+
+# --- the list's filters and its export -----------------------------------------------------------------------
+FILTER_LABELS = {"status": "状态", "category": "类别", "where": "街道/社区/网格", "channel": "渠道", "from": "提交自",
+                 "to": "至", "q": "内容包含", "overdue": "已超时", "unclaimed": "待接单", "paused": "已挂起"}
+FILTER_ANY = "不限"
+FILTER_ALL_STATUSES = "全部（含已办结）"
+FILTER_OPEN_STATUSES = "未办结"
+FILTER_WHERE_HINT = "如 幸福里社区 或 幸福里社区·第一网格"
+FILTER_SUBMIT = "筛选"
+FILTER_RESET = "清除筛选"
+EXPORT_CSV = "导出 CSV"
+EXPORT_FILENAME = "appeals-{day}.csv"
+CHANNEL_NAMES = {"text": "文字", "voice": "语音", "grid_report": "网格员上报", "building_lead": "楼长代报"}
+FILTER_TOO_LONG = "筛选条件太长（每项最多 {limit} 个字），请缩短后再试。"
+FILTER_BAD_STATUS = "不认识这个状态，请从列表中选择。"
+FILTER_BAD_CHANNEL = "不认识这个渠道，请从列表中选择。"
+FILTER_BAD_DATE = "日期“{value}”看不懂，请写成 2026-03-01 这样。"
+FILTER_UNCLEAR_PLACE = "“{name}”不止一处，请写完整，如：{candidates}"
+FILTER_NO_PLACE = "没有找到“{name}”：请写街道、社区或网格的名称，如 幸福里社区 或 幸福里社区·第一网格。"
