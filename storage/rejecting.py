@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from storage import joins
+from storage.actors import Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotAllowed
 from storage.models import Appeal, AppealStatus, Staff
@@ -25,8 +26,9 @@ REJECTABLE = (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCE
               AppealStatus.RETURNED)
 
 
-def reject(session: Session, by: Staff, ticket: str, reason: str, now: datetime) -> Appeal:
-    """Close the open appeal as no appeal, with `reason` for its resident; refuses what `by` does not manage."""
+def reject(session: Session, by: Manager, ticket: str, reason: str, now: datetime) -> Appeal:
+    """Close the open appeal as no appeal, with `reason` for its resident; refuses what `by` (a staff member or a
+    console operator) does not manage."""
     appeal = find(session, ticket)
     if not manages_grid(session, by, appeal.grid_id):
         raise NotAllowed("not_rejecter")
@@ -34,12 +36,11 @@ def reject(session: Session, by: Staff, ticket: str, reason: str, now: datetime)
         raise IllegalTransition(appeal.status)
     old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
     transition(session, appeal, old, AppealStatus.REJECTED, now, paused_at=None)
-    record(session, appeal.id, now, Action.REJECTED, old, AppealStatus.REJECTED, actor_id=by.id,
-           actor_kind="staff", note=reason)
+    record(session, appeal.id, now, Action.REJECTED, old, AppealStatus.REJECTED, actor=actor_of(by), note=reason)
     joins.release_followers(session, appeal, now)
-    held_by = session.get(Staff, holder) if holder is not None and holder != by.id else None
+    held_by = session.get(Staff, holder) if holder is not None and holder != staff_id_of(by) else None
     if held_by is not None and held_by.openid:
-        tell(session, held_by.openid, StaffRejected(ticket=appeal.ticket, by=by.name, reason=reason), now,
+        tell(session, held_by.openid, StaffRejected(ticket=appeal.ticket, by=name_of(by), reason=reason), now,
              appeal=appeal)
     tell_resident(session, appeal, ResidentRejected(ticket=appeal.ticket, reason=reason), now)
     return appeal
