@@ -9,9 +9,9 @@ from flask import Response, g, render_template, request, stream_with_context
 
 from bot.sheets import appeals_csv
 from bot.web.console import appeal_filters, texts
-from bot.web.console.guard import admin_only, blueprint, in_scope_or_404, login_required, runtime
-from storage import console_users, lookups, queries
-from storage.appeal_record import record_of
+from bot.web.console.appeal_page import render_appeal
+from bot.web.console.guard import admin_only, blueprint, login_required, runtime
+from storage import console_users, queries
 from storage.appeals import Channel
 from storage.models import AppealStatus, Community, Street
 
@@ -90,13 +90,8 @@ def appeals_export() -> Response | tuple[str, int]:
 @blueprint.get("/appeals/<ticket>")
 @login_required
 def appeal(ticket: str) -> str:
-    """One appeal with its record; opening it is audited as the operator's read (控制台 <显示名>)."""
-    now = runtime().clock()
-    with runtime().database.transaction() as db:
-        found = in_scope_or_404(console_users.appeal_within(db, g.operator.scope, ticket))
-        lookups.read_by(db, found, g.operator.actor, now)
-        record = record_of(db, found)
-    return render_template("console/appeal.html", record=record)
+    """One appeal with its record and actions; opening it is audited as the operator's read (控制台 <显示名>)."""
+    return render_appeal(ticket, read=True)
 
 
 @blueprint.get("/logins")

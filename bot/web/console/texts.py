@@ -90,3 +90,35 @@ FILTER_BAD_CHANNEL = "不认识这个渠道，请从列表中选择。"
 FILTER_BAD_DATE = "日期“{value}”看不懂，请写成 2026-03-01 这样。"
 FILTER_UNCLEAR_PLACE = "“{name}”不止一处，请写完整，如：{candidates}"
 FILTER_NO_PLACE = "没有找到“{name}”：请写街道、社区或网格的名称，如 幸福里社区 或 幸福里社区·第一网格。"
+
+# --- what an operator does to one appeal (actions.py) --------------------------------------------------------
+ACTIONS_HEADING = "处置"
+SUGGESTION = "系统建议类别：{category}"
+SUGGESTION_APPLY = "按建议改为“{category}”"
+ACTION_LABELS = {
+    "reclassify": "改分类", "reassign": "改派（网格或网格员姓名）", "reject": "不受理（不属于本系统受理范围）",
+    "merge": "合并（重复诉求，并入编号）", "split": "拆分（不再并入其他诉求，重新派发）",
+}
+ACTION_BUTTONS = {"reclassify": "改分类", "reassign": "改派", "reject": "不受理", "merge": "合并", "split": "拆分"}
+ACTION_PLACEHOLDERS = {"reassign": "如 幸福里社区·第一网格 或 张伟", "reject": "告知居民的原因",
+                       "merge": "如 A20260301-0001"}
+ACTION_DONE = {"reclassify": "已改分类，并记为纠正样本。", "reassign": "已改派，新的承办人已收到任务。",
+               "reject": "已作不受理处理，原因已告知居民。", "merge": "已合并，居民将随目标诉求收到进展。",
+               "split": "已拆分，诉求已重新派发。"}
+ACTION_REFUSED = "操作没有执行，请刷新页面后再试。"
+ACTION_WRONG_STATE = "诉求当前状态为“{status}”，不能这样处理。"
+ACTION_NOT_ALLOWED = {
+    "not_reviewer": "这条诉求不在您管辖的网格内，不能改分类。",
+    "not_reassigner": "这条诉求不能由您改派（不在您的管辖范围，或投诉涉及的人员不能处理）。",
+    "target_out_of_scope": "改派的目标不在您的管辖范围内。",
+    "complained_about": "这条诉求是对该工作人员的投诉，不能派给他本人。",
+    "not_rejecter": "这条诉求不在您管辖的网格内，不能作不受理处理。",
+    "emergency": "紧急诉求需要单独处理，不能合并。",
+}
+ACTION_UNKNOWN_CATEGORY = "没有“{name}”这个类别，请从列表中选择。"
+ACTION_TARGET_MISSING = "请写明改派给哪个网格或哪位网格员。"
+ACTION_REASON_MISSING = "请写明不受理的原因（会告知居民）。"
+ACTION_INTO_MISSING = "请写明并入哪条诉求的编号。"
+ACTION_UNKNOWN_TARGET = "没有找到网格或网格员“{name}”。可选网格：{grids}"
+ACTION_AMBIGUOUS_TARGET = "“{name}”不止一个，请写完整：{candidates}"
+ACTION_TARGET_NOT_FOUND = "没有找到这条诉求，请核对编号。"

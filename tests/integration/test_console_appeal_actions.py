@@ -1,0 +1,199 @@
+"""What an operator does to an appeal in the console, through Flask's client: every role against every action (in
+scope, out of scope: 404), the CSRF check, each action's effect through the same lifecycle function the chat
+uses, its audit line 控制台 <显示名>, and a refusal as one Chinese line that leaves the appeal as it was."""
+
+import pytest
+from sqlalchemy import select
+
+from bot.web.app import create_app
+from storage.appeals import UNCLASSIFIED
+from storage.models import AppealEvent, AppealStatus, Community, Grid, LabelledExample
+from tests.support.console import ACCOUNTS, PLACES, SEES, Browser, cast, new_appeal
+from tests.support.database import appeal
+from tests.support.street import FIRST, SECOND, XINGFULI
+
+pytestmark = pytest.mark.postgres
+
+# Each action with a form that would succeed on a waiting G-XFL (幸福里社区·第二网格).
+ACTIONS = {
+    "reclassify": {"category": "物业服务"},
+    "reassign": {"target": f"{XINGFULI}·{FIRST}"},
+    "reject": {"reason": "属于燃气公司受理范围"},
+    "merge": {"into": "G-XFL2"},
+}
+DISPLAY = {username: name for username, (_role, _scope, name) in ACCOUNTS.items()}
+
+
+@pytest.fixture
+def app(runtime, clock):
+    now = clock()
+    cast(runtime.database, now)
+    with runtime.database.transaction() as session:
+        grid_id = session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
+                                  .where(Community.name == XINGFULI, Grid.name == SECOND)).one()
+        session.add(new_appeal("G-XFL2", grid_id, now, content="同一处垃圾"))
+        session.add(new_appeal("G-REVIEW", grid_id, now, category=UNCLASSIFIED, content="小区路灯不亮了，晚上很黑"))
+    return create_app(runtime=runtime)
+
+
+def logged_in(app, username):
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
+    person = Browser(client)
+    assert person.login(username).status_code == 302
+    return person
+
+
+def post(person, ticket, action, form, token=True):
+    data = dict(form)
+    if token:
+        data["csrf_token"] = person.token("/console/")
+    return person.client.post(f"/console/appeals/{ticket}/{action}", data=data)
+
+
+def events(database, ticket):
+    appeal_id = appeal(database, ticket).id
+    with database.transaction() as session:
+        return session.scalars(select(AppealEvent).where(AppealEvent.appeal_id == appeal_id)
+                               .order_by(AppealEvent.id)).all()
+
+
+# --- every role against every action ----------------------------------------------------------------------------
+
+OUTSIDE = [(username, ticket) for username in sorted(ACCOUNTS) for ticket in sorted(PLACES)
+           if ticket not in SEES[username]]
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+@pytest.mark.parametrize(("username", "ticket"), OUTSIDE)
+def test_an_action_on_an_appeal_outside_the_scope_is_not_found_and_changes_nothing(app, runtime, action,
+                                                                                   username, ticket):
+    before = appeal(runtime.database, ticket)
+    response = post(logged_in(app, username), ticket, action, ACTIONS[action])
+    assert response.status_code == 404
+    assert ticket not in response.get_data(as_text=True)
+    after = appeal(runtime.database, ticket)
+    assert (after.status, after.category, after.grid_id) == (before.status, before.category, before.grid_id)
+    assert events(runtime.database, ticket) == []
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+@pytest.mark.parametrize("username", sorted(ACCOUNTS))
+def test_each_role_acts_on_an_appeal_in_its_scope_and_the_trail_names_the_operator(app, runtime, action, username):
+    response = post(logged_in(app, username), "G-XFL", action, ACTIONS[action])
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"] == f"/console/appeals/G-XFL?done={action}"
+    trail = events(runtime.database, "G-XFL")
+    assert [(event.actor_kind, event.actor_id is not None) for event in trail] == [("console_user", True)]
+    page = logged_in(app, username).get("/console/appeals/G-XFL").get_data(as_text=True)
+    assert f"（控制台 {DISPLAY[username]}）" in page
+
+
+def test_an_action_without_the_token_is_refused_and_changes_nothing(app, runtime):
+    response = post(logged_in(app, "admin"), "G-XFL", "reject", ACTIONS["reject"], token=False)
+    assert response.status_code == 400 and "页面已过期" in response.get_data(as_text=True)
+    assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
+
+
+def test_an_action_needs_a_login(app, runtime):
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https"})
+    visitor = Browser(client)
+    response = client.post("/console/appeals/G-XFL/reject",
+                           data={**ACTIONS["reject"], "csrf_token": visitor.token()})  # the login page's token
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+    assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
+
+
+def test_a_merge_into_an_appeal_outside_the_scope_is_not_found(app, runtime):
+    response = post(logged_in(app, "xingfuli"), "G-XFL", "merge", {"into": "G-HP"})
+    assert response.status_code == 404
+    assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
+
+
+# --- each action's effect --------------------------------------------------------------------------------------
+
+def test_reclassifying_keeps_the_correction_for_retraining(app, runtime):
+    post(logged_in(app, "xingfuli"), "G-XFL", "reclassify", {"category": "物业服务"})
+    assert appeal(runtime.database, "G-XFL").category == "物业服务"
+    with runtime.database.transaction() as session:
+        example = session.scalars(select(LabelledExample)).one()
+        assert (example.label, example.previous_label, example.staff_id) == ("物业服务", "市容环境", None)
+    (event,) = events(runtime.database, "G-XFL")
+    assert (event.action, event.note, event.internal) == ("reclassified", "市容环境 → 物业服务", True)
+
+
+def test_the_review_queue_offers_the_machines_suggestion_as_one_click(app, runtime):
+    person = logged_in(app, "xingfuli")
+    queue = person.get("/console/appeals?queue=review").get_data(as_text=True)
+    assert 'id="appeal-G-REVIEW"' in queue
+    page = person.get("/console/appeals/G-REVIEW").get_data(as_text=True)
+    assert 'id="action-suggestion"' in page and "系统建议类别：" in page
+    suggested = page.split('name="category" value="', 1)[1].split('"', 1)[0]
+    assert post(person, "G-REVIEW", "reclassify", {"category": suggested}).status_code == 302
+    assert appeal(runtime.database, "G-REVIEW").category == suggested != UNCLASSIFIED
+    assert 'id="appeal-G-REVIEW"' not in person.get("/console/appeals?queue=review").get_data(as_text=True)
+
+
+def test_reassigning_to_a_grid_of_the_scope_restarts_the_wait_there(app, runtime):
+    post(logged_in(app, "xingfuli"), "G-XFL", "reassign", {"target": f"{XINGFULI}·{FIRST}"})
+    moved = appeal(runtime.database, "G-XFL")
+    with runtime.database.transaction() as session:
+        first = session.get_one(Grid, moved.grid_id)
+        assert first.name == FIRST
+    assert moved.status == AppealStatus.DISPATCHED
+    assert events(runtime.database, "G-XFL")[0].action == "reassigned"
+
+
+def test_a_community_operator_cannot_reassign_into_another_community(app, runtime):
+    response = post(logged_in(app, "xingfuli"), "G-XFL", "reassign", {"target": "和平社区·第一网格"})
+    assert response.status_code == 409
+    assert "不在您的管辖范围" in response.get_data(as_text=True)
+    assert appeal(runtime.database, "G-XFL").grid_id == appeal(runtime.database, "G-XFL2").grid_id
+
+
+def test_rejecting_closes_it_with_the_reason(app, runtime):
+    post(logged_in(app, "street"), "G-XFL", "reject", ACTIONS["reject"])
+    (event,) = events(runtime.database, "G-XFL")
+    assert (appeal(runtime.database, "G-XFL").status, event.note) == (AppealStatus.REJECTED, "属于燃气公司受理范围")
+
+
+def test_merging_a_duplicate_then_splitting_it_again(app, runtime):
+    person = logged_in(app, "xingfuli")
+    post(person, "G-XFL", "merge", {"into": "g-xfl2"})
+    merged = appeal(runtime.database, "G-XFL")
+    assert (merged.status, merged.merged_into_id) == (AppealStatus.MERGED, appeal(runtime.database, "G-XFL2").id)
+    assert 'id="action-split"' in person.get("/console/appeals/G-XFL").get_data(as_text=True)
+    assert post(person, "G-XFL", "split", {}).status_code == 302
+    assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
+    assert [event.action for event in events(runtime.database, "G-XFL")] == ["merged", "viewed", "split"]
+
+
+# --- refusals: one line on the page, nothing changed ------------------------------------------------------------
+
+@pytest.mark.parametrize(("action", "form", "words"), [
+    ("reclassify", {"category": "不存在的类别"}, "没有“不存在的类别”这个类别"),
+    ("reassign", {"target": ""}, "请写明改派给"),
+    ("reassign", {"target": "火星网格"}, "没有找到网格或网格员"),
+    ("reject", {"reason": "  "}, "请写明不受理的原因"),
+    ("merge", {"into": "G-XFL"}, "不能把诉求 G-XFL 并入它自己"),
+    ("merge", {"into": ""}, "请写明并入哪条诉求"),
+    ("split", {}, "不能这样处理"),
+])
+def test_a_refused_action_is_one_chinese_line_on_the_page_and_changes_nothing(app, runtime, action, form, words):
+    response = post(logged_in(app, "admin"), "G-XFL", action, form)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    refusal = page[page.index('id="action-refusal"'):]
+    assert words in refusal[:refusal.index("</p>")]
+    assert "Traceback" not in page
+    assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
+    assert events(runtime.database, "G-XFL") == []
+
+
+def test_an_action_on_a_closed_appeal_is_refused(app, runtime):
+    person = logged_in(app, "admin")
+    post(person, "G-XFL", "reject", ACTIONS["reject"])
+    response = post(person, "G-XFL", "reclassify", {"category": "物业服务"})
+    assert response.status_code == 409 and "不受理" in response.get_data(as_text=True)
+    assert appeal(runtime.database, "G-XFL").category == "市容环境"
