@@ -94,6 +94,7 @@ class Action(StrEnum):
     CHASED = "chased"  # 催办: the resident chased it up and its handler was told (internal; note: their words)
     REJECTED = "rejected"  # 不受理: not an appeal, closed by an operator or grid leader (note: the reason)
     COMPLAINT = "complaint"  # a complaint about staff (internal; note: the ids of the staff it is about, or none)
+    NOTED = "noted"  # 备注: an internal note of staff or a console operator (internal; note: their words)
     BUILDING_MOVED = "building_moved"  # its building moved to another grid (internal; note: from, to, keep|move)
 
 
