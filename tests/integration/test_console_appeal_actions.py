@@ -2,14 +2,16 @@
 scope, out of scope: 404), the CSRF check, each action's effect through the same lifecycle function the chat
 uses, its audit line 控制台 <显示名>, and a refusal as one Chinese line that leaves the appeal as it was."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from bot.web.app import create_app
 from storage.appeals import UNCLASSIFIED
-from storage.models import AppealEvent, AppealStatus, Community, Grid, LabelledExample
+from storage.models import AppealEvent, AppealStatus, Community, Grid, LabelledExample, Resident
 from tests.support.console import ACCOUNTS, PLACES, SEES, Browser, cast, new_appeal
-from tests.support.database import appeal
+from tests.support.database import appeal, notices, worded
 from tests.support.street import FIRST, SECOND, XINGFULI
 
 pytestmark = pytest.mark.postgres
@@ -21,6 +23,7 @@ ACTIONS = {
     "reject": {"reason": "属于燃气公司受理范围"},
     "merge": {"into": "G-XFL2"},
 }
+RESIDENT_OPENID = "o-console-resident-0001"
 DISPLAY = {username: name for username, (_role, _scope, name) in ACCOUNTS.items()}
 
 
@@ -33,6 +36,11 @@ def app(runtime, clock):
                                   .where(Community.name == XINGFULI, Grid.name == SECOND)).one()
         session.add(new_appeal("G-XFL2", grid_id, now, content="同一处垃圾"))
         session.add(new_appeal("G-REVIEW", grid_id, now, category=UNCLASSIFIED, content="小区路灯不亮了，晚上很黑"))
+        resident = Resident(openid=RESIDENT_OPENID, grid_id=grid_id, created_at=now)
+        session.add(resident)
+        session.flush()
+        session.add(new_appeal("G-WORK", grid_id, now, status=AppealStatus.ACCEPTED, accepted_at=now,
+                               resolve_due_at=now + timedelta(hours=72), resident_id=resident.id))
     return create_app(runtime=runtime)
 
 
@@ -197,3 +205,52 @@ def test_an_action_on_a_closed_appeal_is_refused(app, runtime):
     response = post(person, "G-XFL", "reclassify", {"category": "物业服务"})
     assert response.status_code == 409 and "不受理" in response.get_data(as_text=True)
     assert appeal(runtime.database, "G-XFL").category == "市容环境"
+
+
+# --- stepping into the work: pause, resume, a note, a message to the resident ----------------------------------
+
+def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(app, runtime, clock):
+    person = logged_in(app, "street")
+    due = appeal(runtime.database, "G-WORK").resolve_due_at
+    assert post(person, "G-WORK", "pause", {"reason": "等待电梯配件"}).status_code == 302
+    assert appeal(runtime.database, "G-WORK").status == AppealStatus.PAUSED
+    assert notices(runtime.database, "resident_paused", "G-WORK") == [RESIDENT_OPENID]
+    clock.advance(minutes=20)  # within the session's idle timeout
+    assert post(person, "G-WORK", "resume", {}).status_code == 302
+    resumed = appeal(runtime.database, "G-WORK")
+    assert (resumed.status, resumed.resolve_due_at) == (AppealStatus.ACCEPTED, due + timedelta(minutes=20))
+    assert [(e.action, e.actor_kind) for e in events(runtime.database, "G-WORK")] == [
+        ("paused", "console_user"), ("resumed", "console_user")]
+
+
+def test_a_note_stays_internal_and_nobody_is_told(app, runtime):
+    person = logged_in(app, "xingfuli")
+    assert post(person, "G-WORK", "note", {"text": "已联系物业，明天上门"}).status_code == 302
+    (event,) = events(runtime.database, "G-WORK")
+    assert (event.action, event.internal, event.note, event.actor_kind) == ("noted", True, "已联系物业，明天上门",
+                                                                             "console_user")
+    assert "内部备注（控制台 孙丽）：已联系物业，明天上门" in person.get("/console/appeals/G-WORK").get_data(as_text=True)
+    with runtime.database.transaction() as session:
+        assert session.scalars(select(AppealEvent).where(AppealEvent.action == "noted")).all()
+    assert notices(runtime.database, "resident_progress") == []
+
+
+def test_a_message_reaches_the_resident_as_a_progress_update(app, runtime):
+    person = logged_in(app, "admin")
+    assert post(person, "G-WORK", "message", {"text": "师傅明天上午到，请家里留人"}).status_code == 302
+    assert any("师傅明天上午到" in text for text in worded(runtime.database, "resident_progress", RESIDENT_OPENID))
+    (event,) = events(runtime.database, "G-WORK")
+    assert (event.action, event.internal, event.actor_kind) == ("progress", False, "console_user")
+
+
+def test_a_message_on_an_appeal_nobody_works_on_yet_is_refused(app, runtime):
+    response = post(logged_in(app, "admin"), "G-XFL", "message", {"text": "您好"})
+    assert response.status_code == 409 and "待接单" in response.get_data(as_text=True)
+    assert notices(runtime.database, "resident_progress") == []
+
+
+@pytest.mark.parametrize("action", ["pause", "resume", "note", "message"])
+def test_stepping_in_outside_the_scope_is_not_found(app, runtime, action):
+    response = post(logged_in(app, "street"), "G-PA", action, {"reason": "x", "text": "x"})
+    assert response.status_code == 404
+    assert events(runtime.database, "G-PA") == []

@@ -17,7 +17,7 @@ from bot.web.console.appeal_page import render_appeal
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
 from handlers import review as review_words
 from handlers import staff_texts
-from storage import console_users, joins, reassigning, rejecting, review
+from storage import console_users, joins, reassigning, rejecting, review, tasks
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from storage.models import Appeal, ConsoleUser
 from storage.staff import UnclearPlace
@@ -82,6 +82,46 @@ def merge(ticket: str) -> Response | tuple[str, int]:
 def split(ticket: str) -> Response | tuple[str, int]:
     """拆分: a merged appeal is handled on its own again, dispatched anew."""
     return _act(ticket, "split", lambda db, user, appeal: joins.split(db, user, appeal.ticket, runtime().clock()))
+
+
+@blueprint.post("/appeals/<ticket>/pause")
+@login_required
+def pause(ticket: str) -> Response | tuple[str, int]:
+    """挂起: the completion clock stops (waiting for parts, a third party); the resident is told why."""
+    reason = _field("reason")
+    if not reason:
+        return _refused(ticket, texts.ACTION_REASON_MISSING_PAUSE)
+    return _act(ticket, "pause", lambda db, user, appeal: tasks.pause(db, user, appeal.ticket, reason,
+                                                                       runtime().clock()))
+
+
+@blueprint.post("/appeals/<ticket>/resume")
+@login_required
+def resume(ticket: str) -> Response | tuple[str, int]:
+    """恢复: back to work, the deadline moved by the pause."""
+    return _act(ticket, "resume", lambda db, user, appeal: tasks.resume(db, user, appeal.ticket, runtime().clock()))
+
+
+@blueprint.post("/appeals/<ticket>/note")
+@login_required
+def note(ticket: str) -> Response | tuple[str, int]:
+    """内部备注: for staff and operators only; the resident never reads it."""
+    text = _field("text")
+    if not text:
+        return _refused(ticket, texts.ACTION_TEXT_MISSING)
+    return _act(ticket, "note", lambda db, user, appeal: tasks.note(db, user, appeal.ticket, text,
+                                                                     runtime().clock()))
+
+
+@blueprint.post("/appeals/<ticket>/message")
+@login_required
+def message(ticket: str) -> Response | tuple[str, int]:
+    """给居民留言: a 进展 the resident reads, through the channels every status update takes (storage.telling)."""
+    text = _field("text")
+    if not text:
+        return _refused(ticket, texts.ACTION_TEXT_MISSING)
+    return _act(ticket, "message", lambda db, user, appeal: tasks.progress(db, user, appeal.ticket, text,
+                                                                            runtime().clock()))
 
 
 def _field(name: str) -> str:
