@@ -1,4 +1,5 @@
-"""One appeal's page: its record and timeline, the forms of what the operator may do to it (actions.py), the
+"""One appeal's page: its record and timeline, its photos and locations, the resident's other appeals, its
+focus cases, the forms of what the operator may do to it (actions.py), the
 classifier's suggestion while it waits in 待分类, and the line saying what was just done or why it was refused."""
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from flask import g, render_template, request
 from bot.web.console import texts
 from bot.web.console.guard import in_scope_or_404, runtime
 from handlers import review as review_words
-from storage import console_users, lookups
-from storage.appeal_record import record_of
+from storage import console_users, lookups, media_files
+from storage.appeal_record import record_of, surroundings
 from storage.appeals import UNCLASSIFIED
 from storage.models import OPEN_STATUSES, AppealStatus
 
@@ -23,10 +24,12 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         if read:
             lookups.read_by(db, found, g.operator.actor, now)
         record = record_of(db, found)
+        around = surroundings(db, found, g.operator.scope)
+        material = media_files.material(db, found.id, now)  # photos behind signed links, as the chat gives them
     understanding = runtime().understanding
     appeal = record.appeal
     suggestion = review_words.guess(understanding, appeal.content) if appeal.category == UNCLASSIFIED else None
     return render_template(
         "console/appeal.html", record=record, refusal=refusal, done=texts.ACTION_DONE.get(request.args.get("done", "")),
-        categories=understanding.taxonomy.names, suggestion=suggestion,
+        categories=understanding.taxonomy.names, suggestion=suggestion, around=around, material=material,
         workable=appeal.status in OPEN_STATUSES, merged=appeal.status == AppealStatus.MERGED)

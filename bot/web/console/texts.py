@@ -61,7 +61,12 @@ NO_PLACE = "（待绑定地址）"
 NOBODY = "—"
 URGENT = "【紧急】"
 DETAIL_FIELDS = {"category": "类别", "status": "状态", "place": "地点", "assignee": "承办", "filed": "提交时间",
-                 "contact": "联系方式", "content": "内容", "timeline": "办理记录"}
+                 "contact": "联系方式", "content": "内容", "timeline": "办理记录", "material": "照片与位置",
+                 "followers": "并入的诉求（其他居民）", "focus": "聚焦办", "others": "该居民的其他诉求"}
+PHOTO = "照片{number}"
+PLACE = "位置{number}（地图）"
+PHOTO_STATES = {"saving": "保存中", "failed": "未能保存"}
+FOCUS_STATES = {"open": "进行中", "closed": "已结束"}
 CONTACT_NONE = "未留"
 
 # --- the login record ----------------------------------------------------------------------------------------
