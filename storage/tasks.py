@@ -126,8 +126,9 @@ def note(session: Session, member: Manager, ticket: str, text: str, now: datetim
     return appeal
 
 
-def transfer(session: Session, member: Staff, ticket: str, department: str, now: datetime) -> Appeal:
-    """转办: hand the task to a department or the property company, whose staff claim it like a grid's."""
+def transfer(session: Session, member: Manager, ticket: str, department: str, now: datetime) -> Appeal:
+    """转办: hand the task to a department or the property company, whose staff claim it like a grid's (a console
+    operator of the appeal's scope may, while it waits for a claim or is being worked on)."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
     receivers = dispatch.department_staff(session, department)
     if not receivers:
@@ -185,7 +186,7 @@ def _workable(session: Session, member: Manager, ticket: str, statuses: tuple[Ap
     if isinstance(member, ConsoleUser):  # an operator of the appeal's scope steps in; they never claim it
         if not manages_grid(session, member, appeal.grid_id):
             raise NotAllowed("not_your_task")
-        _require_status(appeal, *statuses)
+        _require_status(appeal, *statuses, *((AppealStatus.DISPATCHED,) if claimable else ()))
         return appeal
     is_assignee = appeal.assignee_staff_id == member.id
     leads_grid = member.role == StaffRole.GRID_LEADER and member.grid_id == appeal.grid_id

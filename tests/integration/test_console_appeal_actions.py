@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.web.app import create_app
 from storage.appeals import UNCLASSIFIED
-from storage.models import AppealEvent, AppealStatus, Community, Grid, LabelledExample, Resident
+from storage.models import AppealEvent, AppealStatus, Community, Grid, LabelledExample, Resident, Staff, StaffRole
 from tests.support.console import ACCOUNTS, PLACES, SEES, Browser, cast, new_appeal
 from tests.support.database import appeal, notices, worded
 from tests.support.street import FIRST, SECOND, XINGFULI
@@ -254,3 +254,22 @@ def test_stepping_in_outside_the_scope_is_not_found(app, runtime, action):
     response = post(logged_in(app, "street"), "G-PA", action, {"reason": "x", "text": "x"})
     assert response.status_code == 404
     assert events(runtime.database, "G-PA") == []
+
+
+def test_transferring_to_a_department_hands_it_to_their_staff(app, runtime, clock):
+    with runtime.database.transaction() as session:
+        session.add(Staff(openid="o-dept-chengguan-01", name="赵队长", role=StaffRole.DEPARTMENT,
+                          department="城管执法中队", active=True, created_at=clock()))
+    person = logged_in(app, "street")
+    assert 'id="action-transfer"' in person.get("/console/appeals/G-XFL").get_data(as_text=True)
+    assert post(person, "G-XFL", "transfer", {"department": "城管执法中队"}).status_code == 302
+    moved = appeal(runtime.database, "G-XFL")
+    assert (moved.status, moved.department) == (AppealStatus.DISPATCHED, "城管执法中队")
+    assert notices(runtime.database, "staff_new_appeal", "G-XFL") == ["o-dept-chengguan-01"]
+    assert [(e.action, e.actor_kind) for e in events(runtime.database, "G-XFL")][-1] == ("transferred", "console_user")
+
+
+def test_a_transfer_to_a_department_without_staff_is_refused(app, runtime):
+    response = post(logged_in(app, "admin"), "G-XFL", "transfer", {"department": "不存在的部门"})
+    assert response.status_code == 409 and "还没有可以接单的工作人员" in response.get_data(as_text=True)
+    assert appeal(runtime.database, "G-XFL").department is None

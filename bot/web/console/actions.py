@@ -50,6 +50,17 @@ def reassign(ticket: str) -> Response | tuple[str, int]:
                                                                                    runtime().clock()))
 
 
+@blueprint.post("/appeals/<ticket>/transfer")
+@login_required
+def transfer(ticket: str) -> Response | tuple[str, int]:
+    """转办: to a department or the property company, whose staff claim it."""
+    department = _field("department")
+    if not department:
+        return _refused(ticket, texts.ACTION_DEPARTMENT_MISSING)
+    return _act(ticket, "transfer", lambda db, user, appeal: tasks.transfer(db, user, appeal.ticket, department,
+                                                                             runtime().clock()))
+
+
 @blueprint.post("/appeals/<ticket>/reject")
 @login_required
 def reject(ticket: str) -> Response | tuple[str, int]:
@@ -153,6 +164,8 @@ def _refusal(refused: DomainError, ticket: str, target: str) -> str:
     """The operator's one line for a refusal of the lifecycle."""
     if isinstance(refused, IllegalTransition):
         return texts.ACTION_WRONG_STATE.format(status=staff_texts.STATUS_NAMES.get(refused.status, refused.status))
+    if isinstance(refused, NotAllowed) and refused.reason == "unknown_department":
+        return texts.ACTION_UNKNOWN_DEPARTMENT
     if isinstance(refused, NotAllowed) and refused.reason in staff_texts.MERGE_REFUSED:
         return staff_texts.MERGE_REFUSED[refused.reason].format(ticket=ticket, target=target)
     if isinstance(refused, NotAllowed):

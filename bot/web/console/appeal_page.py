@@ -9,7 +9,7 @@ from flask import g, render_template, request
 from bot.web.console import texts
 from bot.web.console.guard import in_scope_or_404, runtime
 from handlers import review as review_words
-from storage import console_users, lookups, media_files
+from storage import console_users, lookups, media_files, tasks
 from storage.appeal_record import record_of, surroundings
 from storage.appeals import UNCLASSIFIED
 from storage.models import OPEN_STATUSES, AppealStatus
@@ -26,10 +26,11 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         record = record_of(db, found)
         around = surroundings(db, found, g.operator.scope)
         material = media_files.material(db, found.id, now)  # photos behind signed links, as the chat gives them
+        departments = tasks.departments(db)
     understanding = runtime().understanding
     appeal = record.appeal
     suggestion = review_words.guess(understanding, appeal.content) if appeal.category == UNCLASSIFIED else None
     return render_template(
         "console/appeal.html", record=record, refusal=refusal, done=texts.ACTION_DONE.get(request.args.get("done", "")),
-        categories=understanding.taxonomy.names, suggestion=suggestion, around=around, material=material,
+        categories=understanding.taxonomy.names, suggestion=suggestion, around=around, material=material, departments=departments,
         workable=appeal.status in OPEN_STATUSES, merged=appeal.status == AppealStatus.MERGED)
