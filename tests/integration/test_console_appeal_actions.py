@@ -273,3 +273,16 @@ def test_a_transfer_to_a_department_without_staff_is_refused(app, runtime):
     response = post(logged_in(app, "admin"), "G-XFL", "transfer", {"department": "不存在的部门"})
     assert response.status_code == 409 and "还没有可以接单的工作人员" in response.get_data(as_text=True)
     assert appeal(runtime.database, "G-XFL").department is None
+
+
+def test_the_review_queue_is_worked_from_the_list_one_click_each(app, runtime):
+    person = logged_in(app, "street")
+    queue = person.get("/console/appeals?queue=review").get_data(as_text=True)
+    form = queue[queue.index('id="suggest-G-REVIEW"'):queue.index("</form>", queue.index('id="suggest-G-REVIEW"'))]
+    suggested = form.split('name="category" value="', 1)[1].split('"', 1)[0]
+    response = post(person, "G-REVIEW", "reclassify", {"category": suggested, "back": "review"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/console/appeals?queue=review&done=reclassify"
+    assert appeal(runtime.database, "G-REVIEW").category == suggested
+    after = person.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'id="appeal-G-REVIEW"' not in after and "已改分类" in after

@@ -153,6 +153,8 @@ def _act(ticket: str, action: str, act: Act) -> Response | tuple[str, int]:
             shown = appeal.ticket
     except DomainError as refused:
         return _refused(ticket, _refusal(refused, ticket, _field("into")))
+    if request.form.get("back") == "review":  # a one-click correction from the 待分类 list: on to the next one
+        return redirect(url_for("console.appeals", queue="review", done=action))
     return redirect(url_for("console.appeal", ticket=shown, done=action))
 
 

@@ -11,8 +11,9 @@ from bot.sheets import appeals_csv
 from bot.web.console import appeal_filters, texts
 from bot.web.console.appeal_page import render_appeal
 from bot.web.console.guard import admin_only, blueprint, login_required, runtime
+from handlers import review as review_words
 from storage import console_users, queries
-from storage.appeals import Channel
+from storage.appeals import UNCLASSIFIED, Channel
 from storage.models import AppealStatus, Community, Street
 
 PAGE_SIZE = 50
@@ -53,8 +54,12 @@ def appeals() -> str:
                                                            limit=PAGE_SIZE + 1, after_id=after)
     shown = found[:PAGE_SIZE]
     following = shown[-1].appeal.id if len(found) > PAGE_SIZE else None
+    # 待分类 is worked from the list: each line offers the classifier's category as one click.
+    suggestions = {listed.appeal.id: review_words.guess(runtime().understanding, listed.appeal.content)
+                   for listed in shown if listed.appeal.category == UNCLASSIFIED} if wanted.queue == "review" else {}
     return render_template("console/appeals.html", queue=wanted.queue, wanted=wanted, found=shown,
-                           following=following, now=now, statuses=list(AppealStatus), channels=list(Channel))
+                           following=following, now=now, statuses=list(AppealStatus), channels=list(Channel),
+                           suggestions=suggestions, done=texts.ACTION_DONE.get(request.args.get("done", "")))
 
 
 @blueprint.get("/appeals.csv")

@@ -99,6 +99,7 @@ FILTER_NO_PLACE = "没有找到“{name}”：请写街道、社区或网格的�
 # --- what an operator does to one appeal (actions.py) --------------------------------------------------------
 ACTIONS_HEADING = "处置"
 SUGGESTION = "系统建议类别：{category}"
+SUGGESTION_COLUMN = "系统建议"
 SUGGESTION_APPLY = "按建议改为“{category}”"
 ACTION_LABELS = {
     "reclassify": "改分类", "reassign": "改派（网格或网格员姓名）", "reject": "不受理（不属于本系统受理范围）",
