@@ -286,3 +286,18 @@ def test_the_review_queue_is_worked_from_the_list_one_click_each(app, runtime):
     assert appeal(runtime.database, "G-REVIEW").category == suggested
     after = person.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="appeal-G-REVIEW"' not in after and "已改分类" in after
+
+
+def test_withdrawing_on_the_residents_word_cancels_it_with_how_they_asked(app, runtime):
+    person = logged_in(app, "xingfuli")
+    response = post(person, "G-WORK", "withdraw", {"note": "居民来电：已自行解决"})
+    assert response.status_code == 302
+    assert appeal(runtime.database, "G-WORK").status == AppealStatus.CANCELLED
+    (event,) = events(runtime.database, "G-WORK")
+    assert (event.action, event.note, event.actor_kind) == ("cancelled", "居民来电：已自行解决", "console_user")
+
+
+def test_withdrawing_needs_to_say_how_the_resident_asked(app, runtime):
+    response = post(logged_in(app, "admin"), "G-WORK", "withdraw", {"note": ""})
+    assert response.status_code == 409 and "怎样要求撤销" in response.get_data(as_text=True)
+    assert appeal(runtime.database, "G-WORK").status == AppealStatus.ACCEPTED

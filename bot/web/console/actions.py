@@ -72,6 +72,17 @@ def reject(ticket: str) -> Response | tuple[str, int]:
                                                                              runtime().clock()))
 
 
+@blueprint.post("/appeals/<ticket>/withdraw")
+@login_required
+def withdraw(ticket: str) -> Response | tuple[str, int]:
+    """撤销 on the resident's word (a call, a visit): closed as withdrawn, with how they asked."""
+    note = _field("note")
+    if not note:
+        return _refused(ticket, texts.ACTION_WITHDRAW_NOTE_MISSING)
+    return _act(ticket, "withdraw", lambda db, user, appeal: rejecting.withdraw_for_resident(
+        db, user, appeal.ticket, note, runtime().clock()))
+
+
 @blueprint.post("/appeals/<ticket>/merge")
 @login_required
 def merge(ticket: str) -> Response | tuple[str, int]:

@@ -104,16 +104,17 @@ SUGGESTION_APPLY = "按建议改为“{category}”"
 ACTION_LABELS = {
     "reclassify": "改分类", "reassign": "改派（网格或网格员姓名）", "reject": "不受理（不属于本系统受理范围）",
     "merge": "合并（重复诉求，并入编号）", "split": "拆分（不再并入其他诉求，重新派发）",
-    "transfer": "转办（交给部门或物业）", "pause": "挂起（办结时限暂停，原因告知居民）", "resume": "恢复办理（时限顺延挂起的时间）",
+    "transfer": "转办（交给部门或物业）", "withdraw": "居民要求撤销（来电、来访）", "pause": "挂起（办结时限暂停，原因告知居民）", "resume": "恢复办理（时限顺延挂起的时间）",
     "note": "内部备注（居民看不到）", "message": "给居民留言（作为办理进展发送）",
 }
 ACTION_BUTTONS = {"reclassify": "改分类", "reassign": "改派", "reject": "不受理", "merge": "合并", "split": "拆分",
-                  "transfer": "转办", "pause": "挂起", "resume": "恢复", "note": "保存备注", "message": "发送"}
-ACTION_PLACEHOLDERS = {"reassign": "如 幸福里社区·第一网格 或 张伟", "reject": "告知居民的原因",
+                  "transfer": "转办", "withdraw": "撤销", "pause": "挂起", "resume": "恢复", "note": "保存备注", "message": "发送"}
+ACTION_PLACEHOLDERS = {"withdraw": "如 居民来电要求撤销，已自行解决", "reassign": "如 幸福里社区·第一网格 或 张伟", "reject": "告知居民的原因",
                        "merge": "如 A20260301-0001"}
 ACTION_DONE = {"reclassify": "已改分类，并记为纠正样本。", "reassign": "已改派，新的承办人已收到任务。",
                "reject": "已作不受理处理，原因已告知居民。", "merge": "已合并，居民将随目标诉求收到进展。",
-               "split": "已拆分，诉求已重新派发。", "transfer": "已转办，该部门的工作人员已收到任务。", "pause": "已挂起，原因已告知居民。", "resume": "已恢复办理。",
+               "split": "已拆分，诉求已重新派发。", "transfer": "已转办，该部门的工作人员已收到任务。",
+               "withdraw": "已按居民要求撤销。", "pause": "已挂起，原因已告知居民。", "resume": "已恢复办理。",
                "note": "备注已保存。", "message": "留言已发送给居民。"}
 ACTION_REFUSED = "操作没有执行，请刷新页面后再试。"
 ACTION_WRONG_STATE = "诉求当前状态为“{status}”，不能这样处理。"
@@ -132,6 +133,7 @@ ACTION_REASON_MISSING = "请写明不受理的原因（会告知居民）。"
 ACTION_REASON_MISSING_PAUSE = "请写明挂起的原因（会告知居民）。"
 ACTION_DEPARTMENT_MISSING = "请选择转办给哪个部门。"
 ACTION_UNKNOWN_DEPARTMENT = "这个部门还没有可以接单的工作人员，请选择其他部门。"
+ACTION_WITHDRAW_NOTE_MISSING = "请写明居民是怎样要求撤销的（如 来电、来访）。"
 ACTION_TEXT_MISSING = "请先写好内容再提交。"
 ACTION_INTO_MISSING = "请写明并入哪条诉求的编号。"
 ACTION_UNKNOWN_TARGET = "没有找到网格或网格员“{name}”。可选网格：{grids}"
