@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from handlers import staff_texts as texts
 from handlers.arguments import Arguments
-from handlers.conversation import Conversation
+from handlers.conversation import Conversation, Understanding
 from handlers.resident_texts import clock
 from handlers.staff import hidden
 from handlers.types import Reply
 from nlp import UNCLASSIFIED
-from nlp.taxonomy import Limits
+from nlp.taxonomy import Limits, Taxonomy
 from storage import queries, review
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import StaffRole
@@ -37,9 +37,8 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
     if name not in taxonomy.names:
         return Reply(texts.UNKNOWN_CATEGORY.format(name=name, names="、".join(taxonomy.names)))
     category = taxonomy.category(name)
-    new = review.NewCategory(category.name, category.response_hours, category.resolve_hours,
-                             category.subcategory_of, lambda sub: _hours(category.limits(sub)),
-                             category.working_days)
+    new = new_category(taxonomy, name)
+    assert new is not None, "the name is one of the taxonomy's"
     try:
         appeal = review.reclassify(conversation.session, member, ticket, new, conversation.now)
     except NotFound:
@@ -56,14 +55,30 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
     return Reply(texts.RECLASSIFIED.format(ticket=ticket, category=name))
 
 
+def new_category(taxonomy: Taxonomy, name: str) -> review.NewCategory | None:
+    """The taxonomy's category of that name with its time limits, as `storage.review.reclassify` takes it; None
+    when the taxonomy has no such category. The chat's 分类 and the console's 改分类 both use it."""
+    if name not in taxonomy.names:
+        return None
+    category = taxonomy.category(name)
+    return review.NewCategory(category.name, category.response_hours, category.resolve_hours,
+                              category.subcategory_of, lambda sub: _hours(category.limits(sub)),
+                              category.working_days)
+
+
+def guess(understanding: Understanding, content: str) -> str | None:
+    """The classifier's best category for the text today (the model may have been retrained since); None when it
+    has none to offer."""
+    result = understanding.classifier.classify(content)
+    return (result.category if result.category != UNCLASSIFIED else result.runner_up) or None
+
+
 def _hours(limits: Limits) -> tuple[int, int]:
     return limits.response_hours, limits.resolve_hours
 
 
 def _guess(conversation: Conversation, content: str) -> str:
-    """The classifier's best category for the text today (the model may have been retrained since)."""
-    result = conversation.understanding.classifier.classify(content)
-    return (result.category if result.category != UNCLASSIFIED else result.runner_up) or "—"
+    return guess(conversation.understanding, content) or "—"
 
 
 def _excerpt(content: str, limit: int = 30) -> str:

@@ -565,6 +565,7 @@ EVENT_NAMES = {
     "rejected": "不受理",
     "complaint": "投诉工作人员",
     "building_moved": "所在楼栋划入其他网格",
+    "noted": "内部备注",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.

@@ -14,6 +14,10 @@ from enum import StrEnum
 
 from storage.models import ConsoleUser, Staff
 
+# Who manages appeals: a staff member in the chat, or an operator in the web console. The lifecycle functions that
+# an operator may call from either take one (`storage.staff.manages_grid` decides for both) and record `actor_of` it.
+Manager = Staff | ConsoleUser
+
 
 class ActorKind(StrEnum):
     RESIDENT = "resident"
@@ -42,3 +46,18 @@ class Actor:
 
 
 SYSTEM = Actor(ActorKind.SYSTEM)
+
+
+def actor_of(by: Manager) -> Actor:
+    """The audit trail's actor for a staff member or a console operator."""
+    return Actor.of_console(by) if isinstance(by, ConsoleUser) else Actor.of_staff(by)
+
+
+def name_of(by: Manager) -> str:
+    """The name staff are told (退回, 不受理 by whom): a staff member's, or the operator's display name."""
+    return by.display_name if isinstance(by, ConsoleUser) else by.name
+
+
+def staff_id_of(by: Manager) -> int | None:
+    """The staff id of a staff member; None for a console operator (who is no staff member)."""
+    return None if isinstance(by, ConsoleUser) else by.id

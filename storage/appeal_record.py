@@ -15,9 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import contacts
-from storage.models import Appeal, AppealEvent, AppealFollower, Attachment, Staff
+from storage.models import Appeal, AppealEvent, AppealFollower, Attachment, FocusCase, FocusCaseAppeal, Staff
 from storage.org import Address, address
-from storage.queries import timeline_with_names
+from storage.queries import Scope, timeline_with_names
+
+OTHER_APPEALS = 10  # of the same resident, on the page: enough to see a pattern
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,29 @@ def record_of(session: Session, appeal: Appeal) -> AppealRecord:
     return AppealRecord(appeal, place, _name(session, appeal.assignee_staff_id),
                         _name(session, appeal.reporter_staff_id), timeline_with_names(session, appeal),
                         material, followers, contact)
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """What lies around an appeal on the console's page."""
+
+    others: Sequence[Appeal]  # the same resident's other appeals within the operator's scope, newest first
+    focus_cases: Sequence[FocusCase]  # the 聚焦办 cases it belongs to
+
+
+def surroundings(session: Session, appeal: Appeal, scope: Scope) -> Surroundings:
+    """The resident's other appeals an operator of `scope` may open, and the focus cases of the appeal."""
+    others: Sequence[Appeal] = []
+    if appeal.resident_id is not None:
+        others = session.scalars(
+            select(Appeal).where(Appeal.resident_id == appeal.resident_id, Appeal.id != appeal.id, scope.condition())
+            .order_by(Appeal.id.desc()).limit(OTHER_APPEALS)
+        ).all()
+    cases = session.scalars(
+        select(FocusCase).join(FocusCaseAppeal, FocusCaseAppeal.case_id == FocusCase.id)
+        .where(FocusCaseAppeal.appeal_id == appeal.id).order_by(FocusCase.id)
+    ).all()
+    return Surroundings(others, cases)
 
 
 def _name(session: Session, staff_id: int | None) -> str | None:

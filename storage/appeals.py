@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage import workdays
-from storage.actors import Actor
+from storage.actors import Actor, ActorKind
 from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment, Staff
@@ -94,6 +94,7 @@ class Action(StrEnum):
     CHASED = "chased"  # 催办: the resident chased it up and its handler was told (internal; note: their words)
     REJECTED = "rejected"  # 不受理: not an appeal, closed by an operator or grid leader (note: the reason)
     COMPLAINT = "complaint"  # a complaint about staff (internal; note: the ids of the staff it is about, or none)
+    NOTED = "noted"  # 备注: an internal note of staff or a console operator (internal; note: their words)
     BUILDING_MOVED = "building_moved"  # its building moved to another grid (internal; note: from, to, keep|move)
 
 
@@ -269,10 +270,16 @@ def release_held(session: Session, resident: Sender, now: datetime) -> list[Appe
 
 def cancel(session: Session, resident: Sender, ticket: str, now: datetime) -> Appeal:
     """The resident withdraws one of their own open appeals; whoever holds it hears they need not go on."""
-    appeal = own_appeal(session, resident, ticket)
+    return withdraw(session, own_appeal(session, resident, ticket), now, Actor(ActorKind.RESIDENT, resident.id))
+
+
+def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note: str | None = None) -> Appeal:
+    """撤销 as `actor` records it (the resident, or an operator on the resident's word with `note` saying how they
+    asked): the open appeal is cancelled and whoever holds it hears they need not go on. Who may is the caller's
+    to check; the appeals merged into it are the caller's to release (storage.joins.release_followers)."""
     old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
     transition(session, appeal, old, AppealStatus.CANCELLED, now)
-    record(session, appeal.id, now, Action.CANCELLED, old, AppealStatus.CANCELLED, actor_id=resident.id)
+    record(session, appeal.id, now, Action.CANCELLED, old, AppealStatus.CANCELLED, actor=actor, note=note)
     if holder is not None:
         openid = session.scalar(select(Staff.openid).where(Staff.id == holder))
         tell(session, openid, StaffCancelled(ticket=appeal.ticket), now, appeal=appeal)

@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, aliased
 
 from storage import dispatch, followers, verification
+from storage.actors import Manager, actor_of
 from storage.appeals import Action, record, transition
 from storage.driver_sql import DriverSQL, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
@@ -92,25 +93,28 @@ def join(session: Session, resident_id: int, appeal_id: int, target_id: int, sen
     return target
 
 
-def merge(session: Session, member: Staff, ticket: str, into_ticket: str, sensitive: Collection[str],
+def merge(session: Session, member: Manager, ticket: str, into_ticket: str, sensitive: Collection[str],
           now: datetime) -> Appeal:
-    """合并 <编号> <目标编号>: the first appeal is handled as part of the second; its resident follows."""
+    """合并 <编号> <目标编号>: the first appeal is handled as part of the second; its resident follows. `member`: a
+    staff member or a console operator who manages the first appeal."""
     source, target = find(session, ticket), find(session, into_ticket)
     _require_manager(session, member, source)
     _check_pair(session, source, target, sensitive)
-    _merge(session, source, target, now, actor_id=member.id, actor_kind="staff")
+    actor = actor_of(member)
+    _merge(session, source, target, now, actor_id=actor.id, actor_kind=actor.kind)
     tell_resident(session, source, ResidentMerged(ticket=source.ticket, into=target.ticket), now)
     return source
 
 
-def split(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
+def split(session: Session, member: Manager, ticket: str, now: datetime) -> Appeal:
     """拆分 <编号>: a merged appeal is handled on its own again, dispatched anew; its resident stops following."""
     source = find(session, ticket)
     _require_manager(session, member, source)
     if source.status != AppealStatus.MERGED or source.merged_into_id is None:
         raise IllegalTransition(source.status)
     target = session.get_one(Appeal, source.merged_into_id)
-    _unmerge(session, source, target, now, actor_id=member.id, actor_kind="staff")
+    actor = actor_of(member)
+    _unmerge(session, source, target, now, actor_id=actor.id, actor_kind=actor.kind)
     return source
 
 
@@ -216,7 +220,7 @@ def _card_holders(session: Session, appeal: Appeal) -> list[str]:
     return holders
 
 
-def _require_manager(session: Session, member: Staff, appeal: Appeal) -> None:
-    """操作员 of the appeal's community, or 网格长 of its grid."""
+def _require_manager(session: Session, member: Manager, appeal: Appeal) -> None:
+    """操作员 of the appeal's community, or 网格长 of its grid (or a console operator of its scope)."""
     if not manages_grid(session, member, appeal.grid_id):
         raise NotAllowed("not_manager")

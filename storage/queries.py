@@ -386,6 +386,12 @@ class AppealFilter:
     unclassified: bool = False  # waiting in 待分类 for an operator to name its category
     reopened: bool = False  # the resident rated it 不满意 and it is being worked on again
     in_focus_case: bool = False  # part of an open 聚焦办 case
+    paused: bool = False  # 暂停: its clock stands still
+    until: datetime | None = None  # filed before (with `since`: a date range)
+    categories: tuple[str, ...] = ()  # any of them
+    channel: str | None = None  # how it came in (storage.appeals.Channel)
+    text: str | None = None  # its content holds these words as typed (no wildcards)
+    within: Scope | None = None  # a part of the organisation picked on the page, on top of the caller's scope
 
 
 @dataclass(frozen=True)
@@ -413,6 +419,7 @@ def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: 
     if wanted.since is not None:
         conditions.append(Appeal.created_at >= wanted.since)
     conditions.extend(_queue_conditions(wanted))
+    conditions.extend(_narrowing_conditions(wanted))
     query = select(Appeal, _dispatched_since(), Staff.name).outerjoin(Staff, Staff.id == Appeal.assignee_staff_id)
     rows = session.execute(_page(query, scope, conditions, None, limit, after_id)).all()
     places: dict[tuple[int, int | None, int | None], Address] = {}
@@ -437,6 +444,23 @@ def _queue_conditions(wanted: AppealFilter) -> list[ColumnElement[bool]]:
         conditions.append(Appeal.id.in_(
             select(FocusCaseAppeal.appeal_id).join(FocusCase, FocusCase.id == FocusCaseAppeal.case_id)
             .where(FocusCase.status == FocusStatus.OPEN)))
+    return conditions
+
+
+def _narrowing_conditions(wanted: AppealFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if wanted.paused:
+        conditions.append(Appeal.paused_at.is_not(None))
+    if wanted.until is not None:
+        conditions.append(Appeal.created_at < wanted.until)
+    if wanted.categories:
+        conditions.append(Appeal.category.in_(wanted.categories))
+    if wanted.channel:
+        conditions.append(Appeal.channel == wanted.channel)
+    if wanted.text:
+        conditions.append(Appeal.content.contains(wanted.text, autoescape=True))
+    if wanted.within is not None:
+        conditions.append(wanted.within.condition())
     return conditions
 
 

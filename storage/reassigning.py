@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, org, staff
+from storage.actors import Actor, ActorKind, Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, record, response_due, transition
 from storage.errors import DomainError, IllegalTransition, NotAllowed
-from storage.models import GRID_TEAM, Appeal, AppealStatus, Community, Grid, Staff, StaffRole
+from storage.models import GRID_TEAM, Appeal, AppealStatus, Community, ConsoleUser, Grid, Staff, StaffRole
 from storage.notices import ResidentTransferred, StaffReassigned
 from storage.tasks import find
 from storage.telling import tell, tell_resident_and_followers
@@ -49,11 +50,11 @@ class Reassigned:
     to: str  # 社区·网格, or the member's name and grid
 
 
-def reassign(session: Session, by: Staff | None, ticket: str, target: str, now: datetime) -> Reassigned:
+def reassign(session: Session, by: Manager | None, ticket: str, target: str, now: datetime) -> Reassigned:
     """Hand the appeal to the grid or member `target` names; refuses what `by` may not move or where."""
     appeal = find(session, ticket)
     about = complaints.accused(session, appeal.id) or frozenset()
-    if by is not None and (by.id in about or not _oversees(session, by, appeal.grid_id)):
+    if by is not None and (staff_id_of(by) in about or not _oversees(session, by, appeal.grid_id)):
         raise NotAllowed("not_reassigner")
     if appeal.status not in REASSIGNABLE:
         raise IllegalTransition(appeal.status)
@@ -65,7 +66,7 @@ def reassign(session: Session, by: Staff | None, ticket: str, target: str, now: 
     return hand_over(session, by, appeal, grid, member, now)
 
 
-def hand_over(session: Session, by: Staff | None, appeal: Appeal, grid: Grid, member: Staff | None,
+def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, member: Staff | None,
               now: datetime) -> Reassigned:
     """Move the appeal to `grid`'s whole team, or to `member` of it, with a fresh response clock; the new holders
     get its card, whoever held it and the resident are told. Whether `by` may is the caller's to check (`reassign`);
@@ -81,12 +82,12 @@ def hand_over(session: Session, by: Staff | None, appeal: Appeal, grid: Grid, me
                response_due_at=response_due(appeal, now), response_reminded_at=None,
                escalation_level=0)
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
-           actor_id=by.id if by is not None else None, actor_kind="staff" if by is not None else "console", note=to)
+           actor=actor_of(by) if by is not None else Actor(ActorKind.CLI), note=to)
     _tell(session, appeal, member, holder, by, to, now)
     return Reassigned(appeal, to)
 
 
-def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Staff | None, to: str,
+def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Manager | None, to: str,
           now: datetime) -> None:
     card = dispatch.task_card(session, appeal)
     about = complaints.accused(session, appeal.id)
@@ -100,13 +101,16 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
         tell(session, receiver.openid, card, now, appeal=appeal)
     previous = session.get(Staff, holder) if holder is not None else None
     if previous is not None and previous not in receivers:
-        who = by.name if by is not None else "街道"
+        who = name_of(by) if by is not None else "街道"
         tell(session, previous.openid, StaffReassigned(ticket=appeal.ticket, by=who, to=to), now, appeal=appeal)
     tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=to), now)
 
 
-def _oversees(session: Session, by: Staff, grid_id: int | None) -> bool:
-    """An operator: their community's grids (bound to no community: the whole street); a grid leader: their grid."""
+def _oversees(session: Session, by: Manager, grid_id: int | None) -> bool:
+    """An operator: their community's grids (bound to no community: the whole street); a grid leader: their grid;
+    a console operator: the grids of their scope."""
+    if isinstance(by, ConsoleUser):
+        return staff.manages_grid(session, by, grid_id)
     if by.role == StaffRole.OPERATOR:
         if by.community_id is None:
             return True
@@ -115,7 +119,7 @@ def _oversees(session: Session, by: Staff, grid_id: int | None) -> bool:
     return by.role == StaffRole.GRID_LEADER and grid_id is not None and grid_id == by.grid_id
 
 
-def resolve_target(session: Session, by: Staff | None, target: str) -> tuple[Grid, Staff | None]:
+def resolve_target(session: Session, by: Manager | None, target: str) -> tuple[Grid, Staff | None]:
     """A member by name (of the grids `by` oversees first), else a grid by name (of `by`'s community first)."""
     name = unicodedata.normalize("NFKC", target).strip()
     members = session.scalars(
@@ -141,7 +145,7 @@ def _member_label(session: Session, member: Staff) -> str:
     return f"{member.name}（{org.grid_label(session, member.grid_id)}）"
 
 
-def _grid(session: Session, by: Staff | None, name: str) -> Grid:
+def _grid(session: Session, by: Manager | None, name: str) -> Grid:
     if by is not None and by.community_id is not None and "·" not in name and "/" not in name:
         community = session.get_one(Community, by.community_id)
         try:
@@ -151,7 +155,7 @@ def _grid(session: Session, by: Staff | None, name: str) -> Grid:
     return staff.find_grid(session, name)
 
 
-def _grids_in_scope(session: Session, by: Staff | None) -> list[str]:
+def _grids_in_scope(session: Session, by: Manager | None) -> list[str]:
     query = select(Grid.id).order_by(Grid.id)
     if by is not None and by.role == StaffRole.GRID_LEADER:
         query = query.where(Grid.id == by.grid_id)
@@ -160,7 +164,7 @@ def _grids_in_scope(session: Session, by: Staff | None) -> list[str]:
     return [org.grid_label(session, grid_id) for grid_id in session.scalars(query)]
 
 
-def _members_in_scope(session: Session, by: Staff | None) -> list[str]:
+def _members_in_scope(session: Session, by: Manager | None) -> list[str]:
     query = select(Staff.name).where(Staff.role.in_(GRID_TEAM), Staff.active.is_(True), Staff.grid_id.is_not(None))
     if by is not None and by.role == StaffRole.GRID_LEADER:
         query = query.where(Staff.grid_id == by.grid_id)

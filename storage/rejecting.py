@@ -4,6 +4,9 @@ The resident is told why, politely, and how to report a real problem; whoever he
 A rejected appeal is neither open nor resolved: it leaves 我的任务 and the read model's open, overdue and unclaimed
 lists, is never rated, and no 聚焦办 hot spot counts it (storage/focus.py). Neighbours who joined it keep their
 problem: their own appeals go back to the grid, as when a resident withdraws one.
+
+An operator also closes an appeal the resident asked to withdraw by phone or in person (`withdraw_for_resident`):
+the same 撤销 as the resident's own, recorded as the operator's with how the resident asked.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from storage import joins
+from storage import appeals, joins
+from storage.actors import Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotAllowed
 from storage.models import Appeal, AppealStatus, Staff
@@ -25,8 +29,20 @@ REJECTABLE = (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCE
               AppealStatus.RETURNED)
 
 
-def reject(session: Session, by: Staff, ticket: str, reason: str, now: datetime) -> Appeal:
-    """Close the open appeal as no appeal, with `reason` for its resident; refuses what `by` does not manage."""
+def withdraw_for_resident(session: Session, by: Manager, ticket: str, note: str, now: datetime) -> Appeal:
+    """撤销 on the resident's word (they called or came in): `by`, who manages the appeal, withdraws it for them with
+    `note` saying how they asked; its holder is told, the appeals merged into it go back to their grids."""
+    appeal = find(session, ticket)
+    if not manages_grid(session, by, appeal.grid_id):
+        raise NotAllowed("not_rejecter")
+    appeals.withdraw(session, appeal, now, actor_of(by), note)
+    joins.release_followers(session, appeal, now)
+    return appeal
+
+
+def reject(session: Session, by: Manager, ticket: str, reason: str, now: datetime) -> Appeal:
+    """Close the open appeal as no appeal, with `reason` for its resident; refuses what `by` (a staff member or a
+    console operator) does not manage."""
     appeal = find(session, ticket)
     if not manages_grid(session, by, appeal.grid_id):
         raise NotAllowed("not_rejecter")
@@ -34,12 +50,11 @@ def reject(session: Session, by: Staff, ticket: str, reason: str, now: datetime)
         raise IllegalTransition(appeal.status)
     old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
     transition(session, appeal, old, AppealStatus.REJECTED, now, paused_at=None)
-    record(session, appeal.id, now, Action.REJECTED, old, AppealStatus.REJECTED, actor_id=by.id,
-           actor_kind="staff", note=reason)
+    record(session, appeal.id, now, Action.REJECTED, old, AppealStatus.REJECTED, actor=actor_of(by), note=reason)
     joins.release_followers(session, appeal, now)
-    held_by = session.get(Staff, holder) if holder is not None and holder != by.id else None
+    held_by = session.get(Staff, holder) if holder is not None and holder != staff_id_of(by) else None
     if held_by is not None and held_by.openid:
-        tell(session, held_by.openid, StaffRejected(ticket=appeal.ticket, by=by.name, reason=reason), now,
+        tell(session, held_by.openid, StaffRejected(ticket=appeal.ticket, by=name_of(by), reason=reason), now,
              appeal=appeal)
     tell_resident(session, appeal, ResidentRejected(ticket=appeal.ticket, reason=reason), now)
     return appeal

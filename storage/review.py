@@ -16,9 +16,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage import workdays
+from storage.actors import Manager, actor_of, staff_id_of
 from storage.appeals import UNCLASSIFIED, Action, Channel, record
 from storage.errors import IllegalTransition, NotAllowed
-from storage.models import OPEN_STATUSES, Appeal, AppealStatus, LabelledExample, Staff
+from storage.models import OPEN_STATUSES, Appeal, AppealStatus, LabelledExample
 from storage.staff import manages_grid
 from storage.tasks import find
 
@@ -48,10 +49,11 @@ class NewCategory:
         return self.hours_of(subcategory)
 
 
-def reclassify(session: Session, reviewer: Staff, ticket: str, category: NewCategory, now: datetime) -> Appeal:
+def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCategory, now: datetime) -> Appeal:
     """分类 <编号> <类别>: give an open appeal another category; its deadlines move by the change in time limits.
 
-    Allowed to the operators of the appeal's community and the leader of its grid. The correction is kept as a
+    Allowed to the operators of the appeal's community and the leader of its grid (in the console: an operator
+    of its scope). The correction is kept as a
     labelled example (one per appeal: a second correction replaces the first).
     """
     appeal = find(session, ticket)
@@ -82,8 +84,8 @@ def reclassify(session: Session, reviewer: Staff, ticket: str, category: NewCate
     if changed != 1:
         raise IllegalTransition(appeal.status)  # corrected by someone else at the same moment
     session.refresh(appeal)
-    record(session, appeal.id, now, Action.RECLASSIFIED, appeal.status, appeal.status, actor_id=reviewer.id,
-           actor_kind="staff", note=f"{old} → {category.name}", internal=True)
+    record(session, appeal.id, now, Action.RECLASSIFIED, appeal.status, appeal.status, actor=actor_of(reviewer),
+           note=f"{old} → {category.name}", internal=True)
     _keep_example(session, appeal, old, reviewer, now)
     return appeal
 
@@ -111,10 +113,10 @@ def corrections(session: Session) -> list[tuple[str, str, str | None]]:
     ).all()]
 
 
-def _keep_example(session: Session, appeal: Appeal, previous: str, reviewer: Staff, now: datetime) -> None:
+def _keep_example(session: Session, appeal: Appeal, previous: str, reviewer: Manager, now: datetime) -> None:
     example = session.scalars(select(LabelledExample).where(LabelledExample.appeal_id == appeal.id)).first()
     if example is None:
         session.add(LabelledExample(appeal_id=appeal.id, text=appeal.content, label=appeal.category,
-                                    previous_label=previous, staff_id=reviewer.id, created_at=now))
+                                    previous_label=previous, staff_id=staff_id_of(reviewer), created_at=now))
         return
-    example.label, example.staff_id, example.created_at = appeal.category, reviewer.id, now
+    example.label, example.staff_id, example.created_at = appeal.category, staff_id_of(reviewer), now

@@ -38,6 +38,8 @@ from storage.models import (
     AppealEvent,
     Building,
     Community,
+    ConsoleRole,
+    ConsoleUser,
     Grid,
     InviteHashScheme,
     Staff,
@@ -474,10 +476,13 @@ def _clean(value: str | None) -> str | None:
     return cleaned or None
 
 
-def manages_grid(session: Session, member: Staff, grid_id: int | None) -> bool:
-    """Whether the member is the grid's 网格长 or an 操作员 of its community (who may re-route, merge, reclassify)."""
+def manages_grid(session: Session, member: Staff | ConsoleUser, grid_id: int | None) -> bool:
+    """Whether the member is the grid's 网格长 or an 操作员 of its community (who may re-route, merge, reclassify);
+    a console operator manages every grid of their scope (管理员: all, 街道: the street's, 社区: the community's)."""
     if grid_id is None:
         return False
+    if isinstance(member, ConsoleUser):
+        return _console_manages(session, member, grid_id)
     if member.role == StaffRole.GRID_LEADER:
         return member.grid_id == grid_id
     if member.role == StaffRole.OPERATOR:
@@ -491,6 +496,20 @@ def community_operators(session: Session, grid_id: int | None) -> Sequence[Staff
         select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id == _community_of(session, grid_id),
                             Staff.active.is_(True)).order_by(Staff.id)
     ).all()
+
+
+def _console_manages(session: Session, user: ConsoleUser, grid_id: int) -> bool:
+    if not user.active:
+        return False
+    if user.role == ConsoleRole.ADMIN:
+        return True
+    if user.role == ConsoleRole.COMMUNITY:
+        return user.community_id is not None and user.community_id == _community_of(session, grid_id)
+    if user.role == ConsoleRole.STREET and user.street_id is not None:
+        street = session.scalar(select(Community.street_id).join(Grid, Grid.community_id == Community.id)
+                                .where(Grid.id == grid_id))
+        return street == user.street_id
+    return False
 
 
 def _community_of(session: Session, grid_id: int | None) -> int | None:

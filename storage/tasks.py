@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, residents
+from storage.actors import Manager, actor_of
 from storage.appeals import Action, clock_of, record, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import (
@@ -21,6 +22,7 @@ from storage.models import (
     TRANSFER_UNITS,
     Appeal,
     AppealStatus,
+    ConsoleUser,
     Resident,
     Staff,
     StaffRole,
@@ -35,7 +37,7 @@ from storage.notices import (
     StaffReturned,
     StaffTaken,
 )
-from storage.staff import community_operators
+from storage.staff import community_operators, manages_grid
 from storage.telling import tell, tell_resident_and_followers
 
 RATING_DIALOG = "rating"
@@ -70,8 +72,9 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     return appeal
 
 
-def progress(session: Session, member: Staff, ticket: str, note: str, now: datetime) -> Appeal:
-    """进展: a note the resident reads; the state does not change."""
+def progress(session: Session, member: Manager, ticket: str, note: str, now: datetime) -> Appeal:
+    """进展: a note the resident reads (and, without its words, who follows the appeal); the state does not change.
+    A console operator's message to the resident is one too, told through the same channels."""
     appeal = _workable(session, member, ticket, WORKING)
     _record(session, appeal, now, Action.PROGRESS, None, None, member, note)
     tell_resident_and_followers(session, appeal, ResidentProgress(ticket=appeal.ticket, note=note), now)
@@ -92,7 +95,7 @@ def resolve(session: Session, member: Staff, ticket: str, note: str, now: dateti
     return appeal
 
 
-def pause(session: Session, member: Staff, ticket: str, reason: str, now: datetime) -> Appeal:
+def pause(session: Session, member: Manager, ticket: str, reason: str, now: datetime) -> Appeal:
     """挂起: waiting for something outside the grid's hands; the completion clock stops."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,))
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.PAUSED, now, paused_at=now)
@@ -101,7 +104,7 @@ def pause(session: Session, member: Staff, ticket: str, reason: str, now: dateti
     return appeal
 
 
-def resume(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
+def resume(session: Session, member: Manager, ticket: str, now: datetime) -> Appeal:
     """恢复: back to work; the completion deadline moves by the time spent paused (the working time, when the
     category counts working days)."""
     appeal = _workable(session, member, ticket, (AppealStatus.PAUSED,))
@@ -115,8 +118,17 @@ def resume(session: Session, member: Staff, ticket: str, now: datetime) -> Appea
     return appeal
 
 
-def transfer(session: Session, member: Staff, ticket: str, department: str, now: datetime) -> Appeal:
-    """转办: hand the task to a department or the property company, whose staff claim it like a grid's."""
+def note(session: Session, member: Manager, ticket: str, text: str, now: datetime) -> Appeal:
+    """备注: an internal note on an appeal for the staff and operators who handle it; the resident never reads it.
+    Allowed to whoever may work the appeal (its assignee, its grid's leader, a console operator of its scope)."""
+    appeal = _workable(session, member, ticket, tuple(AppealStatus))
+    _record(session, appeal, now, Action.NOTED, None, None, member, text, internal=True)
+    return appeal
+
+
+def transfer(session: Session, member: Manager, ticket: str, department: str, now: datetime) -> Appeal:
+    """转办: hand the task to a department or the property company, whose staff claim it like a grid's (a console
+    operator of the appeal's scope may, while it waits for a claim or is being worked on)."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
     receivers = dispatch.department_staff(session, department)
     if not receivers:
@@ -168,9 +180,14 @@ def departments(session: Session) -> list[str]:
     return sorted(name for name in names if name)
 
 
-def _workable(session: Session, member: Staff, ticket: str, statuses: tuple[AppealStatus, ...],
+def _workable(session: Session, member: Manager, ticket: str, statuses: tuple[AppealStatus, ...],
               claimable: bool = False) -> Appeal:
     appeal = find(session, ticket)
+    if isinstance(member, ConsoleUser):  # an operator of the appeal's scope steps in; they never claim it
+        if not manages_grid(session, member, appeal.grid_id):
+            raise NotAllowed("not_your_task")
+        _require_status(appeal, *statuses, *((AppealStatus.DISPATCHED,) if claimable else ()))
+        return appeal
     is_assignee = appeal.assignee_staff_id == member.id
     leads_grid = member.role == StaffRole.GRID_LEADER and member.grid_id == appeal.grid_id
     # 退回 and 转办 also apply to a task nobody has claimed yet, by the grid it was dispatched to.
@@ -196,8 +213,8 @@ def _require_status(appeal: Appeal, *statuses: AppealStatus) -> None:
 
 
 def _record(session: Session, appeal: Appeal, now: datetime, action: Action, old: str | None, new: str | None,
-            member: Staff, note: str | None = None) -> None:
-    record(session, appeal.id, now, action, old, new, actor_id=member.id, note=note, actor_kind="staff")
+            member: Manager, note: str | None = None, internal: bool = False) -> None:
+    record(session, appeal.id, now, action, old, new, actor=actor_of(member), note=note, internal=internal)
 
 
 def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Staff]:

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli import appeals_texts as texts
-from bot.cli.appeals_output import appeal_csv, appeal_json, appeal_table, record_lines
+from bot.cli.appeals_output import appeal_json, appeal_table, record_lines
 from bot.cli.support import fail, operator_transaction
 from bot.clock import Clock, now_utc
+from bot.sheets.appeals_csv import appeal_csv
 from storage.tickets import LOCAL_ZONE
 
 if TYPE_CHECKING:

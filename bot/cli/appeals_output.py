@@ -1,9 +1,8 @@
-"""How the appeals and outbox commands print: a table for people, JSON for tools, CSV for Excel."""
+"""How the appeals and outbox commands print: a table for people, JSON for tools, CSV for Excel (the console's
+CSV too: bot.sheets.appeals_csv)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import unicodedata
 from collections.abc import Sequence
@@ -16,8 +15,6 @@ from storage.appeal_record import AppealRecord
 from storage.outbox import Undelivered
 from storage.privacy import mask, mask_personal_numbers
 from storage.queries import Listed
-
-CSV_BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it
 
 
 def _snippet(content: str, length: int | None = None) -> str:
@@ -84,24 +81,6 @@ def appeal_json(found: Sequence[Listed], now: datetime) -> str:
         "emergency": listed.appeal.emergency,
         "snippet": _snippet(listed.appeal.content, texts.SNIPPET * 3),
     } for listed in found], ensure_ascii=False, indent=2)
-
-
-def appeal_csv(found: Sequence[Listed], now: datetime) -> str:
-    """The list as CSV with Chinese headers, starting with a BOM so that Excel opens it as UTF-8."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(texts.CSV_COLUMNS)
-    for listed in found:
-        appeal, place = listed.appeal, listed.place
-        writer.writerow([
-            appeal.ticket, texts.local(appeal.created_at, "%Y-%m-%d %H:%M"), appeal.category,
-            appeal.subcategory or "", place.community if place else "", place.grid if place else "",
-            place.home_label if place else "", texts.STATUS_NAMES.get(appeal.status, appeal.status),
-            listed.assignee or "", appeal.department or "", texts.local(listed.due, "%Y-%m-%d %H:%M"),
-            _overdue_minutes(listed, now) or "", texts.URGENT if appeal.emergency else "",
-            _snippet(appeal.content, texts.SNIPPET * 3),
-        ])
-    return CSV_BOM + buffer.getvalue()
 
 
 def record_lines(record: AppealRecord, now: datetime) -> list[str]:

@@ -3,24 +3,21 @@
 
 from __future__ import annotations
 
-from flask import g, render_template, request
+from collections.abc import Iterator
 
-from bot.web.console import texts
-from bot.web.console.guard import admin_only, blueprint, in_scope_or_404, login_required, runtime
-from storage import console_users, lookups, queries
-from storage.appeal_record import record_of
-from storage.models import Community, Street
-from storage.queries import AppealFilter
+from flask import Response, g, render_template, request, stream_with_context
+
+from bot.sheets import appeals_csv
+from bot.web.console import appeal_filters, texts
+from bot.web.console.appeal_page import render_appeal
+from bot.web.console.guard import admin_only, blueprint, login_required, runtime
+from handlers import review as review_words
+from storage import console_users, queries
+from storage.appeals import UNCLASSIFIED, Channel
+from storage.models import AppealStatus, Community, Street
 
 PAGE_SIZE = 50
-QUEUES: dict[str, AppealFilter] = {
-    "open": AppealFilter(),
-    "review": AppealFilter(unclassified=True),
-    "unclaimed": AppealFilter(unclaimed=True),
-    "overdue": AppealFilter(overdue=True),
-    "reopened": AppealFilter(reopened=True),
-    "focus": AppealFilter(in_focus_case=True),
-}
+EXPORT_PAGE = 1000  # appeals read per query while a CSV streams: memory stays flat on a year's list
 
 
 @blueprint.get("/")
@@ -47,29 +44,59 @@ def _scope_label(db: object) -> str:
 @blueprint.get("/appeals")
 @login_required
 def appeals() -> str:
-    """A queue's appeals within the operator's scope, oldest first, a page at a time."""
-    queue = request.args.get("queue", "open")
-    wanted = QUEUES.get(queue) or QUEUES["open"]
+    """A queue's appeals within the operator's scope, narrowed by the filters, oldest first, a page at a time
+    (keyset: `after` is the last id of the previous page)."""
     after = request.args.get("after", type=int)
     now = runtime().clock()
     with runtime().database.transaction() as db:
-        found = queries.appeals(db, now, g.operator.scope, wanted, limit=PAGE_SIZE + 1, after_id=after)
+        wanted = appeal_filters.read(db, request.args)
+        found = [] if wanted.refusal else queries.appeals(db, now, g.operator.scope, wanted.filter,
+                                                           limit=PAGE_SIZE + 1, after_id=after)
     shown = found[:PAGE_SIZE]
     following = shown[-1].appeal.id if len(found) > PAGE_SIZE else None
-    return render_template("console/appeals.html", queue=queue if queue in QUEUES else "open", found=shown,
-                           following=following, now=now)
+    # 待分类 is worked from the list: each line offers the classifier's category as one click.
+    suggestions = {listed.appeal.id: review_words.guess(runtime().understanding, listed.appeal.content)
+                   for listed in shown if listed.appeal.category == UNCLASSIFIED} if wanted.queue == "review" else {}
+    return render_template("console/appeals.html", queue=wanted.queue, wanted=wanted, found=shown,
+                           following=following, now=now, statuses=list(AppealStatus), channels=list(Channel),
+                           suggestions=suggestions, done=texts.ACTION_DONE.get(request.args.get("done", "")))
+
+
+@blueprint.get("/appeals.csv")
+@login_required
+def appeals_export() -> Response | tuple[str, int]:
+    """The filtered list (every page of it) as CSV for Excel, streamed a page at a time."""
+    now = runtime().clock()
+    with runtime().database.transaction() as db:
+        wanted = appeal_filters.read(db, request.args)
+    if wanted.refusal:
+        return render_template("console/refused.html", title=texts.APPEALS_TITLE, message=wanted.refusal), 400
+    scope = g.operator.scope
+
+    def pages() -> Iterator[str]:
+        yield appeals_csv.header()
+        after = None
+        while True:
+            with runtime().database.transaction() as db:
+                found = queries.appeals(db, now, scope, wanted.filter, limit=EXPORT_PAGE, after_id=after)
+                rows = appeals_csv.rows(found, now)
+            if not found:
+                return
+            yield rows
+            if len(found) < EXPORT_PAGE:
+                return
+            after = found[-1].appeal.id
+
+    filename = texts.EXPORT_FILENAME.format(day=now.astimezone(appeal_filters.LOCAL_ZONE).strftime("%Y%m%d"))
+    return Response(stream_with_context(pages()), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @blueprint.get("/appeals/<ticket>")
 @login_required
 def appeal(ticket: str) -> str:
-    """One appeal with its record; opening it is audited as the operator's read (控制台 <显示名>)."""
-    now = runtime().clock()
-    with runtime().database.transaction() as db:
-        found = in_scope_or_404(console_users.appeal_within(db, g.operator.scope, ticket))
-        lookups.read_by(db, found, g.operator.actor, now)
-        record = record_of(db, found)
-    return render_template("console/appeal.html", record=record)
+    """One appeal with its record and actions; opening it is audited as the operator's read (控制台 <显示名>)."""
+    return render_appeal(ticket, read=True)
 
 
 @blueprint.get("/logins")

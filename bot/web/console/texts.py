@@ -61,7 +61,12 @@ NO_PLACE = "（待绑定地址）"
 NOBODY = "—"
 URGENT = "【紧急】"
 DETAIL_FIELDS = {"category": "类别", "status": "状态", "place": "地点", "assignee": "承办", "filed": "提交时间",
-                 "contact": "联系方式", "content": "内容", "timeline": "办理记录"}
+                 "contact": "联系方式", "content": "内容", "timeline": "办理记录", "material": "照片与位置",
+                 "followers": "并入的诉求（其他居民）", "focus": "聚焦办", "others": "该居民的其他诉求"}
+PHOTO = "照片{number}"
+PLACE = "位置{number}（地图）"
+PHOTO_STATES = {"saving": "保存中", "failed": "未能保存"}
+FOCUS_STATES = {"open": "进行中", "closed": "已结束"}
 CONTACT_NONE = "未留"
 
 # --- the login record ----------------------------------------------------------------------------------------
@@ -71,3 +76,66 @@ LOGIN_OUTCOMES = {"success": "成功", "failure": "失败", "locked": "已锁定
 LOGIN_DETAILS = {"ok": "", "unknown": "无此账号", "wrong_password": "密码错误", "disabled": "账号已停用",
                  "account": "该账号失败次数过多", "address": "该地址失败次数过多"}
 NAV = {"home": "工作台", "appeals": "诉求", "logins": "登录记录"}
+
+# --- the list's filters and its export -----------------------------------------------------------------------
+FILTER_LABELS = {"status": "状态", "category": "类别", "where": "街道/社区/网格", "channel": "渠道", "from": "提交自",
+                 "to": "至", "q": "内容包含", "overdue": "已超时", "unclaimed": "待接单", "paused": "已挂起"}
+FILTER_ANY = "不限"
+FILTER_ALL_STATUSES = "全部（含已办结）"
+FILTER_OPEN_STATUSES = "未办结"
+FILTER_WHERE_HINT = "如 幸福里社区 或 幸福里社区·第一网格"
+FILTER_SUBMIT = "筛选"
+FILTER_RESET = "清除筛选"
+EXPORT_CSV = "导出 CSV"
+EXPORT_FILENAME = "appeals-{day}.csv"
+CHANNEL_NAMES = {"text": "文字", "voice": "语音", "grid_report": "网格员上报", "building_lead": "楼长代报"}
+FILTER_TOO_LONG = "筛选条件太长（每项最多 {limit} 个字），请缩短后再试。"
+FILTER_BAD_STATUS = "不认识这个状态，请从列表中选择。"
+FILTER_BAD_CHANNEL = "不认识这个渠道，请从列表中选择。"
+FILTER_BAD_DATE = "日期“{value}”看不懂，请写成 2026-03-01 这样。"
+FILTER_UNCLEAR_PLACE = "“{name}”不止一处，请写完整，如：{candidates}"
+FILTER_NO_PLACE = "没有找到“{name}”：请写街道、社区或网格的名称，如 幸福里社区 或 幸福里社区·第一网格。"
+
+# --- what an operator does to one appeal (actions.py) --------------------------------------------------------
+ACTIONS_HEADING = "处置"
+SUGGESTION = "系统建议类别：{category}"
+SUGGESTION_COLUMN = "系统建议"
+SUGGESTION_APPLY = "按建议改为“{category}”"
+ACTION_LABELS = {
+    "reclassify": "改分类", "reassign": "改派（网格或网格员姓名）", "reject": "不受理（不属于本系统受理范围）",
+    "merge": "合并（重复诉求，并入编号）", "split": "拆分（不再并入其他诉求，重新派发）",
+    "transfer": "转办（交给部门或物业）", "withdraw": "居民要求撤销（来电、来访）", "pause": "挂起（办结时限暂停，原因告知居民）", "resume": "恢复办理（时限顺延挂起的时间）",
+    "note": "内部备注（居民看不到）", "message": "给居民留言（作为办理进展发送）",
+}
+ACTION_BUTTONS = {"reclassify": "改分类", "reassign": "改派", "reject": "不受理", "merge": "合并", "split": "拆分",
+                  "transfer": "转办", "withdraw": "撤销", "pause": "挂起", "resume": "恢复", "note": "保存备注", "message": "发送"}
+ACTION_PLACEHOLDERS = {"withdraw": "如 居民来电要求撤销，已自行解决", "reassign": "如 幸福里社区·第一网格 或 张伟", "reject": "告知居民的原因",
+                       "merge": "如 A20260301-0001"}
+ACTION_DONE = {"reclassify": "已改分类，并记为纠正样本。", "reassign": "已改派，新的承办人已收到任务。",
+               "reject": "已作不受理处理，原因已告知居民。", "merge": "已合并，居民将随目标诉求收到进展。",
+               "split": "已拆分，诉求已重新派发。", "transfer": "已转办，该部门的工作人员已收到任务。",
+               "withdraw": "已按居民要求撤销。", "pause": "已挂起，原因已告知居民。", "resume": "已恢复办理。",
+               "note": "备注已保存。", "message": "留言已发送给居民。"}
+ACTION_REFUSED = "操作没有执行，请刷新页面后再试。"
+ACTION_WRONG_STATE = "诉求当前状态为“{status}”，不能这样处理。"
+ACTION_NOT_ALLOWED = {
+    "not_reviewer": "这条诉求不在您管辖的网格内，不能改分类。",
+    "not_reassigner": "这条诉求不能由您改派（不在您的管辖范围，或投诉涉及的人员不能处理）。",
+    "target_out_of_scope": "改派的目标不在您的管辖范围内。",
+    "complained_about": "这条诉求是对该工作人员的投诉，不能派给他本人。",
+    "not_rejecter": "这条诉求不在您管辖的网格内，不能作不受理处理。",
+    "emergency": "紧急诉求需要单独处理，不能合并。",
+    "not_your_task": "这条诉求不在您管辖的网格内。",
+}
+ACTION_UNKNOWN_CATEGORY = "没有“{name}”这个类别，请从列表中选择。"
+ACTION_TARGET_MISSING = "请写明改派给哪个网格或哪位网格员。"
+ACTION_REASON_MISSING = "请写明不受理的原因（会告知居民）。"
+ACTION_REASON_MISSING_PAUSE = "请写明挂起的原因（会告知居民）。"
+ACTION_DEPARTMENT_MISSING = "请选择转办给哪个部门。"
+ACTION_UNKNOWN_DEPARTMENT = "这个部门还没有可以接单的工作人员，请选择其他部门。"
+ACTION_WITHDRAW_NOTE_MISSING = "请写明居民是怎样要求撤销的（如 来电、来访）。"
+ACTION_TEXT_MISSING = "请先写好内容再提交。"
+ACTION_INTO_MISSING = "请写明并入哪条诉求的编号。"
+ACTION_UNKNOWN_TARGET = "没有找到网格或网格员“{name}”。可选网格：{grids}"
+ACTION_AMBIGUOUS_TARGET = "“{name}”不止一个，请写完整：{candidates}"
+ACTION_TARGET_NOT_FOUND = "没有找到这条诉求，请核对编号。"

@@ -1,0 +1,116 @@
+"""The appeal list's filters as the page's form sends them (GET arguments), read into one AppealFilter.
+
+The same arguments drive the list, its next page and its CSV export, so a link to a filtered list is a list an
+operator can send to a colleague. A value that cannot be read gives one Chinese line and lists nothing, rather
+than quietly listing more than was asked for.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.web.console import texts
+from handlers.resident_texts import LOCAL_ZONE
+from storage.appeals import Channel
+from storage.models import AppealStatus
+from storage.queries import AppealFilter, Scope
+from storage.staff import UnclearPlace
+
+QUEUES: dict[str, AppealFilter] = {
+    "open": AppealFilter(),
+    "review": AppealFilter(unclassified=True),
+    "unclaimed": AppealFilter(unclaimed=True),
+    "overdue": AppealFilter(overdue=True),
+    "reopened": AppealFilter(reopened=True),
+    "focus": AppealFilter(in_focus_case=True),
+}
+ALL_STATUSES = "all"
+FLAGS = ("overdue", "unclaimed", "paused")  # checkboxes: present means on
+FIELDS = ("queue", "status", "category", "where", "channel", "from", "to", "q", *FLAGS)
+TEXT_LIMIT = 50  # characters of a search or a place: longer is a paste gone wrong
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What the form asked for: the queue, the filter it reads as, the arguments to carry to the next page and the
+    export, and the refusal when a value could not be read (then nothing is listed)."""
+
+    queue: str
+    filter: AppealFilter
+    arguments: dict[str, str]
+    refusal: str | None = None
+
+
+def read(session: Session, args: Mapping[str, str]) -> Wanted:
+    """The filter of the list the arguments ask for (the caller narrows it to the operator's scope)."""
+    queue = args.get("queue", "open")
+    queue = queue if queue in QUEUES else "open"
+    given = {name: unicodedata.normalize("NFKC", args.get(name, "")).strip() for name in FIELDS}
+    arguments = {name: value for name, value in given.items() if value and name != "queue"}
+    arguments["queue"] = queue
+    try:
+        if any(len(value) > TEXT_LIMIT for value in given.values()):
+            raise _Unreadable(texts.FILTER_TOO_LONG.format(limit=TEXT_LIMIT))
+        wanted = replace(
+            QUEUES[queue],
+            **_statuses(given["status"]),
+            **{flag: True for flag in FLAGS if given[flag]},
+            categories=(given["category"],) if given["category"] else (),
+            channel=_channel(given["channel"]),
+            since=_day(given["from"]),
+            until=_day(given["to"], following=True),
+            text=given["q"] or None,
+            within=_within(session, given["where"]),
+        )
+    except _Unreadable as refusal:
+        return Wanted(queue, QUEUES[queue], arguments, str(refusal))
+    return Wanted(queue, wanted, arguments)
+
+
+class _Unreadable(ValueError):
+    """A value of the form that means nothing; its message is the operator's line."""
+
+
+def _statuses(word: str) -> dict[str, tuple[AppealStatus, ...]]:
+    if not word:
+        return {}
+    if word == ALL_STATUSES:
+        return {"statuses": tuple(AppealStatus)}
+    try:
+        return {"statuses": (AppealStatus(word),)}
+    except ValueError:
+        raise _Unreadable(texts.FILTER_BAD_STATUS) from None
+
+
+def _channel(word: str) -> str | None:
+    if word and word not in set(Channel):
+        raise _Unreadable(texts.FILTER_BAD_CHANNEL)
+    return word or None
+
+
+def _day(word: str, following: bool = False) -> datetime | None:
+    """The start of a day in Beijing time (`following`: of the day after, so that 到 includes the day)."""
+    if not word:
+        return None
+    try:
+        day = date.fromisoformat(word)
+    except ValueError:
+        raise _Unreadable(texts.FILTER_BAD_DATE.format(value=word)) from None
+    return datetime.combine(day + timedelta(days=1 if following else 0), time(), LOCAL_ZONE)
+
+
+def _within(session: Session, path: str) -> Scope | None:
+    if not path:
+        return None
+    try:
+        return Scope.of_path(session, path)
+    except UnclearPlace as unclear:
+        if unclear.candidates:
+            raise _Unreadable(texts.FILTER_UNCLEAR_PLACE.format(
+                name=path, candidates="、".join(unclear.candidates[:8]))) from None
+        raise _Unreadable(texts.FILTER_NO_PLACE.format(name=path)) from None

@@ -1,0 +1,36 @@
+"""One appeal's page: its record and timeline, its photos and locations, the resident's other appeals, its
+focus cases, the forms of what the operator may do to it (actions.py), the
+classifier's suggestion while it waits in 待分类, and the line saying what was just done or why it was refused."""
+
+from __future__ import annotations
+
+from flask import g, render_template, request
+
+from bot.web.console import texts
+from bot.web.console.guard import in_scope_or_404, runtime
+from handlers import review as review_words
+from storage import console_users, lookups, media_files, tasks
+from storage.appeal_record import record_of, surroundings
+from storage.appeals import UNCLASSIFIED
+from storage.models import OPEN_STATUSES, AppealStatus
+
+
+def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False) -> str:
+    """The page of the appeal within the operator's scope (404 elsewhere); `read`: audit the opening as the
+    operator's read (控制台 <显示名>), as a page opened, not one shown again after an action."""
+    now = runtime().clock()
+    with runtime().database.transaction() as db:
+        found = in_scope_or_404(console_users.appeal_within(db, g.operator.scope, ticket))
+        if read:
+            lookups.read_by(db, found, g.operator.actor, now)
+        record = record_of(db, found)
+        around = surroundings(db, found, g.operator.scope)
+        material = media_files.material(db, found.id, now)  # photos behind signed links, as the chat gives them
+        departments = tasks.departments(db)
+    understanding = runtime().understanding
+    appeal = record.appeal
+    suggestion = review_words.guess(understanding, appeal.content) if appeal.category == UNCLASSIFIED else None
+    return render_template(
+        "console/appeal.html", record=record, refusal=refusal, done=texts.ACTION_DONE.get(request.args.get("done", "")),
+        categories=understanding.taxonomy.names, suggestion=suggestion, around=around, material=material, departments=departments,
+        workable=appeal.status in OPEN_STATUSES, merged=appeal.status == AppealStatus.MERGED)

@@ -1,0 +1,303 @@
+"""What an operator does to an appeal in the console, through Flask's client: every role against every action (in
+scope, out of scope: 404), the CSRF check, each action's effect through the same lifecycle function the chat
+uses, its audit line 控制台 <显示名>, and a refusal as one Chinese line that leaves the appeal as it was."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.web.app import create_app
+from storage.appeals import UNCLASSIFIED
+from storage.models import AppealEvent, AppealStatus, Community, Grid, LabelledExample, Resident, Staff, StaffRole
+from tests.support.console import ACCOUNTS, PLACES, SEES, Browser, cast, new_appeal
+from tests.support.database import appeal, notices, worded
+from tests.support.street import FIRST, SECOND, XINGFULI
+
+pytestmark = pytest.mark.postgres
+
+# Each action with a form that would succeed on a waiting G-XFL (幸福里社区·第二网格).
+ACTIONS = {
+    "reclassify": {"category": "物业服务"},
+    "reassign": {"target": f"{XINGFULI}·{FIRST}"},
+    "reject": {"reason": "属于燃气公司受理范围"},
+    "merge": {"into": "G-XFL2"},
+}
+RESIDENT_OPENID = "o-console-resident-0001"
+DISPLAY = {username: name for username, (_role, _scope, name) in ACCOUNTS.items()}
+
+
+@pytest.fixture
+def app(runtime, clock):
+    now = clock()
+    cast(runtime.database, now)
+    with runtime.database.transaction() as session:
+        grid_id = session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
+                                  .where(Community.name == XINGFULI, Grid.name == SECOND)).one()
+        session.add(new_appeal("G-XFL2", grid_id, now, content="同一处垃圾"))
+        session.add(new_appeal("G-REVIEW", grid_id, now, category=UNCLASSIFIED, content="小区路灯不亮了，晚上很黑"))
+        resident = Resident(openid=RESIDENT_OPENID, grid_id=grid_id, created_at=now)
+        session.add(resident)
+        session.flush()
+        session.add(new_appeal("G-WORK", grid_id, now, status=AppealStatus.ACCEPTED, accepted_at=now,
+                               resolve_due_at=now + timedelta(hours=72), resident_id=resident.id))
+    return create_app(runtime=runtime)
+
+
+def logged_in(app, username):
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
+    person = Browser(client)
+    assert person.login(username).status_code == 302
+    return person
+
+
+def post(person, ticket, action, form, token=True):
+    data = dict(form)
+    if token:
+        data["csrf_token"] = person.token("/console/")
+    return person.client.post(f"/console/appeals/{ticket}/{action}", data=data)
+
+
+def events(database, ticket):
+    appeal_id = appeal(database, ticket).id
+    with database.transaction() as session:
+        return session.scalars(select(AppealEvent).where(AppealEvent.appeal_id == appeal_id)
+                               .order_by(AppealEvent.id)).all()
+
+
+# --- every role against every action ----------------------------------------------------------------------------
+
+OUTSIDE = [(username, ticket) for username in sorted(ACCOUNTS) for ticket in sorted(PLACES)
+           if ticket not in SEES[username]]
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+@pytest.mark.parametrize(("username", "ticket"), OUTSIDE)
+def test_an_action_on_an_appeal_outside_the_scope_is_not_found_and_changes_nothing(app, runtime, action,
+                                                                                   username, ticket):
+    before = appeal(runtime.database, ticket)
+    response = post(logged_in(app, username), ticket, action, ACTIONS[action])
+    assert response.status_code == 404
+    assert ticket not in response.get_data(as_text=True)
+    after = appeal(runtime.database, ticket)
+    assert (after.status, after.category, after.grid_id) == (before.status, before.category, before.grid_id)
+    assert events(runtime.database, ticket) == []
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+@pytest.mark.parametrize("username", sorted(ACCOUNTS))
+def test_each_role_acts_on_an_appeal_in_its_scope_and_the_trail_names_the_operator(app, runtime, action, username):
+    response = post(logged_in(app, username), "G-XFL", action, ACTIONS[action])
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"] == f"/console/appeals/G-XFL?done={action}"
+    trail = events(runtime.database, "G-XFL")
+    assert [(event.actor_kind, event.actor_id is not None) for event in trail] == [("console_user", True)]
+    page = logged_in(app, username).get("/console/appeals/G-XFL").get_data(as_text=True)
+    assert f"（控制台 {DISPLAY[username]}）" in page
+
+
+def test_an_action_without_the_token_is_refused_and_changes_nothing(app, runtime):
+    response = post(logged_in(app, "admin"), "G-XFL", "reject", ACTIONS["reject"], token=False)
+    assert response.status_code == 400 and "页面已过期" in response.get_data(as_text=True)
+    assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
+
+
+def test_an_action_needs_a_login(app, runtime):
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https"})
+    visitor = Browser(client)
+    response = client.post("/console/appeals/G-XFL/reject",
+                           data={**ACTIONS["reject"], "csrf_token": visitor.token()})  # the login page's token
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+    assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
+
+
+def test_a_merge_into_an_appeal_outside_the_scope_is_not_found(app, runtime):
+    response = post(logged_in(app, "xingfuli"), "G-XFL", "merge", {"into": "G-HP"})
+    assert response.status_code == 404
+    assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
+
+
+# --- each action's effect --------------------------------------------------------------------------------------
+
+def test_reclassifying_keeps_the_correction_for_retraining(app, runtime):
+    post(logged_in(app, "xingfuli"), "G-XFL", "reclassify", {"category": "物业服务"})
+    assert appeal(runtime.database, "G-XFL").category == "物业服务"
+    with runtime.database.transaction() as session:
+        example = session.scalars(select(LabelledExample)).one()
+        assert (example.label, example.previous_label, example.staff_id) == ("物业服务", "市容环境", None)
+    (event,) = events(runtime.database, "G-XFL")
+    assert (event.action, event.note, event.internal) == ("reclassified", "市容环境 → 物业服务", True)
+
+
+def test_the_review_queue_offers_the_machines_suggestion_as_one_click(app, runtime):
+    person = logged_in(app, "xingfuli")
+    queue = person.get("/console/appeals?queue=review").get_data(as_text=True)
+    assert 'id="appeal-G-REVIEW"' in queue
+    page = person.get("/console/appeals/G-REVIEW").get_data(as_text=True)
+    assert 'id="action-suggestion"' in page and "系统建议类别：" in page
+    suggested = page.split('name="category" value="', 1)[1].split('"', 1)[0]
+    assert post(person, "G-REVIEW", "reclassify", {"category": suggested}).status_code == 302
+    assert appeal(runtime.database, "G-REVIEW").category == suggested != UNCLASSIFIED
+    assert 'id="appeal-G-REVIEW"' not in person.get("/console/appeals?queue=review").get_data(as_text=True)
+
+
+def test_reassigning_to_a_grid_of_the_scope_restarts_the_wait_there(app, runtime):
+    post(logged_in(app, "xingfuli"), "G-XFL", "reassign", {"target": f"{XINGFULI}·{FIRST}"})
+    moved = appeal(runtime.database, "G-XFL")
+    with runtime.database.transaction() as session:
+        first = session.get_one(Grid, moved.grid_id)
+        assert first.name == FIRST
+    assert moved.status == AppealStatus.DISPATCHED
+    assert events(runtime.database, "G-XFL")[0].action == "reassigned"
+
+
+def test_a_community_operator_cannot_reassign_into_another_community(app, runtime):
+    response = post(logged_in(app, "xingfuli"), "G-XFL", "reassign", {"target": "和平社区·第一网格"})
+    assert response.status_code == 409
+    assert "不在您的管辖范围" in response.get_data(as_text=True)
+    assert appeal(runtime.database, "G-XFL").grid_id == appeal(runtime.database, "G-XFL2").grid_id
+
+
+def test_rejecting_closes_it_with_the_reason(app, runtime):
+    post(logged_in(app, "street"), "G-XFL", "reject", ACTIONS["reject"])
+    (event,) = events(runtime.database, "G-XFL")
+    assert (appeal(runtime.database, "G-XFL").status, event.note) == (AppealStatus.REJECTED, "属于燃气公司受理范围")
+
+
+def test_merging_a_duplicate_then_splitting_it_again(app, runtime):
+    person = logged_in(app, "xingfuli")
+    post(person, "G-XFL", "merge", {"into": "g-xfl2"})
+    merged = appeal(runtime.database, "G-XFL")
+    assert (merged.status, merged.merged_into_id) == (AppealStatus.MERGED, appeal(runtime.database, "G-XFL2").id)
+    assert 'id="action-split"' in person.get("/console/appeals/G-XFL").get_data(as_text=True)
+    assert post(person, "G-XFL", "split", {}).status_code == 302
+    assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
+    assert [event.action for event in events(runtime.database, "G-XFL")] == ["merged", "viewed", "split"]
+
+
+# --- refusals: one line on the page, nothing changed ------------------------------------------------------------
+
+@pytest.mark.parametrize(("action", "form", "words"), [
+    ("reclassify", {"category": "不存在的类别"}, "没有“不存在的类别”这个类别"),
+    ("reassign", {"target": ""}, "请写明改派给"),
+    ("reassign", {"target": "火星网格"}, "没有找到网格或网格员"),
+    ("reject", {"reason": "  "}, "请写明不受理的原因"),
+    ("merge", {"into": "G-XFL"}, "不能把诉求 G-XFL 并入它自己"),
+    ("merge", {"into": ""}, "请写明并入哪条诉求"),
+    ("split", {}, "不能这样处理"),
+])
+def test_a_refused_action_is_one_chinese_line_on_the_page_and_changes_nothing(app, runtime, action, form, words):
+    response = post(logged_in(app, "admin"), "G-XFL", action, form)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    refusal = page[page.index('id="action-refusal"'):]
+    assert words in refusal[:refusal.index("</p>")]
+    assert "Traceback" not in page
+    assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
+    assert events(runtime.database, "G-XFL") == []
+
+
+def test_an_action_on_a_closed_appeal_is_refused(app, runtime):
+    person = logged_in(app, "admin")
+    post(person, "G-XFL", "reject", ACTIONS["reject"])
+    response = post(person, "G-XFL", "reclassify", {"category": "物业服务"})
+    assert response.status_code == 409 and "不受理" in response.get_data(as_text=True)
+    assert appeal(runtime.database, "G-XFL").category == "市容环境"
+
+
+# --- stepping into the work: pause, resume, a note, a message to the resident ----------------------------------
+
+def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(app, runtime, clock):
+    person = logged_in(app, "street")
+    due = appeal(runtime.database, "G-WORK").resolve_due_at
+    assert post(person, "G-WORK", "pause", {"reason": "等待电梯配件"}).status_code == 302
+    assert appeal(runtime.database, "G-WORK").status == AppealStatus.PAUSED
+    assert notices(runtime.database, "resident_paused", "G-WORK") == [RESIDENT_OPENID]
+    clock.advance(minutes=20)  # within the session's idle timeout
+    assert post(person, "G-WORK", "resume", {}).status_code == 302
+    resumed = appeal(runtime.database, "G-WORK")
+    assert (resumed.status, resumed.resolve_due_at) == (AppealStatus.ACCEPTED, due + timedelta(minutes=20))
+    assert [(e.action, e.actor_kind) for e in events(runtime.database, "G-WORK")] == [
+        ("paused", "console_user"), ("resumed", "console_user")]
+
+
+def test_a_note_stays_internal_and_nobody_is_told(app, runtime):
+    person = logged_in(app, "xingfuli")
+    assert post(person, "G-WORK", "note", {"text": "已联系物业，明天上门"}).status_code == 302
+    (event,) = events(runtime.database, "G-WORK")
+    assert (event.action, event.internal, event.note, event.actor_kind) == ("noted", True, "已联系物业，明天上门",
+                                                                             "console_user")
+    assert "内部备注（控制台 孙丽）：已联系物业，明天上门" in person.get("/console/appeals/G-WORK").get_data(as_text=True)
+    with runtime.database.transaction() as session:
+        assert session.scalars(select(AppealEvent).where(AppealEvent.action == "noted")).all()
+    assert notices(runtime.database, "resident_progress") == []
+
+
+def test_a_message_reaches_the_resident_as_a_progress_update(app, runtime):
+    person = logged_in(app, "admin")
+    assert post(person, "G-WORK", "message", {"text": "师傅明天上午到，请家里留人"}).status_code == 302
+    assert any("师傅明天上午到" in text for text in worded(runtime.database, "resident_progress", RESIDENT_OPENID))
+    (event,) = events(runtime.database, "G-WORK")
+    assert (event.action, event.internal, event.actor_kind) == ("progress", False, "console_user")
+
+
+def test_a_message_on_an_appeal_nobody_works_on_yet_is_refused(app, runtime):
+    response = post(logged_in(app, "admin"), "G-XFL", "message", {"text": "您好"})
+    assert response.status_code == 409 and "待接单" in response.get_data(as_text=True)
+    assert notices(runtime.database, "resident_progress") == []
+
+
+@pytest.mark.parametrize("action", ["pause", "resume", "note", "message"])
+def test_stepping_in_outside_the_scope_is_not_found(app, runtime, action):
+    response = post(logged_in(app, "street"), "G-PA", action, {"reason": "x", "text": "x"})
+    assert response.status_code == 404
+    assert events(runtime.database, "G-PA") == []
+
+
+def test_transferring_to_a_department_hands_it_to_their_staff(app, runtime, clock):
+    with runtime.database.transaction() as session:
+        session.add(Staff(openid="o-dept-chengguan-01", name="赵队长", role=StaffRole.DEPARTMENT,
+                          department="城管执法中队", active=True, created_at=clock()))
+    person = logged_in(app, "street")
+    assert 'id="action-transfer"' in person.get("/console/appeals/G-XFL").get_data(as_text=True)
+    assert post(person, "G-XFL", "transfer", {"department": "城管执法中队"}).status_code == 302
+    moved = appeal(runtime.database, "G-XFL")
+    assert (moved.status, moved.department) == (AppealStatus.DISPATCHED, "城管执法中队")
+    assert notices(runtime.database, "staff_new_appeal", "G-XFL") == ["o-dept-chengguan-01"]
+    assert [(e.action, e.actor_kind) for e in events(runtime.database, "G-XFL")][-1] == ("transferred", "console_user")
+
+
+def test_a_transfer_to_a_department_without_staff_is_refused(app, runtime):
+    response = post(logged_in(app, "admin"), "G-XFL", "transfer", {"department": "不存在的部门"})
+    assert response.status_code == 409 and "还没有可以接单的工作人员" in response.get_data(as_text=True)
+    assert appeal(runtime.database, "G-XFL").department is None
+
+
+def test_the_review_queue_is_worked_from_the_list_one_click_each(app, runtime):
+    person = logged_in(app, "street")
+    queue = person.get("/console/appeals?queue=review").get_data(as_text=True)
+    form = queue[queue.index('id="suggest-G-REVIEW"'):queue.index("</form>", queue.index('id="suggest-G-REVIEW"'))]
+    suggested = form.split('name="category" value="', 1)[1].split('"', 1)[0]
+    response = post(person, "G-REVIEW", "reclassify", {"category": suggested, "back": "review"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/console/appeals?queue=review&done=reclassify"
+    assert appeal(runtime.database, "G-REVIEW").category == suggested
+    after = person.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'id="appeal-G-REVIEW"' not in after and "已改分类" in after
+
+
+def test_withdrawing_on_the_residents_word_cancels_it_with_how_they_asked(app, runtime):
+    person = logged_in(app, "xingfuli")
+    response = post(person, "G-WORK", "withdraw", {"note": "居民来电：已自行解决"})
+    assert response.status_code == 302
+    assert appeal(runtime.database, "G-WORK").status == AppealStatus.CANCELLED
+    (event,) = events(runtime.database, "G-WORK")
+    assert (event.action, event.note, event.actor_kind) == ("cancelled", "居民来电：已自行解决", "console_user")
+
+
+def test_withdrawing_needs_to_say_how_the_resident_asked(app, runtime):
+    response = post(logged_in(app, "admin"), "G-WORK", "withdraw", {"note": ""})
+    assert response.status_code == 409 and "怎样要求撤销" in response.get_data(as_text=True)
+    assert appeal(runtime.database, "G-WORK").status == AppealStatus.ACCEPTED

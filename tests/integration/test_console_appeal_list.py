@@ -1,0 +1,148 @@
+"""The console's appeal list through Flask's client: each filter narrows the list within the operator's scope, the
+next page keeps the filters, a filter that cannot be read is one Chinese line and lists nothing, and the CSV export
+of a filtered list opens in Excel (BOM, Chinese headers) with contact numbers masked."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.web.app import create_app
+from bot.web.console import pages
+from storage.models import AppealStatus, Community, Grid
+from tests.support.console import Browser, cast, new_appeal
+from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
+
+pytestmark = pytest.mark.postgres
+
+# ticket -> (community, grid, fields); the cast adds G-XFL (幸福里·第二网格), G-HP (和平·第一网格), G-PA (平安街道).
+MORE = {
+    "F-VOICE": (XINGFULI, FIRST, {"channel": "voice", "content": "楼道灯坏了好几天"}),
+    "F-PAUSED": (XINGFULI, FIRST, {"status": AppealStatus.PAUSED, "category": "物业服务", "content": "电梯等配件"}),
+    "F-OLD": (XINGFULI, SECOND, {"status": AppealStatus.CLOSED, "days_ago": 40, "content": "去年的路灯"}),
+    "F-100%": (HEPING, FIRST, {"content": "充电桩 100% 占满"}),
+}
+
+
+@pytest.fixture
+def app(runtime, clock):
+    now = clock()
+    cast(runtime.database, now)
+    with runtime.database.transaction() as session:
+        for ticket, (community, grid, fields) in MORE.items():
+            grid_id = session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
+                                      .where(Community.name == community, Grid.name == grid)).one()
+            values = dict(fields)
+            filed = now - timedelta(days=values.pop("days_ago", 0))
+            if values.get("status") == AppealStatus.PAUSED:
+                values["paused_at"] = now
+            session.add(new_appeal(ticket, grid_id, filed, updated_at=now, **values))
+    return create_app(runtime=runtime)
+
+
+def logged_in(app, username):
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
+    person = Browser(client)
+    assert person.login(username).status_code == 302
+    return person
+
+
+def listed(person, query=""):
+    response = person.get(f"/console/appeals?{query}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    return {ticket for ticket in ("G-XFL", "G-HP", "G-PA", *MORE) if f'id="appeal-{ticket}"' in page}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("", {"G-XFL", "G-HP", "F-VOICE", "F-PAUSED", "F-100%"}),
+    ("status=all", {"G-XFL", "G-HP", "F-VOICE", "F-PAUSED", "F-OLD", "F-100%"}),
+    ("status=closed", {"F-OLD"}),
+    ("category=物业服务", {"F-PAUSED"}),
+    ("where=和平社区", {"G-HP", "F-100%"}),
+    (f"where={XINGFULI}·{FIRST}", {"F-VOICE", "F-PAUSED"}),
+    ("where=平安街道", set()),  # another street: the street operator's scope still holds
+    ("channel=voice", {"F-VOICE"}),
+    ("paused=1", {"F-PAUSED"}),
+    ("unclaimed=1", {"G-XFL", "G-HP", "F-VOICE", "F-100%"}),
+    ("overdue=1", {"G-XFL", "G-HP", "F-VOICE", "F-100%"}),
+    ("q=路灯&status=all", {"F-OLD"}),
+    ("q=100%", {"F-100%"}),  # a % is a character searched for, not a wildcard
+    ("status=all&from=2000-01-01&to=2000-01-02", set()),
+    ("queue=review", set()),
+])
+def test_each_filter_narrows_the_street_operators_list(app, clock, query, expected):
+    assert listed(logged_in(app, "street"), query) == expected
+
+
+def test_a_date_range_counts_whole_days_in_beijing_time(app, clock):
+    day = (clock() + timedelta(hours=8)).date()
+    person = logged_in(app, "admin")
+    assert listed(person, f"status=all&from={day}&to={day}") == {"G-XFL", "G-HP", "G-PA", "F-VOICE", "F-PAUSED",
+                                                                 "F-100%"}
+    old = day - timedelta(days=40)
+    assert listed(person, f"status=all&from={old}&to={old}") == {"F-OLD"}
+
+
+def test_a_community_operator_cannot_widen_the_list_by_naming_another_place(app):
+    person = logged_in(app, "xingfuli")
+    assert listed(person, "where=和平社区") == set()
+    assert listed(person, "where=幸福街道") == {"G-XFL", "F-VOICE", "F-PAUSED"}
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ("from=2026-13-01", "看不懂"),
+    ("where=没有这个社区", "没有找到"),
+    ("status=flying", "不认识这个状态"),
+    ("channel=fax", "不认识这个渠道"),
+    ("q=" + "长" * 51, "太长"),
+])
+def test_a_filter_that_cannot_be_read_is_one_line_and_lists_nothing(app, query, words):
+    page = logged_in(app, "admin").get(f"/console/appeals?{query}").get_data(as_text=True)
+    assert 'id="filter-refusal"' in page and words in page
+    assert 'id="appeal-' not in page
+
+
+def test_the_next_page_keeps_the_filters(app, monkeypatch):
+    monkeypatch.setattr(pages, "PAGE_SIZE", 1)
+    person = logged_in(app, "street")
+    first = person.get("/console/appeals?where=和平社区").get_data(as_text=True)
+    link = first[first.index('id="next-page" href="') + len('id="next-page" href="'):]
+    link = link[:link.index('"')].replace("&amp;", "&")
+    assert "where=" in link and "after=" in link
+    assert listed(person, link.split("?", 1)[1]) == {"F-100%"}
+
+
+# --- the CSV export ----------------------------------------------------------------------------------------------
+
+def test_the_export_is_the_filtered_list_as_csv_for_excel(app, monkeypatch):
+    monkeypatch.setattr(pages, "EXPORT_PAGE", 2)  # several pages streamed into one file
+    response = logged_in(app, "street").get("/console/appeals.csv?status=all")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data().decode("utf-8")
+    lines = body.splitlines()
+    assert body.startswith("\ufeff编号,提交时间,类别")
+    assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(
+        ["G-XFL", "G-HP", "F-VOICE", "F-PAUSED", "F-OLD", "F-100%"])
+    assert "13812345678" not in body and "138****5678" in body
+
+
+def test_the_export_follows_the_filters_and_the_scope(app):
+    person = logged_in(app, "xingfuli")
+    body = person.get("/console/appeals.csv?channel=voice").get_data().decode("utf-8")
+    assert [line.split(",")[0] for line in body.splitlines()[1:]] == ["F-VOICE"]
+    assert person.get("/console/appeals.csv?where=平安街道").get_data().decode("utf-8").splitlines()[1:] == []
+
+
+def test_the_export_refuses_a_filter_it_cannot_read(app):
+    response = logged_in(app, "admin").get("/console/appeals.csv?from=yesterday")
+    assert response.status_code == 400 and "看不懂" in response.get_data(as_text=True)
+
+
+def test_the_export_needs_a_login(app):
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https"})
+    response = client.get("/console/appeals.csv")
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]

@@ -1,0 +1,98 @@
+"""One appeal's console page: its photos behind signed links, its location's map link, the appeals merged into it,
+the resident's other appeals within the operator's scope (contact numbers masked), and its focus case."""
+
+import pytest
+from sqlalchemy import select
+
+from bot.web.app import create_app
+from storage import media_files
+from storage.models import Appeal, Attachment, Community, FocusCase, FocusCaseAppeal, Grid, Resident
+from tests.support.console import Browser, cast, new_appeal
+from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
+
+pytestmark = pytest.mark.postgres
+
+
+def grid_of(session, community, grid):
+    return session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
+                           .where(Community.name == community, Grid.name == grid)).one()
+
+
+@pytest.fixture
+def app(runtime, settings, clock):
+    runtime.database.session_info[media_files.LINKS_KEY] = settings.media_links(clock)  # as open_database sets it
+    now = clock()
+    cast(runtime.database, now)
+    with runtime.database.transaction() as session:
+        here, there = grid_of(session, XINGFULI, SECOND), grid_of(session, HEPING, FIRST)
+        resident = Resident(openid="o-page-resident-0001", grid_id=here, created_at=now)
+        neighbour = Resident(openid="o-page-neighbour-0002", grid_id=here, created_at=now)
+        session.add_all([resident, neighbour])
+        session.flush()
+        session.add_all([
+            new_appeal("P-MAIN", here, now, resident_id=resident.id),
+            new_appeal("P-EARLIER", here, now, resident_id=resident.id, content="上次反映的噪音，电话 13900001111"),
+            new_appeal("P-ELSEWHERE", there, now, resident_id=resident.id, content="和平社区那边的事"),
+            new_appeal("P-NEIGHBOUR", here, now, resident_id=neighbour.id, content="同一处垃圾"),
+        ])
+        session.flush()
+        main_id = appeal_id(session, "P-MAIN")
+        session.add_all([
+            Attachment(resident_id=resident.id, appeal_id=main_id, kind="image", media_id="m1", created_at=now,
+                       downloaded_at=now, sha256="a" * 64),
+            Attachment(resident_id=resident.id, appeal_id=main_id, kind="location", latitude=39.9, longitude=116.4,
+                       label="幸福里3号楼", created_at=now),
+        ])
+        case = FocusCase(code="J20261122001", scope_kind="grid", scope_ref=f"grid:{here}", scope_label="第二网格",
+                         grid_id=here, key_kind="category", key="市容环境", status="open", opened_at=now)
+        session.add(case)
+        session.flush()
+        session.add(FocusCaseAppeal(case_id=case.id, appeal_id=main_id, linked_at=now))
+    return create_app(runtime=runtime)
+
+
+def appeal_id(session, ticket):
+    return session.scalars(select(Appeal.id).where(Appeal.ticket == ticket)).one()
+
+
+def page_of(app, username, ticket="P-MAIN"):
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
+    person = Browser(client)
+    assert person.login(username).status_code == 302
+    response = person.get(f"/console/appeals/{ticket}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_page_links_the_photo_signed_and_the_location_on_a_map(app):
+    page = page_of(app, "xingfuli")
+    material = page[page.index('id="appeal-material"'):page.index("</dd>", page.index('id="appeal-material"'))]
+    assert "/media/" in material and "照片1" in material
+    assert "116.4" in material and "位置1" in material
+
+
+def test_the_residents_other_appeals_are_those_in_scope_with_numbers_masked(app):
+    others = page_of(app, "xingfuli").split('id="appeal-others"', 1)[1].split("</ul>", 1)[0]
+    assert "P-EARLIER" in others and "P-ELSEWHERE" not in others
+    assert "13900001111" not in others and "139****1111" in others
+    street = page_of(app, "street").split('id="appeal-others"', 1)[1].split("</ul>", 1)[0]
+    assert "P-EARLIER" in street and "P-ELSEWHERE" in street
+
+
+def test_the_page_names_the_focus_case(app):
+    page = page_of(app, "admin")
+    focus = page[page.index('id="appeal-focus"'):page.index("</dd>", page.index('id="appeal-focus"'))]
+    assert "J20261122001" in focus and "进行中" in focus
+
+
+def test_an_appeal_merged_into_this_one_is_listed(app):
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
+    person = Browser(client)
+    person.login("admin")
+    response = client.post("/console/appeals/P-NEIGHBOUR/merge",
+                           data={"into": "P-MAIN", "csrf_token": person.token("/console/")})
+    assert response.status_code == 302
+    page = person.get("/console/appeals/P-MAIN").get_data(as_text=True)
+    assert "P-NEIGHBOUR" in page[page.index('id="appeal-followers"'):page.index("</dd>", page.index('id="appeal-followers"'))]
