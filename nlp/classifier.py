@@ -26,6 +26,7 @@ class Classification:
     keywords: tuple[str, ...] = ()
     runner_up: str | None = None
     subcategory: str | None = None  # of the category, when its subcategories' keywords are in the text
+    second: str | None = None  # a second problem's category, when the message confidently names one too
 
 
 class _Entry(NamedTuple):
