@@ -36,9 +36,10 @@ SECOND_CATEGORY = "{label}（另涉及{second}）"
 
 def category_label(category: str, subcategory: str | None, second: str | None = None) -> str:
     """物业服务·电梯, or just the category when no subcategory was recognised; with the second problem's
-    category when the message names one: 市政设施·路灯（另涉及噪音扰民）."""
+    category when the message names one: 市政设施·路灯（另涉及噪音扰民）. Not when an operator's 分类 made the second
+    category the appeal's own."""
     label = f"{category}·{subcategory}" if subcategory else category
-    return SECOND_CATEGORY.format(label=label, second=second) if second else label
+    return SECOND_CATEGORY.format(label=label, second=second) if second and second != category else label
 
 
 # A sensitive appeal's card to a member who may not read it yet (storage.dispatch._card_for).

@@ -48,6 +48,7 @@ def test_the_model_without_the_rules_names_no_second_category() -> None:
 def test_the_label_and_the_task_card_name_the_second_category() -> None:
     assert category_label("噪音扰民", "生活噪音", "环境卫生") == "噪音扰民·生活噪音（另涉及环境卫生）"
     assert category_label("噪音扰民", None) == "噪音扰民"
+    assert category_label("环境卫生", "垃圾清运", "环境卫生") == "环境卫生·垃圾清运"  # corrected to the second
     card = StaffNewAppeal(ticket="G2612030001", category="噪音扰民", subcategory="生活噪音", second_category="环境卫生",
                           grid="幸福里社区·第一网格", home="阳光花园3号楼1单元", content=TWO_PROBLEMS)
     assert "类别：噪音扰民·生活噪音（另涉及环境卫生）" in TEMPLATES[StaffNewAppeal](card)
