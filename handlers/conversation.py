@@ -56,6 +56,7 @@ class Understanding:
             resolve_hours=limits.resolve_hours,
             department=limits.department,
             working_days=limits.working_days,
+            second_category=result.second,
         )
 
 

@@ -326,14 +326,17 @@ def evaluation(report: Report) -> str:
 
 
 def classified(category: str, subcategory: str | None, confidence: float, threshold: float | None,
-               runner_up: tuple[str, float] | None, words: tuple[str, ...], guess: str | None) -> str:
-    """`gridbot nlp classify`: label, confidence, runner-up and the words that decided."""
+               runner_up: tuple[str, float] | None, words: tuple[str, ...], guess: str | None,
+               second: str | None = None) -> str:
+    """`gridbot nlp classify`: label, confidence, runner-up (and whether it is kept as a second problem) and the
+    words that decided."""
     if guess is not None:
         lines = [f"类别：待分类（置信度 {confidence:.2f} 低于阈值 {threshold}；最可能是 {guess}）"]
     else:
         lines = [f"类别：{category}" + (f" · {subcategory}" if subcategory else ""), f"置信度：{confidence:.2f}"]
     if runner_up is not None:
-        lines.append(f"第二可能：{runner_up[0]}（{runner_up[1]:.2f}）")
+        lines.append(f"第二可能：{runner_up[0]}（{runner_up[1]:.2f}）"
+                     + ("，作为第二个问题记在诉求上（另涉及）" if second == runner_up[0] else ""))
     lines.append(f"关键词：{'、'.join(words) if words else '—'}")
     return "\n".join(lines)
 

@@ -99,7 +99,7 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
         subcategory=result.subcategory,
         confidence=result.confidence, keywords=result.keywords, raw_message=dict(conversation.inbound.raw),
         response_hours=limits.response_hours, resolve_hours=limits.resolve_hours, department=limits.department,
-        working_days=limits.working_days,
+        working_days=limits.working_days, second_category=result.second,
     )
     try:
         building = org.building_named(conversation.session, member.grid_id, content) if member.grid_id else None
@@ -215,6 +215,6 @@ def show(conversation: Conversation, ticket: str) -> Reply:
     material = texts.material_lines(tuple(link for link, _ in shown.photos), shown.places,
                                     tuple(state for _, state in shown.photos))
     return Reply(texts.STAFF_DETAIL.format(
-        ticket=appeal.ticket, category=texts.category_label(appeal.category, appeal.subcategory), status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
+        ticket=appeal.ticket, category=texts.category_label(appeal.category, appeal.subcategory, appeal.second_category), status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
         place=place or "（网格员上报）", content=appeal.content, material=material, events="\n".join(lines),
     ))

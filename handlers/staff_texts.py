@@ -30,10 +30,16 @@ from storage.notices import (
     StaffTaken,
 )
 
+# A second problem the classifier found in the message: a hint for whoever handles it, not a second appeal.
+SECOND_CATEGORY = "{label}（另涉及{second}）"
 
-def category_label(category: str, subcategory: str | None) -> str:
-    """物业服务·电梯, or just the category when no subcategory was recognised."""
-    return f"{category}·{subcategory}" if subcategory else category
+
+def category_label(category: str, subcategory: str | None, second: str | None = None) -> str:
+    """物业服务·电梯, or just the category when no subcategory was recognised; with the second problem's
+    category when the message names one: 市政设施·路灯（另涉及噪音扰民）. Not when an operator's 分类 made the second
+    category the appeal's own."""
+    label = f"{category}·{subcategory}" if subcategory else category
+    return SECOND_CATEGORY.format(label=label, second=second) if second and second != category else label
 
 
 # A sensitive appeal's card to a member who may not read it yet (storage.dispatch._card_for).
@@ -78,7 +84,7 @@ def _new_appeal(n: StaffNewAppeal) -> str:
     deadline = f"\n办结时限：{clock(n.resolve_due_at)}前" if n.resolve_due_at else ""
     return (
         f"【新诉求】{n.ticket}\n"
-        f"类别：{category_label(n.category, n.subcategory)}\n"
+        f"类别：{category_label(n.category, n.subcategory, n.second_category)}\n"
         f"地址：{n.grid} {_card_home(n)}\n"
         f"{_card_contact(n)}"
         f"内容：{_card_content(n)}{material_lines(n.photos, n.places)}"
@@ -354,7 +360,7 @@ def _new_appeal_fields(n: StaffNewAppeal) -> Fields:
             f"回复“接单 {n.ticket}”；{EMERGENCY_NUMBERS}。"
     deadline = f"{clock(n.resolve_due_at)}前办结" if n.resolve_due_at else "见办理时限"
     place = n.grid if n.withheld else n.home or n.grid
-    category = category_label(n.category, n.subcategory)
+    category = category_label(n.category, n.subcategory, n.second_category)
     return (n.ticket, category, place, _card_content(n), deadline), "请尽快接单办理。"
 
 

@@ -26,6 +26,7 @@ class Classification:
     keywords: tuple[str, ...] = ()
     runner_up: str | None = None
     subcategory: str | None = None  # of the category, when its subcategories' keywords are in the text
+    second: str | None = None  # a second problem's category, when the message confidently names one too
 
 
 class _Entry(NamedTuple):
@@ -64,9 +65,10 @@ class KeywordClassifier:
 
         The text is read as `nlp.cleaning.prepare` leaves it (no pleasantries, simplified, masks as 某某).
         `tokens`: jieba's tokens of the normalised prepared text (Segmenter.tokens), when the caller has them
-        already; otherwise only the parts of the text where segmentation matters are segmented.
+        already (`text` is then taken as prepared already: preparing it again would only look it up); otherwise only
+        the parts of the text where segmentation matters are segmented.
         """
-        folded = normalize_text(prepare(text))
+        folded = normalize_text(prepare(text) if tokens is None else text)
         if not folded:
             return Classification(UNCLASSIFIED, 0.0)
         words = self._matches(folded, tokens)
@@ -90,8 +92,9 @@ class KeywordClassifier:
         )
 
     def keywords_of(self, text: str, category: str, tokens: list[str] | None = None) -> tuple[str, ...]:
-        """The category's keywords found in text, heaviest first (what speaks for it, whoever decided)."""
-        folded = normalize_text(prepare(text))
+        """The category's keywords found in text, heaviest first (what speaks for it, whoever decided); with
+        `tokens`, text is prepared already."""
+        folded = normalize_text(prepare(text) if tokens is None else text)
         if not folded or category not in self._names:
             return ()
         return self._deciding(self._matches(folded, tokens), self._names.index(category))

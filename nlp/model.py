@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ class LinearModel:
         evidence > 0 up to that many words that pushed the best label up.
 
         `tokens`: jieba's tokens of the normalised prepared text (`normalize_text(prepare(text))`,
-        Segmenter.tokens), when the caller has them already.
+        Segmenter.tokens), when the caller has them already; `text` is then taken as prepared already.
         """
         counts = self.counts(text, segmenter, tokens)
         if not counts:
@@ -114,22 +115,17 @@ class LinearModel:
 
     def counts(self, text: str, segmenter: Segmenter, tokens: list[str] | None = None) -> dict[int, int]:
         """Column -> occurrences of the model's known features in text: `nlp.features.features`,
-        without the prefixed strings it builds (this runs for every message)."""
-        words, runs = pieces(normalize_text(prepare(text)), segmenter, tokens)
-        counts: dict[int, int] = {}
-        by_word = self._by_word.get
-        for word in words:
-            column = by_word(word)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
+        without the prefixed strings it builds (this runs for every message). With `tokens`, text is prepared."""
+        words, runs = pieces(normalize_text(prepare(text) if tokens is None else text), segmenter, tokens)
+        # Lookups through map and comprehensions, counted by Counter in C: this loop was a fifth of classifying.
+        found = [column for column in map(self._by_word.get, words) if column is not None]
         by_chars = self._by_chars.get
         for letters in runs:
             for size in CHAR_NGRAMS:
-                for start in range(len(letters) - size + 1):
-                    column = by_chars(letters[start:start + size])
-                    if column is not None:
-                        counts[column] = counts.get(column, 0) + 1
-        return counts
+                grams = letters if size == 1 else [letters[start:start + size]
+                                                   for start in range(len(letters) - size + 1)]
+                found += [column for column in map(by_chars, grams) if column is not None]
+        return Counter(found)
 
     def _evidence(self, columns: np.ndarray, contributions: np.ndarray, limit: int) -> tuple[str, ...]:
         """The words that added most to the best label, strongest first (characters if no word did)."""

@@ -70,14 +70,20 @@ def zhejiang(directory: str | Path, side: str | None = None, labels: str | Path 
              unclassified: bool = True) -> list[Example]:
     """The labelled Zhejiang messages (of one side of the split, or all), texts read from directory; without
     `unclassified`, only the in-scope ones (not labelled 待分类)."""
+    return [Example(text, item.label) for item, text in with_texts(directory, side, labels)
+            if unclassified or item.label != UNCLASSIFIED]
+
+
+def with_texts(directory: str | Path, side: str | None = None, labels: str | Path = LABELS_FILE
+               ) -> list[tuple[Labelled, str]]:
+    """The hand labels (of one side of the split, or all) with their messages' texts, read from directory."""
     labelled = read_labels(labels)
     sides = split(labelled)
     texts = {str(record["id"]): record["text"] for record in _records(Path(directory) / ZHEJIANG)}
     missing = [item.id for item in labelled if item.id not in texts]
     if missing:
         raise PublicDataError(f"{Path(directory) / ZHEJIANG}: no message with id {missing[0]} (of {len(missing)})")
-    return [Example(texts[item.id], item.label) for item in labelled
-            if (side is None or sides[item.id] == side) and (unclassified or item.label != UNCLASSIFIED)]
+    return [(item, texts[item.id]) for item in labelled if side is None or sides[item.id] == side]
 
 
 def kaohsiung(directory: str | Path) -> list[Example]:

@@ -31,7 +31,7 @@ _APPEAL_COLUMNS = (
     "content", "raw_message", "status", "response_hours", "resolve_hours", "response_due_at", "resolve_due_at",
     "created_at", "updated_at", "department", "reporter_staff_id", "subcategory", "emergency", "response_minutes",
     "working_days",
-    "door",
+    "door", "second_category",
 )
 _INSERT_APPEAL = DriverSQL(
     f"INSERT INTO appeals ({', '.join(_APPEAL_COLUMNS)}) "
@@ -128,6 +128,7 @@ class Intake:
     emergency: str | None = None  # 紧急: the taxonomy's emergency kind
     response_minutes: int | None = None  # an emergency's response clock, which replaces response_hours
     working_days: bool = False  # the category's hours count on working days only (storage/workdays.py)
+    second_category: str | None = None  # a second problem the classifier is confident of, shown to staff
 
 
 @dataclass(frozen=True)
@@ -426,7 +427,7 @@ def _row(session: Session, ticket: str, resident_id: int | None, intake: Intake,
         "resolve_due_at": timestamp(session, placement["resolve_due_at"]),
         "department": intake.department, "reporter_staff_id": reporter_staff_id,
         "emergency": intake.emergency, "response_minutes": intake.response_minutes,
-        "working_days": intake.working_days, "door": door,
+        "working_days": intake.working_days, "door": door, "second_category": intake.second_category,
     }
 
 

@@ -146,7 +146,7 @@ def task_card(session: Session, appeal: Appeal) -> StaffNewAppeal:
     contact = contacts.on_card(session, appeal)
     photos, places = media_files.card_links(session, appeal.id)
     card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
-                          grid=place.grid_label, home=place.home_label, content=appeal.content,
+                          second_category=appeal.second_category, grid=place.grid_label, home=place.home_label, content=appeal.content,
                           resolve_due_at=appeal.resolve_due_at, phone=contact.phone, door=contact.door,
                           photos=photos, places=places)
     return emergencies.marked(card, appeal)

@@ -233,6 +233,8 @@ class Appeal(Base):
     door: Mapped[str | None] = mapped_column(String(32))
     category: Mapped[str] = mapped_column(String(32))
     subcategory: Mapped[str | None] = mapped_column(String(32))  # within the category, from the taxonomy's keywords
+    # A second problem the message names (nlp.combined.SECOND_CONFIDENT): shown to staff, never routed or timed.
+    second_category: Mapped[str | None] = mapped_column(String(32))
     confidence: Mapped[float] = mapped_column(Float)
     keywords: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     channel: Mapped[str] = mapped_column(String(16))

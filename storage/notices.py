@@ -191,6 +191,7 @@ class StaffNewAppeal(StaffNotice):
     ticket: str
     category: str
     subcategory: str | None = None
+    second_category: str | None = None  # a second problem the message names (另涉及)
     grid: str
     home: str | None = None
     content: str | None

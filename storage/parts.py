@@ -36,6 +36,7 @@ def file_parts(session: Session, resident: appeals.Sender, original_id: int, kep
     as_received = {"raw_message": json.loads(original.raw_message), "channel": appeals.Channel(original.channel)}
     filed = [appeals.file_appeal(session, resident, replace(intake, **as_received), now) for intake in others]
     tickets = tuple(f.ticket for f in filed)
+    original.second_category = None  # the other problems have appeals of their own now
     appeals.record(session, original.id, now, appeals.Action.PARTS_FILED, None, None, actor_id=resident.id,
                    note="、".join(tickets))
     if original.status in HELD:

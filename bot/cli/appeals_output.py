@@ -90,7 +90,7 @@ def record_lines(record: AppealRecord, now: datetime) -> list[str]:
     source = texts.SOURCE_REPORT.format(name=record.reporter) if record.reporter else texts.SOURCE_RESIDENT
     lines = [texts.SHOW_HEAD.format(
         ticket=appeal.ticket, urgent=texts.URGENT if appeal.emergency else "",
-        category=staff_texts.category_label(appeal.category, appeal.subcategory),
+        category=staff_texts.category_label(appeal.category, appeal.subcategory, appeal.second_category),
         status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
         filed=texts.local(appeal.created_at, "%Y-%m-%d %H:%M"), source=source, place=place)]
     if record.contact.given:

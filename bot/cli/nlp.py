@@ -123,6 +123,7 @@ def classify(model_dir: Path | None, text: str) -> None:
         result.category, result.subcategory, result.confidence, classifier.threshold,
         verdict.ranked[1] if len(verdict.ranked) > 1 else None,
         tuple(dict.fromkeys(verdict.keywords + verdict.evidence)), result.runner_up if unsure else None,
+        result.second,
     ))
 
 

@@ -137,9 +137,10 @@ def test_sharing_one_segmentation_changes_no_verdict() -> None:
     segmenter = rules.segmenter
     for line in TEST_SPLIT.read_text(encoding="utf-8").splitlines():
         text = json.loads(line)["text"]
-        tokens = segmenter.tokens(normalize_text(prepare(text)))  # what the classifier segments
-        assert rules.classify(text, tokens) == rules.classify(text), text
-        assert model.counts(text, segmenter, tokens) == model.counts(text, segmenter), text
+        prepared = prepare(text)  # what the classifier prepares and segments once, and hands on with its tokens
+        tokens = segmenter.tokens(normalize_text(prepared))
+        assert rules.classify(prepared, tokens) == rules.classify(text), text
+        assert model.counts(prepared, segmenter, tokens) == model.counts(text, segmenter), text
 
 
 def test_the_models_fast_path_counts_the_features_training_saw() -> None:

@@ -58,6 +58,14 @@ def test_zhejiang_texts_are_joined_by_id(tmp_path: Path) -> None:
     assert len(public.zhejiang(tmp_path, "test", labels)) == sum(side == "test" for side in sides.values())
 
 
+def test_a_labels_second_problem_comes_with_its_text(tmp_path: Path) -> None:
+    labels = write_lines(tmp_path / "labels.jsonl", [{"id": "1", "label": "噪音扰民", "second": "环境卫生"},
+                                                     {"id": "2", "label": "市政设施"}])
+    write_lines(tmp_path / public.ZHEJIANG, [{"id": 1, "text": "广场舞太吵，垃圾也没人清"}, {"id": 2, "text": "路灯坏了"}])
+    assert [(item.second, text) for item, text in public.with_texts(tmp_path, labels=labels)] == [
+        ("环境卫生", "广场舞太吵，垃圾也没人清"), (None, "路灯坏了")]
+
+
 def test_a_missing_text_or_file_is_named(tmp_path: Path) -> None:
     labels = write_lines(tmp_path / "labels.jsonl", [{"id": "7", "label": "噪音扰民"}])
     with pytest.raises(public.PublicDataError, match="cannot read"):
