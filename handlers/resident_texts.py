@@ -23,6 +23,7 @@ from storage.notices import (
     ResidentResumed,
     ResidentSplit,
     ResidentTransferred,
+    ResidentWithdrawn,
 )
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -440,6 +441,13 @@ def _rejected(n: ResidentRejected) -> str:
             f"说明：{n.reason}\n{REPORT_A_PROBLEM}")
 
 
+WITHDRAWN_NOT_ASKED = "如果不是您要求撤销的，或问题还需要解决，请直接回复告诉我们。"
+
+
+def _withdrawn(n: ResidentWithdrawn) -> str:
+    return f"您的诉求 {n.ticket} 已由工作人员按您的要求撤销，不再办理。\n{WITHDRAWN_NOT_ASKED}"
+
+
 def _reopened(n: ResidentReopened) -> str:
     return f"{_yours(n)} {n.ticket} 已重新办理，工作人员会再次跟进，进展会通过本公众号通知您。"
 
@@ -459,6 +467,7 @@ TEMPLATES: dict[type[ResidentNotice], Callable[[Any], str]] = {
     ResidentMerged: _merged,
     ResidentSplit: _split,
     ResidentRejected: _rejected,
+    ResidentWithdrawn: _withdrawn,
 }
 
 # Template messages show only their keyword lines (WeChat dropped first and remark in 2023): the lines carry
@@ -477,6 +486,7 @@ TEMPLATE_FIELDS: dict[type[ResidentNotice], Callable[[Any], Fields]] = {
     ResidentMerged: lambda n: ((n.ticket, "已合并办理", f"并入：{n.into}"), _track(n)),
     ResidentSplit: lambda n: ((n.ticket, "恢复单独办理", f"拆自：{n.from_}"), _track(n)),
     ResidentRejected: lambda n: ((n.ticket, "不作为诉求办理", f"说明：{n.reason}"), REPORT_A_PROBLEM),
+    ResidentWithdrawn: lambda n: ((n.ticket, "已撤销", "按您的要求撤销"), WITHDRAWN_NOT_ASKED),
 }
 
 
@@ -503,6 +513,7 @@ GENERIC_FIELDS: dict[type[ResidentNotice], Callable[[Any], tuple[str, str, str]]
     ResidentMerged: lambda n: (_headline(n, "已合并办理"), f"已并入{n.into}办理", _track(n)),
     ResidentSplit: lambda n: (_headline(n, "恢复单独办理"), "已拆分，恢复单独办理", _track(n)),
     ResidentRejected: lambda n: (_headline(n, "不作为诉求办理"), "不作为诉求办理", f"说明：{n.reason}"),
+    ResidentWithdrawn: lambda n: (_headline(n, "已撤销"), "已按您的要求撤销", WITHDRAWN_NOT_ASKED),
 }
 
 # --- 我的电话, 门牌: optional, read whole only by whoever handles the resident's appeal (handlers/contacts.py) --

@@ -173,6 +173,14 @@ class ResidentRejected(ResidentNotice):
     reason: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class ResidentWithdrawn(ResidentNotice):
+    """撤销 by an operator on the resident's word (a call, a visit): the resident reads it in writing, so a
+    withdrawal they never asked for does not pass unnoticed."""
+
+    name: ClassVar[str] = "resident_withdrawn"
+
+
 # --- what staff read ---------------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from storage.actors import Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotAllowed
 from storage.models import Appeal, AppealStatus, Staff
-from storage.notices import ResidentRejected, StaffRejected
+from storage.notices import ResidentRejected, ResidentWithdrawn, StaffRejected
 from storage.staff import manages_grid
 from storage.tasks import find
 from storage.telling import tell, tell_resident
@@ -31,12 +31,14 @@ REJECTABLE = (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCE
 
 def withdraw_for_resident(session: Session, by: Manager, ticket: str, note: str, now: datetime) -> Appeal:
     """撤销 on the resident's word (they called or came in): `by`, who manages the appeal, withdraws it for them with
-    `note` saying how they asked; its holder is told, the appeals merged into it go back to their grids."""
+    `note` saying how they asked; its holder is told, the appeals merged into it go back to their grids, and the
+    resident reads that it was withdrawn (and how to say it wasn't their wish)."""
     appeal = find(session, ticket)
     if not manages_grid(session, by, appeal.grid_id):
         raise NotAllowed("not_rejecter")
     appeals.withdraw(session, appeal, now, actor_of(by), note)
     joins.release_followers(session, appeal, now)
+    tell_resident(session, appeal, ResidentWithdrawn(ticket=appeal.ticket), now)
     return appeal
 
 

@@ -295,9 +295,12 @@ def test_withdrawing_on_the_residents_word_cancels_it_with_how_they_asked(app, r
     assert appeal(runtime.database, "G-WORK").status == AppealStatus.CANCELLED
     (event,) = events(runtime.database, "G-WORK")
     assert (event.action, event.note, event.actor_kind) == ("cancelled", "居民来电：已自行解决", "console_user")
+    (told,) = worded(runtime.database, "resident_withdrawn", RESIDENT_OPENID)
+    assert "G-WORK 已由工作人员按您的要求撤销" in told and "如果不是您要求撤销的" in told
 
 
 def test_withdrawing_needs_to_say_how_the_resident_asked(app, runtime):
     response = post(logged_in(app, "admin"), "G-WORK", "withdraw", {"note": ""})
     assert response.status_code == 409 and "怎样要求撤销" in response.get_data(as_text=True)
     assert appeal(runtime.database, "G-WORK").status == AppealStatus.ACCEPTED
+    assert notices(runtime.database, "resident_withdrawn") == []
