@@ -20,8 +20,7 @@ from storage.models import Building, Community, Grid, Staff, StaffRole, Unit
 Layout = Mapping[str, Mapping[str, tuple[str, Mapping[str, tuple[str, ...]]]]]
 # openid, name, role, community, grid (None for whom the whole community is theirs, as an operator's)
 StaffRow = tuple[str, str, StaffRole, str, str | None]
-# community, grid, building, unit
-Home = tuple[str, str, str, str]
+Home = tuple[str, str, str, str | None]  # community, grid, building, unit (None: a building without units)
 # openid, name, community, grid, building: a 楼长 and the building they look after
 LeadRow = tuple[str, str, str, str, str]
 
@@ -71,10 +70,11 @@ def seed_street(session: Session, plan: StreetPlan, now: datetime) -> None:
     session.flush()
 
 
-def home(session: Session, plan: StreetPlan, where: Home) -> tuple[Building, Unit]:
-    """The building and unit of a home in the plan's street (already seeded), by their names."""
+def home(session: Session, plan: StreetPlan, where: Home) -> tuple[Building, Unit | None]:
+    """The building and unit of a home in the plan's street (already seeded), by their names; a building without
+    units (an 单元-less tower) has None for its unit."""
     community_name, grid_name, building_name, unit_name = where
     street = org.ensure_street(session, plan.name)
     grid = org.ensure_grid(session, org.ensure_community(session, street, community_name), grid_name)
     building = org.ensure_building(session, grid, building_name, plan.layout[community_name][grid_name][0])
-    return building, org.ensure_unit(session, building, unit_name)
+    return building, org.ensure_unit(session, building, unit_name) if unit_name is not None else None

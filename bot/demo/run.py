@@ -20,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import now_utc
-from bot.demo import street
+from bot.demo import history, street
 from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
 from bot.settings import COMPAT, DEMO_TOKEN, PLAIN, SAFE, Settings
+from nlp import load_taxonomy
 from storage import private_files
 from storage.db import Database, upgrade
 from storage.models import Building
@@ -200,6 +201,7 @@ def _seed(settings: Settings) -> tuple[str, str, str]:
     database = Database(settings.database_url)
     with database.transaction() as session:
         street.seed(session, now_utc())
+        history.seed_history(session, load_taxonomy(settings.taxonomy_path), street.DEMO, now_utc())
         quiet_ticket = street.seed_quiet_resident(session, now_utc())
         scene = session.scalars(select(Building.scene_key).order_by(Building.id)).first() or ""
         password = street.seed_console_operator(session, now_utc())
@@ -316,6 +318,7 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
 控制台（浏览器打开）：http://127.0.0.1:{port}/console/
   用户名 {street.CONSOLE_USERNAME}   密码 {console_password}
       演示管理员，看得到整个幸福街道：待分类、待接单、超时等队列，诉求列表和办理记录；
+      已备好最近四周的演示诉求（接单、办结、评价、不满意重办都有），三率和待分类队列一打开就有数据；
       密码每次启动随机生成（--host 0.0.0.0 时同一网络的人也能打开控制台）；另建账号：gridbot user add
 
 在另一个终端试试：
