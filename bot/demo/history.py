@@ -86,7 +86,7 @@ def seed_history(session: Session, taxonomy: Taxonomy, plan: seeding.StreetPlan,
     samples = [sample for sample in SAMPLES if taxonomy.limits(sample[0], sample[1]).department is None]
     filed = []
     for day in range(HISTORY_DAYS, -1, -1):
-        for _ in range(draw.randint(1, 4)):
+        for _ in range(draw.randint(1, 3)):
             at = now - timedelta(days=day, hours=draw.uniform(0, 14), minutes=30)
             if at < now - timedelta(minutes=20):
                 filed.append((at, draw.choice(people), draw.choice(samples)))
