@@ -71,6 +71,7 @@ class _Step:
     claimed: datetime | None
     returned: bool
     resolved: datetime | None
+    rated: datetime | None
     rating: rating.Rating | None
     fixed_again: datetime | None  # after 不满意: resolved a second time
 
@@ -116,18 +117,19 @@ def _steps(draw: random.Random, filed: datetime, now: datetime) -> _Step:
     def until_now(at: datetime | None) -> datetime | None:
         return at if at is not None and at < now - timedelta(minutes=5) else None
 
-    returned = draw.random() < 0.07
+    returned = draw.random() < 0.07 and filed < now - timedelta(hours=2)
     claim_hours = draw.choice((0.2, 0.5, 1, 1.5, 2, 3)) if draw.random() < 0.88 else draw.uniform(5, 30)
     if returned:
         claim_hours = max(claim_hours, 1)  # after the first member's 接单 and 退回 and the 改派
     claimed = until_now(filed + timedelta(hours=claim_hours)) if draw.random() < 0.96 else None
     resolved = until_now(claimed + timedelta(hours=draw.uniform(3, 60))) if claimed else None
+    rated = until_now(resolved + timedelta(hours=draw.uniform(0.5, 20))) if resolved else None
     score = draw.random()
     given = (rating.Rating.SATISFIED if score < 0.62 else rating.Rating.BASIC if score < 0.86
-             else rating.Rating.UNSATISFIED) if resolved and draw.random() < 0.8 else None
-    fixed_again = (until_now(resolved + timedelta(hours=draw.uniform(10, 48)))
-                   if resolved and given is rating.Rating.UNSATISFIED and draw.random() < 0.5 else None)
-    return _Step(filed, claimed, returned, resolved, given, fixed_again)
+             else rating.Rating.UNSATISFIED) if rated and draw.random() < 0.8 else None
+    fixed_again = (until_now(rated + timedelta(hours=draw.uniform(10, 48)))
+                   if rated and given is rating.Rating.UNSATISFIED and draw.random() < 0.5 else None)
+    return _Step(filed, claimed, returned, resolved, rated if given else None, given, fixed_again)
 
 
 def _live(session: Session, taxonomy: Taxonomy, at: datetime, resident: Resident,
@@ -148,10 +150,9 @@ def _live(session: Session, taxonomy: Taxonomy, at: datetime, resident: Resident
     if step.resolved is None:
         return appeal.id
     tasks.resolve(session, member, appeal.ticket, RESOLUTIONS[appeal.id % len(RESOLUTIONS)], step.resolved)
-    if step.rating is None:
+    if step.rating is None or step.rated is None:
         return appeal.id
-    rated_at = step.resolved + timedelta(hours=2)
-    rating.rate(session, resident, appeal.id, step.rating, rated_at,
+    rating.rate(session, resident, appeal.id, step.rating, step.rated,
                 REOPEN_WORDS if step.rating is rating.Rating.UNSATISFIED else None)
     if step.fixed_again is not None:
         tasks.resolve(session, member, appeal.ticket, RESOLUTIONS[0], step.fixed_again)
