@@ -30,16 +30,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.cli.gridbot import main
 from bot.worker import schedule
 from handlers import notifications
 from storage import daily_summary
 from storage.appeals import Action
 from storage.daily_summary import Outcome
 from storage.models import Appeal, AppealEvent, AppealStatus, Community, Grid, OutboxMessage, Staff, StaffRole
+from storage.privacy import mask
 from storage.tickets import LOCAL_ZONE
+from tests.support.cli import ok, refused
 from tests.support.personas import OPERATOR, WANG
 from tests.support.worker import told, work
 
@@ -241,6 +245,31 @@ def test_the_summary_goes_out_through_the_outbox_by_customer_service_message(wed
     (message,) = [content for content in told(fake_wechat, WANG) if "每日简报" in content]
     assert message.startswith("【每日简报】12月3日（周四）幸福里社区·第一网格")
     assert any("每日简报" in content for content in told(fake_wechat, OPERATOR))
+
+
+def gridbot(database_url: str, now: datetime, *arguments: str) -> Any:
+    return CliRunner().invoke(main, ["summary", *arguments], obj=lambda: now,
+                              env={"GRIDBOT_DATABASE_URL": database_url})
+
+
+def test_a_dry_run_prints_who_would_get_what_masked_and_writes_nothing(wednesday, database_url):
+    output = ok(gridbot(database_url, MORNING, "--dry-run"))
+    assert f"王强（网格长，{mask(WANG)}）· 幸福里社区·第一网格：将发送" in output
+    assert "    在办 6 件，其中超期 2 件：" in output
+    assert WANG not in output and OPERATOR not in output
+    assert "共 5 人：将发送 5 人，已发过 0 人，不发送 0 人" in output
+    assert outbox_rows(wednesday) == []
+    saturday = ok(gridbot(database_url, at(12, 5, 8), "--dry-run"))
+    assert "吴芳（网格长，" in saturday and "休息日且无超期，不发送" in saturday
+
+
+def test_the_cli_sends_now_once_and_refuses_a_bad_or_future_date(wednesday, database_url):
+    sent = ok(gridbot(database_url, MORNING))
+    assert "王强（网格长，" in sent and "已写入发件箱" in sent and len(outbox_rows(wednesday)) == 5
+    again = ok(gridbot(database_url, MORNING, "--date", "2026-12-03"))
+    assert "今天已发过，未重发" in again and len(outbox_rows(wednesday)) == 5
+    assert "2026-12-04 还没到" in refused(gridbot(database_url, MORNING, "--date", "2026-12-04"))
+    assert "YYYY-MM-DD" in refused(gridbot(database_url, MORNING, "--date", "12月3日"))
 
 
 def test_people_off_duty_disabled_or_not_bound_get_no_summary(wednesday):
