@@ -33,7 +33,7 @@ from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage import duty, outbox, queries, workdays
+from storage import complaints, duty, outbox, queries, workdays
 from storage.appeals import Action
 from storage.models import OPEN_STATUSES, Appeal, AppealEvent, Community, Grid, OutboxMessage, Staff, StaffRole
 from storage.notices import StaffDailySummary
@@ -99,7 +99,7 @@ def plan(session: Session, day: date, now: datetime, weights: Weights = DEFAULT_
     sent = set(session.scalars(select(OutboxMessage.idempotency_key).where(
         OutboxMessage.idempotency_key.in_([person.key(day) for person in people]))))
     waiting = [person for person in people if person.key(day) not in sent]
-    planned = {person.staff_id: Planned(person, Outcome.ALREADY, None) for person in people if person not in waiting}
+    planned = {person.staff_id: Planned(person, Outcome.ALREADY, None) for person in people if person.key(day) in sent}
     if waiting:
         morning = Morning.read(session, day, now)
         workday = _calendar().is_workday(day)
@@ -177,6 +177,7 @@ class Morning:
     activity: dict[tuple[int, str], int]  # (grid, ACTIVITY's field) -> appeals
     backlog: dict[int, int]
     overdue: tuple[queries.Overdue, ...]  # most late first
+    accused: dict[int, frozenset[int]]  # of the overdue appeals, complaints about staff: whom each is about
     month: dict[int, Counts]  # the month of the last day reported on, to that day's end
 
     @classmethod
@@ -194,6 +195,7 @@ class Morning:
         return cls(since, until, grids,
                    counts_by(session, Unit.GRID, since, until, until, queries.EVERYWHERE),
                    _activity(session, since, until), backlog, tuple(late),
+                   complaints.accused_in(session, [item.appeal.id for item in late]),
                    counts_by(session, Unit.GRID, month.start, min(month.end, until), until, queries.EVERYWHERE))
 
     def summary(self, person: Recipient, now: datetime, weights: Weights) -> StaffDailySummary:
@@ -201,7 +203,9 @@ class Morning:
         grids = {grid.id for grid in self.grids if grid.within(person.scope)}
         filed = sum((self.filed.get(grid, Counts()) for grid in grids), Counts())
         rates = rates_of(sum((self.month.get(grid, Counts()) for grid in grids), Counts()), weights)
-        late = [item for item in self.overdue if item.appeal.grid_id in grids]
+        # A complaint about the reader is not theirs to read (storage.staff.can_read): left out of what is overdue.
+        late = [item for item in self.overdue if item.appeal.grid_id in grids
+                and person.staff_id not in self.accused.get(item.appeal.id, ())]
         shown = late[:LATE_SHOWN]
         return StaffDailySummary(
             area=person.area, since=self.since, until=self.until, new=filed.received,

@@ -162,6 +162,20 @@ def test_a_leader_sees_only_their_grid_and_an_operator_their_community(wednesday
     assert "GC1" not in text(planned["孙丽"])
 
 
+def test_an_overdue_complaint_about_the_leader_is_named_to_the_operator_not_to_him(wednesday):
+    with wednesday.transaction() as session:
+        day = Day(session)
+        day.appeal("GA8", A, at(12, 1, 9, 30), AppealStatus.DISPATCHED, category="投诉工作人员",
+                   response_due_at=at(12, 1, 10))
+        complaint = session.scalars(select(Appeal.id).where(Appeal.ticket == "GA8")).one()
+        session.add(AppealEvent(appeal_id=complaint, at=at(12, 1, 9, 30), actor_kind="system",
+                                action=Action.COMPLAINT, note=str(day.staff["王强"]), internal=True))
+    planned = summaries(wednesday)
+    assert "GA8" not in text(planned["王强"]) and "其中超期 2 件" in text(planned["王强"])
+    sun = planned["孙丽"].notice
+    assert sun is not None and sun.overdue == 4 and sun.late_tickets[0] == "GB2" and "GA8" in sun.late_tickets
+
+
 def test_an_operator_bound_to_no_community_reads_the_street(wednesday):
     zheng = summaries(wednesday)["郑强"]
     assert zheng.notice is not None and zheng.notice.area == "幸福街道"
