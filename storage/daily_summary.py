@@ -3,13 +3,13 @@
 
 Who: active staff, bound to WeChat and on duty (请假 pauses it): 网格长 of an active grid, and 操作员. What
 (storage.notices.StaffDailySummary): the appeals filed, claimed (接单), resolved (办结) and reopened by 不满意 in
-the days reported on; the open backlog and what is overdue that morning, the latest few by name; the month's
+the days reported on; the open backlog and what is overdue that morning, the few most late by name; the month's
 three rates to date, from storage.rates (computed nowhere else). The days reported on are yesterday, or on a
 working day every day since the previous working day (Monday's covers Friday to Sunday, so nothing that came in
 over a weekend or a holiday goes unreported).
 
-Quiet days: on a working day everyone gets their summary, a quiet one (nothing new, nothing overdue) in one
-line, because on a working day a missing summary cannot be told from a lost one, and people come to look for
+Quiet days: on a working day everyone gets their summary, a quiet one (nothing new, no 不满意, nothing overdue) in
+one line, because on a working day a missing summary cannot be told from a lost one, and people come to look for
 it. On a day off (storage.workdays: weekends, holidays, make-up workdays counted as working) only those with
 something overdue get one: that is what cannot wait for the next working day's summary, which reports the days
 off anyway.
@@ -18,7 +18,7 @@ Once: each person's summary of a day has the outbox key summary:<staff id>:<day>
 or `gridbot summary` the same day finds the row and writes nothing; two at once are kept apart by the key's
 unique index (the loser's insert is rolled back to its savepoint).
 
-The figures are read once per morning for the whole organisation, per grid (five grouped queries and the
+The figures are read once per morning for the whole organisation, per grid (a few grouped queries and the
 overdue list), and added up per person's scope, however many people there are.
 """
 
