@@ -40,6 +40,9 @@ DEMO_SECRET_KEY = "gridbot-demo-secret-key-not-for-production"
 # The demo's GRIDBOT_ACCOUNT_NAME: its official account is the demo street's.
 DEMO_ACCOUNT_NAME = "幸福街道"
 SECRET_KEY_MIN_LENGTH = 32
+# GRIDBOT_SUMMARY_HOUR: the hour (Beijing time) of the morning's 每日简报, or "off".
+DEFAULT_SUMMARY_HOUR = 8
+SUMMARY_OFF = "off"
 
 
 # How the webhook takes WeChat's messages (GRIDBOT_WECHAT_MODE): see Settings.mode.
@@ -166,6 +169,7 @@ class Settings:
     holidays_path: Path | None = None  # GRIDBOT_HOLIDAYS; None: the calendar shipped in storage/data
     console_session_hours: int = 12  # a console login lasts this long at most, however busy
     console_idle_minutes: int = 30  # and ends after this long without a request
+    summary_hour: int | None = DEFAULT_SUMMARY_HOUR  # GRIDBOT_SUMMARY_HOUR: 每日简报, Beijing time; None: off
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -208,6 +212,7 @@ class Settings:
             **read(_notice_settings, env, default={}),
             **read(cls.rates_from_env, env, default={}),
             holidays_path=read(cls.holidays_from_env, env),
+            summary_hour=read(_summary_hour, env, "GRIDBOT_SUMMARY_HOUR", default=DEFAULT_SUMMARY_HOUR),
         )
         values.update(overrides)
         if not any(problem.variable == "WECHAT_AES_KEY" for problem in problems.found):
@@ -505,6 +510,19 @@ def _request_db_wait(env: Mapping[str, str], name: str) -> int:
         raise _bad(name, "at_most", f"{name} must be at most {MAX_REQUEST_DB_WAIT_MS} (WeChat waits 5 s for the "
                    f"reply), got {value}", value=value, expected=MAX_REQUEST_DB_WAIT_MS)
     return value
+
+
+def _summary_hour(env: Mapping[str, str], name: str) -> int | None:
+    """An hour of the day, 0 to 23 (Beijing time), or "off" (None)."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return DEFAULT_SUMMARY_HOUR
+    if raw == SUMMARY_OFF:
+        return None
+    if not re.fullmatch(r"[0-9]{1,2}", raw) or int(raw) > 23:
+        raise _bad(name, "summary_hour", f"{name} must be an hour from 0 to 23 (Beijing time) or {SUMMARY_OFF}, "
+                   f"got {raw!r}", value=raw)
+    return int(raw)
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:

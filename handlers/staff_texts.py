@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
+from handlers import summary_texts
 from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
 from storage.actors import ActorKind
 from storage.lookups import CLI_READER
@@ -13,6 +14,7 @@ from storage.notices import (
     StaffCardLost,
     StaffCertifyLocked,
     StaffChased,
+    StaffDailySummary,
     StaffDigest,
     StaffEmergencyUnclaimed,
     StaffEscalated,
@@ -401,6 +403,10 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffCertifyLocked: lambda n: ((f"微信用户 {n.who}", f"{n.minutes}分钟内{n.failures}次验证码错误",
                                     f"认证暂停至{clock(n.until)}"), "如不认识此人，请留意是否有人在试探验证码。"),
 }
+
+# 每日简报 (storage/daily_summary.py), worded in its own module.
+TEMPLATES[StaffDailySummary] = summary_texts.summary
+TEMPLATE_FIELDS[StaffDailySummary] = summary_texts.summary_fields
 
 
 # --- binding staff by one-time code: 认证 in the chat, `gridbot invite` on the console --------------------

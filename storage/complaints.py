@@ -62,6 +62,15 @@ def accused(session: Session, appeal_id: int) -> frozenset[int] | None:
     return frozenset(int(part) for note in notes if note for part in note.split(_SEPARATOR))
 
 
+def accused_in(session: Session, appeal_ids: Collection[int]) -> dict[int, frozenset[int]]:
+    """`accused` of many appeals in one query: the complaints about staff among them, each with whom it is about."""
+    about: dict[int, set[int]] = {}
+    for appeal_id, note in session.execute(select(AppealEvent.appeal_id, AppealEvent.note).where(
+            AppealEvent.appeal_id.in_(appeal_ids), AppealEvent.action == Action.COMPLAINT)):
+        about.setdefault(appeal_id, set()).update(int(part) for part in (note or "").split(_SEPARATOR) if part)
+    return {appeal_id: frozenset(ids) for appeal_id, ids in about.items()}
+
+
 def handlers(session: Session, appeal: Appeal, about: frozenset[int]) -> list[Staff]:
     """Who handles a complaint: the grid's leaders and the community's operators, only the operators when it is
     about a leader or an operator; never anyone it is about."""

@@ -409,6 +409,40 @@ class StaffCertifyLocked(StaffNotice):
     until: datetime
 
 
+@dataclass(frozen=True, kw_only=True)
+class StaffDailySummary(StaffNotice):
+    """每日简报 (storage/daily_summary.py): a 网格长's grid, or an operator's community or street, one morning.
+
+    The days it reports on run from `since` to `until` (midnights, Beijing time; `until` is the morning's own
+    day): yesterday, or since the last working day. The backlog and what is overdue are as of the morning; the
+    rates are the month's to date (storage.rates), the month of the last day reported on. The overdue appeals it
+    names are the latest ones, most late first: ticket, category, clock ("response"/"resolve"), minutes late.
+    """
+
+    name: ClassVar[str] = "staff_daily_summary"
+    area: str  # 社区·网格, the community, or the street
+    since: datetime
+    until: datetime
+    new: int  # filed (storage.rates' "received")
+    accepted: int  # appeals claimed (接单)
+    resolved: int  # appeals 办结
+    reopened: int  # appeals rated 不满意 and so reopened
+    backlog: int  # open and placed in a grid, the morning's count
+    overdue: int  # past the deadline of their clock, the morning's count
+    late_tickets: tuple[str, ...] = ()
+    late_categories: tuple[str, ...] = ()
+    late_clocks: tuple[str, ...] = ()
+    late_minutes: tuple[int, ...] = ()
+    response_rate: float | None = None
+    resolve_rate: float | None = None
+    satisfaction_rate: float | None = None
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing new came in, nobody was 不满意 and nothing is overdue: the summary has one line to say."""
+        return self.new == 0 and self.reopened == 0 and self.overdue == 0
+
+
 def _key(field_name: str) -> str:
     return field_name.removesuffix("_")  # `from_` because `from` is a keyword
 

@@ -1,7 +1,8 @@
 """The worker's schedule: one loop that, each round, dispatches filed appeals, relays committed outbox rows to RQ
 as delivery jobs and checks the dispatched appeals for 聚焦办 hot spots; and, on their own clocks, queues the photos
 still to save (every second), sweeps for 督着办 (every 10 s), forgets old message keys (hourly), refreshes WeChat's callback IP list (daily) and checkpoints
-SQLite's WAL (every second). Each database step runs in a transaction of its own."""
+SQLite's WAL (every second), and writes the morning's 每日简报 once its hour has come (checked every minute).
+Each database step runs in a transaction of its own."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import functools
 import logging
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -22,7 +23,7 @@ from bot.worker import jobs
 from bot.worker.failures import FailureLog
 from bot.worker.runtime import WorkerRuntime
 from nlp import load_taxonomy
-from storage import dedup, dispatch, focus, media_files, notice_sending, outbox, supervision
+from storage import daily_summary, dedup, dispatch, focus, media_files, notice_sending, outbox, supervision
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "gridbot"
@@ -47,6 +48,8 @@ MEDIA_JOB_TIMEOUT = 120
 # is tried again sooner, because until one succeeds the webhook refuses everything.
 CALLBACK_IPS_EVERY = timedelta(days=1)
 CALLBACK_IPS_RETRY = timedelta(minutes=5)
+# 每日简报 (GRIDBOT_SUMMARY_HOUR): whether the day's are due is asked this often, so they leave within a minute.
+SUMMARY_EVERY_S = 60.0
 
 
 def queue(runtime: WorkerRuntime) -> Queue:
@@ -176,6 +179,25 @@ def purge_dedup(runtime: WorkerRuntime) -> int:
         return dedup.purge_before(session, runtime.clock() - DEDUP_KEEP)
 
 
+def send_summaries(runtime: WorkerRuntime, done: date | None) -> date | None:
+    """Write the day's 每日简报 to the outbox once GRIDBOT_SUMMARY_HOUR has come, or, for a worker that was down
+    then, when it is back that morning (storage.daily_summary.CATCH_UP); returns the day this process has done.
+
+    `done` spares the figures' queries every minute after; another worker doing the same writes nobody's
+    summary twice (the outbox keys), and a round that fails leaves the day to the next.
+    """
+    hour = runtime.settings.summary_hour
+    day = None if hour is None else daily_summary.due_day(runtime.clock(), hour)
+    if day is None or day == done:
+        return done
+    with runtime.database.transaction() as session:
+        planned = daily_summary.send(session, day, runtime.clock(), runtime.settings.rate_weights)
+    written = sum(1 for item in planned if item.outcome is daily_summary.Outcome.WRITTEN)
+    log.info("daily summaries of %s: %d written, %d already written or nothing to report", day, written,
+             len(planned) - written)
+    return day
+
+
 def refresh_callback_ips(runtime: WorkerRuntime) -> bool:
     """Fetch WeChat's callback IP list into Redis for the webhook's source check; False (logged) on failure."""
     try:
@@ -193,7 +215,8 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
     interval = runtime.settings.outbox_poll_ms / 1000
     next_purge = next_callback_ips = runtime.clock()
     check_sources = runtime.settings.trusted_sources == "wechat"
-    next_checkpoint = next_sweep = next_photos = time.monotonic()
+    next_checkpoint = next_sweep = next_photos = next_summary = time.monotonic()
+    summarised: date | None = None
     failures = FailureLog(log, "worker schedule round")
     while not stop.is_set():
         try:
@@ -211,6 +234,9 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
             if time.monotonic() >= next_sweep:
                 next_sweep = time.monotonic() + SUPERVISE_EVERY_S  # a failing sweep waits its turn too
                 supervise_once(runtime)
+            if time.monotonic() >= next_summary:
+                next_summary = time.monotonic() + SUMMARY_EVERY_S
+                summarised = send_summaries(runtime, summarised)
             if time.monotonic() >= next_checkpoint:
                 runtime.database.checkpoint()  # here, so that no webhook request waits for it
                 next_checkpoint = time.monotonic() + CHECKPOINT_EVERY_S

@@ -30,6 +30,10 @@ WORST = {
     "escalations": 30, "filed_at": "2026-11-22T02:00:00+00:00", "words": longest(TextField.APPEAL), "claimed": True,
     "material": "location", "who": "oAbC…Yz", "minutes": 15, "failures": 5, "until": "2026-11-25T02:00:00+00:00",
     "emergency": WIDE * 16, "since": "2026-11-25T02:00:00+00:00", "response_due_at": "2026-11-25T02:10:00+00:00",
+    "area": WIDE * 64 + "·" + WIDE * 64, "accepted": 99999, "resolved": 99999, "reopened": 99999, "backlog": 99999,
+    "overdue": 99999, "late_tickets": [f"G26112300{n:02d}" for n in range(3)],
+    "late_categories": [longest(TextField.CATEGORY)] * 3, "late_clocks": ["response"] * 3,
+    "late_minutes": [99999999] * 3, "response_rate": 1.0, "resolve_rate": 1.0, "satisfaction_rate": 1.0,
 }
 
 

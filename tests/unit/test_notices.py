@@ -43,10 +43,10 @@ def _value(name: str, hint: Any, switch: bool, words: str) -> Any:
     if name in CODES:
         return CODES[name]
     if typing.get_origin(hint) is tuple:
-        return (TICKET, "G2611220002")
+        return (TICKET, "G2611220002") if typing.get_args(hint)[0] is str else (2, 3)
     if isinstance(hint, types.UnionType):
         hint = next(option for option in typing.get_args(hint) if option is not type(None))
-    return {bool: switch, int: 2, datetime: AT, str: words}[hint]
+    return {bool: switch, int: 2, float: 0.5, datetime: AT, str: words}[hint]
 
 
 def stored(notice: Notice) -> tuple[str, dict[str, Any]]:
@@ -55,8 +55,9 @@ def stored(notice: Notice) -> tuple[str, dict[str, Any]]:
 
 
 def subject(notice: Notice) -> str:
-    """What the notice is about, as its reader finds it again: the ticket, the focus case, the first ticket, who."""
-    for name in ("ticket", "code", "who"):
+    """What the notice is about, as its reader finds it again: the ticket, the focus case, who, the summary's area,
+    the first ticket."""
+    for name in ("ticket", "code", "who", "area"):
         if hasattr(notice, name):
             return getattr(notice, name)
     return notice.tickets[0]  # type: ignore[attr-defined]  # the digest names its tickets

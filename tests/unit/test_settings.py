@@ -40,6 +40,8 @@ def test_the_minimum_is_a_token_and_an_appid():
     (BASE | {"GRIDBOT_NOTICE_TEMPLATE_ID": "not a template id!"}, "GRIDBOT_NOTICE_TEMPLATE_ID"),
     (BASE | {"GRIDBOT_MASS_SEND_DAILY_QUOTA": "0"}, "GRIDBOT_MASS_SEND_DAILY_QUOTA"),
     (BASE | {"GRIDBOT_NOTICE_LEASE_S": "soon"}, "GRIDBOT_NOTICE_LEASE_S"),
+    (BASE | {"GRIDBOT_SUMMARY_HOUR": "24"}, "GRIDBOT_SUMMARY_HOUR"),
+    (BASE | {"GRIDBOT_SUMMARY_HOUR": "8:30"}, "GRIDBOT_SUMMARY_HOUR"),
 ])
 def test_a_bad_value_names_its_variable(env, variable):
     with pytest.raises(SettingsError, match=variable):
@@ -191,6 +193,20 @@ def test_the_rates_weights_and_the_holiday_calendar_come_from_their_variables(tm
     settings = Settings.from_env(BASE | {"GRIDBOT_RATE_BASIC_CREDIT": "1", "GRIDBOT_RATE_WEIGHTS": "0.3,0.35,0.35",
                                          "GRIDBOT_HOLIDAYS": str(calendar)})
     assert settings.rate_weights == Weights(1.0, 0.3, 0.35, 0.35) and settings.holidays_path == calendar
+
+
+@pytest.mark.parametrize(("value", "hour"), [(None, 8), ("0", 0), ("23", 23), (" 07 ", 7), ("OFF", None)])
+def test_the_daily_summary_hour_is_one_of_the_day_or_off(value, hour):
+    env = BASE if value is None else BASE | {"GRIDBOT_SUMMARY_HOUR": value}
+    assert Settings.from_env(env).summary_hour == hour
+
+
+def test_a_bad_summary_hour_is_refused_in_one_chinese_line():
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(BASE | {"GRIDBOT_SUMMARY_HOUR": "早上8点"})
+    (problem,) = refused.value.problems
+    assert startup_texts.setting(problem) == (
+        "GRIDBOT_SUMMARY_HOUR 必须是 0 到 23 之间的整点（北京时间，如 8），或 off（不发每日简报）；现在是“早上8点”。")
 
 
 @pytest.mark.parametrize(("content", "kind", "line"), [
