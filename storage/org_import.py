@@ -59,6 +59,7 @@ class Problem(StrEnum):
     CONTROL_CHARACTER = "control_character"
     BUILDING_IN_TWO_GRIDS = "building_in_two_grids"  # within the file
     BUILDING_IN_OTHER_GRID = "building_in_other_grid"  # the file against what is stored
+    OUTSIDE_SCOPE = "outside_scope"  # a 街道 console operator's file naming another street
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class RowError:
     grid: str = ""  # the grid this line puts the building in
     other_grid: str = ""  # the grid the building is already in
     other_line: int = 0  # where the file put it there; 0 when it is stored there
+    street: str = ""  # OUTSIDE_SCOPE: the line's street
+    allowed_street: str = ""  # OUTSIDE_SCOPE: the one street the operator may import
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,19 @@ class ImportReport:
     rows: int
     created: dict[str, int] = field(default_factory=dict)
     present: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rehearsal:
+    """What `apply` would do, found by doing it and rolling it back: the counts, and the new grids' and
+    buildings' names (社区·网格, 社区·网格·小区·楼栋), the first `REHEARSAL_NAMES` of each."""
+
+    report: ImportReport
+    new_grids: list[str]
+    new_buildings: list[str]
+
+
+REHEARSAL_NAMES = 50
 
 
 class ImportRejected(Exception):
@@ -144,6 +160,20 @@ def apply(session: Session, rows: Iterable[OrgRow]) -> ImportReport:
     return _report(rows, _create_missing(session, rows))
 
 
+def rehearse(session: Session, rows: Sequence[OrgRow]) -> Rehearsal:
+    """What importing the (validated, conflict-free) rows would create, leaving the database as it was: the very
+    code of `apply` runs inside a savepoint that is then rolled back, so the preview cannot drift from the import."""
+    savepoint = session.begin_nested()
+    try:
+        created = _created(session, rows)
+        made = _counted(created)
+        grids = [org.grid_label(session, row.id) for row in created if isinstance(row, Grid)]
+        buildings = [org.building_place(session, row.id) for row in created if isinstance(row, Building)]
+    finally:
+        savepoint.rollback()
+    return Rehearsal(_report(rows, made), grids[:REHEARSAL_NAMES], buildings[:REHEARSAL_NAMES])
+
+
 def import_rows(database: Database, rows: Sequence[OrgRow], batch_rows: int = BATCH_ROWS) -> ImportReport:
     """Like `apply`, in short transactions of `batch_rows` rows: a big file never holds the write lock for long.
 
@@ -163,6 +193,11 @@ def import_rows(database: Database, rows: Sequence[OrgRow], batch_rows: int = BA
 
 def _create_missing(session: Session, rows: Sequence[OrgRow]) -> dict[str, int]:
     """Ensure every place the rows name exists; how many of each level this created."""
+    return _counted(_created(session, rows))
+
+
+def _created(session: Session, rows: Sequence[OrgRow]) -> list[Any]:
+    """Ensure every place the rows name exists; the rows this inserted."""
     created: list[Any] = []
 
     # ensure_* says nothing about whether it created: the flush that inserts is the one to ask.
@@ -174,6 +209,10 @@ def _create_missing(session: Session, rows: Sequence[OrgRow]) -> dict[str, int]:
         _ensure_all(session, rows)
     finally:
         event.remove(session, "pending_to_persistent", record)
+    return created
+
+
+def _counted(created: Sequence[Any]) -> dict[str, int]:
     made = dict.fromkeys(LEVELS, 0)
     for instance in created:
         level = _LEVEL_OF_MODEL.get(type(instance))
