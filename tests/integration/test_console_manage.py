@@ -154,6 +154,22 @@ def test_a_buildings_poster_is_the_clis_file_and_its_code_is_made_once(app, stor
     assert "filename*=UTF-8''" in first.headers["Content-Disposition"]
 
 
+def test_wechat_refusing_a_code_is_one_line_and_codes_made_before_are_kept(app, store, fake_wechat):
+    person = logged_in(app, "admin")
+    grid = ids(store, Grid, community=XINGFULI, grid=FIRST)
+    assert person.get(f"/console/org/posters/building/{ids(store, Building, community=XINGFULI, building='1号楼')}"
+                      ).status_code == 200
+    fake_wechat.fail("/cgi-bin/qrcode/create", 45009, times=1, delay=0)
+
+    refused = person.get(f"/console/org/posters/grid/{grid}")
+
+    assert refused.status_code == 502 and "向微信申请二维码失败" in refused.get_data(as_text=True)
+    with store.transaction() as session:
+        made = [code.building for code in building_codes.codes(session, Scope(grid_id=grid)) if code.qr_url]
+    assert made == ["1号楼"]
+    assert person.get(f"/console/org/posters/grid/{grid}").status_code == 200  # WeChat answers again
+
+
 @pytest.mark.parametrize("username", USERNAMES)
 def test_a_grids_posters_come_as_one_zip_named_as_the_cli_names_them(app, store, username):
     grid = ids(store, Grid, community=XINGFULI, grid=FIRST)

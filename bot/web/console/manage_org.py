@@ -11,6 +11,8 @@ second POST checks it again and imports it as the CLI does. A file with any erro
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import io
 import secrets
 import time
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+import redis
 from flask import Response, abort, flash, g, get_flashed_messages, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -26,6 +29,7 @@ from bot.posters import poster_name, write_poster
 from bot.sheets.org import OrgFileError, read_org_data
 from bot.web.console import texts
 from bot.web.console.guard import accepts_upload, blueprint, in_scope_or_404, login_required, runtime
+from bot.wechat.api import WeChatAPI, WeChatAPIError
 from handlers import operator_texts
 from storage import building_codes, management, org_ledger
 from storage.building_codes import BuildingCode
@@ -40,8 +44,6 @@ _View = TypeVar("_View", bound=Callable[..., Any])
 
 def org_editor(view: _View) -> _View:
     """A page of 管理员 and 街道 operators only: to a 社区 operator it does not exist (404)."""
-    import functools
-
     @functools.wraps(view)
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -150,23 +152,20 @@ class _PosterFailure(Exception):
 def _with_qr_codes(found: list[BuildingCode]) -> list[BuildingCode]:
     """Each building's code with its permanent QR code, made through WeChat where none was made before; each
     new one kept at once, so a failure half-way costs no code already made."""
-    import dataclasses
-
-    from bot.wechat.api import WeChatAPI, WeChatAPIError
-
     missing = [code for code in found if code.qr_url is None]
     if not missing:
         return found
-    api = WeChatAPI.from_settings(runtime().settings, runtime().redis())
     made: dict[int, BuildingCode] = {}
-    for code in missing:
-        try:
+    try:
+        # The access token is shared through Redis with the worker: Redis down is a failure like WeChat's.
+        api = WeChatAPI.from_settings(runtime().settings, runtime().redis())
+        for code in missing:
             ticket, url = api.create_permanent_qrcode(code.scene_key)
-        except WeChatAPIError as error:
-            raise _PosterFailure(str(error)) from None
-        with runtime().database.transaction() as db:
-            building_codes.remember(db, code.building_id, ticket, url)
-        made[code.building_id] = dataclasses.replace(code, qr_ticket=ticket, qr_url=url)
+            with runtime().database.transaction() as db:
+                building_codes.remember(db, code.building_id, ticket, url)
+            made[code.building_id] = dataclasses.replace(code, qr_ticket=ticket, qr_url=url)
+    except (WeChatAPIError, redis.RedisError) as error:
+        raise _PosterFailure(str(error)) from None
     return [made.get(code.building_id, code) for code in found]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g, redirect, render_template, request, url_for
+from flask import flash, g, get_flashed_messages, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from bot.web.console import texts
@@ -35,8 +35,8 @@ def staff_page() -> str:
     return _render_staff()
 
 
-def _render_staff(refusal: str | None = None, status: int = 200, form: dict[str, str] | None = None,
-                  ) -> str | tuple[str, int]:
+def _render_staff(refusal: str | None = None, status: int = 200,
+                  form: dict[str, str] | None = None) -> str | tuple[str, int]:
     now = runtime().clock()
     with runtime().database.transaction() as db:
         members = roster.members(db, g.operator.scope, None, now)
@@ -45,21 +45,9 @@ def _render_staff(refusal: str | None = None, status: int = 200, form: dict[str,
         communities = management.communities(db, g.operator.scope)
     page = render_template("console/staff.html", members=members, waiting=waiting, grids=grids,
                            communities=communities, refusal=refusal, form=form or {}, role_titles=ROLE_TITLES,
-                           masked_phone=masked_phone, local_clock=local_clock, done=_done(),
+                           masked_phone=masked_phone, local_clock=local_clock, done=get_flashed_messages(),
                            default_hours=DEFAULT_INVITE_HOURS, max_hours=MAX_INVITE_HOURS)
     return (page, status) if status != 200 else page
-
-
-def _done() -> str | None:
-    done, number = request.args.get("done", ""), request.args.get("id", "")
-    if done == "revoked" and number.isdigit():
-        return texts.INVITE_REVOKED.format(id=number)
-    if done == "disabled":
-        name, tasks = request.args.get("name", "")[:32], request.args.get("tasks", "0")
-        moved = texts.STAFF_DISABLED_TASKS.format(n=tasks) if tasks.isdigit() and int(tasks) \
-            else texts.STAFF_DISABLED_NO_TASKS
-        return texts.STAFF_DISABLED.format(name=name, tasks=moved)
-    return None
 
 
 @blueprint.post("/staff/invite")
@@ -133,7 +121,8 @@ def staff_invite_revoke(invite_id: int) -> Response | str | tuple[str, int]:
             invites.revoke(db, str(found.id), now, runtime().settings.secret_key or "")
     except invites.NotRevocable as refused:
         return _render_staff(texts.INVITE_NOT_REVOCABLE[refused.status].format(id=invite_id), 409)
-    return redirect(url_for("console.staff_page", done="revoked", id=invite_id))
+    flash(texts.INVITE_REVOKED.format(id=invite_id))
+    return redirect(url_for("console.staff_page"))
 
 
 @blueprint.post("/staff/<int:staff_id>/disable")
@@ -146,4 +135,6 @@ def staff_disable(staff_id: int) -> Response:
         member = in_scope_or_404(management.member_within(db, g.operator.scope, staff_id))
         moved = roster.disable(db, member, None, now)
         name = member.name
-    return redirect(url_for("console.staff_page", done="disabled", name=name, tasks=len(moved.handed)))
+    tasks = texts.STAFF_DISABLED_TASKS.format(n=len(moved.handed)) if moved.handed else texts.STAFF_DISABLED_NO_TASKS
+    flash(texts.STAFF_DISABLED.format(name=name, tasks=tasks))
+    return redirect(url_for("console.staff_page"))
