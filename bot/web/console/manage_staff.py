@@ -81,10 +81,10 @@ def staff_invite() -> str | tuple[str, int]:
     return render_template(
         "console/staff_invite.html", made=made, expires=expires,
         created=texts.INVITE_CREATED.format(role=role_title, id=made.id, place=made.place or made.department or "",
-                                            person=f"，{name}" if name else ""),
-        forward=texts.INVITE_FORWARD.format(name=name or "对方"),
+                                            person=texts.INVITE_PERSON.format(name=name) if name else ""),
+        forward=texts.INVITE_FORWARD.format(name=name or texts.INVITE_UNNAMED),
         message=texts.INVITE_MESSAGE.format(
-            greeting=f"{name}您好！" if name else "您好！", place=made.place or made.department or "", role=role_title,
+            greeting=texts.INVITE_GREETING.format(name=name), place=made.place or made.department or "", role=role_title,
             follow=follow, code=made.code, expires=expires,
             check=texts.INVITE_CHECK_PHONE if made.phone_bound else texts.INVITE_CHECK_NONE))
 
