@@ -146,6 +146,7 @@ MANAGE_TABS = {"org": "组织架构", "staff": "人员与邀请码"}
 ORG_TITLE = "组织架构"
 ORG_EMPTY = "您的管辖范围内还没有网格。"
 ORG_MEMBERS = "网格员 {n} 人"
+ORG_BUILDINGS = "{n} 栋"
 ORG_BUILDING = "{units} 个单元，{residents} 位居民已绑定"
 ORG_MODES = {"grab": "抢单", "assign": "派单"}
 ORG_POSTERS = "下载二维码海报"
@@ -154,7 +155,7 @@ ORG_IMPORT_HEADING = "导入组织架构"
 ORG_IMPORT_HINT = ("上传与 gridbot import org 相同的表格（.xlsx 或 CSV，UTF-8 或 GBK），表头：街道,社区,网格,小区,楼栋,单元。"
                    "先预览，确认后才写入；文件有任何错误时不导入任何数据。")
 ORG_IMPORT_STREET_HINT = "您只能导入“{street}”的组织架构。"
-ORG_IMPORT_FILE = "选择文件"
+ORG_IMPORT_FILE = "选择文件（最大 {megabytes} MB）"
 ORG_IMPORT_PREVIEW = "预览"
 ORG_IMPORT_TOO_BIG = "文件太大（最多 {megabytes} MB），没有导入。请拆分后分批导入。"
 ORG_IMPORT_NO_FILE = "请先选择要上传的文件。"
