@@ -22,7 +22,7 @@ from storage.building_codes import BuildingCode
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import Building, Community, Grid, Staff, StaffInvite, StaffRole, Street
-from storage.org_import import ImportReport, OrgRow, Problem, Rehearsal, RowError
+from storage.org_import import ImportReport, OrgRow, Preview, Problem, RowError
 from storage.org_ledger import Missing
 from storage.queries import Scope
 
@@ -66,7 +66,7 @@ class ImportReview:
 
     rows: int
     errors: list[RowError] = field(default_factory=list)
-    rehearsal: Rehearsal | None = None
+    preview: Preview | None = None
     missing: Missing | None = None
 
 
@@ -80,13 +80,13 @@ class Imported:
 
 def review_import(session: Session, rows: Sequence[OrgRow], scope: Scope) -> ImportReview:
     """Every problem of the file (its rows, its streets against the scope, its buildings against the stored
-    grids); without any, the import rehearsed (nothing kept) and what it no longer lists."""
+    grids); without any, what the import would create (nothing written) and what it no longer lists."""
     errors = sorted([*org_import.validate(rows), *_outside(session, rows, scope)], key=lambda error: error.line)
     if not errors:
         errors = org_import.stored_conflicts(session, rows)
     if errors:
         return ImportReview(len(rows), errors)
-    return ImportReview(len(rows), [], org_import.rehearse(session, rows), org_ledger.missing(session, rows))
+    return ImportReview(len(rows), [], org_import.preview(session, rows), org_ledger.missing(session, rows))
 
 
 def apply_import(database: Database, rows: Sequence[OrgRow], scope: Scope) -> Imported:

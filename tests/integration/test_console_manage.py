@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.posters import poster_name
+from bot.sheets.org import read_org_data
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
-from storage import building_codes
+from storage import building_codes, org_import
 from storage.models import Building, Community, Grid, Staff, StaffInvite
 from storage.queries import Scope
 from tests.support.console import ACCOUNTS, Browser, cast
@@ -224,6 +225,22 @@ def test_an_applied_import_is_visible_in_the_tree(app, store, username):
     tree = person.get("/console/org").get_data(as_text=True)
     assert "导入完成（2 行）：网格 1 个、楼栋 2 个、单元 1 个。" in tree
     assert "第三网格" in tree and "新苑·10号楼" in tree
+
+
+def test_the_preview_counts_what_the_import_then_creates(seeded):
+    text = NEW_GRID_FILE + "幸福街道,幸福里社区,第一网格,阳光花园,3号楼,3单元\n幸福街道,和平社区,第二网格,东方名苑,A座,\n"
+    rows = read_org_data(text.encode(), "组织架构.csv")
+    with seeded.transaction() as session:
+        session.scalars(select(Building).where(Building.name == "A座")).one().active = False  # pruned once
+
+    with seeded.transaction() as session:
+        previewed = org_import.preview(session, rows)
+    imported = org_import.import_rows(seeded, rows)
+
+    assert previewed.report == imported
+    assert imported.created == {"street": 0, "community": 0, "grid": 1, "building": 2, "unit": 2}
+    assert previewed.new_grids == ["幸福里社区·第三网格"]
+    assert previewed.new_buildings == ["幸福里社区·第三网格·新苑·9号楼", "幸福里社区·第三网格·新苑·10号楼"]
 
 
 def test_a_preview_applies_once(app, store):

@@ -4,9 +4,10 @@ file `gridbot import org` takes.
 
 Who may import: 管理员 (any street) and 街道 (rows of their own street only; storage.management checks each row).
 A 社区 operator manages staff, not the organisation: a street's ledger is the street office's, and one file moves
-the whole street. The import is two POSTs: the upload is checked and rehearsed (storage.org_import.rehearse:
-the import's own code, rolled back) and kept under GRIDBOT_DATA_DIR/uploads/ with a token in the session; the
-second POST checks it again and imports it as the CLI does. A file with any error imports nothing.
+the whole street. The import is two POSTs: the upload is checked and previewed (storage.org_import.preview, a
+read: a street's file must not hold the database's write lock while an operator reads the preview's numbers)
+and kept under GRIDBOT_DATA_DIR/uploads/ with a token in the session; the second POST checks it again and
+imports it as the CLI does, in short batches. A file with any error imports nothing.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def org() -> str:
 @accepts_upload(ORG_FILE_MAX_BYTES)
 @org_editor
 def org_import_preview() -> tuple[str, int] | str:
-    """The uploaded file checked and rehearsed: its errors by row, or what it would create (nothing written)."""
+    """The uploaded file checked and previewed: its errors by row, or what it would create (nothing written)."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _refused(texts.ORG_IMPORT_NO_FILE)
@@ -89,8 +90,8 @@ def org_import_preview() -> tuple[str, int] | str:
     token = None if review.errors else _keep(data, name)
     return render_template("console/org_import.html", review=review, name=name, token=token,
                            errors=[operator_texts.row_error(error) for error in review.errors],
-                           created=_counts(review.rehearsal.report.created) if review.rehearsal else "",
-                           present=_counts(review.rehearsal.report.present) if review.rehearsal else "")
+                           created=_counts(review.preview.report.created) if review.preview else "",
+                           present=_counts(review.preview.report.present) if review.preview else "")
 
 
 @blueprint.post("/org/import/apply")
