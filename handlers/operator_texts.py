@@ -122,6 +122,8 @@ def row_error(error: RowError) -> str:
     elif error.problem is Problem.BUILDING_IN_TWO_GRIDS:
         detail = (f"“{error.building}”在第 {error.other_line} 行属于“{error.other_grid}”，"
                   f"这里又写成“{error.grid}”；同一栋楼只能属于一个网格")
+    elif error.problem is Problem.OUTSIDE_SCOPE:
+        detail = f"“{error.street}”不在您的管辖范围内，您只能导入“{error.allowed_street}”的组织架构"
     else:
         detail = (f"“{error.building}”已属于“{error.other_grid}”，不能再放到“{error.grid}”；"
                   "把楼栋划到别的网格请用 gridbot org move-building")

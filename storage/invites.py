@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from storage import staff
@@ -53,9 +53,11 @@ def status_of(invite: StaffInvite, now: datetime) -> InviteStatus:
     return InviteStatus.EXPIRED if invite.expires_at <= now else InviteStatus.PENDING
 
 
-def listing(session: Session, now: datetime, include_all: bool = False) -> list[Invite]:
-    """The invites still waiting to be used, oldest first; with `include_all`, every invite ever made."""
-    query = select(StaffInvite)
+def listing(session: Session, now: datetime, include_all: bool = False,
+            where: ColumnElement[bool] | None = None) -> list[Invite]:
+    """The invites still waiting to be used, oldest first; with `include_all`, every invite ever made; `where`
+    narrows them (the console: to an operator's scope)."""
+    query = select(StaffInvite).where(where if where is not None else true())
     if not include_all:
         query = query.where(StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
                             StaffInvite.expires_at > now)

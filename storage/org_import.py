@@ -59,6 +59,7 @@ class Problem(StrEnum):
     CONTROL_CHARACTER = "control_character"
     BUILDING_IN_TWO_GRIDS = "building_in_two_grids"  # within the file
     BUILDING_IN_OTHER_GRID = "building_in_other_grid"  # the file against what is stored
+    OUTSIDE_SCOPE = "outside_scope"  # a 街道 console operator's file naming another street
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class RowError:
     grid: str = ""  # the grid this line puts the building in
     other_grid: str = ""  # the grid the building is already in
     other_line: int = 0  # where the file put it there; 0 when it is stored there
+    street: str = ""  # OUTSIDE_SCOPE: the line's street
+    allowed_street: str = ""  # OUTSIDE_SCOPE: the one street the operator may import
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,21 @@ class ImportReport:
     rows: int
     created: dict[str, int] = field(default_factory=dict)
     present: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What importing the rows would do: the counts, and the new grids' and buildings' names (社区·网格,
+    社区·网格·小区·楼栋) in the file's order, the first `PREVIEW_NAMES` of each."""
+
+    report: ImportReport
+    new_grids: list[str]
+    new_buildings: list[str]
+
+
+PREVIEW_NAMES = 50
+# How many of (street, community, grid, compound, building, unit) name a place of each level.
+_KEY_SIZE = {"street": 1, "community": 2, "grid": 3, "building": 5, "unit": 6}
 
 
 class ImportRejected(Exception):
@@ -144,6 +162,33 @@ def apply(session: Session, rows: Iterable[OrgRow]) -> ImportReport:
     return _report(rows, _create_missing(session, rows))
 
 
+def preview(session: Session, rows: Sequence[OrgRow]) -> Preview:
+    """What importing the (validated, conflict-free) rows would create, read without writing: a street's file
+    previewed in the console must not hold the write lock the webhook needs for as long as its import takes.
+
+    The file's places are compared with the stored ones by the keys `_ensure_all` finds them by (names as
+    stored); a deactivated place counts as present, as the import brings it back rather than creating it."""
+    stored = session.execute(
+        select(Street.name, Community.name, Grid.name, Building.compound, Building.name, Unit.name)
+        .outerjoin(Community, Community.street_id == Street.id)
+        .outerjoin(Grid, Grid.community_id == Community.id)
+        .outerjoin(Building, Building.grid_id == Grid.id)
+        .outerjoin(Unit, Unit.building_id == Building.id)
+        .where(Street.name.in_(sorted({row.street for row in rows})))).all()
+    have: dict[str, set[tuple[str, ...]]] = {level: set() for level in LEVELS}
+    for names in stored:
+        for level, size in _KEY_SIZE.items():
+            if names[size - 1] is not None:
+                have[level].add(tuple(names[:size]))
+    named = _keys(rows)
+    new = {level: [key for key in named[level] if key not in have[level]] for level in LEVELS}
+    grids = [f"{community}·{grid}" for _street, community, grid in new["grid"]]
+    buildings = [f"{community}·{grid}·{compound}·{building}" if compound else f"{community}·{grid}·{building}"
+                 for _street, community, grid, compound, building in new["building"]]
+    return Preview(_report(rows, {level: len(found) for level, found in new.items()}),
+                   grids[:PREVIEW_NAMES], buildings[:PREVIEW_NAMES])
+
+
 def import_rows(database: Database, rows: Sequence[OrgRow], batch_rows: int = BATCH_ROWS) -> ImportReport:
     """Like `apply`, in short transactions of `batch_rows` rows: a big file never holds the write lock for long.
 
@@ -190,16 +235,19 @@ def _report(rows: Sequence[OrgRow], made: dict[str, int]) -> ImportReport:
 
 def _distinct(rows: Sequence[OrgRow]) -> dict[str, int]:
     """How many distinct places of each level the rows name."""
-    keys: dict[str, set[tuple[str, ...]]] = {level: set() for level in LEVELS}
+    return {level: len(found) for level, found in _keys(rows).items()}
+
+
+def _keys(rows: Sequence[OrgRow]) -> dict[str, dict[tuple[str, ...], None]]:
+    """The distinct places of each level the rows name, in the file's order: (street, …) up to the level's name
+    (a building's key holds its compound and its name)."""
+    keys: dict[str, dict[tuple[str, ...], None]] = {level: {} for level in LEVELS}
     for row in rows:
         names = (row.street, row.community, row.grid, row.compound, row.building, row.unit)
-        keys["street"].add(names[:1])
-        keys["community"].add(names[:2])
-        keys["grid"].add(names[:3])
-        keys["building"].add(names[:5])
-        if row.unit:
-            keys["unit"].add(names)
-    return {level: len(found) for level, found in keys.items()}
+        for level, size in _KEY_SIZE.items():
+            if level != "unit" or row.unit:
+                keys[level].setdefault(names[:size], None)
+    return keys
 
 
 def _ensure_all(session: Session, rows: Sequence[OrgRow]) -> None:

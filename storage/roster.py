@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Sequence
 
 from sqlalchemy import ColumnElement, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from storage import duty, org_moves, reassigning, staff
 from storage.dispatch import HELD_STATUSES
@@ -88,7 +88,7 @@ class Moved:
 def members(session: Session, scope: Scope, role: StaffRole | None, now: datetime) -> list[Member]:
     """The active staff within the scope (of a role), by place and name: a street takes in its communities' staff,
     its street operators and the departments' staff, who work street-wide."""
-    query = select(Staff).where(Staff.active.is_(True), _within(scope))
+    query = select(Staff).where(Staff.active.is_(True), within(scope, Staff.grid_id, Staff.community_id))
     if role is not None:
         query = query.where(Staff.role == role)
     rows = session.scalars(query.order_by(Staff.community_id, Staff.grid_id, Staff.role, Staff.id)).all()
@@ -193,17 +193,21 @@ def _hand_over(session: Session, appeal: Appeal, target: tuple[Grid, Staff | Non
     return reassigning.hand_over(session, None, appeal, grid, person, now)
 
 
-def _within(scope: Scope) -> ColumnElement[bool]:
+def within(scope: Scope, grid_id: QueryableAttribute[int | None],
+           community_id: QueryableAttribute[int | None]) -> ColumnElement[bool]:
+    """A condition on a person's place (a staff member's, an invite's `grid_id`, `community_id`): within the scope.
+    A street takes in its communities and the street-wide places (no grid, no community: its street operators and
+    the departments' staff)."""
     if scope.grid_id is not None:
-        return Staff.grid_id == scope.grid_id
+        return grid_id == scope.grid_id
     if scope.community_id is not None:
-        return or_(Staff.community_id == scope.community_id,
-                   Staff.grid_id.in_(select(Grid.id).where(Grid.community_id == scope.community_id)))
+        return or_(community_id == scope.community_id,
+                   grid_id.in_(select(Grid.id).where(Grid.community_id == scope.community_id)))
     if scope.street_id is not None:
         communities = select(Community.id).where(Community.street_id == scope.street_id)
-        return or_(Staff.community_id.in_(communities),
-                   Staff.grid_id.in_(select(Grid.id).where(Grid.community_id.in_(communities))),
-                   Staff.community_id.is_(None) & Staff.grid_id.is_(None))
+        return or_(community_id.in_(communities),
+                   grid_id.in_(select(Grid.id).where(Grid.community_id.in_(communities))),
+                   community_id.is_(None) & grid_id.is_(None))
     return true()
 
 

@@ -48,7 +48,7 @@ def _write_posters(found: list[BuildingCode], out_dir: Path, as_json: bool) -> l
     import dataclasses
 
     from bot.cli import org_texts
-    from bot.cli.posters import poster_name, write_poster
+    from bot.posters import poster_name, write_poster
     from bot.redisconn import connect
     from bot.wechat.api import WeChatAPI, WeChatAPIError
     from storage import building_codes
@@ -85,7 +85,7 @@ def _write_posters(found: list[BuildingCode], out_dir: Path, as_json: bool) -> l
 
 
 def _as_json(code: BuildingCode, out_dir: Path | None) -> dict[str, object]:
-    from bot.cli.posters import poster_name
+    from bot.posters import poster_name
     from storage.building_codes import SUBSCRIBE_PREFIX
 
     entry: dict[str, object] = {

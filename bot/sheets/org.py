@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from bot.sheets.table import Columns, TableFileError, read_table
+from bot.sheets.table import Columns, TableFileError, read_table, read_table_data
 from storage.org_import import COLUMNS, REQUIRED, OrgRow, row_of
 
 OrgFileError = TableFileError  # the name `gridbot import org` and its tests catch
@@ -19,6 +19,11 @@ def read_org_rows(path: Path | str) -> list[OrgRow]:
     """The data rows of the file (header found below a title, empty lines and totals skipped, merged and "same as
     above" cells filled in, names normalised), numbered as Excel or an editor shows them."""
     return [row_of(row.line, row.cells) for row in read_table(path, ORG_COLUMNS)]
+
+
+def read_org_data(data: bytes, name: str) -> list[OrgRow]:
+    """The data rows of an uploaded file's bytes, read as `read_org_rows` reads a file (`name` for messages)."""
+    return [row_of(row.line, row.cells) for row in read_table_data(data, name, ORG_COLUMNS)]
 
 
 def write_org_rows(path: Path | str, rows: Sequence[OrgRow]) -> None:

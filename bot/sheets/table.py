@@ -67,6 +67,12 @@ def read_table(path: Path | str, columns: Columns) -> list[TableRow]:
         raise TableFileError(texts.no_permission(str(path))) from None
     except OSError as error:
         raise TableFileError(texts.file_unreadable(str(path), error.strerror or str(error))) from None
+    return read_table_data(data, path, columns)
+
+
+def read_table_data(data: bytes, path: Path | str, columns: Columns) -> list[TableRow]:
+    """Like `read_table`, of a file's bytes already in hand (an upload); `path` names it in the messages."""
+    path = Path(path)
     # The content decides, not the name: offices rename files, and Excel saves .csv names over workbooks.
     if data.startswith(XLS_MAGIC):
         raise TableFileError(texts.old_excel(str(path)))

@@ -83,6 +83,10 @@ def guard() -> Response | None:
     if session.get("uid") is not None:
         g.operator = _live_operator(runtime().clock())
         g.expired = g.operator is None
+    # Before the CSRF check reads the form: an upload beyond its view's bound is refused unread (413).
+    max_upload = getattr(current_app.view_functions.get(request.endpoint or ""), "max_upload", None)
+    if max_upload is not None:
+        request.max_content_length = max_upload
     if request.method not in SAFE_METHODS and not _token_matches():
         return Response(render_template("console/refused.html", title=texts.CSRF_TITLE, message=texts.CSRF_REFUSED),
                         status=400)
@@ -178,6 +182,14 @@ def admin_only(view: _View) -> _View:
             abort(404)
         return view(*args, **kwargs)
     return wrapped  # type: ignore[return-value]
+
+
+def accepts_upload(max_bytes: int) -> Callable[[_View], _View]:
+    """A view that takes a file: a request body over `max_bytes` is refused (413) before anything reads it."""
+    def mark(view: _View) -> _View:
+        view.max_upload = max_bytes  # type: ignore[attr-defined]
+        return view
+    return mark
 
 
 def in_scope_or_404(found: _T | None) -> _T:

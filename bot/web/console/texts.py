@@ -139,3 +139,106 @@ ACTION_INTO_MISSING = "请写明并入哪条诉求的编号。"
 ACTION_UNKNOWN_TARGET = "没有找到网格或网格员“{name}”。可选网格：{grids}"
 ACTION_AMBIGUOUS_TARGET = "“{name}”不止一个，请写完整：{candidates}"
 ACTION_TARGET_NOT_FOUND = "没有找到这条诉求，请核对编号。"
+
+# --- management: the organisation, its posters, staff and invite codes (manage_org.py, manage_staff.py) ------
+NAV_MANAGE = "组织与人员"
+MANAGE_TABS = {"org": "组织架构", "staff": "人员与邀请码"}
+ORG_TITLE = "组织架构"
+ORG_EMPTY = "您的管辖范围内还没有网格。"
+ORG_MEMBERS = "网格员 {n} 人"
+ORG_BUILDINGS = "{n} 栋"
+ORG_BUILDING = "{units} 个单元，{residents} 位居民已绑定"
+ORG_MODES = {"grab": "抢单", "assign": "派单"}
+ORG_POSTERS = "下载二维码海报"
+ORG_POSTER = "海报"
+ORG_IMPORT_HEADING = "导入组织架构"
+ORG_IMPORT_HINT = ("上传与 gridbot import org 相同的表格（.xlsx 或 CSV，UTF-8 或 GBK），表头：街道,社区,网格,小区,楼栋,单元。"
+                   "先预览，确认后才写入；文件有任何错误时不导入任何数据。")
+ORG_IMPORT_STREET_HINT = "您只能导入“{street}”的组织架构。"
+ORG_IMPORT_FILE = "选择文件（最大 {megabytes} MB）"
+ORG_IMPORT_PREVIEW = "预览"
+ORG_IMPORT_TOO_BIG = "文件太大（最多 {megabytes} MB），没有导入。请拆分后分批导入。"
+ORG_IMPORT_NO_FILE = "请先选择要上传的文件。"
+ORG_IMPORT_EMPTY = "文件“{name}”只有表头，没有数据行，没有导入任何数据。"
+ORG_IMPORT_EXPIRED = "预览已过期（或已经导入过），没有导入任何数据。请重新上传文件。"
+ORG_PREVIEW_TITLE = "导入预览"
+ORG_PREVIEW_FILE = "文件“{name}”，共 {rows} 行数据。以下为预览，数据库尚未改动。"
+ORG_PREVIEW_ERRORS = "文件有 {n} 处错误，不会导入任何数据。请修改以下各行后重新上传："
+ORG_PREVIEW_CREATED = "将新建：{counts}"
+ORG_PREVIEW_NOTHING_NEW = "没有需要新建的，全部已存在。"
+ORG_PREVIEW_PRESENT = "已存在：{counts}"
+ORG_PREVIEW_NEW_GRIDS = "新网格"
+ORG_PREVIEW_NEW_BUILDINGS = "新楼栋"
+ORG_PREVIEW_MORE = "（只列出前 {n} 个）"
+ORG_PREVIEW_MISSING = ("文件涉及的社区中，以下仍在使用、但文件里没有列出（导入不会停用它们；需要停用请用 "
+                       "gridbot import org --prune）：")
+ORG_PREVIEW_MISSING_UNITS = "另有 {n} 个单元文件里没有列出。"
+ORG_PREVIEW_MOVED = "楼栋换网格不能通过导入完成：请在命令行用 gridbot org move-building。"
+ORG_APPLY = "确认导入"
+ORG_APPLY_CANCEL = "取消"
+ORG_IMPORTED = "导入完成（{rows} 行）：{created}。"
+ORG_IMPORTED_NOTHING = "没有需要新建的"
+ORG_COUNTED = {"street": "街道 {n} 个", "community": "社区 {n} 个", "grid": "网格 {n} 个", "building": "楼栋 {n} 个",
+               "unit": "单元 {n} 个"}
+ORG_POSTERS_FAILED = "向微信申请二维码失败（{reason}），已生成的二维码都已保存。请稍后再试。"
+ORG_POSTERS_NONE = "这里没有在用的楼栋，没有海报可下载。"
+ORG_POSTER_ZIP = "posters-{name}.zip"
+
+STAFF_TITLE = "人员与邀请码"
+STAFF_HEADING = "在职人员"
+STAFF_COLUMNS = ("编号", "姓名", "角色", "工作范围", "微信", "状态", "未办结", "电话", "")
+STAFF_NONE = "您的管辖范围内没有在职的工作人员。"
+STAFF_BOUND = {True: "已绑定", False: "未绑定"}
+STAFF_ON_DUTY = "在岗"
+STAFF_OFF_DUTY = "休假"
+STAFF_OFF_DUTY_UNTIL = "休假至 {day}"
+STAFF_DISABLE = "停用"
+STAFF_DISABLE_CONFIRM = "停用后此人不再收到任务，未办结的诉求退回各自网格。"
+STAFF_DISABLED = "已停用 {name}：{tasks}"
+STAFF_DISABLED_TASKS = "{n} 件未办结的诉求已退回网格，承办人和居民已收到通知"
+STAFF_DISABLED_NO_TASKS = "没有未办结的诉求"
+INVITES_HEADING = "待使用的邀请码"
+INVITES_COLUMNS = ("编号", "角色", "工作范围", "姓名", "手机", "有效期至", "")
+INVITES_NONE = "没有待使用的邀请码。"
+INVITE_REVOKE = "撤销"
+INVITE_REVOKED = "已撤销邀请 [{id}]：这个验证码不能再用于认证。"
+INVITE_NOT_REVOCABLE = {"used": "邀请 [{id}] 已经使用过，不能撤销；如需停用此人，请在人员列表中停用。",
+                        "expired": "邀请 [{id}] 已过期，无需撤销。", "revoked": "邀请 [{id}] 已经撤销过了。"}
+INVITE_HEADING = "生成邀请码"
+INVITE_FIELDS = {"role": "角色", "grid": "网格（网格员、网格长、物业）", "community": "社区（操作员）",
+                 "department": "部门或物业公司名称（部门必填）", "building": "楼栋（楼长，如 阳光花园·3号楼）",
+                 "name": "姓名", "phone": "手机号（可不填；填写后认证时核对后四位）", "work_phone": "工作电话（可不填，接单时告知居民）",
+                 "ttl_hours": "有效小时数"}
+INVITE_CHOOSE = "请选择"
+INVITE_SUBMIT = "生成邀请码"
+INVITE_ROLES = ("网格员", "网格长", "物业", "部门", "操作员", "楼长")
+INVITE_CREATED_TITLE = "邀请码已生成"
+INVITE_CREATED = "已生成{role}邀请 [{id}]：{place}{person}"
+INVITE_CODE = "验证码：{code}（{expires} 前有效，只能使用一次）。验证码只显示这一次，请现在转发。"
+INVITE_FORWARD = "请把下面这段话原样转发给{name}："
+INVITE_UNNAMED = "对方"
+INVITE_GREETING = "{name}您好！"
+INVITE_PERSON = "，{name}"
+INVITE_MESSAGE = ("{greeting}邀请您作为 {place} 的{role}，在微信公众号里接收和办理居民诉求。请{follow}，在对话框中发送："
+                  "认证 {code}（{expires} 前有效，只能使用一次）。{check}")
+INVITE_FOLLOW_NAMED = "关注微信公众号“{account}”"
+INVITE_FOLLOW_UNNAMED = "关注本社区的微信公众号"
+INVITE_CHECK_PHONE = "发送后，请按提示回复您手机号的后四位，核对无误即完成绑定。"
+INVITE_CHECK_NONE = "发送后即完成绑定。"
+INVITE_BACK = "返回人员与邀请码"
+INVITE_REFUSED = {
+    "role": "请选择角色。",
+    "ttl": "有效小时数须在 1 到 {max_hours} 之间。",
+    "grid": "邀请网格员、网格长或物业人员请选择网格。",
+    "department": "邀请部门人员请写明部门名称（最多 64 个字）。",
+    "community": "邀请操作员请选择社区（或选择网格，取网格所在的社区）。",
+    "building": "邀请楼长请写明楼栋，如 阳光花园·3号楼 或 幸福里社区/第一网格/阳光花园/3号楼。",
+    "building_only_lead": "楼栋只用于邀请楼长；邀请楼长时不要再选网格、社区或部门。",
+    "name": "姓名最多 32 个字。",
+    "phone": "手机号只能包含数字。",
+    "phone_bound": "需要核对手机号时请填写对方的手机号。",
+    "street": "街道操作员的邀请请用命令行 gridbot invite --role 操作员 --street。",
+    "work_phone": "工作电话应为手机号（11 位）或座机 区号-号码，例如 0531-87654321。",
+    "outside": "这个工作范围不在您的管辖范围内，没有生成邀请。",
+    "unknown_department": "没有“{name}”这个部门。可选：{known}",
+}

@@ -1,4 +1,4 @@
-"""Printable binding posters: one A4 PDF per building, its QR code drawn from the URL WeChat gave, its name and
+"""Printable binding posters (`gridbot org codes --out` and the console's poster downloads): one A4 PDF per building, its QR code drawn from the URL WeChat gave, its name and
 "扫码绑定住址" under it.
 
 PDF because it needs no font file: reportlab's built-in CID font STSong-Light is understood by every PDF reader,
@@ -10,6 +10,7 @@ the code is made here from the URL.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 FONT = "STSong-Light"
 CALL_TO_ACTION = "扫码绑定住址"
@@ -17,8 +18,8 @@ HINT = "微信扫一扫，关注后即绑定到本楼栋，反映问题直接派
 QR_SIDE_MM = 120
 
 
-def write_poster(path: Path, url: str, building: str) -> None:
-    """An A4 page: the QR code of `url`, the building's name and the call to scan."""
+def write_poster(path: Path | BinaryIO, url: str, building: str) -> None:
+    """An A4 page: the QR code of `url`, the building's name and the call to scan, written to a file or a stream."""
     import segno
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -30,7 +31,7 @@ def write_poster(path: Path, url: str, building: str) -> None:
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     width, height = A4
     # invariant=True keeps the file byte-for-byte the same on a re-run (no creation date, no random id).
-    page = canvas.Canvas(str(path), pagesize=A4, invariant=True)
+    page = canvas.Canvas(str(path) if isinstance(path, Path) else path, pagesize=A4, invariant=True)
     page.setTitle(f"{building} {CALL_TO_ACTION}")
     matrix = segno.make(url, error="m", micro=False).matrix
     side = QR_SIDE_MM * mm

@@ -1,0 +1,246 @@
+"""The organisation's console pages: the tree within the operator's scope (street → community → grid → buildings,
+with member and resident counts), each building's, grid's or community's QR posters, and importing the ledger
+file `gridbot import org` takes.
+
+Who may import: 管理员 (any street) and 街道 (rows of their own street only; storage.management checks each row).
+A 社区 operator manages staff, not the organisation: a street's ledger is the street office's, and one file moves
+the whole street. The import is two POSTs: the upload is checked and previewed (storage.org_import.preview, a
+read: a street's file must not hold the database's write lock while an operator reads the preview's numbers)
+and kept under GRIDBOT_DATA_DIR/uploads/ with a token in the session; the second POST checks it again and
+imports it as the CLI does, in short batches. A file with any error imports nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import io
+import secrets
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import redis
+from flask import Response, abort, flash, g, get_flashed_messages, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from bot.posters import poster_name, write_poster
+from bot.sheets.org import OrgFileError, read_org_data
+from bot.web.console import texts
+from bot.web.console.guard import accepts_upload, blueprint, in_scope_or_404, login_required, runtime
+from bot.wechat.api import WeChatAPI, WeChatAPIError
+from handlers import operator_texts
+from storage import building_codes, management, org_ledger
+from storage.building_codes import BuildingCode
+from storage.models import ConsoleRole
+from storage.org_import import LEVELS
+
+ORG_FILE_MAX_BYTES = 5 * 1024 * 1024  # a street's ledger of ten thousand units is well under 1 MB as CSV
+UPLOAD_KEPT_SECONDS = 3600  # a preview not applied within the hour is dropped: the file is asked for again
+UPLOADS = "uploads"
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+def org_editor(view: _View) -> _View:
+    """A page of 管理员 and 街道 operators only: to a 社区 operator it does not exist (404)."""
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not may_import():
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapped  # type: ignore[return-value]
+
+
+def may_import() -> bool:
+    return g.operator.role in (ConsoleRole.ADMIN, ConsoleRole.STREET)
+
+
+@blueprint.get("/org")
+@login_required
+def org() -> str:
+    """The organisation within the operator's scope, with poster links (and, for 管理员/街道, the import form)."""
+    with runtime().database.transaction() as db:
+        communities = org_ledger.tree(db, g.operator.scope)
+        ids = management.community_ids(db, g.operator.scope)
+        street = management.street_name(db, g.operator.scope)
+    return render_template("console/org.html", communities=communities, community_ids=ids, may_import=may_import(),
+                           street=street, done=get_flashed_messages(), max_megabytes=_megabytes())
+
+
+@blueprint.post("/org/import")
+@accepts_upload(ORG_FILE_MAX_BYTES)
+@org_editor
+def org_import_preview() -> tuple[str, int] | str:
+    """The uploaded file checked and previewed: its errors by row, or what it would create (nothing written)."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _refused(texts.ORG_IMPORT_NO_FILE)
+    data, name = upload.read(), Path(upload.filename).name
+    try:
+        rows = read_org_data(data, name)
+    except OrgFileError as error:
+        return _refused(str(error))
+    if not rows:
+        return _refused(texts.ORG_IMPORT_EMPTY.format(name=name))
+    with runtime().database.transaction() as db:
+        review = management.review_import(db, rows, g.operator.scope)
+    token = None if review.errors else _keep(data, name)
+    return render_template("console/org_import.html", review=review, name=name, token=token,
+                           errors=[operator_texts.row_error(error) for error in review.errors],
+                           created=_counts(review.preview.report.created) if review.preview else "",
+                           present=_counts(review.preview.report.present) if review.preview else "")
+
+
+@blueprint.post("/org/import/apply")
+@org_editor
+def org_import_apply() -> Response | tuple[str, int] | str:
+    """Import the previewed file (checked again: the database may have changed since), then back to the tree."""
+    kept = _kept(request.form.get("upload", ""))
+    if kept is None:
+        return _refused(texts.ORG_IMPORT_EXPIRED)
+    try:
+        rows = read_org_data(kept.path.read_bytes(), kept.name)
+    except OrgFileError as error:
+        return _refused(str(error))
+    finally:
+        _forget(kept)
+    imported = management.apply_import(runtime().database, rows, g.operator.scope)
+    if imported.report is None:
+        return render_template("console/org_import.html", review=management.ImportReview(len(rows), imported.errors),
+                               name=kept.name, token=None, created="", present="",
+                               errors=[operator_texts.row_error(error) for error in imported.errors])
+    flash(texts.ORG_IMPORTED.format(rows=imported.report.rows,
+                                    created=_counts(imported.report.created) or texts.ORG_IMPORTED_NOTHING))
+    return redirect(url_for("console.org"))
+
+
+@blueprint.get("/org/posters/<kind>/<int:place_id>")
+@login_required
+def org_posters(kind: str, place_id: int) -> Response | tuple[str, int]:
+    """The posters of a building (its PDF), or of a grid or community (a zip of theirs): the files `gridbot org
+    codes --out` writes. A building without a QR code yet gets one from WeChat, kept for good (as the CLI does),
+    so a download repeated makes no new code."""
+    if kind not in management.PLACE_KINDS:
+        abort(404)
+    with runtime().database.transaction() as db:
+        found = in_scope_or_404(management.codes_of(db, g.operator.scope, kind, place_id))
+        place = management.place_name(db, kind, place_id)
+    if not found:
+        return _refused(texts.ORG_POSTERS_NONE)
+    try:
+        found = _with_qr_codes(found)
+    except _PosterFailure as failure:
+        return _refused(texts.ORG_POSTERS_FAILED.format(reason=failure.reason), status=502)
+    if kind == "building":
+        return _download(_poster(found[0]), poster_name(found[0].building_id, found[0].label), "application/pdf")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for code in found:
+            bundle.writestr(poster_name(code.building_id, code.label), _poster(code))
+    name = texts.ORG_POSTER_ZIP.format(name="".join(c if c.isalnum() else "_" for c in place))
+    return _download(archive.getvalue(), name, "application/zip")
+
+
+class _PosterFailure(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _with_qr_codes(found: list[BuildingCode]) -> list[BuildingCode]:
+    """Each building's code with its permanent QR code, made through WeChat where none was made before; each
+    new one kept at once, so a failure half-way costs no code already made."""
+    missing = [code for code in found if code.qr_url is None]
+    if not missing:
+        return found
+    made: dict[int, BuildingCode] = {}
+    try:
+        # The access token is shared through Redis with the worker: Redis down is a failure like WeChat's.
+        api = WeChatAPI.from_settings(runtime().settings, runtime().redis())
+        for code in missing:
+            ticket, url = api.create_permanent_qrcode(code.scene_key)
+            with runtime().database.transaction() as db:
+                building_codes.remember(db, code.building_id, ticket, url)
+            made[code.building_id] = dataclasses.replace(code, qr_ticket=ticket, qr_url=url)
+    except (WeChatAPIError, redis.RedisError) as error:
+        raise _PosterFailure(str(error)) from None
+    return [made.get(code.building_id, code) for code in found]
+
+
+def _poster(code: BuildingCode) -> bytes:
+    out = io.BytesIO()
+    write_poster(out, code.qr_url or "", code.label)
+    return out.getvalue()
+
+
+def _download(data: bytes, filename: str, mimetype: str) -> Response:
+    from urllib.parse import quote
+
+    # RFC 5987: the Chinese name for browsers that read it, an ASCII one for those that do not.
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def upload_too_big(_error: Exception) -> tuple[str, int]:
+    """A file over the bound: refused unread, in Chinese."""
+    return _refused(texts.ORG_IMPORT_TOO_BIG.format(megabytes=_megabytes()), status=413)
+
+
+def _refused(message: str, status: int = 400) -> tuple[str, int]:
+    return render_template("console/refused.html", title=texts.ORG_TITLE, message=message), status
+
+
+def _megabytes() -> int:
+    return ORG_FILE_MAX_BYTES // (1024 * 1024)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return "、".join(texts.ORG_COUNTED[level].format(n=counts[level]) for level in LEVELS if counts.get(level))
+
+
+# --- the uploaded file between the preview and the import ------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Kept:
+    path: Path
+    name: str
+
+
+def _uploads() -> Path:
+    return runtime().settings.data_dir / UPLOADS
+
+
+def _keep(data: bytes, name: str) -> str:
+    """Keep the previewed file for the second POST; the token names it, in the form and the session both (the
+    form's alone would let one operator apply a file another uploaded)."""
+    folder = _uploads()
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - UPLOAD_KEPT_SECONDS
+    for old in folder.glob("org-*"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (folder / f"org-{token}").write_bytes(data)
+    session["org_upload"] = {"token": token, "name": name}
+    return token
+
+
+def _kept(token: str) -> _Kept | None:
+    held = session.get("org_upload") or {}
+    if not token or not secrets.compare_digest(str(held.get("token", "")), token):
+        return None
+    path = _uploads() / f"org-{held['token']}"
+    if not path.is_file() or path.stat().st_mtime < time.time() - UPLOAD_KEPT_SECONDS:
+        return None
+    return _Kept(path, str(held.get("name", "")))
+
+
+def _forget(kept: _Kept) -> None:
+    session.pop("org_upload", None)
+    kept.path.unlink(missing_ok=True)
+

@@ -1,0 +1,140 @@
+"""Staff and invite codes in the console: the active staff within the operator's scope (role, place, bound or
+not, duty, open tasks; never an openid, personal phones masked), the invite codes waiting to be used, a new code
+for a role and place, taking one back, and disabling someone who left: the calls `gridbot invite` and `gridbot
+staff` make (storage.staff, storage.invites, storage.roster), each place checked against the operator's scope.
+
+Every role may do all of it within their scope. A street-wide invite (a 部门's staff) is the street's: a 社区
+operator is refused it; a street operator's invite stays with the CLI (`gridbot invite --street`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, g, get_flashed_messages, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from bot.web.console import texts
+from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
+from handlers.resident_texts import clock as local_clock
+from handlers.staff_texts import ROLE_TITLES, masked_phone
+from storage import invites, management, roster, staff
+from storage.contact_input import InvalidContact
+from storage.errors import DomainError
+from storage.models import StaffInvite
+
+MAX_INVITE_HOURS = 24 * 30  # as `gridbot invite --ttl-hours`
+DEFAULT_INVITE_HOURS = 72
+FIELD_LIMIT = 200
+
+
+@blueprint.get("/staff")
+@login_required
+def staff_page() -> str:
+    """The staff and open invites within the scope, and the form for a new invite."""
+    return _render_staff()
+
+
+def _render_staff(refusal: str | None = None, status: int = 200,
+                  form: dict[str, str] | None = None) -> str | tuple[str, int]:
+    now = runtime().clock()
+    with runtime().database.transaction() as db:
+        members = roster.members(db, g.operator.scope, None, now)
+        waiting = management.open_invites(db, g.operator.scope, now)
+        grids = management.grids(db, g.operator.scope)
+        communities = management.communities(db, g.operator.scope)
+    page = render_template("console/staff.html", members=members, waiting=waiting, grids=grids,
+                           communities=communities, refusal=refusal, form=form or {}, role_titles=ROLE_TITLES,
+                           masked_phone=masked_phone, local_clock=local_clock, done=get_flashed_messages(),
+                           default_hours=DEFAULT_INVITE_HOURS, max_hours=MAX_INVITE_HOURS)
+    return (page, status) if status != 200 else page
+
+
+@blueprint.post("/staff/invite")
+@login_required
+def staff_invite() -> str | tuple[str, int]:
+    """A new invite code for a role and place within the scope, shown once with the text to forward."""
+    form = {name: " ".join(request.form.get(name, "").split())[:FIELD_LIMIT] for name in texts.INVITE_FIELDS}
+    role = staff.ROLE_WORDS.get(form["role"])
+    if role is None:
+        return _render_staff(texts.INVITE_REFUSED["role"], 400, form)
+    hours = int(form["ttl_hours"]) if form["ttl_hours"].isdigit() else 0
+    if not 1 <= hours <= MAX_INVITE_HOURS:
+        return _render_staff(texts.INVITE_REFUSED["ttl"].format(max_hours=MAX_INVITE_HOURS), 400, form)
+    settings, now = runtime().settings, runtime().clock()
+    secret = settings.secret_key or ""
+    try:
+        with runtime().database.transaction() as db:
+            made = management.create_invite(
+                db, g.operator.scope, management.InviteRequest(
+                    role=role, grid_id=_number(form["grid"]), community_id=_number(form["community"]),
+                    department=form["department"] or None, building=form["building"] or None, name=form["name"],
+                    phone=form["phone"] or None, work_phone=form["work_phone"] or None),
+                runtime().understanding.taxonomy.departments, now, secret, timedelta(hours=hours))
+    except DomainError as refused:
+        return _render_staff(_invite_refusal(refused), 409, form)
+    expires = local_clock(made.expires_at)
+    name = form["name"]
+    follow = texts.INVITE_FOLLOW_NAMED.format(account=settings.account_name) if settings.account_name \
+        else texts.INVITE_FOLLOW_UNNAMED
+    role_title = ROLE_TITLES.get(role, role)
+    return render_template(
+        "console/staff_invite.html", made=made, expires=expires,
+        created=texts.INVITE_CREATED.format(role=role_title, id=made.id, place=made.place or made.department or "",
+                                            person=texts.INVITE_PERSON.format(name=name) if name else ""),
+        forward=texts.INVITE_FORWARD.format(name=name or texts.INVITE_UNNAMED),
+        message=texts.INVITE_MESSAGE.format(
+            greeting=texts.INVITE_GREETING.format(name=name), place=made.place or made.department or "", role=role_title,
+            follow=follow, code=made.code, expires=expires,
+            check=texts.INVITE_CHECK_PHONE if made.phone_bound else texts.INVITE_CHECK_NONE))
+
+
+def _number(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def _invite_refusal(refused: DomainError) -> str:
+    if isinstance(refused, InvalidContact):
+        return texts.INVITE_REFUSED["work_phone"]
+    if isinstance(refused, management.OutsideScope):
+        return texts.INVITE_REFUSED["outside"]
+    if isinstance(refused, staff.UnknownDepartment):
+        return texts.INVITE_REFUSED["unknown_department"].format(name=refused.name, known="、".join(refused.known))
+    if isinstance(refused, staff.UnclearPlace):
+        from handlers import staff_texts
+
+        return staff_texts.unclear_place(refused.kind, refused.name, refused.candidates,
+                                         isinstance(refused, staff.AmbiguousPlace))
+    if isinstance(refused, staff.InvalidInvite):
+        return texts.INVITE_REFUSED.get(refused.field, texts.INVITE_REFUSED["outside"])
+    return texts.ACTION_REFUSED
+
+
+@blueprint.post("/staff/invites/<int:invite_id>/revoke")
+@login_required
+def staff_invite_revoke(invite_id: int) -> Response | str | tuple[str, int]:
+    """Take back an unused invite of the scope: 认证 with its code is then refused like a wrong code."""
+    now = runtime().clock()
+    try:
+        with runtime().database.transaction() as db:
+            found: StaffInvite = in_scope_or_404(management.invite_within(db, g.operator.scope, invite_id))
+            invites.revoke(db, str(found.id), now, runtime().settings.secret_key or "")
+    except invites.NotRevocable as refused:
+        return _render_staff(texts.INVITE_NOT_REVOCABLE[refused.status].format(id=invite_id), 409)
+    flash(texts.INVITE_REVOKED.format(id=invite_id))
+    return redirect(url_for("console.staff_page"))
+
+
+@blueprint.post("/staff/<int:staff_id>/disable")
+@login_required
+def staff_disable(staff_id: int) -> Response:
+    """Someone left: inactive at once (no tasks, no reading, chat commands refused); their open tasks go back to
+    their grids, the holders and residents told, as `gridbot staff disable` does."""
+    now = runtime().clock()
+    with runtime().database.transaction() as db:
+        member = in_scope_or_404(management.member_within(db, g.operator.scope, staff_id))
+        moved = roster.disable(db, member, None, now)
+        name = member.name
+    tasks = texts.STAFF_DISABLED_TASKS.format(n=len(moved.handed)) if moved.handed else texts.STAFF_DISABLED_NO_TASKS
+    flash(texts.STAFF_DISABLED.format(name=name, tasks=tasks))
+    return redirect(url_for("console.staff_page"))

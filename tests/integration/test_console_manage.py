@@ -1,0 +1,447 @@
+"""The console's management pages through Flask's client: the organisation tree, its import (preview, then apply),
+QR posters, staff and invite codes. Every role against every route (out of scope: 404, and nothing changed), the
+CSRF check on each POST, a preview that writes nothing, a bad file that writes nothing and names its rows, an
+import visible in the tree afterwards, and invites only for places within the operator's scope."""
+
+import io
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.posters import poster_name
+from bot.sheets.org import read_org_data
+from bot.web.app import create_app
+from bot.web.runtime import Runtime
+from storage import building_codes, org_import
+from storage.models import Building, Community, Grid, Staff, StaffInvite
+from storage.queries import Scope
+from tests.support.console import ACCOUNTS, Browser, cast
+from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
+
+pytestmark = pytest.mark.postgres
+
+USERNAMES = sorted(ACCOUNTS)
+IMPORTERS = {"admin", "street"}
+# Which communities each account oversees.
+COMMUNITIES = {"admin": {XINGFULI, HEPING, "平安社区"}, "street": {XINGFULI, HEPING}, "xingfuli": {XINGFULI}}
+ALL_COMMUNITIES = {XINGFULI, HEPING, "平安社区"}
+HEADER = "街道,社区,网格,小区,楼栋,单元\n"
+NEW_GRID_FILE = HEADER + "幸福街道,幸福里社区,第三网格,新苑,9号楼,1单元\n幸福街道,幸福里社区,第三网格,新苑,10号楼,\n"
+BAD_FILE = HEADER + "幸福街道,幸福里社区,第三网格,新苑,9号楼,1单元\n幸福街道,幸福里社区,第三网格,新苑,,1单元\n"
+OTHER_STREET_FILE = HEADER + "幸福街道,幸福里社区,第三网格,新苑,9号楼,\n平安街道,平安社区,第二网格,平安小区,8号楼,\n"
+
+
+@pytest.fixture
+def app(settings, seeded, clock, redis_client, fake_wechat):
+    cast(seeded, clock())
+    configured = settings.with_(wechat_api_base_url=fake_wechat.url)
+    return create_app(runtime=Runtime(configured, clock=clock, database=seeded))
+
+
+@pytest.fixture
+def store(app):
+    return app.extensions["gridbot"].database
+
+
+def logged_in(app, username):
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
+    person = Browser(client)
+    assert person.login(username).status_code == 302
+    return person
+
+
+def token(person):
+    return person.token("/console/")
+
+
+def upload(person, text, name="组织架构.csv", with_token=True, encoding="utf-8"):
+    data = {"file": (io.BytesIO(text.encode(encoding) if isinstance(text, str) else text), name)}
+    if with_token:
+        data["csrf_token"] = token(person)
+    return person.client.post("/console/org/import", data=data, content_type="multipart/form-data")
+
+
+def apply(person, preview):
+    found = preview.get_data(as_text=True).split('name="upload" value="', 1)
+    assert len(found) == 2, preview.get_data(as_text=True)
+    return person.client.post("/console/org/import/apply",
+                              data={"upload": found[1].split('"', 1)[0], "csrf_token": token(person)})
+
+
+def counts(store):
+    with store.transaction() as session:
+        return tuple(session.scalar(select(func.count()).select_from(model)) for model in (Grid, Building))
+
+
+def ids(store, model, **names):
+    with store.transaction() as session:
+        if model is Community:
+            return session.scalars(select(Community.id).where(Community.name == names["community"])).one()
+        if model is Grid:
+            return session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
+                                   .where(Community.name == names["community"], Grid.name == names["grid"])).one()
+        return session.scalars(select(Building.id).join(Grid, Grid.id == Building.grid_id)
+                               .join(Community, Community.id == Grid.community_id)
+                               .where(Community.name == names["community"], Building.name == names["building"])).one()
+
+
+def places(store):
+    """One community, grid and building in each of the three communities: kind, id, community."""
+    found = []
+    for community, building in ((XINGFULI, "5号楼"), (HEPING, "1栋"), ("平安社区", "1号楼")):
+        found += [("community", ids(store, Community, community=community), community),
+                  ("grid", ids(store, Grid, community=community, grid=FIRST), community),
+                  ("building", ids(store, Building, community=community, building=building), community)]
+    return found
+
+
+def staff_id(store, name):
+    with store.transaction() as session:
+        return session.scalars(select(Staff.id).where(Staff.name == name)).one()
+
+
+def invite_form(person, **fields):
+    return person.client.post("/console/staff/invite", data={"ttl_hours": "72", **fields, "csrf_token": token(person)})
+
+
+# --- the tree -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_each_role_sees_the_tree_of_its_scope_and_only_importers_get_the_form(app, username):
+    page = logged_in(app, username).get("/console/org").get_data(as_text=True)
+
+    for community in ALL_COMMUNITIES:
+        assert (f"· {community}</strong>" in page) == (community in COMMUNITIES[username]), community
+    assert ('id="org-import"' in page) == (username in IMPORTERS)
+
+
+def test_the_tree_shows_members_and_bound_residents(app):
+    page = logged_in(app, "xingfuli").get("/console/org").get_data(as_text=True)
+
+    assert "网格员 3 人" in page  # 幸福里社区·第一网格: two members and a leader
+    assert "阳光花园·3号楼 <span class=\"notice\">2 个单元，3 位居民已绑定" in page
+
+
+# --- posters --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_posters_outside_the_scope_are_not_found_and_make_no_code(app, store, fake_wechat, username):
+    person = logged_in(app, username)
+    for kind, place_id, community in places(store):
+        if community in COMMUNITIES[username]:
+            continue
+        assert person.get(f"/console/org/posters/{kind}/{place_id}").status_code == 404, (kind, community)
+    assert person.get("/console/org/posters/street/1").status_code == 404
+    assert person.get("/console/org/posters/building/999999").status_code == 404
+    assert fake_wechat.calls("/cgi-bin/qrcode/create") == []
+
+
+def test_a_buildings_poster_is_the_clis_file_and_its_code_is_made_once(app, store, fake_wechat):
+    person = logged_in(app, "xingfuli")
+    building = ids(store, Building, community=XINGFULI, building="5号楼")
+
+    first = person.get(f"/console/org/posters/building/{building}")
+    again = person.get(f"/console/org/posters/building/{building}")
+
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    assert first.data.startswith(b"%PDF") and again.data == first.data
+    assert len(fake_wechat.calls("/cgi-bin/qrcode/create")) == 1  # kept, and reused by the second download
+    grid = ids(store, Grid, community=XINGFULI, grid=SECOND)
+    with store.transaction() as session:
+        code = [found for found in building_codes.codes(session, Scope(grid_id=grid)) if found.building_id == building]
+    assert code[0].qr_url is not None
+    assert "filename*=UTF-8''" in first.headers["Content-Disposition"]
+
+
+def test_wechat_refusing_a_code_is_one_line_and_codes_made_before_are_kept(app, store, fake_wechat):
+    person = logged_in(app, "admin")
+    grid = ids(store, Grid, community=XINGFULI, grid=FIRST)
+    assert person.get(f"/console/org/posters/building/{ids(store, Building, community=XINGFULI, building='1号楼')}"
+                      ).status_code == 200
+    fake_wechat.fail("/cgi-bin/qrcode/create", 45009, times=1, delay=0)
+
+    refused = person.get(f"/console/org/posters/grid/{grid}")
+
+    assert refused.status_code == 502 and "向微信申请二维码失败" in refused.get_data(as_text=True)
+    with store.transaction() as session:
+        made = [code.building for code in building_codes.codes(session, Scope(grid_id=grid)) if code.qr_url]
+    assert made == ["1号楼"]
+    assert person.get(f"/console/org/posters/grid/{grid}").status_code == 200  # WeChat answers again
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_a_grids_posters_come_as_one_zip_named_as_the_cli_names_them(app, store, username):
+    grid = ids(store, Grid, community=XINGFULI, grid=FIRST)
+
+    response = logged_in(app, username).get(f"/console/org/posters/grid/{grid}")
+
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with store.transaction() as session:
+        expected = [poster_name(code.building_id, code.label)
+                    for code in building_codes.codes(session, Scope(grid_id=grid))]
+    names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    assert names == expected and len(names) == 3
+
+
+# --- importing ------------------------------------------------------------------------------------------------
+
+def test_a_community_operator_may_not_import(app, store):
+    person = logged_in(app, "xingfuli")
+    before = counts(store)
+
+    assert upload(person, NEW_GRID_FILE).status_code == 404
+    assert person.client.post("/console/org/import/apply",
+                              data={"upload": "x", "csrf_token": token(person)}).status_code == 404
+    assert counts(store) == before
+
+
+@pytest.mark.parametrize("username", sorted(IMPORTERS))
+def test_the_preview_tells_what_would_be_added_and_changes_nothing(app, store, username):
+    person = logged_in(app, username)
+    before = counts(store)
+
+    preview = upload(person, NEW_GRID_FILE)
+
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200, page
+    assert "将新建：网格 1 个、楼栋 2 个、单元 1 个" in page
+    assert "幸福里社区·第三网格·新苑·9号楼" in page and "幸福里社区·第三网格·新苑·10号楼" in page
+    assert "已存在：街道 1 个、社区 1 个" in page
+    assert counts(store) == before
+    assert "第三网格" not in person.get("/console/org").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", sorted(IMPORTERS))
+def test_an_applied_import_is_visible_in_the_tree(app, store, username):
+    person = logged_in(app, username)
+    grids, buildings = counts(store)
+
+    done = apply(person, upload(person, NEW_GRID_FILE))
+
+    assert done.status_code == 302 and done.headers["Location"].endswith("/console/org")
+    assert counts(store) == (grids + 1, buildings + 2)
+    tree = person.get("/console/org").get_data(as_text=True)
+    assert "导入完成（2 行）：网格 1 个、楼栋 2 个、单元 1 个。" in tree
+    assert "第三网格" in tree and "新苑·10号楼" in tree
+
+
+def test_the_preview_counts_what_the_import_then_creates(seeded):
+    text = NEW_GRID_FILE + "幸福街道,幸福里社区,第一网格,阳光花园,3号楼,3单元\n幸福街道,和平社区,第二网格,东方名苑,A座,\n"
+    rows = read_org_data(text.encode(), "组织架构.csv")
+    with seeded.transaction() as session:
+        session.scalars(select(Building).where(Building.name == "A座")).one().active = False  # pruned once
+
+    with seeded.transaction() as session:
+        previewed = org_import.preview(session, rows)
+    imported = org_import.import_rows(seeded, rows)
+
+    assert previewed.report == imported
+    assert imported.created == {"street": 0, "community": 0, "grid": 1, "building": 2, "unit": 2}
+    assert previewed.new_grids == ["幸福里社区·第三网格"]
+    assert previewed.new_buildings == ["幸福里社区·第三网格·新苑·9号楼", "幸福里社区·第三网格·新苑·10号楼"]
+
+
+def test_a_preview_applies_once(app, store):
+    person = logged_in(app, "admin")
+    preview = upload(person, NEW_GRID_FILE)
+    assert apply(person, preview).status_code == 302
+
+    again = apply(person, preview)
+
+    assert again.status_code == 400 and "预览已过期（或已经导入过）" in again.get_data(as_text=True)
+
+
+def test_a_bad_file_changes_nothing_and_names_its_rows(app, store):
+    person = logged_in(app, "admin")
+    before = counts(store)
+
+    preview = upload(person, BAD_FILE)
+
+    page = preview.get_data(as_text=True)
+    assert "文件有 1 处错误，不会导入任何数据" in page and "第 3 行：缺少“楼栋”" in page
+    assert 'name="upload"' not in page  # nothing to apply
+    assert counts(store) == before
+
+
+def test_a_building_moved_to_another_grid_is_an_error_pointing_to_move_building(app, store):
+    person = logged_in(app, "street")
+    moved = HEADER + "幸福街道,幸福里社区,第二网格,阳光花园,3号楼,1单元\n"
+
+    page = upload(person, moved).get_data(as_text=True)
+
+    assert "第 2 行：“阳光花园3号楼”已属于“第一网格”" in page and "gridbot org move-building" in page
+    assert 'name="upload"' not in page
+
+
+def test_a_street_operator_imports_only_their_street(app, store):
+    person = logged_in(app, "street")
+    before = counts(store)
+
+    page = upload(person, OTHER_STREET_FILE).get_data(as_text=True)
+
+    assert "第 3 行：“平安街道”不在您的管辖范围内，您只能导入“幸福街道”的组织架构" in page
+    assert 'name="upload"' not in page
+    assert counts(store) == before
+    assert "将新建" in upload(logged_in(app, "admin"), OTHER_STREET_FILE).get_data(as_text=True)
+
+
+def test_a_gbk_file_and_an_unreadable_one(app):
+    person = logged_in(app, "admin")
+
+    assert "将新建" in upload(person, NEW_GRID_FILE, encoding="gbk").get_data(as_text=True)
+    refused = upload(person, b"\x00\x01binary", name="a.csv")
+    assert refused.status_code == 400 and "文件" in refused.get_data(as_text=True)
+    assert upload(person, HEADER).status_code == 400
+
+
+def test_a_file_over_the_bound_is_refused_politely_and_unread(app, store, monkeypatch):
+    from bot.web.console import manage_org
+
+    monkeypatch.setattr(manage_org.org_import_preview, "max_upload", 1024)
+    person = logged_in(app, "admin")
+    before = counts(store)
+
+    refused = upload(person, NEW_GRID_FILE + "幸福街道,幸福里社区,第三网格,新苑,11号楼,\n" * 40)
+
+    assert refused.status_code == 413 and "文件太大" in refused.get_data(as_text=True)
+    assert counts(store) == before
+
+
+def test_an_upload_from_another_session_cannot_be_applied(app, store):
+    preview = upload(logged_in(app, "admin"), NEW_GRID_FILE)
+    other = logged_in(app, "street")
+    before = counts(store)
+
+    refused = apply(other, preview)
+
+    assert refused.status_code == 400 and counts(store) == before
+
+
+# --- staff and invite codes -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_each_role_lists_the_staff_of_its_scope_without_an_openid(app, username):
+    page = logged_in(app, username).get("/console/staff").get_data(as_text=True)
+
+    assert "张伟" in page and "赵阿姨" in page
+    assert ("陈静" in page) == (HEPING in COMMUNITIES[username])
+    assert "已绑定" in page and "o_" not in page.split('id="staff-list"')[1]
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_disabling_someone_outside_the_scope_is_not_found(app, store, username):
+    person = logged_in(app, username)
+    chen = staff_id(store, "陈静")  # 和平社区
+
+    response = person.client.post(f"/console/staff/{chen}/disable", data={"csrf_token": token(person)})
+
+    assert response.status_code == (302 if HEPING in COMMUNITIES[username] else 404)
+    with store.transaction() as session:
+        assert session.get(Staff, chen).active is (HEPING not in COMMUNITIES[username])
+
+
+def test_disabling_someone_takes_them_off_the_list(app, store):
+    person = logged_in(app, "xingfuli")
+    liu = staff_id(store, "刘洋")
+
+    done = person.client.post(f"/console/staff/{liu}/disable", data={"csrf_token": token(person)})
+
+    page = person.get(done.headers["Location"]).get_data(as_text=True)
+    assert "已停用 刘洋" in page and f'id="staff-{liu}"' not in page
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_each_role_invites_into_its_own_grids_only(app, store, username):
+    person = logged_in(app, username)
+    own = ids(store, Grid, community=XINGFULI, grid=SECOND)
+    heping = ids(store, Grid, community=HEPING, grid=FIRST)
+
+    made = invite_form(person, role="网格员", grid=str(own), name="新同事", phone="13900001111")
+    other = invite_form(person, role="网格员", grid=str(heping), name="外人")
+
+    page = made.get_data(as_text=True)
+    assert made.status_code == 200 and "验证码：" in page and "幸福里社区·第二网格" in page and "认证 " in page
+    assert (other.status_code == 200) == (HEPING in COMMUNITIES[username])
+    if HEPING not in COMMUNITIES[username]:
+        assert "不在您的管辖范围内" in other.get_data(as_text=True)
+    with store.transaction() as session:
+        names = set(session.scalars(select(StaffInvite.name)))
+    assert "新同事" in names and ("外人" in names) == (HEPING in COMMUNITIES[username])
+    listed = person.get("/console/staff").get_data(as_text=True)
+    assert "新同事" in listed and "139****1111" in listed and "13900001111" not in listed
+
+
+def test_a_department_invite_is_the_streets(app, store):
+    unknown = invite_form(logged_in(app, "street"), role="部门", department="城管执法")
+    refused = invite_form(logged_in(app, "xingfuli"), role="部门", department="综合执法中队")
+    street = invite_form(logged_in(app, "street"), role="部门", department="综合执法中队")
+
+    assert refused.status_code == 409 and "不在您的管辖范围内" in refused.get_data(as_text=True)
+    assert street.status_code == 200, street.get_data(as_text=True)
+    assert unknown.status_code == 409 and "没有“城管执法”这个部门。可选：综合执法中队" in unknown.get_data(as_text=True)
+
+
+def test_an_invite_for_a_building_lead_and_its_refusals(app, store):
+    person = logged_in(app, "xingfuli")
+
+    lead = invite_form(person, role="楼长", building="阳光花园·3号楼", name="钱阿姨")
+    elsewhere = invite_form(person, role="楼长", building="和平小区·1栋")
+    no_grid = invite_form(person, role="网格员")
+    no_role = invite_form(person, role="保安")
+
+    assert lead.status_code == 200 and "幸福里社区·第一网格·阳光花园·3号楼" in lead.get_data(as_text=True)
+    assert elsewhere.status_code == 409
+    assert no_grid.status_code == 409 and "请选择网格" in no_grid.get_data(as_text=True)
+    assert no_role.status_code == 400 and "请选择角色" in no_role.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_revoking_an_invite_outside_the_scope_is_not_found(app, store, username):
+    heping = ids(store, Grid, community=HEPING, grid=FIRST)
+    assert invite_form(logged_in(app, "admin"), role="网格员", grid=str(heping)).status_code == 200
+    with store.transaction() as session:
+        invite_id = session.scalars(select(StaffInvite.id)).one()
+    person = logged_in(app, username)
+
+    response = person.client.post(f"/console/staff/invites/{invite_id}/revoke", data={"csrf_token": token(person)})
+
+    assert response.status_code == (302 if HEPING in COMMUNITIES[username] else 404)
+    with store.transaction() as session:
+        revoked = session.get(StaffInvite, invite_id).revoked_at is not None
+    assert revoked is (HEPING in COMMUNITIES[username])
+    if revoked:
+        again = person.client.post(f"/console/staff/invites/{invite_id}/revoke", data={"csrf_token": token(person)})
+        assert again.status_code == 409 and "已经撤销过了" in again.get_data(as_text=True)
+
+
+# --- every POST needs its token; every page needs a login --------------------------------------------------------
+
+def test_every_post_without_the_token_is_refused_and_changes_nothing(app, store):
+    person = logged_in(app, "admin")
+    liu = staff_id(store, "刘洋")
+    own = ids(store, Grid, community=XINGFULI, grid=SECOND)
+    before = counts(store)
+
+    refusals = [
+        upload(person, NEW_GRID_FILE, with_token=False),
+        person.client.post("/console/org/import/apply", data={"upload": "x"}),
+        person.client.post("/console/staff/invite", data={"role": "网格员", "grid": str(own), "ttl_hours": "72"}),
+        person.client.post("/console/staff/invites/1/revoke"),
+        person.client.post(f"/console/staff/{liu}/disable"),
+    ]
+
+    assert [response.status_code for response in refusals] == [400] * 5
+    assert all("页面已过期" in response.get_data(as_text=True) for response in refusals)
+    assert counts(store) == before
+    with store.transaction() as session:
+        assert session.get(Staff, liu).active and session.scalar(select(func.count()).select_from(StaffInvite)) == 0
+
+
+@pytest.mark.parametrize("path", ["/console/org", "/console/staff", "/console/org/posters/grid/1"])
+def test_the_pages_need_a_login(app, path):
+    response = app.test_client().get(path)
+
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+
