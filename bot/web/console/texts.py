@@ -186,6 +186,7 @@ NOTICE_SCOPE_WORDS = {"community": "社区", "street": "街道"}
 NOTICE_BAD_AT = "发送时间“{value}”看不懂，请写成 2026-12-05 09:00 这样（北京时间）。"
 NOTICE_BAD_AUDIENCE = "请选择发给居民、工作人员还是全部。"
 NOTICE_BAD_KIND = "请从列表中选择紧急通知的类别。"
+NOTICE_KIND_NONE = "（紧急通知才需要选）"
 NOTICE_TOO_LONG = "内容太长了：范围最多 {limit} 个字。"
 NOTICE_NOT_CANCELLABLE = "通知已经{state}，没有待发的部分，不能撤销。"
 NOTICE_PROGRESS_HEADING = "发送进度"
