@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.notice_planning import Plan, SkipReason
+from storage.notice_planning import NoticeRefused, Plan, SkipReason
 from storage.notice_records import Progress
+from storage.staff import AmbiguousPlace, UnclearPlace
 from storage.tickets import LOCAL_ZONE
 
 # --- what recipients read --------------------------------------------------------------------------------------
@@ -118,6 +119,22 @@ REFUSALS = {
 }
 UNKNOWN_PLACE = "范围里的“{name}”没有找到。可选：{candidates}"
 AMBIGUOUS_PLACE = "范围里的“{name}”不止一个，请写全：{candidates}"
+PLACE_FORMS = "全部、社区、社区/网格、社区/网格/小区/楼栋"
+
+
+def refusal(refused: NoticeRefused) -> str:
+    """One line for a notice the planner refused (the console's; the chat and the CLI word theirs alike)."""
+    detail = dict(refused.detail)
+    if refused.reason == "no_recipients":
+        detail["skipped"] = skipped_line(detail.get("skipped") or {})  # type: ignore[arg-type]
+    return REFUSALS[refused.reason].format(**detail)
+
+
+def unclear_place(unclear: UnclearPlace) -> str:
+    """One line for a scope part that names no place, or several."""
+    candidates = "、".join(unclear.candidates) or PLACE_FORMS
+    wording = AMBIGUOUS_PLACE if isinstance(unclear, AmbiguousPlace) else UNKNOWN_PLACE
+    return wording.format(name=unclear.name, candidates=candidates)
 
 
 # --- the public page /n/<number> (HTML, values escaped by the view) ------------------------------------------------

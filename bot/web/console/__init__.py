@@ -20,7 +20,16 @@ from bot.settings import Settings
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the console at /console and set up its signed session cookie."""
-    from bot.web.console import actions, auth, helpers, manage_org, manage_staff, pages  # noqa: F401  (they register on the blueprint)
+    from bot.web.console import (  # noqa: F401  (they register on the blueprint)
+        actions,
+        auth,
+        helpers,
+        manage_org,
+        manage_staff,
+        notice_compose,
+        notices,
+        pages,
+    )
     from bot.web.console.guard import blueprint
 
     app.secret_key = settings.secret_key

@@ -242,3 +242,69 @@ INVITE_REFUSED = {
     "outside": "这个工作范围不在您的管辖范围内，没有生成邀请。",
     "unknown_department": "没有“{name}”这个部门。可选：{known}",
 }
+
+
+# --- broadcast notices (notices.py, notice_compose.py) -------------------------------------------------------
+NOTICES_TITLE = "通知"
+NAV_NOTICES = "通知"
+NOTICE_NEW_TITLE = "发通知"
+NOTICE_PREVIEW_TITLE = "通知预览（还没有发送）"
+NOTICE_TITLE = "通知 {number}"
+NOTICE_NEW = "发新通知"
+NO_NOTICES = "您的范围内还没有通知。"
+NOTICE_COLUMNS = ("编号", "范围", "对象", "内容", "发送时间", "状态", "进度")
+NOTICE_FIELDS = {"scope": "范围", "audience": "发给", "text": "通知内容", "urgent": "紧急通知（故障、灾害）",
+                 "kind": "紧急类别", "at": "定时发送（北京时间，不填则立即发送）"}
+NOTICE_SCOPE_HINT = "如 幸福里社区/第一网格 或 幸福里社区/第一网格/阳光花园/3号楼"
+NOTICE_SCOPE_HELP = ("范围从街道或社区往下用 / 连起来：街道、社区、社区/网格、社区/网格/小区/楼栋（网格只有一个小区时可不写小区）。"
+                     "居民：已绑定住址、仍关注公众号的居民和这些楼的楼长；工作人员：网格员、网格长、物业、楼长，街道和社区范围还有部门人员。")
+NOTICE_URGENT_HELP = "紧急通知用模板消息发送，不占居民每月 4 条群发，已退订通知的居民也会收到；只用于停水、停电、停气、防汛等。"
+NOTICE_PREVIEW_BUTTON = "预览"
+NOTICE_SEND_BUTTON = "确认发送"
+NOTICE_SCHEDULE_BUTTON = "确认定时发送"
+NOTICE_EDIT_BUTTON = "返回修改"
+NOTICE_READS_HEADING = "收到的人看到的内容"
+NOTICE_READS_RESIDENT = "居民（群发或客服消息）"
+NOTICE_READS_STAFF = "工作人员"
+NOTICE_READS_TEMPLATE = "模板消息（每行最多显示 20 字，点开是全文）"
+NOTICE_NUMBER_LATER = "N{day}××××"
+NOTICE_NUMBER_NOTE = "通知编号在确认发送时生成。"
+NOTICE_REACH_HEADING = "发送对象"
+NOTICE_REACH_TOTAL = "共发给 {count} 人"
+NOTICE_REACH_CHANNEL = "{channel}：{count} 人"
+NOTICE_REACH_BATCHES = "（{count} 批）"
+NOTICE_REACH_SKIPPED = "不发送：{count} 人，{reason}"
+NOTICE_REACH_LATER = "超出当日配额，{day} 发出：{what}"
+NOTICE_REACH_CALLS = "{channel} {count} 次"
+NOTICE_SEND_AT = "发送时间：{at}"
+NOTICE_SEND_NOW = "确认后立即发送。"
+NOTICE_DAY = "%m月%d日"
+NOTICE_STORED = {"sent": "通知已保存，正在按计划发送。", "again": "这条通知已经发送过了，没有重复发送。",
+                 "cancelled": "通知已撤销：{count} 人不会再收到（已交给微信的部分无法收回）。"}
+NOTICE_DRIFTED = "发送对象和预览时相比变化较大（预览时 {before} 人，现在 {after} 人），通知没有发送。请核对下面的新预览后再确认。"
+NOTICE_IN_PROGRESS = "这条通知正在保存，请不要重复提交。稍后在通知列表里查看。"
+NOTICE_ONCE_MISSING = "这个发送表单不完整，通知没有发送。请重新预览后再确认。"
+NOTICE_UNAVAILABLE = "发送服务暂时不可用，通知没有发送。请稍后再试。"
+NOTICE_OUT_OF_SCOPE = "这个范围超出了您的管辖范围，只能给本{where}内的人发通知。"
+NOTICE_SCOPE_WORDS = {"community": "社区", "street": "街道"}
+NOTICE_BAD_AT = "发送时间“{value}”看不懂，请写成 2026-12-05 09:00 这样（北京时间）。"
+NOTICE_BAD_AUDIENCE = "请选择发给居民、工作人员还是全部。"
+NOTICE_BAD_KIND = "请从列表中选择紧急通知的类别。"
+NOTICE_KIND_NONE = "（紧急通知才需要选）"
+NOTICE_TOO_LONG = "内容太长了：范围最多 {limit} 个字。"
+NOTICE_NOT_CANCELLABLE = "通知已经{state}，没有待发的部分，不能撤销。"
+NOTICE_PROGRESS_HEADING = "发送进度"
+NOTICE_COUNTS = {"recipients": "共", "sent": "已发", "filtered": "被微信过滤", "failed": "失败", "skipped": "未发送",
+                 "pending": "待发"}
+NOTICE_CONFIRMED = "楼长已转达：{count}"
+NOTICE_WAITING_QUOTA = "微信当日接口配额已用完，剩余部分明天 0 点后继续发送。"
+NOTICE_CANCEL_LABEL = "撤销：还没交给微信的部分不再发送（已交给微信的无法收回）"
+NOTICE_CANCEL_BUTTON = "撤销通知"
+NOTICE_RECIPIENTS_HEADING = "收件人"
+NOTICE_RECIPIENT_COLUMNS = ("收件人", "OpenID", "渠道", "状态", "原因")
+NOTICE_RECIPIENT_FILTER = "只看"
+NOTICE_RECIPIENT_ALL = "全部"
+NOTICE_RECIPIENT_STATES = {"pending": "待发", "sending": "发送中", "sent": "已发", "filtered": "被微信过滤",
+                           "failed": "失败", "skipped": "未发送"}
+NO_RECIPIENTS = "没有符合条件的收件人。"
+NOTICE_FIXED_REASONS = {"outcome unknown: worker stopped during the send": "发送中断，无法确认是否送达"}
