@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import requests
 
 from bot.wechat.simulator import WeChatServer
-from tests.e2e.test_cli import GUIDE_END, PYTHON, ROOT, Demo, launch_demo, stop_demo
+from tests.e2e.test_cli import GUIDE_END, PYTHON, ROOT, TICKET, Demo, launch_demo, stop_demo
 from tests.e2e.test_demo_operator import operator_env
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 START_TIMEOUT_S = 90  # the demo on a busy two-core machine: migrate, seed, start five processes (~12 s when idle)
+PORT_ATTEMPTS = 3
+PORT_TAKEN = "Address already in use"  # as the demo says when a port it checked was taken before it bound it
 LAPTOP = (1280, 800)
 PHONE = (390, 844)
 FAVICON = "/favicon.ico "  # as a failed load names it: "<url> - Failed to load resource"
@@ -57,6 +59,7 @@ class Site:
     username: str
     password: str
     env: dict[str, str]  # the demo's settings (its operator.env), for commands run against it
+    tickets: dict[str, str]  # each resident of APPEALS -> the ticket of their appeal
 
     @property
     def console(self) -> str:
@@ -105,15 +108,28 @@ def console_errors(driver: Chrome) -> list[str]:
 @contextmanager
 def running_site(workdir: Path) -> Iterator[Site]:
     """The demo with the browser's operator and the residents' appeals; stopped (with its Redis) on exit."""
-    demo = launch_demo(workdir / "demo", workdir / "run")
+    demo = _start_demo(workdir)
     try:
-        demo.wait_for(GUIDE_END, START_TIMEOUT_S)
         settings = operator_env(demo)
-        site = Site(demo, USERNAME, _add_operator(settings), settings)
-        _send_appeals(site)
-        yield site
+        password = _add_operator(settings)
+        yield Site(demo, USERNAME, password, settings, _send_appeals(demo, settings))
     finally:
         stop_demo(demo)
+
+
+def _start_demo(workdir: Path) -> Demo:
+    """The demo, up; started again on other ports when another program took its free ports in the meantime."""
+    attempt = 0
+    while True:
+        demo = launch_demo(workdir / f"demo{attempt}", workdir / f"run{attempt}")
+        try:
+            demo.wait_for(GUIDE_END, START_TIMEOUT_S)
+            return demo
+        except AssertionError:
+            stop_demo(demo)
+            attempt += 1
+            if PORT_TAKEN not in demo.output or attempt == PORT_ATTEMPTS:
+                raise
 
 
 def _add_operator(env: dict[str, str]) -> str:
@@ -127,14 +143,17 @@ def _add_operator(env: dict[str, str]) -> str:
     return password
 
 
-def _send_appeals(site: Site) -> None:
-    """Each resident's message, signed and encrypted as WeChat's server sends it, to the demo's webhook."""
-    env = site.env
+def _send_appeals(demo: Demo, env: dict[str, str]) -> dict[str, str]:
+    """Each resident's message, signed and encrypted as WeChat's server sends it, to the demo's webhook; the
+    tickets its replies give."""
     server = WeChatServer(env["WECHAT_TOKEN"], env["WECHAT_APPID"], env["WECHAT_AES_KEY"])
+    tickets = {}
     for openid, text in APPEALS:
         signed = server.sign(server.text(openid, text), encrypted=True)
-        reply = requests.post(site.demo.webhook, params=signed.params, data=signed.body, timeout=30,
-                              headers={"Content-Type": "text/xml"})
-        if reply.status_code != 200 or "编号" not in (server.open_reply(reply.text, signed) or ""):
-            raise RuntimeError(f"the webhook did not file {openid}'s appeal: HTTP {reply.status_code}")
-
+        response = requests.post(demo.webhook, params=signed.params, data=signed.body, timeout=30,
+                                 headers={"Content-Type": "text/xml"})
+        filed = TICKET.search(server.open_reply(response.text, signed) or "") if response.status_code == 200 else None
+        if filed is None:
+            raise RuntimeError(f"the webhook did not file {openid}'s appeal: HTTP {response.status_code}")
+        tickets[openid] = filed.group(0)
+    return tickets
