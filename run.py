@@ -29,6 +29,7 @@ STAMP = VENV / ".gridbot-installed"
 PYPROJECT = ROOT / "pyproject.toml"
 PGCLUSTER = ROOT / "tests" / "pgcluster.py"
 BENCH = ROOT / "bench" / "webhook_load.py"
+SCREENSHOTS = "tests.browser.screenshots"  # a module: it shares the browser tests' setup
 DATABASE_URL_ENV = "GRIDBOT_TEST_DATABASE_URL"
 
 PYTEST_INTERRUPTED = 2
@@ -45,6 +46,8 @@ commands:
                                  `postgres` again on a throwaway PostgreSQL server
   gridbot [ARGS...]              run the gridbot CLI (e.g. `gridbot simulate ...`)
   bench [ARGS...]                run bench/webhook_load.py
+  screenshots [--out DIR]        save PNGs of the console's main pages (laptop and phone
+                                 size) to docs/, taken in headless Chromium from the demo
 
 The first run creates .venv next to run.py and installs gridbot into it; it is
 reinstalled whenever pyproject.toml changes. Commands run from the repository root.
@@ -221,7 +224,7 @@ def cmd_test(args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     """Dispatch ``python3 run.py COMMAND ...``."""
-    if not argv or argv[0] not in {"demo", "test", "gridbot", "bench", "help", "-h", "--help"}:
+    if not argv or argv[0] not in {"demo", "test", "gridbot", "bench", "screenshots", "help", "-h", "--help"}:
         sys.stderr.write(USAGE)
         return 2
     command, args = argv[0], argv[1:]
@@ -237,6 +240,8 @@ def main(argv: list[str]) -> int:
         if not BENCH.exists():
             fail(f"{BENCH} does not exist")
         exec_venv("python", [str(BENCH), *args])
+    if command == "screenshots":
+        exec_venv("python", ["-m", SCREENSHOTS, *args])
     return cmd_test(args)
 
 

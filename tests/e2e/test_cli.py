@@ -150,42 +150,51 @@ class Demo:
         return response.json()
 
 
+def launch_demo(data_dir: Path, runtime_dir: Path, unbuffered: bool = True) -> Demo:
+    """`gridbot demo` on a free pair of ports, its own process group, its output collected as it comes."""
+    env = clean_env(data_dir)
+    runtime_dir.mkdir(mode=0o700)  # gunicorn's control socket goes here, not to $HOME
+    env["XDG_RUNTIME_DIR"] = str(runtime_dir)
+    env.pop("PYTHONUNBUFFERED", None)
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    port = free_port_pair()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "bot", "demo", "--port", str(port)], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    demo = Demo(port, data_dir, process)
+    assert process.stdout is not None
+    stdout = process.stdout
+    threading.Thread(target=lambda: demo.lines.extend(iter(stdout.readline, "")), daemon=True).start()
+    return demo
+
+
+def stop_demo(demo: Demo) -> None:
+    """Scan what the demo logged for personal data, then stop it and everything it started."""
+    LOG_SCANNER.scan(demo.logs, f"output of the demo in {demo.data_dir}")
+    if demo.process.poll() is None:
+        try:
+            os.killpg(demo.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        demo.process.wait(timeout=10)
+    stop_embedded_redis(demo.data_dir)  # a daemonised redis-server leaves the group: stop it by its socket
+
+
 @pytest.fixture
 def start_demo(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
     """Starts `gridbot demo` (as many as a test needs) and makes sure nothing of it outlives the test."""
     started: list[Demo] = []
 
     def start(unbuffered: bool = True) -> Demo:
-        data_dir = tmp_path / f"demo{len(started)}"
-        env = clean_env(data_dir)
-        runtime_dir = tmp_path / f"run{len(started)}"  # gunicorn's control socket goes here, not to $HOME
-        runtime_dir.mkdir(mode=0o700)
-        env["XDG_RUNTIME_DIR"] = str(runtime_dir)
-        env.pop("PYTHONUNBUFFERED", None)
-        if unbuffered:
-            env["PYTHONUNBUFFERED"] = "1"
-        port = free_port_pair()
-        process = subprocess.Popen(
-            [PYTHON, "-m", "bot", "demo", "--port", str(port)], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        )
-        demo = Demo(port, data_dir, process)
-        assert process.stdout is not None
-        stdout = process.stdout
-        threading.Thread(target=lambda: demo.lines.extend(iter(stdout.readline, "")), daemon=True).start()
+        demo = launch_demo(tmp_path / f"demo{len(started)}", tmp_path / f"run{len(started)}", unbuffered)
         started.append(demo)
         return demo
 
     yield start
     for demo in started:
-        LOG_SCANNER.scan(demo.logs, f"output of the demo in {demo.data_dir}")
-        if demo.process.poll() is None:
-            try:
-                os.killpg(demo.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            demo.process.wait(timeout=10)
-        stop_embedded_redis(demo.data_dir)  # a daemonised redis-server leaves the group: stop it by its socket
+        stop_demo(demo)
 
 
 def simulate(demo: Demo, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
