@@ -25,8 +25,10 @@ from bot.wechat.wire import Decoded, Wire
 from handlers import resident_texts
 from handlers.conversation import Access, Understanding
 from handlers.faq_cache import FaqCache
+from handlers.taxonomy_cache import TaxonomyInForce
 from handlers.types import Reply
-from nlp import ModelError, TaxonomyError, load
+from nlp import ModelError, Taxonomy, TaxonomyError, load
+from nlp.loading import with_taxonomy
 from storage import media_files, workdays
 from storage.db import Database, is_busy
 
@@ -109,8 +111,9 @@ class Runtime:
         # The request path waits for a lock only briefly (see `handle`); the worker and the CLI wait longer.
         self.database = database or settings.open_database(lock_wait_ms=settings.request_db_wait_ms)
         # Each runtime keeps its own FAQ index: it belongs to this runtime's database, not to the process.
-        self.understanding = replace(understanding or understanding_for(settings), faq=FaqCache(),
-                                     limits=settings.intake_limits())
+        self._understanding = replace(understanding or understanding_for(settings), faq=FaqCache(),
+                                      limits=settings.intake_limits())
+        self.taxonomy = TaxonomyInForce(self._with_taxonomy)
         self.links = settings.media_links(clock)
         self.wire = Wire(settings, clock)
         self.replay = ReplayGuard(settings, clock, self.redis)
@@ -123,6 +126,22 @@ class Runtime:
         # did: threads contending for SQLite's write lock would wait in its busy handler's sleeps instead.
         self._handling = threading.Lock()
         _log_mode(settings)
+
+    @property
+    def understanding(self) -> Understanding:
+        """The classifier and taxonomy in force: the newest taxonomy saved from the console, else the file's."""
+        return self.taxonomy.current(self.database, self.clock())
+
+    @understanding.setter
+    def understanding(self, understanding: Understanding) -> None:
+        self._understanding = understanding
+        self.taxonomy.forget()
+
+    def _with_taxonomy(self, taxonomy: Taxonomy | None) -> Understanding:
+        if taxonomy is None:
+            return self._understanding
+        return replace(self._understanding, taxonomy=taxonomy,
+                       classifier=with_taxonomy(self._understanding.classifier, taxonomy))
 
     def redis(self) -> redis.Redis:
         """This process's Redis client (GRIDBOT_REDIS_URL, else the embedded server), made on first use.
