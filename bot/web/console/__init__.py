@@ -19,7 +19,7 @@ from bot.settings import Settings
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the console at /console and set up its signed session cookie."""
-    from bot.web.console import actions, auth, helpers, pages  # noqa: F401  (they register on the blueprint)
+    from bot.web.console import actions, auth, helpers, manage_admin, manage_faq, manage_taxonomy, pages  # noqa: F401  (they register on the blueprint)
     from bot.web.console.guard import blueprint
 
     app.secret_key = settings.secret_key
