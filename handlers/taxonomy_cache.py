@@ -75,3 +75,15 @@ class TaxonomyInForce(Generic[_T]):
             log.error("taxonomy version %s saved from the console cannot be used (%s); using the taxonomy file",
                       version, error)
             return self._build(None)
+
+
+def saved_text(database: Database) -> str | None:
+    """The TOML of the newest version saved from the console, for a process starting up; None when there is none,
+    or when the database cannot tell (not reachable, not migrated yet): the file's taxonomy then, as before."""
+    try:
+        with database.transaction() as session:
+            newest = taxonomy_versions.newest(session)
+    except SQLAlchemyError as error:
+        log.warning("could not read the saved taxonomy (%s); starting with the taxonomy file", type(error).__name__)
+        return None
+    return newest[1] if newest is not None else None
