@@ -46,3 +46,27 @@ def load(taxonomy_path: str | Path | None = None, model_dir: str | Path | None =
     """The taxonomy (the shipped one when taxonomy_path is None) and its classifier."""
     taxonomy = load_taxonomy(taxonomy_path)
     return taxonomy, build_classifier(taxonomy, model_dir, userdict_paths)
+
+
+def with_taxonomy(classifier: Classifier, taxonomy: Taxonomy) -> Classifier:
+    """The same classifier (its model, its loaded jieba) judging by another taxonomy's rules: how a process takes
+    up a taxonomy saved from the console without loading anything again.
+
+    jieba keeps the words of the taxonomy it was loaded with: a new keyword is still found in a message (the rules
+    look for listed words in the text itself) and segments as its own word from the next restart. The model knows
+    only the categories it was trained on: a new category is decided by its keywords until `gridbot nlp train`.
+    Raises ModelError when the taxonomy lacks a category the model was trained on.
+    """
+    if isinstance(classifier, CombinedClassifier) and classifier.rules is not None:
+        rules = KeywordClassifier(taxonomy, segmenter=classifier.rules.segmenter)
+        return CombinedClassifier.for_taxonomy(classifier.model, rules)
+    if isinstance(classifier, KeywordClassifier):
+        return KeywordClassifier(taxonomy, segmenter=classifier.segmenter)
+    raise TypeError(f"cannot give {type(classifier).__name__} another taxonomy")
+
+
+def trained_labels(classifier: Classifier) -> tuple[str, ...]:
+    """The categories the classifier's model was trained on (none for the keyword rules alone)."""
+    if isinstance(classifier, CombinedClassifier):
+        return tuple(classifier.model.labels)
+    return ()

@@ -226,10 +226,19 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     except OSError as exc:
         raise TaxonomyError(f"{source}: cannot read taxonomy file: {exc.strerror or exc}") from exc
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise TaxonomyError(f"{source}: not valid UTF-8 TOML: {exc}") from exc
-    return parse_taxonomy(document, source=str(source))
+    return taxonomy_from_text(text, source=str(source))
+
+
+def taxonomy_from_text(text: str, source: str = "<taxonomy>") -> Taxonomy:
+    """Read and validate a taxonomy's TOML (a version saved from the console, or a file's content)."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TaxonomyError(f"{source}: not valid UTF-8 TOML: {exc}") from exc
+    return parse_taxonomy(document, source=source)
 
 
 def parse_taxonomy(document: Mapping[str, Any], source: str = "<taxonomy>") -> Taxonomy:

@@ -683,3 +683,15 @@ class ConsoleLogin(Base):
     ip: Mapped[str] = mapped_column(String(45))
     outcome: Mapped[str] = mapped_column(String(16))  # a LoginOutcome
     detail: Mapped[str | None] = mapped_column(String(32))  # why it failed: wrong_password, unknown, disabled …
+
+
+class TaxonomyVersion(Base):
+    """One saved edit of the taxonomy from the console: every process classifies by the newest (the TOML file of
+    GRIDBOT_TAXONOMY only while there is none). Never changed or deleted: going back saves an old text anew."""
+
+    __tablename__ = "taxonomy_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)  # the version number processes compare
+    text: Mapped[str] = mapped_column(Text)  # the TOML, as validated and saved
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    saved_by: Mapped[int | None] = mapped_column(ForeignKey("console_users.id"))
+    restored_from: Mapped[int | None] = mapped_column(Integer)  # the version this one brought back, if any

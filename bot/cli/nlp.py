@@ -202,13 +202,38 @@ def _compared(model_dir: Path) -> dict[str, LinearModel]:
 
 
 def _rules() -> KeywordClassifier:
-    """The configured taxonomy (GRIDBOT_TAXONOMY) with the configured dictionaries (GRIDBOT_USERDICT)."""
+    """The taxonomy the bot classifies by (the newest saved from the console, else GRIDBOT_TAXONOMY) with the
+    configured dictionaries (GRIDBOT_USERDICT): a model trained on it knows the categories added in the console."""
     from nlp import load_taxonomy
     from nlp.classifier import KeywordClassifier
+    from nlp.taxonomy import taxonomy_from_text
 
     configured = _configured()
-    taxonomy = _guard(lambda: load_taxonomy(configured["taxonomy_path"]))  # type: ignore[arg-type]
+    saved = _saved_taxonomy()
+    taxonomy = _guard(lambda: taxonomy_from_text(saved, "the taxonomy saved from the console") if saved is not None
+                      else load_taxonomy(configured["taxonomy_path"]))  # type: ignore[arg-type]
     return KeywordClassifier(taxonomy, configured["userdicts"])  # type: ignore[arg-type]
+
+
+def _saved_taxonomy() -> str | None:
+    """The newest taxonomy saved from the console in the configured database, if any; a database that does not
+    exist yet is not created (these commands also run on a laptop with only a file of examples)."""
+    from sqlalchemy.engine import make_url
+
+    from bot.cli.support import configured
+    from bot.settings import Settings
+    from handlers.taxonomy_cache import saved_text
+    from storage.db import Database
+
+    url = configured(Settings.database_url_from_env)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not (parsed.database and Path(parsed.database).is_file()):
+        return None
+    database = Database(url)
+    try:
+        return saved_text(database)
+    finally:
+        database.dispose()
 
 
 def _configured() -> dict[str, object]:

@@ -106,6 +106,18 @@ def userdicts(configured: Settings) -> list[Failure]:
     return failures
 
 
+def _saved_taxonomy(configured: Settings) -> str | None:
+    """The taxonomy saved from the console, which the server will start with (None: the file, or a database the
+    database check reports on)."""
+    from handlers.taxonomy_cache import saved_text
+
+    database = configured.open_database()
+    try:
+        return saved_text(database)
+    finally:
+        database.dispose()
+
+
 def understanding(configured: Settings) -> list[Failure]:
     """The taxonomy, the classifier and the user dictionaries load (the webhook classifies every appeal)."""
     from bot.web.runtime import UnderstandingError, understanding_for
@@ -114,7 +126,7 @@ def understanding(configured: Settings) -> list[Failure]:
     if unreadable:
         return unreadable
     try:
-        understanding_for(configured)
+        understanding_for(configured, _saved_taxonomy(configured))
     except UnderstandingError as error:
         return [Failure(texts.classifier_unusable(str(error)), f"classifier: {error}", CONFIGURATION)]
     return []

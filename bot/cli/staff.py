@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 import click
 
 from bot.cli import roster_texts as texts
-from bot.cli.support import configured, fail, operator_transaction
+from bot.cli.support import configured, fail, operator_database, operator_transaction
 from bot.clock import Clock, now_utc
 from bot.settings import Settings
 
@@ -111,14 +111,18 @@ def invite_refusal(error: Exception) -> str:
 
 
 def _routed_departments() -> list[str]:
-    """The departments the configured taxonomy routes categories and subcategories to: what a 部门's --department
-    may name."""
+    """The departments the taxonomy in force (the newest saved from the console, else the configured file) routes
+    categories and subcategories to: what a 部门's --department may name."""
+    from handlers.taxonomy_cache import saved_text
     from nlp import load_taxonomy
-    from nlp.taxonomy import TaxonomyError
+    from nlp.taxonomy import TaxonomyError, taxonomy_from_text
 
     path = configured(Settings.nlp_from_env)["taxonomy_path"]
+    with operator_database() as database:
+        saved = saved_text(database)
     try:
-        taxonomy = load_taxonomy(path)  # type: ignore[arg-type]
+        taxonomy = taxonomy_from_text(saved, "the taxonomy saved from the console") if saved is not None \
+            else load_taxonomy(path)  # type: ignore[arg-type]
     except (OSError, TaxonomyError) as error:
         fail(texts.INVITE_TAXONOMY_FAILED.format(reason=error))
     return list(taxonomy.departments)

@@ -25,8 +25,11 @@ from bot.wechat.wire import Decoded, Wire
 from handlers import resident_texts
 from handlers.conversation import Access, Understanding
 from handlers.faq_cache import FaqCache
+from handlers.taxonomy_cache import TaxonomyInForce, saved_text
 from handlers.types import Reply
-from nlp import ModelError, TaxonomyError, load
+from nlp import ModelError, Taxonomy, TaxonomyError, build_classifier, load
+from nlp.loading import with_taxonomy
+from nlp.taxonomy import taxonomy_from_text
 from storage import media_files, workdays
 from storage.db import Database, is_busy
 
@@ -37,15 +40,31 @@ class UnderstandingError(RuntimeError):
     """The configured taxonomy, model or dictionaries can't be used; the message says which and why."""
 
 
-def understanding_for(settings: Settings) -> Understanding:
-    """The configured taxonomy and classifier, jieba's dictionaries loaded: once per process and configuration."""
-    return _understanding(settings.taxonomy_path, settings.nlp_model, settings.userdicts)
+def understanding_for(settings: Settings, saved: str | None = None) -> Understanding:
+    """The configured taxonomy and classifier, jieba's dictionaries loaded: once per process and configuration.
+
+    `saved`: the TOML of the newest taxonomy saved from the console (handlers.taxonomy_cache.saved_text), which
+    overrides the file: a model retrained since knows its categories, which the file may lack. One that cannot
+    be used (a code or model upgrade since) is logged, and the file is used.
+    """
+    if saved is not None:
+        try:
+            return _understanding(settings.taxonomy_path, settings.nlp_model, settings.userdicts, saved)
+        except UnderstandingError as error:
+            log.error("the taxonomy saved from the console cannot be used (%s); starting with the taxonomy file",
+                      error)
+    return _understanding(settings.taxonomy_path, settings.nlp_model, settings.userdicts, None)
 
 
 @functools.cache
-def _understanding(taxonomy_path: Path | None, model: Path | None, userdicts: tuple[Path, ...]) -> Understanding:
+def _understanding(taxonomy_path: Path | None, model: Path | None, userdicts: tuple[Path, ...],
+                   saved: str | None) -> Understanding:
     try:
-        taxonomy, classifier = load(taxonomy_path, model, userdicts)
+        if saved is None:
+            taxonomy, classifier = load(taxonomy_path, model, userdicts)
+        else:
+            taxonomy = taxonomy_from_text(saved, "the taxonomy saved from the console")
+            classifier = build_classifier(taxonomy, model, userdicts)
     except (ModelError, TaxonomyError) as error:
         raise UnderstandingError(str(error)) from error
     classifier.preload()
@@ -109,8 +128,9 @@ class Runtime:
         # The request path waits for a lock only briefly (see `handle`); the worker and the CLI wait longer.
         self.database = database or settings.open_database(lock_wait_ms=settings.request_db_wait_ms)
         # Each runtime keeps its own FAQ index: it belongs to this runtime's database, not to the process.
-        self.understanding = replace(understanding or understanding_for(settings), faq=FaqCache(),
-                                     limits=settings.intake_limits())
+        self._understanding = replace(understanding or understanding_for(settings, saved_text(self.database)),
+                                      faq=FaqCache(), limits=settings.intake_limits())
+        self.taxonomy = TaxonomyInForce(self._with_taxonomy)
         self.links = settings.media_links(clock)
         self.wire = Wire(settings, clock)
         self.replay = ReplayGuard(settings, clock, self.redis)
@@ -123,6 +143,22 @@ class Runtime:
         # did: threads contending for SQLite's write lock would wait in its busy handler's sleeps instead.
         self._handling = threading.Lock()
         _log_mode(settings)
+
+    @property
+    def understanding(self) -> Understanding:
+        """The classifier and taxonomy in force: the newest taxonomy saved from the console, else the file's."""
+        return self.taxonomy.current(self.database, self.clock())
+
+    @understanding.setter
+    def understanding(self, understanding: Understanding) -> None:
+        self._understanding = understanding
+        self.taxonomy.forget()
+
+    def _with_taxonomy(self, taxonomy: Taxonomy | None) -> Understanding:
+        if taxonomy is None:
+            return self._understanding
+        return replace(self._understanding, taxonomy=taxonomy,
+                       classifier=with_taxonomy(self._understanding.classifier, taxonomy))
 
     def redis(self) -> redis.Redis:
         """This process's Redis client (GRIDBOT_REDIS_URL, else the embedded server), made on first use.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis as redis_lib
 
@@ -10,6 +10,8 @@ from bot.clock import Clock, now_utc
 from bot.redisconn import connect
 from bot.settings import Settings
 from bot.wechat.api import WeChatAPI
+from handlers.taxonomy_cache import TaxonomyInForce
+from nlp import Taxonomy, load_taxonomy
 from storage import workdays
 from storage.db import Database
 
@@ -23,6 +25,11 @@ class WorkerRuntime:
     redis: redis_lib.Redis
     api: WeChatAPI
     clock: Clock = now_utc
+    # The taxonomy the schedule dispatches and finds hot spots by: the newest saved from the console, else the file.
+    taxonomy: TaxonomyInForce[Taxonomy] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.taxonomy = TaxonomyInForce(lambda saved: saved or _file_taxonomy(self.settings))
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock = now_utc) -> "WorkerRuntime":
@@ -31,6 +38,10 @@ class WorkerRuntime:
         redis = connect(settings)
         database = settings.open_database()
         return cls(settings, database, redis, WeChatAPI.from_settings(settings, redis), clock)
+
+
+def _file_taxonomy(settings: Settings) -> Taxonomy:
+    return load_taxonomy(settings.taxonomy_path)
 
 
 _current: WorkerRuntime | None = None

@@ -22,7 +22,7 @@ from bot.wechat.sources import store_callback_ips
 from bot.worker import jobs
 from bot.worker.failures import FailureLog
 from bot.worker.runtime import WorkerRuntime
-from nlp import load_taxonomy
+from nlp import Taxonomy, load_taxonomy
 from storage import daily_summary, dedup, dispatch, focus, media_files, notice_sending, outbox, supervision
 
 log = logging.getLogger(__name__)
@@ -75,8 +75,8 @@ def dispatch_once(runtime: WorkerRuntime) -> int:
 
 def dispatch_round(runtime: WorkerRuntime) -> list[int]:
     """Dispatch the appeals filed since the last round (one transaction); returns their ids."""
+    sensitive = rules_in_force(runtime)[0]
     with runtime.database.transaction() as session:
-        sensitive = hotspot_rules(runtime.settings.taxonomy_path)[0]
         return list(dispatch.dispatch_pending(session, runtime.clock(), sensitive))
 
 
@@ -89,15 +89,25 @@ def check_hot_spots(runtime: WorkerRuntime, appeal_ids: list[int]) -> None:
     """
     if not appeal_ids:
         return
-    sensitive, rules = hotspot_rules(runtime.settings.taxonomy_path)
+    sensitive, rules = rules_in_force(runtime)
     with runtime.database.transaction() as session:
         focus.check(session, appeal_ids, runtime.clock(), sensitive, rules)
 
 
+def rules_in_force(runtime: WorkerRuntime) -> tuple[frozenset[str], focus.HotspotRules]:
+    """The private categories and [hotspots] thresholds of the taxonomy in force (the newest saved from the
+    console, else the file), checked against the database at most every handlers.taxonomy_cache.REFRESH_INTERVAL."""
+    return rules_of(runtime.taxonomy.current(runtime.database, runtime.clock()))
+
+
 @functools.cache
 def hotspot_rules(taxonomy_path: Path | None = None) -> tuple[frozenset[str], focus.HotspotRules]:
-    """The taxonomy's private categories (never clustered) and its [hotspots] thresholds; read once."""
-    taxonomy = load_taxonomy(taxonomy_path)
+    """The taxonomy file's private categories (never clustered) and its [hotspots] thresholds; read once."""
+    return rules_of(load_taxonomy(taxonomy_path))
+
+
+def rules_of(taxonomy: Taxonomy) -> tuple[frozenset[str], focus.HotspotRules]:
+    """A taxonomy's private categories (never clustered) and its [hotspots] thresholds."""
     spots = taxonomy.hotspots
     return taxonomy.sensitive, focus.HotspotRules(timedelta(days=spots.window_days), spots.building,
                                                   spots.compound, spots.grid)

@@ -92,10 +92,12 @@ def merge(ticket: str) -> Response | tuple[str, int]:
     if not into:
         return _refused(ticket, texts.ACTION_INTO_MISSING)
 
+    # Read before the transaction: the taxonomy in force may need a look at the database (a transaction of its own).
+    sensitive = runtime().understanding.taxonomy.sensitive
+
     def act(db: Session, user: ConsoleUser, appeal: Appeal) -> object:
         in_scope_or_404(console_users.appeal_within(db, g.operator.scope, into))
-        return joins.merge(db, user, appeal.ticket, into, runtime().understanding.taxonomy.sensitive,
-                           runtime().clock())
+        return joins.merge(db, user, appeal.ticket, into, sensitive, runtime().clock())
     return _act(ticket, "merge", act)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.staff_texts import STATUS_NAMES
+from storage.console_users import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 from storage.models import ConsoleRole
 
 __all__ = ["STATUS_NAMES"]
@@ -308,3 +309,162 @@ NOTICE_RECIPIENT_STATES = {"pending": "待发", "sending": "发送中", "sent": 
                            "failed": "失败", "skipped": "未发送"}
 NO_RECIPIENTS = "没有符合条件的收件人。"
 NOTICE_FIXED_REASONS = {"outcome unknown: worker stopped during the send": "发送中断，无法确认是否送达"}
+# --- 系统设置: operator accounts, taxonomy, FAQ, template ids (manage_admin.py, manage_taxonomy.py, manage_faq.py) -
+ADMIN_NAV = "系统设置"
+ADMIN_TABS = {"users": "操作员账号", "taxonomy": "分类与时限", "faq": "政策问答", "templates": "模板消息"}
+FORM_SUBMIT = "保存"
+
+USERS_TITLE = "操作员账号"
+USER_COLUMNS = ("用户名", "显示名", "角色", "管辖范围", "状态", "最近登录", "操作")
+USER_STATES = {True: "启用", False: "已停用"}
+USER_NEVER = "从未登录"
+USER_ADD_HEADING = "新增账号"
+USER_FIELDS = {"username": "用户名", "role": "角色", "scope": "管辖的街道或社区", "name": "显示名（办理记录里显示）",
+               "password": "密码", "again": "再输入一次密码"}
+USER_HINTS = {"username": "3–32 个字符：小写字母、数字和 . _ -", "scope": "街道、社区账号必填，如 幸福里社区（重名时写 街道·社区）",
+              "password": "至少 10 个字符，字母、数字、符号中至少两类，不能包含用户名"}
+USER_ADD = "创建账号"
+USER_DISABLE = "停用"
+USER_DISABLE_CONFIRM = "确认停用"
+USER_PASSWORD = "重设密码"
+USER_PASSWORD_NEW = "新密码"
+USER_DONE = {"added": "已创建账号 {username}。", "disabled": "已停用账号 {username}：已登录的页面在下一次操作时退出。",
+             "already": "账号 {username} 早已停用。", "password": "已为 {username} 设置新密码；用旧密码登录的页面在下一次操作时退出。"}
+USER_PASSWORDS_DIFFER = "两次输入的密码不一样，请重新输入。"
+USER_REFUSED = {"self": "不能停用自己正在使用的账号。", "last_admin": "这是最后一个启用的管理员账号，停用后就没有人能管理控制台了。"}
+USER_NOT_FOUND = "没有用户名为“{name}”的账号。"
+USER_CLI_HINT = "服务器上也可以用命令管理账号：gridbot user add / list / disable / passwd。"
+
+TAXONOMY_TITLE = "分类与时限"
+TAXONOMY_SOURCE_FILE = "当前使用的是配置文件 {path}（还没有在控制台保存过）。"
+TAXONOMY_SOURCE_VERSION = "当前使用的是第 {number} 版（{at}，{who} 保存）。"
+TAXONOMY_HOW = ("保存前按启动时的同样规则检查，有错不保存。保存后，网页和后台任务在 {seconds} 秒内改用新版本，不用重启；"
+                "配置文件不会被改动，控制台保存的版本优先于文件。")
+TAXONOMY_MODEL_NOTE = ("自动分类模型只认识训练时的类别：新增的类别先靠关键词规则识别，"
+                       "要让模型也学会，请积累样本后运行 gridbot nlp train 重新训练。模型认识的类别不能删除。")
+TAXONOMY_STREET_NOTE = "街道账号可以查看，修改请联系管理员。"
+TAXONOMY_COLUMNS = ("类别", "接单时限", "办结时限", "派发", "按工作日", "私密", "模型认识", "细分")
+TAXONOMY_GRID = "网格"
+TAXONOMY_DEPARTMENT = "转办：{name}"
+TAXONOMY_HOURS = "{hours} 小时"
+TAXONOMY_YES = "是"
+TAXONOMY_NO = ""
+TAXONOMY_EDIT_HEADING = "编辑（TOML 格式，字段说明见文件开头的注释）"
+TAXONOMY_SAVE = "检查并保存"
+TAXONOMY_CONFIRM = "确认新增部门：{name}"
+TAXONOMY_HISTORY = "保存记录"
+TAXONOMY_HISTORY_COLUMNS = ("版本", "保存时间", "保存人", "说明", "")
+TAXONOMY_RESTORED_FROM = "恢复自第 {number} 版"
+TAXONOMY_VIEW = "查看"
+TAXONOMY_RESTORE = "恢复为这一版"
+TAXONOMY_VERSION_TITLE = "分类第 {number} 版"
+TAXONOMY_NO_HISTORY = "还没有在控制台保存过。"
+TAXONOMY_SAVED = "已保存为第 {number} 版，{seconds} 秒内所有进程改用新版本。"
+TAXONOMY_REFUSED = {
+    "empty": "内容是空的，没有保存。",
+    "too_long": "内容太长（{detail} 个字符），没有保存。",
+    "invalid": "没有保存：{detail}",
+    "model_category": "没有保存：自动分类模型认识类别“{names}”，不能删除或改名（先重新训练模型）。",
+    "new_department": ("没有保存：要转办到新的部门“{names}”。这些部门还没有工作人员，转办过去的诉求要等 "
+                       "gridbot staff add --department 登记了人员才有人接单。确认新增请勾选下面的确认框后再保存。"),
+    "unchanged": "和当前使用的第 {detail} 版完全一样，没有保存。",
+}
+# The loader's reasons (nlp/taxonomy.py, English for the log) in the operator's words: each pattern is matched
+# against the message without its leading file name; a message no pattern knows is shown as it is.
+TAXONOMY_PLACES = (
+    (r'category #(\d+)', r"第 \1 个类别"),
+    (r'category "([^"]*)"', r"类别“\1”"),
+    (r'subcategory #(\d+)', r"第 \1 个细分"),
+    (r'subcategory "([^"]*)"', r"细分“\1”"),
+    (r'emergency #(\d+)', r"第 \1 个紧急情况"),
+    (r'emergency "([^"]*)"', r"紧急情况“\1”"),
+    (r'\[hotspots\]', "聚焦办设置 [hotspots]"),
+)
+TAXONOMY_PROBLEMS = (
+    (r'not valid UTF-8 TOML: (.*)', r"TOML 格式错误（\1）"),
+    (r'missing field "([^"]+)"', r"缺少字段 \1"),
+    (r'unknown (?:top-level key|field) \'([^\']+)\'', r"不认识的字段 \1"),
+    (r'duplicate category "([^"]+)"', r"类别“\1”重复"),
+    (r'duplicate (\w+)', "名称重复"),
+    (r'field "route" must be "grid" or "department:<name>", got (.*)',
+     r'派发路线 route 只能是 "grid" 或 "department:部门名"，现在是 \1'),
+    (r'field "([^"]+)" must be a positive whole number of hours, got (.*)', r"字段 \1 必须是正整数（小时），现在是 \2"),
+    (r'field "([^"]+)" must be a positive whole number, got (.*)', r"字段 \1 必须是正整数，现在是 \2"),
+    (r'field "response_hours" \((\d+)\) exceeds "resolve_hours" \((\d+)\)', r"接单时限（\1 小时）超过了办结时限（\2 小时）"),
+    (r'its response hours \((\d+)\) exceed its resolve hours \((\d+)\)', r"接单时限（\1 小时）超过了办结时限（\2 小时）"),
+    (r'default_response_hours must not exceed default_resolve_hours', "default_response_hours 不能超过 default_resolve_hours"),
+    (r'field "threshold" must be a number between 0 and 1, got (.*)', r"threshold 必须是 0 到 1 之间的数，现在是 \1"),
+    (r'no categories: .*', "一个类别也没有：至少要有一个 [[category]]"),
+    (r'field "name" is reserved for unclassified appeals', "“待分类”是保留名称，不能作类别名"),
+    (r'field "name" is reserved for complaints about staff', "“投诉工作人员”是保留名称，不能作类别名"),
+    (r'field "name" .*', "名称必须是非空的文字，前后不能有空格"),
+    (r'field "([^"]+)" must be true or false, got (.*)', r"字段 \1 只能是 true 或 false，现在是 \2"),
+    (r'keyword "([^"]+)" is in both "keywords" and "negative"', r"关键词“\1”同时出现在 keywords 和 negative 里"),
+    (r'field "([^"]+)" is empty', r"字段 \1 是空的"),
+    (r'field "([^"]+)" has an empty (?:word|phrase).*', r"字段 \1 里有空的词"),
+    (r'field "([^"]+)": weight of "([^"]+)" must be a positive number, got (.*)', r"字段 \1 里“\2”的权重必须是正数，现在是 \3"),
+    (r'field "([^"]+)": "([^"]+)" repeats another word once normalised', r"字段 \1 里“\2”和另一个词重复（全角半角、大小写视为相同）"),
+    (r'field "([^"]+)" must be a table of word = weight', r"字段 \1 要写成 词 = 权重 的表"),
+    (r'field "category" must name a \[\[category\]\], got (.*)', r"category 必须是上面某个 [[category]] 的名称，现在是 \1"),
+    (r'thresholds must grow with the place: .*', "阈值要满足 building ≤ compound ≤ grid"),
+    (r'must be a table', "必须是一个表"),
+    (r'(\w+) are written as .*', "要写成 [[...]] 表的列表"),
+)
+TAXONOMY_UNKNOWN_PROBLEM = "{message}"
+
+FAQ_TITLE = "政策问答"
+FAQ_COLUMNS = ("编号", "问题", "其他问法", "类别", "状态", "操作")
+FAQ_STATES = {True: "回答中", False: "已停用"}
+FAQ_NONE = "还没有问答。可以在这里新增，或用 gridbot faq import 从表格导入。"
+FAQ_ADD = "新增问答"
+FAQ_EDIT_TITLE = "修改问答 {id}"
+FAQ_NEW_TITLE = "新增问答"
+FAQ_FIELDS = {"question": "问题", "answer": "答案", "alternates": "其他问法（用 、或 ；分隔）", "category": "类别（可不填）"}
+FAQ_EDIT = "修改"
+FAQ_DELETE = "删除"
+FAQ_DONE = {"added": "已新增问答。", "edited": "已保存修改。", "deleted": "已删除。",
+            "disabled": "这条问答回答过居民，为保留记录已停用（不再回答），没有删除。"}
+FAQ_PROBLEMS = {
+    "missing": "请填写“{column}”。",
+    "too_long": "“{column}”太长（{length} 个字），{each}最多 {limit} 个字。",
+    "control_character": "“{column}”含有制表符或不可见字符，请删除。",
+    "duplicate_question": "已经有这个问题了（编号 {other}）；同一个问题只写一条，其他问法写进“其他问法”。",
+}
+FAQ_EACH = "每种问法"
+FAQ_REFRESH = "改动在 {seconds} 秒内生效。"
+
+TEMPLATES_TITLE = "模板消息"
+TEMPLATES_INTRO = ("居民 48 小时内没有给公众号发消息时，客服消息发不出去，只能用模板消息。这里列出每一类通知使用的模板 ID。"
+                   "模板 ID 在服务器的环境变量里设置（修改后重启 gridbot 生效），这里只能查看。")
+TEMPLATE_COLUMNS = ("通知", "对象", "模板 ID", "来源")
+TEMPLATE_AUDIENCES = {"resident": "居民", "staff": "工作人员"}
+TEMPLATE_SOURCES = {"own": "GRIDBOT_TEMPLATE_IDS", "generic": "GRIDBOT_RESIDENT_TEMPLATE_ID（通用模板）", "none": "未设置"}
+TEMPLATE_MISSING = "未设置"
+TEMPLATE_MISSING_RESIDENT = "居民的回复窗口（48 小时）关闭后，这类通知发不出去，记为失败。"
+TEMPLATE_MISSING_STAFF = "先发客服消息；工作人员的回复窗口关闭时发不出去，记为失败（工作人员请常给公众号发消息）。"
+TEMPLATE_GENERIC_HEADING = "通用和公告模板"
+TEMPLATE_GENERIC = {"resident": ("居民通用模板", "GRIDBOT_RESIDENT_TEMPLATE_ID",
+                                 "没有专用模板的居民通知都用它；未设置时这些通知在窗口关闭后发不出去。"),
+                    "notice": ("公告模板", "GRIDBOT_NOTICE_TEMPLATE_ID",
+                               "紧急公告和窗口已关闭的工作人员公告用它（服务号）；未设置时这些公告发不出去。")}
+TEMPLATES_WHERE = ("设置方法：GRIDBOT_TEMPLATE_IDS 写成 JSON，如 {\"resident_resolved\": \"模板ID\"}；"
+                   "GRIDBOT_RESIDENT_TEMPLATE_ID、GRIDBOT_NOTICE_TEMPLATE_ID 各写一个模板 ID。模板 ID 在公众号后台“模板消息”里获取。")
+TEMPLATES_MISSING_COUNT = "有 {n} 类通知没有模板。"
+USER_WEAK_PASSWORD = {
+    "empty": "请填写密码。",
+    "short": f"密码太短：至少 {PASSWORD_MIN} 个字符。",
+    "long": f"密码太长：最多 {PASSWORD_MAX} 个字符。",
+    "one_kind": "密码太简单：请同时使用字母、数字、符号中的至少两类。",
+    "has_username": "密码不能包含用户名。",
+    "common": "这是常见密码，很容易被猜到，请换一个。",
+}
+USER_INVALID = {
+    "bad_username": "用户名“{detail}”不可用：3–32 个字符，只用小写字母、数字和 . _ -，以字母或数字开头。",
+    "taken": "用户名“{detail}”已经有人用了。",
+    "bad_role": "角色只能是 管理员、街道 或 社区。",
+    "needs_scope": "街道和社区账号要填写管辖的街道或社区，例如 幸福里社区。",
+    "no_scope": "管理员账号管辖全部，不用填写管辖范围（收到：“{detail}”）。",
+    "bad_name": f"显示名太长：最多 {DISPLAY_NAME_MAX} 个字。",
+}
+USER_UNKNOWN_PLACE = "找不到“{name}”：街道账号填街道名称，社区账号填社区名称。"
+USER_AMBIGUOUS_COMMUNITY = "有几个社区叫“{name}”，请写成 街道·社区：{candidates}"

@@ -1,0 +1,122 @@
+"""政策问答: the FAQ entries, one at a time (管理员 and 街道 operators; the FAQ is the whole account's).
+
+The rules are the spreadsheet import's (storage/faq_edit.py over storage/faq_import.py): a refusal names the
+field and what is wrong, and leaves the entry as it was. Every process answers from the change within
+handlers.faq_cache.REFRESH_INTERVAL.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from bot.web.console import texts
+from bot.web.console.guard import blueprint, login_required, runtime
+from handlers.faq_cache import REFRESH_INTERVAL
+from storage import faq, faq_edit
+from storage.errors import NotFound
+from storage.faq_import import COLUMNS, MAX_LENGTH, FaqRowError
+from storage.models import ConsoleRole
+
+SECONDS = int(REFRESH_INTERVAL.total_seconds())
+FORM_LIMIT = 5000  # characters of any field: far over the rules' own limits, which then refuse it by name
+log = logging.getLogger(__name__)
+
+
+def _street_or_admin() -> None:
+    if g.operator.role == ConsoleRole.COMMUNITY:
+        abort(404)
+
+
+@blueprint.get("/faq")
+@login_required
+def faq_list() -> str:
+    """Every entry, answered or switched off."""
+    _street_or_admin()
+    with runtime().database.transaction() as db:
+        found = faq.all_entries(db)
+    done = texts.FAQ_DONE.get(request.args.get("done", ""), "")
+    return render_template("console/faq.html", found=found, done=done,
+                           refresh=texts.FAQ_REFRESH.format(seconds=SECONDS), split=faq.split_alternates)
+
+
+@blueprint.get("/faq/new")
+@login_required
+def faq_new() -> str:
+    """The form for a new entry."""
+    _street_or_admin()
+    return render_template("console/faq_form.html", entry_id=None, values={})
+
+
+@blueprint.post("/faq")
+@login_required
+def faq_add() -> Response | tuple[str, int]:
+    """新增问答, checked as the import checks a line."""
+    _street_or_admin()
+    try:
+        with runtime().database.transaction() as db:
+            created = faq_edit.add(db, _row(), runtime().clock()).id
+    except faq_edit.FaqRefused as refused:
+        return render_template("console/faq_form.html", entry_id=None, values=request.form,
+                               refusals=_refusals(refused.errors)), 409
+    log.info("faq entry %s added by %s", created, g.operator.username)
+    return redirect(url_for("console.faq_list", done="added"))
+
+
+@blueprint.get("/faq/<int:entry_id>")
+@login_required
+def faq_entry(entry_id: int) -> str:
+    """One entry's form, filled in."""
+    _street_or_admin()
+    try:
+        with runtime().database.transaction() as db:
+            found = faq_edit.one(db, entry_id)
+            values = {"question": found.question, "answer": found.answer,
+                      "alternates": "、".join(faq.split_alternates(found.alternates)), "category": found.category}
+    except NotFound:
+        abort(404)
+    return render_template("console/faq_form.html", entry_id=entry_id, values=values)
+
+
+@blueprint.post("/faq/<int:entry_id>")
+@login_required
+def faq_save(entry_id: int) -> Response | tuple[str, int]:
+    """修改 an entry, checked as the import checks a line."""
+    _street_or_admin()
+    try:
+        with runtime().database.transaction() as db:
+            faq_edit.edit(db, entry_id, _row(), runtime().clock())
+    except NotFound:
+        abort(404)
+    except faq_edit.FaqRefused as refused:
+        return render_template("console/faq_form.html", entry_id=entry_id, values=request.form,
+                               refusals=_refusals(refused.errors)), 409
+    log.info("faq entry %s edited by %s", entry_id, g.operator.username)
+    return redirect(url_for("console.faq_list", done="edited"))
+
+
+@blueprint.post("/faq/<int:entry_id>/delete")
+@login_required
+def faq_delete(entry_id: int) -> Response:
+    """删除; an entry that has answered residents is switched off instead (its answers keep their history)."""
+    _street_or_admin()
+    try:
+        with runtime().database.transaction() as db:
+            removed = faq_edit.delete(db, entry_id, runtime().clock())
+    except NotFound:
+        abort(404)
+    log.info("faq entry %s %s by %s", entry_id, "deleted" if removed else "disabled", g.operator.username)
+    return redirect(url_for("console.faq_list", done="deleted" if removed else "disabled"))
+
+
+def _row() -> faq_edit.FaqRow:
+    form = {name: request.form.get(name, "")[:FORM_LIMIT] for name in COLUMNS}
+    return faq_edit.row(form["question"], form["answer"], form["alternates"], form["category"])
+
+
+def _refusals(errors: list[FaqRowError]) -> list[str]:
+    return [texts.FAQ_PROBLEMS[error.problem].format(
+        column=texts.FAQ_FIELDS[error.column].split("（")[0], length=error.length, limit=MAX_LENGTH[error.column],
+        each=texts.FAQ_EACH if error.column == "alternates" else "", other=error.other_line) for error in errors]
