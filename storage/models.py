@@ -218,9 +218,12 @@ class Appeal(Base):
     __table_args__ = (
         Index("ix_appeals_resident_created", "resident_id", "created_at"),
         Index("ix_appeals_grid_status", "grid_id", "status"),
-        Index("ix_appeals_status", "status"),
+        Index("ix_appeals_status_id", "status", "id"),  # a list's pages by id within a status (the console)
         Index("ix_appeals_reporter_created", "reporter_staff_id", "created_at"),  # 上报 per hour
         Index("ix_appeals_created_at", "created_at"),  # the rates of a period (storage/rate_counts.py)
+        # The lists' text search, content LIKE '%…%' (PostgreSQL with pg_trgm; migration 0023).
+        Index("ix_appeals_content_trgm", "content", postgresql_using="gin",
+              postgresql_ops={"content": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket: Mapped[str] = mapped_column(String(16), unique=True)
@@ -267,6 +270,15 @@ class Appeal(Base):
     response_minutes: Mapped[int | None] = mapped_column(Integer)  # an emergency's clock, instead of response_hours
     # The category counts its hours on working days only (storage/workdays.py): its deadlines skip holidays.
     working_days: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The facts of its audit trail the rates read, kept by storage.appeals.record (see storage/trail_facts.py);
+    # trail_at NULL: not kept, the rates read the trail.
+    trail_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    trail_first_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    trail_resolve_event_id: Mapped[int | None] = mapped_column(Integer)
+    trail_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    trail_reopen_event_id: Mapped[int | None] = mapped_column(Integer)
+    trail_rating_key: Mapped[int | None] = mapped_column(Integer)
+    trail_returned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AppealEvent(Base):
