@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ class Operation:
     run: Callable[[Session], object]
 
 
-def operations(session: Session, city: city_year.City) -> list[Operation]:
+def operations(session: Session) -> list[Operation]:
     """Every operation timed, with the ids it reads picked from the loaded data."""
     roles = {"管理员": EVERYWHERE, "街道": Scope(street_id=1), "社区": Scope(community_id=1)}
     everything = tuple(AppealStatus)
@@ -79,7 +80,7 @@ def operations(session: Session, city: city_year.City) -> list[Operation]:
         "unclaimed": AppealFilter(unclaimed=True),
         "text 电梯": AppealFilter(statuses=everything, text="电梯"),
         "a week in June": AppealFilter(statuses=everything, since=week, until=week + timedelta(days=7)),
-        "one grid": AppealFilter(statuses=everything, within=Scope(grid_id=city.grids[5])),
+        "one grid": AppealFilter(statuses=everything, within=Scope(grid_id=6)),
     }
     middle = int(session.scalar(select(func.max(Appeal.id))) or 0) * 3 // 4
     for role, scope in roles.items():
@@ -169,7 +170,8 @@ def explain(database: Database, found: list[Operation]) -> None:
     for operation in found:
         with _statements(database) as seen, database.transaction() as session:
             operation.run(session)
-        slow = [(statement, parameters, took) for statement, parameters, took in seen if took >= SLOW_STATEMENT_S]
+        slow = [(statement, parameters, took) for statement, parameters, took in seen
+                if took >= SLOW_STATEMENT_S and statement.lstrip().upper().startswith(("SELECT", "WITH"))]
         for statement, parameters, took in slow:
             print(f"\n--- {database.engine.dialect.name} · {operation.name} · {took * 1000:.0f} ms\n{statement}")
             with database.engine.connect() as connection:
@@ -201,7 +203,7 @@ def main() -> None:
             upgrade(url)
             databases[name] = stack.enter_context(_disposing(Database(url)))
         started = time.perf_counter()
-        city = city_year.load(list(databases.values()), options.appeals)
+        city_year.load(list(databases.values()), options.appeals)
         print(f"loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         results = {}
         for name, database in databases.items():
@@ -209,7 +211,7 @@ def main() -> None:
             _analyze(database)
             print(f"{name}: ANALYZE in {time.perf_counter() - started:.0f} s", file=sys.stderr)
             with database.transaction() as session:
-                found = [operation for operation in operations(session, city) if options.only in operation.name
+                found = [operation for operation in operations(session) if options.only in operation.name
                          or operation.name.startswith("baseline")]
             results[name] = measure(database, found, options.rounds)
         _table(options, found, results)
@@ -252,14 +254,19 @@ def _analyze(database: Database) -> None:
 def _table(options: argparse.Namespace, found: list[Operation], results: dict[str, dict[str, Timing]]) -> None:
     names = list(results)
     print(f"\n{options.appeals:,} appeals, {options.rounds} rounds; milliseconds, median / p90")
-    header = f"{'operation':58}" + "".join(f"{name:>22}" for name in names)
+    header = _padded("operation", 52) + "".join(f"{name:>20}" for name in names)
     print(header)
     print("-" * len(header))
     for operation in found:
-        cells = "".join(f"{results[name][operation.name].median_ms:>12.1f} / {results[name][operation.name].p90_ms:<7.1f}"
-                        for name in names)
-        print(f"{operation.name:58}{cells}")
+        cells = "".join(f"{timing.median_ms:>11.1f} / {timing.p90_ms:<6.1f}"
+                        for timing in (results[name][operation.name] for name in names))
+        print(_padded(operation.name, 52) + cells)
 
+
+def _padded(label: str, width: int) -> str:
+    """`label` padded to `width` columns of a terminal, where a Chinese character takes two."""
+    used = sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in label)
+    return label + " " * max(1, width - used)
 
 if __name__ == "__main__":
     main()

@@ -34,6 +34,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("trail_returned", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.drop_index("ix_appeals_status")
         batch_op.create_index("ix_appeals_status_id", ["status", "id"], unique=False)
+    # Partial, PostgreSQL only: SQLite uses a partial index only for a query whose terms match it literally,
+    # and the list binds its statuses as parameters.
+    op.create_index("ix_appeals_open_id", "appeals", ["id"], unique=False, postgresql_where=sa.text(
+        "status IN ('awaiting_address', 'submitted', 'dispatched', 'accepted', 'paused', 'returned')"))
     # Rating notes as storage/trail_facts.py codes them: event id × 4 + (1 satisfied, 2 basic, 3 unsatisfied).
     rating = ("max(e.id * 4 + CASE e.note WHEN 'satisfied' THEN 1 WHEN 'basic' THEN 2 "
               "WHEN 'unsatisfied' THEN 3 ELSE 0 END)")
@@ -59,6 +63,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP INDEX IF EXISTS ix_appeals_content_trgm")
+    op.drop_index("ix_appeals_open_id", table_name="appeals")
     with op.batch_alter_table("appeals", schema=None) as batch_op:
         batch_op.drop_index("ix_appeals_status_id")
         batch_op.create_index("ix_appeals_status", ["status"], unique=False)
