@@ -221,6 +221,7 @@ class Appeal(Base):
         Index("ix_appeals_status_id", "status", "id"),  # a list's pages by id within a status (the console)
         Index("ix_appeals_reporter_created", "reporter_staff_id", "created_at"),  # 上报 per hour
         Index("ix_appeals_created_at", "created_at"),  # the rates of a period (storage/rate_counts.py)
+        Index("ix_appeals_grid_created", "grid_id", "created_at"),  # the rates of a period in a street or community
         # The lists' text search, content LIKE '%…%' (PostgreSQL with pg_trgm; migration 0023).
         Index("ix_appeals_content_trgm", "content", postgresql_using="gin",
               postgresql_ops={"content": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),

@@ -361,14 +361,18 @@ def _response_overdue(session: Session, now: datetime) -> ColumnElement[bool]:
 
 
 def _page(query: Select[Any], scope: Scope, conditions: list[ColumnElement[bool]],
-          where: ColumnElement[bool] | None, limit: int | None, after_id: int | None) -> Select[Any]:
+          where: ColumnElement[bool] | None, limit: int | None, after_id: int | None,
+          by_filing_time: bool = False) -> Select[Any]:
     if scope != EVERYWHERE:
         conditions = [*conditions, scope.condition()]
     if where is not None:
         conditions = [*conditions, where]
     if after_id is not None:
         conditions = [*conditions, Appeal.id > after_id]
-    query = query.where(*conditions).order_by(Appeal.id)
+    # By id all the same; as an expression when the conditions bound the filing time, so that PostgreSQL finds
+    # the range through ix_appeals_created_at and sorts the page, instead of walking the primary key from the
+    # oldest appeal (it does not know that ids follow the filing time: 93,000 rows read for a week in June).
+    query = query.where(*conditions).order_by(Appeal.id + 0 if by_filing_time else Appeal.id)
     return query if limit is None else query.limit(limit)
 
 
@@ -423,7 +427,8 @@ def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: 
     conditions.extend(_queue_conditions(wanted))
     conditions.extend(_narrowing_conditions(wanted))
     query = select(Appeal, _dispatched_since(), Staff.name).outerjoin(Staff, Staff.id == Appeal.assignee_staff_id)
-    rows = session.execute(_page(query, scope, conditions, None, limit, after_id)).all()
+    rows = session.execute(_page(query, scope, conditions, None, limit, after_id,
+                                 by_filing_time=wanted.since is not None or wanted.until is not None)).all()
     places = addresses(session, {(appeal.grid_id, appeal.building_id, appeal.unit_id)
                                  for appeal, _, _ in rows if appeal.grid_id is not None})
     found = []

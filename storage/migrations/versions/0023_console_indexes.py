@@ -2,7 +2,9 @@
 
 The rates of a month read, per appeal, a few facts of its audit trail; gathering them from appeal_events took
 seconds at a million appeals, so the appeal now keeps them (storage/trail_facts.py), filled in here for the
-appeals before. The console's lists page by id within a status: (status, id) replaces (status). On PostgreSQL
+appeals before. The console's lists page by id within a status: (status, id) replaces (status); the open appeals get a
+partial index by id (PostgreSQL); a street's or community's rates find their grids' appeals by (grid_id,
+created_at). On PostgreSQL
 a trigram index (pg_trgm, when the server has it) serves the list's text search, content LIKE '%…%'.
 
 Revision ID: 0023
@@ -34,6 +36,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("trail_returned", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.drop_index("ix_appeals_status")
         batch_op.create_index("ix_appeals_status_id", ["status", "id"], unique=False)
+        batch_op.create_index("ix_appeals_grid_created", ["grid_id", "created_at"], unique=False)
     # Partial, PostgreSQL only: SQLite uses a partial index only for a query whose terms match it literally,
     # and the list binds its statuses as parameters.
     op.create_index("ix_appeals_open_id", "appeals", ["id"], unique=False, postgresql_where=sa.text(
@@ -66,6 +69,7 @@ def downgrade() -> None:
     op.drop_index("ix_appeals_open_id", table_name="appeals")
     with op.batch_alter_table("appeals", schema=None) as batch_op:
         batch_op.drop_index("ix_appeals_status_id")
+        batch_op.drop_index("ix_appeals_grid_created")
         batch_op.create_index("ix_appeals_status", ["status"], unique=False)
         for name in ("trail_returned", "trail_rating_key", "trail_reopen_event_id", "trail_resolve_event_id",
                      "trail_resolved_at", "trail_first_accepted_at", "trail_at"):
