@@ -1,11 +1,13 @@
 """The counts behind the rates (storage/rates.py), per unit, in one grouped query over a period's appeals.
 
-The inner query gathers one row per appeal filed in the period: its unit and, from its audit trail, the first
-接单, the last 办结 / 重办 / 评价 / 退回 before the period's end. The outer query sums those rows per unit. The
+The inner query gathers one row per appeal filed in the period: its unit and its trail facts — the first 接单,
+the last 办结 / 重办 / 评价 / 退回 before the period's end. They come from the columns the lifecycle keeps on the
+appeal (storage/trail_facts.py) where those tell the trail as of the period's end, else (an appeal worked on
+since, or one whose columns are not kept) from its audit trail. The outer query sums those rows per unit. The
 database does all of it: a month of a city's appeals is never loaded into Python.
 
-Indexes it uses: `ix_appeals_created_at` (the period); `ix_appeal_events_appeal_action`, or the planner's pick
-`ix_appeal_events_appeal_id`, for the few actions of each appeal's trail it reads; the primary keys of grids,
+Indexes it uses: `ix_appeals_created_at` (the period), `ix_appeals_grid_created` (the period in a street or
+community); `ix_appeal_events_appeal_id` for the trails it still reads; the primary keys of grids,
 communities and appeal_events (the lookups by id).
 """
 
