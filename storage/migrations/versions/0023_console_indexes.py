@@ -37,10 +37,6 @@ def upgrade() -> None:
         batch_op.drop_index("ix_appeals_status")
         batch_op.create_index("ix_appeals_status_id", ["status", "id"], unique=False)
         batch_op.create_index("ix_appeals_grid_created", ["grid_id", "created_at"], unique=False)
-    # Partial, PostgreSQL only: SQLite uses a partial index only for a query whose terms match it literally,
-    # and the list binds its statuses as parameters.
-    op.create_index("ix_appeals_open_id", "appeals", ["id"], unique=False, postgresql_where=sa.text(
-        "status IN ('awaiting_address', 'submitted', 'dispatched', 'accepted', 'paused', 'returned')"))
     # Rating notes as storage/trail_facts.py codes them: event id × 4 + (1 satisfied, 2 basic, 3 unsatisfied).
     rating = ("max(e.id * 4 + CASE e.note WHEN 'satisfied' THEN 1 WHEN 'basic' THEN 2 "
               "WHEN 'unsatisfied' THEN 3 ELSE 0 END)")
@@ -57,7 +53,13 @@ def upgrade() -> None:
     )
     op.execute("UPDATE appeals SET trail_at = created_at WHERE trail_at IS NULL OR trail_at < created_at")
     bind = op.get_bind()
-    if bind.dialect.name == "postgresql" and bind.exec_driver_sql(
+    if bind.dialect.name != "postgresql":
+        return
+    # Partial, PostgreSQL only: SQLite uses a partial index only for a query whose terms match it literally,
+    # and the list binds its statuses as parameters.
+    op.create_index("ix_appeals_open_id", "appeals", ["id"], unique=False, postgresql_where=sa.text(
+        "status IN ('awaiting_address', 'submitted', 'dispatched', 'accepted', 'paused', 'returned')"))
+    if bind.exec_driver_sql(
             "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'").first():
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.create_index("ix_appeals_content_trgm", "appeals", ["content"], unique=False, postgresql_using="gin",
@@ -66,7 +68,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP INDEX IF EXISTS ix_appeals_content_trgm")
-    op.drop_index("ix_appeals_open_id", table_name="appeals")
+    op.execute("DROP INDEX IF EXISTS ix_appeals_open_id")
     with op.batch_alter_table("appeals", schema=None) as batch_op:
         batch_op.drop_index("ix_appeals_status_id")
         batch_op.drop_index("ix_appeals_grid_created")
