@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage import workdays
+from storage import trail_facts, workdays
 from storage.actors import Actor, ActorKind
 from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
@@ -31,7 +31,7 @@ _APPEAL_COLUMNS = (
     "content", "raw_message", "status", "response_hours", "resolve_hours", "response_due_at", "resolve_due_at",
     "created_at", "updated_at", "department", "reporter_staff_id", "subcategory", "emergency", "response_minutes",
     "working_days",
-    "door", "second_category",
+    "door", "second_category", "trail_at",
 )
 _INSERT_APPEAL = DriverSQL(
     f"INSERT INTO appeals ({', '.join(_APPEAL_COLUMNS)}) "
@@ -389,6 +389,7 @@ def record(
         "actor_id": actor_id, "action": str(action), "from_status": _text(from_status), "to_status": _text(to_status),
         "note": note, "internal": internal,
     })
+    trail_facts.keep(session, appeal_id, str(action), now)
 
 
 _ALLOWED: dict[AppealStatus, tuple[AppealStatus, ...]] = {
@@ -428,6 +429,7 @@ def _row(session: Session, ticket: str, resident_id: int | None, intake: Intake,
         "department": intake.department, "reporter_staff_id": reporter_staff_id,
         "emergency": intake.emergency, "response_minutes": intake.response_minutes,
         "working_days": intake.working_days, "door": door, "second_category": intake.second_category,
+        "trail_at": at,  # the rates' trail columns are kept from the start (storage/trail_facts.py)
     }
 
 

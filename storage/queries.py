@@ -29,6 +29,7 @@ from storage.models import (
     Appeal,
     AppealEvent,
     AppealStatus,
+    Building,
     Community,
     ConsoleUser,
     FocusCase,
@@ -38,8 +39,9 @@ from storage.models import (
     Staff,
     StaffRole,
     Street,
+    Unit,
 )
-from storage.org import Address, address
+from storage.org import Address
 from storage.staff import PLACE_SEPARATOR, AmbiguousPlace, can_read, find_grid, place
 from storage.tasks import WORKING
 
@@ -359,14 +361,18 @@ def _response_overdue(session: Session, now: datetime) -> ColumnElement[bool]:
 
 
 def _page(query: Select[Any], scope: Scope, conditions: list[ColumnElement[bool]],
-          where: ColumnElement[bool] | None, limit: int | None, after_id: int | None) -> Select[Any]:
+          where: ColumnElement[bool] | None, limit: int | None, after_id: int | None,
+          by_filing_time: bool = False) -> Select[Any]:
     if scope != EVERYWHERE:
         conditions = [*conditions, scope.condition()]
     if where is not None:
         conditions = [*conditions, where]
     if after_id is not None:
         conditions = [*conditions, Appeal.id > after_id]
-    query = query.where(*conditions).order_by(Appeal.id)
+    # By id all the same; as an expression when the conditions bound the filing time, so that PostgreSQL finds
+    # the range through ix_appeals_created_at and sorts the page, instead of walking the primary key from the
+    # oldest appeal (it does not know that ids follow the filing time: 93,000 rows read for a week in June).
+    query = query.where(*conditions).order_by(Appeal.id + 0 if by_filing_time else Appeal.id)
     return query if limit is None else query.limit(limit)
 
 
@@ -421,16 +427,42 @@ def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: 
     conditions.extend(_queue_conditions(wanted))
     conditions.extend(_narrowing_conditions(wanted))
     query = select(Appeal, _dispatched_since(), Staff.name).outerjoin(Staff, Staff.id == Appeal.assignee_staff_id)
-    rows = session.execute(_page(query, scope, conditions, None, limit, after_id)).all()
-    places: dict[tuple[int, int | None, int | None], Address] = {}
+    rows = session.execute(_page(query, scope, conditions, None, limit, after_id,
+                                 by_filing_time=wanted.since is not None or wanted.until is not None)).all()
+    places = addresses(session, {(appeal.grid_id, appeal.building_id, appeal.unit_id)
+                                 for appeal, _, _ in rows if appeal.grid_id is not None})
     found = []
     for appeal, at, assignee in rows:
-        place = None
-        if appeal.grid_id is not None:
-            key = (appeal.grid_id, appeal.building_id, appeal.unit_id)
-            place = places.get(key) or places.setdefault(key, address(session, *key))
+        place = places.get((appeal.grid_id, appeal.building_id, appeal.unit_id))
         running = appeal.status in (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED)
         found.append(Listed(appeal, place, assignee, _due(appeal, at) if running else None))
+    return found
+
+
+Place = tuple[int, int | None, int | None]  # grid, building, unit ids
+
+
+def addresses(session: Session, places: set[Place]) -> dict[Place, Address]:
+    """The names of many places at once (as `storage.org.address` names one): three queries for a page of a
+    list, where one lookup per row cost a page of 50 rows a hundred round trips."""
+    if not places:
+        return {}
+    grids = {grid_id: names for grid_id, *names in session.execute(
+        select(Grid.id, Street.name, Community.name, Grid.name).join(Community, Community.id == Grid.community_id)
+        .join(Street, Street.id == Community.street_id).where(Grid.id.in_({grid for grid, _, _ in places})))}
+    building_ids = {building for _, building, _ in places if building is not None}
+    buildings = {row.id: row for row in session.execute(
+        select(Building.id, Building.compound, Building.name).where(Building.id.in_(building_ids)))} \
+        if building_ids else {}
+    unit_ids = {unit for _, _, unit in places if unit is not None}
+    units = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all()) if unit_ids else {}
+    found = {}
+    for grid_id, building_id, unit_id in places:
+        street, community, grid = grids[grid_id]
+        building = buildings.get(building_id) if building_id is not None else None
+        found[(grid_id, building_id, unit_id)] = Address(
+            street=street, community=community, grid=grid, compound=building.compound if building else "",
+            building=building.name if building else None, unit=units.get(unit_id) if unit_id is not None else None)
     return found
 
 

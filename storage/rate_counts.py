@@ -1,11 +1,13 @@
 """The counts behind the rates (storage/rates.py), per unit, in one grouped query over a period's appeals.
 
-The inner query gathers one row per appeal filed in the period: its unit and, from its audit trail, the first
-接单, the last 办结 / 重办 / 评价 / 退回 before the period's end. The outer query sums those rows per unit. The
+The inner query gathers one row per appeal filed in the period: its unit and its trail facts — the first 接单,
+the last 办结 / 重办 / 评价 / 退回 before the period's end. They come from the columns the lifecycle keeps on the
+appeal (storage/trail_facts.py) where those tell the trail as of the period's end, else (an appeal worked on
+since, or one whose columns are not kept) from its audit trail. The outer query sums those rows per unit. The
 database does all of it: a month of a city's appeals is never loaded into Python.
 
-Indexes it uses: `ix_appeals_created_at` (the period); `ix_appeal_events_appeal_action`, or the planner's pick
-`ix_appeal_events_appeal_id`, for the few actions of each appeal's trail it reads; the primary keys of grids,
+Indexes it uses: `ix_appeals_created_at` (the period), `ix_appeals_grid_created` (the period in a street or
+community); `ix_appeal_events_appeal_id` for the trails it still reads; the primary keys of grids,
 communities and appeal_events (the lookups by id).
 """
 
@@ -16,12 +18,26 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, literal_column, null, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from storage.appeals import Action
 from storage.models import Appeal, AppealEvent, AppealStatus, Community, Grid
 from storage.queries import Scope
+from storage.trail_facts import RATING_CODES, TRAIL, rating_key
 
 # Statuses an appeal reaches only through dispatch (派发) and that keep it in the figures. Withdrawn (撤销),
 # 不受理 and merged-away appeals are out; so are those still waiting for an address or a grid.
@@ -31,10 +47,6 @@ DISPATCHED_STATUSES = (
 )
 
 
-# A rating event's note (storage.rating.Rating) as a number: 0 for anything else.
-RATING_CODES = {"": 0, "satisfied": 1, "basic": 2, "unsatisfied": 3}
-# The actions of an appeal's trail the figures read.
-TRAIL = (Action.ACCEPTED, Action.RESOLVED, Action.REOPENED, Action.RATED, Action.RETURNED)
 
 
 class Unit(StrEnum):
@@ -100,7 +112,7 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
     else:
         key = facts.c[unit.value]
     rating = facts.c.rating_key % len(RATING_CODES)
-    dispatched = facts.c.status.in_([str(status) for status in DISPATCHED_STATUSES])
+    dispatched = facts.c.dispatched == 1
     late_claim = or_(facts.c.first_claim > facts.c.response_due_at,
                      and_(facts.c.first_claim.is_(None), facts.c.response_due_at < as_of))
     late_resolve = or_(and_(is_resolved, facts.c.resolved_at > facts.c.resolve_due_at),
@@ -127,10 +139,6 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
     )
 
 
-def _rating_code(note: Any) -> Any:
-    return case(*((note == name, code) for name, code in RATING_CODES.items() if code), else_=0)
-
-
 def _resolver(facts: Any) -> Any:
     """The staff member of the appeal's last 办结, looked up by the event's id: a scalar subquery, not a join,
     which let PostgreSQL hash the whole audit trail to find a few thousand events by primary key."""
@@ -140,7 +148,40 @@ def _resolver(facts: Any) -> Any:
 
 
 def _per_appeal(start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Any:
-    """One row per appeal filed in [start, end) within the scope: its units, deadlines and trail facts."""
+    """One row per appeal filed in [start, end) within the scope: its units, deadlines and trail facts — from
+    the appeal's trail columns where they tell the trail as of `as_of` (storage/trail_facts.py), else from
+    the trail itself."""
+    kept = and_(Appeal.trail_at.is_not(None), Appeal.trail_at < as_of)
+    from_columns = _facts_select(
+        Appeal.trail_first_accepted_at.label("first_claim"), Appeal.trail_resolve_event_id.label("resolve_id"),
+        Appeal.trail_resolved_at.label("resolved_at"), Appeal.trail_reopen_event_id.label("reopen_id"),
+        Appeal.trail_rating_key.label("rating_key"), case((Appeal.trail_returned, 1), else_=0).label("returned"),
+    ).where(_filed(start, end, scope), kept)
+    return union_all(from_columns, _from_trail(start, end, as_of, scope).where(~kept)).subquery("facts")
+
+
+def _facts_select(*trail: Any) -> Select[Any]:
+    return (
+        select(
+            Appeal.id, Appeal.status, Appeal.emergency, Appeal.response_due_at, Appeal.resolve_due_at,
+            Appeal.paused_at, Appeal.assignee_staff_id, Appeal.category,
+            Appeal.grid_id.label("grid"), Grid.community_id.label("community"), Community.street_id.label("street"),
+            # Once per appeal here, rather than in each of the sums that read it.
+            case((Appeal.status.in_([str(status) for status in DISPATCHED_STATUSES]), 1), else_=0).label("dispatched"),
+            *trail,
+        )
+        .join(Grid, Grid.id == Appeal.grid_id)
+        .join(Community, Community.id == Grid.community_id)
+    )
+
+
+def _filed(start: datetime, end: datetime, scope: Scope) -> ColumnElement[bool]:
+    return and_(Appeal.created_at >= start, Appeal.created_at < end, Appeal.status != AppealStatus.MERGED,
+                scope.grid_condition())
+
+
+def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Select[Any]:
+    """The facts read from the appeals' trails, up to `as_of`."""
     event = AppealEvent
 
     def last(action: Action, column: Any = None) -> Any:
@@ -148,25 +189,16 @@ def _per_appeal(start: datetime, end: datetime, as_of: datetime, scope: Scope) -
                               else event.id), else_=null()))
 
     return (
-        select(
-            Appeal.id, Appeal.status, Appeal.emergency, Appeal.response_due_at, Appeal.resolve_due_at,
-            Appeal.paused_at, Appeal.assignee_staff_id, Appeal.category,
-            Appeal.grid_id.label("grid"), Grid.community_id.label("community"), Community.street_id.label("street"),
+        _facts_select(
             func.min(case((event.action == Action.ACCEPTED, event.at), else_=null())).label("first_claim"),
             last(Action.RESOLVED).label("resolve_id"),
             last(Action.RESOLVED, event.at).label("resolved_at"),
             last(Action.REOPENED).label("reopen_id"),
-            # The latest rating, as its event id × 4 + its code: the largest is the latest, and it needs no
-            # second look at the trail to read which rating it was.
-            last(Action.RATED, event.id * len(RATING_CODES) + _rating_code(event.note)).label("rating_key"),
+            last(Action.RATED, rating_key(event)).label("rating_key"),
             func.max(case((and_(event.action == Action.RETURNED, event.at < as_of), 1), else_=0)).label("returned"),
         )
-        .join(Grid, Grid.id == Appeal.grid_id)
-        .join(Community, Community.id == Grid.community_id)
         # Only the actions the figures read: a real trail is mostly progress notes, reminders and views.
         .outerjoin(event, and_(event.appeal_id == Appeal.id, event.action.in_([str(action) for action in TRAIL])))
-        .where(Appeal.created_at >= start, Appeal.created_at < end, Appeal.status != AppealStatus.MERGED,
-               scope.grid_condition())
+        .where(_filed(start, end, scope))
         .group_by(Appeal.id, Grid.community_id, Community.street_id)
-        .subquery("facts")
     )

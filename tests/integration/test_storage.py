@@ -38,7 +38,17 @@ def race(workers, action):
 
 def test_the_migrations_build_exactly_the_models(database):
     with database.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        context = MigrationContext.configure(connection, opts={"include_object": _built_on(connection.dialect.name)})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def _built_on(dialect):
+    """Leave out what the models build on another database only (`Index(...).ddl_if(dialect=...)`, such as
+    PostgreSQL's trigram index): Alembic's comparison does not read ddl_if."""
+    def include(schema_object, name, kind, reflected, compare_to):
+        condition = getattr(schema_object, "_ddl_if", None)
+        return condition is None or condition.dialect in (None, dialect)
+    return include
 
 
 def test_ticket_numbers_are_unique_and_dense_under_concurrency(database, clock):
