@@ -91,16 +91,15 @@ def counts_by(session: Session, unit: Unit, start: datetime, end: datetime, as_o
 
 def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Select[Any]:
     """The grouped query behind `counts_by`: a column `unit`, then one sum per field of Counts."""
-    facts = _per_appeal(start, end, as_of, scope)
-    is_resolved = and_(facts.c.resolve_id.is_not(None),
-                       or_(facts.c.reopen_id.is_(None), facts.c.reopen_id < facts.c.resolve_id))
+    facts = appeal_facts(start, end, as_of, scope).subquery("facts")
+    is_resolved = resolved(facts)
     if unit is Unit.MEMBER:
         resolver = _resolver(facts)
         key = case((and_(is_resolved, resolver.is_not(None)), resolver), else_=facts.c.assignee_staff_id)
     else:
         key = facts.c[unit.value]
     rating = facts.c.rating_key % len(RATING_CODES)
-    dispatched = facts.c.status.in_([str(status) for status in DISPATCHED_STATUSES])
+    dispatched = is_dispatched(facts)
     late_claim = or_(facts.c.first_claim > facts.c.response_due_at,
                      and_(facts.c.first_claim.is_(None), facts.c.response_due_at < as_of))
     late_resolve = or_(and_(is_resolved, facts.c.resolved_at > facts.c.resolve_due_at),
@@ -127,6 +126,17 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
     )
 
 
+def resolved(facts: Any) -> ColumnElement[bool]:
+    """A condition on `appeal_facts`: 办结 at the period's end and not reopened since (解决率's numerator)."""
+    return and_(facts.c.resolve_id.is_not(None),
+                or_(facts.c.reopen_id.is_(None), facts.c.reopen_id < facts.c.resolve_id))
+
+
+def is_dispatched(facts: Any) -> ColumnElement[bool]:
+    """A condition on `appeal_facts`: the appeal counts as 派发 (the rates' denominator)."""
+    return facts.c.status.in_([str(status) for status in DISPATCHED_STATUSES])
+
+
 def _rating_code(note: Any) -> Any:
     return case(*((note == name, code) for name, code in RATING_CODES.items() if code), else_=0)
 
@@ -139,8 +149,9 @@ def _resolver(facts: Any) -> Any:
             .scalar_subquery())
 
 
-def _per_appeal(start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Any:
-    """One row per appeal filed in [start, end) within the scope: its units, deadlines and trail facts."""
+def appeal_facts(start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Select[Any]:
+    """One row per appeal filed in [start, end) within the scope: its units, deadlines and trail facts. The
+    rates sum it; the dashboard (storage/dashboard.py) reads its times to 接单 and 办结 from it."""
     event = AppealEvent
 
     def last(action: Action, column: Any = None) -> Any:
@@ -150,7 +161,7 @@ def _per_appeal(start: datetime, end: datetime, as_of: datetime, scope: Scope) -
     return (
         select(
             Appeal.id, Appeal.status, Appeal.emergency, Appeal.response_due_at, Appeal.resolve_due_at,
-            Appeal.paused_at, Appeal.assignee_staff_id, Appeal.category,
+            Appeal.paused_at, Appeal.assignee_staff_id, Appeal.category, Appeal.created_at,
             Appeal.grid_id.label("grid"), Grid.community_id.label("community"), Community.street_id.label("street"),
             func.min(case((event.action == Action.ACCEPTED, event.at), else_=null())).label("first_claim"),
             last(Action.RESOLVED).label("resolve_id"),
@@ -168,5 +179,4 @@ def _per_appeal(start: datetime, end: datetime, as_of: datetime, scope: Scope) -
         .where(Appeal.created_at >= start, Appeal.created_at < end, Appeal.status != AppealStatus.MERGED,
                scope.grid_condition())
         .group_by(Appeal.id, Grid.community_id, Community.street_id)
-        .subquery("facts")
     )

@@ -5,7 +5,8 @@ guard.py holds what every request goes through (the operator, their scope, sessi
 headers); auth.py logs in and out (lockout.py counts failures in Redis); pages.py holds the pages (the list's
 filters in appeal_filters.py, one appeal's page in appeal_page.py); actions.py what an operator does to an appeal;
 texts.py every word they say; templates/console/ the layout; static/ the stylesheet and vendored libraries
-(ECharts, see static/vendor/README.md).
+(ECharts, see static/vendor/README.md). dashboard.py holds 数据看板 (its charts in static/dashboard.js) and
+rates_page.py 三率排名.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.settings import Settings
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the console at /console and set up its signed session cookie."""
-    from bot.web.console import actions, auth, helpers, pages  # noqa: F401  (they register on the blueprint)
+    from bot.web.console import actions, auth, dashboard, helpers, pages, rates_page  # noqa: F401  (they register on the blueprint)
     from bot.web.console.guard import blueprint
 
     app.secret_key = settings.secret_key
