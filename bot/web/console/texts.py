@@ -181,6 +181,7 @@ RATES_SUMMARY = ("响应率", "解决率", "满意率", "评价率", "综合成�
 RATES_MORE = "查看三率排名（可按街道、社区、网格、网格员、类别）"
 EMPTY_PERIOD = "这段时间在范围内没有诉求。"
 CHART_LOADING = "图表加载中…（表格见下方）"
+PER_DAY_TABLE = "每日件数（表格）"
 
 RATES_TITLE = "三率排名"
 RATES_UNIT_LABEL = "按"
