@@ -43,7 +43,7 @@ from storage.models import (
     Staff,
 )
 from storage.queries import EVERYWHERE, Overdue, QueueCounts, Scope
-from storage.rate_counts import Unit, appeal_facts, is_dispatched, resolved
+from storage.rate_counts import Unit, appeal_facts, is_dispatched, resolved, without_jit
 from storage.rates import DEFAULT_WEIGHTS, Period, Ranking, Weights, ranking
 from storage.tasks import WORKING
 
@@ -256,6 +256,7 @@ ACCEPT, RESOLVE = 1, 2
 
 def times(session: Session, scope: Scope, period: Period, now: datetime) -> tuple[Spread, Spread]:
     """Median and p90 of the times to 接单 and to 办结 (paused time left out) of the period's appeals."""
+    without_jit(session)
     facts = appeal_facts(period.start, period.end, period.as_of(now), scope).cte("facts")
     event = AppealEvent
     paused = (select(func.coalesce(func.sum(case((event.action == Action.RESUMED, Epoch(event.at)), else_=0.0))

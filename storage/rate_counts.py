@@ -81,12 +81,17 @@ def counts_by(session: Session, unit: Unit, start: datetime, end: datetime, as_o
               scope: Scope) -> dict[Any, Counts]:
     """The counts per unit (its id; the category's name; None for appeals no member handled) of the appeals
     filed in [start, end) within the scope, their trail read up to `as_of`."""
-    if session.get_bind().dialect.name == "postgresql":
-        # A month of a city is costed high enough for PostgreSQL's JIT, whose compiling took seconds where the
-        # query itself takes a fraction of one (measured with bench/rates.py); for this transaction only.
-        session.execute(text("SET LOCAL jit = off"))
+    without_jit(session)
     return {row.unit: Counts(**{name: int(getattr(row, name) or 0) for name in COUNTED})
             for row in session.execute(counts_query(unit, start, end, as_of, scope))}
+
+
+def without_jit(session: Session) -> None:
+    """Turn PostgreSQL's JIT off for the transaction, before a query over `appeal_facts`: a month of a city is
+    costed high enough for the JIT, whose compiling took seconds where the query itself takes a fraction of one
+    (measured with bench/rates.py)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
 
 
 def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Select[Any]:
