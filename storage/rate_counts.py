@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Select,
     and_,
     case,
@@ -93,26 +94,30 @@ def counts_by(session: Session, unit: Unit, start: datetime, end: datetime, as_o
               scope: Scope) -> dict[Any, Counts]:
     """The counts per unit (its id; the category's name; None for appeals no member handled) of the appeals
     filed in [start, end) within the scope, their trail read up to `as_of`."""
-    if session.get_bind().dialect.name == "postgresql":
-        # A month of a city is costed high enough for PostgreSQL's JIT, whose compiling took seconds where the
-        # query itself takes a fraction of one (measured with bench/rates.py); for this transaction only.
-        session.execute(text("SET LOCAL jit = off"))
+    without_jit(session)
     return {row.unit: Counts(**{name: int(getattr(row, name) or 0) for name in COUNTED})
             for row in session.execute(counts_query(unit, start, end, as_of, scope))}
 
 
+def without_jit(session: Session) -> None:
+    """Turn PostgreSQL's JIT off for the transaction, before a query over `appeal_facts`: a month of a city is
+    costed high enough for the JIT, whose compiling took seconds where the query itself takes a fraction of one
+    (measured with bench/rates.py)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+
+
 def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Select[Any]:
     """The grouped query behind `counts_by`: a column `unit`, then one sum per field of Counts."""
-    facts = _per_appeal(start, end, as_of, scope)
-    is_resolved = and_(facts.c.resolve_id.is_not(None),
-                       or_(facts.c.reopen_id.is_(None), facts.c.reopen_id < facts.c.resolve_id))
+    facts = appeal_facts(start, end, as_of, scope).subquery("facts")
+    is_resolved = resolved(facts)
     if unit is Unit.MEMBER:
         resolver = _resolver(facts)
         key = case((and_(is_resolved, resolver.is_not(None)), resolver), else_=facts.c.assignee_staff_id)
     else:
         key = facts.c[unit.value]
     rating = facts.c.rating_key % len(RATING_CODES)
-    dispatched = facts.c.dispatched == 1
+    dispatched = is_dispatched(facts)
     late_claim = or_(facts.c.first_claim > facts.c.response_due_at,
                      and_(facts.c.first_claim.is_(None), facts.c.response_due_at < as_of))
     late_resolve = or_(and_(is_resolved, facts.c.resolved_at > facts.c.resolve_due_at),
@@ -139,6 +144,17 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
     )
 
 
+def resolved(facts: Any) -> ColumnElement[bool]:
+    """A condition on `appeal_facts`: 办结 at the period's end and not reopened since (解决率's numerator)."""
+    return and_(facts.c.resolve_id.is_not(None),
+                or_(facts.c.reopen_id.is_(None), facts.c.reopen_id < facts.c.resolve_id))
+
+
+def is_dispatched(facts: Any) -> ColumnElement[bool]:
+    """A condition on `appeal_facts`: the appeal counts as 派发 (the rates' denominator)."""
+    return facts.c.dispatched == 1
+
+
 def _resolver(facts: Any) -> Any:
     """The staff member of the appeal's last 办结, looked up by the event's id: a scalar subquery, not a join,
     which let PostgreSQL hash the whole audit trail to find a few thousand events by primary key."""
@@ -147,24 +163,24 @@ def _resolver(facts: Any) -> Any:
             .scalar_subquery())
 
 
-def _per_appeal(start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Any:
+def appeal_facts(start: datetime, end: datetime, as_of: datetime, scope: Scope) -> CompoundSelect:
     """One row per appeal filed in [start, end) within the scope: its units, deadlines and trail facts — from
     the appeal's trail columns where they tell the trail as of `as_of` (storage/trail_facts.py), else from
-    the trail itself."""
+    the trail itself. The rates sum it; the dashboard (storage/dashboard.py) reads its times to 接单 and 办结."""
     kept = and_(Appeal.trail_at.is_not(None), Appeal.trail_at < as_of)
     from_columns = _facts_select(
         Appeal.trail_first_accepted_at.label("first_claim"), Appeal.trail_resolve_event_id.label("resolve_id"),
         Appeal.trail_resolved_at.label("resolved_at"), Appeal.trail_reopen_event_id.label("reopen_id"),
         Appeal.trail_rating_key.label("rating_key"), case((Appeal.trail_returned, 1), else_=0).label("returned"),
     ).where(_filed(start, end, scope), kept)
-    return union_all(from_columns, _from_trail(start, end, as_of, scope).where(~kept)).subquery("facts")
+    return union_all(from_columns, _from_trail(start, end, as_of, scope).where(~kept))
 
 
 def _facts_select(*trail: Any) -> Select[Any]:
     return (
         select(
             Appeal.id, Appeal.status, Appeal.emergency, Appeal.response_due_at, Appeal.resolve_due_at,
-            Appeal.paused_at, Appeal.assignee_staff_id, Appeal.category,
+            Appeal.paused_at, Appeal.assignee_staff_id, Appeal.category, Appeal.created_at,
             Appeal.grid_id.label("grid"), Grid.community_id.label("community"), Community.street_id.label("street"),
             # Once per appeal here, rather than in each of the sums that read it.
             case((Appeal.status.in_([str(status) for status in DISPATCHED_STATUSES]), 1), else_=0).label("dispatched"),

@@ -5,8 +5,10 @@ guard.py holds what every request goes through (the operator, their scope, sessi
 headers); auth.py logs in and out (lockout.py counts failures in Redis); pages.py holds the pages (the list's
 filters in appeal_filters.py, one appeal's page in appeal_page.py); actions.py what an operator does to an appeal;
 manage_org.py and manage_staff.py the organisation (tree, import, posters), staff and invite codes;
+notices.py and notice_compose.py broadcast notices; manage_admin.py, manage_taxonomy.py and manage_faq.py 系统设置;
 texts.py every word they say; templates/console/ the layout; static/ the stylesheet and vendored libraries
-(ECharts, see static/vendor/README.md).
+(ECharts, see static/vendor/README.md). dashboard.py holds 数据看板 (its charts in static/dashboard.js) and
+rates_page.py 三率排名.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     from bot.web.console import (  # noqa: F401  (they register on the blueprint)
         actions,
         auth,
+        dashboard,
         helpers,
         manage_admin,
         manage_faq,
@@ -32,6 +35,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         notice_compose,
         notices,
         pages,
+        rates_page,
     )
     from bot.web.console.guard import blueprint
 

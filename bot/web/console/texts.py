@@ -468,3 +468,60 @@ USER_INVALID = {
 }
 USER_UNKNOWN_PLACE = "找不到“{name}”：街道账号填街道名称，社区账号填社区名称。"
 USER_AMBIGUOUS_COMMUNITY = "有几个社区叫“{name}”，请写成 街道·社区：{candidates}"
+# --- the dashboard and the rates (dashboard.py, rates_page.py) ----------------------------------------------------
+NAV_DASHBOARD = "数据看板"
+DASHBOARD_TITLE = "数据看板"
+DASHBOARD_HINT = "查看诉求量、积压、超时、网格员工作量和三率"
+PERIOD_LABELS = {"from": "自", "to": "至"}
+PERIOD_SUBMIT = "查看"
+PERIOD_LINE = "{first} 至 {last}（北京时间）提交的诉求；积压、超时和聚焦办为当前情况。"
+PERIOD_BAD_DATE = "日期“{value}”看不懂，请写成 2026-03-01 这样。"
+PERIOD_BOTH = "开始和结束日期要一起给出（都不给就用默认时间段）。"
+PERIOD_BACKWARDS = "结束日期（{last}）不能早于开始日期（{first}）。"
+PERIOD_TOO_LONG = "时间段最长 {days} 天，请缩短后再试。"
+NONE = "—"
+DASH_HEADINGS = {
+    "per_day": "每日诉求量（按类别）", "backlog": "未办结积压（按已等待时间）", "overdue": "已超时",
+    "workload": "网格员工作量", "focus": "聚焦办（进行中）", "channels": "渠道构成", "times": "接单和办结用时",
+    "rates": "三率",
+}
+RECEIVED_LINE = "共 {count} 件"
+DAY_COLUMNS = ("日期", "类别", "件数")
+AGE_NAMES = ("<1 天", "1–3 天", "3–7 天", ">7 天")
+BACKLOG_COLUMNS = ("已等待", "件数")
+BACKLOG_TOTAL = "合计"
+OVERDUE_COLUMNS = ("编号", "类别", "超时环节", "时限", "已超时")
+OVERDUE_CLOCKS = {"response": "接单", "resolve": "办结"}
+OVERDUE_MORE = "共 {count} 件已超时，这里列出最早的 {shown} 件。查看全部"
+OVERDUE_NONE = "没有超时的诉求。"
+HOURS = "{hours:.1f} 小时"
+DAYS_HOURS = "{days} 天 {hours} 小时"
+WORKLOAD_COLUMNS = ("网格员", "网格", "在办", "期间接单", "期间办结")
+WORKLOAD_NOTE = "按在办件数排序，最多列 {top} 人。"
+FOCUS_COLUMNS = ("编号", "地点", "事项", "开始", "负责人", "诉求")
+FOCUS_OWNER_NONE = "社区工作人员"
+FOCUS_NONE = "没有进行中的聚焦办。"
+CHANNEL_COLUMNS = ("渠道", "件数")
+TIMES_COLUMNS = ("", "件数", "中位数", "90% 在此之内")
+TIMES_ROWS = {"accept": "提交到接单", "resolve": "提交到办结（不含挂起时间）"}
+TIMES_NOTE = "接单：已派发且已接单的诉求；办结：按解决率口径已办结的诉求。"
+RATES_SUMMARY = ("响应率", "解决率", "满意率", "评价率", "综合成绩")
+RATES_MORE = "查看三率排名（可按街道、社区、网格、网格员、类别）"
+EMPTY_PERIOD = "这段时间在范围内没有诉求。"
+CHART_LOADING = "图表加载中…（表格见下方）"
+PER_DAY_TABLE = "每日件数（表格）"
+
+RATES_TITLE = "三率排名"
+RATES_UNIT_LABEL = "按"
+UNIT_NAMES = {"street": "街道", "community": "社区", "grid": "网格", "member": "网格员", "category": "类别"}
+RATES_COLUMNS = ("排名", "{unit}", "派发", "响应率", "解决率", "满意率", "评价率", "综合成绩", "按期办结率", "重办率",
+                 "回退率", "较上期")
+RATES_LINE = ("{first} 至 {last}（北京时间）提交的诉求，办结和评价截至 {as_of}；较上期：与 {before_first} 至 "
+              "{before_last} 相比综合成绩的变化。")
+RATES_FOOTNOTE = ("满意率 =（满意 + {credit} × 基本满意）÷ 已评价；综合成绩 = 100 ×（{response} × 响应率 + {resolve} × "
+                  "解决率 + {satisfaction} × 满意率）。“—”：分母为 0，不参与排名。")
+RATES_TOTAL = "合计"
+RATES_NOBODY = "（无人接单）"
+RATES_EMPTY = "这段时间在范围内没有单位可列。"
+RATES_BAD_UNIT = "不能按“{unit}”排名：请从列表中选择。"
+RATES_FILENAME = "rates-{unit}-{first}-{last}.csv"

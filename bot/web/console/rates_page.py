@@ -1,0 +1,151 @@
+"""三率排名 (/console/rates) and its CSV: storage.rates.ranking for a period and a unit within the operator's scope,
+as a table (the CLI's `gridbot rates` figures). Also what the dashboard shares with it: reading a period from the
+query string and writing a rate for an operator."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import Response, g, render_template, request
+
+from bot.sheets.appeals_csv import CSV_BOM
+from bot.web.console import texts
+from bot.web.console.guard import blueprint, login_required, runtime
+from storage.dashboard import units_within
+from storage.rate_counts import Unit
+from storage.rates import LOCAL_ZONE, Period, Ranking, Rates, Row, ranking
+
+MAX_DAYS = 366  # the longest period a page reads: a year, leap or not
+DEFAULT_UNIT = Unit.GRID
+
+
+@blueprint.get("/rates")
+@login_required
+def rates() -> Any:
+    """The ranking of the units (default: grids) for the period (default: this month)."""
+    now = runtime().clock()
+    wanted = _wanted(now)
+    if isinstance(wanted, str):
+        return refused(texts.RATES_TITLE, wanted)
+    period, unit = wanted
+    ranked = _ranking(period, unit, now)
+    return render_template("console/rates.html", ranked=ranked, unit=unit, units=units_within(g.operator.scope),
+                           first=period.first_day, last=period.last_day, cells=cells, label=label,
+                           line=heading(ranked), footnote=footnote(ranked))
+
+
+@blueprint.get("/rates.csv")
+@login_required
+def rates_export() -> Any:
+    """The same table as CSV for Excel (UTF-8 with a BOM, Chinese headers), the pooled total last."""
+    now = runtime().clock()
+    wanted = _wanted(now)
+    if isinstance(wanted, str):
+        return refused(texts.RATES_TITLE, wanted)
+    period, unit = wanted
+    ranked = _ranking(period, unit, now)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns(unit))
+    writer.writerows(cells(row) for row in ranked.rows)
+    if ranked.rows:
+        writer.writerow(cells(ranked.total, total=True))
+    filename = texts.RATES_FILENAME.format(unit=unit.value, first=period.first_day, last=period.last_day)
+    return Response(CSV_BOM + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _wanted(now: datetime) -> tuple[Period, Unit] | str:
+    period = read_period(request.args, Period.month_of(now))
+    if isinstance(period, str):
+        return period
+    given = request.args.get("by", "").strip() or DEFAULT_UNIT.value
+    allowed = {unit.value: unit for unit in units_within(g.operator.scope)}
+    if given not in allowed:
+        return texts.RATES_BAD_UNIT.format(unit=texts.UNIT_NAMES.get(given, given[:20]))
+    return period, allowed[given]
+
+
+def _ranking(period: Period, unit: Unit, now: datetime) -> Ranking:
+    with runtime().database.transaction() as db:
+        return ranking(db, period, now, unit, g.operator.scope, runtime().settings.rate_weights)
+
+
+def refused(title: str, message: str) -> tuple[str, int]:
+    """A request the page cannot read: one line, status 400."""
+    return render_template("console/refused.html", title=title, message=message), 400
+
+
+# --- a period from the query string --------------------------------------------------------------------------
+
+def read_period(args: Mapping[str, str], default: Period) -> Period | str:
+    """The days `from` and `to` name (both included, Beijing time; neither: `default`), or the refusal."""
+    first, last = (args.get(name, "").strip() for name in ("from", "to"))
+    if not first and not last:
+        return default
+    if not first or not last:
+        return texts.PERIOD_BOTH
+    days: list[date] = []
+    for value in (first, last):
+        try:
+            days.append(datetime.strptime(value, "%Y-%m-%d").date())
+        except ValueError:
+            return texts.PERIOD_BAD_DATE.format(value=value[:20])
+    if days[1] < days[0]:
+        return texts.PERIOD_BACKWARDS.format(first=first, last=last)
+    if days[1] - days[0] >= timedelta(days=MAX_DAYS):
+        return texts.PERIOD_TOO_LONG.format(days=MAX_DAYS)
+    return Period.days(days[0], days[1])
+
+
+# --- rates as an operator reads them -------------------------------------------------------------------------
+
+def percent(rate: float | None) -> str:
+    """87.5%; "—" for a rate over nothing."""
+    return texts.NONE if rate is None else f"{rate * 100:.1f}%"
+
+
+def points(score: float | None) -> str:
+    return texts.NONE if score is None else f"{score:.1f}"
+
+
+def change(now: Rates, before: Rates | None) -> str:
+    """↑2.5 / ↓1.0 / 0.0 points of 综合成绩 against the previous period; "—" when either has none."""
+    if now.score is None or before is None or before.score is None:
+        return texts.NONE
+    delta = round(now.score - before.score, 1)
+    return f"↑{delta:.1f}" if delta > 0 else f"↓{-delta:.1f}" if delta < 0 else "0.0"
+
+
+def label(row: Row) -> str:
+    return texts.RATES_NOBODY if row.key is None and row.label == "" else row.label
+
+
+def columns(unit: Unit) -> list[str]:
+    return [column.format(unit=texts.UNIT_NAMES[unit]) for column in texts.RATES_COLUMNS]
+
+
+def cells(row: Row, total: bool = False) -> list[str]:
+    """A row of the table, in the order of texts.RATES_COLUMNS."""
+    rates = row.rates
+    rank = "" if total else (str(row.rank) if row.rank is not None else texts.NONE)
+    return [rank, texts.RATES_TOTAL if total else label(row), str(row.counts.dispatched), percent(rates.response),
+            percent(rates.resolve), percent(rates.satisfaction), percent(rates.rating), points(rates.score),
+            percent(rates.on_time), percent(rates.redo), percent(rates.returned), change(rates, row.previous)]
+
+
+def heading(ranked: Ranking) -> str:
+    period, before = ranked.period, ranked.previous_period
+    return texts.RATES_LINE.format(first=period.first_day, last=period.last_day,
+                                   as_of=f"{ranked.as_of.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}",
+                                   before_first=before.first_day, before_last=before.last_day)
+
+
+def footnote(ranked: Ranking) -> str:
+    weights = ranked.weights
+    return texts.RATES_FOOTNOTE.format(credit=f"{weights.basic_credit:g}", response=f"{weights.response:g}",
+                                       resolve=f"{weights.resolve:g}", satisfaction=f"{weights.satisfaction:g}")
