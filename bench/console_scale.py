@@ -36,6 +36,7 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
 from storage import appeal_record, queries
+from storage import dashboard as board
 from storage.console_users import appeal_within
 from storage.db import Database, upgrade
 from storage.models import Appeal, AppealStatus
@@ -50,8 +51,10 @@ BENCH_DATABASE = "gridbot_console_scale"  # --explain shows the statements at le
 
 
 def dashboard(session: Session, scope: Scope) -> object:
-    """The console's home page: the queue counts (the dashboard of storage/dashboard.py goes here when it lands)."""
-    return queries.queue_counts(session, NOW, scope)
+    """The console's 数据看板 for the last 30 days (every panel: storage/dashboard.py) and its home page's queue
+    counts, as the two pages an operator opens first."""
+    period = Period(NOW - timedelta(days=30), NOW)
+    return board.dashboard(session, scope, period, NOW), queries.queue_counts(session, NOW, scope)
 
 
 @dataclass(frozen=True)

@@ -293,8 +293,10 @@ Index("ix_appeals_open_id", Appeal.id,
 
 class AppealEvent(Base):
     __tablename__ = "appeal_events"
-    # The rates read a few actions of each appeal's trail (storage/rate_counts.py).
-    __table_args__ = (Index("ix_appeal_events_appeal_action", "appeal_id", "action", "at"),)
+    # The rates read a few actions of each appeal's trail (storage/rate_counts.py); the dashboard's workload and
+    # the morning summary count a period's 接单 and 办结 across appeals (storage/dashboard.py, daily_summary.py).
+    __table_args__ = (Index("ix_appeal_events_appeal_action", "appeal_id", "action", "at"),
+                      Index("ix_appeal_events_action_at", "action", "at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -37,6 +37,7 @@ def upgrade() -> None:
         batch_op.drop_index("ix_appeals_status")
         batch_op.create_index("ix_appeals_status_id", ["status", "id"], unique=False)
         batch_op.create_index("ix_appeals_grid_created", ["grid_id", "created_at"], unique=False)
+    op.create_index("ix_appeal_events_action_at", "appeal_events", ["action", "at"], unique=False)
     # Rating notes as storage/trail_facts.py codes them: event id × 4 + (1 satisfied, 2 basic, 3 unsatisfied).
     rating = ("max(e.id * 4 + CASE e.note WHEN 'satisfied' THEN 1 WHEN 'basic' THEN 2 "
               "WHEN 'unsatisfied' THEN 3 ELSE 0 END)")
@@ -69,6 +70,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP INDEX IF EXISTS ix_appeals_content_trgm")
     op.execute("DROP INDEX IF EXISTS ix_appeals_open_id")
+    op.drop_index("ix_appeal_events_action_at", table_name="appeal_events")
     with op.batch_alter_table("appeals", schema=None) as batch_op:
         batch_op.drop_index("ix_appeals_status_id")
         batch_op.drop_index("ix_appeals_grid_created")
