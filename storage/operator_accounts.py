@@ -27,11 +27,11 @@ class Listed:
 
 def listed(session: Session) -> list[Listed]:
     """Every account, by username, with its scope and the time of its last successful login."""
-    last = dict(session.execute(
+    last = {user_id: at for user_id, at in session.execute(
         select(ConsoleLogin.user_id, func.max(ConsoleLogin.at))
         .where(ConsoleLogin.outcome == LoginOutcome.SUCCESS, ConsoleLogin.user_id.is_not(None))
         .group_by(ConsoleLogin.user_id)
-    ).tuples().all())
+    )}
     return [Listed(account, last.get(account.user.id)) for account in console_users.accounts(session)]
 
 
