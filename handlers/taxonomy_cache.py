@@ -46,7 +46,8 @@ class TaxonomyInForce(Generic[_T]):
         if state is not None and state.checked_at <= now < state.checked_at + REFRESH_INTERVAL:
             return state.value
         try:
-            with database.transaction() as session:
+            # A read of its own: a console page asks for the taxonomy inside its transaction.
+            with database.read() as session:
                 version = taxonomy_versions.newest_id(session)
                 text = None if version is None or (state is not None and state.version == version) \
                     else taxonomy_versions.text_of(session, version)

@@ -38,6 +38,9 @@ POSTGRES_DRIVER = "postgresql+psycopg"
 T = TypeVar("T")
 
 
+READ_ONLY = "gridbot_read_only"  # the execution option of a `Database.read` connection
+
+
 class DatabaseUnavailable(RuntimeError):
     """The database did not answer; the message is the driver's reason, on one line."""
 
@@ -75,6 +78,17 @@ class Database:
                 session.flush()
             finally:
                 session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session on a connection of its own that never takes SQLite's write lock (in WAL mode a
+        reader waits for no writer): for a small lookup that may run while this thread holds a transaction, such
+        as the taxonomy version check behind a console page. A transaction nested the usual way would queue
+        behind the very lock its own thread holds until the busy timeout ends it."""
+        # Closing the connection rolls its transaction back: nothing was written, nothing is kept.
+        with self.engine.connect().execution_options(**{READ_ONLY: True}) as connection, \
+                Session(bind=connection) as session:
+            yield session
 
     def batches(self, items: Sequence[T], size: int = BATCH_ROWS) -> Iterator[tuple[Session, Sequence[T]]]:
         """`items` in slices of `size`, each with a transaction of its own that commits when the next is asked for.
@@ -201,7 +215,9 @@ def _sqlite_on_connect(dbapi_connection: Any, synchronous: str, lock_wait_ms: in
 def _sqlite_on_begin(connection: Any) -> None:
     # BEGIN IMMEDIATE takes the write lock up front. A deferred transaction that reads and then writes
     # fails at once with "database is locked" when another process committed in between, instead of waiting.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A `Database.read` session never writes: a deferred BEGIN, which takes no lock.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def upgrade(url: str) -> None:

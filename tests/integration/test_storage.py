@@ -3,6 +3,7 @@
 import os
 import sqlite3
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
@@ -15,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.worker import schedule
 from storage import appeals, dedup, dispatch, residents
 from storage.errors import IllegalTransition
-from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage
+from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage, Street
 from storage.tickets import next_ticket, normalize_ticket
 
 pytestmark = pytest.mark.postgres
@@ -176,3 +177,15 @@ def test_requests_leave_checkpoints_to_the_worker_which_moves_the_log_into_the_f
     assert os.path.getsize(path) == before  # no request checkpointed: the rows are still in the log
     database.checkpoint()
     assert os.path.getsize(path) > before + 200_000
+
+
+def test_a_read_inside_a_transaction_neither_waits_for_it_nor_sees_its_writes(database):
+    """Database.read takes no write lock: a console page's taxonomy check inside the page's own transaction
+    returns at once on SQLite (a nested BEGIN IMMEDIATE would wait for the busy timeout and fail)."""
+    with database.transaction() as session:
+        session.add(Street(name="读时街道"))
+        session.flush()
+        started = time.monotonic()
+        with database.read() as reading:
+            seen = reading.scalar(select(func.count()).select_from(Street).where(Street.name == "读时街道"))
+        assert seen == 0 and time.monotonic() - started < 1
