@@ -17,7 +17,7 @@ from storage import operator_accounts, taxonomy_versions
 from storage.errors import NotAllowed
 from storage.models import ConsoleUser, FaqAnswer, FaqEntry, Resident, TaxonomyVersion
 from tests.conftest import TEST_SECRET_KEY
-from tests.support.console import PASSWORD, Browser, cast
+from tests.support.console import PASSWORD, Browser, cast, logged_in
 
 pytestmark = pytest.mark.postgres
 
@@ -45,13 +45,6 @@ def app(runtime, clock):
     cast(runtime.database, clock())  # the test street has the sample FAQ (docs/faq-sample.csv)
     return create_app(runtime=runtime)
 
-
-def logged_in(app, username):
-    client = app.test_client()
-    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.9"})
-    person = Browser(client)
-    assert person.login(username).status_code == 302
-    return person
 
 
 def post(person, path, form=None, token=True):

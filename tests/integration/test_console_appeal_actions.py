@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.web.app import create_app
 from storage.appeals import UNCLASSIFIED
 from storage.models import AppealEvent, AppealStatus, Community, Grid, LabelledExample, Resident, Staff, StaffRole
-from tests.support.console import ACCOUNTS, PLACES, SEES, Browser, cast, new_appeal
+from tests.support.console import ACCOUNTS, PLACES, SEES, Browser, cast, logged_in, new_appeal
 from tests.support.database import appeal, notices, worded
 from tests.support.street import FIRST, SECOND, XINGFULI
 
@@ -43,13 +43,6 @@ def app(runtime, clock):
                                resolve_due_at=now + timedelta(hours=72), resident_id=resident.id))
     return create_app(runtime=runtime)
 
-
-def logged_in(app, username):
-    client = app.test_client()
-    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
-    person = Browser(client)
-    assert person.login(username).status_code == 302
-    return person
 
 
 def post(person, ticket, action, form, token=True):

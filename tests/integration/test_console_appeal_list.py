@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.web.app import create_app
 from bot.web.console import pages
 from storage.models import AppealStatus, Community, Grid
-from tests.support.console import Browser, cast, new_appeal
+from tests.support.console import cast, logged_in, new_appeal
 from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
 
 pytestmark = pytest.mark.postgres
@@ -39,13 +39,6 @@ def app(runtime, clock):
             session.add(new_appeal(ticket, grid_id, filed, updated_at=now, **values))
     return create_app(runtime=runtime)
 
-
-def logged_in(app, username):
-    client = app.test_client()
-    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
-    person = Browser(client)
-    assert person.login(username).status_code == 302
-    return person
 
 
 def listed(person, query=""):

@@ -42,7 +42,7 @@ from storage.dashboard import Spread, backlog, per_day, times, workload
 from storage.models import Appeal, AppealEvent, AppealStatus, Community, FocusCase, FocusCaseAppeal, Grid, Staff
 from storage.queries import EVERYWHERE, Scope
 from storage.rates import LOCAL_ZONE, Period
-from tests.support.console import Browser, cast
+from tests.support.console import cast, logged_in
 
 pytestmark = pytest.mark.postgres
 
@@ -117,13 +117,6 @@ def week(runtime, clock):  # type: ignore[no-untyped-def]
                          for appeal in (d3, d4)])
     return create_app(runtime=runtime)
 
-
-def logged_in(app, username):  # type: ignore[no-untyped-def]
-    client = app.test_client()
-    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
-    person = Browser(client)
-    assert person.login(username).status_code == 302
-    return person
 
 
 def page(person, path: str) -> str:  # type: ignore[no-untyped-def]

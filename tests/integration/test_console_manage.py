@@ -16,7 +16,7 @@ from bot.web.runtime import Runtime
 from storage import building_codes, org_import
 from storage.models import Building, Community, Grid, Staff, StaffInvite
 from storage.queries import Scope
-from tests.support.console import ACCOUNTS, Browser, cast
+from tests.support.console import ACCOUNTS, cast, logged_in
 from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
 
 pytestmark = pytest.mark.postgres
@@ -43,13 +43,6 @@ def app(settings, seeded, clock, redis_client, fake_wechat):
 def store(app):
     return app.extensions["gridbot"].database
 
-
-def logged_in(app, username):
-    client = app.test_client()
-    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
-    person = Browser(client)
-    assert person.login(username).status_code == 302
-    return person
 
 
 def token(person):

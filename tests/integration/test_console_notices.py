@@ -19,7 +19,7 @@ from storage.models import Broadcast, Building, Community, Grid, Resident
 from storage.notice_planning import Limits, Request
 from storage.privacy import mask, mask_door
 from storage.tickets import LOCAL_ZONE
-from tests.support.console import ACCOUNTS, Browser, cast
+from tests.support.console import ACCOUNTS, cast, logged_in
 from tests.support.personas import BUILDING_LEAD, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR
 from tests.support.street import FIRST, HEPING, XINGFULI
 from tests.support.worker import work
@@ -68,13 +68,6 @@ def numbers(runtime, clock):
 def app(runtime, numbers):
     return create_app(runtime=runtime)
 
-
-def logged_in(app, username):
-    client = app.test_client()
-    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
-    person = Browser(client)
-    assert person.login(username).status_code == 302
-    return person
 
 
 def form(person, **fields):

@@ -77,3 +77,12 @@ class Browser:
 
     def logout(self):  # type: ignore[no-untyped-def]
         return self.client.post("/console/logout", data={"csrf_token": self.token("/console/")})
+
+
+def logged_in(app, username: str, address: str = "10.0.0.1") -> Browser:  # type: ignore[no-untyped-def]
+    """An operator's browser on https from `address`, logged in as `username` (one of ACCOUNTS)."""
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": address})
+    person = Browser(client)
+    assert person.login(username).status_code == 302
+    return person
