@@ -82,8 +82,9 @@ class KeywordClassifier:
         folded = normalize_text(prepare(text) if tokens is None else text)
         return Reading(folded, self._matches(folded, tokens) if folded else [])
 
-    def judge(self, reading: Reading) -> Classification:
-        """`classify` of what `read` found."""
+    def judge(self, reading: Reading, subcategory: bool = True) -> Classification:
+        """`classify` of what `read` found; without `subcategory`, none is looked for (the caller's category may be
+        another)."""
         if not reading.folded:
             return Classification(UNCLASSIFIED, 0.0)
         words = reading.words
@@ -103,7 +104,7 @@ class KeywordClassifier:
             confidence=confidence,
             keywords=self._deciding(words, best),
             runner_up=self._names[second] if second is not None else None,
-            subcategory=self.taxonomy.categories[best].subcategory_of(reading.folded),
+            subcategory=self.taxonomy.categories[best].subcategory_of(reading.folded) if subcategory else None,
         )
 
     def keywords_of(self, text: str, category: str, tokens: list[str] | None = None) -> tuple[str, ...]:

@@ -113,7 +113,7 @@ class CombinedClassifier:
         if self.rules is None:
             return Verdict(prediction.ranked, (), prediction.evidence), None
         reading = self.rules.read(text, tokens)
-        rule = self.rules.judge(reading)
+        rule = self.rules.judge(reading, subcategory=False)  # classify finds the subcategory of the final label
         (best, probability), *others = prediction.ranked
         if rule.category != UNCLASSIFIED and not prediction.known:  # no word of the message is known to the model
             others = [item for item in prediction.ranked if item[0] != rule.category]

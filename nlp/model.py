@@ -13,6 +13,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -97,12 +98,13 @@ class LinearModel:
         counts = self._found(text, segmenter, tokens)
         if not counts:
             return Prediction(self._ranked(self.intercept), (), known=False)
-        columns = np.fromiter(counts, dtype=np.intp, count=len(counts)) - 1
-        values = self.idf[columns]  # a copy: fancy indexing
-        if len(counts) < sum(counts.values()):  # some feature repeats: sublinear tf, 1 + ln(count)
+        columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        columns -= 1
+        values = self.idf.take(columns)  # a copy; take is several times quicker than fancy indexing on rows
+        if len(counts) < counts.total():  # some feature repeats: sublinear tf, 1 + ln(count)
             values *= 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
         values /= math.sqrt(float(values @ values))
-        rows = self.by_feature[columns]
+        rows = self.by_feature.take(columns, axis=0)
         ranked = self._ranked(self.intercept + values @ rows)
         if not evidence:
             return Prediction(ranked, (), known=True)
@@ -111,9 +113,14 @@ class LinearModel:
 
     def _ranked(self, scores: np.ndarray) -> tuple[tuple[str, float], ...]:
         """Softmax of the scores, as (label, probability) best first (the earlier label wins a tie)."""
-        exponentials = np.exp(scores - scores.max())
-        probabilities = (exponentials / exponentials.sum()).tolist()
-        return tuple(sorted(zip(self.labels, probabilities, strict=True), key=lambda pair: -pair[1]))
+        # A dozen numbers: Python's floats are quicker than numpy's calls on them.
+        values = scores.tolist()
+        top = max(values)
+        exponentials = [math.exp(value - top) for value in values]
+        total = math.fsum(exponentials)
+        return tuple(sorted(((label, exponential / total) for label, exponential in zip(self.labels, exponentials,
+                                                                                         strict=True)),
+                            key=itemgetter(1), reverse=True))  # stable: the earlier label still wins a tie
 
     def counts(self, text: str, segmenter: Segmenter, tokens: list[str] | None = None) -> dict[int, int]:
         """Column -> occurrences of the model's known features in text: `nlp.features.features`,
