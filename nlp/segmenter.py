@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 SHIPPED_USERDICT = DATA_DIR / "userdict.txt"
 _WORD_CHARACTER = re.compile(r"[^\W_]")
+_PREFIX = -math.inf  # in Segmenter._log_frequency: a prefix of words, no word itself (frequency 0)
 _ASCII_LETTER = re.compile("[a-zA-Z0-9]")  # jieba's re_eng: runs of single ASCII tokens are joined
 
 
@@ -39,8 +40,10 @@ class Segmenter:
                 raise FileNotFoundError(f"jieba user dictionary not found: {path}")
         self._tokenizer: jieba.Tokenizer | None = None
         self._lock = threading.Lock()
-        # ln(frequency) of the words met so far (jieba's dictionary has 350,000): the tokenizer is not changed
-        # after loading, so a word's frequency stays what it was.
+        # ln(frequency) of the words met so far, _PREFIX for the prefixes: jieba's dictionary holds 350,000 words
+        # and as many prefixes, and a lookup in it is mostly waiting for memory; the few thousand a street's
+        # messages use stay in the processor's cache. The tokenizer is not changed after loading, so a word's
+        # frequency stays what it was. What is in neither is not kept: that would grow with every message.
         self._log_frequency: dict[str, float] = {}
 
     def preload(self) -> None:
@@ -90,13 +93,13 @@ class Segmenter:
             finish = start
             fragment = block[start]
             while True:
-                frequency = frequencies.get(fragment)
-                if frequency is None:  # neither a word nor a word's prefix: no longer word starts here
-                    break
-                if frequency:
-                    logarithm = known.get(fragment)
-                    if logarithm is None:
-                        logarithm = known[fragment] = math.log(frequency)
+                logarithm = known.get(fragment)
+                if logarithm is None:
+                    frequency = frequencies.get(fragment)
+                    if frequency is None:  # neither a word nor a word's prefix: no longer word starts here
+                        break
+                    logarithm = known[fragment] = math.log(frequency) if frequency else _PREFIX
+                if logarithm != _PREFIX:
                     value = logarithm - log_total + score[finish + 1]  # jieba's sum, in jieba's order
                     if value >= best:  # jieba's max over (score, end): the longer word wins a tie
                         best, best_end = value, finish
