@@ -29,6 +29,13 @@ class Classification:
     second: str | None = None  # a second problem's category, when the message confidently names one too
 
 
+class Reading(NamedTuple):
+    """A message as the rules read it: its normalised prepared text and the listed words found in it."""
+
+    folded: str
+    words: list[str]  # keywords and negative ones, each once, in order of first occurrence
+
+
 class _Entry(NamedTuple):
     category: int
     weight: float  # negative for the taxonomy's negative keywords
@@ -68,10 +75,19 @@ class KeywordClassifier:
         already (`text` is then taken as prepared already: preparing it again would only look it up); otherwise only
         the parts of the text where segmentation matters are segmented.
         """
+        return self.judge(self.read(text, tokens))
+
+    def read(self, text: str, tokens: list[str] | None = None) -> Reading:
+        """The listed words in text, found once for `judge` and `keywords_in` (`tokens` as for classify)."""
         folded = normalize_text(prepare(text) if tokens is None else text)
-        if not folded:
+        return Reading(folded, self._matches(folded, tokens) if folded else [])
+
+    def judge(self, reading: Reading, subcategory: bool = True) -> Classification:
+        """`classify` of what `read` found; without `subcategory`, none is looked for (the caller's category may be
+        another)."""
+        if not reading.folded:
             return Classification(UNCLASSIFIED, 0.0)
-        words = self._matches(folded, tokens)
+        words = reading.words
         scores = [0.0] * len(self._names)
         for word in words:
             for entry in self._index[word]:
@@ -88,16 +104,19 @@ class KeywordClassifier:
             confidence=confidence,
             keywords=self._deciding(words, best),
             runner_up=self._names[second] if second is not None else None,
-            subcategory=self.taxonomy.categories[best].subcategory_of(folded),
+            subcategory=self.taxonomy.categories[best].subcategory_of(reading.folded) if subcategory else None,
         )
 
     def keywords_of(self, text: str, category: str, tokens: list[str] | None = None) -> tuple[str, ...]:
         """The category's keywords found in text, heaviest first (what speaks for it, whoever decided); with
         `tokens`, text is prepared already."""
-        folded = normalize_text(prepare(text) if tokens is None else text)
-        if not folded or category not in self._names:
+        return self.keywords_in(self.read(text, tokens), category)
+
+    def keywords_in(self, reading: Reading, category: str) -> tuple[str, ...]:
+        """`keywords_of` of what `read` found."""
+        if not reading.folded or category not in self._names:
             return ()
-        return self._deciding(self._matches(folded, tokens), self._names.index(category))
+        return self._deciding(reading.words, self._names.index(category))
 
     def _deciding(self, words: list[str], category: int) -> tuple[str, ...]:
         deciding = sorted(
@@ -159,9 +178,8 @@ class KeywordClassifier:
         """(start, end, token) of jieba's tokens inside the blocks: from the given tokens of the whole text, or by
         segmenting just those blocks (the same tokens: jieba cuts each block on its own)."""
         if tokens is None:
-            tokenizer = self.segmenter.tokenizer()
             for start, stop in blocks:
-                for token in tokenizer.lcut(text[start:stop], HMM=False):
+                for token in self.segmenter.tokens(text[start:stop]):
                     yield start, start + len(token), token
                     start += len(token)
             return

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nlp.classifier import MAX_KEYWORDS, Classification, KeywordClassifier
+from nlp.classifier import MAX_KEYWORDS, Classification, KeywordClassifier, Reading
 from nlp.cleaning import prepare
 from nlp.model import LinearModel, ModelError, Prediction
 from nlp.segmenter import Segmenter
@@ -82,47 +82,54 @@ class CombinedClassifier:
         """The best category, or UNCLASSIFIED (with the best guess as runner_up) below the threshold."""
         if not normalize_text(text):
             return Classification(UNCLASSIFIED, 0.0)
-        verdict = self.verdict(text)
+        verdict, reading = self._judged(text)
         (best, confidence), *others = verdict.ranked
         if self.threshold is not None and confidence < self.threshold:
             return Classification(UNCLASSIFIED, confidence, (), best)
-        subcategory = self.rules.taxonomy.category(best).subcategory_of(prepare(text)) if self.rules is not None else None
+        if self.rules is None or reading is None:
+            return Classification(best, confidence, verdict.keywords, others[0][0] if others else None)
+        subcategory = self.rules.taxonomy.category(best).subcategory_of(reading.folded)
         runner_up = others[0][0] if others else None
         return Classification(best, confidence, verdict.keywords, runner_up, subcategory,
-                              self._second(text, others[0]) if others else None)
+                              self._second(reading, others[0]) if others else None)
 
-    def _second(self, text: str, runner_up: tuple[str, float]) -> str | None:
-        """The runner-up's category when it is a second problem of text (SECOND_CONFIDENT and its keywords)."""
+    def _second(self, reading: Reading, runner_up: tuple[str, float]) -> str | None:
+        """The runner-up's category when it is a second problem of the text (SECOND_CONFIDENT and its keywords)."""
         category, score = runner_up
-        if self.rules is None or score < SECOND_CONFIDENT or not self.rules.keywords_of(text, category):
+        if self.rules is None or score < SECOND_CONFIDENT or not self.rules.keywords_in(reading, category):
             return None
         return category
 
     def verdict(self, text: str, explain: bool = False) -> Verdict:
         """All labels' scores for text, best first; with explain, also the model's strongest words."""
+        return self._judged(text, explain)[0]
+
+    def _judged(self, text: str, explain: bool = False) -> tuple[Verdict, Reading | None]:
+        """The verdict, and what the rules read in the text (None without rules), for classify to reuse."""
         text = prepare(text)
         tokens = self.segmenter.tokens(normalize_text(text))  # segmented once, for the model and the rules
         prediction = self.model.predict(text, self.segmenter, MAX_KEYWORDS if explain else 0, tokens)
         if UNCLASSIFIED in self.model.labels:
             prediction = prediction.without(UNCLASSIFIED)
-        rule = self.rules.classify(text, tokens) if self.rules is not None else None
-        if rule is None:
-            return Verdict(prediction.ranked, (), prediction.evidence)
+        if self.rules is None:
+            return Verdict(prediction.ranked, (), prediction.evidence), None
+        reading = self.rules.read(text, tokens)
+        rule = self.rules.judge(reading, subcategory=False)  # classify finds the subcategory of the final label
         (best, probability), *others = prediction.ranked
         # The rules decide when the model knows no word of the message, or was never trained on the rules'
         # category (added to the taxonomy since, e.g. from the console): it can speak neither for nor against it.
         if rule.category != UNCLASSIFIED and (not prediction.known or rule.category not in self.model.labels):
             others = [item for item in prediction.ranked if item[0] != rule.category]
-            return Verdict(((rule.category, rule.confidence), *others), rule.keywords)
+            return Verdict(((rule.category, rule.confidence), *others), rule.keywords), reading
         if rule.category == best:
             agreed = 1.0 - (1.0 - probability) * (1.0 - rule.confidence)
-            return Verdict(((best, agreed), *others), rule.keywords, prediction.evidence)
+            return Verdict(((best, agreed), *others), rule.keywords, prediction.evidence), reading
         averaged = self._averaged(prediction, rule)
         if averaged <= (1 - RULES_SHARE) * probability:
-            return Verdict(prediction.ranked, self.rules.keywords_of(text, best, tokens), prediction.evidence)
+            return Verdict(prediction.ranked, self.rules.keywords_in(reading, best), prediction.evidence), reading
         # The rules carry the label against the model's first choice: as sure as the average, no more.
         others = [item for item in prediction.ranked if item[0] != rule.category]
-        return Verdict(((rule.category, averaged), *others), rule.keywords, prediction.evidence)
+        return Verdict(((rule.category, averaged), *others), rule.keywords, prediction.evidence), reading
 
     @staticmethod
     def _averaged(prediction: Prediction, rule: Classification) -> float:

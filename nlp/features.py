@@ -9,6 +9,8 @@ the words and characters of its lead (title or first sentence) count twice, sinc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from operator import add
 
 from nlp.cleaning import lead, prepare
 from nlp.segmenter import Segmenter
@@ -26,8 +28,17 @@ def features(text: str, segmenter: Segmenter) -> list[str]:
     names = [WORD + word for word in words]
     for letters in runs:
         for size in CHAR_NGRAMS:
-            names.extend(CHARS + letters[start:start + size] for start in range(len(letters) - size + 1))
+            names.extend(CHARS + gram for gram in ngrams(letters, size))
     return names
+
+
+def ngrams(letters: str, size: int) -> Iterable[str]:
+    """The runs of `size` consecutive characters of letters, in order (built in C: this runs for every message)."""
+    if size == 1:
+        return letters
+    if size == 2:
+        return map(add, letters, letters[1:])
+    return map("".join, zip(*(letters[offset:] for offset in range(size)), strict=False))  # shorter tails end it
 
 
 def pieces(folded: str, segmenter: Segmenter, tokens: list[str] | None = None) -> tuple[list[str], list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nlp import UNCLASSIFIED, Classification, KeywordClassifier, Taxonomy, load_taxonomy
+from nlp.taxonomy import normalize_text
 
 MESSAGES: list[tuple[str, str]] = [
     ("3号楼电梯坏了，物业一直不来修", "物业服务"),
@@ -224,6 +226,20 @@ def matches_on_full_segmentation(classifier: KeywordClassifier, text: str) -> li
             if keep:
                 found.setdefault(word)
     return list(found)
+
+
+def test_segmenting_gives_jiebas_own_tokens(classifier: KeywordClassifier) -> None:
+    corpus = Path(__file__).resolve().parents[2] / "nlp" / "data" / "corpus"
+    texts = [json.loads(line)["text"] for name in ("train.jsonl", "test.jsonl")
+             for line in (corpus / name).read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(11)
+    pieces = [*sorted(classifier._index)[:300], "的", "了", "ab", "3", "１２", " ", "\r\n", "\t", "，", "-", "_", "%",
+              "e-mail", "號", "𠀀", "楼上楼下", "中华人民共和国"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    jieba = classifier.segmenter.tokenizer()
+    for text in texts:
+        for variant in (text, normalize_text(text)):
+            assert classifier.segmenter.tokens(variant) == jieba.lcut(variant, HMM=False), variant
 
 
 def test_full_width_and_upper_case_input_is_normalised(classifier: KeywordClassifier) -> None:
