@@ -319,6 +319,7 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   用户名 {street.CONSOLE_USERNAME}   密码 {console_password}
       演示管理员，看得到整个幸福街道：待分类、待接单、超时等队列，诉求列表和办理记录；
       已备好最近四周的演示诉求（接单、办结、评价、不满意重办都有），三率和待分类队列一打开就有数据；
+      试试：待分类一键改分类、超时队列、数据看板、三率排名、通知→发新通知（范围 幸福里社区/第一网格，看进度条到 100%）；
       密码每次启动随机生成（--host 0.0.0.0 时同一网络的人也能打开控制台）；另建账号：gridbot user add
 
 在另一个终端试试：
