@@ -111,7 +111,7 @@ ACTION_LABELS = {
 ACTION_BUTTONS = {"reclassify": "改分类", "reassign": "改派", "reject": "不受理", "merge": "合并", "split": "拆分",
                   "transfer": "转办", "withdraw": "撤销", "pause": "挂起", "resume": "恢复", "note": "保存备注", "message": "发送"}
 ACTION_PLACEHOLDERS = {"withdraw": "如 居民来电要求撤销，已自行解决", "reassign": "如 幸福里社区·第一网格 或 张伟", "reject": "告知居民的原因",
-                       "merge": "如 A20260301-0001"}
+                       "merge": "如 G2612030004"}
 ACTION_DONE = {"reclassify": "已改分类，并记为纠正样本。", "reassign": "已改派，新的承办人已收到任务。",
                "reject": "已作不受理处理，原因已告知居民。", "merge": "已合并，居民将随目标诉求收到进展。",
                "split": "已拆分，诉求已重新派发。", "transfer": "已转办，该部门的工作人员已收到任务。",
