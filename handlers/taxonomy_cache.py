@@ -85,6 +85,7 @@ def saved_text(database: Database) -> str | None:
         with database.transaction() as session:
             newest = taxonomy_versions.newest(session)
     except SQLAlchemyError as error:
-        log.warning("could not read the saved taxonomy (%s); starting with the taxonomy file", type(error).__name__)
+        # Said once more by the start-up checks when the database itself is the problem (unmigrated, unreachable).
+        log.debug("could not read the saved taxonomy (%s); starting with the taxonomy file", type(error).__name__)
         return None
     return newest[1] if newest is not None else None

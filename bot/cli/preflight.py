@@ -111,7 +111,10 @@ def _saved_taxonomy(configured: Settings) -> str | None:
     database check reports on)."""
     from handlers.taxonomy_cache import saved_text
 
-    database = configured.open_database()
+    try:
+        database = configured.open_database()
+    except OSError:
+        return None  # an unwritable data directory: the database check reports it
     try:
         return saved_text(database)
     finally:

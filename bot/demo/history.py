@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bot.demo import street
 from nlp.taxonomy import Taxonomy
 from storage import appeals, dispatch, org, rating, reassigning, residents, seeding, tasks
 from storage.appeals import UNCLASSIFIED
@@ -23,11 +24,12 @@ from storage.models import GRID_TEAM, Appeal, OutboxMessage, OutboxStatus, Resid
 
 HISTORY_DAYS = 28
 SEED = 2026
-# openid -> home; history's residents, apart from the ones the guide's commands use (o1 … o8).
+# openid -> home; history's residents, apart from the ones the guide's commands use (o1 … o8), and none in 3号楼,
+# whose residents the guide's 聚焦办 and urgent-notice examples count.
 RESIDENTS: dict[str, seeding.Home] = {
     "demo_hist_01": ("幸福里社区", "第一网格", "1号楼", "2单元"),
     "demo_hist_02": ("幸福里社区", "第一网格", "2号楼", "1单元"),
-    "demo_hist_03": ("幸福里社区", "第一网格", "3号楼", "2单元"),
+    "demo_hist_03": ("幸福里社区", "第一网格", "2号楼", "2单元"),
     "demo_hist_04": ("幸福里社区", "第二网格", "5号楼", "1单元"),
     "demo_hist_05": ("幸福里社区", "第二网格", "6号楼", "1单元"),
     "demo_hist_06": ("和平社区", "第一网格", "1栋", "3单元"),
@@ -183,3 +185,8 @@ def _team(session: Session, appeal: Appeal) -> list[Staff]:
                                                Staff.active.is_(True)).order_by(Staff.id)).all()
     return sorted(team, key=lambda member: member.role == StaffRole.GRID_LEADER)
 
+
+def bound_in(community: str, grid: str) -> set[str]:
+    """The openids of the demo's residents bound in the grid: the guide's, the quiet one and history's."""
+    homes = [*street.RESIDENTS.items(), (street.QUIET_RESIDENT, street.QUIET_HOME), *RESIDENTS.items()]
+    return {openid for openid, home in homes if home[:2] == (community, grid)}

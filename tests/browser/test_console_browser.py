@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import requests
 
-from bot.demo import history, street
+from bot.demo import history
 from tests.browser import pages
 from tests.browser.site import DISPLAY_NAME, Site, console_errors
 
 MASS_SEND = "/cgi-bin/message/mass/send"
 # The demo's residents bound in 幸福里社区·第一网格: the guide's, the quiet one, and those of its four weeks of history.
-GRID_RESIDENTS = {openid for openid, (community, grid, *_home) in
-                  [*street.RESIDENTS.items(), (street.QUIET_RESIDENT, street.QUIET_HOME), *history.RESIDENTS.items()]
-                  if (community, grid) == ("幸福里社区", "第一网格")}
+GRID_RESIDENTS = history.bound_in("幸福里社区", "第一网格")
 NOTICE_TEXT = "本周六上午9点小区消防演练，请大家配合"
 
 
