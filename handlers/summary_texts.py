@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from handlers.rate_words import percent
 from handlers.resident_texts import Fields
 from storage.notices import StaffDailySummary
 from storage.tickets import LOCAL_ZONE
@@ -29,7 +30,6 @@ QUIET = "{days}无新诉求，目前无超期{backlog}。"
 QUIET_BACKLOG = "，在办 {backlog} 件"
 YESTERDAY = "昨日"
 SPAN_MINUTES, SPAN_HOURS, SPAN_DAYS = "{count}分钟", "{count}小时", "{count}天"
-NO_RATE = "—"
 # Template lines (20 characters at most each): the figures without words around them.
 TITLE_SHORT = "{day}每日简报"
 FILED_SHORT = "新{new}·接单{accepted}·办结{resolved}"
@@ -58,16 +58,16 @@ def summary(n: StaffDailySummary) -> str:
             lines.append(LATE_MORE.format(count=n.overdue - len(n.late_tickets)))
     else:
         lines.append(BACKLOG_ON_TIME.format(backlog=n.backlog))
-    lines.append(RATES.format(month=_month(n), response=_percent(n.response_rate), resolve=_percent(n.resolve_rate),
-                              satisfaction=_percent(n.satisfaction_rate)))
+    lines.append(RATES.format(month=_month(n), response=percent(n.response_rate), resolve=percent(n.resolve_rate),
+                              satisfaction=percent(n.satisfaction_rate)))
     lines.append(LOOK_FURTHER)
     return "\n".join(lines)
 
 
 def summary_fields(n: StaffDailySummary) -> Fields:
     """A template message's lines: where, which morning, the figures, the rates; the overdue tickets in the remark."""
-    rates = RATES_SHORT.format(response=_percent(n.response_rate, 0), resolve=_percent(n.resolve_rate, 0),
-                               satisfaction=_percent(n.satisfaction_rate, 0))
+    rates = RATES_SHORT.format(response=percent(n.response_rate, 0), resolve=percent(n.resolve_rate, 0),
+                               satisfaction=percent(n.satisfaction_rate, 0))
     remark = LATE_SHORT.format(tickets="、".join(n.late_tickets)) if n.late_tickets else LOOK_FURTHER
     return (n.area, TITLE_SHORT.format(day=_month_day(_local_day(n.until))),
             FILED_SHORT.format(new=n.new, accepted=n.accepted, resolved=n.resolved),
@@ -95,10 +95,6 @@ def _month(n: StaffDailySummary) -> str:
     """The month the rates are of: the month of the last day reported on (on the 1st, the whole month before)."""
     last, today = _local_day(n.until) - timedelta(days=1), _local_day(n.until)
     return THIS_MONTH if (last.year, last.month) == (today.year, today.month) else WHOLE_MONTH.format(month=last.month)
-
-
-def _percent(rate: float | None, decimals: int = 1) -> str:
-    return NO_RATE if rate is None else f"{rate * 100:.{decimals}f}%"
 
 
 def _span(minutes: int) -> str:

@@ -6,16 +6,12 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from handlers.rate_words import NONE, TOTAL, UNIT_NAMES, change, label, percent, points  # noqa: F401 (the table's words)
 from storage.tickets import LOCAL_ZONE
 
 if TYPE_CHECKING:
-    from storage.rates import Period, Ranking, Rates, Row
+    from storage.rates import Period, Ranking, Row
 
-# --by, and how the table names the unit (storage.rate_counts.Unit; a test keeps them equal).
-UNIT_NAMES = {"street": "街道", "community": "社区", "grid": "网格", "member": "网格员", "category": "类别"}
-NOBODY = "（无人接单）"  # the member unit of appeals nobody claimed
-TOTAL = "合计"
-NONE = "—"
 
 BOTH_DATES = "--from 和 --to 要一起给出（都不给就是本月）。"
 BAD_DATE = "日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{text}”。"
@@ -29,27 +25,6 @@ COLUMNS = ("排名", "{unit}", "派发", "响应率", "解决率", "满意率", 
 FOOTNOTE = ("满意率 =（满意 + {credit} × 基本满意）÷ 已评价；综合成绩 = 100 ×（{response} × 响应率 + {resolve} × 解决率 + "
             "{satisfaction} × 满意率）。“—”：分母为 0，不参与排名。定义见 README“三率”。")
 EMPTY = "这段时间在范围内没有单位可列。"
-
-
-def percent(rate: float | None) -> str:
-    """87.5%; "—" for a rate over nothing."""
-    return NONE if rate is None else f"{rate * 100:.1f}%"
-
-
-def points(score: float | None) -> str:
-    return NONE if score is None else f"{score:.1f}"
-
-
-def change(now: Rates, before: Rates | None) -> str:
-    """↑2.5 / ↓1.0 / 0.0 points of 综合成绩 against the previous period; "—" when either has none."""
-    if now.score is None or before is None or before.score is None:
-        return NONE
-    delta = round(now.score - before.score, 1)
-    return f"↑{delta:.1f}" if delta > 0 else f"↓{-delta:.1f}" if delta < 0 else "0.0"
-
-
-def label(row: Row) -> str:
-    return NOBODY if row.key is None and row.label == "" else row.label
 
 
 def heading(ranking: Ranking) -> str:

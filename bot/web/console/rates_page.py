@@ -15,9 +15,10 @@ from flask import Response, g, render_template, request
 from bot.sheets.appeals_csv import CSV_BOM
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, login_required, runtime
+from handlers.rate_words import change, label, percent, points
 from storage.dashboard import units_within
 from storage.rate_counts import Unit
-from storage.rates import LOCAL_ZONE, Period, Ranking, Rates, Row, ranking
+from storage.rates import LOCAL_ZONE, Period, Ranking, Row, ranking
 
 MAX_DAYS = 366  # the longest period a page reads: a year, leap or not
 DEFAULT_UNIT = Unit.GRID
@@ -103,27 +104,6 @@ def read_period(args: Mapping[str, str], default: Period) -> Period | str:
 
 
 # --- rates as an operator reads them -------------------------------------------------------------------------
-
-def percent(rate: float | None) -> str:
-    """87.5%; "—" for a rate over nothing."""
-    return texts.NONE if rate is None else f"{rate * 100:.1f}%"
-
-
-def points(score: float | None) -> str:
-    return texts.NONE if score is None else f"{score:.1f}"
-
-
-def change(now: Rates, before: Rates | None) -> str:
-    """↑2.5 / ↓1.0 / 0.0 points of 综合成绩 against the previous period; "—" when either has none."""
-    if now.score is None or before is None or before.score is None:
-        return texts.NONE
-    delta = round(now.score - before.score, 1)
-    return f"↑{delta:.1f}" if delta > 0 else f"↓{-delta:.1f}" if delta < 0 else "0.0"
-
-
-def label(row: Row) -> str:
-    return texts.RATES_NOBODY if row.key is None and row.label == "" else row.label
-
 
 def columns(unit: Unit) -> list[str]:
     return [column.format(unit=texts.UNIT_NAMES[unit]) for column in texts.RATES_COLUMNS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import rate_words
 from handlers.staff_texts import STATUS_NAMES
 from storage.console_users import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 from storage.models import ConsoleRole
@@ -479,7 +480,7 @@ PERIOD_BAD_DATE = "日期“{value}”看不懂，请写成 2026-03-01 这样。
 PERIOD_BOTH = "开始和结束日期要一起给出（都不给就用默认时间段）。"
 PERIOD_BACKWARDS = "结束日期（{last}）不能早于开始日期（{first}）。"
 PERIOD_TOO_LONG = "时间段最长 {days} 天，请缩短后再试。"
-NONE = "—"
+NONE = rate_words.NONE
 DASH_HEADINGS = {
     "per_day": "每日诉求量（按类别）", "backlog": "未办结积压（按已等待时间）", "overdue": "已超时",
     "workload": "网格员工作量", "focus": "聚焦办（进行中）", "channels": "渠道构成", "times": "接单和办结用时",
@@ -513,15 +514,14 @@ PER_DAY_TABLE = "每日件数（表格）"
 
 RATES_TITLE = "三率排名"
 RATES_UNIT_LABEL = "按"
-UNIT_NAMES = {"street": "街道", "community": "社区", "grid": "网格", "member": "网格员", "category": "类别"}
+UNIT_NAMES = rate_words.UNIT_NAMES
 RATES_COLUMNS = ("排名", "{unit}", "派发", "响应率", "解决率", "满意率", "评价率", "综合成绩", "按期办结率", "重办率",
                  "回退率", "较上期")
 RATES_LINE = ("{first} 至 {last}（北京时间）提交的诉求，办结和评价截至 {as_of}；较上期：与 {before_first} 至 "
               "{before_last} 相比综合成绩的变化。")
 RATES_FOOTNOTE = ("满意率 =（满意 + {credit} × 基本满意）÷ 已评价；综合成绩 = 100 ×（{response} × 响应率 + {resolve} × "
                   "解决率 + {satisfaction} × 满意率）。“—”：分母为 0，不参与排名。")
-RATES_TOTAL = "合计"
-RATES_NOBODY = "（无人接单）"
+RATES_TOTAL = rate_words.TOTAL
 RATES_EMPTY = "这段时间在范围内没有单位可列。"
 RATES_BAD_UNIT = "不能按“{unit}”排名：请从列表中选择。"
 RATES_FILENAME = "rates-{unit}-{first}-{last}.csv"

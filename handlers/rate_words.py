@@ -1,0 +1,33 @@
+"""How every operator surface writes the three rates (the CLI's `gridbot rates`, the console's ranking and dashboard,
+the morning summary): a percentage, a score, the change against the previous period, and a unit's name."""
+
+from __future__ import annotations
+
+from storage.rates import Rates, Row
+
+NONE = "—"  # a rate over nothing: never 0 %
+# --by, and how a table names the unit (storage.rate_counts.Unit; a test keeps them equal).
+UNIT_NAMES = {"street": "街道", "community": "社区", "grid": "网格", "member": "网格员", "category": "类别"}
+NOBODY = "（无人接单）"  # the member unit of appeals nobody claimed
+TOTAL = "合计"
+
+
+def percent(rate: float | None, decimals: int = 1) -> str:
+    """87.5%; "—" for a rate over nothing."""
+    return NONE if rate is None else f"{rate * 100:.{decimals}f}%"
+
+
+def points(score: float | None) -> str:
+    return NONE if score is None else f"{score:.1f}"
+
+
+def change(now: Rates, before: Rates | None) -> str:
+    """↑2.5 / ↓1.0 / 0.0 points of 综合成绩 against the previous period; "—" when either has none."""
+    if now.score is None or before is None or before.score is None:
+        return NONE
+    delta = round(now.score - before.score, 1)
+    return f"↑{delta:.1f}" if delta > 0 else f"↓{-delta:.1f}" if delta < 0 else "0.0"
+
+
+def label(row: Row) -> str:
+    return NOBODY if row.key is None and row.label == "" else row.label
