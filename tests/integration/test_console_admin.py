@@ -70,6 +70,13 @@ def versions(runtime):
         return session.scalar(select(func.count(TaxonomyVersion.id)))
 
 
+def newest_version(runtime):
+    """The number of the newest version: numbers come from the database's sequence, which PostgreSQL never winds
+    back between tests, so they are read, not assumed."""
+    with runtime.database.transaction() as session:
+        return taxonomy_versions.newest_id(session)
+
+
 # --- every role against every route -----------------------------------------------------------------------------
 
 ADMIN_PAGES = ["/console/users", "/console/templates"]
@@ -293,7 +300,9 @@ def test_a_valid_taxonomy_is_saved_and_classifies_the_next_message(app, runtime)
     person = logged_in(app, "admin")
     response = post(person, "/console/taxonomy", {"text": WITH_PETS})
     assert response.status_code == 302
-    assert "已保存为第 1 版" in person.get(response.headers["Location"]).get_data(as_text=True)
+    saved = newest_version(runtime)
+    assert response.headers["Location"].endswith(f"saved={saved}")
+    assert f"已保存为第 {saved} 版" in person.get(response.headers["Location"]).get_data(as_text=True)
     understanding = runtime.understanding
     assert "宠物管理" in understanding.taxonomy.names
     found = understanding.classifier.classify(PETS)  # the model was never trained on it: the keyword rules decide
@@ -334,15 +343,19 @@ def test_the_same_text_again_is_not_a_new_version(app, runtime):
 def test_going_back_to_an_earlier_version_saves_it_anew(app, runtime):
     person = logged_in(app, "admin")
     assert post(person, "/console/taxonomy", {"text": WITH_PETS}).status_code == 302
+    first = newest_version(runtime)
     assert post(person, "/console/taxonomy", {"text": SHIPPED}).status_code == 302
     assert "宠物管理" not in runtime.understanding.taxonomy.names
-    assert post(person, "/console/taxonomy/versions/1/restore").status_code == 302
+    assert post(person, f"/console/taxonomy/versions/{first}/restore").status_code == 302
     assert "宠物管理" in runtime.understanding.taxonomy.names
+    restored = newest_version(runtime)
+    assert restored > first + 1
     page = person.get("/console/taxonomy").get_data(as_text=True)
-    assert "当前使用的是第 3 版" in page and "恢复自第 1 版" in page
-    assert "宠物管理" in person.get("/console/taxonomy/versions/1").get_data(as_text=True)
-    assert post(person, "/console/taxonomy/versions/99/restore").status_code == 404
-    assert person.get("/console/taxonomy/versions/99").status_code == 404
+    assert f"当前使用的是第 {restored} 版" in page and f"恢复自第 {first} 版" in page
+    assert "宠物管理" in person.get(f"/console/taxonomy/versions/{first}").get_data(as_text=True)
+    unknown = restored + 1000
+    assert post(person, f"/console/taxonomy/versions/{unknown}/restore").status_code == 404
+    assert person.get(f"/console/taxonomy/versions/{unknown}").status_code == 404
 
 
 def test_a_stored_version_this_process_cannot_use_falls_back_to_the_file(runtime, clock):
