@@ -1,4 +1,5 @@
-"""Starts a gridbot worker: the schedule thread (bot/worker/schedule.py) and an RQ worker on the gridbot queue."""
+"""Starts a gridbot worker: the schedule thread and the console-figures thread (bot/worker/schedule.py) and an RQ
+worker on the gridbot queue."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def main(settings: Settings | None = None, burst: bool = False) -> None:
     stop = threading.Event()
     schedule_thread = threading.Thread(target=schedule.run, args=(runtime, stop), name="schedule", daemon=True)
     schedule_thread.start()
+    threading.Thread(target=schedule.warm_figures, args=(runtime, stop), name="figures", daemon=True).start()
     # SimpleWorker runs jobs in this process: no fork per job, the runtime and its pools are reused.
     worker = SimpleWorker([schedule.queue(runtime)], connection=runtime.redis)
     try:

@@ -44,9 +44,10 @@ from storage.models import (
 )
 from storage.queries import EVERYWHERE, Overdue, QueueCounts, Scope
 from storage.rate_counts import Unit, appeal_facts, is_dispatched, resolved, without_jit
-from storage.rates import DEFAULT_WEIGHTS, Period, Ranking, Weights, ranking
+from storage.rates import DEFAULT_WEIGHTS, LOCAL_ZONE, Period, Ranking, Weights, ranking
 from storage.tasks import WORKING
 
+DEFAULT_DAYS = 30  # the dashboard's period unless the operator picks one
 TOP = 20  # lines of each list: the overdue appeals, the members' workload, the focus cases, the ranking
 AGES = (timedelta(days=1), timedelta(days=3), timedelta(days=7))  # the backlog's buckets: <1, 1–3, 3–7, >7 days
 TICKETS_PER_CASE = 5
@@ -121,9 +122,23 @@ class Charts:
 
 
 @dataclass(frozen=True)
+class PeriodFigures:
+    """The panels computed over the period's appeals: the slow part of the dashboard at a city's size, which the
+    console may serve a few minutes old (bot/figure_cache.py). `as_of` is when they were computed."""
+
+    per_day: tuple[DayCount, ...]
+    channels: tuple[tuple[str, int], ...]
+    workload: tuple[Workload, ...]
+    to_accept: Spread
+    to_resolve: Spread
+    ranking: Ranking  # by `overview_unit(scope)`
+    as_of: datetime
+
+
+@dataclass(frozen=True)
 class Dashboard:
     charts: Charts
-    as_of: datetime
+    as_of: datetime  # when the period's figures were computed (the backlog, queues and lists are as of now)
     queues: QueueCounts  # the home page's queues at `now`
     overdue: tuple[Overdue, ...]  # the first TOP of `queues.overdue`, oldest first
     workload: tuple[Workload, ...]
@@ -133,23 +148,40 @@ class Dashboard:
     ranking: Ranking  # by `overview_unit(scope)`
 
 
+def default_period(now: datetime) -> Period:
+    """The dashboard's period unless the operator picks one: the last DEFAULT_DAYS days, today (Beijing time)
+    included."""
+    today = now.astimezone(LOCAL_ZONE).date()
+    return Period.days(today - timedelta(days=DEFAULT_DAYS - 1), today)
+
+
 def dashboard(session: Session, scope: Scope, period: Period, now: datetime,
-              weights: Weights = DEFAULT_WEIGHTS) -> Dashboard:
-    """Every panel of the dashboard for the scope and period, as of `now`."""
-    to_accept, to_resolve = times(session, scope, period, now)
+              weights: Weights = DEFAULT_WEIGHTS, figures: PeriodFigures | None = None) -> Dashboard:
+    """Every panel of the dashboard for the scope and period, as of `now`; the period's figures computed here
+    unless given (as the console keeps them: bot/figure_cache.py)."""
+    found = figures or period_figures(session, scope, period, now, weights)
     return Dashboard(
-        charts=charts(session, scope, period, now), as_of=period.as_of(now),
+        charts=charts(session, scope, found, now), as_of=found.as_of,
         queues=queries.queue_counts(session, now, scope),
         overdue=tuple(queries.overdue(session, now, scope, limit=TOP)),
-        workload=workload(session, scope, period), focus=focus(session, scope), to_accept=to_accept,
-        to_resolve=to_resolve, ranking=ranking(session, period, now, overview_unit(scope), scope, weights),
+        workload=found.workload, focus=focus(session, scope), to_accept=found.to_accept,
+        to_resolve=found.to_resolve, ranking=found.ranking,
     )
 
 
-def charts(session: Session, scope: Scope, period: Period, now: datetime) -> Charts:
-    """The panels drawn as charts: appeals per day by category, the channels, the backlog by age."""
-    return Charts(period, per_day(session, scope, period), channels(session, scope, period),
-                  backlog(session, scope, now))
+def period_figures(session: Session, scope: Scope, period: Period, now: datetime,
+                   weights: Weights = DEFAULT_WEIGHTS) -> PeriodFigures:
+    """The panels over the period's appeals: per day, channels, workload, times to 接单 and 办结, the ranking."""
+    to_accept, to_resolve = times(session, scope, period, now)
+    return PeriodFigures(per_day(session, scope, period), channels(session, scope, period),
+                         workload(session, scope, period), to_accept, to_resolve,
+                         ranking(session, period, now, overview_unit(scope), scope, weights), period.as_of(now))
+
+
+def charts(session: Session, scope: Scope, figures: PeriodFigures, now: datetime) -> Charts:
+    """The panels drawn as charts: appeals per day by category and the channels (of the period's figures), the
+    backlog by age (now)."""
+    return Charts(figures.ranking.period, figures.per_day, figures.channels, backlog(session, scope, now))
 
 
 def overview_unit(scope: Scope) -> Unit:

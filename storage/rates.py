@@ -73,6 +73,9 @@ class Rates:
     returned: float | None  # 回退率
 
 
+DEFAULT_UNIT = Unit.GRID  # what the console's rates page ranks unless the operator picks another
+
+
 def _ratio(part: float, whole: int) -> float | None:
     return part / whole if whole else None
 

@@ -16,6 +16,7 @@ import redis
 
 from bot import media_store, redisconn
 from bot.clock import Clock, now_utc
+from bot.figure_cache import FigureCache
 from bot.privacy import mask
 from bot.settings import COMPAT, PLAIN, Problem, Settings, SettingsError
 from bot.web import inbox
@@ -138,6 +139,7 @@ class Runtime:
         self._redis: redis.Redis | None = None
         self._redis_pid = 0
         self._redis_lock = threading.Lock()
+        self.figures = FigureCache(self.database, self.redis, clock, settings.rate_weights)
         # gunicorn runs a dozen threads per worker so that slow clients cannot hold the webhook; the handling
         # itself (one short database transaction) still runs one at a time per process, as the sync workers
         # did: threads contending for SQLite's write lock would wait in its busy handler's sleeps instead.

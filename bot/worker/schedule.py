@@ -2,7 +2,8 @@
 as delivery jobs and checks the dispatched appeals for 聚焦办 hot spots; and, on their own clocks, queues the photos
 still to save (every second), sweeps for 督着办 (every 10 s), forgets old message keys (hourly), refreshes WeChat's callback IP list (daily) and checkpoints
 SQLite's WAL (every second), and writes the morning's 每日简报 once its hour has come (checked every minute).
-Each database step runs in a transaction of its own."""
+Each database step runs in a transaction of its own. `warm_figures`, on a thread of its own, computes the
+console's default figures ahead every four minutes (bot/figure_cache.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Callable
 from redis import RedisError
 from rq import Queue
 
+from bot.figure_cache import WARM_EVERY, FigureCache
 from bot.wechat.api import WeChatAPIError
 from bot.wechat.sources import store_callback_ips
 from bot.worker import jobs
@@ -50,6 +52,8 @@ CALLBACK_IPS_EVERY = timedelta(days=1)
 CALLBACK_IPS_RETRY = timedelta(minutes=5)
 # 每日简报 (GRIDBOT_SUMMARY_HOUR): whether the day's are due is asked this often, so they leave within a minute.
 SUMMARY_EVERY_S = 60.0
+# One worker process a round computes the console's figures ahead (`warm_figures`): the others find this key.
+WARMING_KEY = "gridbot:figures:warming"
 
 
 def queue(runtime: WorkerRuntime) -> Queue:
@@ -256,3 +260,22 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
         else:
             failures.succeeded()
         stop.wait(interval)
+
+
+def warm_figures(runtime: WorkerRuntime, stop: threading.Event) -> None:
+    """Compute the console's default figures ahead (bot/figure_cache.py) every WARM_EVERY until `stop` is set, one
+    worker process a round. On a thread of its own: at a city's size a round takes the database seconds, which the
+    schedule's dispatch and deliveries must not wait for."""
+    cache = FigureCache(runtime.database, lambda: runtime.redis, runtime.clock, runtime.settings.rate_weights)
+    failures = FailureLog(log, "console figures round")
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            if runtime.redis.set(WARMING_KEY, "1", nx=True, ex=int(WARM_EVERY.total_seconds()) - 1):
+                scopes = cache.warm()
+                log.info("console figures computed ahead for %d scopes in %.1f s", scopes, time.monotonic() - started)
+        except Exception as error:  # noqa: BLE001 - a database or Redis hiccup must not end the thread
+            failures.failed(error)
+        else:
+            failures.succeeded()
+        stop.wait(max(1.0, WARM_EVERY.total_seconds() - (time.monotonic() - started)))

@@ -13,15 +13,6 @@ from bot.web.console import texts
 from bot.web.console.guard import blueprint, login_required, runtime
 from bot.web.console.rates_page import cells, change, label, percent, points, read_period, refused
 from storage import dashboard as figures
-from storage.rates import LOCAL_ZONE, Period
-
-DEFAULT_DAYS = 30
-
-
-def default_period(now: datetime) -> Period:
-    """The last 30 days, today (Beijing time) included."""
-    today = now.astimezone(LOCAL_ZONE).date()
-    return Period.days(today - timedelta(days=DEFAULT_DAYS - 1), today)
 
 
 @blueprint.get("/dashboard")
@@ -29,11 +20,12 @@ def default_period(now: datetime) -> Period:
 def dashboard() -> Any:
     """Every panel of the dashboard for the period (default: the last 30 days)."""
     now = runtime().clock()
-    period = read_period(request.args, default_period(now))
+    period = read_period(request.args, figures.default_period(now))
     if isinstance(period, str):
         return refused(texts.DASHBOARD_TITLE, period)
+    kept = runtime().figures.period_figures(g.operator.scope, period)
     with runtime().database.transaction() as db:
-        found = figures.dashboard(db, g.operator.scope, period, now, runtime().settings.rate_weights)
+        found = figures.dashboard(db, g.operator.scope, period, now, runtime().settings.rate_weights, kept)
     return render_template("console/dashboard.html", found=found, period=period, now=now, top=figures.TOP,
                            percent=percent, points=points, change=change, label=label, cells=cells,
                            table=chart_data(found.charts), span=span, late_by=late_by,
@@ -46,11 +38,12 @@ def dashboard_data() -> Any:
     """The charts' figures for dashboard.js: every day of the period with the count of each category, the
     channels, the backlog by age (names in Chinese, as the charts label them)."""
     now = runtime().clock()
-    period = read_period(request.args, default_period(now))
+    period = read_period(request.args, figures.default_period(now))
     if isinstance(period, str):
         return jsonify(error=period), 400
+    kept = runtime().figures.period_figures(g.operator.scope, period)
     with runtime().database.transaction() as db:
-        found = figures.charts(db, g.operator.scope, period, now)
+        found = figures.charts(db, g.operator.scope, kept, now)
     return jsonify(chart_data(found))
 
 

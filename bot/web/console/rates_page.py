@@ -18,10 +18,9 @@ from bot.web.console.guard import blueprint, login_required, runtime
 from handlers.rate_words import change, label, percent, points
 from storage.dashboard import units_within
 from storage.rate_counts import Unit
-from storage.rates import LOCAL_ZONE, Period, Ranking, Row, ranking
+from storage.rates import DEFAULT_UNIT, LOCAL_ZONE, Period, Ranking, Row
 
 MAX_DAYS = 366  # the longest period a page reads: a year, leap or not
-DEFAULT_UNIT = Unit.GRID
 
 
 @blueprint.get("/rates")
@@ -33,7 +32,7 @@ def rates() -> Any:
     if isinstance(wanted, str):
         return refused(texts.RATES_TITLE, wanted)
     period, unit = wanted
-    ranked = _ranking(period, unit, now)
+    ranked = _ranking(period, unit)
     return render_template("console/rates.html", ranked=ranked, unit=unit, units=units_within(g.operator.scope),
                            first=period.first_day, last=period.last_day, cells=cells, label=label,
                            line=heading(ranked), footnote=footnote(ranked))
@@ -48,7 +47,7 @@ def rates_export() -> Any:
     if isinstance(wanted, str):
         return refused(texts.RATES_TITLE, wanted)
     period, unit = wanted
-    ranked = _ranking(period, unit, now)
+    ranked = _ranking(period, unit)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns(unit))
@@ -71,9 +70,8 @@ def _wanted(now: datetime) -> tuple[Period, Unit] | str:
     return period, allowed[given]
 
 
-def _ranking(period: Period, unit: Unit, now: datetime) -> Ranking:
-    with runtime().database.transaction() as db:
-        return ranking(db, period, now, unit, g.operator.scope, runtime().settings.rate_weights)
+def _ranking(period: Period, unit: Unit) -> Ranking:
+    return runtime().figures.ranking(g.operator.scope, period, unit)
 
 
 def refused(title: str, message: str) -> tuple[str, int]:
