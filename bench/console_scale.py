@@ -2,6 +2,7 @@
 counts, timed on PostgreSQL and SQLite.
 
     python bench/console_scale.py [--appeals 1000000] [--rounds 7] [--databases postgresql,sqlite] [--explain]
+                                  [--only TEXT] [--postgresql-url URL]
 
 Loads a city's year (bench/city_year.py: 3,000 grids, a million appeals with their trails) into a throwaway
 PostgreSQL cluster (tests/pgcluster.py) and a SQLite file in a temp dir, both migrated with Alembic to the
@@ -11,6 +12,12 @@ current schema, then times the storage calls behind each console page (not throu
 of its own; the table gives the median and the 90th percentile next to two baselines timed in the same run (the
 machine is shared). --explain prints, for PostgreSQL, EXPLAIN (ANALYZE, BUFFERS) of every statement of an
 operation that took 5 ms or more; for SQLite, EXPLAIN QUERY PLAN.
+
+The rates and the dashboard are timed twice: computed, and "as served" — through the console's figure cache
+(bot/figure_cache.py, on an embedded Redis), which keeps the figures that took 100 ms or more (GRIDBOT_FIGURES_KEEP_AFTER_MS) for five minutes, as
+the worker keeps the default pages warm. The warm-up round computes them; a figure quick to compute is not kept,
+so its "as served" time is its computed time. --postgresql-url times a database loaded by an earlier run (a
+cluster kept running, a copy of a real one) instead of loading a new one.
 """
 
 from __future__ import annotations
@@ -32,16 +39,20 @@ import fixture  # noqa: F401  (puts this worktree first on sys.path, before the 
 
 # isort: split
 import city_year
+from redis import Redis
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
+from bot.figure_cache import FigureCache
+from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
+from bot.settings import DEFAULT_FIGURES_KEEP_AFTER_MS
 from storage import appeal_record, queries
 from storage import dashboard as board
 from storage.console_users import appeal_within
 from storage.db import Database, upgrade
 from storage.models import Appeal, AppealStatus
 from storage.queries import EVERYWHERE, AppealFilter, Scope
-from storage.rates import Period, Unit, ranking
+from storage.rates import DEFAULT_WEIGHTS, Period, Unit, ranking
 from tests.pgcluster import DATABASE, throwaway_cluster
 
 NOW = city_year.NOW_UTC
@@ -50,11 +61,13 @@ SLOW_STATEMENT_S = 0.025  # --explain shows the statements at least this slow (a
 BENCH_DATABASE = "gridbot_console_scale"  # --explain shows the statements at least this slow
 
 
-def dashboard(session: Session, scope: Scope) -> object:
-    """The console's 数据看板 for the last 30 days (every panel: storage/dashboard.py) and its home page's queue
-    counts, as the two pages an operator opens first."""
-    period = Period(NOW - timedelta(days=30), NOW)
-    return board.dashboard(session, scope, period, NOW), queries.queue_counts(session, NOW, scope)
+def dashboard(session: Session, scope: Scope, kept: FigureCache | None = None) -> object:
+    """The console's 数据看板 for its default period (every panel: storage/dashboard.py) and its home page's queue
+    counts, as the two pages an operator opens first; with `kept`, the period's figures as the console serves
+    them (bot/figure_cache.py)."""
+    period = board.default_period(NOW)
+    figures = kept.period_figures(scope, period) if kept is not None else None
+    return board.dashboard(session, scope, period, NOW, figures=figures), queries.queue_counts(session, NOW, scope)
 
 
 @dataclass(frozen=True)
@@ -65,8 +78,9 @@ class Operation:
     run: Callable[[Session], object]
 
 
-def operations(session: Session) -> list[Operation]:
-    """Every operation timed, with the ids it reads picked from the loaded data."""
+def operations(session: Session, kept: FigureCache) -> list[Operation]:
+    """Every operation timed, with the ids it reads picked from the loaded data; "as served": through the
+    console's figure cache, which keeps those slow to compute (the warm-up round computes them)."""
     roles = {"管理员": EVERYWHERE, "街道": Scope(street_id=1), "社区": Scope(community_id=1)}
     everything = tuple(AppealStatus)
     week = NOW - timedelta(days=180)
@@ -98,8 +112,11 @@ def operations(session: Session) -> list[Operation]:
     for role, scope in roles.items():
         for month in (11, 6):
             found.append(Operation(f"rates {role}: 2026-{month:02d} by grid (+ previous)", _rates(scope, month)))
+        found.append(Operation(f"rates {role}: 2026-11 by grid, as served",
+                               lambda s, scope=scope: kept.ranking(scope, Period.month(2026, 11), Unit.GRID)))
     for role, scope in roles.items():
         found.append(Operation(f"dashboard {role}", lambda s, scope=scope: dashboard(s, scope)))
+        found.append(Operation(f"dashboard {role}, as served", lambda s, scope=scope: dashboard(s, scope, kept)))
     return found
 
 
@@ -191,12 +208,19 @@ def main() -> None:
     parser.add_argument("--databases", default="postgresql,sqlite", help="which of postgresql, sqlite (comma-separated)")
     parser.add_argument("--only", default="", help="time only the operations whose name contains this")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--postgresql-url", default="",
+                        help="time this PostgreSQL database, loaded by an earlier run, instead of loading a new one")
     options = parser.parse_args()
     wanted = options.databases.split(",")
     city_year.sqlite_datetimes()
     with ExitStack() as stack:
-        urls = {}
-        if "postgresql" in wanted:
+        redis_directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gridbot-console-redis-")))
+        redis = Redis.from_url(ensure_embedded_redis(redis_directory))
+        stack.callback(stop_embedded_redis, redis_directory)
+        urls, loaded = {}, {}
+        if "postgresql" in wanted and options.postgresql_url:
+            loaded["postgresql"] = stack.enter_context(_disposing(Database(options.postgresql_url)))
+        elif "postgresql" in wanted:
             urls["postgresql"] = chinese_database(stack.enter_context(throwaway_cluster()))
         if "sqlite" in wanted:
             directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="gridbot-console-scale-"))
@@ -206,15 +230,19 @@ def main() -> None:
             upgrade(url)
             databases[name] = stack.enter_context(_disposing(Database(url)))
         started = time.perf_counter()
-        city_year.load(list(databases.values()), options.appeals)
-        print(f"loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        if databases:
+            city_year.load(list(databases.values()), options.appeals)
+            print(f"loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        databases.update(loaded)
         results = {}
         for name, database in databases.items():
             started = time.perf_counter()
             _analyze(database)
             print(f"{name}: ANALYZE in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            redis.flushdb()  # the figures kept for one database are not the other's
+            kept = FigureCache(database, lambda: redis, lambda: NOW, DEFAULT_WEIGHTS, DEFAULT_FIGURES_KEEP_AFTER_MS)
             with database.transaction() as session:
-                found = [operation for operation in operations(session) if options.only in operation.name
+                found = [operation for operation in operations(session, kept) if options.only in operation.name
                          or operation.name.startswith("baseline")]
             results[name] = measure(database, found, options.rounds)
         _table(options, found, results)

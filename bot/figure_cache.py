@@ -3,7 +3,7 @@ a few minutes when computing them took long.
 
 At a city's size (a million appeals a year, thousands of grids) the rates of a month for every grid, or the
 dashboard of the whole city, cost the database a second and more: each reads every appeal of the period. A figure
-that took WORTH_KEEPING_S or more to compute is kept for FRESH_FOR and served to every operator who asks for the
+that took GRIDBOT_FIGURES_KEEP_AFTER_MS or more to compute (100 ms) is kept for FRESH_FOR and served to every operator who asks for the
 same one (scope, period, unit, weights) meanwhile; the page says as of when (“截至 10:05”: Ranking.as_of and
 PeriodFigures.as_of are the moment they were computed). Figures that are quick to compute — a community, a street
 of a small city, any small deployment — are never kept, so they are exact at every load. The worker computes the
@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 
 FRESH_FOR = timedelta(minutes=5)
 WARM_EVERY = timedelta(minutes=4)  # under FRESH_FOR: the defaults the worker computes never go stale between rounds
-WORTH_KEEPING_S = 0.25  # computed faster than this: not kept, the next page computes it again
 KEY = "gridbot:figures:{kind}:{digest}"
 
 T = TypeVar("T")
@@ -53,12 +52,14 @@ SHAPE = hashlib.sha256(repr([[field.name for field in fields(shape)] for shape i
 class FigureCache:
     """The figures of the console pages, computed through storage and kept in Redis while fresh."""
 
-    def __init__(self, database: Database, redis: Callable[[], redis_lib.Redis], clock: Clock,
-                 weights: Weights) -> None:
+    def __init__(self, database: Database, redis: Callable[[], redis_lib.Redis], clock: Clock, weights: Weights,
+                 keep_after_ms: int | None) -> None:
         self.database = database
         self.redis = redis  # a callable: the web runtime connects lazily, once per process
         self.clock = clock
         self.weights = weights
+        # Computed faster than this, a figure is not kept: the next page computes it again. None: nothing is kept.
+        self.keep_after_s = None if keep_after_ms is None else keep_after_ms / 1000
 
     def ranking(self, scope: Scope, period: Period, unit: Unit, refresh: bool = False) -> Ranking:
         """The rates page's ranking (storage.rates.ranking), as of now or of a few minutes ago."""
@@ -87,6 +88,8 @@ class FigureCache:
         return len(scopes)
 
     def _served(self, kind: str, what: tuple[Any, ...], compute: Callable[[], T], refresh: bool = False) -> T:
+        if self.keep_after_s is None:
+            return compute()
         key = KEY.format(kind=kind, digest=hashlib.sha256(repr((SHAPE, self.weights, *what)).encode()).hexdigest())
         now = self.clock()
         if not refresh:
@@ -95,7 +98,7 @@ class FigureCache:
                 return kept  # type: ignore[no-any-return]
         started = time.perf_counter()
         value = compute()
-        if time.perf_counter() - started >= WORTH_KEEPING_S:
+        if time.perf_counter() - started >= self.keep_after_s:
             self._write(key, now, value)
         return value
 

@@ -42,7 +42,10 @@ DEMO_ACCOUNT_NAME = "幸福街道"
 SECRET_KEY_MIN_LENGTH = 32
 # GRIDBOT_SUMMARY_HOUR: the hour (Beijing time) of the morning's 每日简报, or "off".
 DEFAULT_SUMMARY_HOUR = 8
-SUMMARY_OFF = "off"
+# GRIDBOT_FIGURES_KEEP_AFTER_MS: console figures that took this long to compute are kept five minutes
+# (bot/figure_cache.py), or "off".
+DEFAULT_FIGURES_KEEP_AFTER_MS = 100
+OFF = "off"  # GRIDBOT_SUMMARY_HOUR and GRIDBOT_FIGURES_KEEP_AFTER_MS turned off
 
 
 # How the webhook takes WeChat's messages (GRIDBOT_WECHAT_MODE): see Settings.mode.
@@ -170,6 +173,7 @@ class Settings:
     console_session_hours: int = 12  # a console login lasts this long at most, however busy
     console_idle_minutes: int = 30  # and ends after this long without a request
     summary_hour: int | None = DEFAULT_SUMMARY_HOUR  # GRIDBOT_SUMMARY_HOUR: 每日简报, Beijing time; None: off
+    figures_keep_after_ms: int | None = DEFAULT_FIGURES_KEEP_AFTER_MS  # GRIDBOT_FIGURES_KEEP_AFTER_MS; None: off
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -213,6 +217,8 @@ class Settings:
             **read(cls.rates_from_env, env, default={}),
             holidays_path=read(cls.holidays_from_env, env),
             summary_hour=read(_summary_hour, env, "GRIDBOT_SUMMARY_HOUR", default=DEFAULT_SUMMARY_HOUR),
+            figures_keep_after_ms=read(_figures_keep_after, env, "GRIDBOT_FIGURES_KEEP_AFTER_MS",
+                                       default=DEFAULT_FIGURES_KEEP_AFTER_MS),
         )
         values.update(overrides)
         if not any(problem.variable == "WECHAT_AES_KEY" for problem in problems.found):
@@ -517,10 +523,23 @@ def _summary_hour(env: Mapping[str, str], name: str) -> int | None:
     raw = env.get(name, "").strip().lower()
     if not raw:
         return DEFAULT_SUMMARY_HOUR
-    if raw == SUMMARY_OFF:
+    if raw == OFF:
         return None
     if not re.fullmatch(r"[0-9]{1,2}", raw) or int(raw) > 23:
-        raise _bad(name, "summary_hour", f"{name} must be an hour from 0 to 23 (Beijing time) or {SUMMARY_OFF}, "
+        raise _bad(name, "summary_hour", f"{name} must be an hour from 0 to 23 (Beijing time) or {OFF}, "
+                   f"got {raw!r}", value=raw)
+    return int(raw)
+
+
+def _figures_keep_after(env: Mapping[str, str], name: str) -> int | None:
+    """Milliseconds (0: keep every figure), or "off" (None: compute them on every page)."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return DEFAULT_FIGURES_KEEP_AFTER_MS
+    if raw == OFF:
+        return None
+    if not re.fullmatch(r"[0-9]{1,6}", raw):
+        raise _bad(name, "figures_keep_after", f"{name} must be a number of milliseconds or {OFF}, "
                    f"got {raw!r}", value=raw)
     return int(raw)
 

@@ -108,7 +108,10 @@ def settings(database_url: str, redis_url: str, tmp_path: Path) -> Settings:
     """Settings with Tencent's published sample credentials (an AES key: safe mode) and the session's Redis."""
     return Settings(wechat_token=TEST_TOKEN, wechat_appid=TEST_APPID, wechat_secret="test-secret",
                     wechat_aes_key=TEST_AES_KEY, database_url=database_url, redis_url=redis_url, data_dir=tmp_path,
-                    secret_key=TEST_SECRET_KEY, public_url=TEST_PUBLIC_URL)
+                    secret_key=TEST_SECRET_KEY, public_url=TEST_PUBLIC_URL,
+                    # Console figures computed on every page: on a loaded machine a slow one would be kept, and a
+                    # test's second look would read it stale (tests/integration/test_figure_cache.py keeps them).
+                    figures_keep_after_ms=None)
 
 
 @pytest.fixture

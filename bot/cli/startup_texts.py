@@ -33,6 +33,7 @@ _SETTING = {
     "not_utf8": "{variable} 指向的文件 {value} 不是 UTF-8 编码：请用记事本或 WPS“另存为”UTF-8。",
     "unreadable": "{variable} 指向的文件 {value} 无法读取，请检查它的权限。",
     "summary_hour": "{variable} 必须是 0 到 23 之间的整点（北京时间，如 8），或 off（不发每日简报）；现在是“{value}”。",
+    "figures_keep_after": "{variable} 必须是毫秒数（如 100），或 off（控制台的统计数字每次都现算）；现在是“{value}”。",
 }
 _SETTING_FALLBACK = "{variable} 的值不可用，请检查。"
 

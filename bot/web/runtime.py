@@ -139,7 +139,8 @@ class Runtime:
         self._redis: redis.Redis | None = None
         self._redis_pid = 0
         self._redis_lock = threading.Lock()
-        self.figures = FigureCache(self.database, self.redis, clock, settings.rate_weights)
+        self.figures = FigureCache(self.database, self.redis, clock, settings.rate_weights,
+                                   settings.figures_keep_after_ms)
         # gunicorn runs a dozen threads per worker so that slow clients cannot hold the webhook; the handling
         # itself (one short database transaction) still runs one at a time per process, as the sync workers
         # did: threads contending for SQLite's write lock would wait in its busy handler's sleeps instead.

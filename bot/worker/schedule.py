@@ -266,7 +266,10 @@ def warm_figures(runtime: WorkerRuntime, stop: threading.Event) -> None:
     """Compute the console's default figures ahead (bot/figure_cache.py) every WARM_EVERY until `stop` is set, one
     worker process a round. On a thread of its own: at a city's size a round takes the database seconds, which the
     schedule's dispatch and deliveries must not wait for."""
-    cache = FigureCache(runtime.database, lambda: runtime.redis, runtime.clock, runtime.settings.rate_weights)
+    if runtime.settings.figures_keep_after_ms is None:
+        return  # GRIDBOT_FIGURES_KEEP_AFTER_MS=off: every page computes its figures
+    cache = FigureCache(runtime.database, lambda: runtime.redis, runtime.clock, runtime.settings.rate_weights,
+                        runtime.settings.figures_keep_after_ms)
     failures = FailureLog(log, "console figures round")
     while not stop.is_set():
         started = time.monotonic()

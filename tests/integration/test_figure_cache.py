@@ -3,7 +3,8 @@ served to the same question while fresh, computed again after, computed ahead by
 when Redis is not there.
 
 The cast (tests/support/console.py) files three appeals now, one in each of three grids of two streets; "slow" is
-made to mean anything by setting WORTH_KEEPING_S to 0 (or to an hour: nothing is slow)."""
+made to mean anything by GRIDBOT_FIGURES_KEEP_AFTER_MS=0 (a minute: nothing is slow). The test settings turn the
+keeping off, so the other console tests read exact figures whatever the machine's load."""
 
 from __future__ import annotations
 
@@ -27,8 +28,15 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def city(runtime, clock):  # type: ignore[no-untyped-def]
+    """The cast in a runtime that keeps every figure, however quick."""
     cast(runtime.database, clock())
+    runtime.figures = keeping(runtime, after_ms=0)
     return runtime
+
+
+def keeping(runtime, after_ms: int | None) -> figure_cache.FigureCache:  # type: ignore[no-untyped-def]
+    return figure_cache.FigureCache(runtime.database, runtime.redis, runtime.clock, runtime.settings.rate_weights,
+                                    after_ms)
 
 
 def file_another(runtime, clock) -> None:  # type: ignore[no-untyped-def]
@@ -42,15 +50,16 @@ def received(runtime) -> int:  # type: ignore[no-untyped-def]
     return found.total.counts.received
 
 
-def test_figures_quick_to_compute_are_never_kept(city, clock):
-    assert received(city) == 3  # three appeals take milliseconds, well under WORTH_KEEPING_S
+@pytest.mark.parametrize("after_ms", [60_000, None])
+def test_figures_quicker_than_the_setting_or_with_it_off_are_never_kept(city, clock, after_ms):
+    city.figures = keeping(city, after_ms)
+    assert received(city) == 3
     file_another(city, clock)
     assert received(city) == 4
     assert not city.redis().keys("gridbot:figures:*")
 
 
-def test_slow_figures_are_served_kept_until_they_are_five_minutes_old(city, clock, monkeypatch):
-    monkeypatch.setattr(figure_cache, "WORTH_KEEPING_S", 0.0)
+def test_slow_figures_are_served_kept_until_they_are_five_minutes_old(city, clock):
     computed_at = clock()
     assert received(city) == 3
     file_another(city, clock)
@@ -62,8 +71,7 @@ def test_slow_figures_are_served_kept_until_they_are_five_minutes_old(city, cloc
     assert fresh.total.counts.received == 4 and fresh.as_of == clock()
 
 
-def test_each_scope_period_and_unit_is_kept_apart(city, clock, monkeypatch):
-    monkeypatch.setattr(figure_cache, "WORTH_KEEPING_S", 0.0)
+def test_each_scope_period_and_unit_is_kept_apart(city, clock):
     month = Period.month_of(clock())
     everywhere = city.figures.ranking(EVERYWHERE, month, Unit.GRID)
     street = city.figures.ranking(Scope(street_id=street_id(city.database, "平安街道")), month, Unit.GRID)
@@ -74,8 +82,7 @@ def test_each_scope_period_and_unit_is_kept_apart(city, clock, monkeypatch):
     assert len(city.redis().keys("gridbot:figures:ranking:*")) == 4
 
 
-def test_the_console_pages_show_when_kept_figures_were_computed(city, clock, monkeypatch):
-    monkeypatch.setattr(figure_cache, "WORTH_KEEPING_S", 0.0)
+def test_the_console_pages_show_when_kept_figures_were_computed(city, clock):
     admin = logged_in(create_app(runtime=city), "admin")
     first = clock()
     assert admin.get("/console/rates").status_code == 200
@@ -89,9 +96,8 @@ def test_the_console_pages_show_when_kept_figures_were_computed(city, clock, mon
     assert sum(line["value"] for line in data["backlog"]) == 4  # the backlog is now, never kept
 
 
-def test_the_worker_computes_the_default_pages_of_the_city_and_of_each_street_ahead(city, clock, monkeypatch,
-                                                                                    worker_runtime):
-    monkeypatch.setattr(figure_cache, "WORTH_KEEPING_S", 0.0)
+def test_the_worker_computes_the_default_pages_of_the_city_and_of_each_street_ahead(city, clock, worker_runtime):
+    worker_runtime.settings = worker_runtime.settings.with_(figures_keep_after_ms=0)
     stop = threading.Event()
     thread = threading.Thread(target=schedule.warm_figures, args=(worker_runtime, stop))
     thread.start()
@@ -113,8 +119,7 @@ def test_the_worker_computes_the_default_pages_of_the_city_and_of_each_street_ah
     assert city.redis().get(schedule.WARMING_KEY) is not None  # another worker process would not warm them again
 
 
-def test_without_redis_the_figures_are_computed_every_time(city, clock, monkeypatch):
-    monkeypatch.setattr(figure_cache, "WORTH_KEEPING_S", 0.0)
+def test_without_redis_the_figures_are_computed_every_time(city, clock):
 
     class Down:
         def get(self, *args: object, **options: object) -> None:
@@ -122,7 +127,7 @@ def test_without_redis_the_figures_are_computed_every_time(city, clock, monkeypa
 
         set = get
 
-    cache = figure_cache.FigureCache(city.database, Down, city.clock, city.settings.rate_weights)
+    cache = figure_cache.FigureCache(city.database, Down, city.clock, city.settings.rate_weights, 0)
     month = Period.month_of(clock())
     assert cache.ranking(EVERYWHERE, month, Unit.GRID).total.counts.received == 3
     file_another(city, clock)

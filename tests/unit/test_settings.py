@@ -42,6 +42,8 @@ def test_the_minimum_is_a_token_and_an_appid():
     (BASE | {"GRIDBOT_NOTICE_LEASE_S": "soon"}, "GRIDBOT_NOTICE_LEASE_S"),
     (BASE | {"GRIDBOT_SUMMARY_HOUR": "24"}, "GRIDBOT_SUMMARY_HOUR"),
     (BASE | {"GRIDBOT_SUMMARY_HOUR": "8:30"}, "GRIDBOT_SUMMARY_HOUR"),
+    (BASE | {"GRIDBOT_FIGURES_KEEP_AFTER_MS": "-1"}, "GRIDBOT_FIGURES_KEEP_AFTER_MS"),
+    (BASE | {"GRIDBOT_FIGURES_KEEP_AFTER_MS": "0.5s"}, "GRIDBOT_FIGURES_KEEP_AFTER_MS"),
 ])
 def test_a_bad_value_names_its_variable(env, variable):
     with pytest.raises(SettingsError, match=variable):
@@ -207,6 +209,20 @@ def test_a_bad_summary_hour_is_refused_in_one_chinese_line():
     (problem,) = refused.value.problems
     assert startup_texts.setting(problem) == (
         "GRIDBOT_SUMMARY_HOUR 必须是 0 到 23 之间的整点（北京时间，如 8），或 off（不发每日简报）；现在是“早上8点”。")
+
+
+@pytest.mark.parametrize(("value", "after_ms"), [(None, 100), ("0", 0), (" 250 ", 250), ("Off", None)])
+def test_console_figures_are_kept_after_some_milliseconds_or_never(value, after_ms):
+    env = BASE if value is None else BASE | {"GRIDBOT_FIGURES_KEEP_AFTER_MS": value}
+    assert Settings.from_env(env).figures_keep_after_ms == after_ms
+
+
+def test_a_bad_figures_setting_is_refused_in_one_chinese_line():
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(BASE | {"GRIDBOT_FIGURES_KEEP_AFTER_MS": "fast"})
+    (problem,) = refused.value.problems
+    assert startup_texts.setting(problem) == (
+        "GRIDBOT_FIGURES_KEEP_AFTER_MS 必须是毫秒数（如 100），或 off（控制台的统计数字每次都现算）；现在是“fast”。")
 
 
 @pytest.mark.parametrize(("content", "kind", "line"), [
