@@ -3,10 +3,11 @@ a few minutes when computing them took long.
 
 At a city's size (a million appeals a year, thousands of grids) the rates of a month for every grid, or the
 dashboard of the whole city, cost the database a second and more: each reads every appeal of the period. A figure
-that took GRIDBOT_FIGURES_KEEP_AFTER_MS or more to compute (100 ms) is kept for FRESH_FOR and served to every operator who asks for the
-same one (scope, period, unit, weights) meanwhile; the page says as of when (“截至 10:05”: Ranking.as_of and
-PeriodFigures.as_of are the moment they were computed). Figures that are quick to compute — a community, a street
-of a small city, any small deployment — are never kept, so they are exact at every load. The worker computes the
+that took GRIDBOT_FIGURES_KEEP_AFTER_MS (100 ms) or more to compute is kept for FRESH_FOR and served to every
+operator who asks for the same one (scope, period, unit, weights) meanwhile; the page says as of when (“截至
+10:05”: Ranking.as_of and PeriodFigures.as_of are the moment they were computed). Figures that are quick to
+compute — a community, a street of a small city, any small deployment — are never kept, so they are exact at every
+load. The worker computes the
 whole city's and each street's default pages ahead of the operators (`warm`, every WARM_EVERY), so the first
 operator of the morning does not wait either.
 
@@ -110,7 +111,11 @@ class FigureCache:
             return None
         if raw is None:
             return None
-        computed_at, value = pickle.loads(raw)  # noqa: S301 - written by this module (see the module's docstring)
+        try:
+            computed_at, value = pickle.loads(raw)  # noqa: S301 - written by this module (see the module's docstring)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as error:
+            log.warning("kept figures unreadable (computed instead): %s", error)
+            return None
         return value if abs(now - computed_at) < FRESH_FOR else None
 
     def _write(self, key: str, now: datetime, value: Any) -> None:

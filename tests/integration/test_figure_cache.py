@@ -132,3 +132,11 @@ def test_without_redis_the_figures_are_computed_every_time(city, clock):
     assert cache.ranking(EVERYWHERE, month, Unit.GRID).total.counts.received == 3
     file_another(city, clock)
     assert cache.ranking(EVERYWHERE, month, Unit.GRID).total.counts.received == 4
+
+
+def test_kept_figures_that_cannot_be_read_are_computed_again(city, clock):
+    assert received(city) == 3
+    file_another(city, clock)
+    for key in city.redis().keys("gridbot:figures:*"):
+        city.redis().set(key, b"not a pickle")
+    assert received(city) == 4
