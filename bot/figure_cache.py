@@ -11,7 +11,8 @@ load. The worker computes the
 whole city's and each street's default pages ahead of the operators (`warm`, every WARM_EVERY), so the first
 operator of the morning does not wait either.
 
-Values are pickled: Redis is trusted with code here as it is by RQ, which pickles its jobs there. The key holds a
+Figures are read through `Database.read`: on SQLite a second of counting must not hold the write lock the webhook
+needs, and a page may ask from inside its own transaction. Values are pickled: Redis is trusted with code here as it is by RQ, which pickles its jobs there. The key holds a
 digest of the figures' field names, so a deploy that changes their shape never reads the old ones.
 """
 
@@ -65,14 +66,14 @@ class FigureCache:
     def ranking(self, scope: Scope, period: Period, unit: Unit, refresh: bool = False) -> Ranking:
         """The rates page's ranking (storage.rates.ranking), as of now or of a few minutes ago."""
         def compute() -> Ranking:
-            with self.database.transaction() as session:
+            with self.database.read() as session:
                 return ranking(session, period, self.clock(), unit, scope, self.weights)
         return self._served("ranking", (scope, period, unit), compute, refresh)
 
     def period_figures(self, scope: Scope, period: Period, refresh: bool = False) -> dashboard.PeriodFigures:
         """The dashboard's panels over the period (storage.dashboard.period_figures)."""
         def compute() -> dashboard.PeriodFigures:
-            with self.database.transaction() as session:
+            with self.database.read() as session:
                 return dashboard.period_figures(session, scope, period, self.clock(), self.weights)
         return self._served("dashboard", (scope, period), compute, refresh)
 
@@ -80,7 +81,7 @@ class FigureCache:
         """Compute again the default pages of the whole city and of each street — this month's rates by grid, the
         dashboard's last DEFAULT_DAYS days — keeping those slow to compute; how many scopes were computed."""
         now = self.clock()
-        with self.database.transaction() as session:
+        with self.database.read() as session:
             streets = list(session.scalars(select(Street.id).order_by(Street.id)))
         scopes = [EVERYWHERE, *(Scope(street_id=street) for street in streets)]
         for scope in scopes:

@@ -83,7 +83,8 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A read-only session on a connection of its own that never takes SQLite's write lock (in WAL mode a
         reader waits for no writer): for a small lookup that may run while this thread holds a transaction, such
-        as the taxonomy version check behind a console page. A transaction nested the usual way would queue
+        as the taxonomy version check behind a console page, and for long reads that must not keep writers out,
+        such as the console's figures (bot/figure_cache.py). A transaction nested the usual way would queue
         behind the very lock its own thread holds until the busy timeout ends it."""
         # Closing the connection rolls its transaction back: nothing was written, nothing is kept.
         with self.engine.connect().execution_options(**{READ_ONLY: True}) as connection, \
