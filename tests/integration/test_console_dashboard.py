@@ -274,6 +274,25 @@ def test_the_rates_page_ranks_the_grids_of_this_month_by_default(week):
     assert "—" in html and 'id="rates-total"' in html
 
 
+def test_a_long_ranking_is_shown_in_pages_with_the_total_on_each(week, monkeypatch):
+    from bot.web.console import rates_page
+
+    monkeypatch.setattr(rates_page, "RATES_PAGE", 1)
+    admin = logged_in(week, "admin")
+    export = admin.get(f"/console/rates.csv?{PERIOD}&by=community").get_data().decode("utf-8").splitlines()
+    everywhere = [line.split(",")[1] for line in export[1:-1]]  # every unit, in the ranking's order
+    first = page(admin, f"/console/rates?{PERIOD}&by=community")
+    assert len(re.findall(r'<tr class="unit"', first)) == 1 and 'id="rates-total"' in first
+    assert "第 1 / 3 页，共 3 个社区" in first and 'id="rates-previous"' not in first
+    assert "page=2" in re.search(r'id="rates-next" href="([^"]+)"', first).group(1)
+    last = page(admin, f"/console/rates?{PERIOD}&by=community&page=999")  # past the end: the last page
+    assert "第 3 / 3 页" in last and 'id="rates-next"' not in last and 'id="rates-total"' in last
+    shown = [re.findall(r'<tr class="unit" data-unit="([^"]+)">', page(admin, f"/console/rates?{PERIOD}&by=community"
+                                                                                 f"&page={number}"))[0]
+             for number in ("1", "2", "３", "0")]  # full-width digits, or 0: page 1
+    assert shown == [everywhere[0], everywhere[1], everywhere[0], everywhere[0]]
+
+
 def test_the_rates_page_shows_the_definitions_rates(week):
     html = page(logged_in(week, "admin"), f"/console/rates?{PERIOD}&by=member")
     cells = row_cells(html.replace('<tr class="unit" data-unit="张伟">', '<tr id="zhang">'), "zhang")

@@ -23,6 +23,11 @@ from storage.rates import DEFAULT_UNIT, LOCAL_ZONE, Period, Ranking, Row
 MAX_DAYS = 366  # the longest period a page reads: a year, leap or not
 
 
+# Units per page of the ranking: a city has 3,000 grids, whose table (1.5 MB of HTML) took longer to render than
+# its figures to count; the CSV export has them all.
+RATES_PAGE = 100
+
+
 @blueprint.get("/rates")
 @login_required
 def rates() -> Any:
@@ -33,9 +38,12 @@ def rates() -> Any:
         return refused(texts.RATES_TITLE, wanted)
     period, unit = wanted
     ranked = _ranking(period, unit)
+    pages = max(1, -(-len(ranked.rows) // RATES_PAGE))
+    number = min(_page_number(request.args.get("page", "")), pages)
     return render_template("console/rates.html", ranked=ranked, unit=unit, units=units_within(g.operator.scope),
                            first=period.first_day, last=period.last_day, cells=cells, label=label,
-                           line=heading(ranked), footnote=footnote(ranked))
+                           line=heading(ranked), footnote=footnote(ranked), number=number, pages=pages,
+                           shown=ranked.rows[(number - 1) * RATES_PAGE:number * RATES_PAGE])
 
 
 @blueprint.get("/rates.csv")
@@ -68,6 +76,12 @@ def _wanted(now: datetime) -> tuple[Period, Unit] | str:
     if given not in allowed:
         return texts.RATES_BAD_UNIT.format(unit=texts.UNIT_NAMES.get(given, given[:20]))
     return period, allowed[given]
+
+
+def _page_number(given: str) -> int:
+    """The page of the ranking asked for: 1 unless a positive number of at most six digits."""
+    given = given.strip()
+    return int(given) if given.isascii() and given.isdigit() and 0 < len(given) <= 6 and int(given) > 0 else 1
 
 
 def _ranking(period: Period, unit: Unit) -> Ranking:

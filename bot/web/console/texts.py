@@ -59,6 +59,7 @@ APPEALS_TITLE = "诉求"
 COLUMNS = ("编号", "提交时间", "类别", "地点", "状态", "承办", "内容")
 NO_APPEALS = "没有符合条件的诉求。"
 NEXT_PAGE = "下一页"
+PREVIOUS_PAGE = "上一页"
 NO_PLACE = "（待绑定地址）"
 NOBODY = "—"
 URGENT = "【紧急】"
@@ -523,5 +524,6 @@ RATES_FOOTNOTE = ("满意率 =（满意 + {credit} × 基本满意）÷ 已评�
                   "解决率 + {satisfaction} × 满意率）。“—”：分母为 0，不参与排名。")
 RATES_TOTAL = rate_words.TOTAL
 RATES_EMPTY = "这段时间在范围内没有单位可列。"
+RATES_PAGES = "第 {page} / {pages} 页，共 {units} 个{unit}（完整名单请导出 CSV）"
 RATES_BAD_UNIT = "不能按“{unit}”排名：请从列表中选择。"
 RATES_FILENAME = "rates-{unit}-{first}-{last}.csv"
