@@ -2,7 +2,7 @@
 counts, timed on PostgreSQL and SQLite.
 
     python bench/console_scale.py [--appeals 1000000] [--rounds 7] [--databases postgresql,sqlite] [--explain]
-                                  [--only TEXT] [--postgresql-url URL]
+                                  [--only TEXT] [--pages] [--postgresql-url URL]
 
 Loads a city's year (bench/city_year.py: 3,000 grids, a million appeals with their trails) into a throwaway
 PostgreSQL cluster (tests/pgcluster.py) and a SQLite file in a temp dir, both migrated with Alembic to the
@@ -17,7 +17,8 @@ The rates and the dashboard are timed twice: computed, and "as served" — throu
 (bot/figure_cache.py, on an embedded Redis), which keeps the figures that took 100 ms or more (GRIDBOT_FIGURES_KEEP_AFTER_MS) for five minutes, as
 the worker keeps the default pages warm. The warm-up round computes them; a figure quick to compute is not kept,
 so its "as served" time is its computed time. --postgresql-url times a database loaded by an earlier run (a
-cluster kept running, a copy of a real one) instead of loading a new one.
+cluster kept running, a copy of a real one) instead of loading a new one. --pages also times the console's pages
+through Flask as a 管理员 opens them, rendering included (bench/console_pages.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import fixture  # noqa: F401  (puts this worktree first on sys.path, before the 
 
 # isort: split
 import city_year
+from console_pages import time_pages
 from redis import Redis
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.orm import Session
@@ -208,6 +210,8 @@ def main() -> None:
     parser.add_argument("--databases", default="postgresql,sqlite", help="which of postgresql, sqlite (comma-separated)")
     parser.add_argument("--only", default="", help="time only the operations whose name contains this")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--pages", action="store_true",
+                        help="also time the console's pages through Flask as 管理员 (bench/console_pages.py)")
     parser.add_argument("--postgresql-url", default="",
                         help="time this PostgreSQL database, loaded by an earlier run, instead of loading a new one")
     options = parser.parse_args()
@@ -215,7 +219,8 @@ def main() -> None:
     city_year.sqlite_datetimes()
     with ExitStack() as stack:
         redis_directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gridbot-console-redis-")))
-        redis = Redis.from_url(ensure_embedded_redis(redis_directory))
+        redis_url = ensure_embedded_redis(redis_directory)
+        redis = Redis.from_url(redis_url)
         stack.callback(stop_embedded_redis, redis_directory)
         urls, loaded = {}, {}
         if "postgresql" in wanted and options.postgresql_url:
@@ -246,6 +251,12 @@ def main() -> None:
                          or operation.name.startswith("baseline")]
             results[name] = measure(database, found, options.rounds)
         _table(options, found, results)
+        if options.pages:
+            for name, database in databases.items():
+                redis.flushdb()
+                print(f"\n{name}:", end="")
+                time_pages(database.engine.url.render_as_string(hide_password=False), redis_url, redis_directory,
+                           NOW, options.rounds)
         if options.explain:
             for database in databases.values():
                 explain(database, [operation for operation in found if not operation.name.startswith("baseline")])
