@@ -77,6 +77,12 @@ class FigureCache:
                 return dashboard.period_figures(session, scope, period, self.clock(), self.weights)
         return self._served("dashboard", (scope, period), compute, refresh)
 
+    def kept_period_figures(self, scope: Scope, period: Period) -> dashboard.PeriodFigures | None:
+        """The dashboard's panels over the period if they are kept, else None (nothing is computed)."""
+        if self.keep_after_s is None:
+            return None
+        return self._read(self._key("dashboard", (scope, period)), self.clock())  # type: ignore[no-any-return]
+
     def warm(self) -> int:
         """Compute again the default pages of the whole city and of each street — this month's rates by grid, the
         dashboard's last DEFAULT_DAYS days — keeping those slow to compute; how many scopes were computed."""
@@ -92,7 +98,7 @@ class FigureCache:
     def _served(self, kind: str, what: tuple[Any, ...], compute: Callable[[], T], refresh: bool = False) -> T:
         if self.keep_after_s is None:
             return compute()
-        key = KEY.format(kind=kind, digest=hashlib.sha256(repr((SHAPE, self.weights, *what)).encode()).hexdigest())
+        key = self._key(kind, what)
         now = self.clock()
         if not refresh:
             kept = self._read(key, now)
@@ -103,6 +109,9 @@ class FigureCache:
         if time.perf_counter() - started >= self.keep_after_s:
             self._write(key, now, value)
         return value
+
+    def _key(self, kind: str, what: tuple[Any, ...]) -> str:
+        return KEY.format(kind=kind, digest=hashlib.sha256(repr((SHAPE, self.weights, *what)).encode()).hexdigest())
 
     def _read(self, key: str, now: datetime) -> Any:
         try:

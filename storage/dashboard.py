@@ -161,7 +161,7 @@ def dashboard(session: Session, scope: Scope, period: Period, now: datetime,
     unless given (as the console keeps them: bot/figure_cache.py)."""
     found = figures or period_figures(session, scope, period, now, weights)
     return Dashboard(
-        charts=charts(session, scope, found, now), as_of=found.as_of,
+        charts=charts(session, scope, period, now, found), as_of=found.as_of,
         queues=queries.queue_counts(session, now, scope),
         overdue=tuple(queries.overdue(session, now, scope, limit=TOP)),
         workload=found.workload, focus=focus(session, scope), to_accept=found.to_accept,
@@ -178,10 +178,14 @@ def period_figures(session: Session, scope: Scope, period: Period, now: datetime
                          ranking(session, period, now, overview_unit(scope), scope, weights), period.as_of(now))
 
 
-def charts(session: Session, scope: Scope, figures: PeriodFigures, now: datetime) -> Charts:
-    """The panels drawn as charts: appeals per day by category and the channels (of the period's figures), the
-    backlog by age (now)."""
-    return Charts(figures.ranking.period, figures.per_day, figures.channels, backlog(session, scope, now))
+def charts(session: Session, scope: Scope, period: Period, now: datetime,
+           figures: PeriodFigures | None = None) -> Charts:
+    """The panels drawn as charts: appeals per day by category and the channels (from the period's figures when
+    given), the backlog by age (now)."""
+    if figures is None:
+        return Charts(period, per_day(session, scope, period), channels(session, scope, period),
+                      backlog(session, scope, now))
+    return Charts(period, figures.per_day, figures.channels, backlog(session, scope, now))
 
 
 def overview_unit(scope: Scope) -> Unit:
