@@ -54,6 +54,7 @@ CALLBACK_IPS_RETRY = timedelta(minutes=5)
 SUMMARY_EVERY_S = 60.0
 # One worker process a round computes the console's figures ahead (`warm_figures`): the others find this key.
 WARMING_KEY = "gridbot:figures:warming"
+WARM_FIRST_AFTER_S = 30.0
 
 
 def queue(runtime: WorkerRuntime) -> Queue:
@@ -262,15 +263,17 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
         stop.wait(interval)
 
 
-def warm_figures(runtime: WorkerRuntime, stop: threading.Event) -> None:
+def warm_figures(runtime: WorkerRuntime, stop: threading.Event, first_after: float = WARM_FIRST_AFTER_S) -> None:
     """Compute the console's default figures ahead (bot/figure_cache.py) every WARM_EVERY until `stop` is set, one
-    worker process a round. On a thread of its own: at a city's size a round takes the database seconds, which the
-    schedule's dispatch and deliveries must not wait for."""
+    worker process a round, the first `first_after` seconds after start (the start-up has the machine first). On
+    a thread of its own: at a city's size a round takes the database seconds, which the schedule's dispatch and
+    deliveries must not wait for."""
     if runtime.settings.figures_keep_after_ms is None:
         return  # GRIDBOT_FIGURES_KEEP_AFTER_MS=off: every page computes its figures
     cache = FigureCache(runtime.database, lambda: runtime.redis, runtime.clock, runtime.settings.rate_weights,
                         runtime.settings.figures_keep_after_ms)
     failures = FailureLog(log, "console figures round")
+    stop.wait(first_after)
     while not stop.is_set():
         started = time.monotonic()
         try:

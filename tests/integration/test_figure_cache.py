@@ -99,7 +99,7 @@ def test_the_console_pages_show_when_kept_figures_were_computed(city, clock):
 def test_the_worker_computes_the_default_pages_of_the_city_and_of_each_street_ahead(city, clock, worker_runtime):
     worker_runtime.settings = worker_runtime.settings.with_(figures_keep_after_ms=0)
     stop = threading.Event()
-    thread = threading.Thread(target=schedule.warm_figures, args=(worker_runtime, stop))
+    thread = threading.Thread(target=schedule.warm_figures, args=(worker_runtime, stop, 0.0))
     thread.start()
     try:
         for _ in range(100):
