@@ -174,6 +174,16 @@ def disable(session: Session, username: str, now: datetime) -> ConsoleUser:
     return user
 
 
+def enable(session: Session, username: str) -> tuple[ConsoleUser, bool]:
+    """Let a disabled account log in again, with the password it had (a 管理员 who suspects it leaked sets a new
+    one); the account and whether it was disabled."""
+    user = named(session, username)
+    was_disabled = not user.active
+    if was_disabled:
+        user.active, user.disabled_at = True, None
+    return user, was_disabled
+
+
 def set_password(session: Session, username: str, password: str, now: datetime) -> ConsoleUser:
     """A new password for the account (checked, hashed); every session logged in with the old one ends."""
     user = named(session, username)

@@ -1,4 +1,4 @@
-"""The operator's commands for console accounts: `gridbot user add|list|disable|passwd`.
+"""The operator's commands for console accounts: `gridbot user add|list|disable|enable|passwd`.
 
 Each parses its options, reads the password (from stdin when piped, else prompted twice, never an option: it
 would stay in the shell's history and the process list), makes one call to storage/console_users.py and prints
@@ -80,6 +80,20 @@ def user_disable(clock: Clock | None, username: str) -> None:
 
     name, shown, was_active = _in_transaction(disable, username)
     click.echo((texts.DISABLED if was_active else texts.ALREADY_DISABLED).format(username=name, name=shown))
+
+
+@user_group.command("enable")
+@click.argument("username")
+def user_enable(username: str) -> None:
+    """Let a disabled account log in again, with its old password (set a new one with `gridbot user passwd`)."""
+    from storage import console_users
+
+    def enable(session: Session) -> tuple[str, str, bool]:
+        user, was_disabled = console_users.enable(session, username)
+        return user.username, user.display_name, was_disabled
+
+    name, shown, was_disabled = _in_transaction(enable, username)
+    click.echo((texts.ENABLED if was_disabled else texts.ALREADY_ENABLED).format(username=name, name=shown))
 
 
 @user_group.command("passwd")

@@ -83,6 +83,7 @@ ADMIN_PAGES = ["/console/users", "/console/templates"]
 READ_PAGES = ["/console/taxonomy", "/console/faq", "/console/faq/new", "/console/faq/{faq}"]
 ADMIN_POSTS = {"/console/users": {"username": "newone", "role": "管理员", "password": STRONG, "again": STRONG},
                "/console/users/xingfuli/disable": {},
+               "/console/users/xingfuli/enable": {},
                "/console/users/xingfuli/password": {"password": STRONG, "again": STRONG},
                "/console/taxonomy": {"text": WITH_PETS}}
 STREET_POSTS = {"/console/faq": {"question": "电动车充电桩怎么申请", "answer": "到派出所办理。"},
@@ -209,6 +210,18 @@ def test_disabling_an_account_ends_its_session(app, runtime):
     assert community.get("/console/").status_code == 302  # sent to the login page
     with runtime.database.transaction() as session:
         assert not session.scalars(select(ConsoleUser.active).where(ConsoleUser.username == "xingfuli")).one()
+
+
+def test_a_disabled_account_is_enabled_again_and_logs_in_with_its_old_password(app, runtime):
+    admin = logged_in(app, "admin")
+    assert 'id="enable-xingfuli"' not in admin.get("/console/users").get_data(as_text=True)
+    assert post(admin, "/console/users/xingfuli/disable").status_code == 302
+    assert 'id="enable-xingfuli"' in admin.get("/console/users").get_data(as_text=True)
+    response = post(admin, "/console/users/xingfuli/enable")
+    assert response.status_code == 302
+    assert "已重新启用账号 xingfuli" in admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert logged_in(app, "xingfuli").get("/console/").status_code == 200
+    assert post(admin, "/console/users/nobody/enable").status_code == 404
 
 
 def test_an_admin_cannot_disable_their_own_account(app, runtime):

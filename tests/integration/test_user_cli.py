@@ -107,6 +107,18 @@ def test_disabling_an_account_keeps_it_and_says_so_once(gridbot, seeded):
     assert "没有用户名为“nobody”的账号" in refused(gridbot("user", "disable", "nobody"))
 
 
+def test_a_disabled_account_is_enabled_again_with_its_old_password(gridbot, seeded):
+    ok(gridbot("user", "add", "admin", "--role", "管理员", input=f"{PASSWORD}\n"))
+    assert "本来就是启用的" in ok(gridbot("user", "enable", "admin"))
+    ok(gridbot("user", "disable", "admin"))
+    said = ok(gridbot("user", "enable", "admin"))
+    assert "已重新启用账号 admin" in said and "gridbot user passwd admin" in said
+    enabled = account(seeded, "admin")
+    assert enabled.active is True and enabled.disabled_at is None
+    assert check_password_hash(enabled.password_hash, PASSWORD)
+    assert "没有用户名为“nobody”的账号" in refused(gridbot("user", "enable", "nobody"))
+
+
 def test_passwd_sets_a_new_password_and_refuses_a_weak_one(gridbot, seeded, clock):
     ok(gridbot("user", "add", "admin", "--role", "管理员", input=f"{PASSWORD}\n"))
     before = account(seeded, "admin").password_changed_at

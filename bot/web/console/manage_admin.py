@@ -67,6 +67,20 @@ def user_disable(username: str) -> Response | tuple[str, int]:
     return redirect(url_for("console.users", done="disabled" if was_active else "already", who=name))
 
 
+@blueprint.post("/users/<username>/enable")
+@admin_only
+def user_enable(username: str) -> Response | tuple[str, int]:
+    """重新启用: the account logs in with its old password again."""
+    try:
+        with runtime().database.transaction() as db:
+            user, was_disabled = console_users.enable(db, username)
+            name = user.username
+    except NotFound:
+        return _users_page(texts.USER_NOT_FOUND.format(name=username)), 404
+    log.info("console account %s enabled by %s", name, g.operator.username)
+    return redirect(url_for("console.users", done="enabled" if was_disabled else "enabled_already", who=name))
+
+
 @blueprint.post("/users/<username>/password")
 @admin_only
 def user_password(username: str) -> Response | tuple[str, int]:

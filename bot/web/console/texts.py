@@ -328,14 +328,17 @@ USER_HINTS = {"username": "3–32 个字符：小写字母、数字和 . _ -", "
 USER_ADD = "创建账号"
 USER_DISABLE = "停用"
 USER_DISABLE_CONFIRM = "确认停用"
+USER_ENABLE = "重新启用"
 USER_PASSWORD = "重设密码"
 USER_PASSWORD_NEW = "新密码"
 USER_DONE = {"added": "已创建账号 {username}。", "disabled": "已停用账号 {username}：已登录的页面在下一次操作时退出。",
-             "already": "账号 {username} 早已停用。", "password": "已为 {username} 设置新密码；用旧密码登录的页面在下一次操作时退出。"}
+             "already": "账号 {username} 早已停用。",
+             "enabled": "已重新启用账号 {username}：可以用原来的密码登录；如果担心密码已泄露，请为它重设密码。",
+             "enabled_already": "账号 {username} 本来就是启用的。", "password": "已为 {username} 设置新密码；用旧密码登录的页面在下一次操作时退出。"}
 USER_PASSWORDS_DIFFER = "两次输入的密码不一样，请重新输入。"
 USER_REFUSED = {"self": "不能停用自己正在使用的账号。", "last_admin": "这是最后一个启用的管理员账号，停用后就没有人能管理控制台了。"}
 USER_NOT_FOUND = "没有用户名为“{name}”的账号。"
-USER_CLI_HINT = "服务器上也可以用命令管理账号：gridbot user add / list / disable / passwd。"
+USER_CLI_HINT = "服务器上也可以用命令管理账号：gridbot user add / list / disable / enable / passwd。"
 
 TAXONOMY_TITLE = "分类与时限"
 TAXONOMY_SOURCE_FILE = "当前使用的是配置文件 {path}（还没有在控制台保存过）。"
