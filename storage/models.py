@@ -582,7 +582,9 @@ class Broadcast(Base):
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     kind: Mapped[str | None] = mapped_column(String(8))  # 停水 停电 停气 防汛 其他, urgent notices only
     state: Mapped[str] = mapped_column(String(16))  # NoticeState
-    author_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # None: from the CLI
+    author_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # from the chat
+    # From the console (both None: from the CLI, the server's operator).
+    author_console_user_id: Mapped[int | None] = mapped_column(ForeignKey("console_users.id"))
     account_type: Mapped[str] = mapped_column(String(16))  # service | subscription, when it was planned
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     send_at: Mapped[datetime] = mapped_column(UTCDateTime)

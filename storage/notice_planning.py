@@ -107,7 +107,8 @@ class Limits:
 
 @dataclass(frozen=True)
 class Request:
-    """What an operator asked for: `author` None is the CLI (the server's operator), else the staff member."""
+    """What an operator asked for: `author` the staff member (the chat), `console_author` the console account's
+    id; both None is the CLI (the server's operator)."""
 
     scope_path: str
     text: str
@@ -116,6 +117,7 @@ class Request:
     kind: str | None = None
     send_at: datetime | None = None  # None: now
     author: Staff | None = None
+    console_author: int | None = None
 
 
 @dataclass(frozen=True)
@@ -348,6 +350,7 @@ def store(session: Session, planned: Plan, now: datetime) -> Broadcast:
         number=next_notice_number(session, now), scope_path=planned.scope.label, audience=request.audience,
         text=request.text.strip(), urgent=request.urgent, kind=request.kind or ("其他" if request.urgent else None),
         state=NoticeState.SCHEDULED, author_staff_id=request.author.id if request.author else None,
+        author_console_user_id=request.console_author,
         account_type=planned.account_type, created_at=now, send_at=planned.send_at)
     session.add(notice)
     session.flush()

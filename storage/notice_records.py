@@ -23,6 +23,7 @@ from storage.models import (
     BroadcastConfirmation,
     BroadcastRecipient,
     ChunkStatus,
+    ConsoleUser,
     NoticeChannel,
     NoticeState,
     RecipientStatus,
@@ -56,6 +57,7 @@ class Progress:
     by_channel: dict[str, dict[str, int]] = field(default_factory=dict)
     skipped_why: dict[str, int] = field(default_factory=dict)
     waiting_reason: str | None = None  # a channel WeChat stopped for the day (45009)
+    author: str = ""  # who sent it: a staff member's or console account's name; "" from the CLI
 
     @property
     def pending(self) -> int:
@@ -117,7 +119,16 @@ def progress(session: Session, notice: Broadcast) -> Progress:
         outcome[RecipientStatus.FAILED], outcome[RecipientStatus.SKIPPED], confirmed,
         {channel: {"sent": counts[RecipientStatus.SENT], "failed": counts[RecipientStatus.FAILED]}
          for channel, counts in per_channel.items()},
-        dict(skipped_why), notice.last_error if notice.state == NoticeState.SENDING else None)
+        dict(skipped_why), notice.last_error if notice.state == NoticeState.SENDING else None, _author(session, notice))
+
+
+def _author(session: Session, notice: Broadcast) -> str:
+    if notice.author_console_user_id is not None:
+        return session.scalar(select(ConsoleUser.display_name)
+                              .where(ConsoleUser.id == notice.author_console_user_id)) or ""
+    if notice.author_staff_id is not None:
+        return session.scalar(select(Staff.name).where(Staff.id == notice.author_staff_id)) or ""
+    return ""
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ def status_lines(shown: Progress) -> list[str]:
              f"未发送 {shown.skipped}，待发 {shown.pending}",
              "按渠道：" + "，".join(f"{name} 已发 {counts['sent']} 失败 {counts['failed']}"
                                    for name, counts in shown.by_channel.items() if counts["sent"] or counts["failed"])]
+    if shown.author:
+        lines.append(f"发布人：{shown.author}")
     if shown.confirmed_by_building_leads:
         lines.append(f"楼长已转达：{shown.confirmed_by_building_leads}")
     if shown.waiting_reason:

@@ -262,7 +262,8 @@ def test_preview_then_send_stores_one_notice_and_a_reposted_send_finds_the_same(
     assert notice_count(runtime) == before + 1
     shown = progress(runtime, number)
     assert (shown.scope, shown.text, shown.recipients, shown.state) == (FIRST_GRID, TEXT, GRID_REACH, "scheduled")
-    assert "通知已保存" in person.get(location).get_data(as_text=True)
+    page = person.get(location).get_data(as_text=True)
+    assert "通知已保存" in page and '<dd id="notice-author">孙丽</dd>' in page  # the account that sent it
 
 
 def test_a_send_while_the_same_form_is_being_saved_is_told_so_and_stores_nothing(app, runtime, redis_client):

@@ -181,7 +181,7 @@ def _request(composed: Composed) -> Request | str:
         if at is None:
             return texts.NOTICE_BAD_AT.format(value=composed.at)
     return Request(composed.scope, composed.text, NoticeAudience(composed.audience), composed.urgent,
-                   composed.kind if composed.urgent else None, at)
+                   composed.kind if composed.urgent else None, at, console_author=g.operator.id)
 
 
 def _at(typed: str) -> datetime | None:
