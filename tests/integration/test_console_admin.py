@@ -224,6 +224,24 @@ def test_a_disabled_account_is_enabled_again_and_logs_in_with_its_old_password(a
     assert post(admin, "/console/users/nobody/enable").status_code == 404
 
 
+def test_an_account_past_its_actions_a_minute_is_refused_until_the_minute_ends(app, runtime, clock, monkeypatch):
+    from bot.web.console import guard
+
+    monkeypatch.setattr(guard, "ACTIONS_PER_MINUTE", 2)
+    clock.advance(seconds=60 - clock().timestamp() % 60)  # the start of a minute: the three posts share it
+    admin = logged_in(app, "admin")
+    assert post(admin, "/console/users/xingfuli/disable").status_code == 302
+    assert post(admin, "/console/users/xingfuli/enable").status_code == 302
+    refused = post(admin, "/console/users/xingfuli/disable")
+    assert refused.status_code == 429 and "操作太频繁" in refused.get_data(as_text=True)
+    assert refused.headers["Retry-After"] == "60"
+    assert post(logged_in(app, "street"), "/console/faq", {}).status_code != 429  # another account has its own count
+    with runtime.database.transaction() as session:
+        assert session.scalars(select(ConsoleUser.active).where(ConsoleUser.username == "xingfuli")).one()
+    clock.advance(minutes=1)
+    assert post(admin, "/console/users/xingfuli/disable").status_code == 302
+
+
 def test_an_admin_cannot_disable_their_own_account(app, runtime):
     response = post(logged_in(app, "admin"), "/console/users/admin/disable")
     assert response.status_code == 409 and "不能停用自己" in response.get_data(as_text=True)
