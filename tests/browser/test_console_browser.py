@@ -6,6 +6,7 @@ refusal of an inline script or style would)."""
 from __future__ import annotations
 
 import requests
+from selenium.webdriver.common.by import By
 
 from bot.demo import history
 from tests.browser import pages
@@ -44,6 +45,10 @@ def test_the_operator_sends_a_notice_to_one_grid_and_watches_it_reach_100_percen
 
     assert pages.wait_until_delivered(browser) == "100"
     assert_no_console_errors(browser)
+    cancel = browser.find_elements(By.ID, "notice-cancel")
+    assert not cancel or not cancel[0].is_displayed()  # nothing left to cancel
+    refresh = browser.find_elements(By.ID, "progress-refresh")
+    assert not refresh or refresh[0].is_displayed()  # drawn while sending: the page offers itself again
     (mass,) = requests.get(f"{site.demo.fake_api}/_fake/calls", params={"path": MASS_SEND}, timeout=5).json()
     assert set(mass["body"]["touser"]) == GRID_RESIDENTS
 

@@ -310,6 +310,7 @@ NOTICE_RECIPIENTS_HEADING = "收件人"
 NOTICE_RECIPIENT_COLUMNS = ("收件人", "OpenID", "渠道", "状态", "原因")
 NOTICE_RECIPIENT_FILTER = "只看"
 NOTICE_RECIPIENT_ALL = "全部"
+NOTICE_REFRESH = "发送已有结果：刷新页面，看每位收件人的状态"
 NOTICE_RECIPIENT_STATES = {"pending": "待发", "sending": "发送中", "sent": "已发", "filtered": "被微信过滤",
                            "failed": "失败", "skipped": "未发送"}
 NO_RECIPIENTS = "没有符合条件的收件人。"

@@ -24,6 +24,11 @@
     if (data.done) {
       bar.setAttribute("data-done", "1");
       box.setAttribute("data-done", "1");
+      // The recipients' table below was drawn before the outcomes came: offer the page again.
+      var refresh = document.getElementById("progress-refresh");
+      if (refresh) {
+        refresh.hidden = false;
+      }
     }
   }
 
