@@ -77,6 +77,8 @@ def _shoot(camera: Camera, site: Site, notice: str | None) -> str | None:
         notice = notice or pages.send_notice_to_the_grid(driver, site, NOTICE_TEXT)
         driver.get(site.console + f"notices/{notice}")
         pages.wait_until_delivered(driver)
+        driver.get(site.console + f"notices/{notice}")  # the recipients' table as it ended
+        pages.wait_until_delivered(driver)
         camera.shoot("notice")
     except TimeoutException:
         camera.absent.add("notice")
