@@ -34,7 +34,7 @@ def redis_client(redis_url: str) -> Iterator[redis_lib.Redis]:
 import os
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from bot.settings import PLAIN, Settings
 from bot.web.app import create_app
@@ -52,16 +52,47 @@ TEST_PUBLIC_URL = "https://gridbot.test"
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """SQLite in a temp dir, or the PostgreSQL of GRIDBOT_TEST_DATABASE_URL, migrated once."""
+def database_url(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> str:
+    """SQLite in a temp dir, or the PostgreSQL of GRIDBOT_TEST_DATABASE_URL, migrated once.
+
+    Under pytest-xdist each worker is a session of its own: SQLite lives in the worker's temp dir already, and on
+    PostgreSQL each worker gets a database of its own (gridbot_test_gw0, ...), made anew beside the given one."""
     url = os.environ.get("GRIDBOT_TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     if url.startswith("postgresql"):
-        database = Database(url)
-        with database.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        database.dispose()
+        worker = xdist_worker(pytestconfig)
+        url = fresh_database(url, worker) if worker else empty_schema(url)
     upgrade(url)
     return url
+
+
+def xdist_worker(config: pytest.Config) -> str | None:
+    """This session's pytest-xdist worker id (gw0, gw1, ...), or None in a plain run or xdist's controller."""
+    workerinput = getattr(config, "workerinput", None)
+    return None if workerinput is None else str(workerinput["workerid"])
+
+
+def empty_schema(url: str) -> str:
+    """The database of `url` with its public schema dropped and made again."""
+    database = Database(url)
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    database.dispose()
+    return url
+
+
+def fresh_database(url: str, worker: str) -> str:
+    """A new, empty database `<name>_<worker>` on the server of `url` (made through its `postgres` database, a
+    leftover of an earlier run dropped first); its URL."""
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    server = create_engine(given.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture
@@ -233,9 +264,24 @@ def scan_server_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     LOG_SCANNER.scan_logs_under(tmp_path_factory.getbasetemp())
 
 
+WORKER_FINDINGS = "gridbot_log_findings"  # the key of an xdist worker's findings in its workeroutput
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # type: ignore[no-untyped-def]
+    """In pytest-xdist's controller: take over what a worker found, so that the controller's exit status fails."""
+    LOG_SCANNER.findings.extend(getattr(node, "workeroutput", {}).get(WORKER_FINDINGS, []))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run if any log held a phone number or a full openid, and say where."""
+    """Fail the run if any log held a phone number or a full openid, and say where.
+
+    An xdist worker's own exit status decides nothing: it hands its findings to the controller instead."""
     LOG_SCANNER.detach(logging.getLogger())
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[WORKER_FINDINGS] = list(LOG_SCANNER.findings)
+        return
     if not LOG_SCANNER.findings:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
