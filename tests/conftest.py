@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
 from typing import Iterator
 
@@ -27,6 +28,48 @@ def redis_client(redis_url: str) -> Iterator[redis_lib.Redis]:
     client.flushdb()
     yield client
     client.close()
+
+
+DEMO_FIXTURES = {"start_demo", "site"}  # tests/e2e/test_cli.py, tests/browser/conftest.py
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Groups for pytest-xdist's `--dist loadgroup`: the tests that start `gridbot demo` run on one worker, so that
+    no two demos (five processes each) start at once; the tests of a module that share a module-wide fixture (a
+    server, a model) run on one worker, so that it is built once. A group the module names itself comes first."""
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        if fixtures is None or item.get_closest_marker("xdist_group") is not None:
+            continue
+        if DEMO_FIXTURES & set(fixtures.name2fixturedefs):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+        elif any(definitions[-1].scope == "module" for definitions in fixtures.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Under pytest-xdist, a test marked `quiet` (it measures time) has the machine to itself: the other workers
+    finish the test they are in and wait until it is done, as in a serial run."""
+    worker = xdist_worker(item.config)
+    if worker is None:
+        yield
+        return
+    shared = Path(item.config.option.basetemp).parent  # xdist gives each worker <the run's basetemp>/popen-gwN
+    quiet = item.get_closest_marker("quiet") is not None
+    with open(shared / "quiet.gate", "a") as gate, open(shared / "quiet.lock", "a") as lock:
+        # A turnstile: a quiet test holds the gate while it waits for the running tests and runs, so that the
+        # other workers cannot slip in one test after another and keep it waiting.
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        if not quiet:
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        fcntl.flock(lock, fcntl.LOCK_EX if quiet else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(gate, fcntl.LOCK_UN)
 
 
 # --- database ------------------------------------------------------------------------------------------
