@@ -77,7 +77,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 import os
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Table, create_engine, make_url, select, text
 
 from bot.settings import PLAIN, Settings
 from bot.web.app import create_app
@@ -169,11 +169,28 @@ def clock() -> Clock:
     return Clock(datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc))
 
 
+SEEDED_ROWS: dict[tuple[str, datetime], list[tuple[Table, list[dict[str, object]]]]] = {}
+
+
 @pytest.fixture
-def seeded(database: Database, clock: Clock) -> Database:
-    """The test street and its people (tests/support/street.py: residents bound, grid members, an operator)."""
+def seeded(database: Database, database_url: str, clock: Clock) -> Database:
+    """The test street and its people (tests/support/street.py: residents bound, grid members, an operator).
+
+    Seeded through storage once per session and start time; the rows it made are then written back as they were
+    (the same ids: PostgreSQL's sequences are past them already), a tenth of the time of seeding again."""
+    key = (database_url, clock())
+    rows = SEEDED_ROWS.get(key)
+    if rows is None:
+        with database.transaction() as session:
+            street.seed(session, clock())
+        with database.transaction() as session:
+            SEEDED_ROWS[key] = [(table, [dict(row) for row in session.execute(select(table)).mappings()])
+                                for table in Base.metadata.sorted_tables]
+        return database
     with database.transaction() as session:
-        street.seed(session, clock())
+        for table, table_rows in rows:
+            if table_rows:
+                session.execute(table.insert(), table_rows)
     return database
 
 
