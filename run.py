@@ -32,6 +32,12 @@ BENCH = ROOT / "bench" / "webhook_load.py"
 SCREENSHOTS = "tests.browser.screenshots"  # a module: it shares the browser tests' setup
 DATABASE_URL_ENV = "GRIDBOT_TEST_DATABASE_URL"
 
+MAX_WORKERS = 4  # pytest-xdist workers: the throwaway PostgreSQL allows 100 connections, and timing tests need air
+# pytest options whose value may follow as the next argument (then it is no test path)
+VALUE_OPTIONS = {"-k", "-m", "-p", "-o", "-c", "-W", "--basetemp", "--rootdir", "--confcutdir", "--deselect",
+                 "--ignore", "--ignore-glob", "--durations", "--maxfail", "--junitxml", "--junit-xml", "--log-level",
+                 "--override-ini", "--tb"}
+
 PYTEST_INTERRUPTED = 2
 PYTEST_USAGE_ERROR = 4
 PYTEST_NO_TESTS = 5
@@ -156,10 +162,36 @@ def run_child(cmd: list[str], env: dict[str, str]) -> int:
 
 def run_pytest(args: list[str], env: dict[str, str]) -> int:
     """Run pytest in .venv and return its exit code, with "no tests collected" as a failure."""
-    code = run_child([str(venv_bin("python")), "-m", "pytest", *args], env)
+    code = run_child([str(venv_bin("python")), "-m", "pytest", *parallel_args(args), *args], env)
     if code == PYTEST_NO_TESTS:
         say("run.py: pytest collected no tests (exit code 5), which counts as a failure")
     return code
+
+
+def names_tests(args: list[str]) -> bool:
+    """Tell whether ``args`` name test files, directories or test ids (``tests/unit``, ``path::test``)."""
+    after_option = False
+    for arg in args:
+        if after_option:
+            after_option = False
+        elif arg in VALUE_OPTIONS:
+            after_option = True
+        elif not arg.startswith("-") and (ROOT / arg.split("::")[0]).exists():
+            return True
+    return False
+
+
+def parallel_args(args: list[str]) -> list[str]:
+    """``-n N --dist loadgroup`` (pytest-xdist, one worker per core) for a whole run; nothing when ``args`` choose
+    the workers themselves (``-n 0`` is the plain serial run), name tests, or the machine has one core."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    chosen = any(arg in {"-n", "--numprocesses", "no:xdist", "-pno:xdist"}
+                 or arg.startswith(("-n=", "--numprocesses=", "--dist")) or (arg.startswith("-n") and arg[2:].isdigit())
+                 for arg in args)
+    if workers < 2 or chosen or names_tests(args):
+        return []
+    # loadgroup: tests marked @pytest.mark.xdist_group(name) share a worker (timing tests, module-wide servers)
+    return ["-n", str(workers), "--dist", "loadgroup"]
 
 
 def load_pgcluster() -> ModuleType:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
 from typing import Iterator
 
@@ -29,12 +30,54 @@ def redis_client(redis_url: str) -> Iterator[redis_lib.Redis]:
     client.close()
 
 
+DEMO_FIXTURES = {"start_demo", "site"}  # tests/e2e/test_cli.py, tests/browser/conftest.py
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Groups for pytest-xdist's `--dist loadgroup`: the tests that start `gridbot demo` run on one worker, so that
+    no two demos (five processes each) start at once; the tests of a module that share a module-wide fixture (a
+    server, a model) run on one worker, so that it is built once. A group the module names itself comes first."""
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        if fixtures is None or item.get_closest_marker("xdist_group") is not None:
+            continue
+        if DEMO_FIXTURES & set(fixtures.name2fixturedefs):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+        elif any(definitions[-1].scope == "module" for definitions in fixtures.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Under pytest-xdist, a test marked `quiet` (it measures time) has the machine to itself: the other workers
+    finish the test they are in and wait until it is done, as in a serial run."""
+    worker = xdist_worker(item.config)
+    if worker is None:
+        yield
+        return
+    shared = Path(item.config.option.basetemp).parent  # xdist gives each worker <the run's basetemp>/popen-gwN
+    quiet = item.get_closest_marker("quiet") is not None
+    with open(shared / "quiet.gate", "a") as gate, open(shared / "quiet.lock", "a") as lock:
+        # A turnstile: a quiet test holds the gate while it waits for the running tests and runs, so that the
+        # other workers cannot slip in one test after another and keep it waiting.
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        if not quiet:
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        fcntl.flock(lock, fcntl.LOCK_EX if quiet else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(gate, fcntl.LOCK_UN)
+
+
 # --- database ------------------------------------------------------------------------------------------
 
 import os
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import text
+from sqlalchemy import Table, create_engine, make_url, select, text
 
 from bot.settings import PLAIN, Settings
 from bot.web.app import create_app
@@ -52,16 +95,47 @@ TEST_PUBLIC_URL = "https://gridbot.test"
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """SQLite in a temp dir, or the PostgreSQL of GRIDBOT_TEST_DATABASE_URL, migrated once."""
+def database_url(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> str:
+    """SQLite in a temp dir, or the PostgreSQL of GRIDBOT_TEST_DATABASE_URL, migrated once.
+
+    Under pytest-xdist each worker is a session of its own: SQLite lives in the worker's temp dir already, and on
+    PostgreSQL each worker gets a database of its own (gridbot_test_gw0, ...), made anew beside the given one."""
     url = os.environ.get("GRIDBOT_TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     if url.startswith("postgresql"):
-        database = Database(url)
-        with database.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        database.dispose()
+        worker = xdist_worker(pytestconfig)
+        url = fresh_database(url, worker) if worker else empty_schema(url)
     upgrade(url)
     return url
+
+
+def xdist_worker(config: pytest.Config) -> str | None:
+    """This session's pytest-xdist worker id (gw0, gw1, ...), or None in a plain run or xdist's controller."""
+    workerinput = getattr(config, "workerinput", None)
+    return None if workerinput is None else str(workerinput["workerid"])
+
+
+def empty_schema(url: str) -> str:
+    """The database of `url` with its public schema dropped and made again."""
+    database = Database(url)
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    database.dispose()
+    return url
+
+
+def fresh_database(url: str, worker: str) -> str:
+    """A new, empty database `<name>_<worker>` on the server of `url` (made through its `postgres` database, a
+    leftover of an earlier run dropped first); its URL."""
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    server = create_engine(given.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture
@@ -95,11 +169,28 @@ def clock() -> Clock:
     return Clock(datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc))
 
 
+SEEDED_ROWS: dict[tuple[str, datetime], list[tuple[Table, list[dict[str, object]]]]] = {}
+
+
 @pytest.fixture
-def seeded(database: Database, clock: Clock) -> Database:
-    """The test street and its people (tests/support/street.py: residents bound, grid members, an operator)."""
+def seeded(database: Database, database_url: str, clock: Clock) -> Database:
+    """The test street and its people (tests/support/street.py: residents bound, grid members, an operator).
+
+    Seeded through storage once per session and start time; the rows it made are then written back as they were
+    (the same ids: PostgreSQL's sequences are past them already), a tenth of the time of seeding again."""
+    key = (database_url, clock())
+    rows = SEEDED_ROWS.get(key)
+    if rows is None:
+        with database.transaction() as session:
+            street.seed(session, clock())
+        with database.transaction() as session:
+            SEEDED_ROWS[key] = [(table, [dict(row) for row in session.execute(select(table)).mappings()])
+                                for table in Base.metadata.sorted_tables]
+        return database
     with database.transaction() as session:
-        street.seed(session, clock())
+        for table, table_rows in rows:
+            if table_rows:
+                session.execute(table.insert(), table_rows)
     return database
 
 
@@ -236,9 +327,24 @@ def scan_server_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     LOG_SCANNER.scan_logs_under(tmp_path_factory.getbasetemp())
 
 
+WORKER_FINDINGS = "gridbot_log_findings"  # the key of an xdist worker's findings in its workeroutput
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # type: ignore[no-untyped-def]
+    """In pytest-xdist's controller: take over what a worker found, so that the controller's exit status fails."""
+    LOG_SCANNER.findings.extend(getattr(node, "workeroutput", {}).get(WORKER_FINDINGS, []))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run if any log held a phone number or a full openid, and say where."""
+    """Fail the run if any log held a phone number or a full openid, and say where.
+
+    An xdist worker's own exit status decides nothing: it hands its findings to the controller instead."""
     LOG_SCANNER.detach(logging.getLogger())
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[WORKER_FINDINGS] = list(LOG_SCANNER.findings)
+        return
     if not LOG_SCANNER.findings:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUIDE_START = "================ 网格诉求助手 gridbot 演示已启动"
 GUIDE_END = "按 Ctrl-C 停止。"
-START_TIMEOUT_S = 25
+START_TIMEOUT_S = 60  # migrate, seed four weeks of history, start five processes: ~12 s idle, 25+ on a busy machine
 STOP_TIMEOUT_S = 15
-NOTICE_TIMEOUT_S = 5
+NOTICE_TIMEOUT_S = 20  # that the notices arrive is the point, not how soon: the relay's round on a busy machine
 TICKET = re.compile(r"G\d{10}")
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
 TEMPLATE_SEND = "/cgi-bin/message/template/send"
@@ -306,6 +306,7 @@ def test_simulate_with_the_wrong_token_reports_the_403_without_a_traceback(start
     assert "Traceback" not in result.stdout + result.stderr
 
 
+@pytest.mark.quiet
 def test_the_demo_guide_shows_up_promptly_when_its_output_is_a_pipe(start_demo) -> None:  # type: ignore[no-untyped-def]
     # `gridbot demo | tee demo.log`, docker without -t, systemd: stdout is a pipe and Python block-buffers it.
     demo: Demo = start_demo(unbuffered=False)

@@ -25,7 +25,7 @@ from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN
 from tests.integration.test_dedup_processes import ServerProcess, start_server, wait_until_up
 from tests.support import street
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.quiet]  # latencies against WeChat's 5 s
 
 HOST = "127.0.0.1"
 TRICKLERS = 12

@@ -82,6 +82,7 @@ def release(holder: subprocess.Popen[str]) -> None:
     assert holder.wait(timeout=10) == 0
 
 
+@pytest.mark.quiet
 def test_messages_during_a_long_write_lock_get_the_honest_reply_within_3_5_s_and_their_retries_file_once(
     settings, seeded, clock, lock_holder, caplog
 ) -> None:

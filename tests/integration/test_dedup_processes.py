@@ -282,6 +282,7 @@ def test_threads_in_one_process_racing_on_one_msgid_file_one_appeal(client, cloc
     assert scalar(seeded, select(func.count()).select_from(Appeal)) == 1
 
 
+@pytest.mark.quiet
 def test_a_message_stuck_behind_a_hung_one_is_answered_in_time_and_asked_to_resend(
     client, clock, seeded: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

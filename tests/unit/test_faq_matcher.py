@@ -108,6 +108,7 @@ def test_an_empty_faq_matches_nothing(tokenize):
     assert FaqIndex([], tokenize).match("居住证怎么办理") is None
 
 
+@pytest.mark.quiet
 def test_a_question_takes_well_under_a_millisecond_against_a_hundred_entries(tokenize):
     topics = ["高龄补贴", "低保", "居住证", "医保", "新生儿户口", "养老助餐卡", "残疾人证", "失业登记", "社保", "优待证"]
     entries = [(n, (f"{topics[n % 10]}第{n}项怎么办理", f"{topics[n % 10]}{n}号窗口在哪里")) for n in range(100)]

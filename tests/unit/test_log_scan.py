@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from tests.log_scan import PERSONAS, LogScanner
 
 OPENID = "oX7kQ2mP9vLw3Rt5Yb8Nc1Zd4Fg6"  # 28 characters, as WeChat's
 PHONE = "13912345678"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_it_finds_phone_numbers_full_openids_and_the_long_persona_openids():
@@ -80,3 +84,35 @@ def test_the_session_scanner_receives_every_record_of_the_run_at_every_level():
 
     assert LOG_SCANNER.records == before + 2
     assert LOG_SCANNER in logging.getLogger().handlers
+
+
+LEAKING_TESTS = f'''
+import logging
+
+
+def test_that_logs_a_phone_number():
+    logging.getLogger("gridbot.test.leak").warning("call the resident back on {PHONE}")
+
+
+def test_that_logs_nothing():
+    pass
+'''
+
+
+def test_a_parallel_run_fails_when_one_of_its_workers_logged_a_phone_number(tmp_path: Path) -> None:
+    # pytest-xdist's workers are sessions of their own: only the controller's exit status counts, so what a worker
+    # found must reach it (tests/conftest.py, pytest_testnodedown). A run of its own, with this project's conftest.
+    (tmp_path / "test_leak.py").write_text(LEAKING_TESTS)
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("PYTEST_", "GRIDBOT_"))}  # not this run's xdist worker id nor its database
+    env["PYTHONPATH"] = str(ROOT)
+
+    run = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "-p", "tests.conftest", "-p", "no:cacheprovider",
+                          f"--basetemp={tmp_path / 'basetemp'}", "test_leak.py"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+    assert "2 workers [2 items]" in run.stdout, run.stdout + run.stderr
+    assert "2 passed" in run.stdout, run.stdout
+    assert "personal data in the logs of this run (1 findings):" in run.stdout, run.stdout
+    assert "log record of gridbot.test.leak: phone number" in run.stdout, run.stdout
+    assert run.returncode == 1, run.stdout
