@@ -194,6 +194,18 @@ def seeded(database: Database, database_url: str, clock: Clock) -> Database:
     return database
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Console passwords hashed with PBKDF2 of 1,000 rounds in this process instead of scrypt: a scrypt hash or
+    check took 0.5 s on the loaded CI machine, and the console tests make some five per test (the cast's three
+    accounts, the logins) — minutes of CI. Checking works the same (werkzeug reads the method from the hash). A
+    test marked `scrypt` keeps the real method; the demo and browser tests run it in their own processes."""
+    if request.node.get_closest_marker("scrypt") is None:
+        from storage import console_users
+
+        monkeypatch.setattr(console_users, "PASSWORD_METHOD", "pbkdf2:sha256:1000")
+
+
 @pytest.fixture
 def settings(database_url: str, redis_url: str, tmp_path: Path) -> Settings:
     """Settings with Tencent's published sample credentials (an AES key: safe mode) and the session's Redis."""

@@ -35,6 +35,7 @@ def account(seeded, username):
         return session.scalars(select(ConsoleUser).where(ConsoleUser.username == username)).first()
 
 
+@pytest.mark.scrypt
 def test_an_operator_adds_an_account_of_each_role(gridbot, seeded):
     out = ok(gridbot("user", "add", "admin", "--role", "管理员", "--name", "赵主任", input=f"{PASSWORD}\n"))
     assert out.strip() == "已创建控制台账号 admin（赵主任，管理员）。登录地址：https://grid.example.cn/console/"
