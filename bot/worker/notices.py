@@ -1,7 +1,7 @@
 """Sending one chunk of a broadcast notice: a mass send, or template / customer-service messages one by one.
 
 The records and their exactly-once rules are storage.notice_sending's; this module makes the calls, at the pace
-shared by all workers (bot/worker/rate.py), and sorts WeChat's answers:
+shared by all workers (bot/rate.py), and sorts WeChat's answers:
 - 45065 (a mass send's clientmsgid seen within 24 h) is success with the first msg_id (api.mass_send_text);
 - 45009 (the day's quota) stops the channel until midnight: logged once and shown on the notice, never retried in a
   loop;
@@ -15,8 +15,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bot.rate import SharedRate
 from bot.wechat.api import DAILY_QUOTA, WeChatAPIError
-from bot.worker.rate import SharedRate
 from bot.worker.runtime import WorkerRuntime
 from handlers import notice_texts
 from storage import notice_sending, windows

@@ -10,10 +10,10 @@ import pytest
 import requests
 from sqlalchemy import select, update
 
+from bot.rate import SharedRate
 from bot.wechat.fake_notices import MASS_SEND_PATH
 from bot.wechat.simulator import WeChatServer
 from bot.worker import schedule
-from bot.worker.rate import SharedRate
 from bot.worker.runtime import WorkerRuntime, install
 from storage import notice_planning, notice_records, notice_sending
 from storage.models import (

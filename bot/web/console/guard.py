@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from redis import RedisError
 
+from bot.rate import SharedRate
 from bot.web.console import texts
 from bot.web.runtime import Runtime
 from storage import console_users
@@ -42,7 +43,6 @@ ASSET_MAX_AGE = 3600
 # State changes one account may make a minute (a 待分类 queue worked at a click every two seconds is 30): a stolen
 # login cannot reassign a street's appeals or message its residents by the thousand before anyone sees it.
 ACTIONS_PER_MINUTE = 60
-ACTIONS_KEY = "gridbot:console:actions:{account}:{minute}"
 
 
 class ConsoleBlueprint(Blueprint):
@@ -108,13 +108,9 @@ def _within_action_rate(operator: Operator) -> bool:
     """Count the operator's state change in this minute; False past ACTIONS_PER_MINUTE. Without Redis the
     action goes ahead (logged): the login lockout needs Redis anyway, and a console that refuses all work when
     Redis hiccups would hurt more than a minute without the count."""
-    minute = int(runtime().clock().timestamp() // 60)
-    key = ACTIONS_KEY.format(account=operator.id, minute=minute)
     try:
-        pipe = runtime().redis().pipeline()
-        pipe.incr(key)
-        pipe.expire(key, 120)
-        count = int(pipe.execute()[0])
+        count = SharedRate(runtime().redis(), f"console-actions:{operator.id}", ACTIONS_PER_MINUTE, 60.0,
+                           clock=lambda: runtime().clock().timestamp()).count()
     except RedisError as error:
         log.warning("console action not counted (Redis): %s", error)
         return True
