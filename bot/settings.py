@@ -25,7 +25,7 @@ from handlers.conversation import IntakeLimits
 from handlers.notifications import NAMES as NOTIFICATION_NAMES
 from handlers.notifications import for_resident
 from nlp import SHIPPED_MODEL
-from storage import media_files, outbox, workdays
+from storage import media_files, outbox, points_rules, workdays
 from storage.db import LONG_LOCK_WAIT_MS, POSTGRES_DRIVER, Database
 from storage.notice_planning import ACCOUNT_TYPES, SERVICE, SUBSCRIPTION, Limits
 from storage.rates import DEFAULT_WEIGHTS, Weights
@@ -170,6 +170,7 @@ class Settings:
     notice_lease_s: int = 60  # GRIDBOT_NOTICE_LEASE_S: a chunk's worker silent this long is taken over
     rate_weights: Weights = DEFAULT_WEIGHTS  # 基本满意's credit and the weights of 综合成绩 (storage/rates.py)
     holidays_path: Path | None = None  # GRIDBOT_HOLIDAYS; None: the calendar shipped in storage/data
+    points_rules_path: Path | None = None  # GRIDBOT_POINTS_RULES; None: the rules shipped in storage/data
     console_session_hours: int = 12  # a console login lasts this long at most, however busy
     console_idle_minutes: int = 30  # and ends after this long without a request
     summary_hour: int | None = DEFAULT_SUMMARY_HOUR  # GRIDBOT_SUMMARY_HOUR: 每日简报, Beijing time; None: off
@@ -216,6 +217,7 @@ class Settings:
             **read(_notice_settings, env, default={}),
             **read(cls.rates_from_env, env, default={}),
             holidays_path=read(cls.holidays_from_env, env),
+            points_rules_path=read(cls.points_rules_from_env, env),
             summary_hour=read(_summary_hour, env, "GRIDBOT_SUMMARY_HOUR", default=DEFAULT_SUMMARY_HOUR),
             figures_keep_after_ms=read(_figures_keep_after, env, "GRIDBOT_FIGURES_KEEP_AFTER_MS",
                                        default=DEFAULT_FIGURES_KEEP_AFTER_MS),
@@ -289,6 +291,26 @@ class Settings:
         weights = problems.read(_rate_weights, env, "GRIDBOT_RATE_WEIGHTS")
         problems.raise_any()
         return {"rate_weights": Weights(credit, *weights)}
+
+    @staticmethod
+    def points_rules_from_env(env: Mapping[str, str] | None = None) -> Path | None:
+        """GRIDBOT_POINTS_RULES, the points rules (积分规则) read and checked; None: the shipped ones."""
+        env = os.environ if env is None else env
+        path = _existing_path(env, "GRIDBOT_POINTS_RULES")
+        if path is None:
+            return None
+        try:
+            points_rules.load(path)
+        except points_rules.PointsRulesError as error:
+            raise _bad("GRIDBOT_POINTS_RULES", "points_rules", f"GRIDBOT_POINTS_RULES: {path}: {error}",
+                       value=path, expected=error) from None
+        except UnicodeDecodeError:
+            raise _bad("GRIDBOT_POINTS_RULES", "not_utf8", f"GRIDBOT_POINTS_RULES: {path} is not UTF-8",
+                       value=path) from None
+        except OSError as error:
+            raise _bad("GRIDBOT_POINTS_RULES", "unreadable", f"GRIDBOT_POINTS_RULES: {path}: {error.strerror}",
+                       value=path) from None
+        return path
 
     @staticmethod
     def holidays_from_env(env: Mapping[str, str] | None = None) -> Path | None:

@@ -12,7 +12,7 @@ from handlers.types import Inbound, Kind
 from nlp import Classification, Classifier, Taxonomy
 from storage import appeals, residents
 from storage.attempts import DEFAULT_LOCKOUT, Lockout
-from storage.models import Resident, Staff, StaffRole
+from storage.models import COMMUNITY_ROLES, Resident, Staff, StaffRole
 from storage.notice_planning import Limits
 from storage.residents import ResidentView
 
@@ -88,10 +88,10 @@ class Conversation:
 
     @property
     def is_staff(self) -> bool:
-        """Whether the sender is a bound, active staff member (their turn may use `staff`). A 楼长 is not: they
-        are a resident with 代报 (`building_lead`), never grid staff."""
+        """Whether the sender is a bound, active staff member (their turn may use `staff`). The community's own
+        people (楼长, 单元长, 党员中心户, 党员, 志愿者) are not: they are residents with a part (`volunteer`)."""
         member = self._staff_member()
-        return member is not None and member.role != StaffRole.BUILDING_LEAD
+        return member is not None and member.role not in COMMUNITY_ROLES
 
     @property
     def staff(self) -> Staff:
@@ -108,6 +108,13 @@ class Conversation:
         """The sender as a bound, active 楼长 (for 代报 and the other 楼长 commands); None for anyone else."""
         member = self._staff_member()
         return member if member is not None and member.role == StaffRole.BUILDING_LEAD else None
+
+    @property
+    def volunteer(self) -> Staff | None:
+        """The sender as an active member of the community's own people (any of COMMUNITY_ROLES: 领单, 我的积分);
+        None for residents and grid staff."""
+        member = self._staff_member()
+        return member if member is not None and member.role in COMMUNITY_ROLES else None
 
     def _staff_member(self) -> Staff | None:
         if not self._staff_looked_up:

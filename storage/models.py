@@ -69,12 +69,25 @@ class StaffRole(StrEnum):
     DEPARTMENT = "department"  # 部门
     OPERATOR = "operator"  # 操作员
     BUILDING_LEAD = "building_lead"  # 楼长: a resident volunteer of one building, not grid staff
+    UNIT_LEAD = "unit_lead"  # 单元长: a resident volunteer of one unit of a building
+    PARTY_HOUSEHOLD = "party_household"  # 党员中心户: a party member's household that looks after its unit
+    PARTY_MEMBER = "party_member"  # 党员: an in-service party member reporting where they live (在职党员报到)
+    VOLUNTEER = "volunteer"  # 志愿者: a resident who signed up to help (志愿者报名)
 
 
 # The grid's own team: they get its task cards and claim, work and close its appeals.
 GRID_TEAM = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)
 # Roles bound to one grid (an invite names it; they read its appeals): the team and the grid's property company.
 GRID_BOUND = (*GRID_TEAM, StaffRole.PROPERTY)
+# The community's own people (党建引领): residents with a post or who signed up, never grid staff. They have a
+# home (grid, community, building, and for 单元长 and 党员中心户 a unit), take volunteer tasks (领单) and earn points;
+# they do not get task cards, claim appeals (接单) or read appeals other than those they filed.
+COMMUNITY_ROLES = (StaffRole.BUILDING_LEAD, StaffRole.UNIT_LEAD, StaffRole.PARTY_HOUSEHOLD, StaffRole.PARTY_MEMBER,
+                   StaffRole.VOLUNTEER)
+# Who may file for a neighbour who does not use WeChat (代报, 红色代办): every post and party member, not a
+# volunteer who only signed up.
+NEIGHBOUR_REPORTERS = (StaffRole.BUILDING_LEAD, StaffRole.UNIT_LEAD, StaffRole.PARTY_HOUSEHOLD,
+                       StaffRole.PARTY_MEMBER)
 # Units an appeal can be transferred to (转办 names their department); they read what was transferred to them.
 TRANSFER_UNITS = (StaffRole.DEPARTMENT, StaffRole.PROPERTY)
 
@@ -209,8 +222,12 @@ class Staff(Base):
     # 休假 until then (None: until 销假); past it the member counts as on duty again (storage.duty).
     off_duty_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     work_phone: Mapped[str | None] = mapped_column(String(24))  # 工作电话: published, the resident's 已接单 names it
-    # A 楼长's building (their grid_id and community_id are the building's); None for every other role.
+    # A COMMUNITY_ROLES member's building (楼长: the one they look after; others: where they live; their grid_id and
+    # community_id are the building's); None for grid staff.
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # 单元长, 党员中心户: their unit; others: home
+    # 党员: the Party organisation they belong to (where they work); 志愿者: their team or employer, if they said.
+    organisation: Mapped[str | None] = mapped_column(String(64))
 
 
 class Appeal(Base):
@@ -340,6 +357,8 @@ class Attachment(Base):
     size: Mapped[int | None] = mapped_column(Integer)
     content_type: Mapped[str | None] = mapped_column(String(32))
     downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A photo a volunteer sent after 完成 (their part of an appeal, or a 微心愿): kept with the claim.
+    volunteer_claim_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_claims.id"), index=True)
     download_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     download_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the next attempt; None: now
     download_error: Mapped[str | None] = mapped_column(Text)
@@ -721,3 +740,122 @@ class TaxonomyVersion(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     saved_by: Mapped[int | None] = mapped_column(ForeignKey("console_users.id"))
     restored_from: Mapped[int | None] = mapped_column(Integer)  # the version this one brought back, if any
+
+
+class EnrolmentStatus(StrEnum):
+    PENDING = "pending"  # waiting for the community's operator
+    CONFIRMED = "confirmed"  # a Staff row of the role exists (staff_id)
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # the resident sent 取消 or moved away before anyone decided
+
+
+class Enrolment(Base):
+    """A resident's 党员报到 or 志愿者报名, until the community's operator confirms it (a Staff row of the role) or
+    declines it. Kept afterwards as the record of who confirmed whom."""
+
+    __tablename__ = "enrolments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # StaffRole.PARTY_MEMBER or StaffRole.VOLUNTEER
+    name: Mapped[str] = mapped_column(String(32))
+    organisation: Mapped[str | None] = mapped_column(String(64))
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"))
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    status: Mapped[str] = mapped_column(String(16), default=EnrolmentStatus.PENDING)
+    # The resident's id while pending, None after: one open enrolment per resident, whatever two messages race.
+    pending_key: Mapped[int | None] = mapped_column(Integer, unique=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # None: the CLI (or the resident)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # the member it made, once confirmed
+
+
+class PartyBranch(Base):
+    """A 小区党支部: the party members who live in one 小区 (a compound of a community) and its secretary. Members
+    belong by where they live (their building's compound); the row names the branch and who leads it."""
+
+    __tablename__ = "party_branches"
+    __table_args__ = (UniqueConstraint("community_id", "compound"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    compound: Mapped[str] = mapped_column(String(64))  # Building.compound ("" for a community of one compound)
+    name: Mapped[str] = mapped_column(String(64))  # 阳光花园小区党支部
+    secretary_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WishStatus(StrEnum):
+    OPEN = "open"  # waiting for a volunteer (可领任务)
+    CLAIMED = "claimed"  # a volunteer took it (领单)
+    DONE = "done"  # the volunteer said it is done (完成); the grid member confirms
+    CONFIRMED = "confirmed"  # the grid member (or operator) confirmed it: closed, points granted
+    CANCELLED = "cancelled"
+
+
+class Wish(Base):
+    """A 微心愿: a small wish of a resident in need (a lamp changed, a visit, a notice read aloud), posted by an
+    operator or a grid member for volunteers to take. Who it is for is told in `text`, as the poster chose to."""
+
+    __tablename__ = "wishes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # W + local date + per-day sequence
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))  # None: the whole community's
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
+    compound: Mapped[str | None] = mapped_column(String(64))  # the 小区, when the scope named one
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=WishStatus.OPEN)
+    posted_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # None: the CLI
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ClaimStatus(StrEnum):
+    CLAIMED = "claimed"  # 领单
+    DONE = "done"  # 完成: the volunteer's part is done, waiting for the grid member (or the resident's rating)
+    CONFIRMED = "confirmed"
+    RELEASED = "released"  # given back (放弃) or taken back by staff: the task is open again
+
+
+class VolunteerClaim(Base):
+    """A volunteer's (or party member's) part in an appeal of a volunteer category or in a 微心愿. The grid member
+    stays responsible for the appeal; the claim is the volunteer's help and what their points are for."""
+
+    __tablename__ = "volunteer_claims"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
+    wish_id: Mapped[int | None] = mapped_column(ForeignKey("wishes.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)  # the volunteer
+    status: Mapped[str] = mapped_column(String(16), default=ClaimStatus.CLAIMED)
+    # "appeal:12" / "wish:3" while not released: the unique index makes 领单 a compare-and-set, one winner.
+    task_key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)  # what the volunteer said with 完成
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # None: the resident's rating
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PointsEntry(Base):
+    """One line of the points ledger (积分). Never changed or deleted: a mistake is undone by another entry of the
+    opposite amount that `reverses` it (once), a redemption (积分兑换) is a negative entry of rule `redeem`."""
+
+    __tablename__ = "points_entries"
+    __table_args__ = (Index("ix_points_entries_staff_month", "staff_id", "month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))  # whose points
+    amount: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(32))  # a rule of the points configuration, or redeem
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM, local: caps and reports count by it
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"))
+    wish_id: Mapped[int | None] = mapped_column(ForeignKey("wishes.id"))
+    granted_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # None: the system or the CLI
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("points_entries.id"), unique=True)
+    # rule:source:person:n — the same grant from a job that runs twice is refused by the unique index
+    key: Mapped[str] = mapped_column(String(128), unique=True)

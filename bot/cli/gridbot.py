@@ -14,10 +14,11 @@ def main() -> None:
     """网格诉求助手 gridbot: a WeChat official-account assistant for community grid governance."""
     from bot.cli.support import configured
     from bot.settings import Settings
-    from storage import workdays
+    from storage import points_rules, workdays
 
     # Deadlines a command sets (改派, 分类) count on the operator's holiday calendar; a bad file stops here.
     workdays.configure(configured(Settings.holidays_from_env))
+    points_rules.configure(configured(Settings.points_rules_from_env))  # points a command grants (gridbot notice…)
 
 
 COMMANDS = (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *appeals.COMMANDS, *notices.COMMANDS, *rates.COMMANDS,

@@ -30,6 +30,7 @@ _SETTING = {
     "rate_weights": "{variable} 必须是三个 0 到 1 之间、加起来等于 1 的数，用英文逗号分开（响应率,解决率,满意率），"
                     "如 0.10,0.50,0.40；现在是“{value}”。",
     "holidays_line": "{variable} 指向的节假日文件第 {expected} 行看不懂：“{value}”（每行写日期或“日期..日期”，再写 休 或 班）。",
+    "points_rules": "{variable} 指向的积分规则文件 {value} 写得不对：{expected}（格式见随软件附带的 storage/data/points.toml）。",
     "not_utf8": "{variable} 指向的文件 {value} 不是 UTF-8 编码：请用记事本或 WPS“另存为”UTF-8。",
     "unreadable": "{variable} 指向的文件 {value} 无法读取，请检查它的权限。",
     "summary_hour": "{variable} 必须是 0 到 23 之间的整点（北京时间，如 8），或 off（不发每日简报）；现在是“{value}”。",

@@ -31,7 +31,7 @@ from handlers.types import Reply
 from nlp import ModelError, Taxonomy, TaxonomyError, build_classifier, load
 from nlp.loading import with_taxonomy
 from nlp.taxonomy import taxonomy_from_text
-from storage import media_files, workdays
+from storage import media_files, points_rules, workdays
 from storage.db import Database, is_busy
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,7 @@ class Runtime:
         self.settings = settings
         self.access = access_for(settings)  # first: without a secret key nothing else is built
         workdays.configure(settings.holidays_path)  # the calendar of the deadlines requests set
+        points_rules.configure(settings.points_rules_path)  # what the changes requests make are worth
         self.clock = clock
         # The request path waits for a lock only briefly (see `handle`); the worker and the CLI wait longer.
         self.database = database or settings.open_database(lock_wait_ms=settings.request_db_wait_ms)

@@ -12,7 +12,7 @@ from bot.settings import Settings
 from bot.wechat.api import WeChatAPI
 from handlers.taxonomy_cache import TaxonomyInForce
 from nlp import Taxonomy, load_taxonomy
-from storage import workdays
+from storage import points_rules, workdays
 from storage.db import Database
 
 
@@ -35,6 +35,7 @@ class WorkerRuntime:
     def build(cls, settings: Settings, clock: Clock = now_utc) -> "WorkerRuntime":
         """Connect everything a job needs; the deadlines it sets count on the configured holiday calendar."""
         workdays.configure(settings.holidays_path)
+        points_rules.configure(settings.points_rules_path)
         redis = connect(settings)
         database = settings.open_database()
         return cls(settings, database, redis, WeChatAPI.from_settings(settings, redis), clock)

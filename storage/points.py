@@ -1,0 +1,174 @@
+"""积分: the points ledger of the community's people and grid staff.
+
+Every entry names a person, an amount, the rule, what it was for (an appeal, a notice, a 微心愿), who granted it
+and when. Entries are never changed or deleted: `reverse` undoes one with an entry of the opposite amount (once),
+`redeem` records an exchange (积分兑换) as a negative entry. `grant` is idempotent: the same rule for the same
+thing and person is granted once while it stands (a job that runs twice, a rating given again), again only after
+that grant was reversed. Grants happen inside the transaction of the change they reward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from storage import points_rules
+from storage.errors import DomainError
+from storage.models import PointsEntry, Staff
+from storage.tickets import LOCAL_ZONE
+
+RECENT = 5  # entries 我的积分 shows
+
+
+class NotEnoughPoints(DomainError):
+    """A redemption larger than the balance: the ledger never goes below zero."""
+
+    def __init__(self, balance: int) -> None:
+        super().__init__(str(balance))
+        self.balance = balance
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a grant is for: one appeal, one 微心愿 or one notice (or none, for a redemption)."""
+
+    appeal_id: int | None = None
+    wish_id: int | None = None
+    broadcast_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        if self.appeal_id is not None:
+            return f"appeal:{self.appeal_id}"
+        if self.wish_id is not None:
+            return f"wish:{self.wish_id}"
+        if self.broadcast_id is not None:
+            return f"notice:{self.broadcast_id}"
+        return "none"
+
+
+@dataclass(frozen=True)
+class Balance:
+    total: int
+    this_month: int
+    recent: list[PointsEntry]  # the newest first, at most RECENT
+
+
+def month_of(at: datetime) -> str:
+    """The local calendar month (YYYY-MM) an entry made at `at` counts in."""
+    return at.astimezone(LOCAL_ZONE).strftime("%Y-%m")
+
+
+def grant(session: Session, staff_id: int, rule_name: str, source: Source, now: datetime,
+          granted_by_staff_id: int | None = None, note: str | None = None) -> PointsEntry | None:
+    """Grant rule `rule_name`'s points to `staff_id` for `source`; the entry, or None when nothing was granted: the
+    rule is off (0 points), a grant of it for the same thing stands already, or the person reached the rule's
+    monthly cap (a grant that would pass it is cut to what is left)."""
+    rule = points_rules.current()[rule_name]
+    if rule.points == 0:
+        return None
+    prefix = f"{rule_name}:{source.key}:{staff_id}:"
+    earlier = session.scalars(select(PointsEntry).where(PointsEntry.key.startswith(prefix, autoescape=True))).all()
+    if any(_standing(session, entry) for entry in earlier):
+        return None
+    month = month_of(now)
+    amount = _within_cap(rule, _granted_this_month(session, staff_id, rule_name, month))
+    if amount == 0:
+        return None
+    entry = PointsEntry(staff_id=staff_id, amount=amount, rule=rule_name, month=month, appeal_id=source.appeal_id,
+                        wish_id=source.wish_id, broadcast_id=source.broadcast_id,
+                        granted_by_staff_id=granted_by_staff_id, note=note, created_at=now,
+                        key=f"{prefix}{len(earlier)}")
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def reverse(session: Session, entry: PointsEntry, now: datetime, granted_by_staff_id: int | None = None,
+            note: str | None = None) -> PointsEntry | None:
+    """Undo `entry` with one of the opposite amount (counted in this month); None if it was reversed already
+    (or is itself a reversal)."""
+    if entry.reverses_id is not None or not _standing(session, entry):
+        return None
+    undo = PointsEntry(staff_id=entry.staff_id, amount=-entry.amount, rule=entry.rule, month=month_of(now),
+                       appeal_id=entry.appeal_id, wish_id=entry.wish_id, broadcast_id=entry.broadcast_id,
+                       granted_by_staff_id=granted_by_staff_id, note=note, created_at=now, reverses_id=entry.id,
+                       key=f"reverse:{entry.id}")
+    session.add(undo)
+    session.flush()
+    return undo
+
+
+def reverse_grants(session: Session, rule_name: str, source: Source, now: datetime, staff_id: int | None = None,
+                   note: str | None = None) -> list[PointsEntry]:
+    """Reverse every standing grant of `rule_name` for `source` (to `staff_id` only, if given): a 办结 reopened by
+    不满意, a 代报 found to be no appeal. Returns the reversals made."""
+    query = select(PointsEntry).where(PointsEntry.rule == rule_name, PointsEntry.reverses_id.is_(None),
+                                      PointsEntry.key.startswith(f"{rule_name}:{source.key}:", autoescape=True))
+    if staff_id is not None:
+        query = query.where(PointsEntry.staff_id == staff_id)
+    made = [reverse(session, entry, now, note=note) for entry in session.scalars(query.order_by(PointsEntry.id))]
+    return [entry for entry in made if entry is not None]
+
+
+def redeem(session: Session, staff_id: int, amount: int, note: str, now: datetime,
+           granted_by_staff_id: int | None = None) -> PointsEntry:
+    """积分兑换: take `amount` (> 0) points for what `note` says was given; NotEnoughPoints when the balance is
+    smaller. The person's row is locked first, so two redemptions at once cannot both spend the same points."""
+    if amount <= 0:
+        raise ValueError("a redemption takes a positive amount")
+    session.execute(select(Staff.id).where(Staff.id == staff_id).with_for_update())
+    available = balance(session, staff_id)
+    if available < amount:
+        raise NotEnoughPoints(available)
+    count = session.scalar(select(func.count()).where(PointsEntry.staff_id == staff_id,
+                                                      PointsEntry.rule == points_rules.REDEEM)) or 0
+    entry = PointsEntry(staff_id=staff_id, amount=-amount, rule=points_rules.REDEEM, month=month_of(now),
+                        granted_by_staff_id=granted_by_staff_id, note=note, created_at=now,
+                        key=f"{points_rules.REDEEM}:{staff_id}:{count}")
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def balance(session: Session, staff_id: int) -> int:
+    """The person's points: every entry's amount, reversals and redemptions included."""
+    return session.scalar(select(func.coalesce(func.sum(PointsEntry.amount), 0))
+                          .where(PointsEntry.staff_id == staff_id)) or 0
+
+
+def summary(session: Session, staff_id: int, now: datetime) -> Balance:
+    """我的积分: the balance, this month's net points, the newest entries."""
+    month = session.scalar(select(func.coalesce(func.sum(PointsEntry.amount), 0))
+                           .where(PointsEntry.staff_id == staff_id, PointsEntry.month == month_of(now))) or 0
+    recent = list(session.scalars(select(PointsEntry).where(PointsEntry.staff_id == staff_id)
+                                  .order_by(PointsEntry.id.desc()).limit(RECENT)))
+    return Balance(balance(session, staff_id), month, recent)
+
+
+def _standing(session: Session, entry: PointsEntry) -> bool:
+    """Whether `entry` still counts: no other entry reverses it."""
+    return session.scalar(select(PointsEntry.id).where(PointsEntry.reverses_id == entry.id)) is None
+
+
+def _granted_this_month(session: Session, staff_id: int, rule_name: str, month: str) -> int:
+    """What the person got by the rule this month, in grants that stand (a reversed grant frees its part of the
+    cap)."""
+    undoing = aliased(PointsEntry)
+    reversed_ids = select(undoing.reverses_id).where(undoing.reverses_id.is_not(None),
+                                                     undoing.staff_id == staff_id)
+    return session.scalar(select(func.coalesce(func.sum(PointsEntry.amount), 0)).where(
+        PointsEntry.staff_id == staff_id, PointsEntry.rule == rule_name, PointsEntry.month == month,
+        PointsEntry.reverses_id.is_(None), PointsEntry.id.not_in(reversed_ids))) or 0
+
+
+def _within_cap(rule: points_rules.Rule, so_far: int) -> int:
+    """The rule's points, cut to what is left of its monthly cap (in absolute value) after `so_far`."""
+    if rule.monthly_cap == 0:
+        return rule.points
+    left = max(rule.monthly_cap - abs(so_far), 0)
+    step = min(abs(rule.points), left)
+    return step if rule.points > 0 else -step
