@@ -6,7 +6,7 @@ hears back for the neighbour.
 
 from __future__ import annotations
 
-from handlers import building_lead_texts as texts
+from handlers import community_texts as texts
 from handlers import filing, resident_texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation

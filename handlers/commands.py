@@ -28,7 +28,7 @@ from handlers import (
     task_list,
     verification,
 )
-from handlers import building_lead_texts as lead_texts
+from handlers import community_texts as lead_texts
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.chasing import chase_command
@@ -38,7 +38,7 @@ from storage import staff as staff_store
 from storage.contact_input import DELETE_WORDS
 from storage.duty import names_a_day
 from storage.limits import TextField, excess
-from storage.models import StaffRole
+from storage.models import COMMUNITY_ROLES, StaffRole
 from storage.tickets import normalize_focus_code, normalize_ticket
 
 
@@ -65,7 +65,9 @@ class Several(StrEnum):
 class Audience(StrEnum):
     RESIDENT = "resident"  # listed in residents' help; anyone may use it
     STAFF = "staff"  # listed in staff help; only bound staff may use it (never a 楼长: they are no grid staff)
-    BUILDING_LEAD = "building_lead"  # listed in a 楼长's help, with the residents' commands; only 楼长 may use it
+    # The community's own people (COMMUNITY_ROLES: 楼长, 单元长, 党员中心户, 党员, 志愿者), or those of them the
+    # command's `roles` name: listed in their help with the residents' commands; only they may use it.
+    COMMUNITY = "community"
     UNLISTED = "unlisted"  # anyone may use it, no help lists it (认证 is for people who aren't staff yet)
 
 
@@ -82,7 +84,8 @@ class Command:
     audience: Audience = Audience.RESIDENT
     limit: TextField | None = None  # the words after the number (or the TEXT) are this field, refused if longer
     several: Several = Several.REFUSE
-    roles: tuple[StaffRole, ...] = ()  # staff help lists it only to these roles (none named: every role)
+    # STAFF: help lists it only to these roles; COMMUNITY: only these may use it. None named: every role.
+    roles: tuple[StaffRole, ...] = ()
     bare_words: bool = False  # 进展 已联系物业: the words alone name the member's one task in progress
 
     @property
@@ -99,13 +102,14 @@ class Command:
 
 
 def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
-    """帮助: residents' commands, a 楼长's (theirs, then the residents'), or the staff member's own (by role, with
-    查询 and the short forms)."""
-    if conversation.building_lead is not None:
+    """帮助: residents' commands, those of a member of the community's own people (theirs by role, then the
+    residents'), or the staff member's own (by role, with 查询 and the short forms)."""
+    member = conversation.volunteer
+    if member is not None:
         lines = [lead_texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
-                 for audience in (Audience.BUILDING_LEAD, Audience.RESIDENT)
-                 for command in COMMANDS if command.audience is audience]
-        return Reply("\n".join([lead_texts.HELP_HEADER, *lines]))
+                 for audience in (Audience.COMMUNITY, Audience.RESIDENT)
+                 for command in COMMANDS if command.audience is audience and _for_role(command, member.role)]
+        return Reply("\n".join([lead_texts.HELP_HEADER.format(role=lead_texts.role_name(member.role)), *lines]))
     if not conversation.is_staff:
         lines = [texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
                  for command in COMMANDS if command.audience is Audience.RESIDENT]
@@ -184,7 +188,7 @@ COMMANDS: tuple[Command, ...] = (
             Takes.DAY, duty.leave, Audience.STAFF),
     Command("back", ("销假",), "销假", "提前结束请假，恢复在岗", Takes.NOTHING, duty.back, Audience.STAFF),
     Command("report_for_neighbour", ("代报",), lead_texts.DAIBAO_USAGE, "替不用微信的邻居反映问题，进展会发给您",
-            Takes.TEXT, building_lead.report_for_neighbour, Audience.BUILDING_LEAD),
+            Takes.TEXT, building_lead.report_for_neighbour, Audience.COMMUNITY, roles=(StaffRole.BUILDING_LEAD,)),
     Command("focus", ("聚焦", "聚焦办"), "聚焦", "查看本网格（社区）反复出现的问题：聚焦事项", Takes.NOTHING,
             focus.list_cases, Audience.STAFF),
     Command("close_focus", ("结案",), "结案 案号 说明", "聚焦事项处理完毕后结案", Takes.CASE_TEXT, focus.close_case,
@@ -194,7 +198,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("notice_progress", ("通知进度",), "通知进度 编号", "查看通知发送到哪儿了（操作员、网格长）", Takes.CODE,
             notice_chat.progress, Audience.STAFF, roles=_OVERSEERS),
     Command("relayed", ("已转达",), "已转达 编号", "通知已转告不用微信的邻居", Takes.CODE, notice_chat.relayed,
-            Audience.BUILDING_LEAD),
+            Audience.COMMUNITY, roles=(StaffRole.BUILDING_LEAD,)),
     Command("opt_out", ("退订通知",), "退订通知", "不再接收一般通知（停水停电等紧急通知仍会收到）", Takes.NOTHING,
             notice_chat.opt_out),
     Command("opt_in", ("订阅通知",), "订阅通知", "重新接收通知", Takes.NOTHING, notice_chat.opt_in),
@@ -362,19 +366,32 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     return command.run(conversation, arguments)
 
 
+def _for_role(command: Command, role: str) -> bool:
+    """Whether a member of the community's own people of `role` may use a COMMUNITY command."""
+    return not command.roles or role in command.roles
+
+
 def _refused(conversation: Conversation, command: Command) -> Reply | None:
-    """The refusal when the sender may not use the command: staff work for residents and 楼长, 楼长's for others."""
+    """The refusal when the sender may not use the command: staff work for residents and the community's people,
+    the community's commands for residents, staff and the roles they are not for."""
+    member = conversation.volunteer
     if command.audience is Audience.STAFF and not conversation.is_staff:
-        if conversation.building_lead is not None:
-            return Reply(lead_texts.NOT_FOR_LEADS)
-    elif command.audience is Audience.BUILDING_LEAD and conversation.building_lead is None:
+        if member is not None:
+            return Reply(lead_texts.NOT_GRID_WORK.format(role=lead_texts.role_name(member.role)))
+        refusal = staff_texts.NOT_YOURS
+    elif command.audience is Audience.COMMUNITY and (member is None or not _for_role(command, member.role)):
+        who = lead_texts.who(command.roles or COMMUNITY_ROLES)
         if conversation.is_staff:
-            return Reply(lead_texts.STAFF_USE_REPORT)
+            return Reply(lead_texts.STAFF_USE_REPORT.format(verb=command.verbs[0], who=who))
+        refusal = lead_texts.COMMUNITY_ONLY.format(verb=command.verbs[0], summary=command.summary, who=who)
+        if member is not None:
+            return Reply(refusal)
     else:
         return None
+    # A disabled staff member is told so, not taken for a resident who tried staff work.
     if staff_store.disabled(conversation.session, conversation.inbound.openid):
         return Reply(staff_texts.STAFF_DISABLED)
-    return Reply(staff_texts.NOT_YOURS if command.audience is Audience.STAFF else lead_texts.LEADS_ONLY)
+    return Reply(refusal)
 
 
 def _several(conversation: Conversation, command: Command, arguments: Arguments) -> Reply:

@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from handlers import building_lead_texts, resident_texts, staff_texts
+from handlers import community_texts, resident_texts, staff_texts
 from storage import appeals, staff
 from storage.models import Appeal, AppealEvent, AppealStatus, OutboxMessage, Staff, Unit
 from tests.support.database import appeal, notices, staff_id, worded
@@ -116,7 +116,7 @@ def test_building_leads_are_limited_like_residents(wechat, seeded, settings, clo
     for number in range(limit):
         assert "代报" in wechat.send(BUILDING_LEAD, f"代报 {number + 101} 第{number + 1}件事：门口的灯不亮")
     refused = wechat.send(BUILDING_LEAD, "代报 2单元 楼道堆满了杂物")
-    assert refused == building_lead_texts.DAIBAO_LIMIT_PER_HOUR.format(limit=limit)
+    assert refused == community_texts.DAIBAO_LIMIT_PER_HOUR.format(limit=limit)
     with seeded.transaction() as session:
         assert len(session.scalars(select(Appeal.id)).all()) == limit
 
@@ -125,7 +125,7 @@ def test_a_building_lead_does_no_grid_work_and_reads_no_one_elses_appeal(wechat,
     ticket = file_and_dispatch(wechat, seeded, clock)  # o1 lives in the 楼长's own building
     for command in ("我的任务", f"接单 {ticket}", f"办结 {ticket} 已修好", "待分类", "聚焦", "上报 3号楼门禁坏了",
                     "请假"):
-        assert wechat.send(BUILDING_LEAD, command) == building_lead_texts.NOT_FOR_LEADS, command
+        assert wechat.send(BUILDING_LEAD, command) == community_texts.NOT_GRID_WORK.format(role="楼长"), command
     assert wechat.send(BUILDING_LEAD, f"查询 {ticket}") == resident_texts.NOT_FOUND.format(ticket=ticket)
     assert appeal(seeded, ticket).assignee_staff_id is None
     with seeded.transaction() as session:
@@ -136,7 +136,7 @@ def test_a_building_lead_does_no_grid_work_and_reads_no_one_elses_appeal(wechat,
 
 def test_a_building_leads_help_lists_daibao_and_the_residents_commands_not_staff_work(wechat, seeded):
     help_text = wechat.send(BUILDING_LEAD, "帮助")
-    assert help_text.startswith(building_lead_texts.HELP_HEADER)
+    assert help_text.startswith(community_texts.HELP_HEADER.format(role="楼长"))
     assert "代报 单元或门牌 内容" in help_text and "我的诉求" in help_text
     assert "接单" not in help_text and "上报" not in help_text
 
@@ -147,8 +147,9 @@ def test_their_own_words_are_their_own_appeal_as_a_residents(wechat, seeded):
 
 
 def test_residents_and_staff_are_told_daibao_is_for_building_leads(wechat, seeded):
-    assert wechat.send(RESIDENT, LIGHT) == building_lead_texts.LEADS_ONLY
-    assert wechat.send(ZHANG, LIGHT) == building_lead_texts.STAFF_USE_REPORT
+    assert wechat.send(RESIDENT, LIGHT) == community_texts.COMMUNITY_ONLY.format(
+        verb="代报", summary="替不用微信的邻居反映问题，进展会发给您", who="楼长")
+    assert wechat.send(ZHANG, LIGHT) == community_texts.STAFF_USE_REPORT.format(verb="代报", who="楼长")
 
 
 def test_a_disabled_building_lead_can_no_longer_file_for_neighbours(wechat, seeded):

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli.gridbot import main
-from handlers import building_lead_texts, staff_texts
+from handlers import community_texts, staff_texts
 from storage import org, staff
 from storage.models import Appeal, Building, Staff, StaffInvite
 from tests.conftest import TEST_SECRET_KEY
@@ -119,4 +119,4 @@ def test_a_building_moved_to_another_grid_takes_its_building_lead_along(gridbot,
     grid_id = lead(seeded, BUILDING_LEAD).grid_id
     with seeded.transaction() as session:
         assert org.grid_label(session, grid_id) == "幸福里社区·第二网格"
-    assert building_lead_texts.NOT_FOR_LEADS == wechat.send(BUILDING_LEAD, "我的任务")
+    assert community_texts.NOT_GRID_WORK.format(role="楼长") == wechat.send(BUILDING_LEAD, "我的任务")

@@ -1,6 +1,8 @@
-"""What a 楼长 (building lead) reads in the chat: 代报 for a neighbour, their help, and the refusals of staff work.
+"""What the community's own people read in the chat — 楼长, 单元长, 党员中心户, 党员 and 志愿者: 代报 for a
+neighbour, their help, and the refusals of staff work (and what residents and staff hear when they try theirs).
 
-A 楼长 is a resident volunteer, not grid staff: the wording never promises them tasks or other people's appeals.
+They are residents with a part, not grid staff: the wording never promises them grid work or other people's
+appeals.
 """
 
 from __future__ import annotations
@@ -19,12 +21,25 @@ DAIBAO_LIMIT_PER_HOUR = ("抱歉，一小时内最多提交 {limit} 条诉求（
                          "请稍后再代报；紧急情况请直接致电社区居委会，危及人身安全请拨打 110、119 或 120。")
 DAIBAO_LIMIT_PER_DAY = ("抱歉，24 小时内最多提交 {limit} 条诉求（含代报），您已达到上限，这条没有登记。"
                         "请明天再代报；紧急情况请直接致电社区居委会，危及人身安全请拨打 110、119 或 120。")
-LEADS_ONLY = "“代报”是楼长为不用微信的邻居反映问题用的。您自己遇到的问题，直接发送文字描述即可。"
-STAFF_USE_REPORT = "“代报”是楼长专用的指令；工作人员发现问题请发送：上报 内容。"
-NOT_FOR_LEADS = ("楼长不承担网格员的办理工作，这个指令不能使用。您可以用“代报 单元或门牌 内容”替邻居反映问题，"
-                 "回复“帮助”查看可用指令。")
-HELP_HEADER = "楼长您好！您可以替不用微信的邻居反映问题（代报），也可以直接发送文字提交您自己的诉求。可用指令："
+# How each of them is called (a StaffRole's value → the word people use).
+ROLE_NAMES = {"building_lead": "楼长", "unit_lead": "单元长", "party_household": "党员中心户", "party_member": "党员",
+              "volunteer": "志愿者"}
+COMMUNITY_ONLY = "“{verb}”（{summary}）只有{who}可以使用。您自己遇到的问题，直接发送文字描述即可。"
+STAFF_USE_REPORT = "“{verb}”是{who}使用的指令，工作人员不能使用；发现问题请发送：上报 内容。"
+NOT_GRID_WORK = "{role}不承担网格员的办理工作，这个指令不能使用。回复“帮助”查看您可以使用的指令。"
+HELP_HEADER = "{role}您好！您可以使用下面的指令，也可以直接发送文字提交您自己的诉求。可用指令："
 HELP_LINE = "· {usage}：{summary}"
+
+
+def role_name(role: str) -> str:
+    """楼长, 党员…: how a member of the community's own people is called."""
+    return ROLE_NAMES.get(role, role)
+
+
+def who(roles: tuple[str, ...]) -> str:
+    """The roles a command is for, as a sentence says them: 楼长、单元长和党员."""
+    names = [role_name(role) for role in roles]
+    return names[0] if len(names) == 1 else "、".join(names[:-1]) + "和" + names[-1]
 
 
 def filed(ticket: str, home: str, category: str, subcategory: str | None, grid: str) -> str:
