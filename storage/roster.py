@@ -22,7 +22,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from storage import duty, org_moves, reassigning, staff
 from storage.dispatch import HELD_STATUSES
 from storage.errors import DomainError, NotAllowed
-from storage.models import GRID_BOUND, Appeal, Community, Grid, Staff, StaffRole
+from storage.models import COMMUNITY_ROLES, GRID_BOUND, Appeal, Community, Grid, Staff, StaffRole
 from storage.queries import Scope
 
 MAX_CANDIDATES = 10
@@ -85,10 +85,15 @@ class Moved:
     kept: int = 0
 
 
+MEMBERS_NOT_STAFF = tuple(role for role in COMMUNITY_ROLES if role is not StaffRole.BUILDING_LEAD)
+
+
 def members(session: Session, scope: Scope, role: StaffRole | None, now: datetime) -> list[Member]:
     """The active staff within the scope (of a role), by place and name: a street takes in its communities' staff,
-    its street operators and the departments' staff, who work street-wide."""
-    query = select(Staff).where(Staff.active.is_(True), within(scope, Staff.grid_id, Staff.community_id))
+    its street operators and the departments' staff, who work street-wide. 楼长 are listed with the staff who
+    invited them; the other posts, party members and volunteers are `gridbot members list`'s."""
+    query = select(Staff).where(Staff.active.is_(True), within(scope, Staff.grid_id, Staff.community_id),
+                                Staff.role.not_in(MEMBERS_NOT_STAFF))
     if role is not None:
         query = query.where(Staff.role == role)
     rows = session.scalars(query.order_by(Staff.community_id, Staff.grid_id, Staff.role, Staff.id)).all()

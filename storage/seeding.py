@@ -23,6 +23,9 @@ StaffRow = tuple[str, str, StaffRole, str, str | None]
 Home = tuple[str, str, str, str | None]  # community, grid, building, unit (None: a building without units)
 # openid, name, community, grid, building: a 楼长 and the building they look after
 LeadRow = tuple[str, str, str, str, str]
+# openid, name, role (one of COMMUNITY_ROLES but 楼长), their home, their Party organisation or team (or None):
+# the community's own people already confirmed (a 党员 who reported, a 志愿者 who signed up, 单元长, 党员中心户)
+MemberRow = tuple[str, str, StaffRole, Home, str | None]
 
 
 @dataclass(frozen=True)
@@ -34,11 +37,13 @@ class StreetPlan:
     staff: tuple[StaffRow, ...] = ()
     residents: Mapping[str, Home] = field(default_factory=dict)
     building_leads: tuple[LeadRow, ...] = ()
+    members: tuple[MemberRow, ...] = ()
 
 
 def seed_street(session: Session, plan: StreetPlan, now: datetime) -> None:
-    """Create what the plan describes and is not there yet (a staff member, a 楼长 or a bound resident is left as
-    found)."""
+    """Create what the plan describes and is not there yet (a staff member, a 楼长, a member of the community's own
+    people or a bound resident is left as found). A member's home is on their staff row; as a resident they bind
+    like anyone."""
     street = org.ensure_street(session, plan.name)
     grids: dict[tuple[str, str], Grid] = {}
     communities: dict[str, Community] = {}
@@ -63,6 +68,14 @@ def seed_street(session: Session, plan: StreetPlan, now: datetime) -> None:
         building = org.ensure_building(session, grid, building_name, plan.layout[community_name][grid_name][0])
         session.add(Staff(openid=openid, name=name, role=StaffRole.BUILDING_LEAD, grid_id=grid.id,
                           community_id=grid.community_id, building_id=building.id, active=True, created_at=now))
+    for openid, name, role, where, organisation in plan.members:
+        if session.scalars(select(Staff).where(Staff.openid == openid)).first():
+            continue
+        building, unit = home(session, plan, where)
+        grid = session.get_one(Grid, building.grid_id)
+        session.add(Staff(openid=openid, name=name, role=role, grid_id=grid.id, community_id=grid.community_id,
+                          building_id=building.id, unit_id=unit.id if unit else None, organisation=organisation,
+                          active=True, created_at=now))
     for openid, where in plan.residents.items():
         resident = residents.get_or_create(session, openid, now)
         if resident.grid_id is None:

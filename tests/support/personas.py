@@ -13,6 +13,9 @@ CHEN = "demo_staff_chenjing"  # 陈静, 和平社区·第一网格
 ZHAO = "demo_staff_zhaolei"  # 赵磊, 和平社区·第二网格
 OPERATOR = "demo_staff_sunli"  # 孙丽, 操作员 of 幸福里社区
 BUILDING_LEAD = "demo_staff_louzhang"  # 赵阿姨, 楼长 of 阳光花园3号楼 (not grid staff: 代报, 已转达)
+# The community's own people, confirmed: residents with a part (领单, 积分), not grid staff
+PARTY_MEMBER = "o_party"  # 陈明, 党员 (市税务局第二党支部), lives in 阳光花园 2号楼 1单元
+VOLUNTEER = "o_volunteer"  # 周敏, 志愿者, lives in 阳光花园 1号楼 2单元
 
 # Residents, bound when the street is seeded (阳光花园 is 幸福里社区·第一网格's compound)
 RESIDENT = "o1"  # 阳光花园 3号楼 1单元

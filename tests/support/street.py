@@ -1,7 +1,8 @@
 """The test street, seeded by the `seeded` fixture: the facts the tests rely on.
 
 幸福街道 has two communities of two grids each; 幸福里社区·第一网格 has two grid members and a leader, the other grids
-one member each, and 幸福里社区 an operator; 阳光花园3号楼 has a 楼长 (赵阿姨). The residents of personas.py are bound; o3 and o4 are not (o3 meets
+one member each, and 幸福里社区 an operator; 阳光花园3号楼 has a 楼长 (赵阿姨); 阳光花园 has a confirmed 党员 (陈明)
+and 志愿者 (周敏). The residents of personas.py are bound; o3 and o4 are not (o3 meets
 the binding dialogue, o4 scans a building's QR code). The sample FAQ (docs/faq-sample.csv) answers 政策咨询.
 The binding dialogue offers communities, grids, buildings and units in the order they are created here.
 """
@@ -25,8 +26,10 @@ from tests.support.personas import (
     NEIGHBOUR,
     NEXT_DOOR,
     OPERATOR,
+    PARTY_MEMBER,
     RESIDENT,
     UNIT_NEIGHBOUR,
+    VOLUNTEER,
     WANG,
     ZHANG,
     ZHAO,
@@ -66,7 +69,11 @@ RESIDENTS: dict[str, seeding.Home] = {
     NEXT_DOOR: (XINGFULI, FIRST, "1号楼", "1单元"),
 }
 LEADS: tuple[seeding.LeadRow, ...] = ((BUILDING_LEAD, "赵阿姨", *BUILDING_3),)
-STREET = seeding.StreetPlan("幸福街道", LAYOUT, STAFF, RESIDENTS, LEADS)
+MEMBERS: tuple[seeding.MemberRow, ...] = (
+    (PARTY_MEMBER, "陈明", StaffRole.PARTY_MEMBER, (XINGFULI, FIRST, "2号楼", "1单元"), "市税务局第二党支部"),
+    (VOLUNTEER, "周敏", StaffRole.VOLUNTEER, (XINGFULI, FIRST, "1号楼", "2单元"), None),
+)
+STREET = seeding.StreetPlan("幸福街道", LAYOUT, STAFF, RESIDENTS, LEADS, MEMBERS)
 
 
 def seed(session: Session, now: datetime) -> None:
