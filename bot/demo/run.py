@@ -401,6 +401,22 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {gridbot} rates --by grid                         （本月的响应率、解决率、满意率，按综合成绩排名，和上月比）
   {gridbot} report --month {month} --xlsx 月报.xlsx    （网格和网格员的派发、响应、办结、评价和三率）
 
+党建引领：o9 住阳光花园 2号楼，是在职党员，到居住小区报到；社区确认后领取志愿任务（领单）、攒积分（命令行的几步在
+上面 source 过演示设置的终端里运行）：
+  {gridbot} simulate --openid o9 党员报到                    （依次回复姓名和党组织）
+  {gridbot} simulate --openid o9 陈明
+  {gridbot} simulate --openid o9 市税务局第二党支部
+  {gridbot} members pending                                （待确认的报到）
+  {gridbot} members confirm 陈明                            （也可以由操作员孙丽在聊天里回复：确认报到 陈明）
+  {gridbot} wishes add --scope 幸福里社区/第一网格 --text "独居的刘奶奶想请人帮忙换个厨房灯泡"   （打印心愿编号 W…）
+  {gridbot} simulate --openid o9 可领任务                    （本小区的微心愿和适合志愿者的诉求，不含电话和门牌）
+  {gridbot} simulate --openid o9 "领单 心愿编号"               （一件事只有一人领得到；网格员张伟、李娜收到提醒）
+  {gridbot} simulate --openid o9 "完成 心愿编号 已帮刘奶奶换好灯泡"   （随后 --image 发照片）
+  {gridbot} simulate --openid demo_staff_zhangwei "确认完成 心愿编号"   （网格员核实后确认，陈明得积分）
+  {gridbot} simulate --openid o9 我的积分
+  {gridbot} points report --month {month}                  （本月积分：每人按规则、冲正、兑换、余额）
+  {gridbot} org posts --scope 幸福里社区                     （谁担任什么：小区党支部、楼长、单元长、党员中心户、志愿者）
+
 按 Ctrl-C 停止。
 """,
         flush=True,  # a pipe (a supervisor, a test) sees the guide at once

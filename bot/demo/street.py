@@ -45,20 +45,25 @@ STAFF: tuple[seeding.StaffRow, ...] = (
 )
 # openid -> (community, grid, building, unit): residents already bound; o3 is left for the binding dialogue,
 # o4 for the QR code. o5 is o1's neighbour in 3号楼, to show joining an open appeal (我也遇到); o1, o5 and o6
-# share 3号楼: three of them reporting the same thing make a 聚焦办 hot spot; o7 lives next door.
+# share 3号楼: three of them reporting the same thing make a 聚焦办 hot spot; o7 lives next door; o9 shows 党员报到.
 RESIDENTS: dict[str, seeding.Home] = {
     "o1": ("幸福里社区", "第一网格", "3号楼", "1单元"),
     "o2": ("和平社区", "第一网格", "1栋", "2单元"),
     "o5": ("幸福里社区", "第一网格", "3号楼", "2单元"),
     "o6": ("幸福里社区", "第一网格", "3号楼", "1单元"),
     "o7": ("幸福里社区", "第一网格", "1号楼", "1单元"),
+    "o9": ("幸福里社区", "第一网格", "2号楼", "2单元"),  # an in-service party member, not reported yet (党员报到)
 }
 # openid, name, community, grid, building: 赵阿姨, 楼长 of 阳光花园3号楼, passes notices on and files 代报 for
 # neighbours who don't use WeChat.
 BUILDING_LEADS: tuple[seeding.LeadRow, ...] = (
     ("demo_staff_louzhang", "赵阿姨", "幸福里社区", "第一网格", "3号楼"),
 )
-DEMO = seeding.StreetPlan(STREET, LAYOUT, STAFF, RESIDENTS, BUILDING_LEADS)
+# openid, name, role, home, organisation: the community's own people already confirmed, beside 赵阿姨.
+MEMBERS: tuple[seeding.MemberRow, ...] = (
+    ("demo_volunteer_zhoumin", "周敏", StaffRole.VOLUNTEER, ("幸福里社区", "第一网格", "1号楼", "2单元"), None),
+)
+DEMO = seeding.StreetPlan(STREET, LAYOUT, STAFF, RESIDENTS, BUILDING_LEADS, MEMBERS)
 
 
 # Only the demo (not the tests) seeds a resident who wrote two days ago and not since: their 48-hour reply window
