@@ -14,6 +14,7 @@ from handlers import (
     building_lead,
     contacts,
     duty,
+    enrolment,
     faq,
     focus,
     merging,
@@ -202,6 +203,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("opt_out", ("退订通知",), "退订通知", "不再接收一般通知（停水停电等紧急通知仍会收到）", Takes.NOTHING,
             notice_chat.opt_out),
     Command("opt_in", ("订阅通知",), "订阅通知", "重新接收通知", Takes.NOTHING, notice_chat.opt_in),
+    # --- 党员报到 / 志愿者报名 and their confirmation (handlers/enrolment.py) ---
+    Command("enrol_party_member", ("党员报到",), "党员报到", "在职党员到居住的小区报到，社区确认后可领任务、代报",
+            Takes.NOTHING, enrolment.party_member),
+    Command("enrol_volunteer", ("志愿者报名",), "志愿者报名", "报名成为社区志愿者，社区确认后可领任务", Takes.NOTHING,
+            enrolment.volunteer),
+    Command("enrolments", ("报到待确认",), "报到待确认", "查看待确认的党员报到和志愿者报名（操作员）", Takes.NOTHING,
+            enrolment.pending, Audience.STAFF, roles=(StaffRole.OPERATOR,)),
+    Command("confirm_enrolment", ("确认报到",), "确认报到 姓名或编号", "确认党员报到或志愿者报名（操作员）", Takes.TEXT,
+            enrolment.confirm, Audience.STAFF, limit=TextField.NAME, roles=(StaffRole.OPERATOR,)),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from handlers import summary_texts
+from handlers import community_texts, summary_texts
 from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
 from storage.actors import ActorKind
+from storage.enrolments import Waiting
 from storage.lookups import CLI_READER
 from storage.notices import (
     StaffCancelled,
@@ -17,9 +18,12 @@ from storage.notices import (
     StaffDailySummary,
     StaffDigest,
     StaffEmergencyUnclaimed,
+    StaffEnrolmentDeclined,
+    StaffEnrolmentRequested,
     StaffEscalated,
     StaffFocusOpened,
     StaffMaterialAdded,
+    StaffMemberConfirmed,
     StaffMerged,
     StaffNewAppeal,
     StaffNotice,
@@ -407,6 +411,62 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
 # 每日简报 (storage/daily_summary.py), worded in its own module.
 TEMPLATES[StaffDailySummary] = summary_texts.summary
 TEMPLATE_FIELDS[StaffDailySummary] = summary_texts.summary_fields
+
+
+# --- 党员报到 / 志愿者报名 (storage/enrolments.py): the operators' notice; the applicant's in community_texts ----
+
+ENROLMENT_REQUESTED = ("【{what}待确认】{name}申请{what}，{organisation}，住址：{place}（编号 {number}）。"
+                       "核实后请回复“确认报到 {number}”；回复“报到待确认”查看全部待确认的申请；"
+                       "不予确认请运行 gridbot members decline {number}。")
+ENROLMENT_ORGANISATION = {"party_member": "所在党组织：{organisation}", "volunteer": "所在团队或单位：{organisation}"}
+ENROLMENT_NO_ORGANISATION = "未填写单位"
+
+
+def enrolment_organisation(role: str, organisation: str | None) -> str:
+    """所在党组织：… / 所在团队或单位：…, or that none was given."""
+    if not organisation:
+        return ENROLMENT_NO_ORGANISATION
+    return ENROLMENT_ORGANISATION.get(role, ENROLMENT_ORGANISATION["volunteer"]).format(organisation=organisation)
+
+
+def _enrolment_requested(n: StaffEnrolmentRequested) -> str:
+    return ENROLMENT_REQUESTED.format(what=community_texts.enrol_word(n.role), name=n.who, place=n.place,
+                                      organisation=enrolment_organisation(n.role, n.organisation), number=n.number)
+
+
+# 报到待确认 and 确认报到 (handlers/enrolment.py), for operators
+ENROLMENTS_SHOWN = 10
+ENROLMENTS_NONE = "目前没有待确认的党员报到或志愿者报名。"
+ENROLMENTS_HEADER = "待确认的报到/报名共 {n} 条（回复“确认报到 编号”确认）："
+ENROLMENTS_LINE = "{number}. {name}｜{what}｜{organisation}｜{community} {home}"
+ENROLMENTS_MORE = "……另有 {n} 条，请在电脑上运行 gridbot members pending 查看全部。"
+ENROLMENT_CONFIRMED = "已确认 {name} 为{role}（编号 {number}），已通知本人。"
+ENROLMENT_ALREADY = "{name}（编号 {number}）已经确认为{role}，无需再次确认。"
+ENROLMENT_NOT_FOUND = "没有找到“{typed}”的报到/报名申请。回复“报到待确认”查看待确认的申请和编号。"
+ENROLMENT_AMBIGUOUS = "有多位“{name}”在等待确认（编号 {ids}），请用编号确认：确认报到 编号。"
+ENROLMENT_NOW_STAFF = "此人已绑定为{role}，不能再确认为党员或志愿者；如需变更身份，请先在电脑上停用其原有身份。"
+ENROLMENT_REFUSALS = {
+    "scope": "这条申请不属于您负责的社区，不能确认。",
+    "operator": "只有社区操作员可以确认报到。",
+    "declined": "这条申请已不予确认或已撤回，不能再确认；请让本人重新申请。",
+}
+
+
+def enrolment_line(row: Waiting) -> str:
+    """One waiting request in 报到待确认: number, name, what, organisation, home."""
+    return ENROLMENTS_LINE.format(number=row.id, name=row.name, what=community_texts.enrol_word(row.role),
+                                  organisation=row.organisation or ENROLMENT_NO_ORGANISATION,
+                                  community=row.community, home=row.home)
+
+
+TEMPLATES[StaffEnrolmentRequested] = _enrolment_requested
+TEMPLATE_FIELDS[StaffEnrolmentRequested] = lambda n: (
+    (n.who, f"{community_texts.enrol_word(n.role)}待确认", n.place, f"编号 {n.number}"),
+    f"核实后请回复“确认报到 {n.number}”。")
+TEMPLATES[StaffMemberConfirmed] = community_texts.confirmed
+TEMPLATE_FIELDS[StaffMemberConfirmed] = community_texts.confirmed_fields
+TEMPLATES[StaffEnrolmentDeclined] = community_texts.declined
+TEMPLATE_FIELDS[StaffEnrolmentDeclined] = community_texts.declined_fields
 
 
 # --- binding staff by one-time code: 认证 in the chat, `gridbot invite` on the console --------------------
