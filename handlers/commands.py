@@ -39,7 +39,7 @@ from storage import staff as staff_store
 from storage.contact_input import DELETE_WORDS
 from storage.duty import names_a_day
 from storage.limits import TextField, excess
-from storage.models import COMMUNITY_ROLES, StaffRole
+from storage.models import COMMUNITY_ROLES, NEIGHBOUR_REPORTERS, StaffRole
 from storage.tickets import normalize_focus_code, normalize_ticket
 
 
@@ -189,7 +189,7 @@ COMMANDS: tuple[Command, ...] = (
             Takes.DAY, duty.leave, Audience.STAFF),
     Command("back", ("销假",), "销假", "提前结束请假，恢复在岗", Takes.NOTHING, duty.back, Audience.STAFF),
     Command("report_for_neighbour", ("代报",), lead_texts.DAIBAO_USAGE, "替不用微信的邻居反映问题，进展会发给您",
-            Takes.TEXT, building_lead.report_for_neighbour, Audience.COMMUNITY, roles=(StaffRole.BUILDING_LEAD,)),
+            Takes.TEXT, building_lead.report_for_neighbour, Audience.COMMUNITY, roles=NEIGHBOUR_REPORTERS),
     Command("focus", ("聚焦", "聚焦办"), "聚焦", "查看本网格（社区）反复出现的问题：聚焦事项", Takes.NOTHING,
             focus.list_cases, Audience.STAFF),
     Command("close_focus", ("结案",), "结案 案号 说明", "聚焦事项处理完毕后结案", Takes.CASE_TEXT, focus.close_case,

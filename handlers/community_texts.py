@@ -17,7 +17,7 @@ DAIBAO_UNKNOWN_HOME = ("“{typed}”不是本楼的单元，也不像门牌（�
                        "请按“代报 单元或门牌 内容”发送，例如：代报 {example} 楼道灯不亮。")
 DAIBAO_UNITS = "本楼的单元：{units}。"
 DAIBAO_NOTHING = "请写明邻居遇到的问题，例如：代报 {example} 楼道灯不亮。"
-DAIBAO_BUILDING_GONE = "您负责的楼栋已停用，暂时不能代报，请联系社区。"
+DAIBAO_BUILDING_GONE = "您所在（或负责）的楼栋已停用，暂时不能代报，请联系社区。"
 DAIBAO_TOO_LONG = "代报内容最多 {limit} 字，您发了 {length} 字，没有登记。请精简后再发。"
 # Intake limits (GRIDBOT_APPEALS_PER_HOUR / _PER_DAY) count a 楼长's own appeals and those filed for neighbours.
 DAIBAO_LIMIT_PER_HOUR = ("抱歉，一小时内最多提交 {limit} 条诉求（含代报），您已达到上限，这条没有登记。"

@@ -641,7 +641,7 @@ EVENT_NAMES = {
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.
-EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报", "building_lead": "楼长代报", "reporter_claimed": "上报人自己办理"}
+EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报", "building_lead": "代报（楼长、党员等）", "reporter_claimed": "上报人自己办理"}
 COMPLAINT_NOTE = "被投诉人看不到此诉求"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
 CLI_READ = "命令行 {user}"
