@@ -478,6 +478,10 @@ ROLE_TITLES = {
     "department": "部门工作人员",
     "operator": "操作员",
     "building_lead": "楼长",
+    "unit_lead": "单元长",
+    "party_household": "党员中心户",
+    "party_member": "党员",
+    "volunteer": "志愿者",
 }
 NEEDS_TEXT = "请按这个格式发送：{usage}"
 # Words over their field's limit (storage/limits.py): refused whole, nothing stored.
@@ -491,14 +495,17 @@ CERTIFY_LOCKED = "验证码错误次数过多，为保护账号安全，认证�
 CERTIFY_ASK_PHONE = "验证码正确。为确认是您本人，请回复您手机号的后四位。"
 CERTIFY_WRONG_DIGITS = "手机号后四位不对，请核对后重新回复（多次错误会暂停认证）。"
 
-INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员、楼长。"
+INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员、楼长、单元长、党员中心户、党员、志愿者。"
 INVITE_BAD_TTL = "--ttl-hours 须在 1 到 {max_hours} 之间。"
 INVITE_MISSING = {
     "grid": "邀请网格员、网格长或物业人员需要用 --grid 指定网格，例如 --grid 幸福里社区·第一网格。",
     "department": "邀请部门人员需要用 --department 写明部门名称（最多 64 个字）。",
     "community": "邀请操作员需要用 --community 指定社区（或用 --grid，取网格所在的社区）。",
-    "building": "邀请楼长需要用 --building 指定楼栋，例如 --building 幸福里社区/第一网格/阳光花园/3号楼 或 阳光花园·3号楼。",
-    "building_only_lead": "--building 只用于邀请楼长（--role 楼长），且不能与 --grid、--community、--street、--department 同时使用。",
+    "building": ("邀请楼长、单元长、党员中心户、党员或志愿者需要用 --building 指定楼栋（楼长：负责的楼栋；其他：居住的楼栋），"
+                 "例如 --building 幸福里社区/第一网格/阳光花园/3号楼 或 阳光花园·3号楼。"),
+    "building_only_lead": ("--building 和 --unit 只用于邀请楼长、单元长、党员中心户、党员或志愿者，"
+                           "且不能与 --grid、--community、--street、--department 同时使用。"),
+    "unit": "邀请单元长或党员中心户需要用 --unit 指定 --building 那栋楼在用的单元，例如 --unit 2单元（或 --unit 2）。",
     "name": "--name 最多 32 个字。",
     "phone": "--phone 应为手机号或电话号码（只含数字）。",
 }
