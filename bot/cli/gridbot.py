@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import appeals, dev, members, notices, org, org_codes, processes, rates, staff, summary, users
+from bot.cli import appeals, dev, members, notices, org, org_chain, org_codes, processes, rates, staff, summary, users
 from bot.cli.faq import faq
 from bot.cli.nlp import nlp
 
@@ -26,3 +26,5 @@ COMMANDS = (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *members.COMMAN
 for command in COMMANDS:
     main.add_command(command)
 org.org_group.add_command(org_codes.org_codes)
+for command in org_chain.COMMANDS:
+    org.org_group.add_command(command)
