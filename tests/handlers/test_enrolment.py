@@ -32,7 +32,10 @@ def member(seeded, openid):
         return session.scalars(select(Staff).where(Staff.openid == openid)).first()
 
 
-def test_a_party_member_reports_at_their_home_and_the_communitys_operator_is_told(wechat, seeded):
+def test_a_party_member_reports_at_their_home_and_the_communitys_operator_is_told(wechat, seeded, clock):
+    with seeded.transaction() as session:  # a street operator (no community) decides every community's too
+        session.add(Staff(openid="o_street_operator", name="街道操作员", role=StaffRole.OPERATOR, active=True,
+                          created_at=clock()))
     enrol(wechat)
     enrolment = enrolment_of(seeded)
     assert enrolment.status == EnrolmentStatus.PENDING and enrolment.role == StaffRole.PARTY_MEMBER
@@ -40,7 +43,7 @@ def test_a_party_member_reports_at_their_home_and_the_communitys_operator_is_tol
     [told] = worded(seeded, "staff_enrolment_requested", OPERATOR)
     assert "刘芳申请党员报到" in told and "阳光花园 3号楼 1单元" in told and "市税务局第二党支部" in told
     assert f"确认报到 {enrolment.id}" in told
-    assert notices(seeded, "staff_enrolment_requested") == [OPERATOR]  # not the grid staff
+    assert notices(seeded, "staff_enrolment_requested") == sorted([OPERATOR, "o_street_operator"])  # no grid staff
     assert member(seeded, RESIDENT) is None  # nothing until the community confirms
 
 
