@@ -150,7 +150,7 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
     """
     department, community, grid, street = _clean(department), _clean(community), _clean(grid), _clean(street)
     if role in COMMUNITY_ROLES or building is not None or _clean(unit):
-        return _lead_scope(session, role, building, any((grid, community, street, department)), _clean(unit))
+        return _member_scope(session, role, building, any((grid, community, street, department)), _clean(unit))
     street_row = find_street(session, street) if street else None
     if street_row is not None and (role is not StaffRole.OPERATOR or grid or community):
         raise InvalidInvite("street")
@@ -171,7 +171,7 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
                  street_row.name if street_row else None)
 
 
-def _lead_scope(session: Session, role: StaffRole, building: Building | None, more: bool,
+def _member_scope(session: Session, role: StaffRole, building: Building | None, more: bool,
                 unit: str | None) -> Scope:
     """The scope of one of the community's own people: their building (and unit), within its grid and community;
     refused for other roles or other options, and for 单元长 and 党员中心户 without a unit of the building."""
