@@ -1,5 +1,7 @@
 """What the community's own people read in the chat — 楼长, 单元长, 党员中心户, 党员 and 志愿者: 代报 for a
-neighbour, their help, and the refusals of staff work (and what residents and staff hear when they try theirs).
+neighbour, their help, and the refusals of staff work (and what residents and staff hear when they try theirs);
+and what a resident reads on the way in: the 党员报到 / 志愿者报名 dialogue and the notice of the community's
+decision (registered in staff_texts.TEMPLATES: the applicant is told as the member they become).
 
 They are residents with a part, not grid staff: the wording never promises them grid work or other people's
 appeals.
