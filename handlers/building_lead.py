@@ -1,6 +1,7 @@
-"""代报 <单元或门牌> <内容>: a 楼长 files an appeal for a neighbour who does not use WeChat (storage.building_leads).
+"""代报 <单元或门牌> <内容> (红色代办): a 楼长, 单元长, 党员中心户 or 党员 files an appeal for a neighbour of their
+building who does not use WeChat (storage.building_leads).
 
-The words are classified like a resident's and the appeal is filed, limited and dispatched like one; the 楼长
+The words are classified like a resident's and the appeal is filed, limited and dispatched like one; the reporter
 hears back for the neighbour.
 """
 
@@ -18,9 +19,10 @@ from storage.limits import TextField, excess
 
 
 def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Reply:
-    """代报: the neighbour's home (a unit of the 楼长's building, or a 门牌) and their problem, filed as an appeal."""
-    member = conversation.building_lead
-    assert member is not None, "the command table lets only 楼长 run 代报"
+    """代报: the neighbour's home (a unit of the reporter's building, or a 门牌) and their problem, filed as an
+    appeal."""
+    member = conversation.volunteer
+    assert member is not None, "the command table lets only NEIGHBOUR_REPORTERS run 代报"
     session = conversation.session
     try:
         home, problem = building_leads.neighbour_home(session, member, arguments.words)
@@ -55,7 +57,7 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
 
 
 def _unit_names(conversation: Conversation) -> list[str]:
-    member = conversation.building_lead
+    member = conversation.volunteer
     if member is None or member.building_id is None:
         return []
     return [unit.name for unit in org.units_of(conversation.session, member.building_id)]

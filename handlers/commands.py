@@ -14,6 +14,7 @@ from handlers import (
     building_lead,
     contacts,
     duty,
+    enrolment,
     faq,
     focus,
     merging,
@@ -38,7 +39,7 @@ from storage import staff as staff_store
 from storage.contact_input import DELETE_WORDS
 from storage.duty import names_a_day
 from storage.limits import TextField, excess
-from storage.models import COMMUNITY_ROLES, StaffRole
+from storage.models import COMMUNITY_ROLES, NEIGHBOUR_REPORTERS, StaffRole
 from storage.tickets import normalize_focus_code, normalize_ticket
 
 
@@ -188,7 +189,7 @@ COMMANDS: tuple[Command, ...] = (
             Takes.DAY, duty.leave, Audience.STAFF),
     Command("back", ("销假",), "销假", "提前结束请假，恢复在岗", Takes.NOTHING, duty.back, Audience.STAFF),
     Command("report_for_neighbour", ("代报",), lead_texts.DAIBAO_USAGE, "替不用微信的邻居反映问题，进展会发给您",
-            Takes.TEXT, building_lead.report_for_neighbour, Audience.COMMUNITY, roles=(StaffRole.BUILDING_LEAD,)),
+            Takes.TEXT, building_lead.report_for_neighbour, Audience.COMMUNITY, roles=NEIGHBOUR_REPORTERS),
     Command("focus", ("聚焦", "聚焦办"), "聚焦", "查看本网格（社区）反复出现的问题：聚焦事项", Takes.NOTHING,
             focus.list_cases, Audience.STAFF),
     Command("close_focus", ("结案",), "结案 案号 说明", "聚焦事项处理完毕后结案", Takes.CASE_TEXT, focus.close_case,
@@ -202,6 +203,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("opt_out", ("退订通知",), "退订通知", "不再接收一般通知（停水停电等紧急通知仍会收到）", Takes.NOTHING,
             notice_chat.opt_out),
     Command("opt_in", ("订阅通知",), "订阅通知", "重新接收通知", Takes.NOTHING, notice_chat.opt_in),
+    # --- 党员报到 / 志愿者报名 and their confirmation (handlers/enrolment.py) ---
+    Command("enrol_party_member", ("党员报到",), "党员报到", "在职党员到居住的小区报到，社区确认后可领任务、代报",
+            Takes.NOTHING, enrolment.party_member),
+    Command("enrol_volunteer", ("志愿者报名",), "志愿者报名", "报名成为社区志愿者，社区确认后可领任务", Takes.NOTHING,
+            enrolment.volunteer),
+    Command("enrolments", ("报到待确认",), "报到待确认", "查看待确认的党员报到和志愿者报名（操作员）", Takes.NOTHING,
+            enrolment.pending, Audience.STAFF, roles=(StaffRole.OPERATOR,)),
+    Command("confirm_enrolment", ("确认报到",), "确认报到 姓名或编号", "确认党员报到或志愿者报名（操作员）", Takes.TEXT,
+            enrolment.confirm, Audience.STAFF, limit=TextField.NAME, roles=(StaffRole.OPERATOR,)),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),

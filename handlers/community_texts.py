@@ -1,11 +1,16 @@
 """What the community's own people read in the chat — 楼长, 单元长, 党员中心户, 党员 and 志愿者: 代报 for a
-neighbour, their help, and the refusals of staff work (and what residents and staff hear when they try theirs).
+neighbour, their help, and the refusals of staff work (and what residents and staff hear when they try theirs);
+and what a resident reads on the way in: the 党员报到 / 志愿者报名 dialogue and the notice of the community's
+decision (registered in staff_texts.TEMPLATES: the applicant is told as the member they become).
 
 They are residents with a part, not grid staff: the wording never promises them grid work or other people's
 appeals.
 """
 
 from __future__ import annotations
+
+from handlers.resident_texts import Fields
+from storage.notices import StaffEnrolmentDeclined, StaffMemberConfirmed
 
 DAIBAO_USAGE = "代报 单元或门牌 内容"
 DAIBAO_FILED = ("已为邻居（{home}）代报，编号 {ticket}，类别：{category}，已派给 {grid}。"
@@ -14,7 +19,7 @@ DAIBAO_UNKNOWN_HOME = ("“{typed}”不是本楼的单元，也不像门牌（�
                        "请按“代报 单元或门牌 内容”发送，例如：代报 {example} 楼道灯不亮。")
 DAIBAO_UNITS = "本楼的单元：{units}。"
 DAIBAO_NOTHING = "请写明邻居遇到的问题，例如：代报 {example} 楼道灯不亮。"
-DAIBAO_BUILDING_GONE = "您负责的楼栋已停用，暂时不能代报，请联系社区。"
+DAIBAO_BUILDING_GONE = "您所在（或负责）的楼栋已停用，暂时不能代报，请联系社区。"
 DAIBAO_TOO_LONG = "代报内容最多 {limit} 字，您发了 {length} 字，没有登记。请精简后再发。"
 # Intake limits (GRIDBOT_APPEALS_PER_HOUR / _PER_DAY) count a 楼长's own appeals and those filed for neighbours.
 DAIBAO_LIMIT_PER_HOUR = ("抱歉，一小时内最多提交 {limit} 条诉求（含代报），您已达到上限，这条没有登记。"
@@ -58,3 +63,56 @@ def unknown_home(typed: str, units: list[str]) -> str:
 def nothing(units: list[str]) -> str:
     """A unit or 门牌 with no problem after it."""
     return DAIBAO_NOTHING.format(example=units[0] if units else "501")
+
+
+# --- 党员报到 / 志愿者报名 (handlers/enrolment.py): what the applicant reads ------------------------------------
+
+ENROL_ROLES = {"party_member": "党员报到", "volunteer": "志愿者报名"}  # what the request is called, by role
+ENROL_NO_HOME = "{what}需要先绑定您的住址（报到后登记在您居住的小区和楼栋）。请回复“绑定”完成绑定后，再发送“{what}”。"
+ENROL_ALREADY_MEMBER = "您已经是本社区的{role}，无需再次{what}。回复“帮助”查看您可以使用的指令。"
+ENROL_ALREADY_STAFF = "您已绑定为工作人员（{role}），无需{what}。"
+ENROL_PENDING = "您的报到/报名申请已提交，正在等待社区确认，确认后会通知您，无需再次提交。"
+ENROL_ASK_NAME = "欢迎{what}！请回复您的真实姓名（最多 {limit} 字）。回复“取消”可随时退出。"
+ENROL_ASK_ORGANISATION = {
+    "party_member": "请回复您的所在党组织或工作单位，例如：市税务局第二党支部（最多 {limit} 字）。",
+    "volunteer": "请回复您所在的志愿服务队或工作单位（最多 {limit} 字）；没有请回复“无”。",
+}
+ENROL_BAD_NAME = "姓名不能为空，最多 {limit} 字，请重新回复您的姓名（回复“取消”退出）。"
+ENROL_BAD_ORGANISATION = "最多 {limit} 字，请精简后重新回复（回复“取消”退出）。"
+ENROL_SENT = ("已收到您的{what}：{name}，{organisation}，住址 {home}（编号 {number}）。"
+              "社区工作人员核实后会确认，确认后会通知您。")
+ENROL_NO_ORGANISATION = "未填写单位"
+CONFIRMED = "{name}您好，社区已确认您的{what}，您现在是{role}了，感谢您参与社区治理！您可以："
+CONFIRMED_CAN = {
+    "party_member": ("· 可领任务：看看身边需要帮忙的事，“领单 编号”接下",
+                     "· 代报 单元或门牌 内容：替不用微信的邻居反映问题（红色代办）",
+                     "· 我的积分：查看积分"),
+    "volunteer": ("· 可领任务：看看身边需要帮忙的事，“领单 编号”接下", "· 我的积分：查看积分"),
+}
+CONFIRMED_END = "回复“帮助”查看全部指令。"
+DECLINED = ("{name}您好，您的{what}社区暂未确认。如有疑问，请联系社区居委会。感谢您热心参与社区事务！")
+
+
+def enrol_word(role: str) -> str:
+    """党员报到 or 志愿者报名: what a request of `role` is called."""
+    return ENROL_ROLES.get(role, "报名")
+
+
+def confirmed(n: StaffMemberConfirmed) -> str:
+    """The new member's notice: confirmed, and what they may do now."""
+    lines = CONFIRMED_CAN.get(n.role, CONFIRMED_CAN["volunteer"])
+    head = CONFIRMED.format(name=n.who, what=enrol_word(n.role), role=role_name(n.role))
+    return "\n".join([head, *lines, CONFIRMED_END])
+
+
+def confirmed_fields(n: StaffMemberConfirmed) -> Fields:
+    return (n.who, f"{enrol_word(n.role)}已确认", "可领任务、我的积分"), CONFIRMED_END
+
+
+def declined(n: StaffEnrolmentDeclined) -> str:
+    """The applicant's notice: not confirmed, politely."""
+    return DECLINED.format(name=n.who, what=enrol_word(n.role))
+
+
+def declined_fields(n: StaffEnrolmentDeclined) -> Fields:
+    return (n.who, f"{enrol_word(n.role)}未确认"), "如有疑问，请联系社区居委会。"

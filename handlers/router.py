@@ -10,6 +10,7 @@ from handlers import (
     commands,
     dialogues,
     emergency,
+    enrolment,
     events,
     filing,
     intake,
@@ -58,6 +59,8 @@ HANDLERS: tuple[Handler, ...] = (
     # A problem typed instead of an address is held for the address, not read as a wrong answer.
     Handler("problem while binding", binding.is_problem, filing.hold_problem, dialogue=binding.DIALOG),
     Handler("binding dialogue", binding.is_answer, binding.answer, dialogue=binding.DIALOG),
+    # 党员报到 / 志愿者报名 asks a name, then an organisation; 取消 (a command) leaves it with nothing stored.
+    Handler("enrolment dialogue", enrolment.is_answer, enrolment.answer, dialogue=enrolment.DIALOG),
     Handler("rating", rating.is_answer, rating.answer, dialogue=rating.DIALOG),
     # The offer lasts exactly one message: a later "1" must not join by surprise.
     Handler("join offer", joins.is_acceptance, joins.accept, dialogue=joins.DIALOG, ends_on_other_message=True),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from handlers import summary_texts
+from handlers import community_texts, summary_texts
 from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
 from storage.actors import ActorKind
+from storage.enrolments import Waiting
 from storage.lookups import CLI_READER
 from storage.notices import (
     StaffCancelled,
@@ -17,9 +18,12 @@ from storage.notices import (
     StaffDailySummary,
     StaffDigest,
     StaffEmergencyUnclaimed,
+    StaffEnrolmentDeclined,
+    StaffEnrolmentRequested,
     StaffEscalated,
     StaffFocusOpened,
     StaffMaterialAdded,
+    StaffMemberConfirmed,
     StaffMerged,
     StaffNewAppeal,
     StaffNotice,
@@ -409,6 +413,62 @@ TEMPLATES[StaffDailySummary] = summary_texts.summary
 TEMPLATE_FIELDS[StaffDailySummary] = summary_texts.summary_fields
 
 
+# --- 党员报到 / 志愿者报名 (storage/enrolments.py): the operators' notice; the applicant's in community_texts ----
+
+ENROLMENT_REQUESTED = ("【{what}待确认】{name}申请{what}，{organisation}，住址：{place}（编号 {number}）。"
+                       "核实后请回复“确认报到 {number}”；回复“报到待确认”查看全部待确认的申请；"
+                       "不予确认请运行 gridbot members decline {number}。")
+ENROLMENT_ORGANISATION = {"party_member": "所在党组织：{organisation}", "volunteer": "所在团队或单位：{organisation}"}
+ENROLMENT_NO_ORGANISATION = "未填写单位"
+
+
+def enrolment_organisation(role: str, organisation: str | None) -> str:
+    """所在党组织：… / 所在团队或单位：…, or that none was given."""
+    if not organisation:
+        return ENROLMENT_NO_ORGANISATION
+    return ENROLMENT_ORGANISATION.get(role, ENROLMENT_ORGANISATION["volunteer"]).format(organisation=organisation)
+
+
+def _enrolment_requested(n: StaffEnrolmentRequested) -> str:
+    return ENROLMENT_REQUESTED.format(what=community_texts.enrol_word(n.role), name=n.who, place=n.place,
+                                      organisation=enrolment_organisation(n.role, n.organisation), number=n.number)
+
+
+# 报到待确认 and 确认报到 (handlers/enrolment.py), for operators
+ENROLMENTS_SHOWN = 10
+ENROLMENTS_NONE = "目前没有待确认的党员报到或志愿者报名。"
+ENROLMENTS_HEADER = "待确认的报到/报名共 {n} 条（回复“确认报到 编号”确认）："
+ENROLMENTS_LINE = "{number}. {name}｜{what}｜{organisation}｜{community} {home}"
+ENROLMENTS_MORE = "……另有 {n} 条，请在电脑上运行 gridbot members pending 查看全部。"
+ENROLMENT_CONFIRMED = "已确认 {name} 为{role}（编号 {number}），已通知本人。"
+ENROLMENT_ALREADY = "{name}（编号 {number}）已经确认为{role}，无需再次确认。"
+ENROLMENT_NOT_FOUND = "没有找到“{typed}”的报到/报名申请。回复“报到待确认”查看待确认的申请和编号。"
+ENROLMENT_AMBIGUOUS = "有多位“{name}”在等待确认（编号 {ids}），请用编号确认：确认报到 编号。"
+ENROLMENT_NOW_STAFF = "此人已绑定为{role}，不能再确认为党员或志愿者；如需变更身份，请先在电脑上停用其原有身份。"
+ENROLMENT_REFUSALS = {
+    "scope": "这条申请不属于您负责的社区，不能确认。",
+    "operator": "只有社区操作员可以确认报到。",
+    "declined": "这条申请已不予确认或已撤回，不能再确认；请让本人重新申请。",
+}
+
+
+def enrolment_line(row: Waiting) -> str:
+    """One waiting request in 报到待确认: number, name, what, organisation, home."""
+    return ENROLMENTS_LINE.format(number=row.id, name=row.name, what=community_texts.enrol_word(row.role),
+                                  organisation=row.organisation or ENROLMENT_NO_ORGANISATION,
+                                  community=row.community, home=row.home)
+
+
+TEMPLATES[StaffEnrolmentRequested] = _enrolment_requested
+TEMPLATE_FIELDS[StaffEnrolmentRequested] = lambda n: (
+    (n.who, f"{community_texts.enrol_word(n.role)}待确认", n.place, f"编号 {n.number}"),
+    f"核实后请回复“确认报到 {n.number}”。")
+TEMPLATES[StaffMemberConfirmed] = community_texts.confirmed
+TEMPLATE_FIELDS[StaffMemberConfirmed] = community_texts.confirmed_fields
+TEMPLATES[StaffEnrolmentDeclined] = community_texts.declined
+TEMPLATE_FIELDS[StaffEnrolmentDeclined] = community_texts.declined_fields
+
+
 # --- binding staff by one-time code: 认证 in the chat, `gridbot invite` on the console --------------------
 
 ROLE_TITLES = {
@@ -418,6 +478,10 @@ ROLE_TITLES = {
     "department": "部门工作人员",
     "operator": "操作员",
     "building_lead": "楼长",
+    "unit_lead": "单元长",
+    "party_household": "党员中心户",
+    "party_member": "党员",
+    "volunteer": "志愿者",
 }
 NEEDS_TEXT = "请按这个格式发送：{usage}"
 # Words over their field's limit (storage/limits.py): refused whole, nothing stored.
@@ -431,14 +495,17 @@ CERTIFY_LOCKED = "验证码错误次数过多，为保护账号安全，认证�
 CERTIFY_ASK_PHONE = "验证码正确。为确认是您本人，请回复您手机号的后四位。"
 CERTIFY_WRONG_DIGITS = "手机号后四位不对，请核对后重新回复（多次错误会暂停认证）。"
 
-INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员、楼长。"
+INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员、楼长、单元长、党员中心户、党员、志愿者。"
 INVITE_BAD_TTL = "--ttl-hours 须在 1 到 {max_hours} 之间。"
 INVITE_MISSING = {
     "grid": "邀请网格员、网格长或物业人员需要用 --grid 指定网格，例如 --grid 幸福里社区·第一网格。",
     "department": "邀请部门人员需要用 --department 写明部门名称（最多 64 个字）。",
     "community": "邀请操作员需要用 --community 指定社区（或用 --grid，取网格所在的社区）。",
-    "building": "邀请楼长需要用 --building 指定楼栋，例如 --building 幸福里社区/第一网格/阳光花园/3号楼 或 阳光花园·3号楼。",
-    "building_only_lead": "--building 只用于邀请楼长（--role 楼长），且不能与 --grid、--community、--street、--department 同时使用。",
+    "building": ("邀请楼长、单元长、党员中心户、党员或志愿者需要用 --building 指定楼栋（楼长：负责的楼栋；其他：居住的楼栋），"
+                 "例如 --building 幸福里社区/第一网格/阳光花园/3号楼 或 阳光花园·3号楼。"),
+    "building_only_lead": ("--building 和 --unit 只用于邀请楼长、单元长、党员中心户、党员或志愿者，"
+                           "且不能与 --grid、--community、--street、--department 同时使用。"),
+    "unit": "邀请单元长或党员中心户需要用 --unit 指定 --building 那栋楼在用的单元，例如 --unit 2单元（或 --unit 2）。",
     "name": "--name 最多 32 个字。",
     "phone": "--phone 应为手机号或电话号码（只含数字）。",
 }
@@ -581,7 +648,7 @@ EVENT_NAMES = {
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.
-EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报", "building_lead": "楼长代报", "reporter_claimed": "上报人自己办理"}
+EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报", "building_lead": "代报（楼长、党员等）", "reporter_claimed": "上报人自己办理"}
 COMPLAINT_NOTE = "被投诉人看不到此诉求"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
 CLI_READ = "命令行 {user}"

@@ -1,11 +1,14 @@
-"""楼长 (building leads): resident volunteers bound to one building (`gridbot invite --role 楼长 --building …`).
+"""代报 (红色代办): the community's own people who may (NEIGHBOUR_REPORTERS: 楼长, 单元长, 党员中心户, 党员) file
+for a neighbour who does not use WeChat, `代报 2单元 …` or `代报 3-2-501 …`.
 
-A 楼长 is no grid staff: no task cards, no claiming, no reading of appeals (storage.staff.can_read admits only
-what they filed). What they do is 代报: file an appeal for a neighbour who does not use WeChat, `代报 2单元 …` or
-`代报 3-2-501 …`. The appeal is an ordinary one, filed by storage.appeals.file_appeal: its address is the 楼长's
-building and the unit (or 门牌) they named, it is classified and dispatched to the grid like any other, and the
-楼长 stands in the resident's place for it (the ticket, every status notice, the rating all go to them: the appeal's
-resident is the 楼长's own resident row). The audit event names the 楼长 and its channel is `building_lead`.
+None of them is grid staff: no task cards, no claiming, no reading of appeals (storage.staff.can_read admits
+only what they filed). The neighbour lives in the reporter's building: for a 楼长 the one they look after, for the
+others their home (their Staff row's building; `gridbot invite` or a confirmed 党员报到 sets it). The appeal is an
+ordinary one, filed by storage.appeals.file_appeal: its address is that building and the unit (or 门牌) named, it
+is classified and dispatched to the grid like any other, and the reporter stands in the resident's place for it
+(the ticket, every status notice, the rating all go to them: the appeal's resident is the reporter's own
+resident row). The audit event names the reporter and its channel is `building_lead`. A filed 代报 earns the
+reporter the `neighbour_report` points in the same transaction (storage.points; reversed if it is 不受理).
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from storage import appeals, org
+from storage import appeals, org, points
 from storage.contact_input import InvalidContact, door_number
 from storage.errors import DomainError, NotAllowed
-from storage.models import Building, Staff, StaffRole, Unit
+from storage.models import NEIGHBOUR_REPORTERS, Building, Staff, Unit
 
 # Between the unit or 门牌 and the problem (代报 2单元，楼道灯坏了).
 _APART = re.compile(r"[\s,，:：;；]+")
@@ -31,7 +34,7 @@ _DOOR_END = re.compile(r"[0-9A-Za-z室号户]$")
 
 
 class UnknownHome(DomainError):
-    """The words name no unit of the 楼长's building and are no 门牌; `units` are the building's units."""
+    """The words name no unit of the reporter's building and are no 门牌; `units` are the building's units."""
 
     def __init__(self, typed: str, units: list[str]) -> None:
         super().__init__(typed)
@@ -44,7 +47,7 @@ class NothingToReport(DomainError):
 
 @dataclass(frozen=True)
 class Home:
-    """The neighbour's home in the 楼长's building: a unit of it, a 门牌, or both (2单元501 names 2单元)."""
+    """The neighbour's home in the reporter's building: a unit of it, a 门牌, or both (2单元501 names 2单元)."""
 
     building_id: int
     grid_id: int
@@ -55,7 +58,7 @@ class Home:
 
 @dataclass(frozen=True)
 class _OnBehalf:
-    """What file_appeal needs of a sender: who hears back (the 楼长's resident row) and the neighbour's address."""
+    """What file_appeal needs of a sender: who hears back (the reporter's resident row) and the neighbour's address."""
 
     id: int
     grid_id: int
@@ -63,10 +66,11 @@ class _OnBehalf:
     unit_id: int | None
 
 
-def lead_building(member: Staff) -> int:
-    """The building an active 楼长 looks after; NotAllowed for anyone else (or a 楼长 without one)."""
-    if member.role != StaffRole.BUILDING_LEAD or not member.active or member.building_id is None:
-        raise NotAllowed("not_building_lead")
+def reporter_building(member: Staff) -> int:
+    """The building whose neighbours an active reporter files for (a 楼长's, or the reporter's home); NotAllowed
+    for anyone else (a 志愿者, grid staff, or a member without a building)."""
+    if member.role not in NEIGHBOUR_REPORTERS or not member.active or member.building_id is None:
+        raise NotAllowed("not_a_neighbour_reporter")
     return member.building_id
 
 
@@ -74,7 +78,7 @@ def neighbour_home(session: Session, member: Staff, words: str) -> tuple[Home, s
     """Split what follows 代报 into the neighbour's home and the problem: `2单元 楼道灯坏了`, `2 楼道灯坏了` (the
     unit's number), `2单元501 …` / `3-2-501 …` (a 门牌, its unit found in it), or `2单元楼道灯坏了` (no space after
     a unit). UnknownHome when the first words are neither; NothingToReport when no problem follows."""
-    building = session.get_one(Building, lead_building(member))
+    building = session.get_one(Building, reporter_building(member))
     if not building.active:
         raise NotAllowed("building_gone")
     units = list(org.units_of(session, building.id))
@@ -102,13 +106,16 @@ def neighbour_home(session: Session, member: Staff, words: str) -> tuple[Home, s
 
 def file_for_neighbour(session: Session, member: Staff, resident_id: int, home: Home, intake: appeals.Intake,
                        now: datetime) -> appeals.Filed:
-    """代报: file `intake` (its channel made `building_lead`) at the neighbour's home; `resident_id` is the 楼长's
-    own resident row, who hears back. Refused (NotAllowed) unless `member` is an active 楼长 of that building."""
-    if lead_building(member) != home.building_id:
+    """代报: file `intake` (its channel made `building_lead`) at the neighbour's home and grant the reporter the
+    `neighbour_report` points for it; `resident_id` is the reporter's own resident row, who hears back. Refused
+    (NotAllowed) unless `member` is an active reporter of that building."""
+    if reporter_building(member) != home.building_id:
         raise NotAllowed("not_their_building")
     on_behalf = _OnBehalf(resident_id, home.grid_id, home.building_id, home.unit_id)
     filed_as = replace(intake, channel=appeals.Channel.BUILDING_LEAD)
-    return appeals.file_appeal(session, on_behalf, filed_as, now, reporter=member, door=home.door)
+    filed = appeals.file_appeal(session, on_behalf, filed_as, now, reporter=member, door=home.door)
+    points.grant(session, member.id, "neighbour_report", points.Source(appeal_id=filed.id), now)
+    return filed
 
 
 def _unit_named(units: list[Unit], typed: str) -> Unit | None:

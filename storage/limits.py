@@ -13,7 +13,8 @@ Why these numbers:
   2,048-byte text limit and is never cut;
 - a department (转办, invites) 64 and a category (分类) 32: the lengths of their columns;
 - an invited person's name 32: the length of the column, and longer than any Chinese name;
-- a 门牌 32: the length of the column; 3号楼2单元501 is 9.
+- a 门牌 32: the length of the column; 3号楼2单元501 is 9;
+- a Party organisation or volunteer team (党员报到, 志愿者报名) 64: the length of its column.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class TextField(StrEnum):
     CATEGORY = "category"
     NAME = "name"
     DOOR = "door"
+    ORGANISATION = "organisation"
 
 
 LIMITS: dict[TextField, int] = {
@@ -38,6 +40,7 @@ LIMITS: dict[TextField, int] = {
     TextField.CATEGORY: 32,
     TextField.NAME: 32,
     TextField.DOOR: 32,
+    TextField.ORGANISATION: 64,
 }
 
 

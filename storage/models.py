@@ -424,7 +424,9 @@ class StaffInvite(Base):
     role: Mapped[str] = mapped_column(String(16))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
-    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))  # a 楼长's (`--building`)
+    # A COMMUNITY_ROLES member's (`--building`): 楼长 the building they look after, the others their home.
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # 单元长, 党员中心户 (`--unit`); others' home
     department: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(32))  # "" when the inviter gave none
     phone: Mapped[str | None] = mapped_column(String(20))

@@ -443,6 +443,39 @@ class StaffDailySummary(StaffNotice):
         return self.new == 0 and self.reopened == 0 and self.overdue == 0
 
 
+# --- 党员报到 / 志愿者报名 (storage/enrolments.py) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffEnrolmentRequested(StaffNotice):
+    """To the community's operators: a resident asks to be a 党员 or 志愿者 of the community (`number` confirms)."""
+
+    name: ClassVar[str] = "staff_enrolment_requested"
+    who: str  # the applicant's name as they gave it
+    role: str  # StaffRole.PARTY_MEMBER or StaffRole.VOLUNTEER
+    place: str  # their home: 小区 楼栋 单元
+    number: int  # the enrolment's id: 确认报到 <number>
+    organisation: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffMemberConfirmed(StaffNotice):
+    """To the new member: the community confirmed their 报到/报名; what they may do now."""
+
+    name: ClassVar[str] = "staff_member_confirmed"
+    who: str
+    role: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffEnrolmentDeclined(StaffNotice):
+    """To the applicant (a resident, never made a member): the community did not confirm their request."""
+
+    name: ClassVar[str] = "staff_enrolment_declined"
+    who: str
+    role: str
+
+
 def _key(field_name: str) -> str:
     return field_name.removesuffix("_")  # `from_` because `from` is a keyword
 

@@ -32,6 +32,7 @@ from storage.contact_input import phone_number
 from storage.errors import DomainError, NotFound
 from storage.limits import LIMITS, TextField
 from storage.models import (
+    COMMUNITY_ROLES,
     GRID_BOUND,
     TRANSFER_UNITS,
     Appeal,
@@ -46,6 +47,7 @@ from storage.models import (
     StaffInvite,
     StaffRole,
     Street,
+    Unit,
 )
 from storage.notices import StaffCertifyLocked
 from storage.privacy import mask
@@ -61,7 +63,13 @@ ROLE_WORDS: dict[str, StaffRole] = {
     "部门": StaffRole.DEPARTMENT,
     "操作员": StaffRole.OPERATOR,
     "楼长": StaffRole.BUILDING_LEAD,
+    "单元长": StaffRole.UNIT_LEAD,
+    "党员中心户": StaffRole.PARTY_HOUSEHOLD,
+    "党员": StaffRole.PARTY_MEMBER,
+    "志愿者": StaffRole.VOLUNTEER,
 }
+# Posts held for one unit of a building: their invite names it (--unit).
+UNIT_ROLES = (StaffRole.UNIT_LEAD, StaffRole.PARTY_HOUSEHOLD)
 # No 0/O, 1/I/L: the code is read off a screen and typed on a phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
@@ -78,7 +86,9 @@ class InvalidInvite(DomainError):
 
     def __init__(self, field: str) -> None:
         super().__init__(field)
-        self.field = field  # grid | community | street | building | department | name | phone | phone_bound
+        # grid | community | street | building | building_only_lead | unit | department | name | phone |
+        # phone_bound
+        self.field = field
 
 
 class UnclearPlace(DomainError):
@@ -122,22 +132,25 @@ class Scope:
     community_id: int | None
     department: str | None
     street: str | None = None  # a street operator's (no grid, no community: the top escalation level)
-    building_id: int | None = None  # a 楼长's (grid and community are the building's)
+    building_id: int | None = None  # a COMMUNITY_ROLES member's (grid and community are the building's)
+    unit_id: int | None = None  # a 单元长's or 党员中心户's, and anyone's home unit if the inviter named one
 
 
 def invite_scope(session: Session, role: StaffRole, grid: str | None, community: str | None,
                  department: str | None, street: str | None = None,
-                 departments: Collection[str] | None = None, building: Building | None = None) -> Scope:
+                 departments: Collection[str] | None = None, building: Building | None = None,
+                 unit: str | None = None) -> Scope:
     """Resolve what the inviter typed, checking that the role gets what it needs (a grid, a department, …).
 
     An 操作员 with `street` alone is the street's: bound to no community, they oversee all of it. A 部门's
     `department` must be one of `departments` (the taxonomy's routes) when given: anyone else would never
-    receive the appeals routed to the department they meant. A 楼长 gets a `building` (org_moves.find_building
-    resolves what was typed) and nothing else; no other role gets one.
+    receive the appeals routed to the department they meant. The community's own people (COMMUNITY_ROLES) get a
+    `building` (org_moves.find_building resolves what was typed) and nothing else — 单元长 and 党员中心户 also a
+    `unit` of it (its name, 2单元, or number, 2), the others one if the inviter knows it; no other role gets one.
     """
     department, community, grid, street = _clean(department), _clean(community), _clean(grid), _clean(street)
-    if role is StaffRole.BUILDING_LEAD or building is not None:
-        return _lead_scope(session, role, building, any((grid, community, street, department)))
+    if role in COMMUNITY_ROLES or building is not None or _clean(unit):
+        return _member_scope(session, role, building, any((grid, community, street, department)), _clean(unit))
     street_row = find_street(session, street) if street else None
     if street_row is not None and (role is not StaffRole.OPERATOR or grid or community):
         raise InvalidInvite("street")
@@ -158,20 +171,35 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
                  street_row.name if street_row else None)
 
 
-def _lead_scope(session: Session, role: StaffRole, building: Building | None, more: bool) -> Scope:
-    """A 楼长's scope: their building, within its grid and community; refused for other roles or other options."""
-    if role is not StaffRole.BUILDING_LEAD or more:
+def _member_scope(session: Session, role: StaffRole, building: Building | None, more: bool,
+                unit: str | None) -> Scope:
+    """The scope of one of the community's own people: their building (and unit), within its grid and community;
+    refused for other roles or other options, and for 单元长 and 党员中心户 without a unit of the building."""
+    if role not in COMMUNITY_ROLES or more:
         raise InvalidInvite("building_only_lead")
     if building is None or not building.active:
         raise InvalidInvite("building")
+    unit_row = _unit_of(session, building, unit) if unit else None
+    if role in UNIT_ROLES and unit_row is None:
+        raise InvalidInvite("unit")
     community_id = session.scalars(select(Grid.community_id).where(Grid.id == building.grid_id)).one()
-    return Scope(building.grid_id, community_id, None, building_id=building.id)
+    return Scope(building.grid_id, community_id, None, building_id=building.id,
+                 unit_id=unit_row.id if unit_row else None)
+
+
+def _unit_of(session: Session, building: Building, typed: str) -> Unit:
+    """The active unit of the building `typed` names (2单元, or 2); InvalidInvite("unit") when none does."""
+    wanted = unicodedata.normalize("NFKC", typed).strip()
+    for unit in session.scalars(select(Unit).where(Unit.building_id == building.id, Unit.active.is_(True))):
+        if wanted in (unit.name, unit.name.removesuffix("单元")):
+            return unit
+    raise InvalidInvite("unit")
 
 
 def create_invite(session: Session, role: StaffRole, grid_id: int | None, community_id: int | None,
                   department: str | None, name: str, phone: str | None, now: datetime, secret: str,
                   ttl: timedelta = DEFAULT_TTL, work_phone: str | None = None, phone_bound: bool = False,
-                  building_id: int | None = None) -> str:
+                  building_id: int | None = None, unit_id: int | None = None) -> str:
     """Record an invite and return its code, in plain text, for the inviter to pass on (it is not stored).
     A `work_phone` (InvalidContact when not a phone number) is published when the code is redeemed.
     `phone_bound`: the code binds only after its sender confirms the last four digits of `phone`."""
@@ -191,6 +219,7 @@ def create_invite(session: Session, role: StaffRole, grid_id: int | None, commun
         code_hash=digest, hash_scheme=InviteHashScheme.HMAC_SHA256, role=str(role), grid_id=grid_id,
         community_id=community_id, department=department, name=name, phone=normalize_phone(phone), created_at=now,
         expires_at=now + ttl, work_phone=published, phone_bound=phone_bound, building_id=building_id,
+        unit_id=unit_id,
     ))
     session.flush()
     return code
@@ -307,7 +336,7 @@ def _bind(session: Session, openid: str, invite: StaffInvite, now: datetime) -> 
     staff.role = invite.role
     staff.grid_id = invite.grid_id
     staff.community_id = invite.community_id
-    staff.building_id = invite.building_id
+    staff.building_id, staff.unit_id = invite.building_id, invite.unit_id
     staff.department = invite.department
     staff.active = True
     staff.on_duty, staff.off_duty_until = True, None
@@ -373,11 +402,12 @@ def find_community(session: Session, name: str) -> Community:
 
 
 def place_label(session: Session, grid_id: int | None, community_id: int | None,
-                building_id: int | None = None) -> str | None:
-    """社区·网格·小区·楼栋 for a 楼长's building, 社区·网格 for a grid, the community's name without one, None with
-    neither."""
+                building_id: int | None = None, unit_id: int | None = None) -> str | None:
+    """社区·网格·小区·楼栋(·单元) for a member of the community's own people, 社区·网格 for a grid, the community's
+    name without one, None with neither."""
     if building_id is not None:
-        return org.building_place(session, building_id)
+        unit = session.get(Unit, unit_id) if unit_id is not None else None
+        return org.building_place(session, building_id) + (f"·{unit.name}" if unit else "")
     if grid_id is not None:
         return org.grid_label(session, grid_id)
     if community_id is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import appeals, dev, notices, org, org_codes, processes, rates, staff, summary, users
+from bot.cli import appeals, dev, members, notices, org, org_chain, org_codes, processes, rates, staff, summary, users
 from bot.cli.faq import faq
 from bot.cli.nlp import nlp
 
@@ -21,8 +21,10 @@ def main() -> None:
     points_rules.configure(configured(Settings.points_rules_from_env))  # points a command grants (gridbot notice…)
 
 
-COMMANDS = (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *appeals.COMMANDS, *notices.COMMANDS, *rates.COMMANDS,
+COMMANDS = (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *members.COMMANDS, *appeals.COMMANDS, *notices.COMMANDS, *rates.COMMANDS,
             *summary.COMMANDS, *users.COMMANDS, faq, nlp, *dev.COMMANDS)
 for command in COMMANDS:
     main.add_command(command)
 org.org_group.add_command(org_codes.org_codes)
+for command in org_chain.COMMANDS:
+    org.org_group.add_command(command)

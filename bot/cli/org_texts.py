@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from storage.building_codes import BuildingCode
+    from storage.chain import Post
     from storage.grids import GridLine
     from storage.org_ledger import CommunityNode, Missing, Pruned
     from storage.org_moves import MovePlan
@@ -115,3 +116,55 @@ def grid_line(line: GridLine) -> str:
     """网格, 模式, 在岗/成员, 未办结, tab-separated."""
     return GRID_LIST_LINE.format(label=line.label, mode=MODE_NAMES.get(line.mode, line.mode),
                                  on_duty=line.on_duty, members=line.members, open=line.open_appeals)
+
+
+# --- the chain (党建引领): org branch, org posts (bot/cli/org_chain.py, storage/chain.py) ------------------------
+
+NONE = "无"
+BRANCH_SAVED = {True: "已建立 {community}·{compound} 的{name}", False: "已更新 {community}·{compound} 的{name}"}
+BRANCH_SECRETARY = "，书记：{secretary}。"
+BRANCH_NO_SECRETARY_YET = "，尚未指定书记（--secretary 姓名）。"
+BRANCH_UNKNOWN_COMPOUND = "{community}没有小区“{compound}”。这个社区的小区：{compounds}。请按 社区/小区 写，例如 幸福里社区/阳光花园。"
+BRANCH_NO_SECRETARY = ("“{typed}”不是住在这个小区的党员或党员中心户，不能任书记。住在这里的：{candidates}。"
+                       "党员请先在公众号发送“党员报到”并经确认（或 gridbot invite --role 党员）。")
+BRANCH_AMBIGUOUS_SECRETARY = "这个小区有多位“{typed}”（编号 {ids}），请用编号：--secretary 编号。"
+POSTS_NONE = "这个范围内还没有楼长、单元长、党员中心户、党员或志愿者。"
+POSTS_EXPORTED = "已导出 {n} 条职务到 {path}。"
+POST_NAMES = {"secretary": "支部书记", "building_lead": "楼长", "unit_lead": "单元长", "party_household": "党员中心户",
+              "party_member": "党员", "volunteer": "志愿者"}
+POSTS_CSV_HEADER = ["社区", "小区", "小区党支部", "楼栋", "单元", "职务", "姓名", "编号", "党组织或单位"]
+NO_BRANCH = "（未建小区党支部）"
+NO_COMPOUND = "（未分小区）"
+
+
+def branch_saved(created: bool, community: str, compound: str, name: str, secretary: str | None) -> str:
+    """What `org branch` prints: made or updated, and its secretary (or how to name one)."""
+    head = BRANCH_SAVED[created].format(community=community, compound=compound or NO_COMPOUND, name=name)
+    return head + (BRANCH_SECRETARY.format(secretary=secretary) if secretary else BRANCH_NO_SECRETARY_YET)
+
+
+def post_row(post: Post) -> list[object]:
+    return [post.community, post.compound, post.branch or "", post.building or "", post.unit or "",
+            POST_NAMES[post.post], post.name, post.staff_id, post.organisation or ""]
+
+
+def post_json(post: Post) -> dict[str, object]:
+    return {"community": post.community, "compound": post.compound, "branch": post.branch,
+            "building": post.building, "unit": post.unit, "post": POST_NAMES[post.post], "name": post.name,
+            "id": post.staff_id, "organisation": post.organisation}
+
+
+def posts_tree(posts: list[Post]) -> str:
+    """社区 → 小区 (its branch and secretary, party members) → 楼栋 楼长 → 单元 单元长 / 党员中心户, then volunteers."""
+    lines: list[str] = []
+    place: tuple[str, str] | None = None
+    for post in posts:
+        if place is None or place[0] != post.community:
+            lines.append(post.community)
+        if place != (post.community, post.compound):
+            lines.append(f"  {post.compound or NO_COMPOUND} {post.branch or NO_BRANCH}")
+            place = (post.community, post.compound)
+        where = " ".join(part for part in (post.building, post.unit) if part)
+        extra = f"（{post.organisation}）" if post.organisation and post.post in ("party_member", "secretary") else ""
+        lines.append(f"    {where + ' ' if where else ''}{POST_NAMES[post.post]}：{post.name} [{post.staff_id}]{extra}")
+    return "\n".join(lines)

@@ -41,7 +41,13 @@ INVITE_NOT_REVOCABLE = {
 INVITE_DATABASE_FAILED = "数据库操作失败（{reason}），没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
 # What the invited person will do, in the text forwarded to them.
 INVITE_DUTY = "在微信公众号里接收和办理居民诉求。"
-INVITE_DUTIES = {"building_lead": "在微信公众号里接收本楼的通知并转达给邻居，也可以替不用微信的邻居反映问题（代报）。"}
+INVITE_DUTIES = {
+    "building_lead": "在微信公众号里接收本楼的通知并转达给邻居，也可以替不用微信的邻居反映问题（代报）。",
+    "unit_lead": "在微信公众号里领取身边的志愿任务（可领任务），也可以替本楼不用微信的邻居反映问题（代报），参与即有积分。",
+    "party_household": "在微信公众号里领取身边的志愿任务（可领任务），也可以替本楼不用微信的邻居反映问题（代报），参与即有积分。",
+    "party_member": "在微信公众号里领取身边的志愿任务（可领任务），也可以替本楼不用微信的邻居反映问题（红色代办），参与即有积分。",
+    "volunteer": "在微信公众号里领取身边的志愿任务（可领任务），参与即有积分（我的积分）。",
+}
 
 
 def invite_created(invite_id: int, role: str, place: str | None, department: str | None, name: str,
@@ -84,7 +90,7 @@ def _invite_who(invite: Invite) -> str:
 
 # --- the staff list ---------------------------------------------------------------------------------------
 
-STAFF_BAD_ROLE = "--role 只能是：网格员、网格长、物业、部门、操作员、楼长。"
+STAFF_BAD_ROLE = "--role 只能是：网格员、网格长、物业、部门、操作员、楼长（单元长、党员中心户、党员、志愿者请用 gridbot members list）。"
 STAFF_LIST_HEADER = "工作人员 {n} 名{where}："
 STAFF_LIST_NONE = "没有在职的工作人员{where}。"
 BOUND = {True: "已绑定", False: "未绑定"}

@@ -27,7 +27,8 @@ MAX_INVITE_HOURS = 24 * 30
 
 
 @click.group(invoke_without_command=True)
-@click.option("--role", metavar="网格员|网格长|物业|部门|操作员|楼长", help="the invited person's role")
+@click.option("--role", metavar="网格员|网格长|物业|部门|操作员|楼长|单元长|党员中心户|党员|志愿者",
+              help="the invited person's role")
 @click.option("--grid", help="网格: 第一网格, or 幸福里社区·第一网格 when the name is not unique")
 @click.option("--name", default="", help="the person's name: the printed text is addressed to them")
 @click.option("--phone", help="the person's mobile: stored, printed masked; 认证 then asks for its last four digits")
@@ -36,13 +37,14 @@ MAX_INVITE_HOURS = 24 * 30
 @click.option("--community", help="社区: for operators (default: the grid's community)")
 @click.option("--street", help="街道: for a street operator (--role 操作员 without --community), the top escalation level")
 @click.option("--department", help="部门: one the taxonomy routes appeals to; for 物业, the property company")
-@click.option("--building", metavar="PATH", help="楼栋, for a 楼长: 幸福里社区/第一网格/阳光花园/3号楼, 阳光花园·3号楼, "
-              "or 3号楼 when unique")
+@click.option("--building", metavar="PATH", help="楼栋, for a 楼长 (the building they look after) and a 单元长, "
+              "党员中心户, 党员 or 志愿者 (their home): 幸福里社区/第一网格/阳光花园/3号楼, 阳光花园·3号楼, or 3号楼 when unique")
+@click.option("--unit", metavar="单元", help="a unit of --building (2单元, or 2): required for a 单元长 or 党员中心户")
 @click.option("--ttl-hours", default=72, show_default=True, type=int, help="hours the code stays valid")
 @click.pass_context
 def invite(context: click.Context, role: str | None, grid: str | None, name: str, phone: str | None,
            work_phone: str | None, community: str | None, street: str | None, department: str | None,
-           building: str | None, ttl_hours: int) -> None:
+           building: str | None, unit: str | None, ttl_hours: int) -> None:
     """Print a one-time code, in a text to forward to the person: whoever sends `认证 <code>` to the account is
     bound as that staff member. `invite list` and `invite revoke` manage the codes issued."""
     if context.invoked_subcommand is not None:
@@ -68,11 +70,13 @@ def invite(context: click.Context, role: str | None, grid: str | None, name: str
         with operator_transaction() as session:
             lead_building = org_moves.find_building(session, building) if building and building.strip() else None
             scope = staff.invite_scope(session, staff_role, grid, community, department, street, departments,
-                                       lead_building)
+                                       lead_building, unit)
             code = staff.create_invite(session, staff_role, scope.grid_id, scope.community_id, scope.department,
                                        name, phone, now, secret, ttl, work_phone=work_phone,
-                                       phone_bound=bool(phone and phone.strip()), building_id=scope.building_id)
-            place = scope.street or staff.place_label(session, scope.grid_id, scope.community_id, scope.building_id)
+                                       phone_bound=bool(phone and phone.strip()), building_id=scope.building_id,
+                                       unit_id=scope.unit_id)
+            place = scope.street or staff.place_label(session, scope.grid_id, scope.community_id, scope.building_id,
+                                                      scope.unit_id)
             created = invites.by_code(session, code, secret)
             assert created is not None, "the invite was just added"
             invite_id = created.id
@@ -184,7 +188,7 @@ def staff_list(clock: Clock | None, path: str | None, role: str | None, as_json:
     from storage import queries, roster, staff
 
     wanted = staff.ROLE_WORDS.get(role.strip()) if role else None
-    if role and wanted is None:
+    if role and (wanted is None or wanted in roster.MEMBERS_NOT_STAFF):  # those are `gridbot members list`'s
         fail(texts.STAFF_BAD_ROLE)
     now = (clock or now_utc)()
 

@@ -93,7 +93,7 @@ FILTER_SUBMIT = "筛选"
 FILTER_RESET = "清除筛选"
 EXPORT_CSV = "导出 CSV"
 EXPORT_FILENAME = "appeals-{day}.csv"
-CHANNEL_NAMES = {"text": "文字", "voice": "语音", "grid_report": "网格员上报", "building_lead": "楼长代报"}
+CHANNEL_NAMES = {"text": "文字", "voice": "语音", "grid_report": "网格员上报", "building_lead": "代报（楼长、党员等）"}
 FILTER_TOO_LONG = "筛选条件太长（每项最多 {limit} 个字），请缩短后再试。"
 FILTER_BAD_STATUS = "不认识这个状态，请从列表中选择。"
 FILTER_BAD_CHANNEL = "不认识这个渠道，请从列表中选择。"
@@ -239,6 +239,7 @@ INVITE_REFUSED = {
     "community": "邀请操作员请选择社区（或选择网格，取网格所在的社区）。",
     "building": "邀请楼长请写明楼栋，如 阳光花园·3号楼 或 幸福里社区/第一网格/阳光花园/3号楼。",
     "building_only_lead": "楼栋只用于邀请楼长；邀请楼长时不要再选网格、社区或部门。",
+    "unit": "单元长、党员中心户的邀请要指定单元，请用命令行 gridbot invite --role 单元长 --building 楼栋 --unit 单元。",
     "name": "姓名最多 32 个字。",
     "phone": "手机号只能包含数字。",
     "phone_bound": "需要核对手机号时请填写对方的手机号。",

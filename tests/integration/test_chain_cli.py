@@ -1,0 +1,79 @@
+"""The chain (issue 14): `gridbot org branch 社区/小区` sets up a 小区党支部 and its secretary (a party member living
+there), and `gridbot org posts` shows and exports who holds which post — never an openid or a phone."""
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli import org_texts
+from bot.cli.gridbot import main
+from storage.models import PartyBranch
+from tests.conftest import TEST_SECRET_KEY
+from tests.support.cli import ok, refused
+from tests.support.database import staff_id
+from tests.support.personas import BUILDING_LEAD, PARTY_MEMBER, VOLUNTEER
+
+pytestmark = pytest.mark.postgres
+
+BRANCH = "阳光花园小区党支部"
+
+
+@pytest.fixture
+def gridbot(seeded, database_url, clock):
+    def run(*args):
+        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
+        return CliRunner().invoke(main, list(args), env=environment, obj=clock)
+
+    return run
+
+
+def branches(seeded):
+    with seeded.transaction() as session:
+        return session.execute(select(PartyBranch.name, PartyBranch.compound, PartyBranch.secretary_staff_id)).all()
+
+
+def test_a_branch_is_made_with_its_default_name_then_given_a_secretary(gridbot, seeded):
+    assert ok(gridbot("org", "branch", "幸福里社区/阳光花园")).strip() == org_texts.branch_saved(
+        True, "幸福里社区", "阳光花园", BRANCH, None)
+    assert ok(gridbot("org", "branch", "幸福里社区·阳光花园", "--secretary", "陈明")).strip() == \
+        org_texts.branch_saved(False, "幸福里社区", "阳光花园", BRANCH, "陈明")
+    assert branches(seeded) == [(BRANCH, "阳光花园", staff_id(seeded, PARTY_MEMBER))]
+    ok(gridbot("org", "branch", "幸福里社区/阳光花园", "--name", "阳光花园第一党支部"))
+    assert branches(seeded) == [("阳光花园第一党支部", "阳光花园", staff_id(seeded, PARTY_MEMBER))]
+
+
+def test_the_secretary_must_be_a_party_member_of_the_compound(gridbot, seeded):
+    assert "不是住在这个小区的党员或党员中心户" in refused(
+        gridbot("org", "branch", "幸福里社区/阳光花园", "--secretary", "周敏"))  # a volunteer
+    assert "不是住在这个小区的党员" in refused(gridbot("org", "branch", "幸福里社区/锦绣家园", "--secretary", "陈明"))
+    assert "这个社区的小区：锦绣家园、阳光花园" in refused(gridbot("org", "branch", "幸福里社区/无此小区"))
+    assert branches(seeded) == []
+
+
+def test_posts_show_the_branch_the_buildings_and_the_volunteers(gridbot, seeded):
+    ok(gridbot("org", "branch", "幸福里社区/阳光花园", "--secretary", "陈明"))
+    printed = ok(gridbot("org", "posts", "--scope", "幸福里社区"))
+    lines = printed.splitlines()
+    assert lines[:2] == ["幸福里社区", f"  阳光花园 {BRANCH}"]
+    secretary = f"    支部书记：陈明 [{staff_id(seeded, PARTY_MEMBER)}]（市税务局第二党支部）"
+    member = f"    2号楼 1单元 党员：陈明 [{staff_id(seeded, PARTY_MEMBER)}]（市税务局第二党支部）"
+    lead = f"    3号楼 楼长：赵阿姨 [{staff_id(seeded, BUILDING_LEAD)}]"
+    volunteer = f"    1号楼 2单元 志愿者：周敏 [{staff_id(seeded, VOLUNTEER)}]"
+    assert [lines.index(line) for line in (secretary, member, lead, volunteer)] == [2, 3, 4, 5]
+    rows = json.loads(ok(gridbot("org", "posts", "--json")))
+    assert [row["post"] for row in rows] == ["支部书记", "党员", "楼长", "志愿者"]
+    assert not any(openid in printed + json.dumps(rows) for openid in (PARTY_MEMBER, VOLUNTEER, BUILDING_LEAD))
+    assert ok(gridbot("org", "posts", "--scope", "和平社区")).strip() == org_texts.POSTS_NONE
+
+
+def test_posts_are_exported_as_csv_for_excel(gridbot, tmp_path):
+    target = tmp_path / "posts.csv"
+    assert ok(gridbot("org", "posts", "--csv", str(target))).strip() == org_texts.POSTS_EXPORTED.format(
+        n=3, path=target)
+    with target.open(encoding="utf-8-sig", newline="") as written:
+        rows = list(csv.reader(written))
+    assert rows[0] == org_texts.POSTS_CSV_HEADER
+    assert ["幸福里社区", "阳光花园", "", "3号楼", "", "楼长", "赵阿姨"] == rows[2][:7]

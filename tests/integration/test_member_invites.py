@@ -1,0 +1,72 @@
+"""`gridbot invite --role 单元长|党员中心户|党员|志愿者 --building PATH [--unit 单元]` (issue 14): invited like a 楼长,
+bound by 认证 to their building (and unit); 单元长 and 党员中心户 need a unit of that building."""
+
+import re
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli.gridbot import main
+from handlers import community_texts, staff_texts
+from storage.models import Staff, StaffInvite, StaffRole, Unit
+from tests.conftest import TEST_SECRET_KEY
+from tests.support.cli import ok, refused
+
+pytestmark = pytest.mark.postgres
+
+SENT_CODE = re.compile(r"发送：认证 (\S{8})（")
+HOME = "幸福里社区/第一网格/阳光花园/1号楼"
+INVITED = "o_invited_member"
+
+
+@pytest.fixture
+def gridbot(seeded, database_url, clock):
+    def run(*args):
+        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
+        return CliRunner().invoke(main, list(args), env=environment, obj=clock)
+
+    return run
+
+
+def bound(seeded):
+    with seeded.transaction() as session:
+        member = session.scalars(select(Staff).where(Staff.openid == INVITED)).one()
+        unit = session.get(Unit, member.unit_id) if member.unit_id else None
+        return member.role, member.building_id is not None, unit.name if unit else None
+
+
+@pytest.mark.parametrize(("word", "role", "unit"), [
+    ("单元长", StaffRole.UNIT_LEAD, "2单元"),
+    ("党员中心户", StaffRole.PARTY_HOUSEHOLD, "2"),
+    ("党员", StaffRole.PARTY_MEMBER, None),
+    ("志愿者", StaffRole.VOLUNTEER, None),
+])
+def test_each_role_is_invited_to_a_building_and_bound_there_by_certify(gridbot, wechat, seeded, word, role, unit):
+    printed = ok(gridbot("invite", "--role", word, "--building", HOME, "--name", "钱先生",
+                         *(("--unit", unit) if unit else ())))
+    place = "幸福里社区·第一网格·阳光花园·1号楼" + ("·2单元" if unit else "")
+    assert f"已生成{word}邀请" in printed and place in printed and "可领任务" in printed
+    reply = wechat.send(INVITED, f"认证 {SENT_CODE.search(printed).group(1)}")
+    assert reply == staff_texts.CERTIFIED.format(scope=place, role=word)
+    assert bound(seeded) == (role, True, "2单元" if unit else None)
+    assert wechat.send(INVITED, "帮助").startswith(community_texts.HELP_HEADER.format(role=word))
+
+
+@pytest.mark.parametrize("word", ["单元长", "党员中心户"])
+def test_a_unit_post_needs_a_unit_of_the_building(gridbot, seeded, word):
+    assert refused(gridbot("invite", "--role", word, "--building", HOME)) == staff_texts.INVITE_MISSING["unit"]
+    assert refused(gridbot("invite", "--role", word, "--building", HOME, "--unit", "5单元")) == \
+        staff_texts.INVITE_MISSING["unit"]
+    with seeded.transaction() as session:
+        assert session.scalars(select(StaffInvite)).all() == []
+
+
+def test_a_unit_is_only_for_the_communitys_own_people(gridbot):
+    assert refused(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--unit", "2单元")) == \
+        staff_texts.INVITE_MISSING["building_only_lead"]
+    assert refused(gridbot("invite", "--role", "党员")) == staff_texts.INVITE_MISSING["building"]
+
+
+def test_staff_list_leaves_members_to_members_list(gridbot):
+    assert "gridbot members list" in refused(gridbot("staff", "list", "--role", "党员"))

@@ -1,0 +1,91 @@
+"""`gridbot members` (issue 14): the 党员报到 and 志愿者报名 waiting (pending), confirmed or declined from the command
+line, and the roll of the community's own people (list) — never an openid or a phone."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli import member_texts
+from bot.cli.gridbot import main
+from storage.models import Enrolment, EnrolmentStatus, Staff, StaffRole
+from tests.conftest import TEST_SECRET_KEY
+from tests.support.cli import ok, refused
+from tests.support.database import worded
+from tests.support.personas import BUILDING_LEAD, NEXT_DOOR, PARTY_MEMBER, RESIDENT, VOLUNTEER
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def gridbot(seeded, database_url, clock):
+    """`gridbot ARGS` on the seeded test database, at the test's clock; returns click's result."""
+
+    def run(*args):
+        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
+        return CliRunner().invoke(main, list(args), env=environment, obj=clock)
+
+    return run
+
+
+def enrol(wechat, openid, name, command="党员报到", organisation="市税务局第二党支部"):
+    wechat.dialog(openid, [(command, "姓名"), (name, "单位"), (organisation, "已收到")])
+
+
+def number(seeded, name):
+    with seeded.transaction() as session:
+        return session.scalars(select(Enrolment.id).where(Enrolment.name == name)).one()
+
+
+def test_pending_lists_what_waits_and_confirm_makes_the_member(gridbot, wechat, seeded):
+    enrol(wechat, RESIDENT, "刘芳")
+    listed = ok(gridbot("members", "pending"))
+    assert f"[{number(seeded, '刘芳')}] 刘芳｜党员报到｜市税务局第二党支部｜幸福里社区 阳光花园 3号楼 1单元" in listed
+    [row] = json.loads(ok(gridbot("members", "pending", "--json")))
+    assert row["name"] == "刘芳" and row["role"] == "党员" and RESIDENT not in json.dumps(row)
+    assert ok(gridbot("members", "confirm", "刘芳")).strip() == member_texts.CONFIRMED.format(
+        name="刘芳", role="党员", number=number(seeded, "刘芳"), home="阳光花园 3号楼 1单元")
+    with seeded.transaction() as session:
+        made = session.scalars(select(Staff).where(Staff.openid == RESIDENT)).one()
+    assert made.role == StaffRole.PARTY_MEMBER and made.organisation == "市税务局第二党支部"
+    assert len(worded(seeded, "staff_member_confirmed", RESIDENT)) == 1
+    again = ok(gridbot("members", "confirm", str(number(seeded, "刘芳"))))
+    assert "已经确认为党员" in again and len(worded(seeded, "staff_member_confirmed", RESIDENT)) == 1
+    assert ok(gridbot("members", "pending")).strip() == member_texts.PENDING_NONE
+
+
+def test_decline_tells_the_applicant_and_makes_no_member(gridbot, wechat, seeded):
+    enrol(wechat, RESIDENT, "路人甲", "志愿者报名", "无")
+    assert "已不予确认 路人甲 的志愿者报名" in ok(gridbot("members", "decline", "路人甲"))
+    with seeded.transaction() as session:
+        assert session.scalars(select(Enrolment.status)).one() == EnrolmentStatus.DECLINED
+        assert session.scalars(select(Staff).where(Staff.openid == RESIDENT)).first() is None
+    [told] = worded(seeded, "staff_enrolment_declined", RESIDENT)
+    assert "暂未确认" in told
+    assert "不能再确认" in refused(gridbot("members", "confirm", str(number(seeded, "路人甲"))))
+    assert "姓名" in wechat.send(RESIDENT, "志愿者报名")  # declined, they may ask again
+    assert "没有改动" in ok(gridbot("members", "decline", str(number(seeded, "路人甲"))))
+
+
+def test_a_name_two_people_wait_under_is_refused_with_their_numbers(gridbot, wechat, seeded):
+    enrol(wechat, RESIDENT, "刘芳")
+    enrol(wechat, NEXT_DOOR, "刘芳")
+    with seeded.transaction() as session:
+        ids = sorted(session.scalars(select(Enrolment.id)).all())
+    assert refused(gridbot("members", "confirm", "刘芳")) == member_texts.AMBIGUOUS.format(
+        name="刘芳", ids="、".join(map(str, ids)), command="confirm")
+    assert refused(gridbot("members", "confirm", "无此人")) == member_texts.NOT_FOUND.format(typed="无此人")
+
+
+def test_the_roll_lists_every_member_of_the_community_without_openids(gridbot, seeded):
+    printed = ok(gridbot("members", "list", "--scope", "幸福里社区"))
+    assert "陈明｜党员｜幸福里社区 阳光花园 2号楼 1单元｜市税务局第二党支部" in printed
+    assert "周敏｜志愿者｜幸福里社区 阳光花园 1号楼 2单元" in printed and "赵阿姨｜楼长" in printed
+    assert "孙丽" not in printed and "张伟" not in printed  # staff are `gridbot staff list`'s
+    rows = json.loads(ok(gridbot("members", "list", "--json")))
+    assert {row["name"] for row in rows} == {"陈明", "周敏", "赵阿姨"}
+    for shown in (printed, json.dumps(rows, ensure_ascii=False)):
+        assert not any(openid in shown for openid in (PARTY_MEMBER, VOLUNTEER, BUILDING_LEAD))
+    assert ok(gridbot("members", "list", "--scope", "和平社区")).strip() == member_texts.LIST_NONE.format(
+        where="和平社区")
