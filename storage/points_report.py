@@ -36,6 +36,7 @@ class Person:
     balance: int = 0  # every entry up to the month's end
 
     def add(self, other: Person) -> None:
+        """Count `other`'s figures in too (the total line)."""
         for rule, amount in other.by_rule.items():
             self.by_rule[rule] = self.by_rule.get(rule, 0) + amount
         self.reversed += other.reversed

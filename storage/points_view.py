@@ -35,6 +35,7 @@ class Line:
 
     @property
     def reversal(self) -> bool:
+        """Whether it undoes another entry."""
         return self.reverses_id is not None
 
 

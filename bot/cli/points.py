@@ -82,7 +82,7 @@ def redeem(clock: Clock | None, who: str, amount_text: str, note: tuple[str, ...
     click.echo(texts.REDEEMED.format(name=name, amount=amount, note=words, entry=entry, balance=balance))
 
 
-@points_group.command("reverse")
+@points_group.command("reverse", context_settings={"ignore_unknown_options": True})
 @click.argument("entry_text", metavar="ENTRY_ID")
 @click.argument("note", nargs=-1, required=True, metavar="说明")
 @click.pass_obj

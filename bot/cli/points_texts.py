@@ -58,6 +58,7 @@ def month_of(text: str) -> str | None:
 
 
 def ambiguous(name: str, candidates: list[Member], command: str) -> str:
+    """Several active people have that name: each with the id to type instead."""
     listed = "\n".join(f"· [{one.id}] {one.name} · {role_title(one.role)} · {one.place or NOWHERE}"
                        for one in candidates)
     return AMBIGUOUS_PERSON.format(n=len(candidates), name=name, command=command, first=candidates[0].id,
@@ -65,6 +66,7 @@ def ambiguous(name: str, candidates: list[Member], command: str) -> str:
 
 
 def unknown(name: str, similar: list[str]) -> str:
+    """Nobody active has that name; the names that contain it, if any."""
     if similar:
         return UNKNOWN_PERSON_SIMILAR.format(name=name, similar="、".join(similar))
     return UNKNOWN_PERSON.format(name=name)
@@ -79,6 +81,7 @@ def show_line(line: Line, undone_by: int | None) -> str:
 
 
 def line_json(line: Line, undone_by: int | None) -> dict[str, object]:
+    """An entry as `points show --json` prints it."""
     return {"id": line.id, "at": line.at.astimezone(LOCAL_ZONE).isoformat(), "rule": line.rule,
             "label": title(line), "amount": line.amount, "for": line.what, "note": line.note,
             "reverses": line.reverses_id, "reversed_by": undone_by, "granted_by": line.granted_by}
