@@ -71,6 +71,19 @@ def test_the_grid_leader_who_resolves_for_the_member_earns_the_resolve_and_the_r
     assert ledger(seeded, ZHANG) == [("accepted_in_time", 1, False)]
 
 
+def test_a_department_that_claims_and_resolves_a_transferred_appeal_earns_nothing(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_chengguan", name="赵队长", role=StaffRole.DEPARTMENT, department="城管执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，摆摊堵路")
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"转办 {ticket} 城管执法中队", "已转办")])
+    wechat.dialog("dept_chengguan", [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已劝离", "已办结")])
+    wechat.send(RESIDENT, "1")
+    assert ledger(seeded, "dept_chengguan") == []
+    assert ledger(seeded, ZHANG) == [("accepted_in_time", 1, False)]  # the grid member's claim was in time
+    assert "您的积分：0 分" in wechat.send("dept_chengguan", "我的积分")
+
+
 def test_a_building_lead_earns_a_point_for_passing_a_notice_on_once(wechat, seeded, clock):
     with seeded.transaction() as session:
         request = Request("幸福里社区/第一网格/阳光花园/3号楼", "明天上午停水", audience="all", urgent=True, kind="停水")
