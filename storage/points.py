@@ -80,6 +80,7 @@ def grant(session: Session, staff_id: int, rule_name: str, source: Source, now: 
     rule = points_rules.current()[rule_name]
     if rule.points == 0:
         return None
+    _lock(session, staff_id)
     prefix = f"{rule_name}:{source.key}:{staff_id}:"
     earlier = session.scalars(select(PointsEntry).where(PointsEntry.key.startswith(prefix, autoescape=True))).all()
     if any(_standing(session, entry) for entry in earlier):
@@ -142,10 +143,10 @@ def correct(session: Session, entry_id: int, note: str, now: datetime) -> Points
 def redeem(session: Session, staff_id: int, amount: int, note: str, now: datetime,
            granted_by_staff_id: int | None = None) -> PointsEntry:
     """积分兑换: take `amount` (> 0) points for what `note` says was given; NotEnoughPoints when the balance is
-    smaller. The person's row is locked first, so two redemptions at once cannot both spend the same points."""
+    smaller (the person's row is locked first, see `_lock`)."""
     if amount <= 0:
         raise ValueError("a redemption takes a positive amount")
-    session.execute(select(Staff.id).where(Staff.id == staff_id).with_for_update())
+    _lock(session, staff_id)
     available = balance(session, staff_id)
     if available < amount:
         raise NotEnoughPoints(available)
@@ -174,6 +175,14 @@ def summary(session: Session, staff_id: int, now: datetime) -> Balance:
     recent = list(session.scalars(select(PointsEntry).where(PointsEntry.staff_id == staff_id)
                                   .order_by(PointsEntry.id.desc()).limit(RECENT)))
     return Balance(balance(session, staff_id), month, recent)
+
+
+def _lock(session: Session, staff_id: int) -> None:
+    """Take the person's row for the rest of the transaction: of two grants (or redemptions) of theirs at once, the
+    second waits and then counts the first — the same grant is not made twice (nor fails on the unique key, rolling
+    back the 接单 or rating it came with), a cap is not passed, the same points are not spent twice. SQLite's
+    writers take turns anyway."""
+    session.execute(select(Staff.id).where(Staff.id == staff_id).with_for_update())
 
 
 def _standing(session: Session, entry: PointsEntry) -> bool:

@@ -3,6 +3,8 @@ never below zero; and the rules file GRIDBOT_POINTS_RULES names."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -163,3 +165,48 @@ def test_a_rule_at_zero_points_is_off(seeded, clock, tight_rules):
     with seeded.transaction() as session:
         (wish,) = wishes(session, 1, clock())
         assert points.grant(session, member, "notice_relayed", wish, clock()) is None
+
+
+def race(workers, action):  # type: ignore[no-untyped-def]
+    """Run `action(i)` in `workers` threads released at the same moment; returns results or exceptions."""
+    barrier = threading.Barrier(workers)
+
+    def run(i):  # type: ignore[no-untyped-def]
+        barrier.wait()
+        try:
+            return action(i)
+        except Exception as error:  # the race's losers are part of the result
+            return error
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(run, range(workers)))
+
+
+def test_the_same_grant_racing_itself_is_made_once_and_fails_neither_transaction(seeded, clock):
+    member = staff_id(seeded, ZHANG)
+    with seeded.transaction() as session:
+        (wish,) = wishes(session, 1, clock())
+
+    def grant(_):  # type: ignore[no-untyped-def]
+        with seeded.transaction() as session:
+            entry = points.grant(session, member, "resolved", wish, clock())
+            return entry.amount if entry is not None else 0
+
+    results = race(2, grant)
+    assert all(isinstance(result, int) for result in results), results  # no unique-key failure rolled one back
+    assert sorted(results) == [0, 2]
+
+
+def test_two_redemptions_racing_never_spend_the_same_points(seeded, clock):
+    person = staff_id(seeded, VOLUNTEER)
+    with seeded.transaction() as session:
+        points.grant(session, person, "task_confirmed", wishes(session, 1, clock())[0], clock())
+
+    def spend(_):  # type: ignore[no-untyped-def]
+        with seeded.transaction() as session:
+            return points.redeem(session, person, 4, "兑换毛巾", clock()).amount
+
+    results = race(2, spend)
+    assert sorted(map(type, results), key=str) == sorted([int, points.NotEnoughPoints], key=str)
+    with seeded.transaction() as session:
+        assert points.balance(session, person) == 1
