@@ -19,6 +19,7 @@ from handlers import (
     focus,
     merging,
     notice_chat,
+    points,
     reassigning,
     rejecting,
     resident,
@@ -53,6 +54,7 @@ class Takes(StrEnum):
     CONTACT = "contact"  # a phone number or a 门牌 (with a digit), or 删除; nothing: show it (我的电话, 门牌)
     DAY = "day"  # a day, or nothing (请假 到 12月31日, 请假)
     SCOPE_TEXT = "scope_text"  # a scope, then words (通知 幸福里社区/第一网格 周六消防演练)
+    CHOICE = "choice"  # nothing, or one of the command's `choices` (积分排行 社区)
 
 
 class Several(StrEnum):
@@ -69,6 +71,10 @@ class Audience(StrEnum):
     # The community's own people (COMMUNITY_ROLES: 楼长, 单元长, 党员中心户, 党员, 志愿者), or those of them the
     # command's `roles` name: listed in their help with the residents' commands; only they may use it.
     COMMUNITY = "community"
+    # Anyone with a Staff row, grid staff and the community's own people alike (我的积分): listed in both their
+    # helps, never in residents'; a resident may still send it, and the command itself tells them why it is not
+    # theirs (who earns points) instead of a refusal.
+    STAFF_AND_COMMUNITY = "staff_and_community"
     UNLISTED = "unlisted"  # anyone may use it, no help lists it (认证 is for people who aren't staff yet)
 
 
@@ -88,6 +94,7 @@ class Command:
     # STAFF: help lists it only to these roles; COMMUNITY: only these may use it. None named: every role.
     roles: tuple[StaffRole, ...] = ()
     bare_words: bool = False  # 进展 已联系物业: the words alone name the member's one task in progress
+    choices: tuple[str, ...] = ()  # Takes.CHOICE: the words it takes (积分排行 社区); others make it no command
 
     @property
     def words_name(self) -> str:
@@ -108,7 +115,7 @@ def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
     member = conversation.volunteer
     if member is not None:
         lines = [lead_texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
-                 for audience in (Audience.COMMUNITY, Audience.RESIDENT)
+                 for audience in (Audience.COMMUNITY, Audience.STAFF_AND_COMMUNITY, Audience.RESIDENT)
                  for command in COMMANDS if command.audience is audience and _for_role(command, member.role)]
         return Reply("\n".join([lead_texts.HELP_HEADER.format(role=lead_texts.role_name(member.role)), *lines]))
     if not conversation.is_staff:
@@ -117,6 +124,7 @@ def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
         return Reply("\n".join([texts.HELP_HEADER, *lines]))
     role = StaffRole(conversation.staff.role)
     listed = [command for command in COMMANDS if command.name in _STAFF_TOO
+              or command.audience is Audience.STAFF_AND_COMMUNITY
               or (command.audience is Audience.STAFF and (not command.roles or role in command.roles))]
     lines = [staff_texts.HELP_LINE.format(usage=command.usage, summary=command.summary,
                                           short=staff_texts.HELP_SHORT.format(short=command.short)
@@ -212,6 +220,11 @@ COMMANDS: tuple[Command, ...] = (
             enrolment.pending, Audience.STAFF, roles=(StaffRole.OPERATOR,)),
     Command("confirm_enrolment", ("确认报到",), "确认报到 姓名或编号", "确认党员报到或志愿者报名（操作员）", Takes.TEXT,
             enrolment.confirm, Audience.STAFF, limit=TextField.NAME, roles=(StaffRole.OPERATOR,)),
+    # --- 积分 (handlers/points.py) ---
+    Command("my_points", ("我的积分", "积分"), "我的积分", "查看积分余额、本月积分和最近的记录", Takes.NOTHING,
+            points.my_points, Audience.STAFF_AND_COMMUNITY),
+    Command("points_ranking", ("积分排行", "积分排名"), "积分排行", "本小区本月的积分排行（积分排行 社区：全社区）",
+            Takes.CHOICE, points.ranking, Audience.COMMUNITY, choices=lead_texts.RANKING_WORDS),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),
@@ -260,6 +273,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return names_a_day(rest)  # "请假条怎么开" is a question for the intake, not 请假
     if command.takes is Takes.SCOPE_TEXT:
         return notice_chat.names_scope(rest)  # "通知物业来修" is a problem to file, not a broadcast
+    if command.takes is Takes.CHOICE:
+        return rest in command.choices  # "积分排行怎么算" is a question for the intake, "积分排行 社区" the command
     if command.takes is Takes.CONTACT:
         # "门牌掉了" is a problem to file, "我的电话换了" a sentence: a number or 删除 makes it the command.
         return rest in DELETE_WORDS or any(character.isdigit() for character in rest)
@@ -433,6 +448,6 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
         return Arguments(ticket=ticket) if ticket is not None else None
     if command.takes in (Takes.CODE, Takes.TEXT, Takes.SCOPE_TEXT):
         return Arguments(words=argument) if argument else None
-    if command.takes in (Takes.CONTACT, Takes.DAY):
+    if command.takes in (Takes.CONTACT, Takes.DAY, Takes.CHOICE):
         return Arguments(words=argument)
     return Arguments()

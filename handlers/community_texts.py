@@ -116,3 +116,25 @@ def declined(n: StaffEnrolmentDeclined) -> str:
 
 def declined_fields(n: StaffEnrolmentDeclined) -> Fields:
     return (n.who, f"{enrol_word(n.role)}未确认"), "如有疑问，请联系社区居委会。"
+
+
+# --- 积分: 我的积分 and 积分排行 (handlers/points.py) ---------------------------------------------------------
+
+MY_POINTS = "{role}{name}您好！您的积分：{balance} 分，本月获得 {month} 分。"
+MY_POINTS_RECENT = "最近的积分记录："
+MY_POINTS_LINE = "· {line}"
+MY_POINTS_NONE = ("还没有积分记录。领单完成任务、转达通知、替邻居代报问题都会记积分，"
+                  "积分可以按社区的规定兑换。回复“积分排行”看看本小区的排行。")
+MY_POINTS_MORE = "回复“积分排行”查看本小区本月的排行（“积分排行 社区”：全社区）。"
+RANKING_WORDS = ("社区",)  # 积分排行 社区: the whole community instead of the sender's 小区
+RANKING_HEADER = "{where}{month} 积分排行（前 {top} 名）："
+RANKING_LINE = "{place}. {name}（{role}）{points} 分"
+RANKING_EMPTY = "{where}{month} 还没有人获得积分。领单完成任务、转达通知都会记积分。"
+RANKING_OWN = "您排第 {place} 名，本月 {points} 分。"
+RANKING_OWN_NONE = "您本月还没有积分。"
+
+
+def month_words(month: str) -> str:
+    """2026-12 → 2026年12月."""
+    year, number = month.split("-")
+    return f"{year}年{int(number)}月"

@@ -536,3 +536,9 @@ def my_contact(phone: str | None, door: str | None) -> str:
     parts = [f"电话 {phone}" if phone else "", f"门牌 {door}" if door else ""]
     return "您留的联系方式：" + "，".join(part for part in parts if part) + "（只有办理人能看到完整信息）"
 
+
+
+# --- 积分 (handlers/points.py) -------------------------------------------------------------------------------
+
+POINTS_NOT_FOR_RESIDENTS = ("积分记录的是社区志愿者、党员、楼长等参与社区治理的贡献（领单完成任务、转达通知、代报等）"
+                            "和网格工作人员的办理成效。想参与的话，党员可以发送“党员报到”，居民可以发送“志愿者报名”。")

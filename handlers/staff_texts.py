@@ -802,3 +802,12 @@ BACK_ALREADY = "您本来就在岗，派单会照常给您派新任务。"
 def month_day(day: date) -> str:
     """12月31日: the year goes without saying (leave runs to the next such day)."""
     return f"{day.month}月{day.day}日"
+
+
+# --- 积分: 我的积分 of grid staff (handlers/points.py) ------------------------------------------------------
+
+MY_POINTS = "{name}您好！您的积分：{balance} 分，本月 {month} 分。"
+MY_POINTS_RECENT = "最近的积分记录："
+MY_POINTS_LINE = "· {line}"
+MY_POINTS_NONE = ("还没有积分记录。网格员按时接单、办结诉求和居民评价满意都会记积分，"
+                  "居民不满意会扣分、重新打开的诉求收回办结积分。")

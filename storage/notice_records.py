@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage import notice_sending
+from storage import notice_sending, points_grants
 from storage.errors import NotAllowed, NotFound
 from storage.models import (
     Broadcast,
@@ -226,8 +226,8 @@ def received(session: Session, notice: Broadcast, openid: str) -> bool:
 
 
 def confirm_relayed(session: Session, member: Staff, notice: Broadcast, now: datetime) -> bool:
-    """已转达 by a 楼长 the notice was for; False if they had confirmed it already. NotAllowed("not_for_you") when
-    it was not sent to them."""
+    """已转达 by a 楼长 the notice was for, which earns them 积分; False if they had confirmed it already.
+    NotAllowed("not_for_you") when it was not sent to them."""
     if member.openid is None or not received(session, notice, member.openid):
         raise NotAllowed("not_for_you")
     exists = session.scalars(select(BroadcastConfirmation.id).where(
@@ -235,4 +235,5 @@ def confirm_relayed(session: Session, member: Staff, notice: Broadcast, now: dat
     if exists is not None:
         return False
     session.add(BroadcastConfirmation(broadcast_id=notice.id, staff_id=member.id, at=now))
+    points_grants.relayed(session, member, notice, now)
     return True

@@ -16,11 +16,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from storage import points_rules
-from storage.errors import DomainError
+from storage.errors import DomainError, NotFound
 from storage.models import PointsEntry, Staff
 from storage.tickets import LOCAL_ZONE
 
 RECENT = 5  # entries 我的积分 shows
+
+
+class NotReversible(DomainError):
+    """An operator's reversal of an entry that is itself a reversal ("reversal") or was reversed ("reversed")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class NotEnoughPoints(DomainError):
@@ -52,6 +60,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Balance:
+    """我的积分's figures."""
+
     total: int
     this_month: int
     recent: list[PointsEntry]  # the newest first, at most RECENT
@@ -70,6 +80,7 @@ def grant(session: Session, staff_id: int, rule_name: str, source: Source, now: 
     rule = points_rules.current()[rule_name]
     if rule.points == 0:
         return None
+    _lock(session, staff_id)
     prefix = f"{rule_name}:{source.key}:{staff_id}:"
     earlier = session.scalars(select(PointsEntry).where(PointsEntry.key.startswith(prefix, autoescape=True))).all()
     if any(_standing(session, entry) for entry in earlier):
@@ -103,24 +114,39 @@ def reverse(session: Session, entry: PointsEntry, now: datetime, granted_by_staf
 
 
 def reverse_grants(session: Session, rule_name: str, source: Source, now: datetime, staff_id: int | None = None,
-                   note: str | None = None) -> list[PointsEntry]:
+                   granted_by_staff_id: int | None = None, note: str | None = None) -> list[PointsEntry]:
     """Reverse every standing grant of `rule_name` for `source` (to `staff_id` only, if given): a 办结 reopened by
     不满意, a 代报 found to be no appeal. Returns the reversals made."""
     query = select(PointsEntry).where(PointsEntry.rule == rule_name, PointsEntry.reverses_id.is_(None),
                                       PointsEntry.key.startswith(f"{rule_name}:{source.key}:", autoescape=True))
     if staff_id is not None:
         query = query.where(PointsEntry.staff_id == staff_id)
-    made = [reverse(session, entry, now, note=note) for entry in session.scalars(query.order_by(PointsEntry.id))]
+    made = [reverse(session, entry, now, granted_by_staff_id, note)
+            for entry in session.scalars(query.order_by(PointsEntry.id))]
     return [entry for entry in made if entry is not None]
+
+
+def correct(session: Session, entry_id: int, note: str, now: datetime) -> PointsEntry:
+    """An operator's correction (`gridbot points reverse`): undo entry `entry_id` with a reversal saying `note`.
+    NotFound for no such entry; NotReversible when it is a reversal or was reversed already."""
+    entry = session.get(PointsEntry, entry_id)
+    if entry is None:
+        raise NotFound(str(entry_id))
+    if entry.reverses_id is not None:
+        raise NotReversible("reversal")
+    undo = reverse(session, entry, now, note=note)
+    if undo is None:
+        raise NotReversible("reversed")
+    return undo
 
 
 def redeem(session: Session, staff_id: int, amount: int, note: str, now: datetime,
            granted_by_staff_id: int | None = None) -> PointsEntry:
     """积分兑换: take `amount` (> 0) points for what `note` says was given; NotEnoughPoints when the balance is
-    smaller. The person's row is locked first, so two redemptions at once cannot both spend the same points."""
+    smaller (the person's row is locked first, see `_lock`)."""
     if amount <= 0:
         raise ValueError("a redemption takes a positive amount")
-    session.execute(select(Staff.id).where(Staff.id == staff_id).with_for_update())
+    _lock(session, staff_id)
     available = balance(session, staff_id)
     if available < amount:
         raise NotEnoughPoints(available)
@@ -141,12 +167,22 @@ def balance(session: Session, staff_id: int) -> int:
 
 
 def summary(session: Session, staff_id: int, now: datetime) -> Balance:
-    """我的积分: the balance, this month's net points, the newest entries."""
+    """我的积分: the balance, this month's points earned (grants less reversals; a redemption spends points, it
+    earns none), the newest entries."""
     month = session.scalar(select(func.coalesce(func.sum(PointsEntry.amount), 0))
-                           .where(PointsEntry.staff_id == staff_id, PointsEntry.month == month_of(now))) or 0
+                           .where(PointsEntry.staff_id == staff_id, PointsEntry.month == month_of(now),
+                                  PointsEntry.rule != points_rules.REDEEM)) or 0
     recent = list(session.scalars(select(PointsEntry).where(PointsEntry.staff_id == staff_id)
                                   .order_by(PointsEntry.id.desc()).limit(RECENT)))
     return Balance(balance(session, staff_id), month, recent)
+
+
+def _lock(session: Session, staff_id: int) -> None:
+    """Take the person's row for the rest of the transaction: of two grants (or redemptions) of theirs at once, the
+    second waits and then counts the first — the same grant is not made twice (nor fails on the unique key, rolling
+    back the 接单 or rating it came with), a cap is not passed, the same points are not spent twice. SQLite's
+    writers take turns anyway."""
+    session.execute(select(Staff.id).where(Staff.id == staff_id).with_for_update())
 
 
 def _standing(session: Session, entry: PointsEntry) -> bool:

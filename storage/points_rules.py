@@ -54,6 +54,9 @@ def parse(text: str) -> Rules:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PointsRulesError(f"not valid TOML: {error}") from None
+    stray = sorted(set(document) - {"rule"})
+    if stray:  # [rules.resolved] or a key above the tables: a typing error that would leave the rules unread
+        raise PointsRulesError(f"unknown table or key {stray[0]!r} (the rules are [rule.NAME] tables)")
     tables = document.get("rule")
     if not isinstance(tables, dict):
         raise PointsRulesError("no [rule.NAME] tables")

@@ -13,7 +13,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import residents
+from storage import points_grants, residents
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
 from storage.models import Appeal, AppealStatus, Resident, Staff, StaffRole
@@ -30,7 +30,8 @@ class Rating(StrEnum):
 def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, now: datetime,
          words: str | None = None) -> Appeal:
     """Record the resident's rating; 不满意 reopens the task for its assignee and tells the grid leader, passing
-    on the resident's `words` when they said more than a number."""
+    on the resident's `words` when they said more than a number. Whoever resolved it gains or loses 积分 by the
+    rating, and a reopened appeal's 办结 points are taken back (storage/points_grants.py)."""
     appeal = session.get(Appeal, appeal_id)
     if appeal is None or appeal.resident_id != resident.id:
         raise NotFound(str(appeal_id))
@@ -43,6 +44,7 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
         record(session, appeal.id, now, Action.RATED, None, None, actor_id=resident.id, note=rating)
         record(session, appeal.id, now, Action.REOPENED, AppealStatus.RESOLVED, AppealStatus.ACCEPTED,
                actor_id=resident.id, note=words)
+        points_grants.reopened(session, appeal, now)
         tell_followers(session, appeal, ResidentReopened(ticket=appeal.ticket), now)
         for leader in _grid_leaders(session, appeal):
             record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=leader.name, internal=True)
@@ -54,6 +56,8 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
     transition(session, appeal, AppealStatus.RESOLVED, AppealStatus.CLOSED, now, rating=rating, rated_at=now)
     record(session, appeal.id, now, Action.RATED, AppealStatus.RESOLVED, AppealStatus.CLOSED, actor_id=resident.id,
            note=rating)
+    if rating is Rating.SATISFIED:
+        points_grants.rated_satisfied(session, appeal, now)
     return appeal
 
 

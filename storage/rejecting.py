@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from storage import appeals, joins
+from storage import appeals, joins, points_grants
 from storage.actors import Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotAllowed
@@ -44,7 +44,7 @@ def withdraw_for_resident(session: Session, by: Manager, ticket: str, note: str,
 
 def reject(session: Session, by: Manager, ticket: str, reason: str, now: datetime) -> Appeal:
     """Close the open appeal as no appeal, with `reason` for its resident; refuses what `by` (a staff member or a
-    console operator) does not manage."""
+    console operator) does not manage. A 代报's points are taken back: it was no appeal."""
     appeal = find(session, ticket)
     if not manages_grid(session, by, appeal.grid_id):
         raise NotAllowed("not_rejecter")
@@ -54,6 +54,7 @@ def reject(session: Session, by: Manager, ticket: str, reason: str, now: datetim
     transition(session, appeal, old, AppealStatus.REJECTED, now, paused_at=None)
     record(session, appeal.id, now, Action.REJECTED, old, AppealStatus.REJECTED, actor=actor_of(by), note=reason)
     joins.release_followers(session, appeal, now)
+    points_grants.rejected(session, appeal, now, staff_id_of(by))
     held_by = session.get(Staff, holder) if holder is not None and holder != staff_id_of(by) else None
     if held_by is not None and held_by.openid:
         tell(session, held_by.openid, StaffRejected(ticket=appeal.ticket, by=name_of(by), reason=reason), now,

@@ -13,7 +13,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import complaints, dispatch, residents
+from storage import complaints, dispatch, points_grants, residents
 from storage.actors import Manager, actor_of
 from storage.appeals import Action, clock_of, record, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound
@@ -47,7 +47,8 @@ WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 
 
 def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
-    """接单: the first of the grid's members (or of the department it was transferred to) takes the task."""
+    """接单: the first of the grid's members (or of the department it was transferred to) takes the task; a grid
+    team member who takes it before the response deadline earns 积分 (storage/points_grants.py)."""
     appeal = find(session, ticket)
     _require_status(appeal, AppealStatus.DISPATCHED)
     about = complaints.accused(session, appeal.id)
@@ -65,6 +66,7 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now,
                assignee_staff_id=member.id, accepted_at=now)
     _record(session, appeal, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, member)
+    points_grants.claimed(session, appeal, member, now)
     accepted = ResidentAccepted(ticket=appeal.ticket, staff_name=member.name, work_phone=member.work_phone)
     tell_resident_and_followers(session, appeal, accepted, now)
     for colleague in _colleagues(session, appeal, member) if grabbed else ():
@@ -82,10 +84,11 @@ def progress(session: Session, member: Manager, ticket: str, note: str, now: dat
 
 
 def resolve(session: Session, member: Staff, ticket: str, note: str, now: datetime) -> Appeal:
-    """办结: done, with what was done; the resident is told and asked to rate."""
+    """办结: done, with what was done; the resident is told and asked to rate; a grid team member earns 积分."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,))
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, now, resolved_at=now, resolution=note)
     _record(session, appeal, now, Action.RESOLVED, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, member, note)
+    points_grants.resolved(session, appeal, member, now)
     tell_resident_and_followers(session, appeal, ResidentResolved(ticket=appeal.ticket, note=note), now)
     if appeal.resident_id is not None:  # a staff report (上报) has nobody to rate it
         # The resident's next 1/2/3 within three days answers the rating question (storage/rating.py).

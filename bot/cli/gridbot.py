@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import appeals, dev, members, notices, org, org_chain, org_codes, processes, rates, staff, summary, users
+from bot.cli import (
+    appeals,
+    dev,
+    members,
+    notices,
+    org,
+    org_chain,
+    org_codes,
+    points,
+    processes,
+    rates,
+    staff,
+    summary,
+    users,
+)
 from bot.cli.faq import faq
 from bot.cli.nlp import nlp
 
@@ -22,7 +36,7 @@ def main() -> None:
 
 
 COMMANDS = (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *members.COMMANDS, *appeals.COMMANDS, *notices.COMMANDS, *rates.COMMANDS,
-            *summary.COMMANDS, *users.COMMANDS, faq, nlp, *dev.COMMANDS)
+            *summary.COMMANDS, *users.COMMANDS, *points.COMMANDS, faq, nlp, *dev.COMMANDS)
 for command in COMMANDS:
     main.add_command(command)
 org.org_group.add_command(org_codes.org_codes)

@@ -49,6 +49,9 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "接受一下吧",
     "进 3号楼看看",  # a place in a list stands alone: 3号楼 is no position
     "查询 G2611220007 2611220008 谢谢",
+    "积分怎么兑换",  # a question, not 我的积分 (积分)
+    "积分排行怎么算的",  # 积分排行 takes nothing or 社区
+    "积分排行 小区",
 ])
 def test_sentences_that_start_like_a_command_are_not_one(text):
     assert parsed(text) is None
@@ -144,6 +147,10 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("进展 已联系物业", "progress", Arguments(words="已联系物业")),
     ("进展，已联系物业。", "progress", Arguments(words="已联系物业")),
     ("更多", "more_tasks", Arguments()),
+    # One of a few words (Takes.CHOICE), or nothing.
+    ("积分排行", "points_ranking", Arguments()),
+    ("积分排行 社区。", "points_ranking", Arguments(words="社区")),
+    ("积分", "my_points", Arguments()),
 ])
 def test_a_command_names_its_verb_and_hands_its_callback_the_parsed_arguments(text, command, arguments):
     assert parsed(text) == (command, arguments)

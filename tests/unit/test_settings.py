@@ -243,3 +243,47 @@ def test_the_account_type_decides_the_notice_channels_and_a_subscription_account
                                              "GRIDBOT_NOTICE_TEMPLATE_ID": "tmpl_1"}).notice_limits()
     assert (subscription.mass_per_day, subscription.has_template) == (1, False)  # no templates on a 订阅号
     assert Settings.notice_limits_from_env({"GRIDBOT_TEMPLATE_DAILY_QUOTA": "5000"}).templates_per_day == 5000
+
+
+def test_the_points_rules_come_from_their_variable(tmp_path):
+    from storage import points_rules
+
+    assert Settings.from_env(BASE).points_rules_path is None  # the shipped rules
+    rules = tmp_path / "points.toml"
+    rules.write_text(points_rules.SHIPPED.read_text(encoding="utf-8").replace("points = 5", "points = 8"),
+                     encoding="utf-8")
+    assert Settings.from_env(BASE | {"GRIDBOT_POINTS_RULES": str(rules)}).points_rules_path == rules
+    assert points_rules.load(rules)["task_confirmed"].points == 8
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    (("[rule.rated_unsatisfied]", "[rule.rated_unsatisfied_typo]"), "unknown rule 'rated_unsatisfied_typo'"),
+    (("monthly_cap = 100\n\n[rule.resolved]", "cap = 100\n\n[rule.resolved]"), "rule 'accepted_in_time': unknown field 'cap'"),
+    (('label = "办结诉求"\npoints = 2', 'label = "办结诉求"\npoints = "2"'), "rule 'resolved': field \"points\""),
+    (("points = 1\nmonthly_cap = 20", "points = 1\nmonthly_cap = -1"), "rule 'notice_relayed': field \"monthly_cap\""),
+    (("[rule.task_confirmed]", "[rules.task_confirmed]"), "unknown table or key 'rules'"),
+    (('label = "转达通知"', 'label = ""'), "rule 'notice_relayed': field \"label\""),
+])
+def test_a_bad_points_rules_file_is_refused_naming_the_rule_and_the_field(tmp_path, change, named):
+    from storage import points_rules
+
+    text = points_rules.SHIPPED.read_text(encoding="utf-8")
+    assert change[0] in text
+    rules = tmp_path / "points.toml"
+    rules.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(BASE | {"GRIDBOT_POINTS_RULES": str(rules)})
+    (problem,) = refused.value.problems
+    line = startup_texts.setting(problem)
+    assert problem.kind == "points_rules" and named in line and "GRIDBOT_POINTS_RULES" in line
+
+
+def test_a_points_rules_file_that_is_missing_or_not_utf8_is_refused(tmp_path):
+    rules = tmp_path / "points.toml"
+    rules.write_bytes('[rule.resolved]\nlabel = "办结"\n'.encode("gbk"))
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(BASE | {"GRIDBOT_POINTS_RULES": str(rules)})
+    assert [problem.kind for problem in refused.value.problems] == ["not_utf8"]
+    with pytest.raises(SettingsError) as missing:
+        Settings.from_env(BASE | {"GRIDBOT_POINTS_RULES": str(tmp_path / "none.toml")})
+    assert [problem.variable for problem in missing.value.problems] == ["GRIDBOT_POINTS_RULES"]

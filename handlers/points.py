@@ -1,0 +1,58 @@
+"""积分 in the chat: 我的积分 (anyone with a Staff row: the community's own people and grid staff) and 积分排行
+(the community's own people, ranked within the sender's 小区 or community)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from handlers import community_texts, points_words, resident_texts, staff_texts
+from handlers.arguments import Arguments
+from handlers.conversation import Conversation
+from handlers.types import Reply
+from storage import points, points_view
+
+
+def my_points(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """我的积分: the balance, this month's points and the last entries; residents hear who earns points."""
+    member = conversation.volunteer
+    texts: ModuleType = community_texts
+    if member is None and conversation.is_staff:
+        member, texts = conversation.staff, staff_texts
+    if member is None:
+        return Reply(resident_texts.POINTS_NOT_FOR_RESIDENTS)
+    session = conversation.session
+    figures = points.summary(session, member.id, conversation.now)
+    lines = [texts.MY_POINTS.format(role=community_texts.role_name(member.role), name=member.name,
+                                    balance=figures.total, month=figures.this_month)]
+    if figures.recent:
+        lines.append(texts.MY_POINTS_RECENT)
+        lines += [texts.MY_POINTS_LINE.format(line=points_words.written(line))
+                  for line in points_view.lines(session, figures.recent)]
+    else:
+        lines.append(texts.MY_POINTS_NONE)
+    if texts is community_texts:
+        lines.append(community_texts.MY_POINTS_MORE)
+    return Reply("\n".join(lines))
+
+
+def ranking(conversation: Conversation, arguments: Arguments) -> Reply:
+    """积分排行 [社区]: this month's top ten of the sender's 小区 (or community), and the sender's own place."""
+    member = conversation.volunteer
+    assert member is not None, "the command table lets only the community's own people through"
+    month = points.month_of(conversation.now)
+    board = points_view.board(conversation.session, member, month, whole_community=bool(arguments.words))
+    return Reply(_board_text(board))
+
+
+def _board_text(board: points_view.Board) -> str:
+    texts = community_texts
+    month = texts.month_words(board.month)
+    if not board.rows:
+        return "\n".join([texts.RANKING_EMPTY.format(where=board.where, month=month), texts.RANKING_OWN_NONE])
+    lines = [texts.RANKING_HEADER.format(where=board.where, month=month, top=points_view.TOP)]
+    lines += [texts.RANKING_LINE.format(place=row.place, name=row.name, role=texts.role_name(row.role),
+                                        points=row.points) for row in board.rows]
+    own = board.own
+    lines.append(texts.RANKING_OWN.format(place=own.place, points=own.points) if own is not None
+                 else texts.RANKING_OWN_NONE)
+    return "\n".join(lines)

@@ -1,0 +1,40 @@
+"""How every surface writes one line of the points ledger (积分): 我的积分 in the chat (the community's own people
+and grid staff) and `gridbot points show` at the command line — the rule's label, a reversal and why, the amount
+with its sign, what it was for."""
+
+from __future__ import annotations
+
+from storage.points_grants import Reason
+from storage.points_view import Line, label
+from storage.tickets import LOCAL_ZONE
+
+# Why the lifecycle took points back (storage.points_grants.Reason); an operator's reversal says its own 说明.
+REASONS: dict[str, str] = {Reason.REOPENED: "居民不满意，重新办理", Reason.REJECTED: "代报的问题不受理"}
+REVERSAL = "撤销「{label}」"
+WHY = "（{why}）"
+FOR = "，{what}"  # the ticket, notice number or 微心愿 code
+LINE = "{day} {title} {amount}{what}{why}"
+
+
+def amount(points: int) -> str:
+    """+5 / -2 / 0."""
+    return f"{points:+d}" if points else "0"
+
+
+def title(line: Line) -> str:
+    """The rule's label; a reversal's "撤销「label」"."""
+    return REVERSAL.format(label=label(line.rule)) if line.reversal else label(line.rule)
+
+
+def why(line: Line) -> str:
+    """Why points were taken back or spent: the lifecycle's reason, or the operator's 说明."""
+    if not line.note:
+        return ""
+    return WHY.format(why=REASONS.get(line.note, line.note))
+
+
+def written(line: Line) -> str:
+    """12月3日 办结诉求 +2，G2612030001 — one entry as the chat shows it."""
+    day = line.at.astimezone(LOCAL_ZONE)
+    return LINE.format(day=f"{day.month}月{day.day}日", title=title(line), amount=amount(line.amount),
+                       what=FOR.format(what=line.what) if line.what else "", why=why(line))

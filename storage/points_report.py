@@ -1,0 +1,88 @@
+"""The month's 积分 per person (`gridbot points report`): what each earned by each rule, what was reversed and
+redeemed that month, the net, and the balance at the month's end.
+
+A person is listed when the ledger has an entry of theirs in the month or they hold points at its end; their place
+decides the scope (a 楼长's building's grid, a party member's home, a grid member's grid, an operator's
+community). Entries count in the month they were made: a reversal in December of a November grant lowers
+December's net, never November's, so a report once printed stays true.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage import points_rules, staff
+from storage.models import PointsEntry, Staff
+from storage.queries import Scope
+from storage.roster import within
+
+
+@dataclass
+class Person:
+    """One person's month (or, for the total line, everyone's)."""
+
+    staff_id: int | None
+    name: str
+    role: str | None
+    place: str | None
+    by_rule: dict[str, int] = field(default_factory=dict)  # grants made in the month, by rule
+    reversed: int = 0  # the month's reversals (of grants or of redemptions)
+    redeemed: int = 0  # the month's redemptions, negative
+    net: int = 0  # all of the month's entries
+    balance: int = 0  # every entry up to the month's end
+
+    def add(self, other: Person) -> None:
+        """Count `other`'s figures in too (the total line)."""
+        for rule, amount in other.by_rule.items():
+            self.by_rule[rule] = self.by_rule.get(rule, 0) + amount
+        self.reversed += other.reversed
+        self.redeemed += other.redeemed
+        self.net += other.net
+        self.balance += other.balance
+
+
+@dataclass(frozen=True)
+class Report:
+    month: str
+    rules: tuple[points_rules.Rule, ...]  # the columns, as configured
+    people: list[Person]  # by net, then name
+    total: Person
+
+
+def report(session: Session, month: str, scope: Scope) -> Report:
+    """The month's points of everyone within `scope` who had any that month or holds any at its end."""
+    people = {row.id: row for row in session.scalars(
+        select(Staff).where(within(scope, Staff.grid_id, Staff.community_id)))}
+    ids = list(people)
+    months = defaultdict(lambda: defaultdict(int))  # type: ignore[var-annotated]
+    if ids:
+        rows = session.execute(
+            select(PointsEntry.staff_id, PointsEntry.rule, PointsEntry.reverses_id.is_not(None),
+                   func.sum(PointsEntry.amount))
+            .where(PointsEntry.staff_id.in_(ids), PointsEntry.month == month)
+            .group_by(PointsEntry.staff_id, PointsEntry.rule, PointsEntry.reverses_id.is_not(None))).all()
+        for staff_id, rule, is_reversal, amount in rows:
+            kind = "reversed" if is_reversal else "redeemed" if rule == points_rules.REDEEM else rule
+            months[staff_id][kind] += int(amount)
+    balances = dict(session.execute(  # type: ignore[arg-type]
+        select(PointsEntry.staff_id, func.sum(PointsEntry.amount))
+        .where(PointsEntry.staff_id.in_(ids), PointsEntry.month <= month)
+        .group_by(PointsEntry.staff_id)).all()) if ids else {}
+    listed = [one for one in ids if months.get(one) or balances.get(one)]
+    lines = [_person(session, people[one], months.get(one, {}), int(balances.get(one) or 0)) for one in listed]
+    lines.sort(key=lambda person: (-person.net, person.name, person.staff_id or 0))
+    total = Person(None, "", None, None)
+    for line in lines:
+        total.add(line)
+    return Report(month, tuple(points_rules.current().by_name.values()), lines, total)
+
+
+def _person(session: Session, member: Staff, month: dict[str, int], balance: int) -> Person:
+    by_rule = {rule: amount for rule, amount in month.items() if rule not in ("reversed", "redeemed")}
+    place = staff.workplace_label(session, member.role, member.grid_id, member.community_id, member.building_id)
+    return Person(member.id, member.name, member.role, place, by_rule, month.get("reversed", 0),
+                  month.get("redeemed", 0), sum(month.values()), balance)

@@ -1,0 +1,154 @@
+"""`gridbot points`: the month's report (and its workbook), 积分兑换 never below zero, an operator's reversal, and a
+person's entries — what an operator needs to answer "why do I have 37 points"."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli.gridbot import main
+from storage import points
+from storage.models import PointsEntry, Staff, StaffRole, Wish
+from storage.points import Source
+from tests.conftest import TEST_SECRET_KEY
+from tests.support.cli import ok, refused
+from tests.support.database import staff_id
+from tests.support.personas import BUILDING_LEAD, CHEN, PARTY_MEMBER, VOLUNTEER, ZHANG
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def gridbot(seeded, database_url, clock):
+    """`gridbot ARGS` on the seeded test database, at the test's clock; returns click's result."""
+
+    def run(*args):
+        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
+        return CliRunner().invoke(main, list(args), env=environment, obj=clock)
+
+    return run
+
+
+@pytest.fixture
+def earned(seeded, clock):
+    """November: 陈明 (党员) 3 wishes done (15), 张伟 (网格员) one 办结 (2) and 陈静 (和平社区) one (2); 陈明 then
+    redeems 4. December: 陈明 one wish more (5). Returns 陈明's first grant's entry id."""
+    ids = {openid: staff_id(seeded, openid) for openid in (PARTY_MEMBER, ZHANG, CHEN)}
+    with seeded.transaction() as session:
+        community = session.get_one(Staff, ids[PARTY_MEMBER]).community_id
+        made = [Wish(code=f"W261122{number:04d}", community_id=community, text="陪老人去医院", status="open",
+                     created_at=clock()) for number in range(1, 6)]
+        session.add_all(made)
+        session.flush()
+        first = points.grant(session, ids[PARTY_MEMBER], "task_confirmed", Source(wish_id=made[0].id), clock())
+        for wish in made[1:3]:
+            points.grant(session, ids[PARTY_MEMBER], "task_confirmed", Source(wish_id=wish.id), clock())
+        points.grant(session, ids[ZHANG], "resolved", Source(wish_id=made[3].id), clock())
+        points.grant(session, ids[CHEN], "resolved", Source(wish_id=made[3].id), clock())
+        points.redeem(session, ids[PARTY_MEMBER], 4, "兑换洗衣液一瓶", clock())
+        points.grant(session, ids[PARTY_MEMBER], "task_confirmed", Source(wish_id=made[4].id),
+                     clock() + timedelta(days=10))
+        assert first is not None
+        return first.id
+
+
+def test_the_report_lists_each_persons_month_by_rule_with_totals(gridbot, earned):
+    printed = ok(gridbot("points", "report", "--month", "2026-11")).splitlines()
+    assert printed[0].startswith("2026-11 积分")
+    header = printed[1].split()
+    assert header[:4] == ["姓名", "角色", "地点", "领单任务完成"] and header[-4:] == ["撤销", "兑换", "本月净得", "月末余额"]
+    chen = printed[2].split()
+    assert chen[:2] == ["陈明", "党员"] and chen[3] == "15" and chen[-4:] == ["0", "-4", "11", "11"]
+    total = printed[-1].split()
+    assert total[0] == "合计" and total[1] == "15" and total[-4:] == ["0", "-4", "15", "15"]
+    assert len(printed) == 6  # heading, header, 陈明, 张伟, 陈静, 合计
+
+
+def test_the_report_takes_a_scope_and_a_later_month_carries_the_balance(gridbot, earned):
+    scoped = ok(gridbot("points", "report", "--month", "2026-11", "--scope", "幸福里社区"))
+    assert "陈明" in scoped and "张伟" in scoped and "陈静" not in scoped
+    december = ok(gridbot("points", "report", "--month", "2026-12")).splitlines()
+    chen = next(line.split() for line in december if line.startswith("陈明"))
+    assert chen[3] == "5" and chen[-2:] == ["5", "16"]  # this month's net, the balance at its end
+    assert any(line.startswith("张伟") and line.split()[-2:] == ["0", "2"] for line in december)  # holds points
+    assert "没有积分记录" in ok(gridbot("points", "report", "--month", "2026-10"))
+
+
+def test_the_report_writes_a_workbook_that_opens_with_the_same_figures(gridbot, earned, tmp_path):
+    file = tmp_path / "积分11月.xlsx"
+    printed = ok(gridbot("points", "report", "--month", "2026-11", "--xlsx", str(file)))
+    assert f"已写入 {file}：2026-11 3 人，本月净得合计 15 分。" in printed
+    book = openpyxl.load_workbook(file)
+    sheet = book["积分"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["姓名", "角色", "地点", "领单任务完成"]
+    assert rows[1][0] == "陈明" and rows[1][3] == 15 and rows[1][-4:] == [0, -4, 11, 11]
+    assert rows[-1][0] == "合计" and rows[-1][-2] == 15
+    rules = [[cell.value for cell in row] for row in book["规则"].iter_rows()]
+    assert ["task_confirmed", "领单任务完成", 5, 100] in rules and ["rated_unsatisfied", "居民不满意", -2, "不限"] in rules
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (("report", "--month", "2026-13"), "月份请写成 YYYY-MM，如 2026-11；收到“2026-13”。"),
+    (("report", "--month", "11月"), "月份请写成 YYYY-MM"),
+    (("report", "--month", "2026-11", "--xlsx", "out.csv"), "报表文件名请以 .xlsx 结尾"),
+    (("redeem", "陈明", "2.5", "兑换"), "积分数请写正整数，如 20；收到“2.5”。"),
+    (("redeem", "陈明", "-3", "兑换"), "积分数请写正整数"),
+    (("redeem", "陈明", "0", "兑换"), "积分数请写正整数"),
+    (("redeem", "陈小明", "3", "兑换"), "没有叫“陈小明”的人员"),
+    (("reverse", "abc", "录错了"), "记录编号请写数字"),
+    (("reverse", "-5", "录错了"), "记录编号请写数字"),
+    (("reverse", "999999", "录错了"), "没有编号为 999999 的积分记录。"),
+    (("show", "无此人"), "没有叫“无此人”的人员"),
+    (("report", "--month", "2026-11", "--scope", "无此社区"), "无此社区"),
+])
+def test_a_bad_argument_is_refused_in_one_chinese_line(gridbot, earned, args, line):
+    assert line in refused(gridbot("points", *args))
+
+
+def test_a_redemption_records_an_exchange_and_prints_the_balance(gridbot, earned, seeded):
+    printed = ok(gridbot("points", "redeem", "陈明", "10", "兑换", "大米一袋"))
+    assert printed.startswith("已记录积分兑换：陈明 -10 分（兑换 大米一袋）") and printed.strip().endswith("现有 6 分。")
+    assert refused(gridbot("points", "redeem", "陈明", "7", "兑换油")) == "陈明 现有 6 分，不够兑换 7 分，没有记录。"
+    with seeded.transaction() as session:
+        redemptions = session.scalars(select(PointsEntry.amount).where(PointsEntry.rule == "redeem")).all()
+    assert sorted(redemptions) == [-10, -4]
+
+
+def test_two_people_of_one_name_are_refused_with_their_ids(gridbot, seeded, earned, clock):
+    with seeded.transaction() as session:
+        twin = session.scalars(select(Staff).where(Staff.openid == VOLUNTEER)).one()
+        session.add(Staff(openid="o_chenming_2", name="陈明", role=StaffRole.VOLUNTEER, grid_id=twin.grid_id,
+                          community_id=twin.community_id, building_id=twin.building_id, active=True,
+                          created_at=clock()))
+    line = refused(gridbot("points", "redeem", "陈明", "1", "兑换"))
+    assert "有 2 位叫“陈明”的人员" in line and f"[{staff_id(seeded, PARTY_MEMBER)}] 陈明 · 党员" in line
+    assert ok(gridbot("points", "redeem", str(staff_id(seeded, PARTY_MEMBER)), "1", "兑换")).startswith("已记录")
+
+
+def test_an_operator_reverses_an_entry_once_and_never_a_reversal(gridbot, earned, seeded):
+    printed = ok(gridbot("points", "reverse", str(earned), "重复记分"))
+    assert printed.startswith(f"已撤销记录 {earned}（陈明 领单任务完成 +5）") and "陈明 现有 11 分" in printed
+    assert refused(gridbot("points", "reverse", str(earned), "再撤")) == f"记录 {earned} 已经撤销过了，不能再撤销。"
+    with seeded.transaction() as session:
+        undo = session.scalars(select(PointsEntry.id).where(PointsEntry.reverses_id == earned)).one()
+    assert "本身就是一次撤销" in refused(gridbot("points", "reverse", str(undo), "撤销撤销"))
+
+
+def test_show_lists_a_persons_entries_with_ids_and_what_undid_them(gridbot, earned):
+    ok(gridbot("points", "reverse", str(earned), "重复记分"))
+    lines = ok(gridbot("points", "show", "陈明")).splitlines()
+    assert lines[0] == "陈明（党员，幸福里社区·第一网格·阳光花园·2号楼）现有 11 分，共 6 条记录，最新的在前："
+    assert "撤销「领单任务完成」 -5，W2611220001（重复记分）" in lines[1]
+    assert lines[-1].startswith(f"[{earned}] 2026-11-22 10:00 领单任务完成 +5，W2611220001")
+    assert lines[-1].endswith("撤销）") and "积分兑换 -4（兑换洗衣液一瓶）" in "\n".join(lines)
+    shown = json.loads(ok(gridbot("points", "show", "陈明", "--json")))
+    assert shown["balance"] == 11 and shown["role"] == "党员" and len(shown["entries"]) == 6
+    assert shown["entries"][-1]["reversed_by"] == shown["entries"][0]["id"]
+    assert "还没有积分记录" in ok(gridbot("points", "show", "赵阿姨"))
+    assert BUILDING_LEAD not in ok(gridbot("points", "show", "赵阿姨", "--json"))
