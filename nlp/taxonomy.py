@@ -207,6 +207,12 @@ class Taxonomy:
         """Category names in file order."""
         return tuple(category.name for category in self.categories)
 
+    @property
+    def volunteer_categories(self) -> frozenset[str]:
+        """The categories volunteers may take appeals of, all of them or some kinds (see `for_volunteers`)."""
+        return frozenset(category.name for category in self.categories if not category.sensitive and (
+            category.volunteers or any(sub.volunteers for sub in category.subcategories)))
+
     def for_volunteers(self, category: str, subcategory: str | None = None) -> bool:
         """Whether volunteers may take (领单) an appeal filed as category · subcategory: the taxonomy flags it and
         it is no private matter. False for a category this taxonomy does not know."""

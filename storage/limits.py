@@ -14,6 +14,8 @@ Why these numbers:
 - a department (转办, invites) 64 and a category (分类) 32: the lengths of their columns;
 - an invited person's name 32: the length of the column, and longer than any Chinese name;
 - a 门牌 32: the length of the column; 3号楼2单元501 is 9.
+- a 微心愿 200: who needs what and where to meet (为3号楼独居的李奶奶代买一周的菜), a few sentences a volunteer
+  reads in 可领任务 (the start of it) and in full when they take it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class TextField(StrEnum):
     CATEGORY = "category"
     NAME = "name"
     DOOR = "door"
+    WISH = "wish"
 
 
 LIMITS: dict[TextField, int] = {
@@ -38,6 +41,7 @@ LIMITS: dict[TextField, int] = {
     TextField.CATEGORY: 32,
     TextField.NAME: 32,
     TextField.DOOR: 32,
+    TextField.WISH: 200,
 }
 
 

@@ -13,7 +13,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import residents
+from storage import residents, volunteer_claims
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
 from storage.models import Appeal, AppealStatus, Resident, Staff, StaffRole
@@ -54,6 +54,7 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
     transition(session, appeal, AppealStatus.RESOLVED, AppealStatus.CLOSED, now, rating=rating, rated_at=now)
     record(session, appeal.id, now, Action.RATED, AppealStatus.RESOLVED, AppealStatus.CLOSED, actor_id=resident.id,
            note=rating)
+    volunteer_claims.confirm_by_rating(session, appeal, rating, now)  # a volunteer's finished part, with points
     return appeal
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import appeals, dev, notices, org, org_codes, processes, rates, staff, summary, users
+from bot.cli import appeals, dev, notices, org, org_codes, processes, rates, staff, summary, users, wishes
 from bot.cli.faq import faq
 from bot.cli.nlp import nlp
 
@@ -22,7 +22,7 @@ def main() -> None:
 
 
 COMMANDS = (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *appeals.COMMANDS, *notices.COMMANDS, *rates.COMMANDS,
-            *summary.COMMANDS, *users.COMMANDS, faq, nlp, *dev.COMMANDS)
+            *summary.COMMANDS, *users.COMMANDS, faq, nlp, *dev.COMMANDS, *wishes.COMMANDS)
 for command in COMMANDS:
     main.add_command(command)
 org.org_group.add_command(org_codes.org_codes)
