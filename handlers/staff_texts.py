@@ -590,8 +590,9 @@ EVENT_NAMES = {
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.
-EVENT_NOTE_NAMES = {**RATING_NAMES, "rating": "居民评价确认", "grid_report": "网格员上报", "building_lead": "楼长代报", "reporter_claimed": "上报人自己办理"}
+EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报", "building_lead": "楼长代报", "reporter_claimed": "上报人自己办理"}
 COMPLAINT_NOTE = "被投诉人看不到此诉求"
+VOLUNTEER_RATED = "居民评价满意或基本满意，自动确认"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
 CLI_READ = "命令行 {user}"
 CONSOLE_ACTOR = "控制台 {name}"
@@ -618,6 +619,10 @@ def event_note(action: str, note: str) -> str:
         return CLI_READ.format(user=note.removeprefix(CLI_READER))
     if action == "escalated" and note.startswith("level "):
         return f"第{note.removeprefix('level ')}级"
+    if action == "volunteer_done":  # the volunteer's own words
+        return note
+    if action == "volunteer_confirmed" and note == "rating":  # storage.volunteer_claims.RATED_BY
+        return VOLUNTEER_RATED
     return EVENT_NOTE_NAMES.get(note, note)
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}{material}\n记录（含内部备注）：\n{events}"
 EVENT_LINE = "{at} {action}{who}{note}"

@@ -147,13 +147,13 @@ def cancel(session: Session, code: str, now: datetime) -> Cancelled:
 
 
 def listing(session: Session, path: str | None, include_all: bool) -> list[WishLine]:
-    """The wishes of a place (None: everywhere), newest first: those not yet confirmed or cancelled, or with
-    `include_all` every one."""
+    """The wishes of a place (a scope path as `gridbot notice send` reads it; None: everywhere), newest first:
+    those not yet confirmed or cancelled, or with `include_all` every one."""
     query = select(Wish).order_by(Wish.id.desc())
     if not include_all:
         query = query.where(Wish.status.in_(OPEN_WISHES))
     if path and path.strip():
-        query = query.where(*_within(place_of_path(session, path)))
+        query = query.where(*_within(session, path))
     lines = []
     for wish in session.scalars(query):
         lines.append(WishLine(wish.code, place_label(session, wish), wish.text, wish.status,
@@ -179,15 +179,20 @@ def task_key(wish: Wish) -> str:
     return f"wish:{wish.id}"
 
 
-def _within(place: Place) -> list[ColumnElement[bool]]:
-    if place.building_id is not None:
-        return [Wish.building_id == place.building_id]
-    conditions = [Wish.community_id == place.community_id]
-    if place.grid_id is not None:
-        conditions.append(Wish.grid_id == place.grid_id)
-    if place.compound is not None:
-        conditions.append(Wish.compound == place.compound)
-    return conditions
+def _within(session: Session, path: str) -> list[ColumnElement[bool]]:
+    """Conditions on Wish: it lies in the place `path` names (a street or 全部 too, for listing)."""
+    resolved = notice_scope.resolve(session, path)
+    scope = resolved.scope
+    if resolved.building_id is not None:
+        return [Wish.building_id == resolved.building_id]
+    if scope.grid_id is not None:
+        conditions = [Wish.grid_id == scope.grid_id]
+        return conditions + ([Wish.compound == resolved.compound] if resolved.compound is not None else [])
+    if scope.community_id is not None:
+        return [Wish.community_id == scope.community_id]
+    if scope.street_id is not None:
+        return [Wish.community_id.in_(select(Community.id).where(Community.street_id == scope.street_id))]
+    return []
 
 
 def _taken_by(session: Session, wish: Wish) -> str | None:

@@ -249,6 +249,7 @@ def test_the_residents_rating_confirms_a_finished_part(wechat, seeded, clock, ra
                                .order_by(PointsEntry.id)).all() == rules
     if earned:
         assert events(seeded, ticket, "volunteer_confirmed") == [("system", None, "rating")]
+        assert staff_texts.VOLUNTEER_RATED in wechat.send(ZHANG, f"查询 {ticket}")
         assert wechat.send(ZHANG, f"确认完成 {ticket}") == staff_texts.CONFIRM_ALREADY.format(code=ticket)
         assert balance(seeded, VOLUNTEER) == earned  # nothing granted twice
 

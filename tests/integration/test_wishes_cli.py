@@ -75,6 +75,9 @@ def test_the_list_shows_open_wishes_who_took_them_and_json_for_scripts(gridbot, 
     assert "W2611220002｜幸福里社区·第二网格｜待领取" in listed
     only = ok(gridbot("wishes", "list", "--scope", "幸福里社区/第二网格"))
     assert "W2611220002" in only and "W2611220001" not in only
+    assert "W2611220001" in ok(gridbot("wishes", "list", "--scope", "幸福里社区/第一网格/阳光花园"))
+    assert "2 条" in ok(gridbot("wishes", "list", "--scope", "幸福街道"))
+    assert ok(gridbot("wishes", "list", "--scope", "和平社区")).strip() == wishes_texts.NONE[False]
     rows = json.loads(ok(gridbot("wishes", "list", "--json")))
     assert [(row["number"], row["status"], row["volunteer"]) for row in rows] == [
         ("W2611220002", "open", None), ("W2611220001", "claimed", "周敏")]

@@ -49,6 +49,10 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "接受一下吧",
     "进 3号楼看看",  # a place in a list stands alone: 3号楼 is no position
     "查询 G2611220007 2611220008 谢谢",
+    "完成了吗",  # a question, not a volunteer's 完成
+    "放弃吧",
+    "领单是什么意思",
+    "查询 W2611220001",  # a wish's number is no appeal's ticket
 ])
 def test_sentences_that_start_like_a_command_are_not_one(text):
     assert parsed(text) is None
@@ -144,6 +148,15 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("进展 已联系物业", "progress", Arguments(words="已联系物业")),
     ("进展，已联系物业。", "progress", Arguments(words="已联系物业")),
     ("更多", "more_tasks", Arguments()),
+    # A volunteer task: an appeal's ticket (G optional) or a wish's number (W required).
+    ("领单 w2611220001", "take_task", Arguments(ticket="W2611220001")),
+    ("领单 2611220007", "take_task", Arguments(ticket="G2611220007")),
+    ("放弃 W2611220001。", "give_back_task", Arguments(ticket="W2611220001")),
+    ("完成 W2611220001 菜已送到", "task_done", Arguments(ticket="W2611220001", words="菜已送到")),
+    ("完成 g2611220007 已陪老人散步", "task_done", Arguments(ticket="G2611220007", words="已陪老人散步")),
+    ("确认完成 W2611220001", "confirm_task", Arguments(ticket="W2611220001")),
+    ("可领任务", "open_tasks", Arguments()),
+    ("发布心愿 为李奶奶换灯泡", "post_wish", Arguments(words="为李奶奶换灯泡")),
 ])
 def test_a_command_names_its_verb_and_hands_its_callback_the_parsed_arguments(text, command, arguments):
     assert parsed(text) == (command, arguments)
@@ -159,6 +172,8 @@ def test_a_command_names_its_verb_and_hands_its_callback_the_parsed_arguments(te
     ("结案 J2611230001", "close_focus"),
     ("结 2", "resolve"),  # a place in the list without the words
     ("办结。", "resolve"),
+    ("完成 W2611220001", "task_done"),  # the number without the words
+    ("领单", "take_task"),
 ])
 def test_a_command_without_what_it_takes_is_named_but_gets_no_arguments(text, command):
     assert parsed(text) == (command, MISSING)
