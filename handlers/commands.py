@@ -29,6 +29,7 @@ from handlers import (
     staff_texts,
     task_list,
     verification,
+    volunteering,
 )
 from handlers import community_texts as lead_texts
 from handlers import resident_texts as texts
@@ -41,7 +42,7 @@ from storage.contact_input import DELETE_WORDS
 from storage.duty import names_a_day
 from storage.limits import TextField, excess
 from storage.models import COMMUNITY_ROLES, NEIGHBOUR_REPORTERS, StaffRole
-from storage.tickets import normalize_focus_code, normalize_ticket
+from storage.tickets import normalize_focus_code, normalize_ticket, normalize_wish_code
 
 
 class Takes(StrEnum):
@@ -55,6 +56,8 @@ class Takes(StrEnum):
     DAY = "day"  # a day, or nothing (请假 到 12月31日, 请假)
     SCOPE_TEXT = "scope_text"  # a scope, then words (通知 幸福里社区/第一网格 周六消防演练)
     CHOICE = "choice"  # nothing, or one of the command's `choices` (积分排行 社区)
+    TASK = "task"  # a volunteer task's number: an appeal's ticket or a 微心愿's (领单 W2612020001)
+    TASK_TEXT = "task_text"  # a task's number, then words (完成 W2612020001 菜已送到)
 
 
 class Several(StrEnum):
@@ -134,6 +137,7 @@ def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
 
 _STAFF_TOO = ("help", "show")  # residents' commands staff use as well
 _OVERSEERS = (StaffRole.GRID_LEADER, StaffRole.OPERATOR)
+_WISH_POSTERS = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.OPERATOR)  # 发布心愿, 确认完成
 
 COMMANDS: tuple[Command, ...] = (
     Command("help", ("帮助", "help", "?", "菜单"), "帮助", "查看使用说明", Takes.NOTHING, _help),
@@ -225,6 +229,19 @@ COMMANDS: tuple[Command, ...] = (
             points.my_points, Audience.STAFF_AND_COMMUNITY),
     Command("points_ranking", ("积分排行", "积分排名"), "积分排行", "本小区本月的积分排行（积分排行 社区：全社区）",
             Takes.CHOICE, points.ranking, Audience.COMMUNITY, choices=lead_texts.RANKING_WORDS),
+    # --- 领单 (handlers/volunteering.py) ---
+    Command("open_tasks", ("可领任务",), lead_texts.TASKS_USAGE, "查看附近可以领取的任务和微心愿", Takes.NOTHING,
+            volunteering.open_tasks, Audience.COMMUNITY),
+    Command("take_task", ("领单",), lead_texts.CLAIM_USAGE, "领取一个任务（诉求编号或微心愿编号），网格员仍负责办理",
+            Takes.TASK, volunteering.take, Audience.COMMUNITY),
+    Command("task_done", ("完成",), lead_texts.DONE_USAGE, "帮忙完成后告知网格员核实，随后可发现场照片", Takes.TASK_TEXT,
+            volunteering.done, Audience.COMMUNITY, TextField.NOTE),
+    Command("give_back_task", ("放弃",), lead_texts.RELEASE_USAGE, "做不了时放弃已领的任务，让其他志愿者领取", Takes.TASK,
+            volunteering.give_back, Audience.COMMUNITY),
+    Command("post_wish", ("发布心愿",), staff_texts.WISH_USAGE, "发布微心愿供志愿者领单（网格员：本网格；操作员：本社区）",
+            Takes.TEXT, volunteering.post_wish, Audience.STAFF, TextField.WISH, roles=_WISH_POSTERS),
+    Command("confirm_task", ("确认完成",), "确认完成 编号", "核实志愿者完成的任务，记入其积分", Takes.TASK,
+            volunteering.confirm_done, Audience.STAFF, roles=_WISH_POSTERS),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),
@@ -269,6 +286,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return True  # several tickets, a place in the last list, or a number of the wrong length
     if command.takes is Takes.TICKET:
         return normalize_ticket(rest) is not None  # "查询一下低保怎么办" is a question for the intake, not 查询
+    if command.takes is Takes.TASK:
+        return task_number(rest) is not None  # "放弃了吧" is a sentence, not 放弃
     if command.takes is Takes.DAY:
         return names_a_day(rest)  # "请假条怎么开" is a question for the intake, not 请假
     if command.takes is Takes.SCOPE_TEXT:
@@ -291,12 +310,18 @@ def _spoken_digits(text: str) -> str:
     return _SPOKEN_TICKET.sub(lambda match: match.group(0).translate(_SPOKEN), text)
 
 
+def task_number(text: str) -> str | None:
+    """A volunteer task's number as typed: a 微心愿's (W…) or an appeal's ticket (G…, or the bare number)."""
+    return normalize_wish_code(text) or normalize_ticket(text)
+
+
 _BY_NAME = {command.name: command for command in COMMANDS}
 _CODE_LIKE = re.compile(r"[0-9A-Za-z\- ]{1,16}")
 # A number, then words: an appeal's ticket (进展 G2611220007 已联系物业) or a focus case's (结案 J2611230001 …).
 _NUMBERED: dict[Takes, tuple[re.Pattern[str], Callable[[str], str | None]]] = {
     Takes.TICKET_TEXT: (re.compile(r"([Gg]?\d{10,})\s*(.*)", re.DOTALL), normalize_ticket),
     Takes.CASE_TEXT: (re.compile(r"([Jj]?\d{10,})\s*(.*)", re.DOTALL), normalize_focus_code),
+    Takes.TASK_TEXT: (re.compile(r"([GgWw]?\d{10,})\s*(.*)", re.DOTALL), task_number),
 }
 # 接 1, 结 2 已修好: a place in the member's last task list (a page holds 10; 更多 goes on counting).
 _POSITION = re.compile(r"(\d{1,2}|[一二三四五六七八九十幺两])(?:\s+(.+))?", re.DOTALL)
@@ -443,8 +468,8 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
         if command.takes is Takes.CASE_TEXT:
             return Arguments(case_code=number, words=words)
         return Arguments(ticket=number, words=words)
-    if command.takes is Takes.TICKET:
-        ticket = normalize_ticket(argument)
+    if command.takes in (Takes.TICKET, Takes.TASK):
+        ticket = normalize_ticket(argument) if command.takes is Takes.TICKET else task_number(argument)
         return Arguments(ticket=ticket) if ticket is not None else None
     if command.takes in (Takes.CODE, Takes.TEXT, Takes.SCOPE_TEXT):
         return Arguments(words=argument) if argument else None

@@ -138,3 +138,42 @@ def month_words(month: str) -> str:
     """2026-12 → 2026年12月."""
     year, number = month.split("-")
     return f"{year}年{int(number)}月"
+# --- 领单: 可领任务, 领单, 完成, 放弃 (handlers/volunteering.py) ---------------------------------------------------
+
+TASKS_USAGE = "可领任务"
+CLAIM_USAGE = "领单 编号"
+DONE_USAGE = "完成 编号 说明"
+RELEASE_USAGE = "放弃 编号"
+WISH_WHAT = "微心愿"
+TASKS_HEADER = "附近可以领取的任务（本小区的在前）："
+TASK_LINE = "{n}. {code}｜{what}｜{place}\n　{text}"
+TASKS_HINT = "回复“领单 编号”领取；网格员仍负责办理，您帮忙完成后回复“完成 编号 说明”。"
+TASKS_NONE = "附近暂时没有可以领取的任务，感谢您的热心！过些时候再发“可领任务”看看。"
+MINE_HEADER = "您正在做的任务："
+MINE_LINE = "· {code}｜{what}｜{place}（{status}）"
+MINE_STATUS = {"claimed": "进行中", "done": "已报完成，等待网格员确认"}
+CLAIMED = ("领单成功：{code}（{what}，{place}）。\n内容：{text}\n负责的网格员已收到通知。"
+           "完成后回复“完成 {code} 说明”，可随后发一张现场照片；做不了请回复“放弃 {code}”。")
+ALREADY_YOURS = "{code} 已经由您领取了。完成后回复“完成 {code} 说明”；做不了请回复“放弃 {code}”。"
+TAKEN = "{code} 已被其他志愿者领取（{role}{name}），感谢您的热心！回复“可领任务”看看其他任务。"
+NO_SUCH_TASK = "没有找到您可以领取的任务 {code}。回复“可领任务”查看本社区可以领取的任务。"
+NOT_VOLUNTEER_WORK = "{code} 不是志愿者可以领取的任务，由网格员办理。回复“可领任务”查看可以领取的任务。"
+EMERGENCY_TASK = "{code} 是紧急情况，由网格员和专业救援人员处理，志愿者不能领单。如您在现场，请注意安全，必要时拨打 110、119 或 120。"
+CLOSED_TASK = "{code} 已经办完、已被取消或暂时不能领取。回复“可领任务”查看其他任务。"
+TOO_MANY_IN_PROGRESS = "您手上已有 {limit} 个任务在进行中，请先完成（完成 编号 说明）或放弃（放弃 编号）一个，再领新的。"
+TOO_MANY_TODAY = "您今天已领单 {limit} 次，请明天再领。感谢您的热心！"
+DONE = "已记录 {code} 完成，已请负责的网格员核实确认，确认后会通知您并记入积分。有现场照片请在 {minutes} 分钟内直接发送。"
+NOT_YOUR_CLAIM = "您没有正在进行的任务 {code}。回复“可领任务”查看您领取的任务。"
+RELEASED = "已放弃 {code}，任务已重新开放给其他志愿者。感谢您！"
+MATERIAL_KEPT = "{kind}已保存到任务 {code}，网格员核实时可以看到。"
+MATERIAL_NAMES = {"image": "照片", "location": "位置"}
+
+
+def task_line(n: int, code: str, what: str | None, place: str, text: str) -> str:
+    """One line of 可领任务: number, what (微心愿 or category·subcategory), where, the start of the words."""
+    return TASK_LINE.format(n=n, code=code, what=what or WISH_WHAT, place=place, text=text)
+
+
+def mine_line(code: str, what: str | None, place: str, status: str | None) -> str:
+    """One of the volunteer's own tasks in progress."""
+    return MINE_LINE.format(code=code, what=what or WISH_WHAT, place=place, status=MINE_STATUS.get(status or "", ""))

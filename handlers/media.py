@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import resident_texts as texts
-from handlers import staff_texts
+from handlers import staff_texts, volunteering
 from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.types import Kind, Reply
@@ -19,7 +19,7 @@ def matches(conversation: Conversation) -> bool:
 def handle(conversation: Conversation) -> Reply:
     """Attach to the appeal the resident is talking about (its holder is told), or keep it for the next one and
     ask what it is about; staff attach a photo or location to their 办结 or 上报 just now (or to their next
-    上报, storage/patrol.py)."""
+    上报, storage/patrol.py); a volunteer's goes with the task they finished just now (领单 … 完成)."""
     inbound = conversation.inbound
     if inbound.kind is Kind.OTHER:
         return Reply(texts.UNSUPPORTED)
@@ -33,6 +33,9 @@ def handle(conversation: Conversation) -> Reply:
     )
     if conversation.is_staff:
         return _from_staff(conversation, attachment)
+    kept = volunteering.material(conversation, attachment)  # a volunteer's photo just after their 完成
+    if kept is not None:
+        return kept
     attached = material.add(conversation.session, conversation.sender, attachment, conversation.now,
                             sensitive_categories(conversation))
     if attached.appeal is not None:

@@ -23,6 +23,7 @@ from storage.notices import (
     ResidentResumed,
     ResidentSplit,
     ResidentTransferred,
+    ResidentVolunteerComing,
     ResidentWithdrawn,
 )
 
@@ -62,6 +63,10 @@ EVENT_NAMES = {
     "split": "恢复单独办理",
     "parts_filed": "其他问题已分开登记",
     "rejected": "工作人员说明，不作为诉求办理",
+    "volunteer_claimed": "志愿者已领单，将前来帮忙",
+    "volunteer_done": "志愿者已完成帮忙",
+    "volunteer_confirmed": "志愿者的帮忙已确认",
+    "volunteer_released": "志愿者因故不能前来，工作人员继续办理",
 }
 
 ATTACHMENT_NAMES = {"image": "图片", "location": "位置"}
@@ -542,3 +547,16 @@ def my_contact(phone: str | None, door: str | None) -> str:
 
 POINTS_NOT_FOR_RESIDENTS = ("积分记录的是社区志愿者、党员、楼长等参与社区治理的贡献（领单完成任务、转达通知、代报等）"
                             "和网格工作人员的办理成效。想参与的话，党员可以发送“党员报到”，居民可以发送“志愿者报名”。")
+# --- 领单: a volunteer takes part of the resident's appeal (storage/volunteer_claims.py) ------------------------
+# By name only: the resident is not given the volunteer's number, nor the volunteer the resident's.
+
+
+def _volunteer_coming(n: ResidentVolunteerComing) -> str:
+    return (f"{_yours(n)} {n.ticket} 有志愿者{n.volunteer}前来帮忙，网格员仍负责办理，有问题可直接在本公众号留言。"
+            f"\n{_track(n)}")
+
+
+TEMPLATES[ResidentVolunteerComing] = _volunteer_coming
+TEMPLATE_FIELDS[ResidentVolunteerComing] = lambda n: ((n.ticket, "志愿者前来帮忙", f"志愿者：{n.volunteer}"), _track(n))
+GENERIC_FIELDS[ResidentVolunteerComing] = lambda n: (_headline(n, "有志愿者帮忙"), f"志愿者{n.volunteer}前来帮忙",
+                                                     _track(n))

@@ -34,6 +34,11 @@ from storage.notices import (
     StaffReopened,
     StaffReturned,
     StaffTaken,
+    StaffVolunteerClaimed,
+    StaffVolunteerConfirmed,
+    StaffVolunteerDone,
+    StaffVolunteerReleased,
+    StaffWishCancelled,
 )
 
 # A second problem the classifier found in the message: a hint for whoever handles it, not a second appeal.
@@ -645,11 +650,16 @@ EVENT_NAMES = {
     "complaint": "投诉工作人员",
     "building_moved": "所在楼栋划入其他网格",
     "noted": "内部备注",
+    "volunteer_claimed": "志愿者领单",
+    "volunteer_done": "志愿者报完成",
+    "volunteer_confirmed": "确认志愿者完成",
+    "volunteer_released": "志愿者放弃",
 }
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.
 EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报", "building_lead": "代报（楼长、党员等）", "reporter_claimed": "上报人自己办理"}
 COMPLAINT_NOTE = "被投诉人看不到此诉求"
+VOLUNTEER_RATED = "居民评价满意或基本满意，自动确认"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
 CLI_READ = "命令行 {user}"
 CONSOLE_ACTOR = "控制台 {name}"
@@ -676,6 +686,10 @@ def event_note(action: str, note: str) -> str:
         return CLI_READ.format(user=note.removeprefix(CLI_READER))
     if action == "escalated" and note.startswith("level "):
         return f"第{note.removeprefix('level ')}级"
+    if action == "volunteer_done":  # the volunteer's own words
+        return note
+    if action == "volunteer_confirmed" and note == "rating":  # storage.volunteer_claims.RATED_BY
+        return VOLUNTEER_RATED
     return EVENT_NOTE_NAMES.get(note, note)
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}{material}\n记录（含内部备注）：\n{events}"
 EVENT_LINE = "{at} {action}{who}{note}"
@@ -811,3 +825,61 @@ MY_POINTS_RECENT = "最近的积分记录："
 MY_POINTS_LINE = "· {line}"
 MY_POINTS_NONE = ("还没有积分记录。网格员按时接单、办结诉求和居民评价满意都会记积分，"
                   "居民不满意会扣分、重新打开的诉求收回办结积分。")
+# --- 领单: 发布心愿 and 确认完成 (handlers/volunteering.py); what the responsible member and the volunteer are told ---
+
+WISH_USAGE = "发布心愿 内容"
+WISH_POSTED = ("微心愿已发布，编号 {code}（{place}），志愿者发送“可领任务”即可看到。"
+               "有人领单或完成时会通知您，完成后请核实并回复“确认完成 {code}”。")
+WISH_NOT_YOURS = "微心愿由网格员、网格长或社区操作员发布：网格员发到本网格，操作员发到本社区。"
+CONFIRMED = "已确认 {code}：{role}{volunteer} 的帮忙已记入，{points}。"
+CONFIRMED_POINTS = "获得 {points} 积分"
+CONFIRMED_NO_POINTS = "本次未加积分（该项积分本月已达上限或未开启）"
+CONFIRM_ALREADY = "{code} 志愿者的帮忙已经确认过了，无需重复确认。"
+CONFIRM_NOT_DONE = "{code} 的志愿者还没有报完成；报完成时会通知您，届时再确认。"
+CONFIRM_NONE = "没有找到您可以确认的志愿者任务 {code}：只有诉求所在网格的网格员、网格长或本社区操作员可以确认，且需有志愿者领单。"
+
+
+def _role(role: str) -> str:
+    return community_texts.role_name(role)
+
+
+def _volunteer_claimed(n: StaffVolunteerClaimed) -> str:
+    return (f"【志愿者领单】{_role(n.role)}{n.volunteer} 领取了 {n.code}（{n.what}，{n.place}）。"
+            f"您仍是负责人，请与其保持联系；完成时会通知您核实。")
+
+
+def _volunteer_done(n: StaffVolunteerDone) -> str:
+    return f"【志愿者完成】{_role(n.role)}{n.volunteer} 报告 {n.code} 已完成：{n.note}\n请核实后回复“确认完成 {n.code}”。"
+
+
+def _volunteer_released(n: StaffVolunteerReleased) -> str:
+    return f"【志愿者放弃】{_role(n.role)}{n.volunteer} 放弃了 {n.code}，任务已重新开放给其他志愿者。"
+
+
+def _volunteer_confirmed(n: StaffVolunteerConfirmed) -> str:
+    by = n.by or "居民评价"
+    earned = f"，获得 {n.points} 积分" if n.points > 0 else ""
+    return f"【任务确认】{n.code} 已由{by}确认完成{earned}。感谢您的付出！回复“我的积分”查看积分。"
+
+
+def _wish_cancelled(n: StaffWishCancelled) -> str:
+    return f"【微心愿取消】{n.code} 已取消，无需再做。感谢您的热心！回复“可领任务”看看其他任务。"
+
+
+TEMPLATES.update({
+    StaffVolunteerClaimed: _volunteer_claimed,
+    StaffVolunteerDone: _volunteer_done,
+    StaffVolunteerReleased: _volunteer_released,
+    StaffVolunteerConfirmed: _volunteer_confirmed,
+    StaffWishCancelled: _wish_cancelled,
+})
+TEMPLATE_FIELDS.update({
+    StaffVolunteerClaimed: lambda n: ((n.code, "志愿者领单", f"{_role(n.role)}{n.volunteer}", n.what, n.place),
+                                      "您仍是负责人，完成时会通知您核实。"),
+    StaffVolunteerDone: lambda n: ((n.code, "志愿者报完成", f"{_role(n.role)}{n.volunteer}", n.note),
+                                   f"请核实后回复“确认完成 {n.code}”。"),
+    StaffVolunteerReleased: lambda n: ((n.code, "志愿者放弃", f"{_role(n.role)}{n.volunteer}"), "任务已重新开放。"),
+    StaffVolunteerConfirmed: lambda n: ((n.code, "任务已确认完成", f"确认：{n.by or '居民评价'}", f"积分：+{n.points}"),
+                                        "感谢您的付出！"),
+    StaffWishCancelled: lambda n: ((n.code, "微心愿已取消"), "无需再做，感谢您的热心！"),
+})

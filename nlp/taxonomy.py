@@ -28,9 +28,9 @@ _TOP_LEVEL_KEYS = frozenset(
 _HOTSPOT_KEYS = ("window_days", "building", "compound", "grid")
 _CATEGORY_KEYS = frozenset(
     {"name", "response_hours", "resolve_hours", "route", "sensitive", "keywords", "negative", "subcategory",
-     "working_days"}
+     "working_days", "volunteers"}
 )
-_SUBCATEGORY_KEYS = frozenset({"name", "keywords", "route", "response_hours", "resolve_hours"})
+_SUBCATEGORY_KEYS = frozenset({"name", "keywords", "route", "response_hours", "resolve_hours", "volunteers"})
 _EMERGENCY_KEYS = frozenset({"name", "label", "category", "call", "advice", "response_minutes", "phrases", "not"})
 _EMERGENCY_TEXTS = ("label", "call", "advice")
 PHRASE_JOIN = "+"  # "电梯+困": every part, in this order, anywhere in the message
@@ -67,12 +67,14 @@ class Subcategory:
     route: str | None = None
     response_hours: int | None = None
     resolve_hours: int | None = None
+    volunteers: bool | None = None  # whether volunteers may take it (领单); None: as its category says
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "keywords", MappingProxyType(dict(self.keywords)))
 
     def __reduce__(self) -> tuple[type[Subcategory], tuple[Any, ...]]:
-        return Subcategory, (self.name, dict(self.keywords), self.route, self.response_hours, self.resolve_hours)
+        return Subcategory, (self.name, dict(self.keywords), self.route, self.response_hours, self.resolve_hours,
+                             self.volunteers)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ class Category:
     subcategories: tuple[Subcategory, ...] = ()
     # Its hours count on working days only: holidays and weekends stop the clock (storage/workdays.py).
     working_days: bool = False
+    # Volunteers and party members may take its appeals (领单: help for an elderly neighbour, a clean-up); never a
+    # sensitive category's. A subcategory may say otherwise for itself.
+    volunteers: bool = False
 
     def __post_init__(self) -> None:
         # A frozen dataclass does not freeze the dicts it holds; read-only copies make the category truly immutable.
@@ -98,7 +103,8 @@ class Category:
     def __reduce__(self) -> tuple[type[Category], tuple[Any, ...]]:
         # Read-only mappings cannot be pickled; rebuild from plain dicts so categories can travel to workers.
         fields = (self.name, self.response_hours, self.resolve_hours, self.route, self.sensitive)
-        return Category, (*fields, dict(self.keywords), dict(self.negative), self.subcategories, self.working_days)
+        return Category, (*fields, dict(self.keywords), dict(self.negative), self.subcategories, self.working_days,
+                          self.volunteers)
 
     def subcategory_of(self, text: str) -> str | None:
         """The subcategory whose keywords in text weigh most (the earlier one on a tie); None if none is named."""
@@ -124,6 +130,14 @@ class Category:
             return own
         return Limits(found.response_hours or own.response_hours, found.resolve_hours or own.resolve_hours,
                       found.route or own.route, own.working_days)
+
+    def for_volunteers(self, subcategory: str | None = None) -> bool:
+        """Whether volunteers may take an appeal of this category and `subcategory` (its own flag where it sets
+        one, else the category's)."""
+        found = next((sub for sub in self.subcategories if sub.name == subcategory), None)
+        if found is not None and found.volunteers is not None:
+            return found.volunteers
+        return self.volunteers
 
     @property
     def routes(self) -> frozenset[str]:
@@ -192,6 +206,20 @@ class Taxonomy:
     def names(self) -> tuple[str, ...]:
         """Category names in file order."""
         return tuple(category.name for category in self.categories)
+
+    @property
+    def volunteer_categories(self) -> frozenset[str]:
+        """The categories volunteers may take appeals of, all of them or some kinds (see `for_volunteers`)."""
+        return frozenset(category.name for category in self.categories if not category.sensitive and (
+            category.volunteers or any(sub.volunteers for sub in category.subcategories)))
+
+    def for_volunteers(self, category: str, subcategory: str | None = None) -> bool:
+        """Whether volunteers may take (领单) an appeal filed as category · subcategory: the taxonomy flags it and
+        it is no private matter. False for a category this taxonomy does not know."""
+        if category in self.sensitive:
+            return False
+        found = next((known for known in self.categories if known.name == category), None)
+        return found is not None and found.for_volunteers(subcategory)
 
     def limits(self, category: str, subcategory: str | None = None) -> Limits:
         """Route and clocks of an appeal filed as category · subcategory (KeyError for an unknown category)."""
@@ -405,6 +433,10 @@ def _category(table: Any, source: str, position: int) -> Category:
     working_days = table.get("working_days", False)
     if not isinstance(working_days, bool):
         raise TaxonomyError(f'{where}: field "working_days" must be true or false, got {working_days!r}')
+    volunteers = _flag(table, "volunteers", where)
+    if sensitive and (volunteers or any(sub.get("volunteers") is True for sub in _tables(table.get("subcategory")))):
+        # A volunteer reads the appeal's place and words: a private matter must never reach them.
+        raise TaxonomyError(f'{where}: a sensitive category cannot be given to volunteers (field "volunteers")')
     keywords = _keywords(table, where)
     negative = _weights(table.get("negative", {}), where, "negative")
     both = [word for word in keywords if word in negative]
@@ -421,7 +453,21 @@ def _category(table: Any, source: str, position: int) -> Category:
         subcategories=_subcategories(table.get("subcategory", []), where,
                                      Limits(response_hours, resolve_hours, route)),
         working_days=working_days,
+        volunteers=bool(volunteers),
     )
+
+
+def _flag(table: Mapping[str, Any], key: str, where: str) -> bool | None:
+    """An optional true/false field; None when it is left out."""
+    value = table.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise TaxonomyError(f'{where}: field "{key}" must be true or false, got {value!r}')
+    return value
+
+
+def _tables(value: Any) -> list[dict[str, Any]]:
+    """The tables of a list of [[...]] tables, skipping what is no table (reported where the list is read)."""
+    return [table for table in value if isinstance(table, dict)] if isinstance(value, list) else []
 
 
 def _subcategories(tables: Any, where: str, limits: Limits) -> tuple[Subcategory, ...]:
@@ -434,7 +480,8 @@ def _subcategories(tables: Any, where: str, limits: Limits) -> tuple[Subcategory
         if (response or limits.response_hours) > (resolve or limits.resolve_hours):
             raise TaxonomyError(f'{place}: its response hours ({response or limits.response_hours}) exceed its '
                                 f"resolve hours ({resolve or limits.resolve_hours})")
-        found.append(Subcategory(name, _keywords(table, place), route, response, resolve))
+        found.append(Subcategory(name, _keywords(table, place), route, response, resolve,
+                                 _flag(table, "volunteers", place)))
     return tuple(found)
 
 

@@ -96,6 +96,11 @@ class Action(StrEnum):
     COMPLAINT = "complaint"  # a complaint about staff (internal; note: the ids of the staff it is about, or none)
     NOTED = "noted"  # 备注: an internal note of staff or a console operator (internal; note: their words)
     BUILDING_MOVED = "building_moved"  # its building moved to another grid (internal; note: from, to, keep|move)
+    # 领单 (storage/volunteer_claims.py): a volunteer's part, actor the volunteer's (or confirmer's) staff id
+    VOLUNTEER_CLAIMED = "volunteer_claimed"
+    VOLUNTEER_DONE = "volunteer_done"  # note: what the volunteer said
+    VOLUNTEER_CONFIRMED = "volunteer_confirmed"  # by a grid member or operator; by the rating (system, note rating)
+    VOLUNTEER_RELEASED = "volunteer_released"  # 放弃: the volunteer gave it back
 
 
 class Sender(Protocol):

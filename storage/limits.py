@@ -14,7 +14,9 @@ Why these numbers:
 - a department (转办, invites) 64 and a category (分类) 32: the lengths of their columns;
 - an invited person's name 32: the length of the column, and longer than any Chinese name;
 - a 门牌 32: the length of the column; 3号楼2单元501 is 9;
-- a Party organisation or volunteer team (党员报到, 志愿者报名) 64: the length of its column.
+- a Party organisation or volunteer team (党员报到, 志愿者报名) 64: the length of its column;
+- a 微心愿 200: who needs what and where to meet (为3号楼独居的李奶奶代买一周的菜), a few sentences a volunteer
+  reads in 可领任务 (the start of it) and in full when they take it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class TextField(StrEnum):
     NAME = "name"
     DOOR = "door"
     ORGANISATION = "organisation"
+    WISH = "wish"
 
 
 LIMITS: dict[TextField, int] = {
@@ -41,6 +44,7 @@ LIMITS: dict[TextField, int] = {
     TextField.NAME: 32,
     TextField.DOOR: 32,
     TextField.ORGANISATION: 64,
+    TextField.WISH: 200,
 }
 
 

@@ -464,6 +464,48 @@ class StaffMemberConfirmed(StaffNotice):
 
     name: ClassVar[str] = "staff_member_confirmed"
     who: str
+# --- 领单: volunteers' tasks (storage/volunteer_claims.py, storage/wishes.py) ----------------------------------
+# `code` is the task's number: an appeal's ticket (G…) or a 微心愿's (W…); `role` a StaffRole's value.
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResidentVolunteerComing(ResidentNotice):
+    """A volunteer took part of the resident's appeal: told by name only, the grid member stays responsible."""
+
+    name: ClassVar[str] = "resident_volunteer_coming"
+    volunteer: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffVolunteerClaimed(StaffNotice):
+    """To the one responsible (the assignee, the grid's team, the wish's poster): a volunteer took the task."""
+
+    name: ClassVar[str] = "staff_volunteer_claimed"
+    code: str
+    volunteer: str
+    role: str
+    what: str
+    place: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffVolunteerDone(StaffNotice):
+    """To the one responsible: the volunteer says their part is done; they confirm with 确认完成."""
+
+    name: ClassVar[str] = "staff_volunteer_done"
+    code: str
+    volunteer: str
+    role: str
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffVolunteerReleased(StaffNotice):
+    """To the one responsible: the volunteer gave the task back (放弃); it is open to others again."""
+
+    name: ClassVar[str] = "staff_volunteer_released"
+    code: str
+    volunteer: str
     role: str
 
 
@@ -474,6 +516,22 @@ class StaffEnrolmentDeclined(StaffNotice):
     name: ClassVar[str] = "staff_enrolment_declined"
     who: str
     role: str
+class StaffVolunteerConfirmed(StaffNotice):
+    """To the volunteer: their part was confirmed by `by` (None: the resident's rating), with the points it
+    earned (0: none, e.g. the month's cap was reached)."""
+
+    name: ClassVar[str] = "staff_volunteer_confirmed"
+    code: str
+    by: str | None = None
+    points: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffWishCancelled(StaffNotice):
+    """To the volunteer who took a 微心愿: it was cancelled, nothing more to do."""
+
+    name: ClassVar[str] = "staff_wish_cancelled"
+    code: str
 
 
 def _key(field_name: str) -> str:

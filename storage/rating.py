@@ -13,7 +13,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import points_grants, residents
+from storage import points_grants, residents, volunteer_claims
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
 from storage.models import Appeal, AppealStatus, Resident, Staff, StaffRole
@@ -58,6 +58,7 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
            note=rating)
     if rating is Rating.SATISFIED:
         points_grants.rated_satisfied(session, appeal, now)
+    volunteer_claims.confirm_by_rating(session, appeal, rating, now)  # a volunteer's finished part, with points
     return appeal
 
 

@@ -15,9 +15,11 @@ LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 PREFIX = "G"
 FOCUS_PREFIX = "J"  # 聚焦办 cases: J2611230001, counted apart from the tickets
 NOTICE_PREFIX = "N"  # broadcast notices: N2612020001, counted apart too
+WISH_PREFIX = "W"  # 微心愿: W2612020001, counted apart too
 _TICKET = re.compile(r"^G?(\d{10,})$")
 _FOCUS_CODE = re.compile(r"^J?(\d{10,})$")
 _NOTICE_NUMBER = re.compile(r"^N?(\d{10,})$")
+_WISH_CODE = re.compile(r"^W(\d{10,})$")
 # One statement: insert the day's counter at 1, or bump it; the row lock orders concurrent tickets.
 _INCREMENT = DriverSQL(
     "INSERT INTO ticket_counters (day, value) VALUES (%(day)s, 1) "
@@ -44,6 +46,21 @@ def next_notice_number(session: Session, now: datetime) -> str:
     day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
     (value,) = _INCREMENT.run(session, {"day": f"{NOTICE_PREFIX}{day}"})  # type: ignore[misc]
     return f"{NOTICE_PREFIX}{day}{value:04d}"
+
+
+def next_wish_code(session: Session, now: datetime) -> str:
+    """Allocate the next 微心愿 number of the local day (W + date + sequence), atomically."""
+    day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
+    (value,) = _INCREMENT.run(session, {"day": f"{WISH_PREFIX}{day}"})  # type: ignore[misc]
+    return f"{WISH_PREFIX}{day}{value:04d}"
+
+
+def normalize_wish_code(text: str) -> str | None:
+    """Read a 微心愿 number as people type it (full-width, lower case, spaces); None if it isn't one. The W is
+    required: a bare number is an appeal's ticket, as everywhere else."""
+    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+    match = _WISH_CODE.match(cleaned)
+    return f"{WISH_PREFIX}{match.group(1)}" if match else None
 
 
 def normalize_notice_number(text: str) -> str | None:

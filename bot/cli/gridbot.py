@@ -18,6 +18,7 @@ from bot.cli import (
     staff,
     summary,
     users,
+    wishes,
 )
 from bot.cli.faq import faq
 from bot.cli.nlp import nlp
@@ -35,8 +36,9 @@ def main() -> None:
     points_rules.configure(configured(Settings.points_rules_from_env))  # points a command grants (gridbot notice…)
 
 
-COMMANDS = (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *members.COMMANDS, *appeals.COMMANDS, *notices.COMMANDS, *rates.COMMANDS,
-            *summary.COMMANDS, *users.COMMANDS, *points.COMMANDS, faq, nlp, *dev.COMMANDS)
+COMMANDS = (*processes.COMMANDS, *org.COMMANDS, *staff.COMMANDS, *members.COMMANDS, *appeals.COMMANDS,
+            *notices.COMMANDS, *rates.COMMANDS, *summary.COMMANDS, *users.COMMANDS, *wishes.COMMANDS, *points.COMMANDS,
+            faq, nlp, *dev.COMMANDS)
 for command in COMMANDS:
     main.add_command(command)
 org.org_group.add_command(org_codes.org_codes)

@@ -299,6 +299,8 @@ def test_a_street_operator_reads_the_taxonomy_without_a_form(app):
     (SHIPPED.replace("threshold = 0.35", "threshold = 3"), "threshold 必须是 0 到 1 之间的数"),
     ("threshold = [", "TOML 格式错误"),
     ("  ", "内容是空的"),
+    (WITH_PETS.replace("sensitive = true\n", "sensitive = true\nvolunteers = true\n", 1),
+     "类别“宠物管理”：敏感类别（sensitive = true）不能交给志愿者领单"),
 ])
 def test_an_invalid_taxonomy_is_refused_with_the_loaders_reason_and_nothing_is_saved(app, runtime, text, words):
     response = post(logged_in(app, "admin"), "/console/taxonomy", {"text": text})
@@ -339,6 +341,8 @@ def test_a_valid_taxonomy_is_saved_and_classifies_the_next_message(app, runtime)
     found = understanding.classifier.classify(PETS)  # the model was never trained on it: the keyword rules decide
     assert found.category == "宠物管理"
     assert understanding.taxonomy.limits("宠物管理").resolve_hours == 48
+    # the shipped file's volunteer flags are kept with the saved version
+    assert understanding.taxonomy.for_volunteers("养老服务") and understanding.taxonomy.for_volunteers("环境卫生", "小广告")
     with runtime.database.transaction() as session:
         assert taxonomy_versions.history(session)[0].saved_by == "赵主任"
 

@@ -52,6 +52,10 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "积分怎么兑换",  # a question, not 我的积分 (积分)
     "积分排行怎么算的",  # 积分排行 takes nothing or 社区
     "积分排行 小区",
+    "完成了吗",  # a question, not a volunteer's 完成
+    "放弃吧",
+    "领单是什么意思",
+    "查询 W2611220001",  # a wish's number is no appeal's ticket
 ])
 def test_sentences_that_start_like_a_command_are_not_one(text):
     assert parsed(text) is None
@@ -151,6 +155,15 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("积分排行", "points_ranking", Arguments()),
     ("积分排行 社区。", "points_ranking", Arguments(words="社区")),
     ("积分", "my_points", Arguments()),
+    # A volunteer task: an appeal's ticket (G optional) or a wish's number (W required).
+    ("领单 w2611220001", "take_task", Arguments(ticket="W2611220001")),
+    ("领单 2611220007", "take_task", Arguments(ticket="G2611220007")),
+    ("放弃 W2611220001。", "give_back_task", Arguments(ticket="W2611220001")),
+    ("完成 W2611220001 菜已送到", "task_done", Arguments(ticket="W2611220001", words="菜已送到")),
+    ("完成 g2611220007 已陪老人散步", "task_done", Arguments(ticket="G2611220007", words="已陪老人散步")),
+    ("确认完成 W2611220001", "confirm_task", Arguments(ticket="W2611220001")),
+    ("可领任务", "open_tasks", Arguments()),
+    ("发布心愿 为李奶奶换灯泡", "post_wish", Arguments(words="为李奶奶换灯泡")),
 ])
 def test_a_command_names_its_verb_and_hands_its_callback_the_parsed_arguments(text, command, arguments):
     assert parsed(text) == (command, arguments)
@@ -166,6 +179,8 @@ def test_a_command_names_its_verb_and_hands_its_callback_the_parsed_arguments(te
     ("结案 J2611230001", "close_focus"),
     ("结 2", "resolve"),  # a place in the list without the words
     ("办结。", "resolve"),
+    ("完成 W2611220001", "task_done"),  # the number without the words
+    ("领单", "take_task"),
 ])
 def test_a_command_without_what_it_takes_is_named_but_gets_no_arguments(text, command):
     assert parsed(text) == (command, MISSING)

@@ -274,3 +274,35 @@ def test_a_category_may_count_working_days(tmp_path: Path) -> None:
     category = tax.category("物业服务")
     assert category.working_days and pickle.loads(pickle.dumps(category)) == category
     assert not load_taxonomy(write(tmp_path, category_with())).category("物业服务").working_days
+
+
+def test_volunteer_work_is_flagged_per_category_and_a_subcategory_may_say_otherwise(tmp_path: Path) -> None:
+    own = SUBCATEGORIES.replace('name = "供水"', 'name = "供水"\nvolunteers = false')
+    tax = load_taxonomy(write(tmp_path, "threshold = 0.4\n" + GOOD_CATEGORY + "volunteers = true\n" + own))
+    assert tax.for_volunteers("物业服务") and tax.for_volunteers("物业服务", "电梯")  # 电梯 inherits
+    assert not tax.for_volunteers("物业服务", "供水")
+    assert not tax.for_volunteers("没有这个类别") and not tax.for_volunteers(UNCLASSIFIED)
+    assert pickle.loads(pickle.dumps(tax.category("物业服务"))) == tax.category("物业服务")
+    unflagged = load_taxonomy(write(tmp_path, "threshold = 0.4\n" + GOOD_CATEGORY
+                                    + SUBCATEGORIES.replace('name = "电梯"', 'name = "电梯"\nvolunteers = true')))
+    assert unflagged.for_volunteers("物业服务", "电梯") and not unflagged.for_volunteers("物业服务", "供水")
+
+
+def test_the_shipped_volunteer_work_is_care_for_the_elderly_and_clearing_posters(shipped: Taxonomy) -> None:
+    assert shipped.for_volunteers("养老服务") and shipped.for_volunteers("环境卫生", "小广告")
+    assert not shipped.for_volunteers("环境卫生", "垃圾清运") and not shipped.for_volunteers("环境卫生")
+    assert not any(shipped.for_volunteers(name) for name in shipped.sensitive)
+
+
+@pytest.mark.parametrize("where", ["category", "subcategory"])
+def test_a_sensitive_category_cannot_be_given_to_volunteers(tmp_path: Path, where: str) -> None:
+    text = category_with(sensitive="true", volunteers="true" if where == "category" else "")
+    if where == "subcategory":
+        text += '[[category.subcategory]]\nname = "电梯"\nkeywords = { "电梯" = 1 }\nvolunteers = true\n'
+    with pytest.raises(TaxonomyError, match='category "物业服务": a sensitive category cannot be given to volunteers'):
+        load_taxonomy(write(tmp_path, text))
+
+
+def test_the_volunteer_flag_is_true_or_false(tmp_path: Path) -> None:
+    with pytest.raises(TaxonomyError, match='field "volunteers" must be true or false'):
+        load_taxonomy(write(tmp_path, category_with(volunteers='"yes"')))

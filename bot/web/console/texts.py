@@ -408,6 +408,7 @@ TAXONOMY_PROBLEMS = (
     (r'field "name" is reserved for unclassified appeals', "“待分类”是保留名称，不能作类别名"),
     (r'field "name" is reserved for complaints about staff', "“投诉工作人员”是保留名称，不能作类别名"),
     (r'field "name" .*', "名称必须是非空的文字，前后不能有空格"),
+    (r'a sensitive category cannot be given to volunteers .*', "敏感类别（sensitive = true）不能交给志愿者领单（volunteers）"),
     (r'field "([^"]+)" must be true or false, got (.*)', r"字段 \1 只能是 true 或 false，现在是 \2"),
     (r'keyword "([^"]+)" is in both "keywords" and "negative"', r"关键词“\1”同时出现在 keywords 和 negative 里"),
     (r'field "([^"]+)" is empty', r"字段 \1 是空的"),

@@ -1,0 +1,130 @@
+"""领单 in the chat: 可领任务, 领单, 完成, 放弃 for the community's own people; 发布心愿 and 确认完成 for grid staff
+and operators. Each parses nothing more than the command table did, makes one call into storage
+(volunteer_tasks, volunteer_claims, wishes) and words the outcome (community_texts, staff_texts)."""
+
+from __future__ import annotations
+
+from handlers import community_texts as texts
+from handlers import staff_texts
+from handlers.arguments import Arguments
+from handlers.conversation import Conversation
+from handlers.types import Reply
+from storage import volunteer_claims, volunteer_tasks, wishes
+from storage.errors import NotAllowed, NotFound
+from storage.models import Attachment, Staff
+from storage.privacy import mask_personal_numbers
+from storage.tasks import RESULT_PHOTO_WINDOW
+from storage.volunteer_claims import ClaimRefused, TakenByOther
+
+_CLAIM_REFUSALS = {
+    "not_volunteer_work": texts.NOT_VOLUNTEER_WORK,
+    "emergency": texts.EMERGENCY_TASK,
+    "closed": texts.CLOSED_TASK,
+    "in_progress": texts.TOO_MANY_IN_PROGRESS,
+    "per_day": texts.TOO_MANY_TODAY,
+}
+
+
+def open_tasks(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """可领任务: open tasks near the member (their 小区 first), then their own in progress."""
+    member = _member(conversation)
+    offer = volunteer_tasks.offer(conversation.session, member, conversation.understanding.taxonomy)
+    lines = [texts.TASKS_HEADER, *(texts.task_line(n, task.code, task.what, task.place, task.text)
+                                   for n, task in enumerate(offer.open, start=1)), texts.TASKS_HINT] \
+        if offer.open else [texts.TASKS_NONE]
+    if offer.mine:
+        lines += [texts.MINE_HEADER, *(texts.mine_line(task.code, task.what, task.place, task.status)
+                                       for task in offer.mine)]
+    return Reply("\n".join(lines))
+
+
+def take(conversation: Conversation, arguments: Arguments) -> Reply:
+    """领单 编号: take an open task; one winner when several try at once."""
+    member, code = _member(conversation), arguments.ticket
+    try:
+        claimed = volunteer_claims.claim(conversation.session, member, code, conversation.understanding.taxonomy,
+                                         conversation.now)
+    except NotFound:
+        return Reply(texts.NO_SUCH_TASK.format(code=code))
+    except TakenByOther as taken:
+        return Reply(texts.TAKEN.format(code=code, role=texts.role_name(taken.role), name=taken.name))
+    except ClaimRefused as refused:
+        return Reply(_CLAIM_REFUSALS[refused.reason].format(code=code, limit=refused.limit))
+    target = claimed.target
+    if not claimed.new:
+        return Reply(texts.ALREADY_YOURS.format(code=target.code))
+    if target.appeal is None:
+        wish = target.wish
+        assert wish is not None, "a task is an appeal or a wish"
+        place, what, text = wishes.place_label(conversation.session, wish), texts.WISH_WHAT, wish.text
+    else:
+        appeal = target.appeal
+        place = volunteer_tasks.appeal_place(conversation.session, appeal)
+        what, text = volunteer_tasks.what(appeal), appeal.content
+    return Reply(texts.CLAIMED.format(code=target.code, what=what, place=place, text=mask_personal_numbers(text)))
+
+
+def done(conversation: Conversation, arguments: Arguments) -> Reply:
+    """完成 编号 说明: the member's part is done; the one responsible is asked to confirm."""
+    try:
+        target = volunteer_claims.finish(conversation.session, _member(conversation), arguments.ticket,
+                                         arguments.words, conversation.now)
+    except NotFound:
+        return Reply(texts.NOT_YOUR_CLAIM.format(code=arguments.ticket))
+    minutes = int(RESULT_PHOTO_WINDOW.total_seconds() // 60)
+    return Reply(texts.DONE.format(code=target.code, minutes=minutes))
+
+
+def give_back(conversation: Conversation, arguments: Arguments) -> Reply:
+    """放弃 编号: the member gives a task back; it is open to others again."""
+    try:
+        target = volunteer_claims.release(conversation.session, _member(conversation), arguments.ticket,
+                                          conversation.now)
+    except NotFound:
+        return Reply(texts.NOT_YOUR_CLAIM.format(code=arguments.ticket))
+    return Reply(texts.RELEASED.format(code=target.code))
+
+
+def post_wish(conversation: Conversation, arguments: Arguments) -> Reply:
+    """发布心愿 内容: a grid member's or leader's wish for their grid, an operator's for their community."""
+    member = conversation.staff
+    try:
+        place = wishes.place_of_member(member)
+    except NotAllowed:
+        return Reply(staff_texts.WISH_NOT_YOURS)
+    wish = wishes.post(conversation.session, place, arguments.words, conversation.now, posted_by=member)
+    return Reply(staff_texts.WISH_POSTED.format(code=wish.code, place=wishes.place_label(conversation.session, wish)))
+
+
+def confirm_done(conversation: Conversation, arguments: Arguments) -> Reply:
+    """确认完成 编号: the responsible member (or operator) confirms the volunteer's part; points follow."""
+    code = arguments.ticket
+    try:
+        confirmed = volunteer_claims.confirm(conversation.session, conversation.staff, code, conversation.now)
+    except NotFound:
+        return Reply(staff_texts.CONFIRM_NONE.format(code=code))
+    except ClaimRefused:
+        return Reply(staff_texts.CONFIRM_NOT_DONE.format(code=code))
+    if confirmed.already:
+        return Reply(staff_texts.CONFIRM_ALREADY.format(code=confirmed.target.code))
+    earned = staff_texts.CONFIRMED_POINTS.format(points=confirmed.points) if confirmed.points \
+        else staff_texts.CONFIRMED_NO_POINTS
+    return Reply(staff_texts.CONFIRMED.format(code=confirmed.target.code, volunteer=confirmed.volunteer.name,
+                                              role=texts.role_name(confirmed.volunteer.role), points=earned))
+
+
+def material(conversation: Conversation, attachment: Attachment) -> Reply | None:
+    """A photo or location a volunteer sends just after 完成 goes with that task; None when there is none."""
+    member = conversation.volunteer
+    if member is None:
+        return None
+    code = volunteer_claims.attach_photo(conversation.session, member, attachment, conversation.now)
+    if code is None:
+        return None
+    return Reply(texts.MATERIAL_KEPT.format(kind=texts.MATERIAL_NAMES.get(attachment.kind, "材料"), code=code))
+
+
+def _member(conversation: Conversation) -> Staff:
+    member = conversation.volunteer
+    assert member is not None, "the command table lets only the community's own people through"
+    return member

@@ -1,0 +1,286 @@
+"""领单 (issue 14): volunteers and party members see 可领任务, take a task (领单), finish it (完成 + a photo) or give
+it back (放弃); grid staff post 微心愿 (发布心愿) and confirm (确认完成), or the resident's rating does; points follow.
+
+周敏 (志愿者) lives in 阳光花园1号楼, 陈明 (党员) in 2号楼; o1 in 3号楼 (幸福里社区·第一网格: 张伟, 李娜, 王强 the
+leader; 刘洋 is of the second grid, 锦绣家园). 和平社区 is another community.
+"""
+
+import re
+
+import pytest
+from sqlalchemy import select, update
+
+from handlers import community_texts, staff_texts
+from storage import points
+from storage.models import Appeal, AppealEvent, Attachment, ClaimStatus, PointsEntry, VolunteerClaim, Wish, WishStatus
+from tests.support.database import appeal, notices, staff_id, worded
+from tests.support.personas import (
+    BUILDING_LEAD,
+    HEPING_RESIDENT,
+    LI,
+    LIU,
+    OPERATOR,
+    PARTY_MEMBER,
+    RESIDENT,
+    VOLUNTEER,
+    WANG,
+    ZHANG,
+)
+from tests.support.worker import LIFT, dispatch_filed, file_and_dispatch
+
+pytestmark = pytest.mark.postgres
+
+ELDERLY = "独居的王奶奶行动不便，想请人帮忙买菜，联系电话13812345678"
+POSTERS = "楼道里贴满了小广告，请清理一下"
+WISH_TEXT = "为3号楼独居的李奶奶换一个客厅灯泡"
+WISH = re.compile(r"W\d{10}")
+
+
+def posted_wish(wechat, openid=OPERATOR, text=WISH_TEXT):
+    reply = wechat.send(openid, f"发布心愿 {text}")
+    return WISH.search(reply).group(0)
+
+
+def claim_of(database, ticket_or_code):
+    with database.transaction() as session:
+        query = select(VolunteerClaim).order_by(VolunteerClaim.id.desc())
+        if ticket_or_code.startswith("W"):
+            query = query.join(Wish, Wish.id == VolunteerClaim.wish_id).where(Wish.code == ticket_or_code)
+        else:
+            query = query.join(Appeal, Appeal.id == VolunteerClaim.appeal_id).where(Appeal.ticket == ticket_or_code)
+        return session.scalars(query).first()
+
+
+def balance(database, openid):
+    member = staff_id(database, openid)
+    with database.transaction() as session:
+        return points.balance(session, member)
+
+
+def events(database, ticket, action):
+    with database.transaction() as session:
+        return session.execute(select(AppealEvent.actor_kind, AppealEvent.actor_id, AppealEvent.note)
+                               .join(Appeal, Appeal.id == AppealEvent.appeal_id)
+                               .where(Appeal.ticket == ticket, AppealEvent.action == action)).all()
+
+
+# --- 可领任务 ------------------------------------------------------------------------------------------------------
+
+def test_a_volunteer_sees_their_communitys_open_volunteer_work_and_wishes_with_only_what_they_need(
+        wechat, seeded, clock):
+    elderly = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    lift = file_and_dispatch(wechat, seeded, clock, LIFT)
+    elsewhere = file_and_dispatch(wechat, seeded, clock, "家里独居老人需要有人上门陪伴", HEPING_RESIDENT)
+    door = wechat.send(BUILDING_LEAD, "代报 3号楼2单元501 家里独居老人需要有人上门陪伴")
+    neighbour = re.search(r"G\d{10}", door).group(0)
+    dispatch_filed(seeded, clock)
+    wish = posted_wish(wechat)
+    shown = wechat.send(VOLUNTEER, "可领任务")
+    assert shown.startswith(community_texts.TASKS_HEADER)
+    assert elderly in shown and wish in shown and neighbour in shown
+    assert "养老服务｜阳光花园3号楼1单元" in shown and "微心愿｜幸福里社区" in shown
+    assert "138****5678" in shown and "13812345678" not in shown  # the phone masked
+    assert "501" not in shown and "阳光花园3号楼2单元" in shown  # never the 门牌: the unit at most
+    assert lift not in shown  # not volunteers' work
+    assert elsewhere not in shown  # another community's
+
+
+def test_their_own_compound_comes_first_and_what_is_taken_leaves_the_list(wechat, seeded, clock):
+    far = file_and_dispatch(wechat, seeded, clock, "家里独居老人需要有人上门陪伴")  # 3号楼, 阳光花园
+    wish = posted_wish(wechat, LIU, "锦绣家园5号楼的张爷爷想请人读一读社区通知")  # 锦绣家园: the rest
+    shown = wechat.send(VOLUNTEER, "可领任务")
+    assert shown.index(far) < shown.index(wish)
+    assert "领单成功" in wechat.send(PARTY_MEMBER, f"领单 {far}")
+    assert far not in wechat.send(VOLUNTEER, "可领任务")
+    mine = wechat.send(PARTY_MEMBER, "可领任务")
+    assert community_texts.MINE_HEADER in mine and far in mine.split(community_texts.MINE_HEADER)[1]
+
+
+@pytest.mark.parametrize(("openid", "refusal"), [
+    (RESIDENT, "只有楼长、单元长、党员中心户、党员和志愿者可以使用"),
+    (ZHANG, "是楼长、单元长、党员中心户、党员和志愿者使用的指令"),
+])
+def test_residents_and_grid_staff_cannot_take_volunteer_tasks(wechat, seeded, clock, openid, refusal):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    assert refusal in wechat.send(openid, "可领任务")
+    assert refusal in wechat.send(openid, f"领单 {ticket}")
+    assert claim_of(seeded, ticket) is None
+
+
+def test_a_building_lead_takes_tasks_too_but_a_volunteer_files_no_daibao(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    assert ticket in wechat.send(BUILDING_LEAD, "可领任务")
+    assert "只有楼长可以使用" in wechat.send(VOLUNTEER, "代报 2单元 楼道灯坏了")
+    help_text = wechat.send(VOLUNTEER, "帮助")
+    assert "领单 编号" in help_text and "代报" not in help_text
+
+
+# --- 领单 ------------------------------------------------------------------------------------------------------
+
+def test_a_claim_tells_the_assignee_and_the_resident_hears_a_volunteer_is_coming_by_name(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    reply = wechat.send(VOLUNTEER, f"领单 {ticket}")
+    assert reply.startswith(f"领单成功：{ticket}（养老服务，阳光花园3号楼1单元）") and "138****5678" in reply
+    assert notices(seeded, "staff_volunteer_claimed", ticket) == [ZHANG]  # the assignee: still responsible
+    assert notices(seeded, "resident_volunteer_coming", ticket) == [RESIDENT]
+    told = worded(seeded, "resident_volunteer_coming", RESIDENT)[-1]
+    assert "志愿者周敏" in told and "o_volunteer" not in told
+    assert events(seeded, ticket, "volunteer_claimed") == [("staff", staff_id(seeded, VOLUNTEER), None)]
+    assert "志愿者领单（周敏）" in wechat.send(ZHANG, f"查询 {ticket}")
+    assert "志愿者已领单" in wechat.send(RESIDENT, f"查询 {ticket}")
+    assert wechat.send(VOLUNTEER, f"领单 {ticket}") == community_texts.ALREADY_YOURS.format(code=ticket)
+    assert wechat.send(PARTY_MEMBER, f"领单 {ticket}") == community_texts.TAKEN.format(
+        code=ticket, role="志愿者", name="周敏")
+
+
+def test_nobodys_appeal_tells_the_grid_team_and_a_wish_its_poster(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, POSTERS)
+    assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {ticket}")
+    assert notices(seeded, "staff_volunteer_claimed", ticket) == sorted([LI, WANG, ZHANG])
+    wish = posted_wish(wechat, ZHANG)
+    assert "领单成功" in wechat.send(PARTY_MEMBER, f"领单 {wish.lower()}")
+    assert notices(seeded, "staff_volunteer_claimed", wish) == [ZHANG]
+    assert "党员陈明 领取了" in worded(seeded, "staff_volunteer_claimed", ZHANG)[-1]
+    with seeded.transaction() as session:
+        assert session.scalars(select(Wish.status).where(Wish.code == wish)).one() == WishStatus.CLAIMED
+
+
+def test_what_is_no_volunteer_work_is_refused(wechat, seeded, clock):
+    lift = file_and_dispatch(wechat, seeded, clock, LIFT)
+    elsewhere = file_and_dispatch(wechat, seeded, clock, ELDERLY, HEPING_RESIDENT)
+    urgent = file_and_dispatch(wechat, seeded, clock, "家里独居老人需要有人上门陪伴")
+    with seeded.transaction() as session:
+        session.execute(update(Appeal).where(Appeal.ticket == urgent).values(emergency="medical"))
+    assert wechat.send(VOLUNTEER, f"领单 {lift}") == community_texts.NOT_VOLUNTEER_WORK.format(code=lift)
+    assert wechat.send(VOLUNTEER, f"领单 {elsewhere}") == community_texts.NO_SUCH_TASK.format(code=elsewhere)
+    assert wechat.send(VOLUNTEER, "领单 G2611229999") == community_texts.NO_SUCH_TASK.format(code="G2611229999")
+    assert wechat.send(VOLUNTEER, f"领单 {urgent}") == community_texts.EMERGENCY_TASK.format(code=urgent)
+    wechat.dialog(ZHANG, [(f"接单 {lift}", "接单成功")])
+    closed = file_and_dispatch(wechat, seeded, clock, POSTERS)
+    wechat.dialog(ZHANG, [(f"接单 {closed}", "接单成功"), (f"办结 {closed} 已清理", "已办结")])
+    assert wechat.send(VOLUNTEER, f"领单 {closed}") == community_texts.CLOSED_TASK.format(code=closed)
+    with seeded.transaction() as session:
+        assert session.scalar(select(VolunteerClaim.id)) is None
+
+
+def test_a_volunteer_holds_three_tasks_at_once_and_claims_ten_times_a_day(wechat, seeded, clock):
+    codes = [posted_wish(wechat, text=f"心愿{n}：帮忙取快递") for n in range(4)]
+    for code in codes[:3]:
+        assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {code}")
+    assert wechat.send(VOLUNTEER, f"领单 {codes[3]}") == community_texts.TOO_MANY_IN_PROGRESS.format(limit=3)
+    for code in codes[:3]:
+        assert "已放弃" in wechat.send(VOLUNTEER, f"放弃 {code}")
+    for _ in range(3):  # 3 + 7 = 10 claims today
+        for code in codes[:2]:
+            wechat.send(VOLUNTEER, f"领单 {code}")
+            wechat.send(VOLUNTEER, f"放弃 {code}")
+    assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {codes[3]}")
+    assert wechat.send(VOLUNTEER, f"领单 {codes[0]}") == community_texts.TOO_MANY_TODAY.format(limit=10)
+    clock.advance(days=1)
+    assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {codes[0]}")
+
+
+def test_giving_a_task_back_opens_it_again_and_tells_the_one_responsible(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(VOLUNTEER, f"领单 {ticket}")
+    assert wechat.send(PARTY_MEMBER, f"放弃 {ticket}") == community_texts.NOT_YOUR_CLAIM.format(code=ticket)
+    assert wechat.send(VOLUNTEER, f"放弃 {ticket}") == community_texts.RELEASED.format(code=ticket)
+    released = claim_of(seeded, ticket)
+    assert released.status == ClaimStatus.RELEASED and released.task_key is None
+    assert notices(seeded, "staff_volunteer_released", ticket) == [ZHANG]
+    assert len(events(seeded, ticket, "volunteer_released")) == 1
+    assert "领单成功" in wechat.send(PARTY_MEMBER, f"领单 {ticket}")
+
+
+# --- 完成, 确认完成, points --------------------------------------------------------------------------------------
+
+def test_done_with_a_photo_then_the_grid_member_confirms_and_the_volunteer_gets_the_points(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(VOLUNTEER, f"领单 {ticket}")
+    assert wechat.send(ZHANG, f"确认完成 {ticket}") == staff_texts.CONFIRM_NOT_DONE.format(code=ticket)
+    assert "已记录" in wechat.send(VOLUNTEER, f"完成 {ticket} 已陪王奶奶买好一周的菜")
+    assert "请核实后回复“确认完成" in worded(seeded, "staff_volunteer_done", ZHANG)[-1]
+    clock.advance(minutes=5)
+    kept = wechat.deliver(wechat.server.image(VOLUNTEER, create_time=wechat.now()))
+    assert kept == community_texts.MATERIAL_KEPT.format(kind="照片", code=ticket)
+    done, appeal_id = claim_of(seeded, ticket), appeal(seeded, ticket).id
+    assert done.status == ClaimStatus.DONE and done.note == "已陪王奶奶买好一周的菜"
+    with seeded.transaction() as session:
+        assert session.scalars(select(Attachment.appeal_id).where(Attachment.volunteer_claim_id == done.id)).all() \
+            == [appeal_id]
+    assert wechat.send(LIU, f"确认完成 {ticket}") == staff_texts.CONFIRM_NONE.format(code=ticket)  # another grid
+    assert "志愿者周敏 的帮忙已记入，获得 5 积分" in wechat.send(ZHANG, f"确认完成 {ticket}")
+    assert wechat.send(LI, f"确认完成 {ticket}") == staff_texts.CONFIRM_ALREADY.format(code=ticket)
+    confirmed = claim_of(seeded, ticket)
+    assert confirmed.status == ClaimStatus.CONFIRMED and confirmed.confirmed_by_staff_id == staff_id(seeded, ZHANG)
+    assert balance(seeded, VOLUNTEER) == 5
+    assert "获得 5 积分" in worded(seeded, "staff_volunteer_confirmed", VOLUNTEER)[-1]
+    assert events(seeded, ticket, "volunteer_confirmed") == [("staff", staff_id(seeded, ZHANG), None)]
+    wechat.dialog(ZHANG, [(f"办结 {ticket} 已安排每周送菜", "已办结")])
+    wechat.send(RESIDENT, "1")  # 满意: task_satisfied on top of the member's confirmation
+    assert balance(seeded, VOLUNTEER) == 7
+    volunteer = staff_id(seeded, VOLUNTEER)
+    with seeded.transaction() as session:
+        rules = session.scalars(select(PointsEntry.rule).where(PointsEntry.staff_id == volunteer)
+                                .order_by(PointsEntry.id)).all()
+    assert rules == ["task_confirmed", "task_satisfied"]
+
+
+@pytest.mark.parametrize(("rating", "earned", "rules"), [
+    ("1", 7, ["task_confirmed", "task_satisfied"]), ("2", 5, ["task_confirmed"]), ("3", 0, []),
+])
+def test_the_residents_rating_confirms_a_finished_part(wechat, seeded, clock, rating, earned, rules):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功")])
+    wechat.send(VOLUNTEER, f"领单 {ticket}")
+    wechat.send(VOLUNTEER, f"完成 {ticket} 已陪王奶奶买好菜")
+    wechat.dialog(ZHANG, [(f"办结 {ticket} 志愿者已帮忙买菜", "已办结")])
+    wechat.send(RESIDENT, rating)
+    held = claim_of(seeded, ticket)
+    assert held.status == (ClaimStatus.CONFIRMED if earned else ClaimStatus.DONE)
+    assert held.confirmed_by_staff_id is None
+    assert balance(seeded, VOLUNTEER) == earned
+    volunteer = staff_id(seeded, VOLUNTEER)
+    with seeded.transaction() as session:
+        assert session.scalars(select(PointsEntry.rule).where(PointsEntry.staff_id == volunteer)
+                               .order_by(PointsEntry.id)).all() == rules
+    if earned:
+        assert events(seeded, ticket, "volunteer_confirmed") == [("system", None, "rating")]
+        assert staff_texts.VOLUNTEER_RATED in wechat.send(ZHANG, f"查询 {ticket}")
+        assert wechat.send(ZHANG, f"确认完成 {ticket}") == staff_texts.CONFIRM_ALREADY.format(code=ticket)
+        assert balance(seeded, VOLUNTEER) == earned  # nothing granted twice
+
+
+def test_a_wish_is_posted_taken_done_and_confirmed_by_its_grids_team(wechat, seeded, clock):
+    reply = wechat.send(ZHANG, f"发布心愿 {WISH_TEXT}")
+    wish = WISH.search(reply).group(0)
+    assert wish == "W2611220001" and "幸福里社区·第一网格" in reply
+    wechat.send(VOLUNTEER, f"领单 {wish}")
+    wechat.send(VOLUNTEER, f"完成 {wish} 灯泡已换好")
+    assert notices(seeded, "staff_volunteer_done", wish) == [ZHANG]
+    assert wechat.send(LIU, f"确认完成 {wish}") == staff_texts.CONFIRM_NONE.format(code=wish)
+    assert "获得 5 积分" in wechat.send(WANG, f"确认完成 {wish}")
+    with seeded.transaction() as session:
+        row = session.scalars(select(Wish).where(Wish.code == wish)).one()
+        assert row.status == WishStatus.CONFIRMED and row.closed_at == clock()
+        entry = session.scalars(select(PointsEntry).where(PointsEntry.wish_id == row.id)).one()
+        granted = (entry.rule, entry.amount, entry.granted_by_staff_id)
+    assert granted == ("task_confirmed", 5, staff_id(seeded, WANG))
+
+
+@pytest.mark.parametrize(("openid", "reply"), [
+    (RESIDENT, "工作人员专用"), (VOLUNTEER, "不承担网格员的办理工作"),
+])
+def test_only_grid_staff_and_operators_post_wishes(wechat, seeded, openid, reply):
+    assert reply in wechat.send(openid, f"发布心愿 {WISH_TEXT}")
+    with seeded.transaction() as session:
+        assert session.scalar(select(Wish.id)) is None
+
+
+def test_a_wish_over_its_length_is_refused_whole(wechat, seeded):
+    assert "最多 200 字" in wechat.send(OPERATOR, "发布心愿 " + "帮" * 201)
+    with seeded.transaction() as session:
+        assert session.scalar(select(Wish.id)) is None

@@ -1,0 +1,128 @@
+"""微心愿 from the command line (issue 14): `gridbot wishes add --scope PATH --text TEXT` prints the number,
+`wishes list [--scope PATH] [--all] [--json]`, `wishes cancel NUMBER`; and the claim race: two volunteers taking
+the same task at the same moment, exactly one wins."""
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli import wishes_texts
+from bot.cli.gridbot import main
+from nlp import load_taxonomy
+from storage import volunteer_claims
+from storage.models import ClaimStatus, Staff, VolunteerClaim, Wish, WishStatus
+from tests.conftest import TEST_SECRET_KEY
+from tests.support.cli import ok, refused
+from tests.support.database import notices
+from tests.support.personas import PARTY_MEMBER, VOLUNTEER
+from tests.support.worker import file_and_dispatch
+
+pytestmark = pytest.mark.postgres
+
+BUILDING = "幸福里社区/第一网格/阳光花园/3号楼"
+TEXT = "3号楼独居的李奶奶想请人帮忙换客厅灯泡"
+
+
+@pytest.fixture
+def gridbot(seeded, database_url, clock):
+    """`gridbot ARGS` on the seeded test database, at the test's clock; returns click's result."""
+
+    def run(*args):
+        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
+        return CliRunner().invoke(main, list(args), env=environment, obj=clock)
+
+    return run
+
+
+def wish_row(seeded, code):
+    with seeded.transaction() as session:
+        return session.scalars(select(Wish).where(Wish.code == code)).one()
+
+
+def test_a_wish_is_added_for_a_building_and_its_number_printed_first(gridbot, seeded):
+    output = ok(gridbot("wishes", "add", "--scope", BUILDING, "--text", TEXT))
+    assert output.splitlines()[0] == "W2611220001" and "阳光花园3号楼" in output
+    added = wish_row(seeded, "W2611220001")
+    assert (added.compound, added.text, added.status, added.posted_by_staff_id) == ("阳光花园", TEXT, "open", None)
+    assert ok(gridbot("wishes", "add", "--scope", "幸福里社区", "--text", "社区活动室需要人帮忙整理图书")) \
+        .startswith("W2611220002\n")
+    assert wish_row(seeded, "W2611220002").grid_id is None
+
+
+@pytest.mark.parametrize(("scope", "text", "says"), [
+    ("幸福街道", TEXT, "微心愿要落在一个社区里"),
+    ("全部", TEXT, "微心愿要落在一个社区里"),
+    ("幸福里社区/第一网格/阳光花园/9号楼", TEXT, "9号楼"),
+    (BUILDING, "  ", "心愿内容是空的"),
+    (BUILDING, "帮" * 201, "最多 200 字，现在有 201 字"),
+])
+def test_a_wish_that_cannot_be_placed_or_is_empty_or_too_long_is_refused(gridbot, seeded, scope, text, says):
+    assert says in refused(gridbot("wishes", "add", "--scope", scope, "--text", text))
+    with seeded.transaction() as session:
+        assert session.scalar(select(Wish.id)) is None
+
+
+def test_the_list_shows_open_wishes_who_took_them_and_json_for_scripts(gridbot, seeded, wechat):
+    ok(gridbot("wishes", "add", "--scope", BUILDING, "--text", TEXT))
+    ok(gridbot("wishes", "add", "--scope", "幸福里社区/第二网格", "--text", "锦绣家园的张爷爷想请人读报"))
+    assert "领单成功" in wechat.send(VOLUNTEER, "领单 W2611220001")
+    listed = ok(gridbot("wishes", "list"))
+    assert listed.startswith("进行中的微心愿 2 条") and "W2611220001｜阳光花园3号楼｜已领取，领单：周敏" in listed
+    assert "W2611220002｜幸福里社区·第二网格｜待领取" in listed
+    only = ok(gridbot("wishes", "list", "--scope", "幸福里社区/第二网格"))
+    assert "W2611220002" in only and "W2611220001" not in only
+    assert "W2611220001" in ok(gridbot("wishes", "list", "--scope", "幸福里社区/第一网格/阳光花园"))
+    assert "2 条" in ok(gridbot("wishes", "list", "--scope", "幸福街道"))
+    assert ok(gridbot("wishes", "list", "--scope", "和平社区")).strip() == wishes_texts.NONE[False]
+    rows = json.loads(ok(gridbot("wishes", "list", "--json")))
+    assert [(row["number"], row["status"], row["volunteer"]) for row in rows] == [
+        ("W2611220002", "open", None), ("W2611220001", "claimed", "周敏")]
+
+
+def test_cancelling_a_taken_wish_lets_the_volunteer_go_and_tells_them(gridbot, seeded, wechat):
+    ok(gridbot("wishes", "add", "--scope", BUILDING, "--text", TEXT))
+    wechat.send(VOLUNTEER, "领单 W2611220001")
+    assert "已领单的志愿者周敏会收到通知" in ok(gridbot("wishes", "cancel", "w2611220001"))
+    assert wish_row(seeded, "W2611220001").status == WishStatus.CANCELLED
+    with seeded.transaction() as session:
+        claim = session.scalars(select(VolunteerClaim)).one()
+        assert (claim.status, claim.task_key) == (ClaimStatus.RELEASED, None)
+    assert notices(seeded, "staff_wish_cancelled") == [VOLUNTEER]
+    assert ok(gridbot("wishes", "list")).strip() == wishes_texts.NONE[False]
+    assert "已取消" in ok(gridbot("wishes", "list", "--all"))
+    assert refused(gridbot("wishes", "cancel", "W2611220001")) == wishes_texts.CLOSED.format(code="W2611220001")
+    assert refused(gridbot("wishes", "cancel", "W2611229999")) == wishes_texts.NOT_FOUND.format(code="W2611229999")
+    assert "已经办完、已被取消" in wechat.send(PARTY_MEMBER, "领单 W2611220001")
+
+
+@pytest.mark.parametrize("task", ["wish", "appeal"])
+def test_two_volunteers_claiming_at_the_same_moment_exactly_one_wins(gridbot, seeded, wechat, clock, task):
+    if task == "wish":
+        code = ok(gridbot("wishes", "add", "--scope", BUILDING, "--text", TEXT)).splitlines()[0]
+    else:
+        code = file_and_dispatch(wechat, seeded, clock, "家里独居老人需要有人上门陪伴")
+    taxonomy = load_taxonomy()
+    barrier = threading.Barrier(2)
+
+    def claim(openid):
+        barrier.wait()
+        try:
+            with seeded.transaction() as session:
+                member = session.scalars(select(Staff).where(Staff.openid == openid)).one()
+                volunteer_claims.claim(session, member, code, taxonomy, clock())
+                return "won"
+        except volunteer_claims.TakenByOther:
+            return "lost"
+
+    with ThreadPoolExecutor(2) as pool:
+        assert sorted(pool.map(claim, [VOLUNTEER, PARTY_MEMBER])) == ["lost", "won"]
+    with seeded.transaction() as session:
+        claims = session.scalars(select(VolunteerClaim)).all()
+        assert len(claims) == 1 and claims[0].status == ClaimStatus.CLAIMED
+        if task == "wish":
+            assert session.scalars(select(Wish.status)).one() == WishStatus.CLAIMED
+    assert len(notices(seeded, "staff_volunteer_claimed", code)) >= 1
