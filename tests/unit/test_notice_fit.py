@@ -34,7 +34,7 @@ WORST = {
     "overdue": 99999, "late_tickets": [f"G26112300{n:02d}" for n in range(3)],
     "late_categories": [longest(TextField.CATEGORY)] * 3, "late_clocks": ["response"] * 3,
     "late_minutes": [99999999] * 3, "response_rate": 1.0, "resolve_rate": 1.0, "satisfaction_rate": 1.0,
-    "role": "party_member", "organisation": longest(TextField.ORGANISATION), "number": 99999999,
+    "organisation": longest(TextField.ORGANISATION), "number": 99999999,
     "volunteer": longest(TextField.NAME), "role": "party_household", "points": 99999,
     "what": longest(TextField.CATEGORY) + "·" + longest(TextField.CATEGORY),
 }
