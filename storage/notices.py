@@ -464,6 +464,18 @@ class StaffMemberConfirmed(StaffNotice):
 
     name: ClassVar[str] = "staff_member_confirmed"
     who: str
+    role: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffEnrolmentDeclined(StaffNotice):
+    """To the applicant (a resident, never made a member): the community did not confirm their request."""
+
+    name: ClassVar[str] = "staff_enrolment_declined"
+    who: str
+    role: str
+
+
 # --- 领单: volunteers' tasks (storage/volunteer_claims.py, storage/wishes.py) ----------------------------------
 # `code` is the task's number: an appeal's ticket (G…) or a 微心愿's (W…); `role` a StaffRole's value.
 
@@ -510,12 +522,6 @@ class StaffVolunteerReleased(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StaffEnrolmentDeclined(StaffNotice):
-    """To the applicant (a resident, never made a member): the community did not confirm their request."""
-
-    name: ClassVar[str] = "staff_enrolment_declined"
-    who: str
-    role: str
 class StaffVolunteerConfirmed(StaffNotice):
     """To the volunteer: their part was confirmed by `by` (None: the resident's rating), with the points it
     earned (0: none, e.g. the month's cap was reached)."""

@@ -110,7 +110,7 @@ def test_residents_and_grid_staff_cannot_take_volunteer_tasks(wechat, seeded, cl
 def test_a_building_lead_takes_tasks_too_but_a_volunteer_files_no_daibao(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
     assert ticket in wechat.send(BUILDING_LEAD, "可领任务")
-    assert "只有楼长可以使用" in wechat.send(VOLUNTEER, "代报 2单元 楼道灯坏了")
+    assert "只有楼长、单元长、党员中心户和党员可以使用" in wechat.send(VOLUNTEER, "代报 2单元 楼道灯坏了")
     help_text = wechat.send(VOLUNTEER, "帮助")
     assert "领单 编号" in help_text and "代报" not in help_text
 
