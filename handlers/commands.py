@@ -119,7 +119,8 @@ def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
     if member is not None:
         lines = [lead_texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
                  for audience in (Audience.COMMUNITY, Audience.STAFF_AND_COMMUNITY, Audience.RESIDENT)
-                 for command in COMMANDS if command.audience is audience and _for_role(command, member.role)]
+                 for command in COMMANDS if command.audience is audience and _for_role(command, member.role)
+                 and command.name not in _JOINING]
         return Reply("\n".join([lead_texts.HELP_HEADER.format(role=lead_texts.role_name(member.role)), *lines]))
     if not conversation.is_staff:
         lines = [texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
@@ -136,6 +137,7 @@ def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
 
 
 _STAFF_TOO = ("help", "show")  # residents' commands staff use as well
+_JOINING = ("enrol_party_member", "enrol_volunteer")  # residents' commands a member has no more use for
 _OVERSEERS = (StaffRole.GRID_LEADER, StaffRole.OPERATOR)
 _WISH_POSTERS = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.OPERATOR)  # 发布心愿, 确认完成
 

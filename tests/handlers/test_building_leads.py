@@ -139,6 +139,8 @@ def test_a_building_leads_help_lists_daibao_and_the_residents_commands_not_staff
     assert help_text.startswith(community_texts.HELP_HEADER.format(role="楼长"))
     assert "代报 单元或门牌 内容" in help_text and "我的诉求" in help_text
     assert "接单" not in help_text and "上报" not in help_text
+    assert "党员报到" not in help_text and "志愿者报名" not in help_text  # a member joined already
+    assert "党员报到" in wechat.send(RESIDENT, "帮助")
 
 
 def test_their_own_words_are_their_own_appeal_as_a_residents(wechat, seeded):
