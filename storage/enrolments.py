@@ -226,7 +226,7 @@ def decline(session: Session, enrolment: Enrolment, now: datetime, by: Staff | N
     """Turn a waiting enrolment down and tell the applicant politely; declined before: `already`.
     NotAllowed("confirmed") for one confirmed (disable the member instead), NotAllowed("scope") as `confirm`."""
     _check_scope(enrolment, by)
-    if enrolment.status in (EnrolmentStatus.DECLINED, EnrolmentStatus.WITHDRAWN):
+    if enrolment.status == EnrolmentStatus.DECLINED:
         return Decided(enrolment, already=True)
     if enrolment.status != EnrolmentStatus.PENDING:
         raise NotAllowed("confirmed")

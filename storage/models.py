@@ -748,7 +748,6 @@ class EnrolmentStatus(StrEnum):
     PENDING = "pending"  # waiting for the community's operator
     CONFIRMED = "confirmed"  # a Staff row of the role exists (staff_id)
     DECLINED = "declined"
-    WITHDRAWN = "withdrawn"  # the resident sent 取消 or moved away before anyone decided
 
 
 class Enrolment(Base):
