@@ -4,14 +4,11 @@
 import re
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli.gridbot import main
 from handlers import community_texts, staff_texts
 from storage import org, staff
 from storage.models import Appeal, Building, Staff, StaffInvite
-from tests.conftest import TEST_SECRET_KEY
 from tests.support.cli import ok, refused
 from tests.support.personas import BUILDING_LEAD
 
@@ -20,17 +17,6 @@ pytestmark = pytest.mark.postgres
 SENT_CODE = re.compile(r"发送：认证 (\S{8})（")
 FULL_PATH = "幸福里社区/第一网格/阳光花园/1号楼"
 NEW_LEAD = "o_new_louzhang"
-
-
-@pytest.fixture
-def gridbot(seeded, database_url, clock):
-    """`gridbot ARGS` on the seeded test database, at the test's clock; returns click's result."""
-
-    def run(*args):
-        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
-        return CliRunner().invoke(main, list(args), env=environment, obj=clock)
-
-    return run
 
 
 def lead(seeded, openid):

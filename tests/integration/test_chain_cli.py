@@ -5,13 +5,10 @@ import csv
 import json
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli import org_texts
-from bot.cli.gridbot import main
 from storage.models import PartyBranch
-from tests.conftest import TEST_SECRET_KEY
 from tests.support.cli import ok, refused
 from tests.support.database import staff_id
 from tests.support.personas import BUILDING_LEAD, PARTY_MEMBER, VOLUNTEER
@@ -19,15 +16,6 @@ from tests.support.personas import BUILDING_LEAD, PARTY_MEMBER, VOLUNTEER
 pytestmark = pytest.mark.postgres
 
 BRANCH = "阳光花园小区党支部"
-
-
-@pytest.fixture
-def gridbot(seeded, database_url, clock):
-    def run(*args):
-        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
-        return CliRunner().invoke(main, list(args), env=environment, obj=clock)
-
-    return run
 
 
 def branches(seeded):

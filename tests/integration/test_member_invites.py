@@ -4,13 +4,10 @@ bound by 认证 to their building (and unit); 单元长 and 党员中心户 need
 import re
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli.gridbot import main
 from handlers import community_texts, staff_texts
 from storage.models import Staff, StaffInvite, StaffRole, Unit
-from tests.conftest import TEST_SECRET_KEY
 from tests.support.cli import ok, refused
 
 pytestmark = pytest.mark.postgres
@@ -18,15 +15,6 @@ pytestmark = pytest.mark.postgres
 SENT_CODE = re.compile(r"发送：认证 (\S{8})（")
 HOME = "幸福里社区/第一网格/阳光花园/1号楼"
 INVITED = "o_invited_member"
-
-
-@pytest.fixture
-def gridbot(seeded, database_url, clock):
-    def run(*args):
-        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
-        return CliRunner().invoke(main, list(args), env=environment, obj=clock)
-
-    return run
 
 
 def bound(seeded):

@@ -4,29 +4,15 @@ line, and the roll of the community's own people (list) — never an openid or a
 import json
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli import member_texts
-from bot.cli.gridbot import main
 from storage.models import Enrolment, EnrolmentStatus, Staff, StaffRole
-from tests.conftest import TEST_SECRET_KEY
 from tests.support.cli import ok, refused
 from tests.support.database import worded
 from tests.support.personas import BUILDING_LEAD, NEXT_DOOR, PARTY_MEMBER, RESIDENT, VOLUNTEER
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def gridbot(seeded, database_url, clock):
-    """`gridbot ARGS` on the seeded test database, at the test's clock; returns click's result."""
-
-    def run(*args):
-        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
-        return CliRunner().invoke(main, list(args), env=environment, obj=clock)
-
-    return run
 
 
 def enrol(wechat, openid, name, command="党员报到", organisation="市税务局第二党支部"):

@@ -8,30 +8,16 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli.gridbot import main
 from storage import points
 from storage.models import PointsEntry, Staff, StaffRole, Wish
 from storage.points import Source
-from tests.conftest import TEST_SECRET_KEY
 from tests.support.cli import ok, refused
 from tests.support.database import staff_id
 from tests.support.personas import BUILDING_LEAD, CHEN, PARTY_MEMBER, VOLUNTEER, ZHANG
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def gridbot(seeded, database_url, clock):
-    """`gridbot ARGS` on the seeded test database, at the test's clock; returns click's result."""
-
-    def run(*args):
-        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
-        return CliRunner().invoke(main, list(args), env=environment, obj=clock)
-
-    return run
 
 
 @pytest.fixture

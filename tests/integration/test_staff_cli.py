@@ -6,15 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli import staff as staff_cli
-from bot.cli.gridbot import main
 from handlers import staff_texts
 from storage import supervision
 from storage.models import AppealEvent, AppealStatus, Staff, StaffInvite
-from tests.conftest import TEST_SECRET_KEY
 from tests.support.database import appeal, notices, staff_id
 from tests.support.personas import BUILDING_LEAD, LI, LIU, RESIDENT, WANG, ZHANG
 from tests.support.worker import file_and_dispatch
@@ -22,17 +19,6 @@ from tests.support.worker import file_and_dispatch
 pytestmark = pytest.mark.postgres
 
 SENT_CODE = re.compile(r"发送：认证 (\S{8})（")
-
-
-@pytest.fixture
-def gridbot(seeded, database_url, clock):
-    """`gridbot ARGS` on the seeded test database, at the test's clock; returns click's result."""
-
-    def run(*args, input=None, env=None):
-        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY, **(env or {})}
-        return CliRunner().invoke(main, list(args), env=environment, obj=clock, input=input)
-
-    return run
 
 
 def ok(result):

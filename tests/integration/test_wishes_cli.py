@@ -7,15 +7,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli import wishes_texts
-from bot.cli.gridbot import main
 from nlp import load_taxonomy
 from storage import volunteer_claims
 from storage.models import ClaimStatus, Staff, VolunteerClaim, Wish, WishStatus
-from tests.conftest import TEST_SECRET_KEY
 from tests.support.cli import ok, refused
 from tests.support.database import notices
 from tests.support.personas import PARTY_MEMBER, VOLUNTEER
@@ -25,17 +22,6 @@ pytestmark = pytest.mark.postgres
 
 BUILDING = "幸福里社区/第一网格/阳光花园/3号楼"
 TEXT = "3号楼独居的李奶奶想请人帮忙换客厅灯泡"
-
-
-@pytest.fixture
-def gridbot(seeded, database_url, clock):
-    """`gridbot ARGS` on the seeded test database, at the test's clock; returns click's result."""
-
-    def run(*args):
-        environment = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
-        return CliRunner().invoke(main, list(args), env=environment, obj=clock)
-
-    return run
 
 
 def wish_row(seeded, code):
