@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import requests
 
 from bot.redisconn import stop_embedded_redis
 from tests.conftest import LOG_SCANNER
+from tests.support.ports import free_port_pair, port_is_free
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -45,33 +45,6 @@ def clean_env(data_dir: Path, **extra: str) -> dict[str, str]:
 def gridbot(*args: str, env: dict[str, str], timeout: float = 30) -> subprocess.CompletedProcess[str]:
     return subprocess.run([PYTHON, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=timeout, stdin=subprocess.DEVNULL)
-
-
-def port_is_free(port: int) -> bool:
-    """Nothing listens on the port and a server could bind it (as servers do, with SO_REUSEADDR:
-    connections the server closed linger in TIME_WAIT for a while)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(1)
-        if probe.connect_ex(("127.0.0.1", port)) == 0:
-            return False
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port_pair() -> int:
-    """A free port P whose neighbour P+1 (the demo's fake WeChat API) is free too."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-        if port < 65535 and port_is_free(port) and port_is_free(port + 1):
-            return port
-    raise RuntimeError("no two neighbouring free ports")
 
 
 def descendants(pid: int) -> set[int]:

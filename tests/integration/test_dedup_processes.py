@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +27,7 @@ from bot.wechat.simulator import SignedRequest, WeChatServer
 from storage.db import Database
 from storage.models import Appeal, Building, ProcessedMessage, Resident
 from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_SECRET_KEY, TEST_TOKEN
+from tests.support.ports import free_port_pair
 
 pytestmark = pytest.mark.postgres
 
@@ -37,12 +37,6 @@ ROUNDS = 5
 START_TIMEOUT_S = 60
 TICKET = re.compile(r"编号：(G\d{10})")
 TICKET_HELD = re.compile(r"编号 (G\d{10})")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -98,7 +92,7 @@ def server_env(database_url: str, data_dir: Path, name: str, redis_url: str) -> 
 
 def start_server(database_url: str, data_dir: Path, name: str, redis_url: str, *,
                  mode: str | None = None) -> ServerProcess:
-    port = free_port()
+    port = free_port_pair()
     log = data_dir / f"{name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
