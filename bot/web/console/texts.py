@@ -536,3 +536,25 @@ RATES_EMPTY = "这段时间在范围内没有单位可列。"
 RATES_PAGES = "第 {page} / {pages} 页，共 {units} 个{unit}（完整名单请导出 CSV）"
 RATES_BAD_UNIT = "不能按“{unit}”排名：请从列表中选择。"
 RATES_FILENAME = "rates-{unit}-{first}-{last}.csv"
+
+# --- 党建与志愿: enrolments, the roll, 微心愿 and the month's 积分 (community.py) -----------------------------------
+NAV_COMMUNITY = "党建与志愿"
+COMMUNITY_TITLE = "党建与志愿"
+ENROLMENTS_HEADING = "待确认的报到/报名"
+ENROLMENTS_COLUMNS = ("编号", "姓名", "申请", "单位", "社区", "住址", "申请时间", "处理")
+ENROLMENTS_NONE = "没有待确认的党员报到或志愿者报名。"
+ENROLMENT_CONFIRM = "确认"
+ENROLMENT_DECLINE = "不予确认"
+NO_ORGANISATION = "未填写"
+ENROLMENT_CONFIRMED = "已确认 {name} 为{role}（编号 {number}），已通知本人。"
+ENROLMENT_ALREADY_CONFIRMED = "{name}（编号 {number}）已经确认为{role}，无需再次确认。"
+ENROLMENT_DECLINED = "已不予确认 {name} 的{what}（编号 {number}），已礼貌告知本人。"
+ENROLMENT_ALREADY_DECLINED = "{name} 的{what}（编号 {number}）已经不予确认，没有改动。"
+ENROLMENT_REFUSED = {
+    "declined": "编号 {number} 的申请已不予确认，不能再确认；请让本人重新申请。",
+    "confirmed": "编号 {number} 的申请已经确认，不能再不予确认；如需取消其身份，请在“组织与人员”中停用。",
+}
+ENROLMENT_NOW_STAFF = "此人已是{role}，不能再确认为党员或志愿者；如需变更身份，请先在“组织与人员”中停用其原有身份。"
+MEMBERS_HEADING = "在册人员"
+MEMBERS_COLUMNS = ("编号", "姓名", "身份", "社区", "住址", "单位", "小区党支部", "登记时间")
+MEMBERS_NONE = "范围内没有在册的楼长、单元长、党员中心户、党员或志愿者。"
