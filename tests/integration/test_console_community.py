@@ -1,16 +1,17 @@
-"""党建与志愿 in the console (issue 14) through Flask's client: every role sees the enrolments and the roll of its
-own scope only; 确认 and 不予确认 tell the applicant and a second click is harmless; an enrolment outside the scope
-is a 404 and stays as it was; a POST without the token changes nothing."""
+"""党建与志愿 in the console (issue 14) through Flask's client: every role sees the enrolments, the roll and the
+微心愿 of its own scope only; 确认 and 不予确认 tell the applicant and a second click is harmless; a wish is posted
+for a place of the scope (anything else refused, nothing written) and cancelled, its volunteer told; an enrolment or
+a wish outside the scope is a 404 and stays as it was; a POST without the token changes nothing."""
 
 import pytest
 from sqlalchemy import select
 
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
-from storage import enrolments
-from storage.models import Enrolment, EnrolmentStatus, Resident, Staff, StaffRole
+from storage import enrolments, wishes
+from storage.models import Community, Enrolment, EnrolmentStatus, Grid, Resident, Staff, StaffRole, Wish, WishStatus
 from tests.support.console import ACCOUNTS, cast, logged_in
-from tests.support.database import worded
+from tests.support.database import notices, worded
 from tests.support.personas import BUILDING_LEAD, HEPING_RESIDENT, PARTY_MEMBER, RESIDENT, VOLUNTEER
 
 pytestmark = pytest.mark.postgres
@@ -158,3 +159,119 @@ def test_a_community_with_no_members_says_so(app, seeded):
     page = logged_in(app, "xingfuli").get("/console/community").get_data(as_text=True)
 
     assert 'id="members-none"' in page and 'id="enrolments-none"' in page
+
+
+# --- 微心愿 ------------------------------------------------------------------------------------------------------
+
+BUILDING = "幸福里社区/第一网格/阳光花园/3号楼"
+SEES_WISH = {"admin": {"幸福里", "和平", "平安"}, "street": {"幸福里", "和平"}, "xingfuli": {"幸福里"}}
+
+
+def place_id(seeded, community, grid=None):
+    with seeded.transaction() as session:
+        if grid is None:
+            return session.scalars(select(Community.id).where(Community.name == community)).one()
+        return session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
+                               .where(Community.name == community, Grid.name == grid)).one()
+
+
+@pytest.fixture
+def posted(seeded, clock):
+    """A wish in each of 幸福里社区, 和平社区 and 平安社区 (another street): community word -> its code."""
+    made = {}
+    with seeded.transaction() as session:
+        for word, community in (("幸福里", "幸福里社区"), ("和平", "和平社区"), ("平安", "平安社区")):
+            community_id = session.scalars(select(Community.id).where(Community.name == community)).one()
+            made[word] = wishes.post(session, wishes.Place(community_id), f"{word}的老人想请人读报", clock()).code
+    return made
+
+
+def wish_form(person, **fields):
+    return person.client.post("/console/community/wishes", data={**fields, "csrf_token": token(person)})
+
+
+def wish_count(seeded):
+    with seeded.transaction() as session:
+        return len(session.scalars(select(Wish.id)).all())
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_each_role_sees_the_wishes_of_its_scope(app, posted, username):
+    page = logged_in(app, username).get("/console/community").get_data(as_text=True)
+
+    for word, code in posted.items():
+        assert (f'id="wish-{code}"' in page) == (word in SEES_WISH[username]), word
+
+
+def test_a_wish_is_posted_for_a_grid_or_a_typed_place_of_the_scope(app, seeded):
+    person = logged_in(app, "xingfuli")
+
+    done = wish_form(person, place=f"grid:{place_id(seeded, '幸福里社区', '第二网格')}", text="锦绣家园的张爷爷想请人读报")
+    assert done.status_code == 302
+    page = person.get("/console/community").get_data(as_text=True)
+    assert "已发布（幸福里社区·第二网格）" in page and "锦绣家园的张爷爷想请人读报" in page
+    assert wish_form(person, path=BUILDING, text="李奶奶想请人换灯泡").status_code == 302
+    with seeded.transaction() as session:
+        typed = session.scalars(select(Wish).where(Wish.text == "李奶奶想请人换灯泡")).one()
+        assert (typed.compound, typed.status, typed.posted_by_staff_id) == ("阳光花园", WishStatus.OPEN, None)
+    assert "阳光花园3号楼" in person.get("/console/community").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("fields", "says"), [
+    ({"place": "community:HEPING", "text": "和平的老人想请人读报"}, "管辖范围内"),
+    ({"place": "grid:999999", "text": "读报"}, "管辖范围内"),
+    ({"path": "和平社区/第一网格", "text": "读报"}, "管辖范围内"),
+    ({"path": "幸福街道", "text": "读报"}, "微心愿要落在一个社区里"),
+    ({"path": "幸福里社区/第一网格/阳光花园/9号楼", "text": "读报"}, "9号楼"),
+    ({"place": "community:XINGFULI", "text": "   "}, "心愿内容是空的"),
+    ({"place": "community:XINGFULI", "text": "帮" * 201}, "最多 200 字，现在有 201 字"),
+    ({"text": "读报"}, "管辖范围内"),
+])
+def test_a_wish_outside_the_scope_or_without_words_is_refused_and_nothing_written(app, seeded, fields, says):
+    ids = {"HEPING": place_id(seeded, "和平社区"), "XINGFULI": place_id(seeded, "幸福里社区")}
+    if "place" in fields:
+        kind, _, name = fields["place"].partition(":")
+        fields = {**fields, "place": f"{kind}:{ids.get(name, name)}"}
+    person = logged_in(app, "xingfuli")
+
+    answer = wish_form(person, **fields)
+    assert answer.status_code == 409
+    assert says in answer.get_data(as_text=True)
+    assert wish_count(seeded) == 0
+    if fields.get("text", "").strip():
+        assert fields["text"][:50] in answer.get_data(as_text=True)  # what they typed is still in the form
+
+
+def test_cancel_tells_the_volunteer_who_took_it_and_a_second_click_is_refused(app, seeded, wechat, posted):
+    code = posted["幸福里"]
+    assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {code}")
+    person = logged_in(app, "xingfuli")
+    assert "周敏" in person.get("/console/community").get_data(as_text=True).split(f'id="wish-{code}"', 1)[1]
+
+    page = person.client.post(f"/console/community/wishes/{code}/cancel", data={"csrf_token": token(person)},
+                              follow_redirects=True).get_data(as_text=True)
+    assert f"微心愿 {code} 已取消。已领单的志愿者周敏会收到通知。" in page and f'id="wish-{code}"' not in page
+    assert notices(seeded, "staff_wish_cancelled") == [VOLUNTEER]
+    again = person.client.post(f"/console/community/wishes/{code}/cancel", data={"csrf_token": token(person)},
+                               follow_redirects=True).get_data(as_text=True)
+    assert "不能再取消" in again and notices(seeded, "staff_wish_cancelled") == [VOLUNTEER]
+
+
+def test_a_wish_of_another_community_is_not_found_and_stays_open(app, seeded, posted):
+    person = logged_in(app, "xingfuli")
+
+    answer = person.client.post(f"/console/community/wishes/{posted['和平']}/cancel",
+                                data={"csrf_token": token(person)})
+    assert answer.status_code == 404
+    with seeded.transaction() as session:
+        assert session.scalars(select(Wish.status).where(Wish.code == posted["和平"])).one() == WishStatus.OPEN
+
+
+def test_wish_posts_without_the_token_change_nothing(app, seeded, posted):
+    person = logged_in(app, "admin")
+
+    assert person.client.post("/console/community/wishes", data={"path": BUILDING, "text": "读报"}).status_code == 400
+    assert person.client.post(f"/console/community/wishes/{posted['幸福里']}/cancel", data={}).status_code == 400
+    assert wish_count(seeded) == 3
+    with seeded.transaction() as session:
+        assert set(session.scalars(select(Wish.status))) == {WishStatus.OPEN}

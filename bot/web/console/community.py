@@ -1,6 +1,7 @@
 """党建与志愿 in the console: the community's own people on one page, within the operator's scope — the 党员报到
 and 志愿者报名 waiting for a decision (确认 / 不予确认, as `gridbot members confirm|decline`), and the roll of
-楼长, 单元长, 党员中心户, 党员 and 志愿者 (as `gridbot members list`; never an openid or a phone).
+楼长, 单元长, 党员中心户, 党员 and 志愿者 (as `gridbot members list`; never an openid or a phone), and the
+微心愿 not yet closed with a form to post one and 取消 (as `gridbot wishes add|cancel`).
 
 Every id a form posts is loaded through the scope first (404 outside it); the decision itself is the storage
 call the CLI makes, with no Staff `by`: the scope check is the console's.
@@ -8,30 +9,47 @@ call the CLI makes, with no Staff `by`: the scope check is the console's.
 
 from __future__ import annotations
 
-from flask import flash, g, get_flashed_messages, redirect, render_template, url_for
+from flask import flash, g, get_flashed_messages, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
 from handlers.community_texts import ROLE_NAMES, enrol_word, role_name
-from handlers.staff_texts import ROLE_TITLES
-from storage import chain, enrolments
+from handlers.staff_texts import ROLE_TITLES, unclear_place
+from storage import chain, enrolments, management, wishes
 from storage.errors import NotAllowed
+from storage.limits import LIMITS, TextField
+from storage.staff import AmbiguousPlace, UnclearPlace
 
 DONE, REFUSED = "done", "refused"  # the flashed lines' categories
+FIELD_LIMIT = 200  # a path or a choice longer than this is no place
+TEXT_LIMIT = 2000  # typed words beyond this are refused unread (the wish's own limit is LIMITS[TextField.WISH])
+WISH_FORM = ("place", "path", "text")
 
 
 @blueprint.get("/community")
 @login_required
-def community() -> str:
-    """The enrolments waiting and the roll, within the scope."""
+def community() -> str | tuple[str, int]:
+    """The enrolments waiting, the roll and the open 微心愿, within the scope."""
+    return _render()
+
+
+def _render(refusal: str | None = None, status: int = 200,
+            form: dict[str, str] | None = None) -> str | tuple[str, int]:
+    scope = g.operator.scope
     with runtime().database.transaction() as db:
-        waiting = enrolments.pending_within(db, g.operator.scope)
-        members = chain.members(db, g.operator.scope)
+        waiting = enrolments.pending_within(db, scope)
+        members = chain.members(db, scope)
+        wished = wishes.open_within(db, scope)
+        communities = management.communities(db, scope)
+        grids = management.grids(db, scope)
     flashed = get_flashed_messages(with_categories=True)
-    return render_template("console/community.html", waiting=waiting, members=members, role_name=role_word,
-                           enrol_word=enrol_word, done=[line for kind, line in flashed if kind == DONE],
-                           refused=[line for kind, line in flashed if kind == REFUSED])
+    refused = [line for kind, line in flashed if kind == REFUSED] + ([refusal] if refusal else [])
+    page = render_template("console/community.html", waiting=waiting, members=members, wishes=wished,
+                           communities=communities, grids=grids, form=form or {}, role_name=role_word,
+                           enrol_word=enrol_word, wish_limit=LIMITS[TextField.WISH],
+                           done=[line for kind, line in flashed if kind == DONE], refused=refused)
+    return (page, status) if status != 200 else page
 
 
 @blueprint.post("/community/enrolments/<int:enrolment_id>/confirm")
@@ -68,6 +86,48 @@ def enrolment_decline(enrolment_id: int) -> Response:
                      REFUSED)
     wording = texts.ENROLMENT_ALREADY_DECLINED if decided.already else texts.ENROLMENT_DECLINED
     return _back(wording.format(name=name, what=enrol_word(role), number=enrolment_id), DONE)
+
+
+@blueprint.post("/community/wishes")
+@login_required
+def wish_post() -> Response | str | tuple[str, int]:
+    """发布微心愿 for a community or grid of the scope (picked) or a place within it (typed, down to a building)."""
+    form = {name: request.form.get(name, "").strip() for name in WISH_FORM}
+    if len(form["text"]) > TEXT_LIMIT or len(form["path"]) > FIELD_LIMIT or len(form["place"]) > FIELD_LIMIT:
+        return _render(texts.WISH_REFUSED["outside"], 400, {})
+    kind, _, number = form["place"].partition(":")
+    chosen = int(number) if number.isdigit() else None
+    now = runtime().clock()
+    try:
+        with runtime().database.transaction() as db:
+            place = wishes.place_within(db, g.operator.scope, path=form["path"] or None,
+                                        grid_id=chosen if kind == "grid" else None,
+                                        community_id=chosen if kind == "community" else None)
+            wish = wishes.post(db, place, form["text"], now)
+            code, label = wish.code, wishes.place_label(db, wish)
+    except wishes.WishRefused as refused:
+        return _render(texts.WISH_REFUSED[refused.reason].format(limit=refused.limit, length=refused.length,
+                                                                  code=""), 409, form)
+    except UnclearPlace as unclear:
+        return _render(unclear_place(unclear.kind, unclear.name, unclear.candidates,
+                                     isinstance(unclear, AmbiguousPlace)), 409, form)
+    return _back(texts.WISH_POSTED.format(code=code, place=label), DONE)
+
+
+@blueprint.post("/community/wishes/<code>/cancel")
+@login_required
+def wish_cancel(code: str) -> Response:
+    """取消 a wish of the scope nobody has done yet; a volunteer who took it is told and let go."""
+    now = runtime().clock()
+    try:
+        with runtime().database.transaction() as db:
+            found = in_scope_or_404(wishes.wish_within(db, g.operator.scope, code))
+            cancelled = wishes.cancel(db, found.code, now)
+            shown, volunteer = cancelled.wish.code, cancelled.volunteer
+    except wishes.WishRefused as refused:
+        return _back(texts.WISH_REFUSED[refused.reason].format(code=code, limit=0, length=0), REFUSED)
+    told = texts.WISH_TOLD_VOLUNTEER.format(name=volunteer) if volunteer else ""
+    return _back(texts.WISH_CANCELLED.format(code=shown, told=told), DONE)
 
 
 def role_word(role: str) -> str:

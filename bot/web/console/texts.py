@@ -558,3 +558,24 @@ ENROLMENT_NOW_STAFF = "此人已是{role}，不能再确认为党员或志愿者
 MEMBERS_HEADING = "在册人员"
 MEMBERS_COLUMNS = ("编号", "姓名", "身份", "社区", "住址", "单位", "小区党支部", "登记时间")
 MEMBERS_NONE = "范围内没有在册的楼长、单元长、党员中心户、党员或志愿者。"
+WISHES_HEADING = "微心愿"
+WISHES_COLUMNS = ("编号", "地点", "内容", "状态", "领单志愿者", "发布时间", "")
+WISHES_NONE = "范围内没有进行中的微心愿。"
+WISH_STATUS_NAMES = {"open": "待领取", "claimed": "已领取", "done": "已完成待确认", "confirmed": "已确认完成",
+                     "cancelled": "已取消"}
+WISH_CANCEL = "取消"
+WISH_NEW_HEADING = "发布微心愿"
+WISH_FIELDS = {"place": "地点", "path": "或写地点（社区/网格/小区/楼栋）", "text": "需要帮什么忙"}
+WISH_CHOOSE = "请选择"
+WISH_TEXT_HINT = "志愿者会看到这段话：门牌、电话请慎重填写。最多 {limit} 字。"
+WISH_SUBMIT = "发布"
+WISH_POSTED = "微心愿 {code} 已发布（{place}）：志愿者发送“可领任务”即可看到。"
+WISH_CANCELLED = "微心愿 {code} 已取消。{told}"
+WISH_TOLD_VOLUNTEER = "已领单的志愿者{name}会收到通知。"
+WISH_REFUSED = {
+    "empty": "心愿内容是空的，没有发布。请写明需要帮什么忙。",
+    "too_long": "心愿内容最多 {limit} 字，现在有 {length} 字，没有发布。请精简后再发。",
+    "scope": "微心愿要落在一个社区里：请写社区、社区/网格、社区/网格/小区 或 社区/网格/小区/楼栋。",
+    "outside": "请选择您管辖范围内的社区或网格（或写明其中的地点），没有发布。",
+    "closed": "微心愿 {code} 已完成、已确认或已取消，不能再取消。",
+}
