@@ -1,18 +1,24 @@
 """党建与志愿 in the console (issue 14) through Flask's client: every role sees the enrolments, the roll and the
 微心愿 of its own scope only; 确认 and 不予确认 tell the applicant and a second click is harmless; a wish is posted
 for a place of the scope (anything else refused, nothing written) and cancelled, its volunteer told; an enrolment or
-a wish outside the scope is a 404 and stays as it was; a POST without the token changes nothing."""
+a wish outside the scope is a 404 and stays as it was; a POST without the token changes nothing; the month's 积分
+of the scope (net and balance per person, any month, and its CSV with the CLI report's columns)."""
+
+import csv
+import io
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
-from storage import enrolments, wishes
+from storage import enrolments, points, wishes
 from storage.models import Community, Enrolment, EnrolmentStatus, Grid, Resident, Staff, StaffRole, Wish, WishStatus
+from storage.points import Source
 from tests.support.console import ACCOUNTS, cast, logged_in
-from tests.support.database import notices, worded
-from tests.support.personas import BUILDING_LEAD, HEPING_RESIDENT, PARTY_MEMBER, RESIDENT, VOLUNTEER
+from tests.support.database import notices, staff_id, worded
+from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, PARTY_MEMBER, RESIDENT, VOLUNTEER, ZHANG
 
 pytestmark = pytest.mark.postgres
 
@@ -275,3 +281,71 @@ def test_wish_posts_without_the_token_change_nothing(app, seeded, posted):
     assert wish_count(seeded) == 3
     with seeded.transaction() as session:
         assert set(session.scalars(select(Wish.status))) == {WishStatus.OPEN}
+
+
+# --- 本月积分 ----------------------------------------------------------------------------------------------------
+
+SEES_POINTS = {"admin": {"陈明", "张伟", "陈静"}, "street": {"陈明", "张伟", "陈静"}, "xingfuli": {"陈明", "张伟"}}
+
+
+@pytest.fixture
+def earned(seeded, clock, posted):
+    """November (the clock's month): 陈明 (党员, 幸福里社区) 3 wishes done (15) then redeems 4; 张伟 (网格员) one 办结
+    (2); 陈静 (和平社区) one (2). December: 陈明 one wish more (5). Returns the people's ids by name."""
+    ids = {name: staff_id(seeded, openid) for name, openid in (("陈明", PARTY_MEMBER), ("张伟", ZHANG), ("陈静", CHEN))}
+    with seeded.transaction() as session:
+        community = session.get_one(Staff, ids["陈明"]).community_id
+        made = [wishes.post(session, wishes.Place(community), f"第{number}件事", clock()) for number in range(5)]
+        for wish in made[:3]:
+            points.grant(session, ids["陈明"], "task_confirmed", Source(wish_id=wish.id), clock())
+        points.grant(session, ids["张伟"], "resolved", Source(wish_id=made[3].id), clock())
+        points.grant(session, ids["陈静"], "resolved", Source(wish_id=made[3].id), clock())
+        points.redeem(session, ids["陈明"], 4, "兑换洗衣液一瓶", clock())
+        points.grant(session, ids["陈明"], "task_confirmed", Source(wish_id=made[4].id), clock() + timedelta(days=10))
+    return ids
+
+
+def points_rows(page):
+    """name -> (net, balance) of the page's 积分 table, and the total line's."""
+    table = page.split('id="points-list"', 1)[1].split("</table>", 1)[0]
+    found = {}
+    for row in table.split("<tr")[2:]:
+        cells = [cell.split(">", 1)[1].split("</td>", 1)[0] for cell in row.split("<td")[1:]]
+        found[cells[0]] = (int(cells[3]), int(cells[4]))
+    return found
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_the_months_points_show_the_seeded_figures_of_the_scope(app, earned, username):
+    page = logged_in(app, username).get("/console/community").get_data(as_text=True)
+
+    rows = points_rows(page)
+    assert set(rows) - {"合计"} == SEES_POINTS[username]
+    assert rows["陈明"] == (11, 11) and rows["张伟"] == (2, 2)
+    assert rows["合计"] == ((13, 13) if username == "xingfuli" else (15, 15))
+    assert 'value="2026-11"' in page
+
+
+def test_another_month_carries_the_balance_and_a_bad_month_is_refused(app, earned):
+    person = logged_in(app, "xingfuli")
+
+    december = points_rows(person.get("/console/community?month=2026-12").get_data(as_text=True))
+    assert december["陈明"] == (5, 16) and december["张伟"] == (0, 2)
+    empty = person.get("/console/community?month=2026-10").get_data(as_text=True)
+    assert 'id="points-none"' in empty and "2026-10 范围内没有积分记录" in empty
+    bad = person.get("/console/community?month=2026-13").get_data(as_text=True)
+    assert "月份请写成 YYYY-MM" in bad and points_rows(bad)["陈明"] == (11, 11)
+
+
+def test_the_csv_has_the_cli_reports_columns_within_the_scope(app, earned):
+    answer = logged_in(app, "xingfuli").get("/console/community/points.csv?month=2026-11")
+
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert 'filename="points-2026-11.csv"' in answer.headers["Content-Disposition"]
+    text = answer.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["姓名", "角色", "地点", "领单任务完成"]
+    assert rows[0][-4:] == ["撤销", "兑换", "本月净得", "月末余额"]
+    assert rows[1][:2] == ["陈明", "党员"] and rows[1][3] == "15" and rows[1][-4:] == ["0", "-4", "11", "11"]
+    assert [row[0] for row in rows[1:]] == ["陈明", "张伟", "合计"]

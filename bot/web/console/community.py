@@ -1,7 +1,8 @@
 """党建与志愿 in the console: the community's own people on one page, within the operator's scope — the 党员报到
 and 志愿者报名 waiting for a decision (确认 / 不予确认, as `gridbot members confirm|decline`), and the roll of
 楼长, 单元长, 党员中心户, 党员 and 志愿者 (as `gridbot members list`; never an openid or a phone), and the
-微心愿 not yet closed with a form to post one and 取消 (as `gridbot wishes add|cancel`).
+微心愿 not yet closed with a form to post one and 取消 (as `gridbot wishes add|cancel`), and the month's 积分
+(?month=YYYY-MM: per person the net and the balance, as `gridbot points report`; its CSV has every column).
 
 Every id a form posts is loaded through the scope first (404 outside it); the decision itself is the storage
 call the CLI makes, with no Staff `by`: the scope check is the console's.
@@ -9,14 +10,18 @@ call the CLI makes, with no Staff `by`: the scope check is the console's.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from flask import flash, g, get_flashed_messages, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from bot.sheets.points import points_csv, role_title
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
 from handlers.community_texts import ROLE_NAMES, enrol_word, role_name
 from handlers.staff_texts import ROLE_TITLES, unclear_place
-from storage import chain, enrolments, management, wishes
+from storage import chain, enrolments, management, points, points_report, wishes
 from storage.errors import NotAllowed
 from storage.limits import LIMITS, TextField
 from storage.staff import AmbiguousPlace, UnclearPlace
@@ -25,6 +30,7 @@ DONE, REFUSED = "done", "refused"  # the flashed lines' categories
 FIELD_LIMIT = 200  # a path or a choice longer than this is no place
 TEXT_LIMIT = 2000  # typed words beyond this are refused unread (the wish's own limit is LIMITS[TextField.WISH])
 WISH_FORM = ("place", "path", "text")
+MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 
 @blueprint.get("/community")
@@ -34,20 +40,44 @@ def community() -> str | tuple[str, int]:
     return _render()
 
 
+@blueprint.get("/community/points.csv")
+@login_required
+def points_download() -> Response:
+    """The month's report within the scope as CSV, every column `gridbot points report` prints."""
+    month, _ = _month()
+    with runtime().database.transaction() as db:
+        made = points_report.report(db, month, g.operator.scope)
+    return Response(points_csv(made), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{texts.POINTS_FILENAME.format(month=month)}"'})
+
+
+def _month() -> tuple[str, str | None]:
+    """The month asked for (?month=YYYY-MM), else this month in Beijing time; with a refusal for one that is none."""
+    typed = request.args.get("month", "")
+    found = MONTH.fullmatch(unicodedata.normalize("NFKC", typed).strip()) if len(typed) <= FIELD_LIMIT else None
+    if found is not None and 1 <= int(found.group(2)) <= 12:
+        return f"{found.group(1)}-{int(found.group(2)):02d}", None
+    this_month = points.month_of(runtime().clock())
+    return this_month, texts.POINTS_BAD_MONTH.format(month=typed[:20]) if typed.strip() else None
+
+
 def _render(refusal: str | None = None, status: int = 200,
             form: dict[str, str] | None = None) -> str | tuple[str, int]:
     scope = g.operator.scope
+    month, bad_month = _month()
     with runtime().database.transaction() as db:
         waiting = enrolments.pending_within(db, scope)
         members = chain.members(db, scope)
         wished = wishes.open_within(db, scope)
         communities = management.communities(db, scope)
         grids = management.grids(db, scope)
+        earned = points_report.report(db, month, scope)
     flashed = get_flashed_messages(with_categories=True)
-    refused = [line for kind, line in flashed if kind == REFUSED] + ([refusal] if refusal else [])
+    refused = [line for kind, line in flashed if kind == REFUSED] + [line for line in (refusal, bad_month) if line]
     page = render_template("console/community.html", waiting=waiting, members=members, wishes=wished,
                            communities=communities, grids=grids, form=form or {}, role_name=role_word,
-                           enrol_word=enrol_word, wish_limit=LIMITS[TextField.WISH],
+                           enrol_word=enrol_word, wish_limit=LIMITS[TextField.WISH], earned=earned,
+                           role_title=role_title,
                            done=[line for kind, line in flashed if kind == DONE], refused=refused)
     return (page, status) if status != 200 else page
 

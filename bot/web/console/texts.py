@@ -579,3 +579,13 @@ WISH_REFUSED = {
     "outside": "请选择您管辖范围内的社区或网格（或写明其中的地点），没有发布。",
     "closed": "微心愿 {code} 已完成、已确认或已取消，不能再取消。",
 }
+POINTS_HEADING = "本月积分"
+POINTS_MONTH = "月份"
+POINTS_SHOW = "查看"
+POINTS_LINE = "{month}（北京时间）范围内有积分记录或月末有余额的人员，按本月净得排序。"
+POINTS_COLUMNS = ("姓名", "角色", "地点", "本月净得", "月末余额")
+POINTS_TOTAL = "合计"
+POINTS_NONE = "{month} 范围内没有积分记录。"
+POINTS_CSV = "下载 CSV（含各规则明细，与 gridbot points report 同列）"
+POINTS_BAD_MONTH = "月份请写成 YYYY-MM，如 2026-11；收到“{month}”，下面是本月的积分。"
+POINTS_FILENAME = "points-{month}.csv"
