@@ -248,6 +248,14 @@ def test_a_wish_outside_the_scope_or_without_words_is_refused_and_nothing_writte
         assert fields["text"][:50] in answer.get_data(as_text=True)  # what they typed is still in the form
 
 
+def test_words_far_beyond_the_limit_are_refused_unread(app, seeded):
+    person = logged_in(app, "xingfuli")
+
+    answer = wish_form(person, place=f"community:{place_id(seeded, '幸福里社区')}", text="帮" * 5000)
+    assert answer.status_code == 400 and "最多 200 字，现在有 5000 字" in answer.get_data(as_text=True)
+    assert wish_count(seeded) == 0
+
+
 def test_cancel_tells_the_volunteer_who_took_it_and_a_second_click_is_refused(app, seeded, wechat, posted):
     code = posted["幸福里"]
     assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {code}")

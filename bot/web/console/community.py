@@ -78,7 +78,7 @@ def _render(refusal: str | None = None, status: int = 200,
                            communities=communities, grids=grids, form=form or {}, role_name=role_word,
                            enrol_word=enrol_word, wish_limit=LIMITS[TextField.WISH], earned=earned,
                            role_title=role_title,
-                           done=[line for kind, line in flashed if kind == DONE], refused=refused)
+                           done=[line for kind, line in flashed if kind != REFUSED], refused=refused)
     return (page, status) if status != 200 else page
 
 
@@ -123,7 +123,10 @@ def enrolment_decline(enrolment_id: int) -> Response:
 def wish_post() -> Response | str | tuple[str, int]:
     """发布微心愿 for a community or grid of the scope (picked) or a place within it (typed, down to a building)."""
     form = {name: request.form.get(name, "").strip() for name in WISH_FORM}
-    if len(form["text"]) > TEXT_LIMIT or len(form["path"]) > FIELD_LIMIT or len(form["place"]) > FIELD_LIMIT:
+    if len(form["text"]) > TEXT_LIMIT:
+        return _render(texts.WISH_REFUSED["too_long"].format(limit=LIMITS[TextField.WISH], length=len(form["text"])),
+                       400, {})
+    if len(form["path"]) > FIELD_LIMIT or len(form["place"]) > FIELD_LIMIT:
         return _render(texts.WISH_REFUSED["outside"], 400, {})
     kind, _, number = form["place"].partition(":")
     chosen = int(number) if number.isdigit() else None

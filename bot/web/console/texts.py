@@ -559,7 +559,7 @@ MEMBERS_HEADING = "在册人员"
 MEMBERS_COLUMNS = ("编号", "姓名", "身份", "社区", "住址", "单位", "小区党支部", "登记时间")
 MEMBERS_NONE = "范围内没有在册的楼长、单元长、党员中心户、党员或志愿者。"
 WISHES_HEADING = "微心愿"
-WISHES_COLUMNS = ("编号", "地点", "内容", "状态", "领单志愿者", "发布时间", "")
+WISHES_COLUMNS = ("编号", "地点", "内容", "状态", "领单志愿者", "发布时间", "处理")
 WISHES_NONE = "范围内没有进行中的微心愿。"
 WISH_STATUS_NAMES = {"open": "待领取", "claimed": "已领取", "done": "已完成待确认", "confirmed": "已确认完成",
                      "cancelled": "已取消"}
