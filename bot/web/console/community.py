@@ -1,15 +1,18 @@
-"""党建与志愿 in the console: the community's own people on one page, within the operator's scope — the 党员报到
-and 志愿者报名 waiting for a decision (确认 / 不予确认, as `gridbot members confirm|decline`), and the roll of
-楼长, 单元长, 党员中心户, 党员 and 志愿者 (as `gridbot members list`; never an openid or a phone), and the
-微心愿 not yet closed with a form to post one and 取消 (as `gridbot wishes add|cancel`), and the month's 积分
-(?month=YYYY-MM: per person the net and the balance, as `gridbot points report`; its CSV has every column).
+"""党建与志愿 in the console: the community's own people on one page, within the operator's scope —
+1. the 党员报到 and 志愿者报名 waiting for a decision (确认 / 不予确认, as `gridbot members confirm|decline`);
+2. the roll of 楼长, 单元长, 党员中心户, 党员 and 志愿者 (as `gridbot members list`; never an openid or a phone);
+3. the 微心愿 not yet closed, a form to post one and 取消 (as `gridbot wishes add|cancel`);
+4. the month's 积分 (?month=YYYY-MM: per person the net and the balance, as `gridbot points report`; its CSV at
+   /console/community/points.csv has every column).
 
 Every id a form posts is loaded through the scope first (404 outside it); the decision itself is the storage
-call the CLI makes, with no Staff `by`: the scope check is the console's.
+call the CLI makes, with no Staff `by`: the scope check is the console's, and the log line says which account
+decided (an Enrolment records no console account).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 
@@ -26,6 +29,7 @@ from storage.errors import NotAllowed
 from storage.limits import LIMITS, TextField
 from storage.staff import AmbiguousPlace, UnclearPlace
 
+log = logging.getLogger(__name__)
 DONE, REFUSED = "done", "refused"  # the flashed lines' categories
 FIELD_LIMIT = 200  # a path or a choice longer than this is no place
 TEXT_LIMIT = 2000  # typed words beyond this are refused unread (the wish's own limit is LIMITS[TextField.WISH])
@@ -36,7 +40,7 @@ MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 @blueprint.get("/community")
 @login_required
 def community() -> str | tuple[str, int]:
-    """The enrolments waiting, the roll and the open 微心愿, within the scope."""
+    """The enrolments waiting, the roll, the open 微心愿 and the month's 积分, within the scope."""
     return _render()
 
 
@@ -97,6 +101,8 @@ def enrolment_confirm(enrolment_id: int) -> Response:
     except NotAllowed as refused:
         return _back(texts.ENROLMENT_REFUSED.get(refused.reason, texts.ACTION_REFUSED).format(number=enrolment_id),
                      REFUSED)
+    if not decided.already:
+        log.info("console account %s confirmed enrolment %d", g.operator.username, enrolment_id)
     wording = texts.ENROLMENT_ALREADY_CONFIRMED if decided.already else texts.ENROLMENT_CONFIRMED
     return _back(wording.format(name=name, role=role_word(role), number=enrolment_id), DONE)
 
@@ -114,6 +120,8 @@ def enrolment_decline(enrolment_id: int) -> Response:
     except NotAllowed as refused:
         return _back(texts.ENROLMENT_REFUSED.get(refused.reason, texts.ACTION_REFUSED).format(number=enrolment_id),
                      REFUSED)
+    if not decided.already:
+        log.info("console account %s declined enrolment %d", g.operator.username, enrolment_id)
     wording = texts.ENROLMENT_ALREADY_DECLINED if decided.already else texts.ENROLMENT_DECLINED
     return _back(wording.format(name=name, what=enrol_word(role), number=enrolment_id), DONE)
 
@@ -144,6 +152,7 @@ def wish_post() -> Response | str | tuple[str, int]:
     except UnclearPlace as unclear:
         return _render(unclear_place(unclear.kind, unclear.name, unclear.candidates,
                                      isinstance(unclear, AmbiguousPlace)), 409, form)
+    log.info("console account %s posted wish %s", g.operator.username, code)
     return _back(texts.WISH_POSTED.format(code=code, place=label), DONE)
 
 
@@ -159,6 +168,7 @@ def wish_cancel(code: str) -> Response:
             shown, volunteer = cancelled.wish.code, cancelled.volunteer
     except wishes.WishRefused as refused:
         return _back(texts.WISH_REFUSED[refused.reason].format(code=code, limit=0, length=0), REFUSED)
+    log.info("console account %s cancelled wish %s", g.operator.username, shown)
     told = texts.WISH_TOLD_VOLUNTEER.format(name=volunteer) if volunteer else ""
     return _back(texts.WISH_CANCELLED.format(code=shown, told=told), DONE)
 
