@@ -24,7 +24,7 @@ from bot.web.console import texts
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
 from handlers.community_texts import ROLE_NAMES, enrol_word, role_name
 from handlers.staff_texts import ROLE_TITLES, unclear_place
-from storage import chain, enrolments, management, points, points_report, wishes
+from storage import community_overview, enrolments, points, points_report, wishes
 from storage.errors import NotAllowed
 from storage.limits import LIMITS, TextField
 from storage.staff import AmbiguousPlace, UnclearPlace
@@ -68,20 +68,15 @@ def _month() -> tuple[str, str | None]:
 def _render(refusal: str | None = None, status: int = 200,
             form: dict[str, str] | None = None) -> str | tuple[str, int]:
     scope = g.operator.scope
-    month, bad_month = _month()
+    month, bad_month = _month()  # a POST's refusal shows this month's
     with runtime().database.transaction() as db:
-        waiting = enrolments.pending_within(db, scope)
-        members = chain.members(db, scope)
-        wished = wishes.open_within(db, scope)
-        communities = management.communities(db, scope)
-        grids = management.grids(db, scope)
-        earned = points_report.report(db, month, scope)
+        shown = community_overview.overview(db, scope, month)
     flashed = get_flashed_messages(with_categories=True)
     refused = [line for kind, line in flashed if kind == REFUSED] + [line for line in (refusal, bad_month) if line]
-    page = render_template("console/community.html", waiting=waiting, members=members, wishes=wished,
-                           communities=communities, grids=grids, form=form or {}, role_name=role_word,
-                           enrol_word=enrol_word, wish_limit=LIMITS[TextField.WISH], earned=earned,
-                           role_title=role_title,
+    page = render_template("console/community.html", waiting=shown.waiting, members=shown.members,
+                           wishes=shown.wishes, communities=shown.communities, grids=shown.grids, earned=shown.points,
+                           form=form or {}, role_name=role_word, enrol_word=enrol_word, role_title=role_title,
+                           wish_limit=LIMITS[TextField.WISH],
                            done=[line for kind, line in flashed if kind != REFUSED], refused=refused)
     return (page, status) if status != 200 else page
 
