@@ -32,6 +32,8 @@ from storage.models import (
     Unit,
 )
 from storage.notices import StaffEnrolmentDeclined, StaffEnrolmentRequested, StaffMemberConfirmed
+from storage.queries import Scope
+from storage.roster import within
 from storage.telling import tell
 
 ENROLLING_ROLES = (StaffRole.PARTY_MEMBER, StaffRole.VOLUNTEER)  # who may ask to be one (报到, 报名)
@@ -165,6 +167,20 @@ def pending(session: Session, operator: Staff | None = None) -> list[Waiting]:
     if operator is not None and operator.community_id is not None:
         query = query.where(Enrolment.community_id == operator.community_id)
     return [_waiting(session, row) for row in session.scalars(query.order_by(Enrolment.id))]
+
+
+def pending_within(session: Session, scope: Scope) -> list[Waiting]:
+    """The enrolments waiting for a decision within a console operator's scope, oldest first."""
+    query = select(Enrolment).where(Enrolment.status == EnrolmentStatus.PENDING,
+                                    within(scope, Enrolment.grid_id, Enrolment.community_id))
+    return [_waiting(session, row) for row in session.scalars(query.order_by(Enrolment.id))]
+
+
+def enrolment_within(session: Session, scope: Scope, enrolment_id: int) -> Enrolment | None:
+    """The enrolment of that number (whatever its status) within the scope; None otherwise, whether it exists
+    or not (the console decides it with `confirm`/`decline` and no Staff `by`, as the CLI does)."""
+    return session.scalars(select(Enrolment).where(
+        Enrolment.id == enrolment_id, within(scope, Enrolment.grid_id, Enrolment.community_id))).first()
 
 
 def find(session: Session, typed: str, operator: Staff | None = None) -> Enrolment:

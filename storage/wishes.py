@@ -31,6 +31,8 @@ from storage.models import (
     WishStatus,
 )
 from storage.notices import StaffWishCancelled
+from storage.queries import Scope
+from storage.roster import within
 from storage.telling import tell
 from storage.tickets import next_wish_code, normalize_wish_code
 
@@ -38,7 +40,7 @@ OPEN_WISHES = (WishStatus.OPEN, WishStatus.CLAIMED, WishStatus.DONE)  # `wishes 
 
 
 class WishRefused(DomainError):
-    """A wish that cannot be posted or cancelled: `reason` says why (empty, too_long, scope, closed)."""
+    """A wish that cannot be posted or cancelled: `reason` says why (empty, too_long, scope, closed, outside)."""
 
     def __init__(self, reason: str, limit: int = 0, length: int = 0) -> None:
         super().__init__(reason)
@@ -86,6 +88,37 @@ def place_of_path(session: Session, path: str) -> Place:
     if scope.community_id is not None:
         return Place(scope.community_id)
     raise WishRefused("scope")
+
+
+def place_within(session: Session, scope: Scope, *, community_id: int | None = None, grid_id: int | None = None,
+                 path: str | None = None) -> Place:
+    """Where a console operator posts a wish: a grid or a community picked by id, or a scope path as
+    `place_of_path` reads it (UnclearPlace, WishRefused("scope")); WishRefused("outside") for a place that is not
+    there or not within the operator's scope."""
+    if path is not None:
+        place = place_of_path(session, path)
+    elif grid_id is not None:
+        grid = session.get(Grid, grid_id)
+        if grid is None or not grid.active:
+            raise WishRefused("outside")
+        place = Place(grid.community_id, grid.id)
+    elif community_id is not None and session.get(Community, community_id) is not None:
+        place = Place(community_id)
+    else:
+        raise WishRefused("outside")
+    if not _place_inside(session, scope, place):
+        raise WishRefused("outside")
+    return place
+
+
+def _place_inside(session: Session, scope: Scope, place: Place) -> bool:
+    if scope.grid_id is not None:
+        return place.grid_id == scope.grid_id
+    if scope.community_id is not None:
+        return place.community_id == scope.community_id
+    if scope.street_id is not None:
+        return session.get_one(Community, place.community_id).street_id == scope.street_id
+    return True
 
 
 def place_of_member(member: Staff) -> Place:
@@ -159,6 +192,22 @@ def listing(session: Session, path: str | None, include_all: bool) -> list[WishL
         lines.append(WishLine(wish.code, place_label(session, wish), wish.text, wish.status,
                               _taken_by(session, wish), wish.created_at))
     return lines
+
+
+def open_within(session: Session, scope: Scope) -> list[WishLine]:
+    """The wishes within a console operator's scope not yet confirmed or cancelled, newest first."""
+    query = select(Wish).where(Wish.status.in_(OPEN_WISHES), within(scope, Wish.grid_id, Wish.community_id))
+    return [WishLine(wish.code, place_label(session, wish), wish.text, wish.status, _taken_by(session, wish),
+                     wish.created_at) for wish in session.scalars(query.order_by(Wish.id.desc()))]
+
+
+def wish_within(session: Session, scope: Scope, code: str) -> Wish | None:
+    """The wish numbered `code` (whatever its status) within the scope; None otherwise, whether it exists or not."""
+    normal = normalize_wish_code(code)
+    if not normal:
+        return None
+    return session.scalars(select(Wish).where(Wish.code == normal,
+                                              within(scope, Wish.grid_id, Wish.community_id))).first()
 
 
 def place_label(session: Session, wish: Wish) -> str:

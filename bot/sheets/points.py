@@ -1,13 +1,16 @@
 """The month's 积分 (storage/points_report.py) as a table: its columns and cells, shared by `gridbot points report`'s
-terminal table, and the workbook it writes with --xlsx (积分 and 规则 sheets)."""
+terminal table, the workbook it writes with --xlsx (积分 and 规则 sheets) and the console's CSV download."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from bot.sheets.appeals_csv import CSV_BOM
 from handlers.community_texts import role_name
 from handlers.staff_texts import ROLE_TITLES
 from storage.points_report import Person, Report
@@ -45,6 +48,17 @@ def cells(report: Report, person: Person) -> list[str | int]:
                                                              person.place or NOWHERE)
     return [*fixed, *(person.by_rule.get(rule.name, 0) for rule in report.rules), person.reversed, person.redeemed,
             person.net, person.balance]
+
+
+def points_csv(report: Report) -> str:
+    """The report as CSV for Excel (UTF-8 with a BOM): `header`, a line per person, the total; the columns of
+    `gridbot points report`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header(report))
+    for person in (*report.people, report.total):
+        writer.writerow(cells(report, person))
+    return CSV_BOM + buffer.getvalue()
 
 
 def write_points_report(report: Report, path: Path) -> None:

@@ -8,7 +8,7 @@ manage_org.py and manage_staff.py the organisation (tree, import, posters), staf
 notices.py and notice_compose.py broadcast notices; manage_admin.py, manage_taxonomy.py and manage_faq.py 系统设置;
 texts.py every word they say; templates/console/ the layout; static/ the stylesheet and vendored libraries
 (ECharts, see static/vendor/README.md). dashboard.py holds 数据看板 (its charts in static/dashboard.js) and
-rates_page.py 三率排名.
+rates_page.py 三率排名; community.py 党建与志愿 (enrolments, the roll, 微心愿, the month's 积分).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     from bot.web.console import (  # noqa: F401  (they register on the blueprint)
         actions,
         auth,
+        community,
         dashboard,
         helpers,
         manage_admin,

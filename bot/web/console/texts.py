@@ -536,3 +536,56 @@ RATES_EMPTY = "这段时间在范围内没有单位可列。"
 RATES_PAGES = "第 {page} / {pages} 页，共 {units} 个{unit}（完整名单请导出 CSV）"
 RATES_BAD_UNIT = "不能按“{unit}”排名：请从列表中选择。"
 RATES_FILENAME = "rates-{unit}-{first}-{last}.csv"
+
+# --- 党建与志愿: enrolments, the roll, 微心愿 and the month's 积分 (community.py) -----------------------------------
+NAV_COMMUNITY = "党建与志愿"
+COMMUNITY_TITLE = "党建与志愿"
+ENROLMENTS_HEADING = "待确认的报到/报名"
+ENROLMENTS_COLUMNS = ("编号", "姓名", "申请", "单位", "社区", "住址", "申请时间", "处理")
+ENROLMENTS_NONE = "没有待确认的党员报到或志愿者报名。"
+ENROLMENT_CONFIRM = "确认"
+ENROLMENT_DECLINE = "不予确认"
+NO_ORGANISATION = "未填写"
+ENROLMENT_CONFIRMED = "已确认 {name} 为{role}（编号 {number}），已通知本人。"
+ENROLMENT_ALREADY_CONFIRMED = "{name}（编号 {number}）已经确认为{role}，无需再次确认。"
+ENROLMENT_DECLINED = "已不予确认 {name} 的{what}（编号 {number}），已礼貌告知本人。"
+ENROLMENT_ALREADY_DECLINED = "{name} 的{what}（编号 {number}）已经不予确认，没有改动。"
+ENROLMENT_REFUSED = {
+    "declined": "编号 {number} 的申请已不予确认，不能再确认；请让本人重新申请。",
+    "confirmed": "编号 {number} 的申请已经确认，不能再不予确认；如需取消其身份，请在“组织与人员”中停用。",
+}
+ENROLMENT_NOW_STAFF = "此人已是{role}，不能再确认为党员或志愿者；如需变更身份，请先在“组织与人员”中停用其原有身份。"
+MEMBERS_HEADING = "在册人员"
+MEMBERS_COLUMNS = ("编号", "姓名", "身份", "社区", "住址", "单位", "小区党支部", "登记时间")
+MEMBERS_NONE = "范围内没有在册的楼长、单元长、党员中心户、党员或志愿者。"
+WISHES_HEADING = "微心愿"
+WISHES_COLUMNS = ("编号", "地点", "内容", "状态", "领单志愿者", "发布时间", "处理")
+WISHES_NONE = "范围内没有进行中的微心愿。"
+WISH_STATUS_NAMES = {"open": "待领取", "claimed": "已领取", "done": "已完成待确认", "confirmed": "已确认完成",
+                     "cancelled": "已取消"}
+WISH_CANCEL = "取消"
+WISH_NEW_HEADING = "发布微心愿"
+WISH_FIELDS = {"place": "地点", "path": "或写地点（社区/网格/小区/楼栋）", "text": "需要帮什么忙"}
+WISH_CHOOSE = "请选择"
+WISH_TEXT_HINT = "志愿者会看到这段话：门牌、电话请慎重填写。最多 {limit} 字。"
+WISH_SUBMIT = "发布"
+WISH_POSTED = "微心愿 {code} 已发布（{place}）：志愿者发送“可领任务”即可看到。"
+WISH_CANCELLED = "微心愿 {code} 已取消。{told}"
+WISH_TOLD_VOLUNTEER = "已领单的志愿者{name}会收到通知。"
+WISH_REFUSED = {
+    "empty": "心愿内容是空的，没有发布。请写明需要帮什么忙。",
+    "too_long": "心愿内容最多 {limit} 字，现在有 {length} 字，没有发布。请精简后再发。",
+    "scope": "微心愿要落在一个社区里：请写社区、社区/网格、社区/网格/小区 或 社区/网格/小区/楼栋。",
+    "outside": "请选择您管辖范围内的社区或网格（或写明其中的地点），没有发布。",
+    "closed": "微心愿 {code} 已完成、已确认或已取消，不能再取消。",
+}
+POINTS_HEADING = "本月积分"
+POINTS_MONTH = "月份"
+POINTS_SHOW = "查看"
+POINTS_LINE = "{month}（北京时间）范围内有积分记录或月末有余额的人员，按本月净得排序。"
+POINTS_COLUMNS = ("姓名", "角色", "地点", "本月净得", "月末余额")
+POINTS_TOTAL = "合计"
+POINTS_NONE = "{month} 范围内没有积分记录。"
+POINTS_CSV = "下载 CSV（含各规则明细，与 gridbot points report 同列）"
+POINTS_BAD_MONTH = "月份请写成 YYYY-MM，如 2026-11；收到“{month}”，下面是本月的积分。"
+POINTS_FILENAME = "points-{month}.csv"
