@@ -89,7 +89,7 @@ def confirm(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(staff_texts.ENROLMENT_AMBIGUOUS.format(name=ambiguous.name,
                                                             ids="、".join(map(str, ambiguous.ids))))
     except enrolments.AlreadyMember as member:
-        return Reply(staff_texts.ENROLMENT_NOW_STAFF.format(role=_role_word(member.role)))
+        return Reply(staff_texts.ENROLMENT_NOW_STAFF.format(role=staff_texts.role_title(member.role)))
     except NotAllowed as refused:
         return Reply(staff_texts.ENROLMENT_REFUSALS.get(refused.reason, staff_texts.ENROLMENT_REFUSALS["scope"]))
     row = decided.enrolment
@@ -114,11 +114,7 @@ def _refusal(refused: Exception, what: str) -> str:
     if isinstance(refused, enrolments.AlreadyMember):
         if refused.role in COMMUNITY_ROLES:
             return texts.ENROL_ALREADY_MEMBER.format(role=texts.role_name(refused.role), what=what)
-        return texts.ENROL_ALREADY_STAFF.format(role=_role_word(refused.role), what=what)
+        return texts.ENROL_ALREADY_STAFF.format(role=staff_texts.role_title(refused.role), what=what)
     if isinstance(refused, enrolments.AlreadyPending):
         return texts.ENROL_PENDING
     raise refused
-
-
-def _role_word(role: str) -> str:
-    return texts.role_name(role) if role in COMMUNITY_ROLES else staff_texts.ROLE_TITLES.get(role, role)

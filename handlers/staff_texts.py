@@ -482,12 +482,15 @@ ROLE_TITLES = {
     "property": "物业人员",
     "department": "部门工作人员",
     "operator": "操作员",
-    "building_lead": "楼长",
-    "unit_lead": "单元长",
-    "party_household": "党员中心户",
-    "party_member": "党员",
-    "volunteer": "志愿者",
+    **community_texts.ROLE_NAMES,  # 楼长, 单元长, 党员中心户, 党员, 志愿者: as they are called among themselves
 }
+
+
+def role_title(role: str | None) -> str:
+    """网格员, 操作员, 楼长, 党员…: how anyone with a staff row is called, whatever their role ("" for none)."""
+    return "" if role is None else ROLE_TITLES.get(role, role)
+
+
 NEEDS_TEXT = "请按这个格式发送：{usage}"
 # Words over their field's limit (storage/limits.py): refused whole, nothing stored.
 TOO_LONG = "{what}最多 {limit} 字，您发了 {length} 字，没有保存。请精简后再发。"

@@ -3,9 +3,8 @@ Chinese, in one place. Never an openid or a phone."""
 
 from __future__ import annotations
 
-from handlers.community_texts import ROLE_NAMES, enrol_word, role_name
+from handlers.community_texts import enrol_word, role_name
 from handlers.resident_texts import clock
-from handlers.staff_texts import ROLE_TITLES
 from storage.chain import Member
 from storage.enrolments import Waiting
 
@@ -56,11 +55,6 @@ def member_json(member: Member) -> dict[str, object]:
     return {"id": member.id, "name": member.name, "role": role_name(member.role), "community": member.community,
             "compound": member.compound, "building": member.building, "unit": member.unit,
             "organisation": member.organisation, "branch": member.branch, "since": member.since.isoformat()}
-
-
-def role_word(role: str) -> str:
-    """党员, 楼长… for the community's own people; 网格员, 操作员… for staff."""
-    return role_name(role) if role in ROLE_NAMES else ROLE_TITLES.get(role, role)
 
 
 def request_word(role: str) -> str:

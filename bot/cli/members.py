@@ -12,6 +12,7 @@ import click
 from bot.cli import member_texts as texts
 from bot.cli.support import fail, operator_transaction
 from bot.clock import Clock, now_utc
+from handlers.staff_texts import role_title
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -59,7 +60,7 @@ def members_confirm(clock: Clock | None, who: str) -> None:
     decided, home = _in_transaction(confirm, who, "confirm")
     row = decided.enrolment
     wording = texts.ALREADY_CONFIRMED if decided.already else texts.CONFIRMED
-    click.echo(wording.format(name=row.name, role=texts.role_word(row.role), number=row.id, home=home))
+    click.echo(wording.format(name=row.name, role=role_title(row.role), number=row.id, home=home))
 
 
 @members_group.command("decline")
@@ -114,7 +115,7 @@ def _in_transaction(work: Callable[[Session], _T], typed: str = "", command: str
     except enrolments.Ambiguous as several:
         fail(texts.AMBIGUOUS.format(name=several.name, ids="、".join(map(str, several.ids)), command=command))
     except enrolments.AlreadyMember as member:
-        fail(texts.NOW_STAFF.format(role=texts.role_word(member.role)))
+        fail(texts.NOW_STAFF.format(role=role_title(member.role)))
     except NotAllowed as refused:
         fail(texts.REFUSED.get(refused.reason, refused.reason).format(number=typed.strip()))
     except UnclearPlace as error:

@@ -7,9 +7,10 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
-from bot.sheets.points import FIXED, NOWHERE, cells, role_title
+from bot.sheets.points import FIXED, NOWHERE, cells
 from bot.sheets.points import header as columns
 from handlers.points_words import amount, title, why
+from handlers.staff_texts import role_title
 from storage.tickets import LOCAL_ZONE
 
 if TYPE_CHECKING:

@@ -11,8 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from bot.sheets.appeals_csv import CSV_BOM
-from handlers.community_texts import role_name
-from handlers.staff_texts import ROLE_TITLES
+from handlers.staff_texts import role_title
 from storage.points_report import Person, Report
 
 FIXED = ("姓名", "角色", "地点")
@@ -30,11 +29,6 @@ DEFINITIONS = (
     ("本月净得", "本月全部记录之和 = 各规则 + 撤销 + 兑换。"),
     ("月末余额", "截至本月底的全部记录之和。"),
 )
-
-
-def role_title(role: str | None) -> str:
-    """网格员, 楼长, 党员…: how a person's role is called."""
-    return "" if role is None else ROLE_TITLES.get(role) or role_name(role)
 
 
 def header(report: Report) -> list[str]:

@@ -19,11 +19,11 @@ import unicodedata
 from flask import flash, g, get_flashed_messages, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from bot.sheets.points import points_csv, role_title
+from bot.sheets.points import points_csv
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
-from handlers.community_texts import ROLE_NAMES, enrol_word, role_name
-from handlers.staff_texts import ROLE_TITLES, unclear_place
+from handlers.community_texts import enrol_word
+from handlers.staff_texts import role_title, unclear_place
 from storage import community_overview, enrolments, points, points_report, wishes
 from storage.errors import NotAllowed
 from storage.limits import LIMITS, TextField
@@ -75,7 +75,7 @@ def _render(refusal: str | None = None, status: int = 200,
     refused = [line for kind, line in flashed if kind == REFUSED] + [line for line in (refusal, bad_month) if line]
     page = render_template("console/community.html", waiting=shown.waiting, members=shown.members,
                            wishes=shown.wishes, communities=shown.communities, grids=shown.grids, earned=shown.points,
-                           form=form or {}, role_name=role_word, enrol_word=enrol_word, role_title=role_title,
+                           form=form or {}, enrol_word=enrol_word, role_title=role_title,
                            wish_limit=LIMITS[TextField.WISH],
                            done=[line for kind, line in flashed if kind != REFUSED], refused=refused)
     return (page, status) if status != 200 else page
@@ -92,14 +92,14 @@ def enrolment_confirm(enrolment_id: int) -> Response:
             decided = enrolments.confirm(db, found, now)
             name, role = decided.enrolment.name, decided.enrolment.role
     except enrolments.AlreadyMember as member:
-        return _back(texts.ENROLMENT_NOW_STAFF.format(role=role_word(member.role)), REFUSED)
+        return _back(texts.ENROLMENT_NOW_STAFF.format(role=role_title(member.role)), REFUSED)
     except NotAllowed as refused:
         return _back(texts.ENROLMENT_REFUSED.get(refused.reason, texts.ACTION_REFUSED).format(number=enrolment_id),
                      REFUSED)
     if not decided.already:
         log.info("console account %s confirmed enrolment %d", g.operator.username, enrolment_id)
     wording = texts.ENROLMENT_ALREADY_CONFIRMED if decided.already else texts.ENROLMENT_CONFIRMED
-    return _back(wording.format(name=name, role=role_word(role), number=enrolment_id), DONE)
+    return _back(wording.format(name=name, role=role_title(role), number=enrolment_id), DONE)
 
 
 @blueprint.post("/community/enrolments/<int:enrolment_id>/decline")
@@ -166,11 +166,6 @@ def wish_cancel(code: str) -> Response:
     log.info("console account %s cancelled wish %s", g.operator.username, shown)
     told = texts.WISH_TOLD_VOLUNTEER.format(name=volunteer) if volunteer else ""
     return _back(texts.WISH_CANCELLED.format(code=shown, told=told), DONE)
-
-
-def role_word(role: str) -> str:
-    """党员, 楼长… for the community's own people; 网格员, 操作员… for staff."""
-    return role_name(role) if role in ROLE_NAMES else ROLE_TITLES.get(role, role)
 
 
 def _back(line: str, kind: str) -> Response:
