@@ -9,6 +9,8 @@ that grant was reversed. Grants happen inside the transaction of the change they
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +23,7 @@ from storage.models import PointsEntry, Staff
 from storage.tickets import LOCAL_ZONE
 
 RECENT = 5  # entries 我的积分 shows
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 
 class NotReversible(DomainError):
@@ -70,6 +73,14 @@ class Balance:
 def month_of(at: datetime) -> str:
     """The local calendar month (YYYY-MM) an entry made at `at` counts in."""
     return at.astimezone(LOCAL_ZONE).strftime("%Y-%m")
+
+
+def parse_month(text: str) -> str | None:
+    """A month as people type it (2026-3, full-width digits) as the ledger keeps it (2026-03); None if it is none."""
+    typed = _MONTH.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if typed is None or not 1 <= int(typed.group(2)) <= 12:
+        return None
+    return f"{typed.group(1)}-{int(typed.group(2)):02d}"
 
 
 def grant(session: Session, staff_id: int, rule_name: str, source: Source, now: datetime,

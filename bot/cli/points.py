@@ -34,10 +34,10 @@ def report(month_text: str, scope_path: str | None, file: Path | None) -> None:
     """Per person: name, role, place, the month's points by rule, reversed, redeemed, net and the balance at the
     month's end; then the totals."""
     from bot.sheets.points import write_points_report
-    from storage import points_report
+    from storage import points, points_report
     from storage.queries import Scope
 
-    month = texts.month_of(month_text)
+    month = points.parse_month(month_text)
     if month is None:
         fail(texts.BAD_MONTH.format(month=month_text))
     if file is not None and file.suffix.lower() != ".xlsx":

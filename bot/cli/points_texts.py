@@ -3,7 +3,6 @@ the refusals, one Chinese line each."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -47,17 +46,6 @@ REPORT_HEADING = "{month} 积分（北京时间{scope}），每人一行：各�
 REPORT_SCOPE = "，{scope}"
 REPORT_EMPTY = "{month}{scope}没有积分记录。"
 REPORT_WRITTEN = "已写入 {file}：{month} {n} 人，本月净得合计 {net} 分。"
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-
-
-def month_of(text: str) -> str | None:
-    """YYYY-MM as the ledger keeps it (2026-3 → 2026-03); None if it is no month."""
-    typed = _MONTH.fullmatch(unicodedata.normalize("NFKC", text).strip())
-    if typed is None or not 1 <= int(typed.group(2)) <= 12:
-        return None
-    return f"{typed.group(1)}-{int(typed.group(2)):02d}"
-
-
 def ambiguous(name: str, candidates: list[Member], command: str) -> str:
     """Several active people have that name: each with the id to type instead."""
     listed = "\n".join(f"· [{one.id}] {one.name} · {role_title(one.role)} · {one.place or NOWHERE}"

@@ -13,8 +13,6 @@ decided (an Enrolment records no console account).
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 
 from flask import flash, g, get_flashed_messages, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -34,7 +32,6 @@ DONE, REFUSED = "done", "refused"  # the flashed lines' categories
 FIELD_LIMIT = 200  # a path or a choice longer than this is no place
 TEXT_LIMIT = 2000  # typed words beyond this are refused unread (the wish's own limit is LIMITS[TextField.WISH])
 WISH_FORM = ("place", "path", "text")
-MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 
 
 @blueprint.get("/community")
@@ -58,9 +55,9 @@ def points_download() -> Response:
 def _month() -> tuple[str, str | None]:
     """The month asked for (?month=YYYY-MM), else this month in Beijing time; with a refusal for one that is none."""
     typed = request.args.get("month", "")
-    found = MONTH.fullmatch(unicodedata.normalize("NFKC", typed).strip()) if len(typed) <= FIELD_LIMIT else None
-    if found is not None and 1 <= int(found.group(2)) <= 12:
-        return f"{found.group(1)}-{int(found.group(2)):02d}", None
+    month = points.parse_month(typed) if len(typed) <= FIELD_LIMIT else None
+    if month is not None:
+        return month, None
     this_month = points.month_of(runtime().clock())
     return this_month, texts.POINTS_BAD_MONTH.format(month=typed[:20]) if typed.strip() else None
 
