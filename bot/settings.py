@@ -65,6 +65,7 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 # Heroku-style and plain PostgreSQL URLs both mean the project's driver (SQLAlchemy would pick psycopg2).
 _POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 _T = TypeVar("_T")
+_E = TypeVar("_E", bound=Exception)
 
 
 @dataclass(frozen=True)
@@ -295,41 +296,24 @@ class Settings:
     @staticmethod
     def points_rules_from_env(env: Mapping[str, str] | None = None) -> Path | None:
         """GRIDBOT_POINTS_RULES, the points rules (积分规则) read and checked; None: the shipped ones."""
-        env = os.environ if env is None else env
-        path = _existing_path(env, "GRIDBOT_POINTS_RULES")
-        if path is None:
-            return None
-        try:
-            points_rules.load(path)
-        except points_rules.PointsRulesError as error:
-            raise _bad("GRIDBOT_POINTS_RULES", "points_rules", f"GRIDBOT_POINTS_RULES: {path}: {error}",
-                       value=path, expected=error) from None
-        except UnicodeDecodeError:
-            raise _bad("GRIDBOT_POINTS_RULES", "not_utf8", f"GRIDBOT_POINTS_RULES: {path} is not UTF-8",
-                       value=path) from None
-        except OSError as error:
-            raise _bad("GRIDBOT_POINTS_RULES", "unreadable", f"GRIDBOT_POINTS_RULES: {path}: {error.strerror}",
-                       value=path) from None
-        return path
+
+        def invalid(path: Path, error: points_rules.PointsRulesError) -> SettingsError:
+            return _bad("GRIDBOT_POINTS_RULES", "points_rules", f"GRIDBOT_POINTS_RULES: {path}: {error}", value=path,
+                        expected=error)
+
+        return _checked_file(os.environ if env is None else env, "GRIDBOT_POINTS_RULES", points_rules.load,
+                             points_rules.PointsRulesError, invalid)
 
     @staticmethod
     def holidays_from_env(env: Mapping[str, str] | None = None) -> Path | None:
         """GRIDBOT_HOLIDAYS, a calendar of holidays and make-up workdays, read and checked; None: the shipped one."""
-        env = os.environ if env is None else env
-        path = _existing_path(env, "GRIDBOT_HOLIDAYS")
-        if path is None:
-            return None
-        try:
-            workdays.load(path)
-        except workdays.CalendarError as error:
-            raise _bad("GRIDBOT_HOLIDAYS", "holidays_line", f"GRIDBOT_HOLIDAYS: {path}: {error}",
-                       value=error.line, expected=error.line_number) from None
-        except UnicodeDecodeError:
-            raise _bad("GRIDBOT_HOLIDAYS", "not_utf8", f"GRIDBOT_HOLIDAYS: {path} is not UTF-8", value=path) from None
-        except OSError as error:
-            raise _bad("GRIDBOT_HOLIDAYS", "unreadable", f"GRIDBOT_HOLIDAYS: {path}: {error.strerror}",
-                       value=path) from None
-        return path
+
+        def invalid(path: Path, error: workdays.CalendarError) -> SettingsError:
+            return _bad("GRIDBOT_HOLIDAYS", "holidays_line", f"GRIDBOT_HOLIDAYS: {path}: {error}", value=error.line,
+                        expected=error.line_number)
+
+        return _checked_file(os.environ if env is None else env, "GRIDBOT_HOLIDAYS", workdays.load,
+                             workdays.CalendarError, invalid)
 
     @classmethod
     def for_demo(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -572,6 +556,24 @@ def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
         raise _bad(name, "one_of", f"{name} must be one of {', '.join(allowed)}, got {value!r}", value=value,
                    expected=", ".join(allowed))
     return value
+
+
+def _checked_file(env: Mapping[str, str], name: str, load: Callable[[Path], object], invalid_type: type[_E],
+                  invalid: Callable[[Path, _E], SettingsError]) -> Path | None:
+    """The file the variable names, read once by `load` to check it (None when unset): its own mistakes (of
+    `invalid_type`) are worded by `invalid`; a file that is not UTF-8 or cannot be read, as for every file."""
+    path = _existing_path(env, name)
+    if path is None:
+        return None
+    try:
+        load(path)
+    except invalid_type as error:
+        raise invalid(path, error) from None
+    except UnicodeDecodeError:
+        raise _bad(name, "not_utf8", f"{name}: {path} is not UTF-8", value=path) from None
+    except OSError as error:
+        raise _bad(name, "unreadable", f"{name}: {path}: {error.strerror}", value=path) from None
+    return path
 
 
 def _existing_path(env: Mapping[str, str], name: str, directory: bool = False) -> Path | None:
