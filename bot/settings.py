@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot import sentinel_url
 from bot.clock import Clock, now_utc
 from bot.media_links import DEFAULT_DAYS as DEFAULT_LINK_DAYS
 from bot.media_links import DEFAULT_PUBLIC_URL, MediaLinks
@@ -62,6 +63,7 @@ MAX_REQUEST_DB_WAIT_MS = 4000
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+SENTINEL_FORM = "redis+sentinel://[:password@]host:port[,host:port...]/service[/db]"
 # Heroku-style and plain PostgreSQL URLs both mean the project's driver (SQLAlchemy would pick psycopg2).
 _POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 _T = TypeVar("_T")
@@ -456,13 +458,20 @@ def _redis_url(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name, "").strip()
     if not value:
         return None
+    if sentinel_url.is_sentinel(value):
+        try:
+            sentinel_url.parse(value)
+        except ValueError as error:
+            raise _bad(name, "redis_sentinel_url", f"{name}: {error} ({SENTINEL_FORM})") from None
+        return value
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError on a port that is no number
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in REDIS_SCHEMES or not (parts.hostname or parts.path):
-        raise _bad(name, "redis_url", f"{name} must be redis://host:port/db, rediss://… or unix:///path")
+        raise _bad(name, "redis_url",
+                   f"{name} must be redis://host:port/db, rediss://…, unix:///path or {SENTINEL_FORM}")
     return value
 
 

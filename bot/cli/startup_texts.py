@@ -24,7 +24,10 @@ _SETTING = {
     "template_ids": '{variable} 必须是模板 ID 的 JSON 对象，例如 {{"resident_resolved": "模板ID"}}。',
     "unknown_templates": "{variable} 里有不认识的通知名：{value}（可用的有：{expected}）。",
     "ip_network": "{variable} 里的“{value}”不是 IP 地址或网段（如 10.0.0.0/8）。",
-    "redis_url": "{variable} 必须形如 redis://主机:端口/库号、rediss://… 或 unix:///路径。",
+    "redis_url": "{variable} 必须形如 redis://主机:端口/库号、rediss://…、unix:///路径，"
+                 "或经 Sentinel：redis+sentinel://主机:端口,主机:端口/服务名。",
+    "redis_sentinel_url": "{variable} 的 Sentinel 地址写得不对，应形如 "
+                          "redis+sentinel://[:密码@]主机:端口[,主机:端口...]/服务名[/库号]。",
     "database_url": "{variable} 必须形如 postgresql://用户:密码@主机/库名 或 sqlite:///文件路径。",
     "fraction": "{variable} 必须是 0 到 1 之间的数，如 0.9；现在是“{value}”。",
     "rate_weights": "{variable} 必须是三个 0 到 1 之间、加起来等于 1 的数，用英文逗号分开（响应率,解决率,满意率），"

@@ -27,9 +27,14 @@ def free_port_pair() -> int:
     """A free port P whose neighbour P+1 (the demo's fake WeChat API) is free too, both below the kernel's ephemeral
     range: a port bind(0) picks is one the kernel also hands to outgoing connections (another xdist worker's Redis
     or HTTP client), which took P+1 between this check and the demo's bind now and then."""
+    return free_port_run(2)
+
+
+def free_port_run(count: int) -> int:
+    """The first of `count` neighbouring free ports below the kernel's ephemeral range (see free_port_pair)."""
     lowest_ephemeral = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    candidates = random.Random().sample(range(10_000, lowest_ephemeral - 1), 200)
+    candidates = random.Random().sample(range(10_000, lowest_ephemeral - count), 200)
     for port in candidates:
-        if port_is_free(port) and port_is_free(port + 1):
+        if all(port_is_free(port + offset) for offset in range(count)):
             return port
-    raise RuntimeError("no two neighbouring free ports below the ephemeral range")
+    raise RuntimeError(f"no {count} neighbouring free ports below the ephemeral range")
