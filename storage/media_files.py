@@ -101,6 +101,17 @@ def take_due(session: Session, now: datetime, limit: int = TAKE_LIMIT) -> list[i
     return ids
 
 
+def release_taken(session: Session, ids: list[int], now: datetime) -> int:
+    """Hand photos taken at `now` back, their try not counted, when their jobs never reached Redis: due again at
+    once instead of after TAKEN_FOR. A photo a job has started on meanwhile is left alone."""
+    return session.execute(
+        update(Attachment)
+        .where(Attachment.id.in_(ids), Attachment.downloaded_at.is_(None),
+               Attachment.download_due_at == now + TAKEN_FOR)
+        .values(download_attempts=Attachment.download_attempts - 1, download_due_at=now)
+    ).rowcount
+
+
 def to_fetch(session: Session, attachment_id: int) -> Fetch | None:
     """The download a job is to make; None when there is nothing to do (saved already, or no media id)."""
     row = session.get(Attachment, attachment_id)

@@ -95,6 +95,17 @@ def take_due(session: Session, now: datetime, limit: int = 500) -> list[int]:
     return sorted(taken)
 
 
+def release_queued(session: Session, ids: list[int], queued_at: datetime) -> int:
+    """Hand chunks taken at `queued_at` back (pending, due at once) when their jobs never reached Redis, rather than
+    wait REQUEUE_AFTER for the lost-job sweep; a chunk a job has claimed meanwhile is left alone."""
+    return session.execute(
+        update(BroadcastChunk)
+        .where(BroadcastChunk.id.in_(ids), BroadcastChunk.status == ChunkStatus.QUEUED,
+               BroadcastChunk.queued_at == queued_at)
+        .values(status=ChunkStatus.PENDING)
+    ).rowcount
+
+
 def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> Work | None:
     """Take a queued chunk for sending (compare-and-set); None if another worker has it or it ended. Recipients a
     dead worker left mid-send are failed here when their idempotency key can no longer protect them."""

@@ -154,6 +154,19 @@ def take_due(session: Session, now: datetime, limit: int = 500) -> Sequence[int]
     return ids
 
 
+def release_queued(session: Session, ids: Sequence[int], queued_at: datetime) -> int:
+    """Hand rows taken at `queued_at` back (pending, due at once) when their jobs never reached Redis: the next round
+    takes them again instead of the lost-job sweep after REQUEUE_AFTER. Compare-and-set: a row a job has claimed
+    meanwhile (the enqueue did land, only its answer was lost) is left alone; the others' jobs, if they did land,
+    find nothing to claim."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.QUEUED,
+               OutboxMessage.queued_at == queued_at)
+        .values(status=OutboxStatus.PENDING, queued_at=None)
+    ).rowcount
+
+
 def start_sending(session: Session, outbox_id: int, now: datetime) -> Delivery | None:
     """Claim a queued row for one send (compare-and-set); None if it was sent, is being sent, or is gone."""
     claimed = session.execute(

@@ -17,6 +17,7 @@ from typing import Callable
 
 from redis import RedisError
 from rq import Queue
+from sqlalchemy.orm import Session
 
 from bot.figure_cache import WARM_EVERY, FigureCache
 from bot.wechat.api import WeChatAPIError
@@ -140,21 +141,30 @@ def relay_once(runtime: WorkerRuntime) -> int:
         return 0
     batches = [list(ids[start:start + DELIVERY_BATCH]) for start in range(0, len(ids), DELIVERY_BATCH)]
     _enqueue(runtime, jobs.deliver_batch, DELIVERY_JOB_TIMEOUT,
-             [((batch,), f"outbox-{batch[0]}-{batch[-1]}") for batch in batches])
+             [((batch,), f"outbox-{batch[0]}-{batch[-1]}") for batch in batches],
+             release=lambda session: outbox.release_queued(session, ids, now))
     return len(ids)
 
 
 def _enqueue(runtime: WorkerRuntime, function: Callable[..., object], timeout: int,
-             calls: list[tuple[tuple[object, ...], str]]) -> None:
-    """Hand RQ one job of `function` per (arguments, job id), all in one Redis round trip."""
+             calls: list[tuple[tuple[object, ...], str]], release: Callable[[Session], object]) -> None:
+    """Hand RQ one job of `function` per (arguments, job id), all in one Redis round trip (MULTI/EXEC: all or
+    none). When Redis refuses them (down, or failing over to a replica), `release` hands the rows they were for
+    back in a transaction of its own, so the next round retries them at once; the error goes on to the round's log.
+    """
     target = queue(runtime)
-    with runtime.redis.pipeline() as pipe:
-        target.enqueue_many(
-            [Queue.prepare_data(function, args=args, job_id=job_id, timeout=timeout, result_ttl=3600)
-             for args, job_id in calls],
-            pipeline=pipe,
-        )
-        pipe.execute()
+    try:
+        with runtime.redis.pipeline() as pipe:
+            target.enqueue_many(
+                [Queue.prepare_data(function, args=args, job_id=job_id, timeout=timeout, result_ttl=3600)
+                 for args, job_id in calls],
+                pipeline=pipe,
+            )
+            pipe.execute()
+    except (RedisError, OSError):
+        with runtime.database.transaction() as session:
+            release(session)
+        raise
 
 
 def relay_notices(runtime: WorkerRuntime) -> int:
@@ -164,12 +174,13 @@ def relay_notices(runtime: WorkerRuntime) -> int:
     again once its lease is over, a queued one Redis lost after notice_sending.REQUEUE_AFTER; each gets a new job
     id, since the old job may still sit in RQ's registries.
     """
+    now = runtime.clock()
     with runtime.database.transaction() as session:
-        ids = notice_sending.take_due(session, runtime.clock())
+        ids = notice_sending.take_due(session, now)
     if ids:
-        stamp = f"{runtime.clock():%Y%m%d%H%M%S%f}"
         _enqueue(runtime, jobs.send_notice_chunk, NOTICE_JOB_TIMEOUT,
-                 [((chunk_id,), f"notice-{chunk_id}-{stamp}") for chunk_id in ids])
+                 [((chunk_id,), f"notice-{chunk_id}-{now:%Y%m%d%H%M%S%f}") for chunk_id in ids],
+                 release=lambda session: notice_sending.release_queued(session, ids, now))
     return len(ids)
 
 
@@ -179,12 +190,13 @@ def save_photos(runtime: WorkerRuntime) -> int:
 
     Taken (each try counted) in a transaction of their own and enqueued after it commits, like the outbox.
     """
+    now = runtime.clock()
     with runtime.database.transaction() as session:
-        ids = media_files.take_due(session, runtime.clock())
+        ids = media_files.take_due(session, now)
     if ids:
         _enqueue(runtime, jobs.download_media, MEDIA_JOB_TIMEOUT,
-                 [((attachment_id,), f"media-{attachment_id}-{runtime.clock():%Y%m%d%H%M%S%f}")
-                  for attachment_id in ids])
+                 [((attachment_id,), f"media-{attachment_id}-{now:%Y%m%d%H%M%S%f}") for attachment_id in ids],
+                 release=lambda session: media_files.release_taken(session, ids, now))
     return len(ids)
 
 

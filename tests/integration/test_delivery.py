@@ -1,12 +1,14 @@
 """From a committed outbox row to WeChat's API: the relay, a real RQ worker on real Redis, the adapter."""
 
 import pytest
+import redis as redis_lib
 from sqlalchemy import select
 
 from bot.worker import jobs, schedule
+from storage import outbox
 from storage.models import OutboxMessage, OutboxStatus
 from tests.support.personas import LI, WANG, ZHANG
-from tests.support.worker import work
+from tests.support.worker import with_redis_refusing, work
 
 pytestmark = pytest.mark.postgres
 
@@ -98,6 +100,29 @@ def test_rows_whose_jobs_were_lost_with_redis_are_queued_again(wechat, worker_ru
     assert schedule.tick(worker_runtime) == 0
     clock.advance(minutes=6)
     work(worker_runtime)
+    assert [row.status for row in outbox_rows(worker_runtime.database)] == [OutboxStatus.SENT]
+    assert len(fake_wechat.calls(CUSTOM_SEND)) == 1
+
+
+def test_rows_redis_refused_go_back_at_once_and_are_sent_at_the_next_round(wechat, worker_runtime, fake_wechat):
+    wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
+    assert schedule.dispatch_once(worker_runtime) == 1
+    with pytest.raises(redis_lib.ConnectionError):  # the round's error, for its log line
+        schedule.relay_once(with_redis_refusing(worker_runtime))
+    assert [row.status for row in outbox_rows(worker_runtime.database)] == [OutboxStatus.PENDING]
+    work(worker_runtime)  # Redis is back: the very next round, not the lost-job sweep five minutes on
+    assert [row.status for row in outbox_rows(worker_runtime.database)] == [OutboxStatus.SENT]
+    assert len(fake_wechat.calls(CUSTOM_SEND)) == 1
+
+
+def test_rows_handed_back_although_their_job_reached_redis_are_sent_once(wechat, worker_runtime, fake_wechat, clock):
+    wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
+    schedule.dispatch_once(worker_runtime)
+    assert schedule.relay_once(worker_runtime) == 1  # the job is in Redis, but its answer was lost on the way back
+    (row,) = outbox_rows(worker_runtime.database)
+    with worker_runtime.database.transaction() as session:
+        assert outbox.release_queued(session, [row.id], clock()) == 1
+    work(worker_runtime)  # the old job finds nothing to claim; the next round's job sends
     assert [row.status for row in outbox_rows(worker_runtime.database)] == [OutboxStatus.SENT]
     assert len(fake_wechat.calls(CUSTOM_SEND)) == 1
 

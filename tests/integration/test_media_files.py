@@ -7,6 +7,7 @@ import base64
 from pathlib import Path
 
 import pytest
+import redis as redis_lib
 from rq import SimpleWorker
 from sqlalchemy import select
 
@@ -15,7 +16,7 @@ from bot.worker import jobs, schedule
 from storage import media_files
 from storage.models import Attachment
 from tests.support.personas import RESIDENT
-from tests.support.worker import file_and_dispatch
+from tests.support.worker import file_and_dispatch, with_redis_refusing
 
 pytestmark = pytest.mark.postgres
 MEDIA_GET = "/cgi-bin/media/get"
@@ -122,3 +123,12 @@ def test_the_link_serves_the_photo_until_it_expires(wechat, client, seeded, cloc
     expired = client.get(path)
     assert expired.status_code == 404 and "链接已过期或无效，请在公众号里重新发送“查询 编号”获取" in expired.get_data(as_text=True)
     assert expired.headers["Cache-Control"] == "private"
+
+
+def test_a_photo_redis_refused_is_due_again_at_once_its_try_not_counted(wechat, seeded, clock, worker_runtime):
+    file_and_dispatch(wechat, seeded, clock)
+    send_photo(wechat)
+    with pytest.raises(redis_lib.ConnectionError):
+        schedule.save_photos(with_redis_refusing(worker_runtime))
+    assert (the_photo(seeded).download_attempts, the_photo(seeded).download_due_at) == (0, clock())
+    assert save(worker_runtime) == 1 and the_photo(seeded).downloaded_at == clock()

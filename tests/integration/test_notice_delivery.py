@@ -7,6 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+import redis as redis_lib
 import requests
 from sqlalchemy import select, update
 
@@ -27,7 +28,7 @@ from storage.models import (
 from storage.notice_planning import Limits, Request
 from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN
 from tests.support.personas import BUILDING_LEAD, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR
-from tests.support.worker import work
+from tests.support.worker import with_redis_refusing, work
 
 pytestmark = pytest.mark.postgres
 
@@ -74,6 +75,15 @@ def test_a_grid_notice_goes_out_as_one_mass_send_with_a_deterministic_clientmsgi
     assert "消防安全演练" in call["body"]["text"]["content"] and number in call["body"]["text"]["content"]
     shown = progress(worker_runtime, number)
     assert (shown.state, shown.sent, shown.percent, shown.by_channel["mass"]) == ("done", 5, 100, {"sent": 5, "failed": 0})
+
+
+def test_a_chunk_redis_refused_goes_back_at_once_and_is_sent_at_the_next_round(worker_runtime, fake_wechat):
+    number = send(worker_runtime)
+    with pytest.raises(redis_lib.ConnectionError):
+        schedule.relay_notices(with_redis_refusing(worker_runtime))
+    assert [chunk.status for chunk in chunks(worker_runtime, number)] == [ChunkStatus.PENDING]
+    work(worker_runtime)
+    assert len(fake_wechat.calls(MASS_SEND_PATH)) == 1 and progress(worker_runtime, number).state == "done"
 
 
 def test_a_mass_send_repeated_after_a_dead_worker_is_answered_45065_and_counted_once(worker_runtime, fake_wechat,

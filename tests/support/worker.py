@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+import redis as redis_lib
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from rq import SimpleWorker
 
 from bot.worker import schedule
@@ -12,10 +16,17 @@ from storage import dispatch
 from storage.db import Database
 from tests.fakes import Fake
 from tests.support.personas import RESIDENT
+from tests.support.ports import free_port_run
 
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
 LIFT = "3号楼电梯坏了，物业一直不来修"  # the appeal most tests file: o1 lives in 3号楼
 TICKET = re.compile(r"G\d{10}")
+
+
+def with_redis_refusing(runtime: WorkerRuntime) -> WorkerRuntime:
+    """The same worker, its Redis gone (down, or a primary Sentinel has not replaced yet): every command refused."""
+    gone = redis_lib.Redis(port=free_port_run(1), socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
+    return replace(runtime, redis=gone)
 
 
 def work(runtime: WorkerRuntime, rounds: int = 1) -> int:
