@@ -92,7 +92,7 @@ def _run(cmd: list[str], timeout: float, cwd: str | None = None) -> str:
     return text
 
 
-def _ensure_system_user() -> pwd.struct_passwd:
+def ensure_system_user() -> pwd.struct_passwd:
     """Return the ``postgres`` system user, creating it first if needed (root only)."""
     try:
         return pwd.getpwnam(SYSTEM_USER)
@@ -220,7 +220,7 @@ def throwaway_cluster() -> Iterator[str]:
             f"or in {DEBIAN_BINDIR_GLOB}"
         )
     # initdb refuses to run as root, so root hands the cluster to the postgres user.
-    owner = _ensure_system_user() if os.geteuid() == 0 else None
+    owner = ensure_system_user() if os.geteuid() == 0 else None
     base = _make_base_dir(owner)
     data = base / "data"
     try:
