@@ -113,6 +113,9 @@ class Service:
     port: int  # 0: listens on nothing (a worker)
     pid: int
     log: str
+    argv: list[str]
+    environment: dict[str, str]
+    user: str | None = None
 
     @property
     def address(self) -> tuple[str, int]:
@@ -162,7 +165,7 @@ def start(directory: Path, name: str, host: str, port: int, argv: list[str], env
     with open(log_path, "ab") as log:
         process = subprocess.Popen([*command, *argv], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
-    service = Service(name, host, port, process.pid, str(log_path))
+    service = Service(name, host, port, process.pid, str(log_path), argv, environment, user)
     deadline = time.monotonic() + (START_TIMEOUT_S if port else 1.0)
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -173,6 +176,14 @@ def start(directory: Path, name: str, host: str, port: int, argv: list[str], env
     if port:
         raise RuntimeError(f"{name} on {host} did not listen on port {port} in {START_TIMEOUT_S:.0f} s:\n{tail(service)}")
     return service
+
+
+def restart(directory: Path, service: Service) -> Service:
+    """The same service started again on its host, as systemd's Restart= would (kill it first if it still runs)."""
+    service.signal()
+    while service.alive():
+        time.sleep(0.05)
+    return start(directory, service.name, service.host, service.port, service.argv, service.environment, service.user)
 
 
 def tail(service: Service, lines: int = 25) -> str:

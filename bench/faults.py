@@ -1,0 +1,305 @@
+"""Faults during steady load on the namespace topology (issue 16): for each, acknowledged appeals lost, task cards
+sent twice, replies later than WeChat's 5 s, and how long until every reply is an acknowledgement again.
+
+    python bench/faults.py [--rate 10] [--phase 20] [--residents 4000] [--only NAME ...] [--json]
+
+Root only. Builds the topology (bench/topology.py), sends `--rate` appeals a second (each from a resident who has
+not written yet, with a text of its own) spread over both web hosts for `--phase` seconds per fault, injects the
+fault 2 s into its phase and heals it as operations would (systemd restarts a killed process after 5 s; Sentinel
+replaces a dead Redis primary by itself; the WeChat API's trouble passes). After the last phase it waits for every
+acknowledged appeal's task cards, then counts, from the database and the fake API's record of calls:
+- lost: an appeal whose ticket a resident was given that is not in the database, or whose cards never arrived;
+- twice: a task card that reached the same grid member twice for one ticket;
+- late: replies that took longer than 5 s (WeChat would have given up and retried);
+- recovery: from the fault to the last message of its phase not acknowledged within 5 s;
+- message → first card: for appeals whose cards went out on their own (a member's sixth card in a minute is
+  folded into that minute's digest, by design, and is not timed here).
+Without nginx in front, a resident whose message went to a dead web host gets no answer (WeChat retries it three
+times); those show as "no answer" here, and are what a proxy in front of two hosts removes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import cards
+import fixture  # puts the repository on sys.path, before the first-party imports below
+import loadgen
+import requests
+import topology
+import traffic
+
+from bot.settings import DEMO_AES_KEY
+from bot.wechat.fake import CUSTOM_SEND_PATH
+from bot.wechat.simulator import WeChatServer
+from storage.db import Database
+
+WECHAT_WAIT_S = 5.0
+FAULT_AT_S = 2.0
+RESTART_AFTER_S = 5.0  # systemd's RestartSec in deploy/
+DRAIN_S = 180.0
+ACKNOWLEDGED = re.compile(r"已受理您的诉求\n编号：(G\d{10})")
+
+
+@dataclass
+class Fault:
+    name: str
+    inject: Callable[[topology.Deployment], None]
+    heal: Callable[[topology.Deployment], None] | None = None
+    heal_after_s: float = RESTART_AFTER_S
+
+
+@dataclass
+class Phase:
+    fault: str
+    sent: int = 0
+    acknowledged: int = 0
+    asked_to_resend: int = 0
+    no_answer: int = 0
+    late: int = 0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    recovery_s: float = 0.0
+    other_replies: Counter[str] = field(default_factory=Counter)  # what residents were told instead, by first line
+    tickets: list[str] = field(default_factory=list)
+    sent_at: dict[str, float] = field(default_factory=dict)
+
+
+def _kill(service: str) -> Callable[[topology.Deployment], None]:
+    return lambda deployment: deployment.services[service].signal()
+
+
+def _restart(service: str) -> Callable[[topology.Deployment], None]:
+    def heal(deployment: topology.Deployment) -> None:
+        deployment.add(topology.restart(Path(deployment.directory), deployment.services[service]))
+    return heal
+
+
+def _primary(deployment: topology.Deployment) -> str:
+    """The service name of the Redis primary the Sentinels name now."""
+    import redis
+
+    sentinel = redis.Redis(host=topology.HOSTS["redis3"], port=topology.SENTINEL_PORT, decode_responses=True)
+    host, _port = sentinel.sentinel_get_master_addr_by_name(topology.SENTINEL_SERVICE)
+    name = next(name for name, address in topology.HOSTS.items() if address == host)
+    return f"redis-{name}"
+
+
+def _api_trouble(errcode: int | str, times: int) -> Callable[[topology.Deployment], None]:
+    def inject(deployment: topology.Deployment) -> None:
+        requests.post(f"{deployment.api_url}/_fake/fail", timeout=5,
+                      json={"path": CUSTOM_SEND_PATH, "errcode": errcode, "times": times, "delay": 6}).raise_for_status()
+    return inject
+
+
+def _clear_api_trouble(deployment: topology.Deployment) -> None:
+    requests.delete(f"{deployment.api_url}/_fake/fail", timeout=5).raise_for_status()
+
+
+class _PrimaryFailover:
+    """Kill whichever Redis server is the primary now; later bring it back, for the Sentinels to make a replica of."""
+
+    def __init__(self) -> None:
+        self.killed = ""
+
+    def inject(self, deployment: topology.Deployment) -> None:
+        self.killed = _primary(deployment)
+        deployment.services[self.killed].signal()
+
+    def heal(self, deployment: topology.Deployment) -> None:
+        _restart(self.killed)(deployment)
+
+
+def _expire_token(deployment: topology.Deployment) -> None:
+    requests.post(f"{deployment.api_url}/_fake/expire-token", timeout=5).raise_for_status()
+
+
+_FAILOVER = _PrimaryFailover()
+FAULTS: tuple[Fault, ...] = (
+    Fault("none (baseline)", lambda deployment: None),
+    Fault("web host killed", _kill("web1"), _restart("web1")),
+    Fault("worker host killed mid-batch", _kill("work1"), _restart("work1")),
+    Fault("Redis primary killed", _FAILOVER.inject, _FAILOVER.heal, 10.0),
+    Fault("PostgreSQL killed and restarted", _kill("postgres"), _restart("postgres"), 3.0),
+    Fault("WeChat API: HTTP 500", _api_trouble("http500", 40), _clear_api_trouble, 10.0),
+    Fault("WeChat API: -1 system busy", _api_trouble(-1, 40), _clear_api_trouble, 10.0),
+    Fault("WeChat API: timeouts", _api_trouble("timeout", 6), _clear_api_trouble, 10.0),
+    Fault("WeChat API: 40001 token expired", _expire_token),
+)
+
+
+def run_phase(deployment: topology.Deployment, fault: Fault, server: WeChatServer, rate: float, seconds: float,
+              residents: list[str]) -> Phase:
+    """`rate` appeals a second for `seconds`, half to each web host; the fault injected FAULT_AT_S in."""
+    phase = Phase(fault.name)
+    count = int(rate * seconds)
+    mine = [residents.pop() for _ in range(count)]
+    now = int(time.time())
+    signed = [server.sign(server.text(openid, f"{traffic.APPEALS[index % len(traffic.APPEALS)]}（{openid[-6:]}）",
+                                      create_time=now), encrypted=True, timestamp=now)
+              for index, openid in enumerate(mine)]
+    hosts = ("web1", "web2")
+    results: dict[str, list[loadgen.Sent]] = {}
+
+    def send(host: str, part: list) -> None:  # type: ignore[type-arg]
+        address = deployment.services[host].address
+        results[host] = loadgen.run_open_loop([traffic.http_request(request, *address) for request in part], address,
+                                              rate / len(hosts), timeout=WECHAT_WAIT_S * 3)
+
+    parts = {host: signed[index::len(hosts)] for index, host in enumerate(hosts)}
+    senders = [threading.Thread(target=send, args=(host, part)) for host, part in parts.items()]
+    for sender in senders:
+        sender.start()
+    time.sleep(FAULT_AT_S)
+    injected = time.time()
+    fault.inject(deployment)
+    if fault.heal:
+        time.sleep(fault.heal_after_s)
+        fault.heal(deployment)
+    for sender in senders:
+        sender.join()
+    latencies, last_bad = [], injected
+    for host, sent in results.items():
+        for one in sent:
+            request = parts[host][one.index]
+            phase.sent += 1
+            reply = server.open_reply(one.answer.body.decode("utf-8", "replace"), request) if one.answer else None
+            match = ACKNOWLEDGED.search(reply or "")
+            good = match is not None and one.latency <= WECHAT_WAIT_S
+            if match:
+                phase.acknowledged += 1
+                phase.tickets.append(match.group(1))
+                phase.sent_at[match.group(1)] = one.started_wall
+                latencies.append(one.latency)
+            elif reply:
+                phase.asked_to_resend += 1
+                phase.other_replies[reply.splitlines()[0][:30]] += 1
+            else:
+                phase.no_answer += 1
+            phase.late += one.latency > WECHAT_WAIT_S
+            if not good and one.started_wall >= injected:
+                last_bad = max(last_bad, one.started_wall)
+    latencies.sort()
+    if latencies:
+        phase.p50_ms = round(loadgen.percentile(latencies, 50) * 1000, 1)
+        phase.p99_ms = round(loadgen.percentile(latencies, 99) * 1000, 1)
+    phase.recovery_s = round(last_bad - injected, 1) if fault.name != FAULTS[0].name else 0.0
+    return phase
+
+
+@dataclass
+class Outcome:
+    lost: int
+    cards_expected: int
+    cards_seen: int
+    sent_twice: int
+    twice_by_phase: dict[str, int]
+    lost_by_phase: dict[str, int]
+    card_p95_s_by_phase: dict[str, float]
+
+
+def settle(deployment: topology.Deployment, phases: list[Phase]) -> Outcome:
+    """Wait for every acknowledged appeal's cards (or DRAIN_S), then count what was lost and what came twice."""
+    tickets = [ticket for phase in phases for ticket in phase.tickets]
+    database = Database(deployment.database_url)
+    deadline = time.monotonic() + DRAIN_S
+    try:
+        while True:
+            written, digested = cards.expected_cards(database, tickets)
+            seen = cards.fetch_cards(deployment.api_url)[0]
+            delivered = {(card.ticket, card.recipient) for card in seen}
+            if len(delivered) >= written - digested or time.monotonic() > deadline:
+                break
+            time.sleep(1.0)
+        rows, _statuses = cards.read_rows(deployment.database_url, tickets)
+    finally:
+        database.dispose()
+    ours = set(tickets)
+    per_pair = Counter((card.ticket, card.recipient) for card in seen if card.ticket in ours)
+    first_card = {}
+    for card in seen:
+        first_card[card.ticket] = min(first_card.get(card.ticket, card.at), card.at)
+    in_database = {row.ticket for row in rows}
+    awaited = {(row.ticket, row.recipient) for row in rows if row.status != "digested"}
+    twice_by_phase, lost_by_phase, p95_by_phase = {}, {}, {}
+    for phase in phases:
+        mine = set(phase.tickets)
+        twice_by_phase[phase.fault] = sum(count - 1 for (ticket, _), count in per_pair.items() if ticket in mine)
+        lost_by_phase[phase.fault] = len(mine - in_database) + len({ticket for ticket, recipient in awaited
+                                                                    if ticket in mine and not per_pair[(ticket, recipient)]})
+        # Only cards of their own: a card folded into its member's digest of the minute waits for the minute.
+        carded = {ticket for ticket, _ in awaited if ticket in mine and ticket in first_card}
+        delays = sorted(first_card[ticket] - phase.sent_at[ticket] for ticket in carded)
+        p95_by_phase[phase.fault] = round(loadgen.percentile(delays, 95), 2) if delays else 0.0
+    return Outcome(sum(lost_by_phase.values()), len(awaited), len(per_pair), sum(twice_by_phase.values()),
+                   twice_by_phase, lost_by_phase, p95_by_phase)
+
+
+def render(phases: list[Phase], outcome: Outcome, rate: float, seconds: float) -> str:
+    lines = [f"faults under load: {rate:g} appeals/s over two web hosts, {seconds:g} s per fault, code "
+             f"{fixture.code_version()}", "",
+             "| fault | sent | acknowledged | asked to resend | no answer | later than 5 s | p50 / p99 reply | "
+             "acknowledged appeals lost | cards sent twice | message → first card p95 | recovered after |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for phase in phases:
+        lines.append(f"| {phase.fault} | {phase.sent} | {phase.acknowledged} | {phase.asked_to_resend} | "
+                     f"{phase.no_answer} | {phase.late} | {phase.p50_ms:.0f} / {phase.p99_ms:.0f} ms | "
+                     f"{outcome.lost_by_phase[phase.fault]} | {outcome.twice_by_phase[phase.fault]} | "
+                     f"{outcome.card_p95_s_by_phase[phase.fault]:.2f} s | {phase.recovery_s:g} s |")
+    others = Counter()
+    for phase in phases:
+        others.update(phase.other_replies)
+    lines += ["", "told instead of an acknowledgement: " + ("; ".join(f"{text} ×{count}" for text, count in
+                                                              others.most_common()) or "nothing else")]
+    lines += ["", f"cards awaited {outcome.cards_expected}, distinct cards seen {outcome.cards_seen}; "
+              f"acknowledged appeals lost {outcome.lost}; cards sent twice {outcome.sent_twice}"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=10.0)
+    parser.add_argument("--phase", type=float, default=20.0)
+    parser.add_argument("--residents", type=int, default=4000)
+    parser.add_argument("--only", nargs="*", help="run only faults whose name starts with one of these")
+    parser.add_argument("--dir", type=Path, default=topology.DEFAULT_DIR)
+    parser.add_argument("--keep", action="store_true", help="leave the topology running afterwards")
+    parser.add_argument("--json", action="store_true")
+    options = parser.parse_args(argv)
+    faults = [fault for fault in FAULTS if not options.only or fault.name.startswith(tuple(options.only))]
+    needed = int(options.rate * options.phase) * len(faults) + 10
+    if needed > options.residents:
+        parser.error(f"--residents must be at least {needed}: each appeal comes from a resident who has not written")
+    deployment = topology.up(options.dir, options.residents, web_processes=2)
+    try:
+        topology.smoke(deployment)
+        server = WeChatServer(deployment.token, fixture.BENCH_APPID, DEMO_AES_KEY)
+        residents = [f"{fixture.OPENID_PREFIX}{number:06d}" for number in range(options.residents - 10)]
+        phases = []
+        for fault in faults:
+            topology.say(f"faults: {fault.name}")
+            phases.append(run_phase(deployment, fault, server, options.rate, options.phase, residents))
+        topology.say("faults: waiting for every acknowledged appeal's task cards")
+        outcome = settle(deployment, phases)
+    finally:
+        if not options.keep:
+            topology.network_down()
+    if options.json:
+        print(json.dumps({"phases": [{k: v for k, v in asdict(p).items() if k not in ("tickets", "sent_at")}
+                                     for p in phases], "outcome": asdict(outcome)}, ensure_ascii=False))
+    else:
+        print(render(phases, outcome, options.rate, options.phase))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
