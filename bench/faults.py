@@ -271,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phase", type=float, default=20.0)
     parser.add_argument("--residents", type=int, default=4000)
     parser.add_argument("--only", nargs="*", help="run only faults whose name starts with one of these")
+    parser.add_argument("--digest-after", type=int, default=1000,
+                        help="GRIDBOT_DIGEST_AFTER (production: 5); high, so that every card travels and is counted")
     parser.add_argument("--dir", type=Path, default=topology.DEFAULT_DIR)
     parser.add_argument("--keep", action="store_true", help="leave the topology running afterwards")
     parser.add_argument("--json", action="store_true")
@@ -279,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     needed = int(options.rate * options.phase) * len(faults) + 10
     if needed > options.residents:
         parser.error(f"--residents must be at least {needed}: each appeal comes from a resident who has not written")
-    deployment = topology.up(options.dir, options.residents, web_processes=2)
+    deployment = topology.up(options.dir, options.residents, web_processes=2,
+                             extra={"GRIDBOT_DIGEST_AFTER": str(options.digest_after)})
     try:
         topology.smoke(deployment)
         server = WeChatServer(deployment.token, fixture.BENCH_APPID, DEMO_AES_KEY)

@@ -26,7 +26,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import fixture  # puts the repository on sys.path, before the first-party imports below
@@ -203,6 +203,7 @@ class Deployment:
     residents: int
     services: dict[str, Service]
     smokes: int = 0
+    extra: dict[str, str] = field(default_factory=dict)  # more variables for every gridbot process
 
     @property
     def database_url(self) -> str:
@@ -224,7 +225,8 @@ class Deployment:
         return {"WECHAT_TOKEN": self.token, "WECHAT_APPID": fixture.BENCH_APPID, "WECHAT_SECRET": "bench",
                 "WECHAT_AES_KEY": DEMO_AES_KEY, "GRIDBOT_SECRET_KEY": self.secret_key,
                 "GRIDBOT_DATABASE_URL": self.database_url, "GRIDBOT_REDIS_URL": self.redis_url,
-                "WECHAT_API_BASE_URL": self.api_url, "GRIDBOT_DATA_DIR": str(data), "GRIDBOT_LOG_LEVEL": "WARNING"}
+                "WECHAT_API_BASE_URL": self.api_url, "GRIDBOT_DATA_DIR": str(data), "GRIDBOT_LOG_LEVEL": "WARNING",
+                **self.extra}
 
     def save(self) -> None:
         state = asdict(self)
@@ -242,13 +244,14 @@ class Deployment:
         return service
 
 
-def up(directory: Path, residents: int, web_processes: int) -> Deployment:
+def up(directory: Path, residents: int, web_processes: int, extra: dict[str, str] | None = None) -> Deployment:
     """The whole deployment, started in dependency order; the database migrated and seeded from the root namespace."""
     if directory.exists():
         shutil.rmtree(directory)
     (directory / "logs").mkdir(parents=True)
     directory.chmod(0o755)  # PostgreSQL runs as its own user and must reach its directory
-    deployment = Deployment(str(directory), "bench" + secrets.token_hex(8), secrets.token_urlsafe(32), residents, {})
+    deployment = Deployment(str(directory), "bench" + secrets.token_hex(8), secrets.token_urlsafe(32), residents, {},
+                            extra=dict(extra or {}))
     network_up()
     start_postgres(deployment)
     start_redis(deployment)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.privacy import mask
 from bot.wechat.api import WeChatAPIError
+from bot.worker.outage import through_outage
 from bot.worker.runtime import WorkerRuntime
 from handlers import notifications
 from storage import outbox, windows
@@ -36,16 +37,25 @@ class _Unrecorded:
         self.sends: list[tuple[Delivery, str | None]] = []
 
     def record(self, runtime: WorkerRuntime, session: Session) -> None:
+        """Write the sends down in `session`; `committed` forgets them once its transaction has committed (a
+        transaction that failed wrote nothing, and the next one writes them again)."""
         for delivery, msgid in self.sends:
             outbox.mark_sent(session, delivery.id, runtime.clock(), msgid)
+
+    def committed(self) -> None:
+        for delivery, _msgid in self.sends:
             log.info("outbox %s sent to %s (%s, %s)", delivery.id, mask(delivery.recipient_openid),
                      delivery.template, delivery.channel)
         self.sends.clear()
 
     def flush(self, runtime: WorkerRuntime) -> None:
         if self.sends:
-            with runtime.database.transaction() as session:
-                self.record(runtime, session)
+            through_outage(lambda: self._flush(runtime), "outbox: recording sends")
+
+    def _flush(self, runtime: WorkerRuntime) -> None:
+        with runtime.database.transaction() as session:
+            self.record(runtime, session)
+        self.committed()
 
 
 def deliver_rows(runtime: WorkerRuntime, outbox_ids: list[int]) -> dict[str, int]:
@@ -58,11 +68,7 @@ def deliver_rows(runtime: WorkerRuntime, outbox_ids: list[int]) -> dict[str, int
 
 
 def _deliver(runtime: WorkerRuntime, outbox_id: int, unrecorded: _Unrecorded) -> str:
-    with runtime.database.transaction() as session:
-        unrecorded.record(runtime, session)
-        delivery = outbox.start_sending(session, outbox_id, runtime.clock())
-        if delivery is not None and delivery.channel is None:
-            delivery = outbox.record_channel(session, delivery, _choose(runtime, session, delivery))
+    delivery = through_outage(lambda: _claim(runtime, outbox_id, unrecorded), f"outbox {outbox_id}: claim")
     if delivery is None:
         return "skipped"
     try:
@@ -75,6 +81,18 @@ def _deliver(runtime: WorkerRuntime, outbox_id: int, unrecorded: _Unrecorded) ->
         log.exception("outbox %s: unexpected failure", outbox_id)
         _fail(runtime, outbox_id, f"{type(error).__name__}: {error}")
         return "failed"
+
+
+def _claim(runtime: WorkerRuntime, outbox_id: int, unrecorded: _Unrecorded) -> Delivery | None:
+    """The row claimed for its send with its channel chosen, and the sends before it written down, in one
+    transaction; None if it is not this job's to send."""
+    with runtime.database.transaction() as session:
+        unrecorded.record(runtime, session)
+        delivery = outbox.start_sending(session, outbox_id, runtime.clock())
+        if delivery is not None and delivery.channel is None:
+            delivery = outbox.record_channel(session, delivery, _choose(runtime, session, delivery))
+    unrecorded.committed()
+    return delivery
 
 
 def _choose(runtime: WorkerRuntime, session: Session, delivery: Delivery) -> DeliveryChannel:
@@ -125,19 +143,27 @@ def _send_template(runtime: WorkerRuntime, delivery: Delivery, unrecorded: _Unre
 
 
 def _fail(runtime: WorkerRuntime, outbox_id: int, reason: str) -> None:
-    with runtime.database.transaction() as session:
-        outbox.mark_failed(session, outbox_id, reason)
+    def mark() -> None:
+        with runtime.database.transaction() as session:
+            outbox.mark_failed(session, outbox_id, reason)
+
+    through_outage(mark, f"outbox {outbox_id}: recording the failure")
     log.error("outbox %s failed: %s", outbox_id, reason)
 
 
 def _after_failure(runtime: WorkerRuntime, outbox_id: int, attempts: int, error: WeChatAPIError) -> str:
     # A timeout is retried too, although WeChat may have delivered the call: the one duplicate we accept.
-    with runtime.database.transaction() as session:
-        if error.transient and attempts < MAX_ATTEMPTS:
-            due = runtime.clock() + BACKOFF * (4 ** (attempts - 1))
-            outbox.retry_later(session, outbox_id, str(error), due)
-            log.warning("outbox %s: transient error (%s), retry %d at %s", outbox_id, error, attempts, due)
-            return "retry"
-        outbox.mark_failed(session, outbox_id, str(error))
-    log.error("outbox %s: giving up after %d attempt(s): %s", outbox_id, attempts, error)
-    return "failed"
+    def schedule_or_fail() -> str:
+        with runtime.database.transaction() as session:
+            if error.transient and attempts < MAX_ATTEMPTS:
+                due = runtime.clock() + BACKOFF * (4 ** (attempts - 1))
+                outbox.retry_later(session, outbox_id, str(error), due)
+                log.warning("outbox %s: transient error (%s), retry %d at %s", outbox_id, error, attempts, due)
+                return "retry"
+            outbox.mark_failed(session, outbox_id, str(error))
+        return "failed"
+
+    outcome = through_outage(schedule_or_fail, f"outbox {outbox_id}: recording the failure")
+    if outcome == "failed":
+        log.error("outbox %s: giving up after %d attempt(s): %s", outbox_id, attempts, error)
+    return outcome

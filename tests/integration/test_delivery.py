@@ -3,8 +3,9 @@
 import pytest
 import redis as redis_lib
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
-from bot.worker import jobs, schedule
+from bot.worker import delivery, jobs, outage, schedule
 from storage import outbox
 from storage.models import OutboxMessage, OutboxStatus
 from tests.support.personas import LI, WANG, ZHANG
@@ -125,6 +126,64 @@ def test_rows_handed_back_although_their_job_reached_redis_are_sent_once(wechat,
     work(worker_runtime)  # the old job finds nothing to claim; the next round's job sends
     assert [row.status for row in outbox_rows(worker_runtime.database)] == [OutboxStatus.SENT]
     assert len(fake_wechat.calls(CUSTOM_SEND)) == 1
+
+
+def restarting_database(monkeypatch, failures: int) -> list[str]:
+    """The next `failures` claims meet a database that is restarting (as PostgreSQL answers then); the waits."""
+    waits: list[str] = []
+    claim = outbox.start_sending
+
+    def start_sending(session, outbox_id, now):  # type: ignore[no-untyped-def]
+        if len(waits) < failures:
+            waits.append(f"claim {outbox_id}")
+            raise OperationalError("UPDATE outbox", {}, Exception("the database system is starting up"))
+        return claim(session, outbox_id, now)
+
+    monkeypatch.setattr(delivery.outbox, "start_sending", start_sending)
+    monkeypatch.setattr(outage, "RETRY_DELAYS_S", (0.0, 0.0, 0.0))
+    return waits
+
+
+def test_a_claim_that_meets_a_database_restart_waits_for_it_and_the_card_goes(wechat, worker_runtime, fake_wechat,
+                                                                              monkeypatch, caplog):
+    wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
+    waits = restarting_database(monkeypatch, failures=2)
+    work(worker_runtime)
+    assert len(waits) == 2 and "database unavailable (the database system is starting up)" in caplog.text
+    assert [row.status for row in outbox_rows(worker_runtime.database)] == [OutboxStatus.SENT]
+    assert len(fake_wechat.calls(CUSTOM_SEND)) == 1
+
+
+def test_a_send_is_written_down_even_when_the_next_claim_had_to_wait(wechat, worker_runtime, fake_wechat, monkeypatch):
+    wechat.send("o1", "3号楼电梯坏了，物业一直不来修")  # two members: one batch of two rows
+    schedule.tick(worker_runtime)
+    first, second = [row.id for row in outbox_rows(worker_runtime.database) if row.status == OutboxStatus.QUEUED]
+    sent = []
+    claim = outbox.start_sending
+
+    def start_sending(session, outbox_id, now):  # type: ignore[no-untyped-def]
+        if outbox_id == second and not sent:
+            sent.append(outbox_id)  # the first row's send is written down in this very transaction, which fails
+            raise OperationalError("UPDATE outbox", {}, Exception("terminating connection"))
+        return claim(session, outbox_id, now)
+
+    monkeypatch.setattr(delivery.outbox, "start_sending", start_sending)
+    monkeypatch.setattr(outage, "RETRY_DELAYS_S", (0.0,))
+    assert jobs.deliver_batch([first, second]) == {"sent": 2}
+    assert [row.status for row in outbox_rows(worker_runtime.database)
+            if row.id in (first, second)] == [OutboxStatus.SENT, OutboxStatus.SENT]
+
+
+def test_a_database_gone_for_longer_fails_the_job_and_leaves_the_row_to_the_sweep(wechat, worker_runtime,
+                                                                                 fake_wechat, monkeypatch):
+    wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
+    schedule.tick(worker_runtime)
+    (row,) = outbox_rows(worker_runtime.database)
+    restarting_database(monkeypatch, failures=10)
+    with pytest.raises(OperationalError):
+        jobs.deliver_batch([row.id])
+    assert [row.status for row in outbox_rows(worker_runtime.database)] == [OutboxStatus.QUEUED]
+    assert fake_wechat.calls(CUSTOM_SEND) == []
 
 
 def test_old_message_keys_are_purged(wechat, worker_runtime, clock):
