@@ -1,8 +1,10 @@
 """The files of deploy/ as a test or a bench installs them: the same text, with only the install prefix, the web
-hosts' addresses and the certificate paths replaced (standard library only).
+hosts' addresses, the certificate paths and (for a run without root) the access log replaced (standard library
+only).
 
     python3 deploy/render.py units OUT --venv /path/to/venv
-    python3 deploy/render.py nginx OUT --certificate CERT --key KEY --upstream 10.1.0.2:8000 --upstream ...
+    python3 deploy/render.py nginx OUT --certificate CERT --key KEY --upstream 10.1.0.2:8000 --upstream ... \
+        [--access-log PATH]
 
 Each placeholder must be found where it is expected: a unit or nginx file edited so that one is gone fails here,
 rather than leaving the shipped value in a rendered copy.
@@ -23,6 +25,8 @@ SITE_FILE = "gridbot-site.conf"
 VENV = "/opt/gridbot/venv"
 CERTIFICATE = "/etc/ssl/gridbot/fullchain.pem"
 KEY = "/etc/ssl/gridbot/privkey.pem"
+# nginx -t opens the log files: a test writes its own.
+ACCESS_LOG = "/var/log/nginx/gridbot-access.log"
 # One `server` line of the upstream block: its address, and the options every web host shares.
 _SERVER = re.compile(r"^(?P<indent>[ \t]+)server (?P<address>\S+)(?P<options>[^;\n]*);\n", re.MULTILINE)
 
@@ -47,8 +51,10 @@ def render_units(out: Path, venv: Path) -> list[Path]:
     return written
 
 
-def render_nginx(out: Path, upstreams: list[str], certificate: Path, key: Path) -> tuple[Path, Path]:
-    """Copy the upstream and site files to `out` with these web hosts and this certificate; returns both."""
+def render_nginx(out: Path, upstreams: list[str], certificate: Path, key: Path,
+                 access_log: Path | None = None) -> tuple[Path, Path]:
+    """Copy the upstream and site files to `out` with these web hosts and this certificate (and access log, if
+    given); returns both."""
     if not upstreams:
         raise RenderError("at least one upstream address is needed")
     out.mkdir(parents=True, exist_ok=True)
@@ -62,6 +68,8 @@ def render_nginx(out: Path, upstreams: list[str], certificate: Path, key: Path) 
     site = (NGINX / SITE_FILE).read_text(encoding="utf-8")
     site = _replace(SITE_FILE, site, CERTIFICATE, str(certificate))
     site = _replace(SITE_FILE, site, KEY, str(key))
+    if access_log is not None:
+        site = _replace(SITE_FILE, site, ACCESS_LOG, str(access_log))
     return _write(out / UPSTREAM_FILE, upstream), _write(out / SITE_FILE, site)
 
 
@@ -87,11 +95,13 @@ def main(argv: list[str] | None = None) -> None:
     nginx_command.add_argument("--upstream", action="append", required=True, help="host:port of a web host")
     nginx_command.add_argument("--certificate", type=Path, required=True)
     nginx_command.add_argument("--key", type=Path, required=True)
+    nginx_command.add_argument("--access-log", type=Path, help=f"instead of {ACCESS_LOG}")
     args = parser.parse_args(argv)
     if args.command == "units":
         paths = render_units(args.out, args.venv.resolve())
     else:
-        paths = list(render_nginx(args.out, args.upstream, args.certificate.resolve(), args.key.resolve()))
+        paths = list(render_nginx(args.out, args.upstream, args.certificate.resolve(), args.key.resolve(),
+                                  args.access_log and args.access_log.resolve()))
     for path in paths:
         print(path)
 

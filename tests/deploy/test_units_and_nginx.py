@@ -99,7 +99,7 @@ http {{
 def rendered_nginx(tmp_path_factory) -> tuple[Path, Path, Path]:
     prefix = tmp_path_factory.mktemp("nginx")
     certificate, key = self_signed(prefix)
-    upstream, site = render.render_nginx(prefix, WEB_HOSTS, certificate, key)
+    upstream, site = render.render_nginx(prefix, WEB_HOSTS, certificate, key, prefix / "gridbot-access.log")
     return prefix, upstream, site
 
 
@@ -113,6 +113,7 @@ def test_the_nginx_configuration_passes_nginx_t(rendered_nginx):
     assert [line.split()[1] for line in upstream.read_text().splitlines() if line.strip().startswith("server ")] \
         == WEB_HOSTS
     assert str(prefix / "fullchain.pem") in site.read_text() and render.CERTIFICATE not in site.read_text()
+    assert render.ACCESS_LOG not in site.read_text() and (prefix / "gridbot-access.log").exists()
 
 
 @pytest.mark.parametrize("change, said", [
@@ -134,7 +135,8 @@ def test_a_broken_site_fails_nginx_t(rendered_nginx, tmp_path, change, said):
 
 def test_a_missing_certificate_fails_nginx_t(rendered_nginx, tmp_path):
     _prefix, upstream, _site = rendered_nginx
-    _upstream, site = render.render_nginx(tmp_path / "conf", WEB_HOSTS, tmp_path / "none.pem", tmp_path / "none.key")
+    _upstream, site = render.render_nginx(tmp_path / "conf", WEB_HOSTS, tmp_path / "none.pem", tmp_path / "none.key",
+                                          tmp_path / "access.log")
 
     done = nginx_test(tmp_path, upstream, site)
 
