@@ -54,7 +54,9 @@ def test_a_broken_unit_fails_the_same_check(rendered_units, tmp_path, change, sa
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:
-    """A throwaway certificate and key for localhost."""
+    """A throwaway certificate and key for localhost and 127.0.0.1."""
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -65,7 +67,10 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
     now = datetime.datetime.now(datetime.timezone.utc)
     certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                    .serial_number(x509.random_serial_number()).not_valid_before(now)
-                   .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+                   .not_valid_after(now + datetime.timedelta(days=1))
+                   .add_extension(x509.SubjectAlternativeName([
+                       x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+                   .sign(key, hashes.SHA256()))
     cert_path, key_path = directory / "fullchain.pem", directory / "privkey.pem"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
