@@ -55,6 +55,11 @@ WECHAT_MODES = (SAFE, COMPAT, PLAIN)
 # GRIDBOT_TRUSTED_SOURCES: the peers allowed to POST to the webhook.
 TRUSTED_SOURCES = ("wechat",)
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+# The variables that hold a secret: each may instead name a file holding it, as <NAME>_FILE (systemd's
+# LoadCredential=, docker secrets), so that the secret stays out of the environment file and `systemctl show`.
+SECRET_VARIABLES = ("WECHAT_TOKEN", "WECHAT_SECRET", "WECHAT_AES_KEY", "GRIDBOT_SECRET_KEY", "GRIDBOT_DATABASE_URL",
+                    "GRIDBOT_REDIS_URL")
+FILE_SUFFIX = "_FILE"
 
 
 # The reply must leave the server well within WeChat's 5 s, whatever the database is waiting for.
@@ -107,6 +112,10 @@ class _Problems:
         except SettingsError as error:
             self.found.extend(error.problems)
             return default  # type: ignore[no-any-return]
+
+    def drop(self, variables: set[str]) -> None:
+        """Forget the problems of these variables."""
+        self.found = [problem for problem in self.found if problem.variable not in variables]
 
     def raise_any(self) -> None:
         if self.found:
@@ -182,9 +191,11 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
         """Build settings from environment variables; a bad value raises SettingsError naming it."""
-        env = os.environ if env is None else env
-        data_dir = Path(env.get("GRIDBOT_DATA_DIR", "var"))
         problems = _Problems()
+        env, filed = _read_secret_files(os.environ if env is None else env)
+        problems.found.extend(filed)
+        unreadable = {problem.variable.removesuffix(FILE_SUFFIX) for problem in filed}
+        data_dir = Path(env.get("GRIDBOT_DATA_DIR", "var"))
         read = problems.read
         values: dict[str, object] = dict(
             wechat_token=read(_required, env, "WECHAT_TOKEN"),
@@ -228,6 +239,7 @@ class Settings:
         values.update(overrides)
         if not any(problem.variable == "WECHAT_AES_KEY" for problem in problems.found):
             read(_mode_has_key, values.get("wechat_mode"), values.get("wechat_aes_key"))
+        problems.drop(unreadable)  # a secret whose file failed is not also "required"
         problems.raise_any()
         return cls(**values)  # type: ignore[arg-type]
 
@@ -241,14 +253,14 @@ class Settings:
     def database_url_from_env(env: Mapping[str, str] | None = None) -> str:
         """GRIDBOT_DATABASE_URL, or SQLite in the data directory (all `gridbot db` needs); postgres:// and
         postgresql:// URLs name the project's PostgreSQL driver."""
-        env = os.environ if env is None else env
+        env = secret_files(os.environ if env is None else env)
         data_dir = Path(env.get("GRIDBOT_DATA_DIR", "var"))
         return _database_url(env.get("GRIDBOT_DATABASE_URL", "").strip() or f"sqlite:///{data_dir / 'gridbot.db'}")
 
     @staticmethod
     def secret_key_from_env(env: Mapping[str, str] | None = None) -> str:
         """GRIDBOT_SECRET_KEY, at least 32 characters (all `gridbot invite` needs besides the database)."""
-        env = os.environ if env is None else env
+        env = secret_files(os.environ if env is None else env)
         value = _required(env, "GRIDBOT_SECRET_KEY")
         if len(value) < SECRET_KEY_MIN_LENGTH:
             raise _bad("GRIDBOT_SECRET_KEY", "too_short",
@@ -320,7 +332,7 @@ class Settings:
     @classmethod
     def for_demo(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
         """Settings for `gridbot demo`/`simulate`: the environment wins, demo credentials fill the gaps."""
-        env = dict(os.environ if env is None else env)
+        env = dict(secret_files(os.environ if env is None else env))
         env.setdefault("WECHAT_TOKEN", DEMO_TOKEN)
         env.setdefault("WECHAT_APPID", DEMO_APPID)
         env.setdefault("WECHAT_SECRET", DEMO_SECRET)
@@ -429,6 +441,50 @@ def _mode_has_key(mode: str | None, aes_key: str | None) -> None:
     if effective != PLAIN and not aes_key:
         raise _bad("WECHAT_AES_KEY", "mode_needs_aes_key",
                    f"GRIDBOT_WECHAT_MODE={effective} needs WECHAT_AES_KEY (the EncodingAESKey)", value=effective)
+
+
+def secret_files(env: Mapping[str, str]) -> Mapping[str, str]:
+    """The environment with each secret given as <NAME>_FILE read into <NAME> (one trailing line break
+    dropped) and the _FILE variables gone; raises SettingsError naming every <NAME>_FILE set beside <NAME>, or
+    whose file cannot be read. Messages name the file, never what it holds."""
+    resolved, problems = _read_secret_files(env)
+    if problems:
+        raise SettingsError(*problems)
+    return resolved
+
+
+def _read_secret_files(env: Mapping[str, str]) -> tuple[dict[str, str], list[Problem]]:
+    """secret_files, returning the problems (each named <NAME>_FILE) beside what could be read."""
+    resolved = dict(env)
+    problems = _Problems()
+    for name in SECRET_VARIABLES:
+        variable = name + FILE_SUFFIX
+        path = resolved.pop(variable, "").strip()
+        if not path:
+            continue
+        if resolved.get(name, "").strip():
+            problems.found.append(Problem(variable, "secret_twice", f"{name} and {variable} are both set: keep one",
+                                          expected=name))
+            continue
+        value = problems.read(_secret_file, variable, Path(path))
+        if value is not None:
+            resolved[name] = value
+    return resolved, problems.found
+
+
+def _secret_file(variable: str, path: Path) -> str:
+    try:
+        value = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise _bad(variable, "no_such_file", f"{variable}: no such file: {path}", value=path) from None
+    except UnicodeDecodeError:
+        raise _bad(variable, "not_utf8", f"{variable}: {path} is not UTF-8", value=path) from None
+    except OSError as error:
+        raise _bad(variable, "unreadable", f"{variable}: {path}: {error.strerror}", value=path) from None
+    value = value.removesuffix("\n").removesuffix("\r")
+    if not value.strip():
+        raise _bad(variable, "empty_file", f"{variable}: {path} is empty", value=path)
+    return value
 
 
 def _required(env: Mapping[str, str], name: str) -> str:

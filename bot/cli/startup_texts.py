@@ -36,6 +36,8 @@ _SETTING = {
     "points_rules": "{variable} 指向的积分规则文件 {value} 写得不对：{expected}（格式见随软件附带的 storage/data/points.toml）。",
     "not_utf8": "{variable} 指向的文件 {value} 不是 UTF-8 编码：请用记事本或 WPS“另存为”UTF-8。",
     "unreadable": "{variable} 指向的文件 {value} 无法读取，请检查它的权限。",
+    "secret_twice": "{expected} 和 {variable} 只能设置一个：密钥要么直接写在 {expected} 里，要么放在 {variable} 指向的文件里。",
+    "empty_file": "{variable} 指向的文件 {value} 是空的：请把密钥写进去（一行）。",
     "summary_hour": "{variable} 必须是 0 到 23 之间的整点（北京时间，如 8），或 off（不发每日简报）；现在是“{value}”。",
     "figures_keep_after": "{variable} 必须是毫秒数（如 100），或 off（控制台的统计数字每次都现算）；现在是“{value}”。",
 }

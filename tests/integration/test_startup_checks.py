@@ -144,3 +144,24 @@ def test_an_operator_command_migrates_a_fresh_database_as_before(environment, tm
     result = gridbot(environment, "faq", "list", GRIDBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}")
 
     assert result.exit_code == 0, result.output
+
+
+def test_a_secret_given_both_ways_is_refused_without_showing_it(environment, tmp_path):
+    secret = tmp_path / "wechat_secret"
+    secret.write_text("from-the-file\n", encoding="utf-8")
+
+    result = gridbot(environment, "worker", WECHAT_SECRET_FILE=str(secret))
+
+    assert refusal(result) == ["WECHAT_SECRET 和 WECHAT_SECRET_FILE 只能设置一个：密钥要么直接写在 WECHAT_SECRET 里，"
+                               "要么放在 WECHAT_SECRET_FILE 指向的文件里。"]
+    assert result.exit_code == 2 and "from-the-file" not in result.output and "test-secret" not in result.output
+
+
+def test_the_database_url_comes_from_a_file(environment, tmp_path):
+    database = tmp_path / "from-file.db"
+    url_file = tmp_path / "database_url"
+    url_file.write_text(f"sqlite:///{database}\n", encoding="utf-8")
+
+    result = gridbot(environment, "db", "upgrade", GRIDBOT_DATABASE_URL=None, GRIDBOT_DATABASE_URL_FILE=str(url_file))
+
+    assert result.exit_code == 0 and result.stdout.strip() == "database is up to date" and database.stat().st_size

@@ -1,0 +1,100 @@
+"""The restore procedure of docs/deploy.md, on the PostgreSQL pass: a pg_dump of a live database restored into a
+fresh one holds the appeals, and `gridbot db upgrade` afterwards finds nothing to do."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, make_url, select, text
+
+from bot.cli.gridbot import main
+from storage import seeding
+from storage.db import Database
+from storage.models import Appeal, Community, Grid
+from tests.conftest import fresh_database
+from tests.pgcluster import find_bindir
+from tests.support.console import OTHER_STREET, new_appeal
+
+pytestmark = pytest.mark.postgres
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
+TICKET = "G-RESTORE-1"
+
+
+def tool(name: str) -> str:
+    """pg_dump or pg_restore of the test server's own version."""
+    bindir = find_bindir()
+    assert bindir is not None and (bindir / name).is_file(), f"{name} not found beside the PostgreSQL server"
+    return str(bindir / name)
+
+
+def libpq(url: str) -> str:
+    """The URL as PostgreSQL's own tools take it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def upgrade(url: str) -> str:
+    result = CliRunner().invoke(main, ["db", "upgrade"], env={"GRIDBOT_DATABASE_URL": url,
+                                                             "GRIDBOT_DATABASE_URL_FILE": None})
+    assert result.exit_code == 0, result.output
+    return result.stdout.strip()
+
+
+def schema_version(url: str) -> str:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return str(connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def drop(url: str) -> None:
+    given = make_url(url)
+    server = create_engine(given.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{given.database}" WITH (FORCE)'))
+    finally:
+        server.dispose()
+
+
+@pytest.fixture
+def databases(database_url: str):  # type: ignore[no-untyped-def]
+    """A live database (migrated by `gridbot db upgrade`, one appeal filed) and an empty one to restore into."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the restore runs on the PostgreSQL pass")
+    live, fresh = fresh_database(database_url, "live"), fresh_database(database_url, "restored")
+    yield live, fresh
+    drop(live)
+    drop(fresh)
+
+
+def test_a_nightly_dump_restores_into_a_fresh_database(databases, tmp_path: Path):
+    live, fresh = databases
+    upgrade(live)
+    database = Database(live)
+    with database.transaction() as session:
+        seeding.seed_street(session, OTHER_STREET, NOW)
+        grid_id = session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)).first()
+        session.add(new_appeal(TICKET, grid_id, NOW))
+    database.dispose()
+    dump = tmp_path / "gridbot.dump"
+
+    # What gridbot-backup.service runs, then the restore of docs/deploy.md.
+    subprocess.run([tool("pg_dump"), "--format=custom", f"--file={dump}", libpq(live)], check=True, timeout=120)
+    subprocess.run([tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={libpq(fresh)}", str(dump)],
+                   check=True, timeout=120)
+    version = schema_version(fresh)
+
+    assert upgrade(fresh) == "database is up to date" and schema_version(fresh) == version == schema_version(live)
+    restored = Database(fresh)
+    try:
+        with restored.transaction() as session:
+            appeal = session.scalars(select(Appeal).where(Appeal.ticket == TICKET)).one()
+            assert (appeal.grid_id, appeal.content) == (grid_id, f"{TICKET}：楼下垃圾没人清，电话 13812345678")
+    finally:
+        restored.dispose()
