@@ -219,8 +219,9 @@ class Deployment:
         return f"http://{HOSTS['wx']}:{API_PORT}"
 
     def gridbot_environment(self, host: str) -> dict[str, str]:
-        """What every gridbot process reads; each host has a data directory of its own, as separate machines do."""
-        data = Path(self.directory) / "hosts" / host
+        """What every gridbot process reads on `host`. GRIDBOT_DATA_DIR is one directory for all, as docs/deploy.md
+        asks (an NFS share: workers save the photos web hosts serve)."""
+        data = Path(self.directory) / "shared-data"
         data.mkdir(parents=True, exist_ok=True)
         return {"WECHAT_TOKEN": self.token, "WECHAT_APPID": fixture.BENCH_APPID, "WECHAT_SECRET": "bench",
                 "WECHAT_AES_KEY": DEMO_AES_KEY, "GRIDBOT_SECRET_KEY": self.secret_key,
