@@ -17,8 +17,8 @@ import logging
 from typing import Iterator
 
 from flask import Blueprint, Request, Response, current_app, request
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.core import Metric
+from prometheus_client.exposition import choose_encoder
 
 from bot.throttle import Throttle
 from bot.web.runtime import Runtime
@@ -36,7 +36,9 @@ def metrics() -> Response:
     refusal = _refusal(runtime, request)
     if refusal is not None:
         return refusal
-    return Response(generate_latest(_Everything(runtime)), headers={"Content-Type": CONTENT_TYPE_LATEST})
+    # The format Prometheus asks for (its Accept header): the text format, or OpenMetrics.
+    encode, content_type = choose_encoder(request.headers.get("Accept", ""))
+    return Response(encode(_Everything(runtime)), headers={"Content-Type": content_type})
 
 
 class _Everything:

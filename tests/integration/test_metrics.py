@@ -174,6 +174,12 @@ def test_healthz_all_names_the_database(settings, redis_client, rq_worker):
     database.dispose()
 
 
+def test_prometheus_gets_openmetrics_when_it_asks_for_it(client):
+    response = client.get("/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0"})
+    assert response.headers["Content-Type"].startswith("application/openmetrics-text")
+    assert response.get_data(as_text=True).endswith("# EOF\n")
+
+
 def test_metrics_are_refused_outside_the_allowed_networks(client):
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 403
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
