@@ -31,7 +31,7 @@ _refusal_log = Throttle()
 
 @blueprint.get("/metrics")
 def metrics() -> Response:
-    """The metrics in Prometheus' text format; 403 outside the allowed networks, 401 without the token."""
+    """The metrics in the format the scraper asks for; 403 outside the allowed networks, 401 without the token."""
     runtime: Runtime = current_app.extensions["gridbot"]
     refusal = _refusal(runtime, request)
     if refusal is not None:

@@ -68,6 +68,7 @@ def _broken(conversation):  # type: ignore[no-untyped-def]
     raise RuntimeError("a bug in a handler")
 
 
+@pytest.mark.postgres  # the scrape's counts, on both databases
 def test_sends_and_failures_counted_by_a_worker_are_seen_by_the_web_side(wechat, client, worker_runtime,
                                                                           fake_wechat):
     wechat.send(RESIDENT, LIFT)
