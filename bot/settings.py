@@ -58,8 +58,12 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The variables that hold a secret: each may instead name a file holding it, as <NAME>_FILE (systemd's
 # LoadCredential=, docker secrets), so that the secret stays out of the environment file and `systemctl show`.
 SECRET_VARIABLES = ("WECHAT_TOKEN", "WECHAT_SECRET", "WECHAT_AES_KEY", "GRIDBOT_SECRET_KEY", "GRIDBOT_DATABASE_URL",
-                    "GRIDBOT_REDIS_URL")
+                    "GRIDBOT_REDIS_URL", "GRIDBOT_METRICS_TOKEN")
 FILE_SUFFIX = "_FILE"
+# /metrics by default: this host and the private networks a Prometheus server scrapes over (GRIDBOT_METRICS_ALLOW).
+PRIVATE_NETWORKS: tuple[IPNetwork, ...] = tuple(ipaddress.ip_network(network) for network in (
+    "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
+METRICS_TOKEN_MIN_LENGTH = 16
 
 
 # The reply must leave the server well within WeChat's 5 s, whatever the database is waiting for.
@@ -187,6 +191,9 @@ class Settings:
     console_idle_minutes: int = 30  # and ends after this long without a request
     summary_hour: int | None = DEFAULT_SUMMARY_HOUR  # GRIDBOT_SUMMARY_HOUR: 每日简报, Beijing time; None: off
     figures_keep_after_ms: int | None = DEFAULT_FIGURES_KEEP_AFTER_MS  # GRIDBOT_FIGURES_KEEP_AFTER_MS; None: off
+    # /metrics (bot/web/metrics.py): from these networks only, and with this bearer token when one is set.
+    metrics_allow: tuple[IPNetwork, ...] = PRIVATE_NETWORKS  # GRIDBOT_METRICS_ALLOW
+    metrics_token: str | None = None  # GRIDBOT_METRICS_TOKEN
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
@@ -235,6 +242,8 @@ class Settings:
             summary_hour=read(_summary_hour, env, "GRIDBOT_SUMMARY_HOUR", default=DEFAULT_SUMMARY_HOUR),
             figures_keep_after_ms=read(_figures_keep_after, env, "GRIDBOT_FIGURES_KEEP_AFTER_MS",
                                        default=DEFAULT_FIGURES_KEEP_AFTER_MS),
+            metrics_allow=read(_networks, env, "GRIDBOT_METRICS_ALLOW", default=()) or PRIVATE_NETWORKS,
+            metrics_token=read(_metrics_token, env, "GRIDBOT_METRICS_TOKEN"),
         )
         values.update(overrides)
         if not any(problem.variable == "WECHAT_AES_KEY" for problem in problems.found):
@@ -731,6 +740,15 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[IPNetwork, ...]:
                 raise _bad(name, "ip_network", f"{name}: {part.strip()!r} is not an IP address or CIDR range",
                            value=part.strip()) from None
     return tuple(networks)
+
+
+def _metrics_token(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    if value and len(value) < METRICS_TOKEN_MIN_LENGTH:
+        raise _bad(name, "too_short", f"{name} must be at least {METRICS_TOKEN_MIN_LENGTH} characters (e.g. the output "
+                   "of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')",
+                   expected=METRICS_TOKEN_MIN_LENGTH)
+    return value or None
 
 
 def _template_ids(env: Mapping[str, str], name: str) -> Mapping[str, str]:

@@ -145,6 +145,20 @@ class Filed:
     status: AppealStatus
 
 
+# How many appeals a transaction filed, kept in its session's info: the webhook counts the messages that became
+# appeals (/metrics) without every handler having to say so.
+FILED_KEY = "appeals_filed"
+
+
+def filed_in(session: Session) -> int:
+    """How many appeals the session's transaction has filed so far (by `report` and `file_appeal`)."""
+    return int(session.info.get(FILED_KEY, 0))
+
+
+def _count_filed(session: Session) -> None:
+    session.info[FILED_KEY] = filed_in(session) + 1
+
+
 def report(session: Session, member: Staff, intake: Intake, now: datetime, building_id: int | None = None) -> Filed:
     """上报: a problem a grid member found on patrol becomes an appeal of their grid (at `building_id`, when the
     words name one of its buildings), dispatched like any other."""
@@ -157,6 +171,7 @@ def report(session: Session, member: Staff, intake: Intake, now: datetime, build
                                                     placement, reporter_staff_id=member.id))  # type: ignore[misc]
     record(session, appeal_id, now, Action.SUBMITTED, None, AppealStatus.SUBMITTED, actor_id=member.id,
            actor_kind="staff", note=Channel.GRID_REPORT)
+    _count_filed(session)
     return Filed(appeal_id, ticket, AppealStatus.SUBMITTED)
 
 
@@ -185,6 +200,7 @@ def file_appeal(session: Session, resident: Sender, intake: Intake, now: datetim
                note=str(intake.channel))
     else:
         record(session, appeal_id, now, action, None, status, actor_id=resident.id)
+    _count_filed(session)
     return Filed(appeal_id, ticket, status)
 
 

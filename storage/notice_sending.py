@@ -72,6 +72,11 @@ class Work:
     public: bool  # its text may be read at /n/<number> (not a staff-only notice): templates link there
 
 
+def stopped_channels(session: Session, now: datetime) -> list[str]:
+    """The channels WeChat's daily quota has stopped at `now` (45009), for monitoring."""
+    return sorted(session.scalars(select(ChannelStop.channel).where(ChannelStop.until > now)))
+
+
 def take_due(session: Session, now: datetime, limit: int = 500) -> list[int]:
     """Mark due chunks queued and return them: pending ones whose time has come (channel not stopped), queued
     ones never claimed (lost), sending ones whose lease ran out (their worker died)."""

@@ -316,3 +316,27 @@ def _count_into_digest(session: Session, openid: str, notice: Notice, now: datet
                       **{counter: getattr(summary, counter) + 1})
     digest.params = json.dumps(summary.params(), ensure_ascii=False)
     return True
+
+
+# The states a scrape counts: each is few rows, found through ix_outbox_status_due. Sent and digested rows are
+# the table's bulk (every message ever): counting them would read it all, and /metrics counts sends in Redis.
+WATCHED = (OutboxStatus.PENDING, OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What the outbox holds that is not done, for monitoring (/metrics)."""
+
+    by_status: dict[str, int]  # each of WATCHED, zero included
+    oldest_due: datetime | None  # the earliest `next_attempt_at` of a pending row already due, if any
+
+
+def backlog(session: Session, now: datetime) -> Backlog:
+    """Rows per unfinished (or failed) status, and how long the most overdue pending row has waited."""
+    counts = dict(session.execute(
+        select(OutboxMessage.status, func.count()).where(OutboxMessage.status.in_(WATCHED))
+        .group_by(OutboxMessage.status)
+    ).all())
+    oldest = session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(
+        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now))
+    return Backlog({str(status): int(counts.get(status, 0)) for status in WATCHED}, oldest)

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Callable
 
 from bot.clock import Clock
 from bot.privacy import mask
+from bot.web.webhook_metrics import Outcome
 from handlers import intake
 from handlers.conversation import Access, Conversation, Understanding
 from handlers.router import dispatch
 from handlers.types import Inbound, Kind, Reply
-from storage import dedup, windows
+from storage import appeals, dedup, windows
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply XML, and how the message was answered (for /metrics)."""
+
+    xml: str
+    outcome: Outcome
 
 
 def process(
@@ -24,7 +34,7 @@ def process(
     inbound: Inbound,
     render: Callable[[Reply], str],
     clock: Clock,
-) -> str:
+) -> Answer:
     """The reply XML for a message: computed once, stored with its key, the same for every retry.
 
     The handling (appeal, audit events, dialogue state) and the claim of the message key with its reply
@@ -38,14 +48,22 @@ def process(
         with database.transaction() as session:
             if inbound.kind is not Kind.EVENT:  # events open only a one-minute window (see storage.windows)
                 windows.opened(session, inbound.openid, min(inbound.created_at, now))
-            rendered = render(dispatch(Conversation(session, inbound, now, understanding, access, classification)))
+            reply = dispatch(Conversation(session, inbound, now, understanding, access, classification))
+            rendered = render(reply)
             if not dedup.claim(session, inbound.key, now, rendered):
                 raise _AlreadyHandled
+            outcome = _outcome(reply, appeals.filed_in(session))
     except _AlreadyHandled:
         log.info("duplicate message %s from %s: sending the stored reply", _short(inbound.key), mask(inbound.openid))
         with database.transaction() as session:
-            return dedup.stored_reply(session, inbound.key) or render(Reply.silent())
-    return rendered
+            return Answer(dedup.stored_reply(session, inbound.key) or render(Reply.silent()), Outcome.DUPLICATE)
+    return Answer(rendered, outcome)
+
+
+def _outcome(reply: Reply, filed: int) -> Outcome:
+    if filed:
+        return Outcome.APPEAL
+    return Outcome.SILENT if reply.text is None else Outcome.REPLY
 
 
 class _AlreadyHandled(Exception):

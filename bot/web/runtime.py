@@ -20,6 +20,7 @@ from bot.figure_cache import FigureCache
 from bot.privacy import mask
 from bot.settings import COMPAT, PLAIN, Problem, Settings, SettingsError
 from bot.web import inbox
+from bot.web.webhook_metrics import Outcome, WebhookMetrics
 from bot.wechat.replay import ReplayGuard
 from bot.wechat.sources import SourceCheck
 from bot.wechat.wire import Decoded, Wire
@@ -146,6 +147,7 @@ class Runtime:
         # itself (one short database transaction) still runs one at a time per process, as the sync workers
         # did: threads contending for SQLite's write lock would wait in its busy handler's sleeps instead.
         self._handling = threading.Lock()
+        self.metrics = WebhookMetrics()
         _log_mode(settings)
 
     @property
@@ -180,14 +182,14 @@ class Runtime:
                     self._redis, self._redis_pid = redisconn.connect_for_web(url), os.getpid()
         return self._redis
 
-    def handle(self, decoded: Decoded) -> str:
-        """The plaintext reply to a verified message (a polite apology if something unexpected broke, or if the
-        message before it in this process is still not done after HANDLING_WAIT_S)."""
+    def handle(self, decoded: Decoded) -> inbox.Answer:
+        """The plaintext reply to a verified message and how it was answered (a polite apology if something
+        unexpected broke, or if the message before it in this process is still not done after HANDLING_WAIT_S)."""
         if not self._handling.acquire(timeout=self.HANDLING_WAIT_S):
             # A gthread worker is not restarted for one stuck thread as a sync worker was: answer WeChat in time.
             log.error("message from %s waited %.0f s for the one before it; asked to resend",
                       mask(decoded.inbound.openid), self.HANDLING_WAIT_S)
-            return self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded)
+            return self._apology(decoded, Outcome.BUSY)
         try:
             return inbox.process(self.database, self.understanding, self.access, decoded.inbound,
                                  lambda r: self.wire.render(r, decoded), self.clock)
@@ -197,11 +199,14 @@ class Runtime:
             if is_busy(error):
                 log.warning("database locked by another transaction for over %d ms: asked %s to resend",
                             self.settings.request_db_wait_ms, mask(decoded.inbound.openid))
-            else:
-                log.exception("failed to handle message from %s", mask(decoded.inbound.openid))
-            return self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded)
+                return self._apology(decoded, Outcome.BUSY)
+            log.exception("failed to handle message from %s", mask(decoded.inbound.openid))
+            return self._apology(decoded, Outcome.ERROR)
         finally:
             self._handling.release()
+
+    def _apology(self, decoded: Decoded, outcome: Outcome) -> inbox.Answer:
+        return inbox.Answer(self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded), outcome)
 
     def open_photo(self, token: str) -> PhotoFile | PhotoPage:
         """The saved photo a link's token names, or the page to show instead."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
+from pathlib import Path
 from subprocess import SubprocessError
 from typing import Any
 
@@ -12,6 +15,7 @@ from bot.redisconn import redis_url
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
+from bot.web.webhook_metrics import enable_multiprocess
 
 log = logging.getLogger(__name__)
 # Threads per worker process. A thread is held by one request at a time; a client trickling its body holds
@@ -37,6 +41,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
     """Serve the webhook; jieba and the taxonomy load once, before the workers fork."""
+    # Each worker counts its webhook metrics into a file of this run's own directory (see bot.web.webhook_metrics);
+    # the runtime makes the metrics, so this comes first. A directory per run: two servers on a host never mix.
+    metrics_dir = Path(tempfile.mkdtemp(prefix="gridbot-metrics-"))
+    enable_multiprocess(metrics_dir)
     runtime = Runtime(settings)
     try:
         redis_url(settings)  # start the embedded Redis (the replay guard's) now, not in a worker's first request
@@ -61,4 +69,7 @@ def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None
         # Connections opened before the fork must not be shared by the workers.
         "post_fork": lambda _server, _worker: runtime.database.dispose(),
     }
-    _Gunicorn(runtime, options).run()
+    try:
+        _Gunicorn(runtime, options).run()
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)

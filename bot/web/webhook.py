@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Blueprint, Response, current_app, request
 
@@ -37,6 +38,7 @@ def receive() -> Response:
     Everything the peer and the query string decide is checked before the body is read, and the body is
     read against a deadline: a client that is not WeChat, or is slow, costs no more than that.
     """
+    started = time.perf_counter()
     runtime = _runtime()
     try:
         runtime.sources.check(request.remote_addr, request.headers.get("X-Forwarded-For"))
@@ -45,9 +47,12 @@ def receive() -> Response:
         decoded = runtime.wire.decode_body(query, body)
         runtime.replay.check(query, body)
     except WireError as refused:
+        runtime.metrics.refused(refused.status, time.perf_counter() - started)
         return _refuse(refused)
-    plaintext = runtime.handle(decoded)
-    return Response(runtime.wire.seal(plaintext, decoded), mimetype=TEXT_XML)
+    answer = runtime.handle(decoded)
+    response = Response(runtime.wire.seal(answer.xml, decoded), mimetype=TEXT_XML)
+    runtime.metrics.answered(answer.outcome, time.perf_counter() - started)
+    return response
 
 
 def _read_body(limit: int) -> bytes:

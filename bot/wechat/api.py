@@ -6,7 +6,8 @@ import logging
 import re
 import secrets
 import time
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import redis
 import requests
@@ -15,6 +16,8 @@ from wechatpy.exceptions import WeChatClientException
 
 from bot.privacy import mask as mask_openid
 from bot.settings import Settings
+from bot.wechat.counters import CallCounters
+from storage.models import NoticeChannel
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,8 @@ CREDENTIAL_IN_URL = re.compile(r"((?:secret|access_token)=)[^&\s\"]+")
 
 
 class WeChatAPIError(Exception):
-    """A WeChat API call failed; `transient` says whether retrying later may help."""
+    """A WeChat API call failed; `transient` says whether retrying later may help, `reason` (for /metrics) is the
+    errcode, or else what failed: timeout, network, http, answer (unusable) or token (waiting for a fetch)."""
 
     def __init__(
         self,
@@ -63,9 +67,11 @@ class WeChatAPIError(Exception):
         errmsg: str | None = None,
         transient: bool = False,
         window_closed: bool = False,
+        failure: str = "answer",
     ) -> None:
         super().__init__(message)
         self.errcode = errcode
+        self.reason = str(errcode) if errcode is not None else failure
         self.errmsg = errmsg or message
         self.transient = transient
         self.window_closed = window_closed
@@ -83,28 +89,37 @@ def error_from_errcode(errcode: int, errmsg: str, action: str) -> WeChatAPIError
 def error_from_network(exc: requests.RequestException, action: str) -> WeChatAPIError:
     """Classify a transport failure; the message never carries the URL (it holds the token or the secret)."""
     transient = isinstance(exc, (requests.ConnectionError, requests.Timeout))
-    kind = "timed out" if isinstance(exc, requests.Timeout) else f"failed ({type(exc).__name__})"
-    return WeChatAPIError(f"{action} {kind}", transient=transient)
+    timed_out = isinstance(exc, requests.Timeout)
+    kind = "timed out" if timed_out else f"failed ({type(exc).__name__})"
+    return WeChatAPIError(f"{action} {kind}", transient=transient, failure="timeout" if timed_out else "network")
 
 
 def error_from_http_status(status: int | None, action: str) -> WeChatAPIError:
     """Classify an HTTP error status: 5xx is worth retrying, anything else is not."""
-    return WeChatAPIError(f"{action} failed: HTTP {status}", transient=status is not None and status >= 500)
+    return WeChatAPIError(f"{action} failed: HTTP {status}", transient=status is not None and status >= 500,
+                          failure="http")
+
+
+def fetches_key(appid: str) -> str:
+    """The Redis counter of access-token fetches for `appid`, ever (read by /metrics)."""
+    return f"gridbot:wechat:{appid}:token_fetches"
 
 
 class SharedAccessToken:
     """The access token of one appid, kept in Redis for every process; fetched by one process at a time."""
 
     def __init__(
-        self, redis_client: redis.Redis, appid: str, fetch: Callable[[], tuple[str, int]], wait_s: float
+        self, redis_client: redis.Redis, appid: str, fetch: Callable[[], tuple[str, int]], wait_s: float,
+        counters: CallCounters | None = None,
     ) -> None:
         self._redis = redis_client
         self._fetch = fetch
         self._wait_s = wait_s
+        self._counters = counters
+        self.fetches_key = fetches_key(appid)
         prefix = f"gridbot:wechat:{appid}"
         self.token_key = f"{prefix}:token"
         self.lock_key = f"{prefix}:token_lock"
-        self.fetches_key = f"{prefix}:token_fetches"
         self.blocked_key = f"{prefix}:token_fetch_blocked"
         self._compare_and_delete = redis_client.register_script(COMPARE_AND_DELETE_LUA)
 
@@ -131,6 +146,7 @@ class SharedAccessToken:
                 raise WeChatAPIError(
                     f"timed out after {self._wait_s:.0f} s waiting for another process to fetch the access token",
                     transient=True,
+                    failure="token",
                 )
             time.sleep(LOCK_POLL_S)
 
@@ -146,8 +162,11 @@ class SharedAccessToken:
         blocked = self._redis.get(self.blocked_key)
         if blocked is not None:
             reason = blocked.decode() if isinstance(blocked, bytes) else str(blocked)
-            raise WeChatAPIError(f"{reason} (not retried for {FETCH_BLOCK_S} s after the first failure)")
+            raise WeChatAPIError(f"{reason} (not retried for {FETCH_BLOCK_S} s after the first failure)",
+                                 failure="token")
         self._redis.incr(self.fetches_key)
+        if self._counters is not None:
+            self._counters.token_fetched()
         try:
             token, expires_in = self._fetch()
         except WeChatAPIError as error:
@@ -202,7 +221,7 @@ class _GridbotWeChatClient(WeChatClient):
     def fetch_access_token(self) -> tuple[str, int]:  # type: ignore[override]
         """One real GET /cgi-bin/token at the base URL; returns (token, expires_in)."""
         if not self.secret:
-            raise WeChatAPIError("cannot fetch the WeChat access token: WECHAT_SECRET is not set")
+            raise WeChatAPIError("cannot fetch the WeChat access token: WECHAT_SECRET is not set", failure="token")
         action = "fetching the WeChat access token"
         params = {"grant_type": "client_credential", "appid": self.appid, "secret": self.secret}
         try:
@@ -276,9 +295,10 @@ class WeChatAPI:
         install_log_redaction()
         base = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self.client = _GridbotWeChatClient(appid, secret, base, timeout)
+        self.counters = CallCounters(redis)
         # The lock lives at least as long as one fetch may take, so it cannot expire under its holder.
         wait_s = max(LOCK_TTL_MS / 1000, 2 * timeout)
-        self.token = SharedAccessToken(redis, appid, self.client.fetch_access_token, wait_s)
+        self.token = SharedAccessToken(redis, appid, self.client.fetch_access_token, wait_s, self.counters)
         self.client.shared_token = self.token
 
     @classmethod
@@ -290,17 +310,29 @@ class WeChatAPI:
         """The token shared by all processes, fetched if none is stored."""
         return self.token.obtain()
 
+    @contextmanager
+    def _counted(self, kind: str) -> Iterator[None]:
+        """Count the call in the block as a success or a failure of `kind` (bot.wechat.counters)."""
+        try:
+            yield
+        except WeChatAPIError as error:
+            self.counters.failed(kind, error.reason)
+            raise
+        self.counters.sent(kind)
+
     def send_text(self, openid: str, content: str) -> None:
         """Send a customer-service text message (only inside the user's reply window)."""
-        _expect_dict(self.client.message.send_text(openid, content), "message/custom/send")
+        with self._counted(NoticeChannel.CUSTOM):
+            _expect_dict(self.client.message.send_text(openid, content), "message/custom/send")
         logger.info("sent text to %s (%d chars)", mask_openid(openid), len(content))
 
     def send_template(self, openid: str, template_id: str, data: dict, url: str | None = None) -> str:
         """Send a template message; returns WeChat's msgid."""
-        answer = self.client.message.send_template(openid, template_id, data, url=url)
-        result = _expect_dict(answer, "message/template/send")
-        if "msgid" not in result:
-            raise WeChatAPIError("WeChat API message/template/send answered without a msgid")
+        with self._counted(NoticeChannel.TEMPLATE):
+            answer = self.client.message.send_template(openid, template_id, data, url=url)
+            result = _expect_dict(answer, "message/template/send")
+            if "msgid" not in result:
+                raise WeChatAPIError("WeChat API message/template/send answered without a msgid")
         logger.info("sent template %s to %s", template_id, mask_openid(openid))
         return str(result["msgid"])
 
@@ -309,14 +341,15 @@ class WeChatAPI:
         24 hours is refused with 45065 and the first send's msg_id, returned here as the success it is."""
         body = {"touser": openids, "msgtype": "text", "text": {"content": content}, "clientmsgid": clientmsgid}
         try:
-            result = _expect_dict(self.client.post("message/mass/send", data=body), "message/mass/send")
+            with self._counted(NoticeChannel.MASS):
+                result = _expect_dict(self.client.post("message/mass/send", data=body), "message/mass/send")
+                if "msg_id" not in result:
+                    raise WeChatAPIError("WeChat API message/mass/send answered without a msg_id")
         except WeChatAPIError as error:
             if error.errcode != MASS_ALREADY_SENT or not error.answer.get("msg_id"):
                 raise
             logger.info("mass send %s was sent before (45065): msg_id %s", clientmsgid, error.answer["msg_id"])
             return str(error.answer["msg_id"])
-        if "msg_id" not in result:
-            raise WeChatAPIError("WeChat API message/mass/send answered without a msg_id")
         logger.info("mass send %s to %d OpenIDs: msg_id %s", clientmsgid, len(openids), result["msg_id"])
         return str(result["msg_id"])
 
@@ -328,9 +361,10 @@ class WeChatAPI:
                                 "client_msg_id": client_msg_id}
         if url:
             body["url"] = url
-        result = _expect_dict(self.client.post("message/template/send", data=body), "message/template/send")
-        if "msgid" not in result:
-            raise WeChatAPIError("WeChat API message/template/send answered without a msgid")
+        with self._counted(NoticeChannel.TEMPLATE):
+            result = _expect_dict(self.client.post("message/template/send", data=body), "message/template/send")
+            if "msgid" not in result:
+                raise WeChatAPIError("WeChat API message/template/send answered without a msgid")
         return str(result["msgid"])
 
     def callback_ips(self) -> list[str]:

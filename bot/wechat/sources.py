@@ -92,6 +92,11 @@ class SourceCheck:
                 return address
         return address  # every hop was one of our proxies: the left-most is the closest to the client
 
+    def trusted_proxy(self, peer: str | None) -> bool:
+        """Whether the peer is one of GRIDBOT_TRUSTED_PROXIES (whose X-Forwarded-For is believed)."""
+        address = _address(peer)
+        return address is not None and self._trusted_proxy(address)
+
     def _trusted_proxy(self, address: IPAddress) -> bool:
         return any(address in network for network in self._proxies)
 

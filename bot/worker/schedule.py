@@ -20,6 +20,7 @@ from rq import Queue
 from sqlalchemy.orm import Session
 
 from bot.figure_cache import WARM_EVERY, FigureCache
+from bot.jobqueue import QUEUE_NAME
 from bot.wechat.api import WeChatAPIError
 from bot.wechat.sources import store_callback_ips
 from bot.worker import jobs
@@ -29,7 +30,6 @@ from nlp import Taxonomy, load_taxonomy
 from storage import daily_summary, dedup, dispatch, focus, media_files, notice_sending, outbox, supervision
 
 log = logging.getLogger(__name__)
-QUEUE_NAME = "gridbot"
 # WeChat retries a message within seconds; a day of keys is plenty.
 DEDUP_KEEP = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)

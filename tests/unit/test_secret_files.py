@@ -22,6 +22,7 @@ VALUES = {
     "GRIDBOT_SECRET_KEY": ("k" * 40, "secret_key"),
     "GRIDBOT_DATABASE_URL": ("postgresql+psycopg://gridbot:pw-from-file@db/gridbot", "database_url"),
     "GRIDBOT_REDIS_URL": ("redis://:pw-from-file@redis:6379/0", "redis_url"),
+    "GRIDBOT_METRICS_TOKEN": ("metrics-token-from-file-0123", "metrics_token"),
 }
 
 
