@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from types import FrameType
 
 from rq import SimpleWorker
 
@@ -13,12 +15,15 @@ from bot.settings import Settings
 from bot.worker import schedule
 from bot.worker.runtime import WorkerRuntime, install
 
+log = logging.getLogger("worker")
+RESTART_AFTER_S = 5.0
+
 
 def main(settings: Settings | None = None, burst: bool = False) -> None:
     """Run until stopped (or, with burst, until the queue is empty)."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level)
-    settings.log_warnings(logging.getLogger("worker"))
+    settings.log_warnings(log)
     runtime = WorkerRuntime.build(settings)
     install(runtime)
     runtime.api.token.unblock()  # a restart is how a fixed WECHAT_SECRET takes effect
@@ -26,13 +31,30 @@ def main(settings: Settings | None = None, burst: bool = False) -> None:
     schedule_thread = threading.Thread(target=schedule.run, args=(runtime, stop), name="schedule", daemon=True)
     schedule_thread.start()
     threading.Thread(target=schedule.warm_figures, args=(runtime, stop), name="figures", daemon=True).start()
-    # SimpleWorker runs jobs in this process: no fork per job, the runtime and its pools are reused.
-    worker = SimpleWorker([schedule.queue(runtime)], connection=runtime.redis)
     try:
-        worker.work(burst=burst, logging_level=settings.log_level)
+        while True:
+            # SimpleWorker runs jobs in this process: no fork per job, the runtime and its pools are reused.
+            worker = _Worker([schedule.queue(runtime)], connection=runtime.redis)
+            worker.work(burst=burst, logging_level=settings.log_level)
+            if burst or worker.stop_asked:
+                break
+            # RQ's loop quits on an error outside a job (Redis gone mid-bookkeeping, a Redis timeout): this process
+            # is not done, it starts the loop again once Redis may be back (found by bench/faults.py).
+            log.error("the RQ worker loop stopped on an error; starting it again in %.0f s", RESTART_AFTER_S)
+            time.sleep(RESTART_AFTER_S)
     finally:
         stop.set()
         schedule_thread.join(timeout=5)
+
+
+class _Worker(SimpleWorker):
+    """RQ's SimpleWorker that remembers whether it was asked to stop (SIGTERM, SIGINT) rather than quit on an error."""
+
+    stop_asked = False
+
+    def request_stop(self, signum: int, frame: FrameType | None) -> None:
+        self.stop_asked = True
+        super().request_stop(signum, frame)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ sent twice, replies later than WeChat's 5 s, and how long until every reply is a
     python bench/faults.py [--rate 10] [--phase 20] [--residents 4000] [--only NAME ...] [--json]
 
 Root only. Builds the topology (bench/topology.py), sends `--rate` appeals a second (each from a resident who has
-not written yet, with a text of its own) spread over both web hosts for `--phase` seconds per fault, injects the
+not written yet, with a text of its own) through nginx (TLS) for `--phase` seconds per fault, injects the
 fault 2 s into its phase and heals it as operations would (systemd restarts a killed process after 5 s; Sentinel
 replaces a dead Redis primary by itself; the WeChat API's trouble passes). After the last phase it waits for every
 acknowledged appeal's task cards, then counts, from the database and the fake API's record of calls:
@@ -14,8 +14,7 @@ acknowledged appeal's task cards, then counts, from the database and the fake AP
 - recovery: from the fault to the last message of its phase not acknowledged within 5 s;
 - message → first card: for appeals whose cards went out on their own (a member's sixth card in a minute is
   folded into that minute's digest, by design, and is not timed here).
-Without nginx in front, a resident whose message went to a dead web host gets no answer (WeChat retries it three
-times); those show as "no answer" here, and are what a proxy in front of two hosts removes.
+"No answer" is a request that got no HTTP answer at all (WeChat would retry it three times).
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ import traffic
 
 from bot.settings import DEMO_AES_KEY
 from bot.wechat.fake import CUSTOM_SEND_PATH
-from bot.wechat.simulator import WeChatServer
+from bot.wechat.simulator import SignedRequest, WeChatServer
 from storage.db import Database
 
 WECHAT_WAIT_S = 5.0
@@ -147,53 +146,56 @@ def run_phase(deployment: topology.Deployment, fault: Fault, server: WeChatServe
     signed = [server.sign(server.text(openid, f"{traffic.APPEALS[index % len(traffic.APPEALS)]}（{openid[-6:]}）",
                                       create_time=now), encrypted=True, timestamp=now)
               for index, openid in enumerate(mine)]
-    hosts = ("web1", "web2")
-    results: dict[str, list[loadgen.Sent]] = {}
+    address, tls = deployment.entry, deployment.tls()
+    results: list[loadgen.Sent] = []
 
-    def send(host: str, part: list) -> None:  # type: ignore[type-arg]
-        address = deployment.services[host].address
-        results[host] = loadgen.run_open_loop([traffic.http_request(request, *address) for request in part], address,
-                                              rate / len(hosts), timeout=WECHAT_WAIT_S * 3)
+    def send() -> None:
+        results.extend(loadgen.run_open_loop([traffic.http_request(request, *address) for request in signed], address,
+                                             rate, timeout=WECHAT_WAIT_S * 3, tls=tls))
 
-    parts = {host: signed[index::len(hosts)] for index, host in enumerate(hosts)}
-    senders = [threading.Thread(target=send, args=(host, part)) for host, part in parts.items()]
-    for sender in senders:
-        sender.start()
+    sender = threading.Thread(target=send)
+    sender.start()
     time.sleep(FAULT_AT_S)
     injected = time.time()
     fault.inject(deployment)
     if fault.heal:
         time.sleep(fault.heal_after_s)
         fault.heal(deployment)
-    for sender in senders:
-        sender.join()
+    sender.join()
     latencies, last_bad = [], injected
-    for host, sent in results.items():
-        for one in sent:
-            request = parts[host][one.index]
-            phase.sent += 1
-            reply = server.open_reply(one.answer.body.decode("utf-8", "replace"), request) if one.answer else None
-            match = ACKNOWLEDGED.search(reply or "")
-            good = match is not None and one.latency <= WECHAT_WAIT_S
-            if match:
-                phase.acknowledged += 1
-                phase.tickets.append(match.group(1))
-                phase.sent_at[match.group(1)] = one.started_wall
-                latencies.append(one.latency)
-            elif reply:
-                phase.asked_to_resend += 1
-                phase.other_replies[reply.splitlines()[0][:30]] += 1
-            else:
-                phase.no_answer += 1
-            phase.late += one.latency > WECHAT_WAIT_S
-            if not good and one.started_wall >= injected:
-                last_bad = max(last_bad, one.started_wall)
+    for one in results:
+        request = signed[one.index]
+        phase.sent += 1
+        reply = _reply(server, one, request)
+        match = ACKNOWLEDGED.search(reply or "")
+        good = match is not None and one.latency <= WECHAT_WAIT_S
+        if match:
+            phase.acknowledged += 1
+            phase.tickets.append(match.group(1))
+            phase.sent_at[match.group(1)] = one.started_wall
+            latencies.append(one.latency)
+        elif reply:
+            phase.asked_to_resend += 1
+            phase.other_replies[reply.splitlines()[0][:30]] += 1
+        else:
+            phase.no_answer += 1
+            phase.other_replies[f"HTTP {one.answer.status} (nginx)" if one.answer else f"no answer: {one.error}"] += 1
+        phase.late += one.latency > WECHAT_WAIT_S
+        if not good and one.started_wall >= injected:
+            last_bad = max(last_bad, one.started_wall)
     latencies.sort()
     if latencies:
         phase.p50_ms = round(loadgen.percentile(latencies, 50) * 1000, 1)
         phase.p99_ms = round(loadgen.percentile(latencies, 99) * 1000, 1)
     phase.recovery_s = round(last_bad - injected, 1) if fault.name != FAULTS[0].name else 0.0
     return phase
+
+
+def _reply(server: WeChatServer, sent: loadgen.Sent, request: SignedRequest) -> str | None:
+    """What the resident would read, or None when gridbot gave no reply (no answer, or the proxy's error page)."""
+    if sent.answer is None or sent.answer.status != 200:
+        return None
+    return server.open_reply(sent.answer.body.decode("utf-8", "replace"), request)
 
 
 @dataclass
@@ -215,7 +217,8 @@ def settle(deployment: topology.Deployment, phases: list[Phase]) -> Outcome:
     try:
         while True:
             written, digested = cards.expected_cards(database, tickets)
-            seen = cards.fetch_cards(deployment.api_url)[0]
+            # Calls the fake refused (HTTP 500, -1, a stale token) delivered nothing: only answered ones count.
+            seen = [card for card in cards.fetch_cards(deployment.api_url)[0] if card.ok]
             delivered = {(card.ticket, card.recipient) for card in seen}
             if len(delivered) >= written - digested or time.monotonic() > deadline:
                 break
@@ -245,7 +248,7 @@ def settle(deployment: topology.Deployment, phases: list[Phase]) -> Outcome:
 
 
 def render(phases: list[Phase], outcome: Outcome, rate: float, seconds: float) -> str:
-    lines = [f"faults under load: {rate:g} appeals/s over two web hosts, {seconds:g} s per fault, code "
+    lines = [f"faults under load: {rate:g} appeals/s through nginx to two web hosts, {seconds:g} s per fault, code "
              f"{fixture.code_version()}", "",
              "| fault | sent | acknowledged | asked to resend | no answer | later than 5 s | p50 / p99 reply | "
              "acknowledged appeals lost | cards sent twice | message → first card p95 | recovered after |",
@@ -258,7 +261,7 @@ def render(phases: list[Phase], outcome: Outcome, rate: float, seconds: float) -
     others = Counter()
     for phase in phases:
         others.update(phase.other_replies)
-    lines += ["", "told instead of an acknowledgement: " + ("; ".join(f"{text} ×{count}" for text, count in
+    lines += ["", "instead of an acknowledgement: " + ("; ".join(f"{text} ×{count}" for text, count in
                                                               others.most_common()) or "nothing else")]
     lines += ["", f"cards awaited {outcome.cards_expected}, distinct cards seen {outcome.cards_seen}; "
               f"acknowledged appeals lost {outcome.lost}; cards sent twice {outcome.sent_twice}"]

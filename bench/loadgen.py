@@ -3,7 +3,8 @@
 Closed loop (`run_phase`): each of `concurrency` clients sends a request, waits for the whole response, and
 sends the next. Open loop (`run_open_loop`): request i starts at i / rate seconds whatever the answers do.
 Every request goes on a new connection (gunicorn's sync worker closes the connection after each response).
-Latency runs from just before connect() to the last byte of the body.
+Latency runs from just before connect() to the last byte of the body. With `tls` (a proxy in front, as WeChat
+reaches it), the handshake is in the latency too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import math
 import socket
+import ssl
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -77,14 +79,15 @@ class Sent:
     error: str | None
 
 
-def run_open_loop(requests: Sequence[bytes], address: Address, rate: float, timeout: float = 30.0) -> list[Sent]:
+def run_open_loop(requests: Sequence[bytes], address: Address, rate: float, timeout: float = 30.0,
+                  tls: ssl.SSLContext | None = None) -> list[Sent]:
     """Start request i at i / `rate` s, each on its own connection, never waiting for answers; wait for all."""
-    return asyncio.run(_open_loop(requests, address, rate, timeout))
+    return asyncio.run(_open_loop(requests, address, rate, timeout, tls))
 
 
-def request_once(raw: bytes, address: Address, timeout: float = 5.0) -> Answer:
+def request_once(raw: bytes, address: Address, timeout: float = 5.0, tls: ssl.SSLContext | None = None) -> Answer:
     """Send one request and return the answer (readiness probes, smoke tests)."""
-    return asyncio.run(asyncio.wait_for(_exchange(raw, address), timeout))
+    return asyncio.run(asyncio.wait_for(_exchange(raw, address, tls), timeout))
 
 
 def percentile(sorted_values: Sequence[float], percent: float) -> float:
@@ -115,7 +118,8 @@ async def _phase(requests: Iterator[bytes], address: Address, concurrency: int, 
     return outcome
 
 
-async def _open_loop(requests: Sequence[bytes], address: Address, rate: float, timeout: float) -> list[Sent]:
+async def _open_loop(requests: Sequence[bytes], address: Address, rate: float, timeout: float,
+                     tls: ssl.SSLContext | None) -> list[Sent]:
     """Sleep until each request's scheduled start, then launch it as its own task."""
     start = time.perf_counter()
     tasks = []
@@ -124,15 +128,16 @@ async def _open_loop(requests: Sequence[bytes], address: Address, rate: float, t
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(_timed(index, raw, address, due, timeout)))
+        tasks.append(asyncio.create_task(_timed(index, raw, address, due, timeout, tls)))
     return list(await asyncio.gather(*tasks))
 
 
-async def _timed(index: int, raw: bytes, address: Address, due: float, timeout: float) -> Sent:
+async def _timed(index: int, raw: bytes, address: Address, due: float, timeout: float,
+                 tls: ssl.SSLContext | None) -> Sent:
     """One open-loop request, timed on both clocks: perf_counter for latency, the wall clock for its start."""
     started, wall = time.perf_counter(), time.time()
     try:
-        answer = await asyncio.wait_for(_exchange(raw, address), timeout)
+        answer = await asyncio.wait_for(_exchange(raw, address, tls), timeout)
     except (OSError, HttpError, TimeoutError) as error:
         return Sent(index, wall, started - due, time.perf_counter() - started, None, type(error).__name__)
     return Sent(index, wall, started - due, answer.completed - started, answer, None)
@@ -163,8 +168,10 @@ async def _client(requests: Iterator[bytes], address: Address, deadline: float, 
             outcome.latencies.append(latency)
 
 
-async def _exchange(raw: bytes, address: Address) -> Answer:
+async def _exchange(raw: bytes, address: Address, tls: ssl.SSLContext | None = None) -> Answer:
     """One request on a fresh connection; returns after the server closed it (the body's arrival is timed)."""
+    if tls is not None:
+        return await _exchange_tls(raw, address, tls)
     loop = asyncio.get_running_loop()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setblocking(False)
@@ -178,6 +185,28 @@ async def _exchange(raw: bytes, address: Address) -> Answer:
         return answer
     finally:
         sock.close()
+
+
+async def _exchange_tls(raw: bytes, address: Address, tls: ssl.SSLContext) -> Answer:
+    """`_exchange` over TLS: the request says Connection: close, so the answer is everything up to EOF."""
+    reader, writer = await asyncio.open_connection(*address, ssl=tls)
+    try:
+        writer.write(raw)
+        await writer.drain()
+        data = await reader.read()
+    except ssl.SSLError as error:
+        raise HttpError(f"TLS: {error}") from None
+    finally:
+        writer.close()
+    completed = time.perf_counter()
+    head_end = data.find(b"\r\n\r\n")
+    if head_end < 0:
+        raise HttpError("connection closed before the response headers")
+    status, length = _parse_head(data[:head_end])
+    body = data[head_end + 4:]
+    if length is not None and len(body) < length:
+        raise HttpError("connection closed before the end of the body")
+    return Answer(status, body if length is None else body[:length], completed)
 
 
 async def _read_response(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> Answer:

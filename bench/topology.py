@@ -1,9 +1,9 @@
 """Many hosts on one machine (issue 16): Linux network namespaces on one bridge, each running one part of a
-production deployment — two webhooks, two workers, PostgreSQL, Redis with a replica and three Sentinels, the fake
+production deployment — nginx (deploy/'s files), two webhooks, two workers, PostgreSQL, Redis with a replica and three Sentinels, the fake
 WeChat API, and a host for the load generator — so that benches can load it, kill parts of it and watch it recover.
 
     python bench/topology.py up [--dir DIR] [--residents 2000] [--web-processes 2]   # build, start, print the map
-    python bench/topology.py smoke [--dir DIR]      # one appeal to web1 → its task card at the fake API
+    python bench/topology.py smoke [--dir DIR]      # one appeal through nginx → its task card at the fake API
     python bench/topology.py status [--dir DIR]     # which services answer
     python bench/topology.py down [--dir DIR]       # stop everything, remove the namespaces and the bridge
 
@@ -23,6 +23,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -39,11 +40,11 @@ CONTROL_IP = f"{SUBNET}.1"
 BRIDGE = "gb0"
 NAMESPACE_PREFIX = "gb-"
 HOSTS: dict[str, str] = {
-    "lg": f"{SUBNET}.10", "web1": f"{SUBNET}.31", "web2": f"{SUBNET}.32", "work1": f"{SUBNET}.41",
+    "lg": f"{SUBNET}.10", "proxy": f"{SUBNET}.20", "web1": f"{SUBNET}.31", "web2": f"{SUBNET}.32", "work1": f"{SUBNET}.41",
     "work2": f"{SUBNET}.42", "db": f"{SUBNET}.50", "redis1": f"{SUBNET}.61", "redis2": f"{SUBNET}.62",
     "redis3": f"{SUBNET}.63", "wx": f"{SUBNET}.70",
 }
-WEB_PORT, API_PORT, POSTGRES_PORT, REDIS_PORT, SENTINEL_PORT = 8000, 8080, 5432, 6379, 26379
+WEB_PORT, API_PORT, POSTGRES_PORT, REDIS_PORT, SENTINEL_PORT, HTTPS_PORT = 8000, 8080, 5432, 6379, 26379, 443
 SENTINEL_SERVICE = "gridbot"
 DATABASE = "gridbot"
 DEFAULT_DIR = Path("/tmp/gridbot-topology")
@@ -227,7 +228,16 @@ class Deployment:
                 "WECHAT_AES_KEY": DEMO_AES_KEY, "GRIDBOT_SECRET_KEY": self.secret_key,
                 "GRIDBOT_DATABASE_URL": self.database_url, "GRIDBOT_REDIS_URL": self.redis_url,
                 "WECHAT_API_BASE_URL": self.api_url, "GRIDBOT_DATA_DIR": str(data), "GRIDBOT_LOG_LEVEL": "WARNING",
-                **self.extra}
+                "GRIDBOT_TRUSTED_PROXIES": HOSTS["proxy"], **self.extra}
+
+    @property
+    def entry(self) -> tuple[str, int]:
+        """Where WeChat's requests arrive: nginx on the proxy host, TLS."""
+        return HOSTS["proxy"], HTTPS_PORT
+
+    def tls(self) -> ssl.SSLContext:
+        """A client context that trusts the proxy's self-signed certificate (made for its address)."""
+        return ssl.create_default_context(cafile=str(Path(self.directory) / "nginx" / "cert.pem"))
 
     def save(self) -> None:
         state = asdict(self)
@@ -270,7 +280,32 @@ def up(directory: Path, residents: int, web_processes: int, extra: dict[str, str
                               "--workers", str(web_processes)], deployment.gridbot_environment(host)))
     for host in ("work1", "work2"):
         deployment.add(start(directory, host, host, 0, [*python, "worker"], deployment.gridbot_environment(host)))
+    start_nginx(deployment)
     return deployment
+
+
+def start_nginx(deployment: Deployment) -> None:
+    """nginx on the proxy host with deploy/nginx's files as an IT department installs them: only the web hosts'
+    addresses, the certificate (self-signed for the proxy's address) and the log paths are this bench's."""
+    sys.path.insert(0, str(ROOT / "deploy"))
+    import render
+
+    prefix = Path(deployment.directory) / "nginx"
+    prefix.mkdir()
+    certificate, key = prefix / "cert.pem", prefix / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", str(key), "-out", str(certificate), "-days", "2", "-subj", "/CN=gridbot.example.gov.cn",
+                    "-addext", f"subjectAltName=IP:{HOSTS['proxy']}"], check=True, capture_output=True, timeout=30)
+    upstream, site = render.render_nginx(prefix, [f"{HOSTS[host]}:{WEB_PORT}" for host in ("web1", "web2")],
+                                         certificate, key, Path(deployment.directory) / "logs" / "nginx-access.log")
+    temp = "".join(f"    {kind}_temp_path {prefix / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
+                                                                            "scgi"))
+    config = prefix / "nginx.conf"
+    config.write_text(f"worker_processes 2;\npid {prefix / 'nginx.pid'};\nevents {{ worker_connections 4096; }}\n"
+                      f"http {{\n{temp}    include {upstream};\n    include {site};\n}}\n")
+    error_log = Path(deployment.directory) / "logs" / "nginx-error.log"
+    deployment.add(start(Path(deployment.directory), "nginx", "proxy", HTTPS_PORT,
+                         ["nginx", "-p", str(prefix), "-c", str(config), "-e", str(error_log), "-g", "daemon off;"], {}))
 
 
 def start_postgres(deployment: Deployment) -> None:
@@ -337,7 +372,7 @@ def start_redis(deployment: Deployment) -> None:
 # --- checks ------------------------------------------------------------------------------------------------------
 
 def smoke(deployment: Deployment, timeout_s: float = 60.0) -> str:
-    """One appeal to web1; return its ticket once its task card reached the fake API."""
+    """One appeal through nginx; return its ticket once its task card reached the fake API."""
     import cards
     import loadgen
     import traffic
@@ -354,12 +389,12 @@ def smoke(deployment: Deployment, timeout_s: float = 60.0) -> str:
                       f"（第 {deployment.smokes} 次检查）", create_time=int(time.time()))
     request = server.sign(xml, encrypted=True)
     _, since = cards.fetch_cards(deployment.api_url)
-    host, port = deployment.services["web1"].address
-    answer = loadgen.request_once(traffic.http_request(request, host, port), (host, port))
+    host, port = deployment.entry
+    answer = loadgen.request_once(traffic.http_request(request, host, port), (host, port), tls=deployment.tls())
     reply = server.open_reply(answer.body.decode("utf-8", errors="replace"), request) if answer.status == 200 else None
     ticket = cards.TICKET.search(reply or "")
     if ticket is None:
-        raise RuntimeError(f"web1 answered HTTP {answer.status}: {reply or answer.body[:300]!r}")
+        raise RuntimeError(f"nginx answered HTTP {answer.status}: {reply or answer.body[:300]!r}")
     deadline = time.monotonic() + timeout_s
     while not any(card.ticket == ticket.group() for card in cards.fetch_cards(deployment.api_url, since)[0]):
         if time.monotonic() > deadline:

@@ -8,6 +8,7 @@ import logging
 from collections import Counter
 from datetime import timedelta
 
+from redis import RedisError
 from sqlalchemy.orm import Session
 
 from bot.privacy import mask
@@ -77,6 +78,11 @@ def _deliver(runtime: WorkerRuntime, outbox_id: int, unrecorded: _Unrecorded) ->
         return _send_template(runtime, delivery, unrecorded)
     except WeChatAPIError as error:
         return _after_failure(runtime, delivery.id, delivery.attempts, error)
+    except RedisError as error:
+        # The shared token (and pace) are read from Redis before the call: a Redis that is down or failing over
+        # stopped this send before it left, so it is tried again later, like WeChat's own -1.
+        unavailable = WeChatAPIError(f"Redis unavailable before the call: {error}", transient=True, failure="redis")
+        return _after_failure(runtime, delivery.id, delivery.attempts, unavailable)
     except Exception as error:  # noqa: BLE001 - a bug must not leave the row claimed forever
         log.exception("outbox %s: unexpected failure", outbox_id)
         _fail(runtime, outbox_id, f"{type(error).__name__}: {error}")

@@ -186,6 +186,25 @@ def test_a_database_gone_for_longer_fails_the_job_and_leaves_the_row_to_the_swee
     assert fake_wechat.calls(CUSTOM_SEND) == []
 
 
+def test_a_send_stopped_by_redis_before_the_call_is_tried_again_later_not_failed(wechat, worker_runtime, fake_wechat,
+                                                                                clock, monkeypatch):
+    wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
+    send_text = worker_runtime.api.send_text
+
+    def redis_gone(openid, content):  # type: ignore[no-untyped-def]
+        raise redis_lib.ConnectionError("Error 111 connecting to 10.0.0.32:6379. Connection refused.")
+
+    monkeypatch.setattr(worker_runtime.api, "send_text", redis_gone)  # the token is read from Redis first
+    work(worker_runtime)
+    (row,) = outbox_rows(worker_runtime.database)
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1 and "Redis unavailable" in row.last_error
+    monkeypatch.setattr(worker_runtime.api, "send_text", send_text)
+    clock.advance(seconds=31)
+    work(worker_runtime)
+    assert [row.status for row in outbox_rows(worker_runtime.database)] == [OutboxStatus.SENT]
+    assert len(fake_wechat.calls(CUSTOM_SEND)) == 1
+
+
 def test_old_message_keys_are_purged(wechat, worker_runtime, clock):
     wechat.send("o1", "你好")
     clock.advance(days=2)

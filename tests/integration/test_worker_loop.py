@@ -1,0 +1,31 @@
+"""`gridbot worker` outlives RQ's loop: RQ quits its loop on an error outside a job (Redis gone while it records a
+job's end, a Redis timeout); the process starts the loop again, and stops only when asked to."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from rq.exceptions import StopRequested
+
+import worker as worker_module
+
+
+def test_an_rq_loop_that_quits_on_an_error_is_started_again_and_a_stop_request_ends_it(worker_runtime, monkeypatch,
+                                                                                       caplog):
+    loops = []
+
+    def work(self, burst=False, logging_level="INFO"):  # type: ignore[no-untyped-def]
+        loops.append(self)
+        if len(loops) == 2:
+            with contextlib.suppress(StopRequested):  # RQ's own loop catches it: SIGTERM, as systemd stops the unit
+                self.request_stop(15, None)
+        return False
+
+    monkeypatch.setattr(worker_module._Worker, "work", work)
+    monkeypatch.setattr(worker_module, "RESTART_AFTER_S", 0.0)
+    caplog.set_level(logging.ERROR)
+    worker_module.main(worker_runtime.settings)
+    assert len(loops) == 2 and loops[0] is not loops[1]
+    assert [record.getMessage() for record in caplog.records if record.name == "worker"] == [
+        "the RQ worker loop stopped on an error; starting it again in 0 s"]
