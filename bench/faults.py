@@ -40,7 +40,6 @@ import traffic
 from bot.settings import DEMO_AES_KEY
 from bot.wechat.fake import CUSTOM_SEND_PATH
 from bot.wechat.simulator import SignedRequest, WeChatServer
-from storage.db import Database
 
 WECHAT_WAIT_S = 5.0
 FAULT_AT_S = 2.0
@@ -207,32 +206,30 @@ class Outcome:
     twice_by_phase: dict[str, int]
     lost_by_phase: dict[str, int]
     card_p95_s_by_phase: dict[str, float]
+    drained_s: float  # after the last phase, until every awaited card had arrived (or DRAIN_S)
 
 
 def settle(deployment: topology.Deployment, phases: list[Phase]) -> Outcome:
     """Wait for every acknowledged appeal's cards (or DRAIN_S), then count what was lost and what came twice."""
     tickets = [ticket for phase in phases for ticket in phase.tickets]
-    database = Database(deployment.database_url)
-    deadline = time.monotonic() + DRAIN_S
-    try:
-        while True:
-            written, digested = cards.expected_cards(database, tickets)
-            # Calls the fake refused (HTTP 500, -1, a stale token) delivered nothing: only answered ones count.
-            seen = [card for card in cards.fetch_cards(deployment.api_url)[0] if card.ok]
-            delivered = {(card.ticket, card.recipient) for card in seen}
-            if len(delivered) >= written - digested or time.monotonic() > deadline:
-                break
-            time.sleep(1.0)
-        rows, _statuses = cards.read_rows(deployment.database_url, tickets)
-    finally:
-        database.dispose()
     ours = set(tickets)
-    per_pair = Counter((card.ticket, card.recipient) for card in seen if card.ticket in ours)
+    started = time.monotonic()
+    deadline = started + DRAIN_S
+    while True:
+        rows, _statuses = cards.read_rows(deployment.database_url, tickets)
+        # Calls the fake refused (HTTP 500, -1, a stale token) delivered nothing: only answered ones count.
+        seen = [card for card in cards.fetch_cards(deployment.api_url)[0] if card.ok and card.ticket in ours]
+        delivered = {(card.ticket, card.recipient) for card in seen}
+        awaited = {(row.ticket, row.recipient) for row in rows if row.status != "digested"}
+        if awaited <= delivered or time.monotonic() > deadline:
+            break
+        time.sleep(1.0)
+    drained_s = round(time.monotonic() - started, 1)
+    per_pair = Counter((card.ticket, card.recipient) for card in seen)
     first_card = {}
     for card in seen:
         first_card[card.ticket] = min(first_card.get(card.ticket, card.at), card.at)
     in_database = {row.ticket for row in rows}
-    awaited = {(row.ticket, row.recipient) for row in rows if row.status != "digested"}
     twice_by_phase, lost_by_phase, p95_by_phase = {}, {}, {}
     for phase in phases:
         mine = set(phase.tickets)
@@ -244,7 +241,7 @@ def settle(deployment: topology.Deployment, phases: list[Phase]) -> Outcome:
         delays = sorted(first_card[ticket] - phase.sent_at[ticket] for ticket in carded)
         p95_by_phase[phase.fault] = round(loadgen.percentile(delays, 95), 2) if delays else 0.0
     return Outcome(sum(lost_by_phase.values()), len(awaited), len(per_pair), sum(twice_by_phase.values()),
-                   twice_by_phase, lost_by_phase, p95_by_phase)
+                   twice_by_phase, lost_by_phase, p95_by_phase, drained_s)
 
 
 def render(phases: list[Phase], outcome: Outcome, rate: float, seconds: float) -> str:
@@ -263,7 +260,8 @@ def render(phases: list[Phase], outcome: Outcome, rate: float, seconds: float) -
         others.update(phase.other_replies)
     lines += ["", "instead of an acknowledgement: " + ("; ".join(f"{text} ×{count}" for text, count in
                                                               others.most_common()) or "nothing else")]
-    lines += ["", f"cards awaited {outcome.cards_expected}, distinct cards seen {outcome.cards_seen}; "
+    lines += ["", f"cards awaited {outcome.cards_expected}, distinct cards seen {outcome.cards_seen} "
+              f"({outcome.drained_s:g} s after the last phase); "
               f"acknowledged appeals lost {outcome.lost}; cards sent twice {outcome.sent_twice}"]
     return "\n".join(lines)
 
