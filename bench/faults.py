@@ -44,7 +44,9 @@ from bot.wechat.simulator import SignedRequest, WeChatServer
 WECHAT_WAIT_S = 5.0
 FAULT_AT_S = 2.0
 RESTART_AFTER_S = 5.0  # systemd's RestartSec in deploy/
-DRAIN_S = 180.0
+# Longer than the lost-job sweep (storage.outbox.REQUEUE_AFTER, 5 min): a job Redis lost in a failover (enqueued on
+# the old primary, never replicated) is sent by the sweep, late but not lost.
+DRAIN_S = 330.0
 ACKNOWLEDGED = re.compile(r"已受理您的诉求\n编号：(G\d{10})")
 
 
