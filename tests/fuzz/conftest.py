@@ -20,3 +20,7 @@ settings.register_profile("ci", max_examples=20, derandomize=True, deadline=None
 settings.register_profile("long", max_examples=1000, deadline=None, database=None, suppress_health_check=_SHARED,
                           print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The chat fuzz draws a command of the table (some fifty) and an audience for each example, after one fixed example
+# per command.
+CHAT_EXAMPLES = 60 if settings.default.max_examples <= 20 else 3000
