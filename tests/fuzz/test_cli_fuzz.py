@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import example, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from bot.cli.gridbot import main
@@ -107,6 +107,7 @@ def gridbot(seeded, database_url, clock, tmp_path):  # type: ignore[no-untyped-d
 
 def assert_done_or_refused_cleanly(result: Result, before: dict[str, int], after: dict[str, int]) -> None:
     """Exit 0, or a refusal: non-zero, worded in Chinese, no traceback, nothing written."""
+    event(f"exit {result.exit_code}")
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
         f"{type(result.exception).__name__}: {result.exception}\n{result.output}")
     assert "Traceback" not in result.output

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import example, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from bot.web.app import create_app
@@ -82,6 +82,7 @@ def operator(runtime, clock):  # type: ignore[no-untyped-def]
 
 
 def assert_clean(response) -> str:  # type: ignore[no-untyped-def]
+    event(f"status {response.status_code}")
     body = response.get_data(as_text=True)
     assert response.status_code < 500, body[:2000]
     assert not any(trace in body for trace in TRACES), body[:2000]

@@ -13,7 +13,7 @@ import itertools
 import string
 
 import pytest
-from hypothesis import example, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 from wechatpy.crypto import PrpCrypto
 
@@ -98,6 +98,7 @@ def _nonce() -> str:
 
 def assert_clean(response) -> str:  # type: ignore[no-untyped-def]
     """Not a server error, and nothing of Python's inside; the body as text."""
+    event(f"status {response.status_code}")
     body = response.get_data(as_text=True)
     assert response.status_code != 500, body
     assert not any(trace in body for trace in TRACES), body
