@@ -80,8 +80,41 @@ def test_every_command_with_any_words_from_anyone_gets_a_reply_and_leaves_the_da
     for index, command in enumerate(COMMANDS):
         after = f"{street} " + "长" * 400 if index % 2 else street.translate(FULL_WIDTH_DIGITS)
         run = example(who=people[index % len(people)], text=f"{command.verbs[index % len(command.verbs)]} {after}")(run)
-    # Once 500-like: leave through the calendar's last day overflowed its end (storage/duty.py).
+    # Once 500-like: leave through the calendar's last day overflowed its end (storage/duty.py); "²" passed
+    # isdigit() and broke int(), twenty digits overflowed the id column (storage/typed_ids.py).
     run = example(who="grid member", text="请假 到 9999-12-31")(run)
+    run = example(who="operator", text="确认报到 ²")(run)
+    run = example(who="operator", text="确认报到 99999999999999999999")(run)
+    run()
+
+
+# Commands that open a dialogue, and who may start it: the answers that follow are read by the dialogue.
+OPENERS = [("new resident", "绑定"), ("resident", "修改地址"), ("resident", "党员报到"), ("resident", "志愿者报名"),
+           ("operator", "通知 幸福里社区 周六上午停水"), ("grid leader", "通知 幸福里社区/第一网格 今晚消防演练"),
+           ("resident", "转人工"), ("grid member", "我的任务")]
+
+
+def test_any_answers_inside_a_dialogue_get_a_reply_and_leave_the_database_whole(
+    wechat, seeded, clock, street: str
+) -> None:  # type: ignore[no-untyped-def]
+
+    @settings(max_examples=CHAT_EXAMPLES // 3)
+    @given(opener=st.sampled_from(OPENERS), answers=st.lists(st.one_of(argument(), st.sampled_from(
+        ["1", "2", "3", "返回", "取消", "确认", "是", "否", "1号楼", "阳光花园", "幸福里社区"])), min_size=1, max_size=4))
+    @example(opener=("new resident", "绑定"), answers=["𐩀"])  # isdigit() but no int(): the choice broke the handling
+    @example(opener=("new resident", "绑定"), answers=["1", "99999999999999999999"])
+    def run(opener: tuple[str, str], answers: list[str]) -> None:
+        who, first = opener
+        for text in [first, *answers]:
+            sent = xml_safe(text)[:4000]
+            reply = wechat.send(AUDIENCES[who], sent)
+            assert isinstance(reply, str) and reply.strip(), f"{who} sent {sent!r} after {first!r}: no reply"
+            assert reply != SYSTEM_BUSY, f"{who} sent {sent!r} after {first!r}: the handling failed (see the log)"
+        assert not half_written(seeded)
+        with seeded.transaction() as session:
+            session.execute(update(Resident).values(dialog=None))
+        clock.advance(minutes=7)
+
     run()
 
 

@@ -26,7 +26,7 @@ from storage.faq_import import COLUMNS as FAQ_COLUMNS
 from storage.org_import import COLUMNS as ORG_COLUMNS
 from tests.conftest import TEST_SECRET_KEY
 from tests.fuzz.invariants import row_counts
-from tests.fuzz.strategies import characters, free_text
+from tests.fuzz.strategies import characters, free_text, ticket_like
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 NAMES = ["幸福街道", "幸福里社区", "第一网格", "阳光花园", "3号楼", "1单元", "合计", "小计", "=SUM(A1:A3)", "问题", "答案",
@@ -214,3 +214,26 @@ def test_a_taxonomy_file_of_any_content_classifies_or_refuses_cleanly(gridbot, f
     result, before, after = gridbot(["nlp", "classify", "电梯坏了"], file,
                                     env={"GRIDBOT_TAXONOMY": "{file}", "GRIDBOT_NLP_MODEL": "none"})
     assert_done_or_refused_cleanly(result, before, after)
+
+
+# Commands that take a person's, an invite's, an entry's or a notice's name or number.
+NAMED = [["staff", "disable", "{word}"], ["staff", "duty", "{word}", "在岗"], ["invite", "revoke", "{word}"],
+         ["members", "confirm", "{word}"], ["members", "decline", "{word}"], ["points", "show", "{word}"],
+         ["points", "reverse", "{word}", "记错了"], ["faq", "disable", "{word}"], ["faq", "enable", "{word}"],
+         ["wishes", "cancel", "{word}"], ["notice", "status", "{word}"], ["notice", "cancel", "{word}"],
+         ["org", "move-building", "{word}", "--grid", "幸福里社区·第二网格"], ["appeals", "show", "{word}"]]
+WORDS = st.one_of(free_text(20), ticket_like(), st.integers(-10**30, 10**30).map(str),
+                  st.sampled_from(["²", "𐩀", "١٢", "99999999999999999999", "0", "-1", "张伟", "#1", "１"]))
+
+
+@given(command=st.sampled_from(NAMED), word=WORDS)
+# Each once a traceback: twenty digits overflowed the id column, "²" passed isdigit() and broke int().
+@example(command=["staff", "disable", "{word}"], word="99999999999999999999")
+@example(command=["invite", "revoke", "{word}"], word="99999999999999999999")
+@example(command=["members", "confirm", "{word}"], word="²")
+@example(command=["points", "reverse", "{word}", "记错了"], word="99999999999999999999")
+@example(command=["faq", "disable", "{word}"], word="99999999999999999999")
+def test_a_command_naming_anyone_or_anything_acts_or_refuses_cleanly(gridbot, command: list[str], word: str) -> None:  # type: ignore[no-untyped-def]
+    word = word.replace("\x00", "").lstrip("-") or "x"  # a leading "-" is click's option, not the command's word
+    arguments = [part.replace("{word}", word) for part in command]
+    assert_done_or_refused_cleanly(*gridbot(arguments))

@@ -48,6 +48,7 @@ GETS = (
 )
 # Opening an appeal records who looked (查阅) in its trail and counts the lookup: the only writes a page makes.
 LOOKUPS = ("appeal_events", "access_counters")
+SHOWN_ONCE = ("/console/staff/invite",)  # a new invite's code is shown on the page that made it, not redirected to
 TRACES = ("Traceback", 'File "', "Internal Server Error")
 
 
@@ -97,6 +98,9 @@ def _url_safe(text: str) -> str:
 @example(path="/console/appeals/G-XFL/reclassify", form={"category": "物业服务" * 2000}, with_token=True)
 @example(path="/console/users", form={"username": "新账号", "role": "社区", "scope": "不存在的社区", "password": "Aa1!" * 3},
          with_token=True)
+# "²" passes isdigit() but not int(): the invite's hours and grid were a 500 (storage/typed_ids.py).
+@example(path="/console/staff/invite", form={"role": "网格员", "ttl_hours": "²", "grid": "1"}, with_token=True)
+@example(path="/console/staff/invite", form={"role": "网格员", "ttl_hours": "24", "grid": "²"}, with_token=True)
 def test_any_form_posted_to_any_console_route_gets_no_server_error_and_a_refusal_writes_nothing(
     operator, seeded, path: str, form: dict[str, object], with_token: bool
 ) -> None:  # type: ignore[no-untyped-def]
@@ -107,7 +111,8 @@ def test_any_form_posted_to_any_console_route_gets_no_server_error_and_a_refusal
     response = person.client.post(path.replace("\x00", ""), data=data)
 
     assert_clean(response)
-    if response.status_code not in (302, 303):
+    done = response.status_code in (302, 303) or (path in SHOWN_ONCE and response.status_code == 200)
+    if not done:
         assert row_counts(seeded) == before, f"{path} answered {response.status_code} but wrote"
     assert set(half_written(seeded)) <= known
 
