@@ -14,6 +14,7 @@ from flask import Response, g, render_template, request
 
 from bot.sheets.appeals_csv import CSV_BOM
 from bot.web.console import texts
+from bot.web.console.day_words import read_day
 from bot.web.console.guard import blueprint, login_required, runtime
 from handlers.rate_words import change, label, percent, points
 from storage.dashboard import units_within
@@ -104,10 +105,10 @@ def read_period(args: Mapping[str, str], default: Period) -> Period | str:
         return texts.PERIOD_BOTH
     days: list[date] = []
     for value in (first, last):
-        try:
-            days.append(datetime.strptime(value, "%Y-%m-%d").date())
-        except ValueError:
+        day = read_day(value)
+        if day is None:
             return texts.PERIOD_BAD_DATE.format(value=value[:20])
+        days.append(day)
     if days[1] < days[0]:
         return texts.PERIOD_BACKWARDS.format(first=first, last=last)
     if days[1] - days[0] >= timedelta(days=MAX_DAYS):
