@@ -17,10 +17,10 @@ _SHARED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthChec
            HealthCheck.filter_too_much]
 settings.register_profile("ci", max_examples=20, derandomize=True, deadline=None, database=None,
                           suppress_health_check=_SHARED, print_blob=True)
-settings.register_profile("long", max_examples=500, deadline=None, database=None, suppress_health_check=_SHARED,
+settings.register_profile("long", max_examples=200, deadline=None, database=None, suppress_health_check=_SHARED,
                           print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # The chat fuzz draws a command of the table (some fifty) and an audience for each example, after one fixed example
 # per command.
-CHAT_EXAMPLES = 60 if settings.default.max_examples <= 20 else 2000
+CHAT_EXAMPLES = 60 if settings.default.max_examples <= 20 else 600
