@@ -221,9 +221,12 @@ NAMED = [["staff", "disable", "{word}"], ["staff", "duty", "{word}", "在岗"], 
          ["members", "confirm", "{word}"], ["members", "decline", "{word}"], ["points", "show", "{word}"],
          ["points", "reverse", "{word}", "记错了"], ["faq", "disable", "{word}"], ["faq", "enable", "{word}"],
          ["wishes", "cancel", "{word}"], ["notice", "status", "{word}"], ["notice", "cancel", "{word}"],
-         ["org", "move-building", "{word}", "--grid", "幸福里社区·第二网格"], ["appeals", "show", "{word}"]]
+         ["org", "move-building", "{word}", "--grid", "幸福里社区·第二网格"], ["appeals", "show", "{word}"],
+         ["rates", "--from", "{word}", "--to", "2026-11-30"], ["rates", "--from", "2026-11-01", "--to", "{word}"],
+         ["summary", "--date", "{word}"]]
 WORDS = st.one_of(free_text(20), ticket_like(), st.integers(-10**30, 10**30).map(str),
-                  st.sampled_from(["²", "𐩀", "١٢", "99999999999999999999", "0", "-1", "张伟", "#1", "１"]))
+                  st.sampled_from(["²", "𐩀", "١٢", "99999999999999999999", "0", "-1", "张伟", "#1", "１"]),
+                  st.dates().map(str), st.sampled_from(["9999-12-31", "0001-01-01", "2026-02-29"]))
 
 
 @given(command=st.sampled_from(NAMED), word=WORDS)
@@ -233,6 +236,9 @@ WORDS = st.one_of(free_text(20), ticket_like(), st.integers(-10**30, 10**30).map
 @example(command=["members", "confirm", "{word}"], word="²")
 @example(command=["points", "reverse", "{word}", "记错了"], word="99999999999999999999")
 @example(command=["faq", "disable", "{word}"], word="99999999999999999999")
+# The day after the calendar's last one does not exist (bot/day_words.py).
+@example(command=["rates", "--from", "2026-11-01", "--to", "{word}"], word="9999-12-31")
+@example(command=["rates", "--from", "{word}", "--to", "2026-11-30"], word="0001-01-01")
 def test_a_command_naming_anyone_or_anything_acts_or_refuses_cleanly(gridbot, command: list[str], word: str) -> None:  # type: ignore[no-untyped-def]
     word = word.replace("\x00", "").lstrip("-") or "x"  # a leading "-" is click's option, not the command's word
     arguments = [part.replace("{word}", word) for part in command]

@@ -14,8 +14,8 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.day_words import read_day
 from bot.web.console import texts
-from bot.web.console.day_words import read_day
 from handlers.resident_texts import LOCAL_ZONE
 from storage.appeals import Channel
 from storage.models import AppealStatus

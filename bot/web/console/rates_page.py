@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import Response, g, render_template, request
 
+from bot.day_words import read_day
 from bot.sheets.appeals_csv import CSV_BOM
 from bot.web.console import texts
-from bot.web.console.day_words import read_day
 from bot.web.console.guard import blueprint, login_required, runtime
 from handlers.rate_words import change, label, percent, points
 from storage.dashboard import units_within

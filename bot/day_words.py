@@ -1,6 +1,7 @@
-"""A day as an operator types it into a filter or a period (2026-03-01): one that gridbot's records can hold.
+"""A day as an operator types it (the console's filters and periods, `gridbot rates --from`, `summary --date`):
+one that gridbot's records can hold.
 
-A date the calendar allows may still be none the console can ask about: the day after 9999-12-31 does not exist,
+A date the calendar allows may still be none gridbot can ask about: the day after 9999-12-31 does not exist,
 and the Beijing midnight of 0001-01-01 lies before the first UTC time. Every day read here is within EARLIEST and
 LATEST, far around anything gridbot has recorded or will, so every day and period computed from it exists too.
 """
