@@ -6,6 +6,7 @@ the page, JSON routes answer JSON, and a POST that does not succeed (anything bu
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import event, example, given
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from bot.web.app import create_app
 from tests.fuzz.invariants import changed, half_written, row_counts
 from tests.fuzz.strategies import characters, free_text, long_text, ticket_like
-from tests.support.console import cast, logged_in
+from tests.support.console import PASSWORD, Browser, cast, logged_in
 
 # What the console's templates and views name; a form may carry any of them, and more.
 FIELDS = ("text", "category", "to", "scope", "password", "from", "username", "urgent", "role", "reason", "kind",
@@ -178,3 +179,25 @@ def test_any_file_uploaded_to_the_organisation_import_is_previewed_or_refused_an
 
     assert_clean(response)
     assert row_counts(seeded) == before  # the upload only previews; /org/import/apply imports
+
+
+@given(username=st.one_of(st.sampled_from(["admin", "street", "ADMIN ", "ａｄｍｉｎ"]), values()),
+       password=st.one_of(st.just(PASSWORD), values()),
+       next_page=st.one_of(st.sampled_from(["//evil.example/", "https://evil.example/", "/\\evil.example", "\\\\x",
+                                            "/console/appeals?q=1", "javascript:alert(1)", "/console/../../etc"]),
+                           values()))
+@example(username="admin", password=PASSWORD, next_page="//evil.example/")
+def test_any_login_form_gets_no_server_error_and_never_sends_the_operator_off_site(
+    operator, seeded, username: str, password: str, next_page: str
+) -> None:  # type: ignore[no-untyped-def]
+    person, _token, _known = operator
+    browser = Browser(person.client.application.test_client())
+    browser.client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.9"})
+
+    response = browser.login(username.replace("\x00", ""), password.replace("\x00", ""), next=next_page)
+
+    assert_clean(response)
+    if response.status_code in (301, 302, 303):
+        target = urlsplit(response.headers["Location"])
+        assert target.netloc in ("", "localhost"), response.headers["Location"]
+        assert target.path.startswith("/") and not target.path.startswith("//")
