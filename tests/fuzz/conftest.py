@@ -8,8 +8,15 @@ database into the repository, and keeps the whole directory within a minute on t
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# Hypothesis keeps caches (Unicode tables, the constants it found in our code) in .hypothesis/ of the working
+# directory even without an example database: outside the repository instead, shared by the runs of this user.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / f"gridbot-hypothesis-{os.getuid()}")
 
 # The fixtures (a seeded database, a logged-in browser) are built once per test and shared by its examples on
 # purpose: each example checks its own before/after, and what earlier examples left behind is more input.
