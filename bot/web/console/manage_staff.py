@@ -59,7 +59,8 @@ def staff_invite() -> str | tuple[str, int]:
     role = staff.ROLE_WORDS.get(form["role"])
     if role is None:
         return _render_staff(texts.INVITE_REFUSED["role"], 400, form)
-    hours = typed_id(form["ttl_hours"]) or 0
+    typed_hours = form["ttl_hours"]
+    hours = int(typed_hours) if typed_hours.isascii() and typed_hours.isdigit() else 0  # isdigit() alone takes "²"
     if not 1 <= hours <= MAX_INVITE_HOURS:
         return _render_staff(texts.INVITE_REFUSED["ttl"].format(max_hours=MAX_INVITE_HOURS), 400, form)
     settings, now = runtime().settings, runtime().clock()
