@@ -28,6 +28,14 @@ settings.register_profile("long", max_examples=200, deadline=None, database=None
                           print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+CI = settings.default.max_examples <= 20
+
+
+def fewer_in_ci(examples: int) -> settings:
+    """A test's own smaller count in CI, for one whose every example is slow (a process's start, a classifier)."""
+    return settings(max_examples=examples) if CI else settings()
+
+
 # The chat fuzz draws a command of the table (some fifty) and an audience for each example, after one fixed example
 # per command.
-CHAT_EXAMPLES = 60 if settings.default.max_examples <= 20 else 600
+CHAT_EXAMPLES = 45 if CI else 600

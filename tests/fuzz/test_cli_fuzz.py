@@ -22,12 +22,17 @@ from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from bot.cli.gridbot import main
+from nlp.taxonomy import default_taxonomy_path
+from storage import points_rules as points_rules_module
 from storage.faq_import import COLUMNS as FAQ_COLUMNS
 from storage.org_import import COLUMNS as ORG_COLUMNS
 from tests.conftest import TEST_SECRET_KEY
+from tests.fuzz.conftest import fewer_in_ci
 from tests.fuzz.invariants import row_counts
 from tests.fuzz.strategies import characters, free_text, ticket_like
 
+POINTS_RULES = Path(points_rules_module.__file__).parent / "data" / "points.toml"
+HOLIDAYS = Path(points_rules_module.__file__).parent / "data" / "holidays.txt"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 NAMES = ["幸福街道", "幸福里社区", "第一网格", "阳光花园", "3号楼", "1单元", "合计", "小计", "=SUM(A1:A3)", "问题", "答案",
          "电梯坏了", "物业服务", "市容环境", "内容", "类别", "", " ", "同上", "１号楼"]
@@ -191,6 +196,24 @@ def taxonomy_files(draw: st.DrawFn) -> tuple[str, bytes]:
     return ".toml", "\n".join(lines).encode(draw(st.sampled_from(["utf-8", "gbk"])), "replace")
 
 
+@st.composite
+def mutated(draw: st.DrawFn, shipped: Path, suffix: str) -> tuple[str, bytes]:
+    """A shipped file with one line changed, dropped or doubled, or cut short: nearly right, as edits go wrong."""
+    lines = shipped.read_text(encoding="utf-8").splitlines()
+    at = draw(st.integers(0, len(lines) - 1))
+    change = draw(st.sampled_from(["replace", "drop", "double", "cut"]))
+    if change == "replace":
+        lines[at] = draw(st.one_of(st.text(characters(), max_size=30), st.builds(
+            lambda line, value: line.split("=")[0] + "= " + value, st.just(lines[at]), TOML_VALUES.map(_toml))))
+    elif change == "drop":
+        del lines[at]
+    elif change == "double":
+        lines.insert(at, lines[at])
+    else:
+        lines = lines[:at]
+    return suffix, "\n".join(lines).encode()
+
+
 def _toml(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -203,12 +226,15 @@ def _toml(value: object) -> str:
 
 @given(variable=st.sampled_from(["GRIDBOT_POINTS_RULES", "GRIDBOT_HOLIDAYS"]), data=st.data())
 def test_a_settings_file_of_any_content_starts_the_command_or_refuses_cleanly(gridbot, variable: str, data) -> None:  # type: ignore[no-untyped-def]
-    made = points_files() if variable == "GRIDBOT_POINTS_RULES" else holiday_files()
+    made = (st.one_of(points_files(), mutated(POINTS_RULES, ".toml")) if variable == "GRIDBOT_POINTS_RULES"
+            else st.one_of(holiday_files(), mutated(HOLIDAYS, ".txt")))
     file = data.draw(st.one_of(made, st.binary(max_size=300).map(lambda raw: (".txt", raw))))
     assert_done_or_refused_cleanly(*gridbot(["faq", "list"], file, env={variable: "{file}"}))
 
 
-@given(file=st.one_of(taxonomy_files(), st.binary(max_size=300).map(lambda raw: (".toml", raw))))
+@fewer_in_ci(5)  # a taxonomy that loads builds the classifier (jieba and all): up to seconds an example
+@given(file=st.one_of(taxonomy_files(), mutated(default_taxonomy_path(), ".toml"),
+                      st.binary(max_size=300).map(lambda raw: (".toml", raw))))
 @example(file=(".toml", b""))  # was: an English "missing field \"threshold\"" alone, no Chinese for the operator
 def test_a_taxonomy_file_of_any_content_classifies_or_refuses_cleanly(gridbot, file: tuple[str, bytes]) -> None:  # type: ignore[no-untyped-def]
     result, before, after = gridbot(["nlp", "classify", "电梯坏了"], file,
