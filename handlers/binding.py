@@ -24,6 +24,7 @@ from nlp import UNCLASSIFIED
 from nlp.chatter import chatter_of
 from storage import appeals, org, residents, verification
 from storage.models import Building, Unit, Verification
+from storage.typed_ids import typed_id
 
 DIALOG = "binding"
 STEPS = ("community", "compound", "building", "unit")
@@ -286,9 +287,9 @@ def _choice(text: str, names: list[str], numbers: bool = True) -> int | None:
     """The option an answer picks: its number, its name, a part of it, a sentence naming it, or a near name."""
     if numbers:
         # Voice recognition writes a spoken "二" as a character.
-        spoken = str(_CHINESE_DIGITS.get(text, text))
-        if spoken.isdigit() and 1 <= int(spoken) <= len(names):
-            return int(spoken) - 1
+        number = typed_id(str(_CHINESE_DIGITS.get(text, text)))
+        if number is not None and 1 <= number <= len(names):
+            return number - 1
     text, names = text.translate(_DIGITS), [name.translate(_DIGITS) for name in names]
     named = _named(text, names)
     if named is not None:

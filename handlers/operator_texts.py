@@ -261,6 +261,16 @@ def saved(directory: str, features: int) -> str:
     return f"模型已保存到 {directory}（{features} 个特征）"
 
 
+def taxonomy_unusable(reason: str) -> str:
+    """`gridbot nlp`: the taxonomy it classifies by can't be loaded (the loader's reason, in English, as logged)."""
+    return f"分类表无法加载：{reason}（请检查 GRIDBOT_TAXONOMY 指向的文件，或控制台里最新保存的分类表）"
+
+
+def model_unusable(reason: str) -> str:
+    """`gridbot nlp`: a model directory can't be used (the loader's reason, in English, as logged)."""
+    return f"分类模型无法使用：{reason}（请检查 --model 目录或 GRIDBOT_NLP_MODEL）"
+
+
 NLP_ONLY_DB_WITH_DATA = "--only-db 只用数据库里的样本，不能同时给 --data。"
 _HELD_OUT_SOURCES = {"corpus": "附带测试集 {n} 条", "database": "数据库 {n} 条"}
 _COMPARED = {"replaced": "{directory} 里原有的模型", "active": "当前使用的模型（GRIDBOT_NLP_MODEL）",

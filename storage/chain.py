@@ -21,6 +21,7 @@ from storage.errors import DomainError
 from storage.models import COMMUNITY_ROLES, Building, Community, Grid, PartyBranch, Staff, StaffRole, Unit
 from storage.queries import Scope
 from storage.roster import within
+from storage.typed_ids import typed_id
 
 PARTY_ROLES = (StaffRole.PARTY_MEMBER, StaffRole.PARTY_HOUSEHOLD)  # the branch's members and its secretary
 SECRETARY = "secretary"  # the post a branch's secretary holds, beside the roles
@@ -161,7 +162,7 @@ def _secretary(session: Session, community_id: int, compound: str, typed: str) -
         select(Staff).join(Building, Building.id == Staff.building_id)
         .where(Staff.active.is_(True), Staff.role.in_(PARTY_ROLES), Staff.community_id == community_id,
                Building.compound == compound).order_by(Staff.id)))
-    named = [row for row in living_there if row.name == typed or (typed.isdigit() and row.id == int(typed))]
+    named = [row for row in living_there if row.name == typed or row.id == typed_id(typed)]
     if len(named) > 1:
         raise AmbiguousSecretary(typed, [row.id for row in named])
     if not named:

@@ -45,7 +45,13 @@ class Duty:
 
 def parse_day(typed: str, today: date) -> date | None:
     """The day in 2026-12-31, 12-31, 12月31日, 到 12月31日 (a day without a year: the next one to come, today
-    included); None when the words are no such day."""
+    included); None when the words are no such day, or the calendar's last (9999-12-31): leave through a day ends
+    at the midnight after it, which that day has none of."""
+    found = _named_day(typed, today)
+    return found if found is not None and found < date.max else None
+
+
+def _named_day(typed: str, today: date) -> date | None:
     text = unicodedata.normalize("NFKC", typed).strip(_EDGES)
     for lead in _LEAD:
         if text.startswith(lead):
@@ -70,7 +76,7 @@ def parse_day(typed: str, today: date) -> date | None:
 
 def names_a_day(typed: str) -> bool:
     """Whether the words name a day at all (29 February included), whatever today is."""
-    return parse_day(typed, _LEAP_YEAR_START) is not None
+    return _named_day(typed, _LEAP_YEAR_START) is not None
 
 
 _LEAP_YEAR_START = date(2000, 1, 1)

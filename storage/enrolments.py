@@ -35,6 +35,7 @@ from storage.notices import StaffEnrolmentDeclined, StaffEnrolmentRequested, Sta
 from storage.queries import Scope
 from storage.roster import within
 from storage.telling import tell
+from storage.typed_ids import typed_id
 
 ENROLLING_ROLES = (StaffRole.PARTY_MEMBER, StaffRole.VOLUNTEER)  # who may ask to be one (报到, 报名)
 NO_ORGANISATION = frozenset({"无", "没有", "暂无", "-"})  # a volunteer without a team says so
@@ -190,8 +191,9 @@ def find(session: Session, typed: str, operator: Staff | None = None) -> Enrolme
     scoped = select(Enrolment)
     if operator is not None and operator.community_id is not None:
         scoped = scoped.where(Enrolment.community_id == operator.community_id)
-    if typed.isdigit():
-        found = session.scalar(scoped.where(Enrolment.id == int(typed)))
+    number = typed_id(typed)
+    if number is not None:
+        found = session.scalar(scoped.where(Enrolment.id == number))
         if found is None:
             raise NotFound("enrolment")
         return found

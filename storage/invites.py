@@ -7,7 +7,6 @@ nothing from trying it.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from storage import staff
 from storage.errors import DomainError, NotFound
 from storage.models import StaffInvite
+from storage.typed_ids import typed_id
 
 
 class InviteStatus(StrEnum):
@@ -89,5 +89,5 @@ def by_code(session: Session, typed: str, secret: str) -> StaffInvite | None:
 
 
 def _by_id(session: Session, typed: str) -> StaffInvite | None:
-    wanted = unicodedata.normalize("NFKC", typed).strip()
-    return session.get(StaffInvite, int(wanted)) if wanted.isdigit() else None
+    number = typed_id(typed)
+    return session.get(StaffInvite, number) if number is not None else None

@@ -33,6 +33,7 @@ from storage.models import (
 )
 from storage.org_ledger import building_label
 from storage.staff import MAX_CANDIDATES, PLACE_SEPARATOR, AmbiguousPlace, UnknownPlace
+from storage.typed_ids import typed_id
 
 
 class AppealsChoice(StrEnum):
@@ -66,8 +67,9 @@ def find_building(session: Session, text: str) -> Building:
     (幸福里社区/第一网格/阳光花园/3号楼, any of its leading names left out), 阳光花园·3号楼, or 3号楼 when unique;
     UnclearPlace otherwise."""
     wanted = unicodedata.normalize("NFKC", text).strip()
-    if wanted.isdigit():
-        found = session.get(Building, int(wanted))
+    number = typed_id(wanted)
+    if number is not None:
+        found = session.get(Building, number)
         if found is None:
             raise UnknownPlace("building", text, [])
         return found

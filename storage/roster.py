@@ -24,6 +24,7 @@ from storage.dispatch import HELD_STATUSES
 from storage.errors import DomainError, NotAllowed
 from storage.models import COMMUNITY_ROLES, GRID_BOUND, Appeal, Community, Grid, Staff, StaffRole
 from storage.queries import Scope
+from storage.typed_ids import typed_id
 
 MAX_CANDIDATES = 10
 
@@ -109,8 +110,9 @@ def describe(session: Session, member: Staff, now: datetime) -> Member:
 def find(session: Session, typed: str) -> Staff:
     """The active member an operator names: an id (digits), or a name; several of that name: AmbiguousMember."""
     wanted = unicodedata.normalize("NFKC", typed).strip()
-    if wanted.isdigit():
-        member = session.get(Staff, int(wanted))
+    number = typed_id(wanted)
+    if number is not None:
+        member = session.get(Staff, number)
         if member is None or not member.active:
             raise UnknownMember(wanted, [])
         return member

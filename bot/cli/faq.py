@@ -63,30 +63,34 @@ def faq_list() -> None:
 
 
 @faq.command("disable")
-@click.argument("entry_id", metavar="ID", type=int)
+@click.argument("entry_id", metavar="ID")
 @click.pass_obj
-def faq_disable(clock: Clock | None, entry_id: int) -> None:
+def faq_disable(clock: Clock | None, entry_id: str) -> None:
     """Stop answering entry ID (the number in `gridbot faq list`) at once; it is kept, with its answers' history,
     and stays disabled through imports until `gridbot faq enable ID`."""
     _switch(clock, entry_id, active=False)
 
 
 @faq.command("enable")
-@click.argument("entry_id", metavar="ID", type=int)
+@click.argument("entry_id", metavar="ID")
 @click.pass_obj
-def faq_enable(clock: Clock | None, entry_id: int) -> None:
+def faq_enable(clock: Clock | None, entry_id: str) -> None:
     """Answer entry ID again (disabled by hand or left out of an import with --prune)."""
     _switch(clock, entry_id, active=True)
 
 
-def _switch(clock: Clock | None, entry_id: int, active: bool) -> None:
+def _switch(clock: Clock | None, typed: str, active: bool) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from handlers import operator_texts as texts
     from handlers.faq_cache import REFRESH_INTERVAL
     from storage import faq as faq_store
     from storage.errors import NotFound
+    from storage.typed_ids import typed_id
 
+    entry_id = typed_id(typed)
+    if entry_id is None:
+        fail(texts.FAQ_NOT_FOUND.format(id=typed))
     try:
         with operator_transaction() as session:
             entry, changed = faq_store.set_active(session, entry_id, active, (clock or now_utc)())

@@ -272,5 +272,7 @@ def _guard(action):  # type: ignore[no-untyped-def]
         raise click.ClickException(str(error)) from None
     except DatasetError as error:
         raise click.ClickException(texts.dataset_problems(error)) from None
-    except (ModelError, TaxonomyError) as error:
-        raise click.ClickException(str(error)) from None
+    except TaxonomyError as error:
+        raise click.ClickException(texts.taxonomy_unusable(str(error))) from None
+    except ModelError as error:
+        raise click.ClickException(texts.model_unusable(str(error))) from None

@@ -5,7 +5,6 @@ prints the outcome in the wording of bot/cli/points_texts.py."""
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
 
@@ -149,8 +148,10 @@ def show(who: str, as_json: bool) -> None:
 
 def _whole(typed: str) -> int | None:
     """A positive whole number as typed (全角 digits too); None for anything else."""
-    cleaned = unicodedata.normalize("NFKC", typed).strip()
-    return int(cleaned) if cleaned.isascii() and cleaned.isdigit() and int(cleaned) > 0 else None
+    from storage.typed_ids import typed_id
+
+    number = typed_id(typed)
+    return number if number else None
 
 
 def _note(words: tuple[str, ...]) -> str:

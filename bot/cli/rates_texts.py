@@ -6,6 +6,7 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.day_words import read_day
 from handlers.rate_words import NONE, TOTAL, UNIT_NAMES, change, label, percent, points  # noqa: F401 (the table's words)
 from storage.tickets import LOCAL_ZONE
 
@@ -77,10 +78,10 @@ def period_of(first: str | None, last: str | None, now: datetime) -> Period | st
         return BOTH_DATES
     days = []
     for text in (first, last):
-        try:
-            days.append(datetime.strptime(text.strip(), "%Y-%m-%d").date())
-        except ValueError:
+        day = read_day(text.strip())
+        if day is None:
             return BAD_DATE.format(text=text)
+        days.append(day)
     if days[1] < days[0]:
         return BACKWARDS.format(first=first, last=last)
     return Period.days(days[0], days[1])

@@ -5,9 +5,10 @@ The summaries themselves are worded for their readers in handlers/summary_texts.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
+from bot.day_words import read_day
 from storage.privacy import mask
 
 if TYPE_CHECKING:
@@ -34,9 +35,8 @@ def day_of(text: str | None, today: date) -> date | str:
     """The morning --date names (none: today), or the refusal to print."""
     if text is None:
         return today
-    try:
-        day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
-    except ValueError:
+    day = read_day(text.strip())
+    if day is None:
         return BAD_DATE.format(text=text)
     if day > today:
         return FUTURE_DATE.format(day=day, today=today)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from bot.privacy import configure_logging
 from bot.settings import Settings
 from bot.web import console, health, media, metrics, notice_page, webhook
 from bot.web.runtime import Runtime
+from storage.typed_ids import MAX_ID
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     configure_logging(runtime.settings.log_level)
     runtime.settings.log_warnings(log)
     app = Flask(__name__)
+    app.url_map.converters["int"] = RowId  # before the first rule uses it
     app.extensions["gridbot"] = runtime
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(health.blueprint)
@@ -29,3 +32,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(notice_page.blueprint)
     console.init_app(app, runtime.settings)
     return app
+
+
+class RowId(IntegerConverter):
+    """`<int:…>` in a route is a row's id: a number past the id column's 64 bits is no page (404), not an overflow
+    in the query (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # type: ignore[no-untyped-def]
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

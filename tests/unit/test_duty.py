@@ -25,7 +25,7 @@ def test_days_are_read_as_people_type_them(typed, day):
     assert duty.parse_day(typed, TODAY) == day
 
 
-@pytest.mark.parametrize("typed", ["明天", "2026-13-01", "2月30日", "12", "下周一", ""])
+@pytest.mark.parametrize("typed", ["明天", "2026-13-01", "2月30日", "12", "下周一", "", "9999-12-31"])
 def test_what_is_no_day_is_none(typed):
     assert duty.parse_day(typed, TODAY) is None
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.day_words import read_day
 from bot.web.console import texts
 from handlers.resident_texts import LOCAL_ZONE
 from storage.appeals import Channel
@@ -97,10 +98,9 @@ def _day(word: str, following: bool = False) -> datetime | None:
     """The start of a day in Beijing time (`following`: of the day after, so that 到 includes the day)."""
     if not word:
         return None
-    try:
-        day = date.fromisoformat(word)
-    except ValueError:
-        raise _Unreadable(texts.FILTER_BAD_DATE.format(value=word)) from None
+    day = read_day(word)
+    if day is None:
+        raise _Unreadable(texts.FILTER_BAD_DATE.format(value=word))
     return datetime.combine(day + timedelta(days=1 if following else 0), time(), LOCAL_ZONE)
 
 

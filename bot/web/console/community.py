@@ -26,6 +26,7 @@ from storage import community_overview, enrolments, points, points_report, wishe
 from storage.errors import NotAllowed
 from storage.limits import LIMITS, TextField
 from storage.staff import AmbiguousPlace, UnclearPlace
+from storage.typed_ids import typed_id
 
 log = logging.getLogger(__name__)
 DONE, REFUSED = "done", "refused"  # the flashed lines' categories
@@ -129,7 +130,7 @@ def wish_post() -> Response | str | tuple[str, int]:
     if len(form["path"]) > FIELD_LIMIT or len(form["place"]) > FIELD_LIMIT:
         return _render(texts.WISH_REFUSED["outside"], 400, {})
     kind, _, number = form["place"].partition(":")
-    chosen = int(number) if number.isdigit() else None
+    chosen = typed_id(number)
     now = runtime().clock()
     try:
         with runtime().database.transaction() as db:

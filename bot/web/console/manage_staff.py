@@ -22,6 +22,7 @@ from storage import invites, management, roster, staff
 from storage.contact_input import InvalidContact
 from storage.errors import DomainError
 from storage.models import StaffInvite
+from storage.typed_ids import typed_id
 
 MAX_INVITE_HOURS = 24 * 30  # as `gridbot invite --ttl-hours`
 DEFAULT_INVITE_HOURS = 72
@@ -58,7 +59,8 @@ def staff_invite() -> str | tuple[str, int]:
     role = staff.ROLE_WORDS.get(form["role"])
     if role is None:
         return _render_staff(texts.INVITE_REFUSED["role"], 400, form)
-    hours = int(form["ttl_hours"]) if form["ttl_hours"].isdigit() else 0
+    typed_hours = form["ttl_hours"]
+    hours = int(typed_hours) if typed_hours.isascii() and typed_hours.isdigit() else 0  # isdigit() alone takes "²"
     if not 1 <= hours <= MAX_INVITE_HOURS:
         return _render_staff(texts.INVITE_REFUSED["ttl"].format(max_hours=MAX_INVITE_HOURS), 400, form)
     settings, now = runtime().settings, runtime().clock()
@@ -90,7 +92,7 @@ def staff_invite() -> str | tuple[str, int]:
 
 
 def _number(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return typed_id(value)
 
 
 def _invite_refusal(refused: DomainError) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Response, g, render_template, request
 
+from bot.day_words import read_day
 from bot.sheets.appeals_csv import CSV_BOM
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, login_required, runtime
@@ -104,10 +105,10 @@ def read_period(args: Mapping[str, str], default: Period) -> Period | str:
         return texts.PERIOD_BOTH
     days: list[date] = []
     for value in (first, last):
-        try:
-            days.append(datetime.strptime(value, "%Y-%m-%d").date())
-        except ValueError:
+        day = read_day(value)
+        if day is None:
             return texts.PERIOD_BAD_DATE.format(value=value[:20])
+        days.append(day)
     if days[1] < days[0]:
         return texts.PERIOD_BACKWARDS.format(first=first, last=last)
     if days[1] - days[0] >= timedelta(days=MAX_DAYS):
