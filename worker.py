@@ -8,6 +8,7 @@ import threading
 import time
 from types import FrameType
 
+from redis import RedisError
 from rq import SimpleWorker
 
 from bot.privacy import configure_logging
@@ -35,7 +36,12 @@ def main(settings: Settings | None = None, burst: bool = False) -> None:
         while True:
             # SimpleWorker runs jobs in this process: no fork per job, the runtime and its pools are reused.
             worker = _Worker([schedule.queue(runtime)], connection=runtime.redis)
-            worker.work(burst=burst, logging_level=settings.log_level)
+            try:
+                worker.work(burst=burst, logging_level=settings.log_level)
+            except RedisError as error:  # raised by RQ's own clean-up after its loop quit: Redis is still gone
+                if burst:
+                    raise
+                log.error("the RQ worker could not sign off: %s", error)
             if burst or worker.stop_asked:
                 break
             # RQ's loop quits on an error outside a job (Redis gone mid-bookkeeping, a Redis timeout): this process

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
+import redis as redis_lib
 from rq.exceptions import StopRequested
 
 import worker as worker_module
@@ -17,7 +18,9 @@ def test_an_rq_loop_that_quits_on_an_error_is_started_again_and_a_stop_request_e
 
     def work(self, burst=False, logging_level="INFO"):  # type: ignore[no-untyped-def]
         loops.append(self)
-        if len(loops) == 2:
+        if len(loops) == 2:  # RQ's clean-up after its loop quit met Redis still gone
+            raise redis_lib.ConnectionError("Error 111 connecting to 10.0.0.32:6379. Connection refused.")
+        if len(loops) == 3:
             with contextlib.suppress(StopRequested):  # RQ's own loop catches it: SIGTERM, as systemd stops the unit
                 self.request_stop(15, None)
         return False
@@ -26,6 +29,7 @@ def test_an_rq_loop_that_quits_on_an_error_is_started_again_and_a_stop_request_e
     monkeypatch.setattr(worker_module, "RESTART_AFTER_S", 0.0)
     caplog.set_level(logging.ERROR)
     worker_module.main(worker_runtime.settings)
-    assert len(loops) == 2 and loops[0] is not loops[1]
+    assert len(loops) == 3 and len(set(map(id, loops))) == 3
+    again = "the RQ worker loop stopped on an error; starting it again in 0 s"
     assert [record.getMessage() for record in caplog.records if record.name == "worker"] == [
-        "the RQ worker loop stopped on an error; starting it again in 0 s"]
+        again, "the RQ worker could not sign off: Error 111 connecting to 10.0.0.32:6379. Connection refused.", again]
