@@ -338,6 +338,29 @@ def reused_templates() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def reused_jieba() -> Iterator[None]:
+    """jieba's tokenizer loaded once per process for each set of words and user dictionaries, not once per
+    Segmenter: a load takes a second of CPU (its 350,000-word dictionary), and the tests build many classifiers
+    (a CLI command each, a taxonomy saved from the console, a test's own). Production builds one per process.
+    The key holds the user dictionaries' contents, so a dictionary a test rewrites is loaded again; the tokenizer is
+    never changed after loading (nlp/segmenter.py), so sharing it changes no result."""
+    from nlp import segmenter
+
+    load = segmenter._load_tokenizer
+    loaded: dict[tuple[object, ...], object] = {}
+
+    def shared(words: tuple[str, ...], userdicts: tuple[Path, ...]):  # type: ignore[no-untyped-def]
+        key = (words, *((str(path), path.read_bytes()) for path in (segmenter.SHIPPED_USERDICT, *userdicts)))
+        if key not in loaded:
+            loaded[key] = load(words, userdicts)
+        return loaded[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segmenter, "_load_tokenizer", shared)
+        yield
+
+
 @pytest.fixture
 def settings(database_url: str, redis_url: str, tmp_path: Path) -> Settings:
     """Settings with Tencent's published sample credentials (an AES key: safe mode) and the session's Redis."""
