@@ -75,6 +75,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 # --- database ------------------------------------------------------------------------------------------
 
 import os
+from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
 
 from jinja2 import BytecodeCache
@@ -338,22 +339,30 @@ def reused_templates() -> Iterator[None]:
         yield
 
 
+KEPT_TOKENIZERS = 3
+
+
 @pytest.fixture(scope="session", autouse=True)
 def reused_jieba() -> Iterator[None]:
     """jieba's tokenizer loaded once per process for each set of words and user dictionaries, not once per
     Segmenter: a load takes a second of CPU (its 350,000-word dictionary), and the tests build many classifiers
     (a CLI command each, a taxonomy saved from the console, a test's own). Production builds one per process.
     The key holds the user dictionaries' contents, so a dictionary a test rewrites is loaded again; the tokenizer is
-    never changed after loading (nlp/segmenter.py), so sharing it changes no result."""
+    never changed after loading (nlp/segmenter.py), so sharing it changes no result. Only the last few are kept: a
+    tokenizer holds some 100 MB."""
     from nlp import segmenter
 
     load = segmenter._load_tokenizer
-    loaded: dict[tuple[object, ...], object] = {}
+    loaded: OrderedDict[tuple[object, ...], object] = OrderedDict()
 
     def shared(words: tuple[str, ...], userdicts: tuple[Path, ...]):  # type: ignore[no-untyped-def]
-        key = (words, *((str(path), path.read_bytes()) for path in (segmenter.SHIPPED_USERDICT, *userdicts)))
-        if key not in loaded:
+        key = (words, *(path.read_bytes() for path in (segmenter.SHIPPED_USERDICT, *userdicts)))
+        if key in loaded:
+            loaded.move_to_end(key)
+        else:
             loaded[key] = load(words, userdicts)
+            while len(loaded) > KEPT_TOKENIZERS:
+                loaded.popitem(last=False)
         return loaded[key]
 
     with pytest.MonkeyPatch.context() as patch:
