@@ -75,15 +75,20 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 # --- database ------------------------------------------------------------------------------------------
 
 import os
+from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Table, create_engine, make_url, select, text
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+from sqlalchemy import Engine, Table, create_engine, make_url, select, text
+from sqlalchemy.orm import Session
 
+import storage.db
 from bot.settings import PLAIN, Settings
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from bot.wechat.simulator import WeChatServer
-from storage.db import Database, upgrade
+from storage.db import Database, make_engine, upgrade
 from storage.models import Base
 from tests.support import street
 
@@ -138,15 +143,63 @@ def fresh_database(url: str, worker: str) -> str:
     return given.set(database=name).render_as_string(hide_password=False)
 
 
+SHARED_ENGINES: dict[str, Engine] = {}  # the session's engine (its pool of connections) per database URL
+
+
 @pytest.fixture
 def database(database_url: str) -> Iterator[Database]:
     """The migrated test database, emptied before each test."""
-    database = Database(database_url)
+    database = open_test_database(database_url)
     with database.transaction() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            session.execute(table.delete())
+        if is_postgres(session):
+            # One round trip instead of one per table: under load each trip waits for the server to be scheduled.
+            session.connection().exec_driver_sql(";".join(
+                f"DELETE FROM {quoted(session, table)}" for table in reversed(Base.metadata.sorted_tables)))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                session.execute(table.delete())
     yield database
-    database.dispose()
+    close_test_database(database)
+
+
+def open_test_database(url: str) -> Database:
+    """A Database of its own for the test, on the session's engine, whose pooled connections outlive the test.
+
+    On PostgreSQL a new connection is a new server process, and its first look at each table's catalog entries
+    took 50-90 ms of a loaded machine's time per test, more than the test's own statements. On SQLite, closing the
+    last connection checkpoints the write-ahead log into the database file and syncs it: 100 ms a test against
+    35 ms on a kept connection, again on a loaded machine."""
+    engine = SHARED_ENGINES.get(url)
+    if engine is None:
+        engine = SHARED_ENGINES[url] = make_engine(url)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(storage.db, "make_engine", lambda *args: engine)
+        return Database(url)
+
+
+def close_test_database(database: Database) -> None:
+    """Give the test's connection back (rolled back, as the pool does); the session's pool is kept unless the test
+    left connections checked out (a thread's, say): then it is made anew, as a test's own engine would be."""
+    engine = database.engine
+    if engine not in SHARED_ENGINES.values():
+        database.dispose()
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "dispose", lambda close=True: None)
+        database.dispose()  # this thread's connection only
+    if engine.pool.checkedout():  # type: ignore[attr-defined]
+        engine.dispose()
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def quoted(session: Session, table: Table, schema: str | None = None) -> str:
+    """`table`'s name for SQL, in `schema` when one is given."""
+    preparer = session.get_bind().dialect.identifier_preparer
+    name = preparer.quote(table.name)
+    return name if schema is None else f"{preparer.quote_schema(schema)}.{name}"
 
 
 class Clock:
@@ -170,6 +223,7 @@ def clock() -> Clock:
 
 
 SEEDED_ROWS: dict[tuple[str, datetime], list[tuple[Table, list[dict[str, object]]]]] = {}
+SEEDED_COPIES: dict[tuple[str, datetime], str] = {}  # on PostgreSQL: the statement that writes the rows back
 
 
 @pytest.fixture
@@ -177,21 +231,45 @@ def seeded(database: Database, database_url: str, clock: Clock) -> Database:
     """The test street and its people (tests/support/street.py: residents bound, grid members, an operator).
 
     Seeded through storage once per session and start time; the rows it made are then written back as they were
-    (the same ids: PostgreSQL's sequences are past them already), a tenth of the time of seeding again."""
+    (the same ids: PostgreSQL's sequences are past them already), a tenth of the time of seeding again. PostgreSQL
+    keeps a copy of them in a schema of their own and writes them back in one round trip."""
     key = (database_url, clock())
-    rows = SEEDED_ROWS.get(key)
-    if rows is None:
+    rows, copy = SEEDED_ROWS.get(key), SEEDED_COPIES.get(key)
+    if rows is None and copy is None:
         with database.transaction() as session:
             street.seed(session, clock())
         with database.transaction() as session:
-            SEEDED_ROWS[key] = [(table, [dict(row) for row in session.execute(select(table)).mappings()])
-                                for table in Base.metadata.sorted_tables]
+            if is_postgres(session):
+                SEEDED_COPIES[key] = keep_copy(session, f"gridbot_seed_{len(SEEDED_COPIES)}")
+            else:
+                SEEDED_ROWS[key] = [(table, [dict(row) for row in session.execute(select(table)).mappings()])
+                                    for table in Base.metadata.sorted_tables]
         return database
     with database.transaction() as session:
-        for table, table_rows in rows:
+        if copy is not None:
+            session.connection().exec_driver_sql(copy)
+            return database
+        for table, table_rows in rows or ():
             if table_rows:
                 session.execute(table.insert(), table_rows)
     return database
+
+
+def keep_copy(session: Session, schema: str) -> str:
+    """Copy the rows of every table that has any into `schema` (made anew); the statement that writes them back."""
+    connection = session.connection()
+    connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+    restore = []
+    for table in Base.metadata.sorted_tables:  # parents first: the foreign keys hold at every insert
+        if session.execute(select(table).limit(1)).first() is None:
+            continue
+        columns = ", ".join(session.get_bind().dialect.identifier_preparer.quote(column.name)
+                            for column in table.columns)
+        connection.exec_driver_sql(f"CREATE TABLE {quoted(session, table, schema)} AS "
+                                   f"SELECT {columns} FROM {quoted(session, table)}")
+        restore.append(f"INSERT INTO {quoted(session, table)} ({columns}) "
+                       f"SELECT {columns} FROM {quoted(session, table, schema)}")
+    return ";".join(restore)
 
 
 @pytest.fixture(autouse=True)
@@ -204,6 +282,93 @@ def quick_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         from storage import console_users
 
         monkeypatch.setattr(console_users, "PASSWORD_METHOD", "pbkdf2:sha256:1000")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reused_url_builders() -> Iterator[None]:
+    """Each URL rule's builder functions compiled once per process instead of once per app.
+
+    werkzeug compiles two small Python functions for every rule an app registers (`Rule._compile_builder`): with
+    the console's ~140 routes that is four fifths of `create_app`'s 25 ms, and the tests make an app per test.
+    The code depends only on the rule's parts (its trace) and whether unknown arguments are appended, and is bound
+    to each rule anew, so the same code serves every app. Rules with defaults are compiled as before (their
+    defaults are folded into the code). Should werkzeug rename the method, apps are simply built as before."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:
+        yield
+        return
+    compiled: dict[tuple[object, ...], object] = {}
+
+    def cached(self: Rule, append_unknown: bool = True):  # type: ignore[no-untyped-def]
+        if self.defaults:
+            return compile_builder(self, append_unknown)
+        key = (self.rule, tuple(self._trace), append_unknown)
+        if key not in compiled:
+            compiled[key] = compile_builder(self, append_unknown)
+        return compiled[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rule, "_compile_builder", cached)
+        yield
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates kept in memory for the process: every app has an environment of its own, and
+    compiling the console's templates anew for each test's app took 10 ms a template. Jinja checks each entry
+    against the template's source, so a changed template is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reused_templates() -> Iterator[None]:
+    """Every app of the run shares one cache of compiled templates (see CompiledTemplates)."""
+    from flask import Flask
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Flask, "jinja_options", {**Flask.jinja_options, "bytecode_cache": CompiledTemplates()})
+        yield
+
+
+KEPT_TOKENIZERS = 3
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reused_jieba() -> Iterator[None]:
+    """jieba's tokenizer loaded once per process for each set of words and user dictionaries, not once per
+    Segmenter: a load takes a second of CPU (its 350,000-word dictionary), and the tests build many classifiers
+    (a CLI command each, a taxonomy saved from the console, a test's own). Production builds one per process.
+    The key holds the user dictionaries' contents, so a dictionary a test rewrites is loaded again; the tokenizer is
+    never changed after loading (nlp/segmenter.py), so sharing it changes no result. Only the last few are kept: a
+    tokenizer holds some 100 MB."""
+    from nlp import segmenter
+
+    load = segmenter._load_tokenizer
+    loaded: OrderedDict[tuple[object, ...], object] = OrderedDict()
+
+    def shared(words: tuple[str, ...], userdicts: tuple[Path, ...]):  # type: ignore[no-untyped-def]
+        key = (words, *(path.read_bytes() for path in (segmenter.SHIPPED_USERDICT, *userdicts)))
+        if key in loaded:
+            loaded.move_to_end(key)
+        else:
+            loaded[key] = load(words, userdicts)
+            while len(loaded) > KEPT_TOKENIZERS:
+                loaded.popitem(last=False)
+        return loaded[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segmenter, "_load_tokenizer", shared)
+        yield
 
 
 @pytest.fixture
