@@ -31,6 +31,11 @@ def callback_ips_key(appid: str) -> str:
     return f"gridbot:wechat:{appid}:callback_ips"
 
 
+def callback_ips_stored(client: redis.Redis, appid: str) -> bool:
+    """Whether the account's callback IP list is in Redis (the webhook refuses every request without it)."""
+    return bool(client.exists(callback_ips_key(appid)))
+
+
 def parse_networks(entries: Iterable[str]) -> tuple[tuple[IPNetwork, ...], list[str]]:
     """IP addresses and CIDR ranges as networks, and the entries that are neither."""
     networks, invalid = [], []

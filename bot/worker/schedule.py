@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.figure_cache import WARM_EVERY, FigureCache
 from bot.jobqueue import QUEUE_NAME
 from bot.wechat.api import WeChatAPIError
-from bot.wechat.sources import store_callback_ips
+from bot.wechat.sources import callback_ips_stored, store_callback_ips
 from bot.worker import jobs
 from bot.worker.failures import FailureLog
 from bot.worker.runtime import WorkerRuntime
@@ -51,6 +51,10 @@ MEDIA_JOB_TIMEOUT = 120
 # is tried again sooner, because until one succeeds the webhook refuses everything.
 CALLBACK_IPS_EVERY = timedelta(days=1)
 CALLBACK_IPS_RETRY = timedelta(minutes=5)
+# A list gone from Redis (emptied, or replaced by an empty server) leaves the webhook refusing everything: the worker
+# looks for it this often and, when it is gone, fetches it again at once (at most every CALLBACK_IPS_LOST_RETRY).
+CALLBACK_IPS_CHECK_S = 10.0
+CALLBACK_IPS_LOST_RETRY = timedelta(seconds=30)
 # 每日简报 (GRIDBOT_SUMMARY_HOUR): whether the day's are due is asked this often, so they leave within a minute.
 SUMMARY_EVERY_S = 60.0
 # One worker process a round computes the console's figures ahead (`warm_figures`): the others find this key.
@@ -240,14 +244,19 @@ def refresh_callback_ips(runtime: WorkerRuntime) -> bool:
 def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
     """Run the schedule until `stop` is set; errors are logged (one line per kind a minute) and the loop goes on."""
     interval = runtime.settings.outbox_poll_ms / 1000
-    next_purge = next_callback_ips = runtime.clock()
+    next_purge = next_callback_ips = last_callback_ips = runtime.clock()
     check_sources = runtime.settings.trusted_sources == "wechat"
-    next_checkpoint = next_sweep = next_photos = next_summary = time.monotonic()
+    next_checkpoint = next_sweep = next_photos = next_summary = next_ips_check = time.monotonic()
     summarised: date | None = None
     failures = FailureLog(log, "worker schedule round")
     while not stop.is_set():
         try:
+            if check_sources and time.monotonic() >= next_ips_check:
+                next_ips_check = time.monotonic() + CALLBACK_IPS_CHECK_S
+                if not callback_ips_stored(runtime.redis, runtime.settings.wechat_appid):
+                    next_callback_ips = min(next_callback_ips, last_callback_ips + CALLBACK_IPS_LOST_RETRY)
             if check_sources and runtime.clock() >= next_callback_ips:
+                last_callback_ips = runtime.clock()
                 next_callback_ips = runtime.clock() + CALLBACK_IPS_RETRY  # whatever the fetch raises
                 if refresh_callback_ips(runtime):
                     next_callback_ips = runtime.clock() + CALLBACK_IPS_EVERY

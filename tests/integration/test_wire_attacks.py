@@ -22,6 +22,7 @@ from bot.settings import COMPAT, PLAIN, SAFE
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from bot.wechat.sources import callback_ips_key, parse_networks
+from bot.worker import schedule
 from bot.worker.schedule import refresh_callback_ips
 from bot.worker.schedule import run as run_relay
 from storage.db import Database
@@ -303,19 +304,30 @@ def test_the_worker_fetches_the_callback_ips_from_the_fake_api_and_the_webhook_u
         assert len(session.scalars(select(Appeal)).all()) == 1
 
 
-def test_a_worker_with_trusted_sources_fetches_the_list_when_it_starts(
-    worker_runtime, redis_client: redis_lib.Redis, fake_wechat: Fake
+def test_a_worker_with_trusted_sources_fetches_the_list_when_it_starts_and_again_when_redis_lost_it(
+    worker_runtime, redis_client: redis_lib.Redis, fake_wechat: Fake, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(schedule, "CALLBACK_IPS_CHECK_S", 0.05)
     worker_runtime.settings = worker_runtime.settings.with_(trusted_sources="wechat")
+    key = callback_ips_key(worker_runtime.settings.wechat_appid)
     stop = threading.Event()
     loop = threading.Thread(target=run_relay, args=(worker_runtime, stop))
     loop.start()
-    try:
+
+    def fetched(what: str) -> None:
         deadline = time.monotonic() + 10
-        while redis_client.get(callback_ips_key(worker_runtime.settings.wechat_appid)) is None:
-            assert time.monotonic() < deadline, "the worker did not fetch WeChat's callback IPs"
+        while redis_client.get(key) is None:
+            assert time.monotonic() < deadline, f"the worker did not fetch WeChat's callback IPs {what}"
             time.sleep(0.05)
+
+    try:
+        fetched("when it started")
+        time.sleep(0.3)
+        assert len(fake_wechat.calls("/cgi-bin/getcallbackip")) == 1  # the next one is a day away...
+        redis_client.delete(key)  # ...unless Redis loses it (emptied, or an empty server in its place)
+        worker_runtime.clock.advance(seconds=31)
+        fetched("after Redis lost it")
     finally:
         stop.set()
         loop.join(timeout=10)
-    assert len(fake_wechat.calls("/cgi-bin/getcallbackip")) == 1  # at start; the next one is a day away
+    assert len(fake_wechat.calls("/cgi-bin/getcallbackip")) == 2
