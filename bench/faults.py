@@ -96,8 +96,8 @@ def _primary(deployment: topology.Deployment) -> str:
 
 def _api_trouble(errcode: int | str, times: int) -> Callable[[topology.Deployment], None]:
     def inject(deployment: topology.Deployment) -> None:
-        requests.post(f"{deployment.api_url}/_fake/fail", timeout=5,
-                      json={"path": CUSTOM_SEND_PATH, "errcode": errcode, "times": times, "delay": 6}).raise_for_status()
+        failure = {"path": CUSTOM_SEND_PATH, "errcode": errcode, "times": times, "delay": 6}
+        requests.post(f"{deployment.api_url}/_fake/fail", timeout=5, json=failure).raise_for_status()
     return inject
 
 
@@ -236,8 +236,8 @@ def settle(deployment: topology.Deployment, phases: list[Phase]) -> Outcome:
     for phase in phases:
         mine = set(phase.tickets)
         twice_by_phase[phase.fault] = sum(count - 1 for (ticket, _), count in per_pair.items() if ticket in mine)
-        lost_by_phase[phase.fault] = len(mine - in_database) + len({ticket for ticket, recipient in awaited
-                                                                    if ticket in mine and not per_pair[(ticket, recipient)]})
+        undelivered = {ticket for ticket, recipient in awaited if ticket in mine and not per_pair[(ticket, recipient)]}
+        lost_by_phase[phase.fault] = len(mine - in_database) + len(undelivered)
         # Only cards of their own: a card folded into its member's digest of the minute waits for the minute.
         carded = {ticket for ticket, _ in awaited if ticket in mine and ticket in first_card}
         delays = sorted(first_card[ticket] - phase.sent_at[ticket] for ticket in carded)

@@ -227,8 +227,13 @@ def log_tail(server: Server, lines: int = 30) -> str:
     """The last lines the server wrote to its log."""
     if not server.log_file.closed:
         server.log_file.flush()
+    return file_tail(server.log_path, lines)
+
+
+def file_tail(path: Path, lines: int = 30) -> str:
+    """The last lines of a log file, for an error message."""
     try:
-        text = server.log_path.read_text(errors="replace")
+        text = path.read_text(errors="replace")
     except OSError:
         return "(no log)"
     return "\n".join(text.splitlines()[-lines:]) or "(empty log)"

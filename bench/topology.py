@@ -1,6 +1,7 @@
 """Many hosts on one machine (issue 16): Linux network namespaces on one bridge, each running one part of a
-production deployment — nginx (deploy/'s files), two webhooks, two workers, PostgreSQL, Redis with a replica and three Sentinels, the fake
-WeChat API, and a host for the load generator — so that benches can load it, kill parts of it and watch it recover.
+production deployment — nginx (deploy/'s files), two webhooks, two workers, PostgreSQL, Redis with a replica and
+three Sentinels, the fake WeChat API, and a host for the load generator — so that benches can load it, kill parts
+of it and watch it recover.
 
     python bench/topology.py up [--dir DIR] [--residents 2000] [--web-processes 2]   # build, start, print the map
     python bench/topology.py smoke [--dir DIR]      # one appeal through nginx → its task card at the fake API
@@ -31,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import fixture  # puts the repository on sys.path, before the first-party imports below
+import servers
 
 from bot.settings import DEMO_AES_KEY
 
@@ -40,7 +42,8 @@ CONTROL_IP = f"{SUBNET}.1"
 BRIDGE = "gb0"
 NAMESPACE_PREFIX = "gb-"
 HOSTS: dict[str, str] = {
-    "lg": f"{SUBNET}.10", "proxy": f"{SUBNET}.20", "web1": f"{SUBNET}.31", "web2": f"{SUBNET}.32", "work1": f"{SUBNET}.41",
+    "lg": f"{SUBNET}.10", "proxy": f"{SUBNET}.20", "web1": f"{SUBNET}.31", "web2": f"{SUBNET}.32",
+    "work1": f"{SUBNET}.41",
     "work2": f"{SUBNET}.42", "db": f"{SUBNET}.50", "redis1": f"{SUBNET}.61", "redis2": f"{SUBNET}.62",
     "redis3": f"{SUBNET}.63", "wx": f"{SUBNET}.70",
 }
@@ -170,12 +173,14 @@ def start(directory: Path, name: str, host: str, port: int, argv: list[str], env
     deadline = time.monotonic() + (START_TIMEOUT_S if port else 1.0)
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{name} on {host} exited with {process.returncode}:\n{tail(service)}")
+            raise RuntimeError(f"{name} on {host} exited with {process.returncode}:\n"
+                               f"{servers.file_tail(Path(service.log))}")
         if port and service.answers():
             return service
         time.sleep(0.1)
     if port:
-        raise RuntimeError(f"{name} on {host} did not listen on port {port} in {START_TIMEOUT_S:.0f} s:\n{tail(service)}")
+        raise RuntimeError(f"{name} on {host} did not listen on port {port} in {START_TIMEOUT_S:.0f} s:\n"
+                           f"{servers.file_tail(Path(service.log))}")
     return service
 
 
@@ -185,13 +190,6 @@ def restart(directory: Path, service: Service) -> Service:
     while service.alive():
         time.sleep(0.05)
     return start(directory, service.name, service.host, service.port, service.argv, service.environment, service.user)
-
-
-def tail(service: Service, lines: int = 25) -> str:
-    try:
-        return "\n".join(Path(service.log).read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 # --- the deployment ----------------------------------------------------------------------------------------------
@@ -305,7 +303,8 @@ def start_nginx(deployment: Deployment) -> None:
                       f"http {{\n{temp}    include {upstream};\n    include {site};\n}}\n")
     error_log = Path(deployment.directory) / "logs" / "nginx-error.log"
     deployment.add(start(Path(deployment.directory), "nginx", "proxy", HTTPS_PORT,
-                         ["nginx", "-p", str(prefix), "-c", str(config), "-e", str(error_log), "-g", "daemon off;"], {}))
+                         ["nginx", "-p", str(prefix), "-c", str(config), "-e", str(error_log), "-g", "daemon off;"],
+                         {}))
 
 
 def start_postgres(deployment: Deployment) -> None:
