@@ -64,6 +64,17 @@ def test_the_relay_hands_rows_to_rq_in_batches(wechat, worker_runtime, monkeypat
     assert [len(job.args[0]) for job in queued] == [1, 1]
 
 
+def test_a_burst_is_dispatched_in_chunks_each_queued_before_the_next(wechat, worker_runtime, monkeypatch):
+    monkeypatch.setattr(schedule, "DISPATCH_CHUNK", 2)
+    monkeypatch.setattr(schedule, "DISPATCH_CHUNKS_PER_TICK", 2)
+    for where in ("1栋门口", "2栋门口", "3栋门口", "4栋门口", "5栋门口"):
+        wechat.send("o2", f"{where}路灯坏了，晚上很黑")  # a grid with one member: one card each
+    assert schedule.tick(worker_runtime) == 4  # two chunks this round, the fifth appeal the next
+    assert [len(job.args[0]) for job in schedule.queue(worker_runtime).get_jobs()] == [2, 2]
+    assert schedule.tick(worker_runtime) == 1
+    assert schedule.tick(worker_runtime) == 0
+
+
 def test_the_relay_never_queues_a_row_twice(wechat, worker_runtime):
     wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
     assert schedule.tick(worker_runtime) == 2
