@@ -21,12 +21,16 @@ from sqlalchemy import func, select  # noqa: E402
 from bot.demo import street  # noqa: E402
 from bot.redisconn import stop_embedded_redis  # noqa: E402
 from bot.settings import DEMO_AES_KEY, Settings  # noqa: E402
-from storage import org, residents  # noqa: E402
+from storage import org, residents, seeding  # noqa: E402
 from storage.db import Database, upgrade  # noqa: E402
-from storage.models import Appeal, AppealEvent, Building, OutboxMessage, ProcessedMessage  # noqa: E402
+from storage.models import Appeal, AppealEvent, Building, OutboxMessage, ProcessedMessage, StaffRole  # noqa: E402
 
 BENCH_APPID = "wxbenchgridbot0001"
 OPENID_PREFIX = "bench_"
+# The spread-out street (`grids` > 0): communities of ten grids, two buildings of two units per grid, two members
+# and a leader per grid, as the seed articles' city has it (4,327 grids, 4,407 grid staff, ~1.5 members a grid).
+GRIDS_PER_COMMUNITY = 10
+CITY_STREET = "压测街道"
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class BenchEnv:
 
     @property
     def database_url(self) -> str:
-        """The SQLite URL of the bench database."""
+        """The URL of the bench database (a SQLite file in `directory` unless given)."""
         return self.settings.database_url
 
 
@@ -53,11 +57,14 @@ class WorkDone:
     processed_messages: int
 
 
-def create(residents_count: int, safe: bool, parent: Path | None = None) -> BenchEnv:
-    """Make a temp dir with a migrated, seeded SQLite database and `residents_count` bound residents."""
+def create(residents_count: int, safe: bool, parent: Path | None = None, grids: int = 0,
+           database_url: str | None = None) -> BenchEnv:
+    """Make a temp dir with a migrated, seeded SQLite database and `residents_count` bound residents; with
+    `grids`, they live in a street of that many grids (city_plan) instead of the demo street's four. With
+    `database_url` (an empty PostgreSQL database, say), that database is migrated and seeded instead."""
     directory = Path(tempfile.mkdtemp(prefix="gridbot-bench-", dir=parent))
     try:
-        url = f"sqlite:///{directory / 'bench.db'}"
+        url = database_url or f"sqlite:///{directory / 'bench.db'}"
         settings = Settings(
             wechat_token="bench" + secrets.token_hex(8),
             wechat_appid=BENCH_APPID,
@@ -69,21 +76,26 @@ def create(residents_count: int, safe: bool, parent: Path | None = None) -> Benc
             secret_key=secrets.token_urlsafe(32),
         )
         upgrade(url)
-        openids = seed(url, residents_count)
+        openids = seed(url, residents_count, city_plan(grids) if grids else None)
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
     return BenchEnv(directory, settings, openids)
 
 
-def seed(url: str, residents_count: int) -> tuple[str, ...]:
-    """The demo street plus residents bench_000000… bound round-robin to every building (and a unit of it)."""
+def seed(url: str, residents_count: int, city: seeding.StreetPlan | None = None) -> tuple[str, ...]:
+    """The demo street plus residents bench_000000… bound round-robin to every building (and a unit of it) of
+    the demo street, or of `city` when given (seeded beside the demo street)."""
     now = datetime.now(timezone.utc)
     database = Database(url)
     try:
         with database.transaction() as session:
             street.seed(session, now)
             buildings = session.scalars(select(Building).order_by(Building.id)).all()
+            if city is not None:
+                seeding.seed_street(session, city, now)
+                known = {building.id for building in buildings}
+                buildings = [b for b in session.scalars(select(Building).order_by(Building.id)) if b.id not in known]
             homes = [(building, org.units_of(session, building.id)) for building in buildings]
             openids = []
             for number in range(residents_count):
@@ -95,6 +107,20 @@ def seed(url: str, residents_count: int) -> tuple[str, ...]:
     finally:
         database.dispose()
     return tuple(openids)
+
+
+def city_plan(grids: int) -> seeding.StreetPlan:
+    """A street of `grids` grids (GRIDS_PER_COMMUNITY to a community), each with two buildings, two bound
+    members and a bound leader: appeals spread over it reach different people, as a city's do."""
+    layout: dict[str, dict[str, tuple[str, dict[str, tuple[str, ...]]]]] = {}
+    staff: list[seeding.StaffRow] = []
+    for number in range(grids):
+        community, grid = f"压测{number // GRIDS_PER_COMMUNITY + 1}社区", f"第{number % GRIDS_PER_COMMUNITY + 1}网格"
+        layout.setdefault(community, {})[grid] = (f"小区{number + 1}", {"1号楼": ("1单元", "2单元"),
+                                                                      "2号楼": ("1单元", "2单元")})
+        for seat, role in enumerate((StaffRole.GRID_MEMBER, StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)):
+            staff.append((f"bench_staff_{number:05d}_{seat}", f"网格员{number}-{seat}", role, community, grid))
+    return seeding.StreetPlan(CITY_STREET, layout, tuple(staff))
 
 
 def work_done(url: str) -> WorkDone:

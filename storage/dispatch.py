@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Collection, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from storage import complaints, contacts, duty, emergencies, media_files, org, staff
@@ -46,6 +46,20 @@ log = logging.getLogger(__name__)
 MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
 # What counts against a member when 派单 picks the least busy one.
 HELD_STATUSES = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
+# Statements every appeal's dispatch runs, built once with bind parameters (see storage/outbox.py's).
+_GRID_STAFF = (
+    select(Staff)
+    .where(Staff.grid_id == bindparam("grid"), Staff.active.is_(True), Staff.openid.is_not(None),
+           Staff.role.in_(GRID_TEAM))
+    .order_by(Staff.id)
+)
+_GRID_MODE = select(Grid.dispatch_mode).where(Grid.id == bindparam("grid"))
+_ADOPT_LOOSE = (
+    update(Attachment.__table__)
+    .where(Attachment.resident_id == bindparam("resident"), Attachment.appeal_id.is_(None),
+           Attachment.created_at >= bindparam("since"), Attachment.created_at <= bindparam("filed"))
+    .values(appeal_id=bindparam("appeal"))
+)
 
 
 def dispatch_pending(session: Session, now: datetime, sensitive: Collection[str], limit: int = 200) -> list[int]:
@@ -62,17 +76,19 @@ def dispatch_pending(session: Session, now: datetime, sensitive: Collection[str]
         # Two workers on PostgreSQL take different appeals instead of dispatching one twice.
         .with_for_update(skip_locked=True)
     ).all()
+    complaints_among = complaints.accused_in(session, [appeal.id for appeal in pending])
     for appeal in pending:
-        _dispatch(session, appeal, now, sensitive)
+        _dispatch(session, appeal, now, sensitive, complaints_among.get(appeal.id))
     return [appeal.id for appeal in pending]
 
 
-def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collection[str]) -> None:
+def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collection[str],
+              about: frozenset[int] | None) -> None:
+    """Send the appeal's cards; `about`: whom it complains about (storage.complaints), None for no complaint."""
     if appeal.emergency is not None:
         receivers = emergencies.responders(session, appeal, grid_staff(session, appeal.grid_id))
         _send_cards(session, appeal, receivers, now, "emergency: the grid and the community's operators", None, ())
         return
-    about = complaints.accused(session, appeal.id)
     if about is not None:
         receivers = complaints.handlers(session, appeal, about)
         _send_cards(session, appeal, receivers, now, "complaint about staff: their leader and the operators", None,
@@ -163,14 +179,7 @@ def _card_for(member: Staff, readable: staff.Readable, card: StaffNewAppeal) -> 
 
 def grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
     """The grid's active, bound members and leaders: who gets a 抢单 card and may claim."""
-    return session.scalars(
-        select(Staff).where(
-            Staff.grid_id == grid_id,
-            Staff.active.is_(True),
-            Staff.openid.is_not(None),
-            Staff.role.in_(GRID_TEAM),
-        ).order_by(Staff.id)
-    ).all()
+    return session.scalars(_GRID_STAFF, {"grid": grid_id}).all()
 
 
 def department_staff(session: Session, department: str) -> Sequence[Staff]:
@@ -182,7 +191,7 @@ def department_staff(session: Session, department: str) -> Sequence[Staff]:
 
 
 def _mode(session: Session, grid_id: int | None) -> str | None:
-    return session.scalars(select(Grid.dispatch_mode).where(Grid.id == grid_id)).first()
+    return session.scalars(_GRID_MODE, {"grid": grid_id}).first()
 
 
 def _least_busy(session: Session, grid_id: int | None, now: datetime) -> Staff | None:
@@ -205,13 +214,5 @@ def _least_busy(session: Session, grid_id: int | None, now: datetime) -> Staff |
 def _adopt_loose_attachments(session: Session, appeal: Appeal) -> None:
     if appeal.resident_id is None:
         return  # a 上报 took its member's material when it was filed (storage/patrol.py)
-    session.execute(
-        update(Attachment)
-        .where(
-            Attachment.resident_id == appeal.resident_id,
-            Attachment.appeal_id.is_(None),
-            Attachment.created_at >= appeal.created_at - LOOSE_ATTACHMENT_WINDOW,
-            Attachment.created_at <= appeal.created_at,
-        )
-        .values(appeal_id=appeal.id)
-    )
+    session.execute(_ADOPT_LOOSE, {"resident": appeal.resident_id, "appeal": appeal.id, "filed": appeal.created_at,
+                                   "since": appeal.created_at - LOOSE_ATTACHMENT_WINDOW})

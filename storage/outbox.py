@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Sequence, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,37 @@ DIGEST_TICKETS = 10  # the tickets a digest names; the count covers all
 FOLDED: dict[type[Notice], str] = {StaffNewAppeal: "new", StaffReminder: "reminders", StaffEscalated: "escalations"}
 FOLDED_NAMES = frozenset(kind.name for kind in FOLDED)
 ROUTINE_WINDOW = timedelta(minutes=15)
+
+# The statements every task card runs, built once with bind parameters: building a statement and its cache key
+# is two thirds of what SQLAlchemy spends on a short one, and a dispatch round runs thousands
+# (bench/appeal_cost.py). Executed as Core statements: no ORM object per row.
+_INSERT_ROW = insert(OutboxMessage.__table__)
+_SENT_ON_THEIR_OWN = select(func.count(OutboxMessage.id)).where(
+    OutboxMessage.recipient_openid == bindparam("openid"),
+    OutboxMessage.created_at >= bindparam("start"),
+    OutboxMessage.created_at < bindparam("end"),
+    OutboxMessage.template.in_(FOLDED_NAMES),
+    OutboxMessage.status != OutboxStatus.DIGESTED,
+)
+_DIGEST_ROW = select(OutboxMessage).where(OutboxMessage.idempotency_key == bindparam("key")).with_for_update()
+# A worker's claim of one row, and what it writes down after the call: three statements per message sent.
+_CLAIM = (
+    update(OutboxMessage.__table__)
+    .where(OutboxMessage.id == bindparam("row"), OutboxMessage.status == OutboxStatus.QUEUED)
+    .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sending_at=bindparam("now"))
+    .returning(OutboxMessage.recipient_openid, OutboxMessage.template, OutboxMessage.params,
+               OutboxMessage.attempts, OutboxMessage.channel, OutboxMessage.created_at)
+)
+_MARK_SENT = (
+    update(OutboxMessage.__table__)
+    .where(OutboxMessage.id == bindparam("row"), OutboxMessage.status == OutboxStatus.SENDING)
+    .values(status=OutboxStatus.SENT, sent_at=bindparam("now"), last_error=None, wechat_msgid=bindparam("msgid"))
+)
+_RECORD_CHANNEL = (
+    update(OutboxMessage.__table__)
+    .where(OutboxMessage.id == bindparam("row"), OutboxMessage.status == OutboxStatus.SENDING)
+    .values(channel=bindparam("channel"))
+)
 
 
 @dataclass(frozen=True)
@@ -85,19 +116,18 @@ def add(
         folded = _count_into_digest(session, recipient_openid, notice, now, ROUTINE_WINDOW, "routine")
     else:
         folded = _fold_into_digest(session, recipient_openid, notice, now)
-    session.add(
-        OutboxMessage(
-            idempotency_key=key,
-            recipient_openid=recipient_openid,
-            template=notice.name,
-            params=json.dumps(notice.params(), ensure_ascii=False),
-            appeal_id=appeal_id,
-            status=OutboxStatus.DIGESTED if folded else OutboxStatus.PENDING,
-            attempts=0,
-            created_at=now,
-            next_attempt_at=now,
-        )
-    )
+    session.flush()  # what the ORM holds goes first (the appeal the row points to, a digest's new count)
+    session.execute(_INSERT_ROW, {
+        "idempotency_key": key,
+        "recipient_openid": recipient_openid,
+        "template": notice.name,
+        "params": json.dumps(notice.params(), ensure_ascii=False),
+        "appeal_id": appeal_id,
+        "status": OutboxStatus.DIGESTED if folded else OutboxStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+    })
 
 
 def session_info(digest_after: int) -> dict[str, Any]:
@@ -169,32 +199,23 @@ def release_queued(session: Session, ids: Sequence[int], queued_at: datetime) ->
 
 def start_sending(session: Session, outbox_id: int, now: datetime) -> Delivery | None:
     """Claim a queued row for one send (compare-and-set); None if it was sent, is being sent, or is gone."""
-    claimed = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED)
-        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sending_at=now)
-    ).rowcount
-    if claimed != 1:
+    row = session.execute(_CLAIM, {"row": outbox_id, "now": now}).first()
+    if row is None:
         return None
-    row = session.get_one(OutboxMessage, outbox_id)
     channel = DeliveryChannel(row.channel) if row.channel else None
-    return Delivery(row.id, row.recipient_openid, row.template, json.loads(row.params), row.attempts, channel,
+    return Delivery(outbox_id, row.recipient_openid, row.template, json.loads(row.params), row.attempts, channel,
                     row.created_at)
 
 
 def record_channel(session: Session, delivery: Delivery, channel: DeliveryChannel) -> Delivery:
     """Write down which way the claimed row is about to go, before the call that sends it."""
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == delivery.id, OutboxMessage.status == OutboxStatus.SENDING)
-        .values(channel=channel)
-    )
+    session.execute(_RECORD_CHANNEL, {"row": delivery.id, "channel": channel})
     return replace(delivery, channel=channel)
 
 
 def mark_sent(session: Session, outbox_id: int, now: datetime, msgid: str | None = None) -> None:
     """The message left (a template message with WeChat's msgid)."""
-    _finish(session, outbox_id, status=OutboxStatus.SENT, sent_at=now, last_error=None, wechat_msgid=msgid)
+    session.execute(_MARK_SENT, {"row": outbox_id, "now": now, "msgid": msgid})
 
 
 def mark_failed(session: Session, outbox_id: int, error: str) -> None:
@@ -209,7 +230,7 @@ def retry_later(session: Session, outbox_id: int, error: str, at: datetime) -> N
 
 def _finish(session: Session, outbox_id: int, **values: Any) -> None:
     session.execute(
-        update(OutboxMessage)
+        update(OutboxMessage.__table__)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.SENDING)
         .values(**values)
     )
@@ -273,15 +294,7 @@ def _fold_into_digest(session: Session, openid: str, notice: Notice, now: dateti
     start = now.replace(second=0, microsecond=0)
     end = start + DIGEST_WINDOW
     # Rows sent on their own this minute; a routine copy folded into the quarter's digest was not sent.
-    already = session.scalar(
-        select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.recipient_openid == openid,
-            OutboxMessage.created_at >= start,
-            OutboxMessage.created_at < end,
-            OutboxMessage.template.in_(FOLDED_NAMES),
-            OutboxMessage.status != OutboxStatus.DIGESTED,
-        )
-    )
+    already = session.scalar(_SENT_ON_THEIR_OWN, {"openid": openid, "start": start, "end": end})
     if (already or 0) < session.info.get(DIGEST_AFTER_KEY, DIGEST_AFTER):
         return False
     return _count_into_digest(session, openid, notice, now, DIGEST_WINDOW, "digest")
@@ -303,9 +316,7 @@ def _count_into_digest(session: Session, openid: str, notice: Notice, now: datet
                 next_attempt_at=end)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
     )
-    digest = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == key).with_for_update()
-    ).one()
+    digest = session.scalars(_DIGEST_ROW, {"key": key}).one()
     if digest.status != OutboxStatus.PENDING:
         return False
     summary = cast(StaffDigest, from_params(StaffDigest.name, json.loads(digest.params)))
