@@ -49,6 +49,7 @@ from bot.worker import schedule
 from bot.worker.runtime import WorkerRuntime, install
 from storage.db import Database
 from storage.models import Building, OutboxMessage, OutboxStatus, Resident
+from tests.pgcluster import throwaway_cluster
 from webhook_load import machine_facts, say
 
 TICKET = re.compile(rb"G\d{10}")
@@ -91,7 +92,6 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as stack:
         url = None
         if options.database == "postgres":
-            from tests.pgcluster import throwaway_cluster
             url = stack.enter_context(throwaway_cluster())
         residents = max(options.appeals, options.grids * 2 * options.burst)
         say(f"bench: {residents} residents over {options.grids} grids in a throwaway {options.database} database")

@@ -1,10 +1,14 @@
 """Time from a resident's message to the task card reaching the (fake) WeChat API, at a steady rate of appeals.
 
     python bench/dispatch_latency.py [--rate 50] [--seconds 20] [--json] [--outbox-poll-ms 200]
+        [--grids 200] [--database sqlite|postgres] [--workers 2] [--worker-processes 1]
 
 A throwaway environment like webhook_load.py's (SQLite, demo street, bound residents), an embedded Redis, the
-fake WeChat API, ONE gridbot worker and the webhook (`python -m bot serve --workers 2`), all on 127.0.0.1.
-Open loop: appeal i leaves at i / rate seconds whatever the answers do. Nothing is asserted. See bench/README.md.
+fake WeChat API, `--worker-processes` gridbot workers and the webhook (`python -m bot serve --workers 2`), all on
+127.0.0.1. With `--grids`, the residents live in a street of that many grids (two members and a leader each) so
+that the cards spread over many people, as a city's do; `--database postgres` runs a throwaway PostgreSQL
+cluster. Open loop: appeal i leaves at i / rate seconds whatever the answers do. Nothing is asserted. See
+bench/README.md.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import re
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +38,7 @@ from bot.wechat.api import SharedAccessToken
 from bot.wechat.simulator import WeChatServer
 from bot.worker.schedule import QUEUE_NAME
 from storage.db import Database
+from tests.pgcluster import throwaway_cluster
 
 TARGET_P95_MS = 1000.0
 SMOKE_TIMEOUT_S = 60.0
@@ -48,6 +54,9 @@ class Options:
     seconds: float
     residents: int
     workers: int
+    worker_processes: int
+    grids: int
+    database: str
     outbox_poll_ms: int | None
     grace: float
     poll_ms: int
@@ -61,7 +70,11 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--rate", type=float, default=50.0, help="appeals per second, open loop")
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to send")
     parser.add_argument("--residents", type=int, default=500, help="bound residents the messages come from")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the webhook (gridbot worker: 1)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the webhook")
+    parser.add_argument("--worker-processes", type=int, default=1, help="`gridbot worker` processes")
+    parser.add_argument("--grids", type=int, default=0,
+                        help="residents in a street of this many grids (0: the demo street's four)")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--outbox-poll-ms", type=int, default=None, help="GRIDBOT_OUTBOX_POLL_MS for the worker "
                         "(default: unset, the project's 200 ms)")
     parser.add_argument("--grace", type=float, default=10.0, help="seconds to wait for cards after the last send")
@@ -69,7 +82,7 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--tmp-dir", type=Path, default=None, help="where the throwaway database goes")
     args = parser.parse_args(argv)
-    for name in ("rate", "seconds", "residents", "workers", "grace", "poll_ms", "outbox_poll_ms"):
+    for name in ("rate", "seconds", "residents", "workers", "worker_processes", "grace", "poll_ms", "outbox_poll_ms"):
         if getattr(args, name) is not None and getattr(args, name) <= 0:
             parser.error(f"--{name.replace('_', '-')} must be positive")
     if args.seconds > MAX_SECONDS:
@@ -91,8 +104,15 @@ def main(argv: list[str] | None = None) -> int:
 def _bench(options: Options) -> int:
     """Set up, start Redis, the fake, the worker and the webhook, send, collect, stop everything, report."""
     facts = machine_facts(options.tmp_dir)
-    say(f"bench: setting up {options.residents} residents in a throwaway SQLite database")
-    env = fixture.create(options.residents, False, options.tmp_dir)
+    with ExitStack() as cluster:
+        url = cluster.enter_context(throwaway_cluster()) if options.database == "postgres" else None
+        say(f"bench: setting up {options.residents} residents in a throwaway {options.database} database")
+        env = fixture.create(options.residents, False, options.tmp_dir, grids=options.grids, database_url=url)
+        return _bench_in(options, env, facts)
+
+
+def _bench_in(options: Options, env: fixture.BenchEnv, facts: dict[str, Any]) -> int:
+    """Everything after the database is ready (it outlives this: a PostgreSQL cluster stops after)."""
     started: list[servers.Server] = []
     try:
         redis_url = ensure_embedded_redis(env.directory)
@@ -102,13 +122,16 @@ def _bench(options: Options) -> int:
         common = {"GRIDBOT_REDIS_URL": redis_url, "WECHAT_API_BASE_URL": api}
         poll = {} if options.outbox_poll_ms is None else {"GRIDBOT_OUTBOX_POLL_MS": str(options.outbox_poll_ms)}
         worker = _launch(started, servers.start_worker(env, common | poll))
+        for number in range(2, options.worker_processes + 1):
+            _launch(started, servers.start_worker(env, common | poll, f"worker{number}"))
         server = _launch(started, servers.start_full(env, options.workers, common))
         servers.wait_ready(server, traffic.get_request("/healthz", servers.HOST, server.port))
         messages = traffic.Traffic(WeChatServer(env.settings.wechat_token, env.settings.wechat_appid, None),
                                    env.openids, encrypted=False)
         _smoke(messages, server, worker, api)
         run = _run(options, messages, started, server, api, redis_url, env)
-        for process in reversed(started):  # webhook, worker, then the fake the worker talks to
+        run.figures["memory_kib"] = _memory(started, env)
+        for process in reversed(started):  # webhook, workers, then the fake the workers talk to
             servers.stop(process)
         rows, statuses = cards.read_rows(env.database_url, run.tickets)
         sent_at = {ticket: one.started_wall for one in run.sent if (ticket := _ticket(one))}
@@ -170,7 +193,9 @@ def _run(options: Options, messages: traffic.Traffic, started: list[servers.Serv
     queue = Queue(QUEUE_NAME, connection=client)
     watcher = cards.Watcher(api, options.poll_ms / 1000, lambda: queue.count)
     worker = next(process for process in started if process.name == "worker")
-    meter = servers.CpuMeter(started, {"redis": int((env.directory / "redis.pid").read_text())}, worker.process.pid)
+    daemons = {"redis": int((env.directory / "redis.pid").read_text())}
+    daemons |= {f"postgres {pid}": pid for pid in servers.named_pids("postgres")}
+    meter = servers.CpuMeter(started, daemons, worker.process.pid)
     say(f"bench: sending {len(requests)} appeals at {options.rate:g}/s, open loop")
     meter.start()
     wall_start = time.time()
@@ -185,12 +210,33 @@ def _run(options: Options, messages: traffic.Traffic, started: list[servers.Serv
         watcher.stop()
     window = time.time() - wall_start
     cpu, threads = meter.stop()  # the worker's main thread runs RQ's SimpleWorker, the relay runs in another
+    postgres = [name for name in cpu if name.startswith("postgres ")]
+    if postgres:
+        cpu["postgres"] = round(sum(cpu.pop(name) for name in postgres), 3)
     fetch_key = SharedAccessToken(client, env.settings.wechat_appid, lambda: ("", 0), 1.0).fetches_key
     tokens = {"fake_api": cards.token_fetches(api), "gridbot_redis_counter": int(client.get(fetch_key) or 0)}
     client.close()
     return Run(sent, cards.fetch_cards(api)[0], tickets, {
         "all_cards_arrived": drained, "worker_threads_cpu_s": threads, "window_s": round(window, 3), "cpu_s": cpu,
         "max_rq_backlog": watcher.max_queue, "fake_polls": watcher.polls, "token_fetches": tokens})
+
+
+def _memory(started: list[servers.Server], env: fixture.BenchEnv) -> dict[str, dict[str, int]]:
+    """Each gridbot process's memory at the end of the load (KiB; gunicorn's master and workers apart), and
+    the embedded Redis's; the fake API is WeChat's side and left out."""
+    found: dict[str, dict[str, int]] = {}
+    for process in started:
+        if process.name == "fake-wechat":
+            continue
+        for number, pid in enumerate(servers.group_pids(process)):
+            memory = servers.memory_of(pid)
+            if memory is not None:
+                name = process.name if number == 0 else f"{process.name} process {number}"
+                found[name] = {"rss": memory.rss, "peak": memory.peak, "pss": memory.pss}
+    redis = servers.memory_of(int((env.directory / "redis.pid").read_text()))
+    if redis is not None:
+        found["redis"] = {"rss": redis.rss, "peak": redis.peak, "pss": redis.pss}
+    return found
 
 
 def _ticket(sent: loadgen.Sent) -> str | None:
@@ -275,12 +321,25 @@ def render(report: dict[str, Any]) -> str:
         "in Redis (target: 1 per expiry, shared by all processes)",
         f"CPU over {window:.1f} s (first send to last card; % of one CPU): " + ", ".join(
             f"{name} {seconds:.2f} s ({seconds / window:.0%})" for name, seconds in report["cpu_s"].items()),
+        "memory at the end (MiB: resident / peak / proportional share): " + ", ".join(
+            f"{name} {row['rss'] / 1024:.0f} / {row['peak'] / 1024:.0f} / {row['pss'] / 1024:.0f}"
+            for name, row in report["memory_kib"].items())
+        + f"; all together {sum(row['pss'] for row in report['memory_kib'].values()) / 1024:.0f} MiB (shares)",
+        f"CPU per appeal filed (gridbot's processes and its Redis{' and PostgreSQL' if 'postgres' in report['cpu_s'] else ''}): "
+        f"{_cpu_per_appeal(report):.1f} ms",
         f"worker threads: main (RQ SimpleWorker, the delivery jobs) {jobs_cpu:.2f} s = "
         f"{jobs_cpu * 1000 / max(report['cards_received'], 1):.1f} ms per card; others (the outbox relay: dispatch, "
         f"queueing, sweeps, checkpoints) {relay_cpu:.2f} s = {relay_cpu * 1000 / max(report['tickets_filed'], 1):.1f} "
         "ms per appeal",
     ]
     return "\n".join(lines)
+
+
+def _cpu_per_appeal(report: dict[str, Any]) -> float:
+    """CPU of everything that is gridbot's (webhook, workers, Redis, PostgreSQL) per appeal filed, in ms."""
+    ours = sum(seconds for name, seconds in report["cpu_s"].items()
+               if name not in ("fake-wechat", "bench itself", "other processes", "stolen by the host"))
+    return ours * 1000 / max(report["tickets_filed"], 1)
 
 
 if __name__ == "__main__":

@@ -86,10 +86,10 @@ def start_full(env: BenchEnv, workers: int, extra: Mapping[str, str] | None = No
     return _spawn("full", command, ROOT, gridbot_variables(env, extra), port, env.directory)
 
 
-def start_worker(env: BenchEnv, extra: Mapping[str, str] | None = None) -> Server:
+def start_worker(env: BenchEnv, extra: Mapping[str, str] | None = None, name: str = "worker") -> Server:
     """One `python -m bot worker` (outbox relay thread + RQ SimpleWorker); it listens on no port (port 0)."""
     command = [sys.executable, "-m", "bot", "worker"]
-    return _spawn("worker", command, ROOT, gridbot_variables(env, extra), 0, env.directory)
+    return _spawn(name, command, ROOT, gridbot_variables(env, extra), 0, env.directory)
 
 
 def start_fake_wechat(env: BenchEnv) -> Server:
@@ -148,6 +148,57 @@ def group_cpu_seconds(server: Server) -> tuple[float, float] | None:
             user += int(fields[11])
             system += int(fields[12])
     return user / ticks, system / ticks
+
+
+def group_pids(server: Server) -> list[int]:
+    """The live processes of the server's group (a gunicorn master and its workers), by pid."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2:].split()[2]) == server.process.pid:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def named_pids(command_name: str) -> list[int]:
+    """Processes whose command name (/proc/PID/comm) is `command_name` (e.g. the PostgreSQL server's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == command_name:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class Memory:
+    """One process's memory, KiB: resident now, its peak, and its proportional share (shared pages divided
+    among the processes mapping them: forked gunicorn workers share the preloaded app)."""
+
+    rss: int
+    peak: int
+    pss: int
+
+
+def memory_of(pid: int) -> Memory | None:
+    """The process's memory from /proc (None if it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+
+    def kib(text: str, field: str) -> int:
+        line = next((line for line in text.splitlines() if line.startswith(field + ":")), f"{field}: 0 kB")
+        return int(line.split()[1])
+
+    return Memory(kib(status, "VmRSS"), kib(status, "VmHWM"), kib(rollup, "Pss"))
 
 
 def pid_cpu_seconds(pid: int) -> tuple[float, float] | None:
