@@ -7,14 +7,17 @@ where others must hear of it, outbox rows) inside the caller's transaction.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Update, bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.elements import ClauseElement
 
 from storage import trail_facts, workdays
 from storage.actors import Actor, ActorKind
@@ -373,13 +376,29 @@ def transition(
     """
     if not allowed(old, new):
         raise IllegalTransition(old)
-    moved = session.execute(
-        update(Appeal)
-        .where(Appeal.id == appeal.id, Appeal.status == old)
-        .values(status=new, updated_at=now, **values)
-    ).rowcount
+    session.flush()  # the appeal's other pending changes first, as the ORM-enabled UPDATE this replaced did
+    parameters = {"row": appeal.id, "old": old, "new": new, "now": now} | {f"set_{k}": v for k, v in values.items()}
+    moved = session.execute(_transition_statement(tuple(sorted(values))), parameters).rowcount
     if moved != 1:
         raise IllegalTransition(old)
+    for key, value in {"status": new, "updated_at": now, **values}.items():
+        if isinstance(value, ClauseElement):
+            session.expire(appeal, [key])  # computed by the database: read again when next used
+        else:
+            set_committed_value(appeal, key, value)
+
+
+@functools.lru_cache(maxsize=64)
+def _transition_statement(columns: tuple[str, ...]) -> Update:
+    """The compare-and-set UPDATE of `transition` for these extra columns, built once: a Core statement with bind
+    parameters, run on every step of every appeal (building it and the ORM's synchronisation cost more than
+    the UPDATE itself); `transition` brings the appeal object up to date itself."""
+    return (
+        update(Appeal.__table__)
+        .where(Appeal.id == bindparam("row"), Appeal.status == bindparam("old"))
+        .values(status=bindparam("new"), updated_at=bindparam("now"),
+                **{column: bindparam(f"set_{column}") for column in columns})
+    )
 
 
 def allowed(old: AppealStatus, new: AppealStatus) -> bool:
