@@ -28,6 +28,7 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -38,6 +39,7 @@ import traffic
 from breakdown import _call
 from rq import SimpleWorker
 from sqlalchemy import func, select
+from webhook_load import machine_facts, say
 from werkzeug.test import EnvironBuilder
 
 from bot.redisconn import connect, ensure_embedded_redis
@@ -50,7 +52,6 @@ from bot.worker.runtime import WorkerRuntime, install
 from storage.db import Database
 from storage.models import Building, OutboxMessage, OutboxStatus, Resident
 from tests.pgcluster import throwaway_cluster
-from webhook_load import machine_facts, say
 
 TICKET = re.compile(rb"G\d{10}")
 LIFT_WORDS = ("电梯又坏了，困在楼下上不去", "电梯停了，老人下不了楼", "电梯门关不上，一直报警", "电梯坏了一上午了",
@@ -126,7 +127,8 @@ def measure(env: fixture.BenchEnv, options: Options, api_url: str) -> dict[str, 
     loads = {}
     for name, messages in (("spread", spread.signed(options.appeals)), ("one building", burst)):
         say(f"bench: {name}: {len(messages)} appeals")
-        echo_cpu = _cpu(lambda: _file(echo, _environs(messages)))[0]  # a request body is read once: new environs
+        echo_environs = _environs(messages)  # a request body is read once: each app gets environs of its own
+        echo_cpu = _cpu(partial(_file, echo, echo_environs))[0]
         loads[name] = _load(app, worker, _environs(messages), redis_pid, database) | {
             "echo_ms_per_message": round(echo_cpu * 1000 / len(messages), 3)}
     redis.close()

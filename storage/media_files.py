@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Attachment
@@ -202,4 +202,8 @@ def card_links(session: Session, appeal_id: int) -> tuple[tuple[str, ...], tuple
 
 
 def _attachments(session: Session, appeal_id: int) -> list[Attachment]:
-    return list(session.scalars(select(Attachment).where(Attachment.appeal_id == appeal_id).order_by(Attachment.id)))
+    return list(session.scalars(_OF_APPEAL, {"appeal": appeal_id}))
+
+
+# Run for every task card: built once (see storage/outbox.py's statements).
+_OF_APPEAL = select(Attachment).where(Attachment.appeal_id == bindparam("appeal")).order_by(Attachment.id)

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Building, Community, Grid, Street, Unit
@@ -102,12 +102,7 @@ def building_by_scene(session: Session, scene_key: str) -> Building | None:
 
 def address(session: Session, grid_id: int, building_id: int | None, unit_id: int | None) -> Address:
     """Names for a grid, building and unit (ids as stored on residents and appeals)."""
-    street, community, grid = session.execute(
-        select(Street.name, Community.name, Grid.name)
-        .join(Community, Community.street_id == Street.id)
-        .join(Grid, Grid.community_id == Community.id)
-        .where(Grid.id == grid_id)
-    ).one()
+    street, community, grid = session.execute(_GRID_NAMES, {"grid": grid_id}).one()
     building = session.get(Building, building_id) if building_id else None
     unit = session.get(Unit, unit_id) if unit_id else None
     return Address(
@@ -118,6 +113,15 @@ def address(session: Session, grid_id: int, building_id: int | None, unit_id: in
         building=building.name if building else None,
         unit=unit.name if unit else None,
     )
+
+
+# Run for every task card: built once (see storage/outbox.py's statements).
+_GRID_NAMES = (
+    select(Street.name, Community.name, Grid.name)
+    .join(Community, Community.street_id == Street.id)
+    .join(Grid, Grid.community_id == Community.id)
+    .where(Grid.id == bindparam("grid"))
+)
 
 
 def grid_label(session: Session, grid_id: int) -> str:

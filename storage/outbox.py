@@ -58,6 +58,13 @@ _SENT_ON_THEIR_OWN = select(func.count(OutboxMessage.id)).where(
     OutboxMessage.status != OutboxStatus.DIGESTED,
 )
 _DIGEST_ROW = select(OutboxMessage).where(OutboxMessage.idempotency_key == bindparam("key")).with_for_update()
+# A person's digest row of a window, created unless it is there (the dialects spell "unless" alike).
+_NEW_DIGEST = {
+    name: dialect_insert(OutboxMessage.__table__)
+    .values(template=StaffDigest.name, status=OutboxStatus.PENDING, attempts=0)
+    .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 # A worker's claim of one row, and what it writes down after the call: three statements per message sent.
 _CLAIM = (
     update(OutboxMessage.__table__)
@@ -308,14 +315,9 @@ def _count_into_digest(session: Session, openid: str, notice: Notice, now: datet
     end = start + window
     key = f"{kind}:{openid}:{start:%Y%m%d%H%M}"
     empty = StaffDigest(window_start=start, count=0, tickets=(), minutes=minutes)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(
-        insert(OutboxMessage)
-        .values(idempotency_key=key, recipient_openid=openid, template=StaffDigest.name,
-                params=json.dumps(empty.params()), status=OutboxStatus.PENDING, attempts=0, created_at=now,
-                next_attempt_at=end)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-    )
+    session.execute(_NEW_DIGEST[session.get_bind().dialect.name], {
+        "idempotency_key": key, "recipient_openid": openid, "params": json.dumps(empty.params()), "created_at": now,
+        "next_attempt_at": end})
     digest = session.scalars(_DIGEST_ROW, {"key": key}).one()
     if digest.status != OutboxStatus.PENDING:
         return False
