@@ -81,6 +81,7 @@ class Prepared:
     filers: list[str]  # residents who filed those appeals (they send the images)
     scene_keys: list[str]
     buildings: list[str]  # building names, in fixture.seed's order
+    building_ids: list[int]
     burst_buildings: list[int]  # indexes into `buildings`: one per run, none of the filers' homes
 
     def building_of(self, openid: str) -> int:
@@ -105,7 +106,7 @@ def prepare(deployment: topology.Deployment, server: WeChatServer, fresh: list[s
             buildings = session.execute(select(Building.id, Building.name, Building.scene_key)
                                         .order_by(Building.id)).all()
         prepared = Prepared([], [], [key for _id, _name, key in buildings], [name for _id, name, _key in buildings],
-                            [])
+                            [building_id for building_id, _name, _key in buildings], [])
         homes = Counter(prepared.building_of(openid) for openid in fresh)
         prepared.burst_buildings = [building for building, _ in homes.most_common(runs)]
         filers = [openid for openid in fresh if prepared.building_of(openid) not in prepared.burst_buildings][:count]
@@ -152,8 +153,14 @@ def build(server: WeChatServer, prepared: Prepared, fresh: list[str], rate: floa
     pattern = pattern[:count]
     staff_slots = [index for index, kind in enumerate(pattern) if kind == "staff"]
     tickets = min(len(staff_slots) // 3, len(prepared.tasks))
+    # Staff take tickets from the front, images come from the back: a photo for an appeal closed just before is kept
+    # waiting for the resident's next appeal instead, which would measure something else.
     tasks, prepared.tasks = prepared.tasks[:tickets], prepared.tasks[tickets:]
-    filers, prepared.filers = prepared.filers[:pattern.count("media")], prepared.filers[pattern.count("media"):]
+    prepared.filers = prepared.filers[tickets:]
+    images = (pattern.count("media") + 1) // 2
+    cut = max(0, len(prepared.filers) - images)
+    filers, prepared.filers = prepared.filers[cut:], prepared.filers[:cut]
+    prepared.tasks = prepared.tasks[:len(prepared.filers)]
     others = [openid for openid in fresh if prepared.building_of(openid) not in prepared.burst_buildings]
     neighbours = [openid for openid in fresh if prepared.building_of(openid) == burst_building][:burst]
     for openid in neighbours:
@@ -299,7 +306,7 @@ def _gist(reply: str) -> str:
     return re.sub(r"G\d{10}|J\d{10}|\d+", "#", reply.splitlines()[0])[:24]
 
 
-def outcomes(deployment: topology.Deployment, runs: list[Run], started: float) -> dict[str, int]:
+def outcomes(deployment: topology.Deployment, prepared: Prepared, started: float) -> dict[str, int]:
     """What the load did, read from the database: appeals claimed and resolved, photos saved, joins, focus cases."""
     from datetime import datetime, timezone
 
@@ -320,6 +327,9 @@ def outcomes(deployment: topology.Deployment, runs: list[Run], started: float) -
                 "appeals joined to a neighbour's (我也遇到)": count(select(func.count(Appeal.id)).where(
                     Appeal.created_at >= since, Appeal.merged_into_id.is_not(None))),
                 "聚焦办 cases opened": count(select(func.count(FocusCase.id)).where(FocusCase.opened_at >= since)),
+                "of them at the burst buildings": count(select(func.count(FocusCase.id)).where(
+                    FocusCase.opened_at >= since, FocusCase.scope_ref.in_(
+                        [f"building:{prepared.building_ids[b]}" for b in prepared.burst_buildings]))),
             }
     finally:
         database.dispose()
@@ -372,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         staff_per_run = per_run * SHARES["staff"] // 10
         images_per_run = per_run * SHARES["media"] // 10 // 2 + 1
         topology.say("mixed: filing the appeals staff and images will refer to")
-        prepared = prepare(deployment, server, fresh, len(chosen) * max(staff_per_run // 3 + 1, images_per_run),
+        prepared = prepare(deployment, server, fresh, len(chosen) * (staff_per_run // 3 + 1 + images_per_run),
                            len(chosen))
         started = time.time()
         runs = []
@@ -384,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(run(deployment, server, fault, messages, prepared.buildings[building]))
         topology.say("mixed: waiting for every acknowledged appeal's task cards")
         outcome = faults.settle(deployment, [run.phase for run in runs])
-        numbers = outcomes(deployment, runs, started)
+        numbers = outcomes(deployment, prepared, started)
     finally:
         if not options.keep:
             topology.network_down()
