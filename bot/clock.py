@@ -3,9 +3,10 @@
 Processes on several hosts compare each other's times: a worker decides that another's claim on a notice chunk has
 lapsed (`lease_until < now`), that a queued outbox row's job was lost (`queued_at < now - 5 min`), that a send was
 cut off (`sending_at < now - 10 min`). A host whose clock runs minutes ahead takes over work that is still being
-done (a chunk sent twice); one that runs behind has its own work taken. So the production processes tell time by
-one clock, the database server's: `ReferenceClock` measures how far this host's clock is from it and corrects by
-that, re-measured every minute. The webhook's timestamp window then also holds on a host whose clock drifted.
+done (the recipients in flight sent again, sends that left recorded as failed, a lost card reported that was not
+lost); one that runs behind has its own work taken. So the production processes tell time by one clock, the
+database server's: `ReferenceClock` measures how far this host's clock is from it and corrects by that,
+re-measured every minute. The webhook's timestamp window then also holds on a host whose clock drifted.
 """
 
 from __future__ import annotations
