@@ -6,7 +6,8 @@ sent twice, replies later than WeChat's 5 s, and how long until every reply is a
 Root only. Builds the topology (bench/topology.py), sends `--rate` appeals a second (each from a resident who has
 not written yet, with a text of its own) through nginx (TLS) for `--phase` seconds per fault, injects the
 fault 2 s into its phase and heals it as operations would (systemd restarts a killed process after 5 s; Sentinel
-replaces a dead Redis primary by itself; the WeChat API's trouble passes). After the last phase it waits for every
+replaces a dead Redis primary by itself; the WeChat API's trouble passes; a host whose clock was off, by
+skewed_clock.c, is restarted on the true clock). After the last phase it waits for every
 acknowledged appeal's task cards, then counts, from the database and the fake API's record of calls:
 - lost: an appeal whose ticket a resident was given that is not in the database, or whose cards never arrived;
 - twice: a task card that reached the same grid member twice for one ticket;
