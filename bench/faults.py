@@ -275,7 +275,9 @@ def settle(deployment: topology.Deployment, phases: list[Phase]) -> Outcome:
         seen = [card for card in cards.fetch_cards(deployment.api_url)[0] if card.ok and card.ticket in ours]
         delivered = {(card.ticket, card.recipient) for card in seen}
         awaited = {(row.ticket, row.recipient) for row in rows if row.status != "digested"}
-        if awaited <= delivered or time.monotonic() > deadline:
+        # An appeal acknowledged in the last moments may not be dispatched yet: it has no rows to await so far.
+        dispatched = {row.ticket for row in rows}
+        if (ours <= dispatched and awaited <= delivered) or time.monotonic() > deadline:
             break
         time.sleep(1.0)
     drained_s = round(time.monotonic() - started, 1)
