@@ -6,7 +6,8 @@ sent twice, replies later than WeChat's 5 s, and how long until every reply is a
 Root only. Builds the topology (bench/topology.py), sends `--rate` appeals a second (each from a resident who has
 not written yet, with a text of its own) through nginx (TLS) for `--phase` seconds per fault, injects the
 fault 2 s into its phase and heals it as operations would (systemd restarts a killed process after 5 s; Sentinel
-replaces a dead Redis primary by itself; the WeChat API's trouble passes). After the last phase it waits for every
+replaces a dead Redis primary by itself; the WeChat API's trouble passes; a host whose clock was off, by
+skewed_clock.c, is restarted on the true clock). After the last phase it waits for every
 acknowledged appeal's task cards, then counts, from the database and the fake API's record of calls:
 - lost: an appeal whose ticket a resident was given that is not in the database, or whose cards never arrived;
 - twice: a task card that reached the same grid member twice for one ticket;
@@ -22,6 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -44,6 +47,10 @@ from bot.wechat.simulator import SignedRequest, WeChatServer
 WECHAT_WAIT_S = 5.0
 FAULT_AT_S = 2.0
 RESTART_AFTER_S = 5.0  # systemd's RestartSec in deploy/
+# Network namespaces share the kernel's clock: a host's clock is skewed by preloading skewed_clock.c into its
+# gridbot process (gunicorn's workers inherit it), which moves the wall clock only, as on a VM without NTP.
+SKEWED_CLOCK_SOURCE = Path(__file__).with_name("skewed_clock.c")
+SKEWED_FOR_S = 12.0
 # Longer than the lost-job sweep (storage.outbox.REQUEUE_AFTER, 5 min): a job Redis lost in a failover (enqueued on
 # the old primary, never replicated) is sent by the sweep, late but not lost.
 DRAIN_S = 330.0
@@ -119,6 +126,47 @@ class _PrimaryFailover:
         _restart(self.killed)(deployment)
 
 
+class _SkewedClocks:
+    """Restart hosts' gridbot processes with their clocks `offsets` seconds off (a VM whose NTP is off), stopping
+    each gracefully first so that only the clock is the fault; the heal restarts them on the true clock."""
+
+    def __init__(self, offsets: dict[str, int]) -> None:
+        self.offsets = offsets
+        self.true_environment: dict[str, dict[str, str]] = {}
+
+    def inject(self, deployment: topology.Deployment) -> None:
+        library = _skewed_clock_library(Path(deployment.directory))
+        for name, offset in self.offsets.items():
+            service = deployment.services[name]
+            self.true_environment[name] = dict(service.environment)
+            skewed = {**service.environment, "LD_PRELOAD": str(library), "GRIDBOT_BENCH_CLOCK_SKEW_S": str(offset)}
+            _restart_gracefully(deployment, service, skewed)
+
+    def heal(self, deployment: topology.Deployment) -> None:
+        for name in self.offsets:
+            _restart_gracefully(deployment, deployment.services[name], self.true_environment[name])
+
+
+def _skewed_clock_library(directory: Path) -> Path:
+    """skewed_clock.c built into the topology's directory (once)."""
+    library = directory / "skewed_clock.so"
+    if not library.exists():
+        subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-o", str(library), str(SKEWED_CLOCK_SOURCE), "-ldl"],
+                       check=True, capture_output=True, timeout=60)
+    return library
+
+
+def _restart_gracefully(deployment: topology.Deployment, service: topology.Service,
+                        environment: dict[str, str]) -> None:
+    """SIGTERM (gunicorn finishes its requests, a worker its job), SIGKILL after 10 s, then start it again."""
+    service.signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while service.alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    service.environment = environment
+    deployment.add(topology.restart(Path(deployment.directory), service))
+
+
 def _expire_token(deployment: topology.Deployment) -> None:
     requests.post(f"{deployment.api_url}/_fake/expire-token", timeout=5).raise_for_status()
 
@@ -134,6 +182,10 @@ FAULTS: tuple[Fault, ...] = (
     Fault("WeChat API: -1 system busy", _api_trouble(-1, 40), _clear_api_trouble, 10.0),
     Fault("WeChat API: timeouts", _api_trouble("timeout", 6), _clear_api_trouble, 10.0),
     Fault("WeChat API: 40001 token expired", _expire_token),
+    Fault("clock skew: a web host 5 min ahead", (_WEB_SKEW := _SkewedClocks({"web1": 300})).inject, _WEB_SKEW.heal,
+          SKEWED_FOR_S),
+    Fault("clock skew: workers 5 min ahead and 3 min behind",
+          (_WORKER_SKEW := _SkewedClocks({"work1": 300, "work2": -180})).inject, _WORKER_SKEW.heal, SKEWED_FOR_S),
 )
 
 
@@ -223,7 +275,9 @@ def settle(deployment: topology.Deployment, phases: list[Phase]) -> Outcome:
         seen = [card for card in cards.fetch_cards(deployment.api_url)[0] if card.ok and card.ticket in ours]
         delivered = {(card.ticket, card.recipient) for card in seen}
         awaited = {(row.ticket, row.recipient) for row in rows if row.status != "digested"}
-        if awaited <= delivered or time.monotonic() > deadline:
+        # An appeal acknowledged in the last moments may not be dispatched yet: it has no rows to await so far.
+        dispatched = {row.ticket for row in rows}
+        if (ours <= dispatched and awaited <= delivered) or time.monotonic() > deadline:
             break
         time.sleep(1.0)
     drained_s = round(time.monotonic() - started, 1)

@@ -80,9 +80,11 @@ class Sent:
 
 
 def run_open_loop(requests: Sequence[bytes], address: Address, rate: float, timeout: float = 30.0,
-                  tls: ssl.SSLContext | None = None) -> list[Sent]:
-    """Start request i at i / `rate` s, each on its own connection, never waiting for answers; wait for all."""
-    return asyncio.run(_open_loop(requests, address, rate, timeout, tls))
+                  tls: ssl.SSLContext | None = None, offsets: Sequence[float] | None = None) -> list[Sent]:
+    """Start request i at i / `rate` s (or at `offsets[i]` s, ascending), each on its own connection, never waiting
+    for answers; wait for all."""
+    due_at = offsets if offsets is not None else [index / rate for index in range(len(requests))]
+    return asyncio.run(_open_loop(requests, address, due_at, timeout, tls))
 
 
 def request_once(raw: bytes, address: Address, timeout: float = 5.0, tls: ssl.SSLContext | None = None) -> Answer:
@@ -118,13 +120,13 @@ async def _phase(requests: Iterator[bytes], address: Address, concurrency: int, 
     return outcome
 
 
-async def _open_loop(requests: Sequence[bytes], address: Address, rate: float, timeout: float,
+async def _open_loop(requests: Sequence[bytes], address: Address, due_at: Sequence[float], timeout: float,
                      tls: ssl.SSLContext | None) -> list[Sent]:
     """Sleep until each request's scheduled start, then launch it as its own task."""
     start = time.perf_counter()
     tasks = []
     for index, raw in enumerate(requests):
-        due = start + index / rate
+        due = start + due_at[index]
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)

@@ -6,6 +6,7 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence, TypeVar
 
@@ -127,6 +128,23 @@ class Database:
         except (SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error, OSError) as error:
             # A pool checkout raises the driver's own error, unwrapped.
             raise DatabaseUnavailable(first_line(error)) from None
+
+    def server_time(self) -> datetime | None:
+        """The database server's clock now (PostgreSQL's `clock_timestamp()`), or None when the database is a file
+        with no clock of its own (SQLite: the process's clock is the only one). Raises DatabaseUnavailable."""
+        if self.engine.dialect.name == "sqlite":
+            return None
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("SELECT clock_timestamp()")
+                (value,) = cursor.fetchone()
+            finally:
+                raw.close()
+        except (SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error, OSError) as error:
+            raise DatabaseUnavailable(first_line(error)) from None
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
     def dispose(self) -> None:
         """Close this thread's connection and the pooled ones (before fork, and at shutdown)."""

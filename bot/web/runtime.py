@@ -15,7 +15,7 @@ from subprocess import SubprocessError
 import redis
 
 from bot import media_store, redisconn
-from bot.clock import Clock, now_utc
+from bot.clock import Clock, ReferenceClock
 from bot.figure_cache import FigureCache
 from bot.privacy import mask
 from bot.settings import COMPAT, PLAIN, Problem, Settings, SettingsError
@@ -119,7 +119,7 @@ class Runtime:
     def __init__(
         self,
         settings: Settings,
-        clock: Clock = now_utc,
+        clock: Clock | None = None,
         database: Database | None = None,
         understanding: Understanding | None = None,
     ) -> None:
@@ -127,9 +127,10 @@ class Runtime:
         self.access = access_for(settings)  # first: without a secret key nothing else is built
         workdays.configure(settings.holidays_path)  # the calendar of the deadlines requests set
         points_rules.configure(settings.points_rules_path)  # what the changes requests make are worth
-        self.clock = clock
         # The request path waits for a lock only briefly (see `handle`); the worker and the CLI wait longer.
         self.database = database or settings.open_database(lock_wait_ms=settings.request_db_wait_ms)
+        # The database server's time unless a test gives its own clock (see bot/clock.py).
+        self.clock = clock = clock or ReferenceClock(self.database.server_time)
         # Each runtime keeps its own FAQ index: it belongs to this runtime's database, not to the process.
         self._understanding = replace(understanding or understanding_for(settings, saved_text(self.database)),
                                       faq=FaqCache(), limits=settings.intake_limits())

@@ -54,9 +54,14 @@ def send_chunk(runtime: WorkerRuntime, chunk_id: int) -> str:
 
 
 def _pace(runtime: WorkerRuntime, channel: NoticeChannel) -> SharedRate:
+    # The windows are numbered by the runtime's clock (the database's): workers on hosts whose clocks disagree
+    # would each count into a window of their own and together send at twice the pace.
+    def seconds() -> float:
+        return runtime.clock().timestamp()
+
     if channel is NoticeChannel.MASS:
-        return SharedRate(runtime.redis, channel.value, runtime.settings.mass_sends_per_minute, 60.0)
-    return SharedRate(runtime.redis, channel.value, runtime.settings.templates_per_second, 1.0)
+        return SharedRate(runtime.redis, channel.value, runtime.settings.mass_sends_per_minute, 60.0, clock=seconds)
+    return SharedRate(runtime.redis, channel.value, runtime.settings.templates_per_second, 1.0, clock=seconds)
 
 
 def _mass(runtime: WorkerRuntime, work: Work) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import redis as redis_lib
 
-from bot.clock import Clock, now_utc
+from bot.clock import Clock, ReferenceClock, now_utc
 from bot.redisconn import connect
 from bot.settings import Settings
 from bot.wechat.api import WeChatAPI
@@ -32,13 +32,15 @@ class WorkerRuntime:
         self.taxonomy = TaxonomyInForce(lambda saved: saved or _file_taxonomy(self.settings))
 
     @classmethod
-    def build(cls, settings: Settings, clock: Clock = now_utc) -> "WorkerRuntime":
-        """Connect everything a job needs; the deadlines it sets count on the configured holiday calendar."""
+    def build(cls, settings: Settings, clock: Clock | None = None) -> "WorkerRuntime":
+        """Connect everything a job needs; the deadlines it sets count on the configured holiday calendar. Time is
+        the database server's (bot.clock.ReferenceClock) unless a test gives its own clock."""
         workdays.configure(settings.holidays_path)
         points_rules.configure(settings.points_rules_path)
         redis = connect(settings)
         database = settings.open_database()
-        return cls(settings, database, redis, WeChatAPI.from_settings(settings, redis), clock)
+        return cls(settings, database, redis, WeChatAPI.from_settings(settings, redis),
+                   clock or ReferenceClock(database.server_time))
 
 
 def _file_taxonomy(settings: Settings) -> Taxonomy:
