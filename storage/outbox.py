@@ -166,17 +166,20 @@ def fail_abandoned(session: Session, now: datetime) -> Sequence[Abandoned]:
     return [Abandoned(*row) for row in sorted(rows)]
 
 
-def take_due(session: Session, now: datetime, limit: int = 500) -> Sequence[int]:
-    """Mark due rows as queued and return their ids, for the relay to hand to RQ (call `fail_abandoned` first)."""
-    stale = now - REQUEUE_AFTER
+def take_due(session: Session, now: datetime, limit: int = 500, requeue_lost: bool = True) -> Sequence[int]:
+    """Mark due rows as queued and return their ids, for the relay to hand to RQ (call `fail_abandoned` first).
+
+    `requeue_lost`: also take rows queued more than REQUEUE_AFTER ago, whose jobs Redis lost. The relay asks for
+    them only when RQ's queue is empty: while it holds a backlog those rows' jobs are most likely still waiting in
+    it, and queueing them again would only lengthen the backlog each round (a worker that fell five minutes
+    behind would never catch up).
+    """
+    due = (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now)
+    if requeue_lost:
+        due = or_(due, (OutboxMessage.status == OutboxStatus.QUEUED) & (OutboxMessage.queued_at < now - REQUEUE_AFTER))
     ids = session.scalars(
         select(OutboxMessage.id)
-        .where(
-            or_(
-                (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == OutboxStatus.QUEUED) & (OutboxMessage.queued_at < stale),
-            )
-        )
+        .where(due)
         .order_by(OutboxMessage.id)
         .limit(limit)
         # Two relays on PostgreSQL skip each other's rows instead of queueing them twice.

@@ -151,9 +151,10 @@ def relay_once(runtime: WorkerRuntime) -> int:
     are failed first, and a lost task card is reported to the holder's supervisor in the same transaction.
     """
     now = runtime.clock()
+    requeue_lost = _queue_drained(runtime)
     with runtime.database.transaction() as session:
         supervision.report_lost_cards(session, outbox.fail_abandoned(session, now), now)
-        ids = outbox.take_due(session, now)
+        ids = outbox.take_due(session, now, requeue_lost=requeue_lost)
     if not ids:
         return 0
     batches = [list(ids[start:start + DELIVERY_BATCH]) for start in range(0, len(ids), DELIVERY_BATCH)]
@@ -161,6 +162,15 @@ def relay_once(runtime: WorkerRuntime) -> int:
              [((batch,), f"outbox-{batch[0]}-{batch[-1]}") for batch in batches],
              release=lambda session: outbox.release_queued(session, ids, now))
     return len(ids)
+
+
+def _queue_drained(runtime: WorkerRuntime) -> bool:
+    """Whether RQ's queue is empty (every job handed to a worker, or lost): only then may rows queued long ago be
+    taken for lost (see outbox.take_due). Unknown when Redis does not answer, and then not."""
+    try:
+        return queue(runtime).count == 0
+    except (RedisError, OSError):
+        return False
 
 
 def _enqueue(runtime: WorkerRuntime, function: Callable[..., object], timeout: int,

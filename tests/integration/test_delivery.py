@@ -116,6 +116,18 @@ def test_rows_whose_jobs_were_lost_with_redis_are_queued_again(wechat, worker_ru
     assert len(fake_wechat.calls(CUSTOM_SEND)) == 1
 
 
+def test_rows_queued_long_ago_are_not_queued_again_while_rq_still_holds_a_backlog(wechat, worker_runtime, fake_wechat,
+                                                                                   clock):
+    wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
+    assert schedule.tick(worker_runtime) == 1  # its job waits in RQ: the workers are behind
+    clock.advance(minutes=6)
+    wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+    assert schedule.tick(worker_runtime) == 2  # only the new appeal's cards: the old row's job is still queued
+    assert len(schedule.queue(worker_runtime).get_jobs()) == 2
+    work(worker_runtime)
+    assert len(fake_wechat.calls(CUSTOM_SEND)) == 3
+
+
 def test_rows_redis_refused_go_back_at_once_and_are_sent_at_the_next_round(wechat, worker_runtime, fake_wechat):
     wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
     assert schedule.dispatch_once(worker_runtime) == 1
