@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -58,6 +58,7 @@ DAILY_APPEALS = 10_000
 STARTUP_REAL_S = 45.0  # real seconds before simulated day 1 begins, for the processes to start
 TICKET = re.compile(r"G\d{10}")
 ACCEPTED = "已受理"
+RESIDENT_TEMPLATE_ID = "city_week_resident_tpl"
 TOKEN_LIFETIME_S = 7200  # what WeChat gives; the fake gives it divided by the speed-up
 
 
@@ -321,7 +322,9 @@ def _start(options: Options, env: fixture.BenchEnv, clock: SimClock, redis_url: 
     started.append(fake)
     servers.wait_ready(fake, traffic.get_request("/_fake/stats", servers.HOST, port))
     api = f"http://{servers.HOST}:{port}"
-    common = {"GRIDBOT_REDIS_URL": redis_url, "WECHAT_API_BASE_URL": api} | variable
+    # A deployment has the generic template configured: a resident's notice after their 48-hour window goes by it.
+    common = {"GRIDBOT_REDIS_URL": redis_url, "WECHAT_API_BASE_URL": api,
+              "GRIDBOT_RESIDENT_TEMPLATE_ID": RESIDENT_TEMPLATE_ID} | variable
     for number in range(options.workers):
         started.append(servers._spawn(f"worker{number + 1}", [python, str(CLOCK_ENTRY), "worker"], fixture.ROOT,
                                       servers.gridbot_variables(env, common), 0, env.directory))
@@ -410,7 +413,8 @@ def _report(options: Options, facts: dict[str, Any], load_s: float, drive_s: flo
             "counts": theirs.get("counts"), "reminders": theirs.get("reminders"),
             "escalations": theirs.get("escalations"), "max_rq": monitor.max_rq.get(day, 0),
             "max_outbox_waiting": monitor.max_outbox.get(day, 0), "outbox_by_status": theirs.get("outbox_by_status"),
-            "quota": figures.quota_use(counted), "wechat_calls": calls, "late_sends": mine.late_sends,
+            "quota": figures.quota_use(counted), "wechat_calls": calls,
+            "custom_per_person": theirs.get("custom_per_person"), "failed_reasons": theirs.get("failed_reasons"), "late_sends": mine.late_sends,
             "reply_p95_ms": _percentile(mine.reply_ms, 95), "replies_over_5s": mine.replies_over_5s,
             "first_card_p95_ms": _percentile(mine.first_card_ms, 95), "first_cards_seen": len(mine.first_card_ms),
         })
@@ -449,7 +453,8 @@ def render(report: dict[str, Any]) -> str:
     for row in report["days"]:
         lines.append(f"{row['day']}: messages {row['by_kind']}, failed {row['failed']}, late sends {row['late_sends']}, "
                      f"replies > 5 s {row['replies_over_5s']}, outbox {row['outbox_by_status']}, calls "
-                     f"{row['wechat_calls']}, cards seen {row['first_cards_seen']}")
+                     f"{row['wechat_calls']}, cards seen {row['first_cards_seen']}, customer-service messages per person "
+                     f"{row['custom_per_person']}, failed rows {row['failed_reasons']}")
     return "\n".join(lines)
 
 

@@ -22,6 +22,7 @@ STREETS, COMMUNITIES, GRIDS, GRID_STAFF = 31, 293, 4_327, 4_407
 BUILDINGS_PER_GRID = 5
 RESIDENTS_TOTAL = 1_000_000
 BATCH = 50_000
+STAFF_PREFIX = "o_staff_"
 
 
 @dataclass(frozen=True)
@@ -115,5 +116,5 @@ def _residents(writer: _Writer, people: list[GridPeople], created: datetime) -> 
 
 def _staff(staff_id: int, name: str, role: str, grid_id: int | None, community_id: int | None,
            created: datetime) -> dict[str, Any]:
-    return {"id": staff_id, "openid": f"o_staff_{staff_id:06d}", "name": name, "role": role, "grid_id": grid_id,
+    return {"id": staff_id, "openid": f"{STAFF_PREFIX}{staff_id:06d}", "name": name, "role": role, "grid_id": grid_id,
             "community_id": community_id, "active": True, "created_at": created}

@@ -5,12 +5,13 @@ counted by bot/wechat/counters.py against WeChat's daily limits)."""
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict
 from collections import defaultdict
+from dataclasses import asdict
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
 import cards
+import cityweek_city
 import redis
 import requests
 from rq import Queue
@@ -20,9 +21,9 @@ from bot.wechat.counters import day_key
 from bot.worker.schedule import QUEUE_NAME
 from storage.appeals import Action
 from storage.db import Database
-from storage.models import Appeal, AppealEvent, OutboxMessage, OutboxStatus
-from storage.rates import Period, ranking
+from storage.models import Appeal, AppealEvent, DeliveryChannel, OutboxMessage, OutboxStatus
 from storage.rate_counts import Unit
+from storage.rates import Period, ranking
 from storage.tickets import LOCAL_ZONE
 
 # WeChat's daily limits for what gridbot sends (shared/reference A7; domain.md): calls a day per account.
@@ -106,6 +107,16 @@ def per_day(database: Database, redis_url: str, days: list[date], as_of: datetim
                     .group_by(OutboxMessage.status)).all())
                 filed = int(session.scalar(select(func.count()).select_from(Appeal).where(
                     Appeal.created_at >= start, Appeal.created_at < end)) or 0)
+                per_person = session.execute(
+                    select(OutboxMessage.recipient_openid, func.count()).where(
+                        OutboxMessage.sent_at >= start, OutboxMessage.sent_at < end,
+                        OutboxMessage.channel == DeliveryChannel.CUSTOMER_SERVICE)
+                    .group_by(OutboxMessage.recipient_openid)).all()
+                failures = session.execute(
+                    select(func.substr(OutboxMessage.last_error, 1, 60), func.count()).where(
+                        OutboxMessage.created_at >= start, OutboxMessage.created_at < end,
+                        OutboxMessage.status == OutboxStatus.FAILED)
+                    .group_by(func.substr(OutboxMessage.last_error, 1, 60))).all()
                 calls = client.hgetall(day_key(day))
                 found[day] = {
                     "appeals_filed": filed, "counts": asdict(total.counts), "rates": _rates(total.rates),
@@ -113,10 +124,21 @@ def per_day(database: Database, redis_url: str, days: list[date], as_of: datetim
                     "escalations": int(supervision.get(Action.ESCALATED, 0)),
                     "outbox_by_status": {str(key): int(value) for key, value in outbox.items()},
                     "wechat_calls": {key: int(value) for key, value in calls.items()},
+                    "custom_per_person": _busiest(per_person),
+                    "failed_reasons": {str(reason): int(count) for reason, count in failures},
                 }
     finally:
         client.close()
     return found
+
+
+def _busiest(per_person: list[Any]) -> dict[str, Any]:
+    """Customer-service messages sent to one person in the day: the most, and how many people got more than the
+    five a user's message allows within 48 hours (staff and residents apart)."""
+    staff = [int(count) for openid, count in per_person if openid.startswith(cityweek_city.STAFF_PREFIX)]
+    residents = [int(count) for openid, count in per_person if not openid.startswith(cityweek_city.STAFF_PREFIX)]
+    return {"staff_max": max(staff, default=0), "staff_over_5": sum(1 for count in staff if count > 5),
+            "residents_max": max(residents, default=0), "residents_over_5": sum(1 for count in residents if count > 5)}
 
 
 def _rates(rates: Any) -> dict[str, float | None]:
