@@ -454,7 +454,7 @@ def render(report: dict[str, Any]) -> str:
         lines.append(f"{row['day']}: messages {row['by_kind']}, failed {row['failed']}, late sends {row['late_sends']}, "
                      f"replies > 5 s {row['replies_over_5s']}, outbox {row['outbox_by_status']}, calls "
                      f"{row['wechat_calls']}, cards seen {row['first_cards_seen']}, customer-service messages per person "
-                     f"{row['custom_per_person']}, failed rows {row['failed_reasons']}")
+                     f"{row.get('custom_per_person')}, failed rows {row.get('failed_reasons')}")
     return "\n".join(lines)
 
 
