@@ -428,6 +428,10 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}ms"
+
+
 def render(report: dict[str, Any]) -> str:
     machine, params = report["machine"], report["parameters"]
     lines = [f"gridbot city-week bench, {report['when']}",
@@ -447,7 +451,7 @@ def render(report: dict[str, Any]) -> str:
             f"{_pct(rates.get('satisfaction')):>9}{row['reminders'] or 0:>7}{row['escalations'] or 0:>7}"
             f"{row['max_rq']:>6}{row['max_outbox_waiting']:>7}{quota['custom']['used']:>8}"
             f"{quota['template']['used']:>7}{quota['mass']['used']:>5}{quota['token']['used']:>6}"
-            f"{row['reply_p95_ms'] or 0:>9.0f}ms{row['first_card_p95_ms'] or 0:>7.0f}ms")
+            f"{_ms(row['reply_p95_ms']):>10}{_ms(row['first_card_p95_ms']):>9}")
     lines.append("")
     lines.append("daily limits: " + ", ".join(f"{kind} {limit:,}" for kind, limit in figures.DAILY_LIMITS.items()))
     for row in report["days"]:
