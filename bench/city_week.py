@@ -44,7 +44,7 @@ import servers
 import traffic
 from cityweek_clock import VARIABLE as CLOCK_VARIABLE
 from cityweek_clock import simulated
-from webhook_load import exit_cleanly_on_signals, ignore_signals, machine_facts, say
+from webhook_load import ignore_signals, machine_facts, run_until_interrupted, say
 
 from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
 from bot.settings import Settings
@@ -245,12 +245,7 @@ class Sender:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
-    exit_cleanly_on_signals()
-    try:
-        return _bench(options)
-    except KeyboardInterrupt:
-        say("bench: interrupted")
-        return 130
+    return run_until_interrupted(lambda: _bench(options))
 
 
 def _bench(options: Options) -> int:

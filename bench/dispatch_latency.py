@@ -31,7 +31,7 @@ import redis
 import servers
 import traffic
 from rq import Queue
-from webhook_load import exit_cleanly_on_signals, ignore_signals, machine_facts, say
+from webhook_load import ignore_signals, machine_facts, run_until_interrupted, say
 
 from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
 from bot.wechat.api import SharedAccessToken
@@ -93,12 +93,7 @@ def parse_args(argv: list[str] | None) -> Options:
 def main(argv: list[str] | None = None) -> int:
     """Run the bench; 0 when it ran (whatever the figures), 130 on Ctrl-C."""
     options = parse_args(argv)
-    exit_cleanly_on_signals()
-    try:
-        return _bench(options)
-    except KeyboardInterrupt:
-        say("bench: interrupted")
-        return 130
+    return run_until_interrupted(lambda: _bench(options))
 
 
 def _bench(options: Options) -> int:

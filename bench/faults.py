@@ -206,15 +206,7 @@ def run_phase(deployment: topology.Deployment, fault: Fault, server: WeChatServe
         results.extend(loadgen.run_open_loop([traffic.http_request(request, *address) for request in signed], address,
                                              rate, timeout=WECHAT_WAIT_S * 3, tls=tls))
 
-    sender = threading.Thread(target=send)
-    sender.start()
-    time.sleep(FAULT_AT_S)
-    injected = time.time()
-    fault.inject(deployment)
-    if fault.heal:
-        time.sleep(fault.heal_after_s)
-        fault.heal(deployment)
-    sender.join()
+    injected = fault_during(deployment, fault, threading.Thread(target=send))
     latencies, last_bad = [], injected
     for one in results:
         request = signed[one.index]
@@ -242,6 +234,20 @@ def run_phase(deployment: topology.Deployment, fault: Fault, server: WeChatServe
         phase.p99_ms = round(loadgen.percentile(latencies, 99) * 1000, 1)
     phase.recovery_s = round(last_bad - injected, 1) if fault.name != FAULTS[0].name else 0.0
     return phase
+
+
+def fault_during(deployment: topology.Deployment, fault: Fault, sender: threading.Thread) -> float:
+    """Start the load (`sender`), inject the fault FAULT_AT_S in, heal it as operations would, wait for the load to
+    end; returns when the fault was injected (time.time)."""
+    sender.start()
+    time.sleep(FAULT_AT_S)
+    injected = time.time()
+    fault.inject(deployment)
+    if fault.heal:
+        time.sleep(fault.heal_after_s)
+        fault.heal(deployment)
+    sender.join()
+    return injected
 
 
 def _reply(server: WeChatServer, sent: loadgen.Sent, request: SignedRequest) -> str | None:

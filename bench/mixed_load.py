@@ -259,15 +259,8 @@ def run(deployment: topology.Deployment, server: WeChatServer, fault: faults.Fau
     """Send `messages` on their schedule, `fault` injected faults.FAULT_AT_S in and healed as faults.py does."""
     result = Run(faults.Phase(fault.name), burst_building=burst_building)
     sent: list[loadgen.Sent] = []
-    sender = threading.Thread(target=lambda: sent.extend(_send(deployment, messages)))
-    sender.start()
-    time.sleep(faults.FAULT_AT_S)
-    injected = time.time()
-    fault.inject(deployment)
-    if fault.heal:
-        time.sleep(fault.heal_after_s)
-        fault.heal(deployment)
-    sender.join()
+    injected = faults.fault_during(deployment, fault,
+                                   threading.Thread(target=lambda: sent.extend(_send(deployment, messages))))
     phase, latencies, last_bad = result.phase, [], injected
     for one in sent:
         message = messages[one.index]

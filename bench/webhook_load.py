@@ -157,12 +157,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return breakdown.run(breakdown.Options(messages=options.messages, safe=options.safe, json=options.json,
                                                tmp_dir=options.tmp_dir, residents=options.residents))
-    exit_cleanly_on_signals()
-    try:
-        return _bench(options)
-    except KeyboardInterrupt:
-        print("bench: interrupted", file=sys.stderr)
-        return 130
+    return run_until_interrupted(lambda: _bench(options))
 
 
 def _bench(options: Options) -> int:
@@ -373,6 +368,16 @@ def _cpu_model() -> str:
 def say(message: str) -> None:
     """Progress on stderr, so stdout holds only the report (or the JSON)."""
     print(message, file=sys.stderr, flush=True)
+
+
+def run_until_interrupted(bench: Callable[[], int]) -> int:
+    """Run a bench whose clean-up must happen on Ctrl-C and on SIGTERM/SIGHUP too; its code, or 130 if stopped."""
+    exit_cleanly_on_signals()
+    try:
+        return bench()
+    except KeyboardInterrupt:
+        say("bench: interrupted")
+        return 130
 
 
 def exit_cleanly_on_signals() -> None:
