@@ -18,6 +18,7 @@ from bot.worker.runtime import WorkerRuntime, install
 
 log = logging.getLogger("worker")
 RESTART_AFTER_S = 5.0
+PUBSUB_WAIT_S = 1.0
 
 
 def main(settings: Settings | None = None, burst: bool = False) -> None:
@@ -57,6 +58,16 @@ class _Worker(SimpleWorker):
     """RQ's SimpleWorker that remembers whether it was asked to stop (SIGTERM, SIGINT) rather than quit on an error."""
 
     stop_asked = False
+
+    def subscribe(self) -> None:
+        """RQ's, with a short wait in redis-py's pubsub thread (RQ gives it 60 s): a burst worker that quits right
+        after subscribing unsubscribes before that thread saw the subscription, the thread then waits out its
+        whole wait for one that never comes, and RQ's sign-off joins it (`gridbot worker --burst` hung a minute)."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(sleep_time=PUBSUB_WAIT_S, daemon=True,
+                                                       exception_handler=self._pubsub_exception_handler)
 
     def request_stop(self, signum: int, frame: FrameType | None) -> None:
         self.stop_asked = True

@@ -132,6 +132,7 @@ def test_when_the_primary_dies_the_same_clients_go_on_with_the_promoted_replica(
     worker_client = redisconn.connect(settings)
     web_client = redisconn.connect_for_web(cluster.url)
     worker_client.set("before", "1")
+    assert worker_client.wait(1, 5000) == 1  # replication is asynchronous: the replica has it before the kill
     assert served_by(web_client) == cluster.primary
 
     cluster.kill(cluster.primary)
