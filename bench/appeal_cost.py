@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -29,7 +28,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
-from pathlib import Path
 from typing import Any, Callable
 
 import echo_app
@@ -217,8 +215,7 @@ def _staged(step: Callable[[], Any], redis_pid: int) -> tuple[Stage, Any]:
 
 
 def _proc_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(servers.pid_cpu_seconds(pid) or (0.0, 0.0))
 
 
 def _outbox(database: Database) -> dict[str, int]:

@@ -131,23 +131,14 @@ def stop(server: Server) -> None:
 
 def group_cpu_seconds(server: Server) -> tuple[float, float] | None:
     """User and system CPU seconds of every live process in the server's group (Linux /proc; None elsewhere)."""
-    proc = Path("/proc")
-    if not proc.is_dir():
+    if not Path("/proc").is_dir():
         return None
-    ticks = os.sysconf("SC_CLK_TCK")
-    user = system = 0
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": state, ppid, pgrp, …
-        if int(fields[2]) == server.process.pid:
-            user += int(fields[11])
-            system += int(fields[12])
-    return user / ticks, system / ticks
+    user = system = 0.0
+    for pid in group_pids(server):
+        used = pid_cpu_seconds(pid)
+        if used is not None:  # gone between the two reads
+            user, system = user + used[0], system + used[1]
+    return user, system
 
 
 def group_pids(server: Server) -> list[int]:
