@@ -6,19 +6,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from types import FrameType
 
 from redis import RedisError
-from rq import SimpleWorker
 
 from bot.privacy import configure_logging
 from bot.settings import Settings
 from bot.worker import schedule
+from bot.worker.rq_worker import GridbotWorker
 from bot.worker.runtime import WorkerRuntime, install
 
 log = logging.getLogger("worker")
 RESTART_AFTER_S = 5.0
-PUBSUB_WAIT_S = 1.0
 
 
 def main(settings: Settings | None = None, burst: bool = False) -> None:
@@ -35,8 +33,7 @@ def main(settings: Settings | None = None, burst: bool = False) -> None:
     threading.Thread(target=schedule.warm_figures, args=(runtime, stop), name="figures", daemon=True).start()
     try:
         while True:
-            # SimpleWorker runs jobs in this process: no fork per job, the runtime and its pools are reused.
-            worker = _Worker([schedule.queue(runtime)], connection=runtime.redis)
+            worker = GridbotWorker([schedule.queue(runtime)], connection=runtime.redis)
             try:
                 worker.work(burst=burst, logging_level=settings.log_level)
             except RedisError as error:  # raised by RQ's own clean-up after its loop quit: Redis is still gone
@@ -52,26 +49,6 @@ def main(settings: Settings | None = None, burst: bool = False) -> None:
     finally:
         stop.set()
         schedule_thread.join(timeout=5)
-
-
-class _Worker(SimpleWorker):
-    """RQ's SimpleWorker that remembers whether it was asked to stop (SIGTERM, SIGINT) rather than quit on an error."""
-
-    stop_asked = False
-
-    def subscribe(self) -> None:
-        """RQ's, with a short wait in redis-py's pubsub thread (RQ gives it 60 s): a burst worker that quits right
-        after subscribing unsubscribes before that thread saw the subscription, the thread then waits out its
-        whole wait for one that never comes, and RQ's sign-off joins it (`gridbot worker --burst` hung a minute)."""
-        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
-        self.pubsub = self.connection.pubsub()
-        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
-        self.pubsub_thread = self.pubsub.run_in_thread(sleep_time=PUBSUB_WAIT_S, daemon=True,
-                                                       exception_handler=self._pubsub_exception_handler)
-
-    def request_stop(self, signum: int, frame: FrameType | None) -> None:
-        self.stop_asked = True
-        super().request_stop(signum, frame)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 deliveries of the task cards, each measured on its own, next to a bare wechatpy echo of the same messages.
 
     python bench/appeal_cost.py [--appeals 1000] [--grids 200] [--burst 50] [--database sqlite|postgres] [--json]
+                                [--profile DIR]
 
 One throwaway environment (bench/fixture.py): the demo street and a street of `--grids` grids (two members and a
 leader each, bound), residents spread over its buildings, an embedded Redis, the fake WeChat API in its own
@@ -14,11 +15,14 @@ Two loads:
 Steps: webhook (WSGI calls of the real Flask app: verify, parse, classify, file, reply); worker rounds
 (`bot.worker.schedule.tick` until nothing is left: dispatch, the outbox relay, hot spots); deliveries (a real RQ
 SimpleWorker in burst mode: claim, render, HTTP to the fake API, record). Nothing is asserted.
+`--profile DIR` also runs each step under cProfile and writes DIR/<load>-<step>.pstats (read them with
+`python -m pstats`); cProfile slows the steps down, so its run's milliseconds are not the figures to quote.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import logging
 import re
@@ -28,6 +32,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
+from pathlib import Path
 from typing import Any, Callable
 
 import echo_app
@@ -35,7 +40,6 @@ import fixture  # puts the repository on sys.path, before the first-party import
 import servers
 import traffic
 from breakdown import _call
-from rq import SimpleWorker
 from sqlalchemy import func, select
 from webhook_load import machine_facts, say
 from werkzeug.test import EnvironBuilder
@@ -46,6 +50,7 @@ from bot.web.runtime import Runtime
 from bot.wechat.api import WeChatAPI
 from bot.wechat.simulator import SignedRequest, WeChatServer
 from bot.worker import schedule
+from bot.worker.rq_worker import GridbotWorker
 from bot.worker.runtime import WorkerRuntime, install
 from storage.db import Database
 from storage.models import Building, OutboxMessage, OutboxStatus, Resident
@@ -63,6 +68,7 @@ class Options:
     burst: int
     database: str
     json: bool
+    profile: Path | None
 
 
 @dataclass
@@ -80,8 +86,9 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--burst", type=int, default=50, help="neighbours of one building reporting the lift")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="write each step's cProfile statistics here")
     args = parser.parse_args(argv)
-    return Options(args.appeals, args.grids, args.burst, args.database, args.json)
+    return Options(args.appeals, args.grids, args.burst, args.database, args.json, args.profile)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         servers.wait_ready(fake, traffic.get_request("/_fake/stats", servers.HOST, fake.port))
         report = measure(env, options, f"http://{servers.HOST}:{fake.port}")
     report = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": facts,
-              "parameters": {k: v for k, v in vars(options).items() if k != "json"}, **report}
+              "parameters": {k: v for k, v in vars(options).items() if k not in {"json", "profile"}}, **report}
     print(json.dumps(report, ensure_ascii=False, indent=2) if options.json else render(report))
     return 0
 
@@ -128,7 +135,8 @@ def measure(env: fixture.BenchEnv, options: Options, api_url: str) -> dict[str, 
         say(f"bench: {name}: {len(messages)} appeals")
         echo_environs = _environs(messages)  # a request body is read once: each app gets environs of its own
         echo_cpu = _cpu(partial(_file, echo, echo_environs))[0]
-        loads[name] = _load(app, worker, _environs(messages), redis_pid, database) | {
+        profile = None if options.profile is None else options.profile / name.replace(" ", "-")
+        loads[name] = _load(app, worker, _environs(messages), redis_pid, database, profile) | {
             "echo_ms_per_message": round(echo_cpu * 1000 / len(messages), 3)}
     redis.close()
     database.dispose()
@@ -162,12 +170,12 @@ def _environs(messages: list[SignedRequest]) -> list[dict[str, Any]]:
 
 
 def _load(app: Any, worker: WorkerRuntime, environs: list[dict[str, Any]], redis_pid: int,
-          database: Database) -> dict[str, Any]:
+          database: Database, profile: Path | None) -> dict[str, Any]:
     outbox_before = _outbox(database)
-    webhook, replies = _staged(lambda: _file(app, environs), redis_pid)
+    webhook, replies = _staged(lambda: _file(app, environs), redis_pid, profile, "webhook")
     filed = sum(1 for reply in replies if TICKET.search(reply))
-    rounds, _ = _staged(lambda: _rounds(worker), redis_pid)
-    deliveries, _ = _staged(lambda: _deliver(worker), redis_pid)
+    rounds, _ = _staged(lambda: _rounds(worker), redis_pid, profile, "rounds")
+    deliveries, _ = _staged(lambda: _deliver(worker), redis_pid, profile, "deliveries")
     outbox_after = _outbox(database)
     cards = {status: outbox_after.get(status, 0) - outbox_before.get(status, 0) for status in outbox_after}
     stages = {"webhook": webhook, "worker rounds": rounds, "deliveries": deliveries}
@@ -194,7 +202,7 @@ def _rounds(worker: WorkerRuntime) -> int:
 
 
 def _deliver(worker: WorkerRuntime) -> None:
-    SimpleWorker([schedule.queue(worker)], connection=worker.redis).work(burst=True)
+    GridbotWorker([schedule.queue(worker)], connection=worker.redis).work(burst=True)
 
 
 def _work(worker: WorkerRuntime) -> None:
@@ -208,9 +216,15 @@ def _cpu(step: Callable[[], Any]) -> tuple[float, Any]:
     return time.process_time() - started, result
 
 
-def _staged(step: Callable[[], Any], redis_pid: int) -> tuple[Stage, Any]:
+def _staged(step: Callable[[], Any], redis_pid: int, profile: Path | None, name: str) -> tuple[Stage, Any]:
     redis_before = _proc_cpu(redis_pid)
-    cpu, result = _cpu(step)
+    if profile is None:
+        cpu, result = _cpu(step)
+    else:
+        profiler = cProfile.Profile(time.process_time)  # CPU, as the figures: not the waits on the fake API
+        cpu, result = _cpu(partial(profiler.runcall, step))
+        profile.parent.mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(f"{profile}-{name}.pstats")
     return Stage(cpu, _proc_cpu(redis_pid) - redis_before), result
 
 

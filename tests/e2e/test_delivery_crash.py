@@ -13,11 +13,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import select
 
 from bot.clock import now_utc
 from bot.worker import schedule
+from bot.worker.rq_worker import GridbotWorker
 from handlers import staff_texts
 from storage import dispatch, outbox
 from storage.models import AppealEvent, DeliveryChannel, DispatchMode, Grid, OutboxMessage, OutboxStatus, Staff
@@ -138,7 +138,7 @@ def test_a_task_card_cut_off_by_a_crash_is_reported_to_the_grid_leader_once(
     clock.current = card.sending_at + outbox.ABANDONED_AFTER + timedelta(seconds=1)
     schedule.tick(worker_runtime)
     schedule.tick(worker_runtime)  # a second relay round (or a second relay) reports nothing more
-    SimpleWorker([schedule.queue(worker_runtime)], connection=worker_runtime.redis).work(burst=True)
+    GridbotWorker([schedule.queue(worker_runtime)], connection=worker_runtime.redis).work(burst=True)
 
     assert outbox_row(database, card.id).status == OutboxStatus.FAILED
     with database.transaction() as session:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import redis as redis_lib
-from rq import SimpleWorker
 from sqlalchemy import select
 
 from bot import media_store
 from bot.worker import jobs, schedule
+from bot.worker.rq_worker import GridbotWorker
 from storage import media_files
 from storage.models import Attachment
 from tests.support.personas import RESIDENT
@@ -25,7 +25,7 @@ MEDIA_GET = "/cgi-bin/media/get"
 def save(runtime) -> int:
     """The schedule's photo round, then a real RQ worker until the queue is empty; how many were queued."""
     queued = schedule.save_photos(runtime)
-    SimpleWorker([schedule.queue(runtime)], connection=runtime.redis).work(burst=True)
+    GridbotWorker([schedule.queue(runtime)], connection=runtime.redis).work(burst=True)
     return queued
 
 

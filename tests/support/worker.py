@@ -8,9 +8,9 @@ from dataclasses import replace
 import redis as redis_lib
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from rq import SimpleWorker
 
 from bot.worker import schedule
+from bot.worker.rq_worker import GridbotWorker
 from bot.worker.runtime import WorkerRuntime
 from storage import dispatch
 from storage.db import Database
@@ -35,7 +35,7 @@ def work(runtime: WorkerRuntime, rounds: int = 1) -> int:
     queued = 0
     for _ in range(rounds):
         queued += schedule.tick(runtime)
-        SimpleWorker([schedule.queue(runtime)], connection=runtime.redis).work(burst=True)
+        GridbotWorker([schedule.queue(runtime)], connection=runtime.redis).work(burst=True)
     return queued
 
 
