@@ -1,8 +1,8 @@
 """What the WeChat API calls did, counted in Redis: every web host's /metrics sees every worker's sends.
 
 The sends happen in RQ workers on other hosts; a counter in a worker's memory would die with it and reach no
-scrape. Each counted call is one Lua script (the total, the day's count and the day's expiry in one round trip),
-cheap next to the HTTP call it counts. A failure to count is logged and swallowed: the message went out (or did
+scrape. Each count is one Lua script (the total, the day's count and the day's expiry in one round trip); a batch
+of sends (`deferred`) counts once at its end. A failure to count is logged and swallowed: the message went out (or did
 not) regardless, and raising would make the outbox retry a message that was sent.
 
 Keys:
@@ -17,9 +17,12 @@ Keys:
 from __future__ import annotations
 
 import logging
+import threading
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable
+from typing import Callable, Iterator
 
 import redis
 
@@ -35,17 +38,17 @@ TOKEN = "token"
 OTHER = "other"
 
 # KEYS[1] the totals, KEYS[2] the day; ARGV: the total's field ('' for none), its field when the hash is full,
-# the field limit, the day's field ('' for none), the day key's time to live.
+# the field limit, the day's field ('' for none), the day key's time to live, the number of calls.
 _COUNT_LUA = """
 local field = ARGV[1]
 if field ~= '' then
     if redis.call('HEXISTS', KEYS[1], field) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
         field = ARGV[2]
     end
-    redis.call('HINCRBY', KEYS[1], field, 1)
+    redis.call('HINCRBY', KEYS[1], field, ARGV[6])
 end
 if ARGV[4] ~= '' then
-    redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
+    redis.call('HINCRBY', KEYS[2], ARGV[4], ARGV[6])
     redis.call('EXPIRE', KEYS[2], ARGV[5])
 end
 return 1
@@ -70,6 +73,23 @@ class CallCounters:
         self._today = today
         self._script = client.register_script(_COUNT_LUA)
         self._failure_log = Throttle()
+        self._batch = threading.local()  # a thread's counts held back by `deferred`
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """This thread's counts in the block reach Redis once, at its end: one round trip per batch of sends
+        instead of one per send. A process that dies inside the block loses them: figures, not messages."""
+        if getattr(self._batch, "counts", None) is not None:
+            yield  # inside an outer block: it counts these too
+            return
+        counts: Counter[tuple[str, str, str, date]] = Counter()
+        self._batch.counts = counts
+        try:
+            yield
+        finally:
+            self._batch.counts = None
+            for (field, overflow, day_field, day), calls in counts.items():
+                self._add(field, overflow, day_field, day, calls)
 
     def sent(self, kind: str) -> None:
         """A successful call of `kind` (a NoticeChannel: custom, template, mass): in the total and today's use."""
@@ -84,9 +104,16 @@ class CallCounters:
         self._count("", "", TOKEN)
 
     def _count(self, field: str, overflow: str, day_field: str) -> None:
+        counts = getattr(self._batch, "counts", None)
+        if counts is not None:
+            counts[(field, overflow, day_field, self._today())] += 1
+        else:
+            self._add(field, overflow, day_field, self._today(), 1)
+
+    def _add(self, field: str, overflow: str, day_field: str, day: date, calls: int) -> None:
         try:
-            self._script(keys=[TOTALS_KEY, day_key(self._today())],
-                         args=[field, overflow, MAX_FIELDS, day_field, DAY_KEY_TTL_S])
+            self._script(keys=[TOTALS_KEY, day_key(day)],
+                         args=[field, overflow, MAX_FIELDS, day_field, DAY_KEY_TTL_S, calls])
         except (redis.RedisError, OSError) as error:
             if self._failure_log.ready():
                 log.warning("cannot count a WeChat call in Redis (%s): /metrics misses it", type(error).__name__)

@@ -107,6 +107,22 @@ def test_a_new_failure_reason_beyond_the_field_limit_counts_as_other(redis_clien
     assert counted.sent == {"template": 1} and counted.today == {"template": 1}
 
 
+def test_counts_deferred_for_a_batch_reach_redis_together_at_its_end(redis_client):
+    counting = counters.CallCounters(redis_client)
+    with counting.deferred():
+        for _ in range(3):
+            counting.sent("custom")
+        counting.failed("custom", "45015")
+        with counting.deferred():  # an inner block counts into the outer one
+            counting.sent("template")
+        assert counters.read(redis_client, counters.beijing_today()).sent == {}
+    counting.sent("custom")  # after the block: at once again
+
+    counted = counters.read(redis_client, counters.beijing_today())
+    assert counted.sent == {"custom": 4, "template": 1} and counted.failed == {("custom", "45015"): 1}
+    assert counted.today == {"custom": 4, "template": 1}
+
+
 def test_with_redis_down_the_scrape_still_answers_and_says_so(settings, seeded):
     client = create_app(runtime=Runtime(settings.with_(redis_url=DOWN_REDIS), database=seeded)).test_client()
 
