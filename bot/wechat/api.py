@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import secrets
 import time
@@ -18,6 +17,7 @@ from wechatpy.exceptions import WeChatClientException
 from bot.privacy import mask as mask_openid
 from bot.settings import Settings
 from bot.wechat.counters import CallCounters
+from bot.wechat.http import WeChatSession
 from storage.models import NoticeChannel
 
 logger = logging.getLogger(__name__)
@@ -204,26 +204,13 @@ def _redirect(url: str, base_url: str) -> str:
     return url
 
 
-def http_session(base_url: str) -> requests.Session:
-    """A requests Session for calls to `base_url`, with the environment's proxy and CA bundle read once.
-
-    requests reads them again on every call (trust_env): it walks os.environ twice per request, a fifth of a
-    task card's CPU. Every call of this client goes to one host, so once is the same answer.
-    """
-    session = requests.Session()
-    session.proxies.update(requests.utils.get_environ_proxies(base_url))
-    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-    session.trust_env = False
-    return session
-
-
 class _GridbotWeChatClient(WeChatClient):
     """wechatpy's client with every URL redirectable, a timeout everywhere and the token from Redis."""
 
     def __init__(self, appid: str, secret: str, base_url: str, timeout: float) -> None:
         super().__init__(appid, secret, timeout=timeout, auto_retry=False)
         self.base_url = base_url
-        self._http = http_session(base_url)  # wechatpy's default is one Session shared by every client
+        self._http = WeChatSession(base_url)
         self.API_BASE_URL = f"{base_url}/cgi-bin/"
         self.shared_token: SharedAccessToken | None = None
 
