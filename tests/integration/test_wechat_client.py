@@ -122,6 +122,23 @@ def test_an_expired_token_is_refetched_once_and_the_send_succeeds(
     assert api.access_token() != old_token
 
 
+def test_a_process_reuses_the_token_it_read_for_a_few_seconds_and_a_replaced_one_costs_one_call(
+    fake: Fake, redis_client: redis_lib.Redis
+) -> None:
+    sender, other_process = make_api(fake, redis_client), make_api(fake, redis_client)
+    sender.send_text(OPENID, "first")
+    redis_client.delete(f"gridbot:wechat:{APPID}:token")
+    sender.send_text(OPENID, "second: the token read a moment ago, without asking Redis")
+    assert fake.stats()["token_fetches"] == 1
+
+    fake.expire_token()  # WeChat replaced it, and another process fetched the new one
+    fresh = other_process.access_token()
+    sender.send_text(OPENID, "third")
+
+    assert [c["response"]["errcode"] for c in fake.calls(CUSTOM_SEND)] == [0, 0, 40001, 0]
+    assert fake.stats()["token_fetches"] == 2 and sender.access_token() == fresh
+
+
 def test_a_persistently_rejected_token_raises_after_exactly_one_retry(
     fake: Fake, redis_client: redis_lib.Redis
 ) -> None:
