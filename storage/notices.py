@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import typing
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -51,6 +52,11 @@ class Notice:
         """The JSON-ready parameters the outbox stores for this notice."""
         stored = {_key(field.name): _encode(getattr(self, field.name)) for field in dataclasses.fields(self)}
         return {key: value for key, value in stored.items() if key not in _STORED_WHEN_TRUE or value}
+
+    @functools.cached_property
+    def stored(self) -> str:
+        """`params` as an outbox row stores them (JSON), worked out once: one task card goes to a whole team."""
+        return json.dumps(self.params(), ensure_ascii=False)
 
 
 def from_params(name: str, params: dict[str, Any]) -> Notice:

@@ -130,7 +130,7 @@ def add(
         "idempotency_key": key,
         "recipient_openid": recipient_openid,
         "template": notice.name,
-        "params": json.dumps(notice.params(), ensure_ascii=False),
+        "params": notice.stored,
         "appeal_id": appeal_id,
         "status": OutboxStatus.DIGESTED if folded else OutboxStatus.PENDING,
         "attempts": 0,
