@@ -19,9 +19,9 @@ alone when it is about the 网格长), never to the person it is about, unassign
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Collection, Sequence
+from typing import Collection, Mapping, Sequence
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -53,13 +53,62 @@ _GRID_STAFF = (
            Staff.role.in_(GRID_TEAM))
     .order_by(Staff.id)
 )
-_GRID_MODE = select(Grid.dispatch_mode).where(Grid.id == bindparam("grid"))
-_ADOPT_LOOSE = (
-    update(Attachment.__table__)
-    .where(Attachment.resident_id == bindparam("resident"), Attachment.appeal_id.is_(None),
+# ... and those every chunk runs once for all its appeals.
+_GRIDS_STAFF = (
+    select(Staff)
+    .where(Staff.grid_id.in_(bindparam("grids", expanding=True)), Staff.active.is_(True), Staff.openid.is_not(None),
+           Staff.role.in_(GRID_TEAM))
+    .order_by(Staff.id)
+)
+_GRIDS_MODES = select(Grid.id, Grid.dispatch_mode).where(Grid.id.in_(bindparam("grids", expanding=True)))
+_LOOSE = (
+    select(Attachment.id, Attachment.resident_id, Attachment.created_at)
+    .where(Attachment.resident_id.in_(bindparam("residents", expanding=True)), Attachment.appeal_id.is_(None),
            Attachment.created_at >= bindparam("since"), Attachment.created_at <= bindparam("filed"))
+    .order_by(Attachment.id)
+)
+_ADOPT = (
+    update(Attachment.__table__)
+    .where(Attachment.id == bindparam("row"), Attachment.appeal_id.is_(None))
     .values(appeal_id=bindparam("appeal"))
 )
+
+
+@dataclass(frozen=True)
+class _ChunkFacts:
+    """What the dispatch of a chunk looks up once for all its appeals, in a few statements, instead of some eight
+    per appeal: each grid's team (`grid_staff`) and mode, and each appeal's place, masked contact and links."""
+
+    teams: Mapping[int, Sequence[Staff]]
+    modes: Mapping[int, str]
+    places: Mapping[org.Place, org.Address]
+    contacts: Mapping[int, contacts.Contact]
+    links: Mapping[int, media_files.CardLinks]
+
+    @classmethod
+    def of(cls, session: Session, appeals: Sequence[Appeal]) -> _ChunkFacts:
+        """The facts of `appeals`, read after their loose attachments were adopted (the cards link to those)."""
+        grid_ids = list({appeal.grid_id for appeal in appeals if appeal.grid_id is not None})
+        teams: dict[int, list[Staff]] = {}
+        for person in session.scalars(_GRIDS_STAFF, {"grids": grid_ids}):
+            teams.setdefault(person.grid_id, []).append(person)  # type: ignore[arg-type]
+        return cls(teams={grid_id: tuple(team) for grid_id, team in teams.items()},
+                   modes=dict(session.execute(_GRIDS_MODES, {"grids": grid_ids}).all()),
+                   places=org.addresses(session, {_place(appeal) for appeal in appeals}),
+                   contacts=contacts.on_cards(session, appeals),
+                   links=media_files.cards_links(session, [appeal.id for appeal in appeals]))
+
+    def team(self, grid_id: int | None) -> Sequence[Staff]:
+        """`grid_staff` of the grid."""
+        return self.teams.get(grid_id, ()) if grid_id is not None else ()
+
+    def card(self, appeal: Appeal) -> StaffNewAppeal:
+        """`task_card` of the appeal."""
+        return _card(appeal, self.places[_place(appeal)], self.contacts[appeal.id], self.links[appeal.id])
+
+
+def _place(appeal: Appeal) -> org.Place:
+    return (appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[return-value]
 
 
 def dispatch_pending(session: Session, now: datetime, sensitive: Collection[str], limit: int = 200) -> list[int]:
@@ -76,37 +125,42 @@ def dispatch_pending(session: Session, now: datetime, sensitive: Collection[str]
         # Two workers on PostgreSQL take different appeals instead of dispatching one twice.
         .with_for_update(skip_locked=True)
     ).all()
+    if not pending:
+        return []
     complaints_among = complaints.accused_in(session, [appeal.id for appeal in pending])
+    _adopt_loose_attachments(session, pending)
+    facts = _ChunkFacts.of(session, pending)
     for appeal in pending:
-        _dispatch(session, appeal, now, sensitive, complaints_among.get(appeal.id))
+        _dispatch(session, appeal, now, sensitive, complaints_among.get(appeal.id), facts)
     return [appeal.id for appeal in pending]
 
 
 def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collection[str],
-              about: frozenset[int] | None) -> None:
+              about: frozenset[int] | None, facts: _ChunkFacts) -> None:
     """Send the appeal's cards; `about`: whom it complains about (storage.complaints), None for no complaint."""
     if appeal.emergency is not None:
-        receivers = emergencies.responders(session, appeal, grid_staff(session, appeal.grid_id))
-        _send_cards(session, appeal, receivers, now, "emergency: the grid and the community's operators", None, ())
+        receivers = emergencies.responders(session, appeal, facts.team(appeal.grid_id))
+        _send_cards(session, appeal, receivers, now, "emergency: the grid and the community's operators", None, (),
+                    facts)
         return
     if about is not None:
         receivers = complaints.handlers(session, appeal, about)
         _send_cards(session, appeal, receivers, now, "complaint about staff: their leader and the operators", None,
-                    sensitive)
+                    sensitive, facts)
         return
     if appeal.department is not None:
         receivers = department_staff(session, appeal.department)
         if receivers:
             _send_cards(session, appeal, receivers, now, f"routed to {appeal.department} by its category", None,
-                        sensitive)
+                        sensitive, facts)
             return
         # Nobody of that department has bound WeChat yet: the grid takes it rather than nobody seeing it.
         log.warning("appeal %s: no staff bound for %s; dispatched to the grid", appeal.ticket, appeal.department)
         appeal.department = None
-    members = grid_staff(session, appeal.grid_id)
+    members = facts.team(appeal.grid_id)
     note = None if members else "no grid member bound to this grid yet"
     assignee = None
-    if members and _mode(session, appeal.grid_id) == DispatchMode.ASSIGN:
+    if members and facts.modes.get(appeal.grid_id) == DispatchMode.ASSIGN:  # type: ignore[arg-type]
         assignee = _least_busy(session, appeal.grid_id, now)
         if assignee is not None:
             members, note = [assignee], f"assigned to staff {assignee.id}"
@@ -117,16 +171,16 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
     if not members:
         log.warning("appeal %s: grid %s has no bound grid member to notify", appeal.ticket, appeal.grid_id)
     routine = overseers(members) if assignee is None else frozenset()
-    _send_cards(session, appeal, members, now, note, assignee, sensitive, routine)
+    _send_cards(session, appeal, members, now, note, assignee, sensitive, facts, routine)
 
 
 def _send_cards(session: Session, appeal: Appeal, members: Sequence[Staff], now: datetime, note: str | None,
-                assignee: Staff | None, sensitive: Collection[str], routine: frozenset[int] = frozenset()) -> None:
+                assignee: Staff | None, sensitive: Collection[str], facts: _ChunkFacts,
+                routine: frozenset[int] = frozenset()) -> None:
     transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now,
                assignee_staff_id=assignee.id if assignee else None, department=appeal.department)
-    _adopt_loose_attachments(session, appeal)
     record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, note=note)
-    card = task_card(session, appeal)
+    card = facts.card(appeal)
     # Only a sensitive appeal's card depends on the reader: the others skip the permission's two queries.
     private = staff.readable(session, appeal, sensitive) if appeal.category in sensitive else None
     for member in members:
@@ -159,12 +213,16 @@ def task_card(session: Session, appeal: Appeal) -> StaffNewAppeal:
     (storage/media_files.py).
     """
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
-    contact = contacts.on_card(session, appeal)
-    photos, places = media_files.card_links(session, appeal.id)
+    return _card(appeal, place, contacts.on_card(session, appeal), media_files.card_links(session, appeal.id))
+
+
+def _card(appeal: Appeal, place: org.Address, contact: contacts.Contact, links: media_files.CardLinks
+          ) -> StaffNewAppeal:
+    photos, places = links
     card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
-                          second_category=appeal.second_category, grid=place.grid_label, home=place.home_label, content=appeal.content,
-                          resolve_due_at=appeal.resolve_due_at, phone=contact.phone, door=contact.door,
-                          photos=photos, places=places)
+                          second_category=appeal.second_category, grid=place.grid_label, home=place.home_label,
+                          content=appeal.content, resolve_due_at=appeal.resolve_due_at, phone=contact.phone,
+                          door=contact.door, photos=photos, places=places)
     return emergencies.marked(card, appeal)
 
 
@@ -190,10 +248,6 @@ def department_staff(session: Session, department: str) -> Sequence[Staff]:
     ).all()
 
 
-def _mode(session: Session, grid_id: int | None) -> str | None:
-    return session.scalars(_GRID_MODE, {"grid": grid_id}).first()
-
-
 def _least_busy(session: Session, grid_id: int | None, now: datetime) -> Staff | None:
     # Unclaimed 派单 tasks count too: a burst dispatched in one batch is spread instead of piled on one member.
     held = (
@@ -211,8 +265,23 @@ def _least_busy(session: Session, grid_id: int | None, now: datetime) -> Staff |
     ).first()
 
 
-def _adopt_loose_attachments(session: Session, appeal: Appeal) -> None:
-    if appeal.resident_id is None:
-        return  # a 上报 took its member's material when it was filed (storage/patrol.py)
-    session.execute(_ADOPT_LOOSE, {"resident": appeal.resident_id, "appeal": appeal.id, "filed": appeal.created_at,
-                                   "since": appeal.created_at - LOOSE_ATTACHMENT_WINDOW})
+def _adopt_loose_attachments(session: Session, appeals: Sequence[Appeal]) -> None:
+    """Each appeal takes its resident's unattached photos and locations sent within LOOSE_ATTACHMENT_WINDOW
+    before it was filed; of a resident's appeals in the chunk, the first (the oldest) takes what several could,
+    as when each took its own in turn. Done before the chunk's cards are written: they link to them."""
+    # A 上报 took its member's material when it was filed (storage/patrol.py).
+    filed = [appeal for appeal in appeals if appeal.resident_id is not None]
+    if not filed:
+        return
+    loose = session.execute(_LOOSE, {
+        "residents": list({appeal.resident_id for appeal in filed}),
+        "since": min(appeal.created_at for appeal in filed) - LOOSE_ATTACHMENT_WINDOW,
+        "filed": max(appeal.created_at for appeal in filed),
+    }).all()
+    adopted: dict[int, int] = {}  # attachment -> appeal
+    for appeal in filed:
+        since = appeal.created_at - LOOSE_ATTACHMENT_WINDOW
+        adopted.update({row.id: appeal.id for row in loose if row.id not in adopted
+                        and row.resident_id == appeal.resident_id and since <= row.created_at <= appeal.created_at})
+    if adopted:
+        session.execute(_ADOPT, [{"row": row, "appeal": appeal} for row, appeal in adopted.items()])

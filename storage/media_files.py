@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Collection, Iterable, Protocol
 from urllib.parse import quote
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import Row, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Attachment
@@ -187,12 +187,28 @@ def material(session: Session, appeal_id: int, now: datetime) -> Material:
     return Material(tuple(photos), tuple(places))
 
 
-def card_links(session: Session, appeal_id: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+CardLinks = tuple[tuple[str, ...], tuple[str, ...]]  # a card's photo links and map links
+
+
+def card_links(session: Session, appeal_id: int) -> CardLinks:
     """The links a card or notice carries: every photo's (a card goes out before its photos are saved, and the
     link's page says so until they are) and every location's; no photo links without a signer."""
+    return _links_of(session, _attachments(session, appeal_id))
+
+
+def cards_links(session: Session, appeal_ids: Collection[int]) -> dict[int, CardLinks]:
+    """`card_links` of many appeals (by appeal id) in one statement, as a dispatch chunk's cards need."""
+    rows: dict[int, list[Row[Any]]] = {appeal_id: [] for appeal_id in appeal_ids}
+    if rows:
+        for row in session.execute(_OF_APPEALS, {"appeals": list(rows)}):
+            rows[row.appeal_id].append(row)
+    return {appeal_id: _links_of(session, attachments) for appeal_id, attachments in rows.items()}
+
+
+def _links_of(session: Session, attachments: Iterable[Attachment | Row[Any]]) -> CardLinks:
     links: Links | None = session.info.get(LINKS_KEY)
     photos, places = [], []
-    for row in _attachments(session, appeal_id):
+    for row in attachments:
         if row.kind == "image":
             if links and row.public_id:
                 photos.append(links.photo(row.public_id))
@@ -205,5 +221,11 @@ def _attachments(session: Session, appeal_id: int) -> list[Attachment]:
     return list(session.scalars(_OF_APPEAL, {"appeal": appeal_id}))
 
 
-# Run for every task card: built once (see storage/outbox.py's statements).
+# Run for every task card, or every dispatch chunk: built once (see storage/outbox.py's statements).
 _OF_APPEAL = select(Attachment).where(Attachment.appeal_id == bindparam("appeal")).order_by(Attachment.id)
+_OF_APPEALS = (
+    select(Attachment.appeal_id, Attachment.kind, Attachment.public_id, Attachment.latitude, Attachment.longitude,
+           Attachment.label)
+    .where(Attachment.appeal_id.in_(bindparam("appeals", expanding=True)))
+    .order_by(Attachment.id)
+)

@@ -6,9 +6,10 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from storage.models import Building, Community, Grid, Street, Unit
@@ -115,13 +116,49 @@ def address(session: Session, grid_id: int, building_id: int | None, unit_id: in
     )
 
 
-# Run for every task card: built once (see storage/outbox.py's statements).
+Place = tuple[int, int | None, int | None]  # grid, building and unit ids, as `address` takes them
+
+
+def addresses(session: Session, places: Collection[Place]) -> dict[Place, Address]:
+    """`address` of many places in three statements (grids, buildings, units), as a dispatch chunk's cards need."""
+    grid_ids = {grid_id for grid_id, _, _ in places}
+    grids = {row.id: row for row in session.execute(_GRIDS_NAMES, {"grids": list(grid_ids)})} if grid_ids else {}
+    buildings = _rows(session, _BUILDINGS, {building_id for _, building_id, _ in places if building_id})
+    units = _rows(session, _UNITS, {unit_id for _, _, unit_id in places if unit_id})
+    named: dict[Place, Address] = {}
+    for place in places:
+        grid_id, building_id, unit_id = place
+        if grid_id not in grids:
+            raise NoResultFound(f"no grid {grid_id}")  # as `address`'s .one() says
+        building = buildings.get(building_id) if building_id else None
+        unit = units.get(unit_id) if unit_id else None
+        names = grids[grid_id]
+        named[place] = Address(street=names.street, community=names.community, grid=names.grid,
+                               compound=building.compound if building else "",
+                               building=building.name if building else None, unit=unit.name if unit else None)
+    return named
+
+
+def _rows(session: Session, statement: Select[Any], ids: set[int]) -> dict[int, Row[Any]]:
+    return {row.id: row for row in session.execute(statement, {"ids": list(ids)})} if ids else {}
+
+
+# Run for every task card, or every dispatch chunk: built once (see storage/outbox.py's statements).
 _GRID_NAMES = (
     select(Street.name, Community.name, Grid.name)
     .join(Community, Community.street_id == Street.id)
     .join(Grid, Grid.community_id == Community.id)
     .where(Grid.id == bindparam("grid"))
 )
+_GRIDS_NAMES = (
+    select(Grid.id, Street.name.label("street"), Community.name.label("community"), Grid.name.label("grid"))
+    .join(Community, Community.street_id == Street.id)
+    .join(Grid, Grid.community_id == Community.id)
+    .where(Grid.id.in_(bindparam("grids", expanding=True)))
+)
+_BUILDINGS = select(Building.id, Building.compound, Building.name).where(
+    Building.id.in_(bindparam("ids", expanding=True)))
+_UNITS = select(Unit.id, Unit.name).where(Unit.id.in_(bindparam("ids", expanding=True)))
 
 
 def grid_label(session: Session, grid_id: int) -> str:
