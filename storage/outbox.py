@@ -59,7 +59,13 @@ _SENT_ON_THEIR_OWN = select(func.count(OutboxMessage.id)).where(
     OutboxMessage.template.in_(FOLDED_NAMES),
     OutboxMessage.status != OutboxStatus.DIGESTED,
 )
-_DIGEST_ROW = select(OutboxMessage).where(OutboxMessage.idempotency_key == bindparam("key")).with_for_update()
+_DIGEST_ROW = (
+    select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.params)
+    .where(OutboxMessage.idempotency_key == bindparam("key")).with_for_update()
+)
+_DIGEST_COUNTS = (
+    update(OutboxMessage.__table__).where(OutboxMessage.id == bindparam("row")).values(params=bindparam("params"))
+)
 # A person's digest row of a window, created unless it is there (the dialects spell "unless" alike).
 _NEW_DIGEST = {
     name: dialect_insert(OutboxMessage.__table__)
@@ -129,7 +135,7 @@ def add(
         folded = _count_into_digest(session, recipient_openid, notice, now, ROUTINE_WINDOW, "routine")
     else:
         folded = _fold_into_digest(session, recipient_openid, notice, now)
-    session.flush()  # what the ORM holds goes first (the appeal the row points to, a digest's new count)
+    session.flush()  # what the ORM holds goes first (the appeal the row points to)
     session.connection().execute(_INSERT_ROW, {
         "idempotency_key": key,
         "recipient_openid": recipient_openid,
@@ -334,7 +340,7 @@ def _count_into_digest(session: Session, openid: str, notice: Notice, now: datet
     session.connection().execute(_NEW_DIGEST[session.get_bind().dialect.name], {
         "idempotency_key": key, "recipient_openid": openid, "params": json.dumps(empty.params()), "created_at": now,
         "next_attempt_at": end})
-    digest = session.scalars(_DIGEST_ROW, {"key": key}).one()
+    digest = session.connection().execute(_DIGEST_ROW, {"key": key}).one()
     if digest.status != OutboxStatus.PENDING:
         return False
     summary = cast(StaffDigest, from_params(StaffDigest.name, json.loads(digest.params)))
@@ -343,7 +349,8 @@ def _count_into_digest(session: Session, openid: str, notice: Notice, now: datet
     named = ticket and ticket not in summary.tickets and len(summary.tickets) < DIGEST_TICKETS
     summary = replace(summary, count=summary.count + 1, tickets=summary.tickets + ((ticket,) if named else ()),
                       **{counter: getattr(summary, counter) + 1})
-    digest.params = json.dumps(summary.params(), ensure_ascii=False)
+    session.connection().execute(_DIGEST_COUNTS, {"row": digest.id,
+                                                   "params": json.dumps(summary.params(), ensure_ascii=False)})
     return True
 
 
