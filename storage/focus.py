@@ -76,7 +76,7 @@ _FRESH = _counted(Appeal.id.in_(bindparam("ids", expanding=True)), Appeal.grid_i
 _WINDOW = _counted(Appeal.grid_id.in_(bindparam("grids", expanding=True)))
 _OPEN_CASES = select(FocusCase).where(FocusCase.grid_id.in_(bindparam("grids", expanding=True)),
                                       FocusCase.status == FocusStatus.OPEN)
-# The window's links to its own grid's cases (an appeal moved to another grid keeps its old grid's links out).
+# The window's links to cases of the appeal's own grid: a link to a case of a grid it was moved from doesn't count.
 _WINDOW_LINKS = (
     select(FocusCaseAppeal.appeal_id, FocusCase.grid_id, FocusCase.status)
     .join(FocusCase, FocusCase.id == FocusCaseAppeal.case_id)
