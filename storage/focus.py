@@ -1,8 +1,8 @@
 """聚焦办: a hot spot - the same category or keyword recurring in one building, compound or grid within a
 window - becomes a focus case that links its appeals, has an owner (the grid's 网格长) and alerts operators.
 
-The worker checks each appeal it dispatches, inside the dispatch transaction: no dispatched appeal escapes
-the check, and the alert leaves with the same relay round. For one appeal:
+The worker checks the appeals of each dispatch chunk right after the chunk, in a transaction of its own
+(bot/worker/schedule.check_hot_spots says why and what a worker stopping in between costs). For one appeal:
 1. an open case of its place (its building, then its compound, then its grid) and one of its keys (its
    category, then each decisive keyword) takes it in: linked, with an internal event, and no new alert;
 2. otherwise the narrowest place where one of its keys reaches that place's threshold within the window
@@ -13,6 +13,12 @@ Counted: filed appeals (not held for an address, not cancelled, not 不受理) o
 neighbour matters are never clustered); 待分类 counts for keywords only; an appeal of a closed case was handled
 as a hot spot already and does not make another. Two workers at once: `open_key` is
 unique while a case is open, so the one that loses the race links its appeal to the winner's case.
+
+Cost: a chunk is read with six statements however many grids it spans (its fresh appeals, their grids' open
+cases, the links already there and the new ones, the window of the grids with appeals left to count and the
+window's links), then the same rules run per grid over what was read; an audit event per appeal linked, and a
+few statements per case opened. Reading grid by grid cost five statements a grid, a quarter of the worker's
+CPU in bench/appeal_cost.py's spread load.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -48,6 +54,39 @@ from storage.tickets import next_focus_code
 # found to be no appeal at all (不受理; also when it was linked to a case before).
 NOT_FILED = (AppealStatus.AWAITING_ADDRESS, AppealStatus.CANCELLED, AppealStatus.MERGED, AppealStatus.REJECTED)
 SCOPES = ("building", "compound", "grid")  # narrowest first
+# Appeal ids checked together: each batch's statements carry its ids and grids as bound lists (the worker checks
+# DISPATCH_CHUNK at a time).
+CHECK_BATCH = 500
+
+
+def _counted(*conditions: Any) -> Select[Any]:
+    """The counted appeals (filed, not merged) of the window that meet the conditions, as the check needs them."""
+    return (
+        select(Appeal.id, Appeal.grid_id, Appeal.ticket, Appeal.building_id, Building.compound, Appeal.category,
+               Appeal.keywords)
+        .outerjoin(Building, Building.id == Appeal.building_id)
+        .where(*conditions, Appeal.created_at >= bindparam("since"), Appeal.status.not_in(NOT_FILED))
+        .order_by(Appeal.id)
+    )
+
+
+# The statements every check runs, built once with bind parameters (storage/outbox.py says why), each for all the
+# grids of a batch: a chunk of appeals over twenty grids costs what one over a single grid does.
+_FRESH = _counted(Appeal.id.in_(bindparam("ids", expanding=True)), Appeal.grid_id.is_not(None))
+_WINDOW = _counted(Appeal.grid_id.in_(bindparam("grids", expanding=True)))
+_OPEN_CASES = select(FocusCase).where(FocusCase.grid_id.in_(bindparam("grids", expanding=True)),
+                                      FocusCase.status == FocusStatus.OPEN)
+# The window's links to cases of the appeal's own grid: a link to a case of a grid it was moved from doesn't count.
+_WINDOW_LINKS = (
+    select(FocusCaseAppeal.appeal_id, FocusCase.grid_id, FocusCase.status)
+    .join(FocusCase, FocusCase.id == FocusCaseAppeal.case_id)
+    .join(Appeal, Appeal.id == FocusCaseAppeal.appeal_id)
+    .where(FocusCase.grid_id.in_(bindparam("grids", expanding=True)), Appeal.grid_id == FocusCase.grid_id,
+           Appeal.created_at >= bindparam("since"), Appeal.status.not_in(NOT_FILED))
+)
+_LINKED = select(FocusCaseAppeal.case_id, FocusCaseAppeal.appeal_id).where(
+    FocusCaseAppeal.appeal_id.in_(bindparam("ids", expanding=True)))
+_INSERT_LINK = insert(FocusCaseAppeal.__table__)
 
 
 @dataclass(frozen=True)
@@ -93,7 +132,8 @@ class _Seen:
 
 @dataclass
 class _GridState:
-    """What one check needs of a grid, read once per batch: the window's appeals, its open and closed cases."""
+    """What one check needs of a grid, read once per batch (with the batch's other grids): the window's appeals,
+    its open and closed cases."""
 
     grid_id: int
     window: dict[int, _Seen]
@@ -108,34 +148,43 @@ def check(session: Session, appeal_ids: Iterable[int], now: datetime, sensitive:
           rules: HotspotRules = HotspotRules()) -> list[FocusCase]:
     """Link each appeal to its open focus case, or open one where it makes a hot spot; returns cases opened."""
     ids = list(appeal_ids)
-    if not ids:
-        return []
-    by_grid: dict[int, list[int]] = {}
-    for appeal_id, grid_id in session.execute(select(Appeal.id, Appeal.grid_id).where(Appeal.id.in_(ids))):
-        if grid_id is not None:
-            by_grid.setdefault(grid_id, []).append(appeal_id)
     opened: list[FocusCase] = []
+    for start in range(0, len(ids), CHECK_BATCH):
+        opened += _check_batch(session, ids[start:start + CHECK_BATCH], now, sensitive, rules)
+    return opened
+
+
+def _check_batch(session: Session, ids: list[int], now: datetime, sensitive: Collection[str],
+                 rules: HotspotRules) -> list[FocusCase]:
     since = now - rules.window
-    for grid_id, grid_appeals in by_grid.items():
-        # Most appeals of a hot spot arrive while its case is open: linking them needs no count of the window.
-        open_cases = _open_cases(session, grid_id)
-        fresh = _seen(session, (Appeal.id.in_(grid_appeals), Appeal.created_at >= since))
+    fresh = _seen_by_grid(session, _FRESH, {"ids": ids, "since": since})
+    if not fresh:
+        return []
+    # Most appeals of a hot spot arrive while its case is open: linking them needs no count of the window.
+    open_cases = _open_cases(session, list(fresh))
+    pairs: list[tuple[FocusCase, _Seen]] = []
+    unlinked: dict[int, list[_Seen]] = {}
+    for grid_id, grid_appeals in fresh.items():
         to_link: dict[int, tuple[FocusCase, list[_Seen]]] = {}
-        unlinked = []
-        for seen in fresh.values():
+        for seen in grid_appeals.values():
             if not seen.keys(sensitive):
                 continue  # nothing to cluster by (a sensitive or unclassified appeal without keywords)
-            case = _open_case_of(open_cases, seen, grid_id, sensitive)
+            case = _open_case_of(open_cases[grid_id], seen, grid_id, sensitive)
             if case is None:
-                unlinked.append(seen)
+                unlinked.setdefault(grid_id, []).append(seen)
             else:
                 to_link.setdefault(case.id, (case, []))[1].append(seen)
-        _link_all(session, [(case, seen) for case, appeals in to_link.values() for seen in appeals], now)
-        if not unlinked:
-            continue
-        state = _grid_state(session, grid_id, since, sensitive)
-        for seen in sorted(unlinked, key=lambda seen: seen.id):
-            case = _check_one(session, state, seen.id, now, sensitive, rules)
+        pairs += [(case, seen) for case, appeals in to_link.values() for seen in appeals]
+    # Linked before any grid's window is read, as the check of one grid did: a link is no count's business but
+    # its own grid's, so linking every grid's at once changes no count.
+    _link_all(session, pairs, now)
+    if not unlinked:
+        return []
+    states = _grid_states(session, list(unlinked), open_cases, since, sensitive)
+    opened: list[FocusCase] = []
+    for grid_id, grid_appeals in unlinked.items():
+        for seen in sorted(grid_appeals, key=lambda seen: seen.id):
+            case = _check_one(session, states[grid_id], seen.id, now, sensitive, rules)
             if case is not None:
                 opened.append(case)
     return opened
@@ -170,47 +219,48 @@ def _check_one(session: Session, state: _GridState, appeal_id: int, now: datetim
     return None
 
 
-def _grid_state(session: Session, grid_id: int, since: datetime, sensitive: Collection[str]) -> _GridState:
-    window = _window(session, grid_id, since)
-    links = session.execute(
-        select(FocusCaseAppeal.appeal_id, FocusCase.status).join(FocusCase, FocusCase.id == FocusCaseAppeal.case_id)
-        .where(FocusCase.grid_id == grid_id, FocusCaseAppeal.appeal_id.in_(list(window)))
-    ).all()
-    in_closed_case = {appeal_id for appeal_id, status in links if status == FocusStatus.CLOSED}
-    groups: dict[tuple[tuple[str, str], tuple[str, str]], list[_Seen]] = {}
-    for seen in window.values():
-        if seen.id not in in_closed_case:
-            for place in seen.places(grid_id):
-                for key in seen.keys(sensitive):
-                    groups.setdefault((place, key), []).append(seen)
-    return _GridState(
-        grid_id, window, _open_cases(session, grid_id),
-        {appeal_id for appeal_id, status in links if status == FocusStatus.OPEN}, in_closed_case, groups,
-    )
+def _grid_states(session: Session, grid_ids: list[int], open_cases: dict[int, dict[str, FocusCase]],
+                 since: datetime, sensitive: Collection[str]) -> dict[int, _GridState]:
+    """Each grid's window, its links to open and closed cases and its groups: two statements for all of them."""
+    windows = _seen_by_grid(session, _WINDOW, {"grids": grid_ids, "since": since})
+    in_open_case: dict[int, set[int]] = {grid_id: set() for grid_id in grid_ids}
+    in_closed_case: dict[int, set[int]] = {grid_id: set() for grid_id in grid_ids}
+    for appeal_id, grid_id, status in session.execute(_WINDOW_LINKS, {"grids": grid_ids, "since": since}):
+        if status == FocusStatus.OPEN:
+            in_open_case[grid_id].add(appeal_id)
+        elif status == FocusStatus.CLOSED:
+            in_closed_case[grid_id].add(appeal_id)
+    states = {}
+    for grid_id in grid_ids:
+        window = windows.get(grid_id, {})
+        groups: dict[tuple[tuple[str, str], tuple[str, str]], list[_Seen]] = {}
+        for seen in window.values():
+            if seen.id not in in_closed_case[grid_id]:
+                for place in seen.places(grid_id):
+                    for key in seen.keys(sensitive):
+                        groups.setdefault((place, key), []).append(seen)
+        states[grid_id] = _GridState(grid_id, window, open_cases[grid_id], in_open_case[grid_id],
+                                     in_closed_case[grid_id], groups)
+    return states
 
 
-def _open_cases(session: Session, grid_id: int) -> dict[str, FocusCase]:
-    """The grid's open cases by their place and key."""
-    cases = session.scalars(
-        select(FocusCase).where(FocusCase.grid_id == grid_id, FocusCase.status == FocusStatus.OPEN)
-    ).all()
-    return {case.open_key: case for case in cases if case.open_key}
+def _open_cases(session: Session, grid_ids: list[int]) -> dict[int, dict[str, FocusCase]]:
+    """Each grid's open cases by their place and key."""
+    by_grid: dict[int, dict[str, FocusCase]] = {grid_id: {} for grid_id in grid_ids}
+    for case in session.scalars(_OPEN_CASES, {"grids": grid_ids}):
+        if case.open_key:
+            by_grid[case.grid_id][case.open_key] = case
+    return by_grid
 
 
-def _window(session: Session, grid_id: int, since: datetime) -> dict[int, _Seen]:
-    return _seen(session, (Appeal.grid_id == grid_id, Appeal.created_at >= since))
-
-
-def _seen(session: Session, conditions: tuple[Any, ...]) -> dict[int, _Seen]:
-    """The counted appeals (filed, not merged) that meet the conditions, as the check needs them."""
-    rows = session.execute(
-        select(Appeal.id, Appeal.ticket, Appeal.building_id, Building.compound, Appeal.category, Appeal.keywords)
-        .outerjoin(Building, Building.id == Appeal.building_id)
-        .where(*conditions, Appeal.status.not_in(NOT_FILED))
-        .order_by(Appeal.id)
-    ).all()
-    return {row.id: _Seen(row.id, row.ticket, row.building_id, row.compound or "", row.category,
-                          tuple(json.loads(row.keywords or "[]"))) for row in rows}
+def _seen_by_grid(session: Session, statement: Select[Any], params: dict[str, Any]) -> dict[int, dict[int, _Seen]]:
+    """The appeals `statement` (one of _counted's) reads, by grid, the grids in the order of their first appeal."""
+    by_grid: dict[int, dict[int, _Seen]] = {}
+    for row in session.execute(statement, params):
+        by_grid.setdefault(row.grid_id, {})[row.id] = _Seen(
+            row.id, row.ticket, row.building_id, row.compound or "", row.category,
+            tuple(json.loads(row.keywords or "[]")))
+    return by_grid
 
 
 def _open(session: Session, state: _GridState, seen: _Seen, place: tuple[str, str], key: tuple[str, str],
@@ -254,14 +304,13 @@ def _link_all(session: Session, pairs: Sequence[tuple[FocusCase, _Seen]], now: d
     """
     if not pairs:
         return
-    linked = {(case_id, appeal_id) for case_id, appeal_id in session.execute(
-        select(FocusCaseAppeal.case_id, FocusCaseAppeal.appeal_id).where(
-            FocusCaseAppeal.appeal_id.in_({seen.id for _, seen in pairs})))}
+    appeal_ids = sorted({seen.id for _, seen in pairs})
+    linked = {(case_id, appeal_id) for case_id, appeal_id in session.execute(_LINKED, {"ids": appeal_ids})}
     new = [(case, seen) for case, seen in pairs if (case.id, seen.id) not in linked]
     if not new:
         return
-    session.execute(insert(FocusCaseAppeal), [{"case_id": case.id, "appeal_id": seen.id, "linked_at": now}
-                                              for case, seen in new])
+    session.execute(_INSERT_LINK, [{"case_id": case.id, "appeal_id": seen.id, "linked_at": now}
+                                   for case, seen in new])
     for case, seen in new:
         record(session, seen.id, now, Action.FOCUSED, None, None, note=case.code, internal=True)
 

@@ -311,8 +311,9 @@ def test_a_worker_that_read_before_another_opened_the_case_joins_that_case(seede
     tickets = [file(seeded, clock, openid) for openid in BUILDING_3]
     with seeded.transaction() as session:
         dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
-        stale = focus._grid_state(session, session.scalars(select(Appeal.grid_id)).first(), clock() - timedelta(days=7),
-                                  SENSITIVE)
+        grid_id = session.scalars(select(Appeal.grid_id)).first()
+        stale = focus._grid_states(session, [grid_id], focus._open_cases(session, [grid_id]),
+                                   clock() - timedelta(days=7), SENSITIVE)[grid_id]
     with seeded.transaction() as session:
         third = session.scalars(select(Appeal.id).where(Appeal.ticket == tickets[2])).one()
     with seeded.transaction() as session:  # the other worker checks the third appeal and opens the case
