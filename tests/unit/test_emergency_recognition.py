@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp import Taxonomy, TaxonomyError, load_taxonomy, recognise_emergency
+from nlp.taxonomy import normalize_text
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +125,31 @@ def test_a_broken_emergency_is_refused_naming_the_field(tmp_path: Path, text: st
     with pytest.raises(TaxonomyError) as caught:
         load_taxonomy(path)
     assert message in str(caught.value)
+
+
+def _in_order(text: str, phrase: str) -> bool:
+    """A phrase's parts found one after the other, the plain way (what the compiled expression must agree with)."""
+    position = 0
+    for part in phrase.split("+"):
+        found = text.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(["电梯", "困", "着火", "火灾隐患", "煤气", "煤气费", "晕倒", "了", "3号楼",
+                                        "，", " ", "没有", "a.b", "(", "*"]), max_size=12))
+def test_each_phrase_is_found_exactly_when_its_parts_appear_in_order(shipped: Taxonomy, pieces: list[str]) -> None:
+    text = "".join(pieces)
+    folded = "".join(normalize_text(text).split())
+    expected = None
+    for emergency in shipped.emergencies:
+        remaining = folded
+        for phrase in emergency.not_phrases:
+            remaining = remaining.replace(phrase, " ")
+        if any(_in_order(remaining, phrase) for phrase in emergency.phrases):
+            expected = emergency
+            break
+    assert recognise_emergency(shipped, text) == expected
