@@ -11,7 +11,6 @@ limit. Callers store people's words whole (查询 shows them) and never cut or m
 from __future__ import annotations
 
 import dataclasses
-import functools
 from datetime import datetime
 from typing import Any
 
@@ -33,12 +32,6 @@ PUBLISHED = frozenset({"work_phone"})
 TEXTS = {**staff_texts.TEMPLATES, **resident_texts.TEMPLATES}
 FIELDS = {**staff_texts.TEMPLATE_FIELDS, **resident_texts.TEMPLATE_FIELDS}
 NAMES = frozenset(notices.BY_NAME)  # what outbox rows (and GRIDBOT_TEMPLATE_IDS) may name
-
-
-@functools.cache
-def staff_notices() -> frozenset[str]:
-    """The names of the notices for staff (every one not for residents)."""
-    return frozenset(name for name in notices.BY_NAME if not for_resident(name))
 
 
 def for_resident(template: str) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Sequence, cast
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -73,15 +73,11 @@ _NEW_DIGEST = {
     .on_conflict_do_nothing(index_elements=["idempotency_key"])
     for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
-# A worker's claim of one row, and what it writes down after the call: two or three statements per message sent.
-# The claim also records the channel of a notice that always goes one way (`start_sending`'s `direct`).
+# A worker's claim of one row, and what it writes down after the call: three statements per message sent.
 _CLAIM = (
     update(OutboxMessage.__table__)
     .where(OutboxMessage.id == bindparam("row"), OutboxMessage.status == OutboxStatus.QUEUED)
-    .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sending_at=bindparam("now"),
-            channel=case((and_(OutboxMessage.channel.is_(None),
-                               OutboxMessage.template.in_(bindparam("direct", expanding=True))),
-                          bindparam("direct_channel")), else_=OutboxMessage.channel))
+    .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sending_at=bindparam("now"))
     .returning(OutboxMessage.recipient_openid, OutboxMessage.template, OutboxMessage.params,
                OutboxMessage.attempts, OutboxMessage.channel, OutboxMessage.created_at)
 )
@@ -219,16 +215,9 @@ def release_queued(session: Session, ids: Sequence[int], queued_at: datetime) ->
     ).rowcount
 
 
-def start_sending(session: Session, outbox_id: int, now: datetime,
-                  direct: tuple[frozenset[str], DeliveryChannel] | None = None) -> Delivery | None:
-    """Claim a queued row for one send (compare-and-set); None if it was sent, is being sent, or is gone.
-
-    `direct`: notices (by name) that always go by one channel, and that channel: a row of those with no channel yet
-    has it recorded by the claim itself, instead of by `record_channel` after it.
-    """
-    templates, channel = direct or (frozenset(), DeliveryChannel.CUSTOMER_SERVICE)
-    row = session.connection().execute(_CLAIM, {"row": outbox_id, "now": now, "direct": sorted(templates),
-                                                "direct_channel": channel.value}).first()
+def start_sending(session: Session, outbox_id: int, now: datetime) -> Delivery | None:
+    """Claim a queued row for one send (compare-and-set); None if it was sent, is being sent, or is gone."""
+    row = session.connection().execute(_CLAIM, {"row": outbox_id, "now": now}).first()
     if row is None:
         return None
     channel = DeliveryChannel(row.channel) if row.channel else None

@@ -96,8 +96,7 @@ def _claim(runtime: WorkerRuntime, outbox_id: int, unrecorded: _Unrecorded) -> D
     transaction; None if it is not this job's to send."""
     with runtime.database.transaction() as session:
         unrecorded.record(runtime, session)
-        delivery = outbox.start_sending(session, outbox_id, runtime.clock(),
-                                        (notifications.staff_notices(), DeliveryChannel.CUSTOMER_SERVICE))
+        delivery = outbox.start_sending(session, outbox_id, runtime.clock())
         if delivery is not None and delivery.channel is None:
             delivery = outbox.record_channel(session, delivery, _choose(runtime, session, delivery))
     unrecorded.committed()
@@ -110,7 +109,7 @@ def _choose(runtime: WorkerRuntime, session: Session, delivery: Delivery) -> Del
     Staff are bound once and rarely write to the account, so their windows are mostly unknown to us; trying
     costs one call, and 45015/45047 turn to the template in the same job.
     """
-    if not notifications.for_resident(delivery.template):  # mostly chosen by the claim already
+    if not notifications.for_resident(delivery.template):
         return DeliveryChannel.CUSTOMER_SERVICE
     if windows.take_slot(session, delivery.recipient_openid, runtime.clock()):
         return DeliveryChannel.CUSTOMER_SERVICE

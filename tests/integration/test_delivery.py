@@ -156,11 +156,11 @@ def restarting_database(monkeypatch, failures: int) -> list[str]:
     waits: list[str] = []
     claim = outbox.start_sending
 
-    def start_sending(session, outbox_id, now, direct=None):  # type: ignore[no-untyped-def]
+    def start_sending(session, outbox_id, now):  # type: ignore[no-untyped-def]
         if len(waits) < failures:
             waits.append(f"claim {outbox_id}")
             raise OperationalError("UPDATE outbox", {}, Exception("the database system is starting up"))
-        return claim(session, outbox_id, now, direct)
+        return claim(session, outbox_id, now)
 
     monkeypatch.setattr(delivery.outbox, "start_sending", start_sending)
     monkeypatch.setattr(outage, "RETRY_DELAYS_S", (0.0, 0.0, 0.0))
@@ -184,11 +184,11 @@ def test_a_send_is_written_down_even_when_the_next_claim_had_to_wait(wechat, wor
     sent = []
     claim = outbox.start_sending
 
-    def start_sending(session, outbox_id, now, direct=None):  # type: ignore[no-untyped-def]
+    def start_sending(session, outbox_id, now):  # type: ignore[no-untyped-def]
         if outbox_id == second and not sent:
             sent.append(outbox_id)  # the first row's send is written down in this very transaction, which fails
             raise OperationalError("UPDATE outbox", {}, Exception("terminating connection"))
-        return claim(session, outbox_id, now, direct)
+        return claim(session, outbox_id, now)
 
     monkeypatch.setattr(delivery.outbox, "start_sending", start_sending)
     monkeypatch.setattr(outage, "RETRY_DELAYS_S", (0.0,))

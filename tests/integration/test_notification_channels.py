@@ -198,16 +198,6 @@ def test_a_staff_notice_without_a_template_id_fails_on_a_closed_window_naming_bo
     assert "45015" in failed.last_error
 
 
-def test_the_claim_itself_records_the_channel_of_a_notice_that_always_goes_one_way(worker, clock):
-    staff_notice, resident_notice = notify(worker, "d1", TAKEN, STAFF), notify(worker, "d2", PROGRESS, RESIDENT)
-    schedule.tick(worker)
-    direct = (notifications.staff_notices(), CS)
-    with worker.database.transaction() as session:
-        claimed = [outbox.start_sending(session, row_id, clock(), direct) for row_id in (staff_notice, resident_notice)]
-    assert [delivery.channel for delivery in claimed] == [CS, None]  # a resident's waits for their window's slot
-    assert [row(worker, staff_notice).channel, row(worker, resident_notice).channel] == [CS, None]
-
-
 def test_a_row_left_sending_by_a_dead_worker_is_failed_later_and_never_sent(worker, fake_wechat, clock):
     notice = notify(worker, "n1", TAKEN, STAFF)
     schedule.tick(worker)
