@@ -41,7 +41,7 @@ class WeChatSession(requests.Session):
         self.proxies.update(get_environ_proxies(base_url))
         self.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         self.trust_env = False  # read above, once: requests would walk os.environ twice on every call
-        proxy = self.proxies.get(base_url.split(":", 1)[0])
+        proxy = self.proxies.get(base_url.split(":", 1)[0]) or self.proxies.get("all")
         tls = {"cert_reqs": "CERT_REQUIRED", **({"ca_certs": self.verify} if isinstance(self.verify, str) else {})}
         self._pool: urllib3.PoolManager = (urllib3.ProxyManager(proxy, maxsize=POOL_SIZE, **tls) if proxy
                                            else urllib3.PoolManager(maxsize=POOL_SIZE, **tls))
@@ -53,11 +53,12 @@ class WeChatSession(requests.Session):
         full_url = _with_query(url, kwargs.get("params"))
         body = kwargs.get("data")
         timeout = kwargs.get("timeout")
+        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)  # requests takes both forms
         try:
             answer = self._pool.request(
                 method.upper(), full_url, body=body.encode() if isinstance(body, str) else body,
                 headers={**HEADERS, **(kwargs.get("headers") or {})},
-                timeout=urllib3.Timeout(connect=timeout, read=timeout), retries=False, redirect=False,
+                timeout=urllib3.Timeout(connect=connect, read=read), retries=False, redirect=False,
             )
         except (urllib3.exceptions.HTTPError, OSError) as error:
             raise _as_requests_error(error) from error

@@ -15,6 +15,7 @@ from bot.privacy import mask as mask_openid
 from bot.settings import Settings
 from bot.wechat.api import WeChatAPI, WeChatAPIError
 from bot.wechat.fake import FakeWeChatServer
+from bot.wechat.http import WeChatSession
 from tests.fakes import Fake
 
 APPID = "wxtestapp0001"
@@ -217,12 +218,13 @@ def test_an_unreachable_server_is_transient(redis_client: redis_lib.Redis) -> No
     assert caught.value.transient
 
 
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "ALL_PROXY"])
 def test_calls_go_through_the_proxy_the_environment_names_unless_no_proxy_exempts_the_host(
-    fake: Fake, redis_client: redis_lib.Redis, monkeypatch: pytest.MonkeyPatch
+    fake: Fake, redis_client: redis_lib.Redis, monkeypatch: pytest.MonkeyPatch, variable: str
 ) -> None:
     with FakeWeChatServer() as server:
         dead_proxy = server.url  # nothing listens there any more
-    monkeypatch.setenv("HTTP_PROXY", dead_proxy)
+    monkeypatch.setenv(variable, dead_proxy)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     proxied = WeChatAPI(APPID, SECRET, redis_client, base_url=fake.url, timeout=0.5)
@@ -234,6 +236,18 @@ def test_calls_go_through_the_proxy_the_environment_names_unless_no_proxy_exempt
     assert caught.value.transient and not fake.calls(CUSTOM_SEND)
     exempt.send_text(OPENID, "straight to the API")
     assert len(fake.calls(CUSTOM_SEND)) == 1
+
+
+def test_the_session_takes_requests_timeout_forms_and_leaves_other_calls_to_requests(fake: Fake) -> None:
+    session = WeChatSession(fake.url)
+    token = {"grant_type": "client_credential", "appid": APPID, "secret": SECRET}
+    answer = session.get(f"{fake.url}/cgi-bin/token", params=token, timeout=(0.5, 2.0))
+    assert answer.status_code == 200 and answer.json()["access_token"]
+    # A call this session does not do itself (a JSON body by keyword, here) is requests' own, and still answered.
+    sent = session.post(f"{fake.url}/cgi-bin/message/custom/send", params={"access_token": answer.json()["access_token"]},
+                        json={"touser": OPENID, "msgtype": "text", "text": {"content": "经 requests"}}, timeout=2.0)
+    assert sent.json() == {"errcode": 0, "errmsg": "ok"}
+    assert fake.calls(CUSTOM_SEND)[-1]["body"]["text"]["content"] == "经 requests"
 
 
 def test_an_unknown_api_path_is_a_permanent_error(fake: Fake, redis_client: redis_lib.Redis) -> None:
