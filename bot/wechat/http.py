@@ -46,7 +46,9 @@ class WeChatSession(requests.Session):
         self._pool: urllib3.PoolManager = (urllib3.ProxyManager(proxy, maxsize=POOL_SIZE, **tls) if proxy
                                            else urllib3.PoolManager(maxsize=POOL_SIZE, **tls))
 
-    def request(self, method: str | bytes, url: str | bytes, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(  # type: ignore[override]
+        self, method: str | bytes, url: str | bytes, **kwargs: Any
+    ) -> requests.Response:
         if set(kwargs) - _HANDLED or not isinstance(url, str) or isinstance(kwargs.get("data"), dict):
             return super().request(method, url, **kwargs)
         method = method.decode() if isinstance(method, bytes) else method

@@ -244,7 +244,8 @@ def test_the_session_takes_requests_timeout_forms_and_leaves_other_calls_to_requ
     answer = session.get(f"{fake.url}/cgi-bin/token", params=token, timeout=(0.5, 2.0))
     assert answer.status_code == 200 and answer.json()["access_token"]
     # A call this session does not do itself (a JSON body by keyword, here) is requests' own, and still answered.
-    sent = session.post(f"{fake.url}/cgi-bin/message/custom/send", params={"access_token": answer.json()["access_token"]},
+    access = {"access_token": answer.json()["access_token"]}
+    sent = session.post(f"{fake.url}/cgi-bin/message/custom/send", params=access,
                         json={"touser": OPENID, "msgtype": "text", "text": {"content": "经 requests"}}, timeout=2.0)
     assert sent.json() == {"errcode": 0, "errmsg": "ok"}
     assert fake.calls(CUSTOM_SEND)[-1]["body"]["text"]["content"] == "经 requests"
