@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 # one for at most the webhook's body deadline (2 s), so a dozen slow clients still leave threads for WeChat.
 # Each thread keeps one database connection: stay under SQLAlchemy's default pool (5 + 10 overflow).
 THREADS = 12
+# How long a stop waits for requests in flight before it kills the workers still running.
+GRACEFUL_S = 6
 KEEPALIVE_S = 2  # seconds an idle kept-alive connection may wait for its next request
 
 
@@ -60,6 +62,11 @@ def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None
         "threads": THREADS,
         # A worker that has not checked in for 10 s is stuck, not slow (WeChat gives up after 5 s).
         "timeout": 10,
+        # A stop lets requests in flight finish (a webhook request is over within WeChat's 5 s), then kills what is
+        # left. A worker forked just as a stop began can miss its signal (it still runs the arbiter's handlers until
+        # it sets its own): gunicorn's 30 s default kept such a stop waiting, and the demo, which kills the
+        # arbiter after 10 s, left that worker holding the port.
+        "graceful_timeout": GRACEFUL_S,
         "keepalive": KEEPALIVE_S,
         "preload_app": True,
         "accesslog": None,
