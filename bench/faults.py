@@ -40,7 +40,6 @@ import requests
 import topology
 import traffic
 
-from bot.settings import DEMO_AES_KEY
 from bot.wechat.fake import CUSTOM_SEND_PATH
 from bot.wechat.simulator import SignedRequest, WeChatServer
 
@@ -348,8 +347,8 @@ def main(argv: list[str] | None = None) -> int:
                              extra={"GRIDBOT_DIGEST_AFTER": str(options.digest_after)})
     try:
         topology.smoke(deployment)
-        server = WeChatServer(deployment.token, fixture.BENCH_APPID, DEMO_AES_KEY)
-        residents = [f"{fixture.OPENID_PREFIX}{number:06d}" for number in range(options.residents - 10)]
+        server = deployment.wechat()
+        residents = deployment.fresh_residents()
         phases = []
         for fault in faults:
             topology.say(f"faults: {fault.name}")

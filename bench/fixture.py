@@ -33,6 +33,11 @@ GRIDS_PER_COMMUNITY = 10
 CITY_STREET = "压测街道"
 
 
+def resident_openid(number: int) -> str:
+    """The openid of the bench's resident `number` (0, 1, …: the order `create` binds them in)."""
+    return f"{OPENID_PREFIX}{number:06d}"
+
+
 @dataclass(frozen=True)
 class BenchEnv:
     """Where the bench's database lives and the credentials both servers share."""
@@ -99,7 +104,7 @@ def seed(url: str, residents_count: int, city: seeding.StreetPlan | None = None)
             homes = [(building, org.units_of(session, building.id)) for building in buildings]
             openids = []
             for number in range(residents_count):
-                openid = f"{OPENID_PREFIX}{number:06d}"
+                openid = resident_openid(number)
                 building, units = homes[number % len(homes)]
                 unit = units[(number // len(homes)) % len(units)] if units else None
                 residents.bind(session, residents.get_or_create(session, openid, now), building, unit)

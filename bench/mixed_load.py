@@ -39,7 +39,6 @@ import topology
 import traffic
 from sqlalchemy import func, select
 
-from bot.settings import DEMO_AES_KEY
 from bot.wechat.simulator import SignedRequest, WeChatServer
 from storage.db import Database
 from storage.models import (
@@ -370,8 +369,8 @@ def main(argv: list[str] | None = None) -> int:
                              extra={"GRIDBOT_DIGEST_AFTER": str(options.digest_after)})
     try:
         topology.smoke(deployment)
-        server = WeChatServer(deployment.token, fixture.BENCH_APPID, DEMO_AES_KEY)
-        fresh = [f"{fixture.OPENID_PREFIX}{number:06d}" for number in range(options.residents - 10)]
+        server = deployment.wechat()
+        fresh = deployment.fresh_residents()
         staff_per_run = per_run * SHARES["staff"] // 10
         images_per_run = per_run * SHARES["media"] // 10 // 2 + 1
         topology.say("mixed: filing the appeals staff and images will refer to")

@@ -35,6 +35,7 @@ import fixture  # puts the repository on sys.path, before the first-party import
 import servers
 
 from bot.settings import DEMO_AES_KEY
+from bot.wechat.simulator import WeChatServer
 
 ROOT = fixture.ROOT
 SUBNET = "10.77.0"
@@ -52,6 +53,7 @@ SENTINEL_SERVICE = "gridbot"
 DATABASE = "gridbot"
 DEFAULT_DIR = Path("/tmp/gridbot-topology")
 START_TIMEOUT_S = 60.0
+SMOKE_RESERVE = 10  # the last residents, kept for `smoke`'s checks: a load sends from the others
 _STRIPPED_PREFIXES = ("WECHAT_", "GRIDBOT_", "BENCH_", "PG")
 
 
@@ -217,6 +219,15 @@ class Deployment:
     def api_url(self) -> str:
         return f"http://{HOSTS['wx']}:{API_PORT}"
 
+    def wechat(self) -> WeChatServer:
+        """WeChat's side of this deployment: it signs and encrypts the messages a load sends, and opens replies."""
+        return WeChatServer(self.token, fixture.BENCH_APPID, DEMO_AES_KEY)
+
+    def fresh_residents(self) -> list[str]:
+        """The openids of the residents a load may send from: every one but the last SMOKE_RESERVE, which `smoke`
+        takes one at a time (a resident's second appeal is answered as a repeat)."""
+        return [fixture.resident_openid(number) for number in range(self.residents - SMOKE_RESERVE)]
+
     def gridbot_environment(self, host: str) -> dict[str, str]:
         """What every gridbot process reads on `host`. GRIDBOT_DATA_DIR is one directory for all, as docs/deploy.md
         asks (an NFS share: workers save the photos web hosts serve)."""
@@ -376,15 +387,13 @@ def smoke(deployment: Deployment, timeout_s: float = 60.0) -> str:
     import loadgen
     import traffic
 
-    from bot.wechat.simulator import WeChatServer
-
-    server = WeChatServer(deployment.token, fixture.BENCH_APPID, DEMO_AES_KEY)
+    server = deployment.wechat()
     # A resident who has not written yet, in a building of its own and with a text of its own: a resident's second
     # appeal is answered as a repeat, and a neighbour's like one as 我也遇到.
     deployment.smokes += 1
     deployment.save()
     number = deployment.residents - deployment.smokes
-    xml = server.text(f"{fixture.OPENID_PREFIX}{number:06d}", f"{traffic.APPEALS[number % len(traffic.APPEALS)]}"
+    xml = server.text(fixture.resident_openid(number), f"{traffic.APPEALS[number % len(traffic.APPEALS)]}"
                       f"（第 {deployment.smokes} 次检查）", create_time=int(time.time()))
     request = server.sign(xml, encrypted=True)
     _, since = cards.fetch_cards(deployment.api_url)
