@@ -329,7 +329,7 @@ def _count_into_digest(session: Session, openid: str, notice: Notice, now: datet
     key = f"{kind}:{openid}:{start:%Y%m%d%H%M}"
     empty = StaffDigest(window_start=start, count=0, tickets=(), minutes=minutes)
     session.connection().execute(_NEW_DIGEST[session.get_bind().dialect.name], {
-        "idempotency_key": key, "recipient_openid": openid, "params": json.dumps(empty.params()), "created_at": now,
+        "idempotency_key": key, "recipient_openid": openid, "params": empty.stored, "created_at": now,
         "next_attempt_at": end})
     digest = session.connection().execute(_DIGEST_ROW, {"key": key}).one()
     if digest.status != OutboxStatus.PENDING:
@@ -340,8 +340,7 @@ def _count_into_digest(session: Session, openid: str, notice: Notice, now: datet
     named = ticket and ticket not in summary.tickets and len(summary.tickets) < DIGEST_TICKETS
     summary = replace(summary, count=summary.count + 1, tickets=summary.tickets + ((ticket,) if named else ()),
                       **{counter: getattr(summary, counter) + 1})
-    session.connection().execute(_DIGEST_COUNTS, {"row": digest.id,
-                                                   "params": json.dumps(summary.params(), ensure_ascii=False)})
+    session.connection().execute(_DIGEST_COUNTS, {"row": digest.id, "params": summary.stored})
     return True
 
 
