@@ -103,17 +103,10 @@ def building_by_scene(session: Session, scene_key: str) -> Building | None:
 
 def address(session: Session, grid_id: int, building_id: int | None, unit_id: int | None) -> Address:
     """Names for a grid, building and unit (ids as stored on residents and appeals)."""
-    street, community, grid = session.execute(_GRID_NAMES, {"grid": grid_id}).one()
+    names = session.execute(_GRID_NAMES, {"grid": grid_id}).one()
     building = session.get(Building, building_id) if building_id else None
     unit = session.get(Unit, unit_id) if unit_id else None
-    return Address(
-        street=street,
-        community=community,
-        grid=grid,
-        compound=building.compound if building else "",
-        building=building.name if building else None,
-        unit=unit.name if unit else None,
-    )
+    return _address(names, building, unit)
 
 
 Place = tuple[int, int | None, int | None]  # grid, building and unit ids, as `address` takes them
@@ -121,8 +114,7 @@ Place = tuple[int, int | None, int | None]  # grid, building and unit ids, as `a
 
 def addresses(session: Session, places: Collection[Place]) -> dict[Place, Address]:
     """`address` of many places in three statements (grids, buildings, units), as a dispatch chunk's cards need."""
-    grid_ids = {grid_id for grid_id, _, _ in places}
-    grids = {row.id: row for row in session.execute(_GRIDS_NAMES, {"grids": list(grid_ids)})} if grid_ids else {}
+    grids = _rows(session, _GRIDS_NAMES, {grid_id for grid_id, _, _ in places})
     buildings = _rows(session, _BUILDINGS, {building_id for _, building_id, _ in places if building_id})
     units = _rows(session, _UNITS, {unit_id for _, _, unit_id in places if unit_id})
     named: dict[Place, Address] = {}
@@ -130,13 +122,16 @@ def addresses(session: Session, places: Collection[Place]) -> dict[Place, Addres
         grid_id, building_id, unit_id = place
         if grid_id not in grids:
             raise NoResultFound(f"no grid {grid_id}")  # as `address`'s .one() says
-        building = buildings.get(building_id) if building_id else None
-        unit = units.get(unit_id) if unit_id else None
-        names = grids[grid_id]
-        named[place] = Address(street=names.street, community=names.community, grid=names.grid,
-                               compound=building.compound if building else "",
-                               building=building.name if building else None, unit=unit.name if unit else None)
+        named[place] = _address(grids[grid_id], buildings.get(building_id) if building_id else None,
+                                units.get(unit_id) if unit_id else None)
     return named
+
+
+def _address(names: Row[Any], building: Building | Row[Any] | None, unit: Unit | Row[Any] | None) -> Address:
+    """The Address of a grid's (street, community, grid) names and a building and unit (objects or rows)."""
+    return Address(street=names.street, community=names.community, grid=names.grid,
+                   compound=building.compound if building else "", building=building.name if building else None,
+                   unit=unit.name if unit else None)
 
 
 def _rows(session: Session, statement: Select[Any], ids: set[int]) -> dict[int, Row[Any]]:
@@ -145,7 +140,7 @@ def _rows(session: Session, statement: Select[Any], ids: set[int]) -> dict[int, 
 
 # Run for every task card, or every dispatch chunk: built once (see storage/outbox.py's statements).
 _GRID_NAMES = (
-    select(Street.name, Community.name, Grid.name)
+    select(Street.name.label("street"), Community.name.label("community"), Grid.name.label("grid"))
     .join(Community, Community.street_id == Street.id)
     .join(Grid, Grid.community_id == Community.id)
     .where(Grid.id == bindparam("grid"))
@@ -154,7 +149,7 @@ _GRIDS_NAMES = (
     select(Grid.id, Street.name.label("street"), Community.name.label("community"), Grid.name.label("grid"))
     .join(Community, Community.street_id == Street.id)
     .join(Grid, Grid.community_id == Community.id)
-    .where(Grid.id.in_(bindparam("grids", expanding=True)))
+    .where(Grid.id.in_(bindparam("ids", expanding=True)))
 )
 _BUILDINGS = select(Building.id, Building.compound, Building.name).where(
     Building.id.in_(bindparam("ids", expanding=True)))
