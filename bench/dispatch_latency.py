@@ -19,7 +19,7 @@ import re
 import sys
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -219,19 +219,12 @@ def _run(options: Options, messages: traffic.Traffic, started: list[servers.Serv
 def _memory(started: list[servers.Server], env: fixture.BenchEnv) -> dict[str, dict[str, int]]:
     """Each gridbot process's memory at the end of the load (KiB; gunicorn's master and workers apart), and
     the embedded Redis's; the fake API is WeChat's side and left out."""
-    found: dict[str, dict[str, int]] = {}
-    for process in started:
-        if process.name == "fake-wechat":
-            continue
-        for number, pid in enumerate(servers.group_pids(process)):
-            memory = servers.memory_of(pid)
-            if memory is not None:
-                name = process.name if number == 0 else f"{process.name} process {number}"
-                found[name] = {"rss": memory.rss, "peak": memory.peak, "pss": memory.pss}
-    redis = servers.memory_of(int((env.directory / "redis.pid").read_text()))
-    if redis is not None:
-        found["redis"] = {"rss": redis.rss, "peak": redis.peak, "pss": redis.pss}
-    return found
+    pids = {process.name if number == 0 else f"{process.name} process {number}": pid
+            for process in started if process.name != "fake-wechat"
+            for number, pid in enumerate(servers.group_pids(process))}
+    pids["redis"] = int((env.directory / "redis.pid").read_text())
+    measured = {name: servers.memory_of(pid) for name, pid in pids.items()}
+    return {name: asdict(memory) for name, memory in measured.items() if memory is not None}  # None: gone meanwhile
 
 
 def _ticket(sent: loadgen.Sent) -> str | None:
