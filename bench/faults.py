@@ -29,9 +29,10 @@ import sys
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import cards
 import fixture  # puts the repository on sys.path, before the first-party imports below
@@ -327,6 +328,19 @@ def render(phases: list[Phase], outcome: Outcome, rate: float, seconds: float) -
     return "\n".join(lines)
 
 
+@contextmanager
+def deployed(directory: Path, residents: int, digest_after: int, keep: bool) -> Iterator[topology.Deployment]:
+    """The topology a fault run loads (two web hosts of two processes each, GRIDBOT_DIGEST_AFTER=`digest_after`),
+    checked with one appeal; taken down afterwards unless `keep`."""
+    deployment = topology.up(directory, residents, web_processes=2, extra={"GRIDBOT_DIGEST_AFTER": str(digest_after)})
+    try:
+        topology.smoke(deployment)
+        yield deployment
+    finally:
+        if not keep:
+            topology.network_down()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=10.0)
@@ -340,13 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args(argv)
     faults = [fault for fault in FAULTS if not options.only or fault.name.startswith(tuple(options.only))]
-    needed = int(options.rate * options.phase) * len(faults) + 10
+    needed = int(options.rate * options.phase) * len(faults) + topology.SMOKE_RESERVE
     if needed > options.residents:
         parser.error(f"--residents must be at least {needed}: each appeal comes from a resident who has not written")
-    deployment = topology.up(options.dir, options.residents, web_processes=2,
-                             extra={"GRIDBOT_DIGEST_AFTER": str(options.digest_after)})
-    try:
-        topology.smoke(deployment)
+    with deployed(options.dir, options.residents, options.digest_after, options.keep) as deployment:
         server = deployment.wechat()
         residents = deployment.fresh_residents()
         phases = []
@@ -355,9 +366,6 @@ def main(argv: list[str] | None = None) -> int:
             phases.append(run_phase(deployment, fault, server, options.rate, options.phase, residents))
         topology.say("faults: waiting for every acknowledged appeal's task cards")
         outcome = settle(deployment, phases)
-    finally:
-        if not options.keep:
-            topology.network_down()
     if options.json:
         print(json.dumps({"phases": [{k: v for k, v in asdict(p).items() if k not in ("tickets", "sent_at")}
                                      for p in phases], "outcome": asdict(outcome)}, ensure_ascii=False))

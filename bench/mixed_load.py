@@ -365,10 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     if options.fault != "none" and len(chosen) == 1:
         parser.error(f"no fault named {options.fault!r} in bench/faults.py")
     per_run = int(options.rate * options.phase)
-    deployment = topology.up(options.dir, options.residents, web_processes=2,
-                             extra={"GRIDBOT_DIGEST_AFTER": str(options.digest_after)})
-    try:
-        topology.smoke(deployment)
+    with faults.deployed(options.dir, options.residents, options.digest_after, options.keep) as deployment:
         server = deployment.wechat()
         fresh = deployment.fresh_residents()
         staff_per_run = per_run * SHARES["staff"] // 10
@@ -387,9 +384,6 @@ def main(argv: list[str] | None = None) -> int:
         topology.say("mixed: waiting for every acknowledged appeal's task cards")
         outcome = faults.settle(deployment, [run.phase for run in runs])
         numbers = outcomes(deployment, prepared, started)
-    finally:
-        if not options.keep:
-            topology.network_down()
     print(render(runs, outcome, numbers, options))
     return 0
 
