@@ -56,29 +56,38 @@ class Database:
         # Settings storage reads inside a transaction (e.g. storage.outbox's digest threshold): Session.info.
         self.session_info = dict(session_info or {})
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._held = threading.local()
+        self._held = threading.local()  # the connection this thread's open transaction runs on
+        self._idle: list[Connection] = []  # connections between transactions, the most recently used last
+        self._idle_lock = threading.Lock()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work commits at the end of the block, or rolls back on any error.
 
-        Each thread keeps one connection instead of checking one out per transaction: a web worker handles one
-        request at a time, and the pool's checkout, reset and return cost more than a short transaction's SQL.
+        Transactions take the most recently used idle connection rather than checking one out of the pool: the
+        pool's checkout, reset and return cost more than a short transaction's SQL. Most recently used, because
+        SQLite keeps a page cache per connection and empties it whenever another connection has written: a web
+        process handles one message at a time on any of its threads, and with a connection per thread each
+        message met a cold cache (its B-tree pages read again with a system call each, ~2 ms a message).
         """
-        connection = self._connection()
-        if connection.in_transaction():
+        if getattr(self._held, "connection", None) is not None:
             # A transaction opened inside another on this thread gets a connection of its own.
             with self._sessions(info=dict(self.session_info)) as session, session.begin():
                 yield session
             return
-        with connection.begin():
-            session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only",
-                              info=dict(self.session_info))
-            try:
-                yield session
-                session.flush()
-            finally:
-                session.close()
+        connection = self._held.connection = self._checkout()
+        try:
+            with connection.begin():
+                session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only",
+                                  info=dict(self.session_info))
+                try:
+                    yield session
+                    session.flush()
+                finally:
+                    session.close()
+        finally:
+            self._held.connection = None
+            self._checkin(connection)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -147,18 +156,24 @@ class Database:
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
     def dispose(self) -> None:
-        """Close this thread's connection and the pooled ones (before fork, and at shutdown)."""
-        held: Connection | None = getattr(self._held, "connection", None)
-        if held is not None:
-            held.close()
-            self._held.connection = None
+        """Close the idle connections and the pooled ones (before fork, and at shutdown)."""
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
         self.engine.dispose()
 
-    def _connection(self) -> Connection:
-        held: Connection | None = getattr(self._held, "connection", None)
-        if held is None or held.closed:
-            held = self._held.connection = self.engine.connect()
-        return held
+    def _checkout(self) -> Connection:
+        with self._idle_lock:
+            connection = self._idle.pop() if self._idle else None
+        if connection is None or connection.closed:
+            return self.engine.connect()
+        return connection
+
+    def _checkin(self, connection: Connection) -> None:
+        if not connection.closed:
+            with self._idle_lock:
+                self._idle.append(connection)
 
 
 def first_line(error: BaseException) -> str:

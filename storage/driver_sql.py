@@ -26,6 +26,10 @@ class DriverSQL:
     def __init__(self, text: str) -> None:
         self._by_dialect = {"postgresql": text, "sqlite": _PLACEHOLDER.sub(r":\1", text)}
 
+    def text_for(self, dialect: str) -> str:
+        """The statement as the `dialect` ("sqlite", "postgresql") driver receives it."""
+        return self._by_dialect[dialect]
+
     def run(self, session: Session, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Execute inside the session's transaction; the first row, if the statement returns any."""
         connection = session.connection()

@@ -45,9 +45,11 @@ _Target = aliased(Appeal)
 
 # Runs inside the webhook's transaction for every new appeal of a bound resident: one indexed read
 # (ix_appeals_grid_status), narrowed to the building and category, at most CANDIDATE_LIMIT rows.
+# `+a.grid_id`: SQLite without statistics would otherwise walk the grid's appeals of the last three days
+# (ix_appeals_grid_created) instead of seeking the building's open ones of the category.
 _NEIGHBOURS = DriverSQL(
     "SELECT a.id, a.ticket, a.status, a.unit_id, a.content FROM appeals a "
-    "WHERE a.grid_id = %(grid_id)s AND a.status IN (%(dispatched)s, %(accepted)s, %(paused)s) "
+    "WHERE +a.grid_id = %(grid_id)s AND a.status IN (%(dispatched)s, %(accepted)s, %(paused)s) "
     "AND a.building_id = %(building_id)s AND a.category = %(category)s AND a.created_at >= %(since)s "
     "AND (a.resident_id IS NULL OR a.resident_id <> %(resident_id)s) AND a.emergency IS NULL "
     "AND NOT EXISTS (SELECT 1 FROM appeal_followers f WHERE f.appeal_id = a.id AND f.resident_id = %(resident_id)s) "

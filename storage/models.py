@@ -239,6 +239,9 @@ class Appeal(Base):
         Index("ix_appeals_reporter_created", "reporter_staff_id", "created_at"),  # 上报 per hour
         Index("ix_appeals_created_at", "created_at"),  # the rates of a period (storage/rate_counts.py)
         Index("ix_appeals_grid_created", "grid_id", "created_at"),  # the rates of a period in a street or community
+        # A building's recent open appeals of a category (storage/joins.neighbours, on every appeal filed): by grid
+        # and date alone, a busy grid's webhook read every appeal of its last three days for each new one.
+        Index("ix_appeals_building_category_status", "building_id", "category", "status", "created_at"),
         # The lists' text search, content LIKE '%…%' (PostgreSQL with pg_trgm; migration 0023).
         Index("ix_appeals_content_trgm", "content", postgresql_using="gin",
               postgresql_ops={"content": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from bot.worker import schedule
-from storage import appeals, dedup, dispatch, residents
+from storage import appeals, dedup, dispatch, joins, residents
 from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage, Street
 from storage.tickets import next_ticket, normalize_ticket
@@ -152,12 +152,54 @@ def intake():
 
 def test_a_dead_connection_is_replaced_for_the_next_transaction(database):
     # Driver SQL runs on the raw cursor, but the rollback that follows goes through SQLAlchemy, which sees the
-    # disconnect and invalidates the thread's held connection.
+    # disconnect and invalidates the connection before it goes back to the idle ones.
     with pytest.raises((DBAPIError, sqlite3.Error, psycopg.Error)), database.transaction() as session:
         session.connection().connection.dbapi_connection.close()  # as a database restart would leave it
         dedup.stored_reply(session, "msg:1")
     with database.transaction() as session:
         assert dedup.stored_reply(session, "msg:1") is None
+
+
+def dbapi_connection_of(database):
+    """The driver connection a transaction runs on, as Database.transaction chose it."""
+    with database.transaction() as session:
+        return session.connection().connection.dbapi_connection
+
+
+def test_a_transaction_takes_the_connection_the_last_one_used_whichever_thread_it_runs_on(database):
+    """SQLite empties a connection's page cache when another connection has written: a web process's threads take
+    turns on the most recently used connection instead of each keeping its own."""
+    first = dbapi_connection_of(database)
+    with ThreadPoolExecutor(1) as other_thread:
+        assert other_thread.submit(dbapi_connection_of, database).result() is first
+    assert dbapi_connection_of(database) is first
+
+
+def test_transactions_at_the_same_time_run_on_connections_of_their_own(database):
+    if database.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite lets one transaction at a time write (BEGIN IMMEDIATE)")
+    with database.transaction() as outer:
+        held = outer.connection().connection.dbapi_connection
+        with ThreadPoolExecutor(1) as other_thread:
+            assert other_thread.submit(dbapi_connection_of, database).result() is not held
+        with database.transaction() as nested:  # on the same thread, inside the outer one
+            assert nested.connection().connection.dbapi_connection is not held
+        outer.add(Street(name="外层街道"))
+    with database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Street).where(Street.name == "外层街道")) == 1
+
+
+def test_a_buildings_neighbour_lookup_seeks_its_open_appeals_not_the_grids_last_three_days(database):
+    """storage.joins.neighbours runs for every appeal filed; SQLite has no statistics to choose by."""
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL chooses by its statistics")
+    with database.transaction() as session:
+        plan = session.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + joins._NEIGHBOURS.text_for("sqlite"),
+            {"grid_id": 1, "building_id": 1, "category": "物业服务", "since": "2026-12-01 00:00:00.000000",
+             "resident_id": 1, "limit": 5, "dispatched": "dispatched", "accepted": "accepted", "paused": "paused"},
+        ).all()
+    assert "USING INDEX ix_appeals_building_category_status" in plan[0][-1]
 
 
 def test_requests_leave_checkpoints_to_the_worker_which_moves_the_log_into_the_file(database, clock):
