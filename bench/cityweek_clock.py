@@ -88,11 +88,11 @@ def main() -> None:
     if args[:1] == ["fake-wechat"]:
         # The token lifetime is real seconds in Redis (its TTL), so the bench shortens it by the speed-up to keep
         # the number of fetches per simulated day close to a real day's.
-        from bot.wechat.fake import serve
+        from bot.cli.dev import serve_fake
 
         host, port, expires_in = args[args.index("--host") + 1], int(args[args.index("--port") + 1]), \
             int(args[args.index("--expires-in") + 1])
-        serve(host, port, expires_in=expires_in)
+        serve_fake(host, port, expires_in=expires_in)
         return
     sys.argv = ["gridbot", *args]
     runpy.run_module("bot", run_name="__main__", alter_sys=True)

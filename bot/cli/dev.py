@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from typing import Any
 
 import click
 import requests
 
 from bot.cli import preflight
 from bot.cli.support import fail, read_settings
+
+log = logging.getLogger(__name__)
 
 
 @click.command("fake-wechat")
@@ -21,14 +25,25 @@ from bot.cli.support import fail, read_settings
                    "(and encrypted with WECHAT_AES_KEY when set), e.g. http://127.0.0.1:8000/wechat")
 def fake_wechat(host: str, port: int, callback_ips: tuple[str, ...], events_to: str | None) -> None:
     """A local fake of WeChat's HTTP API that records every call (open / in a browser)."""
-    from bot.wechat.fake import serve as serve_fake
-
     account: dict[str, str | None] = {}
     if events_to:
         settings = read_settings()
         account = {"token": settings.wechat_token, "appid": settings.wechat_appid,
                    "aes_key": settings.wechat_aes_key}
     serve_fake(host, port, callback_ips=callback_ips, events_to=events_to, **account)
+
+
+def serve_fake(host: str, port: int, **options: Any) -> None:
+    """Run the fake on host:port until interrupted; options go to create_fake_app (expires_in, appid, secret,
+    callback_ips, events_to, token, aes_key)."""
+    from bot.web.server import run_fake_api
+    from bot.wechat.fake import create_fake_app
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    app = create_fake_app(**options)
+    log.info("fake WeChat API on http://%s:%d (set WECHAT_API_BASE_URL to it; recorded calls at /)", host, port)
+    run_fake_api(app, host, port)
 
 
 @click.command()

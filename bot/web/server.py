@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from subprocess import SubprocessError
-from typing import Any
+from typing import Any, Callable
 
 from gunicorn.app.base import BaseApplication
 
@@ -25,11 +25,13 @@ THREADS = 12
 # How long a stop waits for requests in flight before it kills the workers still running.
 GRACEFUL_S = 6
 KEEPALIVE_S = 2  # seconds an idle kept-alive connection may wait for its next request
+FAKE_API_THREADS = 32
+FAKE_API_KEEPALIVE_S = 60
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, runtime: Runtime, options: dict[str, Any]) -> None:
-        self.runtime = runtime
+    def __init__(self, app: Callable[[], Any], options: dict[str, Any]) -> None:
+        self.app = app
         self.options = options
         super().__init__()
 
@@ -38,7 +40,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return create_app(runtime=self.runtime)
+        return self.app()
 
 
 def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
@@ -77,6 +79,18 @@ def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None
         "post_fork": lambda _server, _worker: runtime.database.dispose(),
     }
     try:
-        _Gunicorn(runtime, options).run()
+        _Gunicorn(lambda: create_app(runtime=runtime), options).run()
     finally:
         shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def run_fake_api(app: Any, host: str, port: int) -> None:
+    """Serve `gridbot fake-wechat`'s app as WeChat's API servers answer: connections kept alive between calls
+    (werkzeug's server closed each one, so every call paid a new TCP connection on both sides). One process: the
+    fake's records live in its memory. Threads: a call the fake delays (an injected timeout) holds one."""
+    _Gunicorn(lambda: app, {
+        "bind": f"{host}:{port}", "workers": 1, "worker_class": "gthread", "threads": FAKE_API_THREADS,
+        "keepalive": FAKE_API_KEEPALIVE_S, "timeout": 30, "graceful_timeout": 2, "preload_app": True,
+        "accesslog": None,  # an access line would carry the access_token and secrets of the query string
+        "control_socket_disable": True, "loglevel": "warning",
+    }).run()

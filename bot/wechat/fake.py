@@ -12,7 +12,6 @@ import threading
 import time
 import zlib
 from collections import Counter
-from contextlib import suppress
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any, Callable
@@ -336,15 +335,3 @@ class FakeWeChatServer:
     def __exit__(self, *_exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-def serve(host: str, port: int, **options: Any) -> None:
-    """Run the fake on host:port until interrupted; options go to create_fake_app (expires_in, appid, secret,
-    callback_ips)."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    fake = FakeWeChatServer(host, port, **options)
-    logger.info("fake WeChat API on %s (set WECHAT_API_BASE_URL to it; recorded calls at /)", fake.url)
-    with suppress(KeyboardInterrupt):
-        fake.server.serve_forever()
-    fake.server.server_close()
