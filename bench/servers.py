@@ -202,6 +202,24 @@ def pid_cpu_seconds(pid: int) -> tuple[float, float] | None:
     return int(fields[11]) / ticks, int(fields[12]) / ticks
 
 
+def cpu_by_session() -> dict[int, float]:
+    """User + system CPU seconds of every live process and of the children it reaped, summed by session id (one
+    /proc scan). A service started in a session of its own is its session: a PostgreSQL backend or a gunicorn
+    worker that exited is counted in its parent's reaped time."""
+    ticks, found = os.sysconf("SC_CLK_TCK"), {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        session = int(fields[3])
+        found[session] = found.get(session, 0.0) + sum(int(value) for value in fields[11:15]) / ticks
+    return found
+
+
 def thread_cpu_seconds(pid: int) -> dict[int, float]:
     """User + system CPU seconds of each live thread of a process, by thread id (Linux /proc; empty elsewhere)."""
     ticks, found = os.sysconf("SC_CLK_TCK"), {}
