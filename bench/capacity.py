@@ -47,7 +47,7 @@ MAX_WEB_PROCESSES = 8
 MAX_RATE = 500.0
 MAX_PHASE_S = 300.0
 MAX_CONFIGS, MAX_STEPS = 8, 10
-_CONFIG = re.compile(r"(?P<web_hosts>\d)x(?P<web_processes>\d{1,2})/(?P<worker_hosts>\d)")
+_CONFIG = re.compile(r"(?P<web_hosts>\d)x(?P<web_processes>\d{1,2})/(?P<worker_hosts>\d)", re.ASCII)
 _STATE_PREFIXES = ("postgres", "redis-", "sentinel-")
 
 
@@ -220,11 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if len(options.configs) > MAX_CONFIGS or len(options.rates) > MAX_STEPS:
         parser.error(f"at most {MAX_CONFIGS} configurations and {MAX_STEPS} rates")
-    started, load_before = datetime.now().astimezone(), _load()
+    started, load_before, code = datetime.now().astimezone(), _load(), fixture.code_version()
     results = {config.label: run_config(config, options) for config in options.configs}
     header = (f"capacity on the namespace topology (PostgreSQL, Redis + Sentinel, nginx, HTTPS), {options.grids} "
-              f"grids, {options.phase:g} s a step, GRIDBOT_DIGEST_AFTER={options.digest_after}, code "
-              f"{fixture.code_version()}; {started:%Y-%m-%d %H:%M}–{datetime.now():%H:%M}, load {load_before} → "
+              f"grids, {options.phase:g} s a step, GRIDBOT_DIGEST_AFTER={options.digest_after}, code {code}; "
+              f"{started:%Y-%m-%d %H:%M}–{datetime.now():%H:%M}, load {load_before} → "
               f"{_load()}")
     if options.json:
         print(json.dumps({"header": header, "configs": {
