@@ -113,6 +113,7 @@ class Step:
     state_cpu_ms: float  # PostgreSQL and Redis, per acknowledged appeal
     busy_cores: float
     cpu_s: dict[str, float]
+    instead: dict[str, int]  # what the messages not acknowledged got: nginx's status, the first line of a reply
 
     @property
     def sustained(self) -> bool:
@@ -126,9 +127,9 @@ def residents_needed(rates: list[float], phase_s: float) -> int:
 
 
 def service_cpu(deployment: topology.Deployment) -> dict[str, float]:
-    """CPU seconds so far of each of the deployment's services (each runs in a session of its own)."""
-    by_session = servers.cpu_by_session()
-    return {name: by_session.get(service.pid, 0.0) for name, service in deployment.services.items()}
+    """CPU seconds so far of each of the deployment's services: its process and all it started."""
+    by_root = servers.cpu_of_trees([service.pid for service in deployment.services.values()])
+    return {name: by_root[service.pid] for name, service in deployment.services.items()}
 
 
 def run_step(deployment: topology.Deployment, config: Config, rate: float, phase_s: float, residents: list[str],
@@ -151,7 +152,7 @@ def run_step(deployment: topology.Deployment, config: Config, rate: float, phase
                 round(phase.acknowledged / phase.span_s, 1) if phase.span_s else 0.0, phase.p50_ms, phase.p95_ms,
                 phase.p99_ms, phase.late, phase.no_answer, phase.asked_to_resend, outcome.card_p50_s_by_phase[key],
                 outcome.card_p95_s_by_phase[key], outcome.lost, outcome.drained_s, round(gridbot * per_appeal, 1),
-                round(state * per_appeal, 1), round(busy, 2), used)
+                round(state * per_appeal, 1), round(busy, 2), used, dict(phase.other_replies))
 
 
 def run_config(config: Config, options: argparse.Namespace) -> list[Step]:
@@ -187,6 +188,9 @@ def render(results: dict[str, list[Step]], header: str) -> str:
                 f"{step.asked_to_resend} | {step.card_p50_s:.2f} / {step.card_p95_s:.2f} s | {step.lost} | "
                 f"{step.drained_s:g} s | {step.gridbot_cpu_ms:.1f} ms | {step.state_cpu_ms:.1f} ms | "
                 f"{step.busy_cores:.2f} | {'yes' if step.sustained else 'no'} |")
+    refused = [f"{step.config} {step.rate:g}/s: " + ", ".join(f"{what} ×{count}" for what, count in step.instead.items())
+               for steps in results.values() for step in steps if step.instead]
+    lines += ["", "not acknowledged: " + ("; ".join(refused) or "none")]
     lines += ["", "highest sustained rate: " + "; ".join(
         f"{label} {_rate(highest_sustained(steps))}" for label, steps in results.items())]
     return "\n".join(lines)

@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Mapping
+from typing import IO, Collection, Mapping
 
 import loadgen
 from fixture import ROOT, BenchEnv
@@ -202,11 +202,11 @@ def pid_cpu_seconds(pid: int) -> tuple[float, float] | None:
     return int(fields[11]) / ticks, int(fields[12]) / ticks
 
 
-def cpu_by_session() -> dict[int, float]:
-    """User + system CPU seconds of every live process and of the children it reaped, summed by session id (one
-    /proc scan). A service started in a session of its own is its session: a PostgreSQL backend or a gunicorn
-    worker that exited is counted in its parent's reaped time."""
-    ticks, found = os.sysconf("SC_CLK_TCK"), {}
+def cpu_of_trees(roots: Collection[int]) -> dict[int, float]:
+    """User + system CPU seconds of each root process and its descendants, counting the time of children they
+    reaped (one /proc scan). Descendants, not a session: PostgreSQL's backends leave the postmaster's session
+    (setsid), and one that exited is counted in the postmaster's reaped time."""
+    ticks, parent, used = os.sysconf("SC_CLK_TCK"), {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -215,8 +215,16 @@ def cpu_by_session() -> dict[int, float]:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2:].split()
-        session = int(fields[3])
-        found[session] = found.get(session, 0.0) + sum(int(value) for value in fields[11:15]) / ticks
+        pid = int(entry.name)
+        parent[pid] = int(fields[1])
+        used[pid] = sum(int(value) for value in fields[11:15]) / ticks
+    wanted, found = set(roots), dict.fromkeys(roots, 0.0)
+    for pid, seconds in used.items():
+        ancestor = pid
+        while ancestor not in wanted and ancestor > 1:
+            ancestor = parent.get(ancestor, 0)
+        if ancestor in wanted:
+            found[ancestor] += seconds
     return found
 
 
