@@ -74,7 +74,9 @@ class Phase:
     no_answer: int = 0
     late: int = 0
     p50_ms: float = 0.0
+    p95_ms: float = 0.0
     p99_ms: float = 0.0
+    span_s: float = 0.0  # from the first request's start to the last answer
     recovery_s: float = 0.0
     other_replies: Counter[str] = field(default_factory=Counter)  # what residents were told instead, by first line
     tickets: list[str] = field(default_factory=list)
@@ -229,8 +231,12 @@ def run_phase(deployment: topology.Deployment, fault: Fault, server: WeChatServe
         if not good and one.started_wall >= injected:
             last_bad = max(last_bad, one.started_wall)
     latencies.sort()
+    if results:
+        phase.span_s = round(max(one.started_wall + one.latency for one in results)
+                             - min(one.started_wall for one in results), 2)
     if latencies:
         phase.p50_ms = round(loadgen.percentile(latencies, 50) * 1000, 1)
+        phase.p95_ms = round(loadgen.percentile(latencies, 95) * 1000, 1)
         phase.p99_ms = round(loadgen.percentile(latencies, 99) * 1000, 1)
     phase.recovery_s = round(last_bad - injected, 1) if fault.name != FAULTS[0].name else 0.0
     return phase
@@ -266,24 +272,29 @@ class Outcome:
     twice_by_phase: dict[str, int]
     lost_by_phase: dict[str, int]
     card_p95_s_by_phase: dict[str, float]
-    drained_s: float  # after the last phase, until every awaited card had arrived (or DRAIN_S)
+    drained_s: float  # after the last phase, until every awaited card had arrived (or the wait's bound)
+    card_p50_s_by_phase: dict[str, float] = field(default_factory=dict)
+    drained: bool = True  # every acknowledged appeal dispatched and its awaited cards delivered
 
 
-def settle(deployment: topology.Deployment, phases: list[Phase]) -> Outcome:
-    """Wait for every acknowledged appeal's cards (or DRAIN_S), then count what was lost and what came twice."""
+def settle(deployment: topology.Deployment, phases: list[Phase], drain_s: float = DRAIN_S,
+           since: int = 0) -> Outcome:
+    """Wait for every acknowledged appeal's cards (or `drain_s`), then count what was lost and what came twice.
+    `since`: the fake API's last call number before the phases (their cards all come after it)."""
     tickets = [ticket for phase in phases for ticket in phase.tickets]
     ours = set(tickets)
     started = time.monotonic()
-    deadline = started + DRAIN_S
+    deadline = started + drain_s
     while True:
         rows, _statuses = cards.read_rows(deployment.database_url, tickets)
         # Calls the fake refused (HTTP 500, -1, a stale token) delivered nothing: only answered ones count.
-        seen = [card for card in cards.fetch_cards(deployment.api_url)[0] if card.ok and card.ticket in ours]
+        seen = [card for card in cards.fetch_cards(deployment.api_url, since)[0] if card.ok and card.ticket in ours]
         delivered = {(card.ticket, card.recipient) for card in seen}
         awaited = {(row.ticket, row.recipient) for row in rows if row.status != "digested"}
         # An appeal acknowledged in the last moments may not be dispatched yet: it has no rows to await so far.
         dispatched = {row.ticket for row in rows}
-        if (ours <= dispatched and awaited <= delivered) or time.monotonic() > deadline:
+        drained = ours <= dispatched and awaited <= delivered
+        if drained or time.monotonic() > deadline:
             break
         time.sleep(1.0)
     drained_s = round(time.monotonic() - started, 1)
@@ -292,7 +303,7 @@ def settle(deployment: topology.Deployment, phases: list[Phase]) -> Outcome:
     for card in seen:
         first_card[card.ticket] = min(first_card.get(card.ticket, card.at), card.at)
     in_database = {row.ticket for row in rows}
-    twice_by_phase, lost_by_phase, p95_by_phase = {}, {}, {}
+    twice_by_phase, lost_by_phase, p95_by_phase, p50_by_phase = {}, {}, {}, {}
     for phase in phases:
         mine = set(phase.tickets)
         twice_by_phase[phase.fault] = sum(count - 1 for (ticket, _), count in per_pair.items() if ticket in mine)
@@ -302,8 +313,9 @@ def settle(deployment: topology.Deployment, phases: list[Phase]) -> Outcome:
         carded = {ticket for ticket, _ in awaited if ticket in mine and ticket in first_card}
         delays = sorted(first_card[ticket] - phase.sent_at[ticket] for ticket in carded)
         p95_by_phase[phase.fault] = round(loadgen.percentile(delays, 95), 2) if delays else 0.0
+        p50_by_phase[phase.fault] = round(loadgen.percentile(delays, 50), 2) if delays else 0.0
     return Outcome(sum(lost_by_phase.values()), len(awaited), len(per_pair), sum(twice_by_phase.values()),
-                   twice_by_phase, lost_by_phase, p95_by_phase, drained_s)
+                   twice_by_phase, lost_by_phase, p95_by_phase, drained_s, p50_by_phase, drained)
 
 
 def render(phases: list[Phase], outcome: Outcome, rate: float, seconds: float) -> str:
@@ -329,11 +341,14 @@ def render(phases: list[Phase], outcome: Outcome, rate: float, seconds: float) -
 
 
 @contextmanager
-def deployed(directory: Path, residents: int, digest_after: int, keep: bool) -> Iterator[topology.Deployment]:
-    """The topology a fault run loads (two web hosts of two processes each, GRIDBOT_DIGEST_AFTER=`digest_after`),
-    checked with one appeal; taken down afterwards unless `keep`."""
-    deployment = topology.up(directory, residents, web_processes=2, extra={"GRIDBOT_DIGEST_AFTER": str(digest_after)})
+def deployed(directory: Path, residents: int, digest_after: int, keep: bool, *, web_hosts: int = 2,
+             web_processes: int = 2, worker_hosts: int = 2, grids: int = 0) -> Iterator[topology.Deployment]:
+    """The topology a load runs on (by default two web hosts of two processes each and two worker hosts,
+    GRIDBOT_DIGEST_AFTER=`digest_after`), checked with one appeal; taken down afterwards unless `keep`."""
     try:
+        deployment = topology.up(directory, residents, web_processes,
+                                 extra={"GRIDBOT_DIGEST_AFTER": str(digest_after)}, web_hosts=web_hosts,
+                                 worker_hosts=worker_hosts, grids=grids)
         topology.smoke(deployment)
         yield deployment
     finally:

@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Mapping
+from typing import IO, Collection, Iterator, Mapping
 
 import loadgen
 from fixture import ROOT, BenchEnv
@@ -143,16 +143,18 @@ def group_cpu_seconds(server: Server) -> tuple[float, float] | None:
 
 def group_pids(server: Server) -> list[int]:
     """The live processes of the server's group (a gunicorn master and its workers), by pid."""
-    found = []
+    return sorted(pid for pid, fields in _process_stats() if int(fields[2]) == server.process.pid)
+
+
+def _process_stats() -> Iterator[tuple[int, list[str]]]:
+    """Every live process's pid and the fields of /proc/PID/stat after its command name (state, ppid, pgrp, …)."""
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
             except OSError:
-                continue
-            if int(stat[stat.rindex(")") + 2:].split()[2]) == server.process.pid:
-                found.append(int(entry.name))
-    return sorted(found)
+                continue  # gone meanwhile
+            yield int(entry.name), stat[stat.rindex(")") + 2:].split()
 
 
 def named_pids(command_name: str) -> list[int]:
@@ -200,6 +202,24 @@ def pid_cpu_seconds(pid: int) -> tuple[float, float] | None:
         return None
     fields, ticks = stat[stat.rindex(")") + 2:].split(), os.sysconf("SC_CLK_TCK")
     return int(fields[11]) / ticks, int(fields[12]) / ticks
+
+
+def cpu_of_trees(roots: Collection[int]) -> dict[int, float]:
+    """User + system CPU seconds of each root process and its descendants, counting the time of children they
+    reaped (one /proc scan). Descendants, not a session: PostgreSQL's backends leave the postmaster's session
+    (setsid), and one that exited is counted in the postmaster's reaped time."""
+    ticks, parent, used = os.sysconf("SC_CLK_TCK"), {}, {}
+    for pid, fields in _process_stats():
+        parent[pid] = int(fields[1])
+        used[pid] = sum(int(value) for value in fields[11:15]) / ticks
+    wanted, found = set(roots), dict.fromkeys(roots, 0.0)
+    for pid, seconds in used.items():
+        ancestor = pid
+        while ancestor not in wanted and ancestor > 1:
+            ancestor = parent.get(ancestor, 0)
+        if ancestor in wanted:
+            found[ancestor] += seconds
+    return found
 
 
 def thread_cpu_seconds(pid: int) -> dict[int, float]:

@@ -4,6 +4,7 @@ three Sentinels, the fake WeChat API, and a host for the load generator — so t
 of it and watch it recover.
 
     python bench/topology.py up [--dir DIR] [--residents 2000] [--web-processes 2]   # build, start, print the map
+        [--web-hosts 2] [--worker-hosts 2] [--grids 0]
     python bench/topology.py smoke [--dir DIR]      # one appeal through nginx → its task card at the fake API
     python bench/topology.py status [--dir DIR]     # which services answer
     python bench/topology.py down [--dir DIR]       # stop everything, remove the namespaces and the bridge
@@ -53,6 +54,8 @@ SENTINEL_SERVICE = "gridbot"
 DATABASE = "gridbot"
 DEFAULT_DIR = Path("/tmp/gridbot-topology")
 START_TIMEOUT_S = 60.0
+WEB_HOSTS, WORKER_HOSTS = ("web1", "web2"), ("work1", "work2")  # the hosts that may run gridbot's processes
+MAX_GRIDS = 5000  # the seed articles' city has 4,327
 SMOKE_RESERVE = 10  # the last residents, kept for `smoke`'s checks: a load sends from the others
 _STRIPPED_PREFIXES = ("WECHAT_", "GRIDBOT_", "BENCH_", "PG")
 
@@ -264,8 +267,14 @@ class Deployment:
         return service
 
 
-def up(directory: Path, residents: int, web_processes: int, extra: dict[str, str] | None = None) -> Deployment:
-    """The whole deployment, started in dependency order; the database migrated and seeded from the root namespace."""
+def up(directory: Path, residents: int, web_processes: int, extra: dict[str, str] | None = None, *,
+       web_hosts: int = 2, worker_hosts: int = 2, grids: int = 0) -> Deployment:
+    """The whole deployment, started in dependency order; the database migrated and seeded from the root namespace.
+    `web_hosts` and `worker_hosts` (1 or 2) say how many of web1, web2 and work1, work2 run gridbot; with `grids`,
+    the residents live in a street of that many grids (fixture.city_plan) instead of the demo street."""
+    if not (1 <= web_hosts <= len(WEB_HOSTS) and 1 <= worker_hosts <= len(WORKER_HOSTS) and 0 <= grids <= MAX_GRIDS):
+        raise ValueError(f"1-{len(WEB_HOSTS)} web hosts, 1-{len(WORKER_HOSTS)} worker hosts and 0-{MAX_GRIDS} grids, "
+                         f"not {web_hosts}, {worker_hosts} and {grids}")
     if directory.exists():
         shutil.rmtree(directory)
     (directory / "logs").mkdir(parents=True)
@@ -282,12 +291,12 @@ def up(directory: Path, residents: int, web_processes: int, extra: dict[str, str
     from storage.db import upgrade
 
     upgrade(deployment.database_url)
-    fixture.seed(deployment.database_url, residents)
-    for host in ("web1", "web2"):
+    fixture.seed(deployment.database_url, residents, fixture.city_plan(grids) if grids else None)
+    for host in WEB_HOSTS[:web_hosts]:
         deployment.add(start(directory, host, host, WEB_PORT,
                              [*python, "serve", "--host", HOSTS[host], "--port", str(WEB_PORT),
                               "--workers", str(web_processes)], deployment.gridbot_environment(host)))
-    for host in ("work1", "work2"):
+    for host in WORKER_HOSTS[:worker_hosts]:
         deployment.add(start(directory, host, host, 0, [*python, "worker"], deployment.gridbot_environment(host)))
     start_nginx(deployment)
     return deployment
@@ -295,7 +304,8 @@ def up(directory: Path, residents: int, web_processes: int, extra: dict[str, str
 
 def start_nginx(deployment: Deployment) -> None:
     """nginx on the proxy host with deploy/nginx's files as an IT department installs them: only the web hosts'
-    addresses, the certificate (self-signed for the proxy's address) and the log paths are this bench's."""
+    addresses (those that run gridbot), the certificate (self-signed for the proxy's address) and the log paths are
+    this bench's."""
     sys.path.insert(0, str(ROOT / "deploy"))
     import render
 
@@ -305,7 +315,8 @@ def start_nginx(deployment: Deployment) -> None:
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                     "-keyout", str(key), "-out", str(certificate), "-days", "2", "-subj", "/CN=gridbot.example.gov.cn",
                     "-addext", f"subjectAltName=IP:{HOSTS['proxy']}"], check=True, capture_output=True, timeout=30)
-    upstream, site = render.render_nginx(prefix, [f"{HOSTS[host]}:{WEB_PORT}" for host in ("web1", "web2")],
+    upstream, site = render.render_nginx(prefix, [f"{HOSTS[host]}:{WEB_PORT}" for host in WEB_HOSTS
+                                                  if host in deployment.services],
                                          certificate, key, Path(deployment.directory) / "logs" / "nginx-access.log")
     temp = "".join(f"    {kind}_temp_path {prefix / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
                                                                             "scgi"))
@@ -423,6 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--residents", type=int, default=2000)
     parser.add_argument("--web-processes", type=int, default=2)
+    parser.add_argument("--web-hosts", type=int, choices=(1, 2), default=2)
+    parser.add_argument("--worker-hosts", type=int, choices=(1, 2), default=2)
+    parser.add_argument("--grids", type=int, default=0, help="residents in a street of this many grids (0: demo)")
     options = parser.parse_args(argv)
     if os.geteuid() != 0:
         say("topology: network namespaces need root")
@@ -432,7 +446,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if options.command == "up":
         try:
-            deployment = up(options.dir, options.residents, options.web_processes)
+            deployment = up(options.dir, options.residents, options.web_processes, web_hosts=options.web_hosts,
+                            worker_hosts=options.worker_hosts, grids=options.grids)
         except BaseException:
             network_down()
             raise
