@@ -25,8 +25,9 @@ SQLITE_AUTOCHECKPOINT_PAGES = 20_000  # ~80 MB of WAL
 # shorter wait and answers "please resend" when it runs out (see `is_busy`).
 LONG_LOCK_WAIT_MS = 30_000
 LOCK_POLL_S, LOCK_POLL_MAX_S = 0.00025, 0.004  # a wait for SQLite's write lock (see _begin_immediate)
-# Bulk writers (imports) commit every this many rows, and pause between batches for longer than SQLite's
-# busy handler sleeps between its retries (at most 100 ms): a request waiting for the write lock gets it.
+# Bulk writers (imports) commit every this many rows, and pause between batches for longer than a transaction
+# waiting for the write lock sleeps between its tries (at most LOCK_POLL_MAX_S; SQLite's busy handler, which the
+# statements inside a transaction still use, at most 100 ms): a request waiting for the write lock gets it.
 BATCH_ROWS = 200
 BATCH_PAUSE_S = 0.12
 _SQLITE_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)

@@ -43,10 +43,10 @@ MERGEABLE = JOINABLE
 CANDIDATE_LIMIT = 20
 _Target = aliased(Appeal)
 
-# Runs inside the webhook's transaction for every new appeal of a bound resident: one indexed read
-# (ix_appeals_grid_status), narrowed to the building and category, at most CANDIDATE_LIMIT rows.
-# `+a.grid_id`: SQLite without statistics would otherwise walk the grid's appeals of the last three days
-# (ix_appeals_grid_created) instead of seeking the building's open ones of the category.
+# Runs inside the webhook's transaction for every new appeal of a bound resident: one indexed read of the
+# building's open appeals of the category (ix_appeals_building_category_status), at most CANDIDATE_LIMIT rows.
+# `+a.grid_id` keeps SQLite, which has no statistics, off ix_appeals_grid_created: it walked the grid's appeals of
+# the last three days instead.
 _NEIGHBOURS = DriverSQL(
     "SELECT a.id, a.ticket, a.status, a.unit_id, a.content FROM appeals a "
     "WHERE +a.grid_id = %(grid_id)s AND a.status IN (%(dispatched)s, %(accepted)s, %(paused)s) "

@@ -217,7 +217,7 @@ def test_an_org_import_cut_off_between_batches_is_completed_by_running_it_again(
 @pytest.mark.quiet
 def test_a_transaction_waiting_for_sqlites_write_lock_takes_it_within_milliseconds_of_its_release(database):
     """SQLite's own busy handler retries after 1, 2, 5, 10, 15, 20, 25… ms: behind a 60 ms hold it would get in
-    ~18 ms after the release (at 78 ms). storage.db retries the BEGIN every half millisecond instead."""
+    ~18 ms after the release (at 78 ms). storage.db retries the BEGIN after 0.25 ms, doubling up to 4 ms."""
     if database.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL queues a waiting transaction itself")
     path = make_url(database.url).database
