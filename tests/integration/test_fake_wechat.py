@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import struct
+import subprocess
+import sys
 import time
 import zlib
 from typing import Any, Iterator
@@ -11,6 +15,7 @@ import pytest
 import requests
 
 from bot.wechat.fake import FakeWeChatServer
+from tests.support.ports import free_port_run
 
 SECRET = "fake-secret"
 CUSTOM_SEND = "/cgi-bin/message/custom/send"
@@ -222,3 +227,35 @@ def test_the_callback_ip_list_is_the_local_machine_plus_what_the_config_adds(fak
         configured = Client(server.url)
         answer = configured.get("/cgi-bin/getcallbackip", access_token=configured.token()).json()
     assert answer == {"ip_list": ["127.0.0.1", "::1", "10.8.0.0/16", "192.0.2.7"]}
+
+
+def test_gridbot_fake_wechat_keeps_a_connection_open_between_calls_as_wechats_api_does():
+    """A sender pays one TCP connection for many calls (werkzeug's development server closed each one)."""
+    port = free_port_run(1)
+    fake = subprocess.Popen([sys.executable, "-m", "bot", "fake-wechat", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not _answers(port):
+            assert fake.poll() is None and time.monotonic() < deadline, "fake-wechat did not start"
+            time.sleep(0.1)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        sockets = []
+        for _ in range(3):
+            connection.request("GET", "/cgi-bin/token?grant_type=client_credential&appid=wx1&secret=s")
+            answer = connection.getresponse()
+            assert answer.status == 200 and "access_token" in json.loads(answer.read())
+            assert not answer.will_close
+            sockets.append(connection.sock)
+        assert sockets[0] is not None and sockets[0] is sockets[1] is sockets[2]
+        connection.close()
+    finally:
+        fake.terminate()
+        assert fake.wait(timeout=10) == 0
+
+
+def _answers(port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/_fake/stats", timeout=1).ok
+    except requests.ConnectionError:
+        return False
