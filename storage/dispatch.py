@@ -47,18 +47,11 @@ MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
 # What counts against a member when 派单 picks the least busy one.
 HELD_STATUSES = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 # Statements every appeal's dispatch runs, built once with bind parameters (see storage/outbox.py's).
-_GRID_STAFF = (
-    select(Staff)
-    .where(Staff.grid_id == bindparam("grid"), Staff.active.is_(True), Staff.openid.is_not(None),
-           Staff.role.in_(GRID_TEAM))
-    .order_by(Staff.id)
-)
+_ON_THE_TEAM = (Staff.active.is_(True), Staff.openid.is_not(None), Staff.role.in_(GRID_TEAM))  # who gets a card
+_GRID_STAFF = select(Staff).where(Staff.grid_id == bindparam("grid"), *_ON_THE_TEAM).order_by(Staff.id)
 # ... and those every chunk runs once for all its appeals.
 _GRIDS_STAFF = (
-    select(Staff)
-    .where(Staff.grid_id.in_(bindparam("grids", expanding=True)), Staff.active.is_(True), Staff.openid.is_not(None),
-           Staff.role.in_(GRID_TEAM))
-    .order_by(Staff.id)
+    select(Staff).where(Staff.grid_id.in_(bindparam("grids", expanding=True)), *_ON_THE_TEAM).order_by(Staff.id)
 )
 _GRIDS_MODES = select(Grid.id, Grid.dispatch_mode).where(Grid.id.in_(bindparam("grids", expanding=True)))
 _LOOSE = (

@@ -139,18 +139,13 @@ def _rows(session: Session, statement: Select[Any], ids: set[int]) -> dict[int, 
 
 
 # Run for every task card, or every dispatch chunk: built once (see storage/outbox.py's statements).
-_GRID_NAMES = (
-    select(Street.name.label("street"), Community.name.label("community"), Grid.name.label("grid"))
-    .join(Community, Community.street_id == Street.id)
-    .join(Grid, Grid.community_id == Community.id)
-    .where(Grid.id == bindparam("grid"))
-)
-_GRIDS_NAMES = (
+_NAMES = (
     select(Grid.id, Street.name.label("street"), Community.name.label("community"), Grid.name.label("grid"))
     .join(Community, Community.street_id == Street.id)
     .join(Grid, Grid.community_id == Community.id)
-    .where(Grid.id.in_(bindparam("ids", expanding=True)))
 )
+_GRID_NAMES = _NAMES.where(Grid.id == bindparam("grid"))
+_GRIDS_NAMES = _NAMES.where(Grid.id.in_(bindparam("ids", expanding=True)))
 _BUILDINGS = select(Building.id, Building.compound, Building.name).where(
     Building.id.in_(bindparam("ids", expanding=True)))
 _UNITS = select(Unit.id, Unit.name).where(Unit.id.in_(bindparam("ids", expanding=True)))

@@ -20,7 +20,8 @@ from bot.web.webhook_metrics import enable_multiprocess
 log = logging.getLogger(__name__)
 # Threads per worker process. A thread is held by one request at a time; a client trickling its body holds
 # one for at most the webhook's body deadline (2 s), so a dozen slow clients still leave threads for WeChat.
-# Each thread keeps one database connection: stay under SQLAlchemy's default pool (5 + 10 overflow).
+# A request holds a database connection while its transaction runs (storage/db.py hands the threads the most
+# recently used one in turn): at most one a thread, under SQLAlchemy's default pool (5 + 10 overflow).
 THREADS = 12
 # How long a stop waits for requests in flight before it kills the workers still running.
 GRACEFUL_S = 6
