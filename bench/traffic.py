@@ -6,6 +6,7 @@ import itertools
 import time
 from urllib.parse import urlencode
 
+from bot.settings import Settings
 from bot.wechat.simulator import SignedRequest, WeChatServer, signature
 
 # ~30 appeals across the taxonomy's categories, 10-60 characters, none of them a command or a greeting.
@@ -42,20 +43,27 @@ APPEALS: tuple[str, ...] = (
     "楼道里的灯坏了好久，晚上黑漆漆的，老人容易摔倒。",
 )
 PATH = "/wechat"
+# What one resident may file in an hour as shipped (GRIDBOT_APPEALS_PER_HOUR's default): more are refused.
+APPEALS_PER_RESIDENT = Settings.appeals_per_hour
 # Far above any MsgId WeChat would send to a fresh database; every request of a run gets the next one.
 FIRST_MSG_ID = 6_100_000_000_000_000_000
 
 
 class Traffic:
-    """Hands out signed text messages with unique MsgIds, rotating over openids and appeal texts."""
+    """Hands out signed text messages with unique MsgIds, rotating over openids and appeal texts.
+
+    Each resident's messages are distinct texts: a resident repeating an open appeal
+    files nothing (the webhook folds it into the first), and a bench of repeats would measure the cheap path.
+    Beyond GRIDBOT_APPEALS_PER_HOUR messages a resident is refused instead: a bench needs enough residents for
+    its messages (see `residents_for`).
+    """
 
     def __init__(self, server: WeChatServer, openids: tuple[str, ...], encrypted: bool) -> None:
         """Messages from `openids`, signed (and encrypted when `encrypted`) by `server`."""
         self._server = server
         self._encrypted = encrypted
-        self._openids = itertools.cycle(openids)
-        # A stride co-prime with len(APPEALS) varies which text a given resident sends.
-        self._texts = itertools.cycle(APPEALS[(i * 7) % len(APPEALS)] for i in range(len(APPEALS)))
+        self._openids = openids
+        self._sent = itertools.count()
         self._msg_ids = itertools.count(FIRST_MSG_ID)
 
     def signed(self, count: int) -> list[SignedRequest]:
@@ -68,9 +76,20 @@ class Traffic:
         return [http_request(signed, host, port) for signed in self.signed(count)]
 
     def _one(self, now: int) -> SignedRequest:
-        """One text message, signed at `now`."""
-        xml = self._server.text(next(self._openids), next(self._texts), msg_id=next(self._msg_ids), create_time=now)
+        """One text message, signed at `now`: the next resident in turn, with the next text of their own."""
+        index = next(self._sent)
+        resident, turn = index % len(self._openids), index // len(self._openids)
+        # A stride co-prime with len(APPEALS) varies which text neighbouring residents start with.
+        text = APPEALS[(resident * 7 + turn) % len(APPEALS)]
+        if turn >= len(APPEALS):  # a number of its own: not the same appeal again (nlp.similarity.is_repeat)
+            text += f"（第{turn // len(APPEALS) + 1}次反映）"
+        xml = self._server.text(self._openids[resident], text, msg_id=next(self._msg_ids), create_time=now)
         return self._server.sign(xml, encrypted=self._encrypted, timestamp=now)
+
+
+def residents_for(messages: int) -> int:
+    """Residents a bench needs for `messages` appeals that are all filed: none over the hourly limit."""
+    return -(-messages // APPEALS_PER_RESIDENT)
 
 
 def http_request(signed: SignedRequest, host: str, port: int) -> bytes:

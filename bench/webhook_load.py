@@ -34,7 +34,9 @@ from handlers.resident_texts import SYSTEM_BUSY
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 50.0
 WARMUP_POOL_PER_S = 5000  # requests built for each warm-up second: more than either server can take
-POOL_MARGIN = 2.0  # the timed phase gets this many times the requests the warm-up rate says it needs
+POOL_MARGIN = 2.0
+# Residents enough that every message of a few rounds is filed: none over the hourly limit (bench/traffic.py).
+RESIDENTS = 5000  # the timed phase gets this many times the requests the warm-up rate says it needs
 GENERATOR_BUSY = 0.9  # above this share of a core the load generator may be what limits throughput
 # Messages are signed when a phase's batch is built, and the webhook accepts a timestamp for 300 s.
 MAX_PHASE_S = 240.0
@@ -134,7 +136,8 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--workers", type=int, default=1, help="gunicorn sync workers per server")
     parser.add_argument("--rounds", type=int, default=1, help="alternate echo/full this many times (noise)")
     parser.add_argument("--warmup", type=float, default=1.0, help="untimed seconds before each timed phase")
-    parser.add_argument("--residents", type=int, default=500, help="bound residents the messages come from")
+    parser.add_argument("--residents", type=int, default=RESIDENTS, help="bound residents the messages come from "
+                        "(each files at most GRIDBOT_APPEALS_PER_HOUR an hour; more are refused)")
     parser.add_argument("--safe", action="store_true", help="safe mode: AES-encrypted messages for both servers")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--tmp-dir", type=Path, default=None, help="where the throwaway database goes")
@@ -292,7 +295,8 @@ def render_table(report: dict[str, Any]) -> str:
         f"(target <= {targets['p99_max_ms']:g} ms: {'met' if targets['p99_met'] else 'MISSED'})",
         f"work check: {work['successful_full_requests']} successful full-path requests (warm-up included), "
         f"{work['processed_messages']} dedup keys: {'ok' if work['ok'] else 'MISMATCH'}; {work['appeals']} appeals "
-        f"(the rest repeats folded into a resident's own open appeal), {work['appeal_events']} appeal events, "
+        f"filed ({'one per request' if work['appeals'] == work['successful_full_requests'] else 'the rest were repeats or over a resident’s hourly limit'}), "
+        f"{work['appeal_events']} appeal events, "
         f"{work['outbox_rows']} outbox rows",
     ]
     lines += _notes(report)
