@@ -70,7 +70,8 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--rate", type=float, default=50.0, help="appeals per second, open loop")
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to send")
     parser.add_argument("--residents", type=int, default=None, help="bound residents the messages come from "
-                        "(default: enough that each files at most GRIDBOT_APPEALS_PER_HOUR, at least 500)")
+                        "(default: someone in every building of --grids, none filing more than GRIDBOT_APPEALS_PER_HOUR, "
+                        "at least 500)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the webhook")
     parser.add_argument("--worker-processes", type=int, default=1, help="`gridbot worker` processes")
     parser.add_argument("--grids", type=int, default=0,
@@ -89,7 +90,8 @@ def parse_args(argv: list[str] | None) -> Options:
     if args.seconds > MAX_SECONDS:
         parser.error(f"--seconds can be at most {MAX_SECONDS:g} (signatures expire after 300 s)")
     if args.residents is None:
-        args.residents = max(500, traffic.residents_for(round(args.rate * args.seconds) + 1))  # + the smoke appeal
+        args.residents = max(500, traffic.residents_for(round(args.rate * args.seconds) + 1),  # + the smoke appeal
+                             fixture.residents_to_cover(args.grids))
     return Options(**vars(args))
 
 

@@ -31,6 +31,7 @@ OPENID_PREFIX = "bench_"
 # and a leader per grid, as the seed articles' city has it (4,327 grids, 4,407 grid staff, ~1.5 members a grid).
 GRIDS_PER_COMMUNITY = 10
 CITY_STREET = "压测街道"
+BUILDINGS_PER_GRID = 2  # city_plan's
 
 
 def resident_openid(number: int) -> str:
@@ -126,6 +127,11 @@ def city_plan(grids: int) -> seeding.StreetPlan:
         for seat, role in enumerate((StaffRole.GRID_MEMBER, StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)):
             staff.append((f"bench_staff_{number:05d}_{seat}", f"网格员{number}-{seat}", role, community, grid))
     return seeding.StreetPlan(CITY_STREET, layout, tuple(staff))
+
+
+def residents_to_cover(grids: int) -> int:
+    """Residents `seed` needs for someone in every building of a street of `grids` grids (city_plan)."""
+    return grids * BUILDINGS_PER_GRID
 
 
 def work_done(url: str) -> WorkDone:
