@@ -187,7 +187,7 @@ def first_line(error: BaseException) -> str:
 
 def is_busy(error: BaseException) -> bool:
     """Whether a database error means another transaction held a lock for longer than this process waits."""
-    cause = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error; DriverSQL does not
+    cause = getattr(error, "orig", None) or error  # SQLAlchemy and DriverSQL wrap the driver's error
     sqlite_code = getattr(cause, "sqlite_errorcode", None)
     if sqlite_code is not None:
         return sqlite_code & 0xFF in _SQLITE_BUSY_CODES  # extended codes keep the primary one in the low byte

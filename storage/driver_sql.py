@@ -4,17 +4,21 @@ Measured on the webhook's path: SQLAlchemy's execution layers cost 40-100 us aro
 5-30 us, and a request runs five of them. These statements run on the DB-API cursor of the session's own
 connection, inside the transaction SQLAlchemy began and will commit; they skip compilation, type processing
 and result wrapping, so parameters must already be what the driver stores (see `timestamp`) and rows come back
-as plain tuples. Written once with %(name)s placeholders; SQLite gets them rewritten to :name.
+as plain tuples. Written once with %(name)s placeholders; SQLite gets them rewritten to :name. The driver's errors
+are raised as SQLAlchemy's (an IntegrityError for a key already there, an OperationalError for a database gone), so
+callers catch one kind whichever way a statement ran.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+T = TypeVar("T")
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 # SQLAlchemy's SQLite DATETIME storage format: text, always with microseconds, so values compare as text.
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
@@ -23,8 +27,10 @@ _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 class DriverSQL:
     """One statement, in the placeholder style of whichever driver runs it."""
 
-    def __init__(self, text: str) -> None:
-        self._by_dialect = {"postgresql": text, "sqlite": _PLACEHOLDER.sub(r":\1", text)}
+    def __init__(self, text: str, *, for_update: bool = False) -> None:
+        """`for_update`: PostgreSQL locks the rows read (SQLite's transactions already hold the one write lock)."""
+        self._by_dialect = {"postgresql": text + (" FOR UPDATE" if for_update else ""),
+                            "sqlite": _PLACEHOLDER.sub(r":\1", text)}
 
     def text_for(self, dialect: str) -> str:
         """The statement as the `dialect` ("sqlite", "postgresql") driver receives it."""
@@ -32,21 +38,24 @@ class DriverSQL:
 
     def run(self, session: Session, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Execute inside the session's transaction; the first row, if the statement returns any."""
-        connection = session.connection()
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(self._by_dialect[connection.dialect.name], params)
-            return cursor.fetchone() if cursor.description else None
-        finally:
-            cursor.close()
+        return self._execute(session, params, lambda cursor: cursor.fetchone() if cursor.description else None)
 
     def all(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Execute a query inside the session's transaction; every row."""
+        return self._execute(session, params, lambda cursor: list(cursor.fetchall()))
+
+    def _execute(self, session: Session, params: Mapping[str, Any], fetch: Callable[[Any], T]) -> T:
         connection = session.connection()
+        dialect = connection.dialect
+        statement = self._by_dialect[dialect.name]
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(self._by_dialect[connection.dialect.name], params)
-            return list(cursor.fetchall())
+            cursor.execute(statement, params)
+            return fetch(cursor)
+        except dialect.loaded_dbapi.Error as error:
+            # Wrapped as SQLAlchemy wraps its own statements' errors, parameters hidden (texts, phone numbers).
+            raise DBAPIError.instance(statement, params, error, dialect.loaded_dbapi.Error,
+                                      hide_parameters=True, dialect=dialect) from error
         finally:
             cursor.close()
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Sequence, cast
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
 from storage.models import Appeal, DeliveryChannel, OutboxMessage, OutboxStatus, Staff
 from storage.notices import Notice, StaffDigest, StaffEscalated, StaffNewAppeal, StaffReminder, from_params
 
@@ -46,52 +46,41 @@ FOLDED: dict[type[Notice], str] = {StaffNewAppeal: "new", StaffReminder: "remind
 FOLDED_NAMES = frozenset(kind.name for kind in FOLDED)
 ROUTINE_WINDOW = timedelta(minutes=15)
 
-# The statements every task card runs, built once with bind parameters: building a statement and its cache key
-# is two thirds of what SQLAlchemy spends on a short one, and a dispatch round runs thousands
-# (bench/appeal_cost.py). Executed on the session's connection, as Core statements: no ORM object per row, and
-# none of the ORM's work per statement (a third of a short statement's cost); the session is flushed first where
-# it may hold something they read or point to.
-_INSERT_ROW = insert(OutboxMessage.__table__)
-_SENT_ON_THEIR_OWN = select(func.count(OutboxMessage.id)).where(
-    OutboxMessage.recipient_openid == bindparam("openid"),
-    OutboxMessage.created_at >= bindparam("start"),
-    OutboxMessage.created_at < bindparam("end"),
-    # Spelled out rather than IN (...): a literal list becomes an expanding parameter that SQLAlchemy renders into
-    # the SQL again at every execution, and this runs for every card.
-    or_(*(OutboxMessage.template == name for name in sorted(FOLDED_NAMES))),
-    OutboxMessage.status != OutboxStatus.DIGESTED,
+# The statements every task card runs, handed straight to the driver (storage/driver_sql.py): SQLAlchemy's layers
+# around a statement cost more than SQLite's work in it, and a dispatch round runs thousands
+# (bench/appeal_cost.py). Parameters are what the driver stores: `timestamp` for times, plain text for statuses.
+_INSERT_ROW = DriverSQL(
+    "INSERT INTO outbox (idempotency_key, recipient_openid, template, params, appeal_id, status, attempts, "
+    "created_at, next_attempt_at) VALUES (%(key)s, %(openid)s, %(template)s, %(params)s, %(appeal_id)s, "
+    "%(status)s, 0, %(now)s, %(now)s)"
 )
-_DIGEST_ROW = (
-    select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.params)
-    .where(OutboxMessage.idempotency_key == bindparam("key")).with_for_update()
+# Spelled out as parameters rather than bound as a list: one statement text whatever the driver.
+_FOLDED_PARAMS = {f"folded{number}": name for number, name in enumerate(sorted(FOLDED_NAMES))}
+_SENT_ON_THEIR_OWN = DriverSQL(
+    "SELECT count(id) FROM outbox WHERE recipient_openid = %(openid)s AND created_at >= %(start)s "
+    f"AND created_at < %(end)s AND template IN ({', '.join(f'%({name})s' for name in _FOLDED_PARAMS)}) "
+    "AND status != %(digested)s"
 )
-_DIGEST_COUNTS = (
-    update(OutboxMessage.__table__).where(OutboxMessage.id == bindparam("row")).values(params=bindparam("params"))
+# A person's digest row of a window, created unless it is there; then read, locked, and counted into.
+_NEW_DIGEST = DriverSQL(
+    "INSERT INTO outbox (idempotency_key, recipient_openid, template, params, status, attempts, created_at, "
+    "next_attempt_at) VALUES (%(key)s, %(openid)s, %(template)s, %(params)s, %(pending)s, 0, %(now)s, %(due)s) "
+    "ON CONFLICT (idempotency_key) DO NOTHING"
 )
-# A person's digest row of a window, created unless it is there (the dialects spell "unless" alike).
-_NEW_DIGEST = {
-    name: dialect_insert(OutboxMessage.__table__)
-    .values(template=StaffDigest.name, status=OutboxStatus.PENDING, attempts=0)
-    .on_conflict_do_nothing(index_elements=["idempotency_key"])
-    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
+_DIGEST_ROW = DriverSQL("SELECT id, status, params FROM outbox WHERE idempotency_key = %(key)s", for_update=True)
+_DIGEST_COUNTS = DriverSQL("UPDATE outbox SET params = %(params)s WHERE id = %(row)s")
 # A worker's claim of one row, and what it writes down after the call: three statements per message sent.
-_CLAIM = (
-    update(OutboxMessage.__table__)
-    .where(OutboxMessage.id == bindparam("row"), OutboxMessage.status == OutboxStatus.QUEUED)
-    .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sending_at=bindparam("now"))
-    .returning(OutboxMessage.recipient_openid, OutboxMessage.template, OutboxMessage.params,
-               OutboxMessage.attempts, OutboxMessage.channel, OutboxMessage.created_at)
+_CLAIM = DriverSQL(
+    "UPDATE outbox SET status = %(sending)s, attempts = attempts + 1, sending_at = %(now)s "
+    "WHERE id = %(row)s AND status = %(queued)s "
+    "RETURNING recipient_openid, template, params, attempts, channel, created_at"
 )
-_MARK_SENT = (
-    update(OutboxMessage.__table__)
-    .where(OutboxMessage.id == bindparam("row"), OutboxMessage.status == OutboxStatus.SENDING)
-    .values(status=OutboxStatus.SENT, sent_at=bindparam("now"), last_error=None, wechat_msgid=bindparam("msgid"))
+_MARK_SENT = DriverSQL(
+    "UPDATE outbox SET status = %(sent)s, sent_at = %(now)s, last_error = NULL, wechat_msgid = %(msgid)s "
+    "WHERE id = %(row)s AND status = %(sending)s"
 )
-_RECORD_CHANNEL = (
-    update(OutboxMessage.__table__)
-    .where(OutboxMessage.id == bindparam("row"), OutboxMessage.status == OutboxStatus.SENDING)
-    .values(channel=bindparam("channel"))
+_RECORD_CHANNEL = DriverSQL(
+    "UPDATE outbox SET channel = %(channel)s WHERE id = %(row)s AND status = %(sending)s"
 )
 
 
@@ -134,16 +123,10 @@ def add(
     else:
         folded = _fold_into_digest(session, recipient_openid, notice, now)
     session.flush()  # what the ORM holds goes first (the appeal the row points to)
-    session.connection().execute(_INSERT_ROW, {
-        "idempotency_key": key,
-        "recipient_openid": recipient_openid,
-        "template": notice.name,
-        "params": notice.stored,
-        "appeal_id": appeal_id,
-        "status": OutboxStatus.DIGESTED if folded else OutboxStatus.PENDING,
-        "attempts": 0,
-        "created_at": now,
-        "next_attempt_at": now,
+    _INSERT_ROW.run(session, {
+        "key": key, "openid": recipient_openid, "template": notice.name, "params": notice.stored,
+        "appeal_id": appeal_id, "status": str(OutboxStatus.DIGESTED if folded else OutboxStatus.PENDING),
+        "now": timestamp(session, now),
     })
 
 
@@ -219,23 +202,25 @@ def release_queued(session: Session, ids: Sequence[int], queued_at: datetime) ->
 
 def start_sending(session: Session, outbox_id: int, now: datetime) -> Delivery | None:
     """Claim a queued row for one send (compare-and-set); None if it was sent, is being sent, or is gone."""
-    row = session.connection().execute(_CLAIM, {"row": outbox_id, "now": now}).first()
+    row = _CLAIM.run(session, {"row": outbox_id, "now": timestamp(session, now), "sending": str(OutboxStatus.SENDING),
+                               "queued": str(OutboxStatus.QUEUED)})
     if row is None:
         return None
-    channel = DeliveryChannel(row.channel) if row.channel else None
-    return Delivery(outbox_id, row.recipient_openid, row.template, json.loads(row.params), row.attempts, channel,
-                    row.created_at)
+    recipient_openid, template, params, attempts, channel, created_at = row
+    return Delivery(outbox_id, recipient_openid, template, json.loads(params), attempts,
+                    DeliveryChannel(channel) if channel else None, parse_timestamp(created_at))
 
 
 def record_channel(session: Session, delivery: Delivery, channel: DeliveryChannel) -> Delivery:
     """Write down which way the claimed row is about to go, before the call that sends it."""
-    session.connection().execute(_RECORD_CHANNEL, {"row": delivery.id, "channel": channel})
+    _RECORD_CHANNEL.run(session, {"row": delivery.id, "channel": str(channel), "sending": str(OutboxStatus.SENDING)})
     return replace(delivery, channel=channel)
 
 
 def mark_sent(session: Session, outbox_id: int, now: datetime, msgid: str | None = None) -> None:
     """The message left (a template message with WeChat's msgid)."""
-    session.connection().execute(_MARK_SENT, {"row": outbox_id, "now": now, "msgid": msgid})
+    _MARK_SENT.run(session, {"row": outbox_id, "now": timestamp(session, now), "msgid": msgid,
+                             "sent": str(OutboxStatus.SENT), "sending": str(OutboxStatus.SENDING)})
 
 
 def mark_failed(session: Session, outbox_id: int, error: str) -> None:
@@ -314,7 +299,9 @@ def _fold_into_digest(session: Session, openid: str, notice: Notice, now: dateti
     start = now.replace(second=0, microsecond=0)
     end = start + DIGEST_WINDOW
     # Rows sent on their own this minute; a routine copy folded into the quarter's digest was not sent.
-    already = session.connection().scalar(_SENT_ON_THEIR_OWN, {"openid": openid, "start": start, "end": end})
+    (already,) = _SENT_ON_THEIR_OWN.run(session, {  # type: ignore[misc]
+        "openid": openid, "start": timestamp(session, start), "end": timestamp(session, end),
+        "digested": str(OutboxStatus.DIGESTED), **_FOLDED_PARAMS})
     if (already or 0) < session.info.get(DIGEST_AFTER_KEY, DIGEST_AFTER):
         return False
     return _count_into_digest(session, openid, notice, now, DIGEST_WINDOW, "digest")
@@ -328,19 +315,19 @@ def _count_into_digest(session: Session, openid: str, notice: Notice, now: datet
     end = start + window
     key = f"{kind}:{openid}:{start:%Y%m%d%H%M}"
     empty = StaffDigest(window_start=start, count=0, tickets=(), minutes=minutes)
-    session.connection().execute(_NEW_DIGEST[session.get_bind().dialect.name], {
-        "idempotency_key": key, "recipient_openid": openid, "params": empty.stored, "created_at": now,
-        "next_attempt_at": end})
-    digest = session.connection().execute(_DIGEST_ROW, {"key": key}).one()
-    if digest.status != OutboxStatus.PENDING:
+    _NEW_DIGEST.run(session, {"key": key, "openid": openid, "template": StaffDigest.name, "params": empty.stored,
+                              "pending": str(OutboxStatus.PENDING), "now": timestamp(session, now),
+                              "due": timestamp(session, end)})
+    digest_id, status, params = _DIGEST_ROW.run(session, {"key": key})  # type: ignore[misc]
+    if status != OutboxStatus.PENDING:
         return False
-    summary = cast(StaffDigest, from_params(StaffDigest.name, json.loads(digest.params)))
+    summary = cast(StaffDigest, from_params(StaffDigest.name, json.loads(params)))
     counter = FOLDED[type(notice)]
     ticket = getattr(notice, "ticket", None)
     named = ticket and ticket not in summary.tickets and len(summary.tickets) < DIGEST_TICKETS
     summary = replace(summary, count=summary.count + 1, tickets=summary.tickets + ((ticket,) if named else ()),
                       **{counter: getattr(summary, counter) + 1})
-    session.connection().execute(_DIGEST_COUNTS, {"row": digest.id, "params": summary.stored})
+    _DIGEST_COUNTS.run(session, {"row": digest_id, "params": summary.stored})
     return True
 
 

@@ -11,12 +11,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.worker import schedule
-from storage import appeals, dedup, dispatch, joins, residents
+from storage import appeals, dedup, dispatch, joins, outbox, residents
 from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage, Street
+from storage.notices import StaffDigest
 from storage.tickets import next_ticket, normalize_ticket
 
 pytestmark = pytest.mark.postgres
@@ -88,6 +89,22 @@ def test_a_message_key_is_claimed_exactly_once_under_concurrency(database, clock
 
     replies = race(6, claim)
     assert len(set(replies)) == 1 and replies[0].startswith("reply ")
+
+
+def test_a_key_already_in_the_outbox_raises_sqlalchemys_integrity_error_and_a_savepoint_keeps_the_rest(database,
+                                                                                                       clock):
+    # The outbox's INSERT runs on the driver's cursor (storage/driver_sql.py); callers such as the daily summary
+    # catch SQLAlchemy's IntegrityError around it, whichever driver raised it.
+    notice = StaffDigest(window_start=clock(), count=0, tickets=(), minutes=1)
+    with database.transaction() as session:
+        outbox.add(session, key="summary:o1", recipient_openid="o1", notice=notice, now=clock())
+        with pytest.raises(IntegrityError) as raised, session.begin_nested():
+            outbox.add(session, key="summary:o1", recipient_openid="o1", notice=notice, now=clock())
+        outbox.add(session, key="summary:o2", recipient_openid="o2", notice=notice, now=clock())
+    assert "parameters hidden" in str(raised.value)  # as SQLAlchemy's own: no texts, phone numbers in a log
+    with database.transaction() as session:
+        assert session.scalars(select(OutboxMessage.idempotency_key).order_by(OutboxMessage.id)).all() == [
+            "summary:o1", "summary:o2"]
 
 
 def test_two_cancels_racing_move_the_appeal_once(seeded, clock):
