@@ -50,7 +50,7 @@ class Notice:
 
     def params(self) -> dict[str, Any]:
         """The JSON-ready parameters the outbox stores for this notice."""
-        stored = {_key(field.name): _encode(getattr(self, field.name)) for field in dataclasses.fields(self)}
+        stored = {key: _encode(getattr(self, name)) for name, key in _stored_fields(type(self))}
         return {key: value for key, value in stored.items() if key not in _STORED_WHEN_TRUE or value}
 
     @functools.cached_property
@@ -62,13 +62,11 @@ class Notice:
 def from_params(name: str, params: dict[str, Any]) -> Notice:
     """The notice an outbox row holds; KeyError names an unknown notice or a missing required parameter."""
     kind = BY_NAME[name]
-    hints = _hints(kind)
     values = {}
-    for field in dataclasses.fields(kind):
-        key = _key(field.name)
+    for field_name, key, timed, required in _readers(kind):
         if key in params:
-            values[field.name] = _decode(hints[field.name], params[key])
-        elif field.default is dataclasses.MISSING:
+            values[field_name] = _decode(timed, params[key])
+        elif required:
             raise KeyError(key)
     return kind(**values)
 
@@ -546,6 +544,12 @@ class StaffWishCancelled(StaffNotice):
     code: str
 
 
+@functools.cache
+def _stored_fields(kind: type[Notice]) -> tuple[tuple[str, str], ...]:
+    """Each field of a notice with the key it is stored under (dataclasses.fields is slow to ask every time)."""
+    return tuple((field.name, _key(field.name)) for field in dataclasses.fields(kind))
+
+
 def _key(field_name: str) -> str:
     return field_name.removesuffix("_")  # `from_` because `from` is a keyword
 
@@ -558,8 +562,8 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(hint: Any, value: Any) -> Any:
-    if isinstance(value, str) and value and datetime in (typing.get_args(hint) or (hint,)):
+def _decode(timed: bool, value: Any) -> Any:
+    if timed and isinstance(value, str) and value:
         return datetime.fromisoformat(value)
     if isinstance(value, list):
         return tuple(value)
@@ -567,5 +571,9 @@ def _decode(hint: Any, value: Any) -> Any:
 
 
 @functools.cache
-def _hints(kind: type[Notice]) -> dict[str, Any]:
-    return typing.get_type_hints(kind)
+def _readers(kind: type[Notice]) -> tuple[tuple[str, str, bool, bool], ...]:
+    """How `from_params` reads each field of a notice, worked out once per kind (every send reads one): the field,
+    its stored key, whether it holds a time (datetime or datetime | None), whether a row must have it."""
+    hints = typing.get_type_hints(kind)
+    return tuple((field.name, _key(field.name), datetime in (typing.get_args(hints[field.name]) or (hints[field.name],)),
+                  field.default is dataclasses.MISSING) for field in dataclasses.fields(kind))
