@@ -11,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.worker import schedule
 from storage import appeals, dedup, dispatch, joins, outbox, residents
@@ -105,6 +105,19 @@ def test_a_key_already_in_the_outbox_raises_sqlalchemys_integrity_error_and_a_sa
     with database.transaction() as session:
         assert session.scalars(select(OutboxMessage.idempotency_key).order_by(OutboxMessage.id)).all() == [
             "summary:o1", "summary:o2"]
+
+
+def test_a_connection_the_server_dropped_is_replaced_after_a_driver_statement_met_it(database, clock):
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL server ends a backend; SQLite has none")
+    with database.transaction() as session:
+        backend = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with database.read() as session:  # kept idle by the Database, then ended by the server (a restart, a failover)
+        session.connection().exec_driver_sql(f"SELECT pg_terminate_backend({int(backend)})")
+    with pytest.raises(OperationalError), database.transaction() as session:
+        dedup.claim(session, "msg:7", clock(), "reply")  # the first statement runs on the driver's cursor
+    with database.transaction() as session:  # the next transaction gets a live connection
+        assert dedup.claim(session, "msg:7", clock(), "reply")
 
 
 def test_two_cancels_racing_move_the_appeal_once(seeded, clock):
