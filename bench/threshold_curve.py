@@ -1,7 +1,7 @@
 """The 待分类 threshold, chosen on real labelled messages, and what the shipped model is best trained on.
 
     GRIDBOT_PUBLIC_DATA=../shared/data/appeals-public python bench/threshold_curve.py [--training hand+real]
-        [--folds 5] [--json]
+        [--folds 5] [--json] [--predictions /tmp/cv.jsonl]
 
 Cross-validation on the Zhejiang train split only (the test split is never looked at here): the split's
 messages are cut into folds by a hash of their id; each fold is classified by the shipped kind of classifier
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -26,7 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-THRESHOLDS = (0.0, 0.1, 0.15, 0.2, 0.22, 0.25, 0.26, 0.27, 0.28, 0.29, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
+# Coarse steps where nobody would put a threshold, 0.01 steps where the 10 % rule lands.
+THRESHOLDS = (0.0, 0.1, 0.15, *(round(0.2 + step / 100, 2) for step in range(21)), 0.45, 0.5, 0.6, 0.7)
+# The protocol's bound on the in-scope share sent to 待分类, and the share the quantile protocol aims at (a margin
+# below the bound, since the full model's scores are not the fold models').
+MOST_BELOW = 0.10
+QUANTILE_SHARE = 0.095
 
 
 def _hash(text: str) -> int:
@@ -47,6 +53,24 @@ def training_parts(spec: str, data_dir: Path) -> tuple[list, bool]:  # type: ign
     return fixed, "unclassified" in parts
 
 
+def quantile_threshold(gold: list[str], ranked: list[tuple[str, float]], share: float) -> float:
+    """The lowest confidence that sends at least `share` of the in-scope messages (gold not 待分类) below it."""
+    from nlp.taxonomy import UNCLASSIFIED
+
+    scores = sorted(score for label, (_, score) in zip(gold, ranked, strict=True) if label != UNCLASSIFIED)
+    return scores[min(len(scores) - 1, math.ceil(share * len(scores)))]
+
+
+def kept_accuracy(gold: list[str], ranked: list[tuple[str, float]], share: float = MOST_BELOW) -> float:
+    """Accuracy of the in-scope messages left after the least sure `share` of them (README's "留 10%")."""
+    from nlp.taxonomy import UNCLASSIFIED
+
+    scoped = sorted(((score, best == label) for label, (best, score) in zip(gold, ranked, strict=True)
+                     if label != UNCLASSIFIED), key=lambda item: item[0])
+    kept = scoped[round(share * len(scoped)):]
+    return sum(right for _, right in kept) / len(kept)
+
+
 def classifier(training: list, rules):  # type: ignore[no-untyped-def, type-arg]
     from nlp.combined import CombinedClassifier
     from nlp.training import train
@@ -60,6 +84,8 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--test", action="store_true", help="instead: train on everything, report the test split")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--predictions", type=Path, help="also write each message's id, label and best (label, "
+                        "confidence) as JSON lines here (no texts; keep it outside the repository)")
     options = parser.parse_args()
     from nlp import load_taxonomy, public
     from nlp.classifier import KeywordClassifier
@@ -72,22 +98,35 @@ def main() -> int:
     fixed, with_unclassified = training_parts(options.training, data_dir)
     real_train = public.zhejiang(data_dir, "train")
     trainable = [example for example in real_train if with_unclassified or example.label != UNCLASSIFIED]
-    ranked, gold = [], []
+    ranked, gold, ids = [], [], []
     if options.test:
-        test = public.zhejiang(data_dir, "test")
+        test = public.with_texts(data_dir, "test")
         model = classifier(fixed + (trainable if "real" in options.training else []), rules)
-        ranked = [model.verdict(example.text).ranked[0] for example in test]
-        gold = [example.label for example in test]
+        ranked = [model.verdict(text).ranked[0] for _, text in test]
+        gold = [item.label for item, _ in test]
+        ids = [item.id for item, _ in test]
     else:
+        labelled = public.with_texts(data_dir, "train")
         for fold in range(options.folds):
-            held = [example for example in real_train if _hash(example.text) % options.folds == fold]
+            held = [(item, text) for item, text in labelled if _hash(text) % options.folds == fold]
             rest = [example for example in trainable if _hash(example.text) % options.folds != fold]
             model = classifier(fixed + (rest if "real" in options.training else []), rules)
-            ranked += [model.verdict(example.text).ranked[0] for example in held]
-            gold += [example.label for example in held]
+            ranked += [model.verdict(text).ranked[0] for _, text in held]
+            gold += [item.label for item, _ in held]
+            ids += [item.id for item, _ in held]
+    if options.predictions:
+        with options.predictions.open("w", encoding="utf-8") as out:
+            for key, label, (best, score) in zip(ids, gold, ranked, strict=True):
+                out.write(json.dumps({"id": key, "label": label, "best": best, "score": round(score, 6)},
+                                     ensure_ascii=False) + "\n")
     curve = [threshold_outcome(gold, ranked, threshold).as_json() for threshold in THRESHOLDS]
+    allowed = [row["threshold"] for row in curve if row["below_threshold"] <= MOST_BELOW]
+    summary = {"highest_threshold_within_10_percent": max(allowed) if allowed else None,
+               "quantile_threshold": round(quantile_threshold(gold, ranked, QUANTILE_SHARE), 4),
+               "kept_accuracy_10_percent": round(kept_accuracy(gold, ranked), 4)}
     if options.json:
-        print(json.dumps({"training": options.training, "test": options.test, "curve": curve}, ensure_ascii=False))
+        print(json.dumps({"training": options.training, "test": options.test, "folds": options.folds,
+                          "curve": curve, **summary}, ensure_ascii=False))
         return 0
     print(f"training: {options.training}; {'test split' if options.test else f'{options.folds}-fold CV on the train split'}"
           f" ({len(gold)} messages, {sum(label != UNCLASSIFIED for label in gold)} in scope)")
@@ -95,6 +134,13 @@ def main() -> int:
     for row in curve:
         print(f"{row['threshold']:9.2f} {row['below_threshold']:20.3f} {row['accuracy_above_threshold']:21.3f} "
               f"{row['accuracy_all']:14.3f}")
+    if options.test:  # the test split reports; it never chooses a threshold
+        print(f"accuracy after the least sure {MOST_BELOW:.0%} (留 10%): {summary['kept_accuracy_10_percent']:.3f}")
+        return 0
+    print(f"highest threshold (0.01 steps) sending at most {MOST_BELOW:.0%} of in-scope messages to 待分类: "
+          f"{summary['highest_threshold_within_10_percent']}; confidence below which {QUANTILE_SHARE:.1%} of them "
+          f"fall: {summary['quantile_threshold']}; accuracy after the least sure {MOST_BELOW:.0%} (留 10%): "
+          f"{summary['kept_accuracy_10_percent']:.3f}")
     return 0
 
 

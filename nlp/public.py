@@ -6,7 +6,8 @@ points); the repository keeps only the labels of the Zhejiang messages, keyed by
 
 The train/test split is fixed by the ids: within each label, messages are ordered by the SHA-256 of their id
 and the first TEST_PERCENT % (rounded) are the test split. Stratified, so every label is in both; the same for
-everyone, and a message never changes side unless labels are added to its label.
+everyone, and a message never changes side unless labels are added to its label. A train label corrected after
+the split was fixed keeps the label it was split by (`split_by`), so a correction moves no message across.
 """
 
 from __future__ import annotations
@@ -45,19 +46,26 @@ class Labelled:
     label: str
     second: str | None = None
     note: str | None = None
+    split_by: str | None = None  # the label it had when the split was fixed, if corrected since
+
+    @property
+    def stratum(self) -> str:
+        """The label its side of the split is decided within."""
+        return self.split_by or self.label
 
 
 def read_labels(path: str | Path = LABELS_FILE) -> list[Labelled]:
     """The hand labels, in file order."""
-    return [Labelled(str(record["id"]), record["label"], record.get("second"), record.get("note"))
-            for record in _records(Path(path))]
+    return [Labelled(str(record["id"]), record["label"], record.get("second"), record.get("note"),
+                     record.get("split_by")) for record in _records(Path(path))]
 
 
 def split(labels: Iterable[Labelled], test_percent: int = TEST_PERCENT) -> dict[str, str]:
-    """Message id -> "train" or "test": within each label, the first test_percent % by SHA-256 of the id."""
+    """Message id -> "train" or "test": within each label (as split: `stratum`), the first test_percent % by
+    SHA-256 of the id."""
     by_label: dict[str, list[str]] = defaultdict(list)
     for labelled in labels:
-        by_label[labelled.label].append(labelled.id)
+        by_label[labelled.stratum].append(labelled.id)
     sides = {}
     for ids in by_label.values():
         ordered = sorted(ids, key=lambda key: hashlib.sha256(key.encode()).hexdigest())
