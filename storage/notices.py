@@ -50,7 +50,7 @@ class Notice:
 
     def params(self) -> dict[str, Any]:
         """The JSON-ready parameters the outbox stores for this notice."""
-        stored = {key: _encode(getattr(self, name)) for name, key in _stored_fields(type(self))}
+        stored = {field.key: _encode(getattr(self, field.name)) for field in _stored_fields(type(self))}
         return {key: value for key, value in stored.items() if key not in _STORED_WHEN_TRUE or value}
 
     @functools.cached_property
@@ -63,11 +63,11 @@ def from_params(name: str, params: dict[str, Any]) -> Notice:
     """The notice an outbox row holds; KeyError names an unknown notice or a missing required parameter."""
     kind = BY_NAME[name]
     values = {}
-    for field_name, key, timed, required in _readers(kind):
-        if key in params:
-            values[field_name] = _decode(timed, params[key])
-        elif required:
-            raise KeyError(key)
+    for field in _stored_fields(kind):
+        if field.key in params:
+            values[field.name] = _decode(field.timed, params[field.key])
+        elif field.required:
+            raise KeyError(field.key)
     return kind(**values)
 
 
@@ -544,10 +544,25 @@ class StaffWishCancelled(StaffNotice):
     code: str
 
 
+class _StoredField(typing.NamedTuple):
+    """How a notice's field is written to and read from an outbox row."""
+
+    name: str
+    key: str  # the key it is stored under
+    timed: bool  # holds a time (datetime or datetime | None), stored as ISO text
+    required: bool  # a row must have it (no default)
+
+
 @functools.cache
-def _stored_fields(kind: type[Notice]) -> tuple[tuple[str, str], ...]:
-    """Each field of a notice with the key it is stored under (dataclasses.fields is slow to ask every time)."""
-    return tuple((field.name, _key(field.name)) for field in dataclasses.fields(kind))
+def _stored_fields(kind: type[Notice]) -> tuple[_StoredField, ...]:
+    """A notice kind's fields as stored, worked out once: every card is stored and every send reads one, and
+    dataclasses.fields and typing.get_type_hints are slow to ask each time."""
+    hints = typing.get_type_hints(kind)
+    return tuple(
+        _StoredField(field.name, _key(field.name), datetime in (typing.get_args(hint) or (hint,)),
+                     field.default is dataclasses.MISSING)
+        for field, hint in ((field, hints[field.name]) for field in dataclasses.fields(kind))
+    )
 
 
 def _key(field_name: str) -> str:
@@ -568,12 +583,3 @@ def _decode(timed: bool, value: Any) -> Any:
     if isinstance(value, list):
         return tuple(value)
     return value
-
-
-@functools.cache
-def _readers(kind: type[Notice]) -> tuple[tuple[str, str, bool, bool], ...]:
-    """How `from_params` reads each field of a notice, worked out once per kind (every send reads one): the field,
-    its stored key, whether it holds a time (datetime or datetime | None), whether a row must have it."""
-    hints = typing.get_type_hints(kind)
-    return tuple((field.name, _key(field.name), datetime in (typing.get_args(hints[field.name]) or (hints[field.name],)),
-                  field.default is dataclasses.MISSING) for field in dataclasses.fields(kind))
