@@ -20,8 +20,8 @@ log = logging.getLogger("worker")
 RESTART_AFTER_S = 5.0
 # The schedule thread's rounds keep the interpreter busy; the RQ thread's deliveries mostly wait on a socket. After
 # each wait a delivery needs the interpreter back, and with CPython's default (5 ms) it waited up to that long for
-# the busy thread to yield it, several times a card: at 150 appeals a second the cards were sent 69 a second
-# while the load lasted, 104 with 1 ms (bench/dispatch_latency.py).
+# the busy thread to yield it, several times a card: under a burst the cards left about half as fast again with 1 ms
+# (bench/dispatch_latency.py, 69 against 104 a second on the load of 2026-12-04, later found lighter than stated).
 SWITCH_INTERVAL_S = 0.001
 
 

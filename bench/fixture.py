@@ -31,7 +31,7 @@ OPENID_PREFIX = "bench_"
 # and a leader per grid, as the seed articles' city has it (4,327 grids, 4,407 grid staff, ~1.5 members a grid).
 GRIDS_PER_COMMUNITY = 10
 CITY_STREET = "压测街道"
-BUILDINGS_PER_GRID = 2  # city_plan's
+GRID_BUILDINGS = {"1号楼": ("1单元", "2单元"), "2号楼": ("1单元", "2单元")}  # each grid's compound in city_plan
 
 
 def resident_openid(number: int) -> str:
@@ -122,8 +122,7 @@ def city_plan(grids: int) -> seeding.StreetPlan:
     staff: list[seeding.StaffRow] = []
     for number in range(grids):
         community, grid = f"压测{number // GRIDS_PER_COMMUNITY + 1}社区", f"第{number % GRIDS_PER_COMMUNITY + 1}网格"
-        layout.setdefault(community, {})[grid] = (f"小区{number + 1}", {"1号楼": ("1单元", "2单元"),
-                                                                      "2号楼": ("1单元", "2单元")})
+        layout.setdefault(community, {})[grid] = (f"小区{number + 1}", dict(GRID_BUILDINGS))
         for seat, role in enumerate((StaffRole.GRID_MEMBER, StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER)):
             staff.append((f"bench_staff_{number:05d}_{seat}", f"网格员{number}-{seat}", role, community, grid))
     return seeding.StreetPlan(CITY_STREET, layout, tuple(staff))
@@ -131,7 +130,7 @@ def city_plan(grids: int) -> seeding.StreetPlan:
 
 def residents_to_cover(grids: int) -> int:
     """Residents `seed` needs for someone in every building of a street of `grids` grids (city_plan)."""
-    return grids * BUILDINGS_PER_GRID
+    return grids * len(GRID_BUILDINGS)
 
 
 def work_done(url: str) -> WorkDone:

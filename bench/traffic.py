@@ -52,10 +52,10 @@ FIRST_MSG_ID = 6_100_000_000_000_000_000
 class Traffic:
     """Hands out signed text messages with unique MsgIds, rotating over openids and appeal texts.
 
-    Each resident's messages are distinct texts: a resident repeating an open appeal
-    files nothing (the webhook folds it into the first), and a bench of repeats would measure the cheap path.
-    Beyond GRIDBOT_APPEALS_PER_HOUR messages a resident is refused instead: a bench needs enough residents for
-    its messages (see `residents_for`).
+    Each resident's messages are distinct texts: a resident repeating an open appeal files nothing (the webhook
+    folds it into the first), and a bench of repeats would measure that path instead. Beyond
+    GRIDBOT_APPEALS_PER_HOUR messages a resident is refused: a bench needs enough residents for its messages
+    (see `residents_for`).
     """
 
     def __init__(self, server: WeChatServer, openids: tuple[str, ...], encrypted: bool) -> None:

@@ -34,9 +34,9 @@ from handlers.resident_texts import SYSTEM_BUSY
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 50.0
 WARMUP_POOL_PER_S = 5000  # requests built for each warm-up second: more than either server can take
-POOL_MARGIN = 2.0
+POOL_MARGIN = 2.0  # the timed phase gets this many times the requests the warm-up rate says it needs
 # Residents enough that every message of a few rounds is filed: none over the hourly limit (bench/traffic.py).
-RESIDENTS = 5000  # the timed phase gets this many times the requests the warm-up rate says it needs
+RESIDENTS = 5000
 GENERATOR_BUSY = 0.9  # above this share of a core the load generator may be what limits throughput
 # Messages are signed when a phase's batch is built, and the webhook accepts a timestamp for 300 s.
 MAX_PHASE_S = 240.0
@@ -287,6 +287,8 @@ def render_table(report: dict[str, Any]) -> str:
                      f"{latency['p50']:>7.2f} {latency['p90']:>7.2f} {latency['p99']:>7.2f} {latency['max']:>7.2f} "
                      f"{cpu_text:>24} {_share(row['server_cpu_share']):>8} {row['generator_cpu_share']:>7.0%}")
     targets, work = report["targets"], report["work_check"]
+    filed = ("one per request" if work["appeals"] == work["successful_full_requests"]
+             else "the rest were repeats or over a resident's hourly limit")
     lines += [
         "",
         f"full/echo throughput: {report['ratio_full_to_echo']:.2f} "
@@ -295,9 +297,7 @@ def render_table(report: dict[str, Any]) -> str:
         f"(target <= {targets['p99_max_ms']:g} ms: {'met' if targets['p99_met'] else 'MISSED'})",
         f"work check: {work['successful_full_requests']} successful full-path requests (warm-up included), "
         f"{work['processed_messages']} dedup keys: {'ok' if work['ok'] else 'MISMATCH'}; {work['appeals']} appeals "
-        f"filed ({'one per request' if work['appeals'] == work['successful_full_requests'] else 'the rest were repeats or over a resident’s hourly limit'}), "
-        f"{work['appeal_events']} appeal events, "
-        f"{work['outbox_rows']} outbox rows",
+        f"filed ({filed}), {work['appeal_events']} appeal events, {work['outbox_rows']} outbox rows",
     ]
     lines += _notes(report)
     return "\n".join(lines)
