@@ -51,9 +51,10 @@ RESTART_AFTER_S = 5.0  # systemd's RestartSec in deploy/
 # gridbot process (gunicorn's workers inherit it), which moves the wall clock only, as on a VM without NTP.
 SKEWED_CLOCK_SOURCE = Path(__file__).with_name("skewed_clock.c")
 SKEWED_FOR_S = 12.0
-# Longer than the lost-job sweep (storage.outbox.REQUEUE_AFTER, 5 min): a job Redis lost in a failover (enqueued on
-# the old primary, never replicated) is sent by the sweep, late but not lost.
-DRAIN_S = 330.0
+# Longer than the sweeps: a job Redis lost in a failover (enqueued on the old primary, never replicated) is queued
+# again after storage.outbox.REQUEUE_AFTER (5 min), and the batch of a killed worker is settled by its call marks
+# after ABANDONED_AFTER (10 min): late but not lost.
+DRAIN_S = 630.0
 ACKNOWLEDGED = re.compile(r"已受理您的诉求\n编号：(G\d{10})")
 
 

@@ -401,6 +401,8 @@ class OutboxMessage(Base):
     channel: Mapped[str | None] = mapped_column(String(16))  # DeliveryChannel, recorded before each send
     wechat_msgid: Mapped[str | None] = mapped_column(String(32))  # a template message's msgid
     sending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when a worker claimed it for a send
+    # The Redis server (its run_id) the claiming worker marks its calls on (bot/worker/call_marks.py).
+    claim_epoch: Mapped[str | None] = mapped_column(String(40))
 
 
 class TicketCounter(Base):

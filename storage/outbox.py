@@ -1,9 +1,12 @@
 """The outbox: messages decided inside a transaction, delivered by workers after it commits.
 
-A row is sent at most once. A worker claims it (queued -> sending) before calling WeChat and records the
-channel before each call; a transient error puts it back to pending. A row still `sending` after
-ABANDONED_AFTER lost its worker somewhere around the call, and neither WeChat's customer-service nor its
-template API can say whether the message arrived: it is marked failed, "outcome unknown", never sent again.
+A row is sent at most once. A worker claims a batch of rows (queued -> sending) in one transaction, with their
+channels, before calling WeChat; a transient error puts a row back to pending. Before each call the worker marks the
+row in Redis, and after it notes the send there too (bot/worker/call_marks.py); the batch's sends are written here
+at its end. A row still `sending` after ABANDONED_AFTER lost its worker, and `settle_abandoned` asks those marks what
+became of it: never called (back to pending, sent later), sent (recorded), or cut off around the call. Neither
+WeChat's customer-service nor its template API can say whether that one arrived: it is marked failed, "outcome
+unknown", never sent again. Without marks to trust (another Redis server now, or none) every such row is.
 
 Digests: task cards, reminders and escalations (FOLDED) beyond `digest_after` to one person within one
 minute are not sent one by one (an emergency's 【紧急】 card always is). Each is still written, as `digested`, and counted into one digest row for that
@@ -17,21 +20,22 @@ needs the leader (escalations, returns, emergencies, complaints, focus cases, re
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Sequence, cast
+from typing import Any, Callable, Mapping, Sequence, cast
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
+from storage.driver_sql import DriverSQL, timestamp
 from storage.models import Appeal, DeliveryChannel, OutboxMessage, OutboxStatus, Staff
 from storage.notices import Notice, StaffDigest, StaffEscalated, StaffNewAppeal, StaffReminder, from_params
 
 # A queued row whose job has not finished by then was lost with its worker or its Redis: queue it again.
 REQUEUE_AFTER = timedelta(minutes=5)
-# A live send takes seconds (5 s API timeouts, one retry; a batch records a send when it claims its next row):
+# A live batch takes seconds, or minutes when every call meets the API's 5 s timeouts and one retry (20 rows x 10 s):
 # a row sending this long has no worker.
 ABANDONED_AFTER = timedelta(minutes=10)
 OUTCOME_UNKNOWN = "outcome unknown: worker stopped during the send"
@@ -69,12 +73,7 @@ _NEW_DIGEST = DriverSQL(
 )
 _DIGEST_ROW = DriverSQL("SELECT id, status, params FROM outbox WHERE idempotency_key = %(key)s", for_update=True)
 _DIGEST_COUNTS = DriverSQL("UPDATE outbox SET params = %(params)s WHERE id = %(row)s")
-# A worker's claim of one row, and what it writes down after the call: three statements per message sent.
-_CLAIM = DriverSQL(
-    "UPDATE outbox SET status = %(sending)s, attempts = attempts + 1, sending_at = %(now)s "
-    "WHERE id = %(row)s AND status = %(queued)s "
-    "RETURNING recipient_openid, template, params, attempts, channel, created_at"
-)
+# What a worker writes down for each row of its batch: the channel before the call, "sent" after it.
 _MARK_SENT = DriverSQL(
     "UPDATE outbox SET status = %(sent)s, sent_at = %(now)s, last_error = NULL, wechat_msgid = %(msgid)s "
     "WHERE id = %(row)s AND status = %(sending)s"
@@ -137,7 +136,7 @@ def session_info(digest_after: int) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Abandoned:
-    """A row whose send was cut off (failed as outcome unknown by `fail_abandoned`)."""
+    """A row whose send was cut off (failed as outcome unknown by `settle_abandoned`)."""
 
     id: int
     template: str
@@ -145,14 +144,58 @@ class Abandoned:
     appeal_id: int | None
 
 
-def fail_abandoned(session: Session, now: datetime) -> Sequence[Abandoned]:
-    """Fail the rows still `sending` ABANDONED_AFTER their claim; returns those this call failed.
+@dataclass(frozen=True)
+class Claim:
+    """A row still `sending` ABANDONED_AFTER its claim: the worker's claim, for its marks to be looked up."""
 
-    Compare-and-set on the status: of two relays running this at once, each row is returned to exactly one.
+    id: int
+    attempt: int  # the claim's attempt number (rows are claimed again after transient errors)
+    epoch: str | None  # the Redis server its marks went to; None for claims before marks existed
+    sending_at: datetime
+
+
+class CallState(enum.Enum):
+    """What a dead worker's marks say of one claimed row."""
+
+    NOT_CALLED = "not called"  # WeChat never saw it, and the worker that claimed it will not call now
+    SENT = "sent"  # the call succeeded; the worker died before writing it down
+    UNKNOWN = "unknown"  # cut off around the call, or no marks to trust
+
+
+CallOutcomes = Callable[[Sequence[Claim]], Mapping[int, tuple[CallState, str | None]]]
+
+
+def settle_abandoned(session: Session, now: datetime, outcomes: CallOutcomes) -> Sequence[Abandoned]:
+    """Settle the rows still `sending` ABANDONED_AFTER their claim by what `outcomes` says of their calls (a row it
+    leaves out is UNKNOWN): back to pending, sent (with WeChat's msgid), or failed as outcome unknown. Returns the
+    failed ones.
+
+    Compare-and-set on the status: of two relays running this at once, each row is settled by exactly one.
     """
+    claims = [Claim(row_id, attempts, epoch, sending_at) for row_id, attempts, epoch, sending_at in session.execute(
+        select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.claim_epoch, OutboxMessage.sending_at)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.sending_at < now - ABANDONED_AFTER)
+        .order_by(OutboxMessage.id)
+    )]
+    if not claims:
+        return []
+    said = outcomes(claims)
+    unknown = []
+    for claim in claims:
+        state, msgid = said.get(claim.id, (CallState.UNKNOWN, None))
+        if state is CallState.NOT_CALLED:
+            # Its attempt stays counted: the next claim's number, and so its mark, must be new.
+            _finish(session, claim.id, status=OutboxStatus.PENDING, next_attempt_at=now, queued_at=None,
+                    sending_at=None, claim_epoch=None)
+        elif state is CallState.SENT:
+            _finish(session, claim.id, status=OutboxStatus.SENT, sent_at=now, last_error=None, wechat_msgid=msgid)
+        else:
+            unknown.append(claim.id)
+    if not unknown:
+        return []
     rows = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.sending_at < now - ABANDONED_AFTER)
+        .where(OutboxMessage.id.in_(unknown), OutboxMessage.status == OutboxStatus.SENDING)
         .values(status=OutboxStatus.FAILED, last_error=OUTCOME_UNKNOWN)
         .returning(OutboxMessage.id, OutboxMessage.template, OutboxMessage.recipient_openid, OutboxMessage.appeal_id)
     ).all()
@@ -160,7 +203,7 @@ def fail_abandoned(session: Session, now: datetime) -> Sequence[Abandoned]:
 
 
 def take_due(session: Session, now: datetime, limit: int = 500, requeue_lost: bool = True) -> Sequence[int]:
-    """Mark due rows as queued and return their ids, for the relay to hand to RQ (call `fail_abandoned` first).
+    """Mark due rows as queued and return their ids, for the relay to hand to RQ (call `settle_abandoned` first).
 
     `requeue_lost`: also take rows queued more than REQUEUE_AFTER ago, whose jobs Redis lost. The relay asks for
     them only when RQ's queue is empty: while it holds a backlog those rows' jobs are most likely still waiting in
@@ -200,15 +243,19 @@ def release_queued(session: Session, ids: Sequence[int], queued_at: datetime) ->
     ).rowcount
 
 
-def start_sending(session: Session, outbox_id: int, now: datetime) -> Delivery | None:
-    """Claim a queued row for one send (compare-and-set); None if it was sent, is being sent, or is gone."""
-    row = _CLAIM.run(session, {"row": outbox_id, "now": timestamp(session, now), "sending": str(OutboxStatus.SENDING),
-                               "queued": str(OutboxStatus.QUEUED)})
-    if row is None:
-        return None
-    recipient_openid, template, params, attempts, channel, created_at = row
-    return Delivery(outbox_id, recipient_openid, template, json.loads(params), attempts,
-                    DeliveryChannel(channel) if channel else None, parse_timestamp(created_at))
+def claim(session: Session, outbox_ids: Sequence[int], now: datetime, epoch: str | None) -> list[Delivery]:
+    """Claim the queued rows among `outbox_ids` for a send each (compare-and-set), by id; a row that was sent, is
+    being sent, or is gone is left out. `epoch`: the Redis server the worker marks its calls on."""
+    rows = session.execute(
+        update(OutboxMessage.__table__)
+        .where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == OutboxStatus.QUEUED)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sending_at=now, claim_epoch=epoch)
+        .returning(OutboxMessage.id, OutboxMessage.recipient_openid, OutboxMessage.template, OutboxMessage.params,
+                   OutboxMessage.attempts, OutboxMessage.channel, OutboxMessage.created_at)
+    ).all()
+    return [Delivery(row_id, openid, template, json.loads(params), attempts,
+                     DeliveryChannel(channel) if channel else None, created_at)
+            for row_id, openid, template, params, attempts, channel, created_at in sorted(rows)]
 
 
 def record_channel(session: Session, delivery: Delivery, channel: DeliveryChannel) -> Delivery:

@@ -88,7 +88,7 @@ def sweep(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_
 def report_lost_cards(session: Session, abandoned: Sequence[outbox.Abandoned], now: datetime) -> int:
     """Record each task card among `abandoned` on its appeal and tell the holder's supervisor; returns how many.
 
-    Call in the transaction of outbox.fail_abandoned, which returns each row once: the notice goes out once.
+    Call in the transaction of outbox.settle_abandoned, which returns each row once: the notice goes out once.
     """
     lost = [row for row in abandoned if row.template == StaffNewAppeal.name and row.appeal_id is not None]
     for row in lost:

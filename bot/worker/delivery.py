@@ -1,18 +1,20 @@
 """Delivering outbox rows: the channel each gets (reply window or template), the fallback, retries with backoff.
 
-The policy behind the RQ jobs in jobs.py; each row is sent at most once (see storage.outbox)."""
+The policy behind the RQ jobs in jobs.py; each row is sent at most once (see storage.outbox and call_marks.py)."""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
 from datetime import timedelta
+from typing import Callable
 
 from redis import RedisError
 from sqlalchemy.orm import Session
 
 from bot.privacy import mask
 from bot.wechat.api import WeChatAPIError
+from bot.worker.call_marks import CallMarks
 from bot.worker.outage import through_outage
 from bot.worker.runtime import WorkerRuntime
 from handlers import notifications
@@ -26,81 +28,84 @@ BACKOFF = timedelta(seconds=30)
 NO_TEMPLATE = "no template id for {template} and the reply window is closed"
 
 
-class _Unrecorded:
-    """A send that went out and is not written down yet: the next row's claim records it in the same transaction.
+class _Batch:
+    """A delivery job's claimed rows and the sends not written down yet (written at the batch's end)."""
 
-    One transaction per row instead of two, in a batch: SQLite has one writer, and the webhook and the dispatch
-    round wait for the same lock. A worker that dies before the record leaves that row `sending`, exactly as
-    one dying right after the call did before: failed as "outcome unknown", never sent twice.
-    """
-
-    def __init__(self) -> None:
+    def __init__(self, runtime: WorkerRuntime, claimed: list[Delivery]) -> None:
+        self.claimed = claimed
+        self.marks = CallMarks(runtime.redis)
         self.sends: list[tuple[Delivery, str | None]] = []
 
-    def record(self, runtime: WorkerRuntime, session: Session) -> None:
-        """Write the sends down in `session`; `committed` forgets them once its transaction has committed (a
-        transaction that failed wrote nothing, and the next one writes them again)."""
-        for delivery, msgid in self.sends:
-            outbox.mark_sent(session, delivery.id, runtime.clock(), msgid)
+    def sent(self, delivery: Delivery, msgid: str | None) -> None:
+        self.sends.append((delivery, msgid))
+        self.marks.sent(delivery, msgid)
 
-    def committed(self) -> None:
-        for delivery, _msgid in self.sends:
-            log.info("outbox %s sent to %s (%s, %s)", delivery.id, mask(delivery.recipient_openid),
-                     delivery.template, delivery.channel)
-        self.sends.clear()
-
-    def flush(self, runtime: WorkerRuntime) -> None:
+    def finish(self, runtime: WorkerRuntime) -> None:
+        """Write the sends down (their last mark first: a worker that dies before the transaction leaves them to the
+        sweep as sent), then drop the batch's marks."""
         if self.sends:
-            through_outage(lambda: self._flush(runtime), "outbox: recording sends")
+            _quietly(self.marks.flush, "noting the last send")
+            through_outage(lambda: self._record(runtime), "outbox: recording sends")
+            for delivery, _msgid in self.sends:
+                log.info("outbox %s sent to %s (%s, %s)", delivery.id, mask(delivery.recipient_openid),
+                         delivery.template, delivery.channel)
+        _quietly(lambda: self.marks.forget(self.claimed), "dropping the batch's marks")
 
-    def _flush(self, runtime: WorkerRuntime) -> None:
+    def _record(self, runtime: WorkerRuntime) -> None:
         with runtime.database.transaction() as session:
-            self.record(runtime, session)
-        self.committed()
+            for delivery, msgid in self.sends:
+                outbox.mark_sent(session, delivery.id, runtime.clock(), msgid)
+
+
+def _quietly(step: Callable[[], None], what: str) -> None:
+    """A mark that only speeds up a dead worker's sweep: Redis failing here costs a row's certainty, not a send."""
+    try:
+        step()
+    except (RedisError, OSError) as error:
+        log.warning("outbox: %s failed (%s)", what, type(error).__name__)
 
 
 def deliver_rows(runtime: WorkerRuntime, outbox_ids: list[int]) -> dict[str, int]:
-    """Send outbox rows one after the other, each claimed just before its own send; returns how many ended how.
+    """Send outbox rows one after the other, all claimed in one transaction first; returns how many ended how.
     The batch's calls are counted for /metrics at its end (bot.wechat.counters)."""
-    unrecorded = _Unrecorded()
+    epoch = CallMarks(runtime.redis).epoch()  # Redis down: the job fails, its rows stay queued for the relay
+    batch = _Batch(runtime, through_outage(lambda: _claim(runtime, outbox_ids, epoch), "outbox: claim"))
+    outcomes = Counter({"skipped": len(outbox_ids) - len(batch.claimed)})
     try:
         with runtime.api.counters.deferred():
-            return dict(Counter(_deliver(runtime, outbox_id, unrecorded) for outbox_id in outbox_ids))
+            outcomes.update(_deliver(runtime, delivery, batch) for delivery in batch.claimed)
     finally:
-        unrecorded.flush(runtime)
+        batch.finish(runtime)
+    return {outcome: count for outcome, count in outcomes.items() if count}
 
 
-def _deliver(runtime: WorkerRuntime, outbox_id: int, unrecorded: _Unrecorded) -> str:
-    delivery = through_outage(lambda: _claim(runtime, outbox_id, unrecorded), f"outbox {outbox_id}: claim")
-    if delivery is None:
-        return "skipped"
+def _deliver(runtime: WorkerRuntime, delivery: Delivery, batch: _Batch) -> str:
     try:
+        if not batch.marks.calling(delivery):
+            log.warning("outbox %s: taken back by the sweep before its call; not sending", delivery.id)
+            return "skipped"
         if delivery.channel is DeliveryChannel.CUSTOMER_SERVICE:
-            return _send_text(runtime, delivery, unrecorded)
-        return _send_template(runtime, delivery, unrecorded)
+            return _send_text(runtime, delivery, batch)
+        return _send_template(runtime, delivery, batch)
     except WeChatAPIError as error:
         return _after_failure(runtime, delivery.id, delivery.attempts, error)
     except RedisError as error:
-        # The shared token (and pace) are read from Redis before the call: a Redis that is down or failing over
-        # stopped this send before it left, so it is tried again later, like WeChat's own -1.
+        # The mark, the shared token (and pace) are written or read in Redis before the call: a Redis that is down or
+        # failing over stopped this send before it left, so it is tried again later, like WeChat's own -1.
         unavailable = WeChatAPIError(f"Redis unavailable before the call: {error}", transient=True, failure="redis")
         return _after_failure(runtime, delivery.id, delivery.attempts, unavailable)
     except Exception as error:  # noqa: BLE001 - a bug must not leave the row claimed forever
-        log.exception("outbox %s: unexpected failure", outbox_id)
-        _fail(runtime, outbox_id, f"{type(error).__name__}: {error}")
+        log.exception("outbox %s: unexpected failure", delivery.id)
+        _fail(runtime, delivery.id, f"{type(error).__name__}: {error}")
         return "failed"
 
 
-def _claim(runtime: WorkerRuntime, outbox_id: int, unrecorded: _Unrecorded) -> Delivery | None:
-    """The row claimed for its send with its channel chosen, and the sends before it written down, in one
-    transaction; None if it is not this job's to send."""
+def _claim(runtime: WorkerRuntime, outbox_ids: list[int], epoch: str) -> list[Delivery]:
+    """The batch's rows that are this job's to send, claimed with their channels chosen, in one transaction."""
     with runtime.database.transaction() as session:
-        unrecorded.record(runtime, session)
-        delivery = outbox.start_sending(session, outbox_id, runtime.clock())
-        if delivery is not None and delivery.channel is None:
-            delivery = outbox.record_channel(session, delivery, _choose(runtime, session, delivery))
-    unrecorded.committed()
-    return delivery
+        claimed = outbox.claim(session, outbox_ids, runtime.clock(), epoch)
+        return [outbox.record_channel(session, delivery, _choose(runtime, session, delivery))
+                if delivery.channel is None else delivery for delivery in claimed]
 
 
 def _choose(runtime: WorkerRuntime, session: Session, delivery: Delivery) -> DeliveryChannel:
@@ -116,7 +121,7 @@ def _choose(runtime: WorkerRuntime, session: Session, delivery: Delivery) -> Del
     return DeliveryChannel.TEMPLATE
 
 
-def _send_text(runtime: WorkerRuntime, delivery: Delivery, unrecorded: _Unrecorded) -> str:
+def _send_text(runtime: WorkerRuntime, delivery: Delivery, batch: _Batch) -> str:
     try:
         runtime.api.send_text(delivery.recipient_openid, notifications.render(delivery.template, delivery.params))
     except WeChatAPIError as error:
@@ -130,12 +135,12 @@ def _send_text(runtime: WorkerRuntime, delivery: Delivery, unrecorded: _Unrecord
         if delivery.channel is not DeliveryChannel.TEMPLATE:
             _fail(runtime, delivery.id, f"{NO_TEMPLATE.format(template=delivery.template)} ({error})")
             return "failed"
-        return _send_template(runtime, delivery, unrecorded)
-    unrecorded.sends.append((delivery, None))
+        return _send_template(runtime, delivery, batch)
+    batch.sent(delivery, None)
     return "sent"
 
 
-def _send_template(runtime: WorkerRuntime, delivery: Delivery, unrecorded: _Unrecorded) -> str:
+def _send_template(runtime: WorkerRuntime, delivery: Delivery, batch: _Batch) -> str:
     choice = runtime.settings.template_for(delivery.template)
     if choice is None:
         _fail(runtime, delivery.id, NO_TEMPLATE.format(template=delivery.template))
@@ -146,7 +151,7 @@ def _send_template(runtime: WorkerRuntime, delivery: Delivery, unrecorded: _Unre
     else:
         data = notifications.template_data(delivery.template, delivery.params)
     msgid = runtime.api.send_template(delivery.recipient_openid, choice.template_id, data)
-    unrecorded.sends.append((delivery, msgid))
+    batch.sent(delivery, msgid)
     return "sent"
 
 

@@ -14,9 +14,10 @@ from bot.worker.runtime import current
 def deliver_batch(outbox_ids: list[int]) -> dict[str, int]:
     """Send outbox rows one after the other, each as `deliver` does; returns how many ended how.
 
-    One job per relay round instead of one per row: RQ's own work per job costs more than a send. Each row
-    is claimed just before its own send, so a worker that dies mid-batch leaves the rest queued, and the
-    relay hands them out again (REQUEUE_AFTER).
+    One job per relay round instead of one per row: RQ's own work per job costs more than a send. The rows are
+    claimed together and each is marked in Redis just before its own call (call_marks.py): of a worker that dies
+    mid-batch, the relay sends the rows it never called, records those it sent, and fails only the one it was
+    calling as outcome unknown.
     """
     return delivery.deliver_rows(current(), outbox_ids)
 
@@ -25,7 +26,7 @@ def deliver(outbox_id: int) -> str:
     """Send one outbox row by its channel, at most once: a second run finds it claimed and does nothing.
 
     The claim (queued -> sending) and the choice of channel commit before any call; the channel is recorded
-    again before the template fallback. A worker that dies in between leaves the row `sending`, and the relay
+    again before the template fallback. A worker that dies during the call leaves the row `sending`, and the relay
     later marks it failed without sending it again (see storage.outbox): WeChat cannot tell whether it arrived.
     """
     (outcome,) = deliver_batch([outbox_id])  # a batch of one has one outcome

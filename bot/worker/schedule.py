@@ -24,6 +24,7 @@ from bot.jobqueue import QUEUE_NAME
 from bot.wechat.api import WeChatAPIError
 from bot.wechat.sources import callback_ips_stored, store_callback_ips
 from bot.worker import jobs
+from bot.worker.call_marks import CallMarks
 from bot.worker.failures import FailureLog
 from bot.worker.runtime import WorkerRuntime
 from nlp import Taxonomy, load_taxonomy
@@ -147,13 +148,16 @@ def relay_once(runtime: WorkerRuntime) -> int:
     """Hand every due outbox row to RQ; returns how many.
 
     Rows are marked queued in the same transaction that selects them and enqueued after it commits; if
-    Redis loses them, outbox.take_due hands them out again after REQUEUE_AFTER. Sends cut off by a dead worker
-    are failed first, and a lost task card is reported to the holder's supervisor in the same transaction.
+    Redis loses them, outbox.take_due hands them out again after REQUEUE_AFTER. The rows a dead worker left claimed
+    are settled first by its marks (call_marks.py), and a task card that ends as outcome unknown is reported to the
+    holder's supervisor in the same transaction.
     """
     now = runtime.clock()
     requeue_lost = _queue_drained(runtime)
+    marks = CallMarks(runtime.redis)
     with runtime.database.transaction() as session:
-        supervision.report_lost_cards(session, outbox.fail_abandoned(session, now), now)
+        abandoned = outbox.settle_abandoned(session, now, lambda claims: marks.outcomes(claims, now))
+        supervision.report_lost_cards(session, abandoned, now)
         ids = outbox.take_due(session, now, requeue_lost=requeue_lost)
     if not ids:
         return 0

@@ -154,15 +154,15 @@ def test_rows_handed_back_although_their_job_reached_redis_are_sent_once(wechat,
 def restarting_database(monkeypatch, failures: int) -> list[str]:
     """The next `failures` claims meet a database that is restarting (as PostgreSQL answers then); the waits."""
     waits: list[str] = []
-    claim = outbox.start_sending
+    claim = outbox.claim
 
-    def start_sending(session, outbox_id, now):  # type: ignore[no-untyped-def]
+    def claim_meeting_a_restart(session, outbox_ids, now, epoch):  # type: ignore[no-untyped-def]
         if len(waits) < failures:
-            waits.append(f"claim {outbox_id}")
+            waits.append(f"claim {outbox_ids}")
             raise OperationalError("UPDATE outbox", {}, Exception("the database system is starting up"))
-        return claim(session, outbox_id, now)
+        return claim(session, outbox_ids, now, epoch)
 
-    monkeypatch.setattr(delivery.outbox, "start_sending", start_sending)
+    monkeypatch.setattr(delivery.outbox, "claim", claim_meeting_a_restart)
     monkeypatch.setattr(outage, "RETRY_DELAYS_S", (0.0, 0.0, 0.0))
     return waits
 
@@ -177,24 +177,27 @@ def test_a_claim_that_meets_a_database_restart_waits_for_it_and_the_card_goes(we
     assert len(fake_wechat.calls(CUSTOM_SEND)) == 1
 
 
-def test_a_send_is_written_down_even_when_the_next_claim_had_to_wait(wechat, worker_runtime, fake_wechat, monkeypatch):
+def test_a_batch_is_written_down_even_when_its_record_meets_a_dropped_connection(wechat, worker_runtime,
+                                                                               fake_wechat, monkeypatch):
     wechat.send("o1", "3号楼电梯坏了，物业一直不来修")  # two members: one batch of two rows
     schedule.tick(worker_runtime)
     first, second = [row.id for row in outbox_rows(worker_runtime.database) if row.status == OutboxStatus.QUEUED]
-    sent = []
-    claim = outbox.start_sending
+    dropped = []
+    mark_sent = outbox.mark_sent
 
-    def start_sending(session, outbox_id, now):  # type: ignore[no-untyped-def]
-        if outbox_id == second and not sent:
-            sent.append(outbox_id)  # the first row's send is written down in this very transaction, which fails
+    def mark_sent_once_dropped(session, outbox_id, now, msgid=None):  # type: ignore[no-untyped-def]
+        if not dropped:
+            dropped.append(outbox_id)  # the transaction writing both sends down fails, and is tried again
             raise OperationalError("UPDATE outbox", {}, Exception("terminating connection"))
-        return claim(session, outbox_id, now)
+        mark_sent(session, outbox_id, now, msgid)
 
-    monkeypatch.setattr(delivery.outbox, "start_sending", start_sending)
+    monkeypatch.setattr(delivery.outbox, "mark_sent", mark_sent_once_dropped)
     monkeypatch.setattr(outage, "RETRY_DELAYS_S", (0.0,))
     assert jobs.deliver_batch([first, second]) == {"sent": 2}
+    assert dropped == [first]
     assert [row.status for row in outbox_rows(worker_runtime.database)
             if row.id in (first, second)] == [OutboxStatus.SENT, OutboxStatus.SENT]
+    assert len(fake_wechat.calls(CUSTOM_SEND)) == 2
 
 
 def test_a_database_gone_for_longer_fails_the_job_and_leaves_the_row_to_the_sweep(wechat, worker_runtime,

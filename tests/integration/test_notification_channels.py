@@ -202,7 +202,7 @@ def test_a_row_left_sending_by_a_dead_worker_is_failed_later_and_never_sent(work
     notice = notify(worker, "n1", TAKEN, STAFF)
     schedule.tick(worker)
     with worker.database.transaction() as session:
-        assert outbox.start_sending(session, notice, clock()) is not None  # the worker dies right after this
+        assert outbox.claim(session, [notice], clock(), None)  # the worker dies right after this, before any mark
     clock.advance(minutes=9)
     assert work(worker) == 0 and row(worker, notice).status == OutboxStatus.SENDING
     clock.advance(minutes=2)

@@ -366,6 +366,11 @@ def test_gridbot_grid_mode_refuses_an_unclear_grid_or_an_unknown_mode(grid_mode,
 # --- task cards cut off by a crash (outcome unknown) ---------------------------------------------------------
 
 
+def no_marks(_claims):
+    """A worker's marks that say nothing (another Redis server now): every abandoned row is outcome unknown."""
+    return {}
+
+
 def lose_cards(seeded, clock):
     """Every task card was claimed by a worker that died during the send; the relay fails them later."""
     with seeded.transaction() as session:
@@ -373,14 +378,14 @@ def lose_cards(seeded, clock):
                         .values(status=OutboxStatus.SENDING, sending_at=clock()))
     clock.advance(minutes=11)
     with seeded.transaction() as session:
-        return supervision.report_lost_cards(session, outbox.fail_abandoned(session, clock()), clock())
+        return supervision.report_lost_cards(session, outbox.settle_abandoned(session, clock(), no_marks), clock())
 
 
 def test_lost_cards_go_to_the_grid_leader_and_the_leaders_own_to_the_community_operators(wechat, seeded, clock):
     ticket = file(wechat, seeded, clock)  # 抢单: cards to 张伟, 李娜 and the 网格长 王强
     assert lose_cards(seeded, clock) == 3
     with seeded.transaction() as session:
-        assert supervision.report_lost_cards(session, outbox.fail_abandoned(session, clock()), clock()) == 0
+        assert supervision.report_lost_cards(session, outbox.settle_abandoned(session, clock(), no_marks), clock()) == 0
     assert notices(seeded, StaffCardLost.name, ticket) == [
         (OPERATOR, {"holder": "王强"}), (WANG, {"holder": "张伟"}), (WANG, {"holder": "李娜"})]
     with seeded.transaction() as session:

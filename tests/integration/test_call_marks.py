@@ -1,0 +1,93 @@
+"""A worker that stops in the middle of a batch: the relay settles its rows by their call marks in Redis
+(bot/worker/call_marks.py) — sends the rows it never called, records those it sent, fails only the one it was calling."""
+
+import pytest
+from sqlalchemy import select
+
+from bot.worker import jobs, schedule
+from bot.worker.call_marks import CallMarks
+from storage import outbox
+from storage.models import AppealEvent, OutboxMessage, OutboxStatus
+from tests.support.personas import LI, WANG, ZHANG
+from tests.support.worker import work
+
+pytestmark = pytest.mark.postgres
+
+CUSTOM_SEND = "/cgi-bin/message/custom/send"
+PAST_THE_SWEEP_MIN = outbox.ABANDONED_AFTER.total_seconds() / 60 + 1
+
+
+def claimed_batch(wechat, runtime, epoch=None):
+    """Two appeals in o1's grid, their four task cards claimed as one delivery job claims them; the marks' client."""
+    wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+    wechat.send("o1", "3号楼楼道的灯不亮了，晚上看不见")
+    schedule.dispatch_once(runtime)
+    with runtime.database.transaction() as session:
+        ids = outbox.take_due(session, runtime.clock())
+    marks = CallMarks(runtime.redis)
+    with runtime.database.transaction() as session:
+        batch = outbox.claim(session, ids, runtime.clock(), epoch or marks.epoch())
+    assert {delivery.recipient_openid for delivery in batch} == {ZHANG, LI}
+    return marks, batch
+
+
+def statuses(runtime):
+    with runtime.database.transaction() as session:
+        return dict(session.execute(select(OutboxMessage.id, OutboxMessage.status)).all())
+
+
+def test_a_batch_cut_off_during_its_second_call_fails_that_one_and_sends_the_rest_once(wechat, worker_runtime,
+                                                                                       fake_wechat, clock):
+    marks, (first, second, third, fourth) = claimed_batch(wechat, worker_runtime)
+    assert marks.calling(first)
+    marks.sent(first, None)
+    assert marks.calling(second)  # the worker dies during this call: the first's send is noted, never written down
+    clock.advance(minutes=PAST_THE_SWEEP_MIN - 2)
+    work(worker_runtime)
+    assert statuses(worker_runtime)[first.id] == OutboxStatus.SENDING  # not yet: the worker may only be slow
+    clock.advance(minutes=2)
+    work(worker_runtime)
+    rows = statuses(worker_runtime)
+    assert [rows[d.id] for d in (first, second, third, fourth)] == [
+        OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.SENT, OutboxStatus.SENT]
+    sent = sorted(call["body"]["touser"] for call in fake_wechat.calls(CUSTOM_SEND) if call["body"]["touser"] != WANG)
+    assert sent == sorted([third.recipient_openid, fourth.recipient_openid])  # the never-called two, once each
+    with worker_runtime.database.transaction() as session:
+        lost = session.scalars(select(AppealEvent.note).where(AppealEvent.action == "card_lost")).all()
+        leader = session.scalars(select(OutboxMessage.template).where(OutboxMessage.recipient_openid == WANG,
+                                                                      OutboxMessage.template == "staff_card_lost")).all()
+    assert lost == ["张伟" if second.recipient_openid == ZHANG else "李娜"] and len(leader) == 1
+
+
+@pytest.mark.parametrize("epoch, minutes", [
+    ("another-redis-server", PAST_THE_SWEEP_MIN),  # Redis restarted or failed over since: its marks may be lost
+    (None, 13 * 60),  # claimed so long ago that the marks may have expired
+])
+def test_marks_that_cannot_be_trusted_leave_every_abandoned_row_outcome_unknown(wechat, worker_runtime, fake_wechat,
+                                                                               clock, epoch, minutes):
+    marks, batch = claimed_batch(wechat, worker_runtime, epoch)
+    assert marks.calling(batch[0])
+    clock.advance(minutes=minutes)
+    work(worker_runtime)
+    rows = statuses(worker_runtime)
+    assert [rows[d.id] for d in batch] == [OutboxStatus.FAILED] * 4
+    assert {call["body"]["touser"] for call in fake_wechat.calls(CUSTOM_SEND)} == {WANG}  # told of lost cards
+
+
+def test_a_stalled_worker_skips_the_rows_the_sweep_took_back_and_each_goes_once(wechat, worker_runtime, fake_wechat,
+                                                                               clock):
+    marks, batch = claimed_batch(wechat, worker_runtime)
+    clock.advance(minutes=PAST_THE_SWEEP_MIN)
+    assert schedule.relay_once(worker_runtime) == 4  # none was called: all four go out again
+    assert not marks.calling(batch[0])  # the stalled worker wakes up: the row is no longer its to call
+    work(worker_runtime)
+    assert sorted(call["body"]["touser"] for call in fake_wechat.calls(CUSTOM_SEND)) == sorted([ZHANG, LI] * 2)
+    assert set(statuses(worker_runtime)[d.id] for d in batch) == {OutboxStatus.SENT}
+
+
+def test_a_finished_batch_leaves_no_marks(wechat, worker_runtime, fake_wechat):
+    wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+    schedule.tick(worker_runtime)
+    queued = [row_id for row_id, status in statuses(worker_runtime).items() if status == OutboxStatus.QUEUED]
+    assert jobs.deliver_batch(queued) == {"sent": 2}
+    assert worker_runtime.redis.keys("gridbot:outbox:call:*") == []
