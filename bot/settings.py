@@ -68,6 +68,9 @@ METRICS_TOKEN_MIN_LENGTH = 16
 
 # The reply must leave the server well within WeChat's 5 s, whatever the database is waiting for.
 MAX_REQUEST_DB_WAIT_MS = 4000
+# Threads a worker process's delivery jobs send on (GRIDBOT_SEND_LANES); bot/wechat/http.py keeps a connection each.
+DEFAULT_SEND_LANES = 4
+MAX_SEND_LANES = 8
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -161,6 +164,8 @@ class Settings:
     reports_per_hour: int = 60
     # More task cards, reminders and escalations than this to one person within a minute: the rest in one digest.
     digest_after: int = 5
+    # Threads a worker process sends a delivery job's rows on at once (bot/worker/delivery.py).
+    send_lanes: int = DEFAULT_SEND_LANES
     # How long a webhook request waits for a database lock before answering "please resend" (WeChat: 5 s).
     request_db_wait_ms: int = 3000
     # Outbox template name -> WeChat template id, for notices sent when the reply window is closed.
@@ -231,6 +236,7 @@ class Settings:
             console_idle_minutes=read(_int, env, "GRIDBOT_CONSOLE_IDLE_MINUTES", 30),
             **read(_intake_limits, env, default={}),
             digest_after=read(_int, env, "GRIDBOT_DIGEST_AFTER", 5),
+            send_lanes=read(_send_lanes, env, "GRIDBOT_SEND_LANES"),
             request_db_wait_ms=read(_request_db_wait, env, "GRIDBOT_REQUEST_DB_WAIT_MS"),
             template_ids=read(_template_ids, env, "GRIDBOT_TEMPLATE_IDS", default=MappingProxyType({})),
             resident_template_id=read(_template_id, env, "GRIDBOT_RESIDENT_TEMPLATE_ID"),
@@ -595,6 +601,14 @@ def _request_db_wait(env: Mapping[str, str], name: str) -> int:
     if value > MAX_REQUEST_DB_WAIT_MS:
         raise _bad(name, "at_most", f"{name} must be at most {MAX_REQUEST_DB_WAIT_MS} (WeChat waits 5 s for the "
                    f"reply), got {value}", value=value, expected=MAX_REQUEST_DB_WAIT_MS)
+    return value
+
+
+def _send_lanes(env: Mapping[str, str], name: str) -> int:
+    value = _int(env, name, DEFAULT_SEND_LANES)
+    if value > MAX_SEND_LANES:
+        raise _bad(name, "at_most", f"{name} must be at most {MAX_SEND_LANES} (the connections a worker keeps to "
+                   f"WeChat's API), got {value}", value=value, expected=MAX_SEND_LANES)
     return value
 
 

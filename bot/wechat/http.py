@@ -27,7 +27,10 @@ from urllib3.exceptions import (
 from urllib3.exceptions import ProxyError as Urllib3ProxyError
 from urllib3.exceptions import SSLError as Urllib3SSLError
 
-POOL_SIZE = 10  # connections kept per host: a worker process sends from its RQ job and its schedule thread
+from bot.settings import MAX_SEND_LANES
+
+# Connections kept per host: a worker process sends from its delivery jobs' lanes and its schedule thread.
+POOL_SIZE = MAX_SEND_LANES + 2
 HEADERS = {"User-Agent": "gridbot", "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
 # What `request` takes itself; a call with anything else (files, json, auth, streaming) is requests' to do.
 _HANDLED = frozenset({"params", "data", "headers", "timeout"})

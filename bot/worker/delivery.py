@@ -28,33 +28,58 @@ BACKOFF = timedelta(seconds=30)
 NO_TEMPLATE = "no template id for {template} and the reply window is closed"
 
 
-class _Batch:
-    """A delivery job's claimed rows and the sends not written down yet (written at the batch's end)."""
+class _Lane:
+    """Some of a delivery job's claimed rows, sent one after the other on one thread; the sends not written down
+    yet (written for the whole job at its end). A recipient's rows share a lane, so they leave in order."""
 
     def __init__(self, runtime: WorkerRuntime, claimed: list[Delivery]) -> None:
         self.claimed = claimed
         self.marks = CallMarks(runtime.redis)
         self.sends: list[tuple[Delivery, str | None]] = []
 
+    def send(self, runtime: WorkerRuntime) -> Counter[str]:
+        """Deliver the lane's rows; how many ended how. Its calls are counted for /metrics at its end."""
+        with runtime.api.counters.deferred():
+            return Counter(_deliver(runtime, delivery, self) for delivery in self.claimed)
+
     def sent(self, delivery: Delivery, msgid: str | None) -> None:
         self.sends.append((delivery, msgid))
         self.marks.sent(delivery, msgid)
 
-    def finish(self, runtime: WorkerRuntime) -> None:
-        """Write the sends down (their last mark first: a worker that dies before the transaction leaves them to the
-        sweep as sent), then drop the batch's marks."""
-        if self.sends:
-            _quietly(self.marks.flush, "noting the last send")
-            through_outage(lambda: self._record(runtime), "outbox: recording sends")
-            for delivery, _msgid in self.sends:
-                log.info("outbox %s sent to %s (%s, %s)", delivery.id, mask(delivery.recipient_openid),
-                         delivery.template, delivery.channel)
-        _quietly(lambda: self.marks.forget(self.claimed), "dropping the batch's marks")
 
-    def _record(self, runtime: WorkerRuntime) -> None:
-        with runtime.database.transaction() as session:
-            for delivery, msgid in self.sends:
-                outbox.mark_sent(session, delivery.id, runtime.clock(), msgid)
+def _lanes(runtime: WorkerRuntime, claimed: list[Delivery]) -> list[_Lane]:
+    """The rows split over up to GRIDBOT_SEND_LANES lanes, each recipient's into one, the lanes about even."""
+    recipients = {delivery.recipient_openid for delivery in claimed}
+    split: list[list[Delivery]] = [[] for _ in range(min(runtime.settings.send_lanes, len(recipients)))]
+    lane_of: dict[str, list[Delivery]] = {}
+    for delivery in claimed:
+        lane = lane_of.get(delivery.recipient_openid)
+        if lane is None:
+            lane = lane_of[delivery.recipient_openid] = min(split, key=len)
+        lane.append(delivery)
+    return [_Lane(runtime, rows) for rows in split]
+
+
+def _write_down(runtime: WorkerRuntime, lanes: list[_Lane]) -> None:
+    """Write the job's sends down (their last marks first: a worker that dies before the transaction leaves them to
+    the sweep as sent), then drop the job's marks."""
+    sends = [send for lane in lanes for send in lane.sends]
+    if sends:
+        for lane in lanes:
+            _quietly(lane.marks.flush, "noting the last send")
+        through_outage(lambda: _record(runtime, sends), "outbox: recording sends")
+        for delivery, _msgid in sends:
+            log.info("outbox %s sent to %s (%s, %s)", delivery.id, mask(delivery.recipient_openid),
+                     delivery.template, delivery.channel)
+    if lanes:
+        claimed = [delivery for lane in lanes for delivery in lane.claimed]
+        _quietly(lambda: lanes[0].marks.forget(claimed), "dropping the job's marks")
+
+
+def _record(runtime: WorkerRuntime, sends: list[tuple[Delivery, str | None]]) -> None:
+    with runtime.database.transaction() as session:
+        for delivery, msgid in sends:
+            outbox.mark_sent(session, delivery.id, runtime.clock(), msgid)
 
 
 def _quietly(step: Callable[[], None], what: str) -> None:
@@ -66,27 +91,27 @@ def _quietly(step: Callable[[], None], what: str) -> None:
 
 
 def deliver_rows(runtime: WorkerRuntime, outbox_ids: list[int]) -> dict[str, int]:
-    """Send outbox rows one after the other, all claimed in one transaction first; returns how many ended how.
-    The batch's calls are counted for /metrics at its end (bot.wechat.counters)."""
+    """Send outbox rows, all claimed in one transaction first, on the process's send lanes at once (each lane one
+    row after the other); returns how many ended how."""
     epoch = CallMarks(runtime.redis).epoch()  # Redis down: the job fails, its rows stay queued for the relay
-    batch = _Batch(runtime, through_outage(lambda: _claim(runtime, outbox_ids, epoch), "outbox: claim"))
-    outcomes = Counter({"skipped": len(outbox_ids) - len(batch.claimed)})
+    lanes = _lanes(runtime, through_outage(lambda: _claim(runtime, outbox_ids, epoch), "outbox: claim"))
+    outcomes = Counter({"skipped": len(outbox_ids) - sum(len(lane.claimed) for lane in lanes)})
     try:
-        with runtime.api.counters.deferred():
-            outcomes.update(_deliver(runtime, delivery, batch) for delivery in batch.claimed)
+        for counted in runtime.in_lanes(lambda lane: lane.send(runtime), lanes):
+            outcomes.update(counted)
     finally:
-        batch.finish(runtime)
+        _write_down(runtime, lanes)
     return {outcome: count for outcome, count in outcomes.items() if count}
 
 
-def _deliver(runtime: WorkerRuntime, delivery: Delivery, batch: _Batch) -> str:
+def _deliver(runtime: WorkerRuntime, delivery: Delivery, lane: _Lane) -> str:
     try:
-        if not batch.marks.calling(delivery):
+        if not lane.marks.calling(delivery):
             log.warning("outbox %s: taken back by the sweep before its call; not sending", delivery.id)
             return "skipped"
         if delivery.channel is DeliveryChannel.CUSTOMER_SERVICE:
-            return _send_text(runtime, delivery, batch)
-        return _send_template(runtime, delivery, batch)
+            return _send_text(runtime, delivery, lane)
+        return _send_template(runtime, delivery, lane)
     except WeChatAPIError as error:
         return _after_failure(runtime, delivery.id, delivery.attempts, error)
     except RedisError as error:
@@ -121,7 +146,7 @@ def _choose(runtime: WorkerRuntime, session: Session, delivery: Delivery) -> Del
     return DeliveryChannel.TEMPLATE
 
 
-def _send_text(runtime: WorkerRuntime, delivery: Delivery, batch: _Batch) -> str:
+def _send_text(runtime: WorkerRuntime, delivery: Delivery, lane: _Lane) -> str:
     try:
         runtime.api.send_text(delivery.recipient_openid, notifications.render(delivery.template, delivery.params))
     except WeChatAPIError as error:
@@ -135,12 +160,12 @@ def _send_text(runtime: WorkerRuntime, delivery: Delivery, batch: _Batch) -> str
         if delivery.channel is not DeliveryChannel.TEMPLATE:
             _fail(runtime, delivery.id, f"{NO_TEMPLATE.format(template=delivery.template)} ({error})")
             return "failed"
-        return _send_template(runtime, delivery, batch)
-    batch.sent(delivery, None)
+        return _send_template(runtime, delivery, lane)
+    lane.sent(delivery, None)
     return "sent"
 
 
-def _send_template(runtime: WorkerRuntime, delivery: Delivery, batch: _Batch) -> str:
+def _send_template(runtime: WorkerRuntime, delivery: Delivery, lane: _Lane) -> str:
     choice = runtime.settings.template_for(delivery.template)
     if choice is None:
         _fail(runtime, delivery.id, NO_TEMPLATE.format(template=delivery.template))
@@ -151,7 +176,7 @@ def _send_template(runtime: WorkerRuntime, delivery: Delivery, batch: _Batch) ->
     else:
         data = notifications.template_data(delivery.template, delivery.params)
     msgid = runtime.api.send_template(delivery.recipient_openid, choice.template_id, data)
-    batch.sent(delivery, msgid)
+    lane.sent(delivery, msgid)
     return "sent"
 
 

@@ -1,5 +1,8 @@
 """From a committed outbox row to WeChat's API: the relay, a real RQ worker on real Redis, the adapter."""
 
+from dataclasses import replace
+from datetime import datetime
+
 import pytest
 import redis as redis_lib
 from sqlalchemy import select
@@ -249,3 +252,24 @@ def test_dispatch_follows_filing_without_a_second_message(wechat, worker_runtime
     wechat.send("o2", "1栋门口路灯坏了，晚上很黑")
     assert schedule.dispatch_once(worker_runtime) == 1
     assert schedule.dispatch_once(worker_runtime) == 0
+
+
+def test_a_slow_call_to_one_member_does_not_hold_up_the_card_of_another(wechat, worker_runtime, fake_wechat):
+    wechat.send("o1", "3号楼电梯坏了，物业一直不来修")  # two members: one job, two lanes
+    fake_wechat.fail(CUSTOM_SEND, "timeout", delay=2.0)  # the first call is answered, two seconds late
+    assert work(worker_runtime) == 2
+    first, second = fake_wechat.calls(CUSTOM_SEND)
+    assert {first["body"]["touser"], second["body"]["touser"]} == GRID_ONE
+    started = [datetime.fromisoformat(call["at"]) for call in (first, second)]
+    assert (started[1] - started[0]).total_seconds() < 1.0  # sent one after the other, it would wait the 2 s
+    assert {row.status for row in outbox_rows(worker_runtime.database) if row.recipient_openid in GRID_ONE} == {
+        OutboxStatus.SENT}
+
+
+def test_each_persons_rows_keep_their_order_in_one_lane(worker_runtime):
+    rows = [outbox.Delivery(row_id, openid, "staff_taken", {}, 1, None)
+            for row_id, openid in enumerate(["a", "b", "a", "c", "d", "a", "b", "e"], start=1)]
+    lanes = delivery._lanes(replace(worker_runtime, settings=worker_runtime.settings.with_(send_lanes=3)), rows)
+    assert [[(row.id, row.recipient_openid) for row in lane.claimed] for lane in lanes] == [
+        [(1, "a"), (3, "a"), (6, "a")], [(2, "b"), (5, "d"), (7, "b")], [(4, "c"), (8, "e")]]
+    assert [len(lane.claimed) for lane in delivery._lanes(worker_runtime, rows[:1])] == [1]
