@@ -220,28 +220,34 @@ def analyse(sent_at: dict[str, float], seen: list[Card], rows: list[Row], last_s
 
 
 def _deliveries(rows: list[Row], at_of: dict[tuple[str, str], float], last_send: float) -> dict[str, dict[str, Any]]:
-    """The worker's sends, one after the other while the next was already queued (no idle time in between).
+    """The worker's delivery jobs, one after the other while the next was already queued (no idle time in between).
 
-    cycle = claim to the next row's claim, split into: claim -> card at the fake (claim transaction, HTTP call),
-    card at the fake -> marked sent (the answer, then the write lock for the second transaction), and marked sent ->
-    next claim (commit; between two batches also RQ's bookkeeping of both jobs).
+    A job claims its rows in one transaction (they share the claim time), sends them on its lanes, and writes the
+    sends down in one more. cycle = claim to the next job's claim, split into: claim -> last card at the fake (the
+    calls, several at once), last card -> marked sent (the write-down transaction, with the wait for the write lock),
+    and marked sent -> next claim (RQ's bookkeeping of both jobs, the next job's Redis epoch read and its claim).
     """
-    sends = sorted((row for row in rows if row.claimed is not None and row.sent is not None
-                   and (row.ticket, row.recipient) in at_of), key=lambda row: row.claimed or 0.0)
-    phases: dict[str, list[list[float]]] = {"during the load": [[] for _ in range(4)],
-                                            "after the last send": [[] for _ in range(4)]}
-    for one, following in zip(sends, sends[1:], strict=False):
-        assert one.claimed is not None and one.sent is not None and following.claimed is not None
-        if following.queued is None or following.queued > one.sent:
+    jobs: dict[float, list[Row]] = {}
+    for row in rows:
+        if row.claimed is not None and row.sent is not None and (row.ticket, row.recipient) in at_of:
+            jobs.setdefault(row.claimed, []).append(row)
+    ordered = sorted(jobs.items())
+    phases: dict[str, list[list[float]]] = {"during the load": [[] for _ in range(5)],
+                                            "after the last send": [[] for _ in range(5)]}
+    for (claimed, job), (following, next_job) in zip(ordered, ordered[1:], strict=False):
+        written = max(row.sent or 0.0 for row in job)
+        if min(row.queued or following for row in next_job) > written:
             continue  # the worker may have waited for work
-        at = at_of[one.ticket, one.recipient]
-        parts = phases["during the load" if following.claimed <= last_send else "after the last send"]
-        for index, value in enumerate((following.claimed - one.claimed, at - one.claimed, one.sent - at,
-                                       following.claimed - one.sent)):
+        last_card = max(at_of[row.ticket, row.recipient] for row in job)
+        parts = phases["during the load" if following <= last_send else "after the last send"]
+        for index, value in enumerate((following - claimed, last_card - claimed, written - last_card,
+                                       following - written, float(len(job)))):
             parts[index].append(value)
-    return {phase: {"cycle": stats(parts[0]), "per_s": round(len(parts[0]) / sum(parts[0]), 1) if parts[0]
-                    else None, "claim -> card at the fake": stats(parts[1]), "card at the fake -> marked sent":
-                    stats(parts[2]), "marked sent -> next claim": stats(parts[3])}
+    return {phase: {"per_s": round(sum(parts[4]) / sum(parts[0]), 1) if parts[0] else None,
+                    "rows per job": round(sum(parts[4]) / len(parts[4]), 1) if parts[4] else None,
+                    "cycle (claim -> next job's claim)": stats(parts[0]),
+                    "claim -> last card at the fake": stats(parts[1]),
+                    "last card -> marked sent": stats(parts[2]), "marked sent -> next claim": stats(parts[3])}
             for phase, parts in phases.items()}
 
 

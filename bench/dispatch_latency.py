@@ -305,10 +305,11 @@ def render(report: dict[str, Any]) -> str:
         f"dispatch rounds with work: {report['dispatch_rounds_with_work']} ({batch['mean']} cards per round, max "
         f"{batch['max']}); largest RQ backlog seen: {report['max_rq_backlog']} jobs ({report['fake_polls']} polls)",
         "",
-        "sends back to back (the next row already queued; one RQ job delivers a relay round's rows):",
+        "delivery jobs back to back (the next job's rows already queued; a job claims a relay round's rows at once and "
+        "sends them on its lanes):",
         *(row for phase, parts in report["deliveries_back_to_back_ms"].items() for row in (
-            f"  {phase}: {parts['per_s'] or '-'} sends/s",
-            *(line("    " + name, figures) for name, figures in parts.items() if name != "per_s"))),
+            f"  {phase}: {parts['per_s'] or '-'} sends/s, {parts['rows per job'] or '-'} rows per job",
+            *(line("    " + name, figures) for name, figures in parts.items() if name not in ("per_s", "rows per job")))),
         "",
         f"token fetches: {tokens['fake_api']} at the fake API, {tokens['gridbot_redis_counter']} counted by gridbot "
         "in Redis (target: 1 per expiry, shared by all processes)",
@@ -320,10 +321,10 @@ def render(report: dict[str, Any]) -> str:
         + f"; all together {sum(row['pss'] for row in report['memory_kib'].values()) / 1024:.0f} MiB (shares)",
         f"CPU per appeal filed (gridbot's processes and its Redis{' and PostgreSQL' if 'postgres' in report['cpu_s'] else ''}): "
         f"{_cpu_per_appeal(report):.1f} ms",
-        f"worker threads: main (RQ SimpleWorker, the delivery jobs) {jobs_cpu:.2f} s = "
-        f"{jobs_cpu * 1000 / max(report['cards_received'], 1):.1f} ms per card; others (the outbox relay: dispatch, "
-        f"queueing, sweeps, checkpoints) {relay_cpu:.2f} s = {relay_cpu * 1000 / max(report['tickets_filed'], 1):.1f} "
-        "ms per appeal",
+        f"worker threads (the first worker process): main (RQ's SimpleWorker, each job's claim and write-down) "
+        f"{jobs_cpu:.2f} s; others (the outbox relay: dispatch, queueing, sweeps, checkpoints; and the send lanes) "
+        f"{relay_cpu:.2f} s; together {(jobs_cpu + relay_cpu) * 1000 / max(report['tickets_filed'], 1):.1f} ms per "
+        "appeal",
     ]
     return "\n".join(lines)
 
