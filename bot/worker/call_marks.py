@@ -74,7 +74,7 @@ class CallMarks:
             self._sent_note = None
 
     def forget(self, deliveries: Sequence[Delivery]) -> None:
-        """Drop the batch's marks once its outcomes are in the database."""
+        """Drop the marks of rows whose sends are written down in the database."""
         if deliveries:
             self._redis.delete(*(mark_key(delivery.id, delivery.attempts) for delivery in deliveries))
 

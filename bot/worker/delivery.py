@@ -62,18 +62,21 @@ def _lanes(runtime: WorkerRuntime, claimed: list[Delivery]) -> list[_Lane]:
 
 def _write_down(runtime: WorkerRuntime, lanes: list[_Lane]) -> None:
     """Write the job's sends down (their last marks first: a worker that dies before the transaction leaves them to
-    the sweep as sent), then drop the job's marks."""
+    the sweep as sent), then drop their marks.
+
+    Only theirs: a lane still running (RQ's job timeout interrupts the wait for the lanes, not the lanes) must leave
+    its later rows marked for the sweep. The marks of rows that failed or wait for a retry expire by themselves.
+    """
     sends = [send for lane in lanes for send in lane.sends]
-    if sends:
-        for lane in lanes:
-            _quietly(lane.marks.flush, "noting the last send")
-        through_outage(lambda: _record(runtime, sends), "outbox: recording sends")
-        for delivery, _msgid in sends:
-            log.info("outbox %s sent to %s (%s, %s)", delivery.id, mask(delivery.recipient_openid),
-                     delivery.template, delivery.channel)
-    if lanes:
-        claimed = [delivery for lane in lanes for delivery in lane.claimed]
-        _quietly(lambda: lanes[0].marks.forget(claimed), "dropping the job's marks")
+    if not sends:
+        return
+    for lane in lanes:
+        _quietly(lane.marks.flush, "noting the last send")
+    through_outage(lambda: _record(runtime, sends), "outbox: recording sends")
+    for delivery, _msgid in sends:
+        log.info("outbox %s sent to %s (%s, %s)", delivery.id, mask(delivery.recipient_openid),
+                 delivery.template, delivery.channel)
+    _quietly(lambda: lanes[0].marks.forget([delivery for delivery, _msgid in sends]), "dropping the sends' marks")
 
 
 def _record(runtime: WorkerRuntime, sends: list[tuple[Delivery, str | None]]) -> None:
