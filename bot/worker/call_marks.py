@@ -9,8 +9,9 @@ holds for each row "calling" (set just before the call, only if nothing is there
 
 - no mark: never called. The sweep writes "swept" first, only if nothing is there, so that a worker that was merely
   stalled finds it and skips the row; the row goes back to pending and is sent later.
-- "calling": cut off around the call, outcome unknown, never sent again: at most one row per dead worker, as when
-  each row had a transaction of its own.
+- "calling": cut off around the call, outcome unknown, never sent again: at most one row per send lane of a dead
+  worker (delivery.py), as when each row had a transaction of its own. (A lane's last send is noted with its next
+  row's mark: a worker that dies between the two leaves that send "calling", and the next row unmarked.)
 - "sent": written down as sent.
 
 Marks are trusted only on the Redis server they were written to. The claim records that server's run_id (its epoch);
