@@ -1,0 +1,38 @@
+"""bench/cards.py's view of the delivery jobs: rows claimed together are one job, timed from claim to write-down."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+@pytest.fixture(scope="module")
+def cards():
+    sys.path.insert(0, str(BENCH))
+    try:
+        import cards
+        yield cards
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def test_jobs_back_to_back_are_timed_by_their_claims_cards_and_write_downs(cards):
+    def row(ticket, claimed, sent, queued=0.0):
+        return cards.Row(ticket, "m", filed=0.0, dispatched=0.0, queued=queued, claimed=claimed, sent=sent,
+                         status="sent")
+
+    rows = [row("A", 1.0, 1.2), row("B", 1.0, 1.2),  # one job: claimed at 1.0, written down at 1.2
+            row("C", 1.3, 1.5, queued=1.1),  # queued before the first job's write-down: back to back
+            row("D", 5.0, 5.1, queued=4.0)]  # queued after the second job's: the worker was idle, not counted
+    at_of = {("A", "m"): 1.05, ("B", "m"): 1.1, ("C", "m"): 1.4, ("D", "m"): 5.05}
+    report = cards._deliveries(rows, at_of, last_send=2.0)
+    during = report["during the load"]
+    assert during["rows per job"] == 2.0 and during["per_s"] == pytest.approx(2 / 0.3, abs=0.1)
+    assert during["cycle (claim -> next job's claim)"]["n"] == 1
+    assert during["cycle (claim -> next job's claim)"]["mean"] == pytest.approx(300.0)
+    assert during["claim -> last card at the fake"]["mean"] == pytest.approx(100.0)
+    assert during["last card -> marked sent"]["mean"] == pytest.approx(100.0)
+    assert during["marked sent -> next claim"]["mean"] == pytest.approx(100.0)
+    assert report["after the last send"]["per_s"] is None
