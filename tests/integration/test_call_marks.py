@@ -2,6 +2,7 @@
 (bot/worker/call_marks.py) — sends the rows it never called, records those it sent, fails only the one it was calling."""
 
 import pytest
+import redis as redis_lib
 from sqlalchemy import select
 
 from bot.worker import jobs, schedule
@@ -9,7 +10,7 @@ from bot.worker.call_marks import CallMarks
 from storage import outbox
 from storage.models import AppealEvent, OutboxMessage, OutboxStatus
 from tests.support.personas import LI, WANG, ZHANG
-from tests.support.worker import work
+from tests.support.worker import with_redis_refusing, work
 
 pytestmark = pytest.mark.postgres
 
@@ -71,6 +72,17 @@ def test_marks_that_cannot_be_trusted_leave_every_abandoned_row_outcome_unknown(
     work(worker_runtime)
     rows = statuses(worker_runtime)
     assert [rows[d.id] for d in batch] == [OutboxStatus.FAILED] * 4
+    assert {call["body"]["touser"] for call in fake_wechat.calls(CUSTOM_SEND)} == {WANG}  # told of lost cards
+
+
+def test_a_sweep_that_cannot_read_the_marks_sends_nothing_again(wechat, worker_runtime, fake_wechat, clock):
+    _marks, batch = claimed_batch(wechat, worker_runtime)
+    clock.advance(minutes=PAST_THE_SWEEP_MIN)
+    with pytest.raises(redis_lib.ConnectionError):  # the round's error: the 网格长's notices could not be queued
+        schedule.relay_once(with_redis_refusing(worker_runtime))  # Redis down: no mark can be read
+    rows = statuses(worker_runtime)
+    assert [rows[d.id] for d in batch] == [OutboxStatus.FAILED] * 4
+    work(worker_runtime)  # failed as outcome unknown: nobody sends them again
     assert {call["body"]["touser"] for call in fake_wechat.calls(CUSTOM_SEND)} == {WANG}  # told of lost cards
 
 
