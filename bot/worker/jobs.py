@@ -12,11 +12,11 @@ from bot.worker.runtime import current
 
 
 def deliver_batch(outbox_ids: list[int]) -> dict[str, int]:
-    """Send outbox rows one after the other, each as `deliver` does; returns how many ended how.
+    """Send outbox rows on the worker's send lanes, each as `deliver` does; returns how many ended how.
 
     One job per relay round instead of one per row: RQ's own work per job costs more than a send. The rows are
     claimed together and each is marked in Redis just before its own call (call_marks.py): of a worker that dies
-    mid-batch, the relay sends the rows it never called, records those it sent, and fails only the one it was
+    mid-batch, the relay sends the rows it never called, records those it sent, and fails only the one each lane was
     calling as outcome unknown.
     """
     return delivery.deliver_rows(current(), outbox_ids)
