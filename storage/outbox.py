@@ -21,10 +21,11 @@ needs the leader (escalations, returns, emergencies, complaints, focus cases, re
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable, Mapping, Sequence, cast
+from typing import Any, Callable, Collection, Mapping, Sequence, cast
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -354,13 +355,44 @@ def _fold_into_digest(session: Session, openid: str, notice: Notice, now: dateti
     return _count_into_digest(session, openid, notice, now, DIGEST_WINDOW, "digest")
 
 
+_DIGEST_KINDS = (("digest", DIGEST_WINDOW), ("routine", ROUTINE_WINDOW))
+_LOCK_DIGESTS = DriverSQL("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(%(keys)s AS bigint[])) AS k")
+
+
+def lock_digests(session: Session, openids: Collection[str], now: datetime) -> None:
+    """PostgreSQL: lock, in one order for everybody, the digest rows of `now` that the transaction may create or
+    count into for these recipients (their minute's and their quarter's), before it writes any.
+
+    Two workers' dispatch chunks that share recipients otherwise took those rows' locks in their appeals' order and
+    could deadlock (A holds the 网格长 of grid 1's digest and waits for grid 2's, B the other way round): PostgreSQL
+    found it after its deadlock_timeout (1 s) and aborted one chunk (bench/dispatch_latency.py, two workers). Now the
+    second chunk waits for the first at its start. Transaction-scoped advisory locks on the keys' hashes: they cover
+    rows not created yet. SQLite's transactions already hold its one write lock.
+    """
+    if session.get_bind().dialect.name != "postgresql" or not openids:
+        return
+    keys = sorted({_lock_id(_digest_window(kind, openid, now, window)[0])
+                   for openid in openids for kind, window in _DIGEST_KINDS})
+    _LOCK_DIGESTS.run(session, {"keys": keys})  # unnest keeps the array's order: the locks are taken sorted
+
+
+def _lock_id(key: str) -> int:
+    """A digest key as a signed 64-bit advisory lock id, the same in every process."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _digest_window(kind: str, openid: str, now: datetime, window: timedelta) -> tuple[str, datetime, int]:
+    """The key of `openid`'s digest row of the `kind` window `now` falls in, the window's start, its minutes."""
+    minutes = int(window.total_seconds() // 60)
+    start = now.replace(minute=now.minute - now.minute % minutes, second=0, microsecond=0)
+    return f"{kind}:{openid}:{start:%Y%m%d%H%M}", start, minutes
+
+
 def _count_into_digest(session: Session, openid: str, notice: Notice, now: datetime, window: timedelta,
                        kind: str) -> bool:
     """Count the notice into the recipient's digest row of the window `now` falls in (created when missing)."""
-    minutes = int(window.total_seconds() // 60)
-    start = now.replace(minute=now.minute - now.minute % minutes, second=0, microsecond=0)
+    key, start, minutes = _digest_window(kind, openid, now, window)
     end = start + window
-    key = f"{kind}:{openid}:{start:%Y%m%d%H%M}"
     empty = StaffDigest(window_start=start, count=0, tickets=(), minutes=minutes)
     _NEW_DIGEST.run(session, {"key": key, "openid": openid, "template": StaffDigest.name, "params": empty.stored,
                               "pending": str(OutboxStatus.PENDING), "now": timestamp(session, now),

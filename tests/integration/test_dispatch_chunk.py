@@ -179,7 +179,9 @@ def test_a_chunk_of_twenty_appeals_over_twenty_grids_runs_a_bounded_number_of_st
     telling = [sql for sql in outcome.statements if re.search(r"\boutbox\b", sql)]
     others = [sql for sql in outcome.statements if sql not in telling]
     # The last round finds nothing: its one statement is the pending appeals' SELECT.
-    assert len(others) <= PER_CHUNK + PER_APPEAL * GRIDS + PER_ROUTE + 1, "\n\n".join(others)
+    # PostgreSQL also locks the chunk's recipients' digests, in one statement (storage.outbox.lock_digests).
+    digest_locks = database.engine.dialect.name == "postgresql"
+    assert len(others) <= PER_CHUNK + digest_locks + PER_APPEAL * GRIDS + PER_ROUTE + 1, "\n\n".join(others)
     # Each outbox row: the count of its recipient's minute, or a routine copy's digest (made, read, counted), and
     # its INSERT (storage/outbox.py, not changed here).
     assert len(telling) <= 4 * len(outcome.cards)
