@@ -1,21 +1,14 @@
 """bench/cards.py's view of the delivery jobs: rows claimed together are one job, timed from claim to write-down."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.support.bench import bench_modules
 
 
 @pytest.fixture(scope="module")
 def cards():
-    sys.path.insert(0, str(BENCH))
-    try:
-        import cards
-        yield cards
-    finally:
-        sys.path.remove(str(BENCH))
+    with bench_modules("cards") as (module,):
+        yield module
 
 
 def test_jobs_back_to_back_are_timed_by_their_claims_cards_and_write_downs(cards):

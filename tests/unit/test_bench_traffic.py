@@ -1,27 +1,19 @@
 """bench/traffic.py and the benches' resident counts: every message a bench sends files an appeal of its own."""
 
-import sys
 from collections import defaultdict
-from pathlib import Path
 from xml.etree.ElementTree import fromstring
 
 import pytest
 
 from bot.wechat.simulator import WeChatServer
 from nlp.similarity import is_repeat
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.support.bench import bench_modules
 
 
 @pytest.fixture(scope="module")
 def bench():
-    sys.path.insert(0, str(BENCH))
-    try:
-        import dispatch_latency
-        import traffic
-        yield traffic, dispatch_latency
-    finally:
-        sys.path.remove(str(BENCH))
+    with bench_modules("traffic", "dispatch_latency") as modules:
+        yield modules
 
 
 def test_no_resident_repeats_an_appeal_of_theirs_however_long_the_run(bench):

@@ -1,22 +1,16 @@
 """bench/capacity.py's --configs: WEBHOSTSxPROCESSES/WORKERHOSTS, within what the namespace topology has."""
 
 import argparse
-import sys
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from tests.support.bench import bench_modules
 
 
 @pytest.fixture(scope="module")
 def capacity():
-    sys.path.insert(0, str(BENCH))
-    try:
-        import capacity
-        yield capacity
-    finally:
-        sys.path.remove(str(BENCH))
+    with bench_modules("capacity") as (module,):
+        yield module
 
 
 def test_a_configuration_names_web_hosts_their_processes_and_worker_hosts(capacity):
