@@ -78,7 +78,9 @@ def test_a_whole_appeal_with_real_openids_and_phone_numbers_leaves_only_masked_t
     ticket = TICKET.search(reply).group(0)  # type: ignore[union-attr]
 
     # The task cards go out; the first send finds the window closed (no template configured: failed), the
-    # next a transient error (retried later).
+    # next a transient error (retried later). One send lane: the failures meet the cards in their order, and 周敏's
+    # (the last) goes out and is logged.
+    worker_runtime.settings = worker_runtime.settings.with_(send_lanes=1)
     fake_wechat.fail(CUSTOM_SEND, 45015, times=1, delay=0)
     work(worker_runtime)
     fake_wechat.fail(CUSTOM_SEND, -1, times=1, delay=0)
