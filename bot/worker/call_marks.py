@@ -10,8 +10,8 @@ holds for each row "calling" (set just before the call, only if nothing is there
 - no mark: never called. The sweep writes "swept" first, only if nothing is there, so that a worker that was merely
   stalled finds it and skips the row; the row goes back to pending and is sent later.
 - "calling": cut off around the call, outcome unknown, never sent again: at most one row per send lane of a dead
-  worker (delivery.py), as when each row had a transaction of its own. (A lane's last send is noted with its next
-  row's mark: a worker that dies between the two leaves that send "calling", and the next row unmarked.)
+  worker (delivery.py), as when each row had a transaction of its own. (A send is noted with the lane's next row's
+  mark, or when the lane is done: a worker that dies in between leaves that send "calling".)
 - "sent": written down as sent.
 
 Marks are trusted only on the Redis server they were written to. The claim records that server's run_id (its epoch);
@@ -69,7 +69,7 @@ class CallMarks:
         self._sent_note = (mark_key(delivery.id, delivery.attempts), SENT + (msgid or "").encode())
 
     def flush(self) -> None:
-        """Write the last send's note now (before the batch's sends are written down)."""
+        """Write the last send's note now (the lane is done)."""
         if self._sent_note is not None:
             self._redis.set(*self._sent_note, xx=True, ex=MARK_TTL_S)
             self._sent_note = None

@@ -38,9 +38,14 @@ class _Lane:
         self.sends: list[tuple[Delivery, str | None]] = []
 
     def send(self, runtime: WorkerRuntime) -> Counter[str]:
-        """Deliver the lane's rows; how many ended how. Its calls are counted for /metrics at its end."""
-        with runtime.api.counters.deferred():
-            return Counter(_deliver(runtime, delivery, self) for delivery in self.claimed)
+        """Deliver the lane's rows; how many ended how. Its calls are counted for /metrics at its end, and its last
+        send is noted in Redis as soon as the lane is done: a worker that dies while another lane still waits for
+        WeChat leaves this one's sends to the sweep as sent, not as outcome unknown."""
+        try:
+            with runtime.api.counters.deferred():
+                return Counter(_deliver(runtime, delivery, self) for delivery in self.claimed)
+        finally:
+            _quietly(self.marks.flush, "noting the last send")
 
     def sent(self, delivery: Delivery, msgid: str | None) -> None:
         self.sends.append((delivery, msgid))
@@ -61,8 +66,8 @@ def _lanes(runtime: WorkerRuntime, claimed: list[Delivery]) -> list[_Lane]:
 
 
 def _write_down(runtime: WorkerRuntime, lanes: list[_Lane]) -> None:
-    """Write the job's sends down (their last marks first: a worker that dies before the transaction leaves them to
-    the sweep as sent), then drop their marks.
+    """Write the job's sends down (each lane noted its last in Redis when it was done: a worker that dies before the
+    transaction leaves them to the sweep as sent), then drop their marks.
 
     Only theirs: a lane still running (RQ's job timeout interrupts the wait for the lanes, not the lanes) must leave
     its later rows marked for the sweep. The marks of rows that failed or wait for a retry expire by themselves.
@@ -70,8 +75,6 @@ def _write_down(runtime: WorkerRuntime, lanes: list[_Lane]) -> None:
     sends = [send for lane in lanes for send in lane.sends]
     if not sends:
         return
-    for lane in lanes:
-        _quietly(lane.marks.flush, "noting the last send")
     through_outage(lambda: _record(runtime, sends), "outbox: recording sends")
     for delivery, _msgid in sends:
         log.info("outbox %s sent to %s (%s, %s)", delivery.id, mask(delivery.recipient_openid),

@@ -5,7 +5,7 @@ import pytest
 import redis as redis_lib
 from sqlalchemy import select
 
-from bot.worker import jobs, schedule
+from bot.worker import delivery, jobs, schedule
 from bot.worker.call_marks import CallMarks
 from storage import outbox
 from storage.models import AppealEvent, OutboxMessage, OutboxStatus
@@ -103,3 +103,25 @@ def test_a_finished_batch_leaves_no_marks(wechat, worker_runtime, fake_wechat):
     queued = [row_id for row_id, status in statuses(worker_runtime).items() if status == OutboxStatus.QUEUED]
     assert jobs.deliver_batch(queued) == {"sent": 2}
     assert worker_runtime.redis.keys("gridbot:outbox:call:*") == []
+
+
+def test_a_job_that_dies_before_writing_its_sends_down_leaves_them_to_the_sweep_as_sent(wechat, worker_runtime,
+                                                                                        fake_wechat, clock,
+                                                                                        monkeypatch):
+    wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+    schedule.tick(worker_runtime)
+    queued = [row_id for row_id, status in statuses(worker_runtime).items() if status == OutboxStatus.QUEUED]
+
+    def dies(_runtime, _sends):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the worker stops before its write-down")
+
+    monkeypatch.setattr(delivery, "_record", dies)
+    with pytest.raises(RuntimeError):
+        jobs.deliver_batch(queued)
+    assert {statuses(worker_runtime)[row_id] for row_id in queued} == {OutboxStatus.SENDING}
+    monkeypatch.undo()
+    clock.advance(minutes=PAST_THE_SWEEP_MIN)
+    work(worker_runtime)
+    assert {statuses(worker_runtime)[row_id] for row_id in queued} == {OutboxStatus.SENT}
+    assert len(fake_wechat.calls(CUSTOM_SEND)) == 2  # each lane's last send was noted: none is sent again
+
