@@ -50,8 +50,8 @@ class Row:
     filed: float  # appeal created by the webhook
     dispatched: float  # outbox row written by the relay's dispatch step
     queued: float | None  # handed to RQ by the relay
-    claimed: float | None  # claimed by the delivery job (queued -> sending)
-    sent: float | None  # marked sent after WeChat answered
+    claimed: float | None  # claimed by the delivery job with the rest of its batch (queued -> sending)
+    sent: float | None  # marked sent by the job's one write-down, after all its lanes' calls
     status: str
 
 
