@@ -369,10 +369,15 @@ def lock_digests(session: Session, openids: Collection[str], now: datetime) -> N
     second chunk waits for the first at its start. Transaction-scoped advisory locks on the keys' hashes: they cover
     rows not created yet. SQLite's transactions already hold its one write lock.
     """
-    if session.get_bind().dialect.name != "postgresql" or not openids:
+    lock_digests_at(session, [(openid, now) for openid in openids])
+
+
+def lock_digests_at(session: Session, recipients: Collection[tuple[str, datetime]]) -> None:
+    """`lock_digests` for (openid, time) pairs: each recipient's digest rows of the time it is told at."""
+    if session.get_bind().dialect.name != "postgresql" or not recipients:
         return
     keys = sorted({_lock_id(_digest_window(kind, openid, now, window)[0])
-                   for openid in openids for kind, window in _DIGEST_KINDS})
+                   for openid, now in recipients for kind, window in _DIGEST_KINDS})
     _LOCK_DIGESTS.run(session, {"keys": keys})  # unnest keeps the array's order: the locks are taken sorted
 
 

@@ -55,7 +55,7 @@ from storage.appeals import Action, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
 from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
 from storage.tasks import operators
-from storage.telling import tell
+from storage.telling import deferred, tell
 
 log = logging.getLogger(__name__)
 DEFAULT_UNCLAIMED_AFTER = timedelta(minutes=30)
@@ -72,7 +72,16 @@ class SweepReport:
 
 
 def sweep(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_UNCLAIMED_AFTER) -> SweepReport:
-    """Send the reminders and make the escalations that are due at `now`, in the caller's transaction."""
+    """Send the reminders and make the escalations that are due at `now`, in the caller's transaction.
+
+    The notices are written together at the end (telling.deferred), their recipients' digests locked in one order:
+    a sweep and a dispatch chunk telling the same 网格长 never deadlock on PostgreSQL.
+    """
+    with deferred(session):
+        return _sweep(session, now, unclaimed_after)
+
+
+def _sweep(session: Session, now: datetime, unclaimed_after: timedelta) -> SweepReport:
     reminders = escalations = 0
     for waiting in _waiting(session, now):
         reminded, escalated = _response_clock(session, waiting, now, unclaimed_after)

@@ -7,7 +7,10 @@ share this module rather than one of them, so none imports another to send a mes
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +18,8 @@ from sqlalchemy.orm import Session
 from storage import followers, outbox
 from storage.models import Appeal, Resident, ResidentStatus
 from storage.notices import Notice, ResidentNotice
+
+_DEFERRED = "telling.deferred"  # Session.info: the tells `deferred` holds back, in the order they were made
 
 
 def tell(session: Session, openid: str | None, notice: Notice, now: datetime, *, appeal: Appeal | None = None,
@@ -29,8 +34,53 @@ def tell(session: Session, openid: str | None, notice: Notice, now: datetime, *,
     if key is None:
         about = f"appeal:{appeal.id}" if appeal is not None else "notice"
         key = f"{about}:{notice.name}:{uuid.uuid4().hex}"
-    outbox.add(session, key=key, recipient_openid=openid, notice=notice, now=now,
-               appeal_id=appeal.id if appeal is not None else None, routine=routine)
+    told = _Told(openid, notice, now, appeal, key, routine)
+    held_back = session.info.get(_DEFERRED)
+    if held_back is None:
+        told.write(session)
+    else:
+        held_back.append(told)
+
+
+@contextmanager
+def deferred(session: Session) -> Iterator[None]:
+    """The block's tells are written at its end, in the order they were made, after all their recipients' digest
+    rows are locked at once in one order (storage.outbox.lock_digests_at; PostgreSQL only).
+
+    For a transaction that decides whom to tell one appeal at a time, such as the supervision sweep: its digest rows
+    would otherwise be locked in its appeals' order, while a dispatch chunk that shares recipients takes them sorted,
+    and the two could deadlock (the sweep holds the 网格长 of grid 1's digest and waits for grid 2's, the chunk the
+    other way round). Nothing told inside the block can be read back before it ends; an error drops the tells with
+    the transaction.
+    """
+    if _DEFERRED in session.info:
+        yield  # already inside such a block: its end writes these too
+        return
+    held_back: list[_Told] = []
+    session.info[_DEFERRED] = held_back
+    try:
+        yield
+    finally:
+        del session.info[_DEFERRED]
+    outbox.lock_digests_at(session, {(told.openid, told.now) for told in held_back})
+    for told in held_back:
+        told.write(session)
+
+
+@dataclass(frozen=True)
+class _Told:
+    """One tell: the outbox row it becomes."""
+
+    openid: str
+    notice: Notice
+    now: datetime
+    appeal: Appeal | None
+    key: str
+    routine: bool
+
+    def write(self, session: Session) -> None:
+        outbox.add(session, key=self.key, recipient_openid=self.openid, notice=self.notice, now=self.now,
+                   appeal_id=self.appeal.id if self.appeal is not None else None, routine=self.routine)
 
 
 def tell_resident_and_followers(session: Session, appeal: Appeal, notice: ResidentNotice, now: datetime) -> None:
