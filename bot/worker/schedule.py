@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from redis import RedisError
-from rq import Queue
+from rq import Queue, Worker
 from sqlalchemy.orm import Session
 
 from bot.figure_cache import WARM_EVERY, FigureCache
@@ -43,10 +43,12 @@ SUPERVISE_EVERY_S = 10.0
 # the most one round dispatches): a chunk holds SQLite's write lock for a few tens of milliseconds.
 DISPATCH_CHUNK = 20
 DISPATCH_CHUNKS_PER_TICK = 10
-# Rows per delivery job: large enough that RQ's per-job work stops mattering, small enough that several
-# workers share a busy round.
+# Rows per delivery job: a round's due rows shared evenly by the worker processes listening (two workers, 60 rows:
+# two jobs of 30), but at least DELIVERY_BATCH, because a job costs 6-11 ms of CPU before its first card (RQ's
+# bookkeeping in Redis, the claim, the write-down; bench/appeal_cost.py), and at most MAX_DELIVERY_BATCH.
 DELIVERY_BATCH = 20
-# A batch may meet slow API calls (5 s timeouts, one retry each) on every row.
+MAX_DELIVERY_BATCH = 80
+# A batch may meet slow API calls (5 s timeouts, one retry each) on every row: 80 of them on one lane take 800 s.
 DELIVERY_JOB_TIMEOUT = 15 * 60
 # A chunk of a notice: one mass send, or 50 template messages at the shared pace, each with the API's timeouts.
 NOTICE_JOB_TIMEOUT = 15 * 60
@@ -154,6 +156,7 @@ def relay_once(runtime: WorkerRuntime) -> int:
     """
     now = runtime.clock()
     requeue_lost = _queue_drained(runtime)
+    listening = _workers_listening(runtime)
     marks = CallMarks(runtime.redis)
     with runtime.database.transaction() as session:
         abandoned = outbox.settle_abandoned(session, now, lambda claims: marks.outcomes(claims, now))
@@ -161,7 +164,8 @@ def relay_once(runtime: WorkerRuntime) -> int:
         ids = outbox.take_due(session, now, requeue_lost=requeue_lost)
     if not ids:
         return 0
-    batches = [list(ids[start:start + DELIVERY_BATCH]) for start in range(0, len(ids), DELIVERY_BATCH)]
+    size = max(DELIVERY_BATCH, min(MAX_DELIVERY_BATCH, -(-len(ids) // listening)))
+    batches = [list(ids[start:start + size]) for start in range(0, len(ids), size)]
     _enqueue(runtime, jobs.deliver_batch, DELIVERY_JOB_TIMEOUT,
              [((batch,), f"outbox-{batch[0]}-{batch[-1]}") for batch in batches],
              release=lambda session: outbox.release_queued(session, ids, now))
@@ -175,6 +179,14 @@ def _queue_drained(runtime: WorkerRuntime) -> bool:
         return queue(runtime).count == 0
     except (RedisError, OSError):
         return False
+
+
+def _workers_listening(runtime: WorkerRuntime) -> int:
+    """How many worker processes take delivery jobs (this one among them); 1 when Redis does not say."""
+    try:
+        return max(1, Worker.count(queue=queue(runtime)))
+    except (RedisError, OSError):
+        return 1
 
 
 def _enqueue(runtime: WorkerRuntime, function: Callable[..., object], timeout: int,

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 import redis as redis_lib
+from rq import Worker
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
@@ -61,10 +62,24 @@ def test_one_job_delivers_a_round_and_skips_what_another_job_sent(wechat, worker
 
 def test_the_relay_hands_rows_to_rq_in_batches(wechat, worker_runtime, monkeypatch):
     monkeypatch.setattr(schedule, "DELIVERY_BATCH", 1)
+    monkeypatch.setattr(schedule, "MAX_DELIVERY_BATCH", 1)
     wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
     assert schedule.tick(worker_runtime) == 2
     queued = schedule.queue(worker_runtime).get_jobs()
     assert [len(job.args[0]) for job in queued] == [1, 1]
+
+
+@pytest.mark.parametrize(("workers", "sizes"), [(0, [5, 1]), (1, [5, 1]), (2, [3, 3]), (4, [2, 2, 2])])
+def test_a_round_is_shared_by_the_workers_listening_in_batches_between_the_bounds(wechat, worker_runtime, monkeypatch,
+                                                                                  workers, sizes):
+    monkeypatch.setattr(schedule, "DELIVERY_BATCH", 2)
+    monkeypatch.setattr(schedule, "MAX_DELIVERY_BATCH", 5)
+    for number in range(workers):
+        Worker([schedule.queue(worker_runtime)], connection=worker_runtime.redis, name=f"w{number}").register_birth()
+    for where in ("3号楼", "5号楼", "7号楼"):
+        wechat.send("o1", f"{where}电梯坏了，物业一直不来修")  # two members' cards each
+    assert schedule.tick(worker_runtime) == 6
+    assert [len(job.args[0]) for job in schedule.queue(worker_runtime).get_jobs()] == sizes
 
 
 def test_a_burst_is_dispatched_in_chunks_each_queued_before_the_next(wechat, worker_runtime, monkeypatch):
