@@ -26,7 +26,7 @@ from typing import Collection, Mapping, Sequence
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from storage import complaints, contacts, duty, emergencies, media_files, org, outbox, staff
+from storage import complaints, contacts, duty, emergencies, media_files, org, staff
 from storage.appeals import LOOSE_ATTACHMENT_WINDOW, Action, record, transition
 from storage.models import (
     GRID_TEAM,
@@ -40,7 +40,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.notices import StaffNewAppeal
-from storage.telling import tell
+from storage.telling import deferred, tell
 
 log = logging.getLogger(__name__)
 MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
@@ -123,10 +123,11 @@ def dispatch_pending(session: Session, now: datetime, sensitive: Collection[str]
     complaints_among = complaints.accused_in(session, [appeal.id for appeal in pending])
     _adopt_loose_attachments(session, pending)
     facts = _ChunkFacts.of(session, pending)
-    outbox.lock_digests(session, {person.openid for appeal in pending for person in facts.team(appeal.grid_id)
-                                  if person.openid}, now)
-    for appeal in pending:
-        _dispatch(session, appeal, now, sensitive, complaints_among.get(appeal.id), facts)
+    # The cards are written at the chunk's end, every recipient's digest locked first in one order (the grid's team,
+    # a department's staff, a complaint's handlers alike): two workers' chunks never deadlock on PostgreSQL.
+    with deferred(session):
+        for appeal in pending:
+            _dispatch(session, appeal, now, sensitive, complaints_among.get(appeal.id), facts)
     return [appeal.id for appeal in pending]
 
 

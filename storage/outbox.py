@@ -359,21 +359,17 @@ _DIGEST_KINDS = (("digest", DIGEST_WINDOW), ("routine", ROUTINE_WINDOW))
 _LOCK_DIGESTS = DriverSQL("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(%(keys)s AS bigint[])) AS k")
 
 
-def lock_digests(session: Session, openids: Collection[str], now: datetime) -> None:
-    """PostgreSQL: lock, in one order for everybody, the digest rows of `now` that the transaction may create or
-    count into for these recipients (their minute's and their quarter's), before it writes any.
+def lock_digests(session: Session, recipients: Collection[tuple[str, datetime]]) -> None:
+    """PostgreSQL: lock, in one order for everybody, the digest rows that the transaction may create or count into
+    for these (openid, time told) recipients (their minute's and their quarter's), before it writes any.
 
-    Two workers' dispatch chunks that share recipients otherwise took those rows' locks in their appeals' order and
-    could deadlock (A holds the 网格长 of grid 1's digest and waits for grid 2's, B the other way round): PostgreSQL
-    found it after its deadlock_timeout (1 s) and aborted one chunk (bench/dispatch_latency.py, two workers). Now the
-    second chunk waits for the first at its start. Transaction-scoped advisory locks on the keys' hashes: they cover
-    rows not created yet. SQLite's transactions already hold its one write lock.
+    Two workers' dispatch chunks that share recipients took those rows' locks in their appeals' order and could
+    deadlock (A holds the 网格长 of grid 1's digest and waits for grid 2's, B the other way round): PostgreSQL found it
+    after its deadlock_timeout (1 s) and aborted one chunk (bench/dispatch_latency.py, two workers); so could the
+    supervision sweep and a chunk. Each now takes all its locks at once (storage.telling.deferred), and the second
+    waits for the first to commit. Transaction-scoped advisory locks on the keys' hashes: they cover rows not created
+    yet. SQLite's transactions already hold its one write lock.
     """
-    lock_digests_at(session, [(openid, now) for openid in openids])
-
-
-def lock_digests_at(session: Session, recipients: Collection[tuple[str, datetime]]) -> None:
-    """`lock_digests` for (openid, time) pairs: each recipient's digest rows of the time it is told at."""
     if session.get_bind().dialect.name != "postgresql" or not recipients:
         return
     keys = sorted({_lock_id(_digest_window(kind, openid, now, window)[0])

@@ -45,13 +45,13 @@ def tell(session: Session, openid: str | None, notice: Notice, now: datetime, *,
 @contextmanager
 def deferred(session: Session) -> Iterator[None]:
     """The block's tells are written at its end, in the order they were made, after all their recipients' digest
-    rows are locked at once in one order (storage.outbox.lock_digests_at; PostgreSQL only).
+    rows are locked at once in one order (storage.outbox.lock_digests; PostgreSQL only).
 
-    For a transaction that decides whom to tell one appeal at a time, such as the supervision sweep: its digest rows
-    would otherwise be locked in its appeals' order, while a dispatch chunk that shares recipients takes them sorted,
-    and the two could deadlock (the sweep holds the 网格长 of grid 1's digest and waits for grid 2's, the chunk the
-    other way round). Nothing told inside the block can be read back before it ends; an error drops the tells with
-    the transaction.
+    For a transaction that decides whom to tell one appeal at a time, such as a dispatch chunk or the supervision
+    sweep: its digest rows would otherwise be locked in its appeals' order, and two of them sharing recipients could
+    deadlock (one holds the 网格长 of grid 1's digest and waits for grid 2's, the other the other way round). Until
+    the block's end it holds no digest row and no such lock, so it never waits for one while holding another. Nothing
+    told inside the block can be read back before it ends; an error drops the tells with the transaction.
     """
     if _DEFERRED in session.info:
         yield  # already inside such a block: its end writes these too
@@ -62,7 +62,7 @@ def deferred(session: Session) -> Iterator[None]:
         yield
     finally:
         del session.info[_DEFERRED]
-    outbox.lock_digests_at(session, {(told.openid, told.now) for told in held_back})
+    outbox.lock_digests(session, {(told.openid, told.now) for told in held_back})
     for told in held_back:
         told.write(session)
 

@@ -32,7 +32,7 @@ def test_two_chunks_over_the_same_grids_in_opposite_order_both_dispatch(wechat, 
         if not getattr(halfway, "met", False):
             halfway.met = True
             first_done.set()
-            try:  # each chunk holds its first grid's digests here; before the fix both went on and deadlocked
+            try:  # both chunks run at once; without the digest locks they deadlocked writing their cards
                 both_halfway.wait()
             except threading.BrokenBarrierError:
                 pass  # the other chunk waits for this one to commit, as it should
