@@ -1,8 +1,12 @@
 """督着办: a periodic sweep reminds people before deadlines and escalates what stalls.
 
 Every timer is a column of the appeal (and its audit trail), so any worker, after any restart, finds what is
-due; the worker's schedule runs `sweep` every 10 seconds in a transaction of its own. It finds its work through
-the read model's `unclaimed` and `overdue` (storage.queries), the lists a console page shows.
+due; every 10 seconds the worker's schedule asks `due` which appeals have something due, on a read-only session,
+and only when some have runs `sweep` for them in a transaction of its own: looking through every open appeal
+inside SQLite's write lock held the webhook up for 60-150 ms each time with 3,000 open (one lock for all writers).
+Both find their work through the read model's `unclaimed` and `overdue` (storage.queries), the lists a console
+page shows, and decide with the same rules (`_response_steps`, `_completion_step`); the sweep decides again on what
+it reads itself, so what changed in between is never acted on.
 
 Response clock (status `dispatched`, nobody has claimed yet):
 - It starts when the appeal (re-)entered `dispatched`. Its deadline is `response_due_at`; after a 转办 the
@@ -45,7 +49,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -71,27 +75,42 @@ class SweepReport:
     escalations: int = 0
 
 
-def sweep(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_UNCLAIMED_AFTER) -> SweepReport:
-    """Send the reminders and make the escalations that are due at `now`, in the caller's transaction.
+def due(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_UNCLAIMED_AFTER) -> frozenset[int]:
+    """The appeals with a reminder or an escalation due at `now`: what `sweep` would act on. Reads only."""
+    found = {waiting.appeal.id for waiting in _waiting(session, now)
+             if any(_response_steps(waiting, now, unclaimed_after))}
+    working = _working(session, now)
+    done = _completion_steps_done(session, _past_due(working, now))
+    return frozenset(found | {appeal.id for appeal in working if _completion_step(appeal, done[appeal.id], now)})
+
+
+def sweep(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_UNCLAIMED_AFTER,
+          only: Collection[int] | None = None) -> SweepReport:
+    """Send the reminders and make the escalations that are due at `now`, in the caller's transaction; `only`:
+    look at these appeals alone (those `due` found), not at every open one.
 
     The notices are written together at the end (telling.deferred), their recipients' digests locked in one order:
     a sweep and a dispatch chunk telling the same 网格长 never deadlock on PostgreSQL.
     """
     with deferred(session):
-        return _sweep(session, now, unclaimed_after)
+        return _sweep(session, now, unclaimed_after, only)
 
 
-def _sweep(session: Session, now: datetime, unclaimed_after: timedelta) -> SweepReport:
+def _sweep(session: Session, now: datetime, unclaimed_after: timedelta, only: Collection[int] | None) -> SweepReport:
     reminders = escalations = 0
-    for waiting in _waiting(session, now):
+    for waiting in _waiting(session, now, only):
         reminded, escalated = _response_clock(session, waiting, now, unclaimed_after)
         reminders, escalations = reminders + reminded, escalations + escalated
-    working = _working(session, now)
-    done = _completion_steps_done(session, [a.id for a in working if a.resolve_due_at and a.resolve_due_at <= now])
+    working = [appeal for appeal in _working(session, now) if only is None or appeal.id in only]
+    done = _completion_steps_done(session, _past_due(working, now))
     for appeal in working:
         reminded, escalated = _completion_clock(session, appeal, done[appeal.id], now)
         reminders, escalations = reminders + reminded, escalations + escalated
     return SweepReport(reminders, escalations)
+
+
+def _past_due(working: Sequence[Appeal], now: datetime) -> list[int]:
+    return [appeal.id for appeal in working if appeal.resolve_due_at and appeal.resolve_due_at <= now]
 
 
 def report_lost_cards(session: Session, abandoned: Sequence[outbox.Abandoned], now: datetime) -> int:
@@ -122,30 +141,48 @@ def _card_supervisors(session: Session, appeal: Appeal, holder_openid: str) -> l
     return []
 
 
-def _waiting(session: Session, now: datetime) -> list[queries.Unclaimed]:
-    """Unclaimed appeals with a reminder or an escalation still ahead."""
+def _waiting(session: Session, now: datetime, only: Collection[int] | None = None) -> list[queries.Unclaimed]:
+    """Unclaimed appeals with a reminder or an escalation still ahead (among `only`, when given)."""
     may_remind = Appeal.response_reminded_at.is_(None) & (
         Appeal.department.is_not(None) | (Appeal.response_due_at > now)
     )
-    return queries.unclaimed(session, where=or_(Appeal.escalation_level == 0, may_remind))
+    where = or_(Appeal.escalation_level == 0, may_remind)
+    if only is not None:
+        where = where & Appeal.id.in_(only)
+    return queries.unclaimed(session, where=where)
+
+
+def _response_steps(waiting: queries.Unclaimed, now: datetime, unclaimed_after: timedelta) -> tuple[str | None, bool]:
+    """What the response clock asks for at `now`: the escalation's reason ("emergency" for an emergency's) or None,
+    and whether to remind."""
+    appeal, since, due = waiting.appeal, waiting.since, waiting.due
+    if due is None:
+        return None, False
+    escalation = None
+    if appeal.escalation_level == 0:
+        if appeal.emergency is not None:
+            escalation = "emergency" if now >= due else None
+        elif now >= due:
+            escalation = "response_overdue"
+        elif now >= since + unclaimed_after:
+            escalation = "unclaimed"
+    remind = appeal.response_reminded_at is None and since + (due - since) * REMIND_AT <= now < due
+    return escalation, remind
 
 
 def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,
                     unclaimed_after: timedelta) -> tuple[int, int]:
-    appeal, since, due = waiting.appeal, waiting.since, waiting.due
-    if due is None:
-        return 0, 0
+    appeal = waiting.appeal
+    escalation, remind = _response_steps(waiting, now, unclaimed_after)
     escalated = 0
-    if appeal.emergency is not None:
-        if appeal.escalation_level == 0 and now >= due:
-            escalated = _escalate_emergency(session, appeal, now)
-    elif appeal.escalation_level == 0 and (now >= due or now >= since + unclaimed_after):
-        reason = "response_overdue" if now >= due else "unclaimed"
-        escalated = _escalate(session, appeal, AppealStatus.DISPATCHED, now, reason)
+    if escalation == "emergency":
+        escalated = _escalate_emergency(session, appeal, now)
+    elif escalation is not None:
+        escalated = _escalate(session, appeal, AppealStatus.DISPATCHED, now, escalation)
     reminded = 0
-    if appeal.response_reminded_at is None and since + (due - since) * REMIND_AT <= now < due:
-        reminded = _remind(session, appeal, AppealStatus.DISPATCHED, Appeal.response_reminded_at, due, now,
-                           _claimants(session, appeal), "response")
+    if remind:
+        reminded = _remind(session, appeal, AppealStatus.DISPATCHED, Appeal.response_reminded_at,
+                           waiting.due, now, _claimants(session, appeal), "response")  # type: ignore[arg-type]
     return reminded, escalated
 
 
@@ -195,20 +232,30 @@ def _completion_steps_done(session: Session, appeal_ids: list[int]) -> dict[int,
     return done
 
 
-def _completion_clock(session: Session, appeal: Appeal, steps_done: int, now: datetime) -> tuple[int, int]:
+def _completion_step(appeal: Appeal, steps_done: int, now: datetime) -> str | None:
+    """What the completion clock asks for at `now`: "remind", "escalate" or None."""
     due: datetime = appeal.resolve_due_at  # type: ignore[assignment]
     period = timedelta(hours=appeal.resolve_hours)
     if now < due:
         if appeal.resolve_reminded_at is not None or now < due - period * (1 - REMIND_AT):
-            return 0, 0
-        assignee = _assignee(session, appeal)
-        people = [assignee] if assignee else []
-        return _remind(session, appeal, AppealStatus.ACCEPTED, Appeal.resolve_reminded_at, due, now, people,
-                       "resolve"), 0
+            return None
+        return "remind"
     steps_due = 1 + int((now - due) / period) if period else 1
     if steps_done >= steps_due or appeal.escalation_level >= TOP_LEVEL:
-        return 0, 0
-    return 0, _escalate(session, appeal, AppealStatus.ACCEPTED, now, "resolve_overdue")
+        return None
+    return "escalate"
+
+
+def _completion_clock(session: Session, appeal: Appeal, steps_done: int, now: datetime) -> tuple[int, int]:
+    step = _completion_step(appeal, steps_done, now)
+    if step == "remind":
+        assignee = _assignee(session, appeal)
+        people = [assignee] if assignee else []
+        return _remind(session, appeal, AppealStatus.ACCEPTED, Appeal.resolve_reminded_at,
+                       appeal.resolve_due_at, now, people, "resolve"), 0  # type: ignore[arg-type]
+    if step == "escalate":
+        return 0, _escalate(session, appeal, AppealStatus.ACCEPTED, now, "resolve_overdue")
+    return 0, 0
 
 
 def _remind(session: Session, appeal: Appeal, status: AppealStatus, column: InstrumentedAttribute[Any],

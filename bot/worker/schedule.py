@@ -140,10 +140,16 @@ def rules_of(taxonomy: Taxonomy) -> tuple[frozenset[str], focus.HotspotRules]:
 
 
 def supervise_once(runtime: WorkerRuntime) -> supervision.SweepReport:
-    """Send the reminders and make the escalations that are due (in one transaction)."""
+    """Send the reminders and make the escalations that are due: found on a read-only session, then made in one
+    transaction for those appeals alone (none when nothing is due)."""
     unclaimed_after = timedelta(minutes=runtime.settings.unclaimed_minutes)
+    now = runtime.clock()
+    with runtime.database.read() as session:
+        due = supervision.due(session, now, unclaimed_after)
+    if not due:
+        return supervision.SweepReport()
     with runtime.database.transaction() as session:
-        return supervision.sweep(session, runtime.clock(), unclaimed_after)
+        return supervision.sweep(session, now, unclaimed_after, only=due)
 
 
 def relay_once(runtime: WorkerRuntime) -> int:

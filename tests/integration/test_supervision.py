@@ -43,8 +43,12 @@ def file(wechat, seeded, clock, count=1):
 
 
 def sweep(seeded, clock, unclaimed_after=supervision.DEFAULT_UNCLAIMED_AFTER):
+    """As the worker sweeps: the appeals `due` finds, then the sweep of those alone (every test below also checks
+    that `due` misses nothing the sweep of all open appeals would do)."""
+    with seeded.read() as session:
+        due = supervision.due(session, clock(), unclaimed_after)
     with seeded.transaction() as session:
-        return supervision.sweep(session, clock(), unclaimed_after)
+        return supervision.sweep(session, clock(), unclaimed_after, only=due)
 
 
 def member(session, openid):
@@ -249,6 +253,24 @@ def test_the_worker_sweeps_with_the_configured_unclaimed_minutes(wechat, worker_
     impatient = dataclasses.replace(worker_runtime, settings=worker_runtime.settings.with_(unclaimed_minutes=5))
     assert schedule.supervise_once(impatient).escalations == 1
     assert appeal(seeded, ticket).escalation_level == 1
+
+
+def test_the_worker_takes_the_write_lock_only_when_something_is_due(wechat, seeded, clock, worker_runtime,
+                                                                  monkeypatch):
+    file(wechat, seeded, clock)
+    opened = []
+    transaction = seeded.transaction
+
+    def counted():  # type: ignore[no-untyped-def]
+        opened.append(clock())
+        return transaction()
+    monkeypatch.setattr(seeded, "transaction", counted)
+    clock.advance(minutes=29)
+    assert schedule.supervise_once(worker_runtime) == supervision.SweepReport()
+    assert opened == []  # looked at on a read-only session: nothing due, no write transaction
+    clock.advance(minutes=2)
+    assert schedule.supervise_once(worker_runtime).escalations == 1
+    assert len(opened) == 1
 
 
 def test_the_unclaimed_minutes_come_from_the_environment_and_must_be_positive():
