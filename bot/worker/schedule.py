@@ -162,7 +162,6 @@ def relay_once(runtime: WorkerRuntime) -> int:
     """
     now = runtime.clock()
     requeue_lost = _queue_drained(runtime)
-    listening = _workers_listening(runtime)
     marks = CallMarks(runtime.redis)
     with runtime.database.transaction() as session:
         abandoned = outbox.settle_abandoned(session, now, lambda claims: marks.outcomes(claims, now))
@@ -170,7 +169,7 @@ def relay_once(runtime: WorkerRuntime) -> int:
         ids = outbox.take_due(session, now, requeue_lost=requeue_lost)
     if not ids:
         return 0
-    size = max(DELIVERY_BATCH, min(MAX_DELIVERY_BATCH, -(-len(ids) // listening)))
+    size = max(DELIVERY_BATCH, min(MAX_DELIVERY_BATCH, -(-len(ids) // _workers_listening(runtime))))
     batches = [list(ids[start:start + size]) for start in range(0, len(ids), size)]
     _enqueue(runtime, jobs.deliver_batch, DELIVERY_JOB_TIMEOUT,
              [((batch,), f"outbox-{batch[0]}-{batch[-1]}") for batch in batches],
