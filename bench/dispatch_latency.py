@@ -1,6 +1,6 @@
 """Time from a resident's message to the task card reaching the (fake) WeChat API, at a steady rate of appeals.
 
-    python bench/dispatch_latency.py [--rate 50] [--seconds 20] [--json] [--outbox-poll-ms 200]
+    python bench/dispatch_latency.py [--rate 50] [--seconds 20] [--json] [--outbox-poll-ms 200] [--send-lanes 4]
         [--grids 200] [--database sqlite|postgres] [--workers 2] [--worker-processes 1]
 
 A throwaway environment like webhook_load.py's (SQLite, demo street, bound residents), an embedded Redis, the
@@ -58,6 +58,7 @@ class Options:
     grids: int
     database: str
     outbox_poll_ms: int | None
+    send_lanes: int | None
     grace: float
     poll_ms: int
     json: bool
@@ -79,12 +80,15 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--outbox-poll-ms", type=int, default=None, help="GRIDBOT_OUTBOX_POLL_MS for the worker "
                         "(default: unset, the project's 200 ms)")
+    parser.add_argument("--send-lanes", type=int, default=None, help="GRIDBOT_SEND_LANES for the workers "
+                        "(default: unset, the project's 4)")
     parser.add_argument("--grace", type=float, default=10.0, help="seconds to wait for cards after the last send")
     parser.add_argument("--poll-ms", type=int, default=50, help="how often the fake's recorded calls are read")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--tmp-dir", type=Path, default=None, help="where the throwaway database goes")
     args = parser.parse_args(argv)
-    for name in ("rate", "seconds", "residents", "workers", "worker_processes", "grace", "poll_ms", "outbox_poll_ms"):
+    for name in ("rate", "seconds", "residents", "workers", "worker_processes", "grace", "poll_ms", "outbox_poll_ms",
+                 "send_lanes"):
         if getattr(args, name) is not None and getattr(args, name) <= 0:
             parser.error(f"--{name.replace('_', '-')} must be positive")
     if args.seconds > MAX_SECONDS:
@@ -120,10 +124,11 @@ def _bench_in(options: Options, env: fixture.BenchEnv, facts: dict[str, Any]) ->
         servers.wait_ready(fake, traffic.get_request("/_fake/stats", servers.HOST, fake.port))
         api = f"http://{servers.HOST}:{fake.port}"
         common = {"GRIDBOT_REDIS_URL": redis_url, "WECHAT_API_BASE_URL": api}
-        poll = {} if options.outbox_poll_ms is None else {"GRIDBOT_OUTBOX_POLL_MS": str(options.outbox_poll_ms)}
-        worker = _launch(started, servers.start_worker(env, common | poll))
+        tuning = {"GRIDBOT_OUTBOX_POLL_MS": options.outbox_poll_ms, "GRIDBOT_SEND_LANES": options.send_lanes}
+        worker_env = common | {name: str(value) for name, value in tuning.items() if value is not None}
+        worker = _launch(started, servers.start_worker(env, worker_env))
         for number in range(2, options.worker_processes + 1):
-            _launch(started, servers.start_worker(env, common | poll, f"worker{number}"))
+            _launch(started, servers.start_worker(env, worker_env, f"worker{number}"))
         server = _launch(started, servers.start_full(env, options.workers, common))
         servers.wait_ready(server, traffic.get_request("/healthz", servers.HOST, server.port))
         messages = traffic.Traffic(WeChatServer(env.settings.wechat_token, env.settings.wechat_appid, None),

@@ -36,3 +36,11 @@ def test_the_dispatch_bench_seeds_someone_in_every_building_and_no_one_over_the_
     assert dispatch_latency.parse_args(["--rate", "10"]).residents == 500
     assert dispatch_latency.parse_args(["--grids", "1000", "--residents", "30"]).residents == 30  # as asked
     assert traffic.residents_for(15_001) * traffic.APPEALS_PER_RESIDENT >= 15_001
+
+
+def test_the_dispatch_bench_hands_the_send_lanes_to_its_workers_and_refuses_none(bench):
+    _, dispatch_latency = bench
+    assert dispatch_latency.parse_args(["--send-lanes", "1"]).send_lanes == 1
+    assert dispatch_latency.parse_args([]).send_lanes is None  # the workers keep the project's default
+    with pytest.raises(SystemExit):
+        dispatch_latency.parse_args(["--send-lanes", "0"])
