@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.worker import schedule
-from storage import appeals, dedup, dispatch, joins, outbox, residents
+from storage import appeals, dedup, dispatch, joins, outbox, residents, telling
 from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage, Street
 from storage.notices import StaffDigest
@@ -105,6 +105,27 @@ def test_a_key_already_in_the_outbox_raises_sqlalchemys_integrity_error_and_a_sa
     with database.transaction() as session:
         assert session.scalars(select(OutboxMessage.idempotency_key).order_by(OutboxMessage.id)).all() == [
             "summary:o1", "summary:o2"]
+
+
+def test_tells_deferred_are_written_at_the_blocks_end_in_the_order_told_and_dropped_with_an_error(database, clock):
+    notice = StaffDigest(window_start=clock(), count=0, tickets=(), minutes=1)
+
+    def keys(session):  # type: ignore[no-untyped-def]
+        return session.scalars(select(OutboxMessage.idempotency_key).order_by(OutboxMessage.id)).all()
+    with database.transaction() as session:
+        with telling.deferred(session):
+            telling.tell(session, "o2", notice, clock(), key="later:o2")
+            with telling.deferred(session):  # nested: the outer block's end writes these too
+                telling.tell(session, "o1", notice, clock(), key="later:o1")
+            assert keys(session) == []
+        assert keys(session) == ["later:o2", "later:o1"]
+    with pytest.raises(RuntimeError), database.transaction() as session, telling.deferred(session):
+        telling.tell(session, "o3", notice, clock(), key="never:o3")
+        raise RuntimeError("the transaction fails")
+    with database.transaction() as session:
+        assert keys(session) == ["later:o2", "later:o1"]
+        telling.tell(session, "o3", notice, clock(), key="now:o3")  # outside a block: written at once
+        assert keys(session)[-1] == "now:o3"
 
 
 def test_a_connection_the_server_dropped_is_replaced_after_a_driver_statement_met_it(database, clock):
