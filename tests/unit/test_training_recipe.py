@@ -13,7 +13,7 @@ from nlp.dataset import read_examples
 from nlp.features import features, is_word_feature, readable
 from nlp.training import DEFAULT_RECIPE, Recipe, train
 
-HOTLINE = Path(__file__).parent.parent / "data" / "hotline_small.jsonl"  # 12345-style labels, 10 per label
+HOTLINE = Path(__file__).parent.parent / "data" / "hotline_small.jsonl"  # 12345-style labels
 TEXTS = ("公交车到站不停车，司机直接开走", "孩子转学要什么手续？", "ＡＢＣ医院挂号太难了！！")
 
 
@@ -35,7 +35,8 @@ def test_a_model_trained_with_character_trigrams_reads_messages_with_them_after_
         assert loaded.counts(text, segmenter) == dict(expected), text
         saved, fitted = loaded.predict(text, segmenter).ranked, model.predict(text, segmenter).ranked
         assert [label for label, _ in saved] == [label for label, _ in fitted], text
-        assert [score for _, score in saved] == pytest.approx([score for _, score in fitted]), text  # intercepts rounded
+        # the saved intercepts are rounded to 9 decimals
+        assert [score for _, score in saved] == pytest.approx([score for _, score in fitted]), text
 
 
 def test_the_default_recipe_keeps_single_characters_and_pairs(segmenter) -> None:
