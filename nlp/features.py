@@ -18,16 +18,16 @@ from nlp.taxonomy import normalize_text
 
 WORD = "w:"
 CHARS = "c:"
-CHAR_NGRAMS = (1, 2)
+CHAR_NGRAMS = (1, 2)  # the sizes a model uses unless its training recipe says otherwise (nlp.training.Recipe)
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def features(text: str, segmenter: Segmenter) -> list[str]:
+def features(text: str, segmenter: Segmenter, char_ngrams: tuple[int, ...] = CHAR_NGRAMS) -> list[str]:
     """The feature names of text, with repeats (term frequency counts them)."""
     words, runs = pieces(normalize_text(prepare(text)), segmenter)
     names = [WORD + word for word in words]
     for letters in runs:
-        for size in CHAR_NGRAMS:
+        for size in char_ngrams:
             names.extend(CHARS + gram for gram in ngrams(letters, size))
     return names
 

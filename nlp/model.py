@@ -29,6 +29,7 @@ VERSION = 1
 MODEL_FILE = "model.json"
 FEATURES_FILE = "features.txt"
 WEIGHTS_FILE = "weights.npy"
+MAX_CHAR_NGRAM = 4  # bounds what a model file may ask every message to be cut into
 
 
 class ModelError(ValueError):
@@ -79,6 +80,7 @@ class LinearModel:
         self.by_feature = np.ascontiguousarray(self.coef.T)  # one row per feature: a message gathers ~50 rows
         self.intercept = intercept.astype(np.float64)
         self.meta = meta
+        self.char_ngrams = char_ngrams_of(meta)
 
     @property
     def threshold(self) -> float | None:
@@ -135,7 +137,7 @@ class LinearModel:
         found = list(filter(None, map(self._by_word.get, words)))
         by_chars = self._by_chars.get
         for letters in runs:
-            for size in CHAR_NGRAMS:
+            for size in self.char_ngrams:
                 found += filter(None, map(by_chars, ngrams(letters, size)))
         return Counter(found)
 
@@ -179,11 +181,26 @@ class LinearModel:
         meta.pop("format"), meta.pop("version")
         if weights.shape != (1 + len(labels), len(names)) or intercept.shape != (len(labels),):
             raise ModelError(f"{source}: the model's files do not fit together (was one of them replaced?)")
-        return cls(labels, names, weights[0], weights[1:], intercept, meta)
+        try:
+            return cls(labels, names, weights[0], weights[1:], intercept, meta)
+        except ModelError as error:
+            raise ModelError(f"{source}/{MODEL_FILE}: {error}") from error
 
 
-def feature_settings() -> dict[str, Any]:
-    """How features are made, recorded in the model so a mismatch can be told."""
+def feature_settings(char_ngrams: tuple[int, ...] = CHAR_NGRAMS) -> dict[str, Any]:
+    """How features are made, recorded in the model so a mismatch can be told (and the model's character
+    n-gram sizes read back by char_ngrams_of)."""
     return {"text": "nlp.cleaning.prepare; a long text's lead counted twice",
-            "words": "jieba, no HMM, normalised (NFKC, lower case)", "char_ngrams": list(CHAR_NGRAMS),
+            "words": "jieba, no HMM, normalised (NFKC, lower case)", "char_ngrams": list(char_ngrams),
             "weighting": "sublinear tf * idf, l2"}
+
+
+def char_ngrams_of(meta: dict[str, Any]) -> tuple[int, ...]:
+    """The character n-gram sizes a model was trained with (CHAR_NGRAMS when its meta does not say)."""
+    settings = meta.get("features")
+    sizes = settings.get("char_ngrams", CHAR_NGRAMS) if isinstance(settings, dict) else CHAR_NGRAMS
+    if (not isinstance(sizes, (list, tuple)) or not sizes
+            or not all(isinstance(size, int) and not isinstance(size, bool) and 1 <= size <= MAX_CHAR_NGRAM
+                       for size in sizes)):
+        raise ModelError(f"the model's character n-gram sizes {sizes!r} are not sizes 1 to {MAX_CHAR_NGRAM}")
+    return tuple(sizes)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from nlp.dataset import Example, check_labels, label_counts
-from nlp.features import features
+from nlp.features import CHAR_NGRAMS, features
 from nlp.model import LinearModel, feature_settings
 from nlp.segmenter import Segmenter
 
@@ -18,14 +19,27 @@ REGULARISATION_C = 10.0
 MAX_ITERATIONS = 5000
 
 
-def train(examples: Sequence[Example], segmenter: Segmenter, c: float = REGULARISATION_C) -> LinearModel:
+@dataclass(frozen=True)
+class Recipe:
+    """What a model is fitted with: the sizes of its character n-grams and the inverse regularisation strength."""
+
+    char_ngrams: tuple[int, ...] = CHAR_NGRAMS
+    c: float = REGULARISATION_C
+
+
+DEFAULT_RECIPE = Recipe()
+
+
+def train(examples: Sequence[Example], segmenter: Segmenter, recipe: Recipe = DEFAULT_RECIPE) -> LinearModel:
     """Fit multinomial logistic regression on TF-IDF of words and character n-grams; deterministic."""
     from sklearn import __version__ as sklearn_version
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     check_labels(list(examples), "training data")
-    vectorizer = TfidfVectorizer(analyzer=lambda text: features(text, segmenter), sublinear_tf=True, norm="l2")
+    c = recipe.c
+    vectorizer = TfidfVectorizer(analyzer=lambda text: features(text, segmenter, recipe.char_ngrams),
+                                 sublinear_tf=True, norm="l2")
     matrix = vectorizer.fit_transform([example.text for example in examples])
     gold = [example.label for example in examples]
     # Balanced class weights: real exports are skewed, and a rare category misrouted costs as much as a common one.
@@ -39,7 +53,7 @@ def train(examples: Sequence[Example], segmenter: Segmenter, c: float = REGULARI
     names = [str(name) for name in vectorizer.get_feature_names_out()]
     meta = {
         "trained_on": {"examples": len(examples), "labels": label_counts(examples), "sha256": _digest(examples)},
-        "features": feature_settings(),
+        "features": feature_settings(recipe.char_ngrams),
         "segmentation": segmenter.fingerprint(),
         "training": {"algorithm": "multinomial logistic regression (scikit-learn, lbfgs)", "C": c,
                      "class_weight": "balanced", "scikit_learn": sklearn_version},
