@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nlp.dataset import Example  # noqa: E402
+from nlp.training import DEFAULT_RECIPE, Recipe  # noqa: E402
 
 
 def _segmenter():  # type: ignore[no-untyped-def]
@@ -87,13 +88,12 @@ def _sklearn(kind: str, chars: tuple[int, int] = (1, 3), words: int = 0, clean: 
     return fit
 
 
-def _shipped(with_rules: bool, char_ngrams: tuple[int, ...] = (), c: float = 0.0):  # type: ignore[no-untyped-def]
-    """The shipped kind, by nlp.training.train; other character n-gram sizes or C than its default recipe if given."""
+def _shipped(with_rules: bool, recipe: Recipe = DEFAULT_RECIPE):  # type: ignore[no-untyped-def]
+    """The shipped kind, by nlp.training.train with `recipe` (its character n-gram sizes and C)."""
     def fit(rules, training: Sequence[Example]) -> Callable[[list[str]], list[str]]:  # type: ignore[no-untyped-def]
         from nlp.combined import CombinedClassifier
-        from nlp.training import DEFAULT_RECIPE, Recipe, train
+        from nlp.training import train
 
-        recipe = Recipe(char_ngrams or DEFAULT_RECIPE.char_ngrams, c or DEFAULT_RECIPE.c)
         model = train(training, rules.segmenter, recipe)
         if with_rules and set(model.labels) <= set(rules.taxonomy.names):
             classifier = CombinedClassifier(model, rules.segmenter, rules)
@@ -125,7 +125,7 @@ def _blended(share: float):  # type: ignore[no-untyped-def]
 CANDIDATES: dict[str, Callable[..., Any]] = {
     "shipped kind: LR words+chars 1-2 (+cleaning, lead) + rules (share 0.08)": _shipped(True),
     "shipped kind, model alone": _shipped(False),
-    "shipped kind, model alone, chars 1-3, C=30": _shipped(False, (1, 2, 3), 30.0),
+    "shipped kind, model alone, chars 1-3, C=30": _shipped(False, Recipe(char_ngrams=(1, 2, 3), c=30.0)),
     "shipped kind, averaged with the rules (0.3)": _blended(0.3),
     "reference: chars 1-3 sublinear TF-IDF + LinearSVC": _sklearn("svc"),
     "chars 1-3 + LinearSVC, cleaned text": _sklearn("svc", clean=True),
