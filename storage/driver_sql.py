@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -44,13 +44,23 @@ class DriverSQL:
         """Execute a query inside the session's transaction; every row."""
         return self._execute(session, params, lambda cursor: list(cursor.fetchall()))
 
-    def _execute(self, session: Session, params: Mapping[str, Any], fetch: Callable[[Any], T]) -> T:
+    def run_many(self, session: Session, params: Sequence[Mapping[str, Any]]) -> None:
+        """Execute once per parameter set, in order, in one call to the driver (psycopg pipelines them)."""
+        if len(params) == 1:
+            self.run(session, params[0])
+        elif params:
+            self._execute(session, params, lambda cursor: None, many=True)
+
+    def _execute(self, session: Session, params: Any, fetch: Callable[[Any], T], many: bool = False) -> T:
         connection = session.connection()
         dialect = connection.dialect
         statement = self._by_dialect[dialect.name]
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(statement, params)
+            if many:
+                cursor.executemany(statement, params)
+            else:
+                cursor.execute(statement, params)
             return fetch(cursor)
         except dialect.loaded_dbapi.Error as error:
             # Wrapped as SQLAlchemy wraps its own statements' errors, parameters hidden (texts, phone numbers).

@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Collection, Mapping, Sequence, cast
@@ -59,20 +60,12 @@ _INSERT_ROW = DriverSQL(
     "created_at, next_attempt_at) VALUES (%(key)s, %(openid)s, %(template)s, %(params)s, %(appeal_id)s, "
     "%(status)s, 0, %(now)s, %(now)s)"
 )
-# Spelled out as parameters rather than bound as a list: one statement text whatever the driver.
-_FOLDED_PARAMS = {f"folded{number}": name for number, name in enumerate(sorted(FOLDED_NAMES))}
-_SENT_ON_THEIR_OWN = DriverSQL(
-    "SELECT count(id) FROM outbox WHERE recipient_openid = %(openid)s AND created_at >= %(start)s "
-    f"AND created_at < %(end)s AND template IN ({', '.join(f'%({name})s' for name in _FOLDED_PARAMS)}) "
-    "AND status != %(digested)s"
-)
-# A person's digest row of a window, created unless it is there; then read, locked, and counted into.
+# A person's digest row of a window, made by the first message folded into it (on PostgreSQL `lock_digests` has
+# locked its key first: no other transaction makes it meanwhile); later ones update its counts.
 _NEW_DIGEST = DriverSQL(
     "INSERT INTO outbox (idempotency_key, recipient_openid, template, params, status, attempts, created_at, "
-    "next_attempt_at) VALUES (%(key)s, %(openid)s, %(template)s, %(params)s, %(pending)s, 0, %(now)s, %(due)s) "
-    "ON CONFLICT (idempotency_key) DO NOTHING"
+    "next_attempt_at) VALUES (%(key)s, %(openid)s, %(template)s, %(params)s, %(pending)s, 0, %(now)s, %(due)s)"
 )
-_DIGEST_ROW = DriverSQL("SELECT id, status, params FROM outbox WHERE idempotency_key = %(key)s", for_update=True)
 _DIGEST_COUNTS = DriverSQL("UPDATE outbox SET params = %(params)s WHERE id = %(row)s")
 # What a worker writes down for each row of its batch: the channel before the call, "sent" after it.
 _MARK_SENT = DriverSQL(
@@ -97,6 +90,28 @@ class Delivery:
     created_at: datetime | None = None  # when the step it tells of happened (a template's time line)
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to record: to whom, what, when it was decided, and the key that makes it happen once."""
+
+    key: str
+    recipient_openid: str
+    notice: Notice
+    now: datetime
+    appeal_id: int | None = None
+    routine: bool = False
+
+    @property
+    def foldable(self) -> bool:
+        """A task card, reminder or escalation; an emergency's card must be read the moment it arrives: never."""
+        return type(self.notice) in FOLDED and not getattr(self.notice, "urgent", False)
+
+    @property
+    def minute(self) -> tuple[str, datetime]:
+        """The recipient and the minute whose rows `digest_after` counts."""
+        return self.recipient_openid, self.now.replace(second=0, microsecond=0)
+
+
 def add(
     session: Session,
     *,
@@ -114,20 +129,28 @@ def add(
     digest instead; a `routine` one always is, into their digest of the ROUTINE_WINDOW. Everything but tests
     writes through storage.telling.tell.
     """
-    # An emergency's card must be read the moment it arrives: it is never folded into a digest.
-    urgent = getattr(notice, "urgent", False)
-    if type(notice) not in FOLDED or urgent:
-        folded = False
-    elif routine:
-        folded = _count_into_digest(session, recipient_openid, notice, now, ROUTINE_WINDOW, "routine")
-    else:
-        folded = _fold_into_digest(session, recipient_openid, notice, now)
-    session.flush()  # what the ORM holds goes first (the appeal the row points to)
-    _INSERT_ROW.run(session, {
-        "key": key, "openid": recipient_openid, "template": notice.name, "params": notice.stored,
-        "appeal_id": appeal_id, "status": str(OutboxStatus.DIGESTED if folded else OutboxStatus.PENDING),
-        "now": timestamp(session, now),
-    })
+    add_all(session, [Outgoing(key, recipient_openid, notice, now, appeal_id, routine)])
+
+
+def add_all(session: Session, messages: Sequence[Outgoing]) -> None:
+    """Record `messages` exactly as `add` would one after another, in a few statements whatever their number.
+
+    A dispatch chunk tells some sixty people: one by one that was two to four statements each (a round trip
+    each on PostgreSQL), here it is one per step for all of them. On PostgreSQL the recipients' digest rows are
+    locked first, in one order (`lock_digests`).
+    """
+    if not messages:
+        return
+    digests = _Digests.read(session, [message for message in messages if message.foldable])
+    digested = _fold(session, messages, digests)
+    session.flush()  # what the ORM holds goes first (the appeals the rows point to)
+    _INSERT_ROW.run_many(session, [{
+        "key": message.key, "openid": message.recipient_openid, "template": message.notice.name,
+        "params": message.notice.stored, "appeal_id": message.appeal_id,
+        "status": str(OutboxStatus.DIGESTED if position in digested else OutboxStatus.PENDING),
+        "now": timestamp(session, message.now),
+    } for position, message in enumerate(messages)])
+    digests.write(session)  # a digest made here comes after the rows it counts, as one by one
 
 
 def session_info(digest_after: int) -> dict[str, Any]:
@@ -337,24 +360,6 @@ def requeue(session: Session, outbox_id: int, now: datetime) -> None:
         raise NotRetriable(OutboxStatus.PENDING)
 
 
-def _fold_into_digest(session: Session, openid: str, notice: Notice, now: datetime) -> bool:
-    """Count the row into the recipient's digest of this minute if they already have `digest_after` of them.
-
-    The digest row is created (or found) and then locked before it is updated, so two transactions folding
-    into it at once add up instead of overwriting each other. A digest already handed to a worker (a clock
-    running late) takes nothing more: the row is then sent on its own rather than lost.
-    """
-    start = now.replace(second=0, microsecond=0)
-    end = start + DIGEST_WINDOW
-    # Rows sent on their own this minute; a routine copy folded into the quarter's digest was not sent.
-    (already,) = _SENT_ON_THEIR_OWN.run(session, {  # type: ignore[misc]
-        "openid": openid, "start": timestamp(session, start), "end": timestamp(session, end),
-        "digested": str(OutboxStatus.DIGESTED), **_FOLDED_PARAMS})
-    if (already or 0) < session.info.get(DIGEST_AFTER_KEY, DIGEST_AFTER):
-        return False
-    return _count_into_digest(session, openid, notice, now, DIGEST_WINDOW, "digest")
-
-
 _DIGEST_KINDS = (("digest", DIGEST_WINDOW), ("routine", ROUTINE_WINDOW))
 _LOCK_DIGESTS = DriverSQL("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(%(keys)s AS bigint[])) AS k")
 
@@ -389,26 +394,118 @@ def _digest_window(kind: str, openid: str, now: datetime, window: timedelta) -> 
     return f"{kind}:{openid}:{start:%Y%m%d%H%M}", start, minutes
 
 
-def _count_into_digest(session: Session, openid: str, notice: Notice, now: datetime, window: timedelta,
-                       kind: str) -> bool:
-    """Count the notice into the recipient's digest row of the window `now` falls in (created when missing)."""
-    key, start, minutes = _digest_window(kind, openid, now, window)
-    end = start + window
-    empty = StaffDigest(window_start=start, count=0, tickets=(), minutes=minutes)
-    _NEW_DIGEST.run(session, {"key": key, "openid": openid, "template": StaffDigest.name, "params": empty.stored,
-                              "pending": str(OutboxStatus.PENDING), "now": timestamp(session, now),
-                              "due": timestamp(session, end)})
-    digest_id, status, params = _DIGEST_ROW.run(session, {"key": key})  # type: ignore[misc]
-    if status != OutboxStatus.PENDING:
-        return False
-    summary = cast(StaffDigest, from_params(StaffDigest.name, json.loads(params)))
-    counter = FOLDED[type(notice)]
-    ticket = getattr(notice, "ticket", None)
-    named = ticket and ticket not in summary.tickets and len(summary.tickets) < DIGEST_TICKETS
-    summary = replace(summary, count=summary.count + 1, tickets=summary.tickets + ((ticket,) if named else ()),
-                      **{counter: getattr(summary, counter) + 1})
-    _DIGEST_COUNTS.run(session, {"row": digest_id, "params": summary.stored})
-    return True
+def _fold(session: Session, messages: Sequence[Outgoing], digests: _Digests) -> set[int]:
+    """The positions of the `messages` counted into their recipient's digest rather than sent on their own.
+
+    In order, as one by one: a routine copy always folds; another foldable message folds once its recipient already
+    has `digest_after` rows of FOLDED kinds this minute that were not folded, counting the messages before it. A
+    digest already handed to a worker (a clock running late) takes nothing more: the row is then sent on its own.
+    """
+    foldable = [message for message in messages if message.foldable]
+    if not foldable:
+        return set()
+    on_their_own = _sent_on_their_own(session, {message.minute for message in foldable if not message.routine})
+    digest_after = session.info.get(DIGEST_AFTER_KEY, DIGEST_AFTER)
+    folded = set()
+    for position, message in enumerate(messages):
+        if message.foldable and (message.routine or on_their_own[message.minute] >= digest_after) \
+                and digests.count(message):
+            folded.add(position)
+        elif type(message.notice) in FOLDED:
+            on_their_own[message.minute] += 1
+    return folded
+
+
+def _sent_on_their_own(session: Session, minutes: Collection[tuple[str, datetime]]) -> Counter[tuple[str, datetime]]:
+    """Rows of FOLDED kinds each (recipient, minute) already has that were not folded (a routine copy folded into
+    the quarter's digest was not sent): one query per minute, usually one."""
+    found: Counter[tuple[str, datetime]] = Counter()
+    for start in sorted({start for _, start in minutes}):
+        openids = sorted({openid for openid, minute in minutes if minute == start})
+        found.update({(openid, start): count for openid, count in session.execute(
+            select(OutboxMessage.recipient_openid, func.count(OutboxMessage.id))
+            .where(OutboxMessage.recipient_openid.in_(openids), OutboxMessage.created_at >= start,
+                   OutboxMessage.created_at < start + DIGEST_WINDOW, OutboxMessage.template.in_(FOLDED_NAMES),
+                   OutboxMessage.status != OutboxStatus.DIGESTED)
+            .group_by(OutboxMessage.recipient_openid))})
+    return found
+
+
+@dataclass
+class _Digest:
+    """A digest row as `_fold` counts into it: read (and locked), or made by this transaction (`id` None)."""
+
+    id: int | None
+    status: str
+    summary: StaffDigest
+    created_at: datetime
+    due: datetime
+    changed: bool = False
+
+
+class _Digests:
+    """The digest rows a batch of messages may count into, read at once and written back at once."""
+
+    def __init__(self, found: dict[str, _Digest]) -> None:
+        self._by_key = found
+
+    @classmethod
+    def read(cls, session: Session, foldable: Sequence[Outgoing]) -> _Digests:
+        """The existing digest rows of these messages' windows, locked (PostgreSQL: first the keys, in one order, by
+        `lock_digests`; then the rows)."""
+        if not foldable:
+            return cls({})
+        lock_digests(session, {(message.recipient_openid, message.now) for message in foldable})
+        keys = sorted({_window_of(message)[0] for message in foldable})
+        rows = session.execute(
+            select(OutboxMessage.id, OutboxMessage.idempotency_key, OutboxMessage.status, OutboxMessage.params,
+                   OutboxMessage.created_at, OutboxMessage.next_attempt_at)
+            .where(OutboxMessage.idempotency_key.in_(keys))
+            .order_by(OutboxMessage.idempotency_key)
+            .with_for_update()
+        )
+        return cls({row.idempotency_key: _Digest(
+            row.id, row.status, cast(StaffDigest, from_params(StaffDigest.name, json.loads(row.params))), row.created_at,
+            row.next_attempt_at) for row in rows})
+
+    def count(self, message: Outgoing) -> bool:
+        """Count the message into its digest (made when missing); False if that digest is no longer pending."""
+        key, start, minutes = _window_of(message)
+        digest = self._by_key.get(key)
+        if digest is None:
+            empty = StaffDigest(window_start=start, count=0, tickets=(), minutes=minutes)
+            digest = self._by_key[key] = _Digest(None, OutboxStatus.PENDING, empty, message.now,
+                                                 start + timedelta(minutes=minutes))
+        if digest.status != OutboxStatus.PENDING:
+            return False
+        summary = digest.summary
+        ticket = getattr(message.notice, "ticket", None)
+        named = ticket and ticket not in summary.tickets and len(summary.tickets) < DIGEST_TICKETS
+        counter = FOLDED[type(message.notice)]
+        digest.summary = replace(summary, count=summary.count + 1,
+                                 tickets=summary.tickets + ((ticket,) if named else ()),
+                                 **{counter: getattr(summary, counter) + 1})
+        digest.changed = True
+        return True
+
+    def write(self, session: Session) -> None:
+        """Insert the digests made, update those counted into, each in one call to the driver (key order)."""
+        changed = sorted((key, digest) for key, digest in self._by_key.items() if digest.changed)
+        openid_of = {key: key.split(":", 2)[1] for key, _ in changed}
+        _NEW_DIGEST.run_many(session, [{
+            "key": key, "openid": openid_of[key], "template": StaffDigest.name, "params": digest.summary.stored,
+            "pending": str(OutboxStatus.PENDING), "now": timestamp(session, digest.created_at),
+            "due": timestamp(session, digest.due)} for key, digest in changed if digest.id is None])
+        _DIGEST_COUNTS.run_many(session, [{"row": digest.id, "params": digest.summary.stored}
+                                          for _, digest in changed if digest.id is not None])
+        for _, digest in changed:
+            digest.changed = False
+
+
+def _window_of(message: Outgoing) -> tuple[str, datetime, int]:
+    """The key, start and minutes of the digest window a foldable message would count into."""
+    kind, window = ("routine", ROUTINE_WINDOW) if message.routine else ("digest", DIGEST_WINDOW)
+    return _digest_window(kind, message.recipient_openid, message.now, window)
 
 
 # The states a scrape counts: each is few rows, found through ix_outbox_status_due. Sent and digested rows are

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterator
 
@@ -34,18 +33,18 @@ def tell(session: Session, openid: str | None, notice: Notice, now: datetime, *,
     if key is None:
         about = f"appeal:{appeal.id}" if appeal is not None else "notice"
         key = f"{about}:{notice.name}:{uuid.uuid4().hex}"
-    told = _Told(openid, notice, now, appeal, key, routine)
+    told = outbox.Outgoing(key, openid, notice, now, appeal.id if appeal is not None else None, routine)
     held_back = session.info.get(_DEFERRED)
     if held_back is None:
-        told.write(session)
+        outbox.add_all(session, [told])
     else:
         held_back.append(told)
 
 
 @contextmanager
 def deferred(session: Session) -> Iterator[None]:
-    """The block's tells are written at its end, in the order they were made, after all their recipients' digest
-    rows are locked at once in one order (storage.outbox.lock_digests; PostgreSQL only).
+    """The block's tells are written at its end, in the order they were made, all at once (storage.outbox.add_all:
+    a few statements for all of them, their recipients' digest rows locked first in one order on PostgreSQL).
 
     For a transaction that decides whom to tell one appeal at a time, such as a dispatch chunk or the supervision
     sweep: its digest rows would otherwise be locked in its appeals' order, and two of them sharing recipients could
@@ -56,31 +55,13 @@ def deferred(session: Session) -> Iterator[None]:
     if _DEFERRED in session.info:
         yield  # already inside such a block: its end writes these too
         return
-    held_back: list[_Told] = []
+    held_back: list[outbox.Outgoing] = []
     session.info[_DEFERRED] = held_back
     try:
         yield
     finally:
         del session.info[_DEFERRED]
-    outbox.lock_digests(session, {(told.openid, told.now) for told in held_back})
-    for told in held_back:
-        told.write(session)
-
-
-@dataclass(frozen=True)
-class _Told:
-    """One tell: the outbox row it becomes."""
-
-    openid: str
-    notice: Notice
-    now: datetime
-    appeal: Appeal | None
-    key: str
-    routine: bool
-
-    def write(self, session: Session) -> None:
-        outbox.add(session, key=self.key, recipient_openid=self.openid, notice=self.notice, now=self.now,
-                   appeal_id=self.appeal.id if self.appeal is not None else None, routine=self.routine)
+    outbox.add_all(session, held_back)
 
 
 def tell_resident_and_followers(session: Session, appeal: Appeal, notice: ResidentNotice, now: datetime) -> None:

@@ -75,16 +75,15 @@ def test_a_sweep_and_a_dispatch_chunk_telling_the_same_members_in_opposite_order
     wechat.send("o2", "1栋楼下的垃圾好几天没人清运了")
     wechat.send("o1", "3号楼楼道的灯不亮了，晚上看不见")  # the chunk tells the members the other way round
     sweep_wrote_one, chunk_started = threading.Event(), threading.Event()
-    original = outbox._count_into_digest
+    original = outbox._Digests.write
 
-    def count_then_pause(*args, **kwargs):  # type: ignore[no-untyped-def]
-        counted = original(*args, **kwargs)
+    def write_then_pause(digests, session):  # type: ignore[no-untyped-def]
+        original(digests, session)
         if threading.current_thread().name == "sweep" and not sweep_wrote_one.is_set():
             sweep_wrote_one.set()
             chunk_started.wait(PAUSE_S)
-            time.sleep(1.0)  # the chunk meets the row this one holds (before the fix: after taking the other grid's)
-        return counted
-    monkeypatch.setattr(outbox, "_count_into_digest", count_then_pause)
+            time.sleep(1.0)  # the chunk meets the rows this one holds (before the fix: after taking the other grid's)
+    monkeypatch.setattr(outbox._Digests, "write", write_then_pause)
 
     errors: list[BaseException] = []
     results: dict[str, object] = {}
