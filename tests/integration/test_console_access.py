@@ -3,6 +3,7 @@ logged in), CSRF, lockout per account and per address, session expiry, a new pas
 security headers, and the operator's name in an appeal's audit trail."""
 
 import pytest
+from flask import request
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
@@ -318,3 +319,15 @@ def test_every_console_route_but_the_login_sends_a_visitor_to_the_login_page(app
             response = visitor.client.open(path, method=method, data={"csrf_token": visitor.token()})
             assert response.status_code == 302, (method, path)
             assert response.headers["Location"].startswith("/console/login"), (method, path)
+
+
+
+def test_only_the_console_opens_its_session_other_paths_ignore_the_cookie(app):
+    cookie = logged_in(app, "admin").client.get_cookie("gridbot_console", path="/console")
+    assert cookie is not None
+    sent = {"Cookie": f"gridbot_console={cookie.value}"}
+    for path, opened in (("/console/", True), ("/console", True), ("/healthz", False), ("/wechat", False),
+                         ("/consolex", False)):
+        with app.test_request_context(path, headers=sent):
+            session = app.session_interface.open_session(app, request)
+            assert (session is not None and bool(session)) == opened, path

@@ -15,9 +15,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from bot.settings import Settings
+
+CONSOLE_PATH = "/console"
+
+
+class ConsoleSessions(SecureCookieSessionInterface):
+    """Only the console has a session. Every other request (each WeChat message, above all) skips reading cookies
+    and building the cookie's signer: a null session, which Flask neither reads nor saves."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path != CONSOLE_PATH and not request.path.startswith(CONSOLE_PATH + "/"):
+            return None
+        return super().open_session(app, request)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -41,9 +54,10 @@ def init_app(app: Flask, settings: Settings) -> None:
     from bot.web.console.guard import blueprint
 
     app.secret_key = settings.secret_key
+    app.session_interface = ConsoleSessions()
     app.config.update(
         SESSION_COOKIE_NAME="gridbot_console",
-        SESSION_COOKIE_PATH="/console",
+        SESSION_COOKIE_PATH=CONSOLE_PATH,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=(settings.public_url or "").lower().startswith("https://"),
@@ -51,4 +65,4 @@ def init_app(app: Flask, settings: Settings) -> None:
         # Pages renew the cookie themselves (the idle clock); a stylesheet must not carry a Set-Cookie into caches.
         SESSION_REFRESH_EACH_REQUEST=False,
     )
-    app.register_blueprint(blueprint, url_prefix="/console")
+    app.register_blueprint(blueprint, url_prefix=CONSOLE_PATH)
