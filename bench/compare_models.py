@@ -135,8 +135,8 @@ CANDIDATES: dict[str, Callable[..., Any]] = {
     "chars 1-3 + words + SGD (modified huber), cleaned": _sklearn("sgd", words=1, clean=True),
     "chars 1-3 + words + LR C=10 balanced, cleaned, lead": _sklearn("lr", words=1, clean=True, lead=True,
                                                                   balanced=True, c=10.0),
-    "nlp train --svm: linear SVM C=1 (calibrated), model alone": _shipped(False, SVM_RECIPE),
-    "nlp train --svm, chars 1-3": _shipped(False, Recipe(char_ngrams=(1, 2, 3), kind=SVM, c=SVM_C)),
+    "shipped features, linear SVM C=1 (calibrated), model alone": _shipped(False, Recipe(kind=SVM, c=SVM_C)),
+    "nlp train --svm: words + chars 1-3, linear SVM C=1 (calibrated), model alone": _shipped(False, SVM_RECIPE),
     "nlp train --svm + rules (share 0.08)": _shipped(True, SVM_RECIPE),
 }
 

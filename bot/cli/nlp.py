@@ -34,15 +34,15 @@ def nlp() -> None:
                                                "of the taxonomy needs enough examples")
 @click.option("--model", "model_dir", required=True, type=click.Path(path_type=Path), help="where to save it")
 @click.option("--force", is_flag=True, help="replace the model in --model DIR even if the new one does worse")
-@click.option("--svm", is_flag=True, help="a linear SVM with calibrated probabilities instead of logistic regression: "
-                                          "several times quicker to train; better on large sets of formulaic work "
-                                          "orders, worse on short messages (README)")
+@click.option("--svm", is_flag=True, help="a linear SVM with calibrated probabilities, on words and characters up "
+                                          "to 3, instead of logistic regression: better on large sets of formulaic "
+                                          "work orders, worse on short messages (README)")
 def train(data_file: Path | None, from_db: bool, only_db: bool, model_dir: Path, force: bool, svm: bool) -> None:
     """Train a model on labelled examples and save it to --model DIR.
 
     The new model is judged on held-out examples it never trained on (the shipped corpus's test split, a fifth
     of the database's) next to the shipped model; a model already in DIR is only replaced by one that does at
-    least as well there, unless --force. --svm fits a linear SVM instead of the logistic regression.
+    least as well there, unless --force. --svm fits a calibrated linear SVM instead of the logistic regression.
     """
     from bot.cli.support import fail
     from handlers import operator_texts as texts
