@@ -110,10 +110,14 @@ def _calibrated(matrix, gold: list[str], c: float) -> Calibration:  # type: igno
     answers = np.array([column[label] for label in gold])
     scores = np.zeros((len(gold), len(labels)))
     scored = np.ones(len(gold), dtype=bool)
-    folds = min(CALIBRATION_FOLDS, max(2, min(np.bincount(answers))))
-    with warnings.catch_warnings():  # a label with fewer examples than folds: those rows are left out below
-        warnings.simplefilter("ignore", UserWarning)
-        splits = list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(scores, answers))
+    counts = np.bincount(answers)
+    if max(counts) < 2:  # one example per label: no fold knows the label it scores; the model's own values (surer)
+        splits = [(np.arange(len(gold)), np.arange(len(gold)))]
+    else:
+        with warnings.catch_warnings():  # a label with fewer examples than folds: those rows are left out below
+            warnings.simplefilter("ignore", UserWarning)
+            splits = list(StratifiedKFold(n_splits=min(CALIBRATION_FOLDS, max(2, min(counts))), shuffle=True,
+                                          random_state=0).split(scores, answers))
     for train_rows, held_rows in splits:
         fitted = _svm(c).fit(matrix[train_rows], answers[train_rows])
         coef, intercept = _two_rows(fitted.coef_, fitted.intercept_, SVM)
@@ -124,7 +128,8 @@ def _calibrated(matrix, gold: list[str], c: float) -> Calibration:  # type: igno
         scores[np.ix_(held_rows, known)] = values
         scored[held_rows] = np.isin(answers[held_rows], known)
     scores, answers = scores[scored], answers[scored]
-    # scikit-learn's Platt fit (with Platt's smoothed targets); it models p = 1 / (1 + exp(a * v + b)).
+    # scikit-learn's Platt fit (with Platt's smoothed targets; the function CalibratedClassifierCV's "sigmoid" uses,
+    # private but unchanged for years, and tests/unit/test_nlp_svm.py runs it); it models p = 1/(1 + exp(a * v + b)).
     a, b = _sigmoid_calibration(scores.ravel(), (answers[:, None] == np.arange(len(labels))).ravel())
     return Calibration(slope=-float(a), offset=-float(b))
 

@@ -87,6 +87,12 @@ def test_a_label_with_fewer_examples_than_calibration_folds_still_trains(segment
     assert "民政" in model.labels and 0 < model.calibration.slope < math.inf
 
 
+def test_one_example_per_label_calibrates_on_the_training_values(segmenter) -> None:  # type: ignore[no-untyped-def]
+    model = train([Example("公交车到站不停车", "交通出行"), Example("孩子转学要什么手续", "教育")], segmenter, SVM_RECIPE)
+    assert model.calibration.slope > 0
+    assert model.predict("公交车不停车", segmenter).label == "交通出行"
+
+
 def test_older_logistic_regression_files_still_load_without_a_calibration(segmenter, tmp_path: Path  # type: ignore[no-untyped-def]
                                                                           ) -> None:
     shipped = LinearModel.load(SHIPPED_MODEL)
