@@ -1,6 +1,6 @@
 """Classification speed next to bare jieba.lcut on the same texts, in the same run; and the memory it takes.
 
-    python bench/classify_speed.py [--rounds 9] [--data nlp/data/corpus/test.jsonl] [--json]
+    python bench/classify_speed.py [--rounds 9] [--data nlp/data/corpus/test.jsonl] [--model DIR] [--json]
 
 Each round times, one after the other on the same messages: jieba.lcut (jieba's default tokenizer, as a
 user of jieba would call it), gridbot's keyword rules alone, and the classifier the bot runs (the shipped
@@ -52,6 +52,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT / "nlp" / "data" / "corpus" / "test.jsonl")
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--model", type=Path, help="another model directory than the shipped one")
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args()
 
@@ -70,7 +71,7 @@ def main() -> int:
     rules = build_classifier(taxonomy, None)
     rules.preload()
     memory["gridbot's tokenizer and keyword rules"] = rss_mib()
-    model = LinearModel.load(SHIPPED_MODEL)
+    model = LinearModel.load(options.model or SHIPPED_MODEL)
     classifier = CombinedClassifier.for_taxonomy(model, rules)  # as bot.web.runtime builds it
     memory["the shipped model"] = rss_mib()
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nlp.dataset import Example  # noqa: E402
-from nlp.training import DEFAULT_RECIPE, Recipe  # noqa: E402
+from nlp.training import DEFAULT_RECIPE, SVM, SVM_C, SVM_RECIPE, Recipe  # noqa: E402
 
 
 def _segmenter():  # type: ignore[no-untyped-def]
@@ -135,6 +135,9 @@ CANDIDATES: dict[str, Callable[..., Any]] = {
     "chars 1-3 + words + SGD (modified huber), cleaned": _sklearn("sgd", words=1, clean=True),
     "chars 1-3 + words + LR C=10 balanced, cleaned, lead": _sklearn("lr", words=1, clean=True, lead=True,
                                                                   balanced=True, c=10.0),
+    "shipped features, linear SVM C=1 (calibrated), model alone": _shipped(False, Recipe(kind=SVM, c=SVM_C)),
+    "nlp train --svm: words + chars 1-3, linear SVM C=1 (calibrated), model alone": _shipped(False, SVM_RECIPE),
+    "nlp train --svm + rules (share 0.08)": _shipped(True, SVM_RECIPE),
 }
 
 
@@ -142,7 +145,7 @@ def _scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
     from nlp.metrics import evaluate
 
     report = evaluate(list(gold), list(predicted))
-    return {"accuracy": round(report.accuracy, 3), "macro_f1": round(report.macro_f1, 3)}
+    return {"accuracy": round(report.accuracy, 4), "macro_f1": round(report.macro_f1, 4)}
 
 
 def _holdout(rules, fit, training: Sequence[Example], test: Sequence[Example]) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -198,7 +201,7 @@ def main() -> int:
     sets = options.only.split(",")
     print(f"{'candidate':60} " + " ".join(f"{data + ' acc/F1':>16}" for data in sets))
     for name, found in results.items():
-        print(f"{name:60} " + " ".join(f"{found[data]['accuracy']:>8.3f}/{found[data]['macro_f1']:.3f}"
+        print(f"{name:60} " + " ".join(f"{found[data]['accuracy']:>8.4f}/{found[data]['macro_f1']:.4f}"
                                        for data in sets))
     return 0
 

@@ -1,7 +1,8 @@
 """A trained linear model over TF-IDF features, in a versioned directory format that loads without scikit-learn.
 
 A model directory holds:
-  model.json    format name and version, labels, intercepts, how features are made, what it was trained on
+  model.json    format name and version, labels, intercepts, how features are made, what it was trained on, and
+                for a linear SVM (version 2) the calibration that turns its decision values into probabilities
   features.txt  one feature name per line, in column order
   weights.npy   float32, shape (1 + labels, features): row 0 the IDF weights, then one row per label
 Training (nlp/training.py) needs scikit-learn; using a model needs numpy only.
@@ -25,7 +26,10 @@ from nlp.segmenter import Segmenter
 from nlp.taxonomy import normalize_text
 
 FORMAT = "gridbot-nlp-model"
-VERSION = 1
+VERSION = 1  # logistic regression: the scores are log-odds, their softmax the probabilities
+CALIBRATED_VERSION = 2  # a linear SVM: its decision values go through the file's "calibration" first
+CALIBRATION = "platt, one sigmoid for every label, normalised"
+MAX_CALIBRATION = 1000.0  # bounds every number of a model file's calibration
 MODEL_FILE = "model.json"
 FEATURES_FILE = "features.txt"
 WEIGHTS_FILE = "weights.npy"
@@ -58,7 +62,8 @@ class Prediction:
 
 
 class LinearModel:
-    """Multinomial logistic regression over sublinear TF-IDF of `nlp.features`, L2-normalised."""
+    """A linear model over sublinear TF-IDF of `nlp.features`, L2-normalised: multinomial logistic regression, or a
+    linear SVM whose decision values are calibrated into probabilities (`calibration_of`)."""
 
     def __init__(self, labels: list[str], names: list[str], idf: np.ndarray, coef: np.ndarray,
                  intercept: np.ndarray, meta: dict[str, Any]) -> None:
@@ -81,6 +86,7 @@ class LinearModel:
         self.intercept = intercept.astype(np.float64)
         self.meta = meta
         self.char_ngrams = char_ngrams_of(meta)
+        self.calibration = calibration_of(meta)
 
     @property
     def threshold(self) -> float | None:
@@ -114,9 +120,12 @@ class LinearModel:
         return Prediction(ranked, self._evidence(columns, rows[:, best] * values, evidence), known=True)
 
     def _ranked(self, scores: np.ndarray) -> tuple[tuple[str, float], ...]:
-        """Softmax of the scores, as (label, probability) best first (the earlier label wins a tie)."""
+        """The scores as probabilities, (label, probability) best first (the earlier label wins a tie): their
+        softmax, or a linear SVM's decision values through its calibration."""
         # A dozen numbers: Python's floats are quicker than numpy's calls on them.
         values = scores.tolist()
+        if self.calibration is not None:
+            values = self.calibration.apply(values)
         top = max(values)
         exponentials = [math.exp(value - top) for value in values]
         total = math.fsum(exponentials)
@@ -153,7 +162,8 @@ class LinearModel:
         """Write the model's three files (the same bytes for the same model: no time stamps)."""
         target = Path(directory)
         target.mkdir(parents=True, exist_ok=True)
-        meta = {"format": FORMAT, "version": VERSION, "labels": self.labels,
+        version = VERSION if self.calibration is None else CALIBRATED_VERSION
+        meta = {"format": FORMAT, "version": version, "labels": self.labels,
                 "intercept": [round(float(value), 9) for value in self.intercept], **self.meta}
         (target / MODEL_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         (target / FEATURES_FILE).write_text("".join(name + "\n" for name in self.names), encoding="utf-8")
@@ -173,13 +183,17 @@ class LinearModel:
             raise ModelError(f"{source}: cannot read the model: {error}") from error
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise ModelError(f"{source}/{MODEL_FILE}: not a gridbot model (format {meta.get('format')!r})")
-        if meta.get("version") != VERSION:
+        if meta.get("version") not in (VERSION, CALIBRATED_VERSION):
             raise ModelError(f"{source}/{MODEL_FILE}: model format version {meta.get('version')!r}; this gridbot "
-                             f"reads version {VERSION}: train the model again")
+                             f"reads versions {VERSION} and {CALIBRATED_VERSION}: train the model again")
+        if (meta.get("version") == CALIBRATED_VERSION) != ("calibration" in meta):
+            raise ModelError(f"{source}/{MODEL_FILE}: a version {CALIBRATED_VERSION} model, and only it, has a "
+                             "calibration")
         labels = meta.pop("labels")
         intercept = np.array(meta.pop("intercept"), dtype=np.float64)
         meta.pop("format"), meta.pop("version")
-        if weights.shape != (1 + len(labels), len(names)) or intercept.shape != (len(labels),):
+        if (not isinstance(labels, list) or weights.shape != (1 + len(labels), len(names))
+                or intercept.shape != (len(labels),)):
             raise ModelError(f"{source}: the model's files do not fit together (was one of them replaced?)")
         try:
             return cls(labels, names, weights[0], weights[1:], intercept, meta)
@@ -204,3 +218,43 @@ def char_ngrams_of(meta: dict[str, Any]) -> tuple[int, ...]:
                        for size in sizes)):
         raise ModelError(f"the model's character n-gram sizes {sizes!r} are not sizes 1 to {MAX_CHAR_NGRAM}")
     return tuple(sizes)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How a linear SVM's decision values become probabilities (Platt scaling, one sigmoid shared by every label,
+    fitted on out-of-fold decision values of the training data by nlp/training.py): each label's value v becomes
+    sigmoid(slope * v + offset), and these are normalised to sum to 1. A positive slope keeps the labels' order."""
+
+    slope: float
+    offset: float
+
+    def apply(self, values: list[float]) -> list[float]:
+        """The log of each label's sigmoid, for the softmax that normalises them: log sigmoid(z) = -softplus(-z)."""
+        slope, offset = self.slope, self.offset
+        return [-_softplus(-(slope * value + offset)) for value in values]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"method": CALIBRATION, "slope": round(self.slope, 9), "offset": round(self.offset, 9)}
+
+
+def _softplus(value: float) -> float:
+    return max(value, 0.0) + math.log1p(math.exp(-abs(value)))
+
+
+def calibration_of(meta: dict[str, Any]) -> Calibration | None:
+    """A model's calibration (None: a logistic regression's scores are log-probabilities already); ModelError
+    unless it is a CALIBRATION with a positive slope and an offset, finite and within MAX_CALIBRATION."""
+    if "calibration" not in meta:
+        return None
+    found = meta["calibration"]
+
+    def bounded(value: object) -> bool:
+        return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+                and abs(value) <= MAX_CALIBRATION)
+
+    if (isinstance(found, dict) and set(found) == {"method", "slope", "offset"} and found["method"] == CALIBRATION
+            and bounded(found["slope"]) and found["slope"] > 0 and bounded(found["offset"])):
+        return Calibration(float(found["slope"]), float(found["offset"]))
+    raise ModelError(f"the model's calibration {str(found)[:200]!r} is not one this gridbot reads ({CALIBRATION}: a "
+                     f"positive slope and an offset up to {MAX_CALIBRATION:g})")

@@ -23,7 +23,7 @@ from nlp.combined import CombinedClassifier
 from nlp.dataset import Example, read_examples
 from nlp.model import LinearModel
 from nlp.taxonomy import DATA_DIR, UNCLASSIFIED
-from nlp.training import train
+from nlp.training import DEFAULT_RECIPE, Recipe, train
 
 CORPUS_DIR = DATA_DIR / "corpus"
 # The database alone: with fewer, a category's weights rest on a handful of phrasings, and its three or four
@@ -112,9 +112,10 @@ def accuracy(classifier: CombinedClassifier, examples: Sequence[Example]) -> flo
     return hits / len(examples)
 
 
-def retrain(data: TrainingSet, rules: KeywordClassifier, compared: Mapping[str, LinearModel]) -> Retrained:
-    """Fit a model on the training examples; judge it and every compared model on the held-out ones."""
-    model = train(data.training, rules.segmenter)
+def retrain(data: TrainingSet, rules: KeywordClassifier, compared: Mapping[str, LinearModel],
+            recipe: Recipe = DEFAULT_RECIPE) -> Retrained:
+    """Fit a model by `recipe` on the training examples; judge it and every compared model on the held-out ones."""
+    model = train(data.training, rules.segmenter, recipe)
     if not data.held_out:
         return Retrained(model, data, None, {})
     return Retrained(model, data, accuracy(classifier_for(model, rules), data.held_out),
