@@ -436,6 +436,7 @@ class _Digest:
     """A digest row as `_fold` counts into it: read (and locked), or made by this transaction (`id` None)."""
 
     id: int | None
+    openid: str
     status: str
     summary: StaffDigest
     created_at: datetime
@@ -458,14 +459,15 @@ class _Digests:
         lock_digests(session, {(message.recipient_openid, message.now) for message in foldable})
         keys = sorted({_window_of(message)[0] for message in foldable})
         rows = session.execute(
-            select(OutboxMessage.id, OutboxMessage.idempotency_key, OutboxMessage.status, OutboxMessage.params,
-                   OutboxMessage.created_at, OutboxMessage.next_attempt_at)
+            select(OutboxMessage.id, OutboxMessage.idempotency_key, OutboxMessage.recipient_openid,
+                   OutboxMessage.status, OutboxMessage.params, OutboxMessage.created_at, OutboxMessage.next_attempt_at)
             .where(OutboxMessage.idempotency_key.in_(keys))
             .order_by(OutboxMessage.idempotency_key)
             .with_for_update()
         )
         return cls({row.idempotency_key: _Digest(
-            row.id, row.status, cast(StaffDigest, from_params(StaffDigest.name, json.loads(row.params))), row.created_at,
+            row.id, row.recipient_openid, row.status,
+            cast(StaffDigest, from_params(StaffDigest.name, json.loads(row.params))), row.created_at,
             row.next_attempt_at) for row in rows})
 
     def count(self, message: Outgoing) -> bool:
@@ -474,8 +476,8 @@ class _Digests:
         digest = self._by_key.get(key)
         if digest is None:
             empty = StaffDigest(window_start=start, count=0, tickets=(), minutes=minutes)
-            digest = self._by_key[key] = _Digest(None, OutboxStatus.PENDING, empty, message.now,
-                                                 start + timedelta(minutes=minutes))
+            digest = self._by_key[key] = _Digest(None, message.recipient_openid, OutboxStatus.PENDING, empty,
+                                                 message.now, start + timedelta(minutes=minutes))
         if digest.status != OutboxStatus.PENDING:
             return False
         summary = digest.summary
@@ -491,9 +493,8 @@ class _Digests:
     def write(self, session: Session) -> None:
         """Insert the digests made, update those counted into, each in one call to the driver (key order)."""
         changed = sorted((key, digest) for key, digest in self._by_key.items() if digest.changed)
-        openid_of = {key: key.split(":", 2)[1] for key, _ in changed}
         _NEW_DIGEST.run_many(session, [{
-            "key": key, "openid": openid_of[key], "template": StaffDigest.name, "params": digest.summary.stored,
+            "key": key, "openid": digest.openid, "template": StaffDigest.name, "params": digest.summary.stored,
             "pending": str(OutboxStatus.PENDING), "now": timestamp(session, digest.created_at),
             "due": timestamp(session, digest.due)} for key, digest in changed if digest.id is None])
         _DIGEST_COUNTS.run_many(session, [{"row": digest.id, "params": digest.summary.stored}
