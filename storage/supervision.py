@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Collection, Sequence
 
-from sqlalchemy import false, or_, select, update
+from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage import complaints, dispatch, emergencies, org, outbox, queries
@@ -101,7 +101,7 @@ def _sweep(session: Session, now: datetime, unclaimed_after: timedelta, only: Co
     for waiting in _waiting(session, now, only):
         reminded, escalated = _response_clock(session, waiting, now, unclaimed_after)
         reminders, escalations = reminders + reminded, escalations + escalated
-    working = [appeal for appeal in _working(session, now) if only is None or appeal.id in only]
+    working = _working(session, now, only)
     done = _completion_steps_done(session, _past_due(working, now))
     for appeal in working:
         reminded, escalated = _completion_clock(session, appeal, done[appeal.id], now)
@@ -146,10 +146,12 @@ def _waiting(session: Session, now: datetime, only: Collection[int] | None = Non
     may_remind = Appeal.response_reminded_at.is_(None) & (
         Appeal.department.is_not(None) | (Appeal.response_due_at > now)
     )
-    where = or_(Appeal.escalation_level == 0, may_remind)
-    if only is not None:
-        where = where & Appeal.id.in_(only)
-    return queries.unclaimed(session, where=where)
+    return queries.unclaimed(session, where=_among(or_(Appeal.escalation_level == 0, may_remind), only))
+
+
+def _among(where: ColumnElement[bool], only: Collection[int] | None) -> ColumnElement[bool]:
+    """`where`, and the appeal one of `only` when given."""
+    return where if only is None else where & Appeal.id.in_(only)
 
 
 def _response_steps(waiting: queries.Unclaimed, now: datetime, unclaimed_after: timedelta) -> tuple[str | None, bool]:
@@ -186,13 +188,15 @@ def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,
     return reminded, escalated
 
 
-def _working(session: Session, now: datetime) -> list[Appeal]:
-    """Accepted appeals whose reminder is due or that are overdue below the top level, by id."""
-    late = queries.overdue(session, now, clocks=(queries.Clock.RESOLVE,), where=Appeal.escalation_level < TOP_LEVEL)
-    return sorted([row.appeal for row in late] + list(_resolve_reminder_due(session, now)), key=lambda a: a.id)
+def _working(session: Session, now: datetime, only: Collection[int] | None = None) -> list[Appeal]:
+    """Accepted appeals whose reminder is due or that are overdue below the top level (among `only`, when given),
+    by id."""
+    late = queries.overdue(session, now, clocks=(queries.Clock.RESOLVE,),
+                           where=_among(Appeal.escalation_level < TOP_LEVEL, only))
+    return sorted([row.appeal for row in late] + list(_resolve_reminder_due(session, now, only)), key=lambda a: a.id)
 
 
-def _resolve_reminder_due(session: Session, now: datetime) -> Sequence[Appeal]:
+def _resolve_reminder_due(session: Session, now: datetime, only: Collection[int] | None) -> Sequence[Appeal]:
     """Accepted appeals not yet reminded, three quarters or more into their completion time."""
     hours = session.scalars(
         select(Appeal.resolve_hours).where(Appeal.status == AppealStatus.ACCEPTED,
@@ -211,7 +215,7 @@ def _resolve_reminder_due(session: Session, now: datetime) -> Sequence[Appeal]:
             Appeal.resolve_due_at.is_not(None),
             Appeal.resolve_reminded_at.is_(None),
             Appeal.resolve_due_at > now,
-            reminder_due,
+            _among(reminder_due, only),
         )
         .order_by(Appeal.id)
     ).all()
