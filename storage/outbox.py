@@ -141,8 +141,9 @@ def add_all(session: Session, messages: Sequence[Outgoing]) -> None:
     """
     if not messages:
         return
-    digests = _Digests.read(session, [message for message in messages if message.foldable])
-    digested = _fold(session, messages, digests)
+    foldable = [message for message in messages if message.foldable]
+    digests = _Digests.read(session, foldable)
+    digested = _fold(session, messages, foldable, digests)
     session.flush()  # what the ORM holds goes first (the appeals the rows point to)
     _INSERT_ROW.run_many(session, [{
         "key": message.key, "openid": message.recipient_openid, "template": message.notice.name,
@@ -394,14 +395,14 @@ def _digest_window(kind: str, openid: str, now: datetime, window: timedelta) -> 
     return f"{kind}:{openid}:{start:%Y%m%d%H%M}", start, minutes
 
 
-def _fold(session: Session, messages: Sequence[Outgoing], digests: _Digests) -> set[int]:
+def _fold(session: Session, messages: Sequence[Outgoing], foldable: Sequence[Outgoing],
+          digests: _Digests) -> set[int]:
     """The positions of the `messages` counted into their recipient's digest rather than sent on their own.
 
     In order, as one by one: a routine copy always folds; another foldable message folds once its recipient already
     has `digest_after` rows of FOLDED kinds this minute that were not folded, counting the messages before it. A
     digest already handed to a worker (a clock running late) takes nothing more: the row is then sent on its own.
     """
-    foldable = [message for message in messages if message.foldable]
     if not foldable:
         return set()
     on_their_own = _sent_on_their_own(session, {message.minute for message in foldable if not message.routine})
@@ -499,8 +500,6 @@ class _Digests:
             "due": timestamp(session, digest.due)} for key, digest in changed if digest.id is None])
         _DIGEST_COUNTS.run_many(session, [{"row": digest.id, "params": digest.summary.stored}
                                           for _, digest in changed if digest.id is not None])
-        for _, digest in changed:
-            digest.changed = False
 
 
 def _window_of(message: Outgoing) -> tuple[str, datetime, int]:
