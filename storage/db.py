@@ -42,6 +42,7 @@ T = TypeVar("T")
 
 
 READ_ONLY = "gridbot_read_only"  # the execution option of a `Database.read` connection
+LOCK_WAIT = "gridbot_lock_wait_ms"  # the execution option of a SQLite transaction given a shorter wait
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -54,11 +55,13 @@ class Database:
     def __init__(self, url: str, sqlite_synchronous: str = "NORMAL", lock_wait_ms: int = LONG_LOCK_WAIT_MS,
                  session_info: Mapping[str, Any] | None = None) -> None:
         self.url = url
+        self.lock_wait_ms = lock_wait_ms
         self.engine = make_engine(url, sqlite_synchronous, lock_wait_ms)
         # Settings storage reads inside a transaction (e.g. storage.outbox's digest threshold): Session.info.
         self.session_info = dict(session_info or {})
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._held = threading.local()  # the connection this thread's open transaction runs on
+        # The connection this thread's open transaction runs on, and the shorter lock wait it was given.
+        self._held = threading.local()
         self._idle: list[Connection] = []  # connections between transactions, the most recently used last
         self._idle_lock = threading.Lock()
 
@@ -78,8 +81,14 @@ class Database:
                 yield session
             return
         connection = self._held.connection = self._checkout()
+        wait_ms = getattr(self._held, "lock_wait_ms", None)
+        sqlite = self.engine.dialect.name == "sqlite"
         try:
+            if wait_ms is not None and sqlite:
+                connection.execution_options(**{LOCK_WAIT: wait_ms})  # read by _sqlite_on_begin
             with connection.begin():
+                if wait_ms is not None and not sqlite:
+                    _shorten_postgres_waits(connection, wait_ms)
                 session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only",
                                   info=dict(self.session_info))
                 try:
@@ -88,8 +97,23 @@ class Database:
                 finally:
                     session.close()
         finally:
+            if wait_ms is not None and sqlite:
+                connection.execution_options(**{LOCK_WAIT: None})
             self._held.connection = None
             self._checkin(connection)
+
+    @contextmanager
+    def waiting_at_most(self, ms: float) -> Iterator[None]:
+        """Transactions this thread opens in the block wait for another's lock at most `ms` (at least 1 ms, and
+        never longer than this database's own wait): for a webhook request that spent part of its time queued."""
+        if ms >= self.lock_wait_ms:
+            yield
+            return
+        self._held.lock_wait_ms = max(1, int(ms))
+        try:
+            yield
+        finally:
+            self._held.lock_wait_ms = None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -255,7 +279,14 @@ def _sqlite_on_begin(connection: Any, lock_wait_ms: int) -> None:
     if connection.get_execution_options().get(READ_ONLY, False):
         connection.exec_driver_sql("BEGIN")
         return
-    _begin_immediate(connection, lock_wait_ms)
+    _begin_immediate(connection, connection.get_execution_options().get(LOCK_WAIT) or lock_wait_ms)
+
+
+def _shorten_postgres_waits(connection: Connection, wait_ms: int) -> None:
+    """This transaction's statements wait for a lock, and run, at most `wait_ms` (the web process's own waits are
+    connection options; see make_engine). One round trip, paid only by a request that has waited already."""
+    connection.exec_driver_sql("SELECT set_config('lock_timeout', %(wait)s, true), "
+                               "set_config('statement_timeout', %(wait)s, true)", {"wait": f"{wait_ms}ms"})
 
 
 def _begin_immediate(connection: Connection, lock_wait_ms: int) -> None:

@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -113,9 +114,6 @@ class PhotoFile:
 class Runtime:
     """Settings, database, classifier and wire shared by every request of a process."""
 
-    # How long a message waits for the one before it in this process (WeChat gives up after 5 s).
-    HANDLING_WAIT_S = 3.0
-
     def __init__(
         self,
         settings: Settings,
@@ -185,15 +183,22 @@ class Runtime:
 
     def handle(self, decoded: Decoded) -> inbox.Answer:
         """The plaintext reply to a verified message and how it was answered (a polite apology if something
-        unexpected broke, or if the message before it in this process is still not done after HANDLING_WAIT_S)."""
-        if not self._handling.acquire(timeout=self.HANDLING_WAIT_S):
+        unexpected broke, or if it could not be handled within the request's wait, GRIDBOT_REQUEST_DB_WAIT_MS).
+
+        The wait is one budget: the time spent queued behind the message before it in this process leaves that
+        much less to wait for a database lock, so that the reply reaches WeChat (5 s) and the proxy in time.
+        """
+        wait_s = self.settings.request_db_wait_ms / 1000
+        deadline = time.monotonic() + wait_s
+        if not self._handling.acquire(timeout=wait_s):
             # A gthread worker is not restarted for one stuck thread as a sync worker was: answer WeChat in time.
-            log.error("message from %s waited %.0f s for the one before it; asked to resend",
-                      mask(decoded.inbound.openid), self.HANDLING_WAIT_S)
+            log.error("message from %s waited %.1f s for the one before it; asked to resend",
+                      mask(decoded.inbound.openid), wait_s)
             return self._apology(decoded, Outcome.BUSY)
         try:
-            return inbox.process(self.database, self.understanding, self.access, decoded.inbound,
-                                 lambda r: self.wire.render(r, decoded), self.clock)
+            with self.database.waiting_at_most((deadline - time.monotonic()) * 1000):
+                return inbox.process(self.database, self.understanding, self.access, decoded.inbound,
+                                     lambda r: self.wire.render(r, decoded), self.clock)
         except Exception as error:
             # Nothing was committed, so nothing was stored under the message key either: WeChat's retry or the
             # resident's resend is handled afresh. The resident is asked to resend rather than left with silence.

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -282,11 +282,10 @@ def test_a_message_stuck_behind_a_hung_one_is_answered_in_time_and_asked_to_rese
 ) -> None:  # type: ignore[no-untyped-def]
     # gunicorn's threaded workers are not restarted for one hung thread, as a sync worker was at 10 s: the
     # next message must not wait behind it past WeChat's 5 s.
-    from bot.web.runtime import Runtime
     from handlers.resident_texts import SYSTEM_BUSY
 
     runtime = client.application.extensions["gridbot"]
-    monkeypatch.setattr(Runtime, "HANDLING_WAIT_S", 0.5)
+    monkeypatch.setattr(runtime, "settings", replace(runtime.settings, request_db_wait_ms=500))
     wechat = WeChatServer(TEST_TOKEN, TEST_APPID, TEST_AES_KEY)
     now = int(clock().timestamp())
     request = wechat.sign(wechat.text("o1", "楼道灯坏了好几天了", create_time=now), encrypted=True, timestamp=now)
