@@ -26,6 +26,7 @@ from bot.cli.gridbot import main
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from handlers import resident_texts
+from storage.db import Database
 from storage.models import Appeal, ProcessedMessage, Unit
 from tests.conftest import WeChat
 
@@ -162,6 +163,28 @@ def test_a_message_queued_behind_another_waits_for_the_lock_only_for_what_is_lef
     assert reply == resident_texts.SYSTEM_BUSY
     assert 2.9 < seconds < ANSWER_WITHIN_S, f"answered after {seconds:.1f}s"
     assert filed(seeded) == {}
+
+
+@pytest.mark.parametrize(("asked_ms", "waits_ms"), [(1200, 1200), (2950, 3000)])
+def test_a_transaction_told_to_wait_less_waits_less_unless_by_no_more_than_the_slack(
+    database_url, asked_ms, waits_ms
+) -> None:
+    database = Database(database_url, lock_wait_ms=3000)
+    try:
+        with database.waiting_at_most(asked_ms), database.transaction() as session:
+            assert lock_wait_ms(session) == waits_ms
+        with database.transaction() as session:
+            assert lock_wait_ms(session) == 3000  # the connection's next transaction waits its full time again
+    finally:
+        database.dispose()
+
+
+def lock_wait_ms(session) -> int:
+    """How long this transaction's statements wait for another's lock."""
+    if session.get_bind().dialect.name == "sqlite":
+        return session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+    return int(session.connection().exec_driver_sql(
+        "SELECT setting FROM pg_settings WHERE name = 'lock_timeout'").scalar_one())
 
 
 def filed(database) -> dict[str, int]:
