@@ -35,3 +35,25 @@ def test_all_below_leaves_no_accuracy_to_tell() -> None:
     assert threshold_outcome(GOLD[:1], BEST[:1], 0.95).accuracy_above_threshold is None
     with pytest.raises(ValueError):
         threshold_outcome([], [], 0.5)
+
+
+def test_the_bench_average_of_two_models_is_their_probabilities_weighted() -> None:
+    from pathlib import Path
+
+    from nlp import load_taxonomy
+    from nlp.classifier import KeywordClassifier
+    from nlp.dataset import read_examples
+    from nlp.training import SVM, Recipe, train
+    from tests.support.bench import bench_modules
+
+    segmenter = KeywordClassifier(load_taxonomy()).segmenter
+    examples = read_examples(Path(__file__).parent.parent / "data" / "hotline_small.jsonl")
+    logistic, svm = train(examples, segmenter), train(examples, segmenter, Recipe(kind=SVM, c=1.0))
+    with bench_modules("threshold_curve") as (curve,):
+        averaged = curve.Averaged(logistic, svm, 0.3)
+    for text in ("公交车到站不停车，司机直接开走", "孩子转学要什么手续？", "随便一句话"):
+        ranked = averaged.predict(text, segmenter).ranked
+        first, second = dict(logistic.predict(text, segmenter).ranked), dict(svm.predict(text, segmenter).ranked)
+        assert dict(ranked) == pytest.approx({label: 0.7 * first[label] + 0.3 * second[label] for label in first})
+        assert sum(score for _, score in ranked) == pytest.approx(1.0)
+        assert [score for _, score in ranked] == sorted((score for _, score in ranked), reverse=True)
