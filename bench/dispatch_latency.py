@@ -1,11 +1,11 @@
 """Time from a resident's message to the task card reaching the (fake) WeChat API, at a steady rate of appeals.
 
     python bench/dispatch_latency.py [--rate 50] [--seconds 20] [--json] [--outbox-poll-ms 200] [--send-lanes 4]
-        [--grids 200] [--database sqlite|postgres] [--workers 2] [--worker-processes 1]
+        [--grids 200] [--database sqlite|postgres] [--workers N] [--worker-processes 1]
 
 A throwaway environment like webhook_load.py's (SQLite, demo street, bound residents), an embedded Redis, the
-fake WeChat API, `--worker-processes` gridbot workers and the webhook (`python -m bot serve --workers 2`), all on
-127.0.0.1. With `--grids`, the residents live in a street of that many grids (two members and a leader each) so
+fake WeChat API, `--worker-processes` gridbot workers and the webhook (`python -m bot serve`, with `--workers` when
+given: serve's default is 1 process on SQLite, 2 on PostgreSQL), all on 127.0.0.1. With `--grids`, the residents live in a street of that many grids (two members and a leader each) so
 that the cards spread over many people, as a city's do; `--database postgres` runs a throwaway PostgreSQL
 cluster. Open loop: appeal i leaves at i / rate seconds whatever the answers do. Nothing is asserted. See
 bench/README.md.
@@ -19,7 +19,7 @@ import re
 import sys
 import time
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from rq import Queue
 from webhook_load import ignore_signals, machine_facts, run_until_interrupted, say
 
 from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
+from bot.web.server import default_workers
 from bot.wechat.api import SharedAccessToken
 from bot.wechat.simulator import WeChatServer
 from bot.worker.schedule import QUEUE_NAME
@@ -53,7 +54,7 @@ class Options:
     rate: float
     seconds: float
     residents: int
-    workers: int
+    workers: int | None
     worker_processes: int
     grids: int
     database: str
@@ -73,7 +74,8 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--residents", type=int, default=None, help="bound residents the messages come from "
                         "(default: someone in every building of --grids, none filing more than GRIDBOT_APPEALS_PER_HOUR, "
                         "at least 500)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the webhook")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers of the webhook (default: "
+                        "`gridbot serve`'s for the database)")
     parser.add_argument("--worker-processes", type=int, default=1, help="`gridbot worker` processes")
     parser.add_argument("--grids", type=int, default=0,
                         help="residents in a street of this many grids (0: the demo street's four)")
@@ -112,7 +114,8 @@ def _bench(options: Options) -> int:
         url = cluster.enter_context(throwaway_cluster()) if options.database == "postgres" else None
         say(f"bench: setting up {options.residents} residents in a throwaway {options.database} database")
         env = fixture.create(options.residents, False, options.tmp_dir, grids=options.grids, database_url=url)
-        return _bench_in(options, env, facts)
+        # `gridbot serve`'s own default for the database, named in the report's parameters.
+        return _bench_in(replace(options, workers=options.workers or default_workers(env.settings)), env, facts)
 
 
 def _bench_in(options: Options, env: fixture.BenchEnv, facts: dict[str, Any]) -> int:

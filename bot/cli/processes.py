@@ -12,15 +12,16 @@ from bot.cli.support import migrated_database_url, private_process, read_setting
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int, help="web server processes")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--workers", type=click.IntRange(min=1), help="web server processes  [default: 1 on SQLite, 2 on "
+              "PostgreSQL]")
+def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the WeChat webhook (GET/POST /wechat) with gunicorn."""
-    from bot.web.server import run_gunicorn
+    from bot.web.server import default_workers, run_gunicorn
 
     settings = read_settings()
     preflight.require(settings, *preflight.SERVE)
     private_process(settings)
-    run_gunicorn(settings, host, port, workers)
+    run_gunicorn(settings, host, port, workers or default_workers(settings))
 
 
 @click.command()

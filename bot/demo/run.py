@@ -133,7 +133,7 @@ def run_demo(settings: Settings, host: str, port: int) -> int:
                         "--events-to", f"http://127.0.0.1:{port}/wechat"]
                 children.append(_Child(_Restarts("模拟微信接口"), fake, env))
             children.append(_Child(_Restarts("后台任务（worker）"), ["worker"], env))
-            serve = ["serve", "--host", host, "--port", str(port), "--workers", "2"]
+            serve = ["serve", "--host", host, "--port", str(port)]
             children.append(_Child(_Restarts("网页回调（webhook）"), serve, env))
             if settings.wechat_api_base_url is None:
                 _wait_until_up(f"{api_base}/_fake/stats", children)

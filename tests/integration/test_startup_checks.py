@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,28 @@ def test_the_database_url_comes_from_a_file(environment, tmp_path):
     result = gridbot(environment, "db", "upgrade", GRIDBOT_DATABASE_URL=None, GRIDBOT_DATABASE_URL_FILE=str(url_file))
 
     assert result.exit_code == 0 and result.stdout.strip() == "database is up to date" and database.stat().st_size
+
+
+@pytest.mark.parametrize(("given", "started"), [((), 1), (("--workers", "3"), 3)])
+def test_serve_starts_one_web_process_on_sqlite_unless_told_how_many(environment, monkeypatch, given, started):
+    # One process handles one message at a time: a second on SQLite only contends for its one write lock.
+    runs: list[int] = []
+    monkeypatch.setattr("bot.web.server.run_gunicorn", lambda settings, host, port, workers: runs.append(workers))
+
+    result = gridbot(environment, "serve", *given)
+
+    assert result.exit_code == 0, result.output
+    assert runs == [started]
+
+
+def test_serve_starts_two_web_processes_on_postgresql_unless_told_how_many(settings):
+    from bot.web.server import default_workers
+
+    assert default_workers(replace(settings, database_url="postgresql+psycopg://gridbot@db.example/gridbot")) == 2
+    assert default_workers(replace(settings, database_url="sqlite:////var/lib/gridbot/gridbot.db")) == 1
+
+
+def test_serve_refuses_fewer_than_one_web_process(environment):
+    result = gridbot(environment, "serve", "--workers", "0")
+
+    assert result.exit_code == 2 and "--workers" in result.output
