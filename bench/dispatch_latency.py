@@ -4,11 +4,11 @@
         [--grids 200] [--database sqlite|postgres] [--workers N] [--worker-processes 1]
 
 A throwaway environment like webhook_load.py's (SQLite, demo street, bound residents), an embedded Redis, the
-fake WeChat API, `--worker-processes` gridbot workers and the webhook (`python -m bot serve`, with `--workers` when
-given: serve's default is 1 process on SQLite, 2 on PostgreSQL), all on 127.0.0.1. With `--grids`, the residents live in a street of that many grids (two members and a leader each) so
-that the cards spread over many people, as a city's do; `--database postgres` runs a throwaway PostgreSQL
-cluster. Open loop: appeal i leaves at i / rate seconds whatever the answers do. Nothing is asserted. See
-bench/README.md.
+fake WeChat API, `--worker-processes` gridbot workers and the webhook (`python -m bot serve --workers N`, N by
+default serve's own for the database: 1 on SQLite, 2 on PostgreSQL), all on 127.0.0.1. With `--grids`, the
+residents live in a street of that many grids (two members and a leader each) so that the cards spread over many
+people, as a city's do; `--database postgres` runs a throwaway PostgreSQL cluster. Open loop: appeal i leaves at
+i / rate seconds whatever the answers do. Nothing is asserted. See bench/README.md.
 """
 
 from __future__ import annotations

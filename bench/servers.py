@@ -79,12 +79,10 @@ def gridbot_variables(env: BenchEnv, extra: Mapping[str, str] | None = None) -> 
     return variables
 
 
-def start_full(env: BenchEnv, workers: int | None, extra: Mapping[str, str] | None = None) -> Server:
-    """The real webhook through the project's own entry point, `python -m bot serve` (`extra`: more variables;
-    `workers` None: serve's own default for the database)."""
+def start_full(env: BenchEnv, workers: int, extra: Mapping[str, str] | None = None) -> Server:
+    """The real webhook through the project's own entry point, `python -m bot serve` (`extra`: more variables)."""
     port = free_port()
-    command = [sys.executable, "-m", "bot", "serve", "--host", HOST, "--port", str(port),
-               *(("--workers", str(workers)) if workers is not None else ())]
+    command = [sys.executable, "-m", "bot", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
     return _spawn("full", command, ROOT, gridbot_variables(env, extra), port, env.directory)
 
 
