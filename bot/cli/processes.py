@@ -8,12 +8,16 @@ from bot.cli import preflight
 from bot.cli import startup_texts as texts
 from bot.cli.support import migrated_database_url, private_process, read_settings
 
+# The most `serve --workers` takes: each process keeps ~90 MiB of its own beside what it shares with the others, so
+# a typo of a few hundred would take the host's memory before gunicorn said anything.
+MAX_WEB_PROCESSES = 64
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", type=click.IntRange(min=1), help="web server processes  [default: 1 on SQLite, 2 on "
-              "PostgreSQL]")
+@click.option("--workers", type=click.IntRange(min=1, max=MAX_WEB_PROCESSES),
+              help="web server processes  [default: 1 on SQLite, 2 on PostgreSQL]")
 def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the WeChat webhook (GET/POST /wechat) with gunicorn."""
     from bot.web.server import default_workers, run_gunicorn

@@ -187,7 +187,12 @@ def test_serve_starts_two_web_processes_on_postgresql_unless_told_how_many(setti
     assert default_workers(replace(settings, database_url="sqlite:////var/lib/gridbot/gridbot.db")) == 1
 
 
-def test_serve_refuses_fewer_than_one_web_process(environment):
-    result = gridbot(environment, "serve", "--workers", "0")
+@pytest.mark.parametrize("count", ["0", "-1", "65", "100000"])
+def test_serve_refuses_a_number_of_web_processes_outside_one_to_sixty_four(environment, monkeypatch, count):
+    runs: list[int] = []
+    monkeypatch.setattr("bot.web.server.run_gunicorn", lambda settings, host, port, workers: runs.append(workers))
+
+    result = gridbot(environment, "serve", "--workers", count)
 
     assert result.exit_code == 2 and "--workers" in result.output
+    assert runs == []
