@@ -1,7 +1,8 @@
 """The 待分类 threshold, chosen on real labelled messages, and what the shipped model is best trained on.
 
     GRIDBOT_PUBLIC_DATA=../shared/data/appeals-public python bench/threshold_curve.py [--training hand+real]
-        [--folds 5] [--json] [--predictions /tmp/cv.jsonl] [--kind svm --chars 1,2,3 --c 1] [--svm-share 0.5]
+        [--folds 5] [--json] [--predictions /tmp/cv.jsonl] [--kind svm --chars 1,2,3 --c 1]
+        [--svm-share 0.5 [--longer-than 60 [--short-threshold 0.27]]]
 
 Cross-validation on the Zhejiang train split only (the test split is never looked at here): the split's
 messages are cut into folds by a hash of their id; each fold is classified by the shipped kind of classifier
@@ -12,9 +13,11 @@ the rest, and on all messages the accuracy counting a 待分类-labelled message
 --training: hand (the hand corpus's train split) + real (the folds of the real train split) [+ kaohsiung
 (every work order) | + kaohsiung4k (4,000 of them, a fixed sample by hash)] [+ unclassified (待分类-labelled
 real messages train as a class of their own)]. --kind, --chars, --c: the training recipe (nlp.training.Recipe;
-the shipped one by default). --svm-share W: the recipe's model's probabilities averaged with a calibrated linear
-SVM's (C=1, same features), (1 - W) * p_model + W * p_svm, before the keyword rules' share (README: tried, not
-adopted; the average lives here only, not in the shipped runtime).
+the shipped one by default). --svm-share W: the logistic regression's probabilities averaged with a calibrated
+linear SVM's (C=1, same features), (1 - W) * p_logistic + W * p_svm, before the keyword rules' share
+(nlp.training's AVERAGED kind); with --longer-than N only for messages over N characters (the shipped model:
+nlp/rebuild.py). Then the curve's threshold is the averaged messages'; the others are held to --short-threshold
+(the shipped logistic regression's, nlp.rebuild.THRESHOLD, unless given).
 """
 
 from __future__ import annotations
@@ -75,44 +78,42 @@ def kept_accuracy(gold: list[str], ranked: list[tuple[str, float]], share: float
     return sum(right for _, right in kept) / len(kept)
 
 
-class Averaged:
-    """Two trained models' probabilities averaged, the second's by `share`: what CombinedClassifier needs of a model."""
-
-    threshold = None
-
-    def __init__(self, first, second, share: float) -> None:  # type: ignore[no-untyped-def]
-        if first.labels != second.labels:
-            raise ValueError("the averaged models must have the same labels")
-        self.first, self.second, self.share, self.labels = first, second, share, first.labels
-
-    def predict(self, text: str, segmenter, evidence: int = 0, tokens=None):  # type: ignore[no-untyped-def]
-        from nlp.model import Prediction
-
-        first = self.first.predict(text, segmenter, evidence, tokens)
-        second = dict(self.second.predict(text, segmenter, 0, tokens).ranked)
-        averaged = [(label, (1 - self.share) * score + self.share * second[label]) for label, score in first.ranked]
-        return Prediction(tuple(sorted(averaged, key=lambda item: item[1], reverse=True)), first.evidence,
-                          first.known)
-
-
-def classifier(training: list, rules, recipe, svm_share: float | None = None):  # type: ignore[no-untyped-def, type-arg]
+def classifier(training: list, rules, recipe):  # type: ignore[no-untyped-def, type-arg]
     from nlp.combined import CombinedClassifier
-    from nlp.training import SVM, SVM_C, Recipe, train
+    from nlp.training import train
 
-    model = train(training, rules.segmenter, recipe)
-    if svm_share:
-        svm = train(training, rules.segmenter, Recipe(char_ngrams=recipe.char_ngrams, c=SVM_C, kind=SVM))
-        model = Averaged(model, svm, svm_share)
-    return CombinedClassifier(model, rules.segmenter, rules)
+    return CombinedClassifier(train(training, rules.segmenter, recipe), rules.segmenter, rules)
+
+
+def averages(classifier, text: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the classifier's model averages text (held to the curve's threshold rather than the short one)."""
+    from nlp.cleaning import prepare
+
+    average = classifier.model.average
+    return average is not None and average.share_for(prepare(text)) > 0
 
 
 def recipe_of(options: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The training recipe the options name (nlp.training's default for what they leave out)."""
-    from nlp.training import DEFAULT_RECIPE, SVM_C, Recipe
+    from nlp.training import AVERAGED, DEFAULT_RECIPE, SVM_C, Recipe
 
     c = options.c if options.c is not None else SVM_C if options.kind == "svm" else DEFAULT_RECIPE.c
     chars = tuple(int(size) for size in options.chars.split(",")) if options.chars else DEFAULT_RECIPE.char_ngrams
+    if options.svm_share:
+        return Recipe(char_ngrams=chars, c=c, kind=AVERAGED, svm_share=options.svm_share,
+                      longer_than=options.longer_than)
     return Recipe(char_ngrams=chars, c=c, kind=options.kind or DEFAULT_RECIPE.kind)
+
+
+def curve_of(gold: list[str], ranked: list[tuple[str, float]], averaged: list[bool], short_threshold: float):  # type: ignore[no-untyped-def]
+    """The outcome of each threshold of THRESHOLDS: for the averaged messages when some are and others not (those
+    held to short_threshold), else for all."""
+    from nlp.metrics import threshold_outcome
+
+    split = any(averaged) and not all(averaged)
+    return [threshold_outcome(gold, ranked, threshold, thresholds=[
+        threshold if swept else short_threshold for swept in averaged] if split else None)
+        for threshold in THRESHOLDS]
 
 
 def main() -> int:
@@ -126,12 +127,16 @@ def main() -> int:
     parser.add_argument("--c", type=float)
     parser.add_argument("--svm-share", type=float, help="average with a calibrated linear SVM, which takes this "
                         "share (0 to 1) of the probability")
+    parser.add_argument("--longer-than", type=int, default=0, help="with --svm-share: average only messages over "
+                        "this many characters")
+    parser.add_argument("--short-threshold", type=float, help="with --longer-than: the threshold of the messages not "
+                        "averaged (default: the shipped model's, nlp.rebuild.THRESHOLD)")
     parser.add_argument("--predictions", type=Path, help="also write each message's id, label and best (label, "
                         "confidence) as JSON lines here (no texts; keep it outside the repository)")
     options = parser.parse_args()
     from nlp import load_taxonomy, public
     from nlp.classifier import KeywordClassifier
-    from nlp.metrics import threshold_outcome
+    from nlp.rebuild import THRESHOLD
     from nlp.taxonomy import UNCLASSIFIED
 
     data_dir = Path(os.environ.get(public.ENVIRONMENT) or ROOT / public.DEFAULT_DIR)
@@ -139,15 +144,21 @@ def main() -> int:
     rules.preload()
     fixed, with_unclassified = training_parts(options.training, data_dir)
     recipe = recipe_of(options)
-    if options.svm_share is not None and not 0 <= options.svm_share <= 1:
-        parser.error("--svm-share is a share from 0 to 1")
+    if options.svm_share is not None and not 0 <= options.svm_share < 1:
+        parser.error("--svm-share is a share from 0 to below 1")
+    if options.svm_share and options.kind == "svm":
+        parser.error("--svm-share averages the logistic regression with an SVM: leave out --kind svm")
+    if (options.longer_than or options.short_threshold is not None) and not options.svm_share:
+        parser.error("--longer-than and --short-threshold go with --svm-share")
+    short_threshold = THRESHOLD if options.short_threshold is None else options.short_threshold
     real_train = public.zhejiang(data_dir, "train")
     trainable = [example for example in real_train if with_unclassified or example.label != UNCLASSIFIED]
-    ranked, gold, ids = [], [], []
+    ranked, gold, ids, averaged = [], [], [], []
     if options.test:
         test = public.with_texts(data_dir, "test")
-        model = classifier(fixed + (trainable if "real" in options.training else []), rules, recipe, options.svm_share)
+        model = classifier(fixed + (trainable if "real" in options.training else []), rules, recipe)
         ranked = [model.verdict(text).ranked[0] for _, text in test]
+        averaged = [averages(model, text) for _, text in test]
         gold = [item.label for item, _ in test]
         ids = [item.id for item, _ in test]
     else:
@@ -155,8 +166,9 @@ def main() -> int:
         for fold in range(options.folds):
             held = [(item, text) for item, text in labelled if _hash(text) % options.folds == fold]
             rest = [example for example in trainable if _hash(example.text) % options.folds != fold]
-            model = classifier(fixed + (rest if "real" in options.training else []), rules, recipe, options.svm_share)
+            model = classifier(fixed + (rest if "real" in options.training else []), rules, recipe)
             ranked += [model.verdict(text).ranked[0] for _, text in held]
+            averaged += [averages(model, text) for _, text in held]
             gold += [item.label for item, _ in held]
             ids += [item.id for item, _ in held]
     if options.predictions:
@@ -164,20 +176,27 @@ def main() -> int:
             for key, label, (best, score) in zip(ids, gold, ranked, strict=True):
                 out.write(json.dumps({"id": key, "label": label, "best": best, "score": round(score, 6)},
                                      ensure_ascii=False) + "\n")
-    curve = [threshold_outcome(gold, ranked, threshold).as_json() for threshold in THRESHOLDS]
+    curve = [outcome.as_json() for outcome in curve_of(gold, ranked, averaged, short_threshold)]
     allowed = [row["threshold"] for row in curve if row["below_threshold"] <= MOST_BELOW]
+    split = any(averaged) and not all(averaged)
+    swept = [(label, best) for label, best, chosen in zip(gold, ranked, averaged, strict=True) if chosen or not split]
     summary = {"highest_threshold_within_10_percent": max(allowed) if allowed else None,
-               "quantile_threshold": round(quantile_threshold(gold, ranked, QUANTILE_SHARE), 4),
+               "quantile_threshold": round(quantile_threshold([label for label, _ in swept],
+                                                              [best for _, best in swept], QUANTILE_SHARE), 4),
                "kept_accuracy_10_percent": round(kept_accuracy(gold, ranked), 4)}
     if options.json:
+        held = {"averaged_messages": sum(averaged), "short_threshold": short_threshold} if split else {}
         print(json.dumps({"training": options.training, "recipe": str(recipe), "svm_share": options.svm_share,
-                          "test": options.test, "folds": options.folds,
+                          "longer_than": options.longer_than, **held, "test": options.test, "folds": options.folds,
                           "curve": curve, **summary}, ensure_ascii=False))
         return 0
     print(f"training: {options.training}, {recipe}"
           f"{f', averaged with a calibrated linear SVM taking {options.svm_share}' if options.svm_share else ''}; "
           f"{'test split' if options.test else f'{options.folds}-fold CV on the train split'}"
           f" ({len(gold)} messages, {sum(label != UNCLASSIFIED for label in gold)} in scope)")
+    if split:
+        print(f"the threshold is that of the {sum(averaged)} messages over {options.longer_than} characters, which are "
+              f"averaged; the other {len(averaged) - sum(averaged)} are held to {short_threshold}")
     print(f"{'threshold':>9} {'to 待分类 (in scope)':>20} {'accuracy of the rest':>21} {'accuracy, all':>14}")
     for row in curve:
         print(f"{row['threshold']:9.2f} {row['below_threshold']:20.3f} {row['accuracy_above_threshold']:21.3f} "

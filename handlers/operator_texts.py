@@ -322,7 +322,9 @@ def evaluation(report: Report) -> str:
     if "below_threshold" in report.extra:
         extra = report.extra
         scope = "" if extra["in_scope"] == report.n else f"（不计标为待分类的样本，共 {extra['in_scope']} 条）"
-        lines.append(f"置信度低于 {extra['threshold']}、进入待分类：{extra['below_threshold']:.1%}{scope}")
+        longer = (f"（超过 {extra['longer_than']} 字的低于 {extra['long_threshold']}）" if "long_threshold" in extra
+                  else "")
+        lines.append(f"置信度低于 {extra['threshold']}{longer}、进入待分类：{extra['below_threshold']:.1%}{scope}")
         if extra["accuracy_above_threshold"] is not None:
             lines.append(f"其余（自动分类的）准确率：{extra['accuracy_above_threshold']:.4f}")
         if extra["accuracy_all"] is not None:

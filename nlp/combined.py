@@ -18,10 +18,12 @@ An appeal keeps the taxonomy's keywords for its category, never the model's word
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from nlp.classifier import MAX_KEYWORDS, Classification, KeywordClassifier, Reading
 from nlp.cleaning import prepare
+from nlp.metrics import ThresholdOutcome, threshold_outcome
 from nlp.model import LinearModel, ModelError, Prediction
 from nlp.segmenter import Segmenter
 from nlp.taxonomy import UNCLASSIFIED, normalize_text
@@ -38,11 +40,13 @@ SECOND_CONFIDENT = 0.3
 
 @dataclass(frozen=True)
 class Verdict:
-    """Every label's final score, best first; the taxonomy's keywords for the best; the model's own words."""
+    """Every label's final score, best first; the taxonomy's keywords for the best; the model's own words; the
+    待分类 threshold for this text."""
 
     ranked: tuple[tuple[str, float], ...]
     keywords: tuple[str, ...]  # taxonomy keywords: kept on the appeal, clustered by 聚焦办
     evidence: tuple[str, ...] = ()  # the model's strongest words, when asked for: shown to people, never stored
+    threshold: float | None = None
 
 
 class CombinedClassifier:
@@ -50,16 +54,17 @@ class CombinedClassifier:
 
     @classmethod
     def for_taxonomy(cls, model: LinearModel, rules: KeywordClassifier) -> CombinedClassifier:
-        """The model with the taxonomy's rules, held to the model's calibrated threshold (the taxonomy's `threshold`
-        when the model has none): how the bot classifies."""
+        """The model with the taxonomy's rules, held to the model's calibrated thresholds (the taxonomy's
+        `threshold` when the model has none): how the bot classifies."""
         threshold = model.threshold if model.threshold is not None else rules.taxonomy.threshold
-        return cls(model, rules.segmenter, rules, threshold)
+        return cls(model, rules.segmenter, rules, threshold, model.averaged_threshold)
 
     def __init__(self, model: LinearModel, segmenter: Segmenter, rules: KeywordClassifier | None = None,
-                 threshold: float | None = None) -> None:
+                 threshold: float | None = None, averaged_threshold: float | None = None) -> None:
         """With `rules`, every model label must be a taxonomy category or 待分类 (ModelError names the first that
         isn't). A model trained with 待分类 examples (messages no category fits) keeps that label's probability from
-        every category: it is left out of the ranking, so what is nobody's business falls below the threshold."""
+        every category: it is left out of the ranking, so what is nobody's business falls below the threshold.
+        `averaged_threshold`: for the messages an averaged model averages (its long ones); `threshold` otherwise."""
         if rules is not None:
             unknown = [label for label in model.labels if label not in (*rules.taxonomy.names, UNCLASSIFIED)]
             if unknown:
@@ -69,6 +74,7 @@ class CombinedClassifier:
         self.segmenter = segmenter
         self.rules = rules
         self.threshold = threshold
+        self.averaged_threshold = averaged_threshold if averaged_threshold is not None else threshold
 
     def preload(self) -> None:
         """Load jieba's dictionaries now (idempotent); call before forking workers."""
@@ -84,7 +90,7 @@ class CombinedClassifier:
             return Classification(UNCLASSIFIED, 0.0)
         verdict, reading = self._judged(text)
         (best, confidence), *others = verdict.ranked
-        if self.threshold is not None and confidence < self.threshold:
+        if verdict.threshold is not None and confidence < verdict.threshold:
             return Classification(UNCLASSIFIED, confidence, (), best)
         if self.rules is None or reading is None:
             return Classification(best, confidence, verdict.keywords, others[0][0] if others else None)
@@ -100,6 +106,17 @@ class CombinedClassifier:
             return None
         return category
 
+    def outcome(self, gold: Sequence[str], verdicts: Sequence[Verdict]) -> ThresholdOutcome | None:
+        """What the thresholds do to labelled examples, given their verdicts (None when nothing is held to one)."""
+        if self.threshold is None:
+            return None
+        outcome = threshold_outcome(gold, [verdict.ranked[0] for verdict in verdicts], self.threshold,
+                                    thresholds=[verdict.threshold or 0.0 for verdict in verdicts])
+        average = self.model.average
+        if average is not None and self.averaged_threshold != self.threshold:
+            outcome = replace(outcome, long_threshold=self.averaged_threshold, longer_than=average.longer_than)
+        return outcome
+
     def verdict(self, text: str, explain: bool = False) -> Verdict:
         """All labels' scores for text, best first; with explain, also the model's strongest words."""
         return self._judged(text, explain)[0]
@@ -111,8 +128,9 @@ class CombinedClassifier:
         prediction = self.model.predict(text, self.segmenter, MAX_KEYWORDS if explain else 0, tokens)
         if UNCLASSIFIED in self.model.labels:
             prediction = prediction.without(UNCLASSIFIED)
+        threshold = self.averaged_threshold if prediction.averaged else self.threshold
         if self.rules is None:
-            return Verdict(prediction.ranked, (), prediction.evidence), None
+            return Verdict(prediction.ranked, (), prediction.evidence, threshold), None
         reading = self.rules.read(text, tokens)
         rule = self.rules.judge(reading, subcategory=False)  # classify finds the subcategory of the final label
         (best, probability), *others = prediction.ranked
@@ -120,16 +138,17 @@ class CombinedClassifier:
         # category (added to the taxonomy since, e.g. from the console): it can speak neither for nor against it.
         if rule.category != UNCLASSIFIED and (not prediction.known or rule.category not in self.model.labels):
             others = [item for item in prediction.ranked if item[0] != rule.category]
-            return Verdict(((rule.category, rule.confidence), *others), rule.keywords), reading
+            return Verdict(((rule.category, rule.confidence), *others), rule.keywords, threshold=threshold), reading
         if rule.category == best:
             agreed = 1.0 - (1.0 - probability) * (1.0 - rule.confidence)
-            return Verdict(((best, agreed), *others), rule.keywords, prediction.evidence), reading
+            return Verdict(((best, agreed), *others), rule.keywords, prediction.evidence, threshold), reading
         averaged = self._averaged(prediction, rule)
         if averaged <= (1 - RULES_SHARE) * probability:
-            return Verdict(prediction.ranked, self.rules.keywords_in(reading, best), prediction.evidence), reading
+            return (Verdict(prediction.ranked, self.rules.keywords_in(reading, best), prediction.evidence, threshold),
+                    reading)
         # The rules carry the label against the model's first choice: as sure as the average, no more.
         others = [item for item in prediction.ranked if item[0] != rule.category]
-        return Verdict(((rule.category, averaged), *others), rule.keywords, prediction.evidence), reading
+        return Verdict(((rule.category, averaged), *others), rule.keywords, prediction.evidence, threshold), reading
 
     @staticmethod
     def _averaged(prediction: Prediction, rule: Classification) -> float:

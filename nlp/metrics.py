@@ -68,7 +68,8 @@ class ThresholdOutcome:
     In scope: examples labelled with a category (all of them when none is labelled 待分类). `below_threshold` is
     the share of those sent to 待分类 (the best label's confidence under the threshold, or 待分类 itself), and
     `accuracy_above_threshold` the accuracy of the rest. `accuracy_all` counts every example, a 待分类-labelled
-    one right when it falls below the threshold; None when no example is labelled 待分类.
+    one right when it falls below the threshold; None when no example is labelled 待分类. A model that averages
+    its long messages holds them to their own threshold: `long_threshold` for those over `longer_than` characters.
     """
 
     threshold: float
@@ -76,23 +77,30 @@ class ThresholdOutcome:
     below_threshold: float
     accuracy_above_threshold: float | None
     accuracy_all: float | None
+    long_threshold: float | None = None
+    longer_than: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         def rounded(value: float | None) -> float | None:
             return None if value is None else round(value, 4)
 
-        return {"threshold": self.threshold, "in_scope": self.in_scope,
-                "below_threshold": rounded(self.below_threshold),
-                "accuracy_above_threshold": rounded(self.accuracy_above_threshold),
-                "accuracy_all": rounded(self.accuracy_all)}
+        found = {"threshold": self.threshold, "in_scope": self.in_scope,
+                 "below_threshold": rounded(self.below_threshold),
+                 "accuracy_above_threshold": rounded(self.accuracy_above_threshold),
+                 "accuracy_all": rounded(self.accuracy_all)}
+        if self.long_threshold is not None:
+            found.update(long_threshold=self.long_threshold, longer_than=self.longer_than)
+        return found
 
 
 def threshold_outcome(gold: Sequence[str], best: Sequence[tuple[str, float]], threshold: float,
-                      unclassified: str = "待分类") -> ThresholdOutcome:
-    """The outcome of `threshold` given each example's gold label and best (label, confidence)."""
-    if len(gold) != len(best) or not gold:
-        raise ValueError("need as many predictions as gold labels, at least one")
-    below = [label == unclassified or confidence < threshold for label, confidence in best]
+                      unclassified: str = "待分类", thresholds: Sequence[float] | None = None) -> ThresholdOutcome:
+    """The outcome of `threshold` given each example's gold label and best (label, confidence); with
+    `thresholds`, each example's own (CombinedClassifier's Verdict.threshold) instead."""
+    if len(gold) != len(best) or not gold or (thresholds is not None and len(thresholds) != len(gold)):
+        raise ValueError("need as many predictions (and thresholds) as gold labels, at least one")
+    cuts = thresholds if thresholds is not None else [threshold] * len(gold)
+    below = [label == unclassified or confidence < cut for (label, confidence), cut in zip(best, cuts, strict=True)]
     outside = [label == unclassified for label in gold]
     scoped = [index for index in range(len(gold)) if not outside[index]]
     kept = [index for index in scoped if not below[index]]

@@ -2,9 +2,12 @@
 
 A model directory holds:
   model.json    format name and version, labels, intercepts, how features are made, what it was trained on, and
-                for a linear SVM (version 2) the calibration that turns its decision values into probabilities
+                for a linear SVM (version 2) the calibration that turns its decision values into probabilities; for
+                a logistic regression averaged with a calibrated linear SVM (version 3) also the SVM's share and
+                the length above which a message is averaged (shorter ones: the logistic regression alone)
   features.txt  one feature name per line, in column order
-  weights.npy   float32, shape (1 + labels, features): row 0 the IDF weights, then one row per label
+  weights.npy   float32, shape (1 + labels, features): row 0 the IDF weights, then one row per label (version 3:
+                1 + 2 * labels, the logistic regression's rows, then the SVM's; one feature vector feeds both)
 Training (nlp/training.py) needs scikit-learn; using a model needs numpy only.
 """
 
@@ -13,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -28,8 +31,11 @@ from nlp.taxonomy import normalize_text
 FORMAT = "gridbot-nlp-model"
 VERSION = 1  # logistic regression: the scores are log-odds, their softmax the probabilities
 CALIBRATED_VERSION = 2  # a linear SVM: its decision values go through the file's "calibration" first
+AVERAGED_VERSION = 3  # both on the same features: (1 - share) * p_logistic + share * p_svm (the file's "average")
+MAX_LONGER_THAN = 10_000  # bounds an averaged model's length cut (characters)
 CALIBRATION = "platt, one sigmoid for every label, normalised"
 MAX_CALIBRATION = 1000.0  # bounds every number of a model file's calibration
+AVERAGE = "logistic regression and calibrated linear SVM, probabilities averaged"
 MODEL_FILE = "model.json"
 FEATURES_FILE = "features.txt"
 WEIGHTS_FILE = "weights.npy"
@@ -47,6 +53,7 @@ class Prediction:
     ranked: tuple[tuple[str, float], ...]
     evidence: tuple[str, ...]  # empty unless asked for
     known: bool  # whether any feature of the text is known to the model
+    averaged: bool = False  # whether an averaged model's two members were averaged for it (a long message)
 
     @property
     def label(self) -> str:
@@ -54,7 +61,8 @@ class Prediction:
 
     def without(self, label: str) -> Prediction:
         """The prediction with `label` left out of the ranking (the others keep their probabilities)."""
-        return Prediction(tuple(item for item in self.ranked if item[0] != label), self.evidence, self.known)
+        return Prediction(tuple(item for item in self.ranked if item[0] != label), self.evidence, self.known,
+                          self.averaged)
 
     @property
     def probability(self) -> float:
@@ -62,8 +70,9 @@ class Prediction:
 
 
 class LinearModel:
-    """A linear model over sublinear TF-IDF of `nlp.features`, L2-normalised: multinomial logistic regression, or a
-    linear SVM whose decision values are calibrated into probabilities (`calibration_of`)."""
+    """A linear model over sublinear TF-IDF of `nlp.features`, L2-normalised: multinomial logistic regression, a
+    linear SVM whose decision values are calibrated into probabilities (`calibration_of`), or the two on the same
+    features with their probabilities averaged for messages longer than a cut (`average_of`)."""
 
     def __init__(self, labels: list[str], names: list[str], idf: np.ndarray, coef: np.ndarray,
                  intercept: np.ndarray, meta: dict[str, Any]) -> None:
@@ -87,13 +96,32 @@ class LinearModel:
         self.meta = meta
         self.char_ngrams = char_ngrams_of(meta)
         self.calibration = calibration_of(meta)
+        self.average = average_of(meta)
+        if self.average is not None and self.calibration is None:
+            raise ModelError("an averaged model needs its SVM's calibration")
 
     @property
     def threshold(self) -> float | None:
         """The 待分类 threshold calibrated for this model on labelled real messages (nlp/rebuild.py), if any: its
-        probabilities, not the keyword rules', are what the threshold cuts."""
+        probabilities, not the keyword rules', are what the threshold cuts. An averaged model's long messages have
+        their own (`Average.threshold`); this one is for the rest."""
         value = self.meta.get("threshold")
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return float(value) if _is_number(value) else None
+
+    @property
+    def averaged_threshold(self) -> float | None:
+        """An averaged model's calibrated threshold for the messages it averages (its long ones), if any."""
+        return self.average.threshold if self.average is not None else None
+
+    def set_thresholds(self, threshold: float, averaged: float | None = None) -> None:
+        """Keep the 待分类 thresholds calibrated for this model (nlp/rebuild.py) with it: `averaged` for an averaged
+        model's long messages, required for one and refused otherwise."""
+        if (averaged is None) != (self.average is None):
+            raise ValueError("an averaged model, and only it, needs a threshold for its long messages")
+        self.meta["threshold"] = threshold
+        if self.average is not None:
+            self.average = replace(self.average, threshold=averaged)
+            self.meta["average"] = self.average.as_json()
 
     def predict(self, text: str, segmenter: Segmenter, evidence: int = 0, tokens: list[str] | None = None
                 ) -> Prediction:
@@ -103,9 +131,13 @@ class LinearModel:
         `tokens`: jieba's tokens of the normalised prepared text (`normalize_text(prepare(text))`,
         Segmenter.tokens), when the caller has them already; `text` is then taken as prepared already.
         """
+        share = None
+        if self.average is not None:
+            share = self.average.share_for(prepare(text) if tokens is None else text)
+        averaged = bool(share)
         counts = self._found(text, segmenter, tokens)
         if not counts:
-            return Prediction(self._ranked(self.intercept), (), known=False)
+            return Prediction(self._ranked(self.intercept, share), (), known=False, averaged=averaged)
         columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
         columns -= 1
         values = self.idf.take(columns)  # a copy; take is several times quicker than fancy indexing on rows
@@ -113,24 +145,32 @@ class LinearModel:
             values *= 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
         values /= math.sqrt(float(values @ values))
         rows = self.by_feature.take(columns, axis=0)
-        ranked = self._ranked(self.intercept + values @ rows)
+        ranked = self._ranked(self.intercept + values @ rows, share)
         if not evidence:
-            return Prediction(ranked, (), known=True)
+            return Prediction(ranked, (), known=True, averaged=averaged)
         best = self._index[ranked[0][0]]
-        return Prediction(ranked, self._evidence(columns, rows[:, best] * values, evidence), known=True)
+        weights = rows[:, best]
+        if share:  # both members' weights for the label, in the shares of the average
+            weights = (1.0 - share) * weights + share * rows[:, len(self.labels) + best]
+        return Prediction(ranked, self._evidence(columns, weights * values, evidence), known=True, averaged=averaged)
 
-    def _ranked(self, scores: np.ndarray) -> tuple[tuple[str, float], ...]:
+    def _ranked(self, scores: np.ndarray, share: float | None) -> tuple[tuple[str, float], ...]:
         """The scores as probabilities, (label, probability) best first (the earlier label wins a tie): their
-        softmax, or a linear SVM's decision values through its calibration."""
+        softmax, a linear SVM's decision values through its calibration, or for an averaged model the average of
+        the two with the SVM's `share` (0: the logistic regression alone)."""
         # A dozen numbers: Python's floats are quicker than numpy's calls on them.
         values = scores.tolist()
-        if self.calibration is not None:
-            values = self.calibration.apply(values)
-        top = max(values)
-        exponentials = [math.exp(value - top) for value in values]
-        total = math.fsum(exponentials)
-        return tuple(sorted(((label, exponential / total) for label, exponential in zip(self.labels, exponentials,
-                                                                                         strict=True)),
+        if share is None:
+            probabilities = _normalised(values if self.calibration is None else self.calibration.apply(values))
+        elif not share:
+            probabilities = _normalised(values[:len(self.labels)])
+        else:
+            size = len(self.labels)
+            logistic = _normalised(values[:size])
+            svm = _normalised(self.calibration.apply(values[size:]))  # type: ignore[union-attr]
+            probabilities = [(1.0 - share) * first + share * second for first, second in zip(logistic, svm,
+                                                                                              strict=True)]
+        return tuple(sorted(zip(self.labels, probabilities, strict=True),
                             key=itemgetter(1), reverse=True))  # stable: the earlier label still wins a tie
 
     def counts(self, text: str, segmenter: Segmenter, tokens: list[str] | None = None) -> dict[int, int]:
@@ -162,7 +202,8 @@ class LinearModel:
         """Write the model's three files (the same bytes for the same model: no time stamps)."""
         target = Path(directory)
         target.mkdir(parents=True, exist_ok=True)
-        version = VERSION if self.calibration is None else CALIBRATED_VERSION
+        version = (AVERAGED_VERSION if self.average is not None else CALIBRATED_VERSION if self.calibration
+                   is not None else VERSION)
         meta = {"format": FORMAT, "version": version, "labels": self.labels,
                 "intercept": [round(float(value), 9) for value in self.intercept], **self.meta}
         (target / MODEL_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -183,17 +224,20 @@ class LinearModel:
             raise ModelError(f"{source}: cannot read the model: {error}") from error
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise ModelError(f"{source}/{MODEL_FILE}: not a gridbot model (format {meta.get('format')!r})")
-        if meta.get("version") not in (VERSION, CALIBRATED_VERSION):
-            raise ModelError(f"{source}/{MODEL_FILE}: model format version {meta.get('version')!r}; this gridbot "
-                             f"reads versions {VERSION} and {CALIBRATED_VERSION}: train the model again")
-        if (meta.get("version") == CALIBRATED_VERSION) != ("calibration" in meta):
-            raise ModelError(f"{source}/{MODEL_FILE}: a version {CALIBRATED_VERSION} model, and only it, has a "
-                             "calibration")
+        version = meta.get("version")
+        if version not in (VERSION, CALIBRATED_VERSION, AVERAGED_VERSION):
+            raise ModelError(f"{source}/{MODEL_FILE}: model format version {version!r}; this gridbot reads versions "
+                             f"{VERSION} to {AVERAGED_VERSION}: train the model again")
+        if (version != VERSION) != ("calibration" in meta):
+            raise ModelError(f"{source}/{MODEL_FILE}: a version {CALIBRATED_VERSION} or {AVERAGED_VERSION} model, and "
+                             "only they, have a calibration")
+        if (version == AVERAGED_VERSION) != ("average" in meta):
+            raise ModelError(f"{source}/{MODEL_FILE}: a version {AVERAGED_VERSION} model, and only it, has an average")
         labels = meta.pop("labels")
         intercept = np.array(meta.pop("intercept"), dtype=np.float64)
         meta.pop("format"), meta.pop("version")
-        if (not isinstance(labels, list) or weights.shape != (1 + len(labels), len(names))
-                or intercept.shape != (len(labels),)):
+        rows = len(labels) * (2 if version == AVERAGED_VERSION else 1) if isinstance(labels, list) else -1
+        if not isinstance(labels, list) or weights.shape != (1 + rows, len(names)) or intercept.shape != (rows,):
             raise ModelError(f"{source}: the model's files do not fit together (was one of them replaced?)")
         try:
             return cls(labels, names, weights[0], weights[1:], intercept, meta)
@@ -242,6 +286,14 @@ def _softplus(value: float) -> float:
     return max(value, 0.0) + math.log1p(math.exp(-abs(value)))
 
 
+def _normalised(logs: list[float]) -> list[float]:
+    """The softmax of logs (of unnormalised probabilities)."""
+    top = max(logs)
+    exponentials = [math.exp(value - top) for value in logs]
+    total = math.fsum(exponentials)
+    return [exponential / total for exponential in exponentials]
+
+
 def calibration_of(meta: dict[str, Any]) -> Calibration | None:
     """A model's calibration (None: a logistic regression's scores are log-probabilities already); ModelError
     unless it is a CALIBRATION with a positive slope and an offset, finite and within MAX_CALIBRATION."""
@@ -258,3 +310,48 @@ def calibration_of(meta: dict[str, Any]) -> Calibration | None:
         return Calibration(float(found["slope"]), float(found["offset"]))
     raise ModelError(f"the model's calibration {str(found)[:200]!r} is not one this gridbot reads ({CALIBRATION}: a "
                      f"positive slope and an offset up to {MAX_CALIBRATION:g})")
+
+
+@dataclass(frozen=True)
+class Average:
+    """An averaged model's rule: messages longer than `longer_than` characters (once prepared: nlp.cleaning) get
+    (1 - svm_share) * p_logistic + svm_share * p_svm, held to their own 待分类 `threshold` when the model has one
+    (nlp/rebuild.py); shorter ones the logistic regression alone and the model's threshold. The SVM is better on
+    letters, worse on short messages (README, 自动分类)."""
+
+    svm_share: float
+    longer_than: int
+    threshold: float | None = None
+
+    def share_for(self, prepared: str) -> float:
+        """The SVM's share in the probabilities of a prepared text (0: the logistic regression alone)."""
+        return self.svm_share if len(prepared) > self.longer_than else 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"method": AVERAGE, "svm_share": round(self.svm_share, 9),
+                                 "longer_than": self.longer_than}
+        if self.threshold is not None:
+            found["threshold"] = self.threshold
+        return found
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def average_of(meta: dict[str, Any]) -> Average | None:
+    """An averaged model's rule (None: one model); ModelError unless it is an AVERAGE with an SVM share strictly
+    between 0 and 1, a whole-number length cut from 0 to MAX_LONGER_THAN and, if any, a threshold from 0 to 1."""
+    if "average" not in meta:
+        return None
+    found = meta["average"]
+    if (isinstance(found, dict) and {"method", "svm_share", "longer_than"} <= set(found)
+            and set(found) <= {"method", "svm_share", "longer_than", "threshold"} and found["method"] == AVERAGE
+            and _is_number(found["svm_share"]) and 0.0 < found["svm_share"] < 1.0
+            and type(found["longer_than"]) is int and 0 <= found["longer_than"] <= MAX_LONGER_THAN
+            and (_is_number(found.get("threshold", 0.0)) and 0.0 <= found.get("threshold", 0.0) <= 1.0)):
+        threshold = float(found["threshold"]) if "threshold" in found else None
+        return Average(float(found["svm_share"]), found["longer_than"], threshold)
+    raise ModelError(f"the model's average {str(found)[:200]!r} is not one this gridbot reads ({AVERAGE}: an SVM "
+                     f"share strictly between 0 and 1, a length from 0 to {MAX_LONGER_THAN} and a threshold from 0 "
+                     "to 1)")

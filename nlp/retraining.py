@@ -100,10 +100,10 @@ def assemble(own: Sequence[Example], database: Sequence[Example],
 
 def classifier_for(model: LinearModel, rules: KeywordClassifier) -> CombinedClassifier:
     """The model as the bot would use it: with the taxonomy's rules when its labels are the categories (and
-    perhaps 待分类)."""
+    perhaps 待分类); else alone, held to its calibrated thresholds if it has them."""
     if set(model.labels) <= {*rules.taxonomy.names, UNCLASSIFIED}:
         return CombinedClassifier.for_taxonomy(model, rules)
-    return CombinedClassifier(model, rules.segmenter)
+    return CombinedClassifier(model, rules.segmenter, None, model.threshold, model.averaged_threshold)
 
 
 def accuracy(classifier: CombinedClassifier, examples: Sequence[Example]) -> float:

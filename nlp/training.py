@@ -11,14 +11,14 @@ import numpy as np
 
 from nlp.dataset import Example, check_labels, label_counts
 from nlp.features import CHAR_NGRAMS, features
-from nlp.model import Calibration, LinearModel, feature_settings
+from nlp.model import Average, Calibration, LinearModel, feature_settings
 from nlp.segmenter import Segmenter
 
 # Inverse regularisation strength: chosen on the shipped corpus (C 5-30 all within 0.01 macro-F1) and kept
 # moderate, since real exports are larger and noisier than a hand-written corpus.
 REGULARISATION_C = 10.0
 MAX_ITERATIONS = 5000
-LOGISTIC, SVM = "logistic", "svm"
+LOGISTIC, SVM, AVERAGED = "logistic", "svm", "logistic+svm"
 SVM_C = 1.0  # scikit-learn's default for LinearSVC, and the reference's (bench/compare_models.py)
 # The linear SVM's probabilities are calibrated on decision values each training example gets from a model fitted
 # on the other CALIBRATION_FOLDS - 1 folds (stratified, fixed seed).
@@ -27,12 +27,16 @@ CALIBRATION_FOLDS = 5
 
 @dataclass(frozen=True)
 class Recipe:
-    """What a model is fitted with: the classifier (multinomial logistic regression, or a linear SVM with
-    calibrated probabilities), the sizes of its character n-grams and the inverse regularisation strength."""
+    """What a model is fitted with: the classifier (multinomial logistic regression, a linear SVM with calibrated
+    probabilities, or both on the same features with their probabilities averaged, the SVM's by `svm_share`), the
+    sizes of its character n-grams and the inverse regularisation strength (the averaged kind's logistic
+    regression's; its SVM's is SVM_C)."""
 
     char_ngrams: tuple[int, ...] = CHAR_NGRAMS
     c: float = REGULARISATION_C
     kind: str = LOGISTIC
+    svm_share: float = 0.0  # AVERAGED only: the SVM's share of the probabilities of messages over `longer_than`
+    longer_than: int = 0
 
 
 DEFAULT_RECIPE = Recipe()
@@ -65,6 +69,14 @@ def train(examples: Sequence[Example], segmenter: Segmenter, recipe: Recipe = DE
         algorithm = "multinomial logistic regression (scikit-learn, lbfgs)"
     labels = [str(label) for label in fitted.classes_]
     coef, intercept = _two_rows(fitted.coef_, fitted.intercept_, recipe.kind)
+    if recipe.kind == AVERAGED:  # the SVM on the same feature vector: its rows after the logistic regression's
+        svm = _svm(SVM_C).fit(matrix, gold)
+        calibration = _calibrated(matrix, gold, SVM_C)
+        assert list(svm.classes_) == list(fitted.classes_)  # both sort the same labels
+        svm_coef, svm_intercept = _two_rows(svm.coef_, svm.intercept_, SVM)
+        coef, intercept = np.vstack([coef, svm_coef]), np.concatenate([intercept, svm_intercept])
+        algorithm += (f", averaged with a linear SVM (scikit-learn LinearSVC, C={SVM_C:g}, Platt-calibrated) "
+                      f"taking {recipe.svm_share:g} of the probability of messages over {recipe.longer_than} characters")
     names = [str(name) for name in vectorizer.get_feature_names_out()]
     meta = {
         "trained_on": {"examples": len(examples), "labels": label_counts(examples), "sha256": _digest(examples)},
@@ -74,6 +86,8 @@ def train(examples: Sequence[Example], segmenter: Segmenter, recipe: Recipe = DE
     }
     if calibration is not None:
         meta["calibration"] = calibration.as_json()
+    if recipe.kind == AVERAGED:
+        meta["average"] = Average(recipe.svm_share, recipe.longer_than).as_json()
     return LinearModel(labels, names, vectorizer.idf_, coef, intercept, meta)
 
 

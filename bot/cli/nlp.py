@@ -91,7 +91,6 @@ def evaluate(data_file: Path, model_dir: Path | None, as_json: bool) -> None:
     """
     from handlers import operator_texts as texts
     from nlp.metrics import evaluate as score
-    from nlp.metrics import threshold_outcome
 
     examples = _read(data_file, require_labels=1)
     classifier = _classifier(model_dir)
@@ -101,9 +100,8 @@ def evaluate(data_file: Path, model_dir: Path | None, as_json: bool) -> None:
     elapsed = time.perf_counter() - started
     report = score([example.label for example in examples], [verdict.ranked[0][0] for verdict in verdicts])
     report.extra["messages_per_second"] = round(len(examples) / elapsed, 1) if elapsed else None
-    if classifier.threshold is not None:
-        outcome = threshold_outcome([example.label for example in examples],
-                                    [verdict.ranked[0] for verdict in verdicts], classifier.threshold)
+    outcome = classifier.outcome([example.label for example in examples], verdicts)
+    if outcome is not None:
         report.extra.update(outcome.as_json())
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
@@ -124,7 +122,7 @@ def classify(model_dir: Path | None, text: str) -> None:
     verdict = classifier.verdict(text, explain=True)
     unsure = result.category == UNCLASSIFIED
     click.echo(texts.classified(
-        result.category, result.subcategory, result.confidence, classifier.threshold,
+        result.category, result.subcategory, result.confidence, verdict.threshold,
         verdict.ranked[1] if len(verdict.ranked) > 1 else None,
         tuple(dict.fromkeys(verdict.keywords + verdict.evidence)), result.runner_up if unsure else None,
         result.second,

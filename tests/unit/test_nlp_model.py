@@ -169,13 +169,17 @@ def test_eval_reports_the_unclassified_share_and_the_accuracy_of_the_rest(tmp_pa
     code, output = run("eval", "--data", str(data), "--json")
     report = json.loads(output)
     assert code == 0, output
-    threshold = LinearModel.load(SHIPPED_MODEL).threshold
+    shipped = LinearModel.load(SHIPPED_MODEL)
+    threshold, average = shipped.threshold, shipped.average
+    assert average is not None  # long messages are averaged and held to their own threshold
     assert report["threshold"] == threshold and report["in_scope"] == 3
+    assert (report["long_threshold"], report["longer_than"]) == (average.threshold, average.longer_than)
     assert report["below_threshold"] == round(1 / 3, 4)  # the vague one waits for an operator
     assert report["accuracy_above_threshold"] == 1.0
     assert report["accuracy_all"] == 0.75  # the wage claim is right below the threshold, the vague one not
     code, output = run("eval", "--data", str(data))
-    assert f"置信度低于 {threshold}、进入待分类：33.3%（不计标为待分类的样本，共 3 条）" in output
+    assert (f"置信度低于 {threshold}（超过 {average.longer_than} 字的低于 {average.threshold}）、进入待分类：33.3%"
+            "（不计标为待分类的样本，共 3 条）") in output
     assert "其余（自动分类的）准确率：1.0000" in output and "全部样本准确率" in output
 
 

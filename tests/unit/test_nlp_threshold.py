@@ -37,23 +37,25 @@ def test_all_below_leaves_no_accuracy_to_tell() -> None:
         threshold_outcome([], [], 0.5)
 
 
-def test_the_bench_average_of_two_models_is_their_probabilities_weighted() -> None:
-    from pathlib import Path
+def test_each_example_can_have_its_own_threshold() -> None:
+    # the second (0.8, wrong) is held to 0.85 and goes below; the third (0.3) to 0.2 and stays
+    outcome = threshold_outcome(GOLD, BEST, 0.5, thresholds=[0.5, 0.85, 0.2, 0.5, 0.5])
+    assert outcome.threshold == 0.5 and outcome.below_threshold == pytest.approx(1 / 3)
+    assert outcome.accuracy_above_threshold == 1.0
+    with pytest.raises(ValueError):
+        threshold_outcome(GOLD, BEST, 0.5, thresholds=[0.5])
 
-    from nlp import load_taxonomy
-    from nlp.classifier import KeywordClassifier
-    from nlp.dataset import read_examples
-    from nlp.training import SVM, Recipe, train
+
+def test_the_bench_sweeps_the_averaged_messages_and_holds_the_others() -> None:
     from tests.support.bench import bench_modules
 
-    segmenter = KeywordClassifier(load_taxonomy()).segmenter
-    examples = read_examples(Path(__file__).parent.parent / "data" / "hotline_small.jsonl")
-    logistic, svm = train(examples, segmenter), train(examples, segmenter, Recipe(kind=SVM, c=1.0))
     with bench_modules("threshold_curve") as (curve,):
-        averaged = curve.Averaged(logistic, svm, 0.3)
-    for text in ("公交车到站不停车，司机直接开走", "孩子转学要什么手续？", "随便一句话"):
-        ranked = averaged.predict(text, segmenter).ranked
-        first, second = dict(logistic.predict(text, segmenter).ranked), dict(svm.predict(text, segmenter).ranked)
-        assert dict(ranked) == pytest.approx({label: 0.7 * first[label] + 0.3 * second[label] for label in first})
-        assert sum(score for _, score in ranked) == pytest.approx(1.0)
-        assert [score for _, score in ranked] == sorted((score for _, score in ranked), reverse=True)
+        swept = curve.curve_of(GOLD, BEST, [False, True, True, False, False], 0.95)
+        everything = curve.curve_of(GOLD, BEST, [True] * len(GOLD), 0.95)
+        nothing = curve.curve_of(GOLD, BEST, [False] * len(GOLD), 0.95)
+    at_half = curve.THRESHOLDS.index(0.5)
+    # the first is held to 0.95 and falls below; of the swept, the second (0.8) stays and the third (0.3) falls
+    assert swept[at_half].below_threshold == pytest.approx(2 / 3) and swept[at_half].accuracy_above_threshold == 0.0
+    # all averaged, or none: the curve's threshold holds for every message, as for a model of one kind
+    for outcomes in (everything, nothing):
+        assert outcomes[at_half] == threshold_outcome(GOLD, BEST, 0.5)
