@@ -78,21 +78,19 @@ _ENDING_ON_OTHER_MESSAGE = frozenset(handler.dialogue for handler in HANDLERS if
 
 def dispatch(conversation: Conversation) -> Reply:
     """Answer one inbound message."""
+    # Read once: checks do not change the sender's dialogue, and the table has a dozen dialogue handlers.
+    dialogue = dialogues.current(conversation)
+    open_name = dialogue.name if dialogue is not None else None
     for handler in HANDLERS:
         # Whether its dialogue is open is the cheap question: a dialogue's check may classify the text.
-        if _in_its_dialogue(conversation, handler) and handler.check(conversation):
-            _end_passed_dialogue(conversation, handler)
+        if (handler.dialogue is None or handler.dialogue == open_name) and handler.check(conversation):
+            _end_passed_dialogue(conversation, handler, open_name)
             return handler.handle(conversation)
     return Reply.silent()
 
 
-def _in_its_dialogue(conversation: Conversation, handler: Handler) -> bool:
-    return handler.dialogue is None or dialogues.named(conversation, handler.dialogue) is not None
-
-
-def _end_passed_dialogue(conversation: Conversation, taker: Handler) -> None:
-    dialogue = dialogues.current(conversation)
-    if dialogue is None or dialogue.name == taker.dialogue or dialogue.name not in _ENDING_ON_OTHER_MESSAGE:
+def _end_passed_dialogue(conversation: Conversation, taker: Handler, open_name: str | None) -> None:
+    if open_name is None or open_name == taker.dialogue or open_name not in _ENDING_ON_OTHER_MESSAGE:
         return
     dialogues.end(conversation)
     conversation.session.flush()  # the sender snapshot is re-read with driver SQL, which does not autoflush

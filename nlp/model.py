@@ -3,8 +3,9 @@
 A model directory holds:
   model.json    format name and version, labels, intercepts, how features are made, what it was trained on, and
                 for a linear SVM (version 2) the calibration that turns its decision values into probabilities; for
-                a logistic regression averaged with a calibrated linear SVM (version 3) also the SVM's share and
-                the length above which a message is averaged (shorter ones: the logistic regression alone)
+                a logistic regression averaged with a calibrated linear SVM (version 3) also the SVM's share, the
+                length above which a message is averaged (shorter ones: the logistic regression alone) and those
+                messages' own 待分类 threshold
   features.txt  one feature name per line, in column order
   weights.npy   float32, shape (1 + labels, features): row 0 the IDF weights, then one row per label (version 3:
                 1 + 2 * labels, the logistic regression's rows, then the SVM's; one feature vector feeds both)

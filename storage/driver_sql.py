@@ -20,8 +20,6 @@ from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-# SQLAlchemy's SQLite DATETIME storage format: text, always with microseconds, so values compare as text.
-_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 class DriverSQL:
@@ -76,7 +74,9 @@ def timestamp(session: Session, value: datetime | None) -> Any:
         return None
     naive = value.astimezone(timezone.utc).replace(tzinfo=None)
     if session.get_bind().dialect.name == "sqlite":
-        return naive.strftime(_SQLITE_DATETIME)
+        # SQLAlchemy's SQLite DATETIME storage format, "2026-12-05 12:00:00.000000": text, always with
+        # microseconds, so values compare as text. isoformat writes it several times faster than strftime.
+        return naive.isoformat(" ", "microseconds")
     return naive
 
 
