@@ -92,7 +92,6 @@ class LinearModel:
                                   for name, shown in zip(self.names, self._shown, strict=True)], dtype=bool)
         self.idf = idf.astype(np.float32)
         self.coef = coef.astype(np.float32)
-        self.by_feature = np.ascontiguousarray(self.coef.T)  # one row per feature: a message gathers ~50 rows
         self.intercept = intercept.astype(np.float64)
         self.meta = meta
         self.char_ngrams = char_ngrams_of(meta)
@@ -100,6 +99,13 @@ class LinearModel:
         self.average = average_of(meta)
         if self.average is not None and self.calibration is None:
             raise ModelError("an averaged model needs its SVM's calibration")
+        # One row per feature: a message gathers ~50 rows. An averaged model's SVM has its own, gathered only for
+        # the messages it averages, so that a short message costs what it cost the logistic regression alone.
+        size = len(self.labels)
+        self.by_feature = np.ascontiguousarray(self.coef[:size].T)
+        self._first_intercept = self.intercept[:size]
+        self._svm_by_feature = np.ascontiguousarray(self.coef[size:].T) if self.average is not None else None
+        self._svm_intercept = self.intercept[size:]
 
     @property
     def threshold(self) -> float | None:
@@ -132,13 +138,15 @@ class LinearModel:
         `tokens`: jieba's tokens of the normalised prepared text (`normalize_text(prepare(text))`,
         Segmenter.tokens), when the caller has them already; `text` is then taken as prepared already.
         """
-        share = None
+        share = 0.0
         if self.average is not None:
             share = self.average.share_for(prepare(text) if tokens is None else text)
-        averaged = bool(share)
+        averaged = share > 0
         counts = self._found(text, segmenter, tokens)
         if not counts:
-            return Prediction(self._ranked(self.intercept, share), (), known=False, averaged=averaged)
+            svm_scores = self._svm_intercept if averaged else None
+            return Prediction(self._ranked(self._first_intercept, svm_scores, share), (), known=False,
+                              averaged=averaged)
         columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
         columns -= 1
         values = self.idf.take(columns)  # a copy; take is several times quicker than fancy indexing on rows
@@ -146,31 +154,31 @@ class LinearModel:
             values *= 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
         values /= math.sqrt(float(values @ values))
         rows = self.by_feature.take(columns, axis=0)
-        ranked = self._ranked(self.intercept + values @ rows, share)
+        svm_rows = self._svm_by_feature.take(columns, axis=0) if averaged else None  # type: ignore[union-attr]
+        svm_scores = self._svm_intercept + values @ svm_rows if svm_rows is not None else None
+        ranked = self._ranked(self._first_intercept + values @ rows, svm_scores, share)
         if not evidence:
             return Prediction(ranked, (), known=True, averaged=averaged)
         best = self._index[ranked[0][0]]
         weights = rows[:, best]
-        if share:  # both members' weights for the label, in the shares of the average
-            weights = (1.0 - share) * weights + share * rows[:, len(self.labels) + best]
+        if svm_rows is not None:  # both members' weights for the label, in the shares of the average
+            weights = (1.0 - share) * weights + share * svm_rows[:, best]
         return Prediction(ranked, self._evidence(columns, weights * values, evidence), known=True, averaged=averaged)
 
-    def _ranked(self, scores: np.ndarray, share: float | None) -> tuple[tuple[str, float], ...]:
+    def _ranked(self, scores: np.ndarray, svm_scores: np.ndarray | None = None, share: float = 0.0
+                ) -> tuple[tuple[str, float], ...]:
         """The scores as probabilities, (label, probability) best first (the earlier label wins a tie): their
-        softmax, a linear SVM's decision values through its calibration, or for an averaged model the average of
-        the two with the SVM's `share` (0: the logistic regression alone)."""
+        softmax, or a linear SVM's decision values through its calibration; with an averaged model's `svm_scores`,
+        (1 - share) * the logistic regression's + share * the calibrated SVM's."""
         # A dozen numbers: Python's floats are quicker than numpy's calls on them.
         values = scores.tolist()
-        if share is None:
-            probabilities = _normalised(values if self.calibration is None else self.calibration.apply(values))
-        elif not share:
-            probabilities = _normalised(values[:len(self.labels)])
-        else:
-            size = len(self.labels)
-            logistic = _normalised(values[:size])
-            svm = _normalised(self.calibration.apply(values[size:]))  # type: ignore[union-attr]
-            probabilities = [(1.0 - share) * first + share * second for first, second in zip(logistic, svm,
-                                                                                              strict=True)]
+        if self.calibration is not None and self.average is None:  # a linear SVM alone
+            values = self.calibration.apply(values)
+        probabilities = _normalised(values)
+        if svm_scores is not None:
+            svm = _normalised(self.calibration.apply(svm_scores.tolist()))  # type: ignore[union-attr]
+            probabilities = [(1.0 - share) * first + share * second
+                             for first, second in zip(probabilities, svm, strict=True)]
         return tuple(sorted(zip(self.labels, probabilities, strict=True),
                             key=itemgetter(1), reverse=True))  # stable: the earlier label still wins a tie
 
