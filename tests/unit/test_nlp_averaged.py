@@ -20,6 +20,7 @@ from nlp.combined import CombinedClassifier
 from nlp.dataset import read_examples
 from nlp.model import AVERAGE, AVERAGED_VERSION, CALIBRATED_VERSION, VERSION
 from nlp.training import AVERAGED, DEFAULT_RECIPE, SVM, SVM_C, Recipe, train
+from tests.support.model_files import copied, refused_after, rewrite
 
 HOTLINE = Path(__file__).parent.parent / "data" / "hotline_small.jsonl"  # 12345-style labels
 LONGER_THAN = 10
@@ -174,18 +175,6 @@ def test_eval_reports_both_thresholds(averaged_dir: Path, tmp_path: Path) -> Non
     assert f"置信度低于 0.3（超过 {LONGER_THAN} 字的低于 0.45）、进入待分类" in result.output
 
 
-def rewrite(directory: Path, change) -> None:  # type: ignore[no-untyped-def]
-    meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
-    change(meta)
-    (directory / "model.json").write_text(json.dumps(meta), encoding="utf-8")
-
-
-def copied(source: Path, target: Path) -> Path:
-    for name in ("model.json", "features.txt", "weights.npy"):
-        (target / name).write_bytes((source / name).read_bytes())
-    return target
-
-
 FINE = {"method": AVERAGE, "svm_share": 0.5, "longer_than": 60}
 
 
@@ -196,10 +185,7 @@ FINE = {"method": AVERAGE, "svm_share": 0.5, "longer_than": 60}
     {**FINE, "method": "geometric"}, {**FINE, "extra": 1}, {"method": AVERAGE, "svm_share": 0.5}, 0.5, [0.5], None,
 ])
 def test_an_average_out_of_bounds_is_refused(averaged_dir: Path, tmp_path: Path, average: object) -> None:
-    directory = copied(averaged_dir, tmp_path)
-    rewrite(directory, lambda meta: meta.update(average=average))
-    with pytest.raises(ModelError, match="model.json: .*average"):
-        LinearModel.load(directory)
+    refused_after(copied(averaged_dir, tmp_path), lambda meta: meta.update(average=average), "model.json: .*average")
 
 
 def test_an_average_without_a_threshold_holds_long_messages_to_the_models(averaged_dir: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
@@ -215,20 +201,13 @@ def test_an_average_without_a_threshold_holds_long_messages_to_the_models(averag
 def test_an_average_belongs_to_version_3_with_its_calibration_and_both_weight_sets(averaged_dir: Path,  # type: ignore[no-untyped-def]
                                                                                    tmp_path: Path) -> None:
     directory = copied(averaged_dir, tmp_path)
-    rewrite(directory, lambda meta: meta.update(version=CALIBRATED_VERSION))
-    with pytest.raises(ModelError, match="version 3 model, and only it, has an average"):
-        LinearModel.load(directory)
-    rewrite(directory, lambda meta: (meta.update(version=AVERAGED_VERSION), meta.pop("average")))
-    with pytest.raises(ModelError, match="version 3 model, and only it, has an average"):
-        LinearModel.load(directory)
-    directory = copied(averaged_dir, tmp_path)
-    rewrite(directory, lambda meta: meta.pop("calibration"))
-    with pytest.raises(ModelError, match="have a calibration"):
-        LinearModel.load(directory)
-    directory = copied(averaged_dir, tmp_path)
-    rewrite(directory, lambda meta: meta.update(intercept=meta["intercept"][:len(meta["labels"])]))
-    with pytest.raises(ModelError, match="do not fit together"):
-        LinearModel.load(directory)
+    refused_after(directory, lambda meta: meta.update(version=CALIBRATED_VERSION),
+                  "version 3 model, and only it, has an average")
+    refused_after(directory, lambda meta: (meta.update(version=AVERAGED_VERSION), meta.pop("average")),
+                  "version 3 model, and only it, has an average")
+    refused_after(copied(averaged_dir, tmp_path), lambda meta: meta.pop("calibration"), "have a calibration")
+    refused_after(copied(averaged_dir, tmp_path),
+                  lambda meta: meta.update(intercept=meta["intercept"][:len(meta["labels"])]), "do not fit together")
     directory = copied(averaged_dir, tmp_path)
     weights = np.load(directory / "weights.npy")
     np.save(directory / "weights.npy", weights[:1 + (len(weights) - 1) // 2], allow_pickle=False)

@@ -13,6 +13,7 @@ from nlp.classifier import KeywordClassifier
 from nlp.dataset import Example, read_examples
 from nlp.model import AVERAGED_VERSION, CALIBRATED_VERSION, CALIBRATION, VERSION
 from nlp.training import SVM_RECIPE, train
+from tests.support.model_files import copied, refused_after, rewrite
 
 HOTLINE = Path(__file__).parent.parent / "data" / "hotline_small.jsonl"  # 12345-style labels
 TEXTS = ("公交车到站不停车，司机直接开走", "孩子转学要什么手续？", "ＡＢＣ医院挂号太难了！！", "随便一句话")
@@ -103,18 +104,6 @@ def test_older_logistic_regression_files_still_load_without_a_calibration(segmen
     assert LinearModel.load(tmp_path).calibration is None and shipped.predict("电梯坏了", segmenter).known
 
 
-def rewrite(directory: Path, change) -> None:  # type: ignore[no-untyped-def]
-    meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
-    change(meta)
-    (directory / "model.json").write_text(json.dumps(meta), encoding="utf-8")
-
-
-def copied(source: Path, target: Path) -> Path:
-    for name in ("model.json", "features.txt", "weights.npy"):
-        (target / name).write_bytes((source / name).read_bytes())
-    return target
-
-
 def platt(**changed: object) -> dict[str, object]:
     return {"method": CALIBRATION, "slope": 8.0, "offset": 2.0, **changed}
 
@@ -133,12 +122,9 @@ def test_a_calibration_out_of_bounds_is_refused(svm_dir: Path, tmp_path: Path, c
 
 def test_a_calibration_belongs_to_version_2_only(svm_dir: Path, tmp_path: Path) -> None:
     directory = copied(svm_dir, tmp_path)
-    rewrite(directory, lambda meta: meta.update(version=VERSION))
-    with pytest.raises(ModelError, match="version 2 or 3 model, and only they, have a calibration"):
-        LinearModel.load(directory)
-    rewrite(directory, lambda meta: (meta.update(version=CALIBRATED_VERSION), meta.pop("calibration")))
-    with pytest.raises(ModelError, match="version 2 or 3 model, and only they, have a calibration"):
-        LinearModel.load(directory)
+    only_they = "version 2 or 3 model, and only they, have a calibration"
+    refused_after(directory, lambda meta: meta.update(version=VERSION), only_they)
+    refused_after(directory, lambda meta: (meta.update(version=CALIBRATED_VERSION), meta.pop("calibration")), only_they)
 
 
 def test_nlp_train_svm_saves_a_calibrated_model_that_classifies(tmp_path: Path) -> None:
