@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nlp.dataset import Example  # noqa: E402
+from nlp.rebuild import TRAINING as REBUILT_RECIPE  # noqa: E402
 from nlp.training import DEFAULT_RECIPE, SVM, SVM_C, SVM_RECIPE, Recipe  # noqa: E402
 
 
@@ -138,6 +139,8 @@ CANDIDATES: dict[str, Callable[..., Any]] = {
     "shipped features, linear SVM C=1 (calibrated), model alone": _shipped(False, Recipe(kind=SVM, c=SVM_C)),
     "nlp train --svm: words + chars 1-3, linear SVM C=1 (calibrated), model alone": _shipped(False, SVM_RECIPE),
     "nlp train --svm + rules (share 0.08)": _shipped(True, SVM_RECIPE),
+    "shipped model's recipe (nlp.rebuild.TRAINING): LR, over 60 characters averaged with a calibrated linear SVM "
+    "(0.5), + rules (share 0.08)": _shipped(True, REBUILT_RECIPE),
 }
 
 
