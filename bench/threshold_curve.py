@@ -85,11 +85,11 @@ def classifier(training: list, rules, recipe):  # type: ignore[no-untyped-def, t
     return CombinedClassifier(train(training, rules.segmenter, recipe), rules.segmenter, rules)
 
 
-def averages(classifier, text: str) -> bool:  # type: ignore[no-untyped-def]
-    """Whether the classifier's model averages text (held to the curve's threshold rather than the short one)."""
+def averages(combined, text: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the combined classifier's model averages text (held to the curve's threshold, not the short one)."""
     from nlp.cleaning import prepare
 
-    average = classifier.model.average
+    average = combined.model.average
     return average is not None and average.share_for(prepare(text)) > 0
 
 
