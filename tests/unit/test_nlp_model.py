@@ -211,3 +211,19 @@ def test_the_rules_carry_a_close_call_and_the_average_is_its_confidence() -> Non
     lift = 1 / (1 + np.exp(0.08))
     assert close.ranked[0][1] == pytest.approx((1 - RULES_SHARE) * lift + RULES_SHARE * rule.confidence)
     assert leaning(1.0).verdict("电梯坏了").ranked[0][0] == "环境卫生"  # a clear model verdict stands
+
+
+def test_the_bot_holds_long_messages_to_the_shipped_models_long_threshold_and_keeps_it_for_a_new_taxonomy() -> None:
+    from nlp import loading
+
+    taxonomy, classifier = loading.load()
+    model = LinearModel.load(SHIPPED_MODEL)
+    assert model.average is not None and model.averaged_threshold is not None
+    short = "楼道灯坏了"
+    long = ("我们小区最近几个月以来一直有一些情况，希望有关部门能够重视一下这个事情，给老百姓一个说法，大家都很着急，"
+            "不知道该找哪个部门反映，麻烦帮忙看看怎么处理比较好，多方打听也没有结果")
+    assert len(prepare(long)) > model.average.longer_than >= len(prepare(short))
+    for judged in (classifier, loading.with_taxonomy(classifier, taxonomy)):
+        assert isinstance(judged, CombinedClassifier)
+        assert judged.verdict(short).threshold == model.threshold
+        assert judged.verdict(long).threshold == model.averaged_threshold != model.threshold
