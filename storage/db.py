@@ -222,6 +222,11 @@ def is_busy(error: BaseException) -> bool:
     return getattr(cause, "sqlstate", None) in _POSTGRES_BUSY_STATES
 
 
+def is_sqlite_url(url: str) -> bool:
+    """Whether a database URL names SQLite (a file, or memory) rather than a server."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
 def make_engine(url: str, sqlite_synchronous: str = "NORMAL", lock_wait_ms: int = LONG_LOCK_WAIT_MS) -> Engine:
     """An engine tuned for the backend: SQLite gets WAL, a busy timeout and write-locking transactions.
 

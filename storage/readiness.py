@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from storage.db import SHORT_CONNECT_TIMEOUT_S, DatabaseUnavailable, alembic_config, first_line
+from storage.db import SHORT_CONNECT_TIMEOUT_S, DatabaseUnavailable, alembic_config, first_line, is_sqlite_url
 
 __all__ = ["DatabaseUnavailable", "Schema", "first_line", "masked", "probe", "schema"]
 
@@ -77,7 +77,7 @@ def schema(url: str) -> Schema:
 
 
 def _engine(url: str, timeout_s: int):  # type: ignore[no-untyped-def]
-    if make_url(url).get_backend_name() == "sqlite":
+    if is_sqlite_url(url):
         return create_engine(url, poolclass=NullPool, connect_args={"timeout": timeout_s})
     return create_engine(url, poolclass=NullPool,
                          connect_args={"connect_timeout": max(SHORT_CONNECT_TIMEOUT_S, timeout_s)})

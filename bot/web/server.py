@@ -10,13 +10,13 @@ from subprocess import SubprocessError
 from typing import Any, Callable
 
 from gunicorn.app.base import BaseApplication
-from sqlalchemy.engine import make_url
 
 from bot.redisconn import redis_url
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from bot.web.webhook_metrics import enable_multiprocess
+from storage.db import is_sqlite_url
 
 log = logging.getLogger(__name__)
 # Threads per worker process. A thread is held by one request at a time; a client trickling its body holds
@@ -52,7 +52,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 def default_workers(settings: Settings) -> int:
     """Web processes for a `gridbot serve` not told how many: fewer on SQLite (see SQLITE_WEB_PROCESSES)."""
-    return SQLITE_WEB_PROCESSES if make_url(settings.database_url).get_backend_name() == "sqlite" else WEB_PROCESSES
+    return SQLITE_WEB_PROCESSES if is_sqlite_url(settings.database_url) else WEB_PROCESSES
 
 
 def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
