@@ -105,12 +105,17 @@ def recipe_of(options: argparse.Namespace):  # type: ignore[no-untyped-def]
     return Recipe(char_ngrams=chars, c=c, kind=options.kind or DEFAULT_RECIPE.kind)
 
 
+def is_split(averaged: list[bool]) -> bool:
+    """Whether the model averages some messages and not others (then the curve sweeps only the averaged ones)."""
+    return any(averaged) and not all(averaged)
+
+
 def curve_of(gold: list[str], ranked: list[tuple[str, float]], averaged: list[bool], short_threshold: float):  # type: ignore[no-untyped-def]
     """The outcome of each threshold of THRESHOLDS: for the averaged messages when some are and others not (those
     held to short_threshold), else for all."""
     from nlp.metrics import threshold_outcome
 
-    split = any(averaged) and not all(averaged)
+    split = is_split(averaged)
     return [threshold_outcome(gold, ranked, threshold, thresholds=[
         threshold if swept else short_threshold for swept in averaged] if split else None)
         for threshold in THRESHOLDS]
@@ -178,7 +183,7 @@ def main() -> int:
                                      ensure_ascii=False) + "\n")
     curve = [outcome.as_json() for outcome in curve_of(gold, ranked, averaged, short_threshold)]
     allowed = [row["threshold"] for row in curve if row["below_threshold"] <= MOST_BELOW]
-    split = any(averaged) and not all(averaged)
+    split = is_split(averaged)
     swept = [(label, best) for label, best, chosen in zip(gold, ranked, averaged, strict=True) if chosen or not split]
     summary = {"highest_threshold_within_10_percent": max(allowed) if allowed else None,
                "quantile_threshold": round(quantile_threshold([label for label, _ in swept],
