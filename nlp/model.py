@@ -91,7 +91,6 @@ class LinearModel:
         self._telling = np.array([is_word_feature(name) and len(shown) > 1 and not shown.isdigit()
                                   for name, shown in zip(self.names, self._shown, strict=True)], dtype=bool)
         self.idf = idf.astype(np.float32)
-        self.coef = coef.astype(np.float32)
         self.intercept = intercept.astype(np.float64)
         self.meta = meta
         self.char_ngrams = char_ngrams_of(meta)
@@ -101,11 +100,20 @@ class LinearModel:
             raise ModelError("an averaged model needs its SVM's calibration")
         # One row per feature: a message gathers ~50 rows. An averaged model's SVM has its own, gathered only for
         # the messages it averages, so that a short message costs what it cost the logistic regression alone.
+        # Only these are kept (`coef` is derived from them): a second copy would double the model's memory.
         size = len(self.labels)
-        self.by_feature = np.ascontiguousarray(self.coef[:size].T)
+        weights = coef.astype(np.float32, copy=False)
+        self.by_feature = np.ascontiguousarray(weights[:size].T)
         self._first_intercept = self.intercept[:size]
-        self._svm_by_feature = np.ascontiguousarray(self.coef[size:].T) if self.average is not None else None
+        self._svm_by_feature = np.ascontiguousarray(weights[size:].T) if self.average is not None else None
         self._svm_intercept = self.intercept[size:]
+
+    @property
+    def coef(self) -> np.ndarray:
+        """One row of weights per label, as trained and saved (an averaged model: the logistic regression's rows,
+        then the SVM's)."""
+        members = [self.by_feature] if self._svm_by_feature is None else [self.by_feature, self._svm_by_feature]
+        return np.vstack([rows.T for rows in members])
 
     @property
     def threshold(self) -> float | None:
