@@ -44,6 +44,8 @@ T = TypeVar("T")
 
 
 READ_ONLY = "gridbot_read_only"  # the execution option of a `Database.read` connection
+# Session.info: the database's `aside`, where it takes a second writer beside a transaction (PostgreSQL).
+ASIDE = "gridbot_aside"
 LOCK_WAIT = "gridbot_lock_wait_ms"  # the execution option of a SQLite transaction given a shorter wait
 
 
@@ -65,7 +67,10 @@ class Database:
         # The connection this thread's open transaction runs on, and the shorter lock wait it was given.
         self._held = threading.local()
         self._idle: list[Connection] = []  # connections between transactions, the most recently used last
+        self._idle_aside: list[Connection] = []  # the same for `aside`
         self._idle_lock = threading.Lock()
+        if self.engine.dialect.name != "sqlite":
+            self.session_info[ASIDE] = self.aside
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -103,6 +108,32 @@ class Database:
                 connection.execution_options(**{LOCK_WAIT: None})
             self._held.connection = None
             self._checkin(connection)
+
+    @contextmanager
+    def aside(self) -> Iterator[Connection]:
+        """A connection in autocommit beside this thread's transaction, for a statement whose effect must be
+        committed at once, whatever the transaction then does: a counter every transaction bumps
+        (storage/tickets.py). Bumped inside the transaction, its row stays locked until that transaction ends, and
+        the next one queues behind all of it; here it is locked for one statement. PostgreSQL only: SQLite has one
+        writer, the transaction itself.
+
+        Its commits do not wait for their WAL record to reach disk (synchronous_commit off). A transaction that
+        uses the value commits after it, and the flush of its own commit record covers the earlier one: a value
+        in a committed row has always been committed as handed out, and is never handed out again.
+        """
+        with self._idle_lock:
+            connection = self._idle_aside.pop() if self._idle_aside else None
+        if connection is None or connection.closed:
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            connection.exec_driver_sql("SET synchronous_commit TO off")
+        try:
+            yield connection
+        except BaseException:
+            # Not kept: a connection an error went through may be reconnected without the settings above.
+            connection.close()
+            raise
+        with self._idle_lock:
+            self._idle_aside.append(connection)
 
     @contextmanager
     def waiting_at_most(self, ms: float) -> Iterator[None]:
@@ -188,7 +219,7 @@ class Database:
     def dispose(self) -> None:
         """Close the idle connections and the pooled ones (before fork, and at shutdown)."""
         with self._idle_lock:
-            idle, self._idle = self._idle, []
+            idle, self._idle, self._idle_aside = self._idle + self._idle_aside, [], []
         for connection in idle:
             connection.close()
         self.engine.dispose()
@@ -240,7 +271,8 @@ def make_engine(url: str, sqlite_synchronous: str = "NORMAL", lock_wait_ms: int 
             # A short wait is the web process's: a statement stuck behind another's lock, or running long, fails
             # within it instead of outliving WeChat's patience. The others keep PostgreSQL's default (no limit).
             connect_args["options"] = f"-c lock_timeout={lock_wait_ms} -c statement_timeout={lock_wait_ms}"
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True,
+        # Overflow for two connections a thread (a transaction's and `Database.aside`'s) in the web process.
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=25, hide_parameters=True,
                              pool_timeout=lock_wait_ms / 1000, connect_args=connect_args)
     if parsed.database and parsed.database != ":memory:":
         _private_sqlite_files(Path(parsed.database))

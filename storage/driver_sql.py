@@ -2,11 +2,11 @@
 
 Measured on the webhook's path: SQLAlchemy's execution layers cost 40-100 us around a statement SQLite runs in
 5-30 us, and a request runs five of them. These statements run on the DB-API cursor of the session's own
-connection, inside the transaction SQLAlchemy began and will commit; they skip compilation, type processing
-and result wrapping, so parameters must already be what the driver stores (see `timestamp`) and rows come back
-as plain tuples. Written once with %(name)s placeholders; SQLite gets them rewritten to :name. The driver's errors
-are raised as SQLAlchemy's (an IntegrityError for a key already there, an OperationalError for a database gone), so
-callers catch one kind whichever way a statement ran.
+connection, inside the transaction SQLAlchemy began and will commit (`run_aside`: beside it); they skip
+compilation, type processing and result wrapping, so parameters must already be what the driver stores (see
+`timestamp`) and rows come back as plain tuples. Written once with %(name)s placeholders; SQLite gets them
+rewritten to :name. The driver's errors are raised as SQLAlchemy's (an IntegrityError for a key already there, an
+OperationalError for a database gone), so callers catch one kind whichever way a statement ran.
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ import re
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+
+from storage.db import ASIDE
 
 T = TypeVar("T")
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -36,7 +39,17 @@ class DriverSQL:
 
     def run(self, session: Session, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Execute inside the session's transaction; the first row, if the statement returns any."""
-        return self._execute(session, params, lambda cursor: cursor.fetchone() if cursor.description else None)
+        return self._execute(session, params, _first_row)
+
+    def run_aside(self, session: Session, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """Execute and commit at once, on a connection of its own beside the session's transaction where its
+        database offers one (storage.db's `Database.aside`, PostgreSQL), in the transaction otherwise; the first
+        row, if the statement returns any. What it writes stays written if the transaction then rolls back."""
+        aside = session.info.get(ASIDE)
+        if aside is None:
+            return self.run(session, params)
+        with aside() as connection:
+            return self._execute_on(connection, params, _first_row)
 
     def all(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Execute a query inside the session's transaction; every row."""
@@ -50,7 +63,9 @@ class DriverSQL:
             self._execute(session, params, lambda cursor: None, many=True)
 
     def _execute(self, session: Session, params: Any, fetch: Callable[[Any], T], many: bool = False) -> T:
-        connection = session.connection()
+        return self._execute_on(session.connection(), params, fetch, many)
+
+    def _execute_on(self, connection: Connection, params: Any, fetch: Callable[[Any], T], many: bool = False) -> T:
         dialect = connection.dialect
         statement = self._by_dialect[dialect.name]
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -66,6 +81,10 @@ class DriverSQL:
                                       hide_parameters=True, dialect=dialect) from error
         finally:
             cursor.close()
+
+
+def _first_row(cursor: Any) -> tuple[Any, ...] | None:
+    return cursor.fetchone() if cursor.description else None  # type: ignore[no-any-return]
 
 
 def timestamp(session: Session, value: datetime | None) -> Any:

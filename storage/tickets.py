@@ -20,7 +20,10 @@ _TICKET = re.compile(r"^G?(\d{10,})$")
 _FOCUS_CODE = re.compile(r"^J?(\d{10,})$")
 _NOTICE_NUMBER = re.compile(r"^N?(\d{10,})$")
 _WISH_CODE = re.compile(r"^W(\d{10,})$")
-# One statement: insert the day's counter at 1, or bump it; the row lock orders concurrent tickets.
+# One statement: insert the day's counter at 1, or bump it; the row lock orders concurrent tickets. It runs
+# aside from the caller's transaction where the database allows (DriverSQL.run_aside), so that the row is locked
+# for this statement only, not until the whole appeal is written: a number handed to a transaction that then
+# rolls back is not handed out again, and the day's numbers have a gap there.
 _INCREMENT = DriverSQL(
     "INSERT INTO ticket_counters (day, value) VALUES (%(day)s, 1) "
     "ON CONFLICT (day) DO UPDATE SET value = ticket_counters.value + 1 RETURNING value"
@@ -30,28 +33,28 @@ _INCREMENT = DriverSQL(
 def next_ticket(session: Session, now: datetime) -> str:
     """Allocate the next ticket number of the local day, atomically across processes."""
     day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
-    (value,) = _INCREMENT.run(session, {"day": day})  # type: ignore[misc]
+    (value,) = _INCREMENT.run_aside(session, {"day": day})  # type: ignore[misc]
     return f"{PREFIX}{day}{value:04d}"
 
 
 def next_focus_code(session: Session, now: datetime) -> str:
     """Allocate the next focus-case number of the local day (J + date + sequence), atomically."""
     day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
-    (value,) = _INCREMENT.run(session, {"day": f"{FOCUS_PREFIX}{day}"})  # type: ignore[misc]
+    (value,) = _INCREMENT.run_aside(session, {"day": f"{FOCUS_PREFIX}{day}"})  # type: ignore[misc]
     return f"{FOCUS_PREFIX}{day}{value:04d}"
 
 
 def next_notice_number(session: Session, now: datetime) -> str:
     """Allocate the next broadcast notice number of the local day (N + date + sequence), atomically."""
     day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
-    (value,) = _INCREMENT.run(session, {"day": f"{NOTICE_PREFIX}{day}"})  # type: ignore[misc]
+    (value,) = _INCREMENT.run_aside(session, {"day": f"{NOTICE_PREFIX}{day}"})  # type: ignore[misc]
     return f"{NOTICE_PREFIX}{day}{value:04d}"
 
 
 def next_wish_code(session: Session, now: datetime) -> str:
     """Allocate the next 微心愿 number of the local day (W + date + sequence), atomically."""
     day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
-    (value,) = _INCREMENT.run(session, {"day": f"{WISH_PREFIX}{day}"})  # type: ignore[misc]
+    (value,) = _INCREMENT.run_aside(session, {"day": f"{WISH_PREFIX}{day}"})  # type: ignore[misc]
     return f"{WISH_PREFIX}{day}{value:04d}"
 
 

@@ -71,6 +71,65 @@ def test_ticket_numbers_restart_each_local_day(database, clock):
     assert first == "G2611220001"
 
 
+def test_a_ticket_does_not_wait_for_the_transaction_that_took_the_one_before(database, clock):
+    """PostgreSQL bumps the day's counter aside from the transaction: the next appeal gets its number while the
+    one before is still being written. SQLite's one writer is the transaction itself: it queues, as before."""
+    taken, release = threading.Event(), threading.Event()
+
+    def first_appeal():
+        with database.transaction() as session:
+            ticket = next_ticket(session, clock())
+            taken.set()
+            release.wait(10)
+            return ticket
+
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(first_appeal)
+        assert taken.wait(10)
+        try:
+            if database.engine.dialect.name == "sqlite":
+                with pytest.raises(OperationalError), database.waiting_at_most(50), \
+                        database.transaction() as session:
+                    next_ticket(session, clock())
+            else:
+                with database.waiting_at_most(2_000), database.transaction() as session:
+                    started = time.monotonic()
+                    assert next_ticket(session, clock()) == "G2611220002"
+                    assert time.monotonic() - started < 1
+        finally:
+            release.set()
+        assert first.result() == "G2611220001"
+
+
+def test_a_rolled_back_appeal_leaves_a_gap_where_the_counter_runs_aside(database, clock):
+    with pytest.raises(RuntimeError), database.transaction() as session:
+        assert next_ticket(session, clock()) == "G2611220001"
+        raise RuntimeError("the appeal could not be written")
+    with database.transaction() as session:
+        after = next_ticket(session, clock())
+    assert after == ("G2611220001" if database.engine.dialect.name == "sqlite" else "G2611220002")
+
+
+def test_the_counters_connection_commits_without_waiting_for_the_disk_and_is_replaced_after_an_error(database):
+    if database.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite bumps the counter inside the transaction")
+    with database.aside() as connection:
+        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+        assert connection.connection.dbapi_connection.autocommit
+        kept = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with database.aside() as connection:
+        assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() == kept
+    with pytest.raises(DBAPIError), database.aside() as connection:
+        connection.exec_driver_sql("SELECT 1 / 0")
+    with database.aside() as connection:
+        assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != kept
+        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+    with database.transaction() as session:
+        # A transaction's own connection keeps the server's setting, under which its commit waits for the disk.
+        assert session.connection().exec_driver_sql(
+            "SELECT setting = reset_val FROM pg_settings WHERE name = 'synchronous_commit'").scalar()
+
+
 @pytest.mark.parametrize("typed, expected", [
     ("G2611220007", "G2611220007"), ("g2611220007", "G2611220007"), ("2611220007", "G2611220007"),
     ("Ｇ２６１１２２０００７", "G2611220007"), (" G 2611220007 ", "G2611220007"), ("G26112200", None), ("电梯", None),
