@@ -283,16 +283,25 @@ def claim(session: Session, outbox_ids: Sequence[int], now: datetime, epoch: str
             for row_id, openid, template, params, attempts, channel, created_at in sorted(rows)]
 
 
+def record_channels(session: Session, chosen: Sequence[Delivery]) -> None:
+    """Write down which way each claimed row is about to go (its `channel`), before the calls that send them."""
+    sending = str(OutboxStatus.SENDING)
+    _RECORD_CHANNEL.run_many(session, [{"row": delivery.id, "channel": str(delivery.channel), "sending": sending}
+                                       for delivery in chosen])
+
+
 def record_channel(session: Session, delivery: Delivery, channel: DeliveryChannel) -> Delivery:
     """Write down which way the claimed row is about to go, before the call that sends it."""
-    _RECORD_CHANNEL.run(session, {"row": delivery.id, "channel": str(channel), "sending": str(OutboxStatus.SENDING)})
-    return replace(delivery, channel=channel)
+    chosen = replace(delivery, channel=channel)
+    record_channels(session, [chosen])
+    return chosen
 
 
-def mark_sent(session: Session, outbox_id: int, now: datetime, msgid: str | None = None) -> None:
-    """The message left (a template message with WeChat's msgid)."""
-    _MARK_SENT.run(session, {"row": outbox_id, "now": timestamp(session, now), "msgid": msgid,
-                             "sent": str(OutboxStatus.SENT), "sending": str(OutboxStatus.SENDING)})
+def mark_all_sent(session: Session, sends: Sequence[tuple[int, str | None]], now: datetime) -> None:
+    """The messages left: (outbox id, WeChat's msgid for a template message, else None) each."""
+    sent_at, sent, sending = timestamp(session, now), str(OutboxStatus.SENT), str(OutboxStatus.SENDING)
+    _MARK_SENT.run_many(session, [{"row": outbox_id, "now": sent_at, "msgid": msgid, "sent": sent, "sending": sending}
+                                  for outbox_id, msgid in sends])
 
 
 def mark_failed(session: Session, outbox_id: int, error: str) -> None:

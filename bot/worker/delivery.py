@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 from typing import Callable
 
@@ -84,8 +85,7 @@ def _write_down(runtime: WorkerRuntime, lanes: list[_Lane]) -> None:
 
 def _record(runtime: WorkerRuntime, sends: list[tuple[Delivery, str | None]]) -> None:
     with runtime.database.transaction() as session:
-        for delivery, msgid in sends:
-            outbox.mark_sent(session, delivery.id, runtime.clock(), msgid)
+        outbox.mark_all_sent(session, [(delivery.id, msgid) for delivery, msgid in sends], runtime.clock())
 
 
 def _quietly(step: Callable[[], None], what: str) -> None:
@@ -135,8 +135,11 @@ def _claim(runtime: WorkerRuntime, outbox_ids: list[int], epoch: str) -> list[De
     """The batch's rows that are this job's to send, claimed with their channels chosen, in one transaction."""
     with runtime.database.transaction() as session:
         claimed = outbox.claim(session, outbox_ids, runtime.clock(), epoch)
-        return [outbox.record_channel(session, delivery, _choose(runtime, session, delivery))
-                if delivery.channel is None else delivery for delivery in claimed]
+        chosen = [replace(delivery, channel=_choose(runtime, session, delivery)) for delivery in claimed
+                  if delivery.channel is None]
+        outbox.record_channels(session, chosen)
+        by_id = {delivery.id: delivery for delivery in chosen}
+        return [by_id.get(delivery.id, delivery) for delivery in claimed]
 
 
 def _choose(runtime: WorkerRuntime, session: Session, delivery: Delivery) -> DeliveryChannel:

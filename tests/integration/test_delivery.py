@@ -201,18 +201,20 @@ def test_a_batch_is_written_down_even_when_its_record_meets_a_dropped_connection
     schedule.tick(worker_runtime)
     first, second = [row.id for row in outbox_rows(worker_runtime.database) if row.status == OutboxStatus.QUEUED]
     dropped = []
-    mark_sent = outbox.mark_sent
+    mark_all_sent = outbox.mark_all_sent
 
-    def mark_sent_once_dropped(session, outbox_id, now, msgid=None):  # type: ignore[no-untyped-def]
+    def mark_all_sent_once_dropped(session, sends, now):  # type: ignore[no-untyped-def]
         if not dropped:
-            dropped.append(outbox_id)  # the transaction writing both sends down fails, and is tried again
+            # The transaction writing both sends down fails after the first, and is tried again.
+            dropped.append([outbox_id for outbox_id, _msgid in sends])
+            mark_all_sent(session, sends[:1], now)
             raise OperationalError("UPDATE outbox", {}, Exception("terminating connection"))
-        mark_sent(session, outbox_id, now, msgid)
+        mark_all_sent(session, sends, now)
 
-    monkeypatch.setattr(delivery.outbox, "mark_sent", mark_sent_once_dropped)
+    monkeypatch.setattr(delivery.outbox, "mark_all_sent", mark_all_sent_once_dropped)
     monkeypatch.setattr(outage, "RETRY_DELAYS_S", (0.0,))
     assert jobs.deliver_batch([first, second]) == {"sent": 2}
-    assert dropped == [first]
+    assert dropped == [[first, second]]
     assert [row.status for row in outbox_rows(worker_runtime.database)
             if row.id in (first, second)] == [OutboxStatus.SENT, OutboxStatus.SENT]
     assert len(fake_wechat.calls(CUSTOM_SEND)) == 2
