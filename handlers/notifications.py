@@ -34,6 +34,10 @@ FIELDS = {**staff_texts.TEMPLATE_FIELDS, **resident_texts.TEMPLATE_FIELDS}
 NAMES = frozenset(notices.BY_NAME)  # what outbox rows (and GRIDBOT_TEMPLATE_IDS) may name
 
 
+# The staff's notices by name: they go by customer service first (bot/worker/delivery.py), claimed with it.
+FOR_STAFF = frozenset(name for name, kind in notices.BY_NAME.items() if kind.audience is not Audience.RESIDENT)
+
+
 def for_resident(template: str) -> bool:
     """Residents' notices go by the reply window; everything else is for staff."""
     kind = notices.BY_NAME.get(template)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Collection, Mapping, Sequence, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.driver_sql import DriverSQL, timestamp
@@ -268,13 +268,21 @@ def release_queued(session: Session, ids: Sequence[int], queued_at: datetime) ->
     ).rowcount
 
 
-def claim(session: Session, outbox_ids: Sequence[int], now: datetime, epoch: str | None) -> list[Delivery]:
+def claim(session: Session, outbox_ids: Sequence[int], now: datetime, epoch: str | None,
+          customer_service: Collection[str] = ()) -> list[Delivery]:
     """Claim the queued rows among `outbox_ids` for a send each (compare-and-set), by id; a row that was sent, is
-    being sent, or is gone is left out. `epoch`: the Redis server the worker marks its calls on."""
+    being sent, or is gone is left out. `epoch`: the Redis server the worker marks its calls on. A row of a
+    `customer_service` template that has no channel yet is given that one in the same statement (staff notices:
+    their channel needs no window to be looked up; the others' are chosen and written by `record_channels`)."""
+    channel: Any = OutboxMessage.channel
+    if customer_service:
+        channel = case((OutboxMessage.channel.is_(None) & OutboxMessage.template.in_(sorted(customer_service)),
+                        str(DeliveryChannel.CUSTOMER_SERVICE)), else_=OutboxMessage.channel)
     rows = session.execute(
         update(OutboxMessage.__table__)
         .where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == OutboxStatus.QUEUED)
-        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sending_at=now, claim_epoch=epoch)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sending_at=now, claim_epoch=epoch,
+                channel=channel)
         .returning(OutboxMessage.id, OutboxMessage.recipient_openid, OutboxMessage.template, OutboxMessage.params,
                    OutboxMessage.attempts, OutboxMessage.channel, OutboxMessage.created_at)
     ).all()

@@ -134,7 +134,7 @@ def _deliver(runtime: WorkerRuntime, delivery: Delivery, lane: _Lane) -> str:
 def _claim(runtime: WorkerRuntime, outbox_ids: list[int], epoch: str) -> list[Delivery]:
     """The batch's rows that are this job's to send, claimed with their channels chosen, in one transaction."""
     with runtime.database.transaction() as session:
-        claimed = outbox.claim(session, outbox_ids, runtime.clock(), epoch)
+        claimed = outbox.claim(session, outbox_ids, runtime.clock(), epoch, customer_service=notifications.FOR_STAFF)
         chosen = [replace(delivery, channel=_choose(runtime, session, delivery)) for delivery in claimed
                   if delivery.channel is None]
         outbox.record_channels(session, chosen)

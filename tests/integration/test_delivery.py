@@ -174,11 +174,11 @@ def restarting_database(monkeypatch, failures: int) -> list[str]:
     waits: list[str] = []
     claim = outbox.claim
 
-    def claim_meeting_a_restart(session, outbox_ids, now, epoch):  # type: ignore[no-untyped-def]
+    def claim_meeting_a_restart(session, outbox_ids, now, epoch, **choices):  # type: ignore[no-untyped-def]
         if len(waits) < failures:
             waits.append(f"claim {outbox_ids}")
             raise OperationalError("UPDATE outbox", {}, Exception("the database system is starting up"))
-        return claim(session, outbox_ids, now, epoch)
+        return claim(session, outbox_ids, now, epoch, **choices)
 
     monkeypatch.setattr(delivery.outbox, "claim", claim_meeting_a_restart)
     monkeypatch.setattr(outage, "RETRY_DELAYS_S", (0.0, 0.0, 0.0))

@@ -188,6 +188,24 @@ def test_a_staff_notice_tries_customer_service_first_and_the_template_on_45015(w
     assert template["body"]["data"]["keyword3"]["value"] == "阳光花园3号楼1单元"
 
 
+def test_the_claim_gives_staff_rows_customer_service_and_a_retry_keeps_the_channel_it_had(worker, clock):
+    staff, resident = notify(worker, "s1", NEW_APPEAL, STAFF), notify(worker, "r1")
+
+    def claimed():
+        with worker.database.transaction() as session:
+            due = outbox.take_due(session, clock())
+            rows = outbox.claim(session, due, clock(), None, customer_service=notifications.FOR_STAFF)
+            return {delivery.id: delivery.channel for delivery in rows}
+
+    assert claimed() == {staff: CS, resident: None}  # the resident's waits for a look at the window
+    with worker.database.transaction() as session:
+        outbox.record_channels(session, [outbox.Delivery(staff, STAFF, "staff_new_appeal", {}, 1, TEMPLATE),
+                                         outbox.Delivery(resident, RESIDENT, "resident_progress", {}, 1, TEMPLATE)])
+        for row_id in (staff, resident):
+            outbox.retry_later(session, row_id, "errcode -1", clock())
+    assert claimed() == {staff: TEMPLATE, resident: TEMPLATE}
+
+
 def test_a_staff_notice_without_a_template_id_fails_on_a_closed_window_naming_both(worker_runtime, fake_wechat):
     fake_wechat.fail(CUSTOM_SEND, 45015, times=1)
     notice = notify(worker_runtime, "s1", TAKEN, STAFF)
