@@ -84,7 +84,7 @@ class DriverSQL:
 
 
 def _first_row(cursor: Any) -> tuple[Any, ...] | None:
-    return cursor.fetchone() if cursor.description else None  # type: ignore[no-any-return]
+    return cursor.fetchone() if cursor.description else None
 
 
 def timestamp(session: Session, value: datetime | None) -> Any:

@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 # Threads per worker process. A thread is held by one request at a time; a client trickling its body holds
 # one for at most the webhook's body deadline (2 s), so a dozen slow clients still leave threads for WeChat.
 # A request holds a database connection while its transaction runs (storage/db.py hands the threads the most
-# recently used one in turn): at most one a thread, under SQLAlchemy's default pool (5 + 10 overflow).
+# recently used one in turn), and on PostgreSQL another for a moment to number an appeal (`Database.aside`): at
+# most two a thread, within storage/db.py's pool (5 + 25 overflow).
 THREADS = 12
 # How long a stop waits for requests in flight before it kills the workers still running.
 GRACEFUL_S = 6
