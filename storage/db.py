@@ -8,11 +8,11 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import private_files
@@ -109,10 +109,9 @@ class Database:
             self._held.connection = None
             self._checkin(connection)
 
-    @contextmanager
-    def aside(self) -> Iterator[Connection]:
-        """A connection in autocommit beside this thread's transaction, for a statement whose effect must be
-        committed at once, whatever the transaction then does: a counter every transaction bumps
+    def aside(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` on a connection in autocommit beside this thread's transaction, for a statement whose effect
+        must be committed at once, whatever the transaction then does: a counter every transaction bumps
         (storage/tickets.py). Bumped inside the transaction, its row stays locked until that transaction ends, and
         the next one queues behind all of it; here it is locked for one statement. PostgreSQL only: SQLite has one
         writer, the transaction itself.
@@ -120,20 +119,35 @@ class Database:
         Its commits do not wait for their WAL record to reach disk (synchronous_commit off). A transaction that
         uses the value commits after it, and the flush of its own commit record covers the earlier one: a value
         in a committed row has always been committed as handed out, and is never handed out again.
+
+        When the server has ended the connection while it sat idle (a restart, a failover), `work` runs once more
+        on a new one: it must be safe to repeat when its first run may have reached the server (a counter's bump:
+        at worst a number is skipped).
         """
+        connection = self._aside_connection()
+        try:
+            try:
+                result = work(connection)
+            except DBAPIError:
+                if not _ended_by_server(connection):
+                    raise
+                _discard(connection)
+                connection = self._aside_connection()
+                result = work(connection)
+        except BaseException:
+            _discard(connection)
+            raise
+        with self._idle_lock:
+            self._idle_aside.append(connection)
+        return result
+
+    def _aside_connection(self) -> Connection:
         with self._idle_lock:
             connection = self._idle_aside.pop() if self._idle_aside else None
         if connection is None or connection.closed:
             connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             connection.exec_driver_sql("SET synchronous_commit TO off")
-        try:
-            yield connection
-        except BaseException:
-            # Not kept: a connection an error went through may be reconnected without the settings above.
-            connection.close()
-            raise
-        with self._idle_lock:
-            self._idle_aside.append(connection)
+        return connection
 
     @contextmanager
     def waiting_at_most(self, ms: float) -> Iterator[None]:
@@ -235,6 +249,21 @@ class Database:
         if not connection.closed:
             with self._idle_lock:
                 self._idle.append(connection)
+
+
+def _discard(connection: Connection) -> None:
+    """Close a connection an error went through, rather than keep it: reconnected behind our back, it would lose
+    its settings. Invalidated first, so that a connection already gone is not asked to roll back on the way."""
+    if not connection.closed:
+        connection.invalidate()
+        connection.close()
+
+
+def _ended_by_server(connection: Connection) -> bool:
+    """Whether a statement failed because the connection is gone (psycopg marks it broken), not on its own."""
+    if connection.invalidated:
+        return True
+    return bool(getattr(connection.connection.dbapi_connection, "broken", False))
 
 
 def first_line(error: BaseException) -> str:

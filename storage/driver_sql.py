@@ -44,12 +44,12 @@ class DriverSQL:
     def run_aside(self, session: Session, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """Execute and commit at once, on a connection of its own beside the session's transaction where its
         database offers one (storage.db's `Database.aside`, PostgreSQL), in the transaction otherwise; the first
-        row, if the statement returns any. What it writes stays written if the transaction then rolls back."""
+        row, if the statement returns any. What it writes stays written if the transaction then rolls back. On a
+        connection the server has ended, the statement runs again on a new one: only for one safe to repeat."""
         aside = session.info.get(ASIDE)
         if aside is None:
             return self.run(session, params)
-        with aside() as connection:
-            return self._execute_on(connection, params, _first_row)
+        return aside(lambda connection: self._execute_on(connection, params, _first_row))
 
     def all(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Execute a query inside the session's transaction; every row."""

@@ -110,24 +110,45 @@ def test_a_rolled_back_appeal_leaves_a_gap_where_the_counter_runs_aside(database
     assert after == ("G2611220001" if database.engine.dialect.name == "sqlite" else "G2611220002")
 
 
+def settings_of(connection):
+    """What the counter's connection runs with, and which server process it is."""
+    return (connection.exec_driver_sql("SHOW synchronous_commit").scalar(),
+            connection.connection.dbapi_connection.autocommit,
+            connection.exec_driver_sql("SELECT pg_backend_pid()").scalar())
+
+
 def test_the_counters_connection_commits_without_waiting_for_the_disk_and_is_replaced_after_an_error(database):
     if database.engine.dialect.name == "sqlite":
         pytest.skip("SQLite bumps the counter inside the transaction")
-    with database.aside() as connection:
-        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
-        assert connection.connection.dbapi_connection.autocommit
-        kept = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-    with database.aside() as connection:
-        assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() == kept
-    with pytest.raises(DBAPIError), database.aside() as connection:
-        connection.exec_driver_sql("SELECT 1 / 0")
-    with database.aside() as connection:
-        assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != kept
-        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+    synchronous, autocommit, kept = database.aside(settings_of)
+    assert (synchronous, autocommit) == ("off", True)
+    assert database.aside(settings_of)[2] == kept
+    with pytest.raises(DBAPIError):
+        database.aside(lambda connection: connection.exec_driver_sql("SELECT 1 / 0"))
+    synchronous, autocommit, replaced = database.aside(settings_of)
+    assert (synchronous, autocommit) == ("off", True) and replaced != kept
     with database.transaction() as session:
         # A transaction's own connection keeps the server's setting, under which its commit waits for the disk.
         assert session.connection().exec_driver_sql(
             "SELECT setting = reset_val FROM pg_settings WHERE name = 'synchronous_commit'").scalar()
+
+
+def test_a_counters_connection_the_server_ended_is_replaced_without_failing_the_appeal(database, clock):
+    if database.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite bumps the counter inside the transaction")
+    with database.transaction() as session:
+        assert next_ticket(session, clock()) == "G2611220001"
+    ended = database.aside(settings_of)[2]
+    with database.read() as session:  # as a restart or a failover ends the idle connection
+        session.connection().exec_driver_sql(f"SELECT pg_terminate_backend({int(ended)})")
+        deadline = time.monotonic() + 10
+        while session.connection().exec_driver_sql(
+                f"SELECT count(*) FROM pg_stat_activity WHERE pid = {int(ended)}").scalar():
+            assert time.monotonic() < deadline, "the server process did not end"
+            time.sleep(0.05)
+    with database.transaction() as session:
+        assert next_ticket(session, clock()) in ("G2611220002", "G2611220003")  # a number may be skipped
+    assert database.aside(settings_of)[2] != ended
 
 
 @pytest.mark.parametrize("typed, expected", [
