@@ -32,30 +32,29 @@ _INCREMENT = DriverSQL(
 
 def next_ticket(session: Session, now: datetime) -> str:
     """Allocate the next ticket number of the local day, atomically across processes."""
-    day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
-    (value,) = _INCREMENT.run_aside(session, {"day": day})  # type: ignore[misc]
-    return f"{PREFIX}{day}{value:04d}"
+    return _next_of_day(session, now, PREFIX, counter="")  # the tickets' counter rows are keyed by the bare day
 
 
 def next_focus_code(session: Session, now: datetime) -> str:
     """Allocate the next focus-case number of the local day (J + date + sequence), atomically."""
-    day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
-    (value,) = _INCREMENT.run_aside(session, {"day": f"{FOCUS_PREFIX}{day}"})  # type: ignore[misc]
-    return f"{FOCUS_PREFIX}{day}{value:04d}"
+    return _next_of_day(session, now, FOCUS_PREFIX, counter=FOCUS_PREFIX)
 
 
 def next_notice_number(session: Session, now: datetime) -> str:
     """Allocate the next broadcast notice number of the local day (N + date + sequence), atomically."""
-    day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
-    (value,) = _INCREMENT.run_aside(session, {"day": f"{NOTICE_PREFIX}{day}"})  # type: ignore[misc]
-    return f"{NOTICE_PREFIX}{day}{value:04d}"
+    return _next_of_day(session, now, NOTICE_PREFIX, counter=NOTICE_PREFIX)
 
 
 def next_wish_code(session: Session, now: datetime) -> str:
     """Allocate the next 微心愿 number of the local day (W + date + sequence), atomically."""
+    return _next_of_day(session, now, WISH_PREFIX, counter=WISH_PREFIX)
+
+
+def _next_of_day(session: Session, now: datetime, prefix: str, counter: str) -> str:
+    """`prefix` + the local day + the next value of that day's counter row (keyed `counter` + the day)."""
     day = now.astimezone(LOCAL_ZONE).strftime("%y%m%d")
-    (value,) = _INCREMENT.run_aside(session, {"day": f"{WISH_PREFIX}{day}"})  # type: ignore[misc]
-    return f"{WISH_PREFIX}{day}{value:04d}"
+    (value,) = _INCREMENT.run_aside(session, {"day": f"{counter}{day}"})  # type: ignore[misc]
+    return f"{prefix}{day}{value:04d}"
 
 
 def normalize_wish_code(text: str) -> str | None:

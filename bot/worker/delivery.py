@@ -135,11 +135,10 @@ def _claim(runtime: WorkerRuntime, outbox_ids: list[int], epoch: str) -> list[De
     """The batch's rows that are this job's to send, claimed with their channels chosen, in one transaction."""
     with runtime.database.transaction() as session:
         claimed = outbox.claim(session, outbox_ids, runtime.clock(), epoch, customer_service=notifications.FOR_STAFF)
-        chosen = [replace(delivery, channel=_choose(runtime, session, delivery)) for delivery in claimed
-                  if delivery.channel is None]
-        outbox.record_channels(session, chosen)
-        by_id = {delivery.id: delivery for delivery in chosen}
-        return [by_id.get(delivery.id, delivery) for delivery in claimed]
+        chosen = {delivery.id: replace(delivery, channel=_choose(runtime, session, delivery))
+                  for delivery in claimed if delivery.channel is None}
+        outbox.record_channels(session, list(chosen.values()))
+        return [chosen.get(delivery.id, delivery) for delivery in claimed]
 
 
 def _choose(runtime: WorkerRuntime, session: Session, delivery: Delivery) -> DeliveryChannel:
