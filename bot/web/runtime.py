@@ -14,6 +14,7 @@ from pathlib import Path
 from subprocess import SubprocessError
 
 import redis
+from sqlalchemy.exc import DBAPIError
 
 from bot import media_store, redisconn
 from bot.clock import Clock, ReferenceClock
@@ -34,7 +35,7 @@ from nlp import ModelError, Taxonomy, TaxonomyError, build_classifier, load
 from nlp.loading import with_taxonomy
 from nlp.taxonomy import taxonomy_from_text
 from storage import media_files, points_rules, workdays
-from storage.db import Database, is_busy
+from storage.db import SHORT_CONNECT_TIMEOUT_S, Database, first_line, is_busy
 
 log = logging.getLogger(__name__)
 
@@ -196,9 +197,7 @@ class Runtime:
                       mask(decoded.inbound.openid), wait_s)
             return self._apology(decoded, Outcome.BUSY)
         try:
-            with self.database.waiting_at_most((deadline - time.monotonic()) * 1000):
-                return inbox.process(self.database, self.understanding, self.access, decoded.inbound,
-                                     lambda r: self.wire.render(r, decoded), self.clock)
+            return self._process(decoded, deadline)
         except Exception as error:
             # Nothing was committed, so nothing was stored under the message key either: WeChat's retry or the
             # resident's resend is handled afresh. The resident is asked to resend rather than left with silence.
@@ -210,6 +209,28 @@ class Runtime:
             return self._apology(decoded, Outcome.ERROR)
         finally:
             self._handling.release()
+
+    def _process(self, decoded: Decoded, deadline: float) -> inbox.Answer:
+        """The message handled within what is left of its wait, once more on a new connection if the database
+        server had ended the one its transaction took (a restart or a failover while it sat idle): otherwise every
+        idle connection would fail one resident's message after the database came back.
+
+        Handling twice is safe even when the connection broke at the commit and the first try did commit: the
+        retry's claim of the message key finds it taken and answers with the stored reply.
+        """
+        try:
+            return self._process_once(decoded, deadline)
+        except DBAPIError as error:
+            if not error.connection_invalidated or deadline - time.monotonic() < SHORT_CONNECT_TIMEOUT_S:
+                raise  # with less time left, a new connection to a server that does not answer would miss WeChat's 5 s
+            log.warning("the database server ended the connection of the message from %s (%s): handling it again "
+                        "on a new one", mask(decoded.inbound.openid), first_line(error))
+        return self._process_once(decoded, deadline)
+
+    def _process_once(self, decoded: Decoded, deadline: float) -> inbox.Answer:
+        with self.database.waiting_at_most((deadline - time.monotonic()) * 1000):
+            return inbox.process(self.database, self.understanding, self.access, decoded.inbound,
+                                 lambda reply: self.wire.render(reply, decoded), self.clock)
 
     def _apology(self, decoded: Decoded, outcome: Outcome) -> inbox.Answer:
         return inbox.Answer(self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded), outcome)
