@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -230,13 +232,25 @@ class Staff(Base):
     organisation: Mapped[str | None] = mapped_column(String(64))
 
 
+def _only_where_set(column: str) -> dict[str, Any]:
+    """An index's options for leaving out the rows whose `column` is NULL; a query's `column = ?` still uses it."""
+    where = text(f"{column} IS NOT NULL")
+    return {"sqlite_where": where, "postgresql_where": where}
+
+
 class Appeal(Base):
     __tablename__ = "appeals"
     __table_args__ = (
         Index("ix_appeals_resident_created", "resident_id", "created_at"),
         Index("ix_appeals_grid_status", "grid_id", "status"),
         Index("ix_appeals_status_id", "status", "id"),  # a list's pages by id within a status (the console)
-        Index("ix_appeals_reporter_created", "reporter_staff_id", "created_at"),  # 上报 per hour
+        # Partial: an appeal is filed with no claimant, most come from residents (not 上报 by staff) and few are ever
+        # merged, and an index a row has no entry in costs its insert nothing (on SQLite, each index a row enters is
+        # one more page its commit writes). Queries compare these columns with `=` or IN, which uses them still.
+        Index("ix_appeals_assignee_staff_id", "assignee_staff_id", **_only_where_set("assignee_staff_id")),
+        # 上报 per hour, and 随手拍's recent reports (storage/appeals.py, patrol.py)
+        Index("ix_appeals_reporter_created", "reporter_staff_id", "created_at", **_only_where_set("reporter_staff_id")),
+        Index("ix_appeals_merged_into_id", "merged_into_id", **_only_where_set("merged_into_id")),  # a join's sources
         Index("ix_appeals_created_at", "created_at"),  # the rates of a period (storage/rate_counts.py)
         Index("ix_appeals_grid_created", "grid_id", "created_at"),  # the rates of a period in a street or community
         # A building's recent open appeals of a category (storage/joins.neighbours, on every appeal filed): by grid
@@ -273,7 +287,7 @@ class Appeal(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Who works on it: a department or property company it was transferred to (转办), then the claimant.
     department: Mapped[str | None] = mapped_column(String(64))
-    assignee_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    assignee_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -285,7 +299,7 @@ class Appeal(Base):
     resolve_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
     # 紧急: the taxonomy's emergency kind (fire, medical, …); such an appeal is never joined, merged or digested.
     emergency: Mapped[str | None] = mapped_column(String(16))
     response_minutes: Mapped[int | None] = mapped_column(Integer)  # an emergency's clock, instead of response_hours
@@ -318,7 +332,7 @@ class AppealEvent(Base):
     __table_args__ = (Index("ix_appeal_events_appeal_action", "appeal_id", "action", "at"),
                       Index("ix_appeal_events_action_at", "action", "at"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))  # looked up by ix_appeal_events_appeal_action
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor_kind: Mapped[str] = mapped_column(String(16))  # resident | staff | system
     actor_id: Mapped[int | None] = mapped_column(Integer)
