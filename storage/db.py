@@ -40,6 +40,12 @@ _POSTGRES_BUSY_STATES = ("55P03", "57014")
 CONNECT_TIMEOUT_S = 10
 SHORT_CONNECT_TIMEOUT_S = 2
 POSTGRES_DRIVER = "postgresql+psycopg"
+# A connection idle for longer than this is asked whether the server still has it before a transaction takes it
+# (PostgreSQL; one round trip): a restart or a failover ends every idle connection, and the first transaction on
+# each would fail (an operator's action in the console, a worker's job). One used in the last seconds is taken as
+# it is, or a busy process would pay the round trip per transaction; the webhook handles a message again on a new
+# connection when its transaction meets an ended one (bot/web/runtime.py).
+PING_IDLE_AFTER_S = 5.0
 T = TypeVar("T")
 
 
@@ -66,7 +72,8 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # The connection this thread's open transaction runs on, and the shorter lock wait it was given.
         self._held = threading.local()
-        self._idle: list[Connection] = []  # connections between transactions, the most recently used last
+        # Connections between transactions, with the time each came back (monotonic): the most recently used last.
+        self._idle: list[tuple[Connection, float]] = []
         self._idle_aside: list[Connection] = []  # the same for `aside`
         self._idle_lock = threading.Lock()
         if self.engine.dialect.name != "sqlite":
@@ -233,22 +240,36 @@ class Database:
     def dispose(self) -> None:
         """Close the idle connections and the pooled ones (before fork, and at shutdown)."""
         with self._idle_lock:
-            idle, self._idle, self._idle_aside = self._idle + self._idle_aside, [], []
+            idle, self._idle, self._idle_aside = [connection for connection, _ in self._idle] + self._idle_aside, [], []
         for connection in idle:
             connection.close()
         self.engine.dispose()
 
     def _checkout(self) -> Connection:
         with self._idle_lock:
-            connection = self._idle.pop() if self._idle else None
+            connection, idle_since = self._idle.pop() if self._idle else (None, 0.0)
         if connection is None or connection.closed:
+            return self.engine.connect()
+        if time.monotonic() - idle_since > PING_IDLE_AFTER_S and not self._still_open(connection):
+            _discard(connection)
             return self.engine.connect()
         return connection
 
     def _checkin(self, connection: Connection) -> None:
         if not connection.closed:
             with self._idle_lock:
-                self._idle.append(connection)
+                self._idle.append((connection, time.monotonic()))
+
+    def _still_open(self, connection: Connection) -> bool:
+        """Whether the server still has an idle connection: the ping SQLAlchemy's pool makes (a file's, always)."""
+        dialect = self.engine.dialect
+        if dialect.name == "sqlite":
+            return True
+        try:
+            dialect.do_ping(connection.connection.dbapi_connection)
+        except dialect.loaded_dbapi.Error:
+            return False
+        return True
 
 
 def _discard(connection: Connection) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.worker import schedule
-from storage import appeals, dedup, dispatch, joins, outbox, residents, telling
+from storage import appeals, db, dedup, dispatch, joins, outbox, residents, telling
 from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage, Street
 from storage.notices import StaffDigest
@@ -219,6 +219,20 @@ def test_a_connection_the_server_dropped_is_replaced_after_a_driver_statement_me
         dedup.claim(session, "msg:7", clock(), "reply")  # the first statement runs on the driver's cursor
     with database.transaction() as session:  # the next transaction gets a live connection
         assert dedup.claim(session, "msg:7", clock(), "reply")
+
+
+def test_a_connection_idle_for_long_is_asked_whether_the_server_still_has_it_before_a_transaction_takes_it(
+        database, clock, monkeypatch):
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL server ends a backend; SQLite has none")
+    with database.transaction() as session:
+        backend = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with database.read() as session:  # ended while idle, as a restart at night ends every backend
+        session.connection().exec_driver_sql(f"SELECT pg_terminate_backend({int(backend)})")
+    monkeypatch.setattr(db, "PING_IDLE_AFTER_S", 0.0)  # idle for longer than that by now
+    with database.transaction() as session:  # no error: the ended connection was replaced before the transaction
+        assert dedup.claim(session, "msg:8", clock(), "reply")
+        assert session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar() != backend
 
 
 def test_two_cancels_racing_move_the_appeal_once(seeded, clock):
