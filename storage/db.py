@@ -35,6 +35,8 @@ BATCH_PAUSE_S = 0.12
 _SQLITE_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 # PostgreSQL: lock_not_available (lock_timeout) and query_canceled (statement_timeout).
 _POSTGRES_BUSY_STATES = ("55P03", "57014")
+# PostgreSQL's admin_shutdown and crash_shutdown: the server is ending the connection.
+_POSTGRES_ENDED_STATES = ("57P01", "57P02")
 # How long a PostgreSQL connection attempt may take: a host that does not answer is reported, not waited for.
 # The web process uses the floor libpq allows (2 s), so that its requests still answer within WeChat's 5 s.
 CONNECT_TIMEOUT_S = 10
@@ -110,8 +112,12 @@ class Database:
                     session.flush()
                 finally:
                     session.close()
+        except DBAPIError as error:
+            if ended_by_server(error):
+                _discard(connection)  # not kept for the next transaction, which may be this one's retry
+            raise
         finally:
-            if wait_ms is not None and sqlite:
+            if wait_ms is not None and sqlite and not connection.closed:
                 connection.execution_options(**{LOCK_WAIT: None})
             self._held.connection = None
             self._checkin(connection)
@@ -135,8 +141,8 @@ class Database:
         try:
             try:
                 result = work(connection)
-            except DBAPIError:
-                if not _ended_by_server(connection):
+            except DBAPIError as error:
+                if not (ended_by_server(error) or _broken(connection)):
                     raise
                 _discard(connection)
                 connection = self._aside_connection()
@@ -280,11 +286,20 @@ def _discard(connection: Connection) -> None:
         connection.close()
 
 
-def _ended_by_server(connection: Connection) -> bool:
-    """Whether a statement failed because the connection is gone (psycopg marks it broken), not on its own."""
+def _broken(connection: Connection) -> bool:
+    """Whether the connection is gone (invalidated, or psycopg marked it broken)."""
     if connection.invalidated:
         return True
     return bool(getattr(connection.connection.dbapi_connection, "broken", False))
+
+
+def ended_by_server(error: BaseException) -> bool:
+    """Whether a database error means the server ended the connection the statement ran on (a restart, a failover):
+    SQLAlchemy found the connection gone, or the server said why as it ended it (the driver may pass that on before
+    it notices the connection closed)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    return error.connection_invalidated or getattr(error.orig, "sqlstate", None) in _POSTGRES_ENDED_STATES
 
 
 def first_line(error: BaseException) -> str:

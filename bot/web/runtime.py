@@ -35,7 +35,7 @@ from nlp import ModelError, Taxonomy, TaxonomyError, build_classifier, load
 from nlp.loading import with_taxonomy
 from nlp.taxonomy import taxonomy_from_text
 from storage import media_files, points_rules, workdays
-from storage.db import SHORT_CONNECT_TIMEOUT_S, Database, first_line, is_busy
+from storage.db import SHORT_CONNECT_TIMEOUT_S, Database, ended_by_server, first_line, is_busy
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ class Runtime:
         try:
             return self._process_once(decoded, deadline)
         except DBAPIError as error:
-            if not error.connection_invalidated or deadline - time.monotonic() < SHORT_CONNECT_TIMEOUT_S:
+            if not ended_by_server(error) or deadline - time.monotonic() < SHORT_CONNECT_TIMEOUT_S:
                 raise  # with less time left, a new connection to a server that does not answer would miss WeChat's 5 s
             log.warning("the database server ended the connection of the message from %s (%s): handling it again "
                         "on a new one", mask(decoded.inbound.openid), first_line(error))
