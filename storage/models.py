@@ -483,6 +483,10 @@ class ReplyWindow(Base):
     """The customer-service window a user's last message opened: about 5 messages within 48 hours."""
 
     __tablename__ = "reply_windows"
+    # Every message writes a row. Keyed by text, a SQLite table kept in rowid order needs an index for its key, and
+    # each write one more page; without rowid the table is ordered by the key itself. (Not processed_messages: its
+    # rows carry the reply, and a key's random place among rows that large splits pages more than the index costs.)
+    __table_args__ = {"sqlite_with_rowid": False}
     openid: Mapped[str] = mapped_column(String(64), primary_key=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_count: Mapped[int] = mapped_column(Integer)
