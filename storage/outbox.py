@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Collection, Mapping, Sequence, cast
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.driver_sql import DriverSQL, timestamp
@@ -227,32 +227,42 @@ def settle_abandoned(session: Session, now: datetime, outcomes: CallOutcomes) ->
     return [Abandoned(*row) for row in sorted(rows)]
 
 
-def take_due(session: Session, now: datetime, limit: int = 500, requeue_lost: bool = True) -> Sequence[int]:
-    """Mark due rows as queued and return their ids, for the relay to hand to RQ (call `settle_abandoned` first).
+def take_due(session: Session, now: datetime, limit: int = 500, requeue_lost: bool = True) -> list[int]:
+    """Mark due rows as queued and return their ids in order, for the relay to hand to RQ (call `settle_abandoned`
+    first): pending rows whose time has come, the longest due first.
 
     `requeue_lost`: also take rows queued more than REQUEUE_AFTER ago, whose jobs Redis lost. The relay asks for
     them only when RQ's queue is empty: while it holds a backlog those rows' jobs are most likely still waiting in
     it, and queueing them again would only lengthen the backlog each round (a worker that fell five minutes
     behind would never catch up).
+
+    Each kind is read on its own along ix_outbox_status_due (status, then due time), so a round reads the rows it
+    takes and not the ones sent long ago. Asked for both at once, oldest id first, PostgreSQL walked the primary key
+    from the first row ever sent: 40 ms a round at 300,000 sent rows, a month of a city's appeals.
     """
-    due = (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now)
-    if requeue_lost:
-        due = or_(due, (OutboxMessage.status == OutboxStatus.QUEUED) & (OutboxMessage.queued_at < now - REQUEUE_AFTER))
-    ids = session.scalars(
-        select(OutboxMessage.id)
-        .where(due)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        # Two relays on PostgreSQL skip each other's rows instead of queueing them twice.
-        .with_for_update(skip_locked=True)
-    ).all()
+    ids = _lock_first(session, (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
+                      limit)
+    if requeue_lost and len(ids) < limit:
+        lost = (OutboxMessage.status == OutboxStatus.QUEUED) & (OutboxMessage.queued_at < now - REQUEUE_AFTER)
+        ids += _lock_first(session, lost, limit - len(ids))
     if ids:
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids))
             .values(status=OutboxStatus.QUEUED, queued_at=now)
         )
-    return ids
+    return sorted(ids)
+
+
+def _lock_first(session: Session, condition: ColumnElement[bool], limit: int) -> list[int]:
+    """The ids of at most `limit` rows meeting `condition`, earliest due first, locked; two relays on PostgreSQL
+    skip each other's rows instead of queueing them twice."""
+    return list(session.scalars(
+        select(OutboxMessage.id).where(condition)
+        .order_by(OutboxMessage.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ))
 
 
 def release_queued(session: Session, ids: Sequence[int], queued_at: datetime) -> int:

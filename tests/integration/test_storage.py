@@ -5,12 +5,13 @@ import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.worker import schedule
@@ -233,6 +234,42 @@ def test_a_connection_idle_for_long_is_asked_whether_the_server_still_has_it_bef
     with database.transaction() as session:  # no error: the ended connection was replaced before the transaction
         assert dedup.claim(session, "msg:8", clock(), "reply")
         assert session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar() != backend
+
+
+def test_the_relay_reads_the_rows_it_takes_and_not_every_row_ever_sent(database, clock):
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's planner walked the primary key; SQLite's never did")
+    at, later = clock().replace(tzinfo=None), clock().replace(tzinfo=None) + timedelta(minutes=15)
+    with database.transaction() as session:  # a month of sent cards, digests waiting for their time, 20 due, 20 lost
+        session.connection().exec_driver_sql(
+            "INSERT INTO outbox (idempotency_key, recipient_openid, template, params, status, attempts, created_at, "
+            "next_attempt_at, queued_at) SELECT 'k' || g, 'o' || (g %% 500), 'task_card', '{}', "
+            "CASE WHEN g <= 50000 THEN 'sent' WHEN g <= 53020 THEN 'pending' ELSE 'queued' END, 1, %(at)s, "
+            "CASE WHEN g > 50000 AND g <= 53000 THEN %(later)s ELSE %(at)s END, "
+            "CASE WHEN g > 53020 THEN %(long_ago)s END FROM generate_series(1, 53040) g",
+            {"at": at, "later": later, "long_ago": at - timedelta(hours=1)})
+        expected = session.scalars(select(OutboxMessage.id).where(OutboxMessage.idempotency_key.in_(
+            [f"k{g}" for g in range(53001, 53041)])).order_by(OutboxMessage.id)).all()
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE outbox")
+        connection.commit()
+    statements = []
+
+    def keep(_connection, _cursor, statement, parameters, _context, _executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(database.engine, "before_cursor_execute", keep)
+    try:
+        with database.transaction() as session:
+            taken = outbox.take_due(session, clock())
+    finally:
+        event.remove(database.engine, "before_cursor_execute", keep)
+    assert taken == expected  # the due and the lost ones, in order
+    with database.engine.connect() as connection:  # the same statements, their pages counted
+        pages = [connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {statement}", parameters)
+                 .scalar()[0]["Plan"]["Shared Hit Blocks"] for statement, parameters in statements]
+    assert len(pages) == 2 and max(pages) < 100, pages  # the old one-statement OR read ~800 pages here
 
 
 def test_two_cancels_racing_move_the_appeal_once(seeded, clock):
