@@ -232,9 +232,10 @@ class Staff(Base):
     organisation: Mapped[str | None] = mapped_column(String(64))
 
 
-def _only_where_set(column: str) -> dict[str, Any]:
-    """An index's options for leaving out the rows whose `column` is NULL; a query's `column = ?` still uses it."""
-    where = text(f"{column} IS NOT NULL")
+def _only_where(condition: str) -> dict[str, Any]:
+    """A partial index's options: only the rows meeting `condition`, on SQLite and PostgreSQL. A query uses it when
+    its own terms imply the condition: `column = ?` implies `column IS NOT NULL`; `column IS NULL` must be said."""
+    where = text(condition)
     return {"sqlite_where": where, "postgresql_where": where}
 
 
@@ -247,10 +248,12 @@ class Appeal(Base):
         # Partial: an appeal is filed with no claimant, most come from residents (not 上报 by staff) and few are ever
         # merged, and an index a row has no entry in costs its insert nothing (on SQLite, each index a row enters is
         # one more page its commit writes). Queries compare these columns with `=` or IN, which uses them still.
-        Index("ix_appeals_assignee_staff_id", "assignee_staff_id", **_only_where_set("assignee_staff_id")),
+        Index("ix_appeals_assignee_staff_id", "assignee_staff_id", **_only_where("assignee_staff_id IS NOT NULL")),
         # 上报 per hour, and 随手拍's recent reports (storage/appeals.py, patrol.py)
-        Index("ix_appeals_reporter_created", "reporter_staff_id", "created_at", **_only_where_set("reporter_staff_id")),
-        Index("ix_appeals_merged_into_id", "merged_into_id", **_only_where_set("merged_into_id")),  # a join's sources
+        Index("ix_appeals_reporter_created", "reporter_staff_id", "created_at",
+              **_only_where("reporter_staff_id IS NOT NULL")),
+        Index("ix_appeals_merged_into_id", "merged_into_id",  # a join's sources
+              **_only_where("merged_into_id IS NOT NULL")),
         Index("ix_appeals_created_at", "created_at"),  # the rates of a period (storage/rate_counts.py)
         Index("ix_appeals_grid_created", "grid_id", "created_at"),  # the rates of a period in a street or community
         # A building's recent open appeals of a category (storage/joins.neighbours, on every appeal filed): by grid
@@ -357,6 +360,9 @@ class AppealFollower(Base):
 
 class Attachment(Base):
     __tablename__ = "attachments"
+    # The photos still to save, looked for every second (storage/media_files.take_due): without it each look read
+    # every attachment ever received. Only rows not downloaded; a location is never downloaded, kind keeps it apart.
+    __table_args__ = (Index("ix_attachments_to_download", "kind", "id", **_only_where("downloaded_at IS NULL")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
     appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)

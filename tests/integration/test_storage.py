@@ -15,7 +15,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.worker import schedule
-from storage import appeals, db, dedup, dispatch, joins, outbox, residents, telling
+from storage import appeals, db, dedup, dispatch, joins, media_files, outbox, residents, telling
 from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage, Street
 from storage.notices import StaffDigest
@@ -250,9 +250,42 @@ def test_the_relay_reads_the_rows_it_takes_and_not_every_row_ever_sent(database,
             {"at": at, "later": later, "long_ago": at - timedelta(hours=1)})
         expected = session.scalars(select(OutboxMessage.id).where(OutboxMessage.idempotency_key.in_(
             [f"k{g}" for g in range(53001, 53041)])).order_by(OutboxMessage.id)).all()
-    with database.engine.connect() as connection:
-        connection.exec_driver_sql("ANALYZE outbox")
-        connection.commit()
+    statements, taken = selects_of(database, lambda session: outbox.take_due(session, clock()), analyze="outbox")
+    assert taken == expected  # the due and the lost ones, in order
+    pages = [pages_read(database, statement, parameters) for statement, parameters in statements]
+    assert len(pages) == 2 and max(pages) < 100, pages  # the old one-statement OR read ~800 pages here
+
+
+def test_the_look_for_photos_to_save_reads_the_ones_not_saved_and_not_every_attachment(database, clock):
+    at = clock().replace(tzinfo=None)
+    postgres = database.engine.dialect.name == "postgresql"
+    rows = "generate_series(1, 20000) AS s(g)" if postgres else \
+        "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < 20000) SELECT g FROM s)"
+    with database.transaction() as session:  # photos saved long ago, and the one a resident has just sent
+        session.connection().exec_driver_sql(
+            "INSERT INTO attachments (kind, media_id, created_at, downloaded_at, download_attempts, public_id) "
+            f"SELECT 'image', 'm' || g, :at, :at, 1, 'p' || g FROM {rows}".replace(":at", "%(at)s" if postgres else "?"),
+            {"at": at} if postgres else (at, at))
+        session.add(Attachment(kind="image", media_id="new", created_at=clock()))
+    statements, taken = selects_of(database, lambda session: media_files.take_due(session, clock()),
+                                   analyze="attachments")
+    assert len(taken) == 1 and len(statements) == 1
+    if postgres:
+        assert pages_read(database, *statements[0]) < 20  # all 20,001 were read before the index (217 pages)
+    else:
+        with database.engine.connect() as connection:
+            plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statements[0][0]}",
+                                                                          statements[0][1]))
+        assert "ix_attachments_to_download" in plan, plan
+
+
+def selects_of(database, work, analyze: str):  # type: ignore[no-untyped-def]
+    """The SELECT statements (with their parameters) `work` runs in a transaction, and what it returned; the
+    planner's statistics of the table `analyze` brought up to date first (PostgreSQL), as autovacuum would."""
+    if database.engine.dialect.name == "postgresql":
+        with database.engine.connect() as connection:
+            connection.exec_driver_sql(f"ANALYZE {analyze}")
+            connection.commit()
     statements = []
 
     def keep(_connection, _cursor, statement, parameters, _context, _executemany):  # type: ignore[no-untyped-def]
@@ -262,14 +295,17 @@ def test_the_relay_reads_the_rows_it_takes_and_not_every_row_ever_sent(database,
     event.listen(database.engine, "before_cursor_execute", keep)
     try:
         with database.transaction() as session:
-            taken = outbox.take_due(session, clock())
+            result = work(session)
     finally:
         event.remove(database.engine, "before_cursor_execute", keep)
-    assert taken == expected  # the due and the lost ones, in order
-    with database.engine.connect() as connection:  # the same statements, their pages counted
-        pages = [connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {statement}", parameters)
-                 .scalar()[0]["Plan"]["Shared Hit Blocks"] for statement, parameters in statements]
-    assert len(pages) == 2 and max(pages) < 100, pages  # the old one-statement OR read ~800 pages here
+    return statements, result
+
+
+def pages_read(database, statement, parameters) -> int:  # type: ignore[no-untyped-def]
+    """The pages PostgreSQL reads to run `statement` (EXPLAIN ANALYZE's shared buffers; rolled back after)."""
+    with database.engine.connect() as connection:
+        return connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {statement}", parameters
+                                          ).scalar()[0]["Plan"]["Shared Hit Blocks"]
 
 
 def test_two_cancels_racing_move_the_appeal_once(seeded, clock):
