@@ -54,6 +54,8 @@ _VAGUE_PLACES = ("楼下", "楼上", "隔壁", "对面", "门口", "这里", "�
 _VAGUE_STATES = ("坏了", "坏", "不行", "有问题", "出问题", "出事", "不好使", "又", "还是", "一直", "有个事", "有事",
                  "问一下", "我想问", "我要反映", "反映个事", "我想反映")
 _PUNCTUATION = re.compile(r"[\s\W_]+")
+# Longest first: "坏了" is taken out whole before "坏" could be taken out of it (is_fragment).
+_EMPTY_WORDS = tuple(sorted((*_FILLERS, *_VAGUE_PLACES, *_VAGUE_STATES), key=len, reverse=True))
 
 
 def chatter_of(text: str) -> Chatter | None:
@@ -76,7 +78,7 @@ def is_fragment(text: str) -> bool:
     rest = _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text).lower())
     if rest.isdigit() or not rest:
         return True
-    for word in sorted((*_FILLERS, *_VAGUE_PLACES, *_VAGUE_STATES), key=len, reverse=True):
+    for word in _EMPTY_WORDS:
         rest = rest.replace(word, "")
     return not rest
 
