@@ -98,7 +98,7 @@ def _restart(service: str, answering: bool = False) -> Callable[[topology.Deploy
     def heal(deployment: topology.Deployment) -> None:
         deployment.add(topology.restart(Path(deployment.directory), deployment.services[service]))
         if answering:
-            topology.wait_for_queries(deployment)
+            topology.wait_for_queries()
     return heal
 
 

@@ -364,7 +364,7 @@ def start_postgres(deployment: Deployment) -> None:
                 time.sleep(0.2)
 
 
-def wait_for_queries(deployment: Deployment) -> None:
+def wait_for_queries() -> None:
     """Block until PostgreSQL answers a query: after it listens, a starting server still refuses them for a while
     (the database system is starting up)."""
     import psycopg
