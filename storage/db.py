@@ -142,7 +142,7 @@ class Database:
             try:
                 result = work(connection)
             except DBAPIError as error:
-                if not (ended_by_server(error) or _broken(connection)):
+                if not ended_by_server(error):
                     raise
                 _discard(connection)
                 connection = self._aside_connection()
@@ -284,13 +284,6 @@ def _discard(connection: Connection) -> None:
     if not connection.closed:
         connection.invalidate()
         connection.close()
-
-
-def _broken(connection: Connection) -> bool:
-    """Whether the connection is gone (invalidated, or psycopg marked it broken)."""
-    if connection.invalidated:
-        return True
-    return bool(getattr(connection.connection.dbapi_connection, "broken", False))
 
 
 def ended_by_server(error: BaseException) -> bool:

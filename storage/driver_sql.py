@@ -68,7 +68,8 @@ class DriverSQL:
     def _execute_on(self, connection: Connection, params: Any, fetch: Callable[[Any], T], many: bool = False) -> T:
         dialect = connection.dialect
         statement = self._by_dialect[dialect.name]
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        dbapi_connection = connection.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             if many:
                 cursor.executemany(statement, params)
@@ -76,9 +77,11 @@ class DriverSQL:
                 cursor.execute(statement, params)
             return fetch(cursor)
         except dialect.loaded_dbapi.Error as error:
-            # Wrapped as SQLAlchemy wraps its own statements' errors, parameters hidden (texts, phone numbers).
-            raise DBAPIError.instance(statement, params, error, dialect.loaded_dbapi.Error,
-                                      hide_parameters=True, dialect=dialect) from error
+            # Wrapped as SQLAlchemy wraps its own statements' errors, parameters hidden (texts, phone numbers), and
+            # marked the same way when the connection is gone (storage.db.ended_by_server reads it).
+            raise DBAPIError.instance(statement, params, error, dialect.loaded_dbapi.Error, hide_parameters=True,
+                                      connection_invalidated=dialect.is_disconnect(error, dbapi_connection, cursor),
+                                      dialect=dialect) from error
         finally:
             cursor.close()
 
