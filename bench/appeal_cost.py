@@ -42,7 +42,6 @@ import traffic
 from breakdown import _call
 from sqlalchemy import func, select
 from webhook_load import machine_facts, say
-from werkzeug.test import EnvironBuilder
 
 from bot.redisconn import connect, ensure_embedded_redis
 from bot.web.app import create_app
@@ -164,9 +163,7 @@ def _burst(simulator: WeChatServer, database: Database, neighbours: int) -> list
 
 def _environs(messages: list[SignedRequest]) -> list[dict[str, Any]]:
     """WSGI environs of signed messages, built before any timing."""
-    return [EnvironBuilder(path=traffic.PATH, method="POST", query_string=m.params, data=m.body,
-                           content_type="text/xml", environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
-            for m in messages]
+    return [traffic.wsgi_environ(message) for message in messages]
 
 
 def _load(app: Any, worker: WorkerRuntime, environs: list[dict[str, Any]], redis_pid: int,

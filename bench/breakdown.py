@@ -30,7 +30,6 @@ import fixture  # puts the repository on sys.path, before the first-party import
 import traffic
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from werkzeug.test import EnvironBuilder
 
 import bot.web.inbox
 import bot.wechat.wire
@@ -283,11 +282,7 @@ def _pass(app: Wsgi, messages: traffic.Traffic, count: int,
 
 def _environs(messages: traffic.Traffic, count: int) -> list[dict[str, Any]]:
     """WSGI environs of `count` fresh signed messages (built before any timing)."""
-    return [
-        EnvironBuilder(path=traffic.PATH, method="POST", query_string=signed.params, data=signed.body,
-                       content_type="text/xml", environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
-        for signed in messages.signed(count)
-    ]
+    return [traffic.wsgi_environ(signed) for signed in messages.signed(count)]
 
 
 def _call(app: Wsgi, environ: dict[str, Any]) -> bytes:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 import time
+from typing import Any
 from urllib.parse import urlencode
+
+from werkzeug.test import EnvironBuilder
 
 from bot.settings import Settings
 from bot.wechat.simulator import SignedRequest, WeChatServer, signature
@@ -105,6 +108,12 @@ def http_request(signed: SignedRequest, host: str, port: int) -> bytes:
         "\r\n"
     )
     return head.encode("ascii") + signed.body
+
+
+def wsgi_environ(signed: SignedRequest) -> dict[str, Any]:
+    """The same POST as a WSGI environ, for calling the app in-process."""
+    return EnvironBuilder(path=PATH, method="POST", query_string=signed.params, data=signed.body,
+                          content_type="text/xml", environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
 
 
 def verify_request(token: str, host: str, port: int) -> bytes:

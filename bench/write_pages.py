@@ -22,7 +22,7 @@ from typing import Any
 
 import fixture  # puts the repository on sys.path, before the first-party imports below
 import traffic
-from werkzeug.test import EnvironBuilder
+from breakdown import _call
 
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
@@ -44,12 +44,12 @@ def measure(messages: int, residents: int) -> dict[str, Any]:
         signed = traffic.Traffic(wechat, env.openids, encrypted=True).signed(WARMUP_MESSAGES + messages)
         path = Path(settings.database_url.split("///", 1)[1])
         for request in signed[:WARMUP_MESSAGES]:
-            _call(app, request)
+            _call(app, traffic.wsgi_environ(request))
         pages: Counter[int] = Counter()
         with sqlite3.connect(path) as reader:
             for request in signed[WARMUP_MESSAGES:]:
                 reader.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-                _call(app, request)
+                _call(app, traffic.wsgi_environ(request))
                 pages.update(_frames(path.with_name(path.name + "-wal")))
             owners = dict((number, name) for name, number in reader.execute("SELECT name, pageno FROM dbstat"))
         database.dispose()
@@ -61,16 +61,6 @@ def measure(messages: int, residents: int) -> dict[str, Any]:
     return {"code": fixture.code_version(), "messages": messages,
             "pages_per_message": sum(pages.values()) / messages,
             "by_btree": {name: count / messages for name, count in by_tree.most_common()}}
-
-
-def _call(app: Any, request: traffic.SignedRequest) -> None:
-    environ = EnvironBuilder(path=traffic.PATH, method="POST", query_string=request.params, data=request.body,
-                             content_type="text/xml", environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
-    statuses: list[str] = []
-    body = app(environ, lambda status, _headers, _exc_info=None: statuses.append(status))
-    b"".join(body)
-    if statuses != ["200 OK"]:
-        raise RuntimeError(f"the webhook answered {statuses}")
 
 
 def _frames(wal: Path) -> list[int]:
