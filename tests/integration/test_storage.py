@@ -15,7 +15,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.worker import schedule
-from storage import appeals, db, dedup, dispatch, joins, media_files, outbox, residents, telling
+from storage import appeals, db, dedup, dispatch, driver_sql, joins, media_files, outbox, residents, telling
 from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage, Street
 from storage.notices import StaffDigest
@@ -173,6 +173,37 @@ def test_a_message_key_is_claimed_exactly_once_under_concurrency(database, clock
 
     replies = race(6, claim)
     assert len(set(replies)) == 1 and replies[0].startswith("reply ")
+
+
+def test_driver_statements_keep_one_cursor_per_postgresql_connection_and_a_new_connection_gets_its_own(database):
+    # psycopg's cursors cost ~10 us each to make (storage/driver_sql.py); sqlite3's are made per statement and
+    # closed after it, so that none is left holding a statement open.
+    echo = driver_sql.DriverSQL("SELECT %(value)s")
+    kept = []
+    for _ in range(2):
+        with database.transaction() as session:
+            assert echo.run(session, {"value": 1}) == (1,)
+            connection = session.connection()
+            kept.append(connection.connection.info.get(driver_sql._KEPT_CURSOR))
+            assert echo.all(session, {"value": 2}) == [(2,)]
+            assert connection.connection.info.get(driver_sql._KEPT_CURSOR) is kept[-1]
+        db._discard(connection)  # as after an error: the next transaction gets a new connection
+    if database.engine.dialect.name == "sqlite":
+        assert kept == [None, None]
+    else:
+        assert kept[0] is not None and kept[1] is not None and kept[0] is not kept[1]
+        assert kept[0].connection.closed  # the invalidated connection's, gone with it
+
+
+def test_a_driver_statement_without_rows_returns_none_and_one_with_returning_its_row(database):
+    with database.transaction() as session:
+        session.connection().exec_driver_sql("CREATE TEMPORARY TABLE probe (id INTEGER PRIMARY KEY, value TEXT)")
+        plain = driver_sql.DriverSQL("INSERT INTO probe (id, value) VALUES (%(id)s, %(value)s)")
+        returning = driver_sql.DriverSQL(
+            "INSERT INTO probe (id, value) VALUES (%(id)s, %(value)s) ON CONFLICT DO NOTHING RETURNING value")
+        assert plain.run(session, {"id": 1, "value": "a"}) is None
+        assert returning.run(session, {"id": 2, "value": "b"}) == ("b",)
+        assert returning.run(session, {"id": 2, "value": "c"}) is None  # nothing inserted, nothing returned
 
 
 def test_a_key_already_in_the_outbox_raises_sqlalchemys_integrity_error_and_a_savepoint_keeps_the_rest(database,
