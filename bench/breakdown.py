@@ -1,12 +1,15 @@
 """Where a webhook request's time goes, measured in-process: µs per step over many messages.
 
-    python bench/breakdown.py [--messages 2000] [--safe] [--synchronous FULL] [--cprofile 25] [--json]
+    python bench/breakdown.py [--messages 2000] [--safe] [--synchronous FULL] [--cold-kb 4096] [--cprofile 25] [--json]
 
 The real Flask app (bot.web.app.create_app) is called as a WSGI app with pre-built environs, on a real SQLite
 file database, so everything but gunicorn and the network is in the figures. Three passes over fresh
 messages: the echo app, the full app as shipped, and the full app with timers wrapped around each step.
 The wrappers and SQL hooks cost a few µs per call, so the instrumented total runs 10-15 % above the plain
 one: read the instrumented tables for shares, the plain pass for the absolute cost.
+
+`--cold-kb N` writes N KiB of memory between two calls, untimed, as an HTTP server, the kernel and other
+processes do between two requests: the figures are then those of a request that finds the CPU caches cold.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class Options:
     residents: int = 500
     synchronous: str | None = None  # a what-if: override the app's PRAGMA synchronous
     cprofile: int = 0  # also print cProfile's top N functions of a fourth pass
+    cold_kb: int = 0  # KiB of memory written between two calls (0: none, the caches stay warm)
 
 
 @dataclass(frozen=True)
@@ -236,15 +240,17 @@ def _measure(env: fixture.BenchEnv, options: Options) -> dict[str, Any]:
     echo = echo_app.create_echo_app(settings.wechat_token, settings.wechat_appid, settings.wechat_aes_key)
     simulator = WeChatServer(settings.wechat_token, settings.wechat_appid, settings.wechat_aes_key)
     messages = traffic.Traffic(simulator, env.openids, encrypted=options.safe)
-    echo_times = _pass(echo, messages, options.messages)
-    full_times = _pass(full, messages, options.messages)
+    between = _cache_flusher(options.cold_kb)
+    echo_times = _pass(echo, messages, options.messages, between=between)
+    full_times = _pass(full, messages, options.messages, between=between)
     probe = Probe()
     with _instrumented(probe, runtime, database):
-        instrumented = _pass(full, messages, options.messages, probe)
+        instrumented = _pass(full, messages, options.messages, probe, between)
     report = {
         "code": fixture.code_version(),
         "messages": options.messages,
         "mode": "safe (AES)" if options.safe else "plaintext",
+        "cold_kb": options.cold_kb,
         "sqlite_synchronous": _synchronous_in_use(database, overridden=options.synchronous is not None),
         "echo_us": _distribution(*echo_times),
         "full_us": _distribution(*full_times),
@@ -261,23 +267,41 @@ def _measure(env: fixture.BenchEnv, options: Options) -> dict[str, Any]:
     return report
 
 
-def _pass(app: Wsgi, messages: traffic.Traffic, count: int,
-          probe: Probe | None = None) -> tuple[list[float], float]:
-    """Call the app once per fresh message (after an untimed warm-up): wall seconds per call, total CPU seconds."""
+def _pass(app: Wsgi, messages: traffic.Traffic, count: int, probe: Probe | None = None,
+          between: Callable[[], None] | None = None) -> tuple[list[float], float]:
+    """Call the app once per fresh message (after an untimed warm-up), `between` before each call, untimed: wall
+    seconds per call, CPU seconds of the calls together."""
     for environ in _environs(messages, WARMUP_MESSAGES):
         _call(app, environ)
     if probe is not None:
         probe.reset()
     environs = _environs(messages, count)
     wsgi = probe.timed("wsgi", _call) if probe else _call
-    clock = time.perf_counter
+    clock, cpu_clock = time.perf_counter, time.thread_time
     times = []
-    cpu_started = time.process_time()
+    cpu = 0.0
     for environ in environs:
-        started = clock()
+        if between is not None:
+            between()
+        cpu_started, started = cpu_clock(), clock()
         wsgi(app, environ)
         times.append(clock() - started)
-    return times, time.process_time() - cpu_started
+        cpu += cpu_clock() - cpu_started
+    return times, cpu
+
+
+def _cache_flusher(kib: int) -> Callable[[], None] | None:
+    """A function that writes a byte of every 64-byte cache line of `kib` KiB (None for 0): what the CPU caches
+    held before is then mostly gone."""
+    if kib <= 0:
+        return None
+    memory = bytearray(kib * 1024)
+    lines = range(0, len(memory), 64)
+
+    def flush() -> None:
+        for offset in lines:
+            memory[offset] = 1
+    return flush
 
 
 def _environs(messages: traffic.Traffic, count: int) -> list[dict[str, Any]]:
@@ -403,7 +427,8 @@ def render(report: dict[str, Any]) -> str:
     echo, full = report["echo_us"], report["full_us"]
     lines = [
         f"in-process breakdown: {report['messages']} messages per pass, {report['mode']}, "
-        f"SQLite synchronous={report['sqlite_synchronous']}, code {report['code']}",
+        f"SQLite synchronous={report['sqlite_synchronous']}, code {report['code']}"
+        + (f", {report['cold_kb']} KiB written between calls (cold caches)" if report["cold_kb"] else ""),
         "",
         f"{'WSGI call, µs':<24} {'wall mean':>9} {'p50':>7} {'p99':>7} {'max':>7} {'CPU mean':>9}",
     ]
@@ -445,12 +470,16 @@ def parse_args(argv: list[str] | None) -> Options:
     parser.add_argument("--synchronous", choices=("FULL", "NORMAL", "OFF"), default=None,
                         help="what-if: override the PRAGMA synchronous the app sets")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="also print cProfile's top N functions")
+    parser.add_argument("--cold-kb", type=int, default=0, metavar="N",
+                        help="write N KiB of memory between two calls, untimed (requests that find the caches cold)")
     parser.add_argument("--residents", type=int, default=500, help="bound residents the messages come from")
     parser.add_argument("--tmp-dir", type=Path, default=None, help="where the throwaway database goes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if args.messages <= 0 or args.residents <= 0:
         parser.error("--messages and --residents must be positive")
+    if not 0 <= args.cold_kb <= 1024 * 1024:
+        parser.error("--cold-kb must be between 0 and 1048576")
     return Options(**vars(args))
 
 
