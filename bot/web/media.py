@@ -6,12 +6,18 @@ Translates HTTP to one lookup (`Runtime.open_photo`) and back, nothing else. Wha
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, current_app, send_file
+from sqlalchemy.exc import OperationalError
 
 from bot.web.runtime import PhotoPage, Runtime
 from handlers import staff_texts
+from storage.db import first_line
 
+log = logging.getLogger(__name__)
 blueprint = Blueprint("media", __name__)
+RETRY_AFTER_S = 5
 PAGE = '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" ' \
        'content="width=device-width"><title>{text}</title><p>{text}</p></html>'
 PAGES = {
@@ -28,10 +34,23 @@ def photo(token: str) -> Response:
     found = runtime.open_photo(token)
     if isinstance(found, PhotoPage):
         status, text = PAGES[found]
-        response = Response(PAGE.format(text=text), status=status, mimetype="text/html")
-    else:
-        response = send_file(found.path, mimetype=found.content_type, conditional=False, etag=False)
-        response.headers["Content-Disposition"] = "inline"
+        return _private(Response(PAGE.format(text=text), status=status, mimetype="text/html"))
+    response = send_file(found.path, mimetype=found.content_type, conditional=False, etag=False)
+    response.headers["Content-Disposition"] = "inline"
+    return _private(response)
+
+
+@blueprint.errorhandler(OperationalError)
+def unavailable(error: OperationalError) -> Response:
+    """The database could not be read (down, restarting): a short page asking to reload in a moment."""
+    log.warning("photo link: database unavailable: %s", first_line(error))
+    page = Response(PAGE.format(text=staff_texts.MEDIA_UNAVAILABLE), status=503, mimetype="text/html")
+    page.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return _private(page)
+
+
+def _private(response: Response) -> Response:
+    """For this reader only (no shared caches), never sniffed into something else."""
     response.headers["Cache-Control"] = "private"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -19,12 +19,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from redis import RedisError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import InternalServerError
 
 from bot.rate import SharedRate
 from bot.web.console import texts
 from bot.web.runtime import Runtime
 from storage import console_users
 from storage.actors import Actor, ActorKind
+from storage.db import first_line
 from storage.errors import NotAllowed
 from storage.models import ConsoleRole, ConsoleUser
 from storage.queries import Scope
@@ -43,6 +46,8 @@ ASSET_MAX_AGE = 3600
 # State changes one account may make a minute (a 待分类 queue worked at a click every two seconds is 30): a stolen
 # login cannot reassign a street's appeals or message its residents by the thousand before anyone sees it.
 ACTIONS_PER_MINUTE = 60
+# Seconds an operator is asked to wait before reloading a page the database could not serve (a restart takes a few).
+DATABASE_RETRY_AFTER_S = 5
 
 
 class ConsoleBlueprint(Blueprint):
@@ -187,6 +192,23 @@ def security_headers(response: Response) -> Response:
 def not_found(_error: Exception) -> tuple[str, int]:
     """An object that is not there, or not within the operator's scope: the same page, in Chinese."""
     return render_template("console/refused.html", title=texts.NOT_FOUND_TITLE, message=texts.NOT_FOUND), 404
+
+
+@blueprint.errorhandler(OperationalError)
+def database_unavailable(error: OperationalError) -> Response:
+    """The database could not be used (down, restarting, the connection ended, a lock held too long): say so and
+    when to try again. An action may or may not have been done (the break may have come at its commit), so the
+    operator is told to look before repeating it. The log has the cause, without the statement's parameters."""
+    log.warning("console %s %s: database unavailable: %s", request.method, request.path, first_line(error))
+    message = texts.DATABASE_UNAVAILABLE if request.method in SAFE_METHODS else texts.DATABASE_UNAVAILABLE_ACTION
+    return Response(render_template("console/refused.html", title=texts.UNAVAILABLE_TITLE, message=message),
+                    status=503, headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)})
+
+
+@blueprint.errorhandler(InternalServerError)
+def internal_error(_error: InternalServerError) -> tuple[str, int]:
+    """A fault of the console's own: Flask has logged the traceback; the operator gets a page in Chinese."""
+    return render_template("console/refused.html", title=texts.INTERNAL_ERROR_TITLE, message=texts.INTERNAL_ERROR), 500
 
 
 def login_required(view: _View) -> _View:
