@@ -11,13 +11,12 @@ import logging
 from flask import Blueprint, Response, current_app, send_file
 from sqlalchemy.exc import OperationalError
 
-from bot.web.runtime import PhotoPage, Runtime
+from bot.web.runtime import DATABASE_RETRY_AFTER_S, PhotoPage, Runtime
 from handlers import staff_texts
 from storage.db import first_line
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("media", __name__)
-RETRY_AFTER_S = 5
 PAGE = '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" ' \
        'content="width=device-width"><title>{text}</title><p>{text}</p></html>'
 PAGES = {
@@ -45,7 +44,7 @@ def unavailable(error: OperationalError) -> Response:
     """The database could not be read (down, restarting): a short page asking to reload in a moment."""
     log.warning("photo link: database unavailable: %s", first_line(error))
     page = Response(PAGE.format(text=staff_texts.MEDIA_UNAVAILABLE), status=503, mimetype="text/html")
-    page.headers["Retry-After"] = str(RETRY_AFTER_S)
+    page.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
     return _private(page)
 
 

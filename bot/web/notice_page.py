@@ -13,14 +13,13 @@ from flask import Blueprint, Response, current_app
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 
-from bot.web.runtime import Runtime
+from bot.web.runtime import DATABASE_RETRY_AFTER_S, Runtime
 from handlers import notice_texts
 from storage import notice_records
 from storage.db import first_line
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("notice_page", __name__)
-RETRY_AFTER_S = 5
 
 
 @blueprint.get("/n/<number>")
@@ -38,14 +37,14 @@ def notice(number: str) -> Response:
     return _page(body, status)
 
 
-def _page(body: str, status: int, headers: dict[str, str] | None = None) -> Response:
-    response = Response(body, status=status, mimetype="text/html", headers=headers)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @blueprint.errorhandler(OperationalError)
 def unavailable(error: OperationalError) -> Response:
     """The database could not be read (down, restarting): a short page asking the reader to try again."""
     log.warning("notice page: database unavailable: %s", first_line(error))
-    return _page(notice_texts.PAGE_UNAVAILABLE, 503, {"Retry-After": str(RETRY_AFTER_S)})
+    return _page(notice_texts.PAGE_UNAVAILABLE, 503, {"Retry-After": str(DATABASE_RETRY_AFTER_S)})
+
+
+def _page(body: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    response = Response(body, status=status, mimetype="text/html", headers=headers)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -24,7 +24,7 @@ from werkzeug.exceptions import InternalServerError
 
 from bot.rate import SharedRate
 from bot.web.console import texts
-from bot.web.runtime import Runtime
+from bot.web.runtime import DATABASE_RETRY_AFTER_S, Runtime
 from storage import console_users
 from storage.actors import Actor, ActorKind
 from storage.db import first_line
@@ -46,8 +46,6 @@ ASSET_MAX_AGE = 3600
 # State changes one account may make a minute (a 待分类 queue worked at a click every two seconds is 30): a stolen
 # login cannot reassign a street's appeals or message its residents by the thousand before anyone sees it.
 ACTIONS_PER_MINUTE = 60
-# Seconds an operator is asked to wait before reloading a page the database could not serve (a restart takes a few).
-DATABASE_RETRY_AFTER_S = 5
 
 
 class ConsoleBlueprint(Blueprint):
