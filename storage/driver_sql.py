@@ -30,9 +30,10 @@ _KEPT_CURSOR = "gridbot_driver_cursor"  # key of a psycopg connection's kept cur
 class DriverSQL:
     """One statement, in the placeholder style of whichever driver runs it."""
 
-    def __init__(self, text: str, *, for_update: bool = False) -> None:
-        """`for_update`: PostgreSQL locks the rows read (SQLite's transactions already hold the one write lock)."""
-        self._by_dialect = {"postgresql": text + (" FOR UPDATE" if for_update else ""),
+    def __init__(self, text: str, *, lock_rows_of: str | None = None) -> None:
+        """`lock_rows_of`: on PostgreSQL the statement locks the rows it reads of this table (or alias) for the rest
+        of the transaction (FOR UPDATE OF); SQLite's transactions already hold its one write lock."""
+        self._by_dialect = {"postgresql": text + (f" FOR UPDATE OF {lock_rows_of}" if lock_rows_of else ""),
                             "sqlite": _PLACEHOLDER.sub(r":\1", text)}
         # Known from the text, so that a statement without rows is not asked for them: psycopg builds the result's
         # column descriptions to answer that.

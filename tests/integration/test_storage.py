@@ -102,6 +102,35 @@ def test_a_ticket_does_not_wait_for_the_transaction_that_took_the_one_before(dat
         assert first.result() == "G2611220001"
 
 
+def test_a_residents_recent_filings_hold_their_row_until_the_transaction_ends(database, clock):
+    """Two messages of one resident handled at once are counted one after the other (the hourly and daily limits):
+    the second waits for the first's transaction. Another resident does not wait. (SQLite: its one writer.)"""
+    with database.transaction() as session:
+        ids = [residents.get_or_create(session, openid, clock()).id for openid in ("o-first", "o-other")]
+    held, release = threading.Event(), threading.Event()
+
+    def first_message():
+        with database.transaction() as session:
+            appeals.recent_filings(session, ids[0], clock())
+            held.set()
+            release.wait(10)
+
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(first_message)
+        assert held.wait(10)
+        try:
+            with pytest.raises(OperationalError) as waited, database.waiting_at_most(100), \
+                    database.transaction() as session:
+                appeals.recent_filings(session, ids[0], clock())
+            assert db.is_busy(waited.value)
+            if database.engine.dialect.name == "postgresql":
+                with database.waiting_at_most(100), database.transaction() as session:
+                    assert appeals.recent_filings(session, ids[1], clock()).last_day == 0
+        finally:
+            release.set()
+        first.result()
+
+
 def test_a_rolled_back_appeal_leaves_a_gap_where_the_counter_runs_aside(database, clock):
     with pytest.raises(RuntimeError), database.transaction() as session:
         assert next_ticket(session, clock()) == "G2611220001"
