@@ -38,7 +38,8 @@ def handle(conversation: Conversation) -> Reply:
     too_long = excess(TextField.APPEAL, text)
     if too_long is not None:  # refused whole before the FAQ or filing: nothing of it is stored
         return Reply(texts.APPEAL_TOO_LONG.format(limit=too_long.limit, length=too_long.length))
-    chatter = chatter_of(text)
+    # `prepare` classified the message only if it was no chatter: asked once, not twice.
+    chatter = chatter_of(text) if conversation.classification is None else None
     if chatter is not None:  # small talk, a how-to question or a fragment: never an appeal
         return Reply(texts.CHATTER_REPLIES[chatter])
     chased = chasing.chase_up(conversation, text)  # asking after an open appeal files nothing new

@@ -60,8 +60,9 @@ _EMPTY_WORDS = tuple(sorted((*_FILLERS, *_VAGUE_PLACES, *_VAGUE_STATES), key=len
 
 def chatter_of(text: str) -> Chatter | None:
     """What kind of not-a-problem the message is; None when it may be a problem (file it, or ask the FAQ)."""
-    cleaned = _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text).lower())
-    bare = unicodedata.normalize("NFKC", text).strip(" ，,。.!！?？~～").lower().replace(" ", "")
+    folded = unicodedata.normalize("NFKC", text).lower()
+    cleaned = _PUNCTUATION.sub("", folded)
+    bare = folded.strip(" ，,。.!！?？~～").replace(" ", "")
     if bare in _EXACT:
         return _EXACT[bare]
     if cleaned in _EXACT:
@@ -70,16 +71,22 @@ def chatter_of(text: str) -> Chatter | None:
         return Chatter.CONTACT
     if _HOW_TO.search(cleaned):
         return Chatter.HOW_TO
-    return Chatter.FRAGMENT if is_fragment(cleaned) else None
+    return Chatter.FRAGMENT if _only_empty_words(cleaned) else None
 
 
 def is_fragment(text: str) -> bool:
     """Too little to act on: only digits, hesitations, or a place or state without the thing it is about."""
-    rest = _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text).lower())
-    if rest.isdigit() or not rest:
+    return _only_empty_words(_PUNCTUATION.sub("", unicodedata.normalize("NFKC", text).lower()))
+
+
+def _only_empty_words(cleaned: str) -> bool:
+    """`is_fragment` of text already folded (NFKC, lower case) with its punctuation and spaces taken out."""
+    if cleaned.isdigit() or not cleaned:
         return True
+    rest = cleaned
     for word in _EMPTY_WORDS:
-        rest = rest.replace(word, "")
+        if word in rest:
+            rest = rest.replace(word, "")
     return not rest
 
 
