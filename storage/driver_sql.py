@@ -80,7 +80,8 @@ class DriverSQL:
         # one. sqlite3's are cheap and step through a result as it is read: a fresh one, closed after the statement,
         # leaves no statement open (and no read snapshot held) behind.
         keep = dialect.name == "postgresql"
-        cursor = _kept_cursor(connection.connection.info, dbapi_connection) if keep else dbapi_connection.cursor()
+        cursor = (_kept_cursor(connection.connection.info, dbapi_connection) if keep
+                  else dbapi_connection.cursor())  # type: ignore[union-attr]
         try:
             if many:
                 cursor.executemany(statement, params)
