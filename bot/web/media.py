@@ -10,6 +10,7 @@ import logging
 
 from flask import Blueprint, Response, current_app, send_file
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.web.runtime import DATABASE_RETRY_AFTER_S, PhotoPage, Runtime
 from handlers import staff_texts
@@ -40,7 +41,8 @@ def photo(token: str) -> Response:
 
 
 @blueprint.errorhandler(OperationalError)
-def unavailable(error: OperationalError) -> Response:
+@blueprint.errorhandler(PoolTimeout)
+def unavailable(error: OperationalError | PoolTimeout) -> Response:
     """The database could not be read (down, restarting): a short page asking to reload in a moment."""
     log.warning("photo link: database unavailable: %s", first_line(error))
     page = Response(PAGE.format(text=staff_texts.MEDIA_UNAVAILABLE), status=503, mimetype="text/html")

@@ -12,6 +12,7 @@ import logging
 from flask import Blueprint, Response, current_app
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.web.runtime import DATABASE_RETRY_AFTER_S, Runtime
 from handlers import notice_texts
@@ -38,7 +39,8 @@ def notice(number: str) -> Response:
 
 
 @blueprint.errorhandler(OperationalError)
-def unavailable(error: OperationalError) -> Response:
+@blueprint.errorhandler(PoolTimeout)
+def unavailable(error: OperationalError | PoolTimeout) -> Response:
     """The database could not be read (down, restarting): a short page asking the reader to try again."""
     log.warning("notice page: database unavailable: %s", first_line(error))
     return _page(notice_texts.PAGE_UNAVAILABLE, 503, {"Retry-After": str(DATABASE_RETRY_AFTER_S)})

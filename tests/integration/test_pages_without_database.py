@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.web.app import create_app
 from bot.web.console import pages, texts
@@ -22,10 +23,10 @@ def app(runtime, clock):
     return create_app(runtime=runtime)
 
 
-def database_down(runtime, monkeypatch):
-    """Every transaction or read from now on meets a database that refuses connections."""
+def database_down(runtime, monkeypatch, error=None):
+    """Every transaction or read from now on meets a database that refuses connections (or raises `error`)."""
     def refused(*_args, **_kwargs):
-        raise OperationalError("SELECT 1", {}, sqlite3.OperationalError("unable to open database file"))
+        raise error or OperationalError("SELECT 1", {}, sqlite3.OperationalError("unable to open database file"))
     monkeypatch.setattr(runtime.database, "_checkout", refused)
     monkeypatch.setattr(runtime.database.engine, "connect", refused)
 
@@ -47,6 +48,15 @@ def test_a_page_while_the_database_is_down_says_so_in_chinese_and_to_retry(app, 
     assert response.status_code == 503 and texts.DATABASE_UNAVAILABLE in body and shows_no_internals(body)
     assert response.headers["Retry-After"] == "5" and response.headers["Cache-Control"] == "no-store"
     assert warned_with(caplog, "unable to open database file")
+
+
+def test_a_page_while_every_pooled_connection_is_busy_says_so_too(app, runtime, monkeypatch, caplog):
+    person = logged_in(app, "admin")
+    database_down(runtime, monkeypatch, PoolTimeout("QueuePool limit of size 5 overflow 25 reached"))
+    response = person.get("/console/appeals")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 503 and texts.DATABASE_UNAVAILABLE in body and shows_no_internals(body)
+    assert warned_with(caplog, "QueuePool limit")
 
 
 def test_an_action_while_the_database_is_down_says_it_may_not_have_been_done(app, runtime, monkeypatch, caplog):

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from redis import RedisError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import InternalServerError
 
 from bot.rate import SharedRate
@@ -193,8 +194,10 @@ def not_found(_error: Exception) -> tuple[str, int]:
 
 
 @blueprint.errorhandler(OperationalError)
-def database_unavailable(error: OperationalError) -> Response:
-    """The database could not be used (down, restarting, the connection ended, a lock held too long): say so and
+@blueprint.errorhandler(PoolTimeout)
+def database_unavailable(error: OperationalError | PoolTimeout) -> Response:
+    """The database could not be used (down, restarting, the connection ended, a lock held too long, every pooled
+    connection busy for the pool's whole wait): say so and
     when to try again. An action may or may not have been done (the break may have come at its commit), so the
     operator is told to look before repeating it. The log has the cause, without the statement's parameters."""
     log.warning("console %s %s: database unavailable: %s", request.method, request.path, first_line(error))
