@@ -201,7 +201,10 @@ def database_unavailable(error: OperationalError | PoolTimeout) -> Response:
     when to try again. An action may or may not have been done (the break may have come at its commit), so the
     operator is told to look before repeating it. The log has the cause, without the statement's parameters."""
     log.warning("console %s %s: database unavailable: %s", request.method, request.path, first_line(error))
-    message = texts.DATABASE_UNAVAILABLE if request.method in SAFE_METHODS else texts.DATABASE_UNAVAILABLE_ACTION
+    if request.endpoint == "console.login_submit":
+        message = texts.LOGIN_UNAVAILABLE  # nothing to look at before trying again
+    else:
+        message = texts.DATABASE_UNAVAILABLE if request.method in SAFE_METHODS else texts.DATABASE_UNAVAILABLE_ACTION
     return Response(render_template("console/refused.html", title=texts.UNAVAILABLE_TITLE, message=message),
                     status=503, headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)})
 
