@@ -6,17 +6,12 @@ Translates HTTP to one lookup (`Runtime.open_photo`) and back, nothing else. Wha
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, Response, current_app, send_file
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.web.runtime import DATABASE_RETRY_AFTER_S, PhotoPage, Runtime
+from bot.web import unavailable
+from bot.web.runtime import PhotoPage, Runtime
 from handlers import staff_texts
-from storage.db import first_line
 
-log = logging.getLogger(__name__)
 blueprint = Blueprint("media", __name__)
 PAGE = '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" ' \
        'content="width=device-width"><title>{text}</title><p>{text}</p></html>'
@@ -40,14 +35,8 @@ def photo(token: str) -> Response:
     return _private(response)
 
 
-@blueprint.errorhandler(OperationalError)
-@blueprint.errorhandler(PoolTimeout)
-def unavailable(error: OperationalError | PoolTimeout) -> Response:
-    """The database could not be read (down, restarting): a short page asking to reload in a moment."""
-    log.warning("photo link: database unavailable: %s", first_line(error))
-    page = Response(PAGE.format(text=staff_texts.MEDIA_UNAVAILABLE), status=503, mimetype="text/html")
-    page.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
-    return _private(page)
+unavailable.answer_with(  # the database could not be read (down, restarting): reload in a moment
+    blueprint, lambda: _private(Response(PAGE.format(text=staff_texts.MEDIA_UNAVAILABLE), mimetype="text/html")))
 
 
 def _private(response: Response) -> Response:

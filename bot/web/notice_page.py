@@ -7,19 +7,14 @@ sequential, so the page must never show more than the notice itself.
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, Response, current_app
 from markupsafe import escape
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.web.runtime import DATABASE_RETRY_AFTER_S, Runtime
+from bot.web import unavailable
+from bot.web.runtime import Runtime
 from handlers import notice_texts
 from storage import notice_records
-from storage.db import first_line
 
-log = logging.getLogger(__name__)
 blueprint = Blueprint("notice_page", __name__)
 
 
@@ -38,15 +33,10 @@ def notice(number: str) -> Response:
     return _page(body, status)
 
 
-@blueprint.errorhandler(OperationalError)
-@blueprint.errorhandler(PoolTimeout)
-def unavailable(error: OperationalError | PoolTimeout) -> Response:
-    """The database could not be read (down, restarting): a short page asking the reader to try again."""
-    log.warning("notice page: database unavailable: %s", first_line(error))
-    return _page(notice_texts.PAGE_UNAVAILABLE, 503, {"Retry-After": str(DATABASE_RETRY_AFTER_S)})
+unavailable.answer_with(blueprint, lambda: _page(notice_texts.PAGE_UNAVAILABLE, 503))  # try again in a moment
 
 
-def _page(body: str, status: int, headers: dict[str, str] | None = None) -> Response:
-    response = Response(body, status=status, mimetype="text/html", headers=headers)
+def _page(body: str, status: int) -> Response:
+    response = Response(body, status=status, mimetype="text/html")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -38,9 +38,6 @@ from storage import media_files, points_rules, workdays
 from storage.db import SHORT_CONNECT_TIMEOUT_S, Database, ended_by_server, first_line, is_busy
 
 log = logging.getLogger(__name__)
-# Seconds a page that met a database it could not use asks its reader to wait before reloading (Retry-After): a
-# restart or a failover takes a few.
-DATABASE_RETRY_AFTER_S = 5
 
 
 class UnderstandingError(RuntimeError):

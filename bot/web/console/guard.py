@@ -19,16 +19,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from redis import RedisError
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import InternalServerError
 
 from bot.rate import SharedRate
+from bot.web import unavailable
 from bot.web.console import texts
-from bot.web.runtime import DATABASE_RETRY_AFTER_S, Runtime
+from bot.web.runtime import Runtime
 from storage import console_users
 from storage.actors import Actor, ActorKind
-from storage.db import first_line
 from storage.errors import NotAllowed
 from storage.models import ConsoleRole, ConsoleUser
 from storage.queries import Scope
@@ -193,20 +191,17 @@ def not_found(_error: Exception) -> tuple[str, int]:
     return render_template("console/refused.html", title=texts.NOT_FOUND_TITLE, message=texts.NOT_FOUND), 404
 
 
-@blueprint.errorhandler(OperationalError)
-@blueprint.errorhandler(PoolTimeout)
-def database_unavailable(error: OperationalError | PoolTimeout) -> Response:
-    """The database could not be used (down, restarting, the connection ended, a lock held too long, every pooled
-    connection busy for the pool's whole wait): say so and
-    when to try again. An action may or may not have been done (the break may have come at its commit), so the
-    operator is told to look before repeating it. The log has the cause, without the statement's parameters."""
-    log.warning("console %s %s: database unavailable: %s", request.method, request.path, first_line(error))
+def _database_unavailable() -> Response:
+    """The page for a request that met a database it could not use (bot/web/unavailable.py). An action may or may
+    not have been done (the break may have come at its commit): the operator is told to look before repeating it."""
     if request.endpoint == "console.login_submit":
         message = texts.LOGIN_UNAVAILABLE  # nothing to look at before trying again
     else:
         message = texts.DATABASE_UNAVAILABLE if request.method in SAFE_METHODS else texts.DATABASE_UNAVAILABLE_ACTION
-    return Response(render_template("console/refused.html", title=texts.UNAVAILABLE_TITLE, message=message),
-                    status=503, headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)})
+    return Response(render_template("console/refused.html", title=texts.UNAVAILABLE_TITLE, message=message))
+
+
+unavailable.answer_with(blueprint, _database_unavailable)
 
 
 @blueprint.errorhandler(InternalServerError)
