@@ -11,7 +11,7 @@ from bot.web.app import create_app
 from bot.web.console.guard import CSP
 from storage import console_users
 from storage.models import AppealEvent, ConsoleLogin, LoginOutcome
-from tests.support.console import ACCOUNTS, PASSWORD, PLACES, SEES, Browser, cast
+from tests.support.console import ACCOUNTS, PASSWORD, PLACES, SEES, Browser, browser, cast, logged_in
 from tests.support.database import appeal
 
 pytestmark = pytest.mark.postgres
@@ -26,22 +26,9 @@ def app(runtime, clock):
     return create_app(runtime=runtime)
 
 
-def browser(app, address="10.0.0.1"):
-    client = app.test_client()
-    # GRIDBOT_PUBLIC_URL is https in the tests: the session cookie is Secure, so the browser speaks https.
-    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": address})
-    return Browser(client)
-
-
 @pytest.fixture
 def visitor(app):
     return browser(app)
-
-
-def logged_in(app, username, address="10.0.0.1"):
-    person = browser(app, address)
-    assert person.login(username).status_code == 302
-    return person
 
 
 # --- every role against every page ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from bot.web.app import create_app
 from bot.web.console import pages, texts
 from handlers import notice_texts, staff_texts
-from tests.support.console import PASSWORD, Browser, cast, logged_in
+from tests.support.console import PASSWORD, browser, cast, logged_in
 
 pytestmark = pytest.mark.postgres
 
@@ -70,8 +70,7 @@ def test_an_action_while_the_database_is_down_says_it_may_not_have_been_done(app
 
 
 def test_logging_in_while_the_database_is_down_says_the_login_is_unavailable(app, runtime, monkeypatch, caplog):
-    person = Browser(app.test_client())
-    person.client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.2"})
+    person = browser(app, "10.0.0.2")
     token = person.token()
     database_down(runtime, monkeypatch)
     response = person.client.post("/console/login", data={"username": "admin", "password": PASSWORD,

@@ -79,10 +79,16 @@ class Browser:
         return self.client.post("/console/logout", data={"csrf_token": self.token("/console/")})
 
 
-def logged_in(app, username: str, address: str = "10.0.0.1") -> Browser:  # type: ignore[no-untyped-def]
-    """An operator's browser on https from `address`, logged in as `username` (one of ACCOUNTS)."""
+def browser(app, address: str = "10.0.0.1") -> Browser:  # type: ignore[no-untyped-def]
+    """A browser on https from `address`, not logged in. GRIDBOT_PUBLIC_URL is https in the tests: the session
+    cookie is Secure, so the browser speaks https."""
     client = app.test_client()
     client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": address})
-    person = Browser(client)
+    return Browser(client)
+
+
+def logged_in(app, username: str, address: str = "10.0.0.1") -> Browser:  # type: ignore[no-untyped-def]
+    """An operator's browser on https from `address`, logged in as `username` (one of ACCOUNTS)."""
+    person = browser(app, address)
     assert person.login(username).status_code == 302
     return person
