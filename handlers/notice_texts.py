@@ -146,7 +146,7 @@ PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta nam
 PAGE_MISSING = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
                 'content="width=device-width"><title>没有这条通知</title><p>没有这条通知，或它还没有发出。</p></html>')
 PAGE_UNAVAILABLE = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
-                    'content="width=device-width"><title>暂时打不开</title><p>页面暂时打不开，请过一会儿再试。</p></html>')
+                    'content="width=device-width"><title>暂时打不开</title><p>页面暂时打不开，几秒后会自动刷新。</p></html>')
 
 
 def page_title(urgent: bool, kind: str | None) -> str:

@@ -70,7 +70,7 @@ PHOTO_LOST = "图片未能保存"  # WeChat's copy expired, or every try failed
 MEDIA_LINK_INVALID = "链接已过期或无效，请在公众号里重新发送“查询 编号”获取"
 MEDIA_SAVING = "图片正在保存，请稍后刷新本页"
 MEDIA_LOST = "图片未能保存（微信只保留三天，或多次下载失败）"
-MEDIA_UNAVAILABLE = "图片暂时打不开，请过一会儿刷新本页"
+MEDIA_UNAVAILABLE = "图片暂时打不开，几秒后本页会自动刷新"
 
 
 def material_lines(photos: tuple[str | None, ...], places: tuple[str, ...], states: tuple[str, ...] = ()) -> str:

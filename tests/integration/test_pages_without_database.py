@@ -40,13 +40,15 @@ def warned_with(caplog, cause):
 
 
 @pytest.mark.parametrize("path", ["/console/", "/console/appeals", "/console/appeals/G-XFL", "/console/logins"])
-def test_a_page_while_the_database_is_down_says_so_in_chinese_and_to_retry(app, runtime, monkeypatch, caplog, path):
+def test_a_page_while_the_database_is_down_says_so_in_chinese_and_reloads_itself(app, runtime, monkeypatch, caplog,
+                                                                                  path):
     person = logged_in(app, "admin")
     database_down(runtime, monkeypatch)
     response = person.get(path)
     body = response.get_data(as_text=True)
     assert response.status_code == 503 and texts.DATABASE_UNAVAILABLE in body and shows_no_internals(body)
     assert response.headers["Retry-After"] == "5" and response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Refresh"] == "5"
     assert warned_with(caplog, "unable to open database file")
 
 
@@ -66,6 +68,7 @@ def test_an_action_while_the_database_is_down_says_it_may_not_have_been_done(app
     response = person.client.post("/console/appeals/G-XFL/note", data={"csrf_token": token, "note": "已电话联系"})
     body = response.get_data(as_text=True)
     assert response.status_code == 503 and texts.DATABASE_UNAVAILABLE_ACTION in body and shows_no_internals(body)
+    assert "Refresh" not in response.headers  # the operator looks first whether it was done
     assert warned_with(caplog, "unable to open database file")
 
 
@@ -77,6 +80,7 @@ def test_logging_in_while_the_database_is_down_says_the_login_is_unavailable(app
                                                           "csrf_token": token})
     body = response.get_data(as_text=True)
     assert response.status_code == 503 and texts.LOGIN_UNAVAILABLE in body and shows_no_internals(body)
+    assert "Refresh" not in response.headers
     assert warned_with(caplog, "unable to open database file")
 
 
@@ -93,20 +97,21 @@ def test_a_fault_of_the_consoles_own_is_a_chinese_page_and_a_logged_traceback(ap
     assert any(record.exc_info and "a bug in the page" in str(record.exc_info[1]) for record in caplog.records)
 
 
-def test_a_notice_page_while_the_database_is_down_asks_the_resident_to_try_again(client, runtime, monkeypatch,
-                                                                                  caplog):
+def test_a_notice_page_while_the_database_is_down_reloads_itself(client, runtime, monkeypatch, caplog):
     database_down(runtime, monkeypatch)
     response = client.get("/n/1")
     assert response.status_code == 503 and response.get_data(as_text=True) == notice_texts.PAGE_UNAVAILABLE
     assert response.headers["Retry-After"] == "5" and response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Refresh"] == "5"
     assert warned_with(caplog, "unable to open database file")
 
 
-def test_a_photo_link_while_the_database_is_down_asks_to_reload(client, runtime, settings, clock, monkeypatch,
+def test_a_photo_link_while_the_database_is_down_reloads_itself(client, runtime, settings, clock, monkeypatch,
                                                                  caplog):
     database_down(runtime, monkeypatch)
     response = client.get("/media/" + settings.media_links(clock).token("a-photo"))
     body = response.get_data(as_text=True)
     assert response.status_code == 503 and staff_texts.MEDIA_UNAVAILABLE in body and shows_no_internals(body)
     assert response.headers["Retry-After"] == "5" and response.headers["Cache-Control"] == "private"
+    assert response.headers["Refresh"] == "5"
     assert warned_with(caplog, "unable to open database file")

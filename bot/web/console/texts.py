@@ -35,8 +35,8 @@ NOT_FOUND_TITLE = "找不到"
 NOT_FOUND = "找不到这个页面，或者它不在您的管辖范围内。"
 BACK_HOME = "返回首页"
 UNAVAILABLE_TITLE = "暂时无法使用"
-DATABASE_UNAVAILABLE = ("数据库暂时用不了（可能正在重启、维护，或者太忙），页面没能打开。请等几秒后刷新；"
-                        "一直打不开，请联系系统管理员。")
+DATABASE_UNAVAILABLE = ("数据库暂时用不了（可能正在重启、维护，或者太忙），页面没能打开。几秒后页面会自动"
+                        "刷新；一直打不开，请联系系统管理员。")
 DATABASE_UNAVAILABLE_ACTION = ("数据库暂时用不了（可能正在重启、维护，或者太忙），这次操作可能没有完成。请等几秒后刷新页面，"
                                "先看它是否已经生效，再决定是否重做。")
 INTERNAL_ERROR_TITLE = "系统出错"
