@@ -280,6 +280,7 @@ def _bench(options: Options) -> int:
         say(f"bench: processes up; simulated {start:%Y-%m-%d %H:%M} begins in "
             f"{(start.timestamp() - clock.now()) / options.speed:.0f} s; a day takes {86400 / options.speed:.0f} s")
         monitor = figures.Monitor(database, redis_url, api, clock.now)
+        sizes_before = figures.table_sizes(database)
         city = City(grids, random.Random(options.seed), DAILY_APPEALS * options.scale)
         meter = servers.CpuMeter(started, {"redis": int((directory / "redis.pid").read_text())}, 0)
         clock.sleep_until(start.timestamp())
@@ -295,6 +296,9 @@ def _bench(options: Options) -> int:
             servers.stop(process)
         started.clear()
         say("bench: reading the figures")
+        if options.database == "sqlite":
+            database.checkpoint()  # the week's pages into the database file, where dbstat counts them
+        stored_growth = figures.growth(sizes_before, figures.table_sizes(database))
         day_list = figures.days_between(FIRST_MONDAY, options.days)
         stored = figures.per_day(database, redis_url, day_list, datetime.fromtimestamp(end, timezone.utc))
         for ticket, at in monitor.first_card.items():
@@ -302,6 +306,7 @@ def _bench(options: Options) -> int:
                 day = days[figures.beijing_day(city.tickets_at[ticket])]
                 day.first_card_ms.append((at - city.tickets_at[ticket]) / options.speed * 1000)
     report = _report(options, facts, load_s, drive_s, cpu, days, stored, monitor, day_list)
+    report["storage_growth"] = stored_growth
     print(json.dumps(report, ensure_ascii=False, indent=2, default=str) if options.json else render(report))
     return 0
 
@@ -454,7 +459,22 @@ def render(report: dict[str, Any]) -> str:
                      f"replies > 5 s {row['replies_over_5s']}, outbox {row['outbox_by_status']}, calls "
                      f"{row['wechat_calls']}, cards seen {row['first_cards_seen']}, customer-service messages per person "
                      f"{row.get('custom_per_person')}, failed rows {row.get('failed_reasons')}")
+    lines.extend(_storage_lines(report))
     return "\n".join(lines)
+
+
+def _storage_lines(report: dict[str, Any]) -> list[str]:
+    """What the week added to the database, in total and per appeal filed, by table."""
+    grown = report.get("storage_growth") or {}
+    appeals = sum(row["appeals_in_database"] or 0 for row in report["days"])
+    total = sum(change["bytes"] for change in grown.values())
+    per_appeal = f" = {total / appeals / 1024:.1f} KiB per appeal" if appeals else ""
+    lines = ["", f"database growth: {total / 2**20:.1f} MiB for {appeals} appeals{per_appeal} (tables with indexes)"]
+    for table, change in grown.items():
+        per = f", {change['rows'] / appeals:.2f} rows and {change['bytes'] / appeals / 1024:.2f} KiB per appeal" \
+            if appeals else ""
+        lines.append(f"  {table:<24}{change['rows']:>9} rows {change['bytes'] / 2**20:>8.2f} MiB{per}")
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """What bench/city_week.py reads while the simulated week runs (queue depths, task cards at the fake API) and
 after it (per simulated Beijing day: appeals, the three rates from storage/rates.py, 督着办 events, WeChat calls
-counted by bot/wechat/counters.py against WeChat's daily limits)."""
+counted by bot/wechat/counters.py against WeChat's daily limits), and the database's size by table before and after,
+from which the bench reports what the week added per appeal."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import cityweek_city
 import redis
 import requests
 from rq import Queue
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, literal_column, select, text
 
 from bot.wechat.counters import day_key
 from bot.worker.schedule import QUEUE_NAME
@@ -29,6 +30,8 @@ from storage.tickets import LOCAL_ZONE
 # WeChat's daily limits for what gridbot sends (shared/reference A7; domain.md): calls a day per account.
 DAILY_LIMITS = {"custom": 500_000, "template": 100_000, "mass": 100, "token": 2_000}
 WAITING = (OutboxStatus.PENDING, OutboxStatus.QUEUED, OutboxStatus.SENDING)
+# Literal bounds: with bound ones PostgreSQL sees the GROUP BY's substr as another expression than the SELECT's.
+FAILURE_REASON = func.substr(OutboxMessage.last_error, literal_column("1"), literal_column("60"))
 
 
 def beijing_day(moment: float) -> date:
@@ -113,10 +116,10 @@ def per_day(database: Database, redis_url: str, days: list[date], as_of: datetim
                         OutboxMessage.channel == DeliveryChannel.CUSTOMER_SERVICE)
                     .group_by(OutboxMessage.recipient_openid)).all()
                 failures = session.execute(
-                    select(func.substr(OutboxMessage.last_error, 1, 60), func.count()).where(
+                    select(FAILURE_REASON, func.count()).where(
                         OutboxMessage.created_at >= start, OutboxMessage.created_at < end,
                         OutboxMessage.status == OutboxStatus.FAILED)
-                    .group_by(func.substr(OutboxMessage.last_error, 1, 60))).all()
+                    .group_by(FAILURE_REASON)).all()
                 calls = client.hgetall(day_key(day))
                 found[day] = {
                     "appeals_filed": filed, "counts": asdict(total.counts), "rates": _rates(total.rates),
@@ -153,3 +156,27 @@ def quota_use(calls: dict[str, int]) -> dict[str, dict[str, Any]]:
 
 def days_between(first: date, count: int) -> list[date]:
     return [first + timedelta(days=offset) for offset in range(count)]
+
+
+def table_sizes(database: Database) -> dict[str, tuple[int, int]]:
+    """Each table's rows and bytes on disk, its indexes included (PostgreSQL: TOAST too; SQLite: from dbstat)."""
+    with database.read() as session:
+        tables = inspect(session.connection()).get_table_names()
+        rows = {table: int(session.scalar(text(f'SELECT count(*) FROM "{table}"')) or 0) for table in tables}
+        if database.engine.dialect.name == "postgresql":
+            size = dict(session.execute(text("SELECT relname, pg_total_relation_size(relid) FROM pg_stat_user_tables"))
+                        .all())
+        else:  # an index's pages count for its table
+            size = dict(session.execute(text(
+                "SELECT m.tbl_name, sum(d.pgsize) FROM dbstat d JOIN sqlite_master m ON m.name = d.name "
+                "GROUP BY m.tbl_name")).all())
+    return {table: (rows[table], int(size.get(table) or 0)) for table in tables}
+
+
+def growth(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> dict[str, dict[str, int]]:
+    """What each table gained (rows, bytes), largest first, tables that did not grow left out."""
+    gained = {table: {"rows": rows - before.get(table, (0, 0))[0], "bytes": size - before.get(table, (0, 0))[1]}
+              for table, (rows, size) in after.items()}
+    return dict(sorted(((table, change) for table, change in gained.items() if change["bytes"] > 0 or change["rows"]),
+                       key=lambda item: -item[1]["bytes"]))
+

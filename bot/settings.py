@@ -46,7 +46,10 @@ DEFAULT_SUMMARY_HOUR = 8
 # GRIDBOT_FIGURES_KEEP_AFTER_MS: console figures that took this long to compute are kept five minutes
 # (bot/figure_cache.py), or "off".
 DEFAULT_FIGURES_KEEP_AFTER_MS = 100
-OFF = "off"  # GRIDBOT_SUMMARY_HOUR and GRIDBOT_FIGURES_KEEP_AFTER_MS turned off
+# GRIDBOT_OUTBOX_KEEP_DAYS: messages sent (or given up on) are forgotten after this many days, or "off".
+DEFAULT_OUTBOX_KEEP_DAYS = 365
+MIN_OUTBOX_KEEP_DAYS = 7  # a week of failures stays for `gridbot appeals undelivered`, whatever the setting
+OFF = "off"  # GRIDBOT_SUMMARY_HOUR, GRIDBOT_FIGURES_KEEP_AFTER_MS and GRIDBOT_OUTBOX_KEEP_DAYS turned off
 
 
 # How the webhook takes WeChat's messages (GRIDBOT_WECHAT_MODE): see Settings.mode.
@@ -196,6 +199,7 @@ class Settings:
     console_idle_minutes: int = 30  # and ends after this long without a request
     summary_hour: int | None = DEFAULT_SUMMARY_HOUR  # GRIDBOT_SUMMARY_HOUR: 每日简报, Beijing time; None: off
     figures_keep_after_ms: int | None = DEFAULT_FIGURES_KEEP_AFTER_MS  # GRIDBOT_FIGURES_KEEP_AFTER_MS; None: off
+    outbox_keep_days: int | None = DEFAULT_OUTBOX_KEEP_DAYS  # GRIDBOT_OUTBOX_KEEP_DAYS; None: keep every row
     # /metrics (bot/web/metrics.py): from these networks only, and with this bearer token when one is set.
     metrics_allow: tuple[IPNetwork, ...] = PRIVATE_NETWORKS  # GRIDBOT_METRICS_ALLOW
     metrics_token: str | None = None  # GRIDBOT_METRICS_TOKEN
@@ -248,6 +252,7 @@ class Settings:
             summary_hour=read(_summary_hour, env, "GRIDBOT_SUMMARY_HOUR", default=DEFAULT_SUMMARY_HOUR),
             figures_keep_after_ms=read(_figures_keep_after, env, "GRIDBOT_FIGURES_KEEP_AFTER_MS",
                                        default=DEFAULT_FIGURES_KEEP_AFTER_MS),
+            outbox_keep_days=read(_outbox_keep_days, env, "GRIDBOT_OUTBOX_KEEP_DAYS", default=DEFAULT_OUTBOX_KEEP_DAYS),
             metrics_allow=read(_networks, env, "GRIDBOT_METRICS_ALLOW", default=()) or PRIVATE_NETWORKS,
             metrics_token=read(_metrics_token, env, "GRIDBOT_METRICS_TOKEN"),
         )
@@ -635,6 +640,19 @@ def _figures_keep_after(env: Mapping[str, str], name: str) -> int | None:
     if not re.fullmatch(r"[0-9]{1,6}", raw):
         raise _bad(name, "figures_keep_after", f"{name} must be a number of milliseconds or {OFF}, "
                    f"got {raw!r}", value=raw)
+    return int(raw)
+
+
+def _outbox_keep_days(env: Mapping[str, str], name: str) -> int | None:
+    """Days, at least MIN_OUTBOX_KEEP_DAYS, or "off" (None: the outbox keeps every row)."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return DEFAULT_OUTBOX_KEEP_DAYS
+    if raw == OFF:
+        return None
+    if not re.fullmatch(r"[0-9]{1,5}", raw) or int(raw) < MIN_OUTBOX_KEEP_DAYS:
+        raise _bad(name, "outbox_keep_days", f"{name} must be a number of days from {MIN_OUTBOX_KEEP_DAYS} up, or "
+                   f"{OFF}, got {raw!r}", value=raw, expected=MIN_OUTBOX_KEEP_DAYS)
     return int(raw)
 
 

@@ -28,11 +28,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Collection, Mapping, Sequence, cast
 
-from sqlalchemy import ColumnElement, case, func, select, update
+from sqlalchemy import ColumnElement, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.driver_sql import DriverSQL, timestamp
-from storage.models import Appeal, DeliveryChannel, OutboxMessage, OutboxStatus, Staff
+from storage.models import OPEN_STATUSES, Appeal, DeliveryChannel, OutboxMessage, OutboxStatus, Staff
 from storage.notices import Notice, StaffDigest, StaffEscalated, StaffNewAppeal, StaffReminder, from_params
 
 # A queued row whose job has not finished by then was lost with its worker or its Redis: queue it again.
@@ -41,6 +41,10 @@ REQUEUE_AFTER = timedelta(minutes=5)
 # a row sending this long has no worker.
 ABANDONED_AFTER = timedelta(minutes=10)
 OUTCOME_UNKNOWN = "outcome unknown: worker stopped during the send"
+# Rows that are done with (GRIDBOT_OUTBOX_KEEP_DAYS, `forget_finished`); a task card of an appeal still open is not:
+# a merge tells the card's holders (storage.joins).
+FINISHED = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.DIGESTED)
+FORGET_BATCH = 1_000  # rows a transaction deletes: SQLite's write lock is held for milliseconds, not seconds
 
 # Digests (GRIDBOT_DIGEST_AFTER; the value reaches storage through the session's info, see `session_info`).
 DIGEST_AFTER = 5
@@ -388,6 +392,30 @@ def requeue(session: Session, outbox_id: int, now: datetime) -> None:
     ).rowcount
     if changed != 1:
         raise NotRetriable(OutboxStatus.PENDING)
+
+
+def forget_finished(session: Session, before: datetime, limit: int = FORGET_BATCH) -> int:
+    """Delete up to `limit` finished rows whose last try was due before `before` and whose appeal, if any, is no
+    longer open; returns how many. What they told is in the appeals' audit trail, which is never deleted.
+
+    Their keys go with them: nothing writes a key again that long after (a step of an appeal is keyed by the
+    appeal, which is closed; a daily summary by its day). One status at a time, each read through
+    ix_outbox_status_due (status, time of the last try), so a round reads the rows it deletes, not the months of
+    history it keeps (with `status IN (...)` SQLite's planner, once it has statistics, scans the table instead).
+    """
+    forgotten = 0
+    for status in FINISHED:
+        chosen = (select(OutboxMessage.id)
+                  .outerjoin(Appeal, Appeal.id == OutboxMessage.appeal_id)
+                  .where(OutboxMessage.status == status, OutboxMessage.next_attempt_at < before,
+                         or_(OutboxMessage.appeal_id.is_(None), Appeal.status.not_in(OPEN_STATUSES)))
+                  .limit(limit - forgotten))
+        doomed = delete(OutboxMessage).where(OutboxMessage.id.in_(chosen.scalar_subquery()))
+        # Nothing of these rows is loaded in the session: no need for SQLAlchemy to read them first to forget them.
+        forgotten += session.execute(doomed.execution_options(synchronize_session=False)).rowcount
+        if forgotten >= limit:
+            break
+    return forgotten
 
 
 _DIGEST_KINDS = (("digest", DIGEST_WINDOW), ("routine", ROUTINE_WINDOW))

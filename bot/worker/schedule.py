@@ -1,6 +1,7 @@
 """The worker's schedule: one loop that, each round, dispatches filed appeals, relays committed outbox rows to RQ
 as delivery jobs and checks the dispatched appeals for 聚焦办 hot spots; and, on their own clocks, queues the photos
-still to save (every second), sweeps for 督着办 (every 10 s), forgets old message keys (hourly), refreshes WeChat's callback IP list (daily) and checkpoints
+still to save (every second), sweeps for 督着办 (every 10 s), forgets old message keys and, past GRIDBOT_OUTBOX_KEEP_DAYS,
+the messages sent (hourly), refreshes WeChat's callback IP list (daily) and checkpoints
 SQLite's WAL (every second), and writes the morning's 每日简报 once its hour has come (checked every minute).
 Each database step runs in a transaction of its own. `warm_figures`, on a thread of its own, computes the
 console's default figures ahead every four minutes (bot/figure_cache.py)."""
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 # WeChat retries a message within seconds; a day of keys is plenty.
 DEDUP_KEEP = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
+# A full batch of old messages forgotten means more are waiting (the years of history there may be when the setting
+# is first met): the next batch comes this soon, not in an hour, each a short transaction of its own.
+FORGET_AGAIN_AFTER = timedelta(seconds=10)
 CHECKPOINT_EVERY_S = 1.0
 # Photos to save: a second's delay costs nothing against WeChat's three days, and spares SQLite's write lock a
 # transaction each 200 ms round.
@@ -254,6 +258,19 @@ def purge_dedup(runtime: WorkerRuntime) -> int:
         return dedup.purge_before(session, runtime.clock() - DEDUP_KEEP)
 
 
+def forget_old_messages(runtime: WorkerRuntime) -> int:
+    """Forget a batch of outbox rows finished more than GRIDBOT_OUTBOX_KEEP_DAYS ago (storage.outbox.forget_finished);
+    returns how many."""
+    keep_days = runtime.settings.outbox_keep_days
+    if keep_days is None:
+        return 0
+    with runtime.database.transaction() as session:
+        forgotten = outbox.forget_finished(session, runtime.clock() - timedelta(days=keep_days), outbox.FORGET_BATCH)
+    if forgotten:
+        log.info("outbox: forgot %d messages finished more than %d days ago", forgotten, keep_days)
+    return forgotten
+
+
 def send_summaries(runtime: WorkerRuntime, done: date | None) -> date | None:
     """Write the day's 每日简报 to the outbox once GRIDBOT_SUMMARY_HOUR has come, or, for a worker that was down
     then, when it is back that morning (storage.daily_summary.CATCH_UP); returns the day this process has done.
@@ -288,7 +305,7 @@ def refresh_callback_ips(runtime: WorkerRuntime) -> bool:
 def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
     """Run the schedule until `stop` is set; errors are logged (one line per kind a minute) and the loop goes on."""
     interval = runtime.settings.outbox_poll_ms / 1000
-    next_purge = next_callback_ips = last_callback_ips = runtime.clock()
+    next_purge = next_forget = next_callback_ips = last_callback_ips = runtime.clock()
     check_sources = runtime.settings.trusted_sources == "wechat"
     next_checkpoint = next_sweep = next_photos = next_summary = next_ips_check = time.monotonic()
     summarised: date | None = None
@@ -308,6 +325,9 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
             if runtime.clock() >= next_purge:
                 purge_dedup(runtime)
                 next_purge = runtime.clock() + PURGE_EVERY
+            if runtime.clock() >= next_forget:
+                more = forget_old_messages(runtime) >= outbox.FORGET_BATCH
+                next_forget = runtime.clock() + (FORGET_AGAIN_AFTER if more else PURGE_EVERY)
             if time.monotonic() >= next_photos:
                 next_photos = time.monotonic() + SAVE_PHOTOS_EVERY_S
                 save_photos(runtime)

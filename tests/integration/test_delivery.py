@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from bot.worker import delivery, jobs, outage, schedule
 from storage import outbox
 from storage.models import OutboxMessage, OutboxStatus
+from tests.support.database import appeal
 from tests.support.personas import LI, WANG, ZHANG
 from tests.support.worker import with_redis_refusing, work
 
@@ -255,6 +256,43 @@ def test_old_message_keys_are_purged(wechat, worker_runtime, clock):
     wechat.send("o1", "你好")
     clock.advance(days=2)
     assert schedule.purge_dedup(worker_runtime) == 1
+
+
+def test_messages_sent_more_than_the_keep_days_ago_are_forgotten_once_their_appeal_is_done(wechat, worker_runtime,
+                                                                                          clock, monkeypatch):
+    done = ticket_of(wechat.send("o1", "3号楼电梯坏了，物业一直不来修"))
+    still_open = ticket_of(wechat.send("o2", "5号楼楼道灯坏了好几天"))
+    work(worker_runtime)
+    wechat.dialog(ZHANG, [(f"接单 {done}", "接单成功"), (f"办结 {done} 已修好", "已办结")])
+    clock.advance(minutes=20)  # the 网格长's quarter-hour digest is due
+    work(worker_runtime)
+    before = outbox_rows(worker_runtime.database)
+    assert before and all(row.status in outbox.FINISHED for row in before)
+    clock.advance(days=364)
+    assert schedule.forget_old_messages(worker_runtime) == 0  # not a year yet
+    clock.advance(days=2)
+    monkeypatch.setattr(outbox, "FORGET_BATCH", 2)  # a batch at a time: the schedule comes back for the rest
+    assert schedule.forget_old_messages(worker_runtime) == 2
+    monkeypatch.setattr(outbox, "FORGET_BATCH", 1000)
+    assert schedule.forget_old_messages(worker_runtime) > 0
+    kept = outbox_rows(worker_runtime.database)
+    assert kept and {row.appeal_id for row in kept} == {appeal(worker_runtime.database, still_open).id}
+    assert {row.id for row in kept} == {row.id for row in before if row.appeal_id == kept[0].appeal_id}
+
+
+def test_with_the_keep_days_off_every_sent_message_stays(wechat, worker_runtime, clock):
+    done = ticket_of(wechat.send("o1", "3号楼电梯坏了，物业一直不来修"))
+    work(worker_runtime)
+    wechat.dialog(ZHANG, [(f"接单 {done}", "接单成功"), (f"办结 {done} 已修好", "已办结")])
+    work(worker_runtime)
+    clock.advance(days=3650)
+    off = replace(worker_runtime, settings=worker_runtime.settings.with_(outbox_keep_days=None))
+    assert schedule.forget_old_messages(off) == 0
+    assert schedule.forget_old_messages(worker_runtime) > 0
+
+
+def ticket_of(reply: str) -> str:
+    return reply.split("编号：")[1].split("\n")[0]
 
 
 def test_after_dispatch_the_resident_sees_it_with_the_grid(wechat, worker_runtime):

@@ -11,13 +11,13 @@ import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.worker import schedule
 from storage import appeals, db, dedup, dispatch, driver_sql, joins, media_files, outbox, residents, telling
 from storage.errors import IllegalTransition
-from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage, Street
+from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage, OutboxStatus, Street
 from storage.notices import StaffDigest
 from storage.tickets import next_ticket, normalize_ticket
 
@@ -345,6 +345,75 @@ def test_the_look_for_photos_to_save_reads_the_ones_not_saved_and_not_every_atta
             plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statements[0][0]}",
                                                                           statements[0][1]))
         assert "ix_attachments_to_download" in plan, plan
+
+
+def test_finished_messages_are_forgotten_unless_their_appeal_is_still_open(seeded, clock):
+    with seeded.transaction() as session:
+        closed = appeals.file_appeal(session, residents.view(session, "o1", clock()), intake(), clock())
+        still_open = appeals.file_appeal(session, residents.view(session, "o2", clock()), intake(), clock())
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+        session.execute(update(Appeal).where(Appeal.id == closed.id).values(status=AppealStatus.CLOSED))
+        session.execute(update(OutboxMessage).where(OutboxMessage.status != OutboxStatus.DIGESTED)
+                        .values(status=OutboxStatus.SENT))  # the 网格长's routine copies stay folded
+        digest = StaffDigest(window_start=clock(), count=0, tickets=(), minutes=1)
+        for key, status in (("failed", OutboxStatus.FAILED), ("waiting", OutboxStatus.PENDING)):
+            telling.tell(session, "o9", digest, clock(), key=key)
+            session.execute(update(OutboxMessage).where(OutboxMessage.idempotency_key == key).values(status=status))
+    with seeded.transaction() as session:
+        kept = set(session.scalars(select(OutboxMessage.id).where(or_(
+            OutboxMessage.appeal_id == still_open.id, OutboxMessage.idempotency_key == "waiting"))))
+        total = session.scalar(select(func.count()).select_from(OutboxMessage))
+        assert set(session.scalars(select(OutboxMessage.status))) == {*outbox.FINISHED, OutboxStatus.PENDING}
+        assert len(kept) >= 2 and session.scalar(select(func.count()).where(OutboxMessage.appeal_id == closed.id))
+        assert outbox.forget_finished(session, clock()) == 0  # none finished before now
+        assert outbox.forget_finished(session, clock() + timedelta(days=1), limit=1) == 1
+        assert outbox.forget_finished(session, clock() + timedelta(days=1)) == total - len(kept) - 1
+        assert set(session.scalars(select(OutboxMessage.id))) == kept
+
+
+def test_forgetting_old_messages_reads_them_and_not_the_months_of_history_kept(database, clock):
+    at = clock().replace(tzinfo=None)
+    postgres = database.engine.dialect.name == "postgresql"
+    rows = "generate_series(1, 50030) AS s(g)" if postgres else \
+        "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < 50030) SELECT g FROM s)"
+    with database.transaction() as session:  # a year ago: 30 sent cards; since: 50,000
+        session.connection().exec_driver_sql(
+            "INSERT INTO outbox (idempotency_key, recipient_openid, template, params, status, attempts, created_at, "
+            "next_attempt_at) SELECT 'k' || g, 'o' || (g % 500), 'task_card', '{}', 'sent', 1, :at, "
+            f"CASE WHEN g <= 30 THEN :long_ago ELSE :at END FROM {rows}".replace(
+                "%", "%%" if postgres else "%").replace(":at", "%(at)s" if postgres else ":at").replace(
+                ":long_ago", "%(long_ago)s" if postgres else ":long_ago"),
+            {"at": at, "long_ago": at - timedelta(days=400)})
+        session.connection().exec_driver_sql("ANALYZE outbox")
+    deletes = statements_of(database, lambda session: outbox.forget_finished(session, clock() - timedelta(days=365)))
+    assert len(deletes) == len(outbox.FINISHED)
+    for statement, parameters in deletes:
+        if postgres:
+            assert pages_read(database, statement, parameters) < 100  # a sequential scan reads ~600 here
+        else:
+            with database.engine.connect() as connection:
+                plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
+                                                                              parameters))
+            assert "ix_outbox_status_due" in plan, plan
+    with database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 50_000
+
+
+def statements_of(database, work, verb: str = "DELETE"):  # type: ignore[no-untyped-def]
+    """The statements starting with `verb` (with their parameters) that `work` runs in a transaction."""
+    statements = []
+
+    def keep(_connection, _cursor, statement, parameters, _context, _executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().startswith(verb):
+            statements.append((statement, parameters))
+
+    event.listen(database.engine, "before_cursor_execute", keep)
+    try:
+        with database.transaction() as session:
+            work(session)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", keep)
+    return statements
 
 
 def selects_of(database, work, analyze: str):  # type: ignore[no-untyped-def]

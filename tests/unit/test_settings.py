@@ -227,6 +227,21 @@ def test_a_bad_figures_setting_is_refused_in_one_chinese_line():
         "GRIDBOT_FIGURES_KEEP_AFTER_MS 必须是毫秒数（如 100），或 off（控制台的统计数字每次都现算）；现在是“fast”。")
 
 
+@pytest.mark.parametrize(("value", "days"), [(None, 365), ("7", 7), (" 730 ", 730), ("OFF", None)])
+def test_sent_messages_are_kept_some_days_or_always(value, days):
+    env = BASE if value is None else BASE | {"GRIDBOT_OUTBOX_KEEP_DAYS": value}
+    assert Settings.from_env(env).outbox_keep_days == days
+
+
+@pytest.mark.parametrize("value", ["6", "0", "-30", "一年", "365d"])
+def test_a_bad_outbox_keep_days_is_refused_in_one_chinese_line(value):
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(BASE | {"GRIDBOT_OUTBOX_KEEP_DAYS": value})
+    (problem,) = refused.value.problems
+    assert startup_texts.setting(problem) == (
+        f"GRIDBOT_OUTBOX_KEEP_DAYS 必须是不少于 7 的天数（如 365），或 off（发过的消息记录一直保留）；现在是“{value}”。")
+
+
 @pytest.mark.parametrize(("content", "kind", "line"), [
     ("# 2030\n2030-02-30 休\n".encode(), "holidays_line", "第 2 行看不懂：“2030-02-30 休”"),
     ("2030-01-01 休 元旦\n".encode("gbk"), "not_utf8", "不是 UTF-8 编码"),
