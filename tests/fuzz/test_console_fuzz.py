@@ -17,7 +17,7 @@ from storage.org_import import COLUMNS as ORG_COLUMNS
 from tests.fuzz.invariants import changed, half_written, row_counts
 from tests.fuzz.strategies import characters, free_text, long_text, ticket_like
 from tests.fuzz.test_cli_fuzz import sheet_files
-from tests.support.console import PASSWORD, Browser, cast, logged_in
+from tests.support.console import PASSWORD, browser, cast, logged_in
 
 # What the console's templates and views name; a form may carry any of them, and more.
 FIELDS = ("text", "category", "to", "scope", "password", "from", "username", "urgent", "role", "reason", "kind",
@@ -208,10 +208,9 @@ def test_any_login_form_gets_no_server_error_and_never_sends_the_operator_off_si
     operator, seeded, username: str, password: str, next_page: str
 ) -> None:  # type: ignore[no-untyped-def]
     person, _token, _known = operator
-    browser = Browser(person.client.application.test_client())
-    browser.client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.9"})
+    visitor = browser(person.client.application, "10.0.0.9")
 
-    response = browser.login(username.replace("\x00", ""), password.replace("\x00", ""), next=next_page)
+    response = visitor.login(username.replace("\x00", ""), password.replace("\x00", ""), next=next_page)
 
     assert_clean(response)
     if response.status_code in (301, 302, 303):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.web.app import create_app
 from storage.appeals import UNCLASSIFIED
 from storage.models import AppealEvent, AppealStatus, Community, Grid, LabelledExample, Resident, Staff, StaffRole
-from tests.support.console import ACCOUNTS, PLACES, SEES, Browser, cast, logged_in, new_appeal
+from tests.support.console import ACCOUNTS, PLACES, SEES, browser, cast, logged_in, new_appeal
 from tests.support.database import appeal, notices, worded
 from tests.support.street import FIRST, SECOND, XINGFULI
 
@@ -97,10 +97,8 @@ def test_an_action_without_the_token_is_refused_and_changes_nothing(app, runtime
 
 
 def test_an_action_needs_a_login(app, runtime):
-    client = app.test_client()
-    client.environ_base.update({"wsgi.url_scheme": "https"})
-    visitor = Browser(client)
-    response = client.post("/console/appeals/G-XFL/reject",
+    visitor = browser(app)
+    response = visitor.client.post("/console/appeals/G-XFL/reject",
                            data={**ACTIONS["reject"], "csrf_token": visitor.token()})  # the login page's token
     assert response.status_code == 302 and "/console/login" in response.headers["Location"]
     assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.web.app import create_app
 from bot.web.console import pages
 from storage.models import AppealStatus, Community, Grid
-from tests.support.console import cast, logged_in, new_appeal
+from tests.support.console import browser, cast, logged_in, new_appeal
 from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
 
 pytestmark = pytest.mark.postgres
@@ -135,7 +135,5 @@ def test_the_export_refuses_a_filter_it_cannot_read(app):
 
 
 def test_the_export_needs_a_login(app):
-    client = app.test_client()
-    client.environ_base.update({"wsgi.url_scheme": "https"})
-    response = client.get("/console/appeals.csv")
+    response = browser(app).get("/console/appeals.csv")
     assert response.status_code == 302 and "/console/login" in response.headers["Location"]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.web.app import create_app
 from storage import media_files
 from storage.models import Appeal, Attachment, Community, FocusCase, FocusCaseAppeal, Grid, Resident
-from tests.support.console import Browser, cast, new_appeal
+from tests.support.console import cast, logged_in, new_appeal
 from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
 
 pytestmark = pytest.mark.postgres
@@ -56,11 +56,7 @@ def appeal_id(session, ticket):
 
 
 def page_of(app, username, ticket="P-MAIN"):
-    client = app.test_client()
-    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
-    person = Browser(client)
-    assert person.login(username).status_code == 302
-    response = person.get(f"/console/appeals/{ticket}")
+    response = logged_in(app, username).get(f"/console/appeals/{ticket}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -87,11 +83,8 @@ def test_the_page_names_the_focus_case(app):
 
 
 def test_an_appeal_merged_into_this_one_is_listed(app):
-    client = app.test_client()
-    client.environ_base.update({"wsgi.url_scheme": "https", "REMOTE_ADDR": "10.0.0.1"})
-    person = Browser(client)
-    person.login("admin")
-    response = client.post("/console/appeals/P-NEIGHBOUR/merge",
+    person = logged_in(app, "admin")
+    response = person.client.post("/console/appeals/P-NEIGHBOUR/merge",
                            data={"into": "P-MAIN", "csrf_token": person.token("/console/")})
     assert response.status_code == 302
     page = person.get("/console/appeals/P-MAIN").get_data(as_text=True)
