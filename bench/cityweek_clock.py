@@ -16,6 +16,10 @@ clock_nanosleep). So this entry point moves only the wall clock, in Python: time
 datetime class's now/utcnow/today, patched before anything is imported. time.monotonic, time.sleep and every
 timeout stay real: the worker's loop still polls every 200 ms and sweeps (督着办) every 10 s of REAL time, which
 is `speed` times coarser in simulated time. Nothing in the product reads the variable: only this file does.
+
+On PostgreSQL the product tells time by the database server's clock (bot/clock.py: this host's clock corrected
+to it), which the bench cannot move: the server's readings are mapped onto simulated time the same way, so the
+correction measures the hosts' real difference (about none here), not the speed-up.
 """
 
 from __future__ import annotations
@@ -78,12 +82,27 @@ def install(anchors: tuple[float, float, float]) -> None:
     _datetime_module.datetime = SimDatetime  # type: ignore[misc]
 
 
+def follow_the_database_in_simulated_time(anchors: tuple[float, float, float]) -> None:
+    """Map the database server's clock readings (storage.db.Database.server_time) onto simulated time."""
+    from storage import db
+
+    read_server = db.Database.server_time
+
+    def server_time(database: db.Database) -> _RealDatetime | None:
+        at = read_server(database)
+        return None if at is None else _RealDatetime.fromtimestamp(simulated(at.timestamp(), anchors),
+                                                                   _datetime_module.timezone.utc)
+    db.Database.server_time = server_time  # type: ignore[method-assign]
+
+
 def main() -> None:
     """Install the clock, then run `python -m bot <args>` (or the fake API with a chosen token lifetime)."""
-    install(parse(os.environ[VARIABLE]))
+    anchors = parse(os.environ[VARIABLE])
+    install(anchors)
     root = str(Path(__file__).resolve().parent.parent)
     if root not in sys.path:
         sys.path.insert(0, root)
+    follow_the_database_in_simulated_time(anchors)
     args = sys.argv[1:]
     if args[:1] == ["fake-wechat"]:
         # The token lifetime is real seconds in Redis (its TTL), so the bench shortens it by the speed-up to keep
