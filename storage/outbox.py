@@ -16,6 +16,9 @@ only writer of outbox rows, so this is the one place that decides it, in the tra
 Routine copies (`routine=True`): a 抢单 grid's task cards to its 网格长, who oversees rather than claims, are
 always folded, into that person's digest of the ROUTINE_WINDOW (a quarter of an hour), never sent one by one. What
 needs the leader (escalations, returns, emergencies, complaints, focus cases, reopened appeals) is never routine.
+
+Finished rows (sent, failed, digested) are forgotten GRIDBOT_OUTBOX_KEEP_DAYS after their last try, except those
+of an appeal still open (`forget_finished`, run by the worker every hour).
 """
 
 from __future__ import annotations

@@ -3,9 +3,8 @@ long, or every pooled connection busy for the pool's whole wait.
 
 One place decides which errors those are, the status (503), how long the reader is asked to wait before reloading
 (Retry-After: a restart or a failover takes a few seconds), that a page one asked for reloads itself after that
-wait and the log line (English, the endpoint and the
-driver's first line: no statement parameters, no path, which for a photo link holds its token). Each blueprint
-gives only its page, in its reader's words.
+wait, and the log line (English, the endpoint and the driver's first line: no statement parameters, no path, which
+for a photo link holds its token). Each blueprint gives only its page, in its reader's words.
 """
 
 from __future__ import annotations
