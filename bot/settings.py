@@ -49,7 +49,11 @@ DEFAULT_FIGURES_KEEP_AFTER_MS = 100
 # GRIDBOT_OUTBOX_KEEP_DAYS: messages sent (or given up on) are forgotten after this many days, or "off".
 DEFAULT_OUTBOX_KEEP_DAYS = 365
 MIN_OUTBOX_KEEP_DAYS = 7  # a week of failures stays for `gridbot appeals undelivered`, whatever the setting
-OFF = "off"  # GRIDBOT_SUMMARY_HOUR, GRIDBOT_FIGURES_KEEP_AFTER_MS and GRIDBOT_OUTBOX_KEEP_DAYS turned off
+# GRIDBOT_NOTICE_KEEP_DAYS: a broadcast notice's row per recipient is forgotten this long after the notice ended
+# (its counts are kept), or "off".
+DEFAULT_NOTICE_KEEP_DAYS = 365
+MIN_NOTICE_KEEP_DAYS = 62  # a resident's 4 mass sends a month are counted from these rows: this month's must stay
+OFF = "off"  # GRIDBOT_SUMMARY_HOUR, GRIDBOT_FIGURES_KEEP_AFTER_MS and the *_KEEP_DAYS turned off
 
 
 # How the webhook takes WeChat's messages (GRIDBOT_WECHAT_MODE): see Settings.mode.
@@ -200,6 +204,7 @@ class Settings:
     summary_hour: int | None = DEFAULT_SUMMARY_HOUR  # GRIDBOT_SUMMARY_HOUR: 每日简报, Beijing time; None: off
     figures_keep_after_ms: int | None = DEFAULT_FIGURES_KEEP_AFTER_MS  # GRIDBOT_FIGURES_KEEP_AFTER_MS; None: off
     outbox_keep_days: int | None = DEFAULT_OUTBOX_KEEP_DAYS  # GRIDBOT_OUTBOX_KEEP_DAYS; None: keep every row
+    notice_keep_days: int | None = DEFAULT_NOTICE_KEEP_DAYS  # GRIDBOT_NOTICE_KEEP_DAYS; None: keep every row
     # /metrics (bot/web/metrics.py): from these networks only, and with this bearer token when one is set.
     metrics_allow: tuple[IPNetwork, ...] = PRIVATE_NETWORKS  # GRIDBOT_METRICS_ALLOW
     metrics_token: str | None = None  # GRIDBOT_METRICS_TOKEN
@@ -252,7 +257,10 @@ class Settings:
             summary_hour=read(_summary_hour, env, "GRIDBOT_SUMMARY_HOUR", default=DEFAULT_SUMMARY_HOUR),
             figures_keep_after_ms=read(_figures_keep_after, env, "GRIDBOT_FIGURES_KEEP_AFTER_MS",
                                        default=DEFAULT_FIGURES_KEEP_AFTER_MS),
-            outbox_keep_days=read(_outbox_keep_days, env, "GRIDBOT_OUTBOX_KEEP_DAYS", default=DEFAULT_OUTBOX_KEEP_DAYS),
+            outbox_keep_days=read(_keep_days, env, "GRIDBOT_OUTBOX_KEEP_DAYS", DEFAULT_OUTBOX_KEEP_DAYS,
+                                  MIN_OUTBOX_KEEP_DAYS, default=DEFAULT_OUTBOX_KEEP_DAYS),
+            notice_keep_days=read(_keep_days, env, "GRIDBOT_NOTICE_KEEP_DAYS", DEFAULT_NOTICE_KEEP_DAYS,
+                                  MIN_NOTICE_KEEP_DAYS, default=DEFAULT_NOTICE_KEEP_DAYS),
             metrics_allow=read(_networks, env, "GRIDBOT_METRICS_ALLOW", default=()) or PRIVATE_NETWORKS,
             metrics_token=read(_metrics_token, env, "GRIDBOT_METRICS_TOKEN"),
         )
@@ -643,16 +651,16 @@ def _figures_keep_after(env: Mapping[str, str], name: str) -> int | None:
     return int(raw)
 
 
-def _outbox_keep_days(env: Mapping[str, str], name: str) -> int | None:
-    """Days, at least MIN_OUTBOX_KEEP_DAYS, or "off" (None: the outbox keeps every row)."""
+def _keep_days(env: Mapping[str, str], name: str, default: int, minimum: int) -> int | None:
+    """Days, at least `minimum`, or "off" (None: keep every row)."""
     raw = env.get(name, "").strip().lower()
     if not raw:
-        return DEFAULT_OUTBOX_KEEP_DAYS
+        return default
     if raw == OFF:
         return None
-    if not re.fullmatch(r"[0-9]{1,5}", raw) or int(raw) < MIN_OUTBOX_KEEP_DAYS:
-        raise _bad(name, "outbox_keep_days", f"{name} must be a number of days from {MIN_OUTBOX_KEEP_DAYS} up, or "
-                   f"{OFF}, got {raw!r}", value=raw, expected=MIN_OUTBOX_KEEP_DAYS)
+    if not re.fullmatch(r"[0-9]{1,5}", raw) or int(raw) < minimum:
+        raise _bad(name, "keep_days", f"{name} must be a number of days from {minimum} up, or {OFF}, got {raw!r}",
+                   value=raw, expected=minimum)
     return int(raw)
 
 

@@ -641,6 +641,9 @@ class Broadcast(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)  # what stopped a channel (45009), for status
+    # JSON [[channel, status, reason, count], ...]: the recipients' outcomes, written when their rows are forgotten
+    # (GRIDBOT_NOTICE_KEEP_DAYS, storage.notice_records.forget_recipients); None while the rows are kept.
+    tally: Mapped[str | None] = mapped_column(Text)
 
 
 class BroadcastChunk(Base):

@@ -8,11 +8,12 @@ FilterCount filtered (WeChat's filters: the 4 a month, refusals), ErrorCount fai
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from storage import notice_sending, points_grants
@@ -33,6 +34,8 @@ from storage.models import (
 from storage.tickets import normalize_notice_number
 
 CHANNELS = (NoticeChannel.MASS, NoticeChannel.TEMPLATE, NoticeChannel.CUSTOM)
+ENDED = (NoticeState.DONE, NoticeState.CANCELLED)
+FORGET_BATCH = 1_000  # recipient rows a transaction deletes (`forget_recipients`): the write lock for milliseconds
 CANCELLED_REASON = notice_sending.CANCELLED
 
 
@@ -58,6 +61,7 @@ class Progress:
     skipped_why: dict[str, int] = field(default_factory=dict)
     waiting_reason: str | None = None  # a channel WeChat stopped for the day (45009)
     author: str = ""  # who sent it: a staff member's or console account's name; "" from the CLI
+    recipients_forgotten: bool = False  # the row per recipient is gone (GRIDBOT_NOTICE_KEEP_DAYS); the counts stay
 
     @property
     def pending(self) -> int:
@@ -87,10 +91,7 @@ def find(session: Session, number: str) -> Broadcast:
 
 def progress(session: Session, notice: Broadcast) -> Progress:
     """Counts per outcome and channel, WeChat's mass-send reports folded in."""
-    rows = session.execute(
-        select(BroadcastRecipient.channel, BroadcastRecipient.status, BroadcastRecipient.reason, func.count())
-        .where(BroadcastRecipient.broadcast_id == notice.id)
-        .group_by(BroadcastRecipient.channel, BroadcastRecipient.status, BroadcastRecipient.reason)).all()
+    rows = _outcomes(session, notice) if notice.tally is None else json.loads(notice.tally)
     outcome: Counter[str] = Counter()
     per_channel: dict[str, Counter[str]] = {channel.value: Counter() for channel in CHANNELS}
     skipped_why: Counter[str] = Counter()
@@ -119,7 +120,41 @@ def progress(session: Session, notice: Broadcast) -> Progress:
         outcome[RecipientStatus.FAILED], outcome[RecipientStatus.SKIPPED], confirmed,
         {channel: {"sent": counts[RecipientStatus.SENT], "failed": counts[RecipientStatus.FAILED]}
          for channel, counts in per_channel.items()},
-        dict(skipped_why), notice.last_error if notice.state == NoticeState.SENDING else None, _author(session, notice))
+        dict(skipped_why), notice.last_error if notice.state == NoticeState.SENDING else None, _author(session, notice),
+        notice.tally is not None)
+
+
+def _outcomes(session: Session, notice: Broadcast) -> list[tuple[str | None, str, str | None, int]]:
+    """(channel, status, reason, how many) over the notice's recipients."""
+    counted = session.execute(
+        select(BroadcastRecipient.channel, BroadcastRecipient.status, BroadcastRecipient.reason, func.count())
+        .where(BroadcastRecipient.broadcast_id == notice.id)
+        .group_by(BroadcastRecipient.channel, BroadcastRecipient.status, BroadcastRecipient.reason)).all()
+    return [(channel, status, reason, count) for channel, status, reason, count in counted]
+
+
+def forget_recipients(session: Session, before: datetime, limit: int = FORGET_BATCH) -> int:
+    """Delete up to `limit` recipient rows of one notice that ended (done, or cancelled) before `before`, its counts
+    kept in `tally` first, from the rows as they were (`progress` reads them from there); returns how many.
+
+    The oldest such notice first, a batch at a time until its rows are gone, then the next. What is lost is the
+    row per person: who exactly got it, the console's list of recipients, a 楼长's 已转达 a year late. The caller's
+    `before` is at least 62 days back (GRIDBOT_NOTICE_KEEP_DAYS): a resident's 4 mass sends a month count from
+    this month's rows.
+    """
+    ended_at = func.coalesce(Broadcast.finished_at, Broadcast.cancelled_at)
+    notice = session.scalars(
+        select(Broadcast).where(Broadcast.state.in_(ENDED), ended_at < before,
+                                select(BroadcastRecipient.id).where(BroadcastRecipient.broadcast_id == Broadcast.id)
+                                .exists())
+        .order_by(Broadcast.id).limit(1)).first()
+    if notice is None:
+        return 0
+    if notice.tally is None:
+        notice.tally = json.dumps(_outcomes(session, notice), ensure_ascii=False)
+    chosen = select(BroadcastRecipient.id).where(BroadcastRecipient.broadcast_id == notice.id).limit(limit)
+    doomed = delete(BroadcastRecipient).where(BroadcastRecipient.id.in_(chosen.scalar_subquery()))
+    return session.execute(doomed.execution_options(synchronize_session=False)).rowcount
 
 
 def _author(session: Session, notice: Broadcast) -> str:

@@ -40,7 +40,7 @@ _SETTING = {
     "empty_file": "{variable} 指向的文件 {value} 是空的：请把密钥写进去（一行）。",
     "summary_hour": "{variable} 必须是 0 到 23 之间的整点（北京时间，如 8），或 off（不发每日简报）；现在是“{value}”。",
     "figures_keep_after": "{variable} 必须是毫秒数（如 100），或 off（控制台的统计数字每次都现算）；现在是“{value}”。",
-    "outbox_keep_days": "{variable} 必须是不少于 {expected} 的天数（如 365），或 off（发过的消息记录一直保留）；现在是“{value}”。",
+    "keep_days": "{variable} 必须是不少于 {expected} 的天数（如 365），或 off（一直保留）；现在是“{value}”。",
 }
 _SETTING_FALLBACK = "{variable} 的值不可用，请检查。"
 

@@ -1,7 +1,7 @@
 """The worker's schedule: one loop that, each round, dispatches filed appeals, relays committed outbox rows to RQ
 as delivery jobs and checks the dispatched appeals for 聚焦办 hot spots; and, on their own clocks, queues the photos
-still to save (every second), sweeps for 督着办 (every 10 s), forgets old message keys and, past GRIDBOT_OUTBOX_KEEP_DAYS,
-the messages sent (hourly), refreshes WeChat's callback IP list (daily) and checkpoints
+still to save (every second), sweeps for 督着办 (every 10 s), forgets old message keys and, past their keep days, the
+messages sent and the notices' recipients (hourly), refreshes WeChat's callback IP list (daily) and checkpoints
 SQLite's WAL (every second), and writes the morning's 每日简报 once its hour has come (checked every minute).
 Each database step runs in a transaction of its own. `warm_figures`, on a thread of its own, computes the
 console's default figures ahead every four minutes (bot/figure_cache.py)."""
@@ -29,13 +29,23 @@ from bot.worker.call_marks import CallMarks
 from bot.worker.failures import FailureLog
 from bot.worker.runtime import WorkerRuntime
 from nlp import Taxonomy, load_taxonomy
-from storage import daily_summary, dedup, dispatch, focus, media_files, notice_sending, outbox, supervision
+from storage import (
+    daily_summary,
+    dedup,
+    dispatch,
+    focus,
+    media_files,
+    notice_records,
+    notice_sending,
+    outbox,
+    supervision,
+)
 
 log = logging.getLogger(__name__)
 # WeChat retries a message within seconds; a day of keys is plenty.
 DEDUP_KEEP = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
-# A full batch of old messages forgotten means more are waiting (the years of history there may be when the setting
+# A full batch of old messages or recipients forgotten means more are waiting (the years of history there may be when the setting
 # is first met): the next batch comes this soon, not in an hour, each a short transaction of its own.
 FORGET_AGAIN_AFTER = timedelta(seconds=10)
 CHECKPOINT_EVERY_S = 1.0
@@ -271,6 +281,27 @@ def forget_old_messages(runtime: WorkerRuntime) -> int:
     return forgotten
 
 
+def forget_old_recipients(runtime: WorkerRuntime) -> int:
+    """Forget a batch of the recipients of notices that ended more than GRIDBOT_NOTICE_KEEP_DAYS ago, their counts
+    kept (storage.notice_records.forget_recipients); returns how many."""
+    keep_days = runtime.settings.notice_keep_days
+    if keep_days is None:
+        return 0
+    with runtime.database.transaction() as session:
+        forgotten = notice_records.forget_recipients(session, runtime.clock() - timedelta(days=keep_days),
+                                                     notice_records.FORGET_BATCH)
+    if forgotten:
+        log.info("notices: forgot %d recipients of notices that ended more than %d days ago", forgotten, keep_days)
+    return forgotten
+
+
+def forget_old_records(runtime: WorkerRuntime) -> bool:
+    """A batch of each kind of record past its keep days; True when either was full (more are waiting)."""
+    messages = forget_old_messages(runtime) >= outbox.FORGET_BATCH
+    recipients = forget_old_recipients(runtime) >= notice_records.FORGET_BATCH
+    return messages or recipients
+
+
 def send_summaries(runtime: WorkerRuntime, done: date | None) -> date | None:
     """Write the day's 每日简报 to the outbox once GRIDBOT_SUMMARY_HOUR has come, or, for a worker that was down
     then, when it is back that morning (storage.daily_summary.CATCH_UP); returns the day this process has done.
@@ -326,7 +357,7 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
                 purge_dedup(runtime)
                 next_purge = runtime.clock() + PURGE_EVERY
             if runtime.clock() >= next_forget:
-                more = forget_old_messages(runtime) >= outbox.FORGET_BATCH
+                more = forget_old_records(runtime)
                 next_forget = runtime.clock() + (FORGET_AGAIN_AFTER if more else PURGE_EVERY)
             if time.monotonic() >= next_photos:
                 next_photos = time.monotonic() + SAVE_PHOTOS_EVERY_S

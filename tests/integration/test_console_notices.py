@@ -13,6 +13,7 @@ from bot.web.app import create_app
 from bot.web.console import notice_compose
 from bot.web.console import notices as notice_views
 from bot.wechat.fake_notices import MASS_SEND_PATH
+from bot.worker import schedule
 from handlers import notice_texts
 from storage import notice_planning, notice_records
 from storage.models import Broadcast, Building, Community, Grid, Resident
@@ -341,6 +342,21 @@ def test_the_worker_delivering_the_notice_brings_its_progress_to_100(app, runtim
         100, True, GRID_REACH, 0, "done")
     page = person.get(f"/console/notices/{number}").get_data(as_text=True)
     assert 'value="100" data-done="1"' in page and 'id="notice-cancel"' not in page
+
+
+def test_a_notice_whose_recipients_were_forgotten_says_so_and_keeps_its_counts(app, runtime, worker_runtime,
+                                                                                fake_wechat, clock):
+    person = logged_in(app, "xingfuli")
+    number = send(person)[0].headers["Location"].split("/console/notices/", 1)[1].split("?", 1)[0]
+    work(worker_runtime)
+    counts = person.get(f"/console/notices/{number}/progress.json").get_json()
+    clock.advance(days=366)
+    while schedule.forget_old_recipients(worker_runtime):
+        pass
+    person = logged_in(app, "xingfuli")  # a year later: a new login
+    page = person.get(f"/console/notices/{number}").get_data(as_text=True)
+    assert 'id="recipients-forgotten"' in page and 'class="recipient ' not in page and 'id="no-recipients"' not in page
+    assert person.get(f"/console/notices/{number}/progress.json").get_json() == counts
 
 
 def test_the_recipients_are_listed_masked_a_page_at_a_time(app, runtime, numbers, monkeypatch):

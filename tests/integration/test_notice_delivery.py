@@ -4,6 +4,7 @@ answers (45065, 45009, 40130), job-finish events on the webhook, and the pace sh
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -252,3 +253,35 @@ def test_two_workers_claiming_one_chunk_at_once_leave_it_to_exactly_one(worker_r
     for thread in threads:
         thread.join()
     assert sorted(work is not None for work in claimed) == [False, True]
+
+
+def recipient_rows(runtime: WorkerRuntime, number: str) -> int:
+    with runtime.database.transaction() as session:
+        notice = notice_records.find(session, number)
+        return len(session.scalars(select(BroadcastRecipient.id)
+                                   .where(BroadcastRecipient.broadcast_id == notice.id)).all())
+
+
+def test_a_notice_that_ended_long_ago_keeps_its_counts_when_its_recipients_are_forgotten(worker_runtime, clock,
+                                                                                         monkeypatch):
+    old = send(worker_runtime)
+    work(worker_runtime)
+    before = progress(worker_runtime, old)
+    assert (before.state, before.recipients, before.recipients_forgotten) == ("done", 5, False)
+    clock.advance(days=300)
+    recent = send(worker_runtime, text="下周一上午停水")
+    work(worker_runtime)
+    clock.advance(days=64)
+    assert schedule.forget_old_recipients(worker_runtime) == 0  # the first ended 364 days ago
+    clock.advance(days=2)
+    monkeypatch.setattr(notice_records, "FORGET_BATCH", 2)  # a batch at a time: the schedule comes back for the rest
+    assert schedule.forget_old_records(worker_runtime) is True
+    assert [schedule.forget_old_recipients(worker_runtime) for _ in range(3)] == [2, 1, 0]
+    assert recipient_rows(worker_runtime, old) == 0 and recipient_rows(worker_runtime, recent) == 5
+    assert progress(worker_runtime, old) == replace(before, recipients_forgotten=True)
+    assert not progress(worker_runtime, recent).recipients_forgotten
+    off = WorkerRuntime(worker_runtime.settings.with_(notice_keep_days=None), worker_runtime.database,
+                        worker_runtime.redis, worker_runtime.api, worker_runtime.clock)
+    clock.advance(days=3650)
+    assert schedule.forget_old_recipients(off) == 0 and recipient_rows(worker_runtime, recent) == 5
+

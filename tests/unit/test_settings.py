@@ -233,13 +233,23 @@ def test_sent_messages_are_kept_some_days_or_always(value, days):
     assert Settings.from_env(env).outbox_keep_days == days
 
 
-@pytest.mark.parametrize("value", ["6", "0", "-30", "一年", "365d"])
-def test_a_bad_outbox_keep_days_is_refused_in_one_chinese_line(value):
+@pytest.mark.parametrize(("value", "days"), [(None, 365), ("62", 62), ("Off", None)])
+def test_notice_recipients_are_kept_some_days_or_always(value, days):
+    env = BASE if value is None else BASE | {"GRIDBOT_NOTICE_KEEP_DAYS": value}
+    assert Settings.from_env(env).notice_keep_days == days
+
+
+@pytest.mark.parametrize(("variable", "value", "least"), [
+    ("GRIDBOT_OUTBOX_KEEP_DAYS", "6", 7), ("GRIDBOT_OUTBOX_KEEP_DAYS", "0", 7), ("GRIDBOT_OUTBOX_KEEP_DAYS", "-30", 7),
+    ("GRIDBOT_OUTBOX_KEEP_DAYS", "一年", 7), ("GRIDBOT_OUTBOX_KEEP_DAYS", "365d", 7),
+    ("GRIDBOT_NOTICE_KEEP_DAYS", "30", 62),  # this month's mass sends are counted from the recipients' rows
+])
+def test_a_bad_keep_days_is_refused_in_one_chinese_line(variable, value, least):
     with pytest.raises(SettingsError) as refused:
-        Settings.from_env(BASE | {"GRIDBOT_OUTBOX_KEEP_DAYS": value})
+        Settings.from_env(BASE | {variable: value})
     (problem,) = refused.value.problems
     assert startup_texts.setting(problem) == (
-        f"GRIDBOT_OUTBOX_KEEP_DAYS 必须是不少于 7 的天数（如 365），或 off（发过的消息记录一直保留）；现在是“{value}”。")
+        f"{variable} 必须是不少于 {least} 的天数（如 365），或 off（一直保留）；现在是“{value}”。")
 
 
 @pytest.mark.parametrize(("content", "kind", "line"), [

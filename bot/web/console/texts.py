@@ -322,6 +322,7 @@ NOTICE_REFRESH = "发送已有结果：刷新页面，看每位收件人的状�
 NOTICE_RECIPIENT_STATES = {"pending": "待发", "sending": "发送中", "sent": "已发", "filtered": "被微信过滤",
                            "failed": "失败", "skipped": "未发送"}
 NO_RECIPIENTS = "没有符合条件的收件人。"
+NOTICE_RECIPIENTS_FORGOTTEN = "这条通知结束已超过保留期限，每位收件人的明细已删除；上面的统计数字保留。"
 NOTICE_FIXED_REASONS = {"outcome unknown: worker stopped during the send": "发送中断，无法确认是否送达"}
 # --- 系统设置: operator accounts, taxonomy, FAQ, template ids (manage_admin.py, manage_taxonomy.py, manage_faq.py) -
 ADMIN_NAV = "系统设置"
