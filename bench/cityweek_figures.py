@@ -179,4 +179,3 @@ def growth(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]
               for table, (rows, size) in after.items()}
     return dict(sorted(((table, change) for table, change in gained.items() if change["bytes"] > 0 or change["rows"]),
                        key=lambda item: -item[1]["bytes"]))
-

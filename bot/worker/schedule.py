@@ -12,7 +12,7 @@ import functools
 import logging
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -45,8 +45,8 @@ log = logging.getLogger(__name__)
 # WeChat retries a message within seconds; a day of keys is plenty.
 DEDUP_KEEP = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
-# A full batch of old messages or recipients forgotten means more are waiting (the years of history there may be when the setting
-# is first met): the next batch comes this soon, not in an hour, each a short transaction of its own.
+# A full batch of old messages or recipients forgotten means more are waiting (the years of history there may be
+# when the setting is first met): the next batch comes this soon, not in an hour, each a short transaction of its own.
 FORGET_AGAIN_AFTER = timedelta(seconds=10)
 CHECKPOINT_EVERY_S = 1.0
 # Photos to save: a second's delay costs nothing against WeChat's three days, and spares SQLite's write lock a
@@ -271,27 +271,26 @@ def purge_dedup(runtime: WorkerRuntime) -> int:
 def forget_old_messages(runtime: WorkerRuntime) -> int:
     """Forget a batch of outbox rows finished more than GRIDBOT_OUTBOX_KEEP_DAYS ago (storage.outbox.forget_finished);
     returns how many."""
-    keep_days = runtime.settings.outbox_keep_days
-    if keep_days is None:
-        return 0
-    with runtime.database.transaction() as session:
-        forgotten = outbox.forget_finished(session, runtime.clock() - timedelta(days=keep_days), outbox.FORGET_BATCH)
-    if forgotten:
-        log.info("outbox: forgot %d messages finished more than %d days ago", forgotten, keep_days)
-    return forgotten
+    return _forget_older_than(runtime, runtime.settings.outbox_keep_days, outbox.forget_finished, outbox.FORGET_BATCH,
+                              "outbox: forgot %d messages finished more than %d days ago")
 
 
 def forget_old_recipients(runtime: WorkerRuntime) -> int:
     """Forget a batch of the recipients of notices that ended more than GRIDBOT_NOTICE_KEEP_DAYS ago, their counts
     kept (storage.notice_records.forget_recipients); returns how many."""
-    keep_days = runtime.settings.notice_keep_days
+    return _forget_older_than(runtime, runtime.settings.notice_keep_days, notice_records.forget_recipients,
+                              notice_records.FORGET_BATCH,
+                              "notices: forgot %d recipients of notices that ended more than %d days ago")
+
+
+def _forget_older_than(runtime: WorkerRuntime, keep_days: int | None, forget: Callable[[Session, datetime, int], int],
+                       batch: int, logged: str) -> int:
     if keep_days is None:
-        return 0
+        return 0  # off: kept for ever
     with runtime.database.transaction() as session:
-        forgotten = notice_records.forget_recipients(session, runtime.clock() - timedelta(days=keep_days),
-                                                     notice_records.FORGET_BATCH)
+        forgotten = forget(session, runtime.clock() - timedelta(days=keep_days), batch)
     if forgotten:
-        log.info("notices: forgot %d recipients of notices that ended more than %d days ago", forgotten, keep_days)
+        log.info(logged, forgotten, keep_days)
     return forgotten
 
 
