@@ -141,13 +141,17 @@ def forget_recipients(session: Session, before: datetime, limit: int = FORGET_BA
     row per person: who exactly got it, the console's list of recipients, a 楼长's 已转达 a year late. The caller's
     `before` is at least 62 days back (GRIDBOT_NOTICE_KEEP_DAYS): a resident's 4 mass sends a month count from
     this month's rows.
+
+    The notice's row is locked (PostgreSQL; SQLite has one writer): two workers at once would otherwise both count
+    it, one of them after the other's first batch was gone, and the later, smaller tally would stay. The other
+    worker skips it.
     """
     ended_at = func.coalesce(Broadcast.finished_at, Broadcast.cancelled_at)
     notice = session.scalars(
         select(Broadcast).where(Broadcast.state.in_(ENDED), ended_at < before,
                                 select(BroadcastRecipient.id).where(BroadcastRecipient.broadcast_id == Broadcast.id)
                                 .exists())
-        .order_by(Broadcast.id).limit(1)).first()
+        .order_by(Broadcast.id).limit(1).with_for_update(of=Broadcast, skip_locked=True)).first()
     if notice is None:
         return 0
     if notice.tally is None:

@@ -4,6 +4,7 @@ answers (45065, 45009, 40130), job-finish events on the webhook, and the pace sh
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 
@@ -284,4 +285,24 @@ def test_a_notice_that_ended_long_ago_keeps_its_counts_when_its_recipients_are_f
                         worker_runtime.redis, worker_runtime.api, worker_runtime.clock)
     clock.advance(days=3650)
     assert schedule.forget_old_recipients(off) == 0 and recipient_rows(worker_runtime, recent) == 5
+
+
+def test_two_workers_forgetting_at_once_leave_one_notice_to_one_and_its_tally_whole(worker_runtime, clock,
+                                                                                    monkeypatch):
+    if worker_runtime.database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite lets one transaction at a time write: the second waits for the first")
+    number = send(worker_runtime)
+    work(worker_runtime)
+    before = progress(worker_runtime, number)
+    clock.advance(days=366)
+    monkeypatch.setattr(notice_records, "FORGET_BATCH", 2)
+    cutoff = clock() - timedelta(days=365)
+    # The executor outside the transaction: were the other worker to wait for the lock, the timeout ends the test
+    # (and the transaction) instead of both waiting for ever.
+    with ThreadPoolExecutor(1) as other_worker, worker_runtime.database.transaction() as session:
+        assert notice_records.forget_recipients(session, cutoff, 2) == 2
+        skipped = other_worker.submit(schedule.forget_old_recipients, worker_runtime)
+        assert skipped.result(timeout=10) == 0  # the notice is locked: the other skips it, it does not wait
+    assert [schedule.forget_old_recipients(worker_runtime) for _ in range(3)] == [2, 1, 0]
+    assert progress(worker_runtime, number) == replace(before, recipients_forgotten=True)
 
