@@ -117,6 +117,7 @@ def relayed(conversation: Conversation, arguments: Arguments) -> Reply:
         new = notice_records.confirm_relayed(conversation.session, lead, notice, conversation.now)
     except NotFound:
         return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
-    except NotAllowed:
-        return Reply(texts.NOT_FOR_YOU.format(number=notice.number))
+    except NotAllowed as refused:
+        refusal = texts.RELAY_TOO_LATE if refused.reason == "forgotten" else texts.NOT_FOR_YOU
+        return Reply(refusal.format(number=notice.number))
     return Reply((texts.RELAYED if new else texts.ALREADY_RELAYED).format(number=notice.number))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from handlers import community_texts as lead_texts
 from handlers import notice_texts, staff_texts
 from storage import notice_planning, notice_records
-from storage.models import Broadcast, Resident, Staff, StaffRole
+from storage.models import Broadcast, NoticeState, Resident, Staff, StaffRole
 from storage.notice_planning import Limits, Request
 from tests.support.personas import BUILDING_LEAD, OPERATOR, RESIDENT, WANG, ZHANG
 
@@ -71,6 +72,19 @@ def test_a_building_lead_confirms_they_passed_a_notice_on(wechat, seeded, clock)
     with seeded.transaction() as session:
         shown = notice_records.progress(session, notice_records.find(session, number))
     assert shown.confirmed_by_building_leads == 1
+
+
+def test_a_building_lead_is_told_a_notice_that_ended_long_ago_is_past_confirming(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        request = Request("幸福里社区/第一网格/阳光花园/3号楼", "明天上午停水", audience="all", urgent=True, kind="停水")
+        notice = notice_planning.store(session, notice_planning.plan(session, request, Limits(template_id="t"),
+                                                                     clock()), clock())
+        number, notice.state, notice.finished_at = notice.number, NoticeState.DONE, clock()
+    clock.advance(days=366)
+    with seeded.transaction() as session:  # its recipients forgotten, as the worker does after GRIDBOT_NOTICE_KEEP_DAYS
+        while notice_records.forget_recipients(session, clock() - timedelta(days=365)):
+            pass
+    assert wechat.send(LEAD, f"已转达 {number}") == notice_texts.RELAY_TOO_LATE.format(number=number)
 
 
 def test_a_resident_opts_out_of_ordinary_notices_and_back_in(wechat, seeded):
