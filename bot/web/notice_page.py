@@ -33,10 +33,10 @@ def notice(number: str) -> Response:
     return _page(body, status)
 
 
-unavailable.answer_with(blueprint, lambda: _page(notice_texts.PAGE_UNAVAILABLE, 503))  # try again in a moment
+unavailable.answer_with(blueprint, lambda: _page(notice_texts.PAGE_UNAVAILABLE))  # the 503 and its headers: there
 
 
-def _page(body: str, status: int) -> Response:
+def _page(body: str, status: int = 200) -> Response:
     response = Response(body, status=status, mimetype="text/html")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

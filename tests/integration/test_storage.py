@@ -386,7 +386,8 @@ def test_forgetting_old_messages_reads_them_and_not_the_months_of_history_kept(d
                 ":long_ago", "%(long_ago)s" if postgres else ":long_ago"),
             {"at": at, "long_ago": at - timedelta(days=400)})
         session.connection().exec_driver_sql("ANALYZE outbox")
-    deletes = statements_of(database, lambda session: outbox.forget_finished(session, clock() - timedelta(days=365)))
+    deletes, _ = statements_of(
+        database, lambda session: outbox.forget_finished(session, clock() - timedelta(days=365)), "DELETE")
     assert len(deletes) == len(outbox.FINISHED)
     with database.transaction() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 50_000
@@ -400,8 +401,9 @@ def test_forgetting_old_messages_reads_them_and_not_the_months_of_history_kept(d
             assert pages_read(database, statement, parameters) < 20
 
 
-def statements_of(database, work, verb: str = "DELETE"):  # type: ignore[no-untyped-def]
-    """The statements starting with `verb` (with their parameters) that `work` runs in a transaction."""
+def statements_of(database, work, verb: str):  # type: ignore[no-untyped-def]
+    """The statements starting with `verb` (with their parameters) that `work` runs in a transaction, and what it
+    returned."""
     statements = []
 
     def keep(_connection, _cursor, statement, parameters, _context, _executemany):  # type: ignore[no-untyped-def]
@@ -411,10 +413,10 @@ def statements_of(database, work, verb: str = "DELETE"):  # type: ignore[no-unty
     event.listen(database.engine, "before_cursor_execute", keep)
     try:
         with database.transaction() as session:
-            work(session)
+            result = work(session)
     finally:
         event.remove(database.engine, "before_cursor_execute", keep)
-    return statements
+    return statements, result
 
 
 def selects_of(database, work, analyze: str):  # type: ignore[no-untyped-def]
@@ -424,19 +426,7 @@ def selects_of(database, work, analyze: str):  # type: ignore[no-untyped-def]
         with database.engine.connect() as connection:
             connection.exec_driver_sql(f"ANALYZE {analyze}")
             connection.commit()
-    statements = []
-
-    def keep(_connection, _cursor, statement, parameters, _context, _executemany):  # type: ignore[no-untyped-def]
-        if statement.lstrip().startswith("SELECT"):
-            statements.append((statement, parameters))
-
-    event.listen(database.engine, "before_cursor_execute", keep)
-    try:
-        with database.transaction() as session:
-            result = work(session)
-    finally:
-        event.remove(database.engine, "before_cursor_execute", keep)
-    return statements, result
+    return statements_of(database, work, "SELECT")
 
 
 def pages_read(database, statement, parameters) -> int:  # type: ignore[no-untyped-def]
