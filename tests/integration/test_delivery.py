@@ -14,7 +14,7 @@ from storage import outbox
 from storage.models import OutboxMessage, OutboxStatus
 from tests.support.database import appeal
 from tests.support.personas import LI, WANG, ZHANG
-from tests.support.worker import with_redis_refusing, work
+from tests.support.worker import TICKET, with_redis_refusing, work
 
 pytestmark = pytest.mark.postgres
 
@@ -30,7 +30,7 @@ def outbox_rows(database):
 
 def test_a_new_appeal_reaches_the_grid_members_and_nobody_else(wechat, worker_runtime, fake_wechat):
     reply = wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
-    ticket = reply.split("编号：")[1].split("\n")[0]
+    ticket = ticket_of(reply)
     assert fake_wechat.calls(CUSTOM_SEND) == []  # the webhook itself never calls out
     assert work(worker_runtime) == 2
     sent = fake_wechat.calls(CUSTOM_SEND)
@@ -292,12 +292,13 @@ def test_with_the_keep_days_off_every_sent_message_stays(wechat, worker_runtime,
 
 
 def ticket_of(reply: str) -> str:
-    return reply.split("编号：")[1].split("\n")[0]
+    """The ticket number a receipt gives."""
+    return TICKET.search(reply).group(0)  # type: ignore[union-attr]
 
 
 def test_after_dispatch_the_resident_sees_it_with_the_grid(wechat, worker_runtime):
     reply = wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
-    ticket = reply.split("编号：")[1].split("\n")[0]
+    ticket = ticket_of(reply)
     work(worker_runtime)
     timeline = wechat.send("o1", f"查询 {ticket}")
     assert "状态：已转交网格员" in timeline and "已转交网格员办理" in timeline
