@@ -11,6 +11,7 @@ import requests
 
 from bot.cli import preflight
 from bot.cli.support import fail, read_settings
+from bot.demo import DEFAULT_PORT, DEFAULT_WEBHOOK
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def serve_fake(host: str, port: int, **options: Any) -> None:
 @click.option("--openid", required=True, help="the resident (or staff) openid to send as")
 @click.option("--safe", is_flag=True, help="AES-encrypt the message (the default when WECHAT_AES_KEY is set)")
 @click.option("--plain", is_flag=True, help="send plaintext, as WeChat does for an account in plain mode")
-@click.option("--url", default="http://127.0.0.1:8000/wechat", show_default=True, help="the webhook")
+@click.option("--url", default=DEFAULT_WEBHOOK, show_default=True, help="the webhook")
 @click.option("--voice", is_flag=True, help="send TEXT as a voice message's recognition")
 @click.option("--image", is_flag=True, help="send an image")
 @click.option("--location", metavar="LAT,LON", help="send a location (TEXT is its label)")
@@ -105,7 +106,7 @@ def _simulated_message(server, openid, text, voice, image, location, event, key)
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 to let another machine reach it")
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 def demo(host: str, port: int) -> None:
     """Everything on one machine: SQLite, embedded Redis, webhook, worker, fake WeChat API, demo data."""
     from bot.demo.run import DemoError, run_demo

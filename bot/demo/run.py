@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import now_utc
-from bot.demo import history, street
+from bot.demo import DEFAULT_WEBHOOK, history, street
 from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
 from bot.settings import COMPAT, DEMO_TOKEN, PLAIN, SAFE, Settings
 from nlp import load_taxonomy
@@ -307,6 +307,8 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
         webhook = f"http://<本机对外地址>:{port}/wechat（本机访问：{local_url}）"
     else:
         webhook = f"http://{host}:{port}/wechat"
+    # The guide's simulate lines work as printed on any port: simulate's own default is the default port's webhook.
+    simulate = f"{gridbot} simulate" + ("" if local_url == DEFAULT_WEBHOOK else f" --url {local_url}")
     token_source = "来自环境变量" if settings.wechat_token != DEMO_TOKEN else f"演示默认值 {DEMO_TOKEN}"
     print(
         f"""
@@ -323,65 +325,65 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
       密码每次启动随机生成（--host 0.0.0.0 时同一网络的人也能打开控制台）；另建账号：gridbot user add
 
 在另一个终端试试：
-  {gridbot} simulate --openid o1 "3号楼电梯坏了，物业一直不来修"
+  {simulate} --openid o1 "3号楼电梯坏了，物业一直不来修"
       o1 已绑定 幸福里社区·第一网格 3号楼1单元：回复编号、类别、网格；网格员张伟、李娜收到新诉求（见模拟接口页面）
-  {gridbot} simulate --openid o1 我的诉求
-  {gridbot} simulate --openid o1 --plain "楼道灯坏了好几天了"     （明文消息：安全模式下被拒绝，HTTP 403）
-  {gridbot} simulate --openid o3 "小区门口垃圾堆了三天没人清"
+  {simulate} --openid o1 我的诉求
+  {simulate} --openid o1 --plain "楼道灯坏了好几天了"     （明文消息：安全模式下被拒绝，HTTP 403）
+  {simulate} --openid o3 "小区门口垃圾堆了三天没人清"
       o3 是新居民：诉求先暂存，机器人引导绑定住址，回复序号即可（如 1、1、1、1）
-  {gridbot} simulate --openid o4 --event SCAN --key {scene}      （扫楼栋二维码一步绑定）
-  {gridbot} simulate --openid o5 "3号楼的电梯又坏了，上下楼很不方便"
+  {simulate} --openid o4 --event SCAN --key {scene}      （扫楼栋二维码一步绑定）
+  {simulate} --openid o5 "3号楼的电梯又坏了，上下楼很不方便"
       o5 是 o1 同楼的邻居（3号楼2单元）：照常受理，并提示同楼已有相同诉求；回复 1 加入，之后同步收到办理进展
-  {gridbot} simulate --openid o5 1
-  {gridbot} simulate --openid o1 "居住证在哪里办？"
+  {simulate} --openid o5 1
+  {simulate} --openid o1 "居住证在哪里办？"
       政策咨询：问答库（docs/faq-sample.csv）里有的问题立即答复；没解决再发“转人工”，登记为诉求
-  {gridbot} simulate --openid o1 帮助
-  {gridbot} simulate --openid o7 "有人晕倒了"
+  {simulate} --openid o1 帮助
+  {simulate} --openid o7 "有人晕倒了"
       紧急情况：回复第一行就是要打的电话（120）和马上该做的事；任务卡标【紧急】立即发给网格全员和社区操作员
-  {gridbot} simulate --openid o1 --voice "我的诉求。"      （语音识别带句号的指令照样认得）
-  {gridbot} simulate --openid o1 "电梯还没修好！！"        （催办：回复办理状态并提醒承办人，不另立新诉求）
-  {gridbot} simulate --openid o6 "1.小区门口路灯坏了 2.垃圾桶满了没人倒"
+  {simulate} --openid o1 --voice "我的诉求。"      （语音识别带句号的指令照样认得）
+  {simulate} --openid o1 "电梯还没修好！！"        （催办：回复办理状态并提醒承办人，不另立新诉求）
+  {simulate} --openid o6 "1.小区门口路灯坏了 2.垃圾桶满了没人倒"
       一条消息几件事：回复里列出每件事，再发“分开”各自登记（各自的类别和网格员），发“不用了”一起办理
-  {gridbot} simulate --openid o6 分开
+  {simulate} --openid o6 分开
 
 网格员（张伟 demo_staff_zhangwei、李娜 demo_staff_lina，网格长 王强 demo_staff_wangqiang）在同一公众号办理：
-  {gridbot} simulate --openid demo_staff_lina "接单 编号"
-  {gridbot} simulate --openid demo_staff_lina "进展 编号 已联系电梯维保公司"
-  {gridbot} simulate --openid demo_staff_lina "办结 编号 已修好"   （随后 --image 发现场照片）
-  {gridbot} simulate --openid o1 1                                 （居民评价：1 满意 / 2 基本满意 / 3 不满意）
-  {gridbot} simulate --openid o1 "不太满意，修了好几天"             （也可以直接说：不满意会重新打开，原话转给承办人）
-  {gridbot} simulate --openid demo_staff_zhangwei "退回 编号 不是本网格的事"
-  {gridbot} simulate --openid demo_staff_sunli 我的任务                （退回的诉求排在最前）
-  {gridbot} simulate --openid demo_staff_sunli "改派 1 第二网格"        （改派给网格或网格员，也可 gridbot reassign 编号 第二网格）
-  {gridbot} simulate --openid demo_staff_sunli "合并 编号 目标编号"   （操作员孙丽：同一问题的两条诉求并为一条；网格长也可以）
-  {gridbot} simulate --openid demo_staff_sunli "拆分 编号"              （撤销合并，诉求重新派发）
-  {gridbot} simulate --openid o1 "有个事情想反映一下"                    （自动分类没把握：进入待分类）
-  {gridbot} simulate --openid demo_staff_sunli 待分类                    （操作员看待分类诉求和机器建议）
-  {gridbot} simulate --openid demo_staff_sunli "分类 编号 小区治理"      （改正类别；改正会存为训练样本）
+  {simulate} --openid demo_staff_lina "接单 编号"
+  {simulate} --openid demo_staff_lina "进展 编号 已联系电梯维保公司"
+  {simulate} --openid demo_staff_lina "办结 编号 已修好"   （随后 --image 发现场照片）
+  {simulate} --openid o1 1                                 （居民评价：1 满意 / 2 基本满意 / 3 不满意）
+  {simulate} --openid o1 "不太满意，修了好几天"             （也可以直接说：不满意会重新打开，原话转给承办人）
+  {simulate} --openid demo_staff_zhangwei "退回 编号 不是本网格的事"
+  {simulate} --openid demo_staff_sunli 我的任务                （退回的诉求排在最前）
+  {simulate} --openid demo_staff_sunli "改派 1 第二网格"        （改派给网格或网格员，也可 gridbot reassign 编号 第二网格）
+  {simulate} --openid demo_staff_sunli "合并 编号 目标编号"   （操作员孙丽：同一问题的两条诉求并为一条；网格长也可以）
+  {simulate} --openid demo_staff_sunli "拆分 编号"              （撤销合并，诉求重新派发）
+  {simulate} --openid o1 "有个事情想反映一下"                    （自动分类没把握：进入待分类）
+  {simulate} --openid demo_staff_sunli 待分类                    （操作员看待分类诉求和机器建议）
+  {simulate} --openid demo_staff_sunli "分类 编号 小区治理"      （改正类别；改正会存为训练样本）
   无人接单的诉求 {DEMO_UNCLAIMED_MINUTES} 分钟后升级给网格长（演示设置，正式默认 30 分钟）。
 
 模板消息：居民 o8 两天前反映了 {quiet_ticket}（2号楼楼道灯），之后没再发消息，48 小时回复窗口已关闭：
-  {gridbot} simulate --openid demo_staff_lina "接单 {quiet_ticket}"
+  {simulate} --openid demo_staff_lina "接单 {quiet_ticket}"
       o8 的“已接单”通知以模板消息发出（模拟接口页面显示“模板 {template_id}”）：全部居民通知共用
       GRIDBOT_RESIDENT_TEMPLATE_ID 这一个模板（编号、状态、时间）；没有配置时窗口关闭后的通知发不出去
   curl -s http://127.0.0.1:{port}/healthz?detail=1        （配置提醒，如居民通知没有模板）
 
 广播通知：操作员孙丽给一个网格发通知，先看预览（每个渠道几人、谁不发、为什么），确认后由 worker 群发：
-  {gridbot} simulate --openid demo_staff_sunli "通知 幸福里社区/第一网格 本周六上午9点小区消防演练，请大家配合"
-  {gridbot} simulate --openid demo_staff_sunli "确认 发送"          （回复通知编号；居民的群发消息见模拟接口页面）
-  {gridbot} simulate --openid demo_staff_sunli "通知进度 编号"       （已发、被微信过滤、失败、未发送，到 100%）
-  {gridbot} simulate --openid demo_staff_louzhang "已转达 编号"     （楼长赵阿姨：已转告不用微信的邻居，计入通知）
-  {gridbot} simulate --openid o7 退订通知                          （一般通知不再发给 o7；紧急通知照发，订阅通知 恢复）
+  {simulate} --openid demo_staff_sunli "通知 幸福里社区/第一网格 本周六上午9点小区消防演练，请大家配合"
+  {simulate} --openid demo_staff_sunli "确认 发送"          （回复通知编号；居民的群发消息见模拟接口页面）
+  {simulate} --openid demo_staff_sunli "通知进度 编号"       （已发、被微信过滤、失败、未发送，到 100%）
+  {simulate} --openid demo_staff_louzhang "已转达 编号"     （楼长赵阿姨：已转告不用微信的邻居，计入通知）
+  {simulate} --openid o7 退订通知                          （一般通知不再发给 o7；紧急通知照发，订阅通知 恢复）
   公开全文：http://127.0.0.1:{port}/n/编号                          （模板消息点开看到的页面，不含任何个人信息）
 
 聚焦办：同一楼栋 7 天内 3 件同类诉求（小区 5 件、网格 8 件）自动立为聚焦事项，网格长和社区操作员收到提醒：
-  {gridbot} simulate --openid o1 "3号楼停水了，一整天没水"     （再用 --openid o5、--openid o6 各发一次，都住 3号楼）
-  {gridbot} simulate --openid demo_staff_wangqiang 聚焦       （结案：结案 案号 处理说明）
+  {simulate} --openid o1 "3号楼停水了，一整天没水"     （再用 --openid o5、--openid o6 各发一次，都住 3号楼）
+  {simulate} --openid demo_staff_wangqiang 聚焦       （结案：结案 案号 处理说明）
 
 楼长：赵阿姨 demo_staff_louzhang 是阳光花园 3号楼的楼长，替不用微信的邻居反映问题（代报），进展和评价都由她转达：
-  {gridbot} simulate --openid demo_staff_louzhang "代报 2单元 王奶奶家水管漏水了"   （按单元登记，派给第一网格）
-  {gridbot} simulate --openid demo_staff_louzhang "代报 3-2-501 门口堆满了杂物"     （门牌：只有接单人看得到全号）
-  {gridbot} simulate --openid demo_staff_louzhang 帮助           （楼长的指令；接单、我的任务等网格员指令会被婉拒）
+  {simulate} --openid demo_staff_louzhang "代报 2单元 王奶奶家水管漏水了"   （按单元登记，派给第一网格）
+  {simulate} --openid demo_staff_louzhang "代报 3-2-501 门口堆满了杂物"     （门牌：只有接单人看得到全号）
+  {simulate} --openid demo_staff_louzhang 帮助           （楼长的指令；接单、我的任务等网格员指令会被婉拒）
 
 操作员在命令行办理（另开一个终端，先载入演示的设置；README“街道办的一个月”有完整的说明）：
   source {shlex.quote(str(operator_env))}
@@ -403,17 +405,17 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
 
 党建引领：o9 住阳光花园 2号楼，是在职党员，到居住小区报到；社区确认后领取志愿任务（领单）、攒积分（命令行的几步在
 上面 source 过演示设置的终端里运行）：
-  {gridbot} simulate --openid o9 党员报到                    （依次回复姓名和党组织）
-  {gridbot} simulate --openid o9 陈明
-  {gridbot} simulate --openid o9 市税务局第二党支部
+  {simulate} --openid o9 党员报到                    （依次回复姓名和党组织）
+  {simulate} --openid o9 陈明
+  {simulate} --openid o9 市税务局第二党支部
   {gridbot} members pending                                （待确认的报到）
   {gridbot} members confirm 陈明                            （也可以由操作员孙丽在聊天里回复：确认报到 陈明）
   {gridbot} wishes add --scope 幸福里社区/第一网格 --text "独居的刘奶奶想请人帮忙换个厨房灯泡"   （打印心愿编号 W…）
-  {gridbot} simulate --openid o9 可领任务                    （本小区的微心愿和适合志愿者的诉求，不含电话和门牌）
-  {gridbot} simulate --openid o9 "领单 心愿编号"               （一件事只有一人领得到；网格员张伟、李娜收到提醒）
-  {gridbot} simulate --openid o9 "完成 心愿编号 已帮刘奶奶换好灯泡"   （随后 --image 发照片）
-  {gridbot} simulate --openid demo_staff_zhangwei "确认完成 心愿编号"   （网格员核实后确认，陈明得积分）
-  {gridbot} simulate --openid o9 我的积分
+  {simulate} --openid o9 可领任务                    （本小区的微心愿和适合志愿者的诉求，不含电话和门牌）
+  {simulate} --openid o9 "领单 心愿编号"               （一件事只有一人领得到；网格员张伟、李娜收到提醒）
+  {simulate} --openid o9 "完成 心愿编号 已帮刘奶奶换好灯泡"   （随后 --image 发照片）
+  {simulate} --openid demo_staff_zhangwei "确认完成 心愿编号"   （网格员核实后确认，陈明得积分）
+  {simulate} --openid o9 我的积分
   {gridbot} points report --month {month}                  （本月积分：每人按规则、冲正、兑换、余额）
   {gridbot} org posts --scope 幸福里社区                     （谁担任什么：小区党支部、楼长、单元长、党员中心户、志愿者）
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -174,6 +175,21 @@ def simulate(demo: Demo, *args: str, **env: str) -> subprocess.CompletedProcess[
     return gridbot("simulate", "--url", demo.webhook, *args, env=clean_env(demo.data_dir, **env))
 
 
+def guide_line(demo: Demo, ending: str) -> str:
+    """The guide's `gridbot simulate` line that ends with `ending`."""
+    lines = [line.strip() for line in demo.output.splitlines() if " simulate " in line and line.strip().endswith(ending)]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def run_as_printed(demo: Demo, line: str) -> subprocess.CompletedProcess[str]:
+    """A guide line run as a user pasting it would, the gridbot command in front replaced by this interpreter's."""
+    words = shlex.split(line)
+    result = gridbot(*words[words.index("simulate"):], env=clean_env(demo.data_dir))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
 def stop_with_ctrl_c(demo: Demo, whole_group: bool) -> float:
     """SIGINT to the demo (or, like a terminal's Ctrl-C, to its whole process group); seconds until it exited."""
     started = time.monotonic()
@@ -244,6 +260,11 @@ def test_the_demo_files_appeals_from_simulate_notifies_the_grid_and_stops_cleanl
         time.sleep(0.2)
     assert [(t["template_id"], t["data"]["keyword1"]["value"]) for t in templates] == [("DEMO_RESIDENT_NOTICE", quiet)]
     assert requests.get(f"http://127.0.0.1:{demo.port}/healthz?detail=1", timeout=5).json()["warnings"] == []
+
+    # A guide line run exactly as printed reaches this demo, whose port is not simulate's default.
+    printed = guide_line(demo, "--openid o1 我的诉求")
+    assert "--url" in printed
+    assert TICKET.search(run_as_printed(demo, printed).stdout)
 
     elapsed = stop_with_ctrl_c(demo, whole_group=False)
 
