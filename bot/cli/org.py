@@ -115,14 +115,17 @@ def _echo_csv(communities: list[CommunityNode]) -> None:
     import csv
     import io
 
+    from bot.sheets.excel_text import csv_row
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["街道", "社区", "网格", "模式", "成员", "小区", "楼栋", "楼栋ID", "单元数", "居民数"])
     for community in communities:
         for grid in community.grids:
             for building in grid.buildings:
-                writer.writerow([community.street, community.name, grid.name, grid.mode, grid.members,
-                                 building.compound, building.name, building.id, building.units, building.residents])
+                writer.writerow(csv_row([community.street, community.name, grid.name, grid.mode, grid.members,
+                                         building.compound, building.name, building.id, building.units,
+                                         building.residents]))
     click.echo(out.getvalue(), nl=False)
 
 

@@ -49,6 +49,7 @@ def org_posts(scope_path: str | None, as_json: bool, csv_file: Path | None) -> N
     import csv
     import json
 
+    from bot.sheets.excel_text import csv_row
     from storage import chain
     from storage.queries import Scope
 
@@ -59,7 +60,7 @@ def org_posts(scope_path: str | None, as_json: bool, csv_file: Path | None) -> N
             with csv_file.open("w", encoding="utf-8-sig", newline="") as out:
                 writer = csv.writer(out)
                 writer.writerow(texts.POSTS_CSV_HEADER)
-                writer.writerows(texts.post_row(post) for post in found)
+                writer.writerows(csv_row(texts.post_row(post)) for post in found)
         except OSError as error:
             fail(texts.EXPORT_UNWRITABLE.format(path=csv_file, reason=error.strerror or error))
         click.echo(texts.POSTS_EXPORTED.format(n=len(found), path=csv_file))

@@ -8,6 +8,7 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.sheets.excel_text import csv_row
 from handlers import staff_texts
 from storage.privacy import mask_personal_numbers
 from storage.queries import Listed
@@ -58,5 +59,5 @@ def _snippet(content: str) -> str:
 
 def _lines(table: Sequence[Sequence[object]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(table)
+    csv.writer(buffer).writerows(csv_row(row) for row in table)
     return buffer.getvalue()

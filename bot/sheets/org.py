@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+from bot.sheets.excel_text import append_as_text
 from bot.sheets.table import Columns, TableFileError, read_table, read_table_data
 from storage.org_import import COLUMNS, REQUIRED, OrgRow, row_of
 
@@ -35,5 +36,5 @@ def write_org_rows(path: Path | str, rows: Sequence[OrgRow]) -> None:
     sheet.title = "组织架构"
     sheet.append(list(COLUMNS.values()))
     for row in rows:
-        sheet.append([getattr(row, name) for name in COLUMNS])
+        append_as_text(sheet, [getattr(row, name) for name in COLUMNS])
     workbook.save(path)

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from bot.sheets.appeals_csv import CSV_BOM
+from bot.sheets.excel_text import append_as_text, csv_row
 from handlers.staff_texts import role_title
 from storage.points_report import Person, Report
 
@@ -51,7 +52,7 @@ def points_csv(report: Report) -> str:
     writer = csv.writer(buffer)
     writer.writerow(header(report))
     for person in (*report.people, report.total):
-        writer.writerow(cells(report, person))
+        writer.writerow(csv_row(cells(report, person)))
     return CSV_BOM + buffer.getvalue()
 
 
@@ -64,8 +65,8 @@ def write_points_report(report: Report, path: Path) -> None:
     sheet.title = "积分"
     sheet.append(header(report))
     for person in report.people:
-        sheet.append(cells(report, person))
-    sheet.append(cells(report, report.total))
+        append_as_text(sheet, cells(report, person))
+    append_as_text(sheet, cells(report, report.total))
     for cell in (*sheet[1], *sheet[sheet.max_row]):
         cell.font = Font(bold=True)
     sheet.freeze_panes = sheet.cell(row=2, column=len(FIXED) + 1)

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.sheets.excel_text import append_as_text
 from storage.monthly_report import Line, Report
 from storage.rates import LOCAL_ZONE
 
@@ -88,8 +89,8 @@ def _table(sheet: Worksheet, keys: tuple[str, ...], labels: list[tuple[str, ...]
 
 
 def _row(sheet: Worksheet, label: tuple[str, ...], line: Line) -> None:
-    sheet.append([*label, *(getattr(line.counts, field) for _, field in COUNTS),
-                  *(getattr(line.rates, field) for _, field in RATES)])
+    append_as_text(sheet, [*label, *(getattr(line.counts, field) for _, field in COUNTS),
+                           *(getattr(line.rates, field) for _, field in RATES)])
     for (name, _), cell in zip(RATES, sheet[sheet.max_row][len(label) + len(COUNTS):], strict=True):
         cell.number_format = POINTS if name == SCORE else PERCENT
 

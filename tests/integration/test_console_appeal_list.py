@@ -122,6 +122,16 @@ def test_the_export_is_the_filtered_list_as_csv_for_excel(app, monkeypatch):
     assert "13812345678" not in body and "138****5678" in body
 
 
+def test_the_export_keeps_what_a_resident_wrote_as_text_not_as_an_excel_formula(app, runtime, clock):
+    with runtime.database.transaction() as session:
+        grid_id = session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
+                                  .where(Community.name == HEPING, Grid.name == FIRST)).one()
+        session.add(new_appeal("F-FORMULA", grid_id, clock(), content="=cmd|' /C calc'!A0 楼道灯坏了"))
+    body = logged_in(app, "street").get("/console/appeals.csv").get_data().decode("utf-8")
+    row = next(line for line in body.splitlines() if line.startswith("F-FORMULA,"))
+    assert row.endswith(",'=cmd|' /C calc'!A0 楼道灯坏了")
+
+
 def test_the_export_follows_the_filters_and_the_scope(app):
     person = logged_in(app, "xingfuli")
     body = person.get("/console/appeals.csv?channel=voice").get_data().decode("utf-8")

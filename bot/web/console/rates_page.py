@@ -14,6 +14,7 @@ from flask import Response, g, render_template, request
 
 from bot.day_words import read_day
 from bot.sheets.appeals_csv import CSV_BOM
+from bot.sheets.excel_text import csv_row
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, login_required, runtime
 from handlers.rate_words import change, label, percent, points
@@ -60,7 +61,7 @@ def rates_export() -> Any:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns(unit))
-    writer.writerows(cells(row) for row in ranked.rows)
+    writer.writerows(csv_row(cells(row)) for row in ranked.rows)
     if ranked.rows:
         writer.writerow(cells(ranked.total, total=True))
     filename = texts.RATES_FILENAME.format(unit=unit.value, first=period.first_day, last=period.last_day)
