@@ -167,7 +167,10 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) 
         cells_by_name = {name: values.get(name, "") for name in columns.headers}
         rows.append(TableRow(line, _filled_down(cells_by_name, rows[-1].cells if rows else None, columns)))
     if positions is None:
-        raise TableFileError(texts.empty_file(str(path), list(columns.headers.values())))
+        headers = list(columns.headers.values())
+        if before_header:  # lines, but none of them names a column: no header row, or not separated by commas
+            raise TableFileError(texts.no_header(str(path), headers))
+        raise TableFileError(texts.empty_file(str(path), headers))
     return rows
 
 

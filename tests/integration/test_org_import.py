@@ -166,6 +166,26 @@ def test_a_header_without_data_rows_imports_nothing_and_fails(database, database
     assert "只有表头，没有数据行" in result.stderr
 
 
+@pytest.mark.parametrize("lines", [
+    SMALL[1:],  # the header row left out
+    [line.replace(",", ";") for line in SMALL],  # saved with semicolons
+])
+def test_a_file_with_rows_but_no_header_row_says_so_instead_of_calling_it_empty(database, database_url, tmp_path,
+                                                                              lines):
+    result = gridbot_import(database_url, write(tmp_path / "org.csv", lines))
+
+    assert result.exit_code == 1
+    assert "找不到表头" in result.stderr and "是空的" not in result.stderr
+    assert counts(database) == EMPTY
+
+
+def test_a_file_of_blank_lines_is_empty(database, database_url, tmp_path):
+    result = gridbot_import(database_url, write(tmp_path / "org.csv", ["", ",,,,,", ""]))
+
+    assert result.exit_code == 1
+    assert "是空的" in result.stderr
+
+
 def test_a_fresh_deployment_is_migrated_before_the_import(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh' / 'gridbot.db'}"
 
