@@ -248,7 +248,9 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
     try:
         write_report(made, file)
     except OSError as error:
-        fail(texts.CANNOT_WRITE.format(file=file, reason=error.strerror or error))
+        from handlers.operator_texts import os_reason
+
+        fail(texts.CANNOT_WRITE.format(file=file, reason=os_reason(error)))
     total = made.total
     click.echo(texts.REPORT_DONE.format(
         file=file, month=f"{period.first_day:%Y-%m}", grids=len(made.grids), members=len(made.members),

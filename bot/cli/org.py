@@ -146,7 +146,9 @@ def org_export(file: Path, scope_path: str | None) -> None:
     try:
         write_org_rows(file, rows)
     except OSError as error:
-        fail(org_texts.EXPORT_UNWRITABLE.format(path=file, reason=error.strerror or error))
+        from handlers.operator_texts import os_reason
+
+        fail(org_texts.EXPORT_UNWRITABLE.format(path=file, reason=os_reason(error)))
     buildings = len({(row.street, row.community, row.grid, row.compound, row.building) for row in rows})
     click.echo(org_texts.EXPORT_DONE.format(rows=len(rows), buildings=buildings, path=file))
 

@@ -62,7 +62,9 @@ def org_posts(scope_path: str | None, as_json: bool, csv_file: Path | None) -> N
                 writer.writerow(texts.POSTS_CSV_HEADER)
                 writer.writerows(csv_row(texts.post_row(post)) for post in found)
         except OSError as error:
-            fail(texts.EXPORT_UNWRITABLE.format(path=csv_file, reason=error.strerror or error))
+            from handlers.operator_texts import os_reason
+
+            fail(texts.EXPORT_UNWRITABLE.format(path=csv_file, reason=os_reason(error)))
         click.echo(texts.POSTS_EXPORTED.format(n=len(found), path=csv_file))
     elif as_json:
         click.echo(json.dumps([texts.post_json(post) for post in found], ensure_ascii=False, indent=1))

@@ -61,7 +61,9 @@ def _write_posters(found: list[BuildingCode], out_dir: Path, as_json: bool) -> l
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        fail(org_texts.CODES_OUT_UNWRITABLE.format(directory=out_dir, reason=error.strerror or error))
+        from handlers.operator_texts import os_reason
+
+        fail(org_texts.CODES_OUT_UNWRITABLE.format(directory=out_dir, reason=os_reason(error)))
     settings = read_settings()
     api = WeChatAPI.from_settings(settings, connect(settings))
     written, created = [], 0
@@ -77,7 +79,9 @@ def _write_posters(found: list[BuildingCode], out_dir: Path, as_json: bool) -> l
         try:
             write_poster(out_dir / poster_name(code.building_id, code.label), code.qr_url or "", code.label)
         except OSError as error:
-            fail(org_texts.CODES_OUT_UNWRITABLE.format(directory=out_dir, reason=error.strerror or error))
+            from handlers.operator_texts import os_reason
+
+            fail(org_texts.CODES_OUT_UNWRITABLE.format(directory=out_dir, reason=os_reason(error)))
         written.append(code)
     click.echo(org_texts.CODES_WRITTEN.format(count=len(written), directory=out_dir, created=created,
                                               reused=len(written) - created), err=as_json)

@@ -48,7 +48,9 @@ def report(month_text: str, scope_path: str | None, file: Path | None) -> None:
     try:
         write_points_report(made, file)
     except OSError as error:
-        fail(texts.CANNOT_WRITE.format(file=file, reason=error.strerror or error))
+        from handlers.operator_texts import os_reason
+
+        fail(texts.CANNOT_WRITE.format(file=file, reason=os_reason(error)))
     click.echo(texts.REPORT_WRITTEN.format(file=file, month=month, n=len(made.people), net=made.total.net))
 
 

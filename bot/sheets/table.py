@@ -66,7 +66,7 @@ def read_table(path: Path | str, columns: Columns) -> list[TableRow]:
     except PermissionError:
         raise TableFileError(texts.no_permission(str(path))) from None
     except OSError as error:
-        raise TableFileError(texts.file_unreadable(str(path), error.strerror or str(error))) from None
+        raise TableFileError(texts.file_unreadable(str(path), texts.os_reason(error))) from None
     return read_table_data(data, path, columns)
 
 

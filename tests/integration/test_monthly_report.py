@@ -112,3 +112,8 @@ def test_a_bad_month_or_file_is_refused_in_one_line(november, clock, database_ur
     nowhere = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(tmp_path / "no" / "a.xlsx")],
                                  obj=clock, env=env)
     assert nowhere.exit_code == 1 and "无法写入" in nowhere.output
+    assert "文件或目录不存在" in nowhere.output and "No such file" not in nowhere.output  # the OS's reason in Chinese
+    (tmp_path / "folder.xlsx").mkdir()
+    folder = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(tmp_path / "folder.xlsx")],
+                                obj=clock, env=env)
+    assert folder.exit_code == 1 and "这是一个目录" in folder.output
