@@ -3,7 +3,7 @@ report. Each command parses its options, makes one call into storage/, and print
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,7 @@ from bot.cli import appeals_texts as texts
 from bot.cli.appeals_output import appeal_json, appeal_table, record_lines
 from bot.cli.support import fail, operator_transaction
 from bot.clock import Clock, now_utc
+from bot.day_words import read_day
 from bot.sheets.appeals_csv import appeal_csv
 from storage.tickets import LOCAL_ZONE
 
@@ -21,12 +22,15 @@ if TYPE_CHECKING:
 
     from storage.queries import Scope
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 
-
-def _since(date: datetime | None) -> datetime | None:
-    """A --since date as the start of that day in Beijing time."""
-    return date.replace(tzinfo=LOCAL_ZONE) if date is not None else None
+def _since_day(_context: click.Context, _option: click.Parameter, typed: str | None) -> datetime | None:
+    """A --since date as the start of that day in Beijing time; a day that is none gets one Chinese line."""
+    if typed is None:
+        return None
+    day = read_day(typed.strip())
+    if day is None:
+        fail(texts.BAD_SINCE.format(text=typed))
+    return datetime.combine(day, time(), LOCAL_ZONE)
 
 
 def _scope(session: Session, path: str | None) -> Scope:
@@ -63,7 +67,8 @@ def appeals_group() -> None:
 @click.option("--unclaimed", is_flag=True, help="dispatched, nobody has claimed it yet")
 @click.option("--returned", is_flag=True, help="returned (退回) by a grid, waiting for 改派")
 @click.option("--pending-binding", is_flag=True, help="held until the resident binds an address")
-@click.option("--since", type=DATE, help="filed on or after this day (YYYY-MM-DD, Beijing time)")
+@click.option("--since", callback=_since_day, metavar="YYYY-MM-DD",
+              help="filed on or after this day (Beijing time)")
 @click.option("--json", "as_json", is_flag=True, help="JSON for tools (English keys)")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV for Excel (Chinese headers, UTF-8 with BOM)")
 @click.pass_obj
@@ -77,7 +82,7 @@ def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None
 
     if as_json and as_csv:
         raise click.UsageError("--json and --csv: choose one")
-    wanted = queries.AppealFilter(_statuses(status), overdue, unclaimed, returned, pending_binding, _since(since))
+    wanted = queries.AppealFilter(_statuses(status), overdue, unclaimed, returned, pending_binding, since)
     now = (clock or now_utc)()
     try:
         with operator_transaction() as session:
@@ -184,7 +189,8 @@ def outbox_group() -> None:
 
 
 @outbox_group.command("failed")
-@click.option("--since", type=DATE, help="only notices made on or after this day (YYYY-MM-DD, Beijing time)")
+@click.option("--since", callback=_since_day, metavar="YYYY-MM-DD",
+              help="only notices made on or after this day (Beijing time)")
 @click.option("--json", "as_json", is_flag=True, help="JSON for tools")
 @click.option("--retry", "retry_id", type=int, metavar="ID", help="send notice ID again (the same row: never twice)")
 @click.pass_obj
@@ -201,7 +207,7 @@ def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, re
             if retry_id is not None:
                 outbox.requeue(session, retry_id, (clock or now_utc)())
             else:
-                found = outbox.undelivered(session, _since(since))
+                found = outbox.undelivered(session, since)
                 click.echo(failed_json(found) if as_json else "\n".join(failed_lines(found)))
     except outbox.NotRetriable as refused:
         if refused.status is None:

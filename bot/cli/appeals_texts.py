@@ -24,6 +24,7 @@ STATUS_WORDS: dict[str, AppealStatus] = {
 STATUS_SEPARATORS = re.compile(r"[,，、\s]+")
 BAD_STATUS = "不认识的状态“{word}”。可用：{known}（可用逗号分隔多个）"
 BAD_SCOPE = "没有找到“{name}”。可能是：{candidates}"
+BAD_SINCE = "--since 的日期请写成 YYYY-MM-DD，如 2026-12-01（日历上有的一天）；收到“{text}”。"
 NO_SCOPE = "没有找到“{name}”：请写街道、社区或网格的名称，如 幸福里社区 或 幸福里社区·第一网格。"
 NO_APPEALS = "没有符合条件的诉求。"
 LISTED = "共 {count} 条诉求。"

@@ -102,6 +102,15 @@ def test_bad_options_are_refused_in_one_chinese_line(day, database_url, clock):
     assert "Traceback" not in unknown.output + unclear.output + nowhere.output
 
 
+@pytest.mark.parametrize("command", [("appeals", "list"), ("outbox", "failed")])
+@pytest.mark.parametrize("typed", ["2026-02-29", "2026/11/22", "昨天"])
+def test_a_since_that_is_no_day_is_refused_in_one_chinese_line(day, database_url, clock, command, typed):
+    result = gridbot(database_url, clock, *command, "--since", typed)
+
+    assert result.exit_code == 1
+    assert result.output.strip() == f"--since 的日期请写成 YYYY-MM-DD，如 2026-12-01（日历上有的一天）；收到“{typed}”。"
+
+
 def test_show_gives_the_operator_everything_with_the_phone_masked_and_the_read_audited(
         wechat, day, seeded, database_url, clock, monkeypatch):
     wechat.send("o7", "我的电话 13912345678")
