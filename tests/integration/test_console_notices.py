@@ -219,6 +219,17 @@ def test_an_urgent_scheduled_notice_previews_its_header_and_its_time(app, clock)
     assert "发送时间：" + at.replace("T", " ") in page and "确认定时发送" in page
 
 
+def test_a_scheduled_notice_previews_the_number_it_is_given_on_confirming_today(app, runtime, clock):
+    tomorrow = (clock() + timedelta(days=1)).astimezone(LOCAL_ZONE)
+    person = logged_in(app, "xingfuli")
+    page = preview(person, at=tomorrow.strftime("%Y-%m-%dT%H:%M")).get_data(as_text=True)
+    response, _ = send(person, at=tomorrow.strftime("%Y-%m-%dT%H:%M"))
+
+    number = response.headers["Location"].split("/console/notices/", 1)[1].split("?", 1)[0]
+    assert f"（通知编号 {number[:7]}××××。" in page
+    assert tomorrow.strftime("%y%m%d") not in number
+
+
 @pytest.mark.parametrize(("username", "scope"), [
     ("xingfuli", HEPING), ("xingfuli", "幸福街道"), ("xingfuli", "全部"), ("xingfuli", f"{HEPING}/{FIRST}"),
     ("street", "平安社区"), ("street", "全部"),

@@ -219,9 +219,10 @@ def _form(composed: Composed, places: list[str], refusal: str | None = None) -> 
 
 
 def _preview(composed: Composed, planned: Plan, refusal: str | None = None) -> str:
-    """What a resident (and a staff member) will read, with the number it gets on sending shown as its form."""
-    day = planned.send_at.astimezone(LOCAL_ZONE).strftime("%y%m%d")
-    number = texts.NOTICE_NUMBER_LATER.format(day=day)
+    """What a resident (and a staff member) will read, with the number it gets on sending shown as its form: the
+    number is dated the day it is confirmed (today), not the day a scheduled notice goes out."""
+    today = runtime().clock().astimezone(LOCAL_ZONE).strftime("%y%m%d")
+    number = texts.NOTICE_NUMBER_LATER.format(day=today)
     request_ = planned.request
     reads = {"resident": notice_texts.message(number, request_.text.strip(), request_.urgent, request_.kind),
              "staff": notice_texts.message(number, request_.text.strip(), request_.urgent, request_.kind, True)}
