@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.notice_texts import REFUSALS, STATE_NAMES, skipped_line
+from handlers.notice_texts import AUDIENCE_NAMES, CHANNEL_NAMES, REFUSALS, STATE_NAMES, skipped_line
 from storage.notice_planning import NoticeRefused
 from storage.notice_records import Progress
 from storage.staff import UnclearPlace
@@ -15,7 +15,7 @@ NEEDS_YES = "没有终端可以确认：请先看过预览（不加 --yes 在终
 STORED = "通知 {number} 已保存，worker 会按计划发送。查看进度：gridbot notice status {number} --watch"
 PREVIEW_HEADING = "通知预览："
 UNKNOWN_NOTICE = "没有编号为 {number} 的通知。用 gridbot notice list 查看已有的通知。"
-ALREADY_FINISHED = "通知 {number} 已经{state}，不能再撤销。"
+ALREADY_FINISHED = "通知 {number} 的状态是“{state}”，不能再撤销。"
 CANCELLED = "通知 {number} 已撤销：{count} 人不会再收到（已交给微信的部分无法收回）。"
 NO_NOTICES = "还没有通知。"
 WAITING_QUOTA = "微信当日接口配额已用完（45009），剩余部分明天 0 点后继续发送。"
@@ -42,11 +42,13 @@ def unclear_place(error: UnclearPlace) -> str:
 def status_lines(shown: Progress) -> list[str]:
     """`gridbot notice status` without --json."""
     lines = [f"通知 {shown.number}：{STATE_NAMES.get(shown.state, shown.state)}，{shown.percent}%",
-             f"范围：{shown.scope}（{shown.audience}）{'，紧急：' + (shown.kind or '') if shown.urgent else ''}",
+             f"范围：{shown.scope}（{AUDIENCE_NAMES.get(shown.audience, shown.audience)}）"
+             f"{'，紧急：' + (shown.kind or '') if shown.urgent else ''}",
              f"共 {shown.recipients} 人：已发 {shown.sent}，被微信过滤 {shown.filtered}，失败 {shown.failed}，"
              f"未发送 {shown.skipped}，待发 {shown.pending}",
-             "按渠道：" + "，".join(f"{name} 已发 {counts['sent']} 失败 {counts['failed']}"
-                                   for name, counts in shown.by_channel.items() if counts["sent"] or counts["failed"])]
+             "按渠道：" + ("，".join(f"{CHANNEL_NAMES.get(name, name)} 已发 {counts['sent']} 失败 {counts['failed']}"
+                                    for name, counts in shown.by_channel.items() if counts["sent"] or counts["failed"])
+                          or "还没有发出")]
     if shown.author:
         lines.append(f"发布人：{shown.author}")
     if shown.confirmed_by_building_leads:

@@ -43,6 +43,8 @@ def test_send_with_yes_prints_the_number_and_the_preview_and_the_worker_sends_it
     assert (shown["number"], shown["state"], shown["sent"], shown["recipients"]) == (number, "done", 5, 5)
     assert shown["by_channel"] == {"mass": {"sent": 5, "failed": 0}, "template": {"sent": 0, "failed": 0},
                                    "custom": {"sent": 0, "failed": 0}}
+    lines = gridbot(database_url, clock, "notice", "status", number).output.splitlines()
+    assert lines[1] == f"范围：{GRID}（居民）" and lines[3] == "按渠道：群发 已发 5 失败 0"
     watched = gridbot(database_url, clock, "notice", "status", number, "--watch")
     assert "100%" in watched.output
     listed = gridbot(database_url, clock, "notice", "list", "--json")
@@ -79,5 +81,6 @@ def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
     cancelled = gridbot(database_url, clock, "notice", "cancel", number)
     assert cancelled.exit_code == 0 and "5 人不会再收到" in cancelled.output
     again = gridbot(database_url, clock, "notice", "cancel", number)
-    assert again.exit_code == 1 and "已撤销" in again.output
+    assert again.exit_code == 1 and again.output.strip() == f"通知 {number} 的状态是“已撤销”，不能再撤销。"
+    assert "按渠道：还没有发出" in gridbot(database_url, clock, "notice", "status", number).output
     assert "没有编号" in gridbot(database_url, clock, "notice", "status", "N2611229999").output
