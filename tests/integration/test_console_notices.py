@@ -407,7 +407,7 @@ def test_cancel_stops_every_pending_recipient_and_refuses_a_second_time(app, run
     shown = progress(runtime, number)
     assert (shown.state, shown.pending, shown.skipped) == ("cancelled", 0, GRID_REACH)
     again = person.client.post(f"/console/notices/{number}/cancel", data={"csrf_token": person.token("/console/")})
-    assert again.status_code == 409 and "不能撤销" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "这条通知的状态是“已撤销”，没有待发的部分，不能撤销。" in again.get_data(as_text=True)
 
 
 def test_a_delivered_notice_cannot_be_cancelled(app, runtime, worker_runtime, fake_wechat, numbers):
@@ -417,6 +417,7 @@ def test_a_delivered_notice_cannot_be_cancelled(app, runtime, worker_runtime, fa
     assert progress(runtime, number).state == "done"
     response = person.client.post(f"/console/notices/{number}/cancel", data={"csrf_token": person.token("/console/")})
     assert response.status_code == 409 and progress(runtime, number).state == "done"
+    assert "这条通知的状态是“已完成”" in response.get_data(as_text=True)
 
 
 def test_a_scheduled_notice_from_the_console_waits_for_its_time(app, runtime, worker_runtime, fake_wechat, clock):
