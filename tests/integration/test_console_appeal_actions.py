@@ -96,6 +96,23 @@ def test_an_action_without_the_token_is_refused_and_changes_nothing(app, runtime
     assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
 
 
+@pytest.mark.parametrize(("action", "field"), [("note", "text"), ("reject", "reason"), ("reassign", "target")])
+def test_a_text_longer_than_the_form_allows_is_refused_in_chinese_and_changes_nothing(app, runtime, action, field):
+    response = post(logged_in(app, "xingfuli"), "G-XFL", action, {field: "字" * 250})
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "最多 200 字，您写了 250 字，没有保存。" in page and "Bad Request" not in page
+    assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
+    assert events(runtime.database, "G-XFL") == []
+
+
+def test_a_too_long_text_for_an_appeal_outside_the_scope_is_not_found(app, runtime):
+    response = post(logged_in(app, "xingfuli"), "G-HP", "note", {"text": "字" * 250})
+
+    assert response.status_code == 404 and "G-HP" not in response.get_data(as_text=True)
+
+
 def test_an_action_needs_a_login(app, runtime):
     visitor = browser(app)
     response = visitor.client.post("/console/appeals/G-XFL/reject",

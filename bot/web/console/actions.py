@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.wrappers import Response
 
 from bot.web.console import texts
 from bot.web.console.appeal_page import render_appeal
-from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
+from bot.web.console.guard import blueprint, in_scope_or_404, login_required, not_found, runtime
 from handlers import review as review_words
 from handlers import staff_texts
 from storage import console_users, joins, reassigning, rejecting, review, tasks
@@ -148,12 +149,31 @@ def message(ticket: str) -> Response | tuple[str, int]:
                                                                             runtime().clock()))
 
 
+class _TooLong(Exception):
+    """A field longer than the form's maxlength: a typed Chinese text can pass it while the input method composes."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"a field of {count} characters")
+        self.count = count
+
+
 def _field(name: str) -> str:
-    """A form field, its spaces tidied; a value longer than the form lets anyone type is refused outright."""
+    """A form field, its spaces tidied; a value longer than the form allows is refused with the appeal unchanged."""
     value = " ".join(request.form.get(name, "").split())
     if len(value) > FIELD_LIMIT:
-        abort(400)
+        raise _TooLong(len(value))
     return value
+
+
+@blueprint.errorhandler(_TooLong)
+def _too_long(error: _TooLong) -> tuple[str, int]:
+    """The appeal's page again with one line saying how long the text may be (only the actions raise it)."""
+    ticket = (request.view_args or {}).get("ticket", "")
+    try:
+        page = render_appeal(ticket, refusal=texts.ACTION_TEXT_TOO_LONG.format(limit=FIELD_LIMIT, count=error.count))
+    except HTTPNotFound as outside:  # an error handler's own abort is not handled again: answer as elsewhere
+        return not_found(outside)
+    return page, 400
 
 
 def _act(ticket: str, action: str, act: Act) -> Response | tuple[str, int]:
