@@ -107,6 +107,11 @@ def test_the_next_page_keeps_the_filters(app, monkeypatch):
     assert listed(person, link.split("?", 1)[1]) == {"F-100%"}
 
 
+@pytest.mark.parametrize("after", ["99999999999999999999999", "-99999999999999999999999", "9223372036854775808"])
+def test_a_page_link_edited_beyond_any_id_starts_from_the_first_page(app, after):
+    assert listed(logged_in(app, "street"), f"after={after}") == listed(logged_in(app, "street"))
+
+
 # --- the CSV export ----------------------------------------------------------------------------------------------
 
 def test_the_export_is_the_filtered_list_as_csv_for_excel(app, monkeypatch):

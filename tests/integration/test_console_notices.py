@@ -139,6 +139,11 @@ def test_a_notice_outside_the_part_is_not_found_on_every_route(app, runtime, num
     assert progress(runtime, numbers[place]).state == "scheduled"
 
 
+def test_a_recipients_page_link_edited_beyond_any_id_starts_from_the_first_page(app, numbers):
+    response = logged_in(app, "xingfuli").get(f"/console/notices/{numbers['XFL']}?after=99999999999999999999999")
+    assert response.status_code == 200 and 'id="notice-cancel"' in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("username", sorted(ACCOUNTS))
 def test_an_unknown_number_is_not_found_like_one_outside_the_part(app, username):
     person = logged_in(app, username)

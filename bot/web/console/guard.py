@@ -30,6 +30,7 @@ from storage.actors import Actor, ActorKind
 from storage.errors import NotAllowed
 from storage.models import ConsoleRole, ConsoleUser
 from storage.queries import Scope
+from storage.typed_ids import typed_id
 
 log = logging.getLogger(__name__)
 _View = TypeVar("_View", bound=Callable[..., Any])
@@ -238,6 +239,12 @@ def accepts_upload(max_bytes: int) -> Callable[[_View], _View]:
         view.max_upload = max_bytes  # type: ignore[attr-defined]
         return view
     return mark
+
+
+def page_after() -> int | None:
+    """The `after` of a keyset page link (the last id of the previous page); a value no row id can have, as in a
+    hand-edited link, starts from the first page instead of overflowing the database's integer."""
+    return typed_id(request.args.get("after", ""))
 
 
 def in_scope_or_404(found: _T | None) -> _T:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from bot.web.console import texts
-from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
+from bot.web.console.guard import blueprint, in_scope_or_404, login_required, page_after, runtime
 from handlers import notice_texts
 from handlers.staff_texts import ROLE_TITLES
 from storage import notice_overview, notice_records
@@ -33,7 +33,7 @@ def notices() -> str:
 @login_required
 def notice(number: str) -> str:
     """One notice: its text, a progress bar kept live by notices.js, its recipients, and cancel while any wait."""
-    after = request.args.get("after", type=int)
+    after = page_after()
     status = request.args.get("status") or None
     if status is not None and status not in set(RecipientStatus):
         abort(404)

@@ -10,7 +10,7 @@ from flask import Response, g, render_template, request, stream_with_context
 from bot.sheets import appeals_csv
 from bot.web.console import appeal_filters, texts
 from bot.web.console.appeal_page import render_appeal
-from bot.web.console.guard import admin_only, blueprint, login_required, runtime
+from bot.web.console.guard import admin_only, blueprint, login_required, page_after, runtime
 from handlers import review as review_words
 from storage import console_users, queries
 from storage.appeals import UNCLASSIFIED, Channel
@@ -46,7 +46,7 @@ def _scope_label(db: object) -> str:
 def appeals() -> str:
     """A queue's appeals within the operator's scope, narrowed by the filters, oldest first, a page at a time
     (keyset: `after` is the last id of the previous page)."""
-    after = request.args.get("after", type=int)
+    after = page_after()
     now = runtime().clock()
     with runtime().database.transaction() as db:
         wanted = appeal_filters.read(db, request.args)
