@@ -192,15 +192,20 @@ def outbox_group() -> None:
 @click.option("--since", callback=_since_day, metavar="YYYY-MM-DD",
               help="only notices made on or after this day (Beijing time)")
 @click.option("--json", "as_json", is_flag=True, help="JSON for tools")
-@click.option("--retry", "retry_id", type=int, metavar="ID", help="send notice ID again (the same row: never twice)")
+@click.option("--retry", "retry_typed", metavar="ID", help="send notice ID again (the same row: never twice)")
 @click.pass_obj
-def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, retry_id: int | None) -> None:
+def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, retry_typed: str | None) -> None:
     """List the notices that could not be delivered: to whom (masked), which notice, for which appeal, how many
     attempts, why (WeChat's error in words) and what to do; --retry ID queues one of them again."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.cli.appeals_output import failed_json, failed_lines
     from storage import outbox
+    from storage.typed_ids import typed_id
+
+    retry_id = typed_id(retry_typed) if retry_typed is not None else None
+    if retry_typed is not None and retry_id is None:
+        fail(texts.RETRY_REFUSED["missing"].format(id=retry_typed))
 
     try:
         with operator_transaction() as session:

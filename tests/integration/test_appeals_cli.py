@@ -162,3 +162,10 @@ def test_failed_notices_are_listed_with_the_reason_in_words_and_one_is_sent_agai
     assert unknown.exit_code == 1 and "可能已经收到" in unknown.output
     assert outbox_row(seeded, second).status == OutboxStatus.FAILED
     assert "发送失败的通知共 1 条" in gridbot(database_url, clock, "outbox", "failed").output
+
+
+@pytest.mark.parametrize("typed", ["99999999999999999999999", "abc", "-1"])
+def test_a_retry_of_an_id_no_row_can_have_is_refused_in_one_chinese_line(day, database_url, clock, typed):
+    result = gridbot(database_url, clock, "outbox", "failed", "--retry", typed)
+
+    assert result.exit_code == 1 and result.output.strip() == f"没有序号为 {typed} 的通知。"
