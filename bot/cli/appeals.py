@@ -218,7 +218,8 @@ def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, re
         if refused.status is None:
             fail(texts.RETRY_REFUSED["missing"].format(id=retry_id))
         key = "unknown" if refused.outcome_unknown else "not_failed"
-        fail(texts.RETRY_REFUSED[key].format(id=retry_id, status=refused.status))
+        fail(texts.RETRY_REFUSED[key].format(id=retry_id,
+                                             status=texts.OUTBOX_STATUS_NAMES.get(refused.status, refused.status)))
     except SQLAlchemyError as error:
         fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
     if retry_id is not None:

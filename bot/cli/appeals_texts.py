@@ -98,6 +98,9 @@ RETRY_REFUSED = {
     "not_failed": "#{id} 不是发送失败的通知（当前状态：{status}），无需重发。",
     "unknown": "#{id} 发送时中断，对方可能已经收到，不能自动重发；请直接联系对方确认。",
 }
+# An outbox row's status as RETRY_REFUSED names it (models.OutboxStatus).
+OUTBOX_STATUS_NAMES = {"pending": "待发送", "queued": "排队中", "sending": "发送中", "sent": "已发送",
+                       "failed": "发送失败", "digested": "已并入任务汇总"}
 # What went wrong, from the errcode WeChat answered (bot/wechat/api.py writes "errcode N" into the row's error).
 ERRCODE_REASONS: dict[int, tuple[str, str]] = {
     45015: ("回复时间超过限制：对方 48 小时内没有给公众号发过消息，客服消息发不出",

@@ -157,7 +157,7 @@ def test_failed_notices_are_listed_with_the_reason_in_words_and_one_is_sent_agai
     row = outbox_row(seeded, first)
     assert row.status == OutboxStatus.PENDING and row.idempotency_key == "t:window" and row.channel is None
     twice = gridbot(database_url, clock, "outbox", "failed", "--retry", str(first))
-    assert twice.exit_code == 1 and "不是发送失败的通知" in twice.output
+    assert twice.exit_code == 1 and f"#{first} 不是发送失败的通知（当前状态：待发送）" in twice.output
     unknown = gridbot(database_url, clock, "outbox", "failed", "--retry", str(second))
     assert unknown.exit_code == 1 and "可能已经收到" in unknown.output
     assert outbox_row(seeded, second).status == OutboxStatus.FAILED
