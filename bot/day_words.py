@@ -8,10 +8,12 @@ LATEST, far around anything gridbot has recorded or will, so every day and perio
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
+_DAY_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
 def read_day(typed: str) -> date | None:
@@ -21,3 +23,15 @@ def read_day(typed: str) -> date | None:
     except ValueError:
         return None
     return day if EARLIEST <= day <= LATEST else None
+
+
+def not_on_the_calendar(typed: str) -> bool:
+    """Written as YYYY-MM-DD, but a day the calendar lacks (2026-02-29, 2026-11-31, 2026-13-01): the refusal says
+    so, rather than ask for the form the person already used."""
+    if not _DAY_SHAPE.fullmatch(typed):
+        return False
+    try:
+        datetime.strptime(typed, "%Y-%m-%d")
+    except ValueError:
+        return True
+    return False

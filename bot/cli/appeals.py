@@ -13,7 +13,7 @@ from bot.cli import appeals_texts as texts
 from bot.cli.appeals_output import appeal_json, appeal_table, record_lines
 from bot.cli.support import fail, operator_transaction
 from bot.clock import Clock, now_utc
-from bot.day_words import read_day
+from bot.day_words import not_on_the_calendar, read_day
 from bot.sheets.appeals_csv import appeal_csv
 from storage.tickets import LOCAL_ZONE
 
@@ -29,7 +29,7 @@ def _since_day(_context: click.Context, _option: click.Parameter, typed: str | N
         return None
     day = read_day(typed.strip())
     if day is None:
-        fail(texts.BAD_SINCE.format(text=typed))
+        fail((texts.NO_SUCH_DAY if not_on_the_calendar(typed.strip()) else texts.BAD_SINCE).format(text=typed))
     return datetime.combine(day, time(), LOCAL_ZONE)
 
 

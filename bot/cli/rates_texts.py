@@ -6,7 +6,7 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.day_words import read_day
+from bot.day_words import not_on_the_calendar, read_day
 from handlers.rate_words import NONE, TOTAL, UNIT_NAMES, change, label, percent, points  # noqa: F401 (the table's words)
 from storage.tickets import LOCAL_ZONE
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 BOTH_DATES = "--from 和 --to 要一起给出（都不给就是本月）。"
 BAD_DATE = "日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{text}”。"
+NO_SUCH_DAY = "日历上没有 {text} 这一天，请核对日期。"
 BACKWARDS = "--to（{last}）不能早于 --from（{first}）。"
 DATABASE_FAILED = "读取数据库失败（{reason}），请稍后再试。"
 
@@ -80,7 +81,7 @@ def period_of(first: str | None, last: str | None, now: datetime) -> Period | st
     for text in (first, last):
         day = read_day(text.strip())
         if day is None:
-            return BAD_DATE.format(text=text)
+            return (NO_SUCH_DAY if not_on_the_calendar(text.strip()) else BAD_DATE).format(text=text.strip())
         days.append(day)
     if days[1] < days[0]:
         return BACKWARDS.format(first=first, last=last)

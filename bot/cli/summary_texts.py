@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.day_words import read_day
+from bot.day_words import not_on_the_calendar, read_day
 from storage.privacy import mask
 
 if TYPE_CHECKING:
     from storage.daily_summary import Planned
 
 BAD_DATE = "日期请写成 YYYY-MM-DD，如 2026-12-03；收到“{text}”。"
+NO_SUCH_DAY = "日历上没有 {text} 这一天，请核对日期。"
 FUTURE_DATE = "{day} 还没到：只能发今天或以前的简报（今天是 {today}）。"
 DATABASE_FAILED = "读取或写入数据库失败（{reason}），没有发送简报，请稍后再试。"
 NOBODY = "没有要收简报的人：网格长和操作员认证（绑定微信）后才能收到。"
@@ -37,7 +38,7 @@ def day_of(text: str | None, today: date) -> date | str:
         return today
     day = read_day(text.strip())
     if day is None:
-        return BAD_DATE.format(text=text)
+        return (NO_SUCH_DAY if not_on_the_calendar(text.strip()) else BAD_DATE).format(text=text.strip())
     if day > today:
         return FUTURE_DATE.format(day=day, today=today)
     return day

@@ -103,12 +103,15 @@ def test_bad_options_are_refused_in_one_chinese_line(day, database_url, clock):
 
 
 @pytest.mark.parametrize("command", [("appeals", "list"), ("outbox", "failed")])
-@pytest.mark.parametrize("typed", ["2026-02-29", "2026/11/22", "昨天"])
-def test_a_since_that_is_no_day_is_refused_in_one_chinese_line(day, database_url, clock, command, typed):
+@pytest.mark.parametrize(("typed", "says"), [
+    ("2026/11/22", "--since 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“2026/11/22”。"),
+    ("昨天", "--since 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“昨天”。"),
+    ("2026-02-29", "日历上没有 2026-02-29 这一天，请核对 --since 的日期。"),  # the form is right, the day is not
+])
+def test_a_since_that_is_no_day_is_refused_in_one_chinese_line(day, database_url, clock, command, typed, says):
     result = gridbot(database_url, clock, *command, "--since", typed)
 
-    assert result.exit_code == 1
-    assert result.output.strip() == f"--since 的日期请写成 YYYY-MM-DD，如 2026-12-01（日历上有的一天）；收到“{typed}”。"
+    assert result.exit_code == 1 and result.output.strip() == says
 
 
 def test_show_gives_the_operator_everything_with_the_phone_masked_and_the_read_audited(

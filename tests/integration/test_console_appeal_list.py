@@ -85,7 +85,8 @@ def test_a_community_operator_cannot_widen_the_list_by_naming_another_place(app)
 
 
 @pytest.mark.parametrize(("query", "words"), [
-    ("from=2026-13-01", "看不懂"),
+    ("from=2026-13-01", "日历上没有 2026-13-01 这一天"),
+    ("from=2026/03/01", "看不懂"),
     ("where=没有这个社区", "没有找到"),
     ("status=flying", "不认识这个状态"),
     ("channel=fax", "不认识这个渠道"),

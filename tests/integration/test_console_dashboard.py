@@ -224,7 +224,8 @@ def test_the_default_period_is_the_last_30_days(week):
 
 
 BAD_PERIODS = {
-    "from=2026-13-01&to=2026-11-22": "日期“2026-13-01”看不懂，请写成 2026-03-01 这样。",
+    "from=2026-13-01&to=2026-11-22": "日历上没有 2026-13-01 这一天，请核对日期。",
+    "from=2026/11/01&to=2026-11-22": "日期“2026/11/01”看不懂，请写成 2026-03-01 这样。",
     "from=2026-11-22&to=2026-11-01": "结束日期（2026-11-01）不能早于开始日期（2026-11-22）。",
     "from=2026-11-01": "开始和结束日期要一起给出（都不给就用默认时间段）。",
     "from=2024-01-01&to=2026-11-22": "时间段最长 366 天，请缩短后再试。",
@@ -261,7 +262,7 @@ def test_the_json_keeps_to_the_operators_scope(week):
 def test_the_json_refuses_bad_dates_with_one_chinese_line(week):
     response = logged_in(week, "street").get("/console/dashboard.json?from=2026-11-31&to=2026-12-01")
     assert response.status_code == 400
-    assert response.get_json() == {"error": "日期“2026-11-31”看不懂，请写成 2026-03-01 这样。"}
+    assert response.get_json() == {"error": "日历上没有 2026-11-31 这一天，请核对日期。"}
 
 
 # --- the rates page -------------------------------------------------------------------------------------------

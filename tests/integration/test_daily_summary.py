@@ -284,6 +284,7 @@ def test_the_cli_sends_now_once_and_refuses_a_bad_or_future_date(wednesday, data
     assert "今天已发过，未重发" in again and len(outbox_rows(wednesday)) == 5
     assert "2026-12-04 还没到" in refused(gridbot(database_url, MORNING, "--date", "2026-12-04"))
     assert "YYYY-MM-DD" in refused(gridbot(database_url, MORNING, "--date", "12月3日"))
+    assert "日历上没有 2026-02-29 这一天" in refused(gridbot(database_url, MORNING, "--date", "2026-02-29"))
 
 
 def test_people_off_duty_disabled_or_not_bound_get_no_summary(wednesday):

@@ -275,7 +275,8 @@ def test_the_cli_defaults_to_this_month_and_refuses_bad_dates(november, database
     this_month = _cli(database_url)
     assert this_month.exit_code == 0 and "2026-12-01 至 2026-12-31" in this_month.output
     for arguments, refusal in ((["--from", "2026-11-01"], "要一起给出"), (["--from", "2026-11-31", "--to", "2026-12-01"],
-                                                                         "YYYY-MM-DD"),
+                                                                         "日历上没有 2026-11-31 这一天"),
+                               (["--from", "2026/11/01", "--to", "2026-12-01"], "YYYY-MM-DD"),
                                (["--from", "2026-11-30", "--to", "2026-11-01"], "不能早于")):
         refused = _cli(database_url, *arguments)
         assert refused.exit_code == 1 and refusal in refused.output and "Traceback" not in refused.output

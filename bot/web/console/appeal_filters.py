@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.day_words import read_day
+from bot.day_words import not_on_the_calendar, read_day
 from bot.web.console import texts
 from handlers.resident_texts import LOCAL_ZONE
 from storage.appeals import Channel
@@ -100,7 +100,8 @@ def _day(word: str, following: bool = False) -> datetime | None:
         return None
     day = read_day(word)
     if day is None:
-        raise _Unreadable(texts.FILTER_BAD_DATE.format(value=word))
+        refusal = texts.NO_SUCH_DAY if not_on_the_calendar(word) else texts.FILTER_BAD_DATE
+        raise _Unreadable(refusal.format(value=word))
     return datetime.combine(day + timedelta(days=1 if following else 0), time(), LOCAL_ZONE)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, g, render_template, request
 
-from bot.day_words import read_day
+from bot.day_words import not_on_the_calendar, read_day
 from bot.sheets.appeals_csv import CSV_BOM
 from bot.sheets.excel_text import csv_row
 from bot.web.console import texts
@@ -108,7 +108,8 @@ def read_period(args: Mapping[str, str], default: Period) -> Period | str:
     for value in (first, last):
         day = read_day(value)
         if day is None:
-            return texts.PERIOD_BAD_DATE.format(value=value[:20])
+            refusal = texts.NO_SUCH_DAY if not_on_the_calendar(value) else texts.PERIOD_BAD_DATE
+            return refusal.format(value=value[:20])
         days.append(day)
     if days[1] < days[0]:
         return texts.PERIOD_BACKWARDS.format(first=first, last=last)
