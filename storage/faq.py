@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,11 @@ from storage.models import FaqAnswer, FaqDisabled, FaqEntry
 # 同义问法 cells separate phrasings as offices type lists: 、 ； ; ｜ | / ／ or a line break (Alt+Enter) in the
 # cell. Stored one per line, and split again when read, so rows imported before a separator was known are cut too.
 ALTERNATE_SEPARATORS = re.compile(r"[、；;｜|/／\n]")
+# What makes two written questions one: spaces, full-width forms and the closing mark (高龄补贴怎么申请？ is
+# 高龄补贴怎么申请). Two entries that differ only so are equally close to every question, and the matcher, which
+# answers only a clear winner, would answer neither.
+_QUESTION_NOISE = re.compile(r"\s+")
+_CLOSING_MARKS = "?？。.!！~～…"
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,11 @@ class Entry:
     def phrasings(self) -> tuple[str, ...]:
         """The question first, then its other phrasings."""
         return (self.question, *self.alternates)
+
+
+def question_key(question: str) -> str:
+    """The question as compared for sameness: NFKC, no spaces, no closing question or full stop marks."""
+    return _QUESTION_NOISE.sub("", unicodedata.normalize("NFKC", question)).rstrip(_CLOSING_MARKS)
 
 
 def split_alternates(cell: str) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.errors import DomainError, NotFound
-from storage.faq import split_alternates
+from storage.faq import question_key, split_alternates
 from storage.faq_import import FaqProblem, FaqRow, FaqRowError, validate
 from storage.models import FaqAnswer, FaqDisabled, FaqEntry
 
@@ -79,8 +79,10 @@ def _entry(session: Session, entry_id: int) -> FaqEntry:
 def _check(session: Session, entry: FaqRow, own_id: int | None) -> None:
     errors = validate([entry])
     if not errors:
-        other = session.scalars(select(FaqEntry.id).where(FaqEntry.question == entry.question)).first()
-        if other is not None and other != own_id:
+        key = question_key(entry.question)
+        other = next((stored.id for stored in session.scalars(select(FaqEntry).order_by(FaqEntry.id))
+                      if question_key(stored.question) == key and stored.id != own_id), None)
+        if other is not None:
             errors = [FaqRowError(entry.line, FaqProblem.DUPLICATE_QUESTION, "question", other_line=other)]
     if errors:
         raise FaqRefused(errors)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.db import BATCH_ROWS, Database
-from storage.faq import split_alternates
+from storage.faq import question_key, split_alternates
 from storage.models import FaqDisabled, FaqEntry
 
 # The file's column headers: FaqRow field -> header.
@@ -93,23 +93,28 @@ def validate(rows: Iterable[FaqRow]) -> list[FaqRowError]:
         row_errors = _field_errors(row)
         errors.extend(row_errors)
         if row.question and not row_errors:
-            first = first_line.setdefault(row.question, row.line)
+            first = first_line.setdefault(question_key(row.question), row.line)
             if first != row.line:
                 errors.append(FaqRowError(row.line, FaqProblem.DUPLICATE_QUESTION, "question", other_line=first))
     return sorted(errors, key=lambda error: error.line)
 
 
 def apply(session: Session, rows: Iterable[FaqRow], now: datetime) -> FaqImportReport:
-    """Create or update the (validated) rows' entries, keyed by question, in the caller's transaction."""
+    """Create or update the (validated) rows' entries, keyed by question, in the caller's transaction: the same
+    question written with another closing mark or spacing updates its entry (and takes the file's wording)."""
     rows = list(rows)
-    stored = {entry.question: entry for entry in session.scalars(
-        select(FaqEntry).where(FaqEntry.question.in_([row.question for row in rows]))
-    )}
+    entries = session.scalars(select(FaqEntry).order_by(FaqEntry.id)).all()  # a street's FAQ: hundreds at most
+    by_key: dict[str, FaqEntry] = {}
+    for stored_entry in entries:
+        by_key.setdefault(question_key(stored_entry.question), stored_entry)
+    exact = {stored_entry.question: stored_entry for stored_entry in entries}
     counts = dict.fromkeys(("created", "updated", "unchanged", "restored", "held"), 0)
     for row in rows:
         values: dict[str, object] = {"answer": row.answer, "alternates": "\n".join(split_alternates(row.alternates)),
                                      "category": row.category}
-        entry = stored.get(row.question)
+        entry = exact.get(row.question) or by_key.get(question_key(row.question))
+        if entry is not None and entry.question != row.question:
+            values["question"] = row.question
         if entry is None:
             session.add(FaqEntry(question=row.question, created_at=now, updated_at=now, active=True, **values))
             counts["created"] += 1
@@ -133,8 +138,9 @@ def apply(session: Session, rows: Iterable[FaqRow], now: datetime) -> FaqImportR
 
 def retire_missing(session: Session, questions: set[str], now: datetime, prune: bool) -> int:
     """How many active entries are not among `questions`; with prune they are switched off (never deleted)."""
+    keys = {question_key(question) for question in questions}
     missing = [entry for entry in session.scalars(select(FaqEntry).where(FaqEntry.active))
-               if entry.question not in questions]
+               if question_key(entry.question) not in keys]
     if prune:
         for entry in missing:
             entry.active, entry.disabled_reason, entry.updated_at = False, FaqDisabled.PRUNED, now

@@ -447,6 +447,7 @@ def test_an_entry_is_added_edited_and_deleted(app, runtime):
     ({"question": "电动车充电桩怎么申请", "answer": "答" * 601}, "“答案”太长"),
     ({"question": "怎么办\u200b居住证", "answer": "到派出所办理。"}, "不可见字符"),
     ({"question": "低保怎么申请", "answer": "到派出所办理。"}, "已经有这个问题了"),
+    ({"question": "低保 怎么申请？", "answer": "到派出所办理。"}, "已经有这个问题了"),  # the same, but for ？ and a space
 ])
 def test_an_entry_the_import_would_refuse_is_refused_and_nothing_changes(app, runtime, form, words):
     before = answers(runtime)

@@ -104,6 +104,23 @@ def test_importing_again_changes_only_the_changed_answers(database, database_url
     assert stored["居住证怎么办理"].updated_at == first["居住证怎么办理"].updated_at
 
 
+def test_the_same_question_with_a_question_mark_updates_its_entry_and_two_such_rows_are_refused(
+        database, database_url, clock, tmp_path):
+    gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "faq.csv", SMALL)))
+    first = entries(database)
+    marked = [HEADER, SMALL[1], SMALL[2].replace("高龄补贴怎么申请,80周岁以上", "高龄补贴怎么申请？ ,年满80周岁的")]
+
+    again = gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "marked.csv", marked)))
+    twice = gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "twice.csv", [*SMALL, marked[2]])))
+
+    assert again.stdout.startswith("问答导入完成（2 行）：新增 0 条，更新 1 条，未变 1 条。")
+    stored = entries(database)
+    assert set(stored) == {"居住证怎么办理", "高龄补贴怎么申请？"}
+    assert stored["高龄补贴怎么申请？"].id == first["高龄补贴怎么申请"].id
+    assert stored["高龄补贴怎么申请？"].answer.startswith("年满80周岁的")
+    assert twice.exit_code == 1 and "第 4 行：问题与第 3 行重复" in twice.stderr
+
+
 def test_bad_rows_are_all_reported_by_line_and_nothing_is_imported(database, database_url, clock, tmp_path):
     path = write(tmp_path / "bad.csv", [
         HEADER,
