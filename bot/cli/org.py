@@ -255,6 +255,8 @@ def grid_mode(words: tuple[str, ...], community_name: str | None) -> None:
 
     if len(words) != (1 if community_name else 2):
         fail(org_texts.GRID_MODE_ARGUMENTS)
+    if len(words) == 2 and words[0].strip() in dispatch.MODE_WORDS and words[1].strip() not in dispatch.MODE_WORDS:
+        words = (words[1], words[0])  # 派单 第一网格: the mode first, as the --community form writes it
     mode = words[-1].strip()
     wanted = dispatch.MODE_WORDS.get(mode)
     if wanted is None:

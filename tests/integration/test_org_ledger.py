@@ -207,12 +207,14 @@ def test_grid_list_and_a_mode_for_a_whole_community(seeded, database_url):
     assert done.exit_code == 0, done.output
     assert done.stdout.startswith("幸福里社区 的 2 个网格设为派单模式（其中 2 个原来不是）")
     assert gridbot(database_url, "grid", "mode", "和平社区·第一网格", "派单").exit_code == 0  # the old form
+    mode_first = gridbot(database_url, "grid", "mode", "派单", "和平社区·第二网格")  # the --community form's order
+    assert mode_first.exit_code == 0 and mode_first.stdout.startswith("已将 和平社区·第二网格 设为派单模式"), mode_first.output
 
     listed = gridbot(database_url, "grid", "list").stdout.splitlines()
 
     assert listed == ["网格\t模式\t在岗/成员\t未办结", "幸福里社区·第一网格\t派单\t3/3\t0",
                       "幸福里社区·第二网格\t派单\t1/1\t0", "和平社区·第一网格\t派单\t1/1\t0",
-                      "和平社区·第二网格\t抢单\t1/1\t0"]
+                      "和平社区·第二网格\t派单\t1/1\t0"]
     wrong = gridbot(database_url, "grid", "mode", "派单")
     assert wrong.exit_code == 1 and "--community" in wrong.stderr
 
