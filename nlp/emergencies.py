@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
+from nlp.cleaning import to_simplified
 from nlp.taxonomy import PHRASE_JOIN, Emergency, Taxonomy, normalize_text
 
 _NOISE = re.compile(r"\s+")  # voice recognition spaces words out ("着 火 了")
@@ -20,7 +21,8 @@ _NOISE = re.compile(r"\s+")  # voice recognition spaces words out ("着 火 了"
 
 def recognise(taxonomy: Taxonomy, text: str) -> Emergency | None:
     """The emergency `text` names, or None."""
-    folded = _NOISE.sub("", normalize_text(text))
+    # Phrases are simplified: "煤氣味" from a phone set to traditional characters is the same danger.
+    folded = _NOISE.sub("", to_simplified(normalize_text(text)))
     for emergency in taxonomy.emergencies:
         remaining = folded
         for phrase in emergency.not_phrases:

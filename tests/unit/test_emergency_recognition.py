@@ -41,6 +41,11 @@ def shipped() -> Taxonomy:
         ("3号楼电梯又不动了，困了好久", "lift"),
         ("我困电梯了", "lift"),
         ("有人困在电梯里", "lift"),
+        ("樓道裡有煤氣味", "gas"),
+        ("鄰居暈倒了", "medical"),
+        ("樓下冒煙了", "fire"),
+        ("著火了", "fire"),
+        ("有人困在電梯裡", "lift"),
     ],
 )
 def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, kind: str) -> None:
