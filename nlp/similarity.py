@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 
+from nlp.cleaning import to_simplified
 from nlp.taxonomy import normalize_text
 
 # At or above this, two appeals of the same building and category are offered as one (see the test pairs in
@@ -43,8 +44,7 @@ REPEAT_SIMILARITY = 0.85
 
 def significant_text(text: str) -> str:
     """The words that describe the problem: normalised, without the address, filler, digits and punctuation."""
-    folded = normalize_text(text)
-    folded = _ADDRESS.sub(" ", folded)
+    folded = _ADDRESS.sub(" ", _folded(text))
     folded = _FILLER.sub(" ", folded)
     return _NOT_A_WORD_CHARACTER.sub(" ", folded)
 
@@ -78,7 +78,12 @@ def numbers(text: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1024)
 def _all_grams(text: str) -> frozenset[str]:
-    return _grams(_PUNCTUATION.sub(" ", normalize_text(text)))
+    return _grams(_PUNCTUATION.sub(" ", _folded(text)))
+
+
+def _folded(text: str) -> str:
+    """Folded as the classifier reads it: half-width, lower case, simplified ("電梯壞了" is "电梯坏了")."""
+    return to_simplified(normalize_text(text))
 
 
 def _grams(folded: str) -> frozenset[str]:

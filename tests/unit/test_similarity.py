@@ -63,6 +63,11 @@ def test_full_width_and_case_fold_like_the_classifier():
     assert text_similarity("ＷＩＦＩ信号差", "wifi信号差") == 1.0
 
 
+def test_traditional_characters_fold_like_the_classifier():
+    assert text_similarity("電梯壞了，3號樓，老人上不去", "3号楼电梯坏了，物业一直不来修") >= SIMILAR_ENOUGH
+    assert is_repeat("3號樓電梯壞了，物業一直不來修", "3号楼电梯坏了，物业一直不来修")
+
+
 # --- is_repeat: one sender sending the same message again (folded into their open appeal) ------------------
 
 REPEATS = [
