@@ -145,7 +145,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", ("帮助", "help", "?", "菜单"), "帮助", "查看使用说明", Takes.NOTHING, _help),
     Command("my_appeals", ("我的诉求", "我的投诉", "我的工单"), "我的诉求", "查看最近5条诉求和状态", Takes.NOTHING,
             resident.my_appeals),
-    Command("show", ("查询", "查看", "进度"), "查询 编号", "查看一条诉求的办理进度", Takes.TICKET, resident.show),
+    Command("show", ("查询", "查看", "进度", "查一下"), "查询 编号", "查看一条诉求的办理进度", Takes.TICKET, resident.show),
     Command("cancel_appeal", ("撤销", "撤回"), "撤销 编号", "撤销自己提交的诉求", Takes.TICKET, resident.cancel),
     Command("chase", ("催办",), "催办 编号", "催促办理自己提交的诉求", Takes.TICKET, chase_command),
     Command("bind", ("绑定", "绑定地址", "修改地址", "更换地址", "我搬家了", "搬家了"), "绑定", "绑定或修改住址",
@@ -254,6 +254,9 @@ _SEPARATORS = ",，、:：;； \t\u3000"  # between the verb and what follows (�
 # Voice reads a ticket out in Chinese numerals (接单二六一二零二零零一四); ten or more in a row are digits.
 _SPOKEN = str.maketrans("〇零一二三四五六七八九幺两", "0012345678912")
 _SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两]{10,}")
+# What people say before a ticket: 查询编号G2612020014, 查询一下我的诉求 2612020014, 编号：G2612020014.
+_TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|单号)?[" + _SEPARATORS + r"]*")
+_STARTS_WITH_TICKET = re.compile(r"[Gg]?\d{10}")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -269,10 +272,12 @@ def parse(text: str) -> tuple[Command, str] | None:
         # verbs are CJK or ASCII, whose full-width forms normalise one character to one.
         after = original[len(verb):]
         rest = _spoken_digits(after.lstrip(_SEPARATORS).strip())
+        if command.takes in (Takes.TICKET, Takes.TICKET_TEXT):
+            rest = _without_label(rest)
         # Only the full verb takes words alone: "进 去看看" is no note on a task.
         if _names(command, rest, words_alone=verb == command.verbs[0] and after[:1] in _SEPARATORS):
             return command, rest
-    bare = _spoken_digits(cleaned)
+    bare = _without_label(_spoken_digits(cleaned))
     if normalize_ticket(bare) is not None and re.search(r"\d{10}", bare):
         return _BY_NAME["show"], bare
     return None
@@ -305,6 +310,14 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return _number_then_text(command.takes, rest) is not None or (command.bare_words and words_alone)
     # "认证码是多少" is a question, not a code
     return command.takes is not Takes.CODE or bool(_CODE_LIKE.fullmatch(unicodedata.normalize("NFKC", rest)))
+
+
+def _without_label(text: str) -> str:
+    """The ticket without the words people put before it ("编号G2612020014", "诉求编号：2612020014"); the
+    text itself when no ticket follows them, so a note starting with 诉求 keeps its words."""
+    label = _TICKET_LABEL.match(text)
+    unlabelled = text[label.end():] if label else text
+    return unlabelled if _STARTS_WITH_TICKET.match(unicodedata.normalize("NFKC", unlabelled)) else text
 
 
 def _spoken_digits(text: str) -> str:

@@ -56,6 +56,8 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "放弃吧",
     "领单是什么意思",
     "查询 W2611220001",  # a wish's number is no appeal's ticket
+    "查一下低保怎么办",
+    "查询编号G2612060006 谢谢",
 ])
 def test_sentences_that_start_like_a_command_are_not_one(text):
     assert parsed(text) is None
@@ -164,6 +166,17 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("确认完成 W2611220001", "confirm_task", Arguments(ticket="W2611220001")),
     ("可领任务", "open_tasks", Arguments()),
     ("发布心愿 为李奶奶换灯泡", "post_wish", Arguments(words="为李奶奶换灯泡")),
+    # The words people put before a ticket: still the command, never a new appeal.
+    ("查询编号G2612060006", "show", Arguments(ticket="G2612060006")),
+    ("查询编号：G2612060006", "show", Arguments(ticket="G2612060006")),
+    ("查询诉求G2612060006", "show", Arguments(ticket="G2612060006")),
+    ("查询一下我的诉求 2612060006", "show", Arguments(ticket="G2612060006")),
+    ("查一下G2612060006", "show", Arguments(ticket="G2612060006")),
+    ("编号G2612060006", "show", Arguments(ticket="G2612060006")),
+    ("诉求编号 2612060006。", "show", Arguments(ticket="G2612060006")),
+    ("撤销编号G2612060006", "cancel_appeal", Arguments(ticket="G2612060006")),
+    ("结 编号G2612060021 已修好", "resolve", Arguments(ticket="G2612060021", words="已修好")),
+    ("进展 诉求人不在家", "progress", Arguments(words="诉求人不在家")),  # a label only before a ticket
 ])
 def test_a_command_names_its_verb_and_hands_its_callback_the_parsed_arguments(text, command, arguments):
     assert parsed(text) == (command, arguments)
