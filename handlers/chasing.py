@@ -40,7 +40,7 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
     if latest is None:
         return Reply(texts.NOTHING_TO_CHASE)
     return Reply(texts.nothing_open(latest.ticket, latest.category,
-                                    texts.STATUS_NAMES.get(latest.status, latest.status)))
+                                    texts.status_name(latest.status, latest.category)))
 
 
 def chase_command(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -54,8 +54,8 @@ def _chase_ticket(conversation: Conversation, ticket: str) -> Reply:
     except NotFound:
         return Reply(texts.NOT_FOUND.format(ticket=ticket))
     if appeal.status not in OPEN_STATUSES:
-        return Reply(texts.CHASE_NOT_OPEN.format(ticket=ticket, status=texts.STATUS_NAMES.get(appeal.status,
-                                                                                                 appeal.status)))
+        return Reply(texts.CHASE_NOT_OPEN.format(ticket=ticket, status=texts.status_name(appeal.status,
+                                                                                          appeal.category)))
     return _chase(conversation, appeal, None)
 
 
@@ -79,6 +79,6 @@ def _chase(conversation: Conversation, appeal: Appeal, words: str | None) -> Rep
     session = conversation.session
     chased = chasing.chase(session, conversation.sender.id, appeal, words, conversation.now,
                             conversation.understanding.taxonomy.sensitive)
-    status = texts.STATUS_NAMES.get(appeal.status, appeal.status)
+    status = texts.status_name(appeal.status, appeal.category)
     handler = tasks.assignee_name(session, appeal)
     return Reply(texts.chase_reply(appeal.ticket, appeal.category, status, handler, chased.sent, chased.count))

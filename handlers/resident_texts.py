@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.privacy import mask_personal_numbers
 from nlp.chatter import Chatter
+from nlp.complaints import CATEGORY as COMPLAINT_CATEGORY
 from storage.notices import (
     ResidentAccepted,
     ResidentFollowPaused,
@@ -68,6 +69,23 @@ EVENT_NAMES = {
     "volunteer_confirmed": "志愿者的帮忙已确认",
     "volunteer_released": "志愿者因故不能前来，工作人员继续办理",
 }
+
+# A complaint about staff goes to the accused's leader, never to the grid's members: "已转交网格员" would tell the
+# resident it went to the very person they complained about.
+COMPLAINT_STATUS_NAMES = {**STATUS_NAMES, "dispatched": "已转交被投诉人的上级"}
+COMPLAINT_EVENT_NAMES = {**EVENT_NAMES, "dispatched": "已转交被投诉人的上级处理"}
+
+
+def status_name(status: str, category: str) -> str:
+    """The status as the resident reads it; a complaint's says who has it."""
+    names = COMPLAINT_STATUS_NAMES if category == COMPLAINT_CATEGORY else STATUS_NAMES
+    return names.get(status, status)
+
+
+def _event_name(action: str, category: str) -> str:
+    names = COMPLAINT_EVENT_NAMES if category == COMPLAINT_CATEGORY else EVENT_NAMES
+    return names.get(action, action)
+
 
 ATTACHMENT_NAMES = {"image": "图片", "location": "位置"}
 
@@ -188,6 +206,7 @@ HELP_LINE = "· {usage}：{summary}"
 
 
 COMPLAINT_HANDLED_BY = "您的投诉由被投诉人的上级（网格长或社区）处理，被投诉的工作人员看不到您的投诉。"
+COMPLAINT_CONTACT = "处理投诉的工作人员"
 
 
 def appeal_received(ticket: str, category: str, grid_label: str, response_hours: int, resolve_hours: int,
@@ -199,7 +218,7 @@ def appeal_received(ticket: str, category: str, grid_label: str, response_hours:
         f"类别：{_category(category)}{'·' + subcategory if subcategory else ''}\n"
         f"网格：{grid_label}\n"
         f"时限：{duration(response_hours)}内响应，{duration(resolve_hours)}内办结\n"
-        "接下来：网格员会尽快联系您，处理进展会通过本公众号通知您。"
+        f"接下来：{COMPLAINT_CONTACT if category == COMPLAINT_CATEGORY else '网格员'}会尽快联系您，处理进展会通过本公众号通知您。"
         f"回复“查询 {ticket}”可随时查看进度。"
     )
 
@@ -239,7 +258,7 @@ LIST_SNIPPET = 16  # characters of each appeal's words in 我的诉求: enough t
 
 def appeal_list(lines: list[tuple[str, str, str, datetime, str]]) -> str:
     """我的诉求: (ticket, category, status, created_at, content) newest first, each with the start of its words."""
-    rows = [f"{ticket}｜{_category(category, short=True)}｜{STATUS_NAMES.get(status, status)}｜{clock(at)}\n"
+    rows = [f"{ticket}｜{_category(category, short=True)}｜{status_name(status, category)}｜{clock(at)}\n"
             f"　{_excerpt(content, LIST_SNIPPET)}"
             for ticket, category, status, at, content in lines]
     return "您最近的诉求：\n" + "\n".join(rows) + "\n回复“查询 编号”查看详情。"
@@ -247,10 +266,10 @@ def appeal_list(lines: list[tuple[str, str, str, datetime, str]]) -> str:
 
 def appeal_detail(ticket: str, category: str, status: str, content: str, events: list[tuple[datetime, str, str | None]]) -> str:
     """查询: the appeal with its timeline, staff's notes included."""
-    steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note, NOTES_SHOWN)}"
+    steps = [f"{clock(at)} {_event_name(action, category)}{_note(action, note, NOTES_SHOWN)}"
              for at, action, note in events]
     return (
-        f"诉求 {ticket}\n类别：{_category(category, short=True)}\n状态：{STATUS_NAMES.get(status, status)}\n"
+        f"诉求 {ticket}\n类别：{_category(category, short=True)}\n状态：{status_name(status, category)}\n"
         f"内容：{_excerpt(content)}\n进度：\n" + "\n".join(steps)
     )
 

@@ -78,3 +78,14 @@ def test_chasing_up_or_adding_a_photo_to_an_unclaimed_complaint_never_reaches_th
     wechat.deliver(wechat.server.image(RESIDENT, create_time=wechat.now()))
     assert notices(seeded, "staff_chased", ticket) == sorted([WANG, OPERATOR])
     assert notices(seeded, "staff_material_added", ticket) == sorted([WANG, OPERATOR])
+
+
+def test_the_complainant_is_never_told_their_complaint_went_to_the_grid_members(wechat, seeded, clock):
+    reply, ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
+    assert "接下来：处理投诉的工作人员会尽快联系您" in reply and "网格员会" not in reply
+    shown = wechat.send(RESIDENT, f"查询 {ticket}")
+    assert "状态：已转交被投诉人的上级" in shown and "已转交被投诉人的上级处理" in shown
+    assert "已转交网格员" not in shown
+    listed = wechat.send(RESIDENT, "我的诉求")
+    assert f"{ticket}｜投诉工作人员｜已转交被投诉人的上级" in listed
+    assert "当前状态：已转交被投诉人的上级" in wechat.send(RESIDENT, f"催办 {ticket}")
