@@ -37,6 +37,7 @@ from handlers.arguments import Arguments
 from handlers.chasing import chase_command
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
+from nlp.cleaning import to_simplified
 from storage import staff as staff_store
 from storage.contact_input import DELETE_WORDS
 from storage.duty import names_a_day
@@ -264,7 +265,7 @@ def parse(text: str) -> tuple[Command, str] | None:
     """The command a message names and its argument; a bare ticket number means 查询."""
     original = text.strip(_EDGES) or text.strip()  # "？" alone is still 帮助
     cleaned = unicodedata.normalize("NFKC", original)
-    lowered = cleaned.lower()
+    lowered = _simplified(cleaned).lower()
     for verb, command in _VERBS:
         if not lowered.startswith(verb):
             continue
@@ -312,10 +313,17 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     return command.takes is not Takes.CODE or bool(_CODE_LIKE.fullmatch(unicodedata.normalize("NFKC", rest)))
 
 
+def _simplified(text: str) -> str:
+    """The text in simplified characters (查詢 is 查询), when that keeps one character for one: the words after
+    the verb are cut from the text as typed at the verb's length."""
+    simplified = to_simplified(text)
+    return simplified if len(simplified) == len(text) else text
+
+
 def _without_label(text: str) -> str:
     """The ticket without the words people put before it ("编号G2612020014", "诉求编号：2612020014"); the
     text itself when no ticket follows them, so a note starting with 诉求 keeps its words."""
-    label = _TICKET_LABEL.match(text)
+    label = _TICKET_LABEL.match(_simplified(text))  # one character for one: its end is the same in `text`
     unlabelled = text[label.end():] if label else text
     return unlabelled if _STARTS_WITH_TICKET.match(unicodedata.normalize("NFKC", unlabelled)) else text
 

@@ -58,6 +58,8 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "查询 W2611220001",  # a wish's number is no appeal's ticket
     "查一下低保怎么办",
     "查询编号G2612060006 谢谢",
+    "幫助一下",
+    "查詢一下低保怎麼辦",
 ])
 def test_sentences_that_start_like_a_command_are_not_one(text):
     assert parsed(text) is None
@@ -177,6 +179,13 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("撤销编号G2612060006", "cancel_appeal", Arguments(ticket="G2612060006")),
     ("结 编号G2612060021 已修好", "resolve", Arguments(ticket="G2612060021", words="已修好")),
     ("进展 诉求人不在家", "progress", Arguments(words="诉求人不在家")),  # a label only before a ticket
+    # Traditional characters name the same commands; the words stay as typed.
+    ("幫助", "help", Arguments()),
+    ("我的訴求。", "my_appeals", Arguments()),
+    ("查詢 G2612060029", "show", Arguments(ticket="G2612060029")),
+    ("查詢編號：G2612060029", "show", Arguments(ticket="G2612060029")),
+    ("撤銷 G2612060029", "cancel_appeal", Arguments(ticket="G2612060029")),
+    ("進展 G2612060029 已聯繫物業", "progress", Arguments(ticket="G2612060029", words="已聯繫物業")),
 ])
 def test_a_command_names_its_verb_and_hands_its_callback_the_parsed_arguments(text, command, arguments):
     assert parsed(text) == (command, arguments)
