@@ -25,6 +25,8 @@ import re
 import unicodedata
 from enum import StrEnum
 
+from nlp.cleaning import to_simplified
+
 
 class Chatter(StrEnum):
     GREETING = "greeting"
@@ -60,7 +62,7 @@ _EMPTY_WORDS = tuple(sorted((*_FILLERS, *_VAGUE_PLACES, *_VAGUE_STATES), key=len
 
 def chatter_of(text: str) -> Chatter | None:
     """What kind of not-a-problem the message is; None when it may be a problem (file it, or ask the FAQ)."""
-    folded = unicodedata.normalize("NFKC", text).lower()
+    folded = _folded(text)
     cleaned = _PUNCTUATION.sub("", folded)
     bare = folded.strip(" ，,。.!！?？~～").replace(" ", "")
     if bare in _EXACT:
@@ -74,9 +76,14 @@ def chatter_of(text: str) -> Chatter | None:
     return Chatter.FRAGMENT if _only_empty_words(cleaned) else None
 
 
+def _folded(text: str) -> str:
+    """Half-width, simplified, lower case: 謝謝 is 谢谢, 還沒修好 is 还没修好."""
+    return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+
+
 def is_fragment(text: str) -> bool:
     """Too little to act on: only digits, hesitations, or a place or state without the thing it is about."""
-    return _only_empty_words(_PUNCTUATION.sub("", unicodedata.normalize("NFKC", text).lower()))
+    return _only_empty_words(_PUNCTUATION.sub("", _folded(text)))
 
 
 def _only_empty_words(cleaned: str) -> bool:
@@ -98,7 +105,7 @@ _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有�
 
 def is_chase_up(text: str) -> bool:
     """Whether the message asks after a problem already reported (电梯还没修好！！, 上次说的事怎么样了)."""
-    return _CHASE_UP.search(unicodedata.normalize("NFKC", text)) is not None
+    return _CHASE_UP.search(_folded(text)) is not None
 
 
 # What is left of a bare chase-up once its asking words are gone: "the matter", "fixed", "yet?".
@@ -110,7 +117,7 @@ _TICKET = re.compile(r"[gG]?\d{6,}")
 def names_a_problem(text: str) -> bool:
     """Whether a chase-up says what is wrong besides asking after it (电梯还没修好 yes; 上次说的事怎么样了, 怎么还没
     修好？都三天了 and a ticket number alone no)."""
-    rest = _PUNCTUATION.sub("", _TICKET.sub("", _CHASE_UP.sub("", unicodedata.normalize("NFKC", text).lower())))
+    rest = _PUNCTUATION.sub("", _TICKET.sub("", _CHASE_UP.sub("", _folded(text))))
     for word in _CHASE_LEFTOVERS:
         rest = rest.replace(word, "")
     return not is_fragment(rest)

@@ -107,6 +107,8 @@ def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(we
     ("坏了", "是什么问题、在哪里"),
     ("楼下", "是什么问题、在哪里"),
     ("嗯 啊 那个 就是", "是什么问题、在哪里"),
+    ("謝謝", "不客气"),  # traditional characters
+    ("怎麼用", "说清楚在哪里、什么问题"),
 ])
 def test_what_is_not_a_problem_gets_an_answer_and_never_becomes_an_appeal(wechat, seeded, said, answer):
     wechat.dialog("o1", [(said, answer)])
@@ -161,6 +163,13 @@ def test_still_not_fixed_gets_the_status_and_the_grid_is_chased_when_nobody_clai
     card = staff_text(seeded, "staff_chased", ZHANG)
     assert f"【催办】{ticket}（第1次）" in card and LIFT in card and "居民说：电梯还没修好！！" in card
     assert f"接单 {ticket}" in card
+
+
+def test_a_chase_up_in_traditional_characters_chases_instead_of_filing(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    before = appeal_count(seeded)
+    wechat.dialog("o1", [("電梯還沒修好！！", f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。")])
+    assert appeal_count(seeded) == before
 
 
 def test_a_chase_up_goes_to_the_handler_once_an_hour(wechat, seeded, clock):
