@@ -49,6 +49,7 @@ def staff_text(seeded, template, openid):
     ("👍", "satisfied"),
     ("😊", "satisfied"),
     ("还行", "basic"),
+    ("很滿意，謝謝網格員", "satisfied"),  # traditional characters
 ])
 def test_a_rating_in_words_or_emoji_closes_the_appeal_without_a_new_ticket(wechat, seeded, clock, said, rating):
     ticket = resolved_for_o1(wechat, seeded, clock)
@@ -59,7 +60,7 @@ def test_a_rating_in_words_or_emoji_closes_the_appeal_without_a_new_ticket(wecha
     assert appeal_count(seeded) == before and staff_cards(seeded) == cards
 
 
-@pytest.mark.parametrize("said", ["不太满意，修了好几天", "不满意！根本没人联系我"])
+@pytest.mark.parametrize("said", ["不太满意，修了好几天", "不满意！根本没人联系我", "不滿意，還是壞的"])
 def test_an_unhappy_rating_in_words_reopens_the_task_and_passes_the_words_on(wechat, seeded, clock, said):
     ticket = resolved_for_o1(wechat, seeded, clock)
     before, cards = appeal_count(seeded), staff_cards(seeded)
