@@ -22,6 +22,7 @@ from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import UNCLASSIFIED
 from nlp.chatter import chatter_of
+from nlp.cleaning import to_simplified
 from storage import appeals, org, residents, verification
 from storage.models import Building, Unit, Verification
 from storage.typed_ids import typed_id
@@ -280,7 +281,8 @@ _DIGITS = str.maketrans("一二三四五六七八九", "123456789")
 
 
 def _cleaned(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().strip(_ENDINGS)
+    """The answer as the options are written: half-width, simplified (陽光花園 is 阳光花园), no full stop."""
+    return to_simplified(unicodedata.normalize("NFKC", text)).strip().strip(_ENDINGS)
 
 
 def _choice(text: str, names: list[str], numbers: bool = True) -> int | None:

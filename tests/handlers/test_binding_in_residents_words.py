@@ -53,6 +53,15 @@ def test_near_names_are_understood_at_each_question(wechat):
     ])
 
 
+def test_names_in_traditional_characters_are_understood(wechat):
+    wechat.dialog("o_new", [
+        ("綁定", "请选择您所在的社区"),
+        ("陽光花園", "请选择您所在的楼栋"),
+        ("三號樓。", "请选择您所在的单元"),
+        ("二單元", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元"),
+    ])
+
+
 def test_a_slip_of_the_keyboard_still_finds_the_xiaoqu(wechat):
     wechat.dialog("o_new", [
         ("绑定", "请选择您所在的社区"),
