@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Collection
 
+from nlp.cleaning import to_simplified
 from nlp.taxonomy import STAFF_COMPLAINT, normalize_text
 
 CATEGORY = STAFF_COMPLAINT  # what complaints are filed under: private, outside the taxonomy file
@@ -41,15 +42,20 @@ class StaffComplaint:
         return LEADER_ROLE in self.roles
 
 
+def _folded(text: str) -> str:
+    """Half-width, lower case, simplified (投訴網格員張偉 is 投诉网格员张伟: staff names are stored simplified), no spaces."""
+    return _NOISE.sub("", to_simplified(normalize_text(text)))
+
+
 def may_accuse(text: str) -> bool:
     """Whether `text` has a complaint or conduct word at all: only then are staff names worth looking up."""
-    folded = _NOISE.sub("", normalize_text(text))
+    folded = _folded(text)
     return any(word in folded for word in ACCUSING) or any(word in folded for word in CONDUCT)
 
 
 def recognise(text: str, staff_names: Collection[str]) -> StaffComplaint | None:
     """The complaint about staff `text` makes, or None. `staff_names` are the names of the staff it may be about."""
-    folded = _NOISE.sub("", normalize_text(text))
+    folded = _folded(text)
     accuses = any(word in folded for word in ACCUSING)
     conduct = any(word in folded for word in CONDUCT)
     if not (accuses or conduct):

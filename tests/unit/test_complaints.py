@@ -14,6 +14,12 @@ def test_a_complaint_naming_a_member_names_them_and_their_role():
     assert not complaint.about_a_leader
 
 
+def test_a_complaint_in_traditional_characters_names_the_same_member():
+    text = "我要投訴網格員張偉，上門態度很差還罵人"
+    complaint = recognise(text, STAFF)
+    assert may_accuse(text) and complaint is not None and complaint.names == ("张伟",)
+
+
 def test_a_complaint_about_the_grid_leader_by_role_alone():
     complaint = recognise("我要举报网格长", STAFF)
     assert complaint is not None and complaint.names == () and complaint.about_a_leader
