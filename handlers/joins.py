@@ -15,6 +15,7 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import UNCLASSIFIED
+from nlp.cleaning import to_simplified
 from nlp.similarity import SIMILAR_ENOUGH, text_similarity
 from storage import appeals, joins, org, verification
 from storage.errors import DomainError
@@ -94,4 +95,4 @@ def _score(neighbour: joins.Neighbour, text: str, unit_id: int | None) -> float:
 
 
 def _cleaned(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().rstrip("。.!！").replace(" ", "")
+    return to_simplified(unicodedata.normalize("NFKC", text)).strip().rstrip("。.!！").replace(" ", "")

@@ -13,6 +13,7 @@ from handlers import dialogues
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
+from nlp.cleaning import to_simplified
 from nlp.several import problems_in
 from storage import appeals, parts
 from storage.errors import NotFound
@@ -83,4 +84,4 @@ def _said(conversation: Conversation) -> str:
     inbound = conversation.inbound
     if inbound.kind not in (Kind.TEXT, Kind.VOICE):
         return ""
-    return unicodedata.normalize("NFKC", inbound.text).strip().rstrip("。.!！").replace(" ", "")
+    return to_simplified(unicodedata.normalize("NFKC", inbound.text)).strip().rstrip("。.!！").replace(" ", "")

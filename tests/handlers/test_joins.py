@@ -66,6 +66,13 @@ def test_a_neighbour_is_offered_the_open_appeal_and_joins_it_with_1(wechat, seed
     assert followers(seeded, first) == ["o5"]
 
 
+def test_an_answer_in_traditional_characters_is_understood(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.dialog("o5", [("加入已有訴求", f"已加入诉求 {first}")])
+    assert appeal(seeded, second).status == AppealStatus.MERGED
+
+
 def test_a_neighbour_in_the_same_unit_is_told_no_more_than_the_building(wechat, seeded, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     with seeded.transaction() as session:
