@@ -22,6 +22,7 @@ def shipped() -> Taxonomy:
     [
         ("着火了", "fire"),
         ("着火了！！", "fire"),
+        ("燃气灶打不着火，厨房着火了", "fire"),
         ("救命 楼下着火了 好多烟", "fire"),
         ("3号楼失火了", "fire"),
         ("楼道里冒烟了", "fire"),
@@ -74,6 +75,9 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "维修电梯有困难吗",
         "楼道灯不亮",
         "楼梯扶手坏了，老人怕摔",
+        "燃气灶打不着火了",
+        "热水器点不着火，洗不了澡",
+        "孩子发烧起来了，社区医院几点开门",
         "",
     ],
 )
