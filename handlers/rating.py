@@ -48,8 +48,13 @@ def answer(conversation: Conversation) -> Reply:
         return Reply(texts.RATING_TOO_LATE.format(ticket=state.get("ticket", "")))
     if score is rating.Rating.UNSATISFIED:
         reopened = texts.RATING_REOPENED_WITH_WORDS if words else texts.RATING_REOPENED
-        return Reply(reopened.format(ticket=appeal.ticket))
-    return Reply(texts.RATING_THANKS.format(ticket=appeal.ticket))
+        answered_text = reopened.format(ticket=appeal.ticket)
+    else:
+        answered_text = texts.RATING_THANKS.format(ticket=appeal.ticket)
+    waiting = rating.ask_next(conversation.session, resident, conversation.now)
+    if waiting is None:
+        return Reply(answered_text)
+    return Reply(f"{answered_text}\n{texts.RATING_NEXT.format(ticket=waiting.ticket)}")
 
 
 def _about_the_rated_appeal(conversation: Conversation, text: str) -> bool:

@@ -18,6 +18,7 @@ from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
 from storage.models import Appeal, AppealStatus, Resident, Staff, StaffRole
 from storage.notices import ResidentReopened, StaffReopened
+from storage.tasks import RATING_DIALOG, RATING_WINDOW
 from storage.telling import tell, tell_followers
 
 
@@ -60,6 +61,22 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
         points_grants.rated_satisfied(session, appeal, now)
     volunteer_claims.confirm_by_rating(session, appeal, rating, now)  # a volunteer's finished part, with points
     return appeal
+
+
+def ask_next(session: Session, resident: Resident, now: datetime) -> Appeal | None:
+    """Open the rating question of the resident's latest other appeal still waiting for one (办结 within the last
+    RATING_WINDOW), and return it; None when none waits. Each 办结 opens its own question and the newest replaces
+    the one before, so an answer moves on to the appeal whose question it replaced."""
+    waiting = session.scalars(
+        select(Appeal).where(Appeal.resident_id == resident.id, Appeal.status == AppealStatus.RESOLVED,
+                             Appeal.resolved_at > now - RATING_WINDOW)
+        .order_by(Appeal.resolved_at.desc(), Appeal.id.desc()).limit(1)
+    ).first()
+    if waiting is None or waiting.resolved_at is None:
+        return None
+    state = {"name": RATING_DIALOG, "appeal_id": waiting.id, "ticket": waiting.ticket}
+    residents.set_dialog(resident, state, now, ttl=waiting.resolved_at + RATING_WINDOW - now)
+    return waiting
 
 
 def _grid_leaders(session: Session, appeal: Appeal) -> Sequence[Staff]:

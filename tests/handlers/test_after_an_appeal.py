@@ -82,6 +82,19 @@ def test_the_same_problem_still_there_is_a_complaint_that_reopens_the_task(wecha
     assert "居民不满意，重新办理：电梯还是坏的，根本没修好" in wechat.send(ZHANG, f"查询 {ticket}")
 
 
+def test_two_appeals_resolved_one_after_the_other_are_both_rated(wechat, seeded, clock):
+    first = file_and_dispatch(wechat, seeded, clock, text="楼道灯不亮")
+    second = file_and_dispatch(wechat, seeded, clock)
+    for ticket in (first, second):
+        wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+        clock.advance(minutes=1)
+    reply = wechat.send("o1", "1")
+    assert f"诉求 {second} 已完结" in reply and f"您的诉求 {first} 也已办结，请对它进行评价" in reply
+    wechat.dialog("o1", [("2", f"感谢您的评价！诉求 {first} 已完结")])
+    assert appeal(seeded, first).rating == "basic" and appeal(seeded, second).rating == "satisfied"
+    assert "也已办结" not in (wechat.send("o1", "1") or "")  # nothing else waits: 1 is a short message again
+
+
 def test_a_bare_number_still_rates_without_words_to_pass_on(wechat, seeded, clock):
     ticket = resolved_for_o1(wechat, seeded, clock)
     wechat.dialog("o1", [("3", f"诉求 {ticket} 已重新打开，网格长会尽快回访您")])
