@@ -90,6 +90,9 @@ def cancel(conversation: Conversation, _arguments: Arguments) -> Reply:
         return Reply(texts.QUIT_DONE)
     resident = conversation.resident
     if resident.grid_id is None:
+        held = appeals.held_tickets(conversation.session, resident.id)
+        if held:  # they must not think it went to the grid: it waits for the address they just left
+            return Reply(texts.BIND_CANCELLED_HELD.format(tickets="、".join(held)))
         return Reply(texts.BIND_CANCELLED)
     return Reply(_with_released(conversation, texts.BIND_CANCELLED, org.grid_label(conversation.session,
                                                                                     resident.grid_id)))

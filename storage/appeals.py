@@ -280,6 +280,15 @@ def note_repeat(session: Session, recent: Recent, resident_id: int, text: str, n
                note=text[:REPEAT_NOTE_LENGTH], internal=True)
 
 
+def held_tickets(session: Session, resident_id: int) -> list[str]:
+    """The tickets of the resident's appeals waiting for their address, oldest first."""
+    return list(session.scalars(
+        select(Appeal.ticket)
+        .where(Appeal.resident_id == resident_id, Appeal.status == AppealStatus.AWAITING_ADDRESS)
+        .order_by(Appeal.id)
+    ))
+
+
 def release_held(session: Session, resident: Sender, now: datetime) -> list[Appeal]:
     """Submit the appeals that waited for this resident's address (call right after binding)."""
     held = session.scalars(

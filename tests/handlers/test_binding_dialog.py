@@ -1,5 +1,7 @@
 """The address-binding dialogue, as a resident experiences it."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -29,6 +31,12 @@ def test_a_wrong_answer_repeats_the_options_and_cancel_leaves(wechat):
         ("取消", "已退出地址绑定"),
         ("我的地址", "您还没有绑定住址"),
     ])
+
+
+def test_cancelling_the_binding_says_the_held_appeal_still_waits_for_the_address(wechat):
+    ticket = re.search(r"G\d{10}", wechat.send("o_new", "小区门口路灯坏了三天了")).group(0)
+    reply = wechat.send("o_new", "取消")
+    assert "已退出地址绑定" in reply and f"您的诉求 {ticket} 还没有转给网格员" in reply
 
 
 def test_names_and_spoken_numbers_are_understood(wechat):
