@@ -10,6 +10,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import Classification
+from nlp.cleaning import to_simplified
 from nlp.faq import FaqMatch
 from storage import faq as faq_store
 
@@ -30,7 +31,8 @@ class Answer:
 
 def looks_like_question(text: str, result: Classification) -> bool:
     """A 政策咨询 message, or one asked as a question; complaints and reports are filed, not answered."""
-    return result.category == QUESTION_CATEGORY or any(marker in text for marker in QUESTION_MARKERS)
+    simplified = to_simplified(text)  # 怎麼 asks like 怎么
+    return result.category == QUESTION_CATEGORY or any(marker in simplified for marker in QUESTION_MARKERS)
 
 
 def find_answer(conversation: Conversation, text: str) -> Answer | None:

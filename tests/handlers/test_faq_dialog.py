@@ -5,7 +5,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from handlers.faq import looks_like_question
 from handlers.faq_cache import REFRESH_INTERVAL
+from nlp import Classification
 from storage import faq_import, residents
 from storage.faq_import import FaqRow
 from storage.models import Appeal, FaqAnswer, Resident
@@ -38,6 +40,15 @@ def test_a_question_the_faq_knows_is_answered_at_once_and_no_appeal_is_filed(wec
     assert appeals(seeded) == []
     (logged,) = answers(seeded)
     assert logged.question == "请问居住证在哪里办？" and logged.score >= 0.6 and logged.escalated_appeal_id is None
+
+
+def test_a_question_in_traditional_characters_is_answered_too(wechat, seeded):
+    assert PERMIT_ANSWER in wechat.send("o1", "居住證在哪裡辦")
+    assert appeals(seeded) == []
+
+
+def test_a_question_word_in_traditional_characters_makes_a_question():
+    assert looks_like_question("高齡津貼怎麼領", Classification(category="养老服务", confidence=0.9))
 
 
 def test_to_human_files_the_answered_question_as_an_appeal_with_a_ticket(wechat, seeded):

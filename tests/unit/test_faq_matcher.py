@@ -55,6 +55,8 @@ def test_a_listed_question_matches_its_entry_fully(index, question, entry):
     ("在社区开个居住证明要带什么", 9),
     ("我妈85岁了，有高龄补贴吗？", 1),
     ("居住证过期了怎么续签", 5),
+    ("高齡補貼怎麼申請", 1),  # traditional characters
+    ("居住證在哪裡辦", 4),
 ])
 def test_a_paraphrase_clears_the_threshold_and_the_margin(index, question, entry):
     found = index.search(question)
