@@ -70,6 +70,15 @@ def answer_question(conversation: Conversation, text: str, result: Classificatio
     return Reply(texts.FAQ_ANSWER.format(answer=found.entry.answer))
 
 
+def forget_answered_question(conversation: Conversation) -> None:
+    """The resident went on to something else: 转人工 no longer means the question answered before, and the new
+    appeal's offers (我也遇到, 分开), which never replace an open dialogue, may be made."""
+    if dialogues.named(conversation, DIALOG) is None:
+        return
+    dialogues.end(conversation)
+    conversation.session.flush()  # the sender snapshot is re-read with driver SQL, which does not autoflush
+
+
 def to_human(conversation: Conversation, _arguments: Arguments) -> Reply:
     """转人工: file the question the FAQ answered as an appeal, exactly as free text would be."""
     dialogue = dialogues.named(conversation, DIALOG)

@@ -42,6 +42,7 @@ def handle(conversation: Conversation) -> Reply:
     chatter = chatter_of(text) if conversation.classification is None else None
     if chatter is not None:  # small talk, a how-to question or a fragment: never an appeal
         return Reply(texts.CHATTER_REPLIES[chatter])
+    faq.forget_answered_question(conversation)  # answered again below if it is another question the FAQ knows
     chased = chasing.chase_up(conversation, text)  # asking after an open appeal files nothing new
     if chased is not None:
         return chased

@@ -12,6 +12,7 @@ from storage import faq_import, residents
 from storage.faq_import import FaqRow
 from storage.models import Appeal, FaqAnswer, Resident
 from storage.tasks import RATING_DIALOG
+from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -65,6 +66,27 @@ def test_to_human_files_the_answered_question_as_an_appeal_with_a_ticket(wechat,
     assert logged.escalated_appeal_id == appeal.id
     assert "请直接描述您遇到的问题" in wechat.send("o1", "转人工")  # the question was handed over once
     assert len(appeals(seeded)) == 1
+
+
+def test_to_human_after_another_problem_was_filed_files_nothing_more(wechat, seeded):
+    wechat.send("o1", "我妈85岁了，高龄补贴怎么领？")
+    assert "已受理您的诉求" in wechat.send("o1", "楼道灯不亮")
+    assert "请直接描述您遇到的问题" in wechat.send("o1", "转人工")
+    assert [appeal.content for appeal in appeals(seeded)] == ["楼道灯不亮"]
+
+
+def test_a_thank_you_after_the_answer_keeps_to_human_for_the_question(wechat, seeded):
+    wechat.send("o1", "我妈85岁了，高龄补贴怎么领？")
+    wechat.send("o1", "谢谢")
+    assert "已受理您的诉求" in wechat.send("o1", "转人工")
+    assert [appeal.content for appeal in appeals(seeded)] == ["我妈85岁了，高龄补贴怎么领？"]
+
+
+def test_a_neighbour_who_asked_the_faq_first_is_still_offered_to_join(wechat, seeded, clock):
+    first = file_and_dispatch(wechat, seeded, clock, openid="o1")
+    wechat.send("o5", "居住证在哪里办？")
+    reply = wechat.send("o5", "3号楼的电梯又坏了，上下楼很不方便")
+    assert f"同楼已有相同诉求正在办理（编号 {first}" in reply
 
 
 @pytest.mark.parametrize("verb", ["转人工", "人工", "人工客服"])
