@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from handlers import chasing, commands, complaining, faq, filing
+from handlers import chasing, commands, complaining, faq, filing, resident
 from handlers import resident_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
-from nlp.chatter import chatter_of
+from nlp.chatter import chatter_of, ticket_asked_after
 from storage.limits import TextField, excess
+from storage.tickets import normalize_ticket
 
 # Shorter than this and not understood: ask for details rather than file "嗯嗯" as an appeal.
 MIN_UNCLASSIFIED_LENGTH = 5
@@ -46,6 +48,9 @@ def handle(conversation: Conversation) -> Reply:
     chased = chasing.chase_up(conversation, text)  # asking after an open appeal files nothing new
     if chased is not None:
         return chased
+    asked = ticket_asked_after(text)  # "请帮我查一下G2612060048的进度" is 查询, said in a sentence
+    if asked is not None:
+        return resident.show(conversation, Arguments(ticket=normalize_ticket(asked) or asked))
     complained = complaining.file_if_complaint(conversation, text)  # before the FAQ: "投诉…" is no question
     if complained is not None:
         return complained

@@ -121,3 +121,27 @@ def names_a_problem(text: str) -> bool:
     for word in _CHASE_LEFTOVERS:
         rest = rest.replace(word, "")
     return not is_fragment(rest)
+
+
+# Asking after one numbered appeal in a sentence ("请帮我查一下G2612060048的进度", "查询G2612060048谢谢"): what is
+# left around the number once these are gone must be nothing, or the message says more and is read as such.
+_ASKING_AFTER = tuple(sorted((
+    "请", "帮我", "帮忙", "麻烦", "您", "你们", "你", "查询", "查看", "查一下", "查查", "查", "看一下", "看看",
+    "一下", "我的", "我", "诉求", "编号", "单号", "的", "进度", "进展", "情况", "结果", "到哪了", "到哪一步了",
+    "现在", "了", "谢谢", "吗", "呢",
+), key=len, reverse=True))
+_WHOLE_TICKET = re.compile(r"(?<!\d)[gG]?\d{10}(?!\d)")
+
+
+def ticket_asked_after(text: str) -> str | None:
+    """The ticket number (as written) a message only asks after, or None when it names none, several, or says
+    something besides (a problem to file, a chase-up to pass on)."""
+    folded = _folded(text)
+    found = set(_WHOLE_TICKET.findall(folded))
+    if len(found) != 1:
+        return None
+    rest = _PUNCTUATION.sub("", _WHOLE_TICKET.sub("", folded))
+    for word in _ASKING_AFTER:
+        rest = rest.replace(word, "")
+    return found.pop() if not rest else None
+

@@ -37,6 +37,19 @@ def test_query_shows_the_timeline_and_accepts_sloppy_ticket_numbers(wechat):
         assert f"诉求 {ticket}" in reply and "状态：已受理" in reply, typed
 
 
+@pytest.mark.parametrize("said", ["查询{ticket}谢谢", "请帮我查一下{ticket}的进度", "{ticket}现在到哪一步了？"])
+def test_asking_after_a_ticket_in_a_sentence_shows_it_and_files_nothing(wechat, said):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    reply = wechat.send("o1", said.format(ticket=ticket))
+    assert f"诉求 {ticket}" in reply and "状态：已受理" in reply and "已受理您的诉求" not in reply
+    assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]  # still the only appeal
+
+
+def test_asking_after_someone_elses_ticket_in_a_sentence_shows_nothing(wechat):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send("o2", f"请帮我查一下{ticket}的进度")
+
+
 def test_a_resident_cannot_see_or_cancel_someone_elses_appeal(wechat):
     ticket = ticket_of(wechat.send("o1", LIFT))
     assert "没有找到编号为" in wechat.send("o2", f"查询 {ticket}")
