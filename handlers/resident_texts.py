@@ -413,7 +413,13 @@ def _handler_line(n: ResidentAccepted, lead: str) -> str:
     return f"{n.staff_name} {n.work_phone}" if n.work_phone else f"{lead}{n.staff_name}"
 
 
+# A follower joined a neighbour's appeal: the handler contacts the neighbour who asked, not them.
+FOLLOWER_REACH = "办理进展会通过本公众号通知您。"
+
+
 def _reach(n: ResidentAccepted) -> str:
+    if n.followed:
+        return FOLLOWER_REACH
     return "工作人员会尽快与您联系。" if n.work_phone else REACH_IN_CHAT
 
 

@@ -442,6 +442,18 @@ def test_a_follower_hears_each_step_but_not_the_note_with_the_phone_number(wecha
     assert "办理进展" in shown and "王阿姨" not in shown and "5678" not in shown
 
 
+def test_a_follower_is_not_promised_the_handlers_call_only_the_owner_is(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.send("o5", "1")
+    wechat.send(LI, f"接单 {first}")
+    (follower,) = [text for template, text in told(seeded, "o5") if template == "resident_accepted"]
+    (owner,) = [text for template, text in told(seeded, "o1") if template == "resident_accepted"]
+    assert f"您加入的诉求 {first} 已接单" in follower and "办理进展会通过本公众号通知您" in follower
+    assert "与您联系" not in follower
+    assert "工作人员会尽快与您联系" in owner
+
+
 def test_the_appeals_own_resident_reads_the_note_with_the_number_masked(wechat, seeded, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     wechat.dialog(LI, [(f"接单 {first}", "接单成功"), (f"进展 {first} {PHONE_NOTE}", "已记录")])
