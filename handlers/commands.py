@@ -258,11 +258,27 @@ _SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两]{10,}")
 # What people say before a ticket: 查询编号G2612020014, 查询一下我的诉求 2612020014, 编号：G2612020014.
 _TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|单号)?[" + _SEPARATORS + r"]*")
 _STARTS_WITH_TICKET = re.compile(r"[Gg]?\d{10}")
+# How people ask for a command: 我要撤销…, 请帮我查询…, 麻烦绑定一下 (NFKC: one character for one, so its end is the
+# same in the text as typed).
+_POLITE = re.compile(r"(?:请|麻烦)?(?:你|您)?(?:帮我|帮忙)?(?:我)?(?:要|想|想要)?(?=.)")
 
 
 @functools.lru_cache(maxsize=4096)
 def parse(text: str) -> tuple[Command, str] | None:
-    """The command a message names and its argument; a bare ticket number means 查询."""
+    """The command a message names and its argument; a bare ticket number means 查询. A resident's command may
+    be asked for politely ("我要撤销G2612020014", "请帮我查询 G2612020014")."""
+    found = _parse_command(text)
+    if found is not None:
+        return found
+    polite = _POLITE.match(unicodedata.normalize("NFKC", text.strip(_EDGES)))
+    if polite is None:
+        return None
+    found = _parse_command(text.strip(_EDGES)[polite.end():])
+    # Staff work stays a sentence: "我要上报井盖丢了" is a resident's problem to file, not 上报.
+    return found if found is not None and found[0].audience is Audience.RESIDENT else None
+
+
+def _parse_command(text: str) -> tuple[Command, str] | None:
     original = text.strip(_EDGES) or text.strip()  # "？" alone is still 帮助
     cleaned = unicodedata.normalize("NFKC", original)
     lowered = _simplified(cleaned).lower()

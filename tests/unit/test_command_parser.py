@@ -59,6 +59,10 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "查一下低保怎么办",
     "查询编号G2612060006 谢谢",
     "幫助一下",
+    "我要上报井盖丢了",  # staff work is never asked for politely: a resident's problem to file
+    "我要投诉网格员张伟",
+    "我想绑定好了吗",
+    "我要撤销G2612060048谢谢",
     "查詢一下低保怎麼辦",
 ])
 def test_sentences_that_start_like_a_command_are_not_one(text):
@@ -179,6 +183,13 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("撤销编号G2612060006", "cancel_appeal", Arguments(ticket="G2612060006")),
     ("结 编号G2612060021 已修好", "resolve", Arguments(ticket="G2612060021", words="已修好")),
     ("进展 诉求人不在家", "progress", Arguments(words="诉求人不在家")),  # a label only before a ticket
+    # A resident's command asked for politely.
+    ("我要撤销G2612060048", "cancel_appeal", Arguments(ticket="G2612060048")),
+    ("麻烦帮我撤销一下G2612060048", "cancel_appeal", Arguments(ticket="G2612060048")),
+    ("我想查询G2612060048。", "show", Arguments(ticket="G2612060048")),
+    ("请帮我查询 G2612060048", "show", Arguments(ticket="G2612060048")),
+    ("我要绑定", "bind", Arguments()),
+    ("我想转人工", "to_human", Arguments()),
     # Traditional characters name the same commands; the words stay as typed.
     ("幫助", "help", Arguments()),
     ("我的訴求。", "my_appeals", Arguments()),
