@@ -149,7 +149,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("show", ("查询", "查看", "进度", "查一下"), "查询 编号", "查看一条诉求的办理进度", Takes.TICKET, resident.show),
     Command("cancel_appeal", ("撤销", "撤回"), "撤销 编号", "撤销自己提交的诉求", Takes.TICKET, resident.cancel),
     Command("chase", ("催办",), "催办 编号", "催促办理自己提交的诉求", Takes.TICKET, chase_command),
-    Command("bind", ("绑定", "绑定地址", "修改地址", "更换地址", "我搬家了", "搬家了"), "绑定", "绑定或修改住址",
+    Command("bind", ("绑定", "绑定地址", "修改地址", "更换地址", "绑定住址", "修改住址", "更换住址", "我搬家了", "搬家了"), "绑定", "绑定或修改住址",
             Takes.NOTHING, binding.restart),
     Command("my_address", ("我的地址", "我的住址", "我的信息"), "我的地址", "查看绑定的住址和留下的联系方式", Takes.NOTHING,
             resident.my_address),

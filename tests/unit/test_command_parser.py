@@ -189,6 +189,8 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("我想查询G2612060048。", "show", Arguments(ticket="G2612060048")),
     ("请帮我查询 G2612060048", "show", Arguments(ticket="G2612060048")),
     ("我要绑定", "bind", Arguments()),
+    ("绑定住址。", "bind", Arguments()),
+    ("修改住址", "bind", Arguments()),
     ("我想转人工", "to_human", Arguments()),
     # Traditional characters name the same commands; the words stay as typed.
     ("幫助", "help", Arguments()),
