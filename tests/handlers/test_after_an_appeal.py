@@ -123,6 +123,7 @@ def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(we
     ("嗯 啊 那个 就是", "是什么问题、在哪里"),
     ("謝謝", "不客气"),  # traditional characters
     ("怎麼用", "说清楚在哪里、什么问题"),
+    ("帮助一下。", "说清楚在哪里、什么问题"),
 ])
 def test_what_is_not_a_problem_gets_an_answer_and_never_becomes_an_appeal(wechat, seeded, said, answer):
     wechat.dialog("o1", [(said, answer)])
