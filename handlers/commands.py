@@ -255,8 +255,8 @@ _SEPARATORS = ",，、:：;； \t\u3000"  # between the verb and what follows (�
 # Voice reads a ticket out in Chinese numerals (接单二六一二零二零零一四); ten or more in a row are digits.
 _SPOKEN = str.maketrans("〇零一二三四五六七八九幺两", "0012345678912")
 _SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两]{10,}")
-# What people say before a ticket: 查询编号G2612020014, 查询一下我的诉求 2612020014, 编号：G2612020014.
-_TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|单号)?[" + _SEPARATORS + r"]*")
+# What people say before a ticket: 查询编号G2612020014, 查询一下我的诉求 2612020014, 编号是G2612020014.
+_TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|单号)?(?:是)?[" + _SEPARATORS + r"]*")
 _STARTS_WITH_TICKET = re.compile(r"[Gg]?\d{10}")
 # How people ask for a command: 我要撤销…, 请帮我查询…, 麻烦绑定一下 (NFKC: one character for one, so its end is the
 # same in the text as typed).

@@ -179,6 +179,7 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("查询一下我的诉求 2612060006", "show", Arguments(ticket="G2612060006")),
     ("查一下G2612060006", "show", Arguments(ticket="G2612060006")),
     ("编号G2612060006", "show", Arguments(ticket="G2612060006")),
+    ("查询编号是G2612060006。", "show", Arguments(ticket="G2612060006")),
     ("诉求编号 2612060006。", "show", Arguments(ticket="G2612060006")),
     ("撤销编号G2612060006", "cancel_appeal", Arguments(ticket="G2612060006")),
     ("结 编号G2612060021 已修好", "resolve", Arguments(ticket="G2612060021", words="已修好")),
