@@ -146,3 +146,13 @@ def ticket_asked_after(text: str) -> str | None:
         rest = rest.replace(word, "")
     return found.pop() if not rest else None
 
+
+# Asking what one's ticket number was ("我的编号是多少", "我忘了编号了", "单号找不到了"): answered with 我的诉求.
+MAX_TICKET_QUESTION = 16  # longer, and the message is likely about a problem too
+_ASKS_FOR_TICKET = re.compile(r"(编号|单号).{0,3}(多少|是什么|是啥|忘|找不到|不记得|在哪)|(忘|不记得|找不到).{0,4}(编号|单号)")
+
+
+def asks_for_ticket(text: str) -> bool:
+    """Whether a short message asks for the sender's own ticket numbers rather than reporting anything."""
+    folded = _PUNCTUATION.sub("", _folded(text))
+    return len(folded) <= MAX_TICKET_QUESTION and _ASKS_FOR_TICKET.search(folded) is not None

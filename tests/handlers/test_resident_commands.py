@@ -46,6 +46,14 @@ def test_asking_after_a_ticket_in_a_sentence_shows_it_and_files_nothing(wechat, 
     assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]  # still the only appeal
 
 
+@pytest.mark.parametrize("said", ["我的编号是多少", "我忘了编号了。", "单号找不到了"])
+def test_asking_for_ones_ticket_number_lists_the_appeals_and_files_nothing(wechat, said):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    reply = wechat.send("o1", said)
+    assert reply.startswith("您最近的诉求：") and ticket in reply
+    assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]
+
+
 def test_asking_after_someone_elses_ticket_in_a_sentence_shows_nothing(wechat):
     ticket = ticket_of(wechat.send("o1", LIFT))
     assert f"没有找到编号为 {ticket} 的诉求" in wechat.send("o2", f"请帮我查一下{ticket}的进度")
