@@ -260,7 +260,7 @@ _TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|�
 _STARTS_WITH_TICKET = re.compile(r"[Gg]?\d{10}")
 # How people ask for a command: 我要撤销…, 请帮我查询…, 麻烦绑定一下 (NFKC: one character for one, so its end is the
 # same in the text as typed).
-_POLITE = re.compile(r"(?:请|麻烦)?(?:你|您)?(?:帮我|帮忙)?(?:我)?(?:要|想|想要)?(?=.)")
+_POLITE = re.compile(r"(?:请问|请|麻烦)?(?:你|您)?(?:帮我|帮忙)?(?:我?(?:想要|要|想))?(?=.)")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -127,9 +127,9 @@ def names_a_problem(text: str) -> bool:
 # Asking after one numbered appeal in a sentence ("请帮我查一下G2612060048的进度", "查询G2612060048谢谢"): what is
 # left around the number once these are gone must be nothing, or the message says more and is read as such.
 _ASKING_AFTER = tuple(sorted((
-    "请", "帮我", "帮忙", "麻烦", "您", "你们", "你", "查询", "查看", "查一下", "查查", "查", "看一下", "看看",
+    "请问", "问一下", "请", "帮我", "帮忙", "麻烦", "您", "你们", "你", "查询", "查看", "查一下", "查查", "查", "看一下", "看看",
     "一下", "我的", "我", "诉求", "编号", "单号", "的", "进度", "进展", "情况", "结果", "到哪了", "到哪一步了",
-    "现在", "是", "什么", "了", "谢谢", "吗", "呢",
+    "现在", "是", "什么", "怎么样", "怎样", "如何", "了", "谢谢", "吗", "呢",
 ), key=len, reverse=True))
 _WHOLE_TICKET = re.compile(r"(?<!\d)[gG]?\d{10}(?!\d)")
 

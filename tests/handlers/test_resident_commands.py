@@ -38,7 +38,7 @@ def test_query_shows_the_timeline_and_accepts_sloppy_ticket_numbers(wechat):
 
 
 @pytest.mark.parametrize("said", ["查询{ticket}谢谢", "请帮我查一下{ticket}的进度", "{ticket}现在到哪一步了？",
-                                  "我的诉求编号是{ticket}，现在什么情况"])
+                                  "我的诉求编号是{ticket}，现在什么情况", "请问{ticket}进度怎样"])
 def test_asking_after_a_ticket_in_a_sentence_shows_it_and_files_nothing(wechat, said):
     ticket = ticket_of(wechat.send("o1", LIFT))
     reply = wechat.send("o1", said.format(ticket=ticket))

@@ -193,6 +193,8 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("绑定住址。", "bind", Arguments()),
     ("修改住址", "bind", Arguments()),
     ("我想转人工", "to_human", Arguments()),
+    ("请问我的诉求", "my_appeals", Arguments()),
+    ("请问查询G2612060048", "show", Arguments(ticket="G2612060048")),
     # Traditional characters name the same commands; the words stay as typed.
     ("幫助", "help", Arguments()),
     ("我的訴求。", "my_appeals", Arguments()),
