@@ -258,6 +258,7 @@ _SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两]{10,}")
 # What people say before a ticket: 查询编号G2612020014, 查询一下我的诉求 2612020014, 编号是G2612020014.
 _TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|单号)?(?:是)?[" + _SEPARATORS + r"]*")
 _STARTS_WITH_TICKET = re.compile(r"[Gg]?\d{10}")
+_TICKET_SUFFIXED = re.compile(r"([GgＧｇ]?[0-9０-９]{10,})\s*号(?:诉求|工单)?")  # 2612020014号, 2612020014号诉求
 # How people ask for a command: 我要撤销…, 请帮我查询…, 麻烦绑定一下 (NFKC: one character for one, so its end is the
 # same in the text as typed).
 _POLITE = re.compile(r"(?:请问|请|麻烦)?(?:你|您)?(?:帮我|帮忙)?(?:我?(?:想要|要|想))?(?=.)")
@@ -337,11 +338,14 @@ def _simplified(text: str) -> str:
 
 
 def _without_label(text: str) -> str:
-    """The ticket without the words people put before it ("编号G2612020014", "诉求编号：2612020014"); the
-    text itself when no ticket follows them, so a note starting with 诉求 keeps its words."""
+    """The ticket without the words people put around it ("编号G2612020014", "诉求编号：2612020014",
+    "2612020014号诉求"); the text itself when no ticket follows them, so a note starting with 诉求 keeps its words."""
     label = _TICKET_LABEL.match(_simplified(text))  # one character for one: its end is the same in `text`
     unlabelled = text[label.end():] if label else text
-    return unlabelled if _STARTS_WITH_TICKET.match(unicodedata.normalize("NFKC", unlabelled)) else text
+    if not _STARTS_WITH_TICKET.match(unicodedata.normalize("NFKC", unlabelled)):
+        return text
+    suffixed = _TICKET_SUFFIXED.fullmatch(_simplified(unlabelled))
+    return unlabelled[:suffixed.end(1)] if suffixed else unlabelled
 
 
 def _spoken_digits(text: str) -> str:
