@@ -23,7 +23,7 @@ from handlers.types import Kind, Reply
 from nlp import UNCLASSIFIED
 from nlp.chatter import chatter_of
 from nlp.cleaning import to_simplified
-from storage import appeals, org, residents, verification
+from storage import appeals, emergencies, org, residents, verification
 from storage.models import Building, Unit, Verification
 from storage.typed_ids import typed_id
 
@@ -61,6 +61,8 @@ def is_problem(conversation: Conversation) -> bool:
     names = [option[1] for option in state["options"]]
     if text in BACK_WORDS | MORE_WORDS or _named(text, names) is not None or chatter_of(text) is not None:
         return False
+    if emergencies.in_one(conversation.session, conversation.sender.id, conversation.now):
+        return True  # "楼道里全是烟，我们下不去" is for the responders, not a wrong answer (handlers.filing)
     result = conversation.classification or conversation.understanding.classifier.classify(text)
     # "和平小区" is classified by its 小区 and "二单元" by its likeness to property complaints: an address is no
     # problem. A problem names one ("电梯", "楼道").

@@ -97,7 +97,8 @@ class Command:
     several: Several = Several.REFUSE
     # STAFF: help lists it only to these roles; COMMUNITY: only these may use it. None named: every role.
     roles: tuple[StaffRole, ...] = ()
-    bare_words: bool = False  # 进展 已联系物业: the words alone name the member's one task in progress
+    # 进展 已联系物业, 补充 明天家里有人: the words alone name the sender's one task in progress, or open appeal
+    bare_words: bool = False
     choices: tuple[str, ...] = ()  # Takes.CHOICE: the words it takes (积分排行 社区); others make it no command
 
     @property
@@ -149,6 +150,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("show", ("查询", "查看", "进度", "查一下"), "查询 编号", "查看一条诉求的办理进度", Takes.TICKET, resident.show),
     Command("cancel_appeal", ("撤销", "撤回"), "撤销 编号", "撤销自己提交的诉求", Takes.TICKET, resident.cancel),
     Command("chase", ("催办",), "催办 编号", "催促办理自己提交的诉求", Takes.TICKET, chase_command),
+    Command("add_words", ("补充",), "补充 编号 内容", "告诉办理人更多情况（只有一件在办时可不写编号）",
+            Takes.TICKET_TEXT, resident.add_words, limit=TextField.NOTE, bare_words=True),
     Command("bind", ("绑定", "绑定地址", "修改地址", "更换地址", "绑定住址", "修改住址", "更换住址", "我搬家了", "搬家了"), "绑定", "绑定或修改住址",
             Takes.NOTHING, binding.restart),
     Command("my_address", ("我的地址", "我的住址", "我的信息"), "我的地址", "查看绑定的住址和留下的联系方式", Takes.NOTHING,

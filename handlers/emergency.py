@@ -4,7 +4,8 @@ in any state of the conversation (unbound, mid-binding, being asked to rate, off
 Its row in router.HANDLERS comes right after the commands (取消 and 帮助 still work) and before every dialogue.
 A resident's message is filed as 紧急 (storage.emergencies says who hears of it and how soon); an open binding
 dialogue stays open, so the address can still be given, and a resident with no address is asked for it after
-the advice. Staff get the advice only: what they find on patrol they 上报.
+the advice. Whatever else the resident writes in the next hours goes to the same appeal's responders
+(handlers.filing: "我们被困在5楼" is what they need on the way), never into an appeal of its own. Staff get the advice only: what they find on patrol they 上报.
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ def handle(conversation: Conversation) -> Reply:
     advice = texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
     if conversation.is_staff:
         return Reply(f"{advice}\n{texts.EMERGENCY_STAFF}")
-    filed = filing.file_emergency(conversation, conversation.inbound.text.strip(), emergency)
+    text = conversation.inbound.text.strip()
+    ongoing = filing.ongoing_emergency(conversation, emergency)
+    if ongoing is not None:
+        return Reply(f"{advice}\n{filing.more_of_emergency(conversation, ongoing, text)}")
+    filed = filing.file_emergency(conversation, text, emergency)
     if conversation.sender.grid_id is not None:
         return Reply(f"{advice}\n" + texts.EMERGENCY_FILED.format(ticket=filed.ticket,
                                                                   minutes=emergency.response_minutes))

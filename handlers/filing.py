@@ -8,8 +8,9 @@ from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import Classification, Emergency
 from nlp.similarity import is_repeat
-from storage import appeals, emergencies
+from storage import appeals, emergencies, material, tasks
 from storage.limits import LIMITS, TextField
+from storage.models import Appeal
 
 
 def hold_problem(conversation: Conversation) -> Reply:
@@ -52,24 +53,47 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
     return Reply(f"{received}\n{offer}" if offer else received), filed.id
 
 
-def file_emergency(conversation: Conversation, text: str, emergency: Emergency) -> appeals.Filed:
-    """File `text` as a 紧急 appeal of the emergency's category, with its minutes-scale response clock.
+def ongoing_emergency(conversation: Conversation, emergency: Emergency) -> appeals.Recent | None:
+    """The sender's open 紧急 appeal of this same danger, filed within REPEAT_WINDOW, if there is one."""
+    recent = appeals.recent_filings(conversation.session, conversation.sender.id, conversation.now)
+    return next((appeal for appeal in recent.open if appeal.emergency == emergency.label), None)
 
-    Never refused by an intake limit and never offered as a join: someone may be in danger. The same danger
-    again from the same resident while their 紧急 appeal of it is open is noted on that appeal rather than filed
-    anew: its cards already went to everyone, and a sender repeating (or flooding) "着火了" must not send them
-    again each time. A resident without an address has it held like any appeal, and every operator is told at once.
+
+def more_of_emergency(conversation: Conversation, ongoing: appeals.Recent, text: str) -> str:
+    """The same danger again from the same resident: never filed anew, since its cards already went to everyone
+    and a sender repeating (or flooding) "着火了" must not send them again each time. Words that only repeat it
+    are noted on the appeal; words that say more (着火了，我们被困在5楼) go to its responders."""
+    if is_repeat(ongoing.content, text):
+        appeals.note_repeat(conversation.session, ongoing, conversation.sender.id, text, conversation.now)
+        appeal = conversation.session.get_one(Appeal, ongoing.id)
+        return texts.emergency_already(appeal.ticket, tasks.assignee_name(conversation.session, appeal),
+                                       placed=appeal.grid_id is not None)
+    return _emergency_words(conversation, ongoing, text)[0]
+
+
+def file_emergency(conversation: Conversation, text: str, emergency: Emergency) -> appeals.Filed:
+    """File `text` as a 紧急 appeal of the emergency's category, with its minutes-scale response clock (a
+    resident with one of the same danger open gets `more_of_emergency` instead).
+
+    Never refused by an intake limit and never offered as a join: someone may be in danger. A resident without
+    an address has it held like any appeal, and every operator is told at once.
     """
     session, sender, now = conversation.session, conversation.sender, conversation.now
-    same = next((recent for recent in appeals.recent_filings(session, sender.id, now).open
-                 if recent.emergency == emergency.label), None)
-    if same is not None:
-        appeals.note_repeat(session, same, sender.id, text, now)
-        return appeals.Filed(same.id, same.ticket, same.status)
     filed = appeals.file_appeal(session, sender, emergency_intake(conversation, text, emergency), now)
     if sender.grid_id is None:
         emergencies.alert_unplaced(session, filed.id, now)
     return filed
+
+
+def _emergency_words(conversation: Conversation, ongoing: appeals.Recent, text: str) -> tuple[str, str | None]:
+    """What the resident adds to their ongoing emergency, told to its responders: the reply's sentence, and the
+    number to call (None when the taxonomy no longer names the danger)."""
+    session = conversation.session
+    added = material.add_words(session, conversation.sender.id, session.get_one(Appeal, ongoing.id),
+                               text[:LIMITS[TextField.APPEAL]], conversation.now,
+                               conversation.understanding.taxonomy.sensitive)
+    emergency = conversation.understanding.taxonomy.emergency_labelled(ongoing.emergency or "")
+    return texts.emergency_words(ongoing.ticket, added), emergency.call if emergency else None
 
 
 def emergency_intake(conversation: Conversation, text: str, emergency: Emergency) -> appeals.Intake:
@@ -100,12 +124,19 @@ def _intake(conversation: Conversation, text: str, kind: Kind, result: Classific
 
 
 def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply, int | None] | None:
-    """The reply when `text` files nothing: a repeat of an open appeal of the last 24 h, or a limit reached.
+    """The reply when `text` files nothing: more about the sender's ongoing emergency (told to its responders),
+    a repeat of an open appeal of the last 24 h, or a limit reached.
 
-    Repeats are looked for first: a resident resending their words is told where they stand, not refused.
+    Repeats are looked for before the limits: a resident resending their words is told where they stand, not
+    refused.
     """
     session, sender, now = conversation.session, conversation.sender, conversation.now
     recent = appeals.recent_filings(session, sender.id, now)
+    ongoing = next((appeal for appeal in recent.open if appeal.emergency is not None
+                    and appeal.created_at >= now - emergencies.FOLLOW_UP), None)
+    if ongoing is not None:
+        said, call = _emergency_words(conversation, ongoing, text)
+        return Reply(texts.emergency_follow_up(said, call)), ongoing.id
     for earlier in recent.open:
         if is_repeat(earlier.content, text):
             appeals.note_repeat(session, earlier, sender.id, text, now)

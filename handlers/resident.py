@@ -1,5 +1,5 @@
-"""Resident commands: 我的诉求, 查询, 撤销, 我的地址 (with the phone and 门牌 they left, masked). A resident only
-ever sees their own appeals."""
+"""Resident commands: 我的诉求, 查询, 撤销, 补充, 我的地址 (with the phone and 门牌 they left, masked). A resident
+only ever sees, and adds to, their own appeals."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from storage import appeals, joins, org, queries
+from storage import appeals, chasing, joins, material, org, queries
 from storage.appeals import Action
 from storage.errors import IllegalTransition, NotFound
-from storage.models import Appeal
+from storage.models import OPEN_STATUSES, Appeal
 
 # What the joined appeal's own resident did is theirs alone ("您已撤销", "您已评价" would also read wrong).
-OTHER_RESIDENTS_ACTIONS = frozenset({Action.CANCELLED, Action.RATED, Action.ATTACHED, Action.HELD})
+OTHER_RESIDENTS_ACTIONS = frozenset({Action.CANCELLED, Action.RATED, Action.ATTACHED, Action.WORDS_ADDED,
+                                     Action.HELD})
 
 
 def my_appeals(conversation: Conversation, _arguments: Arguments) -> Reply:
@@ -66,6 +67,27 @@ def cancel(conversation: Conversation, arguments: Arguments) -> Reply:
         status = texts.STATUS_NAMES.get(refused.status, refused.status)
         return Reply(texts.CANNOT_CANCEL.format(ticket=ticket, status=status))
     return Reply(texts.CANCELLED.format(ticket=appeal.ticket))
+
+
+def add_words(conversation: Conversation, arguments: Arguments) -> Reply:
+    """补充 <编号> <内容>: tell whoever handles an open appeal more; without a number, the one appeal open."""
+    session = conversation.session
+    if arguments.ticket:
+        try:
+            appeal = appeals.own_appeal(session, conversation.sender, arguments.ticket)
+        except NotFound:
+            return Reply(texts.NOT_FOUND.format(ticket=arguments.ticket))
+        if appeal.status not in OPEN_STATUSES:
+            return Reply(texts.WORDS_NOT_OPEN.format(ticket=appeal.ticket,
+                                                     status=texts.status_name(appeal.status, appeal.category)))
+    else:
+        still_open = chasing.open_appeals(session, conversation.sender.id)
+        if len(still_open) != 1:
+            return Reply(texts.which_to_add_to([(a.ticket, a.category, a.content) for a in still_open]))
+        appeal = still_open[0]
+    added = material.add_words(session, conversation.sender.id, appeal, arguments.words, conversation.now,
+                               conversation.understanding.taxonomy.sensitive)
+    return Reply(texts.words_added(appeal.ticket, added))
 
 
 def my_address(conversation: Conversation, _arguments: Arguments) -> Reply:

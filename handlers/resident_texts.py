@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from handlers.privacy import mask_personal_numbers
 from nlp.chatter import Chatter
 from nlp.complaints import CATEGORY as COMPLAINT_CATEGORY
+from storage.material import WORDS_PER_HOUR, WordsAdded
 from storage.notices import (
     ResidentAccepted,
     ResidentFollowPaused,
@@ -50,6 +51,7 @@ EVENT_NAMES = {
     "dispatched": "已转交网格员办理",
     "cancelled": "您已撤销",
     "attached": "补充了材料",
+    "words_added": "补充了情况",
     "accepted": "工作人员已接单",
     "progress": "办理进展",
     "transferred": "转交相关部门办理",
@@ -100,6 +102,37 @@ EMERGENCY_HELD = "已登记为紧急诉求 {ticket}，并立即通知了社区�
 EMERGENCY_ASK_ADDRESS = "为了让工作人员尽快找到您，请告诉我们住址（回复序号）：\n{question}"
 EMERGENCY_BINDING_GOES_ON = "方便时请继续回复上面的序号完成住址绑定，工作人员能更快找到您。"
 EMERGENCY_STAFF = "需要登记时，请回复“上报 内容”。"
+# What the resident writes after their emergency was filed goes to its responders (handlers/filing.py).
+EMERGENCY_WORDS_TOLD = "已把您说的情况转告处理紧急诉求 {ticket} 的工作人员。"
+EMERGENCY_WORDS_KEPT = "已把您说的情况记在紧急诉求 {ticket} 上。"
+EMERGENCY_WORDS_TOO_OFTEN = "紧急诉求 {ticket} 这一小时已收到您补充的很多条情况，工作人员都能看到。"
+EMERGENCY_WORDS_AGAIN = "您说的这些情况已经转告过处理紧急诉求 {ticket} 的工作人员。"
+EMERGENCY_FOLLOW_UP = "【紧急】{said}情况危急请立即{call}！"
+EMERGENCY_ALREADY_CLAIMED = "紧急诉求 {ticket} 已由{name}接单处理。有新情况请直接发消息告诉我们。"
+EMERGENCY_ALREADY_TOLD = "紧急诉求 {ticket} 已通知{who}。有新情况请直接发消息告诉我们。"
+
+
+def emergency_words(ticket: str, added: WordsAdded) -> str:
+    """What became of the words the resident added to their emergency."""
+    if added.again:
+        return EMERGENCY_WORDS_AGAIN.format(ticket=ticket)
+    if added.too_often:
+        return EMERGENCY_WORDS_TOO_OFTEN.format(ticket=ticket)
+    return (EMERGENCY_WORDS_TOLD if added.told else EMERGENCY_WORDS_KEPT).format(ticket=ticket)
+
+
+def emergency_follow_up(said: str, call: str | None) -> str:
+    """The reply to words about an ongoing emergency: what became of them, and the number to call again."""
+    if call is None:
+        return f"【紧急】{said}{EMERGENCY_NUMBERS}"
+    return EMERGENCY_FOLLOW_UP.format(said=said, call=call)
+
+
+def emergency_already(ticket: str, assignee: str | None, placed: bool) -> str:
+    """The same danger again in the same words: who has it already."""
+    if assignee is not None:
+        return EMERGENCY_ALREADY_CLAIMED.format(ticket=ticket, name=assignee)
+    return EMERGENCY_ALREADY_TOLD.format(ticket=ticket, who="网格员、网格长和社区工作人员" if placed else "社区工作人员")
 
 WELCOME = (
     "您好，欢迎关注网格诉求助手！\n"
@@ -258,6 +291,34 @@ def attachment_waiting(kind: str) -> str:
 LIST_SNIPPET = 16  # characters of each appeal's words in 我的诉求: enough to tell two lift appeals apart
 
 
+# 补充 (handlers/resident.py): words for the handler of an open appeal.
+WORDS_TOLD = "已把您补充的情况转告诉求 {ticket} 的办理人。"
+WORDS_KEPT = "已把您补充的情况记在诉求 {ticket} 上，工作人员办理时能看到。"
+WORDS_TOO_OFTEN = "诉求 {ticket} 这一小时已经补充了 {limit} 次，工作人员都能看到。请过一会儿再补充。"
+WORDS_AGAIN = "这些情况已经补充到诉求 {ticket} 了，工作人员能看到。"
+WORDS_NOT_OPEN = "诉求 {ticket} 的状态是“{status}”，不能再补充。有新的问题请直接发送，会登记为新的诉求。"
+NOTHING_TO_ADD_TO = "您现在没有正在办理的诉求。要反映新问题，直接发送文字或语音即可。"
+WHICH_TO_ADD_TO = "您有 {count} 件诉求正在办理，请写明补充哪一件，例如：补充 {ticket} 明天上午家里有人"
+
+
+def words_added(ticket: str, added: WordsAdded) -> str:
+    """What became of the words a resident added with 补充."""
+    if added.again:
+        return WORDS_AGAIN.format(ticket=ticket)
+    if added.too_often:
+        return WORDS_TOO_OFTEN.format(ticket=ticket, limit=WORDS_PER_HOUR)
+    return (WORDS_TOLD if added.told else WORDS_KEPT).format(ticket=ticket)
+
+
+def which_to_add_to(still_open: list[tuple[str, str, str]]) -> str:
+    """补充 without a number: none open, or which of the open (ticket, category, content) is meant."""
+    if not still_open:
+        return NOTHING_TO_ADD_TO
+    rows = [f"{ticket}｜{_category(category, short=True)}｜{_excerpt(content, LIST_SNIPPET)}"
+            for ticket, category, content in still_open]
+    return "\n".join([WHICH_TO_ADD_TO.format(count=len(still_open), ticket=still_open[0][0]), *rows])
+
+
 def appeal_list(lines: list[tuple[str, str, str, datetime, str]]) -> str:
     """我的诉求: (ticket, category, status, created_at, content) newest first, each with the start of its words."""
     rows = [f"{ticket}｜{_category(category, short=True)}｜{status_name(status, category)}｜{clock(at)}\n"
@@ -400,8 +461,8 @@ def _accepted(n: ResidentAccepted) -> str:
     return f"{_yours(n)} {n.ticket} 已接单\n办理人：{_handler(n)}\n{_reach(n)}{_track(n)}"
 
 
-# No published work phone: the account is the way to them (a chase-up or a reply reaches the handler).
-REACH_IN_CHAT = "工作人员会尽快与您联系；如需找办理人，直接在本公众号留言即可。"
+# No published work phone: the account is the way to them (补充 reaches the handler, handlers/resident.py).
+REACH_IN_CHAT = "工作人员会尽快与您联系；有话要告诉办理人，请回复“补充 {ticket} 内容”。"
 
 
 def _handler(n: ResidentAccepted) -> str:
@@ -420,7 +481,7 @@ FOLLOWER_REACH = "办理进展会通过本公众号通知您。"
 def _reach(n: ResidentAccepted) -> str:
     if n.followed:
         return FOLLOWER_REACH
-    return "工作人员会尽快与您联系。" if n.work_phone else REACH_IN_CHAT
+    return "工作人员会尽快与您联系。" if n.work_phone else REACH_IN_CHAT.format(ticket=n.ticket)
 
 
 def _progress(n: ResidentProgress) -> str:
@@ -581,8 +642,8 @@ POINTS_NOT_FOR_RESIDENTS = ("积分记录的是社区志愿者、党员、楼长
 
 
 def _volunteer_coming(n: ResidentVolunteerComing) -> str:
-    return (f"{_yours(n)} {n.ticket} 有志愿者{n.volunteer}前来帮忙，网格员仍负责办理，有问题可直接在本公众号留言。"
-            f"\n{_track(n)}")
+    ask = FOLLOWER_REACH if n.followed else f"有问题请回复“补充 {n.ticket} 内容”告诉网格员。"
+    return f"{_yours(n)} {n.ticket} 有志愿者{n.volunteer}前来帮忙，网格员仍负责办理，{ask}\n{_track(n)}"
 
 
 TEMPLATES[ResidentVolunteerComing] = _volunteer_coming

@@ -39,6 +39,7 @@ from storage.notices import (
     StaffVolunteerDone,
     StaffVolunteerReleased,
     StaffWishCancelled,
+    StaffWordsAdded,
 )
 
 # A second problem the classifier found in the message: a hint for whoever handles it, not a second appeal.
@@ -139,7 +140,7 @@ def _card_contact(n: StaffNewAppeal) -> str:
     return contact_line(n.phone, n.door) + CONTACT_AFTER_CLAIM + "\n"
 
 
-def _card_content(n: StaffNewAppeal | StaffChased | StaffMaterialAdded | StaffPartsFiled) -> str | None:
+def _card_content(n: StaffNewAppeal | StaffChased | StaffMaterialAdded | StaffWordsAdded | StaffPartsFiled) -> str | None:
     """The appeal's words, or how to read them for someone who may not yet (a private appeal's withheld notice)."""
     if n.withheld:
         return WITHHELD_CONTENT.format(ticket=n.ticket)
@@ -237,6 +238,23 @@ def _material_added(n: StaffMaterialAdded) -> str:
 
 def _material_ask(n: StaffMaterialAdded) -> str:
     return "" if n.claimed else f"尚无人接单，请回复“接单 {n.ticket}”。"
+
+
+def _words_added(n: StaffWordsAdded) -> str:
+    said = f"\n居民说：{n.words}" if n.words else ""
+    return f"{_words_head(n)}{said}\n诉求：{_card_content(n)}\n{_words_ask(n)}"
+
+
+def _words_head(n: StaffWordsAdded) -> str:
+    return f"【紧急·居民补充】{n.ticket}（{n.emergency}）" if n.emergency else f"【居民补充】{n.ticket}"
+
+
+def _words_ask(n: StaffWordsAdded) -> str:
+    if n.claimed:
+        return f"回复“查询 {n.ticket}”查看全部记录，“进展 {n.ticket} 说明”告诉居民。"
+    if n.emergency:
+        return f"尚无人接单，请立即回复“接单 {n.ticket}”；{EMERGENCY_NUMBERS}。"
+    return f"尚无人接单，请回复“接单 {n.ticket}”。"
 
 
 def _reopened(n: StaffReopened) -> str:
@@ -356,6 +374,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffReopened: _reopened,
     StaffChased: _chased,
     StaffMaterialAdded: _material_added,
+    StaffWordsAdded: _words_added,
     StaffPartsFiled: _parts_filed,
     StaffFocusOpened: _focus_opened,
     StaffDigest: _digest,
@@ -402,6 +421,8 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", _card_content(n)), _chased_ask(n)),
     StaffMaterialAdded: lambda n: ((n.ticket, f"居民补充了{MATERIAL_NAMES.get(n.material, '材料')}", _card_content(n)),
                                    _material_ask(n) or f"回复“查询 {n.ticket}”查看。"),
+    StaffWordsAdded: lambda n: ((n.ticket, f"【紧急】{n.emergency} 居民补充" if n.emergency else "居民补充情况",
+                                 n.words or _card_content(n)), _words_ask(n)),
     StaffPartsFiled: lambda n: ((n.ticket, "其他问题已分开登记", f"另行登记为：{'、'.join(n.tickets)}", _card_content(n)),
                                 "本单只需处理所列问题。"),
     StaffFocusOpened: lambda n: ((n.code, n.place, f"{n.days}天内{n.count}件：{n.key}",
@@ -650,6 +671,7 @@ EVENT_NAMES = {
     "address_verified": "核实居民住址",
     "reassigned": "改派",
     "chased": "居民催办",
+    "words_added": "居民补充情况",
     "rejected": "不受理",
     "complaint": "投诉工作人员",
     "building_moved": "所在楼栋划入其他网格",

@@ -186,6 +186,10 @@ class Taxonomy:
         clustered."""
         return frozenset(category.name for category in self.categories if category.sensitive) | {STAFF_COMPLAINT}
 
+    def emergency_labelled(self, label: str) -> Emergency | None:
+        """The emergency whose label an appeal carries (火情, 急病…), if the taxonomy still names it."""
+        return next((emergency for emergency in self.emergencies if emergency.label == label), None)
+
     def category(self, name: str) -> Category:
         """Return the category called name (UNCLASSIFIED and STAFF_COMPLAINT give the default limits); KeyError if
         unknown."""

@@ -95,6 +95,7 @@ class Action(StrEnum):
     ADDRESS_VERIFIED = "address_verified"  # 核实: staff confirmed the resident lives in the appeal's building (internal)
     REASSIGNED = "reassigned"  # 改派: handed to another grid or member (note: to whom)
     CHASED = "chased"  # 催办: the resident chased it up and its handler was told (internal; note: their words)
+    WORDS_ADDED = "words_added"  # 补充: the resident told more, and its holders were told (note: their words)
     REJECTED = "rejected"  # 不受理: not an appeal, closed by an operator or grid leader (note: the reason)
     COMPLAINT = "complaint"  # a complaint about staff (internal; note: the ids of the staff it is about, or none)
     NOTED = "noted"  # 备注: an internal note of staff or a console operator (internal; note: their words)
@@ -216,6 +217,7 @@ class Recent:
     content: str
     status: AppealStatus
     emergency: str | None  # the danger's label for a 紧急 appeal
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -256,7 +258,7 @@ def recent_filings(session: Session, resident_id: int, now: datetime) -> RecentF
         last_day += created_at >= day_ago
         last_hour += created_at >= hour_ago
         if status in OPEN_STATUSES and created_at >= repeat_since:
-            still_open.append(Recent(appeal_id, ticket, content, AppealStatus(status), emergency))
+            still_open.append(Recent(appeal_id, ticket, content, AppealStatus(status), emergency, created_at))
     return RecentFilings(last_hour, last_day, still_open)
 
 

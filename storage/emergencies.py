@@ -13,18 +13,21 @@ clock. Such an appeal is never joined or merged (storage.joins) nor folded into 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import org
-from storage.models import Appeal, Staff, StaffRole
+from storage.models import OPEN_STATUSES, Appeal, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
 from storage.staff import community_operators
 from storage.telling import tell
 
+# While a resident's 紧急 appeal of the last FOLLOW_UP is open, what else they write is about it ("我们被困在5楼出不来"):
+# it goes to the responders at once (storage.material.add_words), not into an appeal of its own read hours later.
+FOLLOW_UP = timedelta(hours=2)
 UNPLACED_GRID = "地址未绑定"  # the card's place of a resident who has not bound an address yet
 CONTENT_LENGTH = 200
 
@@ -47,16 +50,30 @@ def alert_unplaced(session: Session, appeal_id: int, now: datetime) -> int:
     """Tell every active operator of an emergency held for an address (filed by an unbound resident); returns
     how many were told."""
     appeal = session.get_one(Appeal, appeal_id)
-    operators = session.scalars(
-        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.active.is_(True), Staff.openid.is_not(None))
-        .order_by(Staff.id)
-    ).all()
+    operators = every_operator(session)
     card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
                           grid=UNPLACED_GRID, content=appeal.content[:CONTENT_LENGTH], urgent=True,
                           emergency=appeal.emergency)
     for operator in operators:
         tell(session, operator.openid, card, now, appeal=appeal, key=f"appeal:{appeal.id}:urgent:{operator.id}")
     return len(operators)
+
+
+def in_one(session: Session, resident_id: int, now: datetime) -> bool:
+    """Whether the resident has a 紧急 appeal of the last FOLLOW_UP still open."""
+    return session.scalar(select(Appeal.id).where(
+        Appeal.resident_id == resident_id, Appeal.emergency.is_not(None), Appeal.status.in_(OPEN_STATUSES),
+        Appeal.created_at >= now - FOLLOW_UP,
+    ).limit(1)) is not None
+
+
+def every_operator(session: Session) -> Sequence[Staff]:
+    """Every active operator (street and communities) who has bound WeChat: who hears of an unbound resident's
+    emergency, which has no grid yet."""
+    return session.scalars(
+        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.active.is_(True), Staff.openid.is_not(None))
+        .order_by(Staff.id)
+    ).all()
 
 
 def unclaimed_notice(session: Session, appeal: Appeal, since: datetime) -> StaffEmergencyUnclaimed:

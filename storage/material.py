@@ -1,6 +1,6 @@
-"""A photo or a location a resident sends: added to the appeal they are talking about, and its holder told.
+"""What a resident adds to an appeal: a photo, a location or words (补充), and its holder told.
 
-Which appeal is `storage.appeals.attach`'s rule. Whoever holds that appeal hears of the new material (the same
+Which appeal a photo or location goes to is `storage.appeals.attach`'s rule; words name theirs. Whoever holds that appeal hears of the new material (the same
 people a 催办 reaches, storage.chasing.holders_of) once the appeal has reached them: an appeal not yet
 dispatched carries its material on the card it is about to get. The notice carries the photo's signed link or
 the location's map link (storage/media_files.py); a holder who may not read the appeal is told without its
@@ -9,19 +9,35 @@ words or links (storage.chasing.tell_holders).
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import replace
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import appeals, media_files
+from storage import appeals, emergencies, media_files
 from storage.chasing import holders_of, tell_holders
-from storage.models import Appeal, AppealStatus, Attachment
-from storage.notices import StaffMaterialAdded
+from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Staff
+from storage.notices import StaffMaterialAdded, StaffWordsAdded
 
 # The statuses in which somebody already has the appeal in front of them (a submitted one's card is yet to go).
 HELD = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, AppealStatus.RETURNED)
+# 补充: how often a resident's words reach an appeal's holders in an hour. An emergency's are what the responders
+# need on the way (trapped on the 5th floor, an old man inside), so they get many more; the cap stops a flood.
+WORDS_PER_HOUR = 5
+EMERGENCY_WORDS_PER_HOUR = 20
+WORDS_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class WordsAdded:
+    """What became of a resident's 补充: kept on the appeal and told to `told` people, or not kept at all
+    (`too_often`: the hour's share was used; `again`: the same words went within the hour)."""
+
+    told: int
+    too_often: bool = False
+    again: bool = False
 
 
 def add(session: Session, resident: appeals.Sender, attachment: Attachment, now: datetime,
@@ -55,3 +71,37 @@ def _place_link(attachment: Attachment) -> tuple[str, ...]:
         return ()
     link = media_files.map_link(attachment.latitude, attachment.longitude, attachment.label)
     return (link,) if link else ()
+
+
+def add_words(session: Session, resident_id: int, appeal: Appeal, words: str, now: datetime,
+              sensitive: Collection[str]) -> WordsAdded:
+    """补充: keep the resident's words on their open appeal and tell whoever holds it; an emergency's go to
+    everyone its 【紧急】 card reached (its assignee once claimed) and the community's operators. `sensitive` names
+    the private categories (their words go only to whom may read the appeal)."""
+    earlier = _words_within(session, appeal.id, now - WORDS_WINDOW)
+    if earlier and " ".join(earlier[0].split()) == " ".join(words.split()):
+        return WordsAdded(0, again=True)  # a resend, or "着火了！！楼下好多烟" twenty times: told once
+    if len(earlier) >= (EMERGENCY_WORDS_PER_HOUR if appeal.emergency else WORDS_PER_HOUR):
+        return WordsAdded(0, too_often=True)
+    appeals.record(session, appeal.id, now, appeals.Action.WORDS_ADDED, None, None, actor_id=resident_id,
+                   note=words)
+    recipients = _told_of_words(session, appeal)
+    notice = StaffWordsAdded(ticket=appeal.ticket, content=appeal.content, words=words, emergency=appeal.emergency,
+                             claimed=appeal.assignee_staff_id is not None)
+    tell_holders(session, appeal, recipients, notice, now, sensitive)
+    return WordsAdded(len(recipients))
+
+
+def _words_within(session: Session, appeal_id: int, since: datetime) -> list[str]:
+    """The words the resident added to the appeal since `since`, the latest first."""
+    return list(session.scalars(select(AppealEvent.note).where(
+        AppealEvent.appeal_id == appeal_id, AppealEvent.action == appeals.Action.WORDS_ADDED, AppealEvent.at > since,
+    ).order_by(AppealEvent.id.desc())))
+
+
+def _told_of_words(session: Session, appeal: Appeal) -> Sequence[Staff]:
+    if appeal.emergency is None:
+        return holders_of(session, appeal)
+    if appeal.grid_id is None:  # held for the resident's address: the operators got its card
+        return emergencies.every_operator(session)
+    return emergencies.responders(session, appeal, holders_of(session, appeal))

@@ -345,6 +345,19 @@ class StaffChased(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffWordsAdded(StaffNotice):
+    """补充: the resident told more about an appeal someone holds, or about their emergency (storage/material.py)."""
+
+    name: ClassVar[str] = "staff_words_added"
+    ticket: str
+    content: str
+    words: str | None
+    emergency: str | None = None  # the emergency's label (火情, 急病…) when the appeal is one
+    claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
+    withheld: bool = False  # a private appeal, told to someone who may not read it: no words
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffMaterialAdded(StaffNotice):
     """The resident added a photo or a location to an appeal someone holds (or may claim)."""
 

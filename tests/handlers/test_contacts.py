@@ -139,4 +139,4 @@ def test_without_a_work_phone_the_accepted_notice_says_to_write_here(wechat, see
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
     told = worded(seeded, "resident_accepted", RESIDENT, ticket)
-    assert "办理人：张伟\n" in told and "直接在本公众号留言即可" in told
+    assert "办理人：张伟\n" in told and f"有话要告诉办理人，请回复“补充 {ticket} 内容”" in told

@@ -15,7 +15,7 @@ from handlers import notifications
 from storage import joins, supervision
 from storage.errors import NotAllowed
 from storage.models import AppealStatus, OutboxMessage, OutboxStatus, Staff
-from tests.support.database import appeal, notices
+from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, OPERATOR, WANG, ZHANG
 from tests.support.worker import dispatch_filed
 
@@ -168,3 +168,47 @@ def test_a_resident_repeating_or_flooding_the_same_danger_gets_the_advice_each_t
     assert len(sent) == len(EVERYONE)
     other, fainted = report(wechat, seeded, clock, "有人晕倒了")
     assert fainted != ticket and other.startswith("【紧急】请立即拨打 120！")  # another danger is another appeal
+
+
+def test_what_the_resident_writes_after_their_emergency_reaches_its_responders_at_once(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "着火了")
+    reply = wechat.send("o1", "我们被困在5楼出不来，家里有老人")
+    assert reply == (f"【紧急】已把您说的情况转告处理紧急诉求 {ticket} 的工作人员。情况危急请立即拨打 119！")
+    told = cards(seeded, ticket, "staff_words_added")
+    assert sorted(told) == EVERYONE  # everyone its card reached, at once
+    card, status = told[ZHANG]
+    assert card.startswith(f"【紧急·居民补充】{ticket}（火情）") and "居民说：我们被困在5楼出不来，家里有老人" in card
+    assert f"接单 {ticket}" in card and status == OutboxStatus.PENDING
+    assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]  # nothing filed of its own
+
+    # The same danger in more words says more too; the number and the advice still come first.
+    again = wechat.send("o1", "着火了，我们在5楼502，门口全是烟")
+    assert again.startswith("【紧急】请立即拨打 119！") and f"已把您说的情况转告处理紧急诉求 {ticket}" in again
+    assert len(worded(seeded, "staff_words_added", ZHANG)) == 2
+
+    # Once someone has it, what follows goes to them and the community's operators.
+    wechat.send(LI, f"接单 {ticket}")
+    wechat.send("o1", "消防车到了吗，烟越来越大")
+    assert [len(worded(seeded, "staff_words_added", who)) for who in (ZHANG, LI, WANG, OPERATOR)] == [2, 3, 2, 3]
+    assert f"紧急诉求 {ticket} 已由李娜接单处理" in wechat.send("o1", "着火了")
+
+
+def test_words_said_twice_are_told_once_and_after_two_hours_a_problem_is_filed_again(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "有人晕倒了")
+    for _ in range(5):
+        reply = wechat.send("o1", "是我爸爸，七十岁，在客厅地上")
+    assert reply.startswith(f"【紧急】您说的这些情况已经转告过处理紧急诉求 {ticket} 的工作人员。")
+    assert len(worded(seeded, "staff_words_added", ZHANG)) == 1
+    clock.advance(hours=2, minutes=1)
+    filed = wechat.send("o1", "3号楼楼道灯坏了，晚上看不见")
+    assert "已受理您的诉求" in filed and ticket not in filed
+
+
+def test_an_unbound_residents_follow_up_reaches_the_operators_and_the_binding_goes_on(wechat, seeded):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("着火了！！", "【紧急】请立即拨打 119！"),
+    ])
+    reply = wechat.send("o_new", "楼道里全是烟，我们下不去")
+    assert reply.startswith("【紧急】已把您说的情况转告处理紧急诉求") and "请选择您所在的社区" in reply
+    assert notices(seeded, "staff_words_added") == [OPERATOR]

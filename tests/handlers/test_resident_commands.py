@@ -1,8 +1,12 @@
-"""帮助, 我的诉求, 查询, 撤销, 我的地址 — and a resident only ever sees their own appeals."""
+"""帮助, 我的诉求, 查询, 撤销, 补充, 我的地址 — and a resident only ever sees (and adds to) their own appeals."""
 
 import re
 
 import pytest
+
+from tests.support.database import notices, worded
+from tests.support.personas import LI, WANG, ZHANG
+from tests.support.worker import dispatch_filed
 
 pytestmark = pytest.mark.postgres
 
@@ -91,3 +95,39 @@ def test_greetings_and_fragments_are_not_filed(wechat):
     assert "以后遇到问题，直接发文字或语音给我们就行" in wechat.send("o1", "嗯嗯")  # small talk (issue 10)
     assert "请再具体描述一下" in wechat.send("o1", "坏了")
     assert "还没有提交过诉求" in wechat.send("o1", "我的诉求")
+
+
+def test_add_words_reaches_the_handler_and_the_claim_notice_says_how(wechat, seeded, clock):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    dispatch_filed(seeded, clock)
+    reply = wechat.send("o1", f"补充 {ticket} 明天上午家里有人，可以上门")
+    assert reply == f"已把您补充的情况转告诉求 {ticket} 的办理人。"
+    assert notices(seeded, "staff_words_added", ticket) == sorted([ZHANG, LI, WANG])  # nobody has claimed it yet
+    card = worded(seeded, "staff_words_added", ZHANG)[0]
+    assert card.startswith(f"【居民补充】{ticket}") and "居民说：明天上午家里有人，可以上门" in card
+    assert f"接单 {ticket}" in card
+
+    wechat.send(LI, f"接单 {ticket}")
+    accepted = worded(seeded, "resident_accepted", "o1")[0]
+    assert f"回复“补充 {ticket} 内容”" in accepted and "直接在本公众号留言" not in accepted
+    assert wechat.send("o1", "补充：下午三点以后也行") == f"已把您补充的情况转告诉求 {ticket} 的办理人。"  # the one open
+    assert notices(seeded, "staff_words_added", ticket) == sorted([ZHANG, LI, LI, WANG])  # now only to her
+    assert "补充了情况" in wechat.send("o1", f"查询 {ticket}")
+
+
+def test_add_words_is_bounded_and_only_for_ones_own_open_appeals(wechat, seeded, clock):
+    assert wechat.send("o1", "补充 明天家里有人") == "您现在没有正在办理的诉求。要反映新问题，直接发送文字或语音即可。"
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    other = ticket_of(wechat.send("o1", "2号楼门口的路灯坏了，晚上看不见"))
+    which = wechat.send("o1", "补充 明天家里有人")
+    assert which.startswith("您有 2 件诉求正在办理，请写明补充哪一件") and ticket in which and other in which
+    assert "没有找到编号为" in wechat.send("o2", f"补充 {ticket} 我也看到了")
+    for n in range(5):
+        assert "已把您补充的情况" in wechat.send("o1", f"补充 {ticket} 第{n + 1}件事")
+    assert wechat.send("o1", f"补充 {ticket} 第5件事") == f"这些情况已经补充到诉求 {ticket} 了，工作人员能看到。"
+    assert "这一小时已经补充了 5 次" in wechat.send("o1", f"补充 {ticket} 还有一件")
+    clock.advance(hours=1, minutes=1)
+    assert "已把您补充的情况" in wechat.send("o1", f"补充 {ticket} 还有一件")
+    wechat.send("o1", f"撤销 {other}")
+    assert f"诉求 {other} 的状态是“已撤销”，不能再补充" in wechat.send("o1", f"补充 {other} 不用了")
+    assert notices(seeded, "staff_words_added", other) == []
