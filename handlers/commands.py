@@ -385,7 +385,12 @@ def _number_then_text(takes: Takes, argument: str) -> tuple[str, str] | None:
         return None
     number = normalize(match.group(1))
     # A number's characters normalise one to one, so the words start at the same place in the original.
-    return (number, argument[match.end(1):].strip()) if number else None
+    return (number, _words_after(argument[match.end(1):])) if number else None
+
+
+def _words_after(text: str) -> str:
+    """The words after a number, without the comma or colon voice and typing put there (结 G… ，已修好)."""
+    return text.lstrip(_SEPARATORS).strip()
 
 
 def _numbers(command: Command, argument: str) -> Arguments | None:

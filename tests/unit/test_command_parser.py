@@ -128,6 +128,9 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("接单，2612020014。", "claim", Arguments(ticket="G2612020014")),
     ("G2612020014。", "show", Arguments(ticket="G2612020014")),
     ("进展 2612020014 已联系物业。", "progress", Arguments(ticket="G2612020014", words="已联系物业")),
+    ("结 G2612020014，已清理。", "resolve", Arguments(ticket="G2612020014", words="已清理")),
+    ("进 G2612020014：已联系保洁", "progress", Arguments(ticket="G2612020014", words="已联系保洁")),
+    ("完成 W2611220001，已帮刘奶奶换好灯泡。", "task_done", Arguments(ticket="W2611220001", words="已帮刘奶奶换好灯泡")),
     # Chinese numerals, as voice reads a ticket out.
     ("接单二六一二零二零零一四", "claim", Arguments(ticket="G2612020014")),
     ("接单 幺两一二〇二零零一四。", "claim", Arguments(ticket="G1212020014")),
