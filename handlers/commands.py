@@ -369,8 +369,9 @@ _NUMBERED: dict[Takes, tuple[re.Pattern[str], Callable[[str], str | None]]] = {
     Takes.CASE_TEXT: (re.compile(r"([Jj]?\d{10,})\s*(.*)", re.DOTALL), normalize_focus_code),
     Takes.TASK_TEXT: (re.compile(r"([GgWw]?\d{10,})\s*(.*)", re.DOTALL), task_number),
 }
-# 接 1, 结 2 已修好: a place in the member's last task list (a page holds 10; 更多 goes on counting).
-_POSITION = re.compile(r"(\d{1,2}|[一二三四五六七八九十幺两])(?:\s+(.+))?", re.DOTALL)
+# 接 1, 结 2 已修好: a place in the member's last task list (a page holds 10; 更多 goes on counting). Voice puts a
+# comma before the words (结二，已修好).
+_POSITION = re.compile(r"(\d{1,2}|[一二三四五六七八九十幺两])(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
 _POSITION_WORDS = {"十": 10, **{str(n): int(n) for n in range(10)}}
 # G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format.
 _NEAR_TICKET = re.compile(r"([Gg]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)

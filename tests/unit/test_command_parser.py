@@ -158,6 +158,8 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("结 2 已修好", "resolve", Arguments(position=2, words="已修好")),
     ("办结 十 已修好", "resolve", Arguments(position=10, words="已修好")),
     ("进展 3 已联系物业", "progress", Arguments(position=3, words="已联系物业")),
+    ("结二，已修好。", "resolve", Arguments(position=2, words="已修好")),
+    ("进展 1，已联系物业。", "progress", Arguments(position=1, words="已联系物业")),
     # 进展 with words only: the member's one task in progress.
     ("进展 已联系物业", "progress", Arguments(words="已联系物业")),
     ("进展，已联系物业。", "progress", Arguments(words="已联系物业")),
