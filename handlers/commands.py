@@ -370,9 +370,9 @@ _NUMBERED: dict[Takes, tuple[re.Pattern[str], Callable[[str], str | None]]] = {
     Takes.TASK_TEXT: (re.compile(r"([GgWw]?\d{10,})\s*(.*)", re.DOTALL), task_number),
 }
 # 接 1, 结 2 已修好: a place in the member's last task list (a page holds 10; 更多 goes on counting). Voice puts a
-# comma before the words (结二，已修好).
-_POSITION = re.compile(r"(\d{1,2}|[一二三四五六七八九十幺两])(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
-_POSITION_WORDS = {"十": 10, **{str(n): int(n) for n in range(10)}}
+# comma before the words (结二，已修好) and reads a place on the second page out as 十二.
+_POSITION = re.compile(r"(\d{1,2}|[一二三四五六七八九幺两]?十[一二三四五六七八九]?|[一二三四五六七八九幺两])"
+                       r"(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
 # G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format.
 _NEAR_TICKET = re.compile(r"([Gg]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
 _TICKETS_APART = re.compile(r"[\s,，、;；和]+")
@@ -403,13 +403,20 @@ def _numbers(command: Command, argument: str) -> Arguments | None:
         return Arguments(ticket=tickets[0], tickets=tickets)
     position = _POSITION.fullmatch(normal)
     if command.audience is Audience.STAFF and position and bool(position.group(2)) <= takes_words:
-        number = position.group(1).translate(_SPOKEN)
         words = argument[position.start(2):].strip() if position.group(2) else ""
-        return Arguments(position=_POSITION_WORDS.get(number) or int(number), words=words)
+        return Arguments(position=_position_number(position.group(1)), words=words)
     near = _NEAR_TICKET.fullmatch(normal)
     if near and bool(near.group(2)) <= takes_words:
         return Arguments(near_ticket=near.group(1).upper())
     return None
+
+
+def _position_number(said: str) -> int:
+    """12 from "12", "十二" or "一十二"; 10 from "十", 20 from "二十"."""
+    if "十" not in said:
+        return int(said.translate(_SPOKEN))
+    tens, ones = said.split("十")
+    return int(tens.translate(_SPOKEN) or 1) * 10 + int(ones.translate(_SPOKEN) or 0)
 
 
 def _leading_tickets(text: str) -> tuple[str, ...]:

@@ -160,6 +160,9 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("进展 3 已联系物业", "progress", Arguments(position=3, words="已联系物业")),
     ("结二，已修好。", "resolve", Arguments(position=2, words="已修好")),
     ("进展 1，已联系物业。", "progress", Arguments(position=1, words="已联系物业")),
+    ("接十一。", "claim", Arguments(position=11)),
+    ("接 十二", "claim", Arguments(position=12)),
+    ("结 二十 已修好", "resolve", Arguments(position=20, words="已修好")),
     # 进展 with words only: the member's one task in progress.
     ("进展 已联系物业", "progress", Arguments(words="已联系物业")),
     ("进展，已联系物业。", "progress", Arguments(words="已联系物业")),
