@@ -170,8 +170,9 @@ def tasks_of(session: Session, member: Staff, now: datetime | None = None) -> li
     rows = session.execute(select(Appeal, _dispatched_since())
                            .where(or_(mine, waiting, _overseen_by(session, member, now)))).all()
     found = [Task(appeal, _due(appeal, at)) for appeal, at in rows]
+    reviews = member.role == StaffRole.OPERATOR  # 待分类 waits for an operator; to a grid member it is one more task
     return sorted(found, key=lambda task: (task.appeal.status != AppealStatus.RETURNED,
-                                           task.appeal.category != UNCLASSIFIED, task.due is None,
+                                           reviews and task.appeal.category != UNCLASSIFIED, task.due is None,
                                            task.due.timestamp() if task.due else 0.0, task.appeal.id))
 
 

@@ -265,3 +265,11 @@ def test_an_operators_tasks_are_what_waits_for_them_returned_then_unclassified_t
     assert wechat.send(OPERATOR, "更多").startswith("没有更多任务了")
     again = wechat.send(OPERATOR, "我的任务")
     assert returned not in again and f"1. {unsure}" in again and f"2. {late}" in again
+
+
+def test_a_grid_members_tasks_put_the_overdue_before_one_waiting_in_review(wechat, seeded, clock):
+    late = file_and_dispatch(wechat, seeded, clock, "1号楼楼道灯坏了好几天", openid="o7")
+    clock.advance(hours=5)  # past its 接单 limit
+    unsure = file_and_dispatch(wechat, seeded, clock, "有个事情想反映一下", openid="o5")
+    tasks = wechat.send(ZHANG, "我的任务")
+    assert tasks.index(f"1. {late}") < tasks.index(f"2. {unsure}")  # 待分类 goes first for operators only
