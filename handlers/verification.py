@@ -21,6 +21,8 @@ def confirm(conversation: Conversation, arguments: Arguments) -> Reply:
     except NotFound:
         return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
     except NotAllowed as refused:
+        if refused.reason == "not_your_grid":  # out of scope reads as a ticket that does not exist
+            return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
         return Reply(texts.VERIFY_REFUSED[refused.reason].format(ticket=ticket))
     place = org.address(session, appeal.grid_id, appeal.building_id, None).home_label  # type: ignore[arg-type]
     done = texts.VERIFIED if verified_now else texts.ALREADY_VERIFIED
