@@ -160,6 +160,8 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     conversation.session.refresh(appeal)
     taken_by = tasks.assignee_name(conversation.session, appeal)
     if action == "claim" and appeal.status in (AppealStatus.ACCEPTED, AppealStatus.PAUSED) and taken_by:
+        if appeal.assignee_staff_id == conversation.staff.id:
+            return texts.ALREADY_YOURS.format(ticket=ticket)
         return texts.ALREADY_TAKEN.format(ticket=ticket, name=taken_by)
     status = texts.STATUS_NAMES.get(appeal.status, appeal.status)
     return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES[action])

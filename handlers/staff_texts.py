@@ -602,6 +602,8 @@ NOT_ALLOWED = {
 TASK_NOT_FOUND = "没有找到编号为 {ticket} 的诉求，请核对编号。"
 LOOKUP_LIMIT = "您本小时查询诉求的次数已达上限（{limit} 次），请在 {until} 之后再试。本人负责的任务不受限制，可回复“我的任务”查看。"
 ALREADY_TAKEN = "诉求 {ticket} 已被 {name} 接单。"
+# 接单 again on one's own task (a second tap, a voice message sent twice): no colleague is named.
+ALREADY_YOURS = "诉求 {ticket} 您已经接单了，无需重复接单。办结时回复：办结 {ticket} 处理说明"
 WRONG_STATE = "诉求 {ticket} 当前状态为“{status}”，不能{action}。"
 ACTION_NAMES = {
     "claim": "接单", "progress": "填写进展", "resolve": "办结", "pause": "挂起", "resume": "恢复",

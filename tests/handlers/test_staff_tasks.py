@@ -60,6 +60,14 @@ def test_two_members_claiming_at_the_same_moment_exactly_one_wins(wechat, seeded
     assert "已被" in wechat.send(loser_openid, f"接单 {ticket}")
 
 
+def test_claiming_ones_own_task_again_says_it_is_already_theirs_and_tells_nobody(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    again = wechat.send(ZHANG, f"接单 {ticket}。")
+    assert again.startswith(f"诉求 {ticket} 您已经接单了") and "已被" not in again
+    assert notices(seeded, "resident_accepted") == ["o1"]
+
+
 def test_a_member_of_another_grid_is_refused_like_for_a_ticket_that_does_not_exist(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     missing = "G2611229999"
