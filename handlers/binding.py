@@ -15,7 +15,7 @@ import difflib
 import unicodedata
 from typing import Any, Sequence
 
-from handlers import dialogues
+from handlers import dialogues, staff_texts
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
@@ -260,7 +260,8 @@ def _finish(conversation: Conversation, chosen: dict[str, Any]) -> str:
     residents.bind(session, resident, building, unit)
     dialogues.end(conversation)
     place = org.address(session, building.grid_id, building.id, unit.id if unit else None)
-    done = texts.BIND_DONE.format(grid_label=place.grid_label, home=place.home_label)
+    done = (staff_texts.BIND_DONE if conversation.is_staff else texts.BIND_DONE).format(
+        grid_label=place.grid_label, home=place.home_label)
     return _with_released(conversation, done, place.grid_label)
 
 

@@ -3,7 +3,7 @@ only ever sees, and adds to, their own appeals."""
 
 from __future__ import annotations
 
-from handlers import contacts, staff
+from handlers import contacts, staff, staff_texts
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
@@ -22,7 +22,7 @@ def my_appeals(conversation: Conversation, _arguments: Arguments) -> Reply:
     """我的诉求: the latest five with their status."""
     latest = queries.latest_of(conversation.session, conversation.sender)
     if not latest:
-        return Reply(texts.NO_APPEALS)
+        return Reply(staff_texts.NO_APPEALS if conversation.is_staff else texts.NO_APPEALS)
     return Reply(texts.appeal_list([(a.ticket, a.category, a.status, a.created_at, a.content) for a in latest]))
 
 

@@ -656,6 +656,10 @@ SPAN_HOURS = "{count}小时"
 SPAN_DAYS = "{count}天"
 NOTHING_IN_PROGRESS = "您目前没有办理中的任务。请按这个格式发送：进展 编号 说明"
 WHICH_IN_PROGRESS = "您有 {count} 条办理中的任务，是哪一条？请回复：进展 序号 说明（或 进展 编号 说明）"
+# Staff's words are never filed as their appeal (STAFF_FREE_TEXT): 我的诉求 and 绑定 must not say they would be.
+NO_APPEALS = "您还没有提交过诉求。工作人员发送的文字不登记为诉求；发现的问题请发送：上报 内容。"
+BIND_DONE = ("绑定成功！您的住址：{grid_label} {home}\n"
+             "工作人员发送的文字不登记为诉求；发现的问题请发送：上报 内容，登记为本网格诉求。")
 STAFF_FREE_TEXT = "工作人员请使用指令，例如：接单 编号、进展 编号 说明、办结 编号 说明。发现问题请发送：上报 内容。回复“帮助”查看全部指令。"
 STAFF_HELP_HEADER = "工作指令（编号可以不带 G；“我的任务”列出后可用序号，如 接 1、结 2 已修好）："
 HELP_LINE = "· {usage}{short}：{summary}"

@@ -281,3 +281,12 @@ def test_a_grid_members_tasks_put_the_overdue_before_one_waiting_in_review(wecha
     unsure = file_and_dispatch(wechat, seeded, clock, "有个事情想反映一下", openid="o5")
     tasks = wechat.send(ZHANG, "我的任务")
     assert tasks.index(f"1. {late}") < tasks.index(f"2. {unsure}")  # 待分类 goes first for operators only
+
+
+def test_a_member_who_binds_an_address_is_not_told_that_their_words_become_appeals(wechat, seeded):
+    assert "直接发送" not in wechat.send(ZHANG, "我的诉求") and "上报 内容" in wechat.send(ZHANG, "我的诉求")
+    wechat.dialog(ZHANG, [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区"), ("1", "请选择您所在的楼栋"),
+                          ("3", "请选择您所在的单元")])
+    bound = wechat.send(ZHANG, "2")
+    assert bound.startswith("绑定成功！") and "直接发送诉求" not in bound and "上报 内容" in bound
+    assert "工作人员请使用指令" in wechat.send(ZHANG, "我家楼下的下水道堵了")  # as both replies say
