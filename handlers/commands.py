@@ -491,7 +491,9 @@ def _refused(conversation: Conversation, command: Command) -> Reply | None:
     elif command.audience is Audience.COMMUNITY and (member is None or not _for_role(command, member.role)):
         who = lead_texts.who(command.roles or COMMUNITY_ROLES)
         if conversation.is_staff:
-            return Reply(lead_texts.STAFF_USE_REPORT.format(verb=command.verbs[0], who=who))
+            verb = command.verbs[0]
+            instead = lead_texts.STAFF_INSTEAD.get(verb, lead_texts.STAFF_INSTEAD_OTHERWISE)
+            return Reply(lead_texts.STAFF_USE_REPORT.format(verb=verb, who=who, instead=instead))
         refusal = lead_texts.COMMUNITY_ONLY.format(verb=command.verbs[0], summary=command.summary, who=who)
         if member is not None:
             return Reply(refusal)

@@ -30,7 +30,15 @@ DAIBAO_LIMIT_PER_DAY = ("抱歉，24 小时内最多提交 {limit} 条诉求（�
 ROLE_NAMES = {"building_lead": "楼长", "unit_lead": "单元长", "party_household": "党员中心户", "party_member": "党员",
               "volunteer": "志愿者"}
 COMMUNITY_ONLY = "“{verb}”（{summary}）只有{who}可以使用。您自己遇到的问题，直接发送文字描述即可。"
-STAFF_USE_REPORT = "“{verb}”是{who}使用的指令，工作人员不能使用；发现问题请发送：上报 内容。"
+STAFF_USE_REPORT = "“{verb}”是{who}使用的指令，工作人员不能使用；{instead}。"
+# What staff say instead of the community's command they tried (a grid member's 完成 means 办结).
+STAFF_INSTEAD = {
+    "代报": "发现问题请发送：上报 内容",
+    "完成": "办结请发送：办结 编号 说明",
+    "领单": "接下任务请发送：接单 编号",
+    "可领任务": "查看您的任务请发送：我的任务",
+}
+STAFF_INSTEAD_OTHERWISE = "回复“帮助”查看工作指令"
 NOT_GRID_WORK = "{role}不承担网格员的办理工作，这个指令不能使用。回复“帮助”查看您可以使用的指令。"
 HELP_HEADER = "{role}您好！您可以使用下面的指令，也可以直接发送文字提交您自己的诉求。可用指令："
 HELP_LINE = "· {usage}：{summary}"

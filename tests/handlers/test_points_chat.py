@@ -124,7 +124,7 @@ def test_help_lists_my_points_to_staff_and_the_community_and_the_ranking_to_the_
     assert "我的积分" in staff_help and "积分排行" not in staff_help
     assert "积分" not in wechat.send(RESIDENT, "帮助")
     assert wechat.send(ZHANG, "积分排行") == community_texts.STAFF_USE_REPORT.format(
-        verb="积分排行", who=community_texts.who(tuple(community_texts.ROLE_NAMES)))
+        verb="积分排行", who=community_texts.who(tuple(community_texts.ROLE_NAMES)), instead="回复“帮助”查看工作指令")
 
 
 def grant_to(database, clock, openid: str, amount_rule: str, how_many: int) -> None:  # type: ignore[no-untyped-def]

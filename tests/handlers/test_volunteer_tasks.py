@@ -107,6 +107,14 @@ def test_residents_and_grid_staff_cannot_take_volunteer_tasks(wechat, seeded, cl
     assert claim_of(seeded, ticket) is None
 
 
+def test_a_grid_member_saying_wancheng_for_closing_is_pointed_to_banjie_not_to_shangbao(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    refused = wechat.send(ZHANG, f"完成 {ticket} 已送菜上门")
+    assert "办结 编号 说明" in refused and "上报" not in refused
+    assert "接单 编号" in wechat.send(ZHANG, f"领单 {ticket}")
+
+
 def test_a_building_lead_takes_tasks_too_but_a_volunteer_files_no_daibao(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
     assert ticket in wechat.send(BUILDING_LEAD, "可领任务")
