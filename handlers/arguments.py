@@ -13,5 +13,5 @@ class Arguments:
     case_code: str = ""  # a focus case's number, normalised (J2611230001): 结案
     words: str = ""  # the words after the number (进展 … 已联系物业), or all of them (上报, 认证), as typed
     tickets: tuple[str, ...] = ()  # several numbers in one message (接单 G2612020014 G2612020015), normalised
-    position: int = 0  # 接 1, 结 2 已修好: a place in the member's last task list, not yet read as a ticket
+    position: int | None = None  # 接 1, 结 2 已修好: a place in the member's last task list, not yet read as a ticket
     near_ticket: str = ""  # a number that is not a ticket's length (G261202014): the sender is told the format

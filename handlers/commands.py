@@ -463,11 +463,11 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         return Reply(texts.TICKET_FORMAT.format(number=arguments.near_ticket, digits=digits))
     if len(arguments.tickets) > 1:
         return _several(conversation, command, arguments)
-    if arguments.position:
+    if arguments.position is not None:  # 接 0 is no place either, said back as such
         ticket = task_list.ticket_at(conversation, arguments.position)
         if ticket is None:
             return Reply(staff_texts.NO_SUCH_POSITION.format(position=arguments.position))
-        arguments = replace(arguments, ticket=ticket, position=0)
+        arguments = replace(arguments, ticket=ticket, position=None)
     too_long = excess(command.limit, arguments.words) if command.limit else None
     if too_long is not None:  # refused before anything runs: nothing of it is stored or sent
         return Reply(staff_texts.TOO_LONG.format(what=command.words_name, limit=too_long.limit,
@@ -518,7 +518,8 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
     """What `parse` found after the verb, parsed for the callback; None when what the command takes is missing."""
     numbers = _numbers(command, argument) if argument and command.takes in (Takes.TICKET, Takes.TICKET_TEXT) else None
     if numbers is not None:
-        return None if command.takes is Takes.TICKET_TEXT and numbers.position and not numbers.words else numbers
+        return (None if command.takes is Takes.TICKET_TEXT and numbers.position is not None and not numbers.words
+                else numbers)
     if command.takes in _NUMBERED:
         split = _number_then_text(command.takes, argument)
         if split is None and command.bare_words and argument:

@@ -60,6 +60,7 @@ def test_positions_in_the_last_list_claim_and_resolve(wechat, seeded, clock):
     ])
     assert appeal(seeded, lift).resolution == "已修好"
     assert "列表里没有第 5 条" in wechat.send(ZHANG, "接单 5")
+    assert "列表里没有第 0 条" in wechat.send(ZHANG, "接单 0")
 
 
 def test_a_position_without_a_list_asks_for_the_list_first(wechat, seeded, clock):

@@ -154,6 +154,7 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     # A place in the member's last list.
     ("接 1", "claim", Arguments(position=1)),
     ("接单 12", "claim", Arguments(position=12)),
+    ("接 0", "claim", Arguments(position=0)),  # no place in any list: said back as such
     ("接一。", "claim", Arguments(position=1)),
     ("结 2 已修好", "resolve", Arguments(position=2, words="已修好")),
     ("办结 十 已修好", "resolve", Arguments(position=10, words="已修好")),
