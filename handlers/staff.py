@@ -44,14 +44,16 @@ def progress(conversation: Conversation, arguments: Arguments) -> Reply:
                          if working else texts.NOTHING_IN_PROGRESS)
         ticket = working[0].appeal.ticket
     return _act(conversation, ticket, "progress", lambda s, m: tasks.progress(s, m, ticket, note, conversation.now),
-                texts.PROGRESS_SAVED.format(ticket=ticket))
+                lambda appeal: (texts.PROGRESS_SAVED if appeal.resident_id is not None
+                                else texts.PROGRESS_SAVED_REPORTED).format(ticket=ticket))
 
 
 def resolve(conversation: Conversation, arguments: Arguments) -> Reply:
     """办结 <编号> <说明>."""
     ticket, note = arguments.ticket, arguments.words
     return _act(conversation, ticket, "resolve", lambda s, m: tasks.resolve(s, m, ticket, note, conversation.now),
-                texts.RESOLVED.format(ticket=ticket))
+                lambda appeal: (texts.RESOLVED if appeal.resident_id is not None
+                                else texts.RESOLVED_REPORTED).format(ticket=ticket))
 
 
 def pause(conversation: Conversation, arguments: Arguments) -> Reply:

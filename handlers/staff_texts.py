@@ -611,7 +611,10 @@ ACTION_NAMES = {
 }
 CLAIMED = "接单成功：{ticket}\n{contact}\n办结时回复：办结 {ticket} 处理说明"
 PROGRESS_SAVED = "已记录诉求 {ticket} 的进展，并通知居民。"
+# A 上报 has no resident of its own: nobody reads its notes or rates it (joined neighbours hear its status only).
+PROGRESS_SAVED_REPORTED = "已记录诉求 {ticket} 的进展（上报的诉求，进展不发给居民）。"
 RESOLVED = "诉求 {ticket} 已办结，居民会收到通知并评价。如有现场照片，现在发送即可附上。"
+RESOLVED_REPORTED = "诉求 {ticket} 已办结（上报的诉求，无需居民评价）。如有现场照片，现在发送即可附上。"
 PAUSED = "诉求 {ticket} 已挂起，办结时限暂停计时。恢复时回复：恢复 {ticket}"
 RESUMED = "诉求 {ticket} 已恢复办理，办结时限顺延。"
 TRANSFERRED = "诉求 {ticket} 已转办给 {department}。"

@@ -114,3 +114,11 @@ def test_a_report_names_its_building_on_the_card_and_in_the_lookup(wechat, seede
 def test_a_report_naming_no_building_of_the_grid_stays_with_the_grid(wechat, seeded, clock):
     ticket = re.search(r"G\d{10}", wechat.send(ZHANG, "上报 12号楼消防通道堆满杂物")).group(0)
     assert appeal(seeded, ticket).building_id is None
+
+
+def test_progress_and_closing_a_report_do_not_speak_of_a_resident_told_or_rating(wechat, seeded, clock):
+    ticket = re.search(r"G\d{10}", wechat.send(ZHANG, "上报 2号楼消防通道堆满杂物 我来办")).group(0)
+    progress = wechat.send(ZHANG, f"进展 {ticket} 已联系物业清理")
+    assert progress.startswith(f"已记录诉求 {ticket} 的进展") and "通知居民" not in progress
+    closed = wechat.send(ZHANG, f"办结 {ticket} 已清理")
+    assert closed.startswith(f"诉求 {ticket} 已办结") and "居民会收到通知并评价" not in closed
