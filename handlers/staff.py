@@ -12,7 +12,7 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
-from storage import appeals, attempts, contacts, lookups, media_files, org, patrol, queries, tasks
+from storage import appeals, attempts, complaints, contacts, lookups, media_files, org, patrol, queries, tasks
 from storage.appeals import Action
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
 from storage.models import Appeal, AppealStatus, StaffRole
@@ -153,6 +153,8 @@ def _act(conversation: Conversation, ticket: str, action: str, change: Callable[
 def _refusal(conversation: Conversation, refused: DomainError, ticket: str, action: str, department: str) -> str:
     if isinstance(refused, NotFound) or hidden(conversation, ticket):
         return texts.TASK_NOT_FOUND.format(ticket=ticket)
+    if action in _AFTER_CLAIM and _claimable_by(conversation, tasks.find(conversation.session, ticket)):
+        return texts.CLAIM_FIRST.format(ticket=ticket, action=texts.ACTION_NAMES[action])
     if isinstance(refused, NotAllowed):
         departments = "、".join(tasks.departments(conversation.session)) or "（暂无）"
         return texts.NOT_ALLOWED[refused.reason].format(ticket=ticket, department=department, departments=departments)
@@ -167,6 +169,18 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
         return texts.ALREADY_TAKEN.format(ticket=ticket, name=taken_by)
     status = texts.STATUS_NAMES.get(appeal.status, appeal.status)
     return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES[action])
+
+
+_AFTER_CLAIM = ("progress", "resolve", "pause")  # what only the one who claimed a task does
+
+
+def _claimable_by(conversation: Conversation, appeal: Appeal) -> bool:
+    """Waiting to be claimed, and the member may claim it: 结 1 已修好 on it means 接单 was skipped."""
+    member = conversation.staff
+    return (appeal.status == AppealStatus.DISPATCHED and appeal.assignee_staff_id in (None, member.id)
+            and appeal.department == member.department
+            and (member.department is not None or appeal.grid_id == member.grid_id)
+            and complaints.accused(conversation.session, appeal.id) is None)  # a complaint is its handlers'
 
 
 def _home(conversation: Conversation, appeal: Appeal) -> str:

@@ -68,6 +68,14 @@ def test_claiming_ones_own_task_again_says_it_is_already_theirs_and_tells_nobody
     assert notices(seeded, "resident_accepted") == ["o1"]
 
 
+def test_closing_or_noting_a_task_nobody_claimed_yet_says_to_claim_it_first(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    for said in (f"办结 {ticket} 已修好", f"进展 {ticket} 已去现场", f"挂起 {ticket} 等配件"):
+        assert f"请先回复“接单 {ticket}”" in wechat.send(ZHANG, said), said
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+    assert notices(seeded, "resident_resolved") == []
+
+
 def test_a_member_of_another_grid_is_refused_like_for_a_ticket_that_does_not_exist(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     missing = "G2611229999"
