@@ -14,7 +14,7 @@ from storage.errors import NotAllowed, NotFound
 from storage.models import Attachment, Staff
 from storage.privacy import mask_personal_numbers
 from storage.tasks import RESULT_PHOTO_WINDOW
-from storage.volunteer_claims import ClaimRefused, TakenByOther
+from storage.volunteer_claims import AlreadyReported, ClaimRefused, TakenByOther
 
 _CLAIM_REFUSALS = {
     "not_volunteer_work": texts.NOT_VOLUNTEER_WORK,
@@ -48,6 +48,8 @@ def take(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.NO_SUCH_TASK.format(code=code))
     except TakenByOther as taken:
         return Reply(texts.TAKEN.format(code=code, role=texts.role_name(taken.role), name=taken.name))
+    except AlreadyReported as reported:
+        return Reply(_reported(reported, code))
     except ClaimRefused as refused:
         return Reply(_CLAIM_REFUSALS[refused.reason].format(code=code, limit=refused.limit))
     target = claimed.target
@@ -71,6 +73,8 @@ def done(conversation: Conversation, arguments: Arguments) -> Reply:
                                          arguments.words, conversation.now)
     except NotFound:
         return Reply(texts.NOT_YOUR_CLAIM.format(code=arguments.ticket))
+    except AlreadyReported as reported:
+        return Reply(_reported(reported, arguments.ticket))
     minutes = int(RESULT_PHOTO_WINDOW.total_seconds() // 60)
     return Reply(texts.DONE.format(code=target.code, minutes=minutes))
 
@@ -82,7 +86,13 @@ def give_back(conversation: Conversation, arguments: Arguments) -> Reply:
                                           conversation.now)
     except NotFound:
         return Reply(texts.NOT_YOUR_CLAIM.format(code=arguments.ticket))
+    except AlreadyReported as reported:
+        return Reply(_reported(reported, arguments.ticket))
     return Reply(texts.RELEASED.format(code=target.code))
+
+
+def _reported(reported: AlreadyReported, code: str) -> str:
+    return (texts.REPORTED_CONFIRMED if reported.confirmed else texts.REPORTED_WAITING).format(code=code)
 
 
 def post_wish(conversation: Conversation, arguments: Arguments) -> Reply:

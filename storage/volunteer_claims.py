@@ -71,6 +71,14 @@ class TakenByOther(DomainError):
         self.role = role
 
 
+class AlreadyReported(DomainError):
+    """The member reported the task done already (完成): waiting for the one responsible, or `confirmed`."""
+
+    def __init__(self, code: str, confirmed: bool) -> None:
+        super().__init__(code)
+        self.confirmed = confirmed
+
+
 @dataclass(frozen=True)
 class Claimed:
     target: Target
@@ -94,6 +102,7 @@ def claim(session: Session, member: Staff, code: str, taxonomy: VolunteerWork, n
     standing = _standing(session, target)
     if standing is not None:
         if standing.staff_id == member.id:
+            _check_not_reported(standing, target)
             return Claimed(target, new=False)
         raise _taken(session, standing)
     _check_open(target, taxonomy)
@@ -281,9 +290,18 @@ def _standing(session: Session, target: Target) -> VolunteerClaim | None:
 
 def _own_claim(session: Session, member: Staff, target: Target, status: ClaimStatus) -> VolunteerClaim:
     held = _standing(session, target)
-    if held is None or held.staff_id != member.id or held.status != status:
+    if held is None or held.staff_id != member.id:
+        raise NotFound(target.code)
+    _check_not_reported(held, target)
+    if held.status != status:
         raise NotFound(target.code)
     return held
+
+
+def _check_not_reported(held: VolunteerClaim, target: Target) -> None:
+    """A task its volunteer reported done is past 领单, 完成 and 放弃: they are told it waits for confirmation."""
+    if held.status in (ClaimStatus.DONE, ClaimStatus.CONFIRMED):
+        raise AlreadyReported(target.code, confirmed=held.status == ClaimStatus.CONFIRMED)
 
 
 def _taken(session: Session, held: VolunteerClaim) -> TakenByOther:

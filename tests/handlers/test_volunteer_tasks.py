@@ -205,6 +205,21 @@ def test_giving_a_task_back_opens_it_again_and_tells_the_one_responsible(wechat,
 
 # --- 完成, 确认完成, points --------------------------------------------------------------------------------------
 
+def test_taking_finishing_or_giving_back_a_task_reported_done_says_it_waits_for_confirmation(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(VOLUNTEER, f"领单 {ticket}")
+    wechat.send(VOLUNTEER, f"完成 {ticket} 已陪王奶奶买菜")
+    waiting = community_texts.REPORTED_WAITING.format(code=ticket)
+    for said in (f"领单 {ticket}", f"完成 {ticket} 已陪王奶奶买菜", f"放弃 {ticket}"):
+        assert wechat.send(VOLUNTEER, said) == waiting, said  # not "完成后回复…" nor "您没有正在进行的任务"
+    assert claim_of(seeded, ticket).status == ClaimStatus.DONE
+    assert len(notices(seeded, "staff_volunteer_done", ticket)) == 1
+    wechat.send(ZHANG, f"确认完成 {ticket}")
+    assert wechat.send(VOLUNTEER, f"完成 {ticket} 已陪王奶奶买菜") == community_texts.REPORTED_CONFIRMED.format(
+        code=ticket)
+
+
 def test_done_with_a_photo_then_the_grid_member_confirms_and_the_volunteer_gets_the_points(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
     wechat.send(ZHANG, f"接单 {ticket}")
