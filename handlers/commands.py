@@ -508,8 +508,10 @@ def _refused(conversation: Conversation, command: Command) -> Reply | None:
 def _several(conversation: Conversation, command: Command, arguments: Arguments) -> Reply:
     """接单 G2612020014 G2612020015 claims each; any other command takes one number at a time."""
     if command.several is not Several.EACH:
+        # The example is what to send: 办结 G… 说明, not a bare 办结 G… that only earns the usage next.
+        example = arguments.tickets[0] + (f" {command.words_name}" if command.takes is Takes.TICKET_TEXT else "")
         return Reply(texts.ONE_TICKET_AT_A_TIME.format(verb=command.verbs[0], count=len(arguments.tickets),
-                                                      ticket=arguments.tickets[0]))
+                                                      ticket=example))
     replies = [command.run(conversation, Arguments(ticket=ticket)).text for ticket in arguments.tickets]
     return Reply("\n".join(reply for reply in replies if reply))
 
