@@ -27,6 +27,8 @@ def claim(conversation: Conversation, arguments: Arguments) -> Reply:
 
 
 def _claimed_contact(conversation: Conversation, appeal: Appeal) -> str:
+    if appeal.resident_id is None:
+        return texts.CLAIM_REPORTED
     contact = contacts.for_reader(conversation.session, conversation.staff, appeal, sensitive_categories(conversation))
     if contact is None or not contact.given:
         return texts.CLAIM_NO_CONTACT.format(ticket=appeal.ticket)

@@ -828,6 +828,8 @@ DETAIL_CONTACT = "居民联系方式：{contact}"
 CLAIM_CONTACT = "居民联系方式：{contact}\n请尽快联系居民处理。"
 # No phone and no 门牌 left: the card's address and the account are how to reach them.
 CLAIM_NO_CONTACT = "居民未留电话和门牌：请按地址上门，或回复“进展 {ticket} 说明”通过公众号告诉居民。"
+# A 上报 (no resident): the place is all there is.
+CLAIM_REPORTED = "这是工作人员上报的诉求，没有需要联系的居民：请按地址到现场处理。"
 
 
 def contact_line(phone: str | None, door: str | None) -> str:

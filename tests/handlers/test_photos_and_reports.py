@@ -122,3 +122,10 @@ def test_progress_and_closing_a_report_do_not_speak_of_a_resident_told_or_rating
     assert progress.startswith(f"已记录诉求 {ticket} 的进展") and "通知居民" not in progress
     closed = wechat.send(ZHANG, f"办结 {ticket} 已清理")
     assert closed.startswith(f"诉求 {ticket} 已办结") and "居民会收到通知并评价" not in closed
+
+
+def test_claiming_a_colleagues_report_does_not_speak_of_a_resident_to_contact(wechat, seeded, clock):
+    ticket = re.search(r"G\d{10}", wechat.send(ZHANG, "上报 2号楼门口井盖松动了")).group(0)
+    dispatch_filed(seeded, clock)
+    claimed = wechat.send(LI, f"接单 {ticket}")
+    assert claimed.startswith(f"接单成功：{ticket}") and "居民" in claimed and "告诉居民" not in claimed
