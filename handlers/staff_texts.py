@@ -645,7 +645,8 @@ def reassign_unknown(name: str, grids: list[str], members: list[str]) -> str:
 NO_TASKS = "您目前没有待办任务。"
 TASKS_HEADER = "您的任务（最急的在前）："
 TASKS_MORE_HEADER = "您的任务（续）："
-TASK_LINE = "{position}. {ticket}｜{category}｜{status}｜{clock}\n   {snippet}{home}"
+TASK_LINE = "{position}. {urgent}{ticket}｜{category}｜{status}｜{clock}\n   {snippet}{home}"
+TASK_URGENT = "【紧急·{emergency}】"  # as the card says: someone may be in danger
 TASKS_LEFT = "还有 {count} 条，回复“更多”查看。用序号办理：接 1、进展 1 说明、结 1 说明"
 TASKS_USAGE = "用序号办理：接 1、进展 1 说明、结 1 说明"
 NO_MORE_TASKS = "没有更多任务了。回复“我的任务”从头查看。"

@@ -82,7 +82,8 @@ def _line(conversation: Conversation, position: int, task: Task) -> str:
     snippet = content if len(content) <= SNIPPET else content[:SNIPPET] + "…"
     place = (org.address(conversation.session, appeal.grid_id, appeal.building_id, appeal.unit_id).home_label
              if appeal.grid_id is not None else "")
-    return texts.TASK_LINE.format(position=position, ticket=appeal.ticket, category=appeal.category,
+    urgent = texts.TASK_URGENT.format(emergency=appeal.emergency) if appeal.emergency else ""
+    return texts.TASK_LINE.format(position=position, urgent=urgent, ticket=appeal.ticket, category=appeal.category,
                                   status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
                                   clock=_clock(appeal.status, task.due, conversation.now),
                                   snippet=snippet, home=f"（{place}）" if place else "")
