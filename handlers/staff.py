@@ -14,7 +14,7 @@ from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
 from storage import appeals, attempts, complaints, contacts, lookups, media_files, org, patrol, queries, tasks
 from storage.appeals import Action
-from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
+from storage.errors import DomainError, NotAllowed, NotFound
 from storage.models import Appeal, AppealStatus, StaffRole
 from storage.staff import may_read
 
@@ -155,14 +155,14 @@ def _act(conversation: Conversation, ticket: str, action: str, change: Callable[
 def _refusal(conversation: Conversation, refused: DomainError, ticket: str, action: str, department: str) -> str:
     if isinstance(refused, NotFound) or hidden(conversation, ticket):
         return texts.TASK_NOT_FOUND.format(ticket=ticket)
-    if action in _AFTER_CLAIM and _claimable_by(conversation, tasks.find(conversation.session, ticket)):
+    appeal = tasks.find(conversation.session, ticket)
+    if action in _AFTER_CLAIM and _claimable_by(conversation, appeal):
         return texts.CLAIM_FIRST.format(ticket=ticket, action=texts.ACTION_NAMES[action])
-    if isinstance(refused, NotAllowed):
+    if isinstance(refused, NotAllowed) and not _left_the_grid(conversation, appeal):
         departments = "、".join(tasks.departments(conversation.session)) or "（暂无）"
         return texts.NOT_ALLOWED[refused.reason].format(ticket=ticket, department=department, departments=departments)
-    assert isinstance(refused, IllegalTransition)
-    # Re-read: a colleague may have just claimed it (the compare-and-set lost the race).
-    appeal = tasks.find(conversation.session, ticket)
+    # Refused by its state (退回 twice lands here too: where it stands, not "不是您负责的任务"). Re-read: a
+    # colleague may have just claimed it (the compare-and-set lost the race).
     conversation.session.refresh(appeal)
     taken_by = tasks.assignee_name(conversation.session, appeal)
     if action == "claim" and appeal.status in (AppealStatus.ACCEPTED, AppealStatus.PAUSED) and taken_by:
@@ -174,6 +174,13 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
 
 
 _AFTER_CLAIM = ("progress", "resolve", "pause")  # what only the one who claimed a task does
+
+
+def _left_the_grid(conversation: Conversation, appeal: Appeal) -> bool:
+    """Nobody holds it and it waits for no one in the grid (退回 to the community, 撤销 by the resident…): the
+    member may read it, so saying where it stands tells nothing new and explains the refusal."""
+    return (appeal.assignee_staff_id is None and appeal.status != AppealStatus.DISPATCHED
+            and complaints.accused(conversation.session, appeal.id) is None)
 
 
 def _claimable_by(conversation: Conversation, appeal: Appeal) -> bool:

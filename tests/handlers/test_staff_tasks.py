@@ -76,6 +76,16 @@ def test_closing_or_noting_a_task_nobody_claimed_yet_says_to_claim_it_first(wech
     assert notices(seeded, "resident_resolved") == []
 
 
+def test_returning_a_task_twice_says_it_is_back_with_the_community_not_that_it_is_someone_elses(
+        wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert "已退回社区" in wechat.send(ZHANG, f"退回 {ticket} 不是本网格的事")
+    again = wechat.send(ZHANG, f"退回 {ticket} 不是本网格的事")
+    assert again == f"诉求 {ticket} 当前状态为“已退回社区”，不能退回。"
+    assert "当前状态为“已退回社区”" in wechat.send(LI, f"办结 {ticket} 已修好")
+    assert len(notices(seeded, "staff_returned")) == 1
+
+
 def test_a_member_of_another_grid_is_refused_like_for_a_ticket_that_does_not_exist(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     missing = "G2611229999"
