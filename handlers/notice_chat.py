@@ -25,6 +25,7 @@ from storage.staff import AmbiguousPlace, UnclearPlace
 DIALOG = "notice_confirm"
 BROADCASTERS = (StaffRole.GRID_LEADER, StaffRole.OPERATOR)  # 楼长, 网格员 and residents cannot broadcast
 CONFIRM_WORDS = frozenset({"确认发送", "确认 发送", "确认"})
+CANCEL_WORDS = frozenset({"取消", "退出"})  # the preview says 放弃请回复“取消”
 # What may stand first after 通知: 全部, a path with /, or a name of the organisation's levels.
 _SCOPE_LIKE = re.compile(r"(全部|.+/.+|.+(街道|社区|网格|小区|花园|家园|苑|号楼|栋|座))")
 
@@ -55,6 +56,19 @@ def is_confirmation(conversation: Conversation) -> bool:
     inbound = conversation.inbound
     return inbound.kind in (Kind.TEXT, Kind.VOICE) and \
         unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！") in CONFIRM_WORDS
+
+
+def is_cancel(conversation: Conversation) -> bool:
+    """取消 while a draft waits: the draft is dropped like on any other message, and the sender is told so."""
+    inbound = conversation.inbound
+    return inbound.kind in (Kind.TEXT, Kind.VOICE) and \
+        unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！") in CANCEL_WORDS
+
+
+def cancel(conversation: Conversation) -> Reply:
+    """Drop the draft: nothing was stored, nothing is sent."""
+    dialogues.end(conversation)
+    return Reply(texts.CANCELLED)
 
 
 def confirm(conversation: Conversation) -> Reply:

@@ -42,7 +42,7 @@ def test_an_operator_previews_and_confirms_a_notice_to_a_grid(wechat, seeded):
 
 
 def test_a_draft_not_confirmed_stores_nothing(wechat, seeded):
-    wechat.dialog(OPERATOR, [("通知 幸福里社区 周六上午消防演练", "确认 发送"), ("取消", "")])
+    wechat.dialog(OPERATOR, [("通知 幸福里社区 周六上午消防演练", "确认 发送"), ("取消。", "已放弃这条通知，什么也没有发出")])
     assert "已排入发送" not in (wechat.send(OPERATOR, "确认 发送") or "")
     with seeded.transaction() as session:
         assert session.scalars(select(Broadcast)).all() == []
