@@ -62,14 +62,19 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
         raise NotAllowed("not_your_grid")
     elif appeal.assignee_staff_id not in (None, member.id) and member.role != StaffRole.GRID_LEADER:
         raise NotAllowed("assigned_to_other")  # 派单 chose someone else
-    grabbed = appeal.assignee_staff_id is None  # 抢单: everyone had the card; 派单: only the assignee did
+    chosen = appeal.assignee_staff_id  # 派单's choice, or None: 抢单, everyone had the card
     transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now,
                assignee_staff_id=member.id, accepted_at=now)
     _record(session, appeal, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, member)
     points_grants.claimed(session, appeal, member, now)
     accepted = ResidentAccepted(ticket=appeal.ticket, staff_name=member.name, work_phone=member.work_phone)
     tell_resident_and_followers(session, appeal, accepted, now)
-    for colleague in _colleagues(session, appeal, member) if grabbed else ():
+    if chosen is None:
+        told: Sequence[Staff] = _colleagues(session, appeal, member)
+    else:  # the grid leader took the task 派单 gave a member, who had the only card and must not go on with it
+        assigned = session.get_one(Staff, chosen)
+        told = [assigned] if assigned.id != member.id and assigned.openid else []
+    for colleague in told:
         tell(session, colleague.openid, StaffTaken(ticket=appeal.ticket, by=member.name), now, appeal=appeal)
     return appeal
 

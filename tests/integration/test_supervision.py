@@ -306,6 +306,7 @@ def test_in_派单_another_member_may_not_claim_but_the_grid_leader_may(wechat, 
     act(seeded, clock, "claim", WANG, ticket)
     taken = appeal(seeded, ticket)
     assert (taken.status, taken.assignee_staff_id) == (AppealStatus.ACCEPTED, staff_id(seeded, WANG))
+    assert [openid for openid, _ in notices(seeded, "staff_taken", ticket)] == [ZHANG]  # who had the card
 
 
 def test_a_burst_of_派单_appeals_dispatched_together_is_spread_over_the_members(wechat, seeded, clock):
