@@ -315,7 +315,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     if command.takes is Takes.TICKET:
         return normalize_ticket(rest) is not None  # "查询一下低保怎么办" is a question for the intake, not 查询
     if command.takes is Takes.TASK:
-        return task_number(rest) is not None  # "放弃了吧" is a sentence, not 放弃
+        # "放弃了吧" is a sentence, not 放弃; "领单 1" is a place in 可领任务, told to use the number instead.
+        return task_number(rest) is not None or _LIST_PLACE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None
     if command.takes is Takes.DAY:
         return names_a_day(rest)  # "请假条怎么开" is a question for the intake, not 请假
     if command.takes is Takes.SCOPE_TEXT:
@@ -375,6 +376,7 @@ _POSITION = re.compile(r"(\d{1,2}|[一二三四五六七八九幺两]?十[一二
                        r"(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
 # G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format.
 _NEAR_TICKET = re.compile(r"([Gg]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
+_LIST_PLACE = re.compile(r"\d{1,2}|[一二三四五六七八九十两]")  # 领单 1: a line of 可领任务, which has no positions
 _TICKETS_APART = re.compile(r"[\s,，、;；和]+")
 
 
@@ -456,8 +458,7 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         return refused
     arguments = arguments_of(command, argument)
     if arguments is None:
-        return Reply(texts.NEEDS_TICKET.format(verb=command.verbs[0]) if command.takes is Takes.TICKET
-                     else staff_texts.NEEDS_TEXT.format(usage=command.usage))
+        return Reply(_needs(command))
     if arguments.near_ticket:
         digits = sum(character.isdigit() for character in arguments.near_ticket)
         return Reply(texts.TICKET_FORMAT.format(number=arguments.near_ticket, digits=digits))
@@ -473,6 +474,15 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         return Reply(staff_texts.TOO_LONG.format(what=command.words_name, limit=too_long.limit,
                                                  length=too_long.length))
     return command.run(conversation, arguments)
+
+
+def _needs(command: Command) -> str:
+    """What to send instead, when what the command takes is missing."""
+    if command.takes is Takes.TICKET:
+        return texts.NEEDS_TICKET.format(verb=command.verbs[0])
+    if command.takes is Takes.TASK:
+        return lead_texts.NEEDS_TASK_NUMBER.format(verb=command.verbs[0])
+    return staff_texts.NEEDS_TEXT.format(usage=command.usage)
 
 
 def _for_role(command: Command, role: str) -> bool:

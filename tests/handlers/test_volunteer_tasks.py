@@ -107,6 +107,15 @@ def test_residents_and_grid_staff_cannot_take_volunteer_tasks(wechat, seeded, cl
     assert claim_of(seeded, ticket) is None
 
 
+def test_taking_a_task_by_its_line_in_the_list_asks_for_its_number_and_files_nothing(wechat, seeded, clock):
+    file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    assert "1. " in wechat.send(VOLUNTEER, "可领任务")
+    for said in ("领单 1", "领单 一。", "领单"):
+        assert wechat.send(VOLUNTEER, said) == community_texts.NEEDS_TASK_NUMBER.format(verb="领单"), said
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal).where(Appeal.content.contains("领单"))).all() == []
+
+
 def test_a_grid_member_saying_wancheng_for_closing_is_pointed_to_banjie_not_to_shangbao(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
     wechat.send(ZHANG, f"接单 {ticket}")

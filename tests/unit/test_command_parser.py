@@ -180,6 +180,8 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("完成 g2611220007 已陪老人散步", "task_done", Arguments(ticket="G2611220007", words="已陪老人散步")),
     ("确认完成 W2611220001", "confirm_task", Arguments(ticket="W2611220001")),
     ("可领任务", "open_tasks", Arguments()),
+    ("领单 1", "take_task", MISSING),  # a line of 可领任务 is no number: the reply asks for the G… or W…
+    ("放弃 二。", "give_back_task", MISSING),
     ("发布心愿 为李奶奶换灯泡", "post_wish", Arguments(words="为李奶奶换灯泡")),
     # The words people put before a ticket: still the command, never a new appeal.
     ("查询编号G2612060006", "show", Arguments(ticket="G2612060006")),
