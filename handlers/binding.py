@@ -86,10 +86,10 @@ def cancel(conversation: Conversation, _arguments: Arguments) -> Reply:
     """
     leaving = dialogues.current(conversation)
     if leaving is None:
-        return Reply(texts.NOTHING_TO_CANCEL)
+        return Reply(staff_texts.NOTHING_TO_CANCEL if conversation.is_staff else texts.NOTHING_TO_CANCEL)
     dialogues.end(conversation)
     if leaving.name != DIALOG:
-        return Reply(texts.QUIT_DONE)
+        return Reply(staff_texts.QUIT_DONE if conversation.is_staff else texts.QUIT_DONE)
     resident = conversation.resident
     if resident.grid_id is None:
         held = appeals.held_tickets(conversation.session, resident.id)

@@ -662,6 +662,8 @@ SPAN_DAYS = "{count}天"
 NOTHING_IN_PROGRESS = "您目前没有办理中的任务。请按这个格式发送：进展 编号 说明"
 WHICH_IN_PROGRESS = "您有 {count} 条办理中的任务，是哪一条？请回复：进展 序号 说明（或 进展 编号 说明）"
 # Staff's words are never filed as their appeal (STAFF_FREE_TEXT): 我的诉求 and 绑定 must not say they would be.
+QUIT_DONE = "已退出当前操作。回复“帮助”查看工作指令。"
+NOTHING_TO_CANCEL = "目前没有正在进行的操作，无需取消。回复“帮助”查看工作指令。"
 NO_APPEALS = "您还没有提交过诉求。工作人员发送的文字不登记为诉求；发现的问题请发送：上报 内容。"
 BIND_DONE = ("绑定成功！您的住址：{grid_label} {home}\n"
              "工作人员发送的文字不登记为诉求；发现的问题请发送：上报 内容，登记为本网格诉求。")

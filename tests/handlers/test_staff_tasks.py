@@ -308,3 +308,12 @@ def test_a_member_who_binds_an_address_is_not_told_that_their_words_become_appea
     bound = wechat.send(ZHANG, "2")
     assert bound.startswith("绑定成功！") and "直接发送诉求" not in bound and "上报 内容" in bound
     assert "工作人员请使用指令" in wechat.send(ZHANG, "我家楼下的下水道堵了")  # as both replies say
+
+
+def test_a_member_cancelling_is_not_told_to_describe_a_problem_or_to_withdraw_an_appeal(wechat, seeded, clock):
+    nothing = wechat.send(ZHANG, "取消")
+    assert nothing.startswith("目前没有正在进行的操作") and "撤销" not in nothing
+    file_and_dispatch(wechat, seeded, clock)
+    assert "1. G" in wechat.send(ZHANG, "我的任务")  # the list remembered for 接 1 is what 取消 leaves
+    left = wechat.send(ZHANG, "取消")
+    assert left.startswith("已退出当前操作") and "直接描述" not in left
