@@ -255,9 +255,10 @@ _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in com
 # Voice recognition ends a sentence with 。 and people add ！ or ？: around a command they mean nothing.
 _EDGES = "。．.！!？?，,、；;～~…　 \t\r\n"
 _SEPARATORS = ",，、:：;； \t\u3000"  # between the verb and what follows (接单，2612020014)
-# Voice reads a ticket out in Chinese numerals (接单二六一二零二零零一四); ten or more in a row are digits.
+# Voice reads a ticket out in Chinese numerals (接单二六一二零二零零一四); ten or more in a row are digits, also
+# with the spaces of a speaker's pauses between them (二六一二 零二零零 一四), kept as typed digits' are.
 _SPOKEN = str.maketrans("〇零一二三四五六七八九幺两", "0012345678912")
-_SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两]{10,}")
+_SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两](?:[ \u3000]?[〇零一二三四五六七八九幺两]){9,}")
 # What people say before a ticket: 查询编号G2612020014, 查询一下我的诉求 2612020014, 编号是G2612020014.
 _TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|单号)?(?:是)?[" + _SEPARATORS + r"]*")
 _STARTS_WITH_TICKET = re.compile(r"[Gg]?\d{10}")

@@ -136,6 +136,8 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("接单 幺两一二〇二零零一四。", "claim", Arguments(ticket="G1212020014")),
     ("接单二六一二零二零零零一四", "claim", Arguments(ticket="G26120200014")),  # as spoken: 11 digits
     ("二六一二零二零零一四", "show", Arguments(ticket="G2612020014")),
+    ("接单 二六一二 零二零零 一四。", "claim", Arguments(ticket="G2612020014")),  # pauses while speaking
+    ("查询 二六一二　零二零零　一四", "show", Arguments(ticket="G2612020014")),
     ("进展二六一二零二零零一四已联系物业", "progress", Arguments(ticket="G2612020014", words="已联系物业")),
     # Several numbers: never glued into one.
     ("接单 2612020014 2612020015", "claim",
