@@ -537,7 +537,7 @@ INVITE_MISSING = {
                            "且不能与 --grid、--community、--street、--department 同时使用。"),
     "unit": "邀请单元长或党员中心户需要用 --unit 指定 --building 那栋楼在用的单元，例如 --unit 2单元（或 --unit 2）。",
     "name": "--name 最多 32 个字。",
-    "phone": "--phone 应为手机号或电话号码（只含数字）。",
+    "phone": "--phone 应为 11 位手机号或带区号的座机号（如 13812345678、0531-87654321）。",
 }
 INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区", "street": "街道", "building": "楼栋"}
 INVITE_AMBIGUOUS = "{kind}“{name}”不唯一，请写明是哪一个（{how}）：\n{candidates}"

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from storage import attempts, complaints, org
 from storage.appeals import Action
-from storage.contact_input import phone_number
+from storage.contact_input import InvalidContact, phone_number
 from storage.errors import DomainError, NotFound
 from storage.limits import LIMITS, TextField
 from storage.models import (
@@ -78,7 +78,6 @@ MAX_NAME_LENGTH = LIMITS[TextField.NAME]
 MAX_DEPARTMENT_LENGTH = LIMITS[TextField.DEPARTMENT]
 MAX_CANDIDATES = 10
 PLACE_SEPARATOR = re.compile(r"\s*[/·・]\s*")
-_PHONE = re.compile(r"\+?\d{5,19}")
 
 
 class InvalidInvite(DomainError):
@@ -473,13 +472,14 @@ def _locked_out(session: Session, openid: str, until: datetime, now: datetime, l
 
 
 def normalize_phone(phone: str | None) -> str | None:
-    """A phone number without spaces or dashes; None when not given; InvalidInvite when not a number."""
+    """A phone number as its digits; None when not given; InvalidInvite when it is no mobile or landline number
+    (`storage.contact_input`: 12345 is a typo, and its "last four digits" would lock the invitee out at 认证)."""
     if phone is None or not phone.strip():
         return None
-    digits = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", phone))
-    if not _PHONE.fullmatch(digits):
-        raise InvalidInvite("phone")
-    return digits
+    try:
+        return re.sub(r"\D", "", phone_number(phone))
+    except InvalidContact:
+        raise InvalidInvite("phone") from None
 
 
 def _grid_in(session: Session, name: str, community: Community | None) -> Grid:

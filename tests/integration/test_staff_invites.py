@@ -166,6 +166,7 @@ def test_only_a_keyed_hash_of_the_code_is_stored(invite, seeded, clock):
     (("--role", "队长", "--grid", "幸福里社区·第一网格"), "网格员、网格长、物业、部门、操作员"),
     (("--grid", "幸福里社区·第一网格"), "--role"),
     (("--role", "网格员", "--grid", "幸福里社区·第一网格", "--phone", "打电话"), "--phone"),
+    (("--role", "网格员", "--grid", "幸福里社区·第一网格", "--phone", "12345"), "11 位手机号"),
     (("--role", "网格员", "--grid", "幸福里社区·第一网格", "--ttl-hours", "0"), "--ttl-hours"),
 ])
 def test_an_incomplete_invite_is_refused_in_chinese_naming_the_option(invite, seeded, args, needs):

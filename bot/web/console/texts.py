@@ -250,7 +250,7 @@ INVITE_REFUSED = {
     "building_only_lead": "楼栋只用于邀请楼长；邀请楼长时不要再选网格、社区或部门。",
     "unit": "单元长、党员中心户的邀请要指定单元，请用命令行 gridbot invite --role 单元长 --building 楼栋 --unit 单元。",
     "name": "姓名最多 32 个字。",
-    "phone": "手机号只能包含数字。",
+    "phone": "请填写 11 位手机号或带区号的座机号（如 13812345678、0531-87654321）。",
     "phone_bound": "需要核对手机号时请填写对方的手机号。",
     "street": "街道操作员的邀请请用命令行 gridbot invite --role 操作员 --street。",
     "work_phone": "工作电话应为手机号（11 位）或座机 区号-号码，例如 0531-87654321。",
