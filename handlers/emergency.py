@@ -5,7 +5,8 @@ Its row in router.HANDLERS comes right after the commands (取消 and 帮助 sti
 A resident's message is filed as 紧急 (storage.emergencies says who hears of it and how soon); an open binding
 dialogue stays open, so the address can still be given, and a resident with no address is asked for it after
 the advice. Whatever else the resident writes in the next hours goes to the same appeal's responders
-(handlers.filing: "我们被困在5楼" is what they need on the way), never into an appeal of its own. Staff get the advice only: what they find on patrol they 上报.
+(handlers.filing: "我们被困在5楼" is what they need on the way), never into an appeal of its own. Staff get the
+advice only: what they find on patrol they 上报.
 """
 
 from __future__ import annotations
