@@ -140,7 +140,8 @@ def _card_contact(n: StaffNewAppeal) -> str:
     return contact_line(n.phone, n.door) + CONTACT_AFTER_CLAIM + "\n"
 
 
-def _card_content(n: StaffNewAppeal | StaffChased | StaffMaterialAdded | StaffWordsAdded | StaffPartsFiled) -> str | None:
+def _card_content(n: StaffNewAppeal | StaffChased | StaffMaterialAdded | StaffWordsAdded
+                  | StaffPartsFiled) -> str | None:
     """The appeal's words, or how to read them for someone who may not yet (a private appeal's withheld notice)."""
     if n.withheld:
         return WITHHELD_CONTENT.format(ticket=n.ticket)

@@ -1,10 +1,11 @@
 """What a resident adds to an appeal: a photo, a location or words (补充), and its holder told.
 
-Which appeal a photo or location goes to is `storage.appeals.attach`'s rule; words name theirs. Whoever holds that appeal hears of the new material (the same
-people a 催办 reaches, storage.chasing.holders_of) once the appeal has reached them: an appeal not yet
-dispatched carries its material on the card it is about to get. The notice carries the photo's signed link or
-the location's map link (storage/media_files.py); a holder who may not read the appeal is told without its
-words or links (storage.chasing.tell_holders).
+Which appeal a photo or location goes to is `storage.appeals.attach`'s rule; words name theirs. Whoever holds
+that appeal hears of the new material (the same people a 催办 reaches, storage.chasing.holders_of) once the
+appeal has reached them: an appeal not yet dispatched carries its photos and places on the card it is about to
+get. The notice carries the photo's signed link or the location's map link (storage/media_files.py); a holder
+who may not read the appeal is told without its words or links (storage.chasing.tell_holders). An emergency's
+words go to everyone its 【紧急】 card reached (add_words).
 """
 
 from __future__ import annotations

@@ -177,7 +177,8 @@ def simulate(demo: Demo, *args: str, **env: str) -> subprocess.CompletedProcess[
 
 def guide_line(demo: Demo, ending: str) -> str:
     """The guide's `gridbot simulate` line that ends with `ending`."""
-    lines = [line.strip() for line in demo.output.splitlines() if " simulate " in line and line.strip().endswith(ending)]
+    lines = [line.strip() for line in demo.output.splitlines()
+             if " simulate " in line and line.strip().endswith(ending)]
     assert len(lines) == 1, lines
     return lines[0]
 
