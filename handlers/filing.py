@@ -93,7 +93,7 @@ def _emergency_words(conversation: Conversation, ongoing: appeals.Recent, text: 
                                text[:LIMITS[TextField.APPEAL]], conversation.now,
                                conversation.understanding.taxonomy.sensitive)
     emergency = conversation.understanding.taxonomy.emergency_labelled(ongoing.emergency or "")
-    return texts.emergency_words(ongoing.ticket, added), emergency.call if emergency else None
+    return texts.words_added(ongoing.ticket, added, emergency=True), emergency.call if emergency else None
 
 
 def emergency_intake(conversation: Conversation, text: str, emergency: Emergency) -> appeals.Intake:

@@ -102,23 +102,17 @@ EMERGENCY_HELD = "已登记为紧急诉求 {ticket}，并立即通知了社区�
 EMERGENCY_ASK_ADDRESS = "为了让工作人员尽快找到您，请告诉我们住址（回复序号）：\n{question}"
 EMERGENCY_BINDING_GOES_ON = "方便时请继续回复上面的序号完成住址绑定，工作人员能更快找到您。"
 EMERGENCY_STAFF = "需要登记时，请回复“上报 内容”。"
-# What the resident writes after their emergency was filed goes to its responders (handlers/filing.py).
-EMERGENCY_WORDS_TOLD = "已把您说的情况转告处理紧急诉求 {ticket} 的工作人员。"
-EMERGENCY_WORDS_KEPT = "已把您说的情况记在紧急诉求 {ticket} 上。"
-EMERGENCY_WORDS_TOO_OFTEN = "紧急诉求 {ticket} 这一小时已收到您补充的很多条情况，工作人员都能看到。"
-EMERGENCY_WORDS_AGAIN = "您说的这些情况已经转告过处理紧急诉求 {ticket} 的工作人员。"
+# What the resident writes after their emergency was filed goes to its responders (handlers/filing.py): what
+# became of it, by storage.material.WordsAdded's outcome.
+EMERGENCY_WORDS = {
+    "told": "已把您说的情况转告处理紧急诉求 {ticket} 的工作人员。",
+    "kept": "已把您说的情况记在紧急诉求 {ticket} 上。",
+    "too_often": "紧急诉求 {ticket} 这一小时已收到您补充的很多条情况，工作人员都能看到。",
+    "again": "您说的这些情况已经转告过处理紧急诉求 {ticket} 的工作人员。",
+}
 EMERGENCY_FOLLOW_UP = "【紧急】{said}情况危急请立即{call}！"
 EMERGENCY_ALREADY_CLAIMED = "紧急诉求 {ticket} 已由{name}接单处理。有新情况请直接发消息告诉我们。"
 EMERGENCY_ALREADY_TOLD = "紧急诉求 {ticket} 已通知{who}。有新情况请直接发消息告诉我们。"
-
-
-def emergency_words(ticket: str, added: WordsAdded) -> str:
-    """What became of the words the resident added to their emergency."""
-    if added.again:
-        return EMERGENCY_WORDS_AGAIN.format(ticket=ticket)
-    if added.too_often:
-        return EMERGENCY_WORDS_TOO_OFTEN.format(ticket=ticket)
-    return (EMERGENCY_WORDS_TOLD if added.told else EMERGENCY_WORDS_KEPT).format(ticket=ticket)
 
 
 def emergency_follow_up(said: str, call: str | None) -> str:
@@ -291,23 +285,22 @@ def attachment_waiting(kind: str) -> str:
 LIST_SNIPPET = 16  # characters of each appeal's words in 我的诉求: enough to tell two lift appeals apart
 
 
-# 补充 (handlers/resident.py): words for the handler of an open appeal.
-WORDS_TOLD = "已把您补充的情况转告诉求 {ticket} 的办理人。"
-WORDS_KEPT = "已把您补充的情况记在诉求 {ticket} 上，工作人员办理时能看到。"
-WORDS_TOO_OFTEN = "诉求 {ticket} 这一小时已经补充了 {limit} 次，工作人员都能看到。请过一会儿再补充。"
-WORDS_AGAIN = "这些情况已经补充到诉求 {ticket} 了，工作人员能看到。"
+# 补充 (handlers/resident.py): words for the handler of an open appeal, and what became of them.
+WORDS = {
+    "told": "已把您补充的情况转告诉求 {ticket} 的办理人。",
+    "kept": "已把您补充的情况记在诉求 {ticket} 上，工作人员办理时能看到。",
+    "too_often": "诉求 {ticket} 这一小时已经补充了 {limit} 次，工作人员都能看到。请过一会儿再补充。",
+    "again": "这些情况已经补充到诉求 {ticket} 了，工作人员能看到。",
+}
 WORDS_NOT_OPEN = "诉求 {ticket} 的状态是“{status}”，不能再补充。有新的问题请直接发送，会登记为新的诉求。"
 NOTHING_TO_ADD_TO = "您现在没有正在办理的诉求。要反映新问题，直接发送文字或语音即可。"
 WHICH_TO_ADD_TO = "您有 {count} 件诉求正在办理，请写明补充哪一件，例如：补充 {ticket} 明天上午家里有人"
 
 
-def words_added(ticket: str, added: WordsAdded) -> str:
-    """What became of the words a resident added with 补充."""
-    if added.again:
-        return WORDS_AGAIN.format(ticket=ticket)
-    if added.too_often:
-        return WORDS_TOO_OFTEN.format(ticket=ticket, limit=WORDS_PER_HOUR)
-    return (WORDS_TOLD if added.told else WORDS_KEPT).format(ticket=ticket)
+def words_added(ticket: str, added: WordsAdded, emergency: bool = False) -> str:
+    """What became of the words a resident added with 补充, or to their emergency."""
+    outcome = "again" if added.again else "too_often" if added.too_often else "told" if added.told else "kept"
+    return (EMERGENCY_WORDS if emergency else WORDS)[outcome].format(ticket=ticket, limit=WORDS_PER_HOUR)
 
 
 def which_to_add_to(still_open: list[tuple[str, str, str]]) -> str:
