@@ -18,13 +18,16 @@ HEADER = "【通知】"
 URGENT_HEADER = "【紧急通知·{kind}】"
 FOOTER = "\n（通知编号 {number}。不想再收到一般通知请回复“退订通知”，紧急通知仍会送达）"
 STAFF_FOOTER = "\n（通知编号 {number}）"
+LEAD_FOOTER = "\n（通知编号 {number}。转告不用微信的邻居后，请回复“已转达 {number}”）"
 TEMPLATE_LINE = 20  # WeChat shows at most 20 characters of a keyword line and cuts the rest with …
 
 
-def message(number: str, text: str, urgent: bool, kind: str | None, for_staff: bool = False) -> str:
-    """The text of a mass send or customer-service message."""
+def message(number: str, text: str, urgent: bool, kind: str | None, for_staff: bool = False,
+            for_lead: bool = False) -> str:
+    """The text of a mass send or customer-service message; a 楼长's (`for_lead`) asks for 已转达."""
     header = URGENT_HEADER.format(kind=kind or "其他") if urgent else HEADER
-    return header + text + (STAFF_FOOTER if for_staff else FOOTER).format(number=number)
+    footer = LEAD_FOOTER if for_lead else STAFF_FOOTER if for_staff else FOOTER
+    return header + text + footer.format(number=number)
 
 
 def template_data(number: str, text: str, urgent: bool, kind: str | None, at: datetime) -> dict[str, dict[str, str]]:

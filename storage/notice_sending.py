@@ -34,6 +34,8 @@ from storage.models import (
     NoticeChannel,
     NoticeState,
     RecipientStatus,
+    Staff,
+    StaffRole,
 )
 from storage.tickets import LOCAL_ZONE
 
@@ -70,6 +72,7 @@ class Work:
     created_at: datetime
     recipients: tuple[tuple[int, str], ...]  # (recipient id, openid), unsent, in id order
     public: bool  # its text may be read at /n/<number> (not a staff-only notice): templates link there
+    leads: frozenset[int] = frozenset()  # recipient ids of 楼长, asked to reply 已转达 once they passed it on
 
 
 def stopped_channels(session: Session, now: datetime) -> list[str]:
@@ -136,15 +139,18 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> W
             unsafe = unsafe & (BroadcastRecipient.sending_at < now - TEMPLATE_KEY_KEEPS)
         session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == chunk_id, unsafe)
                         .values(status=RecipientStatus.FAILED, reason=OUTCOME_UNKNOWN))
+    # The role comes with the rows (the role now, not at planning: only a 楼长 may reply 已转达).
     recipients = session.execute(
-        select(BroadcastRecipient.id, BroadcastRecipient.openid)
+        select(BroadcastRecipient.id, BroadcastRecipient.openid, Staff.role)
+        .outerjoin(Staff, Staff.id == BroadcastRecipient.staff_id)
         .where(BroadcastRecipient.chunk_id == chunk_id, BroadcastRecipient.status.in_(UNSENT))
         .order_by(BroadcastRecipient.id)).all()
     if not recipients:
         finish(session, chunk_id, chunk.attempts, now)
         return None
     return Work(chunk_id, chunk.attempts, channel, notice.number, chunk.seq, notice.text, notice.urgent, notice.kind,
-                notice.created_at, tuple((rid, openid) for rid, openid in recipients), is_public(notice))
+                notice.created_at, tuple((rid, openid) for rid, openid, _ in recipients), is_public(notice),
+                frozenset(rid for rid, _, role in recipients if role == StaffRole.BUILDING_LEAD))
 
 
 def is_public(notice: Broadcast) -> bool:

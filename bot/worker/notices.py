@@ -113,8 +113,9 @@ def _send_one(runtime: WorkerRuntime, work: Work, recipient_id: int, openid: str
             slot = windows.take_slot(session, openid, runtime.clock())
         if slot:
             try:
-                runtime.api.send_text(openid, notice_texts.message(work.number, work.text, work.urgent, work.kind,
-                                                                   for_staff=True))
+                runtime.api.send_text(openid, notice_texts.message(
+                    work.number, work.text, work.urgent, work.kind, for_staff=True,
+                    for_lead=recipient_id in work.leads))
                 return None
             except WeChatAPIError as error:
                 if not error.window_closed:

@@ -18,7 +18,7 @@ from bot.wechat.fake_notices import MASS_SEND_PATH
 from bot.wechat.simulator import WeChatServer
 from bot.worker import schedule
 from bot.worker.runtime import WorkerRuntime, install
-from storage import notice_planning, notice_records, notice_sending
+from storage import notice_planning, notice_records, notice_sending, windows
 from storage.models import (
     BroadcastChunk,
     BroadcastRecipient,
@@ -29,8 +29,8 @@ from storage.models import (
 )
 from storage.notice_planning import Limits, Request
 from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN
-from tests.support.personas import BUILDING_LEAD, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR
-from tests.support.worker import with_redis_refusing, work
+from tests.support.personas import BUILDING_LEAD, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR, ZHANG
+from tests.support.worker import CUSTOM_SEND, with_redis_refusing, work
 
 pytestmark = pytest.mark.postgres
 
@@ -200,6 +200,18 @@ def test_staff_notices_reach_staff_by_template_outside_their_window(worker_runti
     number = send(runtime, Limits(template_id="tmpl-notice"), audience=NoticeAudience.STAFF, text="周五下午网格员例会")
     work(runtime)
     assert len(fake_wechat.calls(TEMPLATE_SEND)) == 4 and progress(runtime, number).sent == 4  # 3 + the 楼长
+
+
+def test_a_building_lead_in_their_window_is_asked_to_reply_relayed_and_grid_staff_are_not(worker_runtime, fake_wechat,
+                                                                                            clock):
+    with worker_runtime.database.transaction() as session:
+        for openid in (BUILDING_LEAD, ZHANG):
+            windows.opened(session, openid, clock())
+    number = send(worker_runtime, audience=NoticeAudience.STAFF, text="周五下午消防通道清理")
+    work(worker_runtime)
+    read = {call["body"]["touser"]: call["body"]["text"]["content"] for call in fake_wechat.calls(CUSTOM_SEND)}
+    assert read[BUILDING_LEAD].endswith(f"请回复“已转达 {number}”）")
+    assert read[ZHANG].endswith(f"（通知编号 {number}）") and "已转达" not in read[ZHANG]
 
 
 def test_a_staff_only_notice_has_no_public_page_to_guess_and_its_templates_link_nowhere(worker_runtime, fake_wechat,
