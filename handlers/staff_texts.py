@@ -102,8 +102,15 @@ def _new_appeal(n: StaffNewAppeal) -> str:
         f"{_card_contact(n)}"
         f"内容：{_card_content(n)}{material_lines(n.photos, n.places)}"
         f"{deadline}\n"
-        f"回复“接单 {n.ticket}”接下任务；不属于本网格请回复“退回 {n.ticket} 原因”。"
+        f"{_new_appeal_ask(n)}"
     )
+
+
+def _new_appeal_ask(n: StaffNewAppeal) -> str:
+    if n.for_department:  # a department hands back only what it has claimed (storage.tasks.give_back)
+        return (f"回复“接单 {n.ticket}”接下任务，办理中回复“进展 {n.ticket} 说明”，办完回复“办结 {n.ticket} 说明”；"
+                f"不归本单位办理的，接单后回复“退回 {n.ticket} 原因”，由社区重新派发。")
+    return f"回复“接单 {n.ticket}”接下任务；不属于本网格请回复“退回 {n.ticket} 原因”。"
 
 
 def _urgent_card(n: StaffNewAppeal) -> str:

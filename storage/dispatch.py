@@ -218,7 +218,8 @@ def _card(appeal: Appeal, place: org.Address, contact: contacts.Contact, links: 
     card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
                           second_category=appeal.second_category, grid=place.grid_label, home=place.home_label,
                           content=appeal.content, resolve_due_at=appeal.resolve_due_at, phone=contact.phone,
-                          door=contact.door, photos=photos, places=places)
+                          door=contact.door, photos=photos, places=places,
+                          for_department=appeal.department is not None)
     return emergencies.marked(card, appeal)
 
 

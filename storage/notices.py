@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, filled as they are defined
 # Switches stored only when on: rows have never carried them as false.
-_STORED_WHEN_TRUE = frozenset({"followed", "withheld", "urgent", "yours"})
+_STORED_WHEN_TRUE = frozenset({"followed", "withheld", "urgent", "yours", "for_department"})
 
 
 class Audience(StrEnum):
@@ -216,6 +216,8 @@ class StaffNewAppeal(StaffNotice):
     door: str | None = None  # the resident's 门牌, masked the same way
     photos: tuple[str, ...] = ()  # signed links to the appeal's photos (storage/media_files.py), when readable
     places: tuple[str, ...] = ()  # map links to its locations
+    # Its readers are a department's or property company's staff (转办, or a category routed there), not a grid's.
+    for_department: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

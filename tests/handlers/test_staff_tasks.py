@@ -14,7 +14,7 @@ from handlers import notifications
 from storage import dispatch, tasks
 from storage.errors import IllegalTransition
 from storage.models import AppealStatus, OutboxMessage, Staff, StaffRole
-from tests.support.database import appeal, notices, staff_id
+from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import LI, LIU, OPERATOR, WANG, ZHANG
 from tests.support.worker import file_and_dispatch
 
@@ -124,6 +124,10 @@ def test_a_transfer_hands_the_task_to_a_department_whose_staff_claim_it(wechat, 
     wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"转办 {ticket} 城管执法中队", "已转办给 城管执法中队")])
     assert notices(seeded, "resident_transferred") == ["o1"]
     assert "dept_chengguan" in notices(seeded, "staff_new_appeal")
+    (card,) = worded(seeded, "staff_new_appeal", "dept_chengguan")
+    assert "本网格" not in card and card.endswith(f"接单后回复“退回 {ticket} 原因”，由社区重新派发。")
+    (grid_card,) = worded(seeded, "staff_new_appeal", ZHANG)
+    assert grid_card.endswith(f"不属于本网格请回复“退回 {ticket} 原因”。")
     assert "已转给其他部门" in wechat.send(LI, f"接单 {ticket}")
     assert "接单成功" in wechat.send("dept_chengguan", f"接单 {ticket}")
 
@@ -233,7 +237,13 @@ def test_a_category_routed_to_a_department_goes_straight_to_its_staff(wechat, se
     assert routed.category == "综合执法" and routed.department == "综合执法中队"
     assert notices(seeded, "staff_new_appeal") == ["dept_zhifa"]
     assert "已转给其他部门" in wechat.send(ZHANG, f"接单 {ticket}")
+    (card,) = worded(seeded, "staff_new_appeal", "dept_zhifa")
+    assert "本网格" not in card
+    assert f"回复“接单 {ticket}”接下任务，办理中回复“进展 {ticket} 说明”，办完回复“办结 {ticket} 说明”" in card
     assert "接单成功" in wechat.send("dept_zhifa", f"接单 {ticket}")
+    # What the card says a department does with a task that is not theirs works as said.
+    assert "已退回社区" in wechat.send("dept_zhifa", f"退回 {ticket} 不归执法中队管")
+    assert appeal(seeded, ticket).status == AppealStatus.RETURNED
 
 
 def test_a_department_nobody_has_bound_yet_leaves_the_task_with_the_grid(wechat, seeded, clock):

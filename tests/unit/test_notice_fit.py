@@ -35,7 +35,7 @@ WORST = {
     "late_categories": [longest(TextField.CATEGORY)] * 3, "late_clocks": ["response"] * 3,
     "late_minutes": [99999999] * 3, "response_rate": 1.0, "resolve_rate": 1.0, "satisfaction_rate": 1.0,
     "organisation": longest(TextField.ORGANISATION), "number": 99999999,
-    "volunteer": longest(TextField.NAME), "role": "party_household", "points": 99999,
+    "volunteer": longest(TextField.NAME), "role": "party_household", "points": 99999, "for_department": True,
     "what": longest(TextField.CATEGORY) + "·" + longest(TextField.CATEGORY),
 }
 
