@@ -175,7 +175,7 @@ COMMANDS: tuple[Command, ...] = (
             Audience.STAFF, TextField.NOTE, bare_words=True),
     Command("resolve", ("办结", "结"), "办结 编号 说明", "办结，随后可发现场照片", Takes.TICKET_TEXT, staff.resolve,
             Audience.STAFF, TextField.NOTE),
-    Command("give_back", ("退回", "退"), "退回 编号 原因", "不属于本网格，退回社区重新派发", Takes.TICKET_TEXT,
+    Command("give_back", ("退回", "退"), "退回 编号 原因", "不归本网格（本单位）办理的，退回社区重新派发", Takes.TICKET_TEXT,
             staff.give_back, Audience.STAFF, TextField.NOTE),
     Command("transfer", ("转办", "转"), "转办 编号 部门", "转给部门或物业办理", Takes.TICKET_TEXT, staff.transfer,
             Audience.STAFF, TextField.DEPARTMENT),

@@ -239,17 +239,24 @@ COMPLAINT_CONTACT = "处理投诉的工作人员"
 
 
 def appeal_received(ticket: str, category: str, grid_label: str, response_hours: int, resolve_hours: int,
-                    subcategory: str | None = None) -> str:
-    """The passive reply to a new appeal of a bound resident."""
+                    subcategory: str | None = None, department: str | None = None) -> str:
+    """The passive reply to a new appeal of a bound resident (`department`: the category goes to one, not to the
+    grid's members)."""
     return (
         "已受理您的诉求\n"
         f"编号：{ticket}\n"
         f"类别：{_category(category)}{'·' + subcategory if subcategory else ''}\n"
         f"网格：{grid_label}\n"
         f"时限：{duration(response_hours)}内响应，{duration(resolve_hours)}内办结\n"
-        f"接下来：{COMPLAINT_CONTACT if category == COMPLAINT_CATEGORY else '网格员'}会尽快联系您，处理进展会通过本公众号通知您。"
+        f"接下来：{_who_contacts(category, department)}会尽快联系您，处理进展会通过本公众号通知您。"
         f"回复“查询 {ticket}”可随时查看进度。"
     )
+
+
+def _who_contacts(category: str, department: str | None) -> str:
+    if category == COMPLAINT_CATEGORY:
+        return COMPLAINT_CONTACT
+    return "工作人员" if department else "网格员"
 
 
 def already_filed(ticket: str, content: str) -> str:

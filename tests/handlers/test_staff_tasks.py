@@ -246,6 +246,12 @@ def test_a_category_routed_to_a_department_goes_straight_to_its_staff(wechat, se
     assert appeal(seeded, ticket).status == AppealStatus.RETURNED
 
 
+def test_a_resident_whose_category_goes_to_a_department_is_not_promised_a_grid_member(wechat):
+    received = wechat.send("o1", "小区门口有人占道经营，天天摆摊堵路")
+    assert "接下来：工作人员会尽快联系您" in received and "网格员会尽快联系您" not in received
+    assert "接下来：网格员会尽快联系您" in wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+
+
 def test_a_department_nobody_has_bound_yet_leaves_the_task_with_the_grid(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
     assert appeal(seeded, ticket).department is None
