@@ -66,9 +66,11 @@ class Scope:
         return cls(community_id=member.community_id)
 
     @classmethod
-    def of_path(cls, session: Session, path: str | None) -> Scope:
+    def of_path(cls, session: Session, path: str | None, within: Scope | None = None) -> Scope:
         """The scope an operator types after `--scope`: nothing (everywhere), a street, a community, or a grid
-        (第一网格 when unique, 幸福里社区·第一网格, 幸福里社区/第一网格). UnclearPlace names the candidates."""
+        (第一网格 when unique, 幸福里社区·第一网格, 幸福里社区/第一网格). UnclearPlace names the candidates.
+        `within`: the operator's own scope, among whose grids a grid's name is looked for (a community's 第一网格
+        is theirs, and another community's is never named to them)."""
         wanted = unicodedata.normalize("NFKC", path or "").strip()
         if not wanted:
             return cls()
@@ -81,7 +83,8 @@ class Scope:
                 return cls(community_id=community[0].id)
             if community:
                 raise AmbiguousPlace("community", wanted, [row.name for row in community])
-        return cls(grid_id=find_grid(session, wanted).id)  # UnclearPlace when no grid either
+        grids = None if within is None else within.grid_condition()
+        return cls(grid_id=find_grid(session, wanted, grids).id)  # UnclearPlace when no grid either
 
     def grid_condition(self) -> ColumnElement[bool]:
         """A condition on Grid joined with its Community: the grid lies within the scope."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Collection, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, true, update
 from sqlalchemy.orm import Session
 
 from storage import attempts, complaints, org
@@ -356,11 +356,12 @@ def staff_by_openid(session: Session, openid: str) -> Staff | None:
     return session.scalars(select(Staff).where(Staff.openid == openid)).first()
 
 
-def find_grid(session: Session, name: str) -> Grid:
-    """The grid a person names: `第一网格` when unique, or `幸福里社区/第一网格`, `幸福里社区·第一网格`."""
+def find_grid(session: Session, name: str, within: ColumnElement[bool] | None = None) -> Grid:
+    """The grid a person names: `第一网格` when unique, or `幸福里社区/第一网格`, `幸福里社区·第一网格`; only among
+    the grids `within` allows (a condition on Grid joined with its Community), and so are the candidates named."""
     community_name, grid_name = _split_place(name)
     query = select(Grid, Community.name).join(Community, Community.id == Grid.community_id).where(
-        Grid.name == grid_name)
+        Grid.name == grid_name, true() if within is None else within)
     if community_name:
         query = query.where(Community.name == community_name)
     rows = session.execute(query.order_by(Community.id, Grid.id)).all()
@@ -368,7 +369,8 @@ def find_grid(session: Session, name: str) -> Grid:
         return rows[0][0]
     if rows:
         raise AmbiguousPlace("grid", name, [f"{community}·{grid.name}" for grid, community in rows])
-    similar = select(Grid).join(Community, Community.id == Grid.community_id)
+    similar = select(Grid).join(Community, Community.id == Grid.community_id).where(
+        true() if within is None else within)
     if community_name:
         similar = similar.where(Community.name == community_name)
     else:

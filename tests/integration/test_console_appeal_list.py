@@ -84,6 +84,13 @@ def test_a_community_operator_cannot_widen_the_list_by_naming_another_place(app)
     assert listed(person, "where=幸福街道") == {"G-XFL", "F-VOICE", "F-PAUSED"}
 
 
+def test_a_bare_grid_name_is_looked_for_in_the_operators_own_scope(app):
+    assert listed(logged_in(app, "xingfuli"), f"where={FIRST}") == {"F-VOICE", "F-PAUSED"}
+    # Both communities' 第一网格 lie in the street operator's scope: they are asked which, by both names.
+    page = logged_in(app, "street").get(f"/console/appeals?where={FIRST}").get_data(as_text=True)
+    assert "不止一处" in page and f"{XINGFULI}·{FIRST}" in page and f"{HEPING}·{FIRST}" in page
+
+
 @pytest.mark.parametrize(("query", "words"), [
     ("from=2026-13-01", "日历上没有 2026-13-01 这一天"),
     ("from=2026/03/01", "看不懂"),

@@ -47,8 +47,9 @@ class Wanted:
     refusal: str | None = None
 
 
-def read(session: Session, args: Mapping[str, str]) -> Wanted:
-    """The filter of the list the arguments ask for (the caller narrows it to the operator's scope)."""
+def read(session: Session, args: Mapping[str, str], scope: Scope) -> Wanted:
+    """The filter of the list the arguments ask for (the caller narrows it to the operator's `scope`, in which a
+    place the filter names is looked for)."""
     queue = args.get("queue", "open")
     queue = queue if queue in QUEUES else "open"
     given = {name: unicodedata.normalize("NFKC", args.get(name, "")).strip() for name in FIELDS}
@@ -66,7 +67,7 @@ def read(session: Session, args: Mapping[str, str]) -> Wanted:
             since=_day(given["from"]),
             until=_day(given["to"], following=True),
             text=given["q"] or None,
-            within=_within(session, given["where"]),
+            within=_within(session, given["where"], scope),
         )
     except _Unreadable as refusal:
         return Wanted(queue, QUEUES[queue], arguments, str(refusal))
@@ -105,11 +106,11 @@ def _day(word: str, following: bool = False) -> datetime | None:
     return datetime.combine(day + timedelta(days=1 if following else 0), time(), LOCAL_ZONE)
 
 
-def _within(session: Session, path: str) -> Scope | None:
+def _within(session: Session, path: str, scope: Scope) -> Scope | None:
     if not path:
         return None
     try:
-        return Scope.of_path(session, path)
+        return Scope.of_path(session, path, within=scope)
     except UnclearPlace as unclear:
         if unclear.candidates:
             raise _Unreadable(texts.FILTER_UNCLEAR_PLACE.format(

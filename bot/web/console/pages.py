@@ -49,7 +49,7 @@ def appeals() -> str:
     after = page_after()
     now = runtime().clock()
     with runtime().database.transaction() as db:
-        wanted = appeal_filters.read(db, request.args)
+        wanted = appeal_filters.read(db, request.args, g.operator.scope)
         found = [] if wanted.refusal else queries.appeals(db, now, g.operator.scope, wanted.filter,
                                                            limit=PAGE_SIZE + 1, after_id=after)
     shown = found[:PAGE_SIZE]
@@ -68,7 +68,7 @@ def appeals_export() -> Response | tuple[str, int]:
     """The filtered list (every page of it) as CSV for Excel, streamed a page at a time."""
     now = runtime().clock()
     with runtime().database.transaction() as db:
-        wanted = appeal_filters.read(db, request.args)
+        wanted = appeal_filters.read(db, request.args, g.operator.scope)
     if wanted.refusal:
         return render_template("console/refused.html", title=texts.APPEALS_TITLE, message=wanted.refusal), 400
     scope = g.operator.scope
