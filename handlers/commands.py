@@ -218,9 +218,9 @@ COMMANDS: tuple[Command, ...] = (
             notice_chat.progress, Audience.STAFF, roles=_OVERSEERS),
     Command("relayed", ("已转达",), "已转达 编号", "通知已转告不用微信的邻居", Takes.CODE, notice_chat.relayed,
             Audience.COMMUNITY, roles=(StaffRole.BUILDING_LEAD,)),
-    Command("opt_out", ("退订通知",), "退订通知", "不再接收一般通知（停水停电等紧急通知仍会收到）", Takes.NOTHING,
+    Command("opt_out", ("退订通知", "退订", "取消订阅", "TD"), "退订通知", "不再接收一般通知（停水停电等紧急通知仍会收到）", Takes.NOTHING,
             notice_chat.opt_out),
-    Command("opt_in", ("订阅通知",), "订阅通知", "重新接收通知", Takes.NOTHING, notice_chat.opt_in),
+    Command("opt_in", ("订阅通知", "订阅", "重新订阅", "恢复订阅"), "订阅通知", "重新接收通知", Takes.NOTHING, notice_chat.opt_in),
     # --- 党员报到 / 志愿者报名 and their confirmation (handlers/enrolment.py) ---
     Command("enrol_party_member", ("党员报到",), "党员报到", "在职党员到居住的小区报到，社区确认后可领任务、代报",
             Takes.NOTHING, enrolment.party_member),

@@ -93,6 +93,16 @@ def test_a_resident_opts_out_of_ordinary_notices_and_back_in(wechat, seeded):
     ])
 
 
+@pytest.mark.parametrize("said", ["退订", "取消订阅", "TD", "td。", "退订！"])
+def test_a_resident_opts_out_the_way_people_unsubscribe_from_messages(wechat, seeded, said):
+    assert wechat.send(RESIDENT, said) == notice_texts.OPTED_OUT
+    assert wechat.send(RESIDENT, "订阅") == notice_texts.OPTED_IN
+
+
+def test_a_sentence_starting_like_unsubscribing_is_still_an_appeal(wechat, seeded):
+    assert re.search(r"G\d{10}", wechat.send(RESIDENT, "订阅号里的停水通知怎么没收到，3号楼今天停水了"))
+
+
 def test_help_lists_the_notice_commands_by_role(wechat, seeded):
     assert "通知 范围 内容" in wechat.send(OPERATOR, "帮助")
     assert "通知 范围 内容" not in wechat.send(ZHANG, "帮助")
