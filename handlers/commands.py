@@ -218,6 +218,8 @@ COMMANDS: tuple[Command, ...] = (
             notice_chat.progress, Audience.STAFF, roles=_OVERSEERS),
     Command("relayed", ("已转达",), "已转达 编号", "通知已转告不用微信的邻居", Takes.CODE, notice_chat.relayed,
             Audience.COMMUNITY, roles=(StaffRole.BUILDING_LEAD,)),
+    Command("notice_show", ("通知全文",), "通知全文 编号", "查看一条通知的全文", Takes.CODE, notice_chat.show,
+            Audience.UNLISTED),
     Command("opt_out", ("退订通知", "退订", "取消订阅", "TD"), "退订通知", "不再接收一般通知（停水停电等紧急通知仍会收到）", Takes.NOTHING,
             notice_chat.opt_out),
     Command("opt_in", ("订阅通知", "订阅", "重新订阅", "恢复订阅"), "订阅通知", "重新接收通知", Takes.NOTHING, notice_chat.opt_in),
@@ -261,6 +263,8 @@ _SPOKEN = str.maketrans("〇零一二三四五六七八九幺两", "001234567891
 _SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两](?:[ \u3000]?[〇零一二三四五六七八九幺两]){9,}")
 # What people say before a ticket: 查询编号G2612020014, 查询一下我的诉求 2612020014, 编号是G2612020014.
 _TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|单号)?(?:是)?[" + _SEPARATORS + r"]*")
+# A notice's number (with its N: ten digits alone are a ticket), alone or after the words people ask with.
+_NOTICE_ASKED = re.compile(r"(?:查询|查看|查一下|通知|通知编号|编号)?[" + _SEPARATORS + r"]*([Nn]\d{10})")
 _STARTS_WITH_TICKET = re.compile(r"[Gg]?\d{10}")
 _TICKET_SUFFIXED = re.compile(r"([GgＧｇ]?[0-9０-９]{10,})\s*号(?:诉求|工单)?")  # 2612020014号, 2612020014号诉求
 # How people ask for a command: 我要撤销…, 请帮我查询…, 麻烦绑定一下 (NFKC: one character for one, so its end is the
@@ -302,6 +306,9 @@ def _parse_command(text: str) -> tuple[Command, str] | None:
     bare = _without_label(_spoken_digits(cleaned))
     if normalize_ticket(bare) is not None and re.search(r"\d{10}", bare):
         return _BY_NAME["show"], bare
+    notice = _NOTICE_ASKED.fullmatch(cleaned)
+    if notice is not None:  # the number of a notice's footer, sent back: its text, never a new appeal
+        return _BY_NAME["notice_show"], notice.group(1)
     return None
 
 

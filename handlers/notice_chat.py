@@ -21,6 +21,7 @@ from storage.errors import NotAllowed, NotFound
 from storage.models import StaffRole
 from storage.notice_planning import NoticeRefused, Request
 from storage.staff import AmbiguousPlace, UnclearPlace
+from storage.tickets import normalize_notice_number
 
 DIALOG = "notice_confirm"
 BROADCASTERS = (StaffRole.GRID_LEADER, StaffRole.OPERATOR)  # 楼长, 网格员 and residents cannot broadcast
@@ -108,6 +109,15 @@ def progress(conversation: Conversation, arguments: Arguments) -> Reply:
     except NotFound:
         return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
     return Reply(texts.progress_line(notice_records.progress(conversation.session, notice)))
+
+
+def show(conversation: Conversation, arguments: Arguments) -> Reply:
+    """A notice's number sent back (查询 N…, or the number alone): the notice as broadcast, what its page shows;
+    not found for a number that is not out yet, staff-only or unknown, as the page does."""
+    shown = notice_records.public(conversation.session, arguments.words)
+    if shown is None:
+        return Reply(texts.UNKNOWN_NOTICE.format(number=normalize_notice_number(arguments.words) or arguments.words))
+    return Reply(texts.shown(shown))
 
 
 def opt_out(conversation: Conversation, _arguments: Arguments) -> Reply:

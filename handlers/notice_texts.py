@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.notice_planning import NoticeRefused, Plan, SkipReason
-from storage.notice_records import Progress
+from storage.notice_records import Progress, PublicNotice
 from storage.staff import AmbiguousPlace, UnclearPlace
 from storage.tickets import LOCAL_ZONE
 
@@ -96,6 +96,15 @@ def progress_line(shown: Progress) -> str:
     if shown.waiting_reason:
         text += "\n微信当日接口配额已用完，剩余部分明天 0 点后继续发送"
     return text
+
+
+SHOWN = "{title}{text}\n（通知编号 {number}，{at} 发出。这是通知，不是诉求；对通知有疑问，请直接发文字说明）"
+
+
+def shown(notice: PublicNotice) -> str:
+    """A notice as broadcast, for a resident who sent its number back."""
+    title = URGENT_HEADER.format(kind=notice.kind or "其他") if notice.urgent else HEADER
+    return SHOWN.format(title=title, text=notice.text, number=notice.number, at=page_time(notice.send_at))
 
 
 ASK_CONFIRM = "{preview}\n\n确认发送请回复“确认 发送”，放弃请回复“取消”。"

@@ -87,6 +87,30 @@ def test_a_building_lead_is_told_a_notice_that_ended_long_ago_is_past_confirming
     assert wechat.send(LEAD, f"已转达 {number}") == notice_texts.RELAY_TOO_LATE.format(number=number)
 
 
+def sent_notice(database, clock, audience: str = "residents") -> str:  # type: ignore[no-untyped-def]
+    """A notice to 3号楼 that has gone out; its number."""
+    with database.transaction() as session:
+        request = Request("幸福里社区/第一网格/阳光花园/3号楼", "明天8点至12点停水检修", audience=audience)
+        planned = notice_planning.plan(session, request, Limits(template_id="t"), clock())
+        notice = notice_planning.store(session, planned, clock())
+        notice.state = NoticeState.DONE
+        return notice.number
+
+
+@pytest.mark.parametrize("said", ["{number}", "查询 {number}", "{lower}。", "通知编号：{number}", "通知 {number}"])
+def test_a_resident_sending_a_notice_number_back_reads_the_notice_and_files_no_appeal(wechat, seeded, clock, said):
+    number = sent_notice(seeded, clock)
+    answer = wechat.send(RESIDENT, said.format(number=number, lower=number.lower()))
+    assert answer.startswith("【通知】明天8点至12点停水检修") and number in answer
+    assert not re.search(r"G\d{10}", answer)
+
+
+def test_a_staff_only_or_unknown_notice_number_reads_as_not_found(wechat, seeded, clock):
+    number = sent_notice(seeded, clock, audience="staff")
+    assert wechat.send(RESIDENT, number) == notice_texts.UNKNOWN_NOTICE.format(number=number)
+    assert wechat.send(RESIDENT, "n2612069999") == notice_texts.UNKNOWN_NOTICE.format(number="N2612069999")
+
+
 def test_a_resident_opts_out_of_ordinary_notices_and_back_in(wechat, seeded):
     wechat.dialog(RESIDENT, [
         ("退订通知", "紧急通知仍会发给您"), ("退订通知", "您已退订"), ("订阅通知", "已重新订阅"), ("订阅通知", "无需"),
