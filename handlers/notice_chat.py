@@ -104,6 +104,8 @@ def _planned(conversation: Conversation, request: Request) -> notice_planning.Pl
 
 def progress(conversation: Conversation, arguments: Arguments) -> Reply:
     """通知进度 <编号>: how far it is (senders may ask about any notice: the numbers hold no personal data)."""
+    if conversation.staff.role not in BROADCASTERS:
+        return Reply(texts.PROGRESS_NOT_ALLOWED)
     try:
         notice = notice_records.find(conversation.session, arguments.words)
     except NotFound:

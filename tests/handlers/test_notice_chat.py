@@ -60,6 +60,12 @@ def test_grid_members_building_leads_and_residents_cannot_broadcast(wechat, seed
     assert re.search(r"G\d{10}", wechat.send(RESIDENT, "通知物业来修一下3号楼的电梯，一直坏着"))  # an appeal
 
 
+def test_a_grid_member_is_told_notice_progress_is_for_senders(wechat, seeded, clock):
+    number = sent_notice(seeded, clock)
+    assert wechat.send(ZHANG, f"通知进度 {number}") == notice_texts.PROGRESS_NOT_ALLOWED
+    assert number in wechat.send(WANG, f"通知进度 {number}")
+
+
 def test_a_building_lead_confirms_they_passed_a_notice_on(wechat, seeded, clock):
     add_lead(seeded, clock, OTHER_LEAD, "o7")
     with seeded.transaction() as session:
