@@ -27,6 +27,10 @@ DIALOG = "notice_confirm"
 BROADCASTERS = (StaffRole.GRID_LEADER, StaffRole.OPERATOR)  # 楼长, 网格员 and residents cannot broadcast
 CONFIRM_WORDS = frozenset({"确认发送", "确认 发送", "确认"})
 CANCEL_WORDS = frozenset({"取消", "退出"})  # the preview says 放弃请回复“取消”
+# A yes that is not 确认 发送: asked again with the draft kept, not dropped as "any other message" (the sender meant
+# to send and would take the staff hint that follows for a notice on its way).
+NEAR_CONFIRM_WORDS = frozenset({"确定", "确定发送", "发送", "发", "发吧", "发出", "好", "好的", "可以", "是", "是的", "对",
+                                "同意", "没问题", "ok", "yes"})
 # What may stand first after 通知: 全部, a path with /, or a name of the organisation's levels.
 _SCOPE_LIKE = re.compile(r"(全部|.+/.+|.+(街道|社区|网格|小区|花园|家园|苑|号楼|栋|座))")
 
@@ -57,6 +61,18 @@ def is_confirmation(conversation: Conversation) -> bool:
     inbound = conversation.inbound
     return inbound.kind in (Kind.TEXT, Kind.VOICE) and \
         unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！") in CONFIRM_WORDS
+
+
+def is_near_confirmation(conversation: Conversation) -> bool:
+    """确定, 发送, 好的 while a draft waits: a yes in other words."""
+    inbound = conversation.inbound
+    return inbound.kind in (Kind.TEXT, Kind.VOICE) and \
+        unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！").lower() in NEAR_CONFIRM_WORDS
+
+
+def ask_again(_conversation: Conversation) -> Reply:
+    """The draft still waits: say the one word that sends it."""
+    return Reply(texts.NOT_CONFIRMED)
 
 
 def is_cancel(conversation: Conversation) -> bool:

@@ -48,6 +48,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("event", events.matches, events.handle),
     # A notice's draft waits for 确认 发送; anything else drops it (the draft was never stored), 取消 saying so.
     Handler("notice cancelled", notice_chat.is_cancel, notice_chat.cancel, dialogue=notice_chat.DIALOG),
+    Handler("notice yes in other words", notice_chat.is_near_confirmation, notice_chat.ask_again,
+            dialogue=notice_chat.DIALOG),
     Handler("notice confirmation", notice_chat.is_confirmation, notice_chat.confirm, dialogue=notice_chat.DIALOG,
             ends_on_other_message=True),
     # 更多 in a long binding menu is its next page, not the staff command of the same word.

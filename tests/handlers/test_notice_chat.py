@@ -48,6 +48,15 @@ def test_a_draft_not_confirmed_stores_nothing(wechat, seeded):
         assert session.scalars(select(Broadcast)).all() == []
 
 
+@pytest.mark.parametrize("said", ["确定", "发送", "好的。", "OK"])
+def test_a_yes_in_other_words_asks_for_the_confirmation_and_keeps_the_draft(wechat, seeded, said):
+    wechat.dialog(OPERATOR, [
+        ("通知 幸福里社区/第一网格 周六上午9点小区消防演练", "确认 发送"),
+        (said, notice_texts.NOT_CONFIRMED),
+        ("确认 发送", "已排入发送"),
+    ])
+
+
 def test_a_grid_leader_broadcasts_to_their_grid_only(wechat, seeded):
     assert notice_texts.NOT_YOURS in wechat.send(WANG, "通知 和平社区 周六上午消防演练")
     assert "群发：4 人" in wechat.send(WANG, "通知 幸福里社区/第一网格/阳光花园/3号楼 明天电梯检修")
