@@ -31,14 +31,30 @@ CANCEL_WORDS = frozenset({"取消", "退出"})  # the preview says 放弃请回�
 # to send and would take the staff hint that follows for a notice on its way).
 NEAR_CONFIRM_WORDS = frozenset({"确定", "确定发送", "发送", "发", "发吧", "发出", "好", "好的", "可以", "是", "是的", "对",
                                 "同意", "没问题", "ok", "yes"})
+_SLASHES = ("/", "／")
 # What may stand first after 通知: 全部, a path with /, or a name of the organisation's levels.
 _SCOPE_LIKE = re.compile(r"(全部|.+/.+|.+(街道|社区|网格|小区|花园|家园|苑|号楼|栋|座))")
 
 
 def names_scope(rest: str) -> bool:
     """Whether 通知's words start with a scope and go on with text (else it is a sentence: 通知物业来修)."""
-    parts = unicodedata.normalize("NFKC", rest).split(maxsplit=1)
-    return len(parts) == 2 and bool(_SCOPE_LIKE.fullmatch(parts[0]))
+    scope, text = scope_and_text(unicodedata.normalize("NFKC", rest))
+    return bool(text) and bool(_SCOPE_LIKE.fullmatch(scope))
+
+
+def scope_and_text(words: str) -> tuple[str, str]:
+    """The scope and the text of 通知's words; spaces around a / stay inside the scope ("幸福里社区 / 第一网格" is
+    one grid, not the whole community with a text starting "/ 第一网格")."""
+    scope, text = _split_once(words)
+    while text and (scope.endswith(_SLASHES) or text.startswith(_SLASHES)):
+        more, text = _split_once(text)
+        scope += more
+    return scope, text
+
+
+def _split_once(words: str) -> tuple[str, str]:
+    parts = words.split(maxsplit=1)
+    return (parts[0] if parts else "", parts[1] if len(parts) > 1 else "")
 
 
 def draft(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -46,7 +62,7 @@ def draft(conversation: Conversation, arguments: Arguments) -> Reply:
     if conversation.staff.role not in BROADCASTERS:
         return Reply(texts.NOT_ALLOWED)
     # The scope is read normalised; the text goes out as typed (NFKC would make the notice's ，。 into ,.).
-    typed_scope, text = arguments.words.split(maxsplit=1)
+    typed_scope, text = scope_and_text(arguments.words)
     scope_path = unicodedata.normalize("NFKC", typed_scope)
     request = Request(scope_path, text, author=conversation.staff)
     refused = _planned(conversation, request)

@@ -41,6 +41,17 @@ def test_an_operator_previews_and_confirms_a_notice_to_a_grid(wechat, seeded):
     assert NUMBER.search(wechat.send(OPERATOR, f"通知进度 {notice.number}")).group(0) == notice.number
 
 
+@pytest.mark.parametrize("said", ["幸福里社区 / 第一网格", "幸福里社区/ 第一网格", "幸福里社区 ／第一网格"])
+def test_spaces_around_a_slash_stay_in_the_scope(wechat, seeded, said):
+    wechat.dialog(OPERATOR, [
+        (f"通知 {said} 周六上午消防演练", "范围：幸福里社区/第一网格（居民）"),
+        ("确认 发送", "已排入发送"),
+    ])
+    with seeded.transaction() as session:
+        (notice,) = session.scalars(select(Broadcast)).all()
+    assert (notice.scope_path, notice.text) == ("幸福里社区/第一网格", "周六上午消防演练")
+
+
 def test_a_draft_not_confirmed_stores_nothing(wechat, seeded):
     wechat.dialog(OPERATOR, [("通知 幸福里社区 周六上午消防演练", "确认 发送"), ("取消。", "已放弃这条通知，什么也没有发出")])
     assert "已排入发送" not in (wechat.send(OPERATOR, "确认 发送") or "")
