@@ -155,7 +155,10 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
 
 
 def opt_out(conversation: Conversation, _arguments: Arguments) -> Reply:
-    """退订通知: no more ordinary notices (urgent ones still come)."""
+    """退订通知: no more ordinary notices (urgent ones still come). Staff and 楼长 get notices as staff, whom an
+    opt-out never skips: they are told so rather than that it worked."""
+    if conversation.is_staff or conversation.building_lead is not None:
+        return Reply(texts.STAFF_CANNOT_OPT_OUT)
     changed = notice_records.opt_out(conversation.resident, conversation.now)
     return Reply(texts.OPTED_OUT if changed else texts.ALREADY_OPTED_OUT)
 

@@ -116,6 +116,7 @@ PROGRESS_NOT_ALLOWED = "通知进度只有社区或街道的操作员和网格�
 NOT_YOURS = "这个范围超出了您能发通知的范围（网格长：本网格；社区操作员：本社区）。"
 UNKNOWN_NOTICE = "没有找到通知 {number}。"
 OPTED_OUT = "已退订一般通知。停水停电等紧急通知仍会发给您。想重新接收，回复“订阅通知”。"
+STAFF_CANNOT_OPT_OUT = "您是工作人员（或楼长），通知是工作安排，会照常发给您，不能退订。"
 ALREADY_OPTED_OUT = "您已退订一般通知。想重新接收，回复“订阅通知”。"
 OPTED_IN = "已重新订阅通知。"
 ALREADY_OPTED_IN = "您正在接收通知，无需重新订阅。"

@@ -143,6 +143,15 @@ def test_a_resident_opts_out_of_ordinary_notices_and_back_in(wechat, seeded):
     ])
 
 
+def test_staff_and_building_leads_are_told_their_notices_cannot_be_unsubscribed(wechat, seeded, clock):
+    for member in (ZHANG, LEAD):
+        assert wechat.send(member, "退订通知") == notice_texts.STAFF_CANNOT_OPT_OUT
+    with seeded.transaction() as session:
+        request = Request("幸福里社区/第一网格/阳光花园/3号楼", "明天电梯检修", audience="all")
+        planned = notice_planning.plan(session, request, Limits(template_id="t"), clock())
+    assert notice_planning.SkipReason.OPTED_OUT not in planned.skipped
+
+
 @pytest.mark.parametrize("said", ["退订", "取消订阅", "TD", "td。", "退订！"])
 def test_a_resident_opts_out_the_way_people_unsubscribe_from_messages(wechat, seeded, said):
     assert wechat.send(RESIDENT, said) == notice_texts.OPTED_OUT
