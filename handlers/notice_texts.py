@@ -91,6 +91,8 @@ def progress_line(shown: Progress) -> str:
     text = (f"{shown.number} {STATE_NAMES.get(shown.state, shown.state)} {shown.percent}%："
             f"共 {shown.recipients} 人，已发 {shown.sent}，被过滤 {shown.filtered}，失败 {shown.failed}，"
             f"未发送 {shown.skipped}")
+    if shown.state == "scheduled":
+        text += "\n" + scheduled_line(shown.send_at)
     if shown.confirmed_by_building_leads:
         text += f"，楼长已转达 {shown.confirmed_by_building_leads}"
     if shown.waiting_reason:
@@ -105,6 +107,11 @@ def shown(notice: PublicNotice) -> str:
     """A notice as broadcast, for a resident who sent its number back."""
     title = URGENT_HEADER.format(kind=notice.kind or "其他") if notice.urgent else HEADER
     return SHOWN.format(title=title, text=notice.text, number=notice.number, at=page_time(notice.send_at))
+
+
+def scheduled_line(send_at: datetime) -> str:
+    """When a notice that waits goes out (a 待发送 notice at 0% says nothing of it)."""
+    return f"定时发送：{send_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}（北京时间）"
 
 
 ASK_CONFIRM = "{preview}\n\n确认发送请回复“确认 发送”，放弃请回复“取消”。"

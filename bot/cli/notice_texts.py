@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.notice_texts import AUDIENCE_NAMES, CHANNEL_NAMES, REFUSALS, STATE_NAMES, skipped_line
+from handlers.notice_texts import AUDIENCE_NAMES, CHANNEL_NAMES, REFUSALS, STATE_NAMES, scheduled_line, skipped_line
 from storage.notice_planning import NoticeRefused
 from storage.notice_records import Progress
 from storage.staff import UnclearPlace
@@ -49,6 +49,8 @@ def status_lines(shown: Progress) -> list[str]:
              "按渠道：" + ("，".join(f"{CHANNEL_NAMES.get(name, name)} 已发 {counts['sent']} 失败 {counts['failed']}"
                                     for name, counts in shown.by_channel.items() if counts["sent"] or counts["failed"])
                           or "还没有发出")]
+    if shown.state == "scheduled":
+        lines.append(scheduled_line(shown.send_at))
     if shown.author:
         lines.append(f"发布人：{shown.author}")
     if shown.confirmed_by_building_leads:

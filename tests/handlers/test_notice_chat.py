@@ -86,6 +86,16 @@ def test_a_grid_member_is_told_notice_progress_is_for_senders(wechat, seeded, cl
     assert number in wechat.send(WANG, f"通知进度 {number}")
 
 
+def test_the_progress_of_a_scheduled_notice_says_when_it_goes(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        request = Request("幸福里社区/第一网格", "下周一停车场划线", send_at=clock() + timedelta(days=2))
+        number = notice_planning.store(session, notice_planning.plan(session, request, Limits(), clock()),
+                                       clock()).number
+        send_at = session.scalars(select(Broadcast.send_at).where(Broadcast.number == number)).one()
+    answer = wechat.send(OPERATOR, f"通知进度 {number}")
+    assert "待发送" in answer and notice_texts.scheduled_line(send_at) in answer
+
+
 def test_a_building_lead_confirms_they_passed_a_notice_on(wechat, seeded, clock):
     add_lead(seeded, clock, OTHER_LEAD, "o7")
     with seeded.transaction() as session:

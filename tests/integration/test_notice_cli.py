@@ -78,6 +78,7 @@ def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
                    "--at", "2026-11-23 09:00", "--yes")
     number = NUMBER.search(sent.output).group(0)
     assert "发送时间：2026-11-23 09:00" in sent.output
+    assert "定时发送：2026-11-23 09:00（北京时间）" in gridbot(database_url, clock, "notice", "status", number).output
     cancelled = gridbot(database_url, clock, "notice", "cancel", number)
     assert cancelled.exit_code == 0 and "5 人不会再收到" in cancelled.output
     again = gridbot(database_url, clock, "notice", "cancel", number)
