@@ -91,6 +91,18 @@ def ask_again(_conversation: Conversation) -> Reply:
     return Reply(texts.NOT_CONFIRMED)
 
 
+def is_stray_confirmation(conversation: Conversation) -> bool:
+    """确认 发送 from a sender with no draft waiting (dropped by another message, or 30 minutes quiet)."""
+    inbound = conversation.inbound
+    return inbound.kind in (Kind.TEXT, Kind.VOICE) and conversation.is_staff and \
+        unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！") in CONFIRM_WORDS - {"确认"}
+
+
+def no_draft(_conversation: Conversation) -> Reply:
+    """Nothing waits to be sent: say so, rather than the staff hint a sender would take for a notice on its way."""
+    return Reply(texts.NO_DRAFT)
+
+
 def is_cancel(conversation: Conversation) -> bool:
     """取消 while a draft waits: the draft is dropped like on any other message, and the sender is told so."""
     inbound = conversation.inbound

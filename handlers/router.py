@@ -52,6 +52,7 @@ HANDLERS: tuple[Handler, ...] = (
             dialogue=notice_chat.DIALOG),
     Handler("notice confirmation", notice_chat.is_confirmation, notice_chat.confirm, dialogue=notice_chat.DIALOG,
             ends_on_other_message=True),
+    Handler("notice confirmation without a draft", notice_chat.is_stray_confirmation, notice_chat.no_draft),
     # 更多 in a long binding menu is its next page, not the staff command of the same word.
     Handler("binding next page", binding.is_next_page, binding.answer, dialogue=binding.DIALOG),
     Handler("command", commands.matches, commands.handle),

@@ -54,7 +54,7 @@ def test_spaces_around_a_slash_stay_in_the_scope(wechat, seeded, said):
 
 def test_a_draft_not_confirmed_stores_nothing(wechat, seeded):
     wechat.dialog(OPERATOR, [("通知 幸福里社区 周六上午消防演练", "确认 发送"), ("取消。", "已放弃这条通知，什么也没有发出")])
-    assert "已排入发送" not in (wechat.send(OPERATOR, "确认 发送") or "")
+    assert wechat.send(OPERATOR, "确认 发送") == notice_texts.NO_DRAFT
     with seeded.transaction() as session:
         assert session.scalars(select(Broadcast)).all() == []
 
@@ -66,6 +66,19 @@ def test_a_yes_in_other_words_asks_for_the_confirmation_and_keeps_the_draft(wech
         (said, notice_texts.NOT_CONFIRMED),
         ("确认 发送", "已排入发送"),
     ])
+
+
+def test_a_confirmation_after_the_draft_expired_says_nothing_was_sent(wechat, seeded, clock):
+    wechat.send(OPERATOR, "通知 幸福里社区/第一网格 周六上午消防演练")
+    clock.advance(minutes=31)
+    assert wechat.send(OPERATOR, "确认发送。") == notice_texts.NO_DRAFT
+
+
+def test_a_second_confirmation_sends_nothing_twice_and_does_not_say_nothing_went(wechat, seeded):
+    wechat.dialog(OPERATOR, [("通知 幸福里社区/第一网格 周六上午消防演练", "确认 发送"), ("确认 发送", "已排入发送"),
+                             ("确认 发送", "已确认的通知不会重复发送")])
+    with seeded.transaction() as session:
+        assert len(session.scalars(select(Broadcast)).all()) == 1
 
 
 def test_a_grid_leader_broadcasts_to_their_grid_only(wechat, seeded):
