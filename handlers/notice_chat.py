@@ -69,7 +69,7 @@ def draft(conversation: Conversation, arguments: Arguments) -> Reply:
     if isinstance(refused, Reply):
         return refused
     dialogues.begin(conversation, DIALOG, {"scope": scope_path, "text": text})
-    return Reply(texts.ASK_CONFIRM.format(preview=texts.preview(refused)))
+    return Reply(texts.ask_confirm(refused))
 
 
 def is_confirmation(conversation: Conversation) -> bool:

@@ -114,7 +114,15 @@ def scheduled_line(send_at: datetime) -> str:
     return f"定时发送：{send_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}（北京时间）"
 
 
-ASK_CONFIRM = "{preview}\n\n确认发送请回复“确认 发送”，放弃请回复“取消”。"
+ASK_CONFIRM = "{preview}\n内容：{text}\n\n确认发送请回复“确认 发送”，放弃请回复“取消”。"
+PREVIEW_TEXT = 60  # of the notice's text in the chat's preview: enough to see what goes out, short of 2048 bytes
+
+
+def ask_confirm(planned: Plan) -> str:
+    """The chat's preview with the start of the text residents will read, then how to confirm."""
+    text = planned.request.text
+    shown = text if len(text) <= PREVIEW_TEXT else f"{text[:PREVIEW_TEXT]}…（共 {len(text)} 字）"
+    return ASK_CONFIRM.format(preview=preview(planned), text=shown)
 SENT = "通知 {number} 已排入发送。回复“通知进度 {number}”查看进度。"
 CANCELLED = "已放弃这条通知，什么也没有发出。"
 NO_DRAFT = ("没有等待确认的通知草稿：已确认的通知不会重复发送；预览后发了别的消息或 30 分钟没有确认的草稿已放弃，没有发出。"

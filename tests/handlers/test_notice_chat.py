@@ -52,6 +52,12 @@ def test_spaces_around_a_slash_stay_in_the_scope(wechat, seeded, said):
     assert (notice.scope_path, notice.text) == ("幸福里社区/第一网格", "周六上午消防演练")
 
 
+def test_the_chat_preview_shows_the_text_that_goes_out(wechat, seeded):
+    assert "内容：周六上午9点小区消防演练" in wechat.send(OPERATOR, "通知 幸福里社区/第一网格 周六上午9点小区消防演练")
+    long = "周六上午9点小区消防演练，" * 20 + "请大家配合"
+    assert f"内容：{long[:60]}…（共 {len(long)} 字）" in wechat.send(OPERATOR, f"通知 幸福里社区/第一网格 {long}")
+
+
 def test_a_draft_not_confirmed_stores_nothing(wechat, seeded):
     wechat.dialog(OPERATOR, [("通知 幸福里社区 周六上午消防演练", "确认 发送"), ("取消。", "已放弃这条通知，什么也没有发出")])
     assert wechat.send(OPERATOR, "确认 发送") == notice_texts.NO_DRAFT
