@@ -63,6 +63,7 @@ def draft(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.NOT_ALLOWED)
     # The scope is read normalised; the text goes out as typed (NFKC would make the notice's ，。 into ,.).
     typed_scope, text = scope_and_text(arguments.words)
+    text = _as_typed_to_the_end(conversation.inbound.text, text)
     scope_path = unicodedata.normalize("NFKC", typed_scope)
     request = Request(scope_path, text, author=conversation.staff)
     refused = _planned(conversation, request)
@@ -127,6 +128,14 @@ def confirm(conversation: Conversation) -> Reply:
         return planned
     number = notice_planning.store(conversation.session, planned, conversation.now).number
     return Reply(texts.SENT.format(number=number))
+
+
+def _as_typed_to_the_end(typed: str, text: str) -> str:
+    """The text with the 。！？ that ended the message: the command parser strips them off every command, but they
+    belong to the notice ("请提前储水！")."""
+    typed = typed.rstrip()
+    at = typed.rfind(text)
+    return typed[at:] if text and at >= 0 else text
 
 
 def _planned(conversation: Conversation, request: Request) -> notice_planning.Plan | Reply:

@@ -58,6 +58,12 @@ def test_the_chat_preview_shows_the_text_that_goes_out(wechat, seeded):
     assert f"内容：{long[:60]}…（共 {len(long)} 字）" in wechat.send(OPERATOR, f"通知 幸福里社区/第一网格 {long}")
 
 
+def test_the_notice_keeps_the_punctuation_it_ends_with(wechat, seeded):
+    wechat.dialog(OPERATOR, [("通知 幸福里社区/第一网格 明天停水，请提前储水！ ", "请提前储水！"), ("确认 发送", "已排入发送")])
+    with seeded.transaction() as session:
+        assert session.scalars(select(Broadcast.text)).one() == "明天停水，请提前储水！"
+
+
 def test_a_draft_not_confirmed_stores_nothing(wechat, seeded):
     wechat.dialog(OPERATOR, [("通知 幸福里社区 周六上午消防演练", "确认 发送"), ("取消。", "已放弃这条通知，什么也没有发出")])
     assert wechat.send(OPERATOR, "确认 发送") == notice_texts.NO_DRAFT
