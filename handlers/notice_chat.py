@@ -73,6 +73,18 @@ def draft(conversation: Conversation, arguments: Arguments) -> Reply:
     return Reply(texts.ask_confirm(refused))
 
 
+def is_unscoped_notice(conversation: Conversation) -> bool:
+    """A sender's 通知 without a scope the command could read (voice runs it together: 通知幸福里社区第一网格明天停水)."""
+    inbound = conversation.inbound
+    return inbound.kind in (Kind.TEXT, Kind.VOICE) and conversation.is_staff and \
+        conversation.staff.role in BROADCASTERS and unicodedata.normalize("NFKC", inbound.text).strip().startswith("通知")
+
+
+def notice_usage(_conversation: Conversation) -> Reply:
+    """How to write it, rather than the staff hint that does not mention notices."""
+    return Reply(texts.NOTICE_USAGE)
+
+
 def is_confirmation(conversation: Conversation) -> bool:
     """确认 发送 (or 确认) while a draft waits."""
     inbound = conversation.inbound

@@ -74,6 +74,7 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("several kept whole", several.is_decline, several.decline, dialogue=several.DIALOG,
             ends_on_other_message=True),
     Handler("media", media.matches, media.handle),
+    Handler("notice without a scope", notice_chat.is_unscoped_notice, notice_chat.notice_usage),
     Handler("staff chat", staff.is_staff_chat, staff.staff_chat_hint),
     Handler("appeal intake", intake.matches, intake.handle),
 )

@@ -93,6 +93,12 @@ def test_a_second_confirmation_sends_nothing_twice_and_does_not_say_nothing_went
         assert len(session.scalars(select(Broadcast)).all()) == 1
 
 
+@pytest.mark.parametrize("said", ["通知幸福里社区第一网格明天上午停水。", "通知 明天上午停水"])
+def test_a_sender_whose_notice_names_no_scope_is_shown_how_to_write_one(wechat, seeded, said):
+    assert wechat.send(OPERATOR, said) == notice_texts.NOTICE_USAGE
+    assert wechat.send(ZHANG, said) == staff_texts.STAFF_FREE_TEXT  # a 网格员 sends no notices
+
+
 def test_a_grid_leader_broadcasts_to_their_grid_only(wechat, seeded):
     assert notice_texts.NOT_YOURS in wechat.send(WANG, "通知 和平社区 周六上午消防演练")
     assert "群发：4 人" in wechat.send(WANG, "通知 幸福里社区/第一网格/阳光花园/3号楼 明天电梯检修")
