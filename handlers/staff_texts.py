@@ -37,6 +37,7 @@ from storage.notices import (
     StaffVolunteerClaimed,
     StaffVolunteerConfirmed,
     StaffVolunteerDone,
+    StaffVolunteerPraised,
     StaffVolunteerReleased,
     StaffWishCancelled,
     StaffWordsAdded,
@@ -910,6 +911,10 @@ def _volunteer_confirmed(n: StaffVolunteerConfirmed) -> str:
     return f"【任务确认】{n.code} 已由{by}确认完成{earned}。感谢您的付出！回复“我的积分”查看积分。"
 
 
+def _volunteer_praised(n: StaffVolunteerPraised) -> str:
+    return f"【居民满意】{n.code} 的居民对办理评价满意，您另得 {n.points} 积分。感谢您的付出！回复“我的积分”查看积分。"
+
+
 def _wish_cancelled(n: StaffWishCancelled) -> str:
     return f"【微心愿取消】{n.code} 已取消，无需再做。感谢您的热心！回复“可领任务”看看其他任务。"
 
@@ -919,6 +924,7 @@ TEMPLATES.update({
     StaffVolunteerDone: _volunteer_done,
     StaffVolunteerReleased: _volunteer_released,
     StaffVolunteerConfirmed: _volunteer_confirmed,
+    StaffVolunteerPraised: _volunteer_praised,
     StaffWishCancelled: _wish_cancelled,
 })
 TEMPLATE_FIELDS.update({
@@ -929,5 +935,6 @@ TEMPLATE_FIELDS.update({
     StaffVolunteerReleased: lambda n: ((n.code, "志愿者放弃", f"{_role(n.role)}{n.volunteer}"), "任务已重新开放。"),
     StaffVolunteerConfirmed: lambda n: ((n.code, "任务已确认完成", f"确认：{n.by or '居民评价'}", f"积分：+{n.points}"),
                                         "感谢您的付出！"),
+    StaffVolunteerPraised: lambda n: ((n.code, "居民评价满意", f"积分：+{n.points}"), "感谢您的付出！"),
     StaffWishCancelled: lambda n: ((n.code, "微心愿已取消"), "无需再做，感谢您的热心！"),
 })

@@ -552,6 +552,16 @@ class StaffVolunteerConfirmed(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffVolunteerPraised(StaffNotice):
+    """To the volunteer whose part was confirmed before: the resident then rated the appeal 满意, which earned
+    them `points` more (task_satisfied). Not a second confirmation, so not worded as one."""
+
+    name: ClassVar[str] = "staff_volunteer_praised"
+    code: str
+    points: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffWishCancelled(StaffNotice):
     """To the volunteer who took a 微心愿: it was cancelled, nothing more to do."""
 

@@ -38,6 +38,7 @@ from storage.notices import (
     StaffVolunteerClaimed,
     StaffVolunteerConfirmed,
     StaffVolunteerDone,
+    StaffVolunteerPraised,
     StaffVolunteerReleased,
 )
 from storage.points import Source
@@ -202,13 +203,15 @@ def confirm_by_rating(session: Session, appeal: Appeal, rating: str, now: dateti
     held = _standing(session, target)
     if held is None or held.status not in (ClaimStatus.DONE, ClaimStatus.CONFIRMED):
         return
-    granted = _confirm(session, held, target, now, None) if held.status == ClaimStatus.DONE else 0
+    confirmed_before = held.status == ClaimStatus.CONFIRMED
+    granted = 0 if confirmed_before else _confirm(session, held, target, now, None)
     if rating == "satisfied":
         granted += _grant(session, held, target, "task_satisfied", now, None)
     if granted:
         volunteer = session.get_one(Staff, held.staff_id)
-        tell(session, volunteer.openid, StaffVolunteerConfirmed(code=appeal.ticket, points=granted), now,
-             key=f"claim:{held.id}:rated")
+        notice = StaffVolunteerPraised(code=appeal.ticket, points=granted) if confirmed_before \
+            else StaffVolunteerConfirmed(code=appeal.ticket, points=granted)
+        tell(session, volunteer.openid, notice, now, key=f"claim:{held.id}:rated")
 
 
 def attach_photo(session: Session, member: Staff, attachment: Attachment, now: datetime) -> str | None:

@@ -260,6 +260,10 @@ def test_done_with_a_photo_then_the_grid_member_confirms_and_the_volunteer_gets_
         rules = session.scalars(select(PointsEntry.rule).where(PointsEntry.staff_id == volunteer)
                                 .order_by(PointsEntry.id)).all()
     assert rules == ["task_confirmed", "task_satisfied"]
+    assert worded(seeded, "staff_volunteer_confirmed", VOLUNTEER) == [  # confirmed once, by the member
+        f"【任务确认】{ticket} 已由张伟确认完成，获得 5 积分。感谢您的付出！回复“我的积分”查看积分。"]
+    assert worded(seeded, "staff_volunteer_praised", VOLUNTEER) == [
+        f"【居民满意】{ticket} 的居民对办理评价满意，您另得 2 积分。感谢您的付出！回复“我的积分”查看积分。"]
 
 
 @pytest.mark.parametrize(("rating", "earned", "rules"), [
@@ -281,6 +285,8 @@ def test_the_residents_rating_confirms_a_finished_part(wechat, seeded, clock, ra
         assert session.scalars(select(PointsEntry.rule).where(PointsEntry.staff_id == volunteer)
                                .order_by(PointsEntry.id)).all() == rules
     if earned:
+        assert f"已由居民评价确认完成，获得 {earned} 积分" in worded(seeded, "staff_volunteer_confirmed", VOLUNTEER)[-1]
+        assert worded(seeded, "staff_volunteer_praised", VOLUNTEER) == []
         assert events(seeded, ticket, "volunteer_confirmed") == [("system", None, "rating")]
         assert staff_texts.VOLUNTEER_RATED in wechat.send(ZHANG, f"查询 {ticket}")
         assert wechat.send(ZHANG, f"确认完成 {ticket}") == staff_texts.CONFIRM_ALREADY.format(code=ticket)
