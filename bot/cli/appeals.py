@@ -234,23 +234,23 @@ def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, re
 def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | None) -> None:
     """月报: per grid and per member, the counts and rates of storage/rates.py (派发, 响应及时, 办结, ratings, …,
     响应率、解决率、满意率、评价率、综合成绩 and the others); a 说明 sheet defines each figure (README: 月报)."""
-    import re
-
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.cli.support import configured
     from bot.settings import Settings
     from bot.sheets.report import write_report
     from storage.monthly_report import report as monthly_report
+    from storage.points import parse_month
     from storage.rates import Period
 
-    typed = re.fullmatch(r"(\d{4})-(\d{1,2})", month_text.strip())
-    if typed is None or not 1 <= int(typed.group(2)) <= 12:
+    month = parse_month(month_text)  # as `gridbot points report` reads it: full-width digits, 2026-3
+    if month is None:
         fail(texts.BAD_MONTH.format(month=month_text))
     if file.suffix.lower() != ".xlsx":
         fail(texts.BAD_XLSX.format(file=file))
     weights = configured(Settings.rates_from_env)["rate_weights"]
-    period = Period.month(int(typed.group(1)), int(typed.group(2)))
+    year, month_number = month.split("-")
+    period = Period.month(int(year), int(month_number))
     try:
         with operator_transaction() as session:
             made = monthly_report(session, period, (clock or now_utc)(), _scope(session, scope_path),

@@ -101,6 +101,14 @@ def test_the_workbook_has_a_sheet_per_level_and_the_definitions(november, clock,
     assert book["网格"].cell(row=2, column=header.index("综合成绩") + 1).number_format == "0.0"
 
 
+def test_a_month_typed_with_full_width_digits_is_read(november, clock, database_url, tmp_path):
+    path = tmp_path / "十一月.xlsx"
+    result = CliRunner().invoke(main, ["report", "--month", "２０２６－１１ ", "--xlsx", str(path)], obj=clock,
+                                env={"GRIDBOT_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    assert "2026-11 月" in result.output and "收到 5 件" in result.output
+
+
 def test_a_bad_month_or_file_is_refused_in_one_line(november, clock, database_url, tmp_path):
     env = {"GRIDBOT_DATABASE_URL": database_url}
     bad = CliRunner().invoke(main, ["report", "--month", "2026-13", "--xlsx", str(tmp_path / "a.xlsx")], obj=clock,
