@@ -9,6 +9,7 @@ LATEST, far around anything gridbot has recorded or will, so every day and perio
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 EARLIEST = date(2000, 1, 1)
@@ -17,9 +18,10 @@ _DAY_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
 def read_day(typed: str) -> date | None:
-    """The day `typed` names as YYYY-MM-DD (2026-3-1 too), within EARLIEST and LATEST; None for anything else."""
+    """The day `typed` names as YYYY-MM-DD (2026-3-1 too, full-width digits too), within EARLIEST and LATEST;
+    None for anything else."""
     try:
-        day = datetime.strptime(typed, "%Y-%m-%d").date()
+        day = datetime.strptime(_half_width(typed), "%Y-%m-%d").date()
     except ValueError:
         return None
     return day if EARLIEST <= day <= LATEST else None
@@ -28,6 +30,7 @@ def read_day(typed: str) -> date | None:
 def not_on_the_calendar(typed: str) -> bool:
     """Written as YYYY-MM-DD, but a day the calendar lacks (2026-02-29, 2026-11-31, 2026-13-01): the refusal says
     so, rather than ask for the form the person already used."""
+    typed = _half_width(typed)
     if not _DAY_SHAPE.fullmatch(typed):
         return False
     try:
@@ -35,3 +38,8 @@ def not_on_the_calendar(typed: str) -> bool:
     except ValueError:
         return True
     return False
+
+
+def _half_width(typed: str) -> str:
+    """２０２６－１２－０１ as 2026-12-01: a Chinese input method types full-width digits and dashes."""
+    return unicodedata.normalize("NFKC", typed)

@@ -280,6 +280,8 @@ def test_the_cli_defaults_to_this_month_and_refuses_bad_dates(november, database
                                (["--from", "2026-11-30", "--to", "2026-11-01"], "不能早于")):
         refused = _cli(database_url, *arguments)
         assert refused.exit_code == 1 and refusal in refused.output and "Traceback" not in refused.output
+    full_width = _cli(database_url, "--from", "２０２６－１１－０１", "--to", "２０２６-１１-３０")  # a Chinese input method's
+    assert full_width.exit_code == 0 and "2026-11-01 至 2026-11-30" in full_width.output, full_width.output
 
 
 def test_a_bad_weight_is_refused_at_start_in_one_chinese_line(november, database_url):
