@@ -139,7 +139,27 @@ def claim(session: Session, member: Staff, code: str, taxonomy: VolunteerWork, n
 def release(session: Session, member: Staff, code: str, now: datetime) -> Target:
     """放弃: the volunteer gives back a task they took and have not finished; it is open to others again."""
     target = find(session, code)
-    held = _own_claim(session, member, target, ClaimStatus.CLAIMED)
+    _release(session, member, _own_claim(session, member, target, ClaimStatus.CLAIMED), target, now)
+    return target
+
+
+def release_all(session: Session, member: Staff, now: datetime) -> tuple[str, ...]:
+    """The member left (`gridbot staff disable`): every task they took and have not finished is open to others
+    again, as if they had sent 放弃, the one responsible told; the numbers. A part they reported done stays to be
+    confirmed."""
+    held = session.scalars(select(VolunteerClaim).where(VolunteerClaim.staff_id == member.id,
+                                                        VolunteerClaim.status == ClaimStatus.CLAIMED)
+                           .order_by(VolunteerClaim.id)).all()
+    released = []
+    for claim in held:
+        target = Target(appeal=session.get_one(Appeal, claim.appeal_id)) if claim.appeal_id is not None \
+            else Target(wish=session.get_one(Wish, claim.wish_id))
+        _release(session, member, claim, target, now)
+        released.append(target.code)
+    return tuple(released)
+
+
+def _release(session: Session, member: Staff, held: VolunteerClaim, target: Target, now: datetime) -> None:
     held.status, held.task_key, held.released_at = ClaimStatus.RELEASED, None, now
     session.flush()
     if target.wish is not None:
@@ -149,7 +169,6 @@ def release(session: Session, member: Staff, code: str, now: datetime) -> Target
                actor_kind="staff")
     _tell_responsible(session, target, StaffVolunteerReleased(code=target.code, volunteer=member.name,
                                                               role=member.role), now)
-    return target
 
 
 def finish(session: Session, member: Staff, code: str, note: str, now: datetime) -> Target:

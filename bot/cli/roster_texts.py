@@ -172,6 +172,7 @@ STAFF_DISABLED = "已停用 {who}：TA 的工作指令和查看权限即刻失�
 STAFF_TASKS_NONE = "TA 手上没有未办结的任务。"
 STAFF_TASKS_HANDED = "未办结任务 {n} 件已转出（接手人和居民都已通知）："
 STAFF_TASK_HANDED = "· {ticket} → {to}"
+STAFF_CLAIMS_RELEASED = "TA 领取的志愿任务 {n} 件已重新开放给其他志愿者（负责的网格员已通知）：{codes}"
 STAFF_MOVED = "已把 {name} 调到 {grid}。"
 STAFF_LEAD_MOVED = "{name} 现在是 {building} 的楼长。"
 MOVE_GRID_OR_BUILDING = "请用 --grid 指定新网格（楼长用 --building 指定新楼栋），二者只写一个。"
@@ -200,6 +201,11 @@ def handed(moved: Moved) -> list[str]:
     if not moved.handed:
         return []
     return [STAFF_TASKS_HANDED.format(n=len(moved.handed)), *(_handed_line(done) for done in moved.handed)]
+
+
+def released(codes: tuple[str, ...]) -> list[str]:
+    """The volunteer tasks (领单) a member who left had taken, open to others again."""
+    return [STAFF_CLAIMS_RELEASED.format(n=len(codes), codes="、".join(codes))] if codes else []
 
 
 def _handed_line(done: Reassigned) -> str:

@@ -215,19 +215,21 @@ def staff_list(clock: Clock | None, path: str | None, role: str | None, as_json:
 @click.pass_obj
 def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
     """Someone left: they stop receiving tasks and reading appeals at once, their chat commands are refused, and
-    their open tasks go back to the grid (or to --to), the holders and residents told."""
-    from storage import roster
+    their open tasks go back to the grid (or to --to), the holders and residents told; the volunteer tasks they
+    took (领单) are open to others again."""
+    from storage import roster, volunteer_claims
 
     now = (clock or now_utc)()
 
-    def disable(session: Session) -> tuple[roster.Member, roster.Moved]:
+    def disable(session: Session) -> tuple[roster.Member, roster.Moved, tuple[str, ...]]:
         member = _member(session, who)
         described = roster.describe(session, member, now)
-        return described, roster.disable(session, member, _clean(to), now)
+        moved = roster.disable(session, member, _clean(to), now)
+        return described, moved, volunteer_claims.release_all(session, member, now)
 
-    described, moved = _in_transaction(disable, to=to)
+    described, moved, released = _in_transaction(disable, to=to)
     click.echo(texts.STAFF_DISABLED.format(who=texts.member_who(described)))
-    click.echo("\n".join(texts.handed(moved)) or texts.STAFF_TASKS_NONE)
+    click.echo("\n".join(texts.handed(moved) + texts.released(released)) or texts.STAFF_TASKS_NONE)
 
 
 @staff_group.command("move")

@@ -8,8 +8,10 @@ leader; 刘洋 is of the second grid, 锦绣家园). 和平社区 is another com
 import re
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select, update
 
+from bot.cli.gridbot import main
 from handlers import community_texts, staff_texts
 from storage import points
 from storage.models import Appeal, AppealEvent, Attachment, ClaimStatus, PointsEntry, VolunteerClaim, Wish, WishStatus
@@ -210,6 +212,27 @@ def test_giving_a_task_back_opens_it_again_and_tells_the_one_responsible(wechat,
     assert notices(seeded, "staff_volunteer_released", ticket) == [ZHANG]
     assert len(events(seeded, ticket, "volunteer_released")) == 1
     assert "领单成功" in wechat.send(PARTY_MEMBER, f"领单 {ticket}")
+
+
+def test_a_volunteer_who_is_disabled_gives_back_what_they_took_and_keeps_what_they_finished(wechat, seeded, clock,
+                                                                                           database_url):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    taken, finished = posted_wish(wechat, ZHANG), posted_wish(wechat, ZHANG, text="帮王奶奶读报")
+    for code in (ticket, taken, finished):
+        assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {code}")
+    wechat.send(VOLUNTEER, f"完成 {finished} 读完了")
+    disabled = CliRunner().invoke(main, ["staff", "disable", str(staff_id(seeded, VOLUNTEER))], obj=clock,
+                                  env={"GRIDBOT_DATABASE_URL": database_url})
+    assert disabled.exit_code == 0, disabled.output
+    assert disabled.output.splitlines()[1:] == [
+        f"TA 领取的志愿任务 2 件已重新开放给其他志愿者（负责的网格员已通知）：{ticket}、{taken}"]  # not "手上没有"
+    assert notices(seeded, "staff_volunteer_released", ticket) == [ZHANG]
+    assert (claim_of(seeded, taken).status, claim_of(seeded, finished).status) == (ClaimStatus.RELEASED,
+                                                                                   ClaimStatus.DONE)
+    for code in (ticket, taken):
+        assert "领单成功" in wechat.send(PARTY_MEMBER, f"领单 {code}")  # not "已被其他志愿者（周敏）领取"
+    assert "获得 5 积分" in wechat.send(ZHANG, f"确认完成 {finished}")  # the part they did still counts
 
 
 # --- 完成, 确认完成, points --------------------------------------------------------------------------------------

@@ -13,11 +13,12 @@ from bot.posters import poster_name
 from bot.sheets.org import read_org_data
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
-from storage import building_codes, org_import
-from storage.models import Building, Community, Grid, Staff, StaffInvite
+from nlp import load_taxonomy
+from storage import building_codes, org_import, volunteer_claims, wishes
+from storage.models import Building, Community, Grid, Staff, StaffInvite, Wish, WishStatus
 from storage.queries import Scope
 from tests.support.console import ACCOUNTS, cast, logged_in
-from tests.support.personas import BUILDING_LEAD, CHEN, LI, WANG, ZHANG
+from tests.support.personas import BUILDING_LEAD, CHEN, LI, VOLUNTEER, WANG, ZHANG
 from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
 
 pytestmark = pytest.mark.postgres
@@ -346,6 +347,22 @@ def test_disabling_someone_takes_them_off_the_list(app, store):
 
     page = person.get(done.headers["Location"]).get_data(as_text=True)
     assert "已停用 刘洋" in page and f'id="staff-{liu}"' not in page
+
+
+def test_disabling_a_volunteer_opens_the_tasks_they_took_to_others(app, store, clock):
+    person = logged_in(app, "xingfuli")
+    with store.transaction() as session:
+        volunteer = session.scalars(select(Staff).where(Staff.openid == VOLUNTEER)).one()
+        wish = wishes.post(session, wishes.Place(volunteer.community_id), "帮李奶奶换灯泡", clock())
+        volunteer_claims.claim(session, volunteer, wish.code, load_taxonomy(), clock())
+        volunteer_id, wish_id = volunteer.id, wish.id
+
+    done = person.client.post(f"/console/staff/{volunteer_id}/disable", data={"csrf_token": token(person)})
+
+    page = person.get(done.headers["Location"]).get_data(as_text=True)
+    assert "领取的志愿任务 1 件已重新开放给其他志愿者" in page
+    with store.transaction() as session:
+        assert session.get_one(Wish, wish_id).status == WishStatus.OPEN
 
 
 @pytest.mark.parametrize("username", USERNAMES)

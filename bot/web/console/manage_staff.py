@@ -18,7 +18,7 @@ from bot.web.console import texts
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
 from handlers.resident_texts import clock as local_clock
 from handlers.staff_texts import ROLE_TITLES, masked_phone
-from storage import invites, management, roster, staff
+from storage import invites, management, roster, staff, volunteer_claims
 from storage.contact_input import InvalidContact
 from storage.errors import DomainError
 from storage.models import StaffInvite
@@ -136,7 +136,10 @@ def staff_disable(staff_id: int) -> Response:
     with runtime().database.transaction() as db:
         member = in_scope_or_404(management.member_within(db, g.operator.scope, staff_id))
         moved = roster.disable(db, member, None, now)
+        released = volunteer_claims.release_all(db, member, now)
         name = member.name
     tasks = texts.STAFF_DISABLED_TASKS.format(n=len(moved.handed)) if moved.handed else texts.STAFF_DISABLED_NO_TASKS
+    if released:
+        tasks += texts.STAFF_DISABLED_CLAIMS.format(n=len(released))
     flash(texts.STAFF_DISABLED.format(name=name, tasks=tasks))
     return redirect(url_for("console.staff_page"))

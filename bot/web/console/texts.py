@@ -211,6 +211,7 @@ STAFF_DISABLE_CONFIRM = "停用后此人不再收到任务，未办结的诉求�
 STAFF_DISABLED = "已停用 {name}：{tasks}"
 STAFF_DISABLED_TASKS = "{n} 件未办结的诉求已退回网格，承办人和居民已收到通知"
 STAFF_DISABLED_NO_TASKS = "没有未办结的诉求"
+STAFF_DISABLED_CLAIMS = "；领取的志愿任务 {n} 件已重新开放给其他志愿者"
 INVITES_HEADING = "待使用的邀请码"
 INVITES_COLUMNS = ("编号", "角色", "工作范围", "姓名", "手机", "有效期至", "")
 INVITES_NONE = "没有待使用的邀请码。"
