@@ -189,7 +189,8 @@ CANCELLED = "诉求 {ticket} 已撤销。如问题仍未解决，可随时重新
 NO_ADDRESS = "您还没有绑定住址。回复“绑定”开始，按提示回复序号即可。"
 MY_ADDRESS = "您绑定的住址：{street}{grid_label} {home}\n如需更改，回复“绑定”。{contact}"
 RATING_THANKS = "感谢您的评价！诉求 {ticket} 已完结。以后遇到问题，随时发消息给我们。"
-RATING_REOPENED = "很抱歉没有让您满意。诉求 {ticket} 已重新打开，网格长会尽快回访您，并督促继续办理。"
+RATING_REOPENED = ("很抱歉没有让您满意。诉求 {ticket} 已重新打开，网格长会尽快回访您，并督促继续办理。"
+                   "想说说哪里不满意，请回复“补充 {ticket} 内容”，会转告办理人员。")
 RATING_REOPENED_WITH_WORDS = (
     "很抱歉没有让您满意。诉求 {ticket} 已重新打开，您说的情况已转告办理人员，网格长会尽快回访您，并督促继续办理。"
 )

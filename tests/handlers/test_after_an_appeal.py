@@ -97,8 +97,11 @@ def test_two_appeals_resolved_one_after_the_other_are_both_rated(wechat, seeded,
 
 def test_a_bare_number_still_rates_without_words_to_pass_on(wechat, seeded, clock):
     ticket = resolved_for_o1(wechat, seeded, clock)
-    wechat.dialog("o1", [("3", f"诉求 {ticket} 已重新打开，网格长会尽快回访您")])
+    reopened = wechat.send("o1", "3")
+    assert f"诉求 {ticket} 已重新打开，网格长会尽快回访您" in reopened and f"请回复“补充 {ticket} 内容”" in reopened
     assert "居民原话" not in staff_text(seeded, "staff_reopened", ZHANG)
+    # Told how to say why, and that way works on the reopened appeal.
+    wechat.dialog("o1", [("补充 还是有很多没清理", f"已把您补充的情况转告诉求 {ticket} 的办理人")])
 
 
 def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(wechat, seeded, clock):
