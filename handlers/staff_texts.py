@@ -37,6 +37,7 @@ from storage.notices import (
     StaffVolunteerClaimed,
     StaffVolunteerConfirmed,
     StaffVolunteerDone,
+    StaffVolunteerLetGo,
     StaffVolunteerPraised,
     StaffVolunteerReleased,
     StaffWishCancelled,
@@ -915,6 +916,10 @@ def _volunteer_praised(n: StaffVolunteerPraised) -> str:
     return f"【居民满意】{n.code} 的居民对办理评价满意，您另得 {n.points} 积分。感谢您的付出！回复“我的积分”查看积分。"
 
 
+def _volunteer_let_go(n: StaffVolunteerLetGo) -> str:
+    return f"【任务取消】{n.code} 居民已撤销这件诉求，您领的任务无需再做，感谢您的热心！回复“可领任务”看看其他任务。"
+
+
 def _wish_cancelled(n: StaffWishCancelled) -> str:
     return f"【微心愿取消】{n.code} 已取消，无需再做。感谢您的热心！回复“可领任务”看看其他任务。"
 
@@ -926,6 +931,7 @@ TEMPLATES.update({
     StaffVolunteerConfirmed: _volunteer_confirmed,
     StaffVolunteerPraised: _volunteer_praised,
     StaffWishCancelled: _wish_cancelled,
+    StaffVolunteerLetGo: _volunteer_let_go,
 })
 TEMPLATE_FIELDS.update({
     StaffVolunteerClaimed: lambda n: ((n.code, "志愿者领单", f"{_role(n.role)}{n.volunteer}", n.what, n.place),
@@ -937,4 +943,5 @@ TEMPLATE_FIELDS.update({
                                         "感谢您的付出！"),
     StaffVolunteerPraised: lambda n: ((n.code, "居民评价满意", f"积分：+{n.points}"), "感谢您的付出！"),
     StaffWishCancelled: lambda n: ((n.code, "微心愿已取消"), "无需再做，感谢您的热心！"),
+    StaffVolunteerLetGo: lambda n: ((n.code, "居民已撤销，任务取消"), "无需再做，感谢您的热心！"),
 })

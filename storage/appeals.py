@@ -23,8 +23,17 @@ from storage import trail_facts, workdays
 from storage.actors import Actor, ActorKind
 from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
-from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Attachment, Staff
-from storage.notices import StaffCancelled
+from storage.models import (
+    OPEN_STATUSES,
+    Appeal,
+    AppealEvent,
+    AppealStatus,
+    Attachment,
+    ClaimStatus,
+    Staff,
+    VolunteerClaim,
+)
+from storage.notices import StaffCancelled, StaffVolunteerLetGo
 from storage.telling import tell
 from storage.tickets import next_ticket
 
@@ -321,7 +330,21 @@ def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note
     if holder is not None:
         openid = session.scalar(select(Staff.openid).where(Staff.id == holder))
         tell(session, openid, StaffCancelled(ticket=appeal.ticket), now, appeal=appeal)
+    _let_volunteer_go(session, appeal, now)
     return appeal
+
+
+def _let_volunteer_go(session: Session, appeal: Appeal, now: datetime) -> None:
+    """A volunteer who took part of the withdrawn appeal (领单) and has not reported it done need not come: the
+    claim is released, so it neither holds one of their places nor earns points, and they are told."""
+    claim = session.scalars(select(VolunteerClaim).where(VolunteerClaim.appeal_id == appeal.id,
+                                                         VolunteerClaim.status == ClaimStatus.CLAIMED)).first()
+    if claim is None:
+        return
+    claim.status, claim.task_key, claim.released_at = ClaimStatus.RELEASED, None, now
+    openid = session.scalar(select(Staff.openid).where(Staff.id == claim.staff_id))
+    tell(session, openid, StaffVolunteerLetGo(code=appeal.ticket), now, appeal=appeal,
+         key=f"appeal:{appeal.id}:volunteer_let_go:{claim.id}")
 
 
 def own_appeal(session: Session, resident: Sender, ticket: str) -> Appeal:

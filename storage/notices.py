@@ -569,6 +569,14 @@ class StaffWishCancelled(StaffNotice):
     code: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class StaffVolunteerLetGo(StaffNotice):
+    """To the volunteer who took part of an appeal (领单) its resident then withdrew (撤销): nothing more to do."""
+
+    name: ClassVar[str] = "staff_volunteer_let_go"
+    code: str
+
+
 class _StoredField(typing.NamedTuple):
     """How a notice's field is written to and read from an outbox row."""
 

@@ -347,3 +347,17 @@ def test_a_wish_over_its_length_is_refused_whole(wechat, seeded):
     assert "最多 200 字" in wechat.send(OPERATOR, "发布心愿 " + "帮" * 201)
     with seeded.transaction() as session:
         assert session.scalar(select(Wish.id)) is None
+
+
+def test_a_volunteer_whose_task_the_resident_withdrew_is_told_and_cannot_finish_it(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(VOLUNTEER, f"领单 {ticket}")
+    assert claim_of(seeded, ticket).status == ClaimStatus.CLAIMED
+    wechat.send(RESIDENT, f"撤销 {ticket}")
+    (told,) = worded(seeded, "staff_volunteer_let_go", VOLUNTEER)
+    assert told.startswith(f"【任务取消】{ticket} 居民已撤销这件诉求")
+    assert claim_of(seeded, ticket).status == ClaimStatus.RELEASED
+    assert "已帮忙" not in wechat.send(VOLUNTEER, f"完成 {ticket} 已帮忙")
+    volunteer = staff_id(seeded, VOLUNTEER)
+    with seeded.transaction() as session:
+        assert session.scalar(select(PointsEntry.id).where(PointsEntry.staff_id == volunteer)) is None
