@@ -287,6 +287,14 @@ def test_the_page_shows_the_file_in_force_and_what_a_new_category_means(app):
     assert 'id="taxonomy-form"' in page
 
 
+def test_each_category_says_no_where_it_is_not_private_and_a_dash_where_it_has_no_subcategories(app):
+    """On a phone each row is a card of labelled lines: a blank after 私密： or 细分： reads as missing data."""
+    page = logged_in(app, "admin").get("/console/taxonomy").get_data(as_text=True)
+    assert '<td data-label="私密">否</td>' in page
+    assert '<td data-label="细分">—</td>' in page
+    assert '<td data-label="私密"></td>' not in page and '<td data-label="细分"></td>' not in page
+
+
 def test_a_street_operator_reads_the_taxonomy_without_a_form(app):
     page = logged_in(app, "street").get("/console/taxonomy").get_data(as_text=True)
     assert "物业服务" in page and 'id="taxonomy-form"' not in page
