@@ -279,6 +279,15 @@ def test_a_static_file_neither_reads_nor_renews_the_session(app):
     response.close()
 
 
+def test_on_a_phone_a_cell_without_a_heading_gets_no_lone_colon(app):
+    """A phone shows each row as a card of "heading：value" lines; the cell of buttons (停用, 撤销, 查看) has no
+    heading, and a lone "：" above its button reads as a value gone missing."""
+    response = logged_in(app, "admin").get("/console/static/console.css")
+    css = response.get_data(as_text=True)
+    response.close()
+    assert 'td:not([data-label])::before, td[data-label=""]::before { content: none; }' in css
+
+
 def test_without_redis_to_count_failures_nobody_logs_in(app, runtime, monkeypatch):
     import redis
 
