@@ -386,6 +386,24 @@ def test_each_role_invites_into_its_own_grids_only(app, store, username):
     assert "新同事" in listed and "139****1111" in listed and "13900001111" not in listed
 
 
+def test_a_phone_nobody_gave_is_a_dash_not_a_blank(app, store):
+    """On a phone each row is a card: "电话：" with nothing after it reads as a page that failed to load."""
+    liu_id = staff_id(store, "刘洋")
+    with store.transaction() as session:
+        liu = session.get(Staff, liu_id)
+        liu.phone = liu.work_phone = None
+    person = logged_in(app, "xingfuli")
+    assert invite_form(person, role="网格员", grid=str(ids(store, Grid, community=XINGFULI, grid=SECOND)),
+                       name="无手机").status_code == 200
+
+    page = person.get("/console/staff").get_data(as_text=True)
+
+    liu_row = page.split(f'id="staff-{liu_id}"')[1].split("</tr>")[0]
+    invite_row = page.split('id="invite-list"')[1].split("无手机")[1].split("</tr>")[0]
+    assert '<td data-label="电话">—</td>' in liu_row
+    assert '<td data-label="手机">—</td>' in invite_row
+
+
 def test_a_department_invite_is_the_streets(app, store):
     unknown = invite_form(logged_in(app, "street"), role="部门", department="城管执法")
     refused = invite_form(logged_in(app, "xingfuli"), role="部门", department="综合执法中队")
