@@ -160,3 +160,17 @@ def test_the_export_refuses_a_filter_it_cannot_read(app):
 def test_the_export_needs_a_login(app):
     response = browser(app).get("/console/appeals.csv")
     assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+
+
+def test_on_a_phone_each_text_field_and_list_of_the_filters_takes_a_whole_line(app):
+    """At 390 px the place field beside the others was cut to "如 幸福里社区 或 幸福里社"."""
+    person = logged_in(app, "street")
+    page = person.get("/console/appeals").get_data(as_text=True)
+    response = person.get("/console/static/console.css")
+    css = response.get_data(as_text=True)
+    response.close()
+
+    for field in ("filter-status", "filter-category", "filter-where", "filter-channel", "filter-q"):
+        its_label = page.split(f'id="{field}"')[0].rsplit("<label", 1)[1]
+        assert its_label.startswith(' class="wide">'), field
+    assert ".filters label.wide { flex: 1 1 100%; }" in css
