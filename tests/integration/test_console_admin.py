@@ -432,6 +432,19 @@ def test_a_department_added_in_the_console_can_be_given_to_staff_from_the_comman
 
 # --- the FAQ ----------------------------------------------------------------------------------------------------
 
+def test_the_faq_lists_category_state_and_actions_on_one_line_each(app):
+    """Beside a long 其他问法 a laptop's table squeezed these to one character a line: 回答/中, 删/除."""
+    person = logged_in(app, "admin")
+    page = person.get("/console/faq").get_data(as_text=True)
+    response = person.get("/console/static/settings.css")
+    css = response.get_data(as_text=True)
+    response.close()
+
+    assert '<td data-label="类别" class="nowrap">' in page and '<td data-label="状态" class="nowrap">' in page
+    assert 'class="row-actions"' in page
+    assert "td.nowrap, .row-actions { white-space: nowrap; }" in css
+
+
 def test_an_entry_is_added_edited_and_deleted(app, runtime):
     person = logged_in(app, "street")
     assert post(person, "/console/faq", {"question": "电动车充电桩怎么申请", "answer": "到派出所办理。",
