@@ -288,6 +288,18 @@ def test_on_a_phone_a_cell_without_a_heading_gets_no_lone_colon(app):
     assert 'td:not([data-label])::before, td[data-label=""]::before { content: none; }' in css
 
 
+def test_on_a_phone_a_total_rows_empty_cells_are_not_shown(app):
+    """The 合计 row of the rates has no 排名: a card line "排名：" with nothing after it reads as a value missing."""
+    person = logged_in(app, "admin")
+    total = person.get("/console/rates").get_data(as_text=True).split('id="rates-total"')[1].split("</tr>")[0]
+    response = person.get("/console/static/console.css")
+    css = response.get_data(as_text=True)
+    response.close()
+
+    assert '<td data-label="排名"></td>' in total
+    assert "td:empty { display: none; }" in css.split("@media (max-width: 640px)")[1].split("\n}")[0]
+
+
 def test_without_redis_to_count_failures_nobody_logs_in(app, runtime, monkeypatch):
     import redis
 
