@@ -195,6 +195,18 @@ def test_the_form_starts_at_the_community_operators_own_community(app):
     assert f'<option value="{FIRST_GRID}">' in page and HEPING not in page
 
 
+def test_the_forms_lists_are_styled_like_its_fields(app):
+    """发给 and 紧急类别 were the browser's bare lists: on a phone half the height of a field, hard to tap."""
+    person = logged_in(app, "xingfuli")
+    page = person.get("/console/notices/new").get_data(as_text=True)
+    response = person.get("/console/static/console.css")
+    css = response.get_data(as_text=True)
+    response.close()
+
+    assert 'class="card form notice-form"' in page and '<select id="notice-audience"' in page
+    assert ".form input, .form select, .form textarea { font: inherit; padding: .5rem;" in css
+
+
 def test_the_preview_counts_who_is_skipped_and_why(app, runtime):
     with runtime.database.transaction() as session:
         resident = session.scalars(select(Resident).where(Resident.openid == NEXT_DOOR)).one()
