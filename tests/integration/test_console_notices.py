@@ -236,6 +236,16 @@ def test_an_urgent_scheduled_notice_previews_its_header_and_its_time(app, clock)
     assert "发送时间：" + at.replace("T", " ") in page and "确认定时发送" in page
 
 
+def test_the_template_lines_of_an_urgent_notice_are_named_in_chinese(app, runtime):
+    """The preview named the lines by WeChat's keys (keyword1, remark): English an operator cannot place."""
+    runtime.settings = runtime.settings.with_(notice_template_id="tmpl-notice")
+    page = preview(logged_in(app, "xingfuli"), urgent="1", kind="停水").get_data(as_text=True)
+
+    lines = page.split('id="reads-template"', 1)[1].split("</dl>", 1)[0]
+    assert re.findall(r"<dt>([^<]*)</dt>", lines) == ["类别", "内容", "时间", "备注"]
+    assert "keyword" not in lines and "remark" not in lines
+
+
 def test_a_scheduled_notice_previews_the_number_it_is_given_on_confirming_today(app, runtime, clock):
     tomorrow = (clock() + timedelta(days=1)).astimezone(LOCAL_ZONE)
     person = logged_in(app, "xingfuli")
