@@ -300,6 +300,16 @@ def test_on_a_phone_a_total_rows_empty_cells_are_not_shown(app):
     assert "td:empty { display: none; }" in css.split("@media (max-width: 640px)")[1].split("\n}")[0]
 
 
+def test_on_a_phone_the_nav_links_take_a_line_of_their_own_below_the_name(app):
+    """A 社区 account's name and 退出 fit beside the links, which were then squeezed into a column five lines tall."""
+    response = logged_in(app, "admin").get("/console/static/console.css")
+    css = response.get_data(as_text=True)
+    response.close()
+
+    phone = css.split("@media (max-width: 640px) {", 1)[1].split("\n}", 1)[0]
+    assert ".nav { order: 1; flex-basis: 100%; }" in phone and ".who { margin-left: auto; }" in phone
+
+
 def test_without_redis_to_count_failures_nobody_logs_in(app, runtime, monkeypatch):
     import redis
 
