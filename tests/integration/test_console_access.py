@@ -71,6 +71,16 @@ def test_the_list_and_the_home_page_count_only_what_lies_in_scope(app, username)
     assert card[:card.index("</a>")].count(f'data-count="{len(SEES[username])}"') == 1
 
 
+@pytest.mark.parametrize("path", ["/console/nosuchpage", "/console/appeal/G-XFL", "/console/appeals/G-XFL/note"])
+def test_an_address_the_console_does_not_have_is_its_own_page_in_chinese(app, path):
+    """A mistyped address, or a GET of an action's address, got Flask's English "Not Found" page."""
+    response = logged_in(app, "admin").get(path)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and "找不到这个页面" in page and 'id="nav"' in page
+    assert "Not Found" not in page and response.headers["X-Frame-Options"] == "DENY"
+
+
 def test_a_missing_appeal_is_not_found_like_one_out_of_scope(app):
     assert logged_in(app, "admin").get("/console/appeals/G-NONE").status_code == 404
 

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NoReturn
 
-from flask import Response, g, render_template, request, stream_with_context
+from flask import Response, abort, g, render_template, request, stream_with_context
 
 from bot.sheets import appeals_csv
 from bot.web.console import appeal_filters, texts
@@ -106,3 +107,12 @@ def logins() -> str:
     with runtime().database.transaction() as db:
         found = console_users.logins(db)
     return render_template("console/logins.html", found=found)
+
+
+@blueprint.get("/<path:unknown>")
+@login_required
+def unknown_page(unknown: str) -> NoReturn:
+    """An address the console does not have (typed, or cut short when copied into WeChat): the console's own page
+    in Chinese, not Flask's English "Not Found", which a URL no route matches would get (the blueprint's 404 page
+    only answers requests that reached one of its routes). Every real route is more specific, so it wins."""
+    abort(404)
