@@ -97,6 +97,7 @@ def test_a_bare_grid_name_is_looked_for_in_the_operators_own_scope(app):
     ("where=没有这个社区", "没有找到"),
     ("status=flying", "不认识这个状态"),
     ("channel=fax", "不认识这个渠道"),
+    ("from=2026-12-31&to=2026-12-01", "结束日期（2026-12-01）早于开始日期（2026-12-31）"),
     ("q=" + "长" * 51, "太长"),
 ])
 def test_a_filter_that_cannot_be_read_is_one_line_and_lists_nothing(app, query, words):

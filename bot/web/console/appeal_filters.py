@@ -58,14 +58,17 @@ def read(session: Session, args: Mapping[str, str], scope: Scope) -> Wanted:
     try:
         if any(len(value) > TEXT_LIMIT for value in given.values()):
             raise _Unreadable(texts.FILTER_TOO_LONG.format(limit=TEXT_LIMIT))
+        since, until = _day(given["from"]), _day(given["to"], following=True)
+        if since and until and until <= since:
+            raise _Unreadable(texts.FILTER_BACKWARDS.format(first=given["from"], last=given["to"]))
         wanted = replace(
             QUEUES[queue],
             **_statuses(given["status"]),
             **{flag: True for flag in FLAGS if given[flag]},
             categories=(given["category"],) if given["category"] else (),
             channel=_channel(given["channel"]),
-            since=_day(given["from"]),
-            until=_day(given["to"], following=True),
+            since=since,
+            until=until,
             text=given["q"] or None,
             within=_within(session, given["where"], scope),
         )

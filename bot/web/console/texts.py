@@ -105,6 +105,7 @@ FILTER_TOO_LONG = "筛选条件太长（每项最多 {limit} 个字），请缩�
 FILTER_BAD_STATUS = "不认识这个状态，请从列表中选择。"
 FILTER_BAD_CHANNEL = "不认识这个渠道，请从列表中选择。"
 FILTER_BAD_DATE = "日期“{value}”看不懂，请写成 2026-03-01 这样。"
+FILTER_BACKWARDS = "结束日期（{last}）早于开始日期（{first}），请对调后再试。"
 NO_SUCH_DAY = "日历上没有 {value} 这一天，请核对日期。"
 FILTER_UNCLEAR_PLACE = "“{name}”不止一处，请写完整，如：{candidates}"
 FILTER_NO_PLACE = "没有找到“{name}”：请写街道、社区或网格的名称，如 幸福里社区 或 幸福里社区·第一网格。"
