@@ -175,3 +175,12 @@ def test_on_a_phone_each_text_field_and_list_of_the_filters_takes_a_whole_line(a
         its_label = page.split(f'id="{field}"')[0].rsplit("<label", 1)[1]
         assert its_label.startswith(' class="wide">'), field
     assert ".filters label.wide { flex: 1 1 100%; }" in css
+
+
+def test_the_category_field_offers_the_taxonomys_categories(app):
+    """The field matches a whole category name: typing 物业 for 物业服务 listed nothing, with no hint of the names."""
+    page = logged_in(app, "street").get("/console/appeals").get_data(as_text=True)
+
+    assert 'id="filter-category" list="filter-categories"' in page
+    offered = page.split('<datalist id="filter-categories">', 1)[1].split("</datalist>", 1)[0]
+    assert '<option value="物业服务">' in offered and '<option value="待分类">' in offered
