@@ -339,6 +339,16 @@ def test_disabling_someone_outside_the_scope_is_not_found(app, store, username):
         assert session.get(Staff, chen).active is (HEPING not in COMMUNITIES[username])
 
 
+def test_disabling_someone_takes_a_second_tap_that_names_them(app, store):
+    """停用 was a button in the row: one stray tap while scrolling on a phone took a colleague off duty at once."""
+    liu = staff_id(store, "刘洋")
+    page = logged_in(app, "xingfuli").get("/console/staff").get_data(as_text=True)
+
+    row = page.split(f'id="staff-{liu}"', 1)[1].split("</tr>", 1)[0]
+    assert '<details class="staff-disable"><summary>停用</summary>' in row
+    assert row.index("<summary>") < row.index("<form") and "确认停用 刘洋</button>" in row
+
+
 def test_disabling_someone_takes_them_off_the_list(app, store):
     person = logged_in(app, "xingfuli")
     liu = staff_id(store, "刘洋")
