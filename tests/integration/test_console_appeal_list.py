@@ -175,6 +175,7 @@ def test_on_a_phone_each_text_field_and_list_of_the_filters_takes_a_whole_line(a
         its_label = page.split(f'id="{field}"')[0].rsplit("<label", 1)[1]
         assert its_label.startswith(' class="wide">'), field
     assert ".filters label.wide { flex: 1 1 100%; }" in css
+    assert "#filter-where { min-width: 19em; }" in css  # on a laptop, beside the others
 
 
 def test_the_category_field_offers_the_taxonomys_categories(app):
