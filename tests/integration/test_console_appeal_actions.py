@@ -193,6 +193,7 @@ def test_merging_a_duplicate_then_splitting_it_again(app, runtime):
     ("reassign", {"target": "火星网格"}, "没有找到网格或网格员"),
     ("reject", {"reason": "  "}, "请写明不受理的原因"),
     ("merge", {"into": "G-XFL"}, "不能把诉求 G-XFL 并入它自己"),
+    ("merge", {"into": "g-hp "}, "诉求 G-XFL 和 G-HP 不属于同一网格"),  # the ticket as written everywhere, not as typed
     ("merge", {"into": ""}, "请写明并入哪条诉求"),
     ("split", {}, "不能这样处理"),
 ])

@@ -88,8 +88,7 @@ def withdraw(ticket: str) -> Response | tuple[str, int]:
 @login_required
 def merge(ticket: str) -> Response | tuple[str, int]:
     """合并 (a duplicate): handled as part of another appeal of the operator's scope; its resident follows that one."""
-    typed = _field("into")
-    into = normalize_ticket(typed) or typed.upper()
+    into = _into()
     if not into:
         return _refused(ticket, texts.ACTION_INTO_MISSING)
 
@@ -165,6 +164,12 @@ def _field(name: str) -> str:
     return value
 
 
+def _into() -> str:
+    """The ticket a merge names, as it is written everywhere else (g2612060003 is G2612060003)."""
+    typed = _field("into")
+    return normalize_ticket(typed) or typed.upper()
+
+
 @blueprint.errorhandler(_TooLong)
 def _too_long(error: _TooLong) -> tuple[str, int]:
     """The appeal's page again with one line saying how long the text may be (only the actions raise it)."""
@@ -185,7 +190,7 @@ def _act(ticket: str, action: str, act: Act) -> Response | tuple[str, int]:
             act(db, user, appeal)
             shown = appeal.ticket
     except DomainError as refused:
-        return _refused(ticket, _refusal(refused, ticket, _field("into")))
+        return _refused(ticket, _refusal(refused, ticket, _into()))
     if request.form.get("back") == "review":  # a one-click correction from the 待分类 list: on to the next one
         return redirect(url_for("console.appeals", queue="review", done=action))
     return redirect(url_for("console.appeal", ticket=shown, done=action))
