@@ -137,6 +137,15 @@ def test_a_wrong_password_and_an_unknown_account_get_the_same_answer(visitor):
     assert _error(wrong) == _error(unknown)
 
 
+def test_after_a_wrong_password_the_username_stays_and_the_password_is_asked_again(visitor):
+    """The form came back empty: on a phone the operator typed the username again for every wrong password."""
+    page = visitor.login("zhao.zr", "Wrong-password-1").get_data(as_text=True)
+
+    assert 'value="zhao.zr" autofocus' not in page and 'value="zhao.zr">' in page
+    assert 'autocomplete="current-password" required autofocus>' in page
+    assert "Wrong-password-1" not in page
+
+
 def _error(response):
     page = response.get_data(as_text=True)
     return page[page.index('id="login-error"'):page.index("</p>", page.index('id="login-error"'))]

@@ -82,7 +82,9 @@ def _failed(counters: Lockout, typed: str, address: str) -> tuple[str, int]:
 
 
 def _again(message: str, status: int) -> tuple[str, int]:
-    return render_template("console/login.html", error=message, next=request.form.get("next", "")), status
+    # The username as typed stays in its field: on a phone only the password is typed again.
+    return render_template("console/login.html", error=message, next=request.form.get("next", ""),
+                           username=request.form.get("username", "")[:64]), status
 
 
 @blueprint.post("/logout")
