@@ -307,6 +307,16 @@ def test_a_community_operator_cannot_rank_by_street(week):
     assert logged_in(week, "street").get("/console/rates?by=street").status_code == 200
 
 
+def test_the_dashboards_rates_link_offers_only_the_units_the_operator_may_rank_by(week):
+    """A 社区 account was offered 街道 by the link, and the page it opened then refused it."""
+    def link(username):
+        page = logged_in(week, username).get("/console/dashboard").get_data(as_text=True)
+        return page.split('id="rates-link"', 1)[1].split("</a>", 1)[0]
+
+    assert "（可按社区、网格、网格员、类别）" in link("xingfuli")
+    assert "（可按街道、社区、网格、网格员、类别）" in link("street")
+
+
 def test_the_rates_export_is_csv_for_excel(week):
     response = logged_in(week, "street").get(f"/console/rates.csv?{PERIOD}&by=community")
     assert response.status_code == 200 and response.mimetype == "text/csv"

@@ -29,7 +29,8 @@ def dashboard() -> Any:
     return render_template("console/dashboard.html", found=found, period=period, now=now, top=figures.TOP,
                            percent=percent, points=points, change=change, label=label, cells=cells,
                            table=chart_data(found.charts), span=span, late_by=late_by,
-                           unit_name=texts.UNIT_NAMES[found.ranking.unit])
+                           unit_name=texts.UNIT_NAMES[found.ranking.unit],
+                           units="、".join(texts.UNIT_NAMES[unit] for unit in figures.units_within(g.operator.scope)))
 
 
 @blueprint.get("/dashboard.json")
