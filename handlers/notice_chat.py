@@ -85,18 +85,22 @@ def notice_usage(_conversation: Conversation) -> Reply:
     return Reply(texts.NOTICE_USAGE)
 
 
+def _said(conversation: Conversation) -> str | None:
+    """A text or voice message as it is compared with the dialogue's words: NFKC, without the marks around it."""
+    inbound = conversation.inbound
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE):
+        return None
+    return unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！")
+
+
 def is_confirmation(conversation: Conversation) -> bool:
     """确认 发送 (or 确认) while a draft waits."""
-    inbound = conversation.inbound
-    return inbound.kind in (Kind.TEXT, Kind.VOICE) and \
-        unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！") in CONFIRM_WORDS
+    return _said(conversation) in CONFIRM_WORDS
 
 
 def is_near_confirmation(conversation: Conversation) -> bool:
     """确定, 发送, 好的 while a draft waits: a yes in other words."""
-    inbound = conversation.inbound
-    return inbound.kind in (Kind.TEXT, Kind.VOICE) and \
-        unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！").lower() in NEAR_CONFIRM_WORDS
+    return (_said(conversation) or "").lower() in NEAR_CONFIRM_WORDS
 
 
 def ask_again(_conversation: Conversation) -> Reply:
@@ -106,9 +110,7 @@ def ask_again(_conversation: Conversation) -> Reply:
 
 def is_stray_confirmation(conversation: Conversation) -> bool:
     """确认 发送 from a sender with no draft waiting (dropped by another message, or 30 minutes quiet)."""
-    inbound = conversation.inbound
-    return inbound.kind in (Kind.TEXT, Kind.VOICE) and conversation.is_staff and \
-        unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！") in CONFIRM_WORDS - {"确认"}
+    return conversation.is_staff and _said(conversation) in CONFIRM_WORDS - {"确认"}
 
 
 def no_draft(_conversation: Conversation) -> Reply:
@@ -118,9 +120,7 @@ def no_draft(_conversation: Conversation) -> Reply:
 
 def is_cancel(conversation: Conversation) -> bool:
     """取消 while a draft waits: the draft is dropped like on any other message, and the sender is told so."""
-    inbound = conversation.inbound
-    return inbound.kind in (Kind.TEXT, Kind.VOICE) and \
-        unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！") in CANCEL_WORDS
+    return _said(conversation) in CANCEL_WORDS
 
 
 def cancel(conversation: Conversation) -> Reply:

@@ -11,7 +11,7 @@ from bot.web.app import create_app
 from bot.web.console.guard import CSP
 from storage import console_users
 from storage.models import AppealEvent, ConsoleLogin, LoginOutcome
-from tests.support.console import ACCOUNTS, PASSWORD, PLACES, SEES, Browser, browser, cast, logged_in
+from tests.support.console import ACCOUNTS, PASSWORD, PLACES, SEES, Browser, browser, cast, logged_in, stylesheet
 from tests.support.database import appeal
 
 pytestmark = pytest.mark.postgres
@@ -301,9 +301,7 @@ def test_a_static_file_neither_reads_nor_renews_the_session(app):
 def test_on_a_phone_a_cell_without_a_heading_gets_no_lone_colon(app):
     """A phone shows each row as a card of "heading：value" lines; the cell of buttons (停用, 撤销, 查看) has no
     heading, and a lone "：" above its button reads as a value gone missing."""
-    response = logged_in(app, "admin").get("/console/static/console.css")
-    css = response.get_data(as_text=True)
-    response.close()
+    css = stylesheet(logged_in(app, "admin"))
     assert 'td:not([data-label])::before, td[data-label=""]::before { content: none; }' in css
 
 
@@ -311,9 +309,7 @@ def test_on_a_phone_a_total_rows_empty_cells_are_not_shown(app):
     """The 合计 row of the rates has no 排名: a card line "排名：" with nothing after it reads as a value missing."""
     person = logged_in(app, "admin")
     total = person.get("/console/rates").get_data(as_text=True).split('id="rates-total"')[1].split("</tr>")[0]
-    response = person.get("/console/static/console.css")
-    css = response.get_data(as_text=True)
-    response.close()
+    css = stylesheet(person)
 
     assert '<td data-label="排名"></td>' in total
     assert "td:empty { display: none; }" in css.split("@media (max-width: 640px)")[1].split("\n}")[0]
@@ -321,9 +317,7 @@ def test_on_a_phone_a_total_rows_empty_cells_are_not_shown(app):
 
 def test_on_a_phone_the_nav_links_take_a_line_of_their_own_below_the_name(app):
     """A 社区 account's name and 退出 fit beside the links, which were then squeezed into a column five lines tall."""
-    response = logged_in(app, "admin").get("/console/static/console.css")
-    css = response.get_data(as_text=True)
-    response.close()
+    css = stylesheet(logged_in(app, "admin"))
 
     phone = css.split("@media (max-width: 640px) {", 1)[1].split("\n}", 1)[0]
     assert ".nav { order: 1; flex-basis: 100%; }" in phone and ".who { margin-left: auto; }" in phone

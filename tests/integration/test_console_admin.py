@@ -17,7 +17,7 @@ from storage import operator_accounts, taxonomy_versions
 from storage.errors import NotAllowed
 from storage.models import ConsoleUser, FaqAnswer, FaqEntry, Resident, TaxonomyVersion
 from tests.conftest import TEST_SECRET_KEY
-from tests.support.console import PASSWORD, Browser, cast, logged_in
+from tests.support.console import PASSWORD, Browser, cast, logged_in, stylesheet
 
 pytestmark = pytest.mark.postgres
 
@@ -436,9 +436,7 @@ def test_the_faq_lists_category_state_and_actions_on_one_line_each(app):
     """Beside a long 其他问法 a laptop's table squeezed these to one character a line: 回答/中, 删/除."""
     person = logged_in(app, "admin")
     page = person.get("/console/faq").get_data(as_text=True)
-    response = person.get("/console/static/settings.css")
-    css = response.get_data(as_text=True)
-    response.close()
+    css = stylesheet(person, "settings.css")
 
     assert '<td data-label="类别" class="nowrap">' in page and '<td data-label="状态" class="nowrap">' in page
     assert 'class="row-actions"' in page

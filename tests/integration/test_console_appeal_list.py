@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.web.app import create_app
 from bot.web.console import pages
 from storage.models import AppealStatus, Community, Grid
-from tests.support.console import browser, cast, logged_in, new_appeal
+from tests.support.console import browser, cast, logged_in, new_appeal, stylesheet
 from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
 
 pytestmark = pytest.mark.postgres
@@ -167,9 +167,7 @@ def test_on_a_phone_each_text_field_and_list_of_the_filters_takes_a_whole_line(a
     """At 390 px the place field beside the others was cut to "如 幸福里社区 或 幸福里社"."""
     person = logged_in(app, "street")
     page = person.get("/console/appeals").get_data(as_text=True)
-    response = person.get("/console/static/console.css")
-    css = response.get_data(as_text=True)
-    response.close()
+    css = stylesheet(person)
 
     for field in ("filter-status", "filter-category", "filter-where", "filter-channel", "filter-q"):
         its_label = page.split(f'id="{field}"')[0].rsplit("<label", 1)[1]

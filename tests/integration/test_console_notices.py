@@ -20,7 +20,7 @@ from storage.models import Broadcast, Building, Community, Grid, Resident
 from storage.notice_planning import Limits, Request
 from storage.privacy import mask, mask_door
 from storage.tickets import LOCAL_ZONE
-from tests.support.console import ACCOUNTS, cast, logged_in
+from tests.support.console import ACCOUNTS, cast, logged_in, stylesheet
 from tests.support.personas import BUILDING_LEAD, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR
 from tests.support.street import FIRST, HEPING, XINGFULI
 from tests.support.worker import work
@@ -199,9 +199,7 @@ def test_the_forms_lists_are_styled_like_its_fields(app):
     """发给 and 紧急类别 were the browser's bare lists: on a phone half the height of a field, hard to tap."""
     person = logged_in(app, "xingfuli")
     page = person.get("/console/notices/new").get_data(as_text=True)
-    response = person.get("/console/static/console.css")
-    css = response.get_data(as_text=True)
-    response.close()
+    css = stylesheet(person)
 
     assert 'class="card form notice-form"' in page and '<select id="notice-audience"' in page
     assert ".form input, .form select, .form textarea { font: inherit; padding: .5rem;" in css

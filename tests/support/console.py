@@ -92,3 +92,12 @@ def logged_in(app, username: str, address: str = "10.0.0.1") -> Browser:  # type
     person = browser(app, address)
     assert person.login(username).status_code == 302
     return person
+
+
+def stylesheet(person: Browser, name: str = "console.css") -> str:
+    """A console stylesheet (static/<name>) as the operator's browser reads it."""
+    response = person.get(f"/console/static/{name}")
+    assert response.status_code == 200
+    css = response.get_data(as_text=True)
+    response.close()
+    return css
