@@ -31,6 +31,8 @@ UNCUT = frozenset({"ticket", "code", "into", "from_", "clock", "key_kind", "leve
 PUBLISHED = frozenset({"work_phone"})
 TEXTS = {**staff_texts.TEMPLATES, **resident_texts.TEMPLATES}
 FIELDS = {**staff_texts.TEMPLATE_FIELDS, **resident_texts.TEMPLATE_FIELDS}
+# What an operator calls each notice (its label), by the name rows and GRIDBOT_TEMPLATE_IDS use.
+LABELS = {kind.name: label for kind, label in {**staff_texts.NOTICE_LABELS, **resident_texts.NOTICE_LABELS}.items()}
 NAMES = frozenset(notices.BY_NAME)  # what outbox rows (and GRIDBOT_TEMPLATE_IDS) may name
 
 

@@ -651,3 +651,23 @@ TEMPLATES[ResidentVolunteerComing] = _volunteer_coming
 TEMPLATE_FIELDS[ResidentVolunteerComing] = lambda n: ((n.ticket, "志愿者前来帮忙", f"志愿者：{n.volunteer}"), _track(n))
 GENERIC_FIELDS[ResidentVolunteerComing] = lambda n: (_headline(n, "有志愿者帮忙"), f"志愿者{n.volunteer}前来帮忙",
                                                      _track(n))
+
+
+# What an operator calls each notice (the console's 模板消息 page, beside its stored name), by what the resident is told.
+NOTICE_LABELS: dict[type[ResidentNotice], str] = {
+    ResidentAccepted: "诉求已接单",
+    ResidentProgress: "办理进展（含工作人员说明）",
+    ResidentTransferred: "诉求已转办",
+    ResidentPaused: "暂缓办理",
+    ResidentResumed: "恢复办理",
+    ResidentResolved: "已办结，请评价",
+    ResidentReopened: "重新办理",
+    ResidentFollowProgress: "办理进展（给跟进的居民）",
+    ResidentFollowPaused: "暂缓办理（给跟进的居民）",
+    ResidentFollowResolved: "已办结（给跟进的居民）",
+    ResidentMerged: "诉求已合并办理",
+    ResidentSplit: "诉求恢复单独办理",
+    ResidentRejected: "不作为诉求办理",
+    ResidentWithdrawn: "诉求已撤销",
+    ResidentVolunteerComing: "志愿者前来帮忙",
+}

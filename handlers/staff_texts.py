@@ -945,3 +945,39 @@ TEMPLATE_FIELDS.update({
     StaffWishCancelled: lambda n: ((n.code, "微心愿已取消"), "无需再做，感谢您的热心！"),
     StaffVolunteerLetGo: lambda n: ((n.code, "居民已撤销，任务取消"), "无需再做，感谢您的热心！"),
 })
+
+
+# What an operator calls each notice (the console's 模板消息 page, beside its stored name); who reads it when that is
+# not the grid's staff: volunteers, party members and applicants are in this audience too.
+NOTICE_LABELS: dict[type[StaffNotice], str] = {
+    StaffNewAppeal: "新任务卡",
+    StaffEmergencyUnclaimed: "紧急求助无人接单",
+    StaffMerged: "诉求已合并",
+    StaffTaken: "任务已被他人接单",
+    StaffReminder: "办理提醒（时限将到）",
+    StaffEscalated: "督办（超时未接单、未办结）",
+    StaffReassigned: "任务已改派",
+    StaffCancelled: "居民已撤销诉求",
+    StaffRejected: "诉求不受理",
+    StaffReturned: "诉求被退回，请重新分派",
+    StaffReopened: "居民不满意，重新办理",
+    StaffChased: "居民催办",
+    StaffWordsAdded: "居民补充情况",
+    StaffMaterialAdded: "居民补充图片或位置",
+    StaffPartsFiled: "其他问题已分开登记",
+    StaffFocusOpened: "聚焦办（同类诉求集中出现）",
+    StaffDigest: "任务汇总（多条通知合成一条）",
+    StaffCardLost: "任务卡可能未送达",
+    StaffCertifyLocked: "认证异常（验证码多次错误）",
+    StaffDailySummary: "每日简报",
+    StaffEnrolmentRequested: "党员报到、志愿者报名待确认",
+    StaffMemberConfirmed: "报到、报名已确认（给本人）",
+    StaffEnrolmentDeclined: "报到、报名未确认（给本人）",
+    StaffVolunteerClaimed: "志愿者领单（给负责人）",
+    StaffVolunteerDone: "志愿者报完成（给负责人）",
+    StaffVolunteerReleased: "志愿者放弃任务（给负责人）",
+    StaffVolunteerConfirmed: "任务已确认完成（给志愿者）",
+    StaffVolunteerPraised: "居民评价满意（给志愿者）",
+    StaffWishCancelled: "微心愿已取消（给志愿者）",
+    StaffVolunteerLetGo: "居民已撤销，领的任务取消（给志愿者）",
+}

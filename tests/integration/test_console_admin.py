@@ -11,11 +11,13 @@ from sqlalchemy import func, select
 from bot.cli.gridbot import main
 from bot.web.app import create_app
 from bot.worker import schedule
+from handlers import notifications
 from handlers.taxonomy_cache import REFRESH_INTERVAL, saved_text
 from nlp.taxonomy import default_taxonomy_path
 from storage import operator_accounts, taxonomy_versions
 from storage.errors import NotAllowed
 from storage.models import ConsoleUser, FaqAnswer, FaqEntry, Resident, TaxonomyVersion
+from storage.notices import BY_NAME
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.console import PASSWORD, Browser, cast, logged_in, stylesheet
 
@@ -513,3 +515,10 @@ def test_the_template_page_lists_every_notice_its_id_and_what_is_missing(app, ru
     assert 'id="template-resident_accepted" class="set"' in page  # the generic template covers it
     assert "GRIDBOT_TEMPLATE_IDS" in page and "GRIDBOT_NOTICE_TEMPLATE_ID" in page
     assert runtime.settings.wechat_secret not in page and runtime.settings.secret_key not in page
+
+
+def test_the_template_page_names_each_notice_in_chinese_beside_the_name_the_settings_use(app):
+    page = logged_in(app, "admin").get("/console/templates").get_data(as_text=True)
+    for name in BY_NAME:
+        assert f"{notifications.LABELS[name]}（<code>{name}</code>）" in page
+    assert "诉求已接单（<code>resident_accepted</code>）" in page and "新任务卡（<code>staff_new_appeal</code>）" in page

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import types
 import typing
 from datetime import datetime, timezone
@@ -90,6 +91,19 @@ def test_each_notice_is_worded_once_in_its_audiences_module_and_named_for_its_au
     assert notifications.NAMES == {kind.name for kind in KINDS}
     assert {name for name in notifications.NAMES if notifications.for_resident(name)} == {
         kind.name for kind in RESIDENT_KINDS}
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_every_notice_has_a_chinese_label_for_operators_in_its_audiences_module(kind):
+    module = resident_texts if kind.audience is Audience.RESIDENT else staff_texts
+    label = module.NOTICE_LABELS.get(kind)
+    assert label and re.search(r"[\u4e00-\u9fff]", label) and not re.search(r"[A-Za-z_]", label)
+    assert notifications.LABELS[kind.name] == label  # what the console's 模板消息 page shows beside the name
+
+
+def test_no_two_notices_share_a_label():
+    labels = [notifications.LABELS[kind.name] for kind in KINDS]
+    assert len(set(labels)) == len(labels)
 
 
 @pytest.mark.parametrize("switch", SWITCHES)

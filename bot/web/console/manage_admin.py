@@ -126,14 +126,15 @@ def _field(name: str) -> str:
 @blueprint.get("/templates")
 @admin_only
 def templates() -> str:
-    """Read-only: each notice's template id (its own, the generic one, or none) and what a missing one means."""
+    """Read-only: each notice, by its label and its name, with its template id (its own, the generic one, or none)
+    and what a missing one means."""
     settings = runtime().settings
     rows = []
     for name in sorted(BY_NAME, key=lambda name: (not notifications.for_resident(name), name)):
         choice = settings.template_for(name)
         source = "none" if choice is None else "generic" if choice.generic else "own"
-        rows.append((name, "resident" if notifications.for_resident(name) else "staff",
+        rows.append((name, notifications.LABELS[name], "resident" if notifications.for_resident(name) else "staff",
                      choice.template_id if choice else "", source))
     generic = {"resident": settings.resident_template_id or "", "notice": settings.notice_template_id or ""}
     return render_template("console/templates_ids.html", rows=rows, generic=generic,
-                           missing=sum(1 for row in rows if row[3] == "none"))
+                           missing=sum(1 for row in rows if row[4] == "none"))

@@ -473,7 +473,7 @@ TEMPLATE_GENERIC = {"resident": ("居民通用模板", "GRIDBOT_RESIDENT_TEMPLAT
                                  "没有专用模板的居民通知都用它；未设置时这些通知在窗口关闭后发不出去。"),
                     "notice": ("公告模板", "GRIDBOT_NOTICE_TEMPLATE_ID",
                                "紧急公告和窗口已关闭的工作人员公告用它（服务号）；未设置时这些公告发不出去。")}
-TEMPLATES_WHERE = ("设置方法：GRIDBOT_TEMPLATE_IDS 写成 JSON，如 {\"resident_resolved\": \"模板ID\"}；"
+TEMPLATES_WHERE = ("设置方法：GRIDBOT_TEMPLATE_IDS 写成 JSON，键是上表括号里的通知名，如 {\"resident_resolved\": \"模板ID\"}；"
                    "GRIDBOT_RESIDENT_TEMPLATE_ID、GRIDBOT_NOTICE_TEMPLATE_ID 各写一个模板 ID。模板 ID 在公众号后台“模板消息”里获取。")
 TEMPLATES_MISSING_COUNT = "有 {n} 类通知没有模板。"
 USER_WEAK_PASSWORD = {
