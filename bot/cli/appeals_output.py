@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.cli import appeals_texts as texts
-from handlers import staff_texts
+from handlers import notifications, staff_texts
 from storage.appeal_record import AppealRecord
 from storage.outbox import Undelivered
 from storage.privacy import mask, mask_personal_numbers
@@ -153,10 +153,15 @@ def failed_lines(found: Sequence[Undelivered]) -> list[str]:
         reason, advice = texts.failure(item.row.last_error)
         lines.append(texts.FAILED_LINE.format(
             id=item.row.id, at=texts.local(item.row.created_at), recipient=_recipient(item),
-            template=item.row.template, ticket=item.ticket or texts.NOBODY, attempts=item.row.attempts,
+            template=_notice_name(item.row.template), ticket=item.ticket or texts.NOBODY, attempts=item.row.attempts,
             reason=reason, advice=advice))
     lines.append(texts.RETRY_HINT.format(id=found[0].row.id))
     return lines
+
+
+def _notice_name(template: str) -> str:
+    """The kind of notice as the operator reads it, with the name the settings use (GRIDBOT_TEMPLATE_IDS)."""
+    return f"{notifications.LABELS.get(template, template)}（{template}）"
 
 
 def _recipient(item: Undelivered) -> str:

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli.gridbot import main
+from handlers import notifications
 from storage.models import AppealEvent, OutboxMessage, OutboxStatus
 from storage.notices import ResidentResolved
 from storage.privacy import mask
@@ -152,6 +153,8 @@ def test_failed_notices_are_listed_with_the_reason_in_words_and_one_is_sent_agai
     assert listed.exit_code == 0, listed.output
     assert "发送失败的通知共 2 条" in listed.output and "回复时间超过限制" in listed.output
     assert f"张伟（{mask(ZHANG)}）" in listed.output and "不确定对方是否收到" in listed.output
+    label = notifications.LABELS["resident_resolved"]
+    assert f"｜通知 {label}（resident_resolved）｜" in listed.output  # what it is, and the name the settings use
     assert "o1" not in listed.output.replace("o1…", "")
     rows = json.loads(gridbot(database_url, clock, "outbox", "failed", "--json").output)
     assert [row["ticket"] for row in rows] == [day["claimed"]] * 2 and rows[0]["reason"].startswith("回复时间")
