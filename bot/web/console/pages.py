@@ -60,7 +60,8 @@ def appeals() -> str:
                    for listed in shown if listed.appeal.category == UNCLASSIFIED} if wanted.queue == "review" else {}
     return render_template("console/appeals.html", queue=wanted.queue, wanted=wanted, found=shown,
                            following=following, now=now, statuses=list(AppealStatus), channels=list(Channel),
-                           categories=(*runtime().understanding.taxonomy.names, UNCLASSIFIED), suggestions=suggestions, done=texts.ACTION_DONE.get(request.args.get("done", "")))
+                           categories=(*runtime().understanding.taxonomy.names, UNCLASSIFIED),
+                           suggestions=suggestions, done=texts.ACTION_DONE.get(request.args.get("done", "")))
 
 
 @blueprint.get("/appeals.csv")
