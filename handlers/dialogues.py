@@ -7,12 +7,15 @@ rating question that storage itself opens after 办结 (tasks.resolve).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from handlers.conversation import Conversation
+from handlers.types import Kind
+from nlp.cleaning import to_simplified
 from storage import residents
 
 
@@ -61,3 +64,12 @@ def begin(conversation: Conversation, name: str, data: Mapping[str, Any],
 def end(conversation: Conversation) -> None:
     """Close the sender's dialogue, whichever it is."""
     residents.set_dialog(conversation.resident, None, conversation.now)
+
+
+def short_answer(conversation: Conversation) -> str | None:
+    """A text or voice message as an offer's short answers (1, 加入, 分开, 不用了) are compared: half-width,
+    simplified (分開 is 分开), without spaces or a closing mark; None for any other kind of message."""
+    inbound = conversation.inbound
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE):
+        return None
+    return to_simplified(unicodedata.normalize("NFKC", inbound.text)).strip().rstrip("。.!！").replace(" ", "")

@@ -8,14 +8,11 @@ a dialogue (like binding and rating) and is made only when no other dialogue is 
 
 from __future__ import annotations
 
-import unicodedata
-
 from handlers import dialogues
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
-from handlers.types import Kind, Reply
+from handlers.types import Reply
 from nlp import UNCLASSIFIED
-from nlp.cleaning import to_simplified
 from nlp.similarity import SIMILAR_ENOUGH, text_similarity
 from storage import appeals, joins, org, verification
 from storage.errors import DomainError
@@ -53,14 +50,12 @@ def offer(conversation: Conversation, filed: appeals.Filed, category: str, text:
 
 def is_acceptance(conversation: Conversation) -> bool:
     """"1" or 加入, while a join offer is open (the router checks)."""
-    inbound = conversation.inbound
-    return inbound.kind in (Kind.TEXT, Kind.VOICE) and _cleaned(inbound.text) in ACCEPTANCES
+    return dialogues.short_answer(conversation) in ACCEPTANCES
 
 
 def is_decline(conversation: Conversation) -> bool:
     """不用了 (or 算了, 不加入), while a join offer is open (the router checks)."""
-    inbound = conversation.inbound
-    return inbound.kind in (Kind.TEXT, Kind.VOICE) and _cleaned(inbound.text) in DECLINES
+    return dialogues.short_answer(conversation) in DECLINES
 
 
 def decline(conversation: Conversation) -> Reply:
@@ -92,7 +87,3 @@ def sensitive_categories(conversation: Conversation) -> frozenset[str]:
 def _score(neighbour: joins.Neighbour, text: str, unit_id: int | None) -> float:
     bonus = SAME_UNIT_BONUS if unit_id is not None and neighbour.unit_id == unit_id else 0.0
     return text_similarity(text, neighbour.content) + bonus
-
-
-def _cleaned(text: str) -> str:
-    return to_simplified(unicodedata.normalize("NFKC", text)).strip().rstrip("。.!！").replace(" ", "")

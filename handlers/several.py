@@ -7,13 +7,10 @@ Filing first means nothing is lost if the resident never answers. The offer is a
 
 from __future__ import annotations
 
-import unicodedata
-
 from handlers import dialogues
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
-from handlers.types import Kind, Reply
-from nlp.cleaning import to_simplified
+from handlers.types import Reply
 from nlp.several import problems_in
 from storage import appeals, parts
 from storage.errors import NotFound
@@ -39,12 +36,12 @@ def offer(conversation: Conversation, filed: appeals.Filed, text: str) -> str | 
 
 def is_acceptance(conversation: Conversation) -> bool:
     """分开 (or 好的, 1), while the offer is open (the router checks)."""
-    return _said(conversation) in ACCEPTANCES
+    return dialogues.short_answer(conversation) in ACCEPTANCES
 
 
 def is_decline(conversation: Conversation) -> bool:
     """不用了 (or 一起办), while the offer is open (the router checks)."""
-    return _said(conversation) in DECLINES
+    return dialogues.short_answer(conversation) in DECLINES
 
 
 def decline(conversation: Conversation) -> Reply:
@@ -78,10 +75,3 @@ def accept(conversation: Conversation) -> Reply:
     return Reply(texts.several_filed(ticket, words[0], [(f.ticket, i.category, i.subcategory, i.content)
                                                        for f, i in zip(filed, intakes, strict=True)],
                                      kept_back=len(words) - 1 - len(others)))
-
-
-def _said(conversation: Conversation) -> str:
-    inbound = conversation.inbound
-    if inbound.kind not in (Kind.TEXT, Kind.VOICE):
-        return ""
-    return to_simplified(unicodedata.normalize("NFKC", inbound.text)).strip().rstrip("。.!！").replace(" ", "")
