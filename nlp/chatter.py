@@ -21,6 +21,7 @@ is wrong (电梯还没修好 does, 上次说的事怎么样了 doesn't): with no
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from enum import StrEnum
@@ -77,8 +78,10 @@ def chatter_of(text: str) -> Chatter | None:
     return Chatter.FRAGMENT if _only_empty_words(cleaned) else None
 
 
+@functools.lru_cache(maxsize=1024)
 def _folded(text: str) -> str:
-    """Half-width, simplified, lower case: 謝謝 is 谢谢, 還沒修好 is 还没修好."""
+    """Half-width, simplified, lower case: 謝謝 is 谢谢, 還沒修好 is 还没修好. Cached: the intake asks four or five of
+    these questions of one message, and the webhook's CPU per message is what the throughput goal counts."""
     return to_simplified(unicodedata.normalize("NFKC", text)).lower()
 
 
