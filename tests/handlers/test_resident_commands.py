@@ -131,3 +131,12 @@ def test_add_words_is_bounded_and_only_for_ones_own_open_appeals(wechat, seeded,
     wechat.send("o1", f"撤销 {other}")
     assert f"诉求 {other} 的状态是“已撤销”，不能再补充" in wechat.send("o1", f"补充 {other} 不用了")
     assert notices(seeded, "staff_words_added", other) == []
+
+
+def test_add_words_beyond_the_note_limit_is_refused_and_nothing_reaches_anyone(wechat, seeded, clock):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    dispatch_filed(seeded, clock)
+    refused = wechat.send("o1", f"补充 {ticket} " + "楼" * 301)
+    assert "300" in refused and "已把您补充的情况" not in refused
+    assert notices(seeded, "staff_words_added") == []
+    assert "补充了情况" not in wechat.send("o1", f"查询 {ticket}")
