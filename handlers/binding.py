@@ -12,7 +12,6 @@ time (更多 for the next); numbers go on counting across pages and a name is un
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from typing import Any, Sequence
 
 from handlers import dialogues, staff_texts
@@ -22,7 +21,7 @@ from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import UNCLASSIFIED
 from nlp.chatter import chatter_of
-from nlp.cleaning import to_simplified
+from nlp.cleaning import as_read
 from storage import appeals, emergencies, org, residents, verification
 from storage.models import Building, Unit, Verification
 from storage.typed_ids import typed_id
@@ -288,7 +287,7 @@ _DIGITS = str.maketrans("一二三四五六七八九", "123456789")
 
 def _cleaned(text: str) -> str:
     """The answer as the options are written: half-width, simplified (陽光花園 is 阳光花园), no full stop."""
-    return to_simplified(unicodedata.normalize("NFKC", text)).strip().strip(_ENDINGS)
+    return as_read(text).strip().strip(_ENDINGS)
 
 
 def _choice(text: str, names: list[str], numbers: bool = True) -> int | None:

@@ -7,7 +7,6 @@ rating question that storage itself opens after 办结 (tasks.resolve).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -15,7 +14,7 @@ from typing import Any, Mapping
 
 from handlers.conversation import Conversation
 from handlers.types import Kind
-from nlp.cleaning import to_simplified
+from nlp.cleaning import as_read
 from storage import residents
 
 
@@ -72,4 +71,4 @@ def short_answer(conversation: Conversation) -> str | None:
     inbound = conversation.inbound
     if inbound.kind not in (Kind.TEXT, Kind.VOICE):
         return None
-    return to_simplified(unicodedata.normalize("NFKC", inbound.text)).strip().rstrip("。.!！").replace(" ", "")
+    return as_read(inbound.text).strip().rstrip("。.!！").replace(" ", "")

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from enum import StrEnum
 
-from nlp.cleaning import to_simplified
+from nlp.cleaning import as_read
 
 
 class Chatter(StrEnum):
@@ -82,7 +81,7 @@ def chatter_of(text: str) -> Chatter | None:
 def _folded(text: str) -> str:
     """Half-width, simplified, lower case: 謝謝 is 谢谢, 還沒修好 is 还没修好. Cached: the intake asks four or five of
     these questions of one message, and the webhook's CPU per message is what the throughput goal counts."""
-    return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    return as_read(text).lower()
 
 
 def is_fragment(text: str) -> bool:

@@ -48,6 +48,12 @@ def to_simplified(text: str) -> str:
         return zhconv.convert(text, "zh-hans")
 
 
+def as_read(text: str) -> str:
+    """Text as a person reads it, whatever the keyboard or voice input produced: half-width (NFKC), simplified
+    (滿意 is 满意). Every reading of a short answer, a rating or a small-talk check starts here."""
+    return to_simplified(unicodedata.normalize("NFKC", text))
+
+
 def mask_spans(text: str) -> str:
     """Every masked span (****, ×××, 某某, XXX) as the one token 某某."""
     return _MASKED.sub(MASK, text)

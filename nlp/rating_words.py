@@ -15,11 +15,10 @@ broken" about something else than the appeal being rated (`about_the_same_proble
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
 
-from nlp.cleaning import to_simplified
+from nlp.cleaning import as_read
 from nlp.similarity import SIMILAR_ENOUGH, significant_text, text_similarity
 
 
@@ -52,7 +51,7 @@ _SATISFIED = re.compile(r"满意|很好|非常好|挺好|不错|好评|点赞|�
 
 def rating_of(text: str) -> WordedRating | None:
     """The rating the words give, or None when they are not a rating."""
-    cleaned = to_simplified(unicodedata.normalize("NFKC", text)).strip().rstrip("。.!！~～")  # 滿意 is 满意
+    cleaned = as_read(text).strip().rstrip("。.!！~～")  # 滿意 is 满意
     if cleaned in _DIGITS:
         return WordedRating(_DIGITS[cleaned])
     if not cleaned or len(cleaned) > MAX_RATING_LENGTH:
@@ -73,4 +72,4 @@ def about_the_same_problem(text: str, content: str) -> bool:
     ("还是坏的，根本没修好" after "3号楼电梯坏了"; not "3号楼的电梯又坏了" after "3号楼门禁坏了关不上")."""
     if text_similarity(text, content) >= SIMILAR_ENOUGH:
         return True
-    return not significant_text(_STILL_BROKEN.sub(" ", to_simplified(unicodedata.normalize("NFKC", text)))).strip()
+    return not significant_text(_STILL_BROKEN.sub(" ", as_read(text))).strip()
