@@ -179,6 +179,9 @@ PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta nam
         '<h1>{title}</h1><p class="meta">{at} · 编号 {number}</p><p class="text">{text}</p></body></html>')
 PAGE_MISSING = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
                 'content="width=device-width"><title>没有这条通知</title><p>没有这条通知，或它还没有发出。</p></html>')
+PAGE_WITHDRAWN = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
+                  'content="width=device-width"><title>通知已撤回</title><p>编号 {number} 的通知已撤回，请以社区'
+                  '之后发布的通知为准。</p></html>')
 PAGE_UNAVAILABLE = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
                     'content="width=device-width"><title>暂时打不开</title><p>页面暂时打不开，几秒后会自动刷新。</p></html>')
 

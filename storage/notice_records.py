@@ -179,18 +179,30 @@ class PublicNotice:
     urgent: bool
     kind: str | None
     send_at: datetime
+    withdrawn: bool = False  # cancelled after part of it went: its readers are told so, and not shown the text
 
 
 def public(session: Session, number: str) -> PublicNotice | None:
     """The notice as broadcast, once it is going out (sending or done) and if it is not staff-only; None otherwise
-    or for no such number."""
+    or for no such number. A notice cancelled after some of it went out is `withdrawn`, without its text: those
+    who got it follow its link, and an operator who stopped it may have stopped it for what it said."""
     try:
         notice = find(session, number)
     except NotFound:
         return None
-    if notice.state not in (NoticeState.SENDING, NoticeState.DONE) or not notice_sending.is_public(notice):
+    if not notice_sending.is_public(notice):
+        return None
+    if notice.state == NoticeState.CANCELLED and _partly_sent(session, notice):
+        return PublicNotice(notice.number, "", notice.urgent, notice.kind, notice.send_at, withdrawn=True)
+    if notice.state not in (NoticeState.SENDING, NoticeState.DONE):
         return None
     return PublicNotice(notice.number, notice.text, notice.urgent, notice.kind, notice.send_at)
+
+
+def _partly_sent(session: Session, notice: Broadcast) -> bool:
+    went = select(BroadcastChunk.id).where(BroadcastChunk.broadcast_id == notice.id,
+                                           BroadcastChunk.status == ChunkStatus.DONE)
+    return session.scalar(went.limit(1)) is not None
 
 
 def latest(session: Session, limit: int = 50) -> list[Progress]:

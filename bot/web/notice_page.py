@@ -1,8 +1,9 @@
 """GET /n/<number>: a broadcast notice's full text, the page its template message links to.
 
 It shows only what was broadcast (the text, its kind and time), never who got it; a notice not sent yet (scheduled
-for later, or cancelled before it went) reads as not found, like a number that does not exist. Numbers are
-sequential, so the page must never show more than the notice itself.
+for later, or cancelled before it went) reads as not found, like a number that does not exist; one cancelled after
+part of it went says it was withdrawn. Numbers are sequential, so the page must never show more than the notice
+itself.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def notice(number: str) -> Response:
         shown = notice_records.public(session, number)
     if shown is None:
         body, status = notice_texts.PAGE_MISSING, 404
+    elif shown.withdrawn:
+        body, status = notice_texts.PAGE_WITHDRAWN.format(number=escape(shown.number)), 410
     else:
         body, status = notice_texts.PAGE.format(
             title=escape(notice_texts.page_title(shown.urgent, shown.kind)), number=escape(shown.number),

@@ -318,3 +318,26 @@ def test_two_workers_forgetting_at_once_leave_one_notice_to_one_and_its_tally_wh
     assert [schedule.forget_old_recipients(worker_runtime) for _ in range(3)] == [2, 1, 0]
     assert progress(worker_runtime, number) == replace(before, recipients_forgotten=True)
 
+
+
+def test_a_notice_cancelled_after_part_of_it_went_tells_its_readers_it_was_withdrawn(worker_runtime, fake_wechat,
+                                                                                    client, clock, monkeypatch):
+    monkeypatch.setattr(notice_planning, "BATCH", 2)  # four recipients in two chunks, one a day
+    runtime = with_template(worker_runtime)
+    number = send(runtime, Limits(template_id="tmpl-notice", templates_per_day=2), scope_path=BUILDING_3,
+                  urgent=True, kind="停水", text="3号楼明天上午停水，请提前储水")
+    work(runtime)  # today's two templates go; the rest wait for tomorrow's quota
+    assert len(fake_wechat.calls(TEMPLATE_SEND)) == 2
+    with runtime.database.transaction() as session:
+        notice_records.cancel(session, notice_records.find(session, number), clock())
+    # The two who got it follow its link: the page says it was withdrawn, and no longer repeats the text.
+    answer = client.get(f"/n/{number}")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 410 and "已撤回" in page and number in page and "储水" not in page
+
+
+def test_a_notice_cancelled_before_anything_went_stays_not_found(worker_runtime, client, clock):
+    number = send(worker_runtime, send_at=clock() + timedelta(hours=2))
+    with worker_runtime.database.transaction() as session:
+        notice_records.cancel(session, notice_records.find(session, number), clock())
+    assert client.get(f"/n/{number}").status_code == 404
