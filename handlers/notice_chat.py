@@ -184,6 +184,8 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
     shown = notice_records.public(conversation.session, arguments.words)
     if shown is None:
         return Reply(texts.UNKNOWN_NOTICE.format(number=normalize_notice_number(arguments.words) or arguments.words))
+    if shown.withdrawn:
+        return Reply(texts.WITHDRAWN.format(number=shown.number))
     return Reply(texts.shown(shown))
 
 

@@ -134,6 +134,7 @@ NOT_ALLOWED = "只有社区或街道的操作员（本社区或街道）和网�
 PROGRESS_NOT_ALLOWED = "通知进度只有社区或街道的操作员和网格长可以查看。"
 NOT_YOURS = "这个范围超出了您能发通知的范围（网格长：本网格；社区操作员：本社区）。"
 UNKNOWN_NOTICE = "没有找到通知 {number}。"
+WITHDRAWN = "通知 {number} 已撤回，请以社区之后发布的通知为准。"
 OPTED_OUT = "已退订一般通知。停水停电等紧急通知仍会发给您。想重新接收，回复“订阅通知”。"
 STAFF_CANNOT_OPT_OUT = "您是工作人员（或楼长），通知是工作安排，会照常发给您，不能退订。"
 ALREADY_OPTED_OUT = "您已退订一般通知。想重新接收，回复“订阅通知”。"
@@ -180,8 +181,7 @@ PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta nam
 PAGE_MISSING = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
                 'content="width=device-width"><title>没有这条通知</title><p>没有这条通知，或它还没有发出。</p></html>')
 PAGE_WITHDRAWN = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
-                  'content="width=device-width"><title>通知已撤回</title><p>编号 {number} 的通知已撤回，请以社区'
-                  '之后发布的通知为准。</p></html>')
+                  'content="width=device-width"><title>通知已撤回</title><p>{line}</p></html>')
 PAGE_UNAVAILABLE = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
                     'content="width=device-width"><title>暂时打不开</title><p>页面暂时打不开，几秒后会自动刷新。</p></html>')
 

@@ -28,7 +28,8 @@ def notice(number: str) -> Response:
     if shown is None:
         body, status = notice_texts.PAGE_MISSING, 404
     elif shown.withdrawn:
-        body, status = notice_texts.PAGE_WITHDRAWN.format(number=escape(shown.number)), 410
+        body, status = notice_texts.PAGE_WITHDRAWN.format(
+            line=escape(notice_texts.WITHDRAWN.format(number=shown.number))), 410
     else:
         body, status = notice_texts.PAGE.format(
             title=escape(notice_texts.page_title(shown.urgent, shown.kind)), number=escape(shown.number),

@@ -6,12 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from handlers import community_texts as lead_texts
 from handlers import notice_texts, staff_texts
 from storage import notice_planning, notice_records
-from storage.models import Broadcast, NoticeState, Resident, Staff, StaffRole
+from storage.models import Broadcast, BroadcastChunk, ChunkStatus, NoticeState, Resident, Staff, StaffRole
 from storage.notice_planning import Limits, Request
 from tests.support.personas import BUILDING_LEAD, OPERATOR, RESIDENT, WANG, ZHANG
 
@@ -176,6 +176,17 @@ def test_a_staff_only_or_unknown_notice_number_reads_as_not_found(wechat, seeded
     number = sent_notice(seeded, clock, audience="staff")
     assert wechat.send(RESIDENT, number) == notice_texts.UNKNOWN_NOTICE.format(number=number)
     assert wechat.send(RESIDENT, "n2612069999") == notice_texts.UNKNOWN_NOTICE.format(number="N2612069999")
+
+
+def test_a_resident_asking_about_a_notice_withdrawn_after_part_of_it_went_is_told_so(wechat, seeded, clock):
+    number = sent_notice(seeded, clock)
+    with seeded.transaction() as session:  # one chunk went out, then an operator cancelled the rest
+        notice = notice_records.find(session, number)
+        session.execute(update(BroadcastChunk).where(BroadcastChunk.broadcast_id == notice.id)
+                        .values(status=ChunkStatus.DONE))
+        notice.state = NoticeState.CANCELLED
+    answer = wechat.send(RESIDENT, number)
+    assert answer == notice_texts.WITHDRAWN.format(number=number) and "停水" not in answer
 
 
 def test_a_resident_opts_out_of_ordinary_notices_and_back_in(wechat, seeded):
