@@ -34,6 +34,8 @@ def refusal(refused: DomainError, ticket: str, hidden: Callable[[], bool] = lamb
     if isinstance(refused, IllegalTransition):
         status = texts.STATUS_NAMES.get(refused.status, refused.status)
         return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES["reassign"])
+    if isinstance(refused, reassigning.AlreadyThere):
+        return texts.REASSIGN_ALREADY_THERE[refused.member].format(ticket=ticket, to=refused.to)
     if isinstance(refused, reassigning.AmbiguousMember):
         return texts.reassign_which(refused.name, refused.candidates)
     if isinstance(refused, reassigning.UnknownTarget):

@@ -642,6 +642,9 @@ REASSIGN_REFUSED = {
 }
 
 
+REASSIGN_ALREADY_THERE = {False: "诉求 {ticket} 已经在{to}，不用改派。", True: "诉求 {ticket} 已经由{to}负责，不用改派。"}
+
+
 def reassign_which(name: str, candidates: list[str]) -> str:
     """Several members have the name: list them, and say how to pick by grid."""
     listed = "\n".join(f"· {candidate}" for candidate in candidates)

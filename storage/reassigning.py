@@ -44,6 +44,15 @@ class AmbiguousMember(DomainError):
         self.name, self.candidates = name, candidates
 
 
+class AlreadyThere(DomainError):
+    """The appeal already waits for, or is held by, the grid or member named: moving it would only send its card
+    again and restart its response clock."""
+
+    def __init__(self, to: str, member: bool) -> None:
+        super().__init__(f"already with {to!r}")
+        self.to, self.member = to, member
+
+
 @dataclass(frozen=True)
 class Reassigned:
     appeal: Appeal
@@ -63,7 +72,17 @@ def reassign(session: Session, by: Manager | None, ticket: str, target: str, now
         raise NotAllowed("complained_about")  # a complaint never goes to the person it is about
     if by is not None and not _oversees(session, by, grid.id):
         raise NotAllowed("target_out_of_scope")
+    if _already_there(appeal, grid, member):
+        raise AlreadyThere(_member_label(session, member) if member is not None else org.grid_label(session, grid.id),
+                           member is not None)
     return hand_over(session, by, appeal, grid, member, now)
+
+
+def _already_there(appeal: Appeal, grid: Grid, member: Staff | None) -> bool:
+    """Waiting for that grid's team, or that member's to claim or already claimed (a returned or paused appeal is
+    never "there": sending it back to its grid is how it starts again)."""
+    return (appeal.status in (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED) and appeal.grid_id == grid.id
+            and appeal.assignee_staff_id == (member.id if member is not None else None))
 
 
 def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, member: Staff | None,

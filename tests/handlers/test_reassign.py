@@ -45,6 +45,18 @@ def test_only_operators_and_the_grid_leader_reassign_and_only_within_their_scope
     assert appeal(seeded, ticket).grid_id is not None and notices(seeded, "staff_reassigned") == []
 
 
+def test_reassigning_to_where_the_appeal_already_is_changes_nothing_and_sends_no_second_card(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    due = appeal(seeded, ticket).response_due_at
+    clock.advance(hours=3)  # the grid has not claimed it yet: moving it "again" must not restart its clock
+    cards = notices(seeded, "staff_new_appeal", ticket)
+    assert wechat.send(WANG, f"改派 {ticket} 第一网格") == f"诉求 {ticket} 已经在幸福里社区·第一网格，不用改派。"
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert wechat.send(WANG, f"改派 {ticket} 张伟") == f"诉求 {ticket} 已经由张伟（幸福里社区·第一网格）负责，不用改派。"
+    assert notices(seeded, "staff_new_appeal", ticket) == cards and appeal(seeded, ticket).response_due_at == due
+    assert notices(seeded, "resident_transferred", ticket) == []
+
+
 def test_an_unknown_target_lists_the_grids_and_members_that_may_be_meant(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     reply = wechat.send(OPERATOR, f"改派 {ticket} 王小明")

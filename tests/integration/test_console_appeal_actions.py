@@ -191,6 +191,7 @@ def test_merging_a_duplicate_then_splitting_it_again(app, runtime):
     ("reclassify", {"category": "不存在的类别"}, "没有“不存在的类别”这个类别"),
     ("reassign", {"target": ""}, "请写明改派给"),
     ("reassign", {"target": "火星网格"}, "没有找到网格或网格员"),
+    ("reassign", {"target": f"{XINGFULI}·{SECOND}"}, f"这条诉求已经在{XINGFULI}·{SECOND}，不用改派。"),
     ("reject", {"reason": "  "}, "请写明不受理的原因"),
     ("merge", {"into": "G-XFL"}, "不能把诉求 G-XFL 并入它自己"),
     ("merge", {"into": "g-hp "}, "诉求 G-XFL 和 G-HP 不属于同一网格"),  # the ticket as written everywhere, not as typed

@@ -210,6 +210,8 @@ def _refusal(refused: DomainError, ticket: str, target: str) -> str:
         return staff_texts.MERGE_REFUSED[refused.reason].format(ticket=ticket, target=target)
     if isinstance(refused, NotAllowed):
         return texts.ACTION_NOT_ALLOWED.get(refused.reason, texts.ACTION_REFUSED)
+    if isinstance(refused, reassigning.AlreadyThere):
+        return texts.ACTION_ALREADY_THERE[refused.member].format(to=refused.to)
     if isinstance(refused, reassigning.UnknownTarget):
         return texts.ACTION_UNKNOWN_TARGET.format(name=refused.name, grids="、".join(refused.grids[:8]))
     if isinstance(refused, reassigning.AmbiguousMember | UnclearPlace):

@@ -142,6 +142,7 @@ ACTION_NOT_ALLOWED = {
     "not_your_task": "这条诉求不在您管辖的网格内。",
 }
 ACTION_UNKNOWN_CATEGORY = "没有“{name}”这个类别，请从列表中选择。"
+ACTION_ALREADY_THERE = {False: "这条诉求已经在{to}，不用改派。", True: "这条诉求已经由{to}负责，不用改派。"}
 ACTION_TARGET_MISSING = "请写明改派给哪个网格或哪位网格员。"
 ACTION_REASON_MISSING = "请写明不受理的原因（会告知居民）。"
 ACTION_REASON_MISSING_PAUSE = "请写明挂起的原因（会告知居民）。"
