@@ -22,9 +22,10 @@ from bot.cli import (
 )
 from bot.cli.faq import faq
 from bot.cli.nlp import nlp
+from bot.cli.usage import ChineseGroup
 
 
-@click.group()
+@click.group(cls=ChineseGroup)
 def main() -> None:
     """网格诉求助手 gridbot: a WeChat official-account assistant for community grid governance."""
     from bot.cli.support import configured

@@ -260,7 +260,7 @@ def test_an_org_import_cut_off_between_batches_is_completed_by_running_it_again(
 
     monkeypatch.setattr(org_import, "_ensure_unit", crash_in_the_second_batch)
     cut_off = CliRunner().invoke(main, ["import", "org", str(path)], env={"GRIDBOT_DATABASE_URL": database_url})
-    assert cut_off.exit_code != 0 and "Aborted" in cut_off.output, cut_off.output
+    assert cut_off.exit_code != 0 and "已取消" in cut_off.output, cut_off.output
     assert count_units(database) == 200  # the first batch was committed, the second rolled back
     monkeypatch.setattr(org_import, "_ensure_unit", real_ensure_unit)
 

@@ -63,7 +63,7 @@ def test_rows_without_text_or_label_are_all_named_by_excel_row_and_nothing_is_tr
     result = gridbot("nlp", "train", "--data", str(data), "--model", str(tmp_path / "m"))
 
     assert result.exit_code == 1
-    assert [line.removeprefix("Error: ") for line in result.output.splitlines()] == [
+    assert [line.removeprefix("错误：") for line in result.output.splitlines()] == [
         f"{data} 第 5 行：“内容”是空的",
         f"{data} 第 24 行：“类别”是空的",
         f"{data} 第 30 行：“内容”是空的",
