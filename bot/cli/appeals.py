@@ -251,6 +251,9 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
     weights = configured(Settings.rates_from_env)["rate_weights"]
     year, month_number = month.split("-")
     period = Period.month(int(year), int(month_number))
+    now = (clock or now_utc)()
+    if period.start > now:
+        fail(texts.MONTH_NOT_YET.format(month=month, today=f"{now.astimezone(LOCAL_ZONE):%Y-%m-%d}"))
     try:
         with operator_transaction() as session:
             made = monthly_report(session, period, (clock or now_utc)(), _scope(session, scope_path),

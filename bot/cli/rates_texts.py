@@ -18,6 +18,7 @@ BOTH_DATES = "--from 和 --to 要一起给出（都不给就是本月）。"
 BAD_DATE = "日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{text}”。"
 NO_SUCH_DAY = "日历上没有 {text} 这一天，请核对日期。"
 BACKWARDS = "--to（{last}）不能早于 --from（{first}）。"
+NOT_YET = "--from（{first}）还没到（今天是 {today}），这段时间还没有诉求可算。"
 DATABASE_FAILED = "读取数据库失败（{reason}），请稍后再试。"
 
 HEADING = ("{first} 至 {last}（北京时间）提交的诉求，按{unit}，办结和评价截至 {as_of}；"
@@ -85,4 +86,7 @@ def period_of(first: str | None, last: str | None, now: datetime) -> Period | st
         days.append(day)
     if days[1] < days[0]:
         return BACKWARDS.format(first=first, last=last)
-    return Period.days(days[0], days[1])
+    period = Period.days(days[0], days[1])
+    if period.start > now:
+        return NOT_YET.format(first=days[0].isoformat(), today=f"{now.astimezone(LOCAL_ZONE):%Y-%m-%d}")
+    return period

@@ -10,6 +10,7 @@ from bot.cli.gridbot import main
 from storage.monthly_report import report
 from storage.queries import Scope
 from storage.rates import Counts, Period
+from storage.tickets import LOCAL_ZONE
 from tests.support.personas import LI, WANG, ZHANG
 from tests.support.worker import LIFT, file_and_dispatch
 
@@ -114,6 +115,10 @@ def test_a_bad_month_or_file_is_refused_in_one_line(november, clock, database_ur
     bad = CliRunner().invoke(main, ["report", "--month", "2026-13", "--xlsx", str(tmp_path / "a.xlsx")], obj=clock,
                              env=env)
     assert bad.exit_code == 1 and "月份请写成 YYYY-MM" in bad.output
+    ahead = CliRunner().invoke(main, ["report", "--month", "2027-06", "--xlsx", str(tmp_path / "a.xlsx")], obj=clock,
+                               env=env)
+    assert ahead.exit_code == 1 and f"2027-06 还没到（今天是 {clock().astimezone(LOCAL_ZONE):%Y-%m-%d}）" in ahead.output
+    assert not (tmp_path / "a.xlsx").exists()
     csv = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(tmp_path / "a.csv")], obj=clock,
                              env=env)
     assert csv.exit_code == 1 and "以 .xlsx 结尾" in csv.output
