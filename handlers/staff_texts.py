@@ -32,6 +32,7 @@ from storage.notices import (
     StaffRejected,
     StaffReminder,
     StaffReopened,
+    StaffResolvedByOther,
     StaffReturned,
     StaffTaken,
     StaffVolunteerClaimed,
@@ -211,6 +212,10 @@ def _reassigned(n: StaffReassigned) -> str:
     return f"【已改派】{n.ticket} 已由{n.by}改派给 {n.to}，您无需再处理。"
 
 
+def _resolved_by_other(n: StaffResolvedByOther) -> str:
+    return f"【已办结】{n.ticket} 已由{n.by}办结：{n.note.rstrip('。.')}。您无需再处理。"
+
+
 def _cancelled(n: StaffCancelled) -> str:
     return f"【居民已撤销】{n.ticket} 居民已撤销这件诉求，您无需再处理。"
 
@@ -379,6 +384,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffEscalated: _escalated,
     StaffReturned: _returned,
     StaffReassigned: _reassigned,
+    StaffResolvedByOther: _resolved_by_other,
     StaffCancelled: _cancelled,
     StaffRejected: _rejected,
     StaffReopened: _reopened,
@@ -425,6 +431,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffEscalated: lambda n: _overdue_fields(n, (_overdue(n), _level(n)), "请尽快处理。", _escalated_ask),
     StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), "请重新分派。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
+    StaffResolvedByOther: lambda n: ((n.ticket, f"已由{n.by}办结", n.note), "您无需再处理。"),
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
     StaffRejected: lambda n: ((n.ticket, f"已由{n.by}不受理", f"原因：{n.reason}"), "您无需再处理。"),
     StaffReopened: lambda n: ((n.ticket, "居民不满意，重新办理", _reopened_ask(n)), "诉求已重新打开。"),
@@ -960,6 +967,7 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffReminder: "办理提醒（时限将到）",
     StaffEscalated: "督办（超时未接单、未办结）",
     StaffReassigned: "任务已改派",
+    StaffResolvedByOther: "任务已由网格长或操作员办结",
     StaffCancelled: "居民已撤销诉求",
     StaffRejected: "诉求不受理",
     StaffReturned: "诉求被退回，请重新分派",

@@ -307,6 +307,16 @@ class StaffRejected(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffResolvedByOther(StaffNotice):
+    """The appeal the member had claimed was closed (办结) by their grid leader or an operator, with what was done."""
+
+    name: ClassVar[str] = "staff_resolved_by_other"
+    ticket: str
+    by: str
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffReturned(StaffNotice):
     name: ClassVar[str] = "staff_returned"
     ticket: str

@@ -34,6 +34,7 @@ from storage.notices import (
     ResidentResolved,
     ResidentResumed,
     ResidentTransferred,
+    StaffResolvedByOther,
     StaffReturned,
     StaffTaken,
 )
@@ -95,6 +96,10 @@ def resolve(session: Session, member: Staff, ticket: str, note: str, now: dateti
     _record(session, appeal, now, Action.RESOLVED, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, member, note)
     points_grants.resolved(session, appeal, member, now)
     tell_resident_and_followers(session, appeal, ResidentResolved(ticket=appeal.ticket, note=note), now)
+    holder = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id not in (None, member.id) else None
+    if holder is not None and holder.openid:  # the one who claimed it may be on the way there
+        tell(session, holder.openid, StaffResolvedByOther(ticket=appeal.ticket, by=member.name, note=note), now,
+             appeal=appeal)
     if appeal.resident_id is not None:  # a staff report (上报) has nobody to rate it
         # The resident's next 1/2/3 within three days answers the rating question (storage/rating.py).
         resident = session.get_one(Resident, appeal.resident_id)

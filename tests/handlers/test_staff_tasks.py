@@ -106,6 +106,19 @@ def test_only_the_assignee_or_the_grid_leader_may_work_the_task(wechat, seeded, 
     assert "已记录" in wechat.send(WANG, f"进展 {ticket} 网格长已督办")
 
 
+def test_a_grid_leader_closing_a_members_task_tells_the_member_who_need_not_go(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "已办结" in wechat.send(WANG, f"办结 {ticket} 物业已修好，我已到现场核实")
+    assert notices(seeded, "staff_resolved_by_other", ticket) == [ZHANG]
+    assert worded(seeded, "staff_resolved_by_other", ZHANG) == [
+        f"【已办结】{ticket} 已由王强办结：物业已修好，我已到现场核实。您无需再处理。"]
+    other = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
+    wechat.send(ZHANG, f"接单 {other}")
+    wechat.send(ZHANG, f"办结 {other} 已换灯泡")  # their own: nobody else to tell
+    assert notices(seeded, "staff_resolved_by_other", other) == []
+
+
 def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     due = appeal(seeded, ticket).resolve_due_at
