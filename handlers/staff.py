@@ -77,7 +77,8 @@ def transfer(conversation: Conversation, arguments: Arguments) -> Reply:
     ticket, department = arguments.ticket, arguments.words
     return _act(conversation, ticket, "transfer",
                 lambda s, m: tasks.transfer(s, m, ticket, department, conversation.now),
-                texts.TRANSFERRED.format(ticket=ticket, department=department), department=department)
+                lambda appeal: texts.TRANSFERRED.format(ticket=ticket, department=appeal.department),
+                department=department)
 
 
 def give_back(conversation: Conversation, arguments: Arguments) -> Reply:

@@ -614,6 +614,7 @@ NOT_ALLOWED = {
     "not_your_task": "诉求 {ticket} 不是您负责的任务（只有接单人或本网格网格长可以操作）。",
     "complaint_handlers_only": "诉求 {ticket} 是对工作人员的投诉，由网格长和社区操作员接单处理。",
     "unknown_department": "没有找到部门“{department}”。可转办的部门：{departments}",
+    "ambiguous_department": "“{department}”对应不止一个部门，请写全称：{departments}",
 }
 # Also the answer for an appeal the staff member may not read: a guessed ticket tells nothing.
 TASK_NOT_FOUND = "没有找到编号为 {ticket} 的诉求，请核对编号。"

@@ -7,6 +7,7 @@ writes the audit event and the outbox rows for the people who must hear of it, i
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Sequence
 
@@ -143,6 +144,7 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
     """转办: hand the task to a department or the property company, whose staff claim it like a grid's (a console
     operator of the appeal's scope may, while it waits for a claim or is being worked on)."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
+    department = _department_named(session, department)
     receivers = dispatch.department_staff(session, department)
     if not receivers:
         raise NotAllowed("unknown_department")
@@ -182,6 +184,19 @@ def assignee_name(session: Session, appeal: Appeal) -> str | None:
     if appeal.assignee_staff_id is None:
         return None
     return session.get_one(Staff, appeal.assignee_staff_id).name
+
+
+def _department_named(session: Session, typed: str) -> str:
+    """The department `typed` names: its full name, or a part of one name only (物业 when a single property company
+    is bound, as people say it); NotAllowed("ambiguous_department") when the part is in several names."""
+    wanted = "".join(unicodedata.normalize("NFKC", typed).split())
+    known = departments(session)
+    if wanted in known:
+        return wanted
+    holding = [name for name in known if wanted and wanted in name]
+    if len(holding) > 1:
+        raise NotAllowed("ambiguous_department")
+    return holding[0] if holding else wanted
 
 
 def departments(session: Session) -> list[str]:

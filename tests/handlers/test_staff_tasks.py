@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.worker import schedule
-from handlers import notifications
+from handlers import notifications, staff_texts
 from storage import dispatch, tasks
 from storage.errors import IllegalTransition
 from storage.models import AppealStatus, OutboxMessage, Staff, StaffRole
@@ -152,6 +152,21 @@ def test_a_transfer_to_an_unknown_department_lists_the_known_ones(wechat, seeded
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
     assert "可转办的部门：阳光物业" in wechat.send(ZHANG, f"转办 {ticket} 不存在的局")
+
+
+def test_a_transfer_names_a_department_by_a_part_of_its_name_when_only_one_has_it(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        for openid, department in (("prop_1", "阳光物业服务有限公司"), ("prop_2", "锦绣物业"), ("dept_1", "城管执法中队")):
+            session.add(Staff(openid=openid, name="经办人", role=StaffRole.PROPERTY, department=department,
+                              active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert wechat.send(ZHANG, f"转办 {ticket} 物业") == staff_texts.NOT_ALLOWED["ambiguous_department"].format(
+        department="物业", departments="、".join(sorted(("阳光物业服务有限公司", "锦绣物业", "城管执法中队"))))
+    assert appeal(seeded, ticket).department is None
+    assert "已转办给 阳光物业服务有限公司" in wechat.send(ZHANG, f"转办 {ticket} 阳光物业")
+    assert appeal(seeded, ticket).department == "阳光物业服务有限公司"
+    assert notices(seeded, "staff_new_appeal", ticket)[-1] == "prop_1"
 
 
 def test_returning_a_task_sends_it_to_the_community_operators(wechat, seeded, clock):
