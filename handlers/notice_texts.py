@@ -151,6 +151,8 @@ REFUSALS = {
     "past_time": "发送时间已经过去了，请填写以后的时间。",
     "no_recipients": "这个范围没有可以发送的人（{skipped}）。",
     "over_quota": "微信接口配额不够：{days} 天内发不完，请缩小范围。",
+    "repeat": "同样范围、同样内容的通知 {number} 已在 {at:%H:%M} 发出或排入发送，两小时内不重复发送。"
+              "要更正内容请先撤回那条再发。",
 }
 UNKNOWN_PLACE = "范围里的“{name}”没有找到。可选：{candidates}"
 AMBIGUOUS_PLACE = "范围里的“{name}”不止一个，请写全：{candidates}"

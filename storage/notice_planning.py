@@ -63,6 +63,7 @@ TEXT_BYTES = 2048 - 128
 SPREAD_DAYS = 7
 # A send time this far in the past is a typo, not "now".
 PAST_GRACE = timedelta(minutes=1)
+REPEAT_WINDOW = timedelta(hours=2)  # the same text to the same place within this is a second operator's repeat
 
 
 class SkipReason:
@@ -181,6 +182,7 @@ def plan(session: Session, request: Request, limits: Limits, now: datetime) -> P
     scope = notice_scope.resolve(session, request.scope_path)
     if request.author is not None and not notice_scope.may_broadcast(session, request.author, scope):
         raise NotAllowed("broadcast_scope")
+    _refuse_a_repeat(session, scope, request, text, now)
     people = _channels(session, _audience(session, scope, request, now), request, limits, send_at)
     reaching = [person for person in people if person.channel is not None]
     if not reaching:
@@ -189,6 +191,19 @@ def plan(session: Session, request: Request, limits: Limits, now: datetime) -> P
     return Plan(scope, request, send_at, tuple(people), tuple(chunks), limits.account_type,
                 dict(Counter(person.channel for person in reaching if person.channel is not None)),
                 dict(Counter(person.reason for person in people if person.channel is None and person.reason)))
+
+
+def _refuse_a_repeat(session: Session, scope: NoticeScope, request: Request, text: str, now: datetime) -> None:
+    """Two operators told to send the same notice both send it: residents would read it twice and lose a second
+    of their four mass sends a month. The same text to the same place within REPEAT_WINDOW is refused, naming the
+    first (a cancelled one does not count: sending it again is how it is corrected)."""
+    earlier = session.scalars(
+        select(Broadcast).where(Broadcast.scope_path == scope.label, Broadcast.audience == request.audience,
+                                Broadcast.text == text, Broadcast.state != NoticeState.CANCELLED,
+                                Broadcast.created_at > now - REPEAT_WINDOW)
+        .order_by(Broadcast.id.desc()).limit(1)).first()
+    if earlier is not None:
+        raise NoticeRefused("repeat", number=earlier.number, at=earlier.created_at.astimezone(LOCAL_ZONE))
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ def grant_to(database, clock, openid: str, amount_rule: str, how_many: int) -> N
     with database.transaction() as session:
         person = session.scalars(select(Staff.id).where(Staff.openid == openid)).one()
         for number in range(how_many):
-            request = Request("幸福里社区/第一网格", f"第{number}条通知", audience="all", urgent=True, kind="停水")
+            request = Request("幸福里社区/第一网格", f"给{openid}的第{number}条通知", audience="all", urgent=True, kind="停水")
             notice = notice_planning.store(session, notice_planning.plan(session, request, Limits(template_id="t"),
                                                                          clock()), clock())
             points.grant(session, person, amount_rule, Source(broadcast_id=notice.id), clock())

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from handlers import notice_texts
 from storage import notice_planning, notice_records
 from storage.errors import NotAllowed
 from storage.models import (
@@ -143,8 +144,8 @@ def test_a_mass_send_of_one_goes_by_template_or_is_skipped(seeded, clock) -> Non
 
 
 def test_four_mass_sends_a_month_then_the_resident_is_skipped_until_next_month(seeded, clock) -> None:
-    for _ in range(4):
-        send(seeded, clock, scope_path=BUILDING_3)
+    for number in range(4):
+        send(seeded, clock, scope_path=BUILDING_3, text=f"第{number + 1}次消防演练")
     with seeded.transaction() as session:
         assert notice_planning.monthly_count(session, RESIDENT, clock()) == 4
     with pytest.raises(NoticeRefused) as nobody:
@@ -201,6 +202,22 @@ def test_bad_requests_are_refused_and_nothing_is_stored(seeded, clock, asked, re
     assert refused.value.reason == reason
     with seeded.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Broadcast)) == 0
+
+
+def test_the_same_notice_to_the_same_place_again_within_two_hours_is_refused_naming_the_first(seeded, clock) -> None:
+    first = send(seeded, clock, scope_path=BUILDING_3)
+    clock.advance(minutes=20)  # a second operator, told the same
+    with pytest.raises(NoticeRefused) as repeat:
+        send(seeded, clock, scope_path="幸福里社区 / 第一网格 / 阳光花园 / 3号楼", text=" 本周六上午社区消防安全演练")
+    assert (repeat.value.reason, repeat.value.detail["number"]) == ("repeat", first)
+    assert f"{first} 已在 10:00 发出" in notice_texts.refusal(repeat.value)
+    send(seeded, clock, scope_path=FIRST_GRID)  # another place, or other words, go
+    send(seeded, clock, scope_path=BUILDING_3, text="本周六上午社区消防安全演练，请带好孩子")
+    with seeded.transaction() as session:
+        notice_records.cancel(session, notice_records.find(session, first), clock())
+    send(seeded, clock, scope_path=BUILDING_3)  # cancelled: sending it again is how it is corrected
+    clock.advance(hours=2)
+    send(seeded, clock, scope_path=FIRST_GRID)
 
 
 def test_an_unknown_scope_names_the_part_that_is_not_found(seeded, clock) -> None:
