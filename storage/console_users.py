@@ -42,7 +42,7 @@ class InvalidAccount(DomainError):
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
-        self.reason = reason  # bad_username | taken | bad_role | needs_scope | no_scope | bad_name
+        self.reason = reason  # bad_username | taken | bad_role | needs_scope | no_scope | bad_name | name_taken
         self.detail = detail
 
 
@@ -102,6 +102,9 @@ def add_user(session: Session, username: str, role_word: str, scope_name: str | 
     check_password(password, name)
     if session.scalars(select(ConsoleUser.id).where(ConsoleUser.username == name)).first() is not None:
         raise InvalidAccount("taken", name)
+    # Actions carry the display name (控制台 孙丽 改派…): two accounts of one name could not be told apart there.
+    if session.scalars(select(ConsoleUser.id).where(ConsoleUser.display_name == shown)).first() is not None:
+        raise InvalidAccount("name_taken", shown)
     user = ConsoleUser(username=name, display_name=shown, role=role, street_id=street_id, community_id=community_id,
                        password_hash=generate_password_hash(password, method=PASSWORD_METHOD), active=True,
                        created_at=now, password_changed_at=now)

@@ -80,6 +80,15 @@ def test_a_username_is_taken_once_and_must_be_plain(gridbot):
     assert "不可用" in refused(gridbot("user", "add", "孙 丽", "--role", "管理员", input=f"{PASSWORD}\n"))
 
 
+@pytest.mark.scrypt
+def test_a_display_name_another_account_carries_is_refused_so_that_audit_lines_tell_them_apart(gridbot, seeded):
+    ok(gridbot("user", "add", "sunli", "--role", "管理员", "--name", "孙丽", input=f"{PASSWORD}\n"))
+    said = refused(gridbot("user", "add", "sunli2", "--role", "管理员", "--name", "孙丽 ", input=f"{PASSWORD}\n"))
+    assert said == "显示名“孙丽”已经有账号在用，操作记录会分不清是谁：请加上部门或编号区分，如“孙丽（民政）”。"
+    assert account(seeded, "sunli2") is None
+    ok(gridbot("user", "add", "sunli2", "--role", "管理员", "--name", "孙丽（民政）", input=f"{PASSWORD}\n"))
+
+
 def test_a_community_name_two_streets_share_is_asked_for_with_its_street(gridbot, seeded, clock):
     with seeded.transaction() as session:
         seeding.seed_street(session, seeding.StreetPlan("平安街道", {"幸福里社区": {"第一网格": ("x", {})}}), clock())

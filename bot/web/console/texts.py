@@ -488,6 +488,7 @@ USER_WEAK_PASSWORD = {
 USER_INVALID = {
     "bad_username": "用户名“{detail}”不可用：3–32 个字符，只用小写字母、数字和 . _ -，以字母或数字开头。",
     "taken": "用户名“{detail}”已经有人用了。",
+    "name_taken": "显示名“{detail}”已经有账号在用，操作记录会分不清是谁：请加上部门或编号区分，如“{detail}（民政）”。",
     "bad_role": "角色只能是 管理员、街道 或 社区。",
     "needs_scope": "街道和社区账号要填写管辖的街道或社区，例如 幸福里社区。",
     "no_scope": "管理员账号管辖全部，不用填写管辖范围（收到：“{detail}”）。",
