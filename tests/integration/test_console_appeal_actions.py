@@ -121,9 +121,15 @@ def test_an_action_needs_a_login(app, runtime):
     assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
 
 
-def test_a_merge_into_an_appeal_outside_the_scope_is_not_found(app, runtime):
-    response = post(logged_in(app, "xingfuli"), "G-XFL", "merge", {"into": "G-HP"})
-    assert response.status_code == 404
+def test_a_merge_into_an_appeal_outside_the_scope_reads_like_one_that_does_not_exist(app, runtime):
+    person = logged_in(app, "xingfuli")
+    outside = post(person, "G-XFL", "merge", {"into": "G-HP"})
+    missing = post(person, "G-XFL", "merge", {"into": "G-NOPE"})
+    # The operator stays on the appeal's page with one line, as for any other refusal; a typo loses nothing.
+    assert outside.status_code == missing.status_code == 409
+    said = [page.get_data(as_text=True) for page in (outside, missing)]
+    assert "没有找到诉求 G-HP，请核对编号。" in said[0] and "没有找到诉求 G-NOPE，请核对编号。" in said[1]
+    assert 'id="action-merge"' in said[1]
     assert appeal(runtime.database, "G-XFL").status == AppealStatus.DISPATCHED
 
 

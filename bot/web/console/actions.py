@@ -96,7 +96,8 @@ def merge(ticket: str) -> Response | tuple[str, int]:
     sensitive = runtime().understanding.taxonomy.sensitive
 
     def act(db: Session, user: ConsoleUser, appeal: Appeal) -> object:
-        in_scope_or_404(console_users.appeal_within(db, g.operator.scope, into))
+        if console_users.appeal_within(db, g.operator.scope, into) is None:  # elsewhere is as absent as missing
+            raise NotFound(into)
         return joins.merge(db, user, appeal.ticket, into, sensitive, runtime().clock())
     return _act(ticket, "merge", act)
 
@@ -217,5 +218,5 @@ def _refusal(refused: DomainError, ticket: str, target: str) -> str:
     if isinstance(refused, reassigning.AmbiguousMember | UnclearPlace):
         return texts.ACTION_AMBIGUOUS_TARGET.format(name=refused.name, candidates="、".join(refused.candidates[:8]))
     if isinstance(refused, NotFound):
-        return texts.ACTION_TARGET_NOT_FOUND
+        return texts.ACTION_TARGET_NOT_FOUND.format(target=target)
     return texts.ACTION_REFUSED

@@ -154,7 +154,7 @@ ACTION_TEXT_TOO_LONG = "最多 {limit} 字，您写了 {count} 字，没有保�
 ACTION_INTO_MISSING = "请写明并入哪条诉求的编号。"
 ACTION_UNKNOWN_TARGET = "没有找到网格或网格员“{name}”。可选网格：{grids}"
 ACTION_AMBIGUOUS_TARGET = "“{name}”不止一个，请写完整：{candidates}"
-ACTION_TARGET_NOT_FOUND = "没有找到这条诉求，请核对编号。"
+ACTION_TARGET_NOT_FOUND = "没有找到诉求 {target}，请核对编号。"
 
 # --- management: the organisation, its posters, staff and invite codes (manage_org.py, manage_staff.py) ------
 NAV_MANAGE = "组织与人员"
