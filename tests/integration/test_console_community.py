@@ -262,7 +262,11 @@ def test_cancel_tells_the_volunteer_who_took_it_and_a_second_click_is_refused(ap
     code = posted["幸福里"]
     assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {code}")
     person = logged_in(app, "xingfuli")
-    assert "周敏" in person.get("/console/community").get_data(as_text=True).split(f'id="wish-{code}"', 1)[1]
+    row = person.get("/console/community").get_data(as_text=True).split(f'id="wish-{code}"', 1)[1].split("</tr>")[0]
+    assert "周敏" in row
+    # Two taps: 取消 opens the question, the button in it cancels (a mis-tap on a phone must not tell the volunteer).
+    assert row.index('<details class="confirm-first"><summary>取消</summary>') < row.index(
+        f'<button type="submit">确定取消 {code}（已领取的志愿者会收到通知）</button>')
 
     page = person.client.post(f"/console/community/wishes/{code}/cancel", data={"csrf_token": token(person)},
                               follow_redirects=True).get_data(as_text=True)

@@ -219,6 +219,8 @@ INVITES_HEADING = "待使用的邀请码"
 INVITES_COLUMNS = ("编号", "角色", "工作范围", "姓名", "手机", "有效期至", "")
 INVITES_NONE = "没有待使用的邀请码。"
 INVITE_REVOKE = "撤销"
+# The second tap (a <details> opens it): a mis-tap on a phone's list must not void a code someone is about to use.
+INVITE_REVOKE_CONFIRM = "确定撤销邀请 [{id}]（验证码随即作废）"
 INVITE_REVOKED = "已撤销邀请 [{id}]：这个验证码不能再用于认证。"
 INVITE_NOT_REVOCABLE = {"used": "邀请 [{id}] 已经使用过，不能撤销；如需停用此人，请在人员列表中停用。",
                         "expired": "邀请 [{id}] 已过期，无需撤销。", "revoked": "邀请 [{id}] 已经撤销过了。"}
@@ -581,6 +583,7 @@ WISHES_NONE = "范围内没有进行中的微心愿。"
 WISH_STATUS_NAMES = {"open": "待领取", "claimed": "已领取", "done": "已完成待确认", "confirmed": "已确认完成",
                      "cancelled": "已取消"}
 WISH_CANCEL = "取消"
+WISH_CANCEL_CONFIRM = "确定取消 {code}（已领取的志愿者会收到通知）"  # the second tap, as INVITE_REVOKE_CONFIRM
 WISH_NEW_HEADING = "发布微心愿"
 WISH_FIELDS = {"place": "地点", "path": "或写地点（社区/网格/小区/楼栋）", "text": "需要帮什么忙"}
 WISH_CHOOSE = "请选择"
