@@ -57,6 +57,7 @@ class MadeInvite:
     department: str | None
     expires_at: datetime
     phone_bound: bool
+    phone: str | None = None  # as stored (normalised): the operator checks it before forwarding the code
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def create_invite(session: Session, scope: Scope, wanted: InviteRequest, departm
     assert row is not None, "the invite was just added"
     return MadeInvite(row.id, code, staff_places.place_label(session, place.grid_id, place.community_id,
                                                              place.building_id),
-                      place.department, row.expires_at, row.phone_bound)
+                      place.department, row.expires_at, row.phone_bound, row.phone)
 
 
 def _named(listed: list[tuple[int, str]], wanted: int | None) -> str | None:

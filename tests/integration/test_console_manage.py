@@ -386,6 +386,8 @@ def test_each_role_invites_into_its_own_grids_only(app, store, username):
 
     page = made.get_data(as_text=True)
     assert made.status_code == 200 and "验证码：" in page and "幸福里社区·第二网格" in page and "认证 " in page
+    # Whom it is for, with the phone to check before forwarding the code (masked, as on the list).
+    assert "，新同事（手机 139****1111）" in page and "13900001111" not in page
     assert (other.status_code == 200) == (HEPING in COMMUNITIES[username])
     if HEPING not in COMMUNITIES[username]:
         assert "不在您的管辖范围内" in other.get_data(as_text=True)

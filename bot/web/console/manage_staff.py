@@ -80,10 +80,12 @@ def staff_invite() -> str | tuple[str, int]:
     follow = texts.INVITE_FOLLOW_NAMED.format(account=settings.account_name) if settings.account_name \
         else texts.INVITE_FOLLOW_UNNAMED
     role_title = ROLE_TITLES.get(role, role)
+    person = (texts.INVITE_PERSON.format(name=name) if name else "") + (
+        texts.INVITE_PHONE.format(phone=masked_phone(made.phone)) if made.phone else "")
     return render_template(
         "console/staff_invite.html", made=made, expires=expires,
         created=texts.INVITE_CREATED.format(role=role_title, id=made.id, place=made.place or made.department or "",
-                                            person=texts.INVITE_PERSON.format(name=name) if name else ""),
+                                            person=person),
         forward=texts.INVITE_FORWARD.format(name=name or texts.INVITE_UNNAMED),
         message=texts.INVITE_MESSAGE.format(
             greeting=texts.INVITE_GREETING.format(name=name), place=made.place or made.department or "", role=role_title,

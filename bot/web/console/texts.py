@@ -239,6 +239,7 @@ INVITE_FORWARD = "请把下面这段话原样转发给{name}："
 INVITE_UNNAMED = "对方"
 INVITE_GREETING = "{name}您好！"
 INVITE_PERSON = "，{name}"
+INVITE_PHONE = "（手机 {phone}）"
 INVITE_MESSAGE = ("{greeting}邀请您作为 {place} 的{role}，在微信公众号里接收和办理居民诉求。请{follow}，在对话框中发送："
                   "认证 {code}（{expires} 前有效，只能使用一次）。{check}")
 INVITE_FOLLOW_NAMED = "关注微信公众号“{account}”"
