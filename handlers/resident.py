@@ -58,6 +58,8 @@ def cancel(conversation: Conversation, arguments: Arguments) -> Reply:
     """撤销 <编号>: withdraw an open appeal."""
     ticket = arguments.ticket
     try:
+        joined = joins.merged_into(conversation.session, appeals.own_appeal(conversation.session, conversation.sender,
+                                                                            ticket))
         appeal = appeals.cancel(conversation.session, conversation.sender, ticket, conversation.now)
         # Neighbours who joined it still have their problem: their own appeals go back to the grid.
         joins.release_followers(conversation.session, appeal, conversation.now)
@@ -66,6 +68,8 @@ def cancel(conversation: Conversation, arguments: Arguments) -> Reply:
     except IllegalTransition as refused:
         status = texts.STATUS_NAMES.get(refused.status, refused.status)
         return Reply(texts.CANNOT_CANCEL.format(ticket=ticket, status=status))
+    if joined is not None:  # their own, joined to a neighbour's (我也遇到): that one goes on without them
+        return Reply(texts.STOPPED_FOLLOWING.format(ticket=appeal.ticket, joined=joined.ticket))
     return Reply(texts.CANCELLED.format(ticket=appeal.ticket))
 
 

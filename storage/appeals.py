@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import Update, bindparam, func, select, update
+from sqlalchemy import Update, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ClauseElement
@@ -27,6 +27,7 @@ from storage.models import (
     OPEN_STATUSES,
     Appeal,
     AppealEvent,
+    AppealFollower,
     AppealStatus,
     Attachment,
     ClaimStatus,
@@ -323,10 +324,14 @@ def cancel(session: Session, resident: Sender, ticket: str, now: datetime) -> Ap
 def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note: str | None = None) -> Appeal:
     """撤销 as `actor` records it (the resident, or an operator on the resident's word with `note` saying how they
     asked): the open appeal is cancelled and whoever holds it hears they need not go on. Who may is the caller's
-    to check; the appeals merged into it are the caller's to release (storage.joins.release_followers)."""
-    old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
-    transition(session, appeal, old, AppealStatus.CANCELLED, now)
+    to check; the appeals merged into it are the caller's to release (storage.joins.release_followers). A merged
+    appeal withdrawn leaves the appeal it joined: its resident no longer follows that one."""
+    old, holder, joined = AppealStatus(appeal.status), appeal.assignee_staff_id, appeal.merged_into_id
+    transition(session, appeal, old, AppealStatus.CANCELLED, now, merged_into_id=None)
     record(session, appeal.id, now, Action.CANCELLED, old, AppealStatus.CANCELLED, actor=actor, note=note)
+    if joined is not None:
+        session.execute(delete(AppealFollower).where(AppealFollower.source_appeal_id == appeal.id))
+        record(session, joined, now, Action.FOLLOWER_LEFT, None, None, actor=actor, note=appeal.ticket, internal=True)
     if holder is not None:
         openid = session.scalar(select(Staff.openid).where(Staff.id == holder))
         tell(session, openid, StaffCancelled(ticket=appeal.ticket), now, appeal=appeal)
@@ -480,7 +485,8 @@ _ALLOWED: dict[AppealStatus, tuple[AppealStatus, ...]] = {
     AppealStatus.RETURNED: (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED),
     AppealStatus.RESOLVED: (AppealStatus.ACCEPTED,),
     AppealStatus.CLOSED: (AppealStatus.RESOLVED,),
-    AppealStatus.CANCELLED: OPEN_STATUSES,
+    # A joined (merged) appeal's resident withdraws it to stop following the appeal it joined (`withdraw`).
+    AppealStatus.CANCELLED: (*OPEN_STATUSES, AppealStatus.MERGED),
     AppealStatus.MERGED: (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED),
     # 不受理 (storage/rejecting.py): an open appeal that has a grid is found to be no appeal at all.
     AppealStatus.REJECTED: (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED,

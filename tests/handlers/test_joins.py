@@ -212,6 +212,18 @@ def test_when_the_joined_appeal_is_withdrawn_the_followers_appeal_is_handled_on_
     assert notices(seeded, "staff_new_appeal", second) == sorted([ZHANG, LI, WANG] * 2)
 
 
+def test_a_follower_withdrawing_their_joined_ticket_stops_hearing_of_the_neighbours_appeal(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.send("o5", "1")
+    assert wechat.send("o5", f"撤销 {second}") == f"已撤销诉求 {second}，不再收到诉求 {first} 的办理进展。"
+    assert appeal(seeded, second).status == AppealStatus.CANCELLED and followers(seeded, first) == []
+    wechat.send(LI, f"接单 {first}")
+    assert notices(seeded, "resident_accepted", first) == ["o1"]  # the neighbour's appeal goes on, without o5
+    assert appeal(seeded, first).status == AppealStatus.ACCEPTED
+    assert "已撤销" in wechat.send("o5", f"查询 {second}")
+
+
 def test_a_double_join_merges_once(seeded, wechat, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)

@@ -27,6 +27,7 @@ MOVES_BY_EVENT = {
     "退回 (return), claimed or not": [(S.DISPATCHED, S.RETURNED), (S.ACCEPTED, S.RETURNED)],
     "合并 (merge) into another open appeal": [(old, S.MERGED) for old in JOINABLE],
     "撤销 (cancel) while open": [(old, S.CANCELLED) for old in OPEN],
+    "撤销 of a joined (merged) appeal: its resident stops following the one it joined": [(S.MERGED, S.CANCELLED)],
     "改派 (reassign) to another grid or member": [(old, S.DISPATCHED)
                                                  for old in (S.RETURNED, S.DISPATCHED, S.ACCEPTED, S.PAUSED)],
     "不受理 (reject) an open appeal that has a grid: no appeal at all": [
@@ -51,7 +52,6 @@ REFUSED = {
     "closing an appeal before it is resolved": (S.ACCEPTED, S.CLOSED),
     "merging a merged appeal again": (S.MERGED, S.MERGED),
     "claiming a merged appeal": (S.MERGED, S.ACCEPTED),
-    "cancelling a merged appeal (it follows the one it joined)": (S.MERGED, S.CANCELLED),
     "merging a returned appeal": (S.RETURNED, S.MERGED),
     "dispatching an appeal without an address": (S.AWAITING_ADDRESS, S.DISPATCHED),
     "rejecting an appeal without a grid (held for an address)": (S.AWAITING_ADDRESS, S.REJECTED),
