@@ -98,3 +98,24 @@ def test_a_nightly_dump_restores_into_a_fresh_database(databases, tmp_path: Path
             assert (appeal.grid_id, appeal.content) == (grid_id, f"{TICKET}：楼下垃圾没人清，电话 13812345678")
     finally:
         restored.dispose()
+
+
+def test_the_nightly_backup_keeps_fourteen_dumps_as_the_guide_says(tmp_path: Path):
+    """The unit's own clean-up line, run on a folder holding a dump made each night for three weeks, right after
+    tonight's: fourteen dumps stay (tonight's and the thirteen before), as docs/deploy.md promises."""
+    import os
+    import shlex
+    import time
+
+    unit = Path(__file__).parents[2] / "deploy" / "systemd" / "gridbot-backup.service"
+    (line,) = [row for row in unit.read_text(encoding="utf-8").splitlines() if row.startswith("ExecStartPost=")]
+    command = shlex.split(line.removeprefix("ExecStartPost=").replace("/var/backups/gridbot", str(tmp_path)))
+    now = time.time()
+    for nights_ago in range(21):
+        dump = tmp_path / f"gridbot-night-{nights_ago:02d}.dump"
+        dump.write_bytes(b"")
+        made = now - nights_ago * 86_400 - 60  # each a minute older than a whole number of nights
+        os.utime(dump, (made, made))
+    subprocess.run(command, check=True, timeout=30)
+    kept = sorted(path.name for path in tmp_path.iterdir())
+    assert kept == [f"gridbot-night-{nights_ago:02d}.dump" for nights_ago in range(14)]
