@@ -202,6 +202,13 @@ def test_a_login_returns_to_the_page_asked_for_but_never_to_another_site(app):
     assert browser(app).login("admin", next="//evil.example/console/").headers["Location"] == "/console/"
 
 
+@pytest.mark.parametrize("target", ["/console/\r\nSet-Cookie: x=1", "/console/appeals\n", "/console/\x00"])
+def test_a_login_with_a_control_character_in_its_next_page_goes_home_instead_of_failing(app, target):
+    person = browser(app)
+    assert person.login("admin", next=target).headers["Location"] == "/console/"
+    assert person.get("/console/login", query_string={"next": target}).headers["Location"] == "/console/"
+
+
 # --- the session ends ------------------------------------------------------------------------------------------
 
 def test_a_session_ends_after_the_idle_timeout(app, clock):

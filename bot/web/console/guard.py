@@ -256,8 +256,9 @@ def in_scope_or_404(found: _T | None) -> _T:
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after the login: a console page of this site, else the home page (never another site)."""
-    if target:
+    """Where to go after the login: a console page of this site, else the home page (never another site, nor a
+    target with a line break or other control character, which no Location header can carry)."""
+    if target and target.isprintable():
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and parts.path.startswith("/console/") \
                 and "\\" not in target and ".." not in parts.path:
