@@ -16,6 +16,7 @@ from tests.support.database import appeal
 
 pytestmark = pytest.mark.postgres
 
+SESSION_COOKIE = "gridbot_console"
 PAGES = ("/console/", "/console/appeals", "/console/appeals?queue=overdue", "/console/logins")
 ADMIN_PAGES = {"/console/logins"}
 
@@ -126,6 +127,22 @@ def test_logging_out_ends_the_session(app):
     person = logged_in(app, "admin")
     assert person.logout().status_code == 302
     assert person.get("/console/").status_code == 302
+
+
+def test_after_logging_out_a_copy_of_the_sessions_cookie_opens_nothing(app):
+    person = logged_in(app, "admin")
+    copied = person.client.get_cookie(SESSION_COOKIE, path="/console").value
+    assert person.logout().status_code == 302
+    elsewhere = browser(app, "10.0.0.9")
+    elsewhere.client.set_cookie(SESSION_COOKIE, copied, path="/console")
+    assert elsewhere.get("/console/").status_code == 302
+    assert logged_in(app, "admin").get("/console/").status_code == 200  # a new login is not the one that ended
+
+
+def test_logging_out_leaves_the_accounts_other_logins_open(app):
+    laptop, phone = logged_in(app, "admin"), logged_in(app, "admin", "10.0.0.2")
+    phone.logout()
+    assert laptop.get("/console/").status_code == 200
 
 
 # --- logging in: failures, lockout, the record ----------------------------------------------------------------
@@ -339,6 +356,20 @@ def test_without_redis_to_count_failures_nobody_logs_in(app, runtime, monkeypatc
     monkeypatch.setattr(runtime, "redis", unreachable)
     response = browser(app).login("admin")
     assert response.status_code == 503 and "暂时不可用" in response.get_data(as_text=True)
+
+
+def test_without_redis_a_logged_in_operator_keeps_working_and_can_log_out(app, runtime, monkeypatch):
+    import redis
+
+    person = logged_in(app, "admin")
+
+    def unreachable():
+        raise redis.ConnectionError("down")
+
+    monkeypatch.setattr(runtime, "redis", unreachable)
+    assert person.get("/console/").status_code == 200
+    assert person.logout().status_code == 302
+    assert person.get("/console/").status_code == 302
 
 
 OPEN_ENDPOINTS = {"console.login", "console.login_submit", "console.logout", "console.static"}

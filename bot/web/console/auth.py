@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 
 import redis
-from flask import Response, g, redirect, render_template, request, session, url_for
+from flask import Response, g, redirect, render_template, request, url_for
 
 from bot.privacy import redact
 from bot.web.console import texts
-from bot.web.console.guard import blueprint, runtime, safe_next, start_session
+from bot.web.console.guard import blueprint, end_session, runtime, safe_next, start_session
 from bot.web.console.lockout import Lockout
 from storage import console_users
 
@@ -89,10 +89,11 @@ def _again(message: str, status: int) -> tuple[str, int]:
 
 @blueprint.post("/logout")
 def logout() -> Response:
-    """End the session (the form carries the CSRF token: a link elsewhere cannot log the operator out)."""
+    """End the session, a copy of its cookie too (the form carries the CSRF token: a link elsewhere cannot log
+    the operator out)."""
     if g.operator is not None:
         log.info("console logout: account %s", g.operator.id)
-    session.clear()
+    end_session(runtime().clock())
     return redirect(url_for("console.login", out=1))  # type: ignore[return-value]
 
 

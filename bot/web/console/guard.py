@@ -3,7 +3,8 @@ lifetime and idle timeout, the CSRF check, and the security headers. Pages only 
 `@admin_only`) and load objects through `in_scope_or_404`.
 
 Sessions are Flask's signed cookies (GRIDBOT_SECRET_KEY). A signed cookie cannot be revoked, so each request
-checks it against the account: a password changed or an account disabled after the login ends the session.
+checks it against the account (a password changed or an account disabled after the login ends the session) and
+against the logins ended by 退出 (ended_sessions.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from werkzeug.exceptions import InternalServerError
 from bot.rate import SharedRate
 from bot.web import unavailable
 from bot.web.console import texts
+from bot.web.console.ended_sessions import EndedSessions
 from bot.web.runtime import Runtime
 from storage import console_users
 from storage.actors import Actor, ActorKind
@@ -128,12 +130,33 @@ def _live_operator(now: datetime) -> Operator | None:
     login_at, seen_at = session.get("login_at", 0.0), session.get("seen_at", 0.0)
     stale = (now.timestamp() - login_at > settings.console_session_hours * 3600
              or now.timestamp() - seen_at > settings.console_idle_minutes * 60)
-    operator = None if stale else _operator(int(session["uid"]), session.get("stamp"))
+    operator = None if stale or _logged_out() else _operator(int(session["uid"]), session.get("stamp"))
     if operator is None:
         session.clear()
         return None
     session["seen_at"] = now.timestamp()
     return operator
+
+
+def _logged_out() -> bool:
+    """Whether this login was ended by 退出 (a copy of its cookie kept elsewhere opens nothing)."""
+    session_id = session.get("sid")
+    return isinstance(session_id, str) and ended_sessions().ended(session_id)
+
+
+def ended_sessions() -> EndedSessions:
+    """The logins ended by 退出 (in this app's Redis)."""
+    return EndedSessions(runtime().redis)
+
+
+def end_session(now: datetime) -> None:
+    """Log the operator out: this login is remembered as ended for the rest of its lifetime, and the cookie
+    cleared."""
+    session_id = session.get("sid")
+    if isinstance(session_id, str):
+        lifetime_s = runtime().settings.console_session_hours * 3600
+        ended_sessions().end(session_id, lifetime_s - (now.timestamp() - session.get("login_at", 0.0)))
+    session.clear()
 
 
 def _operator(user_id: int, stamp: object) -> Operator | None:
@@ -158,7 +181,7 @@ def start_session(user: ConsoleUser, now: datetime) -> None:
     session.clear()
     session.permanent = True
     session.update(uid=user.id, stamp=session_stamp(user), login_at=now.timestamp(), seen_at=now.timestamp(),
-                   csrf=secrets.token_urlsafe(32))
+                   csrf=secrets.token_urlsafe(32), sid=secrets.token_urlsafe(16))
 
 
 def csrf_token() -> str:
