@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage import appeals, emergencies, media_files
@@ -29,6 +29,10 @@ HELD = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, App
 WORDS_PER_HOUR = 5
 EMERGENCY_WORDS_PER_HOUR = 20
 WORDS_WINDOW = timedelta(hours=1)
+# Photos and locations of one appeal its holders hear of in an hour: an album picked at once (WeChat sends up to nine)
+# reaches them whole, a resident sending hundreds does not send hundreds of messages to each of them. Every one is
+# still attached, and 查询 lists them all.
+MATERIAL_TOLD_PER_HOUR = 9
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,17 @@ def add(session: Session, resident: appeals.Sender, attachment: Attachment, now:
     """Attach the material to the appeal being talked about (or keep it for the next) and tell its holder;
     `sensitive` names the private categories (their links go only to whom may read the appeal)."""
     attached = appeals.attach(session, resident, attachment, now)
-    if attached.appeal is not None and attached.appeal.status in HELD:
+    if attached.appeal is not None and attached.appeal.status in HELD \
+            and _material_within(session, attached.appeal.id, now - WORDS_WINDOW) <= MATERIAL_TOLD_PER_HOUR:
         _tell_holders(session, attached.appeal, attachment, now, sensitive)
     return attached
+
+
+def _material_within(session: Session, appeal_id: int, since: datetime) -> int:
+    """How many photos and locations the resident attached to the appeal since `since`, this one included."""
+    return session.scalar(select(func.count(AppealEvent.id)).where(
+        AppealEvent.appeal_id == appeal_id, AppealEvent.action == appeals.Action.ATTACHED,
+        AppealEvent.actor_kind == "resident", AppealEvent.at > since)) or 0
 
 
 def _tell_holders(session: Session, appeal: Appeal, attachment: Attachment, now: datetime,

@@ -64,6 +64,21 @@ def test_a_photo_right_after_an_appeal_is_added_to_it_and_the_grid_is_told(wecha
     assert f"回复“查询 {ticket}”查看" in card and f"请回复“接单 {ticket}”" in card
 
 
+def test_a_flood_of_photos_is_all_kept_but_the_grid_hears_of_nine_an_hour(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    for _ in range(12):
+        clock.advance(seconds=2)
+        assert f"已将图片补充到诉求 {ticket}" in photo(wechat)
+    assert attached_to(seeded) == [appeal(seeded, ticket).id] * 12
+    assert len(staff_read(seeded, "staff_material_added", ZHANG)) == 9
+    told = []
+    for _ in range(3):  # the twelve leave the hour's count 75 minutes after the first of them
+        clock.advance(minutes=25)
+        assert f"已将位置补充到诉求 {ticket}" in location(wechat)
+        told.append(len(staff_read(seeded, "staff_material_added", ZHANG)))
+    assert told == [9, 9, 10]
+
+
 def test_material_for_a_task_in_hand_goes_to_its_handler_alone(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     assert "接单成功" in wechat.send(ZHANG, f"接单 {ticket}")
