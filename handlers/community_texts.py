@@ -18,6 +18,7 @@ DAIBAO_FILED = ("已为邻居（{home}）代报，编号 {ticket}，类别：{ca
 DAIBAO_UNKNOWN_HOME = ("“{typed}”不是本楼的单元，也不像门牌（需含数字，如 3-2-501）。"
                        "请按“代报 单元或门牌 内容”发送，例如：代报 {example} 楼道灯不亮。")
 DAIBAO_UNITS = "本楼的单元：{units}。"
+TYPED_SHOWN = 20  # characters of an unknown home said back: a unit or a 门牌 is far shorter
 DAIBAO_NOTHING = "请写明邻居遇到的问题，例如：代报 {example} 楼道灯不亮。"
 DAIBAO_BUILDING_GONE = "您所在（或负责）的楼栋已停用，暂时不能代报，请联系社区。"
 DAIBAO_TOO_LONG = "代报内容最多 {limit} 字，您发了 {length} 字，没有登记。请精简后再发。"
@@ -62,9 +63,12 @@ def filed(ticket: str, home: str, category: str, subcategory: str | None, grid: 
 
 
 def unknown_home(typed: str, units: list[str]) -> str:
-    """The first words after 代报 are no unit of the building and no 门牌: the format, with the units there are."""
+    """The first words after 代报 are no unit of the building and no 门牌: the format, with the units there are.
+    The words are said back cut short: a whole problem written without a space would overflow the reply's 2048
+    bytes, and WeChat would show nothing at all."""
     example = units[0] if units else "501"
-    reply = DAIBAO_UNKNOWN_HOME.format(typed=typed, example=example)
+    shown = typed if len(typed) <= TYPED_SHOWN else typed[:TYPED_SHOWN] + "…"
+    reply = DAIBAO_UNKNOWN_HOME.format(typed=shown, example=example)
     return f"{reply}\n{DAIBAO_UNITS.format(units='、'.join(units))}" if units else reply
 
 

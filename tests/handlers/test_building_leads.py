@@ -105,6 +105,12 @@ def test_an_unknown_home_or_a_missing_problem_is_refused_with_the_format_and_not
         assert session.scalars(select(Appeal.id)).all() == []
 
 
+def test_a_long_problem_without_a_unit_is_said_back_cut_short_within_one_reply(wechat, seeded):
+    reply = wechat.send(BUILDING_LEAD, "代报 " + "楼道里堆满了纸箱和旧家具还有自行车" * 50)
+    assert "“楼道里堆满了纸箱和旧家具还有自行车楼道里…”不是本楼的单元" in reply
+    assert len(reply.encode()) <= 2048
+
+
 def test_a_danger_is_filed_as_an_emergency_with_the_advice(wechat, seeded, clock):
     reply = wechat.send(BUILDING_LEAD, "代报 2单元 502家里着火了，冒烟了")
     assert reply.startswith("【紧急】") and "已为邻居（阳光花园3号楼2单元）代报" in reply
