@@ -16,6 +16,7 @@ from nlp import recognise_emergency
 from storage import appeals, building_leads, org
 from storage.errors import NotAllowed
 from storage.limits import TextField, excess
+from storage.models import Staff
 
 
 def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -25,7 +26,7 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
     assert member is not None, "the command table lets only NEIGHBOUR_REPORTERS run 代报"
     session = conversation.session
     try:
-        home, problem = building_leads.neighbour_home(session, member, arguments.words)
+        home, problem = _home_and_problem(conversation, member, arguments.words)
     except building_leads.UnknownHome as unknown:
         return Reply(texts.unknown_home(unknown.typed, unknown.units))
     except building_leads.NothingToReport:
@@ -54,6 +55,17 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
                                               conversation.now)
     return Reply(texts.filed(filed.ticket, home.label, result.category, result.subcategory,
                              org.grid_label(session, home.grid_id)))
+
+
+def _home_and_problem(conversation: Conversation, member: Staff, words: str) -> tuple[building_leads.Home, str]:
+    """The neighbour's home and problem; a danger without a home that can be read (代报 王奶奶家着火了, 代报 3号楼2单元
+    502着火了) is not sent back for its format: it is the building's, all the words its problem."""
+    try:
+        return building_leads.neighbour_home(conversation.session, member, words)
+    except building_leads.UnknownHome:
+        if recognise_emergency(conversation.understanding.taxonomy, words) is None:
+            raise
+        return building_leads.whole_building(conversation.session, member), words.strip()
 
 
 def _unit_names(conversation: Conversation) -> list[str]:

@@ -104,6 +104,15 @@ def neighbour_home(session: Session, member: Staff, words: str) -> tuple[Home, s
     return Home(building.id, building.grid_id, unit.id if unit else None, door, label), problem
 
 
+def whole_building(session: Session, member: Staff) -> Home:
+    """The reporter's building itself, no unit or 门牌 in it: where a danger reported without a readable home is
+    filed (someone may be hurt; the responders find the flat on the spot)."""
+    building = session.get_one(Building, reporter_building(member))
+    if not building.active:
+        raise NotAllowed("building_gone")
+    return Home(building.id, building.grid_id, None, None, f"{building.compound}{building.name}")
+
+
 def file_for_neighbour(session: Session, member: Staff, resident_id: int, home: Home, intake: appeals.Intake,
                        now: datetime) -> appeals.Filed:
     """代报: file `intake` (its channel made `building_lead`) at the neighbour's home and grant the reporter the

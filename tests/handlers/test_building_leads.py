@@ -117,6 +117,14 @@ def test_a_danger_is_filed_as_an_emergency_with_the_advice(wechat, seeded, clock
     assert appeal(seeded, TICKET.search(reply).group(0)).emergency is not None
 
 
+@pytest.mark.parametrize("words", ["代报 王奶奶家着火了，冒烟了", "代报 3号楼2单元 502家里着火了"])
+def test_a_danger_without_a_home_that_can_be_read_is_filed_at_the_building_not_refused(wechat, seeded, words):
+    reply = wechat.send(BUILDING_LEAD, words)
+    assert reply.startswith("【紧急】") and "已为邻居（阳光花园3号楼）代报" in reply
+    filed = appeal(seeded, TICKET.search(reply).group(0))
+    assert filed.emergency is not None and filed.unit_id is None and filed.content == words.removeprefix("代报 ")
+
+
 def test_building_leads_are_limited_like_residents(wechat, seeded, settings, clock):
     limit = settings.appeals_per_hour
     for number in range(limit):
