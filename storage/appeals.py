@@ -31,10 +31,11 @@ from storage.models import (
     AppealStatus,
     Attachment,
     ClaimStatus,
+    OutboxMessage,
     Staff,
     VolunteerClaim,
 )
-from storage.notices import StaffCancelled, StaffVolunteerLetGo
+from storage.notices import StaffCancelled, StaffNewAppeal, StaffVolunteerLetGo
 from storage.telling import tell
 from storage.tickets import next_ticket
 
@@ -325,7 +326,10 @@ def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note
     """撤销 as `actor` records it (the resident, or an operator on the resident's word with `note` saying how they
     asked): the open appeal is cancelled and whoever holds it hears they need not go on. Who may is the caller's
     to check; the appeals merged into it are the caller's to release (storage.joins.release_followers). A merged
-    appeal withdrawn leaves the appeal it joined: its resident no longer follows that one."""
+    appeal withdrawn leaves the appeal it joined: its resident no longer follows that one.
+
+    An emergency nobody has claimed yet is in the hands of everyone its 【紧急】 card reached, some perhaps on their
+    way: each of them hears it was withdrawn."""
     old, holder, joined = AppealStatus(appeal.status), appeal.assignee_staff_id, appeal.merged_into_id
     transition(session, appeal, old, AppealStatus.CANCELLED, now, merged_into_id=None)
     record(session, appeal.id, now, Action.CANCELLED, old, AppealStatus.CANCELLED, actor=actor, note=note)
@@ -333,10 +337,21 @@ def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note
         session.execute(delete(AppealFollower).where(AppealFollower.source_appeal_id == appeal.id))
         record(session, joined, now, Action.FOLLOWER_LEFT, None, None, actor=actor, note=appeal.ticket, internal=True)
     if holder is not None:
-        openid = session.scalar(select(Staff.openid).where(Staff.id == holder))
+        told = [session.scalar(select(Staff.openid).where(Staff.id == holder))]
+    else:
+        told = _urgent_card_recipients(session, appeal) if appeal.emergency is not None else []
+    for openid in told:
         tell(session, openid, StaffCancelled(ticket=appeal.ticket), now, appeal=appeal)
     _let_volunteer_go(session, appeal, now)
     return appeal
+
+
+def _urgent_card_recipients(session: Session, appeal: Appeal) -> list[str]:
+    """Whoever was sent the appeal's 【紧急】 card, in the order they were."""
+    rows = session.execute(select(OutboxMessage.recipient_openid, func.min(OutboxMessage.id))
+                           .where(OutboxMessage.appeal_id == appeal.id, OutboxMessage.template == StaffNewAppeal.name)
+                           .group_by(OutboxMessage.recipient_openid).order_by(func.min(OutboxMessage.id))).all()
+    return [openid for openid, _ in rows]
 
 
 def _let_volunteer_go(session: Session, appeal: Appeal, now: datetime) -> None:

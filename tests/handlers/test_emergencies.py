@@ -69,6 +69,21 @@ def test_an_emergency_reply_leads_with_the_number_and_the_whole_grid_and_operato
         assert status == OutboxStatus.PENDING
 
 
+def test_everyone_the_urgent_card_reached_hears_the_resident_withdrew_the_emergency(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "着火了，楼道里全是烟")
+    assert "已撤销" in wechat.send("o1", f"撤销 {ticket}")
+    told = cards(seeded, ticket, "staff_cancelled")
+    assert sorted(told) == EVERYONE
+    assert ticket in told[ZHANG][0] and "居民已撤销" in told[ZHANG][0]
+
+
+def test_an_unbound_residents_withdrawn_emergency_is_told_to_the_operators_it_reached(wechat, seeded):
+    ticket = ticket_in(wechat.send("o_new", "救命 楼下着火了 好多烟"))
+    wechat.send("o_new", "取消")
+    assert "已撤销" in wechat.send("o_new", f"撤销 {ticket}")
+    assert sorted(cards(seeded, ticket, "staff_cancelled")) == [OPERATOR]
+
+
 def test_my_tasks_marks_an_emergency_as_its_card_does(wechat, seeded, clock):
     _, ordinary = report(wechat, seeded, clock, "3号楼电梯坏了，物业一直不来修", openid="o5")
     _, ticket = report(wechat, seeded, clock, "3号楼电梯又不动了，困了好久")
