@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 from bot.privacy import configure_logging
 from bot.settings import Settings
 from bot.web import console, health, media, metrics, notice_page, webhook
+from bot.web.paced_bodies import PacedBodies
 from bot.web.runtime import Runtime
 from storage.typed_ids import MAX_ID
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(media.blueprint)
     app.register_blueprint(notice_page.blueprint)
     console.init_app(app, runtime.settings)
+    app.wsgi_app = PacedBodies(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

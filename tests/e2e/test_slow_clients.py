@@ -117,6 +117,53 @@ def test_a_dozen_connections_trickling_a_body_do_not_hold_up_genuine_messages(
     assert cut_off and max(cut_off) < WECHAT_PATIENCE_S  # a trickler holds a thread for the body deadline only
 
 
+def trickle_elsewhere(port: int, method: str, path: str, stop: threading.Event, cut_off: list[float]) -> None:
+    """Send a body to another address than the webhook one byte a second (a login form, or a GET that has no
+    business with a body); when the server stops reading, start over."""
+    body = b"csrf_token=x&username=admin&password=" + b"p" * 200
+    while not stop.is_set():
+        with socket.create_connection((HOST, port), timeout=10) as sock:
+            sock.sendall(f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Length: {len(body)}\r\n"
+                         "Content-Type: application/x-www-form-urlencoded\r\n\r\n".encode("ascii"))
+            started = time.monotonic()
+            for index in range(len(body)):
+                if stop.wait(1.0):
+                    break
+                try:
+                    sock.sendall(body[index:index + 1])
+                except OSError:
+                    break
+                if select.select([sock], [], [], 0)[0] and not sock.recv(4096):
+                    break  # the server closed the connection: it reads no more of this body
+            else:
+                continue
+            if not stop.is_set():
+                cut_off.append(time.monotonic() - started)
+
+
+@pytest.mark.parametrize("method, path", [("POST", "/console/login"), ("GET", "/healthz")],
+                         ids=["login form", "GET with a body"])
+def test_a_dozen_connections_trickling_a_body_elsewhere_do_not_hold_up_genuine_messages(
+    server: ServerProcess, seeded: Database, method: str, path: str
+) -> None:
+    wechat = WeChatServer(TEST_TOKEN, TEST_APPID, TEST_AES_KEY)
+    stop, cut_off = threading.Event(), []  # type: ignore[var-annotated]
+    threads = [threading.Thread(target=trickle_elsewhere, args=(server.port, method, path, stop, cut_off),
+                                daemon=True) for _ in range(TRICKLERS)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(1.5)
+        latencies = genuine_latencies(server.port, wechat, GENUINE)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=15)
+
+    assert max(latencies) < WELL_INSIDE_S < WECHAT_PATIENCE_S, latencies
+    assert cut_off and max(cut_off) < WECHAT_PATIENCE_S
+
+
 def answer_without_body(port: int, request: SignedRequest, length: int) -> tuple[str, float]:
     """Send only the head announcing `length` bytes; return the status line and how long it took."""
     started = time.monotonic()

@@ -2,6 +2,8 @@
 logged in), CSRF, lockout per account and per address, session expiry, a new password, a disabled account, the
 security headers, and the operator's name in an appeal's audit trail."""
 
+import io
+
 import pytest
 from flask import request
 from sqlalchemy import select
@@ -116,6 +118,23 @@ def test_a_token_from_another_session_is_refused(app):
     person, stranger = logged_in(app, "admin"), browser(app)
     response = person.client.post("/console/logout", data={"csrf_token": stranger.token()})
     assert response.status_code == 400
+
+
+def test_a_form_whose_body_stops_short_is_refused_as_not_received_and_changes_nothing(app, runtime):
+    person = logged_in(app, "admin")
+    body = f"csrf_token={person.token('/console/')}&text=请尽快联系居民".encode()
+    response = person.client.post("/console/appeals/G-XFL/note", input_stream=io.BytesIO(body[:-6]),
+                                  content_type="application/x-www-form-urlencoded",
+                                  environ_overrides={"CONTENT_LENGTH": str(len(body))})
+    assert response.status_code == 408 and "没有及时传完" in response.get_data(as_text=True)
+    with runtime.database.transaction() as session:
+        assert session.scalars(select(AppealEvent).where(AppealEvent.action == "noted")).all() == []
+
+
+def test_a_body_cut_short_is_logged_without_the_path_a_photo_links_token_is_in(visitor, caplog):
+    visitor.client.get("/media/PHOTO-TOKEN-abc", input_stream=io.BytesIO(b"x"),
+                       environ_overrides={"CONTENT_LENGTH": "10"})
+    assert "GET /media…: body not received in time" in caplog.text and "PHOTO-TOKEN" not in caplog.text
 
 
 def test_the_login_form_needs_its_token_too(visitor):
