@@ -85,6 +85,12 @@ def excel_unreadable(path: str) -> str:
     return f"无法打开 Excel 文件 {path}：文件可能已损坏或不是 .xlsx 格式。{SAVE_AS_HINT}"
 
 
+def excel_too_large(path: str) -> str:
+    """The .xlsx file unpacks, or merges cells, far beyond any real ledger (refused before it is loaded)."""
+    return (f"Excel 文件 {path} 解压后过大，或合并单元格的范围过大（远超一份台账），没有导入。"
+            f"请检查是否合并了整列或整张表，取消这样的合并后再导入；{SAVE_AS_HINT}")
+
+
 def csv_malformed(path: str, line: int) -> str:
     """The CSV structure is broken (e.g. an unclosed quote)."""
     return f"文件 {path} 第 {line} 行格式有误（可能有未闭合的引号），无法解析。"

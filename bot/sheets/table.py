@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -21,6 +22,12 @@ from handlers import operator_texts as texts
 XLSX_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (OLE compound file)
 HEADER_SEARCH_ROWS = 10  # a title, a date line, a blank: the header row is found among the first non-empty rows
+# What a workbook may unpack to before openpyxl loads it whole. A few kilobytes can claim far more: a zip of one
+# compressed sheet of blanks, or one merged range over a million cells (openpyxl makes an object for each, minutes of
+# a server thread and gigabytes). A street's real ledger is a few megabytes and merges a column over its rows.
+XLSX_MAX_UNPACKED = 100 * 1024 * 1024
+XLSX_MAX_MERGED_CELLS = 200_000
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 _SPACES = re.compile(r"\s+")
 
 
@@ -108,6 +115,7 @@ def _csv_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
 def _xlsx_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
     import openpyxl
 
+    _refuse_oversized(path, data)
     try:
         # Not read-only: merged ranges are only known to a fully loaded sheet.
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
@@ -126,6 +134,34 @@ def _xlsx_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
         raise TableFileError(texts.excel_unreadable(str(path))) from None
     finally:
         workbook.close()
+
+
+def _refuse_oversized(path: Path, data: bytes) -> None:
+    """TableFileError for a workbook that would unpack, or merge cells, far beyond any real ledger."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if sum(member.file_size for member in members) > XLSX_MAX_UNPACKED:
+                raise TableFileError(texts.excel_too_large(str(path)))
+            merged = sum(_merged_cells(archive.read(member)) for member in members
+                         if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise TableFileError(texts.excel_unreadable(str(path))) from None
+    if merged > XLSX_MAX_MERGED_CELLS:
+        raise TableFileError(texts.excel_too_large(str(path)))
+
+
+def _merged_cells(sheet_xml: bytes) -> int:
+    """How many cells a sheet's merged ranges cover."""
+    return sum((abs(int(last_row) - int(first_row)) + 1) * (abs(_column(last) - _column(first)) + 1)
+               for first, first_row, last, last_row in _MERGE_REF.findall(sheet_xml))
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
 
 
 def _merged_values(sheet: Any) -> dict[tuple[int, int], object]:

@@ -1,7 +1,9 @@
 """Real ledgers over time: a street office's own workbook in, the organisation listed, exported, pruned."""
 
+import io
 import json
 import time
+import zipfile
 
 import openpyxl
 import pytest
@@ -74,6 +76,35 @@ def test_an_office_ledger_with_a_title_merged_cells_and_a_total_line_imports_as_
         names = sorted(session.scalars(select(Building.compound + "·" + Building.name)))
     assert names == ["新星花园·A座", "新星花园·B座", "湖畔人家·3号楼", "滨湖花园·1号楼", "滨湖花园·2号楼"]
     assert [row.line for row in read_org_rows(path)] == [4, 5, 6, 7, 8, 9]
+
+
+def _rewritten(path, sheet_xml):
+    """The workbook at `path` with its first sheet's XML passed through `sheet_xml`."""
+    source = zipfile.ZipFile(path)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            target.writestr(member.filename, sheet_xml(data) if member.filename == "xl/worksheets/sheet1.xml" else data)
+    path.write_bytes(packed.getvalue())
+    return path
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda xml: xml.replace(b'ref="A4:A9"', b'ref="A4:Z200000"'),  # one merged range over five million cells
+    lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + b" " * (120 * 1024 * 1024)),  # a zip bomb
+], ids=["a merged range over millions of cells", "a sheet unpacking to 120 MB"])
+def test_a_workbook_of_a_few_kilobytes_claiming_far_more_is_refused_before_it_is_loaded(database, database_url,
+                                                                                       tmp_path, spoil):
+    path = _rewritten(office_ledger(tmp_path / "台账.xlsx"), spoil)
+    assert path.stat().st_size < 200 * 1024
+    started = time.monotonic()
+
+    result = gridbot(database_url, "import", "org", str(path))
+
+    assert time.monotonic() - started < 5
+    assert result.exit_code != 0 and "解压后过大，或合并单元格的范围过大" in result.output
+    assert counts(database) == {"grids": 0, "buildings": 0, "units": 0}
 
 
 def test_full_width_and_spaced_names_of_a_reimport_map_to_the_buildings_already_stored(database, database_url,
