@@ -46,7 +46,7 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
         return Reply(texts.appeal_held(filed.ticket, binding.start(conversation))), filed.id
     received = texts.appeal_received(
         filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours,
-        result.subcategory, limits.department,
+        result.subcategory, limits.department, limits.working_days,
     )
     # Several problems are offered apart before any is offered as a join: the join would take all of them.
     offer = several.offer(conversation, filed, text) or joins.offer(conversation, filed, result.category, text)

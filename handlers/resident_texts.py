@@ -241,15 +241,15 @@ COMPLAINT_CONTACT = "处理投诉的工作人员"
 
 
 def appeal_received(ticket: str, category: str, grid_label: str, response_hours: int, resolve_hours: int,
-                    subcategory: str | None = None, department: str | None = None) -> str:
+                    subcategory: str | None = None, department: str | None = None, working_days: bool = False) -> str:
     """The passive reply to a new appeal of a bound resident (`department`: the category goes to one, not to the
-    grid's members)."""
+    grid's members; `working_days`: its limits count working days only)."""
     return (
         "已受理您的诉求\n"
         f"编号：{ticket}\n"
         f"类别：{_category(category)}{'·' + subcategory if subcategory else ''}\n"
         f"网格：{grid_label}\n"
-        f"时限：{duration(response_hours)}内响应，{duration(resolve_hours)}内办结\n"
+        f"{time_limits(response_hours, resolve_hours, working_days)}\n"
         f"接下来：{_who_contacts(category, department)}会尽快联系您，处理进展会通过本公众号通知您。"
         f"回复“查询 {ticket}”可随时查看进度。"
     )
@@ -406,6 +406,25 @@ def choices(names: list[str], start: int = 1) -> str:
 def duration(hours: int) -> str:
     """2小时, 3天: how people say a time limit."""
     return f"{hours // 24}天" if hours % 24 == 0 else f"{hours}小时"
+
+
+# A category counting working days (storage/workdays.py) stops its clock over weekends and holidays: "5天" would
+# promise a day the resident sees pass on a Saturday.
+TIME_LIMITS = "时限：{response}内响应，{resolve}内办结"
+WORKING_TIME_LIMITS = "时限：{response}内响应，{resolve}内办结（周末和节假日不计）"
+
+
+def working_duration(hours: int) -> str:
+    """2个工作小时, 3个工作日: a time limit counted on working days only."""
+    return f"{hours // 24}个工作日" if hours % 24 == 0 else f"{hours}个工作小时"
+
+
+def time_limits(response_hours: int, resolve_hours: int, working_days: bool = False) -> str:
+    """The receipt's line of time limits, in the days the category counts."""
+    if working_days:
+        return WORKING_TIME_LIMITS.format(response=working_duration(response_hours),
+                                          resolve=working_duration(resolve_hours))
+    return TIME_LIMITS.format(response=duration(response_hours), resolve=duration(resolve_hours))
 
 
 def clock(at: datetime) -> str:

@@ -4,11 +4,12 @@ reassignment and a correction of the category; a category that does not opt in k
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from storage import appeals, dispatch, reassigning, review, tasks
+from storage import appeals, dispatch, reassigning, review, tasks, taxonomy_versions
 from storage.models import Appeal, Resident, Staff
 from storage.workdays import LOCAL_ZONE
 from tests.support.personas import RESIDENT, ZHANG
@@ -98,3 +99,24 @@ def test_a_corrected_category_shifts_the_deadlines_on_its_own_clock(seeded):
     appeal = _appeal(seeded, ticket)
     # 3 Oct 16:00 (72 plain hours, in the holiday) moved on by 24 working hours: all of 8 Oct.
     assert appeal.working_days and appeal.resolve_due_at == bj(10, 9)
+
+
+SHIPPED_TAXONOMY = (Path(__file__).parents[2] / "nlp" / "data" / "taxonomy.toml").read_text(encoding="utf-8")
+MUNICIPAL = 'name = "市政设施"\nresponse_hours = 4\nresolve_hours = 120\nroute = "grid"\n'
+
+
+def test_the_receipt_of_a_working_day_category_says_its_limits_are_working_days(wechat, runtime, clock):
+    assert MUNICIPAL in SHIPPED_TAXONOMY
+    with runtime.database.transaction() as session:
+        taxonomy_versions.save(session, SHIPPED_TAXONOMY.replace(MUNICIPAL, MUNICIPAL + "working_days = true\n"),
+                               None, clock())
+    runtime.taxonomy.forget()
+    clock.current = FILED  # the eve of 国庆节: five working days end on 13 October
+    receipt = wechat.send(RESIDENT, "3号楼门口的路灯坏了，晚上走路看不见")
+    assert "类别：市政设施" in receipt
+    assert "时限：4个工作小时内响应，5个工作日内办结（周末和节假日不计）" in receipt
+
+
+def test_the_receipt_of_an_hours_category_says_hours_and_days(wechat, runtime, clock):
+    receipt = wechat.send(RESIDENT, "3号楼门口的路灯坏了，晚上走路看不见")
+    assert "时限：4小时内响应，5天内办结\n" in receipt
