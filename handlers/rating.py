@@ -13,7 +13,7 @@ from nlp.rating_words import Score, about_the_same_problem, rating_of
 from storage import rating
 from storage.errors import DomainError
 from storage.models import Appeal
-from storage.tasks import RATING_DIALOG
+from storage.tasks import RATING_DIALOG, RATING_WINDOW
 
 DIALOG = RATING_DIALOG  # opened by storage when a task is resolved (tasks.resolve)
 # The rating scale of nlp.rating_words (1/2/3, said in any words) as storage records it.
@@ -55,6 +55,22 @@ def answer(conversation: Conversation) -> Reply:
     if waiting is None:
         return Reply(answered_text)
     return Reply(f"{answered_text}\n{texts.RATING_NEXT.format(ticket=waiting.ticket)}")
+
+
+def is_late_answer(conversation: Conversation) -> bool:
+    """A bare 1/2/3 or 满意/不满意 from a resident whose latest 办结 is past its rating window (no question is open:
+    the router asks only then): without this it read as a problem too short to file."""
+    inbound = conversation.inbound
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE) or not _bare(inbound.text) or conversation.is_staff:
+        return False
+    return rating.expired_question(conversation.session, conversation.sender.id, conversation.now) is not None
+
+
+def late_answer(conversation: Conversation) -> Reply:
+    """Say the rating closed (it counts as unrated) and how to go on if the problem is still there."""
+    expired = rating.expired_question(conversation.session, conversation.sender.id, conversation.now)
+    assert expired is not None, "is_late_answer() matched"
+    return Reply(texts.RATING_CLOSED.format(ticket=expired.ticket, days=RATING_WINDOW.days))
 
 
 def _about_the_rated_appeal(conversation: Conversation, text: str) -> bool:

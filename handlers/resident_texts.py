@@ -195,6 +195,8 @@ RATING_REOPENED = ("很抱歉没有让您满意。诉求 {ticket} 已重新打�
 RATING_REOPENED_WITH_WORDS = (
     "很抱歉没有让您满意。诉求 {ticket} 已重新打开，您说的情况已转告办理人员，网格长会尽快回访您，并督促继续办理。"
 )
+RATING_CLOSED = ("诉求 {ticket} 办结已超过 {days} 天，评价已经截止，这次回复不再记为评价。"
+                 "如问题仍未解决，请直接描述问题，我们重新为您登记；回复“查询 {ticket}”可查看办理记录。")
 RATING_TOO_LATE = "诉求 {ticket} 已经不在待评价状态，无需再评价。如有新问题，请直接描述。"
 APPEAL_TOO_LONG = "诉求内容最多 {limit} 字，您发了 {length} 字，没有登记。请精简后再发一次（照片、位置可以另外发送）。"
 SYSTEM_BUSY = "抱歉，系统有点忙，您的消息没有登记成功，请稍后再发一次。"

@@ -76,6 +76,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("media", media.matches, media.handle),
     Handler("notice without a scope", notice_chat.is_unscoped_notice, notice_chat.notice_usage),
     Handler("staff chat", staff.is_staff_chat, staff.staff_chat_hint),
+    # A 1/2/3 days after the rating question closed: said so, not taken for a problem too short to file.
+    Handler("rating too late", rating.is_late_answer, rating.late_answer),
     Handler("appeal intake", intake.matches, intake.handle),
 )
 _ENDING_ON_OTHER_MESSAGE = frozenset(handler.dialogue for handler in HANDLERS if handler.ends_on_other_message)

@@ -79,6 +79,18 @@ def ask_next(session: Session, resident: Resident, now: datetime) -> Appeal | No
     return waiting
 
 
+def expired_question(session: Session, resident_id: int, now: datetime) -> Appeal | None:
+    """The resident's latest 办结 when it was never rated and its RATING_WINDOW has passed (it counts as unrated);
+    None when their latest 办结 was rated, still waits for a rating, or there is none."""
+    latest = session.scalars(
+        select(Appeal).where(Appeal.resident_id == resident_id, Appeal.resolved_at.is_not(None))
+        .order_by(Appeal.resolved_at.desc(), Appeal.id.desc()).limit(1)
+    ).first()
+    if latest is None or latest.status != AppealStatus.RESOLVED or latest.resolved_at is None:
+        return None
+    return latest if latest.resolved_at <= now - RATING_WINDOW else None
+
+
 def _grid_leaders(session: Session, appeal: Appeal) -> Sequence[Staff]:
     return session.scalars(
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_LEADER,

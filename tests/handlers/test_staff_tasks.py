@@ -233,6 +233,25 @@ def test_no_answer_in_three_days_stays_unrated(wechat, seeded, clock):
     assert unrated.status == AppealStatus.RESOLVED and unrated.rating is None
 
 
+@pytest.mark.parametrize("answer", ["1", "满意。", "3"])
+def test_a_rating_after_the_three_days_is_told_the_rating_closed_and_how_to_go_on(wechat, seeded, clock, answer):
+    ticket = resolve_for_o1(wechat, seeded, clock)
+    clock.advance(days=3, minutes=1)
+    reply = wechat.send("o1", answer)
+    assert reply.startswith(f"诉求 {ticket} 办结已超过 3 天，评价已经截止")
+    assert "如问题仍未解决，请直接描述问题" in reply and f"查询 {ticket}" in reply
+    unrated = appeal(seeded, ticket)
+    assert unrated.status == AppealStatus.RESOLVED and unrated.rating is None
+
+
+def test_a_bare_number_with_no_rating_ever_asked_still_asks_for_the_problem(wechat, seeded, clock):
+    ticket = resolve_for_o1(wechat, seeded, clock)
+    assert "感谢您的评价" in wechat.send("o1", "1")
+    clock.advance(days=4)
+    assert "请再具体描述" in wechat.send("o1", "1")  # its latest 办结 was rated: nothing to say about a rating
+    assert appeal(seeded, ticket).rating == "satisfied"
+
+
 def test_a_photo_right_after_resolving_joins_the_result(wechat, seeded, clock):
     ticket = resolve_for_o1(wechat, seeded, clock)
     assert f"照片已附到诉求 {ticket}" in wechat.deliver(wechat.server.image(ZHANG, create_time=wechat.now()))
