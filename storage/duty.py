@@ -22,6 +22,10 @@ from storage.tickets import LOCAL_ZONE
 # 2026-12-31, 2026/12/31, 2026.12.31, 2026年12月31日; without the year: 12-31, 12/31, 12月31日 (号)
 _WITH_YEAR = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 _WITHOUT_YEAR = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+# Days said relative to today: 明天, 后天; 周五, 星期日, 下周一 (the week after this one, weeks start on Monday).
+_RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+_WEEKDAY = re.compile(r"(下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天])")
+_WEEKDAYS = "一二三四五六日"
 _LEAD = ("到", "至", "直到")
 _TAIL = ("为止", "止")
 _EDGES = " \t\u3000。.！!，,"
@@ -61,6 +65,9 @@ def _named_day(typed: str, today: date) -> date | None:
         if text.endswith(tail):
             text = text[: -len(tail)].strip(_EDGES)
             break
+    relative = _relative_day(text, today)
+    if relative is not None:
+        return relative
     full = _WITH_YEAR.fullmatch(text)
     if full:
         return _day(int(full.group(1)), int(full.group(2)), int(full.group(3)))
@@ -72,6 +79,23 @@ def _named_day(typed: str, today: date) -> date | None:
     if found is not None and found < today:
         found = _day(today.year + 1, month, day)
     return found
+
+
+def _relative_day(text: str, today: date) -> date | None:
+    """明天 and the like, or a weekday: 周五 is the next Friday (today, said on a Friday), 本周五 or 这周五 this
+    week's (perhaps over), 下周五 next week's."""
+    if text in _RELATIVE:
+        return today + timedelta(days=_RELATIVE[text])
+    said = _WEEKDAY.fullmatch(text)
+    if said is None:
+        return None
+    weekday = _WEEKDAYS.index("日" if said.group(2) == "天" else said.group(2))
+    this_monday = today - timedelta(days=today.weekday())
+    if said.group(1) is None:
+        return today + timedelta(days=(weekday - today.weekday()) % 7)
+    if said.group(1).startswith("下"):
+        return this_monday + timedelta(days=7 + weekday)
+    return this_monday + timedelta(days=weekday)  # 这周一 said on a Friday: a day already over
 
 
 def names_a_day(typed: str) -> bool:

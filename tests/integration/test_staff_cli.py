@@ -200,7 +200,7 @@ def test_a_member_on_leave_gets_no_派单_task_until_the_day_after_their_leave(g
 
 
 def test_duty_refuses_a_day_it_cannot_read_or_that_is_over(gridbot):
-    assert "看不懂" in refused(gridbot("staff", "duty", "李娜", "休假", "--until", "下周一"))
+    assert "看不懂" in refused(gridbot("staff", "duty", "李娜", "休假", "--until", "元旦"))
     assert "已经过去了" in refused(gridbot("staff", "duty", "李娜", "休假", "--until", "2026-11-01"))
     assert "请写 在岗 或 休假" in refused(gridbot("staff", "duty", "李娜", "出差"))
 
@@ -217,6 +217,16 @@ def test_请假_and_销假_in_the_chat(wechat, seeded, clock):
     assert wechat.send(LI, "销假") == staff_texts.BACK
     assert row(seeded, LI).on_duty is True and row(seeded, LI).off_duty_until is None
     assert wechat.send(WANG, "销假") == staff_texts.BACK_ALREADY
+
+
+def test_请假_to_a_day_said_as_people_say_it(wechat, seeded, clock):
+    # The test clock's today is Sunday 22 November.
+    assert wechat.send(LI, "请假 到 明天").startswith("已登记请假，至 11月23日（含），11月24日起自动恢复在岗")
+    assert wechat.send(LI, "请假到周五。").startswith("已登记请假，至 11月27日（含），11月28日起自动恢复在岗")
+    # Weeks start on Monday: on a Sunday 下周三 is three days ahead.
+    assert wechat.send(LI, "请假 到 下周三").startswith("已登记请假，至 11月25日（含），11月26日起自动恢复在岗")
+    assert wechat.send(LI, "请假 到 这周一").startswith("11月16日 已经过去了")
+    assert row(seeded, LI).on_duty is False
 
 
 def test_请假_is_listed_for_staff_and_a_residents_sentence_starting_with_it_is_no_command(wechat):

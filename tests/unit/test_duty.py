@@ -20,12 +20,19 @@ NOON = datetime(2026, 12, 5, 4, tzinfo=timezone.utc)  # 12:00 in Beijing
     ("２０２６／１２／３１", date(2026, 12, 31)),  # full-width, as Chinese input methods type it
     ("1月3日", date(2027, 1, 3)),  # a day of this year already over: next year's
     ("12月5日", TODAY),  # today is still to come
+    ("明天", date(2026, 12, 6)),
+    ("到后天。", date(2026, 12, 7)),
+    ("周五", date(2026, 12, 11)),  # TODAY is a Saturday: the coming Friday
+    ("星期六", TODAY),
+    ("到下周一", date(2026, 12, 7)),
+    ("下个星期天", date(2026, 12, 13)),
+    ("这周五", date(2026, 12, 4)),  # over already: refused as a past day when it is used
 ])
 def test_days_are_read_as_people_type_them(typed, day):
     assert duty.parse_day(typed, TODAY) == day
 
 
-@pytest.mark.parametrize("typed", ["明天", "2026-13-01", "2月30日", "12", "下周一", "", "9999-12-31"])
+@pytest.mark.parametrize("typed", ["明年", "2026-13-01", "2月30日", "12", "下下周一", "周八", "", "9999-12-31"])
 def test_what_is_no_day_is_none(typed):
     assert duty.parse_day(typed, TODAY) is None
 
