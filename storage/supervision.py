@@ -19,9 +19,10 @@ Response clock (status `dispatched`, nobody has claimed yet):
 Completion clock (status `accepted`; a paused appeal is skipped: its clock stands still and 恢复 moves
 `resolve_due_at` by the pause):
 - It runs `resolve_hours` up to `resolve_due_at`. At 75 % of it, one `staff_reminder` to the assignee.
-- Past the deadline the appeal climbs one level, and one more for each further full `resolve_hours` overdue,
-  counted from the latest 接单: 1 网格长, 2 the community's operators, 3 the street's operators (operators
-  bound to no community). Never beyond 3. An appeal escalated for being unclaimed climbs from level 1.
+- Past the deadline the appeal climbs one level, and one more for each further full `resolve_hours` overdue
+  (after the latest 接单, when that came after the deadline), the levels counted from the latest 接单: 1 网格长,
+  2 the community's operators, 3 the street's operators (operators bound to no community). Never beyond 3. An
+  appeal escalated for being unclaimed climbs from level 1.
 
 A reminder is sent before its deadline only, once per clock: the sweep that sets `*_reminded_at` (where it
 was still NULL) sends it. An escalation is a compare-and-set on `escalation_level` (one level per sweep), so
@@ -244,7 +245,10 @@ def _completion_step(appeal: Appeal, steps_done: int, now: datetime) -> str | No
         if appeal.resolve_reminded_at is not None or now < due - period * (1 - REMIND_AT):
             return None
         return "remind"
-    steps_due = 1 + int((now - due) / period) if period else 1
+    # Counted from the latest 接单 when it came after the deadline: whoever took a long overdue task over (a
+    # hand-over, a 改派) gets one 督办 now and the next a period later, not every level in three sweeps.
+    since = max(due, appeal.accepted_at) if appeal.accepted_at is not None else due
+    steps_due = 1 + int((now - since) / period) if period else 1
     if steps_done >= steps_due or appeal.escalation_level >= TOP_LEVEL:
         return None
     return "escalate"

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from bot.cli.gridbot import main
 from bot.settings import Settings, SettingsError
 from bot.worker import schedule
-from storage import dispatch, outbox, staff, supervision, tasks
+from storage import dispatch, outbox, roster, staff, supervision, tasks
 from storage.errors import NotAllowed
 from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, OutboxStatus, Staff, StaffRole
 from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
@@ -210,6 +210,30 @@ def test_a_task_claimed_after_an_unclaimed_escalation_climbs_from_the_grid_leade
     assert sweep(seeded, clock).escalations == 1
     assert appeal(seeded, ticket).escalation_level == 2
     assert (OPERATOR, escalated(2, "resolve_overdue")) in notices(seeded, "staff_escalated", ticket)
+
+
+def test_a_long_overdue_task_claimed_again_after_a_hand_over_climbs_from_its_new_claim(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    claimed = appeal(seeded, ticket)
+    period = timedelta(hours=claimed.resolve_hours)
+    clock.current = claimed.resolve_due_at + 2 * period
+    while sweep(seeded, clock).escalations:
+        clock.advance(seconds=10)
+    with seeded.transaction() as session:  # 张伟 left (gridbot staff disable 张伟): his task is back with the grid
+        roster.disable(session, member(session, ZHANG), None, clock())
+    clock.advance(minutes=5)
+    act(seeded, clock, "claim", LI, ticket)
+    before = len(escalation_events(seeded, ticket))
+    for _ in range(3):  # the worker sweeps every 10 s: before, three levels came in 30 s, each to 李娜
+        clock.advance(seconds=10)
+        sweep(seeded, clock)
+    assert [note for _, _, note, _ in escalation_events(seeded, ticket)[before:]] == ["level 1"]
+    assert (LI, escalated(1, "resolve_overdue")) in notices(seeded, "staff_escalated", ticket)
+    assert (LI, escalated(2, "resolve_overdue")) not in notices(seeded, "staff_escalated", ticket)
+    clock.advance(hours=claimed.resolve_hours)  # a further full period overdue since the new claim
+    assert sweep(seeded, clock).escalations == 1
+    assert appeal(seeded, ticket).escalation_level == 2
 
 
 def test_a_paused_task_is_not_escalated_and_resuming_keeps_the_time_it_had_left(wechat, seeded, clock):
