@@ -20,7 +20,8 @@ Completion clock (status `accepted`; a paused appeal is skipped: its clock stand
 `resolve_due_at` by the pause):
 - It runs `resolve_hours` up to `resolve_due_at`. At 75 % of it, one `staff_reminder` to the assignee.
 - Past the deadline the appeal climbs one level, and one more for each further full `resolve_hours` overdue
-  (after the latest 接单, when that came after the deadline), the levels counted from the latest 接单: 1 网格长,
+  (after the latest 接单, when that came after the deadline; working time for a category counting working days),
+  the levels counted from the latest 接单: 1 网格长,
   2 the community's operators, 3 the street's operators (operators bound to no community). Never beyond 3. An
   appeal escalated for being unclaimed climbs from level 1.
 
@@ -56,7 +57,7 @@ from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage import complaints, dispatch, emergencies, org, outbox, queries
-from storage.appeals import Action, record
+from storage.appeals import Action, clock_of, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
 from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
 from storage.tasks import operators
@@ -248,7 +249,8 @@ def _completion_step(appeal: Appeal, steps_done: int, now: datetime) -> str | No
     # Counted from the latest 接单 when it came after the deadline: whoever took a long overdue task over (a
     # hand-over, a 改派) gets one 督办 now and the next a period later, not every level in three sweeps.
     since = max(due, appeal.accepted_at) if appeal.accepted_at is not None else due
-    steps_due = 1 + int((now - since) / period) if period else 1
+    # In the category's time: a working-day appeal climbs no level over a weekend or a holiday.
+    steps_due = 1 + int(clock_of(appeal).elapsed(since, now) / period) if period else 1
     if steps_done >= steps_due or appeal.escalation_level >= TOP_LEVEL:
         return None
     return "escalate"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from storage import appeals, dispatch, reassigning, review, tasks, taxonomy_versions
+from storage import appeals, dispatch, reassigning, review, supervision, tasks, taxonomy_versions
 from storage.models import Appeal, Resident, Staff
 from storage.workdays import LOCAL_ZONE
 from tests.support.personas import RESIDENT, ZHANG
@@ -99,6 +99,32 @@ def test_a_corrected_category_shifts_the_deadlines_on_its_own_clock(seeded):
     appeal = _appeal(seeded, ticket)
     # 3 Oct 16:00 (72 plain hours, in the holiday) moved on by 24 working hours: all of 8 Oct.
     assert appeal.working_days and appeal.resolve_due_at == bj(10, 9)
+
+
+def test_an_overdue_working_day_task_climbs_a_level_per_period_of_working_time_not_over_the_holiday(seeded):
+    # Filed Wednesday 23 September 10:00, 72 working hours: 中秋节 (25–27 Sep) stops the clock, due 29 Sep 10:00.
+    intake = appeals.Intake(content="楼道灯坏了", channel=appeals.Channel.TEXT, category="公共设施", confidence=1.0,
+                            keywords=(), raw_message={}, response_hours=24, resolve_hours=72, working_days=True)
+    with seeded.transaction() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == RESIDENT)).one()
+        ticket = appeals.file_appeal(session, resident, intake, bj(9, 23, 10)).ticket
+        dispatch.dispatch_pending(session, bj(9, 23, 10), ())
+        tasks.claim(session, session.scalars(select(Staff).where(Staff.openid == ZHANG)).one(), ticket,
+                    bj(9, 23, 11))
+    assert _appeal(seeded, ticket).resolve_due_at == bj(9, 29, 10)
+
+    def level_at(moment: datetime) -> int:
+        with seeded.transaction() as session:
+            supervision.sweep(session, moment)
+        return _appeal(seeded, ticket).escalation_level
+
+    assert level_at(bj(9, 29, 10)) == 1
+    # 72 more hours of the calendar end on 2 October, in 国庆节: nobody works, nobody is escalated to.
+    assert level_at(bj(10, 2, 10)) == 1
+    assert level_at(bj(10, 7, 23)) == 1
+    # 14 h of 29 Sep, 24 of 30 Sep, 24 of 8 Oct, 10 of 9 Oct: the community's operators on 9 October at 10:00.
+    assert level_at(bj(10, 9, 9)) == 1
+    assert level_at(bj(10, 9, 10)) == 2
 
 
 SHIPPED_TAXONOMY = (Path(__file__).parents[2] / "nlp" / "data" / "taxonomy.toml").read_text(encoding="utf-8")
