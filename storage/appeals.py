@@ -581,6 +581,16 @@ def resolve_due(clocked: _Clocked, start: datetime) -> datetime:
     return clock_of(clocked).due(start, timedelta(hours=clocked.resolve_hours))
 
 
+def resolve_due_unpaused(appeal: Appeal, now: datetime) -> datetime | None:
+    """The 办结 deadline of an appeal leaving its pause at `now` (恢复, or 改派 of a paused task): moved on by the
+    time the pause took, on the appeal's clock; unchanged when it is not paused."""
+    due = appeal.resolve_due_at
+    if due is None or appeal.paused_at is None:
+        return due
+    clock = clock_of(appeal)
+    return clock.shift(due, clock.elapsed(appeal.paused_at, now))
+
+
 def _placement(resident: Sender, clocked: _Clocked, now: datetime) -> dict[str, Any]:
     """Where the appeal goes and by when, from the resident's address at submission time."""
     return {

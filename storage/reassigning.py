@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, org, staff
 from storage.actors import Actor, ActorKind, Manager, actor_of, name_of, staff_id_of
-from storage.appeals import Action, record, response_due, transition
+from storage.appeals import Action, record, resolve_due_unpaused, response_due, transition
 from storage.errors import DomainError, IllegalTransition, NotAllowed
 from storage.models import GRID_TEAM, Appeal, AppealStatus, Community, ConsoleUser, Grid, Staff, StaffRole
 from storage.notices import ResidentTransferred, StaffReassigned
@@ -87,7 +87,8 @@ def _already_there(appeal: Appeal, grid: Grid, member: Staff | None) -> bool:
 
 def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, member: Staff | None,
               now: datetime) -> Reassigned:
-    """Move the appeal to `grid`'s whole team, or to `member` of it, with a fresh response clock; the new holders
+    """Move the appeal to `grid`'s whole team, or to `member` of it, with a fresh response clock (a paused one's 办结
+    deadline moved on by its pause, as 恢复 does); the new holders
     get its card, whoever held it and the resident are told. Whether `by` may is the caller's to check (`reassign`);
     an appeal that is not open for it, or a member a complaint is about, is refused here too."""
     if appeal.status not in REASSIGNABLE:
@@ -98,7 +99,8 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=None,
                assignee_staff_id=member.id if member is not None else None, accepted_at=None, paused_at=None,
-               response_due_at=response_due(appeal, now), response_reminded_at=None,
+               resolve_due_at=resolve_due_unpaused(appeal, now), response_due_at=response_due(appeal, now),
+               response_reminded_at=None,
                escalation_level=0)
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor=actor_of(by) if by is not None else Actor(ActorKind.CLI), note=to)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, points_grants, residents
 from storage.actors import Manager, actor_of
-from storage.appeals import Action, clock_of, record, transition
+from storage.appeals import Action, record, resolve_due_unpaused, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import (
     GRID_TEAM,
@@ -122,11 +122,8 @@ def resume(session: Session, member: Manager, ticket: str, now: datetime) -> App
     """恢复: back to work; the completion deadline moves by the time spent paused (the working time, when the
     category counts working days)."""
     appeal = _workable(session, member, ticket, (AppealStatus.PAUSED,))
-    due = appeal.resolve_due_at
-    if due is not None and appeal.paused_at is not None:
-        clock = clock_of(appeal)
-        due = clock.shift(due, clock.elapsed(appeal.paused_at, now))
-    transition(session, appeal, AppealStatus.PAUSED, AppealStatus.ACCEPTED, now, paused_at=None, resolve_due_at=due)
+    transition(session, appeal, AppealStatus.PAUSED, AppealStatus.ACCEPTED, now, paused_at=None,
+               resolve_due_at=resolve_due_unpaused(appeal, now))
     _record(session, appeal, now, Action.RESUMED, AppealStatus.PAUSED, AppealStatus.ACCEPTED, member)
     tell_resident_and_followers(session, appeal, ResidentResumed(ticket=appeal.ticket), now)
     return appeal

@@ -3,6 +3,8 @@
 Also: a resident's 撤销 of a task someone is working on tells that person.
 """
 
+from datetime import timedelta
+
 import pytest
 from click.testing import CliRunner
 
@@ -35,6 +37,18 @@ def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_tol
     assert LI in notices(seeded, "staff_new_appeal", ticket)
     assert "已派给其他网格员办理" in wechat.send(ZHANG, f"接单 {ticket}")
     assert f"接单成功：{ticket}" in wechat.send(LI, f"接单 {ticket}")
+
+
+def test_a_paused_task_moved_to_a_colleague_keeps_the_time_its_pause_gave_back(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    due = appeal(seeded, ticket).resolve_due_at
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"挂起 {ticket} 等电梯配件", "已挂起")])
+    clock.advance(days=10)  # the parts took ten days; then 张伟 is taken off it
+    assert "已改派给 李娜" in wechat.send(WANG, f"改派 {ticket} 李娜")
+    moved = appeal(seeded, ticket)
+    assert moved.paused_at is None and moved.resolve_due_at == due + timedelta(days=10)
+    assert f"接单成功：{ticket}" in wechat.send(LI, f"接单 {ticket}")
+    assert "办理中｜办结剩" in wechat.send(LI, "我的任务")  # not 办结已超时7天 the moment she takes it
 
 
 def test_only_operators_and_the_grid_leader_reassign_and_only_within_their_scope(wechat, seeded, clock):
