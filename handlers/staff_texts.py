@@ -94,10 +94,14 @@ def _photo_shown(link: str | None, state: str) -> str:
     return link
 
 
+# A task moved on after its 办结 deadline: the date alone reads like a slip of the pen.
+OVERDUE_CARD = "（已超时）"
+
+
 def _new_appeal(n: StaffNewAppeal) -> str:
     if n.urgent:
         return _urgent_card(n)
-    deadline = f"\n办结时限：{clock(n.resolve_due_at)}前" if n.resolve_due_at else ""
+    deadline = f"\n办结时限：{clock(n.resolve_due_at)}前{OVERDUE_CARD if n.overdue else ''}" if n.resolve_due_at else ""
     return (
         f"【新诉求】{n.ticket}\n"
         f"类别：{category_label(n.category, n.subcategory, n.second_category)}\n"
@@ -405,7 +409,7 @@ def _new_appeal_fields(n: StaffNewAppeal) -> Fields:
         place = f"{n.grid} {n.home or ''}".rstrip()
         return (n.ticket, f"【紧急】{n.emergency or n.category}", place, n.content or "", "立即接单"), \
             f"回复“接单 {n.ticket}”；{EMERGENCY_NUMBERS}。"
-    deadline = f"{clock(n.resolve_due_at)}前办结" if n.resolve_due_at else "见办理时限"
+    deadline = f"{clock(n.resolve_due_at)}前办结{OVERDUE_CARD if n.overdue else ''}" if n.resolve_due_at else "见办理时限"
     place = n.grid if n.withheld else n.home or n.grid
     category = category_label(n.category, n.subcategory, n.second_category)
     return (n.ticket, category, place, _card_content(n), deadline), "请尽快接单办理。"

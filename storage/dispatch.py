@@ -95,9 +95,9 @@ class _ChunkFacts:
         """`grid_staff` of the grid."""
         return self.teams.get(grid_id, ()) if grid_id is not None else ()
 
-    def card(self, appeal: Appeal) -> StaffNewAppeal:
+    def card(self, appeal: Appeal, now: datetime) -> StaffNewAppeal:
         """`task_card` of the appeal."""
-        return _card(appeal, self.places[_place(appeal)], self.contacts[appeal.id], self.links[appeal.id])
+        return _card(appeal, self.places[_place(appeal)], self.contacts[appeal.id], self.links[appeal.id], now)
 
 
 def _place(appeal: Appeal) -> org.Place:
@@ -176,7 +176,7 @@ def _send_cards(session: Session, appeal: Appeal, members: Sequence[Staff], now:
     transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now,
                assignee_staff_id=assignee.id if assignee else None, department=appeal.department)
     record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, note=note)
-    card = facts.card(appeal)
+    card = facts.card(appeal, now)
     # Only a sensitive appeal's card depends on the reader: the others skip the permission's two queries.
     private = staff.readable(session, appeal, sensitive) if appeal.category in sensitive else None
     for member in members:
@@ -200,25 +200,26 @@ def set_mode(session: Session, grid: Grid, mode: DispatchMode) -> bool:
     return True
 
 
-def task_card(session: Session, appeal: Appeal) -> StaffNewAppeal:
+def task_card(session: Session, appeal: Appeal, now: datetime) -> StaffNewAppeal:
     """What a staff member needs to act: ticket, category, the address down to the unit, the words, the limit.
 
     No openid, and the resident's phone and 门牌 only masked (storage/contacts.py): whoever claims reads them
     whole in the 接单 reply. The words go whole: a card too long for a message is cut where it is rendered
     (handlers/notifications.py), marked, with a pointer to 查询. Its photos and locations go as links
-    (storage/media_files.py).
+    (storage/media_files.py). A card sent after the 办结 deadline (改派, 转办 of a late task) says it is overdue.
     """
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
-    return _card(appeal, place, contacts.on_card(session, appeal), media_files.card_links(session, appeal.id))
+    return _card(appeal, place, contacts.on_card(session, appeal), media_files.card_links(session, appeal.id), now)
 
 
-def _card(appeal: Appeal, place: org.Address, contact: contacts.Contact, links: media_files.CardLinks
-          ) -> StaffNewAppeal:
+def _card(appeal: Appeal, place: org.Address, contact: contacts.Contact, links: media_files.CardLinks,
+          now: datetime) -> StaffNewAppeal:
     photos, places = links
+    due = appeal.resolve_due_at
     card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
                           second_category=appeal.second_category, grid=place.grid_label, home=place.home_label,
-                          content=appeal.content, resolve_due_at=appeal.resolve_due_at, phone=contact.phone,
-                          door=contact.door, photos=photos, places=places,
+                          content=appeal.content, resolve_due_at=due, overdue=due is not None and due <= now,
+                          phone=contact.phone, door=contact.door, photos=photos, places=places,
                           for_department=appeal.department is not None)
     return emergencies.marked(card, appeal)
 

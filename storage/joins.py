@@ -143,7 +143,7 @@ def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, ac
     record(session, target.id, now, Action.FOLLOWER_LEFT, None, None, actor_id=actor_id, actor_kind=actor_kind,
            note=source.ticket, internal=True)
     receivers = dispatch.department_staff(session, source.department) if source.department else ()
-    card = dispatch.task_card(session, source)
+    card = dispatch.task_card(session, source, now)
     for receiver in receivers or dispatch.grid_staff(session, source.grid_id):
         tell(session, receiver.openid, card, now, appeal=source)
     tell_resident(session, source, ResidentSplit(ticket=source.ticket, from_=target.ticket), now)

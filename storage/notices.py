@@ -208,6 +208,7 @@ class StaffNewAppeal(StaffNotice):
     home: str | None = None
     content: str | None
     resolve_due_at: datetime | None = None
+    overdue: bool = False  # the 办结 deadline had passed when the card was sent (a task moved on after it)
     withheld: bool = False
     urgent: bool = False  # 【紧急】: an emergency; sent on its own, never folded into a digest
     emergency: str | None = None  # the emergency's label (火情, 急病…), when urgent

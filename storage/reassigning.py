@@ -110,7 +110,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
 
 def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Manager | None, to: str,
           now: datetime) -> None:
-    card = dispatch.task_card(session, appeal)
+    card = dispatch.task_card(session, appeal, now)
     about = complaints.accused(session, appeal.id)
     if member is not None:
         receivers = [member]

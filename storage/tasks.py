@@ -150,7 +150,7 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
                department=department, assignee_staff_id=None, accepted_at=None)
     _record(session, appeal, now, Action.TRANSFERRED, old, AppealStatus.DISPATCHED, member, department)
     tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=department), now)
-    card = dispatch.task_card(session, appeal)
+    card = dispatch.task_card(session, appeal, now)
     for receiver in receivers:
         tell(session, receiver.openid, card, now, appeal=appeal)
     return appeal

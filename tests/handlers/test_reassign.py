@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bot.cli.gridbot import main
 from storage.models import AppealStatus
-from tests.support.database import appeal, notices
+from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
 from tests.support.worker import file_and_dispatch
 
@@ -49,6 +49,17 @@ def test_a_paused_task_moved_to_a_colleague_keeps_the_time_its_pause_gave_back(w
     assert moved.paused_at is None and moved.resolve_due_at == due + timedelta(days=10)
     assert f"接单成功：{ticket}" in wechat.send(LI, f"接单 {ticket}")
     assert "办理中｜办结剩" in wechat.send(LI, "我的任务")  # not 办结已超时7天 the moment she takes it
+
+
+def test_a_card_sent_after_the_deadline_says_the_task_is_overdue(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    (first_card,) = worded(seeded, "staff_new_appeal", LI)
+    assert "办结时限：11月25日 10:00前\n" in first_card
+    wechat.send(ZHANG, f"接单 {ticket}")
+    clock.advance(days=4)  # a day past the deadline 张伟 is taken off it
+    assert "已改派给 李娜" in wechat.send(WANG, f"改派 {ticket} 李娜")
+    late_card = worded(seeded, "staff_new_appeal", LI)[-1]
+    assert "办结时限：11月25日 10:00前（已超时）" in late_card
 
 
 def test_only_operators_and_the_grid_leader_reassign_and_only_within_their_scope(wechat, seeded, clock):
