@@ -35,17 +35,21 @@ def is_answer(conversation: Conversation) -> bool:
 
 def answer(conversation: Conversation) -> Reply:
     """Record the rating and thank the resident (or tell them the task is reopened, their words passed on)."""
+    state = dialogues.answered(conversation, DIALOG).data
+    return _rate(conversation, state["appeal_id"], state.get("ticket", ""))
+
+
+def _rate(conversation: Conversation, appeal_id: int, ticket: str) -> Reply:
     text = conversation.inbound.text.strip()
     given = rating_of(text)
-    state = dialogues.answered(conversation, DIALOG).data
     resident = conversation.resident
-    assert given is not None, "is_answer() matched"
+    assert given is not None, "a rating answer"
     score = RATINGS[given.score]
     words = None if _bare(text) else text
     try:
-        appeal = rating.rate(conversation.session, resident, state["appeal_id"], score, conversation.now, words)
+        appeal = rating.rate(conversation.session, resident, appeal_id, score, conversation.now, words)
     except DomainError:
-        return Reply(texts.RATING_TOO_LATE.format(ticket=state.get("ticket", "")))
+        return Reply(texts.RATING_TOO_LATE.format(ticket=ticket))
     if score is rating.Rating.UNSATISFIED:
         reopened = texts.RATING_REOPENED_WITH_WORDS if words else texts.RATING_REOPENED
         answered_text = reopened.format(ticket=appeal.ticket)
@@ -57,20 +61,24 @@ def answer(conversation: Conversation) -> Reply:
     return Reply(f"{answered_text}\n{texts.RATING_NEXT.format(ticket=waiting.ticket)}")
 
 
-def is_late_answer(conversation: Conversation) -> bool:
-    """A bare 1/2/3 or 满意/不满意 from a resident whose latest 办结 is past its rating window (no question is open:
-    the router asks only then): without this it read as a problem too short to file."""
+def is_unasked_answer(conversation: Conversation) -> bool:
+    """A bare 1/2/3 or 满意/不满意 with no rating question open (the router asks only then) from a resident whose
+    latest 办结 is unrated: its question never opened (they were in another dialogue) or it closed. Without this
+    it read as a problem too short to file."""
     inbound = conversation.inbound
     if inbound.kind not in (Kind.TEXT, Kind.VOICE) or not _bare(inbound.text) or conversation.is_staff:
         return False
-    return rating.expired_question(conversation.session, conversation.sender.id, conversation.now) is not None
+    return rating.latest_unrated(conversation.session, conversation.sender.id) is not None
 
 
-def late_answer(conversation: Conversation) -> Reply:
-    """Say the rating closed (it counts as unrated) and how to go on if the problem is still there."""
-    expired = rating.expired_question(conversation.session, conversation.sender.id, conversation.now)
-    assert expired is not None, "is_late_answer() matched"
-    return Reply(texts.RATING_CLOSED.format(ticket=expired.ticket, days=RATING_WINDOW.days))
+def answer_unasked(conversation: Conversation) -> Reply:
+    """Rate the latest 办结 while its three days last; after them, say the rating closed (it counts as unrated)
+    and how to go on if the problem is still there."""
+    unrated = rating.latest_unrated(conversation.session, conversation.sender.id)
+    assert unrated is not None, "is_unasked_answer() matched"
+    if rating.still_open(unrated, conversation.now):
+        return _rate(conversation, unrated.id, unrated.ticket)
+    return Reply(texts.RATING_CLOSED.format(ticket=unrated.ticket, days=RATING_WINDOW.days))
 
 
 def _about_the_rated_appeal(conversation: Conversation, text: str) -> bool:

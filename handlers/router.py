@@ -76,8 +76,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("media", media.matches, media.handle),
     Handler("notice without a scope", notice_chat.is_unscoped_notice, notice_chat.notice_usage),
     Handler("staff chat", staff.is_staff_chat, staff.staff_chat_hint),
-    # A 1/2/3 days after the rating question closed: said so, not taken for a problem too short to file.
-    Handler("rating too late", rating.is_late_answer, rating.late_answer),
+    # A 1/2/3 with no rating question open (another dialogue held it, or it closed): rated, or told it closed.
+    Handler("rating unasked", rating.is_unasked_answer, rating.answer_unasked),
     Handler("appeal intake", intake.matches, intake.handle),
 )
 _ENDING_ON_OTHER_MESSAGE = frozenset(handler.dialogue for handler in HANDLERS if handler.ends_on_other_message)

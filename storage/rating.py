@@ -79,16 +79,21 @@ def ask_next(session: Session, resident: Resident, now: datetime) -> Appeal | No
     return waiting
 
 
-def expired_question(session: Session, resident_id: int, now: datetime) -> Appeal | None:
-    """The resident's latest 办结 when it was never rated and its RATING_WINDOW has passed (it counts as unrated);
-    None when their latest 办结 was rated, still waits for a rating, or there is none."""
+def latest_unrated(session: Session, resident_id: int) -> Appeal | None:
+    """The resident's latest 办结 when nobody rated it yet (its RATING_WINDOW may have passed: see `still_open`);
+    None when their latest 办结 was rated, or there is none."""
     latest = session.scalars(
         select(Appeal).where(Appeal.resident_id == resident_id, Appeal.resolved_at.is_not(None))
         .order_by(Appeal.resolved_at.desc(), Appeal.id.desc()).limit(1)
     ).first()
     if latest is None or latest.status != AppealStatus.RESOLVED or latest.resolved_at is None:
         return None
-    return latest if latest.resolved_at <= now - RATING_WINDOW else None
+    return latest
+
+
+def still_open(appeal: Appeal, now: datetime) -> bool:
+    """Whether the resident may still rate the resolved appeal: within RATING_WINDOW of its 办结."""
+    return appeal.resolved_at is not None and appeal.resolved_at > now - RATING_WINDOW
 
 
 def _grid_leaders(session: Session, appeal: Appeal) -> Sequence[Staff]:

@@ -102,10 +102,14 @@ def resolve(session: Session, member: Staff, ticket: str, note: str, now: dateti
         tell(session, holder.openid, StaffResolvedByOther(ticket=appeal.ticket, by=member.name, note=note), now,
              appeal=appeal)
     if appeal.resident_id is not None:  # a staff report (上报) has nobody to rate it
-        # The resident's next 1/2/3 within three days answers the rating question (storage/rating.py).
+        # The resident's next 1/2/3 within three days answers the rating question (storage/rating.py). A resident
+        # in the middle of another dialogue (an address menu's "2") keeps it: their 1/2/3 after it still rates
+        # (handlers/rating.py, answer_unasked).
         resident = session.get_one(Resident, appeal.resident_id)
-        state = {"name": RATING_DIALOG, "appeal_id": appeal.id, "ticket": appeal.ticket}
-        residents.set_dialog(resident, state, now, ttl=RATING_WINDOW)
+        ongoing = residents.dialog_of(resident, now)
+        if ongoing is None or ongoing.get("name") == RATING_DIALOG:
+            state = {"name": RATING_DIALOG, "appeal_id": appeal.id, "ticket": appeal.ticket}
+            residents.set_dialog(resident, state, now, ttl=RATING_WINDOW)
     return appeal
 
 

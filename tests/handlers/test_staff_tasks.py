@@ -244,6 +244,19 @@ def test_a_rating_after_the_three_days_is_told_the_rating_closed_and_how_to_go_o
     assert unrated.status == AppealStatus.RESOLVED and unrated.rating is None
 
 
+def test_an_appeal_resolved_while_the_resident_picks_an_address_leaves_the_menu_and_is_rated_after(
+        wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "2. 和平社区" in wechat.send("o1", "绑定")  # o1 moves house: the community menu is open
+    wechat.send(ZHANG, f"办结 {ticket} 已修好")
+    assert "感谢您的评价" not in wechat.send("o1", "2")  # 和平社区, not 2 基本满意
+    assert appeal(seeded, ticket).rating is None
+    assert "已退出地址绑定" in wechat.send("o1", "取消")
+    assert "感谢您的评价" in wechat.send("o1", "1")  # the rating the 办结 notice asked for, once the menu is gone
+    assert appeal(seeded, ticket).rating == "satisfied"
+
+
 def test_a_bare_number_with_no_rating_ever_asked_still_asks_for_the_problem(wechat, seeded, clock):
     ticket = resolve_for_o1(wechat, seeded, clock)
     assert "感谢您的评价" in wechat.send("o1", "1")
