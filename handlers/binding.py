@@ -35,6 +35,7 @@ MORE_WORDS = frozenset({"更多", "下一页", "下页"})
 # A long menu (a grid of 140 buildings once made one 3.9 KB reply) is shown a page at a time: at most PAGE_SIZE
 # options, and never more than fits in one passive reply (2048 bytes) with the question around it.
 PAGE_SIZE = 20
+_MENU_DIGITS = 3  # the most digits of an option's number in any menu
 REPLY_BYTES = 2048
 _AROUND_OPTIONS = 400  # bytes of the longest question, page line and 返回/取消 hints, with room to spare
 _PLACE_WORDS = frozenset({"小区", "社区", "网格", "楼栋", "单元", "住址", "地址"})
@@ -66,6 +67,24 @@ def is_problem(conversation: Conversation) -> bool:
     # "和平小区" is classified by its 小区 and "二单元" by its likeness to property complaints: an address is no
     # problem. A problem names one ("电梯", "楼道").
     return result.category != UNCLASSIFIED and any(word not in _PLACE_WORDS for word in result.keywords)
+
+
+def is_lapsed_answer(conversation: Conversation) -> bool:
+    """A bare number with no dialogue open, from a resident whose appeal waits for their address: the answer to a
+    menu that lapsed after a quiet half hour (the router asks only with no dialogue open)."""
+    if not is_answer(conversation) or conversation.is_staff or conversation.sender.grid_id is not None:
+        return False
+    text = _cleaned(conversation.inbound.text)
+    number = str(_CHINESE_DIGITS.get(text, text))  # voice writes a spoken "二" as a character
+    if len(number) > _MENU_DIGITS or typed_id(number) is None:
+        return False  # a phone number is no menu answer
+    return bool(appeals.held_tickets(conversation.session, conversation.sender.id))
+
+
+def ask_again(conversation: Conversation) -> Reply:
+    """The lapsed menu's number cannot be trusted to mean the same option: start the binding again."""
+    held = appeals.held_tickets(conversation.session, conversation.sender.id)
+    return Reply(texts.BIND_LAPSED.format(tickets="、".join(held), question=start(conversation)))
 
 
 def start(conversation: Conversation) -> str:

@@ -223,6 +223,7 @@ BIND_EMPTY = "暂时没有可选的{level}，请联系社区工作人员。"
 BIND_CANCELLED = "已退出地址绑定。需要时回复“绑定”重新开始。"
 BIND_CANCELLED_HELD = ("已退出地址绑定。您的诉求 {tickets} 还没有转给网格员：绑定住址后才会派给您所在的网格办理。"
                        "需要时回复“绑定”重新开始。")
+BIND_LAPSED = "刚才的选单已过期，您的诉求 {tickets} 还在等待绑定住址，请重新选择：\n{question}"
 QUIT_DONE = "已退出当前操作。有问题请直接描述。"
 NOTHING_TO_CANCEL = "目前没有正在进行的操作，无需取消。要撤销已提交的诉求，请回复：撤销 编号（回复“我的诉求”可查看编号）。"
 # 政策咨询 answered from the FAQ operators import; 转人工 files the question as an appeal.

@@ -76,6 +76,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("media", media.matches, media.handle),
     Handler("notice without a scope", notice_chat.is_unscoped_notice, notice_chat.notice_usage),
     Handler("staff chat", staff.is_staff_chat, staff.staff_chat_hint),
+    # A number answering the address menu after it lapsed, while an appeal waits for the address: asked again.
+    Handler("binding lapsed", binding.is_lapsed_answer, binding.ask_again),
     # A 1/2/3 with no rating question open (another dialogue held it, or it closed): rated, or told it closed.
     Handler("rating unasked", rating.is_unasked_answer, rating.answer_unasked),
     Handler("appeal intake", intake.matches, intake.handle),

@@ -63,6 +63,15 @@ def test_a_quiet_half_hour_ends_the_dialogue(wechat, clock):
     assert "请再具体描述" in wechat.send("o_new", "1")
 
 
+def test_a_menu_answered_after_it_lapsed_is_asked_again_while_an_appeal_waits_for_the_address(wechat, seeded, clock):
+    ticket = re.search(r"G\d{10}", wechat.send("o_new", "小区门口路灯坏了三天了")).group(0)
+    clock.advance(hours=3)  # back from work: the menu lapsed after a quiet half hour
+    assert "选单已过期" not in wechat.send("o_new", "13800000000")  # a phone number answers no menu
+    reply = wechat.send("o_new", "1。")
+    assert reply.startswith(f"刚才的选单已过期，您的诉求 {ticket} 还在等待绑定住址，请重新选择：\n请选择您所在的社区")
+    wechat.dialog("o_new", [("1", "请选择您所在的小区"), ("1", "楼栋"), ("1", "单元"), ("1", f"您之前暂存的诉求 {ticket} 已提交")])
+
+
 def test_an_unbound_residents_appeal_waits_and_is_submitted_after_binding(wechat, seeded):
     reply = wechat.send("o_new", "小区门口垃圾堆了三天没人清理，味道很大")
     assert "绑定住址后会马上转给您所在的网格" in reply and "请选择您所在的社区" in reply
