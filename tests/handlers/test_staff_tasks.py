@@ -124,7 +124,8 @@ def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(wechat, seeded,
     due = appeal(seeded, ticket).resolve_due_at
     wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"挂起 {ticket} 等电梯配件", "已挂起")])
     clock.advance(hours=5)
-    assert "已恢复" in wechat.send(ZHANG, f"恢复 {ticket}")
+    # The deadline moved from 11月25日 10:00: the member is told to when.
+    assert wechat.send(ZHANG, f"恢复 {ticket}") == f"诉求 {ticket} 已恢复办理，办结时限顺延至 11月25日 15:00。"
     resumed = appeal(seeded, ticket)
     assert resumed.status == AppealStatus.ACCEPTED and resumed.resolve_due_at == due + timedelta(hours=5)
 
