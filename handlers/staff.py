@@ -170,6 +170,8 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
         if appeal.assignee_staff_id == conversation.staff.id:
             return texts.ALREADY_YOURS.format(ticket=ticket)
         return texts.ALREADY_TAKEN.format(ticket=ticket, name=taken_by)
+    if action in ("resolve", "pause") and appeal.status == AppealStatus.PAUSED:
+        return texts.RESUME_FIRST.format(ticket=ticket, action=texts.ACTION_NAMES[action])
     status = texts.STATUS_NAMES.get(appeal.status, appeal.status)
     return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES[action])
 

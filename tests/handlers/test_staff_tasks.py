@@ -124,6 +124,9 @@ def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(wechat, seeded,
     due = appeal(seeded, ticket).resolve_due_at
     wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"挂起 {ticket} 等电梯配件", "已挂起")])
     clock.advance(hours=5)
+    # The parts came and the member goes straight to 办结: told the way on, not only that the task is paused.
+    assert wechat.send(ZHANG, f"办结 {ticket} 已修好") == (
+        f"诉求 {ticket} 已挂起，不能办结。请先回复“恢复 {ticket}”，再办结。")
     # The deadline moved from 11月25日 10:00: the member is told to when.
     assert wechat.send(ZHANG, f"恢复 {ticket}") == f"诉求 {ticket} 已恢复办理，办结时限顺延至 11月25日 15:00。"
     resumed = appeal(seeded, ticket)
