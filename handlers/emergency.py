@@ -14,8 +14,8 @@ from __future__ import annotations
 from handlers import binding, dialogues, filing
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
-from handlers.types import Kind, Reply
-from nlp import Emergency, recognise_emergency
+from handlers.types import Inbound, Kind, Reply
+from nlp import Emergency, Taxonomy, recognise_emergency
 
 
 def matches(conversation: Conversation) -> bool:
@@ -44,8 +44,21 @@ def handle(conversation: Conversation) -> Reply:
     return Reply(f"{advice}\n{held}\n" + texts.EMERGENCY_ASK_ADDRESS.format(question=binding.start(conversation)))
 
 
+def unfiled(taxonomy: Taxonomy, inbound: Inbound) -> Reply:
+    """The reply to a message that could not be handled (the database busy or failing): please resend. A danger is
+    told its number and advice first all the same: they need no database, and the sender cannot wait for one."""
+    emergency = _recognised(taxonomy, inbound)
+    if emergency is None:
+        return Reply(texts.SYSTEM_BUSY)
+    advice = texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
+    return Reply(f"{advice}\n{texts.EMERGENCY_NOT_FILED}")
+
+
 def _emergency(conversation: Conversation) -> Emergency | None:
-    inbound = conversation.inbound
+    return _recognised(conversation.understanding.taxonomy, conversation.inbound)
+
+
+def _recognised(taxonomy: Taxonomy, inbound: Inbound) -> Emergency | None:
     if inbound.kind not in (Kind.TEXT, Kind.VOICE):
         return None
-    return recognise_emergency(conversation.understanding.taxonomy, inbound.text)
+    return recognise_emergency(taxonomy, inbound.text)

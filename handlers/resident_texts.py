@@ -200,6 +200,8 @@ RATING_CLOSED = ("诉求 {ticket} 办结已超过 {days} 天，评价已经截�
 RATING_TOO_LATE = "诉求 {ticket} 已经不在待评价状态，无需再评价。如有新问题，请直接描述。"
 APPEAL_TOO_LONG = "诉求内容最多 {limit} 字，您发了 {length} 字，没有登记。请精简后再发一次（照片、位置可以另外发送）。"
 SYSTEM_BUSY = "抱歉，系统有点忙，您的消息没有登记成功，请稍后再发一次。"
+# After an emergency's advice (handlers/emergency.py's `unfiled`): nobody has been told yet, the advice is all there is.
+EMERGENCY_NOT_FILED = "抱歉，系统有点忙，您的求助没有登记成功，还没有通知工作人员：请先按上面的方法求助，稍后再发一次。"
 # Intake limits (GRIDBOT_APPEALS_PER_HOUR / _PER_DAY): nothing is filed.
 _URGENT = "如有紧急情况，请直接致电社区居委会；危及人身安全请拨打 110、119 或 120。"
 LIMIT_PER_HOUR = (

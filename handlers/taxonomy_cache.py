@@ -63,6 +63,12 @@ class TaxonomyInForce(Generic[_T]):
         self._state = _State(version, self._value(version, text), now)
         return self._state.value
 
+    def last_known(self) -> _T | None:
+        """The value built at the last check, without asking the database (None before the first): for the
+        answer to a message the database could not take."""
+        state = self._state
+        return state.value if state is not None else None
+
     def forget(self) -> None:
         """Check the database at the next use (this process has just saved a version)."""
         self._state = None

@@ -26,11 +26,10 @@ from bot.web.webhook_metrics import Outcome, WebhookMetrics
 from bot.wechat.replay import ReplayGuard
 from bot.wechat.sources import SourceCheck
 from bot.wechat.wire import Decoded, Wire
-from handlers import resident_texts
+from handlers import emergency
 from handlers.conversation import Access, Understanding
 from handlers.faq_cache import FaqCache
 from handlers.taxonomy_cache import TaxonomyInForce, saved_text
-from handlers.types import Reply
 from nlp import ModelError, Taxonomy, TaxonomyError, build_classifier, load
 from nlp.loading import with_taxonomy
 from nlp.taxonomy import taxonomy_from_text
@@ -233,7 +232,10 @@ class Runtime:
                                  lambda reply: self.wire.render(reply, decoded), self.clock)
 
     def _apology(self, decoded: Decoded, outcome: Outcome) -> inbox.Answer:
-        return inbox.Answer(self.wire.render(Reply(resident_texts.SYSTEM_BUSY), decoded), outcome)
+        # The taxonomy read last: asking the database for a newer one would wait for the lock again.
+        understanding = self.taxonomy.last_known() or self._understanding
+        reply = emergency.unfiled(understanding.taxonomy, decoded.inbound)
+        return inbox.Answer(self.wire.render(reply, decoded), outcome)
 
     def open_photo(self, token: str) -> PhotoFile | PhotoPage:
         """The saved photo a link's token names, or the page to show instead."""

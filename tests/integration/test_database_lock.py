@@ -165,6 +165,30 @@ def test_a_message_queued_behind_another_waits_for_the_lock_only_for_what_is_lef
     assert filed(seeded) == {}
 
 
+@pytest.mark.quiet
+def test_an_emergency_during_a_long_write_lock_is_told_the_number_to_call_before_being_asked_to_resend(
+    settings, seeded, clock, lock_holder
+) -> None:
+    # Someone trapped in a lift cannot wait for the lock: the advice needs no database, only the filing does.
+    runtime = Runtime(settings, clock=clock)
+    app = create_app(runtime=runtime)
+    wechat = WeChat(app.test_client(), clock, encrypted=True)
+    xml = wechat.server.text("o1", "有人被困在电梯里了，快来人", create_time=wechat.now())
+    try:
+        busy = wechat.deliver(xml)
+        release(lock_holder)
+        retried = wechat.deliver(xml)
+    finally:
+        runtime.database.dispose()
+
+    lines = (busy or "").splitlines()
+    assert lines[0].startswith("【紧急】请立即按电梯里的紧急呼叫按钮"), busy
+    assert lines[-1] == resident_texts.EMERGENCY_NOT_FILED
+    assert retried is not None and "已登记为紧急诉求" in retried, retried  # WeChat's retry files it, once
+    with seeded.transaction() as session:
+        assert session.scalar(select(func.count()).where(Appeal.emergency.is_not(None))) == 1
+
+
 @pytest.mark.parametrize(("asked_ms", "waits_ms"), [(1200, 1200), (2950, 3000)])
 def test_a_transaction_told_to_wait_less_waits_less_unless_by_no_more_than_the_slack(
     database_url, asked_ms, waits_ms
