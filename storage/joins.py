@@ -49,7 +49,7 @@ _Target = aliased(Appeal)
 # the last three days instead.
 _NEIGHBOURS = DriverSQL(
     "SELECT a.id, a.ticket, a.status, a.unit_id, a.content FROM appeals a "
-    "WHERE +a.grid_id = %(grid_id)s AND a.status IN (%(dispatched)s, %(accepted)s, %(paused)s) "
+    "WHERE +a.grid_id = %(grid_id)s AND a.status IN (%(submitted)s, %(dispatched)s, %(accepted)s, %(paused)s) "
     "AND a.building_id = %(building_id)s AND a.category = %(category)s AND a.created_at >= %(since)s "
     "AND (a.resident_id IS NULL OR a.resident_id <> %(resident_id)s) AND a.emergency IS NULL "
     "AND NOT EXISTS (SELECT 1 FROM appeal_followers f WHERE f.appeal_id = a.id AND f.resident_id = %(resident_id)s) "
@@ -75,7 +75,9 @@ def neighbours(session: Session, sender: ResidentView, category: str, now: datet
     params = {
         "grid_id": sender.grid_id, "building_id": sender.building_id, "category": category,
         "since": timestamp(session, now - JOIN_WINDOW), "resident_id": sender.id, "limit": CANDIDATE_LIMIT,
-        "dispatched": str(AppealStatus.DISPATCHED), "accepted": str(AppealStatus.ACCEPTED),
+        # Submitted too: in a burst the first appeals are still waiting for the worker (for as long as it is down).
+        "submitted": str(AppealStatus.SUBMITTED), "dispatched": str(AppealStatus.DISPATCHED),
+        "accepted": str(AppealStatus.ACCEPTED),
         "paused": str(AppealStatus.PAUSED),
     }
     return [Neighbour(*row) for row in _NEIGHBOURS.all(session, params)]

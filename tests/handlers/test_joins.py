@@ -66,6 +66,21 @@ def test_a_neighbour_is_offered_the_open_appeal_and_joins_it_with_1(wechat, seed
     assert followers(seeded, first) == ["o5"]
 
 
+def test_a_neighbours_appeal_the_worker_has_not_dispatched_yet_is_offered_too(wechat, seeded, clock):
+    # A burst (or a worker that is down): o1's appeal still waits for dispatch when o5 reports the same lift.
+    first = ticket_in(wechat.send("o1", LIFT))
+    reply = wechat.send("o5", LIFT_AGAIN)
+    second = ticket_in(reply)
+    assert f"同楼已有相同诉求正在办理（编号 {first}，物业服务，阳光花园3号楼，已受理）" in reply
+    wechat.dialog("o5", [("1", f"已加入诉求 {first}")])
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    assert appeal(seeded, first).status == AppealStatus.DISPATCHED
+    assert appeal(seeded, second).status == AppealStatus.MERGED
+    assert followers(seeded, first) == ["o5"]
+    assert notices(seeded, "staff_new_appeal", first) and not notices(seeded, "staff_new_appeal", second)
+
+
 def test_an_answer_in_traditional_characters_is_understood(wechat, seeded, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)

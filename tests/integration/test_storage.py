@@ -543,7 +543,8 @@ def test_a_buildings_neighbour_lookup_seeks_its_open_appeals_not_the_grids_last_
         plan = session.connection().exec_driver_sql(
             "EXPLAIN QUERY PLAN " + joins._NEIGHBOURS.text_for("sqlite"),
             {"grid_id": 1, "building_id": 1, "category": "物业服务", "since": "2026-12-01 00:00:00.000000",
-             "resident_id": 1, "limit": 5, "dispatched": "dispatched", "accepted": "accepted", "paused": "paused"},
+             "resident_id": 1, "limit": 5, "submitted": "submitted", "dispatched": "dispatched",
+             "accepted": "accepted", "paused": "paused"},
         ).all()
     assert "USING INDEX ix_appeals_building_category_status" in plan[0][-1]
 
