@@ -7,7 +7,7 @@ Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么�
 | label     | examples                                   |
 |-----------|--------------------------------------------|
 | GREETING  | 你好, 在吗, 有人吗                          |
-| THANKS    | 谢谢, 辛苦了, 麻烦你们了                     |
+| THANKS    | 谢谢, 辛苦了, 麻烦你们了, 满意（评价之外）   |
 | OK        | 好的, 嗯, 收到, 知道了, ok                   |
 | NO_THANKS | 不用了, 算了, 没事了                         |
 | HOW_TO    | 怎么用, 怎么反映问题, 能做什么               |
@@ -42,7 +42,9 @@ _EXACT: dict[str, Chatter] = {
     **dict.fromkeys(("你好", "您好", "在吗", "在不在", "有人吗", "hi", "hello", "你好啊", "早上好", "晚上好"),
                     Chatter.GREETING),
     **dict.fromkeys(("谢谢", "谢谢你", "谢谢您", "谢谢你们", "感谢", "多谢", "辛苦了", "辛苦你们了", "麻烦你们了",
-                     "谢谢网格员", "thanks", "thankyou"), Chatter.THANKS),
+                     "谢谢网格员", "thanks", "thankyou",
+                     # Outside a rating (a follower told the joined appeal is done, a rating already given).
+                     "满意", "很满意", "非常满意", "挺满意", "满意谢谢", "很满意谢谢"), Chatter.THANKS),
     **dict.fromkeys(("好的", "好", "好吧", "嗯", "嗯嗯", "哦", "噢", "收到", "知道了", "明白了", "行", "可以", "ok",
                      "okay", "好滴", "👌", "👍", "🙏"), Chatter.OK),
     **dict.fromkeys(("不用了", "不用", "算了", "没事了", "没事", "不需要", "不要了"), Chatter.NO_THANKS),
