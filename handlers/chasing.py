@@ -28,9 +28,12 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
     nothing is open and it names a problem (then it is read as a new message)."""
     if not is_chase_up(text):
         return None
-    open_appeals = chasing.open_appeals(conversation.session, conversation.sender.id)
+    own = chasing.open_appeals(conversation.session, conversation.sender.id)
+    # A resident whose appeal joined a neighbour's asks after that one: never a new appeal of the same fault.
+    open_appeals = [*own, *chasing.followed_open_appeals(conversation.session, conversation.sender.id)]
     if open_appeals:
-        return _chase(conversation, _about(open_appeals, text), text)
+        appeal = _about(open_appeals, text)
+        return _chase(conversation, appeal, text, followed=appeal not in own)
     named = _named_tickets(text)
     if named:
         return _chase_ticket(conversation, sorted(named)[0])
@@ -75,10 +78,11 @@ def _about(open_appeals: list[Appeal] | tuple[Appeal, ...], text: str) -> Appeal
     return open_appeals[-best] if score > 0 else open_appeals[0]
 
 
-def _chase(conversation: Conversation, appeal: Appeal, words: str | None) -> Reply:
+def _chase(conversation: Conversation, appeal: Appeal, words: str | None, followed: bool = False) -> Reply:
     session = conversation.session
     chased = chasing.chase(session, conversation.sender.id, appeal, words, conversation.now,
                             conversation.understanding.taxonomy.sensitive)
     status = texts.status_name(appeal.status, appeal.category)
     handler = tasks.assignee_name(session, appeal)
-    return Reply(texts.chase_reply(appeal.ticket, appeal.category, status, handler, chased.sent, chased.count))
+    return Reply(texts.chase_reply(appeal.ticket, appeal.category, status, handler, chased.sent, chased.count,
+                                   followed))

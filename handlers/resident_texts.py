@@ -158,8 +158,10 @@ NOTHING_TO_CHASE = "您还没有反映过问题。遇到问题请直接描述在
 CHASE_NOT_OPEN = "诉求 {ticket} 当前状态为“{status}”，不在办理中，无需催办。如问题仍在，请直接描述，我们重新登记。"
 
 
-def chase_reply(ticket: str, category: str, status: str, handler: str | None, sent: bool, count: int) -> str:
-    """The answer to a chase-up: where the appeal stands, and what was done about the chasing."""
+def chase_reply(ticket: str, category: str, status: str, handler: str | None, sent: bool, count: int,
+                followed: bool = False) -> str:
+    """The answer to a chase-up: where the appeal stands, and what was done about the chasing; `followed`: a
+    neighbour's appeal the resident's own was merged into."""
     who = f"办理人{handler}" if handler else "网格工作人员"
     if sent:
         done = f"已为您向{who}催办（第{count}次），会尽快处理。"
@@ -167,7 +169,8 @@ def chase_reply(ticket: str, category: str, status: str, handler: str | None, se
         done = f"一小时内已为您催办过，{who}正在跟进，请耐心等待。"
     else:
         done = "您的诉求还在等待提交（请先绑定住址），绑定后会马上派给网格员。"
-    return (f"您的诉求 {ticket}（{_category(category, short=True)}）当前状态：{status}。{done}"
+    whose = "您加入的诉求" if followed else "您的诉求"
+    return (f"{whose} {ticket}（{_category(category, short=True)}）当前状态：{status}。{done}"
             f"回复“查询 {ticket}”查看进度。")
 
 

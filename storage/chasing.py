@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, staff
 from storage.appeals import Action, record
-from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, AppealEvent, AppealStatus, Staff
+from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, AppealEvent, AppealFollower, AppealStatus, Staff
 from storage.notices import StaffChased, StaffNotice, withheld
 from storage.staff import community_operators
 from storage.telling import tell
@@ -41,6 +41,16 @@ def open_appeals(session: Session, resident_id: int) -> Sequence[Appeal]:
     """The resident's appeals still being worked on, newest first."""
     return session.scalars(
         select(Appeal).where(Appeal.resident_id == resident_id, Appeal.status.in_(OPEN_STATUSES))
+        .order_by(Appeal.id.desc())
+    ).all()
+
+
+def followed_open_appeals(session: Session, resident_id: int) -> Sequence[Appeal]:
+    """The neighbours' appeals still being worked on that the resident follows (their own merged into them),
+    newest first."""
+    return session.scalars(
+        select(Appeal).join(AppealFollower, AppealFollower.appeal_id == Appeal.id)
+        .where(AppealFollower.resident_id == resident_id, Appeal.status.in_(OPEN_STATUSES))
         .order_by(Appeal.id.desc())
     ).all()
 

@@ -185,6 +185,19 @@ def test_still_not_fixed_gets_the_status_and_the_grid_is_chased_when_nobody_clai
     assert f"接单 {ticket}" in card
 
 
+def test_a_neighbour_who_joined_chases_the_appeal_they_follow_instead_of_filing_the_fault_again(
+    wechat, seeded, clock
+):
+    first = file_and_dispatch(wechat, seeded, clock, openid="o1")
+    file_and_dispatch(wechat, seeded, clock, openid="o5", text="3号楼的电梯又坏了，上下楼很不方便")
+    wechat.dialog("o5", [("1", f"已加入诉求 {first}")])
+    before, cards = appeal_count(seeded), staff_cards(seeded)
+    wechat.dialog("o5", [("电梯还没修好！！", f"您加入的诉求 {first}（物业服务）当前状态：已转交网格员。已为您向网格工作人员催办（第1次）")])
+    assert appeal_count(seeded) == before and staff_cards(seeded) == cards
+    assert chases(seeded) == sorted([ZHANG, LI, WANG])
+    assert "居民说：电梯还没修好！！" in staff_text(seeded, "staff_chased", ZHANG)
+
+
 def test_a_chase_up_in_traditional_characters_chases_instead_of_filing(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     before = appeal_count(seeded)
