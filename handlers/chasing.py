@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
+from typing import Sequence
 
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from nlp.chatter import is_chase_up, names_a_problem
-from nlp.similarity import text_similarity
+from nlp.similarity import is_repeat, text_similarity
 from storage import appeals, chasing, tasks
 from storage.errors import NotFound
 from storage.models import OPEN_STATUSES, Appeal
@@ -29,6 +31,8 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
     if not is_chase_up(text):
         return None
     own = chasing.open_appeals(conversation.session, conversation.sender.id)
+    if _resends_one_of(own, text, conversation.now):
+        return None  # their appeal's own words sent again (its words may ask 什么时候修？): filing says 您已反映过
     # A resident whose appeal joined a neighbour's asks after that one: never a new appeal of the same fault.
     open_appeals = [*own, *chasing.followed_open_appeals(conversation.session, conversation.sender.id)]
     if open_appeals:
@@ -60,6 +64,13 @@ def _chase_ticket(conversation: Conversation, ticket: str) -> Reply:
         return Reply(texts.CHASE_NOT_OPEN.format(ticket=ticket, status=texts.status_name(appeal.status,
                                                                                           appeal.category)))
     return _chase(conversation, appeal, None)
+
+
+def _resends_one_of(open_appeals: Sequence[Appeal], text: str, now: datetime) -> bool:
+    """The words of an open appeal filed within the repeat window, sent again: a repeat (handlers.filing), not a
+    chase-up, even when those words ask when it will be fixed; its handler just got the card."""
+    since = now - appeals.REPEAT_WINDOW
+    return any(appeal.created_at >= since and is_repeat(appeal.content, text) for appeal in open_appeals)
 
 
 def _named_tickets(text: str) -> set[str]:

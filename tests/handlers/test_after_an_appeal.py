@@ -198,6 +198,14 @@ def test_a_neighbour_who_joined_chases_the_appeal_they_follow_instead_of_filing_
     assert "居民说：电梯还没修好！！" in staff_text(seeded, "staff_chased", ZHANG)
 
 
+def test_an_appeal_that_asks_when_sent_again_is_a_repeat_not_a_chase_up_of_its_fresh_card(wechat, seeded, clock):
+    asking = "3号楼电梯停运了，什么时候修？"
+    ticket = file_and_dispatch(wechat, seeded, clock, text=asking)
+    wechat.dialog("o1", [(asking, f"您已反映过“{asking}”，编号 {ticket}，正在办理")])
+    assert chases(seeded) == [] and appeal_count(seeded) == 1
+    wechat.dialog("o1", [("怎么还没人来修？", f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。已为您向网格工作人员催办")])
+
+
 def test_a_chase_up_in_traditional_characters_chases_instead_of_filing(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     before = appeal_count(seeded)
