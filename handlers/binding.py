@@ -18,7 +18,7 @@ from handlers import dialogues, staff_texts
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
-from handlers.types import Kind, Reply
+from handlers.types import REPLY_BYTES, Kind, Reply
 from nlp import UNCLASSIFIED
 from nlp.chatter import chatter_of
 from nlp.cleaning import as_read
@@ -36,7 +36,6 @@ MORE_WORDS = frozenset({"更多", "下一页", "下页"})
 # options, and never more than fits in one passive reply (2048 bytes) with the question around it.
 PAGE_SIZE = 20
 _MENU_DIGITS = 3  # the most digits of an option's number in any menu
-REPLY_BYTES = 2048
 _AROUND_OPTIONS = 400  # bytes of the longest question, page line and 返回/取消 hints, with room to spare
 _PLACE_WORDS = frozenset({"小区", "社区", "网格", "楼栋", "单元", "住址", "地址"})
 

@@ -36,6 +36,10 @@ class Inbound:
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
+# The longest passive reply WeChat takes, in bytes of UTF-8 (a CJK character is 3).
+REPLY_BYTES = 2048
+
+
 @dataclass(frozen=True)
 class Reply:
     """What to answer in the passive reply; no text means acknowledge silently."""

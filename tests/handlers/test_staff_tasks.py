@@ -38,6 +38,18 @@ def test_a_grid_member_claims_reports_progress_and_resolves(wechat, seeded, cloc
     assert "状态：已办结" in timeline and "工作人员已接单" in timeline and "办理进展" in timeline
 
 
+def test_a_long_record_fits_one_reply_its_latest_lines_shown_and_the_earliest_counted(wechat, seeded, clock):
+    # A burst merged into one appeal, or a long repair, gives it more lines than one reply (2048 bytes) holds.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    for day in range(1, 17):
+        wechat.send(ZHANG, f"进展 {ticket} 第{day}次联系电梯维保公司，对方说配件还在路上，预计下周到货后上门更换电机")
+    detail = wechat.send(ZHANG, f"查询 {ticket}")
+    assert len(detail.encode()) <= 2048
+    assert detail.startswith(f"诉求 {ticket}\n") and "第16次联系电梯维保公司" in detail
+    assert re.search(r"……（较早的 \d+ 条记录从略）\n", detail) and "第1次联系" not in detail
+
+
 def test_two_members_claiming_at_the_same_moment_exactly_one_wins(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     barrier = threading.Barrier(2)
