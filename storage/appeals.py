@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, Sequence
 
 from sqlalchemy import Update, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -392,14 +392,15 @@ class Attached:
 def attach(session: Session, resident: Sender, attachment: Attachment, now: datetime) -> Attached:
     """Attach an image or location to the appeal the resident is talking about: their latest open appeal when
     they filed it, chased it or added to it within LOOSE_ATTACHMENT_WINDOW. Otherwise it waits, unattached, for
-    their next appeal (dispatch adopts it): a photo sent before its words never lands on an older problem."""
-    latest = session.scalars(
-        select(Appeal)
-        .where(Appeal.resident_id == resident.id, Appeal.status.in_(OPEN_STATUSES))
-        .order_by(Appeal.id.desc())
-        .limit(1)
-    ).first()
-    current = latest if latest is not None and _talked_about(session, latest, resident.id, now) else None
+    their next appeal (dispatch adopts it): a photo sent before its words never lands on an older problem. When
+    their latest appeal joined a neighbour's (我也遇到, 合并) that is still open, that one is handled: it gets the photo.
+    """
+    latest = _latest_of(session, resident.id, (*OPEN_STATUSES, AppealStatus.MERGED))
+    joined = _open_target(session, latest)
+    if joined is None and latest is not None and latest.status == AppealStatus.MERGED:
+        latest = _latest_of(session, resident.id, OPEN_STATUSES)  # merged into one since closed: as before
+    talked_about = latest is not None and _talked_about(session, latest, resident.id, now)
+    current = (joined or latest) if talked_about else None
     attachment.resident_id = resident.id
     attachment.created_at = now
     attachment.appeal_id = current.id if current else None
@@ -408,6 +409,21 @@ def attach(session: Session, resident: Sender, attachment: Attachment, now: date
         return Attached(None, latest)
     record(session, current.id, now, Action.ATTACHED, None, None, actor_id=resident.id, note=attachment.kind)
     return Attached(current)
+
+
+def _latest_of(session: Session, resident_id: int, statuses: Sequence[AppealStatus]) -> Appeal | None:
+    return session.scalars(
+        select(Appeal).where(Appeal.resident_id == resident_id, Appeal.status.in_(statuses))
+        .order_by(Appeal.id.desc()).limit(1)
+    ).first()
+
+
+def _open_target(session: Session, appeal: Appeal | None) -> Appeal | None:
+    """The open appeal a merged one is handled as part of; None for any other."""
+    if appeal is None or appeal.status != AppealStatus.MERGED or appeal.merged_into_id is None:
+        return None
+    target = session.get(Appeal, appeal.merged_into_id)
+    return target if target is not None and target.status in OPEN_STATUSES else None
 
 
 def _talked_about(session: Session, appeal: Appeal, resident_id: int, now: datetime) -> bool:

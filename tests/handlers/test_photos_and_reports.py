@@ -79,6 +79,16 @@ def test_a_flood_of_photos_is_all_kept_but_the_grid_hears_of_nine_an_hour(wechat
     assert told == [9, 9, 10]
 
 
+def test_a_photo_from_a_neighbour_who_joined_the_appeal_goes_to_the_appeal_being_handled(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    file_and_dispatch(wechat, seeded, clock, openid="o5", text="3号楼的电梯又坏了，上下楼很不方便")
+    wechat.dialog("o5", [("1", f"已加入诉求 {ticket}")])
+    clock.advance(minutes=2)
+    assert f"已将图片补充到诉求 {ticket}" in photo(wechat, "o5")
+    assert attached_to(seeded) == [appeal(seeded, ticket).id]
+    assert notices(seeded, "staff_material_added", ticket) == sorted([ZHANG, LI, WANG])
+
+
 def test_material_for_a_task_in_hand_goes_to_its_handler_alone(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     assert "接单成功" in wechat.send(ZHANG, f"接单 {ticket}")
