@@ -17,9 +17,9 @@ from handlers.conversation import Conversation
 from handlers.types import Reply
 from nlp.chatter import is_chase_up, names_a_problem
 from nlp.similarity import is_repeat, text_similarity
-from storage import appeals, chasing, tasks
+from storage import appeals, chasing, joins, tasks
 from storage.errors import NotFound
-from storage.models import OPEN_STATUSES, Appeal
+from storage.models import OPEN_STATUSES, Appeal, AppealStatus
 from storage.tickets import normalize_ticket
 
 _TICKET = re.compile(r"[Gg]?\d{10}")
@@ -56,10 +56,18 @@ def chase_command(conversation: Conversation, arguments: Arguments) -> Reply:
 
 
 def _chase_ticket(conversation: Conversation, ticket: str) -> Reply:
+    session = conversation.session
     try:
-        appeal = appeals.own_appeal(conversation.session, conversation.sender, ticket)
+        appeal = appeals.own_appeal(session, conversation.sender, ticket)
     except NotFound:
-        return Reply(texts.NOT_FOUND.format(ticket=ticket))
+        # The neighbour's appeal theirs joined: 查询 shows it to them, so 催办 chases it.
+        followed = joins.followed_through(session, conversation.sender.id, ticket)
+        if followed is None:
+            return Reply(texts.NOT_FOUND.format(ticket=ticket))
+        appeal = followed
+    target = joins.merged_into(session, appeal) if appeal.status == AppealStatus.MERGED else None
+    if target is not None and target.status in OPEN_STATUSES:
+        return _chase(conversation, target, None, followed=True)  # their own is handled as part of it
     if appeal.status not in OPEN_STATUSES:
         return Reply(texts.CHASE_NOT_OPEN.format(ticket=ticket, status=texts.status_name(appeal.status,
                                                                                           appeal.category)))

@@ -198,6 +198,16 @@ def test_a_neighbour_who_joined_chases_the_appeal_they_follow_instead_of_filing_
     assert "居民说：电梯还没修好！！" in staff_text(seeded, "staff_chased", ZHANG)
 
 
+def test_a_neighbour_who_joined_chases_by_either_number_the_appeal_being_handled(wechat, seeded, clock):
+    first = file_and_dispatch(wechat, seeded, clock, openid="o1")
+    own = file_and_dispatch(wechat, seeded, clock, openid="o5", text="3号楼的电梯又坏了，上下楼很不方便")
+    wechat.dialog("o5", [("1", f"已加入诉求 {first}")])
+    chased = f"您加入的诉求 {first}（物业服务）当前状态：已转交网格员。"
+    wechat.dialog("o5", [(f"催办 {own}", chased + "已为您向网格工作人员催办（第1次）"),
+                         (f"催办 {first}", chased + "一小时内已为您催办过")])
+    assert chases(seeded) == sorted([ZHANG, LI, WANG])
+
+
 def test_an_appeal_that_asks_when_sent_again_is_a_repeat_not_a_chase_up_of_its_fresh_card(wechat, seeded, clock):
     asking = "3号楼电梯停运了，什么时候修？"
     ticket = file_and_dispatch(wechat, seeded, clock, text=asking)
