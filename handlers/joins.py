@@ -72,11 +72,11 @@ def accept(conversation: Conversation) -> Reply:
     resident = conversation.resident
     ticket, target = state.get("ticket", ""), state.get("target", "")
     try:
-        joins.join(conversation.session, resident.id, state["appeal_id"], state["target_id"],
-                   sensitive_categories(conversation), conversation.now)
+        joined = joins.join(conversation.session, resident.id, state["appeal_id"], state["target_id"],
+                            sensitive_categories(conversation), conversation.now)
     except DomainError:
         return Reply(texts.JOIN_UNAVAILABLE.format(ticket=ticket, target=target))
-    return Reply(texts.JOINED.format(ticket=ticket, target=target))
+    return Reply(texts.JOINED.format(ticket=ticket, target=joined.ticket))  # merged meanwhile: the one handled
 
 
 def sensitive_categories(conversation: Conversation) -> frozenset[str]:

@@ -85,9 +85,10 @@ def neighbours(session: Session, sender: ResidentView, category: str, now: datet
 
 def join(session: Session, resident_id: int, appeal_id: int, target_id: int, sensitive: Collection[str],
          now: datetime) -> Appeal:
-    """The resident's own new appeal joins a neighbour's (回复 1): it is merged, they follow; returns the target."""
+    """The resident's own new appeal joins a neighbour's (回复 1): it is merged, they follow; returns the target,
+    which is the appeal the offered one was merged into meanwhile (staff merging a burst while residents answer)."""
     source = session.get(Appeal, appeal_id)
-    target = session.get(Appeal, target_id)
+    target = _handled_in(session, session.get(Appeal, target_id))
     if source is None or target is None or source.resident_id != resident_id:
         raise NotFound(str(appeal_id))
     if not verification.may_join(session, resident_id):
@@ -95,6 +96,16 @@ def join(session: Session, resident_id: int, appeal_id: int, target_id: int, sen
     _check_pair(session, source, target, sensitive)
     _merge(session, source, target, now, actor_id=resident_id, actor_kind="resident")
     return target
+
+
+def _handled_in(session: Session, appeal: Appeal | None) -> Appeal | None:
+    """The appeal itself, or the one it was merged into (and so on), which is the one handled."""
+    seen = set()
+    while appeal is not None and appeal.status == AppealStatus.MERGED and appeal.merged_into_id is not None \
+            and appeal.id not in seen:
+        seen.add(appeal.id)
+        appeal = session.get(Appeal, appeal.merged_into_id)
+    return appeal
 
 
 def merge(session: Session, member: Manager, ticket: str, into_ticket: str, sensitive: Collection[str],

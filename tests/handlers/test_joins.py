@@ -260,6 +260,20 @@ def test_a_double_join_merges_once(seeded, wechat, clock):
     assert followers(seeded, first) == ["o5"]
 
 
+def test_joining_an_appeal_staff_merged_meanwhile_joins_the_appeal_it_was_merged_into(wechat, seeded, clock):
+    # A burst: the operator merges neighbours' appeals while residents are still answering their offers.
+    kept, _ = file(wechat, seeded, clock, "o6", "3号楼电梯不动了")
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    wechat.send("o1", "不用了")
+    second, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    offered = re.search(r"同楼已有相同诉求正在办理（编号 (G\d{10})", reply).group(1)
+    into = first if offered == kept else kept
+    assert "已将诉求" in wechat.send(OPERATOR, f"合并 {offered} {into}")
+    wechat.dialog("o5", [("1", f"已加入诉求 {into}：您的诉求 {second} 并入其中")])
+    assert appeal(seeded, second).merged_into_id == appeal(seeded, into).id
+    assert sorted(followers(seeded, into)) == sorted(["o5", "o6" if offered == kept else "o1"])
+
+
 def test_the_operator_merges_and_splits(wechat, seeded, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     second, _ = file(wechat, seeded, clock, "o5", "电梯停运了，老人下不了楼")
