@@ -14,7 +14,9 @@ Response clock (status `dispatched`, nobody has claimed yet):
 - At 75 % of the time to the deadline, one `staff_reminder` to whoever may claim: the pre-assigned member in
   派单, the department's staff after 转办, otherwise the grid's members and leader.
 - Unclaimed for `unclaimed_after`, or past the deadline: escalation to level 1 (the grid's 网格长),
-  reason "unclaimed" or "response_overdue". The response clock never goes beyond level 1.
+  reason "unclaimed" or "response_overdue". Still unclaimed, it climbs one level more for each further full
+  `response_hours` past the deadline (in the category's time): 2 the community's operators, 3 the street's,
+  reason "response_overdue". A claim brings it back to level 1 at most: the completion clock climbs from there.
 
 Completion clock (status `accepted`; a paused appeal is skipped: its clock stands still and 恢复 moves
 `resolve_due_at` by the pause):
@@ -148,7 +150,8 @@ def _waiting(session: Session, now: datetime, only: Collection[int] | None = Non
     may_remind = Appeal.response_reminded_at.is_(None) & (
         Appeal.department.is_not(None) | (Appeal.response_due_at > now)
     )
-    return queries.unclaimed(session, where=_among(or_(Appeal.escalation_level == 0, may_remind), only))
+    may_climb = (Appeal.escalation_level < TOP_LEVEL) & Appeal.emergency.is_(None) & (Appeal.response_due_at <= now)
+    return queries.unclaimed(session, where=_among(or_(Appeal.escalation_level == 0, may_remind, may_climb), only))
 
 
 def _among(where: ColumnElement[bool], only: Collection[int] | None) -> ColumnElement[bool]:
@@ -163,15 +166,21 @@ def _response_steps(waiting: queries.Unclaimed, now: datetime, unclaimed_after: 
     if due is None:
         return None, False
     escalation = None
-    if appeal.escalation_level == 0:
-        if appeal.emergency is not None:
-            escalation = "emergency" if now >= due else None
-        elif now >= due:
-            escalation = "response_overdue"
-        elif now >= since + unclaimed_after:
-            escalation = "unclaimed"
+    if appeal.emergency is not None:  # its one notice goes to every level at once (_escalate_emergency)
+        escalation = "emergency" if appeal.escalation_level == 0 and now >= due else None
+    elif appeal.escalation_level < _response_level(appeal, since, due, now, unclaimed_after):
+        escalation = "response_overdue" if now >= due else "unclaimed"
     remind = appeal.response_reminded_at is None and since + (due - since) * REMIND_AT <= now < due
     return escalation, remind
+
+
+def _response_level(appeal: Appeal, since: datetime, due: datetime, now: datetime, unclaimed_after: timedelta) -> int:
+    """The level an unclaimed appeal should have reached at `now`: 1 once unclaimed for `unclaimed_after` or past
+    its deadline, one more for each further full response period past it (never beyond TOP_LEVEL)."""
+    if now < due:
+        return 1 if now >= since + unclaimed_after else 0
+    period = timedelta(hours=appeal.response_hours)
+    return min(TOP_LEVEL, 1 + int(clock_of(appeal).elapsed(due, now) / period)) if period else 1
 
 
 def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,

@@ -65,8 +65,10 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     elif appeal.assignee_staff_id not in (None, member.id) and member.role != StaffRole.GRID_LEADER:
         raise NotAllowed("assigned_to_other")  # 派单 chose someone else
     chosen = appeal.assignee_staff_id  # 派单's choice, or None: 抢单, everyone had the card
+    # A task that climbed unclaimed to the community or the street starts its completion clock from the 网格长's
+    # level (storage/supervision.py): at the top already, its holder would never hear of being late.
     transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now,
-               assignee_staff_id=member.id, accepted_at=now)
+               assignee_staff_id=member.id, accepted_at=now, escalation_level=min(appeal.escalation_level, 1))
     _record(session, appeal, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, member)
     points_grants.claimed(session, appeal, member, now)
     accepted = ResidentAccepted(ticket=appeal.ticket, staff_name=member.name, work_phone=member.work_phone)

@@ -141,6 +141,46 @@ def test_a_task_still_unclaimed_at_its_response_deadline_is_escalated_as_overdue
     assert notices(seeded, "staff_escalated", ticket) == [(WANG, escalated(1, "response_overdue"))]
 
 
+def test_a_task_nobody_claims_climbs_to_the_community_and_the_street_a_response_period_at_a_time(wechat, seeded,
+                                                                                                  clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+    ticket = file(wechat, seeded, clock)
+    waiting = appeal(seeded, ticket)
+    due, period = waiting.response_due_at, timedelta(hours=waiting.response_hours)
+    clock.advance(minutes=31)
+    assert sweep(seeded, clock).escalations == 1  # the 网格长, as before
+    for level, at in ((2, due + period), (3, due + 2 * period)):
+        clock.current = at - timedelta(seconds=1)
+        assert sweep(seeded, clock).escalations == 0
+        clock.current = at
+        assert sweep(seeded, clock).escalations == 1
+        assert appeal(seeded, ticket).escalation_level == level
+    clock.current = due + 10 * period
+    assert sweep(seeded, clock).escalations == 0
+    told = {(openid, params["level"], params["reason"])
+            for openid, params in notices(seeded, "staff_escalated", ticket)}
+    assert told == {(WANG, 1, "unclaimed"), (OPERATOR, 2, "response_overdue"),
+                    (STREET_OPERATOR, 3, "response_overdue")}
+    # Claimed at last: the completion clock climbs from the 网格长 again, as for any task claimed after a 督办.
+    act(seeded, clock, "claim", LI, ticket)
+    assert appeal(seeded, ticket).escalation_level == 1
+    clock.current = appeal(seeded, ticket).resolve_due_at
+    assert sweep(seeded, clock).escalations == 1
+    assert (OPERATOR, escalated(2, "resolve_overdue")) in notices(seeded, "staff_escalated", ticket)
+
+
+def test_an_unclaimed_emergency_is_escalated_once_and_climbs_no_further(wechat, seeded, clock):
+    ticket = TICKET.search(wechat.send("o1", "楼道里着火了，好多烟")).group(0)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    clock.advance(hours=30)
+    while sweep(seeded, clock).escalations:
+        clock.advance(seconds=10)
+    assert appeal(seeded, ticket).escalation_level == 1  # its one notice already went to every level at once
+
+
 def test_a_transferred_task_gets_a_fresh_response_clock_for_the_department(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="dept_wuye", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业",
