@@ -93,9 +93,15 @@ def find_building(session: Session, text: str) -> Building:
 
 def _named_in_order(typed: list[str], chain: list[str]) -> bool:
     """Whether the names typed above the building are its street, community, grid and 小区, in that order
-    (any of them left out)."""
-    remaining = iter(chain)
-    return all(any(part == name for name in remaining) for part in typed)
+    (any of them left out). A name holding a separator (万科·城市花园) was split as it was typed: it is matched
+    by its parts in a row."""
+    if not typed:
+        return True
+    for index, name in enumerate(chain):
+        parts = PLACE_SEPARATOR.split(name)
+        if typed[:len(parts)] == parts and _named_in_order(typed[len(parts):], chain[index + 1:]):
+            return True
+    return False
 
 
 def plan(session: Session, building: Building, grid: Grid) -> MovePlan:

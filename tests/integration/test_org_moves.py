@@ -5,7 +5,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli.gridbot import main
-from storage.models import AppealEvent, Building
+from storage import org, org_moves
+from storage.models import AppealEvent, Building, Grid
 from tests.support.database import appeal, notices, resident
 from tests.support.personas import LIU, RESIDENT
 from tests.support.worker import file_and_dispatch
@@ -93,3 +94,13 @@ def test_an_unknown_building_names_the_candidates_and_a_building_can_be_given_by
     same_grid = move(database_url, clock, str(building_id), "--grid", SECOND)
     assert same_grid.exit_code == 1
     assert "“5号楼”已经在 幸福里社区·第二网格，没有改动。" in same_grid.stderr
+
+
+def test_a_building_of_a_compound_named_with_a_middle_dot_is_found_by_the_path_the_candidates_show(seeded):
+    with seeded.transaction() as session:
+        first = session.scalars(select(Grid).where(Grid.name == "第一网格")).first()
+        built = org.ensure_building(session, first, "3号楼", "万科·城市花园").id
+
+    with seeded.transaction() as session:
+        for typed in ("万科·城市花园·3号楼", "幸福里社区/第一网格/万科·城市花园/3号楼", "幸福里社区·第一网格·万科・城市花园·3号楼"):
+            assert org_moves.find_building(session, typed).id == built, typed
