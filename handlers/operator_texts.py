@@ -108,11 +108,12 @@ def no_header(path: str, headers: list[str]) -> str:
             "请在数据上方加一行表头，各列用英文逗号分隔（或在 Excel 里加上表头后另存为 .xlsx）。")
 
 
-def missing_columns(names: list[str], headers: list[str], optional: list[str]) -> str:
-    """Required headers that the first row lacks."""
+def missing_columns(names: list[str], headers: list[str], optional: list[str], line: int) -> str:
+    """Required headers that the header row (the first row naming a column, on `line`) lacks."""
     missing = "、".join(f"“{name}”" for name in names)
     may_be_empty = f"（{'、'.join(optional)}可以不填）" if optional else ""
-    return f"表头缺少 {missing} 列。第一行应为表头，列名为：{','.join(headers)}{may_be_empty}。"
+    return (f"表头（第 {line} 行）缺少 {missing} 列。"
+            f"请在表头里写上这些列名，表头的列名为：{','.join(headers)}{may_be_empty}。")
 
 
 def duplicate_column(name: str) -> str:

@@ -195,7 +195,7 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) 
             # Above the header: a title or a date line; the first row naming a required column is the header.
             if before_header < HEADER_SEARCH_ROWS and not _names_a_column(cells, columns):
                 continue
-            positions = _header(cells, columns)
+            positions = _header(line, cells, columns)
             continue
         if _is_total(cells, columns):
             continue
@@ -238,7 +238,7 @@ def _header_text(cell: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", cell))
 
 
-def _header(cells: list[str], columns: Columns) -> dict[str, int]:
+def _header(line: int, cells: list[str], columns: Columns) -> dict[str, int]:
     field_of_header = {header: (name, 0) for name, header in columns.headers.items()}
     for name, others in columns.aliases.items():
         for rank, other in enumerate(others, start=1):
@@ -257,7 +257,7 @@ def _header(cells: list[str], columns: Columns) -> dict[str, int]:
     missing = [_named(columns, name) for name in columns.required if name not in positions]
     if missing:
         optional = [header for name, header in columns.headers.items() if name not in columns.required]
-        raise TableFileError(texts.missing_columns(missing, list(columns.headers.values()), optional))
+        raise TableFileError(texts.missing_columns(missing, list(columns.headers.values()), optional, line))
     return {name: index for name, (_, index) in positions.items()}
 
 

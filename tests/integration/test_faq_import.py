@@ -155,7 +155,7 @@ def test_a_file_without_the_answer_column_names_it(database, database_url, clock
     result = gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "faq.csv", ["问题,类别", "低保怎么申请,"])))
 
     assert result.exit_code == 1
-    assert "表头缺少 “答案” 列。第一行应为表头，列名为：问题,答案,同义问法,类别（同义问法、类别可以不填）。" in result.stderr
+    assert "表头（第 1 行）缺少 “答案” 列。请在表头里写上这些列名，表头的列名为：问题,答案,同义问法,类别（同义问法、类别可以不填）。" in result.stderr
     with_missing_file = gridbot(database_url, clock, "faq", "import", str(tmp_path / "nothing.csv"))
     assert with_missing_file.exit_code == 1 and "找不到文件" in with_missing_file.stderr
 

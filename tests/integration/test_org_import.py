@@ -116,9 +116,20 @@ def test_a_missing_header_column_is_named_and_nothing_is_imported(database, data
     result = gridbot_import(database_url, path)
 
     assert result.exit_code == 1
-    assert "表头缺少 “楼栋” 列" in result.stderr
+    assert "表头（第 1 行）缺少 “楼栋” 列" in result.stderr
     assert "Traceback" not in result.output
     assert counts(database) == EMPTY
+
+
+def test_a_header_below_a_title_lacking_a_column_is_named_by_its_row(tmp_path):
+    path = write(tmp_path / "org.csv", ["东湖街道网格台账", "填报日期：2026年12月1日", "街道,社区,网格,小区,楼号,单元",
+                                        "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元"])
+
+    with pytest.raises(OrgFileError) as refused:
+        read_org_rows(path)
+
+    assert str(refused.value).startswith("表头（第 3 行）缺少 “楼栋” 列。")
+    assert "第一行" not in str(refused.value)
 
 
 def test_a_building_stored_in_another_grid_is_refused_and_nothing_is_imported(database, database_url, tmp_path):

@@ -102,7 +102,7 @@ def test_a_file_without_a_label_column_names_the_headers_it_may_have(tmp_path):
     with pytest.raises(TableFileError) as raised:
         read_labelled(path)
 
-    assert str(raised.value).startswith("表头缺少 “类别（或 标签、分类、label、category）” 列。")
+    assert str(raised.value).startswith("表头（第 1 行）缺少 “类别（或 标签、分类、label、category）” 列。")
 
 
 def test_an_old_excel_file_is_refused_with_save_as_advice(tmp_path):
