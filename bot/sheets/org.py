@@ -10,10 +10,19 @@ from bot.sheets.table import Columns, TableFileError, read_table, read_table_dat
 from storage.org_import import COLUMNS, REQUIRED, OrgRow, row_of
 
 OrgFileError = TableFileError  # the name `gridbot import org` and its tests catch
+# The other names offices give the columns, ledger by ledger.
+HEADER_ALIASES = {
+    "street": ("街道名称", "所属街道", "街道办事处"),
+    "community": ("社区名称", "所属社区", "社区居委会", "居委会"),
+    "grid": ("网格名称", "所属网格", "网格名"),
+    "compound": ("小区名称", "所属小区", "小区名"),
+    "building": ("楼栋号", "楼栋名称", "楼号", "楼幢", "幢号"),
+    "unit": ("单元号", "单元名称"),
+}
 # A ledger as offices keep it: a blank 街道/社区/网格/小区 under a filled one is "same as above" (never a blank
 # 楼栋 or 单元: that is a missing name), and 合计/小计/总计 lines are totals.
 ORG_COLUMNS = Columns(COLUMNS, REQUIRED, fill_down=("street", "community", "grid", "compound"),
-                      total_words=("合计", "小计", "总计"))
+                      total_words=("合计", "小计", "总计"), aliases=HEADER_ALIASES)
 
 
 def read_org_rows(path: Path | str) -> list[OrgRow]:

@@ -29,6 +29,7 @@ XLSX_MAX_UNPACKED = 100 * 1024 * 1024
 XLSX_MAX_MERGED_CELLS = 200_000
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 _SPACES = re.compile(r"\s+")
+_BRACKETED_REMARK = re.compile(r"\([^()]*\)$")  # read after NFKC, which makes （居委会） (居委会)
 
 
 class TableFileError(Exception):
@@ -213,7 +214,7 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) 
 def _names_a_column(cells: list[str], columns: Columns) -> bool:
     wanted = {columns.headers[name] for name in columns.required}
     wanted |= {alias.lower() for name in columns.required for alias in columns.aliases.get(name, ())}
-    return any(_header_text(cell) in wanted or _header_text(cell).lower() in wanted for cell in cells)
+    return any(header in wanted or header.lower() in wanted for cell in cells for header in _header_readings(cell))
 
 
 def _is_total(cells: list[str], columns: Columns) -> bool:
@@ -238,18 +239,34 @@ def _header_text(cell: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", cell))
 
 
+def _header_readings(cell: str) -> tuple[str, ...]:
+    """The names a header cell may be read as: as written, then without a closing remark in brackets
+    (社区（居委会）, 楼栋(号)), which offices add to say what the column holds."""
+    text = _header_text(cell)
+    plain = _BRACKETED_REMARK.sub("", text)
+    return (text, plain) if plain and plain != text else (text,)
+
+
+def _field_of(cell: str, field_of_header: dict[str, tuple[str, int]]) -> tuple[str, tuple[str, int]] | None:
+    """The header a cell is read as and its (field, alias rank), or None for a column the file may have."""
+    for header in _header_readings(cell):
+        found = field_of_header.get(header) or field_of_header.get(header.lower())
+        if found is not None:
+            return header, found
+    return None
+
+
 def _header(line: int, cells: list[str], columns: Columns) -> dict[str, int]:
     field_of_header = {header: (name, 0) for name, header in columns.headers.items()}
     for name, others in columns.aliases.items():
         for rank, other in enumerate(others, start=1):
             field_of_header.setdefault(other.lower(), (name, rank))
-    cells = [_header_text(cell) for cell in cells]
     positions: dict[str, tuple[int, int]] = {}
-    for index, header in enumerate(cells):
-        found = field_of_header.get(header) or field_of_header.get(header.lower())
+    for index, cell in enumerate(cells):
+        found = _field_of(cell, field_of_header)
         if found is None:
             continue
-        name, rank = found
+        header, (name, rank) = found
         if name in positions and positions[name][0] == rank:
             raise TableFileError(texts.duplicate_column(header))
         if name not in positions or rank < positions[name][0]:

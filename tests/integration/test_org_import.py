@@ -116,19 +116,19 @@ def test_a_missing_header_column_is_named_and_nothing_is_imported(database, data
     result = gridbot_import(database_url, path)
 
     assert result.exit_code == 1
-    assert "表头（第 1 行）缺少 “楼栋” 列" in result.stderr
+    assert "表头（第 1 行）缺少 “楼栋（或 楼栋号、楼栋名称、楼号、楼幢、幢号）” 列" in result.stderr
     assert "Traceback" not in result.output
     assert counts(database) == EMPTY
 
 
 def test_a_header_below_a_title_lacking_a_column_is_named_by_its_row(tmp_path):
-    path = write(tmp_path / "org.csv", ["东湖街道网格台账", "填报日期：2026年12月1日", "街道,社区,网格,小区,楼号,单元",
+    path = write(tmp_path / "org.csv", ["东湖街道网格台账", "填报日期：2026年12月1日", "街道,社区,网格,小区,门牌,单元",
                                         "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元"])
 
     with pytest.raises(OrgFileError) as refused:
         read_org_rows(path)
 
-    assert str(refused.value).startswith("表头（第 3 行）缺少 “楼栋” 列。")
+    assert str(refused.value).startswith("表头（第 3 行）缺少 “楼栋（或 ")
     assert "第一行" not in str(refused.value)
 
 
@@ -283,6 +283,13 @@ def test_a_record_spanning_lines_is_numbered_by_the_line_it_starts_on(tmp_path):
     path = write(tmp_path / "org.csv", [HEADER, '东湖街道,滨湖社区,第一网格,,"1号\n楼",', "东湖街道,滨湖社区,第一网格,,2号楼,"])
 
     assert [row.line for row in read_org_rows(path)] == [2, 4]
+
+
+def test_headers_under_the_names_offices_give_them_or_with_a_remark_in_brackets_are_read(tmp_path):
+    path = write(tmp_path / "org.csv", ["街 道,社区（居委会）,网格名称,小区名称,楼栋号,单元(号)",
+                                        "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元"])
+
+    assert read_org_rows(path) == [OrgRow(2, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元")]
 
 
 def test_a_header_naming_a_column_twice_is_refused(tmp_path):
