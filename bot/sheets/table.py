@@ -194,9 +194,10 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) 
         if positions is None:
             before_header += 1
             # Above the header: a title or a date line; the first row naming a required column is the header.
-            if before_header < HEADER_SEARCH_ROWS and not _names_a_column(cells, columns):
-                continue
-            positions = _header(line, cells, columns)
+            if _names_a_column(cells, columns):
+                positions = _header(line, cells, columns)
+            elif before_header == HEADER_SEARCH_ROWS:
+                break  # rows of another kind of file, however long: no header, not a header lacking columns
             continue
         if _is_total(cells, columns):
             continue

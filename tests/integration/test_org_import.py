@@ -180,6 +180,7 @@ def test_a_header_without_data_rows_imports_nothing_and_fails(database, database
 @pytest.mark.parametrize("lines", [
     SMALL[1:],  # the header row left out
     [line.replace(",", ";") for line in SMALL],  # saved with semicolons
+    ["问题,答案", *(f"问题{n},答案{n}" for n in range(12))],  # another import's file, longer than the header search
 ])
 def test_a_file_with_rows_but_no_header_row_says_so_instead_of_calling_it_empty(database, database_url, tmp_path,
                                                                               lines):
