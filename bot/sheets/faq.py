@@ -7,7 +7,14 @@ from pathlib import Path
 from bot.sheets.table import Columns, read_table
 from storage.faq_import import COLUMNS, REQUIRED, FaqRow
 
-FAQ_COLUMNS = Columns(COLUMNS, REQUIRED)
+# The other names the columns go by: the console's FAQ page says 其他问法, office lists their own words.
+HEADER_ALIASES = {
+    "question": ("常见问题", "咨询问题"),
+    "answer": ("回答", "答复", "解答"),
+    "alternates": ("其他问法", "相似问法", "其他说法"),
+    "category": ("分类", "类型"),
+}
+FAQ_COLUMNS = Columns(COLUMNS, REQUIRED, HEADER_ALIASES)
 
 
 def read_faq_rows(path: Path | str) -> list[FaqRow]:

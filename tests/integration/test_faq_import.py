@@ -155,9 +155,18 @@ def test_a_file_without_the_answer_column_names_it(database, database_url, clock
     result = gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "faq.csv", ["问题,类别", "低保怎么申请,"])))
 
     assert result.exit_code == 1
-    assert "表头（第 1 行）缺少 “答案” 列。请在表头里写上这些列名，表头的列名为：问题,答案,同义问法,类别（同义问法、类别可以不填）。" in result.stderr
+    assert ("表头（第 1 行）缺少 “答案（或 回答、答复、解答）” 列。请在表头里写上这些列名，表头的列名为："
+            "问题,答案,同义问法,类别（同义问法、类别可以不填）。") in result.stderr
     with_missing_file = gridbot(database_url, clock, "faq", "import", str(tmp_path / "nothing.csv"))
     assert with_missing_file.exit_code == 1 and "找不到文件" in with_missing_file.stderr
+
+
+def test_a_file_with_the_consoles_column_names_keeps_its_other_phrasings(tmp_path):
+    path = write(tmp_path / "faq.csv", ["问题,答案,其他问法,分类", "低保怎么申请,带户口本到街道申请。,低保去哪里办,政策咨询"])
+
+    [row] = read_faq_rows(path)
+
+    assert (row.question, row.alternates, row.category) == ("低保怎么申请", "低保去哪里办", "政策咨询")
 
 
 def test_list_prints_each_entry_with_its_phrasings_and_answer(database, database_url, clock, tmp_path):
