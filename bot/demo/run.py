@@ -36,6 +36,7 @@ DEMO_RESIDENT_TEMPLATE_ID = "DEMO_RESIDENT_NOTICE"
 DEMO_NOTICE_TEMPLATE_ID = "DEMO_BROADCAST_NOTICE"  # urgent broadcast notices, staff outside their window
 WATCH_INTERVAL_S = 0.5
 OPERATOR_ENV_FILE = "operator.env"
+SQLITE_PREFIX = "sqlite:///"  # then a relative path; sqlite://// is an absolute one
 RESTART_BACKOFF_S = (1, 2, 4, 8, 15, 30)
 STABLE_AFTER_S = 60  # a part that ran this long before dying is restarted quickly again
 
@@ -240,12 +241,24 @@ def _write_operator_env(data_dir: Path, env: dict[str, str]) -> Path:
     """The demo's settings as a file to `source` in another terminal, so the operator's commands (gridbot appeals,
     staff, report …) reach the demo's database, Redis and fake API. Private: it holds the demo's keys."""
     path = data_dir.resolve() / OPERATOR_ENV_FILE
-    lines = [f"export {name}={shlex.quote(value)}" for name, value in sorted(env.items())
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in sorted(_with_absolute_paths(env).items())
              if name.startswith(("WECHAT_", "GRIDBOT_"))]
     with private_files.private_file(path).open("w", encoding="utf-8") as file:
         file.write("# gridbot demo: source this file to run operator commands against the running demo\n")
         file.write("\n".join(lines) + "\n")
     return path
+
+
+def _with_absolute_paths(env: dict[str, str]) -> dict[str, str]:
+    """`env` with the data directory and an SQLite file made absolute: the other terminal may be anywhere (in
+    the folder of the office's spreadsheets), where a relative SQLite path opens a new, empty database."""
+    absolute = dict(env)
+    if env.get("GRIDBOT_DATA_DIR"):
+        absolute["GRIDBOT_DATA_DIR"] = str(Path(env["GRIDBOT_DATA_DIR"]).resolve())
+    database_url = env.get("GRIDBOT_DATABASE_URL", "")
+    if database_url.startswith(SQLITE_PREFIX) and not database_url.startswith(SQLITE_PREFIX + "/"):
+        absolute["GRIDBOT_DATABASE_URL"] = SQLITE_PREFIX + str(Path(database_url.removeprefix(SQLITE_PREFIX)).resolve())
+    return absolute
 
 
 def _spawn(arguments: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -1,0 +1,31 @@
+"""The demo's operator.env: sourced in another terminal, in whatever directory the operator works in."""
+
+import shlex
+from pathlib import Path
+
+from bot.demo.run import _write_operator_env
+
+
+def exported(path: Path) -> dict[str, str]:
+    return {name: shlex.split(value)[0] for name, value in (line.removeprefix("export ").split("=", 1)
+                                                            for line in path.read_text().splitlines()
+                                                            if line.startswith("export "))}
+
+
+def test_a_demo_started_with_relative_paths_writes_them_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path(".gridbot-demo").mkdir()
+    env = {"GRIDBOT_DATA_DIR": ".gridbot-demo", "GRIDBOT_DATABASE_URL": "sqlite:///.gridbot-demo/gridbot.db",
+           "GRIDBOT_REDIS_URL": "unix:///run/redis.sock", "PATH": "/usr/bin"}
+
+    written = exported(_write_operator_env(Path(".gridbot-demo"), env))
+
+    assert written == {"GRIDBOT_DATA_DIR": str(tmp_path / ".gridbot-demo"),
+                       "GRIDBOT_DATABASE_URL": f"sqlite:///{tmp_path}/.gridbot-demo/gridbot.db",
+                       "GRIDBOT_REDIS_URL": "unix:///run/redis.sock"}
+
+
+def test_absolute_and_server_databases_are_written_as_given(tmp_path):
+    for url in (f"sqlite:///{tmp_path}/gridbot.db", "postgresql://gridbot@db/gridbot"):
+        written = exported(_write_operator_env(tmp_path, {"GRIDBOT_DATA_DIR": str(tmp_path), "GRIDBOT_DATABASE_URL": url}))
+        assert written["GRIDBOT_DATABASE_URL"] == url
