@@ -115,6 +115,7 @@ def _echo_csv(communities: list[CommunityNode]) -> None:
     import csv
     import io
 
+    from bot.cli.org_texts import MODE_NAMES
     from bot.sheets.excel_text import csv_row
 
     out = io.StringIO()
@@ -123,7 +124,8 @@ def _echo_csv(communities: list[CommunityNode]) -> None:
     for community in communities:
         for grid in community.grids:
             for building in grid.buildings:
-                writer.writerow(csv_row([community.street, community.name, grid.name, grid.mode, grid.members,
+                mode = MODE_NAMES.get(grid.mode, grid.mode)  # the words `grid mode` takes, as the tree says
+                writer.writerow(csv_row([community.street, community.name, grid.name, mode, grid.members,
                                          building.compound, building.name, building.id, building.units,
                                          building.residents]))
     click.echo(out.getvalue(), nl=False)

@@ -224,6 +224,7 @@ def test_org_list_shows_the_tree_and_scripts_get_json_and_csv(seeded, database_u
     as_csv = gridbot(database_url, "org", "list", "--csv", "--scope", "和平社区·第二网格").stdout.splitlines()
     assert as_csv[0].startswith("街道,社区,网格,模式,成员,小区,楼栋")
     assert [line.split(",")[6] for line in as_csv[1:]] == ["A座", "B座"]
+    assert {line.split(",")[3] for line in as_csv[1:]} <= {"抢单", "派单"}
 
 
 def test_an_unclear_scope_is_one_line_naming_the_candidates(seeded, database_url):
