@@ -116,6 +116,12 @@ def missing_columns(names: list[str], headers: list[str], optional: list[str], l
             f"请在表头里写上这些列名，表头的列名为：{','.join(headers)}{may_be_empty}。")
 
 
+def first_sheet_only(first: str, others: list[str]) -> str:
+    """Added to a header refusal of a workbook of several sheets: only the first one is read."""
+    named = "、".join(f"“{name}”" for name in others)
+    return f"（只读取第一个工作表“{first}”；要导入的是{named}的话，请在 Excel 里把它拖到最前面，保存后再导入。）"
+
+
 def duplicate_column(name: str) -> str:
     """A header that appears twice."""
     return f"表头中“{name}”出现了不止一次，请只保留一列。"

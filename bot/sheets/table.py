@@ -84,8 +84,15 @@ def read_table_data(data: bytes, path: Path | str, columns: Columns) -> list[Tab
     # The content decides, not the name: offices rename files, and Excel saves .csv names over workbooks.
     if data.startswith(XLS_MAGIC):
         raise TableFileError(texts.old_excel(str(path)))
-    lines = _xlsx_lines(path, data) if data.startswith(XLSX_MAGIC) else _csv_lines(path, data)
-    return _rows(path, lines, columns)
+    if not data.startswith(XLSX_MAGIC):
+        return _rows(path, _csv_lines(path, data), columns)
+    lines, sheets = _xlsx_lines(path, data)
+    try:
+        return _rows(path, lines, columns)
+    except TableFileError as error:  # the header was not found where it was looked for: say where that was
+        if len(sheets) > 1:
+            raise TableFileError(str(error) + texts.first_sheet_only(sheets[0], sheets[1:])) from None
+        raise
 
 
 def _decode_csv(path: Path, data: bytes) -> str:
@@ -113,7 +120,8 @@ def _csv_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
     return lines
 
 
-def _xlsx_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
+def _xlsx_lines(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """The first sheet's lines, and the names of all the sheets."""
     import openpyxl
 
     _refuse_oversized(path, data)
@@ -124,13 +132,14 @@ def _xlsx_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
         raise TableFileError(texts.excel_unreadable(str(path))) from None
     try:
         if not workbook.worksheets:
-            return []
+            return [], []
         sheet = workbook.worksheets[0]
         merged = _merged_values(sheet)
         # Missing rows come back as empty ones, so counting from 1 gives Excel's row numbers.
-        return [(number, [_cell_text(merged.get((number, column), value))
-                          for column, value in enumerate(values, start=1)])
-                for number, values in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1)]
+        return ([(number, [_cell_text(merged.get((number, column), value))
+                           for column, value in enumerate(values, start=1)])
+                 for number, values in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1)],
+                workbook.sheetnames)
     except Exception:
         raise TableFileError(texts.excel_unreadable(str(path))) from None
     finally:

@@ -228,6 +228,22 @@ def test_an_xlsx_first_sheet_is_read_with_numbers_as_text_and_excel_row_numbers(
     ]
 
 
+def test_a_workbook_whose_ledger_is_not_the_first_sheet_is_refused_naming_the_sheets(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "填表说明"
+    workbook.active.append(["每个单元填一行"])
+    ledger = workbook.create_sheet("台账")
+    for line in SMALL:
+        ledger.append(line.split(","))
+    workbook.save(tmp_path / "org.xlsx")
+
+    with pytest.raises(OrgFileError) as refused:
+        read_org_rows(tmp_path / "org.xlsx")
+
+    assert str(refused.value).endswith("（只读取第一个工作表“填表说明”；要导入的是“台账”的话，请在 Excel 里把它拖到最前面，"
+                                       "保存后再导入。）")
+
+
 def test_an_xlsx_whose_stored_dimensions_are_wrong_is_read_to_its_last_row(tmp_path):
     workbook = openpyxl.Workbook()
     for line in SMALL:
