@@ -116,6 +116,12 @@ def missing_columns(names: list[str], headers: list[str], optional: list[str], l
             f"请在表头里写上这些列名，表头的列名为：{','.join(headers)}{may_be_empty}。")
 
 
+def date_cell(path: str, line: int, header: str, shown: str) -> str:
+    """A cell of a read column that Excel holds as a date (1-2 typed, 1月2日 kept); nothing is imported."""
+    return (f"文件 {path} 第 {line} 行的“{header}”是日期（{shown}），未导入任何数据：Excel 会把 1-2、3/1 这样的编号"
+            f"自动改成日期。请把这一列的单元格格式设为“文本”，重新输入原来的编号后再导入。")
+
+
 def first_sheet_only(first: str, others: list[str]) -> str:
     """Added to a header refusal of a workbook of several sheets: only the first one is read."""
     named = "、".join(f"“{name}”" for name in others)

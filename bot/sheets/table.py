@@ -9,6 +9,7 @@ cell means "same as above" in and which words (合计, 小计) mark a total row 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 import unicodedata
@@ -185,9 +186,15 @@ def _merged_values(sheet: Any) -> dict[tuple[int, int], object]:
     return values
 
 
+class _DateCell(str):
+    """A cell Excel stores as a date: typed as 1-2 or 3/1, a unit or building number became 1月2日 on entry."""
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, (datetime.date, datetime.time)):
+        return _DateCell(value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel keeps every number as a float: building 3, not 3.0
     return str(value).strip()
@@ -211,6 +218,7 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) 
         if _is_total(cells, columns):
             continue
         values = {name: cells[index] if index < len(cells) else "" for name, index in positions.items()}
+        _refuse_dates(path, line, values, columns)
         cells_by_name = {name: values.get(name, "") for name in columns.headers}
         rows.append(TableRow(line, _filled_down(cells_by_name, rows[-1].cells if rows else None, columns)))
     if positions is None:
@@ -219,6 +227,13 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) 
             raise TableFileError(texts.no_header(str(path), headers))
         raise TableFileError(texts.empty_file(str(path), headers))
     return rows
+
+
+def _refuse_dates(path: Path, line: int, values: dict[str, str], columns: Columns) -> None:
+    """No column an import reads holds dates: a date there is a name Excel changed as it was typed."""
+    for name, value in values.items():
+        if isinstance(value, _DateCell):
+            raise TableFileError(texts.date_cell(str(path), line, columns.headers[name], value.removesuffix(" 00:00:00")))
 
 
 def _names_a_column(cells: list[str], columns: Columns) -> bool:

@@ -2,6 +2,7 @@
 
 import re
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -242,6 +243,24 @@ def test_a_workbook_whose_ledger_is_not_the_first_sheet_is_refused_naming_the_sh
 
     assert str(refused.value).endswith("（只读取第一个工作表“填表说明”；要导入的是“台账”的话，请在 Excel 里把它拖到最前面，"
                                        "保存后再导入。）")
+
+
+def test_a_unit_excel_turned_into_a_date_is_refused_by_row_and_column_but_dates_elsewhere_are_fine(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["填报日期", datetime(2026, 12, 1)])
+    sheet.append(["街道", "社区", "网格", "小区", "楼栋", "单元", "核查日期"])
+    sheet.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元", datetime(2026, 11, 30)])
+    sheet.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", "3号楼", datetime(2026, 1, 2), None])
+    workbook.save(tmp_path / "org.xlsx")
+
+    with pytest.raises(OrgFileError) as refused:
+        read_org_rows(tmp_path / "org.xlsx")
+
+    assert "第 4 行的“单元”是日期（2026-01-02），未导入任何数据" in str(refused.value)
+    sheet["F4"] = "1-2"  # typed again into a text cell
+    workbook.save(tmp_path / "org.xlsx")
+    assert [row.unit for row in read_org_rows(tmp_path / "org.xlsx")] == ["1单元", "1-2"]
 
 
 def test_an_xlsx_whose_stored_dimensions_are_wrong_is_read_to_its_last_row(tmp_path):
