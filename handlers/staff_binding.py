@@ -3,14 +3,12 @@ invite bound to the person's phone asks for its last four digits first (a dialog
 
 from __future__ import annotations
 
-import unicodedata
-
 from handlers import dialogues
 from handlers import staff_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.resident_texts import clock
-from handlers.types import Kind, Reply
+from handlers.types import Reply
 from storage import staff
 from storage.attempts import TooMany
 from storage.errors import NotFound
@@ -38,12 +36,9 @@ def certify(conversation: Conversation, arguments: Arguments) -> Reply:
 
 
 def is_phone_digits(conversation: Conversation) -> bool:
-    """Four digits, while 认证 waits for them (the router checks)."""
-    inbound = conversation.inbound
-    if inbound.kind not in (Kind.TEXT, Kind.VOICE):
-        return False
-    typed = unicodedata.normalize("NFKC", inbound.text).strip()
-    return len(typed) == staff.PHONE_CHECK_DIGITS and typed.isascii() and typed.isdigit()
+    """Four digits, while 认证 waits for them (the router checks): typed as 5678, 5 6 7 8 or said as 5678。"""
+    typed = dialogues.short_answer(conversation)
+    return typed is not None and len(typed) == staff.PHONE_CHECK_DIGITS and typed.isascii() and typed.isdigit()
 
 
 def confirm_phone(conversation: Conversation) -> Reply:
@@ -53,7 +48,8 @@ def confirm_phone(conversation: Conversation) -> Reply:
     access = conversation.access
     try:
         member = staff.confirm_phone(conversation.session, conversation.inbound.openid, dialogue.data["invite_id"],
-                                     conversation.inbound.text, conversation.now, access.certify_lockout)
+                                     dialogues.short_answer(conversation) or "", conversation.now,
+                                     access.certify_lockout)
     except staff.WrongDigits:
         return Reply(texts.CERTIFY_WRONG_DIGITS)
     except TooMany as locked:

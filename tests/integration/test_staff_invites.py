@@ -73,6 +73,15 @@ def test_an_invited_grid_member_is_bound_by_sending_the_code(invite, wechat, see
     assert grid_label_of(seeded, bound.grid_id) == "幸福里社区·第一网格"
 
 
+@pytest.mark.parametrize("digits", ["5678。", "5 6 7 8", "５６７８！"])
+def test_the_phone_digits_said_by_voice_or_spaced_bind_too(invite, wechat, seeded, digits):
+    code = code_of(invite("--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "张三", "--phone", "13812345678"))
+    wechat.send("o_newstaff", f"认证 {code}")
+
+    assert wechat.send("o_newstaff", digits).startswith("认证成功！")
+    assert member(seeded, "o_newstaff").name == "张三"
+
+
 def test_a_code_binds_only_once(invite, wechat, seeded):
     code = code_of(invite("--role", "网格长", "--grid", "和平社区/第一网格", "--name", "周敏"))
     assert "认证成功" in wechat.send("o_newstaff", f"认证 {code}")
