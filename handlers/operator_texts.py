@@ -207,6 +207,9 @@ def faq_row_error(error: FaqRowError) -> str:
         detail = f"“{column}”太长（{error.length} 个字），{each}最多 {limit} 个字"
     elif error.problem is FaqProblem.CONTROL_CHARACTER:
         detail = f"“{column}”含有制表符或不可见字符，请删除"
+    elif error.problem is FaqProblem.SHARED_PHRASING:
+        detail = (f"“{error.phrasing}”在第 {error.other_line} 行已经有了；居民这样问时两条一样接近，哪条都不会答复，"
+                  "请只保留在一行里")
     else:
         detail = f"问题与第 {error.other_line} 行重复；同一个问题只写一行，其他问法写进“同义问法”"
     return f"第 {error.line} 行：{detail}"

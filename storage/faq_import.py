@@ -53,6 +53,7 @@ class FaqProblem(StrEnum):
     TOO_LONG = "too_long"
     CONTROL_CHARACTER = "control_character"
     DUPLICATE_QUESTION = "duplicate_question"
+    SHARED_PHRASING = "shared_phrasing"  # one phrasing in two rows: equally close to both, neither is answered
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ class FaqRowError:
     problem: FaqProblem
     column: str
     length: int = 0
-    other_line: int = 0  # for a duplicate: where the question first appears
+    other_line: int = 0  # for a duplicate: where the question (or the shared phrasing) first appears
+    phrasing: str = ""  # SHARED_PHRASING: the phrasing as this line writes it
 
 
 @dataclass(frozen=True)
@@ -86,17 +88,34 @@ class FaqImportReport:
 
 
 def validate(rows: Iterable[FaqRow]) -> list[FaqRowError]:
-    """Every problem of every row, by line: required cells, lengths, control characters, repeated questions."""
+    """Every problem of every row, by line: required cells, lengths, control characters, repeated questions, and
+    a phrasing (question or 同义问法) that two rows share."""
     errors: list[FaqRowError] = []
     first_line: dict[str, int] = {}
+    phrasing_line: dict[str, int] = {}  # every phrasing of the rows so far, questions included
     for row in rows:
         row_errors = _field_errors(row)
         errors.extend(row_errors)
-        if row.question and not row_errors:
-            first = first_line.setdefault(question_key(row.question), row.line)
-            if first != row.line:
-                errors.append(FaqRowError(row.line, FaqProblem.DUPLICATE_QUESTION, "question", other_line=first))
+        if not row.question or row_errors:
+            continue
+        first = first_line.setdefault(question_key(row.question), row.line)
+        if first != row.line:
+            errors.append(FaqRowError(row.line, FaqProblem.DUPLICATE_QUESTION, "question", other_line=first))
+            continue
+        errors.extend(_shared_phrasings(row, phrasing_line))
     return sorted(errors, key=lambda error: error.line)
+
+
+def _shared_phrasings(row: FaqRow, phrasing_line: dict[str, int]) -> list[FaqRowError]:
+    """The row's phrasings an earlier row has already (then noted as the row's own)."""
+    errors = []
+    for column, phrasings in (("question", (row.question,)), ("alternates", split_alternates(row.alternates))):
+        for phrasing in phrasings:
+            other = phrasing_line.setdefault(question_key(phrasing), row.line)
+            if other != row.line:
+                errors.append(FaqRowError(row.line, FaqProblem.SHARED_PHRASING, column, other_line=other,
+                                          phrasing=phrasing))
+    return errors
 
 
 def apply(session: Session, rows: Iterable[FaqRow], now: datetime) -> FaqImportReport:

@@ -151,6 +151,20 @@ def test_bad_rows_are_all_reported_by_line_and_nothing_is_imported(database, dat
     assert entries(database) == {}
 
 
+def test_a_phrasing_two_rows_share_is_refused_as_neither_row_would_answer_it(database, database_url, clock, tmp_path):
+    path = write(tmp_path / "faq.csv", ["问题,答案,同义问法", "居住证怎么办理,带身份证到社区。,怎么办证｜居住证在哪办",
+                                        "身份证怎么办理,带户口本到派出所。,怎么办证？", "居住证在哪办,社区服务站。,"])
+
+    result = gridbot(database_url, clock, "faq", "import", str(path))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:3] == [
+        "  第 3 行：“怎么办证？”在第 2 行已经有了；居民这样问时两条一样接近，哪条都不会答复，请只保留在一行里",
+        "  第 4 行：“居住证在哪办”在第 2 行已经有了；居民这样问时两条一样接近，哪条都不会答复，请只保留在一行里",
+    ]
+    assert entries(database) == {}
+
+
 def test_a_file_without_the_answer_column_names_it(database, database_url, clock, tmp_path):
     result = gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "faq.csv", ["问题,类别", "低保怎么申请,"])))
 
