@@ -26,6 +26,7 @@ from storage.typed_ids import typed_id
 PARTY_ROLES = (StaffRole.PARTY_MEMBER, StaffRole.PARTY_HOUSEHOLD)  # the branch's members and its secretary
 SECRETARY = "secretary"  # the post a branch's secretary holds, beside the roles
 BRANCH_SUFFIX = "小区党支部"
+COMPOUND_SEPARATOR = "·"  # how a 小区 named in two parts (万科·城市花园) is written in the ledger
 # The order posts are listed in, within a compound: the branch, the buildings' and units' posts, then volunteers.
 POST_ORDER = {SECRETARY: 0, StaffRole.PARTY_MEMBER: 1, StaffRole.BUILDING_LEAD: 2, StaffRole.UNIT_LEAD: 3,
               StaffRole.PARTY_HOUSEHOLD: 4, StaffRole.VOLUNTEER: 5}
@@ -134,7 +135,7 @@ def posts(session: Session, scope: Scope) -> list[Post]:
 def save_branch(session: Session, path: str, name: str | None, secretary: str | None, now: datetime) -> BranchSaved:
     """Create or update the 小区党支部 of `path` (社区/小区; a community of one unnamed compound: 社区 alone):
     its name (default <小区>小区党支部) and its secretary (a 党员 or 党员中心户 living there, by name or id)."""
-    community_name, compound = _split(path)
+    community_name, compound = _split(session, path)
     community = staff_store.find_community(session, community_name)
     compounds = _compounds(session, community.id)
     if compound not in compounds:
@@ -176,9 +177,14 @@ def _compounds(session: Session, community_id: int) -> list[str]:
                                 .distinct().order_by(Building.compound)))
 
 
-def _split(path: str) -> tuple[str, str]:
-    """社区/小区 (or 社区·小区) → the two names; 社区 alone → the community's unnamed compound."""
+def _split(session: Session, path: str) -> tuple[str, str]:
+    """社区/小区 (or 社区·小区) → the two names; 社区 alone → the community's unnamed compound. A 小区 named with a
+    separator (万科·城市花园) was split as it was typed: what follows the first name that is a community is the 小区."""
     parts = staff_store.PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", path).strip())
     if len(parts) == 1:
         return parts[0], ""
+    communities = set(session.scalars(select(Community.name).where(Community.name.in_(parts[:-1]))))
+    for index, part in enumerate(parts[:-1]):
+        if part in communities:
+            return part, COMPOUND_SEPARATOR.join(parts[index + 1:])
     return parts[-2], parts[-1]

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import org_texts
-from storage.models import PartyBranch
+from storage import org
+from storage.models import Grid, PartyBranch
 from tests.support.cli import ok, refused
 from tests.support.database import staff_id
 from tests.support.personas import BUILDING_LEAD, PARTY_MEMBER, VOLUNTEER
@@ -31,6 +32,16 @@ def test_a_branch_is_made_with_its_default_name_then_given_a_secretary(gridbot, 
     assert branches(seeded) == [(BRANCH, "阳光花园", staff_id(seeded, PARTY_MEMBER))]
     ok(gridbot("org", "branch", "幸福里社区/阳光花园", "--name", "阳光花园第一党支部"))
     assert branches(seeded) == [("阳光花园第一党支部", "阳光花园", staff_id(seeded, PARTY_MEMBER))]
+
+
+def test_a_compound_named_with_a_middle_dot_gets_its_branch(gridbot, seeded):
+    with seeded.transaction() as session:
+        org.ensure_building(session, session.scalars(select(Grid).where(Grid.name == "第一网格")).first(), "1号楼",
+                            "万科·城市花园")
+
+    assert ok(gridbot("org", "branch", "幸福里社区/万科·城市花园")).strip() == org_texts.branch_saved(
+        True, "幸福里社区", "万科·城市花园", "万科·城市花园小区党支部", None)
+    assert branches(seeded) == [("万科·城市花园小区党支部", "万科·城市花园", None)]
 
 
 def test_the_secretary_must_be_a_party_member_of_the_compound(gridbot, seeded):
