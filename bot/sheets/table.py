@@ -218,6 +218,8 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) 
         if _is_total(cells, columns):
             continue
         values = {name: cells[index] if index < len(cells) else "" for name, index in positions.items()}
+        if not any(values.values()):
+            continue  # a template's unused rows, numbered in its 序号 column ahead of use, hold no data
         _refuse_dates(path, line, values, columns)
         cells_by_name = {name: values.get(name, "") for name in columns.headers}
         rows.append(TableRow(line, _filled_down(cells_by_name, rows[-1].cells if rows else None, columns)))

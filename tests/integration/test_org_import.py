@@ -315,6 +315,13 @@ def test_csv_columns_may_come_in_any_order_extra_columns_are_ignored_and_cells_a
     ]
 
 
+def test_rows_with_nothing_but_a_serial_number_are_blank(tmp_path):
+    path = write(tmp_path / "org.csv", ["序号," + HEADER, "1,东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元",
+                                        *(f"{n},,,,,," for n in range(2, 50)), "50,,,,,2号楼,"])
+
+    assert [(row.line, row.building) for row in read_org_rows(path)] == [(2, "1号楼"), (51, "2号楼")]
+
+
 def test_a_record_spanning_lines_is_numbered_by_the_line_it_starts_on(tmp_path):
     path = write(tmp_path / "org.csv", [HEADER, '东湖街道,滨湖社区,第一网格,,"1号\n楼",', "东湖街道,滨湖社区,第一网格,,2号楼,"])
 
