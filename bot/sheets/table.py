@@ -22,6 +22,7 @@ from handlers import operator_texts as texts
 
 XLSX_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (OLE compound file)
+DITTO_WORDS = ("同上", "〃")  # a cell saying "the same as the cell above", as paper forms and their ledgers do
 HEADER_SEARCH_ROWS = 10  # a title, a date line, a blank: the header row is found among the first non-empty rows
 # What a workbook may unpack to before openpyxl loads it whole. A few kilobytes can claim far more: a zip of one
 # compressed sheet of blanks, or one merged range over a million cells (openpyxl makes an object for each, minutes of
@@ -250,10 +251,12 @@ def _is_total(cells: list[str], columns: Columns) -> bool:
 
 
 def _filled_down(cells: dict[str, str], above: dict[str, str] | None, columns: Columns) -> dict[str, str]:
-    """The row's cells with the empty "same as above" ones filled from the row above."""
+    """The row's cells with the "same as above" ones (written 同上 in any column, or empty in a fill-down one) filled
+    from the row above."""
+    filled = {name: (above or {}).get(name, "") if _header_text(value) in DITTO_WORDS else value
+              for name, value in cells.items()}
     if above is None:
-        return cells
-    filled = dict(cells)
+        return filled
     for index, name in enumerate(columns.fill_down):
         same_so_far = all(filled[earlier] == above[earlier] for earlier in columns.fill_down[:index])
         if not filled[name] and same_so_far:

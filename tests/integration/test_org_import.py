@@ -315,6 +315,16 @@ def test_csv_columns_may_come_in_any_order_extra_columns_are_ignored_and_cells_a
     ]
 
 
+def test_a_cell_saying_the_same_as_above_takes_the_cell_above(tmp_path):
+    path = write(tmp_path / "org.csv", [HEADER, "同上,滨湖社区,第一网格,滨湖花园,同上,1单元",
+                                        "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元", "同上,同上,同 上,〃,同上,2单元"])
+
+    rows = read_org_rows(path)
+
+    assert (rows[0].street, rows[0].building) == ("", "")
+    assert rows[2] == OrgRow(4, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "2单元")
+
+
 def test_rows_with_nothing_but_a_serial_number_are_blank(tmp_path):
     path = write(tmp_path / "org.csv", ["序号," + HEADER, "1,东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元",
                                         *(f"{n},,,,,," for n in range(2, 50)), "50,,,,,2号楼,"])
