@@ -31,6 +31,9 @@ XLSX_MAX_UNPACKED = 100 * 1024 * 1024
 XLSX_MAX_MERGED_CELLS = 200_000
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 _SPACES = re.compile(r"\s+")
+# A number format that shows a whole number with words around it: 0"号楼", "第"0"栋", General"单元" (\号 is "号").
+_NUMBER_WITH_WORDS = re.compile(r'(?:"(?P<before>[^"]*)")?(?:0+|#+|General)(?:"(?P<after>[^"]*)")?')
+_ESCAPED_CHARACTER = re.compile(r"\\(.)")
 _BRACKETED_REMARK = re.compile(r"\([^()]*\)$")  # read after NFKC, which makes （居委会） (居委会)
 
 
@@ -138,9 +141,9 @@ def _xlsx_lines(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], l
         sheet = workbook.worksheets[0]
         merged = _merged_values(sheet)
         # Missing rows come back as empty ones, so counting from 1 gives Excel's row numbers.
-        return ([(number, [_cell_text(merged.get((number, column), value))
-                           for column, value in enumerate(values, start=1)])
-                 for number, values in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1)],
+        return ([(number, [_cell_text(merged.get((number, column), _displayed(cell)))
+                           for column, cell in enumerate(cells, start=1)])
+                 for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1)],
                 workbook.sheetnames)
     except Exception:
         raise TableFileError(texts.excel_unreadable(str(path))) from None
@@ -176,11 +179,23 @@ def _column(letters: bytes) -> int:
     return number
 
 
+def _displayed(cell: Any) -> object:
+    """The cell's value, a number with the words its format adds (3 shown as 3号楼 by 0"号楼") as Excel shows it."""
+    value = cell.value
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    quoted = _ESCAPED_CHARACTER.sub(r'"\1"', cell.number_format.split(";")[0]).replace('""', "")
+    wording = _NUMBER_WITH_WORDS.fullmatch(quoted)
+    if wording is None or not (wording["before"] or wording["after"]):
+        return value
+    return f"{wording['before'] or ''}{_cell_text(value)}{wording['after'] or ''}"
+
+
 def _merged_values(sheet: Any) -> dict[tuple[int, int], object]:
     """(row, column) -> value for every cell a merged range covers: a merged 社区 names each of its rows."""
     values: dict[tuple[int, int], object] = {}
     for cells in sheet.merged_cells.ranges:
-        value = sheet.cell(cells.min_row, cells.min_col).value
+        value = _displayed(sheet.cell(cells.min_row, cells.min_col))
         for row in range(cells.min_row, cells.max_row + 1):
             for column in range(cells.min_col, cells.max_col + 1):
                 values[(row, column)] = value

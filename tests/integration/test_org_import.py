@@ -229,6 +229,23 @@ def test_an_xlsx_first_sheet_is_read_with_numbers_as_text_and_excel_row_numbers(
     ]
 
 
+def test_numbers_are_read_with_the_words_their_format_shows(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["街道", "社区", "网格", "小区", "楼栋", "单元"])
+    for building, unit, building_format, unit_format in ((3, 1, '0"号楼"', '0"单元"'), (5, 2, '"第"0"栋"', "General"),
+                                                         (7, 1, "0\\号\\楼", "0")):
+        sheet.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", building, unit])
+        sheet.cell(sheet.max_row, 5).number_format = building_format
+        sheet.cell(sheet.max_row, 6).number_format = unit_format
+    sheet.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", None, 2])
+    sheet.merge_cells("E4:E5")  # 7号楼's two units
+    workbook.save(tmp_path / "org.xlsx")
+
+    assert [(row.building, row.unit) for row in read_org_rows(tmp_path / "org.xlsx")] == [
+        ("3号楼", "1单元"), ("第5栋", "2"), ("7号楼", "1"), ("7号楼", "2")]
+
+
 def test_a_workbook_whose_ledger_is_not_the_first_sheet_is_refused_naming_the_sheets(tmp_path):
     workbook = openpyxl.Workbook()
     workbook.active.title = "填表说明"
