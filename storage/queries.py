@@ -84,7 +84,8 @@ class Scope:
             if community:
                 raise AmbiguousPlace("community", wanted, [row.name for row in community])
         grids = None if within is None else within.grid_condition()
-        return cls(grid_id=find_grid(session, wanted, grids).id)  # UnclearPlace when no grid either
+        # A deactivated grid too: its past is still read.
+        return cls(grid_id=find_grid(session, wanted, grids, in_use=False).id)  # UnclearPlace when no grid either
 
     def grid_condition(self) -> ColumnElement[bool]:
         """A condition on Grid joined with its Community: the grid lies within the scope."""

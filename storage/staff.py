@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Collection, Sequence
 
-from sqlalchemy import ColumnElement, select, true, update
+from sqlalchemy import ColumnElement, and_, select, true, update
 from sqlalchemy.orm import Session
 
 from storage import attempts, complaints, org
@@ -356,9 +356,14 @@ def staff_by_openid(session: Session, openid: str) -> Staff | None:
     return session.scalars(select(Staff).where(Staff.openid == openid)).first()
 
 
-def find_grid(session: Session, name: str, within: ColumnElement[bool] | None = None) -> Grid:
+def find_grid(session: Session, name: str, within: ColumnElement[bool] | None = None,
+              in_use: bool = True) -> Grid:
     """The grid a person names: `第一网格` when unique, or `幸福里社区/第一网格`, `幸福里社区·第一网格`; only among
-    the grids `within` allows (a condition on Grid joined with its Community), and so are the candidates named."""
+    the grids `within` allows (a condition on Grid joined with its Community), and so are the candidates named.
+    Only grids in use unless `in_use` is False (reading a deactivated grid's past): nobody is sent to one the
+    ledger dropped (`import org --prune`)."""
+    if in_use:
+        within = Grid.active.is_(True) if within is None else and_(within, Grid.active.is_(True))
     community_name, grid_name = _split_place(name)
     query = select(Grid, Community.name).join(Community, Community.id == Grid.community_id).where(
         Grid.name == grid_name, true() if within is None else within)

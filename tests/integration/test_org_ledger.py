@@ -209,6 +209,26 @@ def test_a_ledger_lacking_buildings_reports_them_and_prune_deactivates_them(seed
     assert "台账中缺少" not in gridbot(database_url, "import", "org", str(exported)).stdout
 
 
+def test_a_grid_the_ledger_dropped_takes_nobody_new_but_its_past_is_still_read(seeded, database_url, tmp_path):
+    exported = tmp_path / "org.xlsx"
+    gridbot(database_url, "org", "export", str(exported))
+    workbook = openpyxl.load_workbook(exported)
+    sheet = workbook.active
+    for row in reversed(range(2, sheet.max_row + 1)):
+        if (sheet.cell(row, 2).value, sheet.cell(row, 3).value) == ("和平社区", "第二网格"):
+            sheet.delete_rows(row)
+    workbook.save(exported)
+    assert "已停用 1 个网格" in gridbot(database_url, "import", "org", str(exported), "--prune").stdout
+
+    member_moved = gridbot(database_url, "staff", "move", "张伟", "--grid", "和平社区·第二网格", "--tasks", "keep")
+    building_moved = gridbot(database_url, "org", "move-building", "阳光花园·1号楼", "--grid", "和平社区·第二网格",
+                             "--yes")
+
+    for refused in (member_moved, building_moved):
+        assert refused.exit_code == 1 and "找不到网格“和平社区·第二网格”" in refused.output, refused.output
+    assert gridbot(database_url, "org", "codes", "--scope", "和平社区·第二网格").exit_code == 0
+
+
 def test_org_list_shows_the_tree_and_scripts_get_json_and_csv(seeded, database_url):
     listed = gridbot(database_url, "org", "list", "--scope", "幸福里社区")
 
