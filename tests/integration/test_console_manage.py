@@ -218,7 +218,7 @@ def test_an_applied_import_is_visible_in_the_tree(app, store, username):
     assert done.status_code == 302 and done.headers["Location"].endswith("/console/org")
     assert counts(store) == (grids + 1, buildings + 2)
     tree = person.get("/console/org").get_data(as_text=True)
-    assert "导入完成（2 行）：网格 1 个、楼栋 2 个、单元 1 个。" in tree
+    assert "导入完成（2 行）：新建网格 1 个、楼栋 2 个、单元 1 个。" in tree
     assert "第三网格" in tree and "新苑·10号楼" in tree
 
 

@@ -112,8 +112,9 @@ def org_import_apply() -> Response | tuple[str, int] | str:
         return render_template("console/org_import.html", review=management.ImportReview(len(rows), imported.errors),
                                name=kept.name, token=None, created="", present="",
                                errors=[operator_texts.row_error(error) for error in imported.errors])
-    flash(texts.ORG_IMPORTED.format(rows=imported.report.rows,
-                                    created=_counts(imported.report.created) or texts.ORG_IMPORTED_NOTHING))
+    created = _counts(imported.report.created)
+    flash(texts.ORG_IMPORTED.format(rows=imported.report.rows, created=texts.ORG_IMPORTED_CREATED.format(
+        counts=created) if created else texts.ORG_IMPORTED_NOTHING))
     return redirect(url_for("console.org"))
 
 

@@ -195,6 +195,7 @@ ORG_PREVIEW_MOVED = "楼栋换网格不能通过导入完成：请在命令行�
 ORG_APPLY = "确认导入"
 ORG_APPLY_CANCEL = "取消"
 ORG_IMPORTED = "导入完成（{rows} 行）：{created}。"
+ORG_IMPORTED_CREATED = "新建{counts}"
 ORG_IMPORTED_NOTHING = "没有需要新建的"
 ORG_COUNTED = {"street": "街道 {n} 个", "community": "社区 {n} 个", "grid": "网格 {n} 个", "building": "楼栋 {n} 个",
                "unit": "单元 {n} 个"}
