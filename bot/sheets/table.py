@@ -118,7 +118,7 @@ def _csv_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
     start = 1  # a quoted cell may span lines: a record is numbered by the line it starts on
     try:
         for cells in reader:
-            lines.append((start, [cell.strip() for cell in cells]))
+            lines.append((start, [_plain_line_breaks(cell).strip() for cell in cells]))
             start = reader.line_num + 1
     except csv.Error:
         raise TableFileError(texts.csv_malformed(str(path), start)) from None
@@ -213,7 +213,12 @@ def _cell_text(value: object) -> str:
         return _DateCell(value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel keeps every number as a float: building 3, not 3.0
-    return str(value).strip()
+    return _plain_line_breaks(str(value)).strip()
+
+
+def _plain_line_breaks(text: str) -> str:
+    """A line break in a cell (Alt+Enter) as one line feed, however the program that saved the file wrote it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) -> list[TableRow]:

@@ -11,7 +11,7 @@ from bot.cli.gridbot import main
 from bot.sheets.faq import read_faq_rows
 from nlp import KeywordClassifier, load_taxonomy
 from nlp.faq import FaqIndex
-from storage import faq
+from storage import faq, faq_import
 from storage.models import FaqEntry
 from tests.support.files import write
 
@@ -173,6 +173,15 @@ def test_a_file_without_the_answer_column_names_it(database, database_url, clock
             "问题,答案,同义问法,类别（同义问法、类别可以不填）。") in result.stderr
     with_missing_file = gridbot(database_url, clock, "faq", "import", str(tmp_path / "nothing.csv"))
     assert with_missing_file.exit_code == 1 and "找不到文件" in with_missing_file.stderr
+
+
+def test_a_line_break_saved_as_crlf_inside_an_answer_is_a_line_break(tmp_path):
+    path = write(tmp_path / "faq.csv", ["问题,答案", '办事时间,"周一至周五\r\n9:00-17:00"'])
+
+    [row] = read_faq_rows(path)
+
+    assert row.answer == "周一至周五\n9:00-17:00"
+    assert faq_import.validate([row]) == []
 
 
 def test_a_file_with_the_consoles_column_names_keeps_its_other_phrasings(tmp_path):
