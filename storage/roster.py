@@ -27,6 +27,9 @@ from storage.queries import Scope
 from storage.typed_ids import typed_id
 
 MAX_CANDIDATES = 10
+# The dots other keyboards put between the parts of a name (阿依・古丽, 阿依•古丽): all read as the usual ·.
+NAME_DOT = "·"
+OTHER_NAME_DOTS = "・•‧∙⋅･"
 
 
 class UnknownMember(DomainError):
@@ -117,7 +120,8 @@ def find(session: Session, typed: str) -> Staff:
             raise UnknownMember(wanted, [])
         return member
     found = session.scalars(
-        select(Staff).where(Staff.name == wanted, Staff.active.is_(True)).order_by(Staff.id)).all()
+        select(Staff).where(_name_dots_unified(Staff.name) == _name_dots_unified_text(wanted), Staff.active.is_(True))
+        .order_by(Staff.id)).all()
     if len(found) == 1:
         return found[0]
     if found:
@@ -127,6 +131,18 @@ def find(session: Session, typed: str) -> Staff:
         select(Staff.name).where(Staff.name.contains(wanted), Staff.active.is_(True)).order_by(Staff.id)
         .limit(MAX_CANDIDATES)).all() if wanted else []
     raise UnknownMember(wanted, list(dict.fromkeys(similar)))
+
+
+def _name_dots_unified_text(name: str) -> str:
+    return name.translate(str.maketrans(OTHER_NAME_DOTS, NAME_DOT * len(OTHER_NAME_DOTS)))
+
+
+def _name_dots_unified(column: QueryableAttribute[str]) -> ColumnElement[str]:
+    """The stored name as compared: whichever dot it was written with reads as ·."""
+    unified: ColumnElement[str] = column  # type: ignore[assignment]
+    for dot in OTHER_NAME_DOTS:
+        unified = func.replace(unified, dot, NAME_DOT)
+    return unified
 
 
 def open_tasks(session: Session, member: Staff) -> Sequence[Appeal]:

@@ -181,6 +181,14 @@ def test_an_operator_is_not_moved_between_grids(gridbot):
 
 # --- staff duty and 请假 -----------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("typed", ["阿依・古丽", "阿依•古丽", "阿依·古丽"])
+def test_a_name_with_a_middle_dot_is_found_whichever_dot_is_typed(gridbot, seeded, typed):
+    li = staff_id(seeded, LI)
+    with seeded.transaction() as session:
+        session.get(Staff, li).name = "阿依·古丽"
+
+    assert "阿依·古丽 已设为休假" in ok(gridbot("staff", "duty", typed, "休假"))
+
 def set_assign_mode(gridbot):
     ok(gridbot("grid", "mode", "幸福里社区·第一网格", "派单"))
 
