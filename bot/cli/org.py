@@ -144,7 +144,9 @@ def org_export(file: Path, scope_path: str | None) -> None:
     if file.suffix.lower() != ".xlsx":
         fail(org_texts.EXPORT_NOT_XLSX.format(path=file))
     with org_session() as session:
-        rows = org_ledger.ledger_rows(session, Scope.of_path(session, scope_path))
+        scope = Scope.of_path(session, scope_path)
+        rows = org_ledger.ledger_rows(session, scope)
+        one_grid = _one_grid_warning(session, scope.grid_id) if scope.grid_id is not None else None
     try:
         write_org_rows(file, rows)
     except OSError as error:
@@ -153,6 +155,17 @@ def org_export(file: Path, scope_path: str | None) -> None:
         fail(org_texts.EXPORT_UNWRITABLE.format(path=file, reason=os_reason(error)))
     buildings = len({(row.street, row.community, row.grid, row.compound, row.building) for row in rows})
     click.echo(org_texts.EXPORT_DONE.format(rows=len(rows), buildings=buildings, path=file))
+    if one_grid:
+        click.echo(one_grid)
+
+
+def _one_grid_warning(session: Session, grid_id: int) -> str:
+    from bot.cli import org_texts
+    from storage import org
+    from storage.models import Community, Grid
+
+    community = session.get_one(Community, session.get_one(Grid, grid_id).community_id)
+    return org_texts.EXPORT_ONE_GRID.format(grid=org.grid_label(session, grid_id), community=community.name)
 
 
 @org_group.command("move-building")

@@ -18,6 +18,9 @@ NOTHING_IN_SCOPE = "这个范围内没有在用的网格。"
 MAX_NAMED = 20  # missing buildings named one by one; the rest are counted
 
 EXPORT_DONE = "已导出 {rows} 行（{buildings} 栋楼）到 {path}；这个文件可以原样用 gridbot import org 导回。"
+# Re-imported, a grid's ledger is one of its community: the community's other grids are reported as missing.
+EXPORT_ONE_GRID = ("注意：这只是 {grid} 一个网格的台账。导回时，本社区的其他网格会被报告为“台账中缺少”，不要加 --prune"
+                   "（那会停用它们）；要改整个社区，请用 --scope {community} 导出。")
 EXPORT_NOT_XLSX = "导出文件名请以 .xlsx 结尾，收到的是“{path}”。"
 EXPORT_UNWRITABLE = "无法写入 {path}（{reason}）。"
 

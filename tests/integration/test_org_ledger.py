@@ -293,3 +293,14 @@ def test_a_ledger_of_one_community_leaves_the_other_communities_alone(seeded, da
     assert result.exit_code == 0, result.output
     assert "台账中缺少" not in result.stdout and "已停用" not in result.stdout
     assert counts(seeded) == {"grids": 4, "buildings": 9, "units": 13}
+
+
+def test_a_ledger_of_one_grid_is_exported_with_a_warning_against_pruning_its_community(seeded, database_url, tmp_path):
+    one_grid = gridbot(database_url, "org", "export", str(tmp_path / "grid.xlsx"), "--scope", "和平社区·第一网格")
+    community = gridbot(database_url, "org", "export", str(tmp_path / "heping.xlsx"), "--scope", "和平社区")
+
+    assert one_grid.stdout.splitlines()[1] == (
+        "注意：这只是 和平社区·第一网格 一个网格的台账。导回时，本社区的其他网格会被报告为“台账中缺少”，不要加 --prune"
+        "（那会停用它们）；要改整个社区，请用 --scope 和平社区 导出。")
+    assert len(community.stdout.splitlines()) == 1
+    assert "台账中缺少 1 个网格：和平社区·第二网格" in gridbot(database_url, "import", "org", str(tmp_path / "grid.xlsx")).stdout
