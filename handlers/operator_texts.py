@@ -101,11 +101,13 @@ def empty_file(path: str, headers: list[str]) -> str:
     return f"文件 {path} 是空的：第一行应为表头（{','.join(headers)}）。"
 
 
-def no_header(path: str, headers: list[str]) -> str:
-    """Lines, but none of the first ones is a header: the header row was left out, or the cells are not
+def no_header(path: str, headers: list[str], workbook: bool = False) -> str:
+    """Lines, but none of the first ones is a header: the header row was left out, or (a CSV) the cells are not
     separated by commas."""
-    return (f"文件 {path} 里找不到表头：没有一行写着列名（{','.join(headers)}）。"
-            "请在数据上方加一行表头，各列用英文逗号分隔（或在 Excel 里加上表头后另存为 .xlsx）。")
+    found = f"文件 {path} 里找不到表头：前面几行都没有写着列名（{','.join(headers)}）。"
+    if workbook:
+        return found + "请在数据上方加一行表头，每个列名写在它那一列的单元格里。"
+    return found + "请在数据上方加一行表头，各列用英文逗号分隔（或在 Excel 里加上表头后另存为 .xlsx）。"
 
 
 def missing_columns(names: list[str], headers: list[str], optional: list[str], line: int) -> str:

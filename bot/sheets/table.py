@@ -93,7 +93,7 @@ def read_table_data(data: bytes, path: Path | str, columns: Columns) -> list[Tab
         return _rows(path, _csv_lines(path, data), columns)
     lines, sheets = _xlsx_lines(path, data)
     try:
-        return _rows(path, lines, columns)
+        return _rows(path, lines, columns, workbook=True)
     except TableFileError as error:  # the header was not found where it was looked for: say where that was
         if len(sheets) > 1:
             raise TableFileError(str(error) + texts.first_sheet_only(sheets[0], sheets[1:])) from None
@@ -221,7 +221,8 @@ def _plain_line_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) -> list[TableRow]:
+def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns,
+          workbook: bool = False) -> list[TableRow]:
     positions: dict[str, int] | None = None
     rows: list[TableRow] = []
     before_header = 0
@@ -247,7 +248,7 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns) 
     if positions is None:
         headers = list(columns.headers.values())
         if before_header:  # lines, but none of them names a column: no header row, or not separated by commas
-            raise TableFileError(texts.no_header(str(path), headers))
+            raise TableFileError(texts.no_header(str(path), headers, workbook))
         raise TableFileError(texts.empty_file(str(path), headers))
     return rows
 

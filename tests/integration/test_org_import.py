@@ -260,6 +260,7 @@ def test_a_workbook_whose_ledger_is_not_the_first_sheet_is_refused_naming_the_sh
 
     assert str(refused.value).endswith("（只读取第一个工作表“填表说明”；要导入的是“台账”的话，请在 Excel 里把它拖到最前面，"
                                        "保存后再导入。）")
+    assert "每个列名写在它那一列的单元格里" in str(refused.value) and "逗号" not in str(refused.value)
 
 
 def test_a_unit_excel_turned_into_a_date_is_refused_by_row_and_column_but_dates_elsewhere_are_fine(tmp_path):
