@@ -242,6 +242,8 @@ FAQ_UNCHANGED = {True: "问答 {id} 本来就在使用，没有改动：{questio
 FAQ_NOT_FOUND = "没有编号为 {id} 的问答。编号见 gridbot faq list。"
 FAQ_DATABASE_FAILED = "数据库操作失败（{reason}），问答没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
 
+FAQ_ANSWER_INDENT = " " * 9  # under the answer's first character, after "   答案："
+
 
 def faq_listing(entries: list[FaqEntry], answered: dict[int, tuple[int, int]]) -> str:
     """`gridbot faq list`: every entry with its phrasings, whether it is answered, and how often it was not enough."""
@@ -257,8 +259,10 @@ def faq_listing(entries: list[FaqEntry], answered: dict[int, tuple[int, int]]) -
         alternates = split_alternates(entry.alternates)
         if alternates:
             lines.append(f"   同义问法：{'｜'.join(alternates)}")
-        lines.append(f"   答案：{entry.answer}")
+        # An answer's own lines indented under it: its "1. 带身份证" must not read as entry 1.
+        lines.append("   答案：" + entry.answer.replace("\n", "\n" + FAQ_ANSWER_INDENT))
     return "\n".join(lines)
+
 
 
 # --- `gridbot focus list` (聚焦办) -------------------------------------------------------------------------

@@ -184,6 +184,15 @@ def test_a_line_break_saved_as_crlf_inside_an_answer_is_a_line_break(tmp_path):
     assert faq_import.validate([row]) == []
 
 
+def test_the_list_indents_an_answers_own_lines_under_it(database, database_url, clock, tmp_path):
+    gridbot(database_url, clock, "faq", "import",
+            str(write(tmp_path / "faq.csv", ["问题,答案", '怎么开证明,"办理步骤：\n1. 带身份证\n2. 到社区服务站"'])))
+
+    listing = gridbot(database_url, clock, "faq", "list").stdout.splitlines()
+
+    assert listing[-3:] == ["   答案：办理步骤：", "         1. 带身份证", "         2. 到社区服务站"]
+
+
 def test_a_file_with_the_consoles_column_names_keeps_its_other_phrasings(tmp_path):
     path = write(tmp_path / "faq.csv", ["问题,答案,其他问法,分类", "低保怎么申请,带户口本到街道申请。,低保去哪里办,政策咨询"])
 
