@@ -187,8 +187,8 @@ def _member_scope(session: Session, role: StaffRole, building: Building | None, 
 
 
 def _unit_of(session: Session, building: Building, typed: str) -> Unit:
-    """The active unit of the building `typed` names (2单元, or 2); InvalidInvite("unit") when none does."""
-    wanted = unicodedata.normalize("NFKC", typed).strip()
+    """The active unit of the building `typed` names (2单元, 2 单元 or 2); InvalidInvite("unit") when none does."""
+    wanted = org.normalised_name(typed)
     for unit in session.scalars(select(Unit).where(Unit.building_id == building.id, Unit.active.is_(True))):
         if wanted in (unit.name, unit.name.removesuffix("单元")):
             return unit

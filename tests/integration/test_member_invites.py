@@ -41,6 +41,12 @@ def test_each_role_is_invited_to_a_building_and_bound_there_by_certify(gridbot, 
     assert wechat.send(INVITED, "帮助").startswith(community_texts.HELP_HEADER.format(role=word))
 
 
+@pytest.mark.parametrize("typed", ["2 单元", "２单元", " 2 "])
+def test_a_unit_typed_with_a_space_or_full_width_is_the_unit(gridbot, typed):
+    assert "幸福里社区·第一网格·阳光花园·1号楼·2单元" in ok(gridbot("invite", "--role", "单元长", "--building", HOME,
+                                                            "--unit", typed))
+
+
 @pytest.mark.parametrize("word", ["单元长", "党员中心户"])
 def test_a_unit_post_needs_a_unit_of_the_building(gridbot, seeded, word):
     assert refused(gridbot("invite", "--role", word, "--building", HOME)) == staff_texts.INVITE_MISSING["unit"]
