@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from handlers import community_texts, summary_texts
 from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
+from storage import dispatch, supervision
 from storage.actors import ActorKind
 from storage.enrolments import Waiting
 from storage.lookups import CLI_READER
@@ -725,6 +726,17 @@ RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "
 # Notes storage records as codes (ratings, the channel of a 上报); any other note is people's words, shown as is.
 EVENT_NOTE_NAMES = {**RATING_NAMES, "grid_report": "网格员上报", "building_lead": "代报（楼长、党员等）", "reporter_claimed": "上报人自己办理"}
 COMPLAINT_NOTE = "被投诉人看不到此诉求"
+# How a dispatch that did not simply go to the grid's team went (storage.dispatch records it in English).
+DISPATCH_NOTE_NAMES = {
+    dispatch.EMERGENCY_NOTE: "紧急诉求，立即发给本网格和社区操作员",
+    dispatch.COMPLAINT_NOTE: "投诉工作人员，只发给被投诉人的上级和社区操作员",
+    dispatch.NOBODY_BOUND_NOTE: "本网格还没有绑定微信的网格员",
+    dispatch.NOBODY_ON_DUTY_NOTE.format(whom="leader"): "网格员都不在岗，发给网格长",
+    dispatch.NOBODY_ON_DUTY_NOTE.format(whom="members"): "网格员都不在岗，发给全体网格员",
+}
+ROUTED_NOTE = "按类别转给{department}"
+ASSIGNED_NOTE = "派单给网格员（人员编号 {staff_id}）"
+EMERGENCY_ESCALATION = "第1级（紧急诉求无人接单）"
 VOLUNTEER_RATED = "居民评价满意或基本满意，自动确认"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
 CLI_READ = "命令行 {user}"
@@ -750,13 +762,31 @@ def event_note(action: str, note: str) -> str:
         return COMPLAINT_NOTE
     if action == "viewed" and note.startswith(CLI_READER):  # `gridbot appeals show` names the server login
         return CLI_READ.format(user=note.removeprefix(CLI_READER))
+    if action == "escalated" and note == supervision.EMERGENCY_ESCALATION_NOTE:
+        return EMERGENCY_ESCALATION
     if action == "escalated" and note.startswith("level "):
         return f"第{note.removeprefix('level ')}级"
+    if action == "dispatched":
+        return _dispatch_note(note)
     if action == "volunteer_done":  # the volunteer's own words
         return note
     if action == "volunteer_confirmed" and note == "rating":  # storage.volunteer_claims.RATED_BY
         return VOLUNTEER_RATED
     return EVENT_NOTE_NAMES.get(note, note)
+
+
+def _dispatch_note(note: str) -> str:
+    if note in DISPATCH_NOTE_NAMES:
+        return DISPATCH_NOTE_NAMES[note]
+    routed_before, routed_after = dispatch.ROUTED_NOTE.split("{department}")
+    if note.startswith(routed_before) and note.endswith(routed_after):
+        return ROUTED_NOTE.format(department=note.removeprefix(routed_before).removesuffix(routed_after))
+    assigned_before = dispatch.ASSIGNED_NOTE.removesuffix("{staff_id}")
+    if note.startswith(assigned_before):
+        return ASSIGNED_NOTE.format(staff_id=note.removeprefix(assigned_before))
+    return EVENT_NOTE_NAMES.get(note, note)  # reporter_claimed: a 上报 its reporter handles
+
+
 # A record too long for one reply (handlers/staff.py) starts with the count of the earliest lines left out.
 EARLIER_EVENTS = "……（较早的 {count} 条记录从略）"
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}{material}\n记录（含内部备注）：\n{events}"

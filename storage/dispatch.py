@@ -45,6 +45,13 @@ from storage.telling import deferred, tell
 log = logging.getLogger(__name__)
 MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
 # What counts against a member when 派单 picks the least busy one.
+# The note of a dispatch that did not simply go to the grid's team (read back in words by handlers.staff_texts).
+EMERGENCY_NOTE = "emergency: the grid and the community's operators"
+COMPLAINT_NOTE = "complaint about staff: their leader and the operators"
+NOBODY_BOUND_NOTE = "no grid member bound to this grid yet"
+ROUTED_NOTE = "routed to {department} by its category"
+ASSIGNED_NOTE = "assigned to staff {staff_id}"
+NOBODY_ON_DUTY_NOTE = "no grid member on duty: sent to the grid {whom}"  # whom: leader or members
 HELD_STATUSES = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 # Statements every appeal's dispatch runs, built once with bind parameters (see storage/outbox.py's).
 _ON_THE_TEAM = (Staff.active.is_(True), Staff.openid.is_not(None), Staff.role.in_(GRID_TEAM))  # who gets a card
@@ -136,33 +143,31 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
     """Send the appeal's cards; `about`: whom it complains about (storage.complaints), None for no complaint."""
     if appeal.emergency is not None:
         receivers = emergencies.responders(session, appeal, facts.team(appeal.grid_id))
-        _send_cards(session, appeal, receivers, now, "emergency: the grid and the community's operators", None, (),
-                    facts)
+        _send_cards(session, appeal, receivers, now, EMERGENCY_NOTE, None, (), facts)
         return
     if about is not None:
         receivers = complaints.handlers(session, appeal, about)
-        _send_cards(session, appeal, receivers, now, "complaint about staff: their leader and the operators", None,
-                    sensitive, facts)
+        _send_cards(session, appeal, receivers, now, COMPLAINT_NOTE, None, sensitive, facts)
         return
     if appeal.department is not None:
         receivers = department_staff(session, appeal.department)
         if receivers:
-            _send_cards(session, appeal, receivers, now, f"routed to {appeal.department} by its category", None,
-                        sensitive, facts)
+            _send_cards(session, appeal, receivers, now, ROUTED_NOTE.format(department=appeal.department),
+                        None, sensitive, facts)
             return
         # Nobody of that department has bound WeChat yet: the grid takes it rather than nobody seeing it.
         log.warning("appeal %s: no staff bound for %s; dispatched to the grid", appeal.ticket, appeal.department)
         appeal.department = None
     members = facts.team(appeal.grid_id)
-    note = None if members else "no grid member bound to this grid yet"
+    note = None if members else NOBODY_BOUND_NOTE
     assignee = None
     if members and facts.modes.get(appeal.grid_id) == DispatchMode.ASSIGN:  # type: ignore[arg-type]
         assignee = _least_busy(session, appeal.grid_id, now)
         if assignee is not None:
-            members, note = [assignee], f"assigned to staff {assignee.id}"
+            members, note = [assignee], ASSIGNED_NOTE.format(staff_id=assignee.id)
         else:
             leaders = [s for s in members if s.role == StaffRole.GRID_LEADER]
-            note = "no grid member on duty: sent to the grid " + ("leader" if leaders else "members")
+            note = NOBODY_ON_DUTY_NOTE.format(whom="leader" if leaders else "members")
             members = leaders or members
     if not members:
         log.warning("appeal %s: grid %s has no bound grid member to notify", appeal.ticket, appeal.grid_id)

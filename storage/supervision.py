@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 DEFAULT_UNCLAIMED_AFTER = timedelta(minutes=30)
 REMIND_AT = 0.75  # of a clock's time
 TOP_LEVEL = 3
+EMERGENCY_ESCALATION_NOTE = "level 1 (emergency unclaimed)"
 
 
 @dataclass(frozen=True)
@@ -340,7 +341,7 @@ def _escalate_emergency(session: Session, appeal: Appeal, now: datetime) -> int:
     ).rowcount
     if moved != 1:
         return 0  # another sweep escalated it first, or somebody claimed it
-    record(session, appeal.id, now, Action.ESCALATED, None, None, note="level 1 (emergency unclaimed)", internal=True)
+    record(session, appeal.id, now, Action.ESCALATED, None, None, note=EMERGENCY_ESCALATION_NOTE, internal=True)
     notice = emergencies.unclaimed_notice(session, appeal, appeal.created_at)
     for person in emergencies.supervisors(session, appeal):
         tell(session, person.openid, notice, now, appeal=appeal)

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from handlers import notifications
-from storage import supervision
-from storage.models import OutboxMessage
+from handlers import notifications, staff_texts
+from storage import dispatch, supervision
+from storage.models import Community, DispatchMode, Grid, OutboxMessage
 from storage.notices import StaffNewAppeal
-from tests.support.personas import RESIDENT, WANG, ZHANG
+from tests.support.personas import OPERATOR, RESIDENT, WANG, ZHANG
 from tests.support.worker import LIFT, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -42,6 +42,45 @@ def test_a_grid_leaders_query_words_materials_reminders_and_escalations(wechat, 
     assert "督办升级：第1级" in detail
     for code in ("image", "location", "level", "response", "resolve"):
         assert code not in detail, code
+
+
+ENGLISH_WORD = re.compile(r"[a-z]{3,}")
+
+
+def test_how_a_complaint_and_an_emergency_were_dispatched_and_escalated_is_said_in_chinese(wechat, seeded, clock):
+    complaint = file_and_dispatch(wechat, seeded, clock, "我要投诉网格员张伟，上门态度很差还骂人")
+    detail = wechat.send(WANG, f"查询 {complaint}")
+    assert "派发：投诉工作人员，只发给被投诉人的上级和社区操作员" in detail
+    assert not ENGLISH_WORD.search(detail), detail
+    emergency = file_and_dispatch(wechat, seeded, clock, "有人晕倒了")
+    clock.advance(minutes=11)  # past the emergency's 10-minute response limit, nobody has claimed it
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock())
+    detail = wechat.send(OPERATOR, f"查询 {emergency}")
+    assert "派发：紧急诉求，立即发给本网格和社区操作员" in detail
+    assert "督办升级：第1级（紧急诉求无人接单）" in detail
+    assert not ENGLISH_WORD.search(detail), detail
+
+
+def test_whom_a_dispatch_in_assign_mode_went_to_is_said_in_chinese(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        grid = session.scalars(select(Grid).join(Community).where(Community.name == "幸福里社区",
+                                                                  Grid.name == "第一网格")).one()
+        dispatch.set_mode(session, grid, DispatchMode.ASSIGN)
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    detail = wechat.send(WANG, f"查询 {ticket}")
+    assert "派发：派单给网格员（人员编号 " in detail
+    assert not ENGLISH_WORD.search(detail), detail
+
+
+@pytest.mark.parametrize(("note", "words"), [
+    (dispatch.ROUTED_NOTE.format(department="综合执法中队"), "按类别转给综合执法中队"),
+    (dispatch.NOBODY_BOUND_NOTE, "本网格还没有绑定微信的网格员"),
+    (dispatch.NOBODY_ON_DUTY_NOTE.format(whom="leader"), "网格员都不在岗，发给网格长"),
+    (dispatch.NOBODY_ON_DUTY_NOTE.format(whom="members"), "网格员都不在岗，发给全体网格员"),
+])
+def test_every_way_a_dispatch_can_go_is_said_in_chinese(note, words):
+    assert staff_texts.event_note("dispatched", note) == words
 
 
 def test_my_appeals_shows_the_start_of_each_appeals_words(wechat):
