@@ -16,7 +16,7 @@ from handlers import notice_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from storage import notice_planning, notice_records
+from storage import notice_planning, notice_records, notice_scope
 from storage.errors import NotAllowed, NotFound
 from storage.models import StaffRole
 from storage.notice_planning import NoticeRefused, Request
@@ -168,14 +168,26 @@ def _planned(conversation: Conversation, request: Request) -> notice_planning.Pl
 
 
 def progress(conversation: Conversation, arguments: Arguments) -> Reply:
-    """通知进度 <编号>: how far it is (senders may ask about any notice: the numbers hold no personal data)."""
+    """通知进度 <编号>: how far a notice to the sender's part is (as the console shows a community account only the
+    notices within its community); another part's number is answered as a number that does not exist."""
     if conversation.staff.role not in BROADCASTERS:
         return Reply(texts.PROGRESS_NOT_ALLOWED)
     try:
         notice = notice_records.find(conversation.session, arguments.words)
     except NotFound:
         return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
+    if not _within_reach(conversation, notice.scope_path):
+        return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
     return Reply(texts.progress_line(notice_records.progress(conversation.session, notice)))
+
+
+def _within_reach(conversation: Conversation, path: str) -> bool:
+    """Whether the staff member could have sent a notice to `path` (a path no longer naming a place: nobody)."""
+    try:
+        scope = notice_scope.resolve(conversation.session, path)
+    except UnclearPlace:
+        return False
+    return notice_scope.may_broadcast(conversation.session, conversation.staff, scope)
 
 
 def show(conversation: Conversation, arguments: Arguments) -> Reply:

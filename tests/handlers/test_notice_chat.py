@@ -11,7 +11,17 @@ from sqlalchemy import select, update
 from handlers import community_texts as lead_texts
 from handlers import notice_texts, staff_texts
 from storage import notice_planning, notice_records
-from storage.models import Broadcast, BroadcastChunk, ChunkStatus, NoticeState, Resident, Staff, StaffRole
+from storage.models import (
+    Broadcast,
+    BroadcastChunk,
+    ChunkStatus,
+    Community,
+    Grid,
+    NoticeState,
+    Resident,
+    Staff,
+    StaffRole,
+)
 from storage.notice_planning import Limits, Request
 from tests.support.personas import BUILDING_LEAD, OPERATOR, RESIDENT, WANG, ZHANG
 
@@ -115,6 +125,24 @@ def test_a_grid_member_is_told_notice_progress_is_for_senders(wechat, seeded, cl
     number = sent_notice(seeded, clock)
     assert wechat.send(ZHANG, f"通知进度 {number}") == notice_texts.PROGRESS_NOT_ALLOWED
     assert number in wechat.send(WANG, f"通知进度 {number}")
+
+
+def test_notice_progress_of_another_community_or_grid_reads_as_a_number_that_does_not_exist(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        peace = session.scalars(select(Grid).join(Community).where(Community.name == "和平社区")).first()
+        session.add(Staff(openid="o_peace_operator", name="和平操作员", role=StaffRole.OPERATOR,
+                          community_id=peace.community_id, active=True, created_at=clock()))
+        session.add(Staff(openid="o_peace_leader", name="和平网格长", role=StaffRole.GRID_LEADER, grid_id=peace.id,
+                          active=True, created_at=clock()))
+        session.add(Staff(openid="o_second_leader", name="二网格长", role=StaffRole.GRID_LEADER,
+                          grid_id=session.scalars(select(Grid.id).join(Community).where(
+                              Community.name == "幸福里社区", Grid.name == "第二网格")).one(),
+                          active=True, created_at=clock()))
+    number = sent_notice(seeded, clock)  # to 幸福里社区/第一网格/阳光花园/3号楼
+    for outsider in ("o_peace_operator", "o_peace_leader", "o_second_leader"):
+        assert wechat.send(outsider, f"通知进度 {number}") == notice_texts.UNKNOWN_NOTICE.format(number=number)
+    assert number in wechat.send(OPERATOR, f"通知进度 {number}")
+    assert number in wechat.send(WANG, f"通知进度 {number}")  # the leader of the grid it went to
 
 
 def test_the_progress_of_a_scheduled_notice_says_when_it_goes(wechat, seeded, clock):
