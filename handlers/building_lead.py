@@ -8,7 +8,7 @@ hears back for the neighbour.
 from __future__ import annotations
 
 from handlers import community_texts as texts
-from handlers import filing, resident_texts
+from handlers import complaining, filing, resident_texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
@@ -49,12 +49,18 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
     refused = filing.over_limit(conversation, recent, texts.DAIBAO_LIMIT_PER_HOUR, texts.DAIBAO_LIMIT_PER_DAY)
     if refused is not None:
         return refused
-    result = understanding.classifier.classify(problem)
+    # A neighbour's complaint about staff is one like a resident's: the accused must not get its card.
+    complaint = complaining.complaint_in(conversation, home.grid_id, problem)
+    result = complaining.AS_COMPLAINT if complaint else understanding.classifier.classify(problem)
     intake = understanding.intake(problem, result, Kind.TEXT, dict(conversation.inbound.raw))
     filed = building_leads.file_for_neighbour(session, member, conversation.sender.id, home, intake,
                                               conversation.now)
-    return Reply(texts.filed(filed.ticket, home.label, result.category, result.subcategory,
-                             org.grid_label(session, home.grid_id)))
+    reply = texts.filed(filed.ticket, home.label, result.category, result.subcategory,
+                        org.grid_label(session, home.grid_id))
+    if complaint is None:
+        return Reply(reply)
+    complaining.mark(conversation, home.grid_id, filed.id, complaint)
+    return Reply(f"{reply}\n{texts.DAIBAO_COMPLAINT_HANDLED_BY}")
 
 
 def _home_and_problem(conversation: Conversation, member: Staff, words: str) -> tuple[building_leads.Home, str]:

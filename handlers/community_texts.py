@@ -15,6 +15,7 @@ from storage.notices import StaffEnrolmentDeclined, StaffMemberConfirmed
 DAIBAO_USAGE = "代报 单元或门牌 内容"
 DAIBAO_FILED = ("已为邻居（{home}）代报，编号 {ticket}，类别：{category}，已派给 {grid}。"
                 "办理进展会发给您，请转告邻居；办结后请您代邻居评价。回复“查询 {ticket}”可查看进度。")
+DAIBAO_COMPLAINT_HANDLED_BY = "邻居的投诉由被投诉人的上级（网格长或社区）处理，被投诉的工作人员看不到这条投诉。"
 DAIBAO_UNKNOWN_HOME = ("“{typed}”不是本楼的单元，也不像门牌（需含数字，如 3-2-501）。"
                        "请按“代报 单元或门牌 内容”发送，例如：代报 {example} 楼道灯不亮。")
 DAIBAO_UNITS = "本楼的单元：{units}。"

@@ -12,24 +12,36 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from nlp import Classification
-from nlp.complaints import CATEGORY, may_accuse, recognise
+from nlp.complaints import CATEGORY, StaffComplaint, may_accuse, recognise
 from storage import complaints
+
+AS_COMPLAINT = Classification(category=CATEGORY, confidence=1.0)
 
 
 def file_if_complaint(conversation: Conversation, text: str) -> Reply | None:
     """File `text` as a complaint about staff when it is one (the reply says who handles it); else None."""
-    if not may_accuse(text):
-        return None  # every message comes through here: no staff query for one that accuses nobody
-    session, grid_id = conversation.session, conversation.sender.grid_id
-    staff = complaints.named_staff(session, grid_id)
-    complaint = recognise(text, [person.name for person in staff if person.name])
+    grid_id = conversation.sender.grid_id
+    complaint = complaint_in(conversation, grid_id, text)
     if complaint is None:
         return None
-    result = Classification(category=CATEGORY, confidence=1.0)
-    reply, appeal_id = filing.file_text(conversation, text, conversation.inbound.kind, result)
+    reply, appeal_id = filing.file_text(conversation, text, conversation.inbound.kind, AS_COMPLAINT)
     if appeal_id is None:
         return reply
+    mark(conversation, grid_id, appeal_id, complaint)
+    return Reply(f"{reply.text}\n{texts.COMPLAINT_HANDLED_BY}")
+
+
+def complaint_in(conversation: Conversation, grid_id: int | None, text: str) -> StaffComplaint | None:
+    """The complaint `text` makes about the staff of that grid (or its community), if it makes one."""
+    if not may_accuse(text):
+        return None  # every message comes through here: no staff query for one that accuses nobody
+    staff = complaints.named_staff(conversation.session, grid_id)
+    return recognise(text, [person.name for person in staff if person.name])
+
+
+def mark(conversation: Conversation, grid_id: int | None, appeal_id: int, complaint: StaffComplaint) -> None:
+    """Record whom the filed appeal complains about (once): they never get its card, nor read or act on it."""
+    session = conversation.session
     if complaints.accused(session, appeal_id) is None:
         about = complaints.complained_about(session, grid_id, complaint.names, complaint.about_a_leader)
         complaints.mark(session, appeal_id, about, conversation.now)
-    return Reply(f"{reply.text}\n{texts.COMPLAINT_HANDLED_BY}")

@@ -11,7 +11,7 @@ from bot.worker import schedule
 from storage import dispatch, supervision
 from storage.models import AppealStatus
 from tests.support.database import appeal, notices
-from tests.support.personas import LI, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.personas import BUILDING_LEAD, LI, OPERATOR, RESIDENT, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
@@ -40,6 +40,17 @@ def test_a_complaint_about_a_grid_member_reaches_the_leader_and_the_operator_nev
     assert ZHANG not in notices(seeded, "staff_taken", ticket)
     assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(ZHANG, f"办结 {ticket} 属误会")
     assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+
+
+def test_a_building_leads_report_of_a_neighbours_complaint_never_reaches_the_person_it_is_about(wechat, seeded, clock):
+    reply = wechat.send(BUILDING_LEAD, "代报 2单元 王奶奶要投诉网格员张伟，上门态度很差还骂人")
+    ticket = re.search(r"G\d{10}", reply).group(0)
+    assert "类别：投诉工作人员" in reply and "被投诉的工作人员看不到" in reply
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    assert notices(seeded, "staff_new_appeal", ticket) == sorted([WANG, OPERATOR])
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(ZHANG, f"查询 {ticket}")
+    assert ticket not in wechat.send(ZHANG, "我的任务")
 
 
 def test_a_complaint_about_the_grid_leader_goes_to_the_operators_only(wechat, seeded, clock):
