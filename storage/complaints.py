@@ -4,7 +4,8 @@ The conversation recognises it (nlp.complaints) and files it under the private �
 `mark` records whom it is about as an internal `complaint` event (note: their staff ids, empty when the message
 names only a role). From then on:
 - Dispatch (storage.dispatch) sends its card to `handlers`: the grid's 网格长 and the community's operators; when
-  it is about a 网格长 (or an operator), to the community's operators only. Never to a person it is about.
+  it is about a 网格长 (or an operator), to the community's operators only; when that leaves nobody (a complaint
+  about the community's only operator), to the street's operators. Never to a person it is about.
 - Only `handlers` may claim it (storage.tasks); the people it is about may neither read it (storage.staff.can_read)
   nor act on it, even should it be handed to them.
 """
@@ -81,4 +82,14 @@ def handlers(session: Session, appeal: Appeal, about: frozenset[int]) -> list[St
     ).all()
     above_the_grid = any(person.id in about for person in (*leaders, *operators))
     people = operators if above_the_grid else [*leaders, *operators]
-    return [person for person in people if person.id not in about and person.openid]
+    handling = [person for person in people if person.id not in about and person.openid]
+    # About the community's only operator (or with no other operator bound): the street's operators, the top of
+    # escalation, rather than a complaint nobody is told of and nobody may claim.
+    return handling or [person for person in _street_operators(session) if person.id not in about and person.openid]
+
+
+def _street_operators(session: Session) -> Sequence[Staff]:
+    return session.scalars(
+        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True))
+        .order_by(Staff.id)
+    ).all()

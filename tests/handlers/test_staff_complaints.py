@@ -9,7 +9,7 @@ import pytest
 
 from bot.worker import schedule
 from storage import dispatch, supervision
-from storage.models import AppealStatus
+from storage.models import AppealStatus, Staff, StaffRole
 from tests.support.database import appeal, notices
 from tests.support.personas import BUILDING_LEAD, LI, OPERATOR, RESIDENT, WANG, ZHANG
 
@@ -64,6 +64,18 @@ def test_a_complaint_about_the_grid_leader_goes_to_the_operators_only(wechat, se
     assert f"诉求 {ticket} 已办结" in wechat.send(OPERATOR, f"办结 {ticket} 已约谈王强并向居民致歉")
     assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
     assert notices(seeded, "staff_taken", ticket) == []
+
+
+def test_a_complaint_about_the_communitys_only_operator_goes_to_the_street(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="o_street_operator", name="钱科长", role=StaffRole.OPERATOR, active=True,
+                          created_at=clock()))
+    reply, ticket = complain(wechat, seeded, clock, "我要投诉社区工作人员孙丽，态度很差还骂人")
+    assert "类别：投诉工作人员" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == ["o_street_operator"]
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(OPERATOR, f"查询 {ticket}")
+    assert "由被投诉人的上级" in wechat.send(WANG, f"接单 {ticket}")
+    assert f"接单成功：{ticket}" in wechat.send("o_street_operator", f"接单 {ticket}")
 
 
 def test_a_complaint_is_never_handed_to_the_person_it_is_about(wechat, seeded, clock):
