@@ -25,7 +25,8 @@ def app(runtime, settings, clock):
     cast(runtime.database, now)
     with runtime.database.transaction() as session:
         here, there = grid_of(session, XINGFULI, SECOND), grid_of(session, HEPING, FIRST)
-        resident = Resident(openid="o-page-resident-0001", grid_id=here, created_at=now)
+        resident = Resident(openid="o-page-resident-0001", grid_id=here, created_at=now, phone="13900002222",
+                            door="3号楼2单元501")
         neighbour = Resident(openid="o-page-neighbour-0002", grid_id=here, created_at=now)
         session.add_all([resident, neighbour])
         session.flush()
@@ -74,6 +75,13 @@ def test_the_residents_other_appeals_are_those_in_scope_with_numbers_masked(app)
     assert "13900001111" not in others and "139****1111" in others
     street = page_of(app, "street").split('id="appeal-others"', 1)[1].split("</ul>", 1)[0]
     assert "P-EARLIER" in street and "P-ELSEWHERE" in street
+
+
+def test_the_page_shows_the_phone_and_the_door_the_resident_left_masked(app):
+    page = page_of(app, "xingfuli")
+    contact = page[page.index('id="appeal-contact"'):page.index("</dd>", page.index('id="appeal-contact"'))]
+    assert "电话 139****2222" in contact and "门牌 3号楼2单元***" in contact
+    assert "13900002222" not in page and "501" not in contact
 
 
 def test_the_page_names_the_focus_case(app):
