@@ -6,7 +6,17 @@ from sqlalchemy import select
 
 from bot.web.app import create_app
 from storage import media_files
-from storage.models import Appeal, Attachment, Community, FocusCase, FocusCaseAppeal, Grid, Resident
+from storage.models import (
+    Appeal,
+    Attachment,
+    Community,
+    FocusCase,
+    FocusCaseAppeal,
+    Grid,
+    Resident,
+    Staff,
+    StaffRole,
+)
 from tests.support.console import cast, logged_in, new_appeal
 from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
 
@@ -82,6 +92,24 @@ def test_the_page_shows_the_phone_and_the_door_the_resident_left_masked(app):
     contact = page[page.index('id="appeal-contact"'):page.index("</dd>", page.index('id="appeal-contact"'))]
     assert "电话 139****2222" in contact and "门牌 3号楼2单元***" in contact
     assert "13900002222" not in page and "501" not in contact
+
+
+def test_a_reports_other_appeals_are_named_as_its_reporters_not_the_neighbours(app, runtime, clock):
+    with runtime.database.transaction() as session:
+        here = grid_of(session, XINGFULI, SECOND)
+        lead = Staff(openid="o-page-lead-0003", name="赵阿姨", role=StaffRole.BUILDING_LEAD, grid_id=here,
+                     active=True, created_at=clock())
+        home = Resident(openid="o-page-lead-0003", grid_id=here, created_at=clock())
+        session.add_all([lead, home])
+        session.flush()
+        for ticket, words in (("P-FOR-WANG", "王奶奶家水管漏水"), ("P-FOR-LI", "李爷爷家门口堆满杂物")):
+            session.add(new_appeal(ticket, here, clock(), resident_id=home.id, reporter_staff_id=lead.id,
+                                   channel="building_lead", content=words))
+    page = page_of(app, "xingfuli", "P-FOR-WANG")
+    heading = page[page.index('id="appeal-others-heading"'):page.index("</h2>", page.index('id="appeal-others-heading"'))]
+    assert "代报人 赵阿姨 提交和代报的其他诉求" in heading and "该居民" not in heading
+    assert "P-FOR-LI" in page.split('id="appeal-others"', 1)[1].split("</ul>", 1)[0]
+    assert "该居民的其他诉求" in page_of(app, "xingfuli")  # a resident's own appeal: their other appeals
 
 
 def test_the_page_names_the_focus_case(app):

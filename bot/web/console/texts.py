@@ -77,6 +77,8 @@ URGENT = "【紧急】"
 DETAIL_FIELDS = {"category": "类别", "status": "状态", "place": "地点", "assignee": "承办", "filed": "提交时间",
                  "contact": "联系方式", "content": "内容", "timeline": "办理记录", "material": "照片与位置",
                  "followers": "并入的诉求（其他居民）", "focus": "聚焦办", "others": "该居民的其他诉求"}
+# A 代报's resident is the 楼长 (or 党员…) who filed it for a neighbour: their other appeals are not the neighbour's.
+OTHERS_OF_REPORTER = "代报人 {name} 提交和代报的其他诉求"
 PHOTO = "照片{number}"
 PLACE = "位置{number}（地图）"
 PHOTO_STATES = {"saving": "保存中", "failed": "未能保存"}
