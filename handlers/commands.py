@@ -43,7 +43,13 @@ from storage.contact_input import DELETE_WORDS
 from storage.duty import names_a_day
 from storage.limits import TextField, excess
 from storage.models import COMMUNITY_ROLES, NEIGHBOUR_REPORTERS, StaffRole
-from storage.tickets import normalize_focus_code, normalize_ticket, normalize_wish_code
+from storage.tickets import (
+    FOCUS_PREFIX,
+    WISH_PREFIX,
+    normalize_focus_code,
+    normalize_ticket,
+    normalize_wish_code,
+)
 
 
 class Takes(StrEnum):
@@ -309,6 +315,8 @@ def _parse_command(text: str) -> tuple[Command, str] | None:
     notice = _NOTICE_ASKED.fullmatch(cleaned)
     if notice is not None:  # the number of a notice's footer, sent back: its text, never a new appeal
         return _BY_NAME["notice_show"], notice.group(1)
+    if other_code(bare) is not None:  # a 微心愿's or a focus case's number alone: never a new appeal either
+        return _BY_NAME["show"], bare
     return None
 
 
@@ -321,7 +329,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     if command.takes in (Takes.TICKET, Takes.TICKET_TEXT) and _numbers(command, rest) is not None:
         return True  # several tickets, a place in the last list, or a number of the wrong length
     if command.takes is Takes.TICKET:
-        return normalize_ticket(rest) is not None  # "查询一下低保怎么办" is a question for the intake, not 查询
+        # "查询一下低保怎么办" is a question for the intake, not 查询; 查询 W…/J… asks after a wish or a focus case.
+        return normalize_ticket(rest) is not None or (command.name == "show" and other_code(rest) is not None)
     if command.takes is Takes.TASK:
         # "放弃了吧" is a sentence, not 放弃; "领单 1" is a place in 可领任务, told to use the number instead.
         return task_number(rest) is not None or _LIST_PLACE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None
@@ -363,6 +372,14 @@ def _without_label(text: str) -> str:
 def _spoken_digits(text: str) -> str:
     """Ten or more Chinese numerals in a row read as a ticket's digits, one character for one."""
     return _SPOKEN_TICKET.sub(lambda match: match.group(0).translate(_SPOKEN), text)
+
+
+def other_code(text: str) -> str | None:
+    """A 微心愿's (W…) or a focus case's (J…) number, which 查询 is asked with but which is no appeal's; the letter
+    is required (ten digits alone are a ticket)."""
+    if not unicodedata.normalize("NFKC", text).strip()[:1].upper() in (WISH_PREFIX, FOCUS_PREFIX):
+        return None
+    return normalize_wish_code(text) or normalize_focus_code(text)
 
 
 def task_number(text: str) -> str | None:
@@ -552,6 +569,9 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
         return Arguments(ticket=number, words=words)
     if command.takes in (Takes.TICKET, Takes.TASK):
         ticket = normalize_ticket(argument) if command.takes is Takes.TICKET else task_number(argument)
+        if ticket is None and command.name == "show":
+            code = other_code(argument)
+            return Arguments(words=code) if code is not None else None
         return Arguments(ticket=ticket) if ticket is not None else None
     if command.takes in (Takes.CODE, Takes.TEXT, Takes.SCOPE_TEXT):
         return Arguments(words=argument) if argument else None

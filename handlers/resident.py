@@ -27,8 +27,12 @@ def my_appeals(conversation: Conversation, _arguments: Arguments) -> Reply:
 
 
 def show(conversation: Conversation, arguments: Arguments) -> Reply:
-    """查询 <编号>: one appeal with its timeline (staff see any appeal, with internal notes)."""
+    """查询 <编号>: one appeal with its timeline (staff see any appeal, with internal notes). A 微心愿's or a focus
+    case's number (arguments.words) is said to be what it is, with where to follow it."""
     ticket = arguments.ticket
+    if not ticket and arguments.words:
+        said = staff_texts.NOT_A_TICKET if conversation.is_staff else texts.NOT_A_TICKET
+        return Reply(said[arguments.words[0]].format(code=arguments.words))
     if conversation.is_staff:
         return staff.show(conversation, ticket)
     session = conversation.session

@@ -183,6 +183,12 @@ def nothing_open(ticket: str, category: str, status: str) -> str:
 VOICE_UNCLEAR = "抱歉，没能听清这段语音。请用文字再描述一下，我们马上为您登记。"
 UNSUPPORTED = "抱歉，暂时只能处理文字、语音、图片和位置消息。请用文字描述您的诉求。"
 NOT_FOUND = "没有找到编号为 {ticket} 的诉求。请核对编号，或回复“我的诉求”查看您提交过的诉求。"
+# 查询 with a 微心愿's (W…) or a focus case's (J…) number, by its first letter.
+NOT_A_TICKET = {
+    "W": "{code} 是微心愿的编号，不是诉求编号。领了这个心愿的志愿者回复“可领任务”就能看到它（在您正在做的任务里）；"
+         "查看您提交的诉求请回复“我的诉求”。",
+    "J": "{code} 是聚焦办事项的编号，不是诉求编号，由工作人员处理。查看您提交的诉求请回复“我的诉求”。",
+}
 NO_APPEALS = "您还没有提交过诉求。直接发送文字或语音即可提交。"
 NEEDS_TICKET = "请在“{verb}”后面加上诉求编号，例如：{verb} G2611220007"
 TICKET_FORMAT = "诉求编号是 G 加 10 位数字，例如 G2611220007。您发的 {number} 只有 {digits} 位数字，请核对后再发一次。"

@@ -886,6 +886,11 @@ WORK_PHONE_FORMAT = (
 INVITE_WORK_PHONE = "工作电话：{phone}（绑定后，居民的“已接单”通知会附上这个号码）"
 INVITE_BAD_WORK_PHONE = "--work-phone 应为手机号（11 位）或座机 区号-号码（可加 -分机），例如 0531-87654321。"
 CONTACT_AFTER_CLAIM = "（接单后可见完整）"
+# 查询 with a 微心愿's (W…) or a focus case's (J…) number, by its first letter.
+NOT_A_TICKET = {
+    "W": "{code} 是微心愿的编号，不是诉求编号：志愿者领单、报完成时发布人会收到通知，核实后回复“确认完成 {code}”。",
+    "J": "{code} 是聚焦办事项的编号，不是诉求编号：回复“聚焦”查看进行中的聚焦事项，处理完毕回复“结案 {code} 说明”。",
+}
 DETAIL_CONTACT = "居民联系方式：{contact}"
 CLAIM_CONTACT = "居民联系方式：{contact}\n请尽快联系居民处理。"
 # No phone and no 门牌 left: the card's address and the account are how to reach them.

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from bot.cli.gridbot import main
-from handlers import community_texts, staff_texts
+from handlers import community_texts, resident_texts, staff_texts
 from storage import points
 from storage.models import Appeal, AppealEvent, Attachment, ClaimStatus, PointsEntry, VolunteerClaim, Wish, WishStatus
 from tests.support.database import appeal, notices, staff_id, worded
@@ -332,6 +332,18 @@ def test_a_wish_is_posted_taken_done_and_confirmed_by_its_grids_team(wechat, see
         entry = session.scalars(select(PointsEntry).where(PointsEntry.wish_id == row.id)).one()
         granted = (entry.rule, entry.amount, entry.granted_by_staff_id)
     assert granted == ("task_confirmed", 5, staff_id(seeded, WANG))
+
+
+@pytest.mark.parametrize("said", ["查询 {code}", "查询{code}", "{code}", "{lower}。"])
+def test_asking_after_a_wish_or_a_focus_case_by_its_number_files_no_appeal(wechat, seeded, said):
+    wish = posted_wish(wechat, ZHANG)
+    wechat.send(VOLUNTEER, f"领单 {wish}")
+    for openid, texts in ((VOLUNTEER, resident_texts), (RESIDENT, resident_texts), (ZHANG, staff_texts)):
+        for code in (wish, "J2611220001"):
+            answer = wechat.send(openid, said.format(code=code, lower=code.lower()))
+            assert answer == texts.NOT_A_TICKET[code[0]].format(code=code), (openid, answer)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
 
 
 @pytest.mark.parametrize(("openid", "reply"), [

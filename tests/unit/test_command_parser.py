@@ -55,7 +55,6 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "完成了吗",  # a question, not a volunteer's 完成
     "放弃吧",
     "领单是什么意思",
-    "查询 W2611220001",  # a wish's number is no appeal's ticket
     "查一下低保怎么办",
     "查询编号G2612060006 谢谢",
     "幫助一下",
@@ -84,6 +83,9 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("查询 G2611220007", "show", Arguments(ticket="G2611220007")),
     ("查询g2611220007", "show", Arguments(ticket="G2611220007")),
     ("查询Ｇ２６１１２２０００７", "show", Arguments(ticket="G2611220007")),
+    # A wish's or a focus case's number is no appeal's ticket: 查询 says what it is (its letter is required).
+    ("查询 W2611220001", "show", Arguments(words="W2611220001")),
+    ("j2611230001", "show", Arguments(words="J2611230001")),
     ("进度 G2611220007", "show", Arguments(ticket="G2611220007")),
     ("撤销 2611220007", "cancel_appeal", Arguments(ticket="G2611220007")),
     ("接G2611220007", "claim", Arguments(ticket="G2611220007")),
