@@ -192,8 +192,10 @@ def _within_reach(conversation: Conversation, path: str) -> bool:
 
 def show(conversation: Conversation, arguments: Arguments) -> Reply:
     """A notice's number sent back (查询 N…, or the number alone): the notice as broadcast, what its page shows;
-    not found for a number that is not out yet, staff-only or unknown, as the page does."""
-    shown = notice_records.public(conversation.session, arguments.words)
+    not found for a number that is not out yet, unknown, or staff-only unless the sender was among its staff."""
+    working = conversation.is_staff or conversation.volunteer is not None  # active: a disabled one reads as anyone
+    shown = (notice_records.received_by(conversation.session, arguments.words, conversation.inbound.openid)
+             if working else notice_records.public(conversation.session, arguments.words))
     if shown is None:
         return Reply(texts.UNKNOWN_NOTICE.format(number=normalize_notice_number(arguments.words) or arguments.words))
     if shown.withdrawn:

@@ -104,7 +104,7 @@ SHOWN = "{title}{text}\n（通知编号 {number}，{at} 发出。这是通知，
 
 
 def shown(notice: PublicNotice) -> str:
-    """A notice as broadcast, for a resident who sent its number back."""
+    """A notice as broadcast, for a resident (or a staff member it reached) who sent its number back."""
     title = URGENT_HEADER.format(kind=notice.kind or "其他") if notice.urgent else HEADER
     return SHOWN.format(title=title, text=notice.text, number=notice.number, at=page_time(notice.send_at))
 

@@ -194,8 +194,29 @@ def public(session: Session, number: str) -> PublicNotice | None:
         return None
     if notice.state == NoticeState.CANCELLED and _partly_sent(session, notice):
         return PublicNotice(notice.number, "", notice.urgent, notice.kind, notice.send_at, withdrawn=True)
-    if notice.state not in (NoticeState.SENDING, NoticeState.DONE):
+    if not _out(notice):
         return None
+    return _as_broadcast(notice)
+
+
+def received_by(session: Session, number: str, openid: str) -> PublicNotice | None:
+    """The notice as `public` shows it, or a staff-only one as it reached this person among its recipients (its
+    footer's number sent back); None for anyone else, or for no such number."""
+    shown = public(session, number)
+    if shown is not None:
+        return shown
+    try:
+        notice = find(session, number)
+    except NotFound:
+        return None
+    return _as_broadcast(notice) if _out(notice) and received(session, notice, openid) else None
+
+
+def _out(notice: Broadcast) -> bool:
+    return notice.state in (NoticeState.SENDING, NoticeState.DONE)
+
+
+def _as_broadcast(notice: Broadcast) -> PublicNotice:
     return PublicNotice(notice.number, notice.text, notice.urgent, notice.kind, notice.send_at)
 
 

@@ -23,7 +23,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.notice_planning import Limits, Request
-from tests.support.personas import BUILDING_LEAD, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.personas import BUILDING_LEAD, CHEN, OPERATOR, RESIDENT, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
@@ -203,6 +203,7 @@ def test_a_resident_sending_a_notice_number_back_reads_the_notice_and_files_no_a
 def test_a_staff_only_or_unknown_notice_number_reads_as_not_found(wechat, seeded, clock):
     number = sent_notice(seeded, clock, audience="staff")
     assert wechat.send(RESIDENT, number) == notice_texts.UNKNOWN_NOTICE.format(number=number)
+    assert wechat.send(CHEN, number) == notice_texts.UNKNOWN_NOTICE.format(number=number)  # staff it did not reach
     assert wechat.send(RESIDENT, "n2612069999") == notice_texts.UNKNOWN_NOTICE.format(number="N2612069999")
 
 
@@ -215,6 +216,16 @@ def test_a_resident_asking_about_a_notice_withdrawn_after_part_of_it_went_is_tol
         notice.state = NoticeState.CANCELLED
     answer = wechat.send(RESIDENT, number)
     assert answer == notice_texts.WITHDRAWN.format(number=number) and "停水" not in answer
+
+
+@pytest.mark.parametrize("openid", [ZHANG, LEAD])
+def test_staff_sending_back_the_number_of_a_staff_notice_they_received_read_it(wechat, seeded, clock, openid):
+    number = sent_notice(seeded, clock, audience="staff")  # 3号楼: the grid's staff and its 楼长
+    answer = wechat.send(openid, f"查询 {number}")
+    assert answer.startswith("【通知】明天8点至12点停水检修") and number in answer
+    with seeded.transaction() as session:
+        session.scalars(select(Staff).where(Staff.openid == openid)).one().active = False
+    assert wechat.send(openid, number) == notice_texts.UNKNOWN_NOTICE.format(number=number)  # disabled since
 
 
 def test_a_resident_opts_out_of_ordinary_notices_and_back_in(wechat, seeded):
