@@ -64,7 +64,8 @@ def draft(conversation: Conversation, arguments: Arguments) -> Reply:
     # The scope is read normalised; the text goes out as typed (NFKC would make the notice's ，。 into ,.).
     typed_scope, text = scope_and_text(arguments.words)
     text = _as_typed_to_the_end(conversation.inbound.text, text)
-    scope_path = unicodedata.normalize("NFKC", typed_scope)
+    scope_path = notice_scope.qualified(conversation.session, unicodedata.normalize("NFKC", typed_scope),
+                                        notice_scope.part_of(conversation.staff))
     request = Request(scope_path, text, author=conversation.staff)
     refused = _planned(conversation, request)
     if isinstance(refused, Reply):

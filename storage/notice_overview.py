@@ -13,7 +13,7 @@ module only adds the operator's scope around them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -81,7 +81,9 @@ class Within:
 
 def plan_within(session: Session, operator: Scope, request: Request, limits: Limits, now: datetime) -> Plan:
     """`notice_planning.plan` for an operator: NotAllowed("broadcast_scope") when the scope reaches beyond their
-    part (checked before anyone is counted), else the plan or the planner's own refusals."""
+    part (checked before anyone is counted), else the plan or the planner's own refusals. A grid named alone is
+    looked for in the operator's part first (notice_scope.qualified)."""
+    request = replace(request, scope_path=notice_scope.qualified(session, request.scope_path, operator))
     if not Within(session, operator).scope(notice_scope.resolve(session, request.scope_path)):
         raise NotAllowed("broadcast_scope")
     return notice_planning.plan(session, request, limits, now)

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.orm import Session
 
-from storage.models import Building, Community, Grid, Staff, StaffRole
+from storage.models import Building, Community, Grid, Staff, StaffRole, Street
 from storage.queries import Scope
-from storage.staff import PLACE_SEPARATOR, UnknownPlace
+from storage.staff import PLACE_SEPARATOR, UnclearPlace, UnknownPlace, find_grid
 
 EVERYWHERE_WORDS = frozenset({"全部", "all"})
 # Roles bound to a grid that hear the grid's notices; 楼长 are added by building (see `staff_condition`).
@@ -106,6 +106,35 @@ def resolve(session: Session, path: str | None) -> NoticeScope:
     if grid_scope.grid_id is None:
         raise UnknownPlace("grid", "/".join(parts[:2]), [])
     return _below_grid(session, normalised, grid_scope, parts[2:])
+
+
+def part_of(member: Staff) -> Scope:
+    """Where a sender's grid names are looked for first: a 网格长's grid, a community operator's community; a
+    street operator's (and anyone else's) everywhere."""
+    if member.role == StaffRole.GRID_LEADER and member.grid_id is not None:
+        return Scope(grid_id=member.grid_id)
+    if member.role == StaffRole.OPERATOR and member.community_id is not None:
+        return Scope(community_id=member.community_id)
+    return Scope()
+
+
+def qualified(session: Session, path: str, within: Scope) -> str:
+    """`path` with a grid named alone (第一网格, 第一网格/阳光花园) written with its community when `within` (the
+    sender's part) holds exactly one grid of that name: a community operator's 第一网格 is theirs, and the stored
+    path names it unambiguously. Any other path is returned as given (resolve then reads or refuses it)."""
+    parts = [part for part in PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", path).strip()) if part]
+    if not parts or within == Scope() or parts[0].lower() in EVERYWHERE_WORDS:
+        return path
+    named = (select(Street.id).where(Street.name == parts[0])
+             .union_all(select(Community.id).where(Community.name == parts[0])))
+    if session.execute(named.limit(1)).first() is not None:
+        return path  # starts with a street or a community: already says where
+    try:
+        grid = find_grid(session, parts[0], within.grid_condition())
+    except UnclearPlace:
+        return path
+    community = session.get_one(Community, grid.community_id).name
+    return "/".join([community, grid.name, *parts[1:]])
 
 
 def _below_grid(session: Session, path: str, grid_scope: Scope, rest: list[str]) -> NoticeScope:

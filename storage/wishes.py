@@ -96,7 +96,7 @@ def place_within(session: Session, scope: Scope, *, community_id: int | None = N
     `place_of_path` reads it (UnclearPlace, WishRefused("scope")); WishRefused("outside") for a place that is not
     there or not within the operator's scope."""
     if path is not None:
-        place = place_of_path(session, path)
+        place = place_of_path(session, notice_scope.qualified(session, path, scope))
     elif grid_id is not None:
         grid = session.get(Grid, grid_id)
         if grid is None or not grid.active:

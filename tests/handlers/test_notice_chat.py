@@ -51,6 +51,17 @@ def test_an_operator_previews_and_confirms_a_notice_to_a_grid(wechat, seeded):
     assert NUMBER.search(wechat.send(OPERATOR, f"通知进度 {notice.number}")).group(0) == notice.number
 
 
+@pytest.mark.parametrize("sender", [OPERATOR, WANG])
+def test_a_grid_named_alone_is_the_senders_own_though_another_community_has_one_of_that_name(wechat, seeded, sender):
+    wechat.dialog(sender, [
+        ("通知 第一网格 周六上午消防演练", "范围：幸福里社区/第一网格（居民）"),
+        ("确认 发送", "已排入发送"),
+    ])
+    with seeded.transaction() as session:
+        (notice,) = session.scalars(select(Broadcast)).all()
+    assert notice.scope_path == "幸福里社区/第一网格"  # stored as it can be read again, whatever grids come later
+
+
 @pytest.mark.parametrize("said", ["幸福里社区 / 第一网格", "幸福里社区/ 第一网格", "幸福里社区 ／第一网格"])
 def test_spaces_around_a_slash_stay_in_the_scope(wechat, seeded, said):
     wechat.dialog(OPERATOR, [

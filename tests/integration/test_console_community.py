@@ -225,6 +225,15 @@ def test_a_wish_is_posted_for_a_grid_or_a_typed_place_of_the_scope(app, seeded):
     assert "阳光花园3号楼" in person.get("/console/community").get_data(as_text=True)
 
 
+def test_a_grid_typed_alone_is_the_one_within_the_scope(app, seeded):
+    person = logged_in(app, "xingfuli")  # 和平社区 has a 第一网格 too
+
+    assert wish_form(person, path="第一网格", text="刘奶奶想请人读报").status_code == 302
+    with seeded.transaction() as session:
+        grid_id = session.scalars(select(Wish.grid_id).where(Wish.text == "刘奶奶想请人读报")).one()
+    assert grid_id == place_id(seeded, "幸福里社区", "第一网格")
+
+
 @pytest.mark.parametrize(("fields", "says"), [
     ({"place": "community:HEPING", "text": "和平的老人想请人读报"}, "管辖范围内"),
     ({"place": "grid:999999", "text": "读报"}, "管辖范围内"),

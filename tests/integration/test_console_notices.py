@@ -139,6 +139,14 @@ def test_a_notice_outside_the_part_is_not_found_on_every_route(app, runtime, num
     assert progress(runtime, numbers[place]).state == "scheduled"
 
 
+def test_a_grid_typed_alone_is_the_one_within_the_part(app, runtime):
+    answer, _ = send(logged_in(app, "xingfuli"), scope="第一网格")  # 和平社区 has a 第一网格 too
+    assert answer.status_code == 302
+    with runtime.database.transaction() as session:
+        stored = session.scalars(select(Broadcast.scope_path).order_by(Broadcast.id.desc())).first()
+    assert stored == "幸福里社区/第一网格"
+
+
 def test_a_recipients_page_link_edited_beyond_any_id_starts_from_the_first_page(app, numbers):
     response = logged_in(app, "xingfuli").get(f"/console/notices/{numbers['XFL']}?after=99999999999999999999999")
     assert response.status_code == 200 and 'id="notice-cancel"' in response.get_data(as_text=True)
