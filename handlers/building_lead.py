@@ -39,6 +39,9 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
         intake = filing.emergency_intake(conversation, problem, emergency)
         filed = building_leads.file_for_neighbour(session, member, conversation.sender.id, home, intake,
                                                   conversation.now)
+        complaint = complaining.complaint_in(conversation, home.grid_id, problem)
+        if complaint is not None:  # the accused never gets its 【紧急】 card, nor reads or claims it
+            complaining.mark(conversation, home.grid_id, filed.id, complaint)
         advice = resident_texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
         return Reply(f"{advice}\n" + texts.filed(filed.ticket, home.label, intake.category, intake.subcategory,
                                                  org.grid_label(session, home.grid_id)))

@@ -11,7 +11,7 @@ advice only: what they find on patrol they 上报.
 
 from __future__ import annotations
 
-from handlers import binding, dialogues, filing
+from handlers import binding, complaining, dialogues, filing
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Inbound, Kind, Reply
@@ -35,6 +35,10 @@ def handle(conversation: Conversation) -> Reply:
     if ongoing is not None:
         return Reply(f"{advice}\n{filing.more_of_emergency(conversation, ongoing, text)}")
     filed = filing.file_emergency(conversation, text, emergency)
+    grid_id = conversation.sender.grid_id
+    complaint = complaining.complaint_in(conversation, grid_id, text) if grid_id is not None else None
+    if complaint is not None:  # "网格员李娜动手打我": the accused never gets its card, nor reads or claims it
+        complaining.mark(conversation, grid_id, filed.id, complaint)
     if conversation.sender.grid_id is not None:
         return Reply(f"{advice}\n" + texts.EMERGENCY_FILED.format(ticket=filed.ticket,
                                                                   minutes=emergency.response_minutes))

@@ -142,7 +142,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
               about: frozenset[int] | None, facts: _ChunkFacts) -> None:
     """Send the appeal's cards; `about`: whom it complains about (storage.complaints), None for no complaint."""
     if appeal.emergency is not None:
-        receivers = emergencies.responders(session, appeal, facts.team(appeal.grid_id))
+        receivers = emergencies.responders(session, appeal, facts.team(appeal.grid_id), about or frozenset())
         _send_cards(session, appeal, receivers, now, EMERGENCY_NOTE, None, (), facts)
         return
     if about is not None:

@@ -19,7 +19,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import org
+from storage import complaints, org
 from storage.models import OPEN_STATUSES, Appeal, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
 from storage.staff import community_operators
@@ -32,11 +32,12 @@ UNPLACED_GRID = "地址未绑定"  # the card's place of a resident who has not 
 CONTENT_LENGTH = 200
 
 
-def responders(session: Session, appeal: Appeal, grid_team: Sequence[Staff]) -> list[Staff]:
+def responders(session: Session, appeal: Appeal, grid_team: Sequence[Staff],
+               about: frozenset[int] = frozenset()) -> list[Staff]:
     """Who gets an emergency's card: the grid's team (its bound members and leaders) and the community's
-    operators."""
+    operators; never whom it complains about (`about`, storage.complaints: "网格员李娜动手打我")."""
     people = [*grid_team, *community_operators(session, appeal.grid_id)]
-    return [person for person in _unique(people) if person.openid]
+    return [person for person in _unique(people) if person.openid and person.id not in about]
 
 
 def marked(card: StaffNewAppeal, appeal: Appeal) -> StaffNewAppeal:
@@ -93,7 +94,12 @@ def supervisors(session: Session, appeal: Appeal) -> list[Staff]:
             | ((Staff.role == StaffRole.OPERATOR) & Staff.community_id.is_(None))
         )).order_by(Staff.id)
     ).all()
-    return _unique([*people, *community_operators(session, appeal.grid_id)])
+    return _unique(_not_accused(session, appeal, [*people, *community_operators(session, appeal.grid_id)]))
+
+
+def _not_accused(session: Session, appeal: Appeal, people: Sequence[Staff]) -> list[Staff]:
+    about = complaints.accused(session, appeal.id) or frozenset()
+    return [person for person in people if person.id not in about]
 
 
 def _unique(people: Sequence[Staff]) -> list[Staff]:

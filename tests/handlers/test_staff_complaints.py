@@ -53,6 +53,38 @@ def test_a_building_leads_report_of_a_neighbours_complaint_never_reaches_the_per
     assert ticket not in wechat.send(ZHANG, "我的任务")
 
 
+def test_an_emergency_that_accuses_a_grid_member_gets_the_advice_and_never_reaches_them(wechat, seeded, clock):
+    reply, ticket = complain(wechat, seeded, clock, "网格员李娜上门时动手打我，我要投诉她")
+    assert reply.startswith("【紧急】请立即拨打 110！")
+    assert notices(seeded, "staff_new_appeal", ticket) == sorted([ZHANG, WANG, OPERATOR])
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(LI, f"查询 {ticket}")
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(LI, f"接单 {ticket}")
+    said = wechat.send(RESIDENT, "她还在门口不走，我很害怕")  # words after an emergency go to its responders
+    assert ticket in said, said
+    assert LI not in notices(seeded, "staff_words_added", ticket)
+
+
+def test_a_building_leads_report_of_an_emergency_that_accuses_a_grid_member_never_reaches_them(
+        wechat, seeded, clock):
+    reply = wechat.send(BUILDING_LEAD, "代报 2单元 王奶奶说网格员李娜动手打我，要投诉她")
+    ticket = re.search(r"G\d{10}", reply).group(0)
+    assert reply.startswith("【紧急】请立即拨打 110！")
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    assert LI not in notices(seeded, "staff_new_appeal", ticket)
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(LI, f"查询 {ticket}")
+
+
+def test_an_unclaimed_emergency_that_accuses_the_grid_leader_escalates_past_them(wechat, seeded, clock):
+    _, ticket = complain(wechat, seeded, clock, "网格长王强动手打我，我要投诉他")
+    assert WANG not in notices(seeded, "staff_new_appeal", ticket)
+    clock.advance(minutes=11)  # past the emergency's 10-minute response limit, nobody has claimed it
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock())
+    told = notices(seeded, "staff_emergency_unclaimed", ticket)
+    assert OPERATOR in told and WANG not in told
+
+
 def test_a_complaint_about_the_grid_leader_goes_to_the_operators_only(wechat, seeded, clock):
     reply, ticket = complain(wechat, seeded, clock, ABOUT_WANG)
     assert "类别：投诉工作人员" in reply
