@@ -26,6 +26,9 @@ RATES = "{month}：响应率 {response}，解决率 {resolve}，满意率 {satis
 THIS_MONTH = "本月累计"
 WHOLE_MONTH = "{month}月全月"
 LOOK_FURTHER = "回复“查询 编号”查看详情。"
+# An operator's, from November while the holiday calendar lacks the next year (storage/daily_summary.py).
+HOLIDAYS_MISSING = ("提醒：节假日表里还没有 {year} 年的放假安排，按工作日计算的时限会把那年的节假日当作工作日。"
+                    "国务院通知发布后，请联系系统管理员按通知加入（GRIDBOT_HOLIDAYS 或 storage/data/holidays.txt）。")
 QUIET = "{days}无新诉求，目前无超期{backlog}。"
 QUIET_BACKLOG = "，在办 {backlog} 件"
 YESTERDAY = "昨日"
@@ -44,7 +47,7 @@ def summary(n: StaffDailySummary) -> str:
                            area=n.area)
     if n.quiet:
         backlog = QUIET_BACKLOG.format(backlog=n.backlog) if n.backlog else ""
-        return f"{header}\n{QUIET.format(days=_days(n), backlog=backlog)}"
+        return "\n".join([header, QUIET.format(days=_days(n), backlog=backlog), *_reminders(n)])
     reopened = REOPENED.format(count=n.reopened) if n.reopened else ""
     lines = [header, FILED.format(days=_days(n), new=n.new, accepted=n.accepted, resolved=n.resolved,
                                   reopened=reopened)]
@@ -61,7 +64,11 @@ def summary(n: StaffDailySummary) -> str:
     lines.append(RATES.format(month=_month(n), response=percent(n.response_rate), resolve=percent(n.resolve_rate),
                               satisfaction=percent(n.satisfaction_rate)))
     lines.append(LOOK_FURTHER)
-    return "\n".join(lines)
+    return "\n".join([*lines, *_reminders(n)])
+
+
+def _reminders(n: StaffDailySummary) -> list[str]:
+    return [HOLIDAYS_MISSING.format(year=n.holidays_missing)] if n.holidays_missing is not None else []
 
 
 def summary_fields(n: StaffDailySummary) -> Fields:

@@ -49,6 +49,7 @@ CATCH_UP = timedelta(hours=4)
 # Working days looked back for: the calendar refuses a holiday longer than a month (storage/workdays.py).
 LOOK_BACK = 31
 LATE_SHOWN = 3  # the overdue appeals a summary names; the count covers all
+NEXT_YEAR_FROM_MONTH = 11  # from November operators are reminded of a next year the calendar lacks
 KEY = "summary:{staff_id}:{day}"
 # The actions counted per day, and the summary's field for each.
 ACTIVITY = {Action.ACCEPTED: "accepted", Action.RESOLVED: "resolved", Action.REOPENED: "reopened"}
@@ -170,6 +171,7 @@ class _GridPlace:
 class Morning:
     """One morning's figures for the whole organisation, per grid: read once, added up per person."""
 
+    holidays_missing: int | None  # this year, or from November the next, when the calendar has none of its days
     since: datetime
     until: datetime
     grids: tuple[_GridPlace, ...]
@@ -192,7 +194,7 @@ class Morning:
             select(Appeal.grid_id, func.count()).where(Appeal.status.in_(OPEN_STATUSES), Appeal.grid_id.is_not(None))
             .group_by(Appeal.grid_id)).all())
         late = sorted(queries.overdue(session, now), key=lambda item: (item.due, item.appeal.id))
-        return cls(since, until, grids,
+        return cls(_missing_year(day), since, until, grids,
                    counts_by(session, Unit.GRID, since, until, until, queries.EVERYWHERE),
                    _activity(session, since, until), backlog, tuple(late),
                    complaints.accused_in(session, [item.appeal.id for item in late]),
@@ -216,6 +218,7 @@ class Morning:
             late_clocks=tuple(str(item.clock) for item in shown),
             late_minutes=tuple(int((now - item.due).total_seconds() // 60) for item in shown),
             response_rate=rates.response, resolve_rate=rates.resolve, satisfaction_rate=rates.satisfaction,
+            holidays_missing=self.holidays_missing if person.role == StaffRole.OPERATOR else None,
         )
 
 
@@ -236,6 +239,14 @@ def _activity(session: Session, since: datetime, until: datetime) -> dict[tuple[
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), LOCAL_ZONE)
+
+
+def _missing_year(day: date) -> int | None:
+    """The year whose holidays the calendar lacks and an operator should add: this one, or from November (the State
+    Council publishes the next year's in November) the next; None when both are there."""
+    calendar = _calendar()
+    wanted = (day.year, day.year + 1) if day.month >= NEXT_YEAR_FROM_MONTH else (day.year,)
+    return next((year for year in wanted if not calendar.covers(year)), None)
 
 
 def _calendar() -> workdays.Calendar:

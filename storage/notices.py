@@ -466,6 +466,7 @@ class StaffDailySummary(StaffNotice):
     response_rate: float | None = None
     resolve_rate: float | None = None
     satisfaction_rate: float | None = None
+    holidays_missing: int | None = None  # an operator's: the year the holiday calendar has nothing of yet
 
     @property
     def quiet(self) -> bool:

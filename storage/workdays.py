@@ -40,6 +40,10 @@ class Calendar:
     holidays: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()  # make-up working days on a weekend
 
+    def covers(self, year: int) -> bool:
+        """Whether the calendar holds that year's holidays (any day of it, off or made up)."""
+        return any(day.year == year for day in self.holidays | self.workdays)
+
     def is_workday(self, day: date) -> bool:
         """A working day: a make-up workday, or a weekday that is no holiday."""
         if day in self.workdays:

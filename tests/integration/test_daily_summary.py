@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from bot.cli.gridbot import main
 from bot.worker import schedule
 from handlers import notifications
-from storage import daily_summary
+from storage import daily_summary, workdays
 from storage.appeals import Action
 from storage.daily_summary import Outcome
 from storage.models import Appeal, AppealEvent, AppealStatus, Community, Grid, OutboxMessage, Staff, StaffRole
@@ -293,3 +293,19 @@ def test_people_off_duty_disabled_or_not_bound_get_no_summary(wednesday):
         session.execute(update(Staff).where(Staff.name == "吴芳").values(active=False))
         session.execute(update(Staff).where(Staff.name == "郑强").values(openid=None))
     assert set(summaries(wednesday)) == {"王强", "孙丽"}
+
+
+def test_from_november_operators_are_reminded_when_next_years_holidays_are_not_in_the_calendar(wednesday, tmp_path):
+    """The State Council publishes the next year's holidays each November; until the calendar has them, working-day
+    deadlines would run through 元旦 and 春节. Operators (not 网格长, who cannot change it) read it each morning."""
+    reminder = "提醒：节假日表里还没有 2027 年的放假安排"
+    planned = summaries(wednesday)  # 12月3日, the shipped calendar ends with 2026
+    assert reminder in text(planned["孙丽"]) and "节假日" not in text(planned["王强"])
+    assert reminder not in text(summaries(wednesday, date(2026, 10, 9), at(10, 9, 8))["孙丽"])  # before November
+    calendar = tmp_path / "holidays.txt"
+    calendar.write_text(workdays.SHIPPED.read_text(encoding="utf-8") + "2027-01-01  休  元旦\n", encoding="utf-8")
+    workdays.configure(calendar)
+    try:
+        assert "节假日" not in text(summaries(wednesday)["孙丽"])
+    finally:
+        workdays.configure(None)
