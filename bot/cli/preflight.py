@@ -16,7 +16,7 @@ from typing import IO, Any, Callable, Sequence
 import click
 
 from bot.cli import startup_texts as texts
-from bot.settings import Settings, SettingsError
+from bot.settings import DEMO_AES_KEY, DEMO_SECRET, DEMO_SECRET_KEY, DEMO_TOKEN, Settings, SettingsError
 
 log = logging.getLogger(__name__)
 CONFIGURATION = 2
@@ -153,6 +153,22 @@ def wechat_secret(configured: Settings) -> list[Failure]:
     return [Failure(texts.MISSING_WECHAT_SECRET, "WECHAT_SECRET is required by the worker", CONFIGURATION)]
 
 
+def unpublished_secrets(configured: Settings) -> list[Failure]:
+    """Facing the real WeChat API (no WECHAT_API_BASE_URL), none of the demo's secrets, which README publishes:
+    with its token or AES key anyone could forge WeChat's messages to the webhook, with its secret key a console
+    login cookie. The demo and the benches talk to the fake API, which sets the variable."""
+    if configured.wechat_api_base_url is not None:
+        return []
+    published = [name for name, value, demo in (
+        ("WECHAT_TOKEN", configured.wechat_token, DEMO_TOKEN), ("WECHAT_AES_KEY", configured.wechat_aes_key, DEMO_AES_KEY),
+        ("WECHAT_SECRET", configured.wechat_secret, DEMO_SECRET),
+        ("GRIDBOT_SECRET_KEY", configured.secret_key, DEMO_SECRET_KEY)) if value == demo]
+    if not published:
+        return []
+    return [Failure(texts.published_secrets(published), f"the demo's published {', '.join(published)} in use against "
+                    "the real WeChat API", CONFIGURATION)]
+
+
 def database(configured: Settings) -> list[Failure]:
     """The database answers and its schema is the code's (serve and worker never migrate it themselves)."""
     from storage.readiness import DatabaseUnavailable, Schema, schema
@@ -203,5 +219,5 @@ def _unreachable(url: str, reason: str) -> Failure:
     return Failure(texts.database_unreachable(masked(url), reason), f"database unreachable: {reason}", UNAVAILABLE)
 
 
-SERVE: tuple[Check, ...] = (data_dir, understanding, database, redis)
-WORKER: tuple[Check, ...] = (data_dir, wechat_secret, taxonomy, database, redis)
+SERVE: tuple[Check, ...] = (data_dir, unpublished_secrets, understanding, database, redis)
+WORKER: tuple[Check, ...] = (data_dir, wechat_secret, unpublished_secrets, taxonomy, database, redis)

@@ -46,6 +46,12 @@ _SETTING_FALLBACK = "{variable} 的值不可用，请检查。"
 
 UNMIGRATED = "数据库尚未升级到当前版本，请先运行 gridbot db upgrade"
 NEWER_SCHEMA = "数据库已被更新版本的 gridbot 升级过，请升级 gridbot 后再启动（或检查 GRIDBOT_DATABASE_URL）"
+def published_secrets(names: list[str]) -> str:
+    """The demo's secrets, published in README, about to face the real WeChat."""
+    return (f"{'、'.join(names)} 用的是 README 里公开的演示值，任何人都能据此伪造微信消息或控制台登录："
+            "请换成公众号后台的真实配置和自己生成的随机密钥（见 docs/deploy.md）")
+
+
 MISSING_WECHAT_SECRET = "未设置 WECHAT_SECRET，worker 无法发送通知：请填入公众号后台“基本配置”里的 AppSecret"
 UPGRADED = "database is up to date"
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from bot.cli import startup_texts
 from bot.cli.gridbot import main
+from bot.settings import DEMO_SECRET_KEY, DEMO_TOKEN
 from tests.conftest import TEST_APPID, TEST_SECRET_KEY, TEST_TOKEN
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -77,6 +79,18 @@ def test_the_worker_refuses_to_start_without_wechat_secret(environment):
 
     assert refusal(result) == ["未设置 WECHAT_SECRET，worker 无法发送通知：请填入公众号后台“基本配置”里的 AppSecret"]
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_the_demos_published_secrets_are_refused_facing_the_real_wechat_but_not_the_fake(environment, command):
+    demo = {"WECHAT_TOKEN": DEMO_TOKEN, "GRIDBOT_SECRET_KEY": DEMO_SECRET_KEY}
+    result = gridbot(environment | demo, command)
+
+    assert refusal(result) == [startup_texts.published_secrets(["WECHAT_TOKEN", "GRIDBOT_SECRET_KEY"])]
+    assert result.exit_code == 2 and DEMO_SECRET_KEY not in result.output
+    faked = gridbot(environment | demo, command, WECHAT_API_BASE_URL="http://127.0.0.1:1",
+                    GRIDBOT_DATABASE_URL=UNREACHABLE_POSTGRES)
+    assert refusal(faked)[0].startswith("无法连接数据库")  # past the secrets: the demo and the benches talk to the fake
 
 
 @pytest.mark.parametrize("command", ["serve", "worker"])
