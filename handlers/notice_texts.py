@@ -182,6 +182,9 @@ PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta nam
         '<h1>{title}</h1><p class="meta">{at} · 编号 {number}</p><p class="text">{text}</p></body></html>')
 PAGE_MISSING = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
                 'content="width=device-width"><title>没有这条通知</title><p>没有这条通知，或它还没有发出。</p></html>')
+# Any other address of the server (a link cut short, /n/ without its number, a mistyped path).
+PAGE_NOT_FOUND = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
+                  'content="width=device-width"><title>页面不存在</title><p>页面不存在，请检查链接是否完整。</p></html>')
 PAGE_WITHDRAWN = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '
                   'content="width=device-width"><title>通知已撤回</title><p>{line}</p></html>')
 PAGE_UNAVAILABLE = ('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" '

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter
 
 from bot.privacy import configure_logging
@@ -12,6 +13,7 @@ from bot.settings import Settings
 from bot.web import console, health, media, metrics, notice_page, webhook
 from bot.web.paced_bodies import PacedBodies
 from bot.web.runtime import Runtime
+from handlers import notice_texts
 from storage.typed_ids import MAX_ID
 
 log = logging.getLogger(__name__)
@@ -32,8 +34,17 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(media.blueprint)
     app.register_blueprint(notice_page.blueprint)
     console.init_app(app, runtime.settings)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(MethodNotAllowed, _not_found)
     app.wsgi_app = PacedBodies(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def _not_found(_error: HTTPException) -> Response:
+    """An address nothing answers (the console's own pages have theirs): a line in Chinese, not Flask's English."""
+    response = Response(notice_texts.PAGE_NOT_FOUND, status=404, mimetype="text/html")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class RowId(IntegerConverter):

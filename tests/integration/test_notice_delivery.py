@@ -341,3 +341,10 @@ def test_a_notice_cancelled_before_anything_went_stays_not_found(worker_runtime,
     with worker_runtime.database.transaction() as session:
         notice_records.cancel(session, notice_records.find(session, number), clock())
     assert client.get(f"/n/{number}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/n/", "/media/", "/nothing-here", "/wechat/extra"])
+def test_an_address_nothing_answers_says_so_in_chinese(client, path):
+    answer = client.get(path)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 404 and "页面不存在" in page and "Not Found" not in page
