@@ -206,9 +206,9 @@ def _inbound(fields: dict[str, str], now: datetime) -> Inbound:
 def _details(kind: Kind, fields: dict[str, str]) -> dict[str, Any]:
     # The fields as WeChat's message reference names them; the XML was parsed once, by defusedxml.
     if kind is Kind.TEXT:
-        return {"text": fields.get("Content") or ""}
+        return {"text": _visible(fields.get("Content") or "")}
     if kind is Kind.VOICE:
-        return {"text": fields.get("Recognition") or "", "media_id": fields.get("MediaId") or ""}
+        return {"text": _visible(fields.get("Recognition") or ""), "media_id": fields.get("MediaId") or ""}
     if kind is Kind.IMAGE:
         return {"media_id": fields.get("MediaId") or "", "pic_url": fields.get("PicUrl") or ""}
     if kind is Kind.LOCATION:
@@ -217,6 +217,15 @@ def _details(kind: Kind, fields: dict[str, str]) -> dict[str, Any]:
     if kind is Kind.EVENT:
         return _event(fields.get("Event", "").lower(), fields.get("EventKey") or "")
     return {}
+
+
+# Characters nobody sees that a paste from another app carries (zero-width space, word joiner, byte-order mark,
+# direction marks): left in, 我的\u200b诉求 is no command. The zero-width joiner stays: emoji are made with it.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200e\u200f\u2060\ufeff"))
+
+
+def _visible(text: str) -> str:
+    return text.translate(_INVISIBLE)
 
 
 def _event(event: str, key: str) -> dict[str, Any]:

@@ -34,6 +34,13 @@ def test_my_appeals_shows_the_latest_five_newest_first(wechat, clock):
     assert reply.count("已受理") == 5
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u2060", "\u200e"])
+def test_a_command_with_an_invisible_character_pasted_into_it_is_the_command(wechat, invisible):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    assert f"{ticket}" in wechat.send("o1", f"我的{invisible}诉求")
+    assert "状态" in wechat.send("o1", f"查询{invisible} {ticket}{invisible}")
+
+
 def test_query_shows_the_timeline_and_accepts_sloppy_ticket_numbers(wechat):
     ticket = ticket_of(wechat.send("o1", LIFT))
     for typed in (f"查询 {ticket}", f"查询{ticket.lower()}", f"查询 {ticket[1:]}", ticket, f"查询　{ticket}"):
