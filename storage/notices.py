@@ -420,6 +420,7 @@ class StaffDigest(StaffNotice):
     new: int = 0
     reminders: int = 0
     escalations: int = 0
+    merged: int = 0  # 【已合并】: a 网格长 merging a burst of neighbours' reports of one problem
     minutes: int = 1  # the window: 1, or storage.outbox's ROUTINE_WINDOW for a 网格长's routine copies
 
 

@@ -17,7 +17,7 @@ from handlers import notifications, resident_texts, staff_texts
 from handlers.conversation import IntakeLimits
 from storage import dispatch, outbox, supervision
 from storage.models import Appeal, AppealEvent, OutboxMessage, OutboxStatus, ProcessedMessage
-from storage.notices import StaffDigest, StaffEscalated, StaffNewAppeal, StaffReminder, StaffTaken
+from storage.notices import StaffDigest, StaffEscalated, StaffMerged, StaffNewAppeal, StaffReminder, StaffTaken
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.personas import LI, WANG, ZHANG
 from tests.support.worker import work
@@ -181,8 +181,23 @@ def test_digests_follow_the_setting_and_count_cards_and_escalations_together(see
     assert digest.next_attempt_at == clock().replace(second=0) + outbox.DIGEST_WINDOW
     assert json.loads(digest.params) | {"window_start": ""} == {
         "window_start": "", "count": 2, "tickets": ["G2611220002", "G2611220004"],
-        "new": 0, "reminders": 1, "escalations": 1, "minutes": 1}
+        "new": 0, "reminders": 1, "escalations": 1, "merged": 0, "minutes": 1}
     assert "办理提醒1条、督办1条" in notifications.render(digest.template, json.loads(digest.params))
+
+
+def test_a_burst_of_merges_folds_into_the_digest_too(seeded, clock):
+    """A 网格长 merging two dozen neighbours' reports of one lift in a minute: each member who held their cards
+    heard of every merge one by one (24 messages); past the setting they are counted into the digest."""
+    seeded.session_info = outbox.session_info(2)
+    with seeded.transaction() as session:
+        for number in range(5):
+            outbox.add(session, key=f"m{number}", recipient_openid=ZHANG,
+                       notice=StaffMerged(ticket=f"G261122000{number}", into="G2611229999"), now=clock())
+    rows = rows_to(seeded, ZHANG)
+    assert templates(rows[OutboxStatus.PENDING]) == ["staff_merged", "staff_merged", StaffDigest.name]
+    (digest,) = [row for row in rows[OutboxStatus.PENDING] if row.template == StaffDigest.name]
+    assert json.loads(digest.params)["merged"] == 3
+    assert "已合并3条" in notifications.render(digest.template, json.loads(digest.params))
 
 
 BASE_ENV = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1", "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
