@@ -149,6 +149,22 @@ def test_the_roll_shows_the_members_of_the_scope_without_openids(app, username):
     assert not any(openid in page for openid in (PARTY_MEMBER, VOLUNTEER, BUILDING_LEAD))
 
 
+def test_a_volunteer_who_left_is_disabled_from_the_roll_and_their_task_is_open_again(app, seeded, wechat, posted):
+    code = posted["幸福里"]
+    assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {code}")
+    person = logged_in(app, "xingfuli")
+    volunteer = staff_id(seeded, VOLUNTEER)
+    row = person.get("/console/community").get_data(as_text=True).split(f'id="member-{volunteer}"', 1)[1]
+    assert row.index("<summary>停用</summary>") < row.index(f'id="disable-member-{volunteer}"')  # two taps
+    answer = person.client.post(f"/console/staff/{volunteer}/disable", data={"csrf_token": token(person),
+                                                                          "back": "community"})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/console/community#members")
+    page = person.get("/console/community").get_data(as_text=True)
+    assert "已停用 周敏" in page and f'id="member-{volunteer}"' not in page
+    with seeded.transaction() as session:
+        assert session.scalars(select(Wish).where(Wish.code == code)).one().status == WishStatus.OPEN
+
+
 def test_a_member_of_another_community_is_not_on_the_roll(app, waiting):
     street = logged_in(app, "street")
     street.client.post(f"/console/community/enrolments/{waiting['王芳']}/confirm", data={"csrf_token": token(street)})

@@ -345,7 +345,7 @@ def test_disabling_someone_takes_a_second_tap_that_names_them(app, store):
     page = logged_in(app, "xingfuli").get("/console/staff").get_data(as_text=True)
 
     row = page.split(f'id="staff-{liu}"', 1)[1].split("</tr>", 1)[0]
-    assert '<details class="staff-disable"><summary>停用</summary>' in row
+    assert '<details class="confirm-first"><summary>停用</summary>' in row
     assert row.index("<summary>") < row.index("<form") and "确认停用 刘洋</button>" in row
 
 

@@ -144,4 +144,6 @@ def staff_disable(staff_id: int) -> Response:
     if released:
         tasks += texts.STAFF_DISABLED_CLAIMS.format(n=len(released))
     flash(texts.STAFF_DISABLED.format(name=name, tasks=tasks))
+    if request.form.get("back") == "community":  # a volunteer or party member, from the community page's list
+        return redirect(url_for("console.community", _anchor="members"))
     return redirect(url_for("console.staff_page"))

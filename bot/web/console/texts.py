@@ -581,7 +581,8 @@ ENROLMENT_REFUSED = {
 }
 ENROLMENT_NOW_STAFF = "此人已是{role}，不能再确认为党员或志愿者；如需变更身份，请先在“组织与人员”中停用其原有身份。"
 MEMBERS_HEADING = "在册人员"
-MEMBERS_COLUMNS = ("编号", "姓名", "身份", "社区", "住址", "单位", "小区党支部", "登记时间")
+MEMBERS_COLUMNS = ("编号", "姓名", "身份", "社区", "住址", "单位", "小区党支部", "登记时间", "操作")
+MEMBER_DISABLE_SURE = "确认停用 {name}（领了没报完成的任务重新开放给别人）"
 MEMBERS_NONE = "范围内没有在册的楼长、单元长、党员中心户、党员或志愿者。"
 WISHES_HEADING = "微心愿"
 WISHES_COLUMNS = ("编号", "地点", "内容", "状态", "领单志愿者", "发布时间", "处理")
