@@ -159,10 +159,11 @@ class Task:
 
 def tasks_of(session: Session, member: Staff, now: datetime | None = None) -> list[Task]:
     """我的任务: what the member works on and what waits to be claimed in their grid or department, most
-    urgent first: overdue, then the soonest due (an emergency's minutes-scale clock puts it on top); paused
-    ones last, their clock stands still. An operator's list (of their community; a street operator's: all)
-    starts with the appeals grids returned (退回), waiting for them to 改派, then those waiting in 待分类 for
-    review, then, given `now`, those past a deadline (unclaimed past the limit, or not resolved in time).
+    urgent first: an open emergency (someone may be in danger: above even a task overdue for days), then overdue,
+    then the soonest due; paused ones last, their clock stands still. An operator's list (of their community; a
+    street operator's: all) starts, after emergencies, with the appeals grids returned (退回), waiting for them to
+    改派, then those waiting in 待分类 for review, then, given `now`, those past a deadline (unclaimed past the
+    limit, or not resolved in time).
 
     Not filtered by `can_read`: the caller hides a waiting sensitive appeal the member may not read.
     """
@@ -175,7 +176,7 @@ def tasks_of(session: Session, member: Staff, now: datetime | None = None) -> li
                            .where(or_(mine, waiting, _overseen_by(session, member, now)))).all()
     found = [Task(appeal, _due(appeal, at)) for appeal, at in rows]
     reviews = member.role == StaffRole.OPERATOR  # 待分类 waits for an operator; to a grid member it is one more task
-    return sorted(found, key=lambda task: (task.appeal.status != AppealStatus.RETURNED,
+    return sorted(found, key=lambda task: (task.appeal.emergency is None, task.appeal.status != AppealStatus.RETURNED,
                                            reviews and task.appeal.category != UNCLASSIFIED, task.due is None,
                                            task.due.timestamp() if task.due else 0.0, task.appeal.id))
 

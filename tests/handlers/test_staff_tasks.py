@@ -202,6 +202,15 @@ def test_my_tasks_lists_what_i_work_on_and_what_waits_the_soonest_due_first(wech
     assert "没有待办任务" in wechat.send(LIU, "任务")
 
 
+def test_an_emergency_heads_my_tasks_even_above_tasks_overdue_for_days(wechat, seeded, clock):
+    late = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
+    wechat.send(ZHANG, f"接单 {late}")
+    clock.advance(days=10)  # long overdue
+    emergency = file_and_dispatch(wechat, seeded, clock, "楼道里着火了，全是烟", openid="o5")
+    listed = wechat.send(ZHANG, "我的任务")
+    assert listed.index(emergency) < listed.index(late) and listed.index("1.") < listed.index(emergency)
+
+
 def test_staff_get_their_own_help_and_a_hint_for_free_text(wechat, seeded):
     help_text = wechat.send(ZHANG, "帮助")
     assert "接单 编号" in help_text and "我的诉求" not in help_text
