@@ -244,9 +244,14 @@ def show(conversation: Conversation, ticket: str) -> Reply:
     shown = media_files.material(session, appeal.id, conversation.now)
     material = texts.material_lines(tuple(link for link, _ in shown.photos), shown.places,
                                     tuple(state for _, state in shown.photos))
+    content, parts = appeal.content or "", lookups.parts_of(appeal)
+    if parts:  # too long for one reply: its start here, the whole in parts right after
+        content = texts.content_continued(lookups.opening(appeal), len(content), parts)
+        lookups.send_words(session, member, appeal, conversation.inbound.key, conversation.now)
+    category = texts.category_label(appeal.category, appeal.subcategory, appeal.second_category)
     return Reply(_within_one_reply(lines, lambda events: texts.STAFF_DETAIL.format(
-        ticket=appeal.ticket, category=texts.category_label(appeal.category, appeal.subcategory, appeal.second_category), status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
-        place=place or "（网格员上报）", content=appeal.content, material=material, events=events,
+        ticket=appeal.ticket, category=category, status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
+        place=place or "（网格员上报）", content=content, material=material, events=events,
     )))
 
 

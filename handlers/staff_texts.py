@@ -12,6 +12,7 @@ from storage.actors import ActorKind
 from storage.enrolments import Waiting
 from storage.lookups import CLI_READER
 from storage.notices import (
+    StaffAppealText,
     StaffCancelled,
     StaffCardLost,
     StaffCertifyLocked,
@@ -221,6 +222,10 @@ def _resolved_by_other(n: StaffResolvedByOther) -> str:
     return f"【已办结】{n.ticket} 已由{n.by}办结：{n.note.rstrip('。.')}。您无需再处理。"
 
 
+def _appeal_text(n: StaffAppealText) -> str:
+    return f"【诉求全文 {n.part}/{n.parts}】{n.ticket}\n{n.text}"
+
+
 def _cancelled(n: StaffCancelled) -> str:
     return f"【居民已撤销】{n.ticket} 居民已撤销这件诉求，您无需再处理。"
 
@@ -396,6 +401,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffChased: _chased,
     StaffMaterialAdded: _material_added,
     StaffWordsAdded: _words_added,
+    StaffAppealText: _appeal_text,
     StaffPartsFiled: _parts_filed,
     StaffFocusOpened: _focus_opened,
     StaffDigest: _digest,
@@ -443,6 +449,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", _card_content(n)), _chased_ask(n)),
     StaffMaterialAdded: lambda n: ((n.ticket, f"居民补充了{MATERIAL_NAMES.get(n.material, '材料')}", _card_content(n)),
                                    _material_ask(n) or f"回复“查询 {n.ticket}”查看。"),
+    StaffAppealText: lambda n: ((n.ticket, f"诉求全文 {n.part}/{n.parts}", n.text), "回复“查询 编号”可再看一遍。"),
     StaffWordsAdded: lambda n: ((n.ticket, f"【紧急】{n.emergency} 居民补充" if n.emergency else "居民补充情况",
                                  n.words or _card_content(n)), _words_ask(n)),
     StaffPartsFiled: lambda n: ((n.ticket, "其他问题已分开登记", f"另行登记为：{'、'.join(n.tickets)}", _card_content(n)),
@@ -787,6 +794,11 @@ def _dispatch_note(note: str) -> str:
     return EVENT_NOTE_NAMES.get(note, note)  # reporter_claimed: a 上报 its reporter handles
 
 
+def content_continued(start: str, length: int, parts: int) -> str:
+    """An appeal's words too long for 查询's reply: their start, and where the rest comes."""
+    return f"{start}……（全文共 {length} 字，随后分 {parts} 条发给您）"
+
+
 # A record too long for one reply (handlers/staff.py) starts with the count of the earliest lines left out.
 EARLIER_EVENTS = "……（较早的 {count} 条记录从略）"
 STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}{material}\n记录（含内部备注）：\n{events}"
@@ -1018,6 +1030,7 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffReopened: "居民不满意，重新办理",
     StaffChased: "居民催办",
     StaffWordsAdded: "居民补充情况",
+    StaffAppealText: "诉求全文（查询时太长，分条发送）",
     StaffMaterialAdded: "居民补充图片或位置",
     StaffPartsFiled: "其他问题已分开登记",
     StaffFocusOpened: "聚焦办（同类诉求集中出现）",

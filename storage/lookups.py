@@ -19,10 +19,17 @@ from storage.actors import Actor
 from storage.appeals import Action, record
 from storage.errors import NotFound
 from storage.models import Appeal, Staff
+from storage.notices import StaffAppealText
 from storage.staff import can_read, owns, readable
 from storage.tasks import find
+from storage.telling import tell
 
 log = logging.getLogger(__name__)
+# An appeal's words 查询 shows in its reply; longer ones (letters of up to 1,000 characters, three or four bytes each)
+# do not fit one passive reply (2048 bytes) and follow it in parts, each a customer-service message, counted in bytes
+# as WeChat counts them: the reply keeps the first INLINE_BYTES, each part PART_BYTES with its header around it.
+INLINE_BYTES = 900
+PART_BYTES = 1_800
 
 
 def look_up(session: Session, member: Staff, ticket: str, sensitive: Collection[str], now: datetime,
@@ -50,6 +57,39 @@ def look_up(session: Session, member: Staff, ticket: str, sensitive: Collection[
 
 # The note of a read from the command line: who ran it, by their login on the server (see `read_from_cli`).
 CLI_READER = "cli:"
+
+
+def parts_of(appeal: Appeal) -> int:
+    """How many messages the appeal's words take after a 查询 reply: 0 when they fit in it."""
+    words = appeal.content or ""
+    return 0 if len(words.encode()) <= INLINE_BYTES else len(_pieces(words, PART_BYTES))
+
+
+def opening(appeal: Appeal) -> str:
+    """The start of the appeal's words that a 查询 reply shows when they follow in parts."""
+    return _pieces(appeal.content or "", INLINE_BYTES)[0]
+
+
+def send_words(session: Session, member: Staff, appeal: Appeal, request_key: str, now: datetime) -> None:
+    """The appeal's whole words to the member who asked (`parts_of` messages), once per request (`request_key`, the
+    message that asked: WeChat's retry of it sends nothing twice, a new 查询 sends them again)."""
+    pieces = _pieces(appeal.content or "", PART_BYTES)
+    for part, text in enumerate(pieces, start=1):
+        tell(session, member.openid, StaffAppealText(ticket=appeal.ticket, part=part, parts=len(pieces), text=text),
+             now, appeal=appeal, key=f"{request_key}:words:{part}")
+
+
+def _pieces(words: str, most_bytes: int) -> list[str]:
+    """The words in pieces of at most `most_bytes` of UTF-8 each, never splitting a character."""
+    pieces, piece, size = [], [], 0
+    for character in words:
+        width = len(character.encode())
+        if piece and size + width > most_bytes:
+            pieces.append("".join(piece))
+            piece, size = [], 0
+        piece.append(character)
+        size += width
+    return [*pieces, "".join(piece)] if piece else pieces or [""]
 
 
 def read_from_cli(session: Session, ticket: str, os_user: str, now: datetime) -> Appeal:

@@ -358,6 +358,17 @@ class StaffChased(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffAppealText(StaffNotice):
+    """A part of an appeal's words too long for 查询's one reply, sent right after it (storage/lookups.py)."""
+
+    name: ClassVar[str] = "staff_appeal_text"
+    ticket: str
+    part: int
+    parts: int
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffWordsAdded(StaffNotice):
     """补充: the resident told more about an appeal someone holds, or about their emergency (storage/material.py)."""
 

@@ -50,6 +50,22 @@ def test_a_long_record_fits_one_reply_its_latest_lines_shown_and_the_earliest_co
     assert re.search(r"……（较早的 \d+ 条记录从略）\n", detail) and "第1次联系" not in detail
 
 
+def test_a_long_appeal_is_read_whole_its_text_following_the_reply_in_parts(wechat, seeded, clock):
+    # A letter-length appeal (up to 1000 characters, 3 bytes each) cannot be one reply: WeChat would show nothing.
+    words = "3号楼电梯从上周起反复停运，" + "老人上下楼十分困难，物业答复配件未到，" * 50
+    assert 900 < len(words) <= 1000
+    ticket = file_and_dispatch(wechat, seeded, clock, words)
+    detail = wechat.send(ZHANG, f"查询 {ticket}")
+    assert len(detail.encode()) <= 2048 and words[:100] in detail
+    assert f"全文共 {len(words)} 字，随后分 2 条发给您" in detail
+    parts = worded(seeded, "staff_appeal_text", ZHANG)
+    assert [part.split("\n", 1)[0] for part in parts] == [f"【诉求全文 1/2】{ticket}", f"【诉求全文 2/2】{ticket}"]
+    assert "".join(part.split("\n", 1)[1] for part in parts) == words
+    assert all(len(part.encode()) <= 2048 for part in parts)
+    wechat.send(ZHANG, f"查询 {ticket}")  # asked again: sent again (a message lost or scrolled away)
+    assert len(worded(seeded, "staff_appeal_text", ZHANG)) == 4
+
+
 def test_two_members_claiming_at_the_same_moment_exactly_one_wins(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     barrier = threading.Barrier(2)

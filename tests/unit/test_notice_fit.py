@@ -4,6 +4,7 @@ import pytest
 
 from handlers import notifications, resident_texts
 from storage.limits import LIMITS, TextField
+from storage.lookups import PART_BYTES
 from storage.notices import ResidentProgress
 
 TICKET = "G2611230001"
@@ -37,6 +38,7 @@ WORST = {
     "organisation": longest(TextField.ORGANISATION), "number": 99999999,
     "volunteer": longest(TextField.NAME), "role": "party_household", "points": 99999, "for_department": True,
     "what": longest(TextField.CATEGORY) + "·" + longest(TextField.CATEGORY),
+    "part": 99, "parts": 99, "text": WIDE * (PART_BYTES // 4),
 }
 
 
