@@ -22,8 +22,8 @@ ACCEPTANCES = frozenset({"1", "一", "加入", "1加入", "加入已有诉求", 
                          "行", "同意", "要", "加入吧"})
 # Said to the offer, these keep the new appeal on its own (any other message also ends the offer, silently).
 DECLINES = frozenset({"不用了", "不用", "不要", "不要了", "算了", "不加入", "不需要", "单独办理"})
-# Ranks a neighbour of the same unit above one elsewhere in the building, and lets a slightly looser wording
-# match: the same stairwell's lift or door is very likely the same fault.
+# Lets a slightly looser wording match a neighbour of the same unit: the same stairwell's lift or door is very
+# likely the same fault.
 SAME_UNIT_BONUS = 0.05
 
 
@@ -34,10 +34,12 @@ def offer(conversation: Conversation, filed: appeals.Filed, category: str, text:
         return None  # family conflicts and neighbour disputes are never offered, merged or shown to others
     if dialogues.current(conversation) is not None:
         return None
-    scored = [(_score(n, text, sender.unit_id), n.id, n)
-              for n in joins.neighbours(conversation.session, sender, category, conversation.now)]
-    score, _id, best = max(scored, key=lambda entry: entry[:2], default=(0.0, 0, None))  # ties: the newest
-    if best is None or score < SIMILAR_ENOUGH:
+    # Of the neighbours' appeals about the same problem, the first: fifty neighbours reporting one lift in a minute
+    # then join one appeal, not a handful (one they joined is merged, and no longer among the candidates).
+    alike = [n for n in joins.neighbours(conversation.session, sender, category, conversation.now)
+             if _score(n, text, sender.unit_id) >= SIMILAR_ENOUGH]
+    best = min(alike, key=lambda neighbour: neighbour.id, default=None)
+    if best is None:
         return None
     if not verification.may_join(conversation.session, sender.id):
         return None  # anyone can pick a unit's numbers: where the community asks, only a verified address

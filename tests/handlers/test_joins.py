@@ -239,6 +239,17 @@ def test_a_follower_withdrawing_their_joined_ticket_stops_hearing_of_the_neighbo
     assert "已撤销" in wechat.send("o5", f"查询 {second}")
 
 
+def test_neighbours_are_offered_the_first_appeal_of_the_problem_so_that_a_burst_converges(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, offered = file(wechat, seeded, clock, "o5", LIFT_AGAIN)  # o5 has not answered: their appeal stays open
+    assert first in offered
+    # o6's words are closer to o5's than to o1's, and o5's is newer: still, the first one of the problem.
+    third, reply = file(wechat, seeded, clock, "o6", "3号楼的电梯又坏了，上下楼很不方便，物业赶紧来修")
+    assert f"编号 {first}" in reply and second not in reply
+    wechat.dialog("o6", [("1", f"已加入诉求 {first}")])
+    assert followers(seeded, first) == ["o6"]
+
+
 def test_a_double_join_merges_once(seeded, wechat, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
