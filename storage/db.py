@@ -37,6 +37,8 @@ _SQLITE_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 _POSTGRES_BUSY_STATES = ("55P03", "57014")
 # PostgreSQL's admin_shutdown and crash_shutdown: the server is ending the connection.
 _POSTGRES_ENDED_STATES = ("57P01", "57P02")
+# PostgreSQL's disk_full; SQLite says SQLITE_FULL ("database or disk is full").
+_POSTGRES_FULL_STATES = ("53100",)
 # How long a PostgreSQL connection attempt may take: a host that does not answer is reported, not waited for.
 # The web process uses the floor libpq allows (2 s), so that its requests still answer within WeChat's 5 s.
 CONNECT_TIMEOUT_S = 10
@@ -309,6 +311,16 @@ def is_busy(error: BaseException) -> bool:
     if sqlite_code is not None:
         return sqlite_code & 0xFF in _SQLITE_BUSY_CODES  # extended codes keep the primary one in the low byte
     return getattr(cause, "sqlstate", None) in _POSTGRES_BUSY_STATES
+
+
+def is_out_of_space(error: BaseException) -> bool:
+    """Whether a database error means the disk holding the database is full: nothing can be written until an
+    operator frees space, and a traceback would not tell them so."""
+    cause = getattr(error, "orig", None) or error
+    sqlite_code = getattr(cause, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return sqlite_code & 0xFF == sqlite3.SQLITE_FULL
+    return getattr(cause, "sqlstate", None) in _POSTGRES_FULL_STATES
 
 
 def is_sqlite_url(url: str) -> bool:

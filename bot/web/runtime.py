@@ -34,7 +34,7 @@ from nlp import ModelError, Taxonomy, TaxonomyError, build_classifier, load
 from nlp.loading import with_taxonomy
 from nlp.taxonomy import taxonomy_from_text
 from storage import media_files, points_rules, workdays
-from storage.db import SHORT_CONNECT_TIMEOUT_S, Database, ended_by_server, first_line, is_busy
+from storage.db import SHORT_CONNECT_TIMEOUT_S, Database, ended_by_server, first_line, is_busy, is_out_of_space
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +204,11 @@ class Runtime:
                 log.warning("database locked by another transaction for over %d ms: asked %s to resend",
                             self.settings.request_db_wait_ms, mask(decoded.inbound.openid))
                 return self._apology(decoded, Outcome.BUSY)
+            if is_out_of_space(error):
+                log.error("the database's disk is full (%s): the message from %s was not recorded and its sender "
+                          "was asked to resend; free disk space where the database keeps its files",
+                          first_line(error), mask(decoded.inbound.openid))
+                return self._apology(decoded, Outcome.ERROR)
             log.exception("failed to handle message from %s", mask(decoded.inbound.openid))
             return self._apology(decoded, Outcome.ERROR)
         finally:

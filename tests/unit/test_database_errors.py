@@ -1,5 +1,5 @@
-"""What a database error means to the code that answers it: a lock held too long (ask to resend), or a connection
-the server ended (a restart, a failover: try again on a new one)."""
+"""What a database error means to the code that answers it: a lock held too long (ask to resend), a connection
+the server ended (a restart, a failover: try again on a new one), or a full disk (ask to resend, tell the operator)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.exc import DBAPIError
 
-from storage.db import ended_by_server, is_busy
+from storage.db import ended_by_server, is_busy, is_out_of_space
 
 
 def wrapped(error: Exception) -> DBAPIError:
@@ -39,3 +39,25 @@ def test_a_server_ending_the_connection_is_told_apart_from_a_lock_and_from_other
     assert all(is_busy(wrapped(error)) and not ended_by_server(wrapped(error)) for error in locked)
     assert not ended_by_server(wrapped(psycopg.errors.UniqueViolation("duplicate key")))
     assert not ended_by_server(RuntimeError("not from the database"))
+
+
+def sqlite_full(tmp_path: Path) -> sqlite3.OperationalError:
+    """SQLite's own "database or disk is full", met by a write past the pages the file may grow to."""
+    connection = sqlite3.connect(tmp_path / "full.db", isolation_level=None)
+    connection.execute("CREATE TABLE t (x BLOB)")
+    connection.execute(f"PRAGMA max_page_count = {connection.execute('PRAGMA page_count').fetchone()[0]}")
+    try:
+        connection.execute("INSERT INTO t VALUES (zeroblob(100000))")
+    except sqlite3.OperationalError as error:
+        return error
+    finally:
+        connection.close()
+    raise AssertionError("the write past the last page was not refused")
+
+
+def test_a_full_disk_is_told_apart_from_a_lock_and_from_other_errors(tmp_path: Path) -> None:
+    full = [psycopg.errors.DiskFull("could not extend file: No space left on device"), sqlite_full(tmp_path)]
+    assert all(is_out_of_space(wrapped(error)) and not is_busy(wrapped(error)) for error in full)
+    assert not is_out_of_space(wrapped(sqlite_locked(tmp_path)))
+    assert not is_out_of_space(wrapped(psycopg.errors.LockNotAvailable("canceling statement due to lock timeout")))
+    assert not is_out_of_space(RuntimeError("not from the database"))
