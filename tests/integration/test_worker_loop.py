@@ -59,3 +59,14 @@ def test_a_burst_worker_on_an_empty_queue_signs_off_at_once(worker_runtime):
     finally:
         busy.set()
     assert max(took) < PUBSUB_WAIT_S + 3, took
+
+
+def test_the_pubsub_threads_lost_redis_is_logged_once_a_minute_not_at_every_try(worker_runtime, monkeypatch, caplog):
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)  # RQ and this handler wait 2 s after each try
+    worker = GridbotWorker([schedule.queue(worker_runtime)], connection=worker_runtime.redis)
+    refused = redis_lib.ConnectionError("Error 111 connecting to /var/lib/gridbot/redis.sock. Connection refused.")
+    caplog.set_level(logging.INFO, logger="rq.worker")
+    for _ in range(30):  # a minute of RQ's tries, 2 s apart
+        worker._pubsub_exception_handler(refused, None, None)  # type: ignore[arg-type]
+    lines = [record.getMessage() for record in caplog.records if record.name == "rq.worker"]
+    assert len(lines) == 1 and "Connection refused" in lines[0], lines
