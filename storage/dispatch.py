@@ -111,6 +111,12 @@ def _place(appeal: Appeal) -> org.Place:
     return (appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[return-value]
 
 
+def oldest_undispatched(session: Session) -> datetime | None:
+    """When the oldest appeal still waiting for `dispatch_pending` was filed, if any: its cards are not in the
+    outbox yet, so while no worker dispatches, the outbox alone shows nothing waiting."""
+    return session.scalar(select(func.min(Appeal.created_at)).where(Appeal.status == AppealStatus.SUBMITTED))
+
+
 def dispatch_pending(session: Session, now: datetime, sensitive: Collection[str], limit: int = 200) -> list[int]:
     """Dispatch every submitted appeal (oldest first, at most `limit`); returns their ids.
 

@@ -21,7 +21,7 @@ from bot.throttle import Throttle
 from bot.web.runtime import Runtime
 from bot.wechat import counters
 from bot.wechat.api import fetches_key
-from storage import notice_sending, outbox, queries
+from storage import dispatch, notice_sending, outbox, queries
 from storage.db import DatabaseUnavailable, first_line
 from storage.models import NoticeChannel
 
@@ -66,16 +66,18 @@ class Scrape:
         now = runtime.clock()
         with runtime.database.read() as session:
             backlog = outbox.backlog(session, now)
+            undispatched = dispatch.oldest_undispatched(session)
             waiting = queries.queue_counts(session, now)
             stopped = set(notice_sending.stopped_channels(session, now))
         messages = GaugeMetricFamily("gridbot_outbox_messages", "Outbox rows not sent yet, or failed, by state",
                                      labels=["state"])
         for state, count in backlog.by_status.items():
             messages.add_metric([state], count)
-        late = (now - backlog.oldest_due).total_seconds() if backlog.oldest_due else 0.0
+        waited_since = min((due for due in (backlog.oldest_due, undispatched) if due is not None), default=None)
+        late = (now - waited_since).total_seconds() if waited_since else 0.0
         oldest = GaugeMetricFamily("gridbot_outbox_oldest_due_seconds",
-                                   "How long the most overdue pending outbox row has been due (0: none)",
-                                   value=max(late, 0.0))
+                                   "How long the most overdue pending outbox row, or appeal not yet dispatched, "
+                                   "has waited (0: none)", value=max(late, 0.0))
         appeals = GaugeMetricFamily("gridbot_appeals_waiting",
                                     "Open appeals in the console's queues: unclaimed, overdue, to classify, reopened",
                                     labels=["queue"])

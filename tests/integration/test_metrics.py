@@ -69,6 +69,12 @@ def _broken(conversation):  # type: ignore[no-untyped-def]
     raise RuntimeError("a bug in a handler")
 
 
+def test_with_no_worker_an_appeal_waiting_to_be_dispatched_shows_as_an_ever_older_backlog(wechat, client, clock):
+    assert "编号" in wechat.send(RESIDENT, LIFT)  # filed; its cards wait for a worker to dispatch it
+    clock.advance(minutes=10)
+    assert value(scrape(client), "gridbot_outbox_oldest_due_seconds") >= 600
+
+
 @pytest.mark.postgres  # the scrape's counts, on both databases
 def test_sends_and_failures_counted_by_a_worker_are_seen_by_the_web_side(wechat, client, worker_runtime,
                                                                           fake_wechat):
