@@ -34,9 +34,30 @@ def test_an_rq_loop_that_quits_on_an_error_is_started_again_and_a_stop_request_e
     caplog.set_level(logging.ERROR)
     worker_module.main(worker_runtime.settings)
     assert len(loops) == 3 and len(set(map(id, loops))) == 3
-    again = "the RQ worker loop stopped on an error; starting it again in 0 s"
+    again = "the RQ worker loop (started again every 0 s) failed, retrying: "
     assert [record.getMessage() for record in caplog.records if record.name == "worker"] == [
-        again, "the RQ worker could not sign off: Error 111 connecting to 10.0.0.32:6379. Connection refused.", again]
+        again + "LoopQuit: RQ quit its loop on an error outside a job",
+        again + "ConnectionError: Error 111 connecting to 10.0.0.32:6379. Connection refused."]
+
+
+def test_a_redis_refusing_writes_quits_the_rq_loop_at_every_start_and_is_logged_once_a_minute(
+        worker_runtime, monkeypatch, caplog):
+    loops = []
+
+    def work(self, burst=False, logging_level="INFO"):  # type: ignore[no-untyped-def]
+        loops.append(self)
+        if len(loops) == 12:  # a minute of starts, 5 s apart
+            with contextlib.suppress(StopRequested):
+                self.request_stop(15, None)
+            return False
+        raise redis_lib.ResponseError("MISCONF Errors writing to the AOF file: No space left on device")
+
+    monkeypatch.setattr(worker_module.GridbotWorker, "work", work)
+    monkeypatch.setattr(worker_module, "RESTART_AFTER_S", 0.0)
+    caplog.set_level(logging.ERROR)
+    worker_module.main(worker_runtime.settings)
+    lines = [record.getMessage() for record in caplog.records if record.name == "worker"]
+    assert len(loops) == 12 and len(lines) == 1 and "No space left on device" in lines[0], lines
 
 
 def test_a_burst_worker_on_an_empty_queue_signs_off_at_once(worker_runtime):
