@@ -143,8 +143,12 @@ class Wire:
         seconds = ascii_digits(timestamp, MAX_TIMESTAMP_DIGITS)
         if seconds is None:
             raise WireError(403, "timestamp is not a number")
-        if abs(self._clock().timestamp() - seconds) > self._tolerance:
-            raise WireError(403, f"timestamp outside the {self._tolerance}s window (replay?)")
+        behind = self._clock().timestamp() - seconds
+        if abs(behind) > self._tolerance:
+            # Every message refused so means this host's clock, not an attacker: the line says which to look at.
+            off = f"{behind:.0f} s behind" if behind > 0 else f"{-behind:.0f} s ahead of"
+            raise WireError(403, f"timestamp {off} this host's clock, outside the {self._tolerance}s window: "
+                                 "a replay, or this host's clock is off (check NTP)")
         return seconds
 
     def _decrypt(self, query: Query, fields: dict[str, str]) -> str:

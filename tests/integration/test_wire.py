@@ -380,8 +380,10 @@ BAD_INPUTS: dict[str, Bad] = {
     "no timestamp": Bad(403, "missing signature parameters", lambda now: _with_params(now, timestamp=None)),
     "no nonce": Bad(403, "missing signature parameters", lambda now: _with_params(now, nonce=None)),
     "no query at all": Bad(403, "missing signature parameters", lambda now: ({}, _plain(now)[1])),
-    "timestamp 301 s old": Bad(403, "timestamp outside", lambda now: (signed(now - 301), _plain(now)[1])),
-    "timestamp 301 s ahead": Bad(403, "timestamp outside", lambda now: (signed(now + 301), _plain(now)[1])),
+    "timestamp 301 s old": Bad(403, "timestamp 301 s behind this host's clock, outside the 300s window: a replay, "
+                                    "or this host's clock is off (check NTP)",
+                               lambda now: (signed(now - 301), _plain(now)[1])),
+    "timestamp 301 s ahead": Bad(403, "timestamp 301 s ahead of this host's clock", lambda now: (signed(now + 301), _plain(now)[1])),
     "timestamp not a number": Bad(403, "timestamp is not a number", lambda now: (signed("soon"), _plain(now)[1])),
     "timestamp ² (a digit to str.isdigit)": Bad(403, "timestamp is not a number", lambda now: (
         signed("²"), _plain(now)[1])),
