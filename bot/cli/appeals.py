@@ -11,7 +11,7 @@ import click
 
 from bot.cli import appeals_texts as texts
 from bot.cli.appeals_output import appeal_json, appeal_table, record_lines
-from bot.cli.support import fail, operator_transaction
+from bot.cli.support import fail, fail_database, operator_transaction
 from bot.clock import Clock, now_utc
 from bot.day_words import not_on_the_calendar, read_day
 from bot.sheets.appeals_csv import appeal_csv
@@ -94,7 +94,7 @@ def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None
             else:
                 click.echo(appeal_table(found, now))
     except SQLAlchemyError as error:
-        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.DATABASE_FAILED, error)
 
 
 @appeals_group.command("show")
@@ -122,7 +122,7 @@ def appeals_show(clock: Clock | None, ticket: str) -> None:
     except NotFound:
         fail(texts.NOT_FOUND.format(ticket=number))
     except SQLAlchemyError as error:
-        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.DATABASE_FAILED, error)
     click.echo("\n".join(lines))
 
 
@@ -144,7 +144,7 @@ def focus_list(include_closed: bool) -> None:
         with operator_transaction() as session:
             found = queries.focus_cases(session, include_closed)
     except SQLAlchemyError as error:
-        fail(operator_texts.FOCUS_LIST_DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(operator_texts.FOCUS_LIST_DATABASE_FAILED, error)
     if not found:
         click.echo(operator_texts.FOCUS_LIST_NONE[include_closed])
         return
@@ -179,7 +179,7 @@ def reassign(clock: Clock | None, ticket: str, target: str) -> None:
     except DomainError as refused:
         fail(wording.refusal(refused, number))
     except SQLAlchemyError as error:
-        fail(staff_texts.REASSIGN_DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(staff_texts.REASSIGN_DATABASE_FAILED, error)
     click.echo(staff_texts.REASSIGNED.format(ticket=number, to=done.to))
 
 
@@ -221,7 +221,7 @@ def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, re
         fail(texts.RETRY_REFUSED[key].format(id=retry_id,
                                              status=texts.OUTBOX_STATUS_NAMES.get(refused.status, refused.status)))
     except SQLAlchemyError as error:
-        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.DATABASE_FAILED, error)
     if retry_id is not None:
         click.echo(texts.RETRIED.format(id=retry_id))
 
@@ -259,7 +259,7 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
             made = monthly_report(session, period, (clock or now_utc)(), _scope(session, scope_path),
                                   weights)  # type: ignore[arg-type]
     except SQLAlchemyError as error:
-        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.DATABASE_FAILED, error)
     try:
         write_report(made, file)
     except OSError as error:

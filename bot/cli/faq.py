@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.support import fail, fail_rows, operator_database, operator_transaction
+from bot.cli.support import fail, fail_database, fail_rows, operator_database, operator_transaction
 from bot.clock import Clock, now_utc
 
 
@@ -98,7 +98,7 @@ def _switch(clock: Clock | None, typed: str, active: bool) -> None:
     except NotFound:
         fail(texts.FAQ_NOT_FOUND.format(id=entry_id))
     except SQLAlchemyError as error:
-        fail(texts.FAQ_DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.FAQ_DATABASE_FAILED, error)
     wording = texts.FAQ_SWITCHED if changed else texts.FAQ_UNCHANGED
     click.echo(wording[active].format(id=entry_id, question=question,
                                       seconds=int(REFRESH_INTERVAL.total_seconds())))

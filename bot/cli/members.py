@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 import click
 
 from bot.cli import member_texts as texts
-from bot.cli.support import fail, operator_transaction
+from bot.cli.support import fail, fail_database, operator_transaction
 from bot.clock import Clock, now_utc
 from handlers.staff_texts import role_title
 
@@ -121,7 +121,7 @@ def _in_transaction(work: Callable[[Session], _T], typed: str = "", command: str
     except UnclearPlace as error:
         fail(invite_refusal(error))
     except SQLAlchemyError as error:
-        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.DATABASE_FAILED, error)
 
 
 COMMANDS = (members_group,)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterator
 import click
 
 from bot.cli.staff import invite_refusal
-from bot.cli.support import fail, fail_rows, operator_database, operator_transaction
+from bot.cli.support import fail, fail_database, fail_rows, operator_database, operator_transaction
 from bot.clock import Clock, now_utc
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def _report_missing(rows: list[OrgRow], prune: bool) -> None:
             gone = org_ledger.missing(session, rows)
             done = org_ledger.prune(session, gone) if prune and gone else None
     except SQLAlchemyError as error:
-        fail(org_texts.DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(org_texts.DATABASE_FAILED, error)
     if gone:
         click.echo(org_texts.missing(gone))
         click.echo(org_texts.pruned(done) if done else org_texts.PRUNE_HINT)
@@ -231,7 +231,7 @@ def org_session() -> Iterator[Session]:
     except UnclearPlace as error:
         fail(invite_refusal(error))  # the same "which grid / community?" answer as `invite`
     except SQLAlchemyError as error:
-        fail(org_texts.DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(org_texts.DATABASE_FAILED, error)
 
 
 @click.group()
@@ -317,7 +317,7 @@ def binding_require(community_name: str, switch: str) -> None:
     except staff.UnclearPlace as error:
         fail(invite_refusal(error))  # the same "which community?" answer as `invite`
     except SQLAlchemyError as error:
-        fail(texts.BINDING_DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.BINDING_DATABASE_FAILED, error)
     click.echo(texts.binding_required(name, wanted, changed))
 
 

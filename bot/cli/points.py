@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 import click
 
 from bot.cli import points_texts as texts
-from bot.cli.support import fail, operator_transaction
+from bot.cli.support import fail, fail_database, operator_transaction
 from bot.clock import Clock, now_utc
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ def _in_transaction(work: Callable[[Session], _T], command: str = "report") -> _
     except UnclearPlace as error:
         fail(invite_refusal(error))
     except SQLAlchemyError as error:
-        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.DATABASE_FAILED, error)
 
 
 COMMANDS = (points_group,)

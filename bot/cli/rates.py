@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli import rates_texts as texts
-from bot.cli.support import configured, fail, operator_transaction
+from bot.cli.support import configured, fail, fail_database, operator_transaction
 from bot.clock import Clock, now_utc
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def rates(clock: Clock | None, first: str | None, last: str | None, unit: str, a
         with operator_transaction() as session:
             ranked = ranking(session, period, now, Unit(unit), weights=weights)  # type: ignore[arg-type]
     except SQLAlchemyError as error:
-        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.DATABASE_FAILED, error)
     if as_json:
         click.echo(json.dumps([_object(row) for row in ranked.rows], ensure_ascii=False, indent=1))
     else:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 import click
 
 from bot.cli import roster_texts as texts
-from bot.cli.support import configured, fail, operator_database, operator_transaction
+from bot.cli.support import configured, fail, fail_database, operator_database, operator_transaction
 from bot.clock import Clock, now_utc
 from bot.settings import Settings
 
@@ -84,7 +84,7 @@ def invite(context: click.Context, role: str | None, grid: str | None, name: str
         fail(invite_refusal(error))
     except SQLAlchemyError as error:
         # The class name only: the message would carry the statement's parameters, the phone among them.
-        fail(staff_texts.INVITE_DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(staff_texts.INVITE_DATABASE_FAILED, error)
     click.echo(texts.invite_created(invite_id, staff_role, place, scope.department, name.strip(),
                                     staff.normalize_phone(phone), code, ttl_hours, now + ttl,
                                     Settings.account_name_from_env()))
@@ -370,7 +370,7 @@ def _in_transaction(work: Callable[[Session], _T], to: str | None = None, comman
     except reassigning.UnknownTarget as unknown:
         fail(staff_texts.reassign_unknown(unknown.name, unknown.grids, unknown.members))
     except SQLAlchemyError as error:
-        fail(texts.INVITE_DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.INVITE_DATABASE_FAILED, error)
 
 
 def _clean(value: str | None) -> str | None:

@@ -44,6 +44,7 @@ _SETTING = {
 }
 _SETTING_FALLBACK = "{variable} 的值不可用，请检查。"
 
+DATABASE_DISK_FULL = "数据库所在的磁盘已满，没有改动。请先腾出磁盘空间（SQLite 文件或 PostgreSQL 数据目录所在的分区），再重试。"
 UNMIGRATED = "数据库尚未升级到当前版本，请先运行 gridbot db upgrade"
 NEWER_SCHEMA = "数据库已被更新版本的 gridbot 升级过，请升级 gridbot 后再启动（或检查 GRIDBOT_DATABASE_URL）"
 def published_secrets(names: list[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bot.cli import summary_texts as texts
-from bot.cli.support import configured, fail, operator_transaction
+from bot.cli.support import configured, fail, fail_database, operator_transaction
 from bot.clock import Clock, now_utc
 
 
@@ -34,7 +34,7 @@ def summary(clock: Clock | None, day: str | None, dry_run: bool) -> None:
         with operator_transaction() as session:
             planned = step(session, wanted, now, weights)
     except SQLAlchemyError as error:
-        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.DATABASE_FAILED, error)
     worded = {item.recipient.staff_id: notifications.render(item.notice.name, item.notice.params())
               for item in planned if item.notice is not None and item.outcome is daily_summary.Outcome.WRITTEN}
     click.echo("\n".join(texts.report(planned, wanted, dry_run, worded)))

@@ -12,6 +12,7 @@ from bot.cli import preflight, startup_texts
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
+    from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
     from storage.db import Database
@@ -87,6 +88,16 @@ def fail(message: str) -> NoReturn:
     """Print `message` to stderr and exit 1."""
     click.echo(message, err=True)
     sys.exit(1)
+
+
+def fail_database(message: str, error: SQLAlchemyError) -> NoReturn:
+    """Exit 1 with `message` naming the error's type, or, when the database's disk is full, with a line saying so:
+    the messages' advice to check GRIDBOT_DATABASE_URL would send the operator the wrong way."""
+    from storage.db import is_out_of_space  # storage loads only for the commands that use the database
+
+    if is_out_of_space(error):
+        fail(startup_texts.DATABASE_DISK_FULL)
+    fail(message.format(reason=type(error).__name__))
 
 
 SHOWN_PER_PROBLEM = 3  # a merged 社区 column once gave 4,970 identical lines

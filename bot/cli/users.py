@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 import click
 
 from bot.cli import user_texts as texts
-from bot.cli.support import configured, fail, operator_transaction
+from bot.cli.support import configured, fail, fail_database, operator_transaction
 from bot.clock import Clock, now_utc
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def _in_transaction(work: Callable[[Session], _T], username: str = "") -> _T:
     except NotFound:
         fail(texts.NO_SUCH_USER.format(name=username))
     except SQLAlchemyError as error:
-        fail(texts.DATABASE_FAILED.format(reason=type(error).__name__))
+        fail_database(texts.DATABASE_FAILED, error)
 
 
 COMMANDS = (user_group,)

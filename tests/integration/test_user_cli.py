@@ -1,13 +1,16 @@
 """Console accounts from the command line: `gridbot user add|list|disable|passwd`, the password from stdin, weak
 ones refused, and what the console makes of it."""
 
+import sqlite3
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from werkzeug.security import check_password_hash
 
 from bot.cli.gridbot import main
-from storage import seeding
+from storage import console_users, seeding
 from storage.models import ConsoleUser
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.cli import ok, refused
@@ -138,3 +141,15 @@ def test_passwd_sets_a_new_password_and_refuses_a_weak_one(gridbot, seeded, cloc
     after = account(seeded, "admin")
     assert check_password_hash(after.password_hash, "Brand-new-2026") and after.password_changed_at > before
     assert "没有用户名为“nobody”的账号" in refused(gridbot("user", "passwd", "nobody", input="Brand-new-2026\n"))
+
+
+def test_a_full_disk_under_the_database_is_named_rather_than_the_database_url(gridbot, seeded, monkeypatch):
+    def add_on_a_full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        full = sqlite3.OperationalError("database or disk is full")
+        full.sqlite_errorcode = sqlite3.SQLITE_FULL  # type: ignore[attr-defined]
+        raise OperationalError("COMMIT", {}, full)
+
+    monkeypatch.setattr(console_users, "add_user", add_on_a_full_disk)
+    said = refused(gridbot("user", "add", "admin", "--role", "管理员", input=f"{PASSWORD}\n"))
+    assert said.strip() == "数据库所在的磁盘已满，没有改动。请先腾出磁盘空间（SQLite 文件或 PostgreSQL 数据目录所在的分区），再重试。"
+    assert account(seeded, "admin") is None
