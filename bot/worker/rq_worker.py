@@ -39,8 +39,10 @@ class GridbotWorker(SimpleWorker):
         super().request_stop(signum, frame)
 
     def _pubsub_exception_handler(self, exc: Exception, pubsub: PubSub, pubsub_thread: PubSubWorkerThread) -> None:
-        """RQ's, but its line for each try (every 2 s while Redis is down: 1,800 an hour) comes once a minute."""
-        if not isinstance(exc, redis.exceptions.ConnectionError):
+        """RQ's, but its line for each try (every 2 s while Redis is down: 1,800 an hour) comes once a minute, and
+        a Redis refusing writes (MISCONF: its disk full) is retried too rather than ending the thread with a
+        traceback (no more stop commands reached the worker after it)."""
+        if not isinstance(exc, redis.exceptions.RedisError):
             super()._pubsub_exception_handler(exc, pubsub, pubsub_thread)
             return
         if self._pubsub_failures is None:

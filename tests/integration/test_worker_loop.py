@@ -91,3 +91,14 @@ def test_the_pubsub_threads_lost_redis_is_logged_once_a_minute_not_at_every_try(
         worker._pubsub_exception_handler(refused, None, None)  # type: ignore[arg-type]
     lines = [record.getMessage() for record in caplog.records if record.name == "rq.worker"]
     assert len(lines) == 1 and "Connection refused" in lines[0], lines
+
+
+def test_the_pubsub_thread_outlives_a_redis_refusing_writes(worker_runtime, monkeypatch, caplog):
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    worker = GridbotWorker([schedule.queue(worker_runtime)], connection=worker_runtime.redis)
+    misconf = redis_lib.ResponseError("MISCONF Errors writing to the AOF file: No space left on device")
+    caplog.set_level(logging.INFO, logger="rq.worker")
+    for _ in range(3):
+        worker._pubsub_exception_handler(misconf, None, None)  # type: ignore[arg-type]
+    lines = [record.getMessage() for record in caplog.records if record.name == "rq.worker"]
+    assert len(lines) == 1 and "No space left on device" in lines[0], lines
