@@ -377,6 +377,17 @@ def test_without_redis_to_count_failures_nobody_logs_in(app, runtime, monkeypatc
     assert response.status_code == 503 and "暂时不可用" in response.get_data(as_text=True)
 
 
+def test_a_redis_refusing_writes_is_logged_with_its_reason_at_a_refused_login(app, runtime, monkeypatch, caplog):
+    import redis
+
+    def refusing():
+        raise redis.ResponseError("MISCONF Errors writing to the AOF file: No space left on device")
+
+    monkeypatch.setattr(runtime, "redis", refusing)
+    assert browser(app).login("admin").status_code == 503
+    assert "ResponseError: MISCONF Errors writing to the AOF file: No space left on device" in caplog.text
+
+
 def test_without_redis_a_logged_in_operator_keeps_working_and_can_log_out(app, runtime, monkeypatch):
     import redis
 

@@ -17,6 +17,7 @@ from bot.web.console import texts
 from bot.web.console.guard import blueprint, end_session, runtime, safe_next, start_session
 from bot.web.console.lockout import Lockout
 from storage import console_users
+from storage.db import first_line
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,8 @@ def login_submit() -> Response | tuple[str, int]:
     try:
         locked = counters.locked(typed, address)
     except redis.RedisError as error:
-        log.error("console login of %r from %s refused: the lockout counters are unreachable (%s)",
-                  redact(typed), address, type(error).__name__)
+        log.error("console login of %r from %s refused: the lockout counters are unreachable (%s: %s)",
+                  redact(typed), address, type(error).__name__, first_line(error))
         return _again(texts.LOGIN_UNAVAILABLE, 503)
     if locked:
         log.warning("console login refused unchecked, %s locked: %r from %s", locked, redact(typed), address)
