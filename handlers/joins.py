@@ -35,10 +35,10 @@ def offer(conversation: Conversation, filed: appeals.Filed, category: str, text:
     if dialogues.current(conversation) is not None:
         return None
     # Of the neighbours' appeals about the same problem, the first: fifty neighbours reporting one lift in a minute
-    # then join one appeal, not a handful (one they joined is merged, and no longer among the candidates).
-    alike = [n for n in joins.neighbours(conversation.session, sender, category, conversation.now)
-             if _score(n, text, sender.unit_id) >= SIMILAR_ENOUGH]
-    best = min(alike, key=lambda neighbour: neighbour.id, default=None)
+    # then join one appeal, not a handful (one they joined is merged, and no longer among the candidates). Oldest
+    # first, the comparing stops there: in a burst, at the first candidate.
+    candidates = joins.neighbours(conversation.session, sender, category, conversation.now)
+    best = next((n for n in candidates if _score(n, text, sender.unit_id) >= SIMILAR_ENOUGH), None)
     if best is None:
         return None
     if not verification.may_join(conversation.session, sender.id):

@@ -53,7 +53,7 @@ _NEIGHBOURS = DriverSQL(
     "AND a.building_id = %(building_id)s AND a.category = %(category)s AND a.created_at >= %(since)s "
     "AND (a.resident_id IS NULL OR a.resident_id <> %(resident_id)s) AND a.emergency IS NULL "
     "AND NOT EXISTS (SELECT 1 FROM appeal_followers f WHERE f.appeal_id = a.id AND f.resident_id = %(resident_id)s) "
-    "ORDER BY a.id DESC LIMIT %(limit)s"
+    "ORDER BY a.id LIMIT %(limit)s"
 )
 
 
@@ -69,7 +69,8 @@ class Neighbour:
 
 
 def neighbours(session: Session, sender: ResidentView, category: str, now: datetime) -> list[Neighbour]:
-    """Recent open appeals of others in the sender's building with this category, newest first."""
+    """Recent open appeals of others in the sender's building with this category, oldest first (the first of a
+    problem is the one to join: handlers.joins takes the first alike, and need not compare the rest)."""
     if sender.grid_id is None or sender.building_id is None:
         return []
     params = {
