@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -129,6 +130,11 @@ class Conversation:
         if self._sender is None:
             self._sender = residents.view(self.session, self.inbound.openid, self.now)
         return self._sender
+
+    def write_dialog(self, state: dict[str, Any] | None, ttl: timedelta = residents.DIALOG_TTL) -> None:
+        """Open (or with None end) the sender's dialogue state, in one statement; the snapshot is read again."""
+        residents.write_dialog(self.session, self.sender.id, state, self.now, ttl)
+        self._sender = None
 
     @property
     def resident(self) -> Resident:

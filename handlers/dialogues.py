@@ -56,13 +56,13 @@ def begin(conversation: Conversation, name: str, data: Mapping[str, Any],
     """Open (or replace) the sender's dialogue; it lapses after `ttl` without an answer (a quiet half hour)."""
     if "name" in data:
         raise ValueError("a dialogue's data must not use the key 'name': it holds the dialogue's name")
-    residents.set_dialog(conversation.resident, {"name": name, **data}, conversation.now, ttl)
+    conversation.write_dialog({"name": name, **data}, ttl)
     return Dialogue(name, MappingProxyType(dict(data)), conversation.now + ttl)
 
 
 def end(conversation: Conversation) -> None:
     """Close the sender's dialogue, whichever it is."""
-    residents.set_dialog(conversation.resident, None, conversation.now)
+    conversation.write_dialog(None)
 
 
 def short_answer(conversation: Conversation) -> str | None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
 from storage.models import Building, Resident, ResidentStatus, Unit
@@ -21,6 +22,7 @@ _VIEW = DriverSQL(
     "LEFT JOIN staff s ON s.openid = r.openid AND s.active "
     "WHERE r.openid = %(openid)s"
 )
+_WRITE_DIALOG = DriverSQL("UPDATE residents SET dialog = %(dialog)s, dialog_expires_at = %(expires)s WHERE id = %(id)s")
 # Two first messages of a new user may race: the loser's insert does nothing and it reads the winner's row.
 _CREATE = DriverSQL(
     "INSERT INTO residents (openid, status, created_at, subscribed_at) "
@@ -95,6 +97,20 @@ def bind(session: Session, resident: Resident, building: Building, unit: Unit | 
 def dialog_of(resident: Resident, now: datetime) -> dict[str, Any] | None:
     """The resident's active dialogue state, or None when there is none or it timed out."""
     return _live_dialog(resident.dialog, resident.dialog_expires_at, now)
+
+
+def write_dialog(session: Session, resident_id: int, state: dict[str, Any] | None, now: datetime,
+                 ttl: timedelta = DIALOG_TTL) -> None:
+    """`set_dialog` by the resident's id, in one statement, without loading the row: an offer (我也遇到, 分开) is
+    made on the webhook's path, where reading the row as an object and flushing it back cost half a millisecond.
+    A row the session holds already is changed there instead: it would go on reading the old state."""
+    loaded = session.identity_map.get(identity_key(Resident, resident_id))
+    if loaded is not None:
+        set_dialog(loaded, state, now, ttl)  # type: ignore[arg-type]
+        return
+    _WRITE_DIALOG.run(session, {
+        "id": resident_id, "dialog": None if state is None else json.dumps(state, ensure_ascii=False),
+        "expires": None if state is None else timestamp(session, now + ttl)})
 
 
 def set_dialog(resident: Resident, state: dict[str, Any] | None, now: datetime, ttl: timedelta = DIALOG_TTL) -> None:

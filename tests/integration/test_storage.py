@@ -18,7 +18,17 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from bot.worker import schedule
 from storage import appeals, db, dedup, dispatch, driver_sql, joins, media_files, outbox, residents, telling
 from storage.errors import IllegalTransition
-from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Base, OutboxMessage, OutboxStatus, Street
+from storage.models import (
+    Appeal,
+    AppealEvent,
+    AppealStatus,
+    Attachment,
+    Base,
+    OutboxMessage,
+    OutboxStatus,
+    Resident,
+    Street,
+)
 from storage.notices import StaffDigest
 from storage.tickets import next_ticket, normalize_ticket
 
@@ -578,3 +588,18 @@ def test_a_read_inside_a_transaction_neither_waits_for_it_nor_sees_its_writes(da
         with database.read() as reading:
             seen = reading.scalar(select(func.count()).select_from(Street).where(Street.name == "读时街道"))
         assert seen == 0 and time.monotonic() - started < 1
+
+
+def test_a_dialogue_written_by_id_is_one_statement_and_reaches_a_row_the_session_holds(database, clock):
+    now = clock()
+    with database.transaction() as session:
+        resident_id = residents.view(session, "o-dialog", now).id
+    with database.transaction() as session:  # not loaded: one UPDATE, seen by the next read of the sender
+        residents.write_dialog(session, resident_id, {"name": "join_offer", "ticket": "G2611220001"}, now)
+        assert residents.view(session, "o-dialog", now).dialog(now) == {"name": "join_offer", "ticket": "G2611220001"}
+    with database.transaction() as session:  # loaded already: changed on the row itself, which reads it at once
+        loaded = session.get_one(Resident, resident_id)
+        residents.write_dialog(session, resident_id, None, now)
+        assert residents.dialog_of(loaded, now) is None
+    with database.transaction() as session:
+        assert residents.view(session, "o-dialog", now).dialog(now) is None
