@@ -35,11 +35,14 @@ def _since_day(_context: click.Context, _option: click.Parameter, typed: str | N
 
 def _scope(session: Session, path: str | None) -> Scope:
     """The --scope PATH, or a one-line refusal naming what may have been meant."""
+    from bot.cli.staff import invite_refusal
     from storage.queries import Scope
-    from storage.staff import UnclearPlace
+    from storage.staff import AmbiguousPlace, UnclearPlace
 
     try:
         return Scope.of_path(session, path)
+    except AmbiguousPlace as several:
+        fail(invite_refusal(several))  # worded as every other command's --scope: it exists, more than once
     except UnclearPlace as unclear:
         if unclear.candidates:
             fail(texts.BAD_SCOPE.format(name=unclear.name, candidates="、".join(unclear.candidates)))

@@ -98,6 +98,7 @@ def test_bad_options_are_refused_in_one_chinese_line(day, database_url, clock):
     assert unknown.exit_code == 1 and "不认识的状态“办完了”" in unknown.output and "待接单" in unknown.output
     unclear = gridbot(database_url, clock, "appeals", "list", "--scope", "第一网格")
     assert unclear.exit_code == 1 and "幸福里社区·第一网格" in unclear.output and "和平社区·第一网格" in unclear.output
+    assert "网格“第一网格”不唯一" in unclear.output and "没有找到" not in unclear.output  # it exists, twice
     nowhere = gridbot(database_url, clock, "appeals", "list", "--scope", "火星社区")
     assert nowhere.exit_code == 1 and "没有找到“火星社区”" in nowhere.output
     assert "Traceback" not in unknown.output + unclear.output + nowhere.output
