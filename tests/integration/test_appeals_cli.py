@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -83,6 +85,14 @@ def test_json_keeps_english_keys_and_says_by_how_much_an_appeal_is_late(day, dat
     assert row["community"] == "幸福里社区" and row["grid"] == "第一网格" and row["place"] == "阳光花园1号楼1单元"
     assert row["overdue_minutes"] > 0 and row["due_at"].endswith("+08:00") and row["emergency"] is None
     assert "138****5678" in row["snippet"] and row["assignee"] is None
+    assert list(row) == _json_keys_readme_names()
+
+
+def _json_keys_readme_names() -> list[str]:
+    """The keys README's 每天的工作 lists for `gridbot appeals list --json`, in its order."""
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("`--json` 给程序用（英文键：", 1)[1].split("。", 1)[0]
+    return re.findall(r"`([a-z_]+)`", listed)
 
 
 def test_csv_opens_in_excel_with_chinese_headers(day, database_url, clock):
