@@ -162,7 +162,7 @@ def chase_reply(ticket: str, category: str, status: str, handler: str | None, se
                 followed: bool = False) -> str:
     """The answer to a chase-up: where the appeal stands, and what was done about the chasing; `followed`: a
     neighbour's appeal the resident's own was merged into."""
-    who = f"办理人{handler}" if handler else "网格工作人员"
+    who = f"办理人{handler}" if handler else _chased_unclaimed(category)
     if sent:
         done = f"已为您向{who}催办（第{count}次），会尽快处理。"
     elif count:
@@ -172,6 +172,11 @@ def chase_reply(ticket: str, category: str, status: str, handler: str | None, se
     whose = "您加入的诉求" if followed else "您的诉求"
     return (f"{whose} {ticket}（{_category(category, short=True)}）当前状态：{status}。{done}"
             f"回复“查询 {ticket}”查看进度。")
+
+
+def _chased_unclaimed(category: str) -> str:
+    # A complaint is chased with its reviewers (网格长, operators), never the grid's members it may be about.
+    return COMPLAINT_CONTACT if category == COMPLAINT_CATEGORY else "网格工作人员"
 
 
 def nothing_open(ticket: str, category: str, status: str) -> str:

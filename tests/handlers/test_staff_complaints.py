@@ -143,4 +143,6 @@ def test_the_complainant_is_never_told_their_complaint_went_to_the_grid_members(
     assert "已转交网格员" not in shown
     listed = wechat.send(RESIDENT, "我的诉求")
     assert f"{ticket}｜投诉工作人员｜已转交被投诉人的上级" in listed
-    assert "当前状态：已转交被投诉人的上级" in wechat.send(RESIDENT, f"催办 {ticket}")
+    chased = wechat.send(RESIDENT, f"催办 {ticket}")
+    assert "当前状态：已转交被投诉人的上级" in chased and "已为您向处理投诉的工作人员催办" in chased
+    assert "网格工作人员" not in chased and "网格工作人员" not in wechat.send(RESIDENT, f"催办 {ticket}")
