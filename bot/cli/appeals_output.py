@@ -12,6 +12,7 @@ from typing import Any
 from bot.cli import appeals_texts as texts
 from handlers import notifications, staff_texts
 from storage.appeal_record import AppealRecord
+from storage.appeals import Channel
 from storage.outbox import Undelivered
 from storage.privacy import mask, mask_personal_numbers
 from storage.queries import Listed
@@ -62,6 +63,15 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+def _source(record: AppealRecord) -> str:
+    """Who filed it: the resident, a member on patrol (上报), or a 楼长 or party member for a neighbour (代报)."""
+    if not record.reporter:
+        return texts.SOURCE_RESIDENT
+    if record.appeal.channel == Channel.BUILDING_LEAD:
+        return texts.SOURCE_NEIGHBOUR_REPORT.format(name=record.reporter)
+    return texts.SOURCE_REPORT.format(name=record.reporter)
+
+
 def appeal_json(found: Sequence[Listed], now: datetime) -> str:
     """The list as a JSON array with stable English keys (times in ISO 8601, Beijing time)."""
     return json.dumps([{
@@ -87,12 +97,11 @@ def record_lines(record: AppealRecord, now: datetime) -> list[str]:
     """`appeals show`: the card, then what is known of its handling, then the timeline."""
     appeal = record.appeal
     place = f"{record.place.grid_label} {record.place.home_label}".strip() if record.place else texts.NO_PLACE
-    source = texts.SOURCE_REPORT.format(name=record.reporter) if record.reporter else texts.SOURCE_RESIDENT
     lines = [texts.SHOW_HEAD.format(
         ticket=appeal.ticket, urgent=texts.URGENT if appeal.emergency else "",
         category=staff_texts.category_label(appeal.category, appeal.subcategory, appeal.second_category),
         status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
-        filed=texts.local(appeal.created_at, "%Y-%m-%d %H:%M"), source=source, place=place)]
+        filed=texts.local(appeal.created_at, "%Y-%m-%d %H:%M"), source=_source(record), place=place)]
     if record.contact.given:
         lines.append(texts.SHOW_CONTACT.format(contact=staff_texts.contact_line(record.contact.phone,
                                                                                 record.contact.door)))

@@ -74,6 +74,7 @@ NOT_FOUND = "没有找到编号为 {ticket} 的诉求。"
 SHOW_HEAD = "诉求 {ticket}{urgent}\n类别：{category}\n状态：{status}\n提交：{filed}（{source}）\n地址：{place}"
 SOURCE_RESIDENT = "居民反映"
 SOURCE_REPORT = "网格员上报：{name}"
+SOURCE_NEIGHBOUR_REPORT = "代报：{name}"  # a 楼长 or party member filing for a neighbour
 SHOW_CONTACT = "联系方式（已遮挡）：{contact}"
 SHOW_HANDLER = "办理：{who}"
 SHOW_CLOCK = "时限：{clock}（截止 {due}）"

@@ -16,8 +16,8 @@ from storage.models import AppealEvent, OutboxMessage, OutboxStatus
 from storage.notices import ResidentResolved
 from storage.privacy import mask
 from tests.support.database import add_notice, appeal, outbox_row
-from tests.support.personas import OPERATOR, ZHANG
-from tests.support.worker import TICKET, file_and_dispatch
+from tests.support.personas import BUILDING_LEAD, OPERATOR, ZHANG
+from tests.support.worker import TICKET, dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -147,6 +147,15 @@ def test_show_gives_the_operator_everything_with_the_phone_masked_and_the_read_a
     assert "查阅：命令行 sunli" in wechat.send(OPERATOR, f"查询 {day['unclaimed']}")
     missing = gridbot(database_url, clock, "appeals", "show", "G2611229999")
     assert missing.exit_code == 1 and "没有找到编号为 G2611229999 的诉求" in missing.output
+
+
+def test_show_names_a_building_leads_report_for_a_neighbour_as_such_and_a_patrol_report_as_such(
+        wechat, seeded, database_url, clock):
+    for_neighbour = TICKET.search(wechat.send(BUILDING_LEAD, "代报 2单元 楼道灯坏了")).group(0)
+    on_patrol = TICKET.search(wechat.send(ZHANG, "上报 2号楼门口井盖丢了")).group(0)
+    dispatch_filed(seeded, clock)
+    assert "（代报：赵阿姨）" in gridbot(database_url, clock, "appeals", "show", for_neighbour).output
+    assert "（网格员上报：张伟）" in gridbot(database_url, clock, "appeals", "show", on_patrol).output
 
 
 def test_failed_notices_are_listed_with_the_reason_in_words_and_one_is_sent_again_once(
