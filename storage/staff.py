@@ -166,6 +166,8 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
     if role is StaffRole.DEPARTMENT and departments is not None and department not in departments:
         raise UnknownDepartment(department or "", sorted(departments))
     community_id = grid_row.community_id if grid_row else community_row.id if community_row else None
+    if role is StaffRole.OPERATOR:
+        grid_row = None  # --grid only names the community an operator oversees, all of it
     return Scope(grid_row.id if grid_row else None, community_id, department,
                  street_row.name if street_row else None)
 

@@ -197,10 +197,13 @@ def test_an_operator_works_for_a_community_and_a_department_member_for_a_departm
     assert member(seeded, "o_officer").department == "综合执法中队"
 
 
-def test_an_operator_invited_by_grid_gets_that_grids_community(invite, wechat):
-    code = code_of(invite("--role", "操作员", "--grid", "幸福里社区·第二网格"))
+def test_an_operator_invited_by_grid_gets_that_grids_community(invite, wechat, seeded):
+    printed = invite("--role", "操作员", "--grid", "幸福里社区·第二网格")
+    assert "]：幸福里社区\n" in printed.output and "作为 幸福里社区 的操作员" in printed.output
 
-    assert "幸福里社区·第二网格 的操作员" in wechat.send("o_operator", f"认证 {code}")
+    assert "您已绑定为 幸福里社区 的操作员" in wechat.send("o_operator", f"认证 {code_of(printed)}")
+    bound = member(seeded, "o_operator")
+    assert (bound.grid_id, bound.community_id is not None) == (None, True)  # the community's, all of it
 
 
 def test_an_existing_staff_member_is_rebound_not_duplicated(invite, wechat, seeded):
