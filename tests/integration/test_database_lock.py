@@ -131,16 +131,20 @@ def test_messages_during_a_long_write_lock_get_the_honest_reply_within_3_5_s_and
     assert filed(seeded) == {content: 1 for content in MESSAGES.values()}
 
 
+def webhook_and_message(settings, clock, content):  # type: ignore[no-untyped-def]
+    """The app on its own runtime, a WeChat that sends to it, and o1's message saying `content`, ready to deliver."""
+    runtime = Runtime(settings, clock=clock)
+    wechat = WeChat(create_app(runtime=runtime).test_client(), clock, encrypted=True)
+    return runtime, wechat, wechat.server.text("o1", content, create_time=wechat.now())
+
+
 @pytest.mark.quiet
 def test_a_message_queued_behind_another_waits_for_the_lock_only_for_what_is_left_of_its_wait(
     settings, seeded, clock, lock_holder
 ) -> None:
     # It spent 2 of its 3 s queued behind the message before it in this process: it waits 1 s more for the
     # database, not 3 (the reply would reach the proxy, whose read timeout is 4 s, after 5 s: WeChat's limit).
-    runtime = Runtime(settings, clock=clock)
-    app = create_app(runtime=runtime)
-    wechat = WeChat(app.test_client(), clock, encrypted=True)
-    xml = wechat.server.text("o1", MESSAGES["o1"], create_time=wechat.now())
+    runtime, wechat, xml = webhook_and_message(settings, clock, MESSAGES["o1"])
     answer: list[tuple[str | None, float]] = []
 
     def send() -> None:
@@ -170,10 +174,7 @@ def test_an_emergency_during_a_long_write_lock_is_told_the_number_to_call_before
     settings, seeded, clock, lock_holder
 ) -> None:
     # Someone trapped in a lift cannot wait for the lock: the advice needs no database, only the filing does.
-    runtime = Runtime(settings, clock=clock)
-    app = create_app(runtime=runtime)
-    wechat = WeChat(app.test_client(), clock, encrypted=True)
-    xml = wechat.server.text("o1", "有人被困在电梯里了，快来人", create_time=wechat.now())
+    runtime, wechat, xml = webhook_and_message(settings, clock, "有人被困在电梯里了，快来人")
     try:
         busy = wechat.deliver(xml)
         release(lock_holder)

@@ -100,6 +100,16 @@ def set_on_duty(seeded, openid, on_duty):
         member(session, openid).on_duty = on_duty
 
 
+def climbs_at(seeded, clock, ticket, steps):  # type: ignore[no-untyped-def]
+    """For each (level, at): no escalation a second before `at`, one at it, to that level."""
+    for level, at in steps:
+        clock.current = at - timedelta(seconds=1)
+        assert sweep(seeded, clock).escalations == 0
+        clock.current = at
+        assert sweep(seeded, clock).escalations == 1
+        assert appeal(seeded, ticket).escalation_level == level
+
+
 def escalated(level, reason):
     return {"level": level, "reason": reason}
 
@@ -151,12 +161,7 @@ def test_a_task_nobody_claims_climbs_to_the_community_and_the_street_a_response_
     due, period = waiting.response_due_at, timedelta(hours=waiting.response_hours)
     clock.advance(minutes=31)
     assert sweep(seeded, clock).escalations == 1  # the 网格长, as before
-    for level, at in ((2, due + period), (3, due + 2 * period)):
-        clock.current = at - timedelta(seconds=1)
-        assert sweep(seeded, clock).escalations == 0
-        clock.current = at
-        assert sweep(seeded, clock).escalations == 1
-        assert appeal(seeded, ticket).escalation_level == level
+    climbs_at(seeded, clock, ticket, ((2, due + period), (3, due + 2 * period)))
     clock.current = due + 10 * period
     assert sweep(seeded, clock).escalations == 0
     told = {(openid, params["level"], params["reason"])
@@ -224,12 +229,7 @@ def test_an_overdue_task_climbs_one_level_per_period_up_to_the_street_and_no_fur
     due, period = claimed.resolve_due_at, timedelta(hours=claimed.resolve_hours)
     clock.current = due - timedelta(seconds=1)
     assert sweep(seeded, clock).escalations == 0
-    for level, at in ((1, due), (2, due + period), (3, due + 2 * period)):
-        clock.current = at - timedelta(seconds=1)
-        assert sweep(seeded, clock).escalations == 0
-        clock.current = at
-        assert sweep(seeded, clock).escalations == 1
-        assert appeal(seeded, ticket).escalation_level == level
+    climbs_at(seeded, clock, ticket, ((1, due), (2, due + period), (3, due + 2 * period)))
     clock.current = due + 10 * period
     assert sweep(seeded, clock).escalations == 0
     assert sweep(seeded, clock).escalations == 0
