@@ -160,7 +160,8 @@ def unpublished_secrets(configured: Settings) -> list[Failure]:
     if configured.wechat_api_base_url is not None:
         return []
     published = [name for name, value, demo in (
-        ("WECHAT_TOKEN", configured.wechat_token, DEMO_TOKEN), ("WECHAT_AES_KEY", configured.wechat_aes_key, DEMO_AES_KEY),
+        ("WECHAT_TOKEN", configured.wechat_token, DEMO_TOKEN),
+        ("WECHAT_AES_KEY", configured.wechat_aes_key, DEMO_AES_KEY),
         ("WECHAT_SECRET", configured.wechat_secret, DEMO_SECRET),
         ("GRIDBOT_SECRET_KEY", configured.secret_key, DEMO_SECRET_KEY)) if value == demo]
     if not published:

@@ -257,7 +257,8 @@ def _refuse_dates(path: Path, line: int, values: dict[str, str], columns: Column
     """No column an import reads holds dates: a date there is a name Excel changed as it was typed."""
     for name, value in values.items():
         if isinstance(value, _DateCell):
-            raise TableFileError(texts.date_cell(str(path), line, columns.headers[name], value.removesuffix(" 00:00:00")))
+            typed = value.removesuffix(" 00:00:00")
+            raise TableFileError(texts.date_cell(str(path), line, columns.headers[name], typed))
 
 
 def _names_a_column(cells: list[str], columns: Columns) -> bool:

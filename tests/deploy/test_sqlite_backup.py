@@ -25,8 +25,8 @@ DOCUMENTED_DB = "/var/lib/gridbot/gridbot.db"
 
 def documented_backup_line() -> str:
     """The guide's `sqlite3 … .backup` command, without its `sudo -u gridbot`."""
-    found = re.search(r"^sudo -u gridbot (sqlite3 \S+ \"\.backup '[^']+'\")$", (ROOT / "docs" / "deploy.md").read_text(),
-                      re.MULTILINE)
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    found = re.search(r"^sudo -u gridbot (sqlite3 \S+ \"\.backup '[^']+'\")$", guide, re.MULTILINE)
     assert found, "docs/deploy.md has no SQLite backup line"
     return found.group(1)
 

@@ -106,7 +106,8 @@ def test_a_reports_other_appeals_are_named_as_its_reporters_not_the_neighbours(a
             session.add(new_appeal(ticket, here, clock(), resident_id=home.id, reporter_staff_id=lead.id,
                                    channel="building_lead", content=words))
     page = page_of(app, "xingfuli", "P-FOR-WANG")
-    heading = page[page.index('id="appeal-others-heading"'):page.index("</h2>", page.index('id="appeal-others-heading"'))]
+    start = page.index('id="appeal-others-heading"')
+    heading = page[start:page.index("</h2>", start)]
     assert "代报人 赵阿姨 提交和代报的其他诉求" in heading and "该居民" not in heading
     assert "P-FOR-LI" in page.split('id="appeal-others"', 1)[1].split("</ul>", 1)[0]
     assert "该居民的其他诉求" in page_of(app, "xingfuli")  # a resident's own appeal: their other appeals

@@ -278,7 +278,8 @@ def test_the_cli_defaults_to_this_month_and_refuses_bad_dates(november, database
                                                                          "日历上没有 2026-11-31 这一天"),
                                (["--from", "2026/11/01", "--to", "2026-12-01"], "YYYY-MM-DD"),
                                (["--from", "2026-11-30", "--to", "2026-11-01"], "不能早于"),
-                               (["--from", "2026-12-04", "--to", "2026-12-31"], "--from（2026-12-04）还没到（今天是 2026-12-03）")):
+                               (["--from", "2026-12-04", "--to", "2026-12-31"],
+                                "--from（2026-12-04）还没到（今天是 2026-12-03）")):
         refused = _cli(database_url, *arguments)
         assert refused.exit_code == 1 and refusal in refused.output and "Traceback" not in refused.output
     full_width = _cli(database_url, "--from", "２０２６－１１－０１", "--to", "２０２６-１１-３０")  # a Chinese input method's

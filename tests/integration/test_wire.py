@@ -383,7 +383,8 @@ BAD_INPUTS: dict[str, Bad] = {
     "timestamp 301 s old": Bad(403, "timestamp 301 s behind this host's clock, outside the 300s window: a replay, "
                                     "or this host's clock is off (check NTP)",
                                lambda now: (signed(now - 301), _plain(now)[1])),
-    "timestamp 301 s ahead": Bad(403, "timestamp 301 s ahead of this host's clock", lambda now: (signed(now + 301), _plain(now)[1])),
+    "timestamp 301 s ahead": Bad(403, "timestamp 301 s ahead of this host's clock",
+                                 lambda now: (signed(now + 301), _plain(now)[1])),
     "timestamp not a number": Bad(403, "timestamp is not a number", lambda now: (signed("soon"), _plain(now)[1])),
     "timestamp ² (a digit to str.isdigit)": Bad(403, "timestamp is not a number", lambda now: (
         signed("²"), _plain(now)[1])),

@@ -27,5 +27,6 @@ def test_a_demo_started_with_relative_paths_writes_them_absolute(tmp_path, monke
 
 def test_absolute_and_server_databases_are_written_as_given(tmp_path):
     for url in (f"sqlite:///{tmp_path}/gridbot.db", "postgresql://gridbot@db/gridbot"):
-        written = exported(_write_operator_env(tmp_path, {"GRIDBOT_DATA_DIR": str(tmp_path), "GRIDBOT_DATABASE_URL": url}))
+        given = {"GRIDBOT_DATA_DIR": str(tmp_path), "GRIDBOT_DATABASE_URL": url}
+        written = exported(_write_operator_env(tmp_path, given))
         assert written["GRIDBOT_DATABASE_URL"] == url
