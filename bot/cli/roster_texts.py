@@ -189,7 +189,8 @@ STAFF_ON_DUTY = "{name} 已设为在岗：派单会照常给 TA 派新任务。"
 STAFF_OFF_DUTY = "{name} 已设为休假，直到销假（gridbot staff duty {name} 在岗）：派单不再给 TA 派新任务，手上未办结的任务仍由 TA 负责。"
 STAFF_OFF_DUTY_UNTIL = ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：休假期间派单不再给 TA 派新任务，"
                         "手上未办结的任务仍由 TA 负责。")
-DUTY_WORDS = {"在岗": True, "休假": False}
+# The chat's words too (请假, 销假): an operator types what the staff member said.
+DUTY_WORDS = {"在岗": True, "销假": True, "休假": False, "请假": False}
 
 
 def member_who(member: Member) -> str:

@@ -313,7 +313,7 @@ def staff_duty(clock: Clock | None, who: str, state: str, until: str | None) -> 
     """在岗 or 休假: whether 派单 gives them new tasks; their open tasks stay theirs either way."""
     from storage import duty
 
-    on_duty = texts.DUTY_WORDS.get(state.strip())
+    on_duty = texts.DUTY_WORDS.get(state.strip(" 。.！!"))
     if on_duty is None:
         fail(texts.STAFF_DUTY_BAD)
     if on_duty and until:

@@ -213,6 +213,11 @@ def test_duty_refuses_a_day_it_cannot_read_or_that_is_over(gridbot):
     assert "请写 在岗 或 休假" in refused(gridbot("staff", "duty", "李娜", "出差"))
 
 
+@pytest.mark.parametrize(("said", "state"), [("请假", "已设为休假"), ("销假", "已设为在岗"), ("在岗。", "已设为在岗")])
+def test_duty_takes_the_words_staff_use_in_the_chat(gridbot, said, state):
+    assert state in ok(gridbot("staff", "duty", "李娜", said))
+
+
 def test_请假_and_销假_in_the_chat(wechat, seeded, clock):
     claimed_by(wechat, seeded, clock, LI)
 
