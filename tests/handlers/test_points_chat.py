@@ -152,10 +152,10 @@ def test_the_ranking_lists_the_compounds_people_by_this_months_points_and_the_se
     with seeded.transaction() as session:  # a redemption spends points; the month's ranking stands
         points.redeem(session, party_member, 3, "兑换大米", clock())
     reply = wechat.send(BUILDING_LEAD, "积分排行")
-    assert reply == "\n".join(["阳光花园2026年11月 积分排行（前 10 名）：", "1. 陈明（党员）3 分", "2. 赵阿姨（楼长）2 分",
+    assert reply == "\n".join(["阳光花园 2026年11月积分排行（前 10 名）：", "1. 陈明（党员）3 分", "2. 赵阿姨（楼长）2 分",
                                "您排第 2 名，本月 2 分。"])
     whole = wechat.send(VOLUNTEER, "积分排行 社区").split("\n")
-    assert whole[0].startswith("幸福里社区2026年11月") and whole[1:4] == ["1. 吴芳（志愿者）5 分", "2. 陈明（党员）3 分",
+    assert whole[0].startswith("幸福里社区 2026年11月") and whole[1:4] == ["1. 吴芳（志愿者）5 分", "2. 陈明（党员）3 分",
                                                                    "3. 赵阿姨（楼长）2 分"]
     assert whole[-1] == community_texts.RANKING_OWN_NONE and "张伟" not in "\n".join(whole)
 
