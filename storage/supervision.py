@@ -12,7 +12,8 @@ Response clock (status `dispatched`, nobody has claimed yet):
 - It starts when the appeal (re-)entered `dispatched`. Its deadline is `response_due_at`; after a 转办 the
   department gets its own `response_hours` from the transfer, because the original deadline has long passed.
 - At 75 % of the time to the deadline, one `staff_reminder` to whoever may claim: the pre-assigned member in
-  派单, the department's staff after 转办, otherwise the grid's members and leader.
+  派单, the department's staff after 转办, otherwise the grid's members and leader (the leader not once the
+  unclaimed escalation below has told them, as it has by then unless `unclaimed_after` is set longer).
 - Unclaimed for `unclaimed_after`, or past the deadline: escalation to level 1 (the grid's 网格长),
   reason "unclaimed" or "response_overdue". Still unclaimed, it climbs one level more for each further full
   `response_hours` past the deadline (in the category's time): 2 the community's operators, 3 the street's,
@@ -195,8 +196,13 @@ def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,
         escalated = _escalate(session, appeal, AppealStatus.DISPATCHED, now, escalation)
     reminded = 0
     if remind:
+        # The 网格长 hears of an appeal unclaimed for `unclaimed_after` by its 督办, due by now: not a reminder of
+        # the same appeal an hour later (decided by the clock, not by who won the 督办's race between two sweeps).
+        leaders_told = now >= waiting.since + unclaimed_after
+        told = [person for person in _claimants(session, appeal)
+                if not (leaders_told and person.role == StaffRole.GRID_LEADER)]
         reminded = _remind(session, appeal, AppealStatus.DISPATCHED, Appeal.response_reminded_at,
-                           waiting.due, now, _claimants(session, appeal), "response")  # type: ignore[arg-type]
+                           waiting.due, now, told, "response")  # type: ignore[arg-type]
     return reminded, escalated
 
 

@@ -130,6 +130,16 @@ def test_three_quarters_into_the_response_time_the_grid_is_reminded_once(wechat,
     assert appeal(seeded, ticket).response_reminded_at == remind_at
 
 
+def test_a_leader_who_got_the_unclaimed_督办_is_not_reminded_of_the_same_appeal_again(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    dispatched_at, due = clock(), appeal(seeded, ticket).response_due_at
+    clock.advance(minutes=31)
+    assert sweep(seeded, clock).escalations == 1  # to 王强
+    clock.current = dispatched_at + (due - dispatched_at) * 0.75
+    assert sweep(seeded, clock).reminders == 1
+    assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == [LI, ZHANG]
+
+
 def test_a_task_nobody_claims_for_31_minutes_goes_to_the_grid_leader(wechat, seeded, clock):
     ticket = file(wechat, seeded, clock)
     clock.advance(minutes=29)
@@ -306,7 +316,7 @@ def test_two_workers_sweeping_at_the_same_moment_remind_and_escalate_once(wechat
     assert sum(report.reminders for report in reports) == 1
     assert sum(report.escalations for report in reports) == 1
     assert notices(seeded, "staff_escalated", ticket) == [(WANG, escalated(1, "unclaimed"))]
-    assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == [LI, WANG, ZHANG]
+    assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == [LI, ZHANG]  # 王强 has the 督办
     assert len(escalation_events(seeded, ticket)) == 1
 
 
