@@ -23,8 +23,8 @@ Completion clock (status `accepted`; a paused appeal is skipped: its clock stand
 `resolve_due_at` by the pause):
 - It runs `resolve_hours` up to `resolve_due_at`. At 75 % of it, one `staff_reminder` to the assignee.
 - Past the deadline the appeal climbs one level, and one more for each further full `resolve_hours` overdue
-  (after the latest 接单, when that came after the deadline; working time for a category counting working days),
-  the levels counted from the latest 接单: 1 网格长,
+  (after the latest 接单 or 不满意 reopening, when that came after the deadline; working time for a category
+  counting working days), the levels counted from the latest 接单: 1 网格长,
   2 the community's operators, 3 the street's operators (operators bound to no community). Never beyond 3. An
   appeal escalated for being unclaimed climbs from level 1.
 
@@ -239,22 +239,35 @@ def _resolve_reminder_due(session: Session, now: datetime, only: Collection[int]
     ).all()
 
 
-def _completion_steps_done(session: Session, appeal_ids: list[int]) -> dict[int, int]:
-    """Escalations each appeal had since its latest 接单 (a transfer's new claim starts the count again)."""
-    done: dict[int, int] = defaultdict(int)
+@dataclass(frozen=True)
+class _Climb:
+    """Where an accepted appeal's completion clock stands: escalations since it (re)started, and when it did."""
+
+    steps: int = 0
+    since: datetime | None = None  # the latest 接单, or 不满意 reopening it
+
+
+_RESTARTS = (Action.ACCEPTED, Action.REOPENED)
+
+
+def _completion_steps_done(session: Session, appeal_ids: list[int]) -> dict[int, _Climb]:
+    """Escalations each appeal had since its completion clock last started again: its latest 接单 (a transfer's new
+    claim) or the resident's 不满意 reopening it."""
+    done: dict[int, _Climb] = defaultdict(_Climb)
     if not appeal_ids:
         return done
     events = session.execute(
-        select(AppealEvent.appeal_id, AppealEvent.action)
-        .where(AppealEvent.appeal_id.in_(appeal_ids), AppealEvent.action.in_((Action.ACCEPTED, Action.ESCALATED)))
+        select(AppealEvent.appeal_id, AppealEvent.action, AppealEvent.at)
+        .where(AppealEvent.appeal_id.in_(appeal_ids), AppealEvent.action.in_((*_RESTARTS, Action.ESCALATED)))
         .order_by(AppealEvent.id)
     ).all()
-    for appeal_id, action in events:
-        done[appeal_id] = 0 if action == Action.ACCEPTED else done[appeal_id] + 1
+    for appeal_id, action, at in events:
+        climb = done[appeal_id]
+        done[appeal_id] = _Climb(0, at) if action in _RESTARTS else _Climb(climb.steps + 1, climb.since)
     return done
 
 
-def _completion_step(appeal: Appeal, steps_done: int, now: datetime) -> str | None:
+def _completion_step(appeal: Appeal, climb: _Climb, now: datetime) -> str | None:
     """What the completion clock asks for at `now`: "remind", "escalate" or None."""
     due: datetime = appeal.resolve_due_at  # type: ignore[assignment]
     period = timedelta(hours=appeal.resolve_hours)
@@ -262,18 +275,20 @@ def _completion_step(appeal: Appeal, steps_done: int, now: datetime) -> str | No
         if appeal.resolve_reminded_at is not None or now < due - period * (1 - REMIND_AT):
             return None
         return "remind"
-    # Counted from the latest 接单 when it came after the deadline: whoever took a long overdue task over (a
-    # hand-over, a 改派) gets one 督办 now and the next a period later, not every level in three sweeps.
-    since = max(due, appeal.accepted_at) if appeal.accepted_at is not None else due
+    # Counted from the latest 接单 or reopening when it came after the deadline: whoever took a long overdue task
+    # over (a hand-over, a 改派), or has it back from a resident's 不满意, gets one 督办 now and the next a period
+    # later, not every level in three sweeps.
+    restarted = climb.since or appeal.accepted_at
+    since = max(due, restarted) if restarted is not None else due
     # In the category's time: a working-day appeal climbs no level over a weekend or a holiday.
     steps_due = 1 + int(clock_of(appeal).elapsed(since, now) / period) if period else 1
-    if steps_done >= steps_due or appeal.escalation_level >= TOP_LEVEL:
+    if climb.steps >= steps_due or appeal.escalation_level >= TOP_LEVEL:
         return None
     return "escalate"
 
 
-def _completion_clock(session: Session, appeal: Appeal, steps_done: int, now: datetime) -> tuple[int, int]:
-    step = _completion_step(appeal, steps_done, now)
+def _completion_clock(session: Session, appeal: Appeal, climb: _Climb, now: datetime) -> tuple[int, int]:
+    step = _completion_step(appeal, climb, now)
     if step == "remind":
         assignee = _assignee(session, appeal)
         people = [assignee] if assignee else []

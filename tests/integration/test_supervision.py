@@ -262,6 +262,24 @@ def test_a_task_claimed_after_an_unclaimed_escalation_climbs_from_the_grid_leade
     assert (OPERATOR, escalated(2, "resolve_overdue")) in notices(seeded, "staff_escalated", ticket)
 
 
+def test_an_appeal_reopened_long_after_its_deadline_climbs_from_the_reopening_not_all_levels_at_once(wechat, seeded,
+                                                                                                      clock):
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    claimed = appeal(seeded, ticket)
+    period = timedelta(hours=claimed.resolve_hours)
+    clock.current = claimed.resolve_due_at + 2 * period  # resolved late, then rated 不满意
+    act(seeded, clock, "resolve", ZHANG, ticket, "已修好")
+    wechat.send("o1", "3")
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+    for _ in range(3):  # the worker sweeps every 10 s: before, 网格长, community and street within 30 s
+        clock.advance(seconds=10)
+        sweep(seeded, clock)
+    assert [note for _, _, note, _ in escalation_events(seeded, ticket)] == ["level 1"]
+    clock.advance(hours=claimed.resolve_hours)  # a full period since the reopening
+    assert sweep(seeded, clock).escalations == 1
+
+
 def test_a_long_overdue_task_claimed_again_after_a_hand_over_climbs_from_its_new_claim(wechat, seeded, clock):
     ticket = file(wechat, seeded, clock)
     act(seeded, clock, "claim", ZHANG, ticket)
