@@ -29,6 +29,7 @@ OUTCOMES = {
 TALLY = "{day} 的简报共 {people} 人：{written} {w} 人，已发过 {a} 人，不发送 {q} 人。"
 DRY_RUN_NOTE = "（试运行：什么都没有写入。）"
 SENT_NOTE = "worker 运行时会马上送出（先发客服消息，对方 48 小时内没找过公众号则改发模板消息）。"
+NOTHING_WRITTEN_NOTE = "这次没有新写入的简报。"
 INDENT = "    "
 
 
@@ -60,5 +61,5 @@ def report(planned: list[Planned], day: date, dry_run: bool, worded: dict[int, s
     count = {outcome: sum(1 for item in planned if item.outcome == outcome) for outcome in OUTCOMES[dry_run]}
     lines.append(TALLY.format(day=day, people=len(planned), written=OUTCOMES[dry_run]["written"],
                               w=count["written"], a=count["already"], q=count["quiet"]))
-    lines.append(DRY_RUN_NOTE if dry_run else SENT_NOTE)
+    lines.append(DRY_RUN_NOTE if dry_run else SENT_NOTE if count["written"] else NOTHING_WRITTEN_NOTE)
     return lines

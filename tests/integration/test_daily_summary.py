@@ -280,8 +280,10 @@ def test_a_dry_run_prints_who_would_get_what_masked_and_writes_nothing(wednesday
 def test_the_cli_sends_now_once_and_refuses_a_bad_or_future_date(wednesday, database_url):
     sent = ok(gridbot(database_url, MORNING))
     assert "王强（网格长，" in sent and "已写入发件箱" in sent and len(outbox_rows(wednesday)) == 5
+    assert "worker 运行时会马上送出" in sent
     again = ok(gridbot(database_url, MORNING, "--date", "2026-12-03"))
     assert "今天已发过，未重发" in again and len(outbox_rows(wednesday)) == 5
+    assert "马上送出" not in again and "这次没有新写入的简报" in again  # nothing new went into the outbox
     assert "2026-12-04 还没到" in refused(gridbot(database_url, MORNING, "--date", "2026-12-04"))
     assert "YYYY-MM-DD" in refused(gridbot(database_url, MORNING, "--date", "12月3日"))
     assert "日历上没有 2026-02-29 这一天" in refused(gridbot(database_url, MORNING, "--date", "2026-02-29"))
