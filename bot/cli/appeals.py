@@ -242,6 +242,7 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
     from bot.cli.support import configured
     from bot.settings import Settings
     from bot.sheets.report import write_report
+    from storage import duty
     from storage.monthly_report import report as monthly_report
     from storage.points import parse_month
     from storage.rates import Period
@@ -256,7 +257,7 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
     period = Period.month(int(year), int(month_number))
     now = (clock or now_utc)()
     if period.start > now:
-        fail(texts.MONTH_NOT_YET.format(month=month, today=f"{now.astimezone(LOCAL_ZONE):%Y-%m-%d}"))
+        fail(texts.MONTH_NOT_YET.format(month=month, today=duty.today(now).isoformat()))
     try:
         with operator_transaction() as session:
             made = monthly_report(session, period, (clock or now_utc)(), _scope(session, scope_path),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.day_words import not_on_the_calendar, read_day
 from handlers.rate_words import NONE, TOTAL, UNIT_NAMES, change, label, percent, points  # noqa: F401 (the table's words)
+from storage import duty
 from storage.tickets import LOCAL_ZONE
 
 if TYPE_CHECKING:
@@ -88,5 +89,5 @@ def period_of(first: str | None, last: str | None, now: datetime) -> Period | st
         return BACKWARDS.format(first=first, last=last)
     period = Period.days(days[0], days[1])
     if period.start > now:
-        return NOT_YET.format(first=days[0].isoformat(), today=f"{now.astimezone(LOCAL_ZONE):%Y-%m-%d}")
+        return NOT_YET.format(first=days[0].isoformat(), today=duty.today(now).isoformat())
     return period
