@@ -246,8 +246,8 @@ def show(conversation: Conversation, ticket: str) -> Reply:
                                     tuple(state for _, state in shown.photos))
     content, parts = appeal.content or "", lookups.parts_of(appeal)
     if parts:  # too long for one reply: its start here, the whole in parts right after
-        content = texts.content_continued(lookups.opening(appeal), len(content), parts)
-        lookups.send_words(session, member, appeal, conversation.inbound.key, conversation.now)
+        sent_now = lookups.send_words(session, member, appeal, conversation.now)
+        content = texts.content_continued(lookups.opening(appeal), len(content), parts, sent_now)
     category = texts.category_label(appeal.category, appeal.subcategory, appeal.second_category)
     return Reply(_within_one_reply(lines, lambda events: texts.STAFF_DETAIL.format(
         ticket=appeal.ticket, category=category, status=texts.STATUS_NAMES.get(appeal.status, appeal.status),

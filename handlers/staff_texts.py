@@ -794,8 +794,10 @@ def _dispatch_note(note: str) -> str:
     return EVENT_NOTE_NAMES.get(note, note)  # reporter_claimed: a 上报 its reporter handles
 
 
-def content_continued(start: str, length: int, parts: int) -> str:
-    """An appeal's words too long for 查询's reply: their start, and where the rest comes."""
+def content_continued(start: str, length: int, parts: int, sent_now: bool = True) -> str:
+    """An appeal's words too long for 查询's reply: their start, and where the rest comes (or came, minutes ago)."""
+    if not sent_now:
+        return f"{start}……（全文共 {length} 字，10 分钟内已分 {parts} 条发给您，请向上翻看）"
     return f"{start}……（全文共 {length} 字，随后分 {parts} 条发给您）"
 
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import attempts
 from storage.actors import Actor
 from storage.appeals import Action, record
 from storage.errors import NotFound
-from storage.models import Appeal, Staff
+from storage.models import Appeal, OutboxMessage, Staff
 from storage.notices import StaffAppealText
 from storage.staff import can_read, owns, readable
 from storage.tasks import find
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 # as WeChat counts them: the reply keeps the first INLINE_BYTES, each part PART_BYTES with its header around it.
 INLINE_BYTES = 900
 PART_BYTES = 1_800
+WORDS_WINDOW = timedelta(minutes=10)  # the whole words go to one member at most once in it
 
 
 def look_up(session: Session, member: Staff, ticket: str, sensitive: Collection[str], now: datetime,
@@ -70,13 +72,19 @@ def opening(appeal: Appeal) -> str:
     return _pieces(appeal.content or "", INLINE_BYTES)[0]
 
 
-def send_words(session: Session, member: Staff, appeal: Appeal, request_key: str, now: datetime) -> None:
-    """The appeal's whole words to the member who asked (`parts_of` messages), once per request (`request_key`, the
-    message that asked: WeChat's retry of it sends nothing twice, a new 查询 sends them again)."""
+def send_words(session: Session, member: Staff, appeal: Appeal, now: datetime) -> bool:
+    """The appeal's whole words to the member who asked (`parts_of` messages), at most once in a WORDS_WINDOW (their
+    own task's 查询 is not counted as a lookup: asked again and again, it must not queue messages without end);
+    False when this window's were sent already (WeChat's retry of the request included)."""
+    window = now.timestamp() // WORDS_WINDOW.total_seconds()
+    key = f"appeal:{appeal.id}:words:{member.id}:{window:.0f}"
+    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == f"{key}:1")) is not None:
+        return False
     pieces = _pieces(appeal.content or "", PART_BYTES)
     for part, text in enumerate(pieces, start=1):
         tell(session, member.openid, StaffAppealText(ticket=appeal.ticket, part=part, parts=len(pieces), text=text),
-             now, appeal=appeal, key=f"{request_key}:words:{part}")
+             now, appeal=appeal, key=f"{key}:{part}")
+    return True
 
 
 def _pieces(words: str, most_bytes: int) -> list[str]:

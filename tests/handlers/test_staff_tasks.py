@@ -62,7 +62,11 @@ def test_a_long_appeal_is_read_whole_its_text_following_the_reply_in_parts(wecha
     assert [part.split("\n", 1)[0] for part in parts] == [f"【诉求全文 1/2】{ticket}", f"【诉求全文 2/2】{ticket}"]
     assert "".join(part.split("\n", 1)[1] for part in parts) == words
     assert all(len(part.encode()) <= 2048 for part in parts)
-    wechat.send(ZHANG, f"查询 {ticket}")  # asked again: sent again (a message lost or scrolled away)
+    # Asked again at once (their own task's 查询 is not a counted lookup): not queued again without end.
+    again = wechat.send(ZHANG, f"查询 {ticket}")
+    assert "10 分钟内已分 2 条发给您" in again and len(worded(seeded, "staff_appeal_text", ZHANG)) == 2
+    clock.advance(minutes=10)  # a message lost or scrolled away: asked later, sent again
+    assert "随后分 2 条发给您" in wechat.send(ZHANG, f"查询 {ticket}")
     assert len(worded(seeded, "staff_appeal_text", ZHANG)) == 4
 
 
