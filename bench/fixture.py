@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 import shutil
@@ -20,7 +21,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from bot.demo import street  # noqa: E402
 from bot.redisconn import stop_embedded_redis  # noqa: E402
-from bot.settings import DEMO_AES_KEY, Settings  # noqa: E402
+from bot.settings import Settings  # noqa: E402
 from storage import org, residents, seeding  # noqa: E402
 from storage.db import Database, upgrade  # noqa: E402
 from storage.models import Appeal, AppealEvent, Building, OutboxMessage, ProcessedMessage, StaffRole  # noqa: E402
@@ -75,7 +76,7 @@ def create(residents_count: int, safe: bool, parent: Path | None = None, grids: 
             wechat_token="bench" + secrets.token_hex(8),
             wechat_appid=BENCH_APPID,
             wechat_secret="x",
-            wechat_aes_key=DEMO_AES_KEY if safe else None,
+            wechat_aes_key=aes_key() if safe else None,
             database_url=url,
             data_dir=directory,
             log_level="WARNING",
@@ -87,6 +88,12 @@ def create(residents_count: int, safe: bool, parent: Path | None = None, grids: 
         shutil.rmtree(directory, ignore_errors=True)
         raise
     return BenchEnv(directory, settings, openids)
+
+
+def aes_key() -> str:
+    """A random EncodingAESKey (43 characters of base64): `gridbot serve` refuses the demo's published one when no
+    WECHAT_API_BASE_URL says it faces the fake API, as the webhook-only benches run it."""
+    return base64.b64encode(secrets.token_bytes(32)).decode().rstrip("=")
 
 
 def seed(url: str, residents_count: int, city: seeding.StreetPlan | None = None) -> tuple[str, ...]:
