@@ -37,10 +37,13 @@ from sqlalchemy.orm import Session
 import bot.web.inbox
 import bot.wechat.wire
 import handlers.commands
+import handlers.joins
 import storage.appeals
 import storage.dedup
+import storage.joins
 import storage.org
 import storage.residents
+import storage.verification
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from bot.wechat.simulator import WeChatServer
@@ -90,6 +93,10 @@ STEPS: tuple[Step, ...] = (
     Step("ticket", 4, "ticket number (upsert)"),
     Step("audit_event", 4, "audit event (INSERT)"),
     Step("grid_label", 3, "grid label query"),
+    Step("join_offer", 3, "join offer (我也遇到: neighbours alike, the offer's dialogue)"),
+    Step("neighbours", 4, "neighbours' open appeals (SELECT)"),
+    Step("may_join", 4, "verified address required? (SELECT)"),
+    Step("offer_place", 4, "building name for the offer (org.address)"),
     Step("render", 2, "render reply XML (wechatpy TextReply)"),
     Step("claim", 2, "claim the message key with its reply (INSERT)"),
     Step("commit", 2, "COMMIT (WAL write; fsync when synchronous=FULL)"),
@@ -103,7 +110,7 @@ CROSS_CUTTING: tuple[Step, ...] = (
 SELF_LABELS = {step.key: step.label for step in STEPS + CROSS_CUTTING} | {
     "wsgi": "Flask, werkzeug, webhook glue", "process": "inbox.process glue, session and transaction set-up",
     "dispatch": "router and handler glue", "decode": "wire.decode glue (Inbound, checks)",
-    "file_appeal": "appeals.file_appeal own code (INSERT appeals, JSON)", "commit": "COMMIT (WAL write; fsync when synchronous=FULL)",
+    "file_appeal": "appeals.file_appeal own code (INSERT appeals, JSON)", "join_offer": "join offer glue", "commit": "COMMIT (WAL write; fsync when synchronous=FULL)",
 }
 
 
@@ -339,6 +346,8 @@ def _instrumented(probe: Probe, runtime: Runtime, database: Database) -> Iterato
         (storage.residents, "get_or_create", "resident_orm"), (classifier, "classify", "classify"),
         (storage.appeals, "file_appeal", "file_appeal"), (storage.appeals, "next_ticket", "ticket"),
         (storage.appeals, "record", "audit_event"), (storage.org, "grid_label", "grid_label"),
+        (handlers.joins, "offer", "join_offer"), (storage.joins, "neighbours", "neighbours"),
+        (storage.verification, "may_join", "may_join"), (storage.org, "address", "offer_place"),
         (runtime.wire, "render", "render"),
         (database.engine.dialect, "do_commit", "commit"),
         (runtime.wire, "seal", "seal"), (Session, "flush", "flush"),

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.appeals import Action, record
+from storage.driver_sql import DriverSQL
 from storage.errors import NotAllowed
-from storage.models import Appeal, Community, Grid, Resident, Staff, StaffRole, Verification
+from storage.models import Appeal, Community, Resident, Staff, StaffRole, Verification
 from storage.staff import manages_grid
 from storage.tasks import find
 
@@ -35,16 +35,19 @@ def is_verified(resident: Resident) -> bool:
 
 def may_join(session: Session, resident_id: int) -> bool:
     """The resident may be offered, and may join, a neighbour's appeal: verified, or their community doesn't ask."""
-    row = session.execute(
-        select(Resident.building_id, Resident.verified_building_id, Community.require_verified_binding)
-        .join(Grid, Grid.id == Resident.grid_id)
-        .join(Community, Community.id == Grid.community_id)
-        .where(Resident.id == resident_id)
-    ).one_or_none()
+    session.flush()  # driver SQL does not autoflush: a binding made in this transaction counts
+    row = _MAY_JOIN.run(session, {"resident": resident_id})
     if row is None:
         return False  # not bound: no neighbours
     building_id, verified_building_id, required = row
     return not required or (building_id is not None and building_id == verified_building_id)
+
+
+# Asked on the webhook's path for every appeal offered as a join: a driver statement (see storage/driver_sql.py).
+_MAY_JOIN = DriverSQL(
+    "SELECT r.building_id, r.verified_building_id, c.require_verified_binding FROM residents r "
+    "JOIN grids g ON g.id = r.grid_id JOIN communities c ON c.id = g.community_id WHERE r.id = %(resident)s"
+)
 
 
 def require(community: Community, required: bool) -> bool:

@@ -13,10 +13,23 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event, func, or_, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, NoResultFound, OperationalError
 
 from bot.worker import schedule
-from storage import appeals, db, dedup, dispatch, driver_sql, joins, media_files, outbox, residents, telling
+from storage import (
+    appeals,
+    db,
+    dedup,
+    dispatch,
+    driver_sql,
+    joins,
+    media_files,
+    org,
+    outbox,
+    residents,
+    telling,
+    verification,
+)
 from storage.errors import IllegalTransition
 from storage.models import (
     Appeal,
@@ -24,13 +37,17 @@ from storage.models import (
     AppealStatus,
     Attachment,
     Base,
+    Building,
+    Community,
     OutboxMessage,
     OutboxStatus,
     Resident,
     Street,
+    Verification,
 )
 from storage.notices import StaffDigest
 from storage.tickets import next_ticket, normalize_ticket
+from tests.support.personas import RESIDENT
 
 pytestmark = pytest.mark.postgres
 
@@ -444,6 +461,31 @@ def pages_read(database, statement, parameters) -> int:  # type: ignore[no-untyp
     with database.engine.connect() as connection:
         return connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {statement}", parameters
                                           ).scalar()[0]["Plan"]["Shared Hit Blocks"]
+
+
+def test_a_place_is_named_from_the_database_with_what_this_transaction_changed(seeded):
+    with seeded.transaction() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == RESIDENT)).one()
+        place = org.address(session, resident.grid_id, resident.building_id, resident.unit_id)
+        assert place == org.Address("幸福街道", "幸福里社区", "第一网格", "阳光花园", "3号楼", "1单元")
+        assert org.address(session, resident.grid_id, None, None) == org.Address(
+            "幸福街道", "幸福里社区", "第一网格", "", None, None)
+        session.get(Building, resident.building_id).name = "3号楼（东）"  # not flushed yet
+        assert org.address(session, resident.grid_id, resident.building_id, None).home_label == "阳光花园3号楼（东）"
+        with pytest.raises(NoResultFound):
+            org.address(session, 10**6, None, None)
+
+
+def test_whether_a_resident_may_join_reads_the_communitys_requirement_changed_in_this_transaction(seeded, clock):
+    with seeded.transaction() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == RESIDENT)).one()
+        assert verification.may_join(session, resident.id)
+        community = session.scalars(select(Community).where(Community.name == "幸福里社区")).one()
+        assert verification.require(community, True)  # not flushed yet: the bound building was never proven
+        assert not verification.may_join(session, resident.id)
+        verification.mark(resident, Verification.QR_CODE, clock())
+        assert verification.may_join(session, resident.id)
+        assert not verification.may_join(session, 10**6)  # nobody: no neighbours
 
 
 def test_two_cancels_racing_move_the_appeal_once(seeded, clock):
