@@ -17,6 +17,7 @@ from handlers import (
     enrolment,
     faq,
     focus,
+    help_pages,
     merging,
     notice_chat,
     points,
@@ -120,20 +121,24 @@ class Command:
         return min(shorter, key=len) if shorter else None
 
 
-def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
-    """帮助: residents' commands, those of a member of the community's own people (theirs by role, then the
-    residents'), or the staff member's own (by role, with 查询 and the short forms)."""
+def _help(conversation: Conversation, arguments: Arguments) -> Reply:
+    """帮助 [页]: residents' commands, those of a member of the community's own people (theirs by role, then the
+    residents'), or the staff member's own (by role, with 查询 and the short forms); in pages that fit a reply."""
+    number = help_pages.page_number(arguments.words)
     member = conversation.volunteer
     if member is not None:
         lines = [lead_texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
                  for audience in (Audience.COMMUNITY, Audience.STAFF_AND_COMMUNITY, Audience.RESIDENT)
                  for command in COMMANDS if command.audience is audience and _for_role(command, member.role)
                  and command.name not in _JOINING]
-        return Reply("\n".join([lead_texts.HELP_HEADER.format(role=lead_texts.role_name(member.role)), *lines]))
+        header = lead_texts.HELP_HEADER.format(role=lead_texts.role_name(member.role))
+        return Reply(help_pages.page(lines, number, help_pages.Wording(header, lead_texts.HELP_CONTINUED,
+                                                                       lead_texts.HELP_MORE)))
     if not conversation.is_staff:
         lines = [texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
                  for command in COMMANDS if command.audience is Audience.RESIDENT]
-        return Reply("\n".join([texts.HELP_HEADER, *lines]))
+        return Reply(help_pages.page(lines, number, help_pages.Wording(texts.HELP_HEADER, texts.HELP_CONTINUED,
+                                                                       texts.HELP_MORE)))
     role = StaffRole(conversation.staff.role)
     listed = [command for command in COMMANDS if command.name in _STAFF_TOO
               or command.audience is Audience.STAFF_AND_COMMUNITY
@@ -141,7 +146,8 @@ def _help(conversation: Conversation, _arguments: Arguments) -> Reply:
     lines = [staff_texts.HELP_LINE.format(usage=command.usage, summary=command.summary,
                                           short=staff_texts.HELP_SHORT.format(short=command.short)
                                           if command.short else "") for command in listed]
-    return Reply("\n".join([staff_texts.STAFF_HELP_HEADER, *lines]))
+    return Reply(help_pages.page(lines, number, help_pages.Wording(
+        staff_texts.STAFF_HELP_HEADER, staff_texts.HELP_CONTINUED, staff_texts.HELP_MORE)))
 
 
 _STAFF_TOO = ("help", "show")  # residents' commands staff use as well
@@ -150,7 +156,8 @@ _OVERSEERS = (StaffRole.GRID_LEADER, StaffRole.OPERATOR)
 _WISH_POSTERS = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.OPERATOR)  # 发布心愿, 确认完成
 
 COMMANDS: tuple[Command, ...] = (
-    Command("help", ("帮助", "help", "?", "菜单"), "帮助", "查看使用说明", Takes.NOTHING, _help),
+    Command("help", ("帮助", "help", "?", "菜单"), "帮助", "查看使用说明", Takes.CHOICE, _help,
+            choices=help_pages.PAGE_WORDS),
     Command("my_appeals", ("我的诉求", "我的投诉", "我的工单"), "我的诉求", "查看最近5条诉求和状态", Takes.NOTHING,
             resident.my_appeals),
     Command("show", ("查询", "查看", "进度", "查一下"), "查询 编号", "查看一条诉求的办理进度", Takes.TICKET, resident.show),
@@ -339,7 +346,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     if command.takes is Takes.SCOPE_TEXT:
         return notice_chat.names_scope(rest)  # "通知物业来修" is a problem to file, not a broadcast
     if command.takes is Takes.CHOICE:
-        return rest in command.choices  # "积分排行怎么算" is a question for the intake, "积分排行 社区" the command
+        # "积分排行怎么算" is a question for the intake, "积分排行 社区" the command (帮助 ２ typed full-width too)
+        return unicodedata.normalize("NFKC", rest) in command.choices
     if command.takes is Takes.CONTACT:
         # "门牌掉了" is a problem to file, "我的电话换了" a sentence: a number or 删除 makes it the command.
         return rest in DELETE_WORDS or any(character.isdigit() for character in rest)

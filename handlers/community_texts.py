@@ -44,6 +44,8 @@ STAFF_INSTEAD_OTHERWISE = "回复“帮助”查看工作指令"
 NOT_GRID_WORK = "{role}不承担网格员的办理工作，这个指令不能使用。回复“帮助”查看您可以使用的指令。"
 HELP_HEADER = "{role}您好！您可以使用下面的指令，也可以直接发送文字提交您自己的诉求。可用指令："
 HELP_LINE = "· {usage}：{summary}"
+HELP_CONTINUED = "可用指令（续，第{page}/{pages}页）："
+HELP_MORE = "还有更多指令，请回复：帮助 {next}"
 
 
 def role_name(role: str) -> str:

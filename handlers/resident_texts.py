@@ -253,6 +253,8 @@ LEVELS = {"community": "社区", "compound": "小区", "grid": "网格", "buildi
 
 HELP_HEADER = EMERGENCY_NUMBERS + "\n您可以直接发送文字或语音提交诉求，也可以回复下面的指令："
 HELP_LINE = "· {usage}：{summary}"
+HELP_CONTINUED = "指令（续，第{page}/{pages}页）："
+HELP_MORE = "还有更多指令，请回复：帮助 {next}"
 
 
 COMPLAINT_HANDLED_BY = "您的投诉由被投诉人的上级（网格长或社区）处理，被投诉的工作人员看不到您的投诉。"

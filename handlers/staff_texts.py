@@ -705,6 +705,8 @@ BIND_DONE = ("绑定成功！您的住址：{grid_label} {home}\n"
 STAFF_FREE_TEXT = "工作人员请使用指令，例如：接单 编号、进展 编号 说明、办结 编号 说明。发现问题请发送：上报 内容。回复“帮助”查看全部指令。"
 STAFF_HELP_HEADER = "工作指令（编号可以不带 G；“我的任务”列出后可用序号，如 接 1、结 2 已修好）："
 HELP_LINE = "· {usage}{short}：{summary}"
+HELP_CONTINUED = "工作指令（续，第{page}/{pages}页）："
+HELP_MORE = "还有更多工作指令，请回复：帮助 {next}"
 HELP_SHORT = "（可简写“{short}”）"
 EVENT_NAMES = {
     "held": "收到诉求（居民未绑定地址）", "submitted": "受理", "dispatched": "派发", "accepted": "接单",

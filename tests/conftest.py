@@ -88,6 +88,7 @@ from bot.settings import PLAIN, Settings
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from bot.wechat.simulator import WeChatServer
+from handlers.types import REPLY_BYTES
 from storage.db import Database, make_engine, upgrade
 from storage.models import Base
 from tests.support import street
@@ -428,7 +429,10 @@ class WeChat:
         response, request = self.post(xml)
         self.last_status = response.status_code
         assert response.status_code == 200, response.get_data(as_text=True)
-        return self.server.open_reply(response.get_data(as_text=True), request)
+        reply = self.server.open_reply(response.get_data(as_text=True), request)
+        # WeChat shows nothing of a longer passive reply ("该公众号暂时无法提供服务"): every reply any test meets fits.
+        assert reply is None or len(reply.encode()) <= REPLY_BYTES, f"{len(reply.encode())} bytes:\n{reply}"
+        return reply
 
     def dialog(self, openid: str, turns: list[tuple[str, str]]) -> None:
         """A conversation: each message and a fragment its reply must contain."""

@@ -60,7 +60,7 @@ def test_residents_cannot_use_the_focus_commands_and_a_question_stays_an_appeal(
 
 
 def test_staff_help_lists_the_focus_commands(wechat, seeded):
-    help_text = wechat.send(WANG, "帮助")
+    help_text = wechat.send(WANG, "帮助") + wechat.send(WANG, "帮助 2")
     assert "聚焦" in help_text and "结案 案号 说明" in help_text
 
 

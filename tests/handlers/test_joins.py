@@ -330,7 +330,7 @@ def test_merge_refusals_say_why(wechat, seeded, clock):
 
 
 def test_staff_help_lists_merge_and_split(wechat, seeded):
-    help_text = wechat.send(OPERATOR, "帮助")
+    help_text = wechat.send(OPERATOR, "帮助") + wechat.send(OPERATOR, "帮助 2")
     assert "合并 编号 目标编号" in help_text and "拆分 编号" in help_text
     assert "合并" not in wechat.send("o1", "帮助")
 
