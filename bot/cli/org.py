@@ -91,7 +91,7 @@ def org_group() -> None:
 @org_group.command("list")
 @click.option("--scope", "scope_path", metavar="PATH", help="a street, a community, or a grid (幸福里社区·第一网格)")
 @click.option("--json", "as_json", is_flag=True, help="as JSON, for scripts")
-@click.option("--csv", "as_csv", is_flag=True, help="one line per building, as CSV")
+@click.option("--csv", "as_csv", is_flag=True, help="one line per building, as CSV for Excel (UTF-8 with BOM)")
 def org_list(scope_path: str | None, as_json: bool, as_csv: bool) -> None:
     """社区 → 网格 (mode, members) → 小区 → 楼栋 (units, bound residents), of everything active or within --scope."""
     import dataclasses
@@ -116,6 +116,7 @@ def _echo_csv(communities: list[CommunityNode]) -> None:
     import io
 
     from bot.cli.org_texts import MODE_NAMES
+    from bot.sheets.appeals_csv import CSV_BOM
     from bot.sheets.excel_text import csv_row
 
     out = io.StringIO()
@@ -128,7 +129,7 @@ def _echo_csv(communities: list[CommunityNode]) -> None:
                 writer.writerow(csv_row([community.street, community.name, grid.name, mode, grid.members,
                                          building.compound, building.name, building.id, building.units,
                                          building.residents]))
-    click.echo(out.getvalue(), nl=False)
+    click.echo(CSV_BOM + out.getvalue(), nl=False)  # as `appeals list --csv`: Excel reads it as UTF-8 only so
 
 
 @org_group.command("export")

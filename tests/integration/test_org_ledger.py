@@ -242,7 +242,7 @@ def test_org_list_shows_the_tree_and_scripts_get_json_and_csv(seeded, database_u
     assert [community["name"] for community in as_json] == ["幸福里社区", "和平社区"]
     assert as_json[0]["grids"][0]["buildings"][2]["residents"] == 3
     as_csv = gridbot(database_url, "org", "list", "--csv", "--scope", "和平社区·第二网格").stdout.splitlines()
-    assert as_csv[0].startswith("街道,社区,网格,模式,成员,小区,楼栋")
+    assert as_csv[0].startswith("\ufeff街道,社区,网格,模式,成员,小区,楼栋")  # the BOM: Excel reads it as UTF-8
     assert [line.split(",")[6] for line in as_csv[1:]] == ["A座", "B座"]
     assert {line.split(",")[3] for line in as_csv[1:]} <= {"抢单", "派单"}
 
