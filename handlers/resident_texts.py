@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from handlers.one_reply import within_one_reply
 from handlers.privacy import mask_personal_numbers
 from nlp.chatter import Chatter
 from nlp.complaints import CATEGORY as COMPLAINT_CATEGORY
@@ -354,10 +355,9 @@ def appeal_detail(ticket: str, category: str, status: str, content: str, events:
     """查询: the appeal with its timeline, staff's notes included."""
     steps = [f"{clock(at)} {_event_name(action, category)}{_note(action, note, NOTES_SHOWN)}"
              for at, action, note in events]
-    return (
-        f"诉求 {ticket}\n类别：{_category(category, short=True)}\n状态：{status_name(status, category)}\n"
-        f"内容：{_excerpt(content)}\n进度：\n" + "\n".join(steps)
-    )
+    head = (f"诉求 {ticket}\n类别：{_category(category, short=True)}\n状态：{status_name(status, category)}\n"
+            f"内容：{_excerpt(content)}\n进度：\n")
+    return within_one_reply(steps, lambda lines: head + lines, EARLIER_STEPS)
 
 
 def join_offer(ticket: str, category: str, place: str, status: str) -> str:
@@ -412,11 +412,12 @@ def merged_detail(ticket: str, content: str, target_ticket: str, category: str, 
     """查询 of a merged appeal: the appeal it joined, with that one's steps (not its words, nor staff's notes)."""
     steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note, FOLLOWER_NOTES_SHOWN)}"
              for at, action, note in events]
-    return (
-        f"诉求 {ticket}\n内容：{_excerpt(content)}\n已并入相同诉求 {target_ticket}，一并办理。\n"
-        f"{target_ticket}｜{_category(category, short=True)}｜{STATUS_NAMES.get(status, status)}\n进度：\n"
-        + "\n".join(steps)
-    )
+    head = (f"诉求 {ticket}\n内容：{_excerpt(content)}\n已并入相同诉求 {target_ticket}，一并办理。\n"
+            f"{target_ticket}｜{_category(category, short=True)}｜{STATUS_NAMES.get(status, status)}\n进度：\n")
+    return within_one_reply(steps, lambda lines: head + lines, EARLIER_STEPS)
+
+
+EARLIER_STEPS = "……（较早的 {count} 条进度从略）"
 
 
 def choices(names: list[str], start: int = 1) -> str:

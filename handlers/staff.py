@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Callable
 
+from handlers import one_reply, task_list
 from handlers import staff_texts as texts
-from handlers import task_list
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
-from handlers.types import REPLY_BYTES, Kind, Reply
+from handlers.types import Kind, Reply
 from storage import appeals, attempts, complaints, contacts, lookups, media_files, org, patrol, queries, tasks
 from storage.appeals import Action
 from storage.errors import DomainError, NotAllowed, NotFound
@@ -249,17 +249,7 @@ def show(conversation: Conversation, ticket: str) -> Reply:
         sent_now = lookups.send_words(session, member, appeal, conversation.now)
         content = texts.content_continued(lookups.opening(appeal), len(content), parts, sent_now)
     category = texts.category_label(appeal.category, appeal.subcategory, appeal.second_category)
-    return Reply(_within_one_reply(lines, lambda events: texts.STAFF_DETAIL.format(
+    return Reply(one_reply.within_one_reply(lines, lambda events: texts.STAFF_DETAIL.format(
         ticket=appeal.ticket, category=category, status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
         place=place or "（网格员上报）", content=content, material=material, events=events,
-    )))
-
-
-def _within_one_reply(lines: list[str], detail: Callable[[str], str]) -> str:
-    """The detail with its event lines, the earliest left out (and counted) while it is longer than one passive
-    reply: an appeal many neighbours' reports were merged into has a line for each."""
-    text, left_out = detail("\n".join(lines)), 0
-    while len(text.encode()) > REPLY_BYTES and left_out < len(lines):
-        left_out += 1
-        text = detail("\n".join([texts.EARLIER_EVENTS.format(count=left_out), *lines[left_out:]]))
-    return text
+    ), texts.EARLIER_EVENTS))

@@ -6,7 +6,7 @@ import pytest
 
 from tests.support.database import notices, worded
 from tests.support.personas import LI, WANG, ZHANG
-from tests.support.worker import dispatch_filed
+from tests.support.worker import dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -147,3 +147,14 @@ def test_add_words_beyond_the_note_limit_is_refused_and_nothing_reaches_anyone(w
     assert "300" in refused and "已把您补充的情况" not in refused
     assert notices(seeded, "staff_words_added") == []
     assert "补充了情况" not in wechat.send("o1", f"查询 {ticket}")
+
+
+def test_query_of_a_long_repair_fits_one_reply_and_leaves_out_the_earliest_steps(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert "接单成功" in wechat.send(ZHANG, f"接单 {ticket}")
+    for day in range(1, 21):
+        clock.advance(days=1)
+        wechat.send(ZHANG, f"进展 {ticket} 第{day}天：已联系电梯维保公司，配件还在路上，预计下周到货后安排师傅上门更换主板和门机")
+    reply = wechat.send("o1", f"查询 {ticket}")  # the fixture checks it fits in one passive reply
+    assert f"诉求 {ticket}" in reply and "第20天：" in reply and "第1天：" not in reply
+    assert re.search(r"较早的 \d+ 条进度从略", reply)
