@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import one_reply
 from handlers import staff_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
@@ -16,7 +17,8 @@ def list_cases(conversation: Conversation, _arguments: Arguments) -> Reply:
     found = queries.focus_cases_visible_to(conversation.session, member)
     if not found:
         return Reply(texts.FOCUS_NONE)
-    return Reply("\n".join([texts.FOCUS_HEADER, *(line(summary) for summary in found)]))
+    lines = [line(summary) for summary in found]
+    return Reply(one_reply.first_that_fit(lines, lambda shown: f"{texts.FOCUS_HEADER}\n{shown}", texts.FOCUS_MORE))
 
 
 def line(summary: queries.CaseSummary) -> str:

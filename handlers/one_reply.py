@@ -16,3 +16,14 @@ def within_one_reply(lines: list[str], render: Callable[[str], str], earlier: st
         left_out += 1
         text = render("\n".join([earlier.format(count=left_out), *lines[left_out:]]))
     return text
+
+
+def first_that_fit(lines: list[str], render: Callable[[str], str], rest: str) -> str:
+    """`render` of as many of the lines, from the first, as fit in one reply; `rest` says how many more there are
+    ({count}) when some are left out."""
+    shown = len(lines)
+    text = render("\n".join(lines))
+    while len(text.encode()) > REPLY_BYTES and shown > 0:
+        shown -= 1
+        text = render("\n".join([*lines[:shown], rest.format(count=len(lines) - shown)]))
+    return text

@@ -884,6 +884,7 @@ VERIFY_REFUSED = {
 FOCUS_NONE = "目前没有进行中的聚焦事项。"
 FOCUS_HEADER = "进行中的聚焦事项（处理完毕回复“结案 编号 说明”）："
 FOCUS_LINE = "{code}｜{place}｜{subject} {count}件｜负责人：{owner}\n  {tickets}"
+FOCUS_MORE = "……另有 {count} 件进行中的聚焦事项没有列出（先开始的在前）"
 FOCUS_CLOSED = "聚焦事项 {code} 已结案。其中的诉求仍按各自进度办理。"
 FOCUS_NOT_FOUND = "没有找到编号为 {code} 的聚焦事项，请核对编号（回复“聚焦”查看）。"
 FOCUS_NOT_YOURS = "聚焦事项 {code} 不由您负责（负责人、本网格网格长或社区工作人员可以结案）。"

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.worker import schedule
 from storage import dispatch, focus
-from storage.models import FocusCase, FocusStatus
+from storage.models import FocusCase, FocusStatus, Staff
 from tests.support.personas import LIU, OPERATOR, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
@@ -69,3 +69,17 @@ def test_a_closing_note_over_the_limit_is_refused_and_the_case_stays_open(wechat
     assert "说明最多 300 字，您发了 301 字" in wechat.send(WANG, "结案 J2611220001 " + "修" * 301)
     with seeded.transaction() as session:
         assert session.scalars(select(FocusCase.status)).one() == FocusStatus.OPEN
+
+
+def test_a_list_of_focus_cases_longer_than_one_reply_shows_the_first_and_counts_the_rest(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        grid_id = session.scalars(select(Staff.grid_id).where(Staff.openid == WANG)).one()
+        for n in range(40):
+            key = f"关键词{n:02d}"
+            session.add(FocusCase(code=f"J26112200{n + 1:02d}", scope_kind="grid", scope_ref=f"grid:{grid_id}",
+                                  scope_label="幸福里社区·第一网格", grid_id=grid_id, key_kind="keyword", key=key,
+                                  status=FocusStatus.OPEN, open_key=f"grid:{grid_id}|keyword:{key}", opened_at=clock()))
+    listed = wechat.send(WANG, "聚焦")  # the fixture checks it fits in one passive reply
+    assert "J2611220001｜" in listed and "J2611220040｜" not in listed
+    shown = listed.count("｜负责人：")
+    assert f"……另有 {40 - shown} 件进行中的聚焦事项没有列出" in listed and shown > 5
