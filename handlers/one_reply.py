@@ -27,3 +27,20 @@ def first_that_fit(lines: list[str], render: Callable[[str], str], rest: str) ->
         shown -= 1
         text = render("\n".join([*lines[:shown], rest.format(count=len(lines) - shown)]))
     return text
+
+
+def cut_to_fit(text: str, cut: str) -> str:
+    """The text's first lines that fit in one reply with `cut` (saying the rest was left out) after them; a first
+    line alone too long is cut within, at a character."""
+    lines = text.split("\n")
+    budget = REPLY_BYTES - len(cut.encode()) - 1
+    kept: list[str] = []
+    for line in lines:
+        size = len(line.encode()) + (1 if kept else 0)
+        if size > budget:
+            if not kept:
+                kept.append(line.encode()[:budget].decode(errors="ignore"))
+            break
+        kept.append(line)
+        budget -= size
+    return "\n".join([*kept, cut])

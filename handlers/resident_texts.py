@@ -418,6 +418,8 @@ def merged_detail(ticket: str, content: str, target_ticket: str, category: str, 
 
 
 EARLIER_STEPS = "……（较早的 {count} 条进度从略）"
+# Any reply that grew past one passive reply ends here (handlers.router): said to residents and staff alike.
+REPLY_CUT = "……（内容较长，一条消息放不下，后面的部分已省略）"
 
 
 def choices(names: list[str], start: int = 1) -> str:

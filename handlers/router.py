@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,13 +18,17 @@ from handlers import (
     joins,
     media,
     notice_chat,
+    one_reply,
     rating,
+    resident_texts,
     several,
     staff,
     staff_binding,
 )
 from handlers.conversation import Conversation
-from handlers.types import Reply
+from handlers.types import REPLY_BYTES, Reply
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -94,8 +99,19 @@ def dispatch(conversation: Conversation) -> Reply:
         # Whether its dialogue is open is the cheap question: a dialogue's check may classify the text.
         if (handler.dialogue is None or handler.dialogue == open_name) and handler.check(conversation):
             _end_passed_dialogue(conversation, handler, open_name)
-            return handler.handle(conversation)
+            return _fitted(handler, handler.handle(conversation))
     return Reply.silent()
+
+
+def _fitted(handler: Handler, reply: Reply) -> Reply:
+    """WeChat shows nothing at all of a passive reply over REPLY_BYTES. The replies known to grow fit themselves
+    (pages, the latest steps, the first of a list); any other that grew past it loses its last lines instead of
+    all of them, and the log names the handler so that it can be made to fit."""
+    if reply.text is None or len(reply.text.encode()) <= REPLY_BYTES:
+        return reply
+    log.warning("reply of handler %r is %d bytes, over WeChat's %d: its last lines are cut", handler.name,
+                len(reply.text.encode()), REPLY_BYTES)
+    return Reply(one_reply.cut_to_fit(reply.text, resident_texts.REPLY_CUT))
 
 
 def _end_passed_dialogue(conversation: Conversation, taker: Handler, open_name: str | None) -> None:
