@@ -745,6 +745,7 @@ DISPATCH_NOTE_NAMES = {
 }
 ROUTED_NOTE = "按类别转给{department}"
 ASSIGNED_NOTE = "派单给网格员（人员编号 {staff_id}）"
+ASSIGNED_NAMED_NOTE = "派单给网格员 {name}"
 EMERGENCY_ESCALATION = "第1级（紧急诉求无人接单）"
 VOLUNTEER_RATED = "居民评价满意或基本满意，自动确认"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
@@ -791,8 +792,9 @@ def _dispatch_note(note: str) -> str:
     if note.startswith(routed_before) and note.endswith(routed_after):
         return ROUTED_NOTE.format(department=note.removeprefix(routed_before).removesuffix(routed_after))
     assigned_before = dispatch.ASSIGNED_NOTE.removesuffix("{staff_id}")
-    if note.startswith(assigned_before):
-        return ASSIGNED_NOTE.format(staff_id=note.removeprefix(assigned_before))
+    if note.startswith(assigned_before):  # the name since 2026-12-06; older records have the id alone
+        staff_id, _, name = note.removeprefix(assigned_before).partition(": ")
+        return ASSIGNED_NAMED_NOTE.format(name=name) if name else ASSIGNED_NOTE.format(staff_id=staff_id)
     return EVENT_NOTE_NAMES.get(note, note)  # reporter_claimed: a 上报 its reporter handles
 
 

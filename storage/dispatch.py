@@ -51,6 +51,8 @@ COMPLAINT_NOTE = "complaint about staff: their leader and the operators"
 NOBODY_BOUND_NOTE = "no grid member bound to this grid yet"
 ROUTED_NOTE = "routed to {department} by its category"
 ASSIGNED_NOTE = "assigned to staff {staff_id}"
+# Their name as it was that day beside the id: the record reads "派单给网格员 张伟", and a later rename leaves it true.
+ASSIGNED_NAMED_NOTE = ASSIGNED_NOTE + ": {name}"
 NOBODY_ON_DUTY_NOTE = "no grid member on duty: sent to the grid {whom}"  # whom: leader or members
 HELD_STATUSES = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 # Statements every appeal's dispatch runs, built once with bind parameters (see storage/outbox.py's).
@@ -170,7 +172,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
     if members and facts.modes.get(appeal.grid_id) == DispatchMode.ASSIGN:  # type: ignore[arg-type]
         assignee = _least_busy(session, appeal.grid_id, now)
         if assignee is not None:
-            members, note = [assignee], ASSIGNED_NOTE.format(staff_id=assignee.id)
+            members, note = [assignee], ASSIGNED_NAMED_NOTE.format(staff_id=assignee.id, name=assignee.name)
         else:
             leaders = [s for s in members if s.role == StaffRole.GRID_LEADER]
             note = NOBODY_ON_DUTY_NOTE.format(whom="leader" if leaders else "members")

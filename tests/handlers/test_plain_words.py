@@ -69,12 +69,14 @@ def test_whom_a_dispatch_in_assign_mode_went_to_is_said_in_chinese(wechat, seede
         dispatch.set_mode(session, grid, DispatchMode.ASSIGN)
     ticket = file_and_dispatch(wechat, seeded, clock)
     detail = wechat.send(WANG, f"查询 {ticket}")
-    assert "派发：派单给网格员（人员编号 " in detail
+    assert re.search(r"派发：派单给网格员 (张伟|李娜)$", detail, re.MULTILINE), detail  # by name, not an id nobody can look up
     assert not ENGLISH_WORD.search(detail), detail
 
 
 @pytest.mark.parametrize(("note", "words"), [
     (dispatch.ROUTED_NOTE.format(department="综合执法中队"), "按类别转给综合执法中队"),
+    (dispatch.ASSIGNED_NOTE.format(staff_id=7), "派单给网格员（人员编号 7）"),  # recorded before names were
+    (dispatch.ASSIGNED_NAMED_NOTE.format(staff_id=7, name="张伟"), "派单给网格员 张伟"),
     (dispatch.NOBODY_BOUND_NOTE, "本网格还没有绑定微信的网格员"),
     (dispatch.NOBODY_ON_DUTY_NOTE.format(whom="leader"), "网格员都不在岗，发给网格长"),
     (dispatch.NOBODY_ON_DUTY_NOTE.format(whom="members"), "网格员都不在岗，发给全体网格员"),
