@@ -240,6 +240,16 @@ FAQ_SWITCHED = {True: "已启用问答 {id}：{question}。正在运行的服务
                        "启用它，要恢复请用 gridbot faq enable {id}）。"}
 FAQ_UNCHANGED = {True: "问答 {id} 本来就在使用，没有改动：{question}", False: "问答 {id} 本来就已停用，没有改动：{question}"}
 FAQ_NOT_FOUND = "没有编号为 {id} 的问答。编号见 gridbot faq list。"
+FAQ_EXPORT_NOT_XLSX = "导出文件名请以 .xlsx 结尾，收到的是“{path}”。"
+FAQ_EXPORT_UNWRITABLE = "无法写入 {path}（{reason}）。"
+
+
+def faq_exported(answered: int, disabled: int, path: str) -> str:
+    """`gridbot faq export`: how many entries went into the file, and the disabled ones that did not."""
+    done = f"已导出 {answered} 条答复中的问答到 {path}；改好后用 gridbot faq import {path} 导回（加 --prune 会停用表里删掉的）。"
+    if disabled:
+        done += f"\n另有 {disabled} 条已停用，没有导出：导回这个文件不会重新启用它们（gridbot faq list 查看）。"
+    return done
 FAQ_DATABASE_FAILED = "数据库操作失败（{reason}），问答没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
 
 FAQ_ANSWER_INDENT = " " * 9  # under the answer's first character, after "   答案："

@@ -62,6 +62,27 @@ def faq_list() -> None:
         click.echo(texts.faq_listing(faq_store.all_entries(session), faq_store.escalation_counts(session)))
 
 
+@faq.command("export")
+@click.argument("file", type=click.Path(path_type=Path))
+def faq_export(file: Path) -> None:
+    """Write the entries answered now to FILE.xlsx in the import's columns, to edit and import again (entries
+    changed in the console included); disabled entries are left out, so importing the file keeps them disabled."""
+    from bot.sheets.faq import write_faq_rows
+    from handlers import operator_texts as texts
+    from storage import faq as faq_store
+
+    if file.suffix.lower() != ".xlsx":
+        fail(texts.FAQ_EXPORT_NOT_XLSX.format(path=file))
+    with operator_transaction() as session:
+        entries = faq_store.all_entries(session)
+    answered = [entry for entry in entries if entry.active]
+    try:
+        write_faq_rows(file, answered)
+    except OSError as error:
+        fail(texts.FAQ_EXPORT_UNWRITABLE.format(path=file, reason=texts.os_reason(error)))
+    click.echo(texts.faq_exported(len(answered), len(entries) - len(answered), str(file)))
+
+
 @faq.command("disable")
 @click.argument("entry_id", metavar="ID")
 @click.pass_obj

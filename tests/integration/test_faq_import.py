@@ -289,3 +289,32 @@ def test_an_unknown_id_is_refused_in_one_line(database, database_url, clock, com
 
     assert result.exit_code == 1
     assert result.stderr == "没有编号为 999 的问答。编号见 gridbot faq list。\n"
+
+
+def test_the_answered_entries_export_in_the_imports_columns_and_import_back_unchanged(database, database_url, clock,
+                                                                                      tmp_path):
+    assert gridbot(database_url, clock, "faq", "import", str(SAMPLE)).exit_code == 0
+    assert gridbot(database_url, clock, "faq", "disable", "1").exit_code == 0
+    before = {question: (e.answer, e.alternates, e.category, e.active) for question, e in entries(database).items()}
+    target = tmp_path / "问答.xlsx"
+
+    result = gridbot(database_url, clock, "faq", "export", str(target))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"已导出 15 条答复中的问答到 {target}")
+    assert "另有 1 条已停用，没有导出" in result.stdout
+    sheet = openpyxl.load_workbook(target).active
+    assert [cell.value for cell in sheet[1]] == ["问题", "答案", "同义问法", "类别"]
+    assert sheet.max_row == 16
+    again = gridbot(database_url, clock, "faq", "import", str(target), "--prune")
+    assert again.exit_code == 0, again.output
+    assert "未变 15 条" in again.stdout
+    assert {question: (e.answer, e.alternates, e.category, e.active)
+            for question, e in entries(database).items()} == before
+
+
+def test_an_export_to_anything_but_xlsx_or_to_an_unwritable_place_is_refused_in_chinese(database_url, clock, tmp_path):
+    csv = gridbot(database_url, clock, "faq", "export", str(tmp_path / "问答.csv"))
+    assert csv.exit_code == 1 and "导出文件名请以 .xlsx 结尾" in csv.stderr
+    missing = gridbot(database_url, clock, "faq", "export", str(tmp_path / "没有这个目录" / "问答.xlsx"))
+    assert missing.exit_code == 1 and "无法写入" in missing.stderr and "Traceback" not in missing.output
