@@ -72,7 +72,8 @@ def file_unreadable(path: str, reason: str) -> str:
 
 def unknown_encoding(path: str) -> str:
     """The CSV is neither UTF-8 nor GBK/GB18030 text."""
-    return f"无法识别文件 {path} 的编码：只支持 UTF-8（带或不带 BOM）和 GBK 编码的 CSV。{SAVE_AS_HINT}"
+    return (f"无法识别文件 {path} 的编码：支持 UTF-8（带或不带 BOM）和 GBK 编码的 CSV，以及 Excel 另存的“Unicode 文本”。"
+            f"{SAVE_AS_HINT}")
 
 
 def old_excel(path: str) -> str:

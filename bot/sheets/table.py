@@ -1,4 +1,5 @@
-"""Reading an operator's spreadsheet: CSV (UTF-8 or GBK) or .xlsx, into named cells with line numbers.
+"""Reading an operator's spreadsheet: CSV (UTF-8 or GBK; tab-separated and Excel's UTF-16 "Unicode 文本" too) or
+.xlsx, into named cells with line numbers.
 
 Shared by `gridbot import org`, `gridbot faq import` and `gridbot nlp train|eval --data`: each names its columns
 and which are required. Real ledgers are read as offices keep them: the header is found below a title (within the
@@ -8,6 +9,7 @@ cell means "same as above" in and which words (合计, 小计) mark a total row 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
@@ -101,8 +103,14 @@ def read_table_data(data: bytes, path: Path | str, columns: Columns) -> list[Tab
 
 
 def _decode_csv(path: Path, data: bytes) -> str:
-    """The text of a CSV: UTF-8 (with or without BOM) first, then GBK's superset GB18030."""
-    # NUL bytes mean UTF-16 (Excel's "Unicode text") or not text at all; GB18030 would decode them silently.
+    """The text of a CSV: UTF-16 with its BOM (Excel's and WPS's "Unicode 文本"), else UTF-8 (with or without BOM)
+    first, then GBK's superset GB18030."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise TableFileError(texts.unknown_encoding(str(path))) from None
+    # Other NUL bytes mean UTF-16 without its BOM or not text at all; GB18030 would decode them silently.
     if b"\x00" not in data:
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -113,7 +121,8 @@ def _decode_csv(path: Path, data: bytes) -> str:
 
 
 def _csv_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(_decode_csv(path, data), newline=""))
+    text = _decode_csv(path, data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     lines = []
     start = 1  # a quoted cell may span lines: a record is numbered by the line it starts on
     try:
@@ -123,6 +132,13 @@ def _csv_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
     except csv.Error:
         raise TableFileError(texts.csv_malformed(str(path), start)) from None
     return lines
+
+
+def _delimiter(text: str) -> str:
+    """Tabs when the first line with anything on it has tabs and no commas: Excel's "Unicode 文本" and cells copied
+    out of a sheet into a .txt are tab-separated."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return "\t" if "\t" in first and "," not in first else ","
 
 
 def _xlsx_lines(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], list[str]]:

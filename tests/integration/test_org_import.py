@@ -149,8 +149,23 @@ def test_a_building_stored_in_another_grid_is_refused_and_nothing_is_imported(da
     assert counts(database) == SAMPLE_COUNTS
 
 
+@pytest.mark.parametrize(("name", "separator", "encoding"), [
+    ("org.txt", "\t", "utf-16"),  # Excel's and WPS's "Unicode 文本": UTF-16 with its BOM, tab-separated
+    ("org.csv", "\t", "utf-8"),  # cells copied out of a sheet into a text file
+    ("org.csv", ",", "utf-16"),
+])
+def test_unicode_text_and_tab_separated_files_import_as_the_csv_does(database, database_url, tmp_path, name,
+                                                                      separator, encoding):
+    path = write(tmp_path / name, [line.replace(",", separator) for line in SMALL], encoding)
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 0, result.output
+    assert counts(database) == {"streets": 1, "communities": 1, "grids": 2, "buildings": 2, "units": 3}
+
+
 def test_a_csv_in_another_encoding_is_refused_with_a_clear_message(database, database_url, tmp_path):
-    path = write(tmp_path / "org.csv", SMALL, "utf-16")
+    path = write(tmp_path / "org.csv", SMALL, "utf-16-le")  # no BOM: nothing says which UTF-16 it is
 
     result = gridbot_import(database_url, path)
 
