@@ -1,7 +1,9 @@
 """GET /healthz and /healthz/all: whether gridbot can do its work, for load balancers, monitors and the demo.
 
-- /healthz: this web host can take webhook traffic. 200 "ok" when the database and Redis answer; 503 "down:
-  database" (or redis, or both) when one does not. For the load balancer or proxy in front of the web hosts.
+- /healthz: this web host can take webhook traffic. 200 "ok" when the database and Redis answer and its disk has
+  room; 503 "down: database" (or redis, or disk, or several) when not. A full disk answers every query and fails
+  every write (SQLite's, the photos saved): below DISK_FREE_MIN of free space where the data directory (and a
+  SQLite database) live, it is down. For the load balancer or proxy in front of the web hosts.
 - /healthz/all: the whole service works: the same, plus at least one RQ worker with a current heartbeat on the
   gridbot queue (503 "down: workers"): without one, appeals are still acknowledged and stored, but nobody is told
   of them. For monitors and alerts, never for a load balancer: a missing worker is no reason to take a web host
@@ -15,10 +17,13 @@ few Redis reads), each bounded by the web process's timeouts.
 from __future__ import annotations
 
 import logging
+import shutil
+from pathlib import Path
 from typing import Any, Callable
 
 import redis
 from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy.engine import make_url
 
 from bot import jobqueue
 from bot.web.runtime import Runtime
@@ -27,6 +32,7 @@ from storage.db import DatabaseUnavailable, first_line
 log = logging.getLogger(__name__)
 blueprint = Blueprint("health", __name__)
 DETAIL = ("1", "true", "yes")
+DISK_FREE_MIN = 200 * 2**20  # bytes: a day's logs, photos and WAL of a busy street fit
 NO_WORKERS = "no RQ worker with a current heartbeat listens on the gridbot queue (is `gridbot worker` running?)"
 
 
@@ -34,7 +40,7 @@ NO_WORKERS = "no RQ worker with a current heartbeat listens on the gridbot queue
 def health() -> Response:
     """200 "ok", or 503 naming the dependencies that are down; `?detail=1` adds each one's status."""
     runtime: Runtime = current_app.extensions["gridbot"]
-    return _answer(runtime, {"database": _database(runtime), "redis": _redis(runtime)})
+    return _answer(runtime, {"database": _database(runtime), "redis": _redis(runtime), "disk": _disk(runtime)})
 
 
 @blueprint.get("/healthz/all")
@@ -43,7 +49,7 @@ def health_all() -> Response:
     runtime: Runtime = current_app.extensions["gridbot"]
     redis_down = _redis(runtime)
     workers = f"unknown while Redis is down ({redis_down})" if redis_down else _workers(runtime)
-    problems = {"database": _database(runtime), "redis": redis_down, "workers": workers}
+    problems = {"database": _database(runtime), "redis": redis_down, "disk": _disk(runtime), "workers": workers}
     return _answer(runtime, problems, queue=lambda: None if redis_down else _depths(runtime))
 
 
@@ -75,6 +81,22 @@ def _redis(runtime: Runtime) -> str | None:
         runtime.redis().ping()
     except (redis.RedisError, OSError) as error:
         return first_line(error)
+    return None
+
+
+def _disk(runtime: Runtime) -> str | None:
+    settings = runtime.settings
+    places = [settings.data_dir]
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        places.append(Path(url.database).parent)
+    for place in places:
+        try:
+            free = shutil.disk_usage(place).free
+        except OSError as error:
+            return f"{place}: {first_line(error)}"
+        if free < DISK_FREE_MIN:
+            return f"{free // 2**20} MiB free where {place} is (below {DISK_FREE_MIN // 2**20} MiB)"
     return None
 
 

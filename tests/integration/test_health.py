@@ -3,6 +3,9 @@ detail for operators, never with a secret."""
 
 from __future__ import annotations
 
+import shutil
+
+from bot.web import health
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from storage.db import Database
@@ -16,7 +19,19 @@ def test_with_everything_up_healthz_says_ok_and_details_each_dependency(settings
     assert client.get("/healthz").get_data(as_text=True) == "ok"
     detail = client.get("/healthz?detail=1")
     assert detail.status_code == 200
-    assert detail.json["dependencies"] == {"database": {"status": "ok"}, "redis": {"status": "ok"}}
+    assert detail.json["dependencies"] == {"database": {"status": "ok"}, "redis": {"status": "ok"},
+                                           "disk": {"status": "ok"}}
+
+
+def test_with_the_disk_nearly_full_healthz_answers_503_naming_the_disk(settings, seeded, redis_client, monkeypatch):
+    client = create_app(runtime=Runtime(settings, database=seeded)).test_client()
+    usage = shutil.disk_usage(settings.data_dir)
+    monkeypatch.setattr(health.shutil, "disk_usage", lambda place: usage._replace(free=50 * 2**20))
+
+    response = client.get("/healthz")
+    assert (response.status_code, response.get_data(as_text=True)) == (503, "down: disk")
+    reason = client.get("/healthz/all?detail=1").json["dependencies"]["disk"]["reason"]
+    assert reason.startswith("50 MiB free where ") and reason.endswith("(below 200 MiB)")
 
 
 def test_with_redis_down_healthz_answers_503_naming_redis(settings, seeded):
