@@ -56,6 +56,9 @@ def shipped() -> Taxonomy:
         ("樓下冒煙了", "fire"),
         ("著火了", "fire"),
         ("有人困在電梯裡", "lift"),
+        ("楼道里电动车起火了", "fire"),
+        ("楼下发生火灾了，快来人", "fire"),
+        ("担心会起火，结果今天真的着火了", "fire"),
     ],
 )
 def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, kind: str) -> None:
@@ -85,6 +88,11 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "物业要杀虫了吗",
         "中风的老人需要护理补贴怎么申请",
         "心脏病人的医保报销比例是多少",
+        # A letter's worry about a fire that has not happened: a hazard to report, not a call for 119.
+        "隔壁把厨房改成卧室，油烟管天天往外冒油气，担心会起火",
+        "楼道里堆满纸箱，万一起火大家都跑不出去",
+        "电动车停在楼梯口充电，一旦发生火灾后果不堪设想",
+        "插线板私拉乱接，很容易起火",
         "",
     ],
 )
