@@ -3,7 +3,9 @@
 Pure text in, parts out. A message is cut only where people mark a new item — a numbered list (1. 2、 ①),
 还有 / 另外 / 以及 / 此外, or a semicolon — never at every comma: "电梯坏了，老人上不了楼" is one problem with its
 consequence. A cut counts only if what follows is itself a confidently classified problem; otherwise it
-continues the part before it. Parts of the same category and subcategory are one problem told twice.
+continues the part before it. Parts of the same category and subcategory are one problem told twice, and so are
+parts of one category where one names no subcategory: a letter's title ("道路问题反映。位置：和平路口") followed
+by its numbered detail ("1.路口的红绿灯不亮了") is the detail's problem, not a second one.
 """
 
 from __future__ import annotations
@@ -51,12 +53,20 @@ def problems_in(text: str, classify: Callable[[str], Classification]) -> tuple[P
                 parts[-1] = _continued(parts[-1], piece)
             else:
                 lead = f"{lead}，{piece}" if lead else piece
-        elif parts and (result.category, result.subcategory) == (parts[-1].category, parts[-1].subcategory):
-            parts[-1] = _continued(parts[-1], piece)
+        elif parts and _same_problem(parts[-1], result):
+            parts[-1] = _continued(parts[-1], piece, result.subcategory)
         else:
             parts.append(Part(f"{lead}：{piece}" if lead and not parts else piece, result.category, result.subcategory))
     return tuple(parts) if 2 <= len(parts) <= MAX_PARTS else ()
 
 
-def _continued(part: Part, piece: str) -> Part:
-    return Part(f"{part.text}，{piece}", part.category, part.subcategory)
+def _same_problem(part: Part, result: Classification) -> bool:
+    """Whether a confidently classified piece tells more of `part`: its category, and no other subcategory."""
+    if result.category != part.category:
+        return False
+    return part.subcategory is None or result.subcategory is None or part.subcategory == result.subcategory
+
+
+def _continued(part: Part, piece: str, subcategory: str | None = None) -> Part:
+    """`part` with `piece` added; the subcategory is the part's own, else the one the piece names."""
+    return Part(f"{part.text}，{piece}", part.category, part.subcategory or subcategory)

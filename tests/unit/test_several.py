@@ -38,6 +38,7 @@ def test_words_before_the_first_problem_are_kept_with_it(classify):
     "我反映几个问题：1、3号楼路灯坏了；2、5号楼路灯也坏了",
     "停水了，另外什么时候来水",
     "电梯坏了还有人被困在里面",
+    "道路问题反映。位置：和平路口 1.路口的红绿灯不亮了",  # a letter's title, then its one numbered detail
 ])
 def test_one_problem_is_not_cut(text, classify):
     assert problems_in(text, classify) == ()
@@ -52,3 +53,9 @@ def test_a_single_piece_is_not_classified_again():
 def test_a_long_list_is_left_to_a_person(classify):
     text = "；".join(["路灯坏了", "垃圾没人倒", "楼上漏水", "井盖松了", "电梯坏了", "楼下广场舞太吵了", "有人在楼道里充电瓶车"])
     assert problems_in(text, classify) == ()
+
+
+def test_a_title_then_its_detail_in_one_category_is_one_problem_of_the_details_subcategory(classify):
+    assert described("道路问题反映。位置：和平路口 1.路口的红绿灯不亮了 2.垃圾桶满了没人倒", classify) == [
+        ("道路问题反映。位置：和平路口，路口的红绿灯不亮了", "市政设施", "交通设施"),
+        ("垃圾桶满了没人倒", "环境卫生", "垃圾清运")]
