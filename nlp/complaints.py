@@ -3,7 +3,8 @@
 Pure: the words and the names of the staff the sender may mean in, a `StaffComplaint` out (or None). A complaint
 needs both a complaint word (投诉, 举报, 态度很差, 骂人…) and someone it is about: a staff member's name (the
 caller passes the names, from the staff table) or a role word (网格员, 网格长…). 物业 names a company as often as
-a person ("投诉物业乱收费" is about a service), so it counts only with words about conduct ("物业的人骂人").
+a person ("投诉物业乱收费" is about a service), so it counts only with words about a person's conduct ("物业的人骂人"),
+not with a service left undone ("物业不作为", "物业推诿": the property company's work, 物业服务).
 Such an appeal goes to the named person's leader and the operators, never to the person (storage.complaints).
 """
 
@@ -23,6 +24,9 @@ ACCUSING = ("投诉", "举报", "控告")
 # Words about how someone behaved: they make "物业" a person too.
 CONDUCT = ("态度差", "态度很差", "态度太差", "态度恶劣", "态度不好", "态度极差", "骂人", "骂我", "辱骂", "凶我",
            "吼我", "打人", "威胁", "刁难", "吃拿卡要", "索要", "收红包", "收好处", "不作为", "推诿", "踢皮球")
+# Conduct words that say a job was left undone: about a staff member they are a complaint, about 物业 a service.
+SERVICE_FAILURES = ("不作为", "推诿", "踢皮球")
+PERSONAL_CONDUCT = tuple(word for word in CONDUCT if word not in SERVICE_FAILURES)
 STAFF_ROLES = ("网格员", LEADER_ROLE, "社区工作人员", "工作人员", "社区干部")
 CONDUCT_ONLY_ROLES = ("物业",)
 _NOISE = re.compile(r"\s+")  # voice recognition spaces words out
@@ -62,7 +66,7 @@ def recognise(text: str, staff_names: Collection[str]) -> StaffComplaint | None:
         return None
     names = tuple(name for name in dict.fromkeys(staff_names) if len(name) >= 2 and name in folded)
     roles = tuple(role for role in STAFF_ROLES if role in folded)
-    if conduct:
+    if any(word in folded for word in PERSONAL_CONDUCT):
         roles += tuple(role for role in CONDUCT_ONLY_ROLES if role in folded)
     if not (names or roles):
         return None

@@ -34,6 +34,15 @@ def test_物业_is_a_person_when_the_words_are_about_conduct():
     assert recognise("物业的人态度很差，还骂人", STAFF).roles == ("物业",)
 
 
+@pytest.mark.parametrize("text", ["车库渗水报修半年，物业一直不作为", "投诉物业推诿扯皮，楼道灯坏了没人修", "物业和开发商互相踢皮球"])
+def test_物业_leaving_its_work_undone_is_a_service_not_a_person(text):
+    assert recognise(text, STAFF) is None
+
+
+def test_a_staff_member_leaving_their_work_undone_is_still_a_complaint():
+    assert recognise("网格员张伟不作为，反映了三次都推诿", STAFF).names == ("张伟",)
+
+
 def test_complaints_are_filed_under_a_private_category_no_taxonomy_file_may_take():
     taxonomy = load_taxonomy()
     assert CATEGORY in taxonomy.sensitive and taxonomy.category(CATEGORY).sensitive
