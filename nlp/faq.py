@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from nlp.cleaning import to_simplified
+from nlp.cleaning import strip_pleasantries, to_simplified
 from nlp.taxonomy import normalize_text
 
 # Below this a question is not answered. Set by tests/unit/test_faq_matcher.py: a paraphrase of a listed
@@ -117,8 +117,10 @@ class FaqIndex:
         """Content words and the character bigrams of each run of content words, weighted."""
         features: dict[str, float] = defaultdict(float)
         run: list[str] = []
-        # Entries are written in simplified characters: "高齡補貼怎麼申請" is asked about the same words.
-        for token in [*_split_function_words(self._tokenize(to_simplified(normalize_text(text)))), ""]:
+        # Entries are written in simplified characters: "高齡補貼怎麼申請" is asked about the same words. A question
+        # written as a letter ("您好！请问…？盼复。") is asked without its courtesies, which no entry shares.
+        asked = strip_pleasantries(to_simplified(normalize_text(text)))
+        for token in [*_split_function_words(self._tokenize(asked)), ""]:
             if token and token not in FUNCTION_WORDS and not token.isdigit():
                 if len(token) > 1:  # a lone character is mostly a segmentation leftover ("怎么办" + "理")
                     features["w:" + token] += WORD_WEIGHT

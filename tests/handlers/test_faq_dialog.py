@@ -48,6 +48,11 @@ def test_a_question_in_traditional_characters_is_answered_too(wechat, seeded):
     assert appeals(seeded) == []
 
 
+def test_a_question_written_as_a_letter_is_answered_too(wechat, seeded):
+    assert PERMIT_ANSWER in wechat.send("o1", "尊敬的领导您好，我想咨询一下居住证在哪里办理，谢谢！")
+    assert appeals(seeded) == []
+
+
 def test_a_question_word_in_traditional_characters_makes_a_question():
     assert looks_like_question("高齡津貼怎麼領", Classification(category="养老服务", confidence=0.9))
 

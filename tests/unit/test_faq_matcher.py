@@ -57,6 +57,8 @@ def test_a_listed_question_matches_its_entry_fully(index, question, entry):
     ("居住证过期了怎么续签", 5),
     ("高齡補貼怎麼申請", 1),  # traditional characters
     ("居住證在哪裡辦", 4),
+    ("您好！请问居住证怎么办理？盼复。", 4),  # a question written as a letter
+    ("尊敬的领导您好，我想咨询一下高龄补贴怎么申请，谢谢！", 1),
 ])
 def test_a_paraphrase_clears_the_threshold_and_the_margin(index, question, entry):
     found = index.search(question)
