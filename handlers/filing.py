@@ -49,7 +49,8 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
         result.subcategory, limits.department, limits.working_days,
     )
     # Several problems are offered apart before any is offered as a join: the join would take all of them.
-    offer = several.offer(conversation, filed, text) or joins.offer(conversation, filed, result.category, text)
+    offer = (several.offer(conversation, filed, text, result.category)
+             or joins.offer(conversation, filed, result.category, text))
     return Reply(f"{received}\n{offer}" if offer else received), filed.id
 
 

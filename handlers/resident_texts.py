@@ -391,7 +391,7 @@ def several_problems_offer(parts: list[tuple[str, str, str | None]]) -> str:
 
 
 def several_filed(ticket: str, kept: str, others: list[tuple[str, str, str | None, str]], kept_back: int) -> str:
-    """The answer to 分开: the first problem stays with `ticket`, each other one has its own."""
+    """The answer to 分开: one problem (`kept`) stays with `ticket`, each other one has its own."""
     lines = [f"已分开登记：\n· {ticket}：{_excerpt(kept, PART_SNIPPET)}"]
     lines += [f"· {other}：{_part(text, category, subcategory)}" for other, category, subcategory, text in others]
     if kept_back:

@@ -11,7 +11,7 @@ from handlers import dialogues
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from nlp.several import problems_in
+from nlp.several import Part, problems_in
 from storage import appeals, parts
 from storage.errors import NotFound
 
@@ -21,8 +21,9 @@ ACCEPTANCES = frozenset({"分开", "分开登记", "分开办", "分开办理", 
 DECLINES = frozenset({"不用了", "不用", "不要", "不要了", "算了", "不分开", "不需要", "一起办", "一起办理"})
 
 
-def offer(conversation: Conversation, filed: appeals.Filed, text: str) -> str | None:
-    """The offer to append to a new appeal's reply when `text` holds several problems; remembers it."""
+def offer(conversation: Conversation, filed: appeals.Filed, text: str, category: str) -> str | None:
+    """The offer to append to a new appeal's reply when `text` holds several problems; remembers it. `category`
+    is the one the appeal was filed under."""
     if dialogues.current(conversation) is not None:
         return None
     # A private matter among them (邻里纠纷) is better apart: on its own it gets the withheld card it deserves.
@@ -30,8 +31,16 @@ def offer(conversation: Conversation, filed: appeals.Filed, text: str) -> str | 
     if not found:
         return None
     dialogues.begin(conversation, DIALOG, {"appeal_id": filed.id, "ticket": filed.ticket,
-                                           "parts": [part.text for part in found]})
+                                           "parts": [part.text for part in _original_first(found, category)]})
     return texts.several_problems_offer([(part.text, part.category, part.subcategory) for part in found])
+
+
+def _original_first(found: tuple[Part, ...], category: str) -> list[Part]:
+    """The parts, the one the original ticket keeps first: the problem of the category it was filed under (its
+    card, clock and handlers are that category's; "1.路灯坏了 2.垃圾桶满了" may read as 环境卫生 whole), else the
+    first problem."""
+    kept = next((part for part in found if part.category == category), found[0])
+    return [kept, *(part for part in found if part is not kept)]
 
 
 def is_acceptance(conversation: Conversation) -> bool:
@@ -52,7 +61,7 @@ def decline(conversation: Conversation) -> Reply:
 
 
 def accept(conversation: Conversation) -> Reply:
-    """File the second and later problems as appeals of their own; the first stays with the original ticket.
+    """File the other problems as appeals of their own; the one of the original's category stays with it.
 
     As many as the sender's hourly limit still allows: the rest stay in the original, and the reply says so.
     """

@@ -36,15 +36,17 @@ def test_apart_files_each_other_problem_with_its_own_category_and_card(wechat, s
     dispatch_filed(seeded, clock)
     reply = wechat.send("o1", "分开")
     filed = appeals_of(seeded)
+    # The whole message was filed as its rubbish: that problem stays with the original, the lamp goes apart.
+    assert (filed[0].category, filed[0].subcategory) == ("环境卫生", "垃圾清运")
     assert [(row.category, row.subcategory, row.content) for row in filed[1:]] == [
-        ("环境卫生", "垃圾清运", "垃圾桶满了没人倒"), ("邻里纠纷", None, "楼上漏水")]
-    assert reply.startswith(f"已分开登记：\n· {ticket}：小区门口路灯坏了\n· {filed[1].ticket}：垃圾桶满了没人倒（环境卫生·垃圾清运）")
+        ("市政设施", "路灯", "小区门口路灯坏了"), ("邻里纠纷", None, "楼上漏水")]
+    assert reply.startswith(f"已分开登记：\n· {ticket}：垃圾桶满了没人倒\n· {filed[1].ticket}：小区门口路灯坏了（市政设施·路灯）")
     assert f"· {filed[2].ticket}：楼上漏水" in reply
     # The original keeps the resident's words; its record and its holders learn where the others went.
     assert appeal(seeded, ticket).content == THREE
     told = worded(seeded, "staff_parts_filed", ZHANG)
     assert told == [f"【分开登记】{ticket} 居民把其中的其他问题另行登记为 {filed[1].ticket}、{filed[2].ticket}，由相应人员办理。\n"
-                    "本单只需处理：小区门口路灯坏了"]
+                    "本单只需处理：垃圾桶满了没人倒"]
     assert notices(seeded, "staff_parts_filed") == sorted([ZHANG, LI, WANG])
     dispatch_filed(seeded, clock)
     assert notices(seeded, "staff_new_appeal", filed[1].ticket)  # each part is dispatched as its own appeal
