@@ -14,19 +14,23 @@ from storage import queries, review
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import StaffRole
 
+REVIEW_SHOWN = 10  # appeals one 待分类 reply lists, oldest first
+
 
 def waiting(conversation: Conversation, _arguments: Arguments) -> Reply:
     """待分类: the open appeals in the reviewer's grid or community that wait for a category, with a guess."""
     member = conversation.staff
     if member.role not in (StaffRole.OPERATOR, StaffRole.GRID_LEADER):
         return Reply(texts.NOT_A_REVIEWER)
-    found = queries.review_queue(conversation.session, queries.Scope.overseen_by(member), limit=10)
+    # One more than is shown, to tell whether more wait behind the list.
+    found = queries.review_queue(conversation.session, queries.Scope.overseen_by(member), limit=REVIEW_SHOWN + 1)
     if not found:
         return Reply(texts.REVIEW_EMPTY)
     lines = [texts.REVIEW_LINE.format(ticket=appeal.ticket, at=clock(appeal.created_at),
                                       content=_excerpt(appeal.content), guess=_guess(conversation, appeal.content))
-             for appeal in found]
-    return Reply("\n".join([texts.REVIEW_HEADER, *lines, texts.REVIEW_FOOTER]))
+             for appeal in found[:REVIEW_SHOWN]]
+    more = [texts.REVIEW_MORE] if len(found) > REVIEW_SHOWN else []
+    return Reply("\n".join([texts.REVIEW_HEADER, *lines, *more, texts.REVIEW_FOOTER]))
 
 
 def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:

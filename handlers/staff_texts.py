@@ -847,6 +847,7 @@ NOT_A_REVIEWER = "只有社区操作员和本网格网格长可以查看待分�
 REVIEW_EMPTY = "没有待分类的诉求。"
 REVIEW_HEADER = "待分类诉求（最早的在前）："
 REVIEW_LINE = "{ticket} {at}｜{content}｜建议：{guess}"
+REVIEW_MORE = "……还有较晚提交的待分类诉求没有列出：改正以上几件后再回复“待分类”查看。"
 REVIEW_FOOTER = "修改分类请回复：分类 编号 类别，例如：分类 G2611230001 物业服务"
 UNKNOWN_CATEGORY = "没有“{name}”这个类别。可用类别：{names}"
 RECLASSIFIED = "诉求 {ticket} 已改为“{category}”，办理时限按新类别计算。这条纠正会用于改进自动分类。"

@@ -44,6 +44,23 @@ def test_an_unsure_appeal_waits_and_the_operator_corrects_it(wechat, seeded):
         assert (example.text, example.label, example.previous_label) == (UNSURE, "邻里纠纷", "待分类")
 
 
+# Eleven messages no category fits, from two residents (each may file ten an hour).
+OUT_OF_SCOPE = ["公司拖欠我三个月工资一直不发", "银行信用卡年费乱扣了好几百", "网购的衣服商家不给退款", "驾校报名费交了两年还不安排考试",
+                "培训机构跑路了学费退不回来", "开发商逾期交房一年多了", "买的手机质量问题厂家不给换", "保险公司拒绝理赔",
+                "健身房倒闭了会员卡钱退不了", "信用卡被盗刷了银行不管", UNSURE]
+
+
+def test_a_queue_longer_than_one_reply_says_more_are_waiting(wechat, seeded):
+    tickets = [file(wechat, text, "o1" if number % 2 else "o5") for number, text in enumerate(OUT_OF_SCOPE)]
+    assert all(appeal(seeded, ticket).category == "待分类" for ticket in tickets)
+    listing = wechat.send(OPERATOR, "待分类")
+    assert all(ticket in listing for ticket in tickets[:10]) and tickets[10] not in listing
+    assert "还有较晚提交的待分类诉求没有列出" in listing
+    wechat.send(OPERATOR, f"分类 {tickets[0]} 政策咨询")
+    listing = wechat.send(OPERATOR, "待分类")
+    assert tickets[10] in listing and "没有列出" not in listing
+
+
 def test_a_second_correction_replaces_the_first_example(wechat, seeded):
     ticket = file(wechat, UNSURE)
     wechat.send(WANG, f"分类 {ticket} 邻里纠纷")
