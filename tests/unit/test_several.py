@@ -20,6 +20,17 @@ def test_a_numbered_list_is_cut_at_its_numbers(classify):
         ("小区门口路灯坏了", "市政设施", "路灯"), ("垃圾桶满了没人倒", "环境卫生", "垃圾清运"), ("楼上漏水", "邻里纠纷", None)]
 
 
+@pytest.mark.parametrize("text", [
+    "１．小区门口路灯坏了　２．垃圾桶满了没人倒",  # full-width digits, points and space
+    "（1）小区门口路灯坏了；（2）垃圾桶满了没人倒",
+    "⑴小区门口路灯坏了⑵垃圾桶满了没人倒",
+    "①小区门口路灯坏了②垃圾桶满了没人倒",
+])
+def test_numbers_from_any_keyboard_cut_a_list(text, classify):
+    assert described(text, classify) == [
+        ("小区门口路灯坏了", "市政设施", "路灯"), ("垃圾桶满了没人倒", "环境卫生", "垃圾清运")]
+
+
 def test_a_connector_starts_a_problem_and_stays_with_its_words(classify):
     assert described("3号楼电梯坏了，楼道灯也不亮，还有楼下垃圾好几天没人清运", classify) == [
         ("3号楼电梯坏了，楼道灯也不亮", "物业服务", "电梯"), ("还有楼下垃圾好几天没人清运", "环境卫生", "垃圾清运")]
@@ -39,6 +50,7 @@ def test_words_before_the_first_problem_are_kept_with_it(classify):
     "停水了，另外什么时候来水",
     "电梯坏了还有人被困在里面",
     "道路问题反映。位置：和平路口 1.路口的红绿灯不亮了",  # a letter's title, then its one numbered detail
+    "3号楼(1)单元门口的路灯坏了",  # a number in brackets inside an address
 ])
 def test_one_problem_is_not_cut(text, classify):
     assert problems_in(text, classify) == ()
