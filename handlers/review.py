@@ -9,6 +9,7 @@ from handlers.resident_texts import clock
 from handlers.staff import hidden
 from handlers.types import Reply
 from nlp import UNCLASSIFIED
+from nlp.cleaning import as_read
 from nlp.taxonomy import Limits, Taxonomy
 from storage import queries, review
 from storage.errors import IllegalTransition, NotAllowed, NotFound
@@ -36,7 +37,7 @@ def waiting(conversation: Conversation, _arguments: Arguments) -> Reply:
 def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
     """分类 <编号> <类别>."""
     member = conversation.staff
-    ticket, name = arguments.ticket, arguments.words
+    ticket, name = arguments.ticket, as_read(arguments.words)  # 分類 … 政策諮詢 names 政策咨询
     taxonomy = conversation.understanding.taxonomy
     if name not in taxonomy.names:
         return Reply(texts.UNKNOWN_CATEGORY.format(name=name, names="、".join(taxonomy.names)))

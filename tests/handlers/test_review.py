@@ -61,6 +61,12 @@ def test_a_queue_longer_than_one_reply_says_more_are_waiting(wechat, seeded):
     assert tickets[10] in listing and "没有列出" not in listing
 
 
+def test_a_correction_in_traditional_characters_names_the_category(wechat, seeded):
+    ticket = file(wechat, UNSURE)
+    assert "已改为“政策咨询”" in wechat.send(OPERATOR, f"分類 {ticket} 政策諮詢")
+    assert appeal(seeded, ticket).category == "政策咨询"
+
+
 def test_a_second_correction_replaces_the_first_example(wechat, seeded):
     ticket = file(wechat, UNSURE)
     wechat.send(WANG, f"分类 {ticket} 邻里纠纷")
