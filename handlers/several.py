@@ -30,9 +30,13 @@ def offer(conversation: Conversation, filed: appeals.Filed, text: str, category:
     found = problems_in(text, conversation.understanding.classifier.classify)
     if not found:
         return None
+    ordered = _original_first(found, category)
     dialogues.begin(conversation, DIALOG, {"appeal_id": filed.id, "ticket": filed.ticket,
-                                           "parts": [part.text for part in _original_first(found, category)]})
-    return texts.several_problems_offer([(part.text, part.category, part.subcategory) for part in found])
+                                           "parts": [part.text for part in ordered],
+                                           "problems": [part.problem for part in ordered]})
+    # A letter's opening ("尊敬的领导您好！我是3号楼的住户，反映以下问题：") would fill the first line: each line
+    # names the problem.
+    return texts.several_problems_offer([(part.problem, part.category, part.subcategory) for part in found])
 
 
 def _original_first(found: tuple[Part, ...], category: str) -> list[Part]:
@@ -69,6 +73,7 @@ def accept(conversation: Conversation) -> Reply:
     dialogues.end(conversation)
     session, sender, now = conversation.session, conversation.sender, conversation.now
     words: list[str] = list(state.get("parts", ()))
+    shown: list[str] = list(state.get("problems") or words)  # offers made before problems were kept show the words
     ticket = state.get("ticket", "")
     room = conversation.understanding.limits.appeals_per_hour - appeals.recent_filings(session, sender.id, now).last_hour
     others = words[1:][:max(room, 0)]
@@ -81,6 +86,7 @@ def accept(conversation: Conversation) -> Reply:
                                  conversation.understanding.taxonomy.sensitive)
     except NotFound:
         return Reply(texts.SEVERAL_GONE.format(ticket=ticket))
-    return Reply(texts.several_filed(ticket, words[0], [(f.ticket, i.category, i.subcategory, i.content)
-                                                       for f, i in zip(filed, intakes, strict=True)],
+    named = zip(filed, intakes, shown[1:len(others) + 1], strict=True)
+    return Reply(texts.several_filed(ticket, shown[0], [(f.ticket, i.category, i.subcategory, problem)
+                                                        for f, i, problem in named],
                                      kept_back=len(words) - 1 - len(others)))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from nlp.classifier import Classification
+from nlp.cleaning import strip_pleasantries
 from nlp.taxonomy import UNCLASSIFIED
 
 # Below this the classifier is guessing: a clause it is unsure of belongs to the part before it.
@@ -33,11 +34,19 @@ _EDGES = " \u3000\t\r\n，,；;。.、：:！!？?"
 
 @dataclass(frozen=True)
 class Part:
-    """One problem of several: its words and how they classify."""
+    """One problem of several: its words and how they classify. The first keeps the words before the list
+    ("我反映几个问题：") in `text`, its `lead`."""
 
     text: str
     category: str
     subcategory: str | None
+    lead: str = ""
+
+    @property
+    def problem(self) -> str:
+        """The problem's own words, without the lead or a letter's courtesies (此致敬礼 ends the last part): what
+        to show where there is room for a few words only."""
+        return strip_pleasantries(self.text[len(self.lead) + 1:] if self.lead else self.text)
 
 
 def problems_in(text: str, classify: Callable[[str], Classification]) -> tuple[Part, ...]:
@@ -58,7 +67,9 @@ def problems_in(text: str, classify: Callable[[str], Classification]) -> tuple[P
         elif parts and _same_problem(parts[-1], result):
             parts[-1] = _continued(parts[-1], piece, result.subcategory)
         else:
-            parts.append(Part(f"{lead}：{piece}" if lead and not parts else piece, result.category, result.subcategory))
+            kept_lead = lead if not parts else ""
+            parts.append(Part(f"{kept_lead}：{piece}" if kept_lead else piece, result.category, result.subcategory,
+                              kept_lead))
     return tuple(parts) if 2 <= len(parts) <= MAX_PARTS else ()
 
 
@@ -71,4 +82,4 @@ def _same_problem(part: Part, result: Classification) -> bool:
 
 def _continued(part: Part, piece: str, subcategory: str | None = None) -> Part:
     """`part` with `piece` added; the subcategory is the part's own, else the one the piece names."""
-    return Part(f"{part.text}，{piece}", part.category, part.subcategory or subcategory)
+    return Part(f"{part.text}，{piece}", part.category, part.subcategory or subcategory, part.lead)

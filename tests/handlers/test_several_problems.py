@@ -56,6 +56,21 @@ def test_apart_files_each_other_problem_with_its_own_category_and_card(wechat, s
     assert f"其他问题已分开登记：{filed[1].ticket}" in wechat.send("o1", f"查询 {ticket}")
 
 
+LETTER = ("尊敬的街道领导：您好！我是阳光花园3号楼的住户，现在向您反映以下几个问题：1、小区北门外的路灯已经坏了一个多月；"
+          "2、3号楼下的垃圾桶满了好几天没人清运。此致敬礼！")
+
+
+def test_a_letters_opening_does_not_hide_the_problem_it_leads_to(wechat, seeded, clock):
+    reply = wechat.send("o1", LETTER)
+    assert "1. 小区北门外的路灯已经坏了一个多月（市政设施·路灯）\n2. 3号楼下的垃圾桶满了好几天没人清运（环境卫生·垃圾清运）" in reply
+    ticket = TICKET.search(reply).group(0)
+    reply = wechat.send("o1", "分开")
+    lamp = appeals_of(seeded)[1]
+    assert reply.startswith(f"已分开登记：\n· {ticket}：3号楼下的垃圾桶满了好几天没人清运\n"
+                            f"· {lamp.ticket}：小区北门外的路灯已经坏了一个多月（市政设施·路灯）")
+    assert lamp.content.startswith("尊敬的街道领导") and lamp.content.endswith("小区北门外的路灯已经坏了一个多月")  # whole
+
+
 def test_no_thanks_keeps_them_together(wechat, seeded):
     ticket = TICKET.search(wechat.send("o1", THREE)).group(0)
     wechat.dialog("o1", [("不用了", f"好的，这几件事都在诉求 {ticket} 里一起办理")])

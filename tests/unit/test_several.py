@@ -42,6 +42,12 @@ def test_words_before_the_first_problem_are_kept_with_it(classify):
     assert parts[0][0] == "我反映两个事：3号楼路灯坏了" and len(parts) == 2
 
 
+def test_each_part_names_its_problem_without_the_words_before_the_list(classify):
+    first, second = problems_in("我反映两个事：1、3号楼路灯坏了；2、垃圾桶满了没人倒", classify)
+    assert (first.lead, first.problem) == ("我反映两个事", "3号楼路灯坏了")
+    assert (second.lead, second.problem) == ("", "垃圾桶满了没人倒")
+
+
 @pytest.mark.parametrize("text", [
     "3号楼2单元电梯坏了",
     "电梯坏了，老人上不了楼",
