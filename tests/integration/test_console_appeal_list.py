@@ -106,6 +106,17 @@ def test_a_filter_that_cannot_be_read_is_one_line_and_lists_nothing(app, query, 
     assert 'id="appeal-' not in page
 
 
+@pytest.mark.parametrize(("query", "heading"), [
+    ("", "诉求 · 全部未办结"),
+    ("status=all", "诉求 · 全部（含已办结）"),
+    ("status=closed", "诉求 · 已评价完结"),
+    ("status=closed&queue=overdue", "诉求 · 已超时"),  # another queue keeps its name; the status narrows it
+])
+def test_the_lists_heading_names_the_status_chosen_rather_than_unfinished(app, query, heading):
+    page = logged_in(app, "street").get(f"/console/appeals?{query}").get_data(as_text=True)
+    assert f"<h1>{heading}</h1>" in page
+
+
 def test_the_next_page_keeps_the_filters(app, monkeypatch):
     monkeypatch.setattr(pages, "PAGE_SIZE", 1)
     person = logged_in(app, "street")

@@ -58,10 +58,21 @@ def appeals() -> str:
     # 待分类 is worked from the list: each line offers the classifier's category as one click.
     suggestions = {listed.appeal.id: review_words.guess(runtime().understanding, listed.appeal.content)
                    for listed in shown if listed.appeal.category == UNCLASSIFIED} if wanted.queue == "review" else {}
-    return render_template("console/appeals.html", queue=wanted.queue, wanted=wanted, found=shown,
-                           following=following, now=now, statuses=list(AppealStatus), channels=list(Channel),
+    return render_template("console/appeals.html", queue=wanted.queue, heading=_list_heading(wanted),
+                           wanted=wanted, found=shown, following=following, now=now, statuses=list(AppealStatus), channels=list(Channel),
                            categories=(*runtime().understanding.taxonomy.names, UNCLASSIFIED),
                            suggestions=suggestions, done=texts.ACTION_DONE.get(request.args.get("done", "")))
+
+
+def _list_heading(wanted: appeal_filters.Wanted) -> str:
+    """The list's name: its queue's, except that a status chosen in the filters replaces the open queue's 全部未办结
+    (a list of 已办结 appeals is not called unfinished)."""
+    status = wanted.arguments.get("status")
+    if wanted.queue != "open" or not status:
+        return texts.QUEUE_NAMES[wanted.queue]
+    if status == appeal_filters.ALL_STATUSES:
+        return texts.FILTER_ALL_STATUSES
+    return texts.STATUS_NAMES.get(status, texts.QUEUE_NAMES[wanted.queue])
 
 
 @blueprint.get("/appeals.csv")
