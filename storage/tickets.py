@@ -60,28 +60,35 @@ def _next_of_day(session: Session, now: datetime, prefix: str, counter: str) -> 
 def normalize_wish_code(text: str) -> str | None:
     """Read a 微心愿 number as people type it (full-width, lower case, spaces); None if it isn't one. The W is
     required: a bare number is an appeal's ticket, as everywhere else."""
-    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+    cleaned = _as_typed(text)
     match = _WISH_CODE.match(cleaned)
     return f"{WISH_PREFIX}{match.group(1)}" if match else None
 
 
 def normalize_notice_number(text: str) -> str | None:
     """Read a notice number as people type it (N optional, full-width, lower case); None if it isn't one."""
-    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+    cleaned = _as_typed(text)
     match = _NOTICE_NUMBER.match(cleaned)
     return f"{NOTICE_PREFIX}{match.group(1)}" if match else None
 
 
 def normalize_focus_code(text: str) -> str | None:
     """Read a focus-case number as people type it (J optional, full-width, lower case); None if it isn't one."""
-    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+    cleaned = _as_typed(text)
     match = _FOCUS_CODE.match(cleaned)
     return f"{FOCUS_PREFIX}{match.group(1)}" if match else None
 
 
+def _as_typed(text: str) -> str:
+    """A number as people type or copy it, made plain: half-width, upper case, without spaces, and without the
+    punctuation around it (G2612020002。 said to a phone, “G2612020002” copied out of a WeChat message)."""
+    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+    return re.sub(r"^\W+|\W+$", "", cleaned)
+
+
 def normalize_ticket(text: str) -> str | None:
     """Read a ticket as people type it (full-width, lower case, spaces, without the G); None if it isn't one."""
-    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+    cleaned = _as_typed(text)
     match = _TICKET.match(cleaned)
     return f"{PREFIX}{match.group(1)}" if match else None
 

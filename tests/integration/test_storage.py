@@ -215,6 +215,9 @@ def test_a_counters_connection_the_server_ended_is_replaced_without_failing_the_
 @pytest.mark.parametrize("typed, expected", [
     ("G2611220007", "G2611220007"), ("g2611220007", "G2611220007"), ("2611220007", "G2611220007"),
     ("Ｇ２６１１２２０００７", "G2611220007"), (" G 2611220007 ", "G2611220007"), ("G26112200", None), ("电梯", None),
+    # said to a phone, or copied out of a WeChat message with its quotes: the punctuation around it is not the number
+    ("G2611220007。", "G2611220007"), ("“G2611220007”", "G2611220007"), ("（2611220007）", "G2611220007"),
+    ("G-2611220007", None), ("G2611220007号", None),
 ])
 def test_ticket_numbers_are_read_as_people_type_them(typed, expected):
     assert normalize_ticket(typed) == expected
