@@ -6,6 +6,7 @@ over nothing (no appeals to count) is a blank cell, not 0%.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -30,6 +31,7 @@ SCORE = "综合成绩"  # 0–100, not a percentage
 TOTAL = "合计"
 PERCENT = "0.0%"
 POINTS = "0.0"
+MIN_WIDTH = 9  # a figure's column: 100.0% and 88.2 fit
 # The same definitions as README's 三率 and 月报 sections and storage/rates.py.
 DEFINITIONS = (
     ("统计范围", "{start} 至 {end}（北京时间）提交、所属网格在范围内的诉求；居民撤销的、不受理的、并入其他诉求的（合并）"
@@ -86,6 +88,14 @@ def _table(sheet: Worksheet, keys: tuple[str, ...], labels: list[tuple[str, ...]
     sheet.column_dimensions["A"].width = 24
     if len(keys) > 1:
         sheet.column_dimensions["B"].width = 24
+    for cell in sheet[1][len(keys):]:
+        # Excel's default column is about eight Latin characters: 按期办结率 would be cut to 按期办结.
+        sheet.column_dimensions[cell.column_letter].width = max(MIN_WIDTH, _shown_width(cell.value) + 2)
+
+
+def _shown_width(words: str) -> int:
+    """How many Latin characters' width `words` take in a cell: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in words)
 
 
 def _row(sheet: Worksheet, label: tuple[str, ...], line: Line) -> None:

@@ -102,6 +102,21 @@ def test_the_workbook_has_a_sheet_per_level_and_the_definitions(november, clock,
     assert book["网格"].cell(row=2, column=header.index("综合成绩") + 1).number_format == "0.0"
 
 
+def test_every_heading_fits_its_column(november, clock, database_url, tmp_path):
+    path = tmp_path / "十一月.xlsx"
+    result = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(path)], obj=clock,
+                                env={"GRIDBOT_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    book = load_workbook(path)
+    for name in ("网格", "网格员"):
+        sheet = book[name]
+        for cell in sheet[1]:  # Chinese characters are two of Excel's width units each: 按期办结率 needs ten
+            # A width not written in the file is Excel's default, about eight (openpyxl would make up 13 for it).
+            assert cell.column_letter in sheet.column_dimensions, (name, cell.value)
+            width = sheet.column_dimensions[cell.column_letter].width
+            assert width >= 2 * len(cell.value), (name, cell.value, width)
+
+
 def test_a_month_typed_with_full_width_digits_is_read(november, clock, database_url, tmp_path):
     path = tmp_path / "十一月.xlsx"
     result = CliRunner().invoke(main, ["report", "--month", "２０２６－１１ ", "--xlsx", str(path)], obj=clock,
