@@ -229,6 +229,8 @@ BAD_PERIODS = {
     "from=2026-11-22&to=2026-11-01": "结束日期（2026-11-01）不能早于开始日期（2026-11-22）。",
     "from=2026-11-01": "开始和结束日期要一起给出（都不给就用默认时间段）。",
     "from=2024-01-01&to=2026-11-22": "时间段最长 366 天，请缩短后再试。",
+    # not begun yet: refused as `gridbot rates` refuses it, rather than a table of dashes
+    "from=2026-11-23&to=2026-11-30": "开始日期（2026-11-23）还没到（今天是 2026-11-22），这段时间还没有诉求可算。",
 }
 
 
@@ -328,6 +330,15 @@ def test_the_rates_export_is_csv_for_excel(week):
 
 def test_the_rates_export_refuses_bad_dates(week):
     assert logged_in(week, "admin").get("/console/rates.csv?from=2026-11-01&to=x").status_code == 400
+
+
+def test_the_rates_page_refuses_a_period_not_begun_as_the_cli_does(week):
+    person = logged_in(week, "xingfuli")
+    for route in ("/console/rates", "/console/rates.csv"):
+        response = person.get(f"{route}?from=2026-12-01&to=2026-12-31")
+        assert response.status_code == 400
+        assert "开始日期（2026-12-01）还没到（今天是 2026-11-22）" in response.get_data(as_text=True)
+    assert person.get("/console/rates?from=2026-11-22&to=2026-11-30").status_code == 200  # today has begun
 
 
 # --- who may open what ----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from storage import dashboard as figures
 def dashboard() -> Any:
     """Every panel of the dashboard for the period (default: the last 30 days)."""
     now = runtime().clock()
-    period = read_period(request.args, figures.default_period(now))
+    period = read_period(request.args, figures.default_period(now), now)
     if isinstance(period, str):
         return refused(texts.DASHBOARD_TITLE, period)
     kept = runtime().figures.period_figures(g.operator.scope, period)
@@ -39,7 +39,7 @@ def dashboard_data() -> Any:
     """The charts' figures for dashboard.js: every day of the period with the count of each category, the
     channels, the backlog by age (names in Chinese, as the charts label them)."""
     now = runtime().clock()
-    period = read_period(request.args, figures.default_period(now))
+    period = read_period(request.args, figures.default_period(now), now)
     if isinstance(period, str):
         return jsonify(error=period), 400
     # The page itself has just computed (and, when slow, kept) the period's figures: only the charts' are read here.

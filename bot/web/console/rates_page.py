@@ -18,6 +18,7 @@ from bot.sheets.excel_text import csv_row
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, login_required, runtime
 from handlers.rate_words import change, label, percent, points
+from storage import duty
 from storage.dashboard import units_within
 from storage.rate_counts import Unit
 from storage.rates import DEFAULT_UNIT, LOCAL_ZONE, Period, Ranking, Row
@@ -70,7 +71,7 @@ def rates_export() -> Any:
 
 
 def _wanted(now: datetime) -> tuple[Period, Unit] | str:
-    period = read_period(request.args, Period.month_of(now))
+    period = read_period(request.args, Period.month_of(now), now)
     if isinstance(period, str):
         return period
     given = request.args.get("by", "").strip() or DEFAULT_UNIT.value
@@ -97,8 +98,9 @@ def refused(title: str, message: str) -> tuple[str, int]:
 
 # --- a period from the query string --------------------------------------------------------------------------
 
-def read_period(args: Mapping[str, str], default: Period) -> Period | str:
-    """The days `from` and `to` name (both included, Beijing time; neither: `default`), or the refusal."""
+def read_period(args: Mapping[str, str], default: Period, now: datetime) -> Period | str:
+    """The days `from` and `to` name (both included, Beijing time; neither: `default`), or the refusal. A period
+    not begun at `now` is refused as `gridbot rates` refuses it: its table would be all zeros and dashes."""
     first, last = (args.get(name, "").strip() for name in ("from", "to"))
     if not first and not last:
         return default
@@ -115,7 +117,10 @@ def read_period(args: Mapping[str, str], default: Period) -> Period | str:
         return texts.PERIOD_BACKWARDS.format(first=first, last=last)
     if days[1] - days[0] >= timedelta(days=MAX_DAYS):
         return texts.PERIOD_TOO_LONG.format(days=MAX_DAYS)
-    return Period.days(days[0], days[1])
+    period = Period.days(days[0], days[1])
+    if period.start > now:
+        return texts.PERIOD_NOT_YET.format(first=days[0].isoformat(), today=duty.today(now).isoformat())
+    return period
 
 
 # --- rates as an operator reads them -------------------------------------------------------------------------

@@ -515,6 +515,7 @@ PERIOD_BAD_DATE = "日期“{value}”看不懂，请写成 2026-03-01 这样。
 PERIOD_BOTH = "开始和结束日期要一起给出（都不给就用默认时间段）。"
 PERIOD_BACKWARDS = "结束日期（{last}）不能早于开始日期（{first}）。"
 PERIOD_TOO_LONG = "时间段最长 {days} 天，请缩短后再试。"
+PERIOD_NOT_YET = "开始日期（{first}）还没到（今天是 {today}），这段时间还没有诉求可算。"
 NONE = rate_words.NONE
 DASH_HEADINGS = {
     "per_day": "每日诉求量（按类别）", "backlog": "未办结积压（按已等待时间）", "overdue": "已超时",
