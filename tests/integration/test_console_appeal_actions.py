@@ -2,6 +2,7 @@
 scope, out of scope: 404), the CSRF check, each action's effect through the same lifecycle function the chat
 uses, its audit line 控制台 <显示名>, and a refusal as one Chinese line that leaves the appeal as it was."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -302,6 +303,20 @@ def test_the_review_queue_is_worked_from_the_list_one_click_each(app, runtime):
     assert appeal(runtime.database, "G-REVIEW").category == suggested
     after = person.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="appeal-G-REVIEW"' not in after and "已改分类" in after
+
+
+def test_a_one_click_correction_keeps_the_filters_of_the_review_list_it_came_from(app, runtime):
+    person = logged_in(app, "street")
+    queue = person.get("/console/appeals?queue=review&where=幸福里社区&from=2000-01-01").get_data(as_text=True)
+    start = queue.index('id="suggest-G-REVIEW"')
+    form = queue[start:queue.index("</form>", start)]
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
+    assert (fields["back_where"], fields["back_from"]) == ("幸福里社区", "2000-01-01")
+    response = post(person, "G-REVIEW", "reclassify", {name: value for name, value in fields.items()
+                                                       if name != "csrf_token"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == ("/console/appeals?queue=review&done=reclassify"
+                                             "&where=%E5%B9%B8%E7%A6%8F%E9%87%8C%E7%A4%BE%E5%8C%BA&from=2000-01-01")
 
 
 def test_withdrawing_on_the_residents_word_cancels_it_with_how_they_asked(app, runtime):

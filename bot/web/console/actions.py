@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.wrappers import Response
 
-from bot.web.console import texts
+from bot.web.console import appeal_filters, texts
 from bot.web.console.appeal_page import render_appeal
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, not_found, runtime
 from handlers import review as review_words
@@ -26,6 +26,7 @@ from storage.tickets import normalize_ticket
 
 FIELD_LIMIT = 200  # characters of a reason or a target: the form's own maxlength, checked again here
 Act = Callable[[Session, ConsoleUser, Appeal], object]
+LIST_FILTER_PREFIX = "back_"  # apart from the action's own fields: a list filtered by category has a category too
 
 
 @blueprint.post("/appeals/<ticket>/reclassify")
@@ -193,8 +194,15 @@ def _act(ticket: str, action: str, act: Act) -> Response | tuple[str, int]:
     except DomainError as refused:
         return _refused(ticket, _refusal(refused, ticket, _into()))
     if request.form.get("back") == "review":  # a one-click correction from the 待分类 list: on to the next one
-        return redirect(url_for("console.appeals", queue="review", done=action))
+        return redirect(url_for("console.appeals", queue="review", done=action, **_list_filters()))
     return redirect(url_for("console.appeal", ticket=shown, done=action))
+
+
+def _list_filters() -> dict[str, str]:
+    """The filters of the list a one-click correction came from (its form carries them as back_<name>), so that
+    the operator goes on within the list they had narrowed (a community, a day), as a next page would."""
+    return {name: value for name in appeal_filters.FIELDS if name != "queue"
+            if (value := request.form.get(f"{LIST_FILTER_PREFIX}{name}", "").strip())}
 
 
 def _refused(ticket: str, message: str) -> tuple[str, int]:
