@@ -265,7 +265,7 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
     except SQLAlchemyError as error:
         fail_database(texts.DATABASE_FAILED, error)
     try:
-        write_report(made, file)
+        write_report(made, file, scope_path.strip() if scope_path else None)
     except OSError as error:
         from handlers.operator_texts import os_reason
 

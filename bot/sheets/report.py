@@ -29,12 +29,13 @@ RATES = (
 )
 SCORE = "综合成绩"  # 0–100, not a percentage
 TOTAL = "合计"
+EVERYWHERE = "全部街道"  # no --scope
 PERCENT = "0.0%"
 POINTS = "0.0"
 MIN_WIDTH = 9  # a figure's column: 100.0% and 88.2 fit
 # The same definitions as README's 三率 and 月报 sections and storage/rates.py.
 DEFINITIONS = (
-    ("统计范围", "{start} 至 {end}（北京时间）提交、所属网格在范围内的诉求；居民撤销的、不受理的、并入其他诉求的（合并）"
+    ("统计范围", "范围：{where}。{start} 至 {end}（北京时间）提交、所属网格在这个范围内的诉求；居民撤销的、不受理的、并入其他诉求的（合并）"
               "不计入比率（合并的只按它并入的那件算一次）；常见问题的自动答复不是诉求。办结、评价按 {as_of} 时的记录计算"
               "（报表生成于 {made}）。"),
     ("收到", "统计范围内提交的诉求件数（并入其他诉求的不计）。"),
@@ -60,8 +61,9 @@ DEFINITIONS = (
 )
 
 
-def write_report(report: Report, path: Path) -> None:
-    """Write the report to `path` (.xlsx), replacing the file."""
+def write_report(report: Report, path: Path, where: str | None = None) -> None:
+    """Write the report to `path` (.xlsx), replacing the file; `where` names its scope as the operator gave it
+    (None: everywhere), so that a workbook passed on says whose 合计 it is."""
     book = Workbook()
     grids = book.active
     assert grids is not None
@@ -69,7 +71,7 @@ def write_report(report: Report, path: Path) -> None:
     _table(grids, ("网格",), [(line.label,) for line in report.grids], report.grids, report.total)
     members = book.create_sheet("网格员")
     _table(members, ("姓名", "网格或单位"), [(line.label, line.grid) for line in report.members], report.members, None)
-    _definitions(book.create_sheet("说明"), report)
+    _definitions(book.create_sheet("说明"), report, where or EVERYWHERE)
     book.save(path)
 
 
@@ -105,10 +107,10 @@ def _row(sheet: Worksheet, label: tuple[str, ...], line: Line) -> None:
         cell.number_format = POINTS if name == SCORE else PERCENT
 
 
-def _definitions(sheet: Worksheet, report: Report) -> None:
+def _definitions(sheet: Worksheet, report: Report, where: str) -> None:
     start, end = report.period.start.astimezone(LOCAL_ZONE), report.period.end.astimezone(LOCAL_ZONE)
     weights = report.weights
-    facts = {"start": f"{start:%Y-%m-%d %H:%M}", "end": f"{end:%Y-%m-%d %H:%M}",
+    facts = {"where": where, "start": f"{start:%Y-%m-%d %H:%M}", "end": f"{end:%Y-%m-%d %H:%M}",
              "as_of": f"{report.as_of.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}",
              "made": f"{report.made_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}",
              "credit": f"{weights.basic_credit:g}", "response": f"{weights.response:g}",

@@ -102,6 +102,16 @@ def test_the_workbook_has_a_sheet_per_level_and_the_definitions(november, clock,
     assert book["网格"].cell(row=2, column=header.index("综合成绩") + 1).number_format == "0.0"
 
 
+@pytest.mark.parametrize(("scope", "named"), [(["--scope", "幸福里社区"], "范围：幸福里社区。"), ([], "范围：全部街道。")])
+def test_the_definitions_name_the_scope_whose_total_it_is(november, clock, database_url, tmp_path, scope, named):
+    path = tmp_path / "十一月.xlsx"
+    result = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(path), *scope], obj=clock,
+                                env={"GRIDBOT_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    definitions = {row[0]: row[1] for row in load_workbook(path)["说明"].iter_rows(min_row=2, values_only=True)}
+    assert definitions["统计范围"].startswith(named + "2026-11-01 00:00 至 2026-12-01 00:00")
+
+
 def test_every_heading_fits_its_column(november, clock, database_url, tmp_path):
     path = tmp_path / "十一月.xlsx"
     result = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(path)], obj=clock,
