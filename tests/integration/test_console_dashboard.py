@@ -191,6 +191,13 @@ def test_the_dashboard_shows_the_numbers_as_tables(week):
     assert "<script>" not in html and "style=" not in html  # the CSP allows neither
 
 
+def test_the_rates_say_what_they_are_out_of(week):
+    html = page(logged_in(week, "admin"), f"/console/dashboard?{PERIOD}")
+    # D1 D2 D3 D4 D5 D7 and the cast's three dispatched (D6 and D9 filed before, D8 merged); D1 D2 D5 resolved
+    assert ('id="rates-basis">派发 9 件（响应率、解决率的分母），其中办结过 3 件（评价率的分母），'
+            '已评价 0 件（满意率的分母）。</p>') in html
+
+
 def test_the_per_day_table_has_a_column_per_category(week):
     html = page(logged_in(week, "admin"), f"/console/dashboard?{PERIOD}")
     header = re.search(r'<table id="per-day-table">\s*<thead><tr>(.*?)</tr>', html, re.S).group(1)  # type: ignore[union-attr]

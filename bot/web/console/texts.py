@@ -543,6 +543,8 @@ TIMES_COLUMNS = ("", "件数", "中位数", "90% 在此之内")
 TIMES_ROWS = {"accept": "提交到接单", "resolve": "提交到办结（不含挂起时间）"}
 TIMES_NOTE = "接单：已派发且已接单的诉求；办结：按解决率口径已办结的诉求。"
 RATES_SUMMARY = ("响应率", "解决率", "满意率", "评价率", "综合成绩")
+RATES_BASIS = ("派发 {dispatched} 件（响应率、解决率的分母），其中办结过 {ever_resolved} 件（评价率的分母），"
+               "已评价 {rated} 件（满意率的分母）。")
 RATES_MORE = "查看三率排名（可按{units}）"  # the units this operator may rank by: a 社区 account has no 街道
 EMPTY_PERIOD = "这段时间在范围内没有诉求。"
 CHART_LOADING = "图表加载中…（表格见下方）"
