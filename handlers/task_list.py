@@ -85,11 +85,12 @@ def _line(conversation: Conversation, position: int, task: Task) -> str:
     urgent = texts.TASK_URGENT.format(emergency=appeal.emergency) if appeal.emergency else ""
     return texts.TASK_LINE.format(position=position, urgent=urgent, ticket=appeal.ticket, category=appeal.category,
                                   status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
-                                  clock=_clock(appeal.status, task.due, conversation.now),
+                                  clock=clock_words(appeal.status, task.due, conversation.now),
                                   snippet=snippet, home=f"（{place}）" if place else "")
 
 
-def _clock(status: str, due: datetime | None, now: datetime) -> str:
+def clock_words(status: str, due: datetime | None, now: datetime) -> str:
+    """接单剩3小时 / 办结已超时2天 (暂停计时 without a deadline), as 我的任务 and the console's appeal page say it."""
     if due is None:
         return texts.CLOCK_STOPPED
     step = texts.CLOCK_STEPS["claim" if status == AppealStatus.DISPATCHED else "resolve"]

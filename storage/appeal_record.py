@@ -15,9 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import contacts
-from storage.models import Appeal, AppealEvent, AppealFollower, Attachment, FocusCase, FocusCaseAppeal, Staff
+from storage.models import (
+    Appeal,
+    AppealEvent,
+    AppealFollower,
+    AppealStatus,
+    Attachment,
+    FocusCase,
+    FocusCaseAppeal,
+    Staff,
+)
 from storage.org import Address, address
-from storage.queries import Scope, timeline_with_names
+from storage.queries import Scope, response_due, timeline_with_names
 
 OTHER_APPEALS = 10  # of the same resident, on the page: enough to see a pattern
 
@@ -58,6 +67,18 @@ def record_of(session: Session, appeal: Appeal) -> AppealRecord:
     return AppealRecord(appeal, place, _name(session, appeal.assignee_staff_id),
                         _name(session, appeal.reporter_staff_id), timeline_with_names(session, appeal),
                         material, followers, contact)
+
+
+def running_due(record: AppealRecord) -> datetime | None:
+    """The deadline of the clock the appeal is on (the claim's, or the resolve's), None when none runs."""
+    appeal = record.appeal
+    if appeal.paused_at is not None:
+        return None
+    if appeal.status == AppealStatus.DISPATCHED:
+        since = max((event.at for event, _ in record.timeline if event.to_status == AppealStatus.DISPATCHED),
+                    default=appeal.created_at)
+        return response_due(appeal, since)
+    return appeal.resolve_due_at if appeal.status == AppealStatus.ACCEPTED else None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.cli import appeals_texts as texts
 from handlers import notifications, staff_texts
-from storage.appeal_record import AppealRecord
+from storage.appeal_record import AppealRecord, running_due
 from storage.appeals import Channel
 from storage.outbox import Undelivered
 from storage.privacy import mask, mask_personal_numbers
@@ -108,7 +108,7 @@ def record_lines(record: AppealRecord, now: datetime) -> list[str]:
     holder = "，".join(part for part in (record.assignee, appeal.department) if part)
     if holder:
         lines.append(texts.SHOW_HANDLER.format(who=holder))
-    due = _running_due(record)
+    due = running_due(record)
     if due is not None:
         lines.append(texts.SHOW_CLOCK.format(clock=texts.clock(appeal.status, due, now),
                                              due=texts.local(due, "%Y-%m-%d %H:%M")))
@@ -129,21 +129,6 @@ def record_lines(record: AppealRecord, now: datetime) -> list[str]:
     lines.append(texts.SHOW_TIMELINE)
     lines.extend(_event(event, name) for event, name in record.timeline)
     return lines
-
-
-def _running_due(record: AppealRecord) -> datetime | None:
-    """The deadline of the clock the appeal is on (the claim's, or the resolve's), None when none runs."""
-    from storage.models import AppealStatus
-    from storage.queries import response_due
-
-    appeal = record.appeal
-    if appeal.paused_at is not None:
-        return None
-    if appeal.status == AppealStatus.DISPATCHED:
-        since = max((event.at for event, _ in record.timeline if event.to_status == AppealStatus.DISPATCHED),
-                    default=appeal.created_at)
-        return response_due(appeal, since)
-    return appeal.resolve_due_at if appeal.status == AppealStatus.ACCEPTED else None
 
 
 def _event(event: Any, name: str | None) -> str:

@@ -8,6 +8,7 @@ from bot.web.app import create_app
 from storage import media_files
 from storage.models import (
     Appeal,
+    AppealStatus,
     Attachment,
     Community,
     FocusCase,
@@ -126,3 +127,14 @@ def test_an_appeal_merged_into_this_one_is_listed(app):
     assert response.status_code == 302
     page = person.get("/console/appeals/P-MAIN").get_data(as_text=True)
     assert "P-NEIGHBOUR" in page[page.index('id="appeal-followers"'):page.index("</dd>", page.index('id="appeal-followers"'))]
+
+
+def test_the_page_says_how_late_the_appeal_is_as_appeals_show_does(app, runtime, clock):
+    clock.advance(hours=5)  # P-MAIN waits for a claim that was due when it was filed (10:00, Beijing time)
+    person = logged_in(app, "admin")
+    page = person.get("/console/appeals/P-MAIN").get_data(as_text=True)
+    start = page.index('id="appeal-clock">') + len('id="appeal-clock">')
+    assert page[start:page.index("</dd>", start)] == "接单已超时5小时（截止 2026-11-22 10:00）"
+    with runtime.database.transaction() as session:
+        session.scalars(select(Appeal).where(Appeal.ticket == "P-EARLIER")).one().status = AppealStatus.CLOSED
+    assert 'id="appeal-clock"' not in person.get("/console/appeals/P-EARLIER").get_data(as_text=True)  # no clock runs

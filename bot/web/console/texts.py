@@ -75,7 +75,7 @@ NO_PLACE = "（待绑定地址）"
 NOBODY = "—"
 URGENT = "【紧急】"
 DETAIL_FIELDS = {"category": "类别", "status": "状态", "place": "地点", "assignee": "承办", "filed": "提交时间",
-                 "contact": "联系方式", "content": "内容", "timeline": "办理记录", "material": "照片与位置",
+                 "clock": "时限", "contact": "联系方式", "content": "内容", "timeline": "办理记录", "material": "照片与位置",
                  "followers": "并入的诉求（其他居民）", "focus": "聚焦办", "others": "该居民的其他诉求"}
 # A 代报's resident is the 楼长 (or 党员…) who filed it for a neighbour: their other appeals are not the neighbour's.
 OTHERS_OF_REPORTER = "代报人 {name} 提交和代报的其他诉求"
@@ -84,6 +84,7 @@ PLACE = "位置{number}（地图）"
 PHOTO_STATES = {"saving": "保存中", "failed": "未能保存"}
 FOCUS_STATES = {"open": "进行中", "closed": "已结束"}
 CONTACT_NONE = "未留"
+CLOCK_DUE = "{clock}（截止 {due}）"  # as gridbot appeals show: 接单已超时4天（截止 2026-12-02 14:49）
 
 # --- the login record ----------------------------------------------------------------------------------------
 LOGINS_TITLE = "登录记录"
