@@ -12,6 +12,7 @@ is the caller's to check.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +46,9 @@ from storage.org import Address
 from storage.staff import PLACE_SEPARATOR, AmbiguousPlace, can_read, find_grid, place
 from storage.tasks import WORKING
 
+WORDS_APART = re.compile(r"\s+")  # 幸福里社区 第一网格: two names apart, as · would put them
+
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -68,10 +72,13 @@ class Scope:
     @classmethod
     def of_path(cls, session: Session, path: str | None, within: Scope | None = None) -> Scope:
         """The scope an operator types after `--scope`: nothing (everywhere), a street, a community, or a grid
-        (第一网格 when unique, 幸福里社区·第一网格, 幸福里社区/第一网格). UnclearPlace names the candidates.
+        (第一网格 when unique, 幸福里社区·第一网格, 幸福里社区/第一网格, or 幸福里社区 第一网格 where a phone's keyboard
+        has no ·). UnclearPlace names the candidates.
         `within`: the operator's own scope, among whose grids a grid's name is looked for (a community's 第一网格
         is theirs, and another community's is never named to them)."""
         wanted = unicodedata.normalize("NFKC", path or "").strip()
+        if not PLACE_SEPARATOR.search(wanted):
+            wanted = WORDS_APART.sub("·", wanted)
         if not wanted:
             return cls()
         street = session.scalars(select(Street).where(Street.name == wanted)).first()

@@ -65,6 +65,7 @@ def test_options_narrow_the_list_by_place_status_and_clock(day, database_url, cl
 
     assert tickets("--scope", "和平社区") == {day["heping"]}
     assert tickets("--scope", "幸福里社区·第一网格", "--unclaimed") == {day["unclaimed"]}
+    assert tickets("--scope", "幸福里社区 第一网格", "--unclaimed") == {day["unclaimed"]}  # typed without ·
     assert tickets("--returned") == {day["returned"]}
     assert tickets("--pending-binding") == {day["held"]}
     assert tickets("--status", "办理中,returned") == {day["claimed"], day["returned"]}

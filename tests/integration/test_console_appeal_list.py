@@ -55,6 +55,7 @@ def listed(person, query=""):
     ("category=物业服务", {"F-PAUSED"}),
     ("where=和平社区", {"G-HP", "F-100%"}),
     (f"where={XINGFULI}·{FIRST}", {"F-VOICE", "F-PAUSED"}),
+    (f"where={XINGFULI}%20{FIRST}", {"F-VOICE", "F-PAUSED"}),  # a phone's keyboard has no ·
     ("where=平安街道", set()),  # another street: the street operator's scope still holds
     ("channel=voice", {"F-VOICE"}),
     ("paused=1", {"F-PAUSED"}),
