@@ -118,6 +118,19 @@ def test_the_lists_heading_names_the_status_chosen_rather_than_unfinished(app, q
     assert f"<h1>{heading}</h1>" in page
 
 
+def test_each_line_says_how_its_clock_stands_as_appeals_list_does(app, clock):
+    clock.advance(hours=3)  # the cast's appeals were due for a claim when filed
+    page = logged_in(app, "street").get("/console/appeals?status=all").get_data(as_text=True)
+
+    def clock_of(ticket):
+        line = page[page.index(f'id="appeal-{ticket}"'):]
+        return line[line.index('class="clock">') + len('class="clock">'):line.index("</td>", line.index('class="clock">'))]
+
+    assert clock_of("G-XFL") == "接单已超时3小时"
+    assert clock_of("F-PAUSED") == "—"  # paused: no clock runs
+    assert clock_of("F-OLD") == "—"  # closed
+
+
 def test_the_next_page_keeps_the_filters(app, monkeypatch):
     monkeypatch.setattr(pages, "PAGE_SIZE", 1)
     person = logged_in(app, "street")

@@ -13,6 +13,7 @@ from bot.web.console import appeal_filters, texts
 from bot.web.console.appeal_page import render_appeal
 from bot.web.console.guard import admin_only, blueprint, login_required, page_after, runtime
 from handlers import review as review_words
+from handlers.task_list import clock_words
 from storage import console_users, queries
 from storage.appeals import UNCLASSIFIED, Channel
 from storage.models import AppealStatus, Community, Street
@@ -61,7 +62,8 @@ def appeals() -> str:
     return render_template("console/appeals.html", queue=wanted.queue, heading=_list_heading(wanted),
                            wanted=wanted, found=shown, following=following, now=now, statuses=list(AppealStatus), channels=list(Channel),
                            categories=(*runtime().understanding.taxonomy.names, UNCLASSIFIED),
-                           suggestions=suggestions, done=texts.ACTION_DONE.get(request.args.get("done", "")))
+                           suggestions=suggestions, clock_words=clock_words,
+                           done=texts.ACTION_DONE.get(request.args.get("done", "")))
 
 
 def _list_heading(wanted: appeal_filters.Wanted) -> str:

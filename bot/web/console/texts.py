@@ -67,7 +67,7 @@ QUEUE_HINTS = {
 
 # --- the list of appeals and one appeal ----------------------------------------------------------------------
 APPEALS_TITLE = "诉求"
-COLUMNS = ("编号", "提交时间", "类别", "地点", "状态", "承办", "内容")
+COLUMNS = ("编号", "提交时间", "类别", "地点", "状态", "承办", "时限", "内容")
 NO_APPEALS = "没有符合条件的诉求。"
 NEXT_PAGE = "下一页"
 PREVIOUS_PAGE = "上一页"
