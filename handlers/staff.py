@@ -14,7 +14,7 @@ from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
 from storage import appeals, attempts, complaints, contacts, lookups, media_files, org, patrol, queries, tasks
 from storage.appeals import Action
-from storage.errors import DomainError, NotAllowed, NotFound
+from storage.errors import DomainError, NotAllowed, NotFound, Repeated
 from storage.models import Appeal, AppealStatus, StaffRole
 from storage.staff import may_read
 
@@ -154,6 +154,8 @@ def _act(conversation: Conversation, ticket: str, action: str, change: Callable[
 
 
 def _refusal(conversation: Conversation, refused: DomainError, ticket: str, action: str, department: str) -> str:
+    if isinstance(refused, Repeated):
+        return texts.PROGRESS_REPEATED.format(ticket=ticket, at=texts.clock(refused.at))
     if isinstance(refused, NotFound) or hidden(conversation, ticket):
         return texts.TASK_NOT_FOUND.format(ticket=ticket)
     appeal = tasks.find(conversation.session, ticket)

@@ -644,6 +644,8 @@ ACTION_NAMES = {
 }
 CLAIMED = "接单成功：{ticket}\n{contact}\n办结时回复：办结 {ticket} 处理说明"
 PROGRESS_SAVED = "已记录诉求 {ticket} 的进展，并通知居民。"
+# The same 进展 sent again (the network stalled, a second tap): the first one stands, nobody is told twice.
+PROGRESS_REPEATED = "诉求 {ticket} 的这条进展 {at} 已记录过，这次没有重复记录和发送。有新情况请写新的说明。"
 # A 上报 has no resident of its own: nobody reads its notes or rates it (joined neighbours hear its status only).
 PROGRESS_SAVED_REPORTED = "已记录诉求 {ticket} 的进展（上报的诉求，进展不发给居民）。"
 RESOLVED = "诉求 {ticket} 已办结，居民会收到通知并评价。如有现场照片，现在发送即可附上。"

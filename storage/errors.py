@@ -1,5 +1,7 @@
 """Domain errors raised by storage and translated into polite replies in exactly one place (handlers)."""
 
+from datetime import datetime
+
 
 class DomainError(Exception):
     """Base of every refusal a lifecycle function can give."""
@@ -23,3 +25,12 @@ class IllegalTransition(DomainError):
     def __init__(self, status: str) -> None:
         super().__init__(status)
         self.status = status
+
+
+class Repeated(DomainError):
+    """The same words the same person just gave the appeal (a second tap, a message resent while the network
+    stalled): nothing is recorded or sent again; `at` is when the first one was."""
+
+    def __init__(self, at: datetime) -> None:
+        super().__init__(at.isoformat())
+        self.at = at

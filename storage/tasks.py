@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from storage import complaints, dispatch, points_grants, residents
 from storage.actors import Manager, actor_of
 from storage.appeals import Action, record, resolve_due_unpaused, transition
-from storage.errors import IllegalTransition, NotAllowed, NotFound
+from storage.errors import IllegalTransition, NotAllowed, NotFound, Repeated
 from storage.models import (
     GRID_TEAM,
     TRANSFER_UNITS,
     Appeal,
+    AppealEvent,
     AppealStatus,
     ConsoleUser,
     Resident,
@@ -45,6 +46,8 @@ from storage.telling import tell, tell_resident_and_followers
 RATING_DIALOG = "rating"
 RATING_WINDOW = timedelta(days=3)  # no answer by then counts as unrated, never as satisfied
 RESULT_PHOTO_WINDOW = timedelta(minutes=30)
+# The same 进展 from the same person within this is a resend (the network stalled, a second tap): told once.
+REPEAT_WINDOW = timedelta(hours=1)
 WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 
 
@@ -87,9 +90,22 @@ def progress(session: Session, member: Manager, ticket: str, note: str, now: dat
     """进展: a note the resident reads (and, without its words, who follows the appeal); the state does not change.
     A console operator's message to the resident is one too, told through the same channels."""
     appeal = _workable(session, member, ticket, WORKING)
+    _refuse_a_repeat(session, appeal, member, note, now)
     _record(session, appeal, now, Action.PROGRESS, None, None, member, note)
     tell_resident_and_followers(session, appeal, ResidentProgress(ticket=appeal.ticket, note=note), now)
     return appeal
+
+
+def _refuse_a_repeat(session: Session, appeal: Appeal, member: Manager, note: str, now: datetime) -> None:
+    """Raise Repeated when the member's latest 进展 on the appeal, within REPEAT_WINDOW, had the same words."""
+    actor = actor_of(member)
+    latest = session.execute(select(AppealEvent.note, AppealEvent.at).where(
+        AppealEvent.appeal_id == appeal.id, AppealEvent.action == str(Action.PROGRESS),
+        AppealEvent.actor_kind == str(actor.kind), AppealEvent.actor_id == actor.id,
+        AppealEvent.at > now - REPEAT_WINDOW,
+    ).order_by(AppealEvent.id.desc()).limit(1)).first()
+    if latest is not None and " ".join((latest.note or "").split()) == " ".join(note.split()):
+        raise Repeated(latest.at)
 
 
 def resolve(session: Session, member: Staff, ticket: str, note: str, now: datetime) -> Appeal:

@@ -100,6 +100,21 @@ def test_claiming_ones_own_task_again_says_it_is_already_theirs_and_tells_nobody
     assert notices(seeded, "resident_accepted") == ["o1"]
 
 
+def test_the_same_progress_sent_twice_reaches_the_resident_once(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    note = f"进展 {ticket}，已联系电梯维保公司，师傅下午三点到。"
+    assert wechat.send(ZHANG, note) == f"已记录诉求 {ticket} 的进展，并通知居民。"
+    clock.advance(minutes=2)  # the network stalled: the member sends it again
+    again = wechat.send(ZHANG, note)
+    assert again.startswith(f"诉求 {ticket} 的这条进展 ") and "没有重复记录和发送" in again
+    assert notices(seeded, "resident_progress") == ["o1"]
+    assert "已记录诉求" in wechat.send(ZHANG, f"进展 {ticket} 师傅到了，正在修")  # new words are a new step
+    clock.advance(hours=2)
+    assert "已记录诉求" in wechat.send(ZHANG, note)  # hours later the same words are news again
+    assert notices(seeded, "resident_progress") == ["o1", "o1", "o1"]
+
+
 def test_closing_or_noting_a_task_nobody_claimed_yet_says_to_claim_it_first(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     for said in (f"办结 {ticket} 已修好", f"进展 {ticket} 已去现场", f"挂起 {ticket} 等配件"):

@@ -260,6 +260,15 @@ def test_a_message_reaches_the_resident_as_a_progress_update(app, runtime):
     assert (event.action, event.internal, event.actor_kind) == ("progress", False, "console_user")
 
 
+def test_a_message_posted_twice_reaches_the_resident_once(app, runtime):
+    person = logged_in(app, "admin")
+    assert post(person, "G-WORK", "message", {"text": "师傅明天上午到，请家里留人"}).status_code == 302
+    again = post(person, "G-WORK", "message", {"text": "师傅明天上午到，请家里留人"})
+    assert again.status_code == 409 and "这次没有重复发送" in again.get_data(as_text=True)
+    assert notices(runtime.database, "resident_progress") == [RESIDENT_OPENID]
+    assert len(events(runtime.database, "G-WORK")) == 1
+
+
 def test_a_message_on_an_appeal_nobody_works_on_yet_is_refused(app, runtime):
     response = post(logged_in(app, "admin"), "G-XFL", "message", {"text": "您好"})
     assert response.status_code == 409 and "待接单" in response.get_data(as_text=True)

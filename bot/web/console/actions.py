@@ -19,7 +19,7 @@ from bot.web.console.guard import blueprint, in_scope_or_404, login_required, no
 from handlers import review as review_words
 from handlers import staff_texts
 from storage import console_users, joins, reassigning, rejecting, review, tasks
-from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
+from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound, Repeated
 from storage.models import Appeal, ConsoleUser
 from storage.staff import UnclearPlace
 from storage.tickets import normalize_ticket
@@ -211,6 +211,8 @@ def _refused(ticket: str, message: str) -> tuple[str, int]:
 
 def _refusal(refused: DomainError, ticket: str, target: str) -> str:
     """The operator's one line for a refusal of the lifecycle."""
+    if isinstance(refused, Repeated):
+        return texts.ACTION_REPEATED.format(at=staff_texts.clock(refused.at))
     if isinstance(refused, IllegalTransition):
         return texts.ACTION_WRONG_STATE.format(status=staff_texts.STATUS_NAMES.get(refused.status, refused.status))
     if isinstance(refused, NotAllowed) and refused.reason == "unknown_department":

@@ -137,6 +137,7 @@ ACTION_DONE = {"reclassify": "已改分类，并记为纠正样本。", "reassig
                "note": "备注已保存。", "message": "留言已发送给居民。"}
 ACTION_REFUSED = "操作没有执行，请刷新页面后再试。"
 ACTION_WRONG_STATE = "诉求当前状态为“{status}”，不能这样处理。"
+ACTION_REPEATED = "同样的留言 {at} 已发给居民，这次没有重复发送。"
 ACTION_NOT_ALLOWED = {
     "not_reviewer": "这条诉求不在您管辖的网格内，不能改分类。",
     "not_reassigner": "这条诉求不能由您改派（不在您的管辖范围，或投诉涉及的人员不能处理）。",
