@@ -172,13 +172,32 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
         if appeal.assignee_staff_id == conversation.staff.id:
             return texts.ALREADY_YOURS.format(ticket=ticket)
         return texts.ALREADY_TAKEN.format(ticket=ticket, name=taken_by)
-    if action in ("resolve", "pause") and appeal.status == AppealStatus.PAUSED:
+    repeated = _repeated(conversation, appeal, action)
+    if repeated is not None:
+        return repeated
+    if action == "resolve" and appeal.status == AppealStatus.PAUSED:
         return texts.RESUME_FIRST.format(ticket=ticket, action=texts.ACTION_NAMES[action])
     status = texts.STATUS_NAMES.get(appeal.status, appeal.status)
     return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES[action])
 
 
 _AFTER_CLAIM = ("progress", "resolve", "pause")  # what only the one who claimed a task does
+
+
+def _repeated(conversation: Conversation, appeal: Appeal, action: str) -> str | None:
+    """What stands when the step was taken already (办结, 挂起 or 恢复 sent twice); None for any other refusal."""
+    ticket = appeal.ticket
+    if action == "pause" and appeal.status == AppealStatus.PAUSED:
+        return texts.PAUSED_ALREADY.format(ticket=ticket)
+    if action == "resume" and appeal.status == AppealStatus.ACCEPTED:
+        return texts.RESUMED_ALREADY.format(ticket=ticket)
+    if action == "resolve" and appeal.status in (AppealStatus.RESOLVED, AppealStatus.CLOSED):
+        by = tasks.resolver(conversation.session, appeal)
+        if by is not None and by.id == conversation.staff.id:
+            return texts.RESOLVED_ALREADY.format(ticket=ticket)
+        if by is not None:
+            return texts.RESOLVED_BY_OTHER.format(ticket=ticket, name=by.name)
+    return None
 
 
 def _left_the_grid(conversation: Conversation, appeal: Appeal) -> bool:

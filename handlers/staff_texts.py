@@ -636,8 +636,14 @@ ALREADY_TAKEN = "诉求 {ticket} 已被 {name} 接单。"
 ALREADY_YOURS = "诉求 {ticket} 您已经接单了，无需重复接单。办结时回复：办结 {ticket} 处理说明"
 WRONG_STATE = "诉求 {ticket} 当前状态为“{status}”，不能{action}。"
 CLAIM_FIRST = "诉求 {ticket} 还没有人接单，不能{action}。请先回复“接单 {ticket}”，再{action}。"
-# 办结 or 挂起 of a paused task (the parts came, the member goes straight to 办结): the way on, not only the state.
+# 办结 of a paused task (the parts came, the member goes straight to 办结): the way on, not only the state.
 RESUME_FIRST = "诉求 {ticket} 已挂起，不能{action}。请先回复“恢复 {ticket}”，再{action}。"
+# The same 办结, 挂起 or 恢复 sent again (the network stalled, a second tap): what stands, never "不能…" as if
+# the first had failed.
+RESOLVED_ALREADY = "诉求 {ticket} 您已经办结了，无需重复办结，居民已收到办结通知。"
+RESOLVED_BY_OTHER = "诉求 {ticket} 已由 {name} 办结，您无需再处理。"
+PAUSED_ALREADY = "诉求 {ticket} 已经挂起了，无需重复挂起。恢复时回复：恢复 {ticket}"
+RESUMED_ALREADY = "诉求 {ticket} 已在办理中，无需恢复。办结时回复：办结 {ticket} 处理说明"
 ACTION_NAMES = {
     "claim": "接单", "progress": "填写进展", "resolve": "办结", "pause": "挂起", "resume": "恢复",
     "transfer": "转办", "give_back": "退回", "reassign": "改派", "reject": "不受理",

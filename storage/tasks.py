@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, points_grants, residents
-from storage.actors import Manager, actor_of
+from storage.actors import ActorKind, Manager, actor_of
 from storage.appeals import Action, record, resolve_due_unpaused, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound, Repeated
 from storage.models import (
@@ -196,6 +196,16 @@ def find(session: Session, ticket: str) -> Appeal:
     if appeal is None:
         raise NotFound(ticket)
     return appeal
+
+
+def resolver(session: Session, appeal: Appeal) -> Staff | None:
+    """The staff member whose 办结 was the appeal's latest (None: never resolved, or from the console)."""
+    latest = session.execute(select(AppealEvent.actor_kind, AppealEvent.actor_id).where(
+        AppealEvent.appeal_id == appeal.id, AppealEvent.action == str(Action.RESOLVED),
+    ).order_by(AppealEvent.id.desc()).limit(1)).first()
+    if latest is None or latest.actor_kind != ActorKind.STAFF or latest.actor_id is None:
+        return None
+    return session.get(Staff, latest.actor_id)
 
 
 def assignee_name(session: Session, appeal: Appeal) -> str | None:

@@ -115,6 +115,25 @@ def test_the_same_progress_sent_twice_reaches_the_resident_once(wechat, seeded, 
     assert notices(seeded, "resident_progress") == ["o1", "o1", "o1"]
 
 
+def test_resolving_pausing_or_resuming_twice_says_what_stands_not_that_it_failed(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [
+        (f"接单 {ticket}", "接单成功"),
+        (f"挂起 {ticket} 等电梯配件", "已挂起"),
+        (f"挂起 {ticket} 等电梯配件。", f"诉求 {ticket} 已经挂起了，无需重复挂起。恢复时回复：恢复 {ticket}"),
+        (f"恢复 {ticket}", "已恢复办理"),
+        (f"恢复 {ticket}。", f"诉求 {ticket} 已在办理中，无需恢复。办结时回复：办结 {ticket} 处理说明"),
+        (f"办结 {ticket} 已更换电机", "已办结"),
+        (f"办结 {ticket} 已更换电机。", f"诉求 {ticket} 您已经办结了，无需重复办结，居民已收到办结通知。"),
+    ])
+    assert [len(notices(seeded, kind)) for kind in ("resident_paused", "resident_resumed", "resident_resolved")] == [
+        1, 1, 1]
+    other = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
+    wechat.send(ZHANG, f"接单 {other}")
+    wechat.send(WANG, f"办结 {other} 物业已换灯泡")  # the leader closed it while the member was on the way
+    assert wechat.send(ZHANG, f"办结 {other} 已换灯泡") == f"诉求 {other} 已由 王强 办结，您无需再处理。"
+
+
 def test_closing_or_noting_a_task_nobody_claimed_yet_says_to_claim_it_first(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     for said in (f"办结 {ticket} 已修好", f"进展 {ticket} 已去现场", f"挂起 {ticket} 等配件"):
