@@ -78,3 +78,15 @@ def test_a_number_with_a_digit_missing_is_told_the_ticket_format(wechat, seeded,
     reply = wechat.send(ZHANG, f"接单 {ticket[:-1]}")
     assert "G 加 10 位数字" in reply and "9 位" in reply
     assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+
+
+def test_a_place_in_the_list_said_as_people_count_lines_is_that_place(wechat, seeded, clock):
+    lift = file_and_dispatch(wechat, seeded, clock)
+    lamp = file_and_dispatch(wechat, seeded, clock, LAMP)
+    listed = wechat.send(ZHANG, "我的任务")
+    first, second = (re.search(rf"{n}\. (G\d{{10}})", listed).group(1) for n in (1, 2))
+    assert {first, second} == {lift, lamp}
+    assert f"接单成功：{second}" in say(wechat, ZHANG, "接第二个。")
+    assert f"接单成功：{first}" in say(wechat, ZHANG, "接单第1条")
+    assert f"诉求 {second} 已办结" in say(wechat, ZHANG, "结第二个，已经修好了。")
+    assert appeal(seeded, second).resolution == "已经修好了"
