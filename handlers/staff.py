@@ -12,7 +12,19 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
-from storage import appeals, attempts, complaints, contacts, lookups, media_files, org, patrol, queries, tasks
+from storage import (
+    appeals,
+    attempts,
+    complaints,
+    contacts,
+    lookups,
+    media_files,
+    org,
+    patrol,
+    queries,
+    reassigning,
+    tasks,
+)
 from storage.appeals import Action
 from storage.errors import DomainError, NotAllowed, NotFound, Repeated
 from storage.models import Appeal, AppealStatus, StaffRole
@@ -156,6 +168,9 @@ def _act(conversation: Conversation, ticket: str, action: str, change: Callable[
 def _refusal(conversation: Conversation, refused: DomainError, ticket: str, action: str, department: str) -> str:
     if isinstance(refused, Repeated):
         return texts.PROGRESS_REPEATED.format(ticket=ticket, at=texts.clock(refused.at))
+    moved_to = _moved_away(conversation, ticket)
+    if moved_to is not None:
+        return texts.MOVED_AWAY.format(ticket=ticket, to=moved_to)
     if isinstance(refused, NotFound) or hidden(conversation, ticket):
         return texts.TASK_NOT_FOUND.format(ticket=ticket)
     appeal = tasks.find(conversation.session, ticket)
@@ -182,6 +197,16 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
 
 
 _AFTER_CLAIM = ("progress", "resolve", "pause")  # what only the one who claimed a task does
+
+
+def _moved_away(conversation: Conversation, ticket: str) -> str | None:
+    """Where the member's task went, when 改派 took it from them (not "not found" or "not yours" for a task they had
+    a moment ago and were told of)."""
+    try:
+        appeal = tasks.find(conversation.session, ticket)
+    except NotFound:
+        return None
+    return reassigning.moved_from(conversation.session, appeal, conversation.staff.id)
 
 
 def _repeated(conversation: Conversation, appeal: Appeal, action: str) -> str | None:

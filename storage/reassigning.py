@@ -20,7 +20,17 @@ from storage import complaints, dispatch, org, staff
 from storage.actors import Actor, ActorKind, Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, record, resolve_due_unpaused, response_due, transition
 from storage.errors import DomainError, IllegalTransition, NotAllowed
-from storage.models import GRID_TEAM, Appeal, AppealStatus, Community, ConsoleUser, Grid, Staff, StaffRole
+from storage.models import (
+    GRID_TEAM,
+    Appeal,
+    AppealEvent,
+    AppealStatus,
+    Community,
+    ConsoleUser,
+    Grid,
+    Staff,
+    StaffRole,
+)
 from storage.notices import ResidentTransferred, StaffReassigned
 from storage.tasks import find
 from storage.telling import tell, tell_resident_and_followers
@@ -106,6 +116,26 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
            actor=actor_of(by) if by is not None else Actor(ActorKind.CLI), note=to)
     _tell(session, appeal, member, holder, by, to, now)
     return Reassigned(appeal, to)
+
+
+def moved_from(session: Session, appeal: Appeal, member_id: int) -> str | None:
+    """Where the appeal went when it was taken from `member_id` (改派 of the task they had claimed), if it was and
+    is not theirs again: they were told so, and a task command of theirs on it is answered with it."""
+    if appeal.assignee_staff_id == member_id:
+        return None
+    events = session.execute(select(AppealEvent.action, AppealEvent.actor_kind, AppealEvent.actor_id,
+                                    AppealEvent.from_status, AppealEvent.note).where(
+        AppealEvent.appeal_id == appeal.id, AppealEvent.action.in_((str(Action.ACCEPTED), str(Action.REASSIGNED))),
+    ).order_by(AppealEvent.id)).all()
+    holder, moved_to = None, None
+    for event in events:
+        if event.action == Action.ACCEPTED:
+            holder = event.actor_id if event.actor_kind == ActorKind.STAFF else None
+        elif event.from_status in (AppealStatus.ACCEPTED, AppealStatus.PAUSED):
+            if holder == member_id:
+                moved_to = event.note
+            holder = None
+    return moved_to
 
 
 def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Manager | None, to: str,

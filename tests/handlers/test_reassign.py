@@ -35,8 +35,24 @@ def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_tol
     assert "已改派给 李娜（幸福里社区·第一网格）" in wechat.send(WANG, f"改派 {ticket} 李娜")
     assert notices(seeded, "staff_reassigned", ticket) == [ZHANG]
     assert LI in notices(seeded, "staff_new_appeal", ticket)
-    assert "已派给其他网格员办理" in wechat.send(ZHANG, f"接单 {ticket}")
+    # Taking it back by habit, or a note on the way there: told where it went, as the notice said.
+    moved_away = f"诉求 {ticket} 已改派给 李娜（幸福里社区·第一网格），您无需再处理。"
+    assert wechat.send(ZHANG, f"接单 {ticket}") == moved_away
+    assert wechat.send(ZHANG, f"进展 {ticket} 已到现场") == moved_away
     assert f"接单成功：{ticket}" in wechat.send(LI, f"接单 {ticket}")
+    assert wechat.send(ZHANG, f"办结 {ticket} 已修好") == moved_away
+    assert notices(seeded, "resident_progress", ticket) == []
+
+
+def test_a_task_moved_to_another_grid_tells_its_former_holder_where_it_went_not_that_it_is_unknown(
+        wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(OPERATOR, f"改派 {ticket} 第二网格")
+    assert wechat.send(ZHANG, f"办结 {ticket} 已修好") == (
+        f"诉求 {ticket} 已改派给 幸福里社区·第二网格，您无需再处理。")
+    assert "没有找到" in wechat.send(LI, f"办结 {ticket} 已修好")  # who never held it learns nothing of it
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
 
 
 def test_a_paused_task_moved_to_a_colleague_keeps_the_time_its_pause_gave_back(wechat, seeded, clock):
