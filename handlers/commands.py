@@ -182,7 +182,8 @@ COMMANDS: tuple[Command, ...] = (
             Audience.UNLISTED),
     Command("certify", ("认证",), "认证 验证码", "工作人员绑定身份", Takes.CODE, staff_binding.certify,
             Audience.UNLISTED),
-    Command("claim", ("接单", "接"), "接单 编号", "接下本网格（或转给您部门）的诉求", Takes.TICKET, staff.claim,
+    # What members say back to a card (接了 G…, 我来处理 G…): with a ticket or a place only, never a sentence.
+    Command("claim", ("接单", "接", "接了", "接单了", "我接了", "我来接", "我来处理"), "接单 编号", "接下本网格（或转给您部门）的诉求", Takes.TICKET, staff.claim,
             Audience.STAFF, several=Several.EACH),
     Command("progress", ("进展", "进"), "进展 编号 说明", "记录进展并通知居民", Takes.TICKET_TEXT, staff.progress,
             Audience.STAFF, TextField.NOTE, bare_words=True),

@@ -90,3 +90,16 @@ def test_a_place_in_the_list_said_as_people_count_lines_is_that_place(wechat, se
     assert f"接单成功：{first}" in say(wechat, ZHANG, "接单第1条")
     assert f"诉求 {second} 已办结" in say(wechat, ZHANG, "结第二个，已经修好了。")
     assert appeal(seeded, second).resolution == "已经修好了"
+
+
+@pytest.mark.parametrize("said", ["接了 {ticket}", "我来处理 {ticket}。", "接单了，{ticket}", "我接了{ticket}"])
+def test_a_member_answering_a_card_in_his_own_words_claims_it(wechat, seeded, clock, said):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert f"接单成功：{ticket}" in say(wechat, ZHANG, said.format(ticket=ticket))
+
+
+def test_own_words_without_a_ticket_are_no_claim(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert "接单成功" not in say(wechat, ZHANG, "我来处理一下这个事")
+    assert "工作人员专用" in wechat.send(RESIDENT, f"我来处理 {ticket}")
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
