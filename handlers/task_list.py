@@ -72,7 +72,8 @@ def _page(conversation: Conversation, header: str, shown: list[str], rest: list[
     lines = [_line(conversation, len(shown) + number, task) for number, task in enumerate(page, start=1)]
     tickets = [*shown, *(task.appeal.ticket for task in page)]
     dialogues.begin(conversation, DIALOG, {"tickets": tickets}, REMEMBERED)
-    footer = texts.TASKS_LEFT.format(count=left) if left > 0 else texts.TASKS_USAGE
+    first = len(shown) + 1
+    footer = texts.TASKS_LEFT.format(count=left, first=first) if left > 0 else texts.TASKS_USAGE.format(first=first)
     return "\n".join([header, *lines, footer])
 
 

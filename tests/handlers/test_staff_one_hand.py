@@ -40,8 +40,10 @@ def test_my_tasks_pages_ten_at_a_time_and_says_how_many_more(wechat, seeded, clo
     dispatch_filed(seeded, clock)
     first_page = wechat.send(ZHANG, "我的任务")
     assert first_page.count("待接单") == 10 and "还有 2 条，回复“更多”查看" in first_page
+    assert first_page.endswith("用序号办理：接 1、进展 1 说明、结 1 说明")
     second_page = wechat.send(ZHANG, "更多")
     assert "11. " in second_page and "12. " in second_page and "还有" not in second_page
+    assert second_page.endswith("用序号办理：接 11、进展 11 说明、结 11 说明")  # this page's places, not the first's
     assert {t for t in tickets if t in first_page + second_page} == set(tickets)
     assert "没有更多任务了" in wechat.send(ZHANG, "更多")
     picked = re.search(r"12\. (G\d{10})", second_page).group(1)
