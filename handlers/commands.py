@@ -411,6 +411,8 @@ _POSITION = re.compile(r"第?(\d{1,2}|[一二三四五六七八九幺两]?十[�
                        r"(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
 # G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format.
 _NEAR_TICKET = re.compile(r"([Gg]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
+# 结 0013，已修好: a ticket's last four, as people read a number out; a member's own task when only one ends so.
+_LAST_FOUR = re.compile(r"(\d{4})(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
 _LIST_PLACE = re.compile(r"\d{1,2}|[一二三四五六七八九十两]")  # 领单 1: a line of 可领任务, which has no positions
 _TICKETS_APART = re.compile(r"[\s,，、;；和]+")
 
@@ -442,6 +444,10 @@ def _numbers(command: Command, argument: str) -> Arguments | None:
     if command.audience is Audience.STAFF and position and bool(position.group(2)) <= takes_words:
         words = argument[position.start(2):].strip() if position.group(2) else ""
         return Arguments(position=_position_number(position.group(1)), words=words)
+    last_four = _LAST_FOUR.fullmatch(normal) if command.audience is Audience.STAFF else None
+    if last_four and bool(last_four.group(2)) <= takes_words:
+        words = argument[last_four.start(2):].strip() if last_four.group(2) else ""
+        return Arguments(near_ticket=last_four.group(1), words=words)
     near = _NEAR_TICKET.fullmatch(normal)
     if near and bool(near.group(2)) <= takes_words:
         return Arguments(near_ticket=near.group(1).upper())
@@ -495,8 +501,13 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     if arguments is None:
         return Reply(_needs(command))
     if arguments.near_ticket:
-        digits = sum(character.isdigit() for character in arguments.near_ticket)
-        return Reply(texts.TICKET_FORMAT.format(number=arguments.near_ticket, digits=digits))
+        ticket = _task_by_last_four(conversation, command, arguments.near_ticket)
+        if ticket is None:
+            digits = sum(character.isdigit() for character in arguments.near_ticket)
+            return Reply(texts.TICKET_FORMAT.format(number=arguments.near_ticket, digits=digits))
+        if command.takes is Takes.TICKET_TEXT and not arguments.words:
+            return Reply(_needs(command))
+        arguments = replace(arguments, ticket=ticket, near_ticket="")
     if len(arguments.tickets) > 1:
         return _several(conversation, command, arguments)
     if arguments.position is not None:  # 接 0 is no place either, said back as such
@@ -509,6 +520,13 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         return Reply(staff_texts.TOO_LONG.format(what=command.words_name, limit=too_long.limit,
                                                  length=too_long.length))
     return command.run(conversation, arguments)
+
+
+def _task_by_last_four(conversation: Conversation, command: Command, number: str) -> str | None:
+    """结 0013 已修好: the member's one task whose ticket ends in the four digits said; None otherwise."""
+    if command.audience is not Audience.STAFF or not conversation.is_staff or not number.isdigit() or len(number) != 4:
+        return None
+    return task_list.ticket_ending(conversation, number)
 
 
 def _needs(command: Command) -> str:

@@ -59,6 +59,13 @@ def tasks(conversation: Conversation) -> list[Task]:
             if may_read(conversation.session, member, task.appeal, sensitive)]
 
 
+def ticket_ending(conversation: Conversation, digits: str) -> str | None:
+    """The one task of the member whose ticket ends in `digits` (the last four, as people read a number out);
+    None when none or several do."""
+    ending = [task.appeal.ticket for task in tasks(conversation) if task.appeal.ticket.endswith(digits)]
+    return ending[0] if len(ending) == 1 else None
+
+
 def ticket_at(conversation: Conversation, position: int) -> str | None:
     """The ticket shown at `position` in the member's last list; None when there is no such place."""
     shown = _remembered(conversation)

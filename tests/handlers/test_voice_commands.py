@@ -103,3 +103,15 @@ def test_own_words_without_a_ticket_are_no_claim(wechat, seeded, clock):
     assert "接单成功" not in say(wechat, ZHANG, "我来处理一下这个事")
     assert "工作人员专用" in wechat.send(RESIDENT, f"我来处理 {ticket}")
     assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+
+
+def test_a_tickets_last_four_digits_name_the_members_one_task_ending_so(wechat, seeded, clock):
+    lift = file_and_dispatch(wechat, seeded, clock)
+    lamp = file_and_dispatch(wechat, seeded, clock, LAMP)
+    assert f"接单成功：{lift}" in say(wechat, ZHANG, f"接单 {lift[-4:]}。")
+    assert wechat.send(ZHANG, f"结 {lift[-4:]}") == "请按这个格式发送：办结 编号 说明"
+    assert f"诉求 {lift} 已办结" in say(wechat, ZHANG, f"结 {lift[-4:]}，电梯修好了。")
+    assert appeal(seeded, lift).resolution == "电梯修好了"
+    assert "只有 4 位数字" in wechat.send(ZHANG, "接单 9999")  # no task of his ends so
+    assert appeal(seeded, lamp).status == AppealStatus.DISPATCHED
+    assert "只有 4 位数字" in wechat.send(RESIDENT, f"查询 {lamp[-4:]}")  # a resident's number is read whole
