@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Callable
 
 from handlers import one_reply, task_list
@@ -151,8 +153,16 @@ def is_staff_chat(conversation: Conversation) -> bool:
 
 
 def staff_chat_hint(conversation: Conversation) -> Reply:
-    """Point staff at their commands."""
+    """Point staff at their commands; words around one ticket (先挂起 G… 等配件, 转给物业 G…) get that ticket's
+    commands written out, ready to send."""
+    tickets = {match.group(1) for match in _TICKET_IN_WORDS.finditer(unicodedata.normalize("NFKC",
+                                                                                           conversation.inbound.text))}
+    if len(tickets) == 1:
+        return Reply(texts.STAFF_TICKET_UNCLEAR.format(ticket=f"G{tickets.pop()}"))
     return Reply(texts.STAFF_FREE_TEXT)
+
+
+_TICKET_IN_WORDS = re.compile(r"(?<![0-9A-Za-z])[Gg]?\s?(\d{10})(?!\d)")
 
 
 def _act(conversation: Conversation, ticket: str, action: str, change: Callable[..., Appeal],

@@ -713,6 +713,10 @@ NOTHING_TO_CANCEL = "目前没有正在进行的操作，无需取消。回复�
 NO_APPEALS = "您还没有提交过诉求。工作人员发送的文字不登记为诉求；发现的问题请发送：上报 内容。"
 BIND_DONE = ("绑定成功！您的住址：{grid_label} {home}\n"
              "工作人员发送的文字不登记为诉求；发现的问题请发送：上报 内容，登记为本网格诉求。")
+# Words around one ticket that make no command (先挂起 G… 等配件, 转给物业 G…, G… 怎么样了): its commands, to send one.
+STAFF_TICKET_UNCLEAR = ("没有看懂要对 {ticket} 做什么，请按下面的格式发送其中一条：\n"
+                        "查询 {ticket}\n接单 {ticket}\n进展 {ticket} 说明\n办结 {ticket} 说明\n挂起 {ticket} 原因\n"
+                        "转办 {ticket} 部门\n退回 {ticket} 原因")
 STAFF_FREE_TEXT = "工作人员请使用指令，例如：接单 编号、进展 编号 说明、办结 编号 说明。发现问题请发送：上报 内容。回复“帮助”查看全部指令。"
 STAFF_HELP_HEADER = "工作指令（编号可以不带 G；“我的任务”列出后可用序号，如 接 1、结 2 已修好）："
 HELP_LINE = "· {usage}{short}：{summary}"

@@ -115,3 +115,19 @@ def test_a_tickets_last_four_digits_name_the_members_one_task_ending_so(wechat, 
     assert "只有 4 位数字" in wechat.send(ZHANG, "接单 9999")  # no task of his ends so
     assert appeal(seeded, lamp).status == AppealStatus.DISPATCHED
     assert "只有 4 位数字" in wechat.send(RESIDENT, f"查询 {lamp[-4:]}")  # a resident's number is read whole
+
+
+@pytest.mark.parametrize("said", ["先挂起 {ticket}，等环卫车明天来。", "转给物业 {ticket}", "收到{number}",
+                                  "查询{ticket}怎么样了"])
+def test_own_words_around_one_ticket_are_answered_with_its_commands_ready_to_send(wechat, seeded, clock, said):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    reply = say(wechat, ZHANG, said.format(ticket=ticket, number=ticket[1:]))
+    assert reply.startswith(f"没有看懂要对 {ticket} 做什么")
+    assert reply.endswith(f"\n查询 {ticket}\n接单 {ticket}\n进展 {ticket} 说明\n办结 {ticket} 说明\n挂起 {ticket} 原因\n"
+                          f"转办 {ticket} 部门\n退回 {ticket} 原因")
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+
+
+def test_own_words_without_one_ticket_get_the_general_hint(wechat, seeded, clock):
+    assert "工作人员请使用指令" in say(wechat, ZHANG, "今天巡查完了。")
+    assert "工作人员请使用指令" in say(wechat, ZHANG, "G2612060001 和 G2612060002 都看过了")
