@@ -499,14 +499,15 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         return refused
     arguments = arguments_of(command, argument)
     if arguments is None:
-        return Reply(_needs(command))
+        split = _number_then_text(command.takes, argument) if command.takes is Takes.TICKET_TEXT else None
+        return Reply(_needs(command, split[0] if split else ""))
     if arguments.near_ticket:
         ticket = _task_by_last_four(conversation, command, arguments.near_ticket)
         if ticket is None:
             digits = sum(character.isdigit() for character in arguments.near_ticket)
             return Reply(texts.TICKET_FORMAT.format(number=arguments.near_ticket, digits=digits))
         if command.takes is Takes.TICKET_TEXT and not arguments.words:
-            return Reply(_needs(command))
+            return Reply(_needs(command, ticket))
         arguments = replace(arguments, ticket=ticket, near_ticket="")
     if len(arguments.tickets) > 1:
         return _several(conversation, command, arguments)
@@ -529,8 +530,11 @@ def _task_by_last_four(conversation: Conversation, command: Command, number: str
     return task_list.ticket_ending(conversation, number)
 
 
-def _needs(command: Command) -> str:
-    """What to send instead, when what the command takes is missing."""
+def _needs(command: Command, ticket: str = "") -> str:
+    """What to send instead, when what the command takes is missing: with the ticket sent, when there was one
+    (办结 G… with no words: the same line with them added)."""
+    if ticket:
+        return staff_texts.NEEDS_WORDS.format(verb=command.verbs[0], ticket=ticket, words=command.words_name)
     if command.takes is Takes.TICKET:
         return texts.NEEDS_TICKET.format(verb=command.verbs[0])
     if command.takes is Takes.TASK:

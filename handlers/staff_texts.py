@@ -543,6 +543,7 @@ def role_title(role: str | None) -> str:
 
 
 NEEDS_TEXT = "请按这个格式发送：{usage}"
+NEEDS_WORDS = "还需要写上{words}，请按这个格式发送：{verb} {ticket} {words}"
 # Words over their field's limit (storage/limits.py): refused whole, nothing stored.
 TOO_LONG = "{what}最多 {limit} 字，您发了 {length} 字，没有保存。请精简后再发。"
 CERTIFIED = "认证成功！您已绑定为 {scope} 的{role}。回复“帮助”查看工作指令。"

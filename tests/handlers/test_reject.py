@@ -74,7 +74,7 @@ def test_a_grid_member_is_refused_and_a_resident_cannot_use_it(wechat, seeded, c
 
 def test_the_reason_is_required(wechat, seeded, clock):
     ticket = filed_by_an_older_version(seeded, clock, "123456")
-    assert "请按这个格式发送：不受理 编号 原因" in wechat.send(WANG, f"不受理 {ticket}")
+    assert wechat.send(WANG, f"不受理 {ticket}") == f"还需要写上原因，请按这个格式发送：不受理 {ticket} 原因"
     assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
 
 

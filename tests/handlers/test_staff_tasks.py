@@ -274,7 +274,11 @@ def test_staff_get_their_own_help_and_a_hint_for_free_text(wechat, seeded):
 
 def test_a_command_without_its_words_shows_the_format(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
-    assert "进展 编号 说明" in wechat.send(ZHANG, f"进展 {ticket}")
+    assert wechat.send(ZHANG, f"进展 {ticket}") == f"还需要写上说明，请按这个格式发送：进展 {ticket} 说明"
+    # Voice ends the number with 。 and stops: the line to send comes back with the ticket in it.
+    assert wechat.send(ZHANG, f"办结 {ticket[1:]}。") == f"还需要写上说明，请按这个格式发送：办结 {ticket} 说明"
+    assert wechat.send(ZHANG, f"退回 {ticket}") == f"还需要写上原因，请按这个格式发送：退回 {ticket} 原因"
+    assert "进展 编号 说明" in wechat.send(ZHANG, "进展")
     # Not 办结 (结): a resident's question, and since issue 10 a chase-up of the open appeal, not a new one.
     assert f"您的诉求 {ticket}（物业服务）当前状态" in wechat.send("o1", "结果怎么样了，电梯还是坏的")
 
