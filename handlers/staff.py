@@ -111,6 +111,9 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
     limit = understanding.limits.reports_per_hour
     if appeals.reported_by(conversation.session, member, conversation.now) >= limit:
         return Reply(texts.REPORT_LIMIT.format(limit=limit))
+    earlier = appeals.reported_again(conversation.session, member, content, conversation.now)
+    if earlier is not None:
+        return Reply(texts.REPORTED_AGAIN.format(ticket=earlier))
     result = understanding.classifier.classify(content)
     limits = understanding.taxonomy.limits(result.category, result.subcategory)
     intake = appeals.Intake(

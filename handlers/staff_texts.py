@@ -852,6 +852,8 @@ def report_material_count(count: int, ticket: str) -> str:
 
 
 REPORTED = "已上报，编号 {ticket}（{category}），已派发到本网格。可回复：接单 {ticket}"
+# The same 上报 sent again within the hour (the network stalled): the first one stands, no second card.
+REPORTED_AGAIN = "这个问题您刚才已上报，编号 {ticket}，这次没有重复登记。回复“查询 {ticket}”可查看办理情况。"
 REPORTED_OWN = "已上报，编号 {ticket}（{category}），已由您接单办理，不派发给网格其他人。办好后回复：办结 {ticket} 说明"
 # 上报 … 我来办: the reporter handles it themselves (handlers/staff.py strips these words from the appeal).
 OWN_REPORT_WORDS = ("我自己办", "我来办", "自己办")

@@ -282,6 +282,19 @@ def reported_by(session: Session, member: Staff, now: datetime) -> int:
     ) or 0
 
 
+def reported_again(session: Session, member: Staff, content: str, now: datetime) -> str | None:
+    """The ticket of the member's open 上报 of the last hour in the same words (a resend while the network
+    stalled), if there is one: it is not filed and dispatched twice."""
+    words = " ".join(content.split())
+    earlier = session.execute(
+        select(Appeal.ticket, Appeal.content)
+        .where(Appeal.reporter_staff_id == member.id, Appeal.created_at >= now - timedelta(hours=1),
+               Appeal.status.in_(OPEN_STATUSES))
+        .order_by(Appeal.id.desc())
+    ).all()
+    return next((row.ticket for row in earlier if " ".join(row.content.split()) == words), None)
+
+
 def note_repeat(session: Session, recent: Recent, resident_id: int, text: str, now: datetime) -> None:
     """Record on the appeal that its resident sent it again (at most once per REPEAT_NOTED_EVERY)."""
     noted = session.scalar(

@@ -417,6 +417,19 @@ def test_a_problem_found_on_patrol_becomes_a_dispatched_appeal_of_the_grid(wecha
     assert "工作人员专用" in wechat.send("o1", "上报 有人乱停车")
 
 
+def test_the_same_report_sent_twice_is_filed_and_dispatched_once(wechat, seeded, clock):
+    said = "上报 3号楼东边的井盖丢了，很危险。"
+    ticket = re.search(r"G\d{10}", wechat.send(ZHANG, said)).group(0)
+    clock.advance(minutes=1)  # the network stalled: sent again
+    assert wechat.send(ZHANG, said) == (
+        f"这个问题您刚才已上报，编号 {ticket}，这次没有重复登记。回复“查询 {ticket}”可查看办理情况。")
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    cards = notices(seeded, "staff_new_appeal")
+    assert cards == notices(seeded, "staff_new_appeal", ticket) == sorted(set(cards))  # one card each, one appeal
+    assert "已上报，编号" in wechat.send(ZHANG, "上报 3号楼西边的井盖也丢了")  # other words: another problem
+
+
 def test_staff_see_their_grids_appeal_timeline_with_internal_notes_and_who_acted(wechat, seeded, clock):
     ticket = resolve_for_o1(wechat, seeded, clock)
     wechat.send("o1", "3")
