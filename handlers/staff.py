@@ -223,17 +223,18 @@ def _moved_away(conversation: Conversation, ticket: str) -> str | None:
 
 
 def _repeated(conversation: Conversation, appeal: Appeal, action: str) -> str | None:
-    """What stands when the step was taken already (办结, 挂起 or 恢复 sent twice); None for any other refusal."""
+    """What stands when the step was taken already (办结, 挂起 or 恢复 sent twice, or a task the 网格长 closed
+    meanwhile); None for any other refusal."""
     ticket = appeal.ticket
     if action == "pause" and appeal.status == AppealStatus.PAUSED:
         return texts.PAUSED_ALREADY.format(ticket=ticket)
     if action == "resume" and appeal.status == AppealStatus.ACCEPTED:
         return texts.RESUMED_ALREADY.format(ticket=ticket)
-    if action == "resolve" and appeal.status in (AppealStatus.RESOLVED, AppealStatus.CLOSED):
+    if action in _AFTER_CLAIM and appeal.status in (AppealStatus.RESOLVED, AppealStatus.CLOSED):
         by = tasks.resolver(conversation.session, appeal)
-        if by is not None and by.id == conversation.staff.id:
+        if by is not None and by.id == conversation.staff.id and action == "resolve":
             return texts.RESOLVED_ALREADY.format(ticket=ticket)
-        if by is not None:
+        if by is not None and by.id != conversation.staff.id:
             return texts.RESOLVED_BY_OTHER.format(ticket=ticket, name=by.name)
     return None
 

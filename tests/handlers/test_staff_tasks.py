@@ -132,6 +132,8 @@ def test_resolving_pausing_or_resuming_twice_says_what_stands_not_that_it_failed
     wechat.send(ZHANG, f"接单 {other}")
     wechat.send(WANG, f"办结 {other} 物业已换灯泡")  # the leader closed it while the member was on the way
     assert wechat.send(ZHANG, f"办结 {other} 已换灯泡") == f"诉求 {other} 已由 王强 办结，您无需再处理。"
+    assert wechat.send(ZHANG, f"进展 {other} 已到楼下") == f"诉求 {other} 已由 王强 办结，您无需再处理。"
+    assert notices(seeded, "resident_progress", other) == []
 
 
 def test_closing_or_noting_a_task_nobody_claimed_yet_says_to_claim_it_first(wechat, seeded, clock):
