@@ -181,9 +181,9 @@ def _act(conversation: Conversation, ticket: str, action: str, change: Callable[
 def _refusal(conversation: Conversation, refused: DomainError, ticket: str, action: str, department: str) -> str:
     if isinstance(refused, Repeated):
         return texts.PROGRESS_REPEATED.format(ticket=ticket, at=texts.clock(refused.at))
-    moved_to = _moved_away(conversation, ticket)
-    if moved_to is not None:
-        return texts.MOVED_AWAY.format(ticket=ticket, to=moved_to)
+    moved = _moved_away(conversation, ticket)
+    if moved is not None:
+        return (texts.TRANSFERRED_AWAY if moved.transferred else texts.MOVED_AWAY).format(ticket=ticket, to=moved.to)
     if isinstance(refused, NotFound) or hidden(conversation, ticket):
         return texts.TASK_NOT_FOUND.format(ticket=ticket)
     appeal = tasks.find(conversation.session, ticket)
@@ -212,9 +212,9 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
 _AFTER_CLAIM = ("progress", "resolve", "pause")  # what only the one who claimed a task does
 
 
-def _moved_away(conversation: Conversation, ticket: str) -> str | None:
-    """Where the member's task went, when 改派 took it from them (not "not found" or "not yours" for a task they had
-    a moment ago and were told of)."""
+def _moved_away(conversation: Conversation, ticket: str) -> reassigning.Moved | None:
+    """Where the member's task went, when 改派 or 转办 took it from them (not "not found" or "not yours" for a task
+    they had a moment ago, and were told of or moved themselves)."""
     try:
         appeal = tasks.find(conversation.session, ticket)
     except NotFound:

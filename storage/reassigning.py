@@ -118,24 +118,39 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     return Reassigned(appeal, to)
 
 
-def moved_from(session: Session, appeal: Appeal, member_id: int) -> str | None:
-    """Where the appeal went when it was taken from `member_id` (改派 of the task they had claimed), if it was and
-    is not theirs again: they were told so, and a task command of theirs on it is answered with it."""
+@dataclass(frozen=True)
+class Moved:
+    """Where an appeal went from a member: `to` a grid or member (改派), or a department (转办, `transferred`)."""
+
+    to: str
+    transferred: bool
+
+
+def moved_from(session: Session, appeal: Appeal, member_id: int) -> Moved | None:
+    """Where the appeal went when its latest move took it from `member_id` (改派 of the task they had claimed, 转办
+    of theirs or by them), unless they claimed it again since: they were told, or did it, and a task command of
+    theirs on it is answered with it."""
     if appeal.assignee_staff_id == member_id:
         return None
     events = session.execute(select(AppealEvent.action, AppealEvent.actor_kind, AppealEvent.actor_id,
                                     AppealEvent.from_status, AppealEvent.note).where(
-        AppealEvent.appeal_id == appeal.id, AppealEvent.action.in_((str(Action.ACCEPTED), str(Action.REASSIGNED))),
+        AppealEvent.appeal_id == appeal.id, AppealEvent.action.in_(_MOVES),
     ).order_by(AppealEvent.id)).all()
-    holder, moved_to = None, None
+    holder, moved = None, None
     for event in events:
+        by_member = event.actor_kind == ActorKind.STAFF and event.actor_id == member_id
         if event.action == Action.ACCEPTED:
             holder = event.actor_id if event.actor_kind == ActorKind.STAFF else None
-        elif event.from_status in (AppealStatus.ACCEPTED, AppealStatus.PAUSED):
-            if holder == member_id:
-                moved_to = event.note
-            holder = None
-    return moved_to
+            moved = None if by_member else moved
+            continue
+        held = holder == member_id and event.from_status in (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
+        transferred = event.action == Action.TRANSFERRED
+        moved = Moved(event.note or "", transferred) if held or (transferred and by_member) else None
+        holder = None
+    return moved
+
+
+_MOVES = (str(Action.ACCEPTED), str(Action.REASSIGNED), str(Action.TRANSFERRED))
 
 
 def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Manager | None, to: str,

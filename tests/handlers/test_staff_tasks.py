@@ -217,6 +217,24 @@ def test_a_transfer_hands_the_task_to_a_department_whose_staff_claim_it(wechat, 
     assert "接单成功" in wechat.send("dept_chengguan", f"接单 {ticket}")
 
 
+def test_a_transfer_sent_twice_or_followed_by_a_note_says_where_the_task_went(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_chengguan", name="赵队长", role=StaffRole.DEPARTMENT, department="城管执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，摆摊堵路")
+    wechat.send(ZHANG, f"接单 {ticket}")
+    said = f"转办 {ticket} 城管执法中队"
+    assert "已转办给 城管执法中队" in wechat.send(ZHANG, said)
+    gone = f"诉求 {ticket} 已转办给 城管执法中队，由对方接单办理，您无需再处理。"
+    assert wechat.send(ZHANG, said) == gone  # the network stalled: not "不是您负责的任务"
+    assert wechat.send(ZHANG, f"进展 {ticket} 已告知城管") == gone
+    assert notices(seeded, "resident_transferred") == ["o1"]
+    assert "不是您负责的任务" in wechat.send(LI, f"进展 {ticket} 我也去看看")  # she never had it
+    unclaimed = file_and_dispatch(wechat, seeded, clock, "小区北门有人占道卖菜")
+    wechat.send(ZHANG, f"转办 {unclaimed} 城管执法中队")  # straight from the card, never claimed
+    assert wechat.send(ZHANG, f"转办 {unclaimed} 城管执法中队") == gone.replace(ticket, unclaimed)
+
+
 def test_a_transfer_to_an_unknown_department_lists_the_known_ones(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业",
