@@ -47,7 +47,7 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
     if latest is None:
         return Reply(texts.NOTHING_TO_CHASE)
     return Reply(texts.nothing_open(latest.ticket, latest.category,
-                                    texts.status_name(latest.status, latest.category)))
+                                    texts.status_name(latest.status, latest.category, latest.department)))
 
 
 def chase_command(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -69,8 +69,8 @@ def _chase_ticket(conversation: Conversation, ticket: str) -> Reply:
     if target is not None and target.status in OPEN_STATUSES:
         return _chase(conversation, target, None, followed=True)  # their own is handled as part of it
     if appeal.status not in OPEN_STATUSES:
-        return Reply(texts.CHASE_NOT_OPEN.format(ticket=ticket, status=texts.status_name(appeal.status,
-                                                                                          appeal.category)))
+        return Reply(texts.CHASE_NOT_OPEN.format(ticket=ticket, status=texts.status_name(
+        appeal.status, appeal.category, appeal.department)))
     return _chase(conversation, appeal, None)
 
 
@@ -101,7 +101,7 @@ def _chase(conversation: Conversation, appeal: Appeal, words: str | None, follow
     session = conversation.session
     chased = chasing.chase(session, conversation.sender.id, appeal, words, conversation.now,
                             conversation.understanding.taxonomy.sensitive)
-    status = texts.status_name(appeal.status, appeal.category)
+    status = texts.status_name(appeal.status, appeal.category, appeal.department)
     handler = tasks.assignee_name(session, appeal)
     return Reply(texts.chase_reply(appeal.ticket, appeal.category, status, handler, chased.sent, chased.count,
                                    followed))

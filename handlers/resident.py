@@ -23,7 +23,8 @@ def my_appeals(conversation: Conversation, _arguments: Arguments) -> Reply:
     latest = queries.latest_of(conversation.session, conversation.sender)
     if not latest:
         return Reply(staff_texts.NO_APPEALS if conversation.is_staff else texts.NO_APPEALS)
-    return Reply(texts.appeal_list([(a.ticket, a.category, a.status, a.created_at, a.content) for a in latest]))
+    return Reply(texts.appeal_list([(a.ticket, a.category, a.status, a.created_at, a.content, a.department)
+                                    for a in latest]))
 
 
 def show(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -48,7 +49,8 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
     if target is not None:
         return Reply(_merged_detail(conversation, appeal, target))
     events = [(e.at, e.action, e.note) for e in queries.timeline(session, appeal)]
-    return Reply(texts.appeal_detail(appeal.ticket, appeal.category, appeal.status, appeal.content, events))
+    return Reply(texts.appeal_detail(appeal.ticket, appeal.category, appeal.status, appeal.content, events,
+                                     appeal.department))
 
 
 def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal) -> str:
@@ -87,7 +89,8 @@ def add_words(conversation: Conversation, arguments: Arguments) -> Reply:
             return Reply(texts.NOT_FOUND.format(ticket=arguments.ticket))
         if appeal.status not in OPEN_STATUSES:
             return Reply(texts.WORDS_NOT_OPEN.format(ticket=appeal.ticket,
-                                                     status=texts.status_name(appeal.status, appeal.category)))
+                                                     status=texts.status_name(appeal.status, appeal.category,
+                                                                            appeal.department)))
     else:
         still_open = chasing.open_appeals(session, conversation.sender.id)
         if len(still_open) != 1:

@@ -77,12 +77,18 @@ EVENT_NAMES = {
 # resident it went to the very person they complained about.
 COMPLAINT_STATUS_NAMES = {**STATUS_NAMES, "dispatched": "已转交被投诉人的上级"}
 COMPLAINT_EVENT_NAMES = {**EVENT_NAMES, "dispatched": "已转交被投诉人的上级处理"}
+# Waiting for a department's or the property company's claim: no grid member has it ("已转交网格员" would say so).
+DEPARTMENT_DISPATCHED = "已转交相关部门"
 
 
-def status_name(status: str, category: str) -> str:
-    """The status as the resident reads it; a complaint's says who has it."""
-    names = COMPLAINT_STATUS_NAMES if category == COMPLAINT_CATEGORY else STATUS_NAMES
-    return names.get(status, status)
+def status_name(status: str, category: str, department: str | None = None) -> str:
+    """The status as the resident reads it; a complaint's says who has it, as does one waiting for a department
+    or the property company (转办, or a category routed to them) to claim it."""
+    if category == COMPLAINT_CATEGORY:
+        return COMPLAINT_STATUS_NAMES.get(status, status)
+    if status == "dispatched" and department:
+        return DEPARTMENT_DISPATCHED
+    return STATUS_NAMES.get(status, status)
 
 
 def _event_name(action: str, category: str) -> str:
@@ -343,19 +349,21 @@ def which_to_add_to(still_open: list[tuple[str, str, str]]) -> str:
     return "\n".join([WHICH_TO_ADD_TO.format(count=len(still_open), ticket=still_open[0][0]), *rows])
 
 
-def appeal_list(lines: list[tuple[str, str, str, datetime, str]]) -> str:
-    """我的诉求: (ticket, category, status, created_at, content) newest first, each with the start of its words."""
-    rows = [f"{ticket}｜{_category(category, short=True)}｜{status_name(status, category)}｜{clock(at)}\n"
+def appeal_list(lines: list[tuple[str, str, str, datetime, str, str | None]]) -> str:
+    """我的诉求: (ticket, category, status, created_at, content, department) newest first, each with the start of
+    its words."""
+    rows = [f"{ticket}｜{_category(category, short=True)}｜{status_name(status, category, department)}｜{clock(at)}\n"
             f"　{_excerpt(content, LIST_SNIPPET)}"
-            for ticket, category, status, at, content in lines]
+            for ticket, category, status, at, content, department in lines]
     return "您最近的诉求：\n" + "\n".join(rows) + "\n回复“查询 编号”查看详情。"
 
 
-def appeal_detail(ticket: str, category: str, status: str, content: str, events: list[tuple[datetime, str, str | None]]) -> str:
+def appeal_detail(ticket: str, category: str, status: str, content: str, events: list[tuple[datetime, str, str | None]],
+                  department: str | None = None) -> str:
     """查询: the appeal with its timeline, staff's notes included."""
     steps = [f"{clock(at)} {_event_name(action, category)}{_note(action, note, NOTES_SHOWN)}"
              for at, action, note in events]
-    head = (f"诉求 {ticket}\n类别：{_category(category, short=True)}\n状态：{status_name(status, category)}\n"
+    head = (f"诉求 {ticket}\n类别：{_category(category, short=True)}\n状态：{status_name(status, category, department)}\n"
             f"内容：{_excerpt(content)}\n进度：\n")
     return within_one_reply(steps, lambda lines: head + lines, EARLIER_STEPS)
 

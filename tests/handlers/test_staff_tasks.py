@@ -214,6 +214,9 @@ def test_a_transfer_hands_the_task_to_a_department_whose_staff_claim_it(wechat, 
     (grid_card,) = worded(seeded, "staff_new_appeal", ZHANG)
     assert grid_card.endswith(f"不属于本网格请回复“退回 {ticket} 原因”。")
     assert "已转给其他部门" in wechat.send(LI, f"接单 {ticket}")
+    # The resident reads who has it now, not a grid member.
+    assert "状态：已转交相关部门\n" in wechat.send("o1", f"查询 {ticket}")
+    assert f"{ticket}｜综合执法｜已转交相关部门｜" in wechat.send("o1", "我的诉求")
     assert "接单成功" in wechat.send("dept_chengguan", f"接单 {ticket}")
 
 
