@@ -293,6 +293,7 @@ def test_staff_get_their_own_help_and_a_hint_for_free_text(wechat, seeded):
     assert "接单 编号" in help_text and "我的诉求" not in help_text
     assert "接单" not in wechat.send("o1", "帮助")
     assert "工作人员请使用指令" in wechat.send(ZHANG, "今天巡查了三栋楼")
+    assert "例如：我的任务（查看待办" in wechat.send(ZHANG, "我的任务有哪些")  # asked in his own words
 
 
 def test_a_command_without_its_words_shows_the_format(wechat, seeded, clock):
