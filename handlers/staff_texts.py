@@ -837,13 +837,18 @@ def result_material_attached(kind: str, ticket: str) -> str:
     return f"{MATERIAL_NAMES.get(kind, '材料')}已附到诉求 {ticket} 的办结结果。"
 
 
+def progress_material_attached(kind: str, ticket: str) -> str:
+    """A photo or location sent after the member's 进展 on a task still open: it goes with that task's record."""
+    return f"{MATERIAL_NAMES.get(kind, '材料')}已附到诉求 {ticket} 的办理记录（刚才填写进展的这件）。"
+
+
 def report_material_attached(kind: str, ticket: str) -> str:
     """A photo or location attached to the member's 上报 just now."""
     return f"{MATERIAL_NAMES.get(kind, '材料')}已附到 {ticket}。"
 
 
 def material_waiting(kind: str) -> str:
-    """A photo or location with no 办结 or 上报 of the last half hour to go with: kept for the next 上报."""
+    """A photo or location with no 办结, 上报 or 进展 of the last half hour to go with: kept for the next 上报."""
     name = MATERIAL_NAMES.get(kind, "材料")
     return (f"收到{name}。30 分钟内发送“上报 内容”，{name}会附到上报的诉求；"
             f"要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发{name}。")

@@ -1,8 +1,9 @@
-"""A grid member's photos and locations: they go with the 办结 or the 上报 the member made just now.
+"""A grid member's photos and locations: they go with the 办结, the 上报 or the 进展 the member made just now.
 
 A member on patrol photographs the problem, then types 上报 (or types first, then sends the photo). Whichever
-of their 办结 (the result's photo) and their 上报 came last within PATROL_WINDOW takes the material; with
-neither, it waits that long, kept under the member's own sender row, for their next 上报 (`adopt`).
+of their 办结 (the result's photo), their 上报 and their 进展 (the work half done, on a task still open) came last
+within PATROL_WINDOW takes the material: a photo after a 进展 on another task never lands on an earlier 办结's
+result. With none, it waits that long, kept under the member's own sender row, for their next 上报 (`adopt`).
 
 A member who says they will handle it themselves (上报 … 我来办) gets the appeal claimed at once (`take_own`):
 dispatched to them alone and accepted, through `transition`, with both audit events; no card goes to the grid.
@@ -17,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.appeals import Action, record, transition
-from storage.models import Appeal, AppealStatus, Attachment, Staff
+from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Staff
 from storage.tasks import RESULT_PHOTO_WINDOW
 
 PATROL_WINDOW = timedelta(minutes=30)
@@ -26,15 +27,16 @@ REPORTER_CLAIMED = "reporter_claimed"  # the dispatched event's note: to the mem
 
 @dataclass(frozen=True)
 class StaffAttached:
-    """Where a member's photo or location went: to `appeal` as its result (办结) or as its 上报's material, or
-    nowhere yet (`appeal` None: kept for the next 上报)."""
+    """Where a member's photo or location went: to `appeal` as its result (办结), as its 上报's material or with
+    its 进展 (`with_progress`), or nowhere yet (`appeal` None: kept for the next 上报)."""
 
     appeal: Appeal | None
     as_result: bool = False
+    with_progress: bool = False
 
 
 def attach(session: Session, member: Staff, sender_id: int, attachment: Attachment, now: datetime) -> StaffAttached:
-    """Attach a member's photo or location to their latest 办结 or 上报 of the last half hour, else keep it."""
+    """Attach a member's photo or location to their latest 办结, 上报 or 进展 of the last half hour, else keep it."""
     resolved = session.scalars(
         select(Appeal)
         .where(Appeal.assignee_staff_id == member.id, Appeal.status == AppealStatus.RESOLVED,
@@ -46,20 +48,32 @@ def attach(session: Session, member: Staff, sender_id: int, attachment: Attachme
         .where(Appeal.reporter_staff_id == member.id, Appeal.created_at >= now - PATROL_WINDOW)
         .order_by(Appeal.created_at.desc()).limit(1)
     ).first()
+    progressed = session.execute(
+        select(Appeal, AppealEvent.at).join(AppealEvent, AppealEvent.appeal_id == Appeal.id)
+        .where(AppealEvent.action == str(Action.PROGRESS), AppealEvent.at >= now - PATROL_WINDOW,
+               AppealEvent.actor_kind == "staff", AppealEvent.actor_id == member.id,
+               Appeal.status.in_((AppealStatus.ACCEPTED, AppealStatus.PAUSED)))
+        .order_by(AppealEvent.id.desc()).limit(1)
+    ).first()
     attachment.created_at = now
-    if reported is not None and (resolved is None or reported.created_at > resolved.resolved_at):  # type: ignore[operator]
-        target, as_result = reported, False
-    elif resolved is not None:
-        target, as_result = resolved, True
-    else:
+    candidates: list[tuple[datetime, Appeal, StaffAttached]] = []
+    if reported is not None:
+        candidates.append((reported.created_at, reported, StaffAttached(reported)))
+    if resolved is not None and resolved.resolved_at is not None:
+        candidates.append((resolved.resolved_at, resolved, StaffAttached(resolved, as_result=True)))
+    if progressed is not None:
+        appeal, at = progressed
+        candidates.append((at, appeal, StaffAttached(appeal, with_progress=True)))
+    if not candidates:
         attachment.resident_id, attachment.appeal_id = sender_id, None
         session.add(attachment)
         return StaffAttached(None)
+    _, target, chosen = max(candidates, key=lambda candidate: candidate[0])
     attachment.resident_id, attachment.appeal_id = target.resident_id, target.id
     session.add(attachment)
     record(session, target.id, now, Action.ATTACHED, None, None, actor_id=member.id, actor_kind="staff",
            note=attachment.kind)
-    return StaffAttached(target, as_result)
+    return chosen
 
 
 def adopt(session: Session, member: Staff, sender_id: int, appeal_id: int, now: datetime) -> int:
