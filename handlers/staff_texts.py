@@ -864,7 +864,7 @@ REPORTED = "已上报，编号 {ticket}（{category}），已派发到本网格�
 REPORTED_AGAIN = "这个问题您刚才已上报，编号 {ticket}，这次没有重复登记。回复“查询 {ticket}”可查看办理情况。"
 REPORTED_OWN = "已上报，编号 {ticket}（{category}），已由您接单办理，不派发给网格其他人。办好后回复：办结 {ticket} 说明"
 # 上报 … 我来办: the reporter handles it themselves (handlers/staff.py strips these words from the appeal).
-OWN_REPORT_WORDS = ("我自己办", "我来办", "自己办")
+OWN_REPORT_WORDS = ("我自己办", "我来办", "自己办", "我来处理", "我自己处理", "我去处理")
 REPORT_NEEDS_GRID = "您没有绑定网格，不能上报。请联系社区工作人员。"
 REPORT_LIMIT = "一小时内最多上报 {limit} 件，您已达到上限，这条没有登记。请稍后再报；紧急情况请直接电话联系社区。"
 

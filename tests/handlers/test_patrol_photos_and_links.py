@@ -175,7 +175,7 @@ def test_without_a_signer_photos_are_listed_without_links(wechat, seeded, clock)
 # --- 上报 … 我来办: the reporter handles it ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("said", ["上报 2号楼消防通道堆满杂物，我来办", "上报 2号楼消防通道堆满杂物 自己办。",
-                                  "上报 2号楼消防通道堆满杂物，我自己办"])
+                                  "上报 2号楼消防通道堆满杂物，我自己办", "上报 2号楼消防通道堆满杂物，我来处理。"])
 def test_a_report_the_member_will_handle_is_theirs_and_the_grid_gets_no_card(wechat, linked, clock, said):
     reply = wechat.send(ZHANG, said)
     ticket = TICKET.search(reply).group(0)
