@@ -502,10 +502,14 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         split = _number_then_text(command.takes, argument) if command.takes is Takes.TICKET_TEXT else None
         return Reply(_needs(command, split[0] if split else ""))
     if arguments.near_ticket:
-        ticket = _task_by_last_four(conversation, command, arguments.near_ticket)
-        if ticket is None:
+        ending = _tasks_by_last_four(conversation, command, arguments.near_ticket)
+        if len(ending) > 1:  # numbers start again each day: 0001 ends one ticket of every day
+            return Reply(staff_texts.SEVERAL_ENDING.format(digits=arguments.near_ticket, count=len(ending),
+                                                           tickets="、".join(ending)))
+        if not ending:
             digits = sum(character.isdigit() for character in arguments.near_ticket)
             return Reply(texts.TICKET_FORMAT.format(number=arguments.near_ticket, digits=digits))
+        ticket = ending[0]
         if command.takes is Takes.TICKET_TEXT and not arguments.words:
             return Reply(_needs(command, ticket))
         arguments = replace(arguments, ticket=ticket, near_ticket="")
@@ -523,11 +527,11 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     return command.run(conversation, arguments)
 
 
-def _task_by_last_four(conversation: Conversation, command: Command, number: str) -> str | None:
-    """结 0013 已修好: the member's one task whose ticket ends in the four digits said; None otherwise."""
+def _tasks_by_last_four(conversation: Conversation, command: Command, number: str) -> list[str]:
+    """结 0013 已修好: the member's tasks whose tickets end in the four digits said (none for any other number)."""
     if command.audience is not Audience.STAFF or not conversation.is_staff or not number.isdigit() or len(number) != 4:
-        return None
-    return task_list.ticket_ending(conversation, number)
+        return []
+    return task_list.tickets_ending(conversation, number)
 
 
 def _needs(command: Command, ticket: str = "") -> str:

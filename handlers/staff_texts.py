@@ -543,6 +543,7 @@ def role_title(role: str | None) -> str:
 
 
 NEEDS_TEXT = "请按这个格式发送：{usage}"
+SEVERAL_ENDING = "您的任务里有 {count} 条编号以 {digits} 结尾：{tickets}。请发完整编号，或先发“我的任务”再用序号。"
 NEEDS_WORDS = "还需要写上{words}，请按这个格式发送：{verb} {ticket} {words}"
 # Words over their field's limit (storage/limits.py): refused whole, nothing stored.
 TOO_LONG = "{what}最多 {limit} 字，您发了 {length} 字，没有保存。请精简后再发。"

@@ -59,11 +59,9 @@ def tasks(conversation: Conversation) -> list[Task]:
             if may_read(conversation.session, member, task.appeal, sensitive)]
 
 
-def ticket_ending(conversation: Conversation, digits: str) -> str | None:
-    """The one task of the member whose ticket ends in `digits` (the last four, as people read a number out);
-    None when none or several do."""
-    ending = [task.appeal.ticket for task in tasks(conversation) if task.appeal.ticket.endswith(digits)]
-    return ending[0] if len(ending) == 1 else None
+def tickets_ending(conversation: Conversation, digits: str) -> list[str]:
+    """The tickets of the member's tasks that end in `digits` (the last four, as people read a number out)."""
+    return [task.appeal.ticket for task in tasks(conversation) if task.appeal.ticket.endswith(digits)]
 
 
 def ticket_at(conversation: Conversation, position: int) -> str | None:

@@ -113,6 +113,12 @@ def test_a_tickets_last_four_digits_name_the_members_one_task_ending_so(wechat, 
     assert f"诉求 {lift} 已办结" in say(wechat, ZHANG, f"结 {lift[-4:]}，电梯修好了。")
     assert appeal(seeded, lift).resolution == "电梯修好了"
     assert "只有 4 位数字" in wechat.send(ZHANG, "接单 9999")  # no task of his ends so
+    clock.advance(days=1)  # numbers start again each day: the next day's second ends like the lamp's
+    file_and_dispatch(wechat, seeded, clock, "1号楼门口的路灯不亮了")
+    again = file_and_dispatch(wechat, seeded, clock, "1号楼单元门的门禁坏了")
+    assert again[-4:] == lamp[-4:]
+    reply = wechat.send(ZHANG, f"接单 {lamp[-4:]}")
+    assert reply.startswith(f"您的任务里有 2 条编号以 {lamp[-4:]} 结尾：") and lamp in reply and again in reply
     assert appeal(seeded, lamp).status == AppealStatus.DISPATCHED
     assert "只有 4 位数字" in wechat.send(RESIDENT, f"查询 {lamp[-4:]}")  # a resident's number is read whole
 
