@@ -189,6 +189,10 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     appeal = tasks.find(conversation.session, ticket)
     if action in _AFTER_CLAIM and _claimable_by(conversation, appeal):
         return texts.CLAIM_FIRST.format(ticket=ticket, action=texts.ACTION_NAMES[action])
+    holder = tasks.assignee_name(conversation.session, appeal)
+    if isinstance(refused, NotAllowed) and refused.reason == "not_your_task" and holder:
+        # The member may read it (not hidden): who has it is whom to call, not only that it is not theirs.
+        return texts.HELD_BY_OTHER.format(ticket=ticket, name=holder)
     if isinstance(refused, NotAllowed) and not _left_the_grid(conversation, appeal):
         departments = "、".join(tasks.departments(conversation.session)) or "（暂无）"
         return texts.NOT_ALLOWED[refused.reason].format(ticket=ticket, department=department, departments=departments)

@@ -630,6 +630,8 @@ NOT_ALLOWED = {
     "unknown_department": "没有找到部门“{department}”。可转办的部门：{departments}",
     "ambiguous_department": "“{department}”对应不止一个部门，请写全称：{departments}",
 }
+# A colleague's task (the member may read it): who has it, so that they know whom to call.
+HELD_BY_OTHER = "诉求 {ticket} 不是您负责的任务，现由 {name} 负责（只有接单人或本网格网格长可以操作）。"
 # Also the answer for an appeal the staff member may not read: a guessed ticket tells nothing.
 TASK_NOT_FOUND = "没有找到编号为 {ticket} 的诉求，请核对编号。"
 # A command on a task 改派 or 转办 took from the member (told, or their own 转办 sent again while the network stalled).

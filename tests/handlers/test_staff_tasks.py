@@ -170,7 +170,8 @@ def test_a_resident_typing_a_staff_command_is_told_it_is_not_theirs(wechat, seed
 def test_only_the_assignee_or_the_grid_leader_may_work_the_task(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
-    assert "不是您负责的任务" in wechat.send(LI, f"进展 {ticket} 我也去看看")
+    assert wechat.send(LI, f"进展 {ticket} 我也去看看") == (
+        f"诉求 {ticket} 不是您负责的任务，现由 张伟 负责（只有接单人或本网格网格长可以操作）。")
     assert "已记录" in wechat.send(WANG, f"进展 {ticket} 网格长已督办")
 
 
