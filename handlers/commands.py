@@ -411,8 +411,9 @@ _POSITION = re.compile(r"第?(\d{1,2}|[一二三四五六七八九幺两]?十[�
                        r"(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
 # G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format.
 _NEAR_TICKET = re.compile(r"([Gg]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
-# 结 0013，已修好: a ticket's last four, as people read a number out; a member's own task when only one ends so.
-_LAST_FOUR = re.compile(r"(\d{4})(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
+# 结 0013，已修好 (or 结零零一三，已修好): a ticket's last four, as people read a number out; a member's own task
+# when only one ends so.
+_LAST_FOUR = re.compile(r"(\d{4}|[〇零一二三四五六七八九幺两]{4})(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
 _LIST_PLACE = re.compile(r"\d{1,2}|[一二三四五六七八九十两]")  # 领单 1: a line of 可领任务, which has no positions
 _TICKETS_APART = re.compile(r"[\s,，、;；和]+")
 
@@ -447,7 +448,7 @@ def _numbers(command: Command, argument: str) -> Arguments | None:
     last_four = _LAST_FOUR.fullmatch(normal) if command.audience is Audience.STAFF else None
     if last_four and bool(last_four.group(2)) <= takes_words:
         words = argument[last_four.start(2):].strip() if last_four.group(2) else ""
-        return Arguments(near_ticket=last_four.group(1), words=words)
+        return Arguments(near_ticket=last_four.group(1).translate(_SPOKEN), words=words)
     near = _NEAR_TICKET.fullmatch(normal)
     if near and bool(near.group(2)) <= takes_words:
         return Arguments(near_ticket=near.group(1).upper())

@@ -110,7 +110,7 @@ def test_a_tickets_last_four_digits_name_the_members_one_task_ending_so(wechat, 
     lamp = file_and_dispatch(wechat, seeded, clock, LAMP)
     assert f"接单成功：{lift}" in say(wechat, ZHANG, f"接单 {lift[-4:]}。")
     assert wechat.send(ZHANG, f"结 {lift[-4:]}") == f"还需要写上说明，请按这个格式发送：办结 {lift} 说明"
-    assert f"诉求 {lift} 已办结" in say(wechat, ZHANG, f"结 {lift[-4:]}，电梯修好了。")
+    assert f"诉求 {lift} 已办结" in say(wechat, ZHANG, f"结{lift[-4:].translate(SPOKEN)}，电梯修好了。")
     assert appeal(seeded, lift).resolution == "电梯修好了"
     assert "只有 4 位数字" in wechat.send(ZHANG, "接单 9999")  # no task of his ends so
     clock.advance(days=1)  # numbers start again each day: the next day's second ends like the lamp's
