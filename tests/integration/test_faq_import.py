@@ -294,7 +294,8 @@ def test_an_unknown_id_is_refused_in_one_line(database, database_url, clock, com
 def test_the_answered_entries_export_in_the_imports_columns_and_import_back_unchanged(database, database_url, clock,
                                                                                       tmp_path):
     assert gridbot(database_url, clock, "faq", "import", str(SAMPLE)).exit_code == 0
-    assert gridbot(database_url, clock, "faq", "disable", "1").exit_code == 0
+    first = min(entry.id for entry in entries(database).values())  # PostgreSQL's ids run on across tests
+    assert gridbot(database_url, clock, "faq", "disable", str(first)).exit_code == 0
     before = {question: (e.answer, e.alternates, e.category, e.active) for question, e in entries(database).items()}
     target = tmp_path / "问答.xlsx"
 
