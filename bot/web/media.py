@@ -30,7 +30,8 @@ def photo(token: str) -> Response:
     if isinstance(found, PhotoPage):
         status, text = PAGES[found]
         return _private(Response(PAGE.format(text=text), status=status, mimetype="text/html"))
-    response = send_file(found.path, mimetype=found.content_type, conditional=False, etag=False)
+    # Flask reads a relative path from its package folder; the data directory (GRIDBOT_DATA_DIR=var) is the cwd's.
+    response = send_file(found.path.absolute(), mimetype=found.content_type, conditional=False, etag=False)
     response.headers["Content-Disposition"] = "inline"
     return _private(response)
 
