@@ -10,7 +10,9 @@ from subprocess import SubprocessError
 from typing import Any, Callable
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger as GunicornLogger
 
+from bot.privacy import PrivateFormatter
 from bot.redisconn import redis_url
 from bot.settings import Settings
 from bot.web.app import create_app
@@ -51,6 +53,16 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self.app()
 
 
+class PrivateGunicornLogger(GunicornLogger):  # type: ignore[misc]
+    """gunicorn's own lines, redacted like gridbot's: they bypass the root logger, and name a request's path (a
+    photo link's token at DEBUG) or, on an unhandled error, its URI with WeChat's query (the sender's openid)."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(PrivateFormatter(self.error_fmt, self.datefmt))
+
+
 def default_workers(settings: Settings) -> int:
     """Web processes for a `gridbot serve` not told how many: fewer on SQLite (see SQLITE_WEB_PROCESSES)."""
     return SQLITE_WEB_PROCESSES if is_sqlite_url(settings.database_url) else WEB_PROCESSES
@@ -88,6 +100,7 @@ def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None
         # gunicorn 27's control socket defaults to one path per user: two servers on a host would fight over it.
         "control_socket_disable": True,
         "loglevel": settings.log_level.lower(),
+        "logger_class": PrivateGunicornLogger,
         # Connections opened before the fork must not be shared by the workers.
         "post_fork": lambda _server, _worker: runtime.database.dispose(),
     }

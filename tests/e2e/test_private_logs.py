@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 
 import pytest
+from gunicorn.config import Config
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.privacy import LOG_FORMAT, PrivateFormatter, mask, redact
+from bot.web.server import PrivateGunicornLogger
 from storage.models import Building, Grid, Staff, StaffRole
 from tests.e2e.test_appeal_lifecycle import CUSTOM_SEND, TICKET, told, work
 from tests.log_scan import OPENID, PHONE
@@ -101,3 +103,25 @@ def test_what_gridbot_logs_through_its_formatter_has_phone_numbers_and_openids_m
 
     assert redact(text) == (f"Key (openid)=({mask(RESIDENT)}) already exists; 电话 138****5678; "
                             "ticket G2611220001, msg:20261122100000123")
+
+
+def test_a_photo_links_token_is_cut_from_a_logged_path_and_other_media_paths_are_left_alone() -> None:
+    token = "Ii1VeTZpeTlwdGlJd0Utdnc5LUZrMFEi.axU_JQ.Xw1beiChLiCXno8-UgHgSdb2Tng"
+
+    assert redact(f"Exception on /media/{token} [GET]") == "Exception on /media/… [GET]"
+    assert redact("GET /cgi-bin/media/get -> ok; missing from /var/lib/gridbot/media/40") == \
+        "GET /cgi-bin/media/get -> ok; missing from /var/lib/gridbot/media/40"
+
+
+def test_gunicorns_own_lines_are_redacted_like_gridbots(capsys: pytest.CaptureFixture[str]) -> None:
+    config = Config()
+    config.set("loglevel", "debug")
+    logger = PrivateGunicornLogger(config)  # its handler writes to the stderr capsys holds
+
+    logger.debug("%s %s", "GET", "/media/Ii1VeTZp.axU_JQ.Xw1beiCh")
+    logger.error("Error handling request %s %s", "POST", f"/wechat?signature=ab&openid={RESIDENT}")
+    logger.warning(f"Invalid request from ip=127.0.0.1: Invalid HTTP request line: 'GET /{STAFF_PHONE} x'")
+
+    written = capsys.readouterr().err
+    assert "GET /media/…" in written and f"openid={mask(RESIDENT)}" in written and "/138****5678" in written
+    assert_private(written)
