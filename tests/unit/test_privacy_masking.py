@@ -24,6 +24,9 @@ from handlers.privacy import mask_personal_numbers
     ("11010119900307123x", "110101********123x"),
     ("老身份证110101900307123", "老身份证110101*****7123"),
     ("两个号码13812345678和13998765432", "两个号码138****5678和139****5432"),
+    ("座机 0531 8765 4321", "座机 0531 ****4321"),  # the local number grouped as it is read out
+    ("身份证 110101 19900307 1234", "身份证 110101 ******** 1234"),  # copied grouped from another app
+    ("身份证110101-19900307-123X", "身份证110101-********-123X"),
 ])
 def test_phone_and_id_numbers_are_masked(text, masked):
     assert mask_personal_numbers(text) == masked
@@ -48,6 +51,7 @@ def test_phone_and_id_numbers_are_masked(text, masked):
     "3号楼1单元502室，13号楼",
     "110101199013071234",  # month 13: not an ID
     "110101199002321234",  # day 32: not an ID
+    "110101 1990030712 34",  # not grouped as an ID is
     "0.5 元",
     "",
 ])
