@@ -20,6 +20,7 @@ from storage.actors import Manager, actor_of, staff_id_of
 from storage.appeals import UNCLASSIFIED, Action, Channel, record
 from storage.errors import IllegalTransition, NotAllowed
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, LabelledExample
+from storage.privacy import mask_personal_numbers
 from storage.staff import manages_grid
 from storage.tasks import find
 
@@ -91,7 +92,10 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
 
 
 def labelled_history(session: Session) -> list[tuple[str, str]]:
-    """(text, label) pairs to learn from: every correction, then appeals resolved under their own category."""
+    """(text, label) pairs to learn from: every correction, then appeals resolved under their own category.
+
+    Phone and ID-card numbers come masked: a model keeps every word it learned in its features file, which is
+    copied to other hosts and kept for as long as the model is used."""
     corrected = session.execute(select(LabelledExample.text, LabelledExample.label, LabelledExample.appeal_id)
                                 .order_by(LabelledExample.id)).all()
     skip = {appeal_id for _, _, appeal_id in corrected if appeal_id is not None}
@@ -100,14 +104,14 @@ def labelled_history(session: Session) -> list[tuple[str, str]]:
         .where(Appeal.status.in_(FINISHED), Appeal.category != UNCLASSIFIED, Appeal.channel.in_(LEARNABLE_CHANNELS))
         .order_by(Appeal.id)
     ).all()
-    return [(text, label) for text, label, _ in corrected] + [
-        (text, label) for text, label, appeal_id in confirmed if appeal_id not in skip
+    return [(mask_personal_numbers(text), label) for text, label, _ in corrected] + [
+        (mask_personal_numbers(text), label) for text, label, appeal_id in confirmed if appeal_id not in skip
     ]
 
 
 def corrections(session: Session) -> list[tuple[str, str, str | None]]:
-    """(text, new label, previous label) of every correction, oldest first."""
-    return [tuple(row) for row in session.execute(  # type: ignore[misc]
+    """(text, new label, previous label) of every correction, oldest first; numbers masked as in labelled_history."""
+    return [(mask_personal_numbers(text), label, previous) for text, label, previous in session.execute(
         select(LabelledExample.text, LabelledExample.label, LabelledExample.previous_label)
         .order_by(LabelledExample.id)
     ).all()]

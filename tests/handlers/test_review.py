@@ -111,6 +111,20 @@ def test_history_holds_corrections_and_appeals_resolved_under_their_category(wec
     assert all(text != "楼道里堆满了纸箱子，走都走不过去" for text, _ in history), open_one
 
 
+def test_what_is_learned_from_holds_no_phone_or_id_number_whole(wechat, seeded, tmp_path, monkeypatch, database_url):
+    """A model keeps every word it learned in features.txt: a resident's number must not become one."""
+    ticket = file(wechat, "有个事情想反映一下，电话13912345678，身份证110101199003071234")
+    wechat.send(OPERATOR, f"分类 {ticket} 邻里纠纷")
+    with seeded.transaction() as session:
+        learned = review.labelled_history(session) + [(text, label) for text, label, _ in review.corrections(session)]
+    assert ("有个事情想反映一下，电话139****5678，身份证110101********1234", "邻里纠纷") in learned
+    monkeypatch.setenv("GRIDBOT_DATABASE_URL", database_url)
+    result = CliRunner().invoke(main, ["nlp", "train", "--from-db", "--model", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    features = (tmp_path / "m" / "features.txt").read_text(encoding="utf-8")
+    assert "13912345678" not in features and "110101199003071234" not in features
+
+
 def test_train_from_db_and_keyword_suggestions(wechat, seeded, tmp_path, monkeypatch, database_url):
     monkeypatch.setenv("GRIDBOT_DATABASE_URL", database_url)
     for text in ("孔雀鱼池塘发臭了没人管", "小区池塘水发绿发臭", "池塘里漂着死鱼"):
