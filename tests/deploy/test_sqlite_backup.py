@@ -3,10 +3,12 @@ has an appeal whose commit is still only in the -wal file, which a plain copy of
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
 import subprocess
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -61,3 +63,25 @@ def test_the_guides_sqlite_backup_holds_an_appeal_still_in_the_wal(tmp_path: Pat
     [backup] = backups.iterdir()
     assert TICKET in tickets(backup)
     assert TICKET not in tickets(plain)
+
+
+def documented_prune_line() -> str:
+    """The guide's `find … -delete` that keeps 14 days of SQLite backups, without its `sudo -u gridbot`."""
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    found = re.search(r"^sudo -u gridbot (find /var/backups/gridbot .*-delete)$", guide, re.MULTILINE)
+    assert found, "docs/deploy.md keeps SQLite backups forever: no line deletes the old ones"
+    return found.group(1)
+
+
+def test_the_guides_sqlite_backups_are_kept_fourteen_days(tmp_path: Path) -> None:
+    now = time.time()
+    ages = {"gridbot-20261122-0230.db": 15, "gridbot-20261123-0230.db": 14, "gridbot-20261124-0230.db": 13,
+            "gridbot-20261206-0230.db": 0, "keep-me.txt": 30}
+    for name, days in ages.items():
+        path = tmp_path / name
+        path.write_text("backup")
+        os.utime(path, (now - days * 86400 - 60, now - days * 86400 - 60))
+    subprocess.run(["bash", "-c", documented_prune_line().replace("/var/backups/gridbot", str(tmp_path))],
+                   check=True, timeout=30)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "gridbot-20261124-0230.db", "gridbot-20261206-0230.db", "keep-me.txt"]
