@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from handlers import dialogues
+from handlers import complaining, dialogues
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
@@ -25,12 +25,15 @@ BARE_ANSWERS = frozenset({"1", "2", "3", "一", "二", "三", "满意", "非常�
 
 def is_answer(conversation: Conversation) -> bool:
     """A 1/2/3, or words or emoji that rate (很满意, 还行, 👍, 电梯还是坏的), while the rating question is open (the
-    router checks); anything else is a new message."""
+    router checks); anything else is a new message. A complaint about staff (我要投诉网格员张伟，态度很差) is one
+    too, though its words rate: as a rating it would reach the appeal's handler, maybe the very person it names."""
     inbound = conversation.inbound
     if inbound.kind not in (Kind.TEXT, Kind.VOICE):
         return False
     given = rating_of(inbound.text)
-    return given is not None and (not given.complaint or _about_the_rated_appeal(conversation, inbound.text))
+    if given is None or (given.complaint and not _about_the_rated_appeal(conversation, inbound.text)):
+        return False
+    return complaining.complaint_in(conversation, conversation.sender.grid_id, inbound.text) is None
 
 
 def answer(conversation: Conversation) -> Reply:

@@ -12,6 +12,7 @@ from storage import dispatch, supervision
 from storage.models import AppealStatus, Staff, StaffRole
 from tests.support.database import appeal, notices
 from tests.support.personas import BUILDING_LEAD, LI, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -40,6 +41,16 @@ def test_a_complaint_about_a_grid_member_reaches_the_leader_and_the_operator_nev
     assert ZHANG not in notices(seeded, "staff_taken", ticket)
     assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(ZHANG, f"办结 {ticket} 属误会")
     assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+
+
+def test_a_complaint_sent_while_a_rating_is_asked_is_filed_for_the_leader_not_passed_to_the_handler(
+        wechat, seeded, clock):
+    rated = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {rated}", "接单成功"), (f"办结 {rated} 已修好", "已办结")])
+    reply = wechat.send(RESIDENT, ABOUT_ZHANG)  # its 态度很差 also reads as 不满意
+    assert "类别：投诉工作人员" in reply and "被投诉的工作人员看不到" in reply
+    assert appeal(seeded, rated).status == AppealStatus.RESOLVED and notices(seeded, "staff_reopened", rated) == []
+    assert "感谢您的评价" in wechat.send(RESIDENT, "1")  # the rating is still the resident's to give
 
 
 def test_a_building_leads_report_of_a_neighbours_complaint_never_reaches_the_person_it_is_about(wechat, seeded, clock):
