@@ -45,6 +45,11 @@ def handle(conversation: Conversation) -> Reply:
     if chatter is not None:  # small talk, a how-to question or a fragment: never an appeal
         return Reply(texts.CHATTER_REPLIES[chatter])
     faq.forget_answered_question(conversation)  # answered again below if it is another question the FAQ knows
+    # Before the FAQ ("投诉…" is no question) and before chasing: a chase passes the words to the handler, who may
+    # be the person the complaint names.
+    complained = complaining.file_if_complaint(conversation, text)
+    if complained is not None:
+        return complained
     chased = chasing.chase_up(conversation, text)  # asking after an open appeal files nothing new
     if chased is not None:
         return chased
@@ -53,9 +58,6 @@ def handle(conversation: Conversation) -> Reply:
     asked = ticket_asked_after(text)  # "请帮我查一下G2612060048的进度" is 查询, said in a sentence
     if asked is not None:
         return resident.show(conversation, Arguments(ticket=normalize_ticket(asked) or asked))
-    complained = complaining.file_if_complaint(conversation, text)  # before the FAQ: "投诉…" is no question
-    if complained is not None:
-        return complained
     understanding = conversation.understanding
     result = conversation.classification or understanding.classifier.classify(text)
     # Staff never get here (their free text gets a hint), so only residents are answered from the FAQ.

@@ -53,6 +53,14 @@ def test_a_complaint_sent_while_a_rating_is_asked_is_filed_for_the_leader_not_pa
     assert "感谢您的评价" in wechat.send(RESIDENT, "1")  # the rating is still the resident's to give
 
 
+def test_a_complaint_that_also_chases_an_open_appeal_is_filed_not_passed_to_its_handler(wechat, seeded, clock):
+    chased = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {chased}", "接单成功")])
+    reply = wechat.send(RESIDENT, "网格员张伟态度很差还骂人，电梯到现在还没修好")  # also reads as 催办
+    assert "类别：投诉工作人员" in reply and "被投诉的工作人员看不到" in reply
+    assert notices(seeded, "staff_chased", chased) == []
+
+
 def test_a_building_leads_report_of_a_neighbours_complaint_never_reaches_the_person_it_is_about(wechat, seeded, clock):
     reply = wechat.send(BUILDING_LEAD, "代报 2单元 王奶奶要投诉网格员张伟，上门态度很差还骂人")
     ticket = re.search(r"G\d{10}", reply).group(0)
