@@ -12,7 +12,7 @@ from handlers.types import Reply
 from storage import volunteer_claims, volunteer_tasks, wishes
 from storage.errors import NotAllowed, NotFound
 from storage.models import Attachment, Staff
-from storage.privacy import mask_personal_numbers
+from storage.privacy import mask_for_volunteers
 from storage.tasks import RESULT_PHOTO_WINDOW
 from storage.volunteer_claims import AlreadyReported, ClaimRefused, TakenByOther
 
@@ -63,7 +63,7 @@ def take(conversation: Conversation, arguments: Arguments) -> Reply:
         appeal = target.appeal
         place = volunteer_tasks.appeal_place(conversation.session, appeal)
         what, text = volunteer_tasks.what(appeal), appeal.content
-    return Reply(texts.CLAIMED.format(code=target.code, what=what, place=place, text=mask_personal_numbers(text)))
+    return Reply(texts.CLAIMED.format(code=target.code, what=what, place=place, text=mask_for_volunteers(text)))
 
 
 def done(conversation: Conversation, arguments: Arguments) -> Reply:

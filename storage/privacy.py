@@ -5,7 +5,8 @@
   reads that carries staff's or residents' words (notices, 查询) goes through it (handlers/privacy.py hands it
   to the conversation), and so does a resident's own phone wherever its reader is not the appeal's handler.
   Staff read the numbers in appeals unmasked: they have to call people.
-- `mask_door` hides the room of a 门牌 (3-2-501 → 3-2-***) the same way.
+- `mask_door` hides the room of a 门牌 (3-2-501 → 3-2-***) the same way; `mask_for_volunteers` hides both the
+  numbers and a room written inside a resident's words, for the community's volunteers (who never read a 门牌).
 
 What is masked (the digits may be full-width, as Chinese input methods type them):
 - mainland mobiles, 11 digits 1[3-9]…, also written 138 1234 5678 or 138-1234-5678, with or without +86:
@@ -75,8 +76,21 @@ def _masked(match: re.Match[str]) -> str:
 
 
 _ROOM = re.compile(r"[0-9０-９]+(?=[^0-9０-９]*$)")  # the last run of digits: the room, after building and unit
+_D = "[0-9０-９]"
+# A room written inside a text: after 单元 (2单元501), last of building-unit-room (3-2-501), or before 室 (501室).
+_ROOM_IN_TEXT = re.compile(
+    rf"(?:(?<=单元)|(?<=单元 )){_D}{{3,4}}(?!{_D})"
+    rf"|(?<={_D}[-－]{_D}[-－]){_D}{{3,4}}(?!{_D})|(?<={_D}[-－]{_D}{_D}[-－]){_D}{{3,4}}(?!{_D})"
+    rf"|(?<!{_D}){_D}{{3,4}}(?=室|号房)"
+)
 
 
 def mask_door(door: str) -> str:
     """A 门牌 with its room hidden (3号楼2单元501 → 3号楼2单元***): the building and unit alone find no one."""
     return _ROOM.sub("***", door, count=1)
+
+
+def mask_for_volunteers(text: str) -> str:
+    """A resident's words as a volunteer reads them: phone and ID numbers masked, and any room number the text
+    gives (3号楼2单元501 → 3号楼2单元***, 3-2-501 → 3-2-***, 501室 → ***室): volunteers never read a 门牌."""
+    return _ROOM_IN_TEXT.sub("***", mask_personal_numbers(text))

@@ -28,7 +28,7 @@ from storage.models import (
     Wish,
     WishStatus,
 )
-from storage.privacy import mask_personal_numbers
+from storage.privacy import mask_for_volunteers
 from storage.tickets import normalize_ticket, normalize_wish_code
 
 LIST_LIMIT = 10  # tasks 可领任务 shows
@@ -128,8 +128,8 @@ def wish_task(session: Session, wish: Wish, status: str | None = None) -> Task:
 
 
 def snippet(text: str) -> str:
-    """The start of a task's words as a volunteer reads them: numbers of people masked, cut to SNIPPET."""
-    flat = " ".join(mask_personal_numbers(text).split())
+    """The start of a task's words as a volunteer reads them: numbers of people and rooms masked, cut to SNIPPET."""
+    flat = " ".join(mask_for_volunteers(text).split())
     return flat if len(flat) <= SNIPPET else flat[:SNIPPET] + "…"
 
 

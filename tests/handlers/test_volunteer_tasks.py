@@ -15,6 +15,7 @@ from bot.cli.gridbot import main
 from handlers import community_texts, resident_texts, staff_texts
 from storage import points
 from storage.models import Appeal, AppealEvent, Attachment, ClaimStatus, PointsEntry, VolunteerClaim, Wish, WishStatus
+from storage.privacy import mask_for_volunteers
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import (
     BUILDING_LEAD,
@@ -85,6 +86,23 @@ def test_a_volunteer_sees_their_communitys_open_volunteer_work_and_wishes_with_o
     assert "501" not in shown and "阳光花园3号楼2单元" in shown  # never the 门牌: the unit at most
     assert lift not in shown  # not volunteers' work
     assert elsewhere not in shown  # another community's
+
+
+def test_a_room_the_resident_wrote_in_the_text_is_masked_in_the_list_and_on_claiming(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, "我住1单元601，老人行动不便，想请人帮忙买菜")
+    shown = wechat.send(VOLUNTEER, "可领任务")
+    assert "我住1单元***，老人" in shown and "601" not in shown
+    reply = wechat.send(VOLUNTEER, f"领单 {ticket}")
+    assert "我住1单元***，老人行动不便" in reply and "601" not in reply
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("门牌3号楼2单元501", "门牌3号楼2单元***"), ("2单元 1201", "2单元 ***"), ("3-2-501 家里漏水", "3-2-*** 家里漏水"),
+    ("12-3-1201", "12-3-***"), ("501室", "***室"), ("３号楼２单元５０１", "３号楼２单元***"),
+    ("3号楼2单元楼道灯坏了", "3号楼2单元楼道灯坏了"), ("2026-12-06 上午", "2026-12-06 上午"), ("共 1200 元", "共 1200 元"),
+])
+def test_rooms_are_masked_for_volunteers_and_places_dates_and_amounts_are_not(text, masked):
+    assert mask_for_volunteers(text) == masked
 
 
 def test_their_own_compound_comes_first_and_what_is_taken_leaves_the_list(wechat, seeded, clock):
