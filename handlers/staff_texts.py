@@ -627,6 +627,7 @@ NOT_ALLOWED = {
     "assigned_to_other": "诉求 {ticket} 已派给其他网格员办理，不能由您接单。如需调整请联系网格长。",
     "not_your_task": "诉求 {ticket} 不是您负责的任务（只有接单人或本网格网格长可以操作）。",
     "complaint_handlers_only": "诉求 {ticket} 是对工作人员的投诉，由被投诉人的上级（网格长、社区或街道操作员）接单处理。",
+    "complaint_not_transferable": "诉求 {ticket} 是对工作人员的投诉，只由被投诉人的上级（网格长、社区或街道操作员）办理，不能转办。",
     "unknown_department": "没有找到部门“{department}”。可转办的部门：{departments}",
     "ambiguous_department": "“{department}”对应不止一个部门，请写全称：{departments}",
 }

@@ -161,8 +161,11 @@ def note(session: Session, member: Manager, ticket: str, text: str, now: datetim
 
 def transfer(session: Session, member: Manager, ticket: str, department: str, now: datetime) -> Appeal:
     """转办: hand the task to a department or the property company, whose staff claim it like a grid's (a console
-    operator of the appeal's scope may, while it waits for a claim or is being worked on)."""
+    operator of the appeal's scope may, while it waits for a claim or is being worked on). Never a complaint about
+    staff: only the accused's superiors handle it (storage.complaints)."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
+    if complaints.accused(session, appeal.id) is not None:  # its card would reach a department, maybe the accused
+        raise NotAllowed("complaint_not_transferable")
     department = _department_named(session, department)
     receivers = dispatch.department_staff(session, department)
     if not receivers:

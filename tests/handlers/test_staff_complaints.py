@@ -61,6 +61,18 @@ def test_a_complaint_that_also_chases_an_open_appeal_is_filed_not_passed_to_its_
     assert notices(seeded, "staff_chased", chased) == []
 
 
+def test_a_complaint_about_the_property_company_is_not_transferred_to_it(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="o_property", name="阳光物业", role=StaffRole.PROPERTY, department="阳光物业公司",
+                          grid_id=None, active=True, created_at=clock()))
+    reply, ticket = complain(wechat, seeded, clock, "我要投诉物业，物业的人态度很差还骂人")
+    assert "类别：投诉工作人员" in reply
+    wechat.dialog(WANG, [(f"接单 {ticket}", "接单成功")])
+    assert "是对工作人员的投诉" in wechat.send(WANG, f"转办 {ticket} 阳光物业公司")
+    assert "o_property" not in notices(seeded, "staff_new_appeal", ticket)
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED and appeal(seeded, ticket).department is None
+
+
 def test_a_building_leads_report_of_a_neighbours_complaint_never_reaches_the_person_it_is_about(wechat, seeded, clock):
     reply = wechat.send(BUILDING_LEAD, "代报 2单元 王奶奶要投诉网格员张伟，上门态度很差还骂人")
     ticket = re.search(r"G\d{10}", reply).group(0)
