@@ -40,7 +40,7 @@ from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp.cleaning import to_simplified
 from storage import staff as staff_store
-from storage.contact_input import DELETE_WORDS
+from storage.contact_input import DELETE_WORDS, InvalidContact, phone_number
 from storage.duty import names_a_day
 from storage.limits import TextField, excess
 from storage.models import COMMUNITY_ROLES, NEIGHBOUR_REPORTERS, StaffRole
@@ -61,6 +61,7 @@ class Takes(StrEnum):
     CODE = "code"  # a short code of letters and digits (认证), required
     CASE_TEXT = "case_text"  # a focus-case number, then words (结案 J2611230001 已统一更换水管)
     CONTACT = "contact"  # a phone number or a 门牌 (with a digit), or 删除; nothing: show it (我的电话, 门牌)
+    PHONE = "phone"  # a phone number and nothing else (电话 13912345678: 我的电话 said shorter)
     DAY = "day"  # a day, or nothing (请假 到 12月31日, 请假)
     SCOPE_TEXT = "scope_text"  # a scope, then words (通知 幸福里社区/第一网格 周六消防演练)
     CHOICE = "choice"  # nothing, or one of the command's `choices` (积分排行 社区)
@@ -174,6 +175,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("quit", ("取消", "退出"), "取消", "退出正在进行的操作", Takes.NOTHING, binding.cancel),
     Command("my_phone", ("我的电话", "我的手机"), "我的电话 号码", "留个电话方便办理人联系您（可选，只有办理人能看到完整号码）",
             Takes.CONTACT, contacts.my_phone),
+    Command("phone_given", ("联系电话", "电话号码", "手机号码", "手机号", "电话", "手机"), "电话 号码", "留电话（同 我的电话）",
+            Takes.PHONE, contacts.phone_given, Audience.UNLISTED),
     Command("door", ("门牌号", "门牌"), "门牌 门牌号", "留下门牌，如 3号楼2单元501（可选，只有办理人能看到）", Takes.CONTACT,
             contacts.door),
     Command("forget_phone", ("删除电话",), "删除电话", "删除留下的电话", Takes.NOTHING, contacts.forget_phone,
@@ -317,6 +320,8 @@ def _parse_command(text: str) -> tuple[Command, str] | None:
         # Only the full verb takes words alone: "进 去看看" is no note on a task.
         if _names(command, rest, words_alone=verb == command.verbs[0] and after[:1] in _SEPARATORS):
             return command, rest
+    if _is_phone(cleaned):  # a number alone, as the binding reply invites: a phone to be called on, no ticket
+        return _BY_NAME["phone_given"], original
     bare = _without_label(_spoken_digits(cleaned))
     if normalize_ticket(bare) is not None and re.search(r"\d{10}", bare):
         return _BY_NAME["show"], bare
@@ -328,8 +333,19 @@ def _parse_command(text: str) -> tuple[Command, str] | None:
     return None
 
 
+def _is_phone(text: str) -> bool:
+    """Whether `text` is a phone number and nothing else (我的电话 would store it)."""
+    try:
+        phone_number(contacts.without_lead(text))
+    except InvalidContact:
+        return False
+    return True
+
+
 def _names(command: Command, rest: str, words_alone: bool) -> bool:
     """Whether the words after a verb make the message that command, not a sentence starting like it."""
+    if command.takes is Takes.PHONE:
+        return _is_phone(rest)  # "电话打不通", "手机丢了" are problems to file
     if not rest:
         return True
     if command.takes is Takes.NOTHING:
@@ -612,6 +628,6 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
         return Arguments(ticket=ticket) if ticket is not None else None
     if command.takes in (Takes.CODE, Takes.TEXT, Takes.SCOPE_TEXT):
         return Arguments(words=argument) if argument else None
-    if command.takes in (Takes.CONTACT, Takes.DAY, Takes.CHOICE):
+    if command.takes in (Takes.CONTACT, Takes.PHONE, Takes.DAY, Takes.CHOICE):
         return Arguments(words=argument)
     return Arguments()

@@ -21,8 +21,21 @@ from storage.privacy import mask_door, mask_personal_numbers
 _LEAD = re.compile(r"^(?:号码|号)?[是为:：\s]*")
 
 
+def without_lead(words: str) -> str:
+    """The value without the words people put before it (是, 为, 号码：)."""
+    return _LEAD.sub("", words.strip())
+
+
 def _typed(arguments: Arguments) -> str:
-    return _LEAD.sub("", arguments.words.strip())
+    return without_lead(arguments.words)
+
+
+def phone_given(conversation: Conversation, arguments: Arguments) -> Reply:
+    """电话 13912345678, or the number alone: a resident's 我的电话 said shorter. Staff publish a work phone only by
+    its name: a number a member sends alone may well be a resident's."""
+    if conversation.is_staff:
+        return Reply(staff_texts.WORK_PHONE_BY_NAME)
+    return my_phone(conversation, arguments)
 
 
 def work_phone(conversation: Conversation, arguments: Arguments) -> Reply:

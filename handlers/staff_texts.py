@@ -933,6 +933,8 @@ WORK_PHONE_FORMAT = (
     "没能识别这个号码，没有保存。手机请写 11 位，如：工作电话 13800001111；"
     "座机请写 区号-号码，如：工作电话 0531-87654321（分机写在最后：0531-87654321-8001）。"
 )
+# A number a member sent alone (or after 电话): maybe a resident's, so never published as theirs.
+WORK_PHONE_BY_NAME = "要公布您的工作电话，请发送：工作电话 号码（如 工作电话 0531-87654321）；查询居民诉求请发送：查询 编号。"
 INVITE_WORK_PHONE = "工作电话：{phone}（绑定后，居民的“已接单”通知会附上这个号码）"
 INVITE_BAD_WORK_PHONE = "--work-phone 应为手机号（11 位）或座机 区号-号码（可加 -分机），例如 0531-87654321。"
 CONTACT_AFTER_CLAIM = "（接单后可见完整）"

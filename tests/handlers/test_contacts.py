@@ -11,7 +11,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from handlers import notifications
+from handlers import notifications, staff_texts
 from storage.models import OutboxMessage
 from tests.support.database import resident
 from tests.support.personas import LI, OPERATOR, RESIDENT, ZHANG
@@ -80,6 +80,19 @@ def test_a_resident_adds_a_phone_and_a_door_after_binding_and_sees_them_masked(w
     ])
     left = resident(seeded, "o_new")
     assert (left.phone, left.door) == (None, None)
+
+
+@pytest.mark.parametrize("said", [PHONE, f"电话 {PHONE}", "手机：139 0000 2222。", f"手机号{PHONE}", f"联系电话 {PHONE}"])
+def test_a_phone_sent_alone_or_after_dianhua_is_left_as_my_phone_not_read_as_a_ticket_or_filed(wechat, seeded, said):
+    assert wechat.send(RESIDENT, said).startswith(f"已记下您的电话 {MASKED}")
+    assert resident(seeded, RESIDENT).phone == PHONE
+
+
+def test_a_sentence_about_a_phone_is_still_a_problem_and_staff_publish_theirs_only_by_name(wechat, seeded):
+    assert "已受理您的诉求" in wechat.send(RESIDENT, "电话亭坏了3个")
+    assert resident(seeded, RESIDENT).phone is None
+    assert wechat.send(ZHANG, PHONE) == staff_texts.WORK_PHONE_BY_NAME  # maybe a resident's number: not published
+    assert "您还没有设置工作电话" in wechat.send(ZHANG, "工作电话")
 
 
 def test_the_hint_is_one_optional_line_and_is_not_repeated_once_a_phone_is_left(wechat):
