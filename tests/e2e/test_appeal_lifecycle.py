@@ -162,4 +162,4 @@ def test_staff_who_act_on_a_rated_appeal_are_told_its_status_in_words(wechat, wo
     claim_and_resolve(wechat, worker_runtime, ticket, LI)
     wechat.dialog("o1", [("1", "感谢您的评价")])
     reply = wechat.send(LI, f"办结 {ticket} 再补充一句")
-    assert "不能办结" in reply and "closed" not in reply, reply
+    assert "您已经办结了，无需重复办结" in reply and "closed" not in reply, reply
