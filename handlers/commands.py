@@ -284,9 +284,10 @@ _TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|�
 _NOTICE_ASKED = re.compile(r"(?:查询|查看|查一下|通知|通知编号|编号)?[" + _SEPARATORS + r"]*([Nn]\d{10})")
 _STARTS_WITH_TICKET = re.compile(r"[Gg]?\d{10}")
 _TICKET_SUFFIXED = re.compile(r"([GgＧｇ]?[0-9０-９]{10,})\s*号(?:诉求|工单)?")  # 2612020014号, 2612020014号诉求
-# How people ask for a command: 我要撤销…, 请帮我查询…, 麻烦绑定一下 (NFKC: one character for one, so its end is the
-# same in the text as typed).
-_POLITE = re.compile(r"(?:请问|请|麻烦)?(?:你|您)?(?:帮我|帮忙)?(?:我?(?:想要|要|想))?(?=.)")
+# How people ask for a command: 我要撤销…, 请帮我查询…, 麻烦绑定一下, and by voice with a hesitation or a greeting
+# first (嗯那个我要绑定, 你好，我想查询…) (NFKC: one character for one, so its end is the same in the text as typed).
+_POLITE = re.compile(r"(?:(?:嗯+|呃|额|啊|哦|那个|就是|你好|您好)[,，、\s]*)*"
+                     r"(?:请问|请|麻烦)?(?:你|您)?(?:帮我|帮忙)?(?:我?(?:想要|要|想))?(?=.)")
 
 
 @functools.lru_cache(maxsize=4096)
