@@ -50,7 +50,7 @@ _EXACT: dict[str, Chatter] = {
     **dict.fromkeys(("不用了", "不用", "算了", "没事了", "没事", "不需要", "不要了"), Chatter.NO_THANKS),
     **dict.fromkeys(("帮助一下", "使用帮助", "使用方法"), Chatter.HOW_TO),
 }
-_HOW_TO = re.compile(r"^(请问)?(这个)?(怎么|如何|咋)(用|使用|操作|反映|反应|提交|投诉|报修|提问题|反映问题|登记)"
+_HOW_TO = re.compile(r"^(请问)?(我是新来的|我第一次用)?(这个)?(怎么|如何|咋)(用|使用|操作|反映|反应|提交|投诉|报修|提问题|反映问题|登记)"
                      r"|能做什么|可以做什么|有什么用|怎么报修|怎么投诉|使用说明|怎么反映")
 _CONTACT = re.compile(r"(网格员|网格长|社区|工作人员).{0,4}(电话|手机|号码|联系方式)|怎么联系(网格员|网格长|社区|你们)")
 # Words that carry no problem: a voice message's hesitations, and places or states said without what.
@@ -59,6 +59,9 @@ _VAGUE_PLACES = ("楼下", "楼上", "隔壁", "对面", "门口", "这里", "�
 _VAGUE_STATES = ("坏了", "坏", "不行", "有问题", "出问题", "出事", "不好使", "又", "还是", "一直", "有个事", "有事",
                  "问一下", "我想问", "我要反映", "反映个事", "我想反映")
 _PUNCTUATION = re.compile(r"[\s\W_]+")
+# Voice puts a hesitation or a greeting before the words and a particle after them: 谢谢你啊, 你好请问这个怎么用.
+_LEAD_INS = re.compile(r"^(?:嗯+|呃|额|啊|哦|那个|就是|你好|您好|我想问一下|想问一下|问一下|我想问|请问)+")
+_PARTICLES = re.compile(r"(?:了|啊|呀|哈|呢|哦|嘛|啦|哟)+$")
 # Longest first: "坏了" is taken out whole before "坏" could be taken out of it (is_fragment).
 _EMPTY_WORDS = tuple(sorted((*_FILLERS, *_VAGUE_PLACES, *_VAGUE_STATES), key=len, reverse=True))
 
@@ -72,9 +75,12 @@ def chatter_of(text: str) -> Chatter | None:
         return _EXACT[bare]
     if cleaned in _EXACT:
         return _EXACT[cleaned]
-    if _CONTACT.search(cleaned):
+    said = _PARTICLES.sub("", _LEAD_INS.sub("", cleaned))
+    if said in _EXACT:
+        return _EXACT[said]
+    if _CONTACT.search(said):
         return Chatter.CONTACT
-    if _HOW_TO.search(cleaned):
+    if _HOW_TO.search(said):
         return Chatter.HOW_TO
     return Chatter.FRAGMENT if _only_empty_words(cleaned) else None
 

@@ -129,6 +129,13 @@ def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(we
     ("很满意，谢谢。", "不客气"),
     ("怎麼用", "说清楚在哪里、什么问题"),
     ("帮助一下。", "说清楚在哪里、什么问题"),
+    # By voice: a particle after the words, a hesitation or a greeting before them.
+    ("谢谢你啊。", "不客气"),
+    ("好的呀", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("你好请问这个怎么用。", "说清楚在哪里、什么问题"),
+    ("嗯那个这个怎么用啊", "说清楚在哪里、什么问题"),
+    ("你好我是新来的怎么用这个。", "说清楚在哪里、什么问题"),
+    ("你好我想问一下这个怎么用啊", "说清楚在哪里、什么问题"),
 ])
 def test_what_is_not_a_problem_gets_an_answer_and_never_becomes_an_appeal(wechat, seeded, said, answer):
     wechat.dialog("o1", [(said, answer)])
