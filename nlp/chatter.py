@@ -73,6 +73,8 @@ def chatter_of(text: str) -> Chatter | None:
     bare = folded.strip(" ，,。.!！?？~～").replace(" ", "")
     if bare in _EXACT:
         return _EXACT[bare]
+    if _only_friendly_emoji(bare):
+        return Chatter.OK
     if cleaned in _EXACT:
         return _EXACT[cleaned]
     said = _PARTICLES.sub("", _LEAD_INS.sub("", cleaned))
@@ -83,6 +85,16 @@ def chatter_of(text: str) -> Chatter | None:
     if _HOW_TO.search(said):
         return Chatter.HOW_TO
     return Chatter.FRAGMENT if _only_empty_words(cleaned) else None
+
+
+# A thumbs-up, a smile or flowers, alone or several in a row (👍😊, 🙏🙏): how a grandson's phone says 好的.
+_FRIENDLY_EMOJI = frozenset("👍👌🙏😊🙂😀😃😄😁☺🌹💐❤👏🤝💪")
+_EMOJI_JOINERS = re.compile("[\ufe0f\u200d\U0001F3FB-\U0001F3FF]")  # variation selector, joiner, skin tones
+
+
+def _only_friendly_emoji(bare: str) -> bool:
+    symbols = _EMOJI_JOINERS.sub("", bare)
+    return bool(symbols) and all(symbol in _FRIENDLY_EMOJI for symbol in symbols)
 
 
 @functools.lru_cache(maxsize=1024)
