@@ -12,6 +12,7 @@ time (更多 for the next); numbers go on counting across pages and a name is un
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, Sequence
 
 from handlers import dialogues, staff_texts
@@ -145,10 +146,15 @@ def answer(conversation: Conversation) -> Reply:
         if jumped is not None:
             community_id, compound = jumped
             chosen["community"] = community_id
-            return Reply(_chosen(conversation, "compound", compound, chosen, trail))
+            return Reply(_chosen(conversation, "compound", compound, chosen, trail, said=_words_of(text)))
     if index is None:
         return Reply(texts.BIND_RETRY.format(count=len(names), options=_page(names, state.get("page", 0))))
-    return Reply(_chosen(conversation, step, options[index][0], chosen, trail))
+    return Reply(_chosen(conversation, step, options[index][0], chosen, trail, said=_words_of(text)))
+
+
+def _words_of(answer: str) -> str:
+    """The answer to look for the next questions' options in: none when it was a menu number ("2", "二")."""
+    return "" if answer.isdigit() or answer in _CHINESE_DIGITS else answer
 
 
 def bind_by_scene(conversation: Conversation, scene_key: str) -> str:
@@ -166,16 +172,18 @@ def bind_by_scene(conversation: Conversation, scene_key: str) -> str:
 
 
 def _chosen(conversation: Conversation, step: str, value: Any, chosen: dict[str, Any],
-            trail: list[list[Any]]) -> str:
+            trail: list[list[Any]], said: str = "") -> str:
     chosen = dict(chosen, **{step: value})
     following = _NEXT.get(step)
     if following is None:
         return _finish(conversation, chosen)
-    return _advance(conversation, following, parent=value, chosen=chosen, trail=trail)
+    return _advance(conversation, following, parent=value, chosen=chosen, trail=trail, said=said)
 
 
 def _advance(conversation: Conversation, step: str, parent: Any, chosen: dict[str, Any],
-             trail: list[list[Any]]) -> str:
+             trail: list[list[Any]], said: str = "") -> str:
+    """Ask the question of `step`, unless it has one option or `said` (the answer to the question before, e.g.
+    "阳光花园三号楼二单元") already names one of its options: then that is chosen and the next question follows."""
     options = _options(conversation, step, parent)
     if step == "unit" and not options:
         return _finish(conversation, chosen)  # a building without units binds at building level
@@ -183,7 +191,10 @@ def _advance(conversation: Conversation, step: str, parent: Any, chosen: dict[st
         dialogues.end(conversation)
         return texts.BIND_EMPTY.format(level=texts.LEVELS[step])
     if len(options) == 1:
-        return _chosen(conversation, step, options[0][0], chosen, trail)
+        return _chosen(conversation, step, options[0][0], chosen, trail, said)
+    already = _named_in_sentence(said, [name for _id, name in options]) if said else None
+    if already is not None:
+        return _chosen(conversation, step, options[already][0], chosen, [*trail, [step, parent]], said)
     dialogues.begin(conversation, DIALOG,
                     {"step": step, "parent": parent, "options": options, "chosen": chosen, "trail": trail, "page": 0})
     return _question(step, [name for _id, name in options])
@@ -325,6 +336,17 @@ def _choice(text: str, names: list[str], numbers: bool = True) -> int | None:
     if len(longest) == 1:
         return longest[0]
     return _near(text, names)
+
+
+def _named_in_sentence(text: str, names: list[str]) -> int | None:
+    """The one option whose whole name the sentence holds, the longest if several ("3号楼" in "阳光花园三号楼二单元");
+    a name after a digit is part of another number (1号楼 is not in 11号楼 nor in 十一号楼). A menu number answered
+    the question before, so a name of digits alone is never looked for."""
+    text, names = text.translate(_DIGITS), [name.translate(_DIGITS) for name in names]
+    held = [index for index, name in enumerate(names) if not name.isdigit()  # "3" is a menu number, not a name
+            and re.search(r"(?<![0-9十百])" + re.escape(name), text) is not None]
+    longest = [index for index in held if len(names[index]) == max(len(names[i]) for i in held)]
+    return longest[0] if len(longest) == 1 else None
 
 
 def _named(text: str, names: list[str]) -> int | None:

@@ -43,6 +43,30 @@ def test_a_xiaoqu_typed_at_the_first_question_skips_the_community(wechat):
     ])
 
 
+@pytest.mark.parametrize("said", ["我住阳光花园三号楼二单元。", "阳光花园3号楼2单元"])
+def test_a_whole_address_said_at_one_question_answers_the_questions_after_it(wechat, said):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        (said, "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元"),
+    ])
+
+
+def test_the_rest_of_an_address_answers_what_it_names_and_the_rest_is_asked(wechat):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("幸福里社区阳光花园", "请选择您所在的楼栋"),
+        ("三号楼一单元", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼1单元"),
+    ])
+
+
+def test_back_after_a_whole_address_returns_to_the_question_it_skipped(wechat):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("阳光花园3号楼", "请选择您所在的单元"),
+        ("返回", "请选择您所在的楼栋"),
+    ])
+
+
 def test_near_names_are_understood_at_each_question(wechat):
     wechat.dialog("o_new", [
         ("绑定", "请选择您所在的社区"),
