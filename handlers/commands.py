@@ -40,7 +40,7 @@ from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp.cleaning import to_simplified
 from storage import staff as staff_store
-from storage.contact_input import DELETE_WORDS, InvalidContact, phone_number
+from storage.contact_input import DELETE_WORDS, InvalidContact, phone_number, says_a_door
 from storage.duty import names_a_day
 from storage.limits import TextField, excess
 from storage.models import COMMUNITY_ROLES, NEIGHBOUR_REPORTERS, StaffRole
@@ -368,7 +368,7 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return unicodedata.normalize("NFKC", rest) in command.choices
     if command.takes is Takes.CONTACT:
         # "门牌掉了" is a problem to file, "我的电话换了" a sentence: a number or 删除 makes it the command.
-        return rest in DELETE_WORDS or any(character.isdigit() for character in rest)
+        return rest in DELETE_WORDS or says_a_door(rest)
     if command.takes in _NUMBERED:
         # "结果怎么样了" is a sentence, not 办结 (结); "结案了吗" is a question, not 结案; "进展怎么样了" is a
         # resident asking, "进展 已联系物业" a member's note on their one task.

@@ -113,6 +113,12 @@ def test_garbage_and_over_long_values_are_refused_politely_and_nothing_is_half_w
 
 def test_a_door_plate_that_fell_off_is_still_an_appeal(wechat):
     assert "已受理您的诉求" in wechat.send(RESIDENT, "门牌掉了好几天没人管")
+    assert "已受理您的诉求" in wechat.send(RESIDENT, "门牌一直没人给装")
+
+
+def test_a_door_said_aloud_in_numerals_is_kept_not_filed(wechat, seeded):
+    assert "已记下您的门牌 3号楼2单元***" in wechat.send(RESIDENT, "门牌三号楼二单元五零一。")
+    assert resident(seeded, RESIDENT).door == "3号楼2单元501"
 
 
 def test_claiming_shows_the_handler_the_whole_contact_and_everyone_else_sees_it_masked(wechat, seeded, clock):

@@ -31,6 +31,9 @@ def test_what_is_no_phone_number_is_refused(typed):
     ("3号楼2单元501", "3号楼2单元501", "3号楼2单元***"),
     ("3-2-501", "3-2-501", "3-2-***"),
     ("8栋 1002室", "8栋1002室", "8栋***室"),
+    # Said aloud: voice recognition writes the numbers in numerals.
+    ("三号楼二单元五零一", "3号楼2单元501", "3号楼2单元***"),
+    ("十二栋一单元幺零二室", "12栋1单元102室", "12栋1单元***室"),
 ])
 def test_a_door_is_stored_without_spaces_and_shown_without_its_room(typed, stored, masked):
     assert door_number(typed) == stored and mask_door(stored) == masked
