@@ -57,6 +57,14 @@ def test_asking_after_a_ticket_in_a_sentence_shows_it_and_files_nothing(wechat, 
     assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]  # still the only appeal
 
 
+def test_asking_after_a_ticket_read_out_in_numerals_shows_it_and_files_nothing(wechat):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    spoken = ticket[1:].translate(str.maketrans("0123456789", "零一二三四五六七八九"))
+    reply = wechat.send("o1", f"查一下{spoken}的进度。")
+    assert f"诉求 {ticket}" in reply and "已受理您的诉求" not in reply
+    assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]
+
+
 @pytest.mark.parametrize("said", ["我的编号是多少", "我忘了编号了。", "单号找不到了"])
 def test_asking_for_ones_ticket_number_lists_the_appeals_and_files_nothing(wechat, said):
     ticket = ticket_of(wechat.send("o1", LIFT))
