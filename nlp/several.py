@@ -26,8 +26,9 @@ MAX_PARTS = 5  # more than this is a list to be read by a person, not filed as f
 # Numbers as typed on any keyboard (1. 1、 1） １． (1) （1） 一、 第一) after a break; ① and ⑴ are numbers anywhere.
 _ITEM_MARK = re.compile(r"(?:^|(?<=[\s，,；;。！!？?：:]))(?:[1-9１-９一二三四五六七八九][.、．)）]|[(（][1-9１-９][)）]"
                         r"|第[一二三四五六七八九1-9][，,、：:点是]?)|[①-⑨⑴-⑼]")
-# Cut before the connector, which stays with its problem: "还有人在楼道里充电" must keep its 还有.
-_CONNECTOR = re.compile(r"[；;]|[，,。！!？?\s]+(?=还有|另外|以及|此外|再有|再就是|其次)")
+# Cut before the connector, which stays with its problem: "还有人在楼道里充电" must keep its 还有. Voice input
+# leaves out the comma ("电梯坏了还有楼道灯也不亮"): the spoken connectors cut without one too.
+_CONNECTOR = re.compile(r"[；;]|[，,。！!？?\s]*(?=还有|另外|再有|再就是)|[，,。！!？?\s]+(?=以及|此外|其次)")
 _LEADING_CONNECTOR = re.compile(r"^(?:还有|另外|以及|此外|再有|再就是|其次)[，,：:]?")
 _EDGES = " \u3000\t\r\n，,；;。.、：:！!？?"
 

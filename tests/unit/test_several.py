@@ -37,6 +37,12 @@ def test_a_connector_starts_a_problem_and_stays_with_its_words(classify):
     assert described("楼道里堆满了杂物，消防通道被堵了，还有人在楼道里充电瓶车", classify)[1][0] == "还有人在楼道里充电瓶车"
 
 
+def test_a_spoken_connector_cuts_without_a_comma(classify):
+    assert described("嗯三号楼的电梯坏了还有楼道灯也不亮另外楼下垃圾也没人收。", classify) == [
+        ("嗯三号楼的电梯坏了", "物业服务", "电梯"), ("还有楼道灯也不亮", "物业服务", "楼道照明"),
+        ("另外楼下垃圾也没人收", "环境卫生", "垃圾清运")]
+
+
 def test_words_before_the_first_problem_are_kept_with_it(classify):
     parts = described("我反映两个事：1、3号楼路灯坏了；2、垃圾桶满了没人倒", classify)
     assert parts[0][0] == "我反映两个事：3号楼路灯坏了" and len(parts) == 2
