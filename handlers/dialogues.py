@@ -7,6 +7,7 @@ rating question that storage itself opens after 办结 (tasks.resolve).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -65,10 +66,17 @@ def end(conversation: Conversation) -> None:
     conversation.write_dialog(None)
 
 
+# Said around a short answer by voice: a hesitation before it (嗯，分开), a particle after it (分开吧, 不用了啊).
+_LEAD_INS = re.compile(r"^(?:(?:嗯+|呃|额|那个|就是)[，,、]?)+")
+_CLOSING = "。.!！~～吧啊呀呢哦嘛啦"
+
+
 def short_answer(conversation: Conversation) -> str | None:
     """A text or voice message as an offer's short answers (1, 加入, 分开, 不用了) are compared: half-width,
-    simplified (分開 is 分开), without spaces or a closing mark; None for any other kind of message."""
+    simplified (分開 is 分开), without spaces, a closing mark or particle, or a hesitation before it; None for any
+    other kind of message."""
     inbound = conversation.inbound
     if inbound.kind not in (Kind.TEXT, Kind.VOICE):
         return None
-    return as_read(inbound.text).strip().rstrip("。.!！").replace(" ", "")
+    typed = as_read(inbound.text).strip().replace(" ", "")
+    return _LEAD_INS.sub("", typed).rstrip(_CLOSING) or typed.rstrip("。.!！")

@@ -88,6 +88,13 @@ def test_an_answer_in_traditional_characters_is_understood(wechat, seeded, clock
     assert appeal(seeded, second).status == AppealStatus.MERGED
 
 
+def test_an_answer_by_voice_with_a_particle_is_understood(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.dialog("o5", [("嗯那个加入啊。", f"已加入诉求 {first}")])
+    assert appeal(seeded, second).status == AppealStatus.MERGED
+
+
 def test_a_neighbour_in_the_same_unit_is_told_no_more_than_the_building(wechat, seeded, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     with seeded.transaction() as session:

@@ -77,7 +77,9 @@ def test_no_thanks_keeps_them_together(wechat, seeded):
     assert len(appeals_of(seeded)) == 1
 
 
-@pytest.mark.parametrize(("said", "answer"), [("分開。", "已分开登记"), ("一起辦", "里一起办理")])
+@pytest.mark.parametrize(("said", "answer"), [("分開。", "已分开登记"), ("一起辦", "里一起办理"),
+                                             # by voice, with a particle or a hesitation
+                                             ("分开吧。", "已分开登记"), ("嗯，不用了啊", "里一起办理")])
 def test_an_answer_in_traditional_characters_is_understood(wechat, seeded, said, answer):
     wechat.send("o1", THREE)
     wechat.dialog("o1", [(said, answer)])
