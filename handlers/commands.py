@@ -282,6 +282,7 @@ _SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两](?:[ \u30
 _TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|单号)?(?:是)?[" + _SEPARATORS + r"]*")
 # A notice's number (with its N: ten digits alone are a ticket), alone or after the words people ask with.
 _NOTICE_ASKED = re.compile(r"(?:查询|查看|查一下|通知|通知编号|编号)?[" + _SEPARATORS + r"]*([Nn]\d{10})")
+_SAID_BRIEFLY = "一下"  # 补充一下…: the verb said politely, its words following without a separator
 _STARTS_WITH_TICKET = re.compile(r"[Gg]?\d{10}")
 _TICKET_SUFFIXED = re.compile(r"([GgＧｇ]?[0-9０-９]{10,})\s*号(?:诉求|工单)?")  # 2612020014号, 2612020014号诉求
 # How people ask for a command: 我要撤销…, 请帮我查询…, 麻烦绑定一下, and by voice with a hesitation or a greeting
@@ -318,7 +319,11 @@ def _parse_command(text: str) -> tuple[Command, str] | None:
         rest = _spoken_digits(after.lstrip(_SEPARATORS).strip())
         if command.takes in (Takes.TICKET, Takes.TICKET_TEXT):
             rest = _without_label(rest)
-        # Only the full verb takes words alone: "进 去看看" is no note on a task.
+        # Only the full verb takes words alone: "进 去看看" is no note on a task. Voice drops the space and says
+        # 一下 instead ("补充一下明天上午家里有人").
+        if after.startswith(_SAID_BRIEFLY) and command.bare_words and command.audience is Audience.RESIDENT:
+            rest = rest.removeprefix(_SAID_BRIEFLY).lstrip(_SEPARATORS)
+            after = " "
         if _names(command, rest, words_alone=verb == command.verbs[0] and after[:1] in _SEPARATORS):
             return command, rest
     if _is_phone(cleaned):  # a number alone, as the binding reply invites: a phone to be called on, no ticket

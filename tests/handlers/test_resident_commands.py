@@ -126,7 +126,9 @@ def test_add_words_reaches_the_handler_and_the_claim_notice_says_how(wechat, see
     accepted = worded(seeded, "resident_accepted", "o1")[0]
     assert f"回复“补充 {ticket} 内容”" in accepted and "直接在本公众号留言" not in accepted
     assert wechat.send("o1", "补充：下午三点以后也行") == f"已把您补充的情况转告诉求 {ticket} 的办理人。"  # the one open
-    assert notices(seeded, "staff_words_added", ticket) == sorted([ZHANG, LI, LI, WANG])  # now only to her
+    # by voice: no separator, 一下 after the verb
+    assert wechat.send("o1", "补充一下晚上八点以后也行。") == f"已把您补充的情况转告诉求 {ticket} 的办理人。"
+    assert notices(seeded, "staff_words_added", ticket) == sorted([ZHANG, LI, LI, LI, WANG])  # now only to her
     assert "补充了情况" in wechat.send("o1", f"查询 {ticket}")
 
 
