@@ -521,6 +521,8 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     if refused is not None:
         return refused
     arguments = arguments_of(command, argument)
+    if arguments is None and command.takes is Takes.TICKET and not conversation.is_staff:
+        return resident.ticket_missing(conversation, command.name, command.verbs[0])  # she forgot the number
     if arguments is None:
         split = _number_then_text(command.takes, argument) if command.takes is Takes.TICKET_TEXT else None
         return Reply(_needs(command, split[0] if split else ""))

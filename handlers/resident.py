@@ -101,6 +101,15 @@ def add_words(conversation: Conversation, arguments: Arguments) -> Reply:
     return Reply(texts.words_added(appeal.ticket, added))
 
 
+def ticket_missing(conversation: Conversation, command: str, verb: str) -> Reply:
+    """查询, 撤销, 催办 without a number (forgotten, or not said): 查询 lists her appeals as 我的诉求 does; the others
+    list those still open, each with its number to send the command with."""
+    if command == "show":
+        return my_appeals(conversation, Arguments())
+    still_open = chasing.open_appeals(conversation.session, conversation.sender.id)
+    return Reply(texts.which_ticket(verb, [(a.ticket, a.category, a.content) for a in still_open]))
+
+
 def my_address(conversation: Conversation, _arguments: Arguments) -> Reply:
     """我的地址: the bound address."""
     resident = conversation.sender

@@ -349,6 +349,18 @@ def which_to_add_to(still_open: list[tuple[str, str, str]]) -> str:
     return "\n".join([WHICH_TO_ADD_TO.format(count=len(still_open), ticket=still_open[0][0]), *rows])
 
 
+WHICH_TICKET = "请在“{verb}”后面写上诉求编号，例如：{verb} {ticket}\n您正在办理的诉求："
+
+
+def which_ticket(verb: str, still_open: list[tuple[str, str, str]]) -> str:
+    """撤销 or 催办 without a number: none open, or the open (ticket, category, content) to pick from."""
+    if not still_open:
+        return NOTHING_TO_ADD_TO
+    rows = [f"{ticket}｜{_category(category, short=True)}｜{_excerpt(content, LIST_SNIPPET)}"
+            for ticket, category, content in still_open]
+    return "\n".join([WHICH_TICKET.format(verb=verb, ticket=still_open[0][0]), *rows])
+
+
 def appeal_list(lines: list[tuple[str, str, str, datetime, str, str | None]]) -> str:
     """我的诉求: (ticket, category, status, created_at, content, department) newest first, each with the start of
     its words."""

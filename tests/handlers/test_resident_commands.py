@@ -92,8 +92,14 @@ def test_cancel_withdraws_once(wechat):
     assert "您已撤销" in wechat.send("o1", f"查询 {ticket}")
 
 
-def test_a_command_without_its_ticket_explains_the_format(wechat):
-    assert "请在“撤销”后面加上诉求编号" in wechat.send("o1", "撤销")
+def test_a_command_without_its_ticket_lists_what_it_could_mean(wechat):
+    assert wechat.send("o1", "撤销") == "您现在没有正在办理的诉求。要反映新问题，直接发送文字或语音即可。"
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    assert wechat.send("o1", "我要撤销。") == (f"请在“撤销”后面写上诉求编号，例如：撤销 {ticket}\n"
+                                            f"您正在办理的诉求：\n{ticket}｜物业服务｜3号楼电梯坏了，物业一直不来修")
+    assert f"请在“催办”后面写上诉求编号，例如：催办 {ticket}" in wechat.send("o1", "催办")
+    assert wechat.send("o1", "查询").startswith(f"您最近的诉求：\n{ticket}")
+    assert "已撤销" not in wechat.send("o1", f"查询 {ticket}")  # listed, never withdrawn unasked
 
 
 def test_sentences_that_start_like_commands_are_appeals(wechat):
