@@ -8,7 +8,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
-from nlp.chatter import asks_for_ticket, chatter_of, ticket_asked_after
+from nlp.chatter import asks_for_ticket, calls_off, chatter_of, ticket_asked_after
 from storage.limits import TextField, excess
 from storage.tickets import normalize_ticket
 
@@ -55,6 +55,8 @@ def handle(conversation: Conversation) -> Reply:
         return chased
     if asks_for_ticket(text):  # "我的编号是多少": their numbers, never a new one
         return resident.my_appeals(conversation, Arguments())
+    if calls_off(text):  # "那个事不用了我自己弄好了": how to withdraw, never a card for the grid
+        return resident.calling_off(conversation)
     asked = ticket_asked_after(text)  # "请帮我查一下G2612060048的进度" is 查询, said in a sentence
     if asked is not None:
         return resident.show(conversation, Arguments(ticket=normalize_ticket(asked) or asked))

@@ -110,6 +110,12 @@ def ticket_missing(conversation: Conversation, command: str, verb: str) -> Reply
     return Reply(texts.which_ticket(verb, [(a.ticket, a.category, a.content) for a in still_open]))
 
 
+def calling_off(conversation: Conversation) -> Reply:
+    """她说“不用了，我自己弄好了”: the open appeals and how to withdraw one; nothing is withdrawn unasked."""
+    still_open = chasing.open_appeals(conversation.session, conversation.sender.id)
+    return Reply(texts.how_to_call_off([(a.ticket, a.category, a.content) for a in still_open]))
+
+
 def my_address(conversation: Conversation, _arguments: Arguments) -> Reply:
     """我的地址: the bound address."""
     resident = conversation.sender

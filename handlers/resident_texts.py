@@ -344,9 +344,13 @@ def which_to_add_to(still_open: list[tuple[str, str, str]]) -> str:
     """补充 without a number: none open, or which of the open (ticket, category, content) is meant."""
     if not still_open:
         return NOTHING_TO_ADD_TO
-    rows = [f"{ticket}｜{_category(category, short=True)}｜{_excerpt(content, LIST_SNIPPET)}"
+    return "\n".join([WHICH_TO_ADD_TO.format(count=len(still_open), ticket=still_open[0][0]), *_rows(still_open)])
+
+
+def _rows(still_open: list[tuple[str, str, str]]) -> list[str]:
+    """One line per open (ticket, category, content): the number to send, what it is, how it began."""
+    return [f"{ticket}｜{_category(category, short=True)}｜{_excerpt(content, LIST_SNIPPET)}"
             for ticket, category, content in still_open]
-    return "\n".join([WHICH_TO_ADD_TO.format(count=len(still_open), ticket=still_open[0][0]), *rows])
 
 
 WHICH_TICKET = "请在“{verb}”后面写上诉求编号，例如：{verb} {ticket}\n您正在办理的诉求："
@@ -356,9 +360,18 @@ def which_ticket(verb: str, still_open: list[tuple[str, str, str]]) -> str:
     """撤销 or 催办 without a number: none open, or the open (ticket, category, content) to pick from."""
     if not still_open:
         return NOTHING_TO_ADD_TO
-    rows = [f"{ticket}｜{_category(category, short=True)}｜{_excerpt(content, LIST_SNIPPET)}"
-            for ticket, category, content in still_open]
-    return "\n".join([WHICH_TICKET.format(verb=verb, ticket=still_open[0][0]), *rows])
+    return "\n".join([WHICH_TICKET.format(verb=verb, ticket=still_open[0][0]), *_rows(still_open)])
+
+
+CALL_OFF_NOTHING_OPEN = "好的，有需要随时找我们。"
+CALL_OFF_HOW = "好的。问题已经解决的话，请回复“撤销 编号”撤销诉求，例如：撤销 {ticket}\n您正在办理的诉求："
+
+
+def how_to_call_off(still_open: list[tuple[str, str, str]]) -> str:
+    """“不用了，我自己弄好了”: how to withdraw the open (ticket, category, content), or a friendly word."""
+    if not still_open:
+        return CALL_OFF_NOTHING_OPEN
+    return "\n".join([CALL_OFF_HOW.format(ticket=still_open[0][0]), *_rows(still_open)])
 
 
 def appeal_list(lines: list[tuple[str, str, str, datetime, str, str | None]]) -> str:

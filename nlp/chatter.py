@@ -146,6 +146,18 @@ def names_a_problem(text: str) -> bool:
     return not is_fragment(rest)
 
 
+# Calling off what was reported, in words ("那个事不用了我自己弄好了", "不用来了，已经好了"): never a new problem.
+MAX_CALLING_OFF = 20  # longer, and the message likely says something new besides
+_CALLING_OFF = re.compile(r"^(嗯|那个|就是)*(那个事|这个事|那件事|这件事|这事|那事)?(不用|不需要)(再)?(管|来|修|处理|麻烦)?了"
+                          r"|自己(弄|修|处理|解决|搞)好了")
+
+
+def calls_off(text: str) -> bool:
+    """Whether a short message says the problem reported no longer needs anyone (不用了，我自己弄好了)."""
+    cleaned = _PUNCTUATION.sub("", _folded(text))
+    return len(cleaned) <= MAX_CALLING_OFF and _CALLING_OFF.search(cleaned) is not None
+
+
 # Asking after one numbered appeal in a sentence ("请帮我查一下G2612060048的进度", "查询G2612060048谢谢"): what is
 # left around the number once these are gone must be nothing, or the message says more and is read as such.
 _ASKING_AFTER = tuple(sorted((

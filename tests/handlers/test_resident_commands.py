@@ -102,6 +102,20 @@ def test_a_command_without_its_ticket_lists_what_it_could_mean(wechat):
     assert "已撤销" not in wechat.send("o1", f"查询 {ticket}")  # listed, never withdrawn unasked
 
 
+@pytest.mark.parametrize("said", ["那个事不用了我自己弄好了。", "不用来了，我自己修好了", "嗯那件事不需要了"])
+def test_calling_off_in_words_says_how_to_withdraw_and_files_nothing(wechat, said):
+    assert wechat.send("o1", said) == "好的，有需要随时找我们。"
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    assert wechat.send("o1", said) == (f"好的。问题已经解决的话，请回复“撤销 编号”撤销诉求，例如：撤销 {ticket}\n"
+                                       f"您正在办理的诉求：\n{ticket}｜物业服务｜3号楼电梯坏了，物业一直不来修")
+    assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]  # nothing filed, nothing withdrawn
+    assert "状态：已受理" in wechat.send("o1", f"查询 {ticket}")
+
+
+def test_a_problem_that_is_no_longer_used_is_still_filed(wechat):
+    assert "已受理您的诉求" in wechat.send("o1", "小区的健身器材坏了不用了也没人拆")
+
+
 def test_sentences_that_start_like_commands_are_appeals(wechat):
     reply = wechat.send("o1", "查询一下低保补贴怎么申请")
     assert "已受理您的诉求" in reply and "政策咨询" in reply
