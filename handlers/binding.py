@@ -20,7 +20,7 @@ from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import REPLY_BYTES, Kind, Reply
-from nlp import UNCLASSIFIED
+from nlp import UNCLASSIFIED, Classification
 from nlp.chatter import chatter_of
 from nlp.cleaning import as_read
 from storage import appeals, emergencies, org, residents, verification
@@ -90,6 +90,27 @@ def ask_again(conversation: Conversation) -> Reply:
 def start(conversation: Conversation) -> str:
     """Begin (or restart) the dialogue; returns the first question, or the result if nothing was to choose."""
     return _advance(conversation, "community", parent=None, chosen={}, trail=[])
+
+
+def names_only_an_address(conversation: Conversation, text: str, result: Classification) -> bool:
+    """An unbound resident's message that says where they live and nothing wrong ("我住阳光花园三号楼二单元"):
+    the answer to the binding's first question, never an appeal to hold."""
+    if conversation.sender.grid_id is not None or conversation.is_staff:
+        return False
+    if result.category != UNCLASSIFIED and any(word not in _PLACE_WORDS for word in result.keywords):
+        return False  # "阳光花园3号楼电梯坏了" names a problem as well
+    return _compound_named(conversation, _cleaned(text)) is not None
+
+
+def start_from_address(conversation: Conversation, text: str) -> str:
+    """Begin the dialogue with an address said unasked: its 小区, and its building and unit if it names them."""
+    said = _cleaned(text)
+    found = _compound_named(conversation, said)
+    if found is None:
+        return start(conversation)
+    community_id, compound = found
+    return _chosen(conversation, "compound", compound, {"community": community_id}, [["community", None]],
+                   said=said)
 
 
 def restart(conversation: Conversation, _arguments: Arguments) -> Reply:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import chasing, commands, complaining, faq, filing, resident
+from handlers import binding, chasing, commands, complaining, faq, filing, resident
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
@@ -62,6 +62,8 @@ def handle(conversation: Conversation) -> Reply:
         return resident.show(conversation, Arguments(ticket=normalize_ticket(asked) or asked))
     understanding = conversation.understanding
     result = conversation.classification or understanding.classifier.classify(text)
+    if binding.names_only_an_address(conversation, text, result):  # "我住阳光花园三号楼二单元", before binding
+        return Reply(binding.start_from_address(conversation, text))
     # Staff never get here (their free text gets a hint), so only residents are answered from the FAQ.
     answered = faq.answer_question(conversation, text, result)
     if answered is not None:

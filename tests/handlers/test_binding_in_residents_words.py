@@ -67,6 +67,23 @@ def test_back_after_a_whole_address_returns_to_the_question_it_skipped(wechat):
     ])
 
 
+def test_an_address_said_before_binding_binds_and_is_not_held_as_an_appeal(wechat):
+    wechat.dialog("o_new", [
+        ("我住阳光花园三号楼二单元。", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元"),
+        ("我的诉求", "还没有提交过诉求"),
+    ])
+
+
+def test_a_xiaoqu_said_before_binding_asks_what_it_leaves_out(wechat):
+    wechat.dialog("o_new", [("阳光花园", "请选择您所在的楼栋"), ("返回", "请选择您所在的社区")])
+
+
+def test_a_problem_with_its_address_before_binding_is_still_held(wechat, seeded):
+    reply = wechat.send("o_new", "阳光花园3号楼电梯坏了")
+    assert "已收到您的诉求" in reply and "请选择您所在的社区" in reply
+    assert appeal(seeded, ticket_in(reply)).status == AppealStatus.AWAITING_ADDRESS
+
+
 def test_near_names_are_understood_at_each_question(wechat):
     wechat.dialog("o_new", [
         ("绑定", "请选择您所在的社区"),
