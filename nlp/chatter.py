@@ -80,6 +80,8 @@ def chatter_of(text: str) -> Chatter | None:
     said = _PARTICLES.sub("", _LEAD_INS.sub("", cleaned))
     if said in _EXACT:
         return _EXACT[said]
+    if _only_thanks(said):
+        return Chatter.THANKS
     if _CONTACT.search(said):
         return Chatter.CONTACT
     if _HOW_TO.search(said):
@@ -107,6 +109,23 @@ def _folded(text: str) -> str:
 def is_fragment(text: str) -> bool:
     """Too little to act on: only digits, hesitations, or a place or state without the thing it is about."""
     return _only_empty_words(_PUNCTUATION.sub("", _folded(text)))
+
+
+# Thanks said at length ("谢谢你们啊网格员辛苦了", "好的谢谢"): only these words, one of them a thanks.
+_THANKING = ("谢谢", "感谢", "多谢", "辛苦")
+_THANKS_WORDS = tuple(sorted((*_THANKING, "麻烦", "你们", "您们", "你", "您", "大家", "网格员", "网格长", "工作人员",
+                              "好的", "好", "行", "收到", "知道了", "明白了", "嗯",
+                              "领导", "社区", "真是", "真的", "非常", "十分", "太", "很", "了", "啊", "呀", "哈", "的", "啦"),
+                             key=len, reverse=True))
+
+
+def _only_thanks(said: str) -> bool:
+    if not any(word in said for word in _THANKING):
+        return False
+    rest = said
+    for word in _THANKS_WORDS:
+        rest = rest.replace(word, "")
+    return not rest
 
 
 def _only_empty_words(cleaned: str) -> bool:

@@ -136,6 +136,10 @@ def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(we
     ("嗯那个这个怎么用啊", "说清楚在哪里、什么问题"),
     ("你好我是新来的怎么用这个。", "说清楚在哪里、什么问题"),
     ("你好我想问一下这个怎么用啊", "说清楚在哪里、什么问题"),
+    ("谢谢你们啊网格员辛苦了。", "不客气"),
+    ("太感谢了，真是麻烦你们了", "不客气"),
+    ("嗯好的谢谢。", "不客气"),
+    ("好的，知道了，谢谢你", "不客气"),
     # Emoji only, as a grandson writes: several friendly ones are 好的 as much as one.
     ("👍😊", "以后遇到问题，直接发文字或语音给我们就行"),
     ("🙏🙏🙏", "以后遇到问题，直接发文字或语音给我们就行"),
