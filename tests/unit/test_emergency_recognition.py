@@ -59,6 +59,8 @@ def shipped() -> Taxonomy:
         ("楼道里电动车起火了", "fire"),
         ("楼下发生火灾了，快来人", "fire"),
         ("担心会起火，结果今天真的着火了", "fire"),
+        ("电体里困住人了快来人。", "lift"),  # voice recognition's 电梯
+        ("店梯里困住人了", "lift"),
     ],
 )
 def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, kind: str) -> None:
