@@ -192,7 +192,8 @@ def nothing_open(ticket: str, category: str, status: str) -> str:
             f"如果问题还在或又出现了，请直接描述现在的情况，我们重新登记。回复“查询 {ticket}”可查看办理经过。")
 
 
-VOICE_UNCLEAR = "抱歉，没能听清这段语音。请用文字再描述一下，我们马上为您登记。"
+# Said to someone who speaks rather than types: say it again first, typing only as the other way.
+VOICE_UNCLEAR = "抱歉，没能听清这段语音。请离手机近一点、慢一点再说一遍（也可以打字），我们马上为您登记。"
 UNSUPPORTED = "抱歉，暂时只能处理文字、语音、图片和位置消息。请用文字描述您的诉求。"
 NOT_FOUND = "没有找到编号为 {ticket} 的诉求。请核对编号，或回复“我的诉求”查看您提交过的诉求。"
 # 查询 with a 微心愿's (W…) or a focus case's (J…) number, by its first letter.

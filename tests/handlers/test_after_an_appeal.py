@@ -150,6 +150,11 @@ def test_what_is_not_a_problem_gets_an_answer_and_never_becomes_an_appeal(wechat
     assert appeal_count(seeded) == 0 and staff_cards(seeded) == 0
 
 
+def test_a_voice_message_not_recognised_asks_to_say_it_again(wechat, seeded):
+    reply = wechat.deliver(wechat.server.voice("o1", "", create_time=wechat.now()))
+    assert "再说一遍" in reply and appeal_count(seeded) == 0
+
+
 def test_a_voice_message_of_hesitations_is_asked_about_not_filed(wechat, seeded):
     reply = wechat.deliver(wechat.server.voice("o1", "嗯，啊，那个，就是。", create_time=wechat.now()))
     assert "是什么问题、在哪里" in reply and appeal_count(seeded) == 0
