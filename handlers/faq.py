@@ -12,10 +12,10 @@ from handlers.types import Kind, Reply
 from nlp import Classification
 from nlp.cleaning import to_simplified
 from nlp.faq import FaqMatch
+from nlp.taxonomy import QUESTION_CATEGORY
 from storage import faq as faq_store
 
 DIALOG = "faq"
-QUESTION_CATEGORY = "政策咨询"
 # Words that make a message a question even when the classifier filed it elsewhere ("高龄补贴怎么申请" is 养老服务).
 QUESTION_MARKERS = ("?", "？", "怎么", "怎样", "如何", "哪里", "哪儿", "在哪", "能不能", "可不可以", "能否", "是否",
                     "吗", "什么", "多少", "几点", "请问", "咨询")

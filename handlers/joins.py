@@ -14,6 +14,7 @@ from handlers.conversation import Conversation
 from handlers.types import Reply
 from nlp import UNCLASSIFIED
 from nlp.similarity import SIMILAR_ENOUGH, text_similarity
+from nlp.taxonomy import QUESTION_CATEGORY
 from storage import appeals, joins, org, verification
 from storage.errors import DomainError
 
@@ -32,6 +33,8 @@ def offer(conversation: Conversation, filed: appeals.Filed, category: str, text:
     sender = conversation.sender
     if category == UNCLASSIFIED or category in sensitive_categories(conversation):
         return None  # family conflicts and neighbour disputes are never offered, merged or shown to others
+    if category == QUESTION_CATEGORY:
+        return None  # the answer is the handler's note, which only the asker hears: a follower would never get it
     if dialogues.current(conversation) is not None:
         return None
     # Of the neighbours' appeals about the same problem, the first: fifty neighbours reporting one lift in a minute

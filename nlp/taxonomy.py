@@ -16,6 +16,8 @@ UNCLASSIFIED = "待分类"
 # A complaint about staff (nlp.complaints) is filed under this category, which no taxonomy file lists: it is not
 # a kind of problem the classifier learns but a matter of who may hear of it. Private (sensitive), default limits.
 STAFF_COMPLAINT = "投诉工作人员"
+# Questions (低保怎么申请): answered from the FAQ when it knows them, each asker answered in person otherwise.
+QUESTION_CATEGORY = "政策咨询"
 DEFAULT_RESPONSE_HOURS = 4
 DEFAULT_RESOLVE_HOURS = 72
 GRID_ROUTE = "grid"

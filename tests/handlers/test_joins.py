@@ -131,6 +131,14 @@ def test_sensitive_categories_are_never_offered(wechat, seeded, clock, text):
     assert OFFER not in reply
 
 
+def test_a_question_is_never_offered_since_only_the_asker_hears_the_answer(wechat, seeded, clock):
+    question = "我家老伴八十多了，那个高龄补贴是怎么个领法"
+    _, first_reply = file(wechat, seeded, clock, "o1", question)
+    assert "政策咨询" in first_reply
+    _, reply = file(wechat, seeded, clock, "o5", question)
+    assert "政策咨询" in reply and OFFER not in reply
+
+
 def test_no_offer_across_grids(wechat, seeded, clock):
     file(wechat, seeded, clock, "o2", "1栋电梯坏了，物业一直不来修")
     _, reply = file(wechat, seeded, clock, "o1", LIFT)
