@@ -335,6 +335,15 @@ _NEAR_ENOUGH = 0.6
 _DIGITS = str.maketrans("一二三四五六七八九", "123456789")
 
 
+# 3号楼, 3栋, 3幢 and 3号 name one building however it is written on the sign or said.
+_BUILDING_WORD = re.compile(r"(\d+)(?:号楼|号栋|栋|幢|号)")
+
+
+def _comparable(text: str) -> str:
+    """A name or an answer with its digits as digits and its word for a building as one word."""
+    return _BUILDING_WORD.sub(r"\1栋", text.translate(_DIGITS))
+
+
 def _cleaned(text: str) -> str:
     """The answer as the options are written: half-width, simplified (陽光花園 is 阳光花园), no full stop."""
     return as_read(text).strip().strip(_ENDINGS)
@@ -347,7 +356,7 @@ def _choice(text: str, names: list[str], numbers: bool = True) -> int | None:
         number = typed_id(str(_CHINESE_DIGITS.get(text, text)))
         if number is not None and 1 <= number <= len(names):
             return number - 1
-    text, names = text.translate(_DIGITS), [name.translate(_DIGITS) for name in names]
+    text, names = _comparable(text), [_comparable(name) for name in names]
     named = _named(text, names)
     if named is not None:
         return named
@@ -363,7 +372,7 @@ def _named_in_sentence(text: str, names: list[str]) -> int | None:
     """The one option whose whole name the sentence holds, the longest if several ("3号楼" in "阳光花园三号楼二单元");
     a name after a digit is part of another number (1号楼 is not in 11号楼 nor in 十一号楼). A menu number answered
     the question before, so a name of digits alone is never looked for."""
-    text, names = text.translate(_DIGITS), [name.translate(_DIGITS) for name in names]
+    text, names = _comparable(text), [_comparable(name) for name in names]
     held = [index for index, name in enumerate(names) if not name.isdigit()  # "3" is a menu number, not a name
             and re.search(r"(?<![0-9十百])" + re.escape(name), text) is not None]
     longest = [index for index in held if len(names[index]) == max(len(names[i]) for i in held)]
@@ -372,7 +381,7 @@ def _named_in_sentence(text: str, names: list[str]) -> int | None:
 
 def _named(text: str, names: list[str]) -> int | None:
     """The option whose name is the text, or the only one holding it ("幸福里", "阳光", "B座" for "东方名苑B座")."""
-    text, names = text.translate(_DIGITS), [name.translate(_DIGITS) for name in names]
+    text, names = _comparable(text), [_comparable(name) for name in names]
     if not text:
         return None
     if text in names:

@@ -43,7 +43,7 @@ def test_a_xiaoqu_typed_at_the_first_question_skips_the_community(wechat):
     ])
 
 
-@pytest.mark.parametrize("said", ["我住阳光花园三号楼二单元。", "阳光花园3号楼2单元"])
+@pytest.mark.parametrize("said", ["我住阳光花园三号楼二单元。", "阳光花园3号楼2单元", "阳光花园三栋二单元", "阳光花园3幢2单元"])
 def test_a_whole_address_said_at_one_question_answers_the_questions_after_it(wechat, said):
     wechat.dialog("o_new", [
         ("绑定", "请选择您所在的社区"),
@@ -82,6 +82,15 @@ def test_a_problem_with_its_address_before_binding_is_still_held(wechat, seeded)
     reply = wechat.send("o_new", "阳光花园3号楼电梯坏了")
     assert "已收到您的诉求" in reply and "请选择您所在的社区" in reply
     assert appeal(seeded, ticket_in(reply)).status == AppealStatus.AWAITING_ADDRESS
+
+
+def test_a_building_said_as_dong_is_the_hao_lou_of_that_number(wechat):
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("阳光花园", "请选择您所在的楼栋"),
+        ("三栋。", "请选择您所在的单元"),
+        ("1单元", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼1单元"),
+    ])
 
 
 def test_near_names_are_understood_at_each_question(wechat):
