@@ -39,6 +39,7 @@ PAGE_SIZE = 20
 _MENU_DIGITS = 3  # the most digits of an option's number in any menu
 _AROUND_OPTIONS = 400  # bytes of the longest question, page line and 返回/取消 hints, with room to spare
 _PLACE_WORDS = frozenset({"小区", "社区", "网格", "楼栋", "单元", "住址", "地址"})
+_LIVES_AT = re.compile(r"(?:我|我们|我家|家)住(?:在)?")
 
 
 def is_answer(conversation: Conversation) -> bool:
@@ -111,6 +112,14 @@ def start_from_address(conversation: Conversation, text: str) -> str:
     community_id, compound = found
     return _chosen(conversation, "compound", compound, {"community": community_id}, [["community", None]],
                    said=said)
+
+
+def start_for_held(conversation: Conversation, text: str) -> str:
+    """Begin the dialogue for an appeal held until the address is known; where its words say where the resident
+    lives ("我住在和平小区一栋二单元，楼上天天漏水"), from that address, which may bind them at once. A place named
+    without 住 may be where the problem is, not home: then the first question is asked."""
+    lives = _LIVES_AT.search(as_read(text))
+    return start_from_address(conversation, as_read(text)[lives.end():]) if lives else start(conversation)
 
 
 def restart(conversation: Conversation, _arguments: Arguments) -> Reply:

@@ -43,7 +43,10 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
     limits = conversation.understanding.taxonomy.limits(result.category, result.subcategory)
     filed = appeals.file_appeal(session, sender, _intake(conversation, text, kind, result), now)
     if sender.grid_label is None:
-        return Reply(texts.appeal_held(filed.ticket, binding.start(conversation))), filed.id
+        prompt = binding.start_for_held(conversation, text)
+        if conversation.resident.grid_id is not None:  # its words named the whole address: bound and released
+            return Reply(prompt), filed.id
+        return Reply(texts.appeal_held(filed.ticket, prompt)), filed.id
     received = texts.appeal_received(
         filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours,
         result.subcategory, limits.department, limits.working_days,

@@ -84,6 +84,24 @@ def test_a_problem_with_its_address_before_binding_is_still_held(wechat, seeded)
     assert appeal(seeded, ticket_in(reply)).status == AppealStatus.AWAITING_ADDRESS
 
 
+def test_a_problem_that_says_where_she_lives_binds_her_there_and_goes_to_the_grid(wechat, seeded):
+    reply = wechat.send("o_new", "你好我住在阳光花园三号楼二单元我家楼上天天往下漏水。")
+    assert "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元" in reply
+    ticket = ticket_in(reply)
+    assert f"您之前暂存的诉求 {ticket} 已提交给 幸福里社区·第一网格" in reply
+    assert appeal(seeded, ticket).status == AppealStatus.SUBMITTED
+
+
+def test_a_problem_naming_part_of_her_home_asks_the_rest(wechat, seeded):
+    reply = wechat.send("o_new", "我家住阳光花园，楼上天天往下漏水")
+    assert "已收到您的诉求" in reply and "请选择您所在的楼栋" in reply
+    assert appeal(seeded, ticket_in(reply)).status == AppealStatus.AWAITING_ADDRESS
+
+
+def test_a_place_named_without_saying_she_lives_there_is_not_taken_for_her_home(wechat):
+    assert "请选择您所在的社区" in wechat.send("o_new", "阳光花园3号楼门口的路灯坏了好几天了")
+
+
 def test_a_building_said_as_dong_is_the_hao_lou_of_that_number(wechat):
     wechat.dialog("o_new", [
         ("绑定", "请选择您所在的社区"),
