@@ -62,12 +62,26 @@ def is_problem(conversation: Conversation) -> bool:
     names = [option[1] for option in state["options"]]
     if text in BACK_WORDS | MORE_WORDS or _named(text, names) is not None or chatter_of(text) is not None:
         return False
-    if emergencies.in_one(conversation.session, conversation.sender.id, conversation.now):
-        return True  # "楼道里全是烟，我们下不去" is for the responders, not a wrong answer (handlers.filing)
     result = conversation.classification or conversation.understanding.classifier.classify(text)
+    if emergencies.in_one(conversation.session, conversation.sender.id, conversation.now):
+        # "楼道里全是烟，我们下不去" is for the responders, not a wrong answer (handlers.filing); "阳光花园三号楼二单元"
+        # answers the question, so that the responders learn where she is.
+        return _names_a_problem(result) or not _answers(conversation, state, text)
+    return _names_a_problem(result)
+
+
+def _names_a_problem(result: Classification) -> bool:
     # "和平小区" is classified by its 小区 and "二单元" by its likeness to property complaints: an address is no
     # problem. A problem names one ("电梯", "楼道").
     return result.category != UNCLASSIFIED and any(word not in _PLACE_WORDS for word in result.keywords)
+
+
+def _answers(conversation: Conversation, state: Any, text: str) -> bool:
+    """Whether `answer` would take the text as an option: a name in it, or a 小区 named at the first question."""
+    names = [option[1] for option in state["options"]]
+    if _choice(text, names) is not None:
+        return True
+    return state["step"] == "community" and _compound_named(conversation, text) is not None
 
 
 def is_lapsed_answer(conversation: Conversation) -> bool:
@@ -96,9 +110,7 @@ def start(conversation: Conversation) -> str:
 def names_only_an_address(conversation: Conversation, text: str, result: Classification) -> bool:
     """An unbound resident's message that says where they live and nothing wrong ("我住阳光花园三号楼二单元"):
     the answer to the binding's first question, never an appeal to hold."""
-    if conversation.sender.grid_id is not None or conversation.is_staff:
-        return False
-    if result.category != UNCLASSIFIED and any(word not in _PLACE_WORDS for word in result.keywords):
+    if conversation.sender.grid_id is not None or conversation.is_staff or _names_a_problem(result):
         return False  # "阳光花园3号楼电梯坏了" names a problem as well
     return _compound_named(conversation, _cleaned(text)) is not None
 

@@ -132,6 +132,14 @@ def test_fire_during_the_binding_dialogue_is_answered_and_the_dialogue_goes_on(w
     assert notices(seeded, "staff_new_appeal") == [OPERATOR]
 
 
+@pytest.mark.parametrize(("said", "answer"), [("阳光花园三号楼二单元。", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元"),
+                                             ("阳光花园", "请选择您所在的楼栋")])
+def test_an_address_said_during_an_emergency_answers_the_binding_question(wechat, seeded, said, answer):
+    wechat.send("o_new", "嗯那个我家好像有煤气味。")
+    reply = wechat.send("o_new", said)
+    assert answer in reply and "已把您说的情况转告" not in reply
+
+
 def test_fire_during_a_rating_question_is_answered_and_filed(wechat, seeded, clock):
     _, ordinary = report(wechat, seeded, clock, "3号楼电梯坏了，物业一直不来修")
     wechat.dialog(ZHANG, [(f"接单 {ordinary}", "接单成功"), (f"办结 {ordinary} 已修好", "已办结")])
