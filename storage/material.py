@@ -21,6 +21,7 @@ from storage import appeals, emergencies, media_files
 from storage.chasing import holders_of, tell_holders
 from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Staff
 from storage.notices import StaffMaterialAdded, StaffWordsAdded
+from storage.telling import tell
 
 # The statuses in which somebody already has the appeal in front of them (a submitted one's card is yet to go).
 HELD = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, AppealStatus.RETURNED)
@@ -101,7 +102,13 @@ def add_words(session: Session, resident_id: int, appeal: Appeal, words: str, no
     recipients = _told_of_words(session, appeal)
     notice = StaffWordsAdded(ticket=appeal.ticket, content=appeal.content, words=words, emergency=appeal.emergency,
                              claimed=appeal.assignee_staff_id is not None)
-    tell_holders(session, appeal, recipients, notice, now, sensitive)
+    if appeal.emergency is not None and appeal.grid_id is None:
+        # Every operator got its 【紧急】 card whole (emergencies.alert_unplaced), a community's operators too, though
+        # the appeal is in no community yet: its words, which may be where she is, reach them whole as well.
+        for operator in recipients:
+            tell(session, operator.openid, notice, now, appeal=appeal)
+    else:
+        tell_holders(session, appeal, recipients, notice, now, sensitive)
     return WordsAdded(len(recipients))
 
 

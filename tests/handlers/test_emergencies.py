@@ -242,3 +242,6 @@ def test_an_unbound_residents_follow_up_reaches_the_operators_and_the_binding_go
     reply = wechat.send("o_new", "楼道里全是烟，我们下不去")
     assert reply.startswith("【紧急】已把您说的情况转告处理紧急诉求") and "请选择您所在的社区" in reply
     assert notices(seeded, "staff_words_added") == [OPERATOR]
+    # a community's operator reads them whole, as the 【紧急】 card: the appeal is in no community yet
+    card = worded(seeded, "staff_words_added", OPERATOR)[0]
+    assert "居民说：楼道里全是烟，我们下不去" in card and "涉及个人隐私" not in card and "着火了" in card
