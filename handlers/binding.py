@@ -40,6 +40,10 @@ _MENU_DIGITS = 3  # the most digits of an option's number in any menu
 _AROUND_OPTIONS = 400  # bytes of the longest question, page line and 返回/取消 hints, with room to spare
 _PLACE_WORDS = frozenset({"小区", "社区", "网格", "楼栋", "单元", "住址", "地址"})
 _LIVES_AT = re.compile(r"(?:我|我们|我家|家)住(?:在)?")
+# What an address says besides the names of its 社区 and 小区: numbered buildings, units and rooms, and the words
+# people put around it (我家住在…的, 我要绑定地址…).
+_ADDRESS_WORDS = re.compile(r"[0-9一二三四五六七八九十两幺零〇]+(?:号楼|号|栋|幢|单元|室|层|楼)"
+                            r"|我们|我家|我要|你好|您好|那个|就是|绑定|地址|住址|住在|小区|社区|[我家住在是的了啊呀嗯\W_]")
 
 
 def is_answer(conversation: Conversation) -> bool:
@@ -112,7 +116,22 @@ def names_only_an_address(conversation: Conversation, text: str, result: Classif
     the answer to the binding's first question, never an appeal to hold."""
     if conversation.sender.grid_id is not None or conversation.is_staff or _names_a_problem(result):
         return False  # "阳光花园3号楼电梯坏了" names a problem as well
-    return _compound_named(conversation, _cleaned(text)) is not None
+    said = _cleaned(text)
+    if _compound_named(conversation, said) is None:
+        return False
+    # Nothing may be left but the address and the words around it: "我住阳光花园三号楼我家门口楼到灯不亮了" holds
+    # a problem the classifier missed, which must be held as the appeal it is.
+    rest = said
+    for name in sorted(_place_names(conversation), key=len, reverse=True):
+        rest = rest.replace(name, "")
+    return not _ADDRESS_WORDS.sub("", rest)
+
+
+def _place_names(conversation: Conversation) -> list[str]:
+    """Every 社区 and 小区 name, as residents say them."""
+    communities = org.communities(conversation.session)
+    return [*(community.name for community in communities),
+            *(option[1] for community in communities for option in _compounds(conversation, community.id))]
 
 
 def start_from_address(conversation: Conversation, text: str) -> str:

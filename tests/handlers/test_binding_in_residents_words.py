@@ -67,15 +67,24 @@ def test_back_after_a_whole_address_returns_to_the_question_it_skipped(wechat):
     ])
 
 
-def test_an_address_said_before_binding_binds_and_is_not_held_as_an_appeal(wechat):
+@pytest.mark.parametrize("said", ["我住阳光花园三号楼二单元。", "我要绑定地址我住幸福里社区阳光花园三号楼二单元",
+                                  "我家住在阳光花园3栋2单元的"])
+def test_an_address_said_before_binding_binds_and_is_not_held_as_an_appeal(wechat, said):
     wechat.dialog("o_new", [
-        ("我住阳光花园三号楼二单元。", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元"),
+        (said, "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元"),
         ("我的诉求", "还没有提交过诉求"),
     ])
 
 
 def test_a_xiaoqu_said_before_binding_asks_what_it_leaves_out(wechat):
     wechat.dialog("o_new", [("阳光花园", "请选择您所在的楼栋"), ("返回", "请选择您所在的社区")])
+
+
+def test_a_problem_the_classifier_misses_after_an_address_is_not_lost(wechat, seeded):
+    reply = wechat.send("o_new", "我住阳光花园三号楼一单元我家门口楼到灯不亮了。")
+    ticket = ticket_in(reply)
+    assert f"您之前暂存的诉求 {ticket} 已提交给 幸福里社区·第一网格" in reply
+    assert appeal(seeded, ticket).content == "我住阳光花园三号楼一单元我家门口楼到灯不亮了。"
 
 
 def test_a_problem_with_its_address_before_binding_is_still_held(wechat, seeded):
