@@ -69,7 +69,7 @@ def test_a_menu_answered_after_it_lapsed_is_asked_again_while_an_appeal_waits_fo
     assert "选单已过期" not in wechat.send("o_new", "13800000000")  # a phone number answers no menu
     reply = wechat.send("o_new", "1。")
     assert reply.startswith(f"刚才的选单已过期，您的诉求 {ticket} 还在等待绑定住址，请重新选择：\n请选择您所在的社区")
-    wechat.dialog("o_new", [("1", "请选择您所在的小区"), ("1", "楼栋"), ("1", "单元"), ("1", f"您之前暂存的诉求 {ticket} 已提交")])
+    wechat.dialog("o_new", [("1", "请选择您所在的小区"), ("1", "楼栋"), ("1", "单元"), ("1", f"您反映的问题（编号 {ticket}）已提交")])
 
 
 def test_an_unbound_residents_appeal_waits_and_is_submitted_after_binding(wechat, seeded):
@@ -78,7 +78,7 @@ def test_an_unbound_residents_appeal_waits_and_is_submitted_after_binding(wechat
     with seeded.transaction() as session:
         held = session.scalars(select(Appeal)).one()
         assert held.status == AppealStatus.AWAITING_ADDRESS and held.grid_id is None
-    wechat.dialog("o_new", [("1", "请选择您所在的小区"), ("1", "楼栋"), ("1", "单元"), ("1", f"您之前暂存的诉求 {held.ticket} 已提交给 幸福里社区·第一网格")])
+    wechat.dialog("o_new", [("1", "请选择您所在的小区"), ("1", "楼栋"), ("1", "单元"), ("1", f"您反映的问题（编号 {held.ticket}）已提交给 幸福里社区·第一网格")])
     with seeded.transaction() as session:
         submitted = session.scalars(select(Appeal)).one()
         assert submitted.status == AppealStatus.SUBMITTED and submitted.grid_id is not None

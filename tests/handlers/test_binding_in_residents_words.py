@@ -83,7 +83,7 @@ def test_a_xiaoqu_said_before_binding_asks_what_it_leaves_out(wechat):
 def test_a_problem_the_classifier_misses_after_an_address_is_not_lost(wechat, seeded):
     reply = wechat.send("o_new", "我住阳光花园三号楼一单元我家门口楼到灯不亮了。")
     ticket = ticket_in(reply)
-    assert f"您之前暂存的诉求 {ticket} 已提交给 幸福里社区·第一网格" in reply
+    assert f"您反映的问题（编号 {ticket}）已提交给 幸福里社区·第一网格" in reply
     assert appeal(seeded, ticket).content == "我住阳光花园三号楼一单元我家门口楼到灯不亮了。"
 
 
@@ -96,8 +96,9 @@ def test_a_problem_with_its_address_before_binding_is_still_held(wechat, seeded)
 def test_a_problem_that_says_where_she_lives_binds_her_there_and_goes_to_the_grid(wechat, seeded):
     reply = wechat.send("o_new", "你好我住在阳光花园三号楼二单元我家楼上天天往下漏水。")
     assert "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元" in reply
+    assert "之前" not in reply and "暂存" not in reply  # one message: nothing was held "before" as far as she knows
     ticket = ticket_in(reply)
-    assert f"您之前暂存的诉求 {ticket} 已提交给 幸福里社区·第一网格" in reply
+    assert f"您反映的问题（编号 {ticket}）已提交给 幸福里社区·第一网格" in reply
     assert appeal(seeded, ticket).status == AppealStatus.SUBMITTED
 
 
@@ -204,7 +205,7 @@ def test_a_problem_typed_while_choosing_a_building_is_held_and_placed_with_the_a
     assert appeal(seeded, ticket).status == AppealStatus.AWAITING_ADDRESS
     wechat.dialog("o_new", [
         ("3", "请选择您所在的单元"),
-        ("1", f"您之前暂存的诉求 {ticket} 已提交给 幸福里社区·第一网格"),
+        ("1", f"您反映的问题（编号 {ticket}）已提交给 幸福里社区·第一网格"),
     ])
     assert appeal(seeded, ticket).status == AppealStatus.SUBMITTED
     dispatch_filed(seeded, clock)
@@ -215,7 +216,7 @@ def test_a_problem_typed_while_moving_waits_for_the_new_address(wechat, seeded, 
     wechat.dialog(RESIDENT, [("我搬家了", "请选择您所在的社区"), ("锦绣家园", "请选择您所在的楼栋")])
     ticket = ticket_in(wechat.send(RESIDENT, "楼道里的灯坏了好几天了"))
     assert appeal(seeded, ticket).status == AppealStatus.AWAITING_ADDRESS  # not sent to the old grid
-    wechat.dialog(RESIDENT, [("5号楼", "请选择您所在的单元"), ("2", f"{ticket} 已提交给 幸福里社区·第二网格")])
+    wechat.dialog(RESIDENT, [("5号楼", "请选择您所在的单元"), ("2", f"（编号 {ticket}）已提交给 幸福里社区·第二网格")])
     dispatch_filed(seeded, clock)
     assert notices(seeded, "staff_new_appeal", ticket) == [LIU]
 

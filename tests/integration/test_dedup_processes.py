@@ -237,7 +237,7 @@ def test_the_same_event_four_times_at_once_into_two_processes_is_handled_once(
         assert [a.status for a in answers] == [200] * RETRIES, [a.body[:200] for a in answers]
         replies = [wechat.open_reply(a.body, a.request) for a in answers]
         assert replies[0] is not None and "已为您绑定：幸福里社区·第一网格" in replies[0], replies[0]
-        assert f"您之前暂存的诉求 {held_ticket.group(1)} 已提交给" in replies[0], replies[0]
+        assert f"您反映的问题（编号 {held_ticket.group(1)}）已提交给" in replies[0], replies[0]
         assert replies == [replies[0]] * RETRIES, f"round {round_}: different replies:\n" + "\n---\n".join(map(str, replies))
         with seeded.transaction() as session:
             rows = session.scalars(select(Resident).where(Resident.openid == openid)).all()
