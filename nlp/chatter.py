@@ -142,7 +142,8 @@ def _only_empty_words(cleaned: str) -> bool:
 # Asking after something already reported: "still not", "how is it going", "it has been days".
 _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有人|动静|消息)|怎么还|怎么样了|咋样了|进展如何|有进展吗|"
                        r"有消息吗|什么时候(能|才能|可以|会)?(来|修|处理|好|解决)|上次(说|反映|提|报)的|都.{1,3}(天|周|个星期|礼拜)了|"
-                       r"催一下|催催|到底修不修|还要等多久")
+                       r"催一下|催催|到底修不修|还要等多久|有没有人管|管不管|有人管吗|"
+                       r"(那个|那件|这个|这件|我的|我那个)事(情)?(到底|现在|咋|怎么|有没有|办得)")
 
 
 def is_chase_up(text: str) -> bool:
