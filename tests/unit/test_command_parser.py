@@ -213,6 +213,10 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("我想转人工", "to_human", Arguments()),
     ("请问我的诉求", "my_appeals", Arguments()),
     ("请问查询G2612060048", "show", Arguments(ticket="G2612060048")),
+    # Written as voice input and quick typing write them.
+    ("我的述求。", "my_appeals", Arguments()),
+    ("撤消G2612060048", "cancel_appeal", Arguments(ticket="G2612060048")),
+    ("查寻 G2612060048", "show", Arguments(ticket="G2612060048")),
     # ... and by voice, after a hesitation or a greeting.
     ("嗯那个我要绑定。", "bind", Arguments()),
     ("嗯，就是，我想查询G2612060048", "show", Arguments(ticket="G2612060048")),
