@@ -171,7 +171,7 @@ COMMANDS: tuple[Command, ...] = (
             Takes.NOTHING, binding.restart),
     Command("my_address", ("我的地址", "我的住址", "我的信息"), "我的地址", "查看绑定的住址和留下的联系方式", Takes.NOTHING,
             resident.my_address),
-    Command("to_human", ("转人工", "人工", "人工客服"), "转人工", "自动答复没解决时，转给工作人员办理", Takes.NOTHING,
+    Command("to_human", ("转人工", "人工", "人工客服", "人工服务", "转人工服务", "找人工", "找人工服务"), "转人工", "自动答复没解决时，转给工作人员办理", Takes.NOTHING,
             faq.to_human),
     Command("quit", ("取消", "退出"), "取消", "退出正在进行的操作", Takes.NOTHING, binding.cancel),
     Command("my_phone", ("我的电话", "我的手机"), "我的电话 号码", "留个电话方便办理人联系您（可选，只有办理人能看到完整号码）",

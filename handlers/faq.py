@@ -70,6 +70,17 @@ def answer_question(conversation: Conversation, text: str, result: Classificatio
     return Reply(texts.FAQ_ANSWER.format(answer=found.entry.answer))
 
 
+# Said back to an answer that did not help, by someone who does not know the word 转人工 (the answer's last line
+# says "没解决请回复 转人工", and "没解决" is what she replies).
+NOT_SOLVED = frozenset({"没解决", "没有解决", "还是没解决", "没解决问题", "不明白", "没明白", "没听懂", "看不懂", "不懂",
+                        "还是不懂", "还是不明白"})
+
+
+def is_not_solved(conversation: Conversation) -> bool:
+    """"没解决" (or 看不懂) right after an answer from the FAQ: 转人工 for that question."""
+    return dialogues.named(conversation, DIALOG) is not None and dialogues.short_answer(conversation) in NOT_SOLVED
+
+
 def forget_answered_question(conversation: Conversation) -> None:
     """The resident went on to something else: 转人工 no longer means the question answered before, and the new
     appeal's offers (我也遇到, 分开), which never replace an open dialogue, may be made."""

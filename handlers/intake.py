@@ -44,6 +44,8 @@ def handle(conversation: Conversation) -> Reply:
     chatter = chatter_of(text) if conversation.classification is None else None
     if chatter is not None:  # small talk, a how-to question or a fragment: never an appeal
         return Reply(texts.CHATTER_REPLIES[chatter])
+    if faq.is_not_solved(conversation):  # "没解决" to the answer just given: the question goes to a person
+        return faq.to_human(conversation, Arguments())
     faq.forget_answered_question(conversation)  # answered again below if it is another question the FAQ knows
     # Before the FAQ ("投诉…" is no question) and before chasing: a chase passes the words to the handler, who may
     # be the person the complaint names.

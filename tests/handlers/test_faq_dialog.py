@@ -73,6 +73,18 @@ def test_to_human_files_the_answered_question_as_an_appeal_with_a_ticket(wechat,
     assert len(appeals(seeded)) == 1
 
 
+@pytest.mark.parametrize("said", ["没解决。", "嗯还是没解决啊", "我要找人工服务。", "看不懂"])
+def test_not_solved_in_her_words_files_the_answered_question(wechat, seeded, said):
+    wechat.send("o1", "我妈85岁了，高龄补贴怎么领？")
+    assert "已受理您的诉求" in wechat.send("o1", said)
+    assert [appeal.content for appeal in appeals(seeded)] == ["我妈85岁了，高龄补贴怎么领？"]
+
+
+def test_not_solved_with_no_answer_given_is_no_appeal_of_those_words(wechat, seeded):
+    assert "已受理您的诉求" not in wechat.send("o1", "人工服务")
+    assert appeals(seeded) == []
+
+
 def test_to_human_after_another_problem_was_filed_files_nothing_more(wechat, seeded):
     wechat.send("o1", "我妈85岁了，高龄补贴怎么领？")
     assert "已受理您的诉求" in wechat.send("o1", "楼道灯不亮")
