@@ -116,6 +116,11 @@ def test_a_door_plate_that_fell_off_is_still_an_appeal(wechat):
     assert "已受理您的诉求" in wechat.send(RESIDENT, "门牌一直没人给装")
 
 
+def test_a_phone_said_without_my_is_kept_not_filed(wechat, seeded):
+    assert f"已记下您的电话 {MASKED}" in wechat.send(RESIDENT, f"电话号码是{PHONE}")
+    assert resident(seeded, RESIDENT).phone == PHONE
+
+
 def test_a_door_said_aloud_in_numerals_is_kept_not_filed(wechat, seeded):
     assert "已记下您的门牌 3号楼2单元***" in wechat.send(RESIDENT, "门牌三号楼二单元五零一。")
     assert resident(seeded, RESIDENT).door == "3号楼2单元501"
