@@ -144,13 +144,17 @@ def _only_empty_words(cleaned: str) -> bool:
 # Asking after something already reported: "still not", "how is it going", "it has been days".
 _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有人|动静|消息)|怎么还|怎么样了|咋样了|进展如何|有进展吗|"
                        r"有消息吗|什么时候(能|才能|可以|会)?(来|修|处理|好|解决)|上次(说|反映|提|报)的|都.{1,3}(天|周|个星期|礼拜)了|"
-                       r"催一下|催催|到底修不修|还要等多久|有没有人管|管不管|有人管吗|"
+                       r"催一下|催催|到底修不修|还要等多久|"
                        r"(那个|那件|这个|这件|我的|我那个)事(情)?(到底|现在|咋|怎么|有没有|办得)")
+# Asking whether anyone cares ends new problems as often as it chases old ones ("小区门口乱停车，有没有人管？"): it
+# chases only said alone ("你们到底管不管啊"); with a problem named it is that problem, filed.
+_WHO_CARES = re.compile(r"有没有人管|管不管|有人管吗")
 
 
 def is_chase_up(text: str) -> bool:
     """Whether the message asks after a problem already reported (电梯还没修好！！, 上次说的事怎么样了)."""
-    return _CHASE_UP.search(_folded(text)) is not None
+    folded = _folded(text)
+    return _CHASE_UP.search(folded) is not None or (_WHO_CARES.search(folded) is not None and not names_a_problem(text))
 
 
 # What is left of a bare chase-up once its asking words are gone: "the matter", "fixed", "yet?".
@@ -162,7 +166,7 @@ _TICKET = re.compile(r"[gG]?\d{6,}")
 def names_a_problem(text: str) -> bool:
     """Whether a chase-up says what is wrong besides asking after it (电梯还没修好 yes; 上次说的事怎么样了, 怎么还没
     修好？都三天了 and a ticket number alone no)."""
-    rest = _PUNCTUATION.sub("", _TICKET.sub("", _CHASE_UP.sub("", _folded(text))))
+    rest = _PUNCTUATION.sub("", _TICKET.sub("", _WHO_CARES.sub("", _CHASE_UP.sub("", _folded(text)))))
     for word in _CHASE_LEFTOVERS:
         rest = rest.replace(word, "")
     return not is_fragment(rest)

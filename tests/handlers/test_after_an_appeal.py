@@ -246,6 +246,14 @@ def test_asking_when_it_will_be_fixed_chases_instead_of_filing_a_question(wechat
     assert appeal_count(seeded) == 1
 
 
+@pytest.mark.parametrize("said", ["小区门口乱停车，有没有人管？", "楼下垃圾堆了好多天你们管不管"])
+def test_a_new_problem_ending_in_whether_anyone_cares_is_filed_not_taken_as_chasing_an_open_one(wechat, seeded, clock,
+                                                                                                 said):
+    file_and_dispatch(wechat, seeded, clock)
+    assert "已受理您的诉求" in wechat.send("o1", said)
+    assert appeal_count(seeded) == 2 and chases(seeded) == []
+
+
 def test_a_chase_up_in_traditional_characters_chases_instead_of_filing(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     before = appeal_count(seeded)
