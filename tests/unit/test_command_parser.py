@@ -216,8 +216,8 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("请问我的诉求", "my_appeals", Arguments()),
     ("请问查询G2612060048", "show", Arguments(ticket="G2612060048")),
     # Written as voice input and quick typing write them.
-    ("电话号码是13912345678", "my_phone", Arguments(words="是13912345678")),
-    ("手机号 13912345678", "my_phone", Arguments(words="13912345678")),
+    ("电话号码是13912345678", "phone_given", Arguments(words="是13912345678")),
+    ("手机号 13912345678", "phone_given", Arguments(words="13912345678")),
     ("我的述求。", "my_appeals", Arguments()),
     ("撤消G2612060048", "cancel_appeal", Arguments(ticket="G2612060048")),
     ("查寻 G2612060048", "show", Arguments(ticket="G2612060048")),
