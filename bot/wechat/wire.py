@@ -25,6 +25,9 @@ _REQUIRED = ("ToUserName", "FromUserName", "CreateTime", "MsgType")
 # A query timestamp is compared with now; more digits than a datetime's largest Unix time are never near it.
 MAX_TIMESTAMP_DIGITS = 12
 _KINDS = {"text": Kind.TEXT, "voice": Kind.VOICE, "image": Kind.IMAGE, "location": Kind.LOCATION, "event": Kind.EVENT}
+# What WeChat puts in a text message's Content for what the account cannot be shown: a sticker of one's own, a
+# forwarded chat record. No words of the resident's: it is declined like a video, never filed nor taken as an answer.
+UNSUPPORTED_PLACEHOLDER = "【收到不支持的消息类型，暂无法显示】"
 
 
 class WireError(Exception):
@@ -188,7 +191,7 @@ def _inbound(fields: dict[str, str], now: datetime) -> Inbound:
         wire_fields.check(fields)
     except wire_fields.FieldError as error:
         raise WireError(400, str(error)) from None
-    kind = _KINDS.get(fields["MsgType"].lower(), Kind.OTHER)
+    kind = _kind(fields)
     if kind is not Kind.EVENT and not fields.get("MsgId"):
         raise WireError(400, "message without MsgId")
     if kind is Kind.TEXT and "Content" not in fields:
@@ -205,6 +208,13 @@ def _inbound(fields: dict[str, str], now: datetime) -> Inbound:
         key=key, openid=openid, kind=kind, created_at=created, raw=fields,
     )
     return Inbound(**common, **_details(kind, fields))
+
+
+def _kind(fields: dict[str, str]) -> Kind:
+    kind = _KINDS.get(fields["MsgType"].lower(), Kind.OTHER)
+    if kind is Kind.TEXT and (fields.get("Content") or "").strip() == UNSUPPORTED_PLACEHOLDER:
+        return Kind.OTHER
+    return kind
 
 
 def _details(kind: Kind, fields: dict[str, str]) -> dict[str, Any]:

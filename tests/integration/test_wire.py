@@ -579,6 +579,8 @@ def test_an_image_and_a_location_are_added_to_the_open_appeal(wechat, seeded: Da
     ("video", {"MediaId": "media-video-1", "ThumbMediaId": "thumb-1"}),
     ("shortvideo", {"MediaId": "media-video-2", "ThumbMediaId": "thumb-2"}),
     ("link", {"Title": "小区公告", "Description": "停水通知", "Url": "https://example.com/notice"}),
+    # A sticker of one's own or a forwarded chat record: WeChat sends this placeholder as the text.
+    ("text", {"Content": "【收到不支持的消息类型，暂无法显示】"}),
 ])
 @pytest.mark.postgres
 def test_unsupported_kinds_get_a_polite_answer_and_file_nothing(
