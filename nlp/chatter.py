@@ -77,6 +77,9 @@ def chatter_of(text: str) -> Chatter | None:
         return _EXACT[bare]
     if _only_friendly_emoji(bare):
         return Chatter.OK
+    stickers = _only_wechat_emoji(bare)
+    if stickers is not None:
+        return stickers
     if cleaned in _EXACT:
         return _EXACT[cleaned]
     said = _PARTICLES.sub("", _LEAD_INS.sub("", cleaned))
@@ -99,6 +102,23 @@ _EMOJI_JOINERS = re.compile("[\ufe0f\u200d\U0001F3FB-\U0001F3FF]")  # variation 
 def _only_friendly_emoji(bare: str) -> bool:
     symbols = _EMOJI_JOINERS.sub("", bare)
     return bool(symbols) and all(symbol in _FRIENDLY_EMOJI for symbol in symbols)
+
+
+# WeChat's own emoji reach the account as their codes: [强], [捂脸] from today's phones, /:strong, /::) from older
+# ones. A message of nothing else says no problem: a thumbs-up, a smile or thanks is 好的, any other is asked about.
+_WECHAT_EMOJI = re.compile(r"\[([^\[\]]{1,4})\]|/:([^/\[]{1,8})")
+_WECHAT_EMOJI_ONLY = re.compile(rf"(?:{_WECHAT_EMOJI.pattern})+")
+_FRIENDLY_CODES = frozenset((
+    "强", "ok", "抱拳", "握手", "微笑", "玫瑰", "鼓掌", "爱心", "胜利", "合十", "耶", "愉快", "呲牙", "憨笑", "好的", "谢谢",
+    "strong", "rose", "handclap", "share", "v", ":)", ":d",
+))
+
+
+def _only_wechat_emoji(bare: str) -> Chatter | None:
+    if not _WECHAT_EMOJI_ONLY.fullmatch(bare):
+        return None
+    names = [new or old for new, old in _WECHAT_EMOJI.findall(bare)]
+    return Chatter.OK if all(name in _FRIENDLY_CODES for name in names) else Chatter.FRAGMENT
 
 
 @functools.lru_cache(maxsize=1024)

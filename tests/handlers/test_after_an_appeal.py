@@ -146,6 +146,12 @@ def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(we
     ("👍😊", "以后遇到问题，直接发文字或语音给我们就行"),
     ("🙏🙏🙏", "以后遇到问题，直接发文字或语音给我们就行"),
     ("👍🏻", "以后遇到问题，直接发文字或语音给我们就行"),
+    # WeChat's own emoji arrive as their codes, today's ([强]) or an older phone's (/:strong).
+    ("[强]", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("[抱拳][抱拳]", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("/:strong", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("[捂脸][捂脸]", "是什么问题、在哪里"),
+    ("/::~/::~", "是什么问题、在哪里"),
 ])
 def test_what_is_not_a_problem_gets_an_answer_and_never_becomes_an_appeal(wechat, seeded, said, answer):
     wechat.dialog("o1", [(said, answer)])
