@@ -224,12 +224,24 @@ def bind_by_scene(conversation: Conversation, scene_key: str) -> str:
     if building is None:
         return texts.BIND_SCENE_UNKNOWN
     resident = conversation.resident
-    residents.bind(conversation.session, resident, building, None)
+    unit = _unit_kept(conversation, building)
+    residents.bind(conversation.session, resident, building, unit)
     verification.mark(resident, Verification.QR_CODE, conversation.now)  # the code hangs in the building
     dialogues.end(conversation)
-    place = org.address(conversation.session, building.grid_id, building.id, None)
-    done = texts.BIND_SCENE_DONE.format(grid_label=place.grid_label, home=place.home_label)
+    place = org.address(conversation.session, building.grid_id, building.id, unit.id if unit else None)
+    done = (texts.BIND_SCENE_DONE if unit is None else texts.BIND_SCENE_UNIT_KEPT).format(
+        grid_label=place.grid_label, home=place.home_label)
     return _with_released(conversation, done, place.grid_label)
+
+
+def _unit_kept(conversation: Conversation, building: Building) -> Unit | None:
+    """The resident's unit when the code is their own building's (a poster in their lobby): scanning it confirms
+    the address they chose, it does not take the unit away."""
+    resident = conversation.resident
+    if resident.building_id != building.id or resident.unit_id is None:
+        return None
+    unit = conversation.session.get(Unit, resident.unit_id)
+    return unit if unit is not None and unit.active else None
 
 
 def _chosen(conversation: Conversation, step: str, value: Any, chosen: dict[str, Any],

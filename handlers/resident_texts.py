@@ -255,6 +255,7 @@ FAQ_ANSWER = "{answer}\n\n没解决请回复 转人工"
 FAQ_NOTHING_PENDING = "请直接描述您遇到的问题或想咨询的事项，我们会登记并转给工作人员办理。"
 BIND_DONE = "绑定成功！您的住址：{grid_label} {home}\n以后直接发送诉求，我们会转给您所在网格的网格员。"
 BIND_SCENE_DONE = "已为您绑定：{grid_label} {home}\n如需精确到单元，回复“绑定”重新选择。"
+BIND_SCENE_UNIT_KEPT = "已为您绑定：{grid_label} {home}\n如需更改，回复“绑定”。"
 BIND_SCENE_UNKNOWN = "这个二维码没有对应的楼栋，请回复“绑定”手动选择住址。"
 HELD_RELEASED = "您反映的问题（编号 {tickets}）已提交给 {grid_label}。"
 LEVELS = {"community": "社区", "compound": "小区", "grid": "网格", "building": "楼栋", "unit": "单元"}

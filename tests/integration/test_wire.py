@@ -634,6 +634,31 @@ def test_scanning_a_building_qr_code_as_a_follower_binds_in_one_step(wechat, see
 
 
 @pytest.mark.postgres
+def test_scanning_ones_own_building_code_keeps_the_unit_chosen(wechat, seeded: Database) -> None:  # type: ignore[no-untyped-def]
+    before = resident(seeded, "o1")  # bound to 阳光花园3号楼1单元
+    assert before is not None and before.unit_id is not None
+    building = _building(seeded, "3号楼")
+
+    reply = wechat.deliver(wechat.server.event("o1", "SCAN", key=building.scene_key))
+
+    assert reply is not None and reply.startswith("已为您绑定：幸福里社区·第一网格 阳光花园3号楼1单元")
+    assert "精确到单元" not in reply
+    after = resident(seeded, "o1")
+    assert after is not None and after.building_id == building.id and after.unit_id == before.unit_id
+
+
+@pytest.mark.postgres
+def test_scanning_another_buildings_code_binds_to_that_building(wechat, seeded: Database) -> None:  # type: ignore[no-untyped-def]
+    building = _building(seeded, "1栋")
+
+    reply = wechat.deliver(wechat.server.event("o1", "SCAN", key=building.scene_key))
+
+    assert reply is not None and "已为您绑定：和平社区·第一网格 和平小区1栋\n如需精确到单元" in reply
+    moved = resident(seeded, "o1")
+    assert moved is not None and moved.building_id == building.id and moved.unit_id is None
+
+
+@pytest.mark.postgres
 def test_scanning_an_unknown_code_asks_to_bind_by_hand(wechat, seeded: Database) -> None:  # type: ignore[no-untyped-def]
     assert wechat.deliver(wechat.server.event("o_new_4", "SCAN", key="no-such-scene")) == texts.BIND_SCENE_UNKNOWN
     stranger = resident(seeded, "o_new_4")
