@@ -35,7 +35,7 @@ def handle(conversation: Conversation) -> Reply:
     """Answer a question the FAQ knows; file anything else as an appeal, answered with its ticket."""
     inbound = conversation.inbound
     text = inbound.text.strip()
-    if not text:
+    if not text or (inbound.kind is Kind.VOICE and not _has_words(text)):  # recognised as just "。": nothing heard
         return Reply(texts.VOICE_UNCLEAR if inbound.kind is Kind.VOICE else texts.TOO_SHORT)
     too_long = excess(TextField.APPEAL, text)
     if too_long is not None:  # refused whole before the FAQ or filing: nothing of it is stored
@@ -73,3 +73,7 @@ def handle(conversation: Conversation) -> Reply:
     if result.category == UNCLASSIFIED and len(text) < MIN_UNCLASSIFIED_LENGTH:
         return Reply(texts.TOO_SHORT)
     return filing.file_text(conversation, text, inbound.kind, result)[0]
+
+
+def _has_words(text: str) -> bool:
+    return any(character.isalnum() for character in text)

@@ -158,8 +158,9 @@ def test_what_is_not_a_problem_gets_an_answer_and_never_becomes_an_appeal(wechat
     assert appeal_count(seeded) == 0 and staff_cards(seeded) == 0
 
 
-def test_a_voice_message_not_recognised_asks_to_say_it_again(wechat, seeded):
-    reply = wechat.deliver(wechat.server.voice("o1", "", create_time=wechat.now()))
+@pytest.mark.parametrize("recognition", ["", "。", "，。"])
+def test_a_voice_message_not_recognised_asks_to_say_it_again(wechat, seeded, recognition):
+    reply = wechat.deliver(wechat.server.voice("o1", recognition, create_time=wechat.now()))
     assert "再说一遍" in reply and appeal_count(seeded) == 0
 
 
