@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from handlers import binding, commands
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from storage import notice_records, residents
+
+log = logging.getLogger(__name__)
 
 
 def matches(conversation: Conversation) -> bool:
@@ -27,8 +31,16 @@ def handle(conversation: Conversation) -> Reply:
     if inbound.event == "scan" and inbound.event_key:
         return Reply(binding.bind_by_scene(conversation, inbound.event_key))
     if inbound.event == "click" and inbound.event_key:
-        return commands.run_text(conversation, inbound.event_key) or Reply.silent()
+        return commands.run_text(conversation, inbound.event_key) or _unknown_menu_key(inbound.event_key)
     return Reply.silent()  # view, location reports, template receipts: nothing to say
+
+
+def _unknown_menu_key(key: str) -> Reply:
+    """A menu item whose key is no command (a menu set up by hand with keys like V1001_MY): the resident who
+    tapped it gets a hint instead of nothing, and the log says which key to change."""
+    log.warning("menu click with key %r, which is no command: set the menu item's key to a command, e.g. 我的诉求",
+                key[:64])
+    return Reply(texts.MENU_KEY_UNKNOWN)
 
 
 JOB_FINISHED = frozenset({"masssendjobfinish", "templatesendjobfinish"})

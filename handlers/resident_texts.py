@@ -195,6 +195,7 @@ def nothing_open(ticket: str, category: str, status: str) -> str:
 # Said to someone who speaks rather than types: say it again first, typing only as the other way.
 VOICE_UNCLEAR = "抱歉，没能听清这段语音。请离手机近一点、慢一点再说一遍（也可以打字），我们马上为您登记。"
 UNSUPPORTED = "抱歉，暂时只能处理文字、语音、图片和位置消息。请用文字描述您的诉求。"
+MENU_KEY_UNKNOWN = "抱歉，这个菜单暂时不能使用。请直接发送文字或语音描述您的问题，回复“帮助”查看全部功能。"
 NOT_FOUND = "没有找到编号为 {ticket} 的诉求。请核对编号，或回复“我的诉求”查看您提交过的诉求。"
 # 查询 with a 微心愿's (W…) or a focus case's (J…) number, by its first letter.
 NOT_A_TICKET = {

@@ -696,6 +696,18 @@ def test_the_my_appeals_menu_click_lists_the_residents_appeals(wechat, clock: Cl
 
 
 @pytest.mark.postgres
+def test_a_menu_click_whose_key_is_no_command_gets_a_hint_not_silence(
+    wechat, clock: Clock, seeded: Database, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    with caplog.at_level(logging.WARNING, logger="handlers.events"):
+        reply = wechat.deliver(wechat.server.event("o1", "CLICK", key="V1001_MY_APPEALS", create_time=now_of(clock)))
+
+    assert reply == texts.MENU_KEY_UNKNOWN
+    assert "V1001_MY_APPEALS" in caplog.text
+    assert count(seeded, Appeal) == 0
+
+
+@pytest.mark.postgres
 def test_an_event_repeated_with_the_same_create_time_is_answered_once_with_the_same_reply(
     wechat, clock: Clock, seeded: Database
 ) -> None:  # type: ignore[no-untyped-def]
