@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers import binding, commands
+from handlers import binding, commands, staff_texts
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
@@ -68,6 +68,8 @@ def _subscribed(conversation: Conversation) -> Reply:
     scene = conversation.inbound.event_key
     if scene:
         return Reply(texts.WELCOME + "\n" + binding.bind_by_scene(conversation, scene))
+    if conversation.is_staff:  # a grid member back after unfollowing: no "first time, bind your address"
+        return Reply(staff_texts.subscribed_again(conversation.staff.name, conversation.staff.role))
     if resident.grid_id is None:
         return Reply(texts.WELCOME + "\n" + texts.BIND_FIRST_HINT)
     return Reply(texts.WELCOME)

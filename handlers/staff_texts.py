@@ -542,6 +542,15 @@ def role_title(role: str | None) -> str:
     return "" if role is None else ROLE_TITLES.get(role, role)
 
 
+# Following the account again (after unfollowing it): their 认证 still holds, they have no address to bind.
+SUBSCRIBED_AGAIN = "您好，欢迎回来！您已认证为{title}（{name}），可以直接在这里办理任务：回复“我的任务”查看，回复“帮助”查看工作指令。"
+
+
+def subscribed_again(name: str, role: str | None) -> str:
+    """The welcome of a bound staff member who followed the account again."""
+    return SUBSCRIBED_AGAIN.format(title=role_title(role) or "工作人员", name=name)
+
+
 NEEDS_TEXT = "请按这个格式发送：{usage}"
 SEVERAL_ENDING = "您的任务里有 {count} 条编号以 {digits} 结尾：{tickets}。请发完整编号，或先发“我的任务”再用序号。"
 NEEDS_WORDS = "还需要写上{words}，请按这个格式发送：{verb} {ticket} {words}"

@@ -17,11 +17,13 @@ from wechatpy.crypto import WeChatCrypto
 from bot.wechat.simulator import ACCOUNT, SignedRequest, WeChatServer, signature
 from bot.wechat.wire import SILENT, Decoded, Wire
 from handlers import resident_texts as texts
+from handlers import staff_texts
 from handlers.types import Inbound, Kind, Reply
 from storage.db import Database
 from storage.models import Appeal, Building, ProcessedMessage, Resident, ResidentStatus
 from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN, Clock
 from tests.support.database import resident
+from tests.support.personas import BUILDING_LEAD, ZHANG
 from tests.support.wire import now_of
 
 # --- Tencent's published sample vector --------------------------------------------------------------------
@@ -603,6 +605,24 @@ def test_subscribing_gets_the_welcome_and_the_hint_to_bind(wechat, seeded: Datab
     assert reply == texts.WELCOME + "\n" + texts.BIND_FIRST_HINT
     newcomer = resident(seeded, "o_new_1")
     assert newcomer is not None and newcomer.status == ResidentStatus.ACTIVE and newcomer.grid_id is None
+
+
+@pytest.mark.postgres
+def test_a_grid_member_following_again_is_not_asked_to_bind_an_address(wechat, clock: Clock, seeded: Database) -> None:  # type: ignore[no-untyped-def]
+    wechat.deliver(wechat.server.event(ZHANG, "unsubscribe", create_time=now_of(clock)))
+    clock.advance(seconds=5)
+
+    reply = wechat.deliver(wechat.server.event(ZHANG, "subscribe", create_time=now_of(clock)))
+
+    assert reply == staff_texts.subscribed_again("张伟", "grid_member")
+    assert "绑定" not in reply and "网格员（张伟）" in reply
+
+
+@pytest.mark.postgres
+def test_a_building_lead_following_again_gets_the_residents_welcome(wechat, seeded: Database) -> None:  # type: ignore[no-untyped-def]
+    reply = wechat.deliver(wechat.server.event(BUILDING_LEAD, "subscribe"))
+
+    assert reply is not None and reply.startswith(texts.WELCOME)
 
 
 def _building(database: Database, name: str) -> Building:
