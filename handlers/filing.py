@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from handlers import binding, joins, several
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
@@ -136,8 +138,7 @@ def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply,
     """
     session, sender, now = conversation.session, conversation.sender, conversation.now
     recent = appeals.recent_filings(session, sender.id, now)
-    ongoing = next((appeal for appeal in recent.open if appeal.emergency is not None
-                    and appeal.created_at >= now - emergencies.FOLLOW_UP), None)
+    ongoing = _emergency_going_on(recent, now)
     if ongoing is not None:
         said, call = _emergency_words(conversation, ongoing, text)
         return Reply(texts.emergency_follow_up(said, call)), ongoing.id
@@ -147,6 +148,23 @@ def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply,
             return Reply(texts.already_filed(earlier.ticket, earlier.content)), earlier.id
     over = over_limit(conversation, recent, texts.LIMIT_PER_HOUR, texts.LIMIT_PER_DAY)
     return (over, None) if over is not None else None
+
+
+def _emergency_going_on(recent: appeals.RecentFilings, now: datetime) -> appeals.Recent | None:
+    """The sender's open 紧急 appeal filed within emergencies.FOLLOW_UP: what they say next is about it."""
+    return next((appeal for appeal in recent.open if appeal.emergency is not None
+                 and appeal.created_at >= now - emergencies.FOLLOW_UP), None)
+
+
+def voice_unheard_in_emergency(conversation: Conversation) -> str | None:
+    """The reply to a voice message nothing was recognised of while the sender's emergency goes on: not "we will
+    file it" but write it down, and the number to call again; None when no emergency goes on."""
+    recent = appeals.recent_filings(conversation.session, conversation.sender.id, conversation.now)
+    ongoing = _emergency_going_on(recent, conversation.now)
+    if ongoing is None:
+        return None
+    emergency = conversation.understanding.taxonomy.emergency_labelled(ongoing.emergency or "")
+    return texts.emergency_voice_unheard(emergency.call if emergency else None)
 
 
 def over_limit(conversation: Conversation, recent: appeals.RecentFilings, per_hour: str, per_day: str) -> Reply | None:

@@ -35,8 +35,10 @@ def handle(conversation: Conversation) -> Reply:
     """Answer a question the FAQ knows; file anything else as an appeal, answered with its ticket."""
     inbound = conversation.inbound
     text = inbound.text.strip()
-    if not text or (inbound.kind is Kind.VOICE and not _has_words(text)):  # recognised as just "。": nothing heard
-        return Reply(texts.VOICE_UNCLEAR if inbound.kind is Kind.VOICE else texts.TOO_SHORT)
+    if inbound.kind is Kind.VOICE and not _has_words(text):  # no recognition, or just "。": nothing heard
+        return Reply(filing.voice_unheard_in_emergency(conversation) or texts.VOICE_UNCLEAR)
+    if not text:
+        return Reply(texts.TOO_SHORT)
     too_long = excess(TextField.APPEAL, text)
     if too_long is not None:  # refused whole before the FAQ or filing: nothing of it is stored
         return Reply(texts.APPEAL_TOO_LONG.format(limit=too_long.limit, length=too_long.length))

@@ -129,6 +129,16 @@ def emergency_follow_up(said: str, call: str | None) -> str:
     return EMERGENCY_FOLLOW_UP.format(said=said, call=call)
 
 
+EMERGENCY_VOICE_UNHEARD = "【紧急】抱歉，没能听清这段语音，请打字告诉我们现在的情况。"
+
+
+def emergency_voice_unheard(call: str | None) -> str:
+    """A voice message not recognised while the resident's emergency goes on: write it, and call."""
+    if call is None:
+        return EMERGENCY_VOICE_UNHEARD + EMERGENCY_NUMBERS
+    return f"{EMERGENCY_VOICE_UNHEARD}情况危急请立即{call}！"
+
+
 def emergency_already(ticket: str, assignee: str | None, placed: bool) -> str:
     """The same danger again in the same words: who has it already."""
     if assignee is not None:

@@ -223,6 +223,16 @@ def test_what_the_resident_writes_after_their_emergency_reaches_its_responders_a
     assert f"紧急诉求 {ticket} 已由李娜接单处理" in wechat.send("o1", "着火了")
 
 
+@pytest.mark.parametrize("recognition", ["", "。"])
+def test_a_voice_message_not_recognised_during_an_emergency_asks_to_write_and_repeats_the_number(
+        wechat, seeded, clock, recognition):
+    _, ticket = report(wechat, seeded, clock, "着火了")
+    reply = wechat.deliver(wechat.server.voice("o1", recognition, create_time=wechat.now()))
+    assert reply == "【紧急】抱歉，没能听清这段语音，请打字告诉我们现在的情况。情况危急请立即拨打 119！"
+    assert "登记" not in reply
+    assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]
+
+
 def test_words_said_twice_are_told_once_and_after_two_hours_a_problem_is_filed_again(wechat, seeded, clock):
     _, ticket = report(wechat, seeded, clock, "有人晕倒了")
     for _ in range(5):
