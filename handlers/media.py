@@ -21,8 +21,8 @@ def handle(conversation: Conversation) -> Reply:
     ask what it is about; staff attach a photo or location to their 办结 or 上报 just now (or to their next
     上报, storage/patrol.py); a volunteer's goes with the task they finished just now (领单 … 完成)."""
     inbound = conversation.inbound
-    if inbound.kind is Kind.OTHER:
-        return Reply(texts.UNSUPPORTED)
+    if inbound.kind is Kind.OTHER:  # staff file no 诉求: their own words for it
+        return Reply(staff_texts.UNSUPPORTED if conversation.is_staff else texts.UNSUPPORTED)
     attachment = Attachment(
         kind=inbound.kind.value,
         media_id=inbound.media_id or None,

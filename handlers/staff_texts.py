@@ -542,6 +542,8 @@ def role_title(role: str | None) -> str:
     return "" if role is None else ROLE_TITLES.get(role, role)
 
 
+UNSUPPORTED = "抱歉，暂时只能处理文字、语音、图片和位置消息。工作指令请用文字或语音发送，回复“帮助”查看。"
+
 # Following the account again (after unfollowing it): their 认证 still holds, they have no address to bind.
 SUBSCRIBED_AGAIN = "您好，欢迎回来！您已认证为{title}（{name}），可以直接在这里办理任务：回复“我的任务”查看，回复“帮助”查看工作指令。"
 

@@ -595,6 +595,16 @@ def test_unsupported_kinds_get_a_polite_answer_and_file_nothing(
     assert count(seeded, Appeal) == 0
 
 
+@pytest.mark.postgres
+def test_staff_sending_a_video_is_not_told_to_describe_an_appeal(wechat, clock: Clock, seeded: Database) -> None:  # type: ignore[no-untyped-def]
+    xml = xml_of({"ToUserName": ACCOUNT, "FromUserName": ZHANG, "CreateTime": str(now_of(clock)), "MsgType": "video",
+                  "MediaId": "media-video-3", "ThumbMediaId": "thumb-3", "MsgId": "7000000000000000078"})
+
+    reply = wechat.deliver(xml)
+
+    assert reply == staff_texts.UNSUPPORTED and "诉求" not in reply
+
+
 # --- events -----------------------------------------------------------------------------------------------------
 
 
