@@ -71,7 +71,6 @@ _EMPTY_WORDS = tuple(sorted((*_FILLERS, *_VAGUE_PLACES, *_VAGUE_STATES), key=len
 def chatter_of(text: str) -> Chatter | None:
     """What kind of not-a-problem the message is; None when it may be a problem (file it, or ask the FAQ)."""
     folded = _folded(text)
-    cleaned = _PUNCTUATION.sub("", folded)
     bare = folded.strip(" ，,。.!！?？~～").replace(" ", "")
     if bare in _EXACT:
         return _EXACT[bare]
@@ -80,6 +79,9 @@ def chatter_of(text: str) -> Chatter | None:
     stickers = _only_wechat_emoji(bare)
     if stickers is not None:
         return stickers
+    folded = _WECHAT_EMOJI.sub("", folded)  # 谢谢[抱拳], 收到[强][强]: the words without the emoji
+    cleaned = _PUNCTUATION.sub("", folded)
+    bare = folded.strip(" ，,。.!！?？~～").replace(" ", "")
     if cleaned in _EXACT:
         return _EXACT[cleaned]
     said = _PARTICLES.sub("", _LEAD_INS.sub("", cleaned))

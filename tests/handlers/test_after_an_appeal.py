@@ -152,6 +152,9 @@ def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(we
     ("/:strong", "以后遇到问题，直接发文字或语音给我们就行"),
     ("[捂脸][捂脸]", "是什么问题、在哪里"),
     ("/::~/::~", "是什么问题、在哪里"),
+    ("谢谢[抱拳]", "不客气"),
+    ("收到[强][强]", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("好的，谢谢[玫瑰]", "不客气"),
 ])
 def test_what_is_not_a_problem_gets_an_answer_and_never_becomes_an_appeal(wechat, seeded, said, answer):
     wechat.dialog("o1", [(said, answer)])
@@ -169,7 +172,7 @@ def test_a_voice_message_of_hesitations_is_asked_about_not_filed(wechat, seeded)
     assert "是什么问题、在哪里" in reply and appeal_count(seeded) == 0
 
 
-@pytest.mark.parametrize("said", ["电梯坏了", "停水了", "楼道灯不亮"])
+@pytest.mark.parametrize("said", ["电梯坏了", "停水了", "楼道灯不亮", "电梯坏了[流泪]"])
 def test_a_short_real_problem_is_still_filed(wechat, seeded, said):
     assert "已受理您的诉求" in wechat.send("o1", said)
     assert appeal_count(seeded) == 1
