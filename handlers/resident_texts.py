@@ -536,12 +536,17 @@ CUT_MARK = "…（全文请回复“查询 {ticket}”）"  # a notice cut to wh
 RATE_PROMPT_SHORT = "回复1满意/2基本满意/3不满意"  # a template line shows 20 characters at most
 TRACK_HINT = "回复“查询 {ticket}”可查看办理进度。"
 PHOTO_NOTE = "工作人员已上传办结现场照片。"
+RATE_YOURSELF = "请您对本次办理进行评价："
+RATE_FOR_NEIGHBOUR = "请转告邻居，并代邻居对本次办理进行评价："  # 代报: the reporter rates for the neighbour
 Fields = tuple[tuple[str, ...], str]  # a template message's keyword lines and its remark
 
 
 def _yours(n: ResidentNotice) -> str:
-    # A follower joined a neighbour's appeal: it is not "theirs", but they asked to hear of it.
-    return "您加入的诉求" if n.followed else "您的诉求"
+    # A follower joined a neighbour's appeal: it is not "theirs", but they asked to hear of it; a 楼长 (党员…) hears
+    # of the appeal they filed for a neighbour (代报), whom they tell.
+    if n.followed:
+        return "您加入的诉求"
+    return "您代报的诉求" if n.for_neighbour else "您的诉求"
 
 
 def _track(n: ResidentNotice) -> str:
@@ -593,7 +598,8 @@ def _resumed(n: ResidentResumed) -> str:
 
 def _resolved(n: ResidentResolved) -> str:
     photo = f"{PHOTO_NOTE}\n" if n.photo else ""
-    return f"您的诉求 {n.ticket} 已办结\n办理结果：{n.note}\n{photo}请您对本次办理进行评价：{RATE_PROMPT}"
+    rate = RATE_FOR_NEIGHBOUR if n.for_neighbour else RATE_YOURSELF
+    return f"{_yours(n)} {n.ticket} 已办结\n办理结果：{n.note}\n{photo}{rate}{RATE_PROMPT}"
 
 
 # Followers' notices: the step, without what staff wrote about it (ResidentNotice.for_follower in storage.notices).
@@ -611,12 +617,12 @@ def _follow_resolved(n: ResidentFollowResolved) -> str:
 
 
 def _merged(n: ResidentMerged) -> str:
-    return (f"您的诉求 {n.ticket} 与诉求 {n.into} 是同一问题，已由工作人员合并办理。"
+    return (f"{_yours(n)} {n.ticket} 与诉求 {n.into} 是同一问题，已由工作人员合并办理。"
             f"办理进展会同步告诉您，回复“查询 {n.ticket}”可查看。")
 
 
 def _split(n: ResidentSplit) -> str:
-    return f"您的诉求 {n.ticket} 已从诉求 {n.from_} 中拆分出来，恢复单独办理，进展会通过本公众号通知您。"
+    return f"{_yours(n)} {n.ticket} 已从诉求 {n.from_} 中拆分出来，恢复单独办理，进展会通过本公众号通知您。"
 
 
 REPORT_A_PROBLEM = "如果遇到需要解决的问题，请直接发文字或语音告诉我们，我们会转给网格员办理。"
@@ -631,7 +637,7 @@ WITHDRAWN_NOT_ASKED = "如果不是您要求撤销的，或问题还需要解决
 
 
 def _withdrawn(n: ResidentWithdrawn) -> str:
-    return f"您的诉求 {n.ticket} 已由工作人员按您的要求撤销，不再办理。\n{WITHDRAWN_NOT_ASKED}"
+    return f"{_yours(n)} {n.ticket} 已由工作人员按您的要求撤销，不再办理。\n{WITHDRAWN_NOT_ASKED}"
 
 
 def _reopened(n: ResidentReopened) -> str:

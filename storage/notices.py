@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, filled as they are defined
 # Switches stored only when on: rows have never carried them as false.
-_STORED_WHEN_TRUE = frozenset({"followed", "withheld", "urgent", "yours", "for_department"})
+_STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department"})
 
 
 class Audience(StrEnum):
@@ -81,10 +81,15 @@ class ResidentNotice(Notice):
     audience: ClassVar[Audience] = Audience.RESIDENT
     ticket: str
     followed: bool = False
+    for_neighbour: bool = False  # 代报: told to the 楼长 (党员…) who filed it for a neighbour, not the neighbour's own
 
     def for_follower(self) -> ResidentNotice:
         """The notice as a follower hears it: the step, never what staff wrote about it."""
         return replace(self, followed=True)
+
+    def for_reporter(self) -> ResidentNotice:
+        """The notice as the one who filed it for a neighbour (代报) hears it: a neighbour's appeal, not theirs."""
+        return replace(self, for_neighbour=True)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -77,8 +77,11 @@ def tell_resident(session: Session, appeal: Appeal, notice: ResidentNotice, now:
     openid, status = session.execute(
         select(Resident.openid, Resident.status).where(Resident.id == appeal.resident_id)
     ).one()
-    if status == ResidentStatus.ACTIVE:  # an unfollowed account can't be written to
-        tell(session, openid, notice, now, appeal=appeal)
+    if status != ResidentStatus.ACTIVE:
+        return  # an unfollowed account can't be written to
+    # A staff reporter beside a resident is a 代报: the resident row is the reporter's own, the appeal a neighbour's.
+    told = notice.for_reporter() if appeal.reporter_staff_id is not None else notice
+    tell(session, openid, told, now, appeal=appeal)
 
 
 def tell_followers(session: Session, appeal: Appeal, notice: ResidentNotice, now: datetime) -> None:

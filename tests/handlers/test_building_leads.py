@@ -55,6 +55,17 @@ def test_the_building_lead_hears_back_at_every_step_and_rates_for_the_neighbour(
     assert ticket in wechat.send(BUILDING_LEAD, "我的诉求")
 
 
+def test_the_building_leads_notices_name_the_appeal_a_neighbours_and_ask_her_to_rate_for_them(
+        wechat, seeded, clock):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"进展 {ticket} 已报修", "已记录"),
+                          (f"办结 {ticket} 已换灯泡", "已办结")])
+    told = [worded(seeded, template, BUILDING_LEAD)[-1]
+            for template in ("resident_accepted", "resident_progress", "resident_resolved")]
+    assert all(text.startswith(f"您代报的诉求 {ticket} ") for text in told)
+    assert resident_texts.RATE_FOR_NEIGHBOUR in told[-1]
+
+
 def test_the_building_lead_withdraws_what_they_filed_as_a_resident_would(wechat, seeded, clock):
     ticket, _ = filed_for_neighbour(wechat, seeded, clock)
     assert wechat.send(BUILDING_LEAD, f"撤销 {ticket}") == resident_texts.CANCELLED.format(ticket=ticket)
