@@ -13,6 +13,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import recognise_emergency
+from nlp.similarity import is_repeat
 from storage import appeals, building_leads, org
 from storage.errors import NotAllowed
 from storage.limits import TextField, excess
@@ -49,6 +50,10 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
     if too_long is not None:
         return Reply(texts.DAIBAO_TOO_LONG.format(limit=too_long.limit, length=too_long.length))
     recent = appeals.recent_filings(session, conversation.sender.id, conversation.now)
+    earlier = _reported_before(conversation, member, recent, home, problem)
+    if earlier is not None:  # sent twice by mistake: one appeal, one card, the points once
+        appeals.note_repeat(session, earlier, conversation.sender.id, problem, conversation.now)
+        return Reply(texts.already_reported(earlier.ticket, home.label, earlier.content))
     refused = filing.over_limit(conversation, recent, texts.DAIBAO_LIMIT_PER_HOUR, texts.DAIBAO_LIMIT_PER_DAY)
     if refused is not None:
         return refused
@@ -64,6 +69,16 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
         return Reply(reply)
     complaining.mark(conversation, home.grid_id, filed.id, complaint)
     return Reply(f"{reply}\n{texts.DAIBAO_COMPLAINT_HANDLED_BY}")
+
+
+def _reported_before(conversation: Conversation, member: Staff, recent: appeals.RecentFilings,
+                     home: building_leads.Home, problem: str) -> appeals.Recent | None:
+    """The open 代报 of the last day for the same neighbour with nearly the same words, if this is it again."""
+    for earlier in recent.open:
+        if is_repeat(earlier.content, problem) and building_leads.filed_at(conversation.session, member, earlier.id,
+                                                                           home):
+            return earlier
+    return None
 
 
 def _home_and_problem(conversation: Conversation, member: Staff, words: str) -> tuple[building_leads.Home, str]:

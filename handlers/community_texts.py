@@ -9,12 +9,15 @@ appeals.
 
 from __future__ import annotations
 
+from handlers.privacy import mask_personal_numbers
 from handlers.resident_texts import Fields
 from storage.notices import StaffEnrolmentDeclined, StaffMemberConfirmed
 
 DAIBAO_USAGE = "代报 单元或门牌 内容"
 DAIBAO_FILED = ("已为邻居（{home}）代报，编号 {ticket}，类别：{category}，已派给 {grid}。"
                 "办理进展会发给您，请转告邻居；办结后请您代邻居评价。回复“查询 {ticket}”可查看进度。")
+DAIBAO_ALREADY = ("您已为邻居（{home}）代报过“{content}”，编号 {ticket}，正在办理，这次没有重复登记。"
+                  "回复“查询 {ticket}”可查看进度；邻居有新情况，请说明与之前不同的地方。")
 DAIBAO_COMPLAINT_HANDLED_BY = "邻居的投诉由被投诉人的上级（网格长或社区）处理，被投诉的工作人员看不到这条投诉。"
 DAIBAO_UNKNOWN_HOME = ("“{typed}”不是本楼的单元，也不像门牌（需含数字，如 3-2-501）。"
                        "请按“代报 单元或门牌 内容”发送，例如：代报 {example} 楼道灯不亮。")
@@ -63,6 +66,13 @@ def filed(ticket: str, home: str, category: str, subcategory: str | None, grid: 
     """The reply to 代报: the ticket, the home it was filed for, where it went."""
     named = f"{category}·{subcategory}" if subcategory else category
     return DAIBAO_FILED.format(ticket=ticket, home=home, category=named, grid=grid)
+
+
+def already_reported(ticket: str, home: str, content: str) -> str:
+    """代报 again of an open appeal filed for the same neighbour: where it stands, its words said back short."""
+    masked = mask_personal_numbers(content)  # as a resident's own repeat is said back (resident_texts)
+    shown = masked if len(masked) <= TYPED_SHOWN else masked[:TYPED_SHOWN] + "…"
+    return DAIBAO_ALREADY.format(home=home, content=shown, ticket=ticket)
 
 
 def unknown_home(typed: str, units: list[str]) -> str:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from storage import appeals, org, points
 from storage.contact_input import InvalidContact, door_number
 from storage.errors import DomainError, NotAllowed
-from storage.models import NEIGHBOUR_REPORTERS, Building, Staff, Unit
+from storage.models import NEIGHBOUR_REPORTERS, Appeal, Building, Staff, Unit
 
 # Between the unit or 门牌 and the problem (代报 2单元，楼道灯坏了).
 _APART = re.compile(r"[\s,，:：;；]+")
@@ -125,6 +125,14 @@ def file_for_neighbour(session: Session, member: Staff, resident_id: int, home: 
     filed = appeals.file_appeal(session, on_behalf, filed_as, now, reporter=member, door=home.door)
     points.grant(session, member.id, "neighbour_report", points.Source(appeal_id=filed.id), now)
     return filed
+
+
+def filed_at(session: Session, member: Staff, appeal_id: int, home: Home) -> bool:
+    """True when the appeal is one `member` filed for the neighbour of `home` (the same unit and 门牌): a 代报 sent
+    again is told apart from the same words reported for another neighbour (2单元 and 1单元 both 楼道灯坏了)."""
+    filed = session.get_one(Appeal, appeal_id)
+    return (filed.reporter_staff_id == member.id and filed.building_id == home.building_id
+            and filed.unit_id == home.unit_id and filed.door == home.door)
 
 
 def _unit_named(units: list[Unit], typed: str) -> Unit | None:

@@ -50,6 +50,23 @@ def test_a_building_leads_daibao_earns_the_points_too(wechat, seeded):
     assert [rule for rule, _, _ in grants(seeded, BUILDING_LEAD)] == ["neighbour_report"]
 
 
+@pytest.mark.parametrize("again", ["代报 2单元 楼道堆满了杂物", "代报 2单元，楼道堆满了杂物。", "代报 2 楼道堆满了杂物"])
+def test_a_daibao_sent_twice_by_mistake_is_filed_and_earns_points_once(wechat, seeded, again):
+    ticket = TICKET.search(wechat.send(BUILDING_LEAD, "代报 2单元 楼道堆满了杂物")).group(0)
+    assert wechat.send(BUILDING_LEAD, again) == community_texts.already_reported(
+        ticket, "阳光花园3号楼2单元", "楼道堆满了杂物")
+    assert [appeal_id for _, _, appeal_id in grants(seeded, BUILDING_LEAD)] == [appeal(seeded, ticket).id]
+    with seeded.transaction() as session:
+        assert len(session.scalars(select(Appeal.id)).all()) == 1
+
+
+@pytest.mark.parametrize("other", ["代报 1单元 楼道堆满了杂物", "代报 3-2-501 楼道堆满了杂物"])
+def test_the_same_words_for_another_neighbour_are_filed_apart(wechat, seeded, other):
+    first = TICKET.search(wechat.send(BUILDING_LEAD, "代报 2单元 楼道堆满了杂物")).group(0)
+    second = TICKET.search(wechat.send(BUILDING_LEAD, other)).group(0)
+    assert second != first and len(grants(seeded, BUILDING_LEAD)) == 2
+
+
 def test_a_volunteer_may_not_file_for_a_neighbour(wechat, seeded):
     refused = wechat.send(VOLUNTEER, "代报 2单元 楼道灯坏了")
     assert refused == community_texts.COMMUNITY_ONLY.format(
