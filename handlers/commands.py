@@ -234,7 +234,7 @@ COMMANDS: tuple[Command, ...] = (
             Takes.SCOPE_TEXT, notice_chat.draft, Audience.STAFF, roles=_OVERSEERS),
     Command("notice_progress", ("通知进度",), "通知进度 编号", "查看通知发送到哪儿了（操作员、网格长）", Takes.CODE,
             notice_chat.progress, Audience.STAFF, roles=_OVERSEERS),
-    Command("relayed", ("已转达",), "已转达 编号", "通知已转告不用微信的邻居", Takes.CODE, notice_chat.relayed,
+    Command("relayed", ("已转达", "已转达了", "转达了", "已经转达", "已经转达了"), "已转达 编号", "通知已转告不用微信的邻居", Takes.CODE, notice_chat.relayed,
             Audience.COMMUNITY, roles=(StaffRole.BUILDING_LEAD,)),
     Command("notice_show", ("通知全文",), "通知全文 编号", "查看一条通知的全文", Takes.CODE, notice_chat.show,
             Audience.UNLISTED),

@@ -12,6 +12,7 @@ from handlers import community_texts as lead_texts
 from handlers import notice_texts, staff_texts
 from storage import notice_planning, notice_records
 from storage.models import (
+    Appeal,
     Broadcast,
     BroadcastChunk,
     ChunkStatus,
@@ -178,6 +179,17 @@ def test_a_building_lead_confirms_they_passed_a_notice_on(wechat, seeded, clock)
     with seeded.transaction() as session:
         shown = notice_records.progress(session, notice_records.find(session, number))
     assert shown.confirmed_by_building_leads == 1
+
+
+@pytest.mark.parametrize("said", ["已转达了 {number}", "转达了{number}。", "已经转达了 {number}", "已经转达 {number}"])
+def test_a_building_lead_saying_she_passed_it_on_in_her_own_words_confirms_it(wechat, seeded, clock, said):
+    with seeded.transaction() as session:
+        request = Request("幸福里社区/第一网格/阳光花园/3号楼", "明天上午停水", audience="all", urgent=True, kind="停水")
+        number = notice_planning.store(session, notice_planning.plan(session, request, Limits(template_id="t"),
+                                                                     clock()), clock()).number
+    assert wechat.send(LEAD, said.format(number=number)) == notice_texts.RELAYED.format(number=number)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []  # never filed as her own appeal
 
 
 def test_a_building_lead_is_told_a_notice_that_ended_long_ago_is_past_confirming(wechat, seeded, clock):
