@@ -253,8 +253,8 @@ COMMANDS: tuple[Command, ...] = (
     # --- 积分 (handlers/points.py) ---
     Command("my_points", ("我的积分", "积分"), "我的积分", "查看积分余额、本月积分和最近的记录", Takes.NOTHING,
             points.my_points, Audience.STAFF_AND_COMMUNITY),
-    Command("points_ranking", ("积分排行", "积分排名"), "积分排行", "本小区本月的积分排行（积分排行 社区：全社区）",
-            Takes.CHOICE, points.ranking, Audience.COMMUNITY, choices=lead_texts.RANKING_WORDS),
+    Command("points_ranking", ("积分排行", "积分排名", "积分排行榜", "排行榜"), "积分排行", "本小区本月的积分排行（积分排行 社区：全社区）",
+            Takes.CHOICE, points.ranking, Audience.COMMUNITY, choices=lead_texts.RANKING_WORDS + lead_texts.RANKING_COMPOUND_WORDS),
     # --- 领单 (handlers/volunteering.py) ---
     Command("open_tasks", ("可领任务",), lead_texts.TASKS_USAGE, "查看附近可以领取的任务和微心愿", Takes.NOTHING,
             volunteering.open_tasks, Audience.COMMUNITY),

@@ -151,7 +151,8 @@ MY_POINTS_LINE = "· {line}"
 MY_POINTS_NONE = ("还没有积分记录。领单完成任务、转达通知、替邻居代报问题都会记积分，"
                   "积分可以按社区的规定兑换。回复“积分排行”看看本小区的排行。")
 MY_POINTS_MORE = "回复“积分排行”查看本小区本月的排行（“积分排行 社区”：全社区）。"
-RANKING_WORDS = ("社区",)  # 积分排行 社区: the whole community instead of the sender's 小区
+RANKING_WORDS = ("社区", "全社区", "本社区")  # 积分排行 社区: the whole community instead of the sender's 小区
+RANKING_COMPOUND_WORDS = ("小区", "本小区")  # 积分排行 小区: the sender's 小区, as 积分排行 alone
 RANKING_HEADER = "{where} {month}积分排行（前 {top} 名）："
 RANKING_LINE = "{place}. {name}（{role}）{points} 分"
 RANKING_EMPTY = "{where}{month} 还没有人获得积分。领单完成任务、转达通知都会记积分。"

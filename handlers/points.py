@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from types import ModuleType
 
 from handlers import community_texts, points_words, resident_texts, staff_texts
@@ -40,7 +41,8 @@ def ranking(conversation: Conversation, arguments: Arguments) -> Reply:
     member = conversation.volunteer
     assert member is not None, "the command table lets only the community's own people through"
     month = points.month_of(conversation.now)
-    board = points_view.board(conversation.session, member, month, whole_community=bool(arguments.words))
+    whole_community = unicodedata.normalize("NFKC", arguments.words.strip()) in community_texts.RANKING_WORDS
+    board = points_view.board(conversation.session, member, month, whole_community=whole_community)
     return Reply(_board_text(board))
 
 

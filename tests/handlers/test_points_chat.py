@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from handlers import community_texts, resident_texts
 from storage import notice_planning, points
-from storage.models import Building, Grid, PointsEntry, Staff, StaffRole
+from storage.models import Appeal, Building, Grid, PointsEntry, Staff, StaffRole
 from storage.notice_planning import Limits, Request
 from storage.points import Source
 from tests.support.database import appeal, staff_id
@@ -158,6 +158,16 @@ def test_the_ranking_lists_the_compounds_people_by_this_months_points_and_the_se
     assert whole[0].startswith("幸福里社区 2026年11月") and whole[1:4] == ["1. 吴芳（志愿者）5 分", "2. 陈明（党员）3 分",
                                                                    "3. 赵阿姨（楼长）2 分"]
     assert whole[-1] == community_texts.RANKING_OWN_NONE and "张伟" not in "\n".join(whole)
+
+
+@pytest.mark.parametrize(("said", "same_as"), [("积分排行 全社区", "积分排行 社区"), ("积分排行 本社区。", "积分排行 社区"),
+                                             ("积分排行 小区", "积分排行"), ("排行榜", "积分排行"),
+                                             ("积分排行榜 社区", "积分排行 社区")])
+def test_the_ranking_asked_in_other_words_is_the_ranking_not_an_appeal(wechat, seeded, clock, said, same_as):
+    grant_to(seeded, clock, BUILDING_LEAD, "notice_relayed", 2)
+    assert wechat.send(VOLUNTEER, said) == wechat.send(VOLUNTEER, same_as)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
 
 
 def test_a_ranking_with_nobody_yet_says_so_and_other_words_are_no_ranking(wechat, seeded):

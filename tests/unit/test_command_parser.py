@@ -51,7 +51,7 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "查询 G2611220007 2611220008 谢谢",
     "积分怎么兑换",  # a question, not 我的积分 (积分)
     "积分排行怎么算的",  # 积分排行 takes nothing or 社区
-    "积分排行 小区",
+    "积分排行 小区里怎么算",  # a question: 积分排行 小区 alone is the ranking of the 小区
     "完成了吗",  # a question, not a volunteer's 完成
     "放弃吧",
     "领单是什么意思",
