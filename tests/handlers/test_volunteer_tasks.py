@@ -232,6 +232,27 @@ def test_giving_a_task_back_opens_it_again_and_tells_the_one_responsible(wechat,
     assert "领单成功" in wechat.send(PARTY_MEMBER, f"领单 {ticket}")
 
 
+@pytest.mark.parametrize(("listing", "take", "done", "give_back"), [
+    ("可领的任务", "领取 {code}", "完成了 {code} 灯泡已换好", "放弃了 {code}"),
+    ("有什么任务", "我要领单 {code}", "已完成 {code} 灯泡已换好", "放弃了{code}。"),
+])
+def test_a_volunteer_saying_the_task_commands_in_her_own_words_is_understood(wechat, seeded, listing, take, done,
+                                                                             give_back):
+    code = posted_wish(wechat)
+    assert code in wechat.send(VOLUNTEER, listing)
+    assert "领单成功" in wechat.send(VOLUNTEER, take.format(code=code))
+    assert wechat.send(VOLUNTEER, give_back.format(code=code)) == community_texts.RELEASED.format(code=code)
+    wechat.send(VOLUNTEER, f"领单 {code}")
+    assert wechat.send(VOLUNTEER, done.format(code=code)).startswith(f"已记录 {code} 完成")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+
+
+@pytest.mark.parametrize("said", ["查积分", "查询积分", "积分查询"])
+def test_asking_for_ones_points_in_other_words_is_my_points(wechat, seeded, said):
+    assert wechat.send(VOLUNTEER, said) == wechat.send(VOLUNTEER, "我的积分")
+
+
 def test_a_volunteer_who_is_disabled_gives_back_what_they_took_and_keeps_what_they_finished(wechat, seeded, clock,
                                                                                            database_url):
     ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
