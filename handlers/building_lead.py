@@ -82,7 +82,7 @@ def _reported_before(conversation: Conversation, member: Staff, recent: appeals.
 
 
 def _home_and_problem(conversation: Conversation, member: Staff, words: str) -> tuple[building_leads.Home, str]:
-    """The neighbour's home and problem; a danger without a home that can be read (代报 王奶奶家着火了, 代报 3号楼2单元
+    """The neighbour's home and problem; a danger without a home that can be read (代报 王奶奶家着火了, 代报 5号楼2单元
     502着火了) is not sent back for its format: it is the building's, all the words its problem."""
     try:
         return building_leads.neighbour_home(conversation.session, member, words)

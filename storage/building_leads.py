@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from storage import appeals, org, points
-from storage.contact_input import InvalidContact, door_number
+from storage.contact_input import InvalidContact, door_number, in_digits
 from storage.errors import DomainError, NotAllowed
 from storage.models import NEIGHBOUR_REPORTERS, Appeal, Building, Staff, Unit
 
@@ -82,11 +82,12 @@ def neighbour_home(session: Session, member: Staff, words: str) -> tuple[Home, s
     if not building.active:
         raise NotAllowed("building_gone")
     units = list(org.units_of(session, building.id))
-    text = words.strip()  # the problem is kept as typed; the home is read normalised
-    parts = _APART.split(text, maxsplit=1)
+    text = _without_building(words.strip(), building.name, units)
+    parts = _APART.split(text, maxsplit=1)  # the problem is kept as typed; the home is read normalised
     head, problem = unicodedata.normalize("NFKC", parts[0]), (parts[1].strip() if len(parts) > 1 else "")
-    unit, door = _unit_named(units, head), None
-    leading = None if unit else _leading_unit(units, head)
+    spoken = in_digits(head)  # 二单元 is 2单元 (and 二单元楼道灯坏了 too, where the lengths agree to cut it right)
+    unit, door = _unit_named(units, spoken), None
+    leading = None if unit else _leading_unit(units, spoken if len(spoken) == len(head) else head)
     if leading is not None:  # no space after a unit: 2单元楼道灯坏了
         # A unit's name (digits and 单元) normalises one character to one: its length is the same as typed.
         unit, problem = leading, text[len(leading.name):].lstrip(_GAP).strip()
@@ -133,6 +134,22 @@ def filed_at(session: Session, member: Staff, appeal_id: int, home: Home) -> boo
     filed = session.get_one(Appeal, appeal_id)
     return (filed.reporter_staff_id == member.id and filed.building_id == home.building_id
             and filed.unit_id == home.unit_id and filed.door == home.door)
+
+
+def _without_building(text: str, building: str, units: list[Unit]) -> str:
+    """The words with the reporter's own building left out before a unit (3号楼2单元 楼道灯坏了, 三号楼 2单元 …) or,
+    written apart, a 门牌 (3号楼 2单元501 …): she names her building out of habit. Kept otherwise: 3号楼2单元501
+    is a 门牌 stored as typed, and 3号楼 楼道灯坏了 names no neighbour."""
+    said = in_digits(unicodedata.normalize("NFKC", text))
+    if not said.startswith(building) or len(said) != len(text):
+        return text  # a numeral read as more digits (十单元) would cut the problem at the wrong place
+    apart = text[len(building):len(building) + 1] in tuple(_GAP)
+    rest = text[len(building):].lstrip(_GAP)
+    head = in_digits(unicodedata.normalize("NFKC", _APART.split(rest, maxsplit=1)[0]))
+    if apart and _door(head) is not None:  # 3号楼 2单元501 …: her building, then the 门牌
+        return rest
+    named = _unit_named(units, head) or _leading_unit(units, head)
+    return rest if named is not None and not _ROOM_START.match(head[len(named.name):]) else text
 
 
 def _unit_named(units: list[Unit], typed: str) -> Unit | None:

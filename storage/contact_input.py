@@ -54,7 +54,7 @@ def says_a_door(text: str) -> bool:
     return any(character.isdigit() for character in text) or _SPOKEN_PART.search(text) is not None
 
 
-def _in_digits(text: str) -> str:
+def in_digits(text: str) -> str:
     """A 门牌 said in numerals written in digits: 三号楼二单元五零一 is 3号楼2单元501, 十二栋 12栋."""
     return _SPOKEN_PART.sub(lambda match: _spoken_number(match.group(0)), text)
 
@@ -70,7 +70,7 @@ def _spoken_number(said: str) -> str:
 def door_number(typed: str) -> str:
     """The 门牌 as stored, spaces dropped, numerals said aloud in digits; InvalidContact when over-long, without a
     digit or not an address."""
-    text = _in_digits(re.sub(r"\s+", "", unicodedata.normalize("NFKC", typed)))
+    text = in_digits(re.sub(r"\s+", "", unicodedata.normalize("NFKC", typed)))
     if len(text) > LIMITS[TextField.DOOR] or not re.search(r"\d", text) or not _DOOR.fullmatch(text):
         raise InvalidContact("door")
     return text

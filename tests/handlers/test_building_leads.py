@@ -107,6 +107,30 @@ def test_no_space_after_the_unit_is_understood(wechat, seeded, clock, words, con
     assert filed.content == content and filed.door is None and "3号楼1单元" in reply
 
 
+@pytest.mark.parametrize(("words", "unit", "door", "content"), [
+    ("代报 3号楼2单元 楼道灯坏了", "2单元", None, "楼道灯坏了"),  # her own building named out of habit
+    ("代报 3号楼 2单元 楼道灯坏了", "2单元", None, "楼道灯坏了"),
+    ("代报 三号楼二单元楼道灯坏了", "2单元", None, "楼道灯坏了"),
+    ("代报 二单元 楼道灯坏了", "2单元", None, "楼道灯坏了"),  # the unit said in numerals, as voice writes it
+    ("代报 二单元楼道灯坏了", "2单元", None, "楼道灯坏了"),
+    ("代报 3号楼 2单元501 水管漏水", "2单元", "2单元501", "水管漏水"),
+])
+def test_her_own_building_and_a_unit_in_numerals_name_the_neighbours_home(wechat, seeded, clock, words, unit, door,
+                                                                          content):
+    ticket, reply = filed_for_neighbour(wechat, seeded, clock, words)
+    filed = appeal(seeded, ticket)
+    assert (filed.content, filed.door) == (content, door) and "阳光花园3号楼" in reply
+    with seeded.transaction() as session:
+        assert session.get_one(Unit, filed.unit_id).name == unit
+
+
+@pytest.mark.parametrize("words", ["代报 3号楼 楼道灯坏了", "代报 5号楼2单元 楼道灯坏了"])
+def test_a_building_without_a_neighbours_home_or_another_building_is_still_refused(wechat, seeded, words):
+    assert "不是本楼的单元" in wechat.send(BUILDING_LEAD, words)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal.id)).all() == []
+
+
 def test_an_unknown_home_or_a_missing_problem_is_refused_with_the_format_and_nothing_is_filed(wechat, seeded):
     reply = wechat.send(BUILDING_LEAD, "代报 5单元 楼道灯坏了")
     assert "“5单元”不是本楼的单元" in reply and "本楼的单元：1单元、2单元" in reply
@@ -128,7 +152,7 @@ def test_a_danger_is_filed_as_an_emergency_with_the_advice(wechat, seeded, clock
     assert appeal(seeded, TICKET.search(reply).group(0)).emergency is not None
 
 
-@pytest.mark.parametrize("words", ["代报 王奶奶家着火了，冒烟了", "代报 3号楼2单元 502家里着火了"])
+@pytest.mark.parametrize("words", ["代报 王奶奶家着火了，冒烟了", "代报 5号楼2单元 502家里着火了"])
 def test_a_danger_without_a_home_that_can_be_read_is_filed_at_the_building_not_refused(wechat, seeded, words):
     reply = wechat.send(BUILDING_LEAD, words)
     assert reply.startswith("【紧急】") and "已为邻居（阳光花园3号楼）代报" in reply
