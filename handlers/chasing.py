@@ -103,5 +103,6 @@ def _chase(conversation: Conversation, appeal: Appeal, words: str | None, follow
                             conversation.understanding.taxonomy.sensitive)
     status = texts.status_name(appeal.status, appeal.category, appeal.department)
     handler = tasks.assignee_name(session, appeal)
+    for_neighbour = appeal.reporter_staff_id is not None and not followed  # a 代报: a staff reporter, a resident
     return Reply(texts.chase_reply(appeal.ticket, appeal.category, status, handler, chased.sent, chased.count,
-                                   followed))
+                                   followed, for_neighbour))

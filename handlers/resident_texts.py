@@ -176,9 +176,10 @@ CHASE_NOT_OPEN = "诉求 {ticket} 当前状态为“{status}”，不在办理�
 
 
 def chase_reply(ticket: str, category: str, status: str, handler: str | None, sent: bool, count: int,
-                followed: bool = False) -> str:
+                followed: bool = False, for_neighbour: bool = False) -> str:
     """The answer to a chase-up: where the appeal stands, and what was done about the chasing; `followed`: a
-    neighbour's appeal the resident's own was merged into."""
+    neighbour's appeal the resident's own was merged into; `for_neighbour`: one the sender filed for a neighbour
+    (代报)."""
     who = f"办理人{handler}" if handler else _chased_unclaimed(category)
     if sent:
         done = f"已为您向{who}催办（第{count}次），会尽快处理。"
@@ -186,7 +187,7 @@ def chase_reply(ticket: str, category: str, status: str, handler: str | None, se
         done = f"一小时内已为您催办过，{who}正在跟进，请耐心等待。"
     else:
         done = "您的诉求还在等待提交（请先绑定住址），绑定后会马上派给网格员。"
-    whose = "您加入的诉求" if followed else "您的诉求"
+    whose = "您加入的诉求" if followed else "您代报的诉求" if for_neighbour else "您的诉求"
     return (f"{whose} {ticket}（{_category(category, short=True)}）当前状态：{status}。{done}"
             f"回复“查询 {ticket}”查看进度。")
 

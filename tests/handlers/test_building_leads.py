@@ -66,6 +66,11 @@ def test_the_building_leads_notices_name_the_appeal_a_neighbours_and_ask_her_to_
     assert resident_texts.RATE_FOR_NEIGHBOUR in told[-1]
 
 
+def test_chasing_up_a_daibao_names_it_the_neighbours(wechat, seeded, clock):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    assert wechat.send(BUILDING_LEAD, f"催办 {ticket}").startswith(f"您代报的诉求 {ticket}（")
+
+
 def test_the_building_lead_withdraws_what_they_filed_as_a_resident_would(wechat, seeded, clock):
     ticket, _ = filed_for_neighbour(wechat, seeded, clock)
     assert wechat.send(BUILDING_LEAD, f"撤销 {ticket}") == resident_texts.CANCELLED.format(ticket=ticket)
