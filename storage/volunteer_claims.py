@@ -26,6 +26,7 @@ from storage.models import (
     Appeal,
     Attachment,
     ClaimStatus,
+    Resident,
     Staff,
     StaffRole,
     VolunteerClaim,
@@ -206,7 +207,8 @@ def confirm(session: Session, confirmer: Staff, code: str, now: datetime) -> Con
     if held.status == ClaimStatus.CONFIRMED:
         return Confirmed(target, volunteer, 0, already=True)
     granted = _confirm(session, held, target, now, confirmer)
-    if target.appeal is not None and target.appeal.rating == "satisfied":  # rated before the member confirmed
+    rated = target.appeal is not None and target.appeal.rating == "satisfied"  # before the member confirmed
+    if rated and not _rated_by_the_volunteer(session, target.appeal, held):
         granted += _grant(session, held, target, "task_satisfied", now, confirmer.id)
     tell(session, volunteer.openid, StaffVolunteerConfirmed(code=target.code, by=confirmer.name, points=granted),
          now, key=f"claim:{held.id}:confirmed")
@@ -222,6 +224,8 @@ def confirm_by_rating(session: Session, appeal: Appeal, rating: str, now: dateti
     held = _standing(session, target)
     if held is None or held.status not in (ClaimStatus.DONE, ClaimStatus.CONFIRMED):
         return
+    if _rated_by_the_volunteer(session, appeal, held):
+        return  # their own word on their own part: the grid member confirms it (确认完成)
     confirmed_before = held.status == ClaimStatus.CONFIRMED
     granted = 0 if confirmed_before else _confirm(session, held, target, now, None)
     if rating == "satisfied":
@@ -231,6 +235,14 @@ def confirm_by_rating(session: Session, appeal: Appeal, rating: str, now: dateti
         notice = StaffVolunteerPraised(code=appeal.ticket, points=granted) if confirmed_before \
             else StaffVolunteerConfirmed(code=appeal.ticket, points=granted)
         tell(session, volunteer.openid, notice, now, key=f"claim:{held.id}:rated")
+
+
+def _rated_by_the_volunteer(session: Session, appeal: Appeal, held: VolunteerClaim) -> bool:
+    """The one rating the appeal took its part themselves: a 楼长 who filed for a neighbour (代报, she rates for
+    them) and went to help herself, or a volunteer who took their own appeal."""
+    volunteer = session.scalar(select(Staff.openid).where(Staff.id == held.staff_id))
+    rater = session.scalar(select(Resident.openid).where(Resident.id == appeal.resident_id))
+    return volunteer is not None and volunteer == rater
 
 
 def attach_photo(session: Session, member: Staff, attachment: Attachment, now: datetime) -> str | None:

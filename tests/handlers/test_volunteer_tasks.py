@@ -328,6 +328,20 @@ def test_done_with_a_photo_then_the_grid_member_confirms_and_the_volunteer_gets_
         f"【居民满意】{ticket} 的居民对办理评价满意，您另得 2 积分。感谢您的付出！回复“我的积分”查看积分。"]
 
 
+def test_a_building_leads_own_rating_of_her_daibao_confirms_no_part_she_took_herself(wechat, seeded, clock):
+    reply = wechat.send(BUILDING_LEAD, f"代报 2单元 {ELDERLY}")
+    ticket = re.search(r"G\d{10}", reply).group(0)
+    dispatch_filed(seeded, clock)
+    wechat.send(BUILDING_LEAD, f"领单 {ticket}")
+    wechat.send(BUILDING_LEAD, f"完成 {ticket} 已陪王奶奶买好菜")
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 楼长已帮忙买菜", "已办结")])
+    wechat.send(BUILDING_LEAD, "1")  # she rates for the neighbour: not a word on her own part
+    assert claim_of(seeded, ticket).status == ClaimStatus.DONE
+    assert balance(seeded, BUILDING_LEAD) == 2  # the 代报's neighbour_report only
+    assert "获得 5 积分" in wechat.send(ZHANG, f"确认完成 {ticket}")  # the grid member confirms it
+    assert balance(seeded, BUILDING_LEAD) == 7  # and her own 满意 adds no task_satisfied
+
+
 @pytest.mark.parametrize(("rating", "earned", "rules"), [
     ("1", 7, ["task_confirmed", "task_satisfied"]), ("2", 5, ["task_confirmed"]), ("3", 0, []),
 ])
