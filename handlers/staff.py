@@ -10,6 +10,7 @@ from typing import Callable
 from handlers import one_reply, task_list
 from handlers import staff_texts as texts
 from handlers.arguments import Arguments
+from handlers.community_texts import role_name
 from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
@@ -29,7 +30,7 @@ from storage import (
 )
 from storage.appeals import Action
 from storage.errors import DomainError, NotAllowed, NotFound, Repeated
-from storage.models import Appeal, AppealStatus, StaffRole
+from storage.models import Appeal, AppealStatus, Staff, StaffRole
 from storage.staff import may_read
 
 
@@ -44,9 +45,19 @@ def _claimed_contact(conversation: Conversation, appeal: Appeal) -> str:
     if appeal.resident_id is None:
         return texts.CLAIM_REPORTED
     contact = contacts.for_reader(conversation.session, conversation.staff, appeal, sensitive_categories(conversation))
+    if appeal.reporter_staff_id is not None:  # 代报: the neighbour has no WeChat; the account reaches the reporter
+        return _reported_for_neighbour(conversation, appeal, contact)
     if contact is None or not contact.given:
         return texts.CLAIM_NO_CONTACT.format(ticket=appeal.ticket)
     return texts.CLAIM_CONTACT.format(contact=texts.contact_line(contact.phone, contact.door))
+
+
+def _reported_for_neighbour(conversation: Conversation, appeal: Appeal, contact: contacts.Contact | None) -> str:
+    reporter = conversation.session.get_one(Staff, appeal.reporter_staff_id)
+    said = texts.CLAIM_FOR_NEIGHBOUR.format(who=f"{role_name(reporter.role)}{reporter.name}", ticket=appeal.ticket)
+    if contact is None or not contact.given:
+        return said
+    return f"{texts.DETAIL_CONTACT.format(contact=texts.contact_line(contact.phone, contact.door))}\n{said}"
 
 
 def progress(conversation: Conversation, arguments: Arguments) -> Reply:

@@ -958,6 +958,9 @@ DETAIL_CONTACT = "居民联系方式：{contact}"
 CLAIM_CONTACT = "居民联系方式：{contact}\n请尽快联系居民处理。"
 # No phone and no 门牌 left: the card's address and the account are how to reach them.
 CLAIM_NO_CONTACT = "居民未留电话和门牌：请按地址上门，或回复“进展 {ticket} 说明”通过公众号告诉居民。"
+# A 代报: the neighbour does not use WeChat; what is told through the account reaches the one who reported it.
+CLAIM_FOR_NEIGHBOUR = ("这是{who}替不用微信的邻居代报的诉求：请按地址上门；回复“进展 {ticket} 说明”会通过公众号告诉{who}，"
+                       "由其转告邻居。")
 # A 上报 (no resident): the place is all there is.
 CLAIM_REPORTED = "这是工作人员上报的诉求，没有需要联系的居民：请按地址到现场处理。"
 

@@ -102,6 +102,16 @@ def test_the_assignee_reads_the_neighbours_door_whole(wechat, seeded, clock):
     assert "3-2-501" in wechat.send(ZHANG, f"查询 {ticket}")
 
 
+@pytest.mark.parametrize(("words", "door"), [("代报 2单元 楼道灯坏了", None), ("代报 3-2-501 家里水管漏水了", "3-2-501")])
+def test_claiming_a_daibao_tells_the_member_who_reported_it_and_whom_the_account_reaches(wechat, seeded, clock,
+                                                                                        words, door):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock, words)
+    reply = wechat.send(ZHANG, f"接单 {ticket}")
+    said = staff_texts.CLAIM_FOR_NEIGHBOUR.format(who="楼长赵阿姨", ticket=ticket)
+    assert said in reply and "居民未留电话和门牌" not in reply
+    assert (door in reply) if door else "门牌" not in reply
+
+
 @pytest.mark.parametrize(("words", "content"), [
     ("代报 1单元门禁坏了进不去", "门禁坏了进不去"),
     ("代报 1单元门禁坏了，老人进不去", "门禁坏了，老人进不去"),  # a comma in the problem is no 门牌's end
