@@ -30,6 +30,8 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
         home, problem = _home_and_problem(conversation, member, arguments.words)
     except building_leads.UnknownHome as unknown:
         return Reply(texts.unknown_home(unknown.typed, unknown.units))
+    except building_leads.OtherBuilding as other:
+        return Reply(texts.other_building(other.typed, other.building))
     except building_leads.NothingToReport:
         return Reply(texts.nothing(_unit_names(conversation)))
     except NotAllowed:
@@ -86,7 +88,7 @@ def _home_and_problem(conversation: Conversation, member: Staff, words: str) -> 
     502着火了) is not sent back for its format: it is the building's, all the words its problem."""
     try:
         return building_leads.neighbour_home(conversation.session, member, words)
-    except building_leads.UnknownHome:
+    except (building_leads.UnknownHome, building_leads.OtherBuilding):
         if recognise_emergency(conversation.understanding.taxonomy, words) is None:
             raise
         return building_leads.whole_building(conversation.session, member), words.strip()

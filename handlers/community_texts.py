@@ -22,6 +22,8 @@ DAIBAO_COMPLAINT_HANDLED_BY = "邻居的投诉由被投诉人的上级（网格�
 DAIBAO_UNKNOWN_HOME = ("“{typed}”不是本楼的单元，也不像门牌（需含数字，如 3-2-501）。"
                        "请按“代报 单元或门牌 内容”发送，例如：代报 {example} 楼道灯不亮。")
 DAIBAO_UNITS = "本楼的单元：{units}。"
+DAIBAO_OTHER_BUILDING = ("“{typed}”不在{building}，没有登记。代报只能替本楼的邻居反映问题；其他楼的问题请告诉那栋楼的楼长，"
+                         "或请邻居的家人直接发给本公众号。")
 TYPED_SHOWN = 20  # characters of an unknown home said back: a unit or a 门牌 is far shorter
 DAIBAO_NOTHING = "请写明邻居遇到的问题，例如：代报 {example} 楼道灯不亮。"
 DAIBAO_BUILDING_GONE = "您所在（或负责）的楼栋已停用，暂时不能代报，请联系社区。"
@@ -83,6 +85,12 @@ def unknown_home(typed: str, units: list[str]) -> str:
     shown = typed if len(typed) <= TYPED_SHOWN else typed[:TYPED_SHOWN] + "…"
     reply = DAIBAO_UNKNOWN_HOME.format(typed=shown, example=example)
     return f"{reply}\n{DAIBAO_UNITS.format(units='、'.join(units))}" if units else reply
+
+
+def other_building(typed: str, building: str) -> str:
+    """A 门牌 of another building: not filed at the reporter's, where nobody would find the neighbour."""
+    shown = typed if len(typed) <= TYPED_SHOWN else typed[:TYPED_SHOWN] + "…"
+    return DAIBAO_OTHER_BUILDING.format(typed=shown, building=building)
 
 
 def nothing(units: list[str]) -> str:

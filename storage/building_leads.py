@@ -31,6 +31,7 @@ _UNIT_WORD = "单元"
 _GAP = " ,，:：;；\t\u3000"
 _ROOM_START = re.compile(r"[0-9\-#/]")  # 2单元501, 2单元-501: a room follows the unit
 _DOOR_END = re.compile(r"[0-9A-Za-z室号户]$")
+_BUILDING_IN_DOOR = re.compile(r"(\d+)(?:号楼|栋|幢)")
 
 
 class UnknownHome(DomainError):
@@ -39,6 +40,14 @@ class UnknownHome(DomainError):
     def __init__(self, typed: str, units: list[str]) -> None:
         super().__init__(typed)
         self.typed, self.units = typed, units
+
+
+class OtherBuilding(DomainError):
+    """The 门牌 names another building than the reporter's (5号楼1单元201 from the 楼长 of 3号楼)."""
+
+    def __init__(self, typed: str, building: str) -> None:
+        super().__init__(typed)
+        self.typed, self.building = typed, building
 
 
 class NothingToReport(DomainError):
@@ -95,6 +104,8 @@ def neighbour_home(session: Session, member: Staff, words: str) -> tuple[Home, s
         door = _door(head) if problem else None
         if door is None:
             raise UnknownHome(head, [row.name for row in units])
+        if _names_another_building(door, building.name):
+            raise OtherBuilding(head, f"{building.compound}{building.name}")
         unit = _unit_in(units, door)
         if unit is None and units and _UNIT_WORD in door:  # 5单元501 in a building of two units: a slip
             raise UnknownHome(head, [row.name for row in units])
@@ -150,6 +161,13 @@ def _without_building(text: str, building: str, units: list[Unit]) -> str:
         return rest
     named = _unit_named(units, head) or _leading_unit(units, head)
     return rest if named is not None and not _ROOM_START.match(head[len(named.name):]) else text
+
+
+def _names_another_building(door: str, building: str) -> bool:
+    """The 门牌 starts with a building's number (5号楼…, 5栋…; 5-1-201 and 501号 do not say) not this one's."""
+    named = _BUILDING_IN_DOOR.match(door)
+    own = re.match(r"\d+", building)
+    return named is not None and own is not None and named.group(1) != own.group(0)
 
 
 def _unit_named(units: list[Unit], typed: str) -> Unit | None:

@@ -146,6 +146,17 @@ def test_a_building_without_a_neighbours_home_or_another_building_is_still_refus
         assert session.scalars(select(Appeal.id)).all() == []
 
 
+@pytest.mark.parametrize("home", ["5号楼1单元201", "5栋1单元201"])
+def test_a_door_of_another_building_is_refused_not_filed_at_hers(wechat, seeded, home):
+    reply = wechat.send(BUILDING_LEAD, f"代报 {home} 家里水管漏水")
+    assert reply == community_texts.other_building(home, "阳光花园3号楼")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal.id)).all() == []
+    assert "已为邻居（阳光花园3号楼 501号）代报" in wechat.send(BUILDING_LEAD, "代报 501号 水管漏水")  # a room, no building
+    danger = wechat.send(BUILDING_LEAD, f"代报 {home} 家里着火了")  # a danger is never refused
+    assert danger.startswith("【紧急】") and TICKET.search(danger)
+
+
 def test_an_unknown_home_or_a_missing_problem_is_refused_with_the_format_and_nothing_is_filed(wechat, seeded):
     reply = wechat.send(BUILDING_LEAD, "代报 5单元 楼道灯坏了")
     assert "“5单元”不是本楼的单元" in reply and "本楼的单元：1单元、2单元" in reply
