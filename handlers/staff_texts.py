@@ -9,6 +9,7 @@ from handlers import community_texts, summary_texts
 from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
 from storage import dispatch, supervision
 from storage.actors import ActorKind
+from storage.emergencies import UNPLACED_GRID
 from storage.enrolments import Waiting
 from storage.lookups import CLI_READER
 from storage.notices import (
@@ -125,12 +126,19 @@ def _new_appeal_ask(n: StaffNewAppeal) -> str:
 def _urgent_card(n: StaffNewAppeal) -> str:
     """An emergency's card: words and place in full (someone is in danger), and what to do first."""
     deadline = f"，{clock(n.response_due_at)}前无人接单将升级督办" if n.response_due_at else ""
+    # Not yet placed: no grid to claim it in until the resident binds; what they say meanwhile reaches operators.
+    act = (URGENT_UNPLACED_ACT.format(ticket=n.ticket) if n.grid == UNPLACED_GRID
+           else f"请立即联系居民或赶赴现场，回复“接单 {n.ticket}”{deadline}")
     return (
         f"【紧急】{n.emergency or ''} {n.ticket}\n"
         f"地址：{n.grid} {n.home or ''}".rstrip() + "\n"
         f"内容：{n.content}{material_lines(n.photos, n.places)}\n"
-        f"请立即联系居民或赶赴现场，回复“接单 {n.ticket}”{deadline}。{EMERGENCY_NUMBERS}。"
+        f"{act}。{EMERGENCY_NUMBERS}。"
     )
+
+
+URGENT_UNPLACED_ACT = ("居民还没有绑定地址，绑定后任务卡立即发给所在网格接单；居民随后说的情况和位置会转给您，"
+                       "也可回复“查询 {ticket}”查看")
 
 
 def _emergency_unclaimed(n: StaffEmergencyUnclaimed) -> str:

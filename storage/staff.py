@@ -569,13 +569,15 @@ class Readable:
     departments: frozenset[str] = frozenset()  # it is, or once was, transferred (or routed) to
     sensitive: bool = False  # a category of the taxonomy's `sensitive` list (家庭矛盾, 邻里纠纷, …)
     complained_about: frozenset[int] = frozenset()  # staff a complaint is about (storage.complaints)
+    # An emergency of a resident not yet bound: in no grid, and its card went to every operator (storage.emergencies)
+    unplaced_emergency: bool = False
 
 
 def can_read(member: Staff, appeal: Readable) -> bool:
     """Whether a staff member may see an appeal, in 查询, in any list, and in a refusal that would tell of it.
 
     A disabled member: nothing. Their own task (assignee) or report (上报): always. 操作员: their community (an operator bound to no
-    community is the street's: all of it). 网格长: their grid. 网格员 and 物业: their grid, and 物业/部门 what was
+    community is the street's: all of it), and an emergency of a resident not yet bound (all were told of it). 网格长: their grid. 网格员 and 物业: their grid, and 物业/部门 what was
     transferred to their company or department. A sensitive category: only the assignee, the grid's 网格长 and
     the operators over it. A complaint about staff: never the people it is about, whatever their role.
     """
@@ -584,7 +586,8 @@ def can_read(member: Staff, appeal: Readable) -> bool:
     if owns(member, appeal):
         return True
     if member.role == StaffRole.OPERATOR:
-        return member.community_id is None or member.community_id == appeal.community_id
+        # An unplaced emergency's card told every operator to claim it: any of them may, the first to come.
+        return member.community_id is None or member.community_id == appeal.community_id or appeal.unplaced_emergency
     in_grid = member.role in GRID_BOUND and member.grid_id is not None and member.grid_id == appeal.grid_id
     if member.role == StaffRole.GRID_LEADER:
         return in_grid
@@ -608,6 +611,7 @@ def readable(session: Session, appeal: Appeal, sensitive: Collection[str]) -> Re
         appeal.grid_id, _community_of(session, appeal.grid_id), appeal.assignee_staff_id, appeal.reporter_staff_id,
         frozenset(name for name in (appeal.department, *transferred) if name), appeal.category in sensitive,
         complaints.accused(session, appeal.id) or frozenset(),
+        unplaced_emergency=appeal.grid_id is None and appeal.emergency is not None,
     )
 
 

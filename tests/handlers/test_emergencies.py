@@ -255,3 +255,12 @@ def test_an_unbound_residents_follow_up_reaches_the_operators_and_the_binding_go
     # a community's operator reads them whole, as the 【紧急】 card: the appeal is in no community yet
     card = worded(seeded, "staff_words_added", OPERATOR)[0]
     assert "居民说：楼道里全是烟，我们下不去" in card and "涉及个人隐私" not in card and "着火了" in card
+
+
+def test_a_community_operator_told_of_an_unplaced_emergency_can_look_it_up_and_is_not_asked_to_claim_it(wechat,
+                                                                                                          seeded):
+    ticket = ticket_in(wechat.send("o_new", "救命 楼下着火了 好多烟"))
+    card = cards(seeded, ticket)[OPERATOR][0]  # 孙丽, operator of 幸福里社区: the resident's community is not known
+    assert "居民还没有绑定地址，绑定后任务卡立即发给所在网格接单" in card and f"接单 {ticket}" not in card
+    assert f"诉求 {ticket}" in wechat.send(OPERATOR, f"查询 {ticket}")
+    assert "没有找到" in wechat.send(ZHANG, f"查询 {ticket}")  # a grid member was not told of it: not theirs to read
