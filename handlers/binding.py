@@ -25,6 +25,7 @@ from nlp.chatter import chatter_of
 from nlp.cleaning import as_read
 from storage import appeals, emergencies, org, residents, verification
 from storage.models import Building, Unit, Verification
+from storage.privacy import mask_door
 from storage.typed_ids import typed_id
 
 DIALOG = "binding"
@@ -225,13 +226,13 @@ def bind_by_scene(conversation: Conversation, scene_key: str) -> str:
         return texts.BIND_SCENE_UNKNOWN
     resident = conversation.resident
     unit = _unit_kept(conversation, building)
-    residents.bind(conversation.session, resident, building, unit)
+    dropped_door = residents.bind(conversation.session, resident, building, unit)
     verification.mark(resident, Verification.QR_CODE, conversation.now)  # the code hangs in the building
     dialogues.end(conversation)
     place = org.address(conversation.session, building.grid_id, building.id, unit.id if unit else None)
     done = (texts.BIND_SCENE_DONE if unit is None else texts.BIND_SCENE_UNIT_KEPT).format(
         grid_label=place.grid_label, home=place.home_label)
-    return _with_released(conversation, done, place.grid_label)
+    return _with_released(conversation, _with_dropped_door(done, dropped_door), place.grid_label)
 
 
 def _unit_kept(conversation: Conversation, building: Building) -> Unit | None:
@@ -358,12 +359,18 @@ def _finish(conversation: Conversation, chosen: dict[str, Any]) -> str:
     building = session.get_one(Building, chosen["building"])
     unit = session.get(Unit, chosen["unit"]) if "unit" in chosen else None
     resident = conversation.resident
-    residents.bind(session, resident, building, unit)
+    dropped_door = residents.bind(session, resident, building, unit)
     dialogues.end(conversation)
     place = org.address(session, building.grid_id, building.id, unit.id if unit else None)
     done = (staff_texts.BIND_DONE if conversation.is_staff else texts.BIND_DONE).format(
         grid_label=place.grid_label, home=place.home_label)
-    return _with_released(conversation, done, place.grid_label)
+    return _with_released(conversation, _with_dropped_door(done, dropped_door), place.grid_label)
+
+
+def _with_dropped_door(message: str, dropped_door: str | None) -> str:
+    if dropped_door is None:
+        return message
+    return message + "\n" + texts.DOOR_OF_OLD_HOME.format(door=mask_door(dropped_door))
 
 
 def _with_released(conversation: Conversation, message: str, grid_label: str) -> str:

@@ -67,14 +67,14 @@ def on_card(session: Session, appeal: Appeal) -> Contact:
 def on_cards(session: Session, appeals: Collection[Appeal]) -> dict[int, Contact]:
     """`on_card` of many appeals (by appeal id) in one statement, as a dispatch chunk's cards need."""
     resident_ids = {appeal.resident_id for appeal in appeals if appeal.resident_id is not None}
-    residents = {row.id: _Reached(row.phone, row.door)
+    residents = {row.id: _Reached(row.phone, row.door, row.building_id)
                  for row in session.execute(_RESIDENTS, {"ids": list(resident_ids)})} if resident_ids else {}
     return {appeal.id: masked(_at_appeal(residents[appeal.resident_id], appeal))
             if appeal.resident_id is not None and appeal.resident_id in residents else Contact(None, None, whole=False)
             for appeal in appeals}
 
 
-_RESIDENTS = select(Resident.id, Resident.phone, Resident.door).where(Resident.id.in_(bindparam("ids", expanding=True)))
+_RESIDENTS = select(Resident.id, Resident.phone, Resident.door, Resident.building_id).where(Resident.id.in_(bindparam("ids", expanding=True)))
 
 
 def for_reader(session: Session, member: Staff, appeal: Appeal, sensitive: Collection[str]) -> Contact | None:
@@ -110,9 +110,12 @@ def _resident(session: Session, appeal: Appeal) -> Resident | None:
 class _Reached:
     phone: str | None
     door: str | None
+    building_id: int | None = None  # where the resident lives now: their 门牌 is a door there
 
 
 def _at_appeal(resident: Resident | _Reached, appeal: Appeal) -> _Reached:
     """The phone and 门牌 an appeal's handler uses: a 代报's door is the neighbour's, kept on the appeal; the phone
-    is the resident's (the 楼长's, who hears back)."""
-    return _Reached(resident.phone, appeal.door or resident.door)
+    is the resident's (the 楼长's, who hears back). The resident's own 门牌 is a door of the building they live in
+    now: an appeal filed at their former home (before 我搬家了) does not show the new home's door."""
+    at_home = resident.building_id == appeal.building_id
+    return _Reached(resident.phone, appeal.door or (resident.door if at_home else None))

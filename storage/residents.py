@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
-from storage.models import Building, Resident, ResidentStatus, Unit
+from storage.models import Appeal, Building, Resident, ResidentStatus, Unit
 
 DIALOG_TTL = timedelta(minutes=30)
 # Every message reads its sender: one statement with the grid's name joined in.
@@ -84,14 +85,29 @@ def mark_unsubscribed(resident: Resident, now: datetime) -> None:
     resident.dialog_expires_at = None
 
 
-def bind(session: Session, resident: Resident, building: Building, unit: Unit | None) -> None:
-    """Bind the resident to a building (and unit), hence to its grid."""
+def bind(session: Session, resident: Resident, building: Building, unit: Unit | None) -> str | None:
+    """Bind the resident to a building (and unit), hence to its grid. Returns the 门牌 dropped by a move to another
+    building (None when nothing was dropped): it was the old home's, where their earlier appeals keep it."""
     if unit is not None and unit.building_id != building.id:
         raise ValueError("unit does not belong to building")
+    dropped = _drop_door_of_old_home(session, resident, building)
     resident.building_id = building.id
     resident.unit_id = unit.id if unit else None
     resident.grid_id = building.grid_id
     session.flush()
+    return dropped
+
+
+def _drop_door_of_old_home(session: Session, resident: Resident, building: Building) -> str | None:
+    """A 门牌 names a door in the building the resident lived in: moving elsewhere, it stays on the appeals filed
+    there (their handlers still knock on it) and leaves the resident, so the new home's appeals do not show it."""
+    door, old_home = resident.door, resident.building_id
+    if door is None or old_home is None or old_home == building.id:
+        return None
+    session.execute(update(Appeal).where(Appeal.resident_id == resident.id, Appeal.building_id == old_home,
+                                         Appeal.door.is_(None)).values(door=door))
+    resident.door = None
+    return door
 
 
 def dialog_of(resident: Resident, now: datetime) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from handlers import notifications, staff_texts
 from storage.models import OutboxMessage
 from tests.support.database import resident
-from tests.support.personas import LI, OPERATOR, RESIDENT, ZHANG
+from tests.support.personas import CHEN, LI, OPERATOR, RESIDENT, ZHANG
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -164,3 +164,39 @@ def test_without_a_work_phone_the_accepted_notice_says_to_write_here(wechat, see
     wechat.send(ZHANG, f"接单 {ticket}")
     told = worded(seeded, "resident_accepted", RESIDENT, ticket)
     assert "办理人：张伟\n" in told and f"有话要告诉办理人，请回复“补充 {ticket} 内容”" in told
+
+
+def move_to_heping(wechat, openid=RESIDENT):
+    """我搬家了 to 和平小区 2栋 (和平社区·第一网格): the reply that says it is done."""
+    wechat.send(openid, "我搬家了")
+    wechat.send(openid, "和平小区")
+    return wechat.send(openid, "2栋")
+
+
+def test_a_door_left_before_moving_stays_on_the_old_home_s_appeals_and_leaves_the_new_home_s(wechat, seeded, clock):
+    wechat.send(RESIDENT, f"门牌 {DOOR}")
+    old_ticket = file_and_dispatch(wechat, seeded, clock)
+    moved = move_to_heping(wechat)
+    assert "绑定成功！您的住址：和平社区·第一网格 和平小区2栋" in moved
+    assert "您原来留的门牌 3号楼1单元*** 是原住址的" in moved
+    assert resident(seeded, RESIDENT).door is None
+    assert f"门牌 {DOOR}" in wechat.send(ZHANG, f"接单 {old_ticket}")  # its handler still knocks at the old door
+    new_ticket = file_and_dispatch(wechat, seeded, clock, "楼道里的灯坏了好几天了")
+    claimed = wechat.send(CHEN, f"接单 {new_ticket}")
+    assert "3号楼1单元" not in claimed and "居民未留电话和门牌" in claimed
+
+
+def test_a_door_left_after_moving_is_not_shown_on_the_old_home_s_appeals(wechat, seeded, clock):
+    old_ticket = file_and_dispatch(wechat, seeded, clock)
+    move_to_heping(wechat)
+    wechat.send(RESIDENT, "门牌 2栋1单元302")
+    assert "居民未留电话和门牌" in wechat.send(ZHANG, f"接单 {old_ticket}")
+    assert "2栋1单元302" not in wechat.send(ZHANG, f"查询 {old_ticket}")
+    new_ticket = file_and_dispatch(wechat, seeded, clock, "楼道里的灯坏了好几天了")
+    assert "门牌 2栋1单元302" in wechat.send(CHEN, f"接单 {new_ticket}")
+
+
+def test_choosing_another_unit_of_the_same_building_keeps_the_door(wechat, seeded):
+    wechat.send(RESIDENT, f"门牌 {DOOR}")
+    wechat.dialog(RESIDENT, [("我搬家了", "请选择您所在的社区"), ("阳光花园三号楼二单元", "绑定成功")])
+    assert resident(seeded, RESIDENT).door == DOOR
