@@ -226,12 +226,16 @@ def bind_by_scene(conversation: Conversation, scene_key: str) -> str:
         return texts.BIND_SCENE_UNKNOWN
     resident = conversation.resident
     unit = _unit_kept(conversation, building)
+    old_home = _other_home(conversation, building)
     dropped_door = residents.bind(conversation.session, resident, building, unit)
     verification.mark(resident, Verification.QR_CODE, conversation.now)  # the code hangs in the building
     dialogues.end(conversation)
     place = org.address(conversation.session, building.grid_id, building.id, unit.id if unit else None)
-    done = (texts.BIND_SCENE_DONE if unit is None else texts.BIND_SCENE_UNIT_KEPT).format(
-        grid_label=place.grid_label, home=place.home_label)
+    if old_home:
+        done = texts.BIND_SCENE_MOVED.format(old=old_home, grid_label=place.grid_label, home=place.home_label)
+    else:
+        done = (texts.BIND_SCENE_DONE if unit is None else texts.BIND_SCENE_UNIT_KEPT).format(
+            grid_label=place.grid_label, home=place.home_label)
     return _with_released(conversation, _with_dropped_door(done, dropped_door), place.grid_label)
 
 
@@ -243,6 +247,15 @@ def _unit_kept(conversation: Conversation, building: Building) -> Unit | None:
         return None
     unit = conversation.session.get(Unit, resident.unit_id)
     return unit if unit is not None and unit.active else None
+
+
+def _other_home(conversation: Conversation, building: Building) -> str | None:
+    """The address the resident is bound to, when it is in another building than `building`."""
+    resident = conversation.resident
+    if resident.building_id is None or resident.grid_id is None or resident.building_id == building.id:
+        return None
+    home = org.address(conversation.session, resident.grid_id, resident.building_id, resident.unit_id)
+    return f"{home.grid_label} {home.home_label}"
 
 
 def _chosen(conversation: Conversation, step: str, value: Any, chosen: dict[str, Any],

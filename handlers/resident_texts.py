@@ -268,6 +268,10 @@ FAQ_NOTHING_PENDING = "请直接描述您遇到的问题或想咨询的事项，
 BIND_DONE = "绑定成功！您的住址：{grid_label} {home}\n以后直接发送诉求，我们会转给您所在网格的网格员。"
 BIND_SCENE_DONE = "已为您绑定：{grid_label} {home}\n如需精确到单元，回复“绑定”重新选择。"
 BIND_SCENE_UNIT_KEPT = "已为您绑定：{grid_label} {home}\n如需更改，回复“绑定”。"
+# A code scanned in another building than the one bound (visiting a parent, a poster seen elsewhere) moves them:
+# they must learn their old address is gone, and how to have it back.
+BIND_SCENE_MOVED = ("已将您的住址由 {old} 改为：{grid_label} {home}\n"
+                    "如果您并不住在这栋楼，或需要精确到单元，请回复“绑定”重新选择。")
 BIND_SCENE_UNKNOWN = "这个二维码没有对应的楼栋，请回复“绑定”手动选择住址。"
 HELD_RELEASED = "您反映的问题（编号 {tickets}）已提交给 {grid_label}。"
 LEVELS = {"community": "社区", "compound": "小区", "grid": "网格", "building": "楼栋", "unit": "单元"}

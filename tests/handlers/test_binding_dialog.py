@@ -108,3 +108,16 @@ def test_a_retried_answer_advances_the_dialogue_once_and_gets_the_same_reply(wec
     again = wechat.deliver(answer)  # WeChat's retry: same MsgId
     assert first == again and "请选择您所在的小区" in first
     assert "请选择您所在的楼栋" in wechat.send("o_new", "1")  # the retry did not answer the grid question
+
+
+def test_a_code_scanned_in_another_building_says_which_address_it_replaced(wechat, seeded):
+    with seeded.transaction() as session:
+        scene = session.scalars(select(Building).where(Building.name == "5号楼")).one().scene_key
+        same = session.scalars(select(Building).where(Building.name == "3号楼")).one().scene_key
+    # o2 lives in 和平小区 1栋 2单元 and scans the code in her mother's building
+    reply = wechat.deliver(wechat.server.event("o2", "SCAN", scene, create_time=wechat.now()))
+    assert "已将您的住址由 和平社区·第一网格 和平小区1栋2单元 改为：幸福里社区·第二网格 锦绣家园5号楼" in reply
+    assert "如果您并不住在这栋楼" in reply
+    # o1 lives in 3号楼: scanning its code moves nothing and says so the usual way
+    reply = wechat.deliver(wechat.server.event("o1", "SCAN", same, create_time=wechat.now()))
+    assert "已为您绑定：幸福里社区·第一网格 阳光花园3号楼" in reply and "改为" not in reply
