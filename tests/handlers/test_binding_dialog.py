@@ -121,3 +121,12 @@ def test_a_code_scanned_in_another_building_says_which_address_it_replaced(wecha
     # o1 lives in 3号楼: scanning its code moves nothing and says so the usual way
     reply = wechat.deliver(wechat.server.event("o1", "SCAN", same, create_time=wechat.now()))
     assert "已为您绑定：幸福里社区·第一网格 阳光花园3号楼" in reply and "改为" not in reply
+
+
+def test_scanning_the_code_of_one_s_own_building_keeps_the_unit_chosen(wechat, seeded):
+    with seeded.transaction() as session:
+        scene = session.scalars(select(Building).where(Building.name == "3号楼")).one().scene_key
+    unit_before = resident(seeded, "o1").unit_id
+    reply = wechat.deliver(wechat.server.event("o1", "SCAN", scene, create_time=wechat.now()))
+    assert "已为您绑定：幸福里社区·第一网格 阳光花园3号楼1单元" in reply
+    assert unit_before is not None and resident(seeded, "o1").unit_id == unit_before
