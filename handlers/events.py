@@ -8,7 +8,7 @@ from handlers import binding, commands, staff_texts
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from storage import notice_records, residents
+from storage import notice_records, org, residents
 
 log = logging.getLogger(__name__)
 
@@ -72,4 +72,6 @@ def _subscribed(conversation: Conversation) -> Reply:
         return Reply(staff_texts.subscribed_again(conversation.staff.name, conversation.staff.role))
     if resident.grid_id is None:
         return Reply(texts.WELCOME + "\n" + texts.BIND_FIRST_HINT)
-    return Reply(texts.WELCOME)
+    home = org.address(conversation.session, resident.grid_id, resident.building_id, resident.unit_id)
+    return Reply(texts.WELCOME + "\n" + texts.WELCOME_BACK_HOME.format(grid_label=home.grid_label,
+                                                                        home=home.home_label))

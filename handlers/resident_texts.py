@@ -152,6 +152,9 @@ WELCOME = (
     + EMERGENCY_NUMBERS
 )
 BIND_FIRST_HINT = "第一次使用请先绑定住址，回复“绑定”开始。"
+# A bound resident following again (unfollowed months ago): they may have moved since, and what they file goes to
+# the address on record.
+WELCOME_BACK_HOME = "您绑定的住址：{grid_label} {home}。如果已经搬家，请回复“我搬家了”重新绑定。"
 GREETING = "您好！请直接描述您遇到的问题，例如：“3号楼电梯坏了”。回复“帮助”查看全部功能。"
 TOO_SHORT = "请再具体描述一下您遇到的问题（比如：几号楼、什么问题），我们马上为您登记。"
 # What is not a problem to file (nlp/chatter.py): a short friendly answer, help, or a question back.

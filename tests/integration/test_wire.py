@@ -635,6 +635,15 @@ def test_a_building_lead_following_again_gets_the_residents_welcome(wechat, seed
     assert reply is not None and reply.startswith(texts.WELCOME)
 
 
+def test_a_bound_resident_following_again_is_told_the_address_on_record(wechat, clock: Clock, seeded: Database) -> None:  # type: ignore[no-untyped-def]
+    wechat.post(wechat.server.event("o1", "unsubscribe", create_time=now_of(clock)))
+    clock.advance(days=90)  # events are keyed by FromUserName + CreateTime: months later is a new event
+    reply = wechat.deliver(wechat.server.event("o1", "subscribe", create_time=now_of(clock)))
+
+    assert reply is not None and reply.startswith(texts.WELCOME)
+    assert "您绑定的住址：幸福里社区·第一网格 阳光花园3号楼1单元。如果已经搬家，请回复“我搬家了”" in reply
+
+
 def _building(database: Database, name: str) -> Building:
     with database.transaction() as session:
         return session.scalars(select(Building).where(Building.name == name).order_by(Building.id)).first()  # type: ignore[return-value]
