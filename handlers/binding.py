@@ -40,7 +40,9 @@ PAGE_SIZE = 20
 _MENU_DIGITS = 3  # the most digits of an option's number in any menu
 _AROUND_OPTIONS = 400  # bytes of the longest question, page line and 返回/取消 hints, with room to spare
 _PLACE_WORDS = frozenset({"小区", "社区", "网格", "楼栋", "单元", "住址", "地址"})
-_LIVES_AT = re.compile(r"(?:我|我们|我家|家)住(?:在)?")
+# 我住, 我们家住, and 家住 said first: where the sender lives. 我妈家住在…, 她家住… is someone else's home (a daughter
+# writing for her mother): 家 counts alone only where nothing stands before it.
+_LIVES_AT = re.compile(r"(?:我们?家?|(?<![^\W_])家)住(?:在)?")
 # What an address says besides the names of its 社区 and 小区: numbered buildings, units and rooms, and the words
 # people put around it (我家住在…的, 我要绑定地址…).
 _ADDRESS_WORDS = re.compile(r"[0-9一二三四五六七八九十两幺零〇]+(?:号楼|号|栋|幢|单元|室|层|楼)"

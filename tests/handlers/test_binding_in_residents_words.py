@@ -108,6 +108,18 @@ def test_a_problem_naming_part_of_her_home_asks_the_rest(wechat, seeded):
     assert appeal(seeded, ticket_in(reply)).status == AppealStatus.AWAITING_ADDRESS
 
 
+@pytest.mark.parametrize("words", ["我妈家住在阳光花园3号楼2单元，楼上漏水好几天了", "我爸妈家住阳光花园三号楼二单元，楼道灯坏了"])
+def test_someone_else_s_home_is_not_taken_for_hers(wechat, seeded, words):
+    reply = wechat.send("o_new", words)
+    assert "已收到您的诉求" in reply and "请选择您所在的社区" in reply and "绑定成功" not in reply
+    assert appeal(seeded, ticket_in(reply)).status == AppealStatus.AWAITING_ADDRESS
+
+
+@pytest.mark.parametrize("words", ["家住阳光花园三号楼二单元，楼上天天往下漏水", "我们家住在阳光花园三号楼二单元，楼上漏水"])
+def test_her_own_home_said_with_jia_binds_her_there(wechat, words):
+    assert "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元" in wechat.send("o_new", words)
+
+
 def test_a_place_named_without_saying_she_lives_there_is_not_taken_for_her_home(wechat):
     assert "请选择您所在的社区" in wechat.send("o_new", "阳光花园3号楼门口的路灯坏了好几天了")
 
