@@ -23,7 +23,7 @@ from handlers.types import REPLY_BYTES, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
 from nlp.chatter import chatter_of
 from nlp.cleaning import as_read
-from storage import appeals, emergencies, org, residents, verification
+from storage import appeals, chasing, emergencies, org, residents, verification
 from storage.models import Building, Unit, Verification
 from storage.privacy import mask_door
 from storage.typed_ids import typed_id
@@ -229,6 +229,7 @@ def bind_by_scene(conversation: Conversation, scene_key: str) -> str:
     resident = conversation.resident
     unit = _unit_kept(conversation, building)
     old_home = _other_home(conversation, building)
+    moved_from = resident.building_id
     dropped_door = residents.bind(conversation.session, resident, building, unit)
     verification.mark(resident, Verification.QR_CODE, conversation.now)  # the code hangs in the building
     dialogues.end(conversation)
@@ -238,7 +239,7 @@ def bind_by_scene(conversation: Conversation, scene_key: str) -> str:
     else:
         done = (texts.BIND_SCENE_DONE if unit is None else texts.BIND_SCENE_UNIT_KEPT).format(
             grid_label=place.grid_label, home=place.home_label)
-    return _with_released(conversation, _with_dropped_door(done, dropped_door), place.grid_label)
+    return _with_released(conversation, _after_move(conversation, done, moved_from, dropped_door), place.grid_label)
 
 
 def _unit_kept(conversation: Conversation, building: Building) -> Unit | None:
@@ -374,18 +375,27 @@ def _finish(conversation: Conversation, chosen: dict[str, Any]) -> str:
     building = session.get_one(Building, chosen["building"])
     unit = session.get(Unit, chosen["unit"]) if "unit" in chosen else None
     resident = conversation.resident
+    moved_from = resident.building_id
     dropped_door = residents.bind(session, resident, building, unit)
     dialogues.end(conversation)
     place = org.address(session, building.grid_id, building.id, unit.id if unit else None)
     done = (staff_texts.BIND_DONE if conversation.is_staff else texts.BIND_DONE).format(
         grid_label=place.grid_label, home=place.home_label)
-    return _with_released(conversation, _with_dropped_door(done, dropped_door), place.grid_label)
+    return _with_released(conversation, _after_move(conversation, done, moved_from, dropped_door), place.grid_label)
 
 
-def _with_dropped_door(message: str, dropped_door: str | None) -> str:
-    if dropped_door is None:
-        return message
-    return message + "\n" + texts.DOOR_OF_OLD_HOME.format(door=mask_door(dropped_door))
+def _after_move(conversation: Conversation, message: str, moved_from: int | None, dropped_door: str | None) -> str:
+    """What a move to another building leaves behind: the appeals still open at the old home (worked on there,
+    the resident must not think them lost or moved) and the 门牌 that was the old home's."""
+    new_home = conversation.resident.building_id
+    if moved_from is not None and moved_from != new_home:
+        left = [appeal.ticket for appeal in chasing.open_appeals(conversation.session, conversation.resident.id)
+                if appeal.building_id == moved_from]
+        if left:
+            message += "\n" + texts.APPEALS_STAY_AT_OLD_HOME.format(tickets="、".join(reversed(left)))
+    if dropped_door is not None:
+        message += "\n" + texts.DOOR_OF_OLD_HOME.format(door=mask_door(dropped_door))
+    return message
 
 
 def _with_released(conversation: Conversation, message: str, grid_label: str) -> str:

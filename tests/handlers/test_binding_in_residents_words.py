@@ -209,6 +209,25 @@ def test_moving_house_starts_binding_again(wechat, seeded, words):
     ])
 
 
+def test_moving_with_appeals_open_says_they_stay_with_the_old_home_s_grid(wechat, seeded):
+    first = ticket_in(wechat.send(RESIDENT, "3号楼电梯坏了，物业一直不来修"))
+    second = ticket_in(wechat.send(RESIDENT, "楼下垃圾桶满了没人清理"))
+    wechat.send(RESIDENT, f"撤销 {second}")
+    wechat.dialog(RESIDENT, [
+        ("我搬家了", "请选择您所在的社区"),
+        ("锦绣家园", "请选择您所在的楼栋"),
+        ("6号楼", f"您在原住址反映的诉求 {first} 仍由原住址的网格办理，进展照常通知您。"),
+    ])
+    moved_back = wechat.send(RESIDENT, "我搬家了") and wechat.send(RESIDENT, "阳光花园三号楼一单元")
+    assert "绑定成功" in moved_back and "原住址反映的诉求" not in moved_back  # none was filed at 6号楼
+
+
+def test_choosing_another_unit_of_the_same_building_says_nothing_of_appeals_left(wechat):
+    wechat.send(RESIDENT, "3号楼电梯坏了，物业一直不来修")
+    wechat.send(RESIDENT, "我搬家了")
+    assert "原住址" not in wechat.send(RESIDENT, "阳光花园三号楼二单元")
+
+
 def test_a_problem_typed_while_choosing_a_building_is_held_and_placed_with_the_address(wechat, seeded, clock):
     wechat.dialog("o_new", [("绑定", "请选择您所在的社区"), ("阳光花园", "请选择您所在的楼栋")])
     reply = wechat.send("o_new", "3号楼电梯坏了")
