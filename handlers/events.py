@@ -8,7 +8,7 @@ from handlers import binding, commands, staff_texts
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from storage import notice_records, org, residents
+from storage import appeals, notice_records, org, residents
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,9 @@ def _subscribed(conversation: Conversation) -> Reply:
     if conversation.is_staff:  # a grid member back after unfollowing: no "first time, bind your address"
         return Reply(staff_texts.subscribed_again(conversation.staff.name, conversation.staff.role))
     if resident.grid_id is None:
-        return Reply(texts.WELCOME + "\n" + texts.BIND_FIRST_HINT)
+        held = appeals.held_tickets(conversation.session, resident.id)
+        hint = texts.HELD_ON_RETURN.format(tickets="、".join(held)) if held else texts.BIND_FIRST_HINT
+        return Reply(texts.WELCOME + "\n" + hint)
     home = org.address(conversation.session, resident.grid_id, resident.building_id, resident.unit_id)
     return Reply(texts.WELCOME + "\n" + texts.WELCOME_BACK_HOME.format(grid_label=home.grid_label,
                                                                         home=home.home_label))

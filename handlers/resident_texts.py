@@ -152,6 +152,8 @@ WELCOME = (
     + EMERGENCY_NUMBERS
 )
 BIND_FIRST_HINT = "第一次使用请先绑定住址，回复“绑定”开始。"
+# An unbound resident following again whose appeal still waits for the address (they left before binding).
+HELD_ON_RETURN = "您之前反映的问题 {tickets} 还在等待绑定住址：回复“绑定”选择住址后，会马上转给您所在的网格办理。"
 # A bound resident following again (unfollowed months ago): they may have moved since, and what they file goes to
 # the address on record.
 WELCOME_BACK_HOME = "您绑定的住址：{grid_label} {home}。如果已经搬家，请回复“我搬家了”重新绑定。"

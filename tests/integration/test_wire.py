@@ -644,6 +644,18 @@ def test_a_bound_resident_following_again_is_told_the_address_on_record(wechat, 
     assert "您绑定的住址：幸福里社区·第一网格 阳光花园3号楼1单元。如果已经搬家，请回复“我搬家了”" in reply
 
 
+@pytest.mark.postgres
+def test_an_unbound_resident_following_again_is_told_of_the_appeal_waiting_for_the_address(wechat, clock: Clock, seeded: Database) -> None:  # type: ignore[no-untyped-def]
+    wechat.send("o_new_5", ELEVATOR)
+    [held] = appeals_of(seeded, "o_new_5")
+    wechat.post(wechat.server.event("o_new_5", "unsubscribe", create_time=now_of(clock)))
+    clock.advance(days=30)
+    reply = wechat.deliver(wechat.server.event("o_new_5", "subscribe", create_time=now_of(clock)))
+
+    assert reply == texts.WELCOME + "\n" + texts.HELD_ON_RETURN.format(tickets=held.ticket)
+    assert "第一次使用" not in reply
+
+
 def _building(database: Database, name: str) -> Building:
     with database.transaction() as session:
         return session.scalars(select(Building).where(Building.name == name).order_by(Building.id)).first()  # type: ignore[return-value]
