@@ -167,10 +167,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("chase", ("催办",), "催办 编号", "催促办理自己提交的诉求", Takes.TICKET, chase_command),
     Command("add_words", ("补充",), "补充 编号 内容", "告诉办理人更多情况（只有一件在办时可不写编号）",
             Takes.TICKET_TEXT, resident.add_words, limit=TextField.NOTE, bare_words=True),
-    # How people say they moved or want another address: 我已经搬家了, 我们搬家了, 换地址, 我要改地址, 地址变了.
+    # How people say they moved, want another address or chose a wrong one: 我已经搬家了, 我们家搬家了, 我搬家啦,
+    # 换地址, 我要改地址, 我想换个地址, 地址变了, 我绑错地址了, 住址填错了.
     Command("bind", ("绑定", "绑定地址", "修改地址", "更换地址", "绑定住址", "修改住址", "更换住址", "我搬家了", "搬家了",
-                     "我们搬家了", "我家搬家了", "我已经搬家了", "已经搬家了", "搬家", "改地址", "换地址", "更改地址", "改住址",
-                     "换住址", "更改住址", "地址变了", "住址变了"), "绑定", "绑定或修改住址",
+                     "我们搬家了", "我家搬家了", "我们家搬家了", "我已经搬家了", "已经搬家了", "我搬家啦", "搬家啦", "搬家",
+                     "改地址", "换地址", "换个地址", "更改地址", "改住址", "换住址", "换个住址", "更改住址", "地址变了",
+                     "住址变了", "地址错了", "住址错了", "地址填错了", "住址填错了", "地址绑错了", "绑错地址了", "我绑错地址了",
+                     "我地址绑错了", "我的地址错了", "我的住址错了"), "绑定", "绑定或修改住址",
             Takes.NOTHING, binding.restart),
     Command("my_address", ("我的地址", "我的住址", "我的信息"), "我的地址", "查看绑定的住址和留下的联系方式", Takes.NOTHING,
             resident.my_address),

@@ -199,7 +199,8 @@ def test_back_from_a_xiaoqu_named_at_the_first_question_returns_to_it(wechat):
 
 
 @pytest.mark.parametrize("words", ["我搬家了", "更换地址", "我搬家了。", "我们搬家了", "我已经搬家了。", "我家搬家了",
-                                   "换地址", "我要改地址", "地址变了"])
+                                   "换地址", "我要改地址", "地址变了", "我搬家啦", "我们家搬家了", "我想换个地址",
+                                   "地址错了", "我绑错地址了", "住址填错了"])
 def test_moving_house_starts_binding_again(wechat, seeded, words):
     wechat.dialog(RESIDENT, [
         (words, "请选择您所在的社区"),
