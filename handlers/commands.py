@@ -310,7 +310,19 @@ def parse(text: str) -> tuple[Command, str] | None:
         return None
     found = _parse_command(text.strip(_EDGES)[polite.end():])
     # Staff work stays a sentence: "我要上报井盖丢了" is a resident's problem to file, not 上报.
-    return found if found is not None and found[0].audience is Audience.RESIDENT else None
+    if found is not None and found[0].audience is Audience.RESIDENT:
+        return found
+    return _spaced_apart(text)
+
+
+def _spaced_apart(text: str) -> tuple[Command, str] | None:
+    """A command that takes nothing, typed with a space inside it ("我的 诉求", "我 搬家了"): the command. Only the
+    whole message squeezed is compared, so a sentence with spaces ("我的 电梯 坏了") stays a sentence."""
+    squeezed = "".join(unicodedata.normalize("NFKC", text).split()).strip(_EDGES)
+    if squeezed == text.strip(_EDGES):
+        return None
+    command = _TAKING_NOTHING.get(_simplified(squeezed).lower())
+    return (command, "") if command is not None else None
 
 
 def _parse_command(text: str) -> tuple[Command, str] | None:
@@ -426,6 +438,7 @@ def task_number(text: str) -> str | None:
 
 
 _BY_NAME = {command.name: command for command in COMMANDS}
+_TAKING_NOTHING = {verb.lower(): command for command in COMMANDS if command.takes is Takes.NOTHING for verb in command.verbs}
 _CODE_LIKE = re.compile(r"[0-9A-Za-z\- ]{1,16}")
 # A number, then words: an appeal's ticket (进展 G2611220007 已联系物业) or a focus case's (结案 J2611230001 …).
 _NUMBERED: dict[Takes, tuple[re.Pattern[str], Callable[[str], str | None]]] = {

@@ -257,3 +257,15 @@ def test_a_command_without_what_it_takes_is_named_but_gets_no_arguments(text, co
 def test_every_verb_names_one_command_only():
     verbs = [verb.lower() for command in COMMANDS for verb in command.verbs]
     assert len(verbs) == len(set(verbs))
+
+
+@pytest.mark.parametrize(("text", "name"), [("我的 诉求", "my_appeals"), ("我 搬家了", "bind"), ("我的　地址。", "my_address"),
+                                            ("我的 任务", "my_tasks")])
+def test_a_command_taking_nothing_typed_with_a_space_inside_is_that_command(text, name):
+    found = parse(text)
+    assert found is not None and (found[0].name, found[1]) == (name, "")
+
+
+@pytest.mark.parametrize("text", ["我的 电梯 坏了", "我 搬家了 楼道堵了"])
+def test_a_sentence_with_spaces_is_not_squeezed_into_a_command(text):
+    assert parse(text) is None
