@@ -14,7 +14,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import contacts
-from storage.contact_input import DELETE_WORDS, InvalidContact
+from storage.contact_input import DELETE_WORDS, InvalidContact, phone_number
 from storage.privacy import mask_door, mask_personal_numbers
 
 # "我的电话是139…", "门牌号为3-2-501", "我的电话号码：139…": the words people put before the value.
@@ -69,8 +69,26 @@ def my_phone(conversation: Conversation, arguments: Arguments) -> Reply:
     try:
         phone = contacts.set_phone(resident, typed)
     except InvalidContact:
-        return Reply(texts.PHONE_FORMAT)
+        return Reply(texts.PHONE_ONE_ONLY if _several_phones(typed) else texts.PHONE_FORMAT)
     return Reply(texts.PHONE_SAVED.format(phone=mask_personal_numbers(phone or "")))
+
+
+# Between two numbers: 139… 139…, 139…、139…, 139…/139…, 139…和139….
+_BETWEEN_NUMBERS = re.compile(r"[、，,;；/\s]+|和|或")
+
+
+def _several_phones(typed: str) -> bool:
+    """Whether the words are two or more numbers, each one a phone (a couple leaving both)."""
+    parts = [part for part in _BETWEEN_NUMBERS.split(typed) if part]
+    return len(parts) > 1 and all(_is_phone(part) for part in parts)
+
+
+def _is_phone(typed: str) -> bool:
+    try:
+        phone_number(typed)
+    except InvalidContact:
+        return False
+    return True
 
 
 def door(conversation: Conversation, arguments: Arguments) -> Reply:

@@ -200,3 +200,15 @@ def test_choosing_another_unit_of_the_same_building_keeps_the_door(wechat, seede
     wechat.send(RESIDENT, f"门牌 {DOOR}")
     wechat.dialog(RESIDENT, [("我搬家了", "请选择您所在的社区"), ("阳光花园三号楼二单元", "绑定成功")])
     assert resident(seeded, RESIDENT).door == DOOR
+
+
+@pytest.mark.parametrize("typed", ["我的电话 13900001111 13900002222", "我的电话 13900001111、0531-87654321",
+                                   "我的电话 13900001111和13900002222"])
+def test_two_numbers_at_once_are_refused_as_two_not_as_unreadable(wechat, seeded, typed):
+    reply = wechat.send(RESIDENT, typed)
+    assert "只能留一个电话，这次没有保存" in reply and "没能识别" not in reply
+    assert resident(seeded, RESIDENT).phone is None
+
+
+def test_one_unreadable_number_is_still_told_the_format(wechat):
+    assert "没能识别这个电话号码" in wechat.send(RESIDENT, "我的电话 1390000111")
