@@ -400,8 +400,10 @@ def _after_move(conversation: Conversation, message: str, moved_from: int | None
 
 def _with_released(conversation: Conversation, message: str, grid_label: str) -> str:
     resident = conversation.resident
-    if resident.phone is None and resident.door is None:
-        message += "\n" + texts.CONTACT_HINT  # optional, never a step: one line, until they leave either
+    # optional, never a step: one line, until they leave either. Not for staff: their 我的电话 is the work phone
+    # every resident they serve is told, no number only their handler reads.
+    if resident.phone is None and resident.door is None and not conversation.is_staff:
+        message += "\n" + texts.CONTACT_HINT
     released = appeals.release_held(conversation.session, resident, conversation.now)
     if not released:
         return message

@@ -130,5 +130,5 @@ def own_contact(conversation: Conversation) -> str:
     """The line 我的地址 adds: what the resident left, masked, or how to leave it."""
     contact = contacts.masked(conversation.resident)
     if not contact.given:
-        return "\n" + texts.CONTACT_HINT
+        return "" if conversation.is_staff else "\n" + texts.CONTACT_HINT  # staff: see _with_released in binding
     return "\n" + texts.my_contact(contact.phone, contact.door)

@@ -13,7 +13,7 @@ from bot.worker import schedule
 from handlers import notifications, staff_texts
 from storage import dispatch, tasks
 from storage.errors import IllegalTransition
-from storage.models import AppealStatus, OutboxMessage, Staff, StaffRole
+from storage.models import AppealStatus, Building, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import LI, LIU, OPERATOR, WANG, ZHANG
 from tests.support.worker import file_and_dispatch
@@ -505,6 +505,19 @@ def test_a_member_who_binds_an_address_is_not_told_that_their_words_become_appea
     bound = wechat.send(ZHANG, "2")
     assert bound.startswith("绑定成功！") and "直接发送诉求" not in bound and "上报 内容" in bound
     assert "工作人员请使用指令" in wechat.send(ZHANG, "我家楼下的下水道堵了")  # as both replies say
+
+
+def test_a_member_who_binds_an_address_is_not_invited_to_leave_a_phone_that_would_be_published(wechat, seeded):
+    # For staff 我的电话 sets the work phone every resident they serve is told: the residents' hint is not theirs.
+    wechat.dialog(ZHANG, [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区"), ("1", "请选择您所在的楼栋"),
+                          ("3", "请选择您所在的单元")])
+    assert "我的电话 手机号" not in wechat.send(ZHANG, "2")
+    address = wechat.send(ZHANG, "我的地址")
+    assert "阳光花园3号楼2单元" in address and "我的电话 手机号" not in address
+    with seeded.transaction() as session:
+        scene = session.scalars(select(Building).where(Building.name == "5号楼")).one().scene_key
+    scanned = wechat.deliver(wechat.server.event(ZHANG, "SCAN", scene, create_time=wechat.now()))
+    assert "锦绣家园5号楼" in scanned and "我的电话 手机号" not in scanned
 
 
 def test_a_member_cancelling_is_not_told_to_describe_a_problem_or_to_withdraw_an_appeal(wechat, seeded, clock):
