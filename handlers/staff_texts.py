@@ -643,6 +643,9 @@ STAFF_DISABLED = "您的工作人员身份已停用，如有疑问请联系社�
 NOT_ALLOWED = {
     "not_your_grid": "诉求 {ticket} 不属于您的网格，不能接单。",
     "not_your_department": "诉求 {ticket} 已转给其他部门，不能由您接单。",
+    # A property company's clerk reads their grid's appeals, but claims only what is transferred (转办) to them.
+    "not_transferred_to_you": "诉求 {ticket} 由网格员办理，没有转办给您的单位，不能由您接单。"
+                              "网格员转办给您的单位后，您会收到任务卡，再接单。",
     "assigned_to_other": "诉求 {ticket} 已派给其他网格员办理，不能由您接单。如需调整请联系网格长。",
     "not_your_task": "诉求 {ticket} 不是您负责的任务（只有接单人或本网格网格长可以操作）。",
     "complaint_handlers_only": "诉求 {ticket} 是对工作人员的投诉，由被投诉人的上级（网格长、社区或街道操作员）接单处理。",

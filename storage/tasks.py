@@ -63,6 +63,8 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     elif appeal.department is not None:
         if member.department != appeal.department:
             raise NotAllowed("not_your_department")
+    elif member.role in TRANSFER_UNITS:
+        raise NotAllowed("not_transferred_to_you")  # the grid's team claims it; a unit, what is 转办'd to it
     elif member.role not in GRID_TEAM or member.grid_id != appeal.grid_id:
         raise NotAllowed("not_your_grid")
     elif appeal.assignee_staff_id not in (None, member.id) and member.role != StaffRole.GRID_LEADER:

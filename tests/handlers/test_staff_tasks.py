@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.worker import schedule
 from handlers import notifications, staff_texts
-from storage import dispatch, tasks
+from storage import dispatch, staff, tasks
 from storage.errors import IllegalTransition
 from storage.models import AppealStatus, Building, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
@@ -237,6 +237,19 @@ def test_a_transfer_sent_twice_or_followed_by_a_note_says_where_the_task_went(we
     unclaimed = file_and_dispatch(wechat, seeded, clock, "小区北门有人占道卖菜")
     wechat.send(ZHANG, f"转办 {unclaimed} 城管执法中队")  # straight from the card, never claimed
     assert wechat.send(ZHANG, f"转办 {unclaimed} 城管执法中队") == gone.replace(ticket, unclaimed)
+
+
+def test_the_grids_property_company_claims_only_what_was_transferred_to_it(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        grid = staff.find_grid(session, "幸福里社区·第一网格")
+        session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业公司",
+                          grid_id=grid.id, community_id=grid.community_id, active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    # It is their own grid's appeal (they may read it): not "不属于您的网格", but whose it is and what comes next.
+    assert wechat.send("prop_1", f"接单 {ticket}") == staff_texts.NOT_ALLOWED["not_transferred_to_you"].format(
+        ticket=ticket)
+    wechat.dialog(ZHANG, [(f"转办 {ticket} 阳光物业", "已转办给 阳光物业公司")])
+    assert "接单成功" in wechat.send("prop_1", f"接单 {ticket}")
 
 
 def test_a_transfer_to_an_unknown_department_lists_the_known_ones(wechat, seeded, clock):
