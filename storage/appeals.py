@@ -118,6 +118,19 @@ class Action(StrEnum):
     VOLUNTEER_RELEASED = "volunteer_released"  # 放弃: the volunteer gave it back
 
 
+# The note of a dispatch that sent the appeal by its category straight to a department (storage.dispatch): that
+# department handled it, so it may read it later too (storage.staff.readable), as one it was transferred to.
+ROUTED_NOTE = "routed to {department} by its category"
+
+
+def routed_department(note: str | None) -> str | None:
+    """The department a dispatch note says the appeal was routed to by its category, if it says so."""
+    before, after = ROUTED_NOTE.split("{department}")
+    if note is None or not note.startswith(before) or not note.endswith(after):
+        return None
+    return note.removeprefix(before).removesuffix(after) or None
+
+
 class Sender(Protocol):
     """A resident as far as filing needs: who, and where they live (ORM row or ResidentView)."""
 

@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from storage import complaints, contacts, duty, emergencies, media_files, org, staff
-from storage.appeals import LOOSE_ATTACHMENT_WINDOW, Action, record, transition
+from storage.appeals import LOOSE_ATTACHMENT_WINDOW, ROUTED_NOTE, Action, record, transition
 from storage.models import (
     GRID_TEAM,
     TRANSFER_UNITS,
@@ -49,7 +49,6 @@ MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
 EMERGENCY_NOTE = "emergency: the grid and the community's operators"
 COMPLAINT_NOTE = "complaint about staff: their leader and the operators"
 NOBODY_BOUND_NOTE = "no grid member bound to this grid yet"
-ROUTED_NOTE = "routed to {department} by its category"
 ASSIGNED_NOTE = "assigned to staff {staff_id}"
 # Their name as it was that day beside the id: the record reads "派单给网格员 张伟", and a later rename leaves it true.
 ASSIGNED_NAMED_NOTE = ASSIGNED_NOTE + ": {name}"

@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, and_, select, true, update
 from sqlalchemy.orm import Session
 
 from storage import attempts, complaints, org
-from storage.appeals import Action
+from storage.appeals import Action, routed_department
 from storage.contact_input import InvalidContact, phone_number
 from storage.errors import DomainError, NotFound
 from storage.limits import LIMITS, TextField
@@ -604,12 +604,15 @@ def owns(member: Staff, appeal: Readable) -> bool:
 
 def readable(session: Session, appeal: Appeal, sensitive: Collection[str]) -> Readable:
     """What `can_read` needs to know of an appeal."""
-    transferred = session.scalars(
-        select(AppealEvent.note).where(AppealEvent.appeal_id == appeal.id, AppealEvent.action == Action.TRANSFERRED)
+    moves = session.execute(
+        select(AppealEvent.action, AppealEvent.note).where(
+            AppealEvent.appeal_id == appeal.id, AppealEvent.action.in_((Action.TRANSFERRED, Action.DISPATCHED)))
     ).all()
+    # Transferred (转办) or routed by its category: either way the department had it, now or before.
+    departments = [note if action == Action.TRANSFERRED else routed_department(note) for action, note in moves]
     return Readable(
         appeal.grid_id, _community_of(session, appeal.grid_id), appeal.assignee_staff_id, appeal.reporter_staff_id,
-        frozenset(name for name in (appeal.department, *transferred) if name), appeal.category in sensitive,
+        frozenset(name for name in (appeal.department, *departments) if name), appeal.category in sensitive,
         complaints.accused(session, appeal.id) or frozenset(),
         unplaced_emergency=appeal.grid_id is None and appeal.emergency is not None,
     )

@@ -177,6 +177,19 @@ def test_a_department_reads_what_was_transferred_to_it_now_or_before(wechat, see
     assert wechat.send("dept_b", f"查询 {street[0]}") == not_found(street[0])
 
 
+def test_a_department_reads_what_its_category_routed_to_it_after_transferring_it_on(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+        session.add(Staff(openid="dept_b", name="市政养护所", role=StaffRole.DEPARTMENT, department="市政养护所",
+                          active=True, created_at=clock()))
+    ticket = re.search(r"G\d{10}", wechat.send("o1", "小区门口有人占道经营，天天摆摊堵路")).group(0)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    wechat.dialog("dept_zhifa", [(f"接单 {ticket}", "接单成功"), (f"转办 {ticket} 市政养护所", "已转办")])
+    assert shown(wechat.send("dept_zhifa", f"查询 {ticket}"), ticket)  # routed to them before: 现在或曾经
+
+
 def test_focus_cases_of_another_community_are_neither_listed_nor_told_of(wechat, seeded, clock):
     from bot.worker import schedule
     from storage import focus
