@@ -198,7 +198,7 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     if isinstance(refused, NotFound) or hidden(conversation, ticket):
         return texts.TASK_NOT_FOUND.format(ticket=ticket)
     appeal = tasks.find(conversation.session, ticket)
-    if action in _AFTER_CLAIM and _claimable_by(conversation, appeal):
+    if action in _CLAIM_FIRST and _claimable_by(conversation, appeal):
         return texts.CLAIM_FIRST.format(ticket=ticket, action=texts.ACTION_NAMES[action])
     holder = tasks.assignee_name(conversation.session, appeal)
     if isinstance(refused, NotAllowed) and refused.reason == "not_your_task" and holder:
@@ -225,6 +225,9 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
 
 
 _AFTER_CLAIM = ("progress", "resolve", "pause")  # what only the one who claimed a task does
+# A department or property company claims before 退回 or 转办 too (a grid member may do those straight from the
+# card, so is never refused for want of a claim).
+_CLAIM_FIRST = (*_AFTER_CLAIM, "give_back", "transfer")
 
 
 def _moved_away(conversation: Conversation, ticket: str) -> reassigning.Moved | None:

@@ -421,6 +421,9 @@ def test_a_category_routed_to_a_department_goes_straight_to_its_staff(wechat, se
     (card,) = worded(seeded, "staff_new_appeal", "dept_zhifa")
     assert "本网格" not in card
     assert f"回复“接单 {ticket}”接下任务，办理中回复“进展 {ticket} 说明”，办完回复“办结 {ticket} 说明”" in card
+    # The card says 退回 comes after claiming: sent first, the reply says so, not 不是您负责的任务.
+    for said, action in ((f"退回 {ticket} 不归执法中队管", "退回"), (f"转办 {ticket} 物业", "转办")):
+        assert wechat.send("dept_zhifa", said) == staff_texts.CLAIM_FIRST.format(ticket=ticket, action=action)
     assert "接单成功" in wechat.send("dept_zhifa", f"接单 {ticket}")
     # What the card says a department does with a task that is not theirs works as said.
     assert "已退回社区" in wechat.send("dept_zhifa", f"退回 {ticket} 不归执法中队管")
