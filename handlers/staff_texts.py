@@ -38,6 +38,7 @@ from storage.notices import (
     StaffResolvedByOther,
     StaffReturned,
     StaffTaken,
+    StaffTransferredAway,
     StaffVolunteerClaimed,
     StaffVolunteerConfirmed,
     StaffVolunteerDone,
@@ -226,6 +227,10 @@ def _reassigned(n: StaffReassigned) -> str:
     return f"【已改派】{n.ticket} 已由{n.by}改派给 {n.to}，您无需再处理。"
 
 
+def _transferred_away(n: StaffTransferredAway) -> str:
+    return f"【已转办】{n.ticket} 已由{n.by}转办给 {n.to}，由对方接单办理，您无需再处理。"
+
+
 def _resolved_by_other(n: StaffResolvedByOther) -> str:
     return f"【已办结】{n.ticket} 已由{n.by}办结：{n.note.rstrip('。.')}。您无需再处理。"
 
@@ -402,6 +407,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffEscalated: _escalated,
     StaffReturned: _returned,
     StaffReassigned: _reassigned,
+    StaffTransferredAway: _transferred_away,
     StaffResolvedByOther: _resolved_by_other,
     StaffCancelled: _cancelled,
     StaffRejected: _rejected,
@@ -450,6 +456,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffEscalated: lambda n: _overdue_fields(n, (_overdue(n), _level(n)), "请尽快处理。", _escalated_ask),
     StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), "请重新分派。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
+    StaffTransferredAway: lambda n: ((n.ticket, f"已由{n.by}转办", f"转办给：{n.to}"), "您无需再处理。"),
     StaffResolvedByOther: lambda n: ((n.ticket, f"已由{n.by}办结", n.note), "您无需再处理。"),
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
     StaffRejected: lambda n: ((n.ticket, f"已由{n.by}不受理", f"原因：{n.reason}"), "您无需再处理。"),
@@ -1088,6 +1095,7 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffReminder: "办理提醒（时限将到）",
     StaffEscalated: "督办（超时未接单、未办结）",
     StaffReassigned: "任务已改派",
+    StaffTransferredAway: "任务已转办给部门或物业",
     StaffResolvedByOther: "任务已由网格长或操作员办结",
     StaffCancelled: "居民已撤销诉求",
     StaffRejected: "诉求不受理",

@@ -295,6 +295,16 @@ class StaffReassigned(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffTransferredAway(StaffNotice):
+    """The appeal a member had claimed was transferred (转办) to a department or property company by someone else."""
+
+    name: ClassVar[str] = "staff_transferred_away"
+    ticket: str
+    by: str
+    to: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffCancelled(StaffNotice):
     """The resident withdrew (撤销) the appeal the member was working on."""
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, points_grants, residents
-from storage.actors import ActorKind, Manager, actor_of
+from storage.actors import ActorKind, Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, record, resolve_due_unpaused, transition
 from storage.errors import IllegalTransition, NotAllowed, NotFound, Repeated
 from storage.models import (
@@ -39,6 +39,7 @@ from storage.notices import (
     StaffResolvedByOther,
     StaffReturned,
     StaffTaken,
+    StaffTransferredAway,
 )
 from storage.staff import community_operators, manages_grid
 from storage.telling import tell, tell_resident_and_followers
@@ -173,6 +174,7 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
     if not receivers:
         raise NotAllowed("unknown_department")
     old = AppealStatus(appeal.status)
+    holder = _other_holder(session, appeal, member)
     transition(session, appeal, old, AppealStatus.DISPATCHED, now,
                department=department, assignee_staff_id=None, accepted_at=None)
     _record(session, appeal, now, Action.TRANSFERRED, old, AppealStatus.DISPATCHED, member, department)
@@ -180,7 +182,18 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
     card = dispatch.task_card(session, appeal, now)
     for receiver in receivers:
         tell(session, receiver.openid, card, now, appeal=appeal)
+    if holder is not None and holder not in receivers:  # the grid leader or an operator moved their task
+        tell(session, holder.openid, StaffTransferredAway(ticket=appeal.ticket, by=name_of(member), to=department),
+             now, appeal=appeal)
     return appeal
+
+
+def _other_holder(session: Session, appeal: Appeal, member: Manager) -> Staff | None:
+    """Who claimed the appeal, when that is not `member` and they can be told of what happens to it."""
+    holder = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id is not None else None
+    if holder is None or holder.id == staff_id_of(member) or not holder.openid:
+        return None
+    return holder
 
 
 def give_back(session: Session, member: Staff, ticket: str, reason: str, now: datetime) -> Appeal:

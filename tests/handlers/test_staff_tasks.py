@@ -252,6 +252,24 @@ def test_the_grids_property_company_claims_only_what_was_transferred_to_it(wecha
     assert "接单成功" in wechat.send("prop_1", f"接单 {ticket}")
 
 
+def test_a_claimed_task_the_grid_leader_transfers_away_is_told_to_its_holder(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业公司",
+                          active=True, created_at=clock()))
+        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"转办 {ticket} 阳光物业", "已转办")])
+    wechat.dialog("prop_1", [(f"接单 {ticket}", "接单成功")])
+    wechat.dialog(WANG, [(f"转办 {ticket} 综合执法中队", "已转办给 综合执法中队")])
+    assert worded(seeded, "staff_transferred_away", "prop_1") == [
+        f"【已转办】{ticket} 已由王强转办给 综合执法中队，由对方接单办理，您无需再处理。"]
+    assert notices(seeded, "staff_transferred_away") == ["prop_1"]  # not the leader who did it, nor ZHANG
+    # Their own 转办 tells nobody that it moved: they did it.
+    wechat.dialog("dept_zhifa", [(f"接单 {ticket}", "接单成功"), (f"转办 {ticket} 阳光物业", "已转办")])
+    assert notices(seeded, "staff_transferred_away") == ["prop_1"]
+
+
 def test_a_transfer_to_an_unknown_department_lists_the_known_ones(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业",
