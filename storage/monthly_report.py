@@ -46,7 +46,7 @@ def report(session: Session, period: Period, now: datetime, scope: Scope = EVERY
     by_member = counts_by(session, Unit.MEMBER, period.start, period.end, as_of, scope)
     grids = unit_labels(session, Unit.GRID, scope, set(by_grid))
     members = unit_labels(session, Unit.MEMBER, scope, set(by_member) - {None})
-    places = {row.id: grids.get(row.grid_id or 0) or row.department or ""
+    places = {row.id: _place(grids.get(row.grid_id or 0), row.department)
               for row in session.execute(select(Staff.id, Staff.grid_id, Staff.department)
                                          .where(Staff.id.in_(members)))}
 
@@ -60,3 +60,11 @@ def report(session: Session, period: Period, now: datetime, scope: Scope = EVERY
         [line(name, places.get(staff_id, ""), by_member.get(staff_id, Counts())) for staff_id, name in members.items()],
         line("", "", total),
     )
+
+
+def _place(grid: str | None, department: str | None) -> str:
+    """Where a member works: their grid, their department, or a grid's property company with its grid (阳光物业公司
+    （幸福里社区·第一网格）, as its invite named it): the company is whom the line is about."""
+    if grid and department:
+        return f"{department}（{grid}）"
+    return grid or department or ""

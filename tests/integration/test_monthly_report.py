@@ -7,6 +7,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from bot.cli.gridbot import main
+from storage import staff
+from storage.models import Staff, StaffRole
 from storage.monthly_report import report
 from storage.queries import Scope
 from storage.rates import Counts, Period
@@ -66,6 +68,20 @@ def test_the_figures_follow_the_definitions(november, clock):
                                           overdue=1, unsatisfied=1)
     assert members["王强"].counts == Counts() and members["李娜"].grid == XINGFULI_FIRST
     assert members["王强"].rates.response is None  # nothing to rate is not 0%
+
+
+def test_a_property_company_is_named_with_the_grid_it_serves(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        grid = staff.find_grid(session, XINGFULI_FIRST)
+        session.add(Staff(openid="prop_1", name="钱经理", role=StaffRole.PROPERTY, department="阳光物业公司",
+                          grid_id=grid.id, community_id=grid.community_id, active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, LIFT)
+    wechat.dialog(ZHANG, [(f"转办 {ticket} 阳光物业", "已转办")])
+    wechat.dialog("prop_1", [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+    with seeded.transaction() as session:
+        made = report(session, Period.month(2026, 11), clock())
+    members = {line.label: line for line in made.members}
+    assert members["钱经理"].grid == "阳光物业公司（幸福里社区·第一网格）" and members["张伟"].grid == XINGFULI_FIRST
 
 
 def test_a_scope_keeps_its_grids_and_members_only(november, clock):
