@@ -14,8 +14,9 @@ _PUNCTUATION = re.compile(r"[\s\-—()]")
 _BRACKETS = re.compile(r"[\s()]")
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
 # 区号-号码, optional -分机; the dash may be missing between area code and number, not before an extension.
-# Area codes are 010, 02X or four digits from 03: 01012345678 is 010-12345678, never 0101-2345678.
-_LANDLINE = re.compile(r"(010|02\d|0[3-9]\d{2})[-—]?(\d{7,8})(?:[-—](\d{1,6}))?")
+# Area codes are 010, 02X or four digits from 03: 01012345678 is 010-12345678, never 0101-2345678. An office
+# writes its extension after 转 or 分机 as often as after a dash (0531-87654321转8001).
+_LANDLINE = re.compile(r"(010|02\d|0[3-9]\d{2})[-—]?(\d{7,8})(?:(?:[-—]|转|分机)(\d{1,6}))?")
 # A 门牌 names a building, a unit and a room in digits and a few words (3号楼2单元501, 3-2-501, 8栋1002室).
 _DOOR = re.compile(r"[0-9A-Za-z\u4e00-\u9fff\-#/]+")
 # A 门牌 said aloud comes in numerals (三号楼二单元五零一, 十二栋): each run before a place word is a number.

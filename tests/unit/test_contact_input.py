@@ -15,6 +15,8 @@ from storage.privacy import mask_door
     ("053187654321", "0531-87654321"),
     ("(0531)87654321", "0531-87654321"),
     ("0531-87654321-8001", "0531-87654321-8001"),
+    ("0531-87654321转8001", "0531-87654321-8001"),  # how an office writes its extension
+    ("０５３１－８７６５４３２１分机８００１", "0531-87654321-8001"),
 ])
 def test_mobiles_and_landlines_are_stored_in_one_shape(typed, stored):
     assert phone_number(typed) == stored
