@@ -20,6 +20,7 @@ from storage import (
     attempts,
     complaints,
     contacts,
+    dispatch,
     lookups,
     media_files,
     org,
@@ -30,7 +31,7 @@ from storage import (
 )
 from storage.appeals import Action
 from storage.errors import DomainError, NotAllowed, NotFound, Repeated
-from storage.models import Appeal, AppealStatus, Staff, StaffRole
+from storage.models import GRID_TEAM, Appeal, AppealStatus, Staff, StaffRole
 from storage.staff import may_read
 
 
@@ -143,9 +144,19 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
     joined = patrol.adopt(conversation.session, member, conversation.sender.id, filed.id, conversation.now)
     if own:
         patrol.take_own(conversation.session, member, filed.id, conversation.now)
-    done = texts.REPORTED_OWN if own else texts.REPORTED
-    return Reply(done.format(ticket=filed.ticket, category=result.category)
+    done = texts.REPORTED_OWN if own else _reported(conversation, limits.department)
+    return Reply(done.format(ticket=filed.ticket, category=result.category, department=limits.department)
                  + texts.report_material_count(joined, filed.ticket))
+
+
+def _reported(conversation: Conversation, department: str | None) -> str:
+    """Where a 上报 goes and what the reporter does next: its category's department claims it when one of them is
+    bound (dispatch routes it there); otherwise the grid's team, whom only a team member is among."""
+    if department and dispatch.department_staff(conversation.session, department):
+        return texts.REPORTED_TO_DEPARTMENT
+    if conversation.staff.role not in GRID_TEAM:
+        return texts.REPORTED_TO_GRID_TEAM
+    return texts.REPORTED
 
 
 def _own_report(words: str) -> tuple[str, bool]:

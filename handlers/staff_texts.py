@@ -893,6 +893,11 @@ def report_material_count(count: int, ticket: str) -> str:
 
 
 REPORTED = "已上报，编号 {ticket}（{category}），已派发到本网格。可回复：接单 {ticket}"
+# A category routed to a department (占道经营 → 综合执法中队): its staff claim it, not the grid.
+REPORTED_TO_DEPARTMENT = "已上报，编号 {ticket}（{category}），已按类别派给 {department} 接单办理。回复“查询 {ticket}”可查看办理情况。"
+# A property clerk's 上报: the grid's members claim it (the clerk claims only what is transferred to the company).
+REPORTED_TO_GRID_TEAM = ("已上报，编号 {ticket}（{category}），已派发给本网格的网格员接单办理。回复“查询 {ticket}”可查看办理情况；"
+                         "要由您自己办理，上报时在末尾写“我来处理”。")
 # The same 上报 sent again within the hour (the network stalled): the first one stands, no second card.
 REPORTED_AGAIN = "这个问题您刚才已上报，编号 {ticket}，这次没有重复登记。回复“查询 {ticket}”可查看办理情况。"
 REPORTED_OWN = "已上报，编号 {ticket}（{category}），已由您接单办理，不派发给网格其他人。办好后回复：办结 {ticket} 说明"

@@ -476,6 +476,24 @@ def test_a_problem_found_on_patrol_becomes_a_dispatched_appeal_of_the_grid(wecha
     assert "工作人员专用" in wechat.send("o1", "上报 有人乱停车")
 
 
+def test_a_report_says_who_claims_it_when_that_is_not_the_reporter_or_the_grid(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        grid = staff.find_grid(session, "幸福里社区·第一网格")
+        session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业公司",
+                          grid_id=grid.id, community_id=grid.community_id, active=True, created_at=clock()))
+        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    routed = wechat.send(ZHANG, "上报 小区门口有人占道经营，天天摆摊堵路")
+    ticket = re.search(r"G\d{10}", routed).group(0)
+    assert routed == staff_texts.REPORTED_TO_DEPARTMENT.format(ticket=ticket, category="综合执法", department="综合执法中队")
+    by_property = wechat.send("prop_1", "上报 2号楼门口井盖松动了")
+    ticket = re.search(r"G\d{10}", by_property).group(0)
+    assert "已派发给本网格的网格员接单办理" in by_property and "可回复：接单" not in by_property
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    assert "接单成功" in wechat.send(ZHANG, f"接单 {ticket}")
+
+
 def test_the_same_report_sent_twice_is_filed_and_dispatched_once(wechat, seeded, clock):
     said = "上报 3号楼东边的井盖丢了，很危险。"
     ticket = re.search(r"G\d{10}", wechat.send(ZHANG, said)).group(0)
