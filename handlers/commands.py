@@ -43,7 +43,7 @@ from storage import staff as staff_store
 from storage.contact_input import DELETE_WORDS, InvalidContact, phone_number, says_a_door
 from storage.duty import names_a_day
 from storage.limits import TextField, excess
-from storage.models import COMMUNITY_ROLES, NEIGHBOUR_REPORTERS, StaffRole
+from storage.models import COMMUNITY_ROLES, GRID_BOUND, NEIGHBOUR_REPORTERS, StaffRole
 from storage.tickets import (
     FOCUS_PREFIX,
     WISH_PREFIX,
@@ -155,6 +155,7 @@ _STAFF_TOO = ("help", "show")  # residents' commands staff use as well
 _JOINING = ("enrol_party_member", "enrol_volunteer")  # residents' commands a member has no more use for
 _OVERSEERS = (StaffRole.GRID_LEADER, StaffRole.OPERATOR)
 _WISH_POSTERS = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.OPERATOR)  # 发布心愿, 确认完成
+_VERIFIERS = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.OPERATOR)  # 核实 (storage/verification.py)
 
 COMMANDS: tuple[Command, ...] = (
     Command("help", ("帮助", "help", "?", "菜单"), "帮助", "查看使用说明", Takes.CHOICE, _help,
@@ -212,7 +213,7 @@ COMMANDS: tuple[Command, ...] = (
             task_list.my_tasks, Audience.STAFF),
     Command("more_tasks", ("更多", "下一页"), "更多", "我的任务的下一页", Takes.NOTHING, task_list.more, Audience.STAFF),
     Command("report", ("上报",), "上报 内容", "巡查发现的问题，登记为本网格诉求", Takes.TEXT, staff.report,
-            Audience.STAFF, TextField.APPEAL),
+            Audience.STAFF, TextField.APPEAL, roles=GRID_BOUND),  # who has a grid to file it in
     Command("review_queue", ("待分类",), "待分类", "查看自动分类没把握的诉求（操作员、网格长）", Takes.NOTHING,
             review.waiting, Audience.STAFF, roles=_OVERSEERS),
     Command("reclassify", ("分类", "改分类"), "分类 编号 类别", "修改诉求类别（操作员、网格长）", Takes.TICKET_TEXT,
@@ -226,7 +227,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("reject", ("不受理",), "不受理 编号 原因", "不是诉求的消息（如致谢、闲聊），说明原因后关闭（操作员、网格长）",
             Takes.TICKET_TEXT, rejecting.reject, Audience.STAFF, TextField.NOTE, roles=_OVERSEERS),
     Command("verify", ("核实",), "核实 编号", "上门核实后确认诉求居民的住址（可加入邻居的相同诉求）", Takes.TICKET,
-            verification.confirm, Audience.STAFF),
+            verification.confirm, Audience.STAFF, roles=_VERIFIERS),
     Command("leave", ("请假",), "请假 到 12月31日", "请假期间派单不派新任务，到期自动恢复在岗（不写日期：直到销假）",
             Takes.DAY, duty.leave, Audience.STAFF),
     Command("back", ("销假",), "销假", "提前结束请假，恢复在岗", Takes.NOTHING, duty.back, Audience.STAFF),
