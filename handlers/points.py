@@ -11,6 +11,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import points, points_view
+from storage.models import GRID_TEAM
 
 
 def my_points(conversation: Conversation, _arguments: Arguments) -> Reply:
@@ -29,6 +30,8 @@ def my_points(conversation: Conversation, _arguments: Arguments) -> Reply:
         lines.append(texts.MY_POINTS_RECENT)
         lines += [texts.MY_POINTS_LINE.format(line=points_words.written(line))
                   for line in points_view.lines(session, figures.recent)]
+    elif texts is staff_texts and member.role not in GRID_TEAM:
+        lines.append(staff_texts.MY_POINTS_NOT_EARNED)
     else:
         lines.append(texts.MY_POINTS_NONE)
     if texts is community_texts:

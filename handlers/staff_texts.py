@@ -1018,6 +1018,9 @@ MY_POINTS_RECENT = "最近的积分记录："
 MY_POINTS_LINE = "· {line}"
 MY_POINTS_NONE = ("还没有积分记录。网格员按时接单、办结诉求和居民评价满意都会记积分，"
                   "居民不满意会扣分、重新打开的诉求收回办结积分。")
+# 物业, 部门 and operators earn none (storage/points_grants.py): their 0 is no fault of their work.
+MY_POINTS_NOT_EARNED = ("积分只记给网格员和网格长（按时接单、办结、居民满意）；物业、部门和操作员办理诉求不计积分，"
+                        "办理情况见社区每月的月报。")
 # --- 领单: 发布心愿 and 确认完成 (handlers/volunteering.py); what the responsible member and the volunteer are told ---
 
 WISH_USAGE = "发布心愿 内容"

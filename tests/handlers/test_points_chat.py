@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handlers import community_texts, resident_texts
+from handlers import community_texts, resident_texts, staff_texts
 from storage import notice_planning, points
 from storage.models import Appeal, Building, Grid, PointsEntry, Staff, StaffRole
 from storage.notice_planning import Limits, Request
@@ -81,7 +81,9 @@ def test_a_department_that_claims_and_resolves_a_transferred_appeal_earns_nothin
     wechat.send(RESIDENT, "1")
     assert ledger(seeded, "dept_chengguan") == []
     assert ledger(seeded, ZHANG) == [("accepted_in_time", 1, False)]  # the grid member's claim was in time
-    assert "您的积分：0 分" in wechat.send("dept_chengguan", "我的积分")
+    mine = wechat.send("dept_chengguan", "我的积分")
+    # Not 还没有积分记录…网格员…都会记积分, read as if their 满意 went missing: they earn none, and that is said.
+    assert "您的积分：0 分" in mine and staff_texts.MY_POINTS_NOT_EARNED in mine and "还没有积分记录" not in mine
 
 
 def test_a_building_lead_earns_a_point_for_passing_a_notice_on_once(wechat, seeded, clock):
