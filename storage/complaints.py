@@ -26,14 +26,19 @@ _SEPARATOR = ","
 
 
 def named_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
-    """Whom a resident of the grid may complain about by name: the grid's staff and the community's operators."""
+    """Whom a resident of the grid may complain about by name: the grid's staff, the community's operators and the
+    departments' staff, who work every grid (吴队长 of 综合执法中队: a complaint about him read as 综合执法 would
+    be routed to his own department, to him)."""
     if grid_id is None:
         return []
     grid_people = session.scalars(
         select(Staff).where(Staff.grid_id == grid_id, Staff.role.in_(GRID_BOUND), Staff.active.is_(True))
         .order_by(Staff.id)
     ).all()
-    return [*grid_people, *staff_table.community_operators(session, grid_id)]
+    departments = session.scalars(
+        select(Staff).where(Staff.role == StaffRole.DEPARTMENT, Staff.active.is_(True)).order_by(Staff.id)
+    ).all()
+    return [*grid_people, *staff_table.community_operators(session, grid_id), *departments]
 
 
 def complained_about(session: Session, grid_id: int | None, names: Collection[str], about_a_leader: bool

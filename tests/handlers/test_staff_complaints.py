@@ -61,6 +61,17 @@ def test_a_complaint_that_also_chases_an_open_appeal_is_filed_not_passed_to_its_
     assert notices(seeded, "staff_chased", chased) == []
 
 
+def test_a_complaint_about_a_department_officer_by_name_never_reaches_the_department(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_zhifa", name="吴刚", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    reply, ticket = complain(wechat, seeded, clock, "投诉综合执法中队的吴刚，执法粗暴")  # words of 综合执法 too
+    assert "类别：投诉工作人员" in reply and "被投诉的工作人员看不到" in reply
+    assert appeal(seeded, ticket).department is None
+    assert notices(seeded, "staff_new_appeal", ticket) == sorted([WANG, OPERATOR])
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send("dept_zhifa", f"查询 {ticket}")
+
+
 def test_a_complaint_about_the_property_company_is_not_transferred_to_it(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="o_property", name="阳光物业", role=StaffRole.PROPERTY, department="阳光物业公司",
