@@ -50,7 +50,7 @@ def offer(conversation: Conversation, filed: appeals.Filed, category: str, text:
                                            "target": best.ticket})
     # The building, never the unit: "same unit" would point at the door of the neighbour who asked.
     place = org.address(conversation.session, sender.grid_id, sender.building_id, None).home_label  # type: ignore[arg-type]
-    return texts.join_offer(best.ticket, category, place, best.status)
+    return texts.join_offer(best.ticket, category, place, best.status, best.department)
 
 
 def is_acceptance(conversation: Conversation) -> bool:

@@ -57,7 +57,8 @@ def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal) -
     """The follower's own words, then the joined appeal's progress: staff's steps, never the other resident's."""
     events = [(e.at, e.action, e.note) for e in queries.timeline(conversation.session, target)
               if e.action not in OTHER_RESIDENTS_ACTIONS]
-    return texts.merged_detail(appeal.ticket, appeal.content, target.ticket, target.category, target.status, events)
+    return texts.merged_detail(appeal.ticket, appeal.content, target.ticket, target.category, target.status, events,
+                               target.department)
 
 
 def cancel(conversation: Conversation, arguments: Arguments) -> Reply:

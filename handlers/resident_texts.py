@@ -416,7 +416,7 @@ def appeal_detail(ticket: str, category: str, status: str, content: str, events:
     return within_one_reply(steps, lambda lines: head + lines, EARLIER_STEPS)
 
 
-def join_offer(ticket: str, category: str, place: str, status: str) -> str:
+def join_offer(ticket: str, category: str, place: str, status: str, department: str | None = None) -> str:
     """Appended to a new appeal's reply when a neighbour's open appeal is about the same problem.
 
     Only what the platform knows of that appeal, and no finer than the building: never its words, who sent it
@@ -424,7 +424,7 @@ def join_offer(ticket: str, category: str, place: str, status: str) -> str:
     """
     return (
         f"同楼已有相同诉求正在办理（编号 {ticket}，{_category(category, short=True)}，{place}，"
-        f"{STATUS_NAMES.get(status, status)}）。回复 1 加入已有诉求，办理进展会同步告诉您；"
+        f"{status_name(status, category, department)}）。回复 1 加入已有诉求，办理进展会同步告诉您；"
         "不回复则按您的新诉求单独办理。"
     )
 
@@ -464,12 +464,12 @@ JOIN_UNAVAILABLE = "诉求 {target} 已不能加入（可能刚刚办结或有�
 
 
 def merged_detail(ticket: str, content: str, target_ticket: str, category: str, status: str,
-                  events: list[tuple[datetime, str, str | None]]) -> str:
+                  events: list[tuple[datetime, str, str | None]], department: str | None = None) -> str:
     """查询 of a merged appeal: the appeal it joined, with that one's steps (not its words, nor staff's notes)."""
     steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note, FOLLOWER_NOTES_SHOWN)}"
              for at, action, note in events]
     head = (f"诉求 {ticket}\n内容：{_excerpt(content)}\n已并入相同诉求 {target_ticket}，一并办理。\n"
-            f"{target_ticket}｜{_category(category, short=True)}｜{STATUS_NAMES.get(status, status)}\n进度：\n")
+            f"{target_ticket}｜{_category(category, short=True)}｜{status_name(status, category, department)}\n进度：\n")
     return within_one_reply(steps, lambda lines: head + lines, EARLIER_STEPS)
 
 

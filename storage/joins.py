@@ -48,7 +48,7 @@ _Target = aliased(Appeal)
 # `+a.grid_id` keeps SQLite, which has no statistics, off ix_appeals_grid_created: it walked the grid's appeals of
 # the last three days instead.
 _NEIGHBOURS = DriverSQL(
-    "SELECT a.id, a.ticket, a.status, a.unit_id, a.content FROM appeals a "
+    "SELECT a.id, a.ticket, a.status, a.unit_id, a.content, a.department FROM appeals a "
     "WHERE +a.grid_id = %(grid_id)s AND a.status IN (%(submitted)s, %(dispatched)s, %(accepted)s, %(paused)s) "
     "AND a.building_id = %(building_id)s AND a.category = %(category)s AND a.created_at >= %(since)s "
     "AND (a.resident_id IS NULL OR a.resident_id <> %(resident_id)s) AND a.emergency IS NULL "
@@ -66,6 +66,7 @@ class Neighbour:
     status: str
     unit_id: int | None
     content: str
+    department: str | None = None  # transferred (or routed) to it: its status reads 已转交相关部门, not 网格员
 
 
 def neighbours(session: Session, sender: ResidentView, category: str, now: datetime) -> list[Neighbour]:

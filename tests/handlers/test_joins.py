@@ -18,7 +18,17 @@ from bot.worker import schedule
 from handlers import notifications, staff_texts
 from storage import dispatch, joins, supervision
 from storage.errors import DomainError, NotAllowed
-from storage.models import Appeal, AppealFollower, AppealStatus, Building, Community, OutboxMessage, Resident
+from storage.models import (
+    Appeal,
+    AppealFollower,
+    AppealStatus,
+    Building,
+    Community,
+    OutboxMessage,
+    Resident,
+    Staff,
+    StaffRole,
+)
 from tests.support.database import appeal, notices
 from tests.support.personas import LI, LIU, OPERATOR, WANG, ZHANG
 
@@ -64,6 +74,19 @@ def test_a_neighbour_is_offered_the_open_appeal_and_joins_it_with_1(wechat, seed
     # Joined once: the dialogue is over, a second "1" is just a short message.
     assert "请再具体描述" in wechat.send("o5", "1")
     assert followers(seeded, first) == ["o5"]
+
+
+def test_a_neighbours_appeal_waiting_for_the_property_company_is_offered_as_with_a_department(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业公司",
+                          active=True, created_at=clock()))
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    wechat.dialog(ZHANG, [(f"转办 {first} 阳光物业", "已转办")])  # no grid member has it now
+    second, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    assert f"同楼已有相同诉求正在办理（编号 {first}，物业服务，阳光花园3号楼，已转交相关部门）" in reply
+    wechat.dialog("o5", [("1", f"已加入诉求 {first}")])
+    assert f"{first}｜物业服务｜已转交相关部门\n" in wechat.send("o5", f"查询 {second}")
 
 
 def test_a_neighbours_appeal_the_worker_has_not_dispatched_yet_is_offered_too(wechat, seeded, clock):
