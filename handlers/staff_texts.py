@@ -214,6 +214,8 @@ def _escalated_ask(n: StaffEscalated) -> str:
         return f"请立即办理：办好后回复“办结 {n.ticket} 说明”，未办完请回复“进展 {n.ticket} 说明”说明原因。"
     if n.holder:
         return f"请联系经办人{n.holder}了解原因、督促办结；回复“查询 {n.ticket}”查看进展。"
+    if n.waiting_for:  # only that unit may claim it: 接单 by the reader would be refused
+        return f"已转给{n.waiting_for}，尚无人接单：请联系{n.waiting_for}尽快接单；回复“查询 {n.ticket}”查看详情。"
     return f"尚无人接单：请安排网格员接单，或自己回复“接单 {n.ticket}”；回复“查询 {n.ticket}”查看详情。"
 
 

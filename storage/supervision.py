@@ -347,6 +347,8 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
     assignee = _assignee(session, appeal)
     people = ([assignee] if assignee else []) + list(_supervisors(session, appeal, level))
     about = _about(session, appeal, readable=True)  # the holder and the supervisors may read it
+    if status == AppealStatus.DISPATCHED:  # a department's or the property company's to claim: they chase it
+        about["waiting_for"] = appeal.department
     for openid in dict.fromkeys(person.openid for person in people):
         yours = assignee is not None and openid == assignee.openid
         tell(session, openid, StaffEscalated(ticket=appeal.ticket, level=level, reason=reason, yours=yours, **about),

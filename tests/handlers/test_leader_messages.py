@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from handlers import notifications
 from storage import supervision
-from storage.models import Appeal, OutboxMessage, OutboxStatus, Staff
+from storage.models import Appeal, OutboxMessage, OutboxStatus, Staff, StaffRole
 from tests.support.personas import LI, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR, WANG, ZHANG
 from tests.support.worker import dispatch_filed
 
@@ -109,6 +109,22 @@ def test_an_unclaimed_appeals_escalation_says_what_where_since_when_and_what_to_
     assert "地点：幸福里社区·第一网格 阳光花园3号楼1单元" in escalation
     assert "提交时间：11月22日 10:00" in escalation
     assert f"请安排网格员接单，或自己回复“接单 {ticket}”" in escalation
+
+
+def test_an_unclaimed_escalation_of_a_department_task_asks_the_leader_to_chase_the_department(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    ticket = TICKET.search(wechat.send(RESIDENT, "小区门口有人占道经营，天天摆摊堵路")).group(0)
+    dispatch_filed(seeded, clock)
+    clock.advance(minutes=31)  # nobody at the department claimed it
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock(), timedelta(minutes=30))
+    escalation = sent_to(seeded, WANG)[-1]
+    assert escalation.startswith(f"【督办】{ticket} 无人接单")
+    # Not 请安排网格员接单，或自己回复“接单 …”: the leader's 接单 would be refused (已转给其他部门).
+    assert escalation.endswith(f"已转给综合执法中队，尚无人接单：请联系综合执法中队尽快接单；回复“查询 {ticket}”查看详情。")
+    assert "已转给其他部门" in wechat.send(WANG, f"接单 {ticket}")
 
 
 def test_an_overdue_task_tells_its_holder_to_finish_and_the_leader_whom_to_call(wechat, seeded, clock):

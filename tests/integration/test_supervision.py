@@ -210,7 +210,8 @@ def test_a_transferred_task_gets_a_fresh_response_clock_for_the_department(wecha
     due = (clock() + timedelta(minutes=30)).isoformat()
     assert notices(seeded, "staff_reminder", ticket) == [("dept_wuye", {"due_at": due, "clock": "response"})]
     assert sweep(seeded, clock).escalations == 1
-    assert notices(seeded, "staff_escalated", ticket) == [(WANG, escalated(1, "unclaimed"))]
+    assert notices(seeded, "staff_escalated", ticket) == [
+        (WANG, {**escalated(1, "unclaimed"), "waiting_for": "阳光物业"})]  # whom the leader chases
 
 
 # --- the completion clock ------------------------------------------------------------------------------------
