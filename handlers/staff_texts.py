@@ -659,6 +659,8 @@ NOT_ALLOWED = {
     "not_your_task": "诉求 {ticket} 不是您负责的任务（只有接单人或本网格网格长可以操作）。",
     "complaint_handlers_only": "诉求 {ticket} 是对工作人员的投诉，由被投诉人的上级（网格长、社区或街道操作员）接单处理。",
     "complaint_not_transferable": "诉求 {ticket} 是对工作人员的投诉，只由被投诉人的上级（网格长、社区或街道操作员）办理，不能转办。",
+    "own_department": "诉求 {ticket} 已在您的单位办理，不用转办给本单位。转给其他部门或物业请写对方的名称；"
+                      "不归本单位办理的，请回复“退回 {ticket} 原因”。",
     "unknown_department": "没有找到部门“{department}”。可转办的部门：{departments}",
     "ambiguous_department": "“{department}”对应不止一个部门，请写全称：{departments}",
 }

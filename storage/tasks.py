@@ -170,6 +170,8 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
     if complaints.accused(session, appeal.id) is not None:  # its card would reach a department, maybe the accused
         raise NotAllowed("complaint_not_transferable")
     department = _department_named(session, department)
+    if isinstance(member, Staff) and member.department == department:
+        raise NotAllowed("own_department")  # it would only go back, unclaimed, to the sender's own colleagues
     receivers = dispatch.department_staff(session, department)
     if not receivers:
         raise NotAllowed("unknown_department")

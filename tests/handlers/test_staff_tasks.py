@@ -270,6 +270,21 @@ def test_a_claimed_task_the_grid_leader_transfers_away_is_told_to_its_holder(wec
     assert notices(seeded, "staff_transferred_away") == ["prop_1"]
 
 
+def test_a_property_clerk_transferring_a_task_to_their_own_company_is_told_it_is_theirs_already(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业公司",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"转办 {ticket} 阳光物业", "已转办")])
+    wechat.dialog("prop_1", [(f"接单 {ticket}", "接单成功")])
+    assert wechat.send("prop_1", f"转办 {ticket} 物业") == staff_texts.NOT_ALLOWED["own_department"].format(
+        ticket=ticket)
+    kept = appeal(seeded, ticket)
+    assert kept.status == AppealStatus.ACCEPTED and kept.assignee_staff_id == staff_id(seeded, "prop_1")
+    assert "已记录" in wechat.send("prop_1", f"进展 {ticket} 已联系维保")  # still theirs, not "您无需再处理"
+
+
 def test_a_transfer_to_an_unknown_department_lists_the_known_ones(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业",
