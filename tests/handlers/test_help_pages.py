@@ -3,9 +3,8 @@ nothing at all of a reply over 2048 bytes), so it comes in pages; 帮助 2 asks 
 
 from handlers.commands import COMMANDS, Audience
 from handlers.types import REPLY_BYTES
-from storage import staff
-from storage.models import Staff, StaffRole
 from tests.support.personas import BUILDING_LEAD, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.street import add_contractors
 
 
 def pages_of(wechat, openid):
@@ -52,11 +51,7 @@ def test_residents_and_building_leads_still_get_their_help_in_one_reply(wechat, 
 
 def test_a_department_and_a_property_company_are_not_offered_commands_they_would_be_refused(wechat, seeded, clock):
     with seeded.transaction() as session:
-        grid = staff.find_grid(session, "幸福里社区·第一网格")
-        session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业公司",
-                          grid_id=grid.id, community_id=grid.community_id, active=True, created_at=clock()))
-        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
-                          active=True, created_at=clock()))
+        add_contractors(session, clock())
     department, = pages_of(wechat, "dept_zhifa")
     assert "· 上报 内容" not in department and "· 核实 编号" not in department and "· 接单 编号" in department
     assert "没有绑定网格" in wechat.send("dept_zhifa", "上报 小区门口井盖坏了")  # what it would have said

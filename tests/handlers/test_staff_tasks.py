@@ -16,6 +16,7 @@ from storage.errors import IllegalTransition
 from storage.models import AppealStatus, Building, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import LI, LIU, OPERATOR, WANG, ZHANG
+from tests.support.street import add_contractors
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -493,11 +494,7 @@ def test_a_problem_found_on_patrol_becomes_a_dispatched_appeal_of_the_grid(wecha
 
 def test_a_report_says_who_claims_it_when_that_is_not_the_reporter_or_the_grid(wechat, seeded, clock):
     with seeded.transaction() as session:
-        grid = staff.find_grid(session, "幸福里社区·第一网格")
-        session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业公司",
-                          grid_id=grid.id, community_id=grid.community_id, active=True, created_at=clock()))
-        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
-                          active=True, created_at=clock()))
+        add_contractors(session, clock())
     routed = wechat.send(ZHANG, "上报 小区门口有人占道经营，天天摆摊堵路")
     ticket = re.search(r"G\d{10}", routed).group(0)
     assert routed == staff_texts.REPORTED_TO_DEPARTMENT.format(ticket=ticket, category="综合执法", department="综合执法中队")

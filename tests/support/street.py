@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from bot.sheets.faq import read_faq_rows
-from storage import faq_import, seeding
-from storage.models import StaffRole
+from storage import faq_import, seeding, staff
+from storage.models import Staff, StaffRole
 from tests.support.personas import (
     BUILDING_LEAD,
     CHEN,
@@ -80,3 +80,15 @@ def seed(session: Session, now: datetime) -> None:
     """Create the test street, its people and the sample FAQ (idempotent)."""
     seeding.seed_street(session, STREET, now)
     faq_import.apply(session, read_faq_rows(FAQ_SAMPLE), now)
+
+
+PROPERTY_CLERK, DEPARTMENT_OFFICER = "prop_1", "dept_zhifa"
+
+
+def add_contractors(session: Session, now: datetime) -> None:
+    """A clerk of 阳光物业公司 serving 幸福里社区·第一网格 and an officer of 综合执法中队 (no grid), both bound."""
+    grid = staff.find_grid(session, "幸福里社区·第一网格")
+    session.add(Staff(openid=PROPERTY_CLERK, name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业公司",
+                      grid_id=grid.id, community_id=grid.community_id, active=True, created_at=now))
+    session.add(Staff(openid=DEPARTMENT_OFFICER, name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                      active=True, created_at=now))
