@@ -704,7 +704,8 @@ def test_scanning_another_buildings_code_binds_to_that_building(wechat, seeded: 
 
     reply = wechat.deliver(wechat.server.event("o1", "SCAN", key=building.scene_key))
 
-    assert reply is not None and "已为您绑定：和平社区·第一网格 和平小区1栋\n如需精确到单元" in reply
+    assert reply is not None and ("已将您的住址由 幸福里社区·第一网格 阳光花园3号楼1单元 改为：和平社区·第一网格 和平小区1栋\n"
+                                  "如果您并不住在这栋楼，或需要精确到单元") in reply  # the old address is said to be gone
     moved = resident(seeded, "o1")
     assert moved is not None and moved.building_id == building.id and moved.unit_id is None
 
