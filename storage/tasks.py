@@ -66,6 +66,10 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
             raise NotAllowed("not_your_department")
     elif member.role in TRANSFER_UNITS:
         raise NotAllowed("not_transferred_to_you")  # the grid's team claims it; a unit, what is 转办'd to it
+    elif member.role == StaffRole.OPERATOR and appeal.emergency is not None:
+        # An emergency's card (and its 督办) asks the operators over the grid to claim it if nobody else can.
+        if member.community_id is not None and not manages_grid(session, member, appeal.grid_id):
+            raise NotAllowed("not_your_grid")
     elif member.role not in GRID_TEAM or member.grid_id != appeal.grid_id:
         raise NotAllowed("not_your_grid")
     elif appeal.assignee_staff_id not in (None, member.id) and member.role != StaffRole.GRID_LEADER:

@@ -17,7 +17,7 @@ from storage.errors import NotAllowed
 from storage.models import AppealStatus, OutboxMessage, OutboxStatus, Staff
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, OPERATOR, WANG, ZHANG
-from tests.support.worker import dispatch_filed
+from tests.support.worker import dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -264,3 +264,14 @@ def test_a_community_operator_told_of_an_unplaced_emergency_can_look_it_up_and_i
     assert "居民还没有绑定地址，绑定后任务卡立即发给所在网格接单" in card and f"接单 {ticket}" not in card
     assert f"诉求 {ticket}" in wechat.send(OPERATOR, f"查询 {ticket}")
     assert "没有找到" in wechat.send(ZHANG, f"查询 {ticket}")  # a grid member was not told of it: not theirs to read
+
+
+def test_the_communitys_operator_claims_a_placed_emergency_as_its_card_asks_and_resolves_it(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, "救命 楼下着火了 好多烟")
+    card = cards(seeded, ticket)[OPERATOR][0]
+    assert f"回复“接单 {ticket}”" in card
+    assert f"接单成功：{ticket}" in wechat.send(OPERATOR, f"接单 {ticket}")
+    assert "已办结" in wechat.send(OPERATOR, f"办结 {ticket} 消防已到场扑灭，无人受伤")
+    assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
+    other = file_and_dispatch(wechat, seeded, clock, "3号楼电梯坏了，物业一直不来修")
+    assert "不属于您的网格" in wechat.send(OPERATOR, f"接单 {other}")  # an ordinary task stays the grid's
