@@ -38,7 +38,7 @@ from handlers.arguments import Arguments
 from handlers.chasing import chase_command
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from nlp.cleaning import to_simplified
+from nlp.cleaning import NUMERAL_DIGITS, spoken_ticket_digits, to_simplified
 from storage import staff as staff_store
 from storage.contact_input import DELETE_WORDS, InvalidContact, phone_number, says_a_door
 from storage.duty import names_a_day
@@ -282,10 +282,6 @@ _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in com
 # Voice recognition ends a sentence with 。 and people add ！ or ？: around a command they mean nothing.
 _EDGES = "。．.！!？?，,、；;～~…　 \t\r\n"
 _SEPARATORS = ",，、:：;； \t\u3000"  # between the verb and what follows (接单，2612020014)
-# Voice reads a ticket out in Chinese numerals (接单二六一二零二零零一四); ten or more in a row are digits, also
-# with the spaces of a speaker's pauses between them (二六一二 零二零零 一四), kept as typed digits' are.
-_SPOKEN = str.maketrans("〇零一二三四五六七八九幺两", "0012345678912")
-_SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两](?:[ \u3000]?[〇零一二三四五六七八九幺两]){9,}")
 # What people say before a ticket: 查询编号G2612020014, 查询一下我的诉求 2612020014, 编号是G2612020014.
 _TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|单号)?(?:是)?[" + _SEPARATORS + r"]*")
 # A notice's number (with its N: ten digits alone are a ticket), alone or after the words people ask with.
@@ -336,7 +332,7 @@ def _parse_command(text: str) -> tuple[Command, str] | None:
         # Matched on the normalised text, but the words are kept as typed (a resident reads them back);
         # verbs are CJK or ASCII, whose full-width forms normalise one character to one.
         after = original[len(verb):]
-        rest = _spoken_digits(after.lstrip(_SEPARATORS).strip())
+        rest = spoken_ticket_digits(after.lstrip(_SEPARATORS).strip())
         if command.takes in (Takes.TICKET, Takes.TICKET_TEXT):
             rest = _without_label(rest)
         # Only the full verb takes words alone: "进 去看看" is no note on a task. Voice drops the space and says
@@ -348,7 +344,7 @@ def _parse_command(text: str) -> tuple[Command, str] | None:
             return command, rest
     if _is_phone(cleaned):  # a number alone, as the binding reply invites: a phone to be called on, no ticket
         return _BY_NAME["phone_given"], original
-    bare = _without_label(_spoken_digits(cleaned))
+    bare = _without_label(spoken_ticket_digits(cleaned))
     if normalize_ticket(bare) is not None and re.search(r"\d{10}", bare):
         return _BY_NAME["show"], bare
     notice = _NOTICE_ASKED.fullmatch(cleaned)
@@ -420,11 +416,6 @@ def _without_label(text: str) -> str:
     return unlabelled[:suffixed.end(1)] if suffixed else unlabelled
 
 
-def _spoken_digits(text: str) -> str:
-    """Ten or more Chinese numerals in a row read as a ticket's digits, one character for one."""
-    return _SPOKEN_TICKET.sub(lambda match: match.group(0).translate(_SPOKEN), text)
-
-
 def other_code(text: str) -> str | None:
     """A 微心愿's (W…) or a focus case's (J…) number, which 查询 is asked with but which is no appeal's; the letter
     is required (ten digits alone are a ticket)."""
@@ -491,7 +482,7 @@ def _numbers(command: Command, argument: str) -> Arguments | None:
     last_four = _LAST_FOUR.fullmatch(normal) if command.audience is Audience.STAFF else None
     if last_four and bool(last_four.group(2)) <= takes_words:
         words = argument[last_four.start(2):].strip() if last_four.group(2) else ""
-        return Arguments(near_ticket=last_four.group(1).translate(_SPOKEN), words=words)
+        return Arguments(near_ticket=last_four.group(1).translate(NUMERAL_DIGITS), words=words)
     near = _NEAR_TICKET.fullmatch(normal)
     if near and bool(near.group(2)) <= takes_words:
         return Arguments(near_ticket=near.group(1).upper())
@@ -501,9 +492,9 @@ def _numbers(command: Command, argument: str) -> Arguments | None:
 def _position_number(said: str) -> int:
     """12 from "12", "十二" or "一十二"; 10 from "十", 20 from "二十"."""
     if "十" not in said:
-        return int(said.translate(_SPOKEN))
+        return int(said.translate(NUMERAL_DIGITS))
     tens, ones = said.split("十")
-    return int(tens.translate(_SPOKEN) or 1) * 10 + int(ones.translate(_SPOKEN) or 0)
+    return int(tens.translate(NUMERAL_DIGITS) or 1) * 10 + int(ones.translate(NUMERAL_DIGITS) or 0)
 
 
 def _leading_tickets(text: str) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ import functools
 import re
 from enum import StrEnum
 
-from nlp.cleaning import as_read
+from nlp.cleaning import as_read, spoken_ticket_digits
 
 
 class Chatter(StrEnum):
@@ -214,15 +214,12 @@ _ASKING_AFTER = tuple(sorted((
     "现在", "是", "什么", "怎么样", "怎样", "如何", "了", "谢谢", "吗", "呢",
 ), key=len, reverse=True))
 _WHOLE_TICKET = re.compile(r"(?<!\d)[gG]?\d{10}(?!\d)")
-# A ticket read out to voice input comes back in numerals: 二六一二零六零零二零 is 2612060020.
-_SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两]{10,}")
-_SPOKEN_DIGITS = str.maketrans("〇零一二三四五六七八九幺两", "0012345678912")
 
 
 def ticket_asked_after(text: str) -> str | None:
     """The ticket number (as written) a message only asks after, or None when it names none, several, or says
     something besides (a problem to file, a chase-up to pass on)."""
-    folded = _SPOKEN_TICKET.sub(lambda said: said.group(0).translate(_SPOKEN_DIGITS), _folded(text))
+    folded = spoken_ticket_digits(_folded(text))  # read out to voice input: 二六一二零六零零二零 is 2612060020
     found = set(_WHOLE_TICKET.findall(folded))
     if len(found) != 1:
         return None

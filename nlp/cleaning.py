@@ -88,3 +88,14 @@ def emphasised(text: str) -> str:
     a short text as it is."""
     first = lead(text)
     return f"{first}。{text}" if first else text
+
+
+# Voice reads numbers out in Chinese numerals: a ticket (二六一二零二零零一四) digit by digit. Ten or more in a row are
+# its digits, also with the spaces of a speaker's pauses between them (二六一二 零二零零 一四), kept as typed digits' are.
+NUMERAL_DIGITS = str.maketrans("〇零一二三四五六七八九幺两", "0012345678912")
+_SPOKEN_TICKET = re.compile(r"[〇零一二三四五六七八九幺两](?:[ \u3000]?[〇零一二三四五六七八九幺两]){9,}")
+
+
+def spoken_ticket_digits(text: str) -> str:
+    """The text with ten or more Chinese numerals in a row read as a ticket's digits, one character for one."""
+    return _SPOKEN_TICKET.sub(lambda match: match.group(0).translate(NUMERAL_DIGITS), text)
