@@ -63,17 +63,15 @@ def appeals_group() -> None:
 
 
 @appeals_group.command("list")
-@click.option("--scope", "scope_path", metavar="PATH", help="街道、社区或网格，如 幸福里社区·第一网格")
-@click.option("--status", metavar="状态[,状态…]", help="待接单,办理中,已退回社区 … (or dispatched,accepted,…); "
-              "default: every open appeal")
-@click.option("--overdue", is_flag=True, help="past the deadline to claim (接单) or to resolve (办结)")
-@click.option("--unclaimed", is_flag=True, help="dispatched, nobody has claimed it yet")
-@click.option("--returned", is_flag=True, help="returned (退回) by a grid, waiting for 改派")
-@click.option("--pending-binding", is_flag=True, help="held until the resident binds an address")
-@click.option("--since", callback=_since_day, metavar="YYYY-MM-DD",
-              help="filed on or after this day (Beijing time)")
-@click.option("--json", "as_json", is_flag=True, help="JSON for tools (English keys)")
-@click.option("--csv", "as_csv", is_flag=True, help="CSV for Excel (Chinese headers, UTF-8 with BOM)")
+@click.option("--scope", "scope_path", metavar="PATH")
+@click.option("--status", metavar="状态[,状态…]")
+@click.option("--overdue", is_flag=True)
+@click.option("--unclaimed", is_flag=True)
+@click.option("--returned", is_flag=True)
+@click.option("--pending-binding", is_flag=True)
+@click.option("--since", callback=_since_day, metavar="YYYY-MM-DD")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "as_csv", is_flag=True)
 @click.pass_obj
 def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None, overdue: bool, unclaimed: bool,
                  returned: bool, pending_binding: bool, since: datetime | None, as_json: bool, as_csv: bool) -> None:
@@ -135,7 +133,7 @@ def focus_group() -> None:
 
 
 @focus_group.command("list")
-@click.option("--all", "include_closed", is_flag=True, help="closed cases too, with their notes")
+@click.option("--all", "include_closed", is_flag=True)
 def focus_list(include_closed: bool) -> None:
     """Print the open focus cases (with --all, every case): place, category or keyword, tickets, owner."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -192,10 +190,9 @@ def outbox_group() -> None:
 
 
 @outbox_group.command("failed")
-@click.option("--since", callback=_since_day, metavar="YYYY-MM-DD",
-              help="only notices made on or after this day (Beijing time)")
-@click.option("--json", "as_json", is_flag=True, help="JSON for tools")
-@click.option("--retry", "retry_typed", metavar="ID", help="send notice ID again (the same row: never twice)")
+@click.option("--since", callback=_since_day, metavar="YYYY-MM-DD")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--retry", "retry_typed", metavar="ID")
 @click.pass_obj
 def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, retry_typed: str | None) -> None:
     """List the notices that could not be delivered: to whom (masked), which notice, for which appeal, how many
@@ -230,9 +227,9 @@ def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, re
 
 
 @click.command("report")
-@click.option("--month", "month_text", required=True, metavar="YYYY-MM", help="the month, in Beijing time")
-@click.option("--xlsx", "file", required=True, type=click.Path(path_type=Path), help="the workbook to write")
-@click.option("--scope", "scope_path", metavar="PATH", help="街道、社区或网格 (default: everywhere)")
+@click.option("--month", "month_text", required=True, metavar="YYYY-MM")
+@click.option("--xlsx", "file", required=True, type=click.Path(path_type=Path))
+@click.option("--scope", "scope_path", metavar="PATH")
 @click.pass_obj
 def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | None) -> None:
     """月报: per grid and per member, the counts and rates of storage/rates.py (派发, 响应及时, 办结, ratings, …,

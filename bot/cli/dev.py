@@ -19,11 +19,8 @@ log = logging.getLogger(__name__)
 @click.command("fake-wechat")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--callback-ip", "callback_ips", multiple=True, metavar="IP|CIDR",
-              help="also serve this in getcallbackip's list (127.0.0.1 and ::1 always are); repeatable")
-@click.option("--events-to", metavar="URL",
-              help="the webhook to push MASSSENDJOBFINISH / TEMPLATESENDJOBFINISH to, signed with WECHAT_TOKEN "
-                   "(and encrypted with WECHAT_AES_KEY when set), e.g. http://127.0.0.1:8000/wechat")
+@click.option("--callback-ip", "callback_ips", multiple=True, metavar="IP|CIDR")
+@click.option("--events-to", metavar="URL")
 def fake_wechat(host: str, port: int, callback_ips: tuple[str, ...], events_to: str | None) -> None:
     """A local fake of WeChat's HTTP API that records every call (open / in a browser)."""
     account: dict[str, str | None] = {}
@@ -48,15 +45,15 @@ def serve_fake(host: str, port: int, **options: Any) -> None:
 
 
 @click.command()
-@click.option("--openid", required=True, help="the resident (or staff) openid to send as")
-@click.option("--safe", is_flag=True, help="AES-encrypt the message (the default when WECHAT_AES_KEY is set)")
-@click.option("--plain", is_flag=True, help="send plaintext, as WeChat does for an account in plain mode")
-@click.option("--url", default=DEFAULT_WEBHOOK, show_default=True, help="the webhook")
-@click.option("--voice", is_flag=True, help="send TEXT as a voice message's recognition")
-@click.option("--image", is_flag=True, help="send an image")
-@click.option("--location", metavar="LAT,LON", help="send a location (TEXT is its label)")
-@click.option("--event", help="send an event instead: subscribe, unsubscribe, SCAN, CLICK")
-@click.option("--key", help="the event's EventKey (QR scene or menu key)")
+@click.option("--openid", required=True)
+@click.option("--safe", is_flag=True)
+@click.option("--plain", is_flag=True)
+@click.option("--url", default=DEFAULT_WEBHOOK, show_default=True)
+@click.option("--voice", is_flag=True)
+@click.option("--image", is_flag=True)
+@click.option("--location", metavar="LAT,LON")
+@click.option("--event")
+@click.option("--key")
 @click.argument("text", required=False, default="")
 def simulate(openid: str, safe: bool, plain: bool, url: str, voice: bool, image: bool, location: str | None,
              event: str | None, key: str | None, text: str) -> None:
@@ -105,7 +102,7 @@ def _simulated_message(server, openid, text, voice, image, location, event, key)
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 to let another machine reach it")
+@click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 def demo(host: str, port: int) -> None:
     """Everything on one machine: SQLite, embedded Redis, webhook, worker, fake WeChat API, demo data."""

@@ -17,7 +17,7 @@ def faq() -> None:
 
 @faq.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--prune", is_flag=True, help="stop answering the entries FILE lacks (they are kept, not deleted)")
+@click.option("--prune", is_flag=True)
 @click.pass_obj
 def faq_import(clock: Clock | None, file: Path, prune: bool) -> None:
     """Load question-answer pairs from a CSV (UTF-8 or GBK) or .xlsx FILE.

@@ -21,6 +21,7 @@ from bot.cli import (
     wishes,
 )
 from bot.cli.faq import faq
+from bot.cli.help import put_chinese_help
 from bot.cli.nlp import nlp
 from bot.cli.usage import ChineseGroup
 
@@ -45,3 +46,4 @@ for command in COMMANDS:
 org.org_group.add_command(org_codes.org_codes)
 for command in org_chain.COMMANDS:
     org.org_group.add_command(command)
+put_chinese_help(main)

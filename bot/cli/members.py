@@ -26,7 +26,7 @@ def members_group() -> None:
 
 
 @members_group.command("pending")
-@click.option("--json", "as_json", is_flag=True, help="one JSON list (no openids)")
+@click.option("--json", "as_json", is_flag=True)
 def members_pending(as_json: bool) -> None:
     """Print the 党员报到 and 志愿者报名 waiting for the community: number, name, what, organisation, home."""
     from storage import enrolments
@@ -79,8 +79,8 @@ def members_decline(clock: Clock | None, who: str) -> None:
 
 
 @members_group.command("list")
-@click.option("--scope", "path", metavar="PATH", help="a street, a community (幸福里社区) or a grid (幸福里社区·第一网格)")
-@click.option("--json", "as_json", is_flag=True, help="one JSON list (no openids, no phones)")
+@click.option("--scope", "path", metavar="PATH")
+@click.option("--json", "as_json", is_flag=True)
 def members_list(path: str | None, as_json: bool) -> None:
     """Print the active 楼长, 单元长, 党员中心户, 党员 and 志愿者: id, name, role, home (小区 楼栋 单元),
     organisation, 小区党支部, since."""

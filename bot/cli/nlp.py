@@ -15,8 +15,6 @@ if TYPE_CHECKING:
     from nlp.combined import CombinedClassifier
     from nlp.dataset import Example
 
-MODEL_HELP = "model directory (default: the model shipped with gridbot)"
-
 
 @click.group()
 def nlp() -> None:
@@ -24,19 +22,12 @@ def nlp() -> None:
 
 
 @nlp.command()
-@click.option("--data", "data_file", type=click.Path(path_type=Path),
-              help="labelled examples: .xlsx or .csv (UTF-8 or GBK) with the columns 内容 (or 文本, 诉求内容, 诉求, "
-                   "text, content) and 类别 (or 标签, 分类, label, category); or .jsonl")
-@click.option("--from-db", is_flag=True, help="also learn from the database: operators' corrections and appeals "
-                                               "resolved under their category; with the shipped corpus unless "
-                                               "--data or --only-db")
-@click.option("--only-db", is_flag=True, help="learn from the database alone (implies --from-db); every category "
-                                               "of the taxonomy needs enough examples")
-@click.option("--model", "model_dir", required=True, type=click.Path(path_type=Path), help="where to save it")
-@click.option("--force", is_flag=True, help="replace the model in --model DIR even if the new one does worse")
-@click.option("--svm", is_flag=True, help="a linear SVM with calibrated probabilities, on words and characters up "
-                                          "to 3, instead of logistic regression: better on large sets of formulaic "
-                                          "work orders, worse on short messages (README)")
+@click.option("--data", "data_file", type=click.Path(path_type=Path))
+@click.option("--from-db", is_flag=True)
+@click.option("--only-db", is_flag=True)
+@click.option("--model", "model_dir", required=True, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True)
+@click.option("--svm", is_flag=True)
 def train(data_file: Path | None, from_db: bool, only_db: bool, model_dir: Path, force: bool, svm: bool) -> None:
     """Train a model on labelled examples and save it to --model DIR.
 
@@ -79,9 +70,9 @@ def train(data_file: Path | None, from_db: bool, only_db: bool, model_dir: Path,
 
 
 @nlp.command("eval")
-@click.option("--data", "data_file", required=True, type=click.Path(path_type=Path), help="labelled examples")
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), help=MODEL_HELP)
-@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@click.option("--data", "data_file", required=True, type=click.Path(path_type=Path))
+@click.option("--model", "model_dir", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
 def evaluate(data_file: Path, model_dir: Path | None, as_json: bool) -> None:
     """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix on labelled examples; the share
     sent to 待分类 by the threshold and the accuracy of the rest.
@@ -110,7 +101,7 @@ def evaluate(data_file: Path, model_dir: Path | None, as_json: bool) -> None:
 
 
 @nlp.command()
-@click.option("--model", "model_dir", type=click.Path(path_type=Path), help=MODEL_HELP)
+@click.option("--model", "model_dir", type=click.Path(path_type=Path))
 @click.argument("text")
 def classify(model_dir: Path | None, text: str) -> None:
     """Classify TEXT: label, confidence, runner-up and the words that decided (the taxonomy's first)."""
@@ -130,7 +121,7 @@ def classify(model_dir: Path | None, text: str) -> None:
 
 
 @nlp.command()
-@click.option("--limit", default=50, show_default=True, type=int, help="how many to list")
+@click.option("--limit", default=50, show_default=True, type=int)
 def review(limit: int) -> None:
     """List the open appeals waiting in 待分类 (oldest first) with the classifier's best guess."""
     from bot.cli.support import operator_transaction
@@ -153,8 +144,7 @@ def review(limit: int) -> None:
 
 
 @nlp.command()
-@click.option("--min-count", default=2, show_default=True, type=int,
-              help="corrected texts of a category a word must appear in")
+@click.option("--min-count", default=2, show_default=True, type=int)
 def suggest(min_count: int) -> None:
     """Suggest new taxonomy keywords per category from operators' corrections."""
     from bot.cli.support import operator_transaction

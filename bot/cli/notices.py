@@ -26,14 +26,13 @@ def notice_group() -> None:
 
 
 @notice_group.command("send")
-@click.option("--scope", "scope_path", required=True, metavar="PATH",
-              help="全部, a street, a community, 社区/网格 or 社区/网格/小区/楼栋")
-@click.option("--text", required=True, help="the notice's full text")
+@click.option("--scope", "scope_path", required=True, metavar="PATH")
+@click.option("--text", required=True)
 @click.option("--audience", type=click.Choice(AUDIENCES), default="residents", show_default=True)
-@click.option("--urgent", is_flag=True, help="故障/灾害 notice: template messages, reaches those who opted out")
-@click.option("--kind", type=click.Choice(KINDS), help="what the urgent notice is about")
-@click.option("--at", "at", metavar='"YYYY-MM-DD HH:MM"', help="send later (Beijing time)")
-@click.option("--yes", is_flag=True, help="send without asking (scripts); without it the preview is shown first")
+@click.option("--urgent", is_flag=True)
+@click.option("--kind", type=click.Choice(KINDS))
+@click.option("--at", "at", metavar='"YYYY-MM-DD HH:MM"')
+@click.option("--yes", is_flag=True)
 @click.pass_obj
 def notice_send(clock: Clock | None, scope_path: str, text: str, audience: str, urgent: bool, kind: str | None,
                 at: str | None, yes: bool) -> None:
@@ -95,8 +94,8 @@ def _at(value: str | None) -> datetime | None:
 
 @notice_group.command("status")
 @click.argument("number")
-@click.option("--json", "as_json", is_flag=True, help="one JSON object (number, state, recipients, sent, …)")
-@click.option("--watch", is_flag=True, help="a live progress bar until the notice is done")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--watch", is_flag=True)
 def notice_status(number: str, as_json: bool, watch: bool) -> None:
     """How far a notice is: sent, filtered by WeChat, failed, skipped, per channel, 楼长 confirmations."""
     shown = _progress(number)
@@ -124,7 +123,7 @@ def _progress(number: str):  # type: ignore[no-untyped-def]
 
 
 @notice_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="a JSON array, newest first")
+@click.option("--json", "as_json", is_flag=True)
 def notice_list(as_json: bool) -> None:
     """The latest notices, newest first, with their state and progress."""
     from storage import notice_records

@@ -30,8 +30,7 @@ def import_group() -> None:
 
 @import_group.command("org")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--prune", is_flag=True, help="deactivate the grids, buildings and units of the file's streets that "
-              "it no longer lists (appeals and residents' addresses are kept)")
+@click.option("--prune", is_flag=True)
 def import_org(file: Path, prune: bool) -> None:
     """Load streets, communities, grids, compounds, buildings and units from a CSV (UTF-8 or GBK) or .xlsx FILE.
 
@@ -89,9 +88,9 @@ def org_group() -> None:
 
 
 @org_group.command("list")
-@click.option("--scope", "scope_path", metavar="PATH", help="a street, a community, or a grid (幸福里社区·第一网格)")
-@click.option("--json", "as_json", is_flag=True, help="as JSON, for scripts")
-@click.option("--csv", "as_csv", is_flag=True, help="one line per building, as CSV for Excel (UTF-8 with BOM)")
+@click.option("--scope", "scope_path", metavar="PATH")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "as_csv", is_flag=True)
 def org_list(scope_path: str | None, as_json: bool, as_csv: bool) -> None:
     """社区 → 网格 (mode, members) → 小区 → 楼栋 (units, bound residents), of everything active or within --scope."""
     import dataclasses
@@ -134,7 +133,7 @@ def _echo_csv(communities: list[CommunityNode]) -> None:
 
 @org_group.command("export")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--scope", "scope_path", metavar="PATH", help="a street, a community, or a grid")
+@click.option("--scope", "scope_path", metavar="PATH")
 def org_export(file: Path, scope_path: str | None) -> None:
     """Write the active organisation to FILE.xlsx in the import's columns: `gridbot import org` reads it back."""
     from bot.cli import org_texts
@@ -171,10 +170,9 @@ def _one_grid_warning(session: Session, grid_id: int) -> str:
 
 @org_group.command("move-building")
 @click.argument("building_name", metavar="BUILDING")
-@click.option("--grid", "grid_name", required=True, help="the grid it moves to (幸福里社区·第二网格)")
-@click.option("--appeals", type=click.Choice(["keep", "move"]),
-              help="its open appeals: keep (their handlers finish them) or move (re-dispatched to the new grid)")
-@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@click.option("--grid", "grid_name", required=True)
+@click.option("--appeals", type=click.Choice(["keep", "move"]))
+@click.option("--yes", is_flag=True)
 @click.pass_obj
 def org_move_building(clock: Clock | None, building_name: str, grid_name: str, appeals: str | None,
                       yes: bool) -> None:
@@ -241,7 +239,7 @@ def grid() -> None:
 
 
 @grid.command("list")
-@click.option("--scope", "scope_path", metavar="PATH", help="a street, a community, or a grid")
+@click.option("--scope", "scope_path", metavar="PATH")
 def grid_list(scope_path: str | None) -> None:
     """Every active grid: its mode (抢单|派单), members on duty of all members, open appeals."""
     from bot.cli import org_texts
@@ -260,8 +258,7 @@ def grid_list(scope_path: str | None) -> None:
 
 @grid.command("mode")
 @click.argument("words", nargs=-1, metavar="GRID 抢单|派单")
-@click.option("--community", "community_name", metavar="COMMUNITY",
-              help="set every grid of this community: gridbot grid mode 派单 --community 幸福里社区")
+@click.option("--community", "community_name", metavar="COMMUNITY")
 def grid_mode(words: tuple[str, ...], community_name: str | None) -> None:
     """Set how GRID's new appeals are handed out: 抢单 (every member, the first 接单 wins) or 派单 (one member);
     with --community, every grid of that community."""

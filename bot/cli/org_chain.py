@@ -15,8 +15,8 @@ from bot.clock import Clock, now_utc
 
 @click.command("branch")
 @click.argument("path", metavar="社区/小区")
-@click.option("--name", help="the branch's name (default: <小区>小区党支部)")
-@click.option("--secretary", metavar="NAME|ID", help="its secretary: a 党员 or 党员中心户 living in the 小区")
+@click.option("--name")
+@click.option("--secretary", metavar="NAME|ID")
 @click.pass_obj
 def org_branch(clock: Clock | None, path: str, name: str | None, secretary: str | None) -> None:
     """Create or update the 小区党支部 of 社区/小区 (its party members are those who live there)."""
@@ -39,10 +39,9 @@ def org_branch(clock: Clock | None, path: str, name: str | None, secretary: str 
 
 
 @click.command("posts")
-@click.option("--scope", "scope_path", metavar="PATH", help="a street, a community, or a grid (幸福里社区·第一网格)")
-@click.option("--json", "as_json", is_flag=True, help="one JSON list of posts, for scripts (no openids, no phones)")
-@click.option("--csv", "csv_file", type=click.Path(path_type=Path), metavar="FILE",
-              help="write the posts to FILE as CSV for Excel (UTF-8 with BOM)")
+@click.option("--scope", "scope_path", metavar="PATH")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "csv_file", type=click.Path(path_type=Path), metavar="FILE")
 def org_posts(scope_path: str | None, as_json: bool, csv_file: Path | None) -> None:
     """Who holds which post: per community and 小区 the 小区党支部 (secretary, party members), each 楼栋's 楼长, each
     单元's 单元长 and 党员中心户, then the 小区's volunteers."""

@@ -15,10 +15,9 @@ if TYPE_CHECKING:
 
 
 @click.command("codes")
-@click.option("--scope", "scope_path", metavar="PATH", help="a street, a community, or a grid")
-@click.option("--json", "as_json", is_flag=True, help="as JSON, for scripts")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="make each building's permanent QR code through WeChat and write its poster (PDF) here")
+@click.option("--scope", "scope_path", metavar="PATH")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False))
 def org_codes(scope_path: str | None, as_json: bool, out_dir: Path | None) -> None:
     """Each active building's binding scene key: scanning a code that carries it (qrscene_<key> when following,
     <key> when already following) binds the resident to that building. With --out, one A4 poster per building;

@@ -26,9 +26,9 @@ def points_group() -> None:
 
 
 @points_group.command("report")
-@click.option("--month", "month_text", required=True, metavar="YYYY-MM", help="the month, in Beijing time")
-@click.option("--scope", "scope_path", metavar="PATH", help="街道、社区或网格 (default: everywhere)")
-@click.option("--xlsx", "file", type=click.Path(path_type=Path), help="also write the report to this workbook")
+@click.option("--month", "month_text", required=True, metavar="YYYY-MM")
+@click.option("--scope", "scope_path", metavar="PATH")
+@click.option("--xlsx", "file", type=click.Path(path_type=Path))
 def report(month_text: str, scope_path: str | None, file: Path | None) -> None:
     """Per person: name, role, place, the month's points by rule, reversed, redeemed, net and the balance at the
     month's end; then the totals."""
@@ -120,7 +120,7 @@ def reverse(clock: Clock | None, entry_text: str, note: tuple[str, ...]) -> None
 
 @points_group.command("show")
 @click.argument("who", metavar="NAME|ID")
-@click.option("--json", "as_json", is_flag=True, help="one JSON object: the person, the balance and every entry")
+@click.option("--json", "as_json", is_flag=True)
 def show(who: str, as_json: bool) -> None:
     """A person's entries, the newest first, each with its id (for `points reverse`), rule, amount, what it was
     for, who granted it and whether it was reversed: what answers "why do I have 37 points"."""

@@ -16,8 +16,7 @@ MAX_WEB_PROCESSES = 64
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", type=click.IntRange(min=1, max=MAX_WEB_PROCESSES),
-              help="web server processes  [default: 1 on SQLite, 2 on PostgreSQL]")
+@click.option("--workers", type=click.IntRange(min=1, max=MAX_WEB_PROCESSES))
 def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the WeChat webhook (GET/POST /wechat) with gunicorn."""
     from bot.web.server import default_workers, run_gunicorn
@@ -29,7 +28,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
 
 
 @click.command()
-@click.option("--burst", is_flag=True, help="stop when the queue is empty")
+@click.option("--burst", is_flag=True)
 def worker(burst: bool) -> None:
     """Run the outbox relay and an RQ worker (deliveries to WeChat)."""
     import worker as worker_module

@@ -18,11 +18,10 @@ UNITS = tuple(texts.UNIT_NAMES)
 
 
 @click.command("rates")
-@click.option("--from", "first", metavar="YYYY-MM-DD", help="the first day (Beijing time), with --to")
-@click.option("--to", "last", metavar="YYYY-MM-DD", help="the last day, included")
-@click.option("--by", "unit", type=click.Choice(UNITS), default="grid", show_default=True,
-              help="the unit each line is about")
-@click.option("--json", "as_json", is_flag=True, help="a JSON list of objects instead of the table")
+@click.option("--from", "first", metavar="YYYY-MM-DD")
+@click.option("--to", "last", metavar="YYYY-MM-DD")
+@click.option("--by", "unit", type=click.Choice(UNITS), default="grid", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def rates(clock: Clock | None, first: str | None, last: str | None, unit: str, as_json: bool) -> None:
     """三率: 响应率、解决率、满意率 (with 评价率, 综合成绩, 按期办结率, 重办率, 回退率) of the appeals filed in the

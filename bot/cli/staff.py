@@ -27,20 +27,17 @@ MAX_INVITE_HOURS = 24 * 30
 
 
 @click.group(invoke_without_command=True)
-@click.option("--role", metavar="网格员|网格长|物业|部门|操作员|楼长|单元长|党员中心户|党员|志愿者",
-              help="the invited person's role")
-@click.option("--grid", help="网格: 第一网格, or 幸福里社区·第一网格 when the name is not unique")
-@click.option("--name", default="", help="the person's name: the printed text is addressed to them")
-@click.option("--phone", help="the person's mobile: stored, printed masked; 认证 then asks for its last four digits")
-@click.option("--work-phone", help="工作电话 residents are told when the person claims their appeal (a mobile, "
-              "or 区号-号码 of an office)")
-@click.option("--community", help="社区: for operators (default: the grid's community)")
-@click.option("--street", help="街道: for a street operator (--role 操作员 without --community), the top escalation level")
-@click.option("--department", help="部门: one the taxonomy routes appeals to; for 物业, the property company")
-@click.option("--building", metavar="PATH", help="楼栋, for a 楼长 (the building they look after) and a 单元长, "
-              "党员中心户, 党员 or 志愿者 (their home): 幸福里社区/第一网格/阳光花园/3号楼, 阳光花园·3号楼, or 3号楼 when unique")
-@click.option("--unit", metavar="单元", help="a unit of --building (2单元, or 2): required for a 单元长 or 党员中心户")
-@click.option("--ttl-hours", default=72, show_default=True, type=int, help="hours the code stays valid")
+@click.option("--role", metavar="网格员|网格长|物业|部门|操作员|楼长|单元长|党员中心户|党员|志愿者")
+@click.option("--grid")
+@click.option("--name", default="")
+@click.option("--phone")
+@click.option("--work-phone")
+@click.option("--community")
+@click.option("--street")
+@click.option("--department")
+@click.option("--building", metavar="PATH")
+@click.option("--unit", metavar="单元")
+@click.option("--ttl-hours", default=72, show_default=True, type=int)
 @click.pass_context
 def invite(context: click.Context, role: str | None, grid: str | None, name: str, phone: str | None,
            work_phone: str | None, community: str | None, street: str | None, department: str | None,
@@ -133,7 +130,7 @@ def _routed_departments() -> list[str]:
 
 
 @invite.command("list")
-@click.option("--all", "include_all", is_flag=True, help="used, expired and revoked invites too, with their status")
+@click.option("--all", "include_all", is_flag=True)
 @click.pass_obj
 def invite_list(clock: Clock | None, include_all: bool) -> None:
     """Print the invites waiting to be used (with --all, every invite): id, role, place, person, validity."""
@@ -179,9 +176,9 @@ def staff_group() -> None:
 
 
 @staff_group.command("list")
-@click.option("--scope", "path", metavar="PATH", help="a street, a community (幸福里社区) or a grid (幸福里社区·第一网格)")
-@click.option("--role", metavar="网格员|网格长|物业|部门|操作员|楼长", help="only this role")
-@click.option("--json", "as_json", is_flag=True, help="one JSON list (no openids; personal phones masked)")
+@click.option("--scope", "path", metavar="PATH")
+@click.option("--role", metavar="网格员|网格长|物业|部门|操作员|楼长")
+@click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def staff_list(clock: Clock | None, path: str | None, role: str | None, as_json: bool) -> None:
     """Print the active staff: id, name, role, place, bound, on duty or on leave (until when), open tasks, phones."""
@@ -210,8 +207,7 @@ def staff_list(clock: Clock | None, path: str | None, role: str | None, as_json:
 
 @staff_group.command("disable")
 @click.argument("who", metavar="NAME|ID")
-@click.option("--to", metavar="NAME", help="who takes over their open tasks (a member's name, or a grid); "
-              "default: each goes back to its grid")
+@click.option("--to", metavar="NAME")
 @click.pass_obj
 def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
     """Someone left: they stop receiving tasks and reading appeals at once, their chat commands are refused, and
@@ -234,13 +230,10 @@ def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
 
 @staff_group.command("move")
 @click.argument("who", metavar="NAME|ID")
-@click.option("--grid", "grid_name", metavar="G", help="the grid they work in from now on")
-@click.option("--building", "building_name", metavar="PATH", help="for a 楼长: the building they look after from "
-              "now on (as `invite --building` takes it)")
-@click.option("--tasks", type=click.Choice(["keep", "handover", "return"]),
-              help="their open tasks: keep them, hand them over (--to), or return them to the old grid; asked "
-              "when not given")
-@click.option("--to", metavar="NAME", help="with --tasks handover: who takes them over")
+@click.option("--grid", "grid_name", metavar="G")
+@click.option("--building", "building_name", metavar="PATH")
+@click.option("--tasks", type=click.Choice(["keep", "handover", "return"]))
+@click.option("--to", metavar="NAME")
 @click.pass_obj
 def staff_move(clock: Clock | None, who: str, grid_name: str | None, building_name: str | None, tasks: str | None,
                to: str | None) -> None:
@@ -306,8 +299,7 @@ def _interactive() -> bool:
 @staff_group.command("duty")
 @click.argument("who", metavar="NAME|ID")
 @click.argument("state", metavar="在岗|休假")
-@click.option("--until", metavar="DATE", help="with 休假: the last day of leave (2026-12-31 or 12-31); on duty "
-              "again the day after, by itself")
+@click.option("--until", metavar="DATE")
 @click.pass_obj
 def staff_duty(clock: Clock | None, who: str, state: str, until: str | None) -> None:
     """在岗 or 休假: whether 派单 gives them new tasks; their open tasks stay theirs either way."""

@@ -10,9 +10,8 @@ from bot.clock import Clock, now_utc
 
 
 @click.command("summary")
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="the morning whose summary to send (default: today, "
-              "Beijing time)")
-@click.option("--dry-run", is_flag=True, help="print who would get what, and the texts; write nothing")
+@click.option("--date", "day", metavar="YYYY-MM-DD")
+@click.option("--dry-run", is_flag=True)
 @click.pass_obj
 def summary(clock: Clock | None, day: str | None, dry_run: bool) -> None:
     """每日简报: every 网格长's grid and every operator's community (or street), written to the outbox now. The

@@ -29,9 +29,9 @@ def user_group() -> None:
 
 @user_group.command("add")
 @click.argument("username")
-@click.option("--role", required=True, metavar="管理员|街道|社区", help="what the account oversees")
-@click.option("--scope", metavar="NAME", help="the street (街道) or community (社区; 街道·社区 when not unique)")
-@click.option("--name", "display_name", metavar="显示名", help="the name its actions carry (default: the username)")
+@click.option("--role", required=True, metavar="管理员|街道|社区")
+@click.option("--scope", metavar="NAME")
+@click.option("--name", "display_name", metavar="显示名")
 @click.pass_obj
 def user_add(clock: Clock | None, username: str, role: str, scope: str | None, display_name: str | None) -> None:
     """Create an account; the password is read from stdin (one line) or prompted for twice."""

@@ -24,9 +24,8 @@ def wishes_group() -> None:
 
 
 @wishes_group.command("add")
-@click.option("--scope", "scope_path", required=True, metavar="PATH",
-              help="a community, 社区/网格, 社区/网格/小区 or 社区/网格/小区/楼栋")
-@click.option("--text", required=True, help="who needs what (volunteers read it: leave out phone numbers)")
+@click.option("--scope", "scope_path", required=True, metavar="PATH")
+@click.option("--text", required=True)
 @click.pass_obj
 def wishes_add(clock: Clock | None, scope_path: str, text: str) -> None:
     """Post a wish and print its number (W2612020001)."""
@@ -43,9 +42,9 @@ def wishes_add(clock: Clock | None, scope_path: str, text: str) -> None:
 
 
 @wishes_group.command("list")
-@click.option("--scope", "scope_path", metavar="PATH", help="only the wishes of this place")
-@click.option("--all", "include_all", is_flag=True, help="confirmed and cancelled wishes too")
-@click.option("--json", "as_json", is_flag=True, help="one JSON array, for scripts")
+@click.option("--scope", "scope_path", metavar="PATH")
+@click.option("--all", "include_all", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
 def wishes_list(scope_path: str | None, include_all: bool, as_json: bool) -> None:
     """Print the wishes not yet confirmed or cancelled (with --all, every one): number, place, status, who took
     it, its words."""

@@ -33,7 +33,7 @@ def test_a_mistyped_command_line_is_explained_in_chinese_with_clicks_exit_code(a
 
 def test_the_usage_line_names_the_command_and_its_help():
     lines = gridbot("reassign").output.splitlines()
-    assert lines[:2] == ["用法：gridbot reassign [OPTIONS] TICKET GRID_OR_NAME", "看说明：gridbot reassign --help"]
+    assert lines[:2] == ["用法：gridbot reassign [选项] TICKET GRID_OR_NAME", "看说明：gridbot reassign --help"]
 
 
 def test_input_ending_at_a_question_is_cancelled_in_chinese():
