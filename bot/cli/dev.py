@@ -9,6 +9,7 @@ from typing import Any
 import click
 import requests
 
+from bot.cli import dev_texts as texts
 from bot.cli import preflight
 from bot.cli.support import fail, read_settings
 from bot.demo import DEFAULT_PORT, DEFAULT_WEBHOOK
@@ -66,9 +67,9 @@ def simulate(openid: str, safe: bool, plain: bool, url: str, voice: bool, image:
 
     settings = read_settings(demo=True)
     if safe and plain:
-        raise click.UsageError("--safe and --plain exclude each other")
+        raise click.UsageError(texts.SAFE_AND_PLAIN)
     if safe and not settings.wechat_aes_key:
-        raise click.UsageError("--safe needs WECHAT_AES_KEY")
+        raise click.UsageError(texts.SAFE_NEEDS_KEY)
     server = WeChatServer.for_settings(settings)
     xml = _simulated_message(server, openid, text, voice, image, location, event, key)
     signed = server.sign(xml, encrypted=safe or (not plain and settings.mode != PLAIN))
@@ -76,11 +77,11 @@ def simulate(openid: str, safe: bool, plain: bool, url: str, voice: bool, image:
         response = requests.post(url, params=signed.params, data=signed.body, timeout=10,
                                  headers={"Content-Type": "text/xml"})
     except requests.ConnectionError:
-        raise click.ClickException(f"cannot reach {url}: is `gridbot demo` (or serve) running?") from None
+        raise click.ClickException(texts.UNREACHABLE.format(url=url)) from None
     if response.status_code != 200:
-        raise click.ClickException(f"the webhook answered HTTP {response.status_code}: {response.text[:200]}")
+        raise click.ClickException(texts.HTTP_ERROR.format(status=response.status_code, body=response.text[:200]))
     reply = server.open_reply(response.text, signed)
-    click.echo(reply if reply is not None else "（无回复：已静默确认）")
+    click.echo(reply if reply is not None else texts.NO_REPLY)
 
 
 def _simulated_message(server, openid, text, voice, image, location, event, key) -> str:  # type: ignore[no-untyped-def]
@@ -92,12 +93,12 @@ def _simulated_message(server, openid, text, voice, image, location, event, key)
         try:
             latitude, longitude = (float(part) for part in location.split(","))
         except ValueError:
-            raise click.UsageError("--location takes LAT,LON, e.g. 39.9,116.4") from None
+            raise click.UsageError(texts.LOCATION_FORMAT) from None
         return server.location(openid, latitude, longitude, text or "")
     if voice:
         return server.voice(openid, text or None)
     if not text:
-        raise click.UsageError("give the TEXT to send (or --event/--image/--location)")
+        raise click.UsageError(texts.NOTHING_TO_SEND)
     return server.text(openid, text)
 
 

@@ -347,7 +347,7 @@ def test_simulate_against_a_port_with_nothing_listening_says_so_without_a_traceb
     result = gridbot("simulate", "--url", url, "--openid", "o1", "电梯坏了", env=clean_env(tmp_path))
 
     assert result.returncode != 0
-    assert f"cannot reach {url}" in result.stderr
+    assert f"错误：连不上 {url}：gridbot demo（或 gridbot serve）在运行吗？" in result.stderr.splitlines()
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -23,6 +23,9 @@ def gridbot(*arguments: str):  # type: ignore[no-untyped-def]
     (["rates", "--by", "楼栋"], "错误：'--by' 的值不对：只能是 street、community、grid、member、category 之一。"),
     (["notice", "send", "--kind", "天灾", "--scope", "全部", "--text", "停水"],
      "错误：'--kind' 的值不对：只能是 停水、停电、停气、防汛、其他 之一。"),
+    (["simulate", "--openid", "o1"], "错误：请写要发送的文字（或用 --event、--image、--location）。"),
+    (["simulate", "--openid", "o1", "--location", "北京"], "错误：--location 要写成 纬度,经度，如 39.9,116.4。"),
+    (["simulate", "--openid", "o1", "--safe", "--plain", "你好"], "错误：--safe 和 --plain 只能选一个。"),
 ])
 def test_a_mistyped_command_line_is_explained_in_chinese_with_clicks_exit_code(arguments, said):
     result = gridbot(*arguments)

@@ -1,0 +1,11 @@
+"""What `gridbot simulate` says when it cannot send: the demo's first command, typed by whoever tries gridbot."""
+
+from __future__ import annotations
+
+SAFE_AND_PLAIN = "--safe 和 --plain 只能选一个。"
+SAFE_NEEDS_KEY = "--safe 需要设置 WECHAT_AES_KEY。"
+LOCATION_FORMAT = "--location 要写成 纬度,经度，如 39.9,116.4。"
+NOTHING_TO_SEND = "请写要发送的文字（或用 --event、--image、--location）。"
+UNREACHABLE = "连不上 {url}：gridbot demo（或 gridbot serve）在运行吗？"
+HTTP_ERROR = "回调返回了 HTTP {status}：{body}"
+NO_REPLY = "（无回复：已静默确认）"
