@@ -51,6 +51,7 @@ from storage.tickets import (
     normalize_ticket,
     normalize_wish_code,
 )
+from storage.verification import VERIFIERS
 
 
 class Takes(StrEnum):
@@ -155,7 +156,6 @@ _STAFF_TOO = ("help", "show")  # residents' commands staff use as well
 _JOINING = ("enrol_party_member", "enrol_volunteer")  # residents' commands a member has no more use for
 _OVERSEERS = (StaffRole.GRID_LEADER, StaffRole.OPERATOR)
 _WISH_POSTERS = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.OPERATOR)  # 发布心愿, 确认完成
-_VERIFIERS = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.OPERATOR)  # 核实 (storage/verification.py)
 
 COMMANDS: tuple[Command, ...] = (
     Command("help", ("帮助", "help", "?", "菜单"), "帮助", "查看使用说明", Takes.CHOICE, _help,
@@ -227,7 +227,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("reject", ("不受理",), "不受理 编号 原因", "不是诉求的消息（如致谢、闲聊），说明原因后关闭（操作员、网格长）",
             Takes.TICKET_TEXT, rejecting.reject, Audience.STAFF, TextField.NOTE, roles=_OVERSEERS),
     Command("verify", ("核实",), "核实 编号", "上门核实后确认诉求居民的住址（可加入邻居的相同诉求）", Takes.TICKET,
-            verification.confirm, Audience.STAFF, roles=_VERIFIERS),
+            verification.confirm, Audience.STAFF, roles=VERIFIERS),
     Command("leave", ("请假",), "请假 到 12月31日", "请假期间派单不派新任务，到期自动恢复在岗（不写日期：直到销假）",
             Takes.DAY, duty.leave, Audience.STAFF),
     Command("back", ("销假",), "销假", "提前结束请假，恢复在岗", Takes.NOTHING, duty.back, Audience.STAFF),

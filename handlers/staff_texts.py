@@ -945,6 +945,7 @@ MERGE_WRONG_STATE = "诉求 {ticket} 当前状态为“{status}”，不能合�
 # --- 核实: a resident's address confirmed after a visit (handlers/verification.py) ---------------------------
 VERIFIED = "已核实诉求 {ticket} 的居民住在{place}。在要求核实住址的社区，该居民现在可以加入同楼邻居的相同诉求。"
 ALREADY_VERIFIED = "诉求 {ticket} 的居民住在{place}，已经核实过，无需再核实。"
+VERIFY_NOT_YOURS = "核实居民住址由本网格的网格员上门后办理（网格长、社区操作员也可以），物业和部门不用核实。"
 VERIFY_REFUSED = {
     "no_resident": "诉求 {ticket} 是工作人员上报的，没有需要核实住址的居民。",
     "moved": "诉求 {ticket} 的居民已改绑其他住址，不能按这条诉求核实；请等他在新住址提交诉求后再核实。",

@@ -9,6 +9,7 @@ from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import org, verification
 from storage.errors import NotAllowed, NotFound
+from storage.verification import VERIFIERS
 
 
 def confirm(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -16,6 +17,8 @@ def confirm(conversation: Conversation, arguments: Arguments) -> Reply:
     ticket = arguments.ticket
     member = conversation.staff
     session = conversation.session
+    if member.role not in VERIFIERS:  # told whatever the ticket, so it says nothing about one
+        return Reply(texts.VERIFY_NOT_YOURS)
     try:
         appeal, verified_now = verification.confirm(session, member, ticket, conversation.now)
     except NotFound:

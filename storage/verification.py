@@ -50,6 +50,10 @@ _MAY_JOIN = DriverSQL(
 )
 
 
+# Who may vouch for a resident's address after a visit (核实): the grid's own people, not 物业 or a department.
+VERIFIERS = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.OPERATOR)
+
+
 def require(community: Community, required: bool) -> bool:
     """Switch the community's requirement (`gridbot binding require`); False if it was already so."""
     if community.require_verified_binding == required:

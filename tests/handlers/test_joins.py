@@ -31,6 +31,7 @@ from storage.models import (
 )
 from tests.support.database import appeal, notices
 from tests.support.personas import LI, LIU, OPERATOR, WANG, ZHANG
+from tests.support.street import DEPARTMENT_OFFICER, PROPERTY_CLERK, add_contractors
 
 pytestmark = pytest.mark.postgres
 
@@ -552,3 +553,12 @@ def test_the_appeals_own_resident_reads_the_note_with_the_number_masked(wechat, 
     shown = wechat.send("o1", f"查询 {first}")
     assert "王阿姨138****5678" in shown and "13812345678" not in shown
     assert "13812345678" in wechat.send(LI, f"查询 {first}")  # staff read it whole: they call back
+
+
+def test_the_property_company_and_a_department_are_told_that_verifying_is_the_grids(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        add_contractors(session, clock())
+    own, _ = file(wechat, seeded, clock, "o5", "3号楼2单元门禁坏了关不上")
+    for contractor in (PROPERTY_CLERK, DEPARTMENT_OFFICER):
+        for ticket in (own, "G2611229999"):  # the same words for any ticket: they tell nothing about one
+            assert wechat.send(contractor, f"核实 {ticket}") == staff_texts.VERIFY_NOT_YOURS
