@@ -598,7 +598,8 @@ INVITE_MISSING = {
     "name": "--name 最多 32 个字。",
     "phone": "--phone 应为 11 位手机号或带区号的座机号（如 13812345678、0531-87654321）。",
 }
-INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区", "street": "街道", "building": "楼栋"}
+INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区", "street": "街道", "building": "楼栋",
+                      "place": "街道、社区或网格"}
 INVITE_AMBIGUOUS = "{kind}“{name}”不唯一，请写明是哪一个（{how}）：\n{candidates}"
 INVITE_NAMED_HOW = {"building": "小区·楼栋，或 社区/网格/小区/楼栋"}
 INVITE_NAMED_HOW_DEFAULT = "社区/网格 或 社区·网格"

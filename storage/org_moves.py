@@ -85,7 +85,7 @@ def find_building(session: Session, text: str) -> Building:
         return matching[0]
     if matching:
         raise AmbiguousPlace("building", text, [org.building_place(session, row.id) for row in matching])
-    similar = session.scalars(select(Building).where(Building.name.contains(_digits(name)),
+    similar = session.scalars(select(Building).where(Building.name.contains(_digits(name), autoescape=True),
                                                      Building.active.is_(True))
                               .order_by(Building.id).limit(MAX_CANDIDATES)).all()
     raise UnknownPlace("building", text, [org.building_place(session, row.id) for row in similar])

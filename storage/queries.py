@@ -43,11 +43,23 @@ from storage.models import (
     Unit,
 )
 from storage.org import Address
-from storage.staff import PLACE_SEPARATOR, AmbiguousPlace, can_read, find_grid, place
+from storage.staff import MAX_CANDIDATES, PLACE_SEPARATOR, AmbiguousPlace, UnknownPlace, can_read, find_grid, place
 from storage.tasks import WORKING
 
 WORDS_APART = re.compile(r"\s+")  # 幸福里社区 第一网格: two names apart, as · would put them
 
+
+
+def _places_named_like(session: Session, part: str, within: Scope | None) -> list[str]:
+    """The streets (looked for only by whoever may read every street) and communities whose name holds `part`,
+    among those `within` reaches."""
+    streets = [] if within is not None else session.scalars(
+        select(Street.name).where(Street.name.contains(part, autoescape=True)).order_by(Street.id)).all()
+    communities = select(Community.name).where(Community.name.contains(part, autoescape=True))
+    if within is not None:
+        communities = communities.where(Community.id.in_(
+            select(Grid.community_id).join(Community, Community.id == Grid.community_id).where(within.grid_condition())))
+    return [*streets, *session.scalars(communities.order_by(Community.id).limit(MAX_CANDIDATES)).all()]
 
 
 @dataclass(frozen=True)
@@ -91,8 +103,14 @@ class Scope:
             if community:
                 raise AmbiguousPlace("community", wanted, [row.name for row in community])
         grids = None if within is None else within.grid_condition()
-        # A deactivated grid too: its past is still read.
-        return cls(grid_id=find_grid(session, wanted, grids, in_use=False).id)  # UnclearPlace when no grid either
+        try:
+            # A deactivated grid too: its past is still read.
+            return cls(grid_id=find_grid(session, wanted, grids, in_use=False).id)
+        except UnknownPlace as unknown:
+            if unknown.candidates or PLACE_SEPARATOR.search(wanted):
+                raise
+            # 和平 for 和平社区: part of a name, which find_grid only looks for among grids' names.
+            raise UnknownPlace("place", wanted, _places_named_like(session, wanted, within)) from None
 
     def grid_condition(self) -> ColumnElement[bool]:
         """A condition on Grid joined with its Community: the grid lies within the scope."""

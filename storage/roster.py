@@ -128,7 +128,7 @@ def find(session: Session, typed: str) -> Staff:
         counts = _open_counts(session, [row.id for row in found])
         raise AmbiguousMember(wanted, [_member(session, row, counts, None) for row in found])
     similar = session.scalars(
-        select(Staff.name).where(Staff.name.contains(wanted), Staff.active.is_(True)).order_by(Staff.id)
+        select(Staff.name).where(Staff.name.contains(wanted, autoescape=True), Staff.active.is_(True)).order_by(Staff.id)
         .limit(MAX_CANDIDATES)).all() if wanted else []
     raise UnknownMember(wanted, list(dict.fromkeys(similar)))
 

@@ -381,7 +381,7 @@ def find_grid(session: Session, name: str, within: ColumnElement[bool] | None = 
     if community_name:
         similar = similar.where(Community.name == community_name)
     else:
-        similar = similar.where(Grid.name.contains(grid_name))
+        similar = similar.where(Grid.name.contains(grid_name, autoescape=True))
     found = session.scalars(similar.order_by(Grid.id).limit(MAX_CANDIDATES)).all()
     raise UnknownPlace("grid", name, _labels(session, found))
 
@@ -404,7 +404,7 @@ def find_community(session: Session, name: str) -> Community:
     if rows:
         raise AmbiguousPlace("community", name, [row.name for row in rows])
     similar = session.scalars(
-        select(Community.name).where(Community.name.contains(wanted)).order_by(Community.id).limit(MAX_CANDIDATES)
+        select(Community.name).where(Community.name.contains(wanted, autoescape=True)).order_by(Community.id).limit(MAX_CANDIDATES)
     ).all()
     raise UnknownPlace("community", name, list(similar))
 

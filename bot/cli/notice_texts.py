@@ -7,7 +7,8 @@ from storage.notice_planning import NoticeRefused
 from storage.notice_records import Progress
 from storage.staff import UnclearPlace
 
-PLACE_KINDS = {"street": "街道", "community": "社区", "grid": "网格", "compound": "小区", "building": "楼栋"}
+PLACE_KINDS = {"street": "街道", "community": "社区", "grid": "网格", "compound": "小区", "building": "楼栋",
+               "place": "街道、社区或网格"}
 BAD_AT = "发送时间“{value}”看不懂，请写成 YYYY-MM-DD HH:MM（北京时间），例如 2026-12-05 09:00。"
 CONFIRM = "确认发送这条通知吗？"
 NOT_CONFIRMED = "没有发送，什么也没有保存。"

@@ -37,3 +37,28 @@ def test_an_unknown_or_ambiguous_place_names_the_candidates(seeded):
     assert "幸福里社区·第一网格" in unknown.value.candidates
     with pytest.raises(AmbiguousPlace):
         ids(seeded, "第一网格")  # the test street has a 第一网格 in two communities
+
+
+def test_part_of_a_name_is_answered_with_the_places_that_hold_it(seeded):
+    with pytest.raises(UnknownPlace) as part:
+        ids(seeded, "和平")
+    assert part.value.candidates == ["和平社区"]
+    with pytest.raises(UnknownPlace) as street_part:
+        ids(seeded, "幸福")  # the street and a community both hold it
+    assert street_part.value.candidates == ["幸福街道", "幸福里社区"]
+    with pytest.raises(UnknownPlace) as nothing:
+        ids(seeded, "%")  # a wildcard is only a character
+    assert nothing.value.candidates == []
+
+
+def test_an_operator_is_offered_only_the_places_within_their_scope(seeded):
+    from sqlalchemy import select
+
+    from storage.models import Community
+    with seeded.transaction() as session:
+        own = Scope(community_id=session.scalars(select(Community.id).where(Community.name == "幸福里社区")).one())
+        with pytest.raises(UnknownPlace) as other:
+            Scope.of_path(session, "和平", within=own)
+        with pytest.raises(UnknownPlace) as street:
+            Scope.of_path(session, "幸福", within=own)
+    assert other.value.candidates == [] and street.value.candidates == ["幸福里社区"]
