@@ -20,8 +20,10 @@ from redis import RedisError
 from rq import Queue, Worker
 from sqlalchemy.orm import Session
 
+from bot import redisconn
 from bot.figure_cache import WARM_EVERY, FigureCache
 from bot.jobqueue import QUEUE_NAME
+from bot.settings import Settings
 from bot.wechat.api import WeChatAPIError
 from bot.wechat.sources import callback_ips_stored, store_callback_ips
 from bot.worker import jobs
@@ -53,6 +55,8 @@ CHECKPOINT_EVERY_S = 1.0
 # transaction each 200 ms round.
 SAVE_PHOTOS_EVERY_S = 1.0
 SUPERVISE_EVERY_S = 10.0
+# How often the worker makes sure the embedded Redis (the one in use when GRIDBOT_REDIS_URL is not set) runs.
+EMBEDDED_REDIS_CHECK_S = 5.0
 # Appeals per dispatch transaction, and chunks per schedule round (DISPATCH_CHUNK x DISPATCH_CHUNKS_PER_TICK is
 # the most one round dispatches): a chunk holds SQLite's write lock for a few tens of milliseconds.
 DISPATCH_CHUNK = 20
@@ -332,6 +336,15 @@ def refresh_callback_ips(runtime: WorkerRuntime) -> bool:
     return True
 
 
+def keep_embedded_redis(settings: Settings) -> None:
+    """Start the embedded Redis again if it is the one in use and it died (killed, out of memory): nothing else
+    would, and every process would wait on it until someone restarted gridbot. Its append-only file keeps what it
+    held. RQ's own loop only retries its connection, so this is the schedule's job. A configured Redis
+    (GRIDBOT_REDIS_URL) is its operator's to run."""
+    if not settings.redis_url:
+        redisconn.ensure_embedded_redis(settings.data_dir)
+
+
 def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
     """Run the schedule until `stop` is set; errors are logged (one line per kind a minute) and the loop goes on."""
     interval = runtime.settings.outbox_poll_ms / 1000
@@ -340,8 +353,12 @@ def run(runtime: WorkerRuntime, stop: threading.Event) -> None:
     next_checkpoint = next_sweep = next_photos = next_summary = next_ips_check = time.monotonic()
     summarised: date | None = None
     failures = FailureLog(log, "worker schedule round")
+    next_redis_check = time.monotonic()
     while not stop.is_set():
         try:
+            if time.monotonic() >= next_redis_check:
+                next_redis_check = time.monotonic() + EMBEDDED_REDIS_CHECK_S
+                keep_embedded_redis(runtime.settings)
             if check_sources and time.monotonic() >= next_ips_check:
                 next_ips_check = time.monotonic() + CALLBACK_IPS_CHECK_S
                 if not callback_ips_stored(runtime.redis, runtime.settings.wechat_appid):

@@ -102,3 +102,32 @@ def test_the_pubsub_thread_outlives_a_redis_refusing_writes(worker_runtime, monk
         worker._pubsub_exception_handler(misconf, None, None)  # type: ignore[arg-type]
     lines = [record.getMessage() for record in caplog.records if record.name == "rq.worker"]
     assert len(lines) == 1 and "No space left on device" in lines[0], lines
+
+
+def test_the_schedule_starts_the_embedded_redis_again_when_it_died(worker_runtime, monkeypatch, tmp_path):
+    """RQ's loop only retries its connection: without the schedule, a killed embedded Redis stayed down until
+    someone restarted gridbot."""
+    from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
+
+    own = tmp_path / "data"
+    url = ensure_embedded_redis(own)
+    monkeypatch.setattr(schedule, "EMBEDDED_REDIS_CHECK_S", 0.05)
+    monkeypatch.setattr(worker_runtime, "settings", worker_runtime.settings.with_(redis_url=None, data_dir=own))
+    stop = threading.Event()
+    running = threading.Thread(target=schedule.run, args=(worker_runtime, stop), daemon=True)
+    running.start()
+    try:
+        stop_embedded_redis(own)  # killed
+        deadline = time.monotonic() + 10
+        while not answers(url) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert answers(url)
+    finally:
+        stop.set()
+        running.join(timeout=10)
+        stop_embedded_redis(own)
+
+
+def test_a_configured_redis_is_left_to_its_operator(worker_runtime, tmp_path):
+    schedule.keep_embedded_redis(worker_runtime.settings.with_(data_dir=tmp_path))  # GRIDBOT_REDIS_URL is set
+    assert not (tmp_path / "redis.sock").exists()
