@@ -96,11 +96,16 @@ def _first_line(error: BaseException) -> str:
     return lines[0] if lines else type(error).__name__
 
 
+def embedded_url(data_dir: Path) -> str:
+    """The URL of the embedded redis-server of this data directory (running or not)."""
+    return f"unix://{Path(data_dir).resolve() / SOCKET_NAME}"
+
+
 def ensure_embedded_redis(data_dir: Path) -> str:
     """Start the embedded redis-server for this data directory unless one already answers; return its URL."""
     data_dir = private_files.private_directory(Path(data_dir).resolve())
     socket_path = data_dir / SOCKET_NAME
-    url = f"unix://{socket_path}"
+    url = embedded_url(data_dir)
     # Several processes (web workers, RQ worker, CLI) may start at once: one lock, one server.
     with _file_lock(data_dir / "redis.lock"):
         if answers(url):
@@ -112,7 +117,7 @@ def ensure_embedded_redis(data_dir: Path) -> str:
 
 def stop_embedded_redis(data_dir: Path) -> None:
     """Shut down the embedded server of this data directory (saving its data), if it runs."""
-    url = f"unix://{Path(data_dir).resolve() / SOCKET_NAME}"
+    url = embedded_url(data_dir)
     if not answers(url):
         return
     try:

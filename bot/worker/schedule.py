@@ -341,8 +341,10 @@ def keep_embedded_redis(settings: Settings) -> None:
     would, and every process would wait on it until someone restarted gridbot. Its append-only file keeps what it
     held. RQ's own loop only retries its connection, so this is the schedule's job. A configured Redis
     (GRIDBOT_REDIS_URL) is its operator's to run."""
-    if not settings.redis_url:
-        redisconn.ensure_embedded_redis(settings.data_dir)
+    if settings.redis_url or redisconn.answers(redisconn.embedded_url(settings.data_dir)):
+        return
+    redisconn.ensure_embedded_redis(settings.data_dir)  # under its lock: one server, whoever starts it
+    log.warning("the embedded Redis did not answer: it runs again (%s)", redisconn.embedded_url(settings.data_dir))
 
 
 def run(runtime: WorkerRuntime, stop: threading.Event) -> None:

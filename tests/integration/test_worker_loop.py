@@ -104,7 +104,7 @@ def test_the_pubsub_thread_outlives_a_redis_refusing_writes(worker_runtime, monk
     assert len(lines) == 1 and "No space left on device" in lines[0], lines
 
 
-def test_the_schedule_starts_the_embedded_redis_again_when_it_died(worker_runtime, monkeypatch, tmp_path):
+def test_the_schedule_starts_the_embedded_redis_again_when_it_died(worker_runtime, monkeypatch, tmp_path, caplog):
     """RQ's loop only retries its connection: without the schedule, a killed embedded Redis stayed down until
     someone restarted gridbot."""
     from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
@@ -126,6 +126,8 @@ def test_the_schedule_starts_the_embedded_redis_again_when_it_died(worker_runtim
         stop.set()
         running.join(timeout=10)
         stop_embedded_redis(own)
+    assert [record.getMessage() for record in caplog.records if "embedded Redis" in record.getMessage()] == [
+        f"the embedded Redis did not answer: it runs again ({url})"]
 
 
 def test_a_configured_redis_is_left_to_its_operator(worker_runtime, tmp_path):
