@@ -58,8 +58,9 @@ KINDS = ("停水", "停电", "停气", "防汛", "其他")
 MASS_MAX, MASS_MIN = 10_000, 2
 MONTHLY_MASS = 4
 BATCH = 50  # template or customer-service messages per chunk (one RQ job)
-# WeChat refuses text messages over 2,048 bytes (45002); the header gridbot adds needs the rest.
-TEXT_BYTES = 2048 - 128
+# WeChat refuses text messages over 2,048 bytes (45002). The words gridbot wraps a notice in need the rest: at most
+# 168 bytes, when a resident sends an urgent notice's number back (handlers/notice_texts.shown).
+TEXT_BYTES = 2048 - 192
 SPREAD_DAYS = 7
 # A send time this far in the past is a typo, not "now".
 PAST_GRACE = timedelta(minutes=1)

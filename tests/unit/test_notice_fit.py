@@ -1,10 +1,15 @@
 """Every notice fits the channel that carries it, however long the words in it are (handlers/notifications.py)."""
 
+from datetime import datetime, timezone
+
 import pytest
 
-from handlers import notifications, resident_texts
+from handlers import notice_texts, notifications, resident_texts
+from handlers.types import REPLY_BYTES
+from storage import notice_planning
 from storage.limits import LIMITS, TextField
 from storage.lookups import PART_BYTES
+from storage.notice_records import PublicNotice
 from storage.notices import ResidentProgress
 
 TICKET = "G2611230001"
@@ -87,3 +92,26 @@ def test_a_cut_never_splits_a_character():
 def test_a_short_notice_is_left_exactly_as_worded():
     notice = ResidentProgress(ticket=TICKET, note="已联系物业，明天上午维修电梯")
     assert notifications.render(notice.name, notice.params()) == resident_texts.TEMPLATES[ResidentProgress](notice)
+
+
+BROADCAST_NUMBER = "N2611230001"
+BROADCAST_AT = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+
+
+def longest_broadcast() -> str:
+    """A notice's text exactly as long as the planner lets it be, in bytes."""
+    return "停" * (notice_planning.TEXT_BYTES // 3) + "a" * (notice_planning.TEXT_BYTES % 3)
+
+
+@pytest.mark.parametrize("urgent", [False, True])
+@pytest.mark.parametrize("reader", ["resident", "staff", "lead"])
+def test_a_broadcast_as_long_as_allowed_fits_the_text_its_reader_gets(urgent, reader):
+    text = notice_texts.message(BROADCAST_NUMBER, longest_broadcast(), urgent, "停水" if urgent else None,
+                                for_staff=reader == "staff", for_lead=reader == "lead")
+    assert size(text) <= notifications.TEXT_BYTE_LIMIT, size(text)
+
+
+@pytest.mark.parametrize("urgent", [False, True])
+def test_a_broadcast_as_long_as_allowed_fits_the_reply_to_its_number(urgent):
+    notice = PublicNotice(BROADCAST_NUMBER, longest_broadcast(), urgent, "其他" if urgent else None, BROADCAST_AT, False)
+    assert size(notice_texts.shown(notice)) <= REPLY_BYTES, size(notice_texts.shown(notice))
