@@ -48,8 +48,9 @@ def notice_send(clock: Clock | None, scope_path: str, text: str, audience: str, 
     request = Request(scope_path, text, NoticeAudience(audience), urgent, kind, _at(at))
     if not yes:
         with operator_transaction() as session:
-            click.echo(texts.PREVIEW_HEADING)
-            click.echo(_preview(_plan(session, request, limits, now)))
+            previewed = _preview(_plan(session, request, limits, now))  # a refusal has no preview to head
+        click.echo(texts.PREVIEW_HEADING)
+        click.echo(previewed)
         if not sys.stdin.isatty():
             fail(texts.NEEDS_YES)
         if not click.confirm(texts.CONFIRM):

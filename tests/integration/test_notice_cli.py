@@ -73,6 +73,13 @@ def test_bad_input_is_refused_in_one_chinese_line_and_nothing_is_stored(seeded, 
     assert "Traceback" not in result.output and stored(seeded) == 0
 
 
+@pytest.mark.parametrize(("scope", "says"), [("幸福里社区/第九网格", "第九网格"), ("和平社区/第二网格", "没有可以发送的人")])
+def test_a_refusal_without_yes_is_not_headed_as_a_preview(seeded, database_url, clock, scope, says):
+    result = gridbot(database_url, clock, "notice", "send", "--scope", scope, "--text", "周六上午消防演练")
+    assert result.exit_code == 1 and says in result.output, result.output
+    assert "通知预览" not in result.output
+
+
 def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
     sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "下周一停车场划线",
                    "--at", "2026-11-23 09:00", "--yes")
