@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+import unicodedata
 from datetime import datetime
 
 import click
@@ -88,7 +89,8 @@ def _at(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=LOCAL_ZONE)
+        typed = unicodedata.normalize("NFKC", value).strip()  # 09：00 as a Chinese keyboard types it
+        return datetime.strptime(typed, "%Y-%m-%d %H:%M").replace(tzinfo=LOCAL_ZONE)
     except ValueError:
         fail(texts.BAD_AT.format(value=value))
 

@@ -80,6 +80,13 @@ def test_a_refusal_without_yes_is_not_headed_as_a_preview(seeded, database_url, 
     assert "通知预览" not in result.output
 
 
+@pytest.mark.parametrize("at", ["2026-11-23 09：00", "２０２６-１１-２３ ０９:００"])
+def test_a_send_time_typed_with_full_width_characters_is_read(seeded, database_url, clock, at):
+    sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "下周一停车场划线", "--at", at, "--yes")
+    assert sent.exit_code == 0, sent.output
+    assert "发送时间：2026-11-23 09:00" in sent.output
+
+
 def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
     sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "下周一停车场划线",
                    "--at", "2026-11-23 09:00", "--yes")
