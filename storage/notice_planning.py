@@ -49,6 +49,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.notice_scope import NoticeScope
+from storage.staff import UnclearPlace
 from storage.tickets import LOCAL_ZONE, next_notice_number
 from storage.windows import SLOTS, WINDOW
 
@@ -197,14 +198,29 @@ def plan(session: Session, request: Request, limits: Limits, now: datetime) -> P
 def _refuse_a_repeat(session: Session, scope: NoticeScope, request: Request, text: str, now: datetime) -> None:
     """Two operators told to send the same notice both send it: residents would read it twice and lose a second
     of their four mass sends a month. The same text to the same place within REPEAT_WINDOW is refused, naming the
-    first (a cancelled one does not count: sending it again is how it is corrected)."""
+    first (a cancelled one does not count: sending it again is how it is corrected). The same place is the same
+    buildings and grids, however the path was written (幸福街道/幸福里社区/第一网格, a grid's only compound)."""
     earlier = session.scalars(
-        select(Broadcast).where(Broadcast.scope_path == scope.label, Broadcast.audience == request.audience,
-                                Broadcast.text == text, Broadcast.state != NoticeState.CANCELLED,
-                                Broadcast.created_at > now - REPEAT_WINDOW)
-        .order_by(Broadcast.id.desc()).limit(1)).first()
-    if earlier is not None:
-        raise NoticeRefused("repeat", number=earlier.number, at=earlier.created_at.astimezone(LOCAL_ZONE))
+        select(Broadcast).where(Broadcast.audience == request.audience, Broadcast.text == text,
+                                Broadcast.state != NoticeState.CANCELLED, Broadcast.created_at > now - REPEAT_WINDOW)
+        .order_by(Broadcast.id.desc())).all()
+    reach = _reach(session, scope) if earlier else None
+    for notice in earlier:
+        if notice.scope_path == scope.label or _reach_of_path(session, notice.scope_path) == reach:
+            raise NoticeRefused("repeat", number=notice.number, at=notice.created_at.astimezone(LOCAL_ZONE))
+
+
+def _reach(session: Session, scope: NoticeScope) -> tuple[frozenset[int], frozenset[int], bool]:
+    """The buildings and grids a scope reaches, and whether it is wider than a grid (departments' staff hear it)."""
+    return (frozenset(session.scalars(scope.building_ids())), frozenset(session.scalars(scope.grid_ids())),
+            scope.scope.grid_id is None and not scope.below_grid)
+
+
+def _reach_of_path(session: Session, path: str) -> tuple[frozenset[int], frozenset[int], bool] | None:
+    try:
+        return _reach(session, notice_scope.resolve(session, path))
+    except UnclearPlace:
+        return None  # a place renamed or removed since: not the one asked for now
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,19 @@ def test_the_same_notice_to_the_same_place_again_within_two_hours_is_refused_nam
     send(seeded, clock, scope_path=FIRST_GRID)
 
 
+@pytest.mark.parametrize(("first", "again"), [
+    (FIRST_GRID, "幸福街道/幸福里社区/第一网格"),
+    (BUILDING_3, "幸福里社区/第一网格/3号楼"),
+    ("幸福街道", "全部"),
+])
+def test_the_same_notice_to_the_same_place_written_another_way_is_refused(seeded, clock, first, again) -> None:
+    number = send(seeded, clock, scope_path=first)
+    with pytest.raises(NoticeRefused) as repeat:
+        send(seeded, clock, scope_path=again)
+    assert (repeat.value.reason, repeat.value.detail["number"]) == ("repeat", number)
+    send(seeded, clock, scope_path="幸福里社区")  # a wider place still goes
+
+
 def test_an_unknown_scope_names_the_part_that_is_not_found(seeded, clock) -> None:
     with pytest.raises(UnknownPlace) as unknown:
         plan(seeded, clock, scope_path="幸福里社区/第一网格/阳光花园/9号楼")
