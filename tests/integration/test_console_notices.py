@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 import redis
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.web.app import create_app
 from bot.web.console import notice_compose
@@ -16,7 +16,7 @@ from bot.wechat.fake_notices import MASS_SEND_PATH
 from bot.worker import schedule
 from handlers import notice_texts
 from storage import notice_planning, notice_records
-from storage.models import Broadcast, Building, Community, Grid, Resident
+from storage.models import Broadcast, BroadcastRecipient, Building, Community, Grid, RecipientStatus, Resident
 from storage.notice_planning import Limits, Request
 from storage.privacy import mask, mask_door
 from storage.tickets import LOCAL_ZONE
@@ -428,6 +428,23 @@ def test_the_recipients_of_one_status_are_listed_with_their_reason(app, runtime,
     page = person.get(f"/console/notices/{number}?status=skipped").get_data(as_text=True)
     assert 'id="no-recipients"' in page
     assert person.get(f"/console/notices/{number}?status=nonsense").status_code == 404
+
+
+@pytest.mark.parametrize(("recorded", "shown"), [
+    ("WeChat API message/custom/send failed: errcode 45002 (content size out of limit)", "内容超过微信的长度上限"),
+    ("WeChat API message/template/send failed: errcode 43004 (require subscribe)", "对方未关注公众号"),
+    ("WeChat API message/template/send failed: errcode 48001 (api unauthorized)", "微信错误码 48001"),
+    ("reply window closed and no notice template configured", "没有配置通知的模板消息"),
+    ("failed:user block", "对方拒收"),
+    ("token fetch failed: ConnectionError", "原因见 worker 日志"),
+])
+def test_a_failed_recipients_reason_is_shown_in_chinese(app, runtime, numbers, recorded, shown):
+    with runtime.database.transaction() as session:
+        notice = notice_records.find(session, numbers["XFL"])
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == notice.id)
+                        .values(status=RecipientStatus.FAILED, reason=recorded))
+    page = logged_in(app, "xingfuli").get(f"/console/notices/{numbers['XFL']}?status=failed").get_data(as_text=True)
+    assert page.count(shown) == GRID_REACH and recorded not in page
 
 
 def test_cancel_stops_every_pending_recipient_and_refuses_a_second_time(app, runtime, numbers):

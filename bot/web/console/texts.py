@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from handlers import rate_words
 from handlers.staff_texts import STATUS_NAMES
 from storage.console_users import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
@@ -342,7 +344,41 @@ NOTICE_RECIPIENT_STATES = {"pending": "待发", "sending": "发送中", "sent": 
                            "failed": "失败", "skipped": "未发送"}
 NO_RECIPIENTS = "没有符合条件的收件人。"
 NOTICE_RECIPIENTS_FORGOTTEN = "这条通知结束已超过保留期限，每位收件人的明细已删除；上面的统计数字保留。"
-NOTICE_FIXED_REASONS = {"outcome unknown: worker stopped during the send": "发送中断，无法确认是否送达"}
+NOTICE_FIXED_REASONS = {"outcome unknown: worker stopped during the send": "发送中断，无法确认是否送达",
+                        "reply window closed and no notice template configured":
+                            "对方 48 小时内没有给公众号发过消息，又没有配置通知的模板消息"}
+# A recipient's failure as the worker recorded it (WeChat's "errcode N (errmsg)", a template's job status), in words.
+NOTICE_ERRCODE_REASONS = {
+    45015: "对方 48 小时内没有给公众号发过消息（或已取消关注），客服消息发不出",
+    45047: "客服消息条数已用完：对方上次发消息后 48 小时内最多收 5 条",
+    43004: "对方未关注公众号（或已取消关注）",
+    40003: "不是本公众号的用户",
+    43101: "对方拒收这类模板消息",
+    40037: "模板 ID 无效",
+    45002: "内容超过微信的长度上限",
+    45009: "微信接口调用次数已达今日上限",
+    40130: "群发名单少于两人",
+    -1: "微信系统繁忙",
+}
+NOTICE_BLOCKED = "对方拒收这类模板消息"
+NOTICE_OTHER_ERRCODE = "发送失败（微信错误码 {errcode}）"
+NOTICE_OTHER_FAILURE = "发送失败（原因见 worker 日志）"
+NOTICE_ERRCODE = re.compile(r"errcode (-?\d+)")
+
+
+def notice_reason(reason: str) -> str:
+    """Why a recipient got nothing, in Chinese (the stored reason is the worker's English)."""
+    if reason in NOTICE_FIXED_REASONS:
+        return NOTICE_FIXED_REASONS[reason]
+    if reason.startswith("failed"):  # TEMPLATESENDJOBFINISH: failed:user block, failed: system failed
+        return NOTICE_BLOCKED if "block" in reason else NOTICE_ERRCODE_REASONS[-1]
+    found = NOTICE_ERRCODE.search(reason)
+    if found is None:
+        return NOTICE_OTHER_FAILURE
+    errcode = int(found.group(1))
+    return NOTICE_ERRCODE_REASONS.get(errcode) or NOTICE_OTHER_ERRCODE.format(errcode=errcode)
+
+
 # --- 系统设置: operator accounts, taxonomy, FAQ, template ids (manage_admin.py, manage_taxonomy.py, manage_faq.py) -
 ADMIN_NAV = "系统设置"
 ADMIN_TABS = {"users": "操作员账号", "taxonomy": "分类与时限", "faq": "政策问答", "templates": "模板消息"}
