@@ -69,7 +69,7 @@ class Work:
     text: str
     urgent: bool
     kind: str | None
-    created_at: datetime
+    send_at: datetime  # when it is due to go (a scheduled notice's planned time): the time its templates show
     recipients: tuple[tuple[int, str], ...]  # (recipient id, openid), unsent, in id order
     public: bool  # its text may be read at /n/<number> (not a staff-only notice): templates link there
     leads: frozenset[int] = frozenset()  # recipient ids of 楼长, asked to reply 已转达 once they passed it on
@@ -149,7 +149,7 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> W
         finish(session, chunk_id, chunk.attempts, now)
         return None
     return Work(chunk_id, chunk.attempts, channel, notice.number, chunk.seq, notice.text, notice.urgent, notice.kind,
-                notice.created_at, tuple((rid, openid) for rid, openid, _ in recipients), is_public(notice),
+                notice.send_at, tuple((rid, openid) for rid, openid, _ in recipients), is_public(notice),
                 frozenset(rid for rid, _, role in recipients if role == StaffRole.BUILDING_LEAD))
 
 

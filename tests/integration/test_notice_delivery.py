@@ -28,6 +28,7 @@ from storage.models import (
     RecipientStatus,
 )
 from storage.notice_planning import Limits, Request
+from storage.tickets import LOCAL_ZONE
 from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN
 from tests.support.personas import BUILDING_LEAD, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR, ZHANG
 from tests.support.worker import CUSTOM_SEND, with_redis_refusing, work
@@ -156,6 +157,18 @@ def test_an_urgent_notice_goes_by_template_with_a_key_per_person_and_a_link_to_t
     assert "停水" in body["data"]["keyword1"]["value"]
     shown = progress(runtime, number)
     assert (shown.state, shown.by_channel["template"]["sent"]) == ("done", 4)
+
+
+def test_a_scheduled_notices_template_shows_the_time_it_goes_not_when_it_was_written(worker_runtime, fake_wechat,
+                                                                                     clock):
+    runtime = with_template(worker_runtime)
+    send(runtime, Limits(template_id="tmpl-notice"), scope_path=BUILDING_3, urgent=True, kind="停水",
+         text="3号楼明天上午8点至下午6点停水", send_at=clock() + timedelta(hours=10))
+    clock.advance(hours=10)
+    work(runtime)
+    calls = fake_wechat.calls(TEMPLATE_SEND)
+    goes = f"{clock().astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}"
+    assert calls and {c["body"]["data"]["keyword3"]["value"] for c in calls} == {goes}
 
 
 def test_a_cancelled_notice_sends_nothing_more(worker_runtime, fake_wechat, clock):
