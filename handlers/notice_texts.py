@@ -19,6 +19,8 @@ URGENT_HEADER = "【紧急通知·{kind}】"
 FOOTER = "\n（通知编号 {number}。不想再收到一般通知请回复“退订通知”，紧急通知仍会送达）"
 STAFF_FOOTER = "\n（通知编号 {number}）"
 LEAD_FOOTER = "\n（通知编号 {number}。转告不用微信的邻居后，请回复“已转达 {number}”）"
+LINKED_REMARK = "点击查看全文（{number}）"
+UNLINKED_REMARK = "回复“{number}”查看全文"
 TEMPLATE_LINE = 20  # WeChat shows at most 20 characters of a keyword line and cuts the rest with …
 
 
@@ -30,16 +32,18 @@ def message(number: str, text: str, urgent: bool, kind: str | None, for_staff: b
     return header + text + footer.format(number=number)
 
 
-def template_data(number: str, text: str, urgent: bool, kind: str | None, at: datetime) -> dict[str, dict[str, str]]:
+def template_data(number: str, text: str, urgent: bool, kind: str | None, at: datetime,
+                  linked: bool = True) -> dict[str, dict[str, str]]:
     """A template message's data: first, keyword1 类别, keyword2 内容 (cut to what WeChat shows; the link opens
-    the full text), keyword3 时间, remark. WeChat no longer shows first and remark (2023)."""
+    the full text), keyword3 时间, remark. WeChat no longer shows first and remark (2023). A staff-only notice has
+    no page to link to (`linked` False): its full text is read by sending its number back."""
     title = f"紧急通知·{kind or '其他'}" if urgent else "通知"
     return {
         "first": {"value": title},
         "keyword1": {"value": title[:TEMPLATE_LINE]},
         "keyword2": {"value": _line(text)},
         "keyword3": {"value": at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")},
-        "remark": {"value": f"点击查看全文（{number}）"},
+        "remark": {"value": (LINKED_REMARK if linked else UNLINKED_REMARK).format(number=number)},
     }
 
 

@@ -131,9 +131,9 @@ def _send_template(runtime: WorkerRuntime, work: Work, recipient_id: int, openid
     template_id = runtime.settings.notice_template_id
     if template_id is None:
         raise WeChatAPIError(NO_TEMPLATE, errcode=45015)
-    data = notice_texts.template_data(work.number, work.text, work.urgent, work.kind, work.send_at)
     public_url = runtime.settings.public_url if work.public else None
     url = f"{public_url.rstrip('/')}/n/{work.number}" if public_url else None
+    data = notice_texts.template_data(work.number, work.text, work.urgent, work.kind, work.send_at, url is not None)
     return runtime.api.send_keyed_template(openid, template_id, data, url,
                                            notice_sending.template_key(work.number, recipient_id))
 

@@ -237,6 +237,8 @@ def test_a_staff_only_notice_has_no_public_page_to_guess_and_its_templates_link_
     assert client.get(f"/n/{number}").status_code == 404
     assert "网格员例会" not in client.get(f"/n/{number}").get_data(as_text=True)
     assert all(not call["body"].get("url") for call in fake_wechat.calls(TEMPLATE_SEND))
+    remarks = {call["body"]["data"]["remark"]["value"] for call in fake_wechat.calls(TEMPLATE_SEND)}
+    assert remarks == {f"回复“{number}”查看全文"}  # nothing to click: its readers send the number back
 
 
 def test_the_public_page_shows_the_full_text_once_sent_and_nothing_about_recipients(worker_runtime, client):

@@ -227,7 +227,8 @@ def _preview(composed: Composed, planned: Plan, refusal: str | None = None) -> s
     reads = {"resident": notice_texts.message(number, request_.text.strip(), request_.urgent, request_.kind),
              "staff": notice_texts.message(number, request_.text.strip(), request_.urgent, request_.kind, True)}
     template = (notice_texts.template_data(number, request_.text.strip(), request_.urgent, request_.kind,
-                                           planned.send_at) if "template" in planned.by_channel else None)
+                                           planned.send_at, linked=request_.audience != NoticeAudience.STAFF)
+                if "template" in planned.by_channel else None)
     later = [texts.NOTICE_REACH_LATER.format(day=day.strftime(texts.NOTICE_DAY), what="、".join(
         texts.NOTICE_REACH_CALLS.format(channel=notice_texts.CHANNEL_NAMES[channel], count=count)
         for channel, count in calls.items())) for day, calls in planned.later.items()]
