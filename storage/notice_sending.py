@@ -34,9 +34,12 @@ from storage.models import (
     NoticeChannel,
     NoticeState,
     RecipientStatus,
+    Resident,
+    ResidentStatus,
     Staff,
     StaffRole,
 )
+from storage.notice_planning import SkipReason
 from storage.tickets import LOCAL_ZONE
 
 REQUEUE_AFTER = timedelta(minutes=5)  # queued and never claimed: the job was lost with Redis
@@ -139,6 +142,7 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> W
             unsafe = unsafe & (BroadcastRecipient.sending_at < now - TEMPLATE_KEY_KEEPS)
         session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == chunk_id, unsafe)
                         .values(status=RecipientStatus.FAILED, reason=OUTCOME_UNKNOWN))
+    _skip_those_gone_since(session, chunk_id, notice.urgent)
     # The role comes with the rows (the role now, not at planning: only a 楼长 may reply 已转达).
     recipients = session.execute(
         select(BroadcastRecipient.id, BroadcastRecipient.openid, Staff.role)
@@ -151,6 +155,19 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> W
     return Work(chunk_id, chunk.attempts, channel, notice.number, chunk.seq, notice.text, notice.urgent, notice.kind,
                 notice.send_at, tuple((rid, openid) for rid, openid, _ in recipients), is_public(notice),
                 frozenset(rid for rid, _, role in recipients if role == StaffRole.BUILDING_LEAD))
+
+
+def _skip_those_gone_since(session: Session, chunk_id: int, urgent: bool) -> None:
+    """The plan was made before the notice goes (a scheduled one, one waiting for quota): residents who unfollowed
+    since, or opted out of ordinary notices, are skipped now as planning would have skipped them."""
+    gone = [(SkipReason.UNFOLLOWED, Resident.status != ResidentStatus.ACTIVE)]
+    if not urgent:  # urgent notices reach those who opted out
+        gone.append((SkipReason.OPTED_OUT, Resident.notices_opted_out_at.is_not(None)))
+    for reason, condition in gone:
+        session.execute(update(BroadcastRecipient).where(
+            BroadcastRecipient.chunk_id == chunk_id, BroadcastRecipient.status == RecipientStatus.PENDING,
+            select(Resident.id).where(Resident.id == BroadcastRecipient.resident_id, condition).exists())
+            .values(status=RecipientStatus.SKIPPED, reason=reason))
 
 
 def is_public(notice: Broadcast) -> bool:

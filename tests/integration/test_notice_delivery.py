@@ -26,6 +26,8 @@ from storage.models import (
     ChunkStatus,
     NoticeAudience,
     RecipientStatus,
+    Resident,
+    ResidentStatus,
 )
 from storage.notice_planning import Limits, Request
 from storage.tickets import LOCAL_ZONE
@@ -169,6 +171,21 @@ def test_a_scheduled_notices_template_shows_the_time_it_goes_not_when_it_was_wri
     calls = fake_wechat.calls(TEMPLATE_SEND)
     goes = f"{clock().astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}"
     assert calls and {c["body"]["data"]["keyword3"]["value"] for c in calls} == {goes}
+
+
+def test_residents_who_opted_out_or_unfollowed_before_a_scheduled_notice_goes_do_not_get_it(worker_runtime,
+                                                                                            fake_wechat, clock):
+    number = send(worker_runtime, send_at=clock() + timedelta(hours=2))
+    with worker_runtime.database.transaction() as session:
+        session.execute(update(Resident).where(Resident.openid == NEIGHBOUR).values(notices_opted_out_at=clock()))
+        session.execute(update(Resident).where(Resident.openid == UNIT_NEIGHBOUR)
+                        .values(status=ResidentStatus.INACTIVE))
+    clock.advance(hours=3)
+    work(worker_runtime)
+    (call,) = fake_wechat.calls(MASS_SEND_PATH)
+    assert set(call["body"]["touser"]) == GRID_PEOPLE - {NEIGHBOUR, UNIT_NEIGHBOUR}
+    shown = progress(worker_runtime, number)
+    assert (shown.sent, shown.skipped_why) == (3, {"opted_out": 1, "unfollowed": 1})
 
 
 def test_a_cancelled_notice_sends_nothing_more(worker_runtime, fake_wechat, clock):
