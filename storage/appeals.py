@@ -365,14 +365,14 @@ def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note
     if holder is not None:
         told = [session.scalar(select(Staff.openid).where(Staff.id == holder))]
     else:
-        told = _urgent_card_recipients(session, appeal) if appeal.emergency is not None else []
+        told = urgent_card_recipients(session, appeal) if appeal.emergency is not None else []
     for openid in told:
         tell(session, openid, StaffCancelled(ticket=appeal.ticket), now, appeal=appeal)
     _let_volunteer_go(session, appeal, now)
     return appeal
 
 
-def _urgent_card_recipients(session: Session, appeal: Appeal) -> list[str]:
+def urgent_card_recipients(session: Session, appeal: Appeal) -> list[str]:
     """Whoever was sent the appeal's 【紧急】 card, in the order they were."""
     rows = session.execute(select(OutboxMessage.recipient_openid, func.min(OutboxMessage.id))
                            .where(OutboxMessage.appeal_id == appeal.id, OutboxMessage.template == StaffNewAppeal.name)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, points_grants, residents
 from storage.actors import ActorKind, Manager, actor_of, name_of, staff_id_of
-from storage.appeals import Action, record, resolve_due_unpaused, transition
+from storage.appeals import Action, record, resolve_due_unpaused, transition, urgent_card_recipients
 from storage.errors import IllegalTransition, NotAllowed, NotFound, Repeated
 from storage.models import (
     GRID_TEAM,
@@ -84,12 +84,12 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     accepted = ResidentAccepted(ticket=appeal.ticket, staff_name=member.name, work_phone=member.work_phone)
     tell_resident_and_followers(session, appeal, accepted, now)
     if chosen is None:
-        told: Sequence[Staff] = _colleagues(session, appeal, member)
+        told = _told_of_claim(session, appeal, member)
     else:  # the grid leader took the task 派单 gave a member, who had the only card and must not go on with it
         assigned = session.get_one(Staff, chosen)
-        told = [assigned] if assigned.id != member.id and assigned.openid else []
-    for colleague in told:
-        tell(session, colleague.openid, StaffTaken(ticket=appeal.ticket, by=member.name), now, appeal=appeal)
+        told = [assigned.openid] if assigned.id != member.id and assigned.openid else []
+    for openid in told:
+        tell(session, openid, StaffTaken(ticket=appeal.ticket, by=member.name), now, appeal=appeal)
     return appeal
 
 
@@ -298,6 +298,14 @@ def _record(session: Session, appeal: Appeal, now: datetime, action: Action, old
     record(session, appeal.id, now, action, old, new, actor=actor_of(member), note=note, internal=internal)
 
 
+def _told_of_claim(session: Session, appeal: Appeal, member: Staff) -> list[str]:
+    """Who hears that `member` took the task: everyone an emergency's 【紧急】 card reached (the operators too, who
+    might otherwise go or send someone), else the colleagues who could have claimed it."""
+    if appeal.emergency is not None:
+        return [openid for openid in urgent_card_recipients(session, appeal) if openid != member.openid]
+    return [person.openid for person in _colleagues(session, appeal, member) if person.openid]
+
+
 def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Staff]:
     about = complaints.accused(session, appeal.id)
     if about is not None:
@@ -308,8 +316,7 @@ def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Sta
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_TEAM), Staff.active.is_(True),
                             Staff.openid.is_not(None))
     ).all()
-    # The 网格长 who got the card in a digest needs no 已接单 for it either; an emergency's they read at once.
-    quiet = dispatch.overseers(team) if appeal.emergency is None else frozenset()
+    quiet = dispatch.overseers(team)  # the 网格长 who got the card in a digest needs no 已接单 for it either
     return [person for person in team if person.id != member.id and person.id not in quiet]
 
 

@@ -77,6 +77,14 @@ def test_everyone_the_urgent_card_reached_hears_the_resident_withdrew_the_emerge
     assert ticket in told[ZHANG][0] and "居民已撤销" in told[ZHANG][0]
 
 
+def test_everyone_the_urgent_card_reached_hears_who_claimed_the_emergency(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "着火了，楼道里全是烟")
+    wechat.send(LI, f"接单 {ticket}")
+    told = cards(seeded, ticket, "staff_taken")
+    assert sorted(told) == sorted([ZHANG, WANG, OPERATOR])  # the operator too: they might send someone
+    assert told[OPERATOR][0] == f"【已接单】{ticket} 已由 李娜 接单，您无需再处理。"
+
+
 def test_an_unbound_residents_withdrawn_emergency_is_told_to_the_operators_it_reached(wechat, seeded):
     ticket = ticket_in(wechat.send("o_new", "救命 楼下着火了 好多烟"))
     wechat.send("o_new", "取消")
