@@ -67,6 +67,7 @@ WITHHELD_CONTENT = "涉及个人隐私，仅接单人和网格长可见；接单
 
 
 EMERGENCY_NUMBERS = "危及人身安全请同时拨打 110、119 或 120"
+URGENT_DOOR = "门牌：{door}"
 
 
 # Photos and locations staff may open (storage/media_files.py): in cards, notices and 查询.
@@ -133,9 +134,20 @@ def _urgent_card(n: StaffNewAppeal) -> str:
     return (
         f"【紧急】{n.emergency or ''} {n.ticket}\n"
         f"地址：{n.grid} {n.home or ''}".rstrip() + "\n"
+        f"{_urgent_contact(n)}"
         f"内容：{n.content}{material_lines(n.photos, n.places)}\n"
         f"{act}。{EMERGENCY_NUMBERS}。"
     )
+
+
+def _urgent_contact(n: StaffNewAppeal) -> str:
+    """An emergency card's 门牌, whole (storage.contacts), and the phone masked as on any card."""
+    phone = f"{contact_line(n.phone, None)}{CONTACT_AFTER_CLAIM}\n" if n.phone else ""
+    return _door_line(n.door) + phone
+
+
+def _door_line(door: str | None) -> str:
+    return f"{URGENT_DOOR.format(door=door)}\n" if door else ""
 
 
 URGENT_UNPLACED_ACT = ("居民还没有绑定地址，绑定后任务卡立即发给所在网格接单；居民随后说的情况和位置会转给您，"
@@ -146,6 +158,7 @@ def _emergency_unclaimed(n: StaffEmergencyUnclaimed) -> str:
     return (
         f"【紧急督办】{n.ticket} {n.emergency}，至今无人接单\n"
         f"地点：{n.place}\n"
+        f"{_door_line(n.door)}"
         f"内容：{n.content}\n"
         f"求助时间：{clock(n.since)}\n"
         f"请立即电话安排网格员赶赴现场，或自己回复“接单 {n.ticket}”；{EMERGENCY_NUMBERS}。"

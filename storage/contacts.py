@@ -9,7 +9,7 @@ all. A work phone is published for residents: their 已接单 notice names it wh
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -59,9 +59,10 @@ def masked(resident: Resident | _Reached) -> Contact:
 
 
 def on_card(session: Session, appeal: Appeal) -> Contact:
-    """What a task card shows of the appeal's resident: masked, whoever reads the card (a 上报 has no resident)."""
+    """What a task card shows of the appeal's resident: masked, whoever reads the card (a 上报 has no resident),
+    but for an emergency's 门牌 (`_carded`)."""
     resident = _resident(session, appeal)
-    return masked(_at_appeal(resident, appeal)) if resident is not None else Contact(None, None, whole=False)
+    return _carded(_at_appeal(resident, appeal), appeal) if resident is not None else Contact(None, None, whole=False)
 
 
 def on_cards(session: Session, appeals: Collection[Appeal]) -> dict[int, Contact]:
@@ -69,9 +70,18 @@ def on_cards(session: Session, appeals: Collection[Appeal]) -> dict[int, Contact
     resident_ids = {appeal.resident_id for appeal in appeals if appeal.resident_id is not None}
     residents = {row.id: _Reached(row.phone, row.door, row.building_id)
                  for row in session.execute(_RESIDENTS, {"ids": list(resident_ids)})} if resident_ids else {}
-    return {appeal.id: masked(_at_appeal(residents[appeal.resident_id], appeal))
+    return {appeal.id: _carded(_at_appeal(residents[appeal.resident_id], appeal), appeal)
             if appeal.resident_id is not None and appeal.resident_id in residents else Contact(None, None, whole=False)
             for appeal in appeals}
+
+
+def _carded(reached: _Reached, appeal: Appeal) -> Contact:
+    """A card's contact: masked, but an emergency's 门牌 whole, since whoever reads its card may have to knock on
+    that door before anyone has claimed it (the phone stays the handler's)."""
+    shown = masked(reached)
+    if appeal.emergency is not None and reached.door:
+        return replace(shown, door=reached.door)
+    return shown
 
 
 _RESIDENTS = select(Resident.id, Resident.phone, Resident.door, Resident.building_id).where(Resident.id.in_(bindparam("ids", expanding=True)))

@@ -19,7 +19,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import complaints, org
+from storage import complaints, contacts, org
 from storage.models import OPEN_STATUSES, Appeal, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
 from storage.staff import community_operators
@@ -82,7 +82,8 @@ def unclaimed_notice(session: Session, appeal: Appeal, since: datetime) -> Staff
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
     return StaffEmergencyUnclaimed(ticket=appeal.ticket, emergency=appeal.emergency or "",
                                    place=f"{place.grid_label} {place.home_label}",
-                                   content=appeal.content[:CONTENT_LENGTH], since=since)
+                                   content=appeal.content[:CONTENT_LENGTH], since=since,
+                                   door=contacts.on_card(session, appeal).door)
 
 
 def supervisors(session: Session, appeal: Appeal) -> list[Staff]:

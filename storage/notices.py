@@ -220,7 +220,7 @@ class StaffNewAppeal(StaffNotice):
     emergency: str | None = None  # the emergency's label (火情, 急病…), when urgent
     response_due_at: datetime | None = None  # when urgent: claim by then
     phone: str | None = None  # the resident's 我的电话, masked: the handler reads it whole once they claim
-    door: str | None = None  # the resident's 门牌, masked the same way
+    door: str | None = None  # the resident's 门牌, masked the same way (an emergency's whole: someone must find the door)
     photos: tuple[str, ...] = ()  # signed links to the appeal's photos (storage/media_files.py), when readable
     places: tuple[str, ...] = ()  # map links to its locations
     # Its readers are a department's or property company's staff (转办, or a category routed there), not a grid's.
@@ -237,6 +237,7 @@ class StaffEmergencyUnclaimed(StaffNotice):
     place: str
     content: str
     since: datetime
+    door: str | None = None  # the resident's 门牌, whole as on its card
 
 
 @dataclass(frozen=True, kw_only=True)

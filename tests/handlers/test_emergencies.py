@@ -193,6 +193,20 @@ def test_an_unclaimed_emergency_escalates_within_minutes_saying_what_where_and_s
     assert f"接单 {ticket}" in alert
 
 
+def test_an_emergencys_card_and_its_escalation_give_the_door_whole_and_the_phone_masked(wechat, seeded, clock):
+    wechat.send("o1", "门牌 3号楼1单元502")
+    wechat.send("o1", "我的电话 13912345678")
+    _, ticket = report(wechat, seeded, clock, "家里老人晕倒了")
+    card, _ = cards(seeded, ticket)[ZHANG]
+    assert "门牌：3号楼1单元502\n" in card  # whoever goes first must find the door
+    assert "电话 139****5678（接单后可见完整）" in card and "13912345678" not in card
+    clock.advance(minutes=11)
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock())
+    alert, _ = cards(seeded, ticket, "staff_emergency_unclaimed")[WANG]
+    assert "门牌：3号楼1单元502\n" in alert and "13912345678" not in alert
+
+
 def test_a_resident_repeating_or_flooding_the_same_danger_gets_the_advice_each_time_and_staff_one_card_each(
         wechat, seeded, clock):
     first, ticket = report(wechat, seeded, clock, "着火了")
