@@ -61,6 +61,10 @@ def shipped() -> Taxonomy:
         ("担心会起火，结果今天真的着火了", "fire"),
         ("电体里困住人了快来人。", "lift"),  # voice recognition's 电梯
         ("店梯里困住人了", "lift"),
+        ("燃气泄露了", "gas"),  # 泄露: how most phones and people write 泄漏
+        ("楼道里煤气泄露了快来人", "gas"),
+        ("楼道里闻到煤气了。", "gas"),
+        ("一进门就闻到天然气", "gas"),
     ],
 )
 def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, kind: str) -> None:
