@@ -271,12 +271,12 @@ def test_an_unbound_residents_follow_up_reaches_the_operators_and_the_binding_go
         ("绑定", "请选择您所在的社区"),
         ("着火了！！", "【紧急】请立即拨打 119！"),
     ])
-    reply = wechat.send("o_new", "楼道里全是烟，我们下不去")
+    reply = wechat.send("o_new", "我们在三楼，门口下不去")
     assert reply.startswith("【紧急】已把您说的情况转告处理紧急诉求") and "请选择您所在的社区" in reply
     assert notices(seeded, "staff_words_added") == [OPERATOR]
     # a community's operator reads them whole, as the 【紧急】 card: the appeal is in no community yet
     card = worded(seeded, "staff_words_added", OPERATOR)[0]
-    assert "居民说：楼道里全是烟，我们下不去" in card and "涉及个人隐私" not in card and "着火了" in card
+    assert "居民说：我们在三楼，门口下不去" in card and "涉及个人隐私" not in card and "着火了" in card
 
 
 def test_a_community_operator_told_of_an_unplaced_emergency_can_look_it_up_and_is_not_asked_to_claim_it(wechat,

@@ -61,6 +61,8 @@ def shipped() -> Taxonomy:
         ("担心会起火，结果今天真的着火了", "fire"),
         ("电体里困住人了快来人。", "lift"),  # voice recognition's 电梯
         ("店梯里困住人了", "lift"),
+        ("隔壁家窗户冒黑烟", "fire"),
+        ("走廊全是烟，下不去", "fire"),
         ("电梯困人了", "lift"),
         ("2单元电梯困人了，快来", "lift"),
         ("燃气泄露了", "gas"),  # 泄露: how most phones and people write 泄漏
@@ -101,6 +103,9 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "楼道里堆满纸箱，万一起火大家都跑不出去",
         "电动车停在楼梯口充电，一旦发生火灾后果不堪设想",
         "插线板私拉乱接，很容易起火",
+        "楼道里全是烟味，有人天天在楼道抽烟",
+        "楼上往下弹烟灰，我家阳台上全是烟灰",
+        "楼下饭店排的全是油烟",
         "3号楼电梯老是困人，物业也不换",  # a lift that keeps trapping people: an appeal, nobody is in it now
         "",
     ],
