@@ -16,6 +16,9 @@ from storage.notices import StaffEnrolmentDeclined, StaffMemberConfirmed
 DAIBAO_USAGE = "代报 单元或门牌 内容"
 DAIBAO_FILED = ("已为邻居（{home}）代报，编号 {ticket}，类别：{category}，已派给 {grid}。"
                 "办理进展会发给您，请转告邻居；办结后请您代邻居评价。回复“查询 {ticket}”可查看进度。")
+# A danger: the 楼长 may be at the neighbour's door, so who was told and how soon someone comes, not routine words.
+DAIBAO_EMERGENCY_FILED = ("已为邻居（{home}）代报，登记为紧急诉求 {ticket}，同时通知了网格员、网格长和社区工作人员，"
+                          "{minutes}分钟内会有人联系您。有新情况请直接发消息告诉我们。")
 DAIBAO_ALREADY = ("您已为邻居（{home}）代报过“{content}”，编号 {ticket}，正在办理，这次没有重复登记。"
                   "回复“查询 {ticket}”可查看进度；邻居有新情况，请说明与之前不同的地方。")
 DAIBAO_COMPLAINT_HANDLED_BY = "邻居的投诉由被投诉人的上级（网格长或社区）处理，被投诉的工作人员看不到这条投诉。"
@@ -68,6 +71,11 @@ def filed(ticket: str, home: str, category: str, subcategory: str | None, grid: 
     """The reply to 代报: the ticket, the home it was filed for, where it went."""
     named = f"{category}·{subcategory}" if subcategory else category
     return DAIBAO_FILED.format(ticket=ticket, home=home, category=named, grid=grid)
+
+
+def filed_emergency(ticket: str, home: str, minutes: int) -> str:
+    """The reply to 代报 of a danger, after the number to call and the advice."""
+    return DAIBAO_EMERGENCY_FILED.format(ticket=ticket, home=home, minutes=minutes)
 
 
 def already_reported(ticket: str, home: str, content: str) -> str:

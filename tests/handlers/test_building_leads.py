@@ -174,8 +174,13 @@ def test_a_long_problem_without_a_unit_is_said_back_cut_short_within_one_reply(w
 
 def test_a_danger_is_filed_as_an_emergency_with_the_advice(wechat, seeded, clock):
     reply = wechat.send(BUILDING_LEAD, "代报 2单元 502家里着火了，冒烟了")
-    assert reply.startswith("【紧急】") and "已为邻居（阳光花园3号楼2单元）代报" in reply
-    assert appeal(seeded, TICKET.search(reply).group(0)).emergency is not None
+    ticket = TICKET.search(reply).group(0)
+    assert reply.startswith("【紧急】请立即拨打 119！")
+    # The 楼长 at the door hears it is urgent and how soon someone comes, not the routine 代报 reply.
+    assert (f"已为邻居（阳光花园3号楼2单元）代报，登记为紧急诉求 {ticket}，同时通知了网格员、网格长和社区工作人员，"
+            "10分钟内会有人联系您。") in reply
+    assert "办结后请您代邻居评价" not in reply
+    assert appeal(seeded, ticket).emergency is not None
 
 
 @pytest.mark.parametrize("words", ["代报 王奶奶家着火了，冒烟了", "代报 5号楼2单元 502家里着火了"])
