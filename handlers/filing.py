@@ -140,8 +140,7 @@ def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply,
     recent = appeals.recent_filings(session, sender.id, now)
     ongoing = _emergency_going_on(recent, now)
     if ongoing is not None:
-        said, call = _emergency_words(conversation, ongoing, text)
-        return Reply(texts.emergency_follow_up(said, call)), ongoing.id
+        return _told_responders(conversation, ongoing, text), ongoing.id
     for earlier in recent.open:
         if is_repeat(earlier.content, text):
             appeals.note_repeat(session, earlier, sender.id, text, now)
@@ -154,6 +153,20 @@ def _emergency_going_on(recent: appeals.RecentFilings, now: datetime) -> appeals
     """The sender's open 紧急 appeal filed within emergencies.FOLLOW_UP: what they say next is about it."""
     return next((appeal for appeal in recent.open if appeal.emergency is not None
                  and appeal.created_at >= now - emergencies.FOLLOW_UP), None)
+
+
+def told_in_emergency(conversation: Conversation, text: str) -> Reply | None:
+    """Words too short to file or to ask about (502, 门口, 快点, 在吗) while the sender's emergency goes on: where
+    they are or that they still wait, told to its responders like anything else they say then; None when no
+    emergency goes on."""
+    recent = appeals.recent_filings(conversation.session, conversation.sender.id, conversation.now)
+    ongoing = _emergency_going_on(recent, conversation.now)
+    return _told_responders(conversation, ongoing, text) if ongoing is not None else None
+
+
+def _told_responders(conversation: Conversation, ongoing: appeals.Recent, text: str) -> Reply:
+    said, call = _emergency_words(conversation, ongoing, text)
+    return Reply(texts.emergency_follow_up(said, call))
 
 
 def voice_unheard_in_emergency(conversation: Conversation) -> str | None:

@@ -8,12 +8,15 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
-from nlp.chatter import asks_for_ticket, calls_off, chatter_of, ticket_asked_after
+from nlp.chatter import Chatter, asks_for_ticket, calls_off, chatter_of, ticket_asked_after
 from storage.limits import TextField, excess
 from storage.tickets import normalize_ticket
 
 # Shorter than this and not understood: ask for details rather than file "嗯嗯" as an appeal.
 MIN_UNCLASSIFIED_LENGTH = 5
+# During the sender's emergency a fragment is where they are (502, 门口) and 在吗 that they still wait: its
+# responders hear them. Thanks and 好的 are answered as ever.
+SAID_TO_RESPONDERS = (Chatter.FRAGMENT, Chatter.GREETING)
 
 
 def prepare(understanding: Understanding, inbound: Inbound) -> Classification | None:
@@ -45,7 +48,8 @@ def handle(conversation: Conversation) -> Reply:
     # `prepare` classified the message only if it was no chatter: asked once, not twice.
     chatter = chatter_of(text) if conversation.classification is None else None
     if chatter is not None:  # small talk, a how-to question or a fragment: never an appeal
-        return Reply(texts.CHATTER_REPLIES[chatter])
+        told = filing.told_in_emergency(conversation, text) if chatter in SAID_TO_RESPONDERS else None
+        return told or Reply(texts.CHATTER_REPLIES[chatter])
     if faq.is_not_solved(conversation):  # "没解决" to the answer just given: the question goes to a person
         return faq.to_human(conversation, Arguments())
     faq.forget_answered_question(conversation)  # answered again below if it is another question the FAQ knows
@@ -73,7 +77,7 @@ def handle(conversation: Conversation) -> Reply:
     if answered is not None:
         return answered
     if result.category == UNCLASSIFIED and len(text) < MIN_UNCLASSIFIED_LENGTH:
-        return Reply(texts.TOO_SHORT)
+        return filing.told_in_emergency(conversation, text) or Reply(texts.TOO_SHORT)
     return filing.file_text(conversation, text, inbound.kind, result)[0]
 
 

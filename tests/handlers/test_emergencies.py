@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from handlers import notifications
+from handlers import notifications, resident_texts
+from nlp.chatter import Chatter
 from storage import joins, supervision
 from storage.errors import NotAllowed
 from storage.models import AppealStatus, OutboxMessage, OutboxStatus, Staff
@@ -243,6 +244,18 @@ def test_what_the_resident_writes_after_their_emergency_reaches_its_responders_a
     wechat.send("o1", "消防车到了吗，烟越来越大")
     assert [len(worded(seeded, "staff_words_added", who)) for who in (ZHANG, LI, WANG, OPERATOR)] == [2, 3, 2, 3]
     assert f"紧急诉求 {ticket} 已由李娜接单处理" in wechat.send("o1", "着火了")
+
+
+def test_a_door_number_or_a_word_too_short_to_file_during_an_emergency_reaches_its_responders(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "着火了")
+    for said in ("502", "快点", "门口", "在吗？"):
+        reply = wechat.send("o1", said)
+        assert reply == f"【紧急】已把您说的情况转告处理紧急诉求 {ticket} 的工作人员。情况危急请立即拨打 119！", said
+    told = worded(seeded, "staff_words_added", ZHANG)
+    assert [card.split("\n")[1] for card in told] == ["居民说：502", "居民说：快点", "居民说：门口", "居民说：在吗？"]
+    assert wechat.send("o1", "谢谢") == resident_texts.CHATTER_REPLIES[Chatter.THANKS]  # answered as ever
+    clock.advance(hours=2, minutes=1)
+    assert wechat.send("o1", "502") == resident_texts.CHATTER_REPLIES[Chatter.FRAGMENT]  # no emergency goes on
 
 
 @pytest.mark.parametrize("recognition", ["", "。"])
