@@ -8,7 +8,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
-from nlp.chatter import Chatter, asks_for_ticket, calls_off, chatter_of, ticket_asked_after
+from nlp.chatter import Chatter, asks_for_ticket, calls_off, chatter_of, is_cry_for_help, ticket_asked_after
 from storage.limits import TextField, excess
 from storage.tickets import normalize_ticket
 
@@ -45,6 +45,8 @@ def handle(conversation: Conversation) -> Reply:
     too_long = excess(TextField.APPEAL, text)
     if too_long is not None:  # refused whole before the FAQ or filing: nothing of it is stored
         return Reply(texts.APPEAL_TOO_LONG.format(limit=too_long.limit, length=too_long.length))
+    if is_cry_for_help(text):  # 救命！: maybe in danger, though what and where are not said
+        return filing.told_in_emergency(conversation, text) or Reply(texts.CRY_FOR_HELP)
     # `prepare` classified the message only if it was no chatter: asked once, not twice.
     chatter = chatter_of(text) if conversation.classification is None else None
     if chatter is not None:  # small talk, a how-to question or a fragment: never an appeal

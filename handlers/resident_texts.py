@@ -159,6 +159,9 @@ HELD_ON_RETURN = "您之前反映的问题 {tickets} 还在等待绑定住址：
 WELCOME_BACK_HOME = "您绑定的住址：{grid_label} {home}。如果已经搬家，请回复“我搬家了”重新绑定。"
 GREETING = "您好！请直接描述您遇到的问题，例如：“3号楼电梯坏了”。回复“帮助”查看全部功能。"
 TOO_SHORT = "请再具体描述一下您遇到的问题（比如：几号楼、什么问题），我们马上为您登记。"
+# 救命, 快来人 and nothing else (nlp.chatter.is_cry_for_help): the numbers first, then what and where.
+CRY_FOR_HELP = ("【紧急】有危险请立即拨打 110 报警、119 火警或 120 急救！\n"
+                "请告诉我们发生了什么、在哪里（几号楼几单元几号），我们马上通知工作人员。")
 # What is not a problem to file (nlp/chatter.py): a short friendly answer, help, or a question back.
 CHATTER_REPLIES = {
     Chatter.GREETING: GREETING,

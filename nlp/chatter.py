@@ -163,6 +163,23 @@ def _only_empty_words(cleaned: str) -> bool:
     return not rest
 
 
+# A cry for help and nothing else (救命, 快来人啊, 救救我们, SOS): someone may be in danger, what and where unknown.
+_CRIES = ("救命", "救救", "快来人", "来人", "sos", "help")
+_CRY_WORDS = tuple(sorted((*_CRIES, *_FILLERS, "我们", "我", "快点", "快", "谁", "有人吗", "吗", "哪", "啦"),
+                          key=len, reverse=True))
+
+
+def is_cry_for_help(text: str) -> bool:
+    """Whether the message is only a cry for help (救命！, 快来人啊, 救救我): nothing filed can say what is wrong."""
+    cleaned = _PUNCTUATION.sub("", _folded(text))
+    if not any(cry in cleaned for cry in _CRIES):
+        return False
+    rest = cleaned
+    for word in _CRY_WORDS:
+        rest = rest.replace(word, "")
+    return not rest
+
+
 # Asking after something already reported: "still not", "how is it going", "it has been days".
 _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有人|动静|消息)|怎么还|怎么样了|咋样了|进展如何|有进展吗|"
                        r"有消息吗|什么时候(能|才能|可以|会)?(来|修|处理|好|解决)|上次(说|反映|提|报)的|都.{1,3}(天|周|个星期|礼拜)了|"

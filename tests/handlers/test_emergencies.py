@@ -258,6 +258,21 @@ def test_a_door_number_or_a_word_too_short_to_file_during_an_emergency_reaches_i
     assert wechat.send("o1", "502") == resident_texts.CHATTER_REPLIES[Chatter.FRAGMENT]  # no emergency goes on
 
 
+@pytest.mark.parametrize("cry", ["救命", "救命啊。", "快来人啊！！", "救救我们", "SOS"])
+def test_a_cry_for_help_alone_is_answered_with_the_numbers_and_asked_what_and_where(wechat, seeded, cry):
+    reply = wechat.send("o1", cry)
+    assert reply == resident_texts.CRY_FOR_HELP
+    assert reply.startswith("【紧急】有危险请立即拨打 110 报警、119 火警或 120 急救！") and "在哪里" in reply
+    assert "还没有提交过诉求" in wechat.send("o1", "我的诉求")  # nothing filed that says nothing
+    assert "已受理您的诉求" in wechat.send("o1", "快来人修一下楼道灯")  # asking someone to come fix it is no cry
+
+
+def test_a_cry_for_help_during_an_emergency_reaches_its_responders(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "有人晕倒了")
+    assert wechat.send("o1", "救命啊") == f"【紧急】已把您说的情况转告处理紧急诉求 {ticket} 的工作人员。情况危急请立即拨打 120！"
+    assert "居民说：救命啊" in worded(seeded, "staff_words_added", ZHANG)[0]
+
+
 @pytest.mark.parametrize("recognition", ["", "。"])
 def test_a_voice_message_not_recognised_during_an_emergency_asks_to_write_and_repeats_the_number(
         wechat, seeded, clock, recognition):
