@@ -307,6 +307,14 @@ def test_an_unbound_residents_follow_up_reaches_the_operators_and_the_binding_go
     assert "居民说：我们在三楼，门口下不去" in card and "涉及个人隐私" not in card and "着火了" in card
 
 
+def test_an_unbound_resident_repeating_the_danger_mid_binding_is_reminded_to_answer_it(wechat, seeded):
+    wechat.dialog("o_new", [("绑定", "请选择您所在的社区"), ("着火了！！", "【紧急】请立即拨打 119！")])
+    reply = wechat.send("o_new", "着火了！！我们在三楼")
+    assert reply.startswith("【紧急】请立即拨打 119！") and "已把您说的情况转告处理紧急诉求" in reply
+    assert reply.endswith(resident_texts.EMERGENCY_BINDING_GOES_ON)  # the address is what the responders lack
+    assert "绑定成功" in "".join(wechat.send("o_new", answer) for answer in ("1", "1", "1", "1"))
+
+
 def test_a_community_operator_told_of_an_unplaced_emergency_can_look_it_up_and_is_not_asked_to_claim_it(wechat,
                                                                                                           seeded):
     ticket = ticket_in(wechat.send("o_new", "救命 楼下着火了 好多烟"))
