@@ -8,15 +8,23 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
-from nlp.chatter import Chatter, asks_for_ticket, calls_off, chatter_of, is_cry_for_help, ticket_asked_after
+from nlp.chatter import (
+    Chatter,
+    asks_for_ticket,
+    calls_off,
+    chatter_of,
+    is_chase_up,
+    is_cry_for_help,
+    ticket_asked_after,
+)
 from storage.limits import TextField, excess
 from storage.tickets import normalize_ticket
 
 # Shorter than this and not understood: ask for details rather than file "嗯嗯" as an appeal.
 MIN_UNCLASSIFIED_LENGTH = 5
-# During the sender's emergency a fragment is where they are (502, 门口) and 在吗 that they still wait: its
-# responders hear them. Thanks and 好的 are answered as ever.
-SAID_TO_RESPONDERS = (Chatter.FRAGMENT, Chatter.GREETING)
+# During the sender's emergency a fragment is where they are (502, 门口), 在吗 that they still wait and 没事了 that
+# the danger passed: its responders hear them. Thanks and 好的 are answered as ever.
+SAID_TO_RESPONDERS = (Chatter.FRAGMENT, Chatter.GREETING, Chatter.NO_THANKS)
 
 
 def prepare(understanding: Understanding, inbound: Inbound) -> Classification | None:
@@ -60,6 +68,10 @@ def handle(conversation: Conversation) -> Reply:
     complained = complaining.file_if_complaint(conversation, text)
     if complained is not None:
         return complained
+    if is_chase_up(text) or calls_off(text):  # 怎么还没人来, 不用来了火灭了: an emergency's responders must hear it
+        told = filing.told_in_emergency(conversation, text)
+        if told is not None:
+            return told
     chased = chasing.chase_up(conversation, text)  # asking after an open appeal files nothing new
     if chased is not None:
         return chased

@@ -258,6 +258,17 @@ def test_a_door_number_or_a_word_too_short_to_file_during_an_emergency_reaches_i
     assert wechat.send("o1", "502") == resident_texts.CHATTER_REPLIES[Chatter.FRAGMENT]  # no emergency goes on
 
 
+def test_the_danger_passing_or_nobody_come_yet_during_an_emergency_reaches_its_responders(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "着火了")
+    told = f"【紧急】已把您说的情况转告处理紧急诉求 {ticket} 的工作人员。"
+    for said in ("不用来了，火已经灭了", "没事了", "怎么还没人来", "你们到底管不管"):
+        assert wechat.send("o1", said).startswith(told), said
+    cards_to_zhang = worded(seeded, "staff_words_added", ZHANG)
+    assert [card.split("\n")[1] for card in cards_to_zhang] == [
+        "居民说：不用来了，火已经灭了", "居民说：没事了", "居民说：怎么还没人来", "居民说：你们到底管不管"]
+    assert notices(seeded, "staff_chased") == []  # not a 催办 besides: the words themselves went to everyone
+
+
 @pytest.mark.parametrize("cry", ["救命", "救命啊。", "快来人啊！！", "救救我们", "SOS"])
 def test_a_cry_for_help_alone_is_answered_with_the_numbers_and_asked_what_and_where(wechat, seeded, cry):
     reply = wechat.send("o1", cry)
