@@ -15,3 +15,16 @@ class Arguments:
     tickets: tuple[str, ...] = ()  # several numbers in one message (接单 G2612020014 G2612020015), normalised
     position: int | None = None  # 接 1, 结 2 已修好: a place in the member's last task list, not yet read as a ticket
     near_ticket: str = ""  # a number that is not a ticket's length (G261202014): the sender is told the format
+
+
+# Said before whom a task goes to, as people say it aloud: 改派 G… 给张伟, 转办 G… 到综合执法中队.
+_HANDED_TO = ("交给", "转给", "派给", "给", "到")
+
+
+def recipient(words: str) -> str:
+    """The grid, member or department named in 改派 and 转办, without the 给 or 到 said before it."""
+    named = words.strip()
+    for particle in _HANDED_TO:
+        if named.startswith(particle) and len(named) > len(particle):
+            return named[len(particle):].lstrip()
+    return named

@@ -6,7 +6,7 @@ from typing import Callable
 
 from handlers import staff
 from handlers import staff_texts as texts
-from handlers.arguments import Arguments
+from handlers.arguments import Arguments, recipient
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import reassigning
@@ -16,7 +16,7 @@ from storage.staff import AmbiguousPlace, UnclearPlace
 
 def reassign(conversation: Conversation, arguments: Arguments) -> Reply:
     """改派 <编号> <网格或姓名>."""
-    ticket, target = arguments.ticket, arguments.words
+    ticket, target = arguments.ticket, recipient(arguments.words)
     try:
         done = reassigning.reassign(conversation.session, conversation.staff, ticket, target, conversation.now)
     except DomainError as refused:

@@ -9,7 +9,7 @@ from typing import Callable
 
 from handlers import one_reply, task_list
 from handlers import staff_texts as texts
-from handlers.arguments import Arguments
+from handlers.arguments import Arguments, recipient
 from handlers.community_texts import role_name
 from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
@@ -100,7 +100,7 @@ def resume(conversation: Conversation, arguments: Arguments) -> Reply:
 
 def transfer(conversation: Conversation, arguments: Arguments) -> Reply:
     """转办 <编号> <部门>."""
-    ticket, department = arguments.ticket, arguments.words
+    ticket, department = arguments.ticket, recipient(arguments.words)
     return _act(conversation, ticket, "transfer",
                 lambda s, m: tasks.transfer(s, m, ticket, department, conversation.now),
                 lambda appeal: texts.TRANSFERRED.format(ticket=ticket, department=appeal.department),

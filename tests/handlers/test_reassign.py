@@ -44,6 +44,13 @@ def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_tol
     assert notices(seeded, "resident_progress", ticket) == []
 
 
+def test_a_target_said_with_gei_or_dao_before_it_is_found(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "已改派给 李娜（幸福里社区·第一网格）" in wechat.send(WANG, f"改派 {ticket} 给李娜。")
+    assert "已改派给 幸福里社区·第二网格" in wechat.send(OPERATOR, f"改派 {ticket} 到第二网格")
+
+
 def test_a_task_moved_to_another_grid_tells_its_former_holder_where_it_went_not_that_it_is_unknown(
         wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)

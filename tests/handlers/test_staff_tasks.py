@@ -310,6 +310,16 @@ def test_a_transfer_names_a_department_by_a_part_of_its_name_when_only_one_has_i
     assert notices(seeded, "staff_new_appeal", ticket)[-1] == "prop_1"
 
 
+def test_a_transfer_said_with_gei_before_the_department_is_taken(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="prop_1", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业公司",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "已转办给 阳光物业公司" in wechat.send(ZHANG, f"转办 {ticket} 给物业。")
+    assert appeal(seeded, ticket).department == "阳光物业公司"
+
+
 def test_returning_a_task_sends_it_to_the_community_operators(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     assert "已退回社区" in wechat.send(ZHANG, f"退回 {ticket} 这是隔壁小区的事")
