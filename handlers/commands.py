@@ -206,7 +206,7 @@ COMMANDS: tuple[Command, ...] = (
             Audience.STAFF, TextField.DEPARTMENT),
     Command("pause", ("挂起", "挂"), "挂起 编号 原因", "暂停计时（如等配件）", Takes.TICKET_TEXT, staff.pause,
             Audience.STAFF, TextField.NOTE),
-    Command("resume", ("恢复",), "恢复 编号", "恢复办理，时限顺延", Takes.TICKET, staff.resume, Audience.STAFF),
+    Command("resume", ("恢复", "恢复办理", "取消挂起"), "恢复 编号", "恢复办理，时限顺延", Takes.TICKET, staff.resume, Audience.STAFF),
     Command("work_phone", ("工作电话",), "工作电话 号码", "公布工作电话，居民的“已接单”通知会附上（工作电话 删除：撤下）",
             Takes.CONTACT, contacts.work_phone, Audience.STAFF),
     Command("my_tasks", ("我的任务", "任务"), "我的任务", "查看任务，最急的在前（每页10条）", Takes.NOTHING,

@@ -116,6 +116,18 @@ def test_the_same_progress_sent_twice_reaches_the_resident_once(wechat, seeded, 
     assert notices(seeded, "resident_progress") == ["o1", "o1", "o1"]
 
 
+def test_resuming_said_as_hui_fu_ban_li_or_qu_xiao_gua_qi_resumes(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [
+        (f"接单 {ticket}", "接单成功"),
+        (f"挂起 {ticket} 等电梯配件", "已挂起"),
+        (f"恢复办理 {ticket[-4:]}。", f"诉求 {ticket} 已恢复办理"),
+        (f"挂起 {ticket} 配件又缺了一个", "已挂起"),
+        (f"取消挂起 {ticket}", f"诉求 {ticket} 已恢复办理"),
+    ])
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+
+
 def test_resolving_pausing_or_resuming_twice_says_what_stands_not_that_it_failed(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.dialog(ZHANG, [
