@@ -223,6 +223,8 @@ def _overdue_facts(n: StaffReminder | StaffEscalated) -> str:
 
 
 def _escalated_ask(n: StaffEscalated) -> str:
+    if n.yours and n.reason in _UNCLAIMED_REASONS:  # given to them (派单, 改派 to a member) but not claimed yet
+        return f"请立即接单：回复“接单 {n.ticket}”；回复“查询 {n.ticket}”查看详情。"
     if n.yours:
         return f"请立即办理：办好后回复“办结 {n.ticket} 说明”，未办完请回复“进展 {n.ticket} 说明”说明原因。"
     if n.holder:
@@ -321,6 +323,7 @@ def _reopened_ask(n: StaffReopened) -> str:
 
 DEADLINE_ACTS = {"response": "接单响应", "resolve": "办结"}
 OVERDUE_REASONS = {"unclaimed": "无人接单", "response_overdue": "超时未响应", "resolve_overdue": "超时未办结"}
+_UNCLAIMED_REASONS = ("unclaimed", "response_overdue")
 
 
 def _deadline_act(n: StaffReminder) -> str:

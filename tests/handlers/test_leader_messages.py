@@ -111,6 +111,19 @@ def test_an_unclaimed_appeals_escalation_says_what_where_since_when_and_what_to_
     assert f"请安排网格员接单，或自己回复“接单 {ticket}”" in escalation
 
 
+def test_a_task_given_to_a_member_who_has_not_claimed_it_asks_them_to_claim_not_to_finish(wechat, seeded, clock):
+    ticket = TICKET.search(wechat.send(RESIDENT, "3号楼电梯坏了，物业一直不来修")).group(0)
+    dispatch_filed(seeded, clock)
+    assert "已改派给 李娜" in wechat.send(WANG, f"改派 {ticket} 李娜")
+    clock.advance(minutes=31)  # she has not claimed it
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock(), timedelta(minutes=30))
+    escalation = sent_to(seeded, LI)[-1]
+    assert escalation.startswith(f"【督办】{ticket} 无人接单，已升级为第1级督办")
+    # Not 请立即办理：办好后回复“办结 …”: 办结 of a task not claimed is refused.
+    assert escalation.endswith(f"请立即接单：回复“接单 {ticket}”；回复“查询 {ticket}”查看详情。")
+
+
 def test_an_unclaimed_escalation_of_a_department_task_asks_the_leader_to_chase_the_department(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
