@@ -21,7 +21,7 @@ def reassign(conversation: Conversation, arguments: Arguments) -> Reply:
         done = reassigning.reassign(conversation.session, conversation.staff, ticket, target, conversation.now)
     except DomainError as refused:
         return Reply(refusal(refused, ticket, hidden=lambda: staff.hidden(conversation, ticket)))
-    return Reply(texts.REASSIGNED.format(ticket=ticket, to=done.to))
+    return Reply(texts.reassigned(ticket, done.to, done.away))
 
 
 def refusal(refused: DomainError, ticket: str, hidden: Callable[[], bool] = lambda: False) -> str:

@@ -48,6 +48,7 @@ from storage.notices import (
     StaffWishCancelled,
     StaffWordsAdded,
 )
+from storage.reassigning import OnLeave
 
 # A second problem the classifier found in the message: a hint for whoever handles it, not a second appeal.
 SECOND_CATEGORY = "{label}（另涉及{second}）"
@@ -719,6 +720,16 @@ RESUMED = "诉求 {ticket} 已恢复办理，办结时限顺延至 {due}。"
 TRANSFERRED = "诉求 {ticket} 已转办给 {department}。"
 GIVEN_BACK = "诉求 {ticket} 已退回社区，由社区工作人员重新派发。"
 REASSIGNED = "诉求 {ticket} 已改派给 {to}，已通知对方接单，并告知居民。"
+REASSIGNED_TO_AWAY = "注意：{name}正在请假{until}，这件诉求会等{name}接单；需要尽快办理的，请改派给在岗的人。"
+
+
+def reassigned(ticket: str, to: str, away: OnLeave | None = None) -> str:
+    """改派 done; when it went to a member on leave, whoever moved it reads so (派单 itself passes them over)."""
+    done = REASSIGNED.format(ticket=ticket, to=to)
+    if away is None:
+        return done
+    until = f"（至 {month_day(away.until)}）" if away.until is not None else ""
+    return done + "\n" + REASSIGNED_TO_AWAY.format(name=away.name, until=until)
 REASSIGN_BAD_TICKET = "“{ticket}”不是诉求编号：编号是 G 加 10 位数字，如 G2612020014。"
 REASSIGN_DATABASE_FAILED = "数据库操作失败（{reason}），诉求没有改派。请检查 GRIDBOT_DATABASE_URL 后重试。"
 REJECTED = "诉求 {ticket} 已不受理并关闭，已把原因告诉居民。"

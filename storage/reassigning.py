@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from storage import complaints, dispatch, org, staff
 from storage.actors import Actor, ActorKind, Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, record, resolve_due_unpaused, response_due, transition
+from storage.duty import duty_of
 from storage.errors import DomainError, IllegalTransition, NotAllowed
 from storage.models import (
     GRID_TEAM,
@@ -67,6 +68,15 @@ class AlreadyThere(DomainError):
 class Reassigned:
     appeal: Appeal
     to: str  # 社区·网格, or the member's name and grid
+    away: OnLeave | None = None  # the member it went to is on leave: it waits for them; whoever moved it is told
+
+
+@dataclass(frozen=True)
+class OnLeave:
+    """The member an appeal was handed to, on leave (请假) through `until` (None: until 销假)."""
+
+    name: str
+    until: date | None
 
 
 def reassign(session: Session, by: Manager | None, ticket: str, target: str, now: datetime) -> Reassigned:
@@ -115,7 +125,14 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor=actor_of(by) if by is not None else Actor(ActorKind.CLI), note=to)
     _tell(session, appeal, member, holder, by, to, now)
-    return Reassigned(appeal, to)
+    return Reassigned(appeal, to, _on_leave(member, now))
+
+
+def _on_leave(member: Staff | None, now: datetime) -> OnLeave | None:
+    if member is None:
+        return None
+    duty = duty_of(member, now)
+    return None if duty.on_duty else OnLeave(member.name, duty.until)
 
 
 @dataclass(frozen=True)

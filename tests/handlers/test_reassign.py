@@ -51,6 +51,17 @@ def test_a_target_said_with_gei_or_dao_before_it_is_found(wechat, seeded, clock)
     assert "已改派给 幸福里社区·第二网格" in wechat.send(OPERATOR, f"改派 {ticket} 到第二网格")
 
 
+def test_reassigning_to_a_member_on_leave_says_so_to_whoever_moved_it(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(LI, "请假 到 11月30日")
+    assert wechat.send(WANG, f"改派 {ticket} 李娜") == (
+        f"诉求 {ticket} 已改派给 李娜（幸福里社区·第一网格），已通知对方接单，并告知居民。\n"
+        "注意：李娜正在请假（至 11月30日），这件诉求会等李娜接单；需要尽快办理的，请改派给在岗的人。")
+    wechat.send(LI, "销假")
+    assert "注意" not in wechat.send(WANG, f"改派 {ticket} 张伟")
+
+
 def test_a_task_moved_to_another_grid_tells_its_former_holder_where_it_went_not_that_it_is_unknown(
         wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
