@@ -205,7 +205,7 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
         return texts.PROGRESS_REPEATED.format(ticket=ticket, at=texts.clock(refused.at))
     moved = _moved_away(conversation, ticket)
     if moved is not None:
-        return (texts.TRANSFERRED_AWAY if moved.transferred else texts.MOVED_AWAY).format(ticket=ticket, to=moved.to)
+        return _moved_text(conversation, ticket, moved)
     if isinstance(refused, NotFound) or hidden(conversation, ticket):
         return texts.TASK_NOT_FOUND.format(ticket=ticket)
     appeal = tasks.find(conversation.session, ticket)
@@ -239,6 +239,14 @@ _AFTER_CLAIM = ("progress", "resolve", "pause")  # what only the one who claimed
 # A department or property company claims before 退回 or 转办 too (a grid member may do those straight from the
 # card, so is never refused for want of a claim).
 _CLAIM_FIRST = (*_AFTER_CLAIM, "give_back", "transfer")
+
+
+def _moved_text(conversation: Conversation, ticket: str, moved: reassigning.Moved) -> str:
+    """Where the task went from the member; given back (退回) since by whom it went to, the community has it."""
+    if tasks.find(conversation.session, ticket).status == AppealStatus.RETURNED:
+        how = texts.ACTION_NAMES["transfer" if moved.transferred else "reassign"]
+        return texts.MOVED_THEN_RETURNED.format(ticket=ticket, how=how, to=moved.to)
+    return (texts.TRANSFERRED_AWAY if moved.transferred else texts.MOVED_AWAY).format(ticket=ticket, to=moved.to)
 
 
 def _moved_away(conversation: Conversation, ticket: str) -> reassigning.Moved | None:

@@ -689,6 +689,7 @@ TASK_NOT_FOUND = "没有找到编号为 {ticket} 的诉求，请核对编号。"
 # A command on a task 改派 or 转办 took from the member (told, or their own 转办 sent again while the network stalled).
 MOVED_AWAY = "诉求 {ticket} 已改派给 {to}，您无需再处理。"
 TRANSFERRED_AWAY = "诉求 {ticket} 已转办给 {to}，由对方接单办理，您无需再处理。"
+MOVED_THEN_RETURNED = "诉求 {ticket} 已{how}给 {to}，对方已退回社区，由社区重新派发，您无需再处理。"
 LOOKUP_LIMIT = "您本小时查询诉求的次数已达上限（{limit} 次），请在 {until} 之后再试。本人负责的任务不受限制，可回复“我的任务”查看。"
 ALREADY_TAKEN = "诉求 {ticket} 已被 {name} 接单。"
 # 接单 again on one's own task (a second tap, a voice message sent twice): no colleague is named.

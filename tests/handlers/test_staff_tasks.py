@@ -252,6 +252,19 @@ def test_a_transfer_sent_twice_or_followed_by_a_note_says_where_the_task_went(we
     assert wechat.send(ZHANG, f"转办 {unclaimed} 城管执法中队") == gone.replace(ticket, unclaimed)
 
 
+def test_a_transferred_task_the_department_gave_back_is_not_said_to_be_with_the_department(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_chengguan", name="赵队长", role=StaffRole.DEPARTMENT, department="城管执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，摆摊堵路")
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"转办 {ticket} 城管执法中队")
+    wechat.dialog("dept_chengguan", [(f"接单 {ticket}", "接单成功"), (f"退回 {ticket} 不归我们管", "已退回社区")])
+    # Not 由对方接单办理: the department gave it back, the community has it now.
+    assert wechat.send(ZHANG, f"进展 {ticket} 已告知城管") == (
+        f"诉求 {ticket} 已转办给 城管执法中队，对方已退回社区，由社区重新派发，您无需再处理。")
+
+
 def test_the_grids_property_company_claims_only_what_was_transferred_to_it(wechat, seeded, clock):
     with seeded.transaction() as session:
         grid = staff.find_grid(session, "幸福里社区·第一网格")
