@@ -183,7 +183,8 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
     for receiver in receivers:
         tell(session, receiver.openid, card, now, appeal=appeal)
     previous = session.get(Staff, holder) if holder is not None else None
-    if previous is not None and previous not in receivers:
+    moved_own = by is not None and previous is not None and staff_id_of(by) == previous.id  # they know: they did it
+    if previous is not None and previous not in receivers and not moved_own:
         who = name_of(by) if by is not None else "街道"
         tell(session, previous.openid, StaffReassigned(ticket=appeal.ticket, by=who, to=to), now, appeal=appeal)
     tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=to), now)

@@ -62,6 +62,14 @@ def test_reassigning_to_a_member_on_leave_says_so_to_whoever_moved_it(wechat, se
     assert "注意" not in wechat.send(WANG, f"改派 {ticket} 张伟")
 
 
+def test_a_grid_leader_moving_a_task_he_holds_himself_is_not_told_of_his_own_move(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(WANG, f"接单 {ticket}")
+    assert "已改派给 李娜" in wechat.send(WANG, f"改派 {ticket} 李娜")
+    assert notices(seeded, "staff_reassigned", ticket) == []  # not 【已改派】…已由王强改派给 李娜 to 王强
+    assert notices(seeded, "resident_transferred", ticket) == [RESIDENT]
+
+
 def test_a_task_moved_to_another_grid_tells_its_former_holder_where_it_went_not_that_it_is_unknown(
         wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
