@@ -69,7 +69,8 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
     if complaint is None:
         return Reply(reply)
     complaining.mark(conversation, home.grid_id, filed.id, complaint)
-    return Reply(f"{reply}\n{texts.DAIBAO_COMPLAINT_HANDLED_BY}")
+    who = complaining.handlers_named(conversation, filed.id)
+    return Reply(f"{reply}\n{texts.DAIBAO_COMPLAINT_HANDLED_BY.format(who=who)}")
 
 
 def _reported_before(conversation: Conversation, member: Staff, recent: appeals.RecentFilings,

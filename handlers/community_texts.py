@@ -21,7 +21,7 @@ DAIBAO_EMERGENCY_FILED = ("已为邻居（{home}）代报，登记为紧急诉�
                           "{minutes}分钟内会有人联系您。有新情况请直接发消息告诉我们。")
 DAIBAO_ALREADY = ("您已为邻居（{home}）代报过“{content}”，编号 {ticket}，正在办理，这次没有重复登记。"
                   "回复“查询 {ticket}”可查看进度；邻居有新情况，请说明与之前不同的地方。")
-DAIBAO_COMPLAINT_HANDLED_BY = "邻居的投诉由被投诉人的上级（网格长或社区）处理，被投诉的工作人员看不到这条投诉。"
+DAIBAO_COMPLAINT_HANDLED_BY = "邻居的投诉由被投诉人的上级（{who}）处理，被投诉的工作人员看不到这条投诉。"
 DAIBAO_UNKNOWN_HOME = ("“{typed}”不是本楼的单元，也不像门牌（需含数字，如 3-2-501）。"
                        "请按“代报 单元或门牌 内容”发送，例如：代报 {example} 楼道灯不亮。")
 DAIBAO_UNITS = "本楼的单元：{units}。"

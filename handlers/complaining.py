@@ -28,7 +28,12 @@ def file_if_complaint(conversation: Conversation, text: str) -> Reply | None:
     if appeal_id is None:
         return reply
     mark(conversation, grid_id, appeal_id, complaint)
-    return Reply(f"{reply.text}\n{texts.COMPLAINT_HANDLED_BY}")
+    return Reply(f"{reply.text}\n{texts.COMPLAINT_HANDLED_BY.format(who=handlers_named(conversation, appeal_id))}")
+
+
+def handlers_named(conversation: Conversation, appeal_id: int) -> str:
+    """Who handles the filed complaint, as its sender reads it: not 网格长 when it is about the 网格长."""
+    return texts.COMPLAINT_HANDLERS[complaints.handled_at(conversation.session, appeal_id)]
 
 
 def complaint_in(conversation: Conversation, grid_id: int | None, text: str) -> StaffComplaint | None:

@@ -290,7 +290,9 @@ HELP_CONTINUED = "指令（续，第{page}/{pages}页）："
 HELP_MORE = "还有更多指令，请回复：帮助 {next}"
 
 
-COMPLAINT_HANDLED_BY = "您的投诉由被投诉人的上级（网格长或社区）处理，被投诉的工作人员看不到您的投诉。"
+# Who handles a complaint (storage.complaints.handled_at): never a word that could name the person complained of.
+COMPLAINT_HANDLERS = {"grid": "网格长或社区", "community": "社区", "street": "街道"}
+COMPLAINT_HANDLED_BY = "您的投诉由被投诉人的上级（{who}）处理，被投诉的工作人员看不到您的投诉。"
 COMPLAINT_CONTACT = "处理投诉的工作人员"
 
 

@@ -93,6 +93,16 @@ def handlers(session: Session, appeal: Appeal, about: frozenset[int]) -> list[St
     return handling or [person for person in _street_operators(session) if person.id not in about and person.openid]
 
 
+def handled_at(session: Session, appeal_id: int) -> str:
+    """Whose level handles the complaint, for the complainant: "grid" (the 网格长, or the community), "community"
+    (it is about the 网格长) or "street" (about the community's only operator)."""
+    appeal = session.get_one(Appeal, appeal_id)
+    people = handlers(session, appeal, accused(session, appeal_id) or frozenset())
+    if any(person.role == StaffRole.GRID_LEADER for person in people):
+        return "grid"
+    return "community" if any(person.community_id is not None for person in people) else "street"
+
+
 def _street_operators(session: Session) -> Sequence[Staff]:
     return session.scalars(
         select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True))

@@ -31,6 +31,7 @@ def complain(wechat, seeded, clock, text):
 def test_a_complaint_about_a_grid_member_reaches_the_leader_and_the_operator_never_the_member(wechat, seeded, clock):
     reply, ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
     assert "类别：投诉工作人员" in reply and "被投诉的工作人员看不到" in reply
+    assert "您的投诉由被投诉人的上级（网格长或社区）处理" in reply
     assert notices(seeded, "staff_new_appeal", ticket) == sorted([WANG, OPERATOR])
     assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(ZHANG, f"接单 {ticket}")
     assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(ZHANG, f"查询 {ticket}")
@@ -95,6 +96,12 @@ def test_a_building_leads_report_of_a_neighbours_complaint_never_reaches_the_per
     assert ticket not in wechat.send(ZHANG, "我的任务")
 
 
+def test_a_building_leads_report_of_a_complaint_about_the_grid_leader_says_the_community_handles_it(
+        wechat, seeded, clock):
+    reply = wechat.send(BUILDING_LEAD, "代报 2单元 王奶奶要投诉网格长王强，推诿不管")
+    assert "邻居的投诉由被投诉人的上级（社区）处理" in reply
+
+
 def test_an_emergency_that_accuses_a_grid_member_gets_the_advice_and_never_reaches_them(wechat, seeded, clock):
     reply, ticket = complain(wechat, seeded, clock, "网格员李娜上门时动手打我，我要投诉她")
     assert reply.startswith("【紧急】请立即拨打 110！")
@@ -130,6 +137,8 @@ def test_an_unclaimed_emergency_that_accuses_the_grid_leader_escalates_past_them
 def test_a_complaint_about_the_grid_leader_goes_to_the_operators_only(wechat, seeded, clock):
     reply, ticket = complain(wechat, seeded, clock, ABOUT_WANG)
     assert "类别：投诉工作人员" in reply
+    # Not （网格长或社区）: the complainant would read it may reach the very 网格长 complained of.
+    assert "您的投诉由被投诉人的上级（社区）处理" in reply
     assert notices(seeded, "staff_new_appeal", ticket) == [OPERATOR]
     assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(WANG, f"查询 {ticket}")
     assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(WANG, f"接单 {ticket}")
@@ -145,7 +154,7 @@ def test_a_complaint_about_the_communitys_only_operator_goes_to_the_street(wecha
         session.add(Staff(openid="o_street_operator", name="钱科长", role=StaffRole.OPERATOR, active=True,
                           created_at=clock()))
     reply, ticket = complain(wechat, seeded, clock, "我要投诉社区工作人员孙丽，态度很差还骂人")
-    assert "类别：投诉工作人员" in reply
+    assert "类别：投诉工作人员" in reply and "您的投诉由被投诉人的上级（街道）处理" in reply
     assert notices(seeded, "staff_new_appeal", ticket) == ["o_street_operator"]
     assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(OPERATOR, f"查询 {ticket}")
     assert "由被投诉人的上级" in wechat.send(WANG, f"接单 {ticket}")
