@@ -183,7 +183,11 @@ def staff_chat_hint(conversation: Conversation) -> Reply:
     tickets = {match.group(1) for match in _TICKET_IN_WORDS.finditer(unicodedata.normalize("NFKC",
                                                                                            conversation.inbound.text))}
     if len(tickets) == 1:
-        return Reply(texts.STAFF_TICKET_UNCLEAR.format(ticket=f"G{tickets.pop()}"))
+        ticket = f"G{tickets.pop()}"
+        hint = texts.STAFF_TICKET_UNCLEAR.format(ticket=ticket)
+        if conversation.staff.role in (StaffRole.GRID_LEADER, StaffRole.OPERATOR):
+            hint += texts.STAFF_TICKET_UNCLEAR_REASSIGN.format(ticket=ticket)
+        return Reply(hint)
     return Reply(texts.STAFF_FREE_TEXT)
 
 

@@ -785,6 +785,8 @@ BIND_DONE = ("绑定成功！您的住址：{grid_label} {home}\n"
 STAFF_TICKET_UNCLEAR = ("没有看懂要对 {ticket} 做什么，请按下面的格式发送其中一条：\n"
                         "查询 {ticket}\n接单 {ticket}\n进展 {ticket} 说明\n办结 {ticket} 说明\n挂起 {ticket} 原因\n"
                         "转办 {ticket} 部门\n退回 {ticket} 原因")
+# …and for the 网格长 and operators, who move tasks (督办 G…, 改派给李娜 G…, 让李娜去办 G…):
+STAFF_TICKET_UNCLEAR_REASSIGN = "\n改派 {ticket} 网格或姓名"
 # 我的任务有哪些, 看看今天的任务: the list is what a member on his rounds asks for most, so the hint starts with it.
 STAFF_FREE_TEXT = ("工作人员请使用指令，例如：我的任务（查看待办，之后可用序号：接 1、结 1 说明）、接单 编号、进展 编号 说明、"
                    "办结 编号 说明。发现问题请发送：上报 内容。回复“帮助”查看全部指令。")

@@ -9,7 +9,7 @@ from bot.worker import schedule
 from storage import dispatch
 from storage.models import AppealStatus
 from tests.support.database import appeal
-from tests.support.personas import RESIDENT, ZHANG
+from tests.support.personas import RESIDENT, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
@@ -132,6 +132,14 @@ def test_own_words_around_one_ticket_are_answered_with_its_commands_ready_to_sen
     assert reply.endswith(f"\n查询 {ticket}\n接单 {ticket}\n进展 {ticket} 说明\n办结 {ticket} 说明\n挂起 {ticket} 原因\n"
                           f"转办 {ticket} 部门\n退回 {ticket} 原因")
     assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+
+
+def test_a_grid_leaders_own_words_around_a_ticket_list_reassigning_too(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    reply = say(wechat, WANG, f"督办 {ticket}。")
+    assert reply.startswith(f"没有看懂要对 {ticket} 做什么")
+    assert reply.endswith(f"\n退回 {ticket} 原因\n改派 {ticket} 网格或姓名")
+    assert "改派" not in say(wechat, ZHANG, f"督办 {ticket}。")  # a member does not move tasks
 
 
 def test_own_words_without_one_ticket_get_the_general_hint(wechat, seeded, clock):
