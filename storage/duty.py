@@ -26,6 +26,9 @@ _WITHOUT_YEAR = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 _RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 _WEEKDAY = re.compile(r"(下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天])")
 _WEEKDAYS = "一二三四五六日"
+# 请假三天, 请假 3天: that many days, today the first of them (the reply names the last day, to be corrected).
+_DAYS_LONG = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*个?(?:天|日)")
+_DIGIT_WORDS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _LEAD = ("到", "至", "直到")
 _TAIL = ("为止", "止")
 _EDGES = " \t\u3000。.！!，,"
@@ -86,6 +89,10 @@ def _relative_day(text: str, today: date) -> date | None:
     week's (perhaps over), 下周五 next week's."""
     if text in _RELATIVE:
         return today + timedelta(days=_RELATIVE[text])
+    days = _DAYS_LONG.fullmatch(text)
+    if days is not None:
+        count = _count(days.group(1))
+        return today + timedelta(days=count - 1) if count else None
     said = _WEEKDAY.fullmatch(text)
     if said is None:
         return None
@@ -96,6 +103,18 @@ def _relative_day(text: str, today: date) -> date | None:
     if said.group(1).startswith("下"):
         return this_monday + timedelta(days=7 + weekday)
     return this_monday + timedelta(days=weekday)  # 这周一 said on a Friday: a day already over
+
+
+def _count(said: str) -> int | None:
+    """3, 三, 十, 十五, 二十: a count of days up to 99; None for what is no count (二二)."""
+    if said.isdigit():
+        return int(said)
+    tens, ten, units = said.partition("十")
+    if not ten:
+        return _DIGIT_WORDS.get(said) if len(said) == 1 else None
+    if len(tens) > 1 or len(units) > 1 or (tens and tens not in _DIGIT_WORDS) or (units and units not in _DIGIT_WORDS):
+        return None
+    return (_DIGIT_WORDS[tens] if tens else 1) * 10 + (_DIGIT_WORDS[units] if units else 0)
 
 
 def names_a_day(typed: str) -> bool:

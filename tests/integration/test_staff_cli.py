@@ -238,6 +238,8 @@ def test_请假_to_a_day_said_as_people_say_it(wechat, seeded, clock):
     assert wechat.send(LI, "请假到周五。").startswith("已登记请假，至 11月27日（含），11月28日起自动恢复在岗")
     # Weeks start on Monday: on a Sunday 下周三 is three days ahead.
     assert wechat.send(LI, "请假 到 下周三").startswith("已登记请假，至 11月25日（含），11月26日起自动恢复在岗")
+    # A count of days, today the first of them (the reply names the last, to be corrected).
+    assert wechat.send(LI, "请假三天。").startswith("已登记请假，至 11月24日（含），11月25日起自动恢复在岗")
     assert wechat.send(LI, "请假 到 这周一").startswith("11月16日 已经过去了")
     assert row(seeded, LI).on_duty is False
 

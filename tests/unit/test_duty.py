@@ -27,12 +27,19 @@ NOON = datetime(2026, 12, 5, 4, tzinfo=timezone.utc)  # 12:00 in Beijing
     ("到下周一", date(2026, 12, 7)),
     ("下个星期天", date(2026, 12, 13)),
     ("这周五", date(2026, 12, 4)),  # over already: refused as a past day when it is used
+    ("三天", date(2026, 12, 7)),  # 请假三天: today and the two days after it
+    ("3天。", date(2026, 12, 7)),
+    ("一天", TODAY),
+    ("两天", date(2026, 12, 6)),
+    ("十天", date(2026, 12, 14)),
+    ("十五天", date(2026, 12, 19)),
 ])
 def test_days_are_read_as_people_type_them(typed, day):
     assert duty.parse_day(typed, TODAY) == day
 
 
-@pytest.mark.parametrize("typed", ["明年", "2026-13-01", "2月30日", "12", "下下周一", "周八", "", "9999-12-31"])
+@pytest.mark.parametrize("typed", ["明年", "2026-13-01", "2月30日", "12", "下下周一", "周八", "", "9999-12-31", "0天",
+                                   "二二天", "天"])
 def test_what_is_no_day_is_none(typed):
     assert duty.parse_day(typed, TODAY) is None
 
