@@ -9,7 +9,7 @@ from handlers import complaining, dialogues
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from nlp.rating_words import Score, about_the_same_problem, rating_of
+from nlp.rating_words import Score, about_the_same_problem, rating_of, star_score
 from storage import rating
 from storage.errors import DomainError
 from storage.models import Appeal
@@ -91,4 +91,4 @@ def _about_the_rated_appeal(conversation: Conversation, text: str) -> bool:
 
 
 def _bare(text: str) -> bool:
-    return unicodedata.normalize("NFKC", text).strip().rstrip("。.!！") in BARE_ANSWERS
+    return unicodedata.normalize("NFKC", text).strip().rstrip("。.!！") in BARE_ANSWERS or star_score(text) is not None

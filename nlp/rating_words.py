@@ -6,6 +6,7 @@
 | 2, 基本满意, 还行, 一般, 还可以, 凑合                    | 2 基本满意   |
 | 3, 不满意, 不太满意，修了好几天, 差评, 不满意！根本没人联系我 | 3 不满意 |
 | 电梯还是坏的，根本没修好 (the same problem, still there) | 3 不满意, a complaint |
+| 5星, 五星, 给4分, 满分 / 3星, 三分 / 1星, 两颗星 (stars or points out of five) | 1 / 2 / 3 |
 
 Negations are read first ("不太满意" holds "满意"), then "still broken", then the middle, then praise. A longer
 message that names none of these is not a rating: it may be a new problem, and is filed as one; so is a "still
@@ -41,6 +42,11 @@ class WordedRating:
 MAX_RATING_LENGTH = 40
 _DIGITS = {"1": Score.SATISFIED, "一": Score.SATISFIED, "2": Score.BASIC, "二": Score.BASIC,
            "3": Score.UNSATISFIED, "三": Score.UNSATISFIED}
+# Stars or points out of five, as shopping and delivery apps ask: 4-5 满意, 3 基本满意, 1-2 不满意.
+_STARS = re.compile(r"(?:给|打|评)?(?:个)?([1-5一二两三四五])(?:颗|个)?(?:星|分)(?:吧|啊|呀)?")
+_STAR_SCORES = {"1": Score.UNSATISFIED, "一": Score.UNSATISFIED, "2": Score.UNSATISFIED, "二": Score.UNSATISFIED,
+                "两": Score.UNSATISFIED, "3": Score.BASIC, "三": Score.BASIC, "4": Score.SATISFIED,
+                "四": Score.SATISFIED, "5": Score.SATISFIED, "五": Score.SATISFIED}
 # The problem is still there: a 不满意 whose words go to whoever handles the reopened task.
 _STILL_BROKEN = re.compile(r"还是坏|还坏着|没修好|没有修好|没修|没弄好|没解决|没有解决|又坏了|还是不行|还是老样子|"
                            r"根本没|没人来|没人联系|没有人联系|没人管|还没好|一点没变")
@@ -56,6 +62,9 @@ def rating_of(text: str) -> WordedRating | None:
     cleaned = as_read(text).strip().rstrip("。.!！~～")  # 滿意 is 满意
     if cleaned in _DIGITS:
         return WordedRating(_DIGITS[cleaned])
+    stars = star_score(cleaned)
+    if stars is not None:
+        return WordedRating(stars)
     if not cleaned or len(cleaned) > MAX_RATING_LENGTH:
         return None
     if _UNSATISFIED.search(cleaned):
@@ -67,6 +76,15 @@ def rating_of(text: str) -> WordedRating | None:
     if _SATISFIED.search(cleaned):
         return WordedRating(Score.SATISFIED)
     return None
+
+
+def star_score(text: str) -> Score | None:
+    """The score of a rating given in stars or points out of five (5星, 三分, 满分), or None when it is not one."""
+    cleaned = as_read(text).strip().rstrip("。.!！~～")
+    if cleaned in ("满分", "打满分", "给满分"):
+        return Score.SATISFIED
+    said = _STARS.fullmatch(cleaned)
+    return _STAR_SCORES[said.group(1)] if said else None
 
 
 def about_the_same_problem(text: str, content: str) -> bool:

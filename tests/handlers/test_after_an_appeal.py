@@ -62,6 +62,24 @@ def test_a_rating_in_words_or_emoji_closes_the_appeal_without_a_new_ticket(wecha
     assert appeal_count(seeded) == before and staff_cards(seeded) == cards
 
 
+@pytest.mark.parametrize(("said", "rating"), [
+    ("5星", "satisfied"), ("五星", "satisfied"), ("给4分", "satisfied"), ("满分", "satisfied"),
+    ("3星", "basic"), ("三分", "basic"),
+])
+def test_stars_or_points_out_of_five_rate_without_a_new_ticket(wechat, seeded, clock, said, rating):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    before = appeal_count(seeded)
+    wechat.dialog("o1", [(said, f"感谢您的评价！诉求 {ticket} 已完结")])
+    assert appeal(seeded, ticket).rating == rating and appeal_count(seeded) == before
+
+
+def test_one_star_reopens_the_task_with_no_words_to_pass_on(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("1星", f"诉求 {ticket} 已重新打开，网格长会尽快回访您")])
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+    assert "居民原话" not in staff_text(seeded, "staff_reopened", ZHANG)
+
+
 @pytest.mark.parametrize("said", ["不太满意，修了好几天", "不满意！根本没人联系我", "不滿意，還是壞的"])
 def test_an_unhappy_rating_in_words_reopens_the_task_and_passes_the_words_on(wechat, seeded, clock, said):
     ticket = resolved_for_o1(wechat, seeded, clock)
