@@ -4,7 +4,7 @@
 |--------------------------------------------------------|--------------|
 | 1, 满意, 很满意，谢谢网格员, 非常好, 👍, [强], 😊, 点赞  | 1 满意       |
 | 2, 基本满意, 还行, 一般, 还可以, 凑合                    | 2 基本满意   |
-| 3, 不满意, 不太满意，修了好几天, 差评, 不满意！根本没人联系我 | 3 不满意 |
+| 3, 不满意, 不太满意，修了好几天, 差评, 不怎么样, 👎, [弱] | 3 不满意 |
 | 电梯还是坏的，根本没修好 (the same problem, still there) | 3 不满意, a complaint |
 | 5星, 五星, 给4分, 满分 / 3星, 三分 / 1星, 两颗星 (stars or points out of five) | 1 / 2 / 3 |
 
@@ -50,10 +50,12 @@ _STAR_SCORES = {"1": Score.UNSATISFIED, "一": Score.UNSATISFIED, "2": Score.UNS
 # The problem is still there: a 不满意 whose words go to whoever handles the reopened task.
 _STILL_BROKEN = re.compile(r"还是坏|还坏着|没修好|没有修好|没修|没弄好|没解决|没有解决|又坏了|还是不行|还是老样子|"
                            r"根本没|没人来|没人联系|没有人联系|没人管|还没好|一点没变")
-_UNSATISFIED = re.compile(r"不满意|不太满意|不怎么满意|很不满|太慢|差评|很差|太差|不行|不好|敷衍|失望")
+# WeChat's thumbs-down arrives as [弱] (/:weak on older phones), as its thumbs-up does as [强].
+_UNSATISFIED = re.compile(r"不满意|不太满意|不怎么满意|很不满|太慢|差评|很差|太差|不行|不好|敷衍|失望|不怎么样|不咋样|不咋地|"
+                          r"没效果|没有效果|👎|😡|😠|\[(?:弱|发怒)\]|/:weak")
 _BASIC = re.compile(r"基本满意|还行|一般|还可以|凑合|马马虎虎|过得去|还好|勉强")
 # WeChat's own emoji arrive as codes: [强] is its 👍, /:strong an older phone's.
-_SATISFIED = re.compile(r"满意|很好|非常好|挺好|不错|好评|点赞|赞|谢谢|感谢|辛苦|修好了|解决了|👍|😊|🙂|😀|😄|👏|❤|"
+_SATISFIED = re.compile(r"满意|很好|非常好|挺好|不错|好评|点赞|赞|棒|谢谢|感谢|辛苦|修好了|解决了|👍|😊|🙂|😀|😄|👏|❤|"
                         r"\[(?:强|OK|抱拳|鼓掌|玫瑰|爱心|微笑|握手|胜利)\]|/:strong")
 
 

@@ -51,6 +51,7 @@ def staff_text(seeded, template, openid):
     ("[强]", "satisfied"),  # WeChat's own thumbs-up, as its code
     ("[抱拳][抱拳]", "satisfied"),
     ("还行", "basic"),
+    ("太棒了", "satisfied"),
     ("很滿意，謝謝網格員", "satisfied"),  # traditional characters
 ])
 def test_a_rating_in_words_or_emoji_closes_the_appeal_without_a_new_ticket(wechat, seeded, clock, said, rating):
@@ -90,6 +91,15 @@ def test_an_unhappy_rating_in_words_reopens_the_task_and_passes_the_words_on(wec
     assert appeal_count(seeded) == before and staff_cards(seeded) == cards
     assert f"居民原话：{said}" in staff_text(seeded, "staff_reopened", ZHANG)
     assert f"居民原话：{said}" in staff_text(seeded, "staff_reopened", WANG)
+
+
+@pytest.mark.parametrize("said", ["不怎么样", "不咋地", "👎", "[弱]", "/:weak"])
+def test_a_thumbs_down_or_not_much_good_reopens_the_task_instead_of_filing_it(wechat, seeded, clock, said):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    before, cards = appeal_count(seeded), staff_cards(seeded)
+    wechat.dialog("o1", [(said, f"诉求 {ticket} 已重新打开")])
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED and appeal(seeded, ticket).rating == "unsatisfied"
+    assert appeal_count(seeded) == before and staff_cards(seeded) == cards
 
 
 def test_the_same_problem_still_there_is_a_complaint_that_reopens_the_task(wechat, seeded, clock):
