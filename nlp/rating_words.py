@@ -49,7 +49,12 @@ _STAR_SCORES = {"1": Score.UNSATISFIED, "一": Score.UNSATISFIED, "2": Score.UNS
                 "四": Score.SATISFIED, "5": Score.SATISFIED, "五": Score.SATISFIED}
 # The problem is still there: a 不满意 whose words go to whoever handles the reopened task.
 _STILL_BROKEN = re.compile(r"还是坏|还坏着|没修好|没有修好|没修|没弄好|没解决|没有解决|又坏了|还是不行|还是老样子|"
-                           r"根本没|没人来|没人联系|没有人联系|没人管|还没好|一点没变")
+                           r"根本没|没人来|没人联系|没有人联系|没人管|还没好|一点没变|"
+                           # 还是不亮, 又不出水, 还在漏, 又堵了 (not 还是不错)
+                           r"还是不(?!错)|又不(?!错)|还是没|还在漏|还漏|又漏|还是漏|还堵|又堵|还是堵|又坏")
+# Said around "still broken" without naming another problem: how long it held, how often, asking why.
+_HOW_LONG_OR_WHY = re.compile(r"第?[0-9一二两三四五六七八九十几]+(?:次|天|回|遍|周|个?星期|个?月|个?小时)|"
+                              r"刚修好|刚|才|就|怎么|为什么|为啥|咋")
 # WeChat's thumbs-down arrives as [弱] (/:weak on older phones), as its thumbs-up does as [强].
 _UNSATISFIED = re.compile(r"不满意|不太满意|不怎么满意|很不满|太慢|差评|很差|太差|不行|不好|敷衍|失望|不怎么样|不咋样|不咋地|"
                           r"没效果|没有效果|👎|😡|😠|\[(?:弱|发怒)\]|/:weak")
@@ -91,7 +96,8 @@ def star_score(text: str) -> Score | None:
 
 def about_the_same_problem(text: str, content: str) -> bool:
     """Whether a complaint is about the appeal's problem: it says the same thing, or names nothing else
-    ("还是坏的，根本没修好" after "3号楼电梯坏了"; not "3号楼的电梯又坏了" after "3号楼门禁坏了关不上")."""
-    if text_similarity(text, content) >= SIMILAR_ENOUGH:
+    ("还是坏的，根本没修好" or "怎么两天又坏了" after "3号楼电梯坏了"; not "3号楼的电梯又坏了" after "3号楼门禁坏了关不上")."""
+    said = _HOW_LONG_OR_WHY.sub(" ", as_read(text))
+    if text_similarity(said, content) >= SIMILAR_ENOUGH:
         return True
-    return not significant_text(_STILL_BROKEN.sub(" ", as_read(text))).strip()
+    return not significant_text(_STILL_BROKEN.sub(" ", said)).strip()

@@ -112,6 +112,30 @@ def test_the_same_problem_still_there_is_a_complaint_that_reopens_the_task(wecha
     assert "居民不满意，重新办理：电梯还是坏的，根本没修好" in wechat.send(ZHANG, f"查询 {ticket}")
 
 
+@pytest.mark.parametrize(("content", "said"), [
+    ("3号楼1单元楼道灯不亮了", "还是不亮，第二次了"),
+    ("3号楼1单元楼道灯不亮了", "灯还是不亮"),
+    (LIFT, "怎么还没修好"),
+    (LIFT, "刚修好两天又坏了"),
+])
+def test_the_same_problem_back_in_other_words_reopens_the_task_instead_of_filing_it(wechat, seeded, clock,
+                                                                                       content, said):
+    ticket = file_and_dispatch(wechat, seeded, clock, text=content)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+    before, cards = appeal_count(seeded), staff_cards(seeded)
+    wechat.dialog("o1", [(said, f"诉求 {ticket} 已重新打开，您说的情况已转告办理人员")])
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+    assert appeal_count(seeded) == before and staff_cards(seeded) == cards
+    assert f"居民原话：{said}" in staff_text(seeded, "staff_reopened", ZHANG)
+
+
+def test_still_broken_about_another_thing_is_still_filed(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, text="3号楼1单元楼道灯不亮了")
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+    assert "已受理您的诉求" in wechat.send("o1", "3号楼的电梯又坏了")
+    assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
+
+
 def test_two_appeals_resolved_one_after_the_other_are_both_rated(wechat, seeded, clock):
     first = file_and_dispatch(wechat, seeded, clock, text="楼道灯不亮")
     second = file_and_dispatch(wechat, seeded, clock)
