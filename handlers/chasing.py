@@ -11,6 +11,7 @@ import unicodedata
 from datetime import datetime
 from typing import Sequence
 
+from handlers import dialogues
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
@@ -20,6 +21,7 @@ from nlp.similarity import is_repeat, text_similarity
 from storage import appeals, chasing, joins, tasks
 from storage.errors import NotFound
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus
+from storage.tasks import RATING_DIALOG
 from storage.tickets import normalize_ticket
 
 _TICKET = re.compile(r"[Gg]?\d{10}")
@@ -43,6 +45,9 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
         return _chase_ticket(conversation, sorted(named)[0])
     if names_a_problem(text):
         return None
+    awaiting = appeal_awaiting_rating(conversation)
+    if awaiting is not None:
+        return Reply(texts.RATE_TO_REOPEN.format(ticket=awaiting.ticket))
     latest = chasing.latest_appeal(conversation.session, conversation.sender.id)
     if latest is None:
         return Reply(texts.NOTHING_TO_CHASE)
@@ -68,10 +73,28 @@ def _chase_ticket(conversation: Conversation, ticket: str) -> Reply:
     target = joins.merged_into(session, appeal) if appeal.status == AppealStatus.MERGED else None
     if target is not None and target.status in OPEN_STATUSES:
         return _chase(conversation, target, None, followed=True)  # their own is handled as part of it
+    if awaits_rating(conversation, appeal):
+        return Reply(texts.RATE_TO_REOPEN.format(ticket=appeal.ticket))
     if appeal.status not in OPEN_STATUSES:
         return Reply(texts.CHASE_NOT_OPEN.format(ticket=ticket, status=texts.status_name(
         appeal.status, appeal.category, appeal.department)))
     return _chase(conversation, appeal, None)
+
+
+def appeal_awaiting_rating(conversation: Conversation) -> Appeal | None:
+    """The resolved appeal the open rating question asks about, or None: while it is open, 不满意 in the
+    resident's words reopens it for its handler, which a new appeal of the same problem would not."""
+    dialogue = dialogues.named(conversation, RATING_DIALOG)
+    if dialogue is None:
+        return None
+    appeal = conversation.session.get(Appeal, dialogue.data["appeal_id"])
+    return appeal if appeal is not None and appeal.status == AppealStatus.RESOLVED else None
+
+
+def awaits_rating(conversation: Conversation, appeal: Appeal) -> bool:
+    """Whether the open rating question asks about this appeal."""
+    awaiting = appeal_awaiting_rating(conversation)
+    return awaiting is not None and awaiting.id == appeal.id
 
 
 def _resends_one_of(open_appeals: Sequence[Appeal], text: str, now: datetime) -> bool:

@@ -3,6 +3,7 @@ only ever sees, and adds to, their own appeals."""
 
 from __future__ import annotations
 
+from handlers import chasing as chasing_words
 from handlers import contacts, staff, staff_texts
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
@@ -88,12 +89,17 @@ def add_words(conversation: Conversation, arguments: Arguments) -> Reply:
             appeal = appeals.own_appeal(session, conversation.sender, arguments.ticket)
         except NotFound:
             return Reply(texts.NOT_FOUND.format(ticket=arguments.ticket))
+        if chasing_words.awaits_rating(conversation, appeal):
+            return Reply(texts.RATE_TO_REOPEN.format(ticket=appeal.ticket))
         if appeal.status not in OPEN_STATUSES:
             return Reply(texts.WORDS_NOT_OPEN.format(ticket=appeal.ticket,
                                                      status=texts.status_name(appeal.status, appeal.category,
                                                                             appeal.department)))
     else:
         still_open = chasing.open_appeals(session, conversation.sender.id)
+        awaiting = chasing_words.appeal_awaiting_rating(conversation)
+        if not still_open and awaiting is not None:
+            return Reply(texts.RATE_TO_REOPEN.format(ticket=awaiting.ticket))
         if len(still_open) != 1:
             return Reply(texts.which_to_add_to([(a.ticket, a.category, a.content) for a in still_open]))
         appeal = still_open[0]

@@ -357,6 +357,9 @@ WORDS = {
     "too_often": "诉求 {ticket} 这一小时已经补充了 {limit} 次，工作人员都能看到。请过一会儿再补充。",
     "again": "这些情况已经补充到诉求 {ticket} 了，工作人员能看到。",
 }
+# 补充 or 催办 of a resolved appeal whose rating is asked: 不满意 reopens it for its handler, a new appeal would not.
+RATE_TO_REOPEN = ("诉求 {ticket} 已办结，正在等您评价。问题还没有解决的，请直接回复“不满意”并说说现在的情况"
+                  "（如“不满意，还是没修好”），诉求会重新打开，您的话会转告办理人员。")
 WORDS_NOT_OPEN = "诉求 {ticket} 的状态是“{status}”，不能再补充。有新的问题请直接发送，会登记为新的诉求。"
 NOTHING_TO_ADD_TO = "您现在没有正在办理的诉求。要反映新问题，直接发送文字或语音即可。"
 WHICH_TO_ADD_TO = "您有 {count} 件诉求正在办理，请写明补充哪一件，例如：补充 {ticket} 明天上午家里有人"

@@ -388,3 +388,22 @@ def test_still_broken_with_nothing_open_is_filed_as_the_problem_it_names(wechat,
     ticket = resolved_for_o1(wechat, seeded, clock)
     wechat.dialog("o1", [("1", "感谢您的评价"), ("电梯还没修好！！", "已受理您的诉求")])
     assert appeal_count(seeded) == 2 and appeal(seeded, ticket).status == AppealStatus.CLOSED
+
+
+# --- asking after or adding to a resolved appeal while its rating is asked ----------------------------------
+
+@pytest.mark.parametrize("said", ["补充 {ticket} 晚上看了还是不行", "补充 晚上看了还是不行", "催办 {ticket}", "催一下"])
+def test_adding_to_or_chasing_an_appeal_waiting_for_its_rating_points_to_unsatisfied(wechat, seeded, clock, said):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    before = appeal_count(seeded)
+    reply = wechat.send("o1", said.format(ticket=ticket))
+    assert f"诉求 {ticket} 已办结，正在等您评价" in reply and "请直接回复“不满意”" in reply
+    assert "登记为新的诉求" not in reply and "重新登记" not in reply and appeal_count(seeded) == before
+    # What it advises reopens the task, the words passed on.
+    wechat.dialog("o1", [("不满意，还是没修好", f"诉求 {ticket} 已重新打开，您说的情况已转告办理人员")])
+    assert "居民原话：不满意，还是没修好" in staff_text(seeded, "staff_reopened", ZHANG)
+
+
+def test_adding_to_a_rated_appeal_is_still_refused_as_closed(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("1", "感谢您的评价"), (f"补充 {ticket} 又有异响", "不能再补充")])
