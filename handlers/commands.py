@@ -595,6 +595,10 @@ def _refused(conversation: Conversation, command: Command) -> Reply | None:
     if command.audience is Audience.STAFF and not conversation.is_staff:
         if member is not None:
             return Reply(lead_texts.NOT_GRID_WORK.format(role=lead_texts.role_name(member.role)))
+        # A resident's 恢复 G… after 撤销 wants the withdrawal undone, not the staff's 恢复 of a paused task.
+        restored = resident.cannot_restore(conversation) if command.name == "resume" else None
+        if restored is not None and not staff_store.disabled(conversation.session, conversation.inbound.openid):
+            return restored
         refusal = staff_texts.NOT_YOURS
     elif command.audience is Audience.COMMUNITY and (member is None or not _for_role(command, member.role)):
         who = lead_texts.who(command.roles or COMMUNITY_ROLES)

@@ -15,6 +15,7 @@ from nlp.chatter import (
     chatter_of,
     is_chase_up,
     is_cry_for_help,
+    regrets_withdrawal,
     ticket_asked_after,
 )
 from storage.limits import TextField, excess
@@ -79,6 +80,9 @@ def handle(conversation: Conversation) -> Reply:
         return resident.my_appeals(conversation, Arguments())
     if calls_off(text):  # "那个事不用了我自己弄好了": how to withdraw, never a card for the grid
         return resident.calling_off(conversation)
+    regretted = resident.cannot_restore(conversation) if regrets_withdrawal(text) else None
+    if regretted is not None:  # "撤销错了": how to report it again, never a card saying so
+        return regretted
     asked = ticket_asked_after(text)  # "请帮我查一下G2612060048的进度" is 查询, said in a sentence
     if asked is not None:
         return resident.show(conversation, Arguments(ticket=normalize_ticket(asked) or asked))

@@ -123,6 +123,15 @@ def calling_off(conversation: Conversation) -> Reply:
     return Reply(texts.how_to_call_off([(a.ticket, a.category, a.content) for a in still_open]))
 
 
+def cannot_restore(conversation: Conversation) -> Reply | None:
+    """撤销错了 / 恢复 G…: a withdrawn appeal stays withdrawn; the latest one's words, to send again. None when
+    the resident never withdrew one."""
+    withdrawn = appeals.latest_withdrawn(conversation.session, conversation.sender.id)
+    if withdrawn is None:
+        return None
+    return Reply(texts.cannot_restore(withdrawn.ticket, withdrawn.content))
+
+
 def my_address(conversation: Conversation, _arguments: Arguments) -> Reply:
     """我的地址: the bound address."""
     resident = conversation.sender

@@ -405,6 +405,12 @@ def how_to_call_off(still_open: list[tuple[str, str, str]]) -> str:
     return "\n".join([CALL_OFF_HOW.format(ticket=still_open[0][0]), *_rows(still_open)])
 
 
+def cannot_restore(ticket: str, content: str) -> str:
+    """撤销错了: the withdrawn appeal cannot be restored; its words, to send again as a new one."""
+    return (f"诉求 {ticket} 已经撤销，撤销后不能恢复。问题还在的，请把情况再发一次，我们重新登记为新的诉求。"
+            f"原来的内容：{_excerpt(content, LIST_SNIPPET)}")
+
+
 def appeal_list(lines: list[tuple[str, str, str, datetime, str, str | None]]) -> str:
     """我的诉求: (ticket, category, status, created_at, content, department) newest first, each with the start of
     its words."""

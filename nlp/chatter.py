@@ -223,6 +223,18 @@ def calls_off(text: str) -> bool:
     return len(cleaned) <= MAX_CALLING_OFF and _CALLING_OFF.search(cleaned) is not None
 
 
+# Wanting a withdrawal undone ("撤销错了", "我不想撤销了", "恢复我的诉求"): a withdrawn appeal cannot be restored.
+MAX_REGRET = 20  # longer, and the message likely says the problem again, to be filed
+_REGRETS_WITHDRAWAL = re.compile(r"(撤销|撤)错|(不想|不该|不应该|不要|不是要|没想)(撤销|撤)|误撤|不小心撤|(取消|撤回|撤销)(刚才的)?撤销|"
+                                 r"(恢复|还原)(我的|那个|刚才的|刚才那个)?(诉求|撤销)")
+
+
+def regrets_withdrawal(text: str) -> bool:
+    """Whether a short message asks to undo a withdrawal (撤销错了，我不想撤销)."""
+    cleaned = _PUNCTUATION.sub("", _folded(text))
+    return len(cleaned) <= MAX_REGRET and _REGRETS_WITHDRAWAL.search(cleaned) is not None
+
+
 # Asking after one numbered appeal in a sentence ("请帮我查一下G2612060048的进度", "查询G2612060048谢谢"): what is
 # left around the number once these are gone must be nothing, or the message says more and is read as such.
 _ASKING_AFTER = tuple(sorted((

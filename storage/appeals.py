@@ -401,6 +401,13 @@ def own_appeal(session: Session, resident: Sender, ticket: str) -> Appeal:
     return appeal
 
 
+def latest_withdrawn(session: Session, resident_id: int) -> Appeal | None:
+    """The resident's most recently filed appeal that they withdrew (撤销), or None."""
+    return session.scalars(select(Appeal).where(Appeal.resident_id == resident_id,
+                                                Appeal.status == AppealStatus.CANCELLED)
+                           .order_by(Appeal.id.desc()).limit(1)).first()
+
+
 # An image or location belongs to the appeal the resident is talking about: one they filed, chased or added
 # to this recently. Sent later than that, it waits this long for the words it belongs to (storage.dispatch).
 LOOSE_ATTACHMENT_WINDOW = timedelta(minutes=30)

@@ -92,6 +92,20 @@ def test_cancel_withdraws_once(wechat):
     assert "您已撤销" in wechat.send("o1", f"查询 {ticket}")
 
 
+@pytest.mark.parametrize("said", ["撤销错了，我不想撤销", "撤销错了", "不小心撤销了", "我不是要撤销的", "恢复我的诉求。", "恢复 {ticket}"])
+def test_wanting_a_withdrawal_undone_says_how_to_report_again_and_files_nothing(wechat, said):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    wechat.send("o1", f"撤销 {ticket}")
+    assert wechat.send("o1", said.format(ticket=ticket)) == (
+        f"诉求 {ticket} 已经撤销，撤销后不能恢复。问题还在的，请把情况再发一次，我们重新登记为新的诉求。"
+        "原来的内容：3号楼电梯坏了，物业一直不来修")
+    assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]
+
+
+def test_staffs_resume_from_a_resident_who_never_withdrew_is_still_staff_only(wechat):
+    assert "这个指令是工作人员专用的" in wechat.send("o1", "恢复 G2612060001")
+
+
 def test_a_command_without_its_ticket_lists_what_it_could_mean(wechat):
     assert wechat.send("o1", "撤销") == "您现在没有正在办理的诉求。要反映新问题，直接发送文字或语音即可。"
     ticket = ticket_of(wechat.send("o1", LIFT))
