@@ -20,6 +20,7 @@ DIALOG = RATING_DIALOG  # opened by storage when a task is resolved (tasks.resol
 RATINGS = {Score.SATISFIED: rating.Rating.SATISFIED, Score.BASIC: rating.Rating.BASIC,
            Score.UNSATISFIED: rating.Rating.UNSATISFIED}
 # Said as a bare number or label, there are no words to pass on to the handler.
+OFF_THE_SCALE = frozenset({"0", "4", "5", "6", "7", "8", "9", "10", "100", "四", "五", "十"})
 BARE_ANSWERS = frozenset({"1", "2", "3", "一", "二", "三", "满意", "非常满意", "基本满意", "一般", "不满意", "很不满意"})
 
 
@@ -34,6 +35,22 @@ def is_answer(conversation: Conversation) -> bool:
     if given is None or (given.complaint and not _about_the_rated_appeal(conversation, inbound.text)):
         return False
     return complaining.complaint_in(conversation, conversation.sender.grid_id, inbound.text) is None
+
+
+def is_off_the_scale(conversation: Conversation) -> bool:
+    """A bare number the 1/2/3 scale lacks (5, 4, 10: a score out of five or ten, maybe) while the rating question
+    is open: asked again rather than guessed, or read as a problem too short to file."""
+    inbound = conversation.inbound
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE):
+        return False
+    said = unicodedata.normalize("NFKC", inbound.text).strip().rstrip("。.!！分")
+    return said in OFF_THE_SCALE
+
+
+def ask_again(conversation: Conversation) -> Reply:
+    """The rating question again, with the appeal it is about."""
+    ticket = dialogues.answered(conversation, DIALOG).data.get("ticket", "")
+    return Reply(texts.RATING_OFF_THE_SCALE.format(ticket=ticket))
 
 
 def answer(conversation: Conversation) -> Reply:

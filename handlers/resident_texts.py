@@ -555,6 +555,7 @@ def _excerpt(content: str, limit: int = 60) -> str:
 
 RATE_PROMPT = "回复 1 满意 / 2 基本满意 / 3 不满意"
 # After one rating, the next appeal still waiting for one (storage/rating.ask_next).
+RATING_OFF_THE_SCALE = "评价诉求 {ticket} 请" + RATE_PROMPT + "（也可以直接说“满意”“还行”“五星”）。"
 RATING_NEXT = "您的诉求 {ticket} 也已办结，请对它进行评价：" + RATE_PROMPT
 CUT_MARK = "…（全文请回复“查询 {ticket}”）"  # a notice cut to what WeChat accepts (handlers/notifications.py)
 RATE_PROMPT_SHORT = "回复1满意/2基本满意/3不满意"  # a template line shows 20 characters at most

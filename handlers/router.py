@@ -71,6 +71,7 @@ HANDLERS: tuple[Handler, ...] = (
     # 党员报到 / 志愿者报名 asks a name, then an organisation; 取消 (a command) leaves it with nothing stored.
     Handler("enrolment dialogue", enrolment.is_answer, enrolment.answer, dialogue=enrolment.DIALOG),
     Handler("rating", rating.is_answer, rating.answer, dialogue=rating.DIALOG),
+    Handler("rating off the scale", rating.is_off_the_scale, rating.ask_again, dialogue=rating.DIALOG),
     # The offer lasts exactly one message: a later "1" must not join by surprise.
     Handler("join offer", joins.is_acceptance, joins.accept, dialogue=joins.DIALOG, ends_on_other_message=True),
     Handler("join declined", joins.is_decline, joins.decline, dialogue=joins.DIALOG, ends_on_other_message=True),

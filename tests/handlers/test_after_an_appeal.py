@@ -74,6 +74,16 @@ def test_stars_or_points_out_of_five_rate_without_a_new_ticket(wechat, seeded, c
     assert appeal(seeded, ticket).rating == rating and appeal_count(seeded) == before
 
 
+@pytest.mark.parametrize("said", ["5", "５", "10分", "四"])
+def test_a_bare_number_off_the_scale_asks_the_rating_question_again(wechat, seeded, clock, said):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    before = appeal_count(seeded)
+    assert wechat.send("o1", said) == (f"评价诉求 {ticket} 请回复 1 满意 / 2 基本满意 / 3 不满意"
+                                       "（也可以直接说“满意”“还行”“五星”）。")
+    assert appeal(seeded, ticket).status == AppealStatus.RESOLVED and appeal_count(seeded) == before
+    wechat.dialog("o1", [("1", f"感谢您的评价！诉求 {ticket} 已完结")])
+
+
 def test_one_star_reopens_the_task_with_no_words_to_pass_on(wechat, seeded, clock):
     ticket = resolved_for_o1(wechat, seeded, clock)
     wechat.dialog("o1", [("1星", f"诉求 {ticket} 已重新打开，网格长会尽快回访您")])
