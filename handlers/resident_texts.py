@@ -29,6 +29,7 @@ from storage.notices import (
     ResidentVolunteerComing,
     ResidentWithdrawn,
 )
+from storage.tasks import RATING_WINDOW
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -561,8 +562,9 @@ CUT_MARK = "…（全文请回复“查询 {ticket}”）"  # a notice cut to wh
 RATE_PROMPT_SHORT = "回复1满意/2基本满意/3不满意"  # a template line shows 20 characters at most
 TRACK_HINT = "回复“查询 {ticket}”可查看办理进度。"
 PHOTO_NOTE = "工作人员已上传办结现场照片。"
-RATE_YOURSELF = "请您对本次办理进行评价："
-RATE_FOR_NEIGHBOUR = "请转告邻居，并代邻居对本次办理进行评价："  # 代报: the reporter rates for the neighbour
+# The question lasts RATING_WINDOW: said, so that an answer after it (评价已经截止) is no surprise.
+RATE_YOURSELF = f"请您在 {RATING_WINDOW.days} 天内对本次办理进行评价："
+RATE_FOR_NEIGHBOUR = f"请转告邻居，并在 {RATING_WINDOW.days} 天内代邻居对本次办理进行评价："  # 代报: the reporter rates for the neighbour
 Fields = tuple[tuple[str, ...], str]  # a template message's keyword lines and its remark
 
 

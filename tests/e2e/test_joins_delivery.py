@@ -44,5 +44,5 @@ def test_a_joined_neighbour_hears_every_step_once_and_is_not_asked_to_rate(wecha
     # Staff's words reach the appeal's own resident only, and never with a phone number whole.
     assert not any("王阿姨" in text or "维保" in text or "电机" in text for text in to_follower)
     assert "联系了1单元王阿姨138****5678" in to_owner[1] and "13812345678" not in to_owner[1]
-    assert "请您对本次办理进行评价" in to_owner[-1] and "评价" not in to_follower[-1]
+    assert "请您在 3 天内对本次办理进行评价" in to_owner[-1] and "评价" not in to_follower[-1]
     assert len(to_owner) == 3

@@ -415,6 +415,12 @@ def test_an_unsatisfied_rating_reopens_it_and_the_grid_leader_calls_back(wechat,
     assert appeal(seeded, ticket).rating == "basic"
 
 
+def test_the_resolved_notice_says_how_long_the_rating_question_lasts(wechat, seeded, clock):
+    resolve_for_o1(wechat, seeded, clock)
+    [notice] = worded(seeded, "resident_resolved", "o1")
+    assert "请您在 3 天内对本次办理进行评价：回复 1 满意 / 2 基本满意 / 3 不满意" in notice
+
+
 def test_no_answer_in_three_days_stays_unrated(wechat, seeded, clock):
     ticket = resolve_for_o1(wechat, seeded, clock)
     clock.advance(days=3, minutes=1)
