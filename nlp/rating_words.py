@@ -96,8 +96,11 @@ def star_score(text: str) -> Score | None:
 
 def about_the_same_problem(text: str, content: str) -> bool:
     """Whether a complaint is about the appeal's problem: it says the same thing, or names nothing else
-    ("还是坏的，根本没修好" or "怎么两天又坏了" after "3号楼电梯坏了"; not "3号楼的电梯又坏了" after "3号楼门禁坏了关不上")."""
+    ("还是坏的，根本没修好" or "怎么两天又坏了" after "3号楼电梯坏了"; not "3号楼的电梯又坏了" after "3号楼门禁坏了关不上")
+    or says only what the appeal said ("还是满的，根本没清" after "垃圾桶满了好几天没人清")."""
     said = _HOW_LONG_OR_WHY.sub(" ", as_read(text))
     if text_similarity(said, content) >= SIMILAR_ENOUGH:
         return True
-    return not significant_text(_STILL_BROKEN.sub(" ", said)).strip()
+    # "还是满的，根本没清" after "垃圾桶满了没人清": every word left is one of the appeal's own.
+    left = set(significant_text(_STILL_BROKEN.sub(" ", said))) - {" "}
+    return left <= set(significant_text(as_read(content)))

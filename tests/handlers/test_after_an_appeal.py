@@ -127,6 +127,7 @@ def test_the_same_problem_still_there_is_a_complaint_that_reopens_the_task(wecha
     ("3号楼1单元楼道灯不亮了", "灯还是不亮"),
     (LIFT, "怎么还没修好"),
     (LIFT, "刚修好两天又坏了"),
+    ("3号楼门口的垃圾桶满了好几天没人清", "还是满的，根本没清"),
 ])
 def test_the_same_problem_back_in_other_words_reopens_the_task_instead_of_filing_it(wechat, seeded, clock,
                                                                                        content, said):
