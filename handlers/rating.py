@@ -101,6 +101,26 @@ def answer_unasked(conversation: Conversation) -> Reply:
     return Reply(texts.RATING_CLOSED.format(ticket=unrated.ticket, days=RATING_WINDOW.days))
 
 
+def is_another_mind(conversation: Conversation) -> bool:
+    """A bare rating other than the one just given (1 after 3, 3 after 1) with no rating question open: a rating
+    is not changed, and without this a 3 read as a problem too short to file. The same rating again is thanks."""
+    inbound = conversation.inbound
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE) or not _bare(inbound.text) or conversation.is_staff:
+        return False
+    given = rating_of(inbound.text)
+    rated = rating.latest_rated(conversation.session, conversation.sender.id, conversation.now)
+    return given is not None and rated is not None and rated.rating != RATINGS[given.score]
+
+
+def answer_another_mind(conversation: Conversation) -> Reply:
+    """The rating stands: a reopened appeal is asked again once resolved; a closed one is reported again."""
+    rated = rating.latest_rated(conversation.session, conversation.sender.id, conversation.now)
+    assert rated is not None and rated.rating is not None, "is_another_mind() matched"
+    if rated.rating == rating.Rating.UNSATISFIED:
+        return Reply(texts.RATING_GIVEN_REOPENED.format(ticket=rated.ticket))
+    return Reply(texts.RATING_GIVEN.format(ticket=rated.ticket, rating=texts.RATING_NAMES[rated.rating]))
+
+
 def _about_the_rated_appeal(conversation: Conversation, text: str) -> bool:
     dialogue = dialogues.named(conversation, DIALOG)
     rated = conversation.session.get(Appeal, dialogue.data["appeal_id"]) if dialogue is not None else None

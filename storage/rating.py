@@ -91,6 +91,14 @@ def latest_unrated(session: Session, resident_id: int) -> Appeal | None:
     return latest
 
 
+def latest_rated(session: Session, resident_id: int, now: datetime) -> Appeal | None:
+    """The resident's appeal rated last, when that was within RATING_WINDOW; else None."""
+    return session.scalars(
+        select(Appeal).where(Appeal.resident_id == resident_id, Appeal.rated_at > now - RATING_WINDOW)
+        .order_by(Appeal.rated_at.desc(), Appeal.id.desc()).limit(1)
+    ).first()
+
+
 def still_open(appeal: Appeal, now: datetime) -> bool:
     """Whether the resident may still rate the resolved appeal: within RATING_WINDOW of its 办结."""
     return appeal.resolved_at is not None and appeal.resolved_at > now - RATING_WINDOW

@@ -169,6 +169,28 @@ def test_a_bare_number_still_rates_without_words_to_pass_on(wechat, seeded, cloc
     wechat.dialog("o1", [("补充 还是有很多没清理", f"已把您补充的情况转告诉求 {ticket} 的办理人")])
 
 
+@pytest.mark.parametrize("second", ["3", "不满意", "2"])
+def test_a_second_rating_after_the_first_is_told_the_first_stands(wechat, seeded, clock, second):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("1", f"感谢您的评价！诉求 {ticket} 已完结")])
+    before = appeal_count(seeded)
+    assert wechat.send("o1", second) == (f"诉求 {ticket} 已经评价过了（满意），评价不能更改。"
+                                         "问题还没有解决的，请直接描述现在的情况，我们重新为您登记。")
+    assert appeal(seeded, ticket).rating == "satisfied" and appeal_count(seeded) == before
+    assert "不客气" in wechat.send("o1", "满意")  # the same rating again is thanks, as before
+
+
+def test_a_satisfied_rating_after_an_unsatisfied_one_says_the_reopened_appeal_is_asked_again(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("3", f"诉求 {ticket} 已重新打开")])
+    assert wechat.send("o1", "1") == (f"诉求 {ticket} 已按“不满意”重新打开办理，办结后会再请您评价。"
+                                      f"有话要告诉办理人，请回复“补充 {ticket} 内容”。")
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+    wechat.dialog(ZHANG, [(f"办结 {ticket} 已修好", "已办结")])
+    wechat.dialog("o1", [("1", f"感谢您的评价！诉求 {ticket} 已完结")])
+    assert appeal(seeded, ticket).rating == "satisfied"
+
+
 def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(wechat, seeded, clock):
     ticket = resolved_for_o1(wechat, seeded, clock)
     assert "已受理您的诉求" in wechat.send("o1", "1号楼门口的路灯也坏了")
