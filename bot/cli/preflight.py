@@ -32,6 +32,10 @@ class Failure:
     exit_code: int
 
 
+# An old gridbot (a rolled-back venv) facing a database a newer one migrated: it must not run, nor migrate.
+NEWER_SCHEMA = Failure(texts.NEWER_SCHEMA, "the database was migrated by a newer version", UNAVAILABLE)
+
+
 class Refused(click.ClickException):
     """The command stops before doing anything: one line per failure on stderr, no usage block, no traceback."""
 
@@ -184,7 +188,7 @@ def database(configured: Settings) -> list[Failure]:
     if state is Schema.BEHIND:
         return [Failure(texts.UNMIGRATED, "the database schema is behind the code's migrations", UNAVAILABLE)]
     if state is Schema.AHEAD:
-        return [Failure(texts.NEWER_SCHEMA, "the database was migrated by a newer version", UNAVAILABLE)]
+        return [NEWER_SCHEMA]
     return []
 
 

@@ -38,10 +38,11 @@ def configured(read: Callable[[], _T]) -> _T:
 
 def migrated_database_url() -> str:
     """The configured database's URL, once it answers and every migration is applied; else one line (exit 3)."""
+    from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage.db import upgrade as run_upgrade
-    from storage.readiness import first_line, masked
+    from storage.readiness import Schema, first_line, schema
 
     url = configured(Settings.database_url_from_env)
     unreachable = preflight.reachable(url)
@@ -49,11 +50,22 @@ def migrated_database_url() -> str:
         raise preflight.Refused(unreachable)
     try:
         run_upgrade(url)
+    except CommandError as error:
+        # Alembic cannot place the database's revision: usually a newer gridbot migrated it (an old venv run
+        # after an upgrade), which serve and worker already refuse in these words.
+        if schema(url) is Schema.AHEAD:
+            raise preflight.Refused([preflight.NEWER_SCHEMA]) from None
+        raise _migration_failed(url, first_line(error)) from None
     except (SQLAlchemyError, OSError) as error:
-        reason = first_line(error)
-        raise preflight.Refused([preflight.Failure(startup_texts.migration_failed(masked(url), reason),
-                                                   f"migration failed: {reason}", preflight.UNAVAILABLE)]) from None
+        raise _migration_failed(url, first_line(error)) from None
     return url
+
+
+def _migration_failed(url: str, reason: str) -> preflight.Refused:
+    from storage.readiness import masked
+
+    return preflight.Refused([preflight.Failure(startup_texts.migration_failed(masked(url), reason),
+                                                f"migration failed: {reason}", preflight.UNAVAILABLE)])
 
 
 @contextmanager

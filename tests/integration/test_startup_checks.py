@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import create_engine, text
 
 from bot.cli import startup_texts
 from bot.cli.gridbot import main
@@ -210,3 +211,19 @@ def test_serve_refuses_a_number_of_web_processes_outside_one_to_sixty_four(envir
 
     assert result.exit_code == 2 and "--workers" in result.output
     assert runs == []
+
+
+@pytest.mark.parametrize("command", [("db", "upgrade"), ("appeals", "list")])
+def test_a_database_migrated_by_a_newer_gridbot_is_refused_in_one_line_by_db_upgrade_and_operator_commands(
+        environment, tmp_path, command):
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    assert gridbot(environment, "db", "upgrade", GRIDBOT_DATABASE_URL=url).exit_code == 0
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_a_newer_gridbot'"))
+    engine.dispose()
+
+    result = gridbot(environment, *command, GRIDBOT_DATABASE_URL=url)
+
+    assert refusal(result) == [startup_texts.NEWER_SCHEMA]
+    assert result.exit_code == 3
