@@ -1,6 +1,9 @@
 """Alembic environment: migrations run against the URL the caller put in the config."""
 
+from typing import Any
+
 from alembic import context
+from sqlalchemy import event
 
 from storage.db import make_engine
 from storage.models import Base
@@ -8,14 +11,38 @@ from storage.models import Base
 config = context.config
 
 
+class ForeignKeysBroken(RuntimeError):
+    """A SQLite migration left rows pointing at rows that do not exist; its transaction is rolled back."""
+
+
 def run_migrations() -> None:
     """Run the pending migrations online, on one connection."""
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    checks: dict[str, Any] = {}
+    if engine.dialect.name == "sqlite":
+        # A batch migration rebuilds the table it alters (copy, DROP, rename). With foreign keys enforced, the
+        # DROP fails once other tables' rows refer to the table's rows: every database with appeals in it.
+        # So they are off while migrating (the connect listener runs after make_engine's, which turns them on),
+        # and each migration is checked before its transaction commits instead.
+        event.listen(engine, "connect", _foreign_keys_off)
+        checks["on_version_apply"] = _check_foreign_keys
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True, **checks)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
+
+
+def _foreign_keys_off(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+
+def _check_foreign_keys(ctx: Any, step: Any, **_: Any) -> None:
+    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise ForeignKeysBroken(f"migration {step.up_revision_id} left {len(broken)} rows of {', '.join(tables)} "
+                                "pointing at missing rows")
 
 
 run_migrations()
