@@ -89,6 +89,8 @@ def chatter_of(text: str) -> Chatter | None:
         return _EXACT[said]
     if _only_thanks(said):
         return Chatter.THANKS
+    if _only_acknowledging(said):
+        return Chatter.OK
     if _CONTACT.search(said):
         return Chatter.CONTACT
     if _HOW_TO.search(said):
@@ -148,6 +150,21 @@ def _only_thanks(said: str) -> bool:
         return False
     rest = said
     for word in _THANKS_WORDS:
+        rest = rest.replace(word, "")
+    return not rest
+
+
+# 好的收到, 已经收到了, 好的知道了, 明白明白: how a notice or an answer is acknowledged, said at length or twice.
+_ACKNOWLEDGING = ("收到", "知道", "知晓", "明白", "了解", "已阅", "好的", "好滴", "好", "行", "嗯", "ok")
+_ACKNOWLEDGING_WORDS = tuple(sorted((*_ACKNOWLEDGING, "已经", "已", "我们", "我", "了", "啦", "啊", "呀", "哈", "的"),
+                                    key=len, reverse=True))
+
+
+def _only_acknowledging(said: str) -> bool:
+    if not any(word in said for word in _ACKNOWLEDGING):
+        return False
+    rest = said
+    for word in _ACKNOWLEDGING_WORDS:
         rest = rest.replace(word, "")
     return not rest
 

@@ -242,6 +242,13 @@ def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(we
     ("谢谢[抱拳]", "不客气"),
     ("收到[强][强]", "以后遇到问题，直接发文字或语音给我们就行"),
     ("好的，谢谢[玫瑰]", "不客气"),
+    # A notice or an answer acknowledged at length or twice.
+    ("已收到。", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("好的，知道了", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("已经收到了", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("收到收到", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("明白", "以后遇到问题，直接发文字或语音给我们就行"),
+    ("已知晓", "以后遇到问题，直接发文字或语音给我们就行"),
 ])
 def test_what_is_not_a_problem_gets_an_answer_and_never_becomes_an_appeal(wechat, seeded, said, answer):
     wechat.dialog("o1", [(said, answer)])
