@@ -96,7 +96,7 @@ def progress_line(shown: Progress) -> str:
             f"共 {shown.recipients} 人，已发 {shown.sent}，被过滤 {shown.filtered}，失败 {shown.failed}，"
             f"未发送 {shown.skipped}")
     if shown.state == "scheduled":
-        text += "\n" + scheduled_line(shown.send_at)
+        text += "\n" + scheduled_line(shown.send_at, shown.next_due)
     if shown.confirmed_by_building_leads:
         text += f"，楼长已转达 {shown.confirmed_by_building_leads}"
     if shown.waiting_reason:
@@ -113,8 +113,11 @@ def shown(notice: PublicNotice) -> str:
     return SHOWN.format(title=title, text=notice.text, number=notice.number, at=page_time(notice.send_at))
 
 
-def scheduled_line(send_at: datetime) -> str:
-    """When a notice that waits goes out (a 待发送 notice at 0% says nothing of it)."""
+def scheduled_line(send_at: datetime, next_due: datetime | None = None) -> str:
+    """When a notice that waits goes out (a 待发送 notice at 0% says nothing of it): its time, or the later one
+    WeChat's daily quota put it off to."""
+    if next_due is not None and next_due > send_at:
+        return f"当天的微信接口配额已排满，{next_due.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}（北京时间）起发送"
     return f"定时发送：{send_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}（北京时间）"
 
 

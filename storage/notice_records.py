@@ -62,6 +62,7 @@ class Progress:
     waiting_reason: str | None = None  # a channel WeChat stopped for the day (45009)
     author: str = ""  # who sent it: a staff member's or console account's name; "" from the CLI
     recipients_forgotten: bool = False  # the row per recipient is gone (GRIDBOT_NOTICE_KEEP_DAYS); the counts stay
+    next_due: datetime | None = None  # when its first waiting chunk goes: later than send_at when quota put it off
 
     @property
     def pending(self) -> int:
@@ -121,7 +122,9 @@ def progress(session: Session, notice: Broadcast) -> Progress:
         {channel: {"sent": counts[RecipientStatus.SENT], "failed": counts[RecipientStatus.FAILED]}
          for channel, counts in per_channel.items()},
         dict(skipped_why), notice.last_error if notice.state == NoticeState.SENDING else None, _author(session, notice),
-        notice.tally is not None)
+        notice.tally is not None,
+        session.scalar(select(func.min(BroadcastChunk.due_at)).where(BroadcastChunk.broadcast_id == notice.id,
+                                                                     BroadcastChunk.status == ChunkStatus.PENDING)))
 
 
 def _outcomes(session: Session, notice: Broadcast) -> list[tuple[str | None, str, str | None, int]]:

@@ -51,7 +51,7 @@ def status_lines(shown: Progress) -> list[str]:
                                     for name, counts in shown.by_channel.items() if counts["sent"] or counts["failed"])
                           or "还没有发出")]
     if shown.state == "scheduled":
-        lines.append(scheduled_line(shown.send_at))
+        lines.append(scheduled_line(shown.send_at, shown.next_due))
     if shown.author:
         lines.append(f"发布人：{shown.author}")
     if shown.confirmed_by_building_leads:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.cli.gridbot import main
 from storage.models import Broadcast
+from storage.tickets import LOCAL_ZONE
 from tests.support.worker import work
 
 pytestmark = pytest.mark.postgres
@@ -85,6 +87,18 @@ def test_a_send_time_typed_with_full_width_characters_is_read(seeded, database_u
     sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "下周一停车场划线", "--at", at, "--yes")
     assert sent.exit_code == 0, sent.output
     assert "发送时间：2026-11-23 09:00" in sent.output
+
+
+def test_the_status_of_a_notice_quota_put_off_says_when_it_goes(seeded, database_url, clock):
+    quota = {"GRIDBOT_MASS_SEND_DAILY_QUOTA": "1"}
+    gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午消防演练", "--yes", env=quota)
+    later = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周日上午义诊", "--yes",
+                    env=quota)
+    assert "超出当日配额" in later.output, later.output
+    status = gridbot(database_url, clock, "notice", "status", NUMBER.search(later.output).group(0)).output
+    tomorrow = (clock() + timedelta(days=1)).astimezone(LOCAL_ZONE)
+    assert f"当天的微信接口配额已排满，{tomorrow:%Y-%m-%d} 00:00（北京时间）起发送" in status, status
+    assert "定时发送" not in status
 
 
 def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
