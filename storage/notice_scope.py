@@ -132,9 +132,26 @@ def qualified(session: Session, path: str, within: Scope) -> str:
     try:
         grid = find_grid(session, parts[0], within.grid_condition())
     except UnclearPlace:
-        return path
+        return _building_within(session, parts, within) or path
     community = session.get_one(Community, grid.community_id).name
     return "/".join([community, grid.name, *parts[1:]])
+
+
+def _building_within(session: Session, parts: list[str], within: Scope) -> str | None:
+    """A building named alone (3号楼) or with its compound (阳光花园/3号楼), when the sender's part holds exactly
+    one: its whole path. A 网格长 says 通知 3号楼 of their own grid's building."""
+    if len(parts) > 2:
+        return None
+    query = (select(Community.name, Grid.name, Building.compound)
+             .join(Grid, Grid.id == Building.grid_id).join(Community, Community.id == Grid.community_id)
+             .where(within.grid_condition(), Building.active.is_(True), Building.name == parts[-1]))
+    if len(parts) == 2:
+        query = query.where(Building.compound == parts[0])
+    found = session.execute(query.limit(2)).all()
+    if len(found) != 1:
+        return None
+    community, grid, compound = found[0]
+    return "/".join([community, grid, *([compound] if compound else []), parts[-1]])
 
 
 def _below_grid(session: Session, path: str, grid_scope: Scope, rest: list[str]) -> NoticeScope:

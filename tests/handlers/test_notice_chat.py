@@ -63,6 +63,17 @@ def test_a_grid_named_alone_is_the_senders_own_though_another_community_has_one_
     assert notice.scope_path == "幸福里社区/第一网格"  # stored as it can be read again, whatever grids come later
 
 
+@pytest.mark.parametrize("said", ["3号楼", "阳光花园/3号楼"])
+def test_a_building_named_alone_is_the_grid_leaders_own(wechat, seeded, said):
+    wechat.dialog(WANG, [
+        (f"通知 {said} 明天上午停水", "范围：幸福里社区/第一网格/阳光花园/3号楼（居民）"),
+        ("确认 发送", "已排入发送"),
+    ])
+    with seeded.transaction() as session:
+        (notice,) = session.scalars(select(Broadcast)).all()
+    assert notice.scope_path == "幸福里社区/第一网格/阳光花园/3号楼"
+
+
 @pytest.mark.parametrize("said", ["幸福里社区 / 第一网格", "幸福里社区/ 第一网格", "幸福里社区 ／第一网格"])
 def test_spaces_around_a_slash_stay_in_the_scope(wechat, seeded, said):
     wechat.dialog(OPERATOR, [
