@@ -20,7 +20,7 @@ from storage import notice_planning, notice_records, notice_scope
 from storage.errors import NotAllowed, NotFound
 from storage.models import StaffRole
 from storage.notice_planning import NoticeRefused, Request
-from storage.staff import AmbiguousPlace, UnclearPlace
+from storage.staff import UnclearPlace
 from storage.tickets import normalize_notice_number
 
 DIALOG = "notice_confirm"
@@ -162,10 +162,7 @@ def _planned(conversation: Conversation, request: Request) -> notice_planning.Pl
     except NotAllowed:
         return Reply(texts.NOT_YOURS)
     except UnclearPlace as unclear:
-        candidates = "、".join(unclear.candidates) or "全部、社区、社区/网格、社区/网格/小区/楼栋"
-        return Reply(texts.UNKNOWN_PLACE.format(name=unclear.name, candidates=candidates)
-                     if not isinstance(unclear, AmbiguousPlace) else texts.AMBIGUOUS_PLACE.format(
-                         name=unclear.name, candidates=candidates))
+        return Reply(texts.unclear_place(unclear))
 
 
 def progress(conversation: Conversation, arguments: Arguments) -> Reply:

@@ -163,6 +163,7 @@ REFUSALS = {
 }
 UNKNOWN_PLACE = "范围里的“{name}”没有找到。可选：{candidates}"
 AMBIGUOUS_PLACE = "范围里的“{name}”不止一个，请写全：{candidates}"
+UNKNOWN_PLACE_ANYWHERE = "范围里的“{name}”没有找到。范围的写法：{forms}。"
 PLACE_FORMS = "全部、社区、社区/网格、社区/网格/小区/楼栋"
 
 
@@ -176,9 +177,10 @@ def refusal(refused: NoticeRefused) -> str:
 
 def unclear_place(unclear: UnclearPlace) -> str:
     """One line for a scope part that names no place, or several."""
-    candidates = "、".join(unclear.candidates) or PLACE_FORMS
+    if not unclear.candidates:  # nothing to choose from: how a scope is written
+        return UNKNOWN_PLACE_ANYWHERE.format(name=unclear.name, forms=PLACE_FORMS)
     wording = AMBIGUOUS_PLACE if isinstance(unclear, AmbiguousPlace) else UNKNOWN_PLACE
-    return wording.format(name=unclear.name, candidates=candidates)
+    return wording.format(name=unclear.name, candidates="、".join(unclear.candidates))
 
 
 # --- the public page /n/<number> (HTML, values escaped by the view) ------------------------------------------------

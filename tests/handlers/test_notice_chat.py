@@ -74,6 +74,11 @@ def test_a_building_named_alone_is_the_grid_leaders_own(wechat, seeded, said):
     assert notice.scope_path == "幸福里社区/第一网格/阳光花园/3号楼"
 
 
+def test_a_place_found_nowhere_is_answered_with_how_a_scope_is_written_not_as_choices(wechat, seeded):
+    reply = wechat.send(WANG, "通知 9号楼 明天上午停水")
+    assert reply == "范围里的“9号楼”没有找到。范围的写法：全部、社区、社区/网格、社区/网格/小区/楼栋。"
+
+
 @pytest.mark.parametrize("said", ["幸福里社区 / 第一网格", "幸福里社区/ 第一网格", "幸福里社区 ／第一网格"])
 def test_spaces_around_a_slash_stay_in_the_scope(wechat, seeded, said):
     wechat.dialog(OPERATOR, [
