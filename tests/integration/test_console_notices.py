@@ -252,6 +252,15 @@ def test_the_template_lines_of_an_urgent_notice_are_named_in_chinese(app, runtim
     assert "keyword" not in lines and "remark" not in lines
 
 
+def test_a_staff_only_notices_template_is_not_said_to_open_a_full_text(app, runtime):
+    runtime.settings = runtime.settings.with_(notice_template_id="tmpl-notice")
+    page = preview(logged_in(app, "xingfuli"), audience="staff").get_data(as_text=True)
+    heading = page.split('id="reads-template-heading">', 1)[1].split("</h3>", 1)[0]
+    assert "点开是全文" not in heading and "回复通知编号" in heading
+    resident_page = preview(logged_in(app, "xingfuli"), urgent="1", kind="停水").get_data(as_text=True)
+    assert "点开是全文" in resident_page.split('id="reads-template-heading">', 1)[1].split("</h3>", 1)[0]
+
+
 def test_a_scheduled_notice_previews_the_number_it_is_given_on_confirming_today(app, runtime, clock):
     tomorrow = (clock() + timedelta(days=1)).astimezone(LOCAL_ZONE)
     person = logged_in(app, "xingfuli")

@@ -300,6 +300,7 @@ NOTICE_READS_HEADING = "收到的人看到的内容"
 NOTICE_READS_RESIDENT = "居民（群发或客服消息）"
 NOTICE_READS_STAFF = "工作人员"
 NOTICE_READS_TEMPLATE = "模板消息（每行最多显示 20 字，点开是全文）"
+NOTICE_READS_TEMPLATE_UNLINKED = "模板消息（每行最多显示 20 字；只发工作人员的通知没有全文页面，回复通知编号可看全文）"
 # The notice template's lines by what gridbot puts in them (README: GRIDBOT_NOTICE_TEMPLATE_ID), not WeChat's keys
 NOTICE_TEMPLATE_LINES = {"keyword1": "类别", "keyword2": "内容", "keyword3": "时间", "remark": "备注"}
 NOTICE_NUMBER_LATER = "N{day}××××"
