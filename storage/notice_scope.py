@@ -24,6 +24,7 @@ from storage.queries import Scope
 from storage.staff import PLACE_SEPARATOR, UnclearPlace, UnknownPlace, find_grid
 
 EVERYWHERE_WORDS = frozenset({"全部", "all"})
+OWN_GRID, OWN_COMMUNITY = "本网格", "本社区"  # the sender's own part, as 网格长 and operators say it
 # Roles bound to a grid that hear the grid's notices; 楼长 are added by building (see `staff_condition`).
 GRID_AUDIENCE = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.PROPERTY)
 
@@ -125,6 +126,9 @@ def qualified(session: Session, path: str, within: Scope) -> str:
     parts = [part for part in PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", path).strip()) if part]
     if not parts or within == Scope() or parts[0].lower() in EVERYWHERE_WORDS:
         return path
+    own = _own_part(session, parts[0], within)
+    if own is not None:
+        return "/".join([own, *parts[1:]])
     named = (select(Street.id).where(Street.name == parts[0])
              .union_all(select(Community.id).where(Community.name == parts[0])))
     if session.execute(named.limit(1)).first() is not None:
@@ -135,6 +139,18 @@ def qualified(session: Session, path: str, within: Scope) -> str:
         return _building_within(session, parts, within) or path
     community = session.get_one(Community, grid.community_id).name
     return "/".join([community, grid.name, *parts[1:]])
+
+
+def _own_part(session: Session, word: str, within: Scope) -> str | None:
+    """本网格 (a 网格长's grid) or 本社区 (the sender's community) as a path; None for any other word."""
+    if word == OWN_GRID and within.grid_id is not None:
+        grid = session.get_one(Grid, within.grid_id)
+        return f"{session.get_one(Community, grid.community_id).name}/{grid.name}"
+    if word == OWN_COMMUNITY:
+        community_id = within.community_id or (session.get_one(Grid, within.grid_id).community_id
+                                               if within.grid_id is not None else None)
+        return session.get_one(Community, community_id).name if community_id is not None else None
+    return None
 
 
 def _building_within(session: Session, parts: list[str], within: Scope) -> str | None:

@@ -63,6 +63,15 @@ def test_a_grid_named_alone_is_the_senders_own_though_another_community_has_one_
     assert notice.scope_path == "幸福里社区/第一网格"  # stored as it can be read again, whatever grids come later
 
 
+@pytest.mark.parametrize(("sender", "said", "scope"), [
+    (WANG, "本网格", "幸福里社区/第一网格"),
+    (WANG, "本网格/3号楼", "幸福里社区/第一网格/3号楼"),
+    (OPERATOR, "本社区", "幸福里社区"),
+])
+def test_the_senders_own_grid_or_community_may_be_called_so(wechat, seeded, sender, said, scope):
+    wechat.dialog(sender, [(f"通知 {said} 明天上午停水", f"范围：{scope}（居民）"), ("确认 发送", "已排入发送")])
+
+
 @pytest.mark.parametrize("said", ["3号楼", "阳光花园/3号楼"])
 def test_a_building_named_alone_is_the_grid_leaders_own(wechat, seeded, said):
     wechat.dialog(WANG, [
