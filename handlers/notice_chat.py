@@ -226,6 +226,7 @@ def relayed(conversation: Conversation, arguments: Arguments) -> Reply:
     except NotFound:
         return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
     except NotAllowed as refused:
-        refusal = texts.RELAY_TOO_LATE if refused.reason == "forgotten" else texts.NOT_FOR_YOU
+        refusal = {"forgotten": texts.RELAY_TOO_LATE, "staff_only": texts.NOT_FOR_NEIGHBOURS}.get(
+            refused.reason, texts.NOT_FOR_YOU)
         return Reply(refusal.format(number=notice.number))
     return Reply((texts.RELAYED if new else texts.ALREADY_RELAYED).format(number=notice.number))

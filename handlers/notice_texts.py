@@ -151,6 +151,7 @@ RELAYED = "已记下：通知 {number} 已由您转达给不用微信的邻居�
 ALREADY_RELAYED = "通知 {number} 您已经确认过转达了。"
 NOT_FOR_YOU = "通知 {number} 没有发给您，无需确认转达。"
 RELAY_TOO_LATE = "通知 {number} 已经结束很久，不再登记转达。"
+NOT_FOR_NEIGHBOURS = "通知 {number} 只发给工作人员，不用转告邻居。"
 REFUSALS = {
     "empty_text": "通知内容不能为空。",
     "text_too_long": "通知内容太长（{length} 字），请控制在 {limit} 字以内。",

@@ -25,6 +25,7 @@ from storage.models import (
     BroadcastRecipient,
     ChunkStatus,
     ConsoleUser,
+    NoticeAudience,
     NoticeChannel,
     NoticeState,
     RecipientStatus,
@@ -303,9 +304,11 @@ def received(session: Session, notice: Broadcast, openid: str) -> bool:
 def confirm_relayed(session: Session, member: Staff, notice: Broadcast, now: datetime) -> bool:
     """已转达 by a 楼长 the notice was for, which earns them 积分; False if they had confirmed it already.
     NotAllowed("not_for_you") when it was not sent to them, ("forgotten") when who got it is no longer on record
-    (GRIDBOT_NOTICE_KEEP_DAYS after the notice ended)."""
+    (GRIDBOT_NOTICE_KEEP_DAYS after the notice ended), ("staff_only") for a notice not meant for neighbours."""
     if notice.tally is not None:
         raise NotAllowed("forgotten")
+    if notice.audience == NoticeAudience.STAFF:
+        raise NotAllowed("staff_only")
     if member.openid is None or not received(session, notice, member.openid):
         raise NotAllowed("not_for_you")
     exists = session.scalars(select(BroadcastConfirmation.id).where(

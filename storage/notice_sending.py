@@ -18,10 +18,11 @@ other chunk of that channel too, and the notice says why; it is never retried in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Row, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -154,7 +155,7 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> W
         return None
     return Work(chunk_id, chunk.attempts, channel, notice.number, chunk.seq, notice.text, notice.urgent, notice.kind,
                 notice.send_at, tuple((rid, openid) for rid, openid, _ in recipients), is_public(notice),
-                frozenset(rid for rid, _, role in recipients if role == StaffRole.BUILDING_LEAD))
+                _leads_to_relay(notice, recipients))
 
 
 def _skip_those_gone_since(session: Session, chunk_id: int, urgent: bool) -> None:
@@ -168,6 +169,14 @@ def _skip_those_gone_since(session: Session, chunk_id: int, urgent: bool) -> Non
             BroadcastRecipient.chunk_id == chunk_id, BroadcastRecipient.status == RecipientStatus.PENDING,
             select(Resident.id).where(Resident.id == BroadcastRecipient.resident_id, condition).exists())
             .values(status=RecipientStatus.SKIPPED, reason=reason))
+
+
+def _leads_to_relay(notice: Broadcast, recipients: Sequence[Row[tuple[int, str, str | None]]]) -> frozenset[int]:
+    """The 楼长 among the recipients, asked to pass the notice on to neighbours without WeChat: not a staff-only one
+    (a meeting, an internal reminder is not for neighbours)."""
+    if not is_public(notice):
+        return frozenset()
+    return frozenset(rid for rid, _, role in recipients if role == StaffRole.BUILDING_LEAD)
 
 
 def is_public(notice: Broadcast) -> bool:

@@ -217,6 +217,16 @@ def test_a_building_lead_saying_she_passed_it_on_in_her_own_words_confirms_it(we
         assert session.scalars(select(Appeal)).all() == []  # never filed as her own appeal
 
 
+def test_a_building_lead_is_told_a_staff_only_notice_is_not_for_neighbours(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        request = Request("幸福里社区/第一网格", "周五下午网格员和楼长例会", audience="staff")
+        number = notice_planning.store(session, notice_planning.plan(session, request, Limits(template_id="t"),
+                                                                     clock()), clock()).number
+    assert wechat.send(LEAD, f"已转达 {number}") == notice_texts.NOT_FOR_NEIGHBOURS.format(number=number)
+    with seeded.transaction() as session:
+        assert notice_records.progress(session, notice_records.find(session, number)).confirmed_by_building_leads == 0
+
+
 def test_a_building_lead_is_told_a_notice_that_ended_long_ago_is_past_confirming(wechat, seeded, clock):
     with seeded.transaction() as session:
         request = Request("幸福里社区/第一网格/阳光花园/3号楼", "明天上午停水", audience="all", urgent=True, kind="停水")

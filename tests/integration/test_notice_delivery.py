@@ -237,11 +237,20 @@ def test_a_building_lead_in_their_window_is_asked_to_reply_relayed_and_grid_staf
     with worker_runtime.database.transaction() as session:
         for openid in (BUILDING_LEAD, ZHANG):
             windows.opened(session, openid, clock())
-    number = send(worker_runtime, audience=NoticeAudience.STAFF, text="周五下午消防通道清理")
+    number = send(worker_runtime, audience=NoticeAudience.ALL, text="周五下午消防通道清理")
     work(worker_runtime)
     read = {call["body"]["touser"]: call["body"]["text"]["content"] for call in fake_wechat.calls(CUSTOM_SEND)}
     assert read[BUILDING_LEAD].endswith(f"请回复“已转达 {number}”）")
     assert read[ZHANG].endswith(f"（通知编号 {number}）") and "已转达" not in read[ZHANG]
+
+
+def test_a_building_lead_is_not_asked_to_pass_a_staff_only_notice_on_to_neighbours(worker_runtime, fake_wechat, clock):
+    with worker_runtime.database.transaction() as session:
+        windows.opened(session, BUILDING_LEAD, clock())
+    number = send(worker_runtime, audience=NoticeAudience.STAFF, text="周五下午网格员和楼长例会")
+    work(worker_runtime)
+    (call,) = [c for c in fake_wechat.calls(CUSTOM_SEND) if c["body"]["touser"] == BUILDING_LEAD]
+    assert call["body"]["text"]["content"].endswith(f"（通知编号 {number}）")
 
 
 def test_a_staff_only_notice_has_no_public_page_to_guess_and_its_templates_link_nowhere(worker_runtime, fake_wechat,
