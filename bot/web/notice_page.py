@@ -8,6 +8,8 @@ itself.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, current_app
 from markupsafe import escape
 
@@ -33,11 +35,26 @@ def notice(number: str) -> Response:
     else:
         body, status = notice_texts.PAGE.format(
             title=escape(notice_texts.page_title(shown.urgent, shown.kind)), number=escape(shown.number),
-            at=escape(notice_texts.page_time(shown.send_at)), text=escape(shown.text)), 200
+            at=escape(notice_texts.page_time(shown.send_at)), text=_linked(shown.text)), 200
     return _page(body, status)
 
 
 unavailable.answer_with(blueprint, lambda: _page(notice_texts.PAGE_UNAVAILABLE))  # the 503 and its headers: there
+
+
+# A web address in the text: ASCII up to a space, a quote or angle bracket, a Chinese character, or closing marks.
+WEB_ADDRESS = re.compile(r"https?://[!#-;=?-~]+?(?=[.,;:!?)\]]*(?:[^!#-;=?-~]|$))")
+
+
+def _linked(text: str) -> str:
+    """The text escaped, its web addresses made links: a mass send's text shows them tappable, and the page a
+    template message opens should too."""
+    pieces, at = [], 0
+    for found in WEB_ADDRESS.finditer(text):
+        address = escape(found.group(0))
+        pieces += [escape(text[at:found.start()]), f'<a href="{address}" rel="noopener noreferrer">{address}</a>']
+        at = found.end()
+    return "".join([*map(str, pieces), str(escape(text[at:]))])
 
 
 def _page(body: str, status: int = 200) -> Response:

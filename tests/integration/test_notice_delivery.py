@@ -277,6 +277,14 @@ def test_the_public_page_shows_the_full_text_once_sent_and_nothing_about_recipie
     assert client.get("/n/N2611229999").status_code == 404
 
 
+def test_a_web_address_in_a_notice_is_a_link_on_its_page(worker_runtime, client):
+    number = send(worker_runtime, text="停水安排详见 https://example.gov.cn/n?id=12&from=wx，请关注<b>")
+    work(worker_runtime)
+    page = client.get(f"/n/{number}").get_data(as_text=True)
+    address = "https://example.gov.cn/n?id=12&amp;from=wx"
+    assert f'<a href="{address}" rel="noopener noreferrer">{address}</a>，请关注&lt;b&gt;' in page
+
+
 def test_a_chunk_whose_worker_died_sends_nothing_more_once_its_notice_is_cancelled(worker_runtime, fake_wechat, clock):
     number = send(worker_runtime)
     with worker_runtime.database.transaction() as session:  # a worker claims the chunk and dies before its call
