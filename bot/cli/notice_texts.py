@@ -19,6 +19,7 @@ UNKNOWN_NOTICE = "没有编号为 {number} 的通知。用 gridbot notice list �
 ALREADY_FINISHED = "通知 {number} 的状态是“{state}”，不能再撤销。"
 CANCELLED = "通知 {number} 已撤销：{count} 人不会再收到（已交给微信的部分无法收回）。"
 NO_NOTICES = "还没有通知。"
+KIND_NEEDS_URGENT = "--kind {kind} 是紧急通知的类别：紧急通知请同时加 --urgent，一般通知不用写 --kind。什么也没有保存。"
 WAITING_QUOTA = "微信当日接口配额已用完（45009），剩余部分明天 0 点后继续发送。"
 BAR_WIDTH = 30
 

@@ -44,6 +44,8 @@ def notice_send(clock: Clock | None, scope_path: str, text: str, audience: str, 
     from storage.models import NoticeAudience
     from storage.notice_planning import Request
 
+    if kind is not None and not urgent:
+        fail(texts.KIND_NEEDS_URGENT.format(kind=kind))
     limits = configured(Settings.notice_limits_from_env)
     now = (clock or now_utc)()
     request = Request(scope_path, text, NoticeAudience(audience), urgent, kind, _at(at))

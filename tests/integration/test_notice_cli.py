@@ -67,7 +67,7 @@ def test_send_without_yes_shows_the_preview_and_refuses_without_a_terminal(seede
     (("--scope", GRID, "--text", "通知", "--at", "2020-01-01 09:00"), "已经过去"),
     (("--scope", GRID, "--text", "通知", "--at", "明天早上"), "YYYY-MM-DD HH:MM"),
     (("--scope", "和平社区/第二网格", "--text", "通知"), "没有可以发送的人"),
-    (("--scope", GRID, "--text", "通知", "--kind", "停水"), "紧急通知的类别"),
+    (("--scope", GRID, "--text", "通知", "--kind", "停水"), "请同时加 --urgent"),
 ])
 def test_bad_input_is_refused_in_one_chinese_line_and_nothing_is_stored(seeded, database_url, clock, args, says):
     result = gridbot(database_url, clock, "notice", "send", *args, "--yes")
