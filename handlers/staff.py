@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from typing import Callable
 
-from handlers import one_reply, task_list
+from handlers import filing, one_reply, resident_texts, task_list
 from handlers import staff_texts as texts
 from handlers.arguments import Arguments, recipient
 from handlers.community_texts import role_name
@@ -15,6 +16,7 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
+from nlp import Emergency, recognise_emergency
 from storage import (
     appeals,
     attempts,
@@ -126,6 +128,9 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
     earlier = appeals.reported_again(conversation.session, member, content, conversation.now)
     if earlier is not None:
         return Reply(texts.REPORTED_AGAIN.format(ticket=earlier))
+    emergency = recognise_emergency(understanding.taxonomy, content)
+    if emergency is not None:  # found on patrol or told at the door: the whole grid and the operators, at once
+        return _report_emergency(conversation, content, emergency, own)
     result = understanding.classifier.classify(content)
     limits = understanding.taxonomy.limits(result.category, result.subcategory)
     intake = appeals.Intake(
@@ -136,17 +141,41 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
         working_days=limits.working_days, second_category=result.second,
     )
     try:
-        building = org.building_named(conversation.session, member.grid_id, content) if member.grid_id else None
-        filed = appeals.report(conversation.session, member, intake, conversation.now,
-                               building_id=building.id if building else None)
+        filed, joined = _file_report(conversation, content, intake, own)
     except NotAllowed:
         return Reply(texts.REPORT_NEEDS_GRID)
-    joined = patrol.adopt(conversation.session, member, conversation.sender.id, filed.id, conversation.now)
-    if own:
-        patrol.take_own(conversation.session, member, filed.id, conversation.now)
     done = texts.REPORTED_OWN if own else _reported(conversation, limits.department)
     return Reply(done.format(ticket=filed.ticket, category=result.category, department=limits.department)
                  + texts.report_material_count(joined, filed.ticket))
+
+
+def _report_emergency(conversation: Conversation, content: str, emergency: Emergency, own: bool) -> Reply:
+    """上报 of a danger (上报 3号楼2单元着火了): filed 紧急 like a resident's, its 【紧急】 card to the whole grid and
+    the community's operators; the reply leads with the number to call."""
+    intake = replace(filing.emergency_intake(conversation, content, emergency), channel=appeals.Channel.GRID_REPORT)
+    try:
+        filed, joined = _file_report(conversation, content, intake, own)
+    except NotAllowed:
+        return Reply(texts.REPORT_NEEDS_GRID)
+    advice = resident_texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
+    done = texts.REPORTED_OWN if own else texts.REPORTED_EMERGENCY
+    return Reply(f"{advice}\n" + done.format(ticket=filed.ticket, category=intake.category,
+                                             minutes=emergency.response_minutes)
+                 + texts.report_material_count(joined, filed.ticket))
+
+
+def _file_report(conversation: Conversation, content: str, intake: appeals.Intake,
+                 own: bool) -> tuple[appeals.Filed, int]:
+    """File the 上报 at the building its words name, with the photos sent before; claimed when it is the
+    member's own. Raises NotAllowed for a member of no grid."""
+    member = conversation.staff
+    building = org.building_named(conversation.session, member.grid_id, content) if member.grid_id else None
+    filed = appeals.report(conversation.session, member, intake, conversation.now,
+                           building_id=building.id if building else None)
+    joined = patrol.adopt(conversation.session, member, conversation.sender.id, filed.id, conversation.now)
+    if own:
+        patrol.take_own(conversation.session, member, filed.id, conversation.now)
+    return filed, joined
 
 
 def _reported(conversation: Conversation, department: str | None) -> str:

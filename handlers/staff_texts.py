@@ -935,6 +935,9 @@ REPORTED_TO_GRID_TEAM = ("已上报，编号 {ticket}（{category}），已派�
                          "要由您自己办理，上报时在末尾写“我来处理”。")
 # The same 上报 sent again within the hour (the network stalled): the first one stands, no second card.
 REPORTED_AGAIN = "这个问题您刚才已上报，编号 {ticket}，这次没有重复登记。回复“查询 {ticket}”可查看办理情况。"
+# 上报 of a danger (handlers/staff.py): sent as a resident's emergency is, after the number to call.
+REPORTED_EMERGENCY = ("已上报为紧急诉求，编号 {ticket}（{category}），【紧急】任务卡已发给本网格全体人员和社区工作人员，"
+                      "{minutes}分钟内无人接单将升级督办。可回复：接单 {ticket}")
 REPORTED_OWN = "已上报，编号 {ticket}（{category}），已由您接单办理，不派发给网格其他人。办好后回复：办结 {ticket} 说明"
 # 上报 … 我来办: the reporter handles it themselves (handlers/staff.py strips these words from the appeal).
 OWN_REPORT_WORDS = ("我自己办", "我来办", "自己办", "我来处理", "我自己处理", "我去处理")

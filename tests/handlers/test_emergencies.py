@@ -169,6 +169,20 @@ def test_staff_get_the_advice_and_the_way_to_report(wechat, seeded):
     assert reply.startswith("【紧急】请立即拨打 119！") and "上报" in reply
 
 
+def test_a_danger_staff_report_is_filed_urgent_and_its_card_reaches_the_grid_and_the_operator_at_once(
+        wechat, seeded, clock):
+    assert "上报 内容" in wechat.send(ZHANG, "3号楼2单元楼道着火了")  # the advice, and how to file it
+    reply = wechat.send(ZHANG, "上报 3号楼2单元楼道着火了，冒烟")
+    ticket = ticket_in(reply)
+    assert reply.startswith("【紧急】请立即拨打 119！") and f"已上报为紧急诉求，编号 {ticket}" in reply
+    filed = appeal(seeded, ticket)
+    assert filed.emergency == "火情" and filed.response_due_at - filed.created_at == timedelta(minutes=10)
+    dispatch_filed(seeded, clock)
+    told = cards(seeded, ticket)
+    assert sorted(told) == EVERYONE  # the operator too, as for a resident's emergency
+    assert told[OPERATOR][0].startswith(f"【紧急】火情 {ticket}")
+
+
 def test_urgent_cards_are_never_folded_into_a_digest(wechat, seeded, clock):
     for n in range(6):
         report(wechat, seeded, clock, f"{n + 1}号楼门口的路灯坏了，晚上看不见路")
