@@ -10,7 +10,7 @@ appeals.
 from __future__ import annotations
 
 from handlers.privacy import mask_personal_numbers
-from handlers.resident_texts import Fields
+from handlers.resident_texts import EMERGENCY_NUMBERS, Fields
 from storage.notices import StaffEnrolmentDeclined, StaffMemberConfirmed
 
 DAIBAO_USAGE = "代报 单元或门牌 内容"
@@ -50,7 +50,8 @@ STAFF_INSTEAD = {
 }
 STAFF_INSTEAD_OTHERWISE = "回复“帮助”查看工作指令"
 NOT_GRID_WORK = "{role}不承担网格员的办理工作，这个指令不能使用。回复“帮助”查看您可以使用的指令。"
-HELP_HEADER = "{role}您好！您可以使用下面的指令，也可以直接发送文字提交您自己的诉求。可用指令："
+# The numbers to call lead it as they lead a resident's help: a 楼长 is often who an old neighbour in danger reaches.
+HELP_HEADER = EMERGENCY_NUMBERS + "\n{role}您好！您可以使用下面的指令，也可以直接发送文字提交您自己的诉求。可用指令："
 HELP_LINE = "· {usage}：{summary}"
 HELP_CONTINUED = "可用指令（续，第{page}/{pages}页）："
 HELP_MORE = "还有更多指令，请回复：帮助 {next}"

@@ -217,6 +217,7 @@ def test_a_building_lead_does_no_grid_work_and_reads_no_one_elses_appeal(wechat,
 def test_a_building_leads_help_lists_daibao_and_the_residents_commands_not_staff_work(wechat, seeded):
     help_text = wechat.send(BUILDING_LEAD, "帮助")
     assert help_text.startswith(community_texts.HELP_HEADER.format(role="楼长"))
+    assert help_text.startswith("遇到火灾、急病、暴力等危险，请先拨打 119 火警、120 急救、110 报警。\n楼长您好！")
     assert "代报 单元或门牌 内容" in help_text and "我的诉求" in help_text
     assert "接单" not in help_text and "上报" not in help_text
     assert "党员报到" not in help_text and "志愿者报名" not in help_text  # a member joined already
