@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from storage import complaints, contacts, org
 from storage.models import OPEN_STATUSES, Appeal, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
-from storage.staff import community_operators
+from storage.staff import community_operators, street_operators
 from storage.telling import tell
 
 # While a resident's 紧急 appeal of the last FOLLOW_UP is open, what else they write is about it ("我们被困在5楼出不来"):
@@ -35,8 +35,10 @@ CONTENT_LENGTH = 200
 def responders(session: Session, appeal: Appeal, grid_team: Sequence[Staff],
                about: frozenset[int] = frozenset()) -> list[Staff]:
     """Who gets an emergency's card: the grid's team (its bound members and leaders) and the community's
-    operators; never whom it complains about (`about`, storage.complaints: "网格员李娜动手打我")."""
-    people = [*grid_team, *community_operators(session, appeal.grid_id)]
+    operators, or the street's when the community has none (yet): some operator must hear of it at once, not at
+    its 督办 minutes later; never whom it complains about (`about`, storage.complaints: "网格员李娜动手打我")."""
+    operators = community_operators(session, appeal.grid_id) or street_operators(session)
+    people = [*grid_team, *operators]
     return [person for person in _unique(people) if person.openid and person.id not in about]
 
 

@@ -537,6 +537,14 @@ def community_operators(session: Session, grid_id: int | None) -> Sequence[Staff
     ).all()
 
 
+def street_operators(session: Session) -> Sequence[Staff]:
+    """The street's active operators (bound to no community): the top of escalation."""
+    return session.scalars(
+        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True))
+        .order_by(Staff.id)
+    ).all()
+
+
 def _console_manages(session: Session, user: ConsoleUser, grid_id: int) -> bool:
     if not user.active:
         return False

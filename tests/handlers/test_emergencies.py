@@ -15,9 +15,9 @@ from handlers import notifications, resident_texts
 from nlp.chatter import Chatter
 from storage import joins, supervision
 from storage.errors import NotAllowed
-from storage.models import AppealStatus, OutboxMessage, OutboxStatus, Staff
+from storage.models import AppealStatus, OutboxMessage, OutboxStatus, Staff, StaffRole
 from tests.support.database import appeal, notices, worded
-from tests.support.personas import LI, OPERATOR, WANG, ZHANG
+from tests.support.personas import CHEN, LI, OPERATOR, WANG, ZHANG
 from tests.support.worker import dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -181,6 +181,20 @@ def test_a_danger_staff_report_is_filed_urgent_and_its_card_reaches_the_grid_and
     told = cards(seeded, ticket)
     assert sorted(told) == EVERYONE  # the operator too, as for a resident's emergency
     assert told[OPERATOR][0].startswith(f"【紧急】火情 {ticket}")
+
+
+def test_an_emergency_in_a_community_with_no_operator_reaches_the_streets_at_once_who_may_claim_it(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:  # 和平社区 has no operator bound: 陈静 is its grid's only member
+        session.add(Staff(openid="o_street_operator", name="街道操作员", role=StaffRole.OPERATOR, active=True,
+                          created_at=clock()))
+    _, ticket = report(wechat, seeded, clock, "楼道里着火了", openid="o2")
+    told = cards(seeded, ticket)
+    assert sorted(told) == sorted([CHEN, "o_street_operator"])
+    assert told["o_street_operator"][0].startswith(f"【紧急】火情 {ticket}\n地址：和平社区·第一网格")
+    assert f"接单成功：{ticket}" in wechat.send("o_street_operator", f"接单 {ticket}")
+    _, ours = report(wechat, seeded, clock, "有人晕倒了")
+    assert "o_street_operator" not in cards(seeded, ours)  # 幸福里社区 has 孙丽
 
 
 def test_urgent_cards_are_never_folded_into_a_digest(wechat, seeded, clock):
