@@ -4,8 +4,8 @@ Which appeal a photo or location goes to is `storage.appeals.attach`'s rule; wor
 that appeal hears of the new material (the same people a 催办 reaches, storage.chasing.holders_of) once the
 appeal has reached them: an appeal not yet dispatched carries its photos and places on the card it is about to
 get. The notice carries the photo's signed link or the location's map link (storage/media_files.py); a holder
-who may not read the appeal is told without its words or links (storage.chasing.tell_holders). An emergency's
-words go to everyone its 【紧急】 card reached (add_words).
+who may not read the appeal is told without its words or links (storage.chasing.tell_holders). What is added to an
+emergency (words, a photo, a location) goes to everyone its 【紧急】 card reached, before the resident's address too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from storage import appeals, emergencies, media_files
 from storage.chasing import holders_of, tell_holders
 from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Staff
-from storage.notices import StaffMaterialAdded, StaffWordsAdded
+from storage.notices import StaffMaterialAdded, StaffNotice, StaffWordsAdded
 from storage.telling import tell
 
 # The statuses in which somebody already has the appeal in front of them (a submitted one's card is yet to go).
@@ -51,10 +51,16 @@ def add(session: Session, resident: appeals.Sender, attachment: Attachment, now:
     """Attach the material to the appeal being talked about (or keep it for the next) and tell its holder;
     `sensitive` names the private categories (their links go only to whom may read the appeal)."""
     attached = appeals.attach(session, resident, attachment, now)
-    if attached.appeal is not None and attached.appeal.status in HELD \
+    if attached.appeal is not None and _held_or_urgent(attached.appeal) \
             and _material_within(session, attached.appeal.id, now - WORDS_WINDOW) <= MATERIAL_TOLD_PER_HOUR:
         _tell_holders(session, attached.appeal, attachment, now, sensitive)
     return attached
+
+
+def _held_or_urgent(appeal: Appeal) -> bool:
+    """Whether someone holds the appeal to be told of more: its card went out, or it is an emergency still waiting
+    for the resident's address, whose card every operator got (a location is where she is)."""
+    return appeal.status in HELD or (appeal.emergency is not None and appeal.status == AppealStatus.AWAITING_ADDRESS)
 
 
 def _material_within(session: Session, appeal_id: int, since: datetime) -> int:
@@ -70,7 +76,7 @@ def _tell_holders(session: Session, appeal: Appeal, attachment: Attachment, now:
     notice = StaffMaterialAdded(ticket=appeal.ticket, material=attachment.kind, content=appeal.content,
                                 claimed=appeal.assignee_staff_id is not None)
     linked = replace(notice, photos=_photo_link(session, attachment), places=_place_link(attachment))
-    tell_holders(session, appeal, holders_of(session, appeal), linked, now, sensitive)
+    _tell(session, appeal, _told_of_more(session, appeal), linked, now, sensitive)
 
 
 def _photo_link(session: Session, attachment: Attachment) -> tuple[str, ...]:
@@ -99,17 +105,22 @@ def add_words(session: Session, resident_id: int, appeal: Appeal, words: str, no
         return WordsAdded(0, too_often=True)
     appeals.record(session, appeal.id, now, appeals.Action.WORDS_ADDED, None, None, actor_id=resident_id,
                    note=words)
-    recipients = _told_of_words(session, appeal)
+    recipients = _told_of_more(session, appeal)
     notice = StaffWordsAdded(ticket=appeal.ticket, content=appeal.content, words=words, emergency=appeal.emergency,
                              claimed=appeal.assignee_staff_id is not None)
+    _tell(session, appeal, recipients, notice, now, sensitive)
+    return WordsAdded(len(recipients))
+
+
+def _tell(session: Session, appeal: Appeal, recipients: Sequence[Staff], notice: StaffNotice, now: datetime,
+          sensitive: Collection[str]) -> None:
     if appeal.emergency is not None and appeal.grid_id is None:
         # Every operator got its 【紧急】 card whole (emergencies.alert_unplaced), a community's operators too, though
-        # the appeal is in no community yet: its words, which may be where she is, reach them whole as well.
+        # the appeal is in no community yet: what she adds, which may be where she is, reaches them whole as well.
         for operator in recipients:
             tell(session, operator.openid, notice, now, appeal=appeal)
     else:
         tell_holders(session, appeal, recipients, notice, now, sensitive)
-    return WordsAdded(len(recipients))
 
 
 def _words_within(session: Session, appeal_id: int, since: datetime) -> list[str]:
@@ -119,7 +130,8 @@ def _words_within(session: Session, appeal_id: int, since: datetime) -> list[str
     ).order_by(AppealEvent.id.desc())))
 
 
-def _told_of_words(session: Session, appeal: Appeal) -> Sequence[Staff]:
+def _told_of_more(session: Session, appeal: Appeal) -> Sequence[Staff]:
+    """Who hears what the resident adds (words, a photo, a location): its holders; an emergency's responders."""
     if appeal.emergency is None:
         return holders_of(session, appeal)
     if appeal.grid_id is None:  # held for the resident's address: the operators got its card

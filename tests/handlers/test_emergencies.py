@@ -354,6 +354,17 @@ def test_an_unbound_resident_repeating_the_danger_mid_binding_is_reminded_to_ans
     assert "绑定成功" in "".join(wechat.send("o_new", answer) for answer in ("1", "1", "1", "1"))
 
 
+def test_a_location_sent_during_an_emergency_reaches_everyone_its_card_reached(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "有人晕倒了")
+    wechat.deliver(wechat.server.location("o1", 36.65, 117.12, "阳光花园3号楼", create_time=wechat.now()))
+    assert notices(seeded, "staff_material_added", ticket) == EVERYONE  # the operator too, as for words
+    held = ticket_in(wechat.send("o_new", "救命 楼下着火了 好多烟"))  # no address yet: the operators have its card
+    reply = wechat.deliver(wechat.server.location("o_new", 36.66, 117.13, "和平小区1栋", create_time=wechat.now()))
+    assert held in reply
+    [told] = worded(seeded, "staff_material_added", OPERATOR)[-1:]
+    assert held in told and "位置1：" in told  # where she is: the map link
+
+
 def test_a_community_operator_told_of_an_unplaced_emergency_can_look_it_up_and_is_not_asked_to_claim_it(wechat,
                                                                                                           seeded):
     ticket = ticket_in(wechat.send("o_new", "救命 楼下着火了 好多烟"))
