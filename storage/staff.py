@@ -516,8 +516,9 @@ def _clean(value: str | None) -> str | None:
 
 
 def manages_grid(session: Session, member: Staff | ConsoleUser, grid_id: int | None) -> bool:
-    """Whether the member is the grid's 网格长 or an 操作员 of its community (who may re-route, merge, reclassify);
-    a console operator manages every grid of their scope (管理员: all, 街道: the street's, 社区: the community's)."""
+    """Whether the member is the grid's 网格长 or an 操作员 of its community (who may re-route, merge, reclassify),
+    or of the street (bound to no community: every grid, as their 待分类 and 我的任务 list them); a console
+    operator manages every grid of their scope (管理员: all, 街道: the street's, 社区: the community's)."""
     if grid_id is None:
         return False
     if isinstance(member, ConsoleUser):
@@ -525,7 +526,7 @@ def manages_grid(session: Session, member: Staff | ConsoleUser, grid_id: int | N
     if member.role == StaffRole.GRID_LEADER:
         return member.grid_id == grid_id
     if member.role == StaffRole.OPERATOR:
-        return member.community_id is not None and member.community_id == _community_of(session, grid_id)
+        return member.community_id is None or member.community_id == _community_of(session, grid_id)
     return False
 
 

@@ -13,7 +13,7 @@ from bot.cli.gridbot import main
 from bot.worker import schedule
 from handlers import notifications
 from storage import dispatch, review
-from storage.models import Appeal, AppealStatus, LabelledExample, OutboxMessage
+from storage.models import Appeal, AppealStatus, LabelledExample, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal
 from tests.support.personas import OPERATOR, WANG, ZHANG
 
@@ -89,6 +89,17 @@ def test_who_may_correct_and_what(wechat, seeded):
     assert appeal(seeded, ticket).category == "待分类"
     assert "已撤销" in wechat.send("o1", f"撤销 {ticket}")
     assert "不能改分类" in wechat.send(OPERATOR, f"分类 {ticket} 邻里纠纷")
+
+
+def test_a_street_operator_corrects_what_their_待分类_lists_in_any_community(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="street_zhou", name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+    ticket = file(wechat, UNSURE, openid="o2")  # 和平社区
+    assert ticket in wechat.send("street_zhou", "待分类")
+    # Not 只有社区操作员和本网格网格长可以…: the list they were just shown invites the correction.
+    assert "已改为“邻里纠纷”" in wechat.send("street_zhou", f"分类 {ticket} 邻里纠纷")
+    assert appeal(seeded, ticket).category == "邻里纠纷"
 
 
 def test_a_department_category_says_how_to_transfer(wechat, seeded):
