@@ -16,7 +16,7 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.types import Reply
 from storage import org, queries
-from storage.models import AppealStatus
+from storage.models import AppealStatus, StaffRole
 from storage.queries import Task
 from storage.staff import may_read
 
@@ -78,7 +78,9 @@ def _page(conversation: Conversation, header: str, shown: list[str], rest: list[
     tickets = [*shown, *(task.appeal.ticket for task in page)]
     dialogues.begin(conversation, DIALOG, {"tickets": tickets}, REMEMBERED)
     first = len(shown) + 1
-    footer = texts.TASKS_LEFT.format(count=left, first=first) if left > 0 else texts.TASKS_USAGE.format(first=first)
+    operator = conversation.staff.role == StaffRole.OPERATOR
+    usage = (texts.TASKS_USAGE_OPERATOR if operator else texts.TASKS_USAGE).format(first=first)
+    footer = texts.TASKS_LEFT.format(count=left) + usage if left > 0 else usage
     return "\n".join([header, *lines, footer])
 
 

@@ -50,6 +50,17 @@ def test_my_tasks_pages_ten_at_a_time_and_says_how_many_more(wechat, seeded, clo
     assert f"接单成功：{picked}" in wechat.send(ZHANG, "接 12")
 
 
+def test_an_operators_list_says_to_move_or_correct_by_position_not_to_claim(wechat, seeded, clock):
+    ticket = file(wechat, RESIDENT, "3号楼电梯坏了，物业一直不来修")
+    dispatch_filed(seeded, clock)
+    wechat.send(ZHANG, f"退回 {ticket} 不归本网格管")
+    listed = wechat.send(OPERATOR, "我的任务")
+    assert listed.startswith(f"您的任务（最急的在前）：\n1. {ticket}｜")
+    # Not 接 1、进展 1 说明、结 1 说明: an operator routes what waits for them.
+    assert listed.endswith("用序号办理：改派 1 网格或姓名、分类 1 类别")
+    assert f"诉求 {ticket} 已改派给 幸福里社区·第二网格" in wechat.send(OPERATOR, "改派 1 第二网格")
+
+
 def test_positions_in_the_last_list_claim_and_resolve(wechat, seeded, clock):
     lift = file(wechat, RESIDENT, LIFT)
     dispatch_filed(seeded, clock)
