@@ -536,6 +536,7 @@ class QueueCounts:
     """The operator's queues as the console's home page counts them, within a scope."""
 
     review: int  # 待分类
+    returned: int  # 退回 by a grid or a department, waiting for an operator to 改派
     unclaimed: int
     overdue: int
     reopened: int  # 不满意, worked on again
@@ -554,6 +555,7 @@ def queue_counts(session: Session, now: datetime, scope: Scope = EVERYWHERE) -> 
         .where(FocusCase.status == FocusStatus.OPEN, scope.grid_condition())
     return QueueCounts(
         review=count(Appeal.category == UNCLASSIFIED),
+        returned=count(Appeal.status == AppealStatus.RETURNED),
         unclaimed=count(Appeal.status == AppealStatus.DISPATCHED, Appeal.paused_at.is_(None)),
         overdue=count(_late(session, now)),
         reopened=count(_REOPENED),

@@ -10,7 +10,17 @@ from sqlalchemy import select
 
 from bot.web.app import create_app
 from storage.appeals import UNCLASSIFIED
-from storage.models import AppealEvent, AppealStatus, Community, Grid, LabelledExample, Resident, Staff, StaffRole
+from storage.models import (
+    Appeal,
+    AppealEvent,
+    AppealStatus,
+    Community,
+    Grid,
+    LabelledExample,
+    Resident,
+    Staff,
+    StaffRole,
+)
 from tests.support.console import ACCOUNTS, PLACES, SEES, browser, cast, logged_in, new_appeal
 from tests.support.database import appeal, notices, worded
 from tests.support.street import FIRST, SECOND, XINGFULI
@@ -166,6 +176,18 @@ def test_reassigning_to_a_grid_of_the_scope_restarts_the_wait_there(app, runtime
         assert first.name == FIRST
     assert moved.status == AppealStatus.DISPATCHED
     assert events(runtime.database, "G-XFL")[0].action == "reassigned"
+
+
+def test_an_appeal_given_back_waits_in_its_own_queue_until_it_is_reassigned(app, runtime):
+    with runtime.database.transaction() as session:  # the grid gave it back (退回): not 待接单, not in any grid's hands
+        session.scalars(select(Appeal).where(Appeal.ticket == "G-XFL")).one().status = AppealStatus.RETURNED
+    person = logged_in(app, "xingfuli")
+    home = person.get("/console/").get_data(as_text=True)
+    card = home[home.index('id="queue-returned" href="/console/appeals?queue=returned">'):]
+    assert "已退回" in card[:card.index("</a>")] and 'data-count="1"' in card[:card.index("</a>")]
+    assert 'id="appeal-G-XFL"' in person.get("/console/appeals?queue=returned").get_data(as_text=True)
+    post(person, "G-XFL", "reassign", {"target": f"{XINGFULI}·{FIRST}"})
+    assert 'id="appeal-G-XFL"' not in person.get("/console/appeals?queue=returned").get_data(as_text=True)
 
 
 def test_a_community_operator_cannot_reassign_into_another_community(app, runtime):

@@ -25,6 +25,7 @@ from storage.staff import UnclearPlace
 QUEUES: dict[str, AppealFilter] = {
     "open": AppealFilter(),
     "review": AppealFilter(unclassified=True),
+    "returned": AppealFilter(returned=True),
     "unclaimed": AppealFilter(unclaimed=True),
     "overdue": AppealFilter(overdue=True),
     "reopened": AppealFilter(reopened=True),

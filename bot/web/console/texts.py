@@ -52,6 +52,7 @@ SCOPE_LINE = "{role}：{scope}"
 QUEUES_HEADING = "待办队列"
 QUEUE_NAMES = {
     "review": "待分类",
+    "returned": "已退回",
     "unclaimed": "待接单",
     "overdue": "已超时",
     "reopened": "不满意重办",
@@ -60,6 +61,7 @@ QUEUE_NAMES = {
 }
 QUEUE_HINTS = {
     "review": "自动分类没有把握，等您确定类别",
+    "returned": "网格或部门退回，等您改派",
     "unclaimed": "已派发，还没有人接单",
     "overdue": "超过接单或办结时限",
     "reopened": "居民评价不满意，重新办理中",
