@@ -31,11 +31,13 @@ from storage.notices import (
     StaffNewAppeal,
     StaffNotice,
     StaffPartsFiled,
+    StaffPausedByOther,
     StaffReassigned,
     StaffRejected,
     StaffReminder,
     StaffReopened,
     StaffResolvedByOther,
+    StaffResumedByOther,
     StaffReturned,
     StaffTaken,
     StaffTransferredAway,
@@ -249,6 +251,16 @@ def _transferred_away(n: StaffTransferredAway) -> str:
     return f"【已转办】{n.ticket} 已由{n.by}转办给 {n.to}，由对方接单办理，您无需再处理。"
 
 
+def _paused_by_other(n: StaffPausedByOther) -> str:
+    return (f"【已挂起】{n.ticket} 已由{n.by}挂起：{n.reason.rstrip('。.')}。办结时限暂停计时；"
+            f"恢复办理时回复“恢复 {n.ticket}”。")
+
+
+def _resumed_by_other(n: StaffResumedByOther) -> str:
+    due = f"，办结时限顺延至 {clock(n.due_at)}" if n.due_at else ""
+    return f"【已恢复】{n.ticket} 已由{n.by}恢复办理{due}。办好后回复“办结 {n.ticket} 说明”。"
+
+
 def _resolved_by_other(n: StaffResolvedByOther) -> str:
     return f"【已办结】{n.ticket} 已由{n.by}办结：{n.note.rstrip('。.')}。您无需再处理。"
 
@@ -428,6 +440,8 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffReassigned: _reassigned,
     StaffTransferredAway: _transferred_away,
     StaffResolvedByOther: _resolved_by_other,
+    StaffPausedByOther: _paused_by_other,
+    StaffResumedByOther: _resumed_by_other,
     StaffCancelled: _cancelled,
     StaffRejected: _rejected,
     StaffReopened: _reopened,
@@ -477,6 +491,9 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
     StaffTransferredAway: lambda n: ((n.ticket, f"已由{n.by}转办", f"转办给：{n.to}"), "您无需再处理。"),
     StaffResolvedByOther: lambda n: ((n.ticket, f"已由{n.by}办结", n.note), "您无需再处理。"),
+    StaffPausedByOther: lambda n: ((n.ticket, f"已由{n.by}挂起", f"原因：{n.reason}"), f"恢复办理时回复“恢复 {n.ticket}”。"),
+    StaffResumedByOther: lambda n: ((n.ticket, f"已由{n.by}恢复办理", f"办结时限：{clock(n.due_at)}" if n.due_at else ""),
+                                    f"办好后回复“办结 {n.ticket} 说明”。"),
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
     StaffRejected: lambda n: ((n.ticket, f"已由{n.by}不受理", f"原因：{n.reason}"), "您无需再处理。"),
     StaffReopened: lambda n: ((n.ticket, "居民不满意，重新办理", _reopened_ask(n)), "诉求已重新打开。"),
@@ -1146,6 +1163,8 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffReassigned: "任务已改派",
     StaffTransferredAway: "任务已转办给部门或物业",
     StaffResolvedByOther: "任务已由网格长或操作员办结",
+    StaffPausedByOther: "任务已由网格长或操作员挂起",
+    StaffResumedByOther: "任务已由网格长或操作员恢复办理",
     StaffCancelled: "居民已撤销诉求",
     StaffRejected: "诉求不受理",
     StaffReturned: "诉求被退回，请重新分派",

@@ -338,6 +338,26 @@ class StaffResolvedByOther(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffPausedByOther(StaffNotice):
+    """The appeal the member had claimed was paused (挂起) by their grid leader or an operator: its clock stands."""
+
+    name: ClassVar[str] = "staff_paused_by_other"
+    ticket: str
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffResumedByOther(StaffNotice):
+    """The appeal the member had claimed, paused, was resumed (恢复) by their grid leader or an operator."""
+
+    name: ClassVar[str] = "staff_resumed_by_other"
+    ticket: str
+    by: str
+    due_at: datetime | None = None  # the completion deadline, moved on by the pause
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffReturned(StaffNotice):
     name: ClassVar[str] = "staff_returned"
     ticket: str

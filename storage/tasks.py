@@ -36,7 +36,9 @@ from storage.notices import (
     ResidentResolved,
     ResidentResumed,
     ResidentTransferred,
+    StaffPausedByOther,
     StaffResolvedByOther,
+    StaffResumedByOther,
     StaffReturned,
     StaffTaken,
     StaffTransferredAway,
@@ -144,6 +146,10 @@ def pause(session: Session, member: Manager, ticket: str, reason: str, now: date
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.PAUSED, now, paused_at=now)
     _record(session, appeal, now, Action.PAUSED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, member, reason)
     tell_resident_and_followers(session, appeal, ResidentPaused(ticket=appeal.ticket, reason=reason), now)
+    holder = _other_holder(session, appeal, member)
+    if holder is not None:  # the one who claimed it would find it paused only at their 办结
+        tell(session, holder.openid, StaffPausedByOther(ticket=appeal.ticket, by=name_of(member), reason=reason), now,
+             appeal=appeal)
     return appeal
 
 
@@ -155,6 +161,10 @@ def resume(session: Session, member: Manager, ticket: str, now: datetime) -> App
                resolve_due_at=resolve_due_unpaused(appeal, now))
     _record(session, appeal, now, Action.RESUMED, AppealStatus.PAUSED, AppealStatus.ACCEPTED, member)
     tell_resident_and_followers(session, appeal, ResidentResumed(ticket=appeal.ticket), now)
+    holder = _other_holder(session, appeal, member)
+    if holder is not None:  # their clock runs again
+        tell(session, holder.openid, StaffResumedByOther(ticket=appeal.ticket, by=name_of(member),
+                                                         due_at=appeal.resolve_due_at), now, appeal=appeal)
     return appeal
 
 

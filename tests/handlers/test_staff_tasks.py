@@ -201,6 +201,21 @@ def test_a_grid_leader_closing_a_members_task_tells_the_member_who_need_not_go(w
     assert notices(seeded, "staff_resolved_by_other", other) == []
 
 
+def test_a_grid_leader_pausing_or_resuming_a_members_task_tells_the_member(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "已挂起" in wechat.send(WANG, f"挂起 {ticket} 等物业报价。")
+    assert worded(seeded, "staff_paused_by_other", ZHANG) == [
+        f"【已挂起】{ticket} 已由王强挂起：等物业报价。办结时限暂停计时；恢复办理时回复“恢复 {ticket}”。"]
+    clock.advance(hours=5)
+    assert "已恢复办理" in wechat.send(WANG, f"恢复 {ticket}")
+    assert worded(seeded, "staff_resumed_by_other", ZHANG) == [
+        f"【已恢复】{ticket} 已由王强恢复办理，办结时限顺延至 11月25日 15:00。办好后回复“办结 {ticket} 说明”。"]
+    wechat.dialog(ZHANG, [(f"挂起 {ticket} 等配件", "已挂起"), (f"恢复 {ticket}", "已恢复办理")])  # their own
+    assert notices(seeded, "staff_paused_by_other", ticket) == notices(seeded, "staff_resumed_by_other", ticket) == [
+        ZHANG]
+
+
 def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     due = appeal(seeded, ticket).resolve_due_at
