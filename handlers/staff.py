@@ -262,7 +262,7 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     repeated = _repeated(conversation, appeal, action)
     if repeated is not None:
         return repeated
-    if action == "resolve" and appeal.status == AppealStatus.PAUSED:
+    if action in ("resolve", "transfer", "give_back") and appeal.status == AppealStatus.PAUSED:
         return texts.RESUME_FIRST.format(ticket=ticket, action=texts.ACTION_NAMES[action])
     status = texts.STATUS_NAMES.get(appeal.status, appeal.status)
     return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES[action])

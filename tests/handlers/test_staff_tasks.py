@@ -224,6 +224,11 @@ def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(wechat, seeded,
     # The parts came and the member goes straight to 办结: told the way on, not only that the task is paused.
     assert wechat.send(ZHANG, f"办结 {ticket} 已修好") == (
         f"诉求 {ticket} 已挂起，不能办结。请先回复“恢复 {ticket}”，再办结。")
+    # Or it turned out to be another unit's: not only 当前状态为“已挂起”，不能转办 either.
+    assert wechat.send(ZHANG, f"转办 {ticket} 物业") == (
+        f"诉求 {ticket} 已挂起，不能转办。请先回复“恢复 {ticket}”，再转办。")
+    assert wechat.send(ZHANG, f"退回 {ticket} 不归本网格") == (
+        f"诉求 {ticket} 已挂起，不能退回。请先回复“恢复 {ticket}”，再退回。")
     # The deadline moved from 11月25日 10:00: the member is told to when.
     assert wechat.send(ZHANG, f"恢复 {ticket}") == f"诉求 {ticket} 已恢复办理，办结时限顺延至 11月25日 15:00。"
     resumed = appeal(seeded, ticket)
