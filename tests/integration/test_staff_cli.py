@@ -106,6 +106,15 @@ def test_a_disabled_members_tasks_go_to_the_person_named(gridbot, wechat, seeded
     assert (handed.status, handed.assignee_staff_id) == (AppealStatus.DISPATCHED, staff_id(seeded, LI))
 
 
+def test_a_disabled_members_tasks_handed_to_someone_on_leave_say_so(gridbot, wechat, seeded, clock):
+    claimed_by(wechat, seeded, clock, ZHANG)
+    ok(gridbot("staff", "duty", "李娜", "休假", "--until", "11-30"))
+
+    output = ok(gridbot("staff", "disable", "张伟", "--to", "李娜"))
+
+    assert "注意：李娜正在请假（至 11月30日），这些任务会等李娜接单" in output
+
+
 def test_a_name_several_people_share_is_refused_listing_them_with_their_ids(gridbot, seeded):
     with seeded.transaction() as session:
         session.scalars(select(Staff).where(Staff.openid == LIU)).one().name = "张伟"
