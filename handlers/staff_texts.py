@@ -278,7 +278,8 @@ def _rejected(n: StaffRejected) -> str:
 
 
 def _returned(n: StaffReturned) -> str:
-    return f"【诉求退回】{n.ticket}\n退回人：{n.by}\n原因：{n.reason}\n请重新分派。"
+    return (f"【诉求退回】{n.ticket}\n退回人：{n.by}\n原因：{n.reason}\n"
+            f"请重新分派：回复“改派 {n.ticket} 网格或姓名”；回复“查询 {n.ticket}”查看详情。")
 
 
 def _chased(n: StaffChased) -> str:
@@ -487,7 +488,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffReminder: lambda n: _overdue_fields(n, ("办理提醒", f"{clock(n.due_at)}前{_deadline_act(n)}"),
                                              "请抓紧办理。", _reminder_ask),
     StaffEscalated: lambda n: _overdue_fields(n, (_overdue(n), _level(n)), "请尽快处理。", _escalated_ask),
-    StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), "请重新分派。"),
+    StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), f"请重新分派：回复“改派 {n.ticket} 网格或姓名”。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
     StaffTransferredAway: lambda n: ((n.ticket, f"已由{n.by}转办", f"转办给：{n.to}"), "您无需再处理。"),
     StaffResolvedByOther: lambda n: ((n.ticket, f"已由{n.by}办结", n.note), "您无需再处理。"),

@@ -218,9 +218,9 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     old = AppealStatus(appeal.status)
     transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None)
     _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason)
+    by = f"{member.name}（{member.department}）" if member.department else member.name  # which unit gave it back
     for operator in operators(session, appeal):
-        tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=member.name, reason=reason), now,
-             appeal=appeal)
+        tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=by, reason=reason), now, appeal=appeal)
     return appeal
 
 

@@ -280,6 +280,10 @@ def test_a_transferred_task_the_department_gave_back_is_not_said_to_be_with_the_
     wechat.send(ZHANG, f"接单 {ticket}")
     wechat.send(ZHANG, f"转办 {ticket} 城管执法中队")
     wechat.dialog("dept_chengguan", [(f"接单 {ticket}", "接单成功"), (f"退回 {ticket} 不归我们管", "已退回社区")])
+    # The operator reads which unit gave it back and the command that routes it again.
+    assert worded(seeded, "staff_returned", OPERATOR) == [
+        f"【诉求退回】{ticket}\n退回人：赵队长（城管执法中队）\n原因：不归我们管\n"
+        f"请重新分派：回复“改派 {ticket} 网格或姓名”；回复“查询 {ticket}”查看详情。"]
     # Not 由对方接单办理: the department gave it back, the community has it now.
     assert wechat.send(ZHANG, f"进展 {ticket} 已告知城管") == (
         f"诉求 {ticket} 已转办给 城管执法中队，对方已退回社区，由社区重新派发，您无需再处理。")
