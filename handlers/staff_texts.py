@@ -234,6 +234,9 @@ def _escalated_ask(n: StaffEscalated) -> str:
         return f"请联系经办人{n.holder}了解原因、督促办结；回复“查询 {n.ticket}”查看进展。"
     if n.waiting_for:  # only that unit may claim it: 接单 by the reader would be refused
         return f"已转给{n.waiting_for}，尚无人接单：请联系{n.waiting_for}尽快接单；回复“查询 {n.ticket}”查看详情。"
+    if n.given_to:
+        return (f"已派给{n.given_to}，尚未接单：请联系{n.given_to}尽快接单，或改派给他人；"
+                f"回复“查询 {n.ticket}”查看详情。")
     return f"尚无人接单：请安排网格员接单，或自己回复“接单 {n.ticket}”；回复“查询 {n.ticket}”查看详情。"
 
 

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, filled as they are defined
 # Switches stored only when on: rows have never carried them as false.
 _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department",
-                               "waiting_for"})
+                               "waiting_for", "given_to"})
 
 
 class Audience(StrEnum):
@@ -270,6 +270,7 @@ class Overdue(StaffNotice):
     # Nobody has claimed it and it waits for a department's or the property company's claim (转办, or its category's
     # routing): only they may claim it, so the reader chases them rather than claiming it.
     waiting_for: str | None = None
+    given_to: str | None = None  # 派单 or 改派 gave it to this member, who has not claimed it yet: the reader chases them
 
 
 @dataclass(frozen=True, kw_only=True)

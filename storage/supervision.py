@@ -40,8 +40,8 @@ the community's and street's operators.
 
 Every reminder and 督办 says what (category and the start of the words), where (the place), since when (filed)
 and, in its wording, what to do: 接单 while nobody has it, 办结 for its holder, for a supervisor to contact the
-holder. A reminder of the response clock goes to members who may not read a private appeal: it names the
-category and the grid only.
+holder (or the member 派单 or 改派 gave it to, who has not claimed it yet). A reminder of the response clock
+goes to members who may not read a private appeal: it names the category and the grid only.
 
 A task card whose send was cut off (outcome unknown, see storage.outbox) may never have arrived, and in 派单 it
 was the only one: `report_lost_cards` records it on the appeal and, while the appeal still waits for a claim,
@@ -349,6 +349,8 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
     about = _about(session, appeal, readable=True)  # the holder and the supervisors may read it
     if status == AppealStatus.DISPATCHED:  # a department's or the property company's to claim: they chase it
         about["waiting_for"] = appeal.department
+        if appeal.department is None and assignee is not None:  # a member's to claim (派单, 改派): they chase them
+            about["given_to"] = assignee.name
     for openid in dict.fromkeys(person.openid for person in people):
         yours = assignee is not None and openid == assignee.openid
         tell(session, openid, StaffEscalated(ticket=appeal.ticket, level=level, reason=reason, yours=yours, **about),

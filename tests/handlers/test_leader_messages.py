@@ -122,6 +122,9 @@ def test_a_task_given_to_a_member_who_has_not_claimed_it_asks_them_to_claim_not_
     assert escalation.startswith(f"【督办】{ticket} 无人接单，已升级为第1级督办")
     # Not 请立即办理：办好后回复“办结 …”: 办结 of a task not claimed is refused.
     assert escalation.endswith(f"请立即接单：回复“接单 {ticket}”；回复“查询 {ticket}”查看详情。")
+    # The leader who gave it to her reads whom it waits on, not 尚无人接单：请安排网格员接单.
+    assert sent_to(seeded, WANG)[-1].endswith(
+        f"已派给李娜，尚未接单：请联系李娜尽快接单，或改派给他人；回复“查询 {ticket}”查看详情。")
 
 
 def test_an_unclaimed_escalation_of_a_department_task_asks_the_leader_to_chase_the_department(wechat, seeded, clock):

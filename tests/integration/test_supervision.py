@@ -432,8 +432,8 @@ def test_in_派单_the_chosen_member_alone_is_reminded_and_hears_of_the_escalati
     ticket = file(wechat, seeded, clock)
     clock.advance(minutes=31)
     assert sweep(seeded, clock).escalations == 1
-    assert notices(seeded, "staff_escalated", ticket) == [
-        (WANG, escalated(1, "unclaimed")), (ZHANG, escalated(1, "unclaimed"))]
+    given = {**escalated(1, "unclaimed"), "given_to": "张伟"}  # whom the leader chases
+    assert notices(seeded, "staff_escalated", ticket) == [(WANG, given), (ZHANG, given)]
     clock.advance(minutes=59)
     assert sweep(seeded, clock).reminders == 1
     assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == [ZHANG]
