@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from handlers import community_texts, summary_texts
 from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
+from nlp.taxonomy import STAFF_COMPLAINT
 from storage import dispatch, supervision
 from storage.actors import ActorKind
 from storage.emergencies import UNPLACED_GRID
@@ -236,6 +237,9 @@ def _escalated_ask(n: StaffEscalated) -> str:
         return f"已转给{n.waiting_for}，尚无人接单：请联系{n.waiting_for}尽快接单；回复“查询 {n.ticket}”查看详情。"
     if n.given_to:
         return (f"已派给{n.given_to}，尚未接单：请联系{n.given_to}尽快接单，或改派给他人；"
+                f"回复“查询 {n.ticket}”查看详情。")
+    if n.category == STAFF_COMPLAINT:  # no grid member may claim it: only whoever this 督办 reaches
+        return (f"尚无人接单：这是对工作人员的投诉，只由网格长或操作员接单，请回复“接单 {n.ticket}”处理；"
                 f"回复“查询 {n.ticket}”查看详情。")
     return f"尚无人接单：请安排网格员接单，或自己回复“接单 {n.ticket}”；回复“查询 {n.ticket}”查看详情。"
 

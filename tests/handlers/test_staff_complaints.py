@@ -10,7 +10,7 @@ import pytest
 from bot.worker import schedule
 from storage import dispatch, supervision
 from storage.models import AppealStatus, Staff, StaffRole
-from tests.support.database import appeal, notices
+from tests.support.database import appeal, notices, worded
 from tests.support.personas import BUILDING_LEAD, LI, OPERATOR, RESIDENT, WANG, ZHANG
 from tests.support.worker import file_and_dispatch
 
@@ -175,6 +175,17 @@ def test_an_unclaimed_complaint_about_the_leader_reminds_and_escalates_past_them
             supervision.sweep(session, clock())
     told = notices(seeded, "staff_reminder", ticket) + notices(seeded, "staff_escalated", ticket)
     assert OPERATOR in told and not {WANG, ZHANG, LI} & set(told)
+
+
+def test_the_督办_of_an_unclaimed_complaint_asks_the_leader_to_claim_it_not_to_find_a_member(wechat, seeded, clock):
+    _, ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
+    clock.advance(minutes=31)
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock())
+    (escalation,) = worded(seeded, "staff_escalated", WANG)
+    # Not 请安排网格员接单: a grid member's 接单 of a complaint is refused.
+    assert escalation.endswith(f"尚无人接单：这是对工作人员的投诉，只由网格长或操作员接单，请回复“接单 {ticket}”处理；"
+                               f"回复“查询 {ticket}”查看详情。")
 
 
 def test_chasing_up_or_adding_a_photo_to_an_unclaimed_complaint_never_reaches_the_person_it_is_about(
