@@ -17,14 +17,22 @@ class Arguments:
     near_ticket: str = ""  # a number that is not a ticket's length (G261202014): the sender is told the format
 
 
-# Said before whom a task goes to, as people say it aloud: 改派 G… 给张伟, 转办 G… 到综合执法中队.
+# Said before whom a task goes to, as people say it aloud: 改派 G… 给张伟, 转办 G… 到综合执法中队; and a member's
+# title before their name (改派 G… 给网格员张伟).
 _HANDED_TO = ("交给", "转给", "派给", "给", "到")
+_TITLES = ("网格员", "网格长")
 
 
 def recipient(words: str) -> str:
-    """The grid, member or department named in 改派 and 转办, without the 给 or 到 said before it."""
+    """The grid, member or department named in 改派 and 转办, without the 给 or 到 (or a title) said before it."""
     named = words.strip()
-    for particle in _HANDED_TO:
-        if named.startswith(particle) and len(named) > len(particle):
-            return named[len(particle):].lstrip()
+    for lead in (_HANDED_TO, _TITLES):
+        named = _without_lead(named, lead)
+    return named
+
+
+def _without_lead(named: str, leads: tuple[str, ...]) -> str:
+    for lead in leads:
+        if named.startswith(lead) and len(named) > len(lead):
+            return named[len(lead):].lstrip()
     return named
