@@ -76,6 +76,7 @@ class SkipReason:
     MONTHLY_QUOTA = "monthly_quota"
     NO_TEMPLATE = "no_template"
     ALONE = "alone"  # one person for a mass send, which needs two, and no template to send instead
+    STAFF_LEFT = "staff_left"  # disabled between planning and sending (planning leaves them out)
 
 
 class NoticeRefused(DomainError):

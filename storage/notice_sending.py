@@ -160,7 +160,7 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> W
 
 def _skip_those_gone_since(session: Session, chunk_id: int, urgent: bool) -> None:
     """The plan was made before the notice goes (a scheduled one, one waiting for quota): residents who unfollowed
-    since, or opted out of ordinary notices, are skipped now as planning would have skipped them."""
+    since, or opted out of ordinary notices, and staff who left are skipped now as planning would have left them out."""
     gone = [(SkipReason.UNFOLLOWED, Resident.status != ResidentStatus.ACTIVE)]
     if not urgent:  # urgent notices reach those who opted out
         gone.append((SkipReason.OPTED_OUT, Resident.notices_opted_out_at.is_not(None)))
@@ -169,6 +169,11 @@ def _skip_those_gone_since(session: Session, chunk_id: int, urgent: bool) -> Non
             BroadcastRecipient.chunk_id == chunk_id, BroadcastRecipient.status == RecipientStatus.PENDING,
             select(Resident.id).where(Resident.id == BroadcastRecipient.resident_id, condition).exists())
             .values(status=RecipientStatus.SKIPPED, reason=reason))
+    # Staff who left since (停用): a work notice is no longer theirs to read.
+    session.execute(update(BroadcastRecipient).where(
+        BroadcastRecipient.chunk_id == chunk_id, BroadcastRecipient.status == RecipientStatus.PENDING,
+        select(Staff.id).where(Staff.id == BroadcastRecipient.staff_id, Staff.active.is_(False)).exists())
+        .values(status=RecipientStatus.SKIPPED, reason=SkipReason.STAFF_LEFT))
 
 
 def _leads_to_relay(notice: Broadcast, recipients: Sequence[Row[tuple[int, str, str | None]]]) -> frozenset[int]:

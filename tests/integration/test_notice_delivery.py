@@ -28,6 +28,7 @@ from storage.models import (
     RecipientStatus,
     Resident,
     ResidentStatus,
+    Staff,
 )
 from storage.notice_planning import Limits, Request
 from storage.tickets import LOCAL_ZONE
@@ -186,6 +187,18 @@ def test_residents_who_opted_out_or_unfollowed_before_a_scheduled_notice_goes_do
     assert set(call["body"]["touser"]) == GRID_PEOPLE - {NEIGHBOUR, UNIT_NEIGHBOUR}
     shown = progress(worker_runtime, number)
     assert (shown.sent, shown.skipped_why) == (3, {"opted_out": 1, "unfollowed": 1})
+
+
+def test_staff_who_left_before_a_scheduled_staff_notice_goes_do_not_get_it(worker_runtime, fake_wechat, clock):
+    runtime = with_template(worker_runtime)
+    number = send(runtime, Limits(template_id="tmpl-notice"), audience=NoticeAudience.STAFF, text="周五下午网格员例会",
+                  send_at=clock() + timedelta(hours=2))
+    with runtime.database.transaction() as session:
+        session.execute(update(Staff).where(Staff.openid == ZHANG).values(active=False))
+    clock.advance(hours=3)
+    work(runtime)
+    assert ZHANG not in {call["body"]["touser"] for call in fake_wechat.calls(TEMPLATE_SEND)}
+    assert progress(runtime, number).skipped_why == {"staff_left": 1}
 
 
 def test_a_cancelled_notice_sends_nothing_more(worker_runtime, fake_wechat, clock):
