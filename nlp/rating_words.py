@@ -8,7 +8,8 @@
 | 电梯还是坏的，根本没修好 (the same problem, still there) | 3 不满意, a complaint |
 | 5星, 五星, 给4分, 满分 / 3星, 三分 / 1星, 两颗星 (stars or points out of five) | 1 / 2 / 3 |
 
-Negations are read first ("不太满意" holds "满意"), then "still broken", then the middle, then praise. A longer
+Negations are read first ("不太满意" holds "满意"), then "still broken", then the middle, then praise, then a bare
+"still" (还是关不上). A longer
 message that names none of these is not a rating: it may be a new problem, and is filed as one; so is a "still
 broken" about something else than the appeal being rated (`about_the_same_problem`).
 """
@@ -51,7 +52,10 @@ _STAR_SCORES = {"1": Score.UNSATISFIED, "一": Score.UNSATISFIED, "2": Score.UNS
 _STILL_BROKEN = re.compile(r"还是坏|还坏着|没修好|没有修好|没修|没弄好|没解决|没有解决|又坏了|还是不行|还是老样子|"
                            r"根本没|没人来|没人联系|没有人联系|没人管|还没好|一点没变|"
                            # 还是不亮, 又不出水, 还在漏, 又堵了 (not 还是不错)
-                           r"还是不(?!错)|又不(?!错)|还是没|还在漏|还漏|又漏|还是漏|还堵|又堵|还是堵|又坏")
+                           r"还是那样|还是这样|还是一样|还是不(?!错)|又不(?!错)|还是没|还在漏|还漏|又漏|还是漏|还堵|又堵|还是堵|又坏")
+# "Still" before whatever the problem was (还是关不上, 还是很吵), read only when nothing rates it otherwise
+# (一般，还是有点慢 is 基本满意; 还是挺好的 praise).
+_STILL = re.compile(r"还是(?!不错|挺好|很好|蛮好|满意|很满意|可以|好的|谢谢|感谢)")
 # Said around "still broken" without naming another problem: how long it held, how often, asking why.
 _HOW_LONG_OR_WHY = re.compile(r"第?[0-9一二两三四五六七八九十几]+(?:次|天|回|遍|周|个?星期|个?月|个?小时)|"
                               r"刚修好|刚|才|就|怎么|为什么|为啥|咋")
@@ -82,6 +86,8 @@ def rating_of(text: str) -> WordedRating | None:
         return WordedRating(Score.BASIC)
     if _SATISFIED.search(cleaned):
         return WordedRating(Score.SATISFIED)
+    if _STILL.search(cleaned):
+        return WordedRating(Score.UNSATISFIED, complaint=True)
     return None
 
 
@@ -102,5 +108,5 @@ def about_the_same_problem(text: str, content: str) -> bool:
     if text_similarity(said, content) >= SIMILAR_ENOUGH:
         return True
     # "还是满的，根本没清" after "垃圾桶满了没人清": every word left is one of the appeal's own.
-    left = set(significant_text(_STILL_BROKEN.sub(" ", said))) - {" "}
+    left = set(significant_text(_STILL.sub(" ", _STILL_BROKEN.sub(" ", said)))) - {" "}
     return left <= set(significant_text(as_read(content)))

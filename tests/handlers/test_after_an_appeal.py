@@ -128,6 +128,8 @@ def test_the_same_problem_still_there_is_a_complaint_that_reopens_the_task(wecha
     (LIFT, "怎么还没修好"),
     (LIFT, "刚修好两天又坏了"),
     ("3号楼门口的垃圾桶满了好几天没人清", "还是满的，根本没清"),
+    ("1号楼1单元的单元门关不上了", "还是关不上"),
+    (LIFT, "还是那样"),
 ])
 def test_the_same_problem_back_in_other_words_reopens_the_task_instead_of_filing_it(wechat, seeded, clock,
                                                                                        content, said):
@@ -138,6 +140,13 @@ def test_the_same_problem_back_in_other_words_reopens_the_task_instead_of_filing
     assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
     assert appeal_count(seeded) == before and staff_cards(seeded) == cards
     assert f"居民原话：{said}" in staff_text(seeded, "staff_reopened", ZHANG)
+
+
+@pytest.mark.parametrize(("said", "rating"), [("一般，还是有点慢", "basic"), ("还是谢谢你们", "satisfied")])
+def test_still_said_with_a_rating_word_rates_by_that_word(wechat, seeded, clock, said, rating):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [(said, f"感谢您的评价！诉求 {ticket} 已完结")])
+    assert appeal(seeded, ticket).rating == rating
 
 
 def test_still_broken_about_another_thing_is_still_filed(wechat, seeded, clock):
