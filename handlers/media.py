@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import resident_texts as texts
 from handlers import staff_texts, volunteering
+from handlers.chasing import appeal_awaiting_rating
 from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.types import Kind, Reply
@@ -42,6 +43,9 @@ def handle(conversation: Conversation) -> Reply:
         return Reply(texts.attachment_added(attachment.kind, attached.appeal.ticket))
     if attached.older is not None:
         return Reply(texts.attachment_not_for_older(attachment.kind, attached.older.ticket))
+    awaiting = appeal_awaiting_rating(conversation)
+    if awaiting is not None:  # likely the repair that did not hold: 不满意 takes it to the handler
+        return Reply(texts.attachment_while_rating(attachment.kind, awaiting.ticket))
     return Reply(texts.attachment_waiting(attachment.kind))
 
 

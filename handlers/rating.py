@@ -10,7 +10,7 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp.rating_words import Score, about_the_same_problem, rating_of, star_score
-from storage import rating
+from storage import material, rating
 from storage.errors import DomainError
 from storage.models import Appeal
 from storage.tasks import RATING_DIALOG, RATING_WINDOW
@@ -71,6 +71,9 @@ def _rate(conversation: Conversation, appeal_id: int, ticket: str) -> Reply:
     except DomainError:
         return Reply(texts.RATING_TOO_LATE.format(ticket=ticket))
     if score is rating.Rating.UNSATISFIED:
+        session = conversation.session
+        material.adopt_for_reopened(session, resident.id, appeal, conversation.now,
+                                    conversation.understanding.taxonomy.sensitive)
         reopened = texts.RATING_REOPENED_WITH_WORDS if words else texts.RATING_REOPENED
         answered_text = reopened.format(ticket=appeal.ticket)
     else:

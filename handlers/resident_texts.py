@@ -352,6 +352,14 @@ def attachment_waiting(kind: str) -> str:
     return f"收到{ATTACHMENT_NAMES.get(kind, '材料')}。请用文字说明遇到了什么问题，我们会一并登记。"
 
 
+def attachment_while_rating(kind: str, ticket: str) -> str:
+    """An image or location with nothing open while the resolved appeal's rating is asked: 不满意 reopens it and
+    takes this along to its handler; a new problem is filed with it."""
+    name = ATTACHMENT_NAMES.get(kind, "材料")
+    return (f"收到{name}。诉求 {ticket} 已办结，正在等您评价：问题还没有解决的，请回复“不满意”并说说现在的情况，"
+            f"诉求会重新打开，这次的{name}会一并转给办理人员；是别的问题，请用文字说明，我们会一并登记。")
+
+
 LIST_SNIPPET = 16  # characters of each appeal's words in 我的诉求: enough to tell two lift appeals apart
 
 

@@ -63,6 +63,23 @@ def _held_or_urgent(appeal: Appeal) -> bool:
     return appeal.status in HELD or (appeal.emergency is not None and appeal.status == AppealStatus.AWAITING_ADDRESS)
 
 
+def adopt_for_reopened(session: Session, resident_id: int, appeal: Appeal, now: datetime,
+                       sensitive: Collection[str]) -> int:
+    """Attach to an appeal just reopened by its resident's 不满意 the photos and locations they sent with no appeal
+    open within LOOSE_ATTACHMENT_WINDOW (likely showing it still broken), telling its holders as `add` does; how
+    many. Without this they waited for a new appeal that never came, and nobody saw them."""
+    loose = session.scalars(select(Attachment).where(
+        Attachment.resident_id == resident_id, Attachment.appeal_id.is_(None),
+        Attachment.created_at >= now - appeals.LOOSE_ATTACHMENT_WINDOW).order_by(Attachment.id)).all()
+    for attachment in loose:
+        attachment.appeal_id = appeal.id
+        appeals.record(session, appeal.id, now, appeals.Action.ATTACHED, None, None, actor_id=resident_id,
+                       note=attachment.kind)
+        if _material_within(session, appeal.id, now - WORDS_WINDOW) <= MATERIAL_TOLD_PER_HOUR:
+            _tell_holders(session, appeal, attachment, now, sensitive)
+    return len(loose)
+
+
 def _material_within(session: Session, appeal_id: int, since: datetime) -> int:
     """How many photos and locations the resident attached to the appeal since `since`, this one included."""
     return session.scalar(select(func.count(AppealEvent.id)).where(

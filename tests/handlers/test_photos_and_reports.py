@@ -154,3 +154,18 @@ def test_claiming_a_colleagues_report_does_not_speak_of_a_resident_to_contact(we
     dispatch_filed(seeded, clock)
     claimed = wechat.send(LI, f"接单 {ticket}")
     assert claimed.startswith(f"接单成功：{ticket}") and "居民" in claimed and "告诉居民" not in claimed
+
+
+def test_a_photo_while_the_rating_is_asked_goes_with_the_unsatisfied_rating_to_the_handler(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"办结 {ticket} 已修好")
+    clock.advance(hours=20)
+    reply = photo(wechat)
+    assert f"诉求 {ticket} 已办结，正在等您评价" in reply and "这次的图片会一并转给办理人员" in reply
+    clock.advance(minutes=2)
+    assert f"诉求 {ticket} 已重新打开" in wechat.send(RESIDENT, "电梯还是坏的")
+    assert attached_to(seeded) == [appeal(seeded, ticket).id]
+    (card,) = staff_read(seeded, "staff_material_added", ZHANG)
+    assert f"【补充材料】{ticket} 居民补充了照片" in card
+    assert "图片1：" in wechat.send(ZHANG, f"查询 {ticket}")
