@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from sqlalchemy.orm import Session
+
 from handlers import complaining, dialogues
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
@@ -12,7 +14,7 @@ from handlers.types import Kind, Reply
 from nlp.rating_words import Score, about_the_same_problem, rating_of, star_score
 from storage import material, rating
 from storage.errors import DomainError
-from storage.models import Appeal
+from storage.models import Appeal, StaffRole
 from storage.tasks import RATING_DIALOG, RATING_WINDOW
 
 DIALOG = RATING_DIALOG  # opened by storage when a task is resolved (tasks.resolve)
@@ -74,8 +76,7 @@ def _rate(conversation: Conversation, appeal_id: int, ticket: str) -> Reply:
         session = conversation.session
         material.adopt_for_reopened(session, resident.id, appeal, conversation.now,
                                     conversation.understanding.taxonomy.sensitive)
-        reopened = texts.RATING_REOPENED_WITH_WORDS if words else texts.RATING_REOPENED
-        answered_text = reopened.format(ticket=appeal.ticket)
+        answered_text = texts.rating_reopened(appeal.ticket, _follower(session, appeal), words is not None)
     else:
         answered_text = texts.RATING_THANKS.format(ticket=appeal.ticket)
     waiting = rating.ask_next(conversation.session, resident, conversation.now)
@@ -122,6 +123,16 @@ def answer_another_mind(conversation: Conversation) -> Reply:
     if rated.rating == rating.Rating.UNSATISFIED:
         return Reply(texts.RATING_GIVEN_REOPENED.format(ticket=rated.ticket))
     return Reply(texts.RATING_GIVEN.format(ticket=rated.ticket, rating=texts.RATING_NAMES[rated.rating]))
+
+
+def _follower(session: Session, appeal: Appeal) -> str | None:
+    """Who follows the reopened appeal up, as the resident is told: leader, community, street or None."""
+    followers = rating.follow_up_by(session, appeal)
+    if not followers:
+        return None
+    if followers[0].role == StaffRole.GRID_LEADER:
+        return "leader"
+    return "community" if followers[0].community_id is not None else "street"
 
 
 def _about_the_rated_appeal(conversation: Conversation, text: str) -> bool:

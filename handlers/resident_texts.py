@@ -233,11 +233,20 @@ STOPPED_FOLLOWING = "已撤销诉求 {ticket}，不再收到诉求 {joined} 的�
 NO_ADDRESS = "您还没有绑定住址。回复“绑定”开始，按提示回复序号即可。"
 MY_ADDRESS = "您绑定的住址：{street}{grid_label} {home}\n如需更改，回复“绑定”。{contact}"
 RATING_THANKS = "感谢您的评价！诉求 {ticket} 已完结。以后遇到问题，随时发消息给我们。"
-RATING_REOPENED = ("很抱歉没有让您满意。诉求 {ticket} 已重新打开，网格长会尽快回访您，并督促继续办理。"
-                   "想说说哪里不满意，请回复“补充 {ticket} 内容”，会转告办理人员。")
-RATING_REOPENED_WITH_WORDS = (
-    "很抱歉没有让您满意。诉求 {ticket} 已重新打开，您说的情况已转告办理人员，网格长会尽快回访您，并督促继续办理。"
-)
+# Who follows up (storage.rating.follow_up_by), by role and place; a street with nobody bound above the grid
+# promises no 回访 at all.
+FOLLOWING_UP = {"leader": "网格长会尽快回访您，并督促继续办理。", "community": "社区工作人员会尽快回访您，并督促继续办理。",
+                "street": "街道工作人员会尽快回访您，并督促继续办理。", None: "办理人员会继续办理。"}
+
+
+def rating_reopened(ticket: str, follower: str | None, words_passed_on: bool) -> str:
+    """不满意: the appeal reopened, who follows up, and how to say why (unless they said it already)."""
+    if words_passed_on:
+        return f"很抱歉没有让您满意。诉求 {ticket} 已重新打开，您说的情况已转告办理人员，{FOLLOWING_UP[follower]}"
+    return (f"很抱歉没有让您满意。诉求 {ticket} 已重新打开，{FOLLOWING_UP[follower]}"
+            f"想说说哪里不满意，请回复“补充 {ticket} 内容”，会转告办理人员。")
+
+
 RATING_CLOSED = ("诉求 {ticket} 办结已超过 {days} 天，评价已经截止，这次回复不再记为评价。"
                  "如问题仍未解决，请直接描述问题，我们重新为您登记；回复“查询 {ticket}”可查看办理记录。")
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}

@@ -18,6 +18,7 @@ from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
 from storage.models import Appeal, AppealStatus, Resident, Staff, StaffRole
 from storage.notices import ResidentReopened, StaffReopened
+from storage.staff import community_operators, street_operators
 from storage.tasks import RATING_DIALOG, RATING_WINDOW
 from storage.telling import tell, tell_followers
 
@@ -47,11 +48,12 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
                actor_id=resident.id, note=words)
         points_grants.reopened(session, appeal, now)
         tell_followers(session, appeal, ResidentReopened(ticket=appeal.ticket), now)
-        for leader in _grid_leaders(session, appeal):
-            record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=leader.name, internal=True)
-            tell(session, leader.openid, StaffReopened(ticket=appeal.ticket, follow_up=True, words=words), now, appeal=appeal)
+        followers = follow_up_by(session, appeal)
+        for person in followers:
+            record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=person.name, internal=True)
+            tell(session, person.openid, StaffReopened(ticket=appeal.ticket, follow_up=True, words=words), now, appeal=appeal)
         assignee = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id else None
-        if assignee is not None and assignee.role != StaffRole.GRID_LEADER:
+        if assignee is not None and assignee not in followers:
             tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False, words=words), now, appeal=appeal)
         return appeal
     transition(session, appeal, AppealStatus.RESOLVED, AppealStatus.CLOSED, now, rating=rating, rated_at=now)
@@ -104,8 +106,11 @@ def still_open(appeal: Appeal, now: datetime) -> bool:
     return appeal.resolved_at is not None and appeal.resolved_at > now - RATING_WINDOW
 
 
-def _grid_leaders(session: Session, appeal: Appeal) -> Sequence[Staff]:
-    return session.scalars(
+def follow_up_by(session: Session, appeal: Appeal) -> Sequence[Staff]:
+    """Who follows up (回访) a 不满意: the grid's leaders; a grid without one, the community's operators (the next
+    level of escalation), then the street's; none when nobody above the grid is bound."""
+    leaders = session.scalars(
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_LEADER,
                             Staff.active.is_(True))
     ).all()
+    return leaders or community_operators(session, appeal.grid_id) or street_operators(session)

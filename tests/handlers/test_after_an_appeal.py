@@ -7,9 +7,10 @@ o1 and o5 live in 阳光花园 3号楼 (幸福里社区·第一网格: 张伟 an
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import Appeal, AppealStatus, OutboxMessage
+from storage import staff
+from storage.models import Appeal, AppealStatus, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices
-from tests.support.personas import LI, WANG, ZHANG
+from tests.support.personas import CHEN, HEPING_RESIDENT, LI, WANG, ZHANG
 from tests.support.worker import LIFT, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -154,6 +155,40 @@ def test_still_broken_about_another_thing_is_still_filed(wechat, seeded, clock):
     wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
     assert "已受理您的诉求" in wechat.send("o1", "3号楼的电梯又坏了")
     assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
+
+
+def resolved_in_heping(wechat, seeded, clock):
+    """An appeal of o2's, in 和平社区·第一网格: one member (陈静), no 网格长, no operator of the community."""
+    ticket = file_and_dispatch(wechat, seeded, clock, text="1栋门口的井盖松了，踩上去晃", openid=HEPING_RESIDENT)
+    wechat.dialog(CHEN, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已固定", "已办结")])
+    return ticket
+
+
+def add_operator(seeded, clock, openid, community):
+    with seeded.transaction() as session:
+        community_id = staff.find_grid(session, "和平社区·第一网格").community_id if community else None
+        session.add(Staff(openid=openid, name="何平", role=StaffRole.OPERATOR, community_id=community_id,
+                          active=True, created_at=clock()))
+
+
+def test_unsatisfied_in_a_grid_without_a_leader_promises_no_leader_and_tells_the_member(wechat, seeded, clock):
+    ticket = resolved_in_heping(wechat, seeded, clock)
+    reply = wechat.send(HEPING_RESIDENT, "3")
+    assert reply.startswith(f"很抱歉没有让您满意。诉求 {ticket} 已重新打开，办理人员会继续办理。")
+    assert "网格长" not in reply and "回访" not in reply
+    assert "请再次办理" in staff_text(seeded, "staff_reopened", CHEN)
+
+
+@pytest.mark.parametrize(("community", "who"), [(True, "社区工作人员"), (False, "街道工作人员")])
+def test_unsatisfied_in_a_grid_without_a_leader_is_followed_up_by_the_operators_above(wechat, seeded, clock,
+                                                                                         community, who):
+    add_operator(seeded, clock, "o_operator_above", community)
+    ticket = resolved_in_heping(wechat, seeded, clock)
+    reply = wechat.send(HEPING_RESIDENT, "不满意，井盖还是晃")
+    assert reply == (f"很抱歉没有让您满意。诉求 {ticket} 已重新打开，您说的情况已转告办理人员，"
+                     f"{who}会尽快回访您，并督促继续办理。")
+    assert "请督促跟进" in staff_text(seeded, "staff_reopened", "o_operator_above")
+    assert "回访：何平" in wechat.send(CHEN, f"查询 {ticket}")
 
 
 def test_two_appeals_resolved_one_after_the_other_are_both_rated(wechat, seeded, clock):
