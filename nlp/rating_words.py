@@ -50,7 +50,8 @@ _STAR_SCORES = {"1": Score.UNSATISFIED, "一": Score.UNSATISFIED, "2": Score.UNS
                 "四": Score.SATISFIED, "5": Score.SATISFIED, "五": Score.SATISFIED}
 # The problem is still there: a 不满意 whose words go to whoever handles the reopened task.
 _STILL_BROKEN = re.compile(r"还是坏|还坏着|没修好|没有修好|没修|没弄好|没解决|没有解决|又坏了|还是不行|还是老样子|"
-                           r"根本没|没人来|没人联系|没有人联系|没人管|还没好|一点没变|"
+                           r"根本没|没人来|没有人来|没来人|没见人|没见到人|人都没见|师傅没来|没人上门|没上门|"
+                           r"没人联系|没有人联系|没人管|还没好|一点没变|"
                            # 还是不亮, 又不出水, 还在漏, 又堵了 (not 还是不错)
                            r"还是那样|还是这样|还是一样|还是不(?!错)|又不(?!错)|还是没|还在漏|还漏|又漏|还是漏|还堵|又堵|还是堵|又坏")
 # "Still" before whatever the problem was (还是关不上, 还是很吵), read only when nothing rates it otherwise
@@ -60,11 +61,11 @@ _STILL = re.compile(r"还是(?!不错|挺好|很好|蛮好|满意|很满意|可�
 _HOW_LONG_OR_WHY = re.compile(r"第?[0-9一二两三四五六七八九十几]+(?:次|天|回|遍|周|个?星期|个?月|个?小时)|"
                               r"刚修好|刚|才|就|怎么|为什么|为啥|咋")
 # WeChat's thumbs-down arrives as [弱] (/:weak on older phones), as its thumbs-up does as [强].
-_UNSATISFIED = re.compile(r"不满意|不太满意|不怎么满意|很不满|太慢|差评|很差|太差|不行|不好|敷衍|失望|不怎么样|不咋样|不咋地|"
+_UNSATISFIED = re.compile(r"不满意|不太满意|不怎么满意|很不满|太慢|差评|很差|太差|不行|不好|敷衍|失望|差劲|恶劣|不怎么样|不咋样|不咋地|"
                           r"没效果|没有效果|👎|😡|😠|\[(?:弱|发怒)\]|/:weak")
-_BASIC = re.compile(r"基本满意|还行|一般|还可以|凑合|马马虎虎|过得去|还好|勉强")
+_BASIC = re.compile(r"基本满意|还行|一般|还可以|凑合|马马虎虎|过得去|还好|勉强|中评|行吧|就那样")
 # WeChat's own emoji arrive as codes: [强] is its 👍, /:strong an older phone's.
-_SATISFIED = re.compile(r"满意|很好|非常好|挺好|不错|好评|点赞|赞|棒|谢谢|感谢|辛苦|修好了|解决了|👍|😊|🙂|😀|😄|👏|❤|"
+_SATISFIED = re.compile(r"满意|很好|非常好|挺好|不错|好评|点赞|赞|棒|好了|(?<!自己)弄好|可以了|可以可以|已解决|(?i:ok)|谢谢|感谢|辛苦|修好了|解决了|👍|😊|🙂|😀|😄|👏|❤|"
                         r"\[(?:强|OK|抱拳|鼓掌|玫瑰|爱心|微笑|握手|胜利)\]|/:strong")
 
 

@@ -53,6 +53,12 @@ def staff_text(seeded, template, openid):
     ("[抱拳][抱拳]", "satisfied"),
     ("还行", "basic"),
     ("太棒了", "satisfied"),
+    ("已经好了", "satisfied"),
+    ("可以了", "satisfied"),
+    ("OK了", "satisfied"),
+    ("已解决", "satisfied"),
+    ("中评", "basic"),
+    ("行吧", "basic"),
     ("很滿意，謝謝網格員", "satisfied"),  # traditional characters
 ])
 def test_a_rating_in_words_or_emoji_closes_the_appeal_without_a_new_ticket(wechat, seeded, clock, said, rating):
@@ -104,7 +110,7 @@ def test_an_unhappy_rating_in_words_reopens_the_task_and_passes_the_words_on(wec
     assert f"居民原话：{said}" in staff_text(seeded, "staff_reopened", WANG)
 
 
-@pytest.mark.parametrize("said", ["不怎么样", "不咋地", "👎", "[弱]", "/:weak"])
+@pytest.mark.parametrize("said", ["不怎么样", "不咋地", "👎", "[弱]", "/:weak", "差劲"])
 def test_a_thumbs_down_or_not_much_good_reopens_the_task_instead_of_filing_it(wechat, seeded, clock, said):
     ticket = resolved_for_o1(wechat, seeded, clock)
     before, cards = appeal_count(seeded), staff_cards(seeded)
@@ -131,6 +137,8 @@ def test_the_same_problem_still_there_is_a_complaint_that_reopens_the_task(wecha
     ("3号楼门口的垃圾桶满了好几天没人清", "还是满的，根本没清"),
     ("1号楼1单元的单元门关不上了", "还是关不上"),
     (LIFT, "还是那样"),
+    (LIFT, "师傅没来"),
+    (LIFT, "没有人来"),
 ])
 def test_the_same_problem_back_in_other_words_reopens_the_task_instead_of_filing_it(wechat, seeded, clock,
                                                                                        content, said):
