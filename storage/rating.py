@@ -13,10 +13,10 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import points_grants, residents, volunteer_claims
+from storage import points_grants, reassigning, residents, volunteer_claims
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
-from storage.models import Appeal, AppealStatus, Resident, Staff, StaffRole
+from storage.models import Appeal, AppealStatus, Grid, Resident, Staff, StaffRole
 from storage.notices import ResidentReopened, StaffReopened
 from storage.staff import community_operators, street_operators
 from storage.tasks import RATING_DIALOG, RATING_WINDOW
@@ -53,7 +53,10 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
             record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=person.name, internal=True)
             tell(session, person.openid, StaffReopened(ticket=appeal.ticket, follow_up=True, words=words), now, appeal=appeal)
         assignee = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id else None
-        if assignee is not None and assignee not in followers:
+        if assignee is not None and not assignee.active:
+            # They left (gridbot staff disable) after 办结: the grid's team gets it back, as their open tasks did.
+            reassigning.hand_over(session, None, appeal, session.get_one(Grid, appeal.grid_id), None, now)
+        elif assignee is not None and assignee not in followers:
             tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False, words=words), now, appeal=appeal)
         return appeal
     transition(session, appeal, AppealStatus.RESOLVED, AppealStatus.CLOSED, now, rating=rating, rated_at=now)

@@ -7,7 +7,7 @@ o1 and o5 live in 阳光花园 3号楼 (幸福里社区·第一网格: 张伟 an
 import pytest
 from sqlalchemy import func, select
 
-from storage import staff
+from storage import roster, staff
 from storage.models import Appeal, AppealStatus, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices
 from tests.support.personas import CHEN, HEPING_RESIDENT, LI, WANG, ZHANG
@@ -197,6 +197,20 @@ def test_unsatisfied_in_a_grid_without_a_leader_is_followed_up_by_the_operators_
                      f"{who}会尽快回访您，并督促继续办理。")
     assert "请督促跟进" in staff_text(seeded, "staff_reopened", "o_operator_above")
     assert "回访：何平" in wechat.send(CHEN, f"查询 {ticket}")
+
+
+def test_unsatisfied_after_the_handler_left_goes_back_to_the_grids_team(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(LI, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+    with seeded.transaction() as session:  # 李娜 leaves the day after; the rating question is still open
+        roster.disable(session, staff.staff_by_openid(session, LI), None, clock())
+    cards_before = notices(seeded, "staff_new_appeal", ticket)
+    wechat.dialog("o1", [("3", f"诉求 {ticket} 已重新打开")])
+    reopened = appeal(seeded, ticket)
+    assert reopened.status == AppealStatus.DISPATCHED and reopened.assignee_staff_id is None
+    assert notices(seeded, "staff_new_appeal", ticket) == sorted([*cards_before, ZHANG, WANG])
+    assert LI not in notices(seeded, "staff_reopened", ticket)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功")])
 
 
 def test_two_appeals_resolved_one_after_the_other_are_both_rated(wechat, seeded, clock):
