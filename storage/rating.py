@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import points_grants, reassigning, residents, volunteer_claims
+from storage import complaints, points_grants, reassigning, residents, volunteer_claims
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
 from storage.models import Appeal, AppealStatus, Grid, Resident, Staff, StaffRole
@@ -109,11 +108,17 @@ def still_open(appeal: Appeal, now: datetime) -> bool:
     return appeal.resolved_at is not None and appeal.resolved_at > now - RATING_WINDOW
 
 
-def follow_up_by(session: Session, appeal: Appeal) -> Sequence[Staff]:
+def follow_up_by(session: Session, appeal: Appeal) -> list[Staff]:
     """Who follows up (回访) a 不满意: the grid's leaders; a grid without one, the community's operators (the next
-    level of escalation), then the street's; none when nobody above the grid is bound."""
+    level of escalation), then the street's; none when nobody above the grid is bound. Never anyone a complaint
+    about staff names: the leader it is about would get the resident's words and be sent to see them."""
+    about = complaints.accused(session, appeal.id) or frozenset()
     leaders = session.scalars(
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_LEADER,
                             Staff.active.is_(True))
     ).all()
-    return leaders or community_operators(session, appeal.grid_id) or street_operators(session)
+    for level in (leaders, community_operators(session, appeal.grid_id), street_operators(session)):
+        people = [person for person in level if person.id not in about]
+        if people:
+            return people
+    return []

@@ -208,3 +208,15 @@ def test_the_complainant_is_never_told_their_complaint_went_to_the_grid_members(
     chased = wechat.send(RESIDENT, f"催办 {ticket}")
     assert "当前状态：已转交被投诉人的上级" in chased and "已为您向处理投诉的工作人员催办" in chased
     assert "网格工作人员" not in chased and "网格工作人员" not in wechat.send(RESIDENT, f"催办 {ticket}")
+
+
+def test_unsatisfied_with_a_complaint_about_the_leader_is_followed_up_by_the_operator_not_the_leader(
+        wechat, seeded, clock):
+    _, ticket = complain(wechat, seeded, clock, ABOUT_WANG)
+    wechat.send(OPERATOR, f"接单 {ticket}")
+    wechat.send(OPERATOR, f"办结 {ticket} 已约谈王强并向居民致歉")
+    reply = wechat.send(RESIDENT, "不满意，他还是不理我")
+    assert "社区工作人员会尽快回访您" in reply and "网格长" not in reply
+    assert notices(seeded, "staff_reopened", ticket) == [OPERATOR]
+    record = wechat.send(OPERATOR, f"查询 {ticket}")
+    assert "回访：孙丽" in record and "回访：王强" not in record
