@@ -13,6 +13,7 @@ from bot.cli import appeals_texts as texts
 from handlers import notifications, staff_texts
 from storage.appeal_record import AppealRecord, running_due
 from storage.appeals import Channel
+from storage.models import OPEN_STATUSES
 from storage.outbox import Undelivered
 from storage.privacy import mask, mask_personal_numbers
 from storage.queries import Listed
@@ -112,11 +113,15 @@ def record_lines(record: AppealRecord, now: datetime) -> list[str]:
     if due is not None:
         lines.append(texts.SHOW_CLOCK.format(clock=texts.clock(appeal.status, due, now),
                                              due=texts.local(due, "%Y-%m-%d %H:%M")))
+    # Reopened by 不满意 and open again: the 办结 and the rating were the last round's, not this one's.
+    reopened = appeal.status in OPEN_STATUSES
     if appeal.resolution:
-        lines.append(texts.SHOW_RESOLUTION.format(text=appeal.resolution))
+        shown = texts.SHOW_EARLIER_RESOLUTION if reopened else texts.SHOW_RESOLUTION
+        lines.append(shown.format(text=appeal.resolution))
     if appeal.rating:
-        lines.append(texts.SHOW_RATING.format(rating=staff_texts.RATING_NAMES.get(appeal.rating, appeal.rating),
-                                              at=texts.local(appeal.rated_at, "%Y-%m-%d %H:%M")))
+        shown = texts.SHOW_EARLIER_RATING if reopened else texts.SHOW_RATING
+        lines.append(shown.format(rating=staff_texts.RATING_NAMES.get(appeal.rating, appeal.rating),
+                                  at=texts.local(appeal.rated_at, "%Y-%m-%d %H:%M")))
     lines.append(texts.SHOW_CONTENT.format(content=appeal.content))
     if record.material:
         lines.append(texts.SHOW_MATERIAL)

@@ -150,6 +150,21 @@ def test_show_gives_the_operator_everything_with_the_phone_masked_and_the_read_a
     assert missing.exit_code == 1 and "没有找到编号为 G2611229999 的诉求" in missing.output
 
 
+def test_show_of_an_appeal_reopened_by_unsatisfied_calls_its_result_and_rating_the_last_rounds(
+        wechat, seeded, database_url, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"办结 {ticket} 已修好")
+    wechat.send("o1", "3")
+    shown = gridbot(database_url, clock, "appeals", "show", ticket).output
+    assert "状态：办理中" in shown and "上次办结说明（居民不满意，已重新办理）：已修好" in shown
+    assert "上次评价：不满意" in shown and "\n办结说明：" not in shown and "\n评价：" not in shown
+    wechat.send(ZHANG, f"办结 {ticket} 换了控制板")
+    wechat.send("o1", "1")
+    shown = gridbot(database_url, clock, "appeals", "show", ticket).output
+    assert "\n办结说明：换了控制板" in shown and "\n评价：满意" in shown
+
+
 def test_show_names_a_building_leads_report_for_a_neighbour_as_such_and_a_patrol_report_as_such(
         wechat, seeded, database_url, clock):
     for_neighbour = TICKET.search(wechat.send(BUILDING_LEAD, "代报 2单元 楼道灯坏了")).group(0)
