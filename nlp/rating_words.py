@@ -7,6 +7,7 @@
 | 3, 不满意, 不太满意，修了好几天, 差评, 不怎么样, 👎, [弱] | 3 不满意 |
 | 电梯还是坏的，根本没修好 (the same problem, still there) | 3 不满意, a complaint |
 | 5星, 五星, 给4分, 满分 / 3星, 三分 / 1星, 两颗星 (stars or points out of five) | 1 / 2 / 3 |
+| 2 修得有点慢, 1，但是希望以后快一点 (the number, then why)  | 2 / 1        |
 
 Negations are read first ("不太满意" holds "满意"), then "still broken", then the middle, then praise, then a bare
 "still" (还是关不上). A longer
@@ -43,6 +44,9 @@ class WordedRating:
 MAX_RATING_LENGTH = 40
 _DIGITS = {"1": Score.SATISFIED, "一": Score.SATISFIED, "2": Score.BASIC, "二": Score.BASIC,
            "3": Score.UNSATISFIED, "三": Score.UNSATISFIED}
+# The number first, then why (2 修得有点慢, 1，但是希望以后快一点): a space, comma or colon after it. Not a list's
+# "1、" or "1." (several problems), nor an address (3 号楼).
+_NUMBER_THEN_WORDS = re.compile(r"([123])[\s,，:：]+(?![号栋幢单元楼层室座])\S.*")
 # Stars or points out of five, as shopping and delivery apps ask: 4-5 满意, 3 基本满意, 1-2 不满意.
 _STARS = re.compile(r"(?:给|打|评)?(?:个)?([1-5一二两三四五])(?:颗|个)?(?:星|分)(?:吧|啊|呀)?")
 _STAR_SCORES = {"1": Score.UNSATISFIED, "一": Score.UNSATISFIED, "2": Score.UNSATISFIED, "二": Score.UNSATISFIED,
@@ -74,6 +78,9 @@ def rating_of(text: str) -> WordedRating | None:
     cleaned = as_read(text).strip().rstrip("。.!！~～")  # 滿意 is 满意
     if cleaned in _DIGITS:
         return WordedRating(_DIGITS[cleaned])
+    numbered = _NUMBER_THEN_WORDS.fullmatch(cleaned)
+    if numbered:
+        return WordedRating(_DIGITS[numbered.group(1)])
     stars = star_score(cleaned)
     if stars is not None:
         return WordedRating(stars)

@@ -58,6 +58,8 @@ def staff_text(seeded, template, openid):
     ("OK了", "satisfied"),
     ("已解决", "satisfied"),
     ("中评", "basic"),
+    ("2 修得有点慢", "basic"),  # the number, then why
+    ("1，但是希望以后快一点", "satisfied"),
     ("行吧", "basic"),
     ("很滿意，謝謝網格員", "satisfied"),  # traditional characters
 ])
@@ -98,7 +100,7 @@ def test_one_star_reopens_the_task_with_no_words_to_pass_on(wechat, seeded, cloc
     assert "居民原话" not in staff_text(seeded, "staff_reopened", ZHANG)
 
 
-@pytest.mark.parametrize("said", ["不太满意，修了好几天", "不满意！根本没人联系我", "不滿意，還是壞的"])
+@pytest.mark.parametrize("said", ["3，师傅来了看一眼就走了", "不太满意，修了好几天", "不满意！根本没人联系我", "不滿意，還是壞的"])
 def test_an_unhappy_rating_in_words_reopens_the_task_and_passes_the_words_on(wechat, seeded, clock, said):
     ticket = resolved_for_o1(wechat, seeded, clock)
     before, cards = appeal_count(seeded), staff_cards(seeded)
@@ -257,9 +259,10 @@ def test_a_satisfied_rating_after_an_unsatisfied_one_says_the_reopened_appeal_is
     assert appeal(seeded, ticket).rating == "satisfied"
 
 
-def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(wechat, seeded, clock):
+@pytest.mark.parametrize("said", ["1号楼门口的路灯也坏了", "1 号楼门口的路灯也坏了", "1、门口的路灯坏了 2、垃圾桶满了"])
+def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(wechat, seeded, clock, said):
     ticket = resolved_for_o1(wechat, seeded, clock)
-    assert "已受理您的诉求" in wechat.send("o1", "1号楼门口的路灯也坏了")
+    assert "已受理您的诉求" in wechat.send("o1", said)
     assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
 
 
