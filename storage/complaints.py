@@ -90,7 +90,7 @@ def handlers(session: Session, appeal: Appeal, about: frozenset[int]) -> list[St
     handling = [person for person in people if person.id not in about and person.openid]
     # About the community's only operator (or with no other operator bound): the street's operators, the top of
     # escalation, rather than a complaint nobody is told of and nobody may claim.
-    return handling or [person for person in _street_operators(session) if person.id not in about and person.openid]
+    return handling or [person for person in staff_table.street_operators(session) if person.id not in about and person.openid]
 
 
 def handled_at(session: Session, appeal_id: int) -> str:
@@ -102,9 +102,3 @@ def handled_at(session: Session, appeal_id: int) -> str:
         return "grid"
     return "community" if any(person.community_id is not None for person in people) else "street"
 
-
-def _street_operators(session: Session) -> Sequence[Staff]:
-    return session.scalars(
-        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True))
-        .order_by(Staff.id)
-    ).all()
