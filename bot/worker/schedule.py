@@ -299,9 +299,11 @@ def _forget_older_than(runtime: WorkerRuntime, keep_days: int | None, forget: Ca
 
 
 def forget_old_records(runtime: WorkerRuntime) -> bool:
-    """A batch of each kind of record past its keep days; True when either was full (more are waiting)."""
+    """A batch of each kind of record past its keep days; True when more may be waiting: the messages' batch was
+    full, or a notice's recipients were forgotten (a batch stops at the end of its notice, so a year of notices to
+    a building or two needs a batch each, not one an hour)."""
     messages = forget_old_messages(runtime) >= outbox.FORGET_BATCH
-    recipients = forget_old_recipients(runtime) >= notice_records.FORGET_BATCH
+    recipients = forget_old_recipients(runtime) > 0
     return messages or recipients
 
 

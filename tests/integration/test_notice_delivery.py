@@ -410,3 +410,16 @@ def test_an_address_nothing_answers_says_so_in_chinese(client, path):
     answer = client.get(path)
     page = answer.get_data(as_text=True)
     assert answer.status_code == 404 and "页面不存在" in page and "Not Found" not in page
+
+
+def test_small_notices_that_ended_long_ago_are_forgotten_one_after_another_not_one_an_hour(worker_runtime, clock):
+    first = send(worker_runtime)
+    second = send(worker_runtime, text="下周一上午停水")
+    work(worker_runtime)
+    clock.advance(days=400)
+
+    assert schedule.forget_old_records(worker_runtime) is True  # the first notice's 5 rows: the next may wait too
+    assert recipient_rows(worker_runtime, first) == 0 and recipient_rows(worker_runtime, second) == 5
+    assert schedule.forget_old_records(worker_runtime) is True
+    assert schedule.forget_old_records(worker_runtime) is False  # nothing left: back in an hour
+    assert recipient_rows(worker_runtime, second) == 0
