@@ -119,3 +119,39 @@ def test_the_nightly_backup_keeps_fourteen_dumps_as_the_guide_says(tmp_path: Pat
     subprocess.run(command, check=True, timeout=30)
     kept = sorted(path.name for path in tmp_path.iterdir())
     assert kept == [f"gridbot-night-{nights_ago:02d}.dump" for nights_ago in range(14)]
+
+
+def run_unit_line(prefix: str, folder: Path, path: str) -> subprocess.CompletedProcess[bytes]:
+    """One Exec line of gridbot-backup.service as systemd runs it ($$ and %% unescaped), aimed at `folder`."""
+    import shlex
+
+    unit = Path(__file__).parents[2] / "deploy" / "systemd" / "gridbot-backup.service"
+    (line,) = [row for row in unit.read_text(encoding="utf-8").splitlines() if row.startswith(prefix)]
+    unescaped = line.removeprefix(prefix).replace("$$", "$").replace("%%", "%")
+    command = shlex.split(unescaped.replace("/var/backups/gridbot", str(folder)))
+    return subprocess.run(command, timeout=30, env={"PATH": path}, capture_output=True)
+
+
+def fake_pg_dump(bin_dir: Path, exit_status: int) -> str:
+    """A pg_dump that writes some bytes to its --file, then exits with `exit_status` (1: the server went away)."""
+    import os
+
+    bin_dir.mkdir()
+    script = bin_dir / "pg_dump"
+    script.write_text('#!/bin/sh\nfor a; do case "$a" in --file=*) printf PGDMP > "${a#--file=}";; esac; done\n'
+                      f"exit {exit_status}\n")
+    script.chmod(0o755)
+    return f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
+
+
+@pytest.mark.parametrize(("exit_status", "dumps"), [(0, 1), (1, 0)])
+def test_a_failed_nightly_dump_leaves_no_half_written_dump_among_the_backups(tmp_path: Path, exit_status, dumps):
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    (backups / "gridbot-20261201-0230.dump.part").write_bytes(b"PGDMP")  # a run killed half way, a night before
+    path = fake_pg_dump(tmp_path / "bin", exit_status)
+
+    assert run_unit_line("ExecStartPre=", backups, path).returncode == 0
+    assert run_unit_line("ExecStart=", backups, path).returncode == exit_status
+
+    assert sorted(p.suffix for p in backups.iterdir()) == [".dump"] * dumps
