@@ -16,6 +16,7 @@ from pathlib import Path
 from types import FrameType
 
 import requests
+from alembic.util import CommandError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -190,6 +191,8 @@ def _prepare_database(settings: Settings) -> tuple[str, str, str]:
     except (SQLAlchemyError, OSError) as error:
         reason = _first_line(getattr(error, "orig", None) or error)
         raise DemoError(f"数据库无法使用：{reason}（检查 GRIDBOT_DATABASE_URL 或数据目录）。") from None
+    except CommandError:  # alembic cannot place the database's revision: a newer gridbot migrated it
+        raise DemoError("数据库已被更新版本的 gridbot 升级过：请用新版本运行演示，或用 GRIDBOT_DATA_DIR 换一个数据目录。") from None
 
 
 def _first_line(error: BaseException) -> str:

@@ -154,3 +154,22 @@ def test_a_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
         result = start_up_problem(tmp_path / "data", port)
 
     assert_one_line(result, f"端口 {port}（网页回调）无法使用（Address already in use）")
+
+
+def test_a_data_directory_a_newer_gridbot_migrated_is_one_clear_line(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    from storage.db import upgrade
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    url = f"sqlite:///{data_dir / 'gridbot.db'}"
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_a_newer_gridbot'"))
+    engine.dispose()
+
+    result = start_up_problem(data_dir, free_port_pair())
+
+    assert_one_line(result, "数据库已被更新版本的 gridbot 升级过")
