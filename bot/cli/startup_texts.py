@@ -54,7 +54,7 @@ def published_secrets(names: list[str]) -> str:
 
 
 MISSING_WECHAT_SECRET = "未设置 WECHAT_SECRET，worker 无法发送通知：请填入公众号后台“基本配置”里的 AppSecret"
-UPGRADED = "database is up to date"
+UPGRADED = "数据库已是当前版本。"
 
 
 def setting(problem: Problem) -> str:

@@ -90,7 +90,7 @@ def test_a_nightly_dump_restores_into_a_fresh_database(databases, tmp_path: Path
                    check=True, timeout=120)
     version = schema_version(fresh)
 
-    assert upgrade(fresh) == "database is up to date" and schema_version(fresh) == version == schema_version(live)
+    assert upgrade(fresh) == "数据库已是当前版本。" and schema_version(fresh) == version == schema_version(live)
     restored = Database(fresh)
     try:
         with restored.transaction() as session:

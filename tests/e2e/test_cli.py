@@ -330,14 +330,14 @@ def test_db_upgrade_creates_the_tables_of_a_fresh_sqlite_database(tmp_path: Path
     result = gridbot("db", "upgrade", env=env)
 
     assert result.returncode == 0, result.stderr
-    assert "database is up to date" in result.stdout
+    assert "数据库已是当前版本。" in result.stdout
     with sqlite3.connect(database) as connection:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"processed_messages", "appeals", "residents", "buildings", "alembic_version"} <= tables
 
     again = gridbot("db", "upgrade", env=env)
 
-    assert again.returncode == 0 and "database is up to date" in again.stdout
+    assert again.returncode == 0 and "数据库已是当前版本。" in again.stdout
 
 
 def test_simulate_against_a_port_with_nothing_listening_says_so_without_a_traceback(tmp_path: Path) -> None:

@@ -180,7 +180,7 @@ def test_the_database_url_comes_from_a_file(environment, tmp_path):
 
     result = gridbot(environment, "db", "upgrade", GRIDBOT_DATABASE_URL=None, GRIDBOT_DATABASE_URL_FILE=str(url_file))
 
-    assert result.exit_code == 0 and result.stdout.strip() == "database is up to date" and database.stat().st_size
+    assert result.exit_code == 0 and result.stdout.strip() == "数据库已是当前版本。" and database.stat().st_size
 
 
 @pytest.mark.parametrize(("given", "started"), [((), 1), (("--workers", "3"), 3)])
