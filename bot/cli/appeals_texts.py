@@ -91,7 +91,7 @@ SHOW_TIMELINE = "记录（含内部备注）："
 
 # --- outbox failed ---------------------------------------------------------------------------------------------
 
-NO_FAILED = "没有发送失败的通知。"
+NO_FAILED = "没有发送失败的通知（诉求的通知和提醒；广播通知各自的发送结果请看 gridbot notice status 编号）。"
 FAILED_HEADER = "发送失败的通知共 {count} 条："
 FAILED_LINE = ("#{id} {at} 发给 {recipient}｜通知 {template}｜诉求 {ticket}｜已尝试 {attempts} 次\n"
                "   原因：{reason}\n   处理：{advice}")

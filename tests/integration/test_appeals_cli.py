@@ -115,6 +115,11 @@ def test_bad_options_are_refused_in_one_chinese_line(day, database_url, clock):
     assert "Traceback" not in unknown.output + unclear.output + nowhere.output
 
 
+def test_nothing_failed_points_an_operator_to_where_a_broadcast_notices_failures_are(seeded, database_url, clock):
+    result = gridbot(database_url, clock, "outbox", "failed")
+    assert result.exit_code == 0 and "gridbot notice status" in result.output, result.output
+
+
 @pytest.mark.parametrize("command", [("appeals", "list"), ("outbox", "failed")])
 @pytest.mark.parametrize(("typed", "says"), [
     ("2026/11/22", "--since 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“2026/11/22”。"),
