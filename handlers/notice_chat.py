@@ -33,6 +33,8 @@ NEAR_CONFIRM_WORDS = frozenset({"确定", "确定发送", "发送", "发", "发�
                                 "同意", "没问题", "ok", "yes"})
 _SLASHES = ("/", "／")
 # What may stand first after 通知: 全部, a path with /, or a name of the organisation's levels.
+_OPTING_OUT = re.compile(r"(?:请)?(?:不要|别|不用|不想|不需要)再?(?:给我)?(?:发|推送?|收到?|接收)?(?:这些|这种|这类)?"
+                         r"(?:通知|群发|群发消息)(?:给我)?了?")
 _SCOPE_LIKE = re.compile(r"(全部|.+/.+|.+(街道|社区|网格|小区|花园|家园|苑|号楼|栋|座))")
 
 
@@ -199,6 +201,18 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
     if shown.withdrawn:
         return Reply(texts.WITHDRAWN.format(number=shown.number))
     return Reply(texts.shown(shown))
+
+
+def is_opting_out_in_words(conversation: Conversation) -> bool:
+    """不要再发通知了, 别给我发通知了, 不想收到通知: 退订通知 said as people say it (a whole message, nothing else)."""
+    inbound = conversation.inbound
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE):
+        return False
+    return _OPTING_OUT.fullmatch(unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！~～")) is not None
+
+
+def opt_out_in_words(conversation: Conversation) -> Reply:
+    return opt_out(conversation, Arguments())
 
 
 def opt_out(conversation: Conversation, _arguments: Arguments) -> Reply:

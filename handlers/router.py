@@ -81,6 +81,7 @@ HANDLERS: tuple[Handler, ...] = (
             ends_on_other_message=True),
     Handler("media", media.matches, media.handle),
     Handler("notice without a scope", notice_chat.is_unscoped_notice, notice_chat.notice_usage),
+    Handler("unsubscribing in words", notice_chat.is_opting_out_in_words, notice_chat.opt_out_in_words),
     Handler("staff chat", staff.is_staff_chat, staff.staff_chat_hint),
     # A number answering the address menu after it lapsed, while an appeal waits for the address: asked again.
     Handler("binding lapsed", binding.is_lapsed_answer, binding.ask_again),

@@ -307,6 +307,14 @@ def test_a_resident_opts_out_the_way_people_unsubscribe_from_messages(wechat, se
     assert wechat.send(RESIDENT, "订阅") == notice_texts.OPTED_IN
 
 
+@pytest.mark.parametrize("said", ["不要再发通知了", "别给我发通知了。", "不想收到通知", "请不要再发这种通知！"])
+def test_a_resident_asking_in_words_for_no_more_notices_is_opted_out_not_filed(wechat, seeded, said):
+    assert wechat.send(RESIDENT, said) == notice_texts.OPTED_OUT
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+    assert wechat.send(LEAD, said) == notice_texts.STAFF_CANNOT_OPT_OUT
+
+
 def test_a_sentence_starting_like_unsubscribing_is_still_an_appeal(wechat, seeded):
     assert re.search(r"G\d{10}", wechat.send(RESIDENT, "订阅号里的停水通知怎么没收到，3号楼今天停水了"))
 
