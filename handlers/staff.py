@@ -379,7 +379,8 @@ def show(conversation: Conversation, ticket: str) -> Reply:
         sent_now = lookups.send_words(session, member, appeal, conversation.now)
         content = texts.content_continued(lookups.opening(appeal), len(content), parts, sent_now)
     category = texts.category_label(appeal.category, appeal.subcategory, appeal.second_category)
+    urgent = texts.TASK_URGENT.format(emergency=appeal.emergency) if appeal.emergency else ""  # as its card says
     return Reply(one_reply.within_one_reply(lines, lambda events: texts.STAFF_DETAIL.format(
-        ticket=appeal.ticket, category=category, status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
+        urgent=urgent, ticket=appeal.ticket, category=category, status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
         place=place or "（网格员上报）", content=content, material=material, events=events,
     ), texts.EARLIER_EVENTS))

@@ -921,7 +921,7 @@ def content_continued(start: str, length: int, parts: int, sent_now: bool = True
 
 # A record too long for one reply (handlers/staff.py) starts with the count of the earliest lines left out.
 EARLIER_EVENTS = "……（较早的 {count} 条记录从略）"
-STAFF_DETAIL = "诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}{material}\n记录（含内部备注）：\n{events}"
+STAFF_DETAIL = "{urgent}诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}{material}\n记录（含内部备注）：\n{events}"
 EVENT_LINE = "{at} {action}{who}{note}"
 # A photo or a location sent right after 办结, named as what it is.
 MATERIAL_NAMES = {"image": "照片", "location": "位置"}

@@ -100,6 +100,13 @@ def test_my_tasks_marks_an_emergency_as_its_card_does(wechat, seeded, clock):
     assert f"1. 【紧急·困电梯】{ticket}｜" in tasks and f"2. {ordinary}｜" in tasks
 
 
+def test_a_lookup_marks_an_emergency_as_its_card_does(wechat, seeded, clock):
+    _, ordinary = report(wechat, seeded, clock, "3号楼电梯坏了，物业一直不来修", openid="o5")
+    _, ticket = report(wechat, seeded, clock, "3号楼电梯又不动了，困了好久")
+    assert wechat.send(ZHANG, f"查询 {ticket}").startswith(f"【紧急·困电梯】诉求 {ticket}\n类别：物业服务")
+    assert wechat.send(ZHANG, f"查询 {ordinary}").startswith(f"诉求 {ordinary}\n")
+
+
 def test_a_trapped_lift_is_never_offered_to_join_nor_merged_and_staff_read_its_words(wechat, seeded, clock):
     ordinary, _ = report(wechat, seeded, clock, "3号楼电梯坏了，物业一直不来修", openid="o5")
     reply, ticket = report(wechat, seeded, clock, "3号楼电梯又不动了，困了好久")
