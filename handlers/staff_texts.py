@@ -197,7 +197,8 @@ def _taken(n: StaffTaken) -> str:
 def _reminder(n: StaffReminder) -> str:
     if n.category is None:  # a row from before reminders said what they are about
         return f"【办理提醒】{n.ticket} 须在 {clock(n.due_at)} 前{_deadline_act(n)}，请抓紧办理并及时报告进展。"
-    return (f"【办理提醒】{n.ticket} 须在 {clock(n.due_at)} 前{_deadline_act(n)}\n{_overdue_facts(n)}\n"
+    urgent = TASK_URGENT.format(emergency=n.emergency) if n.emergency else ""  # as its card says
+    return (f"【办理提醒】{urgent}{n.ticket} 须在 {clock(n.due_at)} 前{_deadline_act(n)}\n{_overdue_facts(n)}\n"
             f"{_reminder_ask(n)}")
 
 

@@ -271,6 +271,7 @@ class Overdue(StaffNotice):
     # routing): only they may claim it, so the reader chases them rather than claiming it.
     waiting_for: str | None = None
     given_to: str | None = None  # 派单 or 改派 gave it to this member, who has not claimed it yet: the reader chases them
+    emergency: str | None = None  # its label (火情, 急病…) when it is an emergency
 
 
 @dataclass(frozen=True, kw_only=True)

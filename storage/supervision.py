@@ -320,7 +320,9 @@ SNIPPET_LENGTH = 40
 
 
 def _about(session: Session, appeal: Appeal, readable: bool) -> dict[str, Any]:
-    """The fields of an `Overdue` notice: what, where, since when, and who holds it."""
+    """The fields of an `Overdue` notice: what, where, since when, and who holds it. An emergency's card gave its
+    words and unit whole to all it reached, and so does this."""
+    readable = readable or appeal.emergency is not None
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
     holder = _assignee(session, appeal) if appeal.status != AppealStatus.DISPATCHED else None
     words = appeal.content if len(appeal.content) <= SNIPPET_LENGTH else appeal.content[:SNIPPET_LENGTH] + "…"
@@ -331,6 +333,7 @@ def _about(session: Session, appeal: Appeal, readable: bool) -> dict[str, Any]:
         "content": words if readable else None,
         "filed_at": appeal.created_at,
         "holder": holder.name if holder else None,
+        "emergency": appeal.emergency,
     }
 
 

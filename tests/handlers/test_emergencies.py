@@ -212,6 +212,16 @@ def test_urgent_cards_are_never_folded_into_a_digest(wechat, seeded, clock):
     assert status == OutboxStatus.PENDING
 
 
+def test_the_reminder_before_an_emergencys_deadline_says_what_and_where_as_its_card_did(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "有人晕倒了")
+    clock.advance(minutes=8)  # three quarters of its ten minutes
+    with seeded.transaction() as session:
+        assert supervision.sweep(session, clock()).reminders == 1
+    [reminder] = worded(seeded, "staff_reminder", ZHANG)
+    assert reminder.startswith(f"【办理提醒】【紧急·急病】{ticket} 须在 11月22日 10:10 前接单响应")
+    assert "内容：有人晕倒了" in reminder and "地点：幸福里社区·第一网格 阳光花园3号楼1单元" in reminder
+
+
 def test_an_unclaimed_emergency_escalates_within_minutes_saying_what_where_and_since_when(wechat, seeded, clock):
     _, ticket = report(wechat, seeded, clock, "有人晕倒了")
     clock.advance(minutes=9)
