@@ -49,6 +49,9 @@ def staff_text(seeded, template, openid):
     ("很满意，谢谢网格员", "satisfied"),
     ("👍", "satisfied"),
     ("😊", "satisfied"),
+    ("🙏", "satisfied"),
+    ("💯", "satisfied"),
+    ("👌", "satisfied"),
     ("[强]", "satisfied"),  # WeChat's own thumbs-up, as its code
     ("[抱拳][抱拳]", "satisfied"),
     ("还行", "basic"),
