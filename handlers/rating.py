@@ -105,24 +105,28 @@ def answer_unasked(conversation: Conversation) -> Reply:
     return Reply(texts.RATING_CLOSED.format(ticket=unrated.ticket, days=RATING_WINDOW.days))
 
 
-def is_another_mind(conversation: Conversation) -> bool:
-    """A bare rating other than the one just given (1 after 3, 3 after 1) with no rating question open: a rating
-    is not changed, and without this a 3 read as a problem too short to file. The same rating again is thanks."""
+def is_rated_again(conversation: Conversation) -> bool:
+    """A bare rating with no rating question open from a resident who rated within RATING_WINDOW: sent twice, or
+    another mind (1 after 3, 3 after 1). A rating is not changed, and without this a 1 or 3 read as a problem too
+    short to file."""
     inbound = conversation.inbound
     if inbound.kind not in (Kind.TEXT, Kind.VOICE) or not _bare(inbound.text) or conversation.is_staff:
         return False
-    given = rating_of(inbound.text)
-    rated = rating.latest_rated(conversation.session, conversation.sender.id, conversation.now)
-    return given is not None and rated is not None and rated.rating != RATINGS[given.score]
+    return rating.latest_rated(conversation.session, conversation.sender.id, conversation.now) is not None
 
 
-def answer_another_mind(conversation: Conversation) -> Reply:
-    """The rating stands: a reopened appeal is asked again once resolved; a closed one is reported again."""
+def answer_rated_again(conversation: Conversation) -> Reply:
+    """The rating stands: a reopened appeal is asked again once resolved; a closed one's rating is named, with
+    thanks for the same one again or, for another, how to report the problem again."""
     rated = rating.latest_rated(conversation.session, conversation.sender.id, conversation.now)
-    assert rated is not None and rated.rating is not None, "is_another_mind() matched"
+    given = rating_of(conversation.inbound.text)
+    assert rated is not None and rated.rating is not None and given is not None, "is_rated_again() matched"
     if rated.rating == rating.Rating.UNSATISFIED:
         return Reply(texts.RATING_GIVEN_REOPENED.format(ticket=rated.ticket))
-    return Reply(texts.RATING_GIVEN.format(ticket=rated.ticket, rating=texts.RATING_NAMES[rated.rating]))
+    name = texts.RATING_NAMES[rated.rating]
+    if rated.rating == RATINGS[given.score]:
+        return Reply(texts.RATING_GIVEN_AGAIN.format(ticket=rated.ticket, rating=name))
+    return Reply(texts.RATING_GIVEN.format(ticket=rated.ticket, rating=name))
 
 
 def _follower(session: Session, appeal: Appeal) -> str | None:

@@ -252,6 +252,7 @@ RATING_CLOSED = ("诉求 {ticket} 办结已超过 {days} 天，评价已经截�
 RATING_NAMES = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
 RATING_GIVEN = ("诉求 {ticket} 已经评价过了（{rating}），评价不能更改。问题还没有解决的，请直接描述现在的情况，"
                 "我们重新为您登记。")
+RATING_GIVEN_AGAIN = "诉求 {ticket} 已经评价过了（{rating}），谢谢您！以后遇到问题，随时发消息给我们。"
 RATING_GIVEN_REOPENED = "诉求 {ticket} 已按“不满意”重新打开办理，办结后会再请您评价。有话要告诉办理人，请回复“补充 {ticket} 内容”。"
 RATING_TOO_LATE = "诉求 {ticket} 已经不在待评价状态，无需再评价。如有新问题，请直接描述。"
 APPEAL_TOO_LONG = "诉求内容最多 {limit} 字，您发了 {length} 字，没有登记。请精简后再发一次（照片、位置可以另外发送）。"

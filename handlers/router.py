@@ -87,8 +87,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("binding lapsed", binding.is_lapsed_answer, binding.ask_again),
     # A 1/2/3 with no rating question open (another dialogue held it, or it closed): rated, or told it closed.
     Handler("rating unasked", rating.is_unasked_answer, rating.answer_unasked),
-    # A 3 just after rating 1 (or 1 after 3): the rating given stands, and what to do instead.
-    Handler("rating changed", rating.is_another_mind, rating.answer_another_mind),
+    # A 1 sent twice, or a 3 just after rating 1: the rating given stands (and what to do instead).
+    Handler("rated again", rating.is_rated_again, rating.answer_rated_again),
     Handler("appeal intake", intake.matches, intake.handle),
 )
 _ENDING_ON_OTHER_MESSAGE = frozenset(handler.dialogue for handler in HANDLERS if handler.ends_on_other_message)
