@@ -10,6 +10,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import duty, roster
+from storage.models import StaffRole
 
 
 def leave(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -24,7 +25,8 @@ def leave(conversation: Conversation, arguments: Arguments) -> Reply:
     except duty.PastDay as past:
         return Reply(texts.LEAVE_PAST_DAY.format(day=texts.month_day(past.day)))
     held = len(roster.open_tasks(conversation.session, member))
-    tasks = texts.LEAVE_TASKS.format(n=held) if held else ""
+    said = texts.LEAVE_TASKS_LEADER if member.role == StaffRole.GRID_LEADER else texts.LEAVE_TASKS
+    tasks = said.format(n=held) if held else ""
     if last_day is None:
         return Reply(texts.LEAVE_TAKEN.format(tasks=tasks))
     return Reply(texts.LEAVE_TAKEN_UNTIL.format(day=texts.month_day(last_day),

@@ -1067,6 +1067,8 @@ LEAVE_TAKEN_UNTIL = ("已登记请假，至 {day}（含），{back}起自动恢�
                      "提前回来请发“销假”。{tasks}")
 LEAVE_TAKEN = "已登记请假，直到您发“销假”。请假期间派单不会给您派新任务。{tasks}"
 LEAVE_TASKS = "您手上 {n} 件未办结的任务仍由您负责，需要别人接手请联系网格长或社区改派。"
+# The 网格长 is whom members ask to move their tasks: they move their own (改派 within the grid).
+LEAVE_TASKS_LEADER = "您手上 {n} 件未办结的任务仍由您负责；需要别人接手，可回复“改派 编号 姓名”交给组员，或联系社区改派。"
 LEAVE_BAD_DAY = "没看懂日期，请这样发：请假 到 12月31日（或 请假 到 2026-12-31）。"
 LEAVE_PAST_DAY = "{day} 已经过去了，请写今天或以后的日期，如：请假 到 12月31日。"
 BACK = "已销假，恢复在岗：派单会照常给您派新任务。"

@@ -241,6 +241,14 @@ def test_请假_and_销假_in_the_chat(wechat, seeded, clock):
     assert wechat.send(WANG, "销假") == staff_texts.BACK_ALREADY
 
 
+def test_a_grid_leader_on_leave_is_told_to_move_their_tasks_not_to_ask_the_grid_leader(wechat, seeded, clock):
+    claimed_by(wechat, seeded, clock, WANG)
+
+    reply = wechat.send(WANG, "请假 到 12月31日")
+
+    assert reply.endswith("您手上 1 件未办结的任务仍由您负责；需要别人接手，可回复“改派 编号 姓名”交给组员，或联系社区改派。")
+
+
 def test_请假_to_a_day_said_as_people_say_it(wechat, seeded, clock):
     # The test clock's today is Sunday 22 November.
     assert wechat.send(LI, "请假 到 明天").startswith("已登记请假，至 11月23日（含），11月24日起自动恢复在岗")
