@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, filled as they are defined
 # Switches stored only when on: rows have never carried them as false.
 _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department",
-                               "waiting_for", "given_to"})
+                               "waiting_for", "given_to", "operator"})
 
 
 class Audience(StrEnum):
@@ -289,6 +289,7 @@ class StaffEscalated(Overdue):
     level: int | str  # a level number; older rows name the level's office
     reason: str | None = None  # "unclaimed", "response_overdue" or "resolve_overdue"
     yours: bool = False  # told to the holder themselves, rather than to whom supervises them
+    operator: bool = False  # told to an operator, who claims no ordinary task: they chase the grid or 改派 it
 
 
 @dataclass(frozen=True, kw_only=True)

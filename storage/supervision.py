@@ -354,10 +354,14 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
         about["waiting_for"] = appeal.department
         if appeal.department is None and assignee is not None:  # a member's to claim (派单, 改派): they chase them
             about["given_to"] = assignee.name
-    for openid in dict.fromkeys(person.openid for person in people):
+    told: dict[str, Staff] = {}
+    for person in people:
+        told.setdefault(person.openid, person)  # type: ignore[arg-type]
+    for openid, person in told.items():
         yours = assignee is not None and openid == assignee.openid
-        tell(session, openid, StaffEscalated(ticket=appeal.ticket, level=level, reason=reason, yours=yours, **about),
-             now, appeal=appeal)
+        operator = person.role == StaffRole.OPERATOR  # who may not claim an ordinary task: they have it moved
+        tell(session, openid, StaffEscalated(ticket=appeal.ticket, level=level, reason=reason, yours=yours,
+                                             operator=operator, **about), now, appeal=appeal)
     return 1
 
 

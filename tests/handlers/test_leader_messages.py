@@ -16,7 +16,7 @@ from sqlalchemy import select
 from handlers import notifications
 from storage import supervision
 from storage.models import Appeal, OutboxMessage, OutboxStatus, Staff, StaffRole
-from tests.support.personas import LI, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR, WANG, ZHANG
+from tests.support.personas import LI, NEIGHBOUR, NEXT_DOOR, OPERATOR, RESIDENT, UNIT_NEIGHBOUR, WANG, ZHANG
 from tests.support.worker import dispatch_filed
 
 pytestmark = pytest.mark.postgres
@@ -109,6 +109,13 @@ def test_an_unclaimed_appeals_escalation_says_what_where_since_when_and_what_to_
     assert "地点：幸福里社区·第一网格 阳光花园3号楼1单元" in escalation
     assert "提交时间：11月22日 10:00" in escalation
     assert f"请安排网格员接单，或自己回复“接单 {ticket}”" in escalation
+    clock.advance(hours=4)  # past the response deadline and a period more: the community's operator
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock(), timedelta(minutes=30))
+    # Not 或自己回复“接单 …”: an operator's 接单 of an ordinary task is refused.
+    assert sent_to(seeded, OPERATOR)[-1].endswith(
+        f"尚无人接单：请督促网格安排接单，或回复“改派 {ticket} 网格或姓名”交给他人；回复“查询 {ticket}”查看详情。")
+    assert "不属于您的网格" in wechat.send(OPERATOR, f"接单 {ticket}")
 
 
 def test_a_task_given_to_a_member_who_has_not_claimed_it_asks_them_to_claim_not_to_finish(wechat, seeded, clock):

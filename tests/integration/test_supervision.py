@@ -72,7 +72,7 @@ def notices(seeded, template, ticket=None):
 
 
 # What a reminder or 督办 says about the appeal (what, where, since when): tests/handlers/test_leader_messages.py.
-CONTEXT = ("category", "subcategory", "place", "content", "filed_at", "holder", "yours", "emergency")
+CONTEXT = ("category", "subcategory", "place", "content", "filed_at", "holder", "yours", "emergency", "operator")
 
 
 def _without_context(template, params):
