@@ -43,7 +43,7 @@ from storage.notices import (
     StaffTaken,
     StaffTransferredAway,
 )
-from storage.staff import community_operators, manages_grid
+from storage.staff import community_operators, manages_grid, street_operators
 from storage.telling import tell, tell_resident_and_followers
 
 RATING_DIALOG = "rating"
@@ -219,7 +219,8 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None)
     _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason)
     by = f"{member.name}（{member.department}）" if member.department else member.name  # which unit gave it back
-    for operator in operators(session, appeal):
+    # A community with no operator bound: the street's, whose 我的任务 lists it, rather than nobody told.
+    for operator in operators(session, appeal) or street_operators(session):
         tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=by, reason=reason), now, appeal=appeal)
     return appeal
 

@@ -15,7 +15,7 @@ from storage import dispatch, staff, tasks
 from storage.errors import IllegalTransition
 from storage.models import AppealStatus, Building, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
-from tests.support.personas import LI, LIU, OPERATOR, WANG, ZHANG
+from tests.support.personas import CHEN, HEPING_RESIDENT, LI, LIU, OPERATOR, WANG, ZHANG
 from tests.support.street import add_contractors
 from tests.support.worker import file_and_dispatch
 
@@ -374,6 +374,15 @@ def test_returning_a_task_sends_it_to_the_community_operators(wechat, seeded, cl
     assert "已退回社区" in wechat.send(ZHANG, f"退回 {ticket} 这是隔壁小区的事")
     assert appeal(seeded, ticket).status == AppealStatus.RETURNED
     assert notices(seeded, "staff_returned") == [OPERATOR]
+
+
+def test_a_task_returned_in_a_community_without_an_operator_goes_to_the_streets(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="street_zhou", name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "楼道灯坏了，晚上看不见", openid=HEPING_RESIDENT)
+    assert "已退回社区" in wechat.send(CHEN, f"退回 {ticket} 这是隔壁小区的事")  # 和平社区 has no operator bound
+    assert notices(seeded, "staff_returned", ticket) == ["street_zhou"]  # not nobody told
 
 
 def test_my_tasks_lists_what_i_work_on_and_what_waits_the_soonest_due_first(wechat, seeded, clock):
