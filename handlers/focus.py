@@ -18,7 +18,9 @@ def list_cases(conversation: Conversation, _arguments: Arguments) -> Reply:
     if not found:
         return Reply(texts.FOCUS_NONE)
     lines = [line(summary) for summary in found]
-    return Reply(one_reply.first_that_fit(lines, lambda shown: f"{texts.FOCUS_HEADER}\n{shown}", texts.FOCUS_MORE))
+    closes = any(focus_cases.may_close(conversation.session, member, summary.case) for summary in found)
+    header = texts.FOCUS_HEADER if closes else texts.FOCUS_HEADER_READ_ONLY
+    return Reply(one_reply.first_that_fit(lines, lambda shown: f"{header}\n{shown}", texts.FOCUS_MORE))
 
 
 def line(summary: queries.CaseSummary) -> str:

@@ -1020,6 +1020,8 @@ VERIFY_REFUSED = {
 
 FOCUS_NONE = "目前没有进行中的聚焦事项。"
 FOCUS_HEADER = "进行中的聚焦事项（处理完毕回复“结案 编号 说明”）："
+# A grid member who owns none of them: 结案 is the owner's, the 网格长's or an operator's, not theirs.
+FOCUS_HEADER_READ_ONLY = "进行中的聚焦事项（由负责人统筹处理、结案）："
 FOCUS_LINE = "{code}｜{place}｜{subject} {count}件｜负责人：{owner}\n  {tickets}"
 FOCUS_MORE = "……另有 {count} 件进行中的聚焦事项没有列出（先开始的在前）"
 FOCUS_CLOSED = "聚焦事项 {code} 已结案。其中的诉求仍按各自进度办理。"

@@ -20,7 +20,7 @@ def close(session: Session, member: Staff, code: str, note: str, now: datetime) 
     case = session.scalars(select(FocusCase).where(FocusCase.code == code)).first()
     if case is None:
         raise NotFound(code)
-    if not _may_close(session, member, case):
+    if not may_close(session, member, case):
         if not can_read(member, place(session, case.grid_id)):
             raise NotFound(code)  # another community's case: told like one that does not exist
         raise NotAllowed("not_your_focus_case")
@@ -35,6 +35,7 @@ def close(session: Session, member: Staff, code: str, note: str, now: datetime) 
     return case
 
 
-def _may_close(session: Session, member: Staff, case: FocusCase) -> bool:
+def may_close(session: Session, member: Staff, case: FocusCase) -> bool:
+    """Whether `member` may close (结案) the case: its owner, the grid's 网格长, an operator over it."""
     street_operator = member.role == StaffRole.OPERATOR and member.community_id is None
     return member.id == case.owner_staff_id or street_operator or manages_grid(session, member, case.grid_id)

@@ -30,6 +30,9 @@ def test_the_grid_leader_and_the_operator_see_the_focus_case_with_its_tickets(we
         assert "J2611220001｜幸福里社区·第一网格 阳光花园3号楼｜“市政设施”类诉求 3件｜负责人：王强（网格长）" in listed
         assert all(ticket in listed for ticket in tickets)
     assert wechat.send(LIU, "聚焦") == "目前没有进行中的聚焦事项。"
+    # A member who may not close it is not told to (结案 would answer 不由您负责).
+    assert wechat.send(WANG, "聚焦").startswith("进行中的聚焦事项（处理完毕回复“结案 编号 说明”）：")
+    assert wechat.send(ZHANG, "聚焦").startswith("进行中的聚焦事项（由负责人统筹处理、结案）：")
 
 
 def test_staff_see_the_focus_case_in_an_appeals_record_and_residents_do_not(wechat, seeded, clock):
