@@ -341,6 +341,16 @@ class StaffResolvedByOther(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffProgressByOther(StaffNotice):
+    """Their grid leader or an operator told the resident of progress (进展) on the appeal the member had claimed."""
+
+    name: ClassVar[str] = "staff_progress_by_other"
+    ticket: str
+    by: str
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffPausedByOther(StaffNotice):
     """The appeal the member had claimed was paused (挂起) by their grid leader or an operator: its clock stands."""
 

@@ -37,6 +37,7 @@ from storage.notices import (
     ResidentResumed,
     ResidentTransferred,
     StaffPausedByOther,
+    StaffProgressByOther,
     StaffResolvedByOther,
     StaffResumedByOther,
     StaffReturned,
@@ -102,6 +103,10 @@ def progress(session: Session, member: Manager, ticket: str, note: str, now: dat
     _refuse_a_repeat(session, appeal, member, note, now)
     _record(session, appeal, now, Action.PROGRESS, None, None, member, note)
     tell_resident_and_followers(session, appeal, ResidentProgress(ticket=appeal.ticket, note=note), now)
+    holder = _other_holder(session, appeal, member)
+    if holder is not None:  # what the resident was just told, so the one who claimed it does not contradict it
+        tell(session, holder.openid, StaffProgressByOther(ticket=appeal.ticket, by=name_of(member), note=note), now,
+             appeal=appeal)
     return appeal
 
 

@@ -201,6 +201,16 @@ def test_a_grid_leader_closing_a_members_task_tells_the_member_who_need_not_go(w
     assert notices(seeded, "staff_resolved_by_other", other) == []
 
 
+def test_a_grid_leaders_progress_note_on_a_members_task_reaches_the_member_too(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "已记录" in wechat.send(WANG, f"进展 {ticket} 已督促物业，明天上午来修")
+    assert notices(seeded, "resident_progress", ticket) == ["o1"]
+    assert worded(seeded, "staff_progress_by_other", ZHANG) == [f"【新进展】{ticket} 王强已告知居民：已督促物业，明天上午来修。"]
+    wechat.send(ZHANG, f"进展 {ticket} 师傅到了")  # their own: nobody else to tell
+    assert notices(seeded, "staff_progress_by_other", ticket) == [ZHANG]
+
+
 def test_a_grid_leader_pausing_or_resuming_a_members_task_tells_the_member(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
