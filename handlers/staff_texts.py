@@ -41,6 +41,7 @@ from storage.notices import (
     StaffResolvedByOther,
     StaffResumedByOther,
     StaffReturned,
+    StaffReturnedByOther,
     StaffTaken,
     StaffTransferredAway,
     StaffVolunteerClaimed,
@@ -263,6 +264,10 @@ def _transferred_away(n: StaffTransferredAway) -> str:
     return f"【已转办】{n.ticket} 已由{n.by}转办给 {n.to}，由对方接单办理，您无需再处理。"
 
 
+def _returned_by_other(n: StaffReturnedByOther) -> str:
+    return f"【已退回】{n.ticket} 已由{n.by}退回社区重新派发：{n.reason.rstrip('。.')}。您无需再处理。"
+
+
 def _progress_by_other(n: StaffProgressByOther) -> str:
     return f"【新进展】{n.ticket} {n.by}已告知居民：{n.note.rstrip('。.')}。"
 
@@ -458,6 +463,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffTransferredAway: _transferred_away,
     StaffResolvedByOther: _resolved_by_other,
     StaffProgressByOther: _progress_by_other,
+    StaffReturnedByOther: _returned_by_other,
     StaffPausedByOther: _paused_by_other,
     StaffResumedByOther: _resumed_by_other,
     StaffCancelled: _cancelled,
@@ -510,6 +516,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffTransferredAway: lambda n: ((n.ticket, f"已由{n.by}转办", f"转办给：{n.to}"), "您无需再处理。"),
     StaffResolvedByOther: lambda n: ((n.ticket, f"已由{n.by}办结", n.note), "您无需再处理。"),
     StaffProgressByOther: lambda n: ((n.ticket, f"{n.by}已告知居民进展", n.note), "请留意，告知居民的说法保持一致。"),
+    StaffReturnedByOther: lambda n: ((n.ticket, f"已由{n.by}退回社区", f"原因：{n.reason}"), "您无需再处理。"),
     StaffPausedByOther: lambda n: ((n.ticket, f"已由{n.by}挂起", f"原因：{n.reason}"), f"恢复办理时回复“恢复 {n.ticket}”。"),
     StaffResumedByOther: lambda n: ((n.ticket, f"已由{n.by}恢复办理", f"办结时限：{clock(n.due_at)}" if n.due_at else ""),
                                     f"办好后回复“办结 {n.ticket} 说明”。"),
@@ -1187,6 +1194,7 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffTransferredAway: "任务已转办给部门或物业",
     StaffResolvedByOther: "任务已由网格长或操作员办结",
     StaffProgressByOther: "网格长或操作员告知居民进展",
+    StaffReturnedByOther: "任务已由网格长退回社区",
     StaffPausedByOther: "任务已由网格长或操作员挂起",
     StaffResumedByOther: "任务已由网格长或操作员恢复办理",
     StaffCancelled: "居民已撤销诉求",

@@ -341,6 +341,16 @@ class StaffResolvedByOther(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffReturnedByOther(StaffNotice):
+    """The appeal the member had claimed was given back to the community (退回) by their grid leader."""
+
+    name: ClassVar[str] = "staff_returned_by_other"
+    ticket: str
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffProgressByOther(StaffNotice):
     """Their grid leader or an operator told the resident of progress (进展) on the appeal the member had claimed."""
 

@@ -41,6 +41,7 @@ from storage.notices import (
     StaffResolvedByOther,
     StaffResumedByOther,
     StaffReturned,
+    StaffReturnedByOther,
     StaffTaken,
     StaffTransferredAway,
 )
@@ -221,12 +222,16 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     """退回: not the grid's business; back to the community's operators to route elsewhere."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
     old = AppealStatus(appeal.status)
+    holder = _other_holder(session, appeal, member)
     transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None)
     _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason)
     by = f"{member.name}（{member.department}）" if member.department else member.name  # which unit gave it back
     # A community with no operator bound: the street's, whose 我的任务 lists it, rather than nobody told.
     for operator in operators(session, appeal) or street_operators(session):
         tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=by, reason=reason), now, appeal=appeal)
+    if holder is not None:  # the grid leader gave back what a member had claimed: they need not go on
+        tell(session, holder.openid, StaffReturnedByOther(ticket=appeal.ticket, by=member.name, reason=reason), now,
+             appeal=appeal)
     return appeal
 
 

@@ -386,6 +386,18 @@ def test_returning_a_task_sends_it_to_the_community_operators(wechat, seeded, cl
     assert notices(seeded, "staff_returned") == [OPERATOR]
 
 
+def test_a_grid_leader_giving_back_a_members_claimed_task_tells_the_member(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "已退回社区" in wechat.send(WANG, f"退回 {ticket} 这是隔壁小区的事")
+    assert worded(seeded, "staff_returned_by_other", ZHANG) == [
+        f"【已退回】{ticket} 已由王强退回社区重新派发：这是隔壁小区的事。您无需再处理。"]
+    other = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
+    wechat.send(ZHANG, f"接单 {other}")
+    wechat.send(ZHANG, f"退回 {other} 不归本网格")  # their own: nobody else to tell
+    assert notices(seeded, "staff_returned_by_other", other) == []
+
+
 def test_a_task_returned_in_a_community_without_an_operator_goes_to_the_streets(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="street_zhou", name="周主任", role=StaffRole.OPERATOR, community_id=None,
