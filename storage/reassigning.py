@@ -221,7 +221,15 @@ def resolve_target(session: Session, by: Manager | None, target: str) -> tuple[G
     except staff.UnclearPlace as unclear:
         if isinstance(unclear, staff.AmbiguousPlace):
             raise
+        if _left(session, name):  # a leaver by name: not a typo to list names for
+            raise NotAllowed("target_disabled") from None
         raise UnknownTarget(name, _grids_in_scope(session, by), _members_in_scope(session, by)) from None
+
+
+def _left(session: Session, name: str) -> bool:
+    """Whether a grid team member of that name was disabled (gridbot staff disable)."""
+    return session.scalar(select(Staff.id).where(Staff.name == name, Staff.role.in_(GRID_TEAM),
+                                                 Staff.active.is_(False)).limit(1)) is not None
 
 
 def _member_label(session: Session, member: Staff) -> str:

@@ -137,6 +137,15 @@ def test_an_unknown_target_lists_the_grids_and_members_that_may_be_meant(wechat,
     assert "和平社区" not in reply  # the operator's own community only
 
 
+def test_reassigning_to_a_member_who_left_says_they_left(wechat, seeded, clock, database_url):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    left = CliRunner().invoke(main, ["staff", "disable", "李娜"], obj=clock, env={"GRIDBOT_DATABASE_URL": database_url})
+    assert left.exit_code == 0, left.output
+    # Not 找不到网格或工作人员“李娜” with a list of names, as for a typo.
+    assert wechat.send(WANG, f"改派 {ticket} 李娜") == (
+        f"这位工作人员已停用（离职），不能把诉求 {ticket} 改派给 TA，请改派给在岗的网格员或网格。")
+
+
 def test_the_street_office_reassigns_from_the_command_line(wechat, seeded, clock, database_url):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"退回 {ticket} 不归我们管")

@@ -147,6 +147,7 @@ ACTION_NOT_ALLOWED = {
     "not_reassigner": "这条诉求不能由您改派（不在您的管辖范围，或投诉涉及的人员不能处理）。",
     "target_out_of_scope": "改派的目标不在您的管辖范围内。",
     "complained_about": "这条诉求是对该工作人员的投诉，不能派给他本人。",
+    "target_disabled": "这位工作人员已停用（离职），请改派给在岗的网格员或网格。",
     "complaint_not_transferable": "这条诉求是对工作人员的投诉，只由网格长和社区、街道操作员办理，不能转办。",
     "not_rejecter": "这条诉求不在您管辖的网格内，不能作不受理处理。",
     "emergency": "紧急诉求需要单独处理，不能合并。",
