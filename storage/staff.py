@@ -530,14 +530,6 @@ def manages_grid(session: Session, member: Staff | ConsoleUser, grid_id: int | N
     return False
 
 
-def street_operators(session: Session) -> Sequence[Staff]:
-    """The active operators bound to no community: the street's, over every community."""
-    return session.scalars(
-        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True))
-        .order_by(Staff.id)
-    ).all()
-
-
 def community_operators(session: Session, grid_id: int | None) -> Sequence[Staff]:
     """The active operators of the grid's community: 退回 and 聚焦办 alerts go to them, escalation level 2."""
     return session.scalars(
