@@ -82,7 +82,7 @@ def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None
     from storage import queries
 
     if as_json and as_csv:
-        raise click.UsageError("--json and --csv: choose one")
+        raise click.UsageError(texts.JSON_OR_CSV)
     wanted = queries.AppealFilter(_statuses(status), overdue, unclaimed, returned, pending_binding, since)
     now = (clock or now_utc)()
     try:
