@@ -100,6 +100,8 @@ def org_list(scope_path: str | None, as_json: bool, as_csv: bool) -> None:
     from storage import org_ledger
     from storage.queries import Scope
 
+    if as_json and as_csv:
+        raise click.UsageError(org_texts.JSON_OR_CSV)
     with org_session() as session:
         communities = org_ledger.tree(session, Scope.of_path(session, scope_path))
     if as_json:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 MODE_NAMES = {"grab": "抢单", "assign": "派单"}
 DATABASE_FAILED = "数据库操作失败（{reason}），没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
+JSON_OR_CSV = "--json 和 --csv 只能选一个。"
 NOTHING_IN_SCOPE = "这个范围内没有在用的网格。"
 MAX_NAMED = 20  # missing buildings named one by one; the rest are counted
 

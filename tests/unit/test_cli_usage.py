@@ -27,6 +27,7 @@ def gridbot(*arguments: str):  # type: ignore[no-untyped-def]
     (["simulate", "--openid", "o1", "--location", "北京"], "错误：--location 要写成 纬度,经度，如 39.9,116.4。"),
     (["simulate", "--openid", "o1", "--safe", "--plain", "你好"], "错误：--safe 和 --plain 只能选一个。"),
     (["appeals", "list", "--json", "--csv"], "错误：--json 和 --csv 只能选一个。"),
+    (["org", "list", "--json", "--csv"], "错误：--json 和 --csv 只能选一个。"),
 ])
 def test_a_mistyped_command_line_is_explained_in_chinese_with_clicks_exit_code(arguments, said):
     result = gridbot(*arguments)
