@@ -118,6 +118,11 @@ ERRCODE_REASONS: dict[int, tuple[str, str]] = {
     40037: ("模板 ID 无效", "核对 GRIDBOT_TEMPLATE_IDS 中的模板 ID 后重发"),
     45009: ("接口调用次数已达今日上限", "明天再重发"),
     -1: ("微信系统繁忙", "稍后重发"),
+    # a token fetch refused: every notice fails the same way until the configuration is fixed
+    40125: ("AppSecret 不对：WECHAT_SECRET 不是公众号后台现在的 AppSecret（刚重置过？）",
+            "把新的 AppSecret 写进 WECHAT_SECRET，重启 worker 后重发"),
+    40013: ("AppID 不对：WECHAT_APPID 不是这个公众号的", "核对 WECHAT_APPID，重启 worker 后重发"),
+    40164: ("本机的 IP 不在公众号的 IP 白名单里", "在公众号后台“基本配置 → IP白名单”加上 worker 主机的出口 IP 后重发"),
 }
 NO_TEMPLATE_REASON = ("对方的 48 小时回复窗口已关闭，且这类通知没有配置模板消息",
                       "配置模板消息（GRIDBOT_TEMPLATE_IDS / GRIDBOT_RESIDENT_TEMPLATE_ID）后重发")

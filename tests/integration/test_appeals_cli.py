@@ -211,6 +211,23 @@ def test_failed_notices_are_listed_with_the_reason_in_words_and_one_is_sent_agai
     assert "发送失败的通知共 1 条" in gridbot(database_url, clock, "outbox", "failed").output
 
 
+@pytest.mark.parametrize("error", [
+    "fetching the WeChat access token failed: errcode 40125, the app secret is invalid; check WECHAT_SECRET",
+    "fetching the WeChat access token failed: errcode 40125, the app secret is invalid; check WECHAT_SECRET "
+    "(not retried for 300 s after the first failure)",
+])
+def test_a_notice_failed_on_a_rotated_app_secret_says_so_in_chinese(day, seeded, database_url, clock, error):
+    failed = add_notice(seeded, "t:secret", ResidentResolved(ticket=day["claimed"], note="已修好"), clock())
+    with seeded.transaction() as session:
+        row = session.get_one(OutboxMessage, failed)
+        row.status, row.last_error, row.attempts = OutboxStatus.FAILED, error, 1
+
+    listed = gridbot(database_url, clock, "outbox", "failed")
+
+    assert "原因：AppSecret 不对" in listed.output and "重启 worker 后重发" in listed.output
+    assert "未能识别" not in listed.output and "app secret" not in listed.output
+
+
 @pytest.mark.parametrize("typed", ["99999999999999999999999", "abc", "-1"])
 def test_a_retry_of_an_id_no_row_can_have_is_refused_in_one_chinese_line(day, database_url, clock, typed):
     result = gridbot(database_url, clock, "outbox", "failed", "--retry", typed)
