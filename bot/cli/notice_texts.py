@@ -32,13 +32,17 @@ def refusal(error: NoticeRefused) -> str:
     return REFUSALS[error.reason].format(**detail)
 
 
-def unclear_place(error: UnclearPlace) -> str:
-    """The scope part that names nothing (or several), with what may have been meant."""
+SCOPE_FORMS = "全部、街道、社区、社区/网格、社区/网格/小区/楼栋"
+
+
+def unclear_place(error: UnclearPlace, forms: str = SCOPE_FORMS) -> str:
+    """The scope part that names nothing (or several), with what may have been meant and how a scope is written
+    (`forms`: the command's own, when it takes fewer than a notice)."""
     kind = PLACE_KINDS.get(error.kind, "")
     line = f"范围里的{kind}“{error.name}”" + ("不止一个" if type(error).__name__ == "AmbiguousPlace" else "没有找到")
     if error.candidates:
         line += "，可选：" + "、".join(error.candidates)
-    return line + "。范围写法：全部、街道、社区、社区/网格、社区/网格/小区/楼栋。"
+    return line + f"。范围写法：{forms}。"
 
 
 def status_lines(shown: Progress) -> list[str]:

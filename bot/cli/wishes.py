@@ -91,7 +91,7 @@ def _in_transaction(work: Callable[[Session], _T], number: str = "") -> _T:
         with operator_transaction() as session:
             return work(session)
     except UnclearPlace as unclear:
-        fail(unclear_place(unclear))
+        fail(unclear_place(unclear, texts.SCOPE_FORMS))
     except NotFound:
         fail(texts.NOT_FOUND.format(code=number.strip()))
     except WishRefused as refused:

@@ -52,6 +52,14 @@ def test_a_wish_that_cannot_be_placed_or_is_empty_or_too_long_is_refused(gridbot
         assert session.scalar(select(Wish.id)) is None
 
 
+@pytest.mark.parametrize("scope", ["阳光花园·3号楼", "幸福里社区/第九网格"])
+def test_a_scope_naming_nothing_is_explained_with_the_forms_a_wish_takes(gridbot, seeded, scope):
+    says = refused(gridbot("wishes", "add", "--scope", scope, "--text", TEXT))
+
+    assert "没有找到" in says and f"范围写法：{wishes_texts.SCOPE_FORMS}。" in says
+    assert "全部" not in says  # a notice's form: a wish refuses it
+
+
 def test_the_list_shows_open_wishes_who_took_them_and_json_for_scripts(gridbot, seeded, wechat):
     ok(gridbot("wishes", "add", "--scope", BUILDING, "--text", TEXT))
     ok(gridbot("wishes", "add", "--scope", "幸福里社区/第二网格", "--text", "锦绣家园的张爷爷想请人读报"))
