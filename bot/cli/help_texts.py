@@ -107,11 +107,11 @@ COMMANDS: dict[str, str] = {
                      "--retry 编号 重新发送其中一条。",
     # 积分
     "points": "积分：月报、积分兑换、更正和一个人的积分明细。",
-    "points report": "积分月报。每人一行：姓名、角色、地点、本月按规则得的积分、冲销、兑换、净增和月末余额；最后是合计。",
+    "points report": "积分月报。每人一行：姓名、角色、地点、本月按规则得的积分、撤销、兑换、本月净得和月末余额；最后是合计。",
     "points redeem": "积分兑换：从一个人的积分里扣除。说明里写兑换了什么；余额会变成负数时拒绝。打印兑换后的余额。",
-    "points reverse": "冲销一笔积分记录（得分或兑换）。这是操作员的更正：用一笔相反数额、写明原因的记录冲销。记录从不修改；"
-                      "一笔记录只能冲销一次，冲销记录本身不能再冲销。",
-    "points show": "一个人的积分明细，最新的在前。每笔的编号（给 points reverse 用）、规则、数额、因为什么、谁给的、是否已冲销——"
+    "points reverse": "撤销一笔积分记录（得分或兑换）。这是操作员的更正：用一笔相反数额、写明原因的记录撤销。记录从不修改；"
+                      "一笔记录只能撤销一次，撤销记录本身不能再撤销。",
+    "points show": "一个人的积分明细，最新的在前。每笔的编号（给 points reverse 用）、规则、数额、因为什么、谁给的、是否已撤销——"
                    "回答“我为什么有 37 分”。",
     # 三率与报表
     "rates": "三率：响应率、解决率、满意率，按单位排名。统计期内（默认本月）提交的诉求，另有评价率、综合成绩、按期办结率、"
@@ -263,8 +263,8 @@ PARAMETERS: dict[str, str] = {
     "points redeem who": "姓名或编号",
     "points redeem amount_text": "扣除的积分数",
     "points redeem note": "说明：兑换了什么",
-    "points reverse entry_text": "要冲销的记录编号（points show 里的）",
-    "points reverse note": "说明：为什么冲销",
+    "points reverse entry_text": "要撤销的记录编号（points show 里的）",
+    "points reverse note": "说明：为什么撤销",
     "points show who": "姓名或编号",
     "points show --json": "输出一个 JSON 对象：本人、余额和每一笔记录",
     "rates --from": "第一天（北京时间），和 --to 一起写",

@@ -95,3 +95,10 @@ def test_an_ascii_word_is_never_split():
 def test_a_mistyped_line_and_the_help_share_the_chinese_usage():
     result = CliRunner().invoke(main, ["reassign"], prog_name="gridbot", env={"GRIDBOT_DATABASE_URL": "sqlite://"})
     assert result.output.splitlines()[0] == "用法：gridbot reassign [选项] TICKET GRID_OR_NAME"
+
+
+@pytest.mark.parametrize("path", ["points", "points report", "points reverse", "points show"])
+def test_points_help_names_a_correction_as_the_report_and_readme_do(path):
+    page = help_page(path)
+    assert "撤销" in page and "冲销" not in page and "净增" not in page
+
