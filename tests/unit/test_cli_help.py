@@ -102,3 +102,9 @@ def test_points_help_names_a_correction_as_the_report_and_readme_do(path):
     page = help_page(path)
     assert "撤销" in page and "冲销" not in page and "净增" not in page
 
+
+def test_import_org_help_says_prune_looks_at_the_communities_in_the_file_not_the_whole_street():
+    """README 停用（--prune）: a file of one community leaves the street's other communities alone."""
+    page = help_page("import org")
+    assert "文件所涉街道" not in page and page.count("其他社区不动") == 2
+
