@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from storage import attempts, complaints, org
 from storage.appeals import Action, routed_department
-from storage.contact_input import InvalidContact, phone_number
+from storage.contact_input import InvalidContact, in_digits, phone_number
 from storage.errors import DomainError, NotFound
 from storage.limits import LIMITS, TextField
 from storage.models import (
@@ -189,10 +189,12 @@ def _member_scope(session: Session, role: StaffRole, building: Building | None, 
 
 
 def _unit_of(session: Session, building: Building, typed: str) -> Unit:
-    """The active unit of the building `typed` names (2单元, 2 单元 or 2); InvalidInvite("unit") when none does."""
+    """The active unit of the building `typed` names (2单元, 2 单元, 2, or 二单元 as a Chinese typist or a voice
+    input writes it); InvalidInvite("unit") when none does."""
     wanted = org.normalised_name(typed)
+    forms = {wanted, in_digits(wanted)}
     for unit in session.scalars(select(Unit).where(Unit.building_id == building.id, Unit.active.is_(True))):
-        if wanted in (unit.name, unit.name.removesuffix("单元")):
+        if forms & {unit.name, unit.name.removesuffix("单元")}:
             return unit
     raise InvalidInvite("unit")
 

@@ -41,8 +41,8 @@ def test_each_role_is_invited_to_a_building_and_bound_there_by_certify(gridbot, 
     assert wechat.send(INVITED, "帮助").startswith(community_texts.HELP_HEADER.format(role=word))
 
 
-@pytest.mark.parametrize("typed", ["2 单元", "２单元", " 2 "])
-def test_a_unit_typed_with_a_space_or_full_width_is_the_unit(gridbot, typed):
+@pytest.mark.parametrize("typed", ["2 单元", "２单元", " 2 ", "二单元", "二"])
+def test_a_unit_typed_with_a_space_or_full_width_or_in_chinese_numerals_is_the_unit(gridbot, typed):
     assert "幸福里社区·第一网格·阳光花园·1号楼·2单元" in ok(gridbot("invite", "--role", "单元长", "--building", HOME,
                                                             "--unit", typed))
 
