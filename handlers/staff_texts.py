@@ -882,6 +882,7 @@ ASSIGNED_NAMED_NOTE = "派单给网格员 {name}"
 EMERGENCY_ESCALATION = "第1级（紧急诉求无人接单）"
 VOLUNTEER_RATED = "居民评价满意或基本满意，自动确认"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
+BUILDING_MOVED_CHOICES = {"keep": "未办结的诉求仍由原办理人办完", "move": "未办结的诉求重新派给新网格"}
 CLI_READ = "命令行 {user}"
 CONSOLE_ACTOR = "控制台 {name}"
 
@@ -913,9 +914,19 @@ def event_note(action: str, note: str) -> str:
         return _dispatch_note(note)
     if action == "volunteer_done":  # the volunteer's own words
         return note
+    if action == "building_moved":
+        return _building_moved_note(note)
     if action == "volunteer_confirmed" and note == "rating":  # storage.volunteer_claims.RATED_BY
         return VOLUNTEER_RATED
     return EVENT_NOTE_NAMES.get(note, note)
+
+
+def _building_moved_note(note: str) -> str:
+    """storage.org_moves notes the operator's choice for the open appeals as its option value, (keep) or (move)."""
+    for choice, words in BUILDING_MOVED_CHOICES.items():
+        if note.endswith(f"（{choice}）"):
+            return note.removesuffix(f"（{choice}）") + f"（{words}）"
+    return note
 
 
 def _dispatch_note(note: str) -> str:

@@ -85,6 +85,14 @@ def test_every_way_a_dispatch_can_go_is_said_in_chinese(note, words):
     assert staff_texts.event_note("dispatched", note) == words
 
 
+@pytest.mark.parametrize(("choice", "words"), [("keep", "未办结的诉求仍由原办理人办完"), ("move", "未办结的诉求重新派给新网格")])
+def test_a_building_moved_with_its_open_appeals_is_said_in_chinese(choice, words):
+    note = f"阳光花园·3号楼：幸福里社区·第一网格 → 幸福里社区·第二网格（{choice}）"
+
+    assert staff_texts.event_note("building_moved", note) == \
+        f"阳光花园·3号楼：幸福里社区·第一网格 → 幸福里社区·第二网格（{words}）"
+
+
 def test_my_appeals_shows_the_start_of_each_appeals_words(wechat):
     ticket_of(wechat.send(RESIDENT, LIFT))
     ticket_of(wechat.send(RESIDENT, "5号楼门口的路灯坏了一个星期，晚上特别黑，老人出门不方便"))
