@@ -57,6 +57,8 @@ OS_REASONS = {
     errno.EROFS: "文件系统是只读的",
     errno.ENAMETOOLONG: "文件名太长",
     errno.EEXIST: "已经有同名的文件",
+    errno.EADDRINUSE: "已被其他程序占用",
+    errno.EADDRNOTAVAIL: "本机没有这个地址",
 }
 
 

@@ -24,6 +24,7 @@ from bot.clock import now_utc
 from bot.demo import DEFAULT_WEBHOOK, history, street
 from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
 from bot.settings import COMPAT, DEMO_TOKEN, PLAIN, SAFE, Settings
+from handlers.operator_texts import os_reason
 from nlp import load_taxonomy
 from storage import private_files
 from storage.db import Database, upgrade
@@ -157,7 +158,7 @@ def _check_data_dir(data_dir: Path) -> None:
         with tempfile.TemporaryFile(dir=data_dir):
             pass
     except OSError as error:
-        raise DemoError(f"数据目录 {data_dir} 无法写入（{error.strerror}）：请修改它的权限，"
+        raise DemoError(f"数据目录 {data_dir} 无法写入（{os_reason(error)}）：请修改它的权限，"
                         "或用 GRIDBOT_DATA_DIR 换一个可写的目录。") from None
 
 
@@ -171,7 +172,7 @@ def _check_ports(host: str, port: int, fake_port: int | None) -> None:
             try:
                 probe.bind((bind_host, number))
             except OSError as error:
-                raise DemoError(f"端口 {number}（{what}）无法使用（{error.strerror}）：请用 --port 换一个端口"
+                raise DemoError(f"端口 {number}（{what}）无法使用（{os_reason(error)}）：请用 --port 换一个端口"
                                 f"（演示使用 --port 和它的下一个端口）。") from None
 
 

@@ -133,7 +133,7 @@ def test_a_read_only_data_directory_is_one_clear_line(tmp_path: Path) -> None:
 
     result = start_up_problem(data_dir, free_port_pair(), tuple(without_root_powers()))
 
-    assert_one_line(result, f"数据目录 {data_dir} 无法写入（Permission denied）")
+    assert_one_line(result, f"数据目录 {data_dir} 无法写入（没有权限）")
 
 
 def test_a_data_directory_that_is_a_file_is_one_clear_line(tmp_path: Path) -> None:
@@ -142,7 +142,7 @@ def test_a_data_directory_that_is_a_file_is_one_clear_line(tmp_path: Path) -> No
 
     result = start_up_problem(data_dir, free_port_pair())
 
-    assert_one_line(result, f"数据目录 {data_dir} 无法写入（File exists）")
+    assert_one_line(result, f"数据目录 {data_dir} 无法写入（已经有同名的文件）")
 
 
 def test_a_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
@@ -153,7 +153,7 @@ def test_a_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
 
         result = start_up_problem(tmp_path / "data", port)
 
-    assert_one_line(result, f"端口 {port}（网页回调）无法使用（Address already in use）")
+    assert_one_line(result, f"端口 {port}（网页回调）无法使用（已被其他程序占用）")
 
 
 def test_a_data_directory_a_newer_gridbot_migrated_is_one_clear_line(tmp_path: Path) -> None:
