@@ -17,6 +17,7 @@ import click
 
 from bot.cli import startup_texts as texts
 from bot.settings import DEMO_AES_KEY, DEMO_SECRET, DEMO_SECRET_KEY, DEMO_TOKEN, Settings, SettingsError
+from handlers.operator_texts import os_reason
 
 log = logging.getLogger(__name__)
 CONFIGURATION = 2
@@ -89,8 +90,7 @@ def data_dir(configured: Settings) -> list[Failure]:
         with tempfile.TemporaryFile(dir=configured.data_dir):
             pass
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        return [Failure(texts.data_dir_unwritable(str(configured.data_dir), reason),
+        return [Failure(texts.data_dir_unwritable(str(configured.data_dir), os_reason(error)),
                         f"GRIDBOT_DATA_DIR {configured.data_dir} is not writable: {error}", CONFIGURATION)]
     return []
 
@@ -105,7 +105,7 @@ def userdicts(configured: Settings) -> list[Failure]:
             failures.append(Failure(texts.userdict_not_utf8(str(path)),
                                     f"GRIDBOT_USERDICT {path} is not UTF-8", CONFIGURATION))
         except OSError as error:
-            failures.append(Failure(texts.userdict_unreadable(str(path), error.strerror or type(error).__name__),
+            failures.append(Failure(texts.userdict_unreadable(str(path), os_reason(error)),
                                     f"GRIDBOT_USERDICT {path} cannot be read: {error}", CONFIGURATION))
     return failures
 

@@ -134,8 +134,8 @@ def test_an_unwritable_data_directory_is_named(environment, tmp_path):
     result = gridbot(environment, "serve", GRIDBOT_DATA_DIR=str(not_a_directory / "data"))
 
     (line,) = refusal(result)
-    assert line.startswith(f"数据目录 {not_a_directory / 'data'} 无法写入") and "GRIDBOT_DATA_DIR" in line
-    assert result.exit_code == 2
+    assert line.startswith(f"数据目录 {not_a_directory / 'data'} 无法写入（路径中有一段不是目录）")
+    assert "GRIDBOT_DATA_DIR" in line and result.exit_code == 2
 
 
 def test_every_bad_variable_is_reported_at_once_one_line_each(environment):
