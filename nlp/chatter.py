@@ -146,10 +146,15 @@ _THANKS_WORDS = tuple(sorted((*_THANKING, "麻烦", "你们", "您们", "你", "
 
 
 def _only_thanks(said: str) -> bool:
-    if not any(word in said for word in _THANKING):
+    return _made_of(said, _THANKING, _THANKS_WORDS)
+
+
+def _made_of(said: str, needed: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """Whether `said` holds one of `needed` and nothing but `words` (longest first, so that 好的 goes before 好)."""
+    if not any(word in said for word in needed):
         return False
     rest = said
-    for word in _THANKS_WORDS:
+    for word in words:
         rest = rest.replace(word, "")
     return not rest
 
@@ -161,12 +166,7 @@ _ACKNOWLEDGING_WORDS = tuple(sorted((*_ACKNOWLEDGING, "已经", "已", "我们",
 
 
 def _only_acknowledging(said: str) -> bool:
-    if not any(word in said for word in _ACKNOWLEDGING):
-        return False
-    rest = said
-    for word in _ACKNOWLEDGING_WORDS:
-        rest = rest.replace(word, "")
-    return not rest
+    return _made_of(said, _ACKNOWLEDGING, _ACKNOWLEDGING_WORDS)
 
 
 def _only_empty_words(cleaned: str) -> bool:
@@ -188,13 +188,7 @@ _CRY_WORDS = tuple(sorted((*_CRIES, *_FILLERS, "我们", "我", "快点", "快",
 
 def is_cry_for_help(text: str) -> bool:
     """Whether the message is only a cry for help (救命！, 快来人啊, 救救我): nothing filed can say what is wrong."""
-    cleaned = _PUNCTUATION.sub("", _folded(text))
-    if not any(cry in cleaned for cry in _CRIES):
-        return False
-    rest = cleaned
-    for word in _CRY_WORDS:
-        rest = rest.replace(word, "")
-    return not rest
+    return _made_of(_PUNCTUATION.sub("", _folded(text)), _CRIES, _CRY_WORDS)
 
 
 # Asking after something already reported: "still not", "how is it going", "it has been days".
