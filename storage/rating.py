@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import complaints, points_grants, reassigning, residents, volunteer_claims
+from storage.actors import ActorKind
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
 from storage.models import Appeal, AppealStatus, Grid, Resident, Staff, StaffRole
@@ -54,7 +55,8 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
         assignee = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id else None
         if assignee is not None and not assignee.active:
             # They left (gridbot staff disable) after 办结: the grid's team gets it back, as their open tasks did.
-            reassigning.hand_over(session, None, appeal, session.get_one(Grid, appeal.grid_id), None, now)
+            reassigning.hand_over(session, None, appeal, session.get_one(Grid, appeal.grid_id), None, now,
+                                  unattended=ActorKind.SYSTEM)
         elif assignee is not None and assignee not in followers:
             tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False, words=words), now, appeal=appeal)
         return appeal

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage import roster, staff
-from storage.models import Appeal, AppealStatus, OutboxMessage, Staff, StaffRole
+from storage.models import Appeal, AppealEvent, AppealStatus, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices
 from tests.support.personas import CHEN, HEPING_RESIDENT, LI, WANG, ZHANG
 from tests.support.worker import LIFT, file_and_dispatch
@@ -215,6 +215,10 @@ def test_unsatisfied_after_the_handler_left_goes_back_to_the_grids_team(wechat, 
     assert reopened.status == AppealStatus.DISPATCHED and reopened.assignee_staff_id is None
     assert notices(seeded, "staff_new_appeal", ticket) == sorted([*cards_before, ZHANG, WANG])
     assert LI not in notices(seeded, "staff_reopened", ticket)
+    with seeded.transaction() as session:  # the record says the system did it, not an operator's command line
+        moved = session.scalars(select(AppealEvent.actor_kind).where(AppealEvent.appeal_id == reopened.id,
+                                                                     AppealEvent.action == "reassigned")).all()
+    assert moved == ["system"]
     wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功")])
 
 
