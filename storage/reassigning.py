@@ -225,6 +225,8 @@ def resolve_target(session: Session, by: Manager | None, target: str) -> tuple[G
             raise
         if _left(session, name):  # a leaver by name: not a typo to list names for
             raise NotAllowed("target_disabled") from None
+        if _not_in_a_grid_team(session, name):  # an operator, a clerk or a 楼长: said so, not a list of names
+            raise NotAllowed("target_not_grid_team") from None
         raise UnknownTarget(name, _grids_in_scope(session, by), _members_in_scope(session, by)) from None
 
 
@@ -232,6 +234,13 @@ def _left(session: Session, name: str) -> bool:
     """Whether a grid team member of that name was disabled (gridbot staff disable)."""
     return session.scalar(select(Staff.id).where(Staff.name == name, Staff.role.in_(GRID_TEAM),
                                                  Staff.active.is_(False)).limit(1)) is not None
+
+
+def _not_in_a_grid_team(session: Session, name: str) -> bool:
+    """Whether someone at work of that name holds another role (an operator, a department's or the property
+    company's clerk, a 楼长): 改派 hands tasks to grid teams only."""
+    return session.scalar(select(Staff.id).where(Staff.name == name, Staff.role.not_in(GRID_TEAM),
+                                                 Staff.active.is_(True)).limit(1)) is not None
 
 
 def _member_label(session: Session, member: Staff) -> str:

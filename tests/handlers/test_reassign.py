@@ -146,6 +146,14 @@ def test_reassigning_to_a_member_who_left_says_they_left(wechat, seeded, clock, 
         f"这位工作人员已停用（离职），不能把诉求 {ticket} 改派给 TA，请改派给在岗的网格员或网格。")
 
 
+def test_reassigning_to_an_operator_by_name_says_whom_tasks_go_to(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    # Not 找不到网格或工作人员“孙丽” with a list of names, as for a typo: she is the community's operator.
+    assert wechat.send(WANG, f"改派 {ticket} 孙丽") == (
+        "这位工作人员不是网格员或网格长，改派只能交给网格员或网格；"
+        f"要交给物业或部门，请用“转办 {ticket} 单位名称”。")
+
+
 def test_the_street_office_reassigns_from_the_command_line(wechat, seeded, clock, database_url):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"退回 {ticket} 不归我们管")
