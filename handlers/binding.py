@@ -23,7 +23,7 @@ from handlers.types import REPLY_BYTES, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
 from nlp.chatter import chatter_of
 from nlp.cleaning import as_read
-from storage import appeals, chasing, emergencies, org, residents, verification
+from storage import appeals, chasing, contact_input, contacts, emergencies, org, residents, verification
 from storage.models import Building, Unit, Verification
 from storage.privacy import mask_door
 from storage.typed_ids import typed_id
@@ -266,7 +266,7 @@ def _chosen(conversation: Conversation, step: str, value: Any, chosen: dict[str,
     chosen = dict(chosen, **{step: value})
     following = _NEXT.get(step)
     if following is None:
-        return _finish(conversation, chosen)
+        return _finish(conversation, chosen, said)
     return _advance(conversation, following, parent=value, chosen=chosen, trail=trail, said=said)
 
 
@@ -276,7 +276,7 @@ def _advance(conversation: Conversation, step: str, parent: Any, chosen: dict[st
     "阳光花园三号楼二单元") already names one of its options: then that is chosen and the next question follows."""
     options = _options(conversation, step, parent)
     if step == "unit" and not options:
-        return _finish(conversation, chosen)  # a building without units binds at building level
+        return _finish(conversation, chosen, said)  # a building without units binds at building level
     if not options:
         dialogues.end(conversation)
         return texts.BIND_EMPTY.format(level=texts.LEVELS[step])
@@ -370,7 +370,7 @@ def _compound_named(conversation: Conversation, text: str) -> tuple[int, list[An
     return community_id, option[0]
 
 
-def _finish(conversation: Conversation, chosen: dict[str, Any]) -> str:
+def _finish(conversation: Conversation, chosen: dict[str, Any], said: str = "") -> str:
     session = conversation.session
     building = session.get_one(Building, chosen["building"])
     unit = session.get(Unit, chosen["unit"]) if "unit" in chosen else None
@@ -381,7 +381,28 @@ def _finish(conversation: Conversation, chosen: dict[str, Any]) -> str:
     place = org.address(session, building.grid_id, building.id, unit.id if unit else None)
     done = (staff_texts.BIND_DONE if conversation.is_staff else texts.BIND_DONE).format(
         grid_label=place.grid_label, home=place.home_label)
+    door = _door_said(building, unit, said) if not conversation.is_staff else None
+    if door is not None:  # before the held appeals go out: an emergency's card shows it to whoever goes first
+        contacts.set_door(resident, door)
+        done += "\n" + texts.DOOR_NOTED.format(door=resident.door)
     return _with_released(conversation, _after_move(conversation, done, moved_from, dropped_door), place.grid_label)
+
+
+# The room number said after the unit, in one sentence with the address: 阳光花园3号楼2单元502, …二单元五零二室.
+_ROOM_AFTER_UNIT = re.compile(r"单元\s*([0-9零一二三四五六七八九幺两]{3,4})\s*[室号房户]?$")
+
+
+def _door_said(building: Building, unit: Unit | None, said: str) -> str | None:
+    """The 门牌 a resident gave with the address they bound to ("我住阳光花园3号楼2单元502"), as `门牌` would store
+    it (3号楼2单元502); None when they said no room number. Without this the number was dropped, and in an
+    emergency told while binding, the responders did not know which door."""
+    room = _ROOM_AFTER_UNIT.search(said.rstrip(_ENDINGS)) if unit is not None else None
+    if room is None:
+        return None
+    try:
+        return contact_input.door_number(f"{building.name}{unit.name}{room.group(1)}")  # type: ignore[union-attr]
+    except contact_input.InvalidContact:
+        return None
 
 
 def _after_move(conversation: Conversation, message: str, moved_from: int | None, dropped_door: str | None) -> str:

@@ -763,6 +763,7 @@ CONTACT_HINT = "（可选）方便网格员联系您：可发送“我的电话 
 PHONE_SAVED = "已记下您的电话 {phone}。只有接单办理您诉求的工作人员能看到完整号码；删除请回复“删除电话”。"
 APPEALS_STAY_AT_OLD_HOME = "您在原住址反映的诉求 {tickets} 仍由原住址的网格办理，进展照常通知您。"
 # After a move (我搬家了, or a code scanned in another building) the 门牌 left for the old home is not the new one's.
+DOOR_NOTED = "已记下您的门牌 {door}，只有接单办理您诉求的工作人员能看到完整门牌（改门牌请发送“门牌 新门牌号”）。"
 DOOR_OF_OLD_HOME = "您原来留的门牌 {door} 是原住址的，新住址的诉求不再使用（原住址的诉求照旧）；方便网格员上门，可发送“门牌 新门牌号”。"
 DOOR_SAVED = "已记下您的门牌 {door}。只有接单办理您诉求的工作人员能看到完整门牌；删除请回复“删除门牌”。"
 PHONE_REMOVED = "已删除您留的电话。"

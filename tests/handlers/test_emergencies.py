@@ -156,6 +156,21 @@ def test_an_address_said_during_an_emergency_answers_the_binding_question(wechat
     assert answer in reply and "已把您说的情况转告" not in reply
 
 
+@pytest.mark.parametrize("said", ["我住阳光花园3号楼2单元502", "阳光花园三号楼二单元五零二室。"])
+def test_a_room_number_said_with_the_address_while_binding_reaches_the_emergencys_card(wechat, seeded, clock, said):
+    ticket = ticket_in(wechat.send("o_new", "嗯那个我家好像有煤气味。"))
+    reply = wechat.send("o_new", said)
+    assert "绑定成功" in reply and "已记下您的门牌 3号楼2单元502" in reply
+    dispatch_filed(seeded, clock)
+    card, _ = cards(seeded, ticket)[ZHANG]  # released to the grid once bound: whoever goes first knows the door
+    assert "门牌：3号楼2单元502" in card
+
+
+def test_an_address_without_a_room_number_leaves_the_door_unset(wechat, seeded):
+    reply = wechat.send("o_new", "我住阳光花园3号楼2单元")
+    assert "绑定成功" in reply and "门牌" not in reply.split("\n")[0] and "已记下您的门牌" not in reply
+
+
 def test_fire_during_a_rating_question_is_answered_and_filed(wechat, seeded, clock):
     _, ordinary = report(wechat, seeded, clock, "3号楼电梯坏了，物业一直不来修")
     wechat.dialog(ZHANG, [(f"接单 {ordinary}", "接单成功"), (f"办结 {ordinary} 已修好", "已办结")])
