@@ -43,6 +43,7 @@ from storage.notices import (
     StaffReturned,
     StaffReturnedByOther,
     StaffTaken,
+    StaffTasksHandedOver,
     StaffTransferredAway,
     StaffVolunteerClaimed,
     StaffVolunteerConfirmed,
@@ -260,6 +261,18 @@ def _reassigned(n: StaffReassigned) -> str:
     return f"【已改派】{n.ticket} 已由{n.by}改派给 {n.to}，您无需再处理。"
 
 
+def _tasks_handed_over(n: StaffTasksHandedOver) -> str:
+    return f"【任务已交出】您未办结的 {n.count} 件诉求（{_handed_tickets(n)}）{_handed_to(n)}，您无需再处理。"
+
+
+def _handed_tickets(n: StaffTasksHandedOver) -> str:
+    return "、".join(n.tickets) + ("等" if n.count > len(n.tickets) else "")
+
+
+def _handed_to(n: StaffTasksHandedOver) -> str:
+    return f"已交给 {n.to}" if n.to else "已交回各自的网格重新派发"
+
+
 def _transferred_away(n: StaffTransferredAway) -> str:
     return f"【已转办】{n.ticket} 已由{n.by}转办给 {n.to}，由对方接单办理，您无需再处理。"
 
@@ -460,6 +473,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffEscalated: _escalated,
     StaffReturned: _returned,
     StaffReassigned: _reassigned,
+    StaffTasksHandedOver: _tasks_handed_over,
     StaffTransferredAway: _transferred_away,
     StaffResolvedByOther: _resolved_by_other,
     StaffProgressByOther: _progress_by_other,
@@ -513,6 +527,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffEscalated: lambda n: _overdue_fields(n, (_overdue(n), _level(n)), "请尽快处理。", _escalated_ask),
     StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), f"请重新分派：回复“改派 {n.ticket} 网格或姓名”。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
+    StaffTasksHandedOver: lambda n: ((_handed_tickets(n), f"{n.count} 件任务已交出", _handed_to(n)), "您无需再处理。"),
     StaffTransferredAway: lambda n: ((n.ticket, f"已由{n.by}转办", f"转办给：{n.to}"), "您无需再处理。"),
     StaffResolvedByOther: lambda n: ((n.ticket, f"已由{n.by}办结", n.note), "您无需再处理。"),
     StaffProgressByOther: lambda n: ((n.ticket, f"{n.by}已告知居民进展", n.note), "请留意，告知居民的说法保持一致。"),
@@ -1205,6 +1220,7 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffReminder: "办理提醒（时限将到）",
     StaffEscalated: "督办（超时未接单、未办结）",
     StaffReassigned: "任务已改派",
+    StaffTasksHandedOver: "离职或调动：未办结的任务已交出",
     StaffTransferredAway: "任务已转办给部门或物业",
     StaffResolvedByOther: "任务已由网格长或操作员办结",
     StaffProgressByOther: "网格长或操作员告知居民进展",

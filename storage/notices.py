@@ -303,6 +303,17 @@ class StaffReassigned(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffTasksHandedOver(StaffNotice):
+    """A member who left (gridbot staff disable) or moved grid: their open tasks went to `to` (None: each back to
+    its grid), told once for all of them rather than one 改派 notice a task."""
+
+    name: ClassVar[str] = "staff_tasks_handed_over"
+    tickets: tuple[str, ...]
+    count: int
+    to: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffTransferredAway(StaffNotice):
     """The appeal a member had claimed was transferred (转办) to a department or property company by someone else."""
 

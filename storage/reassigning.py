@@ -106,13 +106,14 @@ def _already_there(appeal: Appeal, grid: Grid, member: Staff | None) -> bool:
 
 
 def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, member: Staff | None,
-              now: datetime, unattended: ActorKind = ActorKind.CLI) -> Reassigned:
+              now: datetime, unattended: ActorKind = ActorKind.CLI, tell_holder: bool = True) -> Reassigned:
     """Move the appeal to `grid`'s whole team, or to `member` of it, with a fresh response clock (a paused one's 办结
     deadline moved on by its pause, as 恢复 does); the new holders
     get its card, whoever held it and the resident are told. Whether `by` may is the caller's to check (`reassign`);
     an appeal that is not open for it, or a member a complaint is about, is refused here too. Without `by`, the
     record names `unattended` as who did it: the operator's command line, or the system (a resident's 不满意 giving
-    a departed member's task back to the grid)."""
+    a departed member's task back to the grid). `tell_holder` False: whoever held it hears of it otherwise (one
+    notice for all the tasks of a member who left, storage.roster)."""
     if appeal.status not in REASSIGNABLE:
         raise IllegalTransition(appeal.status)
     if member is not None and member.id in (complaints.accused(session, appeal.id) or frozenset()):
@@ -126,7 +127,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
                escalation_level=0)
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor=actor_of(by) if by is not None else Actor(unattended), note=to)
-    _tell(session, appeal, member, holder, by, to, now)
+    _tell(session, appeal, member, holder if tell_holder else None, by, to, now)
     return Reassigned(appeal, to, _on_leave(member, now))
 
 

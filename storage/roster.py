@@ -23,7 +23,9 @@ from storage import duty, org_moves, reassigning, staff
 from storage.dispatch import HELD_STATUSES
 from storage.errors import DomainError, NotAllowed
 from storage.models import COMMUNITY_ROLES, GRID_BOUND, Appeal, Community, Grid, Staff, StaffRole
+from storage.notices import StaffTasksHandedOver
 from storage.queries import Scope
+from storage.telling import tell
 from storage.typed_ids import typed_id
 
 MAX_CANDIDATES = 10
@@ -158,8 +160,7 @@ def disable(session: Session, member: Staff, to: str | None, now: datetime) -> M
     target = _target(session, member, to)
     member.active = False  # first: the grid's team that gets the tasks back no longer includes them
     session.flush()
-    handed = tuple(_hand_over(session, appeal, target, now) for appeal in open_tasks(session, member))
-    return Moved(member, handed)
+    return Moved(member, _hand_over_all(session, member, open_tasks(session, member), target, now))
 
 
 def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, to: str | None,
@@ -184,7 +185,7 @@ def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, t
     session.flush()  # before the tasks move: a task returned to the old grid no longer reaches them
     if tasks is Tasks.KEEP or not held:
         return Moved(member, (), kept=len(held))
-    return Moved(member, tuple(_hand_over(session, appeal, target, now) for appeal in held))
+    return Moved(member, _hand_over_all(session, member, held, target, now))
 
 
 def move_lead(session: Session, member: Staff, building_name: str) -> Staff:
@@ -210,10 +211,26 @@ def _target(session: Session, member: Staff, to: str | None) -> tuple[Grid, Staf
     return grid, person
 
 
+HANDED_NAMED = 5  # tickets a leaver's one notice names; the count says how many more
+
+
+def _hand_over_all(session: Session, member: Staff, held: Sequence[Appeal], target: tuple[Grid, Staff | None] | None,
+                   now: datetime) -> tuple[reassigning.Reassigned, ...]:
+    """Each task to `target` (None: back to its grid), their new holders and residents told as 改派 tells them;
+    the member once, for all of them: one notice a task went past the five messages WeChat lets an account send
+    someone who has not written to it for 48 hours (45047)."""
+    handed = tuple(_hand_over(session, appeal, target, now) for appeal in held)
+    if handed:
+        tell(session, member.openid, StaffTasksHandedOver(
+            tickets=tuple(done.appeal.ticket for done in handed[:HANDED_NAMED]), count=len(handed),
+            to=handed[0].to if target is not None else None), now)
+    return handed
+
+
 def _hand_over(session: Session, appeal: Appeal, target: tuple[Grid, Staff | None] | None,
                now: datetime) -> reassigning.Reassigned:
     grid, person = target if target is not None else (session.get_one(Grid, appeal.grid_id), None)
-    return reassigning.hand_over(session, None, appeal, grid, person, now)
+    return reassigning.hand_over(session, None, appeal, grid, person, now, tell_holder=False)
 
 
 def within(scope: Scope, grid_id: QueryableAttribute[int | None],

@@ -12,7 +12,7 @@ from bot.cli import staff as staff_cli
 from handlers import staff_texts
 from storage import supervision
 from storage.models import AppealEvent, AppealStatus, Staff, StaffInvite
-from tests.support.database import appeal, notices, staff_id
+from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, LI, LIU, RESIDENT, WANG, ZHANG
 from tests.support.worker import file_and_dispatch
 
@@ -91,10 +91,26 @@ def test_a_disabled_member_loses_tasks_reads_and_commands_at_once(gridbot, wecha
     assert wechat.send(ZHANG, f"接单 {ticket}") == staff_texts.STAFF_DISABLED
     # The grid's team gets the card again, without the one who left; they hear where their task went.
     assert LI in [openid for openid in notices(seeded, "staff_new_appeal", ticket)]
-    assert ZHANG in notices(seeded, "staff_reassigned", ticket)
+    assert worded(seeded, "staff_tasks_handed_over", ZHANG) == [
+        f"【任务已交出】您未办结的 1 件诉求（{ticket}）已交回各自的网格重新派发，您无需再处理。"]
     with seeded.transaction() as session:
         events = session.scalars(select(AppealEvent.action).where(AppealEvent.appeal_id == back.id)).all()
     assert "reassigned" in events
+
+
+def test_a_leaver_with_many_tasks_is_told_once_for_all_of_them(gridbot, wechat, seeded, clock):
+    """One notice a task went past the five messages WeChat lets an account send someone who has not written to it
+    for 48 hours (45047): the last of them never arrived."""
+    tickets = []
+    for problem in ("3号楼电梯坏了", "2号楼楼道灯不亮", "小区门口垃圾没人清", "楼下有人占道摆摊", "健身器材坏了", "3号楼楼道堆满杂物"):
+        tickets.append(file_and_dispatch(wechat, seeded, clock, text=problem))
+        wechat.send(ZHANG, f"接单 {tickets[-1]}")
+        clock.advance(minutes=1)
+    ok(gridbot("staff", "disable", "张伟", "--to", "李娜"))
+    assert notices(seeded, "staff_reassigned") == []
+    [told] = worded(seeded, "staff_tasks_handed_over", ZHANG)
+    assert told.startswith("【任务已交出】您未办结的 6 件诉求（") and "等）已交给 李娜" in told
+    assert all(ticket in told for ticket in tickets[:5]) and tickets[5] not in told
 
 
 def test_a_disabled_members_tasks_go_to_the_person_named(gridbot, wechat, seeded, clock):
