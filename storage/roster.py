@@ -205,7 +205,11 @@ def move_lead(session: Session, member: Staff, building_name: str) -> Staff:
 def _target(session: Session, member: Staff, to: str | None) -> tuple[Grid, Staff | None] | None:
     if to is None:
         return None
-    grid, person = reassigning.resolve_target(session, None, to)
+    try:
+        grid, person = reassigning.resolve_target(session, None, to)
+    except reassigning.UnknownTarget as unknown:  # the one leaving is not among whom their tasks may go to
+        raise reassigning.UnknownTarget(unknown.name, unknown.grids,
+                                        [name for name in unknown.members if name != member.name]) from None
     if person is not None and person.id == member.id:
         raise NotAllowed("to_self")
     return grid, person

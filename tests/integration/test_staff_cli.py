@@ -381,3 +381,10 @@ def test_a_department_must_be_one_the_taxonomy_routes_to(gridbot, seeded):
     assert output.strip() == "未知部门“综合执法”。可选：综合执法中队"
     with seeded.transaction() as session:
         assert session.scalars(select(StaffInvite)).first() is None
+
+
+def test_a_leavers_unknown_taker_is_answered_with_others_than_the_leaver(gridbot, wechat, seeded, clock):
+    claimed_by(wechat, seeded, clock, ZHANG)
+    refused = gridbot("staff", "disable", "张伟", "--to", "张三")
+    assert refused.exit_code != 0 and "李娜" in refused.output and "张伟" not in refused.output.split("找不到")[-1]
+    assert row(seeded, ZHANG).active is True  # nothing changed
