@@ -419,6 +419,15 @@ def _after_move(conversation: Conversation, message: str, moved_from: int | None
     return message
 
 
+def still_to_answer(conversation: Conversation) -> str:
+    """The reminder to an unbound resident in an emergency that the open binding question still wants an answer
+    (the responders need the address), as a line of its own; nothing when they have an address or no binding goes
+    on."""
+    if conversation.sender.grid_id is not None or dialogues.named(conversation, DIALOG) is None:
+        return ""
+    return f"\n{texts.EMERGENCY_BINDING_GOES_ON}"
+
+
 def _with_released(conversation: Conversation, message: str, grid_label: str) -> str:
     resident = conversation.resident
     # optional, never a step: one line, until they leave either. Not for staff: their 我的电话 is the work phone

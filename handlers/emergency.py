@@ -33,7 +33,7 @@ def handle(conversation: Conversation) -> Reply:
     text = conversation.inbound.text.strip()
     ongoing = filing.ongoing_emergency(conversation, emergency)
     if ongoing is not None:
-        return Reply(f"{advice}\n{filing.more_of_emergency(conversation, ongoing, text)}{_binding_goes_on(conversation)}")
+        return Reply(f"{advice}\n{filing.more_of_emergency(conversation, ongoing, text)}{binding.still_to_answer(conversation)}")
     filed = filing.file_emergency(conversation, text, emergency)
     grid_id = conversation.sender.grid_id
     complaint = complaining.complaint_in(conversation, grid_id, text) if grid_id is not None else None
@@ -44,7 +44,7 @@ def handle(conversation: Conversation) -> Reply:
                                                                   minutes=emergency.response_minutes))
     held = texts.EMERGENCY_HELD.format(ticket=filed.ticket)
     if dialogues.named(conversation, binding.DIALOG) is not None:
-        return Reply(f"{advice}\n{held}{_binding_goes_on(conversation)}")
+        return Reply(f"{advice}\n{held}{binding.still_to_answer(conversation)}")
     return Reply(f"{advice}\n{held}\n" + texts.EMERGENCY_ASK_ADDRESS.format(question=binding.start(conversation)))
 
 
@@ -67,10 +67,3 @@ def _recognised(taxonomy: Taxonomy, inbound: Inbound) -> Emergency | None:
         return None
     return recognise_emergency(taxonomy, inbound.text)
 
-
-def _binding_goes_on(conversation: Conversation) -> str:
-    """The reminder to an unbound resident that the open binding question still wants an answer (the responders
-    need the address), as a line of its own; nothing when they have an address or no binding goes on."""
-    if conversation.sender.grid_id is not None or dialogues.named(conversation, binding.DIALOG) is None:
-        return ""
-    return f"\n{texts.EMERGENCY_BINDING_GOES_ON}"

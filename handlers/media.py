@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from handlers import binding, staff_texts, volunteering
 from handlers import resident_texts as texts
-from handlers import staff_texts, volunteering
 from handlers.chasing import appeal_awaiting_rating
 from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
@@ -39,8 +39,9 @@ def handle(conversation: Conversation) -> Reply:
         return kept
     attached = material.add(conversation.session, conversation.sender, attachment, conversation.now,
                             sensitive_categories(conversation))
-    if attached.appeal is not None:
-        return Reply(texts.attachment_added(attachment.kind, attached.appeal.ticket))
+    if attached.appeal is not None:  # an emergency's, before the address: the binding question still waits
+        reminder = binding.still_to_answer(conversation) if attached.appeal.emergency is not None else ""
+        return Reply(texts.attachment_added(attachment.kind, attached.appeal.ticket) + reminder)
     if attached.older is not None:
         return Reply(texts.attachment_not_for_older(attachment.kind, attached.older.ticket))
     awaiting = appeal_awaiting_rating(conversation)

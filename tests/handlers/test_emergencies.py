@@ -392,7 +392,7 @@ def test_a_location_sent_during_an_emergency_reaches_everyone_its_card_reached(w
     assert notices(seeded, "staff_material_added", ticket) == EVERYONE  # the operator too, as for words
     held = ticket_in(wechat.send("o_new", "救命 楼下着火了 好多烟"))  # no address yet: the operators have its card
     reply = wechat.deliver(wechat.server.location("o_new", 36.66, 117.13, "和平小区1栋", create_time=wechat.now()))
-    assert held in reply
+    assert held in reply and reply.endswith(resident_texts.EMERGENCY_BINDING_GOES_ON)  # the address is still asked
     [told] = worded(seeded, "staff_material_added", OPERATOR)[-1:]
     assert held in told and "位置1：" in told  # where she is: the map link
 
