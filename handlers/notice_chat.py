@@ -229,6 +229,28 @@ def opt_in(conversation: Conversation, _arguments: Arguments) -> Reply:
     return Reply(texts.OPTED_IN if notice_records.opt_in(conversation.resident) else texts.ALREADY_OPTED_IN)
 
 
+# 已转达 said without a number, alone or as people say it (收到，已转达; 好的，已经转达了，谢谢).
+_RELAYED_IN_WORDS = re.compile(r"(?:收到了?|好的?|嗯)?[，,。\s]*(?:已经?|都)?转达(?:过)?了?(?:邻居)?[，,。!！~～\s]*(?:谢谢)?")
+
+
+def is_relayed_without_a_number(conversation: Conversation) -> bool:
+    """A 楼长 saying 已转达 with no notice number: about the latest notice sent them to pass on, not a problem of
+    their own to file (nor the command's format to be recited)."""
+    inbound = conversation.inbound
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE) or "转达" not in inbound.text:  # cheap first: every message
+        return False
+    said = unicodedata.normalize("NFKC", inbound.text).strip(" 。.!！~～")
+    return _RELAYED_IN_WORDS.fullmatch(said) is not None and conversation.building_lead is not None
+
+
+def relayed_the_latest(conversation: Conversation) -> Reply:
+    """Confirm the latest notice the 楼长 was sent and has not confirmed yet; none within the week: the format."""
+    notice = notice_records.awaiting_relay(conversation.session, conversation.building_lead, conversation.now)
+    if notice is None:
+        return Reply(texts.RELAY_WHICH)
+    return relayed(conversation, Arguments(words=notice.number))
+
+
 def relayed(conversation: Conversation, arguments: Arguments) -> Reply:
     """已转达 <编号>: a 楼长 passed the notice on to neighbours without WeChat; it counts on the notice."""
     lead = conversation.building_lead

@@ -60,6 +60,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("notice confirmation without a draft", notice_chat.is_stray_confirmation, notice_chat.no_draft),
     # 更多 in a long binding menu is its next page, not the staff command of the same word.
     Handler("binding next page", binding.is_next_page, binding.answer, dialogue=binding.DIALOG),
+    # Before the command table, which would recite 已转达's format, and before free text, which would file it.
+    Handler("relayed without a number", notice_chat.is_relayed_without_a_number, notice_chat.relayed_the_latest),
     Handler("command", commands.matches, commands.handle),
     Handler("emergency", emergency.matches, emergency.handle),
     # 认证 of a phone-bound invite waits for four digits; any other message ends the wait (认证 again restarts it).

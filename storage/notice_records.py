@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -38,6 +38,8 @@ CHANNELS = (NoticeChannel.MASS, NoticeChannel.TEMPLATE, NoticeChannel.CUSTOM)
 ENDED = (NoticeState.DONE, NoticeState.CANCELLED)
 FORGET_BATCH = 1_000  # recipient rows a transaction deletes (`forget_recipients`): the write lock for milliseconds
 CANCELLED_REASON = notice_sending.CANCELLED
+# A 已转达 without a number is about a notice sent this recently (after that, the 楼长 names it).
+RELAY_ASKED_WITHIN = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -299,6 +301,19 @@ def received(session: Session, notice: Broadcast, openid: str) -> bool:
     return session.scalars(select(BroadcastRecipient.id).where(
         BroadcastRecipient.broadcast_id == notice.id, BroadcastRecipient.openid == openid,
         BroadcastRecipient.status != RecipientStatus.SKIPPED)).first() is not None
+
+
+def awaiting_relay(session: Session, member: Staff, now: datetime) -> Broadcast | None:
+    """The latest notice for neighbours this 楼长 was sent within RELAY_ASKED_WITHIN and has not said 已转达 for:
+    what a 已转达 without a number (收到，已转达) is about; None when there is none."""
+    confirmed = select(BroadcastConfirmation.broadcast_id).where(BroadcastConfirmation.staff_id == member.id)
+    return session.scalars(
+        select(Broadcast).join(BroadcastRecipient, BroadcastRecipient.broadcast_id == Broadcast.id).where(
+            BroadcastRecipient.openid == member.openid, BroadcastRecipient.status == RecipientStatus.SENT,
+            BroadcastRecipient.sent_at > now - RELAY_ASKED_WITHIN, Broadcast.audience != NoticeAudience.STAFF,
+            Broadcast.tally.is_(None), Broadcast.id.not_in(confirmed))
+        .order_by(BroadcastRecipient.sent_at.desc(), Broadcast.id.desc()).limit(1)
+    ).first()
 
 
 def confirm_relayed(session: Session, member: Staff, notice: Broadcast, now: datetime) -> bool:

@@ -15,10 +15,12 @@ from storage.models import (
     Appeal,
     Broadcast,
     BroadcastChunk,
+    BroadcastRecipient,
     ChunkStatus,
     Community,
     Grid,
     NoticeState,
+    RecipientStatus,
     Resident,
     Staff,
     StaffRole,
@@ -215,6 +217,37 @@ def test_a_building_lead_saying_she_passed_it_on_in_her_own_words_confirms_it(we
     assert wechat.send(LEAD, said.format(number=number)) == notice_texts.RELAYED.format(number=number)
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).all() == []  # never filed as her own appeal
+
+
+def sent_to_the_lead(seeded, clock, text: str) -> str:
+    """A notice for 3号楼 whose message reached its 楼长 (as the worker records it)."""
+    with seeded.transaction() as session:
+        request = Request("幸福里社区/第一网格/阳光花园/3号楼", text, audience="all", urgent=True, kind="停水")
+        notice = notice_planning.store(session, notice_planning.plan(session, request, Limits(template_id="t"),
+                                                                     clock()), clock())
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == notice.id,
+                                                         BroadcastRecipient.openid == LEAD)
+                        .values(status=RecipientStatus.SENT, sent_at=clock()))
+        return notice.number
+
+
+@pytest.mark.parametrize("said", ["已转达", "收到，已转达", "好的，已经转达了，谢谢！", "转达了。"])
+def test_a_building_lead_saying_she_passed_it_on_without_its_number_confirms_the_latest(wechat, seeded, clock, said):
+    earlier = sent_to_the_lead(seeded, clock, "明天上午停水")
+    clock.advance(hours=1)
+    latest = sent_to_the_lead(seeded, clock, "后天下午停电检修")
+    assert wechat.send(LEAD, said) == notice_texts.RELAYED.format(number=latest)
+    assert wechat.send(LEAD, said) == notice_texts.RELAYED.format(number=earlier)  # the one still waiting
+    assert wechat.send(LEAD, said) == notice_texts.RELAY_WHICH
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []  # never filed as her own appeal
+
+
+def test_a_week_old_notice_is_not_what_a_bare_relayed_is_about(wechat, seeded, clock):
+    sent_to_the_lead(seeded, clock, "明天上午停水")
+    clock.advance(days=8)
+    assert wechat.send(LEAD, "已转达") == notice_texts.RELAY_WHICH
+    assert wechat.send("o1", "已转达").endswith("只有楼长可以使用。您自己遇到的问题，直接发送文字描述即可。")  # as before
 
 
 def test_a_building_lead_is_told_a_staff_only_notice_is_not_for_neighbours(wechat, seeded, clock):
