@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -24,11 +25,15 @@ _TITLES = ("网格员", "网格长")
 
 
 def recipient(words: str) -> str:
-    """The grid, member or department named in 改派 and 转办, without the 给 or 到 (or a title) said before it."""
-    named = words.strip()
+    """The grid, member or department named in 改派 and 转办, without the 给 or 到 (or a title) said before it, nor
+    the reason said after a comma (改派 G… 陈晨，她熟悉情况): no name of a grid, person or unit holds one."""
+    named = _AFTER_A_COMMA.sub("", words).strip()
     for lead in (_HANDED_TO, _TITLES):
         named = _without_lead(named, lead)
     return named
+
+
+_AFTER_A_COMMA = re.compile(r"[，,；;。].*$", re.S)
 
 
 def _without_lead(named: str, leads: tuple[str, ...]) -> str:

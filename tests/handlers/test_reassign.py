@@ -57,6 +57,11 @@ def test_a_member_named_with_their_title_is_found(wechat, seeded, clock):
     assert "已改派给 王强（幸福里社区·第一网格）" in wechat.send(OPERATOR, f"改派 {ticket} 网格长王强")
 
 
+def test_a_reason_said_after_the_name_is_not_taken_for_part_of_it(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert "已改派给 李娜（幸福里社区·第一网格）" in wechat.send(WANG, f"改派 {ticket} 李娜，她熟悉情况")
+
+
 def test_reassigning_to_a_member_on_leave_says_so_to_whoever_moved_it(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
