@@ -110,11 +110,11 @@ def test_the_schedule_starts_the_embedded_redis_again_when_it_died(worker_runtim
     from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
 
     own = tmp_path / "data"
-    url = ensure_embedded_redis(own)
     monkeypatch.setattr(schedule, "EMBEDDED_REDIS_CHECK_S", 0.05)
     monkeypatch.setattr(worker_runtime, "settings", worker_runtime.settings.with_(redis_url=None, data_dir=own))
     stop = threading.Event()
     running = threading.Thread(target=schedule.run, args=(worker_runtime, stop), daemon=True)
+    url = ensure_embedded_redis(own)
     running.start()
     try:
         stop_embedded_redis(own)  # killed
