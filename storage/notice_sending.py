@@ -40,7 +40,7 @@ from storage.models import (
     Staff,
     StaffRole,
 )
-from storage.notice_planning import SkipReason
+from storage.notice_planning import MASS_MIN, SkipReason
 from storage.tickets import LOCAL_ZONE
 
 REQUEUE_AFTER = timedelta(minutes=5)  # queued and never claimed: the job was lost with Redis
@@ -150,6 +150,12 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> W
         .outerjoin(Staff, Staff.id == BroadcastRecipient.staff_id)
         .where(BroadcastRecipient.chunk_id == chunk_id, BroadcastRecipient.status.in_(UNSENT))
         .order_by(BroadcastRecipient.id)).all()
+    if channel is NoticeChannel.MASS and len(recipients) < MASS_MIN:
+        # Those skipped since left one person: WeChat refuses a mass list of one (40130), so they are told apart
+        # as planning tells them (群发至少需要两人) rather than failed by a call bound to fail.
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id.in_([rid for rid, _, _ in recipients]))
+                        .values(status=RecipientStatus.SKIPPED, reason=SkipReason.ALONE))
+        recipients = []
     if not recipients:
         finish(session, chunk_id, chunk.attempts, now)
         return None

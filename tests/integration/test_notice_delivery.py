@@ -25,7 +25,6 @@ from storage.models import (
     ChannelStop,
     ChunkStatus,
     NoticeAudience,
-    RecipientStatus,
     Resident,
     ResidentStatus,
     Staff,
@@ -132,11 +131,11 @@ def test_45009_stops_the_channel_until_midnight_and_is_reported_not_retried(work
     assert progress(worker_runtime, number).state == "done"
 
 
-def test_a_list_of_one_refused_with_40130_fails_the_chunk_with_the_reason(worker_runtime, fake_wechat):
+def test_a_mass_send_refused_with_40130_fails_the_chunk_with_the_reason(worker_runtime, fake_wechat):
+    # A list of one is never sent now (test_a_mass_send_left_with_one_person_is_not_attempted); WeChat refusing
+    # a list all the same is still a failure of the chunk, with its reason.
     number = send(worker_runtime, scope_path=BUILDING_3)
-    with worker_runtime.database.transaction() as session:
-        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.openid.in_((NEIGHBOUR, UNIT_NEIGHBOUR, BUILDING_LEAD)))
-                        .values(status=RecipientStatus.FAILED, reason="test"))
+    fake_wechat.fail(MASS_SEND_PATH, 40130, times=1)
     work(worker_runtime)
     (call,) = fake_wechat.calls(MASS_SEND_PATH)
     assert call["response"]["errcode"] == 40130
@@ -187,6 +186,20 @@ def test_residents_who_opted_out_or_unfollowed_before_a_scheduled_notice_goes_do
     assert set(call["body"]["touser"]) == GRID_PEOPLE - {NEIGHBOUR, UNIT_NEIGHBOUR}
     shown = progress(worker_runtime, number)
     assert (shown.sent, shown.skipped_why) == (3, {"opted_out": 1, "unfollowed": 1})
+
+
+def test_a_mass_send_left_with_one_person_is_not_attempted(worker_runtime, fake_wechat, clock):
+    """WeChat refuses a mass list of one (40130): the last one is skipped as planning skips a lone person."""
+    number = send(worker_runtime, send_at=clock() + timedelta(hours=2))
+    with worker_runtime.database.transaction() as session:
+        session.execute(update(Resident).where(Resident.openid.in_(GRID_PEOPLE - {RESIDENT}))
+                        .values(notices_opted_out_at=clock()))
+        session.execute(update(Staff).where(Staff.openid == BUILDING_LEAD).values(active=False))
+    clock.advance(hours=3)
+    work(worker_runtime)
+    assert fake_wechat.calls(MASS_SEND_PATH) == []
+    shown = progress(worker_runtime, number)
+    assert (shown.state, shown.failed, shown.skipped_why) == ("done", 0, {"opted_out": 3, "staff_left": 1, "alone": 1})
 
 
 def test_staff_who_left_before_a_scheduled_staff_notice_goes_do_not_get_it(worker_runtime, fake_wechat, clock):
