@@ -341,6 +341,8 @@ def model_unusable(reason: str) -> str:
 
 NLP_ONLY_DB_WITH_DATA = "--only-db 只用数据库里的样本，不能同时给 --data。"
 _HELD_OUT_SOURCES = {"corpus": "附带测试集 {n} 条", "database": "数据库 {n} 条"}
+NO_MODEL_CONFIGURED = ("机器人配置为只用分类表的关键词分类（GRIDBOT_NLP_MODEL=none），没有模型可用；"
+                       "要评估或试用一个模型，请用 --model 指定它的目录")
 _COMPARED = {"replaced": "{directory} 里原有的模型", "active": "当前使用的模型（GRIDBOT_NLP_MODEL）",
              "shipped": "随软件附带的模型"}
 

@@ -129,7 +129,7 @@ def review(limit: int) -> None:
     from nlp import UNCLASSIFIED
     from storage import queries
 
-    classifier = _classifier(None)
+    classifier = _bots_classifier()
     with operator_transaction() as session:
         waiting = [(appeal.ticket, appeal.created_at, appeal.content)
                    for appeal in queries.review_queue(session, limit=limit)]
@@ -166,12 +166,25 @@ def suggest(min_count: int) -> None:
 
 
 def _classifier(model_dir: Path | None) -> CombinedClassifier:
-    """The model combined with the taxonomy's rules when its labels are the categories, else the model alone."""
-    from nlp import SHIPPED_MODEL, LinearModel
+    """The model in model_dir, else the one the bot uses (GRIDBOT_NLP_MODEL, unset: the shipped one), combined
+    with the taxonomy's rules when its labels are the categories, else alone."""
+    from bot.cli.support import fail
+    from handlers import operator_texts as texts
+    from nlp import LinearModel
     from nlp.retraining import classifier_for
 
-    model = _guard(lambda: LinearModel.load(model_dir or SHIPPED_MODEL))
+    directory = model_dir or _configured()["nlp_model"]
+    if not isinstance(directory, Path):
+        fail(texts.NO_MODEL_CONFIGURED)  # GRIDBOT_NLP_MODEL=none: the bot uses the keyword rules alone
+    model = _guard(lambda: LinearModel.load(directory))
     return classifier_for(model, _rules())
+
+
+def _bots_classifier() -> CombinedClassifier | KeywordClassifier:
+    """What the bot classifies with: the configured model with the rules, or the rules alone (none)."""
+    if _configured()["nlp_model"] is None:
+        return _rules()
+    return _classifier(None)
 
 
 def _compared(model_dir: Path) -> dict[str, LinearModel]:

@@ -3,6 +3,7 @@
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -167,3 +168,27 @@ def test_the_subcategory_is_recorded_shown_on_the_card_and_follows_a_correction(
     wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")
     assert appeal(seeded, ticket).subcategory is None  # 安全隐患 has no subcategory these words name
     assert "类别：安全隐患" in wechat.send(WANG, f"查询 {ticket}")
+
+
+def test_nlp_review_and_classify_guess_with_the_model_the_bot_uses(wechat, seeded, tmp_path, monkeypatch,
+                                                                     database_url):
+    """An office that retrained its model (GRIDBOT_NLP_MODEL) reviews 待分类 with the guesses the bot would make."""
+    ticket = file(wechat, "公交车到站不停车，有个事情想反映一下")
+    assert appeal(seeded, ticket).category == nlp.UNCLASSIFIED
+    monkeypatch.setenv("GRIDBOT_DATABASE_URL", database_url)
+    runner = CliRunner()
+    hotline = Path(__file__).parent.parent / "data" / "hotline_small.jsonl"  # 12345-style labels: 交通出行, 教育…
+    trained = runner.invoke(main, ["nlp", "train", "--data", str(hotline), "--model", str(tmp_path / "m")])
+    assert trained.exit_code == 0, trained.output
+    monkeypatch.setenv("GRIDBOT_NLP_MODEL", str(tmp_path / "m"))
+    reviewed = runner.invoke(main, ["nlp", "review"])
+    assert reviewed.exit_code == 0 and f"{ticket}" in reviewed.output and "建议：交通出行" in reviewed.output, \
+        reviewed.output
+    classified = runner.invoke(main, ["nlp", "classify", "公交车到站不停车"])
+    assert classified.exit_code == 0 and "类别：交通出行" in classified.output, classified.output
+    monkeypatch.setenv("GRIDBOT_NLP_MODEL", "none")  # the keyword rules alone
+    reviewed = runner.invoke(main, ["nlp", "review"])
+    assert reviewed.exit_code == 0 and f"{ticket}" in reviewed.output and "交通出行" not in reviewed.output, \
+        reviewed.output
+    classified = runner.invoke(main, ["nlp", "classify", "公交车到站不停车"])
+    assert classified.exit_code == 1 and "GRIDBOT_NLP_MODEL=none" in classified.output, classified.output
