@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage.contact_input import door_number, phone_number
 from storage.models import Appeal, Resident, Staff
-from storage.privacy import mask_door, mask_personal_numbers
+from storage.privacy import mask_door, mask_id_numbers, mask_personal_numbers
 from storage.staff import can_read, readable
 
 
@@ -63,6 +63,14 @@ def on_card(session: Session, appeal: Appeal) -> Contact:
     but for an emergency's 门牌 (`_carded`)."""
     resident = _resident(session, appeal)
     return _carded(_at_appeal(resident, appeal), appeal) if resident is not None else Contact(None, None, whole=False)
+
+
+def words_on_card(appeal: Appeal, limit: int | None = None) -> str:
+    """The appeal's words as a card shows them before anyone has claimed it: an ID-card number written in them
+    masked (the card reaches the whole grid; the handler reads it whole in 查询 once they have claimed it), a
+    phone number as written. `limit`: cut after masking, so no cut leaves part of a number bare."""
+    shown = mask_id_numbers(appeal.content)
+    return shown if limit is None else shown[:limit]
 
 
 def on_cards(session: Session, appeals: Collection[Appeal]) -> dict[int, Contact]:

@@ -216,7 +216,8 @@ def task_card(session: Session, appeal: Appeal, now: datetime) -> StaffNewAppeal
     """What a staff member needs to act: ticket, category, the address down to the unit, the words, the limit.
 
     No openid, and the resident's phone and 门牌 only masked (storage/contacts.py): whoever claims reads them
-    whole in the 接单 reply. The words go whole: a card too long for a message is cut where it is rendered
+    whole in the 接单 reply. The words go whole but for an ID-card number written in them
+    (`contacts.words_on_card`): a card too long for a message is cut where it is rendered
     (handlers/notifications.py), marked, with a pointer to 查询. Its photos and locations go as links
     (storage/media_files.py). A card sent after the 办结 deadline (改派, 转办 of a late task) says it is overdue.
     """
@@ -230,7 +231,7 @@ def _card(appeal: Appeal, place: org.Address, contact: contacts.Contact, links: 
     due = appeal.resolve_due_at
     card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
                           second_category=appeal.second_category, grid=place.grid_label, home=place.home_label,
-                          content=appeal.content, resolve_due_at=due, overdue=due is not None and due <= now,
+                          content=contacts.words_on_card(appeal), resolve_due_at=due, overdue=due is not None and due <= now,
                           phone=contact.phone, door=contact.door, photos=photos, places=places,
                           for_department=appeal.department is not None)
     return emergencies.marked(card, appeal)

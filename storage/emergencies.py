@@ -55,7 +55,7 @@ def alert_unplaced(session: Session, appeal_id: int, now: datetime) -> int:
     appeal = session.get_one(Appeal, appeal_id)
     operators = every_operator(session)
     card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
-                          grid=UNPLACED_GRID, content=appeal.content[:CONTENT_LENGTH], urgent=True,
+                          grid=UNPLACED_GRID, content=contacts.words_on_card(appeal, CONTENT_LENGTH), urgent=True,
                           emergency=appeal.emergency)
     for operator in operators:
         tell(session, operator.openid, card, now, appeal=appeal, key=f"appeal:{appeal.id}:urgent:{operator.id}")
@@ -84,7 +84,7 @@ def unclaimed_notice(session: Session, appeal: Appeal, since: datetime) -> Staff
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
     return StaffEmergencyUnclaimed(ticket=appeal.ticket, emergency=appeal.emergency or "",
                                    place=f"{place.grid_label} {place.home_label}",
-                                   content=appeal.content[:CONTENT_LENGTH], since=since,
+                                   content=contacts.words_on_card(appeal, CONTENT_LENGTH), since=since,
                                    door=contacts.on_card(session, appeal).door)
 
 

@@ -4,7 +4,9 @@
 - `mask_personal_numbers` is the one function for phone and ID-card numbers in a text: every text a resident
   reads that carries staff's or residents' words (notices, 查询) goes through it (handlers/privacy.py hands it
   to the conversation), and so does a resident's own phone wherever its reader is not the appeal's handler.
-  Staff read the numbers in appeals unmasked: they have to call people.
+  Staff read the numbers in appeals unmasked: they have to call people. `mask_id_numbers` masks only the ID-card
+  numbers: a task card, which reaches the whole grid before anyone claims it, shows the phones a resident wrote
+  (to be called on) but not an ID number (storage.contacts.words_on_card).
 - `mask_door` hides the room of a 门牌 (3-2-501 → 3-2-***) the same way; `mask_for_volunteers` hides both the
   numbers and a room written inside a resident's words, for the community's volunteers (who never read a 门牌).
 
@@ -50,11 +52,23 @@ STARS = "****"
 
 def mask_personal_numbers(text: str) -> str:
     """The text with every mobile, landline and ID-card number masked; everything else exactly as it was."""
+    return _masking(text, phones=True)
+
+
+def mask_id_numbers(text: str) -> str:
+    """The text with its ID-card numbers masked and its phone numbers as written (a resident who writes one in an
+    appeal wants to be called on it; no one needs to read an ID number before taking the task)."""
+    return _masking(text, phones=False)
+
+
+def _masking(text: str, phones: bool) -> str:
     # Match on ASCII digits but cut the original: full-width digits map one character to one.
     probe = text.translate(_FULL_WIDTH_DIGITS) if _HAS_FULL_WIDTH_DIGIT.search(text) else text
     pieces: list[str] = []
     done = 0
     for match in _PATTERN.finditer(probe):
+        if not phones and not (match.group("id18") or match.group("id15")):
+            continue
         pieces.append(text[done:match.start()])
         pieces.append(_masked(match))
         done = match.end()

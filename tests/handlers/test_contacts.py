@@ -146,6 +146,16 @@ def test_a_phone_inside_the_appeal_is_the_resident_s_words_and_stays_as_written(
     assert f"打我电话{PHONE}" in wechat.send(ZHANG, f"查询 {ticket}")
 
 
+def test_an_id_number_inside_the_appeal_is_masked_on_the_card_the_whole_grid_gets(wechat, seeded, clock):
+    """No one needs it to take the task: the handler reads it whole in 查询 after claiming."""
+    text = f"想申请高龄补贴，我母亲身份证110101194003071234，电话{PHONE}"
+    ticket = file_and_dispatch(wechat, seeded, clock, text)
+    card = worded(seeded, "staff_new_appeal", ZHANG, ticket, contact_masked=False)
+    assert f"身份证110101********1234，电话{PHONE}" in card and "110101194003071234" not in card
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "身份证110101194003071234" in wechat.send(ZHANG, f"查询 {ticket}")
+
+
 def test_without_a_contact_the_handler_is_told_how_to_reach_the_resident(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     assert f"居民未留电话和门牌：请按地址上门，或回复“进展 {ticket} 说明”" in wechat.send(ZHANG, f"接单 {ticket}")

@@ -32,6 +32,18 @@ def test_phone_and_id_numbers_are_masked(text, masked):
     assert mask_personal_numbers(text) == masked
 
 
+@pytest.mark.parametrize("text, masked", [
+    ("母亲身份证110101194003071234，电话13812345678", "母亲身份证110101********1234，电话13812345678"),
+    ("身份证 110101 19900307 1234，座机010-12345678", "身份证 110101 ******** 1234，座机010-12345678"),
+    ("老身份证110101900307123", "老身份证110101*****7123"),
+    ("电话１３８１２３４５６７８", "电话１３８１２３４５６７８"),
+])
+def test_on_a_task_card_only_id_numbers_are_masked(text, masked):
+    from storage.privacy import mask_id_numbers
+
+    assert mask_id_numbers(text) == masked
+
+
 @pytest.mark.parametrize("text", [
     "诉求 G2611230001 已办结",
     "聚焦事项 J2611230001",
