@@ -9,6 +9,7 @@ from storage.db import make_engine
 from storage.models import Base
 
 config = context.config
+UPGRADE_LOCK = 0x67726964  # "grid": PostgreSQL's advisory lock key for `gridbot db upgrade`
 
 
 class ForeignKeysBroken(RuntimeError):
@@ -29,6 +30,11 @@ def run_migrations() -> None:
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True, **checks)
         with context.begin_transaction():
+            if engine.dialect.name == "postgresql":
+                # Two hosts upgrading at once (each host's deploy runs `gridbot db upgrade`): the second waits for
+                # the first's commit, then finds the schema current. Without it, both created the same tables and
+                # the second failed. Taken before Alembic reads the current version; released at commit.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK})")
             context.run_migrations()
     engine.dispose()
 
