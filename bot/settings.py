@@ -64,8 +64,8 @@ TRUSTED_SOURCES = ("wechat",)
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The variables that hold a secret: each may instead name a file holding it, as <NAME>_FILE (systemd's
 # LoadCredential=, docker secrets), so that the secret stays out of the environment file and `systemctl show`.
-SECRET_VARIABLES = ("WECHAT_TOKEN", "WECHAT_SECRET", "WECHAT_AES_KEY", "GRIDBOT_SECRET_KEY", "GRIDBOT_DATABASE_URL",
-                    "GRIDBOT_REDIS_URL", "GRIDBOT_METRICS_TOKEN")
+SECRET_VARIABLES = ("WECHAT_TOKEN", "WECHAT_SECRET", "WECHAT_AES_KEY", "WECHAT_AES_KEY_PREVIOUS", "GRIDBOT_SECRET_KEY",
+                    "GRIDBOT_DATABASE_URL", "GRIDBOT_REDIS_URL", "GRIDBOT_METRICS_TOKEN")
 FILE_SUFFIX = "_FILE"
 # /metrics by default: this host and the private networks a Prometheus server scrapes over (GRIDBOT_METRICS_ALLOW).
 PRIVATE_NETWORKS: tuple[IPNetwork, ...] = tuple(ipaddress.ip_network(network) for network in (
@@ -152,6 +152,10 @@ class Settings:
     wechat_appid: str
     wechat_secret: str
     wechat_aes_key: str | None = None
+    # WECHAT_AES_KEY_PREVIOUS: the EncodingAESKey before the last change in the account's backend. WeChat asks
+    # accounts to keep it and try it when the current one cannot decrypt a message (and to seal that reply with
+    # it): so a key can be changed with no message lost, whichever side changes first.
+    wechat_aes_key_previous: str | None = None
     wechat_api_base_url: str | None = None
     wechat_mode: str | None = None  # None: safe when an AES key is set, else plain (see `mode`)
     trusted_sources: str | None = None  # "wechat": only WeChat's callback IPs may POST; None: no source check
@@ -223,6 +227,8 @@ class Settings:
             wechat_appid=read(_required, env, "WECHAT_APPID"),
             wechat_secret=env.get("WECHAT_SECRET", ""),
             wechat_aes_key=read(_aes_key, env.get("WECHAT_AES_KEY") or None),
+            wechat_aes_key_previous=read(_aes_key, env.get("WECHAT_AES_KEY_PREVIOUS") or None,
+                                         "WECHAT_AES_KEY_PREVIOUS"),
             secret_key=read(cls.secret_key_from_env, env),
             staff_lookups_per_hour=read(_int, env, "GRIDBOT_STAFF_LOOKUPS_PER_HOUR", 60),
             account_name=cls.account_name_from_env(env),
@@ -267,6 +273,7 @@ class Settings:
         values.update(overrides)
         if not any(problem.variable == "WECHAT_AES_KEY" for problem in problems.found):
             read(_mode_has_key, values.get("wechat_mode"), values.get("wechat_aes_key"))
+            read(_previous_needs_current, values.get("wechat_aes_key"), values.get("wechat_aes_key_previous"))
         problems.drop(unreadable)  # a secret whose file failed is not also "required"
         problems.raise_any()
         return cls(**values)  # type: ignore[arg-type]
@@ -726,17 +733,23 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     return value.rstrip("/")
 
 
-def _aes_key(value: str | None) -> str | None:
+def _aes_key(value: str | None, variable: str = "WECHAT_AES_KEY") -> str | None:
     if value is None:
         return None
     if len(value) != 43:
-        raise _bad("WECHAT_AES_KEY", "aes_key", "WECHAT_AES_KEY must be the 43-character EncodingAESKey")
+        raise _bad(variable, "aes_key", f"{variable} must be the 43-character EncodingAESKey")
     try:
         if len(base64.b64decode(value + "=", validate=True)) != 32:
-            raise _bad("WECHAT_AES_KEY", "aes_key", "WECHAT_AES_KEY does not decode to a 32-byte key")
+            raise _bad(variable, "aes_key", f"{variable} does not decode to a 32-byte key")
     except binascii.Error:
-        raise _bad("WECHAT_AES_KEY", "aes_key", "WECHAT_AES_KEY is not valid base64") from None
+        raise _bad(variable, "aes_key", f"{variable} is not valid base64") from None
     return value
+
+
+def _previous_needs_current(current: str | None, previous: str | None) -> None:
+    if previous is not None and current is None:
+        raise _bad("WECHAT_AES_KEY_PREVIOUS", "aes_key_previous_alone",
+                   "WECHAT_AES_KEY_PREVIOUS is set without WECHAT_AES_KEY (the current EncodingAESKey)")
 
 
 # WeChat's template ids are URL-safe base64-like strings (43 characters today).

@@ -16,6 +16,7 @@ _SETTING = {
     "no_such_directory": "{variable} 指向的文件夹不存在：{value}",
     "http_url": "{variable} 必须以 http:// 或 https:// 开头，现在是“{value}”。",
     "aes_key": "{variable} 必须是公众号后台“基本配置”里的 43 位 EncodingAESKey。",
+    "aes_key_previous_alone": "设置了 {variable}（上一个 EncodingAESKey），却没有设置 WECHAT_AES_KEY（现在的）。",
     "mode_needs_aes_key": "GRIDBOT_WECHAT_MODE={value} 需要设置 {variable}（公众号后台的 EncodingAESKey），"
                           "或把 GRIDBOT_WECHAT_MODE 设为 plain。",
     "too_short": "{variable} 至少要 {expected} 个字符，可用 python3 -c 'import secrets; "

@@ -20,6 +20,7 @@ from bot.wechat.wire_fields import ascii_digits
 from handlers.types import Inbound, Kind, Reply
 
 SILENT = "success"  # WeChat's "received, no reply"
+BAD_MSG_SIGNATURE = "bad msg_signature"
 QR_SCENE_PREFIX = "qrscene_"
 _REQUIRED = ("ToUserName", "FromUserName", "CreateTime", "MsgType")
 # A query timestamp is compared with now; more digits than a datetime's largest Unix time are never near it.
@@ -47,6 +48,7 @@ class Decoded:
     account: str  # our ToUserName, the reply's FromUserName
     encrypted: bool
     nonce: str
+    previous_key: bool = False  # decrypted with WECHAT_AES_KEY_PREVIOUS: the reply is sealed with it too
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,12 @@ class Wire:
         self._crypto = (
             WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_appid)
             if settings.wechat_aes_key
+            else None
+        )
+        self._previous = (
+            WeChatCrypto(settings.wechat_token, settings.wechat_aes_key_previous, settings.wechat_appid)
+            if settings.wechat_aes_key and settings.wechat_aes_key_previous
+            and settings.wechat_aes_key_previous != settings.wechat_aes_key
             else None
         )
 
@@ -115,9 +123,12 @@ class Wire:
     def decode_body(self, query: Query, body: bytes) -> Decoded:
         """Decode the body of a request whose query string passed `check_query`; raises WireError."""
         fields = _parse_xml(body)
+        previous = False
         if query.encrypted:
-            fields = _parse_xml(self._decrypt(query, fields).encode())
-        return Decoded(_inbound(fields, self._clock()), fields["ToUserName"], query.encrypted, query.nonce)
+            plaintext, previous = self._decrypt(query, fields)
+            fields = _parse_xml(plaintext.encode())
+        return Decoded(_inbound(fields, self._clock()), fields["ToUserName"], query.encrypted, query.nonce,
+                       previous)
 
     def render(self, reply: Reply, decoded: Decoded) -> str:
         """The plaintext reply XML (stored for retries), or "success" for a silent acknowledgement."""
@@ -132,7 +143,8 @@ class Wire:
         if not decoded.encrypted or plaintext == SILENT or self._crypto is None:
             return plaintext
         timestamp = str(int(self._clock().timestamp()))
-        return self._crypto.encrypt_message(plaintext, decoded.nonce, timestamp)
+        crypto = self._previous if decoded.previous_key and self._previous is not None else self._crypto
+        return crypto.encrypt_message(plaintext, decoded.nonce, timestamp)
 
     def _check_signature(self, params: Mapping[str, str]) -> int:
         """The request's timestamp, once its signature and its age are right."""
@@ -154,17 +166,31 @@ class Wire:
                                  "a replay, or this host's clock is off (check NTP)")
         return seconds
 
-    def _decrypt(self, query: Query, fields: dict[str, str]) -> str:
+    def _decrypt(self, query: Query, fields: dict[str, str]) -> tuple[str, bool]:
+        """The plaintext, and whether the previous key opened it (the current one could not)."""
         assert self._crypto is not None  # check_query refused encrypted requests without a key
         if not fields.get("Encrypt"):
             raise WireError(400, "encrypted message without an Encrypt element")
         try:
-            return self._crypto.decrypt_message(
+            return self._open(self._crypto, query, fields), False
+        except WireError as error:
+            # The signature covers the ciphertext, not the key: a wrong signature is wrong for both keys.
+            if self._previous is None or error.reason == BAD_MSG_SIGNATURE:
+                raise
+            try:
+                return self._open(self._previous, query, fields), True
+            except WireError:
+                raise error from None
+
+    @staticmethod
+    def _open(crypto: WeChatCrypto, query: Query, fields: dict[str, str]) -> str:
+        try:
+            return crypto.decrypt_message(
                 {"Encrypt": fields["Encrypt"]}, query.params.get("msg_signature", ""), str(query.timestamp),
                 query.nonce,
             )
         except InvalidSignatureException:
-            raise WireError(403, "bad msg_signature") from None
+            raise WireError(403, BAD_MSG_SIGNATURE) from None
         except InvalidAppIdException:
             raise WireError(403, "encrypted for another appid") from None
         except Exception as error:  # noqa: BLE001 - any padding/base64/AES failure means the same: undecryptable

@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from wechatpy.crypto import WeChatCrypto
 
+from bot.web.app import create_app
+from bot.web.runtime import Runtime
 from bot.wechat.simulator import ACCOUNT, SignedRequest, WeChatServer, signature
 from bot.wechat.wire import SILENT, Decoded, Wire
 from handlers import resident_texts as texts
@@ -21,7 +23,7 @@ from handlers import staff_texts
 from handlers.types import Inbound, Kind, Reply
 from storage.db import Database
 from storage.models import Appeal, Building, ProcessedMessage, Resident, ResidentStatus
-from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN, Clock
+from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN, Clock, WeChat
 from tests.support.database import resident
 from tests.support.personas import BUILDING_LEAD, ZHANG
 from tests.support.wire import now_of
@@ -281,6 +283,33 @@ def test_an_encrypted_reply_does_not_open_with_a_wrong_msg_signature(wechat_safe
     with pytest.raises(InvalidSignatureException):
         crypto.decrypt_message({"Encrypt": root.findtext("Encrypt")}, "0" * 40, root.findtext("TimeStamp"),
                                root.findtext("Nonce"))
+
+
+NEW_AES_KEY = "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut"  # 43 characters, as the backend generates them
+
+
+@pytest.mark.postgres
+def test_while_the_encodingaeskey_changes_messages_under_either_key_are_answered_under_their_own(
+    runtime: Runtime, seeded: Database
+) -> None:
+    """WeChat's FAQ: keep the current and the previous EncodingAESKey, try the previous when the current fails,
+    and seal the reply with whichever opened the message. So the key changes with no message refused."""
+    rotating = Runtime(runtime.settings.with_(wechat_aes_key=NEW_AES_KEY, wechat_aes_key_previous=TEST_AES_KEY),
+                       clock=runtime.clock, database=runtime.database)
+    client = create_app(runtime=rotating).test_client()
+    before, after = WeChat(client, runtime.clock, encrypted=True), WeChat(client, runtime.clock, encrypted=True)
+    after.server = WeChatServer(TEST_TOKEN, TEST_APPID, NEW_AES_KEY)
+    assert "编号：G" in (before.send("o1", ELEVATOR) or "")  # WeChat still on the old key: opened and sealed with it
+    assert "编号：G" in (after.send("o2", "1栋门口路灯坏了，晚上很黑") or "")  # switched: the new one
+    stranger = WeChat(client, runtime.clock, encrypted=True)
+    stranger.server = WeChatServer(TEST_TOKEN, TEST_APPID, "A" * 43)
+    response, _ = stranger.post(stranger.server.text("o3", ELEVATOR))
+    assert response.status_code == 400  # neither key: refused as before
+    alone = create_app(runtime=Runtime(runtime.settings.with_(wechat_aes_key=NEW_AES_KEY), clock=runtime.clock,
+                                       database=runtime.database)).test_client()
+    old = WeChat(alone, runtime.clock, encrypted=True)
+    response, _ = old.post(old.server.text("o1", "楼道灯坏了"))
+    assert response.status_code == 400  # without the previous key, a message under it cannot be read
 
 
 @pytest.mark.parametrize("age", [-299, 299, -300, 300])

@@ -23,7 +23,10 @@ VALUES = {
     "GRIDBOT_DATABASE_URL": ("postgresql+psycopg://gridbot:pw-from-file@db/gridbot", "database_url"),
     "GRIDBOT_REDIS_URL": ("redis://:pw-from-file@redis:6379/0", "redis_url"),
     "GRIDBOT_METRICS_TOKEN": ("metrics-token-from-file-0123", "metrics_token"),
+    "WECHAT_AES_KEY_PREVIOUS": ("ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut", "wechat_aes_key_previous"),
 }
+# What a secret needs beside it to be accepted.
+BESIDE = {"WECHAT_AES_KEY_PREVIOUS": {"WECHAT_AES_KEY": AES_KEY}}
 
 
 def secret(tmp_path: Path, text: str, name: str = "secret") -> str:
@@ -39,7 +42,8 @@ def test_every_secret_variable_is_covered_here():
 @pytest.mark.parametrize("name", SECRET_VARIABLES)
 def test_each_secret_is_read_from_its_file_without_the_trailing_newline(tmp_path, name):
     value, field = VALUES[name]
-    env = {key: item for key, item in BASE.items() if key != name} | {f"{name}_FILE": secret(tmp_path, value + "\n")}
+    env = ({key: item for key, item in BASE.items() if key != name} | BESIDE.get(name, {})
+           | {f"{name}_FILE": secret(tmp_path, value + "\n")})
 
     assert getattr(Settings.from_env(env), field) == value
 
@@ -67,7 +71,7 @@ def test_the_demo_takes_a_secret_from_its_file_instead_of_its_own(tmp_path):
 @pytest.mark.parametrize("name", SECRET_VARIABLES)
 def test_a_secret_set_both_ways_is_refused_naming_both(tmp_path, name):
     value, _field = VALUES[name]
-    env = BASE | {name: value, f"{name}_FILE": secret(tmp_path, value)}
+    env = BASE | BESIDE.get(name, {}) | {name: value, f"{name}_FILE": secret(tmp_path, value)}
 
     with pytest.raises(SettingsError) as refused:
         Settings.from_env(env)

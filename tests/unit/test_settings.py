@@ -112,10 +112,20 @@ def test_the_wechat_mode_is_safe_when_an_aes_key_is_set_unless_chosen_otherwise(
     assert Settings.from_env(env).mode == mode
 
 
+def test_the_previous_aes_key_is_read_beside_the_current_one_and_may_come_from_a_file(tmp_path):
+    previous = tmp_path / "wechat_aes_key_previous"
+    previous.write_text("ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut\n", encoding="utf-8")
+    settings = Settings.from_env(BASE | AES | {"WECHAT_AES_KEY_PREVIOUS_FILE": str(previous)})
+    assert settings.wechat_aes_key_previous == "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut"
+    assert Settings.from_env(BASE | AES).wechat_aes_key_previous is None
+
+
 @pytest.mark.parametrize("env, variable", [
     (BASE | {"GRIDBOT_WECHAT_MODE": "safe"}, "WECHAT_AES_KEY"),
     (BASE | {"GRIDBOT_WECHAT_MODE": "compat"}, "WECHAT_AES_KEY"),
     (BASE | AES | {"GRIDBOT_WECHAT_MODE": "secure"}, "GRIDBOT_WECHAT_MODE"),
+    (BASE | AES | {"WECHAT_AES_KEY_PREVIOUS": "short"}, "WECHAT_AES_KEY_PREVIOUS must be the 43-character"),
+    (BASE | {"WECHAT_AES_KEY_PREVIOUS": AES["WECHAT_AES_KEY"]}, "WECHAT_AES_KEY_PREVIOUS is set without"),
     (BASE | {"GRIDBOT_TRUSTED_SOURCES": "everyone"}, "GRIDBOT_TRUSTED_SOURCES"),
     (BASE | {"GRIDBOT_TRUSTED_PROXIES": "10.0.0.1, nginx"}, "GRIDBOT_TRUSTED_PROXIES"),
 ])
