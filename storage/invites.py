@@ -25,6 +25,7 @@ class InviteStatus(StrEnum):
     USED = "used"
     EXPIRED = "expired"
     REVOKED = "revoked"
+    DEAD = "dead"  # made under another GRIDBOT_SECRET_KEY: no code redeems it any more
 
 
 class NotRevocable(DomainError):
@@ -44,25 +45,28 @@ class Invite:
     place: str | None  # 社区·网格, 社区 or a street operator's street; None for a department's
 
 
-def status_of(invite: StaffInvite, now: datetime) -> InviteStatus:
-    """Where the invite stands at `now`."""
+def status_of(invite: StaffInvite, now: datetime, secret: str) -> InviteStatus:
+    """Where the invite stands at `now`, the server's secret being `secret`."""
     if invite.revoked_at is not None:
         return InviteStatus.REVOKED
     if invite.used_at is not None:
         return InviteStatus.USED
-    return InviteStatus.EXPIRED if invite.expires_at <= now else InviteStatus.PENDING
+    if invite.expires_at <= now:
+        return InviteStatus.EXPIRED
+    return InviteStatus.DEAD if invite.key_id not in (None, staff.key_id(secret)) else InviteStatus.PENDING
 
 
-def listing(session: Session, now: datetime, include_all: bool = False,
+def listing(session: Session, now: datetime, secret: str, include_all: bool = False,
             where: ColumnElement[bool] | None = None) -> list[Invite]:
     """The invites still waiting to be used, oldest first; with `include_all`, every invite ever made; `where`
     narrows them (the console: to an operator's scope)."""
     query = select(StaffInvite).where(where if where is not None else true())
     if not include_all:
         query = query.where(StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
-                            StaffInvite.expires_at > now)
-    return [Invite(row, status_of(row, now), staff.workplace_label(session, row.role, row.grid_id, row.community_id,
-                                                                     row.building_id))
+                            StaffInvite.expires_at > now,
+                            StaffInvite.key_id.is_(None) | (StaffInvite.key_id == staff.key_id(secret)))
+    return [Invite(row, status_of(row, now, secret),
+                   staff.workplace_label(session, row.role, row.grid_id, row.community_id, row.building_id))
             for row in session.scalars(query.order_by(StaffInvite.id))]
 
 
@@ -72,7 +76,7 @@ def revoke(session: Session, typed: str, now: datetime, secret: str) -> StaffInv
     invite = by_code(session, typed, secret) or _by_id(session, typed)
     if invite is None:
         raise NotFound("invite")
-    status = status_of(invite, now)
+    status = status_of(invite, now, secret)
     if status is not InviteStatus.PENDING:
         raise NotRevocable(invite, status)
     invite.revoked_at = now

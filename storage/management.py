@@ -174,9 +174,10 @@ def member_within(session: Session, scope: Scope, staff_id: int) -> Staff | None
                                                roster.within(scope, Staff.grid_id, Staff.community_id))).first()
 
 
-def open_invites(session: Session, scope: Scope, now: datetime) -> list[invites.Invite]:
+def open_invites(session: Session, scope: Scope, now: datetime, secret: str) -> list[invites.Invite]:
     """The invites within the scope still waiting to be used, oldest first."""
-    return invites.listing(session, now, where=roster.within(scope, StaffInvite.grid_id, StaffInvite.community_id))
+    return invites.listing(session, now, secret,
+                           where=roster.within(scope, StaffInvite.grid_id, StaffInvite.community_id))
 
 
 def invite_within(session: Session, scope: Scope, invite_id: int) -> StaffInvite | None:

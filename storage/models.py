@@ -463,6 +463,9 @@ class StaffInvite(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # `gridbot invite revoke`: refused like a wrong code
     # `--phone` given to be checked: 认证 asks for the phone's last four digits before it binds.
     phone_bound: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Which GRIDBOT_SECRET_KEY hashed the code (storage.staff.key_id); None: made before this was kept. Once the key
+    # is changed no code redeems the invite: it is listed as dead, not as waiting.
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class AccessCounter(Base):

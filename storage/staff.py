@@ -219,10 +219,10 @@ def create_invite(session: Session, role: StaffRole, grid_id: int | None, commun
         if session.scalars(select(StaffInvite.id).where(StaffInvite.code_hash == digest)).first() is None:
             break
     session.add(StaffInvite(
-        code_hash=digest, hash_scheme=InviteHashScheme.HMAC_SHA256, role=str(role), grid_id=grid_id,
-        community_id=community_id, department=department, name=name, phone=normalize_phone(phone), created_at=now,
-        expires_at=now + ttl, work_phone=published, phone_bound=phone_bound, building_id=building_id,
-        unit_id=unit_id,
+        code_hash=digest, hash_scheme=InviteHashScheme.HMAC_SHA256, key_id=key_id(secret), role=str(role),
+        grid_id=grid_id, community_id=community_id, department=department, name=name, phone=normalize_phone(phone),
+        created_at=now, expires_at=now + ttl, work_phone=published, phone_bound=phone_bound,
+        building_id=building_id, unit_id=unit_id,
     ))
     session.flush()
     return code
@@ -457,6 +457,12 @@ def normalize_code(typed: str) -> str | None:
 def code_hash(code: str, secret: str) -> str:
     """What is stored instead of the code: HMAC-SHA256 of the normalised code, keyed with the server's secret."""
     return hmac.new(secret.encode("utf-8"), code.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def key_id(secret: str) -> str:
+    """A fingerprint of the server's secret, stored with each invite: tells which key hashed its code without
+    revealing the key (HMAC of a fixed label, cut to 16 hex digits)."""
+    return hmac.new(secret.encode("utf-8"), b"gridbot invite key id", hashlib.sha256).hexdigest()[:16]
 
 
 def _legacy_hash(code: str) -> str:

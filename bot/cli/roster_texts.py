@@ -30,6 +30,7 @@ INVITE_STATUS = {
     InviteStatus.USED: "已使用（{used}）",
     InviteStatus.EXPIRED: "已过期（{expires}）",
     InviteStatus.REVOKED: "已撤销（{revoked}）",
+    InviteStatus.DEAD: "已失效：服务器密钥（GRIDBOT_SECRET_KEY）更换过，验证码不能再用，请重新邀请",
 }
 INVITE_REVOKED = "已撤销邀请 [{id}]（{who}）：这个验证码不能再用于认证。"
 INVITE_NOT_FOUND = "找不到邀请“{typed}”。请写验证码或编号（gridbot invite list 可查看编号）。"
@@ -37,6 +38,7 @@ INVITE_NOT_REVOCABLE = {
     InviteStatus.USED: "邀请 [{id}] 已经使用过，无法撤销；如需停用此人，请用 gridbot staff disable 姓名。",
     InviteStatus.EXPIRED: "邀请 [{id}] 已过期，无需撤销。",
     InviteStatus.REVOKED: "邀请 [{id}] 已经撤销过了。",
+    InviteStatus.DEAD: "邀请 [{id}] 在服务器密钥更换前生成，已经失效，无需撤销。",
 }
 INVITE_DATABASE_FAILED = "数据库操作失败（{reason}），没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
 # What the invited person will do, in the text forwarded to them.

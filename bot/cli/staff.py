@@ -136,7 +136,8 @@ def invite_list(clock: Clock | None, include_all: bool) -> None:
     """Print the invites waiting to be used (with --all, every invite): id, role, place, person, validity."""
     from storage import invites
 
-    found = _in_transaction(lambda session: invites.listing(session, (clock or now_utc)(), include_all))
+    secret = configured(Settings.secret_key_from_env)
+    found = _in_transaction(lambda session: invites.listing(session, (clock or now_utc)(), secret, include_all))
     if not found:
         click.echo(texts.INVITE_LIST_NONE[include_all])
         return

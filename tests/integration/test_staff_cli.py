@@ -328,6 +328,22 @@ def test_a_revoked_code_is_refused_like_a_wrong_one(gridbot, wechat, seeded):
     assert "已撤销" in ok(gridbot("invite", "list", "--all"))
 
 
+def test_invites_made_before_the_secret_key_was_changed_are_listed_as_dead_not_waiting(gridbot, wechat):
+    """No code made under the old GRIDBOT_SECRET_KEY redeems under a new one: the list says so and to invite again."""
+    old = code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "甲"))
+    rotated = {"GRIDBOT_SECRET_KEY": "a-new-secret-key-after-rotation-0123456789"}
+    code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第二网格", "--name", "乙", env=rotated))
+
+    pending = ok(gridbot("invite", "list", env=rotated))
+    assert pending.splitlines()[0] == "待使用的邀请 1 个：" and "乙 · 待使用" in pending and "甲" not in pending
+    everything = ok(gridbot("invite", "list", "--all", env=rotated))
+    assert "甲 · 已失效：服务器密钥（GRIDBOT_SECRET_KEY）更换过，验证码不能再用，请重新邀请" in everything
+    first = everything.split("] 网格员")[0].split("[")[-1]
+    assert "已经失效，无需撤销" in refused(gridbot("invite", "revoke", first, env=rotated))
+    assert "甲 · 待使用" in ok(gridbot("invite", "list"))  # under the key it was made with, it still works
+    assert "认证成功" in wechat.send("o_newstaff", f"认证 {old}")
+
+
 def test_a_street_operator_is_invited_by_street_and_is_the_top_escalation_level(gridbot, wechat, seeded, clock):
     output = ok(gridbot("invite", "--role", "操作员", "--street", "幸福街道", "--name", "周红"))
     assert "已生成操作员邀请" in output and "幸福街道" in output

@@ -41,7 +41,7 @@ def _render_staff(refusal: str | None = None, status: int = 200,
     now = runtime().clock()
     with runtime().database.transaction() as db:
         members = roster.members(db, g.operator.scope, None, now)
-        waiting = management.open_invites(db, g.operator.scope, now)
+        waiting = management.open_invites(db, g.operator.scope, now, runtime().settings.secret_key or "")
         grids = management.grids(db, g.operator.scope)
         communities = management.communities(db, g.operator.scope)
     page = render_template("console/staff.html", members=members, waiting=waiting, grids=grids,

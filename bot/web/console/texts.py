@@ -237,7 +237,8 @@ INVITE_REVOKE = "撤销"
 INVITE_REVOKE_CONFIRM = "确定撤销邀请 [{id}]（验证码随即作废）"
 INVITE_REVOKED = "已撤销邀请 [{id}]：这个验证码不能再用于认证。"
 INVITE_NOT_REVOCABLE = {"used": "邀请 [{id}] 已经使用过，不能撤销；如需停用此人，请在人员列表中停用。",
-                        "expired": "邀请 [{id}] 已过期，无需撤销。", "revoked": "邀请 [{id}] 已经撤销过了。"}
+                        "expired": "邀请 [{id}] 已过期，无需撤销。", "revoked": "邀请 [{id}] 已经撤销过了。",
+                        "dead": "邀请 [{id}] 在服务器密钥更换前生成，已经失效，无需撤销。"}
 INVITE_HEADING = "生成邀请码"
 INVITE_FIELDS = {"role": "角色", "grid": "网格（网格员、网格长、物业）", "community": "社区（操作员）",
                  "department": "部门或物业公司名称（部门必填）", "building": "楼栋（楼长，如 阳光花园·3号楼）",
