@@ -406,6 +406,22 @@ def requeue(session: Session, outbox_id: int, now: datetime) -> None:
         raise NotRetriable(OutboxStatus.PENDING)
 
 
+def requeue_since(session: Session, since: datetime, now: datetime) -> tuple[int, int]:
+    """`requeue` every failed row created at or after `since` at once (after a wrong AppSecret or a network outage
+    was put right); returns how many were queued again and how many were left: cut off mid-send, they may have
+    arrived, so they are never sent again. One compare-and-set statement: a row queued twice is impossible."""
+    failed = (OutboxMessage.status == OutboxStatus.FAILED) & (OutboxMessage.created_at >= since)
+    unknown = OutboxMessage.last_error == OUTCOME_UNKNOWN
+    requeued = session.execute(
+        update(OutboxMessage)
+        .where(failed, or_(OutboxMessage.last_error.is_(None), ~unknown))
+        .values(status=OutboxStatus.PENDING, next_attempt_at=now, channel=None, queued_at=None, sending_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    left = session.scalar(select(func.count()).select_from(OutboxMessage).where(failed, unknown)) or 0
+    return requeued, left
+
+
 def forget_finished(session: Session, before: datetime, limit: int = FORGET_BATCH) -> int:
     """Delete up to `limit` finished rows whose last try was due before `before` and whose appeal, if any, is no
     longer open; returns how many. What they told is in the appeals' audit trail, which is never deleted.

@@ -193,16 +193,22 @@ def outbox_group() -> None:
 @click.option("--since", callback=_since_day, metavar="YYYY-MM-DD")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--retry", "retry_typed", metavar="ID")
+@click.option("--retry-all", is_flag=True)
 @click.pass_obj
-def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, retry_typed: str | None) -> None:
+def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, retry_typed: str | None,
+                  retry_all: bool) -> None:
     """List the notices that could not be delivered: to whom (masked), which notice, for which appeal, how many
-    attempts, why (WeChat's error in words) and what to do; --retry ID queues one of them again."""
+    attempts, why (WeChat's error in words) and what to do; --retry ID queues one of them again, --retry-all
+    every one since --since (after the cause, say a wrong AppSecret, was put right)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.cli.appeals_output import failed_json, failed_lines
     from storage import outbox
     from storage.typed_ids import typed_id
 
+    if retry_all:
+        _retry_all(clock, since, as_json or retry_typed is not None)
+        return
     retry_id = typed_id(retry_typed) if retry_typed is not None else None
     if retry_typed is not None and retry_id is None:
         fail(texts.RETRY_REFUSED["missing"].format(id=retry_typed))
@@ -224,6 +230,22 @@ def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, re
         fail_database(texts.DATABASE_FAILED, error)
     if retry_id is not None:
         click.echo(texts.RETRIED.format(id=retry_id))
+
+
+def _retry_all(clock: Clock | None, since: datetime | None, with_other_options: bool) -> None:
+    """--retry-all: every failed notice since the day given, queued again at once."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import outbox
+
+    if since is None or with_other_options:
+        fail(texts.RETRY_ALL_USAGE)
+    try:
+        with operator_transaction() as session:
+            requeued, left = outbox.requeue_since(session, since, (clock or now_utc)())
+    except SQLAlchemyError as error:
+        fail_database(texts.DATABASE_FAILED, error)
+    click.echo(texts.retried_all(since.date(), requeued, left))
 
 
 @click.command("report")

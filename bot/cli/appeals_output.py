@@ -17,6 +17,7 @@ from storage.models import OPEN_STATUSES
 from storage.outbox import Undelivered
 from storage.privacy import mask, mask_personal_numbers
 from storage.queries import Listed
+from storage.tickets import LOCAL_ZONE
 
 
 def _snippet(content: str, length: int | None = None) -> str:
@@ -154,7 +155,8 @@ def failed_lines(found: Sequence[Undelivered]) -> list[str]:
             id=item.row.id, at=texts.local(item.row.created_at), recipient=_recipient(item),
             template=_notice_name(item.row.template), ticket=item.ticket or texts.NOBODY, attempts=item.row.attempts,
             reason=reason, advice=advice))
-    lines.append(texts.RETRY_HINT.format(id=found[0].row.id))
+    first = found[0].row
+    lines.append(texts.RETRY_HINT.format(id=first.id, day=first.created_at.astimezone(LOCAL_ZONE).date()))
     return lines
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from handlers import resident_texts, staff_texts
 from storage.models import AppealStatus
@@ -96,8 +96,24 @@ NO_FAILED = "没有发送失败的通知（诉求的通知和提醒；广播通�
 FAILED_HEADER = "发送失败的通知共 {count} 条："
 FAILED_LINE = ("#{id} {at} 发给 {recipient}｜通知 {template}｜诉求 {ticket}｜已尝试 {attempts} 次\n"
                "   原因：{reason}\n   处理：{advice}")
-RETRY_HINT = "重新发送某一条：gridbot outbox failed --retry 序号（如 --retry {id}）"
+RETRY_HINT = ("重新发送某一条：gridbot outbox failed --retry 序号（如 --retry {id}）；某天起的全部："
+              "gridbot outbox failed --retry-all --since {day}")
 RETRIED = "#{id} 已重新排队，worker 将按同一条记录发送（不会重复发送）。"
+RETRY_ALL_USAGE = ("--retry-all 要和 --since 日期 一起用（重发这一天起所有发送失败的通知），"
+                   "不能同时用 --retry 或 --json。例：gridbot outbox failed --retry-all --since 2026-12-06")
+
+
+def retried_all(since: date, requeued: int, left: int) -> str:
+    """`outbox failed --retry-all`: how many were queued again, and those cut off mid-send that were not."""
+    day = f"{since.month}月{since.day}日"
+    if requeued == 0 and left == 0:
+        return f"{day}以来没有发送失败的通知。"
+    line = f"{day}以来发送失败的通知已重新排队 {requeued} 条，worker 将按原记录发送（不会重复发送）。"
+    if left:
+        line += f"\n另有 {left} 条发送时中断，对方可能已经收到，没有重新排队：请看列表，直接联系对方确认。"
+    return line
+
+
 RETRY_REFUSED = {
     "missing": "没有序号为 {id} 的通知。",
     "not_failed": "#{id} 不是发送失败的通知（当前状态：{status}），无需重发。",

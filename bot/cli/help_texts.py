@@ -257,6 +257,8 @@ PARAMETERS: dict[str, str] = {
     "outbox failed --since": "只列这一天（北京时间）及以后产生的通知",
     "outbox failed --json": "输出 JSON，给程序用",
     "outbox failed --retry": "重新发送编号为 ID 的通知（同一条记录，不会发两次）",
+    "outbox failed --retry-all": "把 --since 那天起所有发送失败的通知重新排队（发送时中断的除外）；"
+                                 "在原因（如 AppSecret 不对）排除之后用",
     "points report --month": "哪个月（北京时间）",
     "points report --scope": "街道、社区或网格（默认：全部）",
     "points report --xlsx": "同时把报表写进这个工作簿",

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from handlers import notifications
 from storage.models import AppealEvent, OutboxMessage, OutboxStatus
 from storage.notices import ResidentResolved
 from storage.privacy import mask
+from storage.tickets import LOCAL_ZONE
 from tests.support.database import add_notice, appeal, outbox_row
 from tests.support.personas import BUILDING_LEAD, OPERATOR, ZHANG
 from tests.support.worker import TICKET, dispatch_filed, file_and_dispatch
@@ -209,6 +211,35 @@ def test_failed_notices_are_listed_with_the_reason_in_words_and_one_is_sent_agai
     assert unknown.exit_code == 1 and "可能已经收到" in unknown.output
     assert outbox_row(seeded, second).status == OutboxStatus.FAILED
     assert "发送失败的通知共 1 条" in gridbot(database_url, clock, "outbox", "failed").output
+
+
+def test_every_notice_failed_since_a_day_is_sent_again_at_once_after_the_cause_is_put_right(
+        day, seeded, database_url, clock):
+    """A wrong AppSecret fails every notice for minutes: once WECHAT_SECRET is right, one command, not one each."""
+    notice = ResidentResolved(ticket=day["claimed"], note="已修好")
+    secret = "fetching the WeChat access token failed: errcode 40125, the app secret is invalid; check WECHAT_SECRET"
+    yesterday = add_notice(seeded, "t:old", notice, clock() - timedelta(days=1))
+    today = [add_notice(seeded, f"t:{n}", notice, clock(), openid=f"o{n}") for n in range(3)]
+    with seeded.transaction() as session:
+        for outbox_id, error in ((yesterday, secret), (today[0], secret), (today[1], secret),
+                                 (today[2], "outcome unknown: worker stopped during the send")):
+            row = session.get_one(OutboxMessage, outbox_id)
+            row.status, row.last_error, row.attempts = OutboxStatus.FAILED, error, 1
+    since = clock().astimezone(LOCAL_ZONE).date().isoformat()
+    assert f"--retry-all --since {(clock() - timedelta(days=1)).astimezone(LOCAL_ZONE).date()}" in gridbot(
+        database_url, clock, "outbox", "failed").output  # the list says how, from its first row's day
+
+    retried = gridbot(database_url, clock, "outbox", "failed", "--retry-all", "--since", since)
+
+    assert retried.exit_code == 0, retried.output
+    assert "已重新排队 2 条" in retried.output and "另有 1 条发送时中断" in retried.output
+    assert [outbox_row(seeded, n).status for n in (yesterday, *today)] == [
+        OutboxStatus.FAILED, OutboxStatus.PENDING, OutboxStatus.PENDING, OutboxStatus.FAILED]
+    again = gridbot(database_url, clock, "outbox", "failed", "--retry-all", "--since", since)
+    assert "已重新排队 0 条" in again.output  # queued once: a second run finds them pending
+    for wrong in (("--retry-all",), ("--retry-all", "--since", since, "--json")):
+        refused = gridbot(database_url, clock, "outbox", "failed", *wrong)
+        assert refused.exit_code == 1 and "--retry-all 要和 --since 日期 一起用" in refused.output
 
 
 @pytest.mark.parametrize("error", [
