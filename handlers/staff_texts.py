@@ -313,7 +313,8 @@ def _rejected(n: StaffRejected) -> str:
 
 def _returned(n: StaffReturned) -> str:
     return (f"【诉求退回】{n.ticket}\n退回人：{n.by}\n原因：{n.reason}\n"
-            f"请重新分派：回复“改派 {n.ticket} 网格或姓名”；回复“查询 {n.ticket}”查看详情。")
+            f"请重新分派：回复“改派 {n.ticket} 网格或姓名”，归部门或物业办理的回复“转办 {n.ticket} 部门”；"
+            f"回复“查询 {n.ticket}”查看详情。")
 
 
 def _chased(n: StaffChased) -> str:

@@ -185,8 +185,9 @@ def note(session: Session, member: Manager, ticket: str, text: str, now: datetim
 def transfer(session: Session, member: Manager, ticket: str, department: str, now: datetime) -> Appeal:
     """转办: hand the task to a department or the property company, whose staff claim it like a grid's (a console
     operator of the appeal's scope may, while it waits for a claim or is being worked on). Never a complaint about
-    staff: only the accused's superiors handle it (storage.complaints)."""
-    appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
+    staff: only the accused's superiors handle it (storage.complaints). What a grid or unit gave back (退回) is
+    transferred by those who route it again (an operator, or the grid's 网格长, as for 改派)."""
+    appeal = _transferable(session, member, ticket)
     if complaints.accused(session, appeal.id) is not None:  # its card would reach a department, maybe the accused
         raise NotAllowed("complaint_not_transferable")
     department = _department_named(session, department)
@@ -208,6 +209,14 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
         tell(session, holder.openid, StaffTransferredAway(ticket=appeal.ticket, by=name_of(member), to=department),
              now, appeal=appeal)
     return appeal
+
+
+def _transferable(session: Session, member: Manager, ticket: str) -> Appeal:
+    """The appeal `member` may 转办: their own or their grid's task, or one given back (退回) that they manage."""
+    appeal = find(session, ticket)
+    if appeal.status == AppealStatus.RETURNED and manages_grid(session, member, appeal.grid_id):
+        return appeal
+    return _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
 
 
 def _other_holder(session: Session, appeal: Appeal, member: Manager) -> Staff | None:

@@ -293,7 +293,8 @@ def test_a_transferred_task_the_department_gave_back_is_not_said_to_be_with_the_
     # The operator reads which unit gave it back and the command that routes it again.
     assert worded(seeded, "staff_returned", OPERATOR) == [
         f"【诉求退回】{ticket}\n退回人：赵队长（城管执法中队）\n原因：不归我们管\n"
-        f"请重新分派：回复“改派 {ticket} 网格或姓名”；回复“查询 {ticket}”查看详情。"]
+        f"请重新分派：回复“改派 {ticket} 网格或姓名”，归部门或物业办理的回复“转办 {ticket} 部门”；"
+        f"回复“查询 {ticket}”查看详情。"]
     # Not 由对方接单办理: the department gave it back, the community has it now.
     assert wechat.send(ZHANG, f"进展 {ticket} 已告知城管") == (
         f"诉求 {ticket} 已转办给 城管执法中队，对方已退回社区，由社区重新派发，您无需再处理。")
@@ -687,3 +688,17 @@ def test_a_member_cancelling_is_not_told_to_describe_a_problem_or_to_withdraw_an
     assert "1. G" in wechat.send(ZHANG, "我的任务")  # the list remembered for 接 1 is what 取消 leaves
     left = wechat.send(ZHANG, "取消")
     assert left.startswith("已退出当前操作") and "直接描述" not in left
+
+
+def test_an_operator_transfers_an_appeal_the_grid_gave_back_to_the_unit_it_belongs_to(wechat, seeded, clock):
+    # 退回 says "not the grid's": often it is a department's, and 改派 reaches grids and members only.
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_chengguan", name="赵队长", role=StaffRole.DEPARTMENT, department="城管执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，摆摊堵路")
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"退回 {ticket} 占道经营归城管", "已退回社区")])
+    assert "已转办给 城管执法中队" in wechat.send(OPERATOR, f"转办 {ticket} 城管执法中队")
+    moved = appeal(seeded, ticket)
+    assert (moved.status, moved.department) == (AppealStatus.DISPATCHED, "城管执法中队")
+    assert "dept_chengguan" in notices(seeded, "staff_new_appeal")
+    assert "接单成功" in wechat.send("dept_chengguan", f"接单 {ticket}")

@@ -317,6 +317,19 @@ def test_transferring_to_a_department_hands_it_to_their_staff(app, runtime, cloc
     assert [(e.action, e.actor_kind) for e in events(runtime.database, "G-XFL")][-1] == ("transferred", "console_user")
 
 
+def test_an_appeal_given_back_is_transferred_from_its_page_to_the_unit_it_belongs_to(app, runtime, clock):
+    with runtime.database.transaction() as session:  # the grid gave it back (退回): a department's business
+        session.scalars(select(Appeal).where(Appeal.ticket == "G-XFL")).one().status = AppealStatus.RETURNED
+        session.add(Staff(openid="o-dept-chengguan-01", name="赵队长", role=StaffRole.DEPARTMENT,
+                          department="城管执法中队", active=True, created_at=clock()))
+    person = logged_in(app, "xingfuli")
+    assert 'id="action-transfer"' in person.get("/console/appeals/G-XFL").get_data(as_text=True)
+    assert post(person, "G-XFL", "transfer", {"department": "城管执法中队"}).status_code == 302
+    moved = appeal(runtime.database, "G-XFL")
+    assert (moved.status, moved.department) == (AppealStatus.DISPATCHED, "城管执法中队")
+    assert notices(runtime.database, "staff_new_appeal", "G-XFL") == ["o-dept-chengguan-01"]
+
+
 def test_a_transfer_to_a_department_without_staff_is_refused(app, runtime):
     response = post(logged_in(app, "admin"), "G-XFL", "transfer", {"department": "不存在的部门"})
     assert response.status_code == 409 and "还没有可以接单的工作人员" in response.get_data(as_text=True)
