@@ -786,10 +786,13 @@ REASSIGNED_TO_AWAY = "注意：{name}正在请假{until}，这件诉求会等{na
 def reassigned(ticket: str, to: str, away: OnLeave | None = None) -> str:
     """改派 done; when it went to a member on leave, whoever moved it reads so (派单 itself passes them over)."""
     done = REASSIGNED.format(ticket=ticket, to=to)
-    if away is None:
-        return done
+    return done if away is None else done + "\n" + reassigned_to_away(away)
+
+
+def reassigned_to_away(away: OnLeave) -> str:
+    """The member an appeal was just handed to is on leave: it waits for them (the chat's 改派 and the console's)."""
     until = f"（至 {month_day(away.until)}）" if away.until is not None else ""
-    return done + "\n" + REASSIGNED_TO_AWAY.format(name=away.name, until=until)
+    return REASSIGNED_TO_AWAY.format(name=away.name, until=until)
 REASSIGN_BAD_TICKET = "“{ticket}”不是诉求编号：编号是 G 加 10 位数字，如 G2612020014。"
 REASSIGN_DATABASE_FAILED = "数据库操作失败（{reason}），诉求没有改派。请检查 GRIDBOT_DATABASE_URL 后重试。"
 REJECTED = "诉求 {ticket} 已不受理并关闭，已把原因告诉居民。"

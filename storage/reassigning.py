@@ -131,6 +131,13 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     return Reassigned(appeal, to, _on_leave(member, now))
 
 
+def waiting_on_leave(session: Session, appeal: Appeal, now: datetime) -> OnLeave | None:
+    """The member the appeal was handed to, still to claim it, when they are on leave at `now` (else None)."""
+    if appeal.status != AppealStatus.DISPATCHED or appeal.assignee_staff_id is None:
+        return None
+    return _on_leave(session.get(Staff, appeal.assignee_staff_id), now)
+
+
 def _on_leave(member: Staff | None, now: datetime) -> OnLeave | None:
     if member is None:
         return None

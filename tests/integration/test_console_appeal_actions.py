@@ -190,6 +190,20 @@ def test_an_appeal_given_back_waits_in_its_own_queue_until_it_is_reassigned(app,
     assert 'id="appeal-G-XFL"' not in person.get("/console/appeals?queue=returned").get_data(as_text=True)
 
 
+def test_reassigning_to_a_member_on_leave_says_so_on_the_page_as_the_chat_does(app, runtime, clock):
+    with runtime.database.transaction() as session:
+        member = session.scalars(select(Staff).where(Staff.name == "刘洋")).one()
+        member.on_duty, member.off_duty_until = False, clock() + timedelta(days=5)
+    person = logged_in(app, "xingfuli")
+    response = post(person, "G-XFL", "reassign", {"target": "刘洋"})
+    assert response.status_code == 302
+    page = person.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已改派，新的承办人已收到任务。" in page
+    assert "注意：刘洋正在请假（至 " in page and "需要尽快办理的，请改派给在岗的人" in page
+    assert appeal(runtime.database, "G-XFL").assignee_staff_id == member.id  # moved all the same, as in the chat
+    assert "正在请假" not in person.get("/console/appeals/G-XFL").get_data(as_text=True)  # said once, when done
+
+
 def test_a_community_operator_cannot_reassign_into_another_community(app, runtime):
     response = post(logged_in(app, "xingfuli"), "G-XFL", "reassign", {"target": "和平社区·第一网格"})
     assert response.status_code == 409

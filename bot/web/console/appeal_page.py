@@ -9,8 +9,9 @@ from flask import g, render_template, request
 from bot.web.console import texts
 from bot.web.console.guard import in_scope_or_404, runtime
 from handlers import review as review_words
+from handlers import staff_texts
 from handlers.task_list import clock_words
-from storage import console_users, lookups, media_files, tasks
+from storage import console_users, lookups, media_files, reassigning, tasks
 from storage.appeal_record import record_of, running_due, surroundings
 from storage.appeals import UNCLASSIFIED
 from storage.models import OPEN_STATUSES, AppealStatus
@@ -28,12 +29,16 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         around = surroundings(db, found, g.operator.scope)
         material = media_files.material(db, found.id, now)  # photos behind signed links, as the chat gives them
         departments = tasks.departments(db)
+        done = texts.ACTION_DONE.get(request.args.get("done", ""))
+        away = reassigning.waiting_on_leave(db, found, now) if request.args.get("done") == "reassign" else None
+    if done and away is not None:  # as the chat's 改派 says: it waits for someone on leave
+        done = f"{done}{staff_texts.reassigned_to_away(away)}"
     understanding = runtime().understanding
     appeal = record.appeal
     suggestion = review_words.guess(understanding, appeal.content) if appeal.category == UNCLASSIFIED else None
     due = running_due(record)
     return render_template(
-        "console/appeal.html", record=record, refusal=refusal, done=texts.ACTION_DONE.get(request.args.get("done", "")),
+        "console/appeal.html", record=record, refusal=refusal, done=done,
         categories=understanding.taxonomy.names, suggestion=suggestion, around=around, material=material, departments=departments,
         workable=appeal.status in OPEN_STATUSES, merged=appeal.status == AppealStatus.MERGED, due=due,
         clock=clock_words(appeal.status, due, now) if due else None)
