@@ -198,8 +198,9 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
         raise NotAllowed("unknown_department")
     old = AppealStatus(appeal.status)
     holder = _other_holder(session, appeal, member)
-    transition(session, appeal, old, AppealStatus.DISPATCHED, now,
-               department=department, assignee_staff_id=None, accepted_at=None)
+    # The department's response clock is a fresh one (storage.supervision): reminded and escalated from the start.
+    transition(session, appeal, old, AppealStatus.DISPATCHED, now, department=department, assignee_staff_id=None,
+               accepted_at=None, response_reminded_at=None, escalation_level=0)
     _record(session, appeal, now, Action.TRANSFERRED, old, AppealStatus.DISPATCHED, member, department)
     tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=department), now)
     card = dispatch.task_card(session, appeal, now)

@@ -214,6 +214,25 @@ def test_a_transferred_task_gets_a_fresh_response_clock_for_the_department(wecha
         (WANG, {**escalated(1, "unclaimed"), "waiting_for": "阳光物业"})]  # whom the leader chases
 
 
+def test_a_task_transferred_after_its_grid_was_reminded_and_escalated_is_chased_afresh_at_the_department(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_wuye", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业",
+                          active=True, created_at=clock()))
+    ticket = file(wechat, seeded, clock)
+    clock.current = appeal(seeded, ticket).response_due_at
+    assert sweep(seeded, clock, timedelta(hours=5)).escalations == 1  # the grid was chased: 网格长, level 1
+    act(seeded, clock, "claim", ZHANG, ticket)
+    act(seeded, clock, "transfer", ZHANG, ticket, "阳光物业")
+    clock.advance(minutes=90)  # 75 % of the category's 2 hours, at the department
+    assert sweep(seeded, clock, timedelta(hours=5)).reminders == 1
+    assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == ["dept_wuye"]
+    clock.advance(minutes=30)
+    assert sweep(seeded, clock, timedelta(hours=5)).escalations == 1
+    assert (WANG, {**escalated(1, "response_overdue"), "waiting_for": "阳光物业"}) in notices(
+        seeded, "staff_escalated", ticket)
+
+
 # --- the completion clock ------------------------------------------------------------------------------------
 
 def test_the_assignee_is_reminded_once_at_three_quarters_of_the_completion_time(wechat, seeded, clock):
