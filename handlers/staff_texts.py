@@ -231,6 +231,9 @@ def _overdue_facts(n: StaffReminder | StaffEscalated) -> str:
 
 
 def _escalated_ask(n: StaffEscalated) -> str:
+    if n.reason == "returned_waiting":  # nobody may claim it: an operator routes it again
+        return (f"请回复“改派 {n.ticket} 网格或姓名”重新派发，归部门或物业办理的回复“转办 {n.ticket} 部门”；"
+                f"回复“查询 {n.ticket}”查看详情。")
     if n.yours and n.reason in _UNCLAIMED_REASONS:  # given to them (派单, 改派 to a member) but not claimed yet
         return f"请立即接单：回复“接单 {n.ticket}”；回复“查询 {n.ticket}”查看详情。"
     if n.yours:
@@ -371,7 +374,8 @@ def _reopened_ask(n: StaffReopened) -> str:
 
 
 DEADLINE_ACTS = {"response": "接单响应", "resolve": "办结"}
-OVERDUE_REASONS = {"unclaimed": "无人接单", "response_overdue": "超时未响应", "resolve_overdue": "超时未办结"}
+OVERDUE_REASONS = {"unclaimed": "无人接单", "response_overdue": "超时未响应", "resolve_overdue": "超时未办结",
+                   "returned_waiting": "退回社区后超时未重新派发"}
 _UNCLAIMED_REASONS = ("unclaimed", "response_overdue")
 
 

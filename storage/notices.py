@@ -287,7 +287,7 @@ class StaffEscalated(Overdue):
     name: ClassVar[str] = "staff_escalated"
     ticket: str
     level: int | str  # a level number; older rows name the level's office
-    reason: str | None = None  # "unclaimed", "response_overdue" or "resolve_overdue"
+    reason: str | None = None  # "unclaimed", "response_overdue", "resolve_overdue" or "returned_waiting"
     yours: bool = False  # told to the holder themselves, rather than to whom supervises them
     operator: bool = False  # told to an operator, who claims no ordinary task: they chase the grid or 改派 it
 

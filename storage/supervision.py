@@ -43,6 +43,11 @@ and, in its wording, what to do: 接单 while nobody has it, 办结 for its hold
 holder (or the member 派单 or 改派 gave it to, who has not claimed it yet). A reminder of the response clock
 goes to members who may not read a private appeal: it names the category and the grid only.
 
+Re-routing clock (status `returned`, a grid or unit gave it back, 退回): the community's operators were told at
+once and must 改派 or 转办 it. Still returned `response_hours` after the 退回 (the time to claim it, which is
+what it waits for again), it escalates once, to level 3: a `staff_escalated` notice, reason "returned_waiting", to
+the community's operators and the street's. 改派 and 转办 start a fresh response clock from level 0.
+
 A task card whose send was cut off (outcome unknown, see storage.outbox) may never have arrived, and in 派单 it
 was the only one: `report_lost_cards` records it on the appeal and, while the appeal still waits for a claim,
 tells the grid's 网格长 (the community's operators when the card was the 网格长's, or the grid has none bound).
@@ -56,7 +61,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Collection, Sequence
 
-from sqlalchemy import ColumnElement, false, or_, select, update
+from sqlalchemy import ColumnElement, false, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage import complaints, dispatch, emergencies, org, outbox, queries
@@ -87,6 +92,7 @@ def due(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_UN
              if any(_response_steps(waiting, now, unclaimed_after))}
     working = _working(session, now)
     done = _completion_steps_done(session, _past_due(working, now))
+    found |= {appeal.id for appeal in _returned_waiting(session, now)}
     return frozenset(found | {appeal.id for appeal in working if _completion_step(appeal, done[appeal.id], now)})
 
 
@@ -112,7 +118,45 @@ def _sweep(session: Session, now: datetime, unclaimed_after: timedelta, only: Co
     for appeal in working:
         reminded, escalated = _completion_clock(session, appeal, done[appeal.id], now)
         reminders, escalations = reminders + reminded, escalations + escalated
+    for appeal in _returned_waiting(session, now, only):
+        escalations += _escalate_returned(session, appeal, now)
     return SweepReport(reminders, escalations)
+
+
+def _returned_waiting(session: Session, now: datetime, only: Collection[int] | None = None) -> list[Appeal]:
+    """Appeals given back (退回) `response_hours` ago or more and not re-routed, not yet escalated for it (among
+    `only`, when given), by id."""
+    returned_at = (select(func.max(AppealEvent.at))
+                   .where(AppealEvent.appeal_id == Appeal.id, AppealEvent.to_status == AppealStatus.RETURNED)
+                   .scalar_subquery())
+    rows = session.execute(select(Appeal, returned_at).where(
+        _among((Appeal.status == AppealStatus.RETURNED) & (Appeal.escalation_level < TOP_LEVEL), only),
+    ).order_by(Appeal.id)).all()
+    # Few at any time (each one is an operator's to route): the deadline is reckoned here, not in SQL.
+    return [appeal for appeal, at in rows
+            if now >= (at or appeal.updated_at) + timedelta(hours=appeal.response_hours)]
+
+
+def _escalate_returned(session: Session, appeal: Appeal, now: datetime) -> int:
+    """督办 of an appeal nobody re-routed after its 退回: the community's operators and the street's are told, once."""
+    moved = session.execute(
+        update(Appeal)
+        .where(Appeal.id == appeal.id, Appeal.status == AppealStatus.RETURNED,
+               Appeal.escalation_level == appeal.escalation_level)
+        .values(escalation_level=TOP_LEVEL, escalated_at=now)
+    ).rowcount
+    if moved != 1:
+        return 0  # another sweep escalated it first, or it was re-routed meanwhile
+    record(session, appeal.id, now, Action.ESCALATED, None, None, note=f"level {TOP_LEVEL}", internal=True)
+    told = {person.openid: person for person in [*operators(session, appeal), *_rung(session, appeal, TOP_LEVEL)]
+            if person.openid}
+    if not told:
+        log.warning("appeal %s given back and not re-routed: nobody bound to tell", appeal.ticket)
+    about = _about(session, appeal, readable=True)
+    for openid in told:
+        tell(session, openid, StaffEscalated(ticket=appeal.ticket, level=TOP_LEVEL, reason="returned_waiting",
+                                             yours=False, operator=True, **about), now, appeal=appeal)
+    return 1
 
 
 def _past_due(working: Sequence[Appeal], now: datetime) -> list[int]:

@@ -233,7 +233,8 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
     old = AppealStatus(appeal.status)
     holder = _other_holder(session, appeal, member)
-    transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None)
+    # Waiting for the community now, on a clock of its own (storage.supervision): escalated afresh if it stalls.
+    transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None, escalation_level=0)
     _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason)
     by = f"{member.name}（{member.department}）" if member.department else member.name  # which unit gave it back
     # A community with no operator bound: the street's, whose 我的任务 lists it, rather than nobody told.

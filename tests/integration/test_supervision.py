@@ -15,12 +15,12 @@ from sqlalchemy import select, update
 from bot.cli.gridbot import main
 from bot.settings import Settings, SettingsError
 from bot.worker import schedule
-from storage import dispatch, outbox, roster, staff, supervision, tasks
+from storage import dispatch, outbox, reassigning, roster, staff, supervision, tasks
 from storage.errors import NotAllowed
 from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, OutboxStatus, Staff, StaffRole
 from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
 from tests.conftest import TEST_SECRET_KEY
-from tests.support.database import appeal, staff_id
+from tests.support.database import appeal, staff_id, worded
 from tests.support.personas import LI, OPERATOR, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
@@ -231,6 +231,32 @@ def test_a_task_transferred_after_its_grid_was_reminded_and_escalated_is_chased_
     assert sweep(seeded, clock, timedelta(hours=5)).escalations == 1
     assert (WANG, {**escalated(1, "response_overdue"), "waiting_for": "阳光物业"}) in notices(
         seeded, "staff_escalated", ticket)
+
+
+def test_a_task_given_back_and_not_routed_again_in_its_response_time_goes_to_the_community_and_street(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    clock.advance(days=3)  # long past its deadlines: the 退回 starts a wait of its own
+    act(seeded, clock, "give_back", ZHANG, ticket, "不归本网格")
+    assert sweep(seeded, clock) == supervision.SweepReport(reminders=0, escalations=0)
+    period = timedelta(hours=appeal(seeded, ticket).response_hours)
+    climbs_at(seeded, clock, ticket, ((3, clock() + period),))
+    clock.advance(days=30)
+    assert sweep(seeded, clock).escalations == 0  # once: it waits for an operator, nobody else may move it
+    told = {(openid, params["level"], params["reason"])
+            for openid, params in notices(seeded, "staff_escalated", ticket)}
+    assert told == {(OPERATOR, 3, "returned_waiting"), (STREET_OPERATOR, 3, "returned_waiting")}
+    (said,) = worded(seeded, "staff_escalated", OPERATOR)
+    assert said.startswith(f"【督办】{ticket} 退回社区后超时未重新派发，已升级为第3级督办\n")
+    assert said.endswith(f"请回复“改派 {ticket} 网格或姓名”重新派发，归部门或物业办理的回复“转办 {ticket} 部门”；"
+                         f"回复“查询 {ticket}”查看详情。")
+    with seeded.transaction() as session:  # 改派 starts the response clock afresh, from the 网格长
+        reassigning.reassign(session, member(session, OPERATOR), ticket, GRID_ONE, clock())
+    assert appeal(seeded, ticket).escalation_level == 0
 
 
 # --- the completion clock ------------------------------------------------------------------------------------
