@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ClauseElement
 
-from storage import trail_facts, workdays
+from storage import outbox, trail_facts, workdays
 from storage.actors import Actor, ActorKind
 from storage.driver_sql import DriverSQL, parse_timestamp, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
@@ -368,6 +368,7 @@ def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note
         told = urgent_card_recipients(session, appeal) if appeal.emergency is not None else []
     for openid in told:
         tell(session, openid, StaffCancelled(ticket=appeal.ticket), now, appeal=appeal)
+    outbox.unfold(session, appeal.id, appeal.ticket)  # a digest still to go out no longer lists it as a task
     _let_volunteer_go(session, appeal, now)
     return appeal
 

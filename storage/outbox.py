@@ -587,6 +587,47 @@ class _Digests:
                                           for _, digest in changed if digest.id is not None])
 
 
+_COUNTERS = {kind.name: counter for kind, counter in FOLDED.items()}
+
+
+def unfold(session: Session, appeal_id: int, ticket: str) -> int:
+    """Take the withdrawn appeal's notices out of the digests not sent yet that name it (a 网格长's quarter-hour
+    digest of new tasks, a minute's digest): its ticket and their counts go; a digest left with nothing is dropped.
+    Returns how many digests changed. Call in the transaction of the 撤销."""
+    folded = session.execute(
+        select(OutboxMessage.recipient_openid, OutboxMessage.template, OutboxMessage.created_at)
+        .where(OutboxMessage.appeal_id == appeal_id, OutboxMessage.status == OutboxStatus.DIGESTED)
+    ).all()
+    if not folded:
+        return 0
+    lock_digests(session, {(openid, at) for openid, _, at in folded})
+    counted: dict[str, list[str]] = {}  # digest key -> the templates of the appeal's rows in its window
+    for openid, template, at in folded:
+        for kind, window in _DIGEST_KINDS:
+            counted.setdefault(_digest_window(kind, openid, at, window)[0], []).append(template)
+    rows = session.execute(
+        select(OutboxMessage.id, OutboxMessage.idempotency_key, OutboxMessage.params)
+        .where(OutboxMessage.idempotency_key.in_(sorted(counted)), OutboxMessage.status == OutboxStatus.PENDING)
+        .order_by(OutboxMessage.idempotency_key).with_for_update()
+    ).all()
+    changed = 0
+    for row_id, key, params in rows:
+        summary = cast(StaffDigest, from_params(StaffDigest.name, json.loads(params)))
+        if ticket not in summary.tickets:
+            continue  # the other window's digest counted them, or this one names only its first tickets
+        templates = counted[key]
+        fewer = {counter: max(0, getattr(summary, counter) - templates.count(name))
+                 for name, counter in _COUNTERS.items()}
+        summary = replace(summary, count=summary.count - len(templates),
+                          tickets=tuple(named for named in summary.tickets if named != ticket), **fewer)
+        if summary.count <= 0:
+            session.execute(delete(OutboxMessage).where(OutboxMessage.id == row_id))
+        else:
+            _DIGEST_COUNTS.run(session, {"row": row_id, "params": summary.stored})
+        changed += 1
+    return changed
+
+
 def _window_of(message: Outgoing) -> tuple[str, datetime, int]:
     """The key, start and minutes of the digest window a foldable message would count into."""
     kind, window = ("routine", ROUTINE_WINDOW) if message.routine else ("digest", DIGEST_WINDOW)

@@ -189,3 +189,19 @@ def test_a_督办_sent_as_a_template_message_carries_what_where_and_when_too():
     assert [data[f"keyword{n}"]["value"] for n in range(4, 7)] == [
         "物业服务·电梯：3号楼电梯坏了", "阳光花园3号楼1单元", "提交时间：11月22日 10:00"]
     assert "接单 G2611220001" in data["remark"]["value"]
+
+
+def test_an_appeal_withdrawn_before_the_quarter_hours_digest_goes_out_is_not_in_it(wechat, seeded, clock):
+    kept = TICKET.search(wechat.send(RESIDENT, BURST[0][1])).group(0)
+    dispatch_filed(seeded, clock)
+    clock.advance(minutes=1)
+    withdrawn = TICKET.search(wechat.send(NEIGHBOUR, BURST[1][1])).group(0)
+    dispatch_filed(seeded, clock)
+    assert "已撤销" in wechat.send(NEIGHBOUR, f"撤销 {withdrawn}")
+    (digest,) = sent_to(seeded, WANG)  # due at the quarter's end: the leader reads the new tasks still waiting
+    assert digest.startswith("【本网格新任务汇总】11月22日 10:00起15分钟内派发 1 件，") and kept in digest
+    assert withdrawn not in digest
+    withdrawn_too = TICKET.search(wechat.send(RESIDENT, BURST[2][1] + "，第二次说")).group(0)
+    dispatch_filed(seeded, clock)
+    assert "已撤销" in wechat.send(RESIDENT, f"撤销 {kept}") and "已撤销" in wechat.send(RESIDENT, f"撤销 {withdrawn_too}")
+    assert sent_to(seeded, WANG) == []  # nothing left to tell of: no digest at all
