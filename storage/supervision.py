@@ -32,7 +32,7 @@ A reminder is sent before its deadline only, once per clock: the sweep that sets
 was still NULL) sends it. An escalation is a compare-and-set on `escalation_level` (one level per sweep), so
 two workers sweeping at once escalate once. Each is an internal `escalated` audit event by the system, note
 "level N", with a `staff_escalated` notice to the assignee and the level's people (a level nobody is bound
-for passes the notice on to the next one up).
+for passes the notice on to the next one up; the top level, to the nearest one below).
 
 An emergency (紧急, see storage.emergencies) runs the response clock in minutes and escalates at its deadline,
 to level 1 at once: its notice says what, where, since when and what to do, and goes to the grid's leaders and
@@ -425,10 +425,11 @@ def _escalate_emergency(session: Session, appeal: Appeal, now: datetime) -> int:
 
 
 def _supervisors(session: Session, appeal: Appeal, level: int) -> Sequence[Staff]:
-    """The people of `level`; when none of them is bound, those of the next level up. Never whom a complaint is
-    about: a complaint about the 网格长 climbs past them."""
+    """The people of `level`; when none of them is bound, those of the next level up; with nobody bound above
+    either (a street whose operators are not bound yet), the nearest level below that has someone, rather than
+    nobody. Never whom a complaint is about: a complaint about the 网格长 climbs past them."""
     about = complaints.accused(session, appeal.id) or frozenset()
-    for rung in range(level, TOP_LEVEL + 1):
+    for rung in [*range(level, TOP_LEVEL + 1), *range(level - 1, 0, -1)]:
         people = [person for person in _rung(session, appeal, rung) if person.openid and person.id not in about]
         if people:
             return people

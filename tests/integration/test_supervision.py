@@ -186,6 +186,17 @@ def test_a_task_nobody_claims_climbs_to_the_community_and_the_street_a_response_
     assert (OPERATOR, escalated(2, "resolve_overdue")) in notices(seeded, "staff_escalated", ticket)
 
 
+def test_a_street_with_no_operator_bound_leaves_the_top_督办_with_the_community_not_with_nobody(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)  # the street's operators are not bound yet: only 孙丽, of the community
+    waiting = appeal(seeded, ticket)
+    due, period = waiting.response_due_at, timedelta(hours=waiting.response_hours)
+    clock.advance(minutes=31)
+    assert sweep(seeded, clock).escalations == 1
+    climbs_at(seeded, clock, ticket, ((2, due + period), (3, due + 2 * period)))
+    told = {(openid, params["level"]) for openid, params in notices(seeded, "staff_escalated", ticket)}
+    assert told == {(WANG, 1), (OPERATOR, 2), (OPERATOR, 3)}
+
+
 def test_an_unclaimed_emergency_is_escalated_once_and_climbs_no_further(wechat, seeded, clock):
     ticket = TICKET.search(wechat.send("o1", "楼道里着火了，好多烟")).group(0)
     with seeded.transaction() as session:
