@@ -376,7 +376,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return True  # several tickets, a place in the last list, or a number of the wrong length
     if command.takes is Takes.TICKET:
         # "查询一下低保怎么办" is a question for the intake, not 查询; 查询 W…/J… asks after a wish or a focus case.
-        return normalize_ticket(rest) is not None or (command.name == "show" and other_code(rest) is not None)
+        return normalize_ticket(rest) is not None or (command.name == "show" and (
+            other_code(rest) is not None or _TICKET_PAGE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None))
     if command.takes is Takes.TASK:
         # "放弃了吧" is a sentence, not 放弃; "领单 1" is a place in 可领任务, told to use the number instead.
         return task_number(rest) is not None or _LIST_PLACE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None
@@ -450,6 +451,8 @@ _NEAR_TICKET = re.compile(r"([Gg]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
 _LAST_FOUR = re.compile(r"(\d{4}|[〇零一二三四五六七八九幺两]{4})(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
 _LIST_PLACE = re.compile(r"\d{1,2}|[一二三四五六七八九十两]")  # 领单 1: a line of 可领任务, which has no positions
 _TICKETS_APART = re.compile(r"[\s,，、;；和]+")
+# 查询 G2612020014 2: the page of a record too long for one reply (a ticket is ten digits, so the page is apart).
+_TICKET_PAGE = re.compile(r"([Gg]?\d{10})\s+(\d{1,2}|[二三四五])")  # the page as 帮助 2 reads it
 
 
 def _number_then_text(takes: Takes, argument: str) -> tuple[str, str] | None:
@@ -644,6 +647,9 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
         if command.takes is Takes.CASE_TEXT:
             return Arguments(case_code=number, words=words)
         return Arguments(ticket=number, words=words)
+    paged = _TICKET_PAGE.fullmatch(unicodedata.normalize("NFKC", argument)) if command.name == "show" else None
+    if paged is not None:  # 查询 G… 2: a later page of a long record, not an eleven-digit number
+        return Arguments(ticket=normalize_ticket(paged.group(1)) or "", words=paged.group(2))
     if command.takes in (Takes.TICKET, Takes.TASK):
         ticket = normalize_ticket(argument) if command.takes is Takes.TICKET else task_number(argument)
         if ticket is None and command.name == "show":

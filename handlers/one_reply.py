@@ -8,14 +8,29 @@ from typing import Callable
 from handlers.types import REPLY_BYTES
 
 
-def within_one_reply(lines: list[str], render: Callable[[str], str], earlier: str) -> str:
+def within_one_reply(lines: list[str], render: Callable[[str], str], earlier: str, page: int = 1,
+                     **fields: str) -> str:
     """`render` of the lines joined, the earliest left out while it is longer than one reply: in their place
-    `earlier` says how many ({count}). The latest lines are the ones a reader asks after."""
+    `earlier` says how many ({count}) and which page holds them ({next}; `fields` fill the rest of it). The latest
+    lines are the ones a reader asks after: page 1 ends with them, page 2 with those before, and so on (a page past
+    the first lines is the one that starts with them)."""
+    end, text = len(lines), ""
+    for number in range(1, max(page, 1) + 1):
+        text, start = _latest_that_fit(lines[:end], render, earlier, number + 1, fields)
+        if start == 0:
+            break
+        end = start
+    return text
+
+
+def _latest_that_fit(lines: list[str], render: Callable[[str], str], earlier: str, next_page: int,
+                     fields: dict[str, str]) -> tuple[str, int]:
+    """The reply of the latest lines that fit, and where they start among `lines`."""
     text, left_out = render("\n".join(lines)), 0
     while len(text.encode()) > REPLY_BYTES and left_out < len(lines):
         left_out += 1
-        text = render("\n".join([earlier.format(count=left_out), *lines[left_out:]]))
-    return text
+        text = render("\n".join([earlier.format(count=left_out, next=next_page, **fields), *lines[left_out:]]))
+    return text, left_out
 
 
 def first_that_fit(lines: list[str], render: Callable[[str], str], rest: str) -> str:

@@ -4,7 +4,7 @@ only ever sees, and adds to, their own appeals."""
 from __future__ import annotations
 
 from handlers import chasing as chasing_words
-from handlers import contacts, staff, staff_texts
+from handlers import contacts, help_pages, staff, staff_texts
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
@@ -36,7 +36,7 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
         said = staff_texts.NOT_A_TICKET if conversation.is_staff else texts.NOT_A_TICKET
         return Reply(said[arguments.words[0]].format(code=arguments.words))
     if conversation.is_staff:
-        return staff.show(conversation, ticket)
+        return staff.show(conversation, ticket, help_pages.page_number(arguments.words))
     session = conversation.session
     try:
         appeal = appeals.own_appeal(session, conversation.sender, ticket)
@@ -46,20 +46,21 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
         if followed is None:
             return Reply(texts.NOT_FOUND.format(ticket=ticket))
         appeal = followed
+    page = help_pages.page_number(arguments.words)
     target = joins.merged_into(session, appeal)
     if target is not None:
-        return Reply(_merged_detail(conversation, appeal, target))
+        return Reply(_merged_detail(conversation, appeal, target, page))
     events = [(e.at, e.action, e.note) for e in queries.timeline(session, appeal)]
     return Reply(texts.appeal_detail(appeal.ticket, appeal.category, appeal.status, appeal.content, events,
-                                     appeal.department))
+                                     appeal.department, page))
 
 
-def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal) -> str:
+def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal, page: int) -> str:
     """The follower's own words, then the joined appeal's progress: staff's steps, never the other resident's."""
     events = [(e.at, e.action, e.note) for e in queries.timeline(conversation.session, target)
               if e.action not in OTHER_RESIDENTS_ACTIONS]
     return texts.merged_detail(appeal.ticket, appeal.content, target.ticket, target.category, target.status, events,
-                               target.department)
+                               target.department, page)
 
 
 def cancel(conversation: Conversation, arguments: Arguments) -> Reply:

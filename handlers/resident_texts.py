@@ -444,13 +444,13 @@ def appeal_list(lines: list[tuple[str, str, str, datetime, str, str | None]]) ->
 
 
 def appeal_detail(ticket: str, category: str, status: str, content: str, events: list[tuple[datetime, str, str | None]],
-                  department: str | None = None) -> str:
-    """查询: the appeal with its timeline, staff's notes included."""
+                  department: str | None = None, page: int = 1) -> str:
+    """查询: the appeal with its timeline, staff's notes included; `page` 2 (3, …): its earlier steps."""
     steps = [f"{clock(at)} {_event_name(action, category)}{_note(action, note, NOTES_SHOWN)}"
              for at, action, note in events]
     head = (f"诉求 {ticket}\n类别：{_category(category, short=True)}\n状态：{status_name(status, category, department)}\n"
             f"内容：{_excerpt(content)}\n进度：\n")
-    return within_one_reply(steps, lambda lines: head + lines, EARLIER_STEPS)
+    return within_one_reply(steps, lambda lines: head + lines, EARLIER_STEPS, page, ticket=ticket)
 
 
 def join_offer(ticket: str, category: str, place: str, status: str, department: str | None = None) -> str:
@@ -501,16 +501,18 @@ JOIN_UNAVAILABLE = "诉求 {target} 已不能加入（可能刚刚办结或有�
 
 
 def merged_detail(ticket: str, content: str, target_ticket: str, category: str, status: str,
-                  events: list[tuple[datetime, str, str | None]], department: str | None = None) -> str:
-    """查询 of a merged appeal: the appeal it joined, with that one's steps (not its words, nor staff's notes)."""
+                  events: list[tuple[datetime, str, str | None]], department: str | None = None,
+                  page: int = 1) -> str:
+    """查询 of a merged appeal: the appeal it joined, with that one's steps (not its words, nor staff's notes);
+    `page` 2 (3, …): the earlier ones."""
     steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note, FOLLOWER_NOTES_SHOWN)}"
              for at, action, note in events]
     head = (f"诉求 {ticket}\n内容：{_excerpt(content)}\n已并入相同诉求 {target_ticket}，一并办理。\n"
             f"{target_ticket}｜{_category(category, short=True)}｜{status_name(status, category, department)}\n进度：\n")
-    return within_one_reply(steps, lambda lines: head + lines, EARLIER_STEPS)
+    return within_one_reply(steps, lambda lines: head + lines, EARLIER_STEPS, page, ticket=ticket)
 
 
-EARLIER_STEPS = "……（较早的 {count} 条进度从略）"
+EARLIER_STEPS = "……（较早的 {count} 条进度从略，回复“查询 {ticket} {next}”查看）"
 # Any reply that grew past one passive reply ends here (handlers.router): said to residents and staff alike.
 REPLY_CUT = "……（内容较长，一条消息放不下，后面的部分已省略）"
 

@@ -342,9 +342,10 @@ def hidden(conversation: Conversation, ticket: str) -> bool:
     return not may_read(conversation.session, member, appeal, sensitive_categories(conversation))
 
 
-def show(conversation: Conversation, ticket: str) -> Reply:
+def show(conversation: Conversation, ticket: str, page: int = 1) -> Reply:
     """查询 <编号> for staff: the whole timeline, internal notes included, of an appeal they may read, with its
-    photos (signed links, or where their copies stand) and locations (map links).
+    photos (signed links, or where their copies stand) and locations (map links); a record too long for one reply
+    ends with its latest lines, and 查询 <编号> 2 (3, …) gives the earlier ones.
 
     Out of their scope reads exactly like a ticket that does not exist; each read of an appeal that is not their
     own task is counted and audited (storage/lookups.py), and who read it is shown to operators.
@@ -383,4 +384,4 @@ def show(conversation: Conversation, ticket: str) -> Reply:
     return Reply(one_reply.within_one_reply(lines, lambda events: texts.STAFF_DETAIL.format(
         urgent=urgent, ticket=appeal.ticket, category=category, status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
         place=place or "（网格员上报）", content=content, material=material, events=events,
-    ), texts.EARLIER_EVENTS))
+    ), texts.EARLIER_EVENTS, page, ticket=appeal.ticket))

@@ -974,8 +974,9 @@ def content_continued(start: str, length: int, parts: int, sent_now: bool = True
     return f"{start}……（全文共 {length} 字，随后分 {parts} 条发给您）"
 
 
-# A record too long for one reply (handlers/staff.py) starts with the count of the earliest lines left out.
-EARLIER_EVENTS = "……（较早的 {count} 条记录从略）"
+# A record too long for one reply (handlers/staff.py) starts with the count of the earliest lines left out, and
+# where to read them: 查询 <编号> 2 is the page before.
+EARLIER_EVENTS = "……（较早的 {count} 条记录从略，回复“查询 {ticket} {next}”查看）"
 STAFF_DETAIL = "{urgent}诉求 {ticket}\n类别：{category}\n状态：{status}\n地址：{place}\n内容：{content}{material}\n记录（含内部备注）：\n{events}"
 EVENT_LINE = "{at} {action}{who}{note}"
 # A photo or a location sent right after 办结, named as what it is.

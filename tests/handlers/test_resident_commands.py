@@ -201,4 +201,6 @@ def test_query_of_a_long_repair_fits_one_reply_and_leaves_out_the_earliest_steps
         wechat.send(ZHANG, f"进展 {ticket} 第{day}天：已联系电梯维保公司，配件还在路上，预计下周到货后安排师傅上门更换主板和门机")
     reply = wechat.send("o1", f"查询 {ticket}")  # the fixture checks it fits in one passive reply
     assert f"诉求 {ticket}" in reply and "第20天：" in reply and "第1天：" not in reply
-    assert re.search(r"较早的 \d+ 条进度从略", reply)
+    assert re.search(rf"较早的 \d+ 条进度从略，回复“查询 {ticket} 2”查看", reply)
+    earlier = wechat.send("o1", f"查询 {ticket} 2")
+    assert f"诉求 {ticket}" in earlier and "第1天：" in earlier and "第20天：" not in earlier

@@ -48,7 +48,23 @@ def test_a_long_record_fits_one_reply_its_latest_lines_shown_and_the_earliest_co
     detail = wechat.send(ZHANG, f"查询 {ticket}")
     assert len(detail.encode()) <= 2048
     assert detail.startswith(f"诉求 {ticket}\n") and "第16次联系电梯维保公司" in detail
-    assert re.search(r"……（较早的 \d+ 条记录从略）\n", detail) and "第1次联系" not in detail
+    assert re.search(rf"……（较早的 \d+ 条记录从略，回复“查询 {ticket} 2”查看）\n", detail) and "第1次联系" not in detail
+
+
+def test_a_long_record_is_read_to_its_first_line_page_by_page(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    for day in range(1, 41):
+        wechat.send(ZHANG, f"进展 {ticket} 第{day}次联系电梯维保公司，对方说配件还在路上，预计下周到货后上门更换电机")
+    latest = wechat.send(ZHANG, f"查询 {ticket}")
+    earlier = wechat.send(ZHANG, f"查询 {ticket[1:]} 2")  # as 帮助 2: the page, a space after the ticket
+    assert len(earlier.encode()) <= 2048 and earlier.startswith(f"诉求 {ticket}\n")
+    assert "第40次" in latest and "第40次" not in earlier
+    first_shown = min(int(n) for n in re.findall(r"第(\d+)次", latest))
+    assert f"第{first_shown - 1}次联系" in earlier  # it ends where the latest page begins
+    pages = [wechat.send(ZHANG, f"查询 {ticket} {page}") for page in range(3, 7)]
+    assert any("接单" in page and "较早的" not in page for page in pages)  # the first lines, on the last page
+    assert wechat.send(ZHANG, f"查询 {ticket} 9") == pages[-1]  # past the last page: the last one
 
 
 def test_a_long_appeal_is_read_whole_its_text_following_the_reply_in_parts(wechat, seeded, clock):
