@@ -29,16 +29,21 @@ def points_group() -> None:
 @click.option("--month", "month_text", required=True, metavar="YYYY-MM")
 @click.option("--scope", "scope_path", metavar="PATH")
 @click.option("--xlsx", "file", type=click.Path(path_type=Path))
-def report(month_text: str, scope_path: str | None, file: Path | None) -> None:
+@click.pass_obj
+def report(clock: Clock | None, month_text: str, scope_path: str | None, file: Path | None) -> None:
     """Per person: name, role, place, the month's points by rule, reversed, redeemed, net and the balance at the
-    month's end; then the totals."""
+    month's end; then the totals. A month not begun yet (Beijing time) is refused, as `gridbot report` does."""
     from bot.sheets.points import write_points_report
-    from storage import points, points_report
+    from storage import duty, points, points_report
     from storage.queries import Scope
+    from storage.rates import Period
 
     month = points.parse_month(month_text)
     if month is None:
         fail(texts.BAD_MONTH.format(month=month_text))
+    now = (clock or now_utc)()
+    if Period.month(*map(int, month.split("-"))).start > now:
+        fail(texts.MONTH_NOT_YET.format(month=month, today=duty.today(now).isoformat()))
     if file is not None and file.suffix.lower() != ".xlsx":
         fail(texts.BAD_XLSX.format(file=file))
     made = _in_transaction(lambda session: points_report.report(session, month, Scope.of_path(session, scope_path)))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from storage.roster import Member
 
 BAD_MONTH = "月份请写成 YYYY-MM，如 2026-11；收到“{month}”。"
+MONTH_NOT_YET = "{month} 还没到（今天是 {today}），这个月还没有积分可报。"
 BAD_XLSX = "报表文件名请以 .xlsx 结尾；收到“{file}”。"
 BAD_AMOUNT = "积分数请写正整数，如 20；收到“{amount}”。"
 BAD_ENTRY = "记录编号请写数字（见 gridbot points show 姓名）；收到“{entry}”。"

@@ -55,14 +55,22 @@ def test_the_report_lists_each_persons_month_by_rule_with_totals(gridbot, earned
     assert len(printed) == 6  # heading, header, 陈明, 张伟, 陈静, 合计
 
 
-def test_the_report_takes_a_scope_and_a_later_month_carries_the_balance(gridbot, earned):
+def test_the_report_takes_a_scope_and_a_later_month_carries_the_balance(gridbot, earned, clock):
     scoped = ok(gridbot("points", "report", "--month", "2026-11", "--scope", "幸福里社区"))
     assert "陈明" in scoped and "张伟" in scoped and "陈静" not in scoped
+    clock.advance(days=10)  # 12月2日: December has begun
     december = ok(gridbot("points", "report", "--month", "2026-12")).splitlines()
     chen = next(line.split() for line in december if line.startswith("陈明"))
     assert chen[3] == "5" and chen[-2:] == ["5", "16"]  # this month's net, the balance at its end
     assert any(line.startswith("张伟") and line.split()[-2:] == ["0", "2"] for line in december)  # holds points
     assert "没有积分记录" in ok(gridbot("points", "report", "--month", "2026-10"))
+
+
+def test_a_month_not_begun_yet_is_refused_not_printed_as_zeros(gridbot, earned, tmp_path):
+    file = tmp_path / "积分12月.xlsx"
+    said = refused(gridbot("points", "report", "--month", "2026-12", "--xlsx", str(file)))
+    assert "2026-12 还没到（今天是 2026-11-22），这个月还没有积分可报。" in said
+    assert "合计" not in said and not file.exists()
 
 
 def test_the_report_writes_a_workbook_that_opens_with_the_same_figures(gridbot, earned, tmp_path):
