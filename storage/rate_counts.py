@@ -41,7 +41,8 @@ from storage.queries import Scope
 from storage.trail_facts import RATING_CODES, TRAIL, rating_key
 
 # Statuses an appeal reaches only through dispatch (派发) and that keep it in the figures. Withdrawn (撤销),
-# 不受理 and merged-away appeals are out; so are those still waiting for an address or a grid.
+# 不受理 and merged-away appeals are out unless 办结 before (`is_dispatched`); so are those still waiting for an
+# address or a grid.
 DISPATCHED_STATUSES = (
     AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, AppealStatus.RETURNED,
     AppealStatus.RESOLVED, AppealStatus.CLOSED,
@@ -124,7 +125,7 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
                        and_(~is_resolved, facts.c.paused_at.is_(None), facts.c.resolve_due_at < as_of))
     counted: dict[str, ColumnElement[Any]] = {
         "received": literal(True),
-        "rejected": facts.c.status == AppealStatus.REJECTED,
+        "rejected": and_(facts.c.status == AppealStatus.REJECTED, ~dispatched),
         "emergencies": facts.c.emergency.is_not(None),
         "dispatched": dispatched,
         "responded": and_(dispatched, facts.c.first_claim <= facts.c.response_due_at),
@@ -151,8 +152,10 @@ def resolved(facts: Any) -> ColumnElement[bool]:
 
 
 def is_dispatched(facts: Any) -> ColumnElement[bool]:
-    """A condition on `appeal_facts`: the appeal counts as 派发 (the rates' denominator)."""
-    return facts.c.dispatched == 1
+    """A condition on `appeal_facts`: the appeal counts as 派发 (the rates' denominator) — dispatched and still
+    open or done, or 办结 at least once by the period's end whatever became of it: a 撤销 or 不受理 after a 办结
+    (say after 不满意) leaves its 办结 and its rating in the figures, or a street could have them withdrawn."""
+    return or_(facts.c.dispatched == 1, facts.c.resolve_id.is_not(None))
 
 
 def _resolver(facts: Any) -> Any:

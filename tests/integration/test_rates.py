@@ -166,6 +166,28 @@ def test_each_grid_counts_what_the_trail_says(november):
     assert D not in grids  # no appeals: no row of counts (ranking() still lists it)
 
 
+def test_an_appeal_withdrawn_or_rejected_after_its_unsatisfied_rating_stays_in_the_rates(november):
+    """A street cannot take a 不满意 out of its figures by having the resident withdraw the reopened appeal (or by
+    不受理 of it): what was 办结 stays 派发, with its rating. One withdrawn before any 办结 is still out."""
+    with november.transaction() as session:
+        build = Builder(session)
+        build.count = 100  # after the November's tickets
+        unsatisfied = claimed_and_resolved("赵磊", nov(10, 10), nov(11)) + rated("unsatisfied", nov(11, 12))
+        build.appeal(D, nov(10), AppealStatus.CANCELLED, unsatisfied + [(Action.CANCELLED, nov(20), "")], "赵磊",
+                     rating="unsatisfied")
+        build.appeal(D, nov(13), AppealStatus.REJECTED, [(Action.ACCEPTED, nov(13, 10), "赵磊"),
+                                                         (Action.RESOLVED, nov(14), "赵磊")]
+                     + rated("unsatisfied", nov(14, 12)) + [(Action.REJECTED, at(12, 2), "赵磊")], "赵磊",
+                     rating="unsatisfied")
+        build.appeal(D, nov(15), AppealStatus.CANCELLED, [(Action.ACCEPTED, nov(15, 10), "赵磊"),
+                                                          (Action.CANCELLED, nov(16), "")])
+    with november.transaction() as session:
+        counts = counts_by(session, Unit.GRID, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+        grids = _by_label(session, counts)
+    assert grids[D] == Counts(received=3, dispatched=2, responded=2, ever_resolved=2, reopened=2, overdue=2,
+                              unsatisfied=2)  # reopened, not 办结 again by their deadlines
+
+
 def test_the_rates_follow_the_definitions(november):
     with november.transaction() as session:
         ranked = ranking(session, NOVEMBER, READ_ON)
