@@ -366,11 +366,18 @@ def _words_ask(n: StaffWordsAdded) -> str:
 
 def _reopened(n: StaffReopened) -> str:
     said = f"\n居民原话：{n.words}" if n.words else ""
-    return f"【重新办理】{n.ticket} 居民对办理结果不满意，诉求已重新打开，{_reopened_ask(n)}。{said}"
+    return f"【重新办理】{n.ticket} {_reopened_what(n)}，诉求已重新打开，{_reopened_ask(n)}。{said}"
+
+
+def _reopened_what(n: StaffReopened) -> str:
+    """A second 不满意 says so: the first 重新办理 did not help."""
+    return f"居民第{n.times}次对办理结果不满意" if n.times > 1 else "居民对办理结果不满意"
 
 
 def _reopened_ask(n: StaffReopened) -> str:
-    return "请督促跟进" if n.follow_up else "请再次办理"
+    if n.follow_up:
+        return "请当面回访、督促办好" if n.times > 1 else "请督促跟进"
+    return "请再次办理"
 
 
 DEADLINE_ACTS = {"response": "接单响应", "resolve": "办结"}
@@ -542,7 +549,8 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
                                     f"办好后回复“办结 {n.ticket} 说明”。"),
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
     StaffRejected: lambda n: ((n.ticket, f"已由{n.by}不受理", f"原因：{n.reason}"), "您无需再处理。"),
-    StaffReopened: lambda n: ((n.ticket, "居民不满意，重新办理", _reopened_ask(n)), "诉求已重新打开。"),
+    StaffReopened: lambda n: ((n.ticket, f"居民第{n.times}次不满意，重新办理" if n.times > 1 else "居民不满意，重新办理",
+                               _reopened_ask(n)), "诉求已重新打开。"),
     StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", _card_content(n)), _chased_ask(n)),
     StaffMaterialAdded: lambda n: ((n.ticket, f"居民补充了{MATERIAL_NAMES.get(n.material, '材料')}", _card_content(n)),
                                    _material_ask(n) or f"回复“查询 {n.ticket}”查看。"),

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage import complaints, points_grants, reassigning, residents, volunteer_claims
 from storage.actors import ActorKind
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
-from storage.models import Appeal, AppealStatus, Grid, Resident, Staff, StaffRole
+from storage.models import Appeal, AppealEvent, AppealStatus, Grid, Resident, Staff, StaffRole
 from storage.notices import ResidentReopened, StaffReopened
 from storage.staff import community_operators, street_operators
 from storage.tasks import RATING_DIALOG, RATING_WINDOW
@@ -48,17 +48,21 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
                actor_id=resident.id, note=words)
         points_grants.reopened(session, appeal, now)
         tell_followers(session, appeal, ResidentReopened(ticket=appeal.ticket), now)
+        times = session.scalar(select(func.count(AppealEvent.id)).where(AppealEvent.appeal_id == appeal.id,
+                                                                        AppealEvent.action == Action.REOPENED)) or 1
         followers = follow_up_by(session, appeal)
         for person in followers:
             record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=person.name, internal=True)
-            tell(session, person.openid, StaffReopened(ticket=appeal.ticket, follow_up=True, words=words), now, appeal=appeal)
+            tell(session, person.openid, StaffReopened(ticket=appeal.ticket, follow_up=True, words=words, times=times),
+                 now, appeal=appeal)
         assignee = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id else None
         if assignee is not None and not assignee.active:
             # They left (gridbot staff disable) after 办结: the grid's team gets it back, as their open tasks did.
             reassigning.hand_over(session, None, appeal, session.get_one(Grid, appeal.grid_id), None, now,
                                   unattended=ActorKind.SYSTEM)
         elif assignee is not None and assignee not in followers:
-            tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False, words=words), now, appeal=appeal)
+            tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False, words=words, times=times),
+                 now, appeal=appeal)
         return appeal
     transition(session, appeal, AppealStatus.RESOLVED, AppealStatus.CLOSED, now, rating=rating, rated_at=now)
     record(session, appeal.id, now, Action.RATED, AppealStatus.RESOLVED, AppealStatus.CLOSED, actor_id=resident.id,

@@ -43,6 +43,17 @@ def staff_text(seeded, template, openid):
         return notifications.render(row.template, json.loads(row.params))
 
 
+def staff_texts(seeded, template, openid):
+    import json
+
+    from handlers import notifications
+    with seeded.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template,
+                                                           OutboxMessage.recipient_openid == openid)
+                               .order_by(OutboxMessage.id)).all()
+        return [notifications.render(row.template, json.loads(row.params)) for row in rows]
+
+
 # --- ratings in the resident's own words --------------------------------------------------------------------
 
 @pytest.mark.parametrize(("said", "rating"), [
@@ -101,6 +112,18 @@ def test_one_star_reopens_the_task_with_no_words_to_pass_on(wechat, seeded, cloc
     wechat.dialog("o1", [("1星", f"诉求 {ticket} 已重新打开，网格长会尽快回访您")])
     assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
     assert "居民原话" not in staff_text(seeded, "staff_reopened", ZHANG)
+
+
+def test_a_second_unsatisfied_rating_says_it_is_the_second_to_whoever_follows_it_up(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("不满意，还是坏的", f"诉求 {ticket} 已重新打开")])
+    first = staff_texts(seeded, "staff_reopened", WANG)
+    assert first and "第" not in first[-1] and "请督促跟进" in first[-1]
+    wechat.dialog(ZHANG, [(f"办结 {ticket} 换了零件", "已办结")])
+    wechat.dialog("o1", [("不满意，又坏了", f"诉求 {ticket} 已重新打开")])
+    leader, member = staff_texts(seeded, "staff_reopened", WANG)[-1], staff_texts(seeded, "staff_reopened", ZHANG)[-1]
+    assert f"【重新办理】{ticket} 居民第2次对办理结果不满意" in leader and "请当面回访、督促办好" in leader
+    assert "居民第2次对办理结果不满意" in member and "请再次办理" in member
 
 
 @pytest.mark.parametrize("said", ["3，师傅来了看一眼就走了", "不太满意，修了好几天", "不满意！根本没人联系我", "不滿意，還是壞的"])
