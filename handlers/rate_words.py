@@ -13,12 +13,20 @@ TOTAL = "合计"
 
 
 def percent(rate: float | None, decimals: int = 1) -> str:
-    """87.5%; "—" for a rate over nothing."""
-    return NONE if rate is None else f"{rate * 100:.{decimals}f}%"
+    """87.5%; "—" for a rate over nothing; a rate short of 100 % never reads 100 % (1999 of 2000 is 99.9%)."""
+    return NONE if rate is None else f"{_short_of_full(rate * 100, decimals)}%"
 
 
 def points(score: float | None) -> str:
-    return NONE if score is None else f"{score:.1f}"
+    """综合成绩 with one decimal; "—" when there is none; short of 100 never reads 100.0."""
+    return NONE if score is None else _short_of_full(score, 1)
+
+
+def _short_of_full(value: float, decimals: int) -> str:
+    # Rounding would print 99.95 as 100.0: a unit one appeal short would read as perfect as a perfect one, and
+    # 考核办 is asked why. Below 100 shows at most the largest figure below 100 at these decimals.
+    written = f"{value:.{decimals}f}"
+    return f"{100 - 10 ** -decimals:.{decimals}f}" if value < 100 and float(written) >= 100 else written
 
 
 def change(now: Rates, before: Rates | None) -> str:

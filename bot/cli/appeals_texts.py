@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from handlers import resident_texts, staff_texts
+from handlers.rate_words import percent  # noqa: F401 (gridbot report's summary line writes rates as the tables do)
 from storage.models import AppealStatus
 from storage.outbox import OUTCOME_UNKNOWN
 from storage.tickets import LOCAL_ZONE
@@ -168,8 +169,3 @@ BAD_XLSX = "报表文件名请以 .xlsx 结尾；收到“{file}”。"
 CANNOT_WRITE = "无法写入 {file}：{reason}"
 REPORT_DONE = ("已生成 {file}：{month} 月 {grids} 个网格、{members} 名工作人员；收到 {received} 件，"
                "响应率 {response}，解决率 {resolve}，满意率 {satisfaction}。")
-
-
-def percent(rate: float | None) -> str:
-    """87.5%; "—" for a rate over nothing."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"

@@ -65,3 +65,19 @@ def test_the_change_against_the_previous_period_is_in_points_of_the_score():
     before = rates_of(Counts(dispatched=2, responded=1, resolved=2, ever_resolved=2, satisfied=2))
     assert rates_texts.change(now, before) == "↑5.0" and rates_texts.change(before, now) == "↓5.0"
     assert rates_texts.change(now, None) == "—" and rates_texts.change(now, now) == "0.0"
+
+
+@pytest.mark.parametrize(("rate", "decimals", "written"), [
+    (1999 / 2000, 1, "99.9%"), (19999 / 20000, 1, "99.9%"), (199 / 200, 0, "99%"), (1.0, 1, "100.0%"),
+    (0.875, 1, "87.5%"), (0.9994, 1, "99.9%"), (None, 1, "—"),
+])
+def test_a_rate_short_of_full_never_reads_100_percent(rate, decimals, written):
+    from handlers.rate_words import percent
+
+    assert percent(rate, decimals) == written
+
+
+def test_a_score_short_of_100_never_reads_100():
+    from handlers.rate_words import points
+
+    assert points(99.96) == "99.9" and points(100.0) == "100.0" and points(63.28571) == "63.3"
