@@ -317,6 +317,9 @@ class Appeal(Base):
     trail_reopen_event_id: Mapped[int | None] = mapped_column(Integer)
     trail_rating_key: Mapped[int | None] = mapped_column(Integer)
     trail_returned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The 接单 deadline the rates judge its first claim by, once a 改派 gave it a fresh one after that deadline
+    # had passed or the appeal had been claimed (storage/reassigning.py); NULL: `response_due_at` is that deadline.
+    claim_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # The open appeals by id: the console's default list and its queues page through them oldest first. Without it

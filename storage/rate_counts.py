@@ -119,8 +119,8 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
         key = facts.c[unit.value]
     rating = facts.c.rating_key % len(RATING_CODES)
     dispatched = is_dispatched(facts)
-    late_claim = or_(facts.c.first_claim > facts.c.response_due_at,
-                     and_(facts.c.first_claim.is_(None), facts.c.response_due_at < as_of))
+    late_claim = or_(facts.c.first_claim > facts.c.claim_due_at,
+                     and_(facts.c.first_claim.is_(None), facts.c.claim_due_at < as_of))
     late_resolve = or_(and_(is_resolved, facts.c.resolved_at > facts.c.resolve_due_at),
                        and_(~is_resolved, facts.c.paused_at.is_(None), facts.c.resolve_due_at < as_of))
     counted: dict[str, ColumnElement[Any]] = {
@@ -128,7 +128,7 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
         "rejected": and_(facts.c.status == AppealStatus.REJECTED, ~dispatched),
         "emergencies": facts.c.emergency.is_not(None),
         "dispatched": dispatched,
-        "responded": and_(dispatched, facts.c.first_claim <= facts.c.response_due_at),
+        "responded": and_(dispatched, facts.c.first_claim <= facts.c.claim_due_at),
         "resolved": and_(dispatched, is_resolved),
         "resolved_on_time": and_(dispatched, is_resolved, facts.c.resolved_at <= facts.c.resolve_due_at),
         "ever_resolved": and_(dispatched, facts.c.resolve_id.is_not(None)),
@@ -183,6 +183,8 @@ def _facts_select(*trail: Any) -> Select[Any]:
     return (
         select(
             Appeal.id, Appeal.status, Appeal.emergency, Appeal.response_due_at, Appeal.resolve_due_at,
+            # The deadline its first 接单 is judged by: a 改派 after it was missed or met does not move it.
+            func.coalesce(Appeal.claim_due_at, Appeal.response_due_at).label("claim_due_at"),
             Appeal.paused_at, Appeal.assignee_staff_id, Appeal.category, Appeal.created_at,
             Appeal.grid_id.label("grid"), Grid.community_id.label("community"), Community.street_id.label("street"),
             # Once per appeal here, rather than in each of the sums that read it.

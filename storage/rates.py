@@ -12,7 +12,8 @@ department. The period's end is `as_of` = the end, or now while the period is ru
 it, so a past period's figures no longer change (except 响应率: a claim just after the end may still be in time).
 
 - 响应率 = appeals whose first 接单 came by the response deadline / 派发. (挂起 comes only after 接单, so no
-  paused time lies inside the response clock.)
+  paused time lies inside the response clock.) A 改派's fresh deadline counts only when the one before had not
+  passed and nobody had claimed the appeal yet (Appeal.claim_due_at).
 - 解决率 = appeals 办结 at the period's end and not reopened since (an appeal reopened by 不满意 and not
   办结 again by then is not resolved) / 派发.
 - 满意率 = (满意 + w × 基本满意) / 已评价, the latest rating by the period's end; 不满意 counts 0; unrated

@@ -104,6 +104,39 @@ def test_a_paused_task_moved_to_a_colleague_keeps_the_time_its_pause_gave_back(w
     assert "办理中｜办结剩" in wechat.send(LI, "我的任务")  # not 办结已超时7天 the moment she takes it
 
 
+def _response_counts(seeded, clock):
+    from storage.queries import EVERYWHERE
+    from storage.rates import Period, Unit, ranking
+
+    with seeded.transaction() as session:
+        return ranking(session, Period.month_of(clock()), clock(), Unit.STREET, EVERYWHERE).total.counts
+
+
+def test_a_late_claim_or_a_missed_deadline_is_not_made_in_time_by_a_reassignment(wechat, seeded, clock):
+    """改派 gives the new holder a fresh clock to claim by, but the rates judge the appeal by the deadline it had:
+    a task claimed late, or left unclaimed past its deadline, does not become 响应及时 by being moved on."""
+    late = file_and_dispatch(wechat, seeded, clock)
+    missed = file_and_dispatch(wechat, seeded, clock, text="3号楼1单元楼道灯不亮了")
+    clock.advance(hours=5)  # both past their 2 hours to claim
+    wechat.send(ZHANG, f"接单 {late}")
+    assert "已改派给 李娜" in wechat.send(WANG, f"改派 {late} 李娜")
+    assert "已改派给 李娜" in wechat.send(WANG, f"改派 {missed} 李娜")
+    wechat.send(LI, f"接单 {late}")
+    wechat.send(LI, f"接单 {missed}")
+    counts = _response_counts(seeded, clock)
+    assert counts.dispatched == 2 and counts.responded == 0 and counts.overdue == 2
+
+
+def test_a_reassignment_before_the_deadline_gives_the_new_holder_its_fresh_clock(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    clock.advance(hours=1)  # within its 2 hours to claim
+    assert "已改派给 李娜" in wechat.send(WANG, f"改派 {ticket} 李娜")
+    clock.advance(hours=1, minutes=30)  # past the first 2 hours, within the fresh ones
+    wechat.send(LI, f"接单 {ticket}")
+    counts = _response_counts(seeded, clock)
+    assert counts.dispatched == 1 and counts.responded == 1 and counts.overdue == 0
+
+
 def test_a_card_sent_after_the_deadline_says_the_task_is_overdue(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     (first_card,) = worded(seeded, "staff_new_appeal", LI)
