@@ -118,9 +118,10 @@ def release_queued(session: Session, ids: list[int], queued_at: datetime) -> int
     ).rowcount
 
 
-def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> Work | None:
+def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta, template: bool = False) -> Work | None:
     """Take a queued chunk for sending (compare-and-set); None if another worker has it or it ended. Recipients a
-    dead worker left mid-send are failed here when their idempotency key can no longer protect them."""
+    dead worker left mid-send are failed here when their idempotency key can no longer protect them. `template`:
+    the account has a notice template (Limits.has_template), which reaches a mass send's lone person."""
     claimed = session.execute(
         update(BroadcastChunk).where(BroadcastChunk.id == chunk_id, BroadcastChunk.status == ChunkStatus.QUEUED)
         .values(status=ChunkStatus.SENDING, attempts=BroadcastChunk.attempts + 1, lease_until=now + lease)
@@ -151,11 +152,19 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta) -> W
         .where(BroadcastRecipient.chunk_id == chunk_id, BroadcastRecipient.status.in_(UNSENT))
         .order_by(BroadcastRecipient.id)).all()
     if channel is NoticeChannel.MASS and len(recipients) < MASS_MIN:
-        # Those skipped since left one person: WeChat refuses a mass list of one (40130), so they are told apart
-        # as planning tells them (群发至少需要两人) rather than failed by a call bound to fail.
-        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id.in_([rid for rid, _, _ in recipients]))
-                        .values(status=RecipientStatus.SKIPPED, reason=SkipReason.ALONE))
-        recipients = []
+        # Those skipped since left one person: WeChat refuses a mass list of one (40130). As planning does, a
+        # template message reaches them when the account has one; without, they are told apart (群发至少需要两人)
+        # rather than failed by a call bound to fail.
+        lone = [rid for rid, _, _ in recipients]
+        if template and lone:
+            channel = NoticeChannel.TEMPLATE
+            chunk.channel = channel
+            session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id.in_(lone))
+                            .values(channel=channel.value, mass_month=None))
+        else:
+            session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id.in_(lone))
+                            .values(status=RecipientStatus.SKIPPED, reason=SkipReason.ALONE))
+            recipients = []
     if not recipients:
         finish(session, chunk_id, chunk.attempts, now)
         return None

@@ -37,7 +37,8 @@ def send_chunk(runtime: WorkerRuntime, chunk_id: int) -> str:
     """Claim the chunk and send it; returns how it ended (sent, skipped, stopped, retry, failed, taken over)."""
     lease = timedelta(seconds=runtime.settings.notice_lease_s)
     with runtime.database.transaction() as session:
-        work = notice_sending.claim(session, chunk_id, runtime.clock(), lease)
+        work = notice_sending.claim(session, chunk_id, runtime.clock(), lease,
+                                     runtime.settings.notice_limits().has_template)
     if work is None:
         return "skipped"
     try:

@@ -202,6 +202,24 @@ def test_a_mass_send_left_with_one_person_is_not_attempted(worker_runtime, fake_
     assert (shown.state, shown.failed, shown.skipped_why) == ("done", 0, {"opted_out": 3, "staff_left": 1, "alone": 1})
 
 
+def test_a_mass_send_left_with_one_person_reaches_them_by_template_when_the_account_has_one(worker_runtime,
+                                                                                            fake_wechat, clock):
+    """Planning sends a lone person a template message; a scheduled send left with one does the same."""
+    runtime = with_template(worker_runtime)
+    number = send(runtime, Limits(template_id="tmpl-notice"), send_at=clock() + timedelta(hours=2))
+    with runtime.database.transaction() as session:
+        session.execute(update(Resident).where(Resident.openid.in_(GRID_PEOPLE - {RESIDENT}))
+                        .values(notices_opted_out_at=clock()))
+        session.execute(update(Staff).where(Staff.openid == BUILDING_LEAD).values(active=False))
+    clock.advance(hours=3)
+    work(runtime)
+    assert fake_wechat.calls(MASS_SEND_PATH) == []
+    assert [call["body"]["touser"] for call in fake_wechat.calls(TEMPLATE_SEND)] == [RESIDENT]
+    shown = progress(runtime, number)
+    assert (shown.state, shown.sent, shown.by_channel["template"]["sent"]) == ("done", 1, 1)
+    assert shown.skipped_why == {"opted_out": 3, "staff_left": 1}
+
+
 def test_staff_who_left_before_a_scheduled_staff_notice_goes_do_not_get_it(worker_runtime, fake_wechat, clock):
     runtime = with_template(worker_runtime)
     number = send(runtime, Limits(template_id="tmpl-notice"), audience=NoticeAudience.STAFF, text="周五下午网格员例会",
