@@ -61,6 +61,7 @@ SKIP_NAMES = {
     SkipReason.NO_TEMPLATE: "未配置模板消息",
     SkipReason.ALONE: "群发至少需要两人",
     SkipReason.STAFF_LEFT: "已停用（离岗）",
+    SkipReason.MOVED: "已搬离通知范围",
     "cancelled": "通知已撤销",
 }
 CHANNEL_NAMES = {"mass": "群发", "template": "模板消息", "custom": "客服消息"}

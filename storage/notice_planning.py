@@ -77,6 +77,7 @@ class SkipReason:
     NO_TEMPLATE = "no_template"
     ALONE = "alone"  # one person for a mass send, which needs two, and no template to send instead
     STAFF_LEFT = "staff_left"  # disabled between planning and sending (planning leaves them out)
+    MOVED = "moved"  # a resident bound elsewhere (or unbound) between planning and sending: no longer in the scope
 
 
 class NoticeRefused(DomainError):

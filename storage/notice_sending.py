@@ -25,6 +25,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import Row, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage import notice_scope
 from storage.models import (
     Broadcast,
     BroadcastChunk,
@@ -41,6 +42,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.notice_planning import MASS_MIN, SkipReason
+from storage.staff import UnclearPlace
 from storage.tickets import LOCAL_ZONE
 
 REQUEUE_AFTER = timedelta(minutes=5)  # queued and never claimed: the job was lost with Redis
@@ -144,7 +146,7 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta, temp
             unsafe = unsafe & (BroadcastRecipient.sending_at < now - TEMPLATE_KEY_KEEPS)
         session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == chunk_id, unsafe)
                         .values(status=RecipientStatus.FAILED, reason=OUTCOME_UNKNOWN))
-    _skip_those_gone_since(session, chunk_id, notice.urgent)
+    _skip_those_gone_since(session, chunk_id, notice)
     # The role comes with the rows (the role now, not at planning: only a 楼长 may reply 已转达).
     recipients = session.execute(
         select(BroadcastRecipient.id, BroadcastRecipient.openid, Staff.role)
@@ -173,11 +175,18 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta, temp
                 _leads_to_relay(notice, recipients))
 
 
-def _skip_those_gone_since(session: Session, chunk_id: int, urgent: bool) -> None:
+def _skip_those_gone_since(session: Session, chunk_id: int, notice: Broadcast) -> None:
     """The plan was made before the notice goes (a scheduled one, one waiting for quota): residents who unfollowed
-    since, or opted out of ordinary notices, and staff who left are skipped now as planning would have left them out."""
+    since, opted out of ordinary notices or moved out of the scope, and staff who left are skipped now as planning
+    would have left them out."""
     gone = [(SkipReason.UNFOLLOWED, Resident.status != ResidentStatus.ACTIVE)]
-    if not urgent:  # urgent notices reach those who opted out
+    try:
+        buildings = notice_scope.resolve(session, notice.scope_path).building_ids()
+    except UnclearPlace:
+        buildings = None  # the place was renamed or removed since: who lives there is the plan's to say
+    if buildings is not None:  # 3号楼's water cut is no news to a resident who moved to another building
+        gone.append((SkipReason.MOVED, Resident.building_id.is_(None) | Resident.building_id.not_in(buildings)))
+    if not notice.urgent:  # urgent notices reach those who opted out
         gone.append((SkipReason.OPTED_OUT, Resident.notices_opted_out_at.is_not(None)))
     for reason, condition in gone:
         session.execute(update(BroadcastRecipient).where(

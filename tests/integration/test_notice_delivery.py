@@ -188,6 +188,20 @@ def test_residents_who_opted_out_or_unfollowed_before_a_scheduled_notice_goes_do
     assert (shown.sent, shown.skipped_why) == (3, {"opted_out": 1, "unfollowed": 1})
 
 
+def test_a_resident_who_moved_out_of_the_scope_before_a_scheduled_notice_goes_does_not_get_it(worker_runtime,
+                                                                                               fake_wechat, clock):
+    """3号楼's water cut, planned at 20:00 for the morning, is no news to a neighbour who moved to 1号楼 at 22:00."""
+    number = send(worker_runtime, scope_path=BUILDING_3, text="3号楼明天上午停水检修", send_at=clock() + timedelta(hours=2))
+    with worker_runtime.database.transaction() as session:
+        elsewhere = session.scalar(select(Resident.building_id).where(Resident.openid == NEXT_DOOR))
+        session.execute(update(Resident).where(Resident.openid == NEIGHBOUR).values(building_id=elsewhere))
+    clock.advance(hours=3)
+    work(worker_runtime)
+    (call,) = fake_wechat.calls(MASS_SEND_PATH)
+    assert NEIGHBOUR not in call["body"]["touser"] and RESIDENT in call["body"]["touser"]
+    assert progress(worker_runtime, number).skipped_why == {"moved": 1}
+
+
 def test_a_mass_send_left_with_one_person_is_not_attempted(worker_runtime, fake_wechat, clock):
     """WeChat refuses a mass list of one (40130): the last one is skipped as planning skips a lone person."""
     number = send(worker_runtime, send_at=clock() + timedelta(hours=2))
