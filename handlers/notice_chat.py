@@ -1,5 +1,5 @@
-"""Broadcast notices in the chat: 通知 (operators for their community or street, 网格长 for their grid) with a preview
-and 确认 发送, 通知进度, residents' 退订通知 / 订阅通知, and 楼长's 已转达.
+"""Broadcast notices in the chat: 通知 (operators for their community or street, 网格长 for their grid) and 工作通知
+(the same, to staff only) with a preview and 确认 发送, 通知进度, residents' 退订通知 / 订阅通知, and 楼长's 已转达.
 
 The dialogue (notice_confirm.mmd beside this module): 通知 <范围> <内容> plans the notice and shows the preview; the
 draft waits in the sender's dialogue; 确认 发送 plans it again (people and quotas of that moment) and stores it for
@@ -18,7 +18,7 @@ from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from storage import notice_planning, notice_records, notice_scope
 from storage.errors import NotAllowed, NotFound
-from storage.models import StaffRole
+from storage.models import NoticeAudience, StaffRole
 from storage.notice_planning import NoticeRefused, Request
 from storage.staff import UnclearPlace
 from storage.tickets import normalize_notice_number
@@ -59,7 +59,8 @@ def _split_once(words: str) -> tuple[str, str]:
     return (parts[0] if parts else "", parts[1] if len(parts) > 1 else "")
 
 
-def draft(conversation: Conversation, arguments: Arguments) -> Reply:
+def draft(conversation: Conversation, arguments: Arguments,
+          audience: NoticeAudience = NoticeAudience.RESIDENTS) -> Reply:
     """通知 <范围> <内容>: the preview, and 确认 发送 to send it."""
     if conversation.staff.role not in BROADCASTERS:
         return Reply(texts.NOT_ALLOWED)
@@ -68,19 +69,26 @@ def draft(conversation: Conversation, arguments: Arguments) -> Reply:
     text = _as_typed_to_the_end(conversation.inbound.text, text)
     scope_path = notice_scope.qualified(conversation.session, unicodedata.normalize("NFKC", typed_scope),
                                         notice_scope.part_of(conversation.staff))
-    request = Request(scope_path, text, author=conversation.staff)
+    request = Request(scope_path, text, audience=audience, author=conversation.staff)
     refused = _planned(conversation, request)
     if isinstance(refused, Reply):
         return refused
-    dialogues.begin(conversation, DIALOG, {"scope": scope_path, "text": text})
+    dialogues.begin(conversation, DIALOG, {"scope": scope_path, "text": text, "audience": audience.value})
     return Reply(texts.ask_confirm(refused))
+
+
+def draft_for_staff(conversation: Conversation, arguments: Arguments) -> Reply:
+    """工作通知 <范围> <内容>: a notice to the scope's staff only (a meeting, a work arrangement), as the console's and
+    the CLI's --audience staff; previewed and confirmed like 通知."""
+    return draft(conversation, arguments, NoticeAudience.STAFF)
 
 
 def is_unscoped_notice(conversation: Conversation) -> bool:
     """A sender's 通知 without a scope the command could read (voice runs it together: 通知幸福里社区第一网格明天停水)."""
     inbound = conversation.inbound
     return inbound.kind in (Kind.TEXT, Kind.VOICE) and conversation.is_staff and \
-        conversation.staff.role in BROADCASTERS and unicodedata.normalize("NFKC", inbound.text).strip().startswith("通知")
+        conversation.staff.role in BROADCASTERS and \
+        unicodedata.normalize("NFKC", inbound.text).strip().startswith(("通知", "工作通知"))
 
 
 def notice_usage(_conversation: Conversation) -> Reply:
@@ -138,7 +146,10 @@ def confirm(conversation: Conversation) -> Reply:
     dialogues.end(conversation)
     if not conversation.is_staff:
         return Reply(texts.NOT_ALLOWED)
-    planned = _planned(conversation, Request(data["scope"], data["text"], author=conversation.staff))
+    # A draft saved before 工作通知 existed has no audience: it was a residents' notice.
+    audience = NoticeAudience(data.get("audience", NoticeAudience.RESIDENTS))
+    planned = _planned(conversation, Request(data["scope"], data["text"], audience=audience,
+                                             author=conversation.staff))
     if isinstance(planned, Reply):
         return planned
     number = notice_planning.store(conversation.session, planned, conversation.now).number

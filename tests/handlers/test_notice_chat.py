@@ -54,6 +54,20 @@ def test_an_operator_previews_and_confirms_a_notice_to_a_grid(wechat, seeded):
     assert NUMBER.search(wechat.send(OPERATOR, f"通知进度 {notice.number}")).group(0) == notice.number
 
 
+def test_a_grid_leader_sends_a_staff_only_notice_from_the_chat(wechat, seeded):
+    wechat.dialog(WANG, [
+        ("工作通知 本网格 周五下午3点网格员例会，请准时参加", "范围：幸福里社区/第一网格（工作人员）"),
+        ("确认 发送", "已排入发送"),
+    ])
+    with seeded.transaction() as session:
+        (notice,) = session.scalars(select(Broadcast)).all()
+        reached = set(session.scalars(select(BroadcastRecipient.resident_id)
+                                      .where(BroadcastRecipient.broadcast_id == notice.id)))
+    assert (notice.audience, notice.text, reached) == ("staff", "周五下午3点网格员例会，请准时参加", {None})
+    assert "工作通知 范围 内容" in wechat.send(WANG, "帮助 2")
+    assert "范围：" not in wechat.send(ZHANG, "工作通知 本网格 周五例会")  # a member cannot broadcast
+
+
 @pytest.mark.parametrize("sender", [OPERATOR, WANG])
 def test_a_grid_named_alone_is_the_senders_own_though_another_community_has_one_of_that_name(wechat, seeded, sender):
     wechat.dialog(sender, [
