@@ -21,6 +21,8 @@ STAFF_FOOTER = "\n（通知编号 {number}）"
 LEAD_FOOTER = "\n（通知编号 {number}。转告不用微信的邻居后，请回复“已转达 {number}”）"
 LINKED_REMARK = "点击查看全文（{number}）"
 UNLINKED_REMARK = "回复“{number}”查看全文"
+# WeChat no longer shows the remark: a notice with nothing to click says in its category line how to read it all.
+UNLINKED_CATEGORY = "{category}（回复{number}看全文）"
 TEMPLATE_LINE = 20  # WeChat shows at most 20 characters of a keyword line and cuts the rest with …
 
 
@@ -36,11 +38,14 @@ def template_data(number: str, text: str, urgent: bool, kind: str | None, at: da
                   linked: bool = True) -> dict[str, dict[str, str]]:
     """A template message's data: first, keyword1 类别, keyword2 内容 (cut to what WeChat shows; the link opens
     the full text), keyword3 时间, remark. WeChat no longer shows first and remark (2023). A staff-only notice has
-    no page to link to (`linked` False): its full text is read by sending its number back."""
+    no page to link to (`linked` False): its full text is read by sending its number back, which keyword1 says (the
+    urgent kind alone, 停水, leaves it the room)."""
     title = f"紧急通知·{kind or '其他'}" if urgent else "通知"
+    category = title if linked else UNLINKED_CATEGORY.format(category=(kind or "其他") if urgent else "通知",
+                                                             number=number)
     return {
         "first": {"value": title},
-        "keyword1": {"value": title[:TEMPLATE_LINE]},
+        "keyword1": {"value": category[:TEMPLATE_LINE]},
         "keyword2": {"value": _line(text)},
         "keyword3": {"value": at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")},
         "remark": {"value": (LINKED_REMARK if linked else UNLINKED_REMARK).format(number=number)},

@@ -323,6 +323,9 @@ def test_a_staff_only_notice_has_no_public_page_to_guess_and_its_templates_link_
     assert all(not call["body"].get("url") for call in fake_wechat.calls(TEMPLATE_SEND))
     remarks = {call["body"]["data"]["remark"]["value"] for call in fake_wechat.calls(TEMPLATE_SEND)}
     assert remarks == {f"回复“{number}”查看全文"}  # nothing to click: its readers send the number back
+    # WeChat no longer shows the remark (2023): a line it shows says so, whole within its 20 characters.
+    categories = {call["body"]["data"]["keyword1"]["value"] for call in fake_wechat.calls(TEMPLATE_SEND)}
+    assert categories == {f"通知（回复{number}看全文）"} and len(categories.pop()) <= 20
 
 
 def test_the_public_page_shows_the_full_text_once_sent_and_nothing_about_recipients(worker_runtime, client):
