@@ -67,6 +67,7 @@ SKIP_NAMES = {
     SkipReason.ALONE: "群发至少需要两人",
     SkipReason.STAFF_LEFT: "已停用（离岗）",
     SkipReason.MOVED: "已搬离通知范围",
+    SkipReason.ALREADY_TOLD: "已收到同样内容的通知",
     "cancelled": "通知已撤销",
 }
 CHANNEL_NAMES = {"mass": "群发", "template": "模板消息", "custom": "客服消息"}
@@ -169,6 +170,8 @@ REFUSALS = {
     "over_quota": "微信接口配额不够：{days} 天内发不完，请缩小范围。",
     "repeat": "同样范围、同样内容的通知 {number} 已在 {at:%H:%M} 发出或排入发送，两小时内不重复发送。"
               "要更正内容请先撤回那条再发。",
+    "covered": "同样内容的通知 {number} 已在 {at:%H:%M} 发给（或排入发送给）这个范围里的所有人，两小时内不重复发送。"
+               "要更正内容请先撤回那条再发。",
 }
 UNKNOWN_PLACE = "范围里的“{name}”没有找到。可选：{candidates}"
 AMBIGUOUS_PLACE = "范围里的“{name}”不止一个，请写全：{candidates}"

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
@@ -77,6 +77,7 @@ class SkipReason:
     NO_TEMPLATE = "no_template"
     ALONE = "alone"  # one person for a mass send, which needs two, and no template to send instead
     STAFF_LEFT = "staff_left"  # disabled between planning and sending (planning leaves them out)
+    ALREADY_TOLD = "already_told"  # the same text reached them by another notice within REPEAT_WINDOW (阳光花园, then 3号楼)
     MOVED = "moved"  # a resident bound elsewhere (or unbound) between planning and sending: no longer in the scope
 
 
@@ -186,8 +187,15 @@ def plan(session: Session, request: Request, limits: Limits, now: datetime) -> P
     scope = notice_scope.resolve(session, request.scope_path)
     if request.author is not None and not notice_scope.may_broadcast(session, request.author, scope):
         raise NotAllowed("broadcast_scope")
-    _refuse_a_repeat(session, scope, request, text, now)
-    people = _channels(session, _audience(session, scope, request, now), request, limits, send_at)
+    earlier = _refuse_a_repeat(session, scope, request, text, now)
+    candidates = _audience(session, scope, request, now)
+    told = _told_already(session, earlier, [c.openid for c in candidates]) if earlier else {}
+    people = _channels(session, [replace(c, reason=SkipReason.ALREADY_TOLD) if c.openid in told and c.reason is None
+                                 else c for c in candidates], request, limits, send_at)
+    if told and all(c.reason is not None or c.openid in told for c in candidates):
+        # Everyone it could reach has it already: the same words went to a wider place (or to these, piece by piece).
+        first = min((notice for notice in earlier if notice.id in told.values()), key=lambda notice: notice.id)
+        raise NoticeRefused("covered", number=first.number, at=first.created_at.astimezone(LOCAL_ZONE))
     reaching = [person for person in people if person.channel is not None]
     if not reaching:
         raise NoticeRefused("no_recipients", skipped=dict(Counter(p.reason for p in people if p.reason)))
@@ -197,11 +205,13 @@ def plan(session: Session, request: Request, limits: Limits, now: datetime) -> P
                 dict(Counter(person.reason for person in people if person.channel is None and person.reason)))
 
 
-def _refuse_a_repeat(session: Session, scope: NoticeScope, request: Request, text: str, now: datetime) -> None:
+def _refuse_a_repeat(session: Session, scope: NoticeScope, request: Request, text: str,
+                     now: datetime) -> list[Broadcast]:
     """Two operators told to send the same notice both send it: residents would read it twice and lose a second
     of their four mass sends a month. The same text to the same place within REPEAT_WINDOW is refused, naming the
     first (a cancelled one does not count: sending it again is how it is corrected). The same place is the same
-    buildings and grids, however the path was written (幸福街道/幸福里社区/第一网格, a grid's only compound)."""
+    buildings and grids, however the path was written (幸福街道/幸福里社区/第一网格, a grid's only compound).
+    Returns the notices of the same text to other places: who they reached is not told again (`_told_already`)."""
     earlier = session.scalars(
         select(Broadcast).where(Broadcast.audience == request.audience, Broadcast.text == text,
                                 Broadcast.state != NoticeState.CANCELLED, Broadcast.created_at > now - REPEAT_WINDOW)
@@ -210,6 +220,19 @@ def _refuse_a_repeat(session: Session, scope: NoticeScope, request: Request, tex
     for notice in earlier:
         if notice.scope_path == scope.label or _reach_of_path(session, notice.scope_path) == reach:
             raise NoticeRefused("repeat", number=notice.number, at=notice.created_at.astimezone(LOCAL_ZONE))
+    return list(earlier)
+
+
+def _told_already(session: Session, earlier: list[Broadcast], openids: list[str]) -> dict[str, int]:
+    """Those of `openids` an earlier notice of the same text reaches (to be sent, sending or sent), with its id:
+    the same words to 阳光花园 and then to its 3号楼 reach 3号楼 once, and take one of their four mass sends."""
+    reaching = (RecipientStatus.PENDING, RecipientStatus.SENDING, RecipientStatus.SENT)
+    wanted = set(openids)
+    rows = session.execute(
+        select(BroadcastRecipient.openid, BroadcastRecipient.broadcast_id)
+        .where(BroadcastRecipient.broadcast_id.in_([notice.id for notice in earlier]),
+               BroadcastRecipient.status.in_(reaching))).all()
+    return {openid: broadcast_id for openid, broadcast_id in rows if openid in wanted}
 
 
 def _reach(session: Session, scope: NoticeScope) -> tuple[frozenset[int], frozenset[int], bool]:

@@ -211,13 +211,29 @@ def test_the_same_notice_to_the_same_place_again_within_two_hours_is_refused_nam
         send(seeded, clock, scope_path="幸福里社区 / 第一网格 / 阳光花园 / 3号楼", text=" 本周六上午社区消防安全演练")
     assert (repeat.value.reason, repeat.value.detail["number"]) == ("repeat", first)
     assert f"{first} 已在 10:00 发出" in notice_texts.refusal(repeat.value)
-    send(seeded, clock, scope_path=FIRST_GRID)  # another place, or other words, go
+    send(seeded, clock, WITH_TEMPLATE, scope_path="幸福里社区/第一网格/1号楼")  # another place, or other words, go
     send(seeded, clock, scope_path=BUILDING_3, text="本周六上午社区消防安全演练，请带好孩子")
     with seeded.transaction() as session:
         notice_records.cancel(session, notice_records.find(session, first), clock())
     send(seeded, clock, scope_path=BUILDING_3)  # cancelled: sending it again is how it is corrected
     clock.advance(hours=2)
     send(seeded, clock, scope_path=FIRST_GRID)
+
+
+def test_the_same_words_to_an_overlapping_place_reach_only_those_the_first_notice_does_not(seeded, clock) -> None:
+    """阳光花园's water cut, then the same words to its 3号楼 (or the other way round): nobody reads it twice,
+    nor loses a second of their four mass sends a month to it."""
+    text = "明天上午9点到12点阳光花园停水检修，请提前储水"
+    send(seeded, clock, WITH_TEMPLATE, scope_path=BUILDING_3, text=text)
+    planned = plan(seeded, clock, WITH_TEMPLATE, scope_path=FIRST_GRID, text=text)  # a wider place
+    reached = {person.openid for person in planned.people if person.channel is not None}
+    assert reached == {NEXT_DOOR}
+    assert planned.skipped == {SkipReason.ALREADY_TOLD: 4}  # o1, o5, o6 and 赵阿姨 of 3号楼
+    wider = send(seeded, clock, WITH_TEMPLATE, scope_path=FIRST_GRID, text=text)
+    with pytest.raises(NoticeRefused) as covered:  # everyone in 1号楼 has it already, from the grid's notice
+        send(seeded, clock, WITH_TEMPLATE, scope_path="幸福里社区/第一网格/1号楼", text=text)
+    assert (covered.value.reason, covered.value.detail["number"]) == ("covered", wider)
+    assert f"{wider} 已在 10:00 发给" in notice_texts.refusal(covered.value)
 
 
 @pytest.mark.parametrize(("first", "again"), [
@@ -230,7 +246,6 @@ def test_the_same_notice_to_the_same_place_written_another_way_is_refused(seeded
     with pytest.raises(NoticeRefused) as repeat:
         send(seeded, clock, scope_path=again)
     assert (repeat.value.reason, repeat.value.detail["number"]) == ("repeat", number)
-    send(seeded, clock, scope_path="幸福里社区")  # a wider place still goes
 
 
 def test_an_unknown_scope_names_the_part_that_is_not_found(seeded, clock) -> None:
