@@ -17,6 +17,10 @@ STORED = "通知 {number} 已保存，worker 会按计划发送。查看进度�
 PREVIEW_HEADING = "通知预览："
 UNKNOWN_NOTICE = "没有编号为 {number} 的通知。用 gridbot notice list 查看已有的通知。"
 ALREADY_FINISHED = "通知 {number} 的状态是“{state}”，不能再撤销。"
+# A notice all handed to WeChat: text mass sends and template messages cannot be deleted (mass/delete takes only
+# articles and videos), so what is left to a clerk is a correction.
+ALREADY_SENT = ("通知 {number} 已全部交给微信，不能再撤销：已发出的消息无法收回。内容有误请另发一条更正通知"
+                "（同样的范围，内容以“更正：”开头写明正确的内容）。")
 CANCELLED = "通知 {number} 已撤销：{count} 人不会再收到（已交给微信的部分无法收回）。"
 NO_NOTICES = "还没有通知。"
 KIND_NEEDS_URGENT = "--kind {kind} 是紧急通知的类别：紧急通知请同时加 --urgent，一般通知不用写 --kind。什么也没有保存。"

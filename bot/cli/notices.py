@@ -150,6 +150,7 @@ def notice_cancel(clock: Clock | None, number: str) -> None:
     from handlers.notice_texts import STATE_NAMES
     from storage import notice_records
     from storage.errors import NotAllowed, NotFound
+    from storage.models import NoticeState
 
     with operator_transaction() as session:
         try:
@@ -158,7 +159,8 @@ def notice_cancel(clock: Clock | None, number: str) -> None:
         except NotFound:
             fail(texts.UNKNOWN_NOTICE.format(number=number))
         except NotAllowed:
-            fail(texts.ALREADY_FINISHED.format(number=notice.number, state=STATE_NAMES[notice.state]))
+            finished = texts.ALREADY_SENT if notice.state == NoticeState.DONE else texts.ALREADY_FINISHED
+            fail(finished.format(number=notice.number, state=STATE_NAMES[notice.state]))
     click.echo(texts.CANCELLED.format(number=notice.number, count=count))
 
 

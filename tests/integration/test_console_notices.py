@@ -477,6 +477,7 @@ def test_a_delivered_notice_cannot_be_cancelled(app, runtime, worker_runtime, fa
     response = person.client.post(f"/console/notices/{number}/cancel", data={"csrf_token": person.token("/console/")})
     assert response.status_code == 409 and progress(runtime, number).state == "done"
     assert "这条通知的状态是“已完成”" in response.get_data(as_text=True)
+    assert "内容有误请另发一条更正通知" in response.get_data(as_text=True)  # what the clerk can still do
 
 
 def test_a_scheduled_notice_from_the_console_waits_for_its_time(app, runtime, worker_runtime, fake_wechat, clock):

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.cli.gridbot import main
-from storage.models import Broadcast
+from storage.models import Broadcast, NoticeState
 from storage.tickets import LOCAL_ZONE
 from tests.support.worker import work
 
@@ -99,6 +99,15 @@ def test_the_status_of_a_notice_quota_put_off_says_when_it_goes(seeded, database
     tomorrow = (clock() + timedelta(days=1)).astimezone(LOCAL_ZONE)
     assert f"当天的微信接口配额已排满，{tomorrow:%Y-%m-%d} 00:00（北京时间）起发送" in status, status
     assert "定时发送" not in status
+
+
+def test_cancelling_a_notice_all_handed_to_wechat_says_to_send_a_correction(seeded, database_url, clock):
+    sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午9点停水", "--yes")
+    number = NUMBER.search(sent.output).group(0)
+    with seeded.transaction() as session:  # the worker handed it all over
+        session.execute(update(Broadcast).where(Broadcast.number == number).values(state=NoticeState.DONE))
+    refused = gridbot(database_url, clock, "notice", "cancel", number)
+    assert refused.exit_code == 1 and "已发出的消息无法收回" in refused.output and "更正通知" in refused.output
 
 
 def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):

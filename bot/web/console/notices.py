@@ -71,7 +71,8 @@ def notice_cancel(number: str) -> Response | tuple[str, int]:
         except NotAllowed:  # finished meanwhile
             count = None
     if count is None:
-        message = texts.NOTICE_NOT_CANCELLABLE.format(state=notice_texts.STATE_NAMES.get(state, state))
+        wording = texts.NOTICE_SENT_NOT_CANCELLABLE if state == NoticeState.DONE else texts.NOTICE_NOT_CANCELLABLE
+        message = wording.format(state=notice_texts.STATE_NAMES.get(state, state))
         return render_template("console/refused.html", title=texts.NOTICE_TITLE.format(number=shown_number),
                                message=message), 409
     return redirect(url_for("console.notice", number=shown_number, done="cancelled", count=count))

@@ -334,6 +334,8 @@ NOTICE_BAD_KIND = "请从列表中选择紧急通知的类别。"
 NOTICE_KIND_NONE = "（紧急通知才需要选）"
 NOTICE_TOO_LONG = "内容太长了：范围最多 {limit} 个字。"
 NOTICE_NOT_CANCELLABLE = "这条通知的状态是“{state}”，没有待发的部分，不能撤销。"
+NOTICE_SENT_NOT_CANCELLABLE = ("这条通知的状态是“{state}”：已全部交给微信，发出的消息无法收回，不能撤销。内容有误请另发一条更正通知"
+                               "（同样的范围，内容以“更正：”开头写明正确的内容）。")
 NOTICE_PROGRESS_HEADING = "发送进度"
 NOTICE_COUNTS = {"recipients": "共", "sent": "已发", "filtered": "被微信过滤", "failed": "失败", "skipped": "未发送",
                  "pending": "待发"}
