@@ -10,6 +10,12 @@ comes in one piece, a 5 MB file at 32 KiB/s or faster. A body cut off is handed 
 INCOMPLETE set in its environ (the console answers 408); one announced over MAX_BODY is not read at all, and the
 app's own bounds refuse it by its Content-Length (413, as before). The webhook reads its own body after checking
 the signature (bot/web/webhook.py).
+
+A pace bounds each piece, not the whole: a body of MAX_BODY sent a piece every two seconds holds its thread for
+three minutes, and a dozen of them, at 400 KiB/s in all, held every thread while WeChat's messages went
+unanswered. So a body of more than one piece (only the organisation import needs one; a long taxonomy comes
+close) is read by at most LARGE_AT_ONCE threads of a process at a time; another that comes meanwhile is not read
+at all, BUSY set in its environ (the console answers 503, nothing done), and the other threads stay free.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import io
 import logging
 import socket
+import threading
 from typing import Any, Callable, Iterable
 
 from bot.web.read_deadline import deadlines
@@ -26,6 +33,8 @@ PIECE = 64 * 1024
 PIECE_DEADLINE_S = 2.0  # the webhook's body deadline: a slow client holds a thread this long per piece at most
 MAX_BODY = 6 * 1024 * 1024  # the organisation import's 5 MB file and its form around it (nginx: client_max_body_size)
 INCOMPLETE = "gridbot.body_incomplete"
+BUSY = "gridbot.body_busy"
+LARGE_AT_ONCE = 2  # of a process's 12 threads (bot/web/server.py), what slow large bodies may hold
 UNREAD_PATHS = frozenset({"/wechat"})
 
 _App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -36,17 +45,34 @@ class PacedBodies:
 
     def __init__(self, app: _App) -> None:
         self._app = app
+        self._large = threading.BoundedSemaphore(LARGE_AT_ONCE)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         length = _announced(environ)
         if length != 0 and environ.get("PATH_INFO") not in UNREAD_PATHS:
-            body = _read(environ, length)
-            if body is None:
-                environ[INCOMPLETE] = True
-                log.warning("%s %s…: body not received in time (from %s)", environ.get("REQUEST_METHOD"),
-                            _first_segment(environ.get("PATH_INFO") or ""), environ.get("REMOTE_ADDR"))
-            environ["wsgi.input"] = io.BytesIO(body or b"")
+            environ["wsgi.input"] = io.BytesIO(self._body(environ, length) or b"")
         return self._app(environ, start_response)
+
+    def _body(self, environ: dict[str, Any], length: int | None) -> bytes | None:
+        """The body as `_read` gives it; nothing, with BUSY set, for a large one while LARGE_AT_ONCE are read."""
+        large = length is None or PIECE < length <= MAX_BODY
+        if large and not self._large.acquire(blocking=False):
+            environ[BUSY] = True
+            _stop_reading(environ.get("gunicorn.socket"))
+            log.warning("%s %s…: a large body refused unread, %d are being read already (from %s)",
+                        environ.get("REQUEST_METHOD"), _first_segment(environ.get("PATH_INFO") or ""),
+                        LARGE_AT_ONCE, environ.get("REMOTE_ADDR"))
+            return None
+        try:
+            body = _read(environ, length)
+        finally:
+            if large:
+                self._large.release()
+        if body is None:
+            environ[INCOMPLETE] = True
+            log.warning("%s %s…: body not received in time (from %s)", environ.get("REQUEST_METHOD"),
+                        _first_segment(environ.get("PATH_INFO") or ""), environ.get("REMOTE_ADDR"))
+        return body
 
 
 def _first_segment(path: str) -> str:

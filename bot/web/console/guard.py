@@ -26,7 +26,7 @@ from bot.rate import SharedRate
 from bot.web import unavailable
 from bot.web.console import texts
 from bot.web.console.ended_sessions import EndedSessions
-from bot.web.paced_bodies import INCOMPLETE
+from bot.web.paced_bodies import BUSY, INCOMPLETE
 from bot.web.runtime import Runtime
 from storage import console_users
 from storage.actors import Actor, ActorKind
@@ -99,6 +99,9 @@ def guard() -> Response | None:
     if request.environ.get(INCOMPLETE):  # a form still arriving at its deadline (bot/web/paced_bodies.py)
         return Response(render_template("console/refused.html", title=texts.BODY_LATE_TITLE, message=texts.BODY_LATE),
                         status=408)
+    if request.environ.get(BUSY):  # a large body while others were being read (bot/web/paced_bodies.py)
+        return Response(render_template("console/refused.html", title=texts.BODY_BUSY_TITLE, message=texts.BODY_BUSY),
+                        status=503, headers={"Retry-After": "60"})
     # Before the CSRF check reads the form: an upload beyond its view's bound is refused unread (413).
     max_upload = getattr(current_app.view_functions.get(request.endpoint or ""), "max_upload", None)
     if max_upload is not None:
