@@ -152,6 +152,25 @@ def test_a_recipients_page_link_edited_beyond_any_id_starts_from_the_first_page(
     assert response.status_code == 200 and 'id="notice-cancel"' in response.get_data(as_text=True)
 
 
+def test_a_notice_page_left_open_polling_its_progress_ends_its_login_after_the_idle_time(app, numbers, clock):
+    person = logged_in(app, "xingfuli")
+    assert person.get(f"/console/notices/{numbers['XFL']}").status_code == 200
+    polls = []
+    for _ in range(20):  # the page's script polls while the notice waits to go out; nobody touches the page
+        clock.advance(minutes=2)
+        polls.append(person.get(f"/console/notices/{numbers['XFL']}/progress.json").status_code)
+
+    assert polls[:15] == [200] * 15  # 30 minutes
+    assert polls[15] == 302  # the idle time is over: the login has ended
+    assert person.get("/console/").headers["Location"].startswith("/console/login")
+
+
+def test_the_progress_is_answered_while_the_login_is_alive(app, numbers, clock):
+    person = logged_in(app, "xingfuli")
+    clock.advance(minutes=29)
+    assert person.get(f"/console/notices/{numbers['XFL']}/progress.json").get_json()["number"] == numbers["XFL"]
+
+
 @pytest.mark.parametrize("username", sorted(ACCOUNTS))
 def test_an_unknown_number_is_not_found_like_one_outside_the_part(app, username):
     person = logged_in(app, username)

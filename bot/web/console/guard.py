@@ -94,7 +94,7 @@ def guard() -> Response | None:
     if request.endpoint == "console.static":
         return None  # a stylesheet or a library: no database, and no cookie on a response caches keep
     if session.get("uid") is not None:
-        g.operator = _live_operator(runtime().clock())
+        g.operator = _live_operator(runtime().clock(), renew=not _view_mark("passive"))
         g.expired = g.operator is None
     if request.environ.get(INCOMPLETE):  # a form still arriving at its deadline (bot/web/paced_bodies.py)
         return Response(render_template("console/refused.html", title=texts.BODY_LATE_TITLE, message=texts.BODY_LATE),
@@ -103,7 +103,7 @@ def guard() -> Response | None:
         return Response(render_template("console/refused.html", title=texts.BODY_BUSY_TITLE, message=texts.BODY_BUSY),
                         status=503, headers={"Retry-After": "60"})
     # Before the CSRF check reads the form: an upload beyond its view's bound is refused unread (413).
-    max_upload = getattr(current_app.view_functions.get(request.endpoint or ""), "max_upload", None)
+    max_upload = _view_mark("max_upload")
     if max_upload is not None:
         request.max_content_length = max_upload
     if request.method not in SAFE_METHODS and not _token_matches():
@@ -132,7 +132,12 @@ def _within_action_rate(operator: Operator) -> bool:
     return count <= ACTIONS_PER_MINUTE
 
 
-def _live_operator(now: datetime) -> Operator | None:
+def _view_mark(name: str) -> Any:
+    """What `accepts_upload` or `passive` marked the requested view with (None if nothing)."""
+    return getattr(current_app.view_functions.get(request.endpoint or ""), name, None)
+
+
+def _live_operator(now: datetime, renew: bool) -> Operator | None:
     settings = runtime().settings
     login_at, seen_at = session.get("login_at", 0.0), session.get("seen_at", 0.0)
     stale = (now.timestamp() - login_at > settings.console_session_hours * 3600
@@ -141,7 +146,8 @@ def _live_operator(now: datetime) -> Operator | None:
     if operator is None:
         session.clear()
         return None
-    session["seen_at"] = now.timestamp()
+    if renew:
+        session["seen_at"] = now.timestamp()
     return operator
 
 
@@ -269,6 +275,13 @@ def accepts_upload(max_bytes: int) -> Callable[[_View], _View]:
         view.max_upload = max_bytes  # type: ignore[attr-defined]
         return view
     return mark
+
+
+def passive(view: _View) -> _View:
+    """A view a page calls by itself (a progress bar polling): not the operator's doing, so it does not start the
+    idle time again. A page left open on a notice scheduled for tomorrow would otherwise keep its login alive."""
+    view.passive = True  # type: ignore[attr-defined]
+    return view
 
 
 def page_after() -> int | None:

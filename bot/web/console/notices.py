@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from bot.web.console import texts
-from bot.web.console.guard import blueprint, in_scope_or_404, login_required, page_after, runtime
+from bot.web.console.guard import blueprint, in_scope_or_404, login_required, page_after, passive, runtime
 from handlers import notice_texts
 from handlers.staff_texts import ROLE_TITLES
 from storage import notice_overview, notice_records
@@ -51,6 +51,7 @@ def notice(number: str) -> str:
 
 @blueprint.get("/notices/<number>/progress.json")
 @login_required
+@passive
 def notice_progress(number: str) -> Response:
     """The notice's counts for the progress bar; `done` once every recipient is settled."""
     with runtime().database.transaction() as db:
