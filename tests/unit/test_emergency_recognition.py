@@ -83,6 +83,10 @@ def shipped() -> Taxonomy:
         ("楼道里煤气泄露了快来人", "gas"),
         ("楼道里闻到煤气了。", "gas"),
         ("一进门就闻到天然气", "gas"),
+        ("有人触电了", "electrocution"),
+        ("我爸触电了，倒在地上", "electrocution"),
+        ("工人被电击了", "electrocution"),
+        ("孩子摸插座被电到了，没反应", "electrocution"),
     ],
 )
 def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, kind: str) -> None:
@@ -127,6 +131,10 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "楼上往下弹烟灰，我家阳台上全是烟灰",
         "楼下饭店排的全是油烟",
         "3号楼电梯老是困人，物业也不换",  # a lift that keeps trapping people: an appeal, nobody is in it now
+        "楼道电线裸露，小心触电",
+        "电线老化，有触电隐患",
+        "路灯杆漏电，孩子容易触电",
+        "楼下电箱门开着，怕孩子触电",
         "",
     ],
 )
