@@ -15,18 +15,21 @@ from handlers import binding, complaining, dialogues, filing
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Inbound, Kind, Reply
-from nlp import Emergency, Taxonomy, recognise_emergency
+from nlp import Emergency, Taxonomy, emergency_asked_about, recognise_emergency
 
 
 def matches(conversation: Conversation) -> bool:
-    """A text or voice message that names an emergency of the taxonomy."""
-    return _emergency(conversation) is not None
+    """A text or voice message that names an emergency of the taxonomy happening now, or asks its number."""
+    return _emergency(conversation) is not None or _asked(conversation) is not None
 
 
 def handle(conversation: Conversation) -> Reply:
     """The number and the advice first; then the 紧急 appeal's ticket, and the address question if there is none."""
     emergency = _emergency(conversation)
-    assert emergency is not None  # matches() said so
+    if emergency is None:  # "着火了应该打什么电话": the number is the answer; nobody is sent running
+        asked = _asked(conversation)
+        assert asked is not None  # matches() said so
+        return Reply(texts.EMERGENCY_ASKED.format(label=asked.label, call=asked.call, advice=asked.advice))
     advice = texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
     if conversation.is_staff:
         return Reply(f"{advice}\n{texts.EMERGENCY_STAFF}")
@@ -60,6 +63,12 @@ def unfiled(taxonomy: Taxonomy, inbound: Inbound) -> Reply:
 
 def _emergency(conversation: Conversation) -> Emergency | None:
     return _recognised(conversation.understanding.taxonomy, conversation.inbound)
+
+
+def _asked(conversation: Conversation) -> Emergency | None:
+    if conversation.inbound.kind not in (Kind.TEXT, Kind.VOICE):
+        return None
+    return emergency_asked_about(conversation.understanding.taxonomy, conversation.inbound.text)
 
 
 def _recognised(taxonomy: Taxonomy, inbound: Inbound) -> Emergency | None:

@@ -1,6 +1,7 @@
 """Text in, label out: the appeal taxonomy, the keyword rules, the trainable model and their combination."""
 
 from nlp.classifier import Classification, KeywordClassifier
+from nlp.emergencies import asked_about as emergency_asked_about
 from nlp.emergencies import recognise as recognise_emergency
 from nlp.loading import SHIPPED_MODEL, Classifier, build_classifier, load
 from nlp.model import LinearModel, ModelError
@@ -20,6 +21,7 @@ __all__ = [
     "Taxonomy",
     "TaxonomyError",
     "build_classifier",
+    "emergency_asked_about",
     "load",
     "load_taxonomy",
     "recognise_emergency",

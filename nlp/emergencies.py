@@ -6,10 +6,16 @@ message wins. A phrase is a word ("着火") or parts joined with "+" that must a
 looked for, so "煤气费" never reads as gas and "火灾隐患" (a hazard to report) never as a fire. False alarms cost
 staff a run; a missed one can cost a life, so the phrases name the danger itself, not the things near it
 ("电梯坏了" is an ordinary appeal, "困在电梯" is not).
+
+Only a danger happening now is one: "昨晚楼下着火了，现在已经灭了" and "上次电梯困人的事处理了吗" tell of a past one,
+"消防通道堵了，万一着火怎么办" of one that may come; they are ordinary appeals (a hazard, a chase). A question about
+the number to call ("着火了应该打什么电话") is `asked_about`: the answer is the number, but nobody is sent running.
+Words of urgency ("救命", "快来", "又", "还在") keep any of them a live emergency: better a wasted run than a missed one.
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 import re
 
@@ -20,16 +26,62 @@ _NOISE = re.compile(r"\s+")  # voice recognition spaces words out ("着 火 了"
 
 
 def recognise(taxonomy: Taxonomy, text: str) -> Emergency | None:
-    """The emergency `text` names, or None."""
+    """The emergency `text` says is happening now, or None."""
+    found = _read(taxonomy, text)
+    return found[0] if found is not None and found[1] is _Reading.LIVE else None
+
+
+def asked_about(taxonomy: Taxonomy, text: str) -> Emergency | None:
+    """The emergency whose number `text` only asks for ("着火了应该打什么电话"), or None."""
+    found = _read(taxonomy, text)
+    return found[0] if found is not None and found[1] is _Reading.ASKED else None
+
+
+class _Reading(enum.Enum):
+    LIVE = "live"
+    ASKED = "asked"
+    TOLD = "told"  # past, over, or feared
+
+
+_CLAUSE_END = re.compile(r"[，。！？；,.!?;…~]")
+_PAST = ("昨晚", "昨天", "前天", "前晚", "上次", "上回", "上周", "上星期", "上礼拜", "上个月", "去年", "前几天", "前些天",
+         "前段时间", "那次", "之前", "以前", "当时")
+_FEARED = ("万一", "如果", "要是", "假如", "假设", "一旦")
+_OVER = ("已经灭了", "已经扑灭", "火灭了", "火已经灭", "被扑灭", "已经救出来", "已经救上来", "已经被救", "已经没事了")
+_NUMBER_ASKED = ("什么电话", "哪个电话", "几号电话", "电话是多少", "电话多少", "打几号", "打119吗", "打120吗", "打110吗",
+                 "怎么报警")
+_URGENT = ("救命", "快来", "快点", "赶紧", "来人", "还在", "正在", "现在还", "又")
+
+
+def _read(taxonomy: Taxonomy, text: str) -> tuple[Emergency, _Reading] | None:
     # Phrases are simplified: "煤氣味" from a phone set to traditional characters is the same danger.
     folded = _NOISE.sub("", to_simplified(normalize_text(text)))
     for emergency in taxonomy.emergencies:
         remaining = folded
         for phrase in emergency.not_phrases:
             remaining = remaining.replace(phrase, " ")
-        if _pattern(emergency.phrases).search(remaining):
-            return emergency
+        found = list(_pattern(emergency.phrases).finditer(remaining))
+        if found:
+            return emergency, _reading(remaining, found)
     return None
+
+
+def _reading(text: str, found: list[re.Match[str]]) -> _Reading:
+    """Whether the danger is happening now, only asked about, or told of as past or feared."""
+    if any(word in text for word in _URGENT):
+        return _Reading.LIVE
+    if any(word in text for word in _NUMBER_ASKED):
+        return _Reading.ASKED
+    if any(word in text for word in _OVER):
+        return _Reading.TOLD
+    return _Reading.LIVE if any(_now(text, match) for match in found) else _Reading.TOLD
+
+
+def _now(text: str, match: re.Match[str]) -> bool:
+    """No word of its own clause puts this mention in the past (上次…) or in a fear (万一…, …的话)."""
+    before = _CLAUSE_END.split(text[:match.start()])[-1]
+    after = _CLAUSE_END.split(text[match.end():])[0]
+    return not any(word in before for word in _PAST + _FEARED) and not after.startswith("的话")
 
 
 @functools.lru_cache(maxsize=256)

@@ -15,7 +15,7 @@ from handlers import notifications, resident_texts
 from nlp.chatter import Chatter
 from storage import joins, supervision
 from storage.errors import NotAllowed
-from storage.models import AppealStatus, OutboxMessage, OutboxStatus, Staff, StaffRole
+from storage.models import Appeal, AppealStatus, OutboxMessage, OutboxStatus, Staff, StaffRole
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import CHEN, LI, OPERATOR, WANG, ZHANG
 from tests.support.worker import dispatch_filed, file_and_dispatch
@@ -184,6 +184,28 @@ def test_commands_still_work_and_words_that_only_look_like_danger_are_ordinary(w
     assert "119" in wechat.send("o1", "帮助")
     assert "【紧急】" not in wechat.send("o1", "3号楼电梯坏了，好几天了")
     assert "【紧急】" not in wechat.send("o1", "煤气费在哪里交")
+
+
+@pytest.mark.parametrize("text", ["昨晚楼下着火了，现在已经灭了", "消防通道堵了，万一着火怎么办", "上次电梯困人的事处理了吗"])
+def test_a_danger_that_is_past_or_only_feared_is_no_emergency_and_sends_nobody_running(wechat, seeded, clock, text):
+    assert "【紧急】" not in wechat.send("o1", text)
+    dispatch_filed(seeded, clock)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal).where(Appeal.emergency.is_not(None))).all() == []
+    assert all("【紧急】" not in card for card in worded(seeded, "staff_new_appeal", ZHANG))
+
+
+def test_asking_which_number_to_call_is_answered_with_it_and_files_nothing(wechat, seeded):
+    reply = wechat.send("o1", "着火了应该打什么电话")
+    assert reply.startswith("遇到火情请拨打 119。") and "不要乘坐电梯" in reply and "在哪里" in reply
+    assert "还没有提交过诉求" in wechat.send("o1", "我的诉求")
+
+
+def test_the_fire_put_out_during_an_emergency_still_reaches_its_responders(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "着火了")
+    reply = wechat.send("o1", "厨房着火了，我们自己已经灭了")
+    assert reply.startswith(f"【紧急】已把您说的情况转告处理紧急诉求 {ticket} 的工作人员。")
+    assert "居民说：厨房着火了，我们自己已经灭了" in worded(seeded, "staff_words_added", ZHANG)[0]
 
 
 def test_staff_get_the_advice_and_the_way_to_report(wechat, seeded):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp import Taxonomy, TaxonomyError, load_taxonomy, recognise_emergency
+from nlp import Taxonomy, TaxonomyError, emergency_asked_about, load_taxonomy, recognise_emergency
 from nlp.taxonomy import normalize_text
 
 
@@ -174,6 +174,50 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
 )
 def test_look_alikes_are_not_emergencies(shipped: Taxonomy, text: str) -> None:
     assert recognise_emergency(shipped, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "昨晚楼下着火了，现在已经灭了",
+        "厨房着火了，我自己已经灭了",
+        "上次电梯困人的事处理了吗",
+        "前几天3号楼有人晕倒，救护车进不来，消防通道该清了",
+        "去年着火的那栋楼，外墙什么时候修",
+        "消防通道堵了，万一着火怎么办",
+        "如果有人晕倒了，社区有没有AED",
+        "楼道堆满杂物，着火的话人都跑不出去",
+    ],
+)
+def test_a_danger_told_as_past_or_feared_is_not_an_emergency_now(shipped: Taxonomy, text: str) -> None:
+    assert recognise_emergency(shipped, text) is None
+    assert emergency_asked_about(shipped, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("着火了怎么办", "fire"),  # panic, not a quiz
+        ("我们被困在电梯里了，怎么办", "lift"),
+        ("救命，着火了，该打什么电话", "fire"),
+        ("昨天电梯坏了，今天有人困在电梯里", "lift"),
+        ("上次困电梯没人管，现在又困在电梯里了", "lift"),
+        ("昨天就闻到煤气味，现在还有", "gas"),
+        ("昨天楼下着火，今天楼上也着火了", "fire"),
+    ],
+)
+def test_a_danger_happening_now_is_one_whatever_was_said_of_the_past(shipped: Taxonomy, text: str, kind: str) -> None:
+    emergency = recognise_emergency(shipped, text)
+    assert emergency is not None and emergency.name == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [("着火了应该打什么电话", "fire"), ("有人晕倒打120吗", "medical"),
+                                            ("着火的话打119吗", "fire"), ("煤气中毒了打什么电话", "poisoning")])
+def test_asking_which_number_to_call_is_no_emergency_but_names_the_kind(shipped: Taxonomy, text: str,
+                                                                         kind: str) -> None:
+    assert recognise_emergency(shipped, text) is None
+    asked = emergency_asked_about(shipped, text)
+    assert asked is not None and asked.name == kind
 
 
 def test_each_shipped_kind_names_its_number(shipped: Taxonomy) -> None:
