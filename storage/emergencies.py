@@ -6,21 +6,25 @@ clock. Such an appeal is never joined or merged (storage.joins) nor folded into 
   the grid and to the community's operators.
 - An unbound resident's emergency waits for their address like any held appeal, but its card goes at once to
   every active operator (street and communities): with no grid there is nobody else to tell.
+- Filed where the resident says it is when that is a building of their community ("我在5号楼门口，看到2号楼冒烟":
+  2号楼), not at their home: the responders must go there, and it may be another grid's (`place_said`).
 - Unclaimed at its deadline (storage.supervision) it escalates to level 1 at once, and the notice, saying what,
   where, since when and what to do, goes to the grid's leaders and the community's and street's operators.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import complaints, contacts, org
-from storage.models import OPEN_STATUSES, Appeal, Staff, StaffRole
+from storage import appeals, complaints, contacts, org
+from storage.contact_input import in_digits
+from storage.models import OPEN_STATUSES, Appeal, Building, Grid, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
 from storage.staff import community_operators, street_operators
 from storage.telling import tell
@@ -40,6 +44,66 @@ def responders(session: Session, appeal: Appeal, grid_team: Sequence[Staff],
     operators = community_operators(session, appeal.grid_id) or street_operators(session)
     people = [*grid_team, *operators]
     return [person for person in _unique(people) if person.openid and person.id not in about]
+
+
+@dataclass(frozen=True)
+class _SaidPlace:
+    """What file_appeal needs of a sender: who hears back (the resident) and where the danger is."""
+
+    id: int
+    grid_id: int
+    building_id: int
+    unit_id: int | None = None
+
+
+# 2号楼, 2栋, 2幢, 二号楼 (in_digits), A座: a building as said. "我在5号楼门口" is where the sender stands, not the danger.
+_BUILDING_SAID = re.compile(r"(\d+)(?:号楼|号栋|栋|幢)|([A-Za-z])座")
+_CLAUSE_END = re.compile(r"[，。！？；,.!?;\s]")
+_SENDER_AT = re.compile(r"我们?(?:现在|正|就)?(?:在|住)[^在]{0,12}$")
+
+
+def place_said(session: Session, sender: appeals.Sender, text: str) -> appeals.Sender | None:
+    """The sender filing at the building of their community that `text` says the danger is in, when it is not
+    their home building (one named by its compound, else one of their own compound, else the community's only
+    one of that name); None to file at home."""
+    if sender.grid_id is None or sender.building_id is None:
+        return None
+    said = _building_said(in_digits(text))
+    if said is None:
+        return None
+    key, clause = said
+    community_id = session.scalar(select(Grid.community_id).where(Grid.id == sender.grid_id))
+    buildings = session.scalars(select(Building).join(Grid, Building.grid_id == Grid.id).where(
+        Grid.community_id == community_id, Grid.active.is_(True), Building.active.is_(True))).all()
+    named = [building for building in buildings if _building_key(building.name) == key]
+    home = session.get_one(Building, sender.building_id)
+    chosen = ([building for building in named if building.compound and building.compound in clause]
+              or [building for building in named if building.compound == home.compound] or named)
+    if len(chosen) != 1 or chosen[0].id == home.id:
+        return None
+    return _SaidPlace(sender.id, chosen[0].grid_id, chosen[0].id)
+
+
+def _building_said(text: str) -> tuple[str, str] | None:
+    """The building the danger is in (the first named but where the sender says they are, else that one) and
+    the clause naming it."""
+    found: list[tuple[str, str, bool]] = []
+    for match in _BUILDING_SAID.finditer(text):
+        before = _CLAUSE_END.split(text[:match.start()])[-1]
+        clause = before + _CLAUSE_END.split(text[match.start():])[0]
+        found.append((_key(match), clause, _SENDER_AT.search(before) is not None))
+    danger = [(key, clause) for key, clause, sender_at in found if not sender_at]
+    anywhere = danger or [(key, clause) for key, clause, _ in found]
+    return anywhere[0] if anywhere else None
+
+
+def _building_key(name: str) -> str | None:
+    match = _BUILDING_SAID.fullmatch(in_digits(name))
+    return _key(match) if match is not None else None
+
+
+def _key(match: re.Match[str]) -> str:
+    return match.group(1).lstrip("0") if match.group(1) else match.group(2).upper()
 
 
 def marked(card: StaffNewAppeal, appeal: Appeal) -> StaffNewAppeal:

@@ -17,7 +17,7 @@ from storage import joins, supervision
 from storage.errors import NotAllowed
 from storage.models import Appeal, AppealStatus, OutboxMessage, OutboxStatus, Staff, StaffRole
 from tests.support.database import appeal, notices, worded
-from tests.support.personas import CHEN, LI, OPERATOR, WANG, ZHANG
+from tests.support.personas import CHEN, LI, LIU, OPERATOR, WANG, ZHANG
 from tests.support.worker import dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -206,6 +206,32 @@ def test_the_fire_put_out_during_an_emergency_still_reaches_its_responders(wecha
     reply = wechat.send("o1", "厨房着火了，我们自己已经灭了")
     assert reply.startswith(f"【紧急】已把您说的情况转告处理紧急诉求 {ticket} 的工作人员。")
     assert "居民说：厨房着火了，我们自己已经灭了" in worded(seeded, "staff_words_added", ZHANG)[0]
+
+
+def test_an_emergency_said_to_be_in_another_grids_building_reaches_that_grid_not_the_reporters(
+        wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "我在3号楼门口，看到锦绣家园5号楼冒烟了")
+    told = cards(seeded, ticket)
+    assert LIU in told and ZHANG not in told and LI not in told
+    card = told[LIU][0]
+    assert "锦绣家园5号楼" in card and "阳光花园3号楼" not in card.split("\n", 2)[1]
+
+
+def test_an_emergency_said_to_be_in_a_neighbouring_building_names_that_building_and_not_the_reporters_door(
+        wechat, seeded, clock):
+    wechat.send("o1", "门牌 3号楼1单元502")
+    _, ticket = report(wechat, seeded, clock, "我在5号楼门口，看到2号楼冒烟")  # 5号楼 is no building of 阳光花园
+    filed = appeal(seeded, ticket)
+    assert filed.grid_id == 1 and filed.unit_id is None
+    card = cards(seeded, ticket)[ZHANG][0]
+    assert "阳光花园2号楼" in card and "502" not in card
+
+
+def test_an_emergency_at_home_or_nowhere_said_keeps_the_home_and_its_door(wechat, seeded, clock):
+    wechat.send("o1", "门牌 3号楼1单元502")
+    _, ticket = report(wechat, seeded, clock, "我在3号楼家里，厨房着火了")
+    card = cards(seeded, ticket)[ZHANG][0]
+    assert "阳光花园3号楼1单元" in card and "502" in card
 
 
 def test_staff_get_the_advice_and_the_way_to_report(wechat, seeded):
