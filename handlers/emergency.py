@@ -43,6 +43,9 @@ def handle(conversation: Conversation) -> Reply:
     if complaint is not None:  # "网格员李娜动手打我": the accused never gets its card, nor reads or claims it
         complaining.mark(conversation, grid_id, filed.id, complaint)
     if conversation.sender.grid_id is not None:
+        into = filing.join_same_danger(conversation, filed, text) if complaint is None else None
+        if into is not None:  # three households, one fire: one emergency, its cards sent once
+            return Reply(f"{advice}\n" + texts.EMERGENCY_JOINED.format(ticket=filed.ticket, into=into))
         return Reply(f"{advice}\n" + texts.EMERGENCY_FILED.format(ticket=filed.ticket,
                                                                   minutes=emergency.response_minutes))
     held = texts.EMERGENCY_HELD.format(ticket=filed.ticket)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from handlers import binding, joins, several
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
@@ -11,6 +9,8 @@ from handlers.types import Kind, Reply
 from nlp import Classification, Emergency
 from nlp.similarity import is_repeat
 from storage import appeals, emergencies, material, tasks
+from storage import joins as joined_reports
+from storage.errors import DomainError
 from storage.limits import LIMITS, TextField
 from storage.models import Appeal
 
@@ -62,7 +62,11 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
 def ongoing_emergency(conversation: Conversation, emergency: Emergency) -> appeals.Recent | None:
     """The sender's open 紧急 appeal of this same danger, filed within REPEAT_WINDOW, if there is one."""
     recent = appeals.recent_filings(conversation.session, conversation.sender.id, conversation.now)
-    return next((appeal for appeal in recent.open if appeal.emergency == emergency.label), None)
+    own = next((appeal for appeal in recent.open if appeal.emergency == emergency.label), None)
+    if own is not None:
+        return own
+    joined = emergencies.joined_into(conversation.session, recent.joined_emergencies, conversation.now)
+    return joined if joined is not None and joined.emergency == emergency.label else None
 
 
 def more_of_emergency(conversation: Conversation, ongoing: appeals.Recent, text: str) -> str:
@@ -91,6 +95,23 @@ def file_emergency(conversation: Conversation, text: str, emergency: Emergency) 
     if sender.grid_id is None:
         emergencies.alert_unplaced(session, filed.id, now)
     return filed
+
+
+def join_same_danger(conversation: Conversation, filed: appeals.Filed, text: str) -> str | None:
+    """A neighbour reported the same danger at the same building minutes ago (three households, one fire): the new
+    report joins theirs, its words go to the responders already on the way; returns that appeal's ticket, or None
+    when there is none to join (the report is then dispatched on its own)."""
+    session, resident_id, now = conversation.session, conversation.sender.id, conversation.now
+    target = joined_reports.same_danger(session, resident_id, filed.id, now)
+    if target is None:
+        return None
+    sensitive = conversation.understanding.taxonomy.sensitive
+    try:
+        joined_reports.join_emergency(session, resident_id, filed.id, target.id, sensitive, now)
+    except DomainError:
+        return None
+    material.add_words(session, resident_id, target, text[:LIMITS[TextField.APPEAL]], now, sensitive)
+    return target.ticket
 
 
 def _emergency_words(conversation: Conversation, ongoing: appeals.Recent, text: str) -> tuple[str, str | None]:
@@ -140,7 +161,7 @@ def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply,
     """
     session, sender, now = conversation.session, conversation.sender, conversation.now
     recent = appeals.recent_filings(session, sender.id, now)
-    ongoing = _emergency_going_on(recent, now)
+    ongoing = _emergency_going_on(conversation, recent)
     if ongoing is not None:
         return _told_responders(conversation, ongoing, text), ongoing.id
     for earlier in recent.open:
@@ -151,10 +172,13 @@ def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply,
     return (over, None) if over is not None else None
 
 
-def _emergency_going_on(recent: appeals.RecentFilings, now: datetime) -> appeals.Recent | None:
-    """The sender's open 紧急 appeal filed within emergencies.FOLLOW_UP: what they say next is about it."""
-    return next((appeal for appeal in recent.open if appeal.emergency is not None
-                 and appeal.created_at >= now - emergencies.FOLLOW_UP), None)
+def _emergency_going_on(conversation: Conversation, recent: appeals.RecentFilings) -> appeals.Recent | None:
+    """The sender's open 紧急 appeal filed within emergencies.FOLLOW_UP, or the neighbour's their report of it
+    joined: what they say next is about it."""
+    now = conversation.now
+    own = next((appeal for appeal in recent.open if appeal.emergency is not None
+                and appeal.created_at >= now - emergencies.FOLLOW_UP), None)
+    return own or emergencies.joined_into(conversation.session, recent.joined_emergencies, now)
 
 
 def told_in_emergency(conversation: Conversation, text: str) -> Reply | None:
@@ -162,7 +186,7 @@ def told_in_emergency(conversation: Conversation, text: str) -> Reply | None:
     they are or that they still wait, told to its responders like anything else they say then; None when no
     emergency goes on."""
     recent = appeals.recent_filings(conversation.session, conversation.sender.id, conversation.now)
-    ongoing = _emergency_going_on(recent, conversation.now)
+    ongoing = _emergency_going_on(conversation, recent)
     return _told_responders(conversation, ongoing, text) if ongoing is not None else None
 
 
@@ -175,7 +199,7 @@ def voice_unheard_in_emergency(conversation: Conversation) -> str | None:
     """The reply to a voice message nothing was recognised of while the sender's emergency goes on: not "we will
     file it" but write it down, and the number to call again; None when no emergency goes on."""
     recent = appeals.recent_filings(conversation.session, conversation.sender.id, conversation.now)
-    ongoing = _emergency_going_on(recent, conversation.now)
+    ongoing = _emergency_going_on(conversation, recent)
     if ongoing is None:
         return None
     emergency = conversation.understanding.taxonomy.emergency_labelled(ongoing.emergency or "")

@@ -107,6 +107,9 @@ EMERGENCY_ADVICE = "【紧急】请立即{call}！\n{advice}"
 EMERGENCY_FILED = ("已登记为紧急诉求 {ticket}，同时通知了网格员、网格长和社区工作人员，{minutes}分钟内会有人联系您。"
                    "有新情况请直接发消息告诉我们。")
 EMERGENCY_HELD = "已登记为紧急诉求 {ticket}，并立即通知了社区工作人员。"
+# A neighbour reported the same danger at the same building minutes ago (handlers.filing.join_same_danger).
+EMERGENCY_JOINED = ("已有人报告了这一险情，您的求助 {ticket} 已并入紧急诉求 {into}：网格员、网格长和社区工作人员已经收到，"
+                    "您说的情况也已转告他们，之后的每一步进展都会通知您。有新情况请直接发消息告诉我们。")
 EMERGENCY_ASK_ADDRESS = "为了让工作人员尽快找到您，请告诉我们住址（回复序号）：\n{question}"
 EMERGENCY_BINDING_GOES_ON = "方便时请继续回复上面的序号完成住址绑定，工作人员能更快找到您。"
 EMERGENCY_STAFF = "需要登记时，请回复“上报 内容”。"

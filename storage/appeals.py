@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, Sequence
@@ -251,6 +251,8 @@ class RecentFilings:
     last_hour: int
     last_day: int
     open: list[Recent]  # still open, filed within REPEAT_WINDOW, newest first
+    # 紧急 appeals merged into a neighbour's report of the same danger (storage.joins.join_emergency), newest first
+    joined_emergencies: list[int] = field(default_factory=list)
 
 
 # The webhook runs this for every new appeal: driver SQL, as the other statements of filing. The resident's row
@@ -274,7 +276,7 @@ def recent_filings(session: Session, resident_id: int, now: datetime) -> RecentF
     rows = _RECENT_FILINGS.all(session, {"resident": resident_id, "since": timestamp(session, since)})
     hour_ago, day_ago, repeat_since = now - timedelta(hours=1), now - LIMIT_WINDOW, now - REPEAT_WINDOW
     last_hour = last_day = 0
-    still_open = []
+    still_open, joined = [], []
     for appeal_id, ticket, content, status, created, emergency in rows:
         if appeal_id is None:
             continue  # the resident's own row, joined to no appeal
@@ -283,7 +285,9 @@ def recent_filings(session: Session, resident_id: int, now: datetime) -> RecentF
         last_hour += created_at >= hour_ago
         if status in OPEN_STATUSES and created_at >= repeat_since:
             still_open.append(Recent(appeal_id, ticket, content, AppealStatus(status), emergency, created_at))
-    return RecentFilings(last_hour, last_day, still_open)
+        elif status == AppealStatus.MERGED and emergency is not None and created_at >= repeat_since:
+            joined.append(appeal_id)
+    return RecentFilings(last_hour, last_day, still_open, joined)
 
 
 def reported_by(session: Session, member: Staff, now: datetime) -> int:

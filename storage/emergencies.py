@@ -1,7 +1,8 @@
 """紧急: an appeal naming a danger to life reaches everyone who can act at once, and escalates within minutes.
 
 `appeals.emergency` holds the taxonomy's label of the danger (火情, 急病, 困电梯…) and `response_minutes` its
-clock. Such an appeal is never joined or merged (storage.joins) nor folded into a digest (storage.outbox).
+clock. Such an appeal is never offered to join (我也遇到), merged by staff, nor folded into a digest (storage.outbox);
+a neighbour's report of the same danger at the same building joins it (storage.joins.join_emergency).
 - Dispatch (storage.dispatch): whatever the grid's mode, the 【紧急】 card goes to every member and the leader of
   the grid and to the community's operators.
 - An unbound resident's emergency waits for their address like any held appeal, but its card goes at once to
@@ -20,11 +21,11 @@ from datetime import datetime, timedelta
 from typing import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage import appeals, complaints, contacts, org
 from storage.contact_input import in_digits
-from storage.models import OPEN_STATUSES, Appeal, Building, Grid, Staff, StaffRole
+from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Building, Grid, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
 from storage.staff import community_operators, street_operators
 from storage.telling import tell
@@ -132,6 +133,21 @@ def in_one(session: Session, resident_id: int, now: datetime) -> bool:
         Appeal.resident_id == resident_id, Appeal.emergency.is_not(None), Appeal.status.in_(OPEN_STATUSES),
         Appeal.created_at >= now - FOLLOW_UP,
     ).limit(1)) is not None
+
+
+def joined_into(session: Session, joined: Sequence[int], now: datetime) -> appeals.Recent | None:
+    """The open 紧急 appeal a resident's report of the last FOLLOW_UP was joined to (storage.joins.join_emergency,
+    `joined`: their merged reports): what they say next is about it, as about their own."""
+    if not joined:
+        return None
+    source = aliased(Appeal)
+    target = session.scalars(select(Appeal).join(source, source.merged_into_id == Appeal.id).where(
+        source.id.in_(joined), source.created_at >= now - FOLLOW_UP, Appeal.status.in_(OPEN_STATUSES),
+    ).order_by(source.id.desc()).limit(1)).first()
+    if target is None:
+        return None
+    return appeals.Recent(target.id, target.ticket, target.content, AppealStatus(target.status), target.emergency,
+                          target.created_at)
 
 
 def every_operator(session: Session) -> Sequence[Staff]:

@@ -1,5 +1,7 @@
 """我也遇到: one problem, one appeal. A resident joins a neighbour's open appeal about the same thing; operators
-(and the grid leader) merge (合并) two appeals or split (拆分) a merged one off again.
+(and the grid leader) merge (合并) two appeals or split (拆分) a merged one off again. Neighbours reporting the
+same danger at the same building within minutes (three households, one fire) join the first report at once
+(`join_emergency`): one 紧急 appeal, one set of cards, its reporters following it.
 
 A merged appeal keeps its row, ticket and history; its status becomes `merged` (not open: 督着办 skips it)
 with `merged_into_id`, and its resident follows the other appeal (appeal_followers), hearing of every step.
@@ -40,6 +42,8 @@ JOIN_WINDOW = timedelta(hours=72)
 # What may be joined: someone has (or is about to get) the task. Submitted ones are seconds from dispatch.
 JOINABLE = (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 MERGEABLE = JOINABLE
+# Neighbours' reports of one danger at one building this close together are one fire, one person fallen, one lift.
+SAME_DANGER = timedelta(minutes=30)
 CANDIDATE_LIMIT = 20
 _Target = aliased(Appeal)
 
@@ -96,6 +100,47 @@ def join(session: Session, resident_id: int, appeal_id: int, target_id: int, sen
     if not verification.may_join(session, resident_id):
         raise NotAllowed("unverified")  # the community requires a verified address (gridbot binding require)
     _check_pair(session, source, target, sensitive)
+    _merge(session, source, target, now, actor_id=resident_id, actor_kind="resident")
+    return target
+
+
+def same_danger(session: Session, resident_id: int, appeal_id: int, now: datetime) -> Appeal | None:
+    """A neighbour's open 紧急 appeal of the same danger at the same building as the resident's new one, filed
+    within SAME_DANGER (the first such), which the resident does not follow yet: the one to join."""
+    source = session.get_one(Appeal, appeal_id)
+    if source.emergency is None or source.building_id is None:
+        return None
+    return session.scalars(select(Appeal).where(
+        Appeal.id != source.id, Appeal.emergency == source.emergency, Appeal.grid_id == source.grid_id,
+        Appeal.building_id == source.building_id, Appeal.status.in_(JOINABLE),
+        Appeal.created_at >= now - SAME_DANGER,
+        Appeal.resident_id.is_(None) | (Appeal.resident_id != resident_id),
+        ~select(AppealFollower.id).where(AppealFollower.appeal_id == Appeal.id,
+                                         AppealFollower.resident_id == resident_id).exists(),
+    ).order_by(Appeal.id).limit(1)).first()
+
+
+def join_emergency(session: Session, resident_id: int, appeal_id: int, target_id: int, sensitive: Collection[str],
+                   now: datetime) -> Appeal:
+    """The resident's new 紧急 appeal joins a neighbour's of the same danger at the same building (`same_danger`)
+    before it is dispatched: its cards are not sent again; the resident follows the neighbour's. Returns the target."""
+    source, target = session.get(Appeal, appeal_id), session.get(Appeal, target_id)
+    if source is None or target is None or source.resident_id != resident_id:
+        raise NotFound(str(appeal_id))
+    if source.emergency is None or source.emergency != target.emergency:
+        raise NotAllowed("other_danger")
+    if source.grid_id != target.grid_id or source.building_id is None or source.building_id != target.building_id:
+        raise NotAllowed("other_place")
+    if source.category in sensitive or target.category in sensitive:
+        raise NotAllowed("sensitive")
+    if target.status not in JOINABLE:
+        raise NotAllowed("target_closed")
+    if source.status != AppealStatus.SUBMITTED:
+        raise IllegalTransition(source.status)  # dispatched already: its cards are out, it is handled on its own
+    if target.resident_id == resident_id or followers.follows(session, target.id, resident_id):
+        raise NotAllowed("same_resident")
+    if not verification.may_join(session, resident_id):
+        raise NotAllowed("unverified")
     _merge(session, source, target, now, actor_id=resident_id, actor_kind="resident")
     return target
 

@@ -234,6 +234,31 @@ def test_an_emergency_at_home_or_nowhere_said_keeps_the_home_and_its_door(wechat
     assert "阳光花园3号楼1单元" in card and "502" in card
 
 
+def test_neighbours_reporting_the_same_fire_join_the_first_report_and_the_responders_get_one_card_each(
+        wechat, seeded, clock):
+    _, first = report(wechat, seeded, clock, "3号楼着火了", openid="o1")
+    reply, second = report(wechat, seeded, clock, "着火了，楼道里全是烟", openid="o5")
+    assert reply.startswith("【紧急】请立即拨打 119！") and f"您的求助 {second} 已并入紧急诉求 {first}" in reply
+    assert notices(seeded, "staff_new_appeal", second) == []  # no second storm
+    assert notices(seeded, "staff_new_appeal", first) == EVERYONE
+    assert appeal(seeded, second).status == AppealStatus.MERGED
+    assert "居民说：着火了，楼道里全是烟" in worded(seeded, "staff_words_added", ZHANG)[0]
+    # What the second reporter says next reaches the same responders, not a new appeal.
+    told = wechat.send("o5", "我们在5楼出不来")
+    assert told.startswith(f"【紧急】已把您说的情况转告处理紧急诉求 {first} 的工作人员。")
+    wechat.dialog(ZHANG, [(f"接单 {first}", "接单成功")])
+    assert notices(seeded, "resident_accepted", first) == ["o1", "o5"]
+
+
+def test_a_neighbours_other_danger_or_the_same_an_hour_later_is_an_emergency_of_its_own(wechat, seeded, clock):
+    _, fire = report(wechat, seeded, clock, "3号楼着火了", openid="o1")
+    reply, faint = report(wechat, seeded, clock, "有人晕倒了", openid="o5")
+    assert "已并入" not in reply and notices(seeded, "staff_new_appeal", faint) == EVERYONE
+    clock.advance(minutes=31)
+    reply, later = report(wechat, seeded, clock, "楼道里冒烟了", openid="o6")
+    assert "已并入" not in reply and later != fire and notices(seeded, "staff_new_appeal", later) == EVERYONE
+
+
 def test_staff_get_the_advice_and_the_way_to_report(wechat, seeded):
     reply = wechat.send(ZHANG, "着火了")
     assert reply.startswith("【紧急】请立即拨打 119！") and "上报" in reply
