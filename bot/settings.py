@@ -378,6 +378,16 @@ class Settings:
         env.setdefault("GRIDBOT_ACCOUNT_NAME", DEMO_ACCOUNT_NAME)
         return cls.from_env(env, **overrides)
 
+    @classmethod
+    def for_simulation(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """Settings for `gridbot simulate`: the demo's, except that an account of its own (a WECHAT_TOKEN that is
+        not the demo's) without an EncodingAESKey is in plain mode, as its webhook reads it, not the demo's safe one."""
+        env = dict(secret_files(os.environ if env is None else env))
+        own_account = env.get("WECHAT_TOKEN", "").strip() not in ("", DEMO_TOKEN)
+        if own_account and "WECHAT_AES_KEY" not in env:
+            env["WECHAT_AES_KEY"] = ""
+        return cls.for_demo(env)
+
     def with_(self, **changes: object) -> "Settings":
         """A copy with some values changed (tests, demo)."""
         return replace(self, **changes)  # type: ignore[arg-type]

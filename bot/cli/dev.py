@@ -11,8 +11,9 @@ import requests
 
 from bot.cli import dev_texts as texts
 from bot.cli import preflight
-from bot.cli.support import fail, read_settings
+from bot.cli.support import configured, fail, read_settings
 from bot.demo import DEFAULT_PORT, DEFAULT_WEBHOOK
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def simulate(openid: str, safe: bool, plain: bool, url: str, voice: bool, image:
     from bot.settings import PLAIN
     from bot.wechat.simulator import WeChatServer
 
-    settings = read_settings(demo=True)
+    settings = configured(Settings.for_simulation)
     if safe and plain:
         raise click.UsageError(texts.SAFE_AND_PLAIN)
     if safe and not settings.wechat_aes_key:

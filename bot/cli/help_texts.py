@@ -30,7 +30,8 @@ COMMANDS: dict[str, str] = {
     "demo": "在一台机器上运行完整的演示。SQLite、内嵌 Redis、回调、worker、模拟微信接口和演示数据都在里面。",
     "fake-wechat": "本地的模拟微信接口，记录每一次调用（用浏览器打开 / 查看）。",
     "simulate": "像微信服务器那样向回调发送一条消息，并打印公众号的回复。\n\n"
-                "账号是明文模式（GRIDBOT_WECHAT_MODE，或没有设置 WECHAT_AES_KEY）或加了 --plain 时发明文，否则加密发送。",
+                "没有设置 WECHAT_TOKEN 时按演示账号（安全模式）发送。账号是明文模式（GRIDBOT_WECHAT_MODE，或设置了自己的 "
+                "WECHAT_TOKEN 而没有设置 WECHAT_AES_KEY）或加了 --plain 时发明文，否则加密发送。",
     # 政策咨询问答库
     "faq": "政策咨询问答库：居民问到其中的问题，马上收到答复。",
     "faq list": "列出每一条问答。包括答复中和已停用的、它的同义问法，以及答复后居民转人工的次数。",
