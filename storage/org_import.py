@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -58,6 +59,7 @@ class Problem(StrEnum):
     TOO_LONG = "too_long"
     CONTROL_CHARACTER = "control_character"
     BUILDING_IN_TWO_GRIDS = "building_in_two_grids"  # within the file
+    BUILDING_TWO_NAMES = "building_two_names"  # within the file: 2号楼 on one line, 2栋 on another
     BUILDING_IN_OTHER_GRID = "building_in_other_grid"  # the file against what is stored
     OUTSIDE_SCOPE = "outside_scope"  # a 街道 console operator's file naming another street
 
@@ -74,6 +76,7 @@ class RowError:
     grid: str = ""  # the grid this line puts the building in
     other_grid: str = ""  # the grid the building is already in
     other_line: int = 0  # where the file put it there; 0 when it is stored there
+    other_building: str = ""  # BUILDING_TWO_NAMES: the name the building has on other_line
     street: str = ""  # OUTSIDE_SCOPE: the line's street
     allowed_street: str = ""  # OUTSIDE_SCOPE: the one street the operator may import
 
@@ -98,6 +101,10 @@ class Preview:
 
 
 PREVIEW_NAMES = 50
+# A building named by its number (or letter) and one of the words ledgers use for "building": 2号楼, 2栋, 2幢,
+# 02#, or the bare 2 an Excel number cell holds. Two such names with the same number in one compound are one
+# building written two ways, which an import would turn into two buildings for residents to choose from.
+_NUMBERED_BUILDING = re.compile(r"(\d+|[A-Z])(号楼|号|栋|幢|座|楼|#)?", re.IGNORECASE)
 # How many of (street, community, grid, compound, building, unit) name a place of each level.
 _KEY_SIZE = {"street": 1, "community": 2, "grid": 3, "building": 5, "unit": 6}
 
@@ -114,9 +121,19 @@ def validate(rows: Iterable[OrgRow]) -> list[RowError]:
     """Every problem of every row, by line: required names, lengths, control characters, building conflicts."""
     errors: list[RowError] = []
     first_seen: dict[tuple[str, str, str, str], OrgRow] = {}
+    first_named: dict[tuple[str, ...], OrgRow] = {}
     for row in rows:
         row_errors = _field_errors(row)
         errors.extend(row_errors)
+        number = _building_number(row.building)
+        if not row_errors and number:
+            # A building's place is its compound, or its grid where the grid is the compound.
+            place = (row.street, row.community, row.compound or row.grid, number)
+            named = first_named.setdefault(place, row)
+            if named.building != row.building:
+                errors.append(RowError(row.line, Problem.BUILDING_TWO_NAMES, column="building",
+                                       building=_building_label(row), other_building=_building_label(named),
+                                       other_line=named.line))
         if row_errors or not row.compound:
             # Without a 小区 the grid is the compound, so a building name can only repeat in another grid.
             continue
@@ -302,6 +319,15 @@ def _field_errors(row: OrgRow) -> list[RowError]:
             # Cf too: zero-width spaces and stray BOMs make names that look equal but are not.
             errors.append(RowError(row.line, Problem.CONTROL_CHARACTER, column=name))
     return errors
+
+
+def _building_number(name: str) -> str:
+    """The number (or letter) a building name like 2号楼, 2栋 or 02# gives, "" for other names (沿湖路12号)."""
+    found = _NUMBERED_BUILDING.fullmatch(name)
+    if not found:
+        return ""
+    number = found.group(1)
+    return str(int(number)) if number.isdigit() else number.upper()
 
 
 def _building_label(row: OrgRow) -> str:

@@ -111,6 +111,30 @@ def test_bad_rows_are_all_reported_by_line_and_nothing_of_the_file_is_imported(d
     assert counts(database) == before
 
 
+def test_one_building_written_two_ways_in_a_compound_is_refused_so_residents_do_not_see_two(database, database_url,
+                                                                                              tmp_path):
+    path = write(tmp_path / "ledger.csv", [
+        HEADER,
+        "东湖街道,滨湖社区,第一网格,滨湖花园,2号楼,1单元",
+        "东湖街道,滨湖社区,第一网格,滨湖花园,2栋,2单元",  # the same building as line 2
+        "东湖街道,滨湖社区,第一网格,滨湖花园,02#,3单元",  # and again
+        "东湖街道,滨湖社区,第一网格,滨湖花园,3号楼,1单元",
+        "东湖街道,滨湖社区,第二网格,湖畔名邸,2栋,1单元",  # another compound's 2栋: another building
+        "东湖街道,滨湖社区,第二网格,,沿湖路2号,",  # a street address is no building number
+    ])
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "文件有 2 处错误，未导入任何数据：",
+        "  第 3 行：“滨湖花园2栋”和第 2 行的“滨湖花园2号楼”像是同一栋楼，请统一写法（不统一的话，居民选楼栋时会看到两栋）",
+        "  第 4 行：“滨湖花园02#”和第 2 行的“滨湖花园2号楼”像是同一栋楼，请统一写法（不统一的话，居民选楼栋时会看到两栋）",
+        "请修改以上各行后重新导入。",
+    ]
+    assert counts(database) == EMPTY
+
+
 def test_a_missing_header_column_is_named_and_nothing_is_imported(database, database_url, tmp_path):
     path = write(tmp_path / "org.csv", ["街道,社区,网格,小区,单元", "东湖街道,滨湖社区,第一网格,滨湖花园,1单元"])
 
