@@ -362,22 +362,29 @@ def staff_by_openid(session: Session, openid: str) -> Staff | None:
 
 def find_grid(session: Session, name: str, within: ColumnElement[bool] | None = None,
               in_use: bool = True) -> Grid:
-    """The grid a person names: `第一网格` when unique, or `幸福里社区/第一网格`, `幸福里社区·第一网格`; only among
-    the grids `within` allows (a condition on Grid joined with its Community), and so are the candidates named.
-    Only grids in use unless `in_use` is False (reading a deactivated grid's past): nobody is sent to one the
-    ledger dropped (`import org --prune`)."""
+    """The grid a person names: `第一网格` when unique, or `幸福里社区/第一网格`, `幸福里社区·第一网格`, and
+    `幸福街道·幸福里社区·第一网格` where two streets have a community of that name; only among the grids `within`
+    allows (a condition on Grid joined with its Community), and so are the candidates named. Only grids in use
+    unless `in_use` is False (reading a deactivated grid's past): nobody is sent to one the ledger dropped
+    (`import org --prune`)."""
     if in_use:
         within = Grid.active.is_(True) if within is None else and_(within, Grid.active.is_(True))
-    community_name, grid_name = _split_place(name)
-    query = select(Grid, Community.name).join(Community, Community.id == Grid.community_id).where(
-        Grid.name == grid_name, true() if within is None else within)
+    parts = PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", name).strip())
+    street_name, community_name, grid_name = ([None, None] + parts)[-3:]
+    query = select(Grid, Community.name, Street.name).join(Community, Community.id == Grid.community_id).join(
+        Street, Street.id == Community.street_id).where(Grid.name == grid_name, true() if within is None else within)
     if community_name:
         query = query.where(Community.name == community_name)
+    if street_name:
+        query = query.where(Street.name == street_name)
     rows = session.execute(query.order_by(Community.id, Grid.id)).all()
     if len(rows) == 1:
         return rows[0][0]
     if rows:
-        raise AmbiguousPlace("grid", name, [f"{community}·{grid.name}" for grid, community in rows])
+        labels = [f"{community}·{grid.name}" for grid, community, _street in rows]
+        if len(set(labels)) < len(labels):  # two streets' communities of one name: only the street tells them apart
+            labels = [f"{street}·{community}·{grid.name}" for grid, community, street in rows]
+        raise AmbiguousPlace("grid", name, labels)
     similar = select(Grid).join(Community, Community.id == Grid.community_id).where(
         true() if within is None else within)
     if community_name:
@@ -398,13 +405,19 @@ def find_street(session: Session, name: str) -> Street:
 
 
 def find_community(session: Session, name: str) -> Community:
-    """The community of that name; unknown or not unique raises UnclearPlace with the candidates."""
-    wanted = unicodedata.normalize("NFKC", name).strip()
-    rows = session.scalars(select(Community).where(Community.name == wanted).order_by(Community.id)).all()
+    """The community of that name, or of `街道·社区` where two streets have one of that name; unknown or not
+    unique raises UnclearPlace with the candidates."""
+    parts = PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", name).strip(), maxsplit=1)
+    street_name, wanted = (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
+    query = select(Community, Street.name).join(Street, Street.id == Community.street_id) \
+        .where(Community.name == wanted)
+    if street_name:
+        query = query.where(Street.name == street_name)
+    rows = session.execute(query.order_by(Community.id)).all()
     if len(rows) == 1:
-        return rows[0]
+        return rows[0][0]
     if rows:
-        raise AmbiguousPlace("community", name, [row.name for row in rows])
+        raise AmbiguousPlace("community", name, [f"{street}·{community.name}" for community, street in rows])
     similar = session.scalars(
         select(Community.name).where(Community.name.contains(wanted, autoescape=True)).order_by(Community.id).limit(MAX_CANDIDATES)
     ).all()
@@ -503,8 +516,13 @@ def _grid_in(session: Session, name: str, community: Community | None) -> Grid:
     if community is None:
         return find_grid(session, name)
     named_community, _grid = _split_place(name)
-    grid = find_grid(session, name if named_community else f"{community.name}/{name}")
-    if grid.community_id != community.id:
+    try:
+        grid = find_grid(session, name, within=None if named_community else Grid.community_id == community.id)
+    except UnknownPlace:
+        if named_community:
+            raise
+        grid = None
+    if grid is None or grid.community_id != community.id:
         raise UnknownPlace("grid", name, _labels(session, org.grids_of(session, community.id)))
     return grid
 

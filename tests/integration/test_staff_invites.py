@@ -15,9 +15,9 @@ from sqlalchemy import func, select, text
 from bot.cli.gridbot import main
 from bot.privacy import mask
 from handlers import notifications, staff_texts
-from storage import org, staff
+from storage import org, seeding, staff
 from storage.errors import NotFound
-from storage.models import OutboxMessage, Staff, StaffInvite, StaffRole
+from storage.models import Community, Grid, OutboxMessage, Staff, StaffInvite, StaffRole, Street
 from storage.notices import StaffCertifyLocked
 from tests.conftest import TEST_SECRET_KEY
 
@@ -126,6 +126,27 @@ def test_an_ambiguous_grid_is_refused_listing_both_communities(invite, seeded):
     assert "幸福里社区·第一网格" in result.output and "和平社区·第一网格" in result.output
     assert "Traceback" not in result.output and "认证" not in result.output
     assert invite_count(seeded) == 0
+
+
+def test_a_second_street_with_a_community_of_the_same_name_is_told_apart_by_its_street(invite, wechat, seeded, clock):
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("平安街道", {"幸福里社区": {"第一网格": ("平安小区", {
+            "1号楼": ("1单元",)})}}), clock())
+
+    refused = invite("--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "刘洋")
+    operator = invite("--role", "操作员", "--community", "幸福里社区", "--name", "陈")
+    code = code_of(invite("--role", "网格员", "--grid", "平安街道·幸福里社区·第一网格", "--name", "刘洋"))
+
+    assert refused.exit_code == 1 and refused.output.splitlines()[1:] == [
+        "· 幸福街道·幸福里社区·第一网格", "· 平安街道·幸福里社区·第一网格"]
+    assert "街道·社区·网格" in refused.output.splitlines()[0]
+    assert operator.exit_code == 1 and "· 平安街道·幸福里社区" in operator.output
+    wechat.send("o_newstaff", f"认证 {code}")
+    with seeded.transaction() as session:
+        street = session.scalar(select(Street.name).join(Community, Community.street_id == Street.id)
+                                .join(Grid, Grid.community_id == Community.id)
+                                .where(Grid.id == staff.staff_by_openid(session, "o_newstaff").grid_id))
+    assert street == "平安街道"
 
 
 def test_an_unknown_grid_is_refused_naming_what_exists_there(invite):
