@@ -206,6 +206,9 @@ def answer(conversation: Conversation) -> Reply:
     trail.append([step, state.get("parent")])
     # A 小区 named at the first question goes before a 社区 only guessed at (和平小区 is not 和平社区).
     if step == "community" and _named(text, names) is None:
+        if _comparable(text) in _shared_community_names(conversation):
+            # Two streets' communities of that name: neither is meant more than the other, nor a 小区 near it.
+            return Reply(texts.BIND_RETRY.format(count=len(names), options=_page(names, state.get("page", 0))))
         jumped = _compound_named(conversation, text)
         if jumped is not None:
             community_id, compound = jumped
@@ -337,7 +340,7 @@ def _options(conversation: Conversation, step: str, parent: Any) -> list[list[An
     session = conversation.session
     rows: Sequence[Any]
     if step == "community":
-        return [[c.id, c.name] for c in org.communities(session)]
+        return _community_options(conversation)
     if step == "compound":
         return _compounds(conversation, parent)
     if step == "grid":
@@ -348,6 +351,23 @@ def _options(conversation: Conversation, step: str, parent: Any) -> list[list[An
         rows = org.buildings_of(session, grid_id, compound)
         return [[b.id, b.name if compound is not None else f"{b.compound}{b.name}"] for b in rows]
     return [[u.id, u.name] for u in org.units_of(session, parent)]
+
+
+def _community_options(conversation: Conversation) -> list[list[Any]]:
+    """The communities by name; where two streets each have one of a name, those two also by their street."""
+    communities = org.communities(conversation.session)
+    names = [community.name for community in communities]
+    shared = {name for name in names if names.count(name) > 1}
+    streets = org.street_names(conversation.session) if shared else {}
+    return [[community.id, texts.BIND_COMMUNITY_OF_STREET.format(community=community.name,
+                                                                 street=streets[community.street_id])
+             if community.name in shared else community.name] for community in communities]
+
+
+def _shared_community_names(conversation: Conversation) -> set[str]:
+    """The community names more than one street has, as answers are compared."""
+    names = [_comparable(community.name) for community in org.communities(conversation.session)]
+    return {name for name in names if names.count(name) > 1}
 
 
 def _compounds(conversation: Conversation, community_id: int) -> list[list[Any]]:

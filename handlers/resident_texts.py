@@ -277,6 +277,7 @@ LIMIT_PER_DAY = (
 )
 
 BIND_CHOOSE_FIRST = "请选择您所在的社区（回复序号，也可以直接回复小区名称）：\n{options}\n回复“取消”可退出。"
+BIND_COMMUNITY_OF_STREET = "{community}（{street}）"  # a menu's community whose name another street's shares
 BIND_CHOOSE = "请选择您所在的{level}（回复序号或名称）：\n{options}\n回复“返回”回到上一步，回复“取消”可退出。"
 BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号或名称，或回复“取消”退出。\n{options}"
 BIND_NO_STEP_BACK = "这已经是第一步了。"

@@ -43,6 +43,11 @@ def communities(session: Session) -> Sequence[Community]:
     return session.scalars(select(Community).order_by(Community.id)).all()
 
 
+def street_names(session: Session) -> dict[int, str]:
+    """Every street's name by its id (two streets may each have a community of one name)."""
+    return dict(session.execute(select(Street.id, Street.name)).tuples().all())
+
+
 def grids_of(session: Session, community_id: int) -> Sequence[Grid]:
     """The active grids of a community."""
     return session.scalars(select(Grid).where(Grid.community_id == community_id, Grid.active.is_(True))

@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from storage import seeding
 from storage.models import Appeal, AppealStatus, Building
 from tests.support.database import resident
 
@@ -45,6 +46,19 @@ def test_names_and_spoken_numbers_are_understood(wechat):
         ("和平社区", "请选择您所在的小区"),
         ("二", "请选择您所在的楼栋"),
         ("Ｂ座", "绑定成功"),  # full-width letters typed on a phone; B座 has no units
+    ])
+
+
+def test_two_streets_communities_of_one_name_are_told_apart_by_their_street(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("平安街道", {"和平社区": {"第一网格": ("平安小区", {
+            "1号楼": ("1单元",)})}}), clock())
+
+    menu = wechat.send("o_new", "绑定")
+    assert "2. 和平社区（幸福街道）" in menu and "3. 和平社区（平安街道）" in menu
+    wechat.dialog("o_new", [
+        ("和平社区", "请回复 1 到 3 之间的序号"),  # the name alone is either street's
+        ("3", "绑定成功！您的住址：和平社区·第一网格 平安小区1号楼1单元"),  # its one 小区, building and unit follow
     ])
 
 
