@@ -45,7 +45,7 @@ def communities(session: Session) -> Sequence[Community]:
 
 def street_names(session: Session) -> dict[int, str]:
     """Every street's name by its id (two streets may each have a community of one name)."""
-    return dict(session.execute(select(Street.id, Street.name)).tuples().all())
+    return {street_id: name for street_id, name in session.execute(select(Street.id, Street.name))}
 
 
 def grids_of(session: Session, community_id: int) -> Sequence[Grid]:
