@@ -198,6 +198,9 @@ def _taken(n: StaffTaken) -> str:
 
 
 def _reminder(n: StaffReminder) -> str:
+    if n.clock == "paused":  # paused (挂起) for the whole completion time: the clock stands, the resident waits
+        return (f"【挂起提醒】{n.ticket} 自 {clock(n.due_at)} 挂起至今，已超过办结时限\n"
+                f"{_overdue_facts(n)}\n{_reminder_ask(n)}")
     if n.category is None:  # a row from before reminders said what they are about
         return f"【办理提醒】{n.ticket} 须在 {clock(n.due_at)} 前{_deadline_act(n)}，请抓紧办理并及时报告进展。"
     urgent = TASK_URGENT.format(emergency=n.emergency) if n.emergency else ""  # as its card says
@@ -206,6 +209,8 @@ def _reminder(n: StaffReminder) -> str:
 
 
 def _reminder_ask(n: StaffReminder) -> str:
+    if n.clock == "paused":
+        return f"能办了请回复“恢复 {n.ticket}”；仍要等的，请回复“进展 {n.ticket} 说明”告诉居民在等什么。"
     if n.clock == "response":
         return f"请回复“接单 {n.ticket}”，或回复“查询 {n.ticket}”查看详情。"
     return f"请抓紧办理：办好后回复“办结 {n.ticket} 说明”，未办完请回复“进展 {n.ticket} 说明”告知居民。"
@@ -534,8 +539,8 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffNewAppeal: _new_appeal_fields,
     StaffTaken: lambda n: ((n.ticket, "已被接单", f"接单人：{n.by}"), "您无需再处理。"),
     StaffMerged: lambda n: ((n.ticket, "已合并", f"并入：{n.into}"), "无需另行处理。"),
-    StaffReminder: lambda n: _overdue_fields(n, ("办理提醒", f"{clock(n.due_at)}前{_deadline_act(n)}"),
-                                             "请抓紧办理。", _reminder_ask),
+    StaffReminder: lambda n: _overdue_fields(n, ("挂起提醒", f"{clock(n.due_at)}起挂起") if n.clock == "paused" else (
+        "办理提醒", f"{clock(n.due_at)}前{_deadline_act(n)}"), "请抓紧办理。", _reminder_ask),
     StaffEscalated: lambda n: _overdue_fields(n, (_overdue(n), _level(n)), "请尽快处理。", _escalated_ask),
     StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), f"请重新分派：回复“改派 {n.ticket} 网格或姓名”。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),

@@ -279,7 +279,9 @@ class StaffReminder(Overdue):
     name: ClassVar[str] = "staff_reminder"
     ticket: str
     due_at: datetime
-    clock: str | None = None  # "response" or "resolve"; rows from before the response clock have none
+    # "response" or "resolve"; "paused": paused since `due_at` for a whole completion time (storage.supervision);
+    # rows from before the response clock have none
+    clock: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -43,6 +43,12 @@ and, in its wording, what to do: 接单 while nobody has it, 办结 for its hold
 holder (or the member 派单 or 改派 gave it to, who has not claimed it yet). A reminder of the response clock
 goes to members who may not read a private appeal: it names the category and the grid only.
 
+A pause (status `paused`) stops the completion clock, but not for ever unnoticed: paused for as long as the whole
+completion time (`resolve_hours`, in the category's time), one `staff_reminder` (clock "paused", `due_at` the
+moment it was paused) to its holder and the grid's 网格长 (the community's operators when it has none) asks them
+to 恢复 it or tell the resident what it waits for. Once per pause: the internal `reminded` event, note "paused",
+after the pause began says it was sent.
+
 Re-routing clock (status `returned`, a grid or unit gave it back, 退回): the community's operators were told at
 once and must 改派 or 转办 it. Still returned `response_hours` after the 退回 (the time to claim it, which is
 what it waits for again), it escalates once, to level 3: a `staff_escalated` notice, reason "returned_waiting", to
@@ -93,6 +99,7 @@ def due(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_UN
     working = _working(session, now)
     done = _completion_steps_done(session, _past_due(working, now))
     found |= {appeal.id for appeal in _returned_waiting(session, now)}
+    found |= {appeal.id for appeal in _paused_too_long(session, now)}
     return frozenset(found | {appeal.id for appeal in working if _completion_step(appeal, done[appeal.id], now)})
 
 
@@ -120,7 +127,48 @@ def _sweep(session: Session, now: datetime, unclaimed_after: timedelta, only: Co
         reminders, escalations = reminders + reminded, escalations + escalated
     for appeal in _returned_waiting(session, now, only):
         escalations += _escalate_returned(session, appeal, now)
+    for appeal in _paused_too_long(session, now, only):
+        reminders += _remind_paused(session, appeal, now)
     return SweepReport(reminders, escalations)
+
+
+PAUSED_NOTE = "paused"
+
+
+def _paused_too_long(session: Session, now: datetime, only: Collection[int] | None = None) -> list[Appeal]:
+    """Appeals paused for their whole completion time or longer whose holder was not reminded of this pause yet
+    (among `only`, when given), by id."""
+    reminded = select(AppealEvent.id).where(AppealEvent.appeal_id == Appeal.id,
+                                            AppealEvent.action == Action.REMINDED, AppealEvent.note == PAUSED_NOTE,
+                                            AppealEvent.at >= Appeal.paused_at).exists()
+    paused = session.scalars(select(Appeal).where(
+        _among((Appeal.status == AppealStatus.PAUSED) & Appeal.paused_at.is_not(None) & ~reminded, only),
+    ).order_by(Appeal.id)).all()
+    # Few at any time: the time paused is reckoned here, on the category's clock, not in SQL.
+    return [appeal for appeal in paused if appeal.paused_at is not None
+            and clock_of(appeal).elapsed(appeal.paused_at, now) >= timedelta(hours=appeal.resolve_hours)]
+
+
+def _remind_paused(session: Session, appeal: Appeal, now: datetime) -> int:
+    """Remind the holder of a long pause, and the 网格长 (else the community's operators) who oversees them."""
+    paused_at = appeal.paused_at
+    assert paused_at is not None  # _paused_too_long chose it for being paused
+    marked = session.execute(  # the compare-and-set two sweeps race on: only one of them finds it still paused so
+        update(Appeal).where(Appeal.id == appeal.id, Appeal.status == AppealStatus.PAUSED,
+                             Appeal.paused_at == paused_at, Appeal.updated_at == appeal.updated_at)
+        .values(updated_at=now)
+    ).rowcount
+    if marked != 1:
+        return 0
+    record(session, appeal.id, now, Action.REMINDED, None, None, note=PAUSED_NOTE, internal=True)
+    holder = _assignee(session, appeal)
+    told = {person.openid: person for person in [*([holder] if holder else []), *_supervisors(session, appeal, 1)]
+            if person.openid}
+    about = _about(session, appeal, readable=True)
+    for openid in told:
+        tell(session, openid, StaffReminder(ticket=appeal.ticket, due_at=paused_at, clock=PAUSED_NOTE, **about), now,
+             appeal=appeal)
+    return 1
 
 
 def _returned_waiting(session: Session, now: datetime, only: Collection[int] | None = None) -> list[Appeal]:

@@ -272,6 +272,31 @@ def test_a_task_given_back_and_not_routed_again_in_its_response_time_goes_to_the
 
 # --- the completion clock ------------------------------------------------------------------------------------
 
+def test_a_task_paused_for_longer_than_its_completion_time_is_brought_back_to_its_holder_and_leader_once(
+        wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    act(seeded, clock, "pause", ZHANG, ticket, "等电梯配件")
+    paused_at, period = clock(), timedelta(hours=appeal(seeded, ticket).resolve_hours)
+    clock.current = paused_at + period - timedelta(minutes=1)
+    assert sweep(seeded, clock) == supervision.SweepReport(reminders=0, escalations=0)
+    clock.current = paused_at + period
+    assert sweep(seeded, clock) == supervision.SweepReport(reminders=1, escalations=0)
+    clock.advance(days=30)
+    assert sweep(seeded, clock).reminders == 0  # once a pause: it is theirs to 恢复, not a daily nag
+    wanted = {"due_at": paused_at.isoformat(), "clock": "paused"}
+    assert notices(seeded, "staff_reminder", ticket) == [(WANG, wanted), (ZHANG, wanted)]
+    (said,) = worded(seeded, "staff_reminder", ZHANG)
+    assert said.startswith(f"【挂起提醒】{ticket} 自 11月22日 10:00 挂起至今，已超过办结时限\n")
+    assert said.endswith(f"能办了请回复“恢复 {ticket}”；仍要等的，请回复“进展 {ticket} 说明”告诉居民在等什么。")
+    act(seeded, clock, "resume", ZHANG, ticket)
+    act(seeded, clock, "pause", ZHANG, ticket, "还是等配件")  # a new pause: its own reminder, a period later
+    clock.advance(hours=1)
+    assert sweep(seeded, clock).reminders == 0
+    clock.current += period
+    assert sweep(seeded, clock).reminders == 1
+
+
 def test_the_assignee_is_reminded_once_at_three_quarters_of_the_completion_time(wechat, seeded, clock):
     ticket = file(wechat, seeded, clock)
     act(seeded, clock, "claim", ZHANG, ticket)
@@ -367,7 +392,7 @@ def test_a_paused_task_is_not_escalated_and_resuming_keeps_the_time_it_had_left(
     clock.advance(hours=1)
     act(seeded, clock, "pause", ZHANG, ticket, "等电梯配件")
     clock.advance(days=10)
-    assert sweep(seeded, clock) == supervision.SweepReport(reminders=0, escalations=0)
+    assert sweep(seeded, clock) == supervision.SweepReport(reminders=1, escalations=0)  # to 恢复 it, once
     assert appeal(seeded, ticket).escalation_level == 0
     act(seeded, clock, "resume", ZHANG, ticket)
     assert sweep(seeded, clock) == supervision.SweepReport(reminders=0, escalations=0)
