@@ -21,7 +21,7 @@ def reassign(conversation: Conversation, arguments: Arguments) -> Reply:
         done = reassigning.reassign(conversation.session, conversation.staff, ticket, target, conversation.now)
     except DomainError as refused:
         return Reply(refusal(refused, ticket, hidden=lambda: staff.hidden(conversation, ticket)))
-    return Reply(texts.reassigned(ticket, done.to, done.away))
+    return Reply(texts.reassigned(ticket, done.to, done.away, done.unmanned))
 
 
 def refusal(refused: DomainError, ticket: str, hidden: Callable[[], bool] = lambda: False) -> str:

@@ -797,11 +797,16 @@ RESUMED = "诉求 {ticket} 已恢复办理，办结时限顺延至 {due}。"
 TRANSFERRED = "诉求 {ticket} 已转办给 {department}。"
 GIVEN_BACK = "诉求 {ticket} 已退回社区，由社区工作人员重新派发。"
 REASSIGNED = "诉求 {ticket} 已改派给 {to}，已通知对方接单，并告知居民。"
+REASSIGNED_TO_NOBODY = ("诉求 {ticket} 已改派给 {to}，并告知居民。\n"
+                        "注意：{to} 现在没有在岗的网格员，没有人收到任务卡；请改派给有人的网格或网格员。")
 REASSIGNED_TO_AWAY = "注意：{name}正在请假{until}，这件诉求会等{name}接单；需要尽快办理的，请改派给在岗的人。"
 
 
-def reassigned(ticket: str, to: str, away: OnLeave | None = None) -> str:
-    """改派 done; when it went to a member on leave, whoever moved it reads so (派单 itself passes them over)."""
+def reassigned(ticket: str, to: str, away: OnLeave | None = None, unmanned: bool = False) -> str:
+    """改派 done; when it went to a member on leave, whoever moved it reads so (派单 itself passes them over); when
+    it went to a grid nobody active works in, that no card reached anyone."""
+    if unmanned:
+        return REASSIGNED_TO_NOBODY.format(ticket=ticket, to=to)
     done = REASSIGNED.format(ticket=ticket, to=to)
     return done if away is None else done + "\n" + reassigned_to_away(away)
 

@@ -69,6 +69,7 @@ class Reassigned:
     appeal: Appeal
     to: str  # 社区·网格, or the member's name and grid
     away: OnLeave | None = None  # the member it went to is on leave: it waits for them; whoever moved it is told
+    unmanned: bool = False  # it went to a grid with nobody active to claim it: no card reached anyone
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,13 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor=actor_of(by) if by is not None else Actor(unattended), note=to)
     _tell(session, appeal, member, holder if tell_holder else None, by, to, now)
-    return Reassigned(appeal, to, _on_leave(member, now))
+    return Reassigned(appeal, to, _on_leave(member, now), waiting_for_nobody(session, appeal))
+
+
+def waiting_for_nobody(session: Session, appeal: Appeal) -> bool:
+    """Whether the appeal waits for a claim by its grid's team while the grid has nobody active to claim it."""
+    return (appeal.status == AppealStatus.DISPATCHED and appeal.assignee_staff_id is None
+            and appeal.department is None and not dispatch.grid_staff(session, appeal.grid_id))
 
 
 def waiting_on_leave(session: Session, appeal: Appeal, now: datetime) -> OnLeave | None:

@@ -174,6 +174,9 @@ STAFF_DISABLED = "已停用 {who}：TA 的工作指令和查看权限即刻失�
 STAFF_TASKS_NONE = "TA 手上没有未办结的任务。"
 STAFF_TASKS_HANDED = "未办结任务 {n} 件已转出（接手人和居民都已通知）："
 STAFF_TASK_HANDED = "· {ticket} → {to}"
+STAFF_TASKS_HANDED_UNTOLD = "未办结任务 {n} 件已转出（居民都已通知）："
+STAFF_TASKS_TO_NOBODY = ("注意：{grids} 已没有在岗的网格员，这些任务没有人收到；请用 gridbot reassign 改派给其他网格或网格员，"
+                         "或邀请新的网格员（gridbot invite）。")
 STAFF_TASKS_TO_AWAY = "注意：{name}正在请假{until}，这些任务会等{name}接单；需要尽快办理的，请用 gridbot reassign 改派给在岗的人。"
 STAFF_CLAIMS_RELEASED = "TA 领取的志愿任务 {n} 件已重新开放给其他志愿者（负责的网格员已通知）：{codes}"
 STAFF_MOVED = "已把 {name} 调到 {grid}。"
@@ -204,11 +207,15 @@ def handed(moved: Moved) -> list[str]:
     """Where a disabled or moved member's tasks went, one line each after a heading."""
     if not moved.handed:
         return []
-    lines = [STAFF_TASKS_HANDED.format(n=len(moved.handed)), *(_handed_line(done) for done in moved.handed)]
+    nobody = list(dict.fromkeys(done.to for done in moved.handed if done.unmanned))
+    heading = STAFF_TASKS_HANDED_UNTOLD if nobody else STAFF_TASKS_HANDED
+    lines = [heading.format(n=len(moved.handed)), *(_handed_line(done) for done in moved.handed)]
     away = next((done.away for done in moved.handed if done.away is not None), None)
     if away is not None:  # handed to someone on leave (--to): they wait for them
         until = f"（至 {month_day(away.until)}）" if away.until is not None else ""
         lines.append(STAFF_TASKS_TO_AWAY.format(name=away.name, until=until))
+    if nobody:  # back to a grid the member was the last one of: no card reached anyone
+        lines.append(STAFF_TASKS_TO_NOBODY.format(grids="、".join(nobody)))
     return lines
 
 

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from bot.cli.gridbot import main
-from storage.models import AppealStatus
+from storage.models import AppealStatus, Staff
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
 from tests.support.worker import file_and_dispatch
@@ -27,6 +28,17 @@ def test_an_operator_hands_a_returned_appeal_to_another_grid_whose_member_claims
     assert notices(seeded, "resident_transferred", ticket) == [RESIDENT]
     assert f"接单成功：{ticket}" in wechat.send(LIU, f"接单 {ticket}")
     assert "重新派发办理" in wechat.send(RESIDENT, f"查询 {ticket}")
+
+
+def test_reassigning_to_a_grid_nobody_works_in_says_no_card_reached_anyone(wechat, seeded, clock):
+    with seeded.transaction() as session:  # 刘洋, the second grid's only member, left
+        session.scalars(select(Staff).where(Staff.openid == LIU)).one().active = False
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"退回 {ticket} 这是锦绣家园的事")
+    assert wechat.send(OPERATOR, f"改派 {ticket} 第二网格") == (
+        f"诉求 {ticket} 已改派给 幸福里社区·第二网格，并告知居民。\n"
+        "注意：幸福里社区·第二网格 现在没有在岗的网格员，没有人收到任务卡；请改派给有人的网格或网格员。")
+    assert notices(seeded, "staff_new_appeal", ticket) == [LI, WANG, ZHANG]  # the first cards, none since
 
 
 def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_told(wechat, seeded, clock):

@@ -204,6 +204,17 @@ def test_reassigning_to_a_member_on_leave_says_so_on_the_page_as_the_chat_does(a
     assert "正在请假" not in person.get("/console/appeals/G-XFL").get_data(as_text=True)  # said once, when done
 
 
+def test_reassigning_to_a_grid_nobody_works_in_says_on_the_page_that_nobody_got_it(app, runtime):
+    with runtime.database.transaction() as session:  # 刘洋, the second grid's only member, left
+        session.scalars(select(Staff).where(Staff.name == "刘洋")).one().active = False
+        session.scalars(select(Appeal).where(Appeal.ticket == "G-XFL")).one().status = AppealStatus.RETURNED
+    person = logged_in(app, "xingfuli")
+    response = post(person, "G-XFL", "reassign", {"target": f"{XINGFULI}·{SECOND}"})
+    page = person.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已改派，居民已收到通知。注意：这个网格现在没有在岗的网格员，没有人收到任务卡" in page
+    assert "新的承办人已收到任务" not in page
+
+
 def test_a_community_operator_cannot_reassign_into_another_community(app, runtime):
     response = post(logged_in(app, "xingfuli"), "G-XFL", "reassign", {"target": "和平社区·第一网格"})
     assert response.status_code == 409

@@ -13,7 +13,7 @@ from handlers import staff_texts
 from storage import supervision
 from storage.models import AppealEvent, AppealStatus, Staff, StaffInvite
 from tests.support.database import appeal, notices, staff_id, worded
-from tests.support.personas import BUILDING_LEAD, LI, LIU, RESIDENT, WANG, ZHANG
+from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, LI, LIU, RESIDENT, WANG, ZHANG
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -129,6 +129,18 @@ def test_a_disabled_members_tasks_handed_to_someone_on_leave_say_so(gridbot, wec
     output = ok(gridbot("staff", "disable", "张伟", "--to", "李娜"))
 
     assert "注意：李娜正在请假（至 11月30日），这些任务会等李娜接单" in output
+
+
+def test_the_only_members_tasks_going_back_to_a_grid_left_with_nobody_say_that_nobody_has_them(gridbot, wechat,
+                                                                                                   seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, "楼下垃圾桶满了三天没人清", HEPING_RESIDENT)
+    assert wechat.send(CHEN, f"接单 {ticket}").startswith("接单成功")  # 陈静 is 和平社区·第一网格's only member
+
+    output = ok(gridbot("staff", "disable", "陈静"))
+
+    assert f"· {ticket} → 和平社区·第一网格" in output
+    assert "注意：和平社区·第一网格 已没有在岗的网格员，这些任务没有人收到；请用 gridbot reassign 改派" in output
+    assert "（接手人和居民都已通知）" not in output
 
 
 def test_a_name_several_people_share_is_refused_listing_them_with_their_ids(gridbot, seeded):

@@ -30,9 +30,13 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         material = media_files.material(db, found.id, now)  # photos behind signed links, as the chat gives them
         departments = tasks.departments(db)
         done = texts.ACTION_DONE.get(request.args.get("done", ""))
-        away = reassigning.waiting_on_leave(db, found, now) if request.args.get("done") == "reassign" else None
+        reassigned = request.args.get("done") == "reassign"
+        away = reassigning.waiting_on_leave(db, found, now) if reassigned else None
+        nobody = reassigned and reassigning.waiting_for_nobody(db, found)
     if done and away is not None:  # as the chat's 改派 says: it waits for someone on leave
         done = f"{done}{staff_texts.reassigned_to_away(away)}"
+    if done and nobody:  # …or for a grid nobody active works in: no new holder got it
+        done = texts.ACTION_DONE_TO_NOBODY
     understanding = runtime().understanding
     appeal = record.appeal
     suggestion = review_words.guess(understanding, appeal.content) if appeal.category == UNCLASSIFIED else None
