@@ -32,7 +32,8 @@ A reminder is sent before its deadline only, once per clock: the sweep that sets
 was still NULL) sends it. An escalation is a compare-and-set on `escalation_level` (one level per sweep), so
 two workers sweeping at once escalate once. Each is an internal `escalated` audit event by the system, note
 "level N", with a `staff_escalated` notice to the assignee and the level's people (a level nobody is bound
-for passes the notice on to the next one up; the top level, to the nearest one below).
+for passes the notice on to the next one up; the top level, to the nearest one below; with nobody bound at any
+level, an unclaimed appeal's goes to who may claim it).
 
 An emergency (紧急, see storage.emergencies) runs the response clock in minutes and escalates at its deadline,
 to level 1 at once: its notice says what, where, since when and what to do, and goes to the grid's leaders and
@@ -441,7 +442,11 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
     record(session, appeal.id, now, Action.ESCALATED, None, None, note=f"level {level}", internal=True)
     assignee = _assignee(session, appeal)
     people = ([assignee] if assignee else []) + list(_supervisors(session, appeal, level))
-    about = _about(session, appeal, readable=True)  # the holder and the supervisors may read it
+    claimants = not people and status == AppealStatus.DISPATCHED
+    if claimants:  # no supervisor bound at any level: those who may claim it are chased themselves
+        people = [person for person in _claimants(session, appeal) if person.openid]
+    # The holder and the supervisors may read it; members who may claim it, as their reminder, may not a private one.
+    about = _about(session, appeal, readable=not claimants)
     if status == AppealStatus.DISPATCHED:  # a department's or the property company's to claim: they chase it
         about["waiting_for"] = appeal.department
         if appeal.department is None and assignee is not None:  # a member's to claim (派单, 改派): they chase them

@@ -197,6 +197,18 @@ def test_a_street_with_no_operator_bound_leaves_the_top_督办_with_the_communit
     assert told == {(WANG, 1), (OPERATOR, 2), (OPERATOR, 3)}
 
 
+def test_an_unclaimed_task_with_no_leader_or_operator_bound_anywhere_is_chased_with_the_grid_itself(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:  # 王强 and 孙丽 left: nobody above the grid's members is bound
+        for openid in (WANG, OPERATOR):
+            member(session, openid).active = False
+    ticket = file(wechat, seeded, clock)
+    clock.advance(minutes=31)
+    assert sweep(seeded, clock).escalations == 1
+    assert notices(seeded, "staff_escalated", ticket) == [(LI, escalated(1, "unclaimed")),
+                                                         (ZHANG, escalated(1, "unclaimed"))]
+
+
 def test_an_unclaimed_emergency_is_escalated_once_and_climbs_no_further(wechat, seeded, clock):
     ticket = TICKET.search(wechat.send("o1", "楼道里着火了，好多烟")).group(0)
     with seeded.transaction() as session:
