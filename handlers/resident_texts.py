@@ -13,6 +13,7 @@ from nlp.complaints import CATEGORY as COMPLAINT_CATEGORY
 from storage.material import WORDS_PER_HOUR, WordsAdded
 from storage.notices import (
     ResidentAccepted,
+    ResidentAddressWanted,
     ResidentFollowPaused,
     ResidentFollowProgress,
     ResidentFollowResolved,
@@ -698,6 +699,14 @@ def _withdrawn(n: ResidentWithdrawn) -> str:
     return f"{_yours(n)} {n.ticket} 已由工作人员按您的要求撤销，不再办理。\n{WITHDRAWN_NOT_ASKED}"
 
 
+ADDRESS_WANTED_ASK = "请回复“绑定”开始；不需要办理了，请回复“撤销 {ticket}”。"
+
+
+def _address_wanted(n: ResidentAddressWanted) -> str:
+    return (f"您反映的问题（编号 {n.ticket}）还在等您的住址：绑定住址后会马上转给您所在的网格办理。"
+            + ADDRESS_WANTED_ASK.format(ticket=n.ticket))
+
+
 def _reopened(n: ResidentReopened) -> str:
     return f"{_yours(n)} {n.ticket} 已重新办理，工作人员会再次跟进，进展会通过本公众号通知您。"
 
@@ -718,6 +727,7 @@ TEMPLATES: dict[type[ResidentNotice], Callable[[Any], str]] = {
     ResidentSplit: _split,
     ResidentRejected: _rejected,
     ResidentWithdrawn: _withdrawn,
+    ResidentAddressWanted: _address_wanted,
 }
 
 # Template messages show only their keyword lines (WeChat dropped first and remark in 2023): the lines carry
@@ -737,6 +747,8 @@ TEMPLATE_FIELDS: dict[type[ResidentNotice], Callable[[Any], Fields]] = {
     ResidentSplit: lambda n: ((n.ticket, "恢复单独办理", f"拆自：{n.from_}"), _track(n)),
     ResidentRejected: lambda n: ((n.ticket, "不作为诉求办理", f"说明：{n.reason}"), REPORT_A_PROBLEM),
     ResidentWithdrawn: lambda n: ((n.ticket, "已撤销", "按您的要求撤销"), WITHDRAWN_NOT_ASKED),
+    ResidentAddressWanted: lambda n: ((n.ticket, "等您绑定住址", "绑定后马上派给网格"),
+                                      ADDRESS_WANTED_ASK.format(ticket=n.ticket)),
 }
 
 
@@ -764,6 +776,8 @@ GENERIC_FIELDS: dict[type[ResidentNotice], Callable[[Any], tuple[str, str, str]]
     ResidentSplit: lambda n: (_headline(n, "恢复单独办理"), "已拆分，恢复单独办理", _track(n)),
     ResidentRejected: lambda n: (_headline(n, "不作为诉求办理"), "不作为诉求办理", f"说明：{n.reason}"),
     ResidentWithdrawn: lambda n: (_headline(n, "已撤销"), "已按您的要求撤销", WITHDRAWN_NOT_ASKED),
+    ResidentAddressWanted: lambda n: (_headline(n, "等您绑定住址"), "等您绑定住址",
+                                      ADDRESS_WANTED_ASK.format(ticket=n.ticket)),
 }
 
 # --- 我的电话, 门牌: optional, read whole only by whoever handles the resident's appeal (handlers/contacts.py) --
@@ -830,5 +844,6 @@ NOTICE_LABELS: dict[type[ResidentNotice], str] = {
     ResidentSplit: "诉求恢复单独办理",
     ResidentRejected: "不作为诉求办理",
     ResidentWithdrawn: "诉求已撤销",
+    ResidentAddressWanted: "诉求等待绑定住址（提醒一次）",
     ResidentVolunteerComing: "志愿者前来帮忙",
 }

@@ -184,6 +184,13 @@ class ResidentRejected(ResidentNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ResidentAddressWanted(ResidentNotice):
+    """An unbound resident's appeal still held, a day on, for the address they never gave (storage.supervision)."""
+
+    name: ClassVar[str] = "resident_address_wanted"
+
+
+@dataclass(frozen=True, kw_only=True)
 class ResidentWithdrawn(ResidentNotice):
     """撤销 by an operator on the resident's word (a call, a visit): the resident reads it in writing, so a
     withdrawal they never asked for does not pass unnoticed."""

@@ -50,6 +50,10 @@ moment it was paused) to its holder and the grid's 网格长 (the community's op
 to 恢复 it or tell the resident what it waits for. Once per pause: the internal `reminded` event, note "paused",
 after the pause began says it was sent.
 
+A held appeal (status `awaiting_address`: its resident bound no address) waits for them alone: HELD_REMINDED_AFTER
+after filing, still held, its resident gets one `resident_address_wanted` asking them to 绑定 (or 撤销 it). Once:
+the internal `reminded` event, note "address", says it was sent.
+
 Re-routing clock (status `returned`, a grid or unit gave it back, 退回): the community's operators were told at
 once and must 改派 or 转办 it. Still returned `response_hours` after the 退回 (the time to claim it, which is
 what it waits for again), it escalates once, to level 3: a `staff_escalated` notice, reason "returned_waiting", to
@@ -74,9 +78,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from storage import complaints, dispatch, emergencies, org, outbox, queries
 from storage.appeals import Action, clock_of, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
-from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
+from storage.notices import ResidentAddressWanted, StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
 from storage.tasks import operators
-from storage.telling import deferred, tell
+from storage.telling import deferred, tell, tell_resident
 
 log = logging.getLogger(__name__)
 DEFAULT_UNCLAIMED_AFTER = timedelta(minutes=30)
@@ -101,6 +105,7 @@ def due(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_UN
     done = _completion_steps_done(session, _past_due(working, now))
     found |= {appeal.id for appeal in _returned_waiting(session, now)}
     found |= {appeal.id for appeal in _paused_too_long(session, now)}
+    found |= {appeal.id for appeal in _held_too_long(session, now)}
     return frozenset(found | {appeal.id for appeal in working if _completion_step(appeal, done[appeal.id], now)})
 
 
@@ -130,7 +135,36 @@ def _sweep(session: Session, now: datetime, unclaimed_after: timedelta, only: Co
         escalations += _escalate_returned(session, appeal, now)
     for appeal in _paused_too_long(session, now, only):
         reminders += _remind_paused(session, appeal, now)
+    for appeal in _held_too_long(session, now, only):
+        reminders += _remind_held(session, appeal, now)
     return SweepReport(reminders, escalations)
+
+
+HELD_REMINDED_AFTER = timedelta(hours=24)
+HELD_NOTE = "address"
+
+
+def _held_too_long(session: Session, now: datetime, only: Collection[int] | None = None) -> Sequence[Appeal]:
+    """Appeals held HELD_REMINDED_AFTER or longer for their resident's address, the resident not reminded yet
+    (among `only`, when given), by id."""
+    reminded = select(AppealEvent.id).where(AppealEvent.appeal_id == Appeal.id, AppealEvent.action == Action.REMINDED,
+                                            AppealEvent.note == HELD_NOTE).exists()
+    return session.scalars(select(Appeal).where(_among(
+        (Appeal.status == AppealStatus.AWAITING_ADDRESS) & (Appeal.created_at <= now - HELD_REMINDED_AFTER)
+        & ~reminded, only)).order_by(Appeal.id)).all()
+
+
+def _remind_held(session: Session, appeal: Appeal, now: datetime) -> int:
+    """Ask the resident, once, for the address their held appeal waits for."""
+    marked = session.execute(  # the compare-and-set two sweeps race on
+        update(Appeal).where(Appeal.id == appeal.id, Appeal.status == AppealStatus.AWAITING_ADDRESS,
+                             Appeal.updated_at == appeal.updated_at).values(updated_at=now)
+    ).rowcount
+    if marked != 1:
+        return 0
+    record(session, appeal.id, now, Action.REMINDED, None, None, note=HELD_NOTE, internal=True)
+    tell_resident(session, appeal, ResidentAddressWanted(ticket=appeal.ticket), now)
+    return 1
 
 
 PAUSED_NOTE = "paused"

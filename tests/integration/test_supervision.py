@@ -282,6 +282,22 @@ def test_a_task_given_back_and_not_routed_again_in_its_response_time_goes_to_the
     assert appeal(seeded, ticket).escalation_level == 0
 
 
+def test_an_unbound_residents_appeal_still_held_a_day_later_reminds_them_once_to_give_the_address(
+        wechat, seeded, clock):
+    reply = wechat.send("o3", "小区门口垃圾堆了三天没人清")  # o3 has bound no address: the appeal is held
+    ticket = TICKET.search(reply).group(0)
+    assert appeal(seeded, ticket).status == AppealStatus.AWAITING_ADDRESS
+    clock.advance(hours=23, minutes=59)
+    assert sweep(seeded, clock).reminders == 0
+    clock.advance(minutes=1)
+    assert sweep(seeded, clock).reminders == 1
+    clock.advance(days=5)
+    assert sweep(seeded, clock).reminders == 0  # once: a nag a day would drive them away
+    (said,) = worded(seeded, "resident_address_wanted", "o3")
+    assert said == (f"您反映的问题（编号 {ticket}）还在等您的住址：绑定住址后会马上转给您所在的网格办理。"
+                    f"请回复“绑定”开始；不需要办理了，请回复“撤销 {ticket}”。")
+
+
 # --- the completion clock ------------------------------------------------------------------------------------
 
 def test_a_task_paused_for_longer_than_its_completion_time_is_brought_back_to_its_holder_and_leader_once(
