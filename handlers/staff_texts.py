@@ -855,7 +855,9 @@ TASKS_USAGE_OPERATOR = "用序号办理：改派 {first} 网格或姓名、分�
 NO_MORE_TASKS = "没有更多任务了。回复“我的任务”从头查看。"
 NO_LIST_YET = "请先回复“我的任务”查看任务列表。"
 NO_SUCH_POSITION = "您最近的任务列表里没有第 {position} 条。请回复“我的任务”查看，或直接用编号。"
-CLOCK_STEPS = {"claim": "接单", "resolve": "办结"}
+CLOCK_STEPS = {"claim": "接单", "resolve": "办结", "route": "重新派发"}
+# The step a status's clock waits for: a claim while dispatched, re-routing once given back (退回), else 办结.
+CLOCK_STEP_OF = {"dispatched": "claim", "returned": "route"}
 CLOCK_LEFT = "{step}剩{span}"
 CLOCK_LATE = "{step}已超时{span}"
 CLOCK_STOPPED = "暂停计时"

@@ -16,7 +16,7 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.types import Reply
 from storage import org, queries
-from storage.models import AppealStatus, StaffRole
+from storage.models import StaffRole
 from storage.queries import Task
 from storage.staff import may_read
 
@@ -101,7 +101,7 @@ def clock_words(status: str, due: datetime | None, now: datetime) -> str:
     """接单剩3小时 / 办结已超时2天 (暂停计时 without a deadline), as 我的任务 and the console's appeal page say it."""
     if due is None:
         return texts.CLOCK_STOPPED
-    step = texts.CLOCK_STEPS["claim" if status == AppealStatus.DISPATCHED else "resolve"]
+    step = texts.CLOCK_STEPS[texts.CLOCK_STEP_OF.get(status, "resolve")]
     if due <= now:
         return texts.CLOCK_LATE.format(step=step, span=_span(now - due))
     return texts.CLOCK_LEFT.format(step=step, span=_span(due - now))

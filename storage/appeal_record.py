@@ -26,7 +26,7 @@ from storage.models import (
     Staff,
 )
 from storage.org import Address, address
-from storage.queries import Scope, response_due, timeline_with_names
+from storage.queries import Scope, response_due, returned_due, timeline_with_names
 
 OTHER_APPEALS = 10  # of the same resident, on the page: enough to see a pattern
 
@@ -70,10 +70,15 @@ def record_of(session: Session, appeal: Appeal) -> AppealRecord:
 
 
 def running_due(record: AppealRecord) -> datetime | None:
-    """The deadline of the clock the appeal is on (the claim's, or the resolve's), None when none runs."""
+    """The deadline of the clock the appeal is on (the claim's, the resolve's, or, given back, its re-routing's),
+    None when none runs."""
     appeal = record.appeal
     if appeal.paused_at is not None:
         return None
+    if appeal.status == AppealStatus.RETURNED:
+        returned = max((event.at for event, _ in record.timeline if event.to_status == AppealStatus.RETURNED),
+                       default=None)
+        return returned_due(appeal, returned)
     if appeal.status == AppealStatus.DISPATCHED:
         since = max((event.at for event, _ in record.timeline if event.to_status == AppealStatus.DISPATCHED),
                     default=appeal.created_at)

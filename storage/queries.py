@@ -197,9 +197,10 @@ def tasks_of(session: Session, member: Staff, now: datetime | None = None) -> li
         else (Appeal.department.is_(None) & (Appeal.grid_id == member.grid_id))
     ) & (Appeal.assignee_staff_id.is_(None) | (Appeal.assignee_staff_id == member.id))  # 派单 gave it to them
     mine = Appeal.status.in_(WORKING) & (Appeal.assignee_staff_id == member.id)
-    rows = session.execute(select(Appeal, _dispatched_since())
+    rows = session.execute(select(Appeal, _dispatched_since(), _returned_since())
                            .where(or_(mine, waiting, _overseen_by(session, member, now)))).all()
-    found = [Task(appeal, _due(appeal, at)) for appeal, at in rows]
+    found = [Task(appeal, returned_due(appeal, returned_at) if appeal.status == AppealStatus.RETURNED
+                  else _due(appeal, at)) for appeal, at, returned_at in rows]
     reviews = member.role == StaffRole.OPERATOR  # 待分类 waits for an operator; to a grid member it is one more task
     return sorted(found, key=lambda task: (task.appeal.emergency is None, task.appeal.status != AppealStatus.RETURNED,
                                            reviews and task.appeal.category != UNCLASSIFIED, task.due is None,
@@ -288,6 +289,7 @@ def _summaries(session: Session, cases: Sequence[FocusCase]) -> list[CaseSummary
 class Clock(StrEnum):
     RESPONSE = "response"  # dispatched: someone must claim it (接单) by `response_due_at`
     RESOLVE = "resolve"  # accepted: the assignee must resolve it (办结) by `resolve_due_at`
+    RETURNED = "returned"  # given back (退回): an operator must route it again (改派, 转办) within its response time
 
 
 @dataclass(frozen=True)
@@ -343,15 +345,24 @@ def overdue(session: Session, now: datetime, scope: Scope = EVERYWHERE, *, clock
     condition on Appeal; `limit` and `after_id` (the last id of the previous page) page.
     """
     since = _dispatched_since() if Clock.RESPONSE in clocks else null()
+    returned = _returned_since() if Clock.RETURNED in clocks else null()
     conditions = [_late(session, now, clocks)]
-    rows = session.execute(_page(select(Appeal, since), scope, conditions, where, limit, after_id)).all()
+    rows = session.execute(_page(select(Appeal, since, returned), scope, conditions, where, limit, after_id)).all()
     found = []
-    for appeal, at in rows:
+    for appeal, at, returned_at in rows:
+        if appeal.status == AppealStatus.RETURNED:
+            found.append(Overdue(appeal, Clock.RETURNED, returned_due(appeal, returned_at)))
+            continue
         waits = appeal.status == AppealStatus.DISPATCHED
         due = response_due(appeal, at or appeal.created_at) if waits else appeal.resolve_due_at
         assert due is not None  # the SQL chose it for being past this deadline
         found.append(Overdue(appeal, Clock.RESPONSE if waits else Clock.RESOLVE, due))
     return found
+
+
+def returned_due(appeal: Appeal, returned_at: datetime | None) -> datetime:
+    """By when an appeal given back (退回) at `returned_at` should be routed again: its response time after it."""
+    return (returned_at or appeal.updated_at) + timedelta(hours=appeal.response_hours)
 
 
 def _late(session: Session, now: datetime, clocks: Sequence[Clock] = tuple(Clock)) -> ColumnElement[bool]:
@@ -362,7 +373,30 @@ def _late(session: Session, now: datetime, clocks: Sequence[Clock] = tuple(Clock
     if Clock.RESOLVE in clocks:
         late.append(and_(Appeal.status == AppealStatus.ACCEPTED, Appeal.resolve_due_at.is_not(None),
                          Appeal.resolve_due_at <= now))
+    if Clock.RETURNED in clocks:
+        late.append(_returned_overdue(session, now))
     return and_(Appeal.paused_at.is_(None), or_(false(), *late))
+
+
+def _returned_since() -> Any:
+    """When each appeal was last given back (退回), as a correlated scalar subquery."""
+    return (
+        select(func.max(AppealEvent.at))
+        .where(AppealEvent.appeal_id == Appeal.id, AppealEvent.to_status == AppealStatus.RETURNED)
+        .scalar_subquery()
+    )
+
+
+def _returned_overdue(session: Session, now: datetime) -> ColumnElement[bool]:
+    """Given back (退回) and not routed again within its response time since."""
+    hours = session.scalars(
+        select(Appeal.response_hours).where(Appeal.status == AppealStatus.RETURNED).distinct()
+    ).all()
+    since = func.coalesce(_returned_since(), Appeal.updated_at)
+    # One condition per time limit in use, as for a department's response time above.
+    return and_(Appeal.status == AppealStatus.RETURNED, or_(false(), *(
+        (Appeal.response_hours == h) & (since <= now - timedelta(hours=h)) for h in hours
+    )))
 
 
 def _dispatched_since() -> Any:
@@ -457,16 +491,20 @@ def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: 
         conditions.append(Appeal.created_at >= wanted.since)
     conditions.extend(_queue_conditions(wanted))
     conditions.extend(_narrowing_conditions(wanted))
-    query = select(Appeal, _dispatched_since(), Staff.name).outerjoin(Staff, Staff.id == Appeal.assignee_staff_id)
+    query = select(Appeal, _dispatched_since(), _returned_since(), Staff.name).outerjoin(
+        Staff, Staff.id == Appeal.assignee_staff_id)
     rows = session.execute(_page(query, scope, conditions, None, limit, after_id,
                                  by_filing_time=wanted.since is not None or wanted.until is not None)).all()
     places = addresses(session, {(appeal.grid_id, appeal.building_id, appeal.unit_id)
-                                 for appeal, _, _ in rows if appeal.grid_id is not None})
+                                 for appeal, _, _, _ in rows if appeal.grid_id is not None})
     found = []
-    for appeal, at, assignee in rows:
+    for appeal, at, returned_at, assignee in rows:
         place = places.get((appeal.grid_id, appeal.building_id, appeal.unit_id))
         running = appeal.status in (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED)
-        found.append(Listed(appeal, place, assignee, _due(appeal, at) if running else None))
+        due = _due(appeal, at) if running else None
+        if appeal.status == AppealStatus.RETURNED:  # the community's clock to route it again
+            due = returned_due(appeal, returned_at)
+        found.append(Listed(appeal, place, assignee, due))
     return found
 
 

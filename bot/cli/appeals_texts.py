@@ -48,7 +48,7 @@ def clock(status: str, due: datetime | None, now: datetime) -> str:
     """接单剩3小时 / 办结已超时2天, as 我的任务 says it; "" when no clock runs."""
     if due is None:
         return ""
-    step = staff_texts.CLOCK_STEPS["claim" if status == AppealStatus.DISPATCHED else "resolve"]
+    step = staff_texts.CLOCK_STEPS[staff_texts.CLOCK_STEP_OF.get(status, "resolve")]
     if due <= now:
         return staff_texts.CLOCK_LATE.format(step=step, span=span(now - due))
     return staff_texts.CLOCK_LEFT.format(step=step, span=span(due - now))

@@ -230,6 +230,7 @@ def test_returned_appeals_head_the_operators_tasks_and_are_reassigned_by_positio
     wechat.send(ZHANG, f"退回 {returned} 这是锦绣家园的事")
     tasks = wechat.send(OPERATOR, "我的任务")
     assert f"1. {returned}" in tasks and "已退回社区" in tasks and waiting not in tasks
+    assert "｜重新派发剩2小时" in tasks  # the community's own clock from the 退回, not the grid's old deadline
     assert "已改派给 幸福里社区·第二网格" in wechat.send(OPERATOR, "改派 1 第二网格")
     assert LIU in notices(seeded, "staff_new_appeal", returned)
 

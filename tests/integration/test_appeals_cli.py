@@ -54,7 +54,8 @@ def test_the_list_shows_the_open_appeals_with_place_status_holder_clock_and_a_ma
     assert "幸福里社区·第一网格 阳光花园3号楼1单元" in row and "办理中" in row and "张伟" in row and "办结剩" in row
     lamp = next(line for line in lines if day["unclaimed"] in line)
     assert "待接单" in lamp and "接单剩" in lamp and "138****5678" in lamp and "13812345678" not in lamp
-    assert "已退回社区" in next(line for line in lines if day["returned"] in line)
+    returned = next(line for line in lines if day["returned"] in line)
+    assert "已退回社区" in returned and "重新派发剩" in returned  # the community's clock to route it again
     assert "（待绑定地址）" in next(line for line in lines if day["held"] in line)
     assert lines[-1] == "共 5 条诉求。"
 
@@ -74,7 +75,8 @@ def test_options_narrow_the_list_by_place_status_and_clock(day, database_url, cl
     assert tickets("--status", "待接单", "--scope", "幸福里社区") == {day["unclaimed"]}
     assert tickets("--overdue") == set()
     clock.advance(hours=5)  # past every 接单 limit (4 hours at most), within the 办结 limits
-    assert tickets("--overdue") == {day["unclaimed"], day["heping"]}
+    # …and the returned one not routed again within that time (退回 starts the community's clock)
+    assert tickets("--overdue") == {day["unclaimed"], day["heping"], day["returned"]}
     assert tickets("--since", "2026-11-23") == set()
     assert tickets("--since", "2026-11-22", "--status", "已办结") == set()
 

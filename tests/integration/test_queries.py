@@ -149,6 +149,23 @@ def test_after_a_transfer_the_department_is_late_only_after_its_own_response_tim
     assert overdue(seeded, clock) == [(ticket, Clock.RESPONSE, due)]
 
 
+def test_an_appeal_given_back_is_late_once_its_response_time_passed_since_the_return_without_a_re_route(seeded,
+                                                                                                          clock):
+    ticket = file(seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    clock.advance(days=1)  # long past its own deadlines: the 退回 starts the community's wait
+    act(seeded, clock, "give_back", ZHANG, ticket, "不归本网格")
+    due = clock() + timedelta(hours=RESPONSE_HOURS)
+    clock.current = due - timedelta(minutes=1)
+    assert overdue(seeded, clock) == []
+    clock.current = due
+    assert overdue(seeded, clock) == [(ticket, Clock.RETURNED, due)]
+    assert overdue(seeded, clock, clocks=(Clock.RESPONSE, Clock.RESOLVE)) == []
+    with seeded.transaction() as session:
+        listed = queries.appeals(session, clock(), wanted=queries.AppealFilter(overdue=True))
+        assert [(row.appeal.ticket, row.due) for row in listed] == [(ticket, due)]
+
+
 # --- scope ----------------------------------------------------------------------------------------------------
 
 def test_a_scope_lists_only_its_own_street_community_or_grid(seeded, clock):

@@ -65,7 +65,7 @@ QUEUE_HINTS = {
     "review": "自动分类没有把握，等您确定类别",
     "returned": "网格或部门退回，等您改派",
     "unclaimed": "已派发，还没有人接单",
-    "overdue": "超过接单或办结时限",
+    "overdue": "超过接单、办结或退回后重新派发的时限",
     "reopened": "居民评价不满意，重新办理中",
     "focus": "进行中的聚焦办事项（点开看其中的诉求）",
     "open": "范围内所有未办结的诉求",
@@ -579,7 +579,7 @@ AGE_NAMES = ("<1 天", "1–3 天", "3–7 天", ">7 天")
 BACKLOG_COLUMNS = ("已等待", "件数")
 BACKLOG_TOTAL = "合计"
 OVERDUE_COLUMNS = ("编号", "类别", "超时环节", "时限", "已超时")
-OVERDUE_CLOCKS = {"response": "接单", "resolve": "办结"}
+OVERDUE_CLOCKS = {"response": "接单", "resolve": "办结", "returned": "重新派发"}
 OVERDUE_MORE = "共 {count} 件已超时，这里列出最早的 {shown} 件。查看全部"
 OVERDUE_NONE = "没有超时的诉求。"
 HOURS = "{hours:.1f} 小时"
