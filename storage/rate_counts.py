@@ -47,6 +47,8 @@ DISPATCHED_STATUSES = (
     AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, AppealStatus.RETURNED,
     AppealStatus.RESOLVED, AppealStatus.CLOSED,
 )
+# Where an appeal goes when it leaves the figures; one that went there after a past period's end stays in it.
+_LEFT_STATUSES = [str(AppealStatus.CANCELLED), str(AppealStatus.REJECTED), str(AppealStatus.MERGED)]
 
 
 
@@ -119,8 +121,10 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
         key = facts.c[unit.value]
     rating = facts.c.rating_key % len(RATING_CODES)
     dispatched = is_dispatched(facts)
-    late_claim = or_(facts.c.first_claim > facts.c.claim_due_at,
-                     and_(facts.c.first_claim.is_(None), facts.c.claim_due_at < as_of))
+    # As at `as_of`: a claim after a past period's end, even a late one, was no late claim at the end.
+    claimed_by_then = facts.c.first_claim < as_of
+    late_claim = or_(and_(claimed_by_then, facts.c.first_claim > facts.c.claim_due_at),
+                     and_(~func.coalesce(claimed_by_then, False), facts.c.claim_due_at < as_of))
     late_resolve = or_(and_(is_resolved, facts.c.resolved_at > facts.c.resolve_due_at),
                        and_(~is_resolved, facts.c.paused_at.is_(None), facts.c.resolve_due_at < as_of))
     counted: dict[str, ColumnElement[Any]] = {
@@ -171,15 +175,32 @@ def appeal_facts(start: datetime, end: datetime, as_of: datetime, scope: Scope) 
     the appeal's trail columns where they tell the trail as of `as_of` (storage/trail_facts.py), else from
     the trail itself. The rates sum it; the dashboard (storage/dashboard.py) reads its times to 接单 and 办结."""
     kept = and_(Appeal.trail_at.is_not(None), Appeal.trail_at < as_of)
+    left_since = _left_since(as_of) if as_of >= end else None
     from_columns = _facts_select(
+        left_since,
         Appeal.trail_first_accepted_at.label("first_claim"), Appeal.trail_resolve_event_id.label("resolve_id"),
         Appeal.trail_resolved_at.label("resolved_at"), Appeal.trail_reopen_event_id.label("reopen_id"),
         Appeal.trail_rating_key.label("rating_key"), case((Appeal.trail_returned, 1), else_=0).label("returned"),
-    ).where(_filed(start, end, scope), kept)
-    return union_all(from_columns, _from_trail(start, end, as_of, scope).where(~kept))
+    ).where(_filed(start, end, scope, left_since), kept)
+    return union_all(from_columns, _from_trail(start, end, as_of, scope, left_since).where(~kept))
 
 
-def _facts_select(*trail: Any) -> Select[Any]:
+def _left_since(as_of: datetime) -> ColumnElement[bool]:
+    """The appeal was withdrawn, 不受理 or merged at or after `as_of` (a past period's end) while dispatched: at the
+    end it was still in the figures, and it stays in them — a published month does not move."""
+    left = aliased(AppealEvent)
+    return (select(left.id).where(left.appeal_id == Appeal.id, left.action.in_(_LEAVING), left.at >= as_of,
+                                  left.from_status.in_([str(status) for status in DISPATCHED_STATUSES]))
+            .correlate(Appeal).exists())
+
+
+_LEAVING = [str(Action.CANCELLED), str(Action.REJECTED), str(Action.MERGED)]
+
+
+def _facts_select(left_since: ColumnElement[bool] | None, *trail: Any) -> Select[Any]:
+    dispatched = Appeal.status.in_([str(status) for status in DISPATCHED_STATUSES])
+    if left_since is not None:
+        dispatched = or_(dispatched, and_(Appeal.status.in_(_LEFT_STATUSES), left_since))
     return (
         select(
             Appeal.id, Appeal.status, Appeal.emergency, Appeal.response_due_at, Appeal.resolve_due_at,
@@ -188,7 +209,7 @@ def _facts_select(*trail: Any) -> Select[Any]:
             Appeal.paused_at, Appeal.assignee_staff_id, Appeal.category, Appeal.created_at,
             Appeal.grid_id.label("grid"), Grid.community_id.label("community"), Community.street_id.label("street"),
             # Once per appeal here, rather than in each of the sums that read it.
-            case((Appeal.status.in_([str(status) for status in DISPATCHED_STATUSES]), 1), else_=0).label("dispatched"),
+            case((dispatched, 1), else_=0).label("dispatched"),
             *trail,
         )
         .join(Grid, Grid.id == Appeal.grid_id)
@@ -196,12 +217,16 @@ def _facts_select(*trail: Any) -> Select[Any]:
     )
 
 
-def _filed(start: datetime, end: datetime, scope: Scope) -> ColumnElement[bool]:
-    return and_(Appeal.created_at >= start, Appeal.created_at < end, Appeal.status != AppealStatus.MERGED,
-                scope.grid_condition())
+def _filed(start: datetime, end: datetime, scope: Scope,
+           left_since: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
+    not_merged = Appeal.status != AppealStatus.MERGED
+    if left_since is not None:
+        not_merged = or_(not_merged, left_since)
+    return and_(Appeal.created_at >= start, Appeal.created_at < end, not_merged, scope.grid_condition())
 
 
-def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Select[Any]:
+def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope,
+                left_since: ColumnElement[bool] | None = None) -> Select[Any]:
     """The facts read from the appeals' trails, up to `as_of`."""
     event = AppealEvent
 
@@ -211,6 +236,7 @@ def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope) -
 
     return (
         _facts_select(
+            left_since,
             func.min(case((event.action == Action.ACCEPTED, event.at), else_=null())).label("first_claim"),
             last(Action.RESOLVED).label("resolve_id"),
             last(Action.RESOLVED, event.at).label("resolved_at"),
@@ -220,6 +246,6 @@ def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope) -
         )
         # Only the actions the figures read: a real trail is mostly progress notes, reminders and views.
         .outerjoin(event, and_(event.appeal_id == Appeal.id, event.action.in_([str(action) for action in TRAIL])))
-        .where(_filed(start, end, scope))
+        .where(_filed(start, end, scope, left_since))
         .group_by(Appeal.id, Grid.community_id, Community.street_id)
     )

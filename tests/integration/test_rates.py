@@ -188,6 +188,28 @@ def test_an_appeal_withdrawn_or_rejected_after_its_unsatisfied_rating_stays_in_t
                               unsatisfied=2)  # reopened, not 办结 again by their deadlines
 
 
+def test_a_past_month_stays_as_it_was_at_its_end_whatever_happens_to_its_appeals_after(november):
+    """November as published on 1 December: an appeal open at its end and withdrawn, 不受理 or merged in December
+    stays in it as it was, and one claimed late in December was not overdue at the end."""
+    with november.transaction() as session:
+        build = Builder(session)
+        build.count = 200
+        leaving = [(AppealStatus.CANCELLED, Action.CANCELLED, nov(20), []),
+                   (AppealStatus.REJECTED, Action.REJECTED, nov(21), [(Action.ACCEPTED, nov(21, 10), "赵磊")]),
+                   (AppealStatus.MERGED, Action.MERGED, nov(22), [])]
+        for status, action, filed, trail in leaving:
+            left = build.appeal(D, filed, status, trail, "赵磊" if trail else None)
+            session.add(AppealEvent(appeal_id=left.id, at=at(12, 2), actor_kind="system", action=action,
+                                    from_status=AppealStatus.ACCEPTED if trail else AppealStatus.DISPATCHED,
+                                    to_status=status))
+        build.appeal(D, nov(30, 10), AppealStatus.ACCEPTED, [(Action.ACCEPTED, at(12, 2), "赵磊")], "赵磊")
+    with november.transaction() as session:
+        counts = counts_by(session, Unit.GRID, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+        grids = _by_label(session, counts)
+    # overdue: the withdrawn and the merged one unclaimed past their 24 hours, the rejected one open past its 72
+    assert grids[D] == Counts(received=4, dispatched=4, responded=1, overdue=3)
+
+
 def test_the_rates_follow_the_definitions(november):
     with november.transaction() as session:
         ranked = ranking(session, NOVEMBER, READ_ON)
