@@ -365,7 +365,18 @@ def test_the_months_points_show_the_seeded_figures_of_the_scope(app, earned, use
     assert 'value="2026-11"' in page
 
 
-def test_another_month_carries_the_balance_and_a_bad_month_is_refused(app, earned):
+def test_a_month_not_begun_yet_is_refused_and_this_months_points_shown(app, earned):
+    person = logged_in(app, "xingfuli")
+
+    ahead = person.get("/console/community?month=2026-12").get_data(as_text=True)
+    assert "2026-12 还没到（今天是 2026-11-22），下面是本月的积分。" in ahead
+    assert points_rows(ahead)["陈明"] == (11, 11)
+    download = person.get("/console/community/points.csv?month=2026-12")
+    assert 'filename="points-2026-11.csv"' in download.headers["Content-Disposition"]
+
+
+def test_another_month_carries_the_balance_and_a_bad_month_is_refused(app, earned, clock):
+    clock.advance(days=10)  # 12月2日: December has begun
     person = logged_in(app, "xingfuli")
 
     december = points_rows(person.get("/console/community?month=2026-12").get_data(as_text=True))
@@ -373,7 +384,7 @@ def test_another_month_carries_the_balance_and_a_bad_month_is_refused(app, earne
     empty = person.get("/console/community?month=2026-10").get_data(as_text=True)
     assert 'id="points-none"' in empty and "2026-10 范围内没有积分记录" in empty
     bad = person.get("/console/community?month=2026-13").get_data(as_text=True)
-    assert "月份请写成 YYYY-MM" in bad and points_rows(bad)["陈明"] == (11, 11)
+    assert "月份请写成 YYYY-MM" in bad and points_rows(bad)["陈明"] == (5, 16)  # this month's, December's
 
 
 def test_the_csv_has_the_cli_reports_columns_within_the_scope(app, earned):

@@ -22,7 +22,7 @@ from bot.web.console import texts
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
 from handlers.community_texts import enrol_word
 from handlers.staff_texts import role_title, unclear_place
-from storage import community_overview, enrolments, points, points_report, wishes
+from storage import community_overview, duty, enrolments, points, points_report, wishes
 from storage.errors import NotAllowed
 from storage.limits import LIMITS, TextField
 from storage.staff import AmbiguousPlace, UnclearPlace
@@ -54,12 +54,16 @@ def points_download() -> Response:
 
 
 def _month() -> tuple[str, str | None]:
-    """The month asked for (?month=YYYY-MM), else this month in Beijing time; with a refusal for one that is none."""
+    """The month asked for (?month=YYYY-MM), else this month in Beijing time; with a refusal for one that is none
+    or has not begun (its table would be zeros, with today's balances as its month-end's)."""
     typed = request.args.get("month", "")
     month = points.parse_month(typed) if len(typed) <= FIELD_LIMIT else None
+    now = runtime().clock()
+    this_month = points.month_of(now)
+    if month is not None and month > this_month:
+        return this_month, texts.POINTS_NOT_YET.format(month=month, today=duty.today(now).isoformat())
     if month is not None:
         return month, None
-    this_month = points.month_of(runtime().clock())
     return this_month, texts.POINTS_BAD_MONTH.format(month=typed[:20]) if typed.strip() else None
 
 
