@@ -30,8 +30,10 @@ RATES = (
 SCORE = "综合成绩"  # 0–100, not a percentage
 TOTAL = "合计"
 EVERYWHERE = "全部街道"  # no --scope
-PERCENT = "0.0%"
-POINTS = "0.0"
+# Excel rounds what it shows: 0.9995 would read 100.0% and 99.96 read 100.0, as perfect as a perfect unit (the
+# tables' rule, handlers/rate_words.py). A value short of full shows at most 99.9.
+PERCENT = '[>=1]0.0%;[>=0.9995]"99.9%";0.0%'
+POINTS = '[>=100]0.0;[>=99.95]"99.9";0.0'
 MIN_WIDTH = 9  # a figure's column: 100.0% and 88.2 fit
 # The same definitions as README's 三率 and 月报 sections and storage/rates.py.
 DEFINITIONS = (
