@@ -126,7 +126,9 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
     late_claim = or_(and_(claimed_by_then, facts.c.first_claim > facts.c.claim_due_at),
                      and_(~func.coalesce(claimed_by_then, False), facts.c.claim_due_at < as_of))
     late_resolve = or_(and_(is_resolved, facts.c.resolved_at > facts.c.resolve_due_at),
-                       and_(~is_resolved, facts.c.paused_at.is_(None), facts.c.resolve_due_at < as_of))
+                       # Paused at `as_of`: a pause begun after a past period's end does not clear its 超期.
+                       and_(~is_resolved, ~func.coalesce(facts.c.paused_at <= as_of, False),
+                            facts.c.resolve_due_at < as_of))
     counted: dict[str, ColumnElement[Any]] = {
         "received": literal(True),
         "rejected": and_(facts.c.status == AppealStatus.REJECTED, ~dispatched),

@@ -210,6 +210,21 @@ def test_a_past_month_stays_as_it_was_at_its_end_whatever_happens_to_its_appeals
     assert grids[D] == Counts(received=4, dispatched=4, responded=1, overdue=3)
 
 
+def test_an_appeal_overdue_at_a_past_months_end_and_paused_after_it_stays_overdue_in_that_month(november):
+    with november.transaction() as session:
+        build = Builder(session)
+        build.count = 300
+        build.appeal(D, nov(10), AppealStatus.PAUSED, [(Action.ACCEPTED, nov(10, 10), "赵磊"),
+                                                       (Action.PAUSED, at(12, 2), "赵磊")], "赵磊", paused_at=at(12, 2))
+        build.appeal(D, nov(20), AppealStatus.PAUSED, [(Action.ACCEPTED, nov(20, 10), "赵磊"),
+                                                       (Action.PAUSED, nov(21), "赵磊")], "赵磊", paused_at=nov(21))
+    with november.transaction() as session:
+        counts = counts_by(session, Unit.GRID, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+        grids = _by_label(session, counts)
+    # the first was open past its 72 hours at the end; the second was paused then, as it still is
+    assert grids[D] == Counts(received=2, dispatched=2, responded=2, overdue=1)
+
+
 def test_the_rates_follow_the_definitions(november):
     with november.transaction() as session:
         ranked = ranking(session, NOVEMBER, READ_ON)
