@@ -159,8 +159,8 @@ def resolved(facts: Any) -> ColumnElement[bool]:
 
 def is_dispatched(facts: Any) -> ColumnElement[bool]:
     """A condition on `appeal_facts`: the appeal counts as 派发 (the rates' denominator) — dispatched and still
-    open or done, or 办结 at least once by the period's end whatever became of it: a 撤销 or 不受理 after a 办结
-    (say after 不满意) leaves its 办结 and its rating in the figures, or a street could have them withdrawn."""
+    open or done, or 办结 at least once by the period's end whatever became of it: a 撤销, 不受理 or 合并 after a
+    办结 (say after 不满意) leaves its 办结 and its rating in the figures, or a street could have them withdrawn."""
     return or_(facts.c.dispatched == 1, facts.c.resolve_id.is_not(None))
 
 
@@ -178,13 +178,22 @@ def appeal_facts(start: datetime, end: datetime, as_of: datetime, scope: Scope) 
     the trail itself. The rates sum it; the dashboard (storage/dashboard.py) reads its times to 接单 and 办结."""
     kept = and_(Appeal.trail_at.is_not(None), Appeal.trail_at < as_of)
     left_since = _left_since(as_of) if as_of >= end else None
+    # A merged-away appeal 办结 before (after 不满意, say) stays, as a withdrawn one does (`is_dispatched`).
+    merged_counted = _resolved_before(as_of) if left_since is None else or_(_resolved_before(as_of), left_since)
     from_columns = _facts_select(
         left_since,
         Appeal.trail_first_accepted_at.label("first_claim"), Appeal.trail_resolve_event_id.label("resolve_id"),
         Appeal.trail_resolved_at.label("resolved_at"), Appeal.trail_reopen_event_id.label("reopen_id"),
         Appeal.trail_rating_key.label("rating_key"), case((Appeal.trail_returned, 1), else_=0).label("returned"),
-    ).where(_filed(start, end, scope, left_since), kept)
-    return union_all(from_columns, _from_trail(start, end, as_of, scope, left_since).where(~kept))
+    ).where(_filed(start, end, scope, merged_counted), kept)
+    return union_all(from_columns, _from_trail(start, end, as_of, scope, left_since, merged_counted).where(~kept))
+
+
+def _resolved_before(as_of: datetime) -> ColumnElement[bool]:
+    """The appeal was 办结 before `as_of` (read only for merged-away appeals)."""
+    done = aliased(AppealEvent)
+    return (select(done.id).where(done.appeal_id == Appeal.id, done.action == Action.RESOLVED, done.at < as_of)
+            .correlate(Appeal).exists())
 
 
 def _left_since(as_of: datetime) -> ColumnElement[bool]:
@@ -219,16 +228,13 @@ def _facts_select(left_since: ColumnElement[bool] | None, *trail: Any) -> Select
     )
 
 
-def _filed(start: datetime, end: datetime, scope: Scope,
-           left_since: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
-    not_merged = Appeal.status != AppealStatus.MERGED
-    if left_since is not None:
-        not_merged = or_(not_merged, left_since)
-    return and_(Appeal.created_at >= start, Appeal.created_at < end, not_merged, scope.grid_condition())
+def _filed(start: datetime, end: datetime, scope: Scope, merged_counted: ColumnElement[bool]) -> ColumnElement[bool]:
+    return and_(Appeal.created_at >= start, Appeal.created_at < end,
+                or_(Appeal.status != AppealStatus.MERGED, merged_counted), scope.grid_condition())
 
 
 def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope,
-                left_since: ColumnElement[bool] | None = None) -> Select[Any]:
+                left_since: ColumnElement[bool] | None, merged_counted: ColumnElement[bool]) -> Select[Any]:
     """The facts read from the appeals' trails, up to `as_of`."""
     event = AppealEvent
 
@@ -248,6 +254,6 @@ def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope,
         )
         # Only the actions the figures read: a real trail is mostly progress notes, reminders and views.
         .outerjoin(event, and_(event.appeal_id == Appeal.id, event.action.in_([str(action) for action in TRAIL])))
-        .where(_filed(start, end, scope, left_since))
+        .where(_filed(start, end, scope, merged_counted))
         .group_by(Appeal.id, Grid.community_id, Community.street_id)
     )

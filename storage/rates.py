@@ -6,7 +6,7 @@ operators. Change them together.
 
 Which appeals count: those filed (提交) in the period (Asia/Shanghai dates) whose grid lies in the scope.
 Withdrawn (撤销), 不受理 and merged-away appeals are left out (a merged appeal counts once, as the appeal it
-joined) — but not one 办结 before it was withdrawn or rejected (after 不满意, say): it stays, with its 办结 and its
+joined) — but not one 办结 before it was withdrawn, rejected or merged (after 不满意, say): it stays, with its 办结 and its
 rating, or a street could have its 不满意 withdrawn; FAQ answers are not appeals. Of those, **派发
 (dispatched)**: the appeals that reached a grid or a department. The period's end is `as_of` = the end, or now while the period is running; the trail is read up to
 it, so a past period's figures no longer change (except 响应率: a claim just after the end may still be in time):

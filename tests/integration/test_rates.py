@@ -188,6 +188,22 @@ def test_an_appeal_withdrawn_or_rejected_after_its_unsatisfied_rating_stays_in_t
                               unsatisfied=2)  # reopened, not 办结 again by their deadlines
 
 
+def test_an_appeal_merged_into_another_after_its_unsatisfied_rating_stays_in_the_rates(november):
+    """合并 of a reopened appeal into another open one, like a 撤销, cannot take its 不满意 out of the figures."""
+    with november.transaction() as session:
+        build = Builder(session)
+        build.count = 400
+        unsatisfied = claimed_and_resolved("赵磊", nov(10, 10), nov(11)) + rated("unsatisfied", nov(11, 12))
+        target = build.appeal(D, nov(15), AppealStatus.DISPATCHED, [])
+        build.appeal(D, nov(10), AppealStatus.MERGED, unsatisfied + [(Action.MERGED, nov(20), "")], "赵磊",
+                     rating="unsatisfied", merged_into_id=target.id)
+    with november.transaction() as session:
+        counts = counts_by(session, Unit.GRID, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+        grids = _by_label(session, counts)
+    assert grids[D] == Counts(received=2, dispatched=2, responded=1, ever_resolved=1, reopened=1, overdue=2,
+                              unsatisfied=1)
+
+
 def test_a_past_month_stays_as_it_was_at_its_end_whatever_happens_to_its_appeals_after(november):
     """November as published on 1 December: an appeal open at its end and withdrawn, 不受理 or merged in December
     stays in it as it was, and one claimed late in December was not overdue at the end."""
