@@ -248,6 +248,8 @@ COMMANDS: tuple[Command, ...] = (
             Audience.COMMUNITY, roles=(StaffRole.BUILDING_LEAD,)),
     Command("notice_show", ("通知全文",), "通知全文 编号", "查看一条通知的全文", Takes.CODE, notice_chat.show,
             Audience.UNLISTED),
+    Command("recent_notices", ("最近通知", "最近的通知", "我的通知", "通知列表", "以前的通知", "收到的通知"), "最近通知",
+            "查看最近 30 天发给您的通知和编号（回复编号看全文）", Takes.NOTHING, notice_chat.recent),
     Command("opt_out", ("退订通知", "退订", "取消订阅", "TD"), "退订通知", "不再接收一般通知（停水停电等紧急通知仍会收到）", Takes.NOTHING,
             notice_chat.opt_out),
     Command("opt_in", ("订阅通知", "订阅", "重新订阅", "恢复订阅"), "订阅通知", "重新接收通知", Takes.NOTHING, notice_chat.opt_in),

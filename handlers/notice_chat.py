@@ -214,6 +214,12 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
     return Reply(texts.shown(shown))
 
 
+def recent(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """最近通知: the notices that reached the sender lately, by number, for one whose number is lost."""
+    return Reply(texts.recent(notice_records.received_lately(conversation.session, conversation.inbound.openid,
+                                                             conversation.now)))
+
+
 def is_opting_out_in_words(conversation: Conversation) -> bool:
     """不要再发通知了, 别给我发通知了, 不想收到通知: 退订通知 said as people say it (a whole message, nothing else)."""
     inbound = conversation.inbound

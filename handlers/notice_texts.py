@@ -112,6 +112,27 @@ def progress_line(shown: Progress) -> str:
     return text
 
 
+RECENT_HEADING = "最近 30 天发给您的通知（回复编号查看全文）："
+RECENT_LINE = "{number}｜{at}｜{title}{text}"
+RECENT_WITHDRAWN = "{number}｜{at}｜已撤回"
+NO_RECENT = "最近 30 天没有发给您的通知。收到的通知末尾有通知编号，回复编号可以再看全文。"
+
+
+def recent(notices: list[PublicNotice]) -> str:
+    """最近通知: the notices that reached the person lately, one line each, the number first to send back."""
+    if not notices:
+        return NO_RECENT
+    lines = [RECENT_HEADING]
+    for notice in notices:
+        at = f"{notice.send_at.astimezone(LOCAL_ZONE):%m月%d日}"
+        if notice.withdrawn:
+            lines.append(RECENT_WITHDRAWN.format(number=notice.number, at=at))
+            continue
+        title = URGENT_HEADER.format(kind=notice.kind or "其他") if notice.urgent else ""
+        lines.append(RECENT_LINE.format(number=notice.number, at=at, title=title, text=_line(notice.text)))
+    return "\n".join(lines)
+
+
 SHOWN = "{title}{text}\n（通知编号 {number}，{at} 发出。这是通知，不是诉求；对通知有疑问，请直接发文字说明）"
 
 

@@ -38,6 +38,7 @@ CHANNELS = (NoticeChannel.MASS, NoticeChannel.TEMPLATE, NoticeChannel.CUSTOM)
 ENDED = (NoticeState.DONE, NoticeState.CANCELLED)
 FORGET_BATCH = 1_000  # recipient rows a transaction deletes (`forget_recipients`): the write lock for milliseconds
 CANCELLED_REASON = notice_sending.CANCELLED
+RECENT_DAYS = timedelta(days=30)  # 最近通知 lists what reached a person within this
 # A 已转达 without a number is about a notice sent this recently (after that, the 楼长 names it).
 RELAY_ASKED_WITHIN = timedelta(days=7)
 
@@ -294,6 +295,18 @@ def opt_in(resident: Resident) -> bool:
         return False
     resident.notices_opted_out_at = None
     return True
+
+
+def received_lately(session: Session, openid: str, now: datetime, limit: int = 5) -> list[PublicNotice]:
+    """The latest notices handed over to this person within RECENT_DAYS, newest first, as `received_by` shows them
+    (a withdrawn one without its text): how someone who lost a notice's number finds it again."""
+    notices = session.scalars(
+        select(Broadcast).join(BroadcastRecipient, BroadcastRecipient.broadcast_id == Broadcast.id)
+        .where(BroadcastRecipient.openid == openid, BroadcastRecipient.status == RecipientStatus.SENT,
+               Broadcast.send_at > now - RECENT_DAYS)
+        .order_by(Broadcast.send_at.desc(), Broadcast.id.desc()).limit(limit)).all()
+    return [PublicNotice(notice.number, "", notice.urgent, notice.kind, notice.send_at, withdrawn=True)
+            if notice.state == NoticeState.CANCELLED else _as_broadcast(notice) for notice in notices]
 
 
 def received(session: Session, notice: Broadcast, openid: str) -> bool:

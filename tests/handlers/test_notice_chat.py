@@ -26,7 +26,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.notice_planning import Limits, Request
-from tests.support.personas import BUILDING_LEAD, CHEN, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.personas import BUILDING_LEAD, CHEN, NEXT_DOOR, OPERATOR, RESIDENT, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
@@ -303,6 +303,19 @@ def test_a_resident_sending_a_notice_number_back_reads_the_notice_and_files_no_a
     answer = wechat.send(RESIDENT, said.format(number=number, lower=number.lower()))
     assert answer.startswith("【通知】明天8点至12点停水检修") and number in answer
     assert not re.search(r"G\d{10}", answer)
+
+
+@pytest.mark.parametrize("said", ["最近通知", "最近的通知", "我的通知"])
+def test_a_resident_who_lost_a_notices_number_asks_for_the_recent_ones_and_files_no_appeal(wechat, seeded, clock,
+                                                                                         said):
+    assert wechat.send(RESIDENT, said) == notice_texts.NO_RECENT
+    number = sent_notice(seeded, clock)
+    with seeded.transaction() as session:
+        session.execute(update(BroadcastRecipient).values(status=RecipientStatus.SENT, sent_at=clock()))
+    answer = wechat.send(RESIDENT, said)
+    assert answer.startswith(notice_texts.RECENT_HEADING) and f"{number}｜" in answer and "明天8点至12点停水检修" in answer
+    assert not re.search(r"G\d{10}", answer)
+    assert wechat.send(NEXT_DOOR, said) == notice_texts.NO_RECENT  # 1号楼: it did not reach them
 
 
 def test_a_staff_only_or_unknown_notice_number_reads_as_not_found(wechat, seeded, clock):
