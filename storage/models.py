@@ -641,6 +641,8 @@ class Broadcast(Base):
     author_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # from the chat
     # From the console (both None: from the CLI, the server's operator).
     author_console_user_id: Mapped[int | None] = mapped_column(ForeignKey("console_users.id"))
+    # From the CLI: the server login that ran `gridbot notice send` (None for notices sent before it was kept).
+    author_login: Mapped[str | None] = mapped_column(String(64))
     account_type: Mapped[str] = mapped_column(String(16))  # service | subscription, when it was planned
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     send_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -114,7 +114,7 @@ class Limits:
 @dataclass(frozen=True)
 class Request:
     """What an operator asked for: `author` the staff member (the chat), `console_author` the console account's
-    id; both None is the CLI (the server's operator)."""
+    id; both None is the CLI (the server's operator, `cli_login`)."""
 
     scope_path: str
     text: str
@@ -124,6 +124,7 @@ class Request:
     send_at: datetime | None = None  # None: now
     author: Staff | None = None
     console_author: int | None = None
+    cli_login: str | None = None  # the CLI's: the server login that ran it, kept as who sent it
 
 
 @dataclass(frozen=True)
@@ -407,7 +408,7 @@ def store(session: Session, planned: Plan, now: datetime) -> Broadcast:
         number=next_notice_number(session, now), scope_path=planned.scope.label, audience=request.audience,
         text=request.text.strip(), urgent=request.urgent, kind=request.kind or ("其他" if request.urgent else None),
         state=NoticeState.SCHEDULED, author_staff_id=request.author.id if request.author else None,
-        author_console_user_id=request.console_author,
+        author_console_user_id=request.console_author, author_login=request.cli_login[:64] if request.cli_login else None,
         account_type=planned.account_type, created_at=now, send_at=planned.send_at)
     session.add(notice)
     session.flush()

@@ -65,6 +65,7 @@ class Progress:
     skipped_why: dict[str, int] = field(default_factory=dict)
     waiting_reason: str | None = None  # a channel WeChat stopped for the day (45009)
     author: str = ""  # who sent it: a staff member's or console account's name; "" from the CLI
+    author_login: str | None = None  # from the CLI: the server login that ran it (None before it was kept)
     recipients_forgotten: bool = False  # the row per recipient is gone (GRIDBOT_NOTICE_KEEP_DAYS); the counts stay
     next_due: datetime | None = None  # when its first waiting chunk goes: later than send_at when quota put it off
 
@@ -126,7 +127,7 @@ def progress(session: Session, notice: Broadcast) -> Progress:
         {channel: {"sent": counts[RecipientStatus.SENT], "failed": counts[RecipientStatus.FAILED]}
          for channel, counts in per_channel.items()},
         dict(skipped_why), notice.last_error if notice.state == NoticeState.SENDING else None, _author(session, notice),
-        notice.tally is not None,
+        notice.author_login, notice.tally is not None,
         session.scalar(select(func.min(BroadcastChunk.due_at)).where(BroadcastChunk.broadcast_id == notice.id,
                                                                      BroadcastChunk.status == ChunkStatus.PENDING)))
 

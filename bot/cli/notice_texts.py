@@ -26,6 +26,7 @@ NO_NOTICES = "还没有通知。"
 KIND_NEEDS_URGENT = "--kind {kind} 是紧急通知的类别：紧急通知请同时加 --urgent，一般通知不用写 --kind。什么也没有保存。"
 WAITING_QUOTA = "微信当日接口配额已用完（45009），剩余部分明天 0 点后继续发送。"
 BAR_WIDTH = 30
+AUTHOR_LOGIN = "命令行 {login}"  # a notice sent with gridbot notice send: the server login that ran it
 
 
 def refusal(error: NoticeRefused) -> str:
@@ -61,8 +62,8 @@ def status_lines(shown: Progress) -> list[str]:
                           or "还没有发出")]
     if shown.state == "scheduled":
         lines.append(scheduled_line(shown.send_at, shown.next_due))
-    if shown.author:
-        lines.append(f"发布人：{shown.author}")
+    if shown.author or shown.author_login:
+        lines.append(f"发布人：{shown.author or AUTHOR_LOGIN.format(login=shown.author_login)}")
     if shown.confirmed_by_building_leads:
         lines.append(f"楼长已转达：{shown.confirmed_by_building_leads}")
     if shown.waiting_reason:

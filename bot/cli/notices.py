@@ -3,6 +3,7 @@ makes one call into storage/ (notice_planning, notice_records) and prints (wordi
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 import time
@@ -48,7 +49,8 @@ def notice_send(clock: Clock | None, scope_path: str, text: str, audience: str, 
         fail(texts.KIND_NEEDS_URGENT.format(kind=kind))
     limits = configured(Settings.notice_limits_from_env)
     now = (clock or now_utc)()
-    request = Request(scope_path, text, NoticeAudience(audience), urgent, kind, _at(at))
+    # Who sent what: the CLI has no staff member or console account, but the server login that ran it is kept.
+    request = Request(scope_path, text, NoticeAudience(audience), urgent, kind, _at(at), cli_login=getpass.getuser())
     if not yes:
         with operator_transaction() as session:
             previewed = _preview(_plan(session, request, limits, now))  # a refusal has no preview to head

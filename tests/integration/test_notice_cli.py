@@ -89,6 +89,16 @@ def test_a_send_time_typed_with_full_width_characters_is_read(seeded, database_u
     assert "发送时间：2026-11-23 09:00" in sent.output
 
 
+def test_a_notice_sent_from_the_command_line_records_the_server_login_that_sent_it(seeded, database_url, clock,
+                                                                                   monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "zhangsan")  # two operators share the server: which one?
+    sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午消防演练", "--yes")
+    number = NUMBER.search(sent.output).group(0)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Broadcast.author_login).where(Broadcast.number == number)).one() == "zhangsan"
+    assert "发布人：命令行 zhangsan" in gridbot(database_url, clock, "notice", "status", number).output
+
+
 def test_the_status_of_a_notice_quota_put_off_says_when_it_goes(seeded, database_url, clock):
     quota = {"GRIDBOT_MASS_SEND_DAILY_QUOTA": "1"}
     gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午消防演练", "--yes", env=quota)

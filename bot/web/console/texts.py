@@ -297,6 +297,7 @@ NOTICE_COLUMNS = ("编号", "范围", "对象", "内容", "发送时间", "状�
 NOTICE_FIELDS = {"scope": "范围", "audience": "发给", "text": "通知内容", "urgent": "紧急通知（故障、灾害）",
                  "kind": "紧急类别", "at": "定时发送（北京时间，不填则立即发送）", "author": "发布人"}
 NOTICE_FROM_CLI = "服务器命令行"
+NOTICE_FROM_CLI_LOGIN = "服务器命令行（{login}）"  # the server login that ran gridbot notice send
 NOTICE_SCOPE_HINT = "如 幸福里社区/第一网格 或 幸福里社区/第一网格/阳光花园/3号楼"
 NOTICE_SCOPE_HELP = ("范围从街道或社区往下用 / 连起来：街道、社区、社区/网格、社区/网格/小区/楼栋（网格只有一个小区时可不写小区）。"
                      "居民：已绑定住址、仍关注公众号的居民和这些楼的楼长；工作人员：网格员、网格长、物业、楼长，街道和社区范围还有部门人员。")
