@@ -108,7 +108,7 @@ def progress_line(shown: Progress) -> str:
     if shown.confirmed_by_building_leads:
         text += f"，楼长已转达 {shown.confirmed_by_building_leads}"
     if shown.waiting_reason:
-        text += "\n微信当日接口配额已用完，剩余部分明天 0 点后继续发送"
+        text += "\n微信当日接口配额已用完，剩余部分明天继续发送（一般通知早上 8 点起，紧急通知 0 点起）"
     return text
 
 

@@ -12,8 +12,8 @@ The channels, on WeChat's rules (docs: shared/reference/broadcast-and-rates.md):
   status updates of their appeals need it.
 
 Quotas: the account's daily calls per channel (mass sends 100, template messages 100,000, customer-service
-500,000 by default) are shared by every notice of the day; a part that does not fit goes the next day at 00:00
-Beijing time, and a channel WeChat stopped for the day (45009) waits for that. Nothing is spread beyond SPREAD_DAYS:
+500,000 by default) are shared by every notice of the day; a part that does not fit goes the next day at 08:00
+Beijing time (an urgent notice's at 00:00), and a channel WeChat stopped for the day (45009) waits for that. Nothing is spread beyond SPREAD_DAYS:
 such a notice is refused.
 
 `plan` only reads; `store` writes the notice, its chunks and every recipient in one transaction, before anything
@@ -65,6 +65,7 @@ TEXT_BYTES = 2048 - 192
 SPREAD_DAYS = 7
 # A send time this far in the past is a typo, not "now".
 PAST_GRACE = timedelta(minutes=1)
+MORNING = time(8)  # an ordinary notice put off to another day by quota goes then (Beijing time), not at 00:00
 REPEAT_WINDOW = timedelta(hours=2)  # the same text to the same place within this is a second operator's repeat
 
 
@@ -200,7 +201,7 @@ def plan(session: Session, request: Request, limits: Limits, now: datetime) -> P
     reaching = [person for person in people if person.channel is not None]
     if not reaching:
         raise NoticeRefused("no_recipients", skipped=dict(Counter(p.reason for p in people if p.reason)))
-    chunks = _schedule(session, _chunked(reaching), limits, send_at)
+    chunks = _schedule(session, _chunked(reaching), limits, send_at, request.urgent)
     return Plan(scope, request, send_at, tuple(people), tuple(chunks), limits.account_type,
                 dict(Counter(person.channel for person in reaching if person.channel is not None)),
                 dict(Counter(person.reason for person in people if person.channel is None and person.reason)))
@@ -367,8 +368,9 @@ def _calls(chunk: Chunk) -> int:
 
 
 def _schedule(session: Session, parts: list[tuple[NoticeChannel, list[Person]]], limits: Limits,
-              send_at: datetime) -> list[Chunk]:
-    """Each part on the first day with quota left for it, from the send day (or the day a stopped channel opens)."""
+              send_at: datetime, urgent: bool = False) -> list[Chunk]:
+    """Each part on the first day with quota left for it, from the send day (or the day a stopped channel opens):
+    from the day's start for an urgent notice, from MORNING for an ordinary one, which nobody wants at midnight."""
     first_day = send_at.astimezone(LOCAL_ZONE).date()
     stops = {stop.channel: stop.until for stop in session.scalars(select(ChannelStop))}
     used = _used_per_day(session, first_day)
@@ -377,9 +379,11 @@ def _schedule(session: Session, parts: list[tuple[NoticeChannel, list[Person]]],
         calls = 1 if channel is NoticeChannel.MASS else len(people)
         due = max(send_at, stops.get(channel, send_at))
         day = due.astimezone(LOCAL_ZONE).date()
+        if due > send_at and not urgent:  # a channel WeChat stopped opens at 00:00: ordinary notices wait for morning
+            due = max(due, datetime.combine(day, MORNING, LOCAL_ZONE))
         while used[(channel, day)] + calls > limits.per_day(channel):
             day += timedelta(days=1)
-            due = datetime.combine(day, time(), LOCAL_ZONE)
+            due = datetime.combine(day, time() if urgent else MORNING, LOCAL_ZONE)
             if day >= first_day + timedelta(days=SPREAD_DAYS):
                 raise NoticeRefused("over_quota", channel=channel.value, days=SPREAD_DAYS)
         used[(channel, day)] += calls

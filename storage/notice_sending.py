@@ -12,8 +12,9 @@ again and the next claim resumes it. Whether a resumed send may go out again is 
 Each template or customer-service recipient is claimed (pending -> sending) in small batches just before its call and
 recorded sent right after; a claim or record that finds the chunk taken over (another attempt) stops the old worker.
 
-45009 (the day's quota) stops the channel until the next local midnight (ChannelStop): the chunk waits for it, every
-other chunk of that channel too, and the notice says why; it is never retried in a loop.
+45009 (the day's quota) stops the channel until the next local midnight (ChannelStop): the chunk waits for it (an
+ordinary notice's until 08:00), every other chunk of that channel too, and the notice says why; it is never retried
+in a loop.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from storage.models import (
     Staff,
     StaffRole,
 )
-from storage.notice_planning import MASS_MIN, SkipReason
+from storage.notice_planning import MASS_MIN, MORNING, SkipReason
 from storage.staff import UnclearPlace
 from storage.tickets import LOCAL_ZONE
 
@@ -294,16 +295,19 @@ def retry_later(session: Session, work: Work, due: datetime, reason: str) -> Non
 
 
 def stop_channel(session: Session, work: Work, reason: str, now: datetime) -> datetime:
-    """WeChat's daily quota is used up (45009): the channel rests until local midnight, the chunk waits for it
-    and its notice says why. Returns when the channel opens again."""
-    until = datetime.combine(now.astimezone(LOCAL_ZONE).date() + timedelta(days=1), time(), LOCAL_ZONE)
+    """WeChat's daily quota is used up (45009): the channel rests until local midnight, the chunk waits for it (an
+    ordinary notice's until the morning, as planning puts one off) and its notice says why. Returns when the
+    channel opens again."""
+    tomorrow = now.astimezone(LOCAL_ZONE).date() + timedelta(days=1)
+    until = datetime.combine(tomorrow, time(), LOCAL_ZONE)
+    due = until if work.urgent else datetime.combine(tomorrow, MORNING, LOCAL_ZONE)
     stop = session.get(ChannelStop, work.channel.value)
     if stop is None:
         session.add(ChannelStop(channel=work.channel.value, until=until, reason=reason))
     else:
         stop.until, stop.reason = max(stop.until, until), reason
     session.execute(update(BroadcastChunk).where(_held(work.chunk_id, work.attempt))
-                    .values(status=ChunkStatus.PENDING, due_at=until, last_error=reason))
+                    .values(status=ChunkStatus.PENDING, due_at=due, last_error=reason))
     # A 45009 call sent nothing: the recipients it was for go back to waiting.
     session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == work.chunk_id,
                                                      BroadcastRecipient.status == RecipientStatus.SENDING)

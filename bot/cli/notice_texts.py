@@ -24,7 +24,7 @@ ALREADY_SENT = ("通知 {number} 已全部交给微信，不能再撤销：已�
 CANCELLED = "通知 {number} 已撤销：{count} 人不会再收到（已交给微信的部分无法收回）。"
 NO_NOTICES = "还没有通知。"
 KIND_NEEDS_URGENT = "--kind {kind} 是紧急通知的类别：紧急通知请同时加 --urgent，一般通知不用写 --kind。什么也没有保存。"
-WAITING_QUOTA = "微信当日接口配额已用完（45009），剩余部分明天 0 点后继续发送。"
+WAITING_QUOTA = "微信当日接口配额已用完（45009），剩余部分明天继续发送（一般通知早上 8 点起，紧急通知 0 点起）。"
 BAR_WIDTH = 30
 AUTHOR_LOGIN = "命令行 {login}"  # a notice sent with gridbot notice send: the server login that ran it
 

@@ -107,7 +107,7 @@ def test_the_status_of_a_notice_quota_put_off_says_when_it_goes(seeded, database
     assert "超出当日配额" in later.output, later.output
     status = gridbot(database_url, clock, "notice", "status", NUMBER.search(later.output).group(0)).output
     tomorrow = (clock() + timedelta(days=1)).astimezone(LOCAL_ZONE)
-    assert f"当天的微信接口配额已排满，{tomorrow:%Y-%m-%d} 00:00（北京时间）起发送" in status, status
+    assert f"当天的微信接口配额已排满，{tomorrow:%Y-%m-%d} 08:00（北京时间）起发送" in status, status
     assert "定时发送" not in status
 
 

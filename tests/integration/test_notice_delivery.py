@@ -123,8 +123,9 @@ def test_45009_stops_the_channel_until_midnight_and_is_reported_not_retried(work
     assert shown.state == "sending" and "45009" in (shown.waiting_reason or "") and shown.sent == 0
     other = send(worker_runtime, scope_path="全部", text="另一条通知")  # planned past the stop, not into it
     assert chunks(worker_runtime, other)[0].due_at == chunk.due_at
-    with worker_runtime.database.transaction() as session:
-        assert session.get_one(ChannelStop, "mass").until == chunk.due_at
+    with worker_runtime.database.transaction() as session:  # open at midnight; an ordinary notice waits for 08:00
+        until = session.get_one(ChannelStop, "mass").until
+    assert until.astimezone(LOCAL_ZONE).hour == 0 and chunk.due_at == until + timedelta(hours=8)
     clock.current = chunk.due_at + timedelta(seconds=1)  # a new day, a new quota
     requests.delete(f"{fake_wechat.url}/_fake/fail", timeout=5).raise_for_status()
     work(worker_runtime)

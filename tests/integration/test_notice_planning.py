@@ -3,7 +3,7 @@ why, the 4-a-month count, quotas spread over days, permissions, refusals that st
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -23,6 +23,7 @@ from storage.models import (
 )
 from storage.notice_planning import Limits, NoticeRefused, Request, SkipReason
 from storage.staff import UnknownPlace
+from storage.tickets import LOCAL_ZONE
 from tests.support.personas import (
     BUILDING_LEAD,
     CHEN,
@@ -100,6 +101,19 @@ def test_staff_go_by_customer_service_inside_their_window_else_template_else_are
     # the 楼长 would go with residents' mass send; alone in it, she cannot (a mass send needs two)
     assert without.by_channel == {NoticeChannel.CUSTOM: 1}
     assert without.skipped == {SkipReason.NO_TEMPLATE: 2, SkipReason.ALONE: 1}
+
+
+def test_a_notice_put_off_by_quota_goes_the_next_morning_and_an_urgent_one_at_midnight(seeded, clock) -> None:
+    """Nobody wants an ordinary notice pushed at 00:00; a water cut is worth it."""
+    quota = Limits(mass_per_day=1)
+    send(seeded, clock, quota)
+    tomorrow = (clock().astimezone(LOCAL_ZONE) + timedelta(days=1)).date()
+    ordinary = plan(seeded, clock, quota, text="周日上午义诊")
+    assert [chunk.due_at.astimezone(LOCAL_ZONE) for chunk in ordinary.chunks] == [
+        datetime.combine(tomorrow, time(8), LOCAL_ZONE)]
+    urgent = plan(seeded, clock, quota, text="今晚停电抢修", urgent=True, kind="停电")
+    assert [chunk.due_at.astimezone(LOCAL_ZONE) for chunk in urgent.chunks] == [
+        datetime.combine(tomorrow, time(), LOCAL_ZONE)]
 
 
 def test_a_subscription_account_never_uses_templates_and_mass_sends_once_a_day(seeded, clock) -> None:

@@ -345,7 +345,7 @@ NOTICE_PROGRESS_HEADING = "发送进度"
 NOTICE_COUNTS = {"recipients": "共", "sent": "已发", "filtered": "被微信过滤", "failed": "失败", "skipped": "未发送",
                  "pending": "待发"}
 NOTICE_CONFIRMED = "楼长已转达：{count}"
-NOTICE_WAITING_QUOTA = "微信当日接口配额已用完，剩余部分明天 0 点后继续发送。"
+NOTICE_WAITING_QUOTA = "微信当日接口配额已用完，剩余部分明天继续发送（一般通知早上 8 点起，紧急通知 0 点起）。"
 NOTICE_CANCEL_LABEL = "撤销：还没交给微信的部分不再发送（已交给微信的无法收回）"
 NOTICE_CANCEL_BUTTON = "撤销通知"
 NOTICE_RECIPIENTS_HEADING = "收件人"
