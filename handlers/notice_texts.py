@@ -182,6 +182,8 @@ RELAY_WHICH = "最近一周没有等您转达的通知。转达了哪一条，�
 NOT_FOR_YOU = "通知 {number} 没有发给您，无需确认转达。"
 RELAY_TOO_LATE = "通知 {number} 已经结束很久，不再登记转达。"
 NOT_FOR_NEIGHBOURS = "通知 {number} 只发给工作人员，不用转告邻居。"
+# A notice all handed to WeChat cannot be withdrawn: only one still waiting can; a wrong one sent is corrected.
+REPEAT_THEN = "那条还有待发的部分时可以先撤销再发；已经发出的内容有误，请另发一条以“更正：”开头的通知。"
 REFUSALS = {
     "empty_text": "通知内容不能为空。",
     "text_too_long": "通知内容太长（{length} 字），请控制在 {limit} 字以内。",
@@ -190,9 +192,9 @@ REFUSALS = {
     "no_recipients": "这个范围没有可以发送的人（{skipped}）。",
     "over_quota": "微信接口配额不够：{days} 天内发不完，请缩小范围。",
     "repeat": "同样范围、同样内容的通知 {number} 已在 {at:%H:%M} 发出或排入发送，两小时内不重复发送。"
-              "要更正内容请先撤回那条再发。",
+              + REPEAT_THEN,
     "covered": "同样内容的通知 {number} 已在 {at:%H:%M} 发给（或排入发送给）这个范围里的所有人，两小时内不重复发送。"
-               "要更正内容请先撤回那条再发。",
+               + REPEAT_THEN,
 }
 UNKNOWN_PLACE = "范围里的“{name}”没有找到。可选：{candidates}"
 AMBIGUOUS_PLACE = "范围里的“{name}”不止一个，请写全：{candidates}"

@@ -225,6 +225,8 @@ def test_the_same_notice_to_the_same_place_again_within_two_hours_is_refused_nam
         send(seeded, clock, scope_path="幸福里社区 / 第一网格 / 阳光花园 / 3号楼", text=" 本周六上午社区消防安全演练")
     assert (repeat.value.reason, repeat.value.detail["number"]) == ("repeat", first)
     assert f"{first} 已在 10:00 发出" in notice_texts.refusal(repeat.value)
+    # A notice all sent cannot be withdrawn: the refusal does not tell the clerk to, but how to correct it.
+    assert "请先撤回" not in notice_texts.refusal(repeat.value) and "“更正：”" in notice_texts.refusal(repeat.value)
     send(seeded, clock, WITH_TEMPLATE, scope_path="幸福里社区/第一网格/1号楼")  # another place, or other words, go
     send(seeded, clock, scope_path=BUILDING_3, text="本周六上午社区消防安全演练，请带好孩子")
     with seeded.transaction() as session:
