@@ -526,6 +526,13 @@ def matches(conversation: Conversation) -> bool:
     return inbound.kind in (Kind.TEXT, Kind.VOICE) and parse(inbound.text) is not None
 
 
+def is_refused(conversation: Conversation) -> bool:
+    """A command the sender may not use (a resident's 通知 3号楼 …): refused, unless the words say more."""
+    inbound = conversation.inbound
+    parsed = parse(inbound.text) if inbound.kind in (Kind.TEXT, Kind.VOICE) else None
+    return parsed is not None and _refused(conversation, parsed[0]) is not None
+
+
 def handle(conversation: Conversation) -> Reply:
     """Run the command the message names."""
     return run_text(conversation, conversation.inbound.text) or Reply.silent()

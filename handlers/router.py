@@ -46,6 +46,10 @@ class Handler:
     ends_on_other_message: bool = False
 
 
+def _emergency_in_refused_command(conversation: Conversation) -> bool:
+    return commands.is_refused(conversation) and emergency.matches(conversation)
+
+
 # Order matters: events never enter a dialogue; command words (绑定, 取消, 帮助) work even inside one;
 # an emergency is answered in any state, before any dialogue reads it as an answer;
 # a dialogue takes the numbered answers; media and free text come last.
@@ -62,6 +66,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("binding next page", binding.is_next_page, binding.answer, dialogue=binding.DIALOG),
     # Before the command table, which would recite 已转达's format, and before free text, which would file it.
     Handler("relayed without a number", notice_chat.is_relayed_without_a_number, notice_chat.relayed_the_latest),
+    # A resident's 通知 3号楼 着火了 is an emergency, not a staff command to refuse.
+    Handler("emergency in words of a refused command", _emergency_in_refused_command, emergency.handle),
     Handler("command", commands.matches, commands.handle),
     Handler("emergency", emergency.matches, emergency.handle),
     # 认证 of a phone-bound invite waits for four digits; any other message ends the wait (认证 again restarts it).

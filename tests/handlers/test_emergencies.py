@@ -259,6 +259,14 @@ def test_a_neighbours_other_danger_or_the_same_an_hour_later_is_an_emergency_of_
     assert "已并入" not in reply and later != fire and notices(seeded, "staff_new_appeal", later) == EVERYONE
 
 
+@pytest.mark.parametrize("text", ["通知 3号楼 着火了，快来人", "工作通知 3号楼 着火了", "通知 阳光花园 有人晕倒了"])
+def test_an_emergency_a_resident_words_like_a_staff_command_is_answered_not_refused(wechat, seeded, clock, text):
+    reply, ticket = report(wechat, seeded, clock, text)
+    assert reply.startswith("【紧急】请立即") and ticket is not None
+    assert appeal(seeded, ticket).emergency is not None
+    assert "工作人员专用" in wechat.send("o1", "通知 3号楼 明天停水")  # no emergency: still the refusal
+
+
 def test_staff_get_the_advice_and_the_way_to_report(wechat, seeded):
     reply = wechat.send(ZHANG, "着火了")
     assert reply.startswith("【紧急】请立即拨打 119！") and "上报" in reply
