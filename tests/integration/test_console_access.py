@@ -214,6 +214,14 @@ def test_twenty_failures_from_one_address_lock_the_address_for_every_account(app
     assert logged_in(app, "admin", "10.0.0.3")
 
 
+def test_twenty_failures_from_addresses_of_one_ipv6_network_lock_that_network(app):
+    for number in range(20):  # a new address of the same /64 for each guess
+        browser(app, f"2001:db8:1:2::{number + 1:x}").login(f"guess{number}", "Wrong-password-1")
+    locked = browser(app, "2001:db8:1:2:ffff::1").login("admin")
+    assert locked.status_code == 429 and "失败次数过多" in locked.get_data(as_text=True)
+    assert logged_in(app, "admin", "2001:db8:1:3::1")  # the next /64 is someone else's
+
+
 def test_every_attempt_is_in_the_login_record(app, runtime):
     browser(app, "10.0.0.5").login("admin", "Wrong-password-1")
     logged_in(app, "admin", "10.0.0.5")

@@ -2,12 +2,15 @@
 gunicorn worker counts together (as the replay guard and the callback-IP list do).
 
 Failures are counted per typed username, whether or not such an account exists, so that a lock says nothing
-of which accounts are real; and per client address, so that one machine trying many names is stopped too.
+of which accounts are real; and per client address, so that one machine trying many names is stopped too. An IPv6
+address counts by its /64: a provider gives each customer (a home line, a cloud server) a whole /64, whose 2**64
+addresses its owner may take in turn, each of them counting from zero.
 Times come from the app's clock (tests move it); Redis expires the keys only to clean up.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,7 +47,7 @@ class Lockout:
         now = self._now()
         client = self._client()
         for kind, key in (("account", self._key("lock:account", username)),
-                          ("address", self._key("lock:address", address))):
+                          ("address", self._key("lock:address", network_of(address)))):
             until = client.get(key)
             if until is not None and float(until) > now:
                 return kind
@@ -56,7 +59,7 @@ class Lockout:
         client = self._client()
         found = None
         for kind, subject, limit in (("account", username, limits.per_account),
-                                     ("address", address, limits.per_address)):
+                                     ("address", network_of(address), limits.per_address)):
             key = self._key(f"failures:{kind}", subject)
             with client.pipeline() as pipe:
                 pipe.zremrangebyscore(key, "-inf", now - limits.window_s)
@@ -81,3 +84,17 @@ class Lockout:
     @staticmethod
     def _key(kind: str, subject: str) -> str:
         return f"{PREFIX}{kind}:{subject}"
+
+
+IPV6_CUSTOMER_PREFIX = 64
+
+
+def network_of(address: str) -> str:
+    """What the address lock counts for a client address: an IPv4 address itself, an IPv6 address's /64."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address  # "unknown": one subject, as before
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_CUSTOMER_PREFIX}", strict=False))
+    return str(parsed)
