@@ -24,11 +24,13 @@ _STATUS_TEXT = {400: "bad request", 403: "forbidden", 408: "request timeout", 41
 @blueprint.get("/wechat")
 def verify() -> Response:
     """The URL check WeChat performs when the account's server is configured."""
+    runtime = _runtime()
     try:
-        echo = _runtime().wire.verify_url(request.args)
+        checked = runtime.wire.verify_url(request.args)
+        runtime.replay.spend(checked)
     except WireError as refused:
         return _refuse(refused)
-    return Response(echo, mimetype="text/plain")
+    return Response(checked.echo, mimetype="text/plain")
 
 
 @blueprint.post("/wechat")

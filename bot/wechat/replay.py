@@ -4,7 +4,8 @@ In plain mode WeChat's `signature` covers only the token, the timestamp and the 
 genuine request URL (a proxy's access log is enough) could POST any body under it for as long as the
 timestamp is inside the tolerance window. The first body seen for a pair is remembered in Redis until the
 pair's timestamp leaves the window; the same body again is WeChat's retry (the dedup answers it), another
-body is refused.
+body is refused. The URL check (a GET, when the account's server address is saved) is signed the same way and
+logged the same way: its pair is remembered too, as carrying no body at all.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import redis
 from bot.clock import Clock
 from bot.settings import SAFE, Settings
 from bot.throttle import Throttle
-from bot.wechat.wire import Query, WireError
+from bot.wechat.wire import Query, UrlCheck, WireError
 
 log = logging.getLogger(__name__)
+URL_CHECK = "url-check"  # what a GET's pair is remembered with: no body's sha256 reads like it
 
 
 class ReplayGuard:
@@ -45,8 +47,17 @@ class ReplayGuard:
         """
         if self._safe:
             return
+        self._guard(query.timestamp, query.nonce, hashlib.sha256(body).hexdigest())
+
+    def spend(self, checked: UrlCheck) -> None:
+        """Remember a URL check's pair, so that no message comes under it later; WireError as `check` raises
+        (503 without Redis: WeChat's page asks the operator to save the address again)."""
+        if not self._safe:
+            self._guard(checked.timestamp, checked.nonce, URL_CHECK)
+
+    def _guard(self, timestamp: int, nonce: str, digest: str) -> None:
         try:
-            first_or_same = self._remember(query, hashlib.sha256(body).hexdigest())
+            first_or_same = self._remember(timestamp, nonce, digest)
         except (redis.RedisError, OSError) as error:
             if self._outage_log.ready():
                 log.error("replay guard: Redis unavailable (%s); refusing messages until it is back",
@@ -55,10 +66,10 @@ class ReplayGuard:
         if not first_or_same:
             raise WireError(403, "timestamp and nonce already used with another body (replay?)")
 
-    def _remember(self, query: Query, digest: str) -> bool:
-        key = f"{self._prefix}:{query.timestamp}:{query.nonce}"
+    def _remember(self, timestamp: int, nonce: str, digest: str) -> bool:
+        key = f"{self._prefix}:{timestamp}:{nonce}"
         # Until the timestamp leaves the window (it may be ahead of our clock), not just `tolerance` from now.
-        ttl = max(1, query.timestamp + self._tolerance - int(self._clock().timestamp()) + 1)
+        ttl = max(1, timestamp + self._tolerance - int(self._clock().timestamp()) + 1)
         client = self._client()
         if client.set(key, digest, nx=True, ex=ttl):
             return True

@@ -52,6 +52,15 @@ class Decoded:
 
 
 @dataclass(frozen=True)
+class UrlCheck:
+    """A verified GET handshake: what to echo, and the signed (timestamp, nonce) pair it used."""
+
+    echo: str
+    timestamp: int
+    nonce: str
+
+
+@dataclass(frozen=True)
 class Query:
     """A POST's query string, verified: what can be known before a byte of the body is read."""
 
@@ -92,10 +101,10 @@ class Wire:
         """How far a request's timestamp may be from now, either way."""
         return self._tolerance
 
-    def verify_url(self, params: Mapping[str, str]) -> str:
-        """The GET handshake: check the signature and return echostr (in every mode)."""
-        self._check_signature(params)
-        return params.get("echostr", "")
+    def verify_url(self, params: Mapping[str, str]) -> UrlCheck:
+        """The GET handshake: check the signature (in every mode); the echostr to answer and the pair used."""
+        timestamp = self._check_signature(params)
+        return UrlCheck(params.get("echostr", ""), timestamp, params["nonce"])
 
     def check_query(self, params: Mapping[str, str]) -> Query:
         """Everything the query string decides, before the body is read; raises WireError (403 or 400).

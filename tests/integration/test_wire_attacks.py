@@ -158,6 +158,22 @@ def test_a_pair_stays_remembered_until_its_timestamp_leaves_the_window(
     assert 549 <= redis_client.ttl(key) <= 551
 
 
+@pytest.mark.parametrize("forgery", FORGERIES)
+def test_in_plain_mode_the_url_of_a_url_check_cannot_carry_a_message(
+    plain_client, clock: Clock, seeded: Database, forgery: str
+) -> None:  # type: ignore[no-untyped-def]
+    triple = signed(now_of(clock), nonce="271828182")
+    checked = plain_client.get("/wechat", query_string=triple | {"echostr": "5772156649"})
+    before = snapshot(seeded)
+
+    refused = post(plain_client, triple, forged_body(clock, forgery, "G2611010001"))
+
+    assert checked.get_data(as_text=True) == "5772156649"
+    assert refused.status_code == 403
+    assert snapshot(seeded) == before
+    assert plain_client.get("/wechat", query_string=triple | {"echostr": "5772156649"}).status_code == 200
+
+
 # --- without Redis -----------------------------------------------------------------------------------------------
 
 
