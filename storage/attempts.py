@@ -19,6 +19,7 @@ from storage.models import AccessCounter
 
 LOOKUP = "lookup"  # a staff member's 查询 of appeals that are not their own tasks; subject: the staff id
 CERTIFY = "certify"  # wrong 认证 codes; subject: the sender's openid
+PHONE_DIGITS = "phone_digits"  # wrong last four digits of an invite's phone, from anyone; subject: the invite id
 LOOKUP_WINDOW = timedelta(hours=1)
 
 

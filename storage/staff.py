@@ -257,8 +257,11 @@ def confirm_phone(session: Session, openid: str, invite_id: int, digits: str, no
         raise NotFound("invite code")
     typed = unicodedata.normalize("NFKC", digits).strip()
     if invite.phone is None or not hmac.compare_digest(typed, invite.phone[-PHONE_CHECK_DIGITS:]):
+        spent = _wrong_digits_spend(session, invite, now)
         _failed(session, openid, now, lockout)
         log.info("certify: wrong phone digits from %s", mask(openid))
+        if spent:
+            raise NotFound("invite code")
         raise WrongDigits()
     member = _bind(session, openid, invite, now)
     attempts.forget(session, attempts.CERTIFY, openid)
@@ -270,6 +273,21 @@ class WrongDigits(DomainError):
 
 
 PHONE_CHECK_DIGITS = 4
+# Wrong digits an invite takes, from all senders together, before it is revoked. The sender lockout counts per
+# WeChat account: someone holding a forwarded code and thirty accounts would otherwise try all 10,000 endings
+# within the code's 72 hours. The invited person mistypes once or twice; a new code is one `gridbot invite` away.
+PHONE_DIGITS_PER_INVITE = 10
+PHONE_DIGITS_WINDOW = timedelta(days=31)  # longer than any invite lives (720 hours at most)
+
+
+def _wrong_digits_spend(session: Session, invite: StaffInvite, now: datetime) -> bool:
+    """Count wrong digits for the invite; at PHONE_DIGITS_PER_INVITE it is revoked (True): it binds nobody now."""
+    counted = attempts.count(session, attempts.PHONE_DIGITS, str(invite.id), now, PHONE_DIGITS_WINDOW)
+    if counted.count < PHONE_DIGITS_PER_INVITE:
+        return False
+    invite.revoked_at = now
+    log.warning("certify: invite %s revoked after %d wrong phone digits: issue a new one", invite.id, counted.count)
+    return True
 
 
 def redeem(session: Session, openid: str, code: str, now: datetime, secret: str) -> Staff:

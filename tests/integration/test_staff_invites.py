@@ -356,6 +356,32 @@ def test_wrong_codes_spread_over_more_than_the_window_do_not_lock(invite, wechat
     assert "认证成功" in wechat.send(GUESSER, f"认证 {code}")
 
 
+def test_wrong_phone_digits_from_many_accounts_spend_the_invite_before_they_could_find_the_digits(
+        invite, wechat, seeded):
+    code = code_of(invite("--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "张三", "--phone", "13812345678"))
+    guesses = [f"{number:04d}" for number in range(staff.PHONE_DIGITS_PER_INVITE)]  # never 5678
+    replies = []
+    for number, digits in enumerate(guesses):  # each account stays under its own lockout (5 in 15 minutes)
+        guesser = f"o_guesser_{number // 2}"
+        wechat.send(guesser, f"认证 {code}")
+        replies.append(wechat.send(guesser, digits))
+
+    assert replies[:-1] == [staff_texts.CERTIFY_WRONG_DIGITS] * (staff.PHONE_DIGITS_PER_INVITE - 1)
+    assert replies[-1] == REFUSED
+    assert wechat.send("o_guesser_last", f"认证 {code}") == REFUSED  # not even asked for the digits any more
+    assert member(seeded, "o_guesser_last") is None
+    with seeded.transaction() as session:
+        assert session.scalars(select(StaffInvite.revoked_at)).one() is not None  # `invite list` says 已撤销
+
+
+def test_the_invited_person_who_mistypes_the_digits_once_is_still_bound(invite, wechat, seeded):
+    code = code_of(invite("--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "张三", "--phone", "13812345678"))
+    wechat.send("o_newstaff", f"认证 {code}")
+
+    assert wechat.send("o_newstaff", "5687") == staff_texts.CERTIFY_WRONG_DIGITS
+    assert wechat.send("o_newstaff", "5678").startswith("认证成功！")
+
+
 def test_operators_hear_of_a_lockout_once_with_the_openid_masked(wechat, seeded, clock, caplog):
     with seeded.transaction() as session:  # a street-level operator too: an unbound sender has no community
         session.add(Staff(openid="street_operator", name="周街道", role=StaffRole.OPERATOR, active=True,
