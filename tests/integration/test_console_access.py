@@ -233,9 +233,11 @@ def test_every_attempt_is_in_the_login_record(app, runtime):
     assert "密码错误" in page and "10.0.0.5" in page
 
 
-def test_the_login_log_lines_name_no_phone_number(app, caplog):
-    browser(app).login("13812345678", "Wrong-password-1")
-    assert "13812345678" not in caplog.text and "138****5678" in caplog.text
+@pytest.mark.parametrize("typed", ["13812345678", "+8613812345678", "+86 138 1234 5678", "138-1234-5678"],
+                         ids=["digits", "+86 (a phone's autofill)", "spaced", "dashed"])
+def test_the_login_log_lines_name_no_phone_number(app, caplog, typed):
+    browser(app).login(typed, "Wrong-password-1")
+    assert "1234" not in caplog.text and "138****5678" in caplog.text
 
 
 def test_a_login_returns_to_the_page_asked_for_but_never_to_another_site(app):

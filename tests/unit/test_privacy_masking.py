@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.privacy import redact
 from handlers import notifications
 from handlers.privacy import mask_personal_numbers
 
@@ -79,3 +80,21 @@ def test_residents_notices_are_masked_and_staff_notices_are_not():
     assert line["keyword3"]["value"] == "电话138****5678"
     returned = notifications.render("staff_returned", {"ticket": "G2611230001", "by": "张伟", "reason": note})
     assert note in returned  # staff call people back: they read the numbers whole
+
+
+@pytest.mark.parametrize("line", [
+    "console login failed (unknown): '+8613812345678' from 10.0.0.1",  # a phone's autofill in the username field
+    "console login failed (unknown): '+86 138 1234 5678' from 10.0.0.1",
+    "console login failed (unknown): '0086-13812345678' from 10.0.0.1",
+    "console login failed (unknown): '138-1234-5678' from 10.0.0.1",
+    "console login failed (unknown): '１３８１２３４５６７８' from 10.0.0.1",
+])
+def test_a_log_line_masks_a_mobile_number_however_it_is_written(line):
+    redacted = redact(line)
+    assert "1234" not in redacted and "１２３４" not in redacted
+    assert "****" in redacted and redacted.endswith(" from 10.0.0.1")
+
+
+@pytest.mark.parametrize("line", ["worker b18981254994b started", "MsgId 13812345678901", "job 13812345678abc"])
+def test_a_log_line_keeps_ids_that_only_contain_a_mobile_numbers_digits(line):
+    assert redact(line) == line
