@@ -16,6 +16,7 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Inbound, Kind, Reply
 from nlp import Emergency, Taxonomy, emergency_asked_about, recognise_emergency
+from storage.models import AppealStatus
 
 
 def matches(conversation: Conversation) -> bool:
@@ -42,12 +43,12 @@ def handle(conversation: Conversation) -> Reply:
     complaint = complaining.complaint_in(conversation, grid_id, text) if grid_id is not None else None
     if complaint is not None:  # "网格员李娜动手打我": the accused never gets its card, nor reads or claims it
         complaining.mark(conversation, grid_id, filed.id, complaint)
-    if conversation.sender.grid_id is not None:
+    if filed.status is not AppealStatus.AWAITING_ADDRESS:  # placed: at home, or where the words say it is
         into = filing.join_same_danger(conversation, filed, text) if complaint is None else None
         if into is not None:  # three households, one fire: one emergency, its cards sent once
             return Reply(f"{advice}\n" + texts.EMERGENCY_JOINED.format(ticket=filed.ticket, into=into))
-        return Reply(f"{advice}\n" + texts.EMERGENCY_FILED.format(ticket=filed.ticket,
-                                                                  minutes=emergency.response_minutes))
+        filed_reply = texts.EMERGENCY_FILED.format(ticket=filed.ticket, minutes=emergency.response_minutes)
+        return Reply(f"{advice}\n{filed_reply}{binding.still_to_answer(conversation)}")
     held = texts.EMERGENCY_HELD.format(ticket=filed.ticket)
     if dialogues.named(conversation, binding.DIALOG) is not None:
         return Reply(f"{advice}\n{held}{binding.still_to_answer(conversation)}")

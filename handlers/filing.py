@@ -12,7 +12,7 @@ from storage import appeals, emergencies, material, tasks
 from storage import joins as joined_reports
 from storage.errors import DomainError
 from storage.limits import LIMITS, TextField
-from storage.models import Appeal
+from storage.models import Appeal, AppealStatus
 
 
 def hold_problem(conversation: Conversation) -> Reply:
@@ -83,16 +83,17 @@ def more_of_emergency(conversation: Conversation, ongoing: appeals.Recent, text:
 
 def file_emergency(conversation: Conversation, text: str, emergency: Emergency) -> appeals.Filed:
     """File `text` as a 紧急 appeal of the emergency's category, with its minutes-scale response clock, at the
-    building of the community it names if not the resident's home (a resident with one of the same danger open
-    gets `more_of_emergency` instead).
+    building it names if not the resident's home (a resident with one of the same danger open gets
+    `more_of_emergency` instead).
 
     Never refused by an intake limit and never offered as a join: someone may be in danger. A resident without
-    an address has it held like any appeal, and every operator is told at once.
+    an address whose words name no building (with its compound) has it held like any appeal, and every operator
+    is told at once.
     """
     session, sender, now = conversation.session, conversation.sender, conversation.now
     at = emergencies.place_said(session, sender, text) or sender  # "看到2号楼冒烟": where the responders must go
     filed = appeals.file_appeal(session, at, emergency_intake(conversation, text, emergency), now)
-    if sender.grid_id is None:
+    if filed.status is AppealStatus.AWAITING_ADDRESS:  # nowhere said, no address: every operator must hear now
         emergencies.alert_unplaced(session, filed.id, now)
     return filed
 

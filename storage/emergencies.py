@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from storage import appeals, complaints, contacts, org
@@ -64,25 +64,36 @@ _SENDER_AT = re.compile(r"我们?(?:现在|正|就)?(?:在|住)[^在]{0,12}$")
 
 
 def place_said(session: Session, sender: appeals.Sender, text: str) -> appeals.Sender | None:
-    """The sender filing at the building of their community that `text` says the danger is in, when it is not
-    their home building (one named by its compound, else one of their own compound, else the community's only
-    one of that name); None to file at home."""
-    if sender.grid_id is None or sender.building_id is None:
-        return None
+    """The sender filing at the building `text` says the danger is in, when it is not their home building: one
+    named with its compound (in its clause, else in the message) anywhere in the street (the only way to place it for a sender with no address yet),
+    else one of their own compound, else their community's only one of that name; None to file at home (held
+    for the address when there is none)."""
     said = _building_said(in_digits(text))
     if said is None:
         return None
     key, clause = said
-    community_id = session.scalar(select(Grid.community_id).where(Grid.id == sender.grid_id))
-    buildings = session.scalars(select(Building).join(Grid, Building.grid_id == Grid.id).where(
-        Grid.community_id == community_id, Grid.active.is_(True), Building.active.is_(True))).all()
-    named = [building for building in buildings if _building_key(building.name) == key]
-    home = session.get_one(Building, sender.building_id)
-    chosen = ([building for building in named if building.compound and building.compound in clause]
-              or [building for building in named if building.compound == home.compound] or named)
-    if len(chosen) != 1 or chosen[0].id == home.id:
+    # The compound in the building's own words first ("锦绣家园5号楼冒烟"), else anywhere ("我住阳光花园3号楼，2号楼着火了").
+    chosen = _named_with_compound(session, key, clause) or _named_with_compound(session, key, in_digits(text))
+    if not chosen and sender.grid_id is not None and sender.building_id is not None:
+        community_id = session.scalar(select(Grid.community_id).where(Grid.id == sender.grid_id))
+        named = [building for building in _buildings(session, Grid.community_id == community_id)
+                 if _building_key(building.name) == key]
+        home_compound = session.get_one(Building, sender.building_id).compound
+        chosen = [building for building in named if building.compound == home_compound] or named
+    if len(chosen) != 1 or chosen[0].id == sender.building_id:
         return None
     return _SaidPlace(sender.id, chosen[0].grid_id, chosen[0].id)
+
+
+def _named_with_compound(session: Session, key: str, clause: str) -> list[Building]:
+    """The street's buildings called `key` of a compound the clause names ("阳光花园2号楼着火了")."""
+    named = _buildings(session, Building.compound != "", literal(clause).contains(Building.compound))
+    return [building for building in named if _building_key(building.name) == key]
+
+
+def _buildings(session: Session, *where: ColumnElement[bool]) -> Sequence[Building]:
+    return session.scalars(select(Building).join(Grid, Building.grid_id == Grid.id).where(
+        Grid.active.is_(True), Building.active.is_(True), *where)).all()
 
 
 def _building_said(text: str) -> tuple[str, str] | None:

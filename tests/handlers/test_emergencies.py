@@ -139,6 +139,18 @@ def test_an_unbound_resident_is_advised_at_once_and_the_operators_told_before_th
     assert card.startswith("【紧急】火情") and "地址未绑定" in card and "楼下着火了" in card
 
 
+@pytest.mark.parametrize("said", ["阳光花园2号楼着火了", "我住阳光花园3号楼，2号楼着火了"])
+def test_an_unbound_residents_emergency_at_a_named_building_reaches_that_grid_at_once(wechat, seeded, clock, said):
+    reply, ticket = report(wechat, seeded, clock, said, openid="o_new")
+    assert reply.startswith("【紧急】请立即拨打 119！") and "同时通知了网格员、网格长和社区工作人员" in reply
+    filed = appeal(seeded, ticket)
+    assert filed.status != AppealStatus.AWAITING_ADDRESS and filed.grid_id == 1
+    told = cards(seeded, ticket)
+    assert sorted(told) == EVERYONE
+    assert "阳光花园2号楼" in told[ZHANG][0] and "地址未绑定" not in told[ZHANG][0]
+    assert "已把您说的情况转告" in wechat.send("o_new", "我们在3楼出不来")
+
+
 def test_fire_during_the_binding_dialogue_is_answered_and_the_dialogue_goes_on(wechat, seeded):
     wechat.dialog("o_new", [
         ("绑定", "请选择您所在的社区"),
