@@ -7,6 +7,7 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import Classification, Emergency
+from nlp.chatter import calls_off
 from nlp.similarity import is_repeat
 from storage import appeals, emergencies, material, tasks
 from storage import joins as joined_reports
@@ -193,6 +194,9 @@ def told_in_emergency(conversation: Conversation, text: str) -> Reply | None:
 
 def _told_responders(conversation: Conversation, ongoing: appeals.Recent, text: str) -> Reply:
     said, call = _emergency_words(conversation, ongoing, text)
+    own = conversation.session.get_one(Appeal, ongoing.id).resident_id == conversation.sender.id
+    if own and calls_off(text):  # "误报": not "情况危急请立即拨打 119", but how to withdraw it
+        return Reply(texts.EMERGENCY_CALLED_OFF.format(said=said, ticket=ongoing.ticket))
     return Reply(texts.emergency_follow_up(said, call))
 
 

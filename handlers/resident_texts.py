@@ -137,6 +137,10 @@ def emergency_follow_up(said: str, call: str | None) -> str:
     return EMERGENCY_FOLLOW_UP.format(said=said, call=call)
 
 
+# "误报", "不用来了，火已经灭了" from the emergency's own reporter: told to its responders, and how to withdraw it.
+EMERGENCY_CALLED_OFF = "【紧急】{said}如果确实不需要工作人员到场了，请回复“撤销 {ticket}”。"
+
+
 EMERGENCY_VOICE_UNHEARD = "【紧急】抱歉，没能听清这段语音，请打字告诉我们现在的情况。"
 
 

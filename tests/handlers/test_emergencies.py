@@ -422,6 +422,15 @@ def test_the_danger_passing_or_nobody_come_yet_during_an_emergency_reaches_its_r
     assert notices(seeded, "staff_chased") == []  # not a 催办 besides: the words themselves went to everyone
 
 
+@pytest.mark.parametrize("said", ["误报，不好意思", "是误报", "不用来了，火已经灭了"])
+def test_a_reporter_calling_the_emergency_off_is_told_how_to_withdraw_it_not_to_call_119(wechat, seeded, clock, said):
+    _, ticket = report(wechat, seeded, clock, "着火了")
+    reply = wechat.send("o1", said)
+    assert reply == (f"【紧急】已把您说的情况转告处理紧急诉求 {ticket} 的工作人员。"
+                     f"如果确实不需要工作人员到场了，请回复“撤销 {ticket}”。")
+    assert f"居民说：{said}" in worded(seeded, "staff_words_added", ZHANG)[0]
+
+
 @pytest.mark.parametrize("cry", ["救命", "救命啊。", "快来人啊！！", "救救我们", "SOS"])
 def test_a_cry_for_help_alone_is_answered_with_the_numbers_and_asked_what_and_where(wechat, seeded, cry):
     reply = wechat.send("o1", cry)
