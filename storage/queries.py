@@ -96,12 +96,18 @@ class Scope:
         street = session.scalars(select(Street).where(Street.name == wanted)).first()
         if street is not None:
             return cls(street_id=street.id)
-        if not PLACE_SEPARATOR.search(wanted):
-            community = session.scalars(select(Community).where(Community.name == wanted)).all()
+        parts = PLACE_SEPARATOR.split(wanted)
+        if len(parts) <= 2:
+            # 幸福里社区, or 幸福街道·幸福里社区 where two streets have a community of that name.
+            named = select(Community, Street.name).join(Street, Street.id == Community.street_id) \
+                .where(Community.name == parts[-1])
+            if len(parts) == 2:
+                named = named.where(Street.name == parts[0])
+            community = session.execute(named.order_by(Community.id)).all()
             if len(community) == 1:
-                return cls(community_id=community[0].id)
+                return cls(community_id=community[0][0].id)
             if community:
-                raise AmbiguousPlace("community", wanted, [row.name for row in community])
+                raise AmbiguousPlace("community", wanted, [f"{street}·{row.name}" for row, street in community])
         grids = None if within is None else within.grid_condition()
         try:
             # A deactivated grid too: its past is still read.

@@ -62,3 +62,22 @@ def test_an_operator_is_offered_only_the_places_within_their_scope(seeded):
         with pytest.raises(UnknownPlace) as street:
             Scope.of_path(session, "幸福", within=own)
     assert other.value.candidates == [] and street.value.candidates == ["幸福里社区"]
+
+
+def test_a_community_two_streets_share_is_named_with_its_street(seeded, clock):
+    from sqlalchemy import select
+
+    from storage import seeding
+    from storage.models import Community, Grid, Street
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("平安街道", {"幸福里社区": {"第一网格": ("平安小区", {
+            "1号楼": ("1单元",)})}}), clock())
+        other = session.execute(select(Community.id, Grid.id).join(Street, Street.id == Community.street_id)
+                                .join(Grid, Grid.community_id == Community.id)
+                                .where(Street.name == "平安街道")).one()
+    with pytest.raises(AmbiguousPlace) as several:
+        ids(seeded, "幸福里社区")
+    assert several.value.candidates == ["幸福街道·幸福里社区", "平安街道·幸福里社区"]
+    assert ids(seeded, "平安街道·幸福里社区") == Scope(community_id=other[0])
+    assert ids(seeded, "平安街道 幸福里社区") == Scope(community_id=other[0])
+    assert ids(seeded, "平安街道·幸福里社区·第一网格") == Scope(grid_id=other[1])
