@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Building, Community, Grid, Staff, StaffRole, Street
 from storage.queries import Scope
-from storage.staff import PLACE_SEPARATOR, UnclearPlace, UnknownPlace, find_grid
+from storage.staff import PLACE_SEPARATOR, AmbiguousPlace, UnclearPlace, UnknownPlace, find_grid
 
 EVERYWHERE_WORDS = frozenset({"全部", "all"})
 OWN_GRID, OWN_COMMUNITY = "本网格", "本社区"  # the sender's own part, as 网格长 and operators say it
@@ -96,14 +96,25 @@ def resolve(session: Session, path: str | None) -> NoticeScope:
         return NoticeScope("", Scope())
     parts = [part for part in PLACE_SEPARATOR.split(wanted) if part]
     normalised = "/".join(parts)
+    street_name = ""
     if len(parts) > 1 and session.scalars(select(Community.id).where(Community.name == parts[0])).first() is None:
         street = Scope.of_path(session, parts[0])  # a leading street: the rest lies within it
         if street.street_id is None:
             raise UnknownPlace("community", parts[0], _community_names(session))
-        parts = parts[1:]
+        street_name, parts = parts[0], parts[1:]
+
+    def within_street(path: str) -> Scope:
+        try:
+            return Scope.of_path(session, path)
+        except AmbiguousPlace:
+            if not street_name:
+                raise
+            # Two streets each have a community of that name: the leading street says which.
+            return Scope.of_path(session, f"{street_name}/{path}")
+
     if len(parts) <= 2:
-        return NoticeScope(normalised, Scope.of_path(session, "/".join(parts)))
-    grid_scope = Scope.of_path(session, "/".join(parts[:2]))
+        return NoticeScope(normalised, within_street("/".join(parts)))
+    grid_scope = within_street("/".join(parts[:2]))
     if grid_scope.grid_id is None:
         raise UnknownPlace("grid", "/".join(parts[:2]), [])
     return _below_grid(session, normalised, grid_scope, parts[2:])

@@ -280,3 +280,19 @@ def test_the_whole_plan_is_stored_before_anything_is_sent(seeded, clock) -> None
         rows = session.scalars(select(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == notice.id)).all()
     assert number.startswith("N") and shown.state == "scheduled" and shown.recipients == len(rows) == 8
     assert shown.pending == 8 and shown.percent == 0
+
+
+def test_a_leading_street_tells_apart_two_streets_communities_of_one_name(seeded, clock) -> None:
+    from storage import notice_scope, seeding
+    from storage.models import Building, Community, Street
+
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("平安街道", {"幸福里社区": {"第一网格": ("平安小区", {
+            "1号楼": ("1单元",)})}}), clock())
+        community_id = session.scalars(select(Community.id).join(Street, Street.id == Community.street_id)
+                                       .where(Street.name == "平安街道")).one()
+        building_id = session.scalars(select(Building.id).where(Building.compound == "平安小区")).one()
+        community = notice_scope.resolve(session, "平安街道/幸福里社区")
+        building = notice_scope.resolve(session, "平安街道/幸福里社区/第一网格/平安小区/1号楼")
+    assert community.scope.community_id == community_id
+    assert building.building_id == building_id
