@@ -276,7 +276,7 @@ def _audience(session: Session, scope: NoticeScope, request: Request, now: datet
     if request.audience in (NoticeAudience.RESIDENTS, NoticeAudience.ALL):
         rows = session.execute(
             select(Resident.id, Resident.openid, Resident.status, Resident.notices_opted_out_at)
-            .where(Resident.building_id.in_(scope.building_ids())).order_by(Resident.id)).all()
+            .where(Resident.building_id.in_(scope.building_ids(pruned_too=True))).order_by(Resident.id)).all()
         for resident_id, openid, status, opted_out in rows:
             if openid in found:
                 continue  # staff who also live there hear it as staff

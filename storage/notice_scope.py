@@ -48,11 +48,12 @@ class NoticeScope:
         """Narrower than a grid: a compound or a building."""
         return self.compound is not None or self.building_id is not None
 
-    def building_ids(self) -> Select[tuple[int]]:
-        """The active buildings within the scope."""
+    def building_ids(self, pruned_too: bool = False) -> Select[tuple[int]]:
+        """The active buildings within the scope; with `pruned_too` also those a ledger dropped (`import org
+        --prune`), where the residents bound there still live and still belong to the grid."""
         query = (select(Building.id).join(Grid, Grid.id == Building.grid_id)
                  .join(Community, Community.id == Grid.community_id)
-                 .where(self.scope.grid_condition(), Building.active.is_(True)))
+                 .where(self.scope.grid_condition(), true() if pruned_too else Building.active.is_(True)))
         if self.compound is not None:
             query = query.where(Building.compound == self.compound)
         if self.building_id is not None:

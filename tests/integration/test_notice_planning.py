@@ -76,6 +76,17 @@ def test_residents_of_a_grid_go_by_one_mass_send(seeded, clock) -> None:
     assert {p.openid for p in planned.people} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, NEXT_DOOR, BUILDING_LEAD}
 
 
+def test_residents_of_a_building_the_ledger_dropped_still_hear_their_grids_notices(seeded, clock) -> None:
+    from storage.models import Building
+
+    with seeded.transaction() as session:  # as `gridbot import org --prune` leaves 1号楼 and its resident
+        session.scalars(select(Building).where(Building.compound == "阳光花园", Building.name == "1号楼")).one() \
+            .active = False
+
+    assert NEXT_DOOR in {p.openid for p in plan(seeded, clock).people}
+    assert NEXT_DOOR in {p.openid for p in plan(seeded, clock, scope_path="幸福里社区/第一网格/阳光花园").people}
+
+
 def test_a_building_path_names_only_its_residents(seeded, clock) -> None:
     planned = plan(seeded, clock, scope_path=BUILDING_3)
     assert {p.openid for p in planned.people} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, BUILDING_LEAD}
