@@ -348,7 +348,8 @@ def _options(conversation: Conversation, step: str, parent: Any) -> list[list[An
     if step == "building":
         # [grid, 小区] once a 小区 was chosen; a bare grid id from a dialogue opened before 小区 were asked for
         grid_id, compound = parent if isinstance(parent, list) else (parent, None)
-        rows = org.buildings_of(session, grid_id, compound)
+        rows = [building for grid in (grid_id if isinstance(grid_id, list) else [grid_id])
+                for building in org.buildings_of(session, grid, compound)]
         return [[b.id, b.name if compound is not None else f"{b.compound}{b.name}"] for b in rows]
     return [[u.id, u.name] for u in org.units_of(session, parent)]
 
@@ -371,11 +372,20 @@ def _shared_community_names(conversation: Conversation) -> set[str]:
 
 
 def _compounds(conversation: Conversation, community_id: int) -> list[list[Any]]:
-    """The 小区 of a community, each as [[grid, 小区], name]; a grid without named 小区 goes by its own name."""
+    """The 小区 of a community, each as [[grid, 小区], name]; a grid without named 小区 goes by its own name. A 小区
+    whose buildings lie in several grids is one option, [[[grid, grid …], 小区], name]: residents know their 小区
+    and building, not which grid the ledger put the building in."""
     options: list[list[Any]] = []
+    named: dict[str, list[Any]] = {}  # 小区 -> its place, [grid or grids, 小区]
     for grid in org.grids_of(conversation.session, community_id):
         for compound in org.compounds_of(conversation.session, grid.id) or [""]:
-            options.append([[grid.id, compound], compound or grid.name])
+            place = named.get(compound) if compound else None
+            if place is None:
+                place = [grid.id, compound]
+                options.append([place, compound or grid.name])
+                named[compound] = place
+            else:
+                place[0] = [*(place[0] if isinstance(place[0], list) else [place[0]]), grid.id]
     return options
 
 

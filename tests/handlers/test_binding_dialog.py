@@ -62,6 +62,22 @@ def test_two_streets_communities_of_one_name_are_told_apart_by_their_street(wech
     ])
 
 
+def test_a_compound_whose_buildings_lie_in_two_grids_is_one_choice_holding_all_its_buildings(wechat, seeded):
+    from storage import org
+    from storage.models import Community, Grid
+
+    with seeded.transaction() as session:  # 阳光花园's new 7号楼 went to the second grid
+        second = session.scalars(select(Grid).join(Community, Community.id == Grid.community_id)
+                                 .where(Community.name == "幸福里社区", Grid.name == "第二网格")).one()
+        org.ensure_unit(session, org.ensure_building(session, second, "7号楼", "阳光花园"), "1单元")
+
+    compounds = wechat.send("o_new", "绑定") and wechat.send("o_new", "幸福里社区")
+    assert compounds.count("阳光花园") == 1, compounds
+    buildings = wechat.send("o_new", "阳光花园")
+    assert "3号楼" in buildings and "7号楼" in buildings, buildings
+    wechat.dialog("o_new", [("7号楼", "绑定成功！您的住址：幸福里社区·第二网格 阳光花园7号楼1单元")])
+
+
 def test_the_dialogue_survives_a_restart_of_the_app(wechat, client, runtime, clock):
     from bot.web.app import create_app
     from tests.conftest import WeChat
