@@ -28,7 +28,7 @@ WHOLE_MONTH = "{month}月全月"
 LOOK_FURTHER = "回复“查询 编号”查看详情。"
 # An operator's, from November while the holiday calendar lacks the next year (storage/daily_summary.py).
 HOLIDAYS_MISSING = ("提醒：节假日表里还没有 {year} 年的放假安排，按工作日计算的时限会把那年的节假日当作工作日。"
-                    "国务院通知发布后，请联系系统管理员按通知加入（GRIDBOT_HOLIDAYS 或 storage/data/holidays.txt）。")
+                    "国务院通知发布后，请联系系统管理员按通知加入（GRIDBOT_HOLIDAYS 指向的文件，步骤见 docs/deploy.md“节假日”）。")
 QUIET = "{days}无新诉求，目前无超期{backlog}。"
 QUIET_BACKLOG = "，在办 {backlog} 件"
 YESTERDAY = "昨日"
