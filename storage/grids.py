@@ -15,7 +15,7 @@ from storage.queries import Scope
 @dataclass(frozen=True)
 class GridLine:
     grid_id: int
-    label: str  # 社区·网格
+    label: str  # 社区·网格; 街道·社区·网格 where two streets have a community of one name
     mode: str  # DispatchMode
     members: int  # active 网格员 and 网格长
     on_duty: int  # of them, on duty (派单 picks among these)
@@ -24,11 +24,11 @@ class GridLine:
 
 def overview(session: Session, scope: Scope) -> list[GridLine]:
     """Every active grid within `scope`: its mode, members (on duty) and open appeals."""
-    query = (select(Grid, Community.name).join(Community, Community.id == Grid.community_id)
+    query = (select(Grid, Community.name, Street.name).join(Community, Community.id == Grid.community_id)
              .join(Street, Street.id == Community.street_id).where(Grid.active.is_(True)))
     query = query.where(scope.grid_condition())
     grids = session.execute(query.order_by(Community.id, Grid.id)).all()
-    ids = [grid.id for grid, _community in grids]
+    ids = [grid.id for grid, _community, _street in grids]
     team = (Staff.grid_id.in_(ids), Staff.active.is_(True), Staff.role.in_(GRID_TEAM))
     members = dict(session.execute(select(Staff.grid_id, func.count()).where(*team).group_by(Staff.grid_id)).all())
     on_duty = dict(session.execute(select(Staff.grid_id, func.count()).where(*team, Staff.on_duty.is_(True))
@@ -36,8 +36,12 @@ def overview(session: Session, scope: Scope) -> list[GridLine]:
     open_appeals = dict(session.execute(
         select(Appeal.grid_id, func.count()).where(Appeal.grid_id.in_(ids), Appeal.status.in_(OPEN_STATUSES))
         .group_by(Appeal.grid_id)).all())
-    return [GridLine(grid.id, f"{community}·{grid.name}", grid.dispatch_mode, members.get(grid.id, 0),
-                     on_duty.get(grid.id, 0), open_appeals.get(grid.id, 0)) for grid, community in grids]
+    labels = [f"{community}·{grid.name}" for grid, community, _street in grids]
+    if len(set(labels)) < len(labels):  # two streets' communities of one name: only the street tells them apart
+        labels = [f"{street}·{community}·{grid.name}" for grid, community, street in grids]
+    return [GridLine(grid.id, label, grid.dispatch_mode, members.get(grid.id, 0), on_duty.get(grid.id, 0),
+                     open_appeals.get(grid.id, 0))
+            for (grid, _community, _street), label in zip(grids, labels, strict=True)]
 
 
 def set_community_mode(session: Session, community: Community, mode: DispatchMode) -> tuple[int, int]:

@@ -271,6 +271,21 @@ def test_grid_list_and_a_mode_for_a_whole_community(seeded, database_url):
     assert wrong.exit_code == 1 and "--community" in wrong.stderr
 
 
+def test_grid_list_names_the_street_where_a_second_street_has_a_community_of_the_same_name(seeded, database_url,
+                                                                                          clock):
+    from storage import seeding
+
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("平安街道", {"和平社区": {"第一网格": ("平安小区", {
+            "1号楼": ("1单元",)})}}), clock())
+
+    listed = gridbot(database_url, "grid", "list").stdout.splitlines()
+
+    assert "幸福街道·和平社区·第一网格\t抢单\t1/1\t0" in listed and "平安街道·和平社区·第一网格\t抢单\t0/0\t0" in listed
+    assert gridbot(database_url, "grid", "list", "--scope", "平安街道").stdout.splitlines()[1:] == [
+        "和平社区·第一网格\t抢单\t0/0\t0"]
+
+
 def test_names_are_normalised_the_same_way_the_migration_does():
     import importlib.util
     from pathlib import Path
