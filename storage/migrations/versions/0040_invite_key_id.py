@@ -2,7 +2,7 @@
 (which no code can redeem any more) are listed as such, not as waiting
 
 Revision ID: 0040
-Revises: 0035
+Revises: 0036
 Create Date: 2026-12-06
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0040"
-down_revision = "0035"
+down_revision = "0036"
 branch_labels = None
 depends_on = None
 
