@@ -42,6 +42,7 @@ from storage.notices import (
     StaffResumedByOther,
     StaffReturned,
     StaffReturnedByOther,
+    StaffSupervised,
     StaffTaken,
     StaffTasksHandedOver,
     StaffTransferredAway,
@@ -337,6 +338,16 @@ def _chased_ask(n: StaffChased) -> str:
     return f"尚无人接单，请回复“接单 {n.ticket}”。"
 
 
+def _supervised(n: StaffSupervised) -> str:
+    return f"【督办】{n.ticket} {n.by}督办：{n.words}\n{_supervised_ask(n)}"
+
+
+def _supervised_ask(n: StaffSupervised) -> str:
+    if n.claimed:
+        return f"请尽快办理：办好后回复“办结 {n.ticket} 说明”，未办完请回复“进展 {n.ticket} 说明”告知居民。"
+    return f"尚无人接单，请尽快回复“接单 {n.ticket}”；回复“查询 {n.ticket}”查看详情。"
+
+
 def _parts_filed(n: StaffPartsFiled) -> str:
     return (f"【分开登记】{n.ticket} 居民把其中的其他问题另行登记为 {'、'.join(n.tickets)}，由相应人员办理。\n"
             f"本单只需处理：{_card_content(n)}")
@@ -501,6 +512,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffRejected: _rejected,
     StaffReopened: _reopened,
     StaffChased: _chased,
+    StaffSupervised: _supervised,
     StaffMaterialAdded: _material_added,
     StaffWordsAdded: _words_added,
     StaffAppealText: _appeal_text,
@@ -557,6 +569,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffReopened: lambda n: ((n.ticket, f"居民第{n.times}次不满意，重新办理" if n.times > 1 else "居民不满意，重新办理",
                                _reopened_ask(n)), "诉求已重新打开。"),
     StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", _card_content(n)), _chased_ask(n)),
+    StaffSupervised: lambda n: ((n.ticket, f"{n.by}督办", n.words), _supervised_ask(n)),
     StaffMaterialAdded: lambda n: ((n.ticket, f"居民补充了{MATERIAL_NAMES.get(n.material, '材料')}", _card_content(n)),
                                    _material_ask(n) or f"回复“查询 {n.ticket}”查看。"),
     StaffAppealText: lambda n: ((n.ticket, f"诉求全文 {n.part}/{n.parts}", n.text), "回复“查询 编号”可再看一遍。"),
@@ -899,6 +912,7 @@ EVENT_NAMES = {
     "address_verified": "核实居民住址",
     "reassigned": "改派",
     "chased": "居民催办",
+    "supervised": "督办",
     "words_added": "居民补充情况",
     "rejected": "不受理",
     "complaint": "投诉工作人员",
@@ -1261,6 +1275,7 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffReturned: "诉求被退回，请重新分派",
     StaffReopened: "居民不满意，重新办理",
     StaffChased: "居民催办",
+    StaffSupervised: "操作员督办",
     StaffWordsAdded: "居民补充情况",
     StaffAppealText: "诉求全文（查询时太长，分条发送）",
     StaffMaterialAdded: "居民补充图片或位置",

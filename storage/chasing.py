@@ -6,6 +6,8 @@ the community's operators when it was returned to them. A holder who may not rea
 category in a 抢单 grid) hears that it was chased, not what it says. Each 催办 sent is
 an audit event (Action.CHASED, the resident's words as its note), so the count is the number of those events;
 chasing again within CHASE_EVERY is answered with the status but tells nobody again.
+
+督办 by hand (`supervise`): an operator on the console presses the same holders in their own words, as often.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, staff
+from storage.actors import Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, record
+from storage.errors import IllegalTransition, NotAllowed, Repeated
 from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, AppealEvent, AppealFollower, AppealStatus, Staff
-from storage.notices import StaffChased, StaffNotice, withheld
+from storage.notices import StaffChased, StaffNotice, StaffSupervised, withheld
 from storage.staff import community_operators
 from storage.telling import tell
 
@@ -80,6 +84,32 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
                        filed_at=appeal.created_at, claimed=appeal.assignee_staff_id is not None)
     tell_holders(session, appeal, holders, card, now, sensitive)
     return Chase(appeal, True, sent_before + 1)
+
+
+SUPERVISABLE = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
+
+
+def supervise(session: Session, by: Manager, appeal: Appeal, words: str, now: datetime) -> Sequence[Staff]:
+    """督办 by hand: `by`, who manages the appeal, presses whoever holds it (its assignee, else who may claim it) in
+    their words, at most once an hour an appeal (Repeated within it); returns who was told. What a private appeal
+    says is not repeated: only `by`'s words go."""
+    if not staff.manages_grid(session, by, appeal.grid_id):
+        raise NotAllowed("not_your_task")
+    if appeal.status not in SUPERVISABLE:
+        raise IllegalTransition(appeal.status)
+    latest = session.scalar(select(func.max(AppealEvent.at)).where(AppealEvent.appeal_id == appeal.id,
+                                                                  AppealEvent.action == Action.SUPERVISED))
+    if latest is not None and latest > now - CHASE_EVERY:
+        raise Repeated(latest)
+    holders = [holder for holder in holders_of(session, appeal) if holder.id != staff_id_of(by) and holder.openid]
+    if not holders:
+        raise NotAllowed("nobody_holds")
+    record(session, appeal.id, now, Action.SUPERVISED, None, None, actor=actor_of(by), note=words, internal=True)
+    notice = StaffSupervised(ticket=appeal.ticket, by=name_of(by), words=words,
+                             claimed=appeal.assignee_staff_id is not None)
+    for holder in holders:
+        tell(session, holder.openid, notice, now, appeal=appeal)
+    return holders
 
 
 def _chases(session: Session, appeal_id: int) -> int:

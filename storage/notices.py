@@ -428,6 +428,17 @@ def withheld(notice: StaffNotice) -> StaffNotice:
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffSupervised(StaffNotice):
+    """督办 by hand: an operator pressed whoever holds the appeal, in their words (storage/chasing.py)."""
+
+    name: ClassVar[str] = "staff_supervised"
+    ticket: str
+    by: str
+    words: str
+    claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffChased(StaffNotice):
     """催办: the resident asked after their appeal (storage/chasing.py)."""
 

@@ -287,6 +287,30 @@ def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(app, runtime, c
         ("paused", "console_user"), ("resumed", "console_user")]
 
 
+def test_supervising_from_the_page_presses_whoever_holds_it_once_an_hour(app, runtime, clock):
+    with runtime.database.transaction() as session:  # 刘洋 claimed G-WORK
+        work = session.scalars(select(Appeal).where(Appeal.ticket == "G-WORK")).one()
+        work.assignee_staff_id = session.scalars(select(Staff.id).where(Staff.name == "刘洋")).one()
+    person = logged_in(app, "xingfuli")
+    assert 'id="action-supervise"' in person.get("/console/appeals/G-WORK").get_data(as_text=True)
+    response = post(person, "G-WORK", "supervise", {"text": "居民反映多次，今天务必上门"})
+    assert response.status_code == 302
+    assert "已督办，承办人已收到。" in person.get(response.headers["Location"]).get_data(as_text=True)
+    (said,) = worded(runtime.database, "staff_supervised", "demo_staff_liuyang")
+    assert said == ("【督办】G-WORK 孙丽督办：居民反映多次，今天务必上门\n"
+                    "请尽快办理：办好后回复“办结 G-WORK 说明”，未办完请回复“进展 G-WORK 说明”告知居民。")
+    assert ("supervised", "console_user", "居民反映多次，今天务必上门", True) in [
+        (e.action, e.actor_kind, e.note, e.internal) for e in events(runtime.database, "G-WORK")]
+    again = post(person, "G-WORK", "supervise", {"text": "再催一次"})
+    assert again.status_code == 409 and "已督办过" in again.get_data(as_text=True)
+    clock.advance(hours=1)
+    person = logged_in(app, "xingfuli")  # the console's idle sign-out came first
+    assert post(person, "G-WORK", "supervise", {"text": "再催一次"}).status_code == 302
+    waiting = post(person, "G-XFL", "supervise", {"text": "请尽快接单"})  # nobody claimed it: the grid's team
+    assert waiting.status_code == 302
+    assert notices(runtime.database, "staff_supervised", "G-XFL") == ["demo_staff_liuyang"]
+
+
 def test_a_note_stays_internal_and_nobody_is_told(app, runtime):
     person = logged_in(app, "xingfuli")
     assert post(person, "G-WORK", "note", {"text": "已联系物业，明天上门"}).status_code == 302

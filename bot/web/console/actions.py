@@ -18,7 +18,7 @@ from bot.web.console.appeal_page import render_appeal
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, not_found, runtime
 from handlers import review as review_words
 from handlers import staff_texts
-from storage import console_users, joins, reassigning, rejecting, review, tasks
+from storage import chasing, console_users, joins, reassigning, rejecting, review, tasks
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound, Repeated
 from storage.models import Appeal, ConsoleUser
 from storage.staff import UnclearPlace
@@ -128,6 +128,17 @@ def resume(ticket: str) -> Response | tuple[str, int]:
     return _act(ticket, "resume", lambda db, user, appeal: tasks.resume(db, user, appeal.ticket, runtime().clock()))
 
 
+@blueprint.post("/appeals/<ticket>/supervise")
+@login_required
+def supervise(ticket: str) -> Response | tuple[str, int]:
+    """督办: whoever holds the appeal (its assignee, else who may claim it) is pressed, in the operator's words."""
+    text = _field("text")
+    if not text:
+        return _refused(ticket, texts.ACTION_TEXT_MISSING)
+    return _act(ticket, "supervise", lambda db, user, appeal: chasing.supervise(db, user, appeal, text,
+                                                                                 runtime().clock()))
+
+
 @blueprint.post("/appeals/<ticket>/note")
 @login_required
 def note(ticket: str) -> Response | tuple[str, int]:
@@ -211,6 +222,8 @@ def _refused(ticket: str, message: str) -> tuple[str, int]:
 
 def _refusal(refused: DomainError, ticket: str, target: str) -> str:
     """The operator's one line for a refusal of the lifecycle."""
+    if isinstance(refused, Repeated) and request.endpoint == "console.supervise":
+        return texts.ACTION_SUPERVISED_ALREADY.format(at=staff_texts.clock(refused.at))
     if isinstance(refused, Repeated):
         return texts.ACTION_REPEATED.format(at=staff_texts.clock(refused.at))
     if isinstance(refused, IllegalTransition):

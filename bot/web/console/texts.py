@@ -131,21 +131,24 @@ ACTION_LABELS = {
     "merge": "合并（重复诉求，并入编号）", "split": "拆分（不再并入其他诉求，重新派发）",
     "transfer": "转办（交给部门或物业）", "withdraw": "居民要求撤销（来电、来访）", "pause": "挂起（办结时限暂停，原因告知居民）", "resume": "恢复办理（时限顺延挂起的时间）",
     "note": "内部备注（居民看不到）", "message": "给居民留言（作为办理进展发送）",
+    "supervise": "督办（发给承办人；无人接单时发给可以接单的人）",
 }
 ACTION_BUTTONS = {"reclassify": "改分类", "reassign": "改派", "reject": "不受理", "merge": "合并", "split": "拆分",
-                  "transfer": "转办", "withdraw": "撤销", "pause": "挂起", "resume": "恢复", "note": "保存备注", "message": "发送"}
-ACTION_PLACEHOLDERS = {"withdraw": "如 居民来电要求撤销，已自行解决", "reassign": "如 幸福里社区·第一网格 或 张伟", "reject": "告知居民的原因",
+                  "transfer": "转办", "withdraw": "撤销", "pause": "挂起", "resume": "恢复", "note": "保存备注", "message": "发送",
+                  "supervise": "督办"}
+ACTION_PLACEHOLDERS = {"supervise": "如 居民反映多次，今天务必上门", "withdraw": "如 居民来电要求撤销，已自行解决", "reassign": "如 幸福里社区·第一网格 或 张伟", "reject": "告知居民的原因",
                        "merge": "如 G2612030004"}
 ACTION_DONE = {"reclassify": "已改分类，并记为纠正样本。", "reassign": "已改派，新的承办人已收到任务。",
                "reject": "已作不受理处理，原因已告知居民。", "merge": "已合并，居民将随目标诉求收到进展。",
                "split": "已拆分，诉求已重新派发。", "transfer": "已转办，该部门的工作人员已收到任务。",
                "withdraw": "已按居民要求撤销。", "pause": "已挂起，原因已告知居民。", "resume": "已恢复办理。",
-               "note": "备注已保存。", "message": "留言已发送给居民。"}
+               "note": "备注已保存。", "message": "留言已发送给居民。", "supervise": "已督办，承办人已收到。"}
 ACTION_DONE_TO_NOBODY = ("已改派，居民已收到通知。注意：这个网格现在没有在岗的网格员，没有人收到任务卡；"
                         "请改派给有人的网格或网格员。")
 ACTION_REFUSED = "操作没有执行，请刷新页面后再试。"
 ACTION_WRONG_STATE = "诉求当前状态为“{status}”，不能这样处理。"
 ACTION_REPEATED = "同样的留言 {at} 已发给居民，这次没有重复发送。"
+ACTION_SUPERVISED_ALREADY = "这条诉求 {at} 已督办过，一小时内不再重复督办。"
 ACTION_NOT_ALLOWED = {
     "not_reviewer": "这条诉求不在您管辖的网格内，不能改分类。",
     "not_reassigner": "这条诉求不能由您改派（不在您的管辖范围，或投诉涉及的人员不能处理）。",
@@ -157,6 +160,7 @@ ACTION_NOT_ALLOWED = {
     "not_rejecter": "这条诉求不在您管辖的网格内，不能作不受理处理。",
     "emergency": "紧急诉求需要单独处理，不能合并。",
     "not_your_task": "这条诉求不在您管辖的网格内。",
+    "nobody_holds": "这条诉求现在没有可以督办的人（网格里没有在岗的网格员）：请改派给有人的网格或网格员。",
 }
 ACTION_UNKNOWN_CATEGORY = "没有“{name}”这个类别，请从列表中选择。"
 ACTION_ALREADY_THERE = {False: "这条诉求已经在{to}，不用改派。", True: "这条诉求已经由{to}负责，不用改派。"}
