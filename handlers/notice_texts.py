@@ -103,6 +103,8 @@ def progress_line(shown: Progress) -> str:
     text = (f"{shown.number} {STATE_NAMES.get(shown.state, shown.state)} {shown.percent}%："
             f"共 {shown.recipients} 人，已发 {shown.sent}，被过滤 {shown.filtered}，失败 {shown.failed}，"
             f"未发送 {shown.skipped}")
+    if shown.skipped_why:  # a sender asks why first: 本月群发已满4条, 已退订通知
+        text += f"（{skipped_line(shown.skipped_why)}）"
     if shown.state == "scheduled":
         text += "\n" + scheduled_line(shown.send_at, shown.next_due)
     if shown.confirmed_by_building_leads:

@@ -56,7 +56,8 @@ def status_lines(shown: Progress) -> list[str]:
              f"范围：{shown.scope}（{AUDIENCE_NAMES.get(shown.audience, shown.audience)}）"
              f"{'，紧急：' + (shown.kind or '') if shown.urgent else ''}",
              f"共 {shown.recipients} 人：已发 {shown.sent}，被微信过滤 {shown.filtered}，失败 {shown.failed}，"
-             f"未发送 {shown.skipped}，待发 {shown.pending}",
+             f"未发送 {shown.skipped}，待发 {shown.pending}"
+             + (f"（未发送：{skipped_line(shown.skipped_why)}）" if shown.skipped_why else ""),
              "按渠道：" + ("，".join(f"{CHANNEL_NAMES.get(name, name)} 已发 {counts['sent']} 失败 {counts['failed']}"
                                     for name, counts in shown.by_channel.items() if counts["sent"] or counts["failed"])
                           or "还没有发出")]

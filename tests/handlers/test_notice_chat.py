@@ -68,6 +68,15 @@ def test_a_grid_leader_sends_a_staff_only_notice_from_the_chat(wechat, seeded):
     assert "范围：" not in wechat.send(ZHANG, "工作通知 本网格 周五例会")  # a member cannot broadcast
 
 
+def test_notice_progress_says_why_those_not_sent_were_not(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.execute(update(Resident).where(Resident.openid == RESIDENT).values(notices_opted_out_at=clock()))
+    wechat.dialog(WANG, [("通知 本网格 周六上午消防演练", "不发送：1 人，已退订通知"), ("确认 发送", "已排入发送")])
+    with seeded.transaction() as session:
+        (notice,) = session.scalars(select(Broadcast)).all()
+    assert "未发送 1（1 人已退订通知）" in wechat.send(WANG, f"通知进度 {notice.number}")
+
+
 @pytest.mark.parametrize("sender", [OPERATOR, WANG])
 def test_a_grid_named_alone_is_the_senders_own_though_another_community_has_one_of_that_name(wechat, seeded, sender):
     wechat.dialog(sender, [

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from bot.cli.gridbot import main
-from storage.models import Broadcast, NoticeState
+from storage.models import Broadcast, NoticeState, Resident
 from storage.tickets import LOCAL_ZONE
+from tests.support.personas import NEIGHBOUR
 from tests.support.worker import work
 
 pytestmark = pytest.mark.postgres
@@ -97,6 +98,14 @@ def test_a_notice_sent_from_the_command_line_records_the_server_login_that_sent_
     with seeded.transaction() as session:
         assert session.scalars(select(Broadcast.author_login).where(Broadcast.number == number)).one() == "zhangsan"
     assert "发布人：命令行 zhangsan" in gridbot(database_url, clock, "notice", "status", number).output
+
+
+def test_the_status_of_a_notice_says_why_those_not_sent_were_not(seeded, database_url, clock):
+    with seeded.transaction() as session:
+        session.execute(update(Resident).where(Resident.openid == NEIGHBOUR).values(notices_opted_out_at=clock()))
+    sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午消防演练", "--yes")
+    status = gridbot(database_url, clock, "notice", "status", NUMBER.search(sent.output).group(0)).output
+    assert "未发送 1，待发 4（未发送：1 人已退订通知）" in status, status
 
 
 def test_the_status_of_a_notice_quota_put_off_says_when_it_goes(seeded, database_url, clock):
