@@ -1,5 +1,5 @@
-"""Broadcast notices in the chat: 通知 (operators for their community or street, 网格长 for their grid) and 工作通知
-(the same, to staff only) with a preview and 确认 发送, 通知进度, residents' 退订通知 / 订阅通知, and 楼长's 已转达.
+"""Broadcast notices in the chat: 通知 (operators for their community or street, 网格长 for their grid), 工作通知
+(the same, to staff only) and 紧急通知 (停水, 停电, 停气, 防汛) with a preview and 确认 发送, 通知进度, residents' 退订通知 / 订阅通知, and 楼长's 已转达.
 
 The dialogue (notice_confirm.mmd beside this module): 通知 <范围> <内容> plans the notice and shows the preview; the
 draft waits in the sender's dialogue; 确认 发送 plans it again (people and quotas of that moment) and stores it for
@@ -60,7 +60,7 @@ def _split_once(words: str) -> tuple[str, str]:
 
 
 def draft(conversation: Conversation, arguments: Arguments,
-          audience: NoticeAudience = NoticeAudience.RESIDENTS) -> Reply:
+          audience: NoticeAudience = NoticeAudience.RESIDENTS, urgent: bool = False) -> Reply:
     """通知 <范围> <内容>: the preview, and 确认 发送 to send it."""
     if conversation.staff.role not in BROADCASTERS:
         return Reply(texts.NOT_ALLOWED)
@@ -69,12 +69,26 @@ def draft(conversation: Conversation, arguments: Arguments,
     text = _as_typed_to_the_end(conversation.inbound.text, text)
     scope_path = notice_scope.qualified(conversation.session, unicodedata.normalize("NFKC", typed_scope),
                                         notice_scope.part_of(conversation.staff))
-    request = Request(scope_path, text, audience=audience, author=conversation.staff)
+    kind = urgent_kind(text) if urgent else None
+    request = Request(scope_path, text, audience=audience, urgent=urgent, kind=kind, author=conversation.staff)
     refused = _planned(conversation, request)
     if isinstance(refused, Reply):
         return refused
-    dialogues.begin(conversation, DIALOG, {"scope": scope_path, "text": text, "audience": audience.value})
+    dialogues.begin(conversation, DIALOG, {"scope": scope_path, "text": text, "audience": audience.value,
+                                           "urgent": urgent, "kind": kind})
     return Reply(texts.ask_confirm(refused))
+
+
+def draft_urgent(conversation: Conversation, arguments: Arguments) -> Reply:
+    """紧急通知 <范围> <内容>: a 停水/停电/停气/防汛 notice, as the console's and the CLI's --urgent: by template message
+    where there is one, to those who opted out of ordinary notices too, not counted in the four mass sends a month."""
+    return draft(conversation, arguments, urgent=True)
+
+
+def urgent_kind(text: str) -> str:
+    """The urgent notice's kind its words name first (明天停水 → 停水); 其他 when they name none."""
+    found = [(text.find(kind), kind) for kind in notice_planning.KINDS if kind in text]
+    return min(found)[1] if found else "其他"
 
 
 def draft_for_staff(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -88,7 +102,7 @@ def is_unscoped_notice(conversation: Conversation) -> bool:
     inbound = conversation.inbound
     return inbound.kind in (Kind.TEXT, Kind.VOICE) and conversation.is_staff and \
         conversation.staff.role in BROADCASTERS and \
-        unicodedata.normalize("NFKC", inbound.text).strip().startswith(("通知", "工作通知"))
+        unicodedata.normalize("NFKC", inbound.text).strip().startswith(("通知", "工作通知", "紧急通知"))
 
 
 def notice_usage(_conversation: Conversation) -> Reply:
@@ -149,6 +163,7 @@ def confirm(conversation: Conversation) -> Reply:
     # A draft saved before 工作通知 existed has no audience: it was a residents' notice.
     audience = NoticeAudience(data.get("audience", NoticeAudience.RESIDENTS))
     planned = _planned(conversation, Request(data["scope"], data["text"], audience=audience,
+                                             urgent=bool(data.get("urgent")), kind=data.get("kind"),
                                              author=conversation.staff))
     if isinstance(planned, Reply):
         return planned

@@ -68,6 +68,22 @@ def test_a_grid_leader_sends_a_staff_only_notice_from_the_chat(wechat, seeded):
     assert "范围：" not in wechat.send(ZHANG, "工作通知 本网格 周五例会")  # a member cannot broadcast
 
 
+def test_a_grid_leader_sends_an_urgent_notice_from_the_chat_and_it_reaches_those_who_opted_out(wechat, seeded,
+                                                                                              clock):
+    with seeded.transaction() as session:
+        session.execute(update(Resident).where(Resident.openid == RESIDENT).values(notices_opted_out_at=clock()))
+    wechat.dialog(WANG, [
+        ("紧急通知 3号楼 明天上午8点至12点抢修水管停水，请提前储水", "范围：幸福里社区/第一网格/阳光花园/3号楼（居民），紧急：停水"),
+        ("确认 发送", "已排入发送"),
+    ])
+    with seeded.transaction() as session:
+        (notice,) = session.scalars(select(Broadcast)).all()
+        reached = set(session.scalars(select(BroadcastRecipient.openid).where(
+            BroadcastRecipient.broadcast_id == notice.id, BroadcastRecipient.status != RecipientStatus.SKIPPED)))
+    assert (notice.urgent, notice.kind) == (True, "停水") and RESIDENT in reached
+    assert "紧急：其他" in wechat.send(WANG, "紧急通知 本网格 今晚有大风，请收好阳台物品")
+
+
 def test_notice_progress_says_why_those_not_sent_were_not(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.execute(update(Resident).where(Resident.openid == RESIDENT).values(notices_opted_out_at=clock()))
