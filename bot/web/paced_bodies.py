@@ -26,6 +26,7 @@ import socket
 import threading
 from typing import Any, Callable, Iterable
 
+from bot.throttle import LineBudget
 from bot.web.read_deadline import deadlines
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ MAX_BODY = 6 * 1024 * 1024  # the organisation import's 5 MB file and its form a
 INCOMPLETE = "gridbot.body_incomplete"
 BUSY = "gridbot.body_busy"
 LARGE_AT_ONCE = 2  # of a process's 12 threads (bot/web/server.py), what slow large bodies may hold
+LINES_PER_MINUTE = 20  # of the warnings below: anyone can make them as fast as the network carries requests
 UNREAD_PATHS = frozenset({"/wechat"})
 
 _App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -46,6 +48,7 @@ class PacedBodies:
     def __init__(self, app: _App) -> None:
         self._app = app
         self._large = threading.BoundedSemaphore(LARGE_AT_ONCE)
+        self._lines = LineBudget(LINES_PER_MINUTE)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         length = _announced(environ)
@@ -59,9 +62,7 @@ class PacedBodies:
         if large and not self._large.acquire(blocking=False):
             environ[BUSY] = True
             _stop_reading(environ.get("gunicorn.socket"))
-            log.warning("%s %s…: a large body refused unread, %d are being read already (from %s)",
-                        environ.get("REQUEST_METHOD"), _first_segment(environ.get("PATH_INFO") or ""),
-                        LARGE_AT_ONCE, environ.get("REMOTE_ADDR"))
+            self._warn(environ, f"a large body refused unread, {LARGE_AT_ONCE} are being read already")
             return None
         try:
             body = _read(environ, length)
@@ -70,9 +71,15 @@ class PacedBodies:
                 self._large.release()
         if body is None:
             environ[INCOMPLETE] = True
-            log.warning("%s %s…: body not received in time (from %s)", environ.get("REQUEST_METHOD"),
-                        _first_segment(environ.get("PATH_INFO") or ""), environ.get("REMOTE_ADDR"))
+            self._warn(environ, "body not received in time")
         return body
+
+    def _warn(self, environ: dict[str, Any], what: str) -> None:
+        left_out = self._lines.take()
+        if left_out is not None:
+            log.warning("%s %s…: %s (from %s)%s", environ.get("REQUEST_METHOD"),
+                        _first_segment(environ.get("PATH_INFO") or ""), what, environ.get("REMOTE_ADDR"),
+                        f"; {left_out} more such lines before this one, not logged" if left_out else "")
 
 
 def _first_segment(path: str) -> str:

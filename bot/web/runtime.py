@@ -21,6 +21,7 @@ from bot.clock import Clock, ReferenceClock
 from bot.figure_cache import FigureCache
 from bot.privacy import mask
 from bot.settings import COMPAT, PLAIN, Problem, Settings, SettingsError
+from bot.throttle import LineBudget
 from bot.web import inbox
 from bot.web.webhook_metrics import Outcome, WebhookMetrics
 from bot.wechat.replay import ReplayGuard
@@ -147,6 +148,7 @@ class Runtime:
         # did: threads contending for SQLite's write lock would wait in its busy handler's sleeps instead.
         self._handling = threading.Lock()
         self.metrics = WebhookMetrics()
+        self.refusal_lines: dict[int, LineBudget] = {}  # the webhook's refusals logged, per status (webhook.py)
         _log_mode(settings)
 
     @property

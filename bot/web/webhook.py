@@ -7,6 +7,7 @@ import time
 
 from flask import Blueprint, Response, current_app, request
 
+from bot.throttle import LineBudget
 from bot.web.read_deadline import deadlines
 from bot.web.runtime import Runtime
 from bot.wechat.wire import WireError
@@ -19,6 +20,10 @@ TEXT_XML = "application/xml; charset=utf-8"
 BODY_DEADLINE_S = 2.0
 _STATUS_TEXT = {400: "bad request", 403: "forbidden", 408: "request timeout", 413: "payload too large",
                 503: "service unavailable"}
+# Refusals logged a minute, per status: anyone can send forged requests as fast as the network carries them, one
+# log line each filled the disk. Every refusal is still counted (gridbot_webhook_refused_total); a line says how
+# many were left out before it.
+REFUSALS_LOGGED_PER_MINUTE = 20
 
 
 @blueprint.get("/wechat")
@@ -75,7 +80,11 @@ def _read_body(limit: int) -> bytes:
 
 
 def _refuse(refused: WireError) -> Response:
-    log.warning("webhook refused %s: %s (from %s)", refused.status, refused.reason, request.remote_addr)
+    budget = _runtime().refusal_lines.setdefault(refused.status, LineBudget(REFUSALS_LOGGED_PER_MINUTE))
+    left_out = budget.take()
+    if left_out is not None:
+        log.warning("webhook refused %s: %s (from %s)%s", refused.status, refused.reason, request.remote_addr,
+                    f"; {left_out} more refused with {refused.status} before this one, not logged" if left_out else "")
     response = Response(_STATUS_TEXT.get(refused.status, "refused"), status=refused.status)
     if refused.status in (408, 413):
         response.headers["Connection"] = "close"  # the rest of the body is not worth reading

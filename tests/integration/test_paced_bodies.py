@@ -12,7 +12,7 @@ import pytest
 
 from bot.web.app import create_app
 from bot.web.console import texts
-from bot.web.paced_bodies import LARGE_AT_ONCE, PIECE, PIECE_DEADLINE_S
+from bot.web.paced_bodies import LARGE_AT_ONCE, LINES_PER_MINUTE, PIECE, PIECE_DEADLINE_S
 from tests.support.console import browser
 
 LARGE = 3 * 1024 * 1024  # a ledger upload's size: read at the pace, it may take minutes
@@ -79,3 +79,12 @@ def test_once_the_large_bodies_are_done_the_next_one_is_read(app, trickling):  #
                                         content_type="application/x-www-form-urlencoded")
 
     assert response.status_code == 400  # read: the form has no CSRF token
+
+
+def test_a_flood_of_large_bodies_refused_unread_leaves_a_bounded_number_of_log_lines(app, trickling, caplog):  # type: ignore[no-untyped-def]
+    client = browser(app).client
+    for _ in range(LINES_PER_MINUTE * 5):
+        client.post("/console/login", data=b"y" * (PIECE + 1), content_type="application/x-www-form-urlencoded")
+
+    lines = [r.getMessage() for r in caplog.records if "a large body refused unread" in r.getMessage()]
+    assert len(lines) == LINES_PER_MINUTE

@@ -21,6 +21,7 @@ from bot.redisconn import ensure_embedded_redis, stop_embedded_redis
 from bot.settings import COMPAT, PLAIN, SAFE
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
+from bot.web.webhook import REFUSALS_LOGGED_PER_MINUTE
 from bot.wechat.sources import callback_ips_key, parse_networks
 from bot.worker import schedule
 from bot.worker.schedule import refresh_callback_ips
@@ -172,6 +173,19 @@ def test_in_plain_mode_the_url_of_a_url_check_cannot_carry_a_message(
     assert refused.status_code == 403
     assert snapshot(seeded) == before
     assert plain_client.get("/wechat", query_string=triple | {"echostr": "5772156649"}).status_code == 200
+
+
+def test_a_flood_of_forged_requests_leaves_a_bounded_number_of_log_lines(
+    client, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    forged = {"signature": "0" * 40, "timestamp": str(now_of(clock)), "nonce": "1"}
+
+    statuses = {post(client, forged, b"<xml/>").status_code for _ in range(REFUSALS_LOGGED_PER_MINUTE * 10)}
+
+    assert statuses == {403}
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("webhook refused 403")]
+    assert len(lines) == REFUSALS_LOGGED_PER_MINUTE
+    assert all("bad signature" in line for line in lines)
 
 
 # --- without Redis -----------------------------------------------------------------------------------------------
