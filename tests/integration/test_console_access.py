@@ -222,6 +222,22 @@ def test_twenty_failures_from_addresses_of_one_ipv6_network_lock_that_network(ap
     assert logged_in(app, "admin", "2001:db8:1:3::1")  # the next /64 is someone else's
 
 
+def test_a_flood_of_attempts_on_a_locked_account_is_recorded_once_a_minute(app, runtime, clock, caplog):
+    attacker = browser(app, "10.0.0.9")
+    for _ in range(5):
+        attacker.login("admin", "Wrong-password-1")  # the fifth locks the account
+
+    flood = [attacker.login("admin", "Wrong-password-1").status_code for _ in range(50)]
+    clock.advance(minutes=1)
+    next_minute = attacker.login("admin", "Wrong-password-1").status_code
+
+    assert set(flood) == {next_minute} == {429}
+    with runtime.database.transaction() as session:
+        outcomes = [row.outcome for row in console_users.logins(session)]
+    assert outcomes.count(LoginOutcome.LOCKED) == 2 and outcomes.count(LoginOutcome.FAILURE) == 5
+    assert sum("refused unchecked" in r.getMessage() for r in caplog.records) == 2
+
+
 def test_every_attempt_is_in_the_login_record(app, runtime):
     browser(app, "10.0.0.5").login("admin", "Wrong-password-1")
     logged_in(app, "admin", "10.0.0.5")

@@ -51,9 +51,11 @@ def login_submit() -> Response | tuple[str, int]:
                   redact(typed), address, type(error).__name__, first_line(error))
         return _again(texts.LOGIN_UNAVAILABLE, 503)
     if locked:
-        log.warning("console login refused unchecked, %s locked: %r from %s", locked, redact(typed), address)
-        with runtime().database.transaction() as db:
-            console_users.refused_locked(db, typed, address, locked, runtime().clock())
+        if _first_refusal_this_minute(counters, locked, typed, address):
+            log.warning("console login refused unchecked, %s locked: %r from %s (further ones this minute not "
+                        "recorded)", locked, redact(typed), address)
+            with runtime().database.transaction() as db:
+                console_users.refused_locked(db, typed, address, locked, runtime().clock())
         return _again(texts.LOGIN_LOCKED.format(minutes=counters.limits.lock_s // 60), 429)
     with runtime().database.transaction() as db:
         user, why = console_users.attempt(db, typed, password, address, runtime().clock())
@@ -65,6 +67,13 @@ def login_submit() -> Response | tuple[str, int]:
         return redirect(safe_next(request.form.get("next")))  # type: ignore[return-value]
     log.warning("console login failed (%s): %r from %s", why, redact(typed), address)
     return _failed(counters, typed, address)
+
+
+def _first_refusal_this_minute(counters: Lockout, locked: str, typed: str, address: str) -> bool:
+    try:
+        return counters.first_refusal_this_minute(locked, typed, address)
+    except redis.RedisError:
+        return True  # Redis answered the lock a moment ago: a hiccup now, so keep the record whole
 
 
 def _failed(counters: Lockout, typed: str, address: str) -> tuple[str, int]:

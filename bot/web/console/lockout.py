@@ -53,6 +53,15 @@ class Lockout:
                 return kind
         return None
 
+    def first_refusal_this_minute(self, kind: str, username: str, address: str) -> bool:
+        """Whether this is the first attempt refused by the `kind` lock on the account or address in this minute
+        (of the app's clock). Attempts refused while locked cost nothing to send: each one written down would let
+        anyone fill the log and the login record as fast as the network carries requests."""
+        subject = username if kind == "account" else network_of(address)
+        minute = int(self._now() // 60)
+        key = self._key(f"refused:{kind}", f"{subject}:{minute}")
+        return bool(self._client().set(key, 1, nx=True, ex=120))
+
     def failed(self, username: str, address: str) -> str | None:
         """Count a failure; the lock it brings about ("account" or "address"), or None."""
         now, limits = self._now(), self.limits
