@@ -83,6 +83,12 @@ class SourceCheck:
         if address is None:
             raise WireError(403, "request from an unparsable address")
         if not any(address in network for network in self._allowed()):
+            if forwarded_for is not None and address == _address(peer):
+                # Most often our own nginx, missing from the setting: every WeChat message is refused until it is
+                # added, and the log must say so rather than blame the (proxy's) address.
+                raise WireError(403, f"request from {address}, not one of WeChat's callback IPs; it forwarded for "
+                                     f"{forwarded_for.split(',')[-1].strip()[:64]}: if {address} is your reverse "
+                                     "proxy, add it to GRIDBOT_TRUSTED_PROXIES")
             raise WireError(403, f"request from {address}, not one of WeChat's callback IPs")
 
     def client_address(self, peer: str | None, forwarded_for: str | None) -> IPAddress | None:

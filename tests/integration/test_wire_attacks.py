@@ -305,6 +305,19 @@ def test_behind_a_trusted_proxy_the_right_most_untrusted_forwarded_address_count
 
 
 @pytest.mark.postgres
+def test_a_reverse_proxy_missing_from_the_trusted_proxies_is_named_in_the_refusals_log(
+    runtime: Runtime, wechat, redis_client: redis_lib.Redis, seeded: Database, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    client = sources_client(runtime, redis_client, proxies="10.0.0.10")  # the guide's example, not this host's nginx
+
+    response = post_from(client, wechat, "192.168.1.10", "101.226.3.4")  # nginx on this host, for WeChat's server
+
+    assert response.status_code == 403
+    refused = [r.getMessage() for r in caplog.records if "not one of WeChat's callback IPs" in r.getMessage()]
+    assert len(refused) == 1 and "192.168.1.10" in refused[0] and "GRIDBOT_TRUSTED_PROXIES" in refused[0]
+
+
+@pytest.mark.postgres
 def test_until_the_worker_fetched_the_list_the_webhook_answers_503_and_says_why_once(
     runtime: Runtime, wechat, redis_client: redis_lib.Redis, seeded: Database, caplog: pytest.LogCaptureFixture
 ) -> None:  # type: ignore[no-untyped-def]
