@@ -795,7 +795,7 @@ PAUSED_ALREADY = "诉求 {ticket} 已经挂起了，无需重复挂起。恢复�
 RESUMED_ALREADY = "诉求 {ticket} 已在办理中，无需恢复。办结时回复：办结 {ticket} 处理说明"
 ACTION_NAMES = {
     "claim": "接单", "progress": "填写进展", "resolve": "办结", "pause": "挂起", "resume": "恢复",
-    "transfer": "转办", "give_back": "退回", "reassign": "改派", "reject": "不受理",
+    "transfer": "转办", "give_back": "退回", "reassign": "改派", "reject": "不受理", "supervise": "督办",
 }
 CLAIMED = "接单成功：{ticket}\n{contact}\n办结时回复：办结 {ticket} 处理说明"
 PROGRESS_SAVED = "已记录诉求 {ticket} 的进展，并通知居民。"
@@ -832,6 +832,12 @@ REASSIGN_BAD_TICKET = "“{ticket}”不是诉求编号：编号是 G 加 10 位
 REASSIGN_DATABASE_FAILED = "数据库操作失败（{reason}），诉求没有改派。请检查 GRIDBOT_DATABASE_URL 后重试。"
 REJECTED = "诉求 {ticket} 已不受理并关闭，已把原因告诉居民。"
 REJECT_REFUSED = {"not_rejecter": "只有社区操作员和本网格网格长可以不受理诉求 {ticket}。"}
+SUPERVISED = "已督办诉求 {ticket}，已发给：{who}。"
+SUPERVISED_ALREADY = "诉求 {ticket} {at} 已督办过，一小时内不再重复督办。"
+SUPERVISE_REFUSED = {
+    "not_your_task": "只有社区操作员和本网格网格长可以督办诉求 {ticket}。",
+    "nobody_holds": "诉求 {ticket} 现在没有可以督办的人（网格里没有在岗的网格员）：请改派给有人的网格或网格员。",
+}
 REASSIGN_REFUSED = {
     "not_reassigner": "只有社区操作员和本网格网格长可以改派诉求 {ticket}。",
     "target_out_of_scope": "不能把诉求 {ticket} 改派到您负责范围以外的网格（网格长只能在本网格内改派，操作员在本社区内）。",
@@ -889,8 +895,8 @@ BIND_DONE = ("绑定成功！您的住址：{grid_label} {home}\n"
 STAFF_TICKET_UNCLEAR = ("没有看懂要对 {ticket} 做什么，请按下面的格式发送其中一条：\n"
                         "查询 {ticket}\n接单 {ticket}\n进展 {ticket} 说明\n办结 {ticket} 说明\n挂起 {ticket} 原因\n"
                         "转办 {ticket} 部门\n退回 {ticket} 原因")
-# …and for the 网格长 and operators, who move tasks (督办 G…, 改派给李娜 G…, 让李娜去办 G…):
-STAFF_TICKET_UNCLEAR_REASSIGN = "\n改派 {ticket} 网格或姓名"
+# …and for the 网格长 and operators, who move and press tasks (改派给李娜 G…, 让李娜去办 G…, 盯一下 G…):
+STAFF_TICKET_UNCLEAR_REASSIGN = "\n改派 {ticket} 网格或姓名\n督办 {ticket} 要求"
 # 我的任务有哪些, 看看今天的任务: the list is what a member on his rounds asks for most, so the hint starts with it.
 STAFF_FREE_TEXT = ("工作人员请使用指令，例如：我的任务（查看待办，之后可用序号：接 1、结 1 说明）、接单 编号、进展 编号 说明、"
                    "办结 编号 说明。发现问题请发送：上报 内容。回复“帮助”查看全部指令。")

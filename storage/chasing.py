@@ -26,6 +26,7 @@ from storage.errors import IllegalTransition, NotAllowed, Repeated
 from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, AppealEvent, AppealFollower, AppealStatus, Staff
 from storage.notices import StaffChased, StaffNotice, StaffSupervised, withheld
 from storage.staff import community_operators
+from storage.tasks import find
 from storage.telling import tell
 
 CHASE_EVERY = timedelta(hours=1)
@@ -89,10 +90,11 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
 SUPERVISABLE = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 
 
-def supervise(session: Session, by: Manager, appeal: Appeal, words: str, now: datetime) -> Sequence[Staff]:
+def supervise(session: Session, by: Manager, ticket: str, words: str, now: datetime) -> Sequence[Staff]:
     """督办 by hand: `by`, who manages the appeal, presses whoever holds it (its assignee, else who may claim it) in
     their words, at most once an hour an appeal (Repeated within it); returns who was told. What a private appeal
     says is not repeated: only `by`'s words go."""
+    appeal = find(session, ticket)
     if not staff.manages_grid(session, by, appeal.grid_id):
         raise NotAllowed("not_your_task")
     if appeal.status not in SUPERVISABLE:

@@ -41,6 +41,22 @@ def test_reassigning_to_a_grid_nobody_works_in_says_no_card_reached_anyone(wecha
     assert notices(seeded, "staff_new_appeal", ticket) == [LI, WANG, ZHANG]  # the first cards, none since
 
 
+def test_a_grid_leader_or_operator_presses_the_holder_of_a_stalled_task_once_an_hour(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert wechat.send(WANG, f"督办 {ticket} 今天务必修好") == f"已督办诉求 {ticket}，已发给：张伟。"
+    assert worded(seeded, "staff_supervised", ZHANG) == [
+        f"【督办】{ticket} 王强督办：今天务必修好\n"
+        f"请尽快办理：办好后回复“办结 {ticket} 说明”，未办完请回复“进展 {ticket} 说明”告知居民。"]
+    assert wechat.send(OPERATOR, f"督办 {ticket} 居民又来电了").startswith(f"诉求 {ticket} ")  # within the hour
+    assert "已督办过" in wechat.send(OPERATOR, f"督办 {ticket} 居民又来电了")
+    clock.advance(hours=1)
+    assert wechat.send(OPERATOR, f"督办 {ticket} 居民又来电了") == f"已督办诉求 {ticket}，已发给：张伟。"
+    assert "只有社区操作员和本网格网格长可以督办" in wechat.send(LI, f"督办 {ticket} 快点")
+    assert "督办" in wechat.send(ZHANG, f"查询 {ticket}")  # on the record, for staff only
+    assert "督办" not in wechat.send(RESIDENT, f"查询 {ticket}")
+
+
 def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_told(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")

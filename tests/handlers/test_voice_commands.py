@@ -136,10 +136,10 @@ def test_own_words_around_one_ticket_are_answered_with_its_commands_ready_to_sen
 
 def test_a_grid_leaders_own_words_around_a_ticket_list_reassigning_too(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
-    reply = say(wechat, WANG, f"督办 {ticket}。")
+    reply = say(wechat, WANG, f"盯一下 {ticket}。")
     assert reply.startswith(f"没有看懂要对 {ticket} 做什么")
-    assert reply.endswith(f"\n退回 {ticket} 原因\n改派 {ticket} 网格或姓名")
-    assert "改派" not in say(wechat, ZHANG, f"督办 {ticket}。")  # a member does not move tasks
+    assert reply.endswith(f"\n退回 {ticket} 原因\n改派 {ticket} 网格或姓名\n督办 {ticket} 要求")
+    assert "改派" not in say(wechat, ZHANG, f"盯一下 {ticket}。")  # a member does not move tasks
 
 
 def test_own_words_without_one_ticket_get_the_general_hint(wechat, seeded, clock):

@@ -135,7 +135,7 @@ def supervise(ticket: str) -> Response | tuple[str, int]:
     text = _field("text")
     if not text:
         return _refused(ticket, texts.ACTION_TEXT_MISSING)
-    return _act(ticket, "supervise", lambda db, user, appeal: chasing.supervise(db, user, appeal, text,
+    return _act(ticket, "supervise", lambda db, user, appeal: chasing.supervise(db, user, appeal.ticket, text,
                                                                                  runtime().clock()))
 
 
