@@ -9,7 +9,9 @@
   of them. For monitors and alerts, never for a load balancer: a missing worker is no reason to take a web host
   out of rotation (every web host would go, and WeChat's messages with them).
 With `?detail=1` (operators): JSON with each dependency's status and reason, and the configuration warnings;
-/healthz/all adds the queue's depths. Never a secret or personal data: reasons are the drivers' first lines, which
+/healthz/all adds the queue's depths. The reasons name the hosts and ports behind gridbot: only clients that may
+read /metrics (GRIDBOT_METRICS_ALLOW: this host and the private networks by default) get them; anyone else gets
+the plain answer, with the same status. Never a secret or personal data: reasons are the drivers' first lines, which
 name hosts and ports, not passwords. Cheap enough to poll: a `SELECT 1` outside any transaction and a PING (and a
 few Redis reads), each bounded by the web process's timeouts.
 """
@@ -26,6 +28,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.engine import make_url
 
 from bot import jobqueue
+from bot.web.metrics import inside
 from bot.web.runtime import Runtime
 from storage.db import DatabaseUnavailable, first_line
 
@@ -57,7 +60,7 @@ def _answer(runtime: Runtime, problems: dict[str, str | None],
             queue: Callable[[], dict[str, Any] | None] | None = None) -> Response:
     down = [name for name, reason in problems.items() if reason]
     status = 503 if down else 200
-    if request.args.get("detail") in DETAIL:
+    if request.args.get("detail") in DETAIL and inside(runtime, request):
         dependencies = {name: {"status": "down", "reason": reason} if reason else {"status": "ok"}
                         for name, reason in problems.items()}
         extra = {"queue": queue()} if queue is not None else {}

@@ -53,15 +53,29 @@ class _Everything:
         yield from Scrape(self._runtime).collect()
 
 
-def _refusal(runtime: Runtime, req: Request) -> Response | None:
-    settings = runtime.settings
+def inside(runtime: Runtime, req: Request) -> bool:
+    """Whether the client is within GRIDBOT_METRICS_ALLOW (as the module docstring says): who may read the
+    service's internals, /metrics and /healthz?detail=1."""
+    return _outsider(runtime, req) is None
+
+
+def _outsider(runtime: Runtime, req: Request) -> str | None:
+    """Why the client is not within GRIDBOT_METRICS_ALLOW (for the log), or None when it is."""
     forwarded = req.headers.get("X-Forwarded-For")
     address = runtime.sources.client_address(req.remote_addr, forwarded)
     proxied_blindly = forwarded is not None and not runtime.sources.trusted_proxy(req.remote_addr)
-    if address is None or proxied_blindly or not any(address in network for network in settings.metrics_allow):
-        _log_refusal(f"from {address or req.remote_addr}" + (" (forwarded by an untrusted proxy)"
-                                                              if proxied_blindly else ""))
+    if address is None or proxied_blindly or not any(address in network for network in runtime.settings.metrics_allow):
+        return f"from {address or req.remote_addr}" + (" (forwarded by an untrusted proxy)" if proxied_blindly else "")
+    return None
+
+
+def _refusal(runtime: Runtime, req: Request) -> Response | None:
+    settings = runtime.settings
+    outsider = _outsider(runtime, req)
+    if outsider is not None:
+        _log_refusal(outsider)
         return Response("forbidden", status=403, mimetype="text/plain")
+    address = runtime.sources.client_address(req.remote_addr, req.headers.get("X-Forwarded-For"))
     if settings.metrics_token is not None:
         given = req.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), settings.metrics_token.encode()):

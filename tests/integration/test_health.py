@@ -48,6 +48,21 @@ def test_with_redis_down_healthz_answers_503_naming_redis(settings, seeded):
     assert "hunter2" not in detail.get_data(as_text=True)
 
 
+def test_from_outside_the_metrics_networks_the_detail_names_no_host_but_keeps_the_status(settings, seeded):
+    down = settings.with_(redis_url="redis://127.0.0.1:1/0")  # the reason names the host and port behind gridbot
+    client = create_app(runtime=Runtime(down, database=seeded)).test_client()
+
+    public = [client.get(path, environ_base={"REMOTE_ADDR": "203.0.113.7"})
+              for path in ("/healthz?detail=1", "/healthz/all?detail=1")]
+    forwarded = client.get("/healthz?detail=1", headers={"X-Forwarded-For": "203.0.113.7"})  # no trusted proxy
+    inside = client.get("/healthz?detail=1", environ_base={"REMOTE_ADDR": "10.0.0.5"})
+
+    assert [(r.status_code, r.get_data(as_text=True)) for r in public] == [(503, "down: redis"),
+                                                                          (503, "down: redis, workers")]
+    assert forwarded.get_data(as_text=True) == "down: redis"
+    assert inside.status_code == 503 and "127.0.0.1:1" in inside.json["dependencies"]["redis"]["reason"]
+
+
 def test_with_the_database_down_healthz_answers_503_naming_the_database_without_its_password(settings, redis_client):
     database = Database(DOWN_POSTGRES)
     client = create_app(runtime=Runtime(settings, database=database)).test_client()
