@@ -48,7 +48,8 @@ def handle(conversation: Conversation) -> Reply:
         if into is not None:  # three households, one fire: one emergency, its cards sent once
             return Reply(f"{advice}\n" + texts.EMERGENCY_JOINED.format(ticket=filed.ticket, into=into))
         filed_reply = texts.EMERGENCY_FILED.format(ticket=filed.ticket, minutes=emergency.response_minutes)
-        return Reply(f"{advice}\n{filed_reply}{binding.still_to_answer(conversation)}")
+        return Reply(f"{advice}\n{filed_reply}{filing.place_named(conversation, filed)}"
+                     f"{binding.still_to_answer(conversation)}")
     held = texts.EMERGENCY_HELD.format(ticket=filed.ticket)
     if dialogues.named(conversation, binding.DIALOG) is not None:
         return Reply(f"{advice}\n{held}{binding.still_to_answer(conversation)}")

@@ -9,7 +9,7 @@ from handlers.types import Kind, Reply
 from nlp import Classification, Emergency
 from nlp.chatter import calls_off
 from nlp.similarity import is_repeat
-from storage import appeals, emergencies, material, tasks
+from storage import appeals, emergencies, material, org, tasks
 from storage import joins as joined_reports
 from storage.errors import DomainError
 from storage.limits import LIMITS, TextField
@@ -97,6 +97,16 @@ def file_emergency(conversation: Conversation, text: str, emergency: Emergency) 
     if filed.status is AppealStatus.AWAITING_ADDRESS:  # nowhere said, no address: every operator must hear now
         emergencies.alert_unplaced(session, filed.id, now)
     return filed
+
+
+def place_named(conversation: Conversation, filed: appeals.Filed) -> str:
+    """The line telling the resident where the responders go when their emergency was filed at the building they
+    named, not at their home ("看到2号楼冒烟"), so that a misread place is corrected at once; "" otherwise."""
+    appeal = conversation.session.get_one(Appeal, filed.id)
+    if appeal.grid_id is None or appeal.building_id == conversation.sender.building_id:
+        return ""
+    place = org.address(conversation.session, appeal.grid_id, appeal.building_id, appeal.unit_id)
+    return "\n" + texts.EMERGENCY_PLACE_NAMED.format(place=place.home_label)
 
 
 def join_same_danger(conversation: Conversation, filed: appeals.Filed, text: str) -> str | None:

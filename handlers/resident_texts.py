@@ -108,6 +108,8 @@ EMERGENCY_ADVICE = "【紧急】请立即{call}！\n{advice}"
 EMERGENCY_FILED = ("已登记为紧急诉求 {ticket}，同时通知了网格员、网格长和社区工作人员，{minutes}分钟内会有人联系您。"
                    "有新情况请直接发消息告诉我们。")
 EMERGENCY_HELD = "已登记为紧急诉求 {ticket}，并立即通知了社区工作人员。"
+# Filed at the building the resident named, not at their home (storage.emergencies.place_said).
+EMERGENCY_PLACE_NAMED = "工作人员会赶往您说的地点：{place}。地点不对请马上告诉我们。"
 # A neighbour reported the same danger at the same building minutes ago (handlers.filing.join_same_danger).
 EMERGENCY_JOINED = ("已有人报告了这一险情，您的求助 {ticket} 已并入紧急诉求 {into}：网格员、网格长和社区工作人员已经收到，"
                     "您说的情况也已转告他们，之后的每一步进展都会通知您。有新情况请直接发消息告诉我们。")

@@ -229,10 +229,12 @@ def test_an_emergency_said_to_be_in_another_grids_building_reaches_that_grid_not
     assert "锦绣家园5号楼" in card and "阳光花园3号楼" not in card.split("\n", 2)[1]
 
 
+@pytest.mark.parametrize("said", ["我在5号楼门口，看到2号楼冒烟", "我在五号楼门口看到二号楼冒烟"])  # typed, and by voice
 def test_an_emergency_said_to_be_in_a_neighbouring_building_names_that_building_and_not_the_reporters_door(
-        wechat, seeded, clock):
+        wechat, seeded, clock, said):
     wechat.send("o1", "门牌 3号楼1单元502")
-    _, ticket = report(wechat, seeded, clock, "我在5号楼门口，看到2号楼冒烟")  # 5号楼 is no building of 阳光花园
+    reply, ticket = report(wechat, seeded, clock, said)  # 5号楼 is no building of 阳光花园
+    assert "工作人员会赶往您说的地点：阳光花园2号楼。" in reply
     filed = appeal(seeded, ticket)
     assert filed.grid_id == 1 and filed.unit_id is None
     card = cards(seeded, ticket)[ZHANG][0]
@@ -241,7 +243,8 @@ def test_an_emergency_said_to_be_in_a_neighbouring_building_names_that_building_
 
 def test_an_emergency_at_home_or_nowhere_said_keeps_the_home_and_its_door(wechat, seeded, clock):
     wechat.send("o1", "门牌 3号楼1单元502")
-    _, ticket = report(wechat, seeded, clock, "我在3号楼家里，厨房着火了")
+    reply, ticket = report(wechat, seeded, clock, "我在3号楼家里，厨房着火了")
+    assert "赶往" not in reply
     card = cards(seeded, ticket)[ZHANG][0]
     assert "阳光花园3号楼1单元" in card and "502" in card
 
