@@ -30,7 +30,8 @@ def handle(conversation: Conversation) -> Reply:
     if emergency is None:  # "着火了应该打什么电话": the number is the answer; nobody is sent running
         asked = _asked(conversation)
         assert asked is not None  # matches() said so
-        return Reply(texts.EMERGENCY_ASKED.format(label=asked.label, call=asked.call, advice=asked.advice))
+        answer = texts.EMERGENCY_ASKED.format(label=asked.label, call=asked.call, advice=asked.advice)
+        return Reply(f"{answer}\n{texts.EMERGENCY_STAFF if conversation.is_staff else texts.EMERGENCY_ASKED_TELL_US}")
     advice = texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
     if conversation.is_staff:
         return Reply(f"{advice}\n{texts.EMERGENCY_STAFF}")
@@ -61,6 +62,10 @@ def unfiled(taxonomy: Taxonomy, inbound: Inbound) -> Reply:
     told its number and advice first all the same: they need no database, and the sender cannot wait for one."""
     emergency = _recognised(taxonomy, inbound)
     if emergency is None:
+        asked = emergency_asked_about(taxonomy, inbound.text) if inbound.kind in (Kind.TEXT, Kind.VOICE) else None
+        if asked is not None:  # the answer needs no database either
+            answer = texts.EMERGENCY_ASKED.format(label=asked.label, call=asked.call, advice=asked.advice)
+            return Reply(f"{answer}\n{texts.EMERGENCY_ASKED_TELL_US}")
         return Reply(texts.SYSTEM_BUSY)
     advice = texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
     return Reply(f"{advice}\n{texts.EMERGENCY_NOT_FILED}")

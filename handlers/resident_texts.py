@@ -117,8 +117,8 @@ EMERGENCY_ASK_ADDRESS = "为了让工作人员尽快找到您，请告诉我们�
 EMERGENCY_BINDING_GOES_ON = "方便时请继续回复上面的序号完成住址绑定，工作人员能更快找到您。"
 EMERGENCY_STAFF = "需要登记时，请回复“上报 内容”。"
 # Only the number asked for ("着火了应该打什么电话"): the answer, and how to reach us if it is happening now.
-EMERGENCY_ASKED = ("遇到{label}请{call}。\n{advice}\n"
-                   "如果现在就有危险，请先打电话，再告诉我们发生了什么、在哪里（几号楼几单元几号），我们马上通知工作人员。")
+EMERGENCY_ASKED = "遇到{label}请{call}。\n{advice}"
+EMERGENCY_ASKED_TELL_US = "如果现在就有危险，请先打电话，再告诉我们发生了什么、在哪里（几号楼几单元几号），我们马上通知工作人员。"
 # What the resident writes after their emergency was filed goes to its responders (handlers/filing.py): what
 # became of it, by storage.material.WordsAdded's outcome.
 EMERGENCY_WORDS = {

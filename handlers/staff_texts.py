@@ -364,7 +364,8 @@ def _material_ask(n: StaffMaterialAdded) -> str:
 
 
 def _words_added(n: StaffWordsAdded) -> str:
-    said = f"\n居民说：{n.words}" if n.words else ""
+    who = f"同一险情的另一位报告人（{n.reporter}）" if n.reporter else "居民"
+    said = f"\n{who}说：{n.words}" if n.words else ""
     return f"{_words_head(n)}{said}\n诉求：{_card_content(n)}\n{_words_ask(n)}"
 
 

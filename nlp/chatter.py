@@ -226,7 +226,8 @@ def names_a_problem(text: str) -> bool:
 # problem.
 MAX_CALLING_OFF = 20  # longer, and the message likely says something new besides
 _CALLING_OFF = re.compile(r"^(嗯|那个|就是)*(那个事|这个事|那件事|这件事|这事|那事)?(不用|不需要)(再)?(管|来|修|处理|麻烦)?了"
-                          r"|自己(弄|修|处理|解决|搞)好了|误报")
+                          r"|自己(弄|修|处理|解决|搞)好了"
+                          r"|^(不好意思|对不起|抱歉)?(刚才|刚刚)?(是|我)?误报(了|的)?(不好意思|对不起|抱歉)?$")
 
 
 def calls_off(text: str) -> bool:

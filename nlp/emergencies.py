@@ -10,7 +10,9 @@ staff a run; a missed one can cost a life, so the phrases name the danger itself
 Only a danger happening now is one: "昨晚楼下着火了，现在已经灭了" and "上次电梯困人的事处理了吗" tell of a past one,
 "消防通道堵了，万一着火怎么办" of one that may come; they are ordinary appeals (a hazard, a chase). A question about
 the number to call ("着火了应该打什么电话") is `asked_about`: the answer is the number, but nobody is sent running.
-Words of urgency ("救命", "快来", "又", "还在") keep any of them a live emergency: better a wasted run than a missed one.
+Words of urgency ("救命", "快来", "还在"; "又" in the danger's own clause) keep any of them a live emergency:
+better a wasted run than a missed one. A threat, violence or a wish to die is live unless told as past: "要是再这样我就
+不想活了" is no worry about the future.
 """
 
 from __future__ import annotations
@@ -45,12 +47,16 @@ class _Reading(enum.Enum):
 
 _CLAUSE_END = re.compile(r"[，。！？；,.!?;…~]")
 _PAST = ("昨晚", "昨天", "前天", "前晚", "上次", "上回", "上周", "上星期", "上礼拜", "上个月", "去年", "前几天", "前些天",
-         "前段时间", "那次", "之前", "以前", "当时")
+         "前段时间", "那次", "之前", "以前", "当时", "新闻", "报道")
 _FEARED = ("万一", "如果", "要是", "假如", "假设", "一旦")
 _OVER = ("已经灭了", "已经扑灭", "火灭了", "火已经灭", "被扑灭", "已经救出来", "已经救上来", "已经被救", "已经没事了")
 _NUMBER_ASKED = ("什么电话", "哪个电话", "几号电话", "电话是多少", "电话多少", "打几号", "打119吗", "打120吗", "打110吗",
                  "怎么报警")
-_URGENT = ("救命", "快来", "快点", "赶紧", "来人", "还在", "正在", "现在还", "又")
+_URGENT = ("救命", "快来", "快点", "赶紧", "来人", "还在", "正在", "现在还")
+# A threat or a wish to die said as a condition ("要是再这样我就不想活了") or with a question ("我朋友想不开，该打什么
+# 电话") is one now: only a past one is told.
+_PERSONAL = frozenset({"violence", "threat", "self_harm"})
+_AGAIN = "又"  # "上次着火又着火了": in the danger's own clause only ("上次困人，今天电梯又坏了" is no one trapped)
 
 
 def _read(taxonomy: Taxonomy, text: str) -> tuple[Emergency, _Reading] | None:
@@ -62,26 +68,30 @@ def _read(taxonomy: Taxonomy, text: str) -> tuple[Emergency, _Reading] | None:
             remaining = remaining.replace(phrase, " ")
         found = list(_pattern(emergency.phrases).finditer(remaining))
         if found:
-            return emergency, _reading(remaining, found)
+            return emergency, _reading(remaining, found, personal=emergency.name in _PERSONAL)
     return None
 
 
-def _reading(text: str, found: list[re.Match[str]]) -> _Reading:
+def _reading(text: str, found: list[re.Match[str]], personal: bool) -> _Reading:
     """Whether the danger is happening now, only asked about, or told of as past or feared."""
     if any(word in text for word in _URGENT):
         return _Reading.LIVE
-    if any(word in text for word in _NUMBER_ASKED):
+    if not personal and any(word in text for word in _NUMBER_ASKED):
         return _Reading.ASKED
     if any(word in text for word in _OVER):
         return _Reading.TOLD
-    return _Reading.LIVE if any(_now(text, match) for match in found) else _Reading.TOLD
+    return _Reading.LIVE if any(_now(text, match, personal) for match in found) else _Reading.TOLD
 
 
-def _now(text: str, match: re.Match[str]) -> bool:
+def _now(text: str, match: re.Match[str], personal: bool) -> bool:
     """No word of its own clause puts this mention in the past (上次…) or in a fear (万一…, …的话)."""
     before = _CLAUSE_END.split(text[:match.start()])[-1]
     after = _CLAUSE_END.split(text[match.end():])[0]
-    return not any(word in before for word in _PAST + _FEARED) and not after.startswith("的话")
+    if _AGAIN in before:
+        return True
+    if any(word in before for word in _PAST):
+        return False
+    return personal or (not any(word in before for word in _FEARED) and not after.startswith("的话"))
 
 
 @functools.lru_cache(maxsize=256)

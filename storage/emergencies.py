@@ -60,7 +60,8 @@ class _SaidPlace:
 # 2号楼, 2栋, 2幢, 二号楼 (in_digits), A座: a building as said. "我在5号楼门口" is where the sender stands, not the danger.
 _BUILDING_SAID = re.compile(r"(\d+)(?:号楼|号栋|栋|幢)|([A-Za-z])座")
 _CLAUSE_END = re.compile(r"[，。！？；,.!?;\s]")
-_SENDER_AT = re.compile(r"我们?(?:现在|正|就)?(?:在|住)[^在]{0,12}$")
+# "我在…" up to the building, with no other building in between: voice has no commas ("我在5号楼门口看到2号楼冒烟").
+_SENDER_AT = re.compile(r"我们?(?:现在|正|就)?(?:在|住)([^在]{0,12})$")
 
 
 def place_said(session: Session, sender: appeals.Sender, text: str) -> appeals.Sender | None:
@@ -103,7 +104,8 @@ def _building_said(text: str) -> tuple[str, str] | None:
     for match in _BUILDING_SAID.finditer(text):
         before = _CLAUSE_END.split(text[:match.start()])[-1]
         clause = before + _CLAUSE_END.split(text[match.start():])[0]
-        found.append((_key(match), clause, _SENDER_AT.search(before) is not None))
+        at = _SENDER_AT.search(before)
+        found.append((_key(match), clause, at is not None and _BUILDING_SAID.search(at.group(1)) is None))
     danger = [(key, clause) for key, clause, sender_at in found if not sender_at]
     anywhere = danger or [(key, clause) for key, clause, _ in found]
     return anywhere[0] if anywhere else None

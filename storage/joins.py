@@ -19,7 +19,7 @@ from typing import Collection
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, aliased
 
-from storage import dispatch, followers, verification
+from storage import complaints, dispatch, emergencies, followers, verification
 from storage.actors import Manager, actor_of
 from storage.appeals import Action, record, transition
 from storage.driver_sql import DriverSQL, timestamp
@@ -203,8 +203,13 @@ def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, ac
     record(session, target.id, now, Action.FOLLOWER_LEFT, None, None, actor_id=actor_id, actor_kind=actor_kind,
            note=source.ticket, internal=True)
     receivers = dispatch.department_staff(session, source.department) if source.department else ()
+    if not receivers:
+        receivers = dispatch.grid_staff(session, source.grid_id)
+        if source.emergency is not None:  # a neighbour's report of a fire withdrawn as a false alarm: still a fire
+            receivers = emergencies.responders(session, source, receivers,
+                                               complaints.accused(session, source.id) or frozenset())
     card = dispatch.task_card(session, source, now)
-    for receiver in receivers or dispatch.grid_staff(session, source.grid_id):
+    for receiver in receivers:
         tell(session, receiver.openid, card, now, appeal=source)
     tell_resident(session, source, ResidentSplit(ticket=source.ticket, from_=target.ticket), now)
 

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import appeals, emergencies, media_files
+from storage import appeals, contacts, emergencies, media_files, org
 from storage.chasing import holders_of, tell_holders
-from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Staff
+from storage.models import Appeal, AppealEvent, AppealFollower, AppealStatus, Attachment, Staff
 from storage.notices import StaffMaterialAdded, StaffNotice, StaffWordsAdded
 from storage.telling import tell
 
@@ -124,7 +124,8 @@ def add_words(session: Session, resident_id: int, appeal: Appeal, words: str, no
                    note=words)
     recipients = _told_of_more(session, appeal)
     notice = StaffWordsAdded(ticket=appeal.ticket, content=appeal.content, words=words, emergency=appeal.emergency,
-                             claimed=appeal.assignee_staff_id is not None)
+                             claimed=appeal.assignee_staff_id is not None,
+                             reporter=_other_reporter(session, appeal, resident_id))
     _tell(session, appeal, recipients, notice, now, sensitive)
     return WordsAdded(len(recipients))
 
@@ -138,6 +139,20 @@ def _tell(session: Session, appeal: Appeal, recipients: Sequence[Staff], notice:
             tell(session, operator.openid, notice, now, appeal=appeal)
     else:
         tell_holders(session, appeal, recipients, notice, now, sensitive)
+
+
+def _other_reporter(session: Session, appeal: Appeal, resident_id: int) -> str | None:
+    """For an emergency's words from a neighbour whose report of it joined it: that report's ticket, home and
+    门牌 (whole, as on an emergency's card); None for its own resident's."""
+    if appeal.emergency is None or appeal.resident_id == resident_id:
+        return None
+    joined = session.scalars(select(Appeal).join(AppealFollower, AppealFollower.source_appeal_id == Appeal.id).where(
+        AppealFollower.appeal_id == appeal.id, AppealFollower.resident_id == resident_id)).first()
+    if joined is None or joined.grid_id is None:
+        return None
+    home = org.address(session, joined.grid_id, joined.building_id, joined.unit_id).home_label
+    door = contacts.on_card(session, joined).door
+    return f"{joined.ticket}，{home}{f' {door}' if door else ''}"
 
 
 def _words_within(session: Session, appeal_id: int, since: datetime) -> list[str]:

@@ -474,6 +474,9 @@ class StaffWordsAdded(StaffNotice):
     emergency: str | None = None  # the emergency's label (火情, 急病…) when the appeal is one
     claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
     withheld: bool = False  # a private appeal, told to someone who may not read it: no words
+    # A neighbour whose report of the same danger joined this emergency (storage.joins.join_emergency): their
+    # ticket, home and 门牌, so that nobody knocks at the first reporter's door for them.
+    reporter: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -211,6 +211,8 @@ def test_asking_which_number_to_call_is_answered_with_it_and_files_nothing(wecha
     reply = wechat.send("o1", "着火了应该打什么电话")
     assert reply.startswith("遇到火情请拨打 119。") and "不要乘坐电梯" in reply and "在哪里" in reply
     assert "还没有提交过诉求" in wechat.send("o1", "我的诉求")
+    staff = wechat.send(ZHANG, "着火了应该打什么电话")
+    assert staff.startswith("遇到火情请拨打 119。") and "上报" in staff and "通知工作人员" not in staff
 
 
 def test_the_fire_put_out_during_an_emergency_still_reaches_its_responders(wechat, seeded, clock):
@@ -257,12 +259,26 @@ def test_neighbours_reporting_the_same_fire_join_the_first_report_and_the_respon
     assert notices(seeded, "staff_new_appeal", second) == []  # no second storm
     assert notices(seeded, "staff_new_appeal", first) == EVERYONE
     assert appeal(seeded, second).status == AppealStatus.MERGED
-    assert "居民说：着火了，楼道里全是烟" in worded(seeded, "staff_words_added", ZHANG)[0]
-    # What the second reporter says next reaches the same responders, not a new appeal.
+    who = f"同一险情的另一位报告人（{second}，阳光花园3号楼2单元）说："
+    assert f"{who}着火了，楼道里全是烟" in worded(seeded, "staff_words_added", ZHANG)[0]
+    # What the second reporter says next reaches the same responders, not a new appeal, and says who says it:
+    # nobody should look for "5楼" behind the first reporter's door.
     told = wechat.send("o5", "我们在5楼出不来")
     assert told.startswith(f"【紧急】已把您说的情况转告处理紧急诉求 {first} 的工作人员。")
+    assert f"{who}我们在5楼出不来" in worded(seeded, "staff_words_added", ZHANG)[1]
     wechat.dialog(ZHANG, [(f"接单 {first}", "接单成功")])
     assert notices(seeded, "resident_accepted", first) == ["o1", "o5"]
+
+
+def test_a_joined_neighbours_report_of_a_fire_whose_first_reporter_withdrew_reaches_everyone_again(
+        wechat, seeded, clock):
+    _, first = report(wechat, seeded, clock, "3号楼着火了", openid="o1")
+    _, second = report(wechat, seeded, clock, "着火了，楼道里全是烟", openid="o5")
+    assert "已撤销" in wechat.send("o1", f"撤销 {first}")
+    assert appeal(seeded, second).status == AppealStatus.DISPATCHED
+    told = cards(seeded, second)
+    assert sorted(told) == EVERYONE  # the operator too, as at any emergency's dispatch
+    assert all(card.startswith("【紧急】火情") for card, _ in told.values())
 
 
 def test_a_neighbours_other_danger_or_the_same_an_hour_later_is_an_emergency_of_its_own(wechat, seeded, clock):

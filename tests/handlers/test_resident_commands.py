@@ -126,6 +126,10 @@ def test_calling_off_in_words_says_how_to_withdraw_and_files_nothing(wechat, sai
     assert "状态：已受理" in wechat.send("o1", f"查询 {ticket}")
 
 
+def test_an_alarm_that_keeps_going_off_for_nothing_is_filed_not_read_as_calling_off(wechat):
+    assert "已受理您的诉求" in wechat.send("o1", "楼道烟感老是误报")
+
+
 def test_a_problem_that_is_no_longer_used_is_still_filed(wechat):
     assert "已受理您的诉求" in wechat.send("o1", "小区的健身器材坏了不用了也没人拆")
 

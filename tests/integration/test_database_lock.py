@@ -190,6 +190,19 @@ def test_an_emergency_during_a_long_write_lock_is_told_the_number_to_call_before
         assert session.scalar(select(func.count()).where(Appeal.emergency.is_not(None))) == 1
 
 
+@pytest.mark.quiet
+def test_asking_which_number_to_call_during_a_long_write_lock_is_answered_all_the_same(
+    settings, seeded, clock, lock_holder
+) -> None:
+    runtime, wechat, xml = webhook_and_message(settings, clock, "着火了应该打什么电话")
+    try:
+        busy = wechat.deliver(xml)
+    finally:
+        release(lock_holder)
+        runtime.database.dispose()
+    assert (busy or "").startswith("遇到火情请拨打 119。"), busy
+
+
 @pytest.mark.parametrize(("asked_ms", "waits_ms"), [(1200, 1200), (2950, 3000)])
 def test_a_transaction_told_to_wait_less_waits_less_unless_by_no_more_than_the_slack(
     database_url, asked_ms, waits_ms

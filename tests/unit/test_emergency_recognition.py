@@ -95,6 +95,7 @@ def shipped() -> Taxonomy:
         ("有个小孩爬到阳台栏杆外面了，快来人", "ledge"),
         ("对面楼一个孩子站在窗台上", "ledge"),
         ("小孩爬上了窗台，大人不在家", "ledge"),
+        ("3号楼有个小孩挂在窗外", "ledge"),
         ("我妈一氧化碳中毒了", "poisoning"),
         ("家里人烧炭取暖，好像CO中毒了", "poisoning"),
         ("邻居家好像煤气中毒了，人叫不醒", "poisoning"),  # ventilate first: 120's advice alone would keep them in it
@@ -163,6 +164,8 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "楼上把被子挂在窗外，滴水",
         "窗台外面的空调外机要掉了",
         "猫爬到窗台外面了",
+        "楼上空调外机挂在窗外摇摇欲坠",
+        "楼上的广告牌吊在窗外",
         "冬天到了，社区能不能宣传一下预防煤气中毒",
         "老人在屋里烧炉子，担心煤气中毒",
         "燃气热水器装在卫生间，容易一氧化碳中毒",
@@ -172,6 +175,7 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "暑假防溺水宣传什么时候开始",
         "我手机掉水里了",
         "井盖没了，差点掉进井里",
+        "小区路面沉下去了一块",
         "电线老化，有触电隐患",
         "路灯杆漏电，孩子容易触电",
         "楼下电箱门开着，怕孩子触电",
@@ -193,6 +197,10 @@ def test_look_alikes_are_not_emergencies(shipped: Taxonomy, text: str) -> None:
         "消防通道堵了，万一着火怎么办",
         "如果有人晕倒了，社区有没有AED",
         "楼道堆满杂物，着火的话人都跑不出去",
+        "上次电梯困人的事处理了吗，今天电梯又坏了",
+        "去年着火过一次，物业又不管消防通道",
+        "新闻说有孩子溺水",
+        "上次他打我，我报警了，现在想咨询离婚",
     ],
 )
 def test_a_danger_told_as_past_or_feared_is_not_an_emergency_now(shipped: Taxonomy, text: str) -> None:
@@ -210,6 +218,10 @@ def test_a_danger_told_as_past_or_feared_is_not_an_emergency_now(shipped: Taxono
         ("上次困电梯没人管，现在又困在电梯里了", "lift"),
         ("昨天就闻到煤气味，现在还有", "gas"),
         ("昨天楼下着火，今天楼上也着火了", "fire"),
+        ("上次着火又着火了", "fire"),
+        ("要是再这样我就不想活了", "self_harm"),  # a threat to oneself said as a condition is one now
+        ("我朋友想不开，该打什么电话", "self_harm"),
+        ("被家暴了应该打什么电话", "violence"),
     ],
 )
 def test_a_danger_happening_now_is_one_whatever_was_said_of_the_past(shipped: Taxonomy, text: str, kind: str) -> None:
