@@ -591,9 +591,9 @@ _COUNTERS = {kind.name: counter for kind, counter in FOLDED.items()}
 
 
 def unfold(session: Session, appeal_id: int, ticket: str) -> int:
-    """Take the withdrawn appeal's notices out of the digests not sent yet that name it (a 网格长's quarter-hour
-    digest of new tasks, a minute's digest): its ticket and their counts go; a digest left with nothing is dropped.
-    Returns how many digests changed. Call in the transaction of the 撤销."""
+    """Take the notices of an appeal closed unworked (撤销, 不受理) out of the digests not sent yet that name it (a
+    网格长's quarter-hour digest of new tasks, a minute's digest): its ticket and their counts go; a digest left with
+    nothing is dropped. Returns how many digests changed. Call in the transaction that closes it."""
     folded = session.execute(
         select(OutboxMessage.recipient_openid, OutboxMessage.template, OutboxMessage.created_at)
         .where(OutboxMessage.appeal_id == appeal_id, OutboxMessage.status == OutboxStatus.DIGESTED)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from storage import appeals, joins, points_grants
+from storage import appeals, joins, outbox, points_grants
 from storage.actors import Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotAllowed
@@ -54,6 +54,7 @@ def reject(session: Session, by: Manager, ticket: str, reason: str, now: datetim
     transition(session, appeal, old, AppealStatus.REJECTED, now, paused_at=None)
     record(session, appeal.id, now, Action.REJECTED, old, AppealStatus.REJECTED, actor=actor_of(by), note=reason)
     joins.release_followers(session, appeal, now)
+    outbox.unfold(session, appeal.id, appeal.ticket)  # a digest still to go out no longer lists it as a task
     points_grants.rejected(session, appeal, now, staff_id_of(by))
     held_by = session.get(Staff, holder) if holder is not None and holder != staff_id_of(by) else None
     if held_by is not None and held_by.openid:

@@ -205,3 +205,13 @@ def test_an_appeal_withdrawn_before_the_quarter_hours_digest_goes_out_is_not_in_
     dispatch_filed(seeded, clock)
     assert "已撤销" in wechat.send(RESIDENT, f"撤销 {kept}") and "已撤销" in wechat.send(RESIDENT, f"撤销 {withdrawn_too}")
     assert sent_to(seeded, WANG) == []  # nothing left to tell of: no digest at all
+
+
+def test_an_appeal_closed_as_no_appeal_before_the_quarter_hours_digest_goes_out_is_not_in_it(wechat, seeded, clock):
+    kept = TICKET.search(wechat.send(RESIDENT, BURST[0][1])).group(0)
+    dispatch_filed(seeded, clock)
+    thanks = TICKET.search(wechat.send(NEIGHBOUR, BURST[1][1])).group(0)
+    dispatch_filed(seeded, clock)
+    assert "不受理" in wechat.send(OPERATOR, f"不受理 {thanks} 已当面解决，不是诉求")
+    (digest,) = sent_to(seeded, WANG)
+    assert kept in digest and thanks not in digest and "派发 1 件" in digest
