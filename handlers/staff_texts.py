@@ -770,6 +770,7 @@ NOT_ALLOWED = {
     "own_department": "诉求 {ticket} 已在您的单位办理，不用转办给本单位。转给其他部门或物业请写对方的名称；"
                       "不归本单位办理的，请回复“退回 {ticket} 原因”。",
     "unknown_department": "没有找到部门“{department}”。可转办的部门：{departments}",
+    "no_operator": "社区和街道都还没有绑定操作员，退回后没有人接收，诉求 {ticket} 没有退回。请继续办理，或联系社区安排。",
     "ambiguous_department": "“{department}”对应不止一个部门，请写全称：{departments}",
 }
 # A colleague's task (the member may read it): who has it, so that they know whom to call.

@@ -231,14 +231,18 @@ def _other_holder(session: Session, appeal: Appeal, member: Manager) -> Staff | 
 def give_back(session: Session, member: Staff, ticket: str, reason: str, now: datetime) -> Appeal:
     """退回: not the grid's business; back to the community's operators to route elsewhere."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
+    # A community with no operator bound: the street's, whose 我的任务 lists it, rather than nobody told; with
+    # neither, nobody would ever route it again: it stays where it is.
+    receivers = operators(session, appeal) or street_operators(session)
+    if not receivers:
+        raise NotAllowed("no_operator")
     old = AppealStatus(appeal.status)
     holder = _other_holder(session, appeal, member)
     # Waiting for the community now, on a clock of its own (storage.supervision): escalated afresh if it stalls.
     transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None, escalation_level=0)
     _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason)
     by = f"{member.name}（{member.department}）" if member.department else member.name  # which unit gave it back
-    # A community with no operator bound: the street's, whose 我的任务 lists it, rather than nobody told.
-    for operator in operators(session, appeal) or street_operators(session):
+    for operator in receivers:
         tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=by, reason=reason), now, appeal=appeal)
     if holder is not None:  # the grid leader gave back what a member had claimed: they need not go on
         tell(session, holder.openid, StaffReturnedByOther(ticket=appeal.ticket, by=member.name, reason=reason), now,

@@ -718,3 +718,26 @@ def test_an_operator_transfers_an_appeal_the_grid_gave_back_to_the_unit_it_belon
     assert (moved.status, moved.department) == (AppealStatus.DISPATCHED, "城管执法中队")
     assert "dept_chengguan" in notices(seeded, "staff_new_appeal")
     assert "接单成功" in wechat.send("dept_chengguan", f"接单 {ticket}")
+
+
+def test_an_operator_transferring_a_returned_appeal_to_an_unknown_unit_is_told_the_units_there_are(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_chengguan", name="赵队长", role=StaffRole.DEPARTMENT, department="城管执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，摆摊堵路")
+    wechat.send(ZHANG, f"退回 {ticket} 不归本网格")
+    reply = wechat.send(OPERATOR, f"转办 {ticket} 交警大队")
+    assert "城管执法中队" in reply and "已退回社区" not in reply  # not "can't in this state": no such unit
+    assert appeal(seeded, ticket).status == AppealStatus.RETURNED
+
+
+def test_a_give_back_nobody_would_receive_is_refused_and_the_task_stays_with_its_holder(wechat, seeded, clock):
+    with seeded.transaction() as session:  # 孙丽 left; no street operator is bound either
+        session.scalars(select(Staff).where(Staff.openid == OPERATOR)).one().active = False
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert wechat.send(ZHANG, f"退回 {ticket} 不归本网格") == (
+        f"社区和街道都还没有绑定操作员，退回后没有人接收，诉求 {ticket} 没有退回。请继续办理，或联系社区安排。")
+    kept = appeal(seeded, ticket)
+    assert (kept.status, kept.assignee_staff_id) == (AppealStatus.ACCEPTED, staff_id(seeded, ZHANG))
