@@ -83,8 +83,10 @@ class PacedBodies:
 
 
 def _first_segment(path: str) -> str:
-    # Not the whole path: a photo link's holds the token that opens it.
-    return "/" + path.lstrip("/").split("/", 1)[0]
+    # Not the whole path: a photo link's holds the token that opens it. The path arrives percent-decoded: a line
+    # break in it (%0a) would start a log line of the sender's own making, so anything unprintable is escaped.
+    segment = "/" + path.lstrip("/").split("/", 1)[0]
+    return segment if segment.isprintable() else repr(segment)
 
 
 def _announced(environ: dict[str, Any]) -> int | None:

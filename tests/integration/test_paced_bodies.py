@@ -88,3 +88,12 @@ def test_a_flood_of_large_bodies_refused_unread_leaves_a_bounded_number_of_log_l
 
     lines = [r.getMessage() for r in caplog.records if "a large body refused unread" in r.getMessage()]
     assert len(lines) == LINES_PER_MINUTE
+
+
+def test_a_line_break_in_the_path_cannot_forge_a_log_line(app, trickling, caplog):  # type: ignore[no-untyped-def]
+    forged = "2026-11-22 10:00:00,000 INFO bot.web.console.auth: console login: 'admin' (account 1) from 1.2.3.4"
+    browser(app).client.post("/x", data=b"y" * (PIECE + 1), content_type="application/x-www-form-urlencoded",
+                             environ_overrides={"PATH_INFO": "/x\n" + forged})  # as gunicorn decodes /x%0a…
+
+    [line] = [r.getMessage() for r in caplog.records if "a large body refused unread" in r.getMessage()]
+    assert "\n" not in line and "\\n" in line
