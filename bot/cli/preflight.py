@@ -174,6 +174,24 @@ def unpublished_secrets(configured: Settings) -> list[Failure]:
                     "the real WeChat API", CONFIGURATION)]
 
 
+# The placeholders of deploy/env/gridbot.env, the file the guide has an office copy and edit.
+EXAMPLE_VALUES = (("WECHAT_APPID", "wx0000000000000000"), ("GRIDBOT_PUBLIC_URL", "https://gridbot.example.gov.cn"))
+
+
+def edited_examples(configured: Settings) -> list[Failure]:
+    """Facing the real WeChat API, none of the example environment file's placeholders: with its AppID no access
+    token is issued (every notice is lost) and safe-mode messages do not decrypt; with its address every photo
+    link and notice page points at a site that is not the office's."""
+    if configured.wechat_api_base_url is not None:
+        return []
+    values = {"WECHAT_APPID": configured.wechat_appid, "GRIDBOT_PUBLIC_URL": configured.public_url}
+    left = [name for name, example in EXAMPLE_VALUES if (values[name] or "").rstrip("/") == example]
+    if not left:
+        return []
+    return [Failure(texts.example_values(left), f"deploy/env/gridbot.env's example {', '.join(left)} in use",
+                    CONFIGURATION)]
+
+
 def database(configured: Settings) -> list[Failure]:
     """The database answers and its schema is the code's (serve and worker never migrate it themselves)."""
     from storage.readiness import DatabaseUnavailable, Schema, schema
@@ -224,5 +242,5 @@ def _unreachable(url: str, reason: str) -> Failure:
     return Failure(texts.database_unreachable(masked(url), reason), f"database unreachable: {reason}", UNAVAILABLE)
 
 
-SERVE: tuple[Check, ...] = (data_dir, unpublished_secrets, understanding, database, redis)
-WORKER: tuple[Check, ...] = (data_dir, wechat_secret, unpublished_secrets, taxonomy, database, redis)
+SERVE: tuple[Check, ...] = (data_dir, unpublished_secrets, edited_examples, understanding, database, redis)
+WORKER: tuple[Check, ...] = (data_dir, wechat_secret, unpublished_secrets, edited_examples, taxonomy, database, redis)

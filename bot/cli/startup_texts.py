@@ -54,6 +54,12 @@ def published_secrets(names: list[str]) -> str:
             "请换成公众号后台的真实配置和自己生成的随机密钥（见 docs/deploy.md）")
 
 
+def example_values(names: list[str]) -> str:
+    """Placeholders of the example environment file, left unedited, about to face the real WeChat."""
+    return (f"{'、'.join(names)} 还是示例配置文件 deploy/env/gridbot.env 里的示例值：请在 /etc/gridbot/gridbot.env 里"
+            "改成公众号后台的 AppID 和本服务对外的地址（见 docs/deploy.md“配置与密钥”）")
+
+
 MISSING_WECHAT_SECRET = "未设置 WECHAT_SECRET，worker 无法发送通知：请填入公众号后台“基本配置”里的 AppSecret"
 UPGRADED = "数据库已是当前版本。"
 

@@ -95,6 +95,22 @@ def test_the_demos_published_secrets_are_refused_facing_the_real_wechat_but_not_
 
 
 @pytest.mark.parametrize("command", ["serve", "worker"])
+def test_the_example_environment_files_placeholders_are_refused_facing_the_real_wechat(environment, command):
+    example = Path(__file__).resolve().parents[2] / "deploy" / "env" / "gridbot.env"
+    copied = dict(line.split("=", 1) for line in example.read_text(encoding="utf-8").splitlines()
+                  if line and not line.startswith("#"))
+    copied.pop("GRIDBOT_DATA_DIR")  # the test's own, writable
+
+    result = gridbot(environment | copied, command)
+
+    assert refusal(result) == [startup_texts.example_values(["WECHAT_APPID", "GRIDBOT_PUBLIC_URL"])]
+    assert result.exit_code == 2
+    edited = gridbot(environment | copied, command, WECHAT_APPID=TEST_APPID, GRIDBOT_PUBLIC_URL="https://grid.example.cn",
+                     GRIDBOT_DATABASE_URL=UNREACHABLE_POSTGRES)
+    assert refusal(edited)[0].startswith("无法连接数据库")  # past the placeholders once they are edited
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
 def test_a_malformed_redis_url_names_the_variable(environment, command):
     result = gridbot(environment, command, GRIDBOT_REDIS_URL="localhost:6379")
 
