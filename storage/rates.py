@@ -194,6 +194,12 @@ def ranking(session: Session, period: Period, now: datetime, unit: Unit = Unit.G
                        previous=rates_of(total_before, weights) if earlier else None), weights)
 
 
+def _told_apart(named: dict[Any, tuple[str, str]]) -> dict[Any, str]:
+    """Each unit's label, its street's name before it where two streets each have a community of that name."""
+    labels = [label for label, _street in named.values()]
+    return {key: f"{street}·{label}" if labels.count(label) > 1 else label for key, (label, street) in named.items()}
+
+
 def _ranked(row: Row, place: int) -> Row:
     return row if row.rates.score is None else Row(row.key, row.label, row.counts, row.rates, place, row.previous)
 
@@ -205,13 +211,17 @@ def unit_labels(session: Session, unit: Unit, scope: Scope, seen: set[Any]) -> d
         return {name: name for name in sorted(seen)}
     grids = select(Grid.id).join(Community, Community.id == Grid.community_id).where(scope.grid_condition())
     if unit is Unit.GRID:
-        rows = session.execute(select(Grid.id, Community.name, Grid.name).join(Community)
+        rows = session.execute(select(Grid.id, Community.name, Grid.name, Street.name).select_from(Grid)
+                               .join(Community, Community.id == Grid.community_id)
+                               .join(Street, Street.id == Community.street_id)
                                .where(Grid.id.in_(grids)).order_by(Community.id, Grid.id))
-        return {grid_id: f"{community}·{grid}" for grid_id, community, grid in rows}
+        return _told_apart({grid_id: (f"{community}·{grid}", street) for grid_id, community, grid, street in rows})
     if unit is Unit.COMMUNITY:
-        rows = session.execute(select(Community.id, Community.name).join(Grid, Grid.community_id == Community.id)
+        rows = session.execute(select(Community.id, Community.name, Street.name)
+                               .join(Grid, Grid.community_id == Community.id)
+                               .join(Street, Street.id == Community.street_id)
                                .where(Grid.id.in_(grids)).distinct().order_by(Community.id))
-        return {key: name for key, name in rows}
+        return _told_apart({key: (name, street) for key, name, street in rows})
     if unit is Unit.STREET:
         rows = session.execute(select(Street.id, Street.name).join(Community, Community.street_id == Street.id)
                                .join(Grid, Grid.community_id == Community.id).where(Grid.id.in_(grids))

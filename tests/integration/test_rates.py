@@ -391,3 +391,15 @@ def _by_label(session: Session, counts: dict[Any, Counts]) -> dict[str, Counts]:
     rows = session.execute(select(Grid.id, Community.name, Grid.name).join(Community))
     labels = {grid_id: f"{community}·{grid}" for grid_id, community, grid in rows}
     return {labels[key]: value for key, value in counts.items()}
+
+
+def test_two_streets_communities_of_one_name_are_ranked_under_their_streets(seeded):
+    from storage import seeding
+
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("平安街道", {"和平社区": {"第一网格": ("平安小区", {
+            "1号楼": ("1单元",)})}}), READ_ON)
+        communities = [row.label for row in ranking(session, NOVEMBER, READ_ON, Unit.COMMUNITY).rows]
+        grids = [row.label for row in ranking(session, NOVEMBER, READ_ON, Unit.GRID).rows]
+    assert {"幸福里社区", "幸福街道·和平社区", "平安街道·和平社区"} == set(communities)
+    assert {"幸福街道·和平社区·第一网格", "平安街道·和平社区·第一网格", "幸福里社区·第一网格"} <= set(grids)
