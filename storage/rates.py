@@ -230,7 +230,10 @@ def unit_labels(session: Session, unit: Unit, scope: Scope, seen: set[Any]) -> d
     team = select(Staff.id).where(Staff.grid_id.in_(grids), Staff.role.in_(GRID_TEAM), Staff.active.is_(True))
     members = session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(team) | Staff.id.in_(seen - {None}))
                               .order_by(Staff.grid_id, Staff.id))
-    labels: dict[Any, str] = {key: name for key, name in members}
+    named = list(members)
+    names = [name for _key, name in named]
+    # Two members of one name (张伟 in two grids): each by the number `gridbot staff list` shows them with.
+    labels: dict[Any, str] = {key: f"{name} [{key}]" if names.count(name) > 1 else name for key, name in named}
     if None in seen:
         labels[None] = ""
     return labels

@@ -403,3 +403,16 @@ def test_two_streets_communities_of_one_name_are_ranked_under_their_streets(seed
         grids = [row.label for row in ranking(session, NOVEMBER, READ_ON, Unit.GRID).rows]
     assert {"幸福里社区", "幸福街道·和平社区", "平安街道·和平社区"} == set(communities)
     assert {"幸福街道·和平社区·第一网格", "平安街道·和平社区·第一网格", "幸福里社区·第一网格"} <= set(grids)
+
+
+def test_two_members_of_one_name_are_ranked_by_the_numbers_staff_list_gives_them(november):
+    with november.transaction() as session:
+        other = Staff(openid="o_other_zhangwei", name="张伟", role="grid_member", active=True, created_at=READ_ON,
+                      grid_id=session.scalars(select(Staff.grid_id).where(Staff.name == "刘洋")).one())
+        session.add(other)
+        session.flush()
+        first = session.scalars(select(Staff.id).where(Staff.name == "张伟").order_by(Staff.id)).first()
+        rows = {row.label: row for row in ranking(session, NOVEMBER, READ_ON, Unit.MEMBER).rows}
+        other_id = other.id
+    assert rows[f"张伟 [{first}]"].counts.dispatched == 5 and rows[f"张伟 [{other_id}]"].counts == Counts()
+    assert "张伟" not in rows
