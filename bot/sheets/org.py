@@ -16,8 +16,8 @@ HEADER_ALIASES = {
     "community": ("社区名称", "所属社区", "社区居委会", "居委会"),
     "grid": ("网格名称", "所属网格", "网格名"),
     "compound": ("小区名称", "所属小区", "小区名"),
-    "building": ("楼栋号", "楼栋名称", "楼号", "楼幢", "幢号"),
-    "unit": ("单元号", "单元名称"),
+    "building": ("楼栋号", "楼栋名称", "楼号", "楼幢", "幢号", "栋号", "楼栋编号"),
+    "unit": ("单元号", "单元名称", "单元编号", "所在单元"),
 }
 # A ledger as offices keep it: a blank 街道/社区/网格/小区 under a filled one is "same as above" (never a blank
 # 楼栋 or 单元: that is a missing name), and 合计/小计/总计 lines are totals.

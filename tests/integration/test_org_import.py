@@ -141,7 +141,7 @@ def test_a_missing_header_column_is_named_and_nothing_is_imported(database, data
     result = gridbot_import(database_url, path)
 
     assert result.exit_code == 1
-    assert "表头（第 1 行）缺少 “楼栋（或 楼栋号、楼栋名称、楼号、楼幢、幢号）” 列" in result.stderr
+    assert "表头（第 1 行）缺少 “楼栋（或 楼栋号、楼栋名称、楼号、楼幢、幢号、栋号、楼栋编号）” 列" in result.stderr
     assert "Traceback" not in result.output
     assert counts(database) == EMPTY
 
@@ -400,6 +400,13 @@ def test_headers_under_the_names_offices_give_them_or_with_a_remark_in_brackets_
                                         "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元"])
 
     assert read_org_rows(path) == [OrgRow(2, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元")]
+
+
+def test_a_unit_column_headed_as_a_grid_system_exports_it_is_read_not_silently_dropped(tmp_path):
+    path = write(tmp_path / "org.csv", ["所属街道,所属社区,所属网格,小区名称,栋号,单元编号,单元长",
+                                        "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,2单元,王阿姨"])
+
+    assert read_org_rows(path) == [OrgRow(2, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "2单元")]
 
 
 def test_a_header_naming_a_column_twice_is_refused(tmp_path):
