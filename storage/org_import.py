@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from storage import org
+from storage.contact_input import in_digits
 from storage.db import BATCH_ROWS, Database
 from storage.models import Building, Community, Grid, Street, Unit
 
@@ -60,6 +61,7 @@ class Problem(StrEnum):
     CONTROL_CHARACTER = "control_character"
     BUILDING_IN_TWO_GRIDS = "building_in_two_grids"  # within the file
     BUILDING_TWO_NAMES = "building_two_names"  # within the file: 2号楼 on one line, 2栋 on another
+    GRID_TWO_NAMES = "grid_two_names"  # within the file: 第一网格 on one line, 第1网格 on another
     BUILDING_IN_OTHER_GRID = "building_in_other_grid"  # the file against what is stored
     OUTSIDE_SCOPE = "outside_scope"  # a 街道 console operator's file naming another street
 
@@ -122,9 +124,16 @@ def validate(rows: Iterable[OrgRow]) -> list[RowError]:
     errors: list[RowError] = []
     first_seen: dict[tuple[str, str, str, str], OrgRow] = {}
     first_named: dict[tuple[str, ...], OrgRow] = {}
+    first_grid: dict[tuple[str, ...], OrgRow] = {}
     for row in rows:
         row_errors = _field_errors(row)
         errors.extend(row_errors)
+        if not row_errors:
+            # 第一网格 and 第1网格: the numeral as digits (in_digits reads one that ends the name).
+            spelled = first_grid.setdefault((row.street, row.community, in_digits(row.grid.removesuffix("网格"))), row)
+            if spelled.grid != row.grid:
+                errors.append(RowError(row.line, Problem.GRID_TWO_NAMES, column="grid", grid=row.grid,
+                                       other_grid=spelled.grid, other_line=spelled.line))
         number = _building_number(row.building)
         if not row_errors and number:
             # A building's place is its compound, or its grid where the grid is the compound.
@@ -322,8 +331,8 @@ def _field_errors(row: OrgRow) -> list[RowError]:
 
 
 def _building_number(name: str) -> str:
-    """The number (or letter) a building name like 2号楼, 2栋 or 02# gives, "" for other names (沿湖路12号)."""
-    found = _NUMBERED_BUILDING.fullmatch(name)
+    """The number (or letter) a building name like 2号楼, 二栋 or 02# gives, "" for other names (沿湖路12号)."""
+    found = _NUMBERED_BUILDING.fullmatch(in_digits(name))
     if not found:
         return ""
     number = found.group(1)

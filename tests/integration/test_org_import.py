@@ -118,6 +118,7 @@ def test_one_building_written_two_ways_in_a_compound_is_refused_so_residents_do_
         "东湖街道,滨湖社区,第一网格,滨湖花园,2号楼,1单元",
         "东湖街道,滨湖社区,第一网格,滨湖花园,2栋,2单元",  # the same building as line 2
         "东湖街道,滨湖社区,第一网格,滨湖花园,02#,3单元",  # and again
+        "东湖街道,滨湖社区,第一网格,滨湖花园,二号楼,4单元",  # and as said aloud
         "东湖街道,滨湖社区,第一网格,滨湖花园,3号楼,1单元",
         "东湖街道,滨湖社区,第二网格,湖畔名邸,2栋,1单元",  # another compound's 2栋: another building
         "东湖街道,滨湖社区,第二网格,,沿湖路2号,",  # a street address is no building number
@@ -127,11 +128,30 @@ def test_one_building_written_two_ways_in_a_compound_is_refused_so_residents_do_
 
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "文件有 2 处错误，未导入任何数据：",
+        "文件有 3 处错误，未导入任何数据：",
         "  第 3 行：“滨湖花园2栋”和第 2 行的“滨湖花园2号楼”像是同一栋楼，请统一写法（不统一的话，居民选楼栋时会看到两栋）",
         "  第 4 行：“滨湖花园02#”和第 2 行的“滨湖花园2号楼”像是同一栋楼，请统一写法（不统一的话，居民选楼栋时会看到两栋）",
+        "  第 5 行：“滨湖花园二号楼”和第 2 行的“滨湖花园2号楼”像是同一栋楼，请统一写法（不统一的话，居民选楼栋时会看到两栋）",
         "请修改以上各行后重新导入。",
     ]
+    assert counts(database) == EMPTY
+
+
+def test_one_grid_written_with_two_kinds_of_numerals_is_refused_so_its_buildings_stay_together(database,
+                                                                                             database_url, tmp_path):
+    path = write(tmp_path / "ledger.csv", [
+        HEADER,
+        "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元",
+        "东湖街道,滨湖社区,第1网格,滨湖花园,三号楼,1单元",  # the same grid as line 2
+        "东湖街道,滨湖社区,第二网格,湖畔名邸,5号楼,1单元",
+        "东湖街道,桂园社区,第1网格,桂园小区,1栋,1单元",  # another community's: another grid
+    ])
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:-1] == [
+        "  第 3 行：网格“第1网格”和第 2 行的“第一网格”像是同一个网格，请统一写法（不统一的话会导入成两个网格，各有一半楼栋）"]
     assert counts(database) == EMPTY
 
 
