@@ -164,7 +164,10 @@ def fix_and_retry() -> str:
 def row_error(error: RowError) -> str:
     """One problem of one line, e.g. 第 7 行：缺少“楼栋”."""
     column = COLUMNS.get(error.column, error.column)
-    if error.problem is Problem.MISSING:
+    if error.problem is Problem.MISSING and error.other_line:
+        detail = (f"缺少“{column}”（第 {error.other_line} 行的“{error.building}”像是合并的单元格，另存为 CSV 后只有第一行"
+                  f"有值：{column}空着不算同上，请每行都写上，或直接导入 .xlsx 原文件）")
+    elif error.problem is Problem.MISSING:
         detail = f"缺少“{column}”"
     elif error.problem is Problem.TOO_LONG:
         detail = f"“{column}”太长（{error.length} 个字），最多 {MAX_NAME_LENGTH} 个字"

@@ -125,8 +125,22 @@ def validate(rows: Iterable[OrgRow]) -> list[RowError]:
     first_seen: dict[tuple[str, str, str, str], OrgRow] = {}
     first_named: dict[tuple[str, ...], OrgRow] = {}
     first_grid: dict[tuple[str, ...], OrgRow] = {}
+    # Per 小区 (or grid): the last line naming a building, and the units under it since.
+    building_above: dict[tuple[str, ...], tuple[OrgRow, set[str]]] = {}
     for row in rows:
         row_errors = _field_errors(row)
+        place = (row.street, row.community, row.grid, row.compound)
+        above, units = building_above.get(place, (None, set()))
+        if row.building:
+            building_above[place] = (row, {row.unit})
+        elif above is not None and row.unit and row.unit not in units:
+            # The next unit of a 楼栋 cell merged in Excel and saved as CSV, which keeps the name on the first line
+            # only: say so, not just "missing".
+            units.add(row.unit)
+            row_errors = [RowError(error.line, error.problem, error.column, building=above.building,
+                                   other_line=above.line)
+                          if error.problem is Problem.MISSING and error.column == "building" else error
+                          for error in row_errors]
         errors.extend(row_errors)
         if not row_errors:
             # 第一网格 and 第1网格: the numeral as digits (in_digits reads one that ends the name).

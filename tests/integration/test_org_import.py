@@ -155,6 +155,23 @@ def test_one_grid_written_with_two_kinds_of_numerals_is_refused_so_its_buildings
     assert counts(database) == EMPTY
 
 
+def test_a_merged_building_cell_saved_as_csv_is_explained_not_just_called_missing(database, database_url, tmp_path):
+    path = write(tmp_path / "ledger.csv", [  # Excel's 另存为 CSV of a 楼栋 cell merged over its units
+        HEADER,
+        "东湖街道,桂园社区,第一网格,桂园小区,3栋,1单元",
+        ",,,,,2单元",
+        ",,,,,3单元",
+    ])
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:3] == [
+        f"  第 {line} 行：缺少“楼栋”（第 2 行的“3栋”像是合并的单元格，另存为 CSV 后只有第一行有值："
+        "楼栋空着不算同上，请每行都写上，或直接导入 .xlsx 原文件）" for line in (3, 4)]
+    assert counts(database) == EMPTY
+
+
 def test_a_missing_header_column_is_named_and_nothing_is_imported(database, database_url, tmp_path):
     path = write(tmp_path / "org.csv", ["街道,社区,网格,小区,单元", "东湖街道,滨湖社区,第一网格,滨湖花园,1单元"])
 
