@@ -248,7 +248,9 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     if isinstance(refused, NotAllowed) and refused.reason == "not_your_task" and holder:
         # The member may read it (not hidden): who has it is whom to call, not only that it is not theirs.
         return texts.HELD_BY_OTHER.format(ticket=ticket, name=holder)
-    if isinstance(refused, NotAllowed) and not _left_the_grid(conversation, appeal):
+    # Not theirs only because it left the grid: where it stands says why; any other reason is said as it is.
+    if isinstance(refused, NotAllowed) and not (refused.reason == "not_your_task"
+                                                and _left_the_grid(conversation, appeal)):
         departments = "、".join(tasks.departments(conversation.session)) or "（暂无）"
         return texts.NOT_ALLOWED[refused.reason].format(ticket=ticket, department=department, departments=departments)
     # Refused by its state (退回 twice lands here too: where it stands, not "不是您负责的任务"). Re-read: a

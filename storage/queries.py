@@ -203,7 +203,7 @@ def tasks_of(session: Session, member: Staff, now: datetime | None = None) -> li
         else (Appeal.department.is_(None) & (Appeal.grid_id == member.grid_id))
     ) & (Appeal.assignee_staff_id.is_(None) | (Appeal.assignee_staff_id == member.id))  # 派单 gave it to them
     mine = Appeal.status.in_(WORKING) & (Appeal.assignee_staff_id == member.id)
-    rows = session.execute(select(Appeal, _dispatched_since(), _returned_since())
+    rows = session.execute(select(Appeal, _dispatched_since(), returned_since())
                            .where(or_(mine, waiting, _overseen_by(session, member, now)))).all()
     found = [Task(appeal, returned_due(appeal, returned_at) if appeal.status == AppealStatus.RETURNED
                   else _due(appeal, at)) for appeal, at, returned_at in rows]
@@ -351,7 +351,7 @@ def overdue(session: Session, now: datetime, scope: Scope = EVERYWHERE, *, clock
     condition on Appeal; `limit` and `after_id` (the last id of the previous page) page.
     """
     since = _dispatched_since() if Clock.RESPONSE in clocks else null()
-    returned = _returned_since() if Clock.RETURNED in clocks else null()
+    returned = returned_since() if Clock.RETURNED in clocks else null()
     conditions = [_late(session, now, clocks)]
     rows = session.execute(_page(select(Appeal, since, returned), scope, conditions, where, limit, after_id)).all()
     found = []
@@ -384,7 +384,7 @@ def _late(session: Session, now: datetime, clocks: Sequence[Clock] = tuple(Clock
     return and_(Appeal.paused_at.is_(None), or_(false(), *late))
 
 
-def _returned_since() -> Any:
+def returned_since() -> Any:
     """When each appeal was last given back (退回), as a correlated scalar subquery."""
     return (
         select(func.max(AppealEvent.at))
@@ -398,7 +398,7 @@ def _returned_overdue(session: Session, now: datetime) -> ColumnElement[bool]:
     hours = session.scalars(
         select(Appeal.response_hours).where(Appeal.status == AppealStatus.RETURNED).distinct()
     ).all()
-    since = func.coalesce(_returned_since(), Appeal.updated_at)
+    since = func.coalesce(returned_since(), Appeal.updated_at)
     # One condition per time limit in use, as for a department's response time above.
     return and_(Appeal.status == AppealStatus.RETURNED, or_(false(), *(
         (Appeal.response_hours == h) & (since <= now - timedelta(hours=h)) for h in hours
@@ -497,7 +497,7 @@ def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: 
         conditions.append(Appeal.created_at >= wanted.since)
     conditions.extend(_queue_conditions(wanted))
     conditions.extend(_narrowing_conditions(wanted))
-    query = select(Appeal, _dispatched_since(), _returned_since(), Staff.name).outerjoin(
+    query = select(Appeal, _dispatched_since(), returned_since(), Staff.name).outerjoin(
         Staff, Staff.id == Appeal.assignee_staff_id)
     rows = session.execute(_page(query, scope, conditions, None, limit, after_id,
                                  by_filing_time=wanted.since is not None or wanted.until is not None)).all()

@@ -72,7 +72,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Collection, Sequence
 
-from sqlalchemy import ColumnElement, false, func, or_, select, update
+from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage import complaints, dispatch, emergencies, org, outbox, queries
@@ -209,15 +209,11 @@ def _remind_paused(session: Session, appeal: Appeal, now: datetime) -> int:
 def _returned_waiting(session: Session, now: datetime, only: Collection[int] | None = None) -> list[Appeal]:
     """Appeals given back (退回) `response_hours` ago or more and not re-routed, not yet escalated for it (among
     `only`, when given), by id."""
-    returned_at = (select(func.max(AppealEvent.at))
-                   .where(AppealEvent.appeal_id == Appeal.id, AppealEvent.to_status == AppealStatus.RETURNED)
-                   .scalar_subquery())
-    rows = session.execute(select(Appeal, returned_at).where(
+    rows = session.execute(select(Appeal, queries.returned_since()).where(
         _among((Appeal.status == AppealStatus.RETURNED) & (Appeal.escalation_level < TOP_LEVEL), only),
     ).order_by(Appeal.id)).all()
-    # Few at any time (each one is an operator's to route): the deadline is reckoned here, not in SQL.
-    return [appeal for appeal, at in rows
-            if now >= (at or appeal.updated_at) + timedelta(hours=appeal.response_hours)]
+    # Few at any time (each one is an operator's to route): the deadline is reckoned here, as the lists reckon it.
+    return [appeal for appeal, at in rows if now >= queries.returned_due(appeal, at)]
 
 
 def _escalate_returned(session: Session, appeal: Appeal, now: datetime) -> int:
@@ -231,8 +227,9 @@ def _escalate_returned(session: Session, appeal: Appeal, now: datetime) -> int:
     if moved != 1:
         return 0  # another sweep escalated it first, or it was re-routed meanwhile
     record(session, appeal.id, now, Action.ESCALATED, None, None, note=f"level {TOP_LEVEL}", internal=True)
+    about_whom = complaints.accused(session, appeal.id) or frozenset()  # a complaint never reaches its subject
     told = {person.openid: person for person in [*operators(session, appeal), *_rung(session, appeal, TOP_LEVEL)]
-            if person.openid}
+            if person.openid and person.id not in about_whom}
     if not told:
         log.warning("appeal %s given back and not re-routed: nobody bound to tell", appeal.ticket)
     about = _about(session, appeal, readable=True)
