@@ -6,7 +6,7 @@ import click
 
 from bot.cli import preflight
 from bot.cli import startup_texts as texts
-from bot.cli.support import migrated_database_url, private_process, read_settings
+from bot.cli.support import private_process, read_settings, upgraded_database
 
 # The most `serve --workers` takes: each process keeps ~90 MiB of its own beside what it shares with the others, so
 # a typo of a few hundred would take the host's memory before gunicorn said anything.
@@ -47,8 +47,7 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Apply every pending migration (GRIDBOT_DATABASE_URL, SQLite by default)."""
-    migrated_database_url()
-    click.echo(texts.UPGRADED)
+    click.echo(texts.MIGRATED if upgraded_database() else texts.UPGRADED)
 
 
 COMMANDS = (serve, worker, db)

@@ -61,7 +61,8 @@ def example_values(names: list[str]) -> str:
 
 
 MISSING_WECHAT_SECRET = "未设置 WECHAT_SECRET，worker 无法发送通知：请填入公众号后台“基本配置”里的 AppSecret"
-UPGRADED = "数据库已是当前版本。"
+UPGRADED = "数据库已是当前版本。"  # nothing was pending
+MIGRATED = "已执行数据库迁移，数据库现在是当前版本。"  # an empty database given its tables, or an older one upgraded
 
 
 def setting(problem: Problem) -> str:

@@ -330,7 +330,7 @@ def test_db_upgrade_creates_the_tables_of_a_fresh_sqlite_database(tmp_path: Path
     result = gridbot("db", "upgrade", env=env)
 
     assert result.returncode == 0, result.stderr
-    assert "数据库已是当前版本。" in result.stdout
+    assert "已执行数据库迁移，数据库现在是当前版本。" in result.stdout  # not "already current": it created the tables
     with sqlite3.connect(database) as connection:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"processed_messages", "appeals", "residents", "buildings", "alembic_version"} <= tables

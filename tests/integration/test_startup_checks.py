@@ -189,6 +189,12 @@ def test_a_secret_given_both_ways_is_refused_without_showing_it(environment, tmp
     assert result.exit_code == 2 and "from-the-file" not in result.output and "test-secret" not in result.output
 
 
+def test_db_upgrade_says_whether_it_migrated_or_found_the_database_current(environment):
+    result = gridbot(environment, "db", "upgrade")  # the session's database, migrated already
+
+    assert result.exit_code == 0 and result.stdout.strip() == "数据库已是当前版本。"
+
+
 def test_the_database_url_comes_from_a_file(environment, tmp_path):
     database = tmp_path / "from-file.db"
     url_file = tmp_path / "database_url"
@@ -196,7 +202,8 @@ def test_the_database_url_comes_from_a_file(environment, tmp_path):
 
     result = gridbot(environment, "db", "upgrade", GRIDBOT_DATABASE_URL=None, GRIDBOT_DATABASE_URL_FILE=str(url_file))
 
-    assert result.exit_code == 0 and result.stdout.strip() == "数据库已是当前版本。" and database.stat().st_size
+    assert result.exit_code == 0 and result.stdout.strip() == "已执行数据库迁移，数据库现在是当前版本。"
+    assert database.stat().st_size
 
 
 @pytest.mark.parametrize(("given", "started"), [((), 1), (("--workers", "3"), 3)])
