@@ -182,6 +182,9 @@ def row_error(error: RowError) -> str:
     elif error.problem is Problem.GRID_TWO_NAMES:
         detail = (f"网格“{error.grid}”和第 {error.other_line} 行的“{error.other_grid}”像是同一个网格，"
                   "请统一写法（不统一的话会导入成两个网格，各有一半楼栋）")
+    elif error.problem is Problem.STORED_UNDER_OTHER_NAME:
+        detail = (f"{column}“{error.name}”和已导入的“{error.stored_name}”像是同一个{column}，请照已导入的写法"
+                  f"（不然会多出一个{column}，下面的网格、楼栋都重复一份）")
     elif error.problem is Problem.OUTSIDE_SCOPE:
         detail = f"“{error.street}”不在您的管辖范围内，您只能导入“{error.allowed_street}”的组织架构"
     else:

@@ -62,6 +62,7 @@ class Problem(StrEnum):
     BUILDING_IN_TWO_GRIDS = "building_in_two_grids"  # within the file
     BUILDING_TWO_NAMES = "building_two_names"  # within the file: 2号楼 on one line, 2栋 on another
     GRID_TWO_NAMES = "grid_two_names"  # within the file: 第一网格 on one line, 第1网格 on another
+    STORED_UNDER_OTHER_NAME = "stored_under_other_name"  # 东湖街道办事处 in the file, 东湖街道 stored
     BUILDING_IN_OTHER_GRID = "building_in_other_grid"  # the file against what is stored
     OUTSIDE_SCOPE = "outside_scope"  # a 街道 console operator's file naming another street
 
@@ -79,6 +80,8 @@ class RowError:
     other_grid: str = ""  # the grid the building is already in
     other_line: int = 0  # where the file put it there; 0 when it is stored there
     other_building: str = ""  # BUILDING_TWO_NAMES: the name the building has on other_line
+    name: str = ""  # STORED_UNDER_OTHER_NAME: the street's or community's name in the file
+    stored_name: str = ""  # STORED_UNDER_OTHER_NAME: the stored street's or community's name
     street: str = ""  # OUTSIDE_SCOPE: the line's street
     allowed_street: str = ""  # OUTSIDE_SCOPE: the one street the operator may import
 
@@ -106,6 +109,8 @@ PREVIEW_NAMES = 50
 # A building named by its number (or letter) and one of the words ledgers use for "building": 2号楼, 2栋, 2幢,
 # 02#, or the bare 2 an Excel number cell holds. Two such names with the same number in one compound are one
 # building written two ways, which an import would turn into two buildings for residents to choose from.
+# What an office may add to a street's or community's name on one export and leave off on another.
+_OFFICE_SUFFIX = re.compile(r"(办事处|办|居民委员会|居委会)$")
 _NUMBERED_BUILDING = re.compile(r"(\d+|[A-Z])(号楼|号|栋|幢|座|楼|#)?", re.IGNORECASE)
 # How many of (street, community, grid, compound, building, unit) name a place of each level.
 _KEY_SIZE = {"street": 1, "community": 2, "grid": 3, "building": 5, "unit": 6}
@@ -170,7 +175,37 @@ def validate(rows: Iterable[OrgRow]) -> list[RowError]:
 
 
 def stored_conflicts(session: Session, rows: Iterable[OrgRow]) -> list[RowError]:
-    """Rows that put a building of a compound into another grid than the one it is stored in."""
+    """Rows that name a stored street or community with an office's suffix added or left off (东湖街道办事处 for
+    东湖街道: a second copy of everything below it), and rows that put a building of a compound into another grid
+    than the one it is stored in."""
+    rows = list(rows)
+    return sorted(_stored_under_other_names(session, rows) + _buildings_in_other_grids(session, rows),
+                  key=lambda error: error.line)
+
+
+def _stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowError]:
+    stored = session.execute(select(Street.name, Community.name).outerjoin(Community, Community.street_id == Street.id)
+                             ).all()
+    streets = {street for street, _community in stored}
+    street_keys = {_OFFICE_SUFFIX.sub("", street): street for street in streets}
+    communities = {(street, community) for street, community in stored if community is not None}
+    community_keys = {(street, _OFFICE_SUFFIX.sub("", community)): community for street, community in communities}
+    errors = []
+    for row in rows:
+        if row.street not in streets:
+            known = street_keys.get(_OFFICE_SUFFIX.sub("", row.street))
+            if known is not None:
+                errors.append(RowError(row.line, Problem.STORED_UNDER_OTHER_NAME, column="street",
+                                       name=row.street, stored_name=known))
+        elif (row.street, row.community) not in communities:
+            known = community_keys.get((row.street, _OFFICE_SUFFIX.sub("", row.community)))
+            if known is not None:
+                errors.append(RowError(row.line, Problem.STORED_UNDER_OTHER_NAME, column="community",
+                                       name=row.community, stored_name=known))
+    return errors
+
+
+def _buildings_in_other_grids(session: Session, rows: list[OrgRow]) -> list[RowError]:
     rows = [row for row in rows if row.compound]
     if not rows:
         return []

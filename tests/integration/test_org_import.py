@@ -172,6 +172,27 @@ def test_a_merged_building_cell_saved_as_csv_is_explained_not_just_called_missin
     assert counts(database) == EMPTY
 
 
+def test_a_stored_street_or_community_written_with_an_office_suffix_is_refused_not_duplicated(database,
+                                                                                              database_url, tmp_path):
+    gridbot_import(database_url, SAMPLE)
+    before = counts(database)
+    path = write(tmp_path / "next-export.csv", [
+        HEADER,
+        "东湖街道办事处,滨湖社区,第一网格,滨湖花园,1号楼,1单元",  # the stored 东湖街道, as another export writes it
+        "东湖街道,滨湖社区居委会,第一网格,滨湖花园,1号楼,1单元",  # the stored 滨湖社区
+        "西湖街道,滨湖社区,第一网格,西湖花园,1号楼,1单元",  # a street joining: new, and fine
+    ])
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:-1] == [
+        "  第 2 行：街道“东湖街道办事处”和已导入的“东湖街道”像是同一个街道，请照已导入的写法（不然会多出一个街道，下面的网格、楼栋都重复一份）",
+        "  第 3 行：社区“滨湖社区居委会”和已导入的“滨湖社区”像是同一个社区，请照已导入的写法（不然会多出一个社区，下面的网格、楼栋都重复一份）",
+    ]
+    assert counts(database) == before
+
+
 def test_a_missing_header_column_is_named_and_nothing_is_imported(database, database_url, tmp_path):
     path = write(tmp_path / "org.csv", ["街道,社区,网格,小区,单元", "东湖街道,滨湖社区,第一网格,滨湖花园,1单元"])
 
