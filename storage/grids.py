@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import dispatch
+from storage import dispatch, org
 from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, Community, DispatchMode, Grid, Staff, Street
 from storage.queries import Scope
 
@@ -36,9 +36,7 @@ def overview(session: Session, scope: Scope) -> list[GridLine]:
     open_appeals = dict(session.execute(
         select(Appeal.grid_id, func.count()).where(Appeal.grid_id.in_(ids), Appeal.status.in_(OPEN_STATUSES))
         .group_by(Appeal.grid_id)).all())
-    labels = [f"{community}·{grid.name}" for grid, community, _street in grids]
-    if len(set(labels)) < len(labels):  # two streets' communities of one name: only the street tells them apart
-        labels = [f"{street}·{community}·{grid.name}" for grid, community, street in grids]
+    labels = org.told_apart([(f"{community}·{grid.name}", street) for grid, community, street in grids])
     return [GridLine(grid.id, label, grid.dispatch_mode, members.get(grid.id, 0), on_duty.get(grid.id, 0),
                      open_appeals.get(grid.id, 0))
             for (grid, _community, _street), label in zip(grids, labels, strict=True)]

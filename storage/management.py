@@ -115,19 +115,25 @@ def _outside(session: Session, rows: Sequence[OrgRow], scope: Scope) -> list[Row
 
 def grids(session: Session, scope: Scope) -> list[tuple[int, str]]:
     """The active grids within the scope as (id, 社区·网格), in the order they were created."""
-    query = (select(Grid.id, Community.name, Grid.name).join(Community, Community.id == Grid.community_id)
+    query = (select(Grid.id, Community.name, Grid.name, Street.name).join(Community, Community.id == Grid.community_id)
+             .join(Street, Street.id == Community.street_id)
              .where(Grid.active.is_(True), scope.grid_condition()).order_by(Community.id, Grid.id))
-    return [(grid_id, f"{community}·{grid}") for grid_id, community, grid in session.execute(query)]
+    rows = session.execute(query).all()
+    labels = org.told_apart([(f"{community}·{grid}", street) for _id, community, grid, street in rows])
+    return [(row[0], label) for row, label in zip(rows, labels, strict=True)]
 
 
 def communities(session: Session, scope: Scope) -> list[tuple[int, str]]:
-    """The communities within the scope as (id, name)."""
-    query = select(Community.id, Community.name).order_by(Community.id)
+    """The communities within the scope as (id, name), 街道·社区 where two streets have one of that name."""
+    query = (select(Community.id, Community.name, Street.name).join(Street, Street.id == Community.street_id)
+             .order_by(Community.id))
     if scope.street_id is not None:
         query = query.where(Community.street_id == scope.street_id)
     if scope.community_id is not None:
         query = query.where(Community.id == scope.community_id)
-    return [(community_id, name) for community_id, name in session.execute(query)]
+    rows = session.execute(query).all()
+    labels = org.told_apart([(name, street) for _id, name, street in rows])
+    return [(row[0], label) for row, label in zip(rows, labels, strict=True)]
 
 
 def community_ids(session: Session, scope: Scope) -> dict[tuple[str, str], int]:

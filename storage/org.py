@@ -43,6 +43,13 @@ def communities(session: Session) -> Sequence[Community]:
     return session.scalars(select(Community).order_by(Community.id)).all()
 
 
+def told_apart(named: Sequence[tuple[str, str]]) -> list[str]:
+    """Labels of places, given as (社区 or 社区·网格, its street): each with its street before it (街道·社区) where two
+    streets each have a community of that name and the labels alone would read the same."""
+    labels = [label for label, _street in named]
+    return [f"{street}·{label}" if labels.count(label) > 1 else label for label, street in named]
+
+
 def street_names(session: Session) -> dict[int, str]:
     """Every street's name by its id (two streets may each have a community of one name)."""
     return {street_id: name for street_id, name in session.execute(select(Street.id, Street.name))}

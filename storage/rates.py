@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage import org
 from storage.models import GRID_TEAM, Community, Grid, Staff, Street
 from storage.queries import EVERYWHERE, Scope
 from storage.rate_counts import Counts, Unit, counts_by
@@ -196,8 +197,7 @@ def ranking(session: Session, period: Period, now: datetime, unit: Unit = Unit.G
 
 def _told_apart(named: dict[Any, tuple[str, str]]) -> dict[Any, str]:
     """Each unit's label, its street's name before it where two streets each have a community of that name."""
-    labels = [label for label, _street in named.values()]
-    return {key: f"{street}·{label}" if labels.count(label) > 1 else label for key, (label, street) in named.items()}
+    return dict(zip(named, org.told_apart(list(named.values())), strict=True))
 
 
 def _ranked(row: Row, place: int) -> Row:

@@ -399,10 +399,8 @@ def find_grid(session: Session, name: str, within: ColumnElement[bool] | None = 
     if len(rows) == 1:
         return rows[0][0]
     if rows:
-        labels = [f"{community}·{grid.name}" for grid, community, _street in rows]
-        if len(set(labels)) < len(labels):  # two streets' communities of one name: only the street tells them apart
-            labels = [f"{street}·{community}·{grid.name}" for grid, community, street in rows]
-        raise AmbiguousPlace("grid", name, labels)
+        raise AmbiguousPlace("grid", name, org.told_apart([(f"{community}·{grid.name}", street)
+                                                          for grid, community, street in rows]))
     similar = select(Grid).join(Community, Community.id == Grid.community_id).where(
         true() if within is None else within)
     if community_name:

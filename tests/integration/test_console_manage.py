@@ -119,6 +119,20 @@ def test_the_tree_shows_members_and_bound_residents(app):
     assert "阳光花园·3号楼 <span class=\"notice\">2 个单元，3 位居民已绑定" in page
 
 
+def test_the_invite_form_names_the_street_of_a_community_two_streets_share(app, store, clock):
+    from storage import seeding
+
+    with store.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("平安街道", {HEPING: {FIRST: ("平安家园", {
+            "1号楼": ("1单元",)})}}), clock())
+
+    page = logged_in(app, "admin").get("/console/staff").get_data(as_text=True)
+
+    assert ">幸福街道·和平社区·第一网格" in page and ">平安街道·和平社区·第一网格" in page
+    assert ">幸福街道·和平社区<" in page and ">平安街道·和平社区<" in page
+    assert ">幸福里社区·第一网格" in page  # a name only one street has stays as it was
+
+
 # --- posters --------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("username", USERNAMES)
