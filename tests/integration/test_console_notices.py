@@ -161,8 +161,19 @@ def test_a_notice_page_left_open_polling_its_progress_ends_its_login_after_the_i
         polls.append(person.get(f"/console/notices/{numbers['XFL']}/progress.json").status_code)
 
     assert polls[:15] == [200] * 15  # 30 minutes
-    assert polls[15] == 302  # the idle time is over: the login has ended
-    assert person.get("/console/").headers["Location"].startswith("/console/login")
+    assert polls[15:] == [401] * 5  # the idle time is over: the login has ended (no redirect for a script)
+
+
+def test_an_operator_coming_back_to_a_polling_notice_page_is_told_the_login_expired(app, numbers, clock):
+    person = logged_in(app, "xingfuli")
+    for _ in range(20):
+        clock.advance(minutes=2)
+        person.get(f"/console/notices/{numbers['XFL']}/progress.json")
+
+    response = person.get(f"/console/notices/{numbers['XFL']}")
+
+    assert response.status_code == 302 and "expired=1" in response.headers["Location"]
+    assert "登录已过期" in person.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_the_progress_is_answered_while_the_login_is_alive(app, numbers, clock):
@@ -185,11 +196,15 @@ def test_a_notice_whose_place_no_longer_resolves_is_a_managers_only(app, runtime
     assert logged_in(app, "admin").get(f"/console/notices/{numbers['HP']}").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/console/notices", "/console/notices/new", "/console/notices/N2611220001",
-                                  "/console/notices/N2611220001/progress.json"])
+@pytest.mark.parametrize("path", ["/console/notices", "/console/notices/new", "/console/notices/N2611220001"])
 def test_someone_not_logged_in_is_sent_to_the_login(app, path):
     response = app.test_client().get(path)
     assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+
+
+def test_the_progress_of_someone_not_logged_in_is_refused_without_a_redirect_the_script_would_follow(app):
+    response = app.test_client().get("/console/notices/N2611220001/progress.json")
+    assert response.status_code == 401 and "Location" not in response.headers
 
 
 @pytest.mark.parametrize("action", ["new", "edit", "send", "N2611220001/cancel"])

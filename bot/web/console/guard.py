@@ -155,7 +155,8 @@ def _live_operator(now: datetime, renew: bool) -> Operator | None:
              or now.timestamp() - seen_at > settings.console_idle_minutes * 60)
     operator = None if stale or _logged_out() else _operator(int(session["uid"]), session.get("stamp"))
     if operator is None:
-        session.clear()
+        if renew:  # a page's own poll leaves the ended login for the operator's next click to find and say so
+            session.clear()
         return None
     if renew:
         session["seen_at"] = now.timestamp()
@@ -259,9 +260,13 @@ def internal_error(_error: InternalServerError) -> tuple[str, int]:
 
 
 def login_required(view: _View) -> _View:
-    """The page for a logged-in operator; anyone else is sent to the login page (and back here after it)."""
+    """The page for a logged-in operator; anyone else is sent to the login page (and back here after it). A
+    `passive` view answers 401 instead: its caller is a page's script, and following the redirect would open the
+    login page in the background, which ends the login before the operator is told it expired."""
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.operator is None and getattr(view, "passive", False):
+            return Response("login ended", status=401, mimetype="text/plain")
         if g.operator is None:
             return redirect(url_for("console.login", next=request.full_path.rstrip("?"),
                                     expired=1 if g.expired else None))

@@ -36,12 +36,18 @@
     var url = box.getAttribute("data-progress-url");
     fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) {
+        if (response.status === 401) {
+          return null;  // the login has ended: stop, and the operator's next click says so
+        }
         if (!response.ok) {
           throw new Error("progress " + response.status);
         }
         return response.json();
       })
       .then(function (data) {
+        if (data === null) {
+          return;
+        }
         show(box, data);
         if (!data.done) {
           window.setTimeout(function () { poll(box); }, EVERY_MS);
