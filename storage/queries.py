@@ -386,11 +386,7 @@ def _late(session: Session, now: datetime, clocks: Sequence[Clock] = tuple(Clock
 
 def returned_since() -> Any:
     """When each appeal was last given back (退回), as a correlated scalar subquery."""
-    return (
-        select(func.max(AppealEvent.at))
-        .where(AppealEvent.appeal_id == Appeal.id, AppealEvent.to_status == AppealStatus.RETURNED)
-        .scalar_subquery()
-    )
+    return _last_entered(AppealStatus.RETURNED)
 
 
 def _returned_overdue(session: Session, now: datetime) -> ColumnElement[bool]:
@@ -407,9 +403,13 @@ def _returned_overdue(session: Session, now: datetime) -> ColumnElement[bool]:
 
 def _dispatched_since() -> Any:
     """When each appeal last entered `dispatched` (NULL if no event says so), as a correlated scalar subquery."""
+    return _last_entered(AppealStatus.DISPATCHED)
+
+
+def _last_entered(status: AppealStatus) -> Any:
     return (
         select(func.max(AppealEvent.at))
-        .where(AppealEvent.appeal_id == Appeal.id, AppealEvent.to_status == AppealStatus.DISPATCHED)
+        .where(AppealEvent.appeal_id == Appeal.id, AppealEvent.to_status == status)
         .scalar_subquery()
     )
 
