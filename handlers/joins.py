@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from handlers import dialogues
 from handlers import resident_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from nlp import UNCLASSIFIED
@@ -54,8 +55,12 @@ def offer(conversation: Conversation, filed: appeals.Filed, category: str, text:
 
 
 def is_acceptance(conversation: Conversation) -> bool:
-    """"1" or 加入, while a join offer is open (the router checks)."""
-    return dialogues.short_answer(conversation) in ACCEPTANCES
+    """"1" or 加入, while a join offer is open (the router checks); also 加入 (or 我也遇到) with the offered number."""
+    said = dialogues.short_answer(conversation)
+    if said is None or said in ACCEPTANCES:
+        return said is not None
+    offered = dialogues.answered(conversation, DIALOG).data.get("target")
+    return any(said == f"{word}{offered}" for word in ACCEPTANCES) if offered else False
 
 
 def is_decline(conversation: Conversation) -> bool:
@@ -82,6 +87,13 @@ def accept(conversation: Conversation) -> Reply:
     except DomainError:
         return Reply(texts.JOIN_UNAVAILABLE.format(ticket=ticket, target=target))
     return Reply(texts.JOINED.format(ticket=ticket, target=joined.ticket))  # merged meanwhile: the one handled
+
+
+def by_ticket(conversation: Conversation, arguments: Arguments) -> Reply:
+    """加入 G… / 我也遇到 G… with no offer of that appeal open (`is_acceptance` takes the offered one): a
+    neighbour's appeal is joined only through the offer its own description brings, since a typed number would
+    let anyone follow anyone's; and a number alone is no problem to file."""
+    return Reply(texts.JOIN_BY_TICKET)
 
 
 def sensitive_categories(conversation: Conversation) -> frozenset[str]:

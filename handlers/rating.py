@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 
 from handlers import complaining, dialogues
 from handlers import resident_texts as texts
+from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp.rating_words import Score, about_the_same_problem, rating_of, star_score
-from storage import material, rating
-from storage.errors import DomainError
-from storage.models import Appeal, StaffRole
+from storage import appeals, material, rating
+from storage.errors import DomainError, NotFound
+from storage.models import OPEN_STATUSES, Appeal, AppealStatus, StaffRole
 from storage.tasks import RATING_DIALOG, RATING_WINDOW
 
 DIALOG = RATING_DIALOG  # opened by storage when a task is resolved (tasks.resolve)
@@ -61,8 +62,32 @@ def answer(conversation: Conversation) -> Reply:
     return _rate(conversation, state["appeal_id"], state.get("ticket", ""))
 
 
-def _rate(conversation: Conversation, appeal_id: int, ticket: str) -> Reply:
-    text = conversation.inbound.text.strip()
+def rate_by_ticket(conversation: Conversation, arguments: Arguments) -> Reply:
+    """评价 G… 1 (or 评价 G… 满意): the rating of one's own appeal named by its ticket, as the 1/2/3 answer would
+    give it while it waits for one; otherwise where it stands. Never filed as a new appeal with a card to staff."""
+    session, ticket = conversation.session, arguments.ticket or ""
+    try:
+        appeal = appeals.own_appeal(session, conversation.sender, ticket)
+    except NotFound:
+        return Reply(texts.NOT_FOUND.format(ticket=ticket))
+    words = (arguments.words or "").strip()
+    given = rating_of(words) if words else None
+    if given is None:
+        return Reply(texts.RATING_OFF_THE_SCALE.format(ticket=appeal.ticket))
+    if appeal.status == AppealStatus.RESOLVED and rating.still_open(appeal, conversation.now):
+        return _rate(conversation, appeal.id, appeal.ticket, words)
+    if appeal.status == AppealStatus.RESOLVED:
+        return Reply(texts.RATING_CLOSED.format(ticket=appeal.ticket, days=RATING_WINDOW.days))
+    if appeal.rating == rating.Rating.UNSATISFIED and appeal.status in OPEN_STATUSES:
+        return Reply(texts.RATING_GIVEN_REOPENED.format(ticket=appeal.ticket))
+    if appeal.rating is not None:
+        return Reply(texts.RATING_GIVEN.format(ticket=appeal.ticket, rating=texts.RATING_NAMES[appeal.rating]))
+    return Reply(texts.RATING_NOT_YET.format(ticket=appeal.ticket))
+
+
+def _rate(conversation: Conversation, appeal_id: int, ticket: str, said: str | None = None) -> Reply:
+    """Rate by what was said: `said`, else the whole message."""
+    text = (said if said is not None else conversation.inbound.text).strip()
     given = rating_of(text)
     resident = conversation.resident
     assert given is not None, "a rating answer"

@@ -267,6 +267,9 @@ RATING_GIVEN = ("诉求 {ticket} 已经评价过了（{rating}），评价不能
                 "我们重新为您登记。")
 RATING_GIVEN_AGAIN = "诉求 {ticket} 已经评价过了（{rating}），谢谢您！以后遇到问题，随时发消息给我们。"
 RATING_GIVEN_REOPENED = "诉求 {ticket} 已按“不满意”重新打开办理，办结后会再请您评价。有话要告诉办理人，请回复“补充 {ticket} 内容”。"
+RATING_NOT_YET = "诉求 {ticket} 还没有办结，办结后会请您评价。想了解进度，请回复“查询 {ticket}”。"
+JOIN_BY_TICKET = ("想和邻居一起关注同一个问题，请直接描述这个问题（如“3号楼电梯坏了”）：已有邻居反映过的，我们会请您回复 1 加入，"
+                  "办理进展会同步告诉您。")
 RATING_TOO_LATE = "诉求 {ticket} 已经不在待评价状态，无需再评价。如有新问题，请直接描述。"
 APPEAL_TOO_LONG = "诉求内容最多 {limit} 字，您发了 {length} 字，没有登记。请精简后再发一次（照片、位置可以另外发送）。"
 SYSTEM_BUSY = "抱歉，系统有点忙，您的消息没有登记成功，请稍后再发一次。"

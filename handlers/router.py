@@ -68,6 +68,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("relayed without a number", notice_chat.is_relayed_without_a_number, notice_chat.relayed_the_latest),
     # A resident's 通知 3号楼 着火了 is an emergency, not a staff command to refuse.
     Handler("emergency in words of a refused command", _emergency_in_refused_command, emergency.handle),
+    # 我也遇到 G… (加入 G…) naming the offered appeal: the offer's answer, before the command of those words ends it.
+    Handler("join offer by its number", joins.is_acceptance, joins.accept, dialogue=joins.DIALOG),
     Handler("command", commands.matches, commands.handle),
     Handler("emergency", emergency.matches, emergency.handle),
     # 认证 of a phone-bound invite waits for four digits; any other message ends the wait (认证 again restarts it).

@@ -548,3 +548,25 @@ def test_adding_to_or_chasing_an_appeal_waiting_for_its_rating_points_to_unsatis
 def test_adding_to_a_rated_appeal_is_still_refused_as_closed(wechat, seeded, clock):
     ticket = resolved_for_o1(wechat, seeded, clock)
     wechat.dialog("o1", [("1", "感谢您的评价"), (f"补充 {ticket} 又有异响", "不能再补充")])
+
+
+def test_a_rating_sent_with_its_ticket_rates_that_appeal_and_files_nothing(wechat, seeded, clock):
+    """评价 G… 1 is what residents guess from the question; it never becomes an appeal with a card to staff."""
+    other = file_and_dispatch(wechat, seeded, clock, "1栋门口路灯坏了，晚上很黑", openid="o2")
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    filed = appeal_count(seeded)
+    assert wechat.send("o1", f"评价 {ticket} 1") == f"诉求 {ticket} 还没有办结，办结后会请您评价。想了解进度，请回复“查询 {ticket}”。"
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+    assert f"评价 {ticket} 1/2/3" in wechat.send("o1", f"评价 {ticket}")  # no score: how to write it
+    assert "没有找到编号为" in wechat.send("o1", f"评价 {other} 1")  # a neighbour's: as if it did not exist
+    assert wechat.send("o1", f"评价 {ticket} 满意").startswith(f"感谢您的评价！诉求 {ticket} 已完结")
+    assert appeal(seeded, ticket).rating == "satisfied"
+    assert "已经评价过了（满意）" in wechat.send("o1", f"评价 {ticket} 3")
+    assert appeal_count(seeded) == filed
+
+
+def test_an_unsatisfied_rating_with_its_ticket_and_words_reopens_the_appeal(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    reply = wechat.send("o1", f"评价 {ticket} 3 还是坏的")
+    assert "重新" in reply and appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+    assert "已按“不满意”重新打开办理" in wechat.send("o1", f"评价 {ticket} 1")

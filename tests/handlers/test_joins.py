@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.cli.gridbot import main
 from bot.worker import schedule
@@ -74,6 +74,21 @@ def test_a_neighbour_is_offered_the_open_appeal_and_joins_it_with_1(wechat, seed
     assert notices(seeded, "staff_merged") == sorted([ZHANG, LI, WANG])
     # Joined once: the dialogue is over, a second "1" is just a short message.
     assert "请再具体描述" in wechat.send("o5", "1")
+    assert followers(seeded, first) == ["o5"]
+
+
+def test_joining_by_a_typed_number_is_only_the_offer_accepted_and_otherwise_files_nothing(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    with seeded.transaction() as session:
+        before = session.scalar(select(func.count(Appeal.id)))
+    reply = wechat.send("o6", f"加入 {first}")  # a number from a neighbour's chat: joins nothing, files nothing
+    assert reply.startswith("想和邻居一起关注同一个问题，请直接描述这个问题")
+    with seeded.transaction() as session:
+        assert session.scalar(select(func.count(Appeal.id))) == before
+    assert followers(seeded, first) == []
+    second, reply = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    assert OFFER in reply
+    wechat.dialog("o5", [(f"我也遇到 {first}", f"已加入诉求 {first}")])  # the offer's appeal, by its number
     assert followers(seeded, first) == ["o5"]
 
 
