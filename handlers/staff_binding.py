@@ -66,5 +66,5 @@ def _certified(conversation: Conversation, member: Staff) -> Reply:
     session = conversation.session
     place = staff.place_label(session, member.grid_id, member.community_id, member.building_id, member.unit_id)
     if place is None and member.department is None:
-        place = staff.street_name(session)  # a street operator
+        place = staff.street_name(session, member.street_id)  # a street operator
     return Reply(texts.certified(member.role, place, member.department))

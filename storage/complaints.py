@@ -90,7 +90,8 @@ def handlers(session: Session, appeal: Appeal, about: frozenset[int]) -> list[St
     handling = [person for person in people if person.id not in about and person.openid]
     # About the community's only operator (or with no other operator bound): the street's operators, the top of
     # escalation, rather than a complaint nobody is told of and nobody may claim.
-    return handling or [person for person in staff_table.street_operators(session) if person.id not in about and person.openid]
+    return handling or [person for person in staff_table.street_operators(session, appeal.grid_id)
+                       if person.id not in about and person.openid]
 
 
 def handled_at(session: Session, appeal_id: int) -> str:

@@ -139,7 +139,8 @@ def recipients(session: Session, now: datetime) -> list[Recipient]:
         ).order_by(Staff.id)
     ).all()
     return [Recipient(member.id, member.name, member.openid or "", member.role, Scope.overseen_by(member),
-                      workplace_label(session, member.role, member.grid_id, member.community_id) or "")
+                      workplace_label(session, member.role, member.grid_id, member.community_id,
+                                      street_id=member.street_id) or "")
             for member in staff]
 
 

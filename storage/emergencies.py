@@ -27,7 +27,7 @@ from storage import appeals, complaints, contacts, org
 from storage.contact_input import in_digits
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Building, Grid, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
-from storage.staff import community_operators, street_operators
+from storage.staff import community_operators, street_operator_of, street_operators
 from storage.telling import tell
 
 # While a resident's 紧急 appeal of the last FOLLOW_UP is open, what else they write is about it ("我们被困在5楼出不来"):
@@ -42,7 +42,7 @@ def responders(session: Session, appeal: Appeal, grid_team: Sequence[Staff],
     """Who gets an emergency's card: the grid's team (its bound members and leaders) and the community's
     operators, or the street's when the community has none (yet): some operator must hear of it at once, not at
     its 督办 minutes later; never whom it complains about (`about`, storage.complaints: "网格员李娜动手打我")."""
-    operators = community_operators(session, appeal.grid_id) or street_operators(session)
+    operators = community_operators(session, appeal.grid_id) or street_operators(session, appeal.grid_id)
     people = [*grid_team, *operators]
     return [person for person in _unique(people) if person.openid and person.id not in about]
 
@@ -187,7 +187,8 @@ def supervisors(session: Session, appeal: Appeal) -> list[Staff]:
     people = session.scalars(
         select(Staff).where(Staff.active.is_(True), Staff.openid.is_not(None), (
             ((Staff.grid_id == appeal.grid_id) & (Staff.role == StaffRole.GRID_LEADER))
-            | ((Staff.role == StaffRole.OPERATOR) & Staff.community_id.is_(None))
+            | ((Staff.role == StaffRole.OPERATOR) & Staff.community_id.is_(None)
+               & street_operator_of(session, appeal.grid_id))
         )).order_by(Staff.id)
     ).all()
     return _unique(_not_accused(session, appeal, [*people, *community_operators(session, appeal.grid_id)]))

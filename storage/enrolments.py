@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -156,17 +156,29 @@ def request(session: Session, resident: Resident, role: StaffRole, name: str, or
 
 
 def operators_of(session: Session, community_id: int) -> list[Staff]:
-    """Who decides a community's enrolments: its active operators and the street's (no community)."""
+    """Who decides a community's enrolments: its active operators and its street's (no community)."""
+    street_id = select(Community.street_id).where(Community.id == community_id).scalar_subquery()
+    street_wide = Staff.community_id.is_(None) & (Staff.street_id.is_(None) | (Staff.street_id == street_id))
     return list(session.scalars(select(Staff).where(
         Staff.role == StaffRole.OPERATOR, Staff.active.is_(True),
-        or_(Staff.community_id == community_id, Staff.community_id.is_(None))).order_by(Staff.id)))
+        or_(Staff.community_id == community_id, street_wide)).order_by(Staff.id)))
+
+
+def _decided_by(operator: Staff) -> ColumnElement[bool]:
+    """The enrolments an operator decides: their community's, their street's (a street operator), or (a street
+    operator bound before their street was recorded) all."""
+    if operator.community_id is not None:
+        return Enrolment.community_id == operator.community_id
+    if operator.street_id is not None:
+        return Enrolment.community_id.in_(select(Community.id).where(Community.street_id == operator.street_id))
+    return true()
 
 
 def pending(session: Session, operator: Staff | None = None) -> list[Waiting]:
     """The enrolments waiting for a decision that `operator` may decide (the CLI, None: all), oldest first."""
     query = select(Enrolment).where(Enrolment.status == EnrolmentStatus.PENDING)
-    if operator is not None and operator.community_id is not None:
-        query = query.where(Enrolment.community_id == operator.community_id)
+    if operator is not None:
+        query = query.where(_decided_by(operator))
     return [_waiting(session, row) for row in session.scalars(query.order_by(Enrolment.id))]
 
 
@@ -189,8 +201,8 @@ def find(session: Session, typed: str, operator: Staff | None = None) -> Enrolme
     decided) — among those `operator` may decide. NotFound, or Ambiguous with the waiting ones' numbers."""
     typed = typed.strip().lstrip("#＃")
     scoped = select(Enrolment)
-    if operator is not None and operator.community_id is not None:
-        scoped = scoped.where(Enrolment.community_id == operator.community_id)
+    if operator is not None:
+        scoped = scoped.where(_decided_by(operator))
     number = typed_id(typed)
     if number is not None:
         found = session.scalar(scoped.where(Enrolment.id == number))
@@ -213,7 +225,7 @@ def confirm(session: Session, enrolment: Enrolment, now: datetime, by: Staff | N
     """确认报到: make the member's Staff row at the enrolment's home and tell them. Already confirmed: `already`.
     NotAllowed("declined") for one turned down or withdrawn, NotAllowed("scope") for another community's
     operator, AlreadyMember when the resident became staff (or a member by invite) meanwhile."""
-    _check_scope(enrolment, by)
+    _check_scope(session, enrolment, by)
     if enrolment.status == EnrolmentStatus.CONFIRMED:
         return Decided(enrolment, already=True)
     if enrolment.status != EnrolmentStatus.PENDING:
@@ -243,7 +255,7 @@ def confirm(session: Session, enrolment: Enrolment, now: datetime, by: Staff | N
 def decline(session: Session, enrolment: Enrolment, now: datetime, by: Staff | None = None) -> Decided:
     """Turn a waiting enrolment down and tell the applicant politely; declined before: `already`.
     NotAllowed("confirmed") for one confirmed (disable the member instead), NotAllowed("scope") as `confirm`."""
-    _check_scope(enrolment, by)
+    _check_scope(session, enrolment, by)
     if enrolment.status == EnrolmentStatus.DECLINED:
         return Decided(enrolment, already=True)
     if enrolment.status != EnrolmentStatus.PENDING:
@@ -280,13 +292,13 @@ def _decide(session: Session, enrolment: Enrolment, status: EnrolmentStatus, now
     return True
 
 
-def _check_scope(enrolment: Enrolment, by: Staff | None) -> None:
-    """Only an operator of the enrolment's community decides it (a street operator, or the CLI, any)."""
+def _check_scope(session: Session, enrolment: Enrolment, by: Staff | None) -> None:
+    """Only an operator of the enrolment's community or its street decides it (the CLI, any)."""
     if by is None:
         return
     if by.role != StaffRole.OPERATOR or not by.active:
         raise NotAllowed("operator")
-    if by.community_id is not None and by.community_id != enrolment.community_id:
+    if session.scalar(select(Enrolment.id).where(Enrolment.id == enrolment.id, _decided_by(by))) is None:
         raise NotAllowed("scope")
 
 

@@ -37,5 +37,6 @@ def close(session: Session, member: Staff, code: str, note: str, now: datetime) 
 
 def may_close(session: Session, member: Staff, case: FocusCase) -> bool:
     """Whether `member` may close (结案) the case: its owner, the grid's 网格长, an operator over it."""
-    street_operator = member.role == StaffRole.OPERATOR and member.community_id is None
+    # A street operator of every street (bound before their street was recorded): of every grid, or of none.
+    street_operator = member.role == StaffRole.OPERATOR and member.community_id is None and member.street_id is None
     return member.id == case.owner_staff_id or street_operator or manages_grid(session, member, case.grid_id)

@@ -66,7 +66,8 @@ def listing(session: Session, now: datetime, secret: str, include_all: bool = Fa
                             StaffInvite.expires_at > now,
                             StaffInvite.key_id.is_(None) | (StaffInvite.key_id == staff.key_id(secret)))
     return [Invite(row, status_of(row, now, secret),
-                   staff.workplace_label(session, row.role, row.grid_id, row.community_id, row.building_id))
+                   staff.workplace_label(session, row.role, row.grid_id, row.community_id, row.building_id,
+                                           row.street_id))
             for row in session.scalars(query.order_by(StaffInvite.id))]
 
 

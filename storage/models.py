@@ -217,6 +217,9 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(16))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+    # A street operator's street (an 操作员 bound to no community, invited with --street); None for everyone else,
+    # and for street operators bound before it was recorded (they still oversee every street).
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     department: Mapped[str | None] = mapped_column(String(64))  # 物业/部门: the company or office they work for
@@ -452,6 +455,7 @@ class StaffInvite(Base):
     role: Mapped[str] = mapped_column(String(16))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"))  # a street operator's (`--street`)
     # A COMMUNITY_ROLES member's (`--building`): 楼长 the building they look after, the others their home.
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # 单元长, 党员中心户 (`--unit`); others' home

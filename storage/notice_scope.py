@@ -122,12 +122,15 @@ def resolve(session: Session, path: str | None) -> NoticeScope:
 
 
 def part_of(member: Staff) -> Scope:
-    """Where a sender's grid names are looked for first: a 网格长's grid, a community operator's community; a
-    street operator's (and anyone else's) everywhere."""
+    """Where a sender's grid names are looked for first: a 网格长's grid, a community operator's community, a
+    street operator's street; a street operator bound before their street was recorded (and anyone else's)
+    everywhere."""
     if member.role == StaffRole.GRID_LEADER and member.grid_id is not None:
         return Scope(grid_id=member.grid_id)
     if member.role == StaffRole.OPERATOR and member.community_id is not None:
         return Scope(community_id=member.community_id)
+    if member.role == StaffRole.OPERATOR and member.street_id is not None:
+        return Scope(street_id=member.street_id)
     return Scope()
 
 
@@ -212,8 +215,11 @@ def overseen_grids(session: Session, member: Staff) -> Sequence[int] | None:
     if member.role == StaffRole.GRID_LEADER and member.grid_id is not None:
         return [member.grid_id]
     if member.role == StaffRole.OPERATOR:
-        if member.community_id is None:
+        if member.community_id is None and member.street_id is None:
             return None
+        if member.community_id is None:
+            communities = select(Community.id).where(Community.street_id == member.street_id)
+            return list(session.scalars(select(Grid.id).where(Grid.community_id.in_(communities))))
         return list(session.scalars(select(Grid.id).where(Grid.community_id == member.community_id)))
     return []
 

@@ -83,6 +83,7 @@ def report(session: Session, month: str, scope: Scope) -> Report:
 
 def _person(session: Session, member: Staff, month: dict[str, int], balance: int) -> Person:
     by_rule = {rule: amount for rule, amount in month.items() if rule not in ("reversed", "redeemed")}
-    place = staff.workplace_label(session, member.role, member.grid_id, member.community_id, member.building_id)
+    place = staff.workplace_label(session, member.role, member.grid_id, member.community_id, member.building_id,
+                                    member.street_id)
     return Person(member.id, member.name, member.role, place, by_rule, month.get("reversed", 0),
                   month.get("redeemed", 0), sum(month.values()), balance)

@@ -75,10 +75,12 @@ class Scope:
 
     @classmethod
     def overseen_by(cls, member: Staff) -> Scope:
-        """What a 网格长 (their grid) or an operator (their community; bound to none: the street, all) oversees,
-        as `storage.staff.can_read` lets them read it (sensitive categories too)."""
+        """What a 网格长 (their grid) or an operator (their community; bound to none: their street, or every street
+        when theirs was never recorded) oversees, as `storage.staff.can_read` lets them read it (sensitive too)."""
         if member.role == StaffRole.GRID_LEADER:
             return cls(grid_id=member.grid_id)
+        if member.community_id is None:
+            return cls(street_id=member.street_id)
         return cls(community_id=member.community_id)
 
     @classmethod
@@ -222,8 +224,11 @@ def _overseen_by(session: Session, member: Staff, now: datetime | None) -> Colum
              (Appeal.category == UNCLASSIFIED) & Appeal.status.in_(OPEN_STATUSES)]
     if now is not None:
         waits.append(_late(session, now))
+    if member.community_id is None and member.street_id is None:
+        return or_(*waits)  # a street operator bound before their street was recorded: every street
     if member.community_id is None:
-        return or_(*waits)
+        communities = select(Community.id).where(Community.street_id == member.street_id)
+        return or_(*waits) & Appeal.grid_id.in_(select(Grid.id).where(Grid.community_id.in_(communities)))
     return or_(*waits) & Appeal.grid_id.in_(select(Grid.id).where(Grid.community_id == member.community_id))
 
 

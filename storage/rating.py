@@ -123,7 +123,7 @@ def follow_up_by(session: Session, appeal: Appeal) -> list[Staff]:
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_LEADER,
                             Staff.active.is_(True))
     ).all()
-    for level in (leaders, community_operators(session, appeal.grid_id), street_operators(session)):
+    for level in (leaders, community_operators(session, appeal.grid_id), street_operators(session, appeal.grid_id)):
         people = [person for person in level if person.id not in about]
         if people:
             return people

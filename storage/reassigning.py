@@ -224,8 +224,8 @@ def _oversees(session: Session, by: Manager, grid_id: int | None) -> bool:
     if isinstance(by, ConsoleUser):
         return staff.manages_grid(session, by, grid_id)
     if by.role == StaffRole.OPERATOR:
-        if by.community_id is None:
-            return True
+        if by.community_id is None:  # a street operator: their street's grids (every street's, if none is recorded)
+            return by.street_id is None or staff.manages_grid(session, by, grid_id)
         community = session.scalar(select(Grid.community_id).where(Grid.id == grid_id)) if grid_id else None
         return community is not None and community == by.community_id
     return by.role == StaffRole.GRID_LEADER and grid_id is not None and grid_id == by.grid_id
@@ -290,6 +290,8 @@ def _grids_in_scope(session: Session, by: Manager | None) -> list[str]:
         query = query.where(Grid.id == by.grid_id)
     elif by is not None and by.community_id is not None:
         query = query.where(Grid.community_id == by.community_id)
+    elif isinstance(by, Staff) and by.street_id is not None:
+        query = query.where(Grid.community_id.in_(select(Community.id).where(Community.street_id == by.street_id)))
     return [org.grid_label(session, grid_id) for grid_id in session.scalars(query)]
 
 
@@ -299,4 +301,6 @@ def _members_in_scope(session: Session, by: Manager | None) -> list[str]:
         query = query.where(Staff.grid_id == by.grid_id)
     elif by is not None and by.community_id is not None:
         query = query.where(Staff.community_id == by.community_id)
+    elif isinstance(by, Staff) and by.street_id is not None:
+        query = query.where(Staff.community_id.in_(select(Community.id).where(Community.street_id == by.street_id)))
     return list(dict.fromkeys(session.scalars(query.order_by(Staff.id))))

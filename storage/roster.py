@@ -265,7 +265,8 @@ def _open_counts(session: Session, ids: list[int]) -> dict[int, int]:
 
 
 def _member(session: Session, row: Staff, counts: dict[int, int], now: datetime | None) -> Member:
-    place = staff.workplace_label(session, row.role, row.grid_id, row.community_id, row.building_id)
+    place = staff.workplace_label(session, row.role, row.grid_id, row.community_id, row.building_id,
+                                    row.street_id)
     current = duty.duty_of(row, now) if now is not None else duty.Duty(row.on_duty)
     return Member(row.id, row.name, row.role, place, row.department, row.openid is not None, current,
                   counts.get(row.id, 0), row.work_phone, row.phone)

@@ -133,6 +133,7 @@ class Scope:
     street: str | None = None  # a street operator's (no grid, no community: the top escalation level)
     building_id: int | None = None  # a COMMUNITY_ROLES member's (grid and community are the building's)
     unit_id: int | None = None  # a 单元长's or 党员中心户's, and anyone's home unit if the inviter named one
+    street_id: int | None = None  # the street operator's street (`street` is its name)
 
 
 def invite_scope(session: Session, role: StaffRole, grid: str | None, community: str | None,
@@ -169,7 +170,7 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
     if role is StaffRole.OPERATOR:
         grid_row = None  # --grid only names the community an operator oversees, all of it
     return Scope(grid_row.id if grid_row else None, community_id, department,
-                 street_row.name if street_row else None)
+                 street_row.name if street_row else None, street_id=street_row.id if street_row else None)
 
 
 def _member_scope(session: Session, role: StaffRole, building: Building | None, more: bool,
@@ -202,7 +203,7 @@ def _unit_of(session: Session, building: Building, typed: str) -> Unit:
 def create_invite(session: Session, role: StaffRole, grid_id: int | None, community_id: int | None,
                   department: str | None, name: str, phone: str | None, now: datetime, secret: str,
                   ttl: timedelta = DEFAULT_TTL, work_phone: str | None = None, phone_bound: bool = False,
-                  building_id: int | None = None, unit_id: int | None = None) -> str:
+                  building_id: int | None = None, unit_id: int | None = None, street_id: int | None = None) -> str:
     """Record an invite and return its code, in plain text, for the inviter to pass on (it is not stored).
     A `work_phone` (InvalidContact when not a phone number) is published when the code is redeemed.
     `phone_bound`: the code binds only after its sender confirms the last four digits of `phone`."""
@@ -222,7 +223,7 @@ def create_invite(session: Session, role: StaffRole, grid_id: int | None, commun
         code_hash=digest, hash_scheme=InviteHashScheme.HMAC_SHA256, key_id=key_id(secret), role=str(role),
         grid_id=grid_id, community_id=community_id, department=department, name=name, phone=normalize_phone(phone),
         created_at=now, expires_at=now + ttl, work_phone=published, phone_bound=phone_bound,
-        building_id=building_id, unit_id=unit_id,
+        building_id=building_id, unit_id=unit_id, street_id=street_id,
     ))
     session.flush()
     return code
@@ -357,6 +358,7 @@ def _bind(session: Session, openid: str, invite: StaffInvite, now: datetime) -> 
     staff.role = invite.role
     staff.grid_id = invite.grid_id
     staff.community_id = invite.community_id
+    staff.street_id = invite.street_id
     staff.building_id, staff.unit_id = invite.building_id, invite.unit_id
     staff.department = invite.department
     staff.active = True
@@ -455,19 +457,20 @@ def place_label(session: Session, grid_id: int | None, community_id: int | None,
 
 
 def workplace_label(session: Session, role: str, grid_id: int | None, community_id: int | None,
-                    building_id: int | None = None) -> str | None:
+                    building_id: int | None = None, street_id: int | None = None) -> str | None:
     """Where someone in `role` works, as people name it: a 楼长's building, 社区·网格, the community, or for a
     street operator (bound to no community) the street; None for a department's staff."""
     place = place_label(session, grid_id, community_id, building_id)
     if place is None and role == StaffRole.OPERATOR:
-        return street_name(session)
+        return street_name(session, street_id)
     return place
 
 
-def street_name(session: Session) -> str | None:
-    """Where a street operator (an 操作员 bound to no community) works: the street's name, or the names when one
-    deployment serves several (such an operator oversees them all)."""
-    return "、".join(session.scalars(select(Street.name).order_by(Street.id))) or None
+def street_name(session: Session, street_id: int | None = None) -> str | None:
+    """Where a street operator (an 操作员 bound to no community) works: their street's name, or (bound before
+    their street was recorded) the names of every street the deployment serves, which they oversee."""
+    return "、".join(session.scalars(select(Street.name).where(true() if street_id is None else Street.id == street_id)
+                                   .order_by(Street.id))) or None
 
 
 def new_code() -> str:
@@ -568,7 +571,9 @@ def manages_grid(session: Session, member: Staff | ConsoleUser, grid_id: int | N
     if member.role == StaffRole.GRID_LEADER:
         return member.grid_id == grid_id
     if member.role == StaffRole.OPERATOR:
-        return member.community_id is None or member.community_id == _community_of(session, grid_id)
+        if member.community_id is None:
+            return member.street_id is None or member.street_id == _street_of(session, grid_id)
+        return member.community_id == _community_of(session, grid_id)
     return False
 
 
@@ -580,12 +585,22 @@ def community_operators(session: Session, grid_id: int | None) -> Sequence[Staff
     ).all()
 
 
-def street_operators(session: Session) -> Sequence[Staff]:
-    """The street's active operators (bound to no community): the top of escalation."""
+def street_operators(session: Session, grid_id: int | None = None) -> Sequence[Staff]:
+    """The active operators (bound to no community) of the grid's street: the top of escalation. Without a grid
+    (an emergency not yet placed), those of every street; a street operator bound before their street was
+    recorded is of every street."""
     return session.scalars(
-        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True))
+        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True),
+                            street_operator_of(session, grid_id))
         .order_by(Staff.id)
     ).all()
+
+
+def street_operator_of(session: Session, grid_id: int | None) -> ColumnElement[bool]:
+    """A condition on Staff: a street operator over the grid's street (any street without a grid)."""
+    if grid_id is None:
+        return true()
+    return Staff.street_id.is_(None) | (Staff.street_id == _street_of(session, grid_id))
 
 
 def _console_manages(session: Session, user: ConsoleUser, grid_id: int) -> bool:
@@ -606,6 +621,11 @@ def _community_of(session: Session, grid_id: int | None) -> int | None:
     return session.scalars(select(Grid.community_id).where(Grid.id == grid_id)).first()
 
 
+def _street_of(session: Session, grid_id: int | None) -> int | None:
+    return session.scalars(select(Community.street_id).join(Grid, Grid.community_id == Community.id)
+                           .where(Grid.id == grid_id)).first()
+
+
 # --- who may read which appeal ---------------------------------------------------------------------------
 
 
@@ -622,6 +642,7 @@ class Readable:
     complained_about: frozenset[int] = frozenset()  # staff a complaint is about (storage.complaints)
     # An emergency of a resident not yet bound: in no grid, and its card went to every operator (storage.emergencies)
     unplaced_emergency: bool = False
+    street_id: int | None = None  # the grid's community's
 
 
 def can_read(member: Staff, appeal: Readable) -> bool:
@@ -638,7 +659,9 @@ def can_read(member: Staff, appeal: Readable) -> bool:
         return True
     if member.role == StaffRole.OPERATOR:
         # An unplaced emergency's card told every operator to claim it: any of them may, the first to come.
-        return member.community_id is None or member.community_id == appeal.community_id or appeal.unplaced_emergency
+        if member.community_id is None:
+            return member.street_id is None or member.street_id == appeal.street_id or appeal.unplaced_emergency
+        return member.community_id == appeal.community_id or appeal.unplaced_emergency
     in_grid = member.role in GRID_BOUND and member.grid_id is not None and member.grid_id == appeal.grid_id
     if member.role == StaffRole.GRID_LEADER:
         return in_grid
@@ -666,12 +689,13 @@ def readable(session: Session, appeal: Appeal, sensitive: Collection[str]) -> Re
         frozenset(name for name in (appeal.department, *departments) if name), appeal.category in sensitive,
         complaints.accused(session, appeal.id) or frozenset(),
         unplaced_emergency=appeal.grid_id is None and appeal.emergency is not None,
+        street_id=_street_of(session, appeal.grid_id),
     )
 
 
 def place(session: Session, grid_id: int | None) -> Readable:
     """A grid as the read permission sees it (what a focus case of that grid shows: never a sensitive category)."""
-    return Readable(grid_id, _community_of(session, grid_id))
+    return Readable(grid_id, _community_of(session, grid_id), street_id=_street_of(session, grid_id))
 
 
 def may_read(session: Session, member: Staff, appeal: Appeal, sensitive: Collection[str]) -> bool:

@@ -79,6 +79,7 @@ from storage import complaints, dispatch, emergencies, org, outbox, queries
 from storage.appeals import Action, clock_of, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
 from storage.notices import ResidentAddressWanted, StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
+from storage.staff import street_operators
 from storage.tasks import operators
 from storage.telling import deferred, tell, tell_resident
 
@@ -529,10 +530,7 @@ def _rung(session: Session, appeal: Appeal, level: int) -> Sequence[Staff]:
         ).all()
     if level == 2:
         return operators(session, appeal)
-    return session.scalars(
-        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True))
-        .order_by(Staff.id)
-    ).all()
+    return street_operators(session, appeal.grid_id)
 
 
 def _claimants(session: Session, appeal: Appeal) -> Sequence[Staff]:

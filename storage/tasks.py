@@ -72,7 +72,8 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
         raise NotAllowed("not_transferred_to_you")  # the grid's team claims it; a unit, what is 转办'd to it
     elif member.role == StaffRole.OPERATOR and appeal.emergency is not None:
         # An emergency's card (and its 督办) asks the operators over the grid to claim it if nobody else can.
-        if member.community_id is not None and not manages_grid(session, member, appeal.grid_id):
+        placed_for = member.community_id is not None or (member.street_id is not None and appeal.grid_id is not None)
+        if placed_for and not manages_grid(session, member, appeal.grid_id):
             raise NotAllowed("not_your_grid")
     elif member.role not in GRID_TEAM or member.grid_id != appeal.grid_id:
         raise NotAllowed("not_your_grid")
@@ -233,7 +234,7 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
     # A community with no operator bound: the street's, whose 我的任务 lists it, rather than nobody told; with
     # neither, nobody would ever route it again: it stays where it is.
-    receivers = operators(session, appeal) or street_operators(session)
+    receivers = operators(session, appeal) or street_operators(session, appeal.grid_id)
     if not receivers:
         raise NotAllowed("no_operator")
     old = AppealStatus(appeal.status)

@@ -43,6 +43,7 @@ from storage.notices import (
     StaffVolunteerReleased,
 )
 from storage.points import Source
+from storage.staff import manages_grid
 from storage.tasks import RESULT_PHOTO_WINDOW
 from storage.telling import tell, tell_resident
 from storage.tickets import LOCAL_ZONE
@@ -352,7 +353,9 @@ def _move_wish(session: Session, wish: Wish, old: WishStatus, new: WishStatus, *
 
 def _may_confirm(session: Session, confirmer: Staff, target: Target) -> bool:
     if confirmer.role == StaffRole.OPERATOR:
-        return confirmer.community_id is None or confirmer.community_id == target.community_id(session)
+        if confirmer.community_id is None:  # a street operator: their street's (every street's, if none recorded)
+            return confirmer.street_id is None or manages_grid(session, confirmer, target.grid_id)
+        return confirmer.community_id == target.community_id(session)
     return confirmer.role in GRID_TEAM and target.grid_id is not None and confirmer.grid_id == target.grid_id
 
 

@@ -133,7 +133,8 @@ def show(who: str, as_json: bool) -> None:
 
     def read(session: Session) -> tuple[dict[str, object], list[points_view.Line]]:
         member = roster.find(session, who)
-        place = staff.workplace_label(session, member.role, member.grid_id, member.community_id, member.building_id)
+        place = staff.workplace_label(session, member.role, member.grid_id, member.community_id, member.building_id,
+                                        member.street_id)
         person = {"id": member.id, "name": member.name, "role": texts.role_title(member.role),
                   "place": place, "balance": points.balance(session, member.id)}
         return person, points_view.entries(session, member.id)

@@ -71,7 +71,7 @@ def invite(context: click.Context, role: str | None, grid: str | None, name: str
             code = staff.create_invite(session, staff_role, scope.grid_id, scope.community_id, scope.department,
                                        name, phone, now, secret, ttl, work_phone=work_phone,
                                        phone_bound=bool(phone and phone.strip()), building_id=scope.building_id,
-                                       unit_id=scope.unit_id)
+                                       unit_id=scope.unit_id, street_id=scope.street_id)
             place = scope.street or staff.place_label(session, scope.grid_id, scope.community_id, scope.building_id,
                                                       scope.unit_id)
             created = invites.by_code(session, code, secret)

@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from bot.cli import staff as staff_cli
 from handlers import staff_texts
-from storage import supervision
-from storage.models import AppealEvent, AppealStatus, Staff, StaffInvite
+from storage import seeding, supervision
+from storage.appeals import UNCLASSIFIED
+from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffInvite
+from tests.support.console import OTHER_STREET
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, LI, LIU, RESIDENT, WANG, ZHANG
 from tests.support.worker import file_and_dispatch
@@ -376,6 +378,33 @@ def test_a_street_operator_is_invited_by_street_and_is_the_top_escalation_level(
         gridbot("invite", "--role", "操作员", "--street", "光明街道"))
     assert "--street 只用于邀请街道操作员" in refused(
         gridbot("invite", "--role", "网格员", "--street", "幸福街道", "--grid", "幸福里社区·第一网格"))
+
+
+def test_a_street_operator_of_another_street_neither_reads_nor_hears_of_this_streets_appeals(
+        gridbot, wechat, seeded, clock):
+    with seeded.transaction() as session:
+        seeding.seed_street(session, OTHER_STREET, clock())
+    output = ok(gridbot("invite", "--role", "操作员", "--street", "平安街道", "--name", "吴刚"))
+    certified = wechat.send("o_pingan", f"认证 {SENT_CODE.search(output).group(1)}")
+    assert "平安街道 的操作员" in certified and "幸福街道" not in certified
+    assert "吴刚 · 操作员 · 平安街道 · 已绑定" in ok(gridbot("staff", "list", "--role", "操作员"))
+
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+    assert wechat.send("o_pingan", f"查询 {ticket}").startswith("没有找到编号为")
+    category = appeal(seeded, ticket).category
+    with seeded.transaction() as session:  # as if still waiting in 待分类: no operator of 平安街道 sees it there
+        session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one().category = UNCLASSIFIED
+    assert ticket not in wechat.send("o_pingan", "待分类")
+    assert ticket not in wechat.send("o_pingan", "我的任务")
+    with seeded.transaction() as session:
+        session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one().category = category
+    claimed = appeal(seeded, ticket)
+    clock.current = claimed.resolve_due_at + 2 * timedelta(hours=claimed.resolve_hours)
+    for _ in range(3):
+        with seeded.transaction() as session:
+            supervision.sweep(session, clock())
+    assert appeal(seeded, ticket).escalation_level == 3
+    assert "o_pingan" not in notices(seeded, "staff_escalated", ticket)  # 督办 stays in 幸福街道
 
 
 def test_a_phone_bound_code_binds_only_after_the_right_four_digits(gridbot, wechat, seeded):
