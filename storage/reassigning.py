@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, org, staff
@@ -232,11 +232,16 @@ def _oversees(session: Session, by: Manager, grid_id: int | None) -> bool:
 
 
 def resolve_target(session: Session, by: Manager | None, target: str) -> tuple[Grid, Staff | None]:
-    """A member by name (of the grids `by` oversees first), else a grid by name (of `by`'s community first)."""
+    """A member by name (of the grids `by` oversees first), else a grid by name (of `by`'s community first);
+    only in `by`'s street: another street's people and places are neither theirs to move to nor to be named."""
     name = unicodedata.normalize("NFKC", target).strip()
+    street_id = _street_of(session, by)
+    in_street = select(Grid.id).join(Community, Community.id == Grid.community_id).where(
+        Community.street_id == street_id)
     members = session.scalars(
         select(Staff).where(Staff.name == name, Staff.role.in_(GRID_TEAM), Staff.active.is_(True),
-                            Staff.openid.is_not(None), Staff.grid_id.is_not(None)).order_by(Staff.id)
+                            Staff.openid.is_not(None), Staff.grid_id.is_not(None),
+                            true() if street_id is None else Staff.grid_id.in_(in_street)).order_by(Staff.id)
     ).all()
     if by is not None and len(members) > 1:
         members = [m for m in members if _oversees(session, by, m.grid_id)] or members
@@ -276,12 +281,25 @@ def _member_label(session: Session, member: Staff) -> str:
 
 def _grid(session: Session, by: Manager | None, name: str) -> Grid:
     if by is not None and by.community_id is not None and "·" not in name and "/" not in name:
-        community = session.get_one(Community, by.community_id)
         try:
-            return staff.find_grid(session, f"{community.name}·{name}")
+            return staff.find_grid(session, name, within=Grid.community_id == by.community_id)
         except staff.UnclearPlace:
             pass  # not a grid of their own community: look street-wide
-    return staff.find_grid(session, name)
+    street_id = _street_of(session, by)
+    return staff.find_grid(session, name, within=None if street_id is None else Community.street_id == street_id)
+
+
+def _street_of(session: Session, by: Manager | None) -> int | None:
+    """The street `by` works in (their grid's or community's, or a street operator's own); None for the CLI, a
+    管理员, and a street operator bound before their street was recorded."""
+    if by is None:
+        return None
+    if by.community_id is not None:
+        return session.scalar(select(Community.street_id).where(Community.id == by.community_id))
+    if isinstance(by, Staff) and by.grid_id is not None:
+        return session.scalar(select(Community.street_id).join(Grid, Grid.community_id == Community.id)
+                              .where(Grid.id == by.grid_id))
+    return by.street_id
 
 
 def _grids_in_scope(session: Session, by: Manager | None) -> list[str]:
@@ -290,7 +308,7 @@ def _grids_in_scope(session: Session, by: Manager | None) -> list[str]:
         query = query.where(Grid.id == by.grid_id)
     elif by is not None and by.community_id is not None:
         query = query.where(Grid.community_id == by.community_id)
-    elif isinstance(by, Staff) and by.street_id is not None:
+    elif by is not None and by.street_id is not None:
         query = query.where(Grid.community_id.in_(select(Community.id).where(Community.street_id == by.street_id)))
     return [org.grid_label(session, grid_id) for grid_id in session.scalars(query)]
 
@@ -301,6 +319,6 @@ def _members_in_scope(session: Session, by: Manager | None) -> list[str]:
         query = query.where(Staff.grid_id == by.grid_id)
     elif by is not None and by.community_id is not None:
         query = query.where(Staff.community_id == by.community_id)
-    elif isinstance(by, Staff) and by.street_id is not None:
+    elif by is not None and by.street_id is not None:
         query = query.where(Staff.community_id.in_(select(Community.id).where(Community.street_id == by.street_id)))
     return list(dict.fromkeys(session.scalars(query.order_by(Staff.id))))

@@ -10,9 +10,11 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli.gridbot import main
-from storage.models import AppealStatus, Staff
+from storage import seeding
+from storage.models import AppealStatus, Community, Grid, Staff, StaffRole
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.street import SECOND, XINGFULI
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -257,3 +259,32 @@ def test_a_guessed_ticket_of_another_community_is_answered_as_not_found(wechat, 
         assert f"没有找到编号为 {elsewhere} 的诉求" in wechat.send(sender, f"改派 {elsewhere} 第二网格")
     assert "网格或姓名最多 32 字，您发了 200 字" in wechat.send(OPERATOR, f"改派 {elsewhere} " + "网" * 200)
     assert notices(seeded, "staff_reassigned") == [] and notices(seeded, "resident_transferred") == []
+
+
+def test_a_grid_named_alone_is_the_operators_own_even_where_another_street_has_a_community_of_that_name(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:  # 滨湖街道 has a 幸福里社区 of its own, with a 第二网格 too
+        seeding.seed_street(session, seeding.StreetPlan(
+            "滨湖街道", {XINGFULI: {SECOND: ("幸福家园", {"1号楼": ("1单元",)})}}), clock())
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"退回 {ticket} 这是锦绣家园的事")
+
+    replied = wechat.send(OPERATOR, f"改派 {ticket} 第二网格")
+
+    assert "已改派给 幸福里社区·第二网格" in replied and "滨湖街道" not in replied
+    assert LIU in notices(seeded, "staff_new_appeal", ticket)
+
+
+def test_a_member_named_is_never_matched_with_a_namesake_of_another_street(wechat, seeded, clock):
+    with seeded.transaction() as session:  # 滨湖街道 has a 刘洋 of its own
+        seeding.seed_street(session, seeding.StreetPlan(
+            "滨湖街道", {"滨湖社区": {"第一网格": ("湖景苑", {"1号楼": ("1单元",)})}}), clock())
+        grid = session.scalars(select(Grid).join(Community, Community.id == Grid.community_id)
+                               .where(Community.name == "滨湖社区")).one()
+        session.add(Staff(openid="o_binhu_liu", name="刘洋", role=StaffRole.GRID_MEMBER, grid_id=grid.id,
+                          community_id=grid.community_id, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock)
+
+    replied = wechat.send(WANG, f"改派 {ticket} 刘洋")
+
+    assert "负责范围以外" in replied and "滨湖" not in replied  # 刘洋 of 第二网格: not the 网格长's to move to
