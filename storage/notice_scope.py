@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from storage.models import Building, Community, Grid, Staff, StaffRole, Street
@@ -144,27 +144,38 @@ def qualified(session: Session, path: str, within: Scope) -> str:
     own = _own_part(session, parts[0], within)
     if own is not None:
         return "/".join([own, *parts[1:]])
-    named = (select(Street.id).where(Street.name == parts[0])
-             .union_all(select(Community.id).where(Community.name == parts[0])))
-    if session.execute(named.limit(1)).first() is not None:
-        return path  # starts with a street or a community: already says where
+    if session.scalar(select(Street.id).where(Street.name == parts[0]).limit(1)) is not None:
+        return path  # starts with a street: already says where
+    communities = session.scalars(select(Community.id).join(Grid, Grid.community_id == Community.id)
+                                  .where(Community.name == parts[0], within.grid_condition()).distinct()).all()
+    if len(communities) == 1:  # their own, where another street has a community of that name too
+        return "/".join([_community_path(session, communities[0]), *parts[1:]])
+    if session.scalar(select(Community.id).where(Community.name == parts[0]).limit(1)) is not None:
+        return path  # starts with a community: already says where
     try:
         grid = find_grid(session, parts[0], within.grid_condition())
     except UnclearPlace:
         return _building_within(session, parts, within) or path
-    community = session.get_one(Community, grid.community_id).name
-    return "/".join([community, grid.name, *parts[1:]])
+    return "/".join([_community_path(session, grid.community_id), grid.name, *parts[1:]])
+
+
+def _community_path(session: Session, community_id: int) -> str:
+    """A community as a scope path: its name, led by its street's where another street has one of that name."""
+    community = session.get_one(Community, community_id)
+    if session.scalar(select(func.count()).where(Community.name == community.name)) == 1:
+        return community.name
+    return f"{session.get_one(Street, community.street_id).name}/{community.name}"
 
 
 def _own_part(session: Session, word: str, within: Scope) -> str | None:
     """本网格 (a 网格长's grid) or 本社区 (the sender's community) as a path; None for any other word."""
     if word == OWN_GRID and within.grid_id is not None:
         grid = session.get_one(Grid, within.grid_id)
-        return f"{session.get_one(Community, grid.community_id).name}/{grid.name}"
+        return f"{_community_path(session, grid.community_id)}/{grid.name}"
     if word == OWN_COMMUNITY:
         community_id = within.community_id or (session.get_one(Grid, within.grid_id).community_id
                                                if within.grid_id is not None else None)
-        return session.get_one(Community, community_id).name if community_id is not None else None
+        return _community_path(session, community_id) if community_id is not None else None
     return None
 
 
@@ -173,7 +184,7 @@ def _building_within(session: Session, parts: list[str], within: Scope) -> str |
     one: its whole path. A 网格长 says 通知 3号楼 of their own grid's building."""
     if len(parts) > 2:
         return None
-    query = (select(Community.name, Grid.name, Building.compound)
+    query = (select(Community.id, Grid.name, Building.compound)
              .join(Grid, Grid.id == Building.grid_id).join(Community, Community.id == Grid.community_id)
              .where(within.grid_condition(), Building.active.is_(True), Building.name == parts[-1]))
     if len(parts) == 2:
@@ -181,8 +192,8 @@ def _building_within(session: Session, parts: list[str], within: Scope) -> str |
     found = session.execute(query.limit(2)).all()
     if len(found) != 1:
         return None
-    community, grid, compound = found[0]
-    return "/".join([community, grid, *([compound] if compound else []), parts[-1]])
+    community_id, grid, compound = found[0]
+    return "/".join([_community_path(session, community_id), grid, *([compound] if compound else []), parts[-1]])
 
 
 def _below_grid(session: Session, path: str, grid_scope: Scope, rest: list[str]) -> NoticeScope:

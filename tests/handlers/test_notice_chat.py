@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from handlers import community_texts as lead_texts
 from handlers import notice_texts, staff_texts
-from storage import notice_planning, notice_records
+from storage import notice_planning, notice_records, seeding
 from storage.models import (
     Appeal,
     Broadcast,
@@ -27,6 +27,7 @@ from storage.models import (
 )
 from storage.notice_planning import Limits, Request
 from tests.support.personas import BUILDING_LEAD, CHEN, NEXT_DOOR, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.street import FIRST, XINGFULI
 
 pytestmark = pytest.mark.postgres
 
@@ -102,6 +103,19 @@ def test_a_grid_named_alone_is_the_senders_own_though_another_community_has_one_
     with seeded.transaction() as session:
         (notice,) = session.scalars(select(Broadcast)).all()
     assert notice.scope_path == "幸福里社区/第一网格"  # stored as it can be read again, whatever grids come later
+
+
+@pytest.mark.parametrize(("sender", "said"), [
+    (OPERATOR, "第一网格"), (WANG, "本网格"), (OPERATOR, "本社区"), (OPERATOR, "幸福里社区"), (WANG, "3号楼")])
+def test_the_senders_own_place_is_found_though_another_street_has_a_community_of_that_name(
+        wechat, seeded, clock, sender, said):
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan(
+            "滨湖街道", {XINGFULI: {FIRST: ("幸福家园", {"3号楼": ("1单元",)})}}), clock())
+    wechat.dialog(sender, [(f"通知 {said} 明天上午停水", "范围：幸福街道/幸福里社区"), ("确认 发送", "已排入发送")])
+    with seeded.transaction() as session:
+        (notice,) = session.scalars(select(Broadcast)).all()
+    assert notice.scope_path.startswith("幸福街道/幸福里社区")
 
 
 @pytest.mark.parametrize(("sender", "said", "scope"), [
