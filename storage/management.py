@@ -176,20 +176,23 @@ def _grid_within(session: Session, scope: Scope, grid_id: int) -> bool:
 
 def member_within(session: Session, scope: Scope, staff_id: int) -> Staff | None:
     """The active staff member of that id within the scope; None otherwise, whether they exist or not."""
-    return session.scalars(select(Staff).where(Staff.id == staff_id, Staff.active.is_(True),
-                                               roster.within(scope, Staff.grid_id, Staff.community_id))).first()
+    return session.scalars(select(Staff).where(
+        Staff.id == staff_id, Staff.active.is_(True),
+        roster.within(scope, Staff.grid_id, Staff.community_id, Staff.street_id))).first()
 
 
 def open_invites(session: Session, scope: Scope, now: datetime, secret: str) -> list[invites.Invite]:
     """The invites within the scope still waiting to be used, oldest first."""
     return invites.listing(session, now, secret,
-                           where=roster.within(scope, StaffInvite.grid_id, StaffInvite.community_id))
+                           where=roster.within(scope, StaffInvite.grid_id, StaffInvite.community_id,
+                                               StaffInvite.street_id))
 
 
 def invite_within(session: Session, scope: Scope, invite_id: int) -> StaffInvite | None:
     """The invite of that id within the scope (whatever its status); None otherwise."""
     return session.scalars(select(StaffInvite).where(
-        StaffInvite.id == invite_id, roster.within(scope, StaffInvite.grid_id, StaffInvite.community_id))).first()
+        StaffInvite.id == invite_id,
+        roster.within(scope, StaffInvite.grid_id, StaffInvite.community_id, StaffInvite.street_id))).first()
 
 
 def create_invite(session: Session, scope: Scope, wanted: InviteRequest, departments: Collection[str],

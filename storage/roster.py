@@ -98,7 +98,7 @@ def members(session: Session, scope: Scope, role: StaffRole | None, now: datetim
     """The active staff within the scope (of a role), by place and name: a street takes in its communities' staff,
     its street operators and the departments' staff, who work street-wide. 楼长 are listed with the staff who
     invited them; the other posts, party members and volunteers are `gridbot members list`'s."""
-    query = select(Staff).where(Staff.active.is_(True), within(scope, Staff.grid_id, Staff.community_id),
+    query = select(Staff).where(Staff.active.is_(True), within(scope, Staff.grid_id, Staff.community_id, Staff.street_id),
                                 Staff.role.not_in(MEMBERS_NOT_STAFF))
     if role is not None:
         query = query.where(Staff.role == role)
@@ -238,10 +238,11 @@ def _hand_over(session: Session, appeal: Appeal, target: tuple[Grid, Staff | Non
 
 
 def within(scope: Scope, grid_id: QueryableAttribute[int | None],
-           community_id: QueryableAttribute[int | None]) -> ColumnElement[bool]:
+           community_id: QueryableAttribute[int | None],
+           street_id: QueryableAttribute[int | None] | None = None) -> ColumnElement[bool]:
     """A condition on a person's place (a staff member's, an invite's `grid_id`, `community_id`): within the scope.
     A street takes in its communities and the street-wide places (no grid, no community: its street operators and
-    the departments' staff)."""
+    the departments' staff); given a `street_id` column, not another street's street operators."""
     if scope.grid_id is not None:
         return grid_id == scope.grid_id
     if scope.community_id is not None:
@@ -249,9 +250,11 @@ def within(scope: Scope, grid_id: QueryableAttribute[int | None],
                    grid_id.in_(select(Grid.id).where(Grid.community_id == scope.community_id)))
     if scope.street_id is not None:
         communities = select(Community.id).where(Community.street_id == scope.street_id)
+        street_wide = community_id.is_(None) & grid_id.is_(None)
+        if street_id is not None:
+            street_wide &= street_id.is_(None) | (street_id == scope.street_id)
         return or_(community_id.in_(communities),
-                   grid_id.in_(select(Grid.id).where(Grid.community_id.in_(communities))),
-                   community_id.is_(None) & grid_id.is_(None))
+                   grid_id.in_(select(Grid.id).where(Grid.community_id.in_(communities))), street_wide)
     return true()
 
 

@@ -15,7 +15,8 @@ from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from nlp import load_taxonomy
 from storage import building_codes, org_import, volunteer_claims, wishes
-from storage.models import Building, Community, Grid, Staff, StaffInvite, Wish, WishStatus
+from storage import staff as staff_places
+from storage.models import Building, Community, Grid, Staff, StaffInvite, StaffRole, Street, Wish, WishStatus
 from storage.queries import Scope
 from tests.support.console import ACCOUNTS, cast, logged_in
 from tests.support.personas import BUILDING_LEAD, CHEN, LI, VOLUNTEER, WANG, ZHANG
@@ -351,6 +352,27 @@ def test_disabling_someone_outside_the_scope_is_not_found(app, store, username):
     assert response.status_code == (302 if HEPING in COMMUNITIES[username] else 404)
     with store.transaction() as session:
         assert session.get(Staff, chen).active is (HEPING not in COMMUNITIES[username])
+
+
+def test_another_streets_street_operator_and_their_invite_are_out_of_a_street_accounts_scope(app, store, clock):
+    with store.transaction() as session:
+        pingan = session.scalars(select(Street.id).where(Street.name == "平安街道")).one()
+        session.add(Staff(openid="o_pingan", name="吴刚", role=StaffRole.OPERATOR, street_id=pingan,
+                          created_at=clock()))
+        staff_places.create_invite(session, StaffRole.OPERATOR, None, None, None, "郑敏", None, clock(),
+                                   "test-secret", street_id=pingan)
+    with store.transaction() as session:
+        invite_id = session.scalars(select(StaffInvite.id)).one()
+    person = logged_in(app, "street")
+
+    page = person.get("/console/staff").get_data(as_text=True)
+    disabled = person.client.post(f"/console/staff/{staff_id(store, '吴刚')}/disable",
+                                  data={"csrf_token": token(person)})
+    revoked = person.client.post(f"/console/staff/invites/{invite_id}/revoke", data={"csrf_token": token(person)})
+
+    assert "吴刚" not in page and "郑敏" not in page and "平安街道" not in page
+    assert (disabled.status_code, revoked.status_code) == (404, 404)
+    assert "吴刚" in logged_in(app, "admin").get("/console/staff").get_data(as_text=True)
 
 
 def test_disabling_someone_takes_a_second_tap_that_names_them(app, store):
