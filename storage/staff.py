@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Collection, Sequence
 
-from sqlalchemy import ColumnElement, and_, select, true, update
+from sqlalchemy import ColumnElement, and_, func, select, true, update
 from sqlalchemy.orm import Session
 
 from storage import attempts, complaints, org
@@ -445,15 +445,24 @@ def find_community(session: Session, name: str) -> Community:
 def place_label(session: Session, grid_id: int | None, community_id: int | None,
                 building_id: int | None = None, unit_id: int | None = None) -> str | None:
     """社区·网格·小区·楼栋(·单元) for a member of the community's own people, 社区·网格 for a grid, the community's
-    name without one, None with neither."""
+    name without one, None with neither; led by the street (街道·社区·…) where another street has a community of
+    that name, or two people in different places would read alike."""
     if building_id is not None:
         unit = session.get(Unit, unit_id) if unit_id is not None else None
-        return org.building_place(session, building_id) + (f"·{unit.name}" if unit else "")
-    if grid_id is not None:
-        return org.grid_label(session, grid_id)
-    if community_id is not None:
-        return session.get_one(Community, community_id).name
-    return None
+        place = org.building_place(session, building_id) + (f"·{unit.name}" if unit else "")
+        community_id = session.scalar(select(Grid.community_id).join(Building, Building.grid_id == Grid.id)
+                                      .where(Building.id == building_id))
+    elif grid_id is not None:
+        place = org.grid_label(session, grid_id)
+        community_id = _community_of(session, grid_id)
+    elif community_id is not None:
+        place = session.get_one(Community, community_id).name
+    else:
+        return None
+    community = session.get_one(Community, community_id)
+    if session.scalar(select(func.count()).where(Community.name == community.name)) == 1:
+        return place
+    return f"{session.get_one(Street, community.street_id).name}·{place}"
 
 
 def workplace_label(session: Session, role: str, grid_id: int | None, community_id: int | None,

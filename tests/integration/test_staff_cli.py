@@ -16,6 +16,7 @@ from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffInvite
 from tests.support.console import OTHER_STREET
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, LI, LIU, RESIDENT, WANG, ZHANG
+from tests.support.street import FIRST, XINGFULI
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -405,6 +406,19 @@ def test_a_street_operator_of_another_street_neither_reads_nor_hears_of_this_str
             supervision.sweep(session, clock())
     assert appeal(seeded, ticket).escalation_level == 3
     assert "o_pingan" not in notices(seeded, "staff_escalated", ticket)  # 督办 stays in 幸福街道
+
+
+def test_where_two_streets_have_a_community_of_one_name_staff_places_name_the_street(gridbot, wechat, seeded, clock):
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan(
+            "滨湖街道", {XINGFULI: {FIRST: ("幸福家园", {"1号楼": ("1单元",)})}}), clock())
+    output = ok(gridbot("invite", "--role", "网格员", "--grid", "滨湖街道/幸福里社区/第一网格", "--name", "钱多"))
+
+    assert "滨湖街道·幸福里社区·第一网格" in wechat.send("o_binhu", f"认证 {SENT_CODE.search(output).group(1)}")
+    listed = ok(gridbot("staff", "list"))
+    assert "钱多 · 网格员 · 滨湖街道·幸福里社区·第一网格" in listed
+    assert "孙丽 · 操作员 · 幸福街道·幸福里社区 ·" in listed and "张伟 · 网格员 · 幸福街道·幸福里社区·第一网格" in listed
+    assert "刘主任" not in listed and "陈静 · 网格员 · 和平社区·第一网格" in listed  # a name only one street has
 
 
 def test_a_phone_bound_code_binds_only_after_the_right_four_digits(gridbot, wechat, seeded):
