@@ -1,5 +1,5 @@
 """street operator's street: an 操作员 invited with `--street` oversees that street only, not every street of the
-install (staff.street_id, staff_invites.street_id)
+install (staff.street_id, staff_invites.street_id); in an install of one street, its street operators get it
 
 Revision ID: 0041
 Revises: 0040
@@ -22,6 +22,12 @@ def upgrade() -> None:
     with op.batch_alter_table("staff_invites") as batch:
         batch.add_column(sa.Column("street_id", sa.Integer(), nullable=True))
         batch.create_foreign_key("fk_staff_invites_street_id_streets", "streets", ["street_id"], ["id"])
+    # An install of one street: its street operators (and invites for one) can only be that street's. Recorded
+    # now, they stay that street's when the district adds a second street; with several already, nobody can tell.
+    for table in ("staff", "staff_invites"):
+        op.execute(f"UPDATE {table} SET street_id = (SELECT MIN(id) FROM streets) "
+                   "WHERE role = 'operator' AND community_id IS NULL AND grid_id IS NULL "
+                   "AND (SELECT COUNT(*) FROM streets) = 1")
 
 
 def downgrade() -> None:
