@@ -57,6 +57,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cli.gridbot import main
+from storage import seeding
 from storage.appeals import Action
 from storage.models import Appeal, AppealEvent, AppealStatus, Community, Grid, Staff
 from storage.rates import LOCAL_ZONE, Counts, Period, Unit, Weights, counts_by, ranking
@@ -296,6 +297,19 @@ def test_members_count_the_appeals_they_resolved_or_hold(november):
     assert rows[""].key is None and rows[""].counts.dispatched == 1  # B2: nobody claimed it
     assert rows["王强"].counts == Counts() and rows["王强"].rank is None  # the grid leader, quiet
     assert sum((row.counts for row in ranked.rows), Counts()) == ranked.total.counts
+
+
+@pytest.mark.parametrize(("unit", "ours", "theirs"), [
+    (Unit.GRID, f"幸福街道·{A}", "滨湖街道·幸福里社区·第一网格"), (Unit.COMMUNITY, "幸福街道·幸福里社区", "滨湖街道·幸福里社区")])
+def test_where_two_streets_have_a_community_of_one_name_the_ranking_names_the_street(november, clock, unit, ours,
+                                                                                    theirs):
+    with november.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan(
+            "滨湖街道", {"幸福里社区": {"第一网格": ("幸福家园", {"1号楼": ("1单元",)})}}), clock())
+    with november.transaction() as session:
+        ranked = ranking(session, NOVEMBER, READ_ON, unit)
+    labels = [row.label for row in ranked.rows]
+    assert ours in labels and theirs in labels and len(set(labels)) == len(labels)
 
 
 @pytest.mark.parametrize("unit", [Unit.STREET, Unit.COMMUNITY, Unit.CATEGORY])
