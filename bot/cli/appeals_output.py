@@ -81,6 +81,7 @@ def appeal_json(found: Sequence[Listed], now: datetime) -> str:
         "filed_at": listed.appeal.created_at.astimezone(texts.LOCAL_ZONE).isoformat(),
         "category": listed.appeal.category,
         "subcategory": listed.appeal.subcategory,
+        "street": listed.place.street if listed.place else None,
         "community": listed.place.community if listed.place else None,
         "grid": listed.place.grid if listed.place else None,
         "place": listed.place.home_label if listed.place else None,

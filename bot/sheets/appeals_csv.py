@@ -15,7 +15,7 @@ from storage.queries import Listed
 from storage.tickets import LOCAL_ZONE
 
 CSV_BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it
-CSV_COLUMNS = ("编号", "提交时间", "类别", "子类", "社区", "网格", "楼栋", "状态", "办理人", "办理单位",
+CSV_COLUMNS = ("编号", "提交时间", "类别", "子类", "街道", "社区", "网格", "楼栋", "状态", "办理人", "办理单位",
                "截止时间", "超时分钟", "紧急", "内容摘要")
 URGENT = "【紧急】"
 SNIPPET = 90  # characters of the content in a row
@@ -42,7 +42,8 @@ def _row(listed: Listed, now: datetime) -> tuple[object, ...]:
     overdue = int((now - due).total_seconds() // 60) if due is not None and due <= now else None
     return (
         appeal.ticket, _local(appeal.created_at), appeal.category, appeal.subcategory or "",
-        place.community if place else "", place.grid if place else "", place.home_label if place else "",
+        place.street if place else "", place.community if place else "", place.grid if place else "",
+        place.home_label if place else "",
         staff_texts.STATUS_NAMES.get(appeal.status, appeal.status), listed.assignee or "", appeal.department or "",
         _local(due), overdue or "", URGENT if appeal.emergency else "", _snippet(appeal.content),
     )

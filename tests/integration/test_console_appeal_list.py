@@ -155,9 +155,11 @@ def test_the_export_is_the_filtered_list_as_csv_for_excel(app, monkeypatch):
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     body = response.get_data().decode("utf-8")
     lines = body.splitlines()
-    assert body.startswith("\ufeff编号,提交时间,类别")
+    assert body.startswith("\ufeff编号,提交时间,类别,子类,街道,社区,网格,楼栋")
     assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(
         ["G-XFL", "G-HP", "F-VOICE", "F-PAUSED", "F-OLD", "F-100%"])
+    # A district's communities may share a name across streets: each row says its street.
+    assert all(line.split(",")[4] == "幸福街道" for line in lines[1:])
     assert "13812345678" not in body and "138****5678" in body
 
 
