@@ -41,6 +41,7 @@ from storage.models import (
     FocusStatus,
     Grid,
     Staff,
+    Street,
 )
 from storage.queries import EVERYWHERE, Overdue, QueueCounts, Scope
 from storage.rate_counts import Unit, appeal_facts, is_dispatched, resolved, without_jit
@@ -79,7 +80,7 @@ class Workload:
 
     staff_id: int
     name: str
-    grid: str  # 社区·网格
+    grid: str  # 社区·网格; 街道·社区·网格 where two streets' communities of one name are listed
     held: int
     accepted: int
     resolved: int
@@ -259,13 +260,19 @@ def workload(session: Session, scope: Scope, period: Period) -> tuple[Workload, 
             .group_by(event.actor_id).subquery("acts"))
     counts = [func.coalesce(held.c.held, 0), func.coalesce(acts.c.accepted, 0), func.coalesce(acts.c.resolved, 0)]
     rows = session.execute(
-        select(Staff.id, Staff.name, Community.name, Grid.name, *counts)
+        select(Staff.id, Staff.name, Street.name, Community.id, Community.name, Grid.name, *counts)
         .join(Grid, Grid.id == Staff.grid_id).join(Community, Community.id == Grid.community_id)
+        .join(Street, Street.id == Community.street_id)
         .outerjoin(held, held.c.staff_id == Staff.id).outerjoin(acts, acts.c.staff_id == Staff.id)
         .where(Staff.role.in_(GRID_TEAM), Staff.active.is_(True), scope.grid_condition())
-        .order_by(counts[0].desc(), counts[1].desc(), Staff.id).limit(TOP))
-    return tuple(Workload(staff_id, name, f"{community}·{grid}", int(held_now), int(accepted), int(done))
-                 for staff_id, name, community, grid, held_now, accepted, done in rows)
+        .order_by(counts[0].desc(), counts[1].desc(), Staff.id).limit(TOP)).all()
+    # Two streets' communities of one name among them: only the street tells their members' grids apart.
+    named: dict[str, set[int]] = {}
+    for row in rows:
+        named.setdefault(row[4], set()).add(row[3])
+    return tuple(Workload(staff_id, name, f"{street}·{community}·{grid}" if len(named[community]) > 1
+                          else f"{community}·{grid}", int(held_now), int(accepted), int(done))
+                 for staff_id, name, street, _id, community, grid, held_now, accepted, done in rows)
 
 
 def focus(session: Session, scope: Scope) -> tuple[FocusLine, ...]:

@@ -37,9 +37,21 @@ import pytest
 from sqlalchemy import select
 
 from bot.web.app import create_app
+from storage import seeding
 from storage.appeals import Action
 from storage.dashboard import Spread, backlog, per_day, times, workload
-from storage.models import Appeal, AppealEvent, AppealStatus, Community, FocusCase, FocusCaseAppeal, Grid, Staff
+from storage.models import (
+    Appeal,
+    AppealEvent,
+    AppealStatus,
+    Community,
+    FocusCase,
+    FocusCaseAppeal,
+    Grid,
+    Staff,
+    StaffRole,
+    Street,
+)
 from storage.queries import EVERYWHERE, Scope
 from storage.rates import LOCAL_ZONE, Period
 from tests.support.console import browser, cast, logged_in
@@ -168,6 +180,20 @@ def test_workload_counts_what_each_member_holds_and_did_in_the_period(week, runt
                  for line in workload(session, _community(session, "幸福里社区"), WEEK)]
     assert found[:2] == [("张伟", 1, 3, 2), ("李娜", 1, 1, 1)]
     assert sorted(found[2:]) == sorted([("王强", 0, 0, 0), ("刘洋", 0, 0, 0)])
+
+
+def test_the_districts_workload_names_the_street_where_two_have_a_community_of_one_name(week, runtime, clock):
+    with runtime.database.transaction() as session:  # 平安街道 gets a 幸福里社区 of its own, with a member at work
+        seeding.seed_street(session, seeding.StreetPlan(
+            "平安街道", {"幸福里社区": {"第一网格": ("幸福家园", {"1号楼": ("1单元",)})}}), clock())
+        grid = session.scalars(select(Grid).join(Community, Community.id == Grid.community_id).join(Street)
+                               .where(Street.name == "平安街道", Community.name == "幸福里社区")).one()
+        session.add(Staff(openid="o_pingan_member", name="吴刚", role=StaffRole.GRID_MEMBER, grid_id=grid.id,
+                          community_id=grid.community_id, created_at=clock()))
+    with runtime.database.transaction() as session:
+        grids = {line.name: line.grid for line in workload(session, EVERYWHERE, WEEK)}
+    assert (grids["张伟"], grids["吴刚"]) == ("幸福街道·幸福里社区·第一网格", "平安街道·幸福里社区·第一网格")
+    assert grids["陈静"] == "和平社区·第一网格"
 
 
 def _community(session: Any, name: str) -> Scope:
