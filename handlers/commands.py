@@ -247,7 +247,7 @@ COMMANDS: tuple[Command, ...] = (
             focus.list_cases, Audience.STAFF),
     Command("close_focus", ("结案",), "结案 案号 说明", "聚焦事项处理完毕后结案", Takes.CASE_TEXT, focus.close_case,
             Audience.STAFF, TextField.NOTE),
-    Command("notice", ("通知",), "通知 范围 内容", "给范围内的居民发通知，先看预览再确认（操作员：本社区；网格长：本网格）",
+    Command("notice", ("通知",), "通知 范围 内容", "给范围内的居民发通知，先看预览再确认（操作员：本社区，街道操作员：本街道；网格长：本网格）",
             Takes.SCOPE_TEXT, notice_chat.draft, Audience.STAFF, roles=_OVERSEERS),
     Command("urgent_notice", ("紧急通知",), "紧急通知 范围 内容",
             "停水、停电、停气、防汛等紧急通知：用模板消息发，退订了一般通知的居民也收到，不占每月 4 条群发", Takes.SCOPE_TEXT,

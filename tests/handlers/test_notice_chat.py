@@ -24,6 +24,7 @@ from storage.models import (
     Resident,
     Staff,
     StaffRole,
+    Street,
 )
 from storage.notice_planning import Limits, Request
 from tests.support.personas import BUILDING_LEAD, CHEN, NEXT_DOOR, OPERATOR, RESIDENT, WANG, ZHANG
@@ -116,6 +117,19 @@ def test_the_senders_own_place_is_found_though_another_street_has_a_community_of
     with seeded.transaction() as session:
         (notice,) = session.scalars(select(Broadcast)).all()
     assert notice.scope_path.startswith("幸福街道/幸福里社区")
+
+
+def test_a_street_operator_sends_to_their_street_and_is_told_so_when_they_reach_beyond_it(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan(
+            "滨湖街道", {"滨湖社区": {FIRST: ("湖景苑", {"1号楼": ("1单元",)})}}), clock())
+        street = session.scalars(select(Street.id).where(Street.name == "滨湖街道")).one()
+        session.add(Staff(openid="o_binhu_street", name="周红", role=StaffRole.OPERATOR, street_id=street,
+                          created_at=clock()))
+
+    assert wechat.send("o_binhu_street", "通知 滨湖社区 明天上午停水") != notice_texts.NOT_YOURS  # their own
+    assert wechat.send("o_binhu_street", "通知 幸福里社区 明天上午停水") == notice_texts.NOT_YOURS
+    assert "街道操作员：本街道" in notice_texts.NOT_YOURS and "街道操作员：本街道" in wechat.send("o_binhu_street", "帮助 2")
 
 
 @pytest.mark.parametrize(("sender", "said", "scope"), [
