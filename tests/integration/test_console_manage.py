@@ -4,6 +4,7 @@ CSRF check on each POST, a preview that writes nothing, a bad file that writes n
 import visible in the tree afterwards, and invites only for places within the operator's scope."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -14,7 +15,7 @@ from bot.sheets.org import read_org_data
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from nlp import load_taxonomy
-from storage import building_codes, org_import, volunteer_claims, wishes
+from storage import building_codes, org_import, seeding, volunteer_claims, wishes
 from storage import staff as staff_places
 from storage.models import Building, Community, Grid, Staff, StaffInvite, StaffRole, Street, Wish, WishStatus
 from storage.queries import Scope
@@ -373,6 +374,20 @@ def test_another_streets_street_operator_and_their_invite_are_out_of_a_street_ac
     assert "吴刚" not in page and "郑敏" not in page and "平安街道" not in page
     assert (disabled.status_code, revoked.status_code) == (404, 404)
     assert "吴刚" in logged_in(app, "admin").get("/console/staff").get_data(as_text=True)
+
+
+def test_the_invite_form_tells_apart_two_streets_communities_of_one_name(app, store, clock):
+    with store.transaction() as session:  # 平安街道 gets a 幸福里社区 of its own
+        seeding.seed_street(session, seeding.StreetPlan(
+            "平安街道", {XINGFULI: {FIRST: ("幸福家园", {"1号楼": ("1单元",)})}}), clock())
+
+    page = logged_in(app, "admin").get("/console/staff").get_data(as_text=True)
+    options = re.findall(r"<option[^>]*>([^<]*幸福里社区[^<]*)</option>", page)
+
+    assert {"幸福街道·幸福里社区", "平安街道·幸福里社区", "幸福街道·幸福里社区·第一网格",
+            "平安街道·幸福里社区·第一网格"} <= set(options) and len(set(options)) == len(options)
+    street_page = logged_in(app, "street").get("/console/staff").get_data(as_text=True)
+    assert f">{XINGFULI}·{FIRST}</option>" in street_page  # one street: no namesake to tell apart
 
 
 def test_disabling_someone_takes_a_second_tap_that_names_them(app, store):
