@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 import time
@@ -430,10 +432,31 @@ def _begin_immediate(connection: Connection, lock_wait_ms: int) -> None:
 
 
 def upgrade(url: str) -> None:
-    """Bring the schema at `url` to the newest migration."""
+    """Bring the schema at `url` to the newest migration. Two run at once wait for each other: on PostgreSQL by an
+    advisory lock (storage/migrations/env.py), on a SQLite file by an flock on its folder: SQLite's locks do not span
+    a migration's statements, and a second upgrade that read a table halfway rebuilt failed."""
     from alembic import command
 
-    command.upgrade(alembic_config(url), "head")
+    with _sqlite_upgrade_lock(url):
+        command.upgrade(alembic_config(url), "head")
+
+
+@contextmanager
+def _sqlite_upgrade_lock(url: str) -> Iterator[None]:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        yield
+        return
+    path = Path(parsed.database)
+    _private_sqlite_files(path)
+    # On the database's folder, never the file: closing any descriptor of the file would drop every POSIX lock
+    # this process holds on it, SQLite's among them (the CLI's tests upgrade beside open connections).
+    folder = os.open(path.resolve().parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # releases the flock
 
 
 def alembic_config(url: str) -> Any:
