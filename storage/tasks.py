@@ -234,7 +234,7 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
     # A community with no operator bound: the street's, whose 我的任务 lists it, rather than nobody told; with
     # neither, nobody would ever route it again: it stays where it is.
-    receivers = operators(session, appeal) or street_operators(session, appeal.grid_id)
+    receivers = return_receivers(session, appeal)
     if not receivers:
         raise NotAllowed("no_operator")
     old = AppealStatus(appeal.status)
@@ -355,6 +355,12 @@ def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Sta
     ).all()
     quiet = dispatch.overseers(team)  # the 网格长 who got the card in a digest needs no 已接单 for it either
     return [person for person in team if person.id != member.id and person.id not in quiet]
+
+
+def return_receivers(session: Session, appeal: Appeal) -> Sequence[Staff]:
+    """Who a 退回 of the appeal goes to: its community's operators, else its street's; nobody means nobody could
+    route it again (`give_back` refuses then)."""
+    return operators(session, appeal) or street_operators(session, appeal.grid_id)
 
 
 def operators(session: Session, appeal: Appeal) -> Sequence[Staff]:

@@ -142,7 +142,8 @@ def _live(session: Session, taxonomy: Taxonomy, at: datetime, resident: Resident
     if step.claimed is None:
         return appeal.id
     member = _team(session, appeal)[0]
-    if step.returned and appeal.grid_id is not None:
+    # Only where someone would route it again: a 退回 nobody receives is refused (和平社区 has no operator bound).
+    if step.returned and appeal.grid_id is not None and tasks.return_receivers(session, appeal):
         tasks.claim(session, member, appeal.ticket, step.filed + timedelta(minutes=10))
         tasks.give_back(session, member, appeal.ticket, RETURN_REASON, step.filed + timedelta(minutes=20))
         reassigning.reassign(session, None, appeal.ticket, org.grid_label(session, appeal.grid_id),
