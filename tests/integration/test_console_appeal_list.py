@@ -210,3 +210,14 @@ def test_the_category_field_offers_the_taxonomys_categories(app):
     assert 'id="filter-category" list="filter-categories"' in page
     offered = page.split('<datalist id="filter-categories">', 1)[1].split("</datalist>", 1)[0]
     assert '<option value="物业服务">' in offered and '<option value="待分类">' in offered
+
+
+def test_a_district_administrator_reads_each_places_street_and_a_street_account_does_not_need_to(app):
+    admin = logged_in(app, "admin")
+    page = admin.get("/console/appeals").get_data(as_text=True)
+    row = page.split('id="appeal-G-PA"', 1)[1].split("</tr>", 1)[0]
+    assert "平安街道·平安社区·第一网格" in row  # two streets: two of them may each have a 滨湖社区
+    assert 'id="appeal-place">幸福街道·幸福里社区·第二网格' in admin.get("/console/appeals/G-XFL").get_data(as_text=True)
+
+    street = logged_in(app, "street").get("/console/appeals").get_data(as_text=True)
+    assert "幸福街道·幸福里社区" not in street and "幸福里社区·第二网格" in street

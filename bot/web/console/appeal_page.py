@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import g, render_template, request
 
 from bot.web.console import texts
-from bot.web.console.guard import in_scope_or_404, runtime
+from bot.web.console.guard import in_scope_or_404, runtime, streets_apart
 from handlers import review as review_words
 from handlers import staff_texts
 from handlers.task_list import clock_words
@@ -33,6 +33,7 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         reassigned = request.args.get("done") == "reassign"
         away = reassigning.waiting_on_leave(db, found, now) if reassigned else None
         nobody = reassigned and reassigning.waiting_for_nobody(db, found)
+        with_street = streets_apart(db)
     if done and away is not None:  # as the chat's 改派 says: it waits for someone on leave
         done = f"{done}{staff_texts.reassigned_to_away(away)}"
     if done and nobody:  # …or for a grid nobody active works in: no new holder got it
@@ -42,7 +43,7 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
     suggestion = review_words.guess(understanding, appeal.content) if appeal.category == UNCLASSIFIED else None
     due = running_due(record)
     return render_template(
-        "console/appeal.html", record=record, refusal=refusal, done=done,
+        "console/appeal.html", record=record, refusal=refusal, done=done, with_street=with_street,
         categories=understanding.taxonomy.names, suggestion=suggestion, around=around, material=material, departments=departments,
         workable=appeal.status in OPEN_STATUSES, merged=appeal.status == AppealStatus.MERGED, due=due,
         clock=clock_words(appeal.status, due, now) if due else None)

@@ -15,7 +15,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
@@ -28,12 +28,15 @@ from bot.web.console import texts
 from bot.web.console.ended_sessions import EndedSessions
 from bot.web.paced_bodies import BUSY, INCOMPLETE
 from bot.web.runtime import Runtime
-from storage import console_users
+from storage import console_users, org
 from storage.actors import Actor, ActorKind
 from storage.errors import NotAllowed
 from storage.models import ConsoleRole, ConsoleUser
 from storage.queries import Scope
 from storage.typed_ids import typed_id
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session as DbSession
 
 log = logging.getLogger(__name__)
 _View = TypeVar("_View", bound=Callable[..., Any])
@@ -304,6 +307,13 @@ def page_after() -> int | None:
     """The `after` of a keyset page link (the last id of the previous page); a value no row id can have, as in a
     hand-edited link, starts from the first page instead of overflowing the database's integer."""
     return typed_id(request.args.get("after", ""))
+
+
+def streets_apart(db: DbSession) -> bool:
+    """Whether the operator's pages name each place's street: their scope spans several streets (a district's
+    管理员), which may each have a community of one name."""
+    scope = g.operator.scope
+    return scope.street_id is None and scope.community_id is None and len(org.street_names(db)) > 1
 
 
 def in_scope_or_404(found: _T | None) -> _T:

@@ -11,7 +11,7 @@ from flask import Response, abort, g, render_template, request, stream_with_cont
 from bot.sheets import appeals_csv
 from bot.web.console import appeal_filters, texts
 from bot.web.console.appeal_page import render_appeal
-from bot.web.console.guard import admin_only, blueprint, login_required, page_after, runtime
+from bot.web.console.guard import admin_only, blueprint, login_required, page_after, runtime, streets_apart
 from handlers import review as review_words
 from handlers.task_list import clock_words
 from storage import console_users, queries
@@ -54,6 +54,7 @@ def appeals() -> str:
         wanted = appeal_filters.read(db, request.args, g.operator.scope)
         found = [] if wanted.refusal else queries.appeals(db, now, g.operator.scope, wanted.filter,
                                                            limit=PAGE_SIZE + 1, after_id=after)
+        with_street = streets_apart(db)
     shown = found[:PAGE_SIZE]
     following = shown[-1].appeal.id if len(found) > PAGE_SIZE else None
     # 待分类 is worked from the list: each line offers the classifier's category as one click.
@@ -62,7 +63,7 @@ def appeals() -> str:
     return render_template("console/appeals.html", queue=wanted.queue, heading=_list_heading(wanted),
                            wanted=wanted, found=shown, following=following, now=now, statuses=list(AppealStatus), channels=list(Channel),
                            categories=(*runtime().understanding.taxonomy.names, UNCLASSIFIED),
-                           suggestions=suggestions, clock_words=clock_words,
+                           suggestions=suggestions, clock_words=clock_words, with_street=with_street,
                            done=texts.ACTION_DONE.get(request.args.get("done", "")))
 
 
