@@ -25,9 +25,18 @@ def _snippet(content: str, length: int | None = None) -> str:
     return text if length is None or len(text) <= length else text[:length] + "…"
 
 
-def _place(listed: Listed) -> str:
+def _place(listed: Listed, with_street: bool) -> str:
     place = listed.place
-    return f"{place.grid_label} {place.home_label}".strip() if place else texts.NO_PLACE
+    if place is None:
+        return texts.NO_PLACE
+    grid = f"{place.street}·{place.grid_label}" if with_street else place.grid_label
+    return f"{grid} {place.home_label}".strip()
+
+
+def _streets_apart(found: Sequence[Listed]) -> bool:
+    """Whether the list holds two streets' communities of one name, which only their streets tell apart."""
+    places = {(listed.place.street, listed.place.community) for listed in found if listed.place}
+    return len(places) > len({community for _street, community in places})
 
 
 def _holder(listed: Listed) -> str:
@@ -43,9 +52,10 @@ def appeal_table(found: Sequence[Listed], now: datetime) -> str:
     """The list as aligned columns, and how many there are."""
     if not found:
         return texts.NO_APPEALS
+    with_street = _streets_apart(found)
     rows = [texts.COLUMNS] + [(
         listed.appeal.ticket, texts.local(listed.appeal.created_at),
-        (texts.URGENT if listed.appeal.emergency else "") + listed.appeal.category, _place(listed),
+        (texts.URGENT if listed.appeal.emergency else "") + listed.appeal.category, _place(listed, with_street),
         texts.STATUS_NAMES.get(listed.appeal.status, listed.appeal.status), _holder(listed) or texts.NOBODY,
         texts.clock(listed.appeal.status, listed.due, now) or texts.NOBODY,
         _snippet(listed.appeal.content, texts.SNIPPET),

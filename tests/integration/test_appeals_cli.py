@@ -13,10 +13,12 @@ from sqlalchemy import select
 
 from bot.cli.gridbot import main
 from handlers import notifications
-from storage.models import AppealEvent, OutboxMessage, OutboxStatus
+from storage import seeding
+from storage.models import AppealEvent, Community, Grid, OutboxMessage, OutboxStatus, Street
 from storage.notices import ResidentResolved
 from storage.privacy import mask
 from storage.tickets import LOCAL_ZONE
+from tests.support.console import new_appeal
 from tests.support.database import add_notice, appeal, outbox_row
 from tests.support.personas import BUILDING_LEAD, OPERATOR, ZHANG
 from tests.support.worker import TICKET, dispatch_filed, file_and_dispatch
@@ -58,6 +60,21 @@ def test_the_list_shows_the_open_appeals_with_place_status_holder_clock_and_a_ma
     assert "已退回社区" in returned and "重新派发剩" in returned  # the community's clock to route it again
     assert "（待绑定地址）" in next(line for line in lines if day["held"] in line)
     assert lines[-1] == "共 5 条诉求。"
+
+
+def test_the_list_names_the_street_where_two_streets_communities_of_one_name_are_in_it(day, seeded, database_url,
+                                                                                       clock):
+    with seeded.transaction() as session:  # 滨湖街道 has a 幸福里社区 too, and an appeal filed there
+        seeding.seed_street(session, seeding.StreetPlan(
+            "滨湖街道", {"幸福里社区": {"第一网格": ("幸福家园", {"1号楼": ("1单元",)})}}), clock())
+        grid = session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id).join(Street)
+                               .where(Street.name == "滨湖街道")).one()
+        session.add(new_appeal("G-BINHU", grid, clock()))
+
+    lines = gridbot(database_url, clock, "appeals", "list").output.splitlines()
+
+    assert "滨湖街道·幸福里社区·第一网格" in next(line for line in lines if "G-BINHU" in line)
+    assert "幸福街道·幸福里社区·第一网格 阳光花园3号楼1单元" in next(line for line in lines if day["claimed"] in line)
 
 
 def test_options_narrow_the_list_by_place_status_and_clock(day, database_url, clock):
