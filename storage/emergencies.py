@@ -188,7 +188,7 @@ def supervisors(session: Session, appeal: Appeal) -> list[Staff]:
         select(Staff).where(Staff.active.is_(True), Staff.openid.is_not(None), (
             ((Staff.grid_id == appeal.grid_id) & (Staff.role == StaffRole.GRID_LEADER))
             | ((Staff.role == StaffRole.OPERATOR) & Staff.community_id.is_(None)
-               & street_operator_of(session, appeal.grid_id))
+               & street_operator_of(appeal.grid_id))
         )).order_by(Staff.id)
     ).all()
     return _unique(_not_accused(session, appeal, [*people, *community_operators(session, appeal.grid_id)]))

@@ -600,16 +600,19 @@ def street_operators(session: Session, grid_id: int | None = None) -> Sequence[S
     recorded is of every street."""
     return session.scalars(
         select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True),
-                            street_operator_of(session, grid_id))
+                            street_operator_of(grid_id))
         .order_by(Staff.id)
     ).all()
 
 
-def street_operator_of(session: Session, grid_id: int | None) -> ColumnElement[bool]:
-    """A condition on Staff: a street operator over the grid's street (any street without a grid)."""
+def street_operator_of(grid_id: int | None) -> ColumnElement[bool]:
+    """A condition on Staff: a street operator over the grid's street (any street without a grid). The street is
+    a subquery, not a statement of its own: dispatch asks this per appeal, within its bounded statements."""
     if grid_id is None:
         return true()
-    return Staff.street_id.is_(None) | (Staff.street_id == _street_of(session, grid_id))
+    street = (select(Community.street_id).join(Grid, Grid.community_id == Community.id)
+              .where(Grid.id == grid_id).scalar_subquery())
+    return Staff.street_id.is_(None) | (Staff.street_id == street)
 
 
 def _console_manages(session: Session, user: ConsoleUser, grid_id: int) -> bool:
@@ -633,6 +636,13 @@ def _community_of(session: Session, grid_id: int | None) -> int | None:
 def _street_of(session: Session, grid_id: int | None) -> int | None:
     return session.scalars(select(Community.street_id).join(Grid, Grid.community_id == Community.id)
                            .where(Grid.id == grid_id)).first()
+
+
+def _community_and_street_of(session: Session, grid_id: int | None) -> tuple[int | None, int | None]:
+    """The grid's community and street, in one statement (a permission check is on dispatch's path)."""
+    found = session.execute(select(Grid.community_id, Community.street_id)
+                            .join(Community, Community.id == Grid.community_id).where(Grid.id == grid_id)).first()
+    return (found[0], found[1]) if found is not None else (None, None)
 
 
 # --- who may read which appeal ---------------------------------------------------------------------------
@@ -693,18 +703,20 @@ def readable(session: Session, appeal: Appeal, sensitive: Collection[str]) -> Re
     ).all()
     # Transferred (转办) or routed by its category: either way the department had it, now or before.
     departments = [note if action == Action.TRANSFERRED else routed_department(note) for action, note in moves]
+    community_id, street_id = _community_and_street_of(session, appeal.grid_id)
     return Readable(
-        appeal.grid_id, _community_of(session, appeal.grid_id), appeal.assignee_staff_id, appeal.reporter_staff_id,
+        appeal.grid_id, community_id, appeal.assignee_staff_id, appeal.reporter_staff_id,
         frozenset(name for name in (appeal.department, *departments) if name), appeal.category in sensitive,
         complaints.accused(session, appeal.id) or frozenset(),
         unplaced_emergency=appeal.grid_id is None and appeal.emergency is not None,
-        street_id=_street_of(session, appeal.grid_id),
+        street_id=street_id,
     )
 
 
 def place(session: Session, grid_id: int | None) -> Readable:
     """A grid as the read permission sees it (what a focus case of that grid shows: never a sensitive category)."""
-    return Readable(grid_id, _community_of(session, grid_id), street_id=_street_of(session, grid_id))
+    community_id, street_id = _community_and_street_of(session, grid_id)
+    return Readable(grid_id, community_id, street_id=street_id)
 
 
 def may_read(session: Session, member: Staff, appeal: Appeal, sensitive: Collection[str]) -> bool:
