@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Collection, Sequence
 
@@ -46,8 +47,8 @@ def communities(session: Session) -> Sequence[Community]:
 def told_apart(named: Sequence[tuple[str, str]]) -> list[str]:
     """Labels of places, given as (社区 or 社区·网格, its street): each with its street before it (街道·社区) where two
     streets each have a community of that name and the labels alone would read the same."""
-    labels = [label for label, _street in named]
-    return [f"{street}·{label}" if labels.count(label) > 1 else label for label, street in named]
+    counted = Counter(label for label, _street in named)  # once: a city ranks thousands of grids
+    return [f"{street}·{label}" if counted[label] > 1 else label for label, street in named]
 
 
 def street_names(session: Session) -> dict[int, str]:

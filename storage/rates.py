@@ -32,6 +32,7 @@ an appeal withdrawn, 不受理 or merged after the end stays in it as it was at 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -231,9 +232,9 @@ def unit_labels(session: Session, unit: Unit, scope: Scope, seen: set[Any]) -> d
     members = session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(team) | Staff.id.in_(seen - {None}))
                               .order_by(Staff.grid_id, Staff.id))
     named = list(members)
-    names = [name for _key, name in named]
+    names = Counter(name for _key, name in named)
     # Two members of one name (张伟 in two grids): each by the number `gridbot staff list` shows them with.
-    labels: dict[Any, str] = {key: f"{name} [{key}]" if names.count(name) > 1 else name for key, name in named}
+    labels: dict[Any, str] = {key: f"{name} [{key}]" if names[name] > 1 else name for key, name in named}
     if None in seen:
         labels[None] = ""
     return labels
