@@ -250,7 +250,7 @@ def resolve_target(session: Session, by: Manager | None, target: str) -> tuple[G
     if members:
         return session.get_one(Grid, members[0].grid_id), members[0]
     try:
-        return _grid(session, by, name), None
+        return _grid(session, by, name, street_id), None
     except staff.UnclearPlace as unclear:
         if isinstance(unclear, staff.AmbiguousPlace):
             raise
@@ -279,13 +279,13 @@ def _member_label(session: Session, member: Staff) -> str:
     return f"{member.name}（{org.grid_label(session, member.grid_id)}）"
 
 
-def _grid(session: Session, by: Manager | None, name: str) -> Grid:
+def _grid(session: Session, by: Manager | None, name: str, street_id: int | None) -> Grid:
+    """The grid named: of `by`'s own community first, else of their street (`street_id`, None: anywhere)."""
     if by is not None and by.community_id is not None and "·" not in name and "/" not in name:
         try:
             return staff.find_grid(session, name, within=Grid.community_id == by.community_id)
         except staff.UnclearPlace:
             pass  # not a grid of their own community: look street-wide
-    street_id = _street_of(session, by)
     return staff.find_grid(session, name, within=None if street_id is None else Community.street_id == street_id)
 
 
