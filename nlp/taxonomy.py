@@ -188,6 +188,11 @@ class Taxonomy:
         clustered."""
         return frozenset(category.name for category in self.categories if category.sensitive) | {STAFF_COMPLAINT}
 
+    @functools.cached_property
+    def emergency_phrases(self) -> tuple[str, ...]:
+        """Every emergency's phrases, in file order (cached: the taxonomy never changes once loaded)."""
+        return tuple(phrase for emergency in self.emergencies for phrase in emergency.phrases)
+
     def emergency_labelled(self, label: str) -> Emergency | None:
         """The emergency whose label an appeal carries (火情, 急病…), if the taxonomy still names it."""
         return next((emergency for emergency in self.emergencies if emergency.label == label), None)
