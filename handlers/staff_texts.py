@@ -705,10 +705,10 @@ INVITE_MISSING = {
     "name": "--name 最多 32 个字。",
     "phone": "--phone 应为 11 位手机号或带区号的座机号（如 13812345678、0531-87654321）。",
 }
-INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区", "street": "街道", "building": "楼栋",
-                      "place": "街道、社区或网格"}
+INVITE_PLACE_KINDS = {"grid": "网格", "community": "社区", "street": "街道", "building": "楼栋", "compound": "小区",
+                      "unit": "单元", "place": "街道、社区或网格"}
 INVITE_AMBIGUOUS = "{kind}“{name}”不唯一，请写明是哪一个（{how}）：\n{candidates}"
-INVITE_NAMED_HOW = {"building": "小区·楼栋，或 社区/网格/小区/楼栋", "community": "街道·社区"}
+INVITE_NAMED_HOW = {"building": "小区·楼栋，或 社区/网格/小区/楼栋", "community": "街道·社区", "compound": "社区·小区"}
 INVITE_NAMED_HOW_DEFAULT = "社区·网格；两个街道有同名社区时写 街道·社区·网格"
 INVITE_UNKNOWN = "找不到{kind}“{name}”。"
 INVITE_UNKNOWN_CANDIDATES = "找不到{kind}“{name}”。您是不是要找：\n{candidates}"

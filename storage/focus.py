@@ -270,7 +270,7 @@ def _open(session: Session, state: _GridState, seen: _Seen, place: tuple[str, st
     owner = _owner(session, state.grid_id)
     case = FocusCase(
         code=next_focus_code(session, now), scope_kind=scope_kind, scope_ref=scope_ref,
-        scope_label=_label(session, seen, scope_kind, state.grid_id), grid_id=state.grid_id, key_kind=key_kind,
+        scope_label=place_label(session, scope_kind, scope_ref, state.grid_id), grid_id=state.grid_id, key_kind=key_kind,
         key=key_value, status=FocusStatus.OPEN, open_key=open_key, owner_staff_id=owner.id if owner else None,
         opened_at=now,
     )
@@ -334,13 +334,16 @@ def _owner(session: Session, grid_id: int) -> Staff | None:
     ).first()
 
 
-def _label(session: Session, seen: _Seen, kind: str, grid_id: int) -> str:
-    place = org.address(session, grid_id, seen.building_id, None)
-    if kind == "building":
-        return f"{place.grid_label} {place.compound}{place.building}"
-    if kind == "compound":
-        return f"{place.grid_label} {place.compound}"
-    return place.grid_label
+def place_label(session: Session, scope_kind: str, scope_ref: str, grid_id: int) -> str:
+    """A case's place as lists and cards show it, from its ref (building:12, compound:3:阳光花园, grid:3) and the
+    places' names today (`gridbot org rename` makes open cases' labels again)."""
+    grid = org.grid_label(session, grid_id)
+    if scope_kind == "building":
+        building = session.get_one(Building, int(scope_ref.split(":")[1]))
+        return f"{grid} {building.compound}{building.name}"
+    if scope_kind == "compound":
+        return f"{grid} {scope_ref.split(':', 2)[2]}"
+    return grid
 
 
 def _open_key(ref: str, key_kind: str, key: str) -> str:

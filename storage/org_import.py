@@ -153,7 +153,7 @@ def validate(rows: Iterable[OrgRow]) -> list[RowError]:
             if spelled.grid != row.grid:
                 errors.append(RowError(row.line, Problem.GRID_TWO_NAMES, column="grid", grid=row.grid,
                                        other_grid=spelled.grid, other_line=spelled.line))
-        number = _building_number(row.building)
+        number = building_number(row.building)
         if not row_errors and number:
             # A building's place is its compound, or its grid where the grid is the compound.
             place = (row.street, row.community, row.compound or row.grid, number)
@@ -379,7 +379,7 @@ def _field_errors(row: OrgRow) -> list[RowError]:
     return errors
 
 
-def _building_number(name: str) -> str:
+def building_number(name: str) -> str:
     """The number (or letter) a building name like 2号楼, 二栋 or 02# gives, "" for other names (沿湖路12号)."""
     found = _NUMBERED_BUILDING.fullmatch(in_digits(name))
     if not found:

@@ -1,4 +1,4 @@
-"""The organisation's commands: import org, org list/export/move-building (codes: org_codes.py), grid list and
+"""The organisation's commands: import org, org list/export/rename/move-building (codes: org_codes.py), grid list and
 mode, binding require."""
 
 from __future__ import annotations
@@ -168,6 +168,26 @@ def _one_grid_warning(session: Session, grid_id: int) -> str:
 
     community = session.get_one(Community, session.get_one(Grid, grid_id).community_id)
     return org_texts.EXPORT_ONE_GRID.format(grid=org.grid_label(session, grid_id), community=community.name)
+
+
+@org_group.command("rename")
+@click.argument("kind", type=click.Choice(["街道", "社区", "网格", "小区", "楼栋", "单元"]))
+@click.argument("place")
+@click.argument("new_name")
+def org_rename(kind: str, place: str, new_name: str) -> None:
+    """Rename a street, community, grid, compound, building or unit (a ledger typo, or a new official name):
+    nobody binds again; notices' scopes are rewritten. Renaming back undoes it."""
+    from bot.cli import org_texts
+    from storage import org_renames
+
+    try:
+        with org_session() as session:
+            done = org_renames.rename(session, org_renames.PlaceKind(kind), place, new_name)
+    except org_renames.NameRefused as refused:
+        fail(org_texts.RENAME_REFUSED[refused.reason].format(other=refused.other))
+    notices = org_texts.RENAME_NOTICES.format(count=done.notices) if done.notices else ""
+    click.echo(org_texts.RENAME_DONE.format(kind=kind, old=done.old, new=done.new, residents=done.residents,
+                                            notices=notices))
 
 
 @org_group.command("move-building")

@@ -248,6 +248,8 @@ NAMED = [["staff", "disable", "{word}"], ["staff", "duty", "{word}", "在岗"], 
          ["points", "reverse", "{word}", "记错了"], ["faq", "disable", "{word}"], ["faq", "enable", "{word}"],
          ["wishes", "cancel", "{word}"], ["notice", "status", "{word}"], ["notice", "cancel", "{word}"],
          ["org", "move-building", "{word}", "--grid", "幸福里社区·第二网格"], ["appeals", "show", "{word}"],
+         ["org", "rename", "楼栋", "{word}", "9号楼"], ["org", "rename", "小区", "{word}", "阳光花苑"],
+         ["org", "rename", "单元", "阳光花园·3号楼·{word}", "1单元"], ["org", "rename", "网格", "幸福里社区·第二网格", "{word}"],
          ["rates", "--from", "{word}", "--to", "2026-11-30"], ["rates", "--from", "2026-11-01", "--to", "{word}"],
          ["summary", "--date", "{word}"]]
 WORDS = st.one_of(free_text(20), ticket_like(), st.integers(-10**30, 10**30).map(str),
