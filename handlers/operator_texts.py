@@ -19,6 +19,7 @@ from storage.org_import import COLUMNS, LEVELS, MAX_NAME_LENGTH, ImportReport, P
 
 if TYPE_CHECKING:
     from nlp.retraining import Retrained, Shortfall
+    from storage.org_renames import Renamed
 
 # How each level is counted in Chinese: "2 个社区", "12 栋楼".
 COUNTED = {
@@ -490,3 +491,26 @@ GRID_MODE_BAD = "模式只能是“抢单”或“派单”，收到的是“{mo
 GRID_MODE_DONE = {True: "已将 {grid} 设为{mode}模式：{how}", False: "{grid} 已经是{mode}模式，没有改动。"}
 GRID_MODE_HOW = {"grab": "新诉求通知本网格所有网格员和网格长，先接单者办理。",
                  "assign": "新诉求派给在岗、在办任务最少的网格员，由他接单；无人接单转网格长。"}
+
+
+# gridbot org rename and the console's 改名 (storage/org_renames.py)
+RENAME_DONE = ("已改名：{kind} {old} → {new}。{residents} 位住在这里的居民不用重新绑定，诉求、人员和二维码都跟着新名字"
+               "{notices}。请把台账文件也改过来：台账里还是旧名字的话，下次导入（gridbot import org 或控制台的“导入组织架构”）"
+               "会按旧名字再建一个。")
+RENAME_NOTICES = "；{count} 条通知的范围已改成新名字"
+RENAME_REFUSED = {
+    "empty": "新名字是空的，没有改动。",
+    "too_long": f"新名字太长（最多 {MAX_NAME_LENGTH} 个字），没有改动。",
+    "control_character": "新名字里有看不见的控制字符（多半是从别处复制来的），请重新输入，没有改动。",
+    "same": "新名字和现在的一样，没有改动。",
+    "taken": "同一级里已经有叫“{other}”的了，不能重名，没有改动。",
+    "twin": "同一级里已经有“{other}”，和新名字是同一个编号（如 2号楼 和 2栋），不能两个都用，没有改动。",
+}
+RENAME_KINDS = ("社区", "网格", "小区", "楼栋", "单元")  # and 街道, for whom may rename a street (the CLI, a 管理员)
+
+
+def renamed(done: Renamed) -> str:
+    """What `org rename` (or the console's 改名) did."""
+    notices = RENAME_NOTICES.format(count=done.notices) if done.notices else ""
+    return RENAME_DONE.format(kind=done.kind.value, old=done.old, new=done.new, residents=done.residents,
+                              notices=notices)

@@ -36,6 +36,7 @@ from storage.models import (
     Wish,
 )
 from storage.org_ledger import building_label
+from storage.queries import Scope
 from storage.staff import (
     MAX_CANDIDATES,
     PLACE_SEPARATOR,
@@ -45,6 +46,8 @@ from storage.staff import (
     find_community,
     find_grid,
 )
+
+EVERYWHERE = Scope()
 
 
 class PlaceKind(StrEnum):
@@ -78,12 +81,17 @@ class Renamed:
     notices: int  # notices whose scope path was rewritten
 
 
-def rename(session: Session, kind: PlaceKind, place: str, new_name: str) -> Renamed:
-    """Give the place `place` names (as `org list` and `--scope` write it) the name `new_name`."""
+def rename(session: Session, kind: PlaceKind, place: str, new_name: str, scope: Scope = EVERYWHERE) -> Renamed:
+    """Give the place `place` names (as `org list` and `--scope` write it) the name `new_name`. A place outside
+    `scope` (a 街道 console operator's street) is as unknown as a missing one; a street is renamed only
+    without one (the CLI, a 管理员)."""
     name = _checked(new_name)
     if kind is PlaceKind.COMPOUND:
-        return _rename_compound(session, place, name)
+        community_id, wanted = _find_compound(session, place)
+        _refuse_outside(session, scope, kind, place, session.get_one(Community, community_id))
+        return _rename_compound(session, community_id, wanted, name)
     row = _find(session, kind, place)
+    _refuse_outside(session, scope, kind, place, row)
     if row.name == name:
         raise NameRefused("same")
     _refuse_taken(session, row, name)
@@ -196,8 +204,29 @@ def _residents(session: Session, row: Renameable) -> int:
     return session.scalar(bound) or 0
 
 
-def _rename_compound(session: Session, place: str, name: str) -> Renamed:
-    community_id, wanted = _find_compound(session, place)
+def _refuse_outside(session: Session, scope: Scope, kind: PlaceKind, place: str, row: Renameable) -> None:
+    if isinstance(row, Street):
+        within = scope.street_id is None and scope.community_id is None
+    else:
+        community = row if isinstance(row, Community) else session.get_one(Community, _community_id(session, row))
+        within = scope.street_id in (None, community.street_id) and scope.community_id in (None, community.id)
+    if not within:
+        raise UnknownPlace(_UNCLEAR_KINDS[kind], place, [])
+
+
+_UNCLEAR_KINDS = {PlaceKind.STREET: "street", PlaceKind.COMMUNITY: "community", PlaceKind.GRID: "grid",
+                  PlaceKind.COMPOUND: "compound", PlaceKind.BUILDING: "building", PlaceKind.UNIT: "unit"}
+
+
+def _community_id(session: Session, row: Grid | Building | Unit) -> int:
+    if isinstance(row, Unit):
+        row = session.get_one(Building, row.building_id)
+    if isinstance(row, Building):
+        row = session.get_one(Grid, row.grid_id)
+    return row.community_id
+
+
+def _rename_compound(session: Session, community_id: int, wanted: str, name: str) -> Renamed:
     if name == wanted:
         raise NameRefused("same")
     grids = select(Grid.id).where(Grid.community_id == community_id).scalar_subquery()

@@ -177,17 +177,15 @@ def _one_grid_warning(session: Session, grid_id: int) -> str:
 def org_rename(kind: str, place: str, new_name: str) -> None:
     """Rename a street, community, grid, compound, building or unit (a ledger typo, or a new official name):
     nobody binds again; notices' scopes are rewritten. Renaming back undoes it."""
-    from bot.cli import org_texts
+    from handlers import operator_texts
     from storage import org_renames
 
     try:
         with org_session() as session:
             done = org_renames.rename(session, org_renames.PlaceKind(kind), place, new_name)
     except org_renames.NameRefused as refused:
-        fail(org_texts.RENAME_REFUSED[refused.reason].format(other=refused.other))
-    notices = org_texts.RENAME_NOTICES.format(count=done.notices) if done.notices else ""
-    click.echo(org_texts.RENAME_DONE.format(kind=kind, old=done.old, new=done.new, residents=done.residents,
-                                            notices=notices))
+        fail(operator_texts.RENAME_REFUSED[refused.reason].format(other=refused.other))
+    click.echo(operator_texts.renamed(done))
 
 
 @org_group.command("move-building")

@@ -38,17 +38,6 @@ MOVE_NEEDS_CHOICE = ("有 {appeals} 件未办结的诉求，请用 --appeals kee
                      "（重新派给新网格）说明怎么办；非交互运行时不会替您决定。")
 MOVE_CONFIRM = "确定划转吗？"
 MOVE_ABORTED = "已取消，没有改动。"
-RENAME_DONE = ("已改名：{kind} {old} → {new}。{residents} 位住在这里的居民不用重新绑定，诉求、人员和二维码都跟着新名字"
-               "{notices}。请把台账文件也改过来：台账里还是旧名字的话，下次 gridbot import org 会按旧名字再建一个。")
-RENAME_NOTICES = "；{count} 条通知的范围已改成新名字"
-RENAME_REFUSED = {
-    "empty": "新名字是空的，没有改动。",
-    "too_long": "新名字太长（最多 64 个字），没有改动。",
-    "control_character": "新名字里有看不见的控制字符（多半是从别处复制来的），请重新输入，没有改动。",
-    "same": "新名字和现在的一样，没有改动。",
-    "taken": "同一级里已经有叫“{other}”的了，不能重名，没有改动。",
-    "twin": "同一级里已经有“{other}”，和新名字是同一个编号（如 2号楼 和 2栋），不能两个都用，没有改动。",
-}
 MOVE_DONE = "已把“{building}”划到 {to_grid}：{residents} 位居民随之划转，{appeals} 件诉求{how}。"
 MOVE_DONE_HOW = {"keep": "仍由原办理人办理", "move": "已重新派发"}
 MOVE_ALREADY_THERE = "“{building}”已经在 {grid}，没有改动。"

@@ -42,7 +42,7 @@ def test_a_grid_renamed_keeps_its_residents_and_cards_read_the_new_name(seeded, 
 
     assert result.exit_code == 0, result.output
     assert "已改名：网格 幸福里社区·第一网格 → 幸福里社区·阳光网格。" in result.stdout
-    assert "位住在这里的居民不用重新绑定" in result.stdout and "下次 gridbot import org" in result.stdout
+    assert "位住在这里的居民不用重新绑定" in result.stdout and "下次导入（gridbot import org" in result.stdout
     after = resident(seeded, RESIDENT)
     assert (after.grid_id, after.building_id, after.unit_id) == (before.grid_id, before.building_id, before.unit_id)
     assert home(seeded) == "幸福里社区·阳光网格·阳光花园3号楼1单元"

@@ -1,6 +1,6 @@
 """The organisation's console pages: the tree within the operator's scope (street → community → grid → buildings,
 with member and resident counts), each building's, grid's or community's QR posters, and importing the ledger
-file `gridbot import org` takes.
+file `gridbot import org` takes, and renaming a place (`gridbot org rename`).
 
 Who may import: 管理员 (any street) and 街道 (rows of their own street only; storage.management checks each row).
 A 社区 operator manages staff, not the organisation: a street's ledger is the street office's, and one file moves
@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import io
+import logging
 import secrets
 import time
 import zipfile
@@ -31,16 +32,19 @@ from bot.sheets.org import OrgFileError, read_org_data
 from bot.web.console import texts
 from bot.web.console.guard import accepts_upload, blueprint, in_scope_or_404, login_required, runtime
 from bot.wechat.api import WeChatAPI, WeChatAPIError
-from handlers import operator_texts
-from storage import building_codes, management, org_ledger
+from handlers import operator_texts, staff_texts
+from storage import building_codes, management, org_ledger, org_renames
 from storage.building_codes import BuildingCode
 from storage.models import ConsoleRole
 from storage.org_import import LEVELS
+from storage.staff import AmbiguousPlace, UnclearPlace
 
 ORG_FILE_MAX_BYTES = 5 * 1024 * 1024  # a street's ledger of ten thousand units is well under 1 MB as CSV
 UPLOAD_KEPT_SECONDS = 3600  # a preview not applied within the hour is dropped: the file is asked for again
 UPLOADS = "uploads"
+PLACE_TYPED_MAX = 200  # a place's path typed into the 改名 form (street·community·grid·compound·building·unit)
 _View = TypeVar("_View", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 
 def org_editor(view: _View) -> _View:
@@ -67,7 +71,8 @@ def org() -> str:
         ids = management.community_ids(db, g.operator.scope)
         street = management.street_name(db, g.operator.scope)
     return render_template("console/org.html", communities=communities, community_ids=ids, may_import=may_import(),
-                           street=street, done=get_flashed_messages(), max_megabytes=_megabytes())
+                           street=street, done=get_flashed_messages(), max_megabytes=_megabytes(),
+                           rename_kinds=_rename_kinds() if may_import() else (), place_max=PLACE_TYPED_MAX)
 
 
 @blueprint.post("/org/import")
@@ -116,6 +121,34 @@ def org_import_apply() -> Response | tuple[str, int] | str:
     flash(texts.ORG_IMPORTED.format(rows=imported.report.rows, created=texts.ORG_IMPORTED_CREATED.format(
         counts=created) if created else texts.ORG_IMPORTED_NOTHING))
     return redirect(url_for("console.org"))
+
+
+@blueprint.post("/org/rename")
+@org_editor
+def org_rename() -> Response | tuple[str, int]:
+    """Rename a place within the operator's scope as `gridbot org rename` does, then back to the tree."""
+    kinds = _rename_kinds()
+    kind = request.form.get("kind", "")
+    if kind not in kinds:
+        return _refused(texts.ORG_RENAME_BAD_KIND)
+    place, name = request.form.get("place", "")[:PLACE_TYPED_MAX], request.form.get("name", "")[:PLACE_TYPED_MAX]
+    try:
+        with runtime().database.transaction() as db:
+            done = org_renames.rename(db, org_renames.PlaceKind(kind), place, name, g.operator.scope)
+    except org_renames.NameRefused as refused:
+        return _refused(operator_texts.RENAME_REFUSED[refused.reason].format(other=refused.other))
+    except UnclearPlace as unclear:
+        return _refused(staff_texts.unclear_place(unclear.kind, unclear.name, unclear.candidates,
+                                                  isinstance(unclear, AmbiguousPlace)))
+    log.info("console %s renamed %s %s", g.operator.username, kind, done.new)
+    flash(operator_texts.renamed(done))
+    return redirect(url_for("console.org"))
+
+
+def _rename_kinds() -> tuple[str, ...]:
+    """What the operator may rename: a street only a 管理员 (its name is every street operator's too)."""
+    street = (org_renames.PlaceKind.STREET.value,) if g.operator.role == ConsoleRole.ADMIN else ()
+    return street + operator_texts.RENAME_KINDS
 
 
 @blueprint.get("/org/posters/<kind>/<int:place_id>")

@@ -191,6 +191,14 @@ ORG_MODES = {"grab": "抢单", "assign": "派单"}
 ORG_POSTERS = "下载二维码海报"
 ORG_POSTER = "海报"
 ORG_IMPORT_HEADING = "导入组织架构"
+ORG_RENAME_HEADING = "改名"
+ORG_RENAME_HINT = ("台账里写错了名字，或者正式改了名：居民不用重新绑定，诉求、人员、二维码和通知的范围都跟着新名字。"
+                   "现在的名字照上面的写法写全，如 幸福里社区·第一网格、幸福里社区·阳光花园、阳光花园·3号楼、阳光花园·3号楼·2单元。")
+ORG_RENAME_KIND = "改哪一级"
+ORG_RENAME_PLACE = "现在的名字"
+ORG_RENAME_NAME = "新名字（只写这一级的名字）"
+ORG_RENAME_SUBMIT = "改名"
+ORG_RENAME_BAD_KIND = "请选择要改名的是哪一级。"
 ORG_IMPORT_HINT = ("上传与 gridbot import org 相同的表格（.xlsx 或 CSV，UTF-8 或 GBK），表头：街道,社区,网格,小区,楼栋,单元。"
                    "先预览，确认后才写入；文件有任何错误时不导入任何数据。")
 ORG_IMPORT_STREET_HINT = "您只能导入“{street}”的组织架构。"
