@@ -325,6 +325,43 @@ def test_a_double_join_merges_once(seeded, wechat, clock):
     assert followers(seeded, first) == ["o5"]
 
 
+def test_two_operators_merging_two_appeals_into_each_other_at_once_merge_one_and_leave_the_other_open(
+        wechat, seeded, clock):
+    # Each merge moves its own source row alone: on PostgreSQL neither waited for the other, and both appeals ended
+    # merged into each other, handled by nobody. The second now waits for the first and is refused.
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", "电梯停运了，老人下不了楼")
+    merged_first, second_done = threading.Event(), threading.Event()
+
+    def merge(ticket, into, before_commit):
+        with seeded.transaction() as session:
+            operator = session.scalars(select(Staff).where(Staff.openid == OPERATOR)).one()
+            try:
+                joins.merge(session, operator, ticket, into, (), clock())
+            except DomainError:
+                return "refused"
+            before_commit()
+        return "merged"
+
+    def hold_open():
+        merged_first.set()
+        second_done.wait(timeout=3)  # the other merge, when it does not wait for this one, ends meanwhile
+
+    def after_the_first():
+        merged_first.wait(timeout=10)
+        try:
+            return merge(second, first, lambda: None)
+        finally:
+            second_done.set()
+
+    with ThreadPoolExecutor(2) as pool:
+        one = pool.submit(merge, first, second, hold_open)
+        other = pool.submit(after_the_first)
+        assert (one.result(), other.result()) == ("merged", "refused")
+    assert appeal(seeded, first).status == AppealStatus.MERGED
+    assert appeal(seeded, second).status == AppealStatus.DISPATCHED
+
+
 def test_joining_an_appeal_staff_merged_meanwhile_joins_the_appeal_it_was_merged_into(wechat, seeded, clock):
     # A burst: the operator merges neighbours' appeals while residents are still answering their offers.
     kept, _ = file(wechat, seeded, clock, "o6", "3号楼电梯不动了")
