@@ -477,6 +477,17 @@ def _talked_about(session: Session, appeal: Appeal, resident_id: int, now: datet
     return bool(said)
 
 
+def hold(session: Session, *appeals: Appeal) -> None:
+    """Lock the appeals' rows until the transaction ends, in id order, and read them again (PostgreSQL; SQLite's
+    transaction holds its one write lock already): for a step that reads what the trail or another appeal holds
+    and then writes, which two requests at once (a double tap, two console tabs, two operators) must not both
+    pass; the compare-and-set of `transition` only guards a step that moves the appeal's own status."""
+    session.execute(select(Appeal.id).where(Appeal.id.in_(sorted({appeal.id for appeal in appeals})))
+                    .order_by(Appeal.id).with_for_update())
+    for appeal in appeals:
+        session.refresh(appeal)
+
+
 def transition(
     session: Session, appeal: Appeal, old: AppealStatus, new: AppealStatus, now: datetime, **values: Any
 ) -> None:

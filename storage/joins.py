@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from storage import complaints, dispatch, emergencies, followers, verification
 from storage.actors import Manager, actor_of
-from storage.appeals import Action, record, transition
+from storage.appeals import Action, hold, record, transition
 from storage.driver_sql import DriverSQL, timestamp
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import (
@@ -97,7 +97,7 @@ def join(session: Session, resident_id: int, appeal_id: int, target_id: int, sen
     target = _handled_in(session, session.get(Appeal, target_id))
     if source is None or target is None or source.resident_id != resident_id:
         raise NotFound(str(appeal_id))
-    _lock_pair(session, source, target)
+    hold(session, source, target)
     if not verification.may_join(session, resident_id):
         raise NotAllowed("unverified")  # the community requires a verified address (gridbot binding require)
     _check_pair(session, source, target, sensitive)
@@ -128,7 +128,7 @@ def join_emergency(session: Session, resident_id: int, appeal_id: int, target_id
     source, target = session.get(Appeal, appeal_id), session.get(Appeal, target_id)
     if source is None or target is None or source.resident_id != resident_id:
         raise NotFound(str(appeal_id))
-    _lock_pair(session, source, target)
+    hold(session, source, target)
     if source.emergency is None or source.emergency != target.emergency:
         raise NotAllowed("other_danger")
     if source.grid_id != target.grid_id or source.building_id is None or source.building_id != target.building_id:
@@ -163,7 +163,7 @@ def merge(session: Session, member: Manager, ticket: str, into_ticket: str, sens
     staff member or a console operator who manages the first appeal."""
     source, target = find(session, ticket), find(session, into_ticket)
     _require_manager(session, member, source)
-    _lock_pair(session, source, target)
+    hold(session, source, target)  # each merge moves its source alone: A into B and B into A at once, both merged
     _check_pair(session, source, target, sensitive)
     actor = actor_of(member)
     _merge(session, source, target, now, actor_id=actor.id, actor_kind=actor.kind)
@@ -230,17 +230,6 @@ def followed_through(session: Session, resident_id: int, ticket: str) -> Appeal 
         .join(_Target, _Target.id == AppealFollower.appeal_id)
         .where(AppealFollower.resident_id == resident_id, _Target.ticket == ticket)
     ).first()
-
-
-def _lock_pair(session: Session, source: Appeal, target: Appeal) -> None:
-    """Lock both appeals' rows, in id order, and read them again before the checks (PostgreSQL; SQLite's
-    transaction holds its one write lock already). The merge's compare-and-set moves the source alone: two
-    operators merging A into B and B into A at once each found the other open, and both ended merged into each
-    other, handled by nobody; a merge into an appeal being withdrawn meanwhile was left merged into a closed one."""
-    session.execute(select(Appeal.id).where(Appeal.id.in_(sorted({source.id, target.id})))
-                    .order_by(Appeal.id).with_for_update())
-    session.refresh(source)
-    session.refresh(target)
 
 
 def _check_pair(session: Session, source: Appeal, target: Appeal, sensitive: Collection[str]) -> None:

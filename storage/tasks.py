@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, points_grants, residents
 from storage.actors import ActorKind, Manager, actor_of, name_of, staff_id_of
-from storage.appeals import Action, record, resolve_due_unpaused, transition, urgent_card_recipients
+from storage.appeals import Action, hold, record, resolve_due_unpaused, transition, urgent_card_recipients
 from storage.errors import IllegalTransition, NotAllowed, NotFound, Repeated
 from storage.models import (
     GRID_TEAM,
@@ -114,6 +114,7 @@ def progress(session: Session, member: Manager, ticket: str, note: str, now: dat
 
 def _refuse_a_repeat(session: Session, appeal: Appeal, member: Manager, note: str, now: datetime) -> None:
     """Raise Repeated when the member's latest 进展 on the appeal, within REPEAT_WINDOW, had the same words."""
+    hold(session, appeal)  # the same words twice at once (a double tap, two console tabs): the second finds the first
     actor = actor_of(member)
     latest = session.execute(select(AppealEvent.note, AppealEvent.at).where(
         AppealEvent.appeal_id == appeal.id, AppealEvent.action == str(Action.PROGRESS),

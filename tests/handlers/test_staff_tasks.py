@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.worker import schedule
 from handlers import notifications, staff_texts
 from storage import dispatch, staff, tasks
-from storage.errors import IllegalTransition
+from storage.errors import IllegalTransition, Repeated
 from storage.models import AppealStatus, Building, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import CHEN, HEPING_RESIDENT, LI, LIU, OPERATOR, WANG, ZHANG
@@ -130,6 +130,40 @@ def test_the_same_progress_sent_twice_reaches_the_resident_once(wechat, seeded, 
     clock.advance(hours=2)
     assert "已记录诉求" in wechat.send(ZHANG, note)  # hours later the same words are news again
     assert notices(seeded, "resident_progress") == ["o1", "o1", "o1"]
+
+
+def test_the_same_progress_sent_twice_at_once_reaches_the_resident_once(wechat, seeded, clock):
+    # A double tap, or the console form sent from two tabs: on PostgreSQL the second request read no earlier
+    # 进展 (the first had not committed) and both reached the resident. The second now waits for the first.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    recorded, other_done = threading.Event(), threading.Event()
+
+    def send(before_commit):
+        with seeded.transaction() as session:
+            member = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
+            try:
+                tasks.progress(session, member, ticket, "已联系电梯维保公司，师傅下午三点到", clock())
+            except Repeated:
+                return "repeated"
+            before_commit()
+        return "recorded"
+
+    def hold_open():
+        recorded.set()
+        other_done.wait(timeout=3)  # the other request, when it does not wait for this one, ends meanwhile
+
+    def after_the_first():
+        recorded.wait(timeout=10)
+        try:
+            return send(lambda: None)
+        finally:
+            other_done.set()
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.submit(send, hold_open), pool.submit(after_the_first)
+        assert (first.result(), second.result()) == ("recorded", "repeated")
+    assert notices(seeded, "resident_progress") == ["o1"]
 
 
 def test_resuming_said_as_hui_fu_ban_li_or_qu_xiao_gua_qi_resumes(wechat, seeded, clock):
