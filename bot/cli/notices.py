@@ -139,7 +139,7 @@ def notice_list(as_json: bool) -> None:
         shown = notice_records.latest(session)
     if as_json:
         click.echo(json.dumps([{**item.as_json(), "scope": item.scope, "text": item.text,
-                                "send_at": item.send_at.isoformat()} for item in shown], ensure_ascii=False))
+                                "send_at": item.send_at.astimezone(LOCAL_ZONE).isoformat()} for item in shown], ensure_ascii=False))
         return
     click.echo("\n".join(texts.list_line(item) for item in shown) if shown else texts.NO_NOTICES)
 

@@ -141,3 +141,13 @@ def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
     assert again.exit_code == 1 and again.output.strip() == f"通知 {number} 的状态是“已撤销”，不能再撤销。"
     assert "按渠道：还没有发出" in gridbot(database_url, clock, "notice", "status", number).output
     assert "没有编号" in gridbot(database_url, clock, "notice", "status", "N2611229999").output
+
+
+def test_the_json_list_gives_the_send_time_in_beijing_time_as_it_was_typed(seeded, database_url, clock):
+    sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午消防演练",
+                   "--at", "2026-11-23 09:00", "--yes")
+    assert sent.exit_code == 0, sent.output
+
+    [item] = json.loads(gridbot(database_url, clock, "notice", "list", "--json").output)
+
+    assert item["send_at"] == "2026-11-23T09:00:00+08:00"  # not 01:00+00:00, an hour the operator never typed
