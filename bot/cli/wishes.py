@@ -11,6 +11,7 @@ import click
 from bot.cli import wishes_texts as texts
 from bot.cli.support import fail, operator_transaction
 from bot.clock import Clock, now_utc
+from storage.tickets import LOCAL_ZONE
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -53,7 +54,7 @@ def wishes_list(scope_path: str | None, include_all: bool, as_json: bool) -> Non
     found = _in_transaction(lambda session: wishes.listing(session, scope_path, include_all))
     if as_json:
         click.echo(json.dumps([{"number": row.code, "place": row.place, "text": row.text, "status": row.status,
-                                "volunteer": row.volunteer, "created_at": row.created_at.isoformat()}
+                                "volunteer": row.volunteer, "created_at": row.created_at.astimezone(LOCAL_ZONE).isoformat()}
                                for row in found], ensure_ascii=False))
         return
     if not found:

@@ -120,3 +120,12 @@ def test_two_volunteers_claiming_at_the_same_moment_exactly_one_wins(gridbot, se
         if task == "wish":
             assert session.scalars(select(Wish.status)).one() == WishStatus.CLAIMED
     assert len(notices(seeded, "staff_volunteer_claimed", code)) >= 1
+
+
+def test_the_json_list_gives_when_a_wish_was_posted_in_beijing_time(gridbot, seeded, clock):
+    clock.advance(hours=14, minutes=10)  # 00:10 on 23 November in Beijing, still the 22nd in UTC
+    ok(gridbot("wishes", "add", "--scope", BUILDING, "--text", TEXT))
+
+    [row] = json.loads(ok(gridbot("wishes", "list", "--json")))
+
+    assert row["number"] == "W2611230001" and row["created_at"] == "2026-11-23T00:10:00+08:00"
