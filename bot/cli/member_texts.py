@@ -4,7 +4,7 @@ Chinese, in one place. Never an openid or a phone."""
 from __future__ import annotations
 
 from handlers.community_texts import enrol_word, role_name
-from handlers.resident_texts import clock
+from handlers.resident_texts import LOCAL_ZONE, clock
 from storage.chain import Member
 from storage.enrolments import Waiting
 
@@ -36,7 +36,8 @@ def pending_line(row: Waiting) -> str:
 
 def pending_json(row: Waiting) -> dict[str, object]:
     return {"id": row.id, "name": row.name, "role": role_name(row.role), "organisation": row.organisation,
-            "community": row.community, "home": row.home, "requested_at": row.requested_at.isoformat()}
+            "community": row.community, "home": row.home,
+            "requested_at": row.requested_at.astimezone(LOCAL_ZONE).isoformat()}
 
 
 def home(member: Member) -> str:
@@ -54,7 +55,8 @@ def member_line(member: Member) -> str:
 def member_json(member: Member) -> dict[str, object]:
     return {"id": member.id, "name": member.name, "role": role_name(member.role), "community": member.community,
             "compound": member.compound, "building": member.building, "unit": member.unit,
-            "organisation": member.organisation, "branch": member.branch, "since": member.since.isoformat()}
+            "organisation": member.organisation, "branch": member.branch,
+            "since": member.since.astimezone(LOCAL_ZONE).isoformat()}
 
 
 def request_word(role: str) -> str:

@@ -75,3 +75,13 @@ def test_the_roll_lists_every_member_of_the_community_without_openids(gridbot, s
         assert not any(openid in shown for openid in (PARTY_MEMBER, VOLUNTEER, BUILDING_LEAD))
     assert ok(gridbot("members", "list", "--scope", "和平社区")).strip() == member_texts.LIST_NONE.format(
         where="和平社区")
+
+
+def test_the_json_lists_give_their_times_in_beijing_time(gridbot, wechat, seeded, clock):
+    enrol(wechat, RESIDENT, "刘芳")  # at 10:00 in Beijing
+
+    [waiting] = json.loads(ok(gridbot("members", "pending", "--json")))
+    rows = json.loads(ok(gridbot("members", "list", "--json")))
+
+    assert waiting["requested_at"] == "2026-11-22T10:00:00+08:00"
+    assert rows and all(row["since"].endswith("+08:00") for row in rows)
