@@ -114,7 +114,8 @@ def parse(text: str) -> Calendar:
 @lru_cache(maxsize=4)
 def load(path: Path | None = None) -> Calendar:
     """The calendar in `path` (None: the shipped one); OSError, UnicodeDecodeError or CalendarError if unusable."""
-    return parse((path or SHIPPED).read_text(encoding="utf-8"))
+    # utf-8-sig: Notepad and WPS save "UTF-8" with a BOM, which would make line 1 unreadable though it looks right.
+    return parse((path or SHIPPED).read_text(encoding="utf-8-sig"))
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,15 @@ def test_a_calendar_file_reads_dates_ranges_and_comments():
     assert calendar.workdays == {date(2030, 2, 9)}
 
 
+def test_a_calendar_file_saved_with_a_bom_by_notepad_reads_from_its_first_line(tmp_path):
+    calendar_file = tmp_path / "holidays.txt"
+    calendar_file.write_text("2030-01-01 休 元旦\n2030-02-09 班\n", encoding="utf-8-sig")
+
+    calendar = load(calendar_file)
+
+    assert calendar.holidays == {date(2030, 1, 1)} and calendar.workdays == {date(2030, 2, 9)}
+
+
 @pytest.mark.parametrize("line", ["2030-02-30 休", "2030-01-01", "2030-01-01 放", "2030-03-01..2030-01-01 休",
                                   "2030-01-01..2030-03-01 休", "1月1日 休"])
 def test_a_bad_line_is_named_by_its_number(line):
