@@ -142,7 +142,7 @@ def _delimiter(text: str) -> str:
 
 
 def _xlsx_lines(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], list[str]]:
-    """The first sheet's lines, and the names of all the sheets."""
+    """The first visible sheet's lines, and the names of the visible sheets (what Excel shows as its tabs)."""
     import openpyxl
 
     _refuse_oversized(path, data)
@@ -152,15 +152,17 @@ def _xlsx_lines(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], l
     except Exception:  # a damaged workbook fails in zipfile, XML or openpyxl, each with its own exception types
         raise TableFileError(texts.excel_unreadable(str(path))) from None
     try:
-        if not workbook.worksheets:
+        # A template's hidden sheet of drop-down lists often comes first: the person sees, and means, the next one.
+        shown = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"] or workbook.worksheets
+        if not shown:
             return [], []
-        sheet = workbook.worksheets[0]
+        sheet = shown[0]
         merged = _merged_values(sheet)
         # Missing rows come back as empty ones, so counting from 1 gives Excel's row numbers.
         return ([(number, [_cell_text(merged.get((number, column), _displayed(cell)))
                            for column, cell in enumerate(cells, start=1)])
                  for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1)],
-                workbook.sheetnames)
+                [shown_sheet.title for shown_sheet in shown])
     except Exception:
         raise TableFileError(texts.excel_unreadable(str(path))) from None
     finally:

@@ -360,6 +360,20 @@ def test_a_workbook_whose_ledger_is_not_the_first_sheet_is_refused_naming_the_sh
     assert "每个列名写在它那一列的单元格里" in str(refused.value) and "逗号" not in str(refused.value)
 
 
+def test_a_hidden_sheet_of_drop_down_lists_before_the_ledger_is_passed_over_for_the_sheet_excel_shows(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "字典"
+    workbook.active.append(["社区列表", "和平社区"])
+    workbook.active.sheet_state = "hidden"
+    ledger = workbook.create_sheet("台账")
+    for line in SMALL:
+        ledger.append(line.split(","))
+    workbook.active = 1
+    workbook.save(tmp_path / "org.xlsx")
+
+    assert [row.line for row in read_org_rows(tmp_path / "org.xlsx")] == [2, 3, 4]
+
+
 def test_a_unit_excel_turned_into_a_date_is_refused_by_row_and_column_but_dates_elsewhere_are_fine(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
