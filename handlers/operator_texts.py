@@ -128,6 +128,12 @@ def date_cell(path: str, line: int, header: str, shown: str) -> str:
             f"自动改成日期。请把这一列的单元格格式设为“文本”，重新输入原来的编号后再导入。")
 
 
+def formula_error_cell(path: str, line: int, header: str, shown: str) -> str:
+    """A cell of a read column holding Excel's error value (#N/A of a lookup that found nothing); nothing is imported."""
+    return (f"文件 {path} 第 {line} 行的“{header}”是 Excel 的错误值 {shown}（这个单元格的公式没有算出结果），"
+            f"未导入任何数据。请在 Excel 里改正这个单元格（填上实际的名称）后再导入。")
+
+
 def first_sheet_only(first: str, others: list[str]) -> str:
     """Added to a header refusal of a workbook of several sheets: only the first one is read."""
     named = "、".join(f"“{name}”" for name in others)

@@ -37,6 +37,8 @@ _SPACES = re.compile(r"\s+")
 _NUMBER_WITH_WORDS = re.compile(r'(?:"(?P<before>[^"]*)")?(?:0+|#+|General)(?:"(?P<after>[^"]*)")?')
 _ESCAPED_CHARACTER = re.compile(r"\\(.)")
 _BRACKETED_REMARK = re.compile(r"\([^()]*\)$")  # read after NFKC, which makes （居委会） (居委会)
+# What Excel and WPS show (and save, in a CSV too) where a formula failed: a ledger's VLOOKUP that found nothing.
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"})
 
 
 class TableFileError(Exception):
@@ -261,6 +263,7 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns,
         if not any(values.values()):
             continue  # a template's unused rows, numbered in its 序号 column ahead of use, hold no data
         _refuse_dates(path, line, values, columns)
+        _refuse_formula_errors(path, line, values, columns)
         cells_by_name = {name: values.get(name, "") for name in columns.headers}
         rows.append(TableRow(line, _filled_down(cells_by_name, rows[-1].cells if rows else None, columns)))
     if positions is None:
@@ -277,6 +280,13 @@ def _refuse_dates(path: Path, line: int, values: dict[str, str], columns: Column
         if isinstance(value, _DateCell):
             typed = value.removesuffix(" 00:00:00")
             raise TableFileError(texts.date_cell(str(path), line, columns.headers[name], typed))
+
+
+def _refuse_formula_errors(path: Path, line: int, values: dict[str, str], columns: Columns) -> None:
+    """No name is #N/A: such a cell is a formula that found nothing, and would become a building called #N/A."""
+    for name, value in values.items():
+        if value.upper() in EXCEL_ERRORS:
+            raise TableFileError(texts.formula_error_cell(str(path), line, columns.headers[name], value))
 
 
 def _names_a_column(cells: list[str], columns: Columns) -> bool:

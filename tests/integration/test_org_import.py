@@ -392,6 +392,25 @@ def test_a_unit_excel_turned_into_a_date_is_refused_by_row_and_column_but_dates_
     assert [row.unit for row in read_org_rows(tmp_path / "org.xlsx")] == ["1单元", "1-2"]
 
 
+def test_a_lookup_formula_that_found_nothing_is_refused_by_row_and_column_not_imported_as_a_building_named_na(
+        tmp_path):
+    workbook = openpyxl.Workbook()
+    for line in SMALL:
+        workbook.active.append(line.split(","))
+    workbook.active["E3"] = "#N/A"
+    workbook.active["E3"].data_type = "e"  # as Excel stores a VLOOKUP that found nothing
+    workbook.save(tmp_path / "org.xlsx")
+    saved_as_csv = write(tmp_path / "org.csv", [*SMALL[:3], SMALL[3].replace("5号楼", "#REF!")])
+
+    with pytest.raises(OrgFileError) as refused:
+        read_org_rows(tmp_path / "org.xlsx")
+    with pytest.raises(OrgFileError) as refused_csv:
+        read_org_rows(saved_as_csv)
+
+    assert "第 3 行的“楼栋”是 Excel 的错误值 #N/A" in str(refused.value)
+    assert "第 4 行的“楼栋”是 Excel 的错误值 #REF!" in str(refused_csv.value)
+
+
 def test_an_xlsx_whose_stored_dimensions_are_wrong_is_read_to_its_last_row(tmp_path):
     workbook = openpyxl.Workbook()
     for line in SMALL:
