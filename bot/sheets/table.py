@@ -246,6 +246,7 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns,
     positions: dict[str, int] | None = None
     rows: list[TableRow] = []
     before_header = 0
+    field_of_header = _fields_by_header(columns)
     for line, cells in lines:
         if not any(cells):
             continue
@@ -262,6 +263,8 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns,
         values = {name: cells[index] if index < len(cells) else "" for name, index in positions.items()}
         if not any(values.values()):
             continue  # a template's unused rows, numbered in its 序号 column ahead of use, hold no data
+        if _repeats_header(values, field_of_header):
+            continue  # two ledgers pasted one under the other, or a header repeated on every printed page
         _refuse_dates(path, line, values, columns)
         _refuse_formula_errors(path, line, values, columns)
         cells_by_name = {name: values.get(name, "") for name in columns.headers}
@@ -336,11 +339,24 @@ def _field_of(cell: str, field_of_header: dict[str, tuple[str, int]]) -> tuple[s
     return None
 
 
-def _header(line: int, cells: list[str], columns: Columns) -> dict[str, int]:
+def _fields_by_header(columns: Columns) -> dict[str, tuple[str, int]]:
+    """Header (aliases lower-cased) -> (field, alias rank: 0 for the header itself)."""
     field_of_header = {header: (name, 0) for name, header in columns.headers.items()}
     for name, others in columns.aliases.items():
         for rank, other in enumerate(others, start=1):
             field_of_header.setdefault(other.lower(), (name, rank))
+    return field_of_header
+
+
+def _repeats_header(values: dict[str, str], field_of_header: dict[str, tuple[str, int]]) -> bool:
+    """Whether a data row is the header again: each of its filled cells names its own column (街道 under 街道)."""
+    filled = [(name, value) for name, value in values.items() if value]
+    return all((found := _field_of(value, field_of_header)) is not None and found[1][0] == name
+               for name, value in filled)
+
+
+def _header(line: int, cells: list[str], columns: Columns) -> dict[str, int]:
+    field_of_header = _fields_by_header(columns)
     positions: dict[str, tuple[int, int]] = {}
     for index, cell in enumerate(cells):
         found = _field_of(cell, field_of_header)

@@ -201,6 +201,12 @@ def test_a_file_with_the_consoles_column_names_keeps_its_other_phrasings(tmp_pat
     assert (row.question, row.alternates, row.category) == ("低保怎么申请", "低保去哪里办", "政策咨询")
 
 
+def test_a_header_repeated_below_the_first_rows_is_no_question_of_its_own(tmp_path):
+    path = write(tmp_path / "faq.csv", [SMALL[0], SMALL[1], "问题,回答,其他问法,分类", SMALL[2]])
+
+    assert [row.question for row in read_faq_rows(path)] == ["居住证怎么办理", "高龄补贴怎么申请"]
+
+
 def test_list_prints_each_entry_with_its_phrasings_and_answer(database, database_url, clock, tmp_path):
     assert "还没有问答" in gridbot(database_url, clock, "faq", "list").stdout
     gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "faq.csv", SMALL)))

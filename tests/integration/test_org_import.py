@@ -440,6 +440,16 @@ def test_an_xlsx_imports_through_the_command(database, database_url, tmp_path):
     assert counts(database) == {"streets": 1, "communities": 1, "grids": 2, "buildings": 2, "units": 3}
 
 
+def test_two_ledgers_pasted_one_under_the_other_import_without_a_street_named_after_the_header(database,
+                                                                                              database_url, tmp_path):
+    path = write(tmp_path / "org.csv", [*SMALL[:3], HEADER, SMALL[3]])
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 0, result.output
+    assert counts(database) == {"streets": 1, "communities": 1, "grids": 2, "buildings": 2, "units": 3}
+
+
 def test_a_damaged_xlsx_is_refused_with_a_clear_message(tmp_path):
     path = tmp_path / "org.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"not really a zip archive")
