@@ -104,7 +104,8 @@ def transfer(conversation: Conversation, arguments: Arguments) -> Reply:
     """转办 <编号> <部门>."""
     ticket, department = arguments.ticket, recipient(arguments.words)
     return _act(conversation, ticket, "transfer",
-                lambda s, m: tasks.transfer(s, m, ticket, department, conversation.now),
+                lambda s, m: tasks.transfer(s, m, ticket, department, conversation.now,
+                                            sensitive_categories(conversation)),
                 lambda appeal: texts.TRANSFERRED.format(ticket=ticket, department=appeal.department),
                 department=department)
 

@@ -225,6 +225,17 @@ def task_card(session: Session, appeal: Appeal, now: datetime) -> StaffNewAppeal
     return _card(appeal, place, contacts.on_card(session, appeal), media_files.card_links(session, appeal.id), now)
 
 
+def cards_for(session: Session, appeal: Appeal, receivers: Sequence[Staff], now: datetime,
+              sensitive: Collection[str]) -> list[tuple[Staff, StaffNewAppeal]]:
+    """The task card as each receiver may see it: a sensitive appeal's words and unit only to whom may read it
+    (`_card_for`), as at dispatch — a 转办 card goes to every officer of the department, not only the one to claim."""
+    card = task_card(session, appeal, now)
+    if appeal.category not in sensitive:
+        return [(receiver, card) for receiver in receivers]
+    private = staff.readable(session, appeal, sensitive)
+    return [(receiver, _card_for(receiver, private, card)) for receiver in receivers]
+
+
 def _card(appeal: Appeal, place: org.Address, contact: contacts.Contact, links: media_files.CardLinks,
           now: datetime) -> StaffNewAppeal:
     photos, places = links

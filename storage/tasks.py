@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -184,11 +184,13 @@ def note(session: Session, member: Manager, ticket: str, text: str, now: datetim
     return appeal
 
 
-def transfer(session: Session, member: Manager, ticket: str, department: str, now: datetime) -> Appeal:
+def transfer(session: Session, member: Manager, ticket: str, department: str, now: datetime,
+             sensitive: Collection[str]) -> Appeal:
     """转办: hand the task to a department or the property company, whose staff claim it like a grid's (a console
     operator of the appeal's scope may, while it waits for a claim or is being worked on). Never a complaint about
     staff: only the accused's superiors handle it (storage.complaints). What a grid or unit gave back (退回) is
-    transferred by those who route it again (an operator, or the grid's 网格长, as for 改派)."""
+    transferred by those who route it again (an operator, or the grid's 网格长, as for 改派). `sensitive` names the
+    private categories: their card shows the words and the unit only to whom may read the appeal."""
     appeal = _transferable(session, member, ticket)
     if complaints.accused(session, appeal.id) is not None:  # its card would reach a department, maybe the accused
         raise NotAllowed("complaint_not_transferable")
@@ -205,8 +207,7 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
                accepted_at=None, response_reminded_at=None, escalation_level=0)
     _record(session, appeal, now, Action.TRANSFERRED, old, AppealStatus.DISPATCHED, member, department)
     tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=department), now)
-    card = dispatch.task_card(session, appeal, now)
-    for receiver in receivers:
+    for receiver, card in dispatch.cards_for(session, appeal, receivers, now, sensitive):
         tell(session, receiver.openid, card, now, appeal=appeal)
     if holder is not None and holder not in receivers:  # the grid leader or an operator moved their task
         tell(session, holder.openid, StaffTransferredAway(ticket=appeal.ticket, by=name_of(member), to=department),

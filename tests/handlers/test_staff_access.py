@@ -177,6 +177,31 @@ def test_a_department_reads_what_was_transferred_to_it_now_or_before(wechat, see
     assert wechat.send("dept_b", f"查询 {street[0]}") == not_found(street[0])
 
 
+def test_a_family_conflict_transferred_to_a_department_shows_its_words_only_to_the_officer_who_claims_it(
+        wechat, seeded, clock, street):
+    family = street[1]
+    with seeded.transaction() as session:
+        for openid, name in (("dept_a", "吴刚"), ("dept_b", "冯军")):
+            session.add(Staff(openid=openid, name=name, role=StaffRole.DEPARTMENT, department="综合执法中队",
+                              active=True, created_at=clock()))
+    wechat.dialog(WANG, [(f"转办 {family} 综合执法中队", "已转办")])
+    with seeded.transaction() as session:
+        rows = session.scalars(
+            select(OutboxMessage).join(Appeal, Appeal.id == OutboxMessage.appeal_id)
+            .where(Appeal.ticket == family, OutboxMessage.template == "staff_new_appeal",
+                   OutboxMessage.recipient_openid.in_(("dept_a", "dept_b")))
+        ).all()
+        cards = {row.recipient_openid: notifications.render(row.template, json.loads(row.params)) for row in rows}
+
+    assert set(cards) == {"dept_a", "dept_b"}
+    for officer in ("dept_a", "dept_b"):
+        assert f"接单 {family}" in cards[officer] and "涉及个人隐私" in cards[officer]
+        assert "动手打人" not in cards[officer] and "3号楼1单元" not in cards[officer]
+    assert wechat.send("dept_b", f"查询 {family}") == not_found(family)  # the card said no more than 查询 does
+    assert "接单成功" in wechat.send("dept_a", f"接单 {family}")
+    assert "动手打人" in wechat.send("dept_a", f"查询 {family}")
+
+
 def test_a_department_reads_what_its_category_routed_to_it_after_transferring_it_on(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",

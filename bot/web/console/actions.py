@@ -59,8 +59,9 @@ def transfer(ticket: str) -> Response | tuple[str, int]:
     department = _field("department")
     if not department:
         return _refused(ticket, texts.ACTION_DEPARTMENT_MISSING)
+    sensitive = runtime().understanding.taxonomy.sensitive
     return _act(ticket, "transfer", lambda db, user, appeal: tasks.transfer(db, user, appeal.ticket, department,
-                                                                             runtime().clock()))
+                                                                             runtime().clock(), sensitive))
 
 
 @blueprint.post("/appeals/<ticket>/reject")
