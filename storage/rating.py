@@ -16,7 +16,7 @@ from storage import complaints, points_grants, reassigning, residents, volunteer
 from storage.actors import ActorKind
 from storage.appeals import Action, record, transition
 from storage.errors import IllegalTransition, NotFound
-from storage.models import Appeal, AppealEvent, AppealStatus, Grid, Resident, Staff, StaffRole
+from storage.models import Appeal, AppealEvent, AppealStatus, Resident, Staff, StaffRole
 from storage.notices import ResidentReopened, StaffReopened
 from storage.staff import community_operators, street_operators
 from storage.tasks import RATING_DIALOG, RATING_WINDOW
@@ -57,9 +57,9 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
                  now, appeal=appeal)
         assignee = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id else None
         if assignee is not None and not assignee.active:
-            # They left (gridbot staff disable) after 办结: the grid's team gets it back, as their open tasks did.
-            reassigning.hand_over(session, None, appeal, session.get_one(Grid, appeal.grid_id), None, now,
-                                  unattended=ActorKind.SYSTEM)
+            # They left (gridbot staff disable) after 办结: the grid's team (a department's officers) gets it
+            # back, as their open tasks did.
+            reassigning.hand_back(session, appeal, now, unattended=ActorKind.SYSTEM)
         elif assignee is not None and assignee not in followers:
             tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False, words=words, times=times),
                  now, appeal=appeal)

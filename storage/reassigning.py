@@ -106,22 +106,35 @@ def _already_there(appeal: Appeal, grid: Grid, member: Staff | None) -> bool:
             and appeal.assignee_staff_id == (member.id if member is not None else None))
 
 
+def hand_back(session: Session, appeal: Appeal, now: datetime, unattended: ActorKind = ActorKind.CLI,
+              tell_holder: bool = True) -> Reassigned:
+    """Give the task of someone who left back to where it waits to be claimed again: the department (or property
+    company) it was transferred or routed to, while it still has active officers — the grid handed it out
+    as not its own work — else its grid's team."""
+    grid = session.get_one(Grid, appeal.grid_id)
+    department = appeal.department if appeal.department and dispatch.department_staff(session, appeal.department) \
+        else None
+    return hand_over(session, None, appeal, grid, None, now, unattended, tell_holder, department=department)
+
+
 def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, member: Staff | None,
-              now: datetime, unattended: ActorKind = ActorKind.CLI, tell_holder: bool = True) -> Reassigned:
+              now: datetime, unattended: ActorKind = ActorKind.CLI, tell_holder: bool = True,
+              department: str | None = None) -> Reassigned:
     """Move the appeal to `grid`'s whole team, or to `member` of it, with a fresh response clock (a paused one's 办结
     deadline moved on by its pause, as 恢复 does); the new holders
     get its card, whoever held it and the resident are told. Whether `by` may is the caller's to check (`reassign`);
     an appeal that is not open for it, or a member a complaint is about, is refused here too. Without `by`, the
     record names `unattended` as who did it: the operator's command line, or the system (a resident's 不满意 giving
     a departed member's task back to the grid). `tell_holder` False: whoever held it hears of it otherwise (one
-    notice for all the tasks of a member who left, storage.roster)."""
+    notice for all the tasks of a member who left, storage.roster). `department` (with no `member`): its officers
+    claim it instead of the grid's team (`hand_back`)."""
     if appeal.status not in REASSIGNABLE:
         raise IllegalTransition(appeal.status)
     if member is not None and member.id in (complaints.accused(session, appeal.id) or frozenset()):
         raise NotAllowed("complained_about")
-    to = _member_label(session, member) if member is not None else org.grid_label(session, grid.id)
+    to = _member_label(session, member) if member is not None else department or org.grid_label(session, grid.id)
     old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
-    transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=None,
+    transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=department,
                assignee_staff_id=member.id if member is not None else None, accepted_at=None, paused_at=None,
                resolve_due_at=resolve_due_unpaused(appeal, now), response_due_at=response_due(appeal, now),
                claim_due_at=_claim_due(session, appeal, now), response_reminded_at=None,
@@ -206,6 +219,8 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
         receivers = [member]
     elif about is not None:  # a complaint moved to a grid: that grid's leaders and operators, as at dispatch
         receivers = complaints.handlers(session, appeal, about)
+    elif appeal.department is not None:  # back to the department's officers (`hand_back`)
+        receivers = list(dispatch.department_staff(session, appeal.department))
     else:
         receivers = list(dispatch.grid_staff(session, appeal.grid_id))
     for receiver in receivers:

@@ -3,7 +3,7 @@ change: someone leaves (`disable`), moves to another grid (`move`), takes leave 
 
 A disabled member is `active = False`: no card, reminder or 派单 reaches them, their openid no longer makes them
 staff in the chat (storage.residents reads only active staff), `can_read` admits nothing, and their open tasks
-go back to the grid (or to a named member) the way 改派 moves them (storage.reassigning.hand_over): audit event,
+go back to the grid — a department's to its other officers — (or to a named member) the way 改派 moves them (storage.reassigning.hand_over): audit event,
 cards to the new holders, the resident and the former holder told. Nothing is deleted: their appeals' history
 keeps their name.
 """
@@ -227,13 +227,20 @@ def _hand_over_all(session: Session, member: Staff, held: Sequence[Appeal], targ
     if handed:
         tell(session, member.openid, StaffTasksHandedOver(
             tickets=tuple(done.appeal.ticket for done in handed[:HANDED_NAMED]), count=len(handed),
-            to=handed[0].to if target is not None else None), now)
+            to=handed[0].to if target is not None or _all_to(handed, member.department) else None), now)
     return handed
+
+
+def _all_to(handed: Sequence[reassigning.Reassigned], department: str | None) -> bool:
+    """Whether every task went back to the leaver's own department (not "each to its grid")."""
+    return department is not None and all(done.to == department for done in handed)
 
 
 def _hand_over(session: Session, appeal: Appeal, target: tuple[Grid, Staff | None] | None,
                now: datetime) -> reassigning.Reassigned:
-    grid, person = target if target is not None else (session.get_one(Grid, appeal.grid_id), None)
+    if target is None:
+        return reassigning.hand_back(session, appeal, now, tell_holder=False)
+    grid, person = target
     return reassigning.hand_over(session, None, appeal, grid, person, now, tell_holder=False)
 
 

@@ -3,6 +3,7 @@ street operators, departments the taxonomy routes to; and what the chat makes of
 
 import json
 import re
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from bot.cli import staff as staff_cli
 from handlers import staff_texts
 from storage import seeding, supervision
 from storage.appeals import UNCLASSIFIED
-from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffInvite
+from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffInvite, StaffRole
 from tests.support.console import OTHER_STREET
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, LI, LIU, RESIDENT, WANG, ZHANG
@@ -99,6 +100,29 @@ def test_a_disabled_member_loses_tasks_reads_and_commands_at_once(gridbot, wecha
     with seeded.transaction() as session:
         events = session.scalars(select(AppealEvent.action).where(AppealEvent.appeal_id == back.id)).all()
     assert "reassigned" in events
+
+
+def test_a_department_officers_task_goes_back_to_their_colleagues_when_they_leave_not_to_the_grid(
+        gridbot, wechat, seeded, clock):
+    with seeded.transaction() as session:
+        for openid, name in (("dept_wu", "吴刚"), ("dept_feng", "冯军")):
+            session.add(Staff(openid=openid, name=name, role=StaffRole.DEPARTMENT, department="综合执法中队",
+                              active=True, created_at=clock()))
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+    wechat.dialog(ZHANG, [(f"转办 {ticket} 综合执法中队", "已转办")])
+    wechat.dialog("dept_wu", [(f"接单 {ticket}", "接单成功")])
+    cards_before = Counter(notices(seeded, "staff_new_appeal", ticket))
+
+    output = ok(gridbot("staff", "disable", "吴刚"))
+
+    assert f"· {ticket} → 综合执法中队" in output
+    back = appeal(seeded, ticket)
+    assert (back.status, back.assignee_staff_id, back.department) == (AppealStatus.DISPATCHED, None, "综合执法中队")
+    # Its card goes to the department's remaining officer; the grid, which handed it out, is not asked again.
+    assert Counter(notices(seeded, "staff_new_appeal", ticket)) - cards_before == Counter(["dept_feng"])
+    assert worded(seeded, "staff_tasks_handed_over", "dept_wu") == [
+        f"【任务已交出】您未办结的 1 件诉求（{ticket}）已交给 综合执法中队，您无需再处理。"]
+    assert "接单成功" in wechat.send("dept_feng", f"接单 {ticket}")
 
 
 def test_a_leaver_with_many_tasks_is_told_once_for_all_of_them(gridbot, wechat, seeded, clock):
