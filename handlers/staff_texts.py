@@ -765,6 +765,7 @@ NOT_ALLOWED = {
                               "网格员转办给您的单位后，您会收到任务卡，再接单。",
     "assigned_to_other": "诉求 {ticket} 已派给其他网格员办理，不能由您接单。如需调整请联系网格长。",
     "not_your_task": "诉求 {ticket} 不是您负责的任务（只有接单人或本网格网格长可以操作）。",
+    "own_appeal": "诉求 {ticket} 是您本人以居民身份提交的，不能由您接单或办理，由本网格其他工作人员办理。",
     "complaint_handlers_only": "诉求 {ticket} 是对工作人员的投诉，由被投诉人的上级（网格长、社区或街道操作员）接单处理。",
     "complaint_not_transferable": "诉求 {ticket} 是对工作人员的投诉，只由被投诉人的上级（网格长、社区或街道操作员）办理，不能转办。",
     "own_department": "诉求 {ticket} 已在您的单位办理，不用转办给本单位。转给其他部门或物业请写对方的名称；"

@@ -36,6 +36,7 @@ from storage.models import (
     Attachment,
     DispatchMode,
     Grid,
+    Resident,
     Staff,
     StaffRole,
 )
@@ -169,7 +170,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
     note = None if members else NOBODY_BOUND_NOTE
     assignee = None
     if members and facts.modes.get(appeal.grid_id) == DispatchMode.ASSIGN:  # type: ignore[arg-type]
-        assignee = _least_busy(session, appeal.grid_id, now)
+        assignee = _least_busy(session, appeal, now)
         if assignee is not None:
             members, note = [assignee], ASSIGNED_NAMED_NOTE.format(staff_id=assignee.id, name=assignee.name)
         else:
@@ -270,7 +271,8 @@ def department_staff(session: Session, department: str) -> Sequence[Staff]:
     ).all()
 
 
-def _least_busy(session: Session, grid_id: int | None, now: datetime) -> Staff | None:
+def _least_busy(session: Session, appeal: Appeal, now: datetime) -> Staff | None:
+    """The on-duty grid member of the appeal's grid holding fewest tasks; never the member who filed it."""
     # Unclaimed 派单 tasks count too: a burst dispatched in one batch is spread instead of piled on one member.
     held = (
         select(func.count(Appeal.id))
@@ -280,8 +282,9 @@ def _least_busy(session: Session, grid_id: int | None, now: datetime) -> Staff |
     )
     return session.scalars(
         select(Staff)
-        .where(Staff.grid_id == grid_id, Staff.role == StaffRole.GRID_MEMBER, Staff.active.is_(True),
-               duty.on_duty_condition(now), Staff.openid.is_not(None))
+        .where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_MEMBER, Staff.active.is_(True),
+               duty.on_duty_condition(now), Staff.openid.is_not(None),
+               Staff.openid.not_in(select(Resident.openid).where(Resident.id == appeal.resident_id)))
         .order_by(held, Staff.id)
         .limit(1)
     ).first()

@@ -61,6 +61,8 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     team member who takes it before the response deadline earns 积分 (storage/points_grants.py)."""
     appeal = find(session, ticket)
     _require_status(appeal, AppealStatus.DISPATCHED)
+    if filed_by(session, appeal, member):
+        raise NotAllowed("own_appeal")
     about = complaints.accused(session, appeal.id)
     if about is not None:
         if member.id not in {person.id for person in complaints.handlers(session, appeal, about)}:
@@ -308,6 +310,8 @@ def _workable(session: Session, member: Manager, ticket: str, statuses: tuple[Ap
             raise NotAllowed("not_your_task")
         _require_status(appeal, *statuses, *((AppealStatus.DISPATCHED,) if claimable else ()))
         return appeal
+    if filed_by(session, appeal, member):  # nobody works, closes and then rates their own appeal
+        raise NotAllowed("own_appeal")
     is_assignee = appeal.assignee_staff_id == member.id
     leads_grid = member.role == StaffRole.GRID_LEADER and member.grid_id == appeal.grid_id
     # 退回 and 转办 also apply to a task nobody has claimed yet, by the grid it was dispatched to.
@@ -325,6 +329,14 @@ def _workable(session: Session, member: Manager, ticket: str, statuses: tuple[Ap
     allowed = statuses + ((AppealStatus.DISPATCHED,) if claimable else ())
     _require_status(appeal, *allowed)
     return appeal
+
+
+def filed_by(session: Session, appeal: Appeal, member: Staff) -> bool:
+    """Whether the staff member is the resident who filed the appeal (one WeChat user: a resident hired since, or a
+    member living in their own grid): they neither claim nor work it, or they would close and rate it themselves."""
+    if appeal.resident_id is None or member.openid is None:
+        return False
+    return session.scalar(select(Resident.openid).where(Resident.id == appeal.resident_id)) == member.openid
 
 
 def _require_status(appeal: Appeal, *statuses: AppealStatus) -> None:

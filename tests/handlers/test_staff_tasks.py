@@ -13,11 +13,11 @@ from bot.worker import schedule
 from handlers import notifications, staff_texts
 from storage import dispatch, staff, tasks
 from storage.errors import IllegalTransition, Repeated
-from storage.models import AppealStatus, Building, OutboxMessage, Staff, StaffRole
+from storage.models import Appeal, AppealStatus, Building, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
-from tests.support.personas import CHEN, HEPING_RESIDENT, LI, LIU, OPERATOR, WANG, ZHANG
+from tests.support.personas import CHEN, HEPING_RESIDENT, LI, LIU, OPERATOR, UNIT_NEIGHBOUR, WANG, ZHANG
 from tests.support.street import add_contractors
-from tests.support.worker import file_and_dispatch
+from tests.support.worker import TICKET, dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -775,3 +775,43 @@ def test_a_give_back_nobody_would_receive_is_refused_and_the_task_stays_with_its
         f"社区和街道都还没有绑定操作员，退回后没有人接收，诉求 {ticket} 没有退回。请继续办理，或联系社区安排。")
     kept = appeal(seeded, ticket)
     assert (kept.status, kept.assignee_staff_id) == (AppealStatus.ACCEPTED, staff_id(seeded, ZHANG))
+
+
+def _hire_as_grid_member(database, openid: str, now) -> None:  # type: ignore[no-untyped-def]
+    """The resident of `openid` becomes a grid member of the grid they live in."""
+    from tests.support.database import resident
+
+    grid_id = resident(database, openid).grid_id
+    with database.transaction() as session:
+        session.add(Staff(openid=openid, name="周新", role=StaffRole.GRID_MEMBER, grid_id=grid_id, active=True,
+                          created_at=now))
+
+
+def test_a_member_may_not_claim_or_close_the_appeal_they_filed_as_a_resident(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, openid=UNIT_NEIGHBOUR)
+    _hire_as_grid_member(seeded, UNIT_NEIGHBOUR, clock())
+    assert wechat.send(UNIT_NEIGHBOUR, f"接单 {ticket}") == staff_texts.NOT_ALLOWED["own_appeal"].format(ticket=ticket)
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+    filer = staff_id(seeded, UNIT_NEIGHBOUR)
+    with seeded.transaction() as session:  # 改派 (or a claim before this rule) made it theirs all the same
+        held = session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
+        held.status, held.assignee_staff_id = AppealStatus.ACCEPTED, filer
+    refused = wechat.send(UNIT_NEIGHBOUR, f"办结 {ticket} 已修好")
+    assert refused == staff_texts.NOT_ALLOWED["own_appeal"].format(ticket=ticket)
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+    assert "已办结" in wechat.send(WANG, f"办结 {ticket} 已更换电机")  # the 网格长 closes it; its filer rates it
+
+
+def test_assign_mode_never_gives_an_appeal_to_the_member_who_filed_it(wechat, seeded, clock):
+    from storage.models import DispatchMode, Grid
+
+    ticket = TICKET.search(wechat.send(UNIT_NEIGHBOUR, "3号楼电梯坏了，物业一直不来修")).group(0)
+    _hire_as_grid_member(seeded, UNIT_NEIGHBOUR, clock())
+    with seeded.transaction() as session:
+        for grid in session.scalars(select(Grid)).all():
+            grid.dispatch_mode = DispatchMode.ASSIGN
+        for member in session.scalars(select(Staff).where(Staff.openid.in_((ZHANG, LI)))).all():
+            member.on_duty = False  # on leave: the filer is the only member on duty
+    dispatch_filed(seeded, clock)
+    assert appeal(seeded, ticket).assignee_staff_id != staff_id(seeded, UNIT_NEIGHBOUR)
+    assert UNIT_NEIGHBOUR not in notices(seeded, "staff_new_appeal", ticket)
