@@ -133,6 +133,11 @@ def cannot_restore(conversation: Conversation) -> Reply | None:
     return Reply(texts.cannot_restore(withdrawn.ticket, withdrawn.content))
 
 
+def my_data(_conversation: Conversation, _arguments: Arguments) -> Reply:
+    """删除我的信息: what gridbot keeps about the resident and what they can delete themselves; never an appeal."""
+    return Reply(texts.MY_DATA)
+
+
 def my_address(conversation: Conversation, _arguments: Arguments) -> Reply:
     """我的地址: the bound address."""
     resident = conversation.sender

@@ -245,6 +245,13 @@ CANCELLED = "诉求 {ticket} 已撤销。如问题仍未解决，可随时重新
 STOPPED_FOLLOWING = "已撤销诉求 {ticket}，不再收到诉求 {joined} 的办理进展。"
 NO_ADDRESS = "您还没有绑定住址。回复“绑定”开始，按提示回复序号即可。"
 MY_ADDRESS = "您绑定的住址：{street}{grid_label} {home}\n如需更改，回复“绑定”。{contact}"
+# 删除我的信息, 注销: what is kept about them, what they can delete here, and whom to ask for the rest (the archive
+# of appeals is kept: docs/deploy.md "数据增长与保留").
+MY_DATA = ("为办理您的诉求，我们保存了：绑定的住址、您留下的电话和门牌（回复“我的地址”查看），以及您提交的诉求和办理记录"
+           "（回复“我的诉求”查看）。\n"
+           "· 删除电话：回复“删除电话”；删除门牌：回复“删除门牌”\n"
+           "· 不再接收一般通知：回复“退订通知”\n"
+           "诉求和办理记录是办事档案，按规定保存，不能在这里删除。需要删除或更正其他个人信息的，请联系您所在的社区。")
 RATING_THANKS = "感谢您的评价！诉求 {ticket} 已完结。以后遇到问题，随时发消息给我们。"
 # Who follows up (storage.rating.follow_up_by), by role and place; a street with nobody bound above the grid
 # promises no 回访 at all.

@@ -11,7 +11,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from handlers import notifications, staff_texts
+from handlers import notifications, resident_texts, staff_texts
 from storage.models import OutboxMessage
 from tests.support.database import resident
 from tests.support.personas import CHEN, LI, OPERATOR, RESIDENT, ZHANG
@@ -222,3 +222,15 @@ def test_two_numbers_at_once_are_refused_as_two_not_as_unreadable(wechat, seeded
 
 def test_one_unreadable_number_is_still_told_the_format(wechat):
     assert "没能识别这个电话号码" in wechat.send(RESIDENT, "我的电话 1390000111")
+
+
+@pytest.mark.parametrize("said", ["删除我的信息", "注销", "我要注销账号", "请帮我删除我的个人信息"])
+def test_asking_to_delete_ones_data_is_told_what_is_kept_and_how_not_filed_as_an_appeal(wechat, seeded, said):
+    from storage.models import Appeal
+
+    wechat.send(RESIDENT, f"我的电话 {PHONE}")
+    reply = wechat.send(RESIDENT, said)
+    assert reply == resident_texts.MY_DATA
+    assert "删除电话" in reply and "我的诉求" in reply and "社区" in reply
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).first() is None
