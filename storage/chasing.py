@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, staff
 from storage.actors import Manager, actor_of, name_of, staff_id_of
-from storage.appeals import Action, record
+from storage.appeals import Action, hold, record
 from storage.errors import IllegalTransition, NotAllowed, Repeated
 from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, AppealEvent, AppealFollower, AppealStatus, Staff
 from storage.notices import StaffChased, StaffNotice, StaffSupervised, withheld
@@ -70,6 +70,7 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
           sensitive: Collection[str]) -> Chase:
     """Send a 催办 for the resident's open appeal to whoever holds it, unless one went within the hour;
     `sensitive` names the private categories."""
+    hold(session, appeal)  # two at once (the resident and a neighbour who follows): the second finds the first
     sent_before = _chases(session, appeal.id)
     recent = session.scalar(
         select(func.count(AppealEvent.id)).where(AppealEvent.appeal_id == appeal.id,
@@ -99,6 +100,7 @@ def supervise(session: Session, by: Manager, ticket: str, words: str, now: datet
         raise NotAllowed("not_your_task")
     if appeal.status not in SUPERVISABLE:
         raise IllegalTransition(appeal.status)
+    hold(session, appeal)  # two supervisors (or console tabs) at once: the second finds the first's 督办
     latest = session.scalar(select(func.max(AppealEvent.at)).where(AppealEvent.appeal_id == appeal.id,
                                                                   AppealEvent.action == Action.SUPERVISED))
     if latest is not None and latest > now - CHASE_EVERY:

@@ -31,6 +31,7 @@ from storage.models import (
 )
 from tests.support.database import appeal, notices
 from tests.support.personas import LI, LIU, OPERATOR, WANG, ZHANG
+from tests.support.races import second_while_first_open
 from tests.support.street import DEPARTMENT_OFFICER, PROPERTY_CLERK, add_contractors
 
 pytestmark = pytest.mark.postgres
@@ -331,33 +332,14 @@ def test_two_operators_merging_two_appeals_into_each_other_at_once_merge_one_and
     # merged into each other, handled by nobody. The second now waits for the first and is refused.
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     second, _ = file(wechat, seeded, clock, "o5", "电梯停运了，老人下不了楼")
-    merged_first, second_done = threading.Event(), threading.Event()
 
-    def merge(ticket, into, before_commit):
-        with seeded.transaction() as session:
+    def merge(ticket, into):
+        def step(session):
             operator = session.scalars(select(Staff).where(Staff.openid == OPERATOR)).one()
-            try:
-                joins.merge(session, operator, ticket, into, (), clock())
-            except DomainError:
-                return "refused"
-            before_commit()
-        return "merged"
+            joins.merge(session, operator, ticket, into, (), clock())
+        return step
 
-    def hold_open():
-        merged_first.set()
-        second_done.wait(timeout=3)  # the other merge, when it does not wait for this one, ends meanwhile
-
-    def after_the_first():
-        merged_first.wait(timeout=10)
-        try:
-            return merge(second, first, lambda: None)
-        finally:
-            second_done.set()
-
-    with ThreadPoolExecutor(2) as pool:
-        one = pool.submit(merge, first, second, hold_open)
-        other = pool.submit(after_the_first)
-        assert (one.result(), other.result()) == ("merged", "refused")
+    assert second_while_first_open(seeded, merge(first, second), merge(second, first)) == ("done", "NotAllowed")
     assert appeal(seeded, first).status == AppealStatus.MERGED
     assert appeal(seeded, second).status == AppealStatus.DISPATCHED
 

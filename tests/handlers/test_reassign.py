@@ -10,10 +10,11 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli.gridbot import main
-from storage import seeding
-from storage.models import AppealStatus, Community, Grid, Staff, StaffRole
+from storage import chasing, seeding
+from storage.models import Appeal, AppealStatus, Community, Grid, Staff, StaffRole
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.races import second_while_first_open
 from tests.support.street import SECOND, XINGFULI
 from tests.support.worker import file_and_dispatch
 
@@ -58,6 +59,32 @@ def test_a_grid_leader_or_operator_presses_the_holder_of_a_stalled_task_once_an_
     assert "督办" in wechat.send(ZHANG, f"查询 {ticket}")  # on the record, for staff only
     assert "督办" not in wechat.send(RESIDENT, f"查询 {ticket}")
 
+
+
+def test_two_supervisors_pressing_the_holder_at_once_press_them_once_and_a_resident_chasing_twice_too(
+        wechat, seeded, clock):
+    # On PostgreSQL the second 督办 (or 催办) read no earlier one (the first had not committed): the holder got both.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+
+    def supervise(openid):
+        def step(session):
+            by = session.scalars(select(Staff).where(Staff.openid == openid)).one()
+            chasing.supervise(session, by, ticket, "今天务必修好", clock())
+        return step
+
+    assert second_while_first_open(seeded, supervise(WANG), supervise(OPERATOR)) == ("done", "Repeated")
+    assert notices(seeded, "staff_supervised") == [ZHANG]
+
+    chases = []
+
+    def chase(session):
+        held = session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
+        chases.append(chasing.chase(session, held.resident_id, held, "怎么还没修", clock(), ()).sent)
+
+    assert second_while_first_open(seeded, chase, chase) == ("done", "done")
+    assert chases == [True, False]
+    assert notices(seeded, "staff_chased") == [ZHANG]
 
 def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_told(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)

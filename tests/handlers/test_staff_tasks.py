@@ -16,6 +16,7 @@ from storage.errors import IllegalTransition, Repeated
 from storage.models import Appeal, AppealStatus, Building, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import CHEN, HEPING_RESIDENT, LI, LIU, OPERATOR, UNIT_NEIGHBOUR, WANG, ZHANG
+from tests.support.races import second_while_first_open
 from tests.support.street import add_contractors
 from tests.support.worker import TICKET, dispatch_filed, file_and_dispatch
 
@@ -137,32 +138,12 @@ def test_the_same_progress_sent_twice_at_once_reaches_the_resident_once(wechat, 
     # 进展 (the first had not committed) and both reached the resident. The second now waits for the first.
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
-    recorded, other_done = threading.Event(), threading.Event()
 
-    def send(before_commit):
-        with seeded.transaction() as session:
-            member = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
-            try:
-                tasks.progress(session, member, ticket, "已联系电梯维保公司，师傅下午三点到", clock())
-            except Repeated:
-                return "repeated"
-            before_commit()
-        return "recorded"
+    def send(session):
+        member = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
+        tasks.progress(session, member, ticket, "已联系电梯维保公司，师傅下午三点到", clock())
 
-    def hold_open():
-        recorded.set()
-        other_done.wait(timeout=3)  # the other request, when it does not wait for this one, ends meanwhile
-
-    def after_the_first():
-        recorded.wait(timeout=10)
-        try:
-            return send(lambda: None)
-        finally:
-            other_done.set()
-
-    with ThreadPoolExecutor(2) as pool:
-        first, second = pool.submit(send, hold_open), pool.submit(after_the_first)
-        assert (first.result(), second.result()) == ("recorded", "repeated")
+    assert second_while_first_open(seeded, send, send) == ("done", "Repeated")
     assert notices(seeded, "resident_progress") == ["o1"]
 
 
