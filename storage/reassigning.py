@@ -33,7 +33,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.notices import ResidentTransferred, StaffReassigned
-from storage.tasks import find
+from storage.tasks import held
 from storage.telling import tell, tell_resident_and_followers
 
 REASSIGNABLE = (AppealStatus.RETURNED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
@@ -82,7 +82,7 @@ class OnLeave:
 
 def reassign(session: Session, by: Manager | None, ticket: str, target: str, now: datetime) -> Reassigned:
     """Hand the appeal to the grid or member `target` names; refuses what `by` may not move or where."""
-    appeal = find(session, ticket)
+    appeal = held(session, ticket)
     about = complaints.accused(session, appeal.id) or frozenset()
     if by is not None and (staff_id_of(by) in about or not _oversees(session, by, appeal.grid_id)):
         raise NotAllowed("not_reassigner")

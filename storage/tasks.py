@@ -59,7 +59,7 @@ WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
     """接单: the first of the grid's members (or of the department it was transferred to) takes the task; a grid
     team member who takes it before the response deadline earns 积分 (storage/points_grants.py)."""
-    appeal = find(session, ticket)
+    appeal = held(session, ticket)
     _require_status(appeal, AppealStatus.DISPATCHED)
     if filed_by(session, appeal, member):
         raise NotAllowed("own_appeal")
@@ -116,7 +116,6 @@ def progress(session: Session, member: Manager, ticket: str, note: str, now: dat
 
 def _refuse_a_repeat(session: Session, appeal: Appeal, member: Manager, note: str, now: datetime) -> None:
     """Raise Repeated when the member's latest 进展 on the appeal, within REPEAT_WINDOW, had the same words."""
-    hold(session, appeal)  # the same words twice at once (a double tap, two console tabs): the second finds the first
     actor = actor_of(member)
     latest = session.execute(select(AppealEvent.note, AppealEvent.at).where(
         AppealEvent.appeal_id == appeal.id, AppealEvent.action == str(Action.PROGRESS),
@@ -219,7 +218,7 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
 
 def _transferable(session: Session, member: Manager, ticket: str) -> Appeal:
     """The appeal `member` may 转办: their own or their grid's task, or one given back (退回) that they manage."""
-    appeal = find(session, ticket)
+    appeal = held(session, ticket)
     if appeal.status == AppealStatus.RETURNED and manages_grid(session, member, appeal.grid_id):
         return appeal
     return _workable(session, member, ticket, (AppealStatus.ACCEPTED,), claimable=True)
@@ -260,6 +259,16 @@ def find(session: Session, ticket: str) -> Appeal:
     appeal = session.scalars(select(Appeal).where(Appeal.ticket == ticket)).first()
     if appeal is None:
         raise NotFound(ticket)
+    return appeal
+
+
+def held(session: Session, ticket: str) -> Appeal:
+    """An appeal by ticket, its row locked until the transaction ends (storage.appeals.hold), for a step that checks
+    it and then changes it: 改派 and 转办 leave an appeal waiting for a claim as it was (dispatched), so the
+    compare-and-set on the status let a claim checked against the grid it had just left pass after them; and a step
+    that changes no status (进展, whose repeat check reads the trail) is not guarded by it at all."""
+    appeal = find(session, ticket)
+    hold(session, appeal)
     return appeal
 
 
@@ -304,7 +313,7 @@ def departments(session: Session) -> list[str]:
 
 def _workable(session: Session, member: Manager, ticket: str, statuses: tuple[AppealStatus, ...],
               claimable: bool = False) -> Appeal:
-    appeal = find(session, ticket)
+    appeal = held(session, ticket)
     if isinstance(member, ConsoleUser):  # an operator of the appeal's scope steps in; they never claim it
         if not manages_grid(session, member, appeal.grid_id):
             raise NotAllowed("not_your_task")

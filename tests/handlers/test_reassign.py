@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli.gridbot import main
-from storage import chasing, seeding
+from storage import chasing, reassigning, seeding, tasks
 from storage.models import Appeal, AppealStatus, Community, Grid, Staff, StaffRole
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
@@ -85,6 +85,25 @@ def test_two_supervisors_pressing_the_holder_at_once_press_them_once_and_a_resid
     assert second_while_first_open(seeded, chase, chase) == ("done", "done")
     assert chases == [True, False]
     assert notices(seeded, "staff_chased") == [ZHANG]
+
+def test_a_member_claiming_while_the_operator_moves_the_task_to_another_grid_is_refused_not_made_its_holder(
+        wechat, seeded, clock):
+    # 改派 keeps the task waiting for a claim (dispatched to dispatched), so the claim's compare-and-set on the
+    # status passed on PostgreSQL after it: the task sat in the second grid, held by the first grid's member.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+
+    def act(openid, step):
+        def run(session):
+            step(session, session.scalars(select(Staff).where(Staff.openid == openid)).one())
+        return run
+
+    move = act(OPERATOR, lambda session, by: reassigning.reassign(session, by, ticket, SECOND, clock()))
+    claim = act(ZHANG, lambda session, member: tasks.claim(session, member, ticket, clock()))
+    assert second_while_first_open(seeded, move, claim) == ("done", "NotAllowed")
+    moved = appeal(seeded, ticket)
+    assert moved.status == AppealStatus.DISPATCHED and moved.assignee_staff_id is None
+    assert notices(seeded, "resident_accepted") == []
+
 
 def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_told(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
