@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Collection, Mapping, Sequence, cast
 
-from sqlalchemy import ColumnElement, case, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, case, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from storage.driver_sql import DriverSQL, timestamp
@@ -211,7 +211,9 @@ def settle_abandoned(session: Session, now: datetime, outcomes: CallOutcomes) ->
     leaves out is UNKNOWN): back to pending, sent (with WeChat's msgid), or failed as outcome unknown. Returns the
     failed ones.
 
-    Compare-and-set on the status: of two relays running this at once, each row is settled by exactly one.
+    Compare-and-set on the status and the claim's attempt: of two relays running this at once, each row is settled
+    by exactly one, and a relay that read a claim before the other settled it, queued it and a worker claimed it
+    again leaves that live claim alone (it would have put it back to pending, or failed it, during its send).
     """
     claims = [Claim(row_id, attempts, epoch, sending_at) for row_id, attempts, epoch, sending_at in session.execute(
         select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.claim_epoch, OutboxMessage.sending_at)
@@ -226,17 +228,19 @@ def settle_abandoned(session: Session, now: datetime, outcomes: CallOutcomes) ->
         state, msgid = said.get(claim.id, (CallState.UNKNOWN, None))
         if state is CallState.NOT_CALLED:
             # Its attempt stays counted: the next claim's number, and so its mark, must be new.
-            _finish(session, claim.id, status=OutboxStatus.PENDING, next_attempt_at=now, queued_at=None,
-                    sending_at=None, claim_epoch=None)
+            _finish(session, claim.id, claim.attempt, status=OutboxStatus.PENDING, next_attempt_at=now,
+                    queued_at=None, sending_at=None, claim_epoch=None)
         elif state is CallState.SENT:
-            _finish(session, claim.id, status=OutboxStatus.SENT, sent_at=now, last_error=None, wechat_msgid=msgid)
+            _finish(session, claim.id, claim.attempt, status=OutboxStatus.SENT, sent_at=now, last_error=None,
+                    wechat_msgid=msgid)
         else:
-            unknown.append(claim.id)
+            unknown.append((claim.id, claim.attempt))
     if not unknown:
         return []
     rows = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(unknown), OutboxMessage.status == OutboxStatus.SENDING)
+        .where(tuple_(OutboxMessage.id, OutboxMessage.attempts).in_(unknown),
+               OutboxMessage.status == OutboxStatus.SENDING)
         .values(status=OutboxStatus.FAILED, last_error=OUTCOME_UNKNOWN)
         .returning(OutboxMessage.id, OutboxMessage.template, OutboxMessage.recipient_openid, OutboxMessage.appeal_id)
     ).all()
@@ -350,12 +354,12 @@ def retry_later(session: Session, outbox_id: int, error: str, at: datetime) -> N
     _finish(session, outbox_id, status=OutboxStatus.PENDING, next_attempt_at=at, last_error=error[:500])
 
 
-def _finish(session: Session, outbox_id: int, **values: Any) -> None:
-    session.execute(
-        update(OutboxMessage.__table__)
-        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.SENDING)
-        .values(**values)
-    )
+def _finish(session: Session, outbox_id: int, attempt: int | None = None, **values: Any) -> None:
+    """End a claim (`sending`): of the claim numbered `attempt`, when given."""
+    claimed = (OutboxMessage.id == outbox_id) & (OutboxMessage.status == OutboxStatus.SENDING)
+    if attempt is not None:
+        claimed &= OutboxMessage.attempts == attempt
+    session.execute(update(OutboxMessage.__table__).where(claimed).values(**values))
 
 
 @dataclass(frozen=True)

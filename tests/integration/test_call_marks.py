@@ -1,6 +1,8 @@
 """A worker that stops in the middle of a batch: the relay settles its rows by their call marks in Redis
 (bot/worker/call_marks.py) — sends the rows it never called, records those it sent, fails only the one it was calling."""
 
+import threading
+
 import pytest
 import redis as redis_lib
 from sqlalchemy import select
@@ -125,3 +127,36 @@ def test_a_job_that_dies_before_writing_its_sends_down_leaves_them_to_the_sweep_
     assert {statuses(worker_runtime)[row_id] for row_id in queued} == {OutboxStatus.SENT}
     assert len(fake_wechat.calls(CUSTOM_SEND)) == 2  # each lane's last send was noted: none is sent again
 
+
+
+def test_a_relay_slow_to_settle_an_abandoned_row_leaves_it_to_the_worker_that_claimed_it_again_meanwhile(
+        wechat, worker_runtime, clock):
+    # Two worker processes run the relay at once. While one read the abandoned rows and waited for their marks
+    # (Redis slow), the other settled them, queued them and a worker claimed them again for a live send: the slow
+    # relay's settling then matched the new claim (`sending` again) and put it back to pending, to be sent twice.
+    if worker_runtime.database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's transactions hold its one write lock: two relays never interleave")
+    _marks, batch = claimed_batch(wechat, worker_runtime)
+    clock.advance(minutes=PAST_THE_SWEEP_MIN)
+    never_called = {delivery.id: (outbox.CallState.NOT_CALLED, None) for delivery in batch}
+    claimed_again = []
+
+    def the_other_relay_and_a_worker():
+        with worker_runtime.database.transaction() as session:
+            outbox.settle_abandoned(session, clock(), lambda claims: never_called)
+        with worker_runtime.database.transaction() as session:
+            ids = outbox.take_due(session, clock())
+        with worker_runtime.database.transaction() as session:
+            claimed_again.extend(outbox.claim(session, ids, clock(), "epoch"))
+
+    def slow_marks(claims):
+        thread = threading.Thread(target=the_other_relay_and_a_worker)
+        thread.start()
+        thread.join()
+        return never_called
+
+    with worker_runtime.database.transaction() as session:
+        outbox.settle_abandoned(session, clock(), slow_marks)
+    assert sorted(delivery.id for delivery in claimed_again) == sorted(delivery.id for delivery in batch)
+    rows = statuses(worker_runtime)
+    assert [rows[delivery.id] for delivery in batch] == [OutboxStatus.SENDING] * 4  # still the live claim's
