@@ -114,11 +114,13 @@ def progress(session: Session, member: Manager, ticket: str, note: str, now: dat
     return appeal
 
 
-def _refuse_a_repeat(session: Session, appeal: Appeal, member: Manager, note: str, now: datetime) -> None:
-    """Raise Repeated when the member's latest 进展 on the appeal, within REPEAT_WINDOW, had the same words."""
+def _refuse_a_repeat(session: Session, appeal: Appeal, member: Manager, note: str, now: datetime,
+                     action: Action = Action.PROGRESS) -> None:
+    """Raise Repeated when the member's latest 进展 (or other `action`) on the appeal, within REPEAT_WINDOW, had the
+    same words."""
     actor = actor_of(member)
     latest = session.execute(select(AppealEvent.note, AppealEvent.at).where(
-        AppealEvent.appeal_id == appeal.id, AppealEvent.action == str(Action.PROGRESS),
+        AppealEvent.appeal_id == appeal.id, AppealEvent.action == str(action),
         AppealEvent.actor_kind == str(actor.kind), AppealEvent.actor_id == actor.id,
         AppealEvent.at > now - REPEAT_WINDOW,
     ).order_by(AppealEvent.id.desc()).limit(1)).first()
@@ -181,6 +183,7 @@ def note(session: Session, member: Manager, ticket: str, text: str, now: datetim
     """备注: an internal note on an appeal for the staff and operators who handle it; the resident never reads it.
     Allowed to whoever may work the appeal (its assignee, its grid's leader, a console operator of its scope)."""
     appeal = _workable(session, member, ticket, tuple(AppealStatus))
+    _refuse_a_repeat(session, appeal, member, text, now, Action.NOTED)  # a double click on the console's form
     _record(session, appeal, now, Action.NOTED, None, None, member, text, internal=True)
     return appeal
 

@@ -323,6 +323,15 @@ def test_a_note_stays_internal_and_nobody_is_told(app, runtime):
     assert notices(runtime.database, "resident_progress") == []
 
 
+def test_a_note_sent_twice_by_a_double_click_is_saved_once(app, runtime, clock):
+    person = logged_in(app, "xingfuli")
+    assert post(person, "G-WORK", "note", {"text": "已联系物业，明天上门"}).status_code == 302
+    again = post(person, "G-WORK", "note", {"text": "已联系物业，明天上门 "})
+    assert again.status_code == 409 and "同样的备注" in again.get_data(as_text=True)
+    assert [event.note for event in events(runtime.database, "G-WORK")] == ["已联系物业，明天上门"]
+    assert post(person, "G-WORK", "note", {"text": "物业说后天才能来"}).status_code == 302  # other words: a new note
+
+
 def test_a_message_reaches_the_resident_as_a_progress_update(app, runtime):
     person = logged_in(app, "admin")
     assert post(person, "G-WORK", "message", {"text": "师傅明天上午到，请家里留人"}).status_code == 302

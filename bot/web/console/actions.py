@@ -225,6 +225,8 @@ def _refusal(refused: DomainError, ticket: str, target: str) -> str:
     """The operator's one line for a refusal of the lifecycle."""
     if isinstance(refused, Repeated) and request.endpoint == "console.supervise":
         return texts.ACTION_SUPERVISED_ALREADY.format(at=staff_texts.clock(refused.at))
+    if isinstance(refused, Repeated) and request.endpoint == "console.note":
+        return texts.ACTION_NOTED_ALREADY.format(at=staff_texts.clock(refused.at))
     if isinstance(refused, Repeated):
         return texts.ACTION_REPEATED.format(at=staff_texts.clock(refused.at))
     if isinstance(refused, IllegalTransition):

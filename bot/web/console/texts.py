@@ -150,6 +150,7 @@ ACTION_DONE_TO_NOBODY = ("已改派，居民已收到通知。注意：这个网
 ACTION_REFUSED = "操作没有执行，请刷新页面后再试。"
 ACTION_WRONG_STATE = "诉求当前状态为“{status}”，不能这样处理。"
 ACTION_REPEATED = "同样的留言 {at} 已发给居民，这次没有重复发送。"
+ACTION_NOTED_ALREADY = "同样的备注 {at} 已保存，这次没有重复保存。"
 ACTION_SUPERVISED_ALREADY = "这条诉求 {at} 已督办过，一小时内不再重复督办。"
 ACTION_NOT_ALLOWED = {
     "not_reviewer": "这条诉求不在您管辖的网格内，不能改分类。",
