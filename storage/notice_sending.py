@@ -317,7 +317,10 @@ def stop_channel(session: Session, work: Work, reason: str, now: datetime) -> da
 
 
 def _settle(session: Session, chunk_id: int, now: datetime) -> None:
+    """The notice is done when this chunk was its last open one. Its row is locked first (PostgreSQL): the last two
+    chunks ending at once on two workers each saw the other still open, and the notice stayed 发送中 for ever."""
     broadcast_id = session.scalar(select(BroadcastChunk.broadcast_id).where(BroadcastChunk.id == chunk_id))
+    session.execute(select(Broadcast.id).where(Broadcast.id == broadcast_id).with_for_update())
     open_chunks = select(BroadcastChunk.id).where(
         BroadcastChunk.broadcast_id == broadcast_id,
         BroadcastChunk.status.in_((ChunkStatus.PENDING, ChunkStatus.QUEUED, ChunkStatus.SENDING)))

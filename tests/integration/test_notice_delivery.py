@@ -33,6 +33,7 @@ from storage.notice_planning import Limits, Request
 from storage.tickets import LOCAL_ZONE
 from tests.conftest import TEST_AES_KEY, TEST_APPID, TEST_TOKEN
 from tests.support.personas import BUILDING_LEAD, NEIGHBOUR, NEXT_DOOR, RESIDENT, UNIT_NEIGHBOUR, ZHANG
+from tests.support.races import second_while_first_open
 from tests.support.worker import CUSTOM_SEND, with_redis_refusing, work
 
 pytestmark = pytest.mark.postgres
@@ -377,6 +378,28 @@ def test_two_workers_claiming_one_chunk_at_once_leave_it_to_exactly_one(worker_r
     for thread in threads:
         thread.join()
     assert sorted(work is not None for work in claimed) == [False, True]
+
+
+def test_the_last_two_chunks_finishing_at_once_on_two_workers_end_the_notice(worker_runtime, clock, monkeypatch):
+    # Each finish looked for chunks still open before the other had committed (PostgreSQL): each saw the other's,
+    # and the notice stayed 发送中 for ever (never forgotten, still 撤回-able after everyone had it).
+    monkeypatch.setattr(notice_planning, "BATCH", 2)  # template messages two a chunk: two chunks for 4 people
+    runtime = with_template(worker_runtime)
+    number = send(runtime, Limits(template_id="tmpl-notice"), scope_path=BUILDING_3, urgent=True, kind="停水",
+                  text="3号楼明天上午8点至下午6点停水，请提前储水")
+    with runtime.database.transaction() as session:
+        ids = notice_sending.take_due(session, clock())
+    works = []
+    for chunk_id in ids:
+        with runtime.database.transaction() as session:
+            works.append(notice_sending.claim(session, chunk_id, clock(), timedelta(seconds=60)))
+    assert len(works) == 2 and all(works)
+
+    def finish(work):
+        return lambda session: notice_sending.finish(session, work.chunk_id, work.attempt, clock())
+
+    assert second_while_first_open(runtime.database, finish(works[0]), finish(works[1])) == ("done", "done")
+    assert progress(runtime, number).state == "done"
 
 
 def recipient_rows(runtime: WorkerRuntime, number: str) -> int:
