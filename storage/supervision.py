@@ -11,9 +11,10 @@ it reads itself, so what changed in between is never acted on.
 Response clock (status `dispatched`, nobody has claimed yet):
 - It starts when the appeal (re-)entered `dispatched`. Its deadline is `response_due_at`; after a 转办 the
   department gets its own `response_hours` from the transfer, because the original deadline has long passed.
-- At 75 % of the time to the deadline, one `staff_reminder` to whoever may claim: the pre-assigned member in
-  派单, the department's staff after 转办, otherwise the grid's members and leader (the leader not once the
-  unclaimed escalation below has told them, as it has by then unless `unclaimed_after` is set longer).
+- At 75 % of the time to the deadline (in the category's time), one `staff_reminder` to whoever may claim: the
+  pre-assigned member in 派单, the department's staff after 转办, otherwise the grid's members and leader (the
+  leader not once the unclaimed escalation below has told them, as it has by then unless `unclaimed_after` is set
+  longer).
 - Unclaimed for `unclaimed_after`, or past the deadline: escalation to level 1 (the grid's 网格长),
   reason "unclaimed" or "response_overdue". Still unclaimed, it climbs one level more for each further full
   `response_hours` past the deadline (in the category's time): 2 the community's operators, 3 the street's,
@@ -21,7 +22,8 @@ Response clock (status `dispatched`, nobody has claimed yet):
 
 Completion clock (status `accepted`; a paused appeal is skipped: its clock stands still and 恢复 moves
 `resolve_due_at` by the pause):
-- It runs `resolve_hours` up to `resolve_due_at`. At 75 % of it, one `staff_reminder` to the assignee.
+- It runs `resolve_hours` up to `resolve_due_at`. At 75 % of it (in the category's time: a task due just after a
+  holiday is reminded of before the holiday), one `staff_reminder` to the assignee.
 - Past the deadline the appeal climbs one level, and one more for each further full `resolve_hours` overdue
   (after the latest 接单 or 不满意 reopening, when that came after the deadline; working time for a category
   counting working days), the levels counted from the latest 接单: 1 网格长,
@@ -75,7 +77,7 @@ from typing import Any, Collection, Sequence
 from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage import complaints, dispatch, emergencies, org, outbox, queries
+from storage import complaints, dispatch, emergencies, org, outbox, queries, workdays
 from storage.appeals import Action, clock_of, record
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
 from storage.notices import ResidentAddressWanted, StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
@@ -297,7 +299,10 @@ def _response_steps(waiting: queries.Unclaimed, now: datetime, unclaimed_after: 
         escalation = "emergency" if appeal.escalation_level == 0 and now >= due else None
     elif appeal.escalation_level < _response_level(appeal, since, due, now, unclaimed_after):
         escalation = "response_overdue" if now >= due else "unclaimed"
-    remind = appeal.response_reminded_at is None and since + (due - since) * REMIND_AT <= now < due
+    # In the category's time (an emergency's minutes run every minute): not on the Sunday before a Monday deadline.
+    clock = workdays.HOURS if appeal.response_minutes is not None else clock_of(appeal)
+    remind = (appeal.response_reminded_at is None and now < due
+              and clock.elapsed(since, now) >= clock.elapsed(since, due) * REMIND_AT)
     return escalation, remind
 
 
@@ -341,14 +346,16 @@ def _working(session: Session, now: datetime, only: Collection[int] | None = Non
 
 def _resolve_reminder_due(session: Session, now: datetime, only: Collection[int] | None) -> Sequence[Appeal]:
     """Accepted appeals not yet reminded, three quarters or more into their completion time."""
-    hours = session.scalars(
-        select(Appeal.resolve_hours).where(Appeal.status == AppealStatus.ACCEPTED,
-                                           Appeal.resolve_reminded_at.is_(None)).distinct()
+    limits = session.execute(
+        select(Appeal.resolve_hours, Appeal.working_days).where(Appeal.status == AppealStatus.ACCEPTED,
+                                                                Appeal.resolve_reminded_at.is_(None)).distinct()
     ).all()
-    # One condition per time limit in use (the categories have a handful): SQL can't scale an interval portably.
+    # One condition per time limit and clock in use (the categories have a handful): SQL can't scale an interval
+    # portably, nor count working days.
     reminder_due = or_(false(), *(
-        (Appeal.resolve_hours == h) & (Appeal.resolve_due_at <= now + timedelta(hours=h) * (1 - REMIND_AT))
-        for h in hours
+        (Appeal.resolve_hours == h) & Appeal.working_days.is_(working_days)
+        & (Appeal.resolve_due_at <= workdays.clock(bool(working_days)).reach(now, timedelta(hours=h) * (1 - REMIND_AT)))
+        for h, working_days in limits
     ))
     return session.scalars(
         select(Appeal)
@@ -397,7 +404,8 @@ def _completion_step(appeal: Appeal, climb: _Climb, now: datetime) -> str | None
     due: datetime = appeal.resolve_due_at  # type: ignore[assignment]
     period = timedelta(hours=appeal.resolve_hours)
     if now < due:
-        if appeal.resolve_reminded_at is not None or now < due - period * (1 - REMIND_AT):
+        # In the category's time: a working-day task due after a holiday is reminded of before it, not during it.
+        if appeal.resolve_reminded_at is not None or clock_of(appeal).elapsed(now, due) > period * (1 - REMIND_AT):
             return None
         return "remind"
     # Counted from the latest 接单 or reopening when it came after the deadline: whoever took a long overdue task

@@ -76,6 +76,14 @@ class Calendar:
             cursor = day_start
         return end
 
+    def reach(self, start: datetime, limit: timedelta) -> datetime:
+        """The latest moment at most `limit` of working time after `start` (UTC): `add`, carried over the days off
+        that follow it (a deadline on the Saturday morning is no further away than one at Friday's midnight)."""
+        end = self.add(start, limit).astimezone(LOCAL_ZONE)
+        while end == datetime.combine(end.date(), time(), LOCAL_ZONE) and not self.is_workday(end.date()):
+            end = datetime.combine(end.date() + DAY, time(), LOCAL_ZONE)
+        return end.astimezone(start.tzinfo)
+
     def between(self, start: datetime, end: datetime) -> timedelta:
         """The working time from `start` to `end` (zero when end is not later)."""
         cursor, total = start.astimezone(LOCAL_ZONE), timedelta(0)
@@ -139,6 +147,11 @@ class Clock:
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
         """The clock's time from `start` to `end` (a pause to add back to a deadline)."""
         return end - start if self.calendar is None else self.calendar.between(start, end)
+
+    def reach(self, start: datetime, limit: timedelta) -> datetime:
+        """The latest deadline at most `limit` of the clock's time after `start` (what a reminder's look-ahead
+        covers)."""
+        return start + limit if self.calendar is None else self.calendar.reach(start, limit)
 
 
 HOURS = Clock()

@@ -146,3 +146,46 @@ def test_the_receipt_of_a_working_day_category_says_its_limits_are_working_days(
 def test_the_receipt_of_an_hours_category_says_hours_and_days(wechat, runtime, clock):
     receipt = wechat.send(RESIDENT, "3号楼门口的路灯坏了，晚上走路看不见")
     assert "时限：4小时内响应，5天内办结\n" in receipt
+
+
+def _reminded_at(seeded, ticket: str, moment: datetime) -> int:  # type: ignore[no-untyped-def]
+    """Reminders the worker's sweep sends at `moment` (its `due` first, then the sweep of those, as the worker)."""
+    with seeded.read() as session:
+        due = supervision.due(session, moment)
+    with seeded.transaction() as session:
+        return supervision.sweep(session, moment, only=due).reminders
+
+
+def test_a_working_day_task_due_just_after_the_holiday_is_reminded_of_before_the_holiday(seeded):
+    # Filed and claimed Monday 28 September 10:00, 72 working hours: 14 h of 28 Sep, 24 of 29 and of 30 Sep, 10 of
+    # 8 Oct. Three quarters of it are gone at 16:00 on 30 Sep (18 h left); in hours of the calendar, that would be
+    # 16:00 on 7 October, the last afternoon of 国庆节.
+    intake = appeals.Intake(content="楼道灯坏了", channel=appeals.Channel.TEXT, category="公共设施", confidence=1.0,
+                            keywords=(), raw_message={}, response_hours=24, resolve_hours=72, working_days=True)
+    with seeded.transaction() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == RESIDENT)).one()
+        ticket = appeals.file_appeal(session, resident, intake, bj(9, 28, 10)).ticket
+        dispatch.dispatch_pending(session, bj(9, 28, 10), ())
+        tasks.claim(session, session.scalars(select(Staff).where(Staff.openid == ZHANG)).one(), ticket,
+                    bj(9, 28, 10))
+    assert _appeal(seeded, ticket).resolve_due_at == bj(10, 8, 10)
+
+    assert _reminded_at(seeded, ticket, bj(9, 30, 15)) == 0
+    assert _reminded_at(seeded, ticket, bj(9, 30, 16)) == 1
+    assert _reminded_at(seeded, ticket, bj(10, 7, 16)) == 0
+
+
+def test_a_working_day_claim_due_on_monday_is_reminded_of_on_monday_not_on_sunday_night(seeded):
+    # Friday 9 October is a working day and Saturday 10 October a make-up one; filed Friday 16 October 16:00, 24
+    # working hours to claim: 8 h of Friday, 16 of Monday 19 October. Three quarters in: Monday 10:00 (in hours of
+    # the calendar: Sunday 22:00).
+    intake = appeals.Intake(content="楼道灯坏了", channel=appeals.Channel.TEXT, category="公共设施", confidence=1.0,
+                            keywords=(), raw_message={}, response_hours=24, resolve_hours=72, working_days=True)
+    with seeded.transaction() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == RESIDENT)).one()
+        ticket = appeals.file_appeal(session, resident, intake, bj(10, 16, 16)).ticket
+        dispatch.dispatch_pending(session, bj(10, 16, 16), ())
+    assert _appeal(seeded, ticket).response_due_at == bj(10, 19, 16)
+
+    assert _reminded_at(seeded, ticket, bj(10, 18, 22)) == 0
+    assert _reminded_at(seeded, ticket, bj(10, 19, 10)) == 1

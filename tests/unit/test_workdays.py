@@ -52,6 +52,15 @@ def test_working_time_between_skips_the_holidays():
     assert load().between(bj(9, 28, 12), bj(9, 24, 12)) == timedelta(0)
 
 
+def test_the_reach_of_working_time_runs_on_over_the_days_off_after_it():
+    calendar = load()
+    # Wednesday 30 Sep 16:00 + 8 working hours ends at midnight; 1–7 Oct are 国庆节: no more working time until 8 Oct.
+    assert calendar.reach(bj(9, 30, 16), 8 * HOUR) == bj(10, 8)
+    assert calendar.between(bj(9, 30, 16), bj(10, 8)) == 8 * HOUR
+    assert calendar.reach(bj(9, 30, 16), 10 * HOUR) == bj(10, 8, 2)  # inside a working day: where `add` ends
+    assert HOURS.reach(bj(9, 30, 16), 8 * HOUR) == bj(10, 1)
+
+
 def test_the_plain_clock_stays_exact_hours():
     start = bj(9, 30, 16)
     assert HOURS.due(start, 72 * HOUR) == start + 72 * HOUR
