@@ -23,8 +23,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
+from storage import workdays
 from storage.actors import ActorKind
-from storage.appeals import UNCLASSIFIED, Action, Sender
+from storage.appeals import UNCLASSIFIED, Action, Sender, clock_of
 from storage.models import (
     OPEN_STATUSES,
     Appeal,
@@ -324,10 +325,13 @@ class Overdue:
 def response_due(appeal: Appeal, since: datetime) -> datetime | None:
     """When a dispatched appeal waiting since `since` should be claimed.
 
-    After a 转办 the department gets its own `response_hours` from the transfer, because the original
-    deadline has long passed.
+    After a 转办 the department gets its own `response_hours` from the transfer (in the category's time: a
+    working-day appeal transferred on a Friday evening is not late on Saturday), because the original deadline has
+    long passed.
     """
-    return since + timedelta(hours=appeal.response_hours) if appeal.department else appeal.response_due_at
+    if appeal.department:
+        return clock_of(appeal).due(since, timedelta(hours=appeal.response_hours))
+    return appeal.response_due_at
 
 
 def unclaimed(session: Session, scope: Scope = EVERYWHERE, *, dispatched_by: datetime | None = None,
@@ -372,8 +376,9 @@ def overdue(session: Session, now: datetime, scope: Scope = EVERYWHERE, *, clock
 
 
 def returned_due(appeal: Appeal, returned_at: datetime | None) -> datetime:
-    """By when an appeal given back (退回) at `returned_at` should be routed again: its response time after it."""
-    return (returned_at or appeal.updated_at) + timedelta(hours=appeal.response_hours)
+    """By when an appeal given back (退回) at `returned_at` should be routed again: its response time after it, in
+    the category's time."""
+    return clock_of(appeal).due(returned_at or appeal.updated_at, timedelta(hours=appeal.response_hours))
 
 
 def _late(session: Session, now: datetime, clocks: Sequence[Clock] = tuple(Clock)) -> ColumnElement[bool]:
@@ -396,14 +401,21 @@ def returned_since() -> Any:
 
 def _returned_overdue(session: Session, now: datetime) -> ColumnElement[bool]:
     """Given back (退回) and not routed again within its response time since."""
-    hours = session.scalars(
-        select(Appeal.response_hours).where(Appeal.status == AppealStatus.RETURNED).distinct()
+    limits = session.execute(
+        select(Appeal.response_hours, Appeal.working_days).where(Appeal.status == AppealStatus.RETURNED).distinct()
     ).all()
     since = func.coalesce(returned_since(), Appeal.updated_at)
-    # One condition per time limit in use, as for a department's response time above.
+    # One condition per time limit and clock in use, as for a department's response time above.
     return and_(Appeal.status == AppealStatus.RETURNED, or_(false(), *(
-        (Appeal.response_hours == h) & (since <= now - timedelta(hours=h)) for h in hours
+        _waited(h, working_days, since, now) for h, working_days in limits
     )))
+
+
+def _waited(hours: int, working_days: bool | None, since: Any, now: datetime) -> ColumnElement[bool]:
+    """A condition on Appeal: of `hours` limit on the clock `working_days` says, and waiting since `since` for at
+    least that long at `now` (a working-day clock's hours counted back over weekends and holidays)."""
+    start_by = workdays.clock(bool(working_days)).shift(now, -timedelta(hours=hours))
+    return (Appeal.response_hours == hours) & Appeal.working_days.is_(working_days) & (since <= start_by)
 
 
 def _dispatched_since() -> Any:
@@ -421,15 +433,14 @@ def _last_entered(status: AppealStatus) -> Any:
 
 def _response_overdue(session: Session, now: datetime) -> ColumnElement[bool]:
     """Dispatched past `response_due_at`, or, after a 转办, past the department's `response_hours` since."""
-    hours = session.scalars(
-        select(Appeal.response_hours).where(Appeal.status == AppealStatus.DISPATCHED,
-                                            Appeal.department.is_not(None)).distinct()
+    limits = session.execute(
+        select(Appeal.response_hours, Appeal.working_days).where(Appeal.status == AppealStatus.DISPATCHED,
+                                                                 Appeal.department.is_not(None)).distinct()
     ).all()
     since = func.coalesce(_dispatched_since(), Appeal.created_at)
-    # One condition per time limit in use (the categories have a handful): SQL can't scale an interval portably.
-    department_late = or_(false(), *(
-        (Appeal.response_hours == h) & (since <= now - timedelta(hours=h)) for h in hours
-    ))
+    # One condition per time limit and clock in use (the categories have a handful): SQL can't scale an interval
+    # portably, nor count working days.
+    department_late = or_(false(), *(_waited(h, working_days, since, now) for h, working_days in limits))
     return and_(Appeal.status == AppealStatus.DISPATCHED, or_(
         Appeal.department.is_(None) & (Appeal.response_due_at <= now),
         Appeal.department.is_not(None) & department_late,

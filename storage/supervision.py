@@ -10,7 +10,8 @@ it reads itself, so what changed in between is never acted on.
 
 Response clock (status `dispatched`, nobody has claimed yet):
 - It starts when the appeal (re-)entered `dispatched`. Its deadline is `response_due_at`; after a 转办 the
-  department gets its own `response_hours` from the transfer, because the original deadline has long passed.
+  department gets its own `response_hours` from the transfer (in the category's time), because the original
+  deadline has long passed.
 - At 75 % of the time to the deadline (in the category's time), one `staff_reminder` to whoever may claim: the
   pre-assigned member in 派单, the department's staff after 转办, otherwise the grid's members and leader (the
   leader not once the unclaimed escalation below has told them, as it has by then unless `unclaimed_after` is set
@@ -58,7 +59,7 @@ the internal `reminded` event, note "address", says it was sent.
 
 Re-routing clock (status `returned`, a grid or unit gave it back, 退回): the community's operators were told at
 once and must 改派 or 转办 it. Still returned `response_hours` after the 退回 (the time to claim it, which is
-what it waits for again), it escalates once, to level 3: a `staff_escalated` notice, reason "returned_waiting", to
+what it waits for again; in the category's time), it escalates once, to level 3: a `staff_escalated` notice, reason "returned_waiting", to
 the community's operators and the street's. 改派 and 转办 start a fresh response clock from level 0.
 
 A task card whose send was cut off (outcome unknown, see storage.outbox) may never have arrived, and in 派单 it

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from storage import appeals, dispatch, reassigning, review, supervision, tasks, taxonomy_versions
-from storage.models import Appeal, Resident, Staff
+from storage import appeals, dispatch, queries, reassigning, review, supervision, tasks, taxonomy_versions
+from storage.models import Appeal, Resident, Staff, StaffRole
 from storage.workdays import LOCAL_ZONE
 from tests.support.personas import RESIDENT, ZHANG
 
@@ -189,3 +189,55 @@ def test_a_working_day_claim_due_on_monday_is_reminded_of_on_monday_not_on_sunda
 
     assert _reminded_at(seeded, ticket, bj(10, 18, 22)) == 0
     assert _reminded_at(seeded, ticket, bj(10, 19, 10)) == 1
+
+
+def _claimed_friday_evening(seeded) -> str:  # type: ignore[no-untyped-def]
+    """A working-day appeal (24 h to claim) filed and claimed on Friday 16 October 2026 at 10:00; its ticket."""
+    intake = appeals.Intake(content="楼道灯坏了", channel=appeals.Channel.TEXT, category="公共设施", confidence=1.0,
+                            keywords=(), raw_message={}, response_hours=24, resolve_hours=72, working_days=True)
+    with seeded.transaction() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == RESIDENT)).one()
+        ticket = appeals.file_appeal(session, resident, intake, bj(10, 16, 10)).ticket
+        dispatch.dispatch_pending(session, bj(10, 16, 10), ())
+        tasks.claim(session, session.scalars(select(Staff).where(Staff.openid == ZHANG)).one(), ticket,
+                    bj(10, 16, 10))
+    return ticket
+
+
+NEVER = timedelta(days=365)  # GRIDBOT_UNCLAIMED_MINUTES out of the way: the deadline alone escalates
+
+
+def _late_at(seeded, ticket: str, moment: datetime) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
+    """The escalations for being late the worker's sweep makes at `moment` (none for being unclaimed a while), and
+    whether the overdue list has the appeal then."""
+    with seeded.read() as session:
+        due = supervision.due(session, moment, NEVER)
+        listed = any(item.appeal.ticket == ticket for item in queries.overdue(session, moment))
+    with seeded.transaction() as session:
+        return supervision.sweep(session, moment, NEVER, only=due).escalations, listed
+
+
+def test_a_working_day_task_transferred_on_friday_evening_is_due_at_the_department_on_monday(seeded):
+    ticket = _claimed_friday_evening(seeded)
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_wuye", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业",
+                          active=True, created_at=bj(10, 16, 10)))
+        tasks.transfer(session, session.scalars(select(Staff).where(Staff.openid == ZHANG)).one(), ticket,
+                       "阳光物业", bj(10, 16, 18))
+    # 24 working hours from Friday 18:00: 6 h of Friday, then 18 h of Monday 19 October.
+    with seeded.read() as session:
+        [waiting] = [item for item in queries.unclaimed(session) if item.appeal.ticket == ticket]
+    assert waiting.due == bj(10, 19, 18)
+    assert _late_at(seeded, ticket, bj(10, 17, 18)) == (0, False)  # Saturday: nobody is chased
+    assert _late_at(seeded, ticket, bj(10, 19, 17)) == (0, False)
+    assert _late_at(seeded, ticket, bj(10, 19, 18)) == (1, True)
+
+
+def test_a_working_day_task_given_back_on_friday_evening_is_not_escalated_over_the_weekend(seeded):
+    ticket = _claimed_friday_evening(seeded)
+    with seeded.transaction() as session:
+        tasks.give_back(session, session.scalars(select(Staff).where(Staff.openid == ZHANG)).one(), ticket,
+                        "不归本网格", bj(10, 16, 18))
+    assert _late_at(seeded, ticket, bj(10, 17, 18)) == (0, False)  # Saturday: the operators are off
+    assert _late_at(seeded, ticket, bj(10, 19, 17)) == (0, False)
+    assert _late_at(seeded, ticket, bj(10, 19, 18)) == (1, True)
