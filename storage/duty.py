@@ -79,7 +79,7 @@ def _named_day(typed: str, today: date) -> date | None:
         return None
     month, day = int(short.group(1)), int(short.group(2))
     found = _day(today.year, month, day)
-    if found is not None and found < today:
+    if found is None or found < today:  # over this year, or (29 February) not in it: the next one to come
         found = _day(today.year + 1, month, day)
     return found
 

@@ -44,6 +44,12 @@ def test_what_is_no_day_is_none(typed):
     assert duty.parse_day(typed, TODAY) is None
 
 
+def test_29_february_without_a_year_is_the_coming_leap_day():
+    assert duty.parse_day("到2月29日", date(2027, 12, 5)) == date(2028, 2, 29)
+    assert duty.parse_day("2月29日", date(2028, 2, 1)) == date(2028, 2, 29)
+    assert duty.parse_day("2月29日", TODAY) is None  # 2027 has none: the next is over a year away
+
+
 def test_leave_through_a_day_ends_at_the_next_local_midnight():
     member = Staff(on_duty=True)
     assert duty.set_duty(member, False, date(2026, 12, 31), NOON) == duty.Duty(False, date(2026, 12, 31))
