@@ -25,7 +25,7 @@ def my_appeals(conversation: Conversation, _arguments: Arguments) -> Reply:
     if not latest:
         return Reply(staff_texts.NO_APPEALS if conversation.is_staff else texts.NO_APPEALS)
     return Reply(texts.appeal_list([(a.ticket, a.category, a.status, a.created_at, a.content, a.department)
-                                    for a in latest]))
+                                    for a in latest], conversation.now))
 
 
 def show(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -52,7 +52,7 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(_merged_detail(conversation, appeal, target, page))
     events = [(e.at, e.action, e.note) for e in queries.timeline(session, appeal)]
     return Reply(texts.appeal_detail(appeal.ticket, appeal.category, appeal.status, appeal.content, events,
-                                     appeal.department, page))
+                                     appeal.department, page, conversation.now))
 
 
 def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal, page: int) -> str:
@@ -60,7 +60,7 @@ def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal, p
     events = [(e.at, e.action, e.note) for e in queries.timeline(conversation.session, target)
               if e.action not in OTHER_RESIDENTS_ACTIONS]
     return texts.merged_detail(appeal.ticket, appeal.content, target.ticket, target.category, target.status, events,
-                               target.department, page)
+                               target.department, page, conversation.now)
 
 
 def cancel(conversation: Conversation, arguments: Arguments) -> Reply:

@@ -458,19 +458,21 @@ def cannot_restore(ticket: str, content: str) -> str:
             f"原来的内容：{_excerpt(content, LIST_SNIPPET)}")
 
 
-def appeal_list(lines: list[tuple[str, str, str, datetime, str, str | None]]) -> str:
+def appeal_list(lines: list[tuple[str, str, str, datetime, str, str | None]], now: datetime | None = None) -> str:
     """我的诉求: (ticket, category, status, created_at, content, department) newest first, each with the start of
-    its words."""
-    rows = [f"{ticket}｜{_category(category, short=True)}｜{status_name(status, category, department)}｜{clock(at)}\n"
+    its words (and the year of one filed in another year than `now`'s)."""
+    rows = [f"{ticket}｜{_category(category, short=True)}｜{status_name(status, category, department)}｜"
+            f"{clock(at, now)}\n"
             f"　{_excerpt(content, LIST_SNIPPET)}"
             for ticket, category, status, at, content, department in lines]
     return "您最近的诉求：\n" + "\n".join(rows) + "\n回复“查询 编号”查看详情。"
 
 
 def appeal_detail(ticket: str, category: str, status: str, content: str, events: list[tuple[datetime, str, str | None]],
-                  department: str | None = None, page: int = 1) -> str:
-    """查询: the appeal with its timeline, staff's notes included; `page` 2 (3, …): its earlier steps."""
-    steps = [f"{clock(at)} {_event_name(action, category)}{_note(action, note, NOTES_SHOWN)}"
+                  department: str | None = None, page: int = 1, now: datetime | None = None) -> str:
+    """查询: the appeal with its timeline, staff's notes included; `page` 2 (3, …): its earlier steps; a step of
+    another year than `now`'s says its year."""
+    steps = [f"{clock(at, now)} {_event_name(action, category)}{_note(action, note, NOTES_SHOWN)}"
              for at, action, note in events]
     head = (f"诉求 {ticket}\n类别：{_category(category, short=True)}\n状态：{status_name(status, category, department)}\n"
             f"内容：{_excerpt(content)}\n进度：\n")
@@ -526,10 +528,10 @@ JOIN_UNAVAILABLE = "诉求 {target} 已不能加入（可能刚刚办结或有�
 
 def merged_detail(ticket: str, content: str, target_ticket: str, category: str, status: str,
                   events: list[tuple[datetime, str, str | None]], department: str | None = None,
-                  page: int = 1) -> str:
+                  page: int = 1, now: datetime | None = None) -> str:
     """查询 of a merged appeal: the appeal it joined, with that one's steps (not its words, nor staff's notes);
-    `page` 2 (3, …): the earlier ones."""
-    steps = [f"{clock(at)} {EVENT_NAMES.get(action, action)}{_note(action, note, FOLLOWER_NOTES_SHOWN)}"
+    `page` 2 (3, …): the earlier ones; a step of another year than `now`'s says its year."""
+    steps = [f"{clock(at, now)} {EVENT_NAMES.get(action, action)}{_note(action, note, FOLLOWER_NOTES_SHOWN)}"
              for at, action, note in events]
     head = (f"诉求 {ticket}\n内容：{_excerpt(content)}\n已并入相同诉求 {target_ticket}，一并办理。\n"
             f"{target_ticket}｜{_category(category, short=True)}｜{status_name(status, category, department)}\n进度：\n")
@@ -570,10 +572,12 @@ def time_limits(response_hours: int, resolve_hours: int, working_days: bool = Fa
     return TIME_LIMITS.format(response=duration(response_hours), resolve=duration(resolve_hours))
 
 
-def clock(at: datetime) -> str:
-    """11月22日 14:30 in Beijing time."""
+def clock(at: datetime, now: datetime | None = None) -> str:
+    """11月22日 14:30 in Beijing time; with `now`, a moment of another year says its year (2025年12月7日 14:30:
+    a year-old appeal is not read as today's)."""
     local = at.astimezone(LOCAL_ZONE)
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
+    year = f"{local.year}年" if now is not None and now.astimezone(LOCAL_ZONE).year != local.year else ""
+    return f"{year}{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def _category(category: str, short: bool = False) -> str:

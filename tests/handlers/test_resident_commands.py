@@ -34,6 +34,19 @@ def test_my_appeals_shows_the_latest_five_newest_first(wechat, clock):
     assert reply.count("已受理") == 5
 
 
+def test_an_appeal_of_last_year_says_its_year_and_this_years_do_not(wechat, clock):
+    old = ticket_of(wechat.send("o1", LIFT))  # 22 November 2026, 10:00 in Beijing
+    clock.advance(days=365)
+    new = ticket_of(wechat.send("o1", "1号楼楼道灯不亮，晚上黑漆漆的"))
+
+    listed = wechat.send("o1", "我的诉求")
+    shown = wechat.send("o1", f"查询 {old}")
+
+    assert f"{old}｜物业服务｜已受理｜2026年11月22日 10:00" in listed  # not a day that reads as today's
+    assert re.search(f"{new}｜[^｜]+｜[^｜]+｜11月22日 10:00\n", listed)
+    assert "2026年11月22日 10:00 已受理" in shown
+
+
 @pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u2060", "\u200e"])
 def test_a_command_with_an_invisible_character_pasted_into_it_is_the_command(wechat, invisible):
     ticket = ticket_of(wechat.send("o1", LIFT))
