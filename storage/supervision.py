@@ -16,8 +16,8 @@ Response clock (status `dispatched`, nobody has claimed yet):
   pre-assigned member in 派单, the department's staff after 转办, otherwise the grid's members and leader (the
   leader not once the unclaimed escalation below has told them, as it has by then unless `unclaimed_after` is set
   longer).
-- Unclaimed for `unclaimed_after`, or past the deadline: escalation to level 1 (the grid's 网格长),
-  reason "unclaimed" or "response_overdue". Still unclaimed, it climbs one level more for each further full
+- Unclaimed for `unclaimed_after` (in the category's time), or past the deadline: escalation to level 1 (the
+  grid's 网格长), reason "unclaimed" or "response_overdue". Still unclaimed, it climbs one level more for each further full
   `response_hours` past the deadline (in the category's time): 2 the community's operators, 3 the street's,
   reason "response_overdue". A claim brings it back to level 1 at most: the completion clock climbs from there.
 
@@ -311,7 +311,9 @@ def _response_level(appeal: Appeal, since: datetime, due: datetime, now: datetim
     """The level an unclaimed appeal should have reached at `now`: 1 once unclaimed for `unclaimed_after` or past
     its deadline, one more for each further full response period past it (never beyond TOP_LEVEL)."""
     if now < due:
-        return 1 if now >= since + unclaimed_after else 0
+        # In the category's time, as the deadline: a working-day appeal filed on a Saturday is not 督办'd that day.
+        clock = workdays.HOURS if appeal.response_minutes is not None else clock_of(appeal)
+        return 1 if clock.elapsed(since, now) >= unclaimed_after else 0
     period = timedelta(hours=appeal.response_hours)
     return min(TOP_LEVEL, 1 + int(clock_of(appeal).elapsed(due, now) / period)) if period else 1
 

@@ -241,3 +241,25 @@ def test_a_working_day_task_given_back_on_friday_evening_is_not_escalated_over_t
     assert _late_at(seeded, ticket, bj(10, 17, 18)) == (0, False)  # Saturday: the operators are off
     assert _late_at(seeded, ticket, bj(10, 19, 17)) == (0, False)
     assert _late_at(seeded, ticket, bj(10, 19, 18)) == (1, True)
+
+
+def test_a_working_day_appeal_filed_on_saturday_is_not_escalated_as_unclaimed_until_monday(seeded):
+    # Saturday 17 October 2026 10:00: the clock starts at Monday's midnight; 30 minutes unclaimed is Monday 00:30.
+    intake = appeals.Intake(content="楼道灯坏了", channel=appeals.Channel.TEXT, category="公共设施", confidence=1.0,
+                            keywords=(), raw_message={}, response_hours=24, resolve_hours=72, working_days=True)
+    with seeded.transaction() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == RESIDENT)).one()
+        ticket = appeals.file_appeal(session, resident, intake, bj(10, 17, 10)).ticket
+        dispatch.dispatch_pending(session, bj(10, 17, 10), ())
+
+    def level_at(moment: datetime) -> int:
+        with seeded.read() as session:
+            due = supervision.due(session, moment)
+        with seeded.transaction() as session:
+            supervision.sweep(session, moment, only=due)
+        return _appeal(seeded, ticket).escalation_level
+
+    assert level_at(bj(10, 17, 11)) == 0
+    assert level_at(bj(10, 18, 22)) == 0  # Sunday night: the 网格长 is not chased
+    assert level_at(bj(10, 19, 0)) == 0
+    assert level_at(bj(10, 19, 1)) == 1
