@@ -247,14 +247,25 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns,
     rows: list[TableRow] = []
     before_header = 0
     field_of_header = _fields_by_header(columns)
+    lacking: tuple[int, list[str], TableFileError] | None = None  # a header row without some required column
     for line, cells in lines:
         if not any(cells):
+            continue
+        if lacking is not None:
+            # A header of two rows (住址 over 小区, 楼栋, 单元): the columns the first row lacks may be below it.
+            positions = _header_or_none(lacking[0], _stacked(lacking[1], cells), columns)
+            if positions is None:
+                raise lacking[2]
+            lacking = None
             continue
         if positions is None:
             before_header += 1
             # Above the header: a title or a date line; the first row naming a required column is the header.
             if _names_a_column(cells, columns):
-                positions = _header(line, cells, columns)
+                try:
+                    positions = _header(line, cells, columns)
+                except TableFileError as error:
+                    lacking = (line, cells, error)
             elif before_header == HEADER_SEARCH_ROWS:
                 break  # rows of another kind of file, however long: no header, not a header lacking columns
             continue
@@ -269,6 +280,8 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns,
         _refuse_formula_errors(path, line, values, columns)
         cells_by_name = {name: values.get(name, "") for name in columns.headers}
         rows.append(TableRow(line, _filled_down(cells_by_name, rows[-1].cells if rows else None, columns)))
+    if lacking is not None:
+        raise lacking[2]
     if positions is None:
         headers = list(columns.headers.values())
         if before_header:  # lines, but none of them names a column: no header row, or not separated by commas
@@ -372,6 +385,20 @@ def _header(line: int, cells: list[str], columns: Columns) -> dict[str, int]:
         optional = [header for name, header in columns.headers.items() if name not in columns.required]
         raise TableFileError(texts.missing_columns(missing, list(columns.headers.values()), optional, line))
     return {name: index for name, (_, index) in positions.items()}
+
+
+def _header_or_none(line: int, cells: list[str], columns: Columns) -> dict[str, int] | None:
+    try:
+        return _header(line, cells, columns)
+    except TableFileError:
+        return None
+
+
+def _stacked(upper: list[str], lower: list[str]) -> list[str]:
+    """A two-row header read as one: each column's name from the lower row where it has one, else the upper's."""
+    length = max(len(upper), len(lower))
+    upper, lower = upper + [""] * (length - len(upper)), lower + [""] * (length - len(lower))
+    return [below or above for above, below in zip(upper, lower, strict=True)]
 
 
 def _named(columns: Columns, name: str) -> str:

@@ -215,6 +215,24 @@ def test_a_header_below_a_title_lacking_a_column_is_named_by_its_row(tmp_path):
     assert "第一行" not in str(refused.value)
 
 
+def test_a_header_of_two_rows_with_an_address_over_its_parts_is_read_as_one(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["东湖街道网格台账"])
+    sheet.append(["序号", "街道", "社区", "网格", "住址", None, None])
+    sheet.append([None, None, None, None, "小区", "楼栋", "单元"])
+    for column in "ABCD":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.merge_cells("E2:G2")
+    sheet.append([1, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元"])
+    workbook.save(tmp_path / "org.xlsx")
+    saved_as_csv = write(tmp_path / "org.csv", ["序号,街道,社区,网格,住址,,", ",,,,小区,楼栋,单元",
+                                                "1,东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元"])
+
+    assert read_org_rows(tmp_path / "org.xlsx") == [OrgRow(4, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元")]
+    assert read_org_rows(saved_as_csv) == [OrgRow(3, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元")]
+
+
 def test_a_building_stored_in_another_grid_is_refused_and_nothing_is_imported(database, database_url, tmp_path):
     gridbot_import(database_url, SAMPLE)
     path = write(tmp_path / "moved.csv", [
