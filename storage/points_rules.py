@@ -89,7 +89,8 @@ def _rule(name: str, table: object) -> Rule:
 @lru_cache(maxsize=4)
 def load(path: Path | None = None) -> Rules:
     """The rules in `path` (None: the shipped ones); OSError, UnicodeDecodeError or PointsRulesError if unusable."""
-    return parse((path or SHIPPED).read_text(encoding="utf-8"))
+    # utf-8-sig: Notepad and WPS save "UTF-8" with a BOM, which TOML calls an invalid statement on line 1.
+    return parse((path or SHIPPED).read_text(encoding="utf-8-sig"))
 
 
 _configured: list[Path | None] = [None]  # the process's rules file: set once at start-up (`configure`)

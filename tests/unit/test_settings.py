@@ -315,6 +315,16 @@ def test_a_bad_points_rules_file_is_refused_naming_the_rule_and_the_field(tmp_pa
     assert problem.kind == "points_rules" and named in line and "GRIDBOT_POINTS_RULES" in line
 
 
+def test_a_points_rules_file_saved_by_notepad_with_a_bom_is_read(tmp_path):
+    from storage import points_rules
+
+    rules = tmp_path / "points.toml"
+    rules.write_text(points_rules.SHIPPED.read_text(encoding="utf-8"), encoding="utf-8-sig")
+
+    assert Settings.from_env(BASE | {"GRIDBOT_POINTS_RULES": str(rules)}).points_rules_path == rules
+    assert points_rules.load(rules) == points_rules.load()
+
+
 def test_a_points_rules_file_that_is_missing_or_not_utf8_is_refused(tmp_path):
     rules = tmp_path / "points.toml"
     rules.write_bytes('[rule.resolved]\nlabel = "办结"\n'.encode("gbk"))
