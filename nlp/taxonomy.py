@@ -265,7 +265,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     except OSError as exc:
         raise TaxonomyError(f"{source}: cannot read taxonomy file: {exc.strerror or exc}") from exc
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # Notepad and WPS save "UTF-8" with a BOM, an invalid statement to TOML
     except UnicodeDecodeError as exc:
         raise TaxonomyError(f"{source}: not valid UTF-8 TOML: {exc}") from exc
     return taxonomy_from_text(text, source=str(source))

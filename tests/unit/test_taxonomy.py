@@ -188,6 +188,13 @@ def test_a_missing_file_is_a_taxonomy_error(tmp_path: Path) -> None:
         load_taxonomy(tmp_path / "absent.toml")
 
 
+def test_a_file_saved_by_notepad_with_a_bom_loads(tmp_path: Path) -> None:
+    path = tmp_path / "taxonomy.toml"
+    path.write_text("threshold = 0.4\n" + GOOD_CATEGORY, encoding="utf-8-sig")
+
+    assert load_taxonomy(path).threshold == 0.4
+
+
 def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "taxonomy.toml"
     path.write_bytes(category_with().encode("gbk"))

@@ -115,7 +115,7 @@ def _taxonomy_page(refusal: str | None = None, edited: str | None = None,
 def _file_text() -> str:
     path = runtime().settings.taxonomy_path or default_taxonomy_path()
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # as load_taxonomy reads it: a BOM is not part of the text
     except (OSError, UnicodeDecodeError) as error:
         log.error("taxonomy file %s unreadable for the console: %s", path, error)
         return ""
