@@ -331,8 +331,9 @@ def _filled_down(cells: dict[str, str], above: dict[str, str] | None, columns: C
 
 
 def _header_text(cell: str) -> str:
-    """A header as written (全角, 楼 栋 with a space) compared as the name it is."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", cell))
+    """A header as written (全角, 楼 栋 with a space) compared as the name it is; a byte-order mark before it (two
+    CSVs joined with `copy a.csv+b.csv`, each starting with one) is no part of it."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", cell)).replace("\ufeff", "")
 
 
 def _header_readings(cell: str) -> tuple[str, ...]:

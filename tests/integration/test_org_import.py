@@ -468,6 +468,13 @@ def test_two_ledgers_pasted_one_under_the_other_import_without_a_street_named_af
     assert counts(database) == {"streets": 1, "communities": 1, "grids": 2, "buildings": 2, "units": 3}
 
 
+def test_two_csvs_with_a_bom_each_joined_by_copy_import_without_refusing_the_second_header(tmp_path):
+    path = tmp_path / "org.csv"
+    path.write_bytes(b"".join("\r\n".join(lines).encode("utf-8-sig") + b"\r\n" for lines in (SMALL[:3], SMALL[::3])))
+
+    assert [row.line for row in read_org_rows(path)] == [2, 3, 5]
+
+
 def test_a_damaged_xlsx_is_refused_with_a_clear_message(tmp_path):
     path = tmp_path / "org.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"not really a zip archive")
