@@ -36,6 +36,9 @@ _SPACES = re.compile(r"\s+")
 # A number format that shows a whole number with words around it: 0"号楼", "第"0"栋", General"单元" (\号 is "号").
 _NUMBER_WITH_WORDS = re.compile(r'(?:"(?P<before>[^"]*)")?(?:0+|#+|General)(?:"(?P<after>[^"]*)")?')
 _ESCAPED_CHARACTER = re.compile(r"\\(.)")
+# How Excel writes a character XML cannot hold in a cell's text (a carriage return is _x000D_, a literal _x is
+# _x005F_x); openpyxl hands the escapes over as they are.
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _BRACKETED_REMARK = re.compile(r"\([^()]*\)$")  # read after NFKC, which makes （居委会） (居委会)
 # What Excel and WPS show (and save, in a CSV too) where a formula failed: a ledger's VLOOKUP that found nothing.
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"})
@@ -233,7 +236,8 @@ def _cell_text(value: object) -> str:
         return _DateCell(value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel keeps every number as a float: building 3, not 3.0
-    return _plain_line_breaks(str(value)).strip()
+    text = _XML_ESCAPE.sub(lambda escape: chr(int(escape[1], 16)), value) if isinstance(value, str) else str(value)
+    return _plain_line_breaks(text).strip()
 
 
 def _plain_line_breaks(text: str) -> str:

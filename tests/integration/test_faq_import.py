@@ -1,5 +1,6 @@
 """`gridbot faq import FILE` and `gridbot faq list`: question-answer pairs in, all or nothing, keyed by question."""
 
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -84,6 +85,22 @@ def test_an_xlsx_with_line_breaks_in_an_answer_keeps_them(database, database_url
 
     assert result.exit_code == 0, result.output
     assert entries(database)["低保怎么申请"].answer == "1. 带户口本和身份证\n2. 到街道便民服务中心申请"
+
+
+def test_an_answer_excel_saved_with_a_carriage_return_reads_as_a_line_break_not_x000d(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["问题", "答案"])
+    workbook.active.append(["低保怎么申请", "PLACEHOLDER"])
+    workbook.save(tmp_path / "plain.xlsx")
+    # Excel writes a pasted CR LF as _x000D_ and a typed "_x" as _x005F_x; openpyxl does neither.
+    answer = "1. 带户口本_x000D_\n2. 到街道申请（编号写成 _x005F_x0031_）"
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as plain, zipfile.ZipFile(tmp_path / "faq.xlsx", "w") as saved:
+        for item in plain.infolist():
+            saved.writestr(item, plain.read(item).replace(b"PLACEHOLDER", answer.encode()))
+
+    [row] = read_faq_rows(tmp_path / "faq.xlsx")
+
+    assert row.answer == "1. 带户口本\n2. 到街道申请（编号写成 _x0031_）"
 
 
 def test_importing_again_changes_only_the_changed_answers(database, database_url, clock, tmp_path):
