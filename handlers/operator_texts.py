@@ -84,6 +84,12 @@ def old_excel(path: str) -> str:
     return f"文件 {path} 是旧版 Excel（.xls）格式，不能直接导入。{SAVE_AS_HINT}"
 
 
+def excel_encrypted(path: str) -> str:
+    """The workbook has an opening password: it is encrypted and cannot be read."""
+    return (f"文件 {path} 设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 里打开它，取消密码"
+            f"（Excel：文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后保存，再导入。")
+
+
 def excel_unreadable(path: str) -> str:
     """The .xlsx file could not be opened as a workbook."""
     return f"无法打开 Excel 文件 {path}：文件可能已损坏或不是 .xlsx 格式。{SAVE_AS_HINT}"

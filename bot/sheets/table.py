@@ -24,6 +24,8 @@ from handlers import operator_texts as texts
 
 XLSX_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (OLE compound file)
+# A password-protected .xlsx (or WPS .et) is an OLE compound file too, whose workbook is this encrypted stream.
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 DITTO_WORDS = ("同上", "〃")  # a cell saying "the same as the cell above", as paper forms and their ledgers do
 HEADER_SEARCH_ROWS = 10  # a title, a date line, a blank: the header row is found among the first non-empty rows
 # What a workbook may unpack to before openpyxl loads it whole. A few kilobytes can claim far more: a zip of one
@@ -95,6 +97,8 @@ def read_table_data(data: bytes, path: Path | str, columns: Columns) -> list[Tab
     path = Path(path)
     # The content decides, not the name: offices rename files, and Excel saves .csv names over workbooks.
     if data.startswith(XLS_MAGIC):
+        if ENCRYPTED_STREAM in data:
+            raise TableFileError(texts.excel_encrypted(str(path)))
         raise TableFileError(texts.old_excel(str(path)))
     if not data.startswith(XLSX_MAGIC):
         return _rows(path, _csv_lines(path, data), columns)

@@ -286,6 +286,18 @@ def test_a_missing_file_or_an_old_xls_workbook_is_refused_without_a_traceback(da
     assert "Traceback" not in missing.output + old.output
 
 
+def test_a_password_protected_xlsx_is_refused_as_encrypted_not_called_an_old_xls(tmp_path):
+    path = tmp_path / "org.xlsx"
+    # What Excel saves with an opening password: an OLE compound file holding the workbook as EncryptedPackage.
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1016) + "EncryptedPackage".encode("utf-16-le")
+                     + bytes(512))
+
+    with pytest.raises(OrgFileError) as refused:
+        read_org_rows(path)
+
+    assert "设置了打开密码" in str(refused.value) and "旧版" not in str(refused.value)
+
+
 def test_a_header_without_data_rows_imports_nothing_and_fails(database, database_url, tmp_path):
     result = gridbot_import(database_url, write(tmp_path / "org.csv", [HEADER, "", ",,,,,"]))
 
