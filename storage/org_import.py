@@ -62,6 +62,7 @@ class Problem(StrEnum):
     BUILDING_IN_TWO_GRIDS = "building_in_two_grids"  # within the file
     BUILDING_TWO_NAMES = "building_two_names"  # within the file: 2号楼 on one line, 2栋 on another
     GRID_TWO_NAMES = "grid_two_names"  # within the file: 第一网格 on one line, 第1网格 on another
+    UNIT_TWO_NAMES = "unit_two_names"  # within the file: 1单元 on one line, 1 (an Excel number cell) on another
     STORED_UNDER_OTHER_NAME = "stored_under_other_name"  # 东湖街道办事处 in the file, 东湖街道 stored
     BUILDING_IN_OTHER_GRID = "building_in_other_grid"  # the file against what is stored
     OUTSIDE_SCOPE = "outside_scope"  # a 街道 console operator's file naming another street
@@ -80,6 +81,8 @@ class RowError:
     other_grid: str = ""  # the grid the building is already in
     other_line: int = 0  # where the file put it there; 0 when it is stored there
     other_building: str = ""  # BUILDING_TWO_NAMES: the name the building has on other_line
+    unit: str = ""  # UNIT_TWO_NAMES: the unit as this line writes it
+    other_unit: str = ""  # UNIT_TWO_NAMES: the name the unit has on other_line
     name: str = ""  # STORED_UNDER_OTHER_NAME: the street's or community's name in the file
     stored_name: str = ""  # STORED_UNDER_OTHER_NAME: the stored street's or community's name
     street: str = ""  # OUTSIDE_SCOPE: the line's street
@@ -112,6 +115,7 @@ PREVIEW_NAMES = 50
 # What an office may add to a street's or community's name on one export and leave off on another.
 _OFFICE_SUFFIX = re.compile(r"(办事处|办|居民委员会|居委会)$")
 _NUMBERED_BUILDING = re.compile(r"(\d+|[A-Z])(号楼|号|栋|幢|座|楼|#)?", re.IGNORECASE)
+_NUMBERED_UNIT = re.compile(r"(\d+|[A-Z])(单元)?", re.IGNORECASE)  # 2单元, 二单元, 02 or the bare 2 of a number cell
 # How many of (street, community, grid, compound, building, unit) name a place of each level.
 _KEY_SIZE = {"street": 1, "community": 2, "grid": 3, "building": 5, "unit": 6}
 
@@ -130,6 +134,7 @@ def validate(rows: Iterable[OrgRow]) -> list[RowError]:
     first_seen: dict[tuple[str, str, str, str], OrgRow] = {}
     first_named: dict[tuple[str, ...], OrgRow] = {}
     first_grid: dict[tuple[str, ...], OrgRow] = {}
+    first_unit: dict[tuple[str, ...], OrgRow] = {}
     # Per 小区 (or grid): the last line naming a building, and the units under it since.
     building_above: dict[tuple[str, ...], tuple[OrgRow, set[str]]] = {}
     for row in rows:
@@ -162,6 +167,13 @@ def validate(rows: Iterable[OrgRow]) -> list[RowError]:
                 errors.append(RowError(row.line, Problem.BUILDING_TWO_NAMES, column="building",
                                        building=_building_label(row), other_building=_building_label(named),
                                        other_line=named.line))
+        unit_number = _number(_NUMBERED_UNIT, row.unit)
+        if not row_errors and unit_number:
+            unit_place = (row.street, row.community, row.grid, row.compound, row.building, unit_number)
+            unit_named = first_unit.setdefault(unit_place, row)
+            if unit_named.unit != row.unit:
+                errors.append(RowError(row.line, Problem.UNIT_TWO_NAMES, column="unit", building=_building_label(row),
+                                       unit=row.unit, other_unit=unit_named.unit, other_line=unit_named.line))
         if row_errors or not row.compound:
             # Without a 小区 the grid is the compound, so a building name can only repeat in another grid.
             continue
@@ -381,7 +393,12 @@ def _field_errors(row: OrgRow) -> list[RowError]:
 
 def building_number(name: str) -> str:
     """The number (or letter) a building name like 2号楼, 二栋 or 02# gives, "" for other names (沿湖路12号)."""
-    found = _NUMBERED_BUILDING.fullmatch(in_digits(name))
+    return _number(_NUMBERED_BUILDING, name)
+
+
+def _number(pattern: re.Pattern[str], name: str) -> str:
+    """The number (or letter) of a name the pattern reads as numbered, "" for other names."""
+    found = pattern.fullmatch(in_digits(name))
     if not found:
         return ""
     number = found.group(1)

@@ -137,6 +137,25 @@ def test_one_building_written_two_ways_in_a_compound_is_refused_so_residents_do_
     assert counts(database) == EMPTY
 
 
+def test_one_unit_written_as_a_number_cell_on_one_line_and_in_words_on_another_is_refused(database, database_url,
+                                                                                             tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADER.split(","))
+    workbook.active.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", "2号楼", "1单元"])
+    workbook.active.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", "2号楼", 1])  # the same unit, typed as 1
+    workbook.active.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", "2号楼", "一单元"])  # and as said aloud
+    workbook.active.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", "3号楼", 1])  # another building's: fine
+    workbook.save(tmp_path / "ledger.xlsx")
+
+    result = gridbot_import(database_url, tmp_path / "ledger.xlsx")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:-1] == [
+        "  第 3 行：“滨湖花园2号楼”的“1”和第 2 行的“1单元”像是同一个单元，请统一写法（不统一的话，居民选单元时会看到两个）",
+        "  第 4 行：“滨湖花园2号楼”的“一单元”和第 2 行的“1单元”像是同一个单元，请统一写法（不统一的话，居民选单元时会看到两个）"]
+    assert counts(database) == EMPTY
+
+
 def test_one_grid_written_with_two_kinds_of_numerals_is_refused_so_its_buildings_stay_together(database,
                                                                                              database_url, tmp_path):
     path = write(tmp_path / "ledger.csv", [
