@@ -65,6 +65,7 @@ class Problem(StrEnum):
     UNIT_TWO_NAMES = "unit_two_names"  # within the file: 1单元 on one line, 1 (an Excel number cell) on another
     STORED_UNDER_OTHER_NAME = "stored_under_other_name"  # 东湖街道办事处 in the file, 东湖街道 stored
     BUILDING_IN_OTHER_GRID = "building_in_other_grid"  # the file against what is stored
+    BUILDING_STORED_UNDER_OTHER_NAME = "building_stored_under_other_name"  # 2栋 in the file, 2号楼 stored
     OUTSIDE_SCOPE = "outside_scope"  # a 街道 console operator's file naming another street
 
 
@@ -188,11 +189,12 @@ def validate(rows: Iterable[OrgRow]) -> list[RowError]:
 
 def stored_conflicts(session: Session, rows: Iterable[OrgRow]) -> list[RowError]:
     """Rows that name a stored street or community with an office's suffix added or left off (东湖街道办事处 for
-    东湖街道: a second copy of everything below it), and rows that put a building of a compound into another grid
-    than the one it is stored in."""
+    东湖街道: a second copy of everything below it), rows that write a stored building's number another way (2栋
+    for 2号楼: a second building for its residents to choose), and rows that put a building of a compound into
+    another grid than the one it is stored in."""
     rows = list(rows)
-    return sorted(_stored_under_other_names(session, rows) + _buildings_in_other_grids(session, rows),
-                  key=lambda error: error.line)
+    return sorted(_stored_under_other_names(session, rows) + _buildings_stored_under_other_names(session, rows)
+                  + _buildings_in_other_grids(session, rows), key=lambda error: error.line)
 
 
 def _stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowError]:
@@ -214,6 +216,31 @@ def _stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowE
             if known is not None:
                 errors.append(RowError(row.line, Problem.STORED_UNDER_OTHER_NAME, column="community",
                                        name=row.community, stored_name=known))
+    return errors
+
+
+def _buildings_stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowError]:
+    numbered = [(row, number) for row in rows if (number := _building_number(row.building))]
+    if not numbered:
+        return []
+    stored = session.execute(
+        select(Street.name, Community.name, Grid.name, Building.compound, Building.name)
+        .join(Community, Community.street_id == Street.id)
+        .join(Grid, Grid.community_id == Community.id)
+        .join(Building, Building.grid_id == Grid.id)
+        .where(Street.name.in_(sorted({row.street for row, _number in numbered})), Building.active)
+    ).all()
+    names: dict[tuple[str, str, str, str], set[str]] = {}
+    for street, community, grid, compound, building in stored:
+        number = _building_number(building)
+        if number:  # a building's place is its compound, or its grid where the grid is the compound (validate)
+            names.setdefault((street, community, compound or grid, number), set()).add(building)
+    errors = []
+    for row, number in numbered:
+        known = names.get((row.street, row.community, row.compound or row.grid, number), set())
+        if known and row.building not in known:
+            errors.append(RowError(row.line, Problem.BUILDING_STORED_UNDER_OTHER_NAME, column="building",
+                                   building=_building_label(row), other_building=row.compound + min(known)))
     return errors
 
 

@@ -156,6 +156,27 @@ def test_one_unit_written_as_a_number_cell_on_one_line_and_in_words_on_another_i
     assert counts(database) == EMPTY
 
 
+def test_a_stored_building_whose_number_a_later_ledger_writes_another_way_is_refused_not_duplicated(
+        database, database_url, tmp_path):
+    gridbot_import(database_url, write(tmp_path / "2025.csv", [HEADER, "东湖街道,滨湖社区,第一网格,滨湖花园,2号楼,1单元",
+                                                                "东湖街道,滨湖社区,第二网格,,3号楼,1单元"]))
+    before = counts(database)
+    path = write(tmp_path / "2026.csv", [
+        HEADER,
+        "东湖街道,滨湖社区,第一网格,滨湖花园,2栋,1单元",  # 2号楼 as this year's system writes it
+        "东湖街道,滨湖社区,第二网格,,3幢,1单元",  # and the grid's own 3号楼
+        "东湖街道,滨湖社区,第二网格,湖畔名邸,2栋,1单元",  # another compound's 2栋: another building
+    ])
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:-1] == [
+        "  第 2 行：“滨湖花园2栋”和已导入的“滨湖花园2号楼”像是同一栋楼，请照已导入的写法（不然居民选楼栋时会看到两栋）",
+        "  第 3 行：“3幢”和已导入的“3号楼”像是同一栋楼，请照已导入的写法（不然居民选楼栋时会看到两栋）"]
+    assert counts(database) == before
+
+
 def test_one_grid_written_with_two_kinds_of_numerals_is_refused_so_its_buildings_stay_together(database,
                                                                                              database_url, tmp_path):
     path = write(tmp_path / "ledger.csv", [
