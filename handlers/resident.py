@@ -3,6 +3,8 @@ only ever sees, and adds to, their own appeals."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from handlers import chasing as chasing_words
 from handlers import contacts, help_pages, staff, staff_texts
 from handlers import resident_texts as texts
@@ -50,17 +52,24 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
     target = joins.merged_into(session, appeal)
     if target is not None:
         return Reply(_merged_detail(conversation, appeal, target, page))
-    events = [(e.at, e.action, e.note) for e in queries.timeline(session, appeal)]
+    events = [_as_told(e.at, e.action, e.note) for e in queries.timeline(session, appeal)]
     return Reply(texts.appeal_detail(appeal.ticket, appeal.category, appeal.status, appeal.content, events,
                                      appeal.department, page, conversation.now))
 
 
 def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal, page: int) -> str:
     """The follower's own words, then the joined appeal's progress: staff's steps, never the other resident's."""
-    events = [(e.at, e.action, e.note) for e in queries.timeline(conversation.session, target)
+    events = [_as_told(e.at, e.action, e.note) for e in queries.timeline(conversation.session, target)
               if e.action not in OTHER_RESIDENTS_ACTIONS]
     return texts.merged_detail(appeal.ticket, appeal.content, target.ticket, target.category, target.status, events,
                                target.department, page, conversation.now)
+
+
+def _as_told(at: datetime, action: str, note: str | None) -> tuple[datetime, str, str | None]:
+    """A step as the resident reads it: a dispatch its category routed to a department (综合执法 → 综合执法中队)
+    went to that department, as a 转办 does, not to the grid's members."""
+    department = appeals.routed_department(note) if action == Action.DISPATCHED else None
+    return (at, Action.TRANSFERRED, department) if department else (at, action, note)
 
 
 def cancel(conversation: Conversation, arguments: Arguments) -> Reply:

@@ -598,6 +598,19 @@ def test_a_resident_whose_category_goes_to_a_department_is_not_promised_a_grid_m
     assert "接下来：网格员会尽快联系您" in wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
 
 
+def test_a_resident_whose_category_went_to_a_department_reads_in_查询_that_it_went_there_not_to_a_grid_member(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
+    wechat.dialog("dept_zhifa", [(f"接单 {ticket}", "接单成功")])
+
+    detail = wechat.send("o1", f"查询 {ticket}")
+
+    assert "转交相关部门办理：综合执法中队" in detail and "已转交网格员办理" not in detail
+
+
 def test_a_department_nobody_has_bound_yet_leaves_the_task_with_the_grid(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
     assert appeal(seeded, ticket).department is None
