@@ -19,10 +19,20 @@ from typing import Sequence
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from storage import duty, org_moves, reassigning, staff
+from storage import dispatch, duty, org_moves, reassigning, staff
 from storage.dispatch import HELD_STATUSES
 from storage.errors import DomainError, NotAllowed
-from storage.models import COMMUNITY_ROLES, GRID_BOUND, Appeal, Community, Grid, Staff, StaffRole
+from storage.models import (
+    COMMUNITY_ROLES,
+    GRID_BOUND,
+    TRANSFER_UNITS,
+    Appeal,
+    AppealStatus,
+    Community,
+    Grid,
+    Staff,
+    StaffRole,
+)
 from storage.notices import StaffTasksHandedOver
 from storage.queries import Scope
 from storage.telling import tell
@@ -89,6 +99,8 @@ class Moved:
     member: Staff
     handed: tuple[reassigning.Reassigned, ...]
     kept: int = 0
+    # The last officer of a department or property company left: what waited for the unit to claim, back to its grid.
+    unit_waiting: tuple[reassigning.Reassigned, ...] = ()
 
 
 MEMBERS_NOT_STAFF = tuple(role for role in COMMUNITY_ROLES if role is not StaffRole.BUILDING_LEAD)
@@ -160,7 +172,23 @@ def disable(session: Session, member: Staff, to: str | None, now: datetime) -> M
     target = _target(session, member, to)
     member.active = False  # first: the grid's team that gets the tasks back no longer includes them
     session.flush()
-    return Moved(member, _hand_over_all(session, member, open_tasks(session, member), target, now))
+    handed = _hand_over_all(session, member, open_tasks(session, member), target, now)
+    return Moved(member, handed, unit_waiting=_unit_left(session, member, now))
+
+
+def _unit_left(session: Session, member: Staff, now: datetime) -> tuple[reassigning.Reassigned, ...]:
+    """When the member was their department's (or property company's) last active officer, what waited for the
+    unit to claim goes back to its grid, as a dispatch does for a unit nobody has bound: else it would wait for
+    nobody, its reminders told to no one."""
+    if member.role not in TRANSFER_UNITS or not member.department:
+        return ()
+    if dispatch.department_staff(session, member.department):
+        return ()
+    waiting = session.scalars(
+        select(Appeal).where(Appeal.department == member.department, Appeal.status == AppealStatus.DISPATCHED,
+                             Appeal.assignee_staff_id.is_(None))
+        .order_by(Appeal.id)).all()
+    return tuple(reassigning.hand_back(session, appeal, now) for appeal in waiting)
 
 
 def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, to: str | None,

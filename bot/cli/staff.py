@@ -227,6 +227,8 @@ def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
     described, moved, released = _in_transaction(disable, to=to)
     click.echo(texts.STAFF_DISABLED.format(who=texts.member_who(described)))
     click.echo("\n".join(texts.handed(moved) + texts.released(released)) or texts.STAFF_TASKS_NONE)
+    if moved.unit_waiting:
+        click.echo("\n".join(texts.unit_waiting(moved)))
 
 
 @staff_group.command("move")

@@ -17,9 +17,9 @@ from bot.web.runtime import Runtime
 from nlp import load_taxonomy
 from storage import building_codes, org_import, seeding, volunteer_claims, wishes
 from storage import staff as staff_places
-from storage.models import Building, Community, Grid, Staff, StaffInvite, StaffRole, Street, Wish, WishStatus
+from storage.models import Appeal, Building, Community, Grid, Staff, StaffInvite, StaffRole, Street, Wish, WishStatus
 from storage.queries import Scope
-from tests.support.console import ACCOUNTS, cast, logged_in
+from tests.support.console import ACCOUNTS, cast, logged_in, new_appeal
 from tests.support.personas import BUILDING_LEAD, CHEN, LI, VOLUNTEER, WANG, ZHANG
 from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
 
@@ -408,6 +408,25 @@ def test_disabling_someone_takes_them_off_the_list(app, store):
 
     page = person.get(done.headers["Location"]).get_data(as_text=True)
     assert "已停用 刘洋" in page and f'id="staff-{liu}"' not in page
+
+
+def test_disabling_a_departments_last_officer_says_what_waited_for_the_department_went_back_to_the_grid(
+        app, store, clock):
+    with store.transaction() as session:
+        grid_id = session.scalars(select(Grid.id).where(Grid.name == FIRST)).first()
+        session.add(Staff(openid="dept_wu", name="吴刚", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+        session.add(new_appeal("G2611220001", grid_id, clock(), department="综合执法中队"))
+    person = logged_in(app, "street")
+
+    done = person.client.post(f"/console/staff/{staff_id(store, '吴刚')}/disable",
+                              data={"csrf_token": token(person)})
+
+    page = person.get(done.headers["Location"]).get_data(as_text=True)
+    assert "TA 是综合执法中队最后一位在岗人员，等该单位接单的 1 件诉求已交回各自的网格" in page
+    with store.transaction() as session:
+        back = session.scalars(select(Appeal).where(Appeal.ticket == "G2611220001")).one()
+        assert (back.status, back.department) == ("dispatched", None)
 
 
 def test_disabling_a_volunteer_opens_the_tasks_they_took_to_others(app, store, clock):

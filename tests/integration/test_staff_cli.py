@@ -125,6 +125,23 @@ def test_a_department_officers_task_goes_back_to_their_colleagues_when_they_leav
     assert "接单成功" in wechat.send("dept_feng", f"接单 {ticket}")
 
 
+def test_when_a_departments_last_officer_leaves_what_waited_for_its_claim_goes_back_to_the_grid(
+        gridbot, wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_wu", name="吴刚", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+    wechat.dialog(ZHANG, [(f"转办 {ticket} 综合执法中队", "已转办")])
+
+    output = ok(gridbot("staff", "disable", "吴刚"))
+
+    assert "注意：TA 是 综合执法中队 最后一位在岗人员，等该单位接单的 1 件诉求已交回各自的网格" in output
+    assert f"· {ticket} → 幸福里社区·第一网格" in output
+    back = appeal(seeded, ticket)
+    assert (back.status, back.assignee_staff_id, back.department) == (AppealStatus.DISPATCHED, None, None)
+    assert "接单成功" in wechat.send(LI, f"接单 {ticket}")
+
+
 def test_a_leaver_with_many_tasks_is_told_once_for_all_of_them(gridbot, wechat, seeded, clock):
     """One notice a task went past the five messages WeChat lets an account send someone who has not written to it
     for 48 hours (45047): the last of them never arrived."""

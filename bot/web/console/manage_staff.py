@@ -139,8 +139,14 @@ def staff_disable(staff_id: int) -> Response:
         member = in_scope_or_404(management.member_within(db, g.operator.scope, staff_id))
         moved = roster.disable(db, member, None, now)
         released = volunteer_claims.release_all(db, member, now)
-        name = member.name
-    tasks = texts.STAFF_DISABLED_TASKS.format(n=len(moved.handed)) if moved.handed else texts.STAFF_DISABLED_NO_TASKS
+        name, unit = member.name, member.department
+    tasks = texts.STAFF_DISABLED_NO_TASKS
+    if moved.handed:  # a department's officer's go to their colleagues while there are any (storage.roster)
+        to_unit = unit is not None and all(done.to == unit for done in moved.handed)
+        tasks = texts.STAFF_DISABLED_TASKS_UNIT.format(n=len(moved.handed), unit=unit) if to_unit \
+            else texts.STAFF_DISABLED_TASKS.format(n=len(moved.handed))
+    if moved.unit_waiting:
+        tasks += texts.STAFF_DISABLED_UNIT_WAITING.format(unit=unit, n=len(moved.unit_waiting))
     if released:
         tasks += texts.STAFF_DISABLED_CLAIMS.format(n=len(released))
     flash(texts.STAFF_DISABLED.format(name=name, tasks=tasks))
