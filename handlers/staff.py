@@ -252,7 +252,9 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     # Not theirs only because it left the grid: where it stands says why; any other reason is said as it is.
     if isinstance(refused, NotAllowed) and not (refused.reason == "not_your_task"
                                                 and _left_the_grid(conversation, appeal)):
-        departments = "、".join(tasks.departments(conversation.session)) or "（暂无）"
+        named = tasks.departments_holding(conversation.session, department) \
+            if refused.reason == "ambiguous_department" else tasks.departments(conversation.session)
+        departments = "、".join(named) or "（暂无）"
         return texts.NOT_ALLOWED[refused.reason].format(ticket=ticket, department=department, departments=departments)
     # Refused by its state (退回 twice lands here too: where it stands, not "不是您负责的任务"). Re-read: a
     # colleague may have just claimed it (the compare-and-set lost the race).

@@ -296,13 +296,18 @@ def _department_named(session: Session, typed: str) -> str:
     """The department `typed` names: its full name, or a part of one name only (物业 when a single property company
     is bound, as people say it); NotAllowed("ambiguous_department") when the part is in several names."""
     wanted = "".join(unicodedata.normalize("NFKC", typed).split())
-    known = departments(session)
-    if wanted in known:
+    if wanted in departments(session):
         return wanted
-    holding = [name for name in known if wanted and wanted in name]
+    holding = departments_holding(session, wanted)
     if len(holding) > 1:
         raise NotAllowed("ambiguous_department")
     return holding[0] if holding else wanted
+
+
+def departments_holding(session: Session, typed: str) -> list[str]:
+    """The departments whose names hold what was typed (物业: the property companies), to choose from."""
+    wanted = "".join(unicodedata.normalize("NFKC", typed).split())
+    return [name for name in departments(session) if wanted and wanted in name]
 
 
 def departments(session: Session) -> list[str]:
