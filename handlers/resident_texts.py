@@ -641,7 +641,8 @@ REACH_IN_CHAT = "工作人员会尽快与您联系；有话要告诉办理人，
 
 
 def _handler(n: ResidentAccepted) -> str:
-    return f"{n.staff_name}，工作电话 {n.work_phone}" if n.work_phone else n.staff_name
+    name = f"{n.staff_name}（{n.unit}）" if n.unit else n.staff_name  # 冯队员（综合执法中队）: not a grid member
+    return f"{name}，工作电话 {n.work_phone}" if n.work_phone else name
 
 
 def _handler_line(n: ResidentAccepted, lead: str) -> str:

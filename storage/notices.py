@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, filled as they are defined
 # Switches stored only when on: rows have never carried them as false.
 _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department",
-                               "waiting_for", "given_to", "operator"})
+                               "waiting_for", "given_to", "operator", "unit"})
 
 
 class Audience(StrEnum):
@@ -98,6 +98,7 @@ class ResidentAccepted(ResidentNotice):
     name: ClassVar[str] = "resident_accepted"
     staff_name: str
     work_phone: str | None = None  # the handler's published 工作电话: told whole, it is there to be called
+    unit: str | None = None  # a department's or property company's officer: whom they work for
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -88,7 +88,8 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
                assignee_staff_id=member.id, accepted_at=now, escalation_level=min(appeal.escalation_level, 1))
     _record(session, appeal, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, member)
     points_grants.claimed(session, appeal, member, now)
-    accepted = ResidentAccepted(ticket=appeal.ticket, staff_name=member.name, work_phone=member.work_phone)
+    accepted = ResidentAccepted(ticket=appeal.ticket, staff_name=member.name, work_phone=member.work_phone,
+                                unit=member.department if member.role in TRANSFER_UNITS else None)
     tell_resident_and_followers(session, appeal, accepted, now)
     if chosen is None:
         told = _told_of_claim(session, appeal, member)

@@ -611,6 +611,21 @@ def test_a_resident_whose_category_went_to_a_department_reads_in_查询_that_it_
     assert "转交相关部门办理：综合执法中队" in detail and "已转交网格员办理" not in detail
 
 
+def test_a_resident_hears_which_department_the_officer_who_claimed_their_appeal_works_for(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
+    wechat.dialog("dept_zhifa", [(f"接单 {ticket}", "接单成功")])
+    other = file_and_dispatch(wechat, seeded, clock, "3号楼电梯坏了，物业一直不来修")
+    wechat.dialog(ZHANG, [(f"接单 {other}", "接单成功")])
+
+    told = worded(seeded, "resident_accepted", "o1")
+
+    assert "办理人：周队长（综合执法中队）" in told[0]
+    assert "办理人：张伟\n" in told[1]  # a grid member is the grid's, as ever
+
+
 def test_a_department_nobody_has_bound_yet_leaves_the_task_with_the_grid(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
     assert appeal(seeded, ticket).department is None
