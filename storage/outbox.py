@@ -37,6 +37,8 @@ from sqlalchemy.orm import Session
 from storage.driver_sql import DriverSQL, timestamp
 from storage.models import OPEN_STATUSES, Appeal, DeliveryChannel, OutboxMessage, OutboxStatus, Staff
 from storage.notices import (
+    BY_NAME,
+    Audience,
     Notice,
     StaffDigest,
     StaffEscalated,
@@ -360,6 +362,19 @@ def _finish(session: Session, outbox_id: int, attempt: int | None = None, **valu
     if attempt is not None:
         claimed &= OutboxMessage.attempts == attempt
     session.execute(update(OutboxMessage.__table__).where(claimed).values(**values))
+
+
+def drop_unsent_to_staff(session: Session, openid: str) -> int:
+    """Delete the staff notices to `openid` not sent yet (pending or queued: their jobs find nothing to send); the
+    member has left, and a card still waiting for a busy worker would carry an appeal's words and address to them.
+    What they would have read as a resident (their own appeals) still goes. Returns how many."""
+    staff_notices = sorted(name for name, kind in BY_NAME.items() if kind.audience is not Audience.RESIDENT)
+    return session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.recipient_openid == openid, OutboxMessage.template.in_(staff_notices),
+               OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.QUEUED)))
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 @dataclass(frozen=True)

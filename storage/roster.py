@@ -19,7 +19,7 @@ from typing import Sequence
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from storage import dispatch, duty, org_moves, reassigning, staff
+from storage import dispatch, duty, org_moves, outbox, reassigning, staff
 from storage.dispatch import HELD_STATUSES
 from storage.errors import DomainError, NotAllowed
 from storage.models import (
@@ -168,10 +168,13 @@ def open_tasks(session: Session, member: Staff) -> Sequence[Appeal]:
 
 def disable(session: Session, member: Staff, to: str | None, now: datetime) -> Moved:
     """The member has left: inactive at once; their open tasks go to the member or grid `to` names, else each
-    back to its grid's team. Refused (nothing changed) when `to` is the member themself or a complaint's subject."""
+    back to its grid's team; the staff notices still waiting to reach them are dropped. Refused (nothing changed)
+    when `to` is the member themself or a complaint's subject."""
     target = _target(session, member, to)
     member.active = False  # first: the grid's team that gets the tasks back no longer includes them
     session.flush()
+    if member.openid is not None:
+        outbox.drop_unsent_to_staff(session, member.openid)
     handed = _hand_over_all(session, member, open_tasks(session, member), target, now)
     return Moved(member, handed, unit_waiting=_unit_left(session, member, now))
 

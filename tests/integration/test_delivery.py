@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from bot.worker import delivery, jobs, outage, schedule
-from storage import outbox
-from storage.models import OutboxMessage, OutboxStatus
+from storage import outbox, roster
+from storage.models import OutboxMessage, OutboxStatus, Staff
 from tests.support.database import appeal
 from tests.support.personas import LI, WANG, ZHANG
-from tests.support.worker import TICKET, with_redis_refusing, work
+from tests.support.worker import TICKET, told, with_redis_refusing, work
 
 pytestmark = pytest.mark.postgres
 
@@ -329,3 +329,18 @@ def test_each_persons_rows_keep_their_order_in_one_lane(worker_runtime):
     assert [[(row.id, row.recipient_openid) for row in lane.claimed] for lane in lanes] == [
         [(1, "a"), (3, "a"), (6, "a")], [(2, "b"), (5, "d"), (7, "b")], [(4, "c"), (8, "e")]]
     assert [len(lane.claimed) for lane in delivery._lanes(worker_runtime, rows[:1])] == [1]
+
+
+def test_a_member_disabled_before_their_queued_cards_went_out_is_sent_none_of_them(wechat, worker_runtime,
+                                                                                    fake_wechat):
+    # A worker behind (a burst, a restart) still holds the cards when the member leaves: the appeal's words and
+    # address must not reach someone who no longer works there.
+    ticket = ticket_of(wechat.send("o1", "3号楼电梯坏了，物业一直不来修"))
+    schedule.tick(worker_runtime)  # the cards are queued, their jobs not run yet
+    with worker_runtime.database.transaction() as session:
+        leaver = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
+        roster.disable(session, leaver, None, worker_runtime.clock())
+    work(worker_runtime, rounds=2)
+    assert not [text for text in told(fake_wechat, ZHANG) if ticket in text]
+    assert [text for text in told(fake_wechat, LI) if ticket in text]
+    assert not [row for row in outbox_rows(worker_runtime.database) if row.recipient_openid == ZHANG]
