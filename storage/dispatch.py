@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Collection, Mapping, Sequence
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import ColumnElement, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from storage import complaints, contacts, duty, emergencies, media_files, org, staff
@@ -37,6 +37,7 @@ from storage.models import (
     DispatchMode,
     Grid,
     Resident,
+    ResidentStatus,
     Staff,
     StaffRole,
 )
@@ -272,7 +273,8 @@ def department_staff(session: Session, department: str) -> Sequence[Staff]:
 
 
 def _least_busy(session: Session, appeal: Appeal, now: datetime) -> Staff | None:
-    """The on-duty grid member of the appeal's grid holding fewest tasks; never the member who filed it."""
+    """The on-duty grid member of the appeal's grid holding fewest tasks; never the member who filed it, nor one
+    who unfollowed the account (WeChat refuses every message to them, 43004: the task would wait unseen)."""
     # Unclaimed 派单 tasks count too: a burst dispatched in one batch is spread instead of piled on one member.
     held = (
         select(func.count(Appeal.id))
@@ -284,10 +286,16 @@ def _least_busy(session: Session, appeal: Appeal, now: datetime) -> Staff | None
         select(Staff)
         .where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_MEMBER, Staff.active.is_(True),
                duty.on_duty_condition(now), Staff.openid.is_not(None),
-               Staff.openid.not_in(select(Resident.openid).where(Resident.id == appeal.resident_id)))
+               Staff.openid.not_in(select(Resident.openid).where(Resident.id == appeal.resident_id)),
+               ~_unfollowed(Staff.openid))
         .order_by(held, Staff.id)
         .limit(1)
     ).first()
+
+
+def _unfollowed(openid: ColumnElement[str | None]) -> ColumnElement[bool]:
+    """Whether the WeChat user unfollowed the account (their resident row, by its unique openid, says so)."""
+    return exists().where(Resident.openid == openid, Resident.status == ResidentStatus.INACTIVE)
 
 
 def _adopt_loose_attachments(session: Session, appeals: Sequence[Appeal]) -> None:

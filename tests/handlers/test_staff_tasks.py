@@ -824,3 +824,20 @@ def test_assign_mode_never_gives_an_appeal_to_the_member_who_filed_it(wechat, se
     dispatch_filed(seeded, clock)
     assert appeal(seeded, ticket).assignee_staff_id != staff_id(seeded, UNIT_NEIGHBOUR)
     assert UNIT_NEIGHBOUR not in notices(seeded, "staff_new_appeal", ticket)
+
+
+def test_assign_mode_gives_no_task_to_a_member_who_unfollowed_the_account(wechat, seeded, clock):
+    # WeChat refuses every message to someone who unfollowed (43004): a task 派单 gave them would wait unseen.
+    from storage.models import DispatchMode, Grid
+
+    with seeded.transaction() as session:
+        for grid in session.scalars(select(Grid)).all():
+            grid.dispatch_mode = DispatchMode.ASSIGN
+    wechat.deliver(wechat.server.event(ZHANG, "unsubscribe", create_time=wechat.now()))
+    tickets = [file_and_dispatch(wechat, seeded, clock, problem) for problem in ("3号楼电梯坏了", "3号楼楼道灯不亮")]
+    assert {appeal(seeded, ticket).assignee_staff_id for ticket in tickets} == {staff_id(seeded, LI)}
+    assert ZHANG not in notices(seeded, "staff_new_appeal")
+    clock.advance(seconds=5)  # an event's message key is its sender and second
+    wechat.deliver(wechat.server.event(ZHANG, "subscribe", create_time=wechat.now()))  # back: given tasks again
+    assert appeal(seeded, file_and_dispatch(wechat, seeded, clock, "2号楼门口垃圾没人清")).assignee_staff_id == \
+        staff_id(seeded, ZHANG)
