@@ -198,9 +198,14 @@ COMMANDS: tuple[Command, ...] = (
             Takes.PHONE, contacts.phone_given, Audience.UNLISTED),
     Command("door", ("门牌号", "门牌"), "门牌 门牌号", "留下门牌，如 3号楼2单元501（可选，只有办理人能看到）", Takes.CONTACT,
             contacts.door),
-    Command("forget_phone", ("删除电话",), "删除电话", "删除留下的电话", Takes.NOTHING, contacts.forget_phone,
+    # Said the way people say it (删除我的电话, 删掉手机号): before these, each was filed as an appeal and the
+    # number stayed.
+    Command("forget_phone", ("删除电话", "删除我的电话", "删除电话号码", "删除我的电话号码", "删除联系电话", "删除手机",
+                             "删除手机号", "删除手机号码", "删除我的手机", "删除我的手机号", "删除我的手机号码", "删掉电话",
+                             "删掉我的电话", "删掉手机号", "删掉我的手机号"), "删除电话", "删除留下的电话", Takes.NOTHING, contacts.forget_phone,
             Audience.UNLISTED),
-    Command("forget_door", ("删除门牌",), "删除门牌", "删除留下的门牌", Takes.NOTHING, contacts.forget_door,
+    Command("forget_door", ("删除门牌", "删除门牌号", "删除我的门牌", "删除我的门牌号", "删掉门牌", "删掉门牌号",
+                            "删掉我的门牌"), "删除门牌", "删除留下的门牌", Takes.NOTHING, contacts.forget_door,
             Audience.UNLISTED),
     Command("certify", ("认证",), "认证 验证码", "工作人员绑定身份", Takes.CODE, staff_binding.certify,
             Audience.UNLISTED),

@@ -234,3 +234,21 @@ def test_asking_to_delete_ones_data_is_told_what_is_kept_and_how_not_filed_as_an
     assert "删除电话" in reply and "我的诉求" in reply and "社区" in reply
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).first() is None
+
+
+@pytest.mark.parametrize("said", ["删除我的电话", "删除手机号", "删掉电话", "删除我的手机号码"])
+def test_a_phone_deleted_in_ones_own_words_is_deleted_not_filed_as_an_appeal(wechat, seeded, said):
+    from storage.models import Appeal
+
+    wechat.send(RESIDENT, f"我的电话 {PHONE}")
+    assert wechat.send(RESIDENT, said) == resident_texts.PHONE_REMOVED
+    assert resident(seeded, RESIDENT).phone is None
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).first() is None
+
+
+@pytest.mark.parametrize("said", ["删除门牌号", "删除我的门牌", "删掉门牌"])
+def test_a_door_deleted_in_ones_own_words_is_deleted_not_filed_as_an_appeal(wechat, seeded, said):
+    wechat.send(RESIDENT, f"门牌 {DOOR}")
+    assert wechat.send(RESIDENT, said) == resident_texts.DOOR_REMOVED
+    assert resident(seeded, RESIDENT).door is None
