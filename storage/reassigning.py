@@ -33,7 +33,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.notices import ResidentTransferred, StaffReassigned
-from storage.tasks import held
+from storage.tasks import filed_by, held
 from storage.telling import tell, tell_resident_and_followers
 
 REASSIGNABLE = (AppealStatus.RETURNED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
@@ -132,6 +132,8 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
         raise IllegalTransition(appeal.status)
     if member is not None and member.id in (complaints.accused(session, appeal.id) or frozenset()):
         raise NotAllowed("complained_about")
+    if member is not None and filed_by(session, appeal, member):
+        raise NotAllowed("filed_by_target")  # they may not work it (storage.tasks): it would wait on them for nothing
     to = _member_label(session, member) if member is not None else department or org.grid_label(session, grid.id)
     old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=department,

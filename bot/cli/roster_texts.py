@@ -163,6 +163,7 @@ def staff_ambiguous(name: str, candidates: list[Member], command: str) -> str:
 STAFF_REFUSED = {
     "to_self": "--to 不能是本人。",
     "complained_about": "有任务是对“{to}”的投诉，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
+    "filed_by_target": "有任务是“{to}”本人以居民身份提交的诉求，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
     "not_grid_bound": "只有网格员、网格长和物业人员属于网格；操作员和部门人员请重新邀请到新的岗位。",
     "same_grid": "TA 已经在这个网格了。",
     "lead_moves_building": "楼长属于楼栋，不属于网格：请用 --building 指定 TA 新负责的楼栋。",

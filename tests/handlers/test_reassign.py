@@ -334,3 +334,19 @@ def test_a_member_named_is_never_matched_with_a_namesake_of_another_street(wecha
     replied = wechat.send(WANG, f"改派 {ticket} 刘洋")
 
     assert "负责范围以外" in replied and "滨湖" not in replied  # 刘洋 of 第二网格: not the 网格长's to move to
+
+
+def test_an_appeal_is_never_reassigned_to_the_member_who_filed_it_as_a_resident(wechat, seeded, clock):
+    # They may not claim or close it (conflict of interest): handed to them, it would wait on nobody.
+    from handlers import staff_texts
+    from tests.support.personas import UNIT_NEIGHBOUR
+
+    ticket = file_and_dispatch(wechat, seeded, clock, openid=UNIT_NEIGHBOUR)
+    with seeded.transaction() as session:
+        grid_id = session.scalars(select(Staff.grid_id).where(Staff.openid == ZHANG)).one()
+        session.add(Staff(openid=UNIT_NEIGHBOUR, name="周新", role=StaffRole.GRID_MEMBER, grid_id=grid_id,
+                          active=True, created_at=clock()))
+    assert wechat.send(WANG, f"改派 {ticket} 周新") == \
+        staff_texts.REASSIGN_REFUSED["filed_by_target"].format(ticket=ticket)
+    assert appeal(seeded, ticket).assignee_staff_id is None
+    assert "已改派给" in wechat.send(WANG, f"改派 {ticket} 张伟")

@@ -157,6 +157,7 @@ ACTION_NOT_ALLOWED = {
     "not_reassigner": "这条诉求不能由您改派（不在您的管辖范围，或投诉涉及的人员不能处理）。",
     "target_out_of_scope": "改派的目标不在您的管辖范围内。",
     "complained_about": "这条诉求是对该工作人员的投诉，不能派给他本人。",
+    "filed_by_target": "这条诉求是该工作人员本人以居民身份提交的，不能派给他本人办理。",
     "target_disabled": "这位工作人员已停用（离职），请改派给在岗的网格员或网格。",
     "target_not_grid_team": "这位工作人员不是网格员或网格长，改派只能交给网格员或网格；交给物业或部门请用“转办”。",
     "complaint_not_transferable": "这条诉求是对工作人员的投诉，只由网格长和社区、街道操作员办理，不能转办。",
