@@ -252,3 +252,14 @@ def test_a_door_deleted_in_ones_own_words_is_deleted_not_filed_as_an_appeal(wech
     wechat.send(RESIDENT, f"门牌 {DOOR}")
     assert wechat.send(RESIDENT, said) == resident_texts.DOOR_REMOVED
     assert resident(seeded, RESIDENT).door is None
+
+
+@pytest.mark.parametrize("said", ["删除我的地址", "解除绑定", "解绑", "删除住址"])
+def test_asking_to_unbind_the_address_is_told_what_is_kept_and_how_to_change_it(wechat, seeded, said):
+    from storage.models import Appeal
+
+    reply = wechat.send(RESIDENT, said)
+    assert reply == resident_texts.MY_DATA and "我搬家了" in reply
+    assert resident(seeded, RESIDENT).building_id is not None
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).first() is None
