@@ -220,7 +220,7 @@ def _stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowE
 
 
 def _buildings_stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowError]:
-    numbered = [(row, number) for row in rows if (number := _building_number(row.building))]
+    numbered = [(row, number) for row in rows if (number := building_number(row.building))]
     if not numbered:
         return []
     stored = session.execute(
@@ -232,7 +232,7 @@ def _buildings_stored_under_other_names(session: Session, rows: list[OrgRow]) ->
     ).all()
     names: dict[tuple[str, str, str, str], set[str]] = {}
     for street, community, grid, compound, building in stored:
-        number = _building_number(building)
+        number = building_number(building)
         if number:  # a building's place is its compound, or its grid where the grid is the compound (validate)
             names.setdefault((street, community, compound or grid, number), set()).add(building)
     errors = []

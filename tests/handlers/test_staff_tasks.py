@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.worker import schedule
 from handlers import notifications, staff_texts
 from storage import dispatch, staff, tasks
-from storage.errors import IllegalTransition, Repeated
+from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealStatus, Building, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import CHEN, HEPING_RESIDENT, LI, LIU, OPERATOR, UNIT_NEIGHBOUR, WANG, ZHANG
