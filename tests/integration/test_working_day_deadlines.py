@@ -223,7 +223,7 @@ def test_a_working_day_task_transferred_on_friday_evening_is_due_at_the_departme
         session.add(Staff(openid="dept_wuye", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业",
                           active=True, created_at=bj(10, 16, 10)))
         tasks.transfer(session, session.scalars(select(Staff).where(Staff.openid == ZHANG)).one(), ticket,
-                       "阳光物业", bj(10, 16, 18))
+                       "阳光物业", bj(10, 16, 18), frozenset())
     # 24 working hours from Friday 18:00: 6 h of Friday, then 18 h of Monday 19 October.
     with seeded.read() as session:
         [waiting] = [item for item in queries.unclaimed(session) if item.appeal.ticket == ticket]
