@@ -361,6 +361,7 @@ def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note
 
     An emergency nobody has claimed yet is in the hands of everyone its 【紧急】 card reached, some perhaps on their
     way: each of them hears it was withdrawn."""
+    hold(session, appeal)  # 改派 to a member at the same moment keeps its status: the holder is read after it
     old, holder, joined = AppealStatus(appeal.status), appeal.assignee_staff_id, appeal.merged_into_id
     transition(session, appeal, old, AppealStatus.CANCELLED, now, merged_into_id=None)
     record(session, appeal.id, now, Action.CANCELLED, old, AppealStatus.CANCELLED, actor=actor, note=note)

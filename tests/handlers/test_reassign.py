@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli.gridbot import main
-from storage import chasing, reassigning, seeding, tasks
+from storage import appeals, chasing, reassigning, residents, seeding, tasks
 from storage.models import Appeal, AppealStatus, Community, Grid, Staff, StaffRole
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
@@ -103,6 +103,25 @@ def test_a_member_claiming_while_the_operator_moves_the_task_to_another_grid_is_
     moved = appeal(seeded, ticket)
     assert moved.status == AppealStatus.DISPATCHED and moved.assignee_staff_id is None
     assert notices(seeded, "resident_accepted") == []
+
+
+def test_a_resident_withdrawing_while_the_operator_gives_the_task_to_a_member_tells_that_member(
+        wechat, seeded, clock):
+    # 改派 to a member keeps the task waiting for a claim, so the 撤销 checked before it still passed after it on
+    # PostgreSQL, with the holder it had read (nobody): the member 改派 had just named was never told to stop.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+
+    def move(session):
+        by = session.scalars(select(Staff).where(Staff.openid == OPERATOR)).one()
+        reassigning.reassign(session, by, ticket, "李娜", clock())
+
+    def withdraw(session):
+        resident = residents.view(session, RESIDENT, clock())
+        appeals.cancel(session, resident, ticket, clock())
+
+    assert second_while_first_open(seeded, move, withdraw) == ("done", "done")
+    assert appeal(seeded, ticket).status == AppealStatus.CANCELLED
+    assert notices(seeded, "staff_cancelled") == [LI]
 
 
 def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_told(wechat, seeded, clock):
