@@ -22,7 +22,7 @@ from storage.errors import IllegalTransition, NotAllowed
 from storage.models import Appeal, AppealStatus, Staff
 from storage.notices import ResidentRejected, ResidentWithdrawn, StaffRejected
 from storage.staff import manages_grid
-from storage.tasks import find
+from storage.tasks import held
 from storage.telling import tell, tell_resident
 
 REJECTABLE = (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED,
@@ -33,7 +33,7 @@ def withdraw_for_resident(session: Session, by: Manager, ticket: str, note: str,
     """撤销 on the resident's word (they called or came in): `by`, who manages the appeal, withdraws it for them with
     `note` saying how they asked; its holder is told, the appeals merged into it go back to their grids, and the
     resident reads that it was withdrawn (and how to say it wasn't their wish)."""
-    appeal = find(session, ticket)
+    appeal = held(session, ticket)
     if not manages_grid(session, by, appeal.grid_id):
         raise NotAllowed("not_rejecter")
     appeals.withdraw(session, appeal, now, actor_of(by), note)
@@ -45,7 +45,7 @@ def withdraw_for_resident(session: Session, by: Manager, ticket: str, note: str,
 def reject(session: Session, by: Manager, ticket: str, reason: str, now: datetime) -> Appeal:
     """Close the open appeal as no appeal, with `reason` for its resident; refuses what `by` (a staff member or a
     console operator) does not manage. A 代报's points are taken back: it was no appeal."""
-    appeal = find(session, ticket)
+    appeal = held(session, ticket)  # its place and holder as they are, after a 改派 at the same moment
     if not manages_grid(session, by, appeal.grid_id):
         raise NotAllowed("not_rejecter")
     if appeal.status not in REJECTABLE:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli.gridbot import main
-from storage import appeals, chasing, reassigning, residents, seeding, tasks
+from storage import appeals, chasing, reassigning, rejecting, residents, seeding, tasks
 from storage.models import Appeal, AppealStatus, Community, Grid, Staff, StaffRole
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
@@ -122,6 +122,21 @@ def test_a_resident_withdrawing_while_the_operator_gives_the_task_to_a_member_te
     assert second_while_first_open(seeded, move, withdraw) == ("done", "done")
     assert appeal(seeded, ticket).status == AppealStatus.CANCELLED
     assert notices(seeded, "staff_cancelled") == [LI]
+
+
+def test_the_grid_leader_rejecting_while_the_operator_gives_the_task_to_a_member_tells_that_member(
+        wechat, seeded, clock):
+    # As 撤销 above: 不受理 read the holder (nobody) before the 改派 committed, and 李娜 was never told.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+
+    def by(openid, step):
+        return lambda session: step(session, session.scalars(select(Staff).where(Staff.openid == openid)).one())
+
+    move = by(OPERATOR, lambda session, who: reassigning.reassign(session, who, ticket, "李娜", clock()))
+    reject = by(WANG, lambda session, who: rejecting.reject(session, who, ticket, "属于燃气公司受理范围", clock()))
+    assert second_while_first_open(seeded, move, reject) == ("done", "done")
+    assert appeal(seeded, ticket).status == AppealStatus.REJECTED
+    assert notices(seeded, "staff_rejected") == [LI]
 
 
 def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_told(wechat, seeded, clock):
