@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
@@ -232,7 +233,7 @@ def _inbound(fields: dict[str, str], now: datetime) -> Inbound:
     if kind is Kind.TEXT and "Content" not in fields:
         raise WireError(400, "text message without Content")
     openid = fields["FromUserName"]
-    key = f"evt:{openid}:{fields['CreateTime']}" if kind is Kind.EVENT else f"msg:{fields['MsgId']}"
+    key = _event_key(openid, fields) if kind is Kind.EVENT else f"msg:{fields['MsgId']}"
     if kind is Kind.EVENT and fields.get("MsgID"):
         # A job-finish report (MASSSENDJOBFINISH, TEMPLATESENDJOBFINISH): several arrive within one second from
         # the same sender, one per send, each told apart by the send's MsgID.
@@ -243,6 +244,14 @@ def _inbound(fields: dict[str, str], now: datetime) -> Inbound:
         key=key, openid=openid, kind=kind, created_at=created, raw=fields,
     )
     return Inbound(**common, **_details(kind, fields))
+
+
+def _event_key(openid: str, fields: Mapping[str, str]) -> str:
+    """An event's message key: WeChat tells a retry by FromUserName + CreateTime, and a retry repeats the event's
+    other fields too. Two taps on the menu within one second (帮助, then 我的诉求) are two events of one
+    CreateTime: the event and its key, hashed (an EventKey may be a 1,024-character URL), tell them apart."""
+    told = hashlib.sha256(f"{fields.get('Event', '')}\n{fields.get('EventKey', '')}".encode()).hexdigest()[:16]
+    return f"evt:{openid}:{fields['CreateTime']}:{told}"
 
 
 def _kind(fields: dict[str, str]) -> Kind:

@@ -789,6 +789,21 @@ def test_a_menu_click_whose_key_is_no_command_gets_a_hint_not_silence(
 
 
 @pytest.mark.postgres
+def test_two_menu_clicks_in_one_second_are_each_answered_and_not_taken_for_a_retry(
+    wechat, clock: Clock, seeded: Database
+) -> None:  # type: ignore[no-untyped-def]
+    # Events are keyed by FromUserName + CreateTime (WeChat's rule for a retry): 帮助 then 我的诉求 tapped within one
+    # second shared a key, and the second got 帮助's stored reply. A retry repeats the event and its key too.
+    at = now_of(clock)
+    first = wechat.deliver(wechat.server.event("o1", "CLICK", key="帮助", create_time=at))
+    second = wechat.deliver(wechat.server.event("o1", "CLICK", key="我的诉求", create_time=at))
+
+    assert second == texts.NO_APPEALS and first != second
+    assert wechat.deliver(wechat.server.event("o1", "CLICK", key="我的诉求", create_time=at)) == second
+    assert count(seeded, ProcessedMessage) == 2
+
+
+@pytest.mark.postgres
 def test_an_event_repeated_with_the_same_create_time_is_answered_once_with_the_same_reply(
     wechat, clock: Clock, seeded: Database
 ) -> None:  # type: ignore[no-untyped-def]
