@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.worker import schedule
 from handlers import notifications, staff_texts
-from storage import dispatch, staff, tasks
+from storage import dispatch, roster, staff, tasks
 from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealStatus, Building, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
@@ -145,6 +145,22 @@ def test_the_same_progress_sent_twice_at_once_reaches_the_resident_once(wechat, 
 
     assert second_while_first_open(seeded, send, send) == ("done", "Repeated")
     assert notices(seeded, "resident_progress") == ["o1"]
+
+
+def test_a_member_claiming_as_they_are_disabled_does_not_keep_the_task(wechat, seeded, clock):
+    # gridbot staff disable hands the member's tasks back, reading them before the 接单 committed (PostgreSQL): the
+    # claim then left the task with someone who has left, whom nobody presses and who reads nothing more.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+
+    def disable(session):
+        roster.disable(session, staff.staff_by_openid(session, ZHANG), None, clock())
+
+    def claim(session):
+        tasks.claim(session, staff.staff_by_openid(session, ZHANG), ticket, clock())
+
+    assert second_while_first_open(seeded, disable, claim) == ("done", "NotAllowed")
+    waiting = appeal(seeded, ticket)
+    assert (waiting.status, waiting.assignee_staff_id) == (AppealStatus.DISPATCHED, None)
 
 
 def test_resuming_said_as_hui_fu_ban_li_or_qu_xiao_gua_qi_resumes(wechat, seeded, clock):
