@@ -97,7 +97,7 @@ def resume(conversation: Conversation, arguments: Arguments) -> Reply:
     """恢复 <编号>."""
     ticket = arguments.ticket
     return _act(conversation, ticket, "resume", lambda s, m: tasks.resume(s, m, ticket, conversation.now),
-                lambda appeal: texts.RESUMED.format(ticket=ticket, due=texts.clock(appeal.resolve_due_at)))
+                lambda appeal: texts.RESUMED.format(ticket=ticket, due=texts.due_clock(appeal.resolve_due_at)))
 
 
 def transfer(conversation: Conversation, arguments: Arguments) -> Reply:

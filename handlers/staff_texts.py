@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any, Callable
 
 from handlers import community_texts, summary_texts
-from handlers.resident_texts import ATTACHMENT_NAMES, Fields, clock
+from handlers.resident_texts import ATTACHMENT_NAMES, LOCAL_ZONE, Fields, clock
 from nlp.taxonomy import STAFF_COMPLAINT
 from storage import dispatch, supervision
 from storage.actors import ActorKind
@@ -111,10 +111,20 @@ def _photo_shown(link: str | None, state: str) -> str:
 OVERDUE_CARD = "（已超时）"
 
 
+def due_clock(at: datetime) -> str:
+    """A deadline as staff read it: 12月7日 18:00; one at midnight (a working-day limit that began on a holiday ends
+    at one) as the end of its day, 12月7日 24:00: 12月8日 00:00前 reads as a day more than it gives."""
+    local = at.astimezone(LOCAL_ZONE)
+    if local.time() != time(0):
+        return clock(at)
+    day = local.date() - timedelta(days=1)
+    return f"{day.month}月{day.day}日 24:00"
+
+
 def _new_appeal(n: StaffNewAppeal) -> str:
     if n.urgent:
         return _urgent_card(n)
-    deadline = f"\n办结时限：{clock(n.resolve_due_at)}前{OVERDUE_CARD if n.overdue else ''}" if n.resolve_due_at else ""
+    deadline = f"\n办结时限：{due_clock(n.resolve_due_at)}前{OVERDUE_CARD if n.overdue else ''}" if n.resolve_due_at else ""
     return (
         f"【新诉求】{n.ticket}\n"
         f"类别：{category_label(n.category, n.subcategory, n.second_category)}\n"
@@ -135,7 +145,7 @@ def _new_appeal_ask(n: StaffNewAppeal) -> str:
 
 def _urgent_card(n: StaffNewAppeal) -> str:
     """An emergency's card: words and place in full (someone is in danger), and what to do first."""
-    deadline = f"，{clock(n.response_due_at)}前无人接单将升级督办" if n.response_due_at else ""
+    deadline = f"，{due_clock(n.response_due_at)}前无人接单将升级督办" if n.response_due_at else ""
     # Not yet placed: no grid to claim it in until the resident binds; what they say meanwhile reaches operators.
     act = (URGENT_UNPLACED_ACT.format(ticket=n.ticket) if n.grid == UNPLACED_GRID
            else f"请立即联系居民或赶赴现场，回复“接单 {n.ticket}”{deadline}")
@@ -203,9 +213,9 @@ def _reminder(n: StaffReminder) -> str:
         return (f"【挂起提醒】{n.ticket} 自 {clock(n.due_at)} 挂起至今，已超过办结时限\n"
                 f"{_overdue_facts(n)}\n{_reminder_ask(n)}")
     if n.category is None:  # a row from before reminders said what they are about
-        return f"【办理提醒】{n.ticket} 须在 {clock(n.due_at)} 前{_deadline_act(n)}，请抓紧办理并及时报告进展。"
+        return f"【办理提醒】{n.ticket} 须在 {due_clock(n.due_at)} 前{_deadline_act(n)}，请抓紧办理并及时报告进展。"
     urgent = TASK_URGENT.format(emergency=n.emergency) if n.emergency else ""  # as its card says
-    return (f"【办理提醒】{urgent}{n.ticket} 须在 {clock(n.due_at)} 前{_deadline_act(n)}\n{_overdue_facts(n)}\n"
+    return (f"【办理提醒】{urgent}{n.ticket} 须在 {due_clock(n.due_at)} 前{_deadline_act(n)}\n{_overdue_facts(n)}\n"
             f"{_reminder_ask(n)}")
 
 
@@ -300,7 +310,7 @@ def _paused_by_other(n: StaffPausedByOther) -> str:
 
 
 def _resumed_by_other(n: StaffResumedByOther) -> str:
-    due = f"，办结时限顺延至 {clock(n.due_at)}" if n.due_at else ""
+    due = f"，办结时限顺延至 {due_clock(n.due_at)}" if n.due_at else ""
     return f"【已恢复】{n.ticket} 已由{n.by}恢复办理{due}。办好后回复“办结 {n.ticket} 说明”。"
 
 
@@ -531,7 +541,7 @@ def _new_appeal_fields(n: StaffNewAppeal) -> Fields:
         place = f"{n.grid} {n.home or ''}".rstrip()
         return (n.ticket, f"【紧急】{n.emergency or n.category}", place, n.content or "", "立即接单"), \
             f"回复“接单 {n.ticket}”；{EMERGENCY_NUMBERS}。"
-    deadline = f"{clock(n.resolve_due_at)}前办结{OVERDUE_CARD if n.overdue else ''}" if n.resolve_due_at else "见办理时限"
+    deadline = f"{due_clock(n.resolve_due_at)}前办结{OVERDUE_CARD if n.overdue else ''}" if n.resolve_due_at else "见办理时限"
     place = n.grid if n.withheld else n.home or n.grid
     category = category_label(n.category, n.subcategory, n.second_category)
     return (n.ticket, category, place, _card_content(n), deadline), "请尽快接单办理。"
@@ -553,7 +563,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffTaken: lambda n: ((n.ticket, "已被接单", f"接单人：{n.by}"), "您无需再处理。"),
     StaffMerged: lambda n: ((n.ticket, "已合并", f"并入：{n.into}"), "无需另行处理。"),
     StaffReminder: lambda n: _overdue_fields(n, ("挂起提醒", f"{clock(n.due_at)}起挂起") if n.clock == "paused" else (
-        "办理提醒", f"{clock(n.due_at)}前{_deadline_act(n)}"), "请抓紧办理。", _reminder_ask),
+        "办理提醒", f"{due_clock(n.due_at)}前{_deadline_act(n)}"), "请抓紧办理。", _reminder_ask),
     StaffEscalated: lambda n: _overdue_fields(n, (_overdue(n), _level(n)), "请尽快处理。", _escalated_ask),
     StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), f"请重新分派：回复“改派 {n.ticket} 网格或姓名”。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
@@ -563,7 +573,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffProgressByOther: lambda n: ((n.ticket, f"{n.by}已告知居民进展", n.note), "请留意，告知居民的说法保持一致。"),
     StaffReturnedByOther: lambda n: ((n.ticket, f"已由{n.by}退回社区", f"原因：{n.reason}"), "您无需再处理。"),
     StaffPausedByOther: lambda n: ((n.ticket, f"已由{n.by}挂起", f"原因：{n.reason}"), f"恢复办理时回复“恢复 {n.ticket}”。"),
-    StaffResumedByOther: lambda n: ((n.ticket, f"已由{n.by}恢复办理", f"办结时限：{clock(n.due_at)}" if n.due_at else ""),
+    StaffResumedByOther: lambda n: ((n.ticket, f"已由{n.by}恢复办理", f"办结时限：{due_clock(n.due_at)}" if n.due_at else ""),
                                     f"办好后回复“办结 {n.ticket} 说明”。"),
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
     StaffRejected: lambda n: ((n.ticket, f"已由{n.by}不受理", f"原因：{n.reason}"), "您无需再处理。"),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from storage import appeals, dispatch, queries, reassigning, review, supervision, tasks, taxonomy_versions
 from storage.models import Appeal, Resident, Staff, StaffRole
 from storage.workdays import LOCAL_ZONE
+from tests.support.database import worded
 from tests.support.personas import RESIDENT, ZHANG
 
 pytestmark = pytest.mark.postgres
@@ -263,3 +264,18 @@ def test_a_working_day_appeal_filed_on_saturday_is_not_escalated_as_unclaimed_un
     assert level_at(bj(10, 18, 22)) == 0  # Sunday night: the 网格长 is not chased
     assert level_at(bj(10, 19, 0)) == 0
     assert level_at(bj(10, 19, 1)) == 1
+
+
+def test_a_deadline_at_midnight_is_given_as_the_end_of_its_day(seeded):
+    # Filed on Saturday 17 October 2026: 72 working hours from Monday's midnight end at Thursday 22 October 00:00.
+    intake = appeals.Intake(content="楼道灯坏了", channel=appeals.Channel.TEXT, category="公共设施", confidence=1.0,
+                            keywords=(), raw_message={}, response_hours=24, resolve_hours=72, working_days=True)
+    with seeded.transaction() as session:
+        resident = session.scalars(select(Resident).where(Resident.openid == RESIDENT)).one()
+        ticket = appeals.file_appeal(session, resident, intake, bj(10, 17, 10)).ticket
+        dispatch.dispatch_pending(session, bj(10, 17, 10), ())
+    assert _appeal(seeded, ticket).resolve_due_at == bj(10, 22)
+
+    [card] = worded(seeded, "staff_new_appeal", ZHANG)
+
+    assert "办结时限：10月21日 24:00前" in card  # 10月22日 00:00前 reads as one day more
