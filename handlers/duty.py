@@ -29,8 +29,9 @@ def leave(conversation: Conversation, arguments: Arguments) -> Reply:
     tasks = said.format(n=held) if held else ""
     if last_day is None:
         return Reply(texts.LEAVE_TAKEN.format(tasks=tasks))
-    return Reply(texts.LEAVE_TAKEN_UNTIL.format(day=texts.month_day(last_day),
-                                                back=texts.month_day(last_day + timedelta(days=1)), tasks=tasks))
+    today = duty.today(now)
+    return Reply(texts.LEAVE_TAKEN_UNTIL.format(day=texts.month_day(last_day, today),
+                                                back=texts.month_day(last_day + timedelta(days=1), today), tasks=tasks))
 
 
 def back(conversation: Conversation, _arguments: Arguments) -> Reply:

@@ -1186,9 +1186,16 @@ BACK = "已销假，恢复在岗：派单会照常给您派新任务。"
 BACK_ALREADY = "您本来就在岗，派单会照常给您派新任务。"
 
 
-def month_day(day: date) -> str:
-    """12月31日: the year goes without saying (leave runs to the next such day)."""
-    return f"{day.month}月{day.day}日"
+# A day without its year reads as one of the coming months; further off (请假 到 12月5日 typed on 6 December: the
+# next 5 December is a year away) the year is said, or the reply reads as if the leave were over already.
+YEARLESS_WITHIN = 183  # days
+
+
+def month_day(day: date, today: date | None = None) -> str:
+    """12月31日: the year goes without saying (leave runs to the next such day), unless, from `today`, the day is
+    more than YEARLESS_WITHIN days off in another year: 2027年12月5日."""
+    far = today is not None and day.year != today.year and (day - today).days > YEARLESS_WITHIN
+    return f"{day.year}年{day.month}月{day.day}日" if far else f"{day.month}月{day.day}日"
 
 
 # --- 积分: 我的积分 of grid staff (handlers/points.py) ------------------------------------------------------

@@ -333,6 +333,14 @@ def test_请假_to_a_day_said_as_people_say_it(wechat, seeded, clock):
     assert row(seeded, LI).on_duty is False
 
 
+def test_请假_to_a_day_just_gone_says_the_year_of_the_leave_it_takes(wechat, seeded, clock):
+    # On 22 November, 11月21日 is the next one to come: a year's leave, which the reply must not read as over.
+    reply = wechat.send(LI, "请假 到 11月21日")
+
+    assert reply.startswith("已登记请假，至 2027年11月21日（含），2027年11月22日起自动恢复在岗")
+    assert row(seeded, LI).on_duty is False
+
+
 def test_请假_is_listed_for_staff_and_a_residents_sentence_starting_with_it_is_no_command(wechat):
     assert "请假 到 12月31日" in wechat.send(WANG, "帮助")
     assert "请假" not in wechat.send(RESIDENT, "帮助")
