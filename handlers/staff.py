@@ -367,7 +367,7 @@ def show(conversation: Conversation, ticket: str, page: int = 1) -> Reply:
     operator = member.role == StaffRole.OPERATOR
     lines = [
         texts.EVENT_LINE.format(
-            at=clock(event.at), action=texts.EVENT_NAMES.get(event.action, event.action), who=texts.event_who(event.actor_kind, name),
+            at=clock(event.at, conversation.now), action=texts.EVENT_NAMES.get(event.action, event.action), who=texts.event_who(event.actor_kind, name),
             note=f"：{texts.event_note(event.action, event.note)}" if event.note else "",
         )
         for event, name in queries.timeline_with_names(session, appeal) if operator or event.action != Action.VIEWED

@@ -40,6 +40,17 @@ def test_a_grid_member_claims_reports_progress_and_resolves(wechat, seeded, cloc
     assert "状态：已办结" in timeline and "工作人员已接单" in timeline and "办理进展" in timeline
 
 
+def test_a_record_of_last_year_says_its_year_to_staff_too(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)  # 22 November 2026, 10:00 in Beijing
+    clock.advance(days=365)
+    wechat.send(ZHANG, f"接单 {ticket}")
+
+    detail = wechat.send(ZHANG, f"查询 {ticket}")
+
+    assert "2026年11月22日 10:00" in detail  # filed a year ago, not today
+    assert "\n11月22日 10:00" in detail  # the 接单 of today goes without its year
+
+
 def test_a_long_record_fits_one_reply_its_latest_lines_shown_and_the_earliest_counted(wechat, seeded, clock):
     # A burst merged into one appeal, or a long repair, gives it more lines than one reply (2048 bytes) holds.
     ticket = file_and_dispatch(wechat, seeded, clock)
