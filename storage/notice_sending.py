@@ -42,7 +42,7 @@ from storage.models import (
     Staff,
     StaffRole,
 )
-from storage.notice_planning import MASS_MIN, MORNING, SkipReason
+from storage.notice_planning import MASS_MIN, MORNING, SkipReason, month_of
 from storage.staff import UnclearPlace
 from storage.tickets import LOCAL_ZONE
 
@@ -288,10 +288,20 @@ def retry_later(session: Session, work: Work, due: datetime, reason: str) -> Non
     template's key still protects a call that did arrive)."""
     session.execute(update(BroadcastChunk).where(_held(work.chunk_id, work.attempt))
                     .values(status=ChunkStatus.PENDING, due_at=due, last_error=reason))
+    _count_in_month_of(session, work, due)
     if work.channel is NoticeChannel.TEMPLATE:
         session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == work.chunk_id,
                                                          BroadcastRecipient.status == RecipientStatus.SENDING)
                         .values(status=RecipientStatus.PENDING))
+
+
+def _count_in_month_of(session: Session, work: Work, due: datetime) -> None:
+    """A mass send put off to `due` counts in that month's four (month_of): stopped at 22:00 on 31 January and sent
+    on 1 February, it is one of February's, which planning must see, not one of January's."""
+    if work.channel is NoticeChannel.MASS:
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == work.chunk_id,
+                                                         BroadcastRecipient.mass_month.is_not(None))
+                        .values(mass_month=month_of(due)))
 
 
 def stop_channel(session: Session, work: Work, reason: str, now: datetime) -> datetime:
@@ -308,6 +318,7 @@ def stop_channel(session: Session, work: Work, reason: str, now: datetime) -> da
         stop.until, stop.reason = max(stop.until, until), reason
     session.execute(update(BroadcastChunk).where(_held(work.chunk_id, work.attempt))
                     .values(status=ChunkStatus.PENDING, due_at=due, last_error=reason))
+    _count_in_month_of(session, work, due)
     # A 45009 call sent nothing: the recipients it was for go back to waiting.
     session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == work.chunk_id,
                                                      BroadcastRecipient.status == RecipientStatus.SENDING)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import redis as redis_lib
@@ -131,6 +131,22 @@ def test_45009_stops_the_channel_until_midnight_and_is_reported_not_retried(work
     requests.delete(f"{fake_wechat.url}/_fake/fail", timeout=5).raise_for_status()
     work(worker_runtime)
     assert progress(worker_runtime, number).state == "done"
+
+
+def test_a_mass_send_put_off_by_45009_into_the_next_month_counts_in_that_month(worker_runtime, fake_wechat, clock):
+    clock.current = datetime(2026, 11, 30, 22, tzinfo=LOCAL_ZONE)  # the month's last evening
+    number = send(worker_runtime)
+    fake_wechat.fail(MASS_SEND_PATH, 45009, times=1)
+    work(worker_runtime)
+    (chunk,) = chunks(worker_runtime, number)
+    assert chunk.due_at == datetime(2026, 12, 1, 8, tzinfo=LOCAL_ZONE)
+
+    with worker_runtime.database.transaction() as session:
+        months = set(session.scalars(select(BroadcastRecipient.mass_month)
+                                     .where(BroadcastRecipient.chunk_id == chunk.id)))
+        in_december = notice_planning.monthly_count(session, RESIDENT, chunk.due_at)
+
+    assert months == {"202612"} and in_december == 1  # one of December's four, which planning counts
 
 
 def test_a_mass_send_refused_with_40130_fails_the_chunk_with_the_reason(worker_runtime, fake_wechat):
