@@ -195,6 +195,9 @@ def row_error(error: RowError) -> str:
     elif error.problem is Problem.BUILDING_STORED_UNDER_OTHER_NAME:
         detail = (f"“{error.building}”和已导入的“{error.other_building}”像是同一栋楼，请照已导入的写法"
                   "（不然居民选楼栋时会看到两栋）")
+    elif error.problem is Problem.UNIT_STORED_UNDER_OTHER_NAME:
+        detail = (f"“{error.building}”的“{error.unit}”和已导入的“{error.other_unit}”像是同一个单元，请照已导入的写法"
+                  "（不然居民选单元时会看到两个）")
     elif error.problem is Problem.UNIT_TWO_NAMES:
         detail = (f"“{error.building}”的“{error.unit}”和第 {error.other_line} 行的“{error.other_unit}”像是同一个单元，"
                   "请统一写法（不统一的话，居民选单元时会看到两个）")

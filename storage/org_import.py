@@ -66,6 +66,7 @@ class Problem(StrEnum):
     STORED_UNDER_OTHER_NAME = "stored_under_other_name"  # 东湖街道办事处 in the file, 东湖街道 stored
     BUILDING_IN_OTHER_GRID = "building_in_other_grid"  # the file against what is stored
     BUILDING_STORED_UNDER_OTHER_NAME = "building_stored_under_other_name"  # 2栋 in the file, 2号楼 stored
+    UNIT_STORED_UNDER_OTHER_NAME = "unit_stored_under_other_name"  # 1 in the file, 1单元 stored
     OUTSIDE_SCOPE = "outside_scope"  # a 街道 console operator's file naming another street
 
 
@@ -194,7 +195,8 @@ def stored_conflicts(session: Session, rows: Iterable[OrgRow]) -> list[RowError]
     another grid than the one it is stored in."""
     rows = list(rows)
     return sorted(_stored_under_other_names(session, rows) + _buildings_stored_under_other_names(session, rows)
-                  + _buildings_in_other_grids(session, rows), key=lambda error: error.line)
+                  + _units_stored_under_other_names(session, rows) + _buildings_in_other_grids(session, rows),
+                  key=lambda error: error.line)
 
 
 def _stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowError]:
@@ -241,6 +243,32 @@ def _buildings_stored_under_other_names(session: Session, rows: list[OrgRow]) ->
         if known and row.building not in known:
             errors.append(RowError(row.line, Problem.BUILDING_STORED_UNDER_OTHER_NAME, column="building",
                                    building=_building_label(row), other_building=row.compound + min(known)))
+    return errors
+
+
+def _units_stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowError]:
+    numbered = [(row, number) for row in rows if (number := _number(_NUMBERED_UNIT, row.unit))]
+    if not numbered:
+        return []
+    stored = session.execute(
+        select(Street.name, Community.name, Grid.name, Building.compound, Building.name, Unit.name)
+        .join(Community, Community.street_id == Street.id)
+        .join(Grid, Grid.community_id == Community.id)
+        .join(Building, Building.grid_id == Grid.id)
+        .join(Unit, Unit.building_id == Building.id)
+        .where(Street.name.in_(sorted({row.street for row, _number in numbered})), Unit.active)
+    ).all()
+    names: dict[tuple[str, ...], set[str]] = {}
+    for *building, unit in stored:
+        number = _number(_NUMBERED_UNIT, unit)
+        if number:
+            names.setdefault((*building, number), set()).add(unit)
+    errors = []
+    for row, number in numbered:
+        known = names.get((row.street, row.community, row.grid, row.compound, row.building, number), set())
+        if known and row.unit not in known:
+            errors.append(RowError(row.line, Problem.UNIT_STORED_UNDER_OTHER_NAME, column="unit",
+                                   building=_building_label(row), unit=row.unit, other_unit=min(known)))
     return errors
 
 

@@ -177,6 +177,24 @@ def test_a_stored_building_whose_number_a_later_ledger_writes_another_way_is_ref
     assert counts(database) == before
 
 
+def test_a_stored_unit_a_later_ledger_gives_as_a_bare_number_is_refused_not_duplicated(database, database_url,
+                                                                                         tmp_path):
+    gridbot_import(database_url, write(tmp_path / "2025.csv", [HEADER, "东湖街道,滨湖社区,第一网格,滨湖花园,2号楼,1单元"]))
+    before = counts(database)
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADER.split(","))
+    workbook.active.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", "2号楼", 1])  # 1单元, typed as a number
+    workbook.active.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", "2号楼", 2])  # a new unit: fine
+    workbook.save(tmp_path / "2026.xlsx")
+
+    result = gridbot_import(database_url, tmp_path / "2026.xlsx")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:-1] == [
+        "  第 2 行：“滨湖花园2号楼”的“1”和已导入的“1单元”像是同一个单元，请照已导入的写法（不然居民选单元时会看到两个）"]
+    assert counts(database) == before
+
+
 def test_one_grid_written_with_two_kinds_of_numerals_is_refused_so_its_buildings_stay_together(database,
                                                                                              database_url, tmp_path):
     path = write(tmp_path / "ledger.csv", [
