@@ -84,6 +84,12 @@ def old_excel(path: str) -> str:
     return f"文件 {path} 是旧版 Excel（.xls）格式，不能直接导入。{SAVE_AS_HINT}"
 
 
+def web_page_table(path: str) -> str:
+    """A web page (or Excel 2003 XML) a system exported under an Excel name: Excel opens it, the import cannot."""
+    return (f"文件 {path} 其实是网页（HTML/XML）格式的表格，不是 CSV 或 .xlsx：很多系统“导出 Excel”时生成这种文件，"
+            f"Excel 能打开，但不能直接导入。请用 Excel 或 WPS 打开它，“另存为”.xlsx 或 CSV（UTF-8 或 GBK）后再导入。")
+
+
 def excel_encrypted(path: str) -> str:
     """The workbook has an opening password: it is encrypted and cannot be read."""
     return (f"文件 {path} 设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 里打开它，取消密码"

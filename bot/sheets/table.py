@@ -26,6 +26,8 @@ XLSX_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (OLE compound file)
 # A password-protected .xlsx (or WPS .et) is an OLE compound file too, whose workbook is this encrypted stream.
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+# Many systems' "导出 Excel" writes a web page (or Excel 2003's XML) named .xls: Excel opens it, a CSV reader cannot.
+_MARKUP = re.compile(rb"<(?:html|table|\?xml|!doctype html)\b", re.IGNORECASE)
 DITTO_WORDS = ("同上", "〃")  # a cell saying "the same as the cell above", as paper forms and their ledgers do
 HEADER_SEARCH_ROWS = 10  # a title, a date line, a blank: the header row is found among the first non-empty rows
 # What a workbook may unpack to before openpyxl loads it whole. A few kilobytes can claim far more: a zip of one
@@ -101,6 +103,8 @@ def read_table_data(data: bytes, path: Path | str, columns: Columns) -> list[Tab
             raise TableFileError(texts.excel_encrypted(str(path)))
         raise TableFileError(texts.old_excel(str(path)))
     if not data.startswith(XLSX_MAGIC):
+        if _MARKUP.match(data.lstrip(codecs.BOM_UTF8 + b" \t\r\n")):
+            raise TableFileError(texts.web_page_table(str(path)))
         return _rows(path, _csv_lines(path, data), columns)
     lines, sheets = _xlsx_lines(path, data)
     try:

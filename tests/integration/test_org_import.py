@@ -344,6 +344,21 @@ def test_a_missing_file_or_an_old_xls_workbook_is_refused_without_a_traceback(da
     assert "Traceback" not in missing.output + old.output
 
 
+@pytest.mark.parametrize("exported", [
+    "\r\n<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><body><table><tr><td>街道</td><td>社区</td>",
+    "<table border=1><tr><th>街道</th><th>社区</th><th>网格</th><th>楼栋</th></tr>",
+    "<?xml version=\"1.0\"?>\r\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">",
+])
+def test_a_web_page_a_system_exported_as_xls_is_refused_as_such_not_said_to_lack_a_header(tmp_path, exported):
+    path = tmp_path / "导出.xls"
+    path.write_text(exported, encoding="utf-8")
+
+    with pytest.raises(OrgFileError) as refused:
+        read_org_rows(path)
+
+    assert "其实是网页（HTML/XML）格式的表格" in str(refused.value) and "找不到表头" not in str(refused.value)
+
+
 def test_a_password_protected_xlsx_is_refused_as_encrypted_not_called_an_old_xls(tmp_path):
     path = tmp_path / "org.xlsx"
     # What Excel saves with an opening password: an OLE compound file holding the workbook as EncryptedPackage.
