@@ -44,6 +44,7 @@ _ESCAPED_CHARACTER = re.compile(r"\\(.)")
 # _x005F_x); openpyxl hands the escapes over as they are.
 _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _BRACKETED_REMARK = re.compile(r"\([^()]*\)$")  # read after NFKC, which makes （居委会） (居委会)
+_REQUIRED_MARKS = re.compile(r"^[*★☆※]+|[*★☆※]+$")  # after NFKC, which makes ＊ *
 # What Excel and WPS show (and save, in a CSV too) where a formula failed: a ledger's VLOOKUP that found nothing.
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!"})
 
@@ -349,10 +350,11 @@ def _header_text(cell: str) -> str:
 
 
 def _header_readings(cell: str) -> tuple[str, ...]:
-    """The names a header cell may be read as: as written, then without a closing remark in brackets
-    (社区（居委会）, 楼栋(号)), which offices add to say what the column holds."""
-    text = _header_text(cell)
-    plain = _BRACKETED_REMARK.sub("", text)
+    """The names a header cell may be read as: as written (less the * or ★ templates mark a required column
+    with: *街道, 楼栋*), then without a closing remark in brackets (社区（居委会）, 楼栋(号)), which offices add to
+    say what the column holds."""
+    text = _REQUIRED_MARKS.sub("", _header_text(cell)) or _header_text(cell)
+    plain = _REQUIRED_MARKS.sub("", _BRACKETED_REMARK.sub("", text))
     return (text, plain) if plain and plain != text else (text,)
 
 

@@ -613,6 +613,13 @@ def test_headers_under_the_names_offices_give_them_or_with_a_remark_in_brackets_
     assert read_org_rows(path) == [OrgRow(2, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元")]
 
 
+def test_headers_a_template_marks_as_required_with_an_asterisk_or_a_star_are_read(tmp_path):
+    path = write(tmp_path / "org.csv", ["*街道,＊社区,网格*,小区,★楼栋(必填)*,单元",
+                                        "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元"])
+
+    assert read_org_rows(path) == [OrgRow(2, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元")]
+
+
 def test_a_unit_column_headed_as_a_grid_system_exports_it_is_read_not_silently_dropped(tmp_path):
     path = write(tmp_path / "org.csv", ["所属街道,所属社区,所属网格,小区名称,栋号,单元编号,单元长",
                                         "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,2单元,王阿姨"])
