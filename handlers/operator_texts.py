@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import errno
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from handlers.faq_cache import REFRESH_INTERVAL
 from handlers.resident_texts import clock
@@ -173,11 +173,27 @@ def errors_heading(count: int) -> str:
 
 
 MORE_LIKE_THIS = "以及另外 {n} 行同样的问题"
+SHOWN_PER_PROBLEM = 3  # a merged 社区 column once gave 4,970 identical lines
 
 
 def fix_and_retry() -> str:
     """The line below the list of row errors."""
     return "请修改以上各行后重新导入。"
+
+
+def grouped_row_errors(errors: Sequence[RowError] | Sequence[FaqRowError],
+                       describe: Callable[[Any], str] | None = None) -> list[str]:
+    """The rows' problems as lines (worded by `describe`, the hierarchy's wording by default): of each kind (the
+    same column missing, too long, …) the first rows, then how many more rows have it."""
+    kinds: dict[tuple[str, str], list[Any]] = {}
+    for error in errors:
+        kinds.setdefault((str(error.problem), error.column), []).append(error)
+    lines = []
+    for same in kinds.values():
+        lines.extend((describe or row_error)(error) for error in same[:SHOWN_PER_PROBLEM])
+        if len(same) > SHOWN_PER_PROBLEM:
+            lines.append(MORE_LIKE_THIS.format(n=len(same) - SHOWN_PER_PROBLEM))
+    return lines
 
 
 def row_error(error: RowError) -> str:

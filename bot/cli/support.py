@@ -127,22 +127,13 @@ def fail_database(message: str, error: SQLAlchemyError) -> NoReturn:
     fail(message.format(reason=type(error).__name__))
 
 
-SHOWN_PER_PROBLEM = 3  # a merged 社区 column once gave 4,970 identical lines
-
-
 def fail_rows(errors: Sequence[RowError] | Sequence[FaqRowError],
-               describe: Callable[[Any], str] | None = None) -> NoReturn:
+              describe: Callable[[Any], str] | None = None) -> NoReturn:
     """List the rows' problems (worded by `describe`, the hierarchy's wording by default) and exit: of each kind
     of problem (the same column missing, too long, …) the first rows, then how many more rows have it."""
     from handlers import operator_texts as texts
 
-    kinds: dict[tuple[str, str], list[Any]] = {}
-    for error in errors:
-        kinds.setdefault((str(error.problem), error.column), []).append(error)
     click.echo(texts.errors_heading(len(errors)), err=True)
-    for same in kinds.values():
-        for error in same[:SHOWN_PER_PROBLEM]:
-            click.echo(f"  {(describe or texts.row_error)(error)}", err=True)
-        if len(same) > SHOWN_PER_PROBLEM:
-            click.echo(f"  {texts.MORE_LIKE_THIS.format(n=len(same) - SHOWN_PER_PROBLEM)}", err=True)
+    for line in texts.grouped_row_errors(errors, describe):
+        click.echo(f"  {line}", err=True)
     fail(texts.fix_and_retry())

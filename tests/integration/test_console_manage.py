@@ -276,6 +276,16 @@ def test_a_bad_file_changes_nothing_and_names_its_rows(app, store):
     assert counts(store) == before
 
 
+def test_a_column_missing_on_thousands_of_rows_is_listed_as_the_command_lists_it_not_row_by_row(app, store):
+    person = logged_in(app, "admin")
+    merged_grid = HEADER + "".join(f"幸福街道,幸福里社区,,新苑,{number}号楼,\n" for number in range(1, 2001))
+
+    page = upload(person, merged_grid).get_data(as_text=True)
+
+    assert "文件有 2000 处错误，不会导入任何数据" in page
+    assert page.count('class="row-error"') == 4 and "以及另外 1997 行同样的问题" in page
+
+
 def test_a_building_moved_to_another_grid_is_an_error_pointing_to_move_building(app, store):
     person = logged_in(app, "street")
     moved = HEADER + "幸福街道,幸福里社区,第二网格,阳光花园,3号楼,1单元\n"

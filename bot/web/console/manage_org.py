@@ -94,7 +94,7 @@ def org_import_preview() -> tuple[str, int] | str:
         review = management.review_import(db, rows, g.operator.scope)
     token = None if review.errors else _keep(data, name)
     return render_template("console/org_import.html", review=review, name=name, token=token,
-                           errors=[operator_texts.row_error(error) for error in review.errors],
+                           errors=operator_texts.grouped_row_errors(review.errors),
                            created=_counts(review.preview.report.created) if review.preview else "",
                            present=_counts(review.preview.report.present) if review.preview else "")
 
@@ -116,7 +116,7 @@ def org_import_apply() -> Response | tuple[str, int] | str:
     if imported.report is None:
         return render_template("console/org_import.html", review=management.ImportReview(len(rows), imported.errors),
                                name=kept.name, token=None, created="", present="",
-                               errors=[operator_texts.row_error(error) for error in imported.errors])
+                               errors=operator_texts.grouped_row_errors(imported.errors))
     created = _counts(imported.report.created)
     flash(texts.ORG_IMPORTED.format(rows=imported.report.rows, created=texts.ORG_IMPORTED_CREATED.format(
         counts=created) if created else texts.ORG_IMPORTED_NOTHING))
