@@ -260,25 +260,32 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns,
     rows: list[TableRow] = []
     before_header = 0
     field_of_header = _fields_by_header(columns)
-    lacking: tuple[int, list[str], TableFileError] | None = None  # a header row without some required column
+    # The header row until the row below it is read, with its refusal when it lacks a required column.
+    header: tuple[int, list[str], TableFileError | None] | None = None
     for line, cells in lines:
         if not any(cells):
             continue
-        if lacking is not None:
-            # A header of two rows (住址 over 小区, 楼栋, 单元): the columns the first row lacks may be below it.
-            positions = _header_or_none(lacking[0], _stacked(lacking[1], cells), columns)
-            if positions is None:
-                raise lacking[2]
-            lacking = None
-            continue
+        if header is not None:
+            # A header of two rows (住址 over 小区, 楼栋, 单元): columns the first row lacks, or leaves unnamed under
+            # a heading over several, are named below it.
+            header_line, header_cells, lacking = header
+            header = None
+            if lacking is not None or _names_more_columns(cells, header_cells, field_of_header):
+                stacked = _header_or_none(header_line, _stacked(header_cells, cells), columns)
+                if stacked is None and lacking is not None:
+                    raise lacking
+                if stacked is not None:
+                    positions = stacked
+                    continue
         if positions is None:
             before_header += 1
             # Above the header: a title or a date line; the first row naming a required column is the header.
             if _names_a_column(cells, columns):
                 try:
                     positions = _header(line, cells, columns)
+                    header = (line, cells, None)
                 except TableFileError as error:
-                    lacking = (line, cells, error)
+                    header = (line, cells, error)
             elif before_header == HEADER_SEARCH_ROWS:
                 break  # rows of another kind of file, however long: no header, not a header lacking columns
             continue
@@ -293,8 +300,8 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns,
         _refuse_formula_errors(path, line, values, columns)
         cells_by_name = {name: values.get(name, "") for name in columns.headers}
         rows.append(TableRow(line, _filled_down(cells_by_name, rows[-1].cells if rows else None, columns)))
-    if lacking is not None:
-        raise lacking[2]
+    if header is not None and header[2] is not None:
+        raise header[2]
     if positions is None:
         headers = list(columns.headers.values())
         if before_header:  # lines, but none of them names a column: no header row, or not separated by commas
@@ -407,6 +414,14 @@ def _header_or_none(line: int, cells: list[str], columns: Columns) -> dict[str, 
         return _header(line, cells, columns)
     except TableFileError:
         return None
+
+
+def _names_more_columns(cells: list[str], above: list[str], field_of_header: dict[str, tuple[str, int]]) -> bool:
+    """Whether a row under a header names columns and nothing else: 小区, 楼栋 under 住址, beside the header cells
+    merged down into it (which Excel gives to each row they cover)."""
+    above = above + [""] * (len(cells) - len(above))
+    named = [cell for cell, over in zip(cells, above[:len(cells)], strict=True) if cell and cell != over]
+    return bool(named) and all(_field_of(cell, field_of_header) is not None for cell in named)
 
 
 def _stacked(upper: list[str], lower: list[str]) -> list[str]:

@@ -291,6 +291,23 @@ def test_a_header_of_two_rows_with_an_address_over_its_parts_is_read_as_one(tmp_
     assert read_org_rows(saved_as_csv) == [OrgRow(3, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元")]
 
 
+def test_a_compound_and_unit_named_under_an_address_heading_are_read_not_dropped(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "街道", "社区", "网格", "楼栋", "住址", None])
+    sheet.append([None, None, None, None, None, "小区", "单元"])
+    for column in "ABCDE":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.merge_cells("F1:G1")
+    sheet.append([1, "东湖街道", "滨湖社区", "第一网格", "1号楼", "滨湖花园", "1单元"])
+    workbook.save(tmp_path / "org.xlsx")
+    saved_as_csv = write(tmp_path / "org.csv", ["序号,街道,社区,网格,楼栋,住址,", ",,,,,小区,单元",
+                                                "1,东湖街道,滨湖社区,第一网格,1号楼,滨湖花园,1单元"])
+
+    assert read_org_rows(tmp_path / "org.xlsx") == [OrgRow(3, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元")]
+    assert read_org_rows(saved_as_csv) == [OrgRow(3, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元")]
+
+
 def test_a_building_stored_in_another_grid_is_refused_and_nothing_is_imported(database, database_url, tmp_path):
     gridbot_import(database_url, SAMPLE)
     path = write(tmp_path / "moved.csv", [
