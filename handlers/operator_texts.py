@@ -90,6 +90,12 @@ def web_page_table(path: str) -> str:
             f"Excel 能打开，但不能直接导入。请用 Excel 或 WPS 打开它，“另存为”.xlsx 或 CSV（UTF-8 或 GBK）后再导入。")
 
 
+def excel_uncalculated(path: str) -> str:
+    """A workbook a program wrote with formulas that were never calculated: their cells would read as empty."""
+    return (f"文件 {path} 里有公式还没有计算出结果（文件可能是由其他程序生成的），读出来会是空的单元格，未导入任何数据。"
+            f"请用 Excel 或 WPS 打开它，保存一次后再导入。")
+
+
 def excel_encrypted(path: str) -> str:
     """The workbook has an opening password: it is encrypted and cannot be read."""
     return (f"文件 {path} 设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 里打开它，取消密码"

@@ -35,6 +35,10 @@ HEADER_SEARCH_ROWS = 10  # a title, a date line, a blank: the header row is foun
 # a server thread and gigabytes). A street's real ledger is a few megabytes and merges a column over its rows.
 XLSX_MAX_UNPACKED = 100 * 1024 * 1024
 XLSX_MAX_MERGED_CELLS = 200_000
+# A formula cell without the result Excel or WPS store beside it (no value, or an empty one that is no text): a
+# workbook a program wrote and nothing ever calculated. Read without a result, it would be an empty cell, which a
+# ledger's 社区 column takes as "same as above".
+_UNCALCULATED = re.compile(rb'<c\b(?![^>]*\st=")[^>]*><f\b[^>]*(?:/>|>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 _SPACES = re.compile(r"\s+")
 # A number format that shows a whole number with words around it: 0"号楼", "第"0"栋", General"单元" (\号 is "号").
@@ -190,12 +194,18 @@ def _refuse_oversized(path: Path, data: bytes) -> None:
             members = archive.infolist()
             if sum(member.file_size for member in members) > XLSX_MAX_UNPACKED:
                 raise TableFileError(texts.excel_too_large(str(path)))
-            merged = sum(_merged_cells(archive.read(member)) for member in members
-                         if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"))
+            merged, uncalculated = 0, False
+            for member in members:
+                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                    sheet_xml = archive.read(member)
+                    merged += _merged_cells(sheet_xml)
+                    uncalculated = uncalculated or _UNCALCULATED.search(sheet_xml) is not None
     except (zipfile.BadZipFile, OSError, ValueError):
         raise TableFileError(texts.excel_unreadable(str(path))) from None
     if merged > XLSX_MAX_MERGED_CELLS:
         raise TableFileError(texts.excel_too_large(str(path)))
+    if uncalculated:
+        raise TableFileError(texts.excel_uncalculated(str(path)))
 
 
 def _merged_cells(sheet_xml: bytes) -> int:

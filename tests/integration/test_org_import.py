@@ -531,6 +531,41 @@ def test_a_lookup_formula_that_found_nothing_is_refused_by_row_and_column_not_im
     assert "第 4 行的“楼栋”是 Excel 的错误值 #REF!" in str(refused_csv.value)
 
 
+def test_a_workbook_a_program_wrote_with_uncalculated_formulas_is_refused_not_read_as_empty_cells(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元"])
+    sheet.append(["东湖街道", "滨湖社区", "第二网格", "湖畔名邸", "2号楼", "1单元"])
+    sheet.append(["东湖街道", "=B3", "=C3", "=D3", "3号楼", "1单元"])  # openpyxl stores no result: would fill down
+    workbook.save(tmp_path / "org.xlsx")
+
+    with pytest.raises(OrgFileError) as refused:
+        read_org_rows(tmp_path / "org.xlsx")
+
+    assert "有公式还没有计算出结果" in str(refused.value)
+
+
+def test_calculated_formulas_and_formulas_giving_empty_text_are_read_as_their_results(tmp_path):
+    workbook = openpyxl.Workbook()
+    for line in SMALL:
+        workbook.active.append(line.split(","))
+    workbook.save(tmp_path / "plain.xlsx")
+    # As Excel saves them: a formula's text result beside it, and an empty text result marked as text.
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as plain, zipfile.ZipFile(tmp_path / "org.xlsx", "w") as saved:
+        for item in plain.infolist():
+            data = plain.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</row>", b'<c r="G1" t="str"><f>""</f><v></v></c></row>', 1)
+                data = data.replace(b'<c r="E4" t="inlineStr"><is><t>5\xe5\x8f\xb7\xe6\xa5\xbc</t></is></c>',
+                                    b'<c r="E4" t="str"><f>"5"&amp;"\xe5\x8f\xb7\xe6\xa5\xbc"</f>'
+                                    b'<v>5\xe5\x8f\xb7\xe6\xa5\xbc</v></c>')
+                assert data.count(b"<f>") == 2
+            saved.writestr(item, data)
+
+    assert [row.building for row in read_org_rows(tmp_path / "org.xlsx")] == ["1号楼", "1号楼", "5号楼"]
+
+
 def test_an_xlsx_whose_stored_dimensions_are_wrong_is_read_to_its_last_row(tmp_path):
     workbook = openpyxl.Workbook()
     for line in SMALL:
