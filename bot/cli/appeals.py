@@ -11,7 +11,7 @@ import click
 
 from bot.cli import appeals_texts as texts
 from bot.cli.appeals_output import appeal_json, appeal_table, record_lines
-from bot.cli.support import fail, fail_database, operator_transaction
+from bot.cli.support import echo_csv, fail, fail_database, operator_transaction
 from bot.clock import Clock, now_utc
 from bot.day_words import not_on_the_calendar, read_day
 from bot.sheets.appeals_csv import appeal_csv
@@ -91,7 +91,7 @@ def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None
             if as_json:
                 click.echo(appeal_json(found, now))
             elif as_csv:
-                click.echo(appeal_csv(found, now), nl=False)
+                echo_csv(appeal_csv(found, now))
             else:
                 click.echo(appeal_table(found, now))
     except SQLAlchemyError as error:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterator
 import click
 
 from bot.cli.staff import invite_refusal
-from bot.cli.support import fail, fail_database, fail_rows, operator_database, operator_transaction
+from bot.cli.support import echo_csv, fail, fail_database, fail_rows, operator_database, operator_transaction
 from bot.clock import Clock, now_utc
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def _echo_csv(communities: list[CommunityNode]) -> None:
                 writer.writerow(csv_row([community.street, community.name, grid.name, mode, grid.members,
                                          building.compound, building.name, building.id, building.units,
                                          building.residents]))
-    click.echo(CSV_BOM + out.getvalue(), nl=False)  # as `appeals list --csv`: Excel reads it as UTF-8 only so
+    echo_csv(CSV_BOM + out.getvalue())  # as `appeals list --csv`: Excel reads it as UTF-8 only so
 
 
 @org_group.command("export")

@@ -127,6 +127,12 @@ def fail_database(message: str, error: SQLAlchemyError) -> NoReturn:
     fail(message.format(reason=type(error).__name__))
 
 
+def echo_csv(text: str) -> None:
+    """Print a CSV for Excel as UTF-8 bytes, whatever the terminal's encoding: `> 文件.csv` then holds the UTF-8 with
+    a BOM that Excel reads, also on a server whose locale is GBK (where printing the BOM as text fails)."""
+    click.echo(text.encode("utf-8"), nl=False)  # bytes go to the binary stream as they are
+
+
 def fail_rows(errors: Sequence[RowError] | Sequence[FaqRowError],
               describe: Callable[[Any], str] | None = None) -> NoReturn:
     """List the rows' problems (worded by `describe`, the hierarchy's wording by default) and exit: of each kind

@@ -126,6 +126,15 @@ def test_csv_opens_in_excel_with_chinese_headers(day, database_url, clock):
     assert len(rows) == 2 and rows[1][0] == day["returned"] and rows[1][8] == "已退回社区"
 
 
+def test_csv_on_a_server_whose_terminal_is_gbk_is_still_the_utf8_file_with_a_bom_excel_reads(day, database_url,
+                                                                                               clock):
+    result = CliRunner(charset="gbk").invoke(main, ["appeals", "list", "--csv", "--returned"], obj=clock,
+                                             env={"GRIDBOT_DATABASE_URL": database_url})
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith("\ufeff编号,提交时间,类别".encode("utf-8"))
+
+
 def test_bad_options_are_refused_in_one_chinese_line(day, database_url, clock):
     unknown = gridbot(database_url, clock, "appeals", "list", "--status", "办完了")
     assert unknown.exit_code == 1 and "不认识的状态“办完了”" in unknown.output and "待接单" in unknown.output
