@@ -33,7 +33,7 @@ from storage import (
 )
 from storage.appeals import Action
 from storage.errors import DomainError, NotAllowed, NotFound, Repeated
-from storage.models import GRID_TEAM, Appeal, AppealStatus, Staff, StaffRole
+from storage.models import GRID_TEAM, TRANSFER_UNITS, Appeal, AppealStatus, Staff, StaffRole
 from storage.staff import may_read
 
 
@@ -248,7 +248,8 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     holder = tasks.assignee_name(conversation.session, appeal)
     if isinstance(refused, NotAllowed) and refused.reason == "not_your_task" and holder:
         # The member may read it (not hidden): who has it is whom to call, not only that it is not theirs.
-        return texts.HELD_BY_OTHER.format(ticket=ticket, name=holder)
+        colleague = conversation.staff.role in TRANSFER_UNITS and appeal.department == conversation.staff.department
+        return (texts.HELD_BY_COLLEAGUE if colleague else texts.HELD_BY_OTHER).format(ticket=ticket, name=holder)
     # Not theirs only because it left the grid: where it stands says why; any other reason is said as it is.
     if isinstance(refused, NotAllowed) and not (refused.reason == "not_your_task"
                                                 and _left_the_grid(conversation, appeal)):

@@ -786,6 +786,8 @@ NOT_ALLOWED = {
 }
 # A colleague's task (the member may read it): who has it, so that they know whom to call.
 HELD_BY_OTHER = "诉求 {ticket} 不是您负责的任务，现由 {name} 负责（只有接单人或本网格网格长可以操作）。"
+# A department's or property company's officer: their unit has no 网格长; the colleague who claimed it does it.
+HELD_BY_COLLEAGUE = "诉求 {ticket} 已由本单位的 {name} 接单负责，只有接单人可以操作，您无需再处理。"
 # Also the answer for an appeal the staff member may not read: a guessed ticket tells nothing.
 TASK_NOT_FOUND = "没有找到编号为 {ticket} 的诉求，请核对编号。"
 # A command on a task 改派 or 转办 took from the member (told, or their own 转办 sent again while the network stalled).

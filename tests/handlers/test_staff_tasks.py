@@ -638,6 +638,21 @@ def test_a_resident_whose_category_went_to_a_department_reads_in_查询_that_it_
     assert "转交相关部门办理：综合执法中队" in detail and "已转交网格员办理" not in detail
 
 
+def test_a_department_officer_acting_on_what_a_colleague_claimed_is_told_the_colleague_has_it_not_of_a_grid_leader(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        for openid, name in (("dept_zhou", "周队长"), ("dept_feng", "冯军")):
+            session.add(Staff(openid=openid, name=name, role=StaffRole.DEPARTMENT, department="综合执法中队",
+                              active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
+    wechat.dialog("dept_zhou", [(f"接单 {ticket}", "接单成功")])
+
+    said = wechat.send("dept_feng", f"进展 {ticket} 已到现场")
+
+    assert said == staff_texts.HELD_BY_COLLEAGUE.format(ticket=ticket, name="周队长")
+    assert "网格长" not in said
+
+
 def test_a_resident_hears_which_department_the_officer_who_claimed_their_appeal_works_for(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
