@@ -412,6 +412,19 @@ def test_still_not_fixed_gets_the_status_and_the_grid_is_chased_when_nobody_clai
     assert f"接单 {ticket}" in card
 
 
+def test_chasing_an_appeal_waiting_for_a_department_says_the_department_was_chased_not_the_grid(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
+
+    said = wechat.send("o1", f"催办 {ticket}")
+
+    assert "当前状态：已转交相关部门。已为您向综合执法中队催办（第1次）" in said and "网格工作人员" not in said
+    assert chases(seeded) == ["dept_zhifa"]
+
+
 def test_a_neighbour_who_joined_chases_the_appeal_they_follow_instead_of_filing_the_fault_again(
     wechat, seeded, clock
 ):
