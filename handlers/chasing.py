@@ -126,8 +126,10 @@ def _chase(conversation: Conversation, appeal: Appeal, words: str | None, follow
                             conversation.understanding.taxonomy.sensitive)
     status = texts.status_name(appeal.status, appeal.category, appeal.department)
     handler = tasks.assignee_name(session, appeal)
-    # Waiting for a department's claim: its officers were chased (storage.chasing.holders_of), not the grid.
-    waiting_with = appeal.department if appeal.status == AppealStatus.DISPATCHED else None
+    # Waiting for a department's claim, or returned to the community: they were chased (storage.chasing.holders_of),
+    # not the grid.
+    waiting_with = appeal.department if appeal.status == AppealStatus.DISPATCHED \
+        else texts.CHASED_COMMUNITY if appeal.status == AppealStatus.RETURNED else None
     for_neighbour = appeal.reporter_staff_id is not None and not followed  # a 代报: a staff reporter, a resident
     return Reply(texts.chase_reply(appeal.ticket, appeal.category, status, handler, chased.sent, chased.count,
                                    followed, for_neighbour, waiting_with))

@@ -198,11 +198,11 @@ CHASE_NOT_OPEN = "诉求 {ticket} 当前状态为“{status}”，不在办理�
 
 
 def chase_reply(ticket: str, category: str, status: str, handler: str | None, sent: bool, count: int,
-                followed: bool = False, for_neighbour: bool = False, department: str | None = None) -> str:
+                followed: bool = False, for_neighbour: bool = False, waiting_with: str | None = None) -> str:
     """The answer to a chase-up: where the appeal stands, and what was done about the chasing; `followed`: a
     neighbour's appeal the resident's own was merged into; `for_neighbour`: one the sender filed for a neighbour
-    (代报); `department`: the department or property company it waits with (转办, or routed by its category)."""
-    who = f"办理人{handler}" if handler else _chased_unclaimed(category, department)
+    (代报); `waiting_with`: whom an unclaimed one waits with, when not the grid's staff (a department, the community)."""
+    who = f"办理人{handler}" if handler else _chased_unclaimed(category, waiting_with)
     if sent:
         done = f"已为您向{who}催办（第{count}次），会尽快处理。"
     elif count:
@@ -214,12 +214,16 @@ def chase_reply(ticket: str, category: str, status: str, handler: str | None, se
             f"回复“查询 {ticket}”查看进度。")
 
 
-def _chased_unclaimed(category: str, department: str | None = None) -> str:
+def _chased_unclaimed(category: str, waiting_with: str | None = None) -> str:
     # A complaint is chased with its reviewers (网格长, operators), never the grid's members it may be about; one
-    # waiting with a department, with that department (storage.chasing tells its officers, not the grid).
+    # waiting with a department or the community, with them (storage.chasing.holders_of), not the grid.
     if category == COMPLAINT_CATEGORY:
         return COMPLAINT_CONTACT
-    return department or "网格工作人员"
+    return waiting_with or "网格工作人员"
+
+
+# Given back (退回) by a grid or a department: the community's operators route it again, and are the ones chased.
+CHASED_COMMUNITY = "社区工作人员"
 
 
 def nothing_open(ticket: str, category: str, status: str) -> str:

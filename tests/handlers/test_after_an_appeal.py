@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from storage import roster, staff
 from storage.models import Appeal, AppealEvent, AppealStatus, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices
-from tests.support.personas import CHEN, HEPING_RESIDENT, LI, WANG, ZHANG
+from tests.support.personas import CHEN, HEPING_RESIDENT, LI, OPERATOR, WANG, ZHANG
 from tests.support.worker import LIFT, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -423,6 +423,19 @@ def test_chasing_an_appeal_waiting_for_a_department_says_the_department_was_chas
 
     assert "当前状态：已转交相关部门。已为您向综合执法中队催办（第1次）" in said and "网格工作人员" not in said
     assert chases(seeded) == ["dept_zhifa"]
+
+
+def test_chasing_an_appeal_a_department_gave_back_says_the_community_was_chased_not_the_grid(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
+    wechat.dialog("dept_zhifa", [(f"接单 {ticket}", "接单成功"), (f"退回 {ticket} 不归执法中队管", "已退回社区")])
+
+    said = wechat.send("o1", f"催办 {ticket}")
+
+    assert "当前状态：社区重新派发中。已为您向社区工作人员催办（第1次）" in said and "网格工作人员" not in said
+    assert chases(seeded) == [OPERATOR]
 
 
 def test_a_neighbour_who_joined_chases_the_appeal_they_follow_instead_of_filing_the_fault_again(
