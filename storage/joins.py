@@ -196,16 +196,18 @@ def release_followers(session: Session, appeal: Appeal, now: datetime) -> list[A
 
 def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, actor_id: int | None,
              actor_kind: str) -> None:
+    receivers = dispatch.department_staff(session, source.department) if source.department else ()
     # Straight back to dispatched with fresh cards: the first dispatch's outbox keys are taken, so the
-    # worker's dispatch (submitted -> dispatched) would collide with them.
+    # worker's dispatch (submitted -> dispatched) would collide with them. A department with nobody left to
+    # claim it gives it to the grid, as a dispatch does: kept, the grid's 接单 would be refused as another unit's.
     transition(session, source, AppealStatus.MERGED, AppealStatus.DISPATCHED, now, merged_into_id=None,
-               assignee_staff_id=None, accepted_at=None, paused_at=None)
+               assignee_staff_id=None, accepted_at=None, paused_at=None,
+               department=source.department if receivers else None)
     session.execute(delete(AppealFollower).where(AppealFollower.source_appeal_id == source.id))
     record(session, source.id, now, Action.SPLIT, AppealStatus.MERGED, AppealStatus.DISPATCHED,
            actor_id=actor_id, actor_kind=actor_kind, note=target.ticket)
     record(session, target.id, now, Action.FOLLOWER_LEFT, None, None, actor_id=actor_id, actor_kind=actor_kind,
            note=source.ticket, internal=True)
-    receivers = dispatch.department_staff(session, source.department) if source.department else ()
     if not receivers:
         receivers = dispatch.grid_staff(session, source.grid_id)
         if source.emergency is not None:  # a neighbour's report of a fire withdrawn as a false alarm: still a fire

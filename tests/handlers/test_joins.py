@@ -378,6 +378,22 @@ def test_the_operator_merges_and_splits(wechat, seeded, clock):
     assert "没有并入" in wechat.send(OPERATOR, f"拆分 {second}")
 
 
+def test_a_split_appeal_whose_department_has_nobody_left_goes_to_the_grid_which_may_claim_it(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        add_contractors(session, clock())
+    first, _ = file(wechat, seeded, clock, "o1", "小区门口有人占道经营，天天摆摊堵路")
+    second, _ = file(wechat, seeded, clock, "o5", "小区门口占道摆摊的又来了，路都堵了")
+    assert appeal(seeded, second).department == "综合执法中队"
+    assert f"已将诉求 {second} 并入 {first}" in wechat.send(OPERATOR, f"合并 {second} {first}")
+    with seeded.transaction() as session:  # the department's only officer has left
+        session.scalars(select(Staff).where(Staff.openid == DEPARTMENT_OFFICER)).one().active = False
+
+    assert f"诉求 {second} 已从 {first} 拆分" in wechat.send(OPERATOR, f"拆分 {second}")
+
+    assert appeal(seeded, second).department is None
+    assert "接单成功" in wechat.send(ZHANG, f"接单 {second}")  # not refused as another unit's task
+
+
 def test_merge_refusals_say_why(wechat, seeded, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     second, _ = file(wechat, seeded, clock, "o5", "电梯停运了，老人下不了楼")
