@@ -242,8 +242,13 @@ def _overdue_facts(n: StaffReminder | StaffEscalated) -> str:
     if n.filed_at:
         lines.append(f"提交时间：{clock(n.filed_at)}")
     if n.holder:
-        lines.append(f"经办人：{n.holder}")
+        lines.append(f"经办人：{_holder(n)}")
     return "\n".join(lines)
+
+
+def _holder(n: StaffReminder | StaffEscalated) -> str:
+    """吴刚（综合执法中队）: a department's officer is named with their unit, whom a 网格长 would not know."""
+    return f"{n.holder}（{n.holder_unit}）" if n.holder_unit else n.holder or ""
 
 
 def _escalated_ask(n: StaffEscalated) -> str:
@@ -255,7 +260,7 @@ def _escalated_ask(n: StaffEscalated) -> str:
     if n.yours:
         return f"请立即办理：办好后回复“办结 {n.ticket} 说明”，未办完请回复“进展 {n.ticket} 说明”说明原因。"
     if n.holder:
-        return f"请联系经办人{n.holder}了解原因、督促办结；回复“查询 {n.ticket}”查看进展。"
+        return f"请联系经办人{_holder(n)}了解原因、督促办结；回复“查询 {n.ticket}”查看进展。"
     if n.waiting_for:  # only that unit may claim it: 接单 by the reader would be refused
         return f"已转给{n.waiting_for}，尚无人接单：请联系{n.waiting_for}尽快接单；回复“查询 {n.ticket}”查看详情。"
     if n.given_to:

@@ -25,7 +25,8 @@ from typing import Any, ClassVar
 BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, filled as they are defined
 # Switches stored only when on: rows have never carried them as false.
 _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department",
-                               "waiting_for", "given_to", "operator", "unit"})
+                               "waiting_for", "given_to", "operator", "unit",
+                               "holder_unit"})
 
 
 class Audience(StrEnum):
@@ -275,6 +276,7 @@ class Overdue(StaffNotice):
     content: str | None = None  # the start of the resident's words
     filed_at: datetime | None = None
     holder: str | None = None  # who has it in hand (接单), when someone has
+    holder_unit: str | None = None  # the holder's department or property company: the reader may not know them
     # Nobody has claimed it and it waits for a department's or the property company's claim (转办, or its category's
     # routing): only they may claim it, so the reader chases them rather than claiming it.
     waiting_for: str | None = None

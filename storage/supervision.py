@@ -80,7 +80,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage import complaints, dispatch, emergencies, org, outbox, queries, workdays
 from storage.appeals import Action, clock_of, record
-from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffRole
+from storage.models import TRANSFER_UNITS, Appeal, AppealEvent, AppealStatus, Staff, StaffRole
 from storage.notices import ResidentAddressWanted, StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
 from storage.staff import street_operators
 from storage.tasks import operators
@@ -469,6 +469,7 @@ def _about(session: Session, appeal: Appeal, readable: bool) -> dict[str, Any]:
         "content": words if readable else None,
         "filed_at": appeal.created_at,
         "holder": holder.name if holder else None,
+        "holder_unit": holder.department if holder and holder.role in TRANSFER_UNITS else None,
         "emergency": appeal.emergency,
     }
 

@@ -390,6 +390,21 @@ def test_an_appeal_reopened_long_after_its_deadline_climbs_from_the_reopening_no
     assert sweep(seeded, clock).escalations == 1
 
 
+def test_the_督办_of_a_departments_overdue_task_names_the_officer_with_their_department(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_wu", name="吴刚", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "transfer", ZHANG, ticket, "综合执法中队", sensitive=frozenset())
+    act(seeded, clock, "claim", "dept_wu", ticket)
+    clock.current = appeal(seeded, ticket).resolve_due_at
+
+    assert sweep(seeded, clock).escalations == 1
+
+    [told] = worded(seeded, "staff_escalated", WANG)
+    assert "经办人：吴刚（综合执法中队）" in told and "请联系经办人吴刚（综合执法中队）了解原因" in told
+
+
 def test_a_long_overdue_task_claimed_again_after_a_hand_over_climbs_from_its_new_claim(wechat, seeded, clock):
     ticket = file(wechat, seeded, clock)
     act(seeded, clock, "claim", ZHANG, ticket)
