@@ -28,7 +28,7 @@ def my_points(conversation: Conversation, _arguments: Arguments) -> Reply:
                                     balance=figures.total, month=figures.this_month)]
     if figures.recent:
         lines.append(texts.MY_POINTS_RECENT)
-        lines += [texts.MY_POINTS_LINE.format(line=points_words.written(line))
+        lines += [texts.MY_POINTS_LINE.format(line=points_words.written(line, conversation.now))
                   for line in points_view.lines(session, figures.recent)]
     elif texts is staff_texts and member.role not in GRID_TEAM:
         lines.append(staff_texts.MY_POINTS_NOT_EARNED)

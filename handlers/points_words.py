@@ -4,6 +4,8 @@ with its sign, what it was for."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from storage.points_grants import Reason
 from storage.points_view import Line, label
 from storage.tickets import LOCAL_ZONE
@@ -33,8 +35,10 @@ def why(line: Line) -> str:
     return WHY.format(why=REASONS.get(line.note, line.note))
 
 
-def written(line: Line) -> str:
-    """12月3日 办结诉求 +2，G2612030001 — one entry as the chat shows it."""
+def written(line: Line, now: datetime | None = None) -> str:
+    """12月3日 办结诉求 +2，G2612030001 — one entry as the chat shows it; one of another year than `now`'s says its
+    year (2025年12月3日), or a year-old entry reads as this month's."""
     day = line.at.astimezone(LOCAL_ZONE)
-    return LINE.format(day=f"{day.month}月{day.day}日", title=title(line), amount=amount(line.amount),
+    year = f"{day.year}年" if now is not None and now.astimezone(LOCAL_ZONE).year != day.year else ""
+    return LINE.format(day=f"{year}{day.month}月{day.day}日", title=title(line), amount=amount(line.amount),
                        what=FOR.format(what=line.what) if line.what else "", why=why(line))

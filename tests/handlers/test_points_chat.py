@@ -38,6 +38,17 @@ def test_a_claim_in_time_a_resolve_and_the_residents_satisfaction_earn_the_grid_
     assert ledger(seeded, RESIDENT) == [] and ledger(seeded, WANG) == []
 
 
+def test_my_points_gives_the_year_of_an_entry_of_last_year(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+    clock.advance(days=365)
+
+    reply = wechat.send(ZHANG, "我的积分")
+
+    assert f"2026年11月22日 办结诉求 +2，{ticket}" in reply  # not read as this November's
+    assert "本月 0 分" in reply
+
+
 def test_a_late_claim_earns_nothing_for_the_claim(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     due = appeal(seeded, ticket).response_due_at
