@@ -380,9 +380,12 @@ def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note
 
 
 def urgent_card_recipients(session: Session, appeal: Appeal) -> list[str]:
-    """Whoever was sent the appeal's 【紧急】 card, in the order they were."""
+    """Whoever was sent the appeal's 【紧急】 card and still works here, in the order they were (one who has left
+    since hears no more of it: storage.roster.disable)."""
+    working = select(Staff.openid).where(Staff.active.is_(True), Staff.openid.is_not(None))
     rows = session.execute(select(OutboxMessage.recipient_openid, func.min(OutboxMessage.id))
-                           .where(OutboxMessage.appeal_id == appeal.id, OutboxMessage.template == StaffNewAppeal.name)
+                           .where(OutboxMessage.appeal_id == appeal.id, OutboxMessage.template == StaffNewAppeal.name,
+                                  OutboxMessage.recipient_openid.in_(working))
                            .group_by(OutboxMessage.recipient_openid).order_by(func.min(OutboxMessage.id))).all()
     return [openid for openid, _ in rows]
 

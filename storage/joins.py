@@ -278,10 +278,12 @@ def _merge(session: Session, source: Appeal, target: Appeal, now: datetime, acto
 
 
 def _card_holders(session: Session, appeal: Appeal) -> list[str]:
-    """Who got the appeal's task card, and who claimed it."""
+    """Who got the appeal's task card and still works here (not one who has left since), and who claimed it."""
+    working = select(Staff.openid).where(Staff.active.is_(True), Staff.openid.is_not(None))
     sent = session.scalars(
         select(OutboxMessage.recipient_openid)
-        .where(OutboxMessage.appeal_id == appeal.id, OutboxMessage.template == StaffNewAppeal.name)
+        .where(OutboxMessage.appeal_id == appeal.id, OutboxMessage.template == StaffNewAppeal.name,
+               OutboxMessage.recipient_openid.in_(working))
         .order_by(OutboxMessage.id)
     ).all()
     holders = list(dict.fromkeys(sent))

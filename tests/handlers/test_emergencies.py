@@ -542,3 +542,19 @@ def test_the_communitys_operator_claims_a_placed_emergency_as_its_card_asks_and_
     assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
     other = file_and_dispatch(wechat, seeded, clock, "3号楼电梯坏了，物业一直不来修")
     assert "不属于您的网格" in wechat.send(OPERATOR, f"接单 {other}")  # an ordinary task stays the grid's
+
+
+def test_a_member_who_left_after_the_urgent_card_reached_them_hears_no_more_of_it(wechat, seeded, clock):
+    from storage import roster
+
+    _, claimed = report(wechat, seeded, clock, "着火了，楼道里全是烟")
+    _, withdrawn = report(wechat, seeded, clock, "2号楼有人晕倒了", openid="o5")
+    with seeded.transaction() as session:
+        for row in session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_new_appeal")).all():
+            row.status = OutboxStatus.SENT  # the cards went out; then 李娜 left
+        leaver = session.scalars(select(Staff).where(Staff.openid == LI)).one()
+        roster.disable(session, leaver, None, clock())
+    wechat.send(ZHANG, f"接单 {claimed}")
+    assert sorted(cards(seeded, claimed, "staff_taken")) == sorted([WANG, OPERATOR])
+    assert "已撤销" in wechat.send("o5", f"撤销 {withdrawn}")
+    assert sorted(cards(seeded, withdrawn, "staff_cancelled")) == sorted([ZHANG, WANG, OPERATOR])

@@ -612,3 +612,17 @@ def test_the_property_company_and_a_department_are_told_that_verifying_is_the_gr
     for contractor in (PROPERTY_CLERK, DEPARTMENT_OFFICER):
         for ticket in (own, "G2611229999"):  # the same words for any ticket: they tell nothing about one
             assert wechat.send(contractor, f"核实 {ticket}") == staff_texts.VERIFY_NOT_YOURS
+
+
+def test_a_member_who_left_after_the_card_reached_them_is_not_told_of_the_merge(wechat, seeded, clock):
+    from storage import roster
+    from storage.models import OutboxStatus
+
+    file(wechat, seeded, clock, "o1", LIFT)
+    file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    with seeded.transaction() as session:
+        for row in session.scalars(select(OutboxMessage)).all():
+            row.status = OutboxStatus.SENT  # the cards went out; then 李娜 left
+        roster.disable(session, session.scalars(select(Staff).where(Staff.openid == LI)).one(), None, clock())
+    wechat.dialog("o5", [("1", "已加入诉求")])
+    assert notices(seeded, "staff_merged") == sorted([ZHANG, WANG])
