@@ -263,3 +263,15 @@ def test_asking_to_unbind_the_address_is_told_what_is_kept_and_how_to_change_it(
     assert resident(seeded, RESIDENT).building_id is not None
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).first() is None
+
+
+@pytest.mark.parametrize(("said", "answer"), [
+    ("我的个人信息", "您绑定的住址："), ("查看我的信息", "您绑定的住址："), ("我的资料", "您绑定的住址："),
+    ("你们保存了我哪些信息", resident_texts.MY_DATA), ("你们有我哪些信息？", resident_texts.MY_DATA),
+])
+def test_asking_what_is_kept_about_oneself_is_answered_not_filed_as_an_appeal(wechat, seeded, said, answer):
+    from storage.models import Appeal
+
+    assert wechat.send(RESIDENT, said).startswith(answer)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).first() is None
