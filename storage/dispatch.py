@@ -80,13 +80,15 @@ _ADOPT = (
 @dataclass(frozen=True)
 class _ChunkFacts:
     """What the dispatch of a chunk looks up once for all its appeals, in a few statements, instead of some eight
-    per appeal: each grid's team (`grid_staff`) and mode, and each appeal's place, masked contact and links."""
+    per appeal: each grid's team (`grid_staff`) and mode, each appeal's place, masked contact and links, and the
+    residents who are on a team themselves (a resident hired since they filed: their own appeal is no task of theirs)."""
 
     teams: Mapping[int, Sequence[Staff]]
     modes: Mapping[int, str]
     places: Mapping[org.Place, org.Address]
     contacts: Mapping[int, contacts.Contact]
     links: Mapping[int, media_files.CardLinks]
+    staff_residents: Mapping[int, str]  # a resident's id -> their openid, when a team member has that openid
 
     @classmethod
     def of(cls, session: Session, appeals: Sequence[Appeal]) -> _ChunkFacts:
@@ -95,15 +97,26 @@ class _ChunkFacts:
         teams: dict[int, list[Staff]] = {}
         for person in session.scalars(_GRIDS_STAFF, {"grids": grid_ids}):
             teams.setdefault(person.grid_id, []).append(person)  # type: ignore[arg-type]
+        openids = [person.openid for team in teams.values() for person in team]
+        residents = list({appeal.resident_id for appeal in appeals if appeal.resident_id is not None})
+        staff_residents = dict(session.execute(select(Resident.id, Resident.openid).where(
+            Resident.id.in_(residents), Resident.openid.in_(openids))).all()) if residents and openids else {}
         return cls(teams={grid_id: tuple(team) for grid_id, team in teams.items()},
                    modes=dict(session.execute(_GRIDS_MODES, {"grids": grid_ids}).all()),
                    places=org.addresses(session, {_place(appeal) for appeal in appeals}),
                    contacts=contacts.on_cards(session, appeals),
-                   links=media_files.cards_links(session, [appeal.id for appeal in appeals]))
+                   links=media_files.cards_links(session, [appeal.id for appeal in appeals]),
+                   staff_residents=staff_residents)
 
     def team(self, grid_id: int | None) -> Sequence[Staff]:
         """`grid_staff` of the grid."""
         return self.teams.get(grid_id, ()) if grid_id is not None else ()
+
+    def claimers(self, appeal: Appeal) -> Sequence[Staff]:
+        """The appeal's grid team but the member who filed it as a resident (they may not claim it)."""
+        filer = self.staff_residents.get(appeal.resident_id) if appeal.resident_id is not None else None
+        team = self.team(appeal.grid_id)
+        return team if filer is None else [person for person in team if person.openid != filer]
 
     def card(self, appeal: Appeal, now: datetime) -> StaffNewAppeal:
         """`task_card` of the appeal."""
@@ -167,7 +180,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
         # Nobody of that department has bound WeChat yet: the grid takes it rather than nobody seeing it.
         log.warning("appeal %s: no staff bound for %s; dispatched to the grid", appeal.ticket, appeal.department)
         appeal.department = None
-    members = facts.team(appeal.grid_id)
+    members = facts.claimers(appeal)
     note = None if members else NOBODY_BOUND_NOTE
     assignee = None
     if members and facts.modes.get(appeal.grid_id) == DispatchMode.ASSIGN:  # type: ignore[arg-type]

@@ -883,3 +883,11 @@ def test_assign_mode_gives_no_task_to_a_member_who_unfollowed_the_account(wechat
     wechat.deliver(wechat.server.event(ZHANG, "subscribe", create_time=wechat.now()))  # back: given tasks again
     assert appeal(seeded, file_and_dispatch(wechat, seeded, clock, "2号楼门口垃圾没人清")).assignee_staff_id == \
         staff_id(seeded, ZHANG)
+
+
+def test_the_member_who_filed_an_appeal_as_a_resident_gets_no_card_for_it(wechat, seeded, clock):
+    ticket = TICKET.search(wechat.send(UNIT_NEIGHBOUR, "3号楼电梯坏了，物业一直不来修")).group(0)
+    _hire_as_grid_member(seeded, UNIT_NEIGHBOUR, clock())
+    dispatch_filed(seeded, clock)
+    told = notices(seeded, "staff_new_appeal", ticket)
+    assert UNIT_NEIGHBOUR not in told and ZHANG in told and LI in told

@@ -43,8 +43,9 @@ DEPARTMENT, UNSTAFFED = "城管执法", "供电公司"
 EMERGENCY, COMPLAINT, STAFFED_ROUTE, NO_STAFF, PRIVATE, ASSIGNED, ON_LEAVE, UNSTAFFED_ROUTE = range(8)
 WITH_MATERIAL, WITH_CONTACT, LATE_PHOTO = 8, 9, 11
 # Statements a chunk runs whatever its size: the pending appeals, their complaints, the loose attachments and
-# their adoption, each grid's team and mode, the grids' names, buildings, units, residents and attachments.
-PER_CHUNK = 11
+# their adoption, each grid's team and mode, the grids' names, buildings, units, residents and attachments, and
+# which of the residents are on a team themselves (they get no card for their own appeal).
+PER_CHUNK = 12
 # Per appeal, what no lookup can spare: its compare-and-set UPDATE and its audit INSERT.
 PER_APPEAL = 2
 # The routes that ask more: the emergency's community operators (2), the complaint's handlers (3), each
