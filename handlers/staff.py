@@ -256,7 +256,8 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
         named = tasks.departments_holding(conversation.session, department) \
             if refused.reason == "ambiguous_department" else tasks.departments(conversation.session)
         departments = "、".join(named) or "（暂无）"
-        return texts.NOT_ALLOWED[refused.reason].format(ticket=ticket, department=department, departments=departments)
+        return texts.NOT_ALLOWED[refused.reason].format(ticket=ticket, department=department, departments=departments,
+                                                        unit=appeal.department)
     # Refused by its state (退回 twice lands here too: where it stands, not "不是您负责的任务"). Re-read: a
     # colleague may have just claimed it (the compare-and-set lost the race).
     conversation.session.refresh(appeal)

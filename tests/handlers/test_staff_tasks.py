@@ -315,7 +315,7 @@ def test_a_transfer_hands_the_task_to_a_department_whose_staff_claim_it(wechat, 
     assert "本网格" not in card and card.endswith(f"接单后回复“退回 {ticket} 原因”，由社区重新派发。")
     (grid_card,) = worded(seeded, "staff_new_appeal", ZHANG)
     assert grid_card.endswith(f"不属于本网格请回复“退回 {ticket} 原因”。")
-    assert "已转给其他部门" in wechat.send(LI, f"接单 {ticket}")
+    assert wechat.send(LI, f"接单 {ticket}").startswith(f"诉求 {ticket} 已转给其他部门（城管执法中队）办理，不能由您接单")
     # The resident reads who has it now, not a grid member.
     assert "状态：已转交相关部门\n" in wechat.send("o1", f"查询 {ticket}")
     assert f"{ticket}｜综合执法｜已转交相关部门｜" in wechat.send("o1", "我的诉求")
