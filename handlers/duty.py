@@ -10,7 +10,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import duty, roster
-from storage.models import StaffRole
+from storage.models import TRANSFER_UNITS, StaffRole
 
 
 def leave(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -25,13 +25,15 @@ def leave(conversation: Conversation, arguments: Arguments) -> Reply:
     except duty.PastDay as past:
         return Reply(texts.LEAVE_PAST_DAY.format(day=texts.month_day(past.day)))
     held = len(roster.open_tasks(conversation.session, member))
-    said = texts.LEAVE_TASKS_LEADER if member.role == StaffRole.GRID_LEADER else texts.LEAVE_TASKS
+    unit = member.role in TRANSFER_UNITS  # 派单 never reaches them: what leave means for them is said otherwise
+    said = texts.LEAVE_TASKS_UNIT if unit else texts.LEAVE_TASKS_LEADER if member.role == StaffRole.GRID_LEADER \
+        else texts.LEAVE_TASKS
     tasks = said.format(n=held) if held else ""
     if last_day is None:
-        return Reply(texts.LEAVE_TAKEN.format(tasks=tasks))
+        return Reply((texts.LEAVE_TAKEN_UNIT if unit else texts.LEAVE_TAKEN).format(tasks=tasks))
     today = duty.today(now)
-    return Reply(texts.LEAVE_TAKEN_UNTIL.format(day=texts.month_day(last_day, today),
-                                                back=texts.month_day(last_day + timedelta(days=1), today), tasks=tasks))
+    return Reply((texts.LEAVE_TAKEN_UNIT_UNTIL if unit else texts.LEAVE_TAKEN_UNTIL).format(
+        day=texts.month_day(last_day, today), back=texts.month_day(last_day + timedelta(days=1), today), tasks=tasks))
 
 
 def back(conversation: Conversation, _arguments: Arguments) -> Reply:

@@ -1187,6 +1187,12 @@ LEAVE_TAKEN = "已登记请假，直到您发“销假”。请假期间派单�
 LEAVE_TASKS = "您手上 {n} 件未办结的任务仍由您负责，需要别人接手请联系网格长或社区改派。"
 # The 网格长 is whom members ask to move their tasks: they move their own (改派 within the grid).
 LEAVE_TASKS_LEADER = "您手上 {n} 件未办结的任务仍由您负责；需要别人接手，可回复“改派 编号 姓名”交给组员，或联系社区改派。"
+# A department's or property company's officer: no 派单 reaches them, and every officer of the unit gets its
+# 转办 cards, on leave or not (storage.dispatch.department_staff); no 网格长 to move their tasks, the community does.
+LEAVE_TAKEN_UNIT_UNTIL = ("已登记请假，至 {day}（含），{back}起自动恢复在岗。转给本单位的任务卡仍会发给本单位每位人员（包括您），"
+                          "由在岗的同事接单；提前回来请发“销假”。{tasks}")
+LEAVE_TAKEN_UNIT = "已登记请假，直到您发“销假”。转给本单位的任务卡仍会发给本单位每位人员（包括您），由在岗的同事接单。{tasks}"
+LEAVE_TASKS_UNIT = "您手上 {n} 件未办结的任务仍由您负责；需要同事接手，请联系诉求所在网格的网格长或社区工作人员把它重新转办给本单位。"
 LEAVE_BAD_DAY = "没看懂日期，请这样发：请假 到 12月31日（或 请假 到 2026-12-31）。"
 LEAVE_PAST_DAY = "{day} 已经过去了，请写今天或以后的日期，如：请假 到 12月31日。"
 BACK = "已销假，恢复在岗：派单会照常给您派新任务。"

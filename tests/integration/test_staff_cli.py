@@ -321,6 +321,24 @@ def test_a_grid_leader_on_leave_is_told_to_move_their_tasks_not_to_ask_the_grid_
     assert reply.endswith("您手上 1 件未办结的任务仍由您负责；需要别人接手，可回复“改派 编号 姓名”交给组员，或联系社区改派。")
 
 
+def test_a_department_officer_on_leave_is_told_their_units_cards_still_reach_them_and_whom_to_ask(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_wu", name="吴刚", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+    wechat.dialog(ZHANG, [(f"转办 {ticket} 综合执法中队", "已转办")])
+    wechat.dialog("dept_wu", [(f"接单 {ticket}", "接单成功")])
+
+    reply = wechat.send("dept_wu", "请假 到 12月31日")
+
+    assert "派单" not in reply
+    assert "转给本单位的任务卡仍会发给本单位每位人员（包括您），由在岗的同事接单" in reply
+    assert reply.endswith("您手上 1 件未办结的任务仍由您负责；需要同事接手，请联系诉求所在网格的网格长或社区工作人员把它重新转办给本单位。")
+    wechat.dialog(WANG, [(f"转办 {ticket} 综合执法中队", "已转办")])  # what they were told to ask for works
+    assert appeal(seeded, ticket).assignee_staff_id is None
+
+
 def test_请假_to_a_day_said_as_people_say_it(wechat, seeded, clock):
     # The test clock's today is Sunday 22 November.
     assert wechat.send(LI, "请假 到 明天").startswith("已登记请假，至 11月23日（含），11月24日起自动恢复在岗")
