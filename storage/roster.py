@@ -254,7 +254,10 @@ def _hand_over_all(session: Session, member: Staff, held: Sequence[Appeal], targ
     """Each task to `target` (None: back to its grid), their new holders and residents told as 改派 tells them;
     the member once, for all of them: one notice a task went past the five messages WeChat lets an account send
     someone who has not written to it for 48 hours (45047)."""
-    handed = tuple(_hand_over(session, appeal, target, now) for appeal in held)
+    # One who left: a department's tasks back to its other officers. One who moved (`move --tasks return`) still
+    # works for their unit: its tasks go back to the old grid, as that option says, not to them again.
+    left = not member.active
+    handed = tuple(_hand_over(session, appeal, target, now, left) for appeal in held)
     if handed:
         tell(session, member.openid, StaffTasksHandedOver(
             tickets=tuple(done.appeal.ticket for done in handed[:HANDED_NAMED]), count=len(handed),
@@ -268,10 +271,10 @@ def _all_to(handed: Sequence[reassigning.Reassigned], department: str | None) ->
 
 
 def _hand_over(session: Session, appeal: Appeal, target: tuple[Grid, Staff | None] | None,
-               now: datetime) -> reassigning.Reassigned:
-    if target is None:
+               now: datetime, left: bool) -> reassigning.Reassigned:
+    if target is None and left:
         return reassigning.hand_back(session, appeal, now, tell_holder=False)
-    grid, person = target
+    grid, person = target if target is not None else (session.get_one(Grid, appeal.grid_id), None)
     return reassigning.hand_over(session, None, appeal, grid, person, now, tell_holder=False)
 
 

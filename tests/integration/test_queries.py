@@ -31,11 +31,11 @@ def file(seeded, clock, openid="o1", dispatched=True):
     return ticket
 
 
-def act(seeded, clock, action, openid, ticket, *args):
+def act(seeded, clock, action, openid, ticket, *args, **named):
     """A staff action from storage.tasks (claim, pause, transfer) in its own transaction."""
     with seeded.transaction() as session:
         member = session.scalars(select(Staff).where(Staff.openid == openid)).one()
-        getattr(tasks, action)(session, member, ticket, *args, clock())
+        getattr(tasks, action)(session, member, ticket, *args, clock(), **named)
 
 
 def unclaimed(seeded, *args, **kwargs):
@@ -140,7 +140,7 @@ def test_after_a_transfer_the_department_is_late_only_after_its_own_response_tim
     ticket = file(seeded, clock)
     act(seeded, clock, "claim", ZHANG, ticket)
     clock.advance(days=1)  # the appeal's own response deadline has long passed
-    act(seeded, clock, "transfer", ZHANG, ticket, "阳光物业")
+    act(seeded, clock, "transfer", ZHANG, ticket, "阳光物业", sensitive=frozenset())
     transferred, due = clock(), clock() + timedelta(hours=RESPONSE_HOURS)
     assert unclaimed(seeded) == [(ticket, transferred, due)]
     clock.current = due - timedelta(minutes=1)

@@ -55,10 +55,10 @@ def member(session, openid):
     return session.scalars(select(Staff).where(Staff.openid == openid)).one()
 
 
-def act(seeded, clock, action, openid, ticket, *args):
+def act(seeded, clock, action, openid, ticket, *args, **named):
     """A staff action from storage.tasks (claim, pause, resume, transfer) in its own transaction."""
     with seeded.transaction() as session:
-        getattr(tasks, action)(session, member(session, openid), ticket, *args, clock())
+        getattr(tasks, action)(session, member(session, openid), ticket, *args, clock(), **named)
 
 
 # Not tests.support.database.notices: escalations are told apart by their parameters, not only by who gets them.
@@ -226,7 +226,7 @@ def test_a_transferred_task_gets_a_fresh_response_clock_for_the_department(wecha
     ticket = file(wechat, seeded, clock)
     act(seeded, clock, "claim", ZHANG, ticket)
     clock.advance(days=1)
-    act(seeded, clock, "transfer", ZHANG, ticket, "阳光物业")
+    act(seeded, clock, "transfer", ZHANG, ticket, "阳光物业", sensitive=frozenset())
     assert sweep(seeded, clock) == supervision.SweepReport(reminders=0, escalations=0)
     clock.advance(minutes=90)  # 75 % of the category's 2 hours
     assert sweep(seeded, clock, timedelta(hours=5)) == supervision.SweepReport(reminders=1, escalations=0)
@@ -246,7 +246,7 @@ def test_a_task_transferred_after_its_grid_was_reminded_and_escalated_is_chased_
     clock.current = appeal(seeded, ticket).response_due_at
     assert sweep(seeded, clock, timedelta(hours=5)).escalations == 1  # the grid was chased: 网格长, level 1
     act(seeded, clock, "claim", ZHANG, ticket)
-    act(seeded, clock, "transfer", ZHANG, ticket, "阳光物业")
+    act(seeded, clock, "transfer", ZHANG, ticket, "阳光物业", sensitive=frozenset())
     clock.advance(minutes=90)  # 75 % of the category's 2 hours, at the department
     assert sweep(seeded, clock, timedelta(hours=5)).reminders == 1
     assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == ["dept_wuye"]

@@ -133,7 +133,8 @@ def staff_invite_revoke(invite_id: int) -> Response | str | tuple[str, int]:
 @login_required
 def staff_disable(staff_id: int) -> Response:
     """Someone left: inactive at once (no tasks, no reading, chat commands refused); their open tasks go back to
-    their grids, the holders and residents told, as `gridbot staff disable` does."""
+    their grids (a department's to its other officers), the holders and residents told, as `gridbot staff disable`
+    does."""
     now = runtime().clock()
     with runtime().database.transaction() as db:
         member = in_scope_or_404(management.member_within(db, g.operator.scope, staff_id))
