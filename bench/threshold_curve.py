@@ -2,7 +2,7 @@
 
     GRIDBOT_PUBLIC_DATA=../shared/data/appeals-public python bench/threshold_curve.py [--training hand+real]
         [--folds 5] [--json] [--predictions /tmp/cv.jsonl] [--kind svm --chars 1,2,3 --c 1]
-        [--svm-share 0.5 [--longer-than 60 [--short-threshold 0.27]]]
+        [--svm-share 0.5 [--longer-than 60 [--short-threshold 0.27]] [--partner nbsvm]]
 
 Cross-validation on the Zhejiang train split only (the test split is never looked at here): the split's
 messages are cut into folds by a hash of their id; each fold is classified by the shipped kind of classifier
@@ -17,7 +17,8 @@ the shipped one by default). --svm-share W: the logistic regression's probabilit
 linear SVM's (C=1, same features), (1 - W) * p_logistic + W * p_svm, before the keyword rules' share
 (nlp.training's AVERAGED kind); with --longer-than N only for messages over N characters (the shipped model:
 nlp/rebuild.py). Then the curve's threshold is the averaged messages'; the others are held to --short-threshold
-(the shipped logistic regression's, nlp.rebuild.THRESHOLD, unless given).
+(the shipped logistic regression's, nlp.rebuild.THRESHOLD, unless given). --partner: with --svm-share, the SVM
+averaged with: svm (LinearSVC) or nbsvm (an NB-SVM, nlp.training.NaiveBayesSVM; the shipped model's).
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def recipe_of(options: argparse.Namespace):  # type: ignore[no-untyped-def]
     chars = tuple(int(size) for size in options.chars.split(",")) if options.chars else DEFAULT_RECIPE.char_ngrams
     if options.svm_share:
         return Recipe(char_ngrams=chars, c=c, kind=AVERAGED, svm_share=options.svm_share,
-                      longer_than=options.longer_than)
+                      longer_than=options.longer_than, partner=options.partner)
     return Recipe(char_ngrams=chars, c=c, kind=options.kind or DEFAULT_RECIPE.kind)
 
 
@@ -136,6 +137,8 @@ def main() -> int:
                         "this many characters")
     parser.add_argument("--short-threshold", type=float, help="with --longer-than: the threshold of the messages not "
                         "averaged (default: the shipped model's, nlp.rebuild.THRESHOLD)")
+    parser.add_argument("--partner", choices=("svm", "nbsvm"), default="svm", help="with --svm-share: the SVM "
+                        "averaged with, a LinearSVC or an NB-SVM (default: svm)")
     parser.add_argument("--predictions", type=Path, help="also write each message's id, label and best (label, "
                         "confidence) as JSON lines here (no texts; keep it outside the repository)")
     options = parser.parse_args()
@@ -153,8 +156,9 @@ def main() -> int:
         parser.error("--svm-share is a share from 0 to below 1")
     if options.svm_share and options.kind == "svm":
         parser.error("--svm-share averages the logistic regression with an SVM: leave out --kind svm")
-    if (options.longer_than or options.short_threshold is not None) and not options.svm_share:
-        parser.error("--longer-than and --short-threshold go with --svm-share")
+    averaging = options.longer_than or options.short_threshold is not None or options.partner != "svm"
+    if averaging and not options.svm_share:
+        parser.error("--longer-than, --short-threshold and --partner go with --svm-share")
     short_threshold = THRESHOLD if options.short_threshold is None else options.short_threshold
     real_train = public.zhejiang(data_dir, "train")
     trainable = [example for example in real_train if with_unclassified or example.label != UNCLASSIFIED]
@@ -196,7 +200,8 @@ def main() -> int:
                           "curve": curve, **summary}, ensure_ascii=False))
         return 0
     print(f"training: {options.training}, {recipe}"
-          f"{f', averaged with a calibrated linear SVM taking {options.svm_share}' if options.svm_share else ''}; "
+          f"{f', averaged with a calibrated {options.partner} taking {options.svm_share}' if options.svm_share else ''}"
+          "; "
           f"{'test split' if options.test else f'{options.folds}-fold CV on the train split'}"
           f" ({len(gold)} messages, {sum(label != UNCLASSIFIED for label in gold)} in scope)")
     if split:

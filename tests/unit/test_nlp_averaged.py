@@ -1,8 +1,8 @@
-"""A logistic regression averaged with a calibrated linear SVM on the same features, for messages over a length:
-its model file (version 3) carries both weight sets, the calibration, the SVM's share, the length and a threshold
-of its own, and loads without scikit-learn; a long message's probabilities are the average of the two members',
-a short one's the logistic regression's alone, each held to its own 待分类 threshold; versions 1 and 2 still load;
-an average out of bounds is refused."""
+"""A logistic regression averaged with a calibrated linear SVM (LinearSVC or an NB-SVM) on the same features, for
+messages over a length: its model file (version 3) carries both weight sets, the calibration, the SVM's share, the
+length and a threshold of its own, and loads without scikit-learn; a long message's probabilities are the average
+of the two members', a short one's the logistic regression's alone, each held to its own 待分类 threshold; versions
+1 and 2 still load; an average out of bounds is refused."""
 
 import json
 import math
@@ -19,7 +19,7 @@ from nlp.cleaning import prepare
 from nlp.combined import CombinedClassifier
 from nlp.dataset import read_examples
 from nlp.model import AVERAGE, AVERAGED_VERSION, CALIBRATED_VERSION, VERSION
-from nlp.training import AVERAGED, DEFAULT_RECIPE, SVM, SVM_C, Recipe, train
+from nlp.training import AVERAGED, DEFAULT_RECIPE, NBSVM, SVM, SVM_C, NaiveBayesSVM, Recipe, train
 from tests.support.model_files import copied, refused_after, rewrite
 
 HOTLINE = Path(__file__).parent.parent / "data" / "hotline_small.jsonl"  # 12345-style labels
@@ -213,3 +213,42 @@ def test_an_average_belongs_to_version_3_with_its_calibration_and_both_weight_se
     np.save(directory / "weights.npy", weights[:1 + (len(weights) - 1) // 2], allow_pickle=False)
     with pytest.raises(ModelError, match="do not fit together"):
         LinearModel.load(directory)
+
+
+def test_an_nb_svm_partner_is_a_linear_svm_on_ratio_scaled_features() -> None:
+    from scipy import sparse
+    from sklearn.svm import LinearSVC
+
+    matrix = sparse.csr_matrix(np.array([[1.0, 0.5, 0.0], [0.8, 0.0, 0.2], [0.0, 0.3, 0.9], [0.1, 0.0, 1.0],
+                                         [0.0, 1.0, 0.4], [0.6, 0.6, 0.0]]))
+    gold = ["a", "a", "b", "b", "c", "c"]
+    fitted = NaiveBayesSVM(1.0).fit(matrix, gold)
+    assert list(fitted.classes_) == ["a", "b", "c"] and fitted.coef_.shape == (3, 3)
+    present = matrix.toarray() > 0
+    for row, label in enumerate(fitted.classes_):
+        mine = np.array(gold) == label
+        p, q = 1 + present[mine].sum(axis=0), 1 + present[~mine].sum(axis=0)
+        ratio = np.log((p / p.sum()) / (q / q.sum()))
+        binary = LinearSVC(C=1.0, class_weight={True: 6 / (3 * 2), False: 1.0}, random_state=0, max_iter=5000)
+        binary.fit(matrix.toarray() * ratio, mine)
+        # its weights on the unscaled features give the binary SVM's decision values on the scaled ones
+        assert (matrix @ fitted.coef_[row] + fitted.intercept_[row]) == pytest.approx(
+            binary.decision_function(matrix.toarray() * ratio))
+
+
+def test_an_nb_svm_partner_changes_only_the_long_messages(segmenter, averaged_dir: Path, tmp_path: Path  # type: ignore[no-untyped-def]
+                                                           ) -> None:
+    model = train(read_examples(HOTLINE), segmenter, Recipe(kind=AVERAGED, svm_share=SHARE, longer_than=LONGER_THAN,
+                                                             partner=NBSVM))
+    assert "NB-SVM" in model.meta["training"]["algorithm"]
+    model.set_thresholds(0.3, 0.45)
+    model.save(tmp_path)
+    loaded, linear_svc = LinearModel.load(tmp_path), LinearModel.load(averaged_dir)
+    assert loaded.average == linear_svc.average and loaded.calibration != linear_svc.calibration
+    for text in SHORT:
+        assert loaded.predict(text, segmenter).ranked == linear_svc.predict(text, segmenter).ranked, text
+    assert all(loaded.predict(text, segmenter).ranked != linear_svc.predict(text, segmenter).ranked for text in LONG)
+    assert loaded.predict(LONG[0], segmenter).label == "交通出行"
+    two = [example for example in read_examples(HOTLINE) if example.label in ("交通出行", "教育")]
+    pair = train(two, segmenter, Recipe(kind=AVERAGED, svm_share=SHARE, longer_than=0, partner=NBSVM))
+    assert pair.coef.shape[0] == 4 and pair.predict(LONG[0], segmenter).label == "交通出行"
