@@ -286,9 +286,10 @@ def fail_chunk(session: Session, chunk_id: int, reason: str, now: datetime) -> N
 def retry_later(session: Session, work: Work, due: datetime, reason: str) -> None:
     """A transient error: the chunk waits until `due`, its claimed-but-unsent recipients go back to pending (a
     template's key still protects a call that did arrive)."""
-    session.execute(update(BroadcastChunk).where(_held(work.chunk_id, work.attempt))
-                    .values(status=ChunkStatus.PENDING, due_at=due, last_error=reason))
-    _count_in_month_of(session, work, due)
+    moved = session.execute(update(BroadcastChunk).where(_held(work.chunk_id, work.attempt))
+                            .values(status=ChunkStatus.PENDING, due_at=due, last_error=reason)).rowcount
+    if moved:
+        _count_in_month_of(session, work, due)
     if work.channel is NoticeChannel.TEMPLATE:
         session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == work.chunk_id,
                                                          BroadcastRecipient.status == RecipientStatus.SENDING)
@@ -316,9 +317,10 @@ def stop_channel(session: Session, work: Work, reason: str, now: datetime) -> da
         session.add(ChannelStop(channel=work.channel.value, until=until, reason=reason))
     else:
         stop.until, stop.reason = max(stop.until, until), reason
-    session.execute(update(BroadcastChunk).where(_held(work.chunk_id, work.attempt))
-                    .values(status=ChunkStatus.PENDING, due_at=due, last_error=reason))
-    _count_in_month_of(session, work, due)
+    moved = session.execute(update(BroadcastChunk).where(_held(work.chunk_id, work.attempt))
+                            .values(status=ChunkStatus.PENDING, due_at=due, last_error=reason)).rowcount
+    if moved:
+        _count_in_month_of(session, work, due)
     # A 45009 call sent nothing: the recipients it was for go back to waiting.
     session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == work.chunk_id,
                                                      BroadcastRecipient.status == RecipientStatus.SENDING)
