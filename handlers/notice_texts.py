@@ -191,6 +191,7 @@ REFUSALS = {
     "text_too_long": "通知内容太长（{length} 字），请控制在 {limit} 字以内。",
     "bad_kind": "紧急通知的类别只能是 {kinds}。",
     "past_time": "发送时间已经过去了，请填写以后的时间。",
+    "far_time": "发送时间最多只能定在 {days} 天以后（到时候住户和人员可能已经变了），请填写 {days} 天以内的时间，什么也没有保存。",
     "no_recipients": "这个范围没有可以发送的人（{skipped}）。",
     "over_quota": "微信接口配额不够：{days} 天内发不完，请缩小范围。",
     "repeat": "同样范围、同样内容的通知 {number} 已在 {at:%H:%M} 发出或排入发送，两小时内不重复发送。"

@@ -65,6 +65,8 @@ TEXT_BYTES = 2048 - 192
 SPREAD_DAYS = 7
 # A send time this far in the past is a typo, not "now".
 PAST_GRACE = timedelta(minutes=1)
+# And this far ahead, one (9999-12-31 was taken): who lives where, and each month's four mass sends, are planned now.
+FURTHEST_AHEAD = timedelta(days=90)
 MORNING = time(8)  # an ordinary notice put off to another day by quota goes then (Beijing time), not at 00:00
 REPEAT_WINDOW = timedelta(hours=2)  # the same text to the same place within this is a second operator's repeat
 
@@ -186,6 +188,8 @@ def plan(session: Session, request: Request, limits: Limits, now: datetime) -> P
     send_at = request.send_at or now
     if send_at < now - PAST_GRACE:
         raise NoticeRefused("past_time")
+    if send_at > now + FURTHEST_AHEAD:
+        raise NoticeRefused("far_time", days=FURTHEST_AHEAD.days)
     scope = notice_scope.resolve(session, request.scope_path)
     if request.author is not None and not notice_scope.may_broadcast(session, request.author, scope):
         raise NotAllowed("broadcast_scope")

@@ -151,3 +151,12 @@ def test_the_json_list_gives_the_send_time_in_beijing_time_as_it_was_typed(seede
     [item] = json.loads(gridbot(database_url, clock, "notice", "list", "--json").output)
 
     assert item["send_at"] == "2026-11-23T09:00:00+08:00"  # not 01:00+00:00, an hour the operator never typed
+
+
+def test_a_send_time_years_ahead_is_refused_in_chinese_and_nothing_is_stored(seeded, database_url, clock):
+    sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "下周一停车场划线",
+                   "--at", "9999-12-31 23:59", "--yes")
+
+    assert sent.exit_code == 1
+    assert "发送时间最多只能定在 90 天以后" in sent.output
+    assert stored(seeded) == 0

@@ -215,6 +215,7 @@ def test_a_building_lead_cannot_broadcast_but_hears_their_buildings_notices(seed
     ({"text": "  "}, "empty_text"),
     ({"text": "停" * 700}, "text_too_long"),
     ({"send_at_offset": -10}, "past_time"),
+    ({"send_at_offset": 90 * 24 * 60 + 1}, "far_time"),
     ({"kind": "停水"}, "bad_kind"),
     ({"urgent": True, "kind": "地震"}, "bad_kind"),
 ])
