@@ -66,6 +66,12 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     if not member.active:
         raise NotAllowed("not_your_grid")
     appeal = held(session, ticket)
+    # Then the member's row (after the appeal's, in the order the points grant and a rating take them): a member
+    # gridbot staff disable or move has just changed is read as they are now, not left holding the task.
+    session.execute(select(Staff.id).where(Staff.id == member.id).with_for_update())
+    session.refresh(member)
+    if not member.active:
+        raise NotAllowed("not_your_grid")
     _require_status(appeal, AppealStatus.DISPATCHED)
     if filed_by(session, appeal, member):
         raise NotAllowed("own_appeal")
