@@ -22,7 +22,7 @@ from storage.errors import IllegalTransition, NotAllowed
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, LabelledExample
 from storage.privacy import mask_personal_numbers
 from storage.staff import manages_grid
-from storage.tasks import find
+from storage.tasks import held
 
 FINISHED = (AppealStatus.RESOLVED, AppealStatus.CLOSED)
 LEARNABLE_CHANNELS = (Channel.TEXT, Channel.VOICE, Channel.GRID_REPORT, Channel.BUILDING_LEAD)
@@ -57,7 +57,7 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
     of its scope). The correction is kept as a
     labelled example (one per appeal: a second correction replaces the first).
     """
-    appeal = find(session, ticket)
+    appeal = held(session, ticket)  # the deadlines shifted are those a 改派 at the same moment has just set
     if not manages_grid(session, reviewer, appeal.grid_id):
         raise NotAllowed("not_reviewer")
     if appeal.status not in OPEN_STATUSES:

@@ -14,6 +14,7 @@ from storage.models import Appeal, Resident, Staff, StaffRole
 from storage.workdays import LOCAL_ZONE
 from tests.support.database import worded
 from tests.support.personas import RESIDENT, ZHANG
+from tests.support.races import second_while_first_open
 
 pytestmark = pytest.mark.postgres
 
@@ -100,6 +101,30 @@ def test_a_corrected_category_shifts_the_deadlines_on_its_own_clock(seeded):
     appeal = _appeal(seeded, ticket)
     # 3 Oct 16:00 (72 plain hours, in the holiday) moved on by 24 working hours: all of 8 Oct.
     assert appeal.working_days and appeal.resolve_due_at == bj(10, 9)
+
+
+def test_a_category_corrected_as_the_task_is_reassigned_shifts_the_fresh_deadline_not_the_old_one(seeded):
+    # 改分类 computed the new deadline from the one it had read, and on PostgreSQL wrote it over the fresh response
+    # clock a 改派 at the same moment had just given: the new grid's deadline went back to the old one's, in the past.
+    raced, alone = _file(seeded, working_days=False), _file(seeded, working_days=False)
+    new = review.NewCategory("市容环境", response_hours=12, resolve_hours=96, working_days=False)
+    at = FILED + timedelta(days=3)
+
+    def move(ticket):
+        return lambda session: reassigning.reassign(session, None, ticket, "幸福里社区·第二网格", at)
+
+    def correct(ticket):
+        def step(session):
+            operator = session.scalars(select(Staff).where(Staff.role == "operator")).first()
+            review.reclassify(session, operator, ticket, new, at)
+        return step
+
+    assert second_while_first_open(seeded, move(raced), correct(raced)) == ("done", "done")
+    with seeded.transaction() as session:
+        move(alone)(session)
+    with seeded.transaction() as session:
+        correct(alone)(session)
+    assert _appeal(seeded, raced).response_due_at == _appeal(seeded, alone).response_due_at == at + timedelta(hours=12)
 
 
 def test_an_overdue_working_day_task_climbs_a_level_per_period_of_working_time_not_over_the_holiday(seeded):
