@@ -139,7 +139,7 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta, temp
         return None
     channel = NoticeChannel(chunk.channel)
     if channel is NoticeChannel.MASS and chunk.first_claimed_at < now - MASS_KEY_KEEPS:
-        fail_chunk(session, chunk_id, OUTCOME_UNKNOWN, now)
+        fail_chunk(session, chunk_id, OUTCOME_UNKNOWN, now, chunk.attempts)
         return None
     if channel is not NoticeChannel.MASS:
         unsafe = BroadcastRecipient.status == RecipientStatus.SENDING
@@ -273,10 +273,14 @@ def finish(session: Session, chunk_id: int, attempt: int, now: datetime) -> None
     _settle(session, chunk_id, now)
 
 
-def fail_chunk(session: Session, chunk_id: int, reason: str, now: datetime) -> None:
-    """The chunk cannot be sent (40130, an error retrying cannot fix): its unsent recipients fail with the reason."""
-    session.execute(update(BroadcastChunk).where(BroadcastChunk.id == chunk_id)
-                    .values(status=ChunkStatus.FAILED, last_error=reason))
+def fail_chunk(session: Session, chunk_id: int, reason: str, now: datetime, attempt: int) -> None:
+    """The chunk cannot be sent (40130, an error retrying cannot fix): its unsent recipients fail with the reason.
+    Only while `attempt` holds it: a worker that stalled past its lease and was taken over fails nothing of the
+    attempt now sending those recipients."""
+    failed = session.execute(update(BroadcastChunk).where(_held(chunk_id, attempt))
+                             .values(status=ChunkStatus.FAILED, last_error=reason)).rowcount
+    if failed != 1:
+        return
     session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == chunk_id,
                                                      BroadcastRecipient.status.in_(UNSENT))
                     .values(status=RecipientStatus.FAILED, reason=reason[:255]))

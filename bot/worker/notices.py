@@ -50,7 +50,8 @@ def send_chunk(runtime: WorkerRuntime, chunk_id: int) -> str:
     except Exception as error:  # noqa: BLE001 - a bug must not leave the chunk claimed until its lease ends
         log.exception("notice chunk %s: unexpected failure", chunk_id)
         with runtime.database.transaction() as session:
-            notice_sending.fail_chunk(session, chunk_id, f"{type(error).__name__}: {error}", runtime.clock())
+            notice_sending.fail_chunk(session, chunk_id, f"{type(error).__name__}: {error}", runtime.clock(),
+                                      work.attempt)
         return "failed"
 
 
@@ -152,6 +153,6 @@ def _after_failure(runtime: WorkerRuntime, work: Work, error: WeChatAPIError) ->
             notice_sending.retry_later(session, work, due, str(error))
             log.warning("notice %s chunk %d: transient error (%s), retry at %s", work.number, work.seq, error, due)
             return "retry"
-        notice_sending.fail_chunk(session, work.chunk_id, str(error), now)
+        notice_sending.fail_chunk(session, work.chunk_id, str(error), now, work.attempt)
     log.error("notice %s chunk %d failed: %s", work.number, work.seq, error)
     return "failed"

@@ -14,9 +14,10 @@ import requests
 from sqlalchemy import select, update
 
 from bot.rate import SharedRate
+from bot.wechat.api import WeChatAPIError
 from bot.wechat.fake_notices import MASS_SEND_PATH
 from bot.wechat.simulator import WeChatServer
-from bot.worker import schedule
+from bot.worker import notices, schedule
 from bot.worker.runtime import WorkerRuntime, install
 from storage import notice_planning, notice_records, notice_sending, windows
 from storage.models import (
@@ -394,6 +395,28 @@ def test_two_workers_claiming_one_chunk_at_once_leave_it_to_exactly_one(worker_r
     for thread in threads:
         thread.join()
     assert sorted(work is not None for work in claimed) == [False, True]
+
+
+def test_a_worker_whose_chunk_was_taken_over_fails_nothing_of_the_new_attempt(worker_runtime, clock):
+    # A worker silent past its lease (a long stall) is taken over; when it then met an error it failed the chunk and
+    # every recipient not yet sent, under the attempt now sending them: they never got the notice.
+    number = send(worker_runtime)
+    lease = timedelta(seconds=60)
+    with worker_runtime.database.transaction() as session:
+        (chunk_id,) = notice_sending.take_due(session, clock())
+    with worker_runtime.database.transaction() as session:
+        stalled = notice_sending.claim(session, chunk_id, clock(), lease)
+    clock.advance(seconds=61)
+    with worker_runtime.database.transaction() as session:
+        assert notice_sending.take_due(session, clock()) == [chunk_id]
+    with worker_runtime.database.transaction() as session:
+        taken_over = notice_sending.claim(session, chunk_id, clock(), lease)
+    assert stalled is not None and taken_over is not None and taken_over.attempt == stalled.attempt + 1
+    refused = WeChatAPIError("invalid openid list", errcode=40130)
+    assert notices._after_failure(worker_runtime, stalled, refused) == "failed"  # the stalled worker wakes to this
+    (chunk,) = chunks(worker_runtime, number)
+    assert (chunk.status, chunk.last_error) == (ChunkStatus.SENDING, None)
+    assert progress(worker_runtime, number).failed == 0
 
 
 def test_the_last_two_chunks_finishing_at_once_on_two_workers_end_the_notice(worker_runtime, clock, monkeypatch):
