@@ -346,14 +346,15 @@ def mark_all_sent(session: Session, sends: Sequence[tuple[int, str | None]], now
                                   for outbox_id, msgid in sends])
 
 
-def mark_failed(session: Session, outbox_id: int, error: str) -> None:
-    """The message can't be sent (a permanent error); kept for operators to see."""
-    _finish(session, outbox_id, status=OutboxStatus.FAILED, last_error=error[:500])
+def mark_failed(session: Session, outbox_id: int, error: str, attempt: int | None = None) -> None:
+    """The message can't be sent (a permanent error); kept for operators to see. `attempt`: the claim that met it
+    (a worker taken over after a stall leaves the claim now sending it alone)."""
+    _finish(session, outbox_id, attempt, status=OutboxStatus.FAILED, last_error=error[:500])
 
 
-def retry_later(session: Session, outbox_id: int, error: str, at: datetime) -> None:
-    """A transient error: back to pending, due again at `at`."""
-    _finish(session, outbox_id, status=OutboxStatus.PENDING, next_attempt_at=at, last_error=error[:500])
+def retry_later(session: Session, outbox_id: int, error: str, at: datetime, attempt: int | None = None) -> None:
+    """A transient error: back to pending, due again at `at`; of the claim `attempt`, as `mark_failed`."""
+    _finish(session, outbox_id, attempt, status=OutboxStatus.PENDING, next_attempt_at=at, last_error=error[:500])
 
 
 def _finish(session: Session, outbox_id: int, attempt: int | None = None, **values: Any) -> None:

@@ -127,7 +127,7 @@ def _deliver(runtime: WorkerRuntime, delivery: Delivery, lane: _Lane) -> str:
         return _after_failure(runtime, delivery.id, delivery.attempts, unavailable)
     except Exception as error:  # noqa: BLE001 - a bug must not leave the row claimed forever
         log.exception("outbox %s: unexpected failure", delivery.id)
-        _fail(runtime, delivery.id, f"{type(error).__name__}: {error}")
+        _fail(runtime, delivery.id, f"{type(error).__name__}: {error}", delivery.attempts)
         return "failed"
 
 
@@ -166,7 +166,8 @@ def _send_text(runtime: WorkerRuntime, delivery: Delivery, lane: _Lane) -> str:
             if runtime.settings.template_for(delivery.template) is not None:
                 delivery = outbox.record_channel(session, delivery, DeliveryChannel.TEMPLATE)
         if delivery.channel is not DeliveryChannel.TEMPLATE:
-            _fail(runtime, delivery.id, f"{NO_TEMPLATE.format(template=delivery.template)} ({error})")
+            _fail(runtime, delivery.id, f"{NO_TEMPLATE.format(template=delivery.template)} ({error})",
+                  delivery.attempts)
             return "failed"
         return _send_template(runtime, delivery, lane)
     lane.sent(delivery, None)
@@ -176,7 +177,7 @@ def _send_text(runtime: WorkerRuntime, delivery: Delivery, lane: _Lane) -> str:
 def _send_template(runtime: WorkerRuntime, delivery: Delivery, lane: _Lane) -> str:
     choice = runtime.settings.template_for(delivery.template)
     if choice is None:
-        _fail(runtime, delivery.id, NO_TEMPLATE.format(template=delivery.template))
+        _fail(runtime, delivery.id, NO_TEMPLATE.format(template=delivery.template), delivery.attempts)
         return "failed"
     if choice.generic:
         data = notifications.generic_template_data(delivery.template, delivery.params,
@@ -188,10 +189,10 @@ def _send_template(runtime: WorkerRuntime, delivery: Delivery, lane: _Lane) -> s
     return "sent"
 
 
-def _fail(runtime: WorkerRuntime, outbox_id: int, reason: str) -> None:
+def _fail(runtime: WorkerRuntime, outbox_id: int, reason: str, attempt: int) -> None:
     def mark() -> None:
         with runtime.database.transaction() as session:
-            outbox.mark_failed(session, outbox_id, reason)
+            outbox.mark_failed(session, outbox_id, reason, attempt)
 
     through_outage(mark, f"outbox {outbox_id}: recording the failure")
     log.error("outbox %s failed: %s", outbox_id, reason)
@@ -203,10 +204,10 @@ def _after_failure(runtime: WorkerRuntime, outbox_id: int, attempts: int, error:
         with runtime.database.transaction() as session:
             if error.transient and attempts < MAX_ATTEMPTS:
                 due = runtime.clock() + BACKOFF * (4 ** (attempts - 1))
-                outbox.retry_later(session, outbox_id, str(error), due)
+                outbox.retry_later(session, outbox_id, str(error), due, attempts)
                 log.warning("outbox %s: transient error (%s), retry %d at %s", outbox_id, error, attempts, due)
                 return "retry"
-            outbox.mark_failed(session, outbox_id, str(error))
+            outbox.mark_failed(session, outbox_id, str(error), attempts)
         return "failed"
 
     outcome = through_outage(schedule_or_fail, f"outbox {outbox_id}: recording the failure")

@@ -7,6 +7,7 @@ import pytest
 import redis as redis_lib
 from sqlalchemy import select
 
+from bot.wechat.api import WeChatAPIError
 from bot.worker import delivery, jobs, schedule
 from bot.worker.call_marks import CallMarks
 from storage import outbox
@@ -160,3 +161,24 @@ def test_a_relay_slow_to_settle_an_abandoned_row_leaves_it_to_the_worker_that_cl
     assert sorted(delivery.id for delivery in claimed_again) == sorted(delivery.id for delivery in batch)
     rows = statuses(worker_runtime)
     assert [rows[delivery.id] for delivery in batch] == [OutboxStatus.SENDING] * 4  # still the live claim's
+
+
+def test_a_stalled_worker_meeting_an_error_after_its_row_was_claimed_again_leaves_the_new_claim_alone(
+        wechat, worker_runtime, clock):
+    # A worker stalled before its call (its row swept back, queued and claimed by another worker), then met an error
+    # (Redis failing at its mark, WeChat's -1): it put the row back to pending under the live claim, sent twice.
+    _marks, batch = claimed_batch(wechat, worker_runtime)
+    stalled = batch[0]
+    clock.advance(minutes=PAST_THE_SWEEP_MIN)
+    with worker_runtime.database.transaction() as session:  # the relay: no mark, so never called; sent later
+        outbox.settle_abandoned(session, clock(), lambda claims: {
+            claim.id: (outbox.CallState.NOT_CALLED, None) for claim in claims})
+        ids = outbox.take_due(session, clock())
+    with worker_runtime.database.transaction() as session:
+        (again,) = [row for row in outbox.claim(session, ids, clock(), "epoch") if row.id == stalled.id]
+    assert again.attempts == stalled.attempts + 1
+    transient = WeChatAPIError("system busy", errcode=-1, transient=True)
+    assert delivery._after_failure(worker_runtime, stalled.id, stalled.attempts, transient) == "retry"
+    assert statuses(worker_runtime)[stalled.id] == OutboxStatus.SENDING  # still the live claim's
+    delivery._fail(worker_runtime, stalled.id, "RuntimeError: boom", stalled.attempts)
+    assert statuses(worker_runtime)[stalled.id] == OutboxStatus.SENDING
