@@ -100,6 +100,9 @@ def add_user(session: Session, username: str, role_word: str, scope_name: str | 
         raise InvalidAccount("bad_name", shown)
     street_id, community_id = _scope_ids(session, role, scope_name)
     check_password(password, name)
+    # The accounts there are, locked (PostgreSQL): an account being added at the same moment (a double click on
+    # 添加, two admins) is waited for and then found below, as taken, and not met on the unique key as a 500.
+    session.execute(select(ConsoleUser.id).with_for_update())
     if session.scalars(select(ConsoleUser.id).where(ConsoleUser.username == name)).first() is not None:
         raise InvalidAccount("taken", name)
     # Actions carry the display name (控制台 孙丽 改派…): two accounts of one name could not be told apart there.

@@ -14,12 +14,13 @@ from bot.worker import schedule
 from handlers import notifications
 from handlers.taxonomy_cache import REFRESH_INTERVAL, saved_text
 from nlp.taxonomy import default_taxonomy_path
-from storage import operator_accounts, taxonomy_versions
+from storage import console_users, operator_accounts, taxonomy_versions
 from storage.errors import NotAllowed
 from storage.models import ConsoleUser, FaqAnswer, FaqEntry, Resident, TaxonomyVersion
 from storage.notices import BY_NAME
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.console import PASSWORD, Browser, cast, logged_in, stylesheet
+from tests.support.races import second_while_first_open
 
 pytestmark = pytest.mark.postgres
 
@@ -181,6 +182,22 @@ def test_an_admin_adds_an_account_by_the_rules_of_gridbot_user_add(app, runtime)
     assert response.status_code == 302
     assert "已创建账号 heping" in person.get(response.headers["Location"]).get_data(as_text=True)
     assert Browser(app.test_client()).login("heping", STRONG).status_code == 302
+
+
+def test_the_same_account_added_twice_at_once_is_made_once_and_the_second_told_it_is_taken(app, runtime, clock):
+    # A double click on 添加, or two admins: on PostgreSQL the second insert met the first's unique username
+    # (a 500 with a traceback), and two accounts of one display name, which the audit trail cannot tell apart,
+    # were both made. Adding an account now waits for one being added.
+    def add(username, name):
+        return lambda session: console_users.add_user(session, username, "社区", "和平社区", name, STRONG, clock())
+
+    assert second_while_first_open(runtime.database, add("heping", "李主任"), add("heping", "李主任")) == (
+        "done", "InvalidAccount")
+    assert second_while_first_open(runtime.database, add("heping2", "王主任"), add("heping3", "王主任")) == (
+        "done", "InvalidAccount")
+    with runtime.database.transaction() as session:
+        made = session.scalars(select(ConsoleUser.username).where(ConsoleUser.display_name.in_(["李主任", "王主任"])))
+        assert sorted(made) == ["heping", "heping2"]
 
 
 @pytest.mark.parametrize(("password", "words"), [("short1!", "密码太短"), ("onlyletterslong", "密码太简单"),
