@@ -79,6 +79,8 @@ def _entry(session: Session, entry_id: int) -> FaqEntry:
 def _check(session: Session, entry: FaqRow, own_id: int | None) -> None:
     errors = validate([entry])
     if not errors:
+        # The entries locked (PostgreSQL): one saved at the same moment (a double click) is waited for and found.
+        session.execute(select(FaqEntry.id).with_for_update())
         key = question_key(entry.question)
         other = next((stored.id for stored in session.scalars(select(FaqEntry).order_by(FaqEntry.id))
                       if question_key(stored.question) == key and stored.id != own_id), None)

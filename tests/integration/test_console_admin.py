@@ -14,8 +14,9 @@ from bot.worker import schedule
 from handlers import notifications
 from handlers.taxonomy_cache import REFRESH_INTERVAL, saved_text
 from nlp.taxonomy import default_taxonomy_path
-from storage import console_users, operator_accounts, taxonomy_versions
+from storage import console_users, faq_edit, operator_accounts, taxonomy_versions
 from storage.errors import NotAllowed
+from storage.faq_import import FaqRow
 from storage.models import ConsoleUser, FaqAnswer, FaqEntry, Resident, TaxonomyVersion
 from storage.notices import BY_NAME
 from tests.conftest import TEST_SECRET_KEY
@@ -460,6 +461,19 @@ def test_the_faq_lists_category_state_and_actions_on_one_line_each(app):
     assert '<td data-label="类别" class="nowrap">' in page and '<td data-label="状态" class="nowrap">' in page
     assert 'class="row-actions"' in page
     assert "td.nowrap, .row-actions { white-space: nowrap; }" in css
+
+
+def test_the_same_question_added_twice_at_once_is_one_entry(app, runtime, clock):
+    # A double click on 保存 of a new entry: on PostgreSQL neither request saw the other's, and the second met the
+    # unique question: 系统出错 and a traceback instead of the page saying the question is there already.
+    row = FaqRow(1, "社区卫生服务站几点开门？", "工作日早上8点到下午5点。", "", "")
+
+    def add(session):
+        faq_edit.add(session, row, clock())
+
+    assert second_while_first_open(runtime.database, add, add) == ("done", "FaqRefused")
+    with runtime.database.transaction() as session:
+        assert len(session.scalars(select(FaqEntry).where(FaqEntry.question == row.question)).all()) == 1
 
 
 def test_an_entry_is_added_edited_and_deleted(app, runtime):
