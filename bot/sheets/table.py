@@ -299,7 +299,7 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns,
             elif before_header == HEADER_SEARCH_ROWS:
                 break  # rows of another kind of file, however long: no header, not a header lacking columns
             continue
-        if _is_total(cells, columns):
+        if _is_total(cells, columns, positions):
             continue
         values = {name: cells[index] if index < len(cells) else "" for name, index in positions.items()}
         if not any(values.values()):
@@ -341,9 +341,17 @@ def _names_a_column(cells: list[str], columns: Columns) -> bool:
     return any(header in wanted or header.lower() in wanted for cell in cells for header in _header_readings(cell))
 
 
-def _is_total(cells: list[str], columns: Columns) -> bool:
+def _is_total(cells: list[str], columns: Columns, positions: dict[str, int]) -> bool:
+    """A total line: its first cell says 合计 or 小计, or (under a 街道 merged over its communities' subtotals) a
+    column read says so and no column read after it names anything."""
+    if not columns.total_words:
+        return False
     first = next((cell for cell in cells if cell), "")
-    return bool(columns.total_words) and _header_text(first).startswith(columns.total_words)
+    if _header_text(first).startswith(columns.total_words):
+        return True
+    read = sorted(index for index in positions.values() if index < len(cells))
+    return any(_header_text(cells[index]).startswith(columns.total_words)
+               and not any(cells[later] for later in read if later > index) for index in read if cells[index])
 
 
 def _filled_down(cells: dict[str, str], above: dict[str, str] | None, columns: Columns) -> dict[str, str]:

@@ -645,6 +645,22 @@ def test_a_cell_saying_the_same_as_above_takes_the_cell_above(tmp_path):
     assert rows[2] == OrgRow(4, "东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "2单元")
 
 
+def test_subtotal_lines_under_a_street_merged_over_the_whole_sheet_are_skipped(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([*HEADER.split(","), "户数"])
+    sheet.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元", 20])
+    sheet.append([None, "小计", None, None, None, None, 20])
+    sheet.append([None, "桂园社区", "第一网格", "合计花园", "1号楼", "1单元", 30])  # a name beginning with 合计
+    sheet.append([None, "小计", None, None, None, None, 30])
+    sheet.append(["合计", None, None, None, None, None, 50])
+    sheet.merge_cells("A2:A5")
+    workbook.save(tmp_path / "org.xlsx")
+
+    assert [(row.line, row.community, row.compound) for row in read_org_rows(tmp_path / "org.xlsx")] == [
+        (2, "滨湖社区", "滨湖花园"), (4, "桂园社区", "合计花园")]
+
+
 def test_rows_with_nothing_but_a_serial_number_are_blank(tmp_path):
     path = write(tmp_path / "org.csv", ["序号," + HEADER, "1,东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元",
                                         *(f"{n},,,,,," for n in range(2, 50)), "50,,,,,2号楼,"])
