@@ -41,6 +41,7 @@ XLSX_MAX_MERGED_CELLS = 200_000
 _UNCALCULATED = re.compile(rb'<c\b(?![^>]*\st=")[^>]*><f\b[^>]*(?:/>|>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 _SPACES = re.compile(r"\s+")
+_FLOAT_WHOLE = re.compile(r"[0-9]+\.0+")
 # A number format that shows a whole number with words around it: 0"号楼", "第"0"栋", General"单元" (\号 is "号").
 _NUMBER_WITH_WORDS = re.compile(r'(?:"(?P<before>[^"]*)")?(?:0+|#+|General)(?:"(?P<after>[^"]*)")?')
 _ESCAPED_CHARACTER = re.compile(r"\\(.)")
@@ -145,11 +146,17 @@ def _csv_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
     start = 1  # a quoted cell may span lines: a record is numbered by the line it starts on
     try:
         for cells in reader:
-            lines.append((start, [_plain_line_breaks(cell).strip() for cell in cells]))
+            lines.append((start, [_whole_number(_plain_line_breaks(cell).strip()) for cell in cells]))
             start = reader.line_num + 1
     except csv.Error:
         raise TableFileError(texts.csv_malformed(str(path), start)) from None
     return lines
+
+
+def _whole_number(cell: str) -> str:
+    """A whole number as Excel shows it: a CSV a program wrote from a column of floats (pandas' to_csv, where a
+    column has blanks) says 3.0 for building 3, which Excel opens as 3."""
+    return cell.split(".", 1)[0] if _FLOAT_WHOLE.fullmatch(cell) else cell
 
 
 def _delimiter(text: str) -> str:

@@ -661,6 +661,13 @@ def test_subtotal_lines_under_a_street_merged_over_the_whole_sheet_are_skipped(t
         (2, "滨湖社区", "滨湖花园"), (4, "桂园社区", "合计花园")]
 
 
+def test_a_csv_a_program_wrote_from_float_columns_reads_building_3_0_as_excel_shows_it(tmp_path):
+    path = write(tmp_path / "org.csv", [HEADER, "东湖街道,滨湖社区,第一网格,滨湖花园,3.0,1.0",
+                                        "东湖街道,滨湖社区,第一网格,滨湖花园,3.5,", "东湖街道,滨湖社区,第一网格,,沿湖路12.0号,"])
+
+    assert [(row.building, row.unit) for row in read_org_rows(path)] == [("3", "1"), ("3.5", ""), ("沿湖路12.0号", "")]
+
+
 def test_rows_with_nothing_but_a_serial_number_are_blank(tmp_path):
     path = write(tmp_path / "org.csv", ["序号," + HEADER, "1,东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元",
                                         *(f"{n},,,,,," for n in range(2, 50)), "50,,,,,2号楼,"])
