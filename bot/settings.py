@@ -519,7 +519,9 @@ def _read_secret_files(env: Mapping[str, str]) -> tuple[dict[str, str], list[Pro
 
 def _secret_file(variable: str, path: Path) -> str:
     try:
-        value = path.read_bytes().decode("utf-8")
+        # utf-8-sig: Notepad saves "UTF-8" with a BOM, which would become part of the secret and fail every
+        # signature or token request without a word about the file.
+        value = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise _bad(variable, "no_such_file", f"{variable}: no such file: {path}", value=path) from None
     except UnicodeDecodeError:

@@ -54,6 +54,13 @@ def test_a_windows_line_break_and_inner_spaces_are_handled(tmp_path):
     assert Settings.from_env(env).wechat_secret == "two words"
 
 
+def test_a_secret_saved_by_notepad_with_a_bom_is_the_secret_without_it(tmp_path):
+    path = tmp_path / "wechat_secret"
+    path.write_bytes("app-secret-1\r\n".encode("utf-8-sig"))
+
+    assert Settings.from_env(BASE | {"WECHAT_SECRET_FILE": str(path)}).wechat_secret == "app-secret-1"
+
+
 def test_the_files_are_read_by_the_readers_commands_use_alone(tmp_path):
     env = {"GRIDBOT_DATABASE_URL_FILE": secret(tmp_path, "postgres://u:p@db/g\n", "url"),
            "GRIDBOT_SECRET_KEY_FILE": secret(tmp_path, "k" * 40, "key")}
