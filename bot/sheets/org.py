@@ -20,9 +20,10 @@ HEADER_ALIASES = {
     "unit": ("单元号", "单元名称", "单元编号", "所在单元"),
 }
 # A ledger as offices keep it: a blank 街道/社区/网格/小区 under a filled one is "same as above" (never a blank
-# 楼栋 or 单元: that is a missing name), and 合计/小计/总计 lines are totals.
+# 楼栋 or 单元: that is a missing name), and 合计/小计/总计 lines are totals (汇总 is the word of a table's total row
+# in Chinese Excel).
 ORG_COLUMNS = Columns(COLUMNS, REQUIRED, fill_down=("street", "community", "grid", "compound"),
-                      total_words=("合计", "小计", "总计"), aliases=HEADER_ALIASES)
+                      total_words=("合计", "小计", "总计", "汇总", "共计"), aliases=HEADER_ALIASES)
 
 
 def read_org_rows(path: Path | str) -> list[OrgRow]:

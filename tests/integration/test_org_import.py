@@ -668,6 +668,13 @@ def test_a_csv_a_program_wrote_from_float_columns_reads_building_3_0_as_excel_sh
     assert [(row.building, row.unit) for row in read_org_rows(path)] == [("3", "1"), ("3.5", ""), ("沿湖路12.0号", "")]
 
 
+def test_the_total_row_chinese_excel_adds_to_a_table_is_skipped(tmp_path):
+    path = write(tmp_path / "org.csv", [f"{HEADER},户数", "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元,20",
+                                        "汇总,,,,,,20", "共计 1 栋楼,,,,,,20"])
+
+    assert [row.line for row in read_org_rows(path)] == [2]
+
+
 def test_rows_with_nothing_but_a_serial_number_are_blank(tmp_path):
     path = write(tmp_path / "org.csv", ["序号," + HEADER, "1,东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元",
                                         *(f"{n},,,,,," for n in range(2, 50)), "50,,,,,2号楼,"])
