@@ -10,6 +10,7 @@ Days it does not list are working days from Monday to Friday.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -101,7 +102,8 @@ def parse(text: str) -> Calendar:
     holidays: set[date] = set()
     workdays: set[date] = set()
     for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0].strip()
+        # NFKC: dates typed with a Chinese input method in full-width mode (２０３０－０１－０１　休) read as typed.
+        line = unicodedata.normalize("NFKC", raw).split("#", 1)[0].strip()
         if not line:
             continue
         found = _LINE.fullmatch(line)

@@ -84,6 +84,13 @@ def test_a_calendar_file_saved_with_a_bom_by_notepad_reads_from_its_first_line(t
     assert calendar.holidays == {date(2030, 1, 1)} and calendar.workdays == {date(2030, 2, 9)}
 
 
+def test_dates_typed_in_full_width_with_a_chinese_input_method_are_read():
+    calendar = parse("２０３０－０１－０１　休　元旦\n２０３０－０２－０２．．２０３０－０２－０３　休\n２０３０－０２－０９　班　＃ 调休\n")
+
+    assert calendar.holidays == {date(2030, 1, 1), date(2030, 2, 2), date(2030, 2, 3)}
+    assert calendar.workdays == {date(2030, 2, 9)}
+
+
 @pytest.mark.parametrize("line", ["2030-02-30 休", "2030-01-01", "2030-01-01 放", "2030-03-01..2030-01-01 休",
                                   "2030-01-01..2030-03-01 休", "1月1日 休"])
 def test_a_bad_line_is_named_by_its_number(line):
