@@ -80,8 +80,8 @@ def unknown_encoding(path: str) -> str:
 
 
 def old_excel(path: str) -> str:
-    """An .xls (Excel 97–2003) workbook, which is not supported."""
-    return f"文件 {path} 是旧版 Excel（.xls）格式，不能直接导入。{SAVE_AS_HINT}"
+    """An .xls (Excel 97–2003) or WPS .et workbook (both OLE compound files), which is not supported."""
+    return f"文件 {path} 是旧版 Excel（.xls）或 WPS 表格（.et）格式，不能直接导入。{SAVE_AS_HINT}"
 
 
 def web_page_table(path: str) -> str:

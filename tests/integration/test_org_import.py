@@ -376,6 +376,16 @@ def test_a_web_page_a_system_exported_as_xls_is_refused_as_such_not_said_to_lack
     assert "其实是网页（HTML/XML）格式的表格" in str(refused.value) and "找不到表头" not in str(refused.value)
 
 
+def test_a_wps_et_workbook_renamed_xlsx_is_named_as_what_it_may_be(tmp_path):
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # WPS 表格 saves .et as Excel 97 does .xls
+
+    with pytest.raises(OrgFileError) as refused:
+        read_org_rows(path)
+
+    assert "WPS 表格（.et）" in str(refused.value) and "另存为" in str(refused.value)
+
+
 def test_a_password_protected_xlsx_is_refused_as_encrypted_not_called_an_old_xls(tmp_path):
     path = tmp_path / "org.xlsx"
     # What Excel saves with an opening password: an OLE compound file holding the workbook as EncryptedPackage.
