@@ -83,8 +83,8 @@ class RowError:
     other_grid: str = ""  # the grid the building is already in
     other_line: int = 0  # where the file put it there; 0 when it is stored there
     other_building: str = ""  # BUILDING_TWO_NAMES: the name the building has on other_line
-    unit: str = ""  # UNIT_TWO_NAMES: the unit as this line writes it
-    other_unit: str = ""  # UNIT_TWO_NAMES: the name the unit has on other_line
+    unit: str = ""  # UNIT_TWO_NAMES, UNIT_STORED_UNDER_OTHER_NAME: the unit as this line writes it
+    other_unit: str = ""  # the name the unit has on other_line (UNIT_TWO_NAMES) or as stored
     name: str = ""  # STORED_UNDER_OTHER_NAME: the street's or community's name in the file
     stored_name: str = ""  # STORED_UNDER_OTHER_NAME: the stored street's or community's name
     street: str = ""  # OUTSIDE_SCOPE: the line's street
@@ -190,9 +190,9 @@ def validate(rows: Iterable[OrgRow]) -> list[RowError]:
 
 def stored_conflicts(session: Session, rows: Iterable[OrgRow]) -> list[RowError]:
     """Rows that name a stored street or community with an office's suffix added or left off (东湖街道办事处 for
-    东湖街道: a second copy of everything below it), rows that write a stored building's number another way (2栋
-    for 2号楼: a second building for its residents to choose), and rows that put a building of a compound into
-    another grid than the one it is stored in."""
+    东湖街道: a second copy of everything below it), rows that write a stored building's or unit's number another
+    way (2栋 for 2号楼, 1 for 1单元: a second one for its residents to choose), and rows that put a building of a
+    compound into another grid than the one it is stored in."""
     rows = list(rows)
     return sorted(_stored_under_other_names(session, rows) + _buildings_stored_under_other_names(session, rows)
                   + _units_stored_under_other_names(session, rows) + _buildings_in_other_grids(session, rows),
