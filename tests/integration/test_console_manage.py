@@ -224,6 +224,27 @@ def test_the_preview_tells_what_would_be_added_and_changes_nothing(app, store, u
     assert "第三网格" not in person.get("/console/org").get_data(as_text=True)
 
 
+def test_confirming_an_import_twice_at_once_imports_it_once_and_tells_the_second_click(app, store, monkeypatch):
+    from bot.web.console import manage_org
+
+    person = logged_in(app, "street")
+    preview = upload(person, NEW_GRID_FILE)
+    upload_token = preview.get_data(as_text=True).split('name="upload" value="', 1)[1].split('"', 1)[0]
+    form = {"upload": upload_token, "csrf_token": token(person)}
+    read, second = manage_org.read_org_data, []
+
+    def read_while_clicked_again(data, name):  # type: ignore[no-untyped-def]
+        if not second:  # the double click's second request arrives while the first reads the file
+            second.append(person.client.post("/console/org/import/apply", data=form))
+        return read(data, name)
+
+    monkeypatch.setattr(manage_org, "read_org_data", read_while_clicked_again)
+    first = person.client.post("/console/org/import/apply", data=form)
+
+    assert first.status_code == 302
+    assert second[0].status_code == 400 and "已经导入过" in second[0].get_data(as_text=True)
+
+
 @pytest.mark.parametrize("username", sorted(IMPORTERS))
 def test_an_applied_import_is_visible_in_the_tree(app, store, username):
     person = logged_in(app, username)

@@ -265,13 +265,20 @@ def _keep(data: bytes, name: str) -> str:
 
 
 def _kept(token: str) -> _Kept | None:
+    """The file the operator's session previewed, claimed for this request alone: renamed before it is read, so
+    that of two 确认导入 at once (a double click) one imports it and the other is told it was imported already."""
     held = session.get("org_upload") or {}
     if not token or not secrets.compare_digest(str(held.get("token", "")), token):
         return None
     path = _uploads() / f"org-{held['token']}"
-    if not path.is_file() or path.stat().st_mtime < time.time() - UPLOAD_KEPT_SECONDS:
+    claimed = path.with_name(f"{path.name}.{secrets.token_hex(8)}")  # still org-*: swept as a stale upload is
+    try:
+        if path.stat().st_mtime < time.time() - UPLOAD_KEPT_SECONDS:
+            return None
+        path.rename(claimed)
+    except FileNotFoundError:
         return None
-    return _Kept(path, str(held.get("name", "")))
+    return _Kept(claimed, str(held.get("name", "")))
 
 
 def _forget(kept: _Kept) -> None:
