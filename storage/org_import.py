@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import event, select
+from sqlalchemy import Select, event, select
 from sqlalchemy.orm import Session
 
 from storage import org
@@ -221,15 +221,18 @@ def _stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowE
     return errors
 
 
+def _down_to_buildings(*columns: Any) -> Select[Any]:
+    """`columns` of every stored building, joined down from its street (the caller narrows it to a file's streets)."""
+    return (select(*columns).join(Community, Community.street_id == Street.id)
+            .join(Grid, Grid.community_id == Community.id).join(Building, Building.grid_id == Grid.id))
+
+
 def _buildings_stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowError]:
     numbered = [(row, number) for row in rows if (number := building_number(row.building))]
     if not numbered:
         return []
     stored = session.execute(
-        select(Street.name, Community.name, Grid.name, Building.compound, Building.name)
-        .join(Community, Community.street_id == Street.id)
-        .join(Grid, Grid.community_id == Community.id)
-        .join(Building, Building.grid_id == Grid.id)
+        _down_to_buildings(Street.name, Community.name, Grid.name, Building.compound, Building.name)
         .where(Street.name.in_(sorted({row.street for row, _number in numbered})), Building.active)
     ).all()
     names: dict[tuple[str, str, str, str], set[str]] = {}
@@ -251,10 +254,7 @@ def _units_stored_under_other_names(session: Session, rows: list[OrgRow]) -> lis
     if not numbered:
         return []
     stored = session.execute(
-        select(Street.name, Community.name, Grid.name, Building.compound, Building.name, Unit.name)
-        .join(Community, Community.street_id == Street.id)
-        .join(Grid, Grid.community_id == Community.id)
-        .join(Building, Building.grid_id == Grid.id)
+        _down_to_buildings(Street.name, Community.name, Grid.name, Building.compound, Building.name, Unit.name)
         .join(Unit, Unit.building_id == Building.id)
         .where(Street.name.in_(sorted({row.street for row, _number in numbered})), Unit.active)
     ).all()
@@ -277,10 +277,7 @@ def _buildings_in_other_grids(session: Session, rows: list[OrgRow]) -> list[RowE
     if not rows:
         return []
     stored = session.execute(
-        select(Street.name, Community.name, Building.compound, Building.name, Grid.name)
-        .join(Community, Community.street_id == Street.id)
-        .join(Grid, Grid.community_id == Community.id)
-        .join(Building, Building.grid_id == Grid.id)
+        _down_to_buildings(Street.name, Community.name, Building.compound, Building.name, Grid.name)
         .where(Street.name.in_(sorted({row.street for row in rows})), Building.compound != "")
     ).all()
     grids: dict[tuple[str, str, str, str], set[str]] = {}
