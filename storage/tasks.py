@@ -59,12 +59,6 @@ WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal:
     """接单: the first of the grid's members (or of the department it was transferred to) takes the task; a grid
     team member who takes it before the response deadline earns 积分 (storage/points_grants.py)."""
-    # The member's row first (before the appeal's, as gridbot staff disable and the points grant take them): a
-    # member disabled or moved to another grid meanwhile is read as they are now, not left holding the task.
-    session.execute(select(Staff.id).where(Staff.id == member.id).with_for_update())
-    session.refresh(member)
-    if not member.active:
-        raise NotAllowed("not_your_grid")
     appeal = held(session, ticket)
     # Then the member's row (after the appeal's, in the order the points grant and a rating take them): a member
     # gridbot staff disable or move has just changed is read as they are now, not left holding the task.
