@@ -183,15 +183,26 @@ def _xlsx_lines(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], l
             return [], []
         sheet = shown[0]
         merged = _merged_values(sheet)
+        last_row, last_column = _filled_extent(sheet)
         # Missing rows come back as empty ones, so counting from 1 gives Excel's row numbers.
         return ([(number, [_cell_text(merged.get((number, column), _displayed(cell)))
                            for column, cell in enumerate(cells, start=1)])
-                 for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1)],
+                 for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1, max_row=last_row,
+                                                                max_col=last_column), start=1)],
                 [shown_sheet.title for shown_sheet in shown])
     except Exception:
         raise TableFileError(texts.excel_unreadable(str(path))) from None
     finally:
         workbook.close()
+
+
+def _filled_extent(sheet: Any) -> tuple[int, int]:
+    """The last row and column holding anything but blanks. A space typed far below (Excel has 1,048,576 rows) or
+    far right makes openpyxl's sheet span it, and reading every row up to its end creates every cell on the way:
+    minutes and gigabytes for one stray cell."""
+    filled = [key for key, cell in sheet._cells.items()  # openpyxl keeps no public index of the cells it holds
+              if cell.value is not None and str(cell.value).strip()]
+    return max((row for row, _column in filled), default=0), max((column for _row, column in filled), default=0)
 
 
 def _refuse_oversized(path: Path, data: bytes) -> None:

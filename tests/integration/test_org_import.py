@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.cli.gridbot import main
 from bot.sheets.org import OrgFileError, read_org_rows
+from bot.sheets.table import _xlsx_lines
 from storage import org_import
 from storage.models import Building, Community, Grid, Street, Unit
 from storage.org_import import OrgRow, Problem
@@ -669,6 +670,23 @@ def test_subtotal_lines_under_a_street_merged_over_the_whole_sheet_are_skipped(t
 
     assert [(row.line, row.community, row.compound) for row in read_org_rows(tmp_path / "org.xlsx")] == [
         (2, "滨湖社区", "滨湖花园"), (4, "桂园社区", "合计花园")]
+
+
+def test_a_stray_blank_cell_far_below_and_to_the_right_is_not_read_as_a_sheet_of_that_size(tmp_path):
+    # A space typed into row 20,000 and column CV: openpyxl's sheet then spans them, and reading every row up to its
+    # end created every cell on the way. At row 1,048,576 and column XFD a 5 KB upload took 24 GB and was killed.
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["东湖街道", "滨湖社区", "第一网格", "滨湖花园", "1号楼", "1单元"])
+    sheet.cell(row=20_000, column=1, value=" ")
+    sheet.cell(row=3, column=100, value=" ")
+    workbook.save(tmp_path / "org.xlsx")
+
+    lines, _sheets = _xlsx_lines(tmp_path / "org.xlsx", (tmp_path / "org.xlsx").read_bytes())
+
+    assert [(number, len(cells)) for number, cells in lines] == [(1, 6), (2, 6)]
+    assert [(row.line, row.building, row.unit) for row in read_org_rows(tmp_path / "org.xlsx")] == [(2, "1号楼", "1单元")]
 
 
 def test_a_csv_a_program_wrote_from_float_columns_reads_building_3_0_as_excel_shows_it(tmp_path):
