@@ -169,9 +169,9 @@ def validate(rows: Iterable[OrgRow]) -> list[RowError]:
                 errors.append(RowError(row.line, Problem.BUILDING_TWO_NAMES, column="building",
                                        building=_building_label(row), other_building=_building_label(named),
                                        other_line=named.line))
-        unit_number = _number(_NUMBERED_UNIT, row.unit)
-        if not row_errors and unit_number:
-            unit_place = (row.street, row.community, row.grid, row.compound, row.building, unit_number)
+        numbered_unit = unit_number(row.unit)
+        if not row_errors and numbered_unit:
+            unit_place = (row.street, row.community, row.grid, row.compound, row.building, numbered_unit)
             unit_named = first_unit.setdefault(unit_place, row)
             if unit_named.unit != row.unit:
                 errors.append(RowError(row.line, Problem.UNIT_TWO_NAMES, column="unit", building=_building_label(row),
@@ -250,7 +250,7 @@ def _buildings_stored_under_other_names(session: Session, rows: list[OrgRow]) ->
 
 
 def _units_stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowError]:
-    numbered = [(row, number) for row in rows if (number := _number(_NUMBERED_UNIT, row.unit))]
+    numbered = [(row, number) for row in rows if (number := unit_number(row.unit))]
     if not numbered:
         return []
     stored = session.execute(
@@ -260,7 +260,7 @@ def _units_stored_under_other_names(session: Session, rows: list[OrgRow]) -> lis
     ).all()
     names: dict[tuple[str, ...], set[str]] = {}
     for *building, unit in stored:
-        number = _number(_NUMBERED_UNIT, unit)
+        number = unit_number(unit)
         if number:
             names.setdefault((*building, number), set()).add(unit)
     errors = []
@@ -446,6 +446,11 @@ def _field_errors(row: OrgRow) -> list[RowError]:
 def building_number(name: str) -> str:
     """The number (or letter) a building name like 2号楼, 二栋 or 02# gives, "" for other names (沿湖路12号)."""
     return _number(_NUMBERED_BUILDING, name)
+
+
+def unit_number(name: str) -> str:
+    """The number (or letter) a unit name like 2单元, 二单元 or a bare 2 gives, "" for other names."""
+    return _number(_NUMBERED_UNIT, name)
 
 
 def _number(pattern: re.Pattern[str], name: str) -> str:

@@ -144,8 +144,8 @@ def _find(session: Session, kind: PlaceKind, place: str) -> Renameable:
 
 
 def _refuse_taken(session: Session, row: Renameable, name: str) -> None:
-    """Names are unique among siblings (the schema says so); 2号楼 beside 2栋, or 第1网格 beside 第一网格, are the
-    same place twice (the ledger import refuses them too)."""
+    """Names are unique among siblings (the schema says so); 2号楼 beside 2栋, 第1网格 beside 第一网格, or 1 beside
+    1单元, are the same place twice (the ledger import refuses them too)."""
     if isinstance(row, Street):
         taken = session.scalar(select(Street.id).where(Street.name == name))
     elif isinstance(row, Community):
@@ -169,8 +169,13 @@ def _refuse_taken(session: Session, row: Renameable, name: str) -> None:
             raise NameRefused("twin", building_label(twin.compound, twin.name))
         taken = twin.id if twin is not None else None
     else:
-        taken = session.scalar(select(Unit.id).where(Unit.building_id == row.building_id, Unit.name == name,
-                                                     Unit.id != row.id))
+        siblings = session.scalars(select(Unit).where(Unit.building_id == row.building_id, Unit.id != row.id)).all()
+        number = org_import.unit_number(name)
+        twin = next((other for other in siblings if other.name == name
+                     or (number and org_import.unit_number(other.name) == number)), None)
+        if twin is not None and twin.name != name:
+            raise NameRefused("twin", twin.name)
+        taken = twin.id if twin is not None else None
     if taken is not None:
         raise NameRefused("taken", name)
 
