@@ -100,7 +100,7 @@ def rename(session: Session, kind: PlaceKind, place: str, new_name: str, scope: 
     old_name, row.name = row.name, name
     session.flush()
     rewritten = notices.rewrite(old_name, name)
-    _relabel_open_cases(session)
+    _relabel_open_cases(session, old_name)
     return Renamed(kind, before, _label(session, row), _residents(session, row), rewritten)
 
 
@@ -260,7 +260,7 @@ def _rename_compound(session: Session, community_id: int, wanted: str, name: str
             case.open_key = case.scope_ref + case.open_key[len(old_ref):]
     session.flush()
     rewritten = notices.rewrite(wanted, name)
-    _relabel_open_cases(session)
+    _relabel_open_cases(session, wanted)
     return Renamed(PlaceKind.COMPOUND, f"{prefix}·{wanted}", f"{prefix}·{name}", residents, rewritten)
 
 
@@ -327,9 +327,10 @@ def _renamed(target: tuple[object, ...], old_name: str, new_name: str) -> tuple[
     return (*ids, new_name if compound == old_name else compound, building)
 
 
-def _relabel_open_cases(session: Session) -> None:
-    """Open 聚焦办 cases read their place's label in lists and cards: made again from today's names."""
-    for case in session.scalars(select(FocusCase).where(FocusCase.status == FocusStatus.OPEN)):
+def _relabel_open_cases(session: Session, old_name: str) -> None:
+    """Open 聚焦办 cases read their place's label in lists and cards: those whose label held the old name are made
+    again from today's names (a city has hundreds open; most never named the place)."""
+    for case in session.scalars(select(FocusCase).where(FocusCase.status == FocusStatus.OPEN,
+                                                        FocusCase.scope_label.contains(old_name, autoescape=True))):
         case.scope_label = focus.place_label(session, case.scope_kind, case.scope_ref, case.grid_id)
     session.flush()
-
