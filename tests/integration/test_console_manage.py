@@ -656,3 +656,18 @@ def test_a_clashing_name_is_refused_in_chinese(app, store):
 
     assert refused.status_code == 400
     assert "同一级里已经有叫“2号楼”的了，不能重名，没有改动。" in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("place", "name", "shown"), [
+    ("幸福里社区·第一网格" * 10_000, "阳光网格", "找不到网格"),  # cut at 200 characters before it is looked for
+    ("幸福里社区·第一网格", "阳" * 100_000, "最多 64 个字"),
+    ("幸福里社区·第一网格", "阳光\u200b网格", "控制字符"),
+    ("幸福里社区·第一网格", "阳光\x00网格", "无法处理的字符"),  # refused before any view, as every form's NUL
+])
+def test_a_hostile_rename_form_is_refused_in_chinese_and_changes_nothing(app, store, place, name, shown):
+    before = names_of(store, Grid)
+
+    refused = rename(logged_in(app, "admin"), "网格", place, name)
+
+    assert refused.status_code == 400 and shown in refused.get_data(as_text=True)
+    assert names_of(store, Grid) == before
