@@ -19,7 +19,7 @@ from typing import Collection
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, aliased
 
-from storage import complaints, dispatch, emergencies, followers, verification
+from storage import advisory_locks, complaints, dispatch, emergencies, followers, verification
 from storage.actors import Manager, actor_of
 from storage.appeals import Action, hold, record, transition
 from storage.driver_sql import DriverSQL, timestamp
@@ -107,10 +107,15 @@ def join(session: Session, resident_id: int, appeal_id: int, target_id: int, sen
 
 def same_danger(session: Session, resident_id: int, appeal_id: int, now: datetime) -> Appeal | None:
     """A neighbour's open 紧急 appeal of the same danger at the same building as the resident's new one, filed
-    within SAME_DANGER (the first such), which the resident does not follow yet: the one to join."""
+    within SAME_DANGER (the first such), which the resident does not follow yet: the one to join.
+
+    Two neighbours reporting one fire in the same instant: each transaction's new appeal is invisible to the other's
+    query until it commits, so on PostgreSQL both found none and two emergencies went out, each with its cards. The
+    second now waits here for the first to commit (SQLite's transactions never overlap) and then finds its appeal."""
     source = session.get_one(Appeal, appeal_id)
     if source.emergency is None or source.building_id is None:
         return None
+    advisory_locks.lock(session, [f"same-danger:{source.grid_id}:{source.building_id}:{source.emergency}"])
     return session.scalars(select(Appeal).where(
         Appeal.id != source.id, Appeal.emergency == source.emergency, Appeal.grid_id == source.grid_id,
         Appeal.building_id == source.building_id, Appeal.status.in_(JOINABLE),

@@ -24,7 +24,6 @@ of an appeal still open (`forget_finished`, run by the worker every hour).
 from __future__ import annotations
 
 import enum
-import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -34,6 +33,7 @@ from typing import Any, Callable, Collection, Mapping, Sequence, cast
 from sqlalchemy import ColumnElement, case, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from storage import advisory_locks
 from storage.driver_sql import DriverSQL, timestamp
 from storage.models import OPEN_STATUSES, Appeal, DeliveryChannel, OutboxMessage, OutboxStatus, Staff
 from storage.notices import (
@@ -467,7 +467,6 @@ def forget_finished(session: Session, before: datetime, limit: int = FORGET_BATC
 
 
 _DIGEST_KINDS = (("digest", DIGEST_WINDOW), ("routine", ROUTINE_WINDOW))
-_LOCK_DIGESTS = DriverSQL("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(%(keys)s AS bigint[])) AS k")
 
 
 def lock_digests(session: Session, recipients: Collection[tuple[str, datetime]]) -> None:
@@ -478,19 +477,10 @@ def lock_digests(session: Session, recipients: Collection[tuple[str, datetime]])
     deadlock (A holds the 网格长 of grid 1's digest and waits for grid 2's, B the other way round): PostgreSQL found it
     after its deadlock_timeout (1 s) and aborted one chunk (bench/dispatch_latency.py, two workers); so could the
     supervision sweep and a chunk. Each now takes all its locks at once (storage.telling.deferred), and the second
-    waits for the first to commit. Transaction-scoped advisory locks on the keys' hashes: they cover rows not created
-    yet. SQLite's transactions already hold its one write lock.
+    waits for the first to commit: advisory locks on the digest keys, which cover rows not created yet.
     """
-    if session.get_bind().dialect.name != "postgresql" or not recipients:
-        return
-    keys = sorted({_lock_id(_digest_window(kind, openid, now, window)[0])
-                   for openid, now in recipients for kind, window in _DIGEST_KINDS})
-    _LOCK_DIGESTS.run(session, {"keys": keys})  # unnest keeps the array's order: the locks are taken sorted
-
-
-def _lock_id(key: str) -> int:
-    """A digest key as a signed 64-bit advisory lock id, the same in every process."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+    advisory_locks.lock(session, (_digest_window(kind, openid, now, window)[0]
+                                  for openid, now in recipients for kind, window in _DIGEST_KINDS))
 
 
 def _digest_window(kind: str, openid: str, now: datetime, window: timedelta) -> tuple[str, datetime, int]:

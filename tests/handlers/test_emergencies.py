@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from handlers import notifications, resident_texts
 from nlp.chatter import Chatter
-from storage import joins, supervision
+from storage import appeals, joins, residents, supervision
 from storage.errors import NotAllowed
 from storage.models import Appeal, AppealStatus, OutboxMessage, OutboxStatus, Staff, StaffRole
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import CHEN, LI, LIU, OPERATOR, WANG, ZHANG
+from tests.support.races import second_while_first_open
 from tests.support.worker import dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -285,6 +286,27 @@ def test_a_joined_neighbours_report_of_a_fire_whose_first_reporter_withdrew_reac
     told = cards(seeded, second)
     assert sorted(told) == EVERYONE  # the operator too, as at any emergency's dispatch
     assert all(card.startswith("【紧急】火情") for card, _ in told.values())
+
+
+def test_two_neighbours_reporting_one_fire_in_the_same_instant_make_one_emergency(seeded, clock):
+    # Each report's transaction could not see the other's new appeal: on PostgreSQL both looked for a neighbour's
+    # report, found none, and two emergencies went out, each with its storm of cards. The second now waits for the
+    # first to commit and joins it.
+    found = {}
+
+    def report_fire(openid):
+        def step(session):
+            intake = appeals.Intake(content="3号楼着火了", channel=appeals.Channel.TEXT, category="安全隐患",
+                                    confidence=1.0, keywords=(), raw_message={}, response_hours=1, resolve_hours=24,
+                                    emergency="火情", response_minutes=5)
+            sender = residents.view(session, openid, clock())
+            filed = appeals.file_appeal(session, sender, intake, clock())
+            target = joins.same_danger(session, sender.id, filed.id, clock())
+            found[openid] = (filed.id, target.id if target else None)
+        return step
+
+    assert second_while_first_open(seeded, report_fire("o1"), report_fire("o5")) == ("done", "done")
+    assert found["o1"][1] is None and found["o5"][1] == found["o1"][0]
 
 
 def test_a_neighbours_other_danger_or_the_same_an_hour_later_is_an_emergency_of_its_own(wechat, seeded, clock):
