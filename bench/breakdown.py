@@ -48,6 +48,7 @@ from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from bot.wechat.simulator import WeChatServer
 from storage.db import Database
+from storage.driver_sql import DriverSQL
 
 WARMUP_MESSAGES = 100
 Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Any]
@@ -189,7 +190,8 @@ class Probe:
 
     @contextmanager
     def sql(self, database: Database) -> Iterator[None]:
-        """Time every SQL statement's execution in SQLite as step "sql", and by kind (verb and table)."""
+        """Time every SQL statement's execution in SQLite as step "sql", and by kind (verb and table): those run through
+        SQLAlchemy and those handed straight to the driver."""
         engine = database.engine
 
         def before(_conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool) -> None:
@@ -203,12 +205,25 @@ class Probe:
             self.sql_seconds[kind] += elapsed
             self.sql_calls[kind] += 1
 
+        # The webhook's hottest statements go straight to the driver (storage.driver_sql), past those events.
+        driver_execute = DriverSQL._execute_on
+
+        def timed_driver_execute(statement: DriverSQL, *args: Any, **kwargs: Any) -> Any:
+            text = statement.text_for("sqlite")
+            before(None, None, text, None, None, False)
+            try:
+                return driver_execute(statement, *args, **kwargs)
+            finally:
+                after(None, None, text, None, None, False)
+
         listeners = (("before_cursor_execute", before), ("after_cursor_execute", after))
         for name, listener in listeners:
             event.listen(engine, name, listener)
+        DriverSQL._execute_on = timed_driver_execute  # type: ignore[method-assign]
         try:
             yield
         finally:
+            DriverSQL._execute_on = driver_execute  # type: ignore[method-assign]
             for name, listener in listeners:
                 event.remove(engine, name, listener)
 
