@@ -26,9 +26,10 @@ from handlers.conversation import IntakeLimits
 from handlers.notifications import NAMES as NOTIFICATION_NAMES
 from handlers.notifications import for_resident
 from nlp import SHIPPED_MODEL
-from storage import media_files, outbox, points_rules, workdays
+from storage import media_files, outbox, points_rules, quiet_hours, workdays
 from storage.db import LONG_LOCK_WAIT_MS, POSTGRES_DRIVER, Database
 from storage.notice_planning import ACCOUNT_TYPES, SERVICE, SUBSCRIPTION, Limits
+from storage.quiet_hours import QuietHours
 from storage.rates import DEFAULT_WEIGHTS, Weights
 
 DEMO_TOKEN = "gridbot-demo"
@@ -206,6 +207,7 @@ class Settings:
     console_session_hours: int = 12  # a console login lasts this long at most, however busy
     console_idle_minutes: int = 30  # and ends after this long without a request
     summary_hour: int | None = DEFAULT_SUMMARY_HOUR  # GRIDBOT_SUMMARY_HOUR: 每日简报, Beijing time; None: off
+    quiet_hours: QuietHours | None = quiet_hours.DEFAULT  # GRIDBOT_QUIET_HOURS: residents' news waits; None: off
     figures_keep_after_ms: int | None = DEFAULT_FIGURES_KEEP_AFTER_MS  # GRIDBOT_FIGURES_KEEP_AFTER_MS; None: off
     outbox_keep_days: int | None = DEFAULT_OUTBOX_KEEP_DAYS  # GRIDBOT_OUTBOX_KEEP_DAYS; None: keep every row
     notice_keep_days: int | None = DEFAULT_NOTICE_KEEP_DAYS  # GRIDBOT_NOTICE_KEEP_DAYS; None: keep every row
@@ -261,6 +263,7 @@ class Settings:
             holidays_path=read(cls.holidays_from_env, env),
             points_rules_path=read(cls.points_rules_from_env, env),
             summary_hour=read(_summary_hour, env, "GRIDBOT_SUMMARY_HOUR", default=DEFAULT_SUMMARY_HOUR),
+            quiet_hours=read(_quiet_hours, env, "GRIDBOT_QUIET_HOURS", default=quiet_hours.DEFAULT),
             figures_keep_after_ms=read(_figures_keep_after, env, "GRIDBOT_FIGURES_KEEP_AFTER_MS",
                                        default=DEFAULT_FIGURES_KEEP_AFTER_MS),
             outbox_keep_days=read(_keep_days, env, "GRIDBOT_OUTBOX_KEEP_DAYS", DEFAULT_OUTBOX_KEEP_DAYS,
@@ -430,7 +433,8 @@ class Settings:
         links' signer); the web process passes its short `request_db_wait_ms`, the worker and the CLI keep the
         long wait."""
         return Database(self.database_url, self.sqlite_synchronous, lock_wait_ms,
-                        {**outbox.session_info(self.digest_after), **media_files.session_info(self.media_links())})
+                        {**outbox.session_info(self.digest_after), **media_files.session_info(self.media_links()),
+                         **quiet_hours.session_info(self.quiet_hours)})
 
     def notice_limits(self) -> Limits:
         """The account type and daily quotas the notice planner works with."""
@@ -655,6 +659,20 @@ def _summary_hour(env: Mapping[str, str], name: str) -> int | None:
         raise _bad(name, "summary_hour", f"{name} must be an hour from 0 to 23 (Beijing time) or {OFF}, "
                    f"got {raw!r}", value=raw)
     return int(raw)
+
+
+def _quiet_hours(env: Mapping[str, str], name: str) -> QuietHours | None:
+    """A span of the day in Beijing time, "22:00-07:00", or "off" (None)."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return quiet_hours.DEFAULT
+    if raw == OFF:
+        return None
+    try:
+        return quiet_hours.parse(raw)
+    except ValueError as error:
+        raise _bad(name, "quiet_hours", f"{name} must be a span like 22:00-07:00 (Beijing time) or {OFF}: {error}",
+                   value=raw) from None
 
 
 def _figures_keep_after(env: Mapping[str, str], name: str) -> int | None:

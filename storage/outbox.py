@@ -76,7 +76,7 @@ ROUTINE_WINDOW = timedelta(minutes=15)
 _INSERT_ROW = DriverSQL(
     "INSERT INTO outbox (idempotency_key, recipient_openid, template, params, appeal_id, status, attempts, "
     "created_at, next_attempt_at) VALUES (%(key)s, %(openid)s, %(template)s, %(params)s, %(appeal_id)s, "
-    "%(status)s, 0, %(now)s, %(now)s)"
+    "%(status)s, 0, %(now)s, %(due)s)"
 )
 # A person's digest row of a window, made by the first message folded into it (on PostgreSQL `lock_digests` has
 # locked its key first: no other transaction makes it meanwhile); later ones update its counts.
@@ -118,6 +118,7 @@ class Outgoing:
     now: datetime
     appeal_id: int | None = None
     routine: bool = False
+    due: datetime | None = None  # not to be sent before (a resident's quiet hours, storage.quiet_hours); None: now
 
     @property
     def foldable(self) -> bool:
@@ -167,7 +168,7 @@ def add_all(session: Session, messages: Sequence[Outgoing]) -> None:
         "key": message.key, "openid": message.recipient_openid, "template": message.notice.name,
         "params": message.notice.stored, "appeal_id": message.appeal_id,
         "status": str(OutboxStatus.DIGESTED if position in digested else OutboxStatus.PENDING),
-        "now": timestamp(session, message.now),
+        "now": timestamp(session, message.now), "due": timestamp(session, message.due or message.now),
     } for position, message in enumerate(messages)])
     digests.write(session)  # a digest made here comes after the rows it counts, as one by one
 

@@ -14,9 +14,9 @@ from typing import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import followers, outbox
+from storage import followers, outbox, quiet_hours
 from storage.models import Appeal, Resident, ResidentStatus
-from storage.notices import Notice, ResidentNotice
+from storage.notices import Audience, Notice, ResidentNotice
 
 _DEFERRED = "telling.deferred"  # Session.info: the tells `deferred` holds back, in the order they were made
 
@@ -27,13 +27,18 @@ def tell(session: Session, openid: str | None, notice: Notice, now: datetime, *,
 
     `key` makes a row happen once however often the step is retried; without one, each call is a new row.
     `routine`: a copy for someone who oversees rather than acts, folded into their digest (storage.outbox).
+    A resident's notice decided in the quiet hours waits for their end (storage.quiet_hours), an emergency's never.
     """
     if openid is None:
         return  # invited but not yet bound (认证)
     if key is None:
         about = f"appeal:{appeal.id}" if appeal is not None else "notice"
         key = f"{about}:{notice.name}:{uuid.uuid4().hex}"
-    told = outbox.Outgoing(key, openid, notice, now, appeal.id if appeal is not None else None, routine)
+    urgent = appeal is not None and appeal.emergency is not None
+    due = quiet_hours.resident_due(session, openid, now) if notice.audience is Audience.RESIDENT and not urgent \
+        else None
+    told = outbox.Outgoing(key, openid, notice, now, appeal.id if appeal is not None else None, routine,
+                           due if due != now else None)
     held_back = session.info.get(_DEFERRED)
     if held_back is None:
         outbox.add_all(session, [told])

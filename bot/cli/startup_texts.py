@@ -39,6 +39,8 @@ _SETTING = {
     "unreadable": "{variable} 指向的文件 {value} 无法读取，请检查它的权限。",
     "secret_twice": "{expected} 和 {variable} 只能设置一个：密钥要么直接写在 {expected} 里，要么放在 {variable} 指向的文件里。",
     "empty_file": "{variable} 指向的文件 {value} 是空的：请把密钥写进去（一行）。",
+    "quiet_hours": "{variable} 必须是北京时间的一段时间，如 22:00-07:00（前后两个时刻不能相同），或 off（夜里也照常通知居民）；"
+                   "现在是“{value}”。",
     "summary_hour": "{variable} 必须是 0 到 23 之间的整点（北京时间，如 8），或 off（不发每日简报）；现在是“{value}”。",
     "figures_keep_after": "{variable} 必须是毫秒数（如 100），或 off（控制台的统计数字每次都现算）；现在是“{value}”。",
     "keep_days": "{variable} 必须是不少于 {expected} 的天数（如 365），或 off（一直保留）；现在是“{value}”。",

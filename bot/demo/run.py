@@ -232,6 +232,8 @@ def _child_env(settings: Settings, redis_url: str, api_base: str, port: int) -> 
         env["GRIDBOT_ACCOUNT_NAME"] = settings.account_name  # the demo street's: printed invites name it
     # Short enough to watch an unclaimed appeal reach the grid leader during a demo.
     env.setdefault("GRIDBOT_UNCLAIMED_MINUTES", str(DEMO_UNCLAIMED_MINUTES))
+    # A demo tried in the evening shows every step at once: residents' news is not held for the morning.
+    env.setdefault("GRIDBOT_QUIET_HOURS", "off")
     # Photo links in cards and 查询 open on this machine, on the port the demo serves.
     env["GRIDBOT_PUBLIC_URL"] = settings.public_url or f"http://127.0.0.1:{port}"
     # Residents whose reply window closed get their notices as this one generic template message.
@@ -378,6 +380,7 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {simulate} --openid demo_staff_sunli 待分类                    （操作员看待分类诉求和机器建议）
   {simulate} --openid demo_staff_sunli "分类 编号 小区治理"      （改正类别；改正会存为训练样本）
   无人接单的诉求 {DEMO_UNCLAIMED_MINUTES} 分钟后升级给网格长（演示设置，正式默认 30 分钟）。
+  居民的通知随时发出（演示设置；正式运行时夜里 22:00–07:00 产生的到 07:00 才发，紧急诉求的除外：GRIDBOT_QUIET_HOURS）。
 
 模板消息：居民 o8 两天前反映了 {quiet_ticket}（2号楼楼道灯），之后没再发消息，48 小时回复窗口已关闭：
   {simulate} --openid demo_staff_lina "接单 {quiet_ticket}"

@@ -223,6 +223,24 @@ def test_a_bad_summary_hour_is_refused_in_one_chinese_line():
         "GRIDBOT_SUMMARY_HOUR 必须是 0 到 23 之间的整点（北京时间，如 8），或 off（不发每日简报）；现在是“早上8点”。")
 
 
+@pytest.mark.parametrize(("value", "span"), [(None, "22:00-07:00"), ("21:30-6:00", "21:30-06:00"),
+                                             (" 12:00 - 14:00 ", "12:00-14:00"), ("off", None)])
+def test_quiet_hours_are_a_span_of_the_day_or_off(value, span):
+    env = BASE if value is None else BASE | {"GRIDBOT_QUIET_HOURS": value}
+    quiet = Settings.from_env(env).quiet_hours
+    assert (str(quiet) if quiet else None) == span
+
+
+@pytest.mark.parametrize("value", ["22-7", "22:00", "24:00-07:00", "07:00-07:00", "晚上10点到早上7点"])
+def test_bad_quiet_hours_are_refused_in_one_chinese_line(value):
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(BASE | {"GRIDBOT_QUIET_HOURS": value})
+    (problem,) = refused.value.problems
+    assert startup_texts.setting(problem) == (
+        "GRIDBOT_QUIET_HOURS 必须是北京时间的一段时间，如 22:00-07:00（前后两个时刻不能相同），或 off（夜里也照常通知居民）；"
+        f"现在是“{value}”。")
+
+
 @pytest.mark.parametrize(("value", "after_ms"), [(None, 100), ("0", 0), (" 250 ", 250), ("Off", None)])
 def test_console_figures_are_kept_after_some_milliseconds_or_never(value, after_ms):
     env = BASE if value is None else BASE | {"GRIDBOT_FIGURES_KEEP_AFTER_MS": value}
