@@ -72,7 +72,9 @@ def gridbot_variables(env: BenchEnv, extra: Mapping[str, str] | None = None) -> 
                  "WECHAT_SECRET": settings.wechat_secret, "GRIDBOT_SECRET_KEY": settings.secret_key or "",
                  "GRIDBOT_DATABASE_URL": settings.database_url,
                  "GRIDBOT_DATA_DIR": str(settings.data_dir), "GRIDBOT_LOG_LEVEL": "WARNING",
-                 "PYTHONPATH": str(ROOT)}
+                 "PYTHONPATH": str(ROOT),
+                 # A bench runs at any hour: residents' news held for the morning would read as not delivered.
+                 "GRIDBOT_QUIET_HOURS": "off"}
     if settings.wechat_aes_key:
         variables["WECHAT_AES_KEY"] = settings.wechat_aes_key
     variables.update(extra or {})

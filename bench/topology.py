@@ -240,7 +240,9 @@ class Deployment:
                 "WECHAT_AES_KEY": DEMO_AES_KEY, "GRIDBOT_SECRET_KEY": self.secret_key,
                 "GRIDBOT_DATABASE_URL": self.database_url, "GRIDBOT_REDIS_URL": self.redis_url,
                 "WECHAT_API_BASE_URL": self.api_url, "GRIDBOT_DATA_DIR": str(data), "GRIDBOT_LOG_LEVEL": "WARNING",
-                "GRIDBOT_TRUSTED_PROXIES": HOSTS["proxy"], **self.extra}
+                "GRIDBOT_TRUSTED_PROXIES": HOSTS["proxy"],
+                "GRIDBOT_QUIET_HOURS": "off",  # any hour: residents' news held for the morning would read as lost
+                **self.extra}
 
     @property
     def entry(self) -> tuple[str, int]:
