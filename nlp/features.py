@@ -18,6 +18,10 @@ from nlp.taxonomy import normalize_text
 
 WORD = "w:"
 CHARS = "c:"
+# An averaged model's partner may read a long text's lead as features of their own (lead_apart_features): these
+# prefixes instead of counting it twice among the rest's.
+LEAD_WORD = "lw:"
+LEAD_CHARS = "lc:"
 CHAR_NGRAMS = (1, 2)  # the sizes a model uses unless its training recipe says otherwise (nlp.training.Recipe)
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -29,6 +33,17 @@ def features(text: str, segmenter: Segmenter, char_ngrams: tuple[int, ...] = CHA
     for letters in runs:
         for size in char_ngrams:
             names.extend(CHARS + gram for gram in ngrams(letters, size))
+    return names
+
+
+def lead_apart_features(text: str, segmenter: Segmenter, char_ngrams: tuple[int, ...] = CHAR_NGRAMS) -> list[str]:
+    """`features`, but a long text's lead adds its words and characters under LEAD_WORD and LEAD_CHARS, features
+    of their own, instead of once more as the rest's: so that a model can weigh what the opening says apart."""
+    words, letters, lead_words, lead_letters = parts(normalize_text(prepare(text)), segmenter)
+    names = [WORD + word for word in words] + [LEAD_WORD + word for word in lead_words]
+    for prefix, run in ((CHARS, letters), (LEAD_CHARS, lead_letters)):
+        for size in char_ngrams:
+            names.extend(prefix + gram for gram in ngrams(run, size))
     return names
 
 
@@ -49,13 +64,29 @@ def pieces(folded: str, segmenter: Segmenter, tokens: list[str] | None = None) -
     first = lead(folded)
     if not first:
         return words, [letters_of(folded)]
+    return words + segmenter.words(first, _lead_tokens(every, first)), [letters_of(folded), letters_of(first)]
+
+
+def parts(folded: str, segmenter: Segmenter, tokens: list[str] | None = None) -> tuple[list[str], str, list[str], str]:
+    """The words and letters of normalised text, then those of its lead (none for a short text): `pieces` with
+    the lead kept apart. `tokens`: jieba's tokens of folded, if known."""
+    every = segmenter.tokens(folded) if tokens is None else tokens
+    words = segmenter.words(folded, every)
+    first = lead(folded)
+    if not first:
+        return words, letters_of(folded), [], ""
+    return words, letters_of(folded), segmenter.words(first, _lead_tokens(every, first)), letters_of(first)
+
+
+def _lead_tokens(every: list[str], first: str) -> list[str]:
+    """The tokens of a text (`every`) that make up its lead (`first`, where the text begins)."""
     position, repeated = 0, []
     for token in every:
         position += len(token)
         if position > len(first):
             break
         repeated.append(token)
-    return words + segmenter.words(first, repeated), [letters_of(folded), letters_of(first)]
+    return repeated
 
 
 def letters_of(folded: str) -> str:
@@ -70,3 +101,8 @@ def readable(name: str) -> str:
 
 def is_word_feature(name: str) -> bool:
     return name.startswith(WORD)
+
+
+def is_lead_feature(name: str) -> bool:
+    """Whether a feature is one of a lead read apart (LEAD_WORD, LEAD_CHARS)."""
+    return name.startswith((LEAD_WORD, LEAD_CHARS))

@@ -10,7 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from nlp.dataset import Example, check_labels, label_counts
-from nlp.features import CHAR_NGRAMS, features
+from nlp.features import CHAR_NGRAMS, features, is_lead_feature, lead_apart_features
 from nlp.model import Average, Calibration, LinearModel, feature_settings
 from nlp.segmenter import Segmenter
 
@@ -33,7 +33,10 @@ class Recipe:
     """What a model is fitted with: the classifier (multinomial logistic regression, a linear SVM with calibrated
     probabilities, or both on the same features with their probabilities averaged, the SVM's by `svm_share`), the
     sizes of its character n-grams and the inverse regularisation strength (the averaged kind's logistic
-    regression's; its SVM's is SVM_C). `partner`: the averaged kind's SVM, SVM (LinearSVC) or NBSVM."""
+    regression's; its SVM's is SVM_C). `partner`: the averaged kind's SVM, SVM (LinearSVC) or NBSVM. `lead_apart`:
+    the averaged kind's SVM reads a long message's lead (title or first sentence) as features of their own
+    (nlp.features.lead_apart_features) instead of counting it twice among the rest's, as the logistic regression
+    still does."""
 
     char_ngrams: tuple[int, ...] = CHAR_NGRAMS
     c: float = REGULARISATION_C
@@ -41,6 +44,7 @@ class Recipe:
     svm_share: float = 0.0  # AVERAGED only: the SVM's share of the probabilities of messages over `longer_than`
     longer_than: int = 0
     partner: str = SVM
+    lead_apart: bool = False
 
 
 DEFAULT_RECIPE = Recipe()
@@ -57,10 +61,14 @@ def train(examples: Sequence[Example], segmenter: Segmenter, recipe: Recipe = DE
     from sklearn.linear_model import LogisticRegression
 
     check_labels(list(examples), "training data")
+    if recipe.lead_apart and recipe.kind != AVERAGED:
+        raise ValueError("only the averaged kind's SVM reads the lead apart")
     c = recipe.c
     vectorizer = TfidfVectorizer(analyzer=lambda text: features(text, segmenter, recipe.char_ngrams),
                                  sublinear_tf=True, norm="l2")
     matrix = vectorizer.fit_transform([example.text for example in examples])
+    names = [str(name) for name in vectorizer.get_feature_names_out()]
+    idf = vectorizer.idf_
     gold = [example.label for example in examples]
     calibration = None
     # Balanced class weights: real exports are skewed, and a rare category misrouted costs as much as a common one.
@@ -74,16 +82,22 @@ def train(examples: Sequence[Example], segmenter: Segmenter, recipe: Recipe = DE
     labels = [str(label) for label in fitted.classes_]
     coef, intercept = _two_rows(fitted.coef_, fitted.intercept_, recipe.kind)
     if recipe.kind == AVERAGED:  # the SVM on the same feature vector: its rows after the logistic regression's
-        svm = _partner(recipe.partner, SVM_C).fit(matrix, gold)
-        calibration = _calibrated(matrix, gold, SVM_C, recipe.partner)
+        partner_matrix = matrix
+        if recipe.lead_apart:
+            partner_matrix, order, names, idf, coef = _lead_apart(examples, segmenter, recipe.char_ngrams, names,
+                                                                  idf, coef)
+        svm = _partner(recipe.partner, SVM_C).fit(partner_matrix, gold)
+        calibration = _calibrated(partner_matrix, gold, SVM_C, recipe.partner)
         assert list(svm.classes_) == list(fitted.classes_)  # both sort the same labels
         svm_coef, svm_intercept = _two_rows(svm.coef_, svm.intercept_, SVM)
+        if recipe.lead_apart:  # the partner's columns in the model's order (the logistic regression's, then the lead's)
+            svm_coef = svm_coef[:, np.argsort(order)]
         coef, intercept = np.vstack([coef, svm_coef]), np.concatenate([intercept, svm_intercept])
         member = ("an NB-SVM (naive Bayes log-count ratios, Wang & Manning 2012; scikit-learn LinearSVC one-vs-rest"
                   if recipe.partner == NBSVM else "a linear SVM (scikit-learn LinearSVC")
-        algorithm += (f", averaged with {member}, C={SVM_C:g}, Platt-calibrated) taking {recipe.svm_share:g} of the "
-                      f"probability of messages over {recipe.longer_than} characters")
-    names = [str(name) for name in vectorizer.get_feature_names_out()]
+        algorithm += (f", averaged with {member}, C={SVM_C:g}, Platt-calibrated"
+                      f"{', reading the lead as features of their own' if recipe.lead_apart else ''}) taking "
+                      f"{recipe.svm_share:g} of the probability of messages over {recipe.longer_than} characters")
     meta = {
         "trained_on": {"examples": len(examples), "labels": label_counts(examples), "sha256": _digest(examples)},
         "features": feature_settings(recipe.char_ngrams),
@@ -93,8 +107,30 @@ def train(examples: Sequence[Example], segmenter: Segmenter, recipe: Recipe = DE
     if calibration is not None:
         meta["calibration"] = calibration.as_json()
     if recipe.kind == AVERAGED:
-        meta["average"] = Average(recipe.svm_share, recipe.longer_than).as_json()
-    return LinearModel(labels, names, vectorizer.idf_, coef, intercept, meta)
+        meta["average"] = Average(recipe.svm_share, recipe.longer_than, lead_apart=recipe.lead_apart).as_json()
+    return LinearModel(labels, names, idf, coef, intercept, meta)
+
+
+def _lead_apart(examples: Sequence[Example], segmenter: Segmenter, char_ngrams: tuple[int, ...], names: list[str],
+                idf: np.ndarray, coef: np.ndarray):  # type: ignore[no-untyped-def]
+    """The partner's TF-IDF when it reads the lead apart (nlp.features.lead_apart_features) and `order`, each of
+    its columns' place among the model's; then the model's names, IDF and logistic regression rows with the lead's
+    own columns after the logistic regression's (weight 0 there). The rest's columns are the logistic
+    regression's, with the same IDF: the lead is part of the text, so a feature is in as many texts either way."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer=lambda text: lead_apart_features(text, segmenter, char_ngrams),
+                                 sublinear_tf=True, norm="l2")
+    matrix = vectorizer.fit_transform([example.text for example in examples])
+    own = [str(name) for name in vectorizer.get_feature_names_out()]
+    lead_columns = [column for column, name in enumerate(own) if is_lead_feature(name)]
+    column = {name: index for index, name in enumerate(names + [own[index] for index in lead_columns])}
+    order = np.array([column[name] for name in own])
+    rest = np.array([index for index, name in enumerate(own) if not is_lead_feature(name)])
+    assert len(rest) == len(names) and np.allclose(vectorizer.idf_[rest], idf[order[rest]])
+    return (matrix, order, [*names, *(own[index] for index in lead_columns)],
+            np.concatenate([idf, vectorizer.idf_[lead_columns]]),
+            np.hstack([coef, np.zeros((len(coef), len(lead_columns)))]))
 
 
 def _two_rows(coef: np.ndarray, intercept: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:

@@ -2,10 +2,12 @@
 messages over a length: its model file (version 3) carries both weight sets, the calibration, the SVM's share, the
 length and a threshold of its own, and loads without scikit-learn; a long message's probabilities are the average
 of the two members', a short one's the logistic regression's alone, each held to its own 待分类 threshold; versions
-1 and 2 still load; an average out of bounds is refused."""
+1 and 2 still load; an average out of bounds is refused. A partner that reads a long message's lead as features of
+their own makes a version 4 file, whose logistic regression is the same as version 3's."""
 
 import json
 import math
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +19,9 @@ from nlp import UNCLASSIFIED, LinearModel, ModelError, load_taxonomy
 from nlp.classifier import KeywordClassifier
 from nlp.cleaning import prepare
 from nlp.combined import CombinedClassifier
-from nlp.dataset import read_examples
-from nlp.model import AVERAGE, AVERAGED_VERSION, CALIBRATED_VERSION, VERSION
+from nlp.dataset import Example, read_examples
+from nlp.features import is_lead_feature, lead_apart_features
+from nlp.model import AVERAGE, AVERAGED_VERSION, CALIBRATED_VERSION, LEAD_APART_VERSION, VERSION
 from nlp.training import AVERAGED, DEFAULT_RECIPE, NBSVM, SVM, SVM_C, NaiveBayesSVM, Recipe, train
 from tests.support.model_files import copied, refused_after, rewrite
 
@@ -202,9 +205,9 @@ def test_an_average_belongs_to_version_3_with_its_calibration_and_both_weight_se
                                                                                    tmp_path: Path) -> None:
     directory = copied(averaged_dir, tmp_path)
     refused_after(directory, lambda meta: meta.update(version=CALIBRATED_VERSION),
-                  "version 3 model, and only it, has an average")
+                  "version 3 or 4 model, and only they, have an average")
     refused_after(directory, lambda meta: (meta.update(version=AVERAGED_VERSION), meta.pop("average")),
-                  "version 3 model, and only it, has an average")
+                  "version 3 or 4 model, and only they, have an average")
     refused_after(copied(averaged_dir, tmp_path), lambda meta: meta.pop("calibration"), "have a calibration")
     refused_after(copied(averaged_dir, tmp_path),
                   lambda meta: meta.update(intercept=meta["intercept"][:len(meta["labels"])]), "do not fit together")
@@ -252,3 +255,96 @@ def test_an_nb_svm_partner_changes_only_the_long_messages(segmenter, averaged_di
     two = [example for example in read_examples(HOTLINE) if example.label in ("交通出行", "教育")]
     pair = train(two, segmenter, Recipe(kind=AVERAGED, svm_share=SHARE, longer_than=0, partner=NBSVM))
     assert pair.coef.shape[0] == 4 and pair.predict(LONG[0], segmenter).label == "交通出行"
+
+
+def long_examples() -> list[Example]:
+    """Letters of five sentences of one label each (over 60 characters: the lead is their first sentence)."""
+    by_label: dict[str, list[str]] = {}
+    for example in read_examples(HOTLINE):
+        by_label.setdefault(example.label, []).append(example.text)
+    return [Example("。".join(texts[start:] + texts[:start])[:90], label)
+            for label, texts in by_label.items() for start in range(0, len(texts), 2)]
+
+
+APART_RECIPE = Recipe(kind=AVERAGED, svm_share=SHARE, longer_than=LONGER_THAN, partner=NBSVM, lead_apart=True)
+
+
+@pytest.fixture(scope="module")
+def apart_dir(segmenter, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    directory = tmp_path_factory.mktemp("apart")
+    model = train(read_examples(HOTLINE) + long_examples(), segmenter, APART_RECIPE)
+    model.set_thresholds(0.3, 0.45)
+    model.save(directory)
+    return directory
+
+
+def test_a_partner_reading_the_lead_apart_is_version_4_and_round_trips(segmenter, apart_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    meta = json.loads((apart_dir / "model.json").read_text(encoding="utf-8"))
+    assert meta["version"] == LEAD_APART_VERSION and meta["average"]["lead_apart"] is True
+    assert "reading the lead as features of their own" in meta["training"]["algorithm"]
+    loaded = LinearModel.load(apart_dir)
+    assert loaded.average is not None and loaded.average.lead_apart and loaded.average.threshold == 0.45
+    lead_columns = [column for column, name in enumerate(loaded.names) if is_lead_feature(name)]
+    assert lead_columns and lead_columns == list(range(len(loaded.names) - len(lead_columns), len(loaded.names)))
+    assert not loaded.coef[:len(loaded.labels), lead_columns].any()  # the logistic regression does not weigh them
+    fitted = train(read_examples(HOTLINE) + long_examples(), segmenter, APART_RECIPE)
+    fitted.set_thresholds(0.3, 0.45)
+    other = apart_dir.parent / "apart-again"
+    fitted.save(other)
+    for name in ("model.json", "features.txt", "weights.npy"):
+        assert (other / name).read_bytes() == (apart_dir / name).read_bytes(), name
+
+
+def test_the_partner_reads_the_lead_apart_and_the_logistic_regression_as_before(segmenter, apart_dir: Path,  # type: ignore[no-untyped-def]
+                                                                               tmp_path: Path) -> None:
+    examples = read_examples(HOTLINE) + long_examples()
+    train(examples, segmenter, Recipe(kind=AVERAGED, svm_share=SHARE, longer_than=LONGER_THAN, partner=NBSVM)
+          ).save(tmp_path)
+    twice = LinearModel.load(tmp_path)  # version 3: the lead counted twice for both members
+    model = LinearModel.load(apart_dir)
+    size = len(model.labels)
+    assert model.names[:len(twice.names)] == twice.names and np.array_equal(model.idf[:len(twice.names)], twice.idf)
+    assert np.array_equal(model.coef[:size, :len(twice.names)], twice.coef[:size])
+    for text in SHORT:  # up to LONGER_THAN: the logistic regression alone, the same as before
+        assert model.predict(text, segmenter).ranked == twice.predict(text, segmenter).ranked, text
+    letter = long_examples()[0].text
+    # a long message: the logistic regression on features() (the lead twice), the partner on lead_apart_features'
+    found = Counter(model.columns[name] for name in lead_apart_features(letter, segmenter) if name in model.columns)
+    assert any(is_lead_feature(model.names[column]) for column in found)
+    vector = np.zeros(len(model.names))
+    for column, count in found.items():
+        vector[column] = (1 + math.log(count)) * model.idf[column]
+    values = model.intercept[size:] + model.coef[size:].astype(np.float64) @ (vector / np.linalg.norm(vector))
+    assert model.calibration is not None
+    partner = np.exp(model.calibration.apply(values.tolist()))
+    logistic = np.exp(model.intercept[:size] + model.coef[:size].astype(np.float64) @ _tfidf(model, letter, segmenter))
+    expected = (1 - SHARE) * logistic / logistic.sum() + SHARE * partner / partner.sum()
+    prediction = model.predict(letter, segmenter, evidence=3)
+    assert prediction.averaged and prediction.evidence and all(word in letter for word in prediction.evidence)
+    assert dict(prediction.ranked) == pytest.approx(dict(zip(model.labels, expected.tolist(), strict=True)), abs=1e-5)
+    prepared = prepare(letter)  # CombinedClassifier's path: the tokens of the prepared text given
+    again = model.predict(prepared, segmenter, tokens=segmenter.tokens(prepared.lower()))
+    assert dict(again.ranked) == pytest.approx(dict(prediction.ranked), abs=1e-9)
+
+
+def _tfidf(model: LinearModel, text: str, segmenter) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The TF-IDF vector of nlp.features.features(text) over the model's columns."""
+    vector = np.zeros(len(model.names))
+    for column, count in model.counts(text, segmenter).items():
+        vector[column] = (1 + math.log(count)) * model.idf[column]
+    return vector / np.linalg.norm(vector)
+
+
+def test_a_lead_read_apart_belongs_to_version_4(apart_dir: Path, averaged_dir: Path, tmp_path: Path) -> None:
+    refused_after(copied(apart_dir, tmp_path), lambda meta: meta.update(version=AVERAGED_VERSION),
+                  "version 4 model, and only it, has an SVM that reads the lead apart")
+    refused_after(copied(averaged_dir, tmp_path), lambda meta: meta.update(version=LEAD_APART_VERSION),
+                  "version 4 model, and only it")
+    refused_after(copied(apart_dir, tmp_path), lambda meta: meta["average"].update(lead_apart=False),
+                  "model.json: .*average")
+    directory = copied(apart_dir, tmp_path)  # the lead's features without the SVM to read them
+    rewrite(directory, lambda meta: (meta.update(version=AVERAGED_VERSION), meta["average"].pop("lead_apart")))
+    with pytest.raises(ModelError, match="the lead's own features"):
+        LinearModel.load(directory)
+    with pytest.raises(ValueError, match="only the averaged kind"):
+        train(read_examples(HOTLINE), KeywordClassifier(load_taxonomy()).segmenter, Recipe(lead_apart=True))

@@ -122,7 +122,7 @@ def test_a_calibration_out_of_bounds_is_refused(svm_dir: Path, tmp_path: Path, c
 
 def test_a_calibration_belongs_to_version_2_only(svm_dir: Path, tmp_path: Path) -> None:
     directory = copied(svm_dir, tmp_path)
-    only_they = "version 2 or 3 model, and only they, have a calibration"
+    only_they = "version 2 to 4 model, and only they, have a calibration"
     refused_after(directory, lambda meta: meta.update(version=VERSION), only_they)
     refused_after(directory, lambda meta: (meta.update(version=CALIBRATED_VERSION), meta.pop("calibration")), only_they)
 

@@ -59,3 +59,13 @@ def test_the_bench_sweeps_the_averaged_messages_and_holds_the_others() -> None:
     # all averaged, or none: the curve's threshold holds for every message, as for a model of one kind
     for outcomes in (everything, nothing):
         assert outcomes[at_half] == threshold_outcome(GOLD, BEST, 0.5)
+
+
+def test_the_bench_reads_a_mix_of_long_message_members() -> None:
+    from tests.support.bench import bench_modules
+
+    with bench_modules("threshold_curve") as (curve,):
+        assert curve.parse_mix("lr=0.45, nbsvm+lead=0.45,cnb=0.1") == {"lr": 0.45, "nbsvm+lead": 0.45, "cnb": 0.1}
+        for wrong in ("lr=0.5,svm=0.5", "lr=0.5,nbsvm=0.4", "lr=1.2,cnb=-0.2", "lr+long=1", "nbsvm+first=1"):
+            with pytest.raises(ValueError):
+                curve.parse_mix(wrong)
