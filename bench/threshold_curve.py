@@ -30,8 +30,8 @@ add up to 1. Members: lr (that logistic regression), nbsvm (nlp.training.NaiveBa
 shipped model's), cnb (scikit-learn's ComplementNB, its own probabilities), nblr (naive Bayes log-count ratios as
 the NB-SVM's, then a one-vs-rest liblinear logistic regression per label, C=1; its probabilities normalised);
 a member with "+lead" reads a long message's lead as features of their own (nlp.features.lead_apart_features,
-as --lead-apart), with "+long" it is trained only on examples over --longer-than
-characters. Each mix prints its 留 10%, the threshold the 10 % rule picks and the accuracy of the rest there.
+as --lead-apart), with "+long" it is trained only on the examples over --longer-than characters. Each mix prints
+its 留 10%, the threshold the 10 % rule picks and the accuracy of the rest there.
 """
 
 from __future__ import annotations
