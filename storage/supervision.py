@@ -32,9 +32,11 @@ Completion clock (status `accepted`; a paused appeal is skipped: its clock stand
   appeal escalated for being unclaimed climbs from level 1.
 
 A reminder is sent before its deadline only, once per clock: the sweep that sets `*_reminded_at` (where it
-was still NULL) sends it. An escalation is a compare-and-set on `escalation_level` (one level per sweep), so
-two workers sweeping at once escalate once. Each is an internal `escalated` audit event by the system, note
-"level N", with a `staff_escalated` notice to the assignee and the level's people (a level nobody is bound
+was still NULL) sends it. An escalation is a compare-and-set on `escalation_level`, straight to the level due
+at `now`: after a worker outage of hours an appeal lands at once where its clock says, not one level per 10-second
+sweep with a notice at each; two workers sweeping at once escalate once. Each level crossed is an internal
+`escalated` audit event by the system, note "level N"; one `staff_escalated` notice, of the level reached, goes to
+the assignee and the people of each level crossed, each once (a level nobody is bound
 for passes the notice on to the next one up; the top level, to the nearest one below; with nobody bound at any
 level, an unclaimed appeal's goes to who may claim it).
 
@@ -326,7 +328,8 @@ def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,
     if escalation == "emergency":
         escalated = _escalate_emergency(session, appeal, now)
     elif escalation is not None:
-        escalated = _escalate(session, appeal, AppealStatus.DISPATCHED, now, escalation)
+        level = _response_level(appeal, waiting.since, waiting.due, now, unclaimed_after)  # type: ignore[arg-type]
+        escalated = _escalate(session, appeal, AppealStatus.DISPATCHED, now, escalation, level)
     reminded = 0
     if remind:
         # The 网格长 hears of an appeal unclaimed for `unclaimed_after` by its 督办, due by now: not a reminder of
@@ -411,6 +414,16 @@ def _completion_step(appeal: Appeal, climb: _Climb, now: datetime) -> str | None
         if appeal.resolve_reminded_at is not None or clock_of(appeal).elapsed(now, due) > period * (1 - REMIND_AT):
             return None
         return "remind"
+    if _completion_level(appeal, climb, now) <= appeal.escalation_level:
+        return None
+    return "escalate"
+
+
+def _completion_level(appeal: Appeal, climb: _Climb, now: datetime) -> int:
+    """The level an overdue accepted appeal should have reached at `now`: one above where its clock (re)started
+    for each step due since then (never beyond TOP_LEVEL)."""
+    due: datetime = appeal.resolve_due_at  # type: ignore[assignment]
+    period = timedelta(hours=appeal.resolve_hours)
     # Counted from the latest 接单 or reopening when it came after the deadline: whoever took a long overdue task
     # over (a hand-over, a 改派), or has it back from a resident's 不满意, gets one 督办 now and the next a period
     # later, not every level in three sweeps.
@@ -418,9 +431,7 @@ def _completion_step(appeal: Appeal, climb: _Climb, now: datetime) -> str | None
     since = max(due, restarted) if restarted is not None else due
     # In the category's time: a working-day appeal climbs no level over a weekend or a holiday.
     steps_due = 1 + int(clock_of(appeal).elapsed(since, now) / period) if period else 1
-    if climb.steps >= steps_due or appeal.escalation_level >= TOP_LEVEL:
-        return None
-    return "escalate"
+    return min(TOP_LEVEL, appeal.escalation_level + max(0, steps_due - climb.steps))
 
 
 def _completion_clock(session: Session, appeal: Appeal, climb: _Climb, now: datetime) -> tuple[int, int]:
@@ -431,7 +442,8 @@ def _completion_clock(session: Session, appeal: Appeal, climb: _Climb, now: date
         return _remind(session, appeal, AppealStatus.ACCEPTED, Appeal.resolve_reminded_at,
                        appeal.resolve_due_at, now, people, "resolve"), 0  # type: ignore[arg-type]
     if step == "escalate":
-        return 0, _escalate(session, appeal, AppealStatus.ACCEPTED, now, "resolve_overdue")
+        level = _completion_level(appeal, climb, now)
+        return 0, _escalate(session, appeal, AppealStatus.ACCEPTED, now, "resolve_overdue", level)
     return 0, 0
 
 
@@ -474,18 +486,25 @@ def _about(session: Session, appeal: Appeal, readable: bool) -> dict[str, Any]:
     }
 
 
-def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datetime, reason: str) -> int:
-    level = appeal.escalation_level + 1
-    moved = session.execute(
+def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datetime, reason: str,
+              level: int) -> int:
+    """Raise the appeal straight to `level`, the one it is due for (after an outage, several above its own): each
+    level crossed is recorded, and the holder and the people of every level crossed are told once, of `level`."""
+    was = appeal.escalation_level
+    if level <= was:
+        return 0
+    moved = session.execute(  # the compare-and-set two sweeps race on
         update(Appeal)
-        .where(Appeal.id == appeal.id, Appeal.status == status, Appeal.escalation_level == level - 1)
+        .where(Appeal.id == appeal.id, Appeal.status == status, Appeal.escalation_level == was)
         .values(escalation_level=level, escalated_at=now)
     ).rowcount
     if moved != 1:
         return 0  # another sweep escalated it first, or the appeal moved on
-    record(session, appeal.id, now, Action.ESCALATED, None, None, note=f"level {level}", internal=True)
+    for step in range(was + 1, level + 1):  # the completion clock counts its steps by these
+        record(session, appeal.id, now, Action.ESCALATED, None, None, note=f"level {step}", internal=True)
     assignee = _assignee(session, appeal)
-    people = ([assignee] if assignee else []) + list(_supervisors(session, appeal, level))
+    people = ([assignee] if assignee else []) + [person for step in range(was + 1, level + 1)
+                                                 for person in _supervisors(session, appeal, step)]
     claimants = not people and status == AppealStatus.DISPATCHED
     if claimants:  # no supervisor bound at any level: those who may claim it are chased themselves
         people = [person for person in _claimants(session, appeal) if person.openid]

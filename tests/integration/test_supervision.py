@@ -361,6 +361,60 @@ def test_an_overdue_task_climbs_one_level_per_period_up_to_the_street_and_no_fur
     assert [note for _, _, note, _ in escalation_events(seeded, ticket)] == ["level 1", "level 2", "level 3"]
 
 
+def test_after_a_worker_outage_an_overdue_task_lands_at_its_level_at_once_with_one_notice_each(wechat, seeded,
+                                                                                                    clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    claimed = appeal(seeded, ticket)
+    clock.current = claimed.resolve_due_at + 2 * timedelta(hours=claimed.resolve_hours)  # the worker was down
+    assert sweep(seeded, clock).escalations == 1
+    for _ in range(3):  # the worker is back and sweeps every 10 s
+        clock.advance(seconds=10)
+        assert sweep(seeded, clock).escalations == 0
+    assert appeal(seeded, ticket).escalation_level == 3
+    assert [note for _, _, note, _ in escalation_events(seeded, ticket)] == ["level 1", "level 2", "level 3"]
+    assert notices(seeded, "staff_escalated", ticket) == [
+        (OPERATOR, escalated(3, "resolve_overdue")), (WANG, escalated(3, "resolve_overdue")),
+        (ZHANG, escalated(3, "resolve_overdue")), (STREET_OPERATOR, escalated(3, "resolve_overdue"))]
+
+
+def test_after_a_worker_outage_an_unclaimed_task_lands_at_its_level_at_once_and_climbs_on_from_there(
+        wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    waiting = appeal(seeded, ticket)
+    due, period = waiting.response_due_at, timedelta(hours=waiting.response_hours)
+    clock.current = due + period  # down since before the 网格长's 督办 was due
+    assert sweep(seeded, clock).escalations == 1
+    clock.advance(seconds=10)
+    assert sweep(seeded, clock).escalations == 0
+    assert notices(seeded, "staff_escalated", ticket) == [(OPERATOR, escalated(2, "response_overdue")),
+                                                         (WANG, escalated(2, "response_overdue"))]
+    climbs_at(seeded, clock, ticket, ((3, due + 2 * period),))
+    assert [note for _, _, note, _ in escalation_events(seeded, ticket)] == ["level 1", "level 2", "level 3"]
+
+
+def test_two_workers_catching_up_after_an_outage_escalate_once(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    claimed = appeal(seeded, ticket)
+    clock.current = claimed.resolve_due_at + 2 * timedelta(hours=claimed.resolve_hours)
+    barrier = threading.Barrier(2)
+
+    def run(_):
+        barrier.wait()
+        with seeded.transaction() as session:
+            return supervision.sweep(session, clock())
+
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(run, range(2)))
+    assert sum(report.escalations for report in reports) == 1
+    assert len(escalation_events(seeded, ticket)) == 3
+    assert [openid for openid, _ in notices(seeded, "staff_escalated", ticket)] == [OPERATOR, WANG, ZHANG]
+
+
 def test_a_task_claimed_after_an_unclaimed_escalation_climbs_from_the_grid_leader(wechat, seeded, clock):
     ticket = file(wechat, seeded, clock)
     clock.advance(minutes=31)
