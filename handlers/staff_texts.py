@@ -174,13 +174,18 @@ URGENT_UNPLACED_ACT = ("居民还没有绑定地址，绑定后任务卡立即�
 
 def _emergency_unclaimed(n: StaffEmergencyUnclaimed) -> str:
     return (
-        f"【紧急督办】{n.ticket} {n.emergency}，至今无人接单\n"
+        f"【紧急督办】{n.ticket} {n.emergency}，至今无人接单{_emergency_level(n)}\n"
         f"地点：{n.place}\n"
         f"{_door_line(n.door)}"
         f"内容：{n.content}\n"
         f"求助时间：{clock(n.since)}\n"
         f"请立即电话安排网格员赶赴现场，或自己回复“接单 {n.ticket}”；{EMERGENCY_NUMBERS}。"
     )
+
+
+def _emergency_level(n: StaffEmergencyUnclaimed) -> str:
+    """"，已升级为第2级督办" past the grid's 网格长 (the first level, which every 紧急督办 reaches), else nothing."""
+    return EMERGENCY_LEVEL.format(level=n.level) if isinstance(n.level, int) and n.level > 1 else ""
 
 
 def _card_home(n: StaffNewAppeal) -> str:
@@ -965,7 +970,8 @@ DISPATCH_NOTE_NAMES = {
 ROUTED_NOTE = "按类别转给{department}"
 ASSIGNED_NOTE = "派单给网格员（人员编号 {staff_id}）"
 ASSIGNED_NAMED_NOTE = "派单给网格员 {name}"
-EMERGENCY_ESCALATION = "第1级（紧急诉求无人接单）"
+EMERGENCY_ESCALATION = "第{level}级（紧急诉求无人接单）"
+EMERGENCY_LEVEL = "，已升级为第{level}级督办"
 VOLUNTEER_RATED = "居民评价满意或基本满意，自动确认"
 CLOCK_NAMES = {"response": "接单时限", "resolve": "办结时限"}
 BUILDING_MOVED_CHOICES = {"keep": "未办结的诉求仍由原办理人办完", "move": "未办结的诉求重新派给新网格"}
@@ -992,8 +998,9 @@ def event_note(action: str, note: str) -> str:
         return COMPLAINT_NOTE
     if action == "viewed" and note.startswith(CLI_READER):  # `gridbot appeals show` names the server login
         return CLI_READ.format(user=note.removeprefix(CLI_READER))
-    if action == "escalated" and note == supervision.EMERGENCY_ESCALATION_NOTE:
-        return EMERGENCY_ESCALATION
+    emergency_level = supervision.emergency_note_level(note) if action == "escalated" else None
+    if emergency_level is not None:
+        return EMERGENCY_ESCALATION.format(level=emergency_level)
     if action == "escalated" and note.startswith("level "):
         return f"第{note.removeprefix('level ')}级"
     if action == "dispatched":

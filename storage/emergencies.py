@@ -9,8 +9,9 @@ a neighbour's report of the same danger at the same building joins it (storage.j
   every active operator (street and communities): with no grid there is nobody else to tell.
 - Filed where the resident says it is when that is a building of their community ("我在5号楼门口，看到2号楼冒烟":
   2号楼), not at their home: the responders must go there, and it may be another grid's (`place_said`).
-- Unclaimed at its deadline (storage.supervision) it escalates to level 1 at once, and the notice, saying what,
-  where, since when and what to do, goes to the grid's leaders and the community's and street's operators.
+- Unclaimed at its deadline (storage.supervision) it escalates to the grid's leaders, and on, one response time
+  a level, to the community's and the street's operators until claimed; the notice says what, where, since when
+  and what to do.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from typing import Sequence
 from sqlalchemy import ColumnElement, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from storage import appeals, complaints, contacts, org
+from storage import appeals, contacts, org
 from storage.contact_input import in_digits
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Building, Grid, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
-from storage.staff import community_operators, street_operator_of, street_operators
+from storage.staff import community_operators, street_operators
 from storage.telling import tell
 
 # While a resident's 紧急 appeal of the last FOLLOW_UP is open, what else they write is about it ("我们被困在5楼出不来"):
@@ -172,31 +173,13 @@ def every_operator(session: Session) -> Sequence[Staff]:
     ).all()
 
 
-def unclaimed_notice(session: Session, appeal: Appeal, since: datetime) -> StaffEmergencyUnclaimed:
-    """What the escalation of an unclaimed emergency says: what, where, since when."""
+def unclaimed_notice(session: Session, appeal: Appeal, since: datetime, level: int) -> StaffEmergencyUnclaimed:
+    """What the escalation of an unclaimed emergency to `level` says: what, where, since when."""
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
     return StaffEmergencyUnclaimed(ticket=appeal.ticket, emergency=appeal.emergency or "",
                                    place=f"{place.grid_label} {place.home_label}",
                                    content=contacts.words_on_card(appeal, CONTENT_LENGTH), since=since,
-                                   door=contacts.on_card(session, appeal).door)
-
-
-def supervisors(session: Session, appeal: Appeal) -> list[Staff]:
-    """Who hears that an emergency went unclaimed: the grid's leaders, the community's and the street's
-    operators."""
-    people = session.scalars(
-        select(Staff).where(Staff.active.is_(True), Staff.openid.is_not(None), (
-            ((Staff.grid_id == appeal.grid_id) & (Staff.role == StaffRole.GRID_LEADER))
-            | ((Staff.role == StaffRole.OPERATOR) & Staff.community_id.is_(None)
-               & street_operator_of(appeal.grid_id))
-        )).order_by(Staff.id)
-    ).all()
-    return _unique(_not_accused(session, appeal, [*people, *community_operators(session, appeal.grid_id)]))
-
-
-def _not_accused(session: Session, appeal: Appeal, people: Sequence[Staff]) -> list[Staff]:
-    about = complaints.accused(session, appeal.id) or frozenset()
-    return [person for person in people if person.id not in about]
+                                   door=contacts.on_card(session, appeal).door, level=level)
 
 
 def _unique(people: Sequence[Staff]) -> list[Staff]:

@@ -247,6 +247,7 @@ class StaffEmergencyUnclaimed(StaffNotice):
     content: str
     since: datetime
     door: str | None = None  # the resident's 门牌, whole as on its card
+    level: int = 1  # the 督办 level it reached: 1 the grid's 网格长, 2 the community's operators, 3 the street's
 
 
 @dataclass(frozen=True, kw_only=True)

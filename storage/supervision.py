@@ -40,9 +40,12 @@ the assignee and the people of each level crossed, each once (a level nobody is 
 for passes the notice on to the next one up; the top level, to the nearest one below; with nobody bound at any
 level, an unclaimed appeal's goes to who may claim it).
 
-An emergency (紧急, see storage.emergencies) runs the response clock in minutes and escalates at its deadline,
-to level 1 at once: its notice says what, where, since when and what to do, and goes to the grid's leaders and
-the community's and street's operators.
+An emergency (紧急, see storage.emergencies) runs the response clock in minutes and, unclaimed, climbs its own
+ladder until somebody claims it: level 1 (the grid's 网格长) at its deadline, 2 (the community's operators, who
+had its card from the start) one response time later, 3 (the street's) one more later. Each level crossed is an
+`escalated` event, note "level N (emergency unclaimed)"; its `staff_emergency_unclaimed` notice says what, where,
+since when and what to do, and reaches each person once (a level with nobody bound passes it on as above, and
+who heard of it at a lower level is not told again).
 
 Every reminder and 督办 says what (category and the start of the words), where (the place), since when (filed)
 and, in its wording, what to do: 接单 while nobody has it, 办结 for its holder, for a supervisor to contact the
@@ -72,6 +75,7 @@ tells the grid's 网格长 (the community's operators when the card was the 网�
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -92,7 +96,8 @@ log = logging.getLogger(__name__)
 DEFAULT_UNCLAIMED_AFTER = timedelta(minutes=30)
 REMIND_AT = 0.75  # of a clock's time
 TOP_LEVEL = 3
-EMERGENCY_ESCALATION_NOTE = "level 1 (emergency unclaimed)"
+EMERGENCY_ESCALATION_NOTE = "level {level} (emergency unclaimed)"
+_EMERGENCY_NOTE = re.compile(r"level (\d) \(emergency unclaimed\)")
 
 
 @dataclass(frozen=True)
@@ -282,8 +287,15 @@ def _waiting(session: Session, now: datetime, only: Collection[int] | None = Non
     may_remind = Appeal.response_reminded_at.is_(None) & (
         Appeal.department.is_not(None) | (Appeal.response_due_at > now)
     )
-    may_climb = (Appeal.escalation_level < TOP_LEVEL) & Appeal.emergency.is_(None) & (Appeal.response_due_at <= now)
+    may_climb = (Appeal.escalation_level < TOP_LEVEL) & (Appeal.response_due_at <= now)
     return queries.unclaimed(session, where=_among(or_(Appeal.escalation_level == 0, may_remind, may_climb), only))
+
+
+def emergency_note_level(note: str) -> int | None:
+    """The level an unclaimed emergency's `escalated` event (EMERGENCY_ESCALATION_NOTE) records; None for another
+    note."""
+    match = _EMERGENCY_NOTE.fullmatch(note)
+    return int(match.group(1)) if match else None
 
 
 def _among(where: ColumnElement[bool], only: Collection[int] | None) -> ColumnElement[bool]:
@@ -298,8 +310,8 @@ def _response_steps(waiting: queries.Unclaimed, now: datetime, unclaimed_after: 
     if due is None:
         return None, False
     escalation = None
-    if appeal.emergency is not None:  # its one notice goes to every level at once (_escalate_emergency)
-        escalation = "emergency" if appeal.escalation_level == 0 and now >= due else None
+    if appeal.emergency is not None:  # its own ladder, in minutes (_escalate_emergency)
+        escalation = "emergency" if appeal.escalation_level < _emergency_level(appeal, due, now) else None
     elif appeal.escalation_level < _response_level(appeal, since, due, now, unclaimed_after):
         escalation = "response_overdue" if now >= due else "unclaimed"
     # In the category's time (an emergency's minutes run every minute): not on the Sunday before a Monday deadline.
@@ -320,13 +332,22 @@ def _response_level(appeal: Appeal, since: datetime, due: datetime, now: datetim
     return min(TOP_LEVEL, 1 + int(clock_of(appeal).elapsed(due, now) / period)) if period else 1
 
 
+def _emergency_level(appeal: Appeal, due: datetime, now: datetime) -> int:
+    """The level an unclaimed emergency should have reached at `now`: 1 at its deadline, one more for each further
+    full response time (its minutes, which run every minute) past it (never beyond TOP_LEVEL)."""
+    if now < due:
+        return 0
+    period = timedelta(minutes=appeal.response_minutes or 0) or timedelta(hours=appeal.response_hours)
+    return min(TOP_LEVEL, 1 + int((now - due) / period)) if period else 1
+
+
 def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,
                     unclaimed_after: timedelta) -> tuple[int, int]:
     appeal = waiting.appeal
     escalation, remind = _response_steps(waiting, now, unclaimed_after)
     escalated = 0
     if escalation == "emergency":
-        escalated = _escalate_emergency(session, appeal, now)
+        escalated = _escalate_emergency(session, appeal, now, _emergency_level(appeal, waiting.due, now))  # type: ignore[arg-type]
     elif escalation is not None:
         level = _response_level(appeal, waiting.since, waiting.due, now, unclaimed_after)  # type: ignore[arg-type]
         escalated = _escalate(session, appeal, AppealStatus.DISPATCHED, now, escalation, level)
@@ -525,18 +546,29 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
     return 1
 
 
-def _escalate_emergency(session: Session, appeal: Appeal, now: datetime) -> int:
-    moved = session.execute(
+def _escalate_emergency(session: Session, appeal: Appeal, now: datetime, level: int) -> int:
+    """Raise an unclaimed emergency to `level`: each level crossed recorded, its people told, none of them twice
+    (whoever an earlier level reached, a level with nobody bound passing it on, is not told again)."""
+    was = appeal.escalation_level
+    if level <= was:
+        return 0
+    moved = session.execute(  # the compare-and-set two sweeps race on
         update(Appeal)
-        .where(Appeal.id == appeal.id, Appeal.status == AppealStatus.DISPATCHED, Appeal.escalation_level == 0)
-        .values(escalation_level=1, escalated_at=now)
+        .where(Appeal.id == appeal.id, Appeal.status == AppealStatus.DISPATCHED, Appeal.escalation_level == was)
+        .values(escalation_level=level, escalated_at=now)
     ).rowcount
     if moved != 1:
         return 0  # another sweep escalated it first, or somebody claimed it
-    record(session, appeal.id, now, Action.ESCALATED, None, None, note=EMERGENCY_ESCALATION_NOTE, internal=True)
-    notice = emergencies.unclaimed_notice(session, appeal, appeal.created_at)
-    for person in emergencies.supervisors(session, appeal):
-        tell(session, person.openid, notice, now, appeal=appeal)
+    for step in range(was + 1, level + 1):
+        record(session, appeal.id, now, Action.ESCALATED, None, None,
+               note=EMERGENCY_ESCALATION_NOTE.format(level=step), internal=True)
+    told_before = {person.openid for step in range(1, was + 1) for person in _supervisors(session, appeal, step)}
+    notice = emergencies.unclaimed_notice(session, appeal, appeal.created_at, level)
+    for step in range(was + 1, level + 1):
+        for person in _supervisors(session, appeal, step):
+            if person.openid not in told_before:
+                told_before.add(person.openid)
+                tell(session, person.openid, notice, now, appeal=appeal)  # type: ignore[arg-type]
     return 1
 
 

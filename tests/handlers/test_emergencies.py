@@ -387,11 +387,20 @@ def test_an_unclaimed_emergency_escalates_within_minutes_saying_what_where_and_s
     with seeded.transaction() as session:
         assert supervision.sweep(session, clock()).escalations == 1
     told = cards(seeded, ticket, "staff_emergency_unclaimed")
-    assert sorted(told) == sorted([WANG, OPERATOR])
+    assert sorted(told) == [WANG]  # the community's operators have had its card from the start
     alert, _ = told[WANG]
-    assert alert.startswith(f"【紧急督办】{ticket} 急病，至今无人接单")
+    assert alert.startswith(f"【紧急督办】{ticket} 急病，至今无人接单\n")
     assert "阳光花园3号楼1单元" in alert and "有人晕倒了" in alert and "11月22日 10:00" in alert
     assert f"接单 {ticket}" in alert
+    clock.advance(minutes=10)  # still nobody: the community's operators, a level up
+    with seeded.transaction() as session:
+        assert supervision.sweep(session, clock()).escalations == 1
+    told = cards(seeded, ticket, "staff_emergency_unclaimed")
+    assert sorted(told) == sorted([WANG, OPERATOR])
+    alert, _ = told[OPERATOR]
+    assert alert.startswith(f"【紧急督办】{ticket} 急病，至今无人接单，已升级为第2级督办\n")
+    staff_view = wechat.send(WANG, f"查询 {ticket}")
+    assert "第1级（紧急诉求无人接单）" in staff_view and "第2级（紧急诉求无人接单）" in staff_view
 
 
 def test_an_emergencys_card_and_its_escalation_give_the_door_whole_and_the_phone_masked(wechat, seeded, clock):

@@ -209,14 +209,57 @@ def test_an_unclaimed_task_with_no_leader_or_operator_bound_anywhere_is_chased_w
                                                          (ZHANG, escalated(1, "unclaimed"))]
 
 
-def test_an_unclaimed_emergency_is_escalated_once_and_climbs_no_further(wechat, seeded, clock):
+def file_emergency(wechat, seeded, clock):
     ticket = TICKET.search(wechat.send("o1", "楼道里着火了，好多烟")).group(0)
     with seeded.transaction() as session:
         dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
-    clock.advance(hours=30)
-    while sweep(seeded, clock).escalations:
-        clock.advance(seconds=10)
-    assert appeal(seeded, ticket).escalation_level == 1  # its one notice already went to every level at once
+    return ticket
+
+
+def emergency_alerts(seeded, ticket):
+    """(recipient, level) of each 紧急督办 of `ticket`, sorted."""
+    return sorted((openid, params["level"]) for openid, params in notices(seeded, "staff_emergency_unclaimed", ticket))
+
+
+def test_an_unclaimed_emergency_climbs_from_the_grid_leader_to_the_community_and_the_street_until_claimed(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+    ticket = file_emergency(wechat, seeded, clock)
+    waiting = appeal(seeded, ticket)
+    due, period = waiting.response_due_at, timedelta(minutes=waiting.response_minutes)
+    climbs_at(seeded, clock, ticket, ((1, due), (2, due + period), (3, due + 2 * period)))
+    clock.current = due + 10 * period
+    assert sweep(seeded, clock).escalations == 0
+    assert emergency_alerts(seeded, ticket) == [(OPERATOR, 2), (WANG, 1), (STREET_OPERATOR, 3)]
+    assert [note for _, _, note, _ in escalation_events(seeded, ticket)] == [
+        "level 1 (emergency unclaimed)", "level 2 (emergency unclaimed)", "level 3 (emergency unclaimed)"]
+
+
+def test_a_claimed_emergency_climbs_no_further_on_its_response_clock(wechat, seeded, clock):
+    ticket = file_emergency(wechat, seeded, clock)
+    waiting = appeal(seeded, ticket)
+    due, period = waiting.response_due_at, timedelta(minutes=waiting.response_minutes)
+    clock.current = due
+    assert sweep(seeded, clock).escalations == 1
+    act(seeded, clock, "claim", LI, ticket)
+    clock.current = due + 2 * period
+    assert sweep(seeded, clock).escalations == 0
+    assert emergency_alerts(seeded, ticket) == [(WANG, 1)]
+
+
+def test_an_emergency_found_unclaimed_after_an_outage_tells_each_level_once_and_a_level_nobody_holds_nobody_twice(
+        wechat, seeded, clock):
+    ticket = file_emergency(wechat, seeded, clock)  # the street's operators are not bound: level 3 is 孙丽's again
+    waiting = appeal(seeded, ticket)
+    clock.current = waiting.response_due_at + timedelta(minutes=3 * waiting.response_minutes)
+    assert sweep(seeded, clock).escalations == 1
+    clock.advance(seconds=10)
+    assert sweep(seeded, clock).escalations == 0
+    assert appeal(seeded, ticket).escalation_level == 3
+    assert emergency_alerts(seeded, ticket) == [(OPERATOR, 3), (WANG, 3)]
+    assert len(escalation_events(seeded, ticket)) == 3
 
 
 def test_a_transferred_task_gets_a_fresh_response_clock_for_the_department(wechat, seeded, clock):
