@@ -113,6 +113,11 @@ def excel_too_large(path: str) -> str:
             f"请检查是否合并了整列或整张表，取消这样的合并后再导入；{SAVE_AS_HINT}")
 
 
+def too_many_rows(path: str, limit: int) -> str:
+    """More data rows than may be read here (the console's upload), refused before they are all read."""
+    return f"文件 {path} 超过 {limit:,} 行数据，这里不能读取。"
+
+
 def csv_malformed(path: str, line: int) -> str:
     """The CSV structure is broken (e.g. an unclosed quote)."""
     return f"文件 {path} 第 {line} 行格式有误（可能有未闭合的引号），无法解析。"

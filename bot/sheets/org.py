@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Sequence
 
 from bot.sheets.excel_text import append_as_text
-from bot.sheets.table import Columns, TableFileError, read_table, read_table_data
+from bot.sheets.table import Columns, TableFileError, TooManyRows, read_table, read_table_data
 from storage.org_import import COLUMNS, REQUIRED, OrgRow, row_of
 
 OrgFileError = TableFileError  # the name `gridbot import org` and its tests catch
+OrgFileTooLong = TooManyRows  # the console's refusal of a file past its row limit
 # The other names offices give the columns, ledger by ledger.
 HEADER_ALIASES = {
     "street": ("街道名称", "所属街道", "街道办事处"),
@@ -32,9 +33,10 @@ def read_org_rows(path: Path | str) -> list[OrgRow]:
     return [row_of(row.line, row.cells) for row in read_table(path, ORG_COLUMNS)]
 
 
-def read_org_data(data: bytes, name: str) -> list[OrgRow]:
-    """The data rows of an uploaded file's bytes, read as `read_org_rows` reads a file (`name` for messages)."""
-    return [row_of(row.line, row.cells) for row in read_table_data(data, name, ORG_COLUMNS)]
+def read_org_data(data: bytes, name: str, max_rows: int | None = None) -> list[OrgRow]:
+    """The data rows of an uploaded file's bytes, read as `read_org_rows` reads a file (`name` for messages); with
+    `max_rows`, a longer file is refused (TooManyRows) without reading it all."""
+    return [row_of(row.line, row.cells) for row in read_table_data(data, name, ORG_COLUMNS, max_rows)]
 
 
 def write_org_rows(path: Path | str, rows: Sequence[OrgRow]) -> None:

@@ -18,7 +18,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from handlers import operator_texts as texts
 
@@ -39,6 +39,8 @@ XLSX_MAX_MERGED_CELLS = 200_000
 # workbook a program wrote and nothing ever calculated. Read without a result, it would be an empty cell, which a
 # ledger's 社区 column takes as "same as above".
 _UNCALCULATED = re.compile(rb'<c\b(?![^>]*\st=")[^>]*><f\b[^>]*(?:/>|>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
+_XML_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?row>)", re.DOTALL)
+_XML_VALUE = re.compile(rb"<(?:\w+:)?[vt]\b[^>]*>[^<]")  # a cell's <v>value</v>, or an inline string's <t>text</t>
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 _SPACES = re.compile(r"\s+")
 _FLOAT_WHOLE = re.compile(r"[0-9]+\.0+")
@@ -56,6 +58,15 @@ EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUL
 
 class TableFileError(Exception):
     """The file cannot be read as the expected spreadsheet; the message is worded for the operator."""
+
+
+class TooManyRows(TableFileError):
+    """The file holds more data rows than the reader was asked to take (`limit`); a workbook is refused so before
+    it is loaded, a CSV as soon as the row past the limit is read."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        super().__init__(texts.too_many_rows(str(path), limit))
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -100,8 +111,9 @@ def read_table(path: Path | str, columns: Columns) -> list[TableRow]:
     return read_table_data(data, path, columns)
 
 
-def read_table_data(data: bytes, path: Path | str, columns: Columns) -> list[TableRow]:
-    """Like `read_table`, of a file's bytes already in hand (an upload); `path` names it in the messages."""
+def read_table_data(data: bytes, path: Path | str, columns: Columns, max_rows: int | None = None) -> list[TableRow]:
+    """Like `read_table`, of a file's bytes already in hand (an upload); `path` names it in the messages. With
+    `max_rows`, a file of more data rows is refused (TooManyRows) without reading them all."""
     path = Path(path)
     # The content decides, not the name: offices rename files, and Excel saves .csv names over workbooks.
     if data.startswith(XLS_MAGIC):
@@ -111,10 +123,12 @@ def read_table_data(data: bytes, path: Path | str, columns: Columns) -> list[Tab
     if not data.startswith(XLSX_MAGIC):
         if _MARKUP.match(data.lstrip(codecs.BOM_UTF8 + b" \t\r\n")):
             raise TableFileError(texts.web_page_table(str(path)))
-        return _rows(path, _csv_lines(path, data), columns)
-    lines, sheets = _xlsx_lines(path, data)
+        return _rows(path, _csv_lines(path, data), columns, max_rows=max_rows)
+    lines, sheets = _xlsx_lines(path, data, max_rows)
     try:
-        return _rows(path, lines, columns, workbook=True)
+        return _rows(path, lines, columns, workbook=True, max_rows=max_rows)
+    except TooManyRows:
+        raise
     except TableFileError as error:  # the header was not found where it was looked for: say where that was
         if len(sheets) > 1:
             raise TableFileError(str(error) + texts.first_sheet_only(sheets[0], sheets[1:])) from None
@@ -139,18 +153,17 @@ def _decode_csv(path: Path, data: bytes) -> str:
     raise TableFileError(texts.unknown_encoding(str(path)))
 
 
-def _csv_lines(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
+def _csv_lines(path: Path, data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The CSV's records as they are read (a reader with a row limit stops at it, the rest never split)."""
     text = _decode_csv(path, data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    lines = []
     start = 1  # a quoted cell may span lines: a record is numbered by the line it starts on
     try:
         for cells in reader:
-            lines.append((start, [_whole_number(_plain_line_breaks(cell).strip()) for cell in cells]))
+            yield start, [_whole_number(_plain_line_breaks(cell).strip()) for cell in cells]
             start = reader.line_num + 1
     except csv.Error:
         raise TableFileError(texts.csv_malformed(str(path), start)) from None
-    return lines
 
 
 def _whole_number(cell: str) -> str:
@@ -166,11 +179,11 @@ def _delimiter(text: str) -> str:
     return "\t" if "\t" in first and "," not in first else ","
 
 
-def _xlsx_lines(path: Path, data: bytes) -> tuple[list[tuple[int, list[str]]], list[str]]:
+def _xlsx_lines(path: Path, data: bytes, max_rows: int | None = None) -> tuple[list[tuple[int, list[str]]], list[str]]:
     """The first visible sheet's lines, and the names of the visible sheets (what Excel shows as its tabs)."""
     import openpyxl
 
-    _refuse_oversized(path, data)
+    _refuse_oversized(path, data, max_rows)
     try:
         # Not read-only: merged ranges are only known to a fully loaded sheet.
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
@@ -205,25 +218,37 @@ def _filled_extent(sheet: Any) -> tuple[int, int]:
     return max((row for row, _column in filled), default=0), max((column for _row, column in filled), default=0)
 
 
-def _refuse_oversized(path: Path, data: bytes) -> None:
-    """TableFileError for a workbook that would unpack, or merge cells, far beyond any real ledger."""
+def _refuse_oversized(path: Path, data: bytes, max_rows: int | None = None) -> None:
+    """TableFileError for a workbook that would unpack, or merge cells, far beyond any real ledger; TooManyRows for
+    one with a sheet of more rows holding something than `max_rows` and a title and header above them."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if sum(member.file_size for member in members) > XLSX_MAX_UNPACKED:
                 raise TableFileError(texts.excel_too_large(str(path)))
-            merged, uncalculated = 0, False
+            merged, uncalculated, most_rows = 0, False, 0
             for member in members:
                 if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
                     sheet_xml = archive.read(member)
                     merged += _merged_cells(sheet_xml)
                     uncalculated = uncalculated or _UNCALCULATED.search(sheet_xml) is not None
+                    if max_rows is not None:
+                        most_rows = max(most_rows, _rows_with_values(sheet_xml))
     except (zipfile.BadZipFile, OSError, ValueError):
         raise TableFileError(texts.excel_unreadable(str(path))) from None
     if merged > XLSX_MAX_MERGED_CELLS:
         raise TableFileError(texts.excel_too_large(str(path)))
+    if max_rows is not None and most_rows > max_rows + HEADER_SEARCH_ROWS:
+        raise TooManyRows(path, max_rows)
     if uncalculated:
         raise TableFileError(texts.excel_uncalculated(str(path)))
+
+
+def _rows_with_values(sheet_xml: bytes) -> int:
+    """How many of a sheet's rows hold a value (a number, a shared or an inline string): counted in its XML, in
+    well under a second for a sheet of 100,000 rows that openpyxl takes 40 s and 300 MB to load. Rows of
+    formatting only (a template's styled blank rows) hold none."""
+    return sum(1 for row in _XML_ROW.finditer(sheet_xml) if row[1] and _XML_VALUE.search(row[1]))
 
 
 def _merged_cells(sheet_xml: bytes) -> int:
@@ -283,7 +308,7 @@ def _plain_line_breaks(text: str) -> str:
 
 
 def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns,
-          workbook: bool = False) -> list[TableRow]:
+          workbook: bool = False, max_rows: int | None = None) -> list[TableRow]:
     positions: dict[str, int] | None = None
     rows: list[TableRow] = []
     before_header = 0
@@ -327,6 +352,8 @@ def _rows(path: Path, lines: Iterable[tuple[int, list[str]]], columns: Columns,
         _refuse_dates(path, line, values, columns)
         _refuse_formula_errors(path, line, values, columns)
         cells_by_name = {name: values.get(name, "") for name in columns.headers}
+        if max_rows is not None and len(rows) == max_rows:
+            raise TooManyRows(path, max_rows)
         rows.append(TableRow(line, _filled_down(cells_by_name, rows[-1].cells if rows else None, columns)))
     if header is not None and header[2] is not None:
         raise header[2]

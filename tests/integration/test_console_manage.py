@@ -233,10 +233,10 @@ def test_confirming_an_import_twice_at_once_imports_it_once_and_tells_the_second
     form = {"upload": upload_token, "csrf_token": token(person)}
     read, second = manage_org.read_org_data, []
 
-    def read_while_clicked_again(data, name):  # type: ignore[no-untyped-def]
+    def read_while_clicked_again(data, name, max_rows):  # type: ignore[no-untyped-def]
         if not second:  # the double click's second request arrives while the first reads the file
             second.append(person.client.post("/console/org/import/apply", data=form))
-        return read(data, name)
+        return read(data, name, max_rows)
 
     monkeypatch.setattr(manage_org, "read_org_data", read_while_clicked_again)
     first = person.client.post("/console/org/import/apply", data=form)
@@ -349,6 +349,72 @@ def test_a_file_over_the_bound_is_refused_politely_and_unread(app, store, monkey
 
     assert refused.status_code == 413 and "文件太大" in refused.get_data(as_text=True)
     assert counts(store) == before
+
+
+def ledger_workbook(buildings, styled_blank_rows=0):
+    """An .xlsx ledger of `buildings` new buildings of 第三网格, then rows of formatting only (a template's)."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.strip().split(","))
+    for number in range(1, buildings + 1):
+        sheet.append(["幸福街道", "幸福里社区", "第三网格", "新苑", f"{number}号楼", ""])
+    for row in range(buildings + 2, buildings + 2 + styled_blank_rows):
+        sheet.cell(row, 1).font = Font(bold=True)
+    data = io.BytesIO()
+    workbook.save(data)
+    return data.getvalue()
+
+
+@pytest.fixture
+def few_rows(monkeypatch):
+    """The console's row limit, brought down to 30 rows."""
+    from bot.web.console import manage_org
+
+    monkeypatch.setattr(manage_org, "ORG_FILE_MAX_ROWS", 30)
+    return 30
+
+
+def test_a_workbook_of_more_rows_than_the_console_takes_is_refused_before_it_is_loaded(app, store, few_rows,
+                                                                                         monkeypatch):
+    import openpyxl
+
+    person = logged_in(app, "admin")
+    before = counts(store)
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *_, **__: pytest.fail("the workbook was loaded"))
+
+    refused = upload(person, ledger_workbook(few_rows + 20), name="台账.xlsx")
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "文件“台账.xlsx”超过 30 行数据，控制台一次最多预览和导入 30 行，没有导入任何数据" in page
+    assert "gridbot import org 文件名" in page
+    assert counts(store) == before
+
+
+def test_a_csv_of_more_rows_than_the_console_takes_is_refused_and_one_at_the_limit_previewed(app, store, few_rows):
+    person = logged_in(app, "admin")
+    rows = [f"幸福街道,幸福里社区,第三网格,新苑,{number}号楼,\n" for number in range(1, few_rows + 2)]
+
+    refused = upload(person, HEADER + "".join(rows))
+    at_limit = upload(person, HEADER + "".join(rows[:few_rows]))
+
+    assert refused.status_code == 400 and "超过 30 行数据" in refused.get_data(as_text=True)
+    assert at_limit.status_code == 200 and "将新建：网格 1 个、楼栋 30 个" in at_limit.get_data(as_text=True)
+
+
+def test_a_template_with_styled_blank_rows_past_the_limit_is_previewed(app, few_rows):
+    person = logged_in(app, "admin")
+
+    preview = upload(person, ledger_workbook(10, styled_blank_rows=few_rows * 3), name="模板.xlsx")
+
+    assert preview.status_code == 200 and "将新建：网格 1 个、楼栋 10 个" in preview.get_data(as_text=True)
+
+
+def test_the_import_form_says_the_row_limit(app):
+    assert "最大 5 MB、20,000 行" in logged_in(app, "admin").get("/console/org").get_data(as_text=True)
 
 
 def test_an_upload_from_another_session_cannot_be_applied(app, store):

@@ -28,7 +28,7 @@ from flask import Response, abort, flash, g, get_flashed_messages, redirect, ren
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.posters import poster_name, write_poster
-from bot.sheets.org import OrgFileError, read_org_data
+from bot.sheets.org import OrgFileError, OrgFileTooLong, read_org_data
 from bot.web.console import texts
 from bot.web.console.guard import accepts_upload, blueprint, in_scope_or_404, login_required, runtime
 from bot.wechat.api import WeChatAPI, WeChatAPIError
@@ -40,6 +40,10 @@ from storage.org_import import LEVELS
 from storage.staff import AmbiguousPlace, UnclearPlace
 
 ORG_FILE_MAX_BYTES = 5 * 1024 * 1024  # a street's ledger of ten thousand units is well under 1 MB as CSV
+# A street of the sources' largest city (4,327 grids in 31 streets: some 140 grids, a compound of 30 buildings of 2-4
+# units each) lists about 14,000 units. Past this the preview (openpyxl loads a workbook whole, merged cells need it)
+# took a web thread 42 s and 430 MB at 100,000 rows; a city's ledger goes through `gridbot import org` on the server.
+ORG_FILE_MAX_ROWS = 20_000
 UPLOAD_KEPT_SECONDS = 3600  # a preview not applied within the hour is dropped: the file is asked for again
 UPLOADS = "uploads"
 PLACE_TYPED_MAX = 200  # a place's path typed into the 改名 form (street·community·grid·compound·building·unit)
@@ -72,6 +76,7 @@ def org() -> str:
         street = management.street_name(db, g.operator.scope)
     return render_template("console/org.html", communities=communities, community_ids=ids, may_import=may_import(),
                            street=street, done=get_flashed_messages(), max_megabytes=_megabytes(),
+                           max_rows=ORG_FILE_MAX_ROWS,
                            rename_kinds=_rename_kinds() if may_import() else (), place_max=PLACE_TYPED_MAX)
 
 
@@ -85,7 +90,9 @@ def org_import_preview() -> tuple[str, int] | str:
         return _refused(texts.ORG_IMPORT_NO_FILE)
     data, name = upload.read(), Path(upload.filename).name
     try:
-        rows = read_org_data(data, name)
+        rows = read_org_data(data, name, ORG_FILE_MAX_ROWS)
+    except OrgFileTooLong:
+        return _refused(texts.ORG_IMPORT_TOO_MANY_ROWS.format(name=name, limit=ORG_FILE_MAX_ROWS))
     except OrgFileError as error:
         return _refused(str(error))
     if not rows:
@@ -107,7 +114,7 @@ def org_import_apply() -> Response | tuple[str, int] | str:
     if kept is None:
         return _refused(texts.ORG_IMPORT_EXPIRED)
     try:
-        rows = read_org_data(kept.path.read_bytes(), kept.name)
+        rows = read_org_data(kept.path.read_bytes(), kept.name, ORG_FILE_MAX_ROWS)
     except OrgFileError as error:
         return _refused(str(error))
     finally:
