@@ -111,14 +111,16 @@ def _photo_shown(link: str | None, state: str) -> str:
 OVERDUE_CARD = "（已超时）"
 
 
-def due_clock(at: datetime) -> str:
+def due_clock(at: datetime, now: datetime | None = None) -> str:
     """A deadline as staff read it: 12月7日 18:00; one at midnight (a working-day limit that began on a holiday ends
-    at one) as the end of its day, 12月7日 24:00: 12月8日 00:00前 reads as a day more than it gives."""
+    at one) as the end of its day, 12月7日 24:00: 12月8日 00:00前 reads as a day more than it gives. With `now`, a
+    day of another year says its year (2025年12月31日 24:00), as `clock` does."""
     local = at.astimezone(LOCAL_ZONE)
     if local.time() != time(0):
-        return clock(at)
+        return clock(at, now)
     day = local.date() - timedelta(days=1)
-    return f"{day.month}月{day.day}日 24:00"
+    year = f"{day.year}年" if now is not None and now.astimezone(LOCAL_ZONE).year != day.year else ""
+    return f"{year}{day.month}月{day.day}日 24:00"
 
 
 def _new_appeal(n: StaffNewAppeal) -> str:

@@ -124,7 +124,7 @@ def record_lines(record: AppealRecord, now: datetime) -> list[str]:
     due = running_due(record)
     if due is not None:
         lines.append(texts.SHOW_CLOCK.format(clock=texts.clock(appeal.status, due, now),
-                                             due=texts.local(due, "%Y-%m-%d %H:%M")))
+                                             due=staff_texts.due_clock(due, now)))
     # Reopened by 不满意 and open again: the 办结 and the rating were the last round's, not this one's.
     reopened = appeal.status in OPEN_STATUSES
     if appeal.resolution:

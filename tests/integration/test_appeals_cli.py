@@ -4,7 +4,7 @@ import csv
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.cli.gridbot import main
 from handlers import notifications
 from storage import seeding
-from storage.models import AppealEvent, Community, Grid, OutboxMessage, OutboxStatus, Street
+from storage.models import Appeal, AppealEvent, Community, Grid, OutboxMessage, OutboxStatus, Street
 from storage.notices import ResidentResolved
 from storage.privacy import mask
 from storage.tickets import LOCAL_ZONE
@@ -184,6 +184,15 @@ def test_show_gives_the_operator_everything_with_the_phone_masked_and_the_read_a
     assert "查阅：命令行 sunli" in wechat.send(OPERATOR, f"查询 {day['unclaimed']}")
     missing = gridbot(database_url, clock, "appeals", "show", "G2611229999")
     assert missing.exit_code == 1 and "没有找到编号为 G2611229999 的诉求" in missing.output
+
+
+def test_show_gives_a_midnight_deadline_as_the_end_of_its_day_as_the_chat_and_console_do(
+        wechat, day, seeded, database_url, clock):
+    with seeded.transaction() as session:  # a working-day limit that began on a holiday ends at midnight
+        session.scalars(select(Appeal).where(Appeal.ticket == day["unclaimed"])).one().response_due_at = \
+            datetime(2026, 11, 24, tzinfo=LOCAL_ZONE)
+    shown = gridbot(database_url, clock, "appeals", "show", day["unclaimed"]).output
+    assert "（截止 11月23日 24:00）" in shown
 
 
 def test_show_of_an_appeal_reopened_by_unsatisfied_calls_its_result_and_rating_the_last_rounds(

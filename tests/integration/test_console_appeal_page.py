@@ -1,10 +1,13 @@
 """One appeal's console page: its photos behind signed links, its location's map link, the appeals merged into it,
 the resident's other appeals within the operator's scope (contact numbers masked), and its focus case."""
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 
 from bot.web.app import create_app
+from handlers.resident_texts import LOCAL_ZONE
 from storage import media_files
 from storage.models import (
     Appeal,
@@ -129,12 +132,30 @@ def test_an_appeal_merged_into_this_one_is_listed(app):
     assert "P-NEIGHBOUR" in page[page.index('id="appeal-followers"'):page.index("</dd>", page.index('id="appeal-followers"'))]
 
 
+def appeal_clock(person, ticket):
+    page = person.get(f"/console/appeals/{ticket}").get_data(as_text=True)
+    start = page.index('id="appeal-clock">') + len('id="appeal-clock">')
+    return page[start:page.index("</dd>", start)]
+
+
+def test_a_deadline_at_midnight_is_the_end_of_its_day_and_one_of_another_year_says_its_year(app, runtime):
+    person = logged_in(app, "admin")
+    with runtime.database.transaction() as session:  # a working-day limit that began on a holiday ends at midnight
+        session.scalars(select(Appeal).where(Appeal.ticket == "P-MAIN")).one().response_due_at = \
+            datetime(2026, 11, 23, tzinfo=LOCAL_ZONE)
+    assert appeal_clock(person, "P-MAIN").endswith("（截止 11月22日 24:00）")  # as the chat's cards say
+    with runtime.database.transaction() as session:
+        session.scalars(select(Appeal).where(Appeal.ticket == "P-MAIN")).one().response_due_at = \
+            datetime(2026, 1, 1, tzinfo=LOCAL_ZONE)
+    assert appeal_clock(person, "P-MAIN").endswith("（截止 2025年12月31日 24:00）")
+
+
 def test_the_page_says_how_late_the_appeal_is_as_appeals_show_does(app, runtime, clock):
     clock.advance(hours=5)  # P-MAIN waits for a claim that was due when it was filed (10:00, Beijing time)
     person = logged_in(app, "admin")
     page = person.get("/console/appeals/P-MAIN").get_data(as_text=True)
     start = page.index('id="appeal-clock">') + len('id="appeal-clock">')
-    assert page[start:page.index("</dd>", start)] == "接单已超时5小时（截止 2026-11-22 10:00）"
+    assert page[start:page.index("</dd>", start)] == "接单已超时5小时（截止 11月22日 10:00）"
     with runtime.database.transaction() as session:
         session.scalars(select(Appeal).where(Appeal.ticket == "P-EARLIER")).one().status = AppealStatus.CLOSED
     assert 'id="appeal-clock"' not in person.get("/console/appeals/P-EARLIER").get_data(as_text=True)  # no clock runs

@@ -217,6 +217,16 @@ def test_the_dashboard_shows_the_numbers_as_tables(week):
     assert "<script>" not in html and "style=" not in html  # the CSP allows neither
 
 
+def test_the_overdue_list_gives_a_midnight_deadline_as_24_00_and_one_of_last_year_with_its_year(week, runtime):
+    with runtime.database.transaction() as session:
+        session.scalars(select(Appeal).where(Appeal.ticket == "D6")).one().resolve_due_at = nov(14, 0)
+        session.scalars(select(Appeal).where(Appeal.ticket == "D9")).one().response_due_at = \
+            datetime(2025, 12, 30, 17, 30, tzinfo=LOCAL_ZONE)
+    html = page(logged_in(week, "admin"), f"/console/dashboard?{PERIOD}")
+    assert row_cells(html, "overdue-D6")[3] == "11月13日 24:00"  # as the chat says it, not 11月14日 00:00
+    assert row_cells(html, "overdue-D9")[3] == "2025年12月30日 17:30"
+
+
 def test_the_rates_say_what_they_are_out_of(week):
     html = page(logged_in(week, "admin"), f"/console/dashboard?{PERIOD}")
     # D1 D2 D3 D4 D5 D7 and the cast's three dispatched (D6 and D9 filed before, D8 merged); D1 D2 D5 resolved

@@ -6,6 +6,7 @@ import visible in the tree afterwards, and invites only for places within the op
 import io
 import re
 import zipfile
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from bot.posters import poster_name
 from bot.sheets.org import read_org_data
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
+from handlers.resident_texts import LOCAL_ZONE
 from nlp import load_taxonomy
 from storage import building_codes, org_import, seeding, volunteer_claims, wishes
 from storage import staff as staff_places
@@ -581,6 +583,18 @@ def test_a_phone_nobody_gave_is_a_dash_not_a_blank(app, store):
     invite_row = page.split('id="invite-list"')[1].split("无手机")[1].split("</tr>")[0]
     assert '<td data-label="电话">—</td>' in liu_row
     assert '<td data-label="手机">—</td>' in invite_row
+
+
+def test_an_invite_running_into_the_next_year_says_the_year_it_expires_in(app, clock):
+    clock.current = datetime(2026, 12, 30, 10, 0, tzinfo=LOCAL_ZONE)
+    person = logged_in(app, "admin")
+
+    made = invite_form(person, role="网格员", grid=str(ids(app.extensions["gridbot"].database, Grid,
+                                                            community=XINGFULI, grid=SECOND)), name="新同事")
+
+    assert "（2027年1月2日 10:00 前有效，只能使用一次）" in made.get_data(as_text=True)
+    listed = person.get("/console/staff").get_data(as_text=True).split('id="invite-list"')[1]
+    assert "2027年1月2日 10:00" in listed
 
 
 def test_a_department_invite_is_the_streets(app, store):

@@ -45,5 +45,5 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
     return render_template(
         "console/appeal.html", record=record, refusal=refusal, done=done, with_street=with_street,
         categories=understanding.taxonomy.names, suggestion=suggestion, around=around, material=material, departments=departments,
-        workable=appeal.status in OPEN_STATUSES, merged=appeal.status == AppealStatus.MERGED, due=due,
+        workable=appeal.status in OPEN_STATUSES, merged=appeal.status == AppealStatus.MERGED, due=due, now=now,
         clock=clock_words(appeal.status, due, now) if due else None)

@@ -19,7 +19,8 @@ from storage.privacy import mask_personal_numbers
 def template_helpers() -> dict[str, Any]:
     return {"csrf_token": csrf_token, "csrf_field": CSRF_FIELD, "texts": texts, "operator": g.get("operator"),
             "local": local, "masked": mask_personal_numbers, "event_name": event_name, "event_note": event_note,
-            "event_who": staff_texts.event_who, "contact_line": staff_texts.contact_line}
+            "event_who": staff_texts.event_who, "contact_line": staff_texts.contact_line,
+            "due_clock": staff_texts.due_clock}
 
 
 def local(at: datetime | None, form: str = "%Y-%m-%d %H:%M") -> str:

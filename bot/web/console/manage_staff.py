@@ -46,7 +46,7 @@ def _render_staff(refusal: str | None = None, status: int = 200,
         communities = management.communities(db, g.operator.scope)
     page = render_template("console/staff.html", members=members, waiting=waiting, grids=grids,
                            communities=communities, refusal=refusal, form=form or {}, role_titles=ROLE_TITLES,
-                           masked_phone=masked_phone, local_clock=local_clock, done=get_flashed_messages(),
+                           masked_phone=masked_phone, local_clock=local_clock, now=now, done=get_flashed_messages(),
                            default_hours=DEFAULT_INVITE_HOURS, max_hours=MAX_INVITE_HOURS)
     return (page, status) if status != 200 else page
 
@@ -75,7 +75,7 @@ def staff_invite() -> str | tuple[str, int]:
                 runtime().understanding.taxonomy.departments, now, secret, timedelta(hours=hours))
     except DomainError as refused:
         return _render_staff(_invite_refusal(refused), 409, form)
-    expires = local_clock(made.expires_at)
+    expires = local_clock(made.expires_at, now)
     name = form["name"]
     follow = texts.INVITE_FOLLOW_NAMED.format(account=settings.account_name) if settings.account_name \
         else texts.INVITE_FOLLOW_UNNAMED

@@ -92,7 +92,7 @@ PLACE = "位置{number}（地图）"
 PHOTO_STATES = {"saving": "保存中", "failed": "未能保存"}
 FOCUS_STATES = {"open": "进行中", "closed": "已结束"}
 CONTACT_NONE = "未留"
-CLOCK_DUE = "{clock}（截止 {due}）"  # as gridbot appeals show: 接单已超时4天（截止 2026-12-02 14:49）
+CLOCK_DUE = "{clock}（截止 {due}）"  # as the chat's cards say it: 接单已超时4天（截止 12月2日 24:00）
 
 # --- the login record ----------------------------------------------------------------------------------------
 LOGINS_TITLE = "登录记录"
