@@ -196,8 +196,8 @@ def plan(session: Session, request: Request, limits: Limits, now: datetime) -> P
     earlier = _refuse_a_repeat(session, scope, request, text, now)
     candidates = _audience(session, scope, request, now)
     told = _told_already(session, earlier, [c.openid for c in candidates]) if earlier else {}
-    people = _channels(session, [replace(c, reason=SkipReason.ALREADY_TOLD) if c.openid in told and c.reason is None
-                                 else c for c in candidates], request, limits, send_at)
+    people, chunks = _placed(session, [replace(c, reason=SkipReason.ALREADY_TOLD) if c.openid in told and c.reason is None
+                                       else c for c in candidates], request, limits, send_at)
     if told and all(c.reason is not None or c.openid in told for c in candidates):
         # Everyone it could reach has it already: the same words went to a wider place (or to these, piece by piece).
         first = min((notice for notice in earlier if notice.id in told.values()), key=lambda notice: notice.id)
@@ -205,10 +205,42 @@ def plan(session: Session, request: Request, limits: Limits, now: datetime) -> P
     reaching = [person for person in people if person.channel is not None]
     if not reaching:
         raise NoticeRefused("no_recipients", skipped=dict(Counter(p.reason for p in people if p.reason)))
-    chunks = _schedule(session, _chunked(reaching), limits, send_at, request.urgent)
     return Plan(scope, request, send_at, tuple(people), tuple(chunks), limits.account_type,
                 dict(Counter(person.channel for person in reaching if person.channel is not None)),
                 dict(Counter(person.reason for person in people if person.channel is None and person.reason)))
+
+
+def _placed(session: Session, candidates: list[_Candidate], request: Request, limits: Limits,
+            send_at: datetime) -> tuple[list[Person], list[Chunk]]:
+    """Who goes by which channel, and the chunks they go in, each resident's four mass sends counted in the month
+    their mass send goes out: planned on a month's last day, a batch the day's quota (or WeChat's 45009) puts off
+    to the 1st counts in the new month, whose four the resident may have used already (and the old month's no
+    longer stand in the way). A notice's mass calls go on one day unless they overrun its quota of a hundred
+    calls of 10,000 each, so the month of the first decides: first as if every resident went by mass send, then,
+    should fewer calls fit in another month, in that one."""
+    counted_at = _mass_sent_at(session, candidates, request, limits, send_at)
+    for _ in range(2):
+        people = _channels(session, candidates, request, limits, counted_at)
+        reaching = [person for person in people if person.channel is not None]
+        chunks = _schedule(session, _chunked(reaching), limits, send_at, request.urgent) if reaching else []
+        mass_at = next((chunk.due_at for chunk in chunks if chunk.channel is NoticeChannel.MASS), counted_at)
+        if month_of(mass_at) == month_of(counted_at):
+            break
+        counted_at = mass_at
+    return people, chunks
+
+
+def _mass_sent_at(session: Session, candidates: list[_Candidate], request: Request, limits: Limits,
+                  send_at: datetime) -> datetime:
+    """When the notice's mass sends would go out were every resident (and 楼长) it may reach to go by one."""
+    possible = [Person(c.openid, c.resident_id, c.staff_id, NoticeChannel.MASS) for c in candidates
+                if c.reason is None and (c.resident_id is not None or c.lead)]
+    if len(possible) < 2:
+        return send_at
+    try:
+        return _schedule(session, _chunked(possible), limits, send_at, request.urgent)[0].due_at
+    except NoticeRefused:  # no room for them all in SPREAD_DAYS: the real plan, with fewer, says whether it fits
+        return send_at
 
 
 def _refuse_a_repeat(session: Session, scope: NoticeScope, request: Request, text: str,

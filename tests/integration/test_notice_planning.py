@@ -14,6 +14,7 @@ from storage.errors import NotAllowed
 from storage.models import (
     Broadcast,
     BroadcastRecipient,
+    ChannelStop,
     NoticeAudience,
     NoticeChannel,
     ReplyWindow,
@@ -182,6 +183,48 @@ def test_four_mass_sends_a_month_then_the_resident_is_skipped_until_next_month(s
     assert by_template.by_channel == {NoticeChannel.TEMPLATE: 2}
     next_month = plan(seeded, clock, scope_path=FIRST_GRID, send_at=clock() + timedelta(days=12))
     assert next_month.skipped == {} and next_month.by_channel == {NoticeChannel.MASS: 5}
+
+
+LAST_DAY = datetime(2026, 11, 30, 10, 0, tzinfo=LOCAL_ZONE)
+FIRST_MORNING = datetime(2026, 12, 1, 8, 0, tzinfo=LOCAL_ZONE)
+
+
+def stop_mass_sends_until_tomorrow(database) -> None:  # type: ignore[no-untyped-def]
+    """WeChat answered 45009 to a mass send: the day's quota is used up (storage.notice_sending)."""
+    with database.transaction() as session:
+        session.add(ChannelStop(channel=NoticeChannel.MASS.value, until=datetime(2026, 12, 1, tzinfo=LOCAL_ZONE),
+                                reason="45009"))
+
+
+def test_a_notice_of_a_months_last_day_put_off_to_the_1st_is_not_held_back_by_the_old_months_four(
+        seeded, clock) -> None:
+    clock.current = LAST_DAY
+    for number in range(4):
+        send(seeded, clock, scope_path=BUILDING_3, text=f"第{number + 1}次消防演练")
+    stop_mass_sends_until_tomorrow(seeded)
+
+    planned = plan(seeded, clock, scope_path=FIRST_GRID)
+
+    assert [chunk.due_at for chunk in planned.chunks] == [FIRST_MORNING]
+    assert planned.skipped == {} and planned.by_channel == {NoticeChannel.MASS: 5}
+    with seeded.transaction() as session:
+        notice_planning.store(session, planned, clock())
+        assert notice_planning.monthly_count(session, RESIDENT, FIRST_MORNING) == 1
+
+
+def test_a_notice_of_a_months_last_day_put_off_to_the_1st_skips_whom_the_new_month_has_four_for(
+        seeded, clock) -> None:
+    clock.current = LAST_DAY
+    for number in range(4):  # planned for December already
+        send(seeded, clock, scope_path=BUILDING_3, text=f"十二月第{number + 1}次通知",
+             send_at=datetime(2026, 12, 3, 9, 0, tzinfo=LOCAL_ZONE))
+    stop_mass_sends_until_tomorrow(seeded)
+
+    with pytest.raises(NoticeRefused) as nobody:
+        plan(seeded, clock, scope_path=FIRST_GRID)
+
+    # 3号楼's three and its 楼长 would get a fifth in December, which WeChat drops; 1号楼's one is alone
+    assert nobody.value.detail["skipped"] == {SkipReason.MONTHLY_QUOTA: 4, SkipReason.ALONE: 1}
 
 
 def test_a_grid_leader_broadcasts_to_their_grid_only_and_an_operator_to_their_community(seeded, clock) -> None:
