@@ -219,7 +219,7 @@ def outbox_failed(clock: Clock | None, since: datetime | None, as_json: bool, re
                 outbox.requeue(session, retry_id, (clock or now_utc)())
             else:
                 found = outbox.undelivered(session, since)
-                click.echo(failed_json(found) if as_json else "\n".join(failed_lines(found)))
+                click.echo(failed_json(found) if as_json else "\n".join(failed_lines(found, (clock or now_utc)())))
     except outbox.NotRetriable as refused:
         if refused.status is None:
             fail(texts.RETRY_REFUSED["missing"].format(id=retry_id))

@@ -54,7 +54,7 @@ def appeal_table(found: Sequence[Listed], now: datetime) -> str:
         return texts.NO_APPEALS
     with_street = _streets_apart(found)
     rows = [texts.COLUMNS] + [(
-        listed.appeal.ticket, texts.local(listed.appeal.created_at),
+        listed.appeal.ticket, texts.local(listed.appeal.created_at, now=now),
         (texts.URGENT if listed.appeal.emergency else "") + listed.appeal.category, _place(listed, with_street),
         texts.STATUS_NAMES.get(listed.appeal.status, listed.appeal.status), _holder(listed) or texts.NOBODY,
         texts.clock(listed.appeal.status, listed.due, now) or texts.NOBODY,
@@ -114,7 +114,7 @@ def record_lines(record: AppealRecord, now: datetime) -> list[str]:
         ticket=appeal.ticket, urgent=texts.URGENT if appeal.emergency else "",
         category=staff_texts.category_label(appeal.category, appeal.subcategory, appeal.second_category),
         status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
-        filed=texts.local(appeal.created_at, "%Y-%m-%d %H:%M"), source=_source(record), place=place)]
+        filed=texts.local(appeal.created_at, texts.WITH_YEAR), source=_source(record), place=place)]
     if record.contact.given:
         lines.append(texts.SHOW_CONTACT.format(contact=staff_texts.contact_line(record.contact.phone,
                                                                                 record.contact.door)))
@@ -133,29 +133,29 @@ def record_lines(record: AppealRecord, now: datetime) -> list[str]:
     if appeal.rating:
         shown = texts.SHOW_EARLIER_RATING if reopened else texts.SHOW_RATING
         lines.append(shown.format(rating=staff_texts.RATING_NAMES.get(appeal.rating, appeal.rating),
-                                  at=texts.local(appeal.rated_at, "%Y-%m-%d %H:%M")))
+                                  at=texts.local(appeal.rated_at, texts.WITH_YEAR)))
     lines.append(texts.SHOW_CONTENT.format(content=appeal.content))
     if record.material:
         lines.append(texts.SHOW_MATERIAL)
         lines.extend(texts.MATERIAL_LINE.format(
-            at=texts.local(item.created_at), kind=staff_texts.MATERIAL_NAMES.get(item.kind, item.kind),
+            at=texts.local(item.created_at, now=now), kind=staff_texts.MATERIAL_NAMES.get(item.kind, item.kind),
             label=f"：{item.label}" if item.label else "") for item in record.material)
     if record.followers:
         lines.append(texts.SHOW_FOLLOWERS.format(count=len(record.followers),
                                                  tickets="、".join(f.ticket for f in record.followers)))
     lines.append(texts.SHOW_TIMELINE)
-    lines.extend(_event(event, name) for event, name in record.timeline)
+    lines.extend(_event(event, name, now) for event, name in record.timeline)
     return lines
 
 
-def _event(event: Any, name: str | None) -> str:
+def _event(event: Any, name: str | None, now: datetime) -> str:
     return "  " + staff_texts.EVENT_LINE.format(
-        at=texts.local(event.at), action=staff_texts.EVENT_NAMES.get(event.action, event.action),
+        at=texts.local(event.at, now=now), action=staff_texts.EVENT_NAMES.get(event.action, event.action),
         who=staff_texts.event_who(event.actor_kind, name),
         note=f"：{staff_texts.event_note(event.action, event.note)}" if event.note else "")
 
 
-def failed_lines(found: Sequence[Undelivered]) -> list[str]:
+def failed_lines(found: Sequence[Undelivered], now: datetime) -> list[str]:
     """`outbox failed`: each notice with its reason in words and what to do, then how to send one again."""
     if not found:
         return [texts.NO_FAILED]
@@ -163,7 +163,7 @@ def failed_lines(found: Sequence[Undelivered]) -> list[str]:
     for item in found:
         reason, advice = texts.failure(item.row.last_error)
         lines.append(texts.FAILED_LINE.format(
-            id=item.row.id, at=texts.local(item.row.created_at), recipient=_recipient(item),
+            id=item.row.id, at=texts.local(item.row.created_at, now=now), recipient=_recipient(item),
             template=_notice_name(item.row.template), ticket=item.ticket or texts.NOBODY, attempts=item.row.attempts,
             reason=reason, advice=advice))
     first = found[0].row

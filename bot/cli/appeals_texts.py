@@ -39,9 +39,19 @@ NOBODY = "—"
 SNIPPET = 30  # characters of the content in the table
 
 
-def local(at: datetime | None, form: str = "%m-%d %H:%M") -> str:
-    """A stored time as the street office reads it: Beijing time."""
-    return at.astimezone(LOCAL_ZONE).strftime(form) if at is not None else ""
+SHORT = "%m-%d %H:%M"
+WITH_YEAR = "%Y-%m-%d %H:%M"
+
+
+def local(at: datetime | None, form: str = SHORT, now: datetime | None = None) -> str:
+    """A stored time as the street office reads it: Beijing time; in the short form, a moment of another year than
+    `now`'s says its year (2025-12-05 14:30), as the chat says 2025年12月5日: a year-old appeal is not this year's."""
+    if at is None:
+        return ""
+    shown = at.astimezone(LOCAL_ZONE)
+    if form == SHORT and now is not None and now.astimezone(LOCAL_ZONE).year != shown.year:
+        form = WITH_YEAR
+    return shown.strftime(form)
 
 
 def clock(status: str, due: datetime | None, now: datetime) -> str:

@@ -46,7 +46,8 @@ def wishes_add(clock: Clock | None, scope_path: str, text: str) -> None:
 @click.option("--scope", "scope_path", metavar="PATH")
 @click.option("--all", "include_all", is_flag=True)
 @click.option("--json", "as_json", is_flag=True)
-def wishes_list(scope_path: str | None, include_all: bool, as_json: bool) -> None:
+@click.pass_obj
+def wishes_list(clock: Clock | None, scope_path: str | None, include_all: bool, as_json: bool) -> None:
     """Print the wishes not yet confirmed or cancelled (with --all, every one): number, place, status, who took
     it, its words."""
     from storage import wishes
@@ -62,7 +63,8 @@ def wishes_list(scope_path: str | None, include_all: bool, as_json: bool) -> Non
         return
     click.echo(texts.HEADER[include_all].format(n=len(found)))
     for row in found:
-        click.echo(texts.line(row.code, row.place, row.text, row.status, row.volunteer, row.created_at))
+        click.echo(texts.line(row.code, row.place, row.text, row.status, row.volunteer, row.created_at,
+                              (clock or now_utc)()))
 
 
 @wishes_group.command("cancel")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.tickets import LOCAL_ZONE
+from bot.cli import appeals_texts
 
 STATUS_NAMES = {"open": "待领取", "claimed": "已领取", "done": "已完成待确认", "confirmed": "已确认完成",
                 "cancelled": "已取消"}
@@ -27,8 +27,10 @@ def refusal(reason: str, code: str, limit: int, length: int) -> str:
     return REFUSALS[reason].format(code=code, limit=limit, length=length)
 
 
-def line(code: str, place: str, text: str, status: str, volunteer: str | None, created_at: datetime) -> str:
-    """One wish of `gridbot wishes list`: number, place, status, who took it, when, its words."""
+def line(code: str, place: str, text: str, status: str, volunteer: str | None, created_at: datetime,
+         now: datetime) -> str:
+    """One wish of `gridbot wishes list`: number, place, status, who took it, when (with its year when another
+    than `now`'s), its words."""
     taker = f"，领单：{volunteer}" if volunteer else ""
-    when = created_at.astimezone(LOCAL_ZONE).strftime("%m-%d %H:%M")
+    when = appeals_texts.local(created_at, now=now)
     return f"{code}｜{place}｜{STATUS_NAMES.get(status, status)}{taker}｜{when}\n  {text}"

@@ -62,6 +62,23 @@ def test_the_list_shows_the_open_appeals_with_place_status_holder_clock_and_a_ma
     assert lines[-1] == "共 5 条诉求。"
 
 
+def test_an_appeal_of_another_year_is_listed_and_shown_with_its_year_as_the_chat_says_it(day, seeded, database_url,
+                                                                                          clock):
+    last_year = datetime(2025, 12, 20, 9, 30, tzinfo=LOCAL_ZONE)
+    with seeded.transaction() as session:  # still open a year on: not an appeal of this 12月20日
+        appeal_row = session.scalars(select(Appeal).where(Appeal.ticket == day["unclaimed"])).one()
+        appeal_row.created_at = last_year
+        for event in session.scalars(select(AppealEvent).where(AppealEvent.appeal_id == appeal_row.id)):
+            event.at = last_year
+
+    lines = gridbot(database_url, clock, "appeals", "list").output.splitlines()
+    shown = gridbot(database_url, clock, "appeals", "show", day["unclaimed"]).output
+
+    assert "2025-12-20 09:30" in next(line for line in lines if day["unclaimed"] in line)
+    assert re.search(r"\s11-22 \d\d:\d\d\s", next(line for line in lines if day["claimed"] in line))
+    assert "  2025-12-20 09:30 " in shown
+
+
 def test_the_list_names_the_street_where_two_streets_communities_of_one_name_are_in_it(day, seeded, database_url,
                                                                                        clock):
     with seeded.transaction() as session:  # 滨湖街道 has a 幸福里社区 too, and an appeal filed there

@@ -5,6 +5,7 @@ the same task at the same moment, exactly one wins."""
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from bot.cli import wishes_texts
 from nlp import load_taxonomy
 from storage import volunteer_claims
 from storage.models import ClaimStatus, Staff, VolunteerClaim, Wish, WishStatus
+from storage.tickets import LOCAL_ZONE
 from tests.support.cli import ok, refused
 from tests.support.database import notices
 from tests.support.personas import PARTY_MEMBER, VOLUNTEER
@@ -75,6 +77,14 @@ def test_the_list_shows_open_wishes_who_took_them_and_json_for_scripts(gridbot, 
     rows = json.loads(ok(gridbot("wishes", "list", "--json")))
     assert [(row["number"], row["status"], row["volunteer"]) for row in rows] == [
         ("W2611220002", "open", None), ("W2611220001", "claimed", "周敏")]
+
+
+def test_a_wish_of_another_year_is_listed_with_its_year(gridbot, seeded):
+    ok(gridbot("wishes", "add", "--scope", BUILDING, "--text", TEXT))
+    with seeded.transaction() as session:
+        session.scalars(select(Wish)).one().created_at = datetime(2025, 11, 20, 9, 0, tzinfo=LOCAL_ZONE)
+
+    assert "｜2025-11-20 09:00" in ok(gridbot("wishes", "list"))
 
 
 def test_cancelling_a_taken_wish_lets_the_volunteer_go_and_tells_them(gridbot, seeded, wechat):
