@@ -325,7 +325,7 @@ def _audience(session: Session, scope: NoticeScope, request: Request, now: datet
 def _channels(session: Session, candidates: list[_Candidate], request: Request, limits: Limits,
               send_at: datetime) -> list[Person]:
     counted = [c.openid for c in candidates if (c.resident_id is not None or c.lead) and c.reason is None]
-    full = _monthly_full(session, counted, send_at) if limits.account_type == SERVICE else set()
+    full = monthly_full(session, counted, send_at) if limits.account_type == SERVICE else set()
     people: list[Person] = []
     for c in candidates:
         if c.reason is not None:
@@ -364,7 +364,7 @@ def month_of(at: datetime) -> str:
     return at.astimezone(LOCAL_ZONE).strftime("%Y%m")
 
 
-def _monthly_full(session: Session, openids: list[str], at: datetime) -> set[str]:
+def monthly_full(session: Session, openids: list[str], at: datetime) -> set[str]:
     """Residents who already have MONTHLY_MASS mass sends this month by our count (planned, sending or sent)."""
     if not openids:
         return set()

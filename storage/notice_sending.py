@@ -42,7 +42,7 @@ from storage.models import (
     Staff,
     StaffRole,
 )
-from storage.notice_planning import MASS_MIN, MORNING, SkipReason, month_of
+from storage.notice_planning import MASS_MIN, MORNING, SkipReason, month_of, monthly_full
 from storage.staff import UnclearPlace
 from storage.tickets import LOCAL_ZONE
 
@@ -148,6 +148,8 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta, temp
         session.execute(update(BroadcastRecipient).where(BroadcastRecipient.chunk_id == chunk_id, unsafe)
                         .values(status=RecipientStatus.FAILED, reason=OUTCOME_UNKNOWN))
     _skip_those_gone_since(session, chunk_id, notice)
+    if channel is NoticeChannel.MASS:
+        _count_in_month_sent(session, chunk_id, now)
     # The role comes with the rows (the role now, not at planning: only a 楼长 may reply 已转达).
     recipients = session.execute(
         select(BroadcastRecipient.id, BroadcastRecipient.openid, Staff.role)
@@ -174,6 +176,24 @@ def claim(session: Session, chunk_id: int, now: datetime, lease: timedelta, temp
     return Work(chunk_id, chunk.attempts, channel, notice.number, chunk.seq, notice.text, notice.urgent, notice.kind,
                 notice.send_at, tuple((rid, openid) for rid, openid, _ in recipients), is_public(notice),
                 _leads_to_relay(notice, recipients))
+
+
+def _count_in_month_sent(session: Session, chunk_id: int, now: datetime) -> None:
+    """A mass chunk going out in another month than it was counted in (planned for 22:00 on the 30th, sent on the
+    1st by a worker that was down over midnight) counts in the month it goes in; whom that month's four are used
+    up for already is skipped, as planning would have, rather than sent a fifth WeChat drops."""
+    month = month_of(now)
+    moved = session.execute(select(BroadcastRecipient.id, BroadcastRecipient.openid).where(
+        BroadcastRecipient.chunk_id == chunk_id, BroadcastRecipient.status == RecipientStatus.PENDING,
+        BroadcastRecipient.mass_month.is_not(None), BroadcastRecipient.mass_month != month)).all()
+    if not moved:
+        return
+    full = monthly_full(session, [openid for _, openid in moved], now)
+    session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id.in_(
+        [rid for rid, openid in moved if openid in full])).values(status=RecipientStatus.SKIPPED,
+                                                                 reason=SkipReason.MONTHLY_QUOTA))
+    session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id.in_(
+        [rid for rid, openid in moved if openid not in full])).values(mass_month=month))
 
 
 def _skip_those_gone_since(session: Session, chunk_id: int, notice: Broadcast) -> None:

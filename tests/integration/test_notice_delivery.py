@@ -150,6 +150,49 @@ def test_a_mass_send_put_off_by_45009_into_the_next_month_counts_in_that_month(w
     assert months == {"202612"} and in_december == 1  # one of December's four, which planning counts
 
 
+def chunk_recipients(runtime: WorkerRuntime, number: str) -> dict[str, tuple[str, str | None, str | None]]:
+    """openid -> (status, reason, mass month) of the notice's one chunk."""
+    (chunk,) = chunks(runtime, number)
+    with runtime.database.transaction() as session:
+        rows = session.execute(select(BroadcastRecipient.openid, BroadcastRecipient.status,
+                                      BroadcastRecipient.reason, BroadcastRecipient.mass_month)
+                               .where(BroadcastRecipient.chunk_id == chunk.id)).all()
+    return {openid: (status, reason, month) for openid, status, reason, month in rows}
+
+
+MONTHS_LAST_EVENING = datetime(2026, 11, 30, 22, tzinfo=LOCAL_ZONE)
+NEXT_MORNING = datetime(2026, 12, 1, 9, 30, tzinfo=LOCAL_ZONE)
+
+
+def test_a_mass_send_a_worker_outage_carried_into_the_next_month_counts_in_that_month(worker_runtime, fake_wechat,
+                                                                                       clock):
+    clock.current = MONTHS_LAST_EVENING  # and the worker is down until the next morning
+    number = send(worker_runtime)
+    clock.current = NEXT_MORNING
+
+    work(worker_runtime)
+
+    assert chunk_recipients(worker_runtime, number) == dict.fromkeys(GRID_PEOPLE, ("sent", None, "202612"))
+
+
+def test_a_mass_send_a_worker_outage_carried_into_the_next_month_skips_whom_that_month_has_four_for(
+        worker_runtime, fake_wechat, clock):
+    clock.current = MONTHS_LAST_EVENING
+    number = send(worker_runtime)
+    for count in range(4):  # 3号楼's December is planned already
+        send(worker_runtime, scope_path=BUILDING_3, text=f"十二月第{count + 1}次通知",
+             send_at=datetime(2026, 12, 1, 9, tzinfo=LOCAL_ZONE))
+    clock.current = NEXT_MORNING
+
+    work(worker_runtime)
+
+    rows = chunk_recipients(worker_runtime, number)
+    assert {openid: rows[openid][:2] for openid in GRID_PEOPLE - {NEXT_DOOR}} == dict.fromkeys(
+        GRID_PEOPLE - {NEXT_DOOR}, ("skipped", "monthly_quota"))  # a fifth in December, which WeChat drops
+    assert rows[NEXT_DOOR][:2] == ("skipped", "alone")  # left alone for a mass send (no template configured)
+    assert not any(call["body"]["clientmsgid"].startswith(number) for call in fake_wechat.calls(MASS_SEND_PATH))
+
+
 def test_a_mass_send_refused_with_40130_fails_the_chunk_with_the_reason(worker_runtime, fake_wechat):
     # A list of one is never sent now (test_a_mass_send_left_with_one_person_is_not_attempted); WeChat refusing
     # a list all the same is still a failure of the chunk, with its reason.
