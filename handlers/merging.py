@@ -34,7 +34,8 @@ def split(conversation: Conversation, arguments: Arguments) -> Reply:
     try:
         appeal = tasks.find(session, ticket)
         target = joins.merged_into(session, appeal)
-        joins.split(session, conversation.staff, ticket, conversation.now)
+        joins.split(session, conversation.staff, ticket, conversation.now,
+                    resident_joins.sensitive_categories(conversation))
     except DomainError as refused:
         return Reply(_refusal(conversation, refused, ticket, "", texts.SPLIT_NOT_MERGED))
     assert target is not None, "split() refuses an appeal that is not merged"

@@ -94,7 +94,8 @@ def _rate(conversation: Conversation, appeal_id: int, ticket: str, said: str | N
     score = RATINGS[given.score]
     words = None if _bare(text) else text
     try:
-        appeal = rating.rate(conversation.session, resident, appeal_id, score, conversation.now, words)
+        appeal = rating.rate(conversation.session, resident, appeal_id, score, conversation.now, words,
+                             sensitive=conversation.understanding.taxonomy.sensitive)
     except DomainError:
         return Reply(texts.RATING_TOO_LATE.format(ticket=ticket))
     if score is rating.Rating.UNSATISFIED:

@@ -8,6 +8,7 @@ from handlers import staff
 from handlers import staff_texts as texts
 from handlers.arguments import Arguments, recipient
 from handlers.conversation import Conversation
+from handlers.joins import sensitive_categories
 from handlers.types import Reply
 from storage import reassigning
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound
@@ -18,7 +19,8 @@ def reassign(conversation: Conversation, arguments: Arguments) -> Reply:
     """改派 <编号> <网格或姓名>."""
     ticket, target = arguments.ticket, recipient(arguments.words)
     try:
-        done = reassigning.reassign(conversation.session, conversation.staff, ticket, target, conversation.now)
+        done = reassigning.reassign(conversation.session, conversation.staff, ticket, target, conversation.now,
+                                    sensitive_categories(conversation))
     except DomainError as refused:
         return Reply(refusal(refused, ticket, hidden=lambda: staff.hidden(conversation, ticket)))
     return Reply(texts.reassigned(ticket, done.to, done.away, done.unmanned))

@@ -6,6 +6,7 @@ from handlers import staff
 from handlers import staff_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
+from handlers.joins import sensitive_categories
 from handlers.types import Reply
 from storage import rejecting
 from storage.errors import DomainError, IllegalTransition, NotAllowed
@@ -15,7 +16,8 @@ def reject(conversation: Conversation, arguments: Arguments) -> Reply:
     """不受理 <编号> <原因>."""
     ticket, reason = arguments.ticket, arguments.words
     try:
-        rejecting.reject(conversation.session, conversation.staff, ticket, reason, conversation.now)
+        rejecting.reject(conversation.session, conversation.staff, ticket, reason, conversation.now,
+                         sensitive_categories(conversation))
     except DomainError as refused:
         # An appeal the member may not read is 'not found', like a ticket that does not exist.
         if staff.hidden(conversation, ticket):

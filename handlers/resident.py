@@ -80,7 +80,8 @@ def cancel(conversation: Conversation, arguments: Arguments) -> Reply:
                                                                             ticket))
         appeal = appeals.cancel(conversation.session, conversation.sender, ticket, conversation.now)
         # Neighbours who joined it still have their problem: their own appeals go back to the grid.
-        joins.release_followers(conversation.session, appeal, conversation.now)
+        joins.release_followers(conversation.session, appeal, conversation.now,
+                                conversation.understanding.taxonomy.sensitive)
     except NotFound:
         return Reply(texts.NOT_FOUND.format(ticket=ticket))
     except IllegalTransition as refused:

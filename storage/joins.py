@@ -176,31 +176,33 @@ def merge(session: Session, member: Manager, ticket: str, into_ticket: str, sens
     return source
 
 
-def split(session: Session, member: Manager, ticket: str, now: datetime) -> Appeal:
-    """拆分 <编号>: a merged appeal is handled on its own again, dispatched anew; its resident stops following."""
+def split(session: Session, member: Manager, ticket: str, now: datetime, sensitive: Collection[str]) -> Appeal:
+    """拆分 <编号>: a merged appeal is handled on its own again, dispatched anew; its resident stops following.
+    `sensitive` names the private categories (one made private since the merge: its card as at dispatch)."""
     source = find(session, ticket)
     _require_manager(session, member, source)
     if source.status != AppealStatus.MERGED or source.merged_into_id is None:
         raise IllegalTransition(source.status)
     target = session.get_one(Appeal, source.merged_into_id)
     actor = actor_of(member)
-    _unmerge(session, source, target, now, actor_id=actor.id, actor_kind=actor.kind)
+    _unmerge(session, source, target, now, actor.id, actor.kind, sensitive)
     return source
 
 
-def release_followers(session: Session, appeal: Appeal, now: datetime) -> list[Appeal]:
-    """The appeal was withdrawn (撤销): the appeals merged into it are handled on their own again, not lost."""
+def release_followers(session: Session, appeal: Appeal, now: datetime, sensitive: Collection[str]) -> list[Appeal]:
+    """The appeal was withdrawn (撤销): the appeals merged into it are handled on their own again, not lost (their
+    cards as `split` sends them)."""
     merged = session.scalars(
         select(Appeal).where(Appeal.merged_into_id == appeal.id, Appeal.status == AppealStatus.MERGED)
         .order_by(Appeal.id)
     ).all()
     for source in merged:
-        _unmerge(session, source, appeal, now, actor_id=None, actor_kind="system")
+        _unmerge(session, source, appeal, now, None, "system", sensitive)
     return list(merged)
 
 
 def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, actor_id: int | None,
-             actor_kind: str) -> None:
+             actor_kind: str, sensitive: Collection[str]) -> None:
     receivers = dispatch.department_staff(session, source.department) if source.department else ()
     # Straight back to dispatched with fresh cards: the first dispatch's outbox keys are taken, so the
     # worker's dispatch (submitted -> dispatched) would collide with them. A department with nobody left to
@@ -218,8 +220,7 @@ def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, ac
         if source.emergency is not None:  # a neighbour's report of a fire withdrawn as a false alarm: still a fire
             receivers = emergencies.responders(session, source, receivers,
                                                complaints.accused(session, source.id) or frozenset())
-    card = dispatch.task_card(session, source, now)
-    for receiver in receivers:
+    for receiver, card in dispatch.cards_for(session, source, receivers, now, sensitive):
         tell(session, receiver.openid, card, now, appeal=source)
     tell_resident(session, source, ResidentSplit(ticket=source.ticket, from_=target.ticket), now)
 

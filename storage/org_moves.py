@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Collection
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -121,8 +122,10 @@ def plan(session: Session, building: Building, grid: Grid) -> MovePlan:
                     residents, list(tickets))
 
 
-def move(session: Session, planned: MovePlan, appeals: AppealsChoice, now: datetime) -> MovePlan:
-    """Do what `planned` says, in the caller's transaction: the building, its residents, its open appeals."""
+def move(session: Session, planned: MovePlan, appeals: AppealsChoice, now: datetime,
+         sensitive: Collection[str]) -> MovePlan:
+    """Do what `planned` says, in the caller's transaction: the building, its residents, its open appeals (a
+    private category's card as at dispatch: `sensitive` names them)."""
     building = session.get_one(Building, planned.building_id)
     building.grid_id = planned.to_grid_id
     for resident in session.scalars(select(Resident).where(Resident.building_id == building.id)):
@@ -138,7 +141,7 @@ def move(session: Session, planned: MovePlan, appeals: AppealsChoice, now: datet
         if appeals is AppealsChoice.KEEP:
             continue
         if appeal.status in reassigning.REASSIGNABLE:
-            reassigning.reassign(session, None, appeal.ticket, planned.to_grid, now)
+            reassigning.reassign(session, None, appeal.ticket, planned.to_grid, now, sensitive)
         else:
             appeal.grid_id = planned.to_grid_id  # held or not yet dispatched: dispatch finds it in the new grid
     session.flush()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Collection
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,10 +31,11 @@ class Rating(StrEnum):
 
 
 def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, now: datetime,
-         words: str | None = None) -> Appeal:
+         words: str | None = None, *, sensitive: Collection[str]) -> Appeal:
     """Record the resident's rating; 不满意 reopens the task for its assignee and tells the grid leader, passing
     on the resident's `words` when they said more than a number. Whoever resolved it gains or loses 积分 by the
-    rating, and a reopened appeal's 办结 points are taken back (storage/points_grants.py)."""
+    rating, and a reopened appeal's 办结 points are taken back (storage/points_grants.py). `sensitive` names the
+    private categories: a departed holder's task goes back to the team with the card dispatch would send."""
     appeal = session.get(Appeal, appeal_id)
     if appeal is None or appeal.resident_id != resident.id:
         raise NotFound(str(appeal_id))
@@ -59,7 +61,7 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
         if assignee is not None and not assignee.active:
             # They left (gridbot staff disable) after 办结: the grid's team (a department's officers) gets it
             # back, as their open tasks did.
-            reassigning.hand_back(session, appeal, now, unattended=ActorKind.SYSTEM)
+            reassigning.hand_back(session, appeal, now, sensitive, unattended=ActorKind.SYSTEM)
         elif assignee is not None and assignee not in followers:
             tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False, words=words, times=times),
                  now, appeal=appeal)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Collection
 
 from sqlalchemy import select, true
 from sqlalchemy.orm import Session
@@ -80,8 +81,10 @@ class OnLeave:
     until: date | None
 
 
-def reassign(session: Session, by: Manager | None, ticket: str, target: str, now: datetime) -> Reassigned:
-    """Hand the appeal to the grid or member `target` names; refuses what `by` may not move or where."""
+def reassign(session: Session, by: Manager | None, ticket: str, target: str, now: datetime,
+             sensitive: Collection[str]) -> Reassigned:
+    """Hand the appeal to the grid or member `target` names; refuses what `by` may not move or where. `sensitive`
+    names the private categories: their card shows the words and the unit only to whom may read the appeal."""
     appeal = held(session, ticket)
     about = complaints.accused(session, appeal.id) or frozenset()
     if by is not None and (staff_id_of(by) in about or not _oversees(session, by, appeal.grid_id)):
@@ -96,7 +99,7 @@ def reassign(session: Session, by: Manager | None, ticket: str, target: str, now
     if _already_there(appeal, grid, member):
         raise AlreadyThere(_member_label(session, member) if member is not None else org.grid_label(session, grid.id),
                            member is not None)
-    return hand_over(session, by, appeal, grid, member, now)
+    return hand_over(session, by, appeal, grid, member, now, sensitive)
 
 
 def _already_there(appeal: Appeal, grid: Grid, member: Staff | None) -> bool:
@@ -106,20 +109,20 @@ def _already_there(appeal: Appeal, grid: Grid, member: Staff | None) -> bool:
             and appeal.assignee_staff_id == (member.id if member is not None else None))
 
 
-def hand_back(session: Session, appeal: Appeal, now: datetime, unattended: ActorKind = ActorKind.CLI,
-              tell_holder: bool = True) -> Reassigned:
+def hand_back(session: Session, appeal: Appeal, now: datetime, sensitive: Collection[str],
+              unattended: ActorKind = ActorKind.CLI, tell_holder: bool = True) -> Reassigned:
     """Give the task of someone who left back to where it waits to be claimed again: the department (or property
     company) it was transferred or routed to, while it still has active officers — the grid handed it out
     as not its own work — else its grid's team."""
     grid = session.get_one(Grid, appeal.grid_id)
     department = appeal.department if appeal.department and dispatch.department_staff(session, appeal.department) \
         else None
-    return hand_over(session, None, appeal, grid, None, now, unattended, tell_holder, department=department)
+    return hand_over(session, None, appeal, grid, None, now, sensitive, unattended, tell_holder, department=department)
 
 
 def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, member: Staff | None,
-              now: datetime, unattended: ActorKind = ActorKind.CLI, tell_holder: bool = True,
-              department: str | None = None) -> Reassigned:
+              now: datetime, sensitive: Collection[str], unattended: ActorKind = ActorKind.CLI,
+              tell_holder: bool = True, department: str | None = None) -> Reassigned:
     """Move the appeal to `grid`'s whole team, or to `member` of it, with a fresh response clock (a paused one's 办结
     deadline moved on by its pause, as 恢复 does); the new holders
     get its card, whoever held it and the resident are told. Whether `by` may is the caller's to check (`reassign`);
@@ -127,7 +130,8 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     record names `unattended` as who did it: the operator's command line, or the system (a resident's 不满意 giving
     a departed member's task back to the grid). `tell_holder` False: whoever held it hears of it otherwise (one
     notice for all the tasks of a member who left, storage.roster). `department` (with no `member`): its officers
-    claim it instead of the grid's team (`hand_back`)."""
+    claim it instead of the grid's team (`hand_back`). `sensitive` names the private categories: a team's card of
+    one shows its words and unit only to whom may read it (storage.dispatch.cards_for), as at dispatch."""
     if appeal.status not in REASSIGNABLE:
         raise IllegalTransition(appeal.status)
     if member is not None and member.id in (complaints.accused(session, appeal.id) or frozenset()):
@@ -143,7 +147,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
                escalation_level=0)
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor=actor_of(by) if by is not None else Actor(unattended), note=to)
-    _tell(session, appeal, member, holder if tell_holder else None, by, to, now)
+    _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive)
     return Reassigned(appeal, to, _on_leave(member, now), waiting_for_nobody(session, appeal))
 
 
@@ -214,8 +218,7 @@ _MOVES = (str(Action.ACCEPTED), str(Action.REASSIGNED), str(Action.TRANSFERRED))
 
 
 def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Manager | None, to: str,
-          now: datetime) -> None:
-    card = dispatch.task_card(session, appeal, now)
+          now: datetime, sensitive: Collection[str]) -> None:
     about = complaints.accused(session, appeal.id)
     if member is not None:
         receivers = [member]
@@ -225,7 +228,7 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
         receivers = list(dispatch.department_staff(session, appeal.department))
     else:
         receivers = list(dispatch.grid_staff(session, appeal.grid_id))
-    for receiver in receivers:
+    for receiver, card in dispatch.cards_for(session, appeal, receivers, now, sensitive):
         tell(session, receiver.openid, card, now, appeal=appeal)
     previous = session.get(Staff, holder) if holder is not None else None
     moved_own = by is not None and previous is not None and staff_id_of(by) == previous.id  # they know: they did it

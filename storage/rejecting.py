@@ -12,6 +12,7 @@ the same 撤销 as the resident's own, recorded as the operator's with how the r
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Collection
 
 from sqlalchemy.orm import Session
 
@@ -29,22 +30,25 @@ REJECTABLE = (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, AppealStatus.ACCE
               AppealStatus.RETURNED)
 
 
-def withdraw_for_resident(session: Session, by: Manager, ticket: str, note: str, now: datetime) -> Appeal:
+def withdraw_for_resident(session: Session, by: Manager, ticket: str, note: str, now: datetime,
+                          sensitive: Collection[str]) -> Appeal:
     """撤销 on the resident's word (they called or came in): `by`, who manages the appeal, withdraws it for them with
     `note` saying how they asked; its holder is told, the appeals merged into it go back to their grids, and the
-    resident reads that it was withdrawn (and how to say it wasn't their wish)."""
+    resident reads that it was withdrawn (and how to say it wasn't their wish). `sensitive`: as `joins.split`."""
     appeal = held(session, ticket)
     if not manages_grid(session, by, appeal.grid_id):
         raise NotAllowed("not_rejecter")
     appeals.withdraw(session, appeal, now, actor_of(by), note)
-    joins.release_followers(session, appeal, now)
+    joins.release_followers(session, appeal, now, sensitive)
     tell_resident(session, appeal, ResidentWithdrawn(ticket=appeal.ticket), now)
     return appeal
 
 
-def reject(session: Session, by: Manager, ticket: str, reason: str, now: datetime) -> Appeal:
+def reject(session: Session, by: Manager, ticket: str, reason: str, now: datetime,
+           sensitive: Collection[str]) -> Appeal:
     """Close the open appeal as no appeal, with `reason` for its resident; refuses what `by` (a staff member or a
-    console operator) does not manage. A 代报's points are taken back: it was no appeal."""
+    console operator) does not manage. A 代报's points are taken back: it was no appeal. `sensitive`: as
+    `joins.split`, for the appeals merged into it."""
     appeal = held(session, ticket)  # its place and holder as they are, after a 改派 at the same moment
     if not manages_grid(session, by, appeal.grid_id):
         raise NotAllowed("not_rejecter")
@@ -53,7 +57,7 @@ def reject(session: Session, by: Manager, ticket: str, reason: str, now: datetim
     old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
     transition(session, appeal, old, AppealStatus.REJECTED, now, paused_at=None)
     record(session, appeal.id, now, Action.REJECTED, old, AppealStatus.REJECTED, actor=actor_of(by), note=reason)
-    joins.release_followers(session, appeal, now)
+    joins.release_followers(session, appeal, now, sensitive)
     outbox.unfold(session, appeal.id, appeal.ticket)  # a digest still to go out no longer lists it as a task
     points_grants.rejected(session, appeal, now, staff_id_of(by))
     held_by = session.get(Staff, holder) if holder is not None and holder != staff_id_of(by) else None

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Sequence
+from typing import Collection, Sequence
 
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import QueryableAttribute, Session
@@ -166,20 +166,22 @@ def open_tasks(session: Session, member: Staff) -> Sequence[Appeal]:
         .order_by(Appeal.id)).all()
 
 
-def disable(session: Session, member: Staff, to: str | None, now: datetime) -> Moved:
+def disable(session: Session, member: Staff, to: str | None, now: datetime, sensitive: Collection[str]) -> Moved:
     """The member has left: inactive at once; their open tasks go to the member or grid `to` names, else each
     back to its grid's team; the staff notices still waiting to reach them are dropped. Refused (nothing changed)
-    when `to` is the member themself or a complaint's subject."""
+    when `to` is the member themself or a complaint's subject. `sensitive` names the private categories, whose
+    cards the new holders get as at dispatch (storage.reassigning.hand_over)."""
     target = _target(session, member, to)
     member.active = False  # first: the grid's team that gets the tasks back no longer includes them
     session.flush()
     if member.openid is not None:
         outbox.drop_unsent_to_staff(session, member.openid)
-    handed = _hand_over_all(session, member, open_tasks(session, member), target, now)
-    return Moved(member, handed, unit_waiting=_unit_left(session, member, now))
+    handed = _hand_over_all(session, member, open_tasks(session, member), target, now, sensitive)
+    return Moved(member, handed, unit_waiting=_unit_left(session, member, now, sensitive))
 
 
-def _unit_left(session: Session, member: Staff, now: datetime) -> tuple[reassigning.Reassigned, ...]:
+def _unit_left(session: Session, member: Staff, now: datetime,
+               sensitive: Collection[str]) -> tuple[reassigning.Reassigned, ...]:
     """When the member was their department's (or property company's) last active officer, what waited for the
     unit to claim goes back to its grid, as a dispatch does for a unit nobody has bound: else it would wait for
     nobody, its reminders told to no one."""
@@ -191,11 +193,11 @@ def _unit_left(session: Session, member: Staff, now: datetime) -> tuple[reassign
         select(Appeal).where(Appeal.department == member.department, Appeal.status == AppealStatus.DISPATCHED,
                              Appeal.assignee_staff_id.is_(None))
         .order_by(Appeal.id)).all()
-    return tuple(reassigning.hand_back(session, appeal, now) for appeal in waiting)
+    return tuple(reassigning.hand_back(session, appeal, now, sensitive) for appeal in waiting)
 
 
 def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, to: str | None,
-         now: datetime) -> Moved:
+         now: datetime, sensitive: Collection[str]) -> Moved:
     """The member now works in another grid (their community follows it). Their open tasks, if any, as `tasks`
     says; None with tasks to decide: TasksUndecided. Refused for roles not bound to a grid, the grid they are in,
     and `to` without `handover` (or `handover` without `to`)."""
@@ -216,7 +218,7 @@ def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, t
     session.flush()  # before the tasks move: a task returned to the old grid no longer reaches them
     if tasks is Tasks.KEEP or not held:
         return Moved(member, (), kept=len(held))
-    return Moved(member, _hand_over_all(session, member, held, target, now))
+    return Moved(member, _hand_over_all(session, member, held, target, now, sensitive))
 
 
 def move_lead(session: Session, member: Staff, building_name: str) -> Staff:
@@ -250,14 +252,14 @@ HANDED_NAMED = 5  # tickets a leaver's one notice names; the count says how many
 
 
 def _hand_over_all(session: Session, member: Staff, held: Sequence[Appeal], target: tuple[Grid, Staff | None] | None,
-                   now: datetime) -> tuple[reassigning.Reassigned, ...]:
+                   now: datetime, sensitive: Collection[str]) -> tuple[reassigning.Reassigned, ...]:
     """Each task to `target` (None: back to its grid), their new holders and residents told as 改派 tells them;
     the member once, for all of them: one notice a task went past the five messages WeChat lets an account send
     someone who has not written to it for 48 hours (45047)."""
     # One who left: a department's tasks back to its other officers. One who moved (`move --tasks return`) still
     # works for their unit: its tasks go back to the old grid, as that option says, not to them again.
     left = not member.active
-    handed = tuple(_hand_over(session, appeal, target, now, left) for appeal in held)
+    handed = tuple(_hand_over(session, appeal, target, now, left, sensitive) for appeal in held)
     if handed:
         tell(session, member.openid, StaffTasksHandedOver(
             tickets=tuple(done.appeal.ticket for done in handed[:HANDED_NAMED]), count=len(handed),
@@ -271,11 +273,11 @@ def _all_to(handed: Sequence[reassigning.Reassigned], department: str | None) ->
 
 
 def _hand_over(session: Session, appeal: Appeal, target: tuple[Grid, Staff | None] | None,
-               now: datetime, left: bool) -> reassigning.Reassigned:
+               now: datetime, left: bool, sensitive: Collection[str]) -> reassigning.Reassigned:
     if target is None and left:
-        return reassigning.hand_back(session, appeal, now, tell_holder=False)
+        return reassigning.hand_back(session, appeal, now, sensitive, tell_holder=False)
     grid, person = target if target is not None else (session.get_one(Grid, appeal.grid_id), None)
-    return reassigning.hand_over(session, None, appeal, grid, person, now, tell_holder=False)
+    return reassigning.hand_over(session, None, appeal, grid, person, now, sensitive, tell_holder=False)
 
 
 def within(scope: Scope, grid_id: QueryableAttribute[int | None],

@@ -11,7 +11,7 @@ import click
 
 from bot.cli import appeals_texts as texts
 from bot.cli.appeals_output import appeal_json, appeal_table, record_lines
-from bot.cli.support import echo_csv, fail, fail_database, operator_transaction
+from bot.cli.support import echo_csv, fail, fail_database, operator_transaction, taxonomy_in_force
 from bot.clock import Clock, now_utc
 from bot.day_words import not_on_the_calendar, read_day
 from bot.sheets.appeals_csv import appeal_csv
@@ -174,9 +174,10 @@ def reassign(clock: Clock | None, ticket: str, target: str) -> None:
     number = normalize_ticket(ticket)
     if number is None:
         fail(staff_texts.REASSIGN_BAD_TICKET.format(ticket=ticket))
+    sensitive = taxonomy_in_force().sensitive
     try:
         with operator_transaction() as session:
-            done = reassigning.reassign(session, None, number, target, (clock or now_utc)())
+            done = reassigning.reassign(session, None, number, target, (clock or now_utc)(), sensitive)
     except DomainError as refused:
         fail(wording.refusal(refused, number))
     except SQLAlchemyError as error:

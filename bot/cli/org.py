@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Iterator
 import click
 
 from bot.cli.staff import invite_refusal
-from bot.cli.support import echo_csv, fail, fail_database, fail_rows, operator_database, operator_transaction
+from bot.cli.support import (
+    echo_csv,
+    fail,
+    fail_database,
+    fail_rows,
+    operator_database,
+    operator_transaction,
+    taxonomy_in_force,
+)
 from bot.clock import Clock, now_utc
 
 if TYPE_CHECKING:
@@ -215,11 +223,12 @@ def org_move_building(clock: Clock | None, building_name: str, grid_name: str, a
     if interactive and not yes and not click.confirm(org_texts.MOVE_CONFIRM):
         fail(org_texts.MOVE_ABORTED)
     choice = org_moves.AppealsChoice(appeals or "keep")
+    sensitive = taxonomy_in_force().sensitive if choice is org_moves.AppealsChoice.MOVE else frozenset()
     with org_session() as session:
         # Planned again inside the transaction: what is moved is what is there now.
         building = session.get_one(Building, planned.building_id)
         done = org_moves.move(session, _planned(session, building, session.get_one(Grid, planned.to_grid_id)),
-                              choice, (clock or now_utc)())
+                              choice, (clock or now_utc)(), sensitive)
     click.echo(org_texts.MOVE_DONE.format(building=done.building, to_grid=done.to_grid, residents=done.residents,
                                           appeals=len(done.open_tickets), how=org_texts.MOVE_DONE_HOW[choice]))
 

@@ -22,7 +22,6 @@ INVITE_STREET_ONLY_OPERATOR = "--street 只用于邀请街道操作员（--role 
 INVITE_PHONE_BOUND_NEEDS_PHONE = "需要核对手机号时请用 --phone 给出对方的手机号。"
 INVITE_UNKNOWN_DEPARTMENT = "未知部门“{name}”。可选：{known}"
 INVITE_NO_DEPARTMENTS = "未知部门“{name}”：分类表（GRIDBOT_TAXONOMY）里没有派往部门的类别。"
-INVITE_TAXONOMY_FAILED = "读取分类表失败：{reason}"
 INVITE_LIST_HEADER = {False: "待使用的邀请 {n} 个：", True: "全部邀请 {n} 个："}
 INVITE_LIST_NONE = {False: "没有待使用的邀请（gridbot invite list --all 查看全部）。", True: "还没有生成过邀请。"}
 INVITE_STATUS = {

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 import click
 
 from bot.cli import roster_texts as texts
-from bot.cli.support import configured, fail, fail_database, operator_database, operator_transaction
+from bot.cli.support import configured, fail, fail_database, operator_transaction, taxonomy_in_force
 from bot.clock import Clock, now_utc
 from bot.settings import Settings
 
@@ -114,19 +114,7 @@ def invite_refusal(error: Exception) -> str:
 def _routed_departments() -> list[str]:
     """The departments the taxonomy in force (the newest saved from the console, else the configured file) routes
     categories and subcategories to: what a 部门's --department may name."""
-    from handlers.taxonomy_cache import saved_text
-    from nlp import load_taxonomy
-    from nlp.taxonomy import TaxonomyError, taxonomy_from_text
-
-    path = configured(Settings.nlp_from_env)["taxonomy_path"]
-    with operator_database() as database:
-        saved = saved_text(database)
-    try:
-        taxonomy = taxonomy_from_text(saved, "the taxonomy saved from the console") if saved is not None \
-            else load_taxonomy(path)  # type: ignore[arg-type]
-    except (OSError, TaxonomyError) as error:
-        fail(texts.INVITE_TAXONOMY_FAILED.format(reason=error))
-    return list(taxonomy.departments)
+    return list(taxonomy_in_force().departments)
 
 
 @invite.command("list")
@@ -217,11 +205,12 @@ def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
     from storage import roster, volunteer_claims
 
     now = (clock or now_utc)()
+    sensitive = taxonomy_in_force().sensitive  # read before the transaction: it may open one of its own
 
     def disable(session: Session) -> tuple[roster.Member, roster.Moved, tuple[str, ...]]:
         member = _member(session, who)
         described = roster.describe(session, member, now)
-        moved = roster.disable(session, member, _clean(to), now)
+        moved = roster.disable(session, member, _clean(to), now, sensitive)
         return described, moved, volunteer_claims.release_all(session, member, now)
 
     described, moved, released = _in_transaction(disable, to=to)
@@ -251,10 +240,12 @@ def staff_move(clock: Clock | None, who: str, grid_name: str | None, building_na
         return
     assert grid_name is not None
     now = (clock or now_utc)()
+    sensitive = taxonomy_in_force().sensitive
 
     def move(session: Session) -> roster.Moved:
         member = _member(session, who)
-        return roster.move(session, member, grid_name, roster.Tasks(tasks) if tasks else None, _clean(to), now)
+        return roster.move(session, member, grid_name, roster.Tasks(tasks) if tasks else None, _clean(to), now,
+                           sensitive)
 
     try:
         moved = _in_transaction(move, to=to, command="move")

@@ -108,6 +108,9 @@ def userdict_unreadable(path: str, reason: str) -> str:
     return f"GRIDBOT_USERDICT 中的词典 {path} 无法读取（{reason}）"
 
 
+TAXONOMY_FAILED = "读取分类表失败：{reason}"
+
+
 def classifier_unusable(reason: str) -> str:
     """The taxonomy or model can't be loaded."""
     return f"分类表或分类模型无法加载：{reason}（请检查 GRIDBOT_TAXONOMY 和 GRIDBOT_NLP_MODEL）"

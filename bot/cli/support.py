@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
+    from nlp.taxonomy import Taxonomy
     from storage.db import Database
     from storage.faq_import import FaqRowError
     from storage.org_import import RowError
@@ -93,6 +94,23 @@ def operator_database() -> Iterator[Database]:
         yield database
     finally:
         database.dispose()
+
+
+def taxonomy_in_force() -> Taxonomy:
+    """The taxonomy the bot works by: the newest saved from the console, else the configured file (GRIDBOT_TAXONOMY).
+    What a command needs of it (the departments it routes to, the private categories whose cards are withheld)."""
+    from handlers.taxonomy_cache import saved_text
+    from nlp import load_taxonomy
+    from nlp.taxonomy import TaxonomyError, taxonomy_from_text
+
+    path = configured(Settings.nlp_from_env)["taxonomy_path"]
+    with operator_database() as database:
+        saved = saved_text(database)
+    try:
+        return taxonomy_from_text(saved, "the taxonomy saved from the console") if saved is not None \
+            else load_taxonomy(path)  # type: ignore[arg-type]
+    except (OSError, TaxonomyError) as error:
+        fail(startup_texts.TAXONOMY_FAILED.format(reason=error))
 
 
 @contextmanager

@@ -147,7 +147,7 @@ def _live(session: Session, taxonomy: Taxonomy, at: datetime, resident: Resident
         tasks.claim(session, member, appeal.ticket, step.filed + timedelta(minutes=10))
         tasks.give_back(session, member, appeal.ticket, RETURN_REASON, step.filed + timedelta(minutes=20))
         reassigning.reassign(session, None, appeal.ticket, org.grid_label(session, appeal.grid_id),
-                             step.filed + timedelta(minutes=30))
+                             step.filed + timedelta(minutes=30), taxonomy.sensitive)
         member = _team(session, appeal)[-1]
     tasks.claim(session, member, appeal.ticket, step.claimed)
     if step.resolved is None:
@@ -156,7 +156,7 @@ def _live(session: Session, taxonomy: Taxonomy, at: datetime, resident: Resident
     if step.rating is None or step.rated is None:
         return appeal.id
     rating.rate(session, resident, appeal.id, step.rating, step.rated,
-                REOPEN_WORDS if step.rating is rating.Rating.UNSATISFIED else None)
+                REOPEN_WORDS if step.rating is rating.Rating.UNSATISFIED else None, sensitive=taxonomy.sensitive)
     if step.fixed_again is not None:
         tasks.resolve(session, member, appeal.ticket, RESOLUTIONS[0], step.fixed_again)
     return appeal.id

@@ -231,7 +231,7 @@ def test_unsatisfied_after_the_handler_left_goes_back_to_the_grids_team(wechat, 
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.dialog(LI, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
     with seeded.transaction() as session:  # 李娜 leaves the day after; the rating question is still open
-        roster.disable(session, staff.staff_by_openid(session, LI), None, clock())
+        roster.disable(session, staff.staff_by_openid(session, LI), None, clock(), ())
     cards_before = notices(seeded, "staff_new_appeal", ticket)
     wechat.dialog("o1", [("3", f"诉求 {ticket} 已重新打开")])
     reopened = appeal(seeded, ticket)

@@ -584,7 +584,7 @@ def test_a_member_who_left_after_the_urgent_card_reached_them_hears_no_more_of_i
         for row in session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_new_appeal")).all():
             row.status = OutboxStatus.SENT  # the cards went out; then 李娜 left
         leaver = session.scalars(select(Staff).where(Staff.openid == LI)).one()
-        roster.disable(session, leaver, None, clock())
+        roster.disable(session, leaver, None, clock(), ())
     wechat.send(ZHANG, f"接单 {claimed}")
     assert sorted(cards(seeded, claimed, "staff_taken")) == sorted([WANG, OPERATOR])
     assert "已撤销" in wechat.send("o5", f"撤销 {withdrawn}")

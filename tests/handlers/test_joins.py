@@ -623,6 +623,6 @@ def test_a_member_who_left_after_the_card_reached_them_is_not_told_of_the_merge(
     with seeded.transaction() as session:
         for row in session.scalars(select(OutboxMessage)).all():
             row.status = OutboxStatus.SENT  # the cards went out; then 李娜 left
-        roster.disable(session, session.scalars(select(Staff).where(Staff.openid == LI)).one(), None, clock())
+        roster.disable(session, session.scalars(select(Staff).where(Staff.openid == LI)).one(), None, clock(), ())
     wechat.dialog("o5", [("1", "已加入诉求")])
     assert notices(seeded, "staff_merged") == sorted([ZHANG, WANG])

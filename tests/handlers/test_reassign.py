@@ -97,7 +97,7 @@ def test_a_member_claiming_while_the_operator_moves_the_task_to_another_grid_is_
             step(session, session.scalars(select(Staff).where(Staff.openid == openid)).one())
         return run
 
-    move = act(OPERATOR, lambda session, by: reassigning.reassign(session, by, ticket, SECOND, clock()))
+    move = act(OPERATOR, lambda session, by: reassigning.reassign(session, by, ticket, SECOND, clock(), ()))
     claim = act(ZHANG, lambda session, member: tasks.claim(session, member, ticket, clock()))
     assert second_while_first_open(seeded, move, claim) == ("done", "NotAllowed")
     moved = appeal(seeded, ticket)
@@ -113,7 +113,7 @@ def test_a_resident_withdrawing_while_the_operator_gives_the_task_to_a_member_te
 
     def move(session):
         by = session.scalars(select(Staff).where(Staff.openid == OPERATOR)).one()
-        reassigning.reassign(session, by, ticket, "李娜", clock())
+        reassigning.reassign(session, by, ticket, "李娜", clock(), ())
 
     def withdraw(session):
         resident = residents.view(session, RESIDENT, clock())
@@ -132,8 +132,8 @@ def test_the_grid_leader_rejecting_while_the_operator_gives_the_task_to_a_member
     def by(openid, step):
         return lambda session: step(session, session.scalars(select(Staff).where(Staff.openid == openid)).one())
 
-    move = by(OPERATOR, lambda session, who: reassigning.reassign(session, who, ticket, "李娜", clock()))
-    reject = by(WANG, lambda session, who: rejecting.reject(session, who, ticket, "属于燃气公司受理范围", clock()))
+    move = by(OPERATOR, lambda session, who: reassigning.reassign(session, who, ticket, "李娜", clock(), ()))
+    reject = by(WANG, lambda session, who: rejecting.reject(session, who, ticket, "属于燃气公司受理范围", clock(), ()))
     assert second_while_first_open(seeded, move, reject) == ("done", "done")
     assert appeal(seeded, ticket).status == AppealStatus.REJECTED
     assert notices(seeded, "staff_rejected") == [LI]

@@ -164,7 +164,7 @@ def test_a_member_claiming_as_they_are_disabled_does_not_keep_the_task(wechat, s
     ticket = file_and_dispatch(wechat, seeded, clock)
 
     def disable(session):
-        roster.disable(session, staff.staff_by_openid(session, ZHANG), None, clock())
+        roster.disable(session, staff.staff_by_openid(session, ZHANG), None, clock(), ())
 
     def claim(session):
         tasks.claim(session, staff.staff_by_openid(session, ZHANG), ticket, clock())

@@ -339,7 +339,7 @@ def test_a_member_disabled_before_their_queued_cards_went_out_is_sent_none_of_th
     schedule.tick(worker_runtime)  # the cards are queued, their jobs not run yet
     with worker_runtime.database.transaction() as session:
         leaver = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
-        roster.disable(session, leaver, None, worker_runtime.clock())
+        roster.disable(session, leaver, None, worker_runtime.clock(), ())
     work(worker_runtime, rounds=2)
     assert not [text for text in told(fake_wechat, ZHANG) if ticket in text]
     assert [text for text in told(fake_wechat, LI) if ticket in text]

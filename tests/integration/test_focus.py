@@ -126,7 +126,7 @@ def test_a_rejected_appeal_does_not_count_even_when_a_case_already_linked_it(see
         file(seeded, clock, openid)
     assert dispatch_and_check(seeded, clock, rules) == ["J2611220001"]  # 3号楼: it was linked
     with seeded.transaction() as session:
-        rejecting.reject(session, staff(session, LEADER), not_an_appeal, "居民致谢，不是诉求", clock())
+        rejecting.reject(session, staff(session, LEADER), not_an_appeal, "居民致谢，不是诉求", clock(), ())
     file(seeded, clock, NEXT_DOOR)
     assert dispatch_and_check(seeded, clock, rules) == []  # 阳光花园: 3 counted, not 4
     file(seeded, clock, NEXT_DOOR)

@@ -126,7 +126,7 @@ def test_a_rejected_appeal_is_neither_unclaimed_nor_overdue_nor_anyones_task(see
     with seeded.transaction() as session:
         leader = session.scalars(select(Staff).where(Staff.openid == WANG)).one()
         for ticket in (waiting, claimed):
-            rejecting.reject(session, leader, ticket, "不是诉求", clock())
+            rejecting.reject(session, leader, ticket, "不是诉求", clock(), ())
     assert unclaimed(seeded) == [] and overdue(seeded, clock) == []
     with seeded.transaction() as session:
         member = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()

@@ -321,7 +321,7 @@ def test_a_task_given_back_and_not_routed_again_in_its_response_time_goes_to_the
     assert said.endswith(f"请回复“改派 {ticket} 网格或姓名”重新派发，归部门或物业办理的回复“转办 {ticket} 部门”；"
                          f"回复“查询 {ticket}”查看详情。")
     with seeded.transaction() as session:  # 改派 starts the response clock afresh, from the 网格长
-        reassigning.reassign(session, member(session, OPERATOR), ticket, GRID_ONE, clock())
+        reassigning.reassign(session, member(session, OPERATOR), ticket, GRID_ONE, clock(), ())
     assert appeal(seeded, ticket).escalation_level == 0
 
 
@@ -511,7 +511,7 @@ def test_a_long_overdue_task_claimed_again_after_a_hand_over_climbs_from_its_new
     while sweep(seeded, clock).escalations:
         clock.advance(seconds=10)
     with seeded.transaction() as session:  # 张伟 left (gridbot staff disable 张伟): his task is back with the grid
-        roster.disable(session, member(session, ZHANG), None, clock())
+        roster.disable(session, member(session, ZHANG), None, clock(), ())
     clock.advance(minutes=5)
     act(seeded, clock, "claim", LI, ticket)
     before = len(escalation_events(seeded, ticket))

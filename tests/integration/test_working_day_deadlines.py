@@ -86,7 +86,7 @@ def test_a_plain_pause_gives_back_every_hour(seeded):
 def test_a_reassignment_restarts_the_response_clock_on_working_days(seeded):
     ticket = _file(seeded, working_days=True)
     with seeded.transaction() as session:
-        reassigning.reassign(session, None, ticket, "和平社区·第一网格", bj(10, 9, 18))
+        reassigning.reassign(session, None, ticket, "和平社区·第一网格", bj(10, 9, 18), ())
     # Friday 18:00: 6 h that Friday, 18 h of the make-up Saturday.
     assert _appeal(seeded, ticket).response_due_at == bj(10, 10, 18)
 
@@ -111,7 +111,7 @@ def test_a_category_corrected_as_the_task_is_reassigned_shifts_the_fresh_deadlin
     at = FILED + timedelta(days=3)
 
     def move(ticket):
-        return lambda session: reassigning.reassign(session, None, ticket, "幸福里社区·第二网格", at)
+        return lambda session: reassigning.reassign(session, None, ticket, "幸福里社区·第二网格", at, ())
 
     def correct(ticket):
         def step(session):

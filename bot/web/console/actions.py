@@ -48,8 +48,9 @@ def reassign(ticket: str) -> Response | tuple[str, int]:
     target = _field("target")
     if not target:
         return _refused(ticket, texts.ACTION_TARGET_MISSING)
+    sensitive = runtime().understanding.taxonomy.sensitive
     return _act(ticket, "reassign", lambda db, user, appeal: reassigning.reassign(db, user, appeal.ticket, target,
-                                                                                   runtime().clock()))
+                                                                                   runtime().clock(), sensitive))
 
 
 @blueprint.post("/appeals/<ticket>/transfer")
@@ -71,8 +72,9 @@ def reject(ticket: str) -> Response | tuple[str, int]:
     reason = _field("reason")
     if not reason:
         return _refused(ticket, texts.ACTION_REASON_MISSING)
+    sensitive = runtime().understanding.taxonomy.sensitive
     return _act(ticket, "reject", lambda db, user, appeal: rejecting.reject(db, user, appeal.ticket, reason,
-                                                                             runtime().clock()))
+                                                                             runtime().clock(), sensitive))
 
 
 @blueprint.post("/appeals/<ticket>/withdraw")
@@ -82,8 +84,9 @@ def withdraw(ticket: str) -> Response | tuple[str, int]:
     note = _field("note")
     if not note:
         return _refused(ticket, texts.ACTION_WITHDRAW_NOTE_MISSING)
+    sensitive = runtime().understanding.taxonomy.sensitive
     return _act(ticket, "withdraw", lambda db, user, appeal: rejecting.withdraw_for_resident(
-        db, user, appeal.ticket, note, runtime().clock()))
+        db, user, appeal.ticket, note, runtime().clock(), sensitive))
 
 
 @blueprint.post("/appeals/<ticket>/merge")
@@ -108,7 +111,9 @@ def merge(ticket: str) -> Response | tuple[str, int]:
 @login_required
 def split(ticket: str) -> Response | tuple[str, int]:
     """拆分: a merged appeal is handled on its own again, dispatched anew."""
-    return _act(ticket, "split", lambda db, user, appeal: joins.split(db, user, appeal.ticket, runtime().clock()))
+    sensitive = runtime().understanding.taxonomy.sensitive
+    return _act(ticket, "split", lambda db, user, appeal: joins.split(db, user, appeal.ticket, runtime().clock(),
+                                                                     sensitive))
 
 
 @blueprint.post("/appeals/<ticket>/pause")

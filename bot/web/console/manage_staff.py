@@ -136,9 +136,10 @@ def staff_disable(staff_id: int) -> Response:
     their grids (a department's to its other officers), the holders and residents told, as `gridbot staff disable`
     does."""
     now = runtime().clock()
+    sensitive = runtime().understanding.taxonomy.sensitive  # before the transaction: it may read the database
     with runtime().database.transaction() as db:
         member = in_scope_or_404(management.member_within(db, g.operator.scope, staff_id))
-        moved = roster.disable(db, member, None, now)
+        moved = roster.disable(db, member, None, now, sensitive)
         released = volunteer_claims.release_all(db, member, now)
         name, unit = member.name, member.department
     tasks = texts.STAFF_DISABLED_NO_TASKS
