@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage import staff
 from storage.errors import DomainError, NotFound
-from storage.models import StaffInvite
+from storage.models import Staff, StaffInvite
 from storage.typed_ids import typed_id
 
 
@@ -83,6 +83,22 @@ def revoke(session: Session, typed: str, now: datetime, secret: str) -> StaffInv
     invite.revoked_at = now
     session.flush()
     return invite
+
+
+def revoke_naming(session: Session, member: Staff, now: datetime) -> tuple[int, ...]:
+    """Take back the unused invites made out to `member` (their name, and their phone or none): one who left is
+    bound by no code they, or whoever they passed it to, still hold. Their ids, oldest first."""
+    if not member.name:
+        return ()
+    waiting = session.scalars(select(StaffInvite).where(
+        StaffInvite.name == member.name, StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
+        StaffInvite.expires_at > now,
+        true() if member.phone is None else StaffInvite.phone.is_(None) | (StaffInvite.phone == member.phone),
+    ).order_by(StaffInvite.id)).all()
+    for invite in waiting:
+        invite.revoked_at = now
+    session.flush()
+    return tuple(invite.id for invite in waiting)
 
 
 def by_code(session: Session, typed: str, secret: str) -> StaffInvite | None:

@@ -4,8 +4,11 @@ change: someone leaves (`disable`), moves to another grid (`move`), takes leave 
 A disabled member is `active = False`: no card, reminder or 派单 reaches them, their openid no longer makes them
 staff in the chat (storage.residents reads only active staff), `can_read` admits nothing, and their open tasks
 go back to the grid — a department's to its other officers — (or to a named member) the way 改派 moves them (storage.reassigning.hand_over): audit event,
-cards to the new holders, the resident and the former holder told. Nothing is deleted: their appeals' history
-keeps their name.
+cards to the new holders, the resident and the former holder told. The invites made out to them and not yet used
+are revoked (storage.invites.revoke_naming) and their personal phone is dropped. Their row keeps their name and id,
+so their appeals' history still names them; it keeps the openid only to tell them, should they send a staff
+command, that they left: the next 认证 or 报到 of that WeChat account releases it (storage.staff.release_leaver)
+and binds a row of its own, even for the same person coming back.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Collection, Sequence
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from storage import dispatch, duty, org_moves, outbox, reassigning, staff
+from storage import dispatch, duty, invites, org_moves, outbox, reassigning, staff
 from storage.dispatch import HELD_STATUSES
 from storage.errors import DomainError, NotAllowed
 from storage.models import (
@@ -101,6 +104,7 @@ class Moved:
     kept: int = 0
     # The last officer of a department or property company left: what waited for the unit to claim, back to its grid.
     unit_waiting: tuple[reassigning.Reassigned, ...] = ()
+    invites_revoked: tuple[int, ...] = ()  # one who left: the ids of the unused invites made out to them
 
 
 MEMBERS_NOT_STAFF = tuple(role for role in COMMUNITY_ROLES if role is not StaffRole.BUILDING_LEAD)
@@ -168,16 +172,19 @@ def open_tasks(session: Session, member: Staff) -> Sequence[Appeal]:
 
 def disable(session: Session, member: Staff, to: str | None, now: datetime, sensitive: Collection[str]) -> Moved:
     """The member has left: inactive at once; their open tasks go to the member or grid `to` names, else each
-    back to its grid's team; the staff notices still waiting to reach them are dropped. Refused (nothing changed)
+    back to its grid's team; the staff notices still waiting to reach them are dropped, the unused invites made out
+    to them revoked and their personal phone forgotten (name and id stay for the trail). Refused (nothing changed)
     when `to` is the member themself or a complaint's subject. `sensitive` names the private categories, whose
     cards the new holders get as at dispatch (storage.reassigning.hand_over)."""
     target = _target(session, member, to)
+    revoked = invites.revoke_naming(session, member, now)  # matched by their phone too: before it goes
     member.active = False  # first: the grid's team that gets the tasks back no longer includes them
+    member.phone = None
     session.flush()
     if member.openid is not None:
         outbox.drop_unsent_to_staff(session, member.openid)
     handed = _hand_over_all(session, member, open_tasks(session, member), target, now, sensitive)
-    return Moved(member, handed, unit_waiting=_unit_left(session, member, now, sensitive))
+    return Moved(member, handed, unit_waiting=_unit_left(session, member, now, sensitive), invites_revoked=revoked)
 
 
 def _unit_left(session: Session, member: Staff, now: datetime,

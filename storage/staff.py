@@ -346,6 +346,9 @@ def _bind(session: Session, openid: str, invite: StaffInvite, now: datetime) -> 
     if claimed.rowcount != 1:
         raise NotFound("invite code")
     staff = staff_by_openid(session, openid)
+    if staff is not None and not staff.active:
+        release_leaver(session, staff)
+        staff = None
     if staff is None:
         staff = Staff(openid=openid, name=invite.name, phone=invite.phone, created_at=now)
         session.add(staff)
@@ -368,6 +371,14 @@ def _bind(session: Session, openid: str, invite: StaffInvite, now: datetime) -> 
     invite.used_by_staff_id = staff.id
     session.flush()
     return staff
+
+
+def release_leaver(session: Session, member: Staff) -> None:
+    """The WeChat account of one who left binds anew (认证, 报到): their row lets go of it and keeps their name and
+    id, so that the appeals they handled still name them, whoever the account is bound as now."""
+    assert not member.active, "only a disabled member's account is released"
+    member.openid = None
+    session.flush()  # before the new row takes the openid: it is unique
 
 
 def disabled(session: Session, openid: str) -> bool:

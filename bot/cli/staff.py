@@ -201,7 +201,8 @@ def staff_list(clock: Clock | None, path: str | None, role: str | None, as_json:
 def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
     """Someone left: they stop receiving tasks and reading appeals at once, their chat commands are refused, and
     their open tasks go back to the grid (or to --to), the holders and residents told; the volunteer tasks they
-    took (领单) are open to others again."""
+    took (领单) are open to others again, the unused invites made out to them are revoked and their personal phone
+    is dropped."""
     from storage import roster, volunteer_claims
 
     now = (clock or now_utc)()
@@ -218,6 +219,8 @@ def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
     click.echo("\n".join(texts.handed(moved) + texts.released(released)) or texts.STAFF_TASKS_NONE)
     if moved.unit_waiting:
         click.echo("\n".join(texts.unit_waiting(moved)))
+    for line in texts.invites_revoked(moved):
+        click.echo(line)
 
 
 @staff_group.command("move")

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers import community_texts, staff_texts
-from storage import enrolments, residents
+from storage import enrolments, residents, roster
 from storage.models import Community, Enrolment, EnrolmentStatus, Resident, Staff, StaffRole
 from tests.support.database import notices, worded
 from tests.support.personas import BUILDING_LEAD, NEXT_DOOR, OPERATOR, PARTY_MEMBER, RESIDENT, ZHANG
@@ -22,9 +22,10 @@ def enrol(wechat, openid=RESIDENT, name="刘芳", organisation="市税务局第�
                            (organisation, "已收到您的党员报到")])
 
 
-def enrolment_of(seeded, name="刘芳"):
+def enrolment_of(seeded, name="刘芳", status=None):
     with seeded.transaction() as session:
-        return session.scalars(select(Enrolment).where(Enrolment.name == name)).one()
+        query = select(Enrolment).where(Enrolment.name == name)
+        return session.scalars(query if status is None else query.where(Enrolment.status == status)).one()
 
 
 def member(seeded, openid):
@@ -114,6 +115,26 @@ def test_of_two_requests_at_once_one_is_stored(seeded, clock):
     assert sorted(type(outcome).__name__ for outcome in outcomes) == ["AlreadyPending", "int"], outcomes
     with seeded.transaction() as session:
         assert len(session.scalars(select(Enrolment)).all()) == 1
+
+
+def test_a_member_who_left_and_enrols_again_is_a_new_member_and_the_old_record_keeps_its_name(
+        wechat, seeded, clock):
+    enrol(wechat)
+    wechat.send(OPERATOR, "确认报到 刘芳")
+    first = member(seeded, RESIDENT)
+    with seeded.transaction() as session:
+        roster.disable(session, session.get_one(Staff, first.id), None, clock(), ())
+    clock.advance(days=30)
+    wechat.dialog(RESIDENT, [("志愿者报名", "欢迎志愿者报名"), ("刘芳", "志愿服务队或工作单位"),
+                             ("无", "已收到您的志愿者报名")])
+    number = enrolment_of(seeded, "刘芳", EnrolmentStatus.PENDING).id
+    assert wechat.send(OPERATOR, f"确认报到 {number}") == staff_texts.ENROLMENT_CONFIRMED.format(
+        name="刘芳", role="志愿者", number=number)
+    again = member(seeded, RESIDENT)
+    assert again.id != first.id and again.role == StaffRole.VOLUNTEER and again.active
+    with seeded.transaction() as session:
+        old = session.get_one(Staff, first.id)
+        assert (old.name, old.role, old.openid, old.active) == ("刘芳", StaffRole.PARTY_MEMBER, None, False)
 
 
 def test_the_operator_lists_and_confirms_and_the_member_is_told_what_they_can_do(wechat, seeded):

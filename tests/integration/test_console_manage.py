@@ -509,6 +509,23 @@ def test_disabling_someone_takes_them_off_the_list(app, store):
     assert "已停用 刘洋" in page and f'id="staff-{liu}"' not in page
 
 
+def test_disabling_someone_revokes_the_invites_made_out_to_them_and_forgets_their_phone(app, store, clock):
+    liu = staff_id(store, "刘洋")
+    with store.transaction() as session:
+        session.get_one(Staff, liu).phone = "13812345678"
+        staff_places.create_invite(session, StaffRole.GRID_LEADER, None, None, None, "刘洋", None, clock(),
+                                   "test-secret")
+    person = logged_in(app, "xingfuli")
+
+    done = person.client.post(f"/console/staff/{liu}/disable", data={"csrf_token": token(person)})
+
+    page = person.get(done.headers["Location"]).get_data(as_text=True)
+    assert "TA 未使用的邀请 1 个已撤销。TA 的个人手机号已删除，办理记录里仍写着 TA 的姓名" in page
+    with store.transaction() as session:
+        assert session.scalars(select(StaffInvite.revoked_at).where(StaffInvite.name == "刘洋")).one() is not None
+        assert (session.get_one(Staff, liu).name, session.get_one(Staff, liu).phone) == ("刘洋", None)
+
+
 def test_disabling_a_departments_last_officer_says_what_waited_for_the_department_went_back_to_the_grid(
         app, store, clock):
     with store.transaction() as session:

@@ -102,6 +102,61 @@ def test_a_disabled_member_loses_tasks_reads_and_commands_at_once(gridbot, wecha
     assert "reassigned" in events
 
 
+def test_a_leavers_unused_invites_are_revoked_and_bind_nobody_whoever_holds_them(gridbot, wechat, seeded):
+    with seeded.transaction() as session:
+        session.scalars(select(Staff).where(Staff.openid == ZHANG)).one().phone = "13812345678"
+    theirs = code_of(gridbot("invite", "--role", "网格长", "--grid", "幸福里社区·第一网格", "--name", "张伟"))
+    by_phone = code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第二网格", "--name", "张伟",
+                               "--phone", "13812345678"))
+    namesake = code_of(gridbot("invite", "--role", "网格员", "--grid", "和平社区·第一网格", "--name", "张伟",
+                               "--phone", "13999990000"))  # another 张伟: his own phone
+    colleague = code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "赵敏"))
+
+    output = ok(gridbot("staff", "disable", "张伟"))
+
+    assert "TA 未使用的邀请 2 个已撤销（[1]、[2]）：凭这些验证码不能再认证。" in output
+    assert wechat.send(ZHANG, f"认证 {theirs}") == staff_texts.CERTIFY_REFUSED
+    assert wechat.send("o_handed_on", f"认证 {by_phone}") == staff_texts.CERTIFY_REFUSED
+    waiting = ok(gridbot("invite", "list"))
+    assert "待使用的邀请 2 个" in waiting and "和平社区·第一网格 · 张伟" in waiting and "赵敏" in waiting
+    assert "认证成功" in wechat.send("o_colleague", f"认证 {colleague}")
+    assert "请回复" in wechat.send("o_namesake", f"认证 {namesake}")  # his phone's last four digits, then bound
+
+
+def test_a_leavers_personal_phone_is_dropped_and_the_trail_still_names_them(gridbot, wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.scalars(select(Staff).where(Staff.openid == ZHANG)).one().phone = "13812345678"
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+    leaver = staff_id(seeded, ZHANG)
+
+    assert "TA 的个人手机号已删除，办理记录里仍写着 TA 的姓名" in ok(gridbot("staff", "disable", "张伟"))
+
+    with seeded.transaction() as session:
+        gone = session.get_one(Staff, leaver)
+        assert (gone.name, gone.phone, gone.active) == ("张伟", None, False)
+    assert "接单（张伟）" in wechat.send(WANG, f"查询 {ticket}")
+
+
+def test_a_leaver_invited_again_is_bound_afresh_and_their_old_trail_keeps_their_name(gridbot, wechat, seeded, clock):
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+    leaver = staff_id(seeded, ZHANG)
+    ok(gridbot("staff", "disable", "张伟"))
+    assert wechat.send(ZHANG, "我的任务") == staff_texts.STAFF_DISABLED  # told they left, not taken for a resident
+
+    # Their work phone goes to the one who takes over: the same WeChat account, another person's invite.
+    code = code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第二网格", "--name", "赵敏"))
+    assert "认证成功" in wechat.send(ZHANG, f"认证 {code}")
+
+    with seeded.transaction() as session:
+        gone = session.get_one(Staff, leaver)
+        assert (gone.name, gone.openid, gone.active) == ("张伟", None, False)
+        now = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
+        assert (now.name, now.active) == ("赵敏", True) and now.id != leaver
+    trail = wechat.send(WANG, f"查询 {ticket}")
+    assert "接单（张伟）" in trail and "赵敏" not in trail
+    assert wechat.send(ZHANG, "我的任务") != staff_texts.STAFF_DISABLED  # staff again, as 赵敏
+
+
 def test_a_department_officers_task_goes_back_to_their_colleagues_when_they_leave_not_to_the_grid(
         gridbot, wechat, seeded, clock):
     with seeded.transaction() as session:

@@ -133,8 +133,8 @@ def staff_invite_revoke(invite_id: int) -> Response | str | tuple[str, int]:
 @login_required
 def staff_disable(staff_id: int) -> Response:
     """Someone left: inactive at once (no tasks, no reading, chat commands refused); their open tasks go back to
-    their grids (a department's to its other officers), the holders and residents told, as `gridbot staff disable`
-    does."""
+    their grids (a department's to its other officers), the holders and residents told, their unused invites
+    revoked and their personal phone dropped, as `gridbot staff disable` does."""
     now = runtime().clock()
     sensitive = runtime().understanding.taxonomy.sensitive  # before the transaction: it may read the database
     with runtime().database.transaction() as db:
@@ -151,7 +151,9 @@ def staff_disable(staff_id: int) -> Response:
         tasks += texts.STAFF_DISABLED_UNIT_WAITING.format(unit=unit, n=len(moved.unit_waiting))
     if released:
         tasks += texts.STAFF_DISABLED_CLAIMS.format(n=len(released))
-    flash(texts.STAFF_DISABLED.format(name=name, tasks=tasks))
+    if moved.invites_revoked:
+        tasks += texts.STAFF_DISABLED_INVITES.format(n=len(moved.invites_revoked))
+    flash(texts.STAFF_DISABLED.format(name=name, tasks=tasks + texts.STAFF_DISABLED_PHONE))
     if request.form.get("back") == "community":  # a volunteer or party member, from the community page's list
         return redirect(url_for("console.community", _anchor="members"))
     return redirect(url_for("console.staff_page"))
