@@ -51,8 +51,8 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
     latest = chasing.latest_appeal(conversation.session, conversation.sender.id)
     if latest is None:
         return Reply(texts.NOTHING_TO_CHASE)
-    return Reply(texts.nothing_open(latest.ticket, latest.category,
-                                    texts.status_name(latest.status, latest.category, latest.department)))
+    return Reply(texts.nothing_open(latest.ticket, latest.category, texts.status_name(
+        appeals.shown_status(conversation.session, latest), latest.category, latest.department)))
 
 
 def chase_command(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -77,7 +77,7 @@ def _chase_ticket(conversation: Conversation, ticket: str) -> Reply:
         return Reply(texts.RATE_TO_REOPEN.format(ticket=appeal.ticket))
     if appeal.status not in OPEN_STATUSES:
         return Reply(texts.CHASE_NOT_OPEN.format(ticket=ticket, status=texts.status_name(
-        appeal.status, appeal.category, appeal.department)))
+            appeals.shown_status(conversation.session, appeal), appeal.category, appeal.department)))
     return _chase(conversation, appeal, None)
 
 

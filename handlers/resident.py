@@ -26,8 +26,9 @@ def my_appeals(conversation: Conversation, _arguments: Arguments) -> Reply:
     latest = queries.latest_of(conversation.session, conversation.sender)
     if not latest:
         return Reply(staff_texts.NO_APPEALS if conversation.is_staff else texts.NO_APPEALS)
-    return Reply(texts.appeal_list([(a.ticket, a.category, a.status, a.created_at, a.content, a.department)
-                                    for a in latest], conversation.now))
+    session = conversation.session
+    return Reply(texts.appeal_list([(a.ticket, a.category, appeals.shown_status(session, a), a.created_at, a.content,
+                                     a.department) for a in latest], conversation.now))
 
 
 def show(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -53,8 +54,8 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
     if target is not None:
         return Reply(_merged_detail(conversation, appeal, target, page))
     events = [_as_told(e.at, e.action, e.note) for e in queries.timeline(session, appeal)]
-    return Reply(texts.appeal_detail(appeal.ticket, appeal.category, appeal.status, appeal.content, events,
-                                     appeal.department, page, conversation.now))
+    return Reply(texts.appeal_detail(appeal.ticket, appeal.category, appeals.shown_status(session, appeal),
+                                     appeal.content, events, appeal.department, page, conversation.now))
 
 
 def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal, page: int) -> str:
@@ -84,8 +85,9 @@ def cancel(conversation: Conversation, arguments: Arguments) -> Reply:
                                 conversation.understanding.taxonomy.sensitive)
     except NotFound:
         return Reply(texts.NOT_FOUND.format(ticket=ticket))
-    except IllegalTransition as refused:
-        status = texts.STATUS_NAMES.get(refused.status, refused.status)
+    except IllegalTransition:
+        kept = appeals.own_appeal(conversation.session, conversation.sender, ticket)
+        status = texts.status_name(appeals.shown_status(conversation.session, kept), kept.category, kept.department)
         return Reply(texts.CANNOT_CANCEL.format(ticket=ticket, status=status))
     if joined is not None:  # their own, joined to a neighbour's (我也遇到): that one goes on without them
         return Reply(texts.STOPPED_FOLLOWING.format(ticket=appeal.ticket, joined=joined.ticket))
@@ -104,8 +106,8 @@ def add_words(conversation: Conversation, arguments: Arguments) -> Reply:
             return Reply(texts.RATE_TO_REOPEN.format(ticket=appeal.ticket))
         if appeal.status not in OPEN_STATUSES:
             return Reply(texts.WORDS_NOT_OPEN.format(ticket=appeal.ticket,
-                                                     status=texts.status_name(appeal.status, appeal.category,
-                                                                            appeal.department)))
+                                                     status=texts.status_name(appeals.shown_status(session, appeal),
+                                                                              appeal.category, appeal.department)))
     else:
         still_open = chasing.open_appeals(session, conversation.sender.id)
         awaiting = chasing_words.appeal_awaiting_rating(conversation)
@@ -140,6 +142,8 @@ def cannot_restore(conversation: Conversation) -> Reply | None:
     withdrawn = appeals.latest_withdrawn(conversation.session, conversation.sender.id)
     if withdrawn is None:
         return None
+    if appeals.shown_status(conversation.session, withdrawn) == appeals.LAPSED_STATUS:
+        return Reply(texts.cannot_restore_lapsed(withdrawn.ticket, withdrawn.content))
     return Reply(texts.cannot_restore(withdrawn.ticket, withdrawn.content))
 
 

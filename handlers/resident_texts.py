@@ -10,6 +10,7 @@ from handlers.one_reply import within_one_reply
 from handlers.privacy import mask_personal_numbers
 from nlp.chatter import Chatter
 from nlp.complaints import CATEGORY as COMPLAINT_CATEGORY
+from storage.appeals import LAPSED_STATUS
 from storage.material import WORDS_PER_HOUR, WordsAdded
 from storage.notices import (
     ResidentAccepted,
@@ -17,6 +18,7 @@ from storage.notices import (
     ResidentFollowPaused,
     ResidentFollowProgress,
     ResidentFollowResolved,
+    ResidentHeldLapsed,
     ResidentMerged,
     ResidentNotice,
     ResidentPaused,
@@ -30,6 +32,7 @@ from storage.notices import (
     ResidentVolunteerComing,
     ResidentWithdrawn,
 )
+from storage.supervision import HELD_LAPSES_AFTER
 from storage.tasks import RATING_WINDOW
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -47,6 +50,8 @@ STATUS_NAMES = {
     "merged": "已并入相同诉求",
     "rejected": "不作为诉求办理",
 }
+# Closed for the address never given (storage.appeals.LAPSED_STATUS): no status of its own, never "已撤销".
+LAPSED_STATUS_NAME = "未绑定住址，已自动关闭"
 
 EVENT_NAMES = {
     "held": "收到诉求，等待绑定地址",
@@ -69,6 +74,7 @@ EVENT_NAMES = {
     "split": "恢复单独办理",
     "parts_filed": "其他问题已分开登记",
     "rejected": "工作人员说明，不作为诉求办理",
+    "lapsed": "一直未绑定住址，已自动关闭",
     "volunteer_claimed": "志愿者已领单，将前来帮忙",
     "volunteer_done": "志愿者已完成帮忙",
     "volunteer_confirmed": "志愿者的帮忙已确认",
@@ -90,6 +96,8 @@ def status_name(status: str, category: str, department: str | None = None) -> st
         return COMPLAINT_STATUS_NAMES.get(status, status)
     if status == "dispatched" and department:
         return DEPARTMENT_DISPATCHED
+    if status == LAPSED_STATUS:
+        return LAPSED_STATUS_NAME
     return STATUS_NAMES.get(status, status)
 
 
@@ -460,6 +468,12 @@ def how_to_call_off(still_open: list[tuple[str, str, str]]) -> str:
     return "\n".join([CALL_OFF_HOW.format(ticket=still_open[0][0]), *_rows(still_open)])
 
 
+def cannot_restore_lapsed(ticket: str, content: str) -> str:
+    """恢复 of an appeal closed for the address never given: what to do instead, with its words to send again."""
+    return (f"诉求 {ticket} 一直未绑定住址，已自动关闭，不能恢复。问题还在的，请回复“绑定”绑定住址后把情况再发一次。"
+            f"原来的内容：{_excerpt(content, LIST_SNIPPET)}")
+
+
 def cannot_restore(ticket: str, content: str) -> str:
     """撤销错了: the withdrawn appeal cannot be restored; its words, to send again as a new one."""
     return (f"诉求 {ticket} 已经撤销，撤销后不能恢复。问题还在的，请把情况再发一次，我们重新登记为新的诉求。"
@@ -729,11 +743,20 @@ def _withdrawn(n: ResidentWithdrawn) -> str:
 
 
 ADDRESS_WANTED_ASK = "请回复“绑定”开始；不需要办理了，请回复“撤销 {ticket}”。"
+HELD_LAPSES_WARNING = f"提交后 {HELD_LAPSES_AFTER.days} 天仍未绑定住址的，将自动关闭。"
 
 
 def _address_wanted(n: ResidentAddressWanted) -> str:
     return (f"您反映的问题（编号 {n.ticket}）还在等您的住址：绑定住址后会马上转给您所在的网格办理。"
-            + ADDRESS_WANTED_ASK.format(ticket=n.ticket))
+            + ADDRESS_WANTED_ASK.format(ticket=n.ticket) + HELD_LAPSES_WARNING)
+
+
+HELD_LAPSED_ASK = "问题如果还在，请回复“绑定”绑定住址后重新发送。"
+
+
+def _held_lapsed(n: ResidentHeldLapsed) -> str:
+    return (f"您反映的问题（编号 {n.ticket}）等了 {n.days} 天仍没有住址，无法转给网格办理，已自动关闭。"
+            + HELD_LAPSED_ASK)
 
 
 def _reopened(n: ResidentReopened) -> str:
@@ -757,6 +780,7 @@ TEMPLATES: dict[type[ResidentNotice], Callable[[Any], str]] = {
     ResidentRejected: _rejected,
     ResidentWithdrawn: _withdrawn,
     ResidentAddressWanted: _address_wanted,
+    ResidentHeldLapsed: _held_lapsed,
 }
 
 # Template messages show only their keyword lines (WeChat dropped first and remark in 2023): the lines carry
@@ -778,6 +802,7 @@ TEMPLATE_FIELDS: dict[type[ResidentNotice], Callable[[Any], Fields]] = {
     ResidentWithdrawn: lambda n: ((n.ticket, "已撤销", "按您的要求撤销"), WITHDRAWN_NOT_ASKED),
     ResidentAddressWanted: lambda n: ((n.ticket, "等您绑定住址", "绑定后马上派给网格"),
                                       ADDRESS_WANTED_ASK.format(ticket=n.ticket)),
+    ResidentHeldLapsed: lambda n: ((n.ticket, "已关闭", "一直未绑定住址"), HELD_LAPSED_ASK),
 }
 
 
@@ -807,6 +832,7 @@ GENERIC_FIELDS: dict[type[ResidentNotice], Callable[[Any], tuple[str, str, str]]
     ResidentWithdrawn: lambda n: (_headline(n, "已撤销"), "已按您的要求撤销", WITHDRAWN_NOT_ASKED),
     ResidentAddressWanted: lambda n: (_headline(n, "等您绑定住址"), "等您绑定住址",
                                       ADDRESS_WANTED_ASK.format(ticket=n.ticket)),
+    ResidentHeldLapsed: lambda n: (_headline(n, "已关闭"), "未绑定住址，已关闭", HELD_LAPSED_ASK),
 }
 
 # --- 我的电话, 门牌: optional, read whole only by whoever handles the resident's appeal (handlers/contacts.py) --
@@ -874,5 +900,6 @@ NOTICE_LABELS: dict[type[ResidentNotice], str] = {
     ResidentRejected: "不作为诉求办理",
     ResidentWithdrawn: "诉求已撤销",
     ResidentAddressWanted: "诉求等待绑定住址（提醒一次）",
+    ResidentHeldLapsed: "诉求一直未绑定住址，自动关闭",
     ResidentVolunteerComing: "志愿者前来帮忙",
 }

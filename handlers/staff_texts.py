@@ -951,6 +951,7 @@ EVENT_NAMES = {
     "rejected": "不受理",
     "complaint": "投诉工作人员",
     "building_moved": "所在楼栋划入其他网格",
+    "lapsed": "居民一直未绑定地址，自动关闭",
     "noted": "内部备注",
     "volunteer_claimed": "志愿者领单",
     "volunteer_done": "志愿者报完成",
@@ -1011,9 +1012,14 @@ def event_note(action: str, note: str) -> str:
         return note
     if action == "building_moved":
         return _building_moved_note(note)
+    if action == "lapsed":  # storage.supervision notes the days it was held
+        return LAPSED_NOTE.format(days=note)
     if action == "volunteer_confirmed" and note == "rating":  # storage.volunteer_claims.RATED_BY
         return VOLUNTEER_RATED
     return EVENT_NOTE_NAMES.get(note, note)
+
+
+LAPSED_NOTE = "等了 {days} 天"
 
 
 def _building_moved_note(note: str) -> str:

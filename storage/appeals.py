@@ -77,6 +77,8 @@ class Channel(StrEnum):
 
 class Action(StrEnum):
     HELD = "held"  # received, waiting for the resident's address
+    # Held for an address never given, closed unattended (status cancelled; note: the days it waited)
+    LAPSED = "lapsed"
     SUBMITTED = "submitted"
     DISPATCHED = "dispatched"
     CANCELLED = "cancelled"
@@ -409,6 +411,19 @@ def own_appeal(session: Session, resident: Sender, ticket: str) -> Appeal:
     if appeal is None:
         raise NotFound(ticket)
     return appeal
+
+
+LAPSED_STATUS = "lapsed"  # no status: how its resident is told of an appeal closed by its `lapsed` event
+
+
+def shown_status(session: Session, appeal: Appeal) -> str:
+    """The appeal's status as its resident is told it: one closed for the address they never gave (storage.supervision)
+    is LAPSED_STATUS, not withdrawn, which they never did."""
+    if appeal.status != AppealStatus.CANCELLED:
+        return appeal.status
+    lapsed = session.scalar(select(AppealEvent.id).where(AppealEvent.appeal_id == appeal.id,
+                                                         AppealEvent.action == Action.LAPSED).limit(1))
+    return LAPSED_STATUS if lapsed is not None else appeal.status
 
 
 def latest_withdrawn(session: Session, resident_id: int) -> Appeal | None:

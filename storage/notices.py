@@ -193,6 +193,14 @@ class ResidentAddressWanted(ResidentNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ResidentHeldLapsed(ResidentNotice):
+    """An unbound resident's appeal held `days` for the address they never gave, closed (storage.supervision)."""
+
+    name: ClassVar[str] = "resident_held_lapsed"
+    days: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class ResidentWithdrawn(ResidentNotice):
     """撤销 by an operator on the resident's word (a call, a visit): the resident reads it in writing, so a
     withdrawal they never asked for does not pass unnoticed."""

@@ -60,7 +60,11 @@ after the pause began says it was sent.
 
 A held appeal (status `awaiting_address`: its resident bound no address) waits for them alone: HELD_REMINDED_AFTER
 after filing, still held, its resident gets one `resident_address_wanted` asking them to 绑定 (or 撤销 it). Once:
-the internal `reminded` event, note "address", says it was sent.
+the internal `reminded` event, note "address", says it was sent. Still held HELD_LAPSES_AFTER after filing, it
+lapses: closed (status `cancelled`) by the system with a `lapsed` event (note: the days it waited), and its
+resident told once (`resident_held_lapsed`): a problem still there a month on is told again after 绑定, not
+handed to a grid from a message nobody could act on, nor asked about when they come back a year later. An
+emergency held for an address too: every operator was told of it at once, and none can claim it while it is held.
 
 Re-routing clock (status `returned`, a grid or unit gave it back, 退回): the community's operators were told at
 once and must 改派 or 转办 it. Still returned `response_hours` after the 退回 (the time to claim it, which is
@@ -85,9 +89,17 @@ from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage import complaints, dispatch, emergencies, org, outbox, queries, workdays
-from storage.appeals import Action, clock_of, record
+from storage.appeals import Action, clock_of, record, transition
+from storage.errors import IllegalTransition
 from storage.models import TRANSFER_UNITS, Appeal, AppealEvent, AppealStatus, Staff, StaffRole
-from storage.notices import ResidentAddressWanted, StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
+from storage.notices import (
+    ResidentAddressWanted,
+    ResidentHeldLapsed,
+    StaffCardLost,
+    StaffEscalated,
+    StaffNewAppeal,
+    StaffReminder,
+)
 from storage.staff import street_operators
 from storage.tasks import operators
 from storage.telling import deferred, tell, tell_resident
@@ -106,6 +118,7 @@ class SweepReport:
 
     reminders: int = 0
     escalations: int = 0
+    lapsed: int = 0  # held appeals closed for the address their residents never gave
 
 
 def due(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_UNCLAIMED_AFTER) -> frozenset[int]:
@@ -117,6 +130,7 @@ def due(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_UN
     found |= {appeal.id for appeal in _returned_waiting(session, now)}
     found |= {appeal.id for appeal in _paused_too_long(session, now)}
     found |= {appeal.id for appeal in _held_too_long(session, now)}
+    found |= {appeal.id for appeal in _held_lapsing(session, now)}
     return frozenset(found | {appeal.id for appeal in working if _completion_step(appeal, done[appeal.id], now)})
 
 
@@ -146,9 +160,10 @@ def _sweep(session: Session, now: datetime, unclaimed_after: timedelta, only: Co
         escalations += _escalate_returned(session, appeal, now)
     for appeal in _paused_too_long(session, now, only):
         reminders += _remind_paused(session, appeal, now)
-    for appeal in _held_too_long(session, now, only):
+    lapsed = sum(_lapse_held(session, appeal, now) for appeal in _held_lapsing(session, now, only))
+    for appeal in _held_too_long(session, now, only):  # after the lapses: none is asked for what just closed
         reminders += _remind_held(session, appeal, now)
-    return SweepReport(reminders, escalations)
+    return SweepReport(reminders, escalations, lapsed)
 
 
 HELD_REMINDED_AFTER = timedelta(hours=24)
@@ -175,6 +190,29 @@ def _remind_held(session: Session, appeal: Appeal, now: datetime) -> int:
         return 0
     record(session, appeal.id, now, Action.REMINDED, None, None, note=HELD_NOTE, internal=True)
     tell_resident(session, appeal, ResidentAddressWanted(ticket=appeal.ticket), now)
+    return 1
+
+
+HELD_LAPSES_AFTER = timedelta(days=30)
+
+
+def _held_lapsing(session: Session, now: datetime, only: Collection[int] | None = None) -> Sequence[Appeal]:
+    """Appeals held HELD_LAPSES_AFTER or longer for their resident's address (among `only`, when given), by id."""
+    return session.scalars(select(Appeal).where(_among(
+        (Appeal.status == AppealStatus.AWAITING_ADDRESS) & (Appeal.created_at <= now - HELD_LAPSES_AFTER), only,
+    )).order_by(Appeal.id)).all()
+
+
+def _lapse_held(session: Session, appeal: Appeal, now: datetime) -> int:
+    """Close, once, an appeal its resident never gave the address for, and tell them how to report it again."""
+    days = (now - appeal.created_at).days
+    try:  # the compare-and-set a 绑定 at this moment races on: it submits the appeal, or this closes it
+        transition(session, appeal, AppealStatus.AWAITING_ADDRESS, AppealStatus.CANCELLED, now)
+    except IllegalTransition:
+        return 0
+    record(session, appeal.id, now, Action.LAPSED, AppealStatus.AWAITING_ADDRESS, AppealStatus.CANCELLED,
+           note=str(days))
+    tell_resident(session, appeal, ResidentHeldLapsed(ticket=appeal.ticket, days=days), now)
     return 1
 
 

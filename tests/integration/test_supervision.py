@@ -338,7 +338,45 @@ def test_an_unbound_residents_appeal_still_held_a_day_later_reminds_them_once_to
     assert sweep(seeded, clock).reminders == 0  # once: a nag a day would drive them away
     (said,) = worded(seeded, "resident_address_wanted", "o3")
     assert said == (f"您反映的问题（编号 {ticket}）还在等您的住址：绑定住址后会马上转给您所在的网格办理。"
-                    f"请回复“绑定”开始；不需要办理了，请回复“撤销 {ticket}”。")
+                    f"请回复“绑定”开始；不需要办理了，请回复“撤销 {ticket}”。提交后 30 天仍未绑定住址的，将自动关闭。")
+
+
+def test_an_appeal_held_a_month_for_an_address_never_given_lapses_once_and_its_resident_is_told(
+        wechat, seeded, clock):
+    ticket = TICKET.search(wechat.send("o3", "小区门口垃圾堆了三天没人清")).group(0)
+    filed = clock()
+    clock.advance(days=1)
+    assert sweep(seeded, clock).reminders == 1  # the day's reminder, as before
+    clock.current = filed + supervision.HELD_LAPSES_AFTER - timedelta(minutes=1)
+    assert sweep(seeded, clock).lapsed == 0
+    clock.current = filed + supervision.HELD_LAPSES_AFTER
+    assert sweep(seeded, clock) == supervision.SweepReport(lapsed=1)
+    clock.advance(days=365)
+    assert sweep(seeded, clock).lapsed == 0  # once
+
+    assert appeal(seeded, ticket).status == AppealStatus.CANCELLED
+    with seeded.transaction() as session:
+        (event,) = session.scalars(select(AppealEvent).where(AppealEvent.action == "lapsed")).all()
+        assert (event.actor_kind, event.note, event.to_status) == ("system", "30", AppealStatus.CANCELLED)
+    assert worded(seeded, "resident_held_lapsed", "o3") == [
+        f"您反映的问题（编号 {ticket}）等了 30 天仍没有住址，无法转给网格办理，已自动关闭。"
+        "问题如果还在，请回复“绑定”绑定住址后重新发送。"]
+    # Back a year later: welcomed as anyone new, not asked about last year's message.
+    back = wechat.deliver(wechat.server.event("o3", "subscribe", "", create_time=wechat.now()))
+    assert ticket not in back and "第一次使用请先绑定住址" in back
+    shown = wechat.send("o3", f"查询 {ticket}")
+    assert "状态：未绑定住址，已自动关闭" in shown and "一直未绑定住址，已自动关闭" in shown  # never "已撤销": they did not
+    for said in ("我的诉求", f"催办 {ticket}", f"撤销 {ticket}", f"补充 {ticket} 还是很脏", f"恢复 {ticket}"):
+        reply = wechat.send("o3", said)
+        assert "已自动关闭" in reply and "已撤销" not in reply and "已经撤销" not in reply, (said, reply)
+
+
+def test_an_emergency_held_for_an_address_lapses_too_for_nobody_may_claim_it_while_held(wechat, seeded, clock):
+    ticket = TICKET.search(wechat.send("o3", "有人晕倒了")).group(0)
+    assert appeal(seeded, ticket).status == AppealStatus.AWAITING_ADDRESS  # every operator was told at once
+    clock.advance(days=30)
+    assert sweep(seeded, clock).lapsed == 1
+    assert appeal(seeded, ticket).status == AppealStatus.CANCELLED
 
 
 # --- the completion clock ------------------------------------------------------------------------------------
