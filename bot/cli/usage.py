@@ -40,13 +40,24 @@ class Explained(click.ClickException):
 class ChineseGroup(click.Group):
     """A group whose own and whose commands' Click errors are worded in Chinese."""
 
-    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+    def make_context(self, info_name: str | None, args: list[str], *rest: Any, **kwargs: Any) -> click.Context:
+        _refuse_undecodable(args)
         with in_chinese():
-            return super().make_context(*args, **kwargs)
+            return super().make_context(info_name, args, *rest, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         with in_chinese():
             return super().invoke(ctx)
+
+
+def _refuse_undecodable(args: list[str]) -> None:
+    """Python reads bytes of the command line that are not UTF-8 as lone surrogates, which every database, file and
+    request refuses later with a traceback: refused here, before any of it runs."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Explained(texts.NOT_UTF8, 2) from None
 
 
 @contextmanager

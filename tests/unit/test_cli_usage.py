@@ -36,6 +36,18 @@ def test_a_mistyped_command_line_is_explained_in_chinese_with_clicks_exit_code(a
     assert not any(word in result.output for word in ("Usage:", "Error:", "Try ", "Invalid value", "is not one of"))
 
 
+# Chinese typed in a terminal set to GBK, as Python reads those bytes of the command line (surrogateescape).
+IN_GBK = "电梯坏了".encode("gbk").decode("utf-8", "surrogateescape")
+
+
+@pytest.mark.parametrize("arguments", [["staff", "disable", IN_GBK], ["simulate", "--openid", "o1", IN_GBK]])
+def test_chinese_typed_in_a_gbk_terminal_is_refused_saying_so_not_with_a_traceback(arguments):
+    result = gridbot(*arguments)
+    assert result.exit_code == 2, result.output
+    assert "错误：命令行里有不是 UTF-8 编码的文字（终端可能设成了 GBK）" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
 def test_the_usage_line_names_the_command_and_its_help():
     lines = gridbot("reassign").output.splitlines()
     assert lines[:2] == ["用法：gridbot reassign [选项] TICKET GRID_OR_NAME", "看说明：gridbot reassign --help"]
