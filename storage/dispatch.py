@@ -243,9 +243,10 @@ def task_card(session: Session, appeal: Appeal, now: datetime) -> StaffNewAppeal
 def cards_for(session: Session, appeal: Appeal, receivers: Sequence[Staff], now: datetime,
               sensitive: Collection[str]) -> list[tuple[Staff, StaffNewAppeal]]:
     """The task card as each receiver may see it: a sensitive appeal's words and unit only to whom may read it
-    (`_card_for`), as at dispatch — a 转办 card goes to every officer of the department, not only the one to claim."""
+    (`_card_for`), as at dispatch — a 转办 card goes to every officer of the department, not only the one to claim.
+    An emergency's go whole to all, as its first ones did: someone must find the door now."""
     card = task_card(session, appeal, now)
-    if appeal.category not in sensitive:
+    if appeal.category not in sensitive or appeal.emergency is not None:
         return [(receiver, card) for receiver in receivers]
     private = staff.readable(session, appeal, sensitive)
     return [(receiver, _card_for(receiver, private, card)) for receiver in receivers]

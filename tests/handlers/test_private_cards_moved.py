@@ -164,3 +164,17 @@ def test_a_private_follower_released_by_a_rejection_is_sent_as_dispatch_would(we
     since = latest_outbox_id(seeded)
     assert "不受理" in wechat.send(WANG, f"不受理 {second} 重复反映")
     assert_private(cards_since(seeded, first, since)[LI], first)
+
+
+def test_a_family_emergency_moved_on_still_gives_its_words_and_unit_to_all_it_reaches(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, "我老公又打我了，快来人，3号楼1单元")
+    assert appeal_of(seeded, ticket).emergency is not None
+    since = latest_outbox_id(seeded)
+    assert "已改派给 幸福里社区·第二网格" in wechat.send(OPERATOR, f"改派 {ticket} 第二网格")
+    card = cards_since(seeded, ticket, since)[LIU]
+    assert "打我" in card and "涉及个人隐私" not in card  # as the first cards did: someone must find the door now
+
+
+def appeal_of(database, ticket):
+    with database.transaction() as session:
+        return session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
