@@ -22,7 +22,6 @@ from storage import (
     attempts,
     complaints,
     contacts,
-    dispatch,
     lookups,
     media_files,
     org,
@@ -30,6 +29,7 @@ from storage import (
     queries,
     reassigning,
     tasks,
+    unit_reach,
 )
 from storage.appeals import Action
 from storage.errors import DomainError, NotAllowed, NotFound, Repeated
@@ -180,9 +180,10 @@ def _file_report(conversation: Conversation, content: str, intake: appeals.Intak
 
 
 def _reported(conversation: Conversation, department: str | None) -> str:
-    """Where a 上报 goes and what the reporter does next: its category's department claims it when one of them is
-    bound (dispatch routes it there); otherwise the grid's team, whom only a team member is among."""
-    if department and dispatch.department_staff(conversation.session, department):
+    """Where a 上报 goes and what the reporter does next: its category's department claims it when one of them
+    serving the reporter's grid (where a 上报 is filed) is bound (dispatch routes it there); otherwise the grid's
+    team, whom only a team member is among."""
+    if department and unit_reach.officers(conversation.session, department, conversation.staff.grid_id):
         return texts.REPORTED_TO_DEPARTMENT
     if conversation.staff.role not in GRID_TEAM:
         return texts.REPORTED_TO_GRID_TEAM

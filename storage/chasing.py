@@ -19,7 +19,7 @@ from typing import Collection, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import complaints, dispatch, staff
+from storage import complaints, staff, unit_reach
 from storage.actors import Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, hold, record
 from storage.errors import IllegalTransition, NotAllowed, Repeated
@@ -134,7 +134,7 @@ def holders_of(session: Session, appeal: Appeal) -> Sequence[Staff]:
     if about is not None:
         return complaints.handlers(session, appeal, about)
     if appeal.department is not None:
-        return dispatch.department_staff(session, appeal.department)
+        return unit_reach.officers(session, appeal.department, appeal.grid_id)
     return session.scalars(
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_TEAM), Staff.active.is_(True))
         .order_by(Staff.id)

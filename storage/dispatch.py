@@ -26,11 +26,10 @@ from typing import Collection, Mapping, Sequence
 from sqlalchemy import ColumnElement, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from storage import complaints, contacts, duty, emergencies, media_files, org, staff
+from storage import complaints, contacts, duty, emergencies, media_files, org, staff, unit_reach
 from storage.appeals import LOOSE_ATTACHMENT_WINDOW, ROUTED_NOTE, Action, record, transition
 from storage.models import (
     GRID_TEAM,
-    TRANSFER_UNITS,
     Appeal,
     AppealStatus,
     Attachment,
@@ -172,7 +171,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
         _send_cards(session, appeal, receivers, now, COMPLAINT_NOTE, None, sensitive, facts)
         return
     if appeal.department is not None:
-        receivers = department_staff(session, appeal.department)
+        receivers = unit_reach.officers(session, appeal.department, appeal.grid_id)
         if receivers:
             _send_cards(session, appeal, receivers, now, ROUTED_NOTE.format(department=appeal.department),
                         None, sensitive, facts)
@@ -276,14 +275,6 @@ def _card_for(member: Staff, readable: staff.Readable, card: StaffNewAppeal) -> 
 def grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
     """The grid's active, bound members and leaders: who gets a 抢单 card and may claim."""
     return session.scalars(_GRID_STAFF, {"grid": grid_id}).all()
-
-
-def department_staff(session: Session, department: str) -> Sequence[Staff]:
-    """The active staff of a department or property company: who gets its cards and may claim."""
-    return session.scalars(
-        select(Staff).where(Staff.department == department, Staff.role.in_(TRANSFER_UNITS), Staff.active.is_(True))
-        .order_by(Staff.id)
-    ).all()
 
 
 def _least_busy(session: Session, appeal: Appeal, now: datetime) -> Staff | None:

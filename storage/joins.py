@@ -19,7 +19,7 @@ from typing import Collection
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, aliased
 
-from storage import advisory_locks, complaints, dispatch, emergencies, followers, verification
+from storage import advisory_locks, complaints, dispatch, emergencies, followers, unit_reach, verification
 from storage.actors import Manager, actor_of
 from storage.appeals import Action, hold, record, transition
 from storage.driver_sql import DriverSQL, timestamp
@@ -203,7 +203,7 @@ def release_followers(session: Session, appeal: Appeal, now: datetime, sensitive
 
 def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, actor_id: int | None,
              actor_kind: str, sensitive: Collection[str]) -> None:
-    receivers = dispatch.department_staff(session, source.department) if source.department else ()
+    receivers = unit_reach.officers(session, source.department, source.grid_id) if source.department else ()
     # Straight back to dispatched with fresh cards: the first dispatch's outbox keys are taken, so the
     # worker's dispatch (submitted -> dispatched) would collide with them. A department with nobody left to
     # claim it gives it to the grid, as a dispatch does: kept, the grid's 接单 would be refused as another unit's.

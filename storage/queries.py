@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
-from storage import workdays
+from storage import unit_reach, workdays
 from storage.actors import ActorKind
 from storage.appeals import UNCLASSIFIED, Action, Sender, clock_of
 from storage.models import (
@@ -202,7 +202,7 @@ def tasks_of(session: Session, member: Staff, now: datetime | None = None) -> li
     Not filtered by `can_read`: the caller hides a waiting sensitive appeal the member may not read.
     """
     waiting = (Appeal.status == AppealStatus.DISPATCHED) & (
-        (Appeal.department == member.department) if member.department
+        ((Appeal.department == member.department) & unit_reach.served_by(member)) if member.department
         else (Appeal.department.is_(None) & (Appeal.grid_id == member.grid_id))
     ) & (Appeal.assignee_staff_id.is_(None) | (Appeal.assignee_staff_id == member.id))  # 派单 gave it to them
     mine = Appeal.status.in_(WORKING) & (Appeal.assignee_staff_id == member.id)

@@ -17,7 +17,7 @@ from typing import Collection
 from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
-from storage import complaints, dispatch, org, staff
+from storage import complaints, dispatch, org, staff, unit_reach
 from storage.actors import Actor, ActorKind, Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, record, resolve_due_unpaused, response_due, transition
 from storage.duty import duty_of
@@ -115,8 +115,8 @@ def hand_back(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
     company) it was transferred or routed to, while it still has active officers — the grid handed it out
     as not its own work — else its grid's team."""
     grid = session.get_one(Grid, appeal.grid_id)
-    department = appeal.department if appeal.department and dispatch.department_staff(session, appeal.department) \
-        else None
+    department = appeal.department if appeal.department \
+        and unit_reach.officers(session, appeal.department, appeal.grid_id) else None
     return hand_over(session, None, appeal, grid, None, now, sensitive, unattended, tell_holder, department=department)
 
 
@@ -225,7 +225,7 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
     elif about is not None:  # a complaint moved to a grid: that grid's leaders and operators, as at dispatch
         receivers = complaints.handlers(session, appeal, about)
     elif appeal.department is not None:  # back to the department's officers (`hand_back`)
-        receivers = list(dispatch.department_staff(session, appeal.department))
+        receivers = list(unit_reach.officers(session, appeal.department, appeal.grid_id))
     else:
         receivers = list(dispatch.grid_staff(session, appeal.grid_id))
     for receiver, card in dispatch.cards_for(session, appeal, receivers, now, sensitive):

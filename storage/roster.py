@@ -22,7 +22,7 @@ from typing import Collection, Sequence
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from storage import dispatch, duty, invites, org_moves, outbox, reassigning, staff
+from storage import duty, invites, org_moves, outbox, reassigning, staff, unit_reach
 from storage.dispatch import HELD_STATUSES
 from storage.errors import DomainError, NotAllowed
 from storage.models import (
@@ -112,7 +112,7 @@ MEMBERS_NOT_STAFF = tuple(role for role in COMMUNITY_ROLES if role is not StaffR
 
 def members(session: Session, scope: Scope, role: StaffRole | None, now: datetime) -> list[Member]:
     """The active staff within the scope (of a role), by place and name: a street takes in its communities' staff,
-    its street operators and the departments' staff, who work street-wide. 楼长 are listed with the staff who
+    its street operators and the departments' staff of the street or the district (storage.unit_reach). 楼长 are listed with the staff who
     invited them; the other posts, party members and volunteers are `gridbot members list`'s."""
     query = select(Staff).where(Staff.active.is_(True), within(scope, Staff.grid_id, Staff.community_id, Staff.street_id),
                                 Staff.role.not_in(MEMBERS_NOT_STAFF))
@@ -189,18 +189,18 @@ def disable(session: Session, member: Staff, to: str | None, now: datetime, sens
 
 def _unit_left(session: Session, member: Staff, now: datetime,
                sensitive: Collection[str]) -> tuple[reassigning.Reassigned, ...]:
-    """When the member was their department's (or property company's) last active officer, what waited for the
-    unit to claim goes back to its grid, as a dispatch does for a unit nobody has bound: else it would wait for
+    """When the member was the last active officer of their department (or property company) serving an appeal's
+    grid, what waited there for the unit to claim goes back to its grid, as a dispatch does for a unit nobody has bound: else it would wait for
     nobody, its reminders told to no one."""
     if member.role not in TRANSFER_UNITS or not member.department:
         return ()
-    if dispatch.department_staff(session, member.department):
-        return ()
     waiting = session.scalars(
         select(Appeal).where(Appeal.department == member.department, Appeal.status == AppealStatus.DISPATCHED,
-                             Appeal.assignee_staff_id.is_(None))
+                             Appeal.assignee_staff_id.is_(None), unit_reach.served_by(member))
         .order_by(Appeal.id)).all()
-    return tuple(reassigning.hand_back(session, appeal, now, sensitive) for appeal in waiting)
+    # Per appeal: the same unit of another street (or compound) is no colleague who could take it (storage.unit_reach).
+    return tuple(reassigning.hand_back(session, appeal, now, sensitive) for appeal in waiting
+                 if not unit_reach.officers(session, member.department, appeal.grid_id))
 
 
 def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, to: str | None,

@@ -26,7 +26,7 @@ from typing import Collection, Sequence
 from sqlalchemy import ColumnElement, and_, func, select, true, update
 from sqlalchemy.orm import Session
 
-from storage import attempts, complaints, org
+from storage import attempts, complaints, org, unit_reach
 from storage.appeals import Action, routed_department
 from storage.contact_input import InvalidContact, in_digits, phone_number
 from storage.errors import DomainError, NotFound
@@ -680,7 +680,7 @@ def can_read(member: Staff, appeal: Readable) -> bool:
 
     A disabled member: nothing. Their own task (assignee) or report (上报): always. 操作员: their community (an operator bound to no
     community is the street's: all of it), and an emergency of a resident not yet bound (all were told of it). 网格长: their grid. 网格员 and 物业: their grid, and 物业/部门 what was
-    transferred to their company or department. A sensitive category: only the assignee, the grid's 网格长 and
+    transferred to their company or department in the place they serve (storage.unit_reach). A sensitive category: only the assignee, the grid's 网格长 and
     the operators over it. A complaint about staff: never the people it is about, whatever their role.
     """
     if member.active is False or (member.id is not None and member.id in appeal.complained_about):
@@ -697,7 +697,8 @@ def can_read(member: Staff, appeal: Readable) -> bool:
         return in_grid
     if appeal.sensitive:
         return False
-    transferred = member.role in TRANSFER_UNITS and member.department in appeal.departments
+    transferred = member.role in TRANSFER_UNITS and member.department in appeal.departments and unit_reach.serves(
+        member, appeal.grid_id, appeal.community_id, appeal.street_id)  # not the same-named unit of another street
     return in_grid or transferred
 
 

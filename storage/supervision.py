@@ -88,7 +88,7 @@ from typing import Any, Collection, Sequence
 from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage import complaints, dispatch, emergencies, org, outbox, queries, workdays
+from storage import complaints, dispatch, emergencies, org, outbox, queries, unit_reach, workdays
 from storage.appeals import Action, clock_of, record, transition
 from storage.errors import IllegalTransition
 from storage.models import TRANSFER_UNITS, Appeal, AppealEvent, AppealStatus, Staff, StaffRole
@@ -644,7 +644,7 @@ def _claimants(session: Session, appeal: Appeal) -> Sequence[Staff]:
     if about is not None:
         return complaints.handlers(session, appeal, about)
     if appeal.department is not None:
-        return dispatch.department_staff(session, appeal.department)
+        return unit_reach.officers(session, appeal.department, appeal.grid_id)
     return dispatch.grid_staff(session, appeal.grid_id)
 
 

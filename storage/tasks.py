@@ -14,7 +14,7 @@ from typing import Collection, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage import complaints, dispatch, points_grants, residents
+from storage import complaints, dispatch, points_grants, residents, unit_reach
 from storage.actors import ActorKind, Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, hold, record, resolve_due_unpaused, transition, urgent_card_recipients
 from storage.errors import IllegalTransition, NotAllowed, NotFound, Repeated
@@ -74,8 +74,8 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
         if member.id not in {person.id for person in complaints.handlers(session, appeal, about)}:
             raise NotAllowed("complaint_handlers_only")
     elif appeal.department is not None:
-        if member.department != appeal.department:
-            raise NotAllowed("not_your_department")
+        if member.id not in {s.id for s in unit_reach.officers(session, appeal.department, appeal.grid_id)}:
+            raise NotAllowed("not_your_department")  # another unit, or the same-named one of another place
     elif member.role in TRANSFER_UNITS:
         raise NotAllowed("not_transferred_to_you")  # the grid's team claims it; a unit, what is 转办'd to it
     elif member.role == StaffRole.OPERATOR and appeal.emergency is not None:
@@ -208,7 +208,7 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
     department = _department_named(session, department)
     if isinstance(member, Staff) and member.department == department:
         raise NotAllowed("own_department")  # it would only go back, unclaimed, to the sender's own colleagues
-    receivers = dispatch.department_staff(session, department)
+    receivers = unit_reach.officers(session, department, appeal.grid_id)
     if not receivers:
         raise NotAllowed("unknown_department")
     old = AppealStatus(appeal.status)
@@ -386,7 +386,7 @@ def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Sta
     if about is not None:
         return [person for person in complaints.handlers(session, appeal, about) if person.id != member.id]
     if appeal.department is not None:
-        return [s for s in dispatch.department_staff(session, appeal.department) if s.id != member.id]
+        return [s for s in unit_reach.officers(session, appeal.department, appeal.grid_id) if s.id != member.id]
     team = session.scalars(
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_TEAM), Staff.active.is_(True),
                             Staff.openid.is_not(None))

@@ -92,3 +92,29 @@ def add_contractors(session: Session, now: datetime) -> None:
                       grid_id=grid.id, community_id=grid.community_id, active=True, created_at=now))
     session.add(Staff(openid=DEPARTMENT_OFFICER, name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
                       active=True, created_at=now))
+
+
+# A second street of the district, with units named like 幸福街道's (storage.unit_reach): each street its own
+# 综合执法中队, and one property company, 阳光物业公司, serving a compound in each of two communities.
+ANNING, ANNING_COMMUNITY = "安宁街道", "安宁社区"
+ANNING_RESIDENT, ANNING_MEMBER = "o_anning", "an_member"
+SQUAD, SQUAD_XINGFU, SQUAD_ANNING = "综合执法中队", "zf_xingfu", "zf_anning"
+COMPANY, CLERK_YANGGUANG, CLERK_HEPING = "阳光物业公司", "wy_yangguang", "wy_heping"
+ANNING_STREET = seeding.StreetPlan(
+    ANNING, {ANNING_COMMUNITY: {FIRST: ("翠湖苑", {"1号楼": TWO_UNITS})}},
+    ((ANNING_MEMBER, "马超", MEMBER, ANNING_COMMUNITY, FIRST),),
+    {ANNING_RESIDENT: (ANNING_COMMUNITY, FIRST, "1号楼", "1单元")})
+
+
+def add_second_street(session: Session, now: datetime) -> None:
+    """安宁街道 and the same-named units of both streets: a 综合执法中队 officer of each street, and a clerk of
+    阳光物业公司 in 幸福里社区·第一网格 (阳光花园) and one in 和平社区·第一网格 (和平小区)."""
+    seeding.seed_street(session, ANNING_STREET, now)
+    for openid, name, street_name in ((SQUAD_XINGFU, "周队长", "幸福街道"), (SQUAD_ANNING, "吴队长", ANNING)):
+        session.add(Staff(openid=openid, name=name, role=StaffRole.DEPARTMENT, department=SQUAD, active=True,
+                          street_id=staff.find_street(session, street_name).id, created_at=now))
+    for openid, name, place in ((CLERK_YANGGUANG, "物业钱经理", "幸福里社区·第一网格"),
+                                (CLERK_HEPING, "物业孙经理", "和平社区·第一网格")):
+        grid = staff.find_grid(session, place)
+        session.add(Staff(openid=openid, name=name, role=StaffRole.PROPERTY, department=COMPANY, grid_id=grid.id,
+                          community_id=grid.community_id, active=True, created_at=now))

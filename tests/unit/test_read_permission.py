@@ -10,14 +10,18 @@ COMMUNITY, FAR_COMMUNITY = 10, 20
 ASSIGNEE, REPORTER = 7, 8
 
 
-def person(role, grid=None, community=None, department=None, staff_id=99):
-    return Staff(id=staff_id, role=role, grid_id=grid, community_id=community, department=department, active=True)
+STREET, FAR_STREET = 100, 200  # community 10's street, and another street of the district
+
+
+def person(role, grid=None, community=None, department=None, staff_id=99, street=None):
+    return Staff(id=staff_id, role=role, grid_id=grid, community_id=community, department=department, active=True,
+                 street_id=street)
 
 
 def appeal(sensitive, departments=()):
     """An appeal of grid 1, claimed by staff 7, reported by staff 8, transferred to the named departments."""
     return Readable(GRID, COMMUNITY, assignee_staff_id=ASSIGNEE, reporter_staff_id=REPORTER,
-                    departments=frozenset(departments), sensitive=sensitive)
+                    departments=frozenset(departments), sensitive=sensitive, street_id=STREET)
 
 
 MEMBER, LEADER, PROPERTY = StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.PROPERTY
@@ -34,9 +38,19 @@ TABLE = [
     ("网格长 of another grid, same community", person(LEADER, OTHER_GRID, COMMUNITY), (), (False, False)),
     ("物业 of its grid", person(PROPERTY, GRID, COMMUNITY, "阳光物业"), (), (True, False)),
     ("物业 of another community", person(PROPERTY, FAR_GRID, FAR_COMMUNITY, "和美物业"), (), (False, False)),
+    # The same company's clerk of another compound: not theirs (storage.unit_reach), whatever the name says.
     ("物业 of another community, transferred to its company", person(PROPERTY, FAR_GRID, FAR_COMMUNITY, "和美物业"),
-     ("和美物业",), (True, False)),
+     ("和美物业",), (False, False)),
+    ("物业 of its grid, transferred to its company", person(PROPERTY, GRID, COMMUNITY, "和美物业"), ("和美物业",),
+     (True, False)),
     ("部门 it is or was transferred to", person(DEPARTMENT, department="城管"), ("城管", "市政"), (True, False)),
+    ("部门 of its street it was transferred to", person(DEPARTMENT, department="城管", street=STREET), ("城管",),
+     (True, False)),
+    ("部门 of the same name, another street", person(DEPARTMENT, department="城管", street=FAR_STREET), ("城管",),
+     (False, False)),
+    ("部门 of its community", person(DEPARTMENT, community=COMMUNITY, department="城管"), ("城管",), (True, False)),
+    ("部门 of another community", person(DEPARTMENT, community=FAR_COMMUNITY, department="城管"), ("城管",),
+     (False, False)),
     ("部门 it never went to", person(DEPARTMENT, department="环保"), ("城管",), (False, False)),
     ("楼长 of a building of its grid", person(StaffRole.BUILDING_LEAD, GRID, COMMUNITY), (), (False, False)),
     ("楼长 who filed it for a neighbour (代报)", person(StaffRole.BUILDING_LEAD, GRID, COMMUNITY, staff_id=REPORTER),

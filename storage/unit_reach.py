@@ -1,0 +1,73 @@
+"""Where a department's or property company's officers work: 转办 reaches them, and they read, only there.
+
+A unit is a name (`Staff.department`, `Appeal.department`), and a district has many of one name: each street its
+综合执法中队, each compound its property company, some of them the same company. An officer is confined to the place
+recorded on their row, the narrowest of its grid, community and street: a 物业 clerk the grid (compound) their
+invite names; a department's officer the street they were invited for (`gridbot invite --street`, or the street
+of the console account that invited them), or a community or grid when the invite named one. An officer with none
+of the three serves every street: a district-wide office (区住建局), invited so deliberately (`--all-streets`).
+
+Who gets a unit's task cards, reminders and escalations, who may claim, and what 我的任务 and 查询 show an officer
+all ask this module; so does the list of units a 转办 may name (`reachable`): an operator of one street never sees,
+nor transfers to, another street's 中队. An appeal in no grid is served by district-wide officers only.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from sqlalchemy import ColumnElement, and_, select, true
+from sqlalchemy.orm import Session
+
+from storage.models import TRANSFER_UNITS, Appeal, Community, Grid, Staff
+
+
+def serves(member: Staff, grid_id: int | None, community_id: int | None, street_id: int | None) -> bool:
+    """Whether the officer's place takes in an appeal in that grid (of that community and street)."""
+    return all(mine is None or (theirs is not None and mine == theirs) for mine, theirs in (
+        (member.grid_id, grid_id), (member.community_id, community_id), (member.street_id, street_id)))
+
+
+def serving(grid_id: int | None) -> ColumnElement[bool]:
+    """A condition on Staff: an officer whose place takes in the grid (`serves`, in SQL)."""
+    unplaced = Staff.grid_id.is_(None) & Staff.community_id.is_(None) & Staff.street_id.is_(None)
+    if grid_id is None:
+        return unplaced
+    community = select(Grid.community_id).where(Grid.id == grid_id).scalar_subquery()
+    street = (select(Community.street_id).join(Grid, Grid.community_id == Community.id)
+              .where(Grid.id == grid_id).scalar_subquery())
+    return and_((Staff.grid_id.is_(None) | (Staff.grid_id == grid_id)),
+                (Staff.community_id.is_(None) | (Staff.community_id == community)),
+                (Staff.street_id.is_(None) | (Staff.street_id == street)))
+
+
+def served_by(member: Staff) -> ColumnElement[bool]:
+    """A condition on Appeal: in a grid the officer's place takes in (every appeal for a district-wide office)."""
+    if member.grid_id is None and member.community_id is None and member.street_id is None:
+        return true()
+    grids = select(Grid.id).join(Community, Community.id == Grid.community_id)
+    if member.grid_id is not None:
+        grids = grids.where(Grid.id == member.grid_id)
+    if member.community_id is not None:
+        grids = grids.where(Grid.community_id == member.community_id)
+    if member.street_id is not None:
+        grids = grids.where(Community.street_id == member.street_id)
+    return Appeal.grid_id.in_(grids)
+
+
+def officers(session: Session, department: str, grid_id: int | None) -> Sequence[Staff]:
+    """The active officers of the unit of that name serving the grid: who gets its cards there and may claim."""
+    return session.scalars(
+        select(Staff).where(Staff.department == department, Staff.role.in_(TRANSFER_UNITS), Staff.active.is_(True),
+                            serving(grid_id))
+        .order_by(Staff.id)
+    ).all()
+
+
+def reachable(session: Session, grid_id: int | None) -> list[str]:
+    """The units an appeal of the grid may be transferred to (转办): those with an active officer serving it."""
+    names = session.scalars(
+        select(Staff.department).where(Staff.department.is_not(None), Staff.role.in_(TRANSFER_UNITS),
+                                       Staff.active.is_(True), serving(grid_id)).distinct()
+    )
+    return sorted(name for name in names if name)

@@ -1,0 +1,128 @@
+"""Departments and property companies confined to their place (storage.unit_reach): two streets each with a
+综合执法中队, and 阳光物业公司 serving a compound in two communities."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.worker import schedule
+from handlers import staff_texts
+from storage import dispatch, roster, supervision
+from storage.models import Appeal, AppealStatus, Staff, StaffRole
+from tests.support.database import appeal, notices
+from tests.support.personas import CHEN, HEPING_RESIDENT, ZHANG
+from tests.support.street import (
+    ANNING_MEMBER,
+    ANNING_RESIDENT,
+    CLERK_HEPING,
+    CLERK_YANGGUANG,
+    SQUAD_ANNING,
+    SQUAD_XINGFU,
+    add_second_street,
+)
+from tests.support.worker import file_and_dispatch
+
+pytestmark = pytest.mark.postgres
+
+STALL = "小区门口有人占道经营，天天摆摊堵路"  # 综合执法: its category routes it to 综合执法中队
+
+
+@pytest.fixture
+def district(seeded, clock):
+    with seeded.transaction() as session:
+        add_second_street(session, clock())
+    return seeded
+
+
+def not_found(ticket):
+    return staff_texts.TASK_NOT_FOUND.format(ticket=ticket)
+
+
+def test_a_transfer_to_the_squadron_reaches_only_the_squadron_of_the_appeals_street(wechat, district, clock):
+    ticket = file_and_dispatch(wechat, district, clock)
+    assert "已转办给 综合执法中队" in wechat.send(ZHANG, f"转办 {ticket} 综合执法中队")
+
+    assert SQUAD_XINGFU in notices(district, "staff_new_appeal", ticket)
+    assert SQUAD_ANNING not in notices(district, "staff_new_appeal", ticket)
+
+
+def test_a_category_routed_to_the_squadron_reaches_the_squadron_of_the_residents_street(wechat, district, clock):
+    here = file_and_dispatch(wechat, district, clock, STALL)
+    there = file_and_dispatch(wechat, district, clock, STALL, openid=ANNING_RESIDENT)
+
+    assert appeal(district, there).department == "综合执法中队"
+    assert SQUAD_ANNING in notices(district, "staff_new_appeal", there)
+    assert SQUAD_XINGFU not in notices(district, "staff_new_appeal", there)
+    assert SQUAD_ANNING not in notices(district, "staff_new_appeal", here)
+
+
+def test_the_squadron_of_another_street_can_neither_claim_nor_read_nor_list_its_case(wechat, district, clock):
+    ticket = file_and_dispatch(wechat, district, clock, STALL)  # 幸福街道's, routed to its 综合执法中队
+
+    # A guessed number of another street's case reads as one that does not exist.
+    assert wechat.send(SQUAD_ANNING, f"接单 {ticket}") == not_found(ticket)
+    assert wechat.send(SQUAD_ANNING, f"查询 {ticket}") == not_found(ticket)
+    assert ticket not in wechat.send(SQUAD_ANNING, "我的任务")
+    assert appeal(district, ticket).status == AppealStatus.DISPATCHED
+    assert ticket in wechat.send(SQUAD_XINGFU, "我的任务")
+    assert "接单成功" in wechat.send(SQUAD_XINGFU, f"接单 {ticket}")
+    assert wechat.send(SQUAD_ANNING, f"查询 {ticket}") == not_found(ticket)
+    assert SQUAD_ANNING not in notices(district, "staff_taken", ticket)  # no 已由周队长接单 of a case not theirs
+
+
+def test_a_property_company_gets_and_reads_only_the_transfers_of_the_compound_it_serves(wechat, district, clock):
+    ticket = file_and_dispatch(wechat, district, clock, openid=HEPING_RESIDENT)  # 和平社区·第一网格
+    assert "已转办给 阳光物业公司" in wechat.send(CHEN, f"转办 {ticket} 阳光物业")
+
+    assert CLERK_HEPING in notices(district, "staff_new_appeal", ticket)
+    assert CLERK_YANGGUANG not in notices(district, "staff_new_appeal", ticket)
+    assert wechat.send(CLERK_YANGGUANG, f"接单 {ticket}") == not_found(ticket)
+    assert wechat.send(CLERK_YANGGUANG, f"查询 {ticket}") == not_found(ticket)
+    assert "接单成功" in wechat.send(CLERK_HEPING, f"接单 {ticket}")
+
+
+def test_an_unclaimed_transfer_is_chased_with_the_squadron_of_its_street_only(wechat, district, clock):
+    ticket = file_and_dispatch(wechat, district, clock, STALL)
+    clock.current = appeal(district, ticket).response_due_at - timedelta(minutes=1)
+    with district.transaction() as session:
+        supervision.sweep(session, clock(), timedelta(hours=5))
+
+    assert notices(district, "staff_reminder", ticket) == [SQUAD_XINGFU]
+
+
+def test_a_district_wide_office_still_serves_every_street(wechat, district, clock):
+    with district.transaction() as session:
+        session.add(Staff(openid="qu_zhujian", name="区住建局刘工", role=StaffRole.DEPARTMENT, department="区住建局",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, district, clock, openid=ANNING_RESIDENT)
+
+    assert "已转办给 区住建局" in wechat.send(ANNING_MEMBER, f"转办 {ticket} 区住建局")
+    assert "接单成功" in wechat.send("qu_zhujian", f"接单 {ticket}")
+
+
+def test_when_a_streets_last_officer_leaves_its_waiting_cases_go_back_to_the_grid(wechat, district, clock):
+    ticket = file_and_dispatch(wechat, district, clock, STALL)
+    with district.transaction() as session:
+        officer = session.scalars(select(Staff).where(Staff.openid == SQUAD_XINGFU)).one()
+        roster.disable(session, officer, None, clock())
+
+    # 安宁街道's 中队 of the same name is no colleague who could take it: the grid's team has it again.
+    back = appeal(district, ticket)
+    assert back.department is None and back.status == AppealStatus.DISPATCHED
+    assert ZHANG in notices(district, "staff_new_appeal", ticket)
+
+
+def test_a_report_of_a_routed_category_in_a_street_without_its_squadron_tells_the_member_the_grid_has_it(
+        wechat, district, clock):
+    with district.transaction() as session:
+        session.scalars(select(Staff).where(Staff.openid == SQUAD_ANNING)).one().active = False
+    reply = wechat.send(ANNING_MEMBER, f"上报 1号楼门口{STALL}")
+
+    assert "已派发到本网格" in reply and "综合执法中队" not in reply
+    ticket = re.search(r"G\d{10}", reply).group(0)
+    with district.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+        assert session.scalars(select(Appeal.department).where(Appeal.ticket == ticket)).one() is None
+    assert SQUAD_XINGFU not in notices(district, "staff_new_appeal", ticket)
