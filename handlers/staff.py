@@ -254,8 +254,8 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     # Not theirs only because it left the grid: where it stands says why; any other reason is said as it is.
     if isinstance(refused, NotAllowed) and not (refused.reason == "not_your_task"
                                                 and _left_the_grid(conversation, appeal)):
-        named = tasks.departments_holding(conversation.session, department) \
-            if refused.reason == "ambiguous_department" else tasks.departments(conversation.session)
+        named = tasks.departments_holding(conversation.session, department, appeal.grid_id) \
+            if refused.reason == "ambiguous_department" else tasks.departments(conversation.session, appeal.grid_id)
         departments = "、".join(named) or "（暂无）"
         return texts.NOT_ALLOWED[refused.reason].format(ticket=ticket, department=department, departments=departments,
                                                         unit=appeal.department)

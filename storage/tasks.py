@@ -205,7 +205,7 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
     appeal = _transferable(session, member, ticket)
     if complaints.accused(session, appeal.id) is not None:  # its card would reach a department, maybe the accused
         raise NotAllowed("complaint_not_transferable")
-    department = _department_named(session, department)
+    department = _department_named(session, department, appeal.grid_id)
     if isinstance(member, Staff) and member.department == department:
         raise NotAllowed("own_department")  # it would only go back, unclaimed, to the sender's own colleagues
     receivers = unit_reach.officers(session, department, appeal.grid_id)
@@ -299,31 +299,30 @@ def assignee_name(session: Session, appeal: Appeal) -> str | None:
     return session.get_one(Staff, appeal.assignee_staff_id).name
 
 
-def _department_named(session: Session, typed: str) -> str:
-    """The department `typed` names: its full name, or a part of one name only (物业 when a single property company
-    is bound, as people say it); NotAllowed("ambiguous_department") when the part is in several names."""
+def _department_named(session: Session, typed: str, grid_id: int | None) -> str:
+    """The department `typed` names among those serving the grid (`departments`): its full name, or a part of one
+    name only (物业 when a single property company is bound, as people say it); NotAllowed("ambiguous_department")
+    when the part is in several names."""
     wanted = "".join(unicodedata.normalize("NFKC", typed).split())
-    if wanted in departments(session):
+    if wanted in departments(session, grid_id):
         return wanted
-    holding = departments_holding(session, wanted)
+    holding = departments_holding(session, wanted, grid_id)
     if len(holding) > 1:
         raise NotAllowed("ambiguous_department")
     return holding[0] if holding else wanted
 
 
-def departments_holding(session: Session, typed: str) -> list[str]:
-    """The departments whose names hold what was typed (物业: the property companies), to choose from."""
+def departments_holding(session: Session, typed: str, grid_id: int | None) -> list[str]:
+    """The departments serving the grid whose names hold what was typed (物业: the property companies), to choose
+    from."""
     wanted = "".join(unicodedata.normalize("NFKC", typed).split())
-    return [name for name in departments(session) if wanted and wanted in name]
+    return [name for name in departments(session, grid_id) if wanted and wanted in name]
 
 
-def departments(session: Session) -> list[str]:
-    """The departments and property companies tasks can be transferred to (转办)."""
-    names = session.scalars(
-        select(Staff.department).where(Staff.department.is_not(None), Staff.role.in_(TRANSFER_UNITS),
-                                       Staff.active.is_(True)).distinct()
-    )
-    return sorted(name for name in names if name)
+def departments(session: Session, grid_id: int | None) -> list[str]:
+    """The departments and property companies an appeal of the grid can be transferred to (转办): those with an
+    officer serving it, never the same-named unit of another street or compound (storage.unit_reach)."""
+    return unit_reach.reachable(session, grid_id)
 
 
 def _workable(session: Session, member: Manager, ticket: str, statuses: tuple[AppealStatus, ...],

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from bot.worker import schedule
 from handlers import staff_texts
-from storage import dispatch, roster, supervision
+from storage import dispatch, roster, staff, supervision
 from storage.models import Appeal, AppealStatus, Staff, StaffRole
 from tests.support.database import appeal, notices
-from tests.support.personas import CHEN, HEPING_RESIDENT, ZHANG
+from tests.support.personas import CHEN, HEPING_RESIDENT, RESIDENT, ZHANG
 from tests.support.street import (
     ANNING_MEMBER,
     ANNING_RESIDENT,
@@ -126,3 +126,29 @@ def test_a_report_of_a_routed_category_in_a_street_without_its_squadron_tells_th
         dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
         assert session.scalars(select(Appeal.department).where(Appeal.ticket == ticket)).one() is None
     assert SQUAD_XINGFU not in notices(district, "staff_new_appeal", ticket)
+
+
+def test_the_offered_departments_are_those_serving_the_appeals_place(wechat, district, clock):
+    with district.transaction() as session:  # the property company of 锦绣家园, 幸福里社区·第二网格
+        grid = staff.find_grid(session, "幸福里社区·第二网格")
+        session.add(Staff(openid="wy_jinxiu", name="物业郑经理", role=StaffRole.PROPERTY, department="锦绣物业",
+                          grid_id=grid.id, community_id=grid.community_id, active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, district, clock, openid=RESIDENT)  # 阳光花园, 幸福里社区·第一网格
+    wechat.send(ZHANG, f"接单 {ticket}")
+
+    listed = wechat.send(ZHANG, f"转办 {ticket} 不存在的局")
+    assert "综合执法中队" in listed and "阳光物业公司" in listed and "锦绣物业" not in listed
+    # 物业 is the compound's own company: not a choice between it and another compound's.
+    assert "已转办给 阳光物业公司" in wechat.send(ZHANG, f"转办 {ticket} 给物业")
+
+
+def test_a_street_without_its_own_squadron_is_not_offered_another_streets(wechat, district, clock):
+    ticket = file_and_dispatch(wechat, district, clock, openid=RESIDENT)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    with district.transaction() as session:
+        session.scalars(select(Staff).where(Staff.openid == SQUAD_XINGFU)).one().active = False
+
+    assert "综合执法中队" not in wechat.send(ZHANG, f"转办 {ticket} 不存在的局")
+    assert "已转办" not in wechat.send(ZHANG, f"转办 {ticket} 综合执法中队")
+    assert appeal(district, ticket).department is None
+    assert SQUAD_ANNING not in notices(district, "staff_new_appeal", ticket)

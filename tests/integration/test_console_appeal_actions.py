@@ -21,7 +21,7 @@ from storage.models import (
     Staff,
     StaffRole,
 )
-from tests.support.console import ACCOUNTS, PLACES, SEES, browser, cast, logged_in, new_appeal
+from tests.support.console import ACCOUNTS, PLACES, SEES, browser, cast, logged_in, new_appeal, street_id
 from tests.support.database import appeal, notices, worded
 from tests.support.street import FIRST, SECOND, XINGFULI
 
@@ -386,6 +386,21 @@ def test_an_appeal_given_back_is_transferred_from_its_page_to_the_unit_it_belong
     moved = appeal(runtime.database, "G-XFL")
     assert (moved.status, moved.department) == (AppealStatus.DISPATCHED, "城管执法中队")
     assert notices(runtime.database, "staff_new_appeal", "G-XFL") == ["o-dept-chengguan-01"]
+
+
+def test_the_transfer_list_offers_only_the_units_serving_the_appeals_street(app, runtime, clock):
+    pingan = street_id(runtime.database, "平安街道")
+    with runtime.database.transaction() as session:  # 平安街道 has its own 综合执法中队, and a 平安物业
+        session.add(Staff(openid="o-dept-pingan-01", name="吴队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          street_id=pingan, active=True, created_at=clock()))
+        session.add(Staff(openid="o-dept-pingan-02", name="郑经理", role=StaffRole.DEPARTMENT, department="平安物业",
+                          street_id=pingan, active=True, created_at=clock()))
+    page = logged_in(app, "street").get("/console/appeals/G-XFL").get_data(as_text=True)
+
+    assert "平安物业" not in page and "<option>综合执法中队</option>" not in page
+    response = post(logged_in(app, "street"), "G-XFL", "transfer", {"department": "综合执法中队"})
+    assert response.status_code == 409 and appeal(runtime.database, "G-XFL").department is None
+    assert notices(runtime.database, "staff_new_appeal", "G-XFL") == []
 
 
 def test_a_transfer_to_a_department_without_staff_is_refused(app, runtime):
