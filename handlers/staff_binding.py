@@ -65,6 +65,6 @@ def confirm_phone(conversation: Conversation) -> Reply:
 def _certified(conversation: Conversation, member: Staff) -> Reply:
     session = conversation.session
     place = staff.place_label(session, member.grid_id, member.community_id, member.building_id, member.unit_id)
-    if place is None and member.department is None:
-        place = staff.street_name(session, member.street_id)  # a street operator
+    if place is None and (member.department is None or member.street_id is not None):
+        place = staff.street_name(session, member.street_id)  # a street operator, or a street's department
     return Reply(texts.certified(member.role, place, member.department))

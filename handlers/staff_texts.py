@@ -718,6 +718,10 @@ INVITE_BAD_TTL = "--ttl-hours 须在 1 到 {max_hours} 之间。"
 INVITE_MISSING = {
     "grid": "邀请网格员、网格长或物业人员需要用 --grid 指定网格，例如 --grid 幸福里社区·第一网格。",
     "department": "邀请部门人员需要用 --department 写明部门名称（最多 64 个字）。",
+    # Several streets, each with its own 综合执法中队: an officer receives and reads the cases of one (storage.unit_reach).
+    "department_place": ("平台上有几个街道，邀请部门人员请用 --street 指定所在街道（只接收、查看这个街道的诉求），"
+                         "例如 --street 幸福街道；全区性的部门（如区住建局）用 --all-streets。"),
+    "district_wide": "--all-streets 只用于邀请全区性的部门人员（--role 部门），且不能与 --grid、--community、--street 同时使用。",
     "community": "邀请操作员需要用 --community 指定社区（或用 --grid，取网格所在的社区）。",
     "building": ("邀请楼长、单元长、党员中心户、党员或志愿者需要用 --building 指定楼栋（楼长：负责的楼栋；其他：居住的楼栋），"
                  "例如 --building 幸福里社区/第一网格/阳光花园/3号楼 或 阳光花园·3号楼。"),

@@ -202,17 +202,24 @@ def create_invite(session: Session, scope: Scope, wanted: InviteRequest, departm
     grid = _named(grids(session, scope), wanted.grid_id)
     community = _named(communities(session, scope), wanted.community_id)
     building = org_moves.find_building(session, wanted.building) if wanted.building else None
-    place = staff_places.invite_scope(session, wanted.role, grid, community, wanted.department, None,
-                                      departments if wanted.role is StaffRole.DEPARTMENT else None, building)
+    # A department's officer invited with no community or grid: a street's account invites for its street; a
+    # 管理员, who oversees the district, a district-wide office (storage.unit_reach).
+    street_wide = wanted.role is StaffRole.DEPARTMENT and grid is None and community is None
+    street = session.get_one(Street, scope.street_id).name if street_wide and scope.street_id is not None else None
+    place = staff_places.invite_scope(session, wanted.role, grid, community, wanted.department, street,
+                                      departments if wanted.role is StaffRole.DEPARTMENT else None, building,
+                                      district_wide=street_wide and scope == Scope())
     if not invite_place_within(session, scope, place):
         raise OutsideScope("outside")
     code = staff_places.create_invite(session, wanted.role, place.grid_id, place.community_id, place.department,
                                       wanted.name, wanted.phone, now, secret, ttl, work_phone=wanted.work_phone,
-                                      phone_bound=bool(wanted.phone), building_id=place.building_id)
+                                      phone_bound=bool(wanted.phone), building_id=place.building_id,
+                                      street_id=place.street_id)
     row = invites.by_code(session, code, secret)
     assert row is not None, "the invite was just added"
-    return MadeInvite(row.id, code, staff_places.place_label(session, place.grid_id, place.community_id,
-                                                             place.building_id),
+    return MadeInvite(row.id, code, staff_places.workplace_label(session, wanted.role, place.grid_id,
+                                                                 place.community_id, place.building_id,
+                                                                 place.street_id),
                       place.department, row.expires_at, row.phone_bound, row.phone)
 
 

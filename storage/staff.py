@@ -86,7 +86,7 @@ class InvalidInvite(DomainError):
     def __init__(self, field: str) -> None:
         super().__init__(field)
         # grid | community | street | building | building_only_lead | unit | department | name | phone |
-        # phone_bound
+        # phone_bound | department_place | district_wide
         self.field = field
 
 
@@ -130,7 +130,7 @@ class Scope:
     grid_id: int | None
     community_id: int | None
     department: str | None
-    street: str | None = None  # a street operator's (no grid, no community: the top escalation level)
+    street: str | None = None  # a street operator's (the top escalation level) or a department officer's street
     building_id: int | None = None  # a COMMUNITY_ROLES member's (grid and community are the building's)
     unit_id: int | None = None  # a 单元长's or 党员中心户's, and anyone's home unit if the inviter named one
     street_id: int | None = None  # the street operator's street (`street` is its name)
@@ -139,12 +139,14 @@ class Scope:
 def invite_scope(session: Session, role: StaffRole, grid: str | None, community: str | None,
                  department: str | None, street: str | None = None,
                  departments: Collection[str] | None = None, building: Building | None = None,
-                 unit: str | None = None) -> Scope:
+                 unit: str | None = None, district_wide: bool = False) -> Scope:
     """Resolve what the inviter typed, checking that the role gets what it needs (a grid, a department, …).
 
     An 操作员 with `street` alone is the street's: bound to no community, they oversee all of it. A 部门's
     `department` must be one of `departments` (the taxonomy's routes) when given: anyone else would never
-    receive the appeals routed to the department they meant. The community's own people (COMMUNITY_ROLES) get a
+    receive the appeals routed to the department they meant. A 部门's officer works where the invite says
+    (storage.unit_reach): a street, a community or a grid; every street only with `district_wide` (区住建局);
+    with neither, the street of an install of one, and InvalidInvite("department_place") with several. The community's own people (COMMUNITY_ROLES) get a
     `building` (org_moves.find_building resolves what was typed) and nothing else — 单元长 and 党员中心户 also a
     `unit` of it (its name, 2单元, or number, 2), the others one if the inviter knows it; no other role gets one.
     """
@@ -152,8 +154,11 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
     if role in COMMUNITY_ROLES or building is not None or _clean(unit):
         return _member_scope(session, role, building, any((grid, community, street, department)), _clean(unit))
     street_row = find_street(session, street) if street else None
-    if street_row is not None and (role is not StaffRole.OPERATOR or grid or community):
+    placed_by_street = role in (StaffRole.OPERATOR, StaffRole.DEPARTMENT)
+    if street_row is not None and (not placed_by_street or grid or community or district_wide):
         raise InvalidInvite("street")
+    if district_wide and (role is not StaffRole.DEPARTMENT or grid or community):
+        raise InvalidInvite("district_wide")
     community_row = find_community(session, community) if community else None
     grid_row = _grid_in(session, grid, community_row) if grid else None
     if role in GRID_BOUND and grid_row is None:
@@ -169,8 +174,19 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
     community_id = grid_row.community_id if grid_row else community_row.id if community_row else None
     if role is StaffRole.OPERATOR:
         grid_row = None  # --grid only names the community an operator oversees, all of it
+    if role is StaffRole.DEPARTMENT and community_id is None and street_row is None and not district_wide:
+        street_row = _only_street(session)
     return Scope(grid_row.id if grid_row else None, community_id, department,
                  street_row.name if street_row else None, street_id=street_row.id if street_row else None)
+
+
+def _only_street(session: Session) -> Street:
+    """The street of an install of one: where a 部门's officer invited without a place works. With several, the
+    inviter must say which street (or that the office is district-wide): InvalidInvite("department_place")."""
+    found = session.scalars(select(Street).order_by(Street.id).limit(2)).all()
+    if len(found) != 1:
+        raise InvalidInvite("department_place")
+    return found[0]
 
 
 def _member_scope(session: Session, role: StaffRole, building: Building | None, more: bool,
@@ -479,9 +495,10 @@ def place_label(session: Session, grid_id: int | None, community_id: int | None,
 def workplace_label(session: Session, role: str, grid_id: int | None, community_id: int | None,
                     building_id: int | None = None, street_id: int | None = None) -> str | None:
     """Where someone in `role` works, as people name it: a 楼长's building, 社区·网格, the community, or for a
-    street operator (bound to no community) the street; None for a department's staff."""
+    street operator (bound to no community) or a department's officer the street; None for a district-wide
+    department's."""
     place = place_label(session, grid_id, community_id, building_id)
-    if place is None and role == StaffRole.OPERATOR:
+    if place is None and (role == StaffRole.OPERATOR or (role == StaffRole.DEPARTMENT and street_id is not None)):
         return street_name(session, street_id)
     return place
 

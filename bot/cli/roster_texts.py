@@ -18,7 +18,8 @@ from storage.roster import Member, Moved
 # --- invites ----------------------------------------------------------------------------------------------
 
 INVITE_UNNAMED_ACCOUNT = "本社区的微信公众号"
-INVITE_STREET_ONLY_OPERATOR = "--street 只用于邀请街道操作员（--role 操作员），且不能与 --community、--grid 同时使用。"
+INVITE_STREET_ONLY_OPERATOR = ("--street 只用于邀请街道操作员（--role 操作员）和街道的部门人员（--role 部门），"
+                               "且不能与 --community、--grid、--all-streets 同时使用。")
 INVITE_PHONE_BOUND_NEEDS_PHONE = "需要核对手机号时请用 --phone 给出对方的手机号。"
 INVITE_UNKNOWN_DEPARTMENT = "未知部门“{name}”。可选：{known}"
 INVITE_NO_DEPARTMENTS = "未知部门“{name}”：分类表（GRIDBOT_TAXONOMY）里没有派往部门的类别。"

@@ -35,13 +35,14 @@ MAX_INVITE_HOURS = 24 * 30
 @click.option("--community")
 @click.option("--street")
 @click.option("--department")
+@click.option("--all-streets", "district_wide", is_flag=True)
 @click.option("--building", metavar="PATH")
 @click.option("--unit", metavar="单元")
 @click.option("--ttl-hours", default=72, show_default=True, type=int)
 @click.pass_context
 def invite(context: click.Context, role: str | None, grid: str | None, name: str, phone: str | None,
            work_phone: str | None, community: str | None, street: str | None, department: str | None,
-           building: str | None, unit: str | None, ttl_hours: int) -> None:
+           district_wide: bool, building: str | None, unit: str | None, ttl_hours: int) -> None:
     """Print a one-time code, in a text to forward to the person: whoever sends `认证 <code>` to the account is
     bound as that staff member. `invite list` and `invite revoke` manage the codes issued."""
     if context.invoked_subcommand is not None:
@@ -67,7 +68,7 @@ def invite(context: click.Context, role: str | None, grid: str | None, name: str
         with operator_transaction() as session:
             lead_building = org_moves.find_building(session, building) if building and building.strip() else None
             scope = staff.invite_scope(session, staff_role, grid, community, department, street, departments,
-                                       lead_building, unit)
+                                       lead_building, unit, district_wide)
             code = staff.create_invite(session, staff_role, scope.grid_id, scope.community_id, scope.department,
                                        name, phone, now, secret, ttl, work_phone=work_phone,
                                        phone_bound=bool(phone and phone.strip()), building_id=scope.building_id,

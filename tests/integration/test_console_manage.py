@@ -21,7 +21,7 @@ from storage import building_codes, org_import, seeding, volunteer_claims, wishe
 from storage import staff as staff_places
 from storage.models import Appeal, Building, Community, Grid, Staff, StaffInvite, StaffRole, Street, Wish, WishStatus
 from storage.queries import Scope
-from tests.support.console import ACCOUNTS, cast, logged_in, new_appeal
+from tests.support.console import ACCOUNTS, cast, logged_in, new_appeal, street_id
 from tests.support.personas import BUILDING_LEAD, CHEN, LI, VOLUNTEER, WANG, ZHANG
 from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
 
@@ -622,6 +622,17 @@ def test_a_department_invite_is_the_streets(app, store):
     assert refused.status_code == 409 and "不在您的管辖范围内" in refused.get_data(as_text=True)
     assert street.status_code == 200, street.get_data(as_text=True)
     assert unknown.status_code == 409 and "没有“城管执法”这个部门。可选：综合执法中队" in unknown.get_data(as_text=True)
+    # The street's 中队 serves that street only (storage.unit_reach); a 管理员's is a district-wide office.
+    assert "综合执法中队（幸福街道）" in street.get_data(as_text=True)
+    listed = logged_in(app, "street").get("/console/staff").get_data(as_text=True).split('id="invite-list"')[1]
+    assert "综合执法中队（幸福街道）" in listed  # the department, not only the street
+    district = invite_form(logged_in(app, "admin"), role="部门", department="综合执法中队")
+    assert district.status_code == 200, district.get_data(as_text=True)
+    xingfu = street_id(store, "幸福街道")
+    with store.transaction() as session:
+        invited = session.scalars(select(StaffInvite).where(StaffInvite.role == StaffRole.DEPARTMENT)
+                                  .order_by(StaffInvite.id)).all()
+        assert [invite.street_id for invite in invited] == [xingfu, None]
 
 
 def test_an_invite_for_a_building_lead_and_its_refusals(app, store):

@@ -212,10 +212,34 @@ def test_an_operator_works_for_a_community_and_a_department_member_for_a_departm
     officer = code_of(invite("--role", "部门", "--department", "综合执法中队"))
 
     assert "和平社区 的操作员" in wechat.send("o_operator", f"认证 {operator}")
-    assert "综合执法中队 的部门工作人员" in wechat.send("o_officer", f"认证 {officer}")
+    # An install of one street: the 中队 invited without --street is that street's (storage.unit_reach).
+    assert "综合执法中队（幸福街道） 的部门工作人员" in wechat.send("o_officer", f"认证 {officer}")
     bound = member(seeded, "o_operator")
     assert (bound.role, bound.grid_id, bound.community_id is not None) == (StaffRole.OPERATOR, None, True)
     assert member(seeded, "o_officer").department == "综合执法中队"
+    assert member(seeded, "o_officer").street_id is not None
+
+
+def test_with_several_streets_a_department_invite_names_its_street_or_is_deliberately_district_wide(
+        invite, wechat, seeded, clock):
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("安宁街道", {"安宁社区": {"第一网格": ("翠湖苑", {"1号楼": ()})}}),
+                            clock())
+        anning = staff.find_street(session, "安宁街道").id
+
+    unplaced = invite("--role", "部门", "--department", "综合执法中队")
+    assert unplaced.exit_code == 1 and staff_texts.INVITE_MISSING["department_place"] in unplaced.output
+    printed = invite("--role", "部门", "--department", "综合执法中队", "--street", "安宁街道", "--name", "吴队长")
+    assert "已生成部门工作人员邀请" in printed.output and "综合执法中队（安宁街道）" in printed.output
+    assert "综合执法中队（安宁街道） 的部门工作人员" in wechat.send("o_anning_squad", f"认证 {code_of(printed)}")
+    assert member(seeded, "o_anning_squad").street_id == anning
+    district = code_of(invite("--role", "部门", "--department", "综合执法中队", "--all-streets", "--name", "刘工"))
+    assert "综合执法中队 的部门工作人员" in wechat.send("o_district", f"认证 {district}")
+    office = member(seeded, "o_district")
+    assert (office.street_id, office.community_id, office.grid_id) == (None, None, None)
+    both = invite("--role", "部门", "--department", "综合执法中队", "--all-streets", "--street", "安宁街道")
+    assert both.exit_code == 1 and "--street 只用于" in both.output
+    assert "--all-streets 只用于" in invite("--role", "网格员", "--grid", "幸福里社区·第一网格", "--all-streets").output
 
 
 def test_an_operator_invited_by_grid_gets_that_grids_community(invite, wechat, seeded):

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
 from handlers.resident_texts import clock as local_clock
-from handlers.staff_texts import ROLE_TITLES, masked_phone
+from handlers.staff_texts import ROLE_TITLES, masked_phone, scope
 from storage import invites, management, roster, staff, volunteer_claims
 from storage.contact_input import InvalidContact
 from storage.errors import DomainError
@@ -82,13 +82,14 @@ def staff_invite() -> str | tuple[str, int]:
     role_title = ROLE_TITLES.get(role, role)
     person = (texts.INVITE_PERSON.format(name=name) if name else "") + (
         texts.INVITE_PHONE.format(phone=masked_phone(made.phone)) if made.phone else "")
+    # A department's officer: the department, and the street they will serve (storage.unit_reach).
+    where = scope(made.place, made.department) if role is staff.StaffRole.DEPARTMENT else made.place or made.department or ""
     return render_template(
         "console/staff_invite.html", made=made, expires=expires,
-        created=texts.INVITE_CREATED.format(role=role_title, id=made.id, place=made.place or made.department or "",
-                                            person=person),
+        created=texts.INVITE_CREATED.format(role=role_title, id=made.id, place=where, person=person),
         forward=texts.INVITE_FORWARD.format(name=name or texts.INVITE_UNNAMED),
         message=texts.INVITE_MESSAGE.format(
-            greeting=texts.INVITE_GREETING.format(name=name), place=made.place or made.department or "", role=role_title,
+            greeting=texts.INVITE_GREETING.format(name=name), place=where, role=role_title,
             follow=follow, code=made.code, expires=expires,
             check=texts.INVITE_CHECK_PHONE if made.phone_bound else texts.INVITE_CHECK_NONE))
 
