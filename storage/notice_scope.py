@@ -80,13 +80,20 @@ class NoticeScope:
         return (Staff.role == StaffRole.BUILDING_LEAD) & Staff.building_id.in_(self.building_ids())
 
     def _department_condition(self) -> ColumnElement[bool]:
-        street_wide = Staff.community_id.is_(None)
+        """A department's officer serving the scope's street (storage.unit_reach): that street's or a district-wide
+        office, or bound to one of the scope's communities; never another street's 中队 of the same name."""
         if self.scope.community_id is not None:
-            return or_(street_wide, Staff.community_id == self.scope.community_id)
+            street = select(Community.street_id).where(Community.id == self.scope.community_id).scalar_subquery()
+            return or_(self._street_wide(street), Staff.community_id == self.scope.community_id)
         if self.scope.street_id is not None:
             communities = select(Community.id).where(Community.street_id == self.scope.street_id)
-            return or_(street_wide, Staff.community_id.in_(communities))
+            return or_(self._street_wide(self.scope.street_id), Staff.community_id.in_(communities))
         return true()
+
+    @staticmethod
+    def _street_wide(street: int | ColumnElement[int]) -> ColumnElement[bool]:
+        return Staff.community_id.is_(None) & Staff.grid_id.is_(None) & (
+            Staff.street_id.is_(None) | (Staff.street_id == street))
 
 
 def resolve(session: Session, path: str | None) -> NoticeScope:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.worker import schedule
 from handlers import staff_texts
-from storage import dispatch, roster, staff, supervision
+from storage import dispatch, notice_scope, roster, staff, supervision
 from storage.models import Appeal, AppealStatus, Staff, StaffRole
 from tests.support.database import appeal, notices
 from tests.support.personas import CHEN, HEPING_RESIDENT, RESIDENT, ZHANG
@@ -152,3 +152,12 @@ def test_a_street_without_its_own_squadron_is_not_offered_another_streets(wechat
     assert "已转办" not in wechat.send(ZHANG, f"转办 {ticket} 综合执法中队")
     assert appeal(district, ticket).department is None
     assert SQUAD_ANNING not in notices(district, "staff_new_appeal", ticket)
+
+
+@pytest.mark.parametrize("path", ["幸福街道", "幸福里社区"])
+def test_a_notice_to_a_streets_staff_reaches_its_own_squadron_not_another_streets(district, path):
+    with district.transaction() as session:
+        scope = notice_scope.resolve(session, path)
+        told = set(session.scalars(select(Staff.openid).where(scope.staff_condition())))
+
+    assert SQUAD_XINGFU in told and SQUAD_ANNING not in told
