@@ -41,3 +41,12 @@ def test_simulate_talks_plain_to_an_account_of_its_own_that_has_no_aes_key(plain
     result = CliRunner().invoke(main, ["simulate", "--openid", "o_first_day", "电梯坏了"], env=environment)
     assert result.exit_code == 0, result.output
     assert "HTTP 400" not in result.output and "请选择您所在的社区" in result.output
+
+
+def test_simulate_given_bytes_that_are_no_utf8_says_so_without_a_traceback(plain_account_webhook, tmp_path):
+    environment = {"WECHAT_TOKEN": TEST_TOKEN, "WECHAT_APPID": TEST_APPID, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY,
+                   "GRIDBOT_DATA_DIR": str(tmp_path)}
+    cut = "认证 " + b"\xe7\xa0".decode("utf-8", "surrogateescape")  # a shell's `cut -c` halved a character
+    result = CliRunner().invoke(main, ["simulate", "--openid", "o_first_day", cut], env=environment)
+    assert result.exit_code == 2 and "不是有效的 UTF-8" in result.output
+    assert not isinstance(result.exception, UnicodeError)
