@@ -187,16 +187,17 @@ def disable(session: Session, member: Staff, to: str | None, now: datetime, sens
     return Moved(member, handed, unit_waiting=_unit_left(session, member, now, sensitive), invites_revoked=revoked)
 
 
-def _unit_left(session: Session, member: Staff, now: datetime,
-               sensitive: Collection[str]) -> tuple[reassigning.Reassigned, ...]:
+def _unit_left(session: Session, member: Staff, now: datetime, sensitive: Collection[str],
+               served: ColumnElement[bool] | None = None) -> tuple[reassigning.Reassigned, ...]:
     """When the member was the last active officer of their department (or property company) serving an appeal's
     grid, what waited there for the unit to claim goes back to its grid, as a dispatch does for a unit nobody has bound: else it would wait for
-    nobody, its reminders told to no one."""
+    nobody, its reminders told to no one. `served`: the appeals of where they worked, when they just moved."""
     if member.role not in TRANSFER_UNITS or not member.department:
         return ()
     waiting = session.scalars(
         select(Appeal).where(Appeal.department == member.department, Appeal.status == AppealStatus.DISPATCHED,
-                             Appeal.assignee_staff_id.is_(None), unit_reach.served_by(member))
+                             Appeal.assignee_staff_id.is_(None),
+                             unit_reach.served_by(member) if served is None else served)
         .order_by(Appeal.id)).all()
     # Per appeal: the same unit of another street (or compound) is no colleague who could take it (storage.unit_reach).
     return tuple(reassigning.hand_back(session, appeal, now, sensitive) for appeal in waiting
@@ -221,11 +222,13 @@ def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, t
     if held and tasks is None:
         raise TasksUndecided(len(held))
     target = _target(session, member, to)
+    was_serving = unit_reach.served_by(member)  # a property clerk's old compound: what waits there for the company
     member.grid_id, member.community_id = grid.id, grid.community_id
     session.flush()  # before the tasks move: a task returned to the old grid no longer reaches them
+    unit_waiting = _unit_left(session, member, now, sensitive, was_serving)
     if tasks is Tasks.KEEP or not held:
-        return Moved(member, (), kept=len(held))
-    return Moved(member, _hand_over_all(session, member, held, target, now, sensitive))
+        return Moved(member, (), kept=len(held), unit_waiting=unit_waiting)
+    return Moved(member, _hand_over_all(session, member, held, target, now, sensitive), unit_waiting=unit_waiting)
 
 
 def move_lead(session: Session, member: Staff, building_name: str) -> Staff:

@@ -180,7 +180,9 @@ STAFF_TASK_HANDED = "· {ticket} → {to}"
 STAFF_TASKS_HANDED_UNTOLD = "未办结任务 {n} 件已转出（居民都已通知）："
 STAFF_TASKS_TO_NOBODY = ("注意：{grids} 已没有在岗的网格员，这些任务没有人收到；请用 gridbot reassign 改派给其他网格或网格员，"
                          "或邀请新的网格员（gridbot invite）。")
-STAFF_UNIT_WAITING_BACK = "注意：TA 是 {unit} 最后一位在岗人员，等该单位接单的 {n} 件诉求已交回各自的网格（网格和居民都已通知）："
+# Disabled, or moved away (a property clerk to another compound): no colleague of the unit serves those grids now.
+STAFF_UNIT_WAITING_BACK = ("注意：TA 原来负责的地方 {unit} 再没有别的在岗人员，等该单位接单的 {n} 件诉求已交回各自的网格"
+                           "（网格和居民都已通知）：")
 STAFF_TASKS_TO_AWAY = "注意：{name}正在请假{until}，这些任务会等{name}接单；需要尽快办理的，请用 gridbot reassign 改派给在岗的人。"
 STAFF_CLAIMS_RELEASED = "TA 领取的志愿任务 {n} 件已重新开放给其他志愿者（负责的网格员已通知）：{codes}"
 STAFF_MOVED = "已把 {name} 调到 {grid}。"

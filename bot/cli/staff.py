@@ -262,7 +262,7 @@ def staff_move(clock: Clock | None, who: str, grid_name: str | None, building_na
     click.echo(texts.STAFF_MOVED.format(name=moved.member.name, grid=grid_label))
     if moved.kept:
         click.echo(texts.STAFF_TASKS_KEPT.format(n=moved.kept))
-    for line in texts.handed(moved):
+    for line in texts.handed(moved) + texts.unit_waiting(moved):
         click.echo(line)
 
 

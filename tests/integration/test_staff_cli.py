@@ -17,7 +17,7 @@ from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffInvite
 from tests.support.console import OTHER_STREET
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, LI, LIU, RESIDENT, WANG, ZHANG
-from tests.support.street import FIRST, XINGFULI
+from tests.support.street import FIRST, XINGFULI, add_contractors
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -190,7 +190,7 @@ def test_when_a_departments_last_officer_leaves_what_waited_for_its_claim_goes_b
 
     output = ok(gridbot("staff", "disable", "吴刚"))
 
-    assert "注意：TA 是 综合执法中队 最后一位在岗人员，等该单位接单的 1 件诉求已交回各自的网格" in output
+    assert "注意：TA 原来负责的地方 综合执法中队 再没有别的在岗人员，等该单位接单的 1 件诉求已交回各自的网格" in output
     assert f"· {ticket} → 幸福里社区·第一网格" in output
     back = appeal(seeded, ticket)
     assert (back.status, back.assignee_staff_id, back.department) == (AppealStatus.DISPATCHED, None, None)
@@ -309,6 +309,22 @@ def test_a_moved_members_tasks_may_be_handed_over(gridbot, wechat, seeded, clock
     ok(gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格", "--tasks", "handover", "--to", "李娜"))
 
     assert appeal(seeded, ticket).assignee_staff_id == staff_id(seeded, LI)
+
+
+def test_a_property_clerk_moved_to_another_compound_leaves_no_transfer_waiting_for_nobody(
+        gridbot, wechat, seeded, clock):
+    with seeded.transaction() as session:
+        add_contractors(session, clock())  # 物业钱经理 of 阳光物业公司, serving 幸福里社区·第一网格 (阳光花园)
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert "已转办给 阳光物业公司" in wechat.send(ZHANG, f"转办 {ticket} 阳光物业公司")
+
+    output = ok(gridbot("staff", "move", "物业钱经理", "--grid", "幸福里社区·第二网格"))
+
+    # The company serves 阳光花园 through nobody now: its case is the grid's again, not another compound's clerk's.
+    assert "阳光物业公司 再没有别的在岗人员，等该单位接单的 1 件诉求已交回各自的网格" in output
+    back = appeal(seeded, ticket)
+    assert (back.department, back.status) == (None, AppealStatus.DISPATCHED)
+    assert ZHANG in notices(seeded, "staff_new_appeal", ticket)
 
 
 def test_an_operator_is_not_moved_between_grids(gridbot):
