@@ -796,7 +796,8 @@ NOT_ALLOWED = {
     "complaint_not_transferable": "诉求 {ticket} 是对工作人员的投诉，只由被投诉人的上级（网格长、社区或街道操作员）办理，不能转办。",
     "own_department": "诉求 {ticket} 已在您的单位办理，不用转办给本单位。转给其他部门或物业请写对方的名称；"
                       "不归本单位办理的，请回复“退回 {ticket} 原因”。",
-    "unknown_department": "没有找到部门“{department}”。可转办的部门：{departments}",
+    # Unknown, or a unit that serves other streets or compounds only (storage.unit_reach): nobody here to claim it.
+    "unknown_department": "诉求 {ticket} 所在的地方没有“{department}”可以接单的人员。可转办的部门：{departments}",
     "no_operator": "社区和街道都还没有绑定操作员，退回后没有人接收，诉求 {ticket} 没有退回。请继续办理，或联系社区安排。",
     "ambiguous_department": "“{department}”对应不止一个部门，请写全称：{departments}",
 }
@@ -1207,7 +1208,7 @@ LEAVE_TASKS = "您手上 {n} 件未办结的任务仍由您负责，需要别人
 # The 网格长 is whom members ask to move their tasks: they move their own (改派 within the grid).
 LEAVE_TASKS_LEADER = "您手上 {n} 件未办结的任务仍由您负责；需要别人接手，可回复“改派 编号 姓名”交给组员，或联系社区改派。"
 # A department's or property company's officer: no 派单 reaches them, and every officer of the unit gets its
-# 转办 cards, on leave or not (storage.dispatch.department_staff); no 网格长 to move their tasks, the community does.
+# 转办 cards, on leave or not (storage.unit_reach.officers); no 网格长 to move their tasks, the community does.
 LEAVE_TAKEN_UNIT_UNTIL = ("已登记请假，至 {day}（含），{back}起自动恢复在岗。转给本单位的任务卡仍会发给本单位每位人员（包括您），"
                           "由在岗的同事接单；提前回来请发“销假”。{tasks}")
 LEAVE_TAKEN_UNIT = "已登记请假，直到您发“销假”。转给本单位的任务卡仍会发给本单位每位人员（包括您），由在岗的同事接单。{tasks}"

@@ -149,7 +149,9 @@ def test_a_street_without_its_own_squadron_is_not_offered_another_streets(wechat
         session.scalars(select(Staff).where(Staff.openid == SQUAD_XINGFU)).one().active = False
 
     assert "综合执法中队" not in wechat.send(ZHANG, f"转办 {ticket} 不存在的局")
-    assert "已转办" not in wechat.send(ZHANG, f"转办 {ticket} 综合执法中队")
+    # Not "没有找到部门": the 中队 exists, but serves another street.
+    assert wechat.send(ZHANG, f"转办 {ticket} 综合执法中队") == (
+        f"诉求 {ticket} 所在的地方没有“综合执法中队”可以接单的人员。可转办的部门：阳光物业公司")
     assert appeal(district, ticket).department is None
     assert SQUAD_ANNING not in notices(district, "staff_new_appeal", ticket)
 
