@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Staff
+from storage.models import Staff, Street
 from storage.queries import EVERYWHERE, Scope
 from storage.rates import DEFAULT_WEIGHTS, Counts, Period, Rates, Unit, Weights, counts_by, rates_of, unit_labels
 
@@ -46,8 +46,9 @@ def report(session: Session, period: Period, now: datetime, scope: Scope = EVERY
     by_member = counts_by(session, Unit.MEMBER, period.start, period.end, as_of, scope)
     grids = unit_labels(session, Unit.GRID, scope, set(by_grid))
     members = unit_labels(session, Unit.MEMBER, scope, set(by_member) - {None})
-    places = {row.id: _place(grids.get(row.grid_id or 0), row.department)
-              for row in session.execute(select(Staff.id, Staff.grid_id, Staff.department)
+    places = {row.id: _place(grids.get(row.grid_id or 0), row.department, row.street)
+              for row in session.execute(select(Staff.id, Staff.grid_id, Staff.department, Street.name.label("street"))
+                                         .outerjoin(Street, Street.id == Staff.street_id)
                                          .where(Staff.id.in_(members)))}
 
     def line(label: str, place: str, counts: Counts) -> Line:
@@ -62,9 +63,10 @@ def report(session: Session, period: Period, now: datetime, scope: Scope = EVERY
     )
 
 
-def _place(grid: str | None, department: str | None) -> str:
+def _place(grid: str | None, department: str | None, street: str | None = None) -> str:
     """Where a member works: their grid, their department, or a grid's property company with its grid (阳光物业公司
-    （幸福里社区·第一网格）, as its invite named it): the company is whom the line is about."""
-    if grid and department:
-        return f"{department}（{grid}）"
+    （幸福里社区·第一网格）, as its invite named it): the company is whom the line is about. A department with its
+    street (综合执法中队（幸福街道）): a district's report has a 中队 of that name in every street."""
+    if department and (grid or street):
+        return f"{department}（{grid or street}）"
     return grid or department or ""

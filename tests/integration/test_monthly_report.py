@@ -14,6 +14,7 @@ from storage.queries import Scope
 from storage.rates import Counts, Period
 from storage.tickets import LOCAL_ZONE
 from tests.support.personas import LI, WANG, ZHANG
+from tests.support.street import SQUAD_XINGFU, add_second_street
 from tests.support.worker import LIFT, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -82,6 +83,17 @@ def test_a_property_company_is_named_with_the_grid_it_serves(wechat, seeded, clo
         made = report(session, Period.month(2026, 11), clock())
     members = {line.label: line for line in made.members}
     assert members["钱经理"].grid == "阳光物业公司（幸福里社区·第一网格）" and members["张伟"].grid == XINGFULI_FIRST
+
+
+def test_a_streets_squadron_is_named_with_its_street(wechat, seeded, clock):
+    with seeded.transaction() as session:  # every street of a district has its 综合执法中队
+        add_second_street(session, clock())
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")  # routed to the 中队
+    wechat.dialog(SQUAD_XINGFU, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已劝离", "已办结")])
+    with seeded.transaction() as session:
+        made = report(session, Period.month(2026, 11), clock())
+    members = {line.label: line for line in made.members}
+    assert members["周队长"].grid == "综合执法中队（幸福街道）"
 
 
 def test_a_scope_keeps_its_grids_and_members_only(november, clock):
