@@ -744,11 +744,18 @@ INVITEE_UNNAMED = "对方"
 
 def certified(role: str, place: str | None, department: str | None) -> str:
     """The reply to a successful 认证."""
-    return CERTIFIED.format(scope=scope(place, department), role=ROLE_TITLES.get(role, role))
+    return CERTIFIED.format(scope=scope(place, department, role), role=ROLE_TITLES.get(role, role))
 
 
-def scope(place: str | None, department: str | None) -> str:
-    """Where a staff member works: 社区·网格, 社区, or the department (with its place when known)."""
+# A department's officer bound to no street: a district-wide office (storage.unit_reach), told apart from a street's.
+DISTRICT_WIDE = "全区"
+
+
+def scope(place: str | None, department: str | None, role: str | None = None) -> str:
+    """Where a staff member works: 社区·网格, 社区, or the department (with its place when known; 全区 for a
+    department's officer bound to no place)."""
+    if department and not place and role == "department":
+        place = DISTRICT_WIDE
     if department and place:
         return f"{department}（{place}）"
     return department or place or "本平台"

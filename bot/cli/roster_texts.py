@@ -57,7 +57,7 @@ def invite_created(invite_id: int, role: str, place: str | None, department: str
     """What `gridbot invite` prints: the invite for the operator's records, then a text to forward as it is."""
     contact = f"（{masked_phone(phone)}）" if phone else ""
     person = f"，{name}{contact}" if name else contact
-    title, where = ROLE_TITLES.get(role, role), scope(place, department)
+    title, where = ROLE_TITLES.get(role, role), scope(place, department, role)
     follow = f"关注微信公众号“{account}”" if account else f"关注{INVITE_UNNAMED_ACCOUNT}"
     check = "发送后，请按提示回复您手机号的后四位，核对无误即完成绑定。" if phone else "发送后即完成绑定。"
     return (
@@ -87,7 +87,7 @@ def invite_revoked(invite: Invite) -> str:
 def _invite_who(invite: Invite) -> str:
     row = invite.row
     title = ROLE_TITLES.get(row.role, row.role)
-    return " · ".join(part for part in (title, scope(invite.place, row.department), row.name or INVITEE_UNNAMED))
+    return " · ".join(part for part in (title, scope(invite.place, row.department, row.role), row.name or INVITEE_UNNAMED))
 
 
 # --- the staff list ---------------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ OFF_DUTY_UNTIL = "休假至{day}"
 def staff_line(member: Member) -> str:
     """One member of `gridbot staff list`: who, where, bound, on duty, open tasks (not for a 楼长), phones."""
     parts = [f"[{member.id}] {member.name or INVITEE_UNNAMED}", ROLE_TITLES.get(member.role, member.role),
-             scope(member.place, member.department), BOUND[member.bound]]
+             scope(member.place, member.department, member.role), BOUND[member.bound]]
     if member.role != StaffRole.BUILDING_LEAD:  # a 楼长 gets no tasks: neither duty nor open tasks mean anything
         parts += [duty_words(member.duty), f"未办结 {member.open_tasks} 件"]
     if member.work_phone:
@@ -206,7 +206,7 @@ DUTY_WORDS = {"在岗": True, "销假": True, "休假": False, "请假": False}
 
 
 def member_who(member: Member) -> str:
-    return f"{member.name}（{ROLE_TITLES.get(member.role, member.role)}，{scope(member.place, member.department)}）"
+    return f"{member.name}（{ROLE_TITLES.get(member.role, member.role)}，{scope(member.place, member.department, member.role)}）"
 
 
 def handed(moved: Moved) -> list[str]:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.cli import staff as staff_cli
 from handlers import staff_texts
 from storage import seeding, supervision
+from storage import staff as staff_places
 from storage.appeals import UNCLASSIFIED
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffInvite, StaffRole
 from tests.support.console import OTHER_STREET
@@ -325,6 +326,18 @@ def test_a_property_clerk_moved_to_another_compound_leaves_no_transfer_waiting_f
     back = appeal(seeded, ticket)
     assert (back.department, back.status) == (None, AppealStatus.DISPATCHED)
     assert ZHANG in notices(seeded, "staff_new_appeal", ticket)
+
+
+def test_a_district_wide_officer_is_listed_as_such_not_as_if_of_no_place(gridbot, seeded, clock):
+    with seeded.transaction() as session:
+        add_contractors(session, clock())  # 周队长 of 综合执法中队, bound to no street: district-wide
+        session.add(Staff(openid="zf_street", name="吴队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          street_id=staff_places.find_street(session, "幸福街道").id, active=True, created_at=clock()))
+
+    listed = ok(gridbot("staff", "list", "--role", "部门"))
+
+    assert "周队长 · 部门工作人员 · 综合执法中队（全区） ·" in listed
+    assert "吴队长 · 部门工作人员 · 综合执法中队（幸福街道） ·" in listed
 
 
 def test_an_operator_is_not_moved_between_grids(gridbot):

@@ -233,8 +233,9 @@ def test_with_several_streets_a_department_invite_names_its_street_or_is_deliber
     assert "已生成部门工作人员邀请" in printed.output and "综合执法中队（安宁街道）" in printed.output
     assert "综合执法中队（安宁街道） 的部门工作人员" in wechat.send("o_anning_squad", f"认证 {code_of(printed)}")
     assert member(seeded, "o_anning_squad").street_id == anning
-    district = code_of(invite("--role", "部门", "--department", "综合执法中队", "--all-streets", "--name", "刘工"))
-    assert "综合执法中队 的部门工作人员" in wechat.send("o_district", f"认证 {district}")
+    printed = invite("--role", "部门", "--department", "综合执法中队", "--all-streets", "--name", "刘工")
+    assert "综合执法中队（全区）" in printed.output  # told apart from a street's 中队, in the text forwarded too
+    assert "综合执法中队（全区） 的部门工作人员" in wechat.send("o_district", f"认证 {code_of(printed)}")
     office = member(seeded, "o_district")
     assert (office.street_id, office.community_id, office.grid_id) == (None, None, None)
     both = invite("--role", "部门", "--department", "综合执法中队", "--all-streets", "--street", "安宁街道")

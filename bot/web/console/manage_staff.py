@@ -46,7 +46,8 @@ def _render_staff(refusal: str | None = None, status: int = 200,
         communities = management.communities(db, g.operator.scope)
     page = render_template("console/staff.html", members=members, waiting=waiting, grids=grids,
                            communities=communities, refusal=refusal, form=form or {}, role_titles=ROLE_TITLES,
-                           masked_phone=masked_phone, local_clock=local_clock, now=now, done=get_flashed_messages(),
+                           masked_phone=masked_phone, scope=scope, local_clock=local_clock, now=now,
+                           done=get_flashed_messages(),
                            default_hours=DEFAULT_INVITE_HOURS, max_hours=MAX_INVITE_HOURS)
     return (page, status) if status != 200 else page
 
@@ -83,7 +84,7 @@ def staff_invite() -> str | tuple[str, int]:
     person = (texts.INVITE_PERSON.format(name=name) if name else "") + (
         texts.INVITE_PHONE.format(phone=masked_phone(made.phone)) if made.phone else "")
     # A department's officer: the department, and the street they will serve (storage.unit_reach).
-    where = scope(made.place, made.department) if role is staff.StaffRole.DEPARTMENT else made.place or made.department or ""
+    where = scope(made.place, made.department, role) if role is staff.StaffRole.DEPARTMENT else made.place or made.department or ""
     return render_template(
         "console/staff_invite.html", made=made, expires=expires,
         created=texts.INVITE_CREATED.format(role=role_title, id=made.id, place=where, person=person),
