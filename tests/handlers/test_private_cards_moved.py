@@ -166,6 +166,28 @@ def test_a_private_follower_released_by_a_rejection_is_sent_as_dispatch_would(we
     assert_private(cards_since(seeded, first, since)[LI], first)
 
 
+def test_a_private_follower_released_by_its_targets_residents_withdrawal_is_sent_as_dispatch_would(
+        wechat, seeded, clock):
+    first, second = merged_then_made_private(wechat, seeded, clock)
+    since = latest_outbox_id(seeded)
+    assert "已撤销" in wechat.send(NEXT_DOOR, f"撤销 {second}")
+    assert_private(cards_since(seeded, first, since)[LI], first)
+
+
+@pytest.mark.parametrize(("action", "form"), [("split", {}), ("reject", {"reason": "重复反映"}),
+                                              ("withdraw", {"note": "居民来电说不用了"})])
+def test_a_private_appeal_dispatched_again_from_the_console_is_sent_as_dispatch_would(
+        wechat, seeded, clock, runtime, action, form):
+    first, second = merged_then_made_private(wechat, seeded, clock)
+    cast(seeded, clock())
+    person = logged_in(create_app(runtime=runtime), "xingfuli")
+    since = latest_outbox_id(seeded)
+    response = person.client.post(f"/console/appeals/{first if action == 'split' else second}/{action}",
+                                  data={**form, "csrf_token": person.token("/console/")})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert_private(cards_since(seeded, first, since)[LI], first)
+
+
 def test_a_family_emergency_moved_on_still_gives_its_words_and_unit_to_all_it_reaches(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, "我老公又打我了，快来人，3号楼1单元")
     assert appeal_of(seeded, ticket).emergency is not None
