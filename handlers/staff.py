@@ -246,6 +246,8 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     appeal = tasks.find(conversation.session, ticket)
     if action in _CLAIM_FIRST and _claimable_by(conversation, appeal):
         return texts.CLAIM_FIRST.format(ticket=ticket, action=texts.ACTION_NAMES[action])
+    if action == "resume" and _claimable_by(conversation, appeal):  # not "不是您负责的任务": theirs to claim
+        return texts.RESUME_UNCLAIMED.format(ticket=ticket)
     holder = tasks.assignee_name(conversation.session, appeal)
     if isinstance(refused, NotAllowed) and refused.reason == "not_your_task" and holder:
         # The member may read it (not hidden): who has it is whom to call, not only that it is not theirs.

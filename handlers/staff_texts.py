@@ -832,6 +832,8 @@ RESOLVED_ALREADY = "诉求 {ticket} 您已经办结了，无需重复办结，�
 RESOLVED_BY_OTHER = "诉求 {ticket} 已由 {name} 办结，您无需再处理。"
 PAUSED_ALREADY = "诉求 {ticket} 已经挂起了，无需重复挂起。恢复时回复：恢复 {ticket}"
 RESUMED_ALREADY = "诉求 {ticket} 已在办理中，无需恢复。办结时回复：办结 {ticket} 处理说明"
+# 恢复 of a task waiting for the member (or their unit) to claim it: nothing was paused, claiming is the way on.
+RESUME_UNCLAIMED = "诉求 {ticket} 还没有人接单，也没有挂起，无需恢复。要办理请回复“接单 {ticket}”。"
 ACTION_NAMES = {
     "claim": "接单", "progress": "填写进展", "resolve": "办结", "pause": "挂起", "resume": "恢复",
     "transfer": "转办", "give_back": "退回", "reassign": "改派", "reject": "不受理", "supervise": "督办",

@@ -303,6 +303,14 @@ def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(wechat, seeded,
     assert resumed.status == AppealStatus.ACCEPTED and resumed.resolve_due_at == due + timedelta(hours=5)
 
 
+def test_resuming_a_task_nobody_has_claimed_says_to_claim_it_not_that_it_is_someone_elses(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+
+    assert wechat.send(ZHANG, f"恢复 {ticket}") == staff_texts.RESUME_UNCLAIMED.format(ticket=ticket)
+    assert "不是您负责的任务" not in wechat.send(LI, f"恢复 {ticket}")
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+
+
 def test_a_transfer_hands_the_task_to_a_department_whose_staff_claim_it(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="dept_chengguan", name="赵队长", role=StaffRole.DEPARTMENT, department="城管执法中队",
