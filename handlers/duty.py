@@ -41,4 +41,6 @@ def back(conversation: Conversation, _arguments: Arguments) -> Reply:
     member = conversation.staff
     was_on_duty = duty.duty_of(member, conversation.now).on_duty
     duty.set_duty(member, True, None, conversation.now)
+    if member.role in TRANSFER_UNITS:  # no 派单 reaches them: not a promise of new tasks it never gives
+        return Reply(texts.BACK_ALREADY_UNIT if was_on_duty else texts.BACK_UNIT)
     return Reply(texts.BACK_ALREADY if was_on_duty else texts.BACK)

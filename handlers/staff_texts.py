@@ -1226,6 +1226,9 @@ LEAVE_BAD_DAY = "没看懂日期，请这样发：请假 到 12月31日（或 �
 LEAVE_PAST_DAY = "{day} 已经过去了，请写今天或以后的日期，如：请假 到 12月31日。"
 BACK = "已销假，恢复在岗：派单会照常给您派新任务。"
 BACK_ALREADY = "您本来就在岗，派单会照常给您派新任务。"
+# A department's or property company's officer: 派单 never reaches them; their unit's 转办 cards do, as before.
+BACK_UNIT = "已销假，恢复在岗。转给本单位的任务卡照常发给您，请及时接单。"
+BACK_ALREADY_UNIT = "您本来就在岗，转给本单位的任务卡照常发给您。"
 
 
 # A day without its year reads as one of the coming months; further off (请假 到 12月5日 typed on 6 December: the

@@ -163,3 +163,11 @@ def test_a_notice_to_a_streets_staff_reaches_its_own_squadron_not_another_street
         told = set(session.scalars(select(Staff.openid).where(scope.staff_condition())))
 
     assert SQUAD_XINGFU in told and SQUAD_ANNING not in told
+
+
+def test_a_squadron_officer_back_from_leave_is_not_promised_派单(wechat, district):
+    wechat.send(SQUAD_XINGFU, "请假")
+
+    assert wechat.send(SQUAD_XINGFU, "销假") == staff_texts.BACK_UNIT
+    assert wechat.send(SQUAD_XINGFU, "销假") == staff_texts.BACK_ALREADY_UNIT
+    assert "派单" not in staff_texts.BACK_UNIT + staff_texts.BACK_ALREADY_UNIT
