@@ -201,6 +201,13 @@ STAFF_ON_DUTY = "{name} 已设为在岗：派单会照常给 TA 派新任务。"
 STAFF_OFF_DUTY = "{name} 已设为休假，直到销假（gridbot staff duty {name} 在岗）：派单不再给 TA 派新任务，手上未办结的任务仍由 TA 负责。"
 STAFF_OFF_DUTY_UNTIL = ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：休假期间派单不再给 TA 派新任务，"
                         "手上未办结的任务仍由 TA 负责。")
+# A department's or property company's officer: 派单 never reaches them; their unit's 转办 cards reach every officer,
+# on leave or not (as the chat's 请假 tells them).
+STAFF_ON_DUTY_UNIT = "{name} 已设为在岗：转给本单位的任务卡照常发给 TA。"
+STAFF_OFF_DUTY_UNIT = ("{name} 已设为休假，直到销假（gridbot staff duty {name} 在岗）：转给本单位的任务卡仍发给本单位每位人员"
+                       "（包括 TA），由在岗的同事接单；手上未办结的任务仍由 TA 负责。")
+STAFF_OFF_DUTY_UNIT_UNTIL = ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：转给本单位的任务卡仍发给本单位每位人员"
+                             "（包括 TA），由在岗的同事接单；手上未办结的任务仍由 TA 负责。")
 # The chat's words too (请假, 销假): an operator types what the staff member said.
 DUTY_WORDS = {"在岗": True, "销假": True, "休假": False, "请假": False}
 

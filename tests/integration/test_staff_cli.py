@@ -340,6 +340,18 @@ def test_a_district_wide_officer_is_listed_as_such_not_as_if_of_no_place(gridbot
     assert "吴队长 · 部门工作人员 · 综合执法中队（幸福街道） ·" in listed
 
 
+def test_setting_a_department_officers_duty_speaks_of_their_units_cards_not_派单(gridbot, seeded, clock):
+    with seeded.transaction() as session:
+        add_contractors(session, clock())  # 周队长 of 综合执法中队
+
+    away = ok(gridbot("staff", "duty", "周队长", "休假", "--until", "12-31"))
+    back = ok(gridbot("staff", "duty", "周队长", "在岗"))
+
+    assert "派单" not in away + back
+    assert "转给本单位的任务卡仍发给本单位每位人员（包括 TA）" in away and "转给本单位的任务卡照常发给 TA" in back
+    assert "派单会照常给 TA 派新任务" in ok(gridbot("staff", "duty", "张伟", "在岗"))  # a grid member's is 派单
+
+
 def test_an_operator_is_not_moved_between_grids(gridbot):
     assert "只有网格员、网格长和物业人员属于网格" in refused(gridbot("staff", "move", "孙丽", "--grid", "幸福里社区·第二网格"))
 
