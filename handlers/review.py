@@ -11,7 +11,7 @@ from handlers.types import Reply
 from nlp import UNCLASSIFIED
 from nlp.cleaning import as_read
 from nlp.taxonomy import Limits, Taxonomy
-from storage import queries, review
+from storage import queries, review, tasks
 from storage.errors import IllegalTransition, NotAllowed, NotFound
 from storage.models import StaffRole
 
@@ -55,6 +55,10 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
         status = texts.STATUS_NAMES.get(refused.status, refused.status)
         return Reply(texts.WRONG_STATE.format(ticket=ticket, status=status, action="改分类"))
     department = category.limits(appeal.subcategory).department
+    # Suggest the 转办 only to a unit serving the appeal's place (storage.unit_reach): another street's is refused.
+    if department is not None and department not in tasks.departments(conversation.session, appeal.grid_id):
+        return Reply(texts.RECLASSIFIED_TO_UNSERVED_DEPARTMENT.format(ticket=ticket, category=name,
+                                                                      department=department))
     if department is not None:
         return Reply(texts.RECLASSIFIED_TO_DEPARTMENT.format(ticket=ticket, category=name, department=department))
     return Reply(texts.RECLASSIFIED.format(ticket=ticket, category=name))

@@ -1130,6 +1130,11 @@ RECLASSIFIED_TO_DEPARTMENT = (
     "诉求 {ticket} 已改为“{category}”，办理时限按新类别计算。该类别由{department}办理，"
     "如需转办请回复：转办 {ticket} {department}"
 )
+# …a unit with nobody serving the appeal's place (storage.unit_reach): a 转办 to it would be refused, the grid keeps it.
+RECLASSIFIED_TO_UNSERVED_DEPARTMENT = (
+    "诉求 {ticket} 已改为“{category}”，办理时限按新类别计算。该类别由{department}办理，"
+    "但诉求所在的地方还没有{department}可以接单的人员，仍由网格办理。"
+)
 # --- 合并 / 拆分 (handlers/merging.py) ----------------------------------------------------------------------
 MERGED = "已将诉求 {ticket} 并入 {target}：其居民会收到 {target} 的办理进展，原任务卡持有人已收到通知。撤销合并：拆分 {ticket}"
 SPLIT = "诉求 {ticket} 已从 {target} 拆分，重新派发给网格（或原转办部门），居民不再接收 {target} 的进展。"

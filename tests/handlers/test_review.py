@@ -17,6 +17,7 @@ from storage import dispatch, review
 from storage.models import Appeal, AppealStatus, LabelledExample, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal
 from tests.support.personas import OPERATOR, WANG, ZHANG
+from tests.support.street import add_contractors
 
 pytestmark = pytest.mark.postgres
 
@@ -103,10 +104,18 @@ def test_a_street_operator_corrects_what_their_待分类_lists_in_any_community(
     assert appeal(seeded, ticket).category == "邻里纠纷"
 
 
-def test_a_department_category_says_how_to_transfer(wechat, seeded):
+def test_a_department_category_says_how_to_transfer(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        add_contractors(session, clock())  # 周队长 of 综合执法中队
     ticket = file(wechat, UNSURE)
     reply = wechat.send(OPERATOR, f"分类 {ticket} 综合执法")
     assert "由综合执法中队办理" in reply and f"转办 {ticket} 综合执法中队" in reply
+
+
+def test_a_department_category_with_nobody_of_the_department_bound_says_the_grid_keeps_it(wechat, seeded):
+    ticket = file(wechat, UNSURE)
+    reply = wechat.send(OPERATOR, f"分类 {ticket} 综合执法")
+    assert "由综合执法中队办理" in reply and "转办" not in reply and "仍由网格办理" in reply
 
 
 def test_history_holds_corrections_and_appeals_resolved_under_their_category(wechat, seeded, clock):

@@ -12,7 +12,7 @@ from handlers import staff_texts
 from storage import dispatch, notice_scope, roster, staff, supervision
 from storage.models import Appeal, AppealStatus, Staff, StaffRole
 from tests.support.database import appeal, notices
-from tests.support.personas import CHEN, HEPING_RESIDENT, RESIDENT, ZHANG
+from tests.support.personas import CHEN, HEPING_RESIDENT, OPERATOR, RESIDENT, ZHANG
 from tests.support.street import (
     ANNING_MEMBER,
     ANNING_RESIDENT,
@@ -171,3 +171,16 @@ def test_a_squadron_officer_back_from_leave_is_not_promised_派单(wechat, distr
     assert wechat.send(SQUAD_XINGFU, "销假") == staff_texts.BACK_UNIT
     assert wechat.send(SQUAD_XINGFU, "销假") == staff_texts.BACK_ALREADY_UNIT
     assert "派单" not in staff_texts.BACK_UNIT + staff_texts.BACK_ALREADY_UNIT
+
+
+def test_reclassifying_to_a_category_of_the_squadron_suggests_转办_only_where_a_squadron_serves(
+        wechat, district, clock):
+    ticket = file_and_dispatch(wechat, district, clock)  # 电梯: 物业服务, the grid's
+    assert "转办 " in wechat.send(OPERATOR, f"分类 {ticket} 综合执法")  # 幸福街道 has its 中队
+    with district.transaction() as session:
+        session.scalars(select(Staff).where(Staff.openid == SQUAD_XINGFU)).one().active = False
+
+    assert wechat.send(OPERATOR, f"分类 {ticket} 小区治理").startswith(f"诉求 {ticket} 已改为")
+    assert wechat.send(OPERATOR, f"分类 {ticket} 综合执法") == (  # not a 转办 to 安宁街道's 中队, which is refused
+        f"诉求 {ticket} 已改为“综合执法”，办理时限按新类别计算。该类别由综合执法中队办理，"
+        "但诉求所在的地方还没有综合执法中队可以接单的人员，仍由网格办理。")
