@@ -528,10 +528,14 @@ def test_disabling_someone_revokes_the_invites_made_out_to_them_and_forgets_thei
 
 def test_disabling_a_departments_last_officer_says_what_waited_for_the_department_went_back_to_the_grid(
         app, store, clock):
+    pingan = street_id(store, "平安街道")
     with store.transaction() as session:
         grid_id = session.scalars(select(Grid.id).where(Grid.name == FIRST)).first()
         session.add(Staff(openid="dept_wu", name="吴刚", role=StaffRole.DEPARTMENT, department="综合执法中队",
                           active=True, created_at=clock()))
+        # 平安街道's 中队 of the same name stays: the department goes on, only not where 吴刚 worked.
+        session.add(Staff(openid="dept_pingan", name="郑队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          street_id=pingan, active=True, created_at=clock()))
         session.add(new_appeal("G2611220001", grid_id, clock(), department="综合执法中队"))
     person = logged_in(app, "street")
 
@@ -539,7 +543,8 @@ def test_disabling_a_departments_last_officer_says_what_waited_for_the_departmen
                               data={"csrf_token": token(person)})
 
     page = person.get(done.headers["Location"]).get_data(as_text=True)
-    assert "TA 是综合执法中队最后一位在岗人员，等该单位接单的 1 件诉求已交回各自的网格" in page
+    assert "TA 原来负责的地方综合执法中队再没有别的在岗人员，等该单位接单的 1 件诉求已交回各自的网格" in page
+    assert "最后一位" not in page  # not while 平安街道's 中队 is at work
     with store.transaction() as session:
         back = session.scalars(select(Appeal).where(Appeal.ticket == "G2611220001")).one()
         assert (back.status, back.department) == ("dispatched", None)
