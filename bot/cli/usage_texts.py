@@ -24,4 +24,5 @@ NO_FILE = "找不到这个文件或目录，或者没有权限读取。"
 EXTRA_ARGUMENTS = "多了参数：{arguments}（值里有空格时请用引号括起来）。"
 MISSING_COMMAND = "缺少子命令。"
 # Bytes that are not UTF-8 on the command line: most often Chinese typed in a terminal set to GBK.
-NOT_UTF8 = "命令行里有不是 UTF-8 编码的文字（终端可能设成了 GBK）：请把终端的字符编码改成 UTF-8 后重新输入。"
+NOT_UTF8 = ("命令行里有不是 UTF-8 编码的文字（终端可能设成了 GBK，或脚本截断了一个汉字）：请把终端的字符编码改成 UTF-8，"
+            "检查后重新输入。")

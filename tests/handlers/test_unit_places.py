@@ -106,7 +106,7 @@ def test_when_a_streets_last_officer_leaves_its_waiting_cases_go_back_to_the_gri
     ticket = file_and_dispatch(wechat, district, clock, STALL)
     with district.transaction() as session:
         officer = session.scalars(select(Staff).where(Staff.openid == SQUAD_XINGFU)).one()
-        roster.disable(session, officer, None, clock())
+        roster.disable(session, officer, None, clock(), ())
 
     # 安宁街道's 中队 of the same name is no colleague who could take it: the grid's team has it again.
     back = appeal(district, ticket)

@@ -442,7 +442,8 @@ def test_a_department_added_in_the_console_can_be_given_to_staff_from_the_comman
                                                                                        clock):
     def invite():
         env = {"GRIDBOT_DATABASE_URL": database_url, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY}
-        return CliRunner().invoke(main, ["invite", "--role", "部门", "--department", "畜牧站"], env=env, obj=clock)
+        return CliRunner().invoke(main, ["invite", "--role", "部门", "--department", "畜牧站", "--all-streets"],
+                                  env=env, obj=clock)
 
     assert invite().exit_code != 0
     text = WITH_PETS.replace('resolve_hours = 48\nroute = "grid"', 'resolve_hours = 48\nroute = "department:畜牧站"')

@@ -48,5 +48,5 @@ def test_simulate_given_bytes_that_are_no_utf8_says_so_without_a_traceback(plain
                    "GRIDBOT_DATA_DIR": str(tmp_path)}
     cut = "认证 " + b"\xe7\xa0".decode("utf-8", "surrogateescape")  # a shell's `cut -c` halved a character
     result = CliRunner().invoke(main, ["simulate", "--openid", "o_first_day", cut], env=environment)
-    assert result.exit_code == 2 and "不是有效的 UTF-8" in result.output
+    assert result.exit_code == 2 and "不是 UTF-8 编码的文字" in result.output
     assert not isinstance(result.exception, UnicodeError)
