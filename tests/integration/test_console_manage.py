@@ -512,9 +512,10 @@ def test_disabling_someone_takes_them_off_the_list(app, store):
 def test_disabling_someone_revokes_the_invites_made_out_to_them_and_forgets_their_phone(app, store, clock):
     liu = staff_id(store, "刘洋")
     with store.transaction() as session:
-        session.get_one(Staff, liu).phone = "13812345678"
-        staff_places.create_invite(session, StaffRole.GRID_LEADER, None, None, None, "刘洋", None, clock(),
-                                   "test-secret")
+        member = session.get_one(Staff, liu)
+        member.phone = "13812345678"
+        staff_places.create_invite(session, StaffRole.GRID_LEADER, member.grid_id, member.community_id, None, "刘洋",
+                                   None, clock(), "test-secret")
     person = logged_in(app, "xingfuli")
 
     done = person.client.post(f"/console/staff/{liu}/disable", data={"csrf_token": token(person)})

@@ -112,6 +112,8 @@ def test_a_leavers_unused_invites_are_revoked_and_bind_nobody_whoever_holds_them
     namesake = code_of(gridbot("invite", "--role", "网格员", "--grid", "和平社区·第一网格", "--name", "张伟",
                                "--phone", "13999990000"))  # another 张伟: his own phone
     colleague = code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "赵敏"))
+    # A namesake invited elsewhere with no phone: most likely someone else, a new hire whose code must still work.
+    elsewhere = code_of(gridbot("invite", "--role", "网格员", "--grid", "和平社区·第一网格", "--name", "张伟"))
 
     output = ok(gridbot("staff", "disable", "张伟"))
 
@@ -119,8 +121,9 @@ def test_a_leavers_unused_invites_are_revoked_and_bind_nobody_whoever_holds_them
     assert wechat.send(ZHANG, f"认证 {theirs}") == staff_texts.CERTIFY_REFUSED
     assert wechat.send("o_handed_on", f"认证 {by_phone}") == staff_texts.CERTIFY_REFUSED
     waiting = ok(gridbot("invite", "list"))
-    assert "待使用的邀请 2 个" in waiting and "和平社区·第一网格 · 张伟" in waiting and "赵敏" in waiting
+    assert "待使用的邀请 3 个" in waiting and "和平社区·第一网格 · 张伟" in waiting and "赵敏" in waiting
     assert "认证成功" in wechat.send("o_colleague", f"认证 {colleague}")
+    assert "认证成功" in wechat.send("o_new_hire", f"认证 {elsewhere}")
     assert "请回复" in wechat.send("o_namesake", f"认证 {namesake}")  # his phone's last four digits, then bound
 
 
