@@ -392,6 +392,6 @@ def show(conversation: Conversation, ticket: str, page: int = 1) -> Reply:
     category = texts.category_label(appeal.category, appeal.subcategory, appeal.second_category)
     urgent = texts.TASK_URGENT.format(emergency=appeal.emergency) if appeal.emergency else ""  # as its card says
     return Reply(one_reply.within_one_reply(lines, lambda events: texts.STAFF_DETAIL.format(
-        urgent=urgent, ticket=appeal.ticket, category=category, status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
+        urgent=urgent, ticket=appeal.ticket, category=category, status=texts.status_name(appeals.shown_status(session, appeal)),
         place=place or "（网格员上报）", content=content, material=material, events=events,
     ), texts.EARLIER_EVENTS, page, ticket=appeal.ticket))

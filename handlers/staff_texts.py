@@ -10,6 +10,7 @@ from handlers.resident_texts import ATTACHMENT_NAMES, LOCAL_ZONE, Fields, clock
 from nlp.taxonomy import STAFF_COMPLAINT
 from storage import dispatch, supervision
 from storage.actors import ActorKind
+from storage.appeals import LAPSED_STATUS
 from storage.emergencies import UNPLACED_GRID
 from storage.enrolments import Waiting
 from storage.lookups import CLI_READER
@@ -787,6 +788,13 @@ STATUS_NAMES = {
     "returned": "已退回社区", "resolved": "已办结", "closed": "已评价完结", "cancelled": "居民已撤销",
     "awaiting_address": "待居民绑定地址", "merged": "已合并", "rejected": "不受理",
 }
+# Cancelled by the sweep for the address never given (storage.appeals.shown_status), not by the resident.
+LAPSED_STATUS_NAME = "居民一直未绑定住址，已自动关闭"
+
+
+def status_name(status: str) -> str:
+    """A status, or storage.appeals.shown_status's label for a lapsed appeal, as staff read it."""
+    return LAPSED_STATUS_NAME if status == LAPSED_STATUS else STATUS_NAMES.get(status, status)
 NOT_YOURS = "这个指令是工作人员专用的。您可以直接发送文字描述您的诉求，回复“帮助”查看可用功能。"
 # A disabled member (`gridbot staff disable`) sending a staff command.
 STAFF_DISABLED = "您的工作人员身份已停用，如有疑问请联系社区。"

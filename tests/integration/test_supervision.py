@@ -377,6 +377,8 @@ def test_an_emergency_held_for_an_address_lapses_too_for_nobody_may_claim_it_whi
     clock.advance(days=30)
     assert sweep(seeded, clock).lapsed == 1
     assert appeal(seeded, ticket).status == AppealStatus.CANCELLED
+    shown = wechat.send(OPERATOR, f"查询 {ticket}")  # staff read why it closed, not that the resident withdrew it
+    assert "居民一直未绑定住址，已自动关闭" in shown and "居民已撤销" not in shown, shown
 
 
 # --- the completion clock ------------------------------------------------------------------------------------
