@@ -14,12 +14,14 @@ from sqlalchemy import select, update
 
 from bot.cli.gridbot import main
 from bot.settings import Settings, SettingsError
+from bot.web.app import create_app
 from bot.worker import schedule
 from storage import dispatch, outbox, reassigning, roster, staff, supervision, tasks
 from storage.errors import NotAllowed
 from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, OutboxStatus, Staff, StaffRole
 from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
 from tests.conftest import TEST_SECRET_KEY
+from tests.support.console import cast, logged_in
 from tests.support.database import appeal, staff_id, worded
 from tests.support.personas import LI, OPERATOR, WANG, ZHANG
 
@@ -371,7 +373,8 @@ def test_an_appeal_held_a_month_for_an_address_never_given_lapses_once_and_its_r
         assert "已自动关闭" in reply and "已撤销" not in reply and "已经撤销" not in reply, (said, reply)
 
 
-def test_an_emergency_held_for_an_address_lapses_too_for_nobody_may_claim_it_while_held(wechat, seeded, clock):
+def test_an_emergency_held_for_an_address_lapses_too_for_nobody_may_claim_it_while_held(wechat, seeded, clock,
+                                                                                       runtime):
     ticket = TICKET.search(wechat.send("o3", "有人晕倒了")).group(0)
     assert appeal(seeded, ticket).status == AppealStatus.AWAITING_ADDRESS  # every operator was told at once
     clock.advance(days=30)
@@ -379,6 +382,9 @@ def test_an_emergency_held_for_an_address_lapses_too_for_nobody_may_claim_it_whi
     assert appeal(seeded, ticket).status == AppealStatus.CANCELLED
     shown = wechat.send(OPERATOR, f"查询 {ticket}")  # staff read why it closed, not that the resident withdrew it
     assert "居民一直未绑定住址，已自动关闭" in shown and "居民已撤销" not in shown, shown
+    cast(seeded, clock())
+    page = logged_in(create_app(runtime=runtime), "admin").get(f"/console/appeals/{ticket}").get_data(as_text=True)
+    assert '<dd id="appeal-status">居民一直未绑定住址，已自动关闭</dd>' in page
 
 
 # --- the completion clock ------------------------------------------------------------------------------------

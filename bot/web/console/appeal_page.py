@@ -13,7 +13,7 @@ from handlers import staff_texts
 from handlers.task_list import clock_words
 from storage import console_users, lookups, media_files, reassigning, tasks
 from storage.appeal_record import record_of, running_due, surroundings
-from storage.appeals import UNCLASSIFIED
+from storage.appeals import UNCLASSIFIED, shown_status
 from storage.models import OPEN_STATUSES, AppealStatus
 
 
@@ -34,6 +34,7 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         away = reassigning.waiting_on_leave(db, found, now) if reassigned else None
         nobody = reassigned and reassigning.waiting_for_nobody(db, found)
         with_street = streets_apart(db)
+        status = staff_texts.status_name(shown_status(db, found))  # a lapsed one is not "居民已撤销"
     if done and away is not None:  # as the chat's 改派 says: it waits for someone on leave
         done = f"{done}{staff_texts.reassigned_to_away(away)}"
     if done and nobody:  # …or for a grid nobody active works in: no new holder got it
@@ -43,7 +44,7 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
     suggestion = review_words.guess(understanding, appeal.content) if appeal.category == UNCLASSIFIED else None
     due = running_due(record)
     return render_template(
-        "console/appeal.html", record=record, refusal=refusal, done=done, with_street=with_street,
+        "console/appeal.html", record=record, status=status, refusal=refusal, done=done, with_street=with_street,
         categories=understanding.taxonomy.names, suggestion=suggestion, around=around, material=material, departments=departments,
         workable=appeal.status in OPEN_STATUSES, merged=appeal.status == AppealStatus.MERGED, due=due, now=now,
         clock=clock_words(appeal.status, due, now) if due else None)
