@@ -157,34 +157,18 @@ def parse_mix(spec: str) -> dict[str, float]:
     return mix
 
 
-class NaiveBayesLogistic:
+def naive_bayes_logistic(c: float):  # type: ignore[no-untyped-def]
     """nlp.training.NaiveBayesSVM's log-count ratios and positive weights, with a liblinear logistic regression per
     label (one-vs-rest) in place of its LinearSVC."""
+    from sklearn.linear_model import LogisticRegression
 
-    def __init__(self, c: float) -> None:
-        self.c = c
+    from nlp.training import NaiveBayesSVM
 
-    def fit(self, matrix, gold):  # type: ignore[no-untyped-def]
-        import numpy as np
-        from scipy import sparse
-        from sklearn.linear_model import LogisticRegression
+    class NaiveBayesLogistic(NaiveBayesSVM):
+        def _binary(self, weights):  # type: ignore[no-untyped-def]
+            return LogisticRegression(C=self.c, class_weight=weights, solver="liblinear", random_state=0)
 
-        gold = np.asarray(gold)
-        self.classes_ = np.unique(gold)
-        present = (matrix > 0).astype(np.float64).tocsr()
-        coef, intercept = [], []
-        for label in self.classes_:
-            mine = gold == label
-            p = 1.0 + np.asarray(present[mine].sum(axis=0)).ravel()
-            q = 1.0 + np.asarray(present[~mine].sum(axis=0)).ravel()
-            ratio = np.log((p / p.sum()) / (q / q.sum()))
-            weights = {True: len(gold) / (len(self.classes_) * int(mine.sum())), False: 1.0}
-            binary = LogisticRegression(C=self.c, class_weight=weights, solver="liblinear", random_state=0)
-            binary.fit(matrix @ sparse.diags(ratio), mine)
-            coef.append(binary.coef_[0] * ratio)
-            intercept.append(binary.intercept_[0])
-        self.coef_, self.intercept_ = np.vstack(coef), np.array(intercept)
-        return self
+    return NaiveBayesLogistic(c)
 
 
 class Member:
@@ -221,7 +205,7 @@ class Member:
         elif kind == "cnb":
             self.fitted = ComplementNB().fit(matrix, gold)
         elif kind == "nblr":
-            self.fitted = NaiveBayesLogistic(SVM_C).fit(matrix, gold)
+            self.fitted = naive_bayes_logistic(SVM_C).fit(matrix, gold)
         else:
             self.fitted = NaiveBayesSVM(SVM_C).fit(matrix, gold)
             self.calibration = _calibrated(matrix, gold, SVM_C, NBSVM)

@@ -169,7 +169,6 @@ class NaiveBayesSVM:
 
     def fit(self, matrix, gold):  # type: ignore[no-untyped-def]
         from scipy import sparse
-        from sklearn.svm import LinearSVC
 
         gold = np.asarray(gold)
         self.classes_ = np.unique(gold)
@@ -181,12 +180,18 @@ class NaiveBayesSVM:
             q = 1.0 + np.asarray(present[~mine].sum(axis=0)).ravel()
             ratio = np.log((p / p.sum()) / (q / q.sum()))
             weights = {True: len(gold) / (len(self.classes_) * int(mine.sum())), False: 1.0}
-            binary = LinearSVC(C=self.c, class_weight=weights, random_state=0, max_iter=MAX_ITERATIONS)
+            binary = self._binary(weights)
             binary.fit(matrix @ sparse.diags(ratio), mine)
             coef.append(binary.coef_[0] * ratio)
             intercept.append(binary.intercept_[0])
         self.coef_, self.intercept_ = np.vstack(coef), np.array(intercept)
         return self
+
+    def _binary(self, weights: dict[bool, float]):  # type: ignore[no-untyped-def]
+        """One label's linear model on the scaled features (bench/threshold_curve.py tries another)."""
+        from sklearn.svm import LinearSVC
+
+        return LinearSVC(C=self.c, class_weight=weights, random_state=0, max_iter=MAX_ITERATIONS)
 
 
 def _calibrated(matrix, gold: list[str], c: float, partner: str = SVM) -> Calibration:  # type: ignore[no-untyped-def]
