@@ -3,6 +3,8 @@ Chinese, in one place. Never an openid or a phone."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from handlers.community_texts import enrol_word, role_name
 from handlers.resident_texts import LOCAL_ZONE, clock
 from storage.chain import Member
@@ -28,10 +30,10 @@ EVERYWHERE = "全部范围"
 DATABASE_FAILED = "数据库操作失败（{reason}），没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
 
 
-def pending_line(row: Waiting) -> str:
-    """编号 姓名 报到/报名 单位 社区 住址 申请时间."""
+def pending_line(row: Waiting, now: datetime) -> str:
+    """编号 姓名 报到/报名 单位 社区 住址 申请时间 (with its year when another than `now`'s)."""
     return (f"[{row.id}] {row.name}｜{enrol_word(row.role)}｜{row.organisation or NO_ORGANISATION}｜"
-            f"{row.community} {row.home}｜{clock(row.requested_at)} 申请")
+            f"{row.community} {row.home}｜{clock(row.requested_at, now)} 申请")
 
 
 def pending_json(row: Waiting) -> dict[str, object]:
@@ -45,11 +47,11 @@ def home(member: Member) -> str:
     return " ".join(part for part in (member.compound, member.building, member.unit or "") if part)
 
 
-def member_line(member: Member) -> str:
-    """编号 姓名 角色 社区 住址 单位 支部 登记时间."""
+def member_line(member: Member, now: datetime) -> str:
+    """编号 姓名 角色 社区 住址 单位 支部 登记时间 (with its year when another than `now`'s: 2025年3月1日 09:00 起)."""
     extra = "".join(f"｜{part}" for part in (member.organisation, member.branch) if part)
     return (f"[{member.id}] {member.name}｜{role_name(member.role)}｜{member.community} {home(member)}{extra}｜"
-            f"{clock(member.since)} 起")
+            f"{clock(member.since, now)} 起")
 
 
 def member_json(member: Member) -> dict[str, object]:

@@ -27,7 +27,8 @@ def members_group() -> None:
 
 @members_group.command("pending")
 @click.option("--json", "as_json", is_flag=True)
-def members_pending(as_json: bool) -> None:
+@click.pass_obj
+def members_pending(clock: Clock | None, as_json: bool) -> None:
     """Print the 党员报到 and 志愿者报名 waiting for the community: number, name, what, organisation, home."""
     from storage import enrolments
 
@@ -39,7 +40,7 @@ def members_pending(as_json: bool) -> None:
     else:
         click.echo(texts.PENDING_HEADER.format(n=len(waiting)))
         for row in waiting:
-            click.echo(texts.pending_line(row))
+            click.echo(texts.pending_line(row, (clock or now_utc)()))
 
 
 @members_group.command("confirm")
@@ -81,7 +82,8 @@ def members_decline(clock: Clock | None, who: str) -> None:
 @members_group.command("list")
 @click.option("--scope", "path", metavar="PATH")
 @click.option("--json", "as_json", is_flag=True)
-def members_list(path: str | None, as_json: bool) -> None:
+@click.pass_obj
+def members_list(clock: Clock | None, path: str | None, as_json: bool) -> None:
     """Print the active 楼长, 单元长, 党员中心户, 党员 and 志愿者: id, name, role, home (小区 楼栋 单元),
     organisation, 小区党支部, since."""
     from storage import chain
@@ -95,7 +97,7 @@ def members_list(path: str | None, as_json: bool) -> None:
     else:
         click.echo(texts.LIST_HEADER.format(where=texts.where(path), n=len(found)))
         for member in found:
-            click.echo(texts.member_line(member))
+            click.echo(texts.member_line(member, (clock or now_utc)()))
 
 
 def _in_transaction(work: Callable[[Session], _T], typed: str = "", command: str = "confirm") -> _T:

@@ -70,13 +70,13 @@ def invite_created(invite_id: int, role: str, place: str | None, department: str
     )
 
 
-def invite_line(invite: Invite) -> str:
-    """One invite of `gridbot invite list`."""
+def invite_line(invite: Invite, now: datetime) -> str:
+    """One invite of `gridbot invite list` (a time of another year than `now`'s with its year)."""
     row = invite.row
     contact = f"（{masked_phone(row.phone)}）" if row.phone else ""
     status = INVITE_STATUS[invite.status].format(
-        expires=clock(row.expires_at), used=clock(row.used_at) if row.used_at else "",
-        revoked=clock(row.revoked_at) if row.revoked_at else "")
+        expires=clock(row.expires_at, now), used=clock(row.used_at, now) if row.used_at else "",
+        revoked=clock(row.revoked_at, now) if row.revoked_at else "")
     return f"[{row.id}] {_invite_who(invite)}{contact} · {status}"
 
 

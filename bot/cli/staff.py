@@ -132,7 +132,7 @@ def invite_list(clock: Clock | None, include_all: bool) -> None:
         return
     click.echo(texts.INVITE_LIST_HEADER[include_all].format(n=len(found)))
     for row in found:
-        click.echo(texts.invite_line(row))
+        click.echo(texts.invite_line(row, (clock or now_utc)()))
 
 
 @invite.command("revoke")

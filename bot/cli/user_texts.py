@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.media_links import DEFAULT_PUBLIC_URL
 from handlers.resident_texts import clock
 from storage.console_users import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, ROLE_NAMES, Account
@@ -44,13 +46,14 @@ STATES = {True: "启用", False: "已停用"}
 CONSOLE_PATH = "/console/"
 
 
-def account_line(account: Account) -> str:
-    """One account of `gridbot user list`: username, name, role and scope, state, created, password last set."""
+def account_line(account: Account, now: datetime) -> str:
+    """One account of `gridbot user list`: username, name, role and scope, state, created, password last set (a
+    time of another year than `now`'s with its year)."""
     user = account.user
     scope = f" {account.scope_label}" if account.scope_label else ""
-    state = STATES[user.active] + (f"（{clock(user.disabled_at)}）" if user.disabled_at else "")
+    state = STATES[user.active] + (f"（{clock(user.disabled_at, now)}）" if user.disabled_at else "")
     return (f"  {user.username}  {user.display_name}  {ROLE_NAMES.get(user.role, user.role)}{scope}  {state}  "
-            f"创建于 {clock(user.created_at)}，密码设于 {clock(user.password_changed_at)}")
+            f"创建于 {clock(user.created_at, now)}，密码设于 {clock(user.password_changed_at, now)}")
 
 
 def added(username: str, name: str, role: str, scope_label: str, public_url: str | None) -> str:

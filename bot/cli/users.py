@@ -51,7 +51,8 @@ def user_add(clock: Clock | None, username: str, role: str, scope: str | None, d
 
 
 @user_group.command("list")
-def user_list() -> None:
+@click.pass_obj
+def user_list(clock: Clock | None) -> None:
     """Print every account: username, display name, role and scope, state, when created and its password set."""
     from storage import console_users
 
@@ -61,7 +62,7 @@ def user_list() -> None:
         return
     click.echo(texts.LIST_HEADER.format(n=len(found)))
     for account in found:
-        click.echo(texts.account_line(account))
+        click.echo(texts.account_line(account, (clock or now_utc)()))
 
 
 @user_group.command("disable")

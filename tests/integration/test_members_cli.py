@@ -77,6 +77,14 @@ def test_the_roll_lists_every_member_of_the_community_without_openids(gridbot, s
         where="和平社区")
 
 
+def test_the_lists_give_times_of_another_year_with_their_year(gridbot, wechat, seeded, clock):
+    enrol(wechat, RESIDENT, "刘芳")  # 11月22日 10:00
+    clock.advance(days=60)  # January: a roll of people on it since last November
+
+    assert "｜2026年11月22日 10:00 申请" in ok(gridbot("members", "pending"))
+    assert "赵阿姨｜楼长" in ok(gridbot("members", "list")) and "｜2026年" in ok(gridbot("members", "list"))
+
+
 def test_the_json_lists_give_their_times_in_beijing_time(gridbot, wechat, seeded, clock):
     enrol(wechat, RESIDENT, "刘芳")  # at 10:00 in Beijing
 

@@ -510,6 +510,13 @@ def test_a_revoked_code_is_refused_like_a_wrong_one(gridbot, wechat, seeded):
     assert "已撤销" in ok(gridbot("invite", "list", "--all"))
 
 
+def test_invite_list_gives_times_of_another_year_with_their_year(gridbot, wechat, clock):
+    code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "甲"))  # 11月22日 10:00
+    clock.advance(days=60)  # January: an invite that ran out in November was last year's
+
+    assert "甲 · 已过期（2026年11月25日 10:00）" in ok(gridbot("invite", "list", "--all"))
+
+
 def test_invites_made_before_the_secret_key_was_changed_are_listed_as_dead_not_waiting(gridbot, wechat):
     """No code made under the old GRIDBOT_SECRET_KEY redeems under a new one: the list says so and to invite again."""
     old = code_of(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "甲"))

@@ -100,6 +100,14 @@ def test_a_community_name_two_streets_share_is_asked_for_with_its_street(gridbot
     ok(gridbot("user", "add", "sunli", "--role", "社区", "--scope", "平安街道·幸福里社区", input=f"{PASSWORD}\n"))
 
 
+def test_the_list_gives_times_of_another_year_with_their_year(gridbot, clock):
+    ok(gridbot("user", "add", "sunli", "--role", "社区", "--scope", "幸福里社区", "--name", "孙丽",
+               input=f"{PASSWORD}\n"))
+    clock.advance(days=60)  # January
+
+    assert "创建于 2026年11月22日 10:00，密码设于 2026年11月22日 10:00" in ok(gridbot("user", "list"))
+
+
 def test_the_list_shows_each_account_its_scope_and_state(gridbot):
     assert "还没有控制台账号" in ok(gridbot("user", "list"))
     ok(gridbot("user", "add", "sunli", "--role", "社区", "--scope", "幸福里社区", "--name", "孙丽",
