@@ -53,8 +53,10 @@ INVITE_DUTIES = {
 
 
 def invite_created(invite_id: int, role: str, place: str | None, department: str | None, name: str,
-                   phone: str | None, code: str, hours: int, expires_at: datetime, account: str | None) -> str:
-    """What `gridbot invite` prints: the invite for the operator's records, then a text to forward as it is."""
+                   phone: str | None, code: str, hours: int, expires_at: datetime, account: str | None,
+                   now: datetime) -> str:
+    """What `gridbot invite` prints: the invite for the operator's records, then a text to forward as it is (its
+    expiry with the year when that is another than `now`'s: made on 30 December, it runs out in January)."""
     contact = f"（{masked_phone(phone)}）" if phone else ""
     person = f"，{name}{contact}" if name else contact
     title, where = ROLE_TITLES.get(role, role), scope(place, department, role)
@@ -62,11 +64,11 @@ def invite_created(invite_id: int, role: str, place: str | None, department: str
     check = "发送后，请按提示回复您手机号的后四位，核对无误即完成绑定。" if phone else "发送后即完成绑定。"
     return (
         f"已生成{title}邀请 [{invite_id}]：{where}{person}\n"
-        f"验证码：{code}（{clock(expires_at)} 前有效）\n"
+        f"验证码：{code}（{clock(expires_at, now)} 前有效）\n"
         f"请把下面这段话原样转发给 {name or INVITEE_UNNAMED}：\n"
         f"\n"
         f"{name + '您好！' if name else '您好！'}邀请您作为 {where} 的{title}，{INVITE_DUTIES.get(role, INVITE_DUTY)}"
-        f"请{follow}，在对话框中发送：认证 {code}（{hours} 小时内有效，只能使用一次，{clock(expires_at)} 前）。{check}"
+        f"请{follow}，在对话框中发送：认证 {code}（{hours} 小时内有效，只能使用一次，{clock(expires_at, now)} 前）。{check}"
     )
 
 

@@ -85,7 +85,7 @@ def invite(context: click.Context, role: str | None, grid: str | None, name: str
         fail_database(staff_texts.INVITE_DATABASE_FAILED, error)
     click.echo(texts.invite_created(invite_id, staff_role, place, scope.department, name.strip(),
                                     staff.normalize_phone(phone), code, ttl_hours, now + ttl,
-                                    Settings.account_name_from_env()))
+                                    Settings.account_name_from_env(), now))
     if work_phone:
         click.echo(staff_texts.INVITE_WORK_PHONE.format(phone=contact_input.phone_number(work_phone)))
 

@@ -4,7 +4,7 @@ street operators, departments the taxonomy routes to; and what the chat makes of
 import json
 import re
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from storage import seeding, supervision
 from storage import staff as staff_places
 from storage.appeals import UNCLASSIFIED
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffInvite, StaffRole
+from storage.tickets import LOCAL_ZONE
 from tests.support.console import OTHER_STREET
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, LI, LIU, RESIDENT, WANG, ZHANG
@@ -508,6 +509,14 @@ def test_a_revoked_code_is_refused_like_a_wrong_one(gridbot, wechat, seeded):
     assert "已经撤销过了" in refused(gridbot("invite", "revoke", str(second)))
     assert "找不到邀请" in refused(gridbot("invite", "revoke", "999"))
     assert "已撤销" in ok(gridbot("invite", "list", "--all"))
+
+
+def test_an_invite_made_on_30_december_says_the_year_it_runs_out_in(gridbot, clock):
+    clock.current = datetime(2026, 12, 30, 10, tzinfo=LOCAL_ZONE)
+
+    output = ok(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "甲"))
+
+    assert "（2027年1月2日 10:00 前有效）" in output and "2027年1月2日 10:00 前）" in output
 
 
 def test_invite_list_gives_times_of_another_year_with_their_year(gridbot, wechat, clock):
