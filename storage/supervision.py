@@ -393,7 +393,8 @@ def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,
     if remind:
         # The 网格长 hears of an appeal unclaimed for `unclaimed_after` by its 督办, due by now: not a reminder of
         # the same appeal an hour later (decided by the clock, not by who won the 督办's race between two sweeps).
-        leaders_told = now >= waiting.since + unclaimed_after
+        # An emergency has no such 督办 before its deadline: its leader is reminded with the grid.
+        leaders_told = appeal.emergency is None and now >= waiting.since + unclaimed_after
         told = [person for person in _claimants(session, appeal)
                 if not (leaders_told and person.role == StaffRole.GRID_LEADER)]
         reminded = _remind(session, appeal, AppealStatus.DISPATCHED, Appeal.response_reminded_at,

@@ -239,6 +239,15 @@ def test_an_unclaimed_emergency_climbs_from_the_grid_leader_to_the_community_and
         "level 1 (emergency unclaimed)", "level 2 (emergency unclaimed)", "level 3 (emergency unclaimed)"]
 
 
+def test_an_emergencys_reminder_reaches_the_grid_leader_however_short_the_unclaimed_minutes(wechat, seeded, clock):
+    ticket = file_emergency(wechat, seeded, clock)
+    waiting = appeal(seeded, ticket)
+    clock.current = waiting.created_at + (waiting.response_due_at - waiting.created_at) * 0.75
+    # A street that set GRIDBOT_UNCLAIMED_MINUTES to 2 (as the demo does): no 督办 told the 网格长 of an emergency
+    assert sweep(seeded, clock, timedelta(minutes=2)).reminders == 1
+    assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == [LI, WANG, ZHANG]
+
+
 def test_a_claimed_emergency_climbs_no_further_on_its_response_clock(wechat, seeded, clock):
     ticket = file_emergency(wechat, seeded, clock)
     waiting = appeal(seeded, ticket)
