@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import appeals, contacts, emergencies, media_files, org
+from storage import appeals, contacts, emergencies, media_files, org, supervision
 from storage.chasing import holders_of, tell_holders
 from storage.models import Appeal, AppealEvent, AppealFollower, AppealStatus, Attachment, Staff
 from storage.notices import StaffMaterialAdded, StaffNotice, StaffWordsAdded
@@ -163,9 +163,11 @@ def _words_within(session: Session, appeal_id: int, since: datetime) -> list[str
 
 
 def _told_of_more(session: Session, appeal: Appeal) -> Sequence[Staff]:
-    """Who hears what the resident adds (words, a photo, a location): its holders; an emergency's responders."""
+    """Who hears what the resident adds (words, a photo, a location): its holders; an emergency's responders, and
+    whom its 督办 reached while nobody claimed it."""
     if appeal.emergency is None:
         return holders_of(session, appeal)
     if appeal.grid_id is None:  # held for the resident's address: the operators got its card
         return emergencies.every_operator(session)
-    return emergencies.responders(session, appeal, holders_of(session, appeal))
+    # Unclaimed, its 督办 may have climbed to the street: the operators it reached hear it too.
+    return emergencies.responders(session, appeal, [*holders_of(session, appeal), *supervision.reached(session, appeal)])

@@ -611,6 +611,16 @@ def _escalate_emergency(session: Session, appeal: Appeal, now: datetime, level: 
     return 1
 
 
+def reached(session: Session, appeal: Appeal) -> list[Staff]:
+    """Whom the 督办 of an appeal still unclaimed has reached: the people of each level up to its own (an
+    emergency's climb to the street's operators, who must hear what its resident adds as its grid does)."""
+    if appeal.status != AppealStatus.DISPATCHED:
+        return []
+    found = {person.id: person for level in range(1, min(appeal.escalation_level, TOP_LEVEL) + 1)
+             for person in _supervisors(session, appeal, level)}
+    return list(found.values())
+
+
 def _supervisors(session: Session, appeal: Appeal, level: int) -> Sequence[Staff]:
     """The people of `level`; when none of them is bound, those of the next level up; with nobody bound above
     either (a street whose operators are not bound yet), the nearest level below that has someone, rather than

@@ -432,6 +432,22 @@ def test_a_resident_repeating_or_flooding_the_same_danger_gets_the_advice_each_t
     assert fainted != ticket and other.startswith("【紧急】请立即拨打 120！")  # another danger is another appeal
 
 
+def test_once_an_unclaimed_emergencys_督办_reached_the_street_what_the_resident_adds_reaches_it_too(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="street_zhou", name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+    _, ticket = report(wechat, seeded, clock, "着火了")
+    clock.advance(minutes=31)  # 网格长, community, street: nobody has claimed it
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock())
+    assert "street_zhou" in cards(seeded, ticket, "staff_emergency_unclaimed")
+
+    wechat.send("o1", "我们被困在5楼出不来，家里有老人")
+
+    assert sorted(cards(seeded, ticket, "staff_words_added")) == sorted([*EVERYONE, "street_zhou"])
+
+
 def test_what_the_resident_writes_after_their_emergency_reaches_its_responders_at_once(wechat, seeded, clock):
     _, ticket = report(wechat, seeded, clock, "着火了")
     reply = wechat.send("o1", "我们被困在5楼出不来，家里有老人")
