@@ -35,7 +35,7 @@ from storage.models import (
     Staff,
     VolunteerClaim,
 )
-from storage.notices import StaffCancelled, StaffNewAppeal, StaffVolunteerLetGo
+from storage.notices import StaffCancelled, StaffEmergencyUnclaimed, StaffNewAppeal, StaffVolunteerLetGo
 from storage.telling import tell
 from storage.tickets import next_ticket
 
@@ -361,8 +361,8 @@ def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note
     to check; the appeals merged into it are the caller's to release (storage.joins.release_followers). A merged
     appeal withdrawn leaves the appeal it joined: its resident no longer follows that one.
 
-    An emergency nobody has claimed yet is in the hands of everyone its 【紧急】 card reached, some perhaps on their
-    way: each of them hears it was withdrawn."""
+    An emergency nobody has claimed yet is in the hands of everyone its 【紧急】 card or its 紧急督办 reached, some
+    perhaps on their way: each of them hears it was withdrawn."""
     hold(session, appeal)  # 改派 to a member at the same moment keeps its status: the holder is read after it
     old, holder, joined = AppealStatus(appeal.status), appeal.assignee_staff_id, appeal.merged_into_id
     transition(session, appeal, old, AppealStatus.CANCELLED, now, merged_into_id=None)
@@ -382,11 +382,13 @@ def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note
 
 
 def urgent_card_recipients(session: Session, appeal: Appeal) -> list[str]:
-    """Whoever was sent the appeal's 【紧急】 card and still works here, in the order they were (one who has left
-    since hears no more of it: storage.roster.disable)."""
+    """Whoever was sent the appeal's 【紧急】 card, or its 紧急督办 as it climbed unclaimed (the street's operators),
+    and still works here, in the order they were (one who has left since hears no more of it:
+    storage.roster.disable)."""
     working = select(Staff.openid).where(Staff.active.is_(True), Staff.openid.is_not(None))
     rows = session.execute(select(OutboxMessage.recipient_openid, func.min(OutboxMessage.id))
-                           .where(OutboxMessage.appeal_id == appeal.id, OutboxMessage.template == StaffNewAppeal.name,
+                           .where(OutboxMessage.appeal_id == appeal.id,
+                                  OutboxMessage.template.in_((StaffNewAppeal.name, StaffEmergencyUnclaimed.name)),
                                   OutboxMessage.recipient_openid.in_(working))
                            .group_by(OutboxMessage.recipient_openid).order_by(func.min(OutboxMessage.id))).all()
     return [openid for openid, _ in rows]

@@ -448,6 +448,24 @@ def test_once_an_unclaimed_emergencys_督办_reached_the_street_what_the_residen
     assert sorted(cards(seeded, ticket, "staff_words_added")) == sorted([*EVERYONE, "street_zhou"])
 
 
+def test_the_street_operators_an_unclaimed_emergencys_督办_reached_hear_when_it_is_claimed_or_withdrawn(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="street_zhou", name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+    _, claimed = report(wechat, seeded, clock, "着火了")
+    _, withdrawn = report(wechat, seeded, clock, "有人晕倒了", openid="o5")
+    clock.advance(minutes=31)  # both climbed to the street unclaimed
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock())
+
+    wechat.send(LI, f"接单 {claimed}")
+    wechat.send("o5", f"撤销 {withdrawn}")
+
+    assert "street_zhou" in cards(seeded, claimed, "staff_taken")  # nobody need go any more
+    assert "street_zhou" in cards(seeded, withdrawn, "staff_cancelled")
+
+
 def test_what_the_resident_writes_after_their_emergency_reaches_its_responders_at_once(wechat, seeded, clock):
     _, ticket = report(wechat, seeded, clock, "着火了")
     reply = wechat.send("o1", "我们被困在5楼出不来，家里有老人")
