@@ -495,9 +495,10 @@ def classified(category: str, subcategory: str | None, confidence: float, thresh
 REVIEW_NONE = "没有待分类的诉求。"
 
 
-def review_line(ticket: str, at: datetime, guess: str | None, confidence: float, content: str) -> str:
-    """One appeal of `gridbot nlp review`."""
-    return f"{ticket}  {clock(at)}  建议：{guess or '—'}（{confidence:.2f}）  {content[:40]}"
+def review_line(ticket: str, at: datetime, guess: str | None, confidence: float, content: str,
+                now: datetime) -> str:
+    """One appeal of `gridbot nlp review` (filed in another year than `now`'s: with its year)."""
+    return f"{ticket}  {clock(at, now)}  建议：{guess or '—'}（{confidence:.2f}）  {content[:40]}"
 
 
 def review_footer(count: int) -> str:

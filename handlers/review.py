@@ -27,7 +27,8 @@ def waiting(conversation: Conversation, _arguments: Arguments) -> Reply:
     found = queries.review_queue(conversation.session, queries.Scope.overseen_by(member), limit=REVIEW_SHOWN + 1)
     if not found:
         return Reply(texts.REVIEW_EMPTY)
-    lines = [texts.REVIEW_LINE.format(ticket=appeal.ticket, at=clock(appeal.created_at),
+    # Oldest first, they may be last year's: a day of another year says its year, as everywhere in the chat.
+    lines = [texts.REVIEW_LINE.format(ticket=appeal.ticket, at=clock(appeal.created_at, conversation.now),
                                       content=_excerpt(appeal.content), guess=_guess(conversation, appeal.content))
              for appeal in found[:REVIEW_SHOWN]]
     more = [texts.REVIEW_MORE] if len(found) > REVIEW_SHOWN else []

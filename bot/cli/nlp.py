@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bot.clock import Clock, now_utc
+
 if TYPE_CHECKING:
     from nlp import LinearModel
     from nlp.classifier import KeywordClassifier
@@ -122,7 +124,8 @@ def classify(model_dir: Path | None, text: str) -> None:
 
 @nlp.command()
 @click.option("--limit", default=50, show_default=True, type=int)
-def review(limit: int) -> None:
+@click.pass_obj
+def review(clock: Clock | None, limit: int) -> None:
     """List the open appeals waiting in 待分类 (oldest first) with the classifier's best guess."""
     from bot.cli.support import operator_transaction
     from handlers import operator_texts as texts
@@ -139,7 +142,7 @@ def review(limit: int) -> None:
     for ticket, created_at, content in waiting:
         result = classifier.classify(content)
         guess = result.category if result.category != UNCLASSIFIED else result.runner_up
-        click.echo(texts.review_line(ticket, created_at, guess, result.confidence, content))
+        click.echo(texts.review_line(ticket, created_at, guess, result.confidence, content, (clock or now_utc)()))
     click.echo(texts.review_footer(len(waiting)))
 
 

@@ -63,6 +63,17 @@ def test_a_queue_longer_than_one_reply_says_more_are_waiting(wechat, seeded):
     assert tickets[10] in listing and "没有列出" not in listing
 
 
+def test_an_appeal_waiting_since_last_year_is_listed_with_its_year(wechat, seeded, clock, database_url, monkeypatch):
+    ticket = file(wechat, UNSURE)  # 11月22日
+    clock.advance(days=60)  # still waiting in January: not a 11月22日 still to come
+
+    assert f"{ticket} 2026年11月22日 10:00｜" in wechat.send(OPERATOR, "待分类")
+    monkeypatch.setenv("GRIDBOT_DATABASE_URL", database_url)
+    monkeypatch.setenv("GRIDBOT_NLP_MODEL", "none")
+    reviewed = CliRunner().invoke(main, ["nlp", "review"], obj=clock)
+    assert f"{ticket}  2026年11月22日" in reviewed.output, reviewed.output
+
+
 def test_a_correction_in_traditional_characters_names_the_category(wechat, seeded):
     ticket = file(wechat, UNSURE)
     assert "已改为“政策咨询”" in wechat.send(OPERATOR, f"分類 {ticket} 政策諮詢")
