@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Row, and_, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, false, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage import notice_scope
@@ -93,7 +93,7 @@ def take_due(session: Session, now: datetime, limit: int = 500) -> list[int]:
     stopped = select(ChannelStop.channel).where(ChannelStop.until > now)
     due = or_(
         and_(BroadcastChunk.status == ChunkStatus.PENDING, BroadcastChunk.due_at <= now,
-             BroadcastChunk.channel.not_in(stopped)),
+             BroadcastChunk.channel.not_in(stopped), ~_left_for_the_morning(now)),
         and_(BroadcastChunk.status == ChunkStatus.QUEUED, BroadcastChunk.queued_at < now - REQUEUE_AFTER),
         and_(BroadcastChunk.status == ChunkStatus.SENDING, BroadcastChunk.lease_until < now),
     )
@@ -108,6 +108,18 @@ def take_due(session: Session, now: datetime, limit: int = 500) -> list[int]:
         Broadcast.id.in_(select(BroadcastChunk.broadcast_id).where(BroadcastChunk.id.in_(taken)))
     ).values(state=NoticeState.SENDING))
     return sorted(taken)
+
+
+def _left_for_the_morning(now: datetime) -> ColumnElement[bool]:
+    """Before 08:00 (MORNING), an ordinary notice's chunk that was due on an earlier day: a worker down overnight
+    finds at 03:00 what was to go out at 21:00, and it waits for the morning as one put off by quota does, rather
+    than wake its residents; one an operator set for tonight itself still goes at its time."""
+    local = now.astimezone(LOCAL_ZONE)
+    if local.time() >= MORNING:
+        return false()
+    today = datetime.combine(local.date(), time(), LOCAL_ZONE)
+    ordinary = select(Broadcast.id).where(Broadcast.urgent.is_(False))
+    return (BroadcastChunk.due_at < today) & BroadcastChunk.broadcast_id.in_(ordinary)
 
 
 def release_queued(session: Session, ids: list[int], queued_at: datetime) -> int:

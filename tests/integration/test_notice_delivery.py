@@ -193,6 +193,31 @@ def test_a_mass_send_a_worker_outage_carried_into_the_next_month_skips_whom_that
     assert not any(call["body"]["clientmsgid"].startswith(number) for call in fake_wechat.calls(MASS_SEND_PATH))
 
 
+def test_an_evenings_notice_a_worker_down_overnight_finds_at_3_am_waits_for_the_morning(worker_runtime, fake_wechat,
+                                                                                           clock):
+    clock.current = datetime(2026, 12, 6, 21, tzinfo=LOCAL_ZONE)  # and the worker is down from now
+    ordinary = send(worker_runtime)
+    urgent = send(worker_runtime, scope_path=BUILDING_3, text="3号楼今晚停水抢修", urgent=True, kind="停水")
+    clock.current = datetime(2026, 12, 7, 3, tzinfo=LOCAL_ZONE)  # back in the night
+
+    work(worker_runtime)
+
+    sent = {call["body"]["clientmsgid"].split("-")[0] for call in fake_wechat.calls(MASS_SEND_PATH)}
+    assert sent == {urgent}  # a water cut is worth waking for; a fire drill is not
+    clock.current = datetime(2026, 12, 7, 8, tzinfo=LOCAL_ZONE)
+    work(worker_runtime)
+    assert progress(worker_runtime, ordinary).state == "done"
+
+
+def test_a_notice_an_operator_set_for_the_night_still_goes_at_its_time(worker_runtime, fake_wechat, clock):
+    number = send(worker_runtime, send_at=datetime(2026, 11, 23, 2, tzinfo=LOCAL_ZONE))
+    clock.current = datetime(2026, 11, 23, 2, 1, tzinfo=LOCAL_ZONE)
+
+    work(worker_runtime)
+
+    assert progress(worker_runtime, number).state == "done"
+
+
 def test_a_mass_send_refused_with_40130_fails_the_chunk_with_the_reason(worker_runtime, fake_wechat):
     # A list of one is never sent now (test_a_mass_send_left_with_one_person_is_not_attempted); WeChat refusing
     # a list all the same is still a failure of the chunk, with its reason.
