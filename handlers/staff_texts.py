@@ -921,6 +921,7 @@ TASKS_LEFT = "还有 {count} 条，回复“更多”查看。"
 TASKS_USAGE = "用序号办理：接 {first}、进展 {first} 说明、结 {first} 说明"
 # An operator's list is what waits for them to route (退回, 待分类, 超时): they move and correct, not claim.
 TASKS_USAGE_OPERATOR = "用序号办理：改派 {first} 网格或姓名、分类 {first} 类别"
+TASKS_USAGE_OPERATOR_URGENT = "；紧急诉求没有人接单时您也可以接：接 {position}"
 NO_MORE_TASKS = "没有更多任务了。回复“我的任务”从头查看。"
 NO_LIST_YET = "请先回复“我的任务”查看任务列表。"
 NO_SUCH_POSITION = "您最近的任务列表里没有第 {position} 条。请回复“我的任务”查看，或直接用编号。"

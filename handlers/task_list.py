@@ -16,7 +16,7 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.types import Reply
 from storage import org, queries
-from storage.models import StaffRole
+from storage.models import AppealStatus, StaffRole
 from storage.queries import Task
 from storage.staff import may_read
 
@@ -80,6 +80,10 @@ def _page(conversation: Conversation, header: str, shown: list[str], rest: list[
     first = len(shown) + 1
     operator = conversation.staff.role == StaffRole.OPERATOR
     usage = (texts.TASKS_USAGE_OPERATOR if operator else texts.TASKS_USAGE).format(first=first)
+    urgent = [number for number, task in enumerate(page, start=first)
+              if task.appeal.emergency is not None and task.appeal.status == AppealStatus.DISPATCHED]
+    if operator and urgent:  # nobody has the emergency yet: its card and 督办 ask the operator to take it
+        usage += texts.TASKS_USAGE_OPERATOR_URGENT.format(position=urgent[0])
     footer = texts.TASKS_LEFT.format(count=left) + usage if left > 0 else usage
     return "\n".join([header, *lines, footer])
 

@@ -61,6 +61,18 @@ def test_an_operators_list_says_to_move_or_correct_by_position_not_to_claim(wech
     assert f"诉求 {ticket} 已改派给 幸福里社区·第二网格" in wechat.send(OPERATOR, "改派 1 第二网格")
 
 
+def test_an_operators_list_with_an_emergency_nobody_claimed_says_they_may_take_it_by_position(wechat, seeded, clock):
+    ticket = file(wechat, RESIDENT, "楼道里着火了，好多烟")
+    dispatch_filed(seeded, clock)
+    clock.advance(minutes=11)  # overdue: now in the operator's list
+
+    listed = wechat.send(OPERATOR, "我的任务")
+
+    assert listed.startswith(f"您的任务（最急的在前）：\n1. 【紧急·火情】{ticket}｜")
+    assert listed.endswith("用序号办理：改派 1 网格或姓名、分类 1 类别；紧急诉求没有人接单时您也可以接：接 1")
+    assert f"接单成功：{ticket}" in wechat.send(OPERATOR, "接 1")
+
+
 def test_positions_in_the_last_list_claim_and_resolve(wechat, seeded, clock):
     lift = file(wechat, RESIDENT, LIFT)
     dispatch_filed(seeded, clock)
