@@ -35,7 +35,13 @@ from storage.models import (
     Staff,
     VolunteerClaim,
 )
-from storage.notices import StaffCancelled, StaffEmergencyUnclaimed, StaffNewAppeal, StaffVolunteerLetGo
+from storage.notices import (
+    StaffCancelled,
+    StaffEmergencyUnclaimed,
+    StaffEscalated,
+    StaffNewAppeal,
+    StaffVolunteerLetGo,
+)
 from storage.telling import tell
 from storage.tickets import next_ticket
 
@@ -389,6 +395,21 @@ def urgent_card_recipients(session: Session, appeal: Appeal) -> list[str]:
     rows = session.execute(select(OutboxMessage.recipient_openid, func.min(OutboxMessage.id))
                            .where(OutboxMessage.appeal_id == appeal.id,
                                   OutboxMessage.template.in_((StaffNewAppeal.name, StaffEmergencyUnclaimed.name)),
+                                  OutboxMessage.recipient_openid.in_(working))
+                           .group_by(OutboxMessage.recipient_openid).order_by(func.min(OutboxMessage.id))).all()
+    return [openid for openid, _ in rows]
+
+
+def chased_while_waiting(session: Session, appeal: Appeal) -> list[str]:
+    """Whoever a 督办 of the appeal reached since it last entered `dispatched` (the 网格长, the community's and the
+    street's operators it climbed to while nobody claimed it) and still works here: they hear of its claim rather
+    than go on chasing it, or 改派 it away from who has just taken it."""
+    since = select(func.max(AppealEvent.at)).where(AppealEvent.appeal_id == appeal.id,
+                                                   AppealEvent.to_status == AppealStatus.DISPATCHED).scalar_subquery()
+    working = select(Staff.openid).where(Staff.active.is_(True), Staff.openid.is_not(None))
+    rows = session.execute(select(OutboxMessage.recipient_openid, func.min(OutboxMessage.id))
+                           .where(OutboxMessage.appeal_id == appeal.id, OutboxMessage.template == StaffEscalated.name,
+                                  OutboxMessage.created_at >= func.coalesce(since, appeal.created_at),
                                   OutboxMessage.recipient_openid.in_(working))
                            .group_by(OutboxMessage.recipient_openid).order_by(func.min(OutboxMessage.id))).all()
     return [openid for openid, _ in rows]

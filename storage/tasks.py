@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, points_grants, residents, unit_reach
 from storage.actors import ActorKind, Manager, actor_of, name_of, staff_id_of
-from storage.appeals import Action, hold, record, resolve_due_unpaused, transition, urgent_card_recipients
+from storage.appeals import (
+    Action,
+    chased_while_waiting,
+    hold,
+    record,
+    resolve_due_unpaused,
+    transition,
+    urgent_card_recipients,
+)
 from storage.errors import IllegalTransition, NotAllowed, NotFound, Repeated
 from storage.models import (
     GRID_TEAM,
@@ -88,6 +96,7 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     elif appeal.assignee_staff_id not in (None, member.id) and member.role != StaffRole.GRID_LEADER:
         raise NotAllowed("assigned_to_other")  # 派单 chose someone else
     chosen = appeal.assignee_staff_id  # 派单's choice, or None: 抢单, everyone had the card
+    chased = chased_while_waiting(session, appeal) if appeal.escalation_level > 0 else []
     # A task that climbed unclaimed to the community or the street starts its completion clock from the 网格长's
     # level (storage/supervision.py): at the top already, its holder would never hear of being late.
     transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now,
@@ -102,6 +111,7 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     else:  # the grid leader took the task 派单 gave a member, who had the only card and must not go on with it
         assigned = session.get_one(Staff, chosen)
         told = [assigned.openid] if assigned.id != member.id and assigned.openid else []
+    told += [openid for openid in chased if openid != member.openid and openid not in told]
     for openid in told:
         tell(session, openid, StaffTaken(ticket=appeal.ticket, by=member.name), now, appeal=appeal)
     return appeal

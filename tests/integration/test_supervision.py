@@ -188,6 +188,22 @@ def test_a_task_nobody_claims_climbs_to_the_community_and_the_street_a_response_
     assert (OPERATOR, escalated(2, "resolve_overdue")) in notices(seeded, "staff_escalated", ticket)
 
 
+def test_the_operators_a_督办_reached_hear_when_the_task_is_claimed_at_last(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+    ticket = file(wechat, seeded, clock)
+    waiting = appeal(seeded, ticket)
+    clock.current = waiting.response_due_at + 2 * timedelta(hours=waiting.response_hours)
+    assert sweep(seeded, clock).escalations == 1  # the community and the street are chasing it now
+
+    act(seeded, clock, "claim", LI, ticket)
+
+    told = [openid for openid, params in notices(seeded, "staff_taken", ticket)]
+    assert OPERATOR in told and STREET_OPERATOR in told  # nobody goes on chasing, or 改派s it away from 李娜
+    assert LI not in told
+
+
 def test_a_street_with_no_operator_bound_leaves_the_top_督办_with_the_community_not_with_nobody(wechat, seeded, clock):
     ticket = file(wechat, seeded, clock)  # the street's operators are not bound yet: only 孙丽, of the community
     waiting = appeal(seeded, ticket)
