@@ -14,7 +14,7 @@ from handlers import staff_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
-from handlers.types import Reply
+from handlers.types import REPLY_BYTES, Reply
 from storage import org, queries
 from storage.models import AppealStatus, StaffRole
 from storage.queries import Task
@@ -73,19 +73,28 @@ def ticket_at(conversation: Conversation, position: int) -> str | None:
 
 
 def _page(conversation: Conversation, header: str, shown: list[str], rest: list[Task]) -> str:
-    page, left = rest[:PAGE], len(rest) - PAGE
-    lines = [_line(conversation, len(shown) + number, task) for number, task in enumerate(page, start=1)]
-    tickets = [*shown, *(task.appeal.ticket for task in page)]
-    dialogues.begin(conversation, DIALOG, {"tickets": tickets}, REMEMBERED)
     first = len(shown) + 1
+    lines = [_line(conversation, number, task) for number, task in enumerate(rest[:PAGE], start=first)]
+    # Ten lines of long places (a compound named in 30 characters, an emergency's tag) can outgrow one passive
+    # reply, of which WeChat then shows nothing: fewer lines, and 更多 shows the rest.
+    while True:
+        text = "\n".join([header, *lines, _footer(conversation, first, rest[:len(lines)], len(rest) - len(lines))])
+        if len(text.encode("utf-8")) <= REPLY_BYTES or len(lines) == 1:
+            break
+        lines.pop()
+    tickets = [*shown, *(task.appeal.ticket for task in rest[:len(lines)])]
+    dialogues.begin(conversation, DIALOG, {"tickets": tickets}, REMEMBERED)
+    return text
+
+
+def _footer(conversation: Conversation, first: int, page: list[Task], left: int) -> str:
     operator = conversation.staff.role == StaffRole.OPERATOR
     usage = (texts.TASKS_USAGE_OPERATOR if operator else texts.TASKS_USAGE).format(first=first)
     urgent = [number for number, task in enumerate(page, start=first)
               if task.appeal.emergency is not None and task.appeal.status == AppealStatus.DISPATCHED]
     if operator and urgent:  # nobody has the emergency yet: its card and 督办 ask the operator to take it
         usage += texts.TASKS_USAGE_OPERATOR_URGENT.format(position=urgent[0])
-    footer = texts.TASKS_LEFT.format(count=left) + usage if left > 0 else usage
-    return "\n".join([header, *lines, footer])
+    return texts.TASKS_LEFT.format(count=left) + usage if left > 0 else usage
 
 
 def _line(conversation: Conversation, position: int, task: Task) -> str:

@@ -50,6 +50,29 @@ def test_my_tasks_pages_ten_at_a_time_and_says_how_many_more(wechat, seeded, clo
     assert f"接单成功：{picked}" in wechat.send(ZHANG, "接 12")
 
 
+def test_a_page_of_tasks_in_a_compound_with_a_long_name_fits_one_reply_and_more_shows_the_rest(wechat, seeded, clock):
+    from sqlalchemy import update
+
+    from storage.models import Building
+
+    with seeded.transaction() as session:  # as a street office's ledger may name it
+        session.execute(update(Building).where(Building.compound == "阳光花园")
+                        .values(compound="阳光花园东区二期安置房小区北院南片临时过渡安置区"))
+    tickets = []
+    for n in range(12):
+        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"{n + 1}号楼门口的路灯不亮了，晚上看不见路"))
+    dispatch_filed(seeded, clock)
+
+    first_page = wechat.send(ZHANG, "我的任务")
+    second_page = wechat.send(ZHANG, "更多")
+
+    assert "后面的部分已省略" not in first_page  # not ten lines cut off mid-line, without 更多 or how to act
+    shown = first_page.count("待接单")
+    assert shown < 10 and first_page.endswith(f"还有 {12 - shown} 条，回复“更多”查看。用序号办理：接 1、进展 1 说明、结 1 说明")
+    assert f"{shown + 1}. " in second_page  # positions go on where the page stopped
+    assert {t for t in tickets if t in first_page + second_page} == set(tickets)
+
+
 def test_an_operators_list_says_to_move_or_correct_by_position_not_to_claim(wechat, seeded, clock):
     ticket = file(wechat, RESIDENT, "3号楼电梯坏了，物业一直不来修")
     dispatch_filed(seeded, clock)
