@@ -510,11 +510,8 @@ def test_after_a_worker_outage_an_unclaimed_task_lands_at_its_level_at_once_and_
     assert [note for _, _, note, _ in escalation_events(seeded, ticket)] == ["level 1", "level 2", "level 3"]
 
 
-def test_two_workers_catching_up_after_an_outage_escalate_once(wechat, seeded, clock):
-    ticket = file(wechat, seeded, clock)
-    act(seeded, clock, "claim", ZHANG, ticket)
-    claimed = appeal(seeded, ticket)
-    clock.current = claimed.resolve_due_at + 2 * timedelta(hours=claimed.resolve_hours)
+def two_sweeps_at_once(seeded, clock):
+    """Two workers' sweeps started at the same moment; their reports."""
     barrier = threading.Barrier(2)
 
     def run(_):
@@ -523,7 +520,15 @@ def test_two_workers_catching_up_after_an_outage_escalate_once(wechat, seeded, c
             return supervision.sweep(session, clock())
 
     with ThreadPoolExecutor(2) as pool:
-        reports = list(pool.map(run, range(2)))
+        return list(pool.map(run, range(2)))
+
+
+def test_two_workers_catching_up_after_an_outage_escalate_once(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    claimed = appeal(seeded, ticket)
+    clock.current = claimed.resolve_due_at + 2 * timedelta(hours=claimed.resolve_hours)
+    reports = two_sweeps_at_once(seeded, clock)
     assert sum(report.escalations for report in reports) == 1
     assert len(escalation_events(seeded, ticket)) == 3
     assert [openid for openid, _ in notices(seeded, "staff_escalated", ticket)] == [OPERATOR, WANG, ZHANG]
@@ -615,15 +620,7 @@ def test_a_paused_task_is_not_escalated_and_resuming_keeps_the_time_it_had_left(
 def test_two_workers_sweeping_at_the_same_moment_remind_and_escalate_once(wechat, seeded, clock):
     ticket = file(wechat, seeded, clock)
     clock.advance(minutes=90)  # both the reminder (75 % of 2 hours) and the unclaimed escalation are due
-    barrier = threading.Barrier(2)
-
-    def run(_):
-        barrier.wait()
-        with seeded.transaction() as session:
-            return supervision.sweep(session, clock())
-
-    with ThreadPoolExecutor(2) as pool:
-        reports = list(pool.map(run, range(2)))
+    reports = two_sweeps_at_once(seeded, clock)
     assert sum(report.reminders for report in reports) == 1
     assert sum(report.escalations for report in reports) == 1
     assert notices(seeded, "staff_escalated", ticket) == [(WANG, escalated(1, "unclaimed"))]
