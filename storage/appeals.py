@@ -58,9 +58,10 @@ _INSERT_APPEAL = DriverSQL(
     f"VALUES ({', '.join(f'%({column})s' for column in _APPEAL_COLUMNS)}) RETURNING id"
 )
 _INSERT_EVENT = DriverSQL(
-    "INSERT INTO appeal_events (appeal_id, at, actor_kind, actor_id, action, from_status, to_status, note, internal) "
+    "INSERT INTO appeal_events (appeal_id, at, actor_kind, actor_id, action, from_status, to_status, note, internal, "
+    "from_grid_id) "
     "VALUES (%(appeal_id)s, %(at)s, %(actor_kind)s, %(actor_id)s, %(action)s, %(from_status)s, %(to_status)s, "
-    "%(note)s, %(internal)s)"
+    "%(note)s, %(internal)s, %(from_grid_id)s)"
 )
 
 
@@ -585,16 +586,17 @@ def record(
     internal: bool = False,
     actor_kind: str | None = None,
     actor: Actor | None = None,
+    from_grid_id: int | None = None,
 ) -> None:
     """Write one audit event: who (`actor`; else a resident unless told otherwise, the system when there is no
-    actor), when, what, the note."""
+    actor), when, what, the note; for a move to another grid, the grid the appeal left (`from_grid_id`)."""
     if actor is not None:
         actor_kind, actor_id = actor.kind, actor.id
     kind = actor_kind or ("resident" if actor_id else "system")
     _INSERT_EVENT.run(session, {
         "appeal_id": appeal_id, "at": timestamp(session, now), "actor_kind": kind,
         "actor_id": actor_id, "action": str(action), "from_status": _text(from_status), "to_status": _text(to_status),
-        "note": note, "internal": internal,
+        "note": note, "internal": internal, "from_grid_id": from_grid_id,
     })
     trail_facts.keep(session, appeal_id, str(action), now)
 

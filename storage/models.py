@@ -350,6 +350,10 @@ class AppealEvent(Base):
     to_status: Mapped[str | None] = mapped_column(String(24))
     note: Mapped[str | None] = mapped_column(Text)
     internal: Mapped[bool] = mapped_column(Boolean, default=False)  # staff-only notes
+    # The grid an appeal left by a 改派 (`reassigned`) or a building's move (`building_moved`): the rates count a
+    # past period's appeal under the grid it was in at the period's end (storage/rate_counts.py). None on other
+    # events, on a building move that kept its appeals where they were, and on moves recorded before 0043.
+    from_grid_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class AppealFollower(Base):

@@ -137,7 +137,8 @@ def move(session: Session, planned: MovePlan, appeals: AppealsChoice, now: datet
     for appeal in session.scalars(select(Appeal).where(Appeal.building_id == building.id,
                                                        Appeal.status.in_(OPEN_STATUSES)).order_by(Appeal.id)):
         record(session, appeal.id, now, Action.BUILDING_MOVED, appeal.status, appeal.status,
-               note=f"{note}（{appeals.value}）", internal=True, actor_kind="console")
+               note=f"{note}（{appeals.value}）", internal=True, actor_kind="console",
+               from_grid_id=None if appeals is AppealsChoice.KEEP else appeal.grid_id)
         if appeals is AppealsChoice.KEEP:
             continue
         if appeal.status in reassigning.REASSIGNABLE:

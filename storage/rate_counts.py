@@ -6,8 +6,14 @@ appeal (storage/trail_facts.py) where those tell the trail as of the period's en
 since, or one whose columns are not kept) from its audit trail. The outer query sums those rows per unit. The
 database does all of it: a month of a city's appeals is never loaded into Python.
 
+A past period's appeal counts under the grid (so community and street) it was in at the period's end: an appeal
+moved since (改派, a building's move) under the grid its first move after the end left, recorded on that event
+(`from_grid_id`); the others, and those whose moves predate the column, under their current grid. A running
+period's end is now, so nothing has moved since: its query joins the current grid as it always did.
+
 Indexes it uses: `ix_appeals_created_at` (the period), `ix_appeals_grid_created` (the period in a street or
-community); `ix_appeal_events_appeal_id` for the trails it still reads; the primary keys of grids,
+community); `ix_appeal_events_appeal_action` for the trails it still reads and a past period's moves since,
+`ix_appeal_events_action_at` for the appeals moved since; the primary keys of grids,
 communities and appeal_events (the lookups by id).
 """
 
@@ -31,6 +37,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     union_all,
 )
 from sqlalchemy.orm import Session, aliased
@@ -180,13 +187,26 @@ def appeal_facts(start: datetime, end: datetime, as_of: datetime, scope: Scope) 
     left_since = _left_since(as_of) if as_of >= end else None
     # A merged-away appeal 办结 before (after 不满意, say) stays, as a withdrawn one does (`is_dispatched`).
     merged_counted = _resolved_before(as_of) if left_since is None else or_(_resolved_before(as_of), left_since)
-    from_columns = _facts_select(
-        left_since,
-        Appeal.trail_first_accepted_at.label("first_claim"), Appeal.trail_resolve_event_id.label("resolve_id"),
-        Appeal.trail_resolved_at.label("resolved_at"), Appeal.trail_reopen_event_id.label("reopen_id"),
-        Appeal.trail_rating_key.label("rating_key"), case((Appeal.trail_returned, 1), else_=0).label("returned"),
-    ).where(_filed(start, end, scope, merged_counted), kept)
-    return union_all(from_columns, _from_trail(start, end, as_of, scope, left_since, merged_counted).where(~kept))
+
+    def facts(grid: ColumnElement[Any], placed: ColumnElement[bool]) -> list[Select[Any]]:
+        from_columns = _facts_select(
+            left_since, grid,
+            Appeal.trail_first_accepted_at.label("first_claim"), Appeal.trail_resolve_event_id.label("resolve_id"),
+            Appeal.trail_resolved_at.label("resolved_at"), Appeal.trail_reopen_event_id.label("reopen_id"),
+            Appeal.trail_rating_key.label("rating_key"), case((Appeal.trail_returned, 1), else_=0).label("returned"),
+        ).where(_filed(start, end, scope, merged_counted), kept, placed)
+        return [from_columns,
+                _from_trail(start, end, as_of, scope, left_since, grid, merged_counted).where(~kept, placed)]
+
+    if as_of < end:  # a running period: nothing has moved since its end (now)
+        return union_all(*facts(Appeal.grid_id, true()))
+    # A past one: the appeals not moved since, by their grid (a street's or community's by the grid's index);
+    # the few moved since out of a grid in the scope, by the grid they left. (NOT EXISTS, an anti-join: a NOT IN
+    # of every move since an old month's end may outgrow PostgreSQL's hash.)
+    moves = aliased(AppealEvent)
+    stayed = ~select(moves.id).where(moves.appeal_id == Appeal.id, *_moves(moves, as_of)).correlate(Appeal).exists()
+    moved = Appeal.id.in_(_moved_since(as_of, scope))
+    return union_all(*facts(Appeal.grid_id, stayed), *facts(_grid_at(as_of), moved))
 
 
 def _resolved_before(as_of: datetime) -> ColumnElement[bool]:
@@ -206,9 +226,31 @@ def _left_since(as_of: datetime) -> ColumnElement[bool]:
 
 
 _LEAVING = [str(Action.CANCELLED), str(Action.REJECTED), str(Action.MERGED)]
+_MOVES = [str(Action.REASSIGNED), str(Action.BUILDING_MOVED)]
 
 
-def _facts_select(left_since: ColumnElement[bool] | None, *trail: Any) -> Select[Any]:
+def _moves(moved: Any, as_of: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Conditions on an aliased AppealEvent: a move to another grid at or after `as_of` that names the grid left."""
+    return moved.action.in_(_MOVES), moved.at >= as_of, moved.from_grid_id.is_not(None)
+
+
+def _moved_since(as_of: datetime, scope: Scope) -> Select[Any]:
+    """The appeals moved since `as_of` out of a grid within the scope — the grid they were in at `as_of` is among
+    those they left (by `ix_appeal_events_action_at`)."""
+    moved = aliased(AppealEvent)
+    within = (select(Grid.id).join(Community, Community.id == Grid.community_id).where(scope.grid_condition())
+              .correlate(None))
+    return select(moved.appeal_id).where(*_moves(moved, as_of), moved.from_grid_id.in_(within))
+
+
+def _grid_at(as_of: datetime) -> ColumnElement[Any]:
+    """The grid a moved appeal was in at `as_of`: the one its first move since left."""
+    moved = aliased(AppealEvent)
+    return (select(moved.from_grid_id).where(moved.appeal_id == Appeal.id, *_moves(moved, as_of))
+            .order_by(moved.at, moved.id).limit(1).correlate(Appeal).scalar_subquery())
+
+
+def _facts_select(left_since: ColumnElement[bool] | None, grid: ColumnElement[Any], *trail: Any) -> Select[Any]:
     dispatched = Appeal.status.in_([str(status) for status in DISPATCHED_STATUSES])
     if left_since is not None:
         dispatched = or_(dispatched, and_(Appeal.status.in_(_LEFT_STATUSES), left_since))
@@ -218,12 +260,13 @@ def _facts_select(left_since: ColumnElement[bool] | None, *trail: Any) -> Select
             # The deadline its first 接单 is judged by: a 改派 after it was missed or met does not move it.
             func.coalesce(Appeal.claim_due_at, Appeal.response_due_at).label("claim_due_at"),
             Appeal.paused_at, Appeal.assignee_staff_id, Appeal.category, Appeal.created_at,
-            Appeal.grid_id.label("grid"), Grid.community_id.label("community"), Community.street_id.label("street"),
+            Grid.id.label("grid"), Grid.community_id.label("community"), Community.street_id.label("street"),
             # Once per appeal here, rather than in each of the sums that read it.
             case((dispatched, 1), else_=0).label("dispatched"),
             *trail,
         )
-        .join(Grid, Grid.id == Appeal.grid_id)
+        .select_from(Appeal)
+        .join(Grid, Grid.id == grid)
         .join(Community, Community.id == Grid.community_id)
     )
 
@@ -233,8 +276,8 @@ def _filed(start: datetime, end: datetime, scope: Scope, merged_counted: ColumnE
                 or_(Appeal.status != AppealStatus.MERGED, merged_counted), scope.grid_condition())
 
 
-def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope,
-                left_since: ColumnElement[bool] | None, merged_counted: ColumnElement[bool]) -> Select[Any]:
+def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope, left_since: ColumnElement[bool] | None,
+                grid: ColumnElement[Any], merged_counted: ColumnElement[bool]) -> Select[Any]:
     """The facts read from the appeals' trails, up to `as_of`."""
     event = AppealEvent
 
@@ -244,7 +287,7 @@ def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope,
 
     return (
         _facts_select(
-            left_since,
+            left_since, grid,
             func.min(case((event.action == Action.ACCEPTED, event.at), else_=null())).label("first_claim"),
             last(Action.RESOLVED).label("resolve_id"),
             last(Action.RESOLVED, event.at).label("resolved_at"),
@@ -255,5 +298,5 @@ def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope,
         # Only the actions the figures read: a real trail is mostly progress notes, reminders and views.
         .outerjoin(event, and_(event.appeal_id == Appeal.id, event.action.in_([str(action) for action in TRAIL])))
         .where(_filed(start, end, scope, merged_counted))
-        .group_by(Appeal.id, Grid.community_id, Community.street_id)
+        .group_by(Appeal.id, Grid.id, Grid.community_id, Community.street_id)
     )

@@ -139,14 +139,14 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     if member is not None and filed_by(session, appeal, member):
         raise NotAllowed("filed_by_target")  # they may not work it (storage.tasks): it would wait on them for nothing
     to = _member_label(session, member) if member is not None else department or org.grid_label(session, grid.id)
-    old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
+    old, holder, left = AppealStatus(appeal.status), appeal.assignee_staff_id, appeal.grid_id
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=department,
                assignee_staff_id=member.id if member is not None else None, accepted_at=None, paused_at=None,
                resolve_due_at=resolve_due_unpaused(appeal, now), response_due_at=response_due(appeal, now),
                claim_due_at=_claim_due(session, appeal, now), response_reminded_at=None,
                escalation_level=0)
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
-           actor=actor_of(by) if by is not None else Actor(unattended), note=to)
+           actor=actor_of(by) if by is not None else Actor(unattended), note=to, from_grid_id=left)
     _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive)
     return Reassigned(appeal, to, _on_leave(member, now), waiting_for_nobody(session, appeal))
 

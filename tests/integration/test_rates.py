@@ -430,3 +430,75 @@ def test_two_members_of_one_name_are_ranked_by_the_numbers_staff_list_gives_them
         other_id = other.id
     assert rows[f"张伟 [{first}]"].counts.dispatched == 5 and rows[f"张伟 [{other_id}]"].counts == Counts()
     assert "张伟" not in rows
+
+
+def _grid_lines(session: Session, period: Period, now: datetime) -> dict[str, dict[str, Counts]]:
+    """The period's grid lines as the whole district and as each community sees them."""
+    from storage.queries import Scope
+
+    lines = {"": _by_label(session, counts_by(session, Unit.GRID, period.start, period.end, period.as_of(now),
+                                              _everywhere()))}
+    for community_id, name in session.execute(select(Community.id, Community.name)):
+        counts = counts_by(session, Unit.GRID, period.start, period.end, period.as_of(now),
+                           Scope(community_id=community_id))
+        lines[name] = _by_label(session, counts)
+    return lines
+
+
+def _moved_in_december(session: Session, build: Builder, now: datetime) -> tuple[Appeal, Appeal]:
+    """A November appeal of grid B 改派'd to D, and one of a building of A moved (with it) to C, both on `now`."""
+    from storage import org_moves, reassigning
+    from storage.models import Building
+
+    reassigned = session.scalars(select(Appeal).where(Appeal.grid_id == build.grids[B], Appeal.created_at < NOVEMBER.end,
+                                                      Appeal.status == AppealStatus.DISPATCHED)).one()
+    reassigning.reassign(session, None, reassigned.ticket, D, now, frozenset())
+    building = session.scalars(select(Building).where(Building.grid_id == build.grids[A]).order_by(Building.id)).first()
+    assert building is not None
+    moving = session.scalars(select(Appeal).where(Appeal.building_id == building.id)).one()
+    planned = org_moves.plan(session, building, session.get_one(Grid, build.grids[C]))
+    org_moves.move(session, planned, org_moves.AppealsChoice.MOVE, now, frozenset())
+    return reassigned, moving
+
+
+def test_a_past_months_grid_lines_stay_when_its_appeals_move_to_another_grid_after_it(november):
+    """November as published: a 改派 and a building's move in December leave every grid's line, and every
+    community's report, as it was; December's own appeal 改派'd counts under its new grid."""
+    from storage import reassigning
+    from storage.models import Building
+
+    with november.transaction() as session:
+        build = Builder(session)
+        build.count = 400
+        building = session.scalars(select(Building).where(Building.grid_id == build.grids[A])
+                                   .order_by(Building.id)).first()
+        assert building is not None
+        build.appeal(A, nov(26), AppealStatus.DISPATCHED, [], building_id=building.id)
+        this_month = build.appeal(B, at(12, 3, 9), AppealStatus.DISPATCHED, [])
+        before = _grid_lines(session, NOVEMBER, READ_ON)
+    with november.transaction() as session:
+        build = Builder(session)
+        reassigned, moving = _moved_in_december(session, build, READ_ON)
+        assert (reassigned.grid_id, moving.grid_id) == (build.grids[D], build.grids[C])
+        reassigning.reassign(session, None, this_month.ticket, D, READ_ON, frozenset())
+    with november.transaction() as session:
+        after = _grid_lines(session, NOVEMBER, READ_ON + timedelta(hours=1))
+        december = _grid_lines(session, Period.month(2026, 12), READ_ON + timedelta(hours=1))
+    assert after == before
+    assert before[""][A].received == 10 and before["和平社区"].keys() == {C}
+    # the running month counts its own appeal 改派'd from B under D, where it is now
+    assert december[""] == {D: Counts(received=1, dispatched=1)}
+
+
+def test_an_appeal_moved_before_the_grid_it_left_was_recorded_counts_under_its_grid_now(november):
+    """A 改派 recorded before migration 0043 names no grid it left: its appeal counts where it is now."""
+    with november.transaction() as session:
+        build = Builder(session)
+        build.count = 500
+        moved = build.appeal(D, nov(20), AppealStatus.DISPATCHED, [])
+        session.add(AppealEvent(appeal_id=moved.id, at=at(12, 2), actor_kind="staff", action=Action.REASSIGNED,
+                                from_status=AppealStatus.DISPATCHED, to_status=AppealStatus.DISPATCHED, note=D))
+    with november.transaction() as session:
+        counts = counts_by(session, Unit.GRID, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+        grids = _by_label(session, counts)
+    assert grids[D] == Counts(received=1, dispatched=1, overdue=1)
