@@ -231,6 +231,24 @@ def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, t
     return Moved(member, _hand_over_all(session, member, held, target, now, sensitive), unit_waiting=unit_waiting)
 
 
+def place_officer(session: Session, member: Staff, place: staff.Scope, now: datetime,
+                  sensitive: Collection[str]) -> Moved:
+    """A department's officer now serves another place (storage.unit_reach): the street, community or grid `place`
+    names (staff.invite_scope resolves it as for an invite), or every street (none of them). The tasks they took
+    stay theirs; what waited for the unit where no colleague now serves goes back to its grid, as when one leaves.
+    Refused for other roles and for the place they already serve."""
+    if member.role != StaffRole.DEPARTMENT:
+        raise NotAllowed("place_department_only")
+    if (member.grid_id, member.community_id, member.street_id) == (place.grid_id, place.community_id,
+                                                                   place.street_id):
+        raise NotAllowed("same_place")
+    was_serving = unit_reach.served_by(member)
+    member.grid_id, member.community_id, member.street_id = place.grid_id, place.community_id, place.street_id
+    session.flush()  # before what waits is looked at: where they no longer serve, they are no colleague
+    unit_waiting = _unit_left(session, member, now, sensitive, was_serving)
+    return Moved(member, (), kept=len(open_tasks(session, member)), unit_waiting=unit_waiting)
+
+
 def move_lead(session: Session, member: Staff, building_name: str) -> Staff:
     """A 楼长 now looks after another building (org_moves.find_building reads the name); they hold no tasks, so
     nothing else moves. Refused for other roles and for the building they already have."""

@@ -166,7 +166,9 @@ STAFF_REFUSED = {
     "to_self": "--to 不能是本人。",
     "complained_about": "有任务是对“{to}”的投诉，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
     "filed_by_target": "有任务是“{to}”本人以居民身份提交的诉求，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
-    "not_grid_bound": "只有网格员、网格长和物业人员属于网格；操作员和部门人员请重新邀请到新的岗位。",
+    "not_grid_bound": "只有网格员、网格长和物业人员属于网格；部门人员用 --street、--community、--grid 或 --all-streets 改负责的地方，操作员请重新邀请到新的岗位。",
+    "place_department_only": "--community、--street、--all-streets 只用于改部门人员负责的地方；网格员、网格长和物业人员请用 --grid。",
+    "same_place": "TA 已经负责这个地方了。",
     "same_grid": "TA 已经在这个网格了。",
     "lead_moves_building": "楼长属于楼栋，不属于网格：请用 --building 指定 TA 新负责的楼栋。",
     "building_only_lead": "--building 只用于调整楼长负责的楼栋；其他工作人员请用 --grid。",
@@ -189,7 +191,12 @@ STAFF_TASKS_TO_AWAY = "注意：{name}正在请假{until}，这些任务会等{n
 STAFF_CLAIMS_RELEASED = "TA 领取的志愿任务 {n} 件已重新开放给其他志愿者（负责的网格员已通知）：{codes}"
 STAFF_MOVED = "已把 {name} 调到 {grid}。"
 STAFF_LEAD_MOVED = "{name} 现在是 {building} 的楼长。"
-MOVE_GRID_OR_BUILDING = "请用 --grid 指定新网格（楼长用 --building 指定新楼栋），二者只写一个。"
+MOVE_GRID_OR_BUILDING = ("请用 --grid 指定新网格（楼长用 --building 指定新楼栋；部门人员用 --street、--community、--grid "
+                         "或 --all-streets 指定负责的地方），只写一个。")
+# A department's officer given another place (storage.unit_reach): where they now receive and read its cases.
+STAFF_PLACED = "{name}（{unit}）现在负责 {place}：只接收、查看这里转给本单位的诉求。"
+STAFF_PLACED_DISTRICT = "全区各街道"
+STAFF_PLACED_KEPT = "TA 已接单的 {n} 件未办结任务仍由 TA 办理。"
 STAFF_TASKS_KEPT = "TA 手上 {n} 件未办结任务仍由 TA 办理（TA 仍可查看这些诉求）。"
 MOVE_TASKS_NEEDED = ("{name} 手上有 {n} 件未办结任务，请用 --tasks keep|handover|return 说明如何处理"
                      "（keep 继续由 TA 办理，handover 交给 --to 指定的人，return 交回原网格）。")

@@ -18,6 +18,9 @@ from bot.clock import Clock, now_utc
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import Collection
+
     from sqlalchemy.orm import Session
 
     from storage.models import Staff
@@ -227,24 +230,33 @@ def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
 @staff_group.command("move")
 @click.argument("who", metavar="NAME|ID")
 @click.option("--grid", "grid_name", metavar="G")
+@click.option("--community", metavar="C")
+@click.option("--street", metavar="S")
+@click.option("--all-streets", "district_wide", is_flag=True)
 @click.option("--building", "building_name", metavar="PATH")
 @click.option("--tasks", type=click.Choice(["keep", "handover", "return"]))
 @click.option("--to", metavar="NAME")
 @click.pass_obj
-def staff_move(clock: Clock | None, who: str, grid_name: str | None, building_name: str | None, tasks: str | None,
-               to: str | None) -> None:
+def staff_move(clock: Clock | None, who: str, grid_name: str | None, community: str | None, street: str | None,
+               district_wide: bool, building_name: str | None, tasks: str | None, to: str | None) -> None:
     """A 网格员, 网格长 or 物业 now works in grid G (what becomes of their open tasks is asked: --tasks); a 楼长
-    now looks after another building (--building)."""
+    now looks after another building (--building); a 部门's officer now serves a street, community or grid, or
+    every street (--all-streets)."""
     from storage import roster
+    from storage.models import StaffRole
 
-    if (grid_name is None) == (building_name is None):
+    places = [grid_name, community, street, building_name, True if district_wide else None]
+    if sum(place is not None for place in places) != 1:
         fail(texts.MOVE_GRID_OR_BUILDING)
     if building_name is not None:
         _move_lead(who, building_name)
         return
-    assert grid_name is not None
     now = (clock or now_utc)()
     sensitive = taxonomy_in_force().sensitive
+    if grid_name is None or _in_transaction(lambda session: _member(session, who).role == StaffRole.DEPARTMENT,
+                                            command="move"):
+        _place_officer(who, grid_name, community, street, district_wide, now, sensitive)
+        return
 
     def move(session: Session) -> roster.Moved:
         member = _member(session, who)
@@ -263,6 +275,32 @@ def staff_move(clock: Clock | None, who: str, grid_name: str | None, building_na
     if moved.kept:
         click.echo(texts.STAFF_TASKS_KEPT.format(n=moved.kept))
     for line in texts.handed(moved) + texts.unit_waiting(moved):
+        click.echo(line)
+
+
+def _place_officer(who: str, grid: str | None, community: str | None, street: str | None, district_wide: bool,
+                   now: datetime, sensitive: Collection[str]) -> None:
+    """staff move WHO --street S (or --community, --grid, --all-streets): a 部门's officer serves another place."""
+    from storage import roster, staff
+    from storage.errors import NotAllowed
+    from storage.models import StaffRole
+
+    def place(session: Session) -> tuple[roster.Moved, str | None]:
+        member = _member(session, who)
+        if member.role != StaffRole.DEPARTMENT:
+            raise NotAllowed("place_department_only")
+        where = staff.invite_scope(session, StaffRole.DEPARTMENT, grid, community, member.department, street,
+                                   district_wide=district_wide)
+        moved = roster.place_officer(session, member, where, now, sensitive)
+        return moved, staff.workplace_label(session, member.role, member.grid_id, member.community_id,
+                                            street_id=member.street_id)
+
+    moved, label = _in_transaction(place, command="move")
+    click.echo(texts.STAFF_PLACED.format(name=moved.member.name, unit=moved.member.department,
+                                         place=label or texts.STAFF_PLACED_DISTRICT))
+    if moved.kept:
+        click.echo(texts.STAFF_PLACED_KEPT.format(n=moved.kept))
+    for line in texts.unit_waiting(moved):
         click.echo(line)
 
 
@@ -345,7 +383,7 @@ def _in_transaction(work: Callable[[Session], _T], to: str | None = None, comman
     from handlers import staff_texts
     from storage import reassigning, roster
     from storage.errors import NotAllowed
-    from storage.staff import UnclearPlace
+    from storage.staff import InvalidInvite, UnclearPlace
 
     try:
         with operator_transaction() as session:
@@ -354,7 +392,7 @@ def _in_transaction(work: Callable[[Session], _T], to: str | None = None, comman
         fail(texts.staff_ambiguous(several.name, several.candidates, command))
     except roster.UnknownMember as unknown:
         fail(texts.staff_unknown(unknown.name, unknown.similar))
-    except UnclearPlace as error:
+    except (UnclearPlace, InvalidInvite) as error:
         fail(invite_refusal(error))
     except NotAllowed as refused:
         fail(texts.STAFF_REFUSED.get(refused.reason, refused.reason).format(to=to or ""))

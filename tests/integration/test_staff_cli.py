@@ -19,7 +19,7 @@ from storage.tickets import LOCAL_ZONE
 from tests.support.console import OTHER_STREET
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, LI, LIU, RESIDENT, WANG, ZHANG
-from tests.support.street import FIRST, XINGFULI, add_contractors
+from tests.support.street import ANNING, FIRST, SQUAD, XINGFULI, add_contractors, add_second_street
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -355,6 +355,45 @@ def test_setting_a_department_officers_duty_speaks_of_their_units_cards_not_派�
     assert "派单" not in away + back
     assert "转给本单位的任务卡仍发给本单位每位人员（包括 TA）" in away and "转给本单位的任务卡照常发给 TA" in back
     assert "派单会照常给 TA 派新任务" in ok(gridbot("staff", "duty", "张伟", "在岗"))  # a grid member's is 派单
+
+
+def test_a_district_wide_department_officer_is_given_a_street_and_then_made_district_wide_again(
+        gridbot, seeded, clock):
+    with seeded.transaction() as session:
+        add_second_street(session, clock())
+        session.add(Staff(openid="zf_old", name="郑队长", role=StaffRole.DEPARTMENT, department=SQUAD, active=True,
+                          created_at=clock()))  # invited before officers had a place: every street
+
+    placed = ok(gridbot("staff", "move", "郑队长", "--street", ANNING))
+
+    assert "郑队长（综合执法中队）现在负责 安宁街道：只接收、查看这里转给本单位的诉求。" in placed
+    officer = row(seeded, "zf_old")
+    with seeded.transaction() as session:
+        assert officer.street_id == staff_places.find_street(session, ANNING).id
+    assert "综合执法中队（安宁街道）" in ok(gridbot("staff", "list", "--role", "部门"))
+    assert "TA 已经负责这个地方了" in refused(gridbot("staff", "move", "郑队长", "--street", ANNING))
+    assert "现在负责 全区各街道" in ok(gridbot("staff", "move", "郑队长", "--all-streets"))
+    assert row(seeded, "zf_old").street_id is None
+
+
+def test_a_department_officer_placed_away_from_a_transfer_waiting_for_their_unit_sends_it_back_to_its_grid(
+        gridbot, wechat, seeded, clock):
+    with seeded.transaction() as session:
+        add_contractors(session, clock())  # 周队长 of 综合执法中队, district-wide, its only officer
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+    wechat.dialog(ZHANG, [(f"转办 {ticket} 综合执法中队", "已转办")])
+
+    output = ok(gridbot("staff", "move", "周队长", "--community", "和平社区"))
+
+    assert "现在负责 和平社区" in output
+    assert "注意：TA 原来负责的地方 综合执法中队 再没有别的在岗人员，等该单位接单的 1 件诉求已交回各自的网格" in output
+    assert (appeal(seeded, ticket).department, appeal(seeded, ticket).status) == (None, AppealStatus.DISPATCHED)
+
+
+def test_only_a_department_officer_is_given_a_street_and_one_place_is_named(gridbot):
+    assert "只用于改部门人员负责的地方" in refused(gridbot("staff", "move", "张伟", "--street", "幸福街道"))
+    assert "只写一个" in refused(gridbot("staff", "move", "张伟", "--grid", "第二网格", "--street", "幸福街道"))
+    assert "只写一个" in refused(gridbot("staff", "move", "张伟"))
 
 
 def test_an_operator_is_not_moved_between_grids(gridbot):
