@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Collection, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
-from storage import building_codes, invites, org, org_import, org_ledger, org_moves, roster
+from storage import building_codes, invites, org, org_import, org_ledger, org_moves, roster, unit_reach
 from storage import staff as staff_places
 from storage.building_codes import BuildingCode
 from storage.db import Database
@@ -244,6 +244,38 @@ def invite_place_within(session: Session, scope: Scope, place: staff_places.Scop
     if place.street is not None and scope.street_id is not None:
         return session.get_one(Street, scope.street_id).name == place.street
     return True
+
+
+def officer_places(session: Session, scope: Scope) -> list[tuple[str, str]]:
+    """Where the console account may place a department's officer (storage.unit_reach), as (value, label): every
+    street and each street for a 管理员, its own street for a street's account, then the scope's communities."""
+    streets = session.execute(select(Street.id, Street.name).order_by(Street.id)
+                              .where(Street.id == scope.street_id if scope.street_id is not None else true())).all()
+    wide = [("all", DISTRICT_WIDE)] if scope == Scope() else []
+    if scope.community_id is not None:
+        streets = []
+    return [*wide, *((f"street:{sid}", name) for sid, name in streets),
+            *((f"community:{cid}", name) for cid, name in communities(session, scope))]
+
+
+DISTRICT_WIDE = "全区各街道"
+
+
+def place_officer(session: Session, scope: Scope, staff_id: int, wanted: str, now: datetime,
+                  sensitive: Collection[str]) -> roster.Moved | None:
+    """A department's officer of the scope now serves the place `wanted` names (one of `officer_places`), as
+    `gridbot staff move --street` does; None when the officer is not the account's to place: not within the scope,
+    or (for any account but a 管理员) district-wide, an office of every street. OutsideScope for a place not
+    offered."""
+    member = member_within(session, scope, staff_id)
+    if member is None or (scope != Scope() and unit_reach.district_wide(member)):
+        return None
+    if wanted not in dict(officer_places(session, scope)):
+        raise OutsideScope("outside")
+    kind, _, number = wanted.partition(":")
+    place = staff_places.Scope(None, int(number) if kind == "community" else None, member.department,
+                               street_id=int(number) if kind == "street" else None)
+    return roster.place_officer(session, member, place, now, sensitive)
 
 
 def place_name(session: Session, kind: str, place_id: int) -> str:

@@ -28,6 +28,11 @@ def serves(member: Staff, grid_id: int | None, community_id: int | None, street_
         (member.grid_id, grid_id), (member.community_id, community_id), (member.street_id, street_id)))
 
 
+def district_wide(member: Staff) -> bool:
+    """Whether the officer serves every street: no grid, community or street on their row."""
+    return member.grid_id is None and member.community_id is None and member.street_id is None
+
+
 def serving(grid_id: int | None) -> ColumnElement[bool]:
     """A condition on Staff: an officer whose place takes in the grid (`serves`, in SQL)."""
     unplaced = Staff.grid_id.is_(None) & Staff.community_id.is_(None) & Staff.street_id.is_(None)
@@ -43,7 +48,7 @@ def serving(grid_id: int | None) -> ColumnElement[bool]:
 
 def served_by(member: Staff) -> ColumnElement[bool]:
     """A condition on Appeal: in a grid the officer's place takes in (every appeal for a district-wide office)."""
-    if member.grid_id is None and member.community_id is None and member.street_id is None:
+    if district_wide(member):
         return true()
     grids = select(Grid.id).join(Community, Community.id == Grid.community_id)
     if member.grid_id is not None:

@@ -641,6 +641,44 @@ def test_a_department_invite_is_the_streets(app, store):
         assert [invite.street_id for invite in invited] == [xingfu, None]
 
 
+def place_form(person, store, name, place):
+    return person.client.post(f"/console/staff/{staff_id(store, name)}/place",
+                              data={"place": place, "csrf_token": token(person)})
+
+
+def test_a_district_wide_department_officer_is_given_a_street_by_a_管理员_only(app, store, clock):
+    xingfu, pingan = street_id(store, "幸福街道"), street_id(store, "平安街道")
+    with store.transaction() as session:
+        grid_id = session.scalars(select(Grid.id).where(Grid.name == FIRST)).first()
+        session.add(Staff(openid="dept_wu", name="吴刚", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))  # invited before officers had a place: every street
+        session.add(new_appeal("G2611220001", grid_id, clock(), department="综合执法中队"))
+    street, admin = logged_in(app, "street"), logged_in(app, "admin")
+
+    assert place_form(street, store, "吴刚", f"street:{xingfu}").status_code == 404  # an office of every street
+    assert f'value="street:{pingan}"' in admin.get("/console/staff").get_data(as_text=True)
+    done = place_form(admin, store, "吴刚", f"street:{pingan}")
+
+    page = admin.get(done.headers["Location"]).get_data(as_text=True)
+    assert "已改为 吴刚（综合执法中队）负责 平安街道：只接收、查看这里转给本单位的诉求" in page
+    assert "等该单位接单的 1 件诉求已交回各自的网格" in page  # 幸福街道's transfer: nobody of the unit serves it now
+    assert "综合执法中队（平安街道）" in page
+    wu = staff_id(store, "吴刚")
+    with store.transaction() as session:
+        assert session.get_one(Staff, wu).street_id == pingan
+    # A street's account: its own street's officer, to its street or one of its communities, never another street.
+    assert place_form(street, store, "吴刚", f"street:{xingfu}").status_code == 404
+    assert place_form(admin, store, "吴刚", f"street:{xingfu}").status_code == 302
+    assert place_form(street, store, "吴刚", f"street:{pingan}").status_code == 409
+    assert place_form(street, store, "吴刚", f"street:{xingfu}").status_code == 409  # where they already are
+    heping = ids(store, Community, community=HEPING)
+    assert place_form(street, store, "吴刚", f"community:{heping}").status_code == 302
+    with store.transaction() as session:
+        officer = session.get_one(Staff, wu)
+        assert (officer.community_id, officer.street_id) == (heping, None)
+    assert "改负责的地方" not in logged_in(app, "xingfuli").get("/console/staff").get_data(as_text=True)
+
+
 def test_an_invite_for_a_building_lead_and_its_refusals(app, store):
     person = logged_in(app, "xingfuli")
 

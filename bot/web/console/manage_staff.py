@@ -3,6 +3,9 @@ not, duty, open tasks; never an openid, personal phones masked), the invite code
 for a role and place, taking one back, and disabling someone who left: the calls `gridbot invite` and `gridbot
 staff` make (storage.staff, storage.invites, storage.roster), each place checked against the operator's scope.
 
+A department's officer is given another place (`gridbot staff move --street`): a street's account its own street's
+officers, within its street; a 管理员 anyone, district-wide too.
+
 Every role may do all of it within their scope. A street-wide invite (a 部门's staff) is the street's: a 社区
 operator is refused it; a street operator's invite stays with the CLI (`gridbot invite --street`).
 """
@@ -20,8 +23,9 @@ from handlers.resident_texts import clock as local_clock
 from handlers.staff_texts import ROLE_TITLES, masked_phone, scope
 from storage import invites, management, roster, staff, volunteer_claims
 from storage.contact_input import InvalidContact
-from storage.errors import DomainError
+from storage.errors import DomainError, NotAllowed
 from storage.models import StaffInvite
+from storage.queries import Scope
 from storage.typed_ids import typed_id
 
 MAX_INVITE_HOURS = 24 * 30  # as `gridbot invite --ttl-hours`
@@ -44,8 +48,10 @@ def _render_staff(refusal: str | None = None, status: int = 200,
         waiting = management.open_invites(db, g.operator.scope, now, runtime().settings.secret_key or "")
         grids = management.grids(db, g.operator.scope)
         communities = management.communities(db, g.operator.scope)
+        officer_places = management.officer_places(db, g.operator.scope)
     page = render_template("console/staff.html", members=members, waiting=waiting, grids=grids,
-                           communities=communities, refusal=refusal, form=form or {}, role_titles=ROLE_TITLES,
+                           communities=communities, officer_places=officer_places,
+                           admin=g.operator.scope == Scope(), refusal=refusal, form=form or {}, role_titles=ROLE_TITLES,
                            masked_phone=masked_phone, scope=scope, local_clock=local_clock, now=now,
                            done=get_flashed_messages(),
                            default_hours=DEFAULT_INVITE_HOURS, max_hours=MAX_INVITE_HOURS)
@@ -158,4 +164,29 @@ def staff_disable(staff_id: int) -> Response:
     flash(texts.STAFF_DISABLED.format(name=name, tasks=tasks + texts.STAFF_DISABLED_PHONE))
     if request.form.get("back") == "community":  # a volunteer or party member, from the community page's list
         return redirect(url_for("console.community", _anchor="members"))
+    return redirect(url_for("console.staff_page"))
+
+
+@blueprint.post("/staff/<int:staff_id>/place")
+@login_required
+def staff_place(staff_id: int) -> Response | str | tuple[str, int]:
+    """A department's officer now serves another street, community or every street (管理员 only), as `gridbot
+    staff move --street` does: what waited for the unit where no colleague now serves goes back to its grid."""
+    now = runtime().clock()
+    sensitive = runtime().understanding.taxonomy.sensitive  # before the transaction: it may read the database
+    wanted = request.form.get("place", "")[:FIELD_LIMIT]
+    try:
+        with runtime().database.transaction() as db:
+            moved = in_scope_or_404(management.place_officer(db, g.operator.scope, staff_id, wanted, now, sensitive))
+            member = moved.member
+            place = staff.workplace_label(db, member.role, member.grid_id, member.community_id,
+                                          street_id=member.street_id)
+            name, unit = member.name, member.department
+    except management.OutsideScope:
+        return _render_staff(texts.INVITE_REFUSED["outside"], 409)
+    except NotAllowed as refused:
+        return _render_staff(texts.STAFF_PLACE_REFUSED.get(refused.reason, texts.ACTION_REFUSED), 409)
+    waiting = texts.STAFF_DISABLED_UNIT_WAITING.format(unit=unit, n=len(moved.unit_waiting)) \
+        if moved.unit_waiting else ""
+    flash(texts.STAFF_PLACED.format(name=name, unit=unit, place=place or management.DISTRICT_WIDE, waiting=waiting))
     return redirect(url_for("console.staff_page"))
