@@ -717,7 +717,8 @@ CERTIFY_WRONG_DIGITS = "手机号后四位不对，请核对后重新回复（�
 INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员、楼长、单元长、党员中心户、党员、志愿者。"
 INVITE_BAD_TTL = "--ttl-hours 须在 1 到 {max_hours} 之间。"
 INVITE_MISSING = {
-    "grid": "邀请网格员、网格长或物业人员需要用 --grid 指定网格，例如 --grid 幸福里社区·第一网格。",
+    "grid": ("邀请网格员、网格长或物业人员需要用 --grid 指定网格，例如 --grid 幸福里社区·第一网格"
+             "（物业公司管着一个社区的几个小区时，也可以用 --community 指定社区）。"),
     "department": "邀请部门人员需要用 --department 写明部门名称（最多 64 个字）。",
     # Several streets, each with its own 综合执法中队: an officer receives and reads the cases of one (storage.unit_reach).
     "department_place": ("平台上有几个街道，邀请部门人员请用 --street 指定所在街道（只接收、查看这个街道的诉求），"

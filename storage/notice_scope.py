@@ -6,7 +6,8 @@ may skip the compound). Down to the grid it reads as `storage.queries.Scope.of_p
 are looked for within that grid. Targeting stays in gridbot's own hierarchy: WeChat's tags (100 an account, 20 a
 user) cannot name every building.
 
-Staff of a scope: the grid-bound roles (网格员, 网格长, 物业) of its grids, 楼长 of its buildings, and, for a street,
+Staff of a scope: the grid-bound roles (网格员, 网格长, 物业) of its grids (a 物业 clerk of a whole community: of any
+of its grids), 楼长 of its buildings, and, for a street,
 a community or everywhere, the departments' staff working there. Operators are the senders, not an audience.
 """
 
@@ -66,8 +67,11 @@ class NoticeScope:
 
     def staff_condition(self) -> ColumnElement[bool]:
         """A condition on Staff: they serve a part of the scope (see the module's docstring)."""
+        communities = select(Grid.community_id).where(Grid.id.in_(self.grid_ids()))
         conditions: list[ColumnElement[bool]] = [
             Staff.role.in_(GRID_AUDIENCE) & Staff.grid_id.in_(self.grid_ids()),
+            # A 物业 clerk of a whole community (no grid): every compound of it is theirs (storage.unit_reach).
+            (Staff.role == StaffRole.PROPERTY) & Staff.grid_id.is_(None) & Staff.community_id.in_(communities),
         ]
         conditions.append(self.lead_condition())
         if self.scope.grid_id is None and not self.below_grid:

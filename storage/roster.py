@@ -234,10 +234,13 @@ def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, t
 def place_officer(session: Session, member: Staff, place: staff.Scope, now: datetime,
                   sensitive: Collection[str]) -> Moved:
     """A department's officer now serves another place (storage.unit_reach): the street, community or grid `place`
-    names (staff.invite_scope resolves it as for an invite), or every street (none of them). The tasks they took
-    stay theirs; what waited for the unit where no colleague now serves goes back to its grid, as when one leaves.
-    Refused for other roles and for the place they already serve."""
-    if member.role != StaffRole.DEPARTMENT:
+    names (staff.invite_scope resolves it as for an invite), or every street (none of them); a 物业 clerk every
+    compound of a community (a grid is `move`'s). The tasks they took stay theirs; what waited for the unit where no
+    colleague now serves goes back to its grid, as when one leaves. Refused for other roles and places, and for
+    the place they already serve."""
+    clerk_of_community = (member.role == StaffRole.PROPERTY and place.community_id is not None
+                          and place.grid_id is None and place.street_id is None)
+    if member.role != StaffRole.DEPARTMENT and not clerk_of_community:
         raise NotAllowed("place_department_only")
     if (member.grid_id, member.community_id, member.street_id) == (place.grid_id, place.community_id,
                                                                    place.street_id):

@@ -161,7 +161,8 @@ def invite_scope(session: Session, role: StaffRole, grid: str | None, community:
         raise InvalidInvite("district_wide")
     community_row = find_community(session, community) if community else None
     grid_row = _grid_in(session, grid, community_row) if grid else None
-    if role in GRID_BOUND and grid_row is None:
+    # A 物业 company with several compounds in one community: one clerk may serve all of them (storage.unit_reach).
+    if role in GRID_BOUND and grid_row is None and not (role is StaffRole.PROPERTY and community_row is not None):
         raise InvalidInvite("grid")
     if role is StaffRole.DEPARTMENT and department is None:
         raise InvalidInvite("department")

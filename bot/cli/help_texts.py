@@ -298,7 +298,7 @@ PARAMETERS: dict[str, str] = {
     "staff duty --until": "休假时：休假的最后一天（2026-12-31 或 12-31）；第二天自动恢复在岗",
     "staff move who": "姓名或编号（staff list 里的）",
     "staff move --grid": "从现在起在哪个网格工作",
-    "staff move --community": "部门人员：从现在起只负责哪个社区",
+    "staff move --community": "部门人员：从现在起只负责哪个社区；物业人员：负责这个社区的各个小区",
     "staff move --street": "部门人员：从现在起只负责哪个街道（安宁街道）",
     "staff move --all-streets": "部门人员：从现在起负责全区各街道（如区住建局）",
     "staff move --building": "楼长：从现在起负责哪个楼栋（写法同 invite --building）",

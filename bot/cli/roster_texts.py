@@ -167,7 +167,8 @@ STAFF_REFUSED = {
     "complained_about": "有任务是对“{to}”的投诉，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
     "filed_by_target": "有任务是“{to}”本人以居民身份提交的诉求，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
     "not_grid_bound": "只有网格员、网格长和物业人员属于网格；部门人员用 --street、--community、--grid 或 --all-streets 改负责的地方，操作员请重新邀请到新的岗位。",
-    "place_department_only": "--community、--street、--all-streets 只用于改部门人员负责的地方；网格员、网格长和物业人员请用 --grid。",
+    "place_department_only": ("--street、--all-streets 只用于改部门人员负责的地方，--community 只用于部门和物业人员；"
+                              "网格员、网格长请用 --grid。"),
     "same_place": "TA 已经负责这个地方了。",
     "same_grid": "TA 已经在这个网格了。",
     "lead_moves_building": "楼长属于楼栋，不属于网格：请用 --building 指定 TA 新负责的楼栋。",

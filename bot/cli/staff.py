@@ -254,7 +254,7 @@ def staff_move(clock: Clock | None, who: str, grid_name: str | None, community: 
     now = (clock or now_utc)()
     sensitive = taxonomy_in_force().sensitive
     if grid_name is None or _in_transaction(lambda session: _member(session, who).role == StaffRole.DEPARTMENT,
-                                            command="move"):
+                                            command="move"):  # a 物业 clerk's --community too
         _place_officer(who, grid_name, community, street, district_wide, now, sensitive)
         return
 
@@ -280,16 +280,17 @@ def staff_move(clock: Clock | None, who: str, grid_name: str | None, community: 
 
 def _place_officer(who: str, grid: str | None, community: str | None, street: str | None, district_wide: bool,
                    now: datetime, sensitive: Collection[str]) -> None:
-    """staff move WHO --street S (or --community, --grid, --all-streets): a 部门's officer serves another place."""
+    """staff move WHO --street S (or --community, --grid, --all-streets): a 部门's officer serves another place;
+    --community: a 物业 clerk serves every compound of that community."""
     from storage import roster, staff
     from storage.errors import NotAllowed
     from storage.models import StaffRole
 
     def place(session: Session) -> tuple[roster.Moved, str | None]:
         member = _member(session, who)
-        if member.role != StaffRole.DEPARTMENT:
+        if member.role != StaffRole.DEPARTMENT and (member.role != StaffRole.PROPERTY or community is None):
             raise NotAllowed("place_department_only")
-        where = staff.invite_scope(session, StaffRole.DEPARTMENT, grid, community, member.department, street,
+        where = staff.invite_scope(session, StaffRole(member.role), grid, community, member.department, street,
                                    district_wide=district_wide)
         moved = roster.place_officer(session, member, where, now, sensitive)
         return moved, staff.workplace_label(session, member.role, member.grid_id, member.community_id,

@@ -165,6 +165,19 @@ def test_a_notice_to_a_streets_staff_reaches_its_own_squadron_not_another_street
     assert SQUAD_XINGFU in told and SQUAD_ANNING not in told
 
 
+@pytest.mark.parametrize("path, told", [("幸福里社区/第二网格", True), ("和平社区/第一网格", False)])
+def test_a_notice_to_a_compound_reaches_the_clerk_serving_its_whole_community(district, clock, path, told):
+    with district.transaction() as session:
+        community_id = staff.find_community(session, "幸福里社区").id
+        session.add(Staff(openid="wy_community", name="物业李经理", role=StaffRole.PROPERTY, department="锦绣物业",
+                          community_id=community_id, active=True, created_at=clock()))
+    with district.transaction() as session:
+        scope = notice_scope.resolve(session, path)
+        reached = set(session.scalars(select(Staff.openid).where(scope.staff_condition())))
+
+    assert ("wy_community" in reached) is told
+
+
 def test_a_squadron_officer_back_from_leave_is_not_promised_派单(wechat, district):
     wechat.send(SQUAD_XINGFU, "请假")
 

@@ -679,6 +679,17 @@ def test_a_district_wide_department_officer_is_given_a_street_by_a_管理员_onl
     assert "改负责的地方" not in logged_in(app, "xingfuli").get("/console/staff").get_data(as_text=True)
 
 
+def test_a_property_invite_may_name_a_community_for_a_company_with_several_compounds(app, store):
+    heping = ids(store, Community, community=HEPING)
+
+    made = invite_form(logged_in(app, "street"), role="物业", department="和美物业", community=str(heping))
+
+    assert made.status_code == 200, made.get_data(as_text=True)
+    with store.transaction() as session:
+        invited = session.scalars(select(StaffInvite).where(StaffInvite.role == StaffRole.PROPERTY)).one()
+        assert (invited.grid_id, invited.community_id) == (None, heping)
+
+
 def test_an_invite_for_a_building_lead_and_its_refusals(app, store):
     person = logged_in(app, "xingfuli")
 

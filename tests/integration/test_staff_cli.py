@@ -19,7 +19,15 @@ from storage.tickets import LOCAL_ZONE
 from tests.support.console import OTHER_STREET
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, LI, LIU, RESIDENT, WANG, ZHANG
-from tests.support.street import ANNING, FIRST, SQUAD, XINGFULI, add_contractors, add_second_street
+from tests.support.street import (
+    ANNING,
+    FIRST,
+    PROPERTY_CLERK,
+    SQUAD,
+    XINGFULI,
+    add_contractors,
+    add_second_street,
+)
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -394,6 +402,32 @@ def test_only_a_department_officer_is_given_a_street_and_one_place_is_named(grid
     assert "只用于改部门人员负责的地方" in refused(gridbot("staff", "move", "张伟", "--street", "幸福街道"))
     assert "只写一个" in refused(gridbot("staff", "move", "张伟", "--grid", "第二网格", "--street", "幸福街道"))
     assert "只写一个" in refused(gridbot("staff", "move", "张伟"))
+
+
+def test_a_property_clerk_invited_for_a_community_serves_each_of_its_compounds_and_no_other(
+        gridbot, wechat, seeded, clock):
+    code = code_of(gridbot("invite", "--role", "物业", "--community", XINGFULI, "--department", "锦绣物业"))
+    assert "认证成功" in wechat.send("o_clerk", f"认证 {code}")
+    here = claimed_by(wechat, seeded, clock, ZHANG)  # 幸福里社区·第一网格
+    there = file_and_dispatch(wechat, seeded, clock, openid=HEPING_RESIDENT)  # 和平社区
+
+    assert "已转办给 锦绣物业" in wechat.send(ZHANG, f"转办 {here} 锦绣物业")
+    assert "o_clerk" in notices(seeded, "staff_new_appeal", here)
+    assert "o_clerk" not in notices(seeded, "staff_new_appeal", there)
+    assert wechat.send("o_clerk", f"查询 {there}") == staff_texts.TASK_NOT_FOUND.format(ticket=there)
+    assert "接单成功" in wechat.send("o_clerk", f"接单 {here}")
+
+
+def test_a_property_clerk_of_one_compound_is_moved_to_serve_the_whole_community(gridbot, seeded, clock):
+    with seeded.transaction() as session:
+        add_contractors(session, clock())  # 物业钱经理 of 阳光物业公司, 幸福里社区·第一网格
+
+    output = ok(gridbot("staff", "move", "物业钱经理", "--community", XINGFULI))
+
+    assert "物业钱经理（阳光物业公司）现在负责 幸福里社区" in output
+    clerk = row(seeded, PROPERTY_CLERK)
+    assert (clerk.grid_id, clerk.community_id is not None) == (None, True)
+    assert "只用于改部门人员负责的地方" in refused(gridbot("staff", "move", "物业钱经理", "--street", "幸福街道"))
 
 
 def test_an_operator_is_not_moved_between_grids(gridbot):
