@@ -19,26 +19,29 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import staff as staff_table
+from storage import unit_reach
 from storage.appeals import Action, record
-from storage.models import GRID_BOUND, Appeal, AppealEvent, Staff, StaffRole
+from storage.models import GRID_TEAM, TRANSFER_UNITS, Appeal, AppealEvent, Staff, StaffRole
 
 _SEPARATOR = ","
 
 
 def named_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
-    """Whom a resident of the grid may complain about by name: the grid's staff, the community's operators and the
-    departments' staff, who work every grid (吴队长 of 综合执法中队: a complaint about him read as 综合执法 would
-    be routed to his own department, to him)."""
+    """Whom a resident of the grid may complain about by name: the grid's team, the community's operators and the
+    departments' and property companies' staff who serve the grid (storage.unit_reach: 吴队长 of this street's
+    综合执法中队, not a namesake of another street's; a complaint about him read as 综合执法 would be routed to his
+    own department, to him)."""
     if grid_id is None:
         return []
     grid_people = session.scalars(
-        select(Staff).where(Staff.grid_id == grid_id, Staff.role.in_(GRID_BOUND), Staff.active.is_(True))
+        select(Staff).where(Staff.grid_id == grid_id, Staff.role.in_(GRID_TEAM), Staff.active.is_(True))
         .order_by(Staff.id)
     ).all()
-    departments = session.scalars(
-        select(Staff).where(Staff.role == StaffRole.DEPARTMENT, Staff.active.is_(True)).order_by(Staff.id)
+    units = session.scalars(
+        select(Staff).where(Staff.role.in_(TRANSFER_UNITS), Staff.active.is_(True), unit_reach.serving(grid_id))
+        .order_by(Staff.id)
     ).all()
-    return [*grid_people, *staff_table.community_operators(session, grid_id), *departments]
+    return [*grid_people, *staff_table.community_operators(session, grid_id), *units]
 
 
 def complained_about(session: Session, grid_id: int | None, names: Collection[str], about_a_leader: bool

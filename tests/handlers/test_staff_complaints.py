@@ -6,12 +6,14 @@ o1 lives in 阳光花园3号楼1单元 (幸福里社区·第一网格: 张伟 an
 import re
 
 import pytest
+from sqlalchemy import select
 
 from bot.worker import schedule
-from storage import dispatch, supervision
+from storage import complaints, dispatch, supervision
 from storage.models import AppealStatus, Staff, StaffRole
-from tests.support.database import appeal, notices, worded
+from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, LI, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.street import SQUAD_ANNING, SQUAD_XINGFU, add_second_street
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -71,6 +73,19 @@ def test_a_complaint_about_a_department_officer_by_name_never_reaches_the_depart
     assert appeal(seeded, ticket).department is None
     assert notices(seeded, "staff_new_appeal", ticket) == sorted([WANG, OPERATOR])
     assert f"没有找到编号为 {ticket} 的诉求" in wechat.send("dept_zhifa", f"查询 {ticket}")
+
+
+def test_a_complaint_naming_a_department_officer_is_about_the_one_serving_the_residents_street_not_a_namesake(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        add_second_street(session, clock())  # 周队长 of 幸福街道's 综合执法中队, 吴队长 of 安宁街道's
+        session.scalars(select(Staff).where(Staff.openid == SQUAD_ANNING)).one().name = "周队长"
+
+    _, ticket = complain(wechat, seeded, clock, "投诉综合执法中队的周队长，执法粗暴")
+
+    appeal_id, xingfu = appeal(seeded, ticket).id, staff_id(seeded, SQUAD_XINGFU)
+    with seeded.transaction() as session:
+        assert complaints.accused(session, appeal_id) == {xingfu}
 
 
 def test_a_complaint_about_the_property_company_is_not_transferred_to_it(wechat, seeded, clock):
