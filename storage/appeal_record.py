@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import contacts
+from storage.appeals import shown_statuses
 from storage.models import (
     Appeal,
     AppealEvent,
@@ -92,6 +93,7 @@ class Surroundings:
 
     others: Sequence[Appeal]  # the same resident's other appeals within the operator's scope, newest first
     focus_cases: Sequence[FocusCase]  # the 聚焦办 cases it belongs to
+    statuses: dict[int, str]  # each other appeal's status as shown (storage.appeals.shown_status), by id
 
 
 def surroundings(session: Session, appeal: Appeal, scope: Scope) -> Surroundings:
@@ -106,7 +108,7 @@ def surroundings(session: Session, appeal: Appeal, scope: Scope) -> Surroundings
         select(FocusCase).join(FocusCaseAppeal, FocusCaseAppeal.case_id == FocusCase.id)
         .where(FocusCaseAppeal.appeal_id == appeal.id).order_by(FocusCase.id)
     ).all()
-    return Surroundings(others, cases)
+    return Surroundings(others, cases, shown_statuses(session, others))
 
 
 def _name(session: Session, staff_id: int | None) -> str | None:

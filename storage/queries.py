@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from storage import unit_reach, workdays
 from storage.actors import ActorKind
-from storage.appeals import UNCLASSIFIED, Action, Sender, clock_of
+from storage.appeals import UNCLASSIFIED, Action, Sender, clock_of, shown_statuses
 from storage.models import (
     OPEN_STATUSES,
     Appeal,
@@ -495,6 +495,7 @@ class Listed:
     place: Address | None  # None: no place yet (waiting for the resident's address)
     assignee: str | None  # the claimant's name
     due: datetime | None
+    status: str  # as its resident is told it (storage.appeals.shown_status): a lapsed one is not 居民已撤销
 
 
 def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: AppealFilter = AppealFilter(),
@@ -519,6 +520,7 @@ def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: 
                                  by_filing_time=wanted.since is not None or wanted.until is not None)).all()
     places = addresses(session, {(appeal.grid_id, appeal.building_id, appeal.unit_id)
                                  for appeal, _, _, _ in rows if appeal.grid_id is not None})
+    statuses = shown_statuses(session, [appeal for appeal, _, _, _ in rows])
     found = []
     for appeal, at, returned_at, assignee in rows:
         place = places.get((appeal.grid_id, appeal.building_id, appeal.unit_id))
@@ -526,7 +528,7 @@ def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: 
         due = _due(appeal, at) if running else None
         if appeal.status == AppealStatus.RETURNED:  # the community's clock to route it again
             due = returned_due(appeal, returned_at)
-        found.append(Listed(appeal, place, assignee, due))
+        found.append(Listed(appeal, place, assignee, due, statuses[appeal.id]))
     return found
 
 

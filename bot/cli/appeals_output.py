@@ -56,7 +56,7 @@ def appeal_table(found: Sequence[Listed], now: datetime) -> str:
     rows = [texts.COLUMNS] + [(
         listed.appeal.ticket, texts.local(listed.appeal.created_at, now=now),
         (texts.URGENT if listed.appeal.emergency else "") + listed.appeal.category, _place(listed, with_street),
-        texts.STATUS_NAMES.get(listed.appeal.status, listed.appeal.status), _holder(listed) or texts.NOBODY,
+        staff_texts.status_name(listed.status), _holder(listed) or texts.NOBODY,
         texts.clock(listed.appeal.status, listed.due, now) or texts.NOBODY,
         _snippet(listed.appeal.content, texts.SNIPPET),
     ) for listed in found]
@@ -96,7 +96,7 @@ def appeal_json(found: Sequence[Listed], now: datetime) -> str:
         "grid": listed.place.grid if listed.place else None,
         "place": listed.place.home_label if listed.place else None,
         "status": listed.appeal.status,
-        "status_name": texts.STATUS_NAMES.get(listed.appeal.status, listed.appeal.status),
+        "status_name": staff_texts.status_name(listed.status),
         "assignee": listed.assignee,
         "department": listed.appeal.department,
         "due_at": listed.due.astimezone(texts.LOCAL_ZONE).isoformat() if listed.due else None,

@@ -44,7 +44,7 @@ def _row(listed: Listed, now: datetime) -> tuple[object, ...]:
         appeal.ticket, _local(appeal.created_at), appeal.category, appeal.subcategory or "",
         place.street if place else "", place.community if place else "", place.grid if place else "",
         place.home_label if place else "",
-        staff_texts.STATUS_NAMES.get(appeal.status, appeal.status), listed.assignee or "", appeal.department or "",
+        staff_texts.status_name(listed.status), listed.assignee or "", appeal.department or "",
         _local(due), overdue or "", URGENT if appeal.emergency else "", _snippet(appeal.content),
     )
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.cli.gridbot import main
 from handlers import notifications
-from storage import seeding
+from storage import seeding, supervision
 from storage.models import Appeal, AppealEvent, Community, Grid, OutboxMessage, OutboxStatus, Street
 from storage.notices import ResidentResolved
 from storage.privacy import mask
@@ -113,6 +113,18 @@ def test_options_narrow_the_list_by_place_status_and_clock(day, database_url, cl
     assert tickets("--overdue") == {day["unclaimed"], day["heping"], day["returned"]}
     assert tickets("--since", "2026-11-23") == set()
     assert tickets("--since", "2026-11-22", "--status", "已办结") == set()
+
+
+def test_an_appeal_closed_for_the_address_never_given_is_listed_so_not_as_withdrawn(day, seeded, database_url, clock):
+    clock.advance(days=30)
+    with seeded.transaction() as session:
+        assert supervision.sweep(session, clock(), supervision.DEFAULT_UNCLAIMED_AFTER).lapsed == 1
+
+    table = gridbot(database_url, clock, "appeals", "list", "--status", "cancelled")
+    listed = gridbot(database_url, clock, "appeals", "list", "--status", "cancelled", "--json")
+
+    assert table.exit_code == 0 and "居民一直未绑定住址，已自动关闭" in table.output and "已撤销" not in table.output
+    assert [row["status_name"] for row in json.loads(listed.output)] == ["居民一直未绑定住址，已自动关闭"]
 
 
 def test_json_keeps_english_keys_and_says_by_how_much_an_appeal_is_late(day, database_url, clock):

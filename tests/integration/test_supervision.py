@@ -412,6 +412,26 @@ def test_an_emergency_held_for_an_address_lapses_too_for_nobody_may_claim_it_whi
     assert '<dd id="appeal-status">居民一直未绑定住址，已自动关闭</dd>' in page
 
 
+def test_the_consoles_lists_say_an_appeal_lapsed_for_its_address_closed_so_not_withdrawn(wechat, seeded, clock,
+                                                                                        runtime):
+    lapsed = TICKET.search(wechat.send("o3", "有人晕倒了")).group(0)
+    clock.advance(days=30)
+    assert sweep(seeded, clock).lapsed == 1
+    withdrawn = file(wechat, seeded, clock)
+    assert "已撤销" in wechat.send("o1", f"撤销 {withdrawn}")
+    cast(seeded, clock())
+    person = logged_in(create_app(runtime=runtime), "admin")
+
+    listed = person.get("/console/appeals?status=cancelled").get_data(as_text=True)
+    exported = person.get("/console/appeals.csv?status=cancelled").get_data(as_text=True)
+
+    for shown in (listed, exported):
+        rows = {ticket: line for line in shown.split("<tr") for ticket in (lapsed, withdrawn) if ticket in line} \
+            if shown is listed else {line.split(",")[0]: line for line in shown.splitlines()}
+        assert "居民一直未绑定住址，已自动关闭" in rows[lapsed] and "居民已撤销" not in rows[lapsed], rows[lapsed]
+        assert "居民已撤销" in rows[withdrawn]
+
+
 # --- the completion clock ------------------------------------------------------------------------------------
 
 def test_a_task_paused_for_longer_than_its_completion_time_is_brought_back_to_its_holder_and_leader_once(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from handlers import rate_words
-from handlers.staff_texts import STATUS_NAMES
+from handlers.staff_texts import STATUS_NAMES, status_name
 from storage.console_users import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 from storage.models import ConsoleRole
 
-__all__ = ["STATUS_NAMES"]
+__all__ = ["STATUS_NAMES", "status_name"]
 
 SITE = "网格诉求 指挥中心"
 ROLE_NAMES = {ConsoleRole.ADMIN: "管理员", ConsoleRole.STREET: "街道", ConsoleRole.COMMUNITY: "社区"}
