@@ -263,8 +263,8 @@ DISTRICT_WIDE = "全区各街道"
 
 def place_officer(session: Session, scope: Scope, staff_id: int, wanted: str, now: datetime,
                   sensitive: Collection[str]) -> roster.Moved | None:
-    """A department's officer of the scope now serves the place `wanted` names (one of `officer_places`), as
-    `gridbot staff move --street` does; None when the officer is not the account's to place: not within the scope,
+    """A department's officer (or a 物业 clerk: a community only) of the scope now serves the place `wanted` names
+    (one of `officer_places`), as `gridbot staff move --street` (`--community`) does; None when the officer is not the account's to place: not within the scope,
     or (for any account but a 管理员) district-wide, an office of every street. OutsideScope for a place not
     offered."""
     member = member_within(session, scope, staff_id)

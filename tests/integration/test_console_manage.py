@@ -690,6 +690,30 @@ def test_a_property_invite_may_name_a_community_for_a_company_with_several_compo
         assert (invited.grid_id, invited.community_id) == (None, heping)
 
 
+def test_a_property_clerk_of_one_compound_is_made_the_clerk_of_the_whole_community_from_the_console(
+        app, store, clock):
+    xingfuli = ids(store, Community, community=XINGFULI)
+    with store.transaction() as session:
+        grid = staff_places.find_grid(session, "幸福里社区·第一网格")
+        session.add(Staff(openid="wy_qian", name="钱经理", role=StaffRole.PROPERTY, department="阳光物业公司",
+                          grid_id=grid.id, community_id=grid.community_id, active=True, created_at=clock()))
+    person = logged_in(app, "xingfuli")
+    page = person.get("/console/staff").get_data(as_text=True)
+    row = page.split(f'id="staff-{staff_id(store, "钱经理")}"')[1].split("</tr>")[0]
+
+    assert f'value="community:{xingfuli}"' in row and "street:" not in row
+    done = place_form(person, store, "钱经理", f"community:{xingfuli}")
+
+    assert "已改为 钱经理（阳光物业公司）负责 幸福里社区" in person.get(done.headers["Location"]).get_data(as_text=True)
+    qian = staff_id(store, "钱经理")
+    with store.transaction() as session:
+        clerk = session.get_one(Staff, qian)
+        assert (clerk.grid_id, clerk.community_id) == (None, xingfuli)
+    street = logged_in(app, "street")
+    refused = place_form(street, store, "钱经理", f"street:{street_id(store, '幸福街道')}")
+    assert refused.status_code == 409 and "物业人员只能改为负责一个社区的各个小区" in refused.get_data(as_text=True)
+
+
 def test_an_invite_for_a_building_lead_and_its_refusals(app, store):
     person = logged_in(app, "xingfuli")
 

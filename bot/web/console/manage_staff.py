@@ -51,6 +51,7 @@ def _render_staff(refusal: str | None = None, status: int = 200,
         officer_places = management.officer_places(db, g.operator.scope)
     page = render_template("console/staff.html", members=members, waiting=waiting, grids=grids,
                            communities=communities, officer_places=officer_places,
+                           community_values=[value for value, _ in officer_places if value.startswith("community:")],
                            admin=g.operator.scope == Scope(), refusal=refusal, form=form or {}, role_titles=ROLE_TITLES,
                            masked_phone=masked_phone, scope=scope, local_clock=local_clock, now=now,
                            done=get_flashed_messages(),
