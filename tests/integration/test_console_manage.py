@@ -656,7 +656,11 @@ def test_a_district_wide_department_officer_is_given_a_street_by_a_管理员_onl
     street, admin = logged_in(app, "street"), logged_in(app, "admin")
 
     assert place_form(street, store, "吴刚", f"street:{xingfu}").status_code == 404  # an office of every street
-    assert f'value="street:{pingan}"' in admin.get("/console/staff").get_data(as_text=True)
+    staff_page = admin.get("/console/staff").get_data(as_text=True)
+    assert f'value="street:{pingan}"' in staff_page
+    # Nothing chosen at first: the button alone never makes anyone district-wide (the list's first place).
+    assert '<option value="" selected disabled>选择负责的地方</option>' in staff_page
+    assert place_form(admin, store, "吴刚", "").status_code == 400
     done = place_form(admin, store, "吴刚", f"street:{pingan}")
 
     page = admin.get(done.headers["Location"]).get_data(as_text=True)

@@ -176,6 +176,8 @@ def staff_place(staff_id: int) -> Response | str | tuple[str, int]:
     now = runtime().clock()
     sensitive = runtime().understanding.taxonomy.sensitive  # before the transaction: it may read the database
     wanted = request.form.get("place", "")[:FIELD_LIMIT]
+    if not wanted:  # the button tapped with no place chosen (a browser that ignores `required`)
+        return _render_staff(texts.STAFF_PLACE_REFUSED["none"], 400)
     try:
         with runtime().database.transaction() as db:
             moved = in_scope_or_404(management.place_officer(db, g.operator.scope, staff_id, wanted, now, sensitive))
