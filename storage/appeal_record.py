@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import contacts
-from storage.appeals import shown_statuses
+from storage.appeals import shown_status, shown_statuses
 from storage.models import (
     Appeal,
     AppealEvent,
@@ -52,6 +52,7 @@ class AppealRecord:
     material: Sequence[Attachment]
     followers: list[Follower]
     contact: contacts.Contact  # masked; nothing given when there is no resident
+    status: str  # as its resident is told it (storage.appeals.shown_status): a lapsed one is not 居民已撤销
 
 
 def record_of(session: Session, appeal: Appeal) -> AppealRecord:
@@ -67,7 +68,7 @@ def record_of(session: Session, appeal: Appeal) -> AppealRecord:
     contact = contacts.of_appeal(session, appeal)
     return AppealRecord(appeal, place, _name(session, appeal.assignee_staff_id),
                         _name(session, appeal.reporter_staff_id), timeline_with_names(session, appeal),
-                        material, followers, contact)
+                        material, followers, contact, shown_status(session, appeal))
 
 
 def running_due(record: AppealRecord) -> datetime | None:

@@ -113,7 +113,7 @@ def record_lines(record: AppealRecord, now: datetime) -> list[str]:
     lines = [texts.SHOW_HEAD.format(
         ticket=appeal.ticket, urgent=texts.URGENT if appeal.emergency else "",
         category=staff_texts.category_label(appeal.category, appeal.subcategory, appeal.second_category),
-        status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
+        status=staff_texts.status_name(record.status),
         filed=texts.local(appeal.created_at, texts.WITH_YEAR), source=_source(record), place=place)]
     if record.contact.given:
         lines.append(texts.SHOW_CONTACT.format(contact=staff_texts.contact_line(record.contact.phone,

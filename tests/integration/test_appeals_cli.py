@@ -127,6 +127,16 @@ def test_an_appeal_closed_for_the_address_never_given_is_listed_so_not_as_withdr
     assert [row["status_name"] for row in json.loads(listed.output)] == ["居民一直未绑定住址，已自动关闭"]
 
 
+def test_appeals_show_says_an_appeal_closed_for_the_address_never_given_closed_so(day, seeded, database_url, clock):
+    clock.advance(days=30)
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock(), supervision.DEFAULT_UNCLAIMED_AFTER)
+
+    shown = gridbot(database_url, clock, "appeals", "show", day["held"])
+
+    assert shown.exit_code == 0 and "状态：居民一直未绑定住址，已自动关闭" in shown.output.splitlines(), shown.output
+
+
 def test_json_keeps_english_keys_and_says_by_how_much_an_appeal_is_late(day, database_url, clock):
     clock.advance(hours=5)
     result = gridbot(database_url, clock, "appeals", "list", "--json", "--unclaimed", "--scope", "幸福里社区/第一网格")

@@ -13,7 +13,7 @@ from handlers import staff_texts
 from handlers.task_list import clock_words
 from storage import console_users, lookups, media_files, reassigning, tasks
 from storage.appeal_record import record_of, running_due, surroundings
-from storage.appeals import UNCLASSIFIED, shown_status
+from storage.appeals import UNCLASSIFIED
 from storage.models import OPEN_STATUSES, AppealStatus
 
 
@@ -34,7 +34,7 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         away = reassigning.waiting_on_leave(db, found, now) if reassigned else None
         nobody = reassigned and reassigning.waiting_for_nobody(db, found)
         with_street = streets_apart(db)
-        status = staff_texts.status_name(shown_status(db, found))  # a lapsed one is not "居民已撤销"
+        status = staff_texts.status_name(record.status)  # a lapsed one is not "居民已撤销"
     if done and away is not None:  # as the chat's 改派 says: it waits for someone on leave
         done = f"{done}{staff_texts.reassigned_to_away(away)}"
     if done and nobody:  # …or for a grid nobody active works in: no new holder got it
