@@ -685,8 +685,11 @@ def test_a_district_wide_department_officer_is_given_a_street_by_a_管理员_onl
 
 def test_a_property_invite_may_name_a_community_for_a_company_with_several_compounds(app, store):
     heping = ids(store, Community, community=HEPING)
+    person = logged_in(app, "street")
+    form = person.get("/console/staff").get_data(as_text=True).split('id="invite-form"')[1]
+    assert '<label for="invite-community">社区（操作员；管着社区几个小区的物业）</label>' in form
 
-    made = invite_form(logged_in(app, "street"), role="物业", department="和美物业", community=str(heping))
+    made = invite_form(person, role="物业", department="和美物业", community=str(heping))
 
     assert made.status_code == 200, made.get_data(as_text=True)
     with store.transaction() as session:

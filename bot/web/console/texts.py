@@ -274,7 +274,7 @@ INVITE_NOT_REVOCABLE = {"used": "邀请 [{id}] 已经使用过，不能撤销；
                         "expired": "邀请 [{id}] 已过期，无需撤销。", "revoked": "邀请 [{id}] 已经撤销过了。",
                         "dead": "邀请 [{id}] 在服务器密钥更换前生成，已经失效，无需撤销。"}
 INVITE_HEADING = "生成邀请码"
-INVITE_FIELDS = {"role": "角色", "grid": "网格（网格员、网格长、物业）", "community": "社区（操作员）",
+INVITE_FIELDS = {"role": "角色", "grid": "网格（网格员、网格长、物业）", "community": "社区（操作员；管着社区几个小区的物业）",
                  "department": "部门或物业公司名称（部门必填）", "building": "楼栋（楼长，如 阳光花园·3号楼）",
                  "name": "姓名", "phone": "手机号（可不填；填写后认证时核对后四位）", "work_phone": "工作电话（可不填，接单时告知居民）",
                  "ttl_hours": "有效小时数"}
