@@ -116,8 +116,11 @@ def building_by_scene(session: Session, scene_key: str) -> Building | None:
 
 
 def address(session: Session, grid_id: int, building_id: int | None, unit_id: int | None) -> Address:
-    """Names for a grid, building and unit (ids as stored on residents and appeals). One driver statement: the
-    webhook names a building in its reply (the 我也遇到 offer), and loading ORM rows cost ten times the query."""
+    """Names for a grid, building and unit (ids as stored on residents and appeals). With a building, the street,
+    community and grid are the building's own: an appeal 改派'd to another grid (or whose building was moved to one
+    while it stayed) keeps its building, and "幸福里社区·第一网格 东方名苑B座" would send the new holder to a compound
+    of another community. One driver statement: the webhook names a building in its reply (the 我也遇到 offer), and
+    loading ORM rows cost ten times the query."""
     session.flush()  # driver SQL does not autoflush: a building renamed in this transaction reads as renamed
     row = _ADDRESS.run(session, {"grid": grid_id, "building": building_id, "unit": unit_id})
     if row is None:
@@ -131,17 +134,19 @@ Place = tuple[int, int | None, int | None]  # grid, building and unit ids, as `a
 
 
 def addresses(session: Session, places: Collection[Place]) -> dict[Place, Address]:
-    """`address` of many places in three statements (grids, buildings, units), as a dispatch chunk's cards need."""
-    grids = _rows(session, _GRIDS_NAMES, {grid_id for grid_id, _, _ in places})
+    """`address` of many places in three statements (buildings, grids, units), as a dispatch chunk's cards need."""
     buildings = _rows(session, _BUILDINGS, {building_id for _, building_id, _ in places if building_id})
+    grids = _rows(session, _GRIDS_NAMES, {grid_id for grid_id, _, _ in places}
+                  | {building.grid_id for building in buildings.values()})
     units = _rows(session, _UNITS, {unit_id for _, _, unit_id in places if unit_id})
     named: dict[Place, Address] = {}
     for place in places:
         grid_id, building_id, unit_id = place
-        if grid_id not in grids:
-            raise NoResultFound(f"no grid {grid_id}")  # as `address`'s .one() says
-        named[place] = _address(grids[grid_id], buildings.get(building_id) if building_id else None,
-                                units.get(unit_id) if unit_id else None)
+        building = buildings.get(building_id) if building_id else None
+        where = building.grid_id if building is not None else grid_id  # the building's own, as `address` says
+        if where not in grids:
+            raise NoResultFound(f"no grid {where}")  # as `address`'s .one() says
+        named[place] = _address(grids[where], building, units.get(unit_id) if unit_id else None)
     return named
 
 
@@ -165,10 +170,11 @@ _NAMES = (
 _ADDRESS = DriverSQL(
     "SELECT s.name, c.name, g.name, b.compound, b.name, u.name FROM grids g "
     "JOIN communities c ON c.id = g.community_id JOIN streets s ON s.id = c.street_id "
-    "LEFT JOIN buildings b ON b.id = %(building)s LEFT JOIN units u ON u.id = %(unit)s WHERE g.id = %(grid)s"
+    "LEFT JOIN buildings b ON b.id = %(building)s LEFT JOIN units u ON u.id = %(unit)s "
+    "WHERE g.id = COALESCE((SELECT grid_id FROM buildings WHERE id = %(building)s), %(grid)s)"
 )
 _GRIDS_NAMES = _NAMES.where(Grid.id.in_(bindparam("ids", expanding=True)))
-_BUILDINGS = select(Building.id, Building.compound, Building.name).where(
+_BUILDINGS = select(Building.id, Building.grid_id, Building.compound, Building.name).where(
     Building.id.in_(bindparam("ids", expanding=True)))
 _UNITS = select(Unit.id, Unit.name).where(Unit.id.in_(bindparam("ids", expanding=True)))
 

@@ -33,6 +33,16 @@ def test_an_operator_hands_a_returned_appeal_to_another_grid_whose_member_claims
     assert "重新派发办理" in wechat.send(RESIDENT, f"查询 {ticket}")
 
 
+def test_a_task_moved_to_another_grid_gives_its_new_holder_the_grid_its_building_is_in(wechat, seeded, clock):
+    # The card paired the new grid with the old building: 幸福里社区·第二网格 阳光花园3号楼, a place that does not exist,
+    # and in another community a compound the new holder would look for in the wrong one.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"退回 {ticket} 这是锦绣家园的事")
+    wechat.send(OPERATOR, f"改派 {ticket} 第二网格")
+    (card,) = worded(seeded, "staff_new_appeal", LIU)
+    assert "地址：幸福里社区·第一网格 阳光花园3号楼1单元" in card, card
+
+
 def test_reassigning_to_a_grid_nobody_works_in_says_no_card_reached_anyone(wechat, seeded, clock):
     with seeded.transaction() as session:  # 刘洋, the second grid's only member, left
         session.scalars(select(Staff).where(Staff.openid == LIU)).one().active = False
