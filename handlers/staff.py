@@ -274,7 +274,7 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
         return repeated
     if action in ("resolve", "transfer", "give_back") and appeal.status == AppealStatus.PAUSED:
         return texts.RESUME_FIRST.format(ticket=ticket, action=texts.ACTION_NAMES[action])
-    status = texts.STATUS_NAMES.get(appeal.status, appeal.status)
+    status = texts.status_name(appeals.shown_status(conversation.session, appeal))  # lapsed: not 居民已撤销
     return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES[action])
 
 

@@ -407,6 +407,9 @@ def test_an_emergency_held_for_an_address_lapses_too_for_nobody_may_claim_it_whi
     assert appeal(seeded, ticket).status == AppealStatus.CANCELLED
     shown = wechat.send(OPERATOR, f"查询 {ticket}")  # staff read why it closed, not that the resident withdrew it
     assert "居民一直未绑定住址，已自动关闭" in shown and "居民已撤销" not in shown, shown
+    # The emergency's card asked every operator to take it: one who comes to it now is told why it closed.
+    refused = wechat.send(OPERATOR, f"接单 {ticket}")
+    assert "当前状态为“居民一直未绑定住址，已自动关闭”，不能接单" in refused, refused
     cast(seeded, clock())
     page = logged_in(create_app(runtime=runtime), "admin").get(f"/console/appeals/{ticket}").get_data(as_text=True)
     assert '<dd id="appeal-status">居民一直未绑定住址，已自动关闭</dd>' in page
