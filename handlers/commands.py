@@ -145,9 +145,12 @@ def _help(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(help_pages.page(lines, number, help_pages.Wording(texts.HELP_HEADER, texts.HELP_CONTINUED,
                                                                        texts.HELP_MORE)))
     role = StaffRole(conversation.staff.role)
+    # 上报 files in the member's grid: a 物业 clerk of a whole community (no grid) is never offered it.
+    gridless = conversation.staff.grid_id is None
     listed = [command for command in COMMANDS if command.name in _STAFF_TOO
               or command.audience is Audience.STAFF_AND_COMMUNITY
-              or (command.audience is Audience.STAFF and (not command.roles or role in command.roles))]
+              or (command.audience is Audience.STAFF and (not command.roles or role in command.roles)
+                  and not (command.name == "report" and gridless))]
     lines = [staff_texts.HELP_LINE.format(usage=command.usage, summary=command.summary,
                                           short=staff_texts.HELP_SHORT.format(short=command.short)
                                           if command.short else "") for command in listed]

@@ -178,6 +178,17 @@ def test_a_notice_to_a_compound_reaches_the_clerk_serving_its_whole_community(di
     assert ("wy_community" in reached) is told
 
 
+def test_a_clerk_serving_a_whole_community_is_not_offered_上报_which_files_in_a_grid_they_have_not(
+        wechat, district, clock):
+    with district.transaction() as session:
+        community_id = staff.find_community(session, "幸福里社区").id
+        session.add(Staff(openid="wy_community", name="物业李经理", role=StaffRole.PROPERTY, department="锦绣物业",
+                          community_id=community_id, active=True, created_at=clock()))
+
+    assert "上报" not in wechat.send("wy_community", "帮助")
+    assert "上报 内容" in wechat.send(CLERK_YANGGUANG, "帮助")  # a compound's clerk files in its grid
+
+
 def test_a_squadron_officer_back_from_leave_is_not_promised_派单(wechat, district):
     wechat.send(SQUAD_XINGFU, "请假")
 
