@@ -197,6 +197,8 @@ MOVE_GRID_OR_BUILDING = ("请用 --grid 指定新网格（楼长用 --building �
 # A department's officer given another place (storage.unit_reach): where they now receive and read its cases.
 STAFF_PLACED = "{name}（{unit}）现在负责 {place}：只接收、查看这里转给本单位的诉求。"
 STAFF_PLACED_DISTRICT = "全区各街道"
+PLACE_KEEPS_TASKS = ("部门和物业人员改负责的地方时，已接单的任务仍由 TA 办理，不用 --tasks、--to；"
+                     "要交给别人请先用 gridbot reassign 改派。")
 STAFF_PLACED_KEPT = "TA 已接单的 {n} 件未办结任务仍由 TA 办理。"
 STAFF_TASKS_KEPT = "TA 手上 {n} 件未办结任务仍由 TA 办理（TA 仍可查看这些诉求）。"
 MOVE_TASKS_NEEDED = ("{name} 手上有 {n} 件未办结任务，请用 --tasks keep|handover|return 说明如何处理"

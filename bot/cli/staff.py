@@ -255,6 +255,8 @@ def staff_move(clock: Clock | None, who: str, grid_name: str | None, community: 
     sensitive = taxonomy_in_force().sensitive
     if grid_name is None or _in_transaction(lambda session: _member(session, who).role == StaffRole.DEPARTMENT,
                                             command="move"):  # a 物业 clerk's --community too
+        if tasks or to:  # what they took stays theirs (roster.place_officer): never silently ignored
+            fail(texts.PLACE_KEEPS_TASKS)
         _place_officer(who, grid_name, community, street, district_wide, now, sensitive)
         return
 

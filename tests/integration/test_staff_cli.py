@@ -21,6 +21,7 @@ from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, LI, LIU, RESIDENT, WANG, ZHANG
 from tests.support.street import (
     ANNING,
+    DEPARTMENT_OFFICER,
     FIRST,
     PROPERTY_CLERK,
     SQUAD,
@@ -402,6 +403,16 @@ def test_only_a_department_officer_is_given_a_street_and_one_place_is_named(grid
     assert "只用于改部门人员负责的地方" in refused(gridbot("staff", "move", "张伟", "--street", "幸福街道"))
     assert "只写一个" in refused(gridbot("staff", "move", "张伟", "--grid", "第二网格", "--street", "幸福街道"))
     assert "只写一个" in refused(gridbot("staff", "move", "张伟"))
+
+
+def test_giving_a_department_officer_a_place_refuses_task_options_it_would_not_follow(gridbot, seeded, clock):
+    with seeded.transaction() as session:
+        add_contractors(session, clock())  # 周队长 of 综合执法中队
+
+    output = refused(gridbot("staff", "move", "周队长", "--grid", "和平社区·第一网格", "--tasks", "return"))
+
+    assert "已接单的任务仍由 TA 办理，不用 --tasks、--to" in output
+    assert row(seeded, DEPARTMENT_OFFICER).grid_id is None  # nothing changed
 
 
 def test_a_property_clerk_invited_for_a_community_serves_each_of_its_compounds_and_no_other(
