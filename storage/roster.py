@@ -105,6 +105,7 @@ class Moved:
     # The last officer of a department or property company left: what waited for the unit to claim, back to its grid.
     unit_waiting: tuple[reassigning.Reassigned, ...] = ()
     invites_revoked: tuple[int, ...] = ()  # one who left: the ids of the unused invites made out to them
+    phone_dropped: bool = False  # one who left had a personal phone on their row, now forgotten
 
 
 MEMBERS_NOT_STAFF = tuple(role for role in COMMUNITY_ROLES if role is not StaffRole.BUILDING_LEAD)
@@ -179,12 +180,13 @@ def disable(session: Session, member: Staff, to: str | None, now: datetime, sens
     target = _target(session, member, to)
     revoked = invites.revoke_naming(session, member, now)  # matched by their phone too: before it goes
     member.active = False  # first: the grid's team that gets the tasks back no longer includes them
-    member.phone = None
+    had_phone, member.phone = member.phone is not None, None
     session.flush()
     if member.openid is not None:
         outbox.drop_unsent_to_staff(session, member.openid)
     handed = _hand_over_all(session, member, open_tasks(session, member), target, now, sensitive)
-    return Moved(member, handed, unit_waiting=_unit_left(session, member, now, sensitive), invites_revoked=revoked)
+    return Moved(member, handed, unit_waiting=_unit_left(session, member, now, sensitive), invites_revoked=revoked,
+                 phone_dropped=had_phone)
 
 
 def _unit_left(session: Session, member: Staff, now: datetime, sensitive: Collection[str],

@@ -176,7 +176,8 @@ STAFF_REFUSED = {
     "same_building": "TA 已经是这栋楼的楼长了。",
     "handover_needs_to": "--tasks handover 需要用 --to 指定接手人，--to 也只和 --tasks handover 一起用。",
 }
-STAFF_DISABLED = "已停用 {who}：TA 的工作指令和查看权限即刻失效，不再收到任务；TA 的个人手机号已删除，办理记录里仍写着 TA 的姓名。"
+STAFF_DISABLED = "已停用 {who}：TA 的工作指令和查看权限即刻失效，不再收到任务{phone}。"
+STAFF_DISABLED_PHONE = "；TA 的个人手机号已删除，办理记录里仍写着 TA 的姓名"
 # The unused invites made out to the one who left (their name; their phone or none), taken back.
 STAFF_INVITES_REVOKED = "TA 未使用的邀请 {n} 个已撤销（{ids}）：凭这些验证码不能再认证。"
 STAFF_TASKS_NONE = "TA 手上没有未办结的任务。"

@@ -219,7 +219,8 @@ def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
         return described, moved, volunteer_claims.release_all(session, member, now)
 
     described, moved, released = _in_transaction(disable, to=to)
-    click.echo(texts.STAFF_DISABLED.format(who=texts.member_who(described)))
+    click.echo(texts.STAFF_DISABLED.format(who=texts.member_who(described),
+                                           phone=texts.STAFF_DISABLED_PHONE if moved.phone_dropped else ""))
     click.echo("\n".join(texts.handed(moved) + texts.released(released)) or texts.STAFF_TASKS_NONE)
     if moved.unit_waiting:
         click.echo("\n".join(texts.unit_waiting(moved)))

@@ -507,6 +507,7 @@ def test_disabling_someone_takes_them_off_the_list(app, store):
 
     page = person.get(done.headers["Location"]).get_data(as_text=True)
     assert "已停用 刘洋" in page and f'id="staff-{liu}"' not in page
+    assert "个人手机号已删除" not in page  # none was stored: nothing to say was deleted
 
 
 def test_disabling_someone_revokes_the_invites_made_out_to_them_and_forgets_their_phone(app, store, clock):

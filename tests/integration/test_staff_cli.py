@@ -155,7 +155,8 @@ def test_a_leavers_personal_phone_is_dropped_and_the_trail_still_names_them(grid
 def test_a_leaver_invited_again_is_bound_afresh_and_their_old_trail_keeps_their_name(gridbot, wechat, seeded, clock):
     ticket = claimed_by(wechat, seeded, clock, ZHANG)
     leaver = staff_id(seeded, ZHANG)
-    ok(gridbot("staff", "disable", "张伟"))
+    output = ok(gridbot("staff", "disable", "张伟"))
+    assert "个人手机号已删除" not in output  # none was stored: nothing to say was deleted
     assert wechat.send(ZHANG, "我的任务") == staff_texts.STAFF_DISABLED  # told they left, not taken for a resident
 
     # Their work phone goes to the one who takes over: the same WeChat account, another person's invite.

@@ -162,7 +162,8 @@ def staff_disable(staff_id: int) -> Response:
         tasks += texts.STAFF_DISABLED_CLAIMS.format(n=len(released))
     if moved.invites_revoked:
         tasks += texts.STAFF_DISABLED_INVITES.format(n=len(moved.invites_revoked))
-    flash(texts.STAFF_DISABLED.format(name=name, tasks=tasks + texts.STAFF_DISABLED_PHONE))
+    phone = texts.STAFF_DISABLED_PHONE if moved.phone_dropped else ""
+    flash(texts.STAFF_DISABLED.format(name=name, tasks=tasks + phone))
     if request.form.get("back") == "community":  # a volunteer or party member, from the community page's list
         return redirect(url_for("console.community", _anchor="members"))
     return redirect(url_for("console.staff_page"))
