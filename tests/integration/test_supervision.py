@@ -34,6 +34,13 @@ TICKET = re.compile(r"G\d{10}")
 FILED = itertools.count()
 
 
+
+def add_street_operator(seeded, clock):
+    """周主任, the street's operator (bound to no community): the top of the 督办 ladder."""
+    with seeded.transaction() as session:
+        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+
 def file(wechat, seeded, clock, count=1):
     """o1 files `count` appeals, then the worker dispatches them in one batch; returns the tickets."""
     # Numbered: the same words again would be a repeat of the open appeal, not a new one.
@@ -165,9 +172,7 @@ def test_a_task_still_unclaimed_at_its_response_deadline_is_escalated_as_overdue
 
 def test_a_task_nobody_claims_climbs_to_the_community_and_the_street_a_response_period_at_a_time(wechat, seeded,
                                                                                                   clock):
-    with seeded.transaction() as session:
-        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
-                          active=True, created_at=clock()))
+    add_street_operator(seeded, clock)
     ticket = file(wechat, seeded, clock)
     waiting = appeal(seeded, ticket)
     due, period = waiting.response_due_at, timedelta(hours=waiting.response_hours)
@@ -189,9 +194,7 @@ def test_a_task_nobody_claims_climbs_to_the_community_and_the_street_a_response_
 
 
 def test_the_operators_a_督办_reached_hear_when_the_task_is_claimed_at_last(wechat, seeded, clock):
-    with seeded.transaction() as session:
-        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
-                          active=True, created_at=clock()))
+    add_street_operator(seeded, clock)
     ticket = file(wechat, seeded, clock)
     waiting = appeal(seeded, ticket)
     clock.current = waiting.response_due_at + 2 * timedelta(hours=waiting.response_hours)
@@ -241,9 +244,7 @@ def emergency_alerts(seeded, ticket):
 
 def test_an_unclaimed_emergency_climbs_from_the_grid_leader_to_the_community_and_the_street_until_claimed(
         wechat, seeded, clock):
-    with seeded.transaction() as session:
-        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
-                          active=True, created_at=clock()))
+    add_street_operator(seeded, clock)
     ticket = file_emergency(wechat, seeded, clock)
     waiting = appeal(seeded, ticket)
     due, period = waiting.response_due_at, timedelta(minutes=waiting.response_minutes)
@@ -328,9 +329,7 @@ def test_a_task_transferred_after_its_grid_was_reminded_and_escalated_is_chased_
 
 def test_a_task_given_back_and_not_routed_again_in_its_response_time_goes_to_the_community_and_street(
         wechat, seeded, clock):
-    with seeded.transaction() as session:
-        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
-                          active=True, created_at=clock()))
+    add_street_operator(seeded, clock)
     ticket = file(wechat, seeded, clock)
     act(seeded, clock, "claim", ZHANG, ticket)
     clock.advance(days=3)  # long past its deadlines: the 退回 starts a wait of its own
@@ -477,9 +476,7 @@ def test_the_assignee_is_reminded_once_at_three_quarters_of_the_completion_time(
 
 
 def test_an_overdue_task_climbs_one_level_per_period_up_to_the_street_and_no_further(wechat, seeded, clock):
-    with seeded.transaction() as session:
-        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
-                          active=True, created_at=clock()))
+    add_street_operator(seeded, clock)
     ticket = file(wechat, seeded, clock)
     act(seeded, clock, "claim", ZHANG, ticket)
     claimed = appeal(seeded, ticket)
@@ -500,9 +497,7 @@ def test_an_overdue_task_climbs_one_level_per_period_up_to_the_street_and_no_fur
 
 def test_after_a_worker_outage_an_overdue_task_lands_at_its_level_at_once_with_one_notice_each(wechat, seeded,
                                                                                                     clock):
-    with seeded.transaction() as session:
-        session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
-                          active=True, created_at=clock()))
+    add_street_operator(seeded, clock)
     ticket = file(wechat, seeded, clock)
     act(seeded, clock, "claim", ZHANG, ticket)
     claimed = appeal(seeded, ticket)
