@@ -34,12 +34,12 @@ TICKET = re.compile(r"G\d{10}")
 FILED = itertools.count()
 
 
-
 def add_street_operator(seeded, clock):
     """周主任, the street's operator (bound to no community): the top of the 督办 ladder."""
     with seeded.transaction() as session:
         session.add(Staff(openid=STREET_OPERATOR, name="周主任", role=StaffRole.OPERATOR, community_id=None,
                           active=True, created_at=clock()))
+
 
 def file(wechat, seeded, clock, count=1):
     """o1 files `count` appeals, then the worker dispatches them in one batch; returns the tickets."""
