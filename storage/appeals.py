@@ -443,11 +443,7 @@ LAPSED_STATUS = "lapsed"  # no status: how its resident is told of an appeal clo
 def shown_status(session: Session, appeal: Appeal) -> str:
     """The appeal's status as its resident is told it: one closed for the address they never gave (storage.supervision)
     is LAPSED_STATUS, not withdrawn, which they never did."""
-    if appeal.status != AppealStatus.CANCELLED:
-        return appeal.status
-    lapsed = session.scalar(select(AppealEvent.id).where(AppealEvent.appeal_id == appeal.id,
-                                                         AppealEvent.action == Action.LAPSED).limit(1))
-    return LAPSED_STATUS if lapsed is not None else appeal.status
+    return shown_statuses(session, [appeal])[appeal.id]
 
 
 def shown_statuses(session: Session, appeals: Sequence[Appeal]) -> dict[int, str]:
