@@ -29,8 +29,8 @@ def faq_import(clock: Clock | None, file: Path, prune: bool) -> None:
     """
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.sheets.errors import TableFileError
     from bot.sheets.faq import read_faq_rows
-    from bot.sheets.table import TableFileError
     from handlers import operator_texts as texts
     from storage import faq_import as importer
 

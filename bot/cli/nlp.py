@@ -269,7 +269,7 @@ def _history() -> list[Example]:
 
 def _guard(action):  # type: ignore[no-untyped-def]
     """Run action; a bad file, model or taxonomy ends the command with its message (exit status 1)."""
-    from bot.sheets.table import TableFileError
+    from bot.sheets.errors import TableFileError
     from handlers import operator_texts as texts
     from nlp import ModelError, TaxonomyError
     from nlp.dataset import DatasetError

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+from bot.sheets.errors import TableFileError, TooManyRows
 from bot.sheets.excel_text import append_as_text
-from bot.sheets.table import Columns, TableFileError, TooManyRows, read_table, read_table_data
+from bot.sheets.table import Columns, read_table, read_table_data
 from storage.org_import import COLUMNS, REQUIRED, OrgRow, row_of
 
 OrgFileError = TableFileError  # the name `gridbot import org` and its tests catch

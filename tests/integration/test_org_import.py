@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.cli.gridbot import main
 from bot.sheets.org import OrgFileError, read_org_rows
-from bot.sheets.table import _xlsx_lines
+from bot.sheets.workbook import xlsx_lines
 from storage import org_import
 from storage.models import Building, Community, Grid, Street, Unit
 from storage.org_import import OrgRow, Problem
@@ -683,7 +683,7 @@ def test_a_stray_blank_cell_far_below_and_to_the_right_is_not_read_as_a_sheet_of
     sheet.cell(row=3, column=100, value=" ")
     workbook.save(tmp_path / "org.xlsx")
 
-    lines, _sheets = _xlsx_lines(tmp_path / "org.xlsx", (tmp_path / "org.xlsx").read_bytes())
+    lines, _sheets = xlsx_lines(tmp_path / "org.xlsx", (tmp_path / "org.xlsx").read_bytes())
 
     assert [(number, len(cells)) for number, cells in lines] == [(1, 6), (2, 6)]
     assert [(row.line, row.building, row.unit) for row in read_org_rows(tmp_path / "org.xlsx")] == [(2, "1号楼", "1单元")]

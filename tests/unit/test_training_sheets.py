@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.gridbot import main
+from bot.sheets.errors import TableFileError
 from bot.sheets.examples import read_labelled
-from bot.sheets.table import TableFileError
 from handlers import operator_texts
 from nlp.dataset import DatasetError, Example
 
