@@ -53,5 +53,5 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, targ
     if isinstance(refused, NotAllowed):
         return texts.MERGE_REFUSED[refused.reason].format(ticket=ticket, target=target)
     assert isinstance(refused, IllegalTransition)
-    status = texts.STATUS_NAMES.get(refused.status, refused.status)
+    status = texts.status_name(refused.status)
     return wrong_state.format(ticket=ticket, status=status)

@@ -34,7 +34,7 @@ def refusal(refused: DomainError, ticket: str, hidden: Callable[[], bool] = lamb
     if isinstance(refused, NotAllowed):
         return texts.REASSIGN_REFUSED[refused.reason].format(ticket=ticket)
     if isinstance(refused, IllegalTransition):
-        status = texts.STATUS_NAMES.get(refused.status, refused.status)
+        status = texts.status_name(refused.status)
         return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES["reassign"])
     if isinstance(refused, reassigning.AlreadyThere):
         return texts.REASSIGN_ALREADY_THERE[refused.member].format(ticket=ticket, to=refused.to)

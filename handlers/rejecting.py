@@ -25,6 +25,6 @@ def reject(conversation: Conversation, arguments: Arguments) -> Reply:
         if isinstance(refused, NotAllowed):
             return Reply(texts.REJECT_REFUSED[refused.reason].format(ticket=ticket))
         assert isinstance(refused, IllegalTransition)
-        status = texts.STATUS_NAMES.get(refused.status, refused.status)
+        status = texts.status_name(refused.status)
         return Reply(texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES["reject"]))
     return Reply(texts.REJECTED.format(ticket=ticket))

@@ -53,7 +53,9 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket) if hidden(conversation, ticket)
                      else texts.NOT_A_REVIEWER)
     except IllegalTransition as refused:
-        status = texts.STATUS_NAMES.get(refused.status, refused.status)
+        if hidden(conversation, ticket):
+            return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
+        status = texts.status_name(refused.status)
         return Reply(texts.WRONG_STATE.format(ticket=ticket, status=status, action="改分类"))
     department = category.limits(appeal.subcategory).department
     # Suggest the 转办 only to a unit serving the appeal's place (storage.unit_reach): another street's is refused.

@@ -30,5 +30,5 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str) -> s
     if isinstance(refused, NotAllowed):
         return texts.SUPERVISE_REFUSED[refused.reason].format(ticket=ticket)
     assert isinstance(refused, IllegalTransition)
-    status = texts.STATUS_NAMES.get(refused.status, refused.status)
+    status = texts.status_name(refused.status)
     return texts.WRONG_STATE.format(ticket=ticket, status=status, action=texts.ACTION_NAMES["supervise"])

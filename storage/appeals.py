@@ -454,6 +454,21 @@ def shown_statuses(session: Session, appeals: Sequence[Appeal]) -> dict[int, str
     return {appeal.id: LAPSED_STATUS if appeal.id in lapsed else appeal.status for appeal in appeals}
 
 
+def wrong_state(session: Session, appeal: Appeal) -> IllegalTransition:
+    """The refusal of a step the appeal's status does not allow, naming the status as `shown_status` does: every
+    refusal (chat, console, command line) then says an appeal closed for the address never given closed so, not
+    that its resident withdrew it."""
+    return IllegalTransition(shown_status(session, appeal))
+
+
+def refuse_unplaced(session: Session, appeal: Appeal) -> None:
+    """Refuse a step on an appeal in no grid (held for an address, or closed while held) for its state: no grid's
+    manager may act on it, and "not your grid" would give one who may read it (the console, an operator its
+    emergency card reached) the wrong reason."""
+    if appeal.grid_id is None:
+        raise wrong_state(session, appeal)
+
+
 def latest_withdrawn(session: Session, resident_id: int) -> Appeal | None:
     """The resident's most recently filed appeal that they withdrew (撤销), or None."""
     return session.scalars(select(Appeal).where(Appeal.resident_id == resident_id,
@@ -546,7 +561,7 @@ def transition(
     also refreshes `appeal` in the session, so callers see the new state.
     """
     if not allowed(old, new):
-        raise IllegalTransition(old)
+        raise wrong_state(session, appeal)
     session.flush()  # the appeal's other pending changes first, as the ORM-enabled UPDATE this replaced did
     parameters = {"row": appeal.id, "old": old, "new": new, "now": now} | {f"set_{k}": v for k, v in values.items()}
     # On the session's connection: the ORM's handling of a statement costs more than this UPDATE does.

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from storage import complaints, staff, unit_reach
 from storage.actors import Manager, actor_of, name_of, staff_id_of
-from storage.appeals import Action, hold, record
-from storage.errors import IllegalTransition, NotAllowed, Repeated
+from storage.appeals import Action, hold, record, refuse_unplaced, wrong_state
+from storage.errors import NotAllowed, Repeated
 from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, AppealEvent, AppealFollower, AppealStatus, Staff
 from storage.notices import StaffChased, StaffNotice, StaffSupervised, withheld
 from storage.staff import community_operators
@@ -96,10 +96,11 @@ def supervise(session: Session, by: Manager, ticket: str, words: str, now: datet
     their words, at most once an hour an appeal (Repeated within it); returns who was told. What a private appeal
     says is not repeated: only `by`'s words go."""
     appeal = find(session, ticket)
+    refuse_unplaced(session, appeal)
     if not staff.manages_grid(session, by, appeal.grid_id):
         raise NotAllowed("not_your_task")
     if appeal.status not in SUPERVISABLE:
-        raise IllegalTransition(appeal.status)
+        raise wrong_state(session, appeal)
     hold(session, appeal)  # two supervisors (or console tabs) at once: the second finds the first's 督办
     latest = session.scalar(select(func.max(AppealEvent.at)).where(AppealEvent.appeal_id == appeal.id,
                                                                   AppealEvent.action == Action.SUPERVISED))

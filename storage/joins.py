@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, aliased
 
 from storage import advisory_locks, complaints, dispatch, emergencies, followers, unit_reach, verification
 from storage.actors import Manager, actor_of
-from storage.appeals import Action, hold, record, transition
+from storage.appeals import Action, hold, record, refuse_unplaced, transition, wrong_state
 from storage.driver_sql import DriverSQL, timestamp
-from storage.errors import IllegalTransition, NotAllowed, NotFound
+from storage.errors import NotAllowed, NotFound
 from storage.models import (
     Appeal,
     AppealFollower,
@@ -143,7 +143,7 @@ def join_emergency(session: Session, resident_id: int, appeal_id: int, target_id
     if target.status not in JOINABLE:
         raise NotAllowed("target_closed")
     if source.status != AppealStatus.SUBMITTED:
-        raise IllegalTransition(source.status)  # dispatched already: its cards are out, it is handled on its own
+        raise wrong_state(session, source)  # dispatched already: its cards are out, it is handled on its own
     if target.resident_id == resident_id or followers.follows(session, target.id, resident_id):
         raise NotAllowed("same_resident")
     if not verification.may_join(session, resident_id):
@@ -182,7 +182,7 @@ def split(session: Session, member: Manager, ticket: str, now: datetime, sensiti
     source = find(session, ticket)
     _require_manager(session, member, source)
     if source.status != AppealStatus.MERGED or source.merged_into_id is None:
-        raise IllegalTransition(source.status)
+        raise wrong_state(session, source)
     target = session.get_one(Appeal, source.merged_into_id)
     actor = actor_of(member)
     _unmerge(session, source, target, now, actor.id, actor.kind, sensitive)
@@ -254,7 +254,7 @@ def _check_pair(session: Session, source: Appeal, target: Appeal, sensitive: Col
     if source.emergency is not None or target.emergency is not None:
         raise NotAllowed("emergency")  # someone in danger is handled on their own, their words on their own card
     if source.status not in MERGEABLE:
-        raise IllegalTransition(source.status)
+        raise wrong_state(session, source)
     if target.status not in JOINABLE:
         raise NotAllowed("target_closed")
     if followers.count(session, source.id):
@@ -302,5 +302,6 @@ def _card_holders(session: Session, appeal: Appeal) -> list[str]:
 
 def _require_manager(session: Session, member: Manager, appeal: Appeal) -> None:
     """操作员 of the appeal's community, or 网格长 of its grid (or a console operator of its scope)."""
+    refuse_unplaced(session, appeal)
     if not manages_grid(session, member, appeal.grid_id):
         raise NotAllowed("not_manager")

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from storage import complaints, points_grants, reassigning, residents, volunteer_claims
 from storage.actors import ActorKind
-from storage.appeals import Action, record, transition
-from storage.errors import IllegalTransition, NotFound
+from storage.appeals import Action, record, transition, wrong_state
+from storage.errors import NotFound
 from storage.models import Appeal, AppealEvent, AppealStatus, Resident, Staff, StaffRole
 from storage.notices import ResidentReopened, StaffReopened
 from storage.staff import community_operators, street_operators
@@ -40,7 +40,7 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
     if appeal is None or appeal.resident_id != resident.id:
         raise NotFound(str(appeal_id))
     if appeal.status != AppealStatus.RESOLVED:
-        raise IllegalTransition(appeal.status)
+        raise wrong_state(session, appeal)
     residents.set_dialog(resident, None, now)
     if rating is Rating.UNSATISFIED:
         transition(session, appeal, AppealStatus.RESOLVED, AppealStatus.ACCEPTED, now,

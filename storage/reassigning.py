@@ -19,9 +19,17 @@ from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, org, staff, unit_reach
 from storage.actors import Actor, ActorKind, Manager, actor_of, name_of, staff_id_of
-from storage.appeals import Action, record, resolve_due_unpaused, response_due, transition
+from storage.appeals import (
+    Action,
+    record,
+    refuse_unplaced,
+    resolve_due_unpaused,
+    response_due,
+    transition,
+    wrong_state,
+)
 from storage.duty import duty_of
-from storage.errors import DomainError, IllegalTransition, NotAllowed
+from storage.errors import DomainError, NotAllowed
 from storage.models import (
     GRID_TEAM,
     Appeal,
@@ -86,11 +94,12 @@ def reassign(session: Session, by: Manager | None, ticket: str, target: str, now
     """Hand the appeal to the grid or member `target` names; refuses what `by` may not move or where. `sensitive`
     names the private categories: their card shows the words and the unit only to whom may read the appeal."""
     appeal = held(session, ticket)
+    refuse_unplaced(session, appeal)
     about = complaints.accused(session, appeal.id) or frozenset()
     if by is not None and (staff_id_of(by) in about or not _oversees(session, by, appeal.grid_id)):
         raise NotAllowed("not_reassigner")
     if appeal.status not in REASSIGNABLE:
-        raise IllegalTransition(appeal.status)
+        raise wrong_state(session, appeal)
     grid, member = resolve_target(session, by, target)
     if member is not None and member.id in about:
         raise NotAllowed("complained_about")  # a complaint never goes to the person it is about
@@ -133,7 +142,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     claim it instead of the grid's team (`hand_back`). `sensitive` names the private categories: a team's card of
     one shows its words and unit only to whom may read it (storage.dispatch.cards_for), as at dispatch."""
     if appeal.status not in REASSIGNABLE:
-        raise IllegalTransition(appeal.status)
+        raise wrong_state(session, appeal)
     if member is not None and member.id in (complaints.accused(session, appeal.id) or frozenset()):
         raise NotAllowed("complained_about")
     if member is not None and filed_by(session, appeal, member):

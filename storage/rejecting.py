@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from storage import appeals, joins, outbox, points_grants
 from storage.actors import Manager, actor_of, name_of, staff_id_of
-from storage.appeals import Action, record, transition
-from storage.errors import IllegalTransition, NotAllowed
+from storage.appeals import Action, record, refuse_unplaced, transition, wrong_state
+from storage.errors import NotAllowed
 from storage.models import Appeal, AppealStatus, Staff
 from storage.notices import ResidentRejected, ResidentWithdrawn, StaffRejected
 from storage.staff import manages_grid
@@ -50,10 +50,11 @@ def reject(session: Session, by: Manager, ticket: str, reason: str, now: datetim
     console operator) does not manage. A 代报's points are taken back: it was no appeal. `sensitive`: as
     `joins.split`, for the appeals merged into it."""
     appeal = held(session, ticket)  # its place and holder as they are, after a 改派 at the same moment
+    refuse_unplaced(session, appeal)
     if not manages_grid(session, by, appeal.grid_id):
         raise NotAllowed("not_rejecter")
     if appeal.status not in REJECTABLE:
-        raise IllegalTransition(appeal.status)
+        raise wrong_state(session, appeal)
     old, holder = AppealStatus(appeal.status), appeal.assignee_staff_id
     transition(session, appeal, old, AppealStatus.REJECTED, now, paused_at=None)
     record(session, appeal.id, now, Action.REJECTED, old, AppealStatus.REJECTED, actor=actor_of(by), note=reason)

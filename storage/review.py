@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from storage import workdays
 from storage.actors import Manager, actor_of, staff_id_of
-from storage.appeals import UNCLASSIFIED, Action, Channel, record
-from storage.errors import IllegalTransition, NotAllowed
+from storage.appeals import UNCLASSIFIED, Action, Channel, record, refuse_unplaced, wrong_state
+from storage.errors import NotAllowed
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, LabelledExample
 from storage.privacy import mask_personal_numbers
 from storage.staff import manages_grid
@@ -58,10 +58,11 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
     labelled example (one per appeal: a second correction replaces the first).
     """
     appeal = held(session, ticket)  # the deadlines shifted are those a 改派 at the same moment has just set
+    refuse_unplaced(session, appeal)
     if not manages_grid(session, reviewer, appeal.grid_id):
         raise NotAllowed("not_reviewer")
     if appeal.status not in OPEN_STATUSES:
-        raise IllegalTransition(appeal.status)
+        raise wrong_state(session, appeal)
     old = appeal.category
     if category.name == old:
         return appeal
@@ -83,7 +84,7 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
         update(Appeal).where(Appeal.id == appeal.id, Appeal.category == old).values(**values)
     ).rowcount
     if changed != 1:
-        raise IllegalTransition(appeal.status)  # corrected by someone else at the same moment
+        raise wrong_state(session, appeal)  # corrected by someone else at the same moment
     session.refresh(appeal)
     record(session, appeal.id, now, Action.RECLASSIFIED, appeal.status, appeal.status, actor=actor_of(reviewer),
            note=f"{old} → {category.name}", internal=True)

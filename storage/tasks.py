@@ -21,11 +21,13 @@ from storage.appeals import (
     chased_while_waiting,
     hold,
     record,
+    refuse_unplaced,
     resolve_due_unpaused,
     transition,
     urgent_card_recipients,
+    wrong_state,
 )
-from storage.errors import IllegalTransition, NotAllowed, NotFound, Repeated
+from storage.errors import NotAllowed, NotFound, Repeated
 from storage.models import (
     GRID_TEAM,
     TRANSFER_UNITS,
@@ -74,7 +76,7 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     session.refresh(member)
     if not member.active:
         raise NotAllowed("not_your_grid")
-    _require_status(appeal, AppealStatus.DISPATCHED)
+    _require_status(session, appeal, AppealStatus.DISPATCHED)
     if filed_by(session, appeal, member):
         raise NotAllowed("own_appeal")
     about = complaints.accused(session, appeal.id)
@@ -338,10 +340,11 @@ def departments(session: Session, grid_id: int | None) -> list[str]:
 def _workable(session: Session, member: Manager, ticket: str, statuses: tuple[AppealStatus, ...],
               claimable: bool = False) -> Appeal:
     appeal = held(session, ticket)
+    refuse_unplaced(session, appeal)
     if isinstance(member, ConsoleUser):  # an operator of the appeal's scope steps in; they never claim it
         if not manages_grid(session, member, appeal.grid_id):
             raise NotAllowed("not_your_task")
-        _require_status(appeal, *statuses, *((AppealStatus.DISPATCHED,) if claimable else ()))
+        _require_status(session, appeal, *statuses, *((AppealStatus.DISPATCHED,) if claimable else ()))
         return appeal
     if filed_by(session, appeal, member):  # nobody works, closes and then rates their own appeal
         raise NotAllowed("own_appeal")
@@ -360,7 +363,7 @@ def _workable(session: Session, member: Manager, ticket: str, statuses: tuple[Ap
     if not (is_assignee or leads_grid or may_claim):
         raise NotAllowed("not_your_task")
     allowed = statuses + ((AppealStatus.DISPATCHED,) if claimable else ())
-    _require_status(appeal, *allowed)
+    _require_status(session, appeal, *allowed)
     return appeal
 
 
@@ -372,9 +375,9 @@ def filed_by(session: Session, appeal: Appeal, member: Staff) -> bool:
     return session.scalar(select(Resident.openid).where(Resident.id == appeal.resident_id)) == member.openid
 
 
-def _require_status(appeal: Appeal, *statuses: AppealStatus) -> None:
+def _require_status(session: Session, appeal: Appeal, *statuses: AppealStatus) -> None:
     if appeal.status not in statuses:
-        raise IllegalTransition(appeal.status)
+        raise wrong_state(session, appeal)
 
 
 def _record(session: Session, appeal: Appeal, now: datetime, action: Action, old: str | None, new: str | None,

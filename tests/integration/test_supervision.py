@@ -414,6 +414,34 @@ def test_an_emergency_held_for_an_address_lapses_too_for_nobody_may_claim_it_whi
     assert '<dd id="appeal-status">居民一直未绑定住址，已自动关闭</dd>' in page
 
 
+def test_every_refusal_of_an_appeal_lapsed_for_its_address_names_it_so_in_the_chat_console_and_command_line(
+        wechat, seeded, clock, runtime, database_url):
+    ticket = TICKET.search(wechat.send("o3", "有人晕倒了")).group(0)
+    other = file(wechat, seeded, clock)
+    clock.advance(days=30)
+    assert sweep(seeded, clock).lapsed == 1
+    lapsed = "当前状态为“居民一直未绑定住址，已自动关闭”"
+    # In no grid, it was refused as outside the operator's grid (只有社区操作员…可以改派), or as 居民已撤销.
+    for words in (f"改派 {ticket} {GRID_ONE}", f"督办 {ticket} 尽快处理", f"合并 {ticket} {other}",
+                  f"改分类 {ticket} 物业服务", f"不受理 {ticket} 不属于受理范围"):
+        said = wechat.send(OPERATOR, words)
+        assert lapsed in said and "居民已撤销" not in said, (words, said)
+    assert "没有找到" in wechat.send(ZHANG, f"改派 {ticket} {GRID_ONE}")  # one who may not read it learns nothing
+    told = CliRunner().invoke(main, ["reassign", ticket, GRID_ONE],
+                              env={"GRIDBOT_DATABASE_URL": database_url})
+    assert told.exit_code != 0 and lapsed in told.output, told.output
+    cast(seeded, clock())
+    person = logged_in(create_app(runtime=runtime), "admin")
+    for action, form in (("reassign", {"target": GRID_ONE}), ("supervise", {"text": "尽快处理"}),
+                         ("reject", {"reason": "不属于受理范围"}), ("merge", {"into": other}),
+                         ("reclassify", {"category": "物业服务"})):
+        page = person.client.post(f"/console/appeals/{ticket}/{action}",
+                                  data={**form, "csrf_token": person.token("/console/")})
+        refusal = re.search(r'id="action-refusal"[^>]*>([^<]*)<', page.get_data(as_text=True)).group(1)
+        assert page.status_code == 409 and lapsed in refusal, (action, refusal)
+    assert appeal(seeded, ticket).status == AppealStatus.CANCELLED
+
+
 def test_the_consoles_lists_say_an_appeal_lapsed_for_its_address_closed_so_not_withdrawn(wechat, seeded, clock,
                                                                                         runtime):
     lapsed = TICKET.search(wechat.send("o3", "有人晕倒了")).group(0)
@@ -822,3 +850,4 @@ def test_a_lost_card_of_an_appeal_claimed_meanwhile_is_recorded_but_nobody_is_di
     assert lose_cards(seeded, clock) == 3
     assert notices(seeded, StaffCardLost.name) == []
     assert len(escalation_events(seeded, ticket)) == 0
+

@@ -235,7 +235,7 @@ def _refusal(refused: DomainError, ticket: str, target: str) -> str:
     if isinstance(refused, Repeated):
         return texts.ACTION_REPEATED.format(at=staff_texts.clock(refused.at))
     if isinstance(refused, IllegalTransition):
-        return texts.ACTION_WRONG_STATE.format(status=staff_texts.STATUS_NAMES.get(refused.status, refused.status))
+        return texts.ACTION_WRONG_STATE.format(status=staff_texts.status_name(refused.status))
     if isinstance(refused, NotAllowed) and refused.reason == "unknown_department":
         return texts.ACTION_UNKNOWN_DEPARTMENT
     if isinstance(refused, NotAllowed) and refused.reason in staff_texts.MERGE_REFUSED:
