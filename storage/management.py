@@ -261,6 +261,17 @@ def officer_places(session: Session, scope: Scope) -> list[tuple[str, str]]:
 DISTRICT_WIDE = "全区各街道"
 
 
+def officer_places_now(session: Session, staff_ids: Collection[int]) -> dict[int, str]:
+    """Where each department officer or 物业 clerk of these serves now, as its `officer_places` value, by staff id,
+    for the console to preselect it; a clerk of one grid serves none of those places and has no entry."""
+    rows = session.execute(select(Staff.id, Staff.grid_id, Staff.community_id, Staff.street_id).where(
+        Staff.id.in_(staff_ids), Staff.role.in_((StaffRole.DEPARTMENT, StaffRole.PROPERTY)),
+        Staff.grid_id.is_(None))) if staff_ids else []
+    return {staff_id: f"community:{community_id}" if community_id is not None
+            else f"street:{street_id}" if street_id is not None else "all"
+            for staff_id, _grid_id, community_id, street_id in rows}
+
+
 def place_officer(session: Session, scope: Scope, staff_id: int, wanted: str, now: datetime,
                   sensitive: Collection[str]) -> roster.Moved | None:
     """A department's officer (or a 物业 clerk: a community only) of the scope now serves the place `wanted` names

@@ -659,8 +659,9 @@ def test_a_district_wide_department_officer_is_given_a_street_by_a_管理员_onl
     assert place_form(street, store, "吴刚", f"street:{xingfu}").status_code == 404  # an office of every street
     staff_page = admin.get("/console/staff").get_data(as_text=True)
     assert f'value="street:{pingan}"' in staff_page
-    # Nothing chosen at first: the button alone never makes anyone district-wide (the list's first place).
-    assert '<option value="" selected disabled>选择负责的地方</option>' in staff_page
+    # Where they serve now is chosen at first: the button alone never moves anyone (the list's first place).
+    wu_row = staff_page.split(f'id="staff-{staff_id(store, "吴刚")}"')[1].split("</tr>")[0]
+    assert '<option value="all" selected>全区各街道</option>' in wu_row
     assert place_form(admin, store, "吴刚", "").status_code == 400
     done = place_form(admin, store, "吴刚", f"street:{pingan}")
 
@@ -682,6 +683,36 @@ def test_a_district_wide_department_officer_is_given_a_street_by_a_管理员_onl
         officer = session.get_one(Staff, wu)
         assert (officer.community_id, officer.street_id) == (heping, None)
     assert "改负责的地方" not in logged_in(app, "xingfuli").get("/console/staff").get_data(as_text=True)
+
+
+def test_the_staff_pages_place_form_shows_and_chooses_where_each_officer_and_clerk_serves_now(app, store, clock):
+    xingfu, xingfuli = street_id(store, "幸福街道"), ids(store, Community, community=XINGFULI)
+    grid_id = ids(store, Grid, community=XINGFULI, grid=FIRST)
+    with store.transaction() as session:
+        session.add_all([
+            Staff(openid="dept_zhou", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                  street_id=xingfu, active=True, created_at=clock()),
+            Staff(openid="dept_wu", name="吴刚", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                  active=True, created_at=clock()),
+            Staff(openid="prop_qian", name="钱经理", role=StaffRole.PROPERTY, department="阳光物业",
+                  community_id=xingfuli, active=True, created_at=clock()),
+            Staff(openid="prop_sun", name="孙师傅", role=StaffRole.PROPERTY, department="阳光物业",
+                  grid_id=grid_id, active=True, created_at=clock())])
+
+    page = logged_in(app, "admin").get("/console/staff").get_data(as_text=True)
+
+    def row(name):
+        return page.split(f'id="staff-{staff_id(store, name)}"')[1].split("</tr>")[0].split("<form")[1]
+
+    assert "现在负责：综合执法中队（幸福街道）" in row("周队长")
+    assert f'<option value="street:{xingfu}" selected>幸福街道</option>' in row("周队长")
+    assert "现在负责：综合执法中队（全区）" in row("吴刚") and '<option value="all" selected>' in row("吴刚")
+    assert "现在负责：阳光物业（幸福里社区）" in row("钱经理")
+    assert f'<option value="community:{xingfuli}" selected>幸福里社区</option>' in row("钱经理")
+    # A clerk of one grid serves none of the places offered: nothing is chosen, the button alone moves nobody.
+    assert "现在负责：阳光物业（幸福里社区·第一网格）" in row("孙师傅")
+    assert '<option value="" disabled selected>选择负责的地方</option>' in row("孙师傅")
+    assert row("孙师傅").count(" selected") == 1
 
 
 def test_a_property_invite_may_name_a_community_for_a_company_with_several_compounds(app, store):

@@ -49,8 +49,9 @@ def _render_staff(refusal: str | None = None, status: int = 200,
         grids = management.grids(db, g.operator.scope)
         communities = management.communities(db, g.operator.scope)
         officer_places = management.officer_places(db, g.operator.scope)
+        places_now = management.officer_places_now(db, [member.id for member in members])
     page = render_template("console/staff.html", members=members, waiting=waiting, grids=grids,
-                           communities=communities, officer_places=officer_places,
+                           communities=communities, officer_places=officer_places, places_now=places_now,
                            community_values=[value for value, _ in officer_places if value.startswith("community:")],
                            admin=g.operator.scope == Scope(), refusal=refusal, form=form or {}, role_titles=ROLE_TITLES,
                            masked_phone=masked_phone, scope=scope, local_clock=local_clock, now=now,

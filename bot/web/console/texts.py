@@ -255,7 +255,8 @@ STAFF_DISABLED_TASKS_UNIT = "{n} 件未办结的诉求已交回{unit}的其他�
 # Nobody else of the unit serves where they worked (storage.unit_reach): another street's 中队 of that name may.
 # A department's officer given another place (storage.unit_reach), as `gridbot staff move --street` does.
 STAFF_PLACE = "改负责的地方"
-STAFF_PLACE_CHOOSE = "选择负责的地方"  # nothing chosen at first: a tap on the button alone changes nothing
+STAFF_PLACE_CHOOSE = "选择负责的地方"  # a clerk of one grid: nothing chosen at first, a tap alone changes nothing
+STAFF_PLACE_NOW = "现在负责：{place}"  # as gridbot staff list names it; that place is chosen in the list at first
 STAFF_PLACED = "已改为 {name}（{unit}）负责 {place}：只接收、查看这里转给本单位的诉求，已接单的任务仍由 TA 办理{waiting}。"
 STAFF_PLACE_REFUSED = {"same_place": "TA 已经负责这个地方了。", "none": "请先选择负责的地方。",
                        "place_department_only": "物业人员只能改为负责一个社区的各个小区；换到另一个网格请用 gridbot staff move --grid。"}
