@@ -145,8 +145,8 @@ def _help(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(help_pages.page(lines, number, help_pages.Wording(texts.HELP_HEADER, texts.HELP_CONTINUED,
                                                                        texts.HELP_MORE)))
     role = StaffRole(conversation.staff.role)
-    # 上报 files in the member's grid: a 物业 clerk of a whole community (no grid) is never offered it.
-    gridless = conversation.staff.grid_id is None
+    # 上报 files in the member's grid, a 物业 clerk of a whole community's in the grid of the building named.
+    gridless = conversation.staff.grid_id is None and conversation.staff.community_id is None
     listed = [command for command in COMMANDS if command.name in _STAFF_TOO
               or command.audience is Audience.STAFF_AND_COMMUNITY
               or (command.audience is Audience.STAFF and (not command.roles or role in command.roles)
@@ -235,7 +235,7 @@ COMMANDS: tuple[Command, ...] = (
             task_list.my_tasks, Audience.STAFF),
     Command("more_tasks", ("更多", "下一页"), "更多", "我的任务的下一页", Takes.NOTHING, task_list.more, Audience.STAFF),
     Command("report", ("上报",), "上报 内容", "巡查发现的问题，登记为本网格诉求", Takes.TEXT, staff.report,
-            Audience.STAFF, TextField.APPEAL, roles=GRID_BOUND),  # who has a grid to file it in
+            Audience.STAFF, TextField.APPEAL, roles=GRID_BOUND),  # a grid, or a community of buildings, to file it in
     Command("review_queue", ("待分类",), "待分类", "查看自动分类没把握的诉求（操作员、网格长）", Takes.NOTHING,
             review.waiting, Audience.STAFF, roles=_OVERSEERS),
     Command("reclassify", ("分类", "改分类"), "分类 编号 类别", "修改诉求类别（操作员、网格长）", Takes.TICKET_TEXT,

@@ -33,7 +33,7 @@ from storage import (
 )
 from storage.appeals import Action
 from storage.errors import DomainError, NotAllowed, NotFound, Repeated
-from storage.models import GRID_TEAM, TRANSFER_UNITS, Appeal, AppealStatus, Staff, StaffRole
+from storage.models import GRID_TEAM, TRANSFER_UNITS, Appeal, AppealStatus, Community, Staff, StaffRole
 from storage.staff import may_read
 
 
@@ -144,9 +144,9 @@ def report(conversation: Conversation, arguments: Arguments) -> Reply:
     try:
         filed, joined = _file_report(conversation, content, intake, own)
     except NotAllowed:
-        return Reply(texts.REPORT_NEEDS_GRID)
-    done = texts.REPORTED_OWN if own else _reported(conversation, limits.department)
-    return Reply(done.format(ticket=filed.ticket, category=result.category, department=limits.department)
+        return Reply(_report_refused(conversation))
+    done, grid = (texts.REPORTED_OWN, "") if own else _reported(conversation, limits.department, filed.id)
+    return Reply(done.format(ticket=filed.ticket, category=result.category, department=limits.department, grid=grid)
                  + texts.report_material_count(joined, filed.ticket))
 
 
@@ -157,7 +157,7 @@ def _report_emergency(conversation: Conversation, content: str, emergency: Emerg
     try:
         filed, joined = _file_report(conversation, content, intake, own)
     except NotAllowed:
-        return Reply(texts.REPORT_NEEDS_GRID)
+        return Reply(_report_refused(conversation))
     advice = resident_texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
     done = texts.REPORTED_OWN if own else texts.REPORTED_EMERGENCY
     return Reply(f"{advice}\n" + done.format(ticket=filed.ticket, category=intake.category,
@@ -168,9 +168,12 @@ def _report_emergency(conversation: Conversation, content: str, emergency: Emerg
 def _file_report(conversation: Conversation, content: str, intake: appeals.Intake,
                  own: bool) -> tuple[appeals.Filed, int]:
     """File the 上报 at the building its words name, with the photos sent before; claimed when it is the
-    member's own. Raises NotAllowed for a member of no grid."""
-    member = conversation.staff
-    building = org.building_named(conversation.session, member.grid_id, content) if member.grid_id else None
+    member's own. Raises NotAllowed for a member of no grid (a clerk of a whole community: its words name none
+    of the community's buildings, or two alike)."""
+    member, session = conversation.staff, conversation.session
+    building = org.building_named(session, member.grid_id, content) if member.grid_id is not None \
+        else org.one_named(org.community_buildings(session, member.community_id), content) \
+        if member.community_id is not None else None
     filed = appeals.report(conversation.session, member, intake, conversation.now,
                            building_id=building.id if building else None)
     joined = patrol.adopt(conversation.session, member, conversation.sender.id, filed.id, conversation.now)
@@ -179,15 +182,29 @@ def _file_report(conversation: Conversation, content: str, intake: appeals.Intak
     return filed, joined
 
 
-def _reported(conversation: Conversation, department: str | None) -> str:
+def _reported(conversation: Conversation, department: str | None, appeal_id: int) -> tuple[str, str]:
     """Where a 上报 goes and what the reporter does next: its category's department claims it when one of them
-    serving the reporter's grid (where a 上报 is filed) is bound (dispatch routes it there); otherwise the grid's
-    team, whom only a team member is among."""
-    if department and unit_reach.officers(conversation.session, department, conversation.staff.grid_id):
-        return texts.REPORTED_TO_DEPARTMENT
+    serving the grid it was filed in is bound (dispatch routes it there); otherwise the grid's team, whom only a
+    team member is among. With the text, the grid's name for a clerk of a whole community, told which grid's."""
+    grid_id = conversation.session.get_one(Appeal, appeal_id).grid_id
+    if department and unit_reach.officers(conversation.session, department, grid_id):
+        return texts.REPORTED_TO_DEPARTMENT, ""
+    if conversation.staff.grid_id is None and grid_id is not None:
+        return texts.REPORTED_TO_BUILDINGS_GRID, org.grid_label(conversation.session, grid_id)
     if conversation.staff.role not in GRID_TEAM:
-        return texts.REPORTED_TO_GRID_TEAM
-    return texts.REPORTED
+        return texts.REPORTED_TO_GRID_TEAM, ""
+    return texts.REPORTED, ""
+
+
+def _report_refused(conversation: Conversation) -> str:
+    """Why a 上报 filed nothing: a clerk of a whole community named no building of it (or two alike), how to."""
+    member, session = conversation.staff, conversation.session
+    buildings = org.community_buildings(session, member.community_id) if member.community_id is not None else ()
+    if member.grid_id is not None or not buildings:
+        return texts.REPORT_NEEDS_GRID
+    example = next((building for building in buildings if building.compound), buildings[0])
+    return texts.REPORT_NEEDS_BUILDING.format(community=session.get_one(Community, member.community_id).name,
+                                              example=f"{example.compound}{example.name}")
 
 
 def _own_report(words: str) -> tuple[str, bool]:

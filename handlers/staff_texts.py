@@ -1125,6 +1125,12 @@ REPORTED_OWN = "已上报，编号 {ticket}（{category}），已由您接单办
 # 上报 … 我来办: the reporter handles it themselves (handlers/staff.py strips these words from the appeal).
 OWN_REPORT_WORDS = ("我自己办", "我来办", "自己办", "我来处理", "我自己处理", "我去处理")
 REPORT_NEEDS_GRID = "您没有绑定网格，不能上报。请联系社区工作人员。"
+# A 物业 clerk of a whole community: the building named decides the grid; none named (or two alike) files nothing.
+REPORT_NEEDS_BUILDING = ("这条没有登记：您负责{community}的各个小区，上报时请写明是哪栋楼（两个小区都有这栋楼时连小区名一起写），"
+                         "例如：上报 {example}消防通道堆满杂物。登记后派给那栋楼所在网格的网格员。")
+# The same clerk's 上报 filed: which grid it went to, since they serve several.
+REPORTED_TO_BUILDINGS_GRID = ("已上报，编号 {ticket}（{category}），已派发给{grid}的网格员接单办理。回复“查询 {ticket}”可查看办理情况；"
+                              "要由您自己办理，上报时在末尾写“我来处理”。")
 REPORT_LIMIT = "一小时内最多上报 {limit} 件，您已达到上限，这条没有登记。请稍后再报；紧急情况请直接电话联系社区。"
 
 # 待分类 / 分类 (handlers/review.py)

@@ -30,9 +30,12 @@ from storage.models import (
     AppealFollower,
     AppealStatus,
     Attachment,
+    Building,
     ClaimStatus,
+    Grid,
     OutboxMessage,
     Staff,
+    StaffRole,
     VolunteerClaim,
 )
 from storage.notices import (
@@ -199,11 +202,17 @@ def _count_filed(session: Session) -> None:
 
 def report(session: Session, member: Staff, intake: Intake, now: datetime, building_id: int | None = None) -> Filed:
     """上报: a problem a grid member found on patrol becomes an appeal of their grid (at `building_id`, when the
-    words name one of its buildings), dispatched like any other."""
-    if member.grid_id is None:
+    words name one of its buildings), dispatched like any other; a 物业 clerk of a whole community files it in the
+    grid of the building named, one of the community's (NotAllowed without one)."""
+    grid_id = member.grid_id
+    if grid_id is None and member.role == StaffRole.PROPERTY and member.community_id is not None \
+            and building_id is not None:
+        grid_id = session.scalar(select(Grid.id).join(Building, Building.grid_id == Grid.id).where(
+            Building.id == building_id, Grid.community_id == member.community_id))
+    if grid_id is None:
         raise NotAllowed("no_grid")
     ticket = next_ticket(session, now)
-    placement = _placement(_GridOnly(member.grid_id), intake, now)
+    placement = _placement(_GridOnly(grid_id), intake, now)
     placement["building_id"] = building_id
     (appeal_id,) = _INSERT_APPEAL.run(session, _row(session, ticket, None, intake, AppealStatus.SUBMITTED, now,
                                                     placement, reporter_staff_id=member.id))  # type: ignore[misc]

@@ -79,8 +79,22 @@ _SPOKEN_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
 def building_named(session: Session, grid_id: int, text: str) -> Building | None:
     """The one building of the grid that `text` names (上报 2号楼消防通道堆满杂物), by its name or as 2栋 for
     2号楼; None when it names none, or several it cannot tell apart (the 小区 named too decides)."""
+    return one_named(buildings_of(session, grid_id), text)
+
+
+def community_buildings(session: Session, community_id: int) -> Sequence[Building]:
+    """The active buildings of the community's active grids, in the order they were created."""
+    return session.scalars(
+        select(Building).join(Grid, Grid.id == Building.grid_id)
+        .where(Grid.community_id == community_id, Grid.active.is_(True), Building.active.is_(True))
+        .order_by(Building.id)).all()
+
+
+def one_named(buildings: Sequence[Building], text: str) -> Building | None:
+    """The one building of these that `text` names, as `building_named` tells it (the 上报 of a 物业 clerk serving
+    a whole community: of `community_buildings`, the 小区 named too deciding between two 3号楼)."""
     text = unicodedata.normalize("NFKC", text).translate(_SPOKEN_DIGITS)
-    named = [building for building in buildings_of(session, grid_id) if _names(text, building.name)]
+    named = [building for building in buildings if _names(text, building.name)]
     in_compound = [building for building in named if building.compound and building.compound in text]
     chosen = in_compound or named
     return chosen[0] if len(chosen) == 1 else None

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.worker import schedule
 from handlers import staff_texts
 from storage import dispatch, notice_scope, roster, staff, supervision
-from storage.models import Appeal, AppealStatus, Staff, StaffRole
-from tests.support.database import appeal, notices
+from storage.models import Appeal, AppealStatus, Building, Grid, Staff, StaffRole
+from tests.support.database import appeal, notices, staff_id
 from tests.support.personas import CHEN, HEPING_RESIDENT, OPERATOR, RESIDENT, ZHANG
 from tests.support.street import (
     ANNING_MEMBER,
@@ -178,15 +178,31 @@ def test_a_notice_to_a_compound_reaches_the_clerk_serving_its_whole_community(di
     assert ("wy_community" in reached) is told
 
 
-def test_a_clerk_serving_a_whole_community_is_not_offered_上报_which_files_in_a_grid_they_have_not(
+def test_a_clerk_serving_a_whole_community_reports_in_the_grid_of_the_building_named_or_is_told_how(
         wechat, district, clock):
     with district.transaction() as session:
         community_id = staff.find_community(session, "幸福里社区").id
         session.add(Staff(openid="wy_community", name="物业李经理", role=StaffRole.PROPERTY, department="锦绣物业",
                           community_id=community_id, active=True, created_at=clock()))
 
-    assert "上报" not in wechat.send("wy_community", "帮助")
-    assert "上报 内容" in wechat.send(CLERK_YANGGUANG, "帮助")  # a compound's clerk files in its grid
+    assert "上报 内容" in wechat.send("wy_community", "帮助")
+    assert "上报 内容" in wechat.send(CLERK_YANGGUANG, "帮助")  # a compound's clerk files in its grid, as before
+    # No building named: nothing is filed, and the clerk is told how (it was 您没有绑定网格，不能上报).
+    refused = wechat.send("wy_community", "上报 小区门口的垃圾三天没人清")
+    assert refused == staff_texts.REPORT_NEEDS_BUILDING.format(community="幸福里社区", example="阳光花园1号楼"), refused
+    with district.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+
+    said = wechat.send("wy_community", "上报 锦绣家园5号楼楼道里堆满杂物，堵住了消防通道")
+
+    ticket = re.search(r"G\d{10}", said).group(0)
+    assert "已派发给幸福里社区·第二网格的网格员接单办理" in said, said
+    with district.transaction() as session:
+        filed = session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
+        grid, building = session.execute(select(Grid.name, Building.name).join(Building, Building.grid_id == Grid.id)
+                                         .where(Building.id == filed.building_id)).one()
+    assert (filed.grid_id is not None, grid, building) == (True, "第二网格", "5号楼")
+    assert filed.reporter_staff_id == staff_id(district, "wy_community")
 
 
 def test_a_squadron_officer_back_from_leave_is_not_promised_派单(wechat, district):
