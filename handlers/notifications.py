@@ -46,13 +46,18 @@ def for_resident(template: str) -> bool:
     return kind is not None and kind.audience is Audience.RESIDENT
 
 
-def render(template: str, params: dict[str, Any]) -> str:
+def render(template: str, params: dict[str, Any], made: datetime | None = None) -> str:
     """The customer-service text for an outbox row, within TEXT_BYTE_LIMIT; KeyError names an unknown template.
+    `made`: when the notice was made (the row's created_at): a date of another year says its year.
 
     Too long, the longest of people's words is cut (then the next), ending with … and, where there is a
     ticket, a pointer to 查询 for the whole text: the wording around them (what to reply, how to rate) stays.
     """
-    notice = notices.from_params(template, params)
+    with resident_texts.worded_at(made):
+        return _render(notices.from_params(template, params))
+
+
+def _render(notice: Notice) -> str:
     wording = TEXTS[type(notice)]
     shown = _readable(notice)
     text = wording(shown)
@@ -70,10 +75,11 @@ def render(template: str, params: dict[str, Any]) -> str:
     return text if _size(text) <= TEXT_BYTE_LIMIT else _cut(text, TEXT_BYTE_LIMIT - _size(ELLIPSIS)) + ELLIPSIS
 
 
-def template_data(template: str, params: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """A template message's `data`: keyword1…keywordN, one line each, and the remark."""
+def template_data(template: str, params: dict[str, Any], made: datetime | None = None) -> dict[str, dict[str, str]]:
+    """A template message's `data`: keyword1…keywordN, one line each, and the remark (`made`: as `render`)."""
     notice = notices.from_params(template, params)
-    keywords, remark = FIELDS[type(notice)](_readable(notice))
+    with resident_texts.worded_at(made):
+        keywords, remark = FIELDS[type(notice)](_readable(notice))
     data = {f"keyword{number}": {"value": _line(value)} for number, value in enumerate(keywords, start=1)}
     data["remark"] = {"value": remark}
     return data

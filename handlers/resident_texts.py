@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from handlers.one_reply import within_one_reply
@@ -595,11 +597,32 @@ def time_limits(response_hours: int, resolve_hours: int, working_days: bool = Fa
 
 
 def clock(at: datetime, now: datetime | None = None) -> str:
-    """11月22日 14:30 in Beijing time; with `now`, a moment of another year says its year (2025年12月7日 14:30:
-    a year-old appeal is not read as today's)."""
+    """11月22日 14:30 in Beijing time; with `now` (in a notice, when it was made: `worded_at`), a moment of another
+    year says its year (2025年12月7日 14:30: a year-old appeal is not read as today's)."""
     local = at.astimezone(LOCAL_ZONE)
+    now = reference(now)
     year = f"{local.year}年" if now is not None and now.astimezone(LOCAL_ZONE).year != local.year else ""
     return f"{year}{local.month}月{local.day}日 {local:%H:%M}"
+
+
+# When the notice being worded was made (handlers.notifications): its wordings take no `now` of their own, yet a
+# reminder in January of an appeal filed in December must say 2026年12月.
+_WORDED_AT: ContextVar[datetime | None] = ContextVar("worded_at", default=None)
+
+
+@contextmanager
+def worded_at(made: datetime | None) -> Iterator[None]:
+    """Word a notice made at `made`: `clock` and the other date helpers then say the year of another year's date."""
+    token = _WORDED_AT.set(made)
+    try:
+        yield
+    finally:
+        _WORDED_AT.reset(token)
+
+
+def reference(now: datetime | None) -> datetime | None:
+    """The moment a date is read against: `now` when given, else when the notice being worded was made."""
+    return now if now is not None else _WORDED_AT.get()
 
 
 def _category(category: str, short: bool = False) -> str:

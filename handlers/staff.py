@@ -97,7 +97,7 @@ def resume(conversation: Conversation, arguments: Arguments) -> Reply:
     """恢复 <编号>."""
     ticket = arguments.ticket
     return _act(conversation, ticket, "resume", lambda s, m: tasks.resume(s, m, ticket, conversation.now),
-                lambda appeal: texts.RESUMED.format(ticket=ticket, due=texts.due_clock(appeal.resolve_due_at)))
+                lambda appeal: texts.RESUMED.format(ticket=ticket, due=texts.due_clock(appeal.resolve_due_at, conversation.now)))
 
 
 def transfer(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -254,7 +254,7 @@ def _act(conversation: Conversation, ticket: str, action: str, change: Callable[
 
 def _refusal(conversation: Conversation, refused: DomainError, ticket: str, action: str, department: str) -> str:
     if isinstance(refused, Repeated):
-        return texts.PROGRESS_REPEATED.format(ticket=ticket, at=texts.clock(refused.at))
+        return texts.PROGRESS_REPEATED.format(ticket=ticket, at=texts.clock(refused.at, conversation.now))
     moved = _moved_away(conversation, ticket)
     if moved is not None:
         return _moved_text(conversation, ticket, moved)
@@ -385,7 +385,7 @@ def show(conversation: Conversation, ticket: str, page: int = 1) -> Reply:
     except NotFound:
         return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
     except attempts.TooMany as limited:
-        return Reply(texts.LOOKUP_LIMIT.format(limit=limit, until=clock(limited.retry_at)))
+        return Reply(texts.LOOKUP_LIMIT.format(limit=limit, until=clock(limited.retry_at, conversation.now)))
     operator = member.role == StaffRole.OPERATOR
     lines = [
         texts.EVENT_LINE.format(

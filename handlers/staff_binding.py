@@ -26,7 +26,7 @@ def certify(conversation: Conversation, arguments: Arguments) -> Reply:
         result = staff.certify(session, conversation.inbound.openid, arguments.words, conversation.now,
                                access.secret_key, access.certify_lockout)
     except TooMany as locked:
-        return Reply(texts.CERTIFY_LOCKED.format(until=clock(locked.retry_at)))
+        return Reply(texts.CERTIFY_LOCKED.format(until=clock(locked.retry_at, conversation.now)))
     except NotFound:
         return Reply(texts.CERTIFY_REFUSED)
     if isinstance(result, staff.PhoneCheck):
@@ -54,7 +54,7 @@ def confirm_phone(conversation: Conversation) -> Reply:
         return Reply(texts.CERTIFY_WRONG_DIGITS)
     except TooMany as locked:
         dialogues.end(conversation)
-        return Reply(texts.CERTIFY_LOCKED.format(until=clock(locked.retry_at)))
+        return Reply(texts.CERTIFY_LOCKED.format(until=clock(locked.retry_at, conversation.now)))
     except NotFound:
         dialogues.end(conversation)
         return Reply(texts.CERTIFY_REFUSED)

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Callable
 
 from handlers import community_texts, summary_texts
-from handlers.resident_texts import ATTACHMENT_NAMES, LOCAL_ZONE, Fields, clock
+from handlers.resident_texts import ATTACHMENT_NAMES, LOCAL_ZONE, Fields, clock, reference
 from nlp.taxonomy import STAFF_COMPLAINT
 from storage import dispatch, supervision
 from storage.actors import ActorKind
@@ -120,6 +120,7 @@ def due_clock(at: datetime, now: datetime | None = None) -> str:
     if local.time() != time(0):
         return clock(at, now)
     day = local.date() - timedelta(days=1)
+    now = reference(now)
     year = f"{day.year}年" if now is not None and now.astimezone(LOCAL_ZONE).year != day.year else ""
     return f"{year}{day.month}月{day.day}日 24:00"
 

@@ -26,7 +26,7 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str) -> s
     if isinstance(refused, NotFound) or staff.hidden(conversation, ticket):
         return texts.TASK_NOT_FOUND.format(ticket=ticket)
     if isinstance(refused, Repeated):
-        return texts.SUPERVISED_ALREADY.format(ticket=ticket, at=texts.clock(refused.at))
+        return texts.SUPERVISED_ALREADY.format(ticket=ticket, at=texts.clock(refused.at, conversation.now))
     if isinstance(refused, NotAllowed):
         return texts.SUPERVISE_REFUSED[refused.reason].format(ticket=ticket)
     assert isinstance(refused, IllegalTransition)

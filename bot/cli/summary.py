@@ -34,7 +34,7 @@ def summary(clock: Clock | None, day: str | None, dry_run: bool) -> None:
             planned = step(session, wanted, now, weights)
     except SQLAlchemyError as error:
         fail_database(texts.DATABASE_FAILED, error)
-    worded = {item.recipient.staff_id: notifications.render(item.notice.name, item.notice.params())
+    worded = {item.recipient.staff_id: notifications.render(item.notice.name, item.notice.params(), now)
               for item in planned if item.notice is not None and item.outcome is daily_summary.Outcome.WRITTEN}
     click.echo("\n".join(texts.report(planned, wanted, dry_run, worded)))
 

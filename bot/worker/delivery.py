@@ -156,7 +156,8 @@ def _choose(runtime: WorkerRuntime, session: Session, delivery: Delivery) -> Del
 
 def _send_text(runtime: WorkerRuntime, delivery: Delivery, lane: _Lane) -> str:
     try:
-        runtime.api.send_text(delivery.recipient_openid, notifications.render(delivery.template, delivery.params))
+        runtime.api.send_text(delivery.recipient_openid, notifications.render(delivery.template, delivery.params,
+                                                                                  delivery.created_at or runtime.clock()))
     except WeChatAPIError as error:
         if not error.window_closed:
             raise
@@ -183,7 +184,7 @@ def _send_template(runtime: WorkerRuntime, delivery: Delivery, lane: _Lane) -> s
         data = notifications.generic_template_data(delivery.template, delivery.params,
                                                    delivery.created_at or runtime.clock())
     else:
-        data = notifications.template_data(delivery.template, delivery.params)
+        data = notifications.template_data(delivery.template, delivery.params, delivery.created_at or runtime.clock())
     msgid = runtime.api.send_template(delivery.recipient_openid, choice.template_id, data)
     lane.sent(delivery, msgid)
     return "sent"

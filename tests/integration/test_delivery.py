@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from bot.worker import delivery, jobs, outage, schedule
+from handlers.resident_texts import LOCAL_ZONE
 from storage import outbox, roster
 from storage.models import OutboxMessage, OutboxStatus, Staff
 from tests.support.database import appeal
@@ -41,6 +42,17 @@ def test_a_new_appeal_reaches_the_grid_members_and_nobody_else(wechat, worker_ru
     assert {row.status for row in rows if row.recipient_openid in GRID_ONE} == {OutboxStatus.SENT}
     assert {row.status for row in rows if row.recipient_openid == WANG} == {OutboxStatus.DIGESTED, OutboxStatus.PENDING}
     assert fake_wechat.stats()["token_fetches"] == 1
+
+
+def test_a_card_sent_on_new_years_eve_says_the_year_of_its_deadline_in_the_next(wechat, worker_runtime, fake_wechat,
+                                                                                clock):
+    clock.current = datetime(2026, 12, 31, 23, 0, tzinfo=LOCAL_ZONE)
+    wechat.send("o1", "3号楼电梯坏了，物业一直不来修")
+    work(worker_runtime)
+
+    (card,) = told(fake_wechat, ZHANG)
+
+    assert "办结时限：2027年1月" in card, card
 
 
 def test_a_delivery_job_that_runs_twice_sends_once(wechat, worker_runtime, fake_wechat):

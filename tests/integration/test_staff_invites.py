@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -15,11 +15,13 @@ from sqlalchemy import func, select, text
 from bot.cli.gridbot import main
 from bot.privacy import mask
 from handlers import notifications, staff_texts
+from handlers.resident_texts import LOCAL_ZONE
 from storage import org, seeding, staff
 from storage.errors import NotFound
 from storage.models import Community, Grid, OutboxMessage, Staff, StaffInvite, StaffRole, Street
 from storage.notices import StaffCertifyLocked
 from tests.conftest import TEST_SECRET_KEY
+from tests.support.database import worded
 
 pytestmark = pytest.mark.postgres
 
@@ -370,6 +372,17 @@ def test_the_lockout_says_until_when_and_ends_after_an_hour(invite, wechat, seed
     assert LOCKED in wechat.send(GUESSER, f"认证 {code}")
     clock.advance(minutes=1)
     assert "认证成功" in wechat.send(GUESSER, f"认证 {code}")
+
+
+def test_a_lockout_running_into_the_new_year_says_the_year_it_ends_in_to_the_sender_and_the_operators(
+        wechat, seeded, clock):
+    clock.current = datetime(2026, 12, 31, 23, 30, tzinfo=LOCAL_ZONE)
+    for guess in wrong_codes(5):
+        wechat.send(GUESSER, f"认证 {guess}")
+
+    assert "请在 2027年1月1日 00:30 之后再试" in wechat.send(GUESSER, f"认证 {wrong_codes(6)[5]}")
+    (alert,) = worded(seeded, StaffCertifyLocked.name, "demo_staff_sunli")
+    assert "已暂停其认证至 2027年1月1日 00:30" in alert, alert
 
 
 def test_wrong_codes_spread_over_more_than_the_window_do_not_lock(invite, wechat, seeded, clock):

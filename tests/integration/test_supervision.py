@@ -6,7 +6,7 @@ import json
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +16,8 @@ from bot.cli.gridbot import main
 from bot.settings import Settings, SettingsError
 from bot.web.app import create_app
 from bot.worker import schedule
+from handlers import staff_texts
+from handlers.resident_texts import LOCAL_ZONE
 from storage import dispatch, outbox, reassigning, roster, staff, supervision, tasks
 from storage.errors import NotAllowed
 from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, OutboxStatus, Staff, StaffRole
@@ -137,6 +139,20 @@ def test_three_quarters_into_the_response_time_the_grid_is_reminded_once(wechat,
     wanted = {"due_at": due.isoformat(), "clock": "response"}
     assert notices(seeded, "staff_reminder", ticket) == [(LI, wanted), (WANG, wanted), (ZHANG, wanted)]
     assert appeal(seeded, ticket).response_reminded_at == remind_at
+
+
+def test_a_reminder_in_january_of_an_appeal_filed_in_december_says_the_year_it_was_filed(wechat, seeded, clock):
+    clock.current = datetime(2026, 12, 31, 23, 0, tzinfo=LOCAL_ZONE)
+    ticket = file(wechat, seeded, clock)
+    due = appeal(seeded, ticket).response_due_at
+    clock.current = clock() + (due - clock()) * 0.75
+    assert clock().astimezone(LOCAL_ZONE).year == 2027
+    assert sweep(seeded, clock, timedelta(hours=5)).reminders == 1
+
+    (said,) = worded(seeded, "staff_reminder", ZHANG)
+
+    assert "提交时间：2026年12月31日 23:00" in said, said
+    assert f"须在 {staff_texts.due_clock(due)} 前" in said and "2027年" not in said  # this year's: no year
 
 
 def test_a_leader_who_got_the_unclaimed_督办_is_not_reminded_of_the_same_appeal_again(wechat, seeded, clock):

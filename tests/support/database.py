@@ -34,7 +34,7 @@ def worded(database: Database, template: str, openid: str) -> list[str]:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == template,
                                                            OutboxMessage.recipient_openid == openid)
                                .order_by(OutboxMessage.id)).all()
-        return [notifications.render(row.template, json.loads(row.params)) for row in rows]
+        return [notifications.render(row.template, json.loads(row.params), row.created_at) for row in rows]
 
 
 def resident(database: Database, openid: str) -> Resident | None:

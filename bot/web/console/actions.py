@@ -229,11 +229,11 @@ def _refused(ticket: str, message: str) -> tuple[str, int]:
 def _refusal(refused: DomainError, ticket: str, target: str) -> str:
     """The operator's one line for a refusal of the lifecycle."""
     if isinstance(refused, Repeated) and request.endpoint == "console.supervise":
-        return texts.ACTION_SUPERVISED_ALREADY.format(at=staff_texts.clock(refused.at))
+        return texts.ACTION_SUPERVISED_ALREADY.format(at=staff_texts.clock(refused.at, runtime().clock()))
     if isinstance(refused, Repeated) and request.endpoint == "console.note":
-        return texts.ACTION_NOTED_ALREADY.format(at=staff_texts.clock(refused.at))
+        return texts.ACTION_NOTED_ALREADY.format(at=staff_texts.clock(refused.at, runtime().clock()))
     if isinstance(refused, Repeated):
-        return texts.ACTION_REPEATED.format(at=staff_texts.clock(refused.at))
+        return texts.ACTION_REPEATED.format(at=staff_texts.clock(refused.at, runtime().clock()))
     if isinstance(refused, IllegalTransition):
         return texts.ACTION_WRONG_STATE.format(status=staff_texts.status_name(refused.status))
     if isinstance(refused, NotAllowed) and refused.reason == "unknown_department":
