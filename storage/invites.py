@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from storage import staff
@@ -87,29 +87,17 @@ def revoke(session: Session, typed: str, now: datetime, secret: str) -> StaffInv
 
 def revoke_naming(session: Session, member: Staff, now: datetime) -> tuple[int, ...]:
     """Take back the unused invites made out to `member`: one who left is bound by no code they, or whoever they
-    passed it to, still hold. Made out to them: their name and their phone, anywhere; or their name and no phone,
-    for their own community (street, for one who works for a street; their unit, for a district-wide officer), since
-    a namesake invited elsewhere without a phone is most likely someone else. Their ids, oldest first."""
+    passed it to, still hold (made out to them: storage.staff.made_out_to). Their ids, oldest first."""
     if not member.name:
         return ()
-    same_phone = false() if member.phone is None else StaffInvite.phone == member.phone
     waiting = session.scalars(select(StaffInvite).where(
-        StaffInvite.name == member.name, StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
-        StaffInvite.expires_at > now, same_phone | (StaffInvite.phone.is_(None) & _their_place(member)),
+        staff.made_out_to(member), StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
+        StaffInvite.expires_at > now,
     ).order_by(StaffInvite.id)).all()
     for invite in waiting:
         invite.revoked_at = now
     session.flush()
     return tuple(invite.id for invite in waiting)
-
-
-def _their_place(member: Staff) -> ColumnElement[bool]:
-    """Invites for the place the member works in: their community, else their street, else their unit."""
-    if member.community_id is not None:
-        return StaffInvite.community_id == member.community_id
-    if member.street_id is not None:
-        return StaffInvite.street_id == member.street_id
-    return StaffInvite.department == member.department if member.department else StaffInvite.role == member.role
 
 
 def by_code(session: Session, typed: str, secret: str) -> StaffInvite | None:

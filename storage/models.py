@@ -233,6 +233,9 @@ class Staff(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # 单元长, 党员中心户: their unit; others: home
     # 党员: the Party organisation they belong to (where they work); 志愿者: their team or employer, if they said.
     organisation: Mapped[str | None] = mapped_column(String(64))
+    # When they left (storage.roster.disable): an invite made out to them before then binds nobody. Those who left
+    # before migration 0044 have the upgrade's moment (they left at or before it).
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def _only_where(condition: str) -> dict[str, Any]:

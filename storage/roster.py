@@ -179,7 +179,7 @@ def disable(session: Session, member: Staff, to: str | None, now: datetime, sens
     cards the new holders get as at dispatch (storage.reassigning.hand_over)."""
     target = _target(session, member, to)
     revoked = invites.revoke_naming(session, member, now)  # matched by their phone too: before it goes
-    member.active = False  # first: the grid's team that gets the tasks back no longer includes them
+    member.active, member.disabled_at = False, now  # first: the grid's team getting the tasks back is without them
     had_phone, member.phone = member.phone is not None, None
     session.flush()
     if member.openid is not None:

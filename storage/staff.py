@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Collection, Sequence
 
-from sqlalchemy import ColumnElement, and_, func, select, true, update
+from sqlalchemy import ColumnElement, and_, false, func, select, true, update
 from sqlalchemy.orm import Session
 
 from storage import attempts, complaints, org, unit_reach
@@ -351,7 +351,40 @@ def _failed(session: Session, openid: str, now: datetime, lockout: attempts.Lock
         raise
 
 
+def made_out_to(member: Staff) -> ColumnElement[bool]:
+    """The invites made out to `member` (storage.invites.revoke_naming takes them back when they leave): their name
+    and their phone, anywhere; or their name and no phone, for their own community (street, for one who works for a
+    street; their unit, for a district-wide officer), since a namesake invited elsewhere without a phone is most
+    likely someone else."""
+    same_phone = false() if member.phone is None else StaffInvite.phone == member.phone
+    return (StaffInvite.name == member.name) & (same_phone | (StaffInvite.phone.is_(None) & _their_place(member)))
+
+
+def _their_place(member: Staff) -> ColumnElement[bool]:
+    """Invites for the place the member works in: their community, else their street, else their unit."""
+    if member.community_id is not None:
+        return StaffInvite.community_id == member.community_id
+    if member.street_id is not None:
+        return StaffInvite.street_id == member.street_id
+    return StaffInvite.department == member.department if member.department else StaffInvite.role == member.role
+
+
+def _made_out_to_a_leaver(session: Session, invite: StaffInvite) -> bool:
+    """Whether the invite was made out to one who left after it was made: `gridbot staff disable` revokes those (an
+    upgrade to migration 0044 those of people who left before), and one that escaped it binds nobody either. A new
+    invite for one who left (they come back) is made after they left, and binds."""
+    if not invite.name:
+        return False
+    leavers = session.scalars(select(Staff).where(Staff.active.is_(False), Staff.name == invite.name,
+                                                  Staff.disabled_at >= invite.created_at)).all()
+    return any(session.scalar(select(StaffInvite.id).where(StaffInvite.id == invite.id, made_out_to(leaver)))
+               for leaver in leavers)
+
+
 def _bind(session: Session, openid: str, invite: StaffInvite, now: datetime) -> Staff:
+    if _made_out_to_a_leaver(session, invite):
+        log.warning("certify: invite %s was made out to someone who has left: refused", invite.id)
+        raise NotFound("invite code")
     # Compare-and-set before anything else is written: of two people sending the same code, one binds.
     claimed = session.execute(
         update(StaffInvite)

@@ -311,6 +311,20 @@ def test_an_ambiguous_grid_error_carries_the_candidates(seeded):
     assert raised.value.candidates == ["幸福里社区·第二网格", "和平社区·第二网格"]
 
 
+def test_an_invite_made_out_to_someone_who_left_since_binds_nobody_but_one_made_when_they_come_back_does(
+        invite, wechat, seeded, clock):
+    code = code_of(invite("--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "张伟"))
+    with seeded.transaction() as session:  # 张伟 left, and the invite made out to him escaped being revoked
+        zhang = session.scalars(select(Staff).where(Staff.name == "张伟")).one()
+        zhang.active, zhang.disabled_at = False, clock()
+    clock.advance(minutes=1)
+
+    assert wechat.send("o_holder", f"认证 {code}") == REFUSED
+    assert member(seeded, "o_holder") is None
+    again = code_of(invite("--role", "网格员", "--grid", "幸福里社区·第一网格", "--name", "张伟"))  # he is back
+    assert wechat.send("o_holder", f"认证 {again}").startswith("认证成功")
+
+
 def test_codes_are_eight_characters_from_an_alphabet_without_look_alikes():
     codes = [staff.new_code() for _ in range(2000)]
 
