@@ -846,7 +846,7 @@ RESUMED_ALREADY = "诉求 {ticket} 已在办理中，无需恢复。办结时回
 RESUME_UNCLAIMED = "诉求 {ticket} 还没有人接单，也没有挂起，无需恢复。要办理请回复“接单 {ticket}”。"
 ACTION_NAMES = {
     "claim": "接单", "progress": "填写进展", "resolve": "办结", "pause": "挂起", "resume": "恢复",
-    "transfer": "转办", "give_back": "退回", "reassign": "改派", "reject": "不受理", "supervise": "督办",
+    "transfer": "转办", "give_back": "退回", "reassign": "改派", "reject": "作不受理处理", "supervise": "督办",
 }
 CLAIMED = "接单成功：{ticket}\n{contact}\n办结时回复：办结 {ticket} 处理说明"
 PROGRESS_SAVED = "已记录诉求 {ticket} 的进展，并通知居民。"

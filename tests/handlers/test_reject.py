@@ -61,7 +61,7 @@ def test_the_grid_leader_closes_a_thank_you_and_the_resident_reads_why_politely(
 def test_an_operator_may_close_it_too_and_a_second_time_is_refused(wechat, seeded, clock):
     ticket = filed_by_an_older_version(seeded, clock, "好的")
     assert "已不受理并关闭" in wechat.send(OPERATOR, f"不受理 {ticket} 回复确认，不是诉求")
-    assert wechat.send(WANG, f"不受理 {ticket} 再关一次") == f"诉求 {ticket} 当前状态为“不受理”，不能不受理。"
+    assert wechat.send(WANG, f"不受理 {ticket} 再关一次") == f"诉求 {ticket} 当前状态为“不受理”，不能作不受理处理。"
 
 
 def test_a_grid_member_is_refused_and_a_resident_cannot_use_it(wechat, seeded, clock):
