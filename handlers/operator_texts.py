@@ -352,9 +352,10 @@ FOCUS_LIST_HEADER = {False: "进行中的聚焦事项（{n} 件）：", True: "�
 FOCUS_LIST_DATABASE_FAILED = "数据库操作失败（{reason}），无法列出聚焦事项。请检查 GRIDBOT_DATABASE_URL 后重试。"
 
 
-def focus_closed(at: datetime, note: str | None) -> str:
-    """The line under a closed focus case: when it was closed and what was done."""
-    return f"  已结案 {clock(at)}：{note or '（无说明）'}"
+def focus_closed(at: datetime, note: str | None, now: datetime) -> str:
+    """The line under a closed focus case: when it was closed (with its year, of another year than `now`) and what
+    was done."""
+    return f"  已结案 {clock(at, now)}：{note or '（无说明）'}"
 
 
 # --- `gridbot nlp` (train, eval, classify, review, suggest) ----------------------------------------------------

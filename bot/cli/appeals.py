@@ -134,7 +134,8 @@ def focus_group() -> None:
 
 @focus_group.command("list")
 @click.option("--all", "include_closed", is_flag=True)
-def focus_list(include_closed: bool) -> None:
+@click.pass_obj
+def focus_list(clock: Clock | None, include_closed: bool) -> None:
     """Print the open focus cases (with --all, every case): place, category or keyword, tickets, owner."""
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -150,10 +151,11 @@ def focus_list(include_closed: bool) -> None:
         click.echo(operator_texts.FOCUS_LIST_NONE[include_closed])
         return
     click.echo(operator_texts.FOCUS_LIST_HEADER[include_closed].format(n=len(found)))
+    now = (clock or now_utc)()
     for summary in found:
         click.echo(focus.line(summary))
         if summary.case.closed_at is not None:
-            click.echo(operator_texts.focus_closed(summary.case.closed_at, summary.case.note))
+            click.echo(operator_texts.focus_closed(summary.case.closed_at, summary.case.note, now))
 
 
 @click.command()

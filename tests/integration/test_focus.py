@@ -289,7 +289,8 @@ def test_gridbot_focus_list_prints_open_cases_and_with_all_the_closed_ones(seede
     from bot.cli.gridbot import main
 
     def focus_list(*args):
-        result = CliRunner().invoke(main, ["focus", "list", *args], env={"GRIDBOT_DATABASE_URL": database_url})
+        result = CliRunner().invoke(main, ["focus", "list", *args], env={"GRIDBOT_DATABASE_URL": database_url},
+                                    obj=clock)
         assert result.exit_code == 0, result.output
         return result.output
 
@@ -304,6 +305,8 @@ def test_gridbot_focus_list_prints_open_cases_and_with_all_the_closed_ones(seede
     assert focus_list() == "没有进行中的聚焦事项。\n"
     everything = focus_list("--all")
     assert everything.startswith("全部聚焦事项（1 件）：\nJ2611220001") and "已结案 11月22日 10:00：已统一维修" in everything
+    clock.advance(days=60)  # read in the new year: last year's case says its year
+    assert "已结案 2026年11月22日 10:00：已统一维修" in focus_list("--all")
 
 
 def test_a_worker_that_read_before_another_opened_the_case_joins_that_case(seeded, clock):
