@@ -159,9 +159,13 @@ def _report_emergency(conversation: Conversation, content: str, emergency: Emerg
     except NotAllowed:
         return Reply(_report_refused(conversation))
     advice = resident_texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
-    done = texts.REPORTED_OWN if own else texts.REPORTED_EMERGENCY
+    done, grid = texts.REPORTED_OWN if own else texts.REPORTED_EMERGENCY, ""
+    if not own and conversation.staff.role not in GRID_TEAM:  # a 物业 clerk: the grid's team claims it
+        grid_id = conversation.session.get_one(Appeal, filed.id).grid_id
+        done = texts.REPORTED_EMERGENCY_TO_GRID_TEAM
+        grid = org.grid_label(conversation.session, grid_id) if conversation.staff.grid_id is None else "本网格"
     return Reply(f"{advice}\n" + done.format(ticket=filed.ticket, category=intake.category,
-                                             minutes=emergency.response_minutes)
+                                             minutes=emergency.response_minutes, grid=grid)
                  + texts.report_material_count(joined, filed.ticket))
 
 

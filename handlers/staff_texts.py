@@ -1122,6 +1122,10 @@ REPORTED_AGAIN = "这个问题您刚才已上报，编号 {ticket}，这次没�
 # 上报 of a danger (handlers/staff.py): sent as a resident's emergency is, after the number to call.
 REPORTED_EMERGENCY = ("已上报为紧急诉求，编号 {ticket}（{category}），【紧急】任务卡已发给本网格全体人员和社区工作人员，"
                       "{minutes}分钟内无人接单将升级督办。可回复：接单 {ticket}")
+# A 物业 clerk's: the grid's members claim it, not the clerk (接单 would be refused them); {grid}: 本网格, or the
+# grid of the building named for a clerk of a whole community.
+REPORTED_EMERGENCY_TO_GRID_TEAM = ("已上报为紧急诉求，编号 {ticket}（{category}），【紧急】任务卡已发给{grid}的网格员和社区工作人员，"
+                                   "{minutes}分钟内无人接单将升级督办。回复“查询 {ticket}”可查看办理情况。")
 REPORTED_OWN = "已上报，编号 {ticket}（{category}），已由您接单办理，不派发给网格其他人。办好后回复：办结 {ticket} 说明"
 # 上报 … 我来办: the reporter handles it themselves (handlers/staff.py strips these words from the appeal).
 OWN_REPORT_WORDS = ("我自己办", "我来办", "自己办", "我来处理", "我自己处理", "我去处理")

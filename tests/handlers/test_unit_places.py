@@ -205,6 +205,18 @@ def test_a_clerk_serving_a_whole_community_reports_in_the_grid_of_the_building_n
     assert filed.reporter_staff_id == staff_id(district, "wy_community")
 
 
+def test_a_clerks_上报_of_a_danger_is_not_answered_with_a_接单_the_clerk_would_be_refused(wechat, district, clock):
+    said = wechat.send(CLERK_YANGGUANG, "上报 3号楼楼道着火了")
+
+    ticket = re.search(r"G\d{10}", said).group(0)
+    assert said.startswith("【紧急】请立即拨打 119！"), said
+    assert "任务卡已发给本网格的网格员和社区工作人员" in said and f"回复“查询 {ticket}”" in said
+    assert f"接单 {ticket}" not in said
+    with district.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    assert "不能由您接单" in wechat.send(CLERK_YANGGUANG, f"接单 {ticket}")  # the grid's members claim it
+
+
 def test_a_squadron_officer_back_from_leave_is_not_promised_派单(wechat, district):
     wechat.send(SQUAD_XINGFU, "请假")
 
