@@ -232,7 +232,7 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
 def recent(conversation: Conversation, _arguments: Arguments) -> Reply:
     """最近通知: the notices that reached the sender lately, by number, for one whose number is lost."""
     return Reply(texts.recent(notice_records.received_lately(conversation.session, conversation.inbound.openid,
-                                                             conversation.now)))
+                                                             conversation.now), conversation.now))
 
 
 def is_opting_out_in_words(conversation: Conversation) -> bool:

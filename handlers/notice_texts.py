@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers.resident_texts import clock
 from storage.notice_planning import NoticeRefused, Plan, SkipReason
 from storage.notice_records import Progress, PublicNotice
 from storage.staff import AmbiguousPlace, UnclearPlace
@@ -120,13 +121,14 @@ RECENT_WITHDRAWN = "{number}｜{at}｜已撤回"
 NO_RECENT = "最近 30 天没有发给您的通知。收到的通知末尾有通知编号，回复编号可以再看全文。"
 
 
-def recent(notices: list[PublicNotice]) -> str:
-    """最近通知: the notices that reached the person lately, one line each, the number first to send back."""
+def recent(notices: list[PublicNotice], now: datetime) -> str:
+    """最近通知: the notices that reached the person lately, one line each, the number first to send back; when
+    each went as the chat says a time (12月5日 09:00; one of last year read in January: 2026年12月28日 09:00)."""
     if not notices:
         return NO_RECENT
     lines = [RECENT_HEADING]
     for notice in notices:
-        at = f"{notice.send_at.astimezone(LOCAL_ZONE):%m月%d日}"
+        at = clock(notice.send_at, now)
         if notice.withdrawn:
             lines.append(RECENT_WITHDRAWN.format(number=notice.number, at=at))
             continue

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from handlers import community_texts as lead_texts
 from handlers import notice_texts, staff_texts
+from handlers.resident_texts import LOCAL_ZONE
 from storage import notice_planning, notice_records, seeding
 from storage.models import (
     Appeal,
@@ -369,6 +370,18 @@ def test_a_resident_who_lost_a_notices_number_asks_for_the_recent_ones_and_files
     assert answer.startswith(notice_texts.RECENT_HEADING) and f"{number}｜" in answer and "明天8点至12点停水检修" in answer
     assert not re.search(r"G\d{10}", answer)
     assert wechat.send(NEXT_DOOR, said) == notice_texts.NO_RECENT  # 1号楼: it did not reach them
+
+
+def test_the_recent_notices_say_when_each_went_with_the_year_of_one_sent_last_year(wechat, seeded, clock):
+    clock.current = datetime(2026, 12, 28, 9, 0, tzinfo=LOCAL_ZONE)
+    number = sent_notice(seeded, clock)
+    with seeded.transaction() as session:
+        session.execute(update(BroadcastRecipient).values(status=RecipientStatus.SENT, sent_at=clock()))
+    clock.current = datetime(2027, 1, 3, 10, 0, tzinfo=LOCAL_ZONE)
+
+    answer = wechat.send(RESIDENT, "最近通知")
+
+    assert f"{number}｜2026年12月28日 09:00｜" in answer, answer  # it said 12月28日, read as this year's
 
 
 def test_a_staff_only_or_unknown_notice_number_reads_as_not_found(wechat, seeded, clock):
