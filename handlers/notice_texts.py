@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.resident_texts import clock
+from handlers.staff_texts import month_day
 from storage.notice_planning import NoticeRefused, Plan, SkipReason
 from storage.notice_records import Progress, PublicNotice
 from storage.staff import AmbiguousPlace, UnclearPlace
@@ -88,7 +89,7 @@ def preview(planned: Plan) -> str:
         lines.append(f"  不发送：{count} 人，{SKIP_NAMES.get(reason, reason)}")
     for day, calls in planned.later.items():
         what = "、".join(f"{CHANNEL_NAMES[c]} {n} 次" for c, n in calls.items())
-        lines.append(f"  超出当日配额，{day:%m月%d日} 发出：{what}")
+        lines.append(f"  超出当日配额，{month_day(day)} 发出：{what}")
     if request.send_at is not None:
         lines.append(f"发送时间：{planned.send_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}")
     return "\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -109,11 +109,12 @@ def test_the_status_of_a_notice_says_why_those_not_sent_were_not(seeded, databas
 
 
 def test_the_status_of_a_notice_quota_put_off_says_when_it_goes(seeded, database_url, clock):
+    clock.current = datetime(2026, 12, 31, 10, 0, tzinfo=LOCAL_ZONE)
     quota = {"GRIDBOT_MASS_SEND_DAILY_QUOTA": "1"}
     gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午消防演练", "--yes", env=quota)
     later = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周日上午义诊", "--yes",
                     env=quota)
-    assert "超出当日配额" in later.output, later.output
+    assert "超出当日配额，1月1日 发出" in later.output, later.output  # as the chat writes a day, not 01月01日
     status = gridbot(database_url, clock, "notice", "status", NUMBER.search(later.output).group(0)).output
     tomorrow = (clock() + timedelta(days=1)).astimezone(LOCAL_ZONE)
     assert f"当天的微信接口配额已排满，{tomorrow:%Y-%m-%d} 08:00（北京时间）起发送" in status, status

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 from bot.privacy import redact
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, login_required, runtime
-from handlers import notice_texts
+from handlers import notice_texts, staff_texts
 from storage import notice_overview, notice_planning
 from storage.errors import NotAllowed
 from storage.models import NoticeAudience
@@ -229,7 +229,7 @@ def _preview(composed: Composed, planned: Plan, refusal: str | None = None) -> s
     template = (notice_texts.template_data(number, request_.text.strip(), request_.urgent, request_.kind,
                                            planned.send_at, linked=request_.audience != NoticeAudience.STAFF)
                 if "template" in planned.by_channel else None)
-    later = [texts.NOTICE_REACH_LATER.format(day=day.strftime(texts.NOTICE_DAY), what="、".join(
+    later = [texts.NOTICE_REACH_LATER.format(day=staff_texts.month_day(day), what="、".join(
         texts.NOTICE_REACH_CALLS.format(channel=notice_texts.CHANNEL_NAMES[channel], count=count)
         for channel, count in calls.items())) for day, calls in planned.later.items()]
     return render_template("console/notice_preview.html", composed=composed, planned=planned, reads=reads,

@@ -355,7 +355,6 @@ NOTICE_REACH_LATER = "超出当日配额，{day} 发出：{what}"
 NOTICE_REACH_CALLS = "{channel} {count} 次"
 NOTICE_SEND_AT = "发送时间：{at}"
 NOTICE_SEND_NOW = "确认后立即发送。"
-NOTICE_DAY = "%m月%d日"
 NOTICE_STORED = {"sent": "通知已保存，正在按计划发送。", "again": "这条通知已经发送过了，没有重复发送。",
                  "cancelled": "通知已撤销：{count} 人不会再收到（已交给微信的部分无法收回）。"}
 NOTICE_DRIFTED = "发送对象和预览时相比变化较大（预览时 {before} 人，现在 {after} 人），通知没有发送。请核对下面的新预览后再确认。"
