@@ -36,12 +36,14 @@ def looks_like_question(text: str, result: Classification) -> bool:
 
 
 def find_answer(conversation: Conversation, text: str) -> Answer | None:
-    """The FAQ entry that confidently answers text, if any."""
+    """The FAQ entry that confidently answers text, if any: the sender's street's entries first, then the
+    district-wide ones (storage/faq.py)."""
     understanding = conversation.understanding
+    street_id = faq_store.street_of_grid(conversation.session, conversation.sender.grid_id)
     for _ in range(2):
-        index, entries = understanding.faq.lookup(conversation.session, conversation.now,
-                                                  understanding.classifier.tokenize)
-        found = index.match(text)
+        tiers, entries = understanding.faq.lookup(conversation.session, conversation.now,
+                                                  understanding.classifier.tokenize, street_id)
+        found = next((match for match in (index.match(text) for index in tiers) if match is not None), None)
         if found is None:
             return None
         # The index may be up to REFRESH_INTERVAL old; one primary-key read keeps a disabled entry from being

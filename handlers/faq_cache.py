@@ -1,4 +1,4 @@
-"""The FAQ index of one process, rebuilt when the table changes, so no message reads the whole table."""
+"""The FAQ indexes of one process, rebuilt when the table changes, so no message reads the whole table."""
 
 from __future__ import annotations
 
@@ -12,39 +12,50 @@ from storage import faq
 
 # How stale a process's index may get after an import: the version query is cheap, but not free per message.
 REFRESH_INTERVAL = timedelta(seconds=30)
+Tokenizer = Callable[[str], list[str]]
 
 
 class FaqCache:
-    """The FAQ index of one process, rebuilt when the table's version changes (checked at most every 30 s)."""
+    """The FAQ indexes of one process, rebuilt when the table's version changes (checked at most every 30 s): per
+    street, its own entries' index and the district-wide entries' it does not override (storage/faq.py)."""
 
     def __init__(self) -> None:
         # One tuple swapped whole: threads of a process read it without a lock; two rebuilding at once is harmless.
         self._state: _State | None = None
 
-    def lookup(self, session: Session, now: datetime,
-               tokenize: Callable[[str], list[str]]) -> tuple[FaqIndex, dict[int, faq.Entry]]:
-        """The current index and its entries by id."""
+    def lookup(self, session: Session, now: datetime, tokenize: Tokenizer,
+               street_id: int | None = None) -> tuple[tuple[FaqIndex, ...], dict[int, faq.Entry]]:
+        """The indexes a resident of the street is answered from, in the order to try them, and the entries by id."""
         state = self._state
         # A clock that went back (a test, a corrected host) checks again rather than trusting the future.
-        if state is not None and state.checked_at <= now < state.checked_at + REFRESH_INTERVAL:
-            return state.index, state.entries
-        version = faq.version(session)
-        if state is None or state.version != version:
-            entries = faq.active_entries(session)
-            index = FaqIndex(((entry.id, entry.phrasings) for entry in entries), tokenize)
-            state = _State(version, index, {entry.id: entry for entry in entries}, now)
-        else:
-            state = state._replace(checked_at=now)
-        self._state = state
-        return state.index, state.entries
+        if state is None or not state.checked_at <= now < state.checked_at + REFRESH_INTERVAL:
+            version = faq.version(session)
+            if state is None or state.version != version:
+                entries = faq.active_entries(session)
+                state = _State(version, entries, {entry.id: entry for entry in entries}, {}, now)
+            else:
+                state = state._replace(checked_at=now)
+            self._state = state
+        tiers = state.tiers.get(street_id)
+        if tiers is None:
+            # Built on the first question from the street: a district of 31 streets builds what it is asked for.
+            tiers = tuple(_index(part, tokenize) for part in faq.answering(state.entries, street_id)
+                          if part)
+            state.tiers[street_id] = tiers
+        return tiers, state.by_id
 
     def forget(self) -> None:
         """Rebuild at the next lookup: an entry found in the index has been disabled since it was built."""
         self._state = None
 
 
+def _index(entries: list[faq.Entry], tokenize: Tokenizer) -> FaqIndex:
+    return FaqIndex(((entry.id, entry.phrasings) for entry in entries), tokenize)
+
+
 class _State(NamedTuple):
     version: faq.Version
-    index: FaqIndex
-    entries: dict[int, faq.Entry]
+    entries: list[faq.Entry]
+    by_id: dict[int, faq.Entry]
+    tiers: dict[int | None, tuple[FaqIndex, ...]]
     checked_at: datetime

@@ -287,36 +287,44 @@ def faq_row_error(error: FaqRowError) -> str:
     return f"第 {error.line} 行：{detail}"
 
 
-def faq_import_done(report: FaqImportReport) -> str:
-    """问答导入完成：新增 …，更新 …，未变 …; then what happened to the entries the file lacks."""
-    lines = [f"问答导入完成（{report.rows} 行）：新增 {report.created} 条，更新 {report.updated} 条，"
+def faq_import_done(report: FaqImportReport, street: str | None = None) -> str:
+    """问答导入完成（幸福街道，…）：新增 …，更新 …，未变 …; then what happened to the entries the file lacks (of the
+    same street, or district-wide: the file never touches another street's)."""
+    lines = [f"问答导入完成（{street + '，' if street else ''}{report.rows} 行）：新增 {report.created} 条，更新 {report.updated} 条，"
              f"未变 {report.unchanged} 条。"]
+    mine = f"{street}的问答中，" if street else ""  # only the street's own entries are counted, never another's
     if report.restored:
         lines.append(f"重新启用 {report.restored} 条（上次用 --prune 导入时文件里没有）。")
     if report.held:
         lines.append(f"{report.held} 条已被手动停用，仍不答复（gridbot faq enable 编号 重新启用）。")
     if report.left_out and report.pruned:
-        lines.append(f"停用了文件里没有的 {report.left_out} 条（没有删除，答复记录保留；gridbot faq list 查看）。")
+        lines.append(f"{mine}停用了文件里没有的 {report.left_out} 条（没有删除，答复记录保留；gridbot faq list 查看）。")
     elif report.left_out:
-        lines.append(f"数据库里另有 {report.left_out} 条文件里没有的问答仍在答复；要停用它们，"
+        lines.append(f"{mine}数据库里另有 {report.left_out} 条文件里没有的问答仍在答复；要停用它们，"
                      "请加 --prune 重新导入，或用 gridbot faq disable 编号。")
     lines.append(f"正在运行的服务 {int(REFRESH_INTERVAL.total_seconds())} 秒内生效。")
     return "\n".join(lines)
 
 
 FAQ_STATUS = {None: "", FaqDisabled.OPERATOR: "（已停用）", FaqDisabled.PRUNED: "（已停用：最近导入的文件里没有）"}
-FAQ_SWITCHED = {True: "已启用问答 {id}：{question}。正在运行的服务 {seconds} 秒内开始答复它。",
-                False: "已停用问答 {id}：{question}。从现在起不再答复（没有删除，答复记录保留；重新导入也不会"
+# {where}: "" for a district-wide entry, （安宁街道） for a street's.
+FAQ_SWITCHED = {True: "已启用问答 {id}{where}：{question}。正在运行的服务 {seconds} 秒内开始答复它。",
+                False: "已停用问答 {id}{where}：{question}。从现在起不再答复（没有删除，答复记录保留；重新导入也不会"
                        "启用它，要恢复请用 gridbot faq enable {id}）。"}
-FAQ_UNCHANGED = {True: "问答 {id} 本来就在使用，没有改动：{question}", False: "问答 {id} 本来就已停用，没有改动：{question}"}
+FAQ_UNCHANGED = {True: "问答 {id}{where} 本来就在使用，没有改动：{question}",
+                 False: "问答 {id}{where} 本来就已停用，没有改动：{question}"}
+FAQ_STREET_WHERE = "（{street}）"
 FAQ_NOT_FOUND = "没有编号为 {id} 的问答。编号见 gridbot faq list。"
 FAQ_EXPORT_NOT_XLSX = "导出文件名请以 .xlsx 结尾，收到的是“{path}”。"
 FAQ_EXPORT_UNWRITABLE = "无法写入 {path}（{reason}）。"
 
 
-def faq_exported(answered: int, disabled: int, path: str) -> str:
-    """`gridbot faq export`: how many entries went into the file, and the disabled ones that did not."""
-    done = f"已导出 {answered} 条答复中的问答到 {path}；改好后用 gridbot faq import {path} 导回（加 --prune 会停用表里删掉的）。"
+def faq_exported(answered: int, disabled: int, path: str, street: str | None = None) -> str:
+    """`gridbot faq export`: how many entries of the street (or district-wide) went into the file, and the disabled
+    ones that did not."""
+    again = f"gridbot faq import {path}" + (f" --street {street}" if street else "")
+    done = (f"已导出{street + '的' if street else ''} {answered} 条答复中的问答到 {path}；改好后用 {again} 导回"
+            "（加 --prune 会停用表里删掉的）。")
     if disabled:
         done += f"\n另有 {disabled} 条已停用，没有导出：导回这个文件不会重新启用它们（gridbot faq list 查看）。"
     return done
@@ -325,17 +333,22 @@ FAQ_DATABASE_FAILED = "数据库操作失败（{reason}），问答没有改动�
 FAQ_ANSWER_INDENT = " " * 9  # under the answer's first character, after "   答案："
 
 
-def faq_listing(entries: list[FaqEntry], answered: dict[int, tuple[int, int]]) -> str:
-    """`gridbot faq list`: every entry with its phrasings, whether it is answered, and how often it was not enough."""
+def faq_listing(entries: list[FaqEntry], answered: dict[int, tuple[int, int]],
+                streets: dict[int, str] | None = None) -> str:
+    """`gridbot faq list`: every entry with its phrasings, whether it is answered, and how often it was not enough;
+    a street's entries marked with the street's name once any street has its own."""
     if not entries:
         return "还没有问答。用 gridbot faq import 文件 导入（格式见 docs/faq-sample.csv）。"
     active = sum(1 for entry in entries if entry.active)
     lines = [f"共 {len(entries)} 条问答（答复中 {active} 条，已停用 {len(entries) - active} 条）："]
+    if any(entry.street_id is not None for entry in entries):
+        lines.append("标了街道的只答复该街道的居民，且先于全区通用的同一问题答复；没有标的全区通用。")
     for entry in entries:
         times, escalated = answered.get(entry.id, (0, 0))
         status = "" if entry.active else FAQ_STATUS.get(entry.disabled_reason, FAQ_STATUS[FaqDisabled.OPERATOR])
+        where = "" if entry.street_id is None else f"【{(streets or {}).get(entry.street_id, entry.street_id)}】"
         category = f"［{entry.category}］" if entry.category else ""
-        lines.append(f"{entry.id}. {category}{entry.question}{status}  已答 {times} 次，转人工 {escalated} 次")
+        lines.append(f"{entry.id}. {where}{category}{entry.question}{status}  已答 {times} 次，转人工 {escalated} 次")
         alternates = split_alternates(entry.alternates)
         if alternates:
             lines.append(f"   同义问法：{'｜'.join(alternates)}")

@@ -1,4 +1,12 @@
-"""The FAQ: entries to match questions against, and the log of questions answered from it."""
+"""The FAQ: entries to match questions against, and the log of questions answered from it.
+
+An entry is district-wide (`street_id` None) or one street's. A resident bound to an address in a street is
+answered from that street's entries first and then from the district-wide ones; a street's entry overrides the
+district-wide entry with the same question (`question_key`), which that street's residents are then never
+answered from, however the question is worded. Only an active street entry overrides: a street that disables its
+own answer (or prunes it) lets the district-wide one answer its residents again. A resident with no bound address
+is answered from the district-wide entries only.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +19,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.errors import NotFound
-from storage.models import FaqAnswer, FaqDisabled, FaqEntry
+from storage.models import Community, FaqAnswer, FaqDisabled, FaqEntry, Grid
 
 # 同义问法 cells separate phrasings as offices type lists: 、 ； ; ｜ | / ／ or a line break (Alt+Enter) in the
 # cell. Stored one per line, and split again when read, so rows imported before a separator was known are cut too.
@@ -31,6 +39,7 @@ class Entry:
     question: str
     answer: str
     alternates: tuple[str, ...]
+    street_id: int | None = None  # None: district-wide
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -66,14 +75,16 @@ def is_active(session: Session, entry_id: int) -> bool:
     return bool(session.scalar(select(FaqEntry.active).where(FaqEntry.id == entry_id)))
 
 
-def set_active(session: Session, entry_id: int, active: bool, now: datetime) -> tuple[FaqEntry, bool]:
-    """`gridbot faq enable|disable ID`: the entry and whether it changed; NotFound for an unknown id.
+def set_active(session: Session, entry_id: int, active: bool, now: datetime,
+               street_id: int | None = None) -> tuple[FaqEntry, bool]:
+    """`gridbot faq enable|disable ID`: the entry and whether it changed; NotFound for an unknown id, and, with
+    `street_id` (a street's operator), for an entry that is not that street's own.
 
     A disabled entry is never answered again, and stays disabled through imports until it is enabled; its
     answers keep their history.
     """
     entry = session.get(FaqEntry, entry_id)
-    if entry is None:
+    if entry is None or (street_id is not None and entry.street_id != street_id):
         raise NotFound(str(entry_id))
     reason = None if active else FaqDisabled.OPERATOR
     if entry.active == active and entry.disabled_reason == reason:
@@ -84,14 +95,42 @@ def set_active(session: Session, entry_id: int, active: bool, now: datetime) -> 
 
 
 def active_entries(session: Session) -> list[Entry]:
-    """Every active entry, oldest first."""
+    """Every active entry of every street and of the district, oldest first."""
     rows = session.scalars(select(FaqEntry).where(FaqEntry.active).order_by(FaqEntry.id))
-    return [Entry(row.id, row.question, row.answer, split_alternates(row.alternates)) for row in rows]
+    return [Entry(row.id, row.question, row.answer, split_alternates(row.alternates), row.street_id) for row in rows]
 
 
-def all_entries(session: Session) -> list[FaqEntry]:
-    """Every entry, active or not, oldest first (for `gridbot faq list`)."""
-    return list(session.scalars(select(FaqEntry).order_by(FaqEntry.id)))
+def answering(entries: list[Entry], street_id: int | None) -> tuple[list[Entry], list[Entry]]:
+    """What a resident of the street is answered from, in order: the street's own active entries, then the
+    district-wide ones no entry of the street overrides (the same question). No street: district-wide only."""
+    own = [entry for entry in entries if street_id is not None and entry.street_id == street_id]
+    overridden = {question_key(entry.question) for entry in own}
+    district = [entry for entry in entries
+                if entry.street_id is None and question_key(entry.question) not in overridden]
+    return own, district
+
+
+def street_of_grid(session: Session, grid_id: int | None) -> int | None:
+    """The street a resident bound in that grid lives in (None without a grid): whose FAQ answers them first."""
+    if grid_id is None:
+        return None
+    return session.scalar(select(Community.street_id).join(Grid, Grid.community_id == Community.id)
+                          .where(Grid.id == grid_id))
+
+
+def all_entries(session: Session, street_id: int | None = None, every_street: bool = True) -> list[FaqEntry]:
+    """Entries, active or not, district-wide first and then by street, oldest first (`gridbot faq list`, the
+    console): every street's with `every_street`, else the district-wide ones and, given one, that street's."""
+    query = select(FaqEntry).order_by(FaqEntry.street_id.is_not(None), FaqEntry.street_id, FaqEntry.id)
+    if not every_street:
+        query = query.where(FaqEntry.street_id.is_(None) | (FaqEntry.street_id == street_id))
+    return list(session.scalars(query))
+
+
+def street_entries(session: Session, street_id: int | None) -> list[FaqEntry]:
+    """The entries of one street (None: the district-wide ones), active or not, oldest first (`faq export`)."""
+    condition = FaqEntry.street_id.is_(None) if street_id is None else FaqEntry.street_id == street_id
+    return list(session.scalars(select(FaqEntry).where(condition).order_by(FaqEntry.id)))
 
 
 def escalation_counts(session: Session) -> dict[int, tuple[int, int]]:

@@ -4,6 +4,10 @@ the same required cells, lengths, no control characters, and a question that no 
 Deleting an entry that has answered residents switches it off instead (FaqDisabled.OPERATOR, as `gridbot faq
 disable`): the answers given keep their history. Every change moves `updated_at`, which every process's FAQ index
 notices within handlers/faq_cache.REFRESH_INTERVAL.
+
+An entry keeps the street it was made for (None: district-wide). A street's operator (`operator_street`) reads its
+street's entries and the district-wide ones, and adds, changes and deletes only its street's: another street's
+entry, and a district-wide one to change, are NotFound to them, as an entry that is not there.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.errors import DomainError, NotFound
 from storage.faq import question_key, split_alternates
-from storage.faq_import import FaqProblem, FaqRow, FaqRowError, validate
+from storage.faq_import import FaqProblem, FaqRow, FaqRowError, of_street, validate
 from storage.models import FaqAnswer, FaqDisabled, FaqEntry
 
 
@@ -32,20 +36,23 @@ def row(question: str, answer: str, alternates: str = "", category: str = "") ->
     return FaqRow(1, question.strip(), answer.strip().replace("\r\n", "\n"), alternates.strip(), category.strip())
 
 
-def add(session: Session, entry: FaqRow, now: datetime) -> FaqEntry:
-    """A new active entry (FaqRefused when invalid, or when another entry has the question)."""
-    _check(session, entry, None)
+def add(session: Session, entry: FaqRow, now: datetime, street_id: int | None = None) -> FaqEntry:
+    """A new active entry of the street (None: district-wide); FaqRefused when invalid, or when another entry of
+    the same street has the question (a street's entry may repeat a district-wide question: it overrides it)."""
+    _check(session, entry, None, street_id)
     created = FaqEntry(question=entry.question, answer=entry.answer, category=entry.category, created_at=now,
-                       updated_at=now, active=True, alternates="\n".join(split_alternates(entry.alternates)))
+                       updated_at=now, active=True, alternates="\n".join(split_alternates(entry.alternates)),
+                       street_id=street_id)
     session.add(created)
     session.flush()
     return created
 
 
-def edit(session: Session, entry_id: int, entry: FaqRow, now: datetime) -> FaqEntry:
+def edit(session: Session, entry_id: int, entry: FaqRow, now: datetime,
+         operator_street: int | None = None) -> FaqEntry:
     """Change an entry's question, answer, phrasings or category (FaqRefused, NotFound)."""
-    stored = _entry(session, entry_id)
-    _check(session, entry, entry_id)
+    stored = _own(session, entry_id, operator_street)
+    _check(session, entry, entry_id, stored.street_id)
     stored.question, stored.answer, stored.category = entry.question, entry.answer, entry.category
     stored.alternates = "\n".join(split_alternates(entry.alternates))
     stored.updated_at = now
@@ -53,9 +60,9 @@ def edit(session: Session, entry_id: int, entry: FaqRow, now: datetime) -> FaqEn
     return stored
 
 
-def delete(session: Session, entry_id: int, now: datetime) -> bool:
+def delete(session: Session, entry_id: int, now: datetime, operator_street: int | None = None) -> bool:
     """Remove an entry; one that has answered residents is switched off instead. True when it was removed."""
-    stored = _entry(session, entry_id)
+    stored = _own(session, entry_id, operator_street)
     if session.scalars(select(FaqAnswer.id).where(FaqAnswer.faq_id == entry_id).limit(1)).first() is not None:
         stored.active, stored.disabled_reason, stored.updated_at = False, FaqDisabled.OPERATOR, now
         return False
@@ -64,25 +71,30 @@ def delete(session: Session, entry_id: int, now: datetime) -> bool:
     return True
 
 
-def one(session: Session, entry_id: int) -> FaqEntry:
-    """One entry, active or not (NotFound)."""
-    return _entry(session, entry_id)
-
-
-def _entry(session: Session, entry_id: int) -> FaqEntry:
+def one(session: Session, entry_id: int, operator_street: int | None = None) -> FaqEntry:
+    """One entry, active or not: for a street's operator their street's or a district-wide one (NotFound)."""
     found = session.get(FaqEntry, entry_id)
-    if found is None:
+    if found is None or operator_street is not None and found.street_id not in (None, operator_street):
         raise NotFound(str(entry_id))
     return found
 
 
-def _check(session: Session, entry: FaqRow, own_id: int | None) -> None:
+def _own(session: Session, entry_id: int, operator_street: int | None) -> FaqEntry:
+    """An entry the operator may change: any for a 管理员 (None), else only their street's own (NotFound)."""
+    found = session.get(FaqEntry, entry_id)
+    if found is None or operator_street is not None and found.street_id != operator_street:
+        raise NotFound(str(entry_id))
+    return found
+
+
+def _check(session: Session, entry: FaqRow, own_id: int | None, street_id: int | None) -> None:
     errors = validate([entry])
     if not errors:
         # The entries locked (PostgreSQL): one saved at the same moment (a double click) is waited for and found.
-        session.execute(select(FaqEntry.id).with_for_update())
+        session.execute(select(FaqEntry.id).where(of_street(street_id)).with_for_update())
         key = question_key(entry.question)
-        other = next((stored.id for stored in session.scalars(select(FaqEntry).order_by(FaqEntry.id))
+        other = next((stored.id for stored in session.scalars(select(FaqEntry).where(of_street(street_id))
+                                                              .order_by(FaqEntry.id))
                       if question_key(stored.question) == key and stored.id != own_id), None)
         if other is not None:
             errors = [FaqRowError(entry.line, FaqProblem.DUPLICATE_QUESTION, "question", other_line=other)]

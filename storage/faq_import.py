@@ -3,6 +3,10 @@
 The file is the FAQ: its entries are answered, keyed by question. With `prune`, active entries the file lacks
 are switched off (never deleted: the answers given keep their history) and a later file that has them again
 brings them back. An entry an operator disabled by hand (`gridbot faq disable`) stays off whatever is imported.
+
+A file is either the district-wide FAQ or one street's (`gridbot faq import --street`): it creates, updates and
+prunes only the entries of its own street (or only the district-wide ones), so a street office re-importing its
+file never touches another street's answers nor the district's.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from storage.db import BATCH_ROWS, Database
@@ -118,11 +122,18 @@ def _shared_phrasings(row: FaqRow, phrasing_line: dict[str, int]) -> list[FaqRow
     return errors
 
 
-def apply(session: Session, rows: Iterable[FaqRow], now: datetime) -> FaqImportReport:
-    """Create or update the (validated) rows' entries, keyed by question, in the caller's transaction: the same
-    question written with another closing mark or spacing updates its entry (and takes the file's wording)."""
+def of_street(street_id: int | None) -> ColumnElement[bool]:
+    """A condition on FaqEntry: the street's own entries, or with None the district-wide ones."""
+    return FaqEntry.street_id.is_(None) if street_id is None else FaqEntry.street_id == street_id
+
+
+def apply(session: Session, rows: Iterable[FaqRow], now: datetime, street_id: int | None = None) -> FaqImportReport:
+    """Create or update the (validated) rows' entries of the street (None: district-wide), keyed by question, in
+    the caller's transaction: the same question written with another closing mark or spacing updates its entry
+    (and takes the file's wording)."""
     rows = list(rows)
-    entries = session.scalars(select(FaqEntry).order_by(FaqEntry.id)).all()  # a street's FAQ: hundreds at most
+    # A street's FAQ: hundreds at most.
+    entries = session.scalars(select(FaqEntry).where(of_street(street_id)).order_by(FaqEntry.id)).all()
     by_key: dict[str, FaqEntry] = {}
     for stored_entry in entries:
         by_key.setdefault(question_key(stored_entry.question), stored_entry)
@@ -135,7 +146,8 @@ def apply(session: Session, rows: Iterable[FaqRow], now: datetime) -> FaqImportR
         if entry is not None and entry.question != row.question:
             values["question"] = row.question
         if entry is None:
-            session.add(FaqEntry(question=row.question, created_at=now, updated_at=now, active=True, **values))
+            session.add(FaqEntry(question=row.question, street_id=street_id, created_at=now, updated_at=now,
+                                 active=True, **values))
             counts["created"] += 1
             continue
         outcome = "updated"
@@ -155,10 +167,12 @@ def apply(session: Session, rows: Iterable[FaqRow], now: datetime) -> FaqImportR
     return FaqImportReport(rows=len(rows), **counts)
 
 
-def retire_missing(session: Session, questions: set[str], now: datetime, prune: bool) -> int:
-    """How many active entries are not among `questions`; with prune they are switched off (never deleted)."""
+def retire_missing(session: Session, questions: set[str], now: datetime, prune: bool,
+                   street_id: int | None = None) -> int:
+    """How many active entries of the street (None: district-wide) are not among `questions`; with prune they are
+    switched off (never deleted)."""
     keys = {question_key(question) for question in questions}
-    missing = [entry for entry in session.scalars(select(FaqEntry).where(FaqEntry.active))
+    missing = [entry for entry in session.scalars(select(FaqEntry).where(FaqEntry.active, of_street(street_id)))
                if question_key(entry.question) not in keys]
     if prune:
         for entry in missing:
@@ -168,17 +182,18 @@ def retire_missing(session: Session, questions: set[str], now: datetime, prune: 
 
 
 def import_rows(database: Database, rows: Sequence[FaqRow], now: datetime, prune: bool = False,
-                batch_rows: int = BATCH_ROWS) -> FaqImportReport:
+                batch_rows: int = BATCH_ROWS, street_id: int | None = None) -> FaqImportReport:
     """Like `apply`, in short transactions of `batch_rows` rows: a big file never holds the write lock for long;
-    then the entries the file lacks are counted, and with prune switched off.
+    then the entries of the same street (None: district-wide) the file lacks are counted, and with prune switched
+    off.
 
     Entries are keyed by question, so a run cut off between two batches is completed by running it again.
     """
     report = FaqImportReport(rows=0, created=0, updated=0, unchanged=0)
     for session, batch in database.batches(rows, batch_rows):
-        report += apply(session, batch, now)
+        report += apply(session, batch, now, street_id)
     with database.transaction() as session:
-        left_out = retire_missing(session, {row.question for row in rows}, now, prune)
+        left_out = retire_missing(session, {row.question for row in rows}, now, prune, street_id)
     return replace(report, left_out=left_out, pruned=prune)
 
 

@@ -539,8 +539,12 @@ class FaqEntry(Base):
     """A question-answer pair operators import (`gridbot faq import`); residents asking it get the answer."""
 
     __tablename__ = "faq_entries"
+    # The import's key: a question within its street (district-wide entries: checked by storage/faq_edit.py).
+    __table_args__ = (UniqueConstraint("street_id", "question"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    question: Mapped[str] = mapped_column(String(200), unique=True)  # the import's key
+    question: Mapped[str] = mapped_column(String(200))
+    # None: answered in every street; else that street's residents are answered from it first (storage/faq.py).
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"))
     answer: Mapped[str] = mapped_column(Text)
     alternates: Mapped[str] = mapped_column(Text, default="")  # other phrasings, one per line
     category: Mapped[str] = mapped_column(String(32), default="")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.support import fail, fail_database, fail_rows, operator_database, operator_transaction
 from bot.clock import Clock, now_utc
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @click.group()
@@ -18,14 +22,17 @@ def faq() -> None:
 @faq.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True)
+@click.option("--street", metavar="街道")
 @click.pass_obj
-def faq_import(clock: Clock | None, file: Path, prune: bool) -> None:
+def faq_import(clock: Clock | None, file: Path, prune: bool, street: str | None) -> None:
     """Load question-answer pairs from a CSV (UTF-8 or GBK) or .xlsx FILE.
 
     Header row: 问题,答案 and optionally 同义问法 (other phrasings, separated by 、 ； ; ｜ | / or a line break
     in the cell) and 类别. Every row is checked first and any error imports nothing; importing again updates
     changed answers (entries are keyed by 问题). Entries FILE lacks stay answered unless --prune; an entry
-    disabled with `gridbot faq disable` stays disabled.
+    disabled with `gridbot faq disable` stays disabled. With --street the file is that street's own FAQ (its
+    residents are answered from it first): it creates, updates and prunes only that street's entries; without it,
+    only the district-wide ones.
     """
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -45,28 +52,37 @@ def faq_import(clock: Clock | None, file: Path, prune: bool) -> None:
         fail_rows(errors, texts.faq_row_error)
     try:
         with operator_database() as database:
-            report = importer.import_rows(database, rows, (clock or now_utc)(), prune=prune)
+            with database.transaction() as session:
+                street_id, street_name = _street(session, street)
+            report = importer.import_rows(database, rows, (clock or now_utc)(), prune=prune, street_id=street_id)
     except SQLAlchemyError as error:
         fail(texts.database_failed(str(getattr(error, "orig", None) or error)))
-    click.echo(texts.faq_import_done(report))
+    click.echo(texts.faq_import_done(report, street_name))
 
 
 @faq.command("list")
-def faq_list() -> None:
+@click.option("--street", metavar="街道")
+def faq_list(street: str | None) -> None:
     """Print every entry (answered or disabled) with its other phrasings, and how often its answer was followed
-    by 转人工."""
+    by 转人工; street entries marked with their street. With --street: that street's and the district-wide ones,
+    what its residents are answered from."""
     from handlers import operator_texts as texts
     from storage import faq as faq_store
+    from storage.org import street_names
 
     with operator_transaction() as session:
-        click.echo(texts.faq_listing(faq_store.all_entries(session), faq_store.escalation_counts(session)))
+        street_id, _name = _street(session, street)
+        entries = faq_store.all_entries(session, street_id, every_street=street is None)
+        click.echo(texts.faq_listing(entries, faq_store.escalation_counts(session), street_names(session)))
 
 
 @faq.command("export")
 @click.argument("file", type=click.Path(path_type=Path))
-def faq_export(file: Path) -> None:
-    """Write the entries answered now to FILE.xlsx in the import's columns, to edit and import again (entries
-    changed in the console included); disabled entries are left out, so importing the file keeps them disabled."""
+@click.option("--street", metavar="街道")
+def faq_export(file: Path, street: str | None) -> None:
+    """Write the district-wide entries answered now (with --street: that street's own) to FILE.xlsx in the import's
+    columns, to edit and import again with the same --street (entries changed in the console included); disabled
+    entries are left out, so importing the file keeps them disabled."""
     from bot.sheets.faq import write_faq_rows
     from handlers import operator_texts as texts
     from storage import faq as faq_store
@@ -74,13 +90,29 @@ def faq_export(file: Path) -> None:
     if file.suffix.lower() != ".xlsx":
         fail(texts.FAQ_EXPORT_NOT_XLSX.format(path=file))
     with operator_transaction() as session:
-        entries = faq_store.all_entries(session)
+        street_id, street_name = _street(session, street)
+        entries = faq_store.street_entries(session, street_id)
     answered = [entry for entry in entries if entry.active]
     try:
         write_faq_rows(file, answered)
     except OSError as error:
         fail(texts.FAQ_EXPORT_UNWRITABLE.format(path=file, reason=texts.os_reason(error)))
-    click.echo(texts.faq_exported(len(answered), len(entries) - len(answered), str(file)))
+    click.echo(texts.faq_exported(len(answered), len(entries) - len(answered), str(file), street_name))
+
+
+def _street(session: Session, name: str | None) -> tuple[int | None, str | None]:
+    """The street --street names, spelt as `gridbot invite --street` takes it (None, None without one); an unknown
+    name stops the command with the streets there are."""
+    from handlers import staff_texts
+    from storage.staff import AmbiguousPlace, UnclearPlace, find_street
+
+    if name is None:
+        return None, None
+    try:
+        found = find_street(session, name)
+    except UnclearPlace as error:
+        fail(staff_texts.unclear_place(error.kind, error.name, error.candidates, isinstance(error, AmbiguousPlace)))
+    return found.id, found.name
 
 
 @faq.command("disable")
@@ -106,6 +138,7 @@ def _switch(clock: Clock | None, typed: str, active: bool) -> None:
     from handlers import operator_texts as texts
     from handlers.faq_cache import REFRESH_INTERVAL
     from storage import faq as faq_store
+    from storage import staff
     from storage.errors import NotFound
     from storage.typed_ids import typed_id
 
@@ -116,10 +149,12 @@ def _switch(clock: Clock | None, typed: str, active: bool) -> None:
         with operator_transaction() as session:
             entry, changed = faq_store.set_active(session, entry_id, active, (clock or now_utc)())
             question = entry.question
+            street = staff.street_name(session, entry.street_id) if entry.street_id is not None else None
     except NotFound:
         fail(texts.FAQ_NOT_FOUND.format(id=entry_id))
     except SQLAlchemyError as error:
         fail_database(texts.FAQ_DATABASE_FAILED, error)
     wording = texts.FAQ_SWITCHED if changed else texts.FAQ_UNCHANGED
-    click.echo(wording[active].format(id=entry_id, question=question,
+    where = texts.FAQ_STREET_WHERE.format(street=street) if street else ""
+    click.echo(wording[active].format(id=entry_id, where=where, question=question,
                                       seconds=int(REFRESH_INTERVAL.total_seconds())))

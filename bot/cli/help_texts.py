@@ -34,13 +34,16 @@ COMMANDS: dict[str, str] = {
                 "WECHAT_TOKEN 而没有设置 WECHAT_AES_KEY）或加了 --plain 时发明文，否则加密发送。",
     # 政策咨询问答库
     "faq": "政策咨询问答库：居民问到其中的问题，马上收到答复。",
-    "faq list": "列出每一条问答。包括答复中和已停用的、它的同义问法，以及答复后居民转人工的次数。",
+    "faq list": "列出每一条问答。包括答复中和已停用的、它的同义问法，以及答复后居民转人工的次数；街道自己的问答标出街道名。"
+                "加 --street 只列该街道的和全区通用的（该街道居民能得到的答复）。",
     "faq import": "从 CSV（UTF-8 或 GBK）或 .xlsx 文件导入问答。\n\n"
                   "表头：问题、答案，可选 同义问法（多个用 、 ； ; ｜ | / 或单元格内换行分开）和 类别。先检查每一行，"
                   "有任何错误就什么都不导入；再次导入会更新改过的答案（按“问题”对应）。文件里没有的问答照常答复，"
-                  "加 --prune 才停用；用 gridbot faq disable 停用的仍保持停用。",
-    "faq export": "把正在答复的问答导出到 .xlsx 文件。列与导入相同，改好后可以再导入（包括在控制台改过的）；"
-                  "已停用的不写进去，所以导回后仍是停用的。",
+                  "加 --prune 才停用；用 gridbot faq disable 停用的仍保持停用。\n\n"
+                  "加 --street 时文件是该街道自己的问答：该街道的居民先从这里找答案，同一问题以街道的为准；"
+                  "导入只新增、更新、停用该街道的问答。不加 --street 只动全区通用的问答。",
+    "faq export": "把正在答复的全区通用问答（加 --street：该街道自己的）导出到 .xlsx 文件。列与导入相同，改好后用同样的 "
+                  "--street 再导入（包括在控制台改过的）；已停用的不写进去，所以导回后仍是停用的。",
     "faq disable": "立即停止答复编号为 ID 的问答（gridbot faq list 里的编号）。问答和它的答复记录都保留，"
                    "导入也不会重新启用，直到 gridbot faq enable ID。",
     "faq enable": "重新答复编号为 ID 的问答。手动停用的、导入时因 --prune 停用的都可以。",
@@ -187,6 +190,9 @@ PARAMETERS: dict[str, str] = {
     "simulate text": "要发送的文字",
     "faq import file": "CSV 或 .xlsx 文件",
     "faq import --prune": "停用文件里没有的问答（保留，不删除）",
+    "faq import --street": "街道自己的问答（写法同 gridbot invite --street，如 安宁街道）",
+    "faq list --street": "只列这个街道的和全区通用的问答",
+    "faq export --street": "导出这个街道自己的问答",
     "faq export file": "要写的 .xlsx 文件",
     "faq disable entry_id": "问答的编号（gridbot faq list 里的）",
     "faq enable entry_id": "问答的编号（gridbot faq list 里的）",

@@ -17,10 +17,10 @@ from nlp.taxonomy import default_taxonomy_path
 from storage import console_users, faq_edit, operator_accounts, taxonomy_versions
 from storage.errors import NotAllowed
 from storage.faq_import import FaqRow
-from storage.models import ConsoleUser, FaqAnswer, FaqEntry, Resident, TaxonomyVersion
+from storage.models import ConsoleUser, FaqAnswer, FaqEntry, Resident, Street, TaxonomyVersion
 from storage.notices import BY_NAME
 from tests.conftest import TEST_SECRET_KEY
-from tests.support.console import PASSWORD, Browser, cast, logged_in, stylesheet
+from tests.support.console import PASSWORD, Browser, cast, logged_in, street_id, stylesheet
 from tests.support.races import second_while_first_open
 
 pytestmark = pytest.mark.postgres
@@ -58,9 +58,19 @@ def post(person, path, form=None, token=True):
     return person.client.post(path, data=data)
 
 
-def faq_id(runtime, question="低保怎么申请"):
+def faq_id(runtime, question="低保怎么申请", street=None):
+    """The entry of that question: district-wide, or the street's of that name."""
     with runtime.database.transaction() as session:
-        return session.scalars(select(FaqEntry.id).where(FaqEntry.question == question)).one()
+        where = FaqEntry.street_id.is_(None) if street is None else FaqEntry.street_id == session.scalars(
+            select(Street.id).where(Street.name == street)).one()
+        return session.scalars(select(FaqEntry.id).where(FaqEntry.question == question, where)).one()
+
+
+def street_entry(runtime, clock, street, question, answer="到街道便民服务中心。"):
+    """A street's own entry, added as the street's operator would add it."""
+    with runtime.database.transaction() as session:
+        street_row = session.scalars(select(Street.id).where(Street.name == street)).one()
+        return faq_edit.add(session, FaqRow(1, question, answer, "", ""), clock(), street_row).id
 
 
 def answers(runtime):
@@ -144,9 +154,20 @@ def test_a_faq_change_by_a_community_operator_is_not_found(app, runtime, path):
 
 
 @pytest.mark.parametrize("path", sorted(STREET_POSTS))
-def test_a_street_operator_changes_the_faq(app, runtime, path):
-    response = post(logged_in(app, "street"), path.format(faq=faq_id(runtime)), STREET_POSTS[path])
+def test_a_street_operator_changes_its_own_streets_faq(app, runtime, clock, path):
+    own = street_entry(runtime, clock, "幸福街道", "低保怎么申请")
+    response = post(logged_in(app, "street"), path.format(faq=own), STREET_POSTS[path])
     assert response.status_code == 302 and "/console/faq" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("path", sorted(set(STREET_POSTS) - {"/console/faq"}))
+def test_a_street_operator_cannot_change_a_district_wide_entry_or_another_streets(app, runtime, clock, path):
+    others = street_entry(runtime, clock, "平安街道", "低保怎么申请")
+    before = answers(runtime)
+    person = logged_in(app, "street")
+    for entry in (faq_id(runtime, "低保怎么申请", street=None), others):
+        assert post(person, path.format(faq=entry), STREET_POSTS[path]).status_code == 404
+    assert answers(runtime) == before
 
 
 @pytest.mark.parametrize("path", [*sorted(ADMIN_POSTS), *sorted(STREET_POSTS),
@@ -481,7 +502,7 @@ def test_an_entry_is_added_edited_and_deleted(app, runtime):
     person = logged_in(app, "street")
     assert post(person, "/console/faq", {"question": "电动车充电桩怎么申请", "answer": "到派出所办理。",
                                          "alternates": "充电桩在哪申请、能装充电桩吗"}).status_code == 302
-    entry = faq_id(runtime, "电动车充电桩怎么申请")
+    entry = faq_id(runtime, "电动车充电桩怎么申请", street="幸福街道")
     page = person.get(f"/console/faq/{entry}").get_data(as_text=True)
     assert "充电桩在哪申请、能装充电桩吗" in page
     assert post(person, f"/console/faq/{entry}", {"question": "充电桩在哪里申请安装", "answer": "带身份证到派出所。"}
@@ -527,6 +548,43 @@ def test_an_entry_that_answered_residents_is_switched_off_not_deleted(app, runti
     assert "为保留记录已停用" in person.get(response.headers["Location"]).get_data(as_text=True)
     with runtime.database.transaction() as session:
         assert session.get(FaqEntry, entry).active is False
+
+
+def test_a_street_operator_reads_the_district_wide_entries_and_only_its_own_streets(app, runtime, clock):
+    own = street_entry(runtime, clock, "幸福街道", "社区服务中心在哪", "幸福街道：幸福路1号。")
+    others = street_entry(runtime, clock, "平安街道", "社区服务中心在哪", "平安街道：平安路8号。")
+    person = logged_in(app, "street")
+    page = person.get("/console/faq").get_data(as_text=True)
+    district = faq_id(runtime)
+
+    assert f'id="faq-{own}"' in page and f'id="faq-{district}"' in page and f'id="faq-{others}"' not in page
+    assert f'id="faq-delete-{own}"' in page and f'id="faq-delete-{district}"' not in page
+    assert person.get(f"/console/faq/{others}").status_code == 404
+    shown = person.get(f"/console/faq/{district}").get_data(as_text=True)
+    assert 'id="faq-read-only"' in shown and 'id="faq-save"' not in shown
+
+
+def test_a_street_operators_new_entry_is_its_streets_and_may_repeat_a_district_wide_question(app, runtime):
+    person = logged_in(app, "street")
+    assert post(person, "/console/faq", {"question": "低保怎么申请", "answer": "幸福街道：到便民服务中心2号窗口。",
+                                         "street": "999"}).status_code == 302
+    assert faq_id(runtime, "低保怎么申请", street="幸福街道") != faq_id(runtime, "低保怎么申请")
+    response = post(person, "/console/faq", {"question": "低保 怎么申请？", "answer": "再一条。"})
+    assert response.status_code == 409 and "已经有这个问题了" in response.get_data(as_text=True)
+
+
+def test_an_admin_adds_an_entry_for_a_street_it_chooses(app, runtime):
+    person = logged_in(app, "admin")
+    form = person.get("/console/faq/new").get_data(as_text=True)
+    assert 'id="faq-street"' in form and "平安街道" in form
+    chosen = street_id(runtime.database, "平安街道")
+    assert post(person, "/console/faq", {"question": "老年证到哪办", "answer": "平安街道便民服务中心。",
+                                         "street": str(chosen)}).status_code == 302
+    entry = faq_id(runtime, "老年证到哪办", street="平安街道")
+    assert '<td data-label="适用范围" class="nowrap faq-where">平安街道</td>' in person.get("/console/faq").get_data(
+        as_text=True)
+    assert post(person, f"/console/faq/{entry}", {"question": "老年证到哪里办", "answer": "平安路8号。"}).status_code == 302
+    assert faq_id(runtime, "老年证到哪里办", street="平安街道") == entry
 
 
 def test_a_missing_entry_is_not_found(app):

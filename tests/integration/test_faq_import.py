@@ -12,8 +12,8 @@ from bot.cli.gridbot import main
 from bot.sheets.faq import read_faq_rows
 from nlp import KeywordClassifier, load_taxonomy
 from nlp.faq import FaqIndex
-from storage import faq, faq_import
-from storage.models import FaqEntry
+from storage import faq, faq_import, org
+from storage.models import FaqEntry, Street
 from tests.support.files import write
 
 pytestmark = pytest.mark.postgres
@@ -342,3 +342,118 @@ def test_an_export_to_anything_but_xlsx_or_to_an_unwritable_place_is_refused_in_
     assert csv.exit_code == 1 and "导出文件名请以 .xlsx 结尾" in csv.stderr
     missing = gridbot(database_url, clock, "faq", "export", str(tmp_path / "没有这个目录" / "问答.xlsx"))
     assert missing.exit_code == 1 and "无法写入" in missing.stderr and "Traceback" not in missing.output
+
+
+# --- each street its own FAQ (--street) -------------------------------------------------------------------------
+
+CENTRE = ["问题,答案", "社区服务中心在哪,{answer}", "老年证到哪办,{answer}老年证窗口。"]
+
+
+def two_streets(database, clock):
+    with database.transaction() as session:
+        for name in ("幸福街道", "安宁街道"):
+            org.ensure_street(session, name)
+
+
+def by_street(database) -> dict[tuple[str | None, str], FaqEntry]:
+    """Every entry by (street name or None, question)."""
+    with database.transaction() as session:
+        rows = session.execute(select(FaqEntry, Street.name).outerjoin(Street, Street.id == FaqEntry.street_id)).all()
+        session.expunge_all()
+        return {(street, entry.question): entry for entry, street in rows}
+
+
+def centre_file(tmp_path, name, answer, rows=3):
+    return str(write(tmp_path / name, [line.format(answer=answer) for line in CENTRE[:rows]]))
+
+
+def test_two_streets_import_the_same_questions_with_different_answers(database, database_url, clock, tmp_path):
+    two_streets(database, clock)
+    gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "all.csv", SMALL)))
+
+    xingfu = gridbot(database_url, clock, "faq", "import", centre_file(tmp_path, "x.csv", "幸福路1号"), "--street",
+                     "幸福街道")
+    anning = gridbot(database_url, clock, "faq", "import", centre_file(tmp_path, "a.csv", "安宁路8号"), "--street",
+                     " 安宁街道 ")
+
+    assert xingfu.exit_code == 0 and anning.exit_code == 0, xingfu.output + anning.output
+    assert xingfu.stdout.startswith("问答导入完成（幸福街道，2 行）：新增 2 条")
+    found = by_street(database)
+    assert found[("幸福街道", "社区服务中心在哪")].answer == "幸福路1号"
+    assert found[("安宁街道", "社区服务中心在哪")].answer == "安宁路8号"
+    assert found[(None, "居住证怎么办理")].street_id is None and len(found) == 6
+
+
+def test_reimporting_a_streets_file_with_prune_replaces_only_that_streets_entries(database, database_url, clock,
+                                                                                  tmp_path):
+    two_streets(database, clock)
+    gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "all.csv", SMALL)))
+    for name, answer in (("幸福街道", "幸福路1号"), ("安宁街道", "安宁路8号")):
+        gridbot(database_url, clock, "faq", "import", centre_file(tmp_path, f"{name}.csv", answer), "--street", name)
+
+    shorter = gridbot(database_url, clock, "faq", "import", centre_file(tmp_path, "x2.csv", "幸福路2号", rows=2),
+                      "--street", "幸福街道", "--prune")
+
+    assert shorter.exit_code == 0, shorter.output
+    assert "幸福街道的问答中，停用了文件里没有的 1 条" in shorter.stdout
+    found = by_street(database)
+    assert found[("幸福街道", "社区服务中心在哪")].answer == "幸福路2号"
+    assert not found[("幸福街道", "老年证到哪办")].active
+    assert found[("安宁街道", "老年证到哪办")].active and found[("安宁街道", "社区服务中心在哪")].answer == "安宁路8号"
+    assert all(entry.active for (street, _q), entry in found.items() if street is None)
+
+
+def test_a_district_wide_import_with_prune_leaves_every_streets_entries_alone(database, database_url, clock, tmp_path):
+    two_streets(database, clock)
+    gridbot(database_url, clock, "faq", "import", centre_file(tmp_path, "a.csv", "安宁路8号"), "--street", "安宁街道")
+
+    result = gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "all.csv", SMALL)), "--prune")
+
+    assert "停用了" not in result.stdout
+    assert all(entry.active for entry in by_street(database).values())
+
+
+def test_an_unknown_street_is_refused_naming_the_streets_and_nothing_is_imported(database, database_url, clock,
+                                                                                 tmp_path):
+    two_streets(database, clock)
+
+    result = gridbot(database_url, clock, "faq", "import", centre_file(tmp_path, "x.csv", "幸福路1号"), "--street",
+                     "平安街道")
+
+    assert result.exit_code == 1 and "平安街道" in result.stderr and "安宁街道" in result.stderr
+    assert "Traceback" not in result.output and by_street(database) == {}
+
+
+def test_list_marks_street_entries_and_with_street_shows_what_its_residents_are_answered_from(
+        database, database_url, clock, tmp_path):
+    two_streets(database, clock)
+    gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "all.csv", SMALL)))
+    for name, answer in (("幸福街道", "幸福路1号"), ("安宁街道", "安宁路8号")):
+        gridbot(database_url, clock, "faq", "import", centre_file(tmp_path, f"{name}.csv", answer), "--street", name)
+    ids = {key: entry.id for key, entry in by_street(database).items()}
+
+    everything = gridbot(database_url, clock, "faq", "list").stdout
+    anning = gridbot(database_url, clock, "faq", "list", "--street", "安宁街道").stdout
+
+    assert f"{ids[('幸福街道', '社区服务中心在哪')]}. 【幸福街道】社区服务中心在哪" in everything
+    assert f"{ids[('安宁街道', '社区服务中心在哪')]}. 【安宁街道】社区服务中心在哪" in everything
+    assert "共 6 条问答" in everything and "共 4 条问答" in anning
+    assert "【幸福街道】" not in anning and "居住证怎么办理" in anning
+
+
+def test_a_streets_export_holds_its_own_entries_and_disable_names_the_street(database, database_url, clock, tmp_path):
+    two_streets(database, clock)
+    gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "all.csv", SMALL)))
+    gridbot(database_url, clock, "faq", "import", centre_file(tmp_path, "a.csv", "安宁路8号"), "--street", "安宁街道")
+    target = tmp_path / "安宁.xlsx"
+
+    exported = gridbot(database_url, clock, "faq", "export", str(target), "--street", "安宁街道")
+    district = gridbot(database_url, clock, "faq", "export", str(tmp_path / "区.xlsx"))
+    entry_id = by_street(database)[("安宁街道", "老年证到哪办")].id
+    disabled = gridbot(database_url, clock, "faq", "disable", str(entry_id))
+
+    assert exported.stdout.startswith(f"已导出安宁街道的 2 条答复中的问答到 {target}；改好后用 gridbot faq import "
+                                      f"{target} --street 安宁街道 导回")
+    assert [row[0] for row in openpyxl.load_workbook(target).active.values][1:] == ["社区服务中心在哪", "老年证到哪办"]
+    assert district.stdout.startswith("已导出 2 条答复中的问答")
+    assert disabled.stdout.startswith(f"已停用问答 {entry_id}（安宁街道）：老年证到哪办。")
