@@ -562,6 +562,12 @@ def test_a_street_operator_reads_the_district_wide_entries_and_only_its_own_stre
     assert person.get(f"/console/faq/{others}").status_code == 404
     shown = person.get(f"/console/faq/{district}").get_data(as_text=True)
     assert 'id="faq-read-only"' in shown and 'id="faq-save"' not in shown
+    assert f"查看问答 {district}" in shown and "修改问答" not in shown
+
+
+def test_a_street_operators_new_entry_form_says_whose_the_entry_will_be(app):
+    form = logged_in(app, "street").get("/console/faq/new").get_data(as_text=True)
+    assert "适用范围：幸福街道" in form and 'id="faq-street"' not in form
 
 
 def test_a_street_operators_new_entry_is_its_streets_and_may_repeat_a_district_wide_question(app, runtime):

@@ -59,7 +59,8 @@ def faq_list() -> str:
 def faq_new() -> str:
     """The form for a new entry (a 管理员 chooses its street)."""
     street_id = _street_or_admin()
-    return render_template("console/faq_form.html", entry_id=None, values={}, streets=_choices(street_id))
+    return render_template("console/faq_form.html", entry_id=None, values={}, streets=_choices(street_id),
+                           where=_own_street(street_id))
 
 
 @blueprint.post("/faq")
@@ -72,7 +73,8 @@ def faq_add() -> Response | tuple[str, int]:
             created = faq_edit.add(db, _row(), runtime().clock(), _street_of_new(db, street_id)).id
     except faq_edit.FaqRefused as refused:
         return render_template("console/faq_form.html", entry_id=None, values=request.form,
-                               streets=_choices(street_id), refusals=_refusals(refused.errors)), 409
+                               streets=_choices(street_id), where=_own_street(street_id),
+                               refusals=_refusals(refused.errors)), 409
     log.info("faq entry %s added by %s", created, g.operator.username)
     return redirect(url_for("console.faq_list", done="added"))
 
@@ -137,6 +139,14 @@ def _choices(street_id: int | None) -> dict[int, str] | None:
         return None
     with runtime().database.transaction() as db:
         return org.street_names(db)
+
+
+def _own_street(street_id: int | None) -> str | None:
+    """A 街道 account's street, which its new entries belong to (None for a 管理员, who chooses)."""
+    if street_id is None:
+        return None
+    with runtime().database.transaction() as db:
+        return org.street_names(db).get(street_id)
 
 
 def _street_of_new(db: DbSession, street_id: int | None) -> int | None:

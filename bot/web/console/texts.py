@@ -539,6 +539,7 @@ FAQ_STATES = {True: "回答中", False: "已停用"}
 FAQ_NONE = "还没有问答。可以在这里新增，或用 gridbot faq import 从表格导入。"
 FAQ_ADD = "新增问答"
 FAQ_EDIT_TITLE = "修改问答 {id}"
+FAQ_VIEW_TITLE = "查看问答 {id}"
 FAQ_NEW_TITLE = "新增问答"
 FAQ_FIELDS = {"question": "问题", "answer": "答案", "alternates": "其他问法（用 、或 ；分隔）", "category": "类别（可不填）"}
 FAQ_EDIT = "修改"
