@@ -90,8 +90,9 @@ def _own(session: Session, entry_id: int, operator_street: int | None) -> FaqEnt
 def _check(session: Session, entry: FaqRow, own_id: int | None, street_id: int | None) -> None:
     errors = validate([entry])
     if not errors:
-        # The entries locked (PostgreSQL): one saved at the same moment (a double click) is waited for and found.
-        session.execute(select(FaqEntry.id).where(of_street(street_id)).with_for_update())
+        # Every entry locked (PostgreSQL), not only the street's: a street's first entry has none of its own to lock,
+        # and one saved at the same moment (a double click) must be waited for and found.
+        session.execute(select(FaqEntry.id).with_for_update())
         key = question_key(entry.question)
         other = next((stored.id for stored in session.scalars(select(FaqEntry).where(of_street(street_id))
                                                               .order_by(FaqEntry.id))

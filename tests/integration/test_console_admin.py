@@ -498,6 +498,16 @@ def test_the_same_question_added_twice_at_once_is_one_entry(app, runtime, clock)
         assert len(session.scalars(select(FaqEntry).where(FaqEntry.question == row.question)).all()) == 1
 
 
+def test_a_streets_first_entry_added_twice_at_once_is_one_entry(app, runtime, clock):
+    row = FaqRow(1, "社区服务中心在哪", "平安路8号。", "", "")
+    pingan = street_id(runtime.database, "平安街道")
+
+    def add(session):
+        faq_edit.add(session, row, clock(), pingan)
+
+    assert second_while_first_open(runtime.database, add, add) == ("done", "FaqRefused")
+
+
 def test_an_entry_is_added_edited_and_deleted(app, runtime):
     person = logged_in(app, "street")
     assert post(person, "/console/faq", {"question": "电动车充电桩怎么申请", "answer": "到派出所办理。",
