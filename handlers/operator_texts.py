@@ -314,6 +314,7 @@ FAQ_SWITCHED = {True: "已启用问答 {id}{where}：{question}。正在运行�
 FAQ_UNCHANGED = {True: "问答 {id}{where} 本来就在使用，没有改动：{question}",
                  False: "问答 {id}{where} 本来就已停用，没有改动：{question}"}
 FAQ_STREET_WHERE = "（{street}）"
+FAQ_OVERRIDDEN = "（{street}的居民得到的是本街道同一问题的答案）"
 FAQ_NOT_FOUND = "没有编号为 {id} 的问答。编号见 gridbot faq list。"
 FAQ_EXPORT_NOT_XLSX = "导出文件名请以 .xlsx 结尾，收到的是“{path}”。"
 FAQ_EXPORT_UNWRITABLE = "无法写入 {path}（{reason}）。"
@@ -334,9 +335,10 @@ FAQ_ANSWER_INDENT = " " * 9  # under the answer's first character, after "   答
 
 
 def faq_listing(entries: list[FaqEntry], answered: dict[int, tuple[int, int]],
-                streets: dict[int, str] | None = None) -> str:
+                streets: dict[int, str] | None = None, overridden: tuple[str, set[int]] | None = None) -> str:
     """`gridbot faq list`: every entry with its phrasings, whether it is answered, and how often it was not enough;
-    a street's entries marked with the street's name once any street has its own."""
+    a street's entries marked with the street's name once any street has its own; with `overridden` (a street's
+    name and ids, for `--street`), the district-wide entries that street's own replace."""
     if not entries:
         return "还没有问答。用 gridbot faq import 文件 导入（格式见 docs/faq-sample.csv）。"
     active = sum(1 for entry in entries if entry.active)
@@ -346,6 +348,8 @@ def faq_listing(entries: list[FaqEntry], answered: dict[int, tuple[int, int]],
     for entry in entries:
         times, escalated = answered.get(entry.id, (0, 0))
         status = "" if entry.active else FAQ_STATUS.get(entry.disabled_reason, FAQ_STATUS[FaqDisabled.OPERATOR])
+        if overridden is not None and entry.id in overridden[1]:
+            status += FAQ_OVERRIDDEN.format(street=overridden[0])
         where = "" if entry.street_id is None else f"【{(streets or {}).get(entry.street_id, entry.street_id)}】"
         category = f"［{entry.category}］" if entry.category else ""
         lines.append(f"{entry.id}. {where}{category}{entry.question}{status}  已答 {times} 次，转人工 {escalated} 次")

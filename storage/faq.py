@@ -127,6 +127,15 @@ def all_entries(session: Session, street_id: int | None = None, every_street: bo
     return list(session.scalars(query))
 
 
+def overridden(entries: list[FaqEntry], street_id: int | None) -> set[int]:
+    """The district-wide entries among `entries` the street's active entries override (the same question): its
+    residents are never answered from them, whatever their state says."""
+    if street_id is None:
+        return set()
+    own = {question_key(entry.question) for entry in entries if entry.street_id == street_id and entry.active}
+    return {entry.id for entry in entries if entry.street_id is None and question_key(entry.question) in own}
+
+
 def street_entries(session: Session, street_id: int | None) -> list[FaqEntry]:
     """The entries of one street (None: the district-wide ones), active or not, oldest first (`faq export`)."""
     condition = FaqEntry.street_id.is_(None) if street_id is None else FaqEntry.street_id == street_id

@@ -71,9 +71,10 @@ def faq_list(street: str | None) -> None:
     from storage.org import street_names
 
     with operator_transaction() as session:
-        street_id, _name = _street(session, street)
+        street_id, name = _street(session, street)
         entries = faq_store.all_entries(session, street_id, every_street=street is None)
-        click.echo(texts.faq_listing(entries, faq_store.escalation_counts(session), street_names(session)))
+        replaced = (name, faq_store.overridden(entries, street_id)) if name is not None else None
+        click.echo(texts.faq_listing(entries, faq_store.escalation_counts(session), street_names(session), replaced))
 
 
 @faq.command("export")

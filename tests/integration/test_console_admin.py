@@ -575,6 +575,17 @@ def test_a_street_operator_reads_the_district_wide_entries_and_only_its_own_stre
     assert f"查看问答 {district}" in shown and "修改问答" not in shown
 
 
+def test_a_street_operator_sees_which_district_wide_entries_its_own_replace(app, runtime, clock):
+    street_entry(runtime, clock, "幸福街道", "低保怎么申请？")
+    street_entry(runtime, clock, "平安街道", "居住证怎么办理")
+    page = logged_in(app, "street").get("/console/faq").get_data(as_text=True)
+    assistance, permit = (page.split(f'id="faq-{faq_id(runtime, question)}"')[1].split("</tr>")[0]
+                          for question in ("低保怎么申请", "居住证怎么办理"))
+
+    assert "本街道以自己的为准" in assistance and "回答中" not in assistance
+    assert "回答中" in permit
+
+
 def test_a_street_operators_new_entry_form_says_whose_the_entry_will_be(app):
     form = logged_in(app, "street").get("/console/faq/new").get_data(as_text=True)
     assert "适用范围：幸福街道" in form and 'id="faq-street"' not in form

@@ -457,3 +457,17 @@ def test_a_streets_export_holds_its_own_entries_and_disable_names_the_street(dat
     assert [row[0] for row in openpyxl.load_workbook(target).active.values][1:] == ["社区服务中心在哪", "老年证到哪办"]
     assert district.stdout.startswith("已导出 2 条答复中的问答")
     assert disabled.stdout.startswith(f"已停用问答 {entry_id}（安宁街道）：老年证到哪办。")
+
+
+def test_list_with_street_marks_the_district_wide_entries_the_streets_own_replace(database, database_url, clock,
+                                                                                  tmp_path):
+    two_streets(database, clock)
+    gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "all.csv", SMALL)))
+    gridbot(database_url, clock, "faq", "import", str(write(tmp_path / "x.csv", ["问题,答案", "居住证怎么办理？,幸福路1号。"])),
+            "--street", "幸福街道")
+
+    xingfu = gridbot(database_url, clock, "faq", "list", "--street", "幸福街道").stdout
+    anning = gridbot(database_url, clock, "faq", "list", "--street", "安宁街道").stdout
+
+    assert "居住证怎么办理（幸福街道的居民得到的是本街道同一问题的答案）" in xingfu
+    assert "高龄补贴怎么申请  已答" in xingfu and "得到的是本街道" not in anning

@@ -51,6 +51,7 @@ def faq_list() -> str:
         streets = org.street_names(db)
     done = texts.FAQ_DONE.get(request.args.get("done", ""), "")
     return render_template("console/faq.html", found=found, done=done, streets=streets, mine=_mine(street_id),
+                           overridden=faq.overridden(found, street_id),
                            refresh=texts.FAQ_REFRESH.format(seconds=SECONDS), split=faq.split_alternates)
 
 

@@ -535,6 +535,7 @@ FAQ_DISTRICT_WIDE = "全区通用"
 FAQ_STREET_FIELD = "适用范围（街道的问答只答复该街道的居民，同一问题以街道的为准）"
 FAQ_READ_ONLY = "这是全区通用的问答，街道账号只能查看。要让本街道的居民得到不同的答复，请新增一条同样问题的本街道问答。"
 FAQ_VIEW = "查看"
+FAQ_OVERRIDDEN = "本街道以自己的为准"  # a district-wide entry a street's own entry of the same question replaces
 FAQ_STATES = {True: "回答中", False: "已停用"}
 FAQ_NONE = "还没有问答。可以在这里新增，或用 gridbot faq import 从表格导入。"
 FAQ_ADD = "新增问答"
