@@ -316,6 +316,7 @@ FAQ_UNCHANGED = {True: "问答 {id}{where} 本来就在使用，没有改动：{
 FAQ_STREET_WHERE = "（{street}）"
 FAQ_OVERRIDDEN = "（{street}的居民得到的是本街道同一问题的答案）"
 FAQ_NOT_FOUND = "没有编号为 {id} 的问答。编号见 gridbot faq list。"
+FAQ_NOT_IN_STREET = "{street}没有编号为 {id} 的问答，没有改动。{street}的问答编号见 gridbot faq list --street {street}。"
 FAQ_EXPORT_NOT_XLSX = "导出文件名请以 .xlsx 结尾，收到的是“{path}”。"
 FAQ_EXPORT_UNWRITABLE = "无法写入 {path}（{reason}）。"
 

@@ -118,22 +118,25 @@ def _street(session: Session, name: str | None) -> tuple[int | None, str | None]
 
 @faq.command("disable")
 @click.argument("entry_id", metavar="ID")
+@click.option("--street", metavar="街道")
 @click.pass_obj
-def faq_disable(clock: Clock | None, entry_id: str) -> None:
+def faq_disable(clock: Clock | None, entry_id: str, street: str | None) -> None:
     """Stop answering entry ID (the number in `gridbot faq list`) at once; it is kept, with its answers' history,
-    and stays disabled through imports until `gridbot faq enable ID`."""
-    _switch(clock, entry_id, active=False)
+    and stays disabled through imports until `gridbot faq enable ID`. With --street, only if it is that street's."""
+    _switch(clock, entry_id, active=False, street_name=street)
 
 
 @faq.command("enable")
 @click.argument("entry_id", metavar="ID")
+@click.option("--street", metavar="街道")
 @click.pass_obj
-def faq_enable(clock: Clock | None, entry_id: str) -> None:
-    """Answer entry ID again (disabled by hand or left out of an import with --prune)."""
-    _switch(clock, entry_id, active=True)
+def faq_enable(clock: Clock | None, entry_id: str, street: str | None) -> None:
+    """Answer entry ID again (disabled by hand or left out of an import with --prune). With --street, only if it
+    is that street's."""
+    _switch(clock, entry_id, active=True, street_name=street)
 
 
-def _switch(clock: Clock | None, typed: str, active: bool) -> None:
+def _switch(clock: Clock | None, typed: str, active: bool, street_name: str | None) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from handlers import operator_texts as texts
@@ -148,11 +151,13 @@ def _switch(clock: Clock | None, typed: str, active: bool) -> None:
         fail(texts.FAQ_NOT_FOUND.format(id=typed))
     try:
         with operator_transaction() as session:
-            entry, changed = faq_store.set_active(session, entry_id, active, (clock or now_utc)())
+            only, named = _street(session, street_name)
+            entry, changed = faq_store.set_active(session, entry_id, active, (clock or now_utc)(), only)
             question = entry.question
             street = staff.street_name(session, entry.street_id) if entry.street_id is not None else None
     except NotFound:
-        fail(texts.FAQ_NOT_FOUND.format(id=entry_id))
+        fail(texts.FAQ_NOT_IN_STREET.format(id=entry_id, street=named) if street_name else
+             texts.FAQ_NOT_FOUND.format(id=entry_id))
     except SQLAlchemyError as error:
         fail_database(texts.FAQ_DATABASE_FAILED, error)
     wording = texts.FAQ_SWITCHED if changed else texts.FAQ_UNCHANGED

@@ -193,6 +193,8 @@ PARAMETERS: dict[str, str] = {
     "faq import --street": "街道自己的问答（写法同 gridbot invite --street，如 安宁街道）",
     "faq list --street": "只列这个街道的和全区通用的问答",
     "faq export --street": "导出这个街道自己的问答",
+    "faq disable --street": "只在编号是这个街道的问答时停用（防止输错编号停用了别处的）",
+    "faq enable --street": "只在编号是这个街道的问答时启用",
     "faq export file": "要写的 .xlsx 文件",
     "faq disable entry_id": "问答的编号（gridbot faq list 里的）",
     "faq enable entry_id": "问答的编号（gridbot faq list 里的）",

@@ -471,3 +471,15 @@ def test_list_with_street_marks_the_district_wide_entries_the_streets_own_replac
 
     assert "居住证怎么办理（幸福街道的居民得到的是本街道同一问题的答案）" in xingfu
     assert "高龄补贴怎么申请  已答" in xingfu and "得到的是本街道" not in anning
+
+
+def test_disable_with_street_switches_only_that_streets_entry(database, database_url, clock, tmp_path):
+    two_streets(database, clock)
+    gridbot(database_url, clock, "faq", "import", centre_file(tmp_path, "a.csv", "安宁路8号"), "--street", "安宁街道")
+    entry_id = by_street(database)[("安宁街道", "老年证到哪办")].id
+
+    wrong = gridbot(database_url, clock, "faq", "disable", str(entry_id), "--street", "幸福街道")
+    right = gridbot(database_url, clock, "faq", "disable", str(entry_id), "--street", "安宁街道")
+
+    assert wrong.exit_code == 1 and wrong.stderr.startswith(f"幸福街道没有编号为 {entry_id} 的问答，没有改动。")
+    assert right.exit_code == 0 and not by_street(database)[("安宁街道", "老年证到哪办")].active
