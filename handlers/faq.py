@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handlers import dialogues, filing
 from handlers import resident_texts as texts
@@ -43,9 +43,13 @@ def find_answer(conversation: Conversation, text: str) -> Answer | None:
     for _ in range(2):
         tiers, entries = understanding.faq.lookup(conversation.session, conversation.now,
                                                   understanding.classifier.tokenize, street_id)
-        found = next((match for match in (index.match(text) for index in tiers) if match is not None), None)
+        found = tiers.own.match(text) if tiers.own is not None else None
         if found is None:
-            return None
+            found = tiers.district.match(text)
+            if found is None:
+                return None
+            if found.entry_id in tiers.replaced:  # the street answers this question its own way
+                found = replace(found, entry_id=tiers.replaced[found.entry_id])
         # The index may be up to REFRESH_INTERVAL old; one primary-key read keeps a disabled entry from being
         # answered in that time. Rebuilt without it, another entry may answer the question in its place.
         if faq_store.is_active(conversation.session, found.entry_id):

@@ -15,33 +15,43 @@ REFRESH_INTERVAL = timedelta(seconds=30)
 Tokenizer = Callable[[str], list[str]]
 
 
+class Tiers(NamedTuple):
+    """What a resident of one street is answered from (storage/faq.py): the street's own entries' index (None
+    without any), then the district-wide entries' (one for every street: a question scores the same wherever it is
+    asked), and by district-wide entry id the street's entry of the same question that answers in its place."""
+
+    own: FaqIndex | None
+    district: FaqIndex
+    replaced: dict[int, int]
+
+
 class FaqCache:
-    """The FAQ indexes of one process, rebuilt when the table's version changes (checked at most every 30 s): per
-    street, its own entries' index and the district-wide entries' it does not override (storage/faq.py)."""
+    """The FAQ indexes of one process, rebuilt when the table's version changes (checked at most every 30 s)."""
 
     def __init__(self) -> None:
         # One tuple swapped whole: threads of a process read it without a lock; two rebuilding at once is harmless.
         self._state: _State | None = None
 
     def lookup(self, session: Session, now: datetime, tokenize: Tokenizer,
-               street_id: int | None = None) -> tuple[tuple[FaqIndex, ...], dict[int, faq.Entry]]:
-        """The indexes a resident of the street is answered from, in the order to try them, and the entries by id."""
+               street_id: int | None = None) -> tuple[Tiers, dict[int, faq.Entry]]:
+        """The indexes a resident of the street is answered from, and the entries by id."""
         state = self._state
         # A clock that went back (a test, a corrected host) checks again rather than trusting the future.
         if state is None or not state.checked_at <= now < state.checked_at + REFRESH_INTERVAL:
             version = faq.version(session)
             if state is None or state.version != version:
                 entries = faq.active_entries(session)
-                state = _State(version, entries, {entry.id: entry for entry in entries}, {}, now)
+                district = _index([entry for entry in entries if entry.street_id is None], tokenize)
+                state = _State(version, entries, {entry.id: entry for entry in entries}, district, {}, now)
             else:
                 state = state._replace(checked_at=now)
             self._state = state
-        tiers = state.tiers.get(street_id)
+        tiers = state.streets.get(street_id)
         if tiers is None:
             # Built on the first question from the street: a district of 31 streets builds what it is asked for.
-            tiers = tuple(_index(part, tokenize) for part in faq.answering(state.entries, street_id)
-                          if part)
-            state.tiers[street_id] = tiers
+            own, _district, replaced = faq.answering(state.entries, street_id)
+            tiers = Tiers(_index(own, tokenize) if own else None, state.district, replaced)
+            state.streets[street_id] = tiers
         return tiers, state.by_id
 
     def forget(self) -> None:
@@ -57,5 +67,6 @@ class _State(NamedTuple):
     version: faq.Version
     entries: list[faq.Entry]
     by_id: dict[int, faq.Entry]
-    tiers: dict[int | None, tuple[FaqIndex, ...]]
+    district: FaqIndex
+    streets: dict[int | None, Tiers]
     checked_at: datetime

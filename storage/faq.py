@@ -2,10 +2,10 @@
 
 An entry is district-wide (`street_id` None) or one street's. A resident bound to an address in a street is
 answered from that street's entries first and then from the district-wide ones; a street's entry overrides the
-district-wide entry with the same question (`question_key`), which that street's residents are then never
-answered from, however the question is worded. Only an active street entry overrides: a street that disables its
-own answer (or prunes it) lets the district-wide one answer its residents again. A resident with no bound address
-is answered from the district-wide entries only.
+district-wide entry with the same question (`question_key`): a question of that street's residents the
+district-wide entry matches (by its question or its other phrasings) gets the street's answer instead. Only an
+active street entry overrides: a street that disables its own answer (or prunes it) lets the district-wide one
+answer its residents again. A resident with no bound address is answered from the district-wide entries only.
 """
 
 from __future__ import annotations
@@ -100,14 +100,16 @@ def active_entries(session: Session) -> list[Entry]:
     return [Entry(row.id, row.question, row.answer, split_alternates(row.alternates), row.street_id) for row in rows]
 
 
-def answering(entries: list[Entry], street_id: int | None) -> tuple[list[Entry], list[Entry]]:
-    """What a resident of the street is answered from, in order: the street's own active entries, then the
-    district-wide ones no entry of the street overrides (the same question). No street: district-wide only."""
+def answering(entries: list[Entry], street_id: int | None) -> tuple[list[Entry], list[Entry], dict[int, int]]:
+    """What a resident of the street is answered from, in order: the street's own active entries, then every
+    active district-wide one (matched as for any resident); and, by district-wide entry, the street's entry of the
+    same question that answers in its place. No street: district-wide only."""
     own = [entry for entry in entries if street_id is not None and entry.street_id == street_id]
-    overridden = {question_key(entry.question) for entry in own}
-    district = [entry for entry in entries
-                if entry.street_id is None and question_key(entry.question) not in overridden]
-    return own, district
+    district = [entry for entry in entries if entry.street_id is None]
+    by_key = {question_key(entry.question): entry.id for entry in own}
+    replaced = {entry.id: by_key[question_key(entry.question)] for entry in district
+                if question_key(entry.question) in by_key}
+    return own, district, replaced
 
 
 def street_of_grid(session: Session, grid_id: int | None) -> int | None:

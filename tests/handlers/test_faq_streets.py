@@ -52,6 +52,26 @@ def test_a_streets_entry_overrides_the_district_wide_one_only_for_its_residents(
     assert ASSISTANCE_ANSWER in wechat.send(ANNING_RESIDENT, "低保怎么申请")
 
 
+def test_another_phrasing_of_a_question_the_street_overrides_gets_the_streets_answer(wechat, streets, clock):
+    with streets.transaction() as session:
+        faq_import.apply(session, [FaqRow(2, "低保怎么申请？", "幸福街道：到便民服务中心2号窗口申请。", "", "")], clock(),
+                         staff.find_street(session, "幸福街道").id)
+
+    # 最低生活保障怎么办 is one of the district-wide entry's other phrasings only.
+    assert wechat.send(RESIDENT, "最低生活保障怎么办").startswith("幸福街道：到便民服务中心2号窗口申请。")
+
+
+def test_a_street_overriding_one_question_answers_every_other_as_the_district_does(wechat, streets, clock):
+    # 孩子户口怎么上 is only just close enough to 新生儿怎么上户口: a street's residents must not lose it because
+    # their street answers another question its own way.
+    with streets.transaction() as session:
+        faq_import.apply(session, [FaqRow(2, "低保怎么申请？", "幸福街道：到便民服务中心2号窗口申请。", "", "")], clock(),
+                         staff.find_street(session, "幸福街道").id)
+
+    assert "已受理" not in wechat.send(ANNING_RESIDENT, "孩子户口怎么上")
+    assert "已受理" not in wechat.send(RESIDENT, "孩子户口怎么上")
+
+
 def test_a_street_that_disables_its_own_answer_lets_the_district_wide_one_answer_again(wechat, streets, clock):
     with streets.transaction() as session:
         own = next(entry for entry in faq.all_entries(session, street_id=None)
@@ -62,12 +82,12 @@ def test_a_street_that_disables_its_own_answer_lets_the_district_wide_one_answer
     assert wechat.send(ANNING_RESIDENT, "社区服务中心在哪？").startswith(ANNING_CENTRE)
 
 
-def test_what_a_street_is_answered_from_leaves_out_the_district_wide_entries_it_overrides():
+def test_a_streets_entry_answers_in_place_of_the_district_wide_entry_of_the_same_question():
     entries = [faq.Entry(1, "社区服务中心在哪？", "区", ()), faq.Entry(2, "居住证怎么办理", "区", ()),
                faq.Entry(3, "社区服务中心在哪", "幸福", (), street_id=7), faq.Entry(4, "社区服务中心在哪", "安宁", (), 8)]
 
-    assert faq.answering(entries, 7) == ([entries[2]], [entries[1]])
-    assert faq.answering(entries, None) == ([], entries[:2])
+    assert faq.answering(entries, 7) == ([entries[2]], entries[:2], {1: 3})
+    assert faq.answering(entries, None) == ([], entries[:2], {})
 
 
 def test_a_street_operator_cannot_switch_another_streets_entry(streets, clock):
