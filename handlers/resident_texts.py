@@ -201,6 +201,8 @@ CHATTER_REPLIES = {
         "已提交的诉求可回复“我的诉求”查看。"
     ),
     Chatter.FRAGMENT: "请再具体描述一下：是什么问题、在哪里（几号楼几单元）？例如：“3号楼2单元楼道灯不亮”，我们马上为您登记。",
+    Chatter.WANTS_TO_ASK: ("请直接发您想咨询的问题，例如：“高龄补贴怎么申请？”常见的问题会马上答复；答复没解决，再回复“转人工”"
+                           "转给工作人员。"),
 }
 # 催办 (handlers/chasing.py): the status of the open appeal, and whether its handler was told now.
 NOTHING_TO_CHASE = "您还没有反映过问题。遇到问题请直接描述在哪里、什么情况，例如：“3号楼2单元楼道灯不亮”，我们登记后马上转交网格员。"

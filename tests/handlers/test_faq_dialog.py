@@ -187,3 +187,14 @@ def test_a_changed_answer_replaces_the_old_one_after_the_refresh_interval(wechat
     clock.advance(seconds=REFRESH_INTERVAL.total_seconds())
 
     assert wechat.send("o1", "居住证怎么办理").startswith("居住证改为网上办理。")
+
+
+@pytest.mark.parametrize("said", ["咨询", "我要咨询", "我想咨询一下！", "政策咨询", "嗯我想咨询个事情"])
+def test_saying_only_that_she_wants_to_ask_asks_for_the_question_and_files_nothing(wechat, seeded, said):
+    assert wechat.send("o1", said).startswith("请直接发您想咨询的问题，例如：“高龄补贴怎么申请？”")
+    assert appeals(seeded) == []
+
+
+@pytest.mark.parametrize("asked", ["我想咨询高龄补贴怎么领", "咨询一下居住证在哪里办"])
+def test_a_question_said_after_the_word_consult_is_answered(wechat, seeded, asked):
+    assert "没解决请回复 转人工" in wechat.send("o1", asked)
