@@ -62,8 +62,8 @@ _FILLERS = ("那个", "就是", "这个", "然后", "嗯", "啊", "呃", "额", 
 _VAGUE_PLACES = ("楼下", "楼上", "隔壁", "对面", "门口", "这里", "那里", "这边", "那边", "外面", "家里", "小区里")
 _VAGUE_STATES = ("坏了", "坏", "不行", "有问题", "出问题", "出事", "不好使", "又", "还是", "一直", "有个事", "有事",
                  "问一下", "我想问", "我要反映", "反映个事", "我想反映",
-                 # "报修", "我要报修": that something needs mending, not what nor where
-                 "报修",
+                 # "报修", "我要报修": that something needs mending, not what nor where; "提个建议": not which
+                 "报修", "建议", "意见", "提",
                  # "我想反映个事情", "我有个问题", "反映一下情况": that there is something, not what
                  "反映", "一下", "事情", "问题", "情况", "一个", "我", "有", "个", "事", "想", "要")
 _PUNCTUATION = re.compile(r"[\s\W_]+")

@@ -316,6 +316,8 @@ def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(we
     ("我有个问题想反映一下", "是什么问题、在哪里"),
     ("报修", "是什么问题、在哪里"),  # was filed as an empty 物业服务 appeal
     ("我要报修。", "是什么问题、在哪里"),
+    ("建议", "是什么问题、在哪里"),  # was filed as an empty appeal
+    ("我想提个建议", "是什么问题、在哪里"),
     ("謝謝", "不客气"),  # traditional characters
     ("满意", "不客气"),  # no rating asked: a follower told the appeal they joined is done
     ("很满意，谢谢。", "不客气"),
