@@ -27,6 +27,7 @@ class Answer:
 
     entry: faq_store.Entry
     match: FaqMatch
+    differs_by_street: bool = False  # a district-wide answer given to a resident bound nowhere; a street differs
 
 
 def looks_like_question(text: str, result: Classification) -> bool:
@@ -53,7 +54,7 @@ def find_answer(conversation: Conversation, text: str) -> Answer | None:
         # The index may be up to REFRESH_INTERVAL old; one primary-key read keeps a disabled entry from being
         # answered in that time. Rebuilt without it, another entry may answer the question in its place.
         if faq_store.is_active(conversation.session, found.entry_id):
-            return Answer(entries[found.entry_id], found)
+            return Answer(entries[found.entry_id], found, street_id is None and found.entry_id in tiers.differing)
         understanding.faq.forget()
     return None
 
@@ -73,7 +74,8 @@ def answer_question(conversation: Conversation, text: str, result: Classificatio
                                conversation.now)
     dialogues.begin(conversation, DIALOG, {"question": text, "kind": str(conversation.inbound.kind),
                                            "answer_id": answer_id})
-    return Reply(texts.FAQ_ANSWER.format(answer=found.entry.answer))
+    wording = texts.FAQ_ANSWER_DIFFERS_BY_STREET if found.differs_by_street else texts.FAQ_ANSWER
+    return Reply(wording.format(answer=found.entry.answer))
 
 
 # Said back to an answer that did not help, by someone who does not know the word 转人工 (the answer's last line

@@ -18,11 +18,13 @@ Tokenizer = Callable[[str], list[str]]
 class Tiers(NamedTuple):
     """What a resident of one street is answered from (storage/faq.py): the street's own entries' index (None
     without any), then the district-wide entries' (one for every street: a question scores the same wherever it is
-    asked), and by district-wide entry id the street's entry of the same question that answers in its place."""
+    asked), by district-wide entry id the street's entry of the same question that answers in its place, and the
+    district-wide entries some street answers its own way."""
 
     own: FaqIndex | None
     district: FaqIndex
     replaced: dict[int, int]
+    differing: frozenset[int]
 
 
 class FaqCache:
@@ -50,7 +52,8 @@ class FaqCache:
         if tiers is None:
             # Built on the first question from the street: a district of 31 streets builds what it is asked for.
             own, _district, replaced = faq.answering(state.entries, street_id)
-            tiers = Tiers(_index(own, tokenize) if own else None, state.district, replaced)
+            tiers = Tiers(_index(own, tokenize) if own else None, state.district, replaced,
+                          faq.differing(state.entries))
             state.streets[street_id] = tiers
         return tiers, state.by_id
 

@@ -331,6 +331,10 @@ QUIT_DONE = "已退出当前操作。有问题请直接描述。"
 NOTHING_TO_CANCEL = "目前没有正在进行的操作，无需取消。要撤销已提交的诉求，请回复：撤销 编号（回复“我的诉求”可查看编号）。"
 # 政策咨询 answered from the FAQ operators import; 转人工 files the question as an appeal.
 FAQ_ANSWER = "{answer}\n\n没解决请回复 转人工"
+# To a resident bound nowhere, answered from a district-wide entry some street answers its own way (at most 600
+# characters of answer: this still fits one passive reply).
+FAQ_ANSWER_DIFFERS_BY_STREET = ("{answer}\n\n各街道的答复可能不同：回复“绑定”绑定住址后再问一次，就能得到您所在街道的答复。"
+                                "没解决请回复 转人工")
 FAQ_NOTHING_PENDING = "请直接描述您遇到的问题或想咨询的事项，我们会登记并转给工作人员办理。"
 BIND_DONE = "绑定成功！您的住址：{grid_label} {home}\n以后直接发送诉求，我们会转给您所在网格的网格员。"
 BIND_SCENE_DONE = "已为您绑定：{grid_label} {home}\n如需精确到单元，回复“绑定”重新选择。"

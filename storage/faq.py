@@ -112,6 +112,14 @@ def answering(entries: list[Entry], street_id: int | None) -> tuple[list[Entry],
     return own, district, replaced
 
 
+def differing(entries: list[Entry]) -> frozenset[int]:
+    """The district-wide entries some street's active entry overrides: a resident bound nowhere, answered from
+    one of them, may be told a different answer once bound."""
+    streets = {question_key(entry.question) for entry in entries if entry.street_id is not None}
+    return frozenset(entry.id for entry in entries
+                     if entry.street_id is None and question_key(entry.question) in streets)
+
+
 def street_of_grid(session: Session, grid_id: int | None) -> int | None:
     """The street a resident bound in that grid lives in (None without a grid): whose FAQ answers them first."""
     if grid_id is None:

@@ -3,9 +3,11 @@ ones; a street's entry overrides the district-wide one of the same question for 
 
 import pytest
 
+from handlers import resident_texts as texts
+from handlers.types import REPLY_BYTES
 from storage import faq, faq_import, staff
 from storage.errors import NotFound
-from storage.faq_import import FaqRow
+from storage.faq_import import MAX_LENGTH, FaqRow
 from tests.support.street import ANNING, ANNING_RESIDENT, RESIDENT, add_second_street
 
 pytestmark = pytest.mark.postgres
@@ -14,8 +16,8 @@ CENTRE = "社区服务中心在哪"
 XINGFU_CENTRE = "幸福街道便民服务中心在幸福路1号。"
 ANNING_CENTRE = "安宁街道便民服务中心在安宁路8号。"
 DISTRICT_CENTRE = "区政务服务中心在人民路100号。"
-ASSISTANCE = "低保怎么申请"  # in the sample FAQ, district-wide
 ASSISTANCE_ANSWER = "家庭人均收入低于"  # the start of the sample's answer
+HINT = "各街道的答复可能不同：回复“绑定”绑定住址后再问一次"
 
 
 @pytest.fixture
@@ -37,6 +39,20 @@ def test_two_streets_with_the_same_question_each_answer_their_own_residents(wech
 
 def test_a_resident_with_no_bound_address_is_answered_from_the_district_wide_entries(wechat, streets):
     assert wechat.send("o_nowhere", "社区服务中心在哪？").startswith(DISTRICT_CENTRE)
+
+
+def test_a_resident_bound_nowhere_is_told_when_streets_answer_the_question_their_own_way(wechat, streets):
+    differs = wechat.send("o_nowhere", "社区服务中心在哪？")
+    same = wechat.send("o_elsewhere", "居住证在哪里办？")
+    bound = wechat.send(RESIDENT, "社区服务中心在哪？")
+
+    assert HINT in differs and differs.endswith("没解决请回复 转人工")
+    assert HINT not in same and HINT not in bound
+
+
+def test_the_longest_answer_with_the_street_hint_fits_one_passive_reply():
+    longest = texts.FAQ_ANSWER_DIFFERS_BY_STREET.format(answer="答" * MAX_LENGTH["answer"])
+    assert len(longest.encode()) <= REPLY_BYTES
 
 
 def test_a_district_wide_entry_answers_a_street_that_has_no_entry_of_its_own(wechat, streets):
