@@ -62,9 +62,9 @@ _INSERT_APPEAL = DriverSQL(
 )
 _INSERT_EVENT = DriverSQL(
     "INSERT INTO appeal_events (appeal_id, at, actor_kind, actor_id, action, from_status, to_status, note, internal, "
-    "from_grid_id) "
+    "from_grid_id, from_staff_id) "
     "VALUES (%(appeal_id)s, %(at)s, %(actor_kind)s, %(actor_id)s, %(action)s, %(from_status)s, %(to_status)s, "
-    "%(note)s, %(internal)s, %(from_grid_id)s)"
+    "%(note)s, %(internal)s, %(from_grid_id)s, %(from_staff_id)s)"
 )
 
 
@@ -602,6 +602,17 @@ def allowed(old: AppealStatus, new: AppealStatus) -> bool:
     return old in _ALLOWED.get(new, ())
 
 
+# The `from_staff_id` of an event that may change an appeal's holder when nobody held it before (staff ids start
+# at 1); None there means an event that changes no holder, or one recorded before migration 0045.
+NOBODY = 0
+
+
+def holder_before(holder: int | None) -> int:
+    """What an event that may change the appeal's holder records as `from_staff_id`: the holder it had, or NOBODY
+    (the rates' member lines read it: storage/rate_counts.py)."""
+    return NOBODY if holder is None else holder
+
+
 def record(
     session: Session,
     appeal_id: int,
@@ -615,16 +626,18 @@ def record(
     actor_kind: str | None = None,
     actor: Actor | None = None,
     from_grid_id: int | None = None,
+    from_staff_id: int | None = None,
 ) -> None:
     """Write one audit event: who (`actor`; else a resident unless told otherwise, the system when there is no
-    actor), when, what, the note; for a move to another grid, the grid the appeal left (`from_grid_id`)."""
+    actor), when, what, the note; for a move to another grid, the grid the appeal left (`from_grid_id`); for an
+    event that may change the appeal's holder, who held it before (`from_staff_id`, by `holder_before`)."""
     if actor is not None:
         actor_kind, actor_id = actor.kind, actor.id
     kind = actor_kind or ("resident" if actor_id else "system")
     _INSERT_EVENT.run(session, {
         "appeal_id": appeal_id, "at": timestamp(session, now), "actor_kind": kind,
         "actor_id": actor_id, "action": str(action), "from_status": _text(from_status), "to_status": _text(to_status),
-        "note": note, "internal": internal, "from_grid_id": from_grid_id,
+        "note": note, "internal": internal, "from_grid_id": from_grid_id, "from_staff_id": from_staff_id,
     })
     trail_facts.keep(session, appeal_id, str(action), now)
 

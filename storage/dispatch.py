@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from storage import complaints, contacts, duty, emergencies, media_files, org, staff, unit_reach
-from storage.appeals import LOOSE_ATTACHMENT_WINDOW, ROUTED_NOTE, Action, record, transition
+from storage.appeals import LOOSE_ATTACHMENT_WINDOW, ROUTED_NOTE, Action, holder_before, record, transition
 from storage.models import (
     GRID_TEAM,
     Appeal,
@@ -199,9 +199,11 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
 def _send_cards(session: Session, appeal: Appeal, members: Sequence[Staff], now: datetime, note: str | None,
                 assignee: Staff | None, sensitive: Collection[str], facts: _ChunkFacts,
                 routine: frozenset[int] = frozenset()) -> None:
+    held = holder_before(appeal.assignee_staff_id)
     transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now,
                assignee_staff_id=assignee.id if assignee else None, department=appeal.department)
-    record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, note=note)
+    record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, note=note,
+           from_staff_id=held)
     card = facts.card(appeal, now)
     # Only a sensitive appeal's card depends on the reader: the others skip the permission's two queries.
     private = staff.readable(session, appeal, sensitive) if appeal.category in sensitive else None

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from storage import advisory_locks, complaints, dispatch, emergencies, followers, unit_reach, verification
 from storage.actors import Manager, actor_of
-from storage.appeals import Action, hold, record, refuse_unplaced, transition, wrong_state
+from storage.appeals import Action, hold, holder_before, record, refuse_unplaced, transition, wrong_state
 from storage.driver_sql import DriverSQL, timestamp
 from storage.errors import NotAllowed, NotFound
 from storage.models import (
@@ -207,12 +207,13 @@ def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, ac
     # Straight back to dispatched with fresh cards: the first dispatch's outbox keys are taken, so the
     # worker's dispatch (submitted -> dispatched) would collide with them. A department with nobody left to
     # claim it gives it to the grid, as a dispatch does: kept, the grid's 接单 would be refused as another unit's.
+    held = holder_before(source.assignee_staff_id)
     transition(session, source, AppealStatus.MERGED, AppealStatus.DISPATCHED, now, merged_into_id=None,
                assignee_staff_id=None, accepted_at=None, paused_at=None,
                department=source.department if receivers else None)
     session.execute(delete(AppealFollower).where(AppealFollower.source_appeal_id == source.id))
     record(session, source.id, now, Action.SPLIT, AppealStatus.MERGED, AppealStatus.DISPATCHED,
-           actor_id=actor_id, actor_kind=actor_kind, note=target.ticket)
+           actor_id=actor_id, actor_kind=actor_kind, note=target.ticket, from_staff_id=held)
     record(session, target.id, now, Action.FOLLOWER_LEFT, None, None, actor_id=actor_id, actor_kind=actor_kind,
            note=source.ticket, internal=True)
     if not receivers:

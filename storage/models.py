@@ -357,6 +357,10 @@ class AppealEvent(Base):
     # past period's appeal under the grid it was in at the period's end (storage/rate_counts.py). None on other
     # events, on a building move that kept its appeals where they were, and on moves recorded before 0043.
     from_grid_id: Mapped[int | None] = mapped_column(Integer)
+    # Who held the appeal before an event that may change its holder (dispatch, 接单, 转办, 退回, 改派 — a leaver's
+    # tasks too — and 拆分), 0 when nobody did: the rates count a past period's unresolved appeal under the member
+    # who held it at the period's end (storage/rate_counts.py). None on other events and on those before 0045.
+    from_staff_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class AppealFollower(Base):

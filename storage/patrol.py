@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage.appeals import Action, record, transition
+from storage.appeals import Action, holder_before, record, transition
 from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Staff
 from storage.tasks import RESULT_PHOTO_WINDOW
 
@@ -95,12 +95,13 @@ def adopt(session: Session, member: Staff, sender_id: int, appeal_id: int, now: 
 def take_own(session: Session, member: Staff, appeal_id: int, now: datetime) -> Appeal:
     """上报 … 我来办: the member's new report goes to them alone, claimed, before the dispatch round sees it."""
     appeal = session.get_one(Appeal, appeal_id)
+    held = holder_before(appeal.assignee_staff_id)
     transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now, assignee_staff_id=member.id,
                department=None)  # whatever its category's routing, the member does it
     record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED,
-           actor_id=member.id, actor_kind="staff", note=REPORTER_CLAIMED)
+           actor_id=member.id, actor_kind="staff", note=REPORTER_CLAIMED, from_staff_id=held)
     transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now, assignee_staff_id=member.id,
                accepted_at=now)
     record(session, appeal.id, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED,
-           actor_id=member.id, actor_kind="staff")
+           actor_id=member.id, actor_kind="staff", from_staff_id=member.id)
     return appeal

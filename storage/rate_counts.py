@@ -9,7 +9,8 @@ database does all of it: a month of a city's appeals is never loaded into Python
 A past period's appeal counts under the grid (so community and street) it was in at the period's end: an appeal
 moved since (改派, a building's move) under the grid its first move after the end left, recorded on that event
 (`from_grid_id`); the others, and those whose moves predate the column, under their current grid. A running
-period's end is now, so nothing has moved since: its query joins the current grid as it always did.
+period's end is now, so nothing has moved since: its query joins the current grid as it always did. Likewise
+a past period's unresolved appeal counts under the member who held it at the period's end (`_member`).
 
 Indexes it uses: `ix_appeals_created_at` (the period), `ix_appeals_grid_created` (the period in a street or
 community); `ix_appeal_events_appeal_action` for the trails it still reads and a past period's moves since,
@@ -42,7 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from storage.appeals import Action
+from storage.appeals import NOBODY, Action
 from storage.models import Appeal, AppealEvent, AppealStatus, Community, Grid
 from storage.queries import Scope
 from storage.trail_facts import RATING_CODES, TRAIL, rating_key
@@ -122,8 +123,7 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
     facts = appeal_facts(start, end, as_of, scope).subquery("facts")
     is_resolved = resolved(facts)
     if unit is Unit.MEMBER:
-        resolver = _resolver(facts)
-        key = case((and_(is_resolved, resolver.is_not(None)), resolver), else_=facts.c.assignee_staff_id)
+        key = _member(facts, is_resolved, as_of, end)
     else:
         key = facts.c[unit.value]
     rating = facts.c.rating_key % len(RATING_CODES)
@@ -177,6 +177,28 @@ def _resolver(facts: Any) -> Any:
     resolver = aliased(AppealEvent)
     return (select(resolver.actor_id).where(resolver.id == facts.c.resolve_id, resolver.actor_kind == "staff")
             .scalar_subquery())
+
+
+def _member(facts: Any, is_resolved: ColumnElement[bool], as_of: datetime, end: datetime) -> ColumnElement[Any]:
+    """The member an appeal counts under (None: nobody): whoever 办结 it last, if resolved at `as_of`; else who held
+    it then — in a past period, the holder its first change of holder since names (`from_staff_id`), or the holder
+    now when it changed hands since only before the column was kept, or never. One that nobody held at a past
+    period's end and was first claimed after it, in time, counts under who claimed it: its 响应及时 counts too.
+    The scalar subqueries (by `ix_appeal_events_appeal_action`) are read only for the appeals not resolved."""
+    resolver = _resolver(facts)
+    done = and_(is_resolved, resolver.is_not(None))
+    if as_of < end:  # a running period: its end is now, nobody has taken it over since
+        return case((done, resolver), else_=facts.c.assignee_staff_id)
+    change, claim = aliased(AppealEvent), aliased(AppealEvent)
+    before = (select(change.from_staff_id).where(change.appeal_id == facts.c.id, change.at >= as_of,
+                                                 change.from_staff_id.is_not(None))
+              .order_by(change.at, change.id).limit(1).scalar_subquery())
+    held = func.coalesce(before, facts.c.assignee_staff_id)
+    claimer = (select(claim.actor_id).where(claim.appeal_id == facts.c.id, claim.action == Action.ACCEPTED)
+               .order_by(claim.at, claim.id).limit(1).scalar_subquery())
+    # The claim's times first: the holder's subquery only for the few claimed since the end.
+    claimed_in_time = and_(facts.c.first_claim >= as_of, facts.c.first_claim <= facts.c.claim_due_at, held == NOBODY)
+    return case((done, resolver), (claimed_in_time, claimer), else_=func.nullif(held, NOBODY))
 
 
 def appeal_facts(start: datetime, end: datetime, as_of: datetime, scope: Scope) -> CompoundSelect:

@@ -26,8 +26,10 @@ an appeal withdrawn, 不受理 or merged after the end stays in it as it was at 
   派发. 重办率 = 办结过 and reopened at least once / 办结过. 回退率 = appeals 退回 at least once / 派发.
 - A rate with an empty denominator is None ("—"), never 0 %: a unit without appeals is not ranked last.
   Totals are pooled (Σ numerators / Σ denominators), never an average of the units' rates.
-- Per member: the appeals whose last 办结 was theirs; not resolved: the appeals they hold now; appeals nobody
-  claimed form the unit None.
+- Per member: the appeals whose last 办结 was theirs; not resolved: the appeals they held at the period's end
+  (before 0045 a change of holder did not record who held it before: such appeals count under their holder now);
+  appeals nobody held then form the unit None, but one claimed after a past period's end in time counts under
+  who claimed it, as it counts in 响应率.
 """
 
 from __future__ import annotations

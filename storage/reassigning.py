@@ -21,6 +21,7 @@ from storage import complaints, dispatch, org, staff, unit_reach
 from storage.actors import Actor, ActorKind, Manager, actor_of, name_of, staff_id_of
 from storage.appeals import (
     Action,
+    holder_before,
     record,
     refuse_unplaced,
     resolve_due_unpaused,
@@ -155,7 +156,8 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
                claim_due_at=_claim_due(session, appeal, now), response_reminded_at=None,
                escalation_level=0)
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
-           actor=actor_of(by) if by is not None else Actor(unattended), note=to, from_grid_id=left)
+           actor=actor_of(by) if by is not None else Actor(unattended), note=to, from_grid_id=left,
+           from_staff_id=holder_before(holder))
     _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive)
     return Reassigned(appeal, to, _on_leave(member, now), waiting_for_nobody(session, appeal))
 

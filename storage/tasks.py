@@ -20,6 +20,7 @@ from storage.appeals import (
     Action,
     chased_while_waiting,
     hold,
+    holder_before,
     record,
     refuse_unplaced,
     resolve_due_unpaused,
@@ -103,7 +104,8 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
     # level (storage/supervision.py): at the top already, its holder would never hear of being late.
     transition(session, appeal, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, now,
                assignee_staff_id=member.id, accepted_at=now, escalation_level=min(appeal.escalation_level, 1))
-    _record(session, appeal, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, member)
+    _record(session, appeal, now, Action.ACCEPTED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, member,
+            from_staff_id=holder_before(chosen))
     points_grants.claimed(session, appeal, member, now)
     accepted = ResidentAccepted(ticket=appeal.ticket, staff_name=member.name, work_phone=member.work_phone,
                                 unit=member.department if member.role in TRANSFER_UNITS else None)
@@ -223,12 +225,13 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
     receivers = unit_reach.officers(session, department, appeal.grid_id)
     if not receivers:
         raise NotAllowed("unknown_department")
-    old = AppealStatus(appeal.status)
+    old, held = AppealStatus(appeal.status), holder_before(appeal.assignee_staff_id)
     holder = _other_holder(session, appeal, member)
     # The department's response clock is a fresh one (storage.supervision): reminded and escalated from the start.
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, department=department, assignee_staff_id=None,
                accepted_at=None, response_reminded_at=None, escalation_level=0)
-    _record(session, appeal, now, Action.TRANSFERRED, old, AppealStatus.DISPATCHED, member, department)
+    _record(session, appeal, now, Action.TRANSFERRED, old, AppealStatus.DISPATCHED, member, department,
+            from_staff_id=held)
     tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=department), now)
     for receiver, card in dispatch.cards_for(session, appeal, receivers, now, sensitive):
         tell(session, receiver.openid, card, now, appeal=appeal)
@@ -262,11 +265,11 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     receivers = return_receivers(session, appeal)
     if not receivers:
         raise NotAllowed("no_operator")
-    old = AppealStatus(appeal.status)
+    old, held = AppealStatus(appeal.status), holder_before(appeal.assignee_staff_id)
     holder = _other_holder(session, appeal, member)
     # Waiting for the community now, on a clock of its own (storage.supervision): escalated afresh if it stalls.
     transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None, escalation_level=0)
-    _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason)
+    _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason, from_staff_id=held)
     by = f"{member.name}（{member.department}）" if member.department else member.name  # which unit gave it back
     for operator in receivers:
         tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=by, reason=reason), now, appeal=appeal)
@@ -381,8 +384,9 @@ def _require_status(session: Session, appeal: Appeal, *statuses: AppealStatus) -
 
 
 def _record(session: Session, appeal: Appeal, now: datetime, action: Action, old: str | None, new: str | None,
-            member: Manager, note: str | None = None, internal: bool = False) -> None:
-    record(session, appeal.id, now, action, old, new, actor=actor_of(member), note=note, internal=internal)
+            member: Manager, note: str | None = None, internal: bool = False, from_staff_id: int | None = None) -> None:
+    record(session, appeal.id, now, action, old, new, actor=actor_of(member), note=note, internal=internal,
+           from_staff_id=from_staff_id)
 
 
 def _told_of_claim(session: Session, appeal: Appeal, member: Staff) -> list[str]:

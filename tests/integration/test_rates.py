@@ -61,6 +61,7 @@ from storage import seeding
 from storage.appeals import Action
 from storage.models import Appeal, AppealEvent, AppealStatus, Community, Grid, Staff
 from storage.rates import LOCAL_ZONE, Counts, Period, Unit, Weights, counts_by, ranking
+from tests.support import street
 
 pytestmark = pytest.mark.postgres
 
@@ -502,3 +503,97 @@ def test_an_appeal_moved_before_the_grid_it_left_was_recorded_counts_under_its_g
         counts = counts_by(session, Unit.GRID, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
         grids = _by_label(session, counts)
     assert grids[D] == Counts(received=1, dispatched=1, overdue=1)
+
+
+def _changed_hands_in_december(session: Session, build: Builder, held: dict[str, Appeal], now: datetime) -> None:
+    """In December: 张伟's task 改派'd to 王强, another 退回 then 改派'd to grid B and claimed there by 刘洋, a third
+    转办'd to the property company, B2 (nobody's at November's end) claimed by 刘洋, and 李娜 leaves, her tasks going
+    back to grid A."""
+    from storage import reassigning, roster, tasks
+
+    def member(name: str) -> Staff:
+        return session.get_one(Staff, build.staff[name])
+
+    reassigning.reassign(session, None, held["reassigned"].ticket, "王强", now, frozenset())
+    tasks.give_back(session, member("张伟"), held["returned"].ticket, "不归网格管", now)
+    reassigning.reassign(session, None, held["returned"].ticket, B, now, frozenset())
+    tasks.claim(session, member("刘洋"), held["returned"].ticket, now)
+    tasks.transfer(session, member("张伟"), held["transferred"].ticket, "阳光物业公司", now, frozenset())
+    unclaimed = session.scalars(select(Appeal).where(Appeal.grid_id == build.grids[B],
+                                                     Appeal.status == AppealStatus.DISPATCHED)).one()
+    tasks.claim(session, member("刘洋"), unclaimed.ticket, now)
+    roster.disable(session, member("李娜"), None, now, ())
+
+
+def test_a_past_months_member_lines_stay_when_its_appeals_change_hands_after_it(november):
+    """November as published: a 改派, a 退回 and another's 接单, a 转办, a claim of what nobody held and a leaver's
+    tasks released in December leave every member's line as it was at November's end; December's own task 改派'd
+    counts under its new holder."""
+    from storage import reassigning
+
+    with november.transaction() as session:
+        street.add_contractors(session, nov(1))
+        build = Builder(session)
+        build.count = 600
+        held = {name: build.appeal(A, nov(day), AppealStatus.ACCEPTED, [(Action.ACCEPTED, nov(day, 10), member)],
+                                   member)
+                for name, day, member in (("reassigned", 24, "张伟"), ("returned", 25, "张伟"), ("left", 26, "李娜"),
+                                          ("transferred", 27, "张伟"))}
+        this_month = build.appeal(A, at(12, 2), AppealStatus.ACCEPTED, [(Action.ACCEPTED, at(12, 2, 10), "张伟")],
+                                  "张伟")
+        before = counts_by(session, Unit.MEMBER, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+    with november.transaction() as session:
+        build = Builder(session)
+        _changed_hands_in_december(session, build, held, READ_ON)
+        reassigning.reassign(session, None, this_month.ticket, "王强", READ_ON, frozenset())
+        assert {appeal.ticket: session.get_one(Appeal, appeal.id).assignee_staff_id for appeal in held.values()} == {
+            held["reassigned"].ticket: build.staff["王强"], held["returned"].ticket: build.staff["刘洋"],
+            held["left"].ticket: None, held["transferred"].ticket: None}
+    later = READ_ON + timedelta(hours=1)
+    with november.transaction() as session:
+        after = counts_by(session, Unit.MEMBER, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(later), _everywhere())
+        december = Period.month(2026, 12)
+        this_month_lines = counts_by(session, Unit.MEMBER, december.start, december.end, december.as_of(later),
+                                     _everywhere())
+    assert after == before
+    zhang, li = build.staff["张伟"], build.staff["李娜"]
+    assert (before[zhang].dispatched, before[li].dispatched) == (8, 3)  # and the tasks each held at the end
+    assert before[None].dispatched == 1  # B2: nobody held it at November's end
+    # the running month counts its own task under whoever holds it now
+    assert this_month_lines[build.staff["王强"]].dispatched == 1 and zhang not in this_month_lines
+
+
+def test_an_appeal_that_changed_hands_before_its_holder_was_recorded_counts_under_its_holder_now(november):
+    """A 改派 recorded before migration 0045 names no holder before it: its appeal counts under the holder now."""
+    with november.transaction() as session:
+        build = Builder(session)
+        build.count = 700
+        moved = build.appeal(A, nov(20), AppealStatus.DISPATCHED, [], "李娜")
+        session.add(AppealEvent(appeal_id=moved.id, at=at(12, 2), actor_kind="staff", action=Action.REASSIGNED,
+                                from_status=AppealStatus.ACCEPTED, to_status=AppealStatus.DISPATCHED, note="李娜"))
+    with november.transaction() as session:
+        plain = counts_by(session, Unit.MEMBER, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+    assert plain[build.staff["李娜"]].dispatched == 3  # A2 and A3 as before, and this one
+
+
+def test_an_appeal_nobody_held_at_a_past_months_end_and_claimed_in_time_after_it_counts_under_its_claimer(november):
+    """Filed on 30 November at 23:00, claimed by 陈静 on 1 December at 08:00, within its 24 hours: 响应及时 counts
+    it, and so does 陈静's line, not the one of appeals nobody claimed; a 改派 later leaves it there."""
+    from storage import reassigning, tasks
+
+    with november.transaction() as session:
+        build = Builder(session)
+        build.count = 800
+        late_night = build.appeal(C, nov(30, 23), AppealStatus.DISPATCHED, [])
+        before = counts_by(session, Unit.MEMBER, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+    with november.transaction() as session:
+        chen = session.get_one(Staff, build.staff["陈静"])
+        tasks.claim(session, chen, late_night.ticket, at(12, 1, 8))
+        reassigning.reassign(session, None, late_night.ticket, D, READ_ON, frozenset())
+    with november.transaction() as session:
+        after = counts_by(session, Unit.MEMBER, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+    chen_id = build.staff["陈静"]
+    assert (after[chen_id].dispatched, after[chen_id].responded) == (before[chen_id].dispatched + 1,
+                                                                     before[chen_id].responded + 1)
+    assert (before[None].dispatched, after[None].dispatched) == (2, 1), (before[None], after[None])  # B2 stays
+
