@@ -38,13 +38,18 @@ def depths(client: redis.Redis) -> Depths:
 
 
 def live_workers(client: redis.Redis) -> int:
-    """RQ workers listening on the gridbot queue whose heartbeat is current.
+    """RQ worker processes listening on the gridbot queue whose heartbeat is current.
 
     A worker registers in RQ's set of the queue's workers and keeps its own key alive with heartbeats (its TTL
     is RQ's worker_ttl, 420 s); a worker killed without deregistering stays in the set until some worker
-    cleans it, but its key expires: only workers whose key still exists count.
+    cleans it, but its key expires: only workers whose key still exists count. A process counts once, by the
+    host and pid its key names: one whose RQ loop lost Redis starts the loop again under a new name (worker.py),
+    and the name before, which could not sign off while Redis was gone, stays registered until its key expires.
     """
     keys = sorted(get_keys(Queue(QUEUE_NAME, connection=client)))
     if not keys:
         return 0
-    return int(client.exists(*keys))
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        pipe.hmget(key, "hostname", "pid")
+    return len({(host, pid) for host, pid in pipe.execute() if pid is not None})

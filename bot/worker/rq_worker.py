@@ -3,12 +3,14 @@ runtime and its pools are reused), with two changes of its own."""
 
 from __future__ import annotations
 
+import os
 import time
 from types import FrameType
 
 import redis
 from redis.client import PubSub, PubSubWorkerThread
 from rq import SimpleWorker
+from rq.worker_registration import get_keys
 
 from bot.worker.failures import FailureLog
 
@@ -19,10 +21,22 @@ PUBSUB_RETRY_S = 2.0  # RQ's pause before the pubsub thread tries Redis again
 
 class GridbotWorker(SimpleWorker):
     """RQ's SimpleWorker that quits at once in burst mode, remembers whether it was asked to stop (SIGTERM,
-    SIGINT) rather than quit on an error, and logs its pubsub thread's lost Redis once a minute."""
+    SIGINT) rather than quit on an error, logs its pubsub thread's lost Redis once a minute, and signs off for
+    the workers of its host that are gone when it registers."""
 
     stop_asked = False
     _pubsub_failures: FailureLog | None = None
+
+    def register_birth(self) -> None:
+        """RQ's, after signing off the registrations its host left for processes that are gone: a worker killed
+        (kill -9, a reboot that Redis outlived on disk) or this process's own loop before, which lost Redis and
+        could not sign off (worker.py starts the loop again under a new name), stayed registered until its key
+        expired, up to 8 minutes, and /metrics and /healthz/all counted it alive."""
+        for key in sorted(get_keys(connection=self.connection)):
+            other = self.find_by_key(key, connection=self.connection) if key != self.key else None
+            if other is not None and other.hostname == self.hostname and not _other_process_running(other.pid):
+                other.register_death()
+        super().register_birth()
 
     def subscribe(self) -> None:
         """RQ's, with a short wait in redis-py's pubsub thread: a burst worker that quits right after subscribing
@@ -49,3 +63,20 @@ class GridbotWorker(SimpleWorker):
             self._pubsub_failures = FailureLog(self.log, f"Worker {self.name}: the pubsub thread's Redis connection")
         self._pubsub_failures.failed(exc)
         time.sleep(PUBSUB_RETRY_S)
+
+
+def _other_process_running(pid: int | None) -> bool:
+    """Whether another process of this host has this pid (an unknown pid: assumed running). This process's own
+    pid is an earlier loop of it, not running any more; a pid taken since by an unrelated process reads as
+    running, and its registration expires as before."""
+    if pid is None:
+        return True
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from rq import Queue
+from rq import Queue, SimpleWorker
+from rq.worker_registration import get_keys
 
 from bot.jobqueue import QUEUE_NAME
 from bot.settings import PRIVATE_NETWORKS
@@ -179,6 +180,37 @@ def test_healthz_all_is_ok_with_a_live_worker_and_forgets_one_whose_heartbeat_ex
 
     redis_client.delete(rq_worker.key)  # killed without deregistering: its key expires with its last heartbeat
     assert client.get("/healthz/all").get_data(as_text=True) == "down: workers"
+
+
+def test_a_process_whose_rq_loop_started_again_after_a_lost_redis_counts_as_one_worker(client, rq_worker,
+                                                                                       redis_client):
+    """The loop before could not sign off while Redis was gone: its name stays registered, with this process's
+    host and pid, beside the name the loop started again under (worker.py)."""
+    SimpleWorker([Queue(QUEUE_NAME, connection=redis_client)], connection=redis_client).register_birth()
+    assert len(get_keys(Queue(QUEUE_NAME, connection=redis_client))) == 2
+
+    assert value(scrape(client), "gridbot_rq_workers") == 1
+
+
+def test_a_worker_starting_signs_off_the_workers_its_host_left_behind(client, redis_client):
+    """A worker killed on this host (its pid gone), and this process's loop before (same pid, another name), are
+    signed off when a worker registers; a registration of another host's is left to its heartbeat."""
+    queue = Queue(QUEUE_NAME, connection=redis_client)
+    ended = subprocess.Popen([sys.executable, "-c", ""])
+    ended.wait()
+    left = {}
+    for name, host, pid in (("killed", None, ended.pid), ("loop_before", None, None), ("elsewhere", "w2", ended.pid)):
+        worker = SimpleWorker([queue], connection=redis_client, name=name)
+        worker.hostname = host or worker.hostname
+        worker.pid = pid or worker.pid
+        worker.register_birth()
+        left[name] = worker.key
+    starting = GridbotWorker([queue], connection=redis_client)
+    starting.register_birth()
+
+    assert get_keys(queue) == {starting.key, left["elsewhere"]}
+    assert value(scrape(client), "gridbot_rq_workers") == 2
+    starting.register_death()
 
 
 def test_healthz_all_names_redis_and_the_workers_it_cannot_see(settings, seeded):
