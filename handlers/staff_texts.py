@@ -56,6 +56,7 @@ from storage.notices import (
     StaffWishCancelled,
     StaffWordsAdded,
 )
+from storage.outbox import DIGEST_TICKETS
 from storage.reassigning import OnLeave
 
 # A second problem the classifier found in the message: a hint for whoever handles it, not a second appeal.
@@ -476,14 +477,22 @@ FOCUS_TICKETS_SHOWN = 10
 DIGEST_KINDS = (("new", "新任务"), ("reminders", "办理提醒"), ("escalations", "督办"), ("merged", "已合并"))
 
 
+DIGEST_TICKETS_SHOWN = 10  # the tickets a digest's text names (storage.outbox keeps more, to count them)
+DIGEST_REST = "共涉及 {total} 件，以上是前 {shown} 件；回复“我的任务”查看全部待办（回复“更多”翻页），回复“查询 编号”查看详情。"
+DIGEST_TOTAL_AT_LEAST = "{count} 件以上"
+
+
 def _digest(n: StaffDigest) -> str:
     if n.minutes > 1:
         return _routine_digest(n)
-    return (
-        f"【任务汇总】{clock(n.window_start)} 这一分钟内另有 {n.count} 条通知"
-        f"没有逐条发送（{_digest_kinds(n)}），涉及：{_digest_tickets(n)}\n"
-        "请回复“我的任务”查看全部待办，回复“查询 编号”查看详情。"
-    )
+    head = (f"【任务汇总】{clock(n.window_start)} 这一分钟内另有 {n.count} 条通知"
+            f"没有逐条发送（{_digest_kinds(n)}），涉及：")
+    if len(n.tickets) <= DIGEST_TICKETS_SHOWN:
+        return head + f"{_digest_tickets(n)}\n请回复“我的任务”查看全部待办，回复“查询 编号”查看详情。"
+    kept_all = len(n.tickets) < DIGEST_TICKETS  # else its notices may be about more than it kept
+    total = len(n.tickets) if kept_all else DIGEST_TOTAL_AT_LEAST.format(count=len(n.tickets))
+    return (head + "、".join(n.tickets[:DIGEST_TICKETS_SHOWN]) + "\n"
+            + DIGEST_REST.format(total=total, shown=DIGEST_TICKETS_SHOWN))
 
 
 def _routine_digest(n: StaffDigest) -> str:
@@ -497,8 +506,8 @@ def _routine_digest(n: StaffDigest) -> str:
 
 def _digest_tickets(n: StaffDigest) -> str:
     # The digest names its first tickets only; 等 when its notices were about more.
-    more = n.count > len(n.tickets)
-    return "、".join(n.tickets) + ("等" if more else "")
+    more = n.count > min(len(n.tickets), DIGEST_TICKETS_SHOWN)
+    return "、".join(n.tickets[:DIGEST_TICKETS_SHOWN]) + ("等" if more else "")
 
 
 def _digest_kinds(n: StaffDigest) -> str:

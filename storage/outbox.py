@@ -63,7 +63,10 @@ FORGET_BATCH = 1_000  # rows a transaction deletes: SQLite's write lock is held 
 DIGEST_AFTER = 5
 DIGEST_AFTER_KEY = "outbox_digest_after"
 DIGEST_WINDOW = timedelta(minutes=1)
-DIGEST_TICKETS = 10  # the tickets a digest names; the count covers all
+# The tickets a digest keeps, each once: its text names the first ten and says how many in all (a member with thirty
+# overdue tasks is told thirty), and a withdrawn appeal's notices leave it whichever it is. Beyond these the count
+# of notices covers the rest.
+DIGEST_TICKETS = 100
 # notice -> the digest's counter for it
 FOLDED: dict[type[Notice], str] = {StaffNewAppeal: "new", StaffReminder: "reminders", StaffEscalated: "escalations",
                                    StaffMerged: "merged"}
@@ -625,7 +628,7 @@ def unfold(session: Session, appeal_id: int, ticket: str) -> int:
     for row_id, key, params in rows:
         summary = cast(StaffDigest, from_params(StaffDigest.name, json.loads(params)))
         if ticket not in summary.tickets:
-            continue  # the other window's digest counted them, or this one names only its first tickets
+            continue  # the other window's digest counted them, or this one kept only its first tickets
         templates = counted[key]
         fewer = {counter: max(0, getattr(summary, counter) - templates.count(name))
                  for name, counter in _COUNTERS.items()}

@@ -224,3 +224,18 @@ def test_a_bad_limit_is_refused_naming_the_variable(env, words):
     with pytest.raises(SettingsError) as refused:
         Settings.from_env({**BASE_ENV, **env})
     assert words in str(refused.value)
+
+
+def test_a_member_told_of_thirty_tasks_in_a_minute_hears_how_many_in_all_and_how_to_list_the_rest(seeded, clock):
+    """Thirty 督办 at once (a worker back after an outage): five come one by one, the digest names ten of the other
+    twenty-five, says how many it is about and how to page through them all."""
+    tickets = [f"G26112200{number:02d}" for number in range(30)]
+    with seeded.transaction() as session:
+        for number, ticket in enumerate(tickets):
+            outbox.add(session, key=f"e{number}", recipient_openid=ZHANG, notice=StaffEscalated(ticket=ticket, level=1),
+                       now=clock())
+    (digest,) = [row for row in rows_to(seeded, ZHANG)[OutboxStatus.PENDING] if row.template == StaffDigest.name]
+    text = notifications.render(digest.template, json.loads(digest.params))
+
+    assert "另有 25 条通知" in text and "、".join(tickets[N:N + 10]) in text and tickets[N + 10] not in text
+    assert "共涉及 25 件，以上是前 10 件；回复“我的任务”查看全部待办（回复“更多”翻页）" in text
