@@ -12,7 +12,7 @@ NOW = datetime(2026, 12, 1, tzinfo=timezone.utc).replace(tzinfo=None)
 
 
 def _old_install(url: str) -> sa.Engine:
-    command.upgrade(alembic_config(url), "0043")
+    command.upgrade(alembic_config(url), "0045")
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         run = connection.exec_driver_sql
@@ -44,7 +44,7 @@ def test_every_entry_stays_district_wide_and_streets_may_then_each_have_the_ques
             "INSERT INTO faq_entries (id, question, answer, alternates, category, active, created_at, updated_at, "
             "street_id) VALUES (4, '社区服务中心在哪', '又一条。', '', '', 1, ?, ?, 1)", (NOW, NOW))
 
-    command.downgrade(alembic_config(url), "0043")  # the street entries go; the district-wide one is kept
+    command.downgrade(alembic_config(url), "0045")  # the street entries go; the district-wide one is kept
 
     with engine.begin() as connection:
         assert [tuple(row) for row in connection.exec_driver_sql("SELECT id FROM faq_entries")] == [(1,)]

@@ -4,7 +4,7 @@ that a past period's member lines count an unresolved appeal under the member wh
 they did.
 
 Revision ID: 0045
-Revises: 0043
+Revises: 0044
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0045"
-down_revision = "0043"
+down_revision = "0044"
 branch_labels = None
 depends_on = None
 

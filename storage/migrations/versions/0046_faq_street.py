@@ -3,7 +3,7 @@ A question is unique within its street (and among the district-wide entries, whi
 import check by question_key): two streets may each answer 社区服务中心在哪 their own way.
 
 Revision ID: 0046
-Revises: 0043
+Revises: 0045
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0046"
-down_revision = "0043"
+down_revision = "0045"
 branch_labels = None
 depends_on = None
 
