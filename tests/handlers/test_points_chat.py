@@ -126,6 +126,7 @@ def test_my_points_for_the_community_lists_what_earns_points_and_residents_hear_
     reply = wechat.send(VOLUNTEER, "我的积分")
     assert reply.startswith("志愿者周敏您好！您的积分：0 分，本月获得 0 分。")
     assert community_texts.MY_POINTS_NONE in reply and community_texts.MY_POINTS_MORE in reply
+    assert reply.count("回复“积分排行”") == 1, reply
     assert wechat.send(RESIDENT, "我的积分") == resident_texts.POINTS_NOT_FOR_RESIDENTS
     assert "积分" in wechat.send(OPERATOR, "积分")
 
