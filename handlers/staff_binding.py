@@ -12,7 +12,7 @@ from handlers.types import Reply
 from storage import staff
 from storage.attempts import TooMany
 from storage.errors import NotFound
-from storage.models import Staff
+from storage.models import Staff, StaffInvite
 
 PHONE_DIALOG = "certify_phone"
 
@@ -29,6 +29,8 @@ def certify(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.CERTIFY_LOCKED.format(until=clock(locked.retry_at, conversation.now)))
     except NotFound:
         return Reply(texts.CERTIFY_REFUSED)
+    except staff.StaffNotMember as refused:
+        return Reply(_staff_not_member(conversation, refused))
     if isinstance(result, staff.PhoneCheck):
         dialogues.begin(conversation, PHONE_DIALOG, {"invite_id": result.invite_id})
         return Reply(texts.CERTIFY_ASK_PHONE)
@@ -58,13 +60,26 @@ def confirm_phone(conversation: Conversation) -> Reply:
     except NotFound:
         dialogues.end(conversation)
         return Reply(texts.CERTIFY_REFUSED)
+    except staff.StaffNotMember as refused:  # bound as staff by another code between the code and the digits
+        dialogues.end(conversation)
+        return Reply(_staff_not_member(conversation, refused))
     dialogues.end(conversation)
     return _certified(conversation, member)
 
 
 def _certified(conversation: Conversation, member: Staff) -> Reply:
+    return Reply(texts.certified(member.role, _place(conversation, member), member.department))
+
+
+def _staff_not_member(conversation: Conversation, refused: staff.StaffNotMember) -> str:
+    member = refused.member
+    invite = conversation.session.get_one(StaffInvite, refused.invite_id)
+    return texts.certify_staff_not_member(member.role, _place(conversation, member), member.department, invite.role)
+
+
+def _place(conversation: Conversation, member: Staff) -> str | None:
     session = conversation.session
     place = staff.place_label(session, member.grid_id, member.community_id, member.building_id, member.unit_id)
     if place is None and (member.department is None or member.street_id is not None):
         place = staff.street_name(session, member.street_id)  # a street operator, or a street's department
-    return Reply(texts.certified(member.role, place, member.department))
+    return place

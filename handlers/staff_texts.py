@@ -723,6 +723,9 @@ CERTIFY_LOCKED = "验证码错误次数过多，为保护账号安全，认证�
 # An invite bound to the person's phone (`gridbot invite --phone`): the code was right, the digits come next.
 CERTIFY_ASK_PHONE = "验证码正确。为确认是您本人，请回复您手机号的后四位。"
 CERTIFY_WRONG_DIGITS = "手机号后四位不对，请核对后重新回复（多次错误会暂停认证）。"
+# Staff sending the code of a 楼长…志愿者 invite: binding it would end their work role and strand their tasks.
+CERTIFY_STAFF_NOT_MEMBER = ("您已绑定为 {scope} 的{role}，工作人员不能同时登记为{invited}，这个验证码没有使用，您的身份和任务不变。"
+                            "如确实要改为{invited}，请联系社区工作人员先办理停用，再发送验证码。")
 
 INVITE_BAD_ROLE = "请用 --role 指定角色，只能是：网格员、网格长、物业、部门、操作员、楼长、单元长、党员中心户、党员、志愿者。"
 INVITE_BAD_TTL = "--ttl-hours 须在 1 到 {max_hours} 之间。"
@@ -757,6 +760,12 @@ INVITEE_UNNAMED = "对方"
 def certified(role: str, place: str | None, department: str | None) -> str:
     """The reply to a successful 认证."""
     return CERTIFIED.format(scope=scope(place, department, role), role=ROLE_TITLES.get(role, role))
+
+
+def certify_staff_not_member(role: str, place: str | None, department: str | None, invited: str) -> str:
+    """The refusal of a 楼长…志愿者 code sent by someone bound as staff: who they stay, what was not done."""
+    return CERTIFY_STAFF_NOT_MEMBER.format(scope=scope(place, department, role), role=role_title(role),
+                                           invited=role_title(invited))
 
 
 # A department's officer bound to no street: a district-wide office (storage.unit_reach), told apart from a street's.

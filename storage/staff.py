@@ -116,6 +116,16 @@ class UnknownDepartment(DomainError):
         self.name, self.known = name, known
 
 
+class StaffNotMember(DomainError):
+    """A grid team member, operator, 物业 or department officer sent the code of an invite for one of the
+    community's own people (楼长…志愿者): binding it would take their work role away and strand the tasks they hold.
+    `member` is who they are now; the invite stays unused."""
+
+    def __init__(self, member: Staff, invite_id: int) -> None:
+        super().__init__(f"staff {member.id} is {member.role}")
+        self.member, self.invite_id = member, invite_id
+
+
 @dataclass(frozen=True)
 class PhoneCheck:
     """认证 with a right code of an invite bound to a phone: the last four digits come next (`confirm_phone`)."""
@@ -253,6 +263,7 @@ def certify(session: Session, openid: str, code: str, now: datetime, secret: str
     _refuse_if_locked(session, openid, now)
     try:
         invite = find_invite(session, code, now, secret)
+        _refuse_staff_as_member(session, openid, invite)
         if invite.phone_bound:
             return PhoneCheck(invite.id)
         member = _bind(session, openid, invite, now)
@@ -381,7 +392,17 @@ def _made_out_to_a_leaver(session: Session, invite: StaffInvite) -> bool:
                for leaver in leavers)
 
 
+def _refuse_staff_as_member(session: Session, openid: str, invite: StaffInvite) -> None:
+    """StaffNotMember when an active work-role member would be bound as one of the community's own people; as
+    党员报到 and 志愿者报名 tell staff, the two do not mix (members confirm enrolments the same way)."""
+    member = staff_by_openid(session, openid)
+    if (member is not None and member.active and member.role not in COMMUNITY_ROLES
+            and invite.role in COMMUNITY_ROLES):
+        raise StaffNotMember(member, invite.id)
+
+
 def _bind(session: Session, openid: str, invite: StaffInvite, now: datetime) -> Staff:
+    _refuse_staff_as_member(session, openid, invite)
     if _made_out_to_a_leaver(session, invite):
         log.warning("certify: invite %s was made out to someone who has left: refused", invite.id)
         raise NotFound("invite code")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from handlers import community_texts, staff_texts
 from storage.models import Staff, StaffInvite, StaffRole, Unit
 from tests.support.cli import ok, refused
+from tests.support.personas import WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
@@ -39,6 +40,26 @@ def test_each_role_is_invited_to_a_building_and_bound_there_by_certify(gridbot, 
     assert reply == staff_texts.CERTIFIED.format(scope=place, role=word)
     assert bound(seeded) == (role, True, "2单元" if unit else None)
     assert wechat.send(INVITED, "帮助").startswith(community_texts.HELP_HEADER.format(role=word))
+
+
+def test_a_grid_member_sending_a_volunteers_code_stays_a_grid_member_and_the_code_stays_unused(gridbot, wechat, seeded):
+    printed = ok(gridbot("invite", "--role", "志愿者", "--building", HOME, "--name", "张伟", "--phone", "13812345678"))
+    code = SENT_CODE.search(printed).group(1)
+    reply = wechat.send(ZHANG, f"认证 {code}")
+    assert reply == staff_texts.CERTIFY_STAFF_NOT_MEMBER.format(scope="幸福里社区·第一网格", role="网格员", invited="志愿者")
+    with seeded.transaction() as session:
+        member = session.scalars(select(Staff).where(Staff.openid == ZHANG)).one()
+        assert member.role == StaffRole.GRID_MEMBER and member.building_id is None
+        assert session.scalars(select(StaffInvite.used_at)).one() is None
+    assert "接单" in wechat.send(ZHANG, "帮助")
+    assert wechat.send(INVITED, f"认证 {code}") == staff_texts.CERTIFY_ASK_PHONE
+
+
+def test_a_grid_leader_sending_a_party_members_code_without_a_phone_is_refused_too(gridbot, wechat, seeded):
+    code = SENT_CODE.search(ok(gridbot("invite", "--role", "党员", "--building", HOME))).group(1)
+    assert wechat.send(WANG, f"认证 {code}") == staff_texts.CERTIFY_STAFF_NOT_MEMBER.format(
+        scope="幸福里社区·第一网格", role="网格长", invited="党员")
+    assert wechat.send(INVITED, f"认证 {code}").startswith("认证成功")
 
 
 @pytest.mark.parametrize("typed", ["2 单元", "２单元", " 2 ", "二单元", "二"])
