@@ -1338,8 +1338,14 @@ def _volunteer_praised(n: StaffVolunteerPraised) -> str:
     return f"【居民满意】{n.code} 的居民对办理评价满意，您另得 {n.points} 积分。感谢您的付出！回复“我的积分”查看积分。"
 
 
+# Why the appeal a volunteer took part of closed (StaffVolunteerLetGo.why).
+VOLUNTEER_LET_GO_WHY = {"withdrawn": "居民已撤销这件诉求", "rejected": "工作人员查看后这件不作为诉求办理"}
+VOLUNTEER_LET_GO_WHY_SHORT = {"withdrawn": "居民已撤销", "rejected": "不作为诉求办理"}
+
+
 def _volunteer_let_go(n: StaffVolunteerLetGo) -> str:
-    return f"【任务取消】{n.code} 居民已撤销这件诉求，您领的任务无需再做，感谢您的热心！回复“可领任务”看看其他任务。"
+    why = VOLUNTEER_LET_GO_WHY.get(n.why, VOLUNTEER_LET_GO_WHY["withdrawn"])
+    return f"【任务取消】{n.code} {why}，您领的任务无需再做，感谢您的热心！回复“可领任务”看看其他任务。"
 
 
 def _wish_cancelled(n: StaffWishCancelled) -> str:
@@ -1365,7 +1371,8 @@ TEMPLATE_FIELDS.update({
                                         "感谢您的付出！"),
     StaffVolunteerPraised: lambda n: ((n.code, "居民评价满意", f"积分：+{n.points}"), "感谢您的付出！"),
     StaffWishCancelled: lambda n: ((n.code, "微心愿已取消"), "无需再做，感谢您的热心！"),
-    StaffVolunteerLetGo: lambda n: ((n.code, "居民已撤销，任务取消"), "无需再做，感谢您的热心！"),
+    StaffVolunteerLetGo: lambda n: ((n.code, f"{VOLUNTEER_LET_GO_WHY_SHORT.get(n.why, '居民已撤销')}，任务取消"),
+                                    "无需再做，感谢您的热心！"),
 })
 
 
@@ -1410,5 +1417,5 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffVolunteerConfirmed: "任务已确认完成（给志愿者）",
     StaffVolunteerPraised: "居民评价满意（给志愿者）",
     StaffWishCancelled: "微心愿已取消（给志愿者）",
-    StaffVolunteerLetGo: "居民已撤销，领的任务取消（给志愿者）",
+    StaffVolunteerLetGo: "居民已撤销或不受理，领的任务取消（给志愿者）",
 }

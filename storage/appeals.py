@@ -393,7 +393,7 @@ def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note
     for openid in told:
         tell(session, openid, StaffCancelled(ticket=appeal.ticket), now, appeal=appeal)
     outbox.unfold(session, appeal.id, appeal.ticket)  # a digest still to go out no longer lists it as a task
-    _let_volunteer_go(session, appeal, now)
+    let_volunteer_go(session, appeal, now)
     return appeal
 
 
@@ -425,16 +425,17 @@ def chased_while_waiting(session: Session, appeal: Appeal) -> list[str]:
     return [openid for openid, _ in rows]
 
 
-def _let_volunteer_go(session: Session, appeal: Appeal, now: datetime) -> None:
-    """A volunteer who took part of the withdrawn appeal (领单) and has not reported it done need not come: the
-    claim is released, so it neither holds one of their places nor earns points, and they are told."""
+def let_volunteer_go(session: Session, appeal: Appeal, now: datetime, why: str = "withdrawn") -> None:
+    """A volunteer who took part of the withdrawn (or rejected: `why`) appeal (领单) and has not reported it done
+    need not come: the claim is released, so it neither holds one of their places nor earns points, and they are
+    told."""
     claim = session.scalars(select(VolunteerClaim).where(VolunteerClaim.appeal_id == appeal.id,
                                                          VolunteerClaim.status == ClaimStatus.CLAIMED)).first()
     if claim is None:
         return
     claim.status, claim.task_key, claim.released_at = ClaimStatus.RELEASED, None, now
     openid = session.scalar(select(Staff.openid).where(Staff.id == claim.staff_id))
-    tell(session, openid, StaffVolunteerLetGo(code=appeal.ticket), now, appeal=appeal,
+    tell(session, openid, StaffVolunteerLetGo(code=appeal.ticket, why=why), now, appeal=appeal,
          key=f"appeal:{appeal.id}:volunteer_let_go:{claim.id}")
 
 

@@ -705,10 +705,12 @@ class StaffWishCancelled(StaffNotice):
 
 @dataclass(frozen=True, kw_only=True)
 class StaffVolunteerLetGo(StaffNotice):
-    """To the volunteer who took part of an appeal (领单) its resident then withdrew (撤销): nothing more to do."""
+    """To the volunteer who took part of an appeal (领单) its resident then withdrew (撤销), or staff closed as no
+    appeal (不受理, `why` "rejected"): nothing more to do."""
 
     name: ClassVar[str] = "staff_volunteer_let_go"
     code: str
+    why: str = "withdrawn"  # withdrawn | rejected
 
 
 class _StoredField(typing.NamedTuple):

@@ -61,6 +61,7 @@ def reject(session: Session, by: Manager, ticket: str, reason: str, now: datetim
     joins.release_followers(session, appeal, now, sensitive)
     outbox.unfold(session, appeal.id, appeal.ticket)  # a digest still to go out no longer lists it as a task
     points_grants.rejected(session, appeal, now, staff_id_of(by))
+    appeals.let_volunteer_go(session, appeal, now, why="rejected")
     held_by = session.get(Staff, holder) if holder is not None and holder != staff_id_of(by) else None
     if held_by is not None and held_by.openid:
         tell(session, held_by.openid, StaffRejected(ticket=appeal.ticket, by=name_of(by), reason=reason), now,

@@ -426,3 +426,14 @@ def test_a_volunteer_whose_task_the_resident_withdrew_is_told_and_cannot_finish_
     volunteer = staff_id(seeded, VOLUNTEER)
     with seeded.transaction() as session:
         assert session.scalar(select(PointsEntry.id).where(PointsEntry.staff_id == volunteer)) is None
+
+
+def test_a_volunteer_whose_task_the_grid_leader_rejected_is_told_why_and_cannot_finish_it(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, POSTERS)
+    wechat.send(VOLUNTEER, f"领单 {ticket}")
+    assert "不受理" in wechat.send(WANG, f"不受理 {ticket} 重复反映，已在处理")
+    (told,) = worded(seeded, "staff_volunteer_let_go", VOLUNTEER)
+    assert told.startswith(f"【任务取消】{ticket} 工作人员查看后这件不作为诉求办理，您领的任务无需再做")
+    assert claim_of(seeded, ticket).status == ClaimStatus.RELEASED
+    assert ticket not in wechat.send(VOLUNTEER, "可领任务")
+    assert "已清理" not in wechat.send(VOLUNTEER, f"完成 {ticket} 已清理")
