@@ -15,7 +15,7 @@ import difflib
 import re
 from typing import Any, Sequence
 
-from handlers import dialogues, staff_texts
+from handlers import community_texts, dialogues, staff_texts
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
@@ -23,8 +23,19 @@ from handlers.types import REPLY_BYTES, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
 from nlp.chatter import chatter_of
 from nlp.cleaning import as_read
-from storage import appeals, chasing, contact_input, contacts, emergencies, org, residents, verification
-from storage.models import Building, Unit, Verification
+from storage import (
+    appeals,
+    chain,
+    chasing,
+    contact_input,
+    contacts,
+    emergencies,
+    enrolments,
+    org,
+    residents,
+    verification,
+)
+from storage.models import Building, StaffRole, Unit, Verification
 from storage.privacy import mask_door
 from storage.typed_ids import typed_id
 
@@ -446,7 +457,21 @@ def _after_move(conversation: Conversation, message: str, moved_from: int | None
             message += "\n" + texts.APPEALS_STAY_AT_OLD_HOME.format(tickets="、".join(reversed(left)))
     if dropped_door is not None:
         message += "\n" + texts.DOOR_OF_OLD_HOME.format(door=mask_door(dropped_door))
-    return message
+    return message + _member_home(conversation)
+
+
+def _member_home(conversation: Conversation) -> str:
+    """A 党员 or 志愿者 (any of the community's own people) who moved: where they are registered now, as a line."""
+    member, resident = conversation.volunteer, conversation.resident
+    if member is None or member.role == StaffRole.BUILDING_LEAD \
+            or (member.building_id, member.unit_id) == (resident.building_id, resident.unit_id):
+        return ""
+    session = conversation.session
+    unit = session.get(Unit, resident.unit_id) if resident.unit_id is not None else None
+    followed = chain.follow_home(session, member, session.get_one(Building, resident.building_id), unit)
+    line = community_texts.MEMBER_HOME_FOLLOWED if followed else community_texts.MEMBER_HOME_STAYS
+    return "\n" + line.format(role=community_texts.role_name(member.role),
+                               home=enrolments.home_label(session, member.building_id, member.unit_id))
 
 
 def still_to_answer(conversation: Conversation) -> str:

@@ -160,6 +160,12 @@ def declined_fields(n: StaffEnrolmentDeclined) -> Fields:
     return (n.who, f"{enrol_word(n.role)}未确认"), "如有疑问，请联系社区居委会。"
 
 
+# A member who moved house (我搬家了): their registration followed within the community, or stayed (a post such as
+# 单元长, or a home in another community). A 楼长's building is the one they look after: not told.
+MEMBER_HOME_FOLLOWED = "您登记的{role}住址也已改为 {home}，“可领任务”和“积分排行”按新住址。"
+MEMBER_HOME_STAYS = "您登记的{role}住址仍是 {home}，“可领任务”和“积分排行”仍按那里。如要改到新住址，请联系社区工作人员。"
+
+
 # --- 积分: 我的积分 and 积分排行 (handlers/points.py) ---------------------------------------------------------
 
 MY_POINTS = "{role}{name}您好！您的积分：{balance} 分，本月获得 {month} 分。"

@@ -96,6 +96,25 @@ class BranchSaved:
     secretary: str | None
 
 
+HOME_ROLES = (StaffRole.PARTY_MEMBER, StaffRole.VOLUNTEER)  # placed by where they live, not by a post they hold
+
+
+def follow_home(session: Session, member: Staff, building: Building, unit: Unit | None) -> bool:
+    """A 党员 or 志愿者 who moved house (我搬家了, a building's code) within their community: their registered home
+    follows the new address (可领任务's own 小区 first, 积分排行's 小区, their 小区党支部). False, nothing changed, for
+    a post (楼长, 单元长, 党员中心户, or the secretary of a 小区党支部 moving out of its 小区: the community gives it
+    anew) or a home in another community (whose operators confirm their own people)."""
+    community_id = session.scalar(select(Grid.community_id).where(Grid.id == building.grid_id))
+    if member.role not in HOME_ROLES or community_id != member.community_id:
+        return False
+    led = session.scalars(select(PartyBranch.compound).where(PartyBranch.secretary_staff_id == member.id)).all()
+    if any(compound != building.compound for compound in led):
+        return False  # a 小区党支部's secretary lives in its 小区: the community names who leads it now
+    member.grid_id, member.building_id, member.unit_id = building.grid_id, building.id, unit.id if unit else None
+    session.flush()
+    return True
+
+
 def members(session: Session, scope: Scope) -> list[Member]:
     """The active members of COMMUNITY_ROLES within the scope, by community, 小区, building, unit and name."""
     rows = session.execute(

@@ -13,8 +13,18 @@ from sqlalchemy import select, update
 
 from bot.cli.gridbot import main
 from handlers import community_texts, resident_texts, staff_texts
-from storage import points
-from storage.models import Appeal, AppealEvent, Attachment, ClaimStatus, PointsEntry, VolunteerClaim, Wish, WishStatus
+from storage import enrolments, points
+from storage.models import (
+    Appeal,
+    AppealEvent,
+    Attachment,
+    ClaimStatus,
+    PointsEntry,
+    Staff,
+    VolunteerClaim,
+    Wish,
+    WishStatus,
+)
 from storage.privacy import mask_for_volunteers
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import (
@@ -437,3 +447,32 @@ def test_a_volunteer_whose_task_the_grid_leader_rejected_is_told_why_and_cannot_
     assert claim_of(seeded, ticket).status == ClaimStatus.RELEASED
     assert ticket not in wechat.send(VOLUNTEER, "可领任务")
     assert "已清理" not in wechat.send(VOLUNTEER, f"完成 {ticket} 已清理")
+
+
+def moved(wechat, openid, *answers):
+    """我搬家了 and the binding menu's answers; the last reply."""
+    reply = wechat.send(openid, "我搬家了")
+    for answer in answers:
+        reply = wechat.send(openid, answer)
+    return reply
+
+
+def test_a_party_member_moving_within_the_community_takes_their_registration_along(wechat, seeded):
+    reply = moved(wechat, PARTY_MEMBER, "幸福里社区", "阳光花园", "3号楼", "1单元")
+    assert "绑定成功" in reply
+    assert community_texts.MEMBER_HOME_FOLLOWED.format(role="党员", home="阳光花园 3号楼 1单元") in reply
+    member_id = staff_id(seeded, PARTY_MEMBER)
+    with seeded.transaction() as session:
+        member = session.get_one(Staff, member_id)
+        assert enrolments.home_label(session, member.building_id, member.unit_id) == "阳光花园 3号楼 1单元"
+    assert "阳光花园" in wechat.send(PARTY_MEMBER, "积分排行")
+
+
+def test_a_volunteer_moving_to_another_community_is_told_where_they_stay_registered(wechat, seeded):
+    reply = moved(wechat, VOLUNTEER, "和平社区", "1", "1", "1")
+    assert "绑定成功" in reply
+    assert community_texts.MEMBER_HOME_STAYS.format(role="志愿者", home="阳光花园 1号楼 2单元") in reply
+    member_id = staff_id(seeded, VOLUNTEER)
+    with seeded.transaction() as session:
+        member = session.get_one(Staff, member_id)
+        assert enrolments.home_label(session, member.building_id, member.unit_id) == "阳光花园 1号楼 2单元"

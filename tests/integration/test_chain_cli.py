@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import org_texts
+from handlers import community_texts
 from storage import org
 from storage.models import Grid, PartyBranch
 from tests.support.cli import ok, refused
@@ -76,3 +77,11 @@ def test_posts_are_exported_as_csv_for_excel(gridbot, tmp_path):
         rows = list(csv.reader(written))
     assert rows[0] == org_texts.POSTS_CSV_HEADER
     assert ["幸福里社区", "阳光花园", "", "3号楼", "", "楼长", "赵阿姨"] == rows[2][:7]
+
+
+def test_a_branch_secretary_moving_to_another_compound_stays_registered_where_the_branch_is(gridbot, wechat, seeded):
+    ok(gridbot("org", "branch", "幸福里社区/阳光花园", "--secretary", "陈明"))
+    for answer in ("我搬家了", "幸福里社区", "锦绣家园", "6号楼"):
+        reply = wechat.send(PARTY_MEMBER, answer)
+    assert "绑定成功" in reply and community_texts.MEMBER_HOME_STAYS.format(role="党员", home="阳光花园 2号楼 1单元") in reply
+    assert "支部书记：陈明" in ok(gridbot("org", "posts", "--scope", "幸福里社区"))
