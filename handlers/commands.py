@@ -487,6 +487,9 @@ _TICKETS_APART = re.compile(r"[\s,，、;；和]+")
 _TICKET_PAGE = re.compile(r"([Gg]?\d{10})\s+(\d{1,2}|[二三四五])")  # the page as 帮助 2 reads it
 
 
+_WORDS_AFTER_NUMBER = (Takes.TICKET_TEXT, Takes.TASK_TEXT)  # a number sent without its words: asked for them
+
+
 def _number_then_text(takes: Takes, argument: str) -> tuple[str, str] | None:
     """("G2611220007", "已联系物业") from "g2611220007 已联系物业"; None if it doesn't start with such a number."""
     pattern, normalize = _NUMBERED[takes]
@@ -578,7 +581,7 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     if arguments is None and command.takes is Takes.TICKET and not conversation.is_staff:
         return resident.ticket_missing(conversation, command.name, command.verbs[0])  # she forgot the number
     if arguments is None:
-        split = _number_then_text(command.takes, argument) if command.takes is Takes.TICKET_TEXT else None
+        split = _number_then_text(command.takes, argument) if command.takes in _WORDS_AFTER_NUMBER else None
         return Reply(_needs(command, split[0] if split else ""))
     if arguments.near_ticket:
         ending = _tasks_by_last_four(conversation, command, arguments.near_ticket)
@@ -616,6 +619,8 @@ def _tasks_by_last_four(conversation: Conversation, command: Command, number: st
 def _needs(command: Command, ticket: str = "") -> str:
     """What to send instead, when what the command takes is missing: with the ticket sent, when there was one
     (办结 G… with no words: the same line with them added)."""
+    if ticket and command.takes is Takes.TASK_TEXT:  # 完成 W… alone: a volunteer would send the word 说明 itself
+        return lead_texts.DONE_NEEDS_WORDS.format(verb=command.verbs[0], code=ticket)
     if ticket:
         return staff_texts.NEEDS_WORDS.format(verb=command.verbs[0], ticket=ticket, words=command.words_name)
     if command.takes is Takes.TICKET:

@@ -193,6 +193,8 @@ TASKS_USAGE = "可领任务"
 CLAIM_USAGE = "领单 编号"
 DONE_USAGE = "完成 编号 说明"
 RELEASE_USAGE = "放弃 编号"
+# 完成 W2612020001 with nothing after it: the words the one responsible checks the task by, with an example.
+DONE_NEEDS_WORDS = "请在编号后面写一句做了什么，方便网格员核实，例如：{verb} {code} 已经帮忙做好了"
 NEEDS_TASK_NUMBER = "请在“{verb}”后面加上任务编号（“可领任务”每行开头的 G… 或 W…），例如：{verb} W2612020001"
 WISH_WHAT = "微心愿"
 TASKS_HEADER = "附近可以领取的任务（本小区的在前）："

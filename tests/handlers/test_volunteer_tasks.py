@@ -476,3 +476,12 @@ def test_a_volunteer_moving_to_another_community_is_told_where_they_stay_registe
     with seeded.transaction() as session:
         member = session.get_one(Staff, member_id)
         assert enrolments.home_label(session, member.building_id, member.unit_id) == "阳光花园 1号楼 2单元"
+
+
+def test_done_without_words_asks_for_them_with_the_number_and_an_example_not_the_word_shuo_ming(wechat, seeded):
+    code = posted_wish(wechat)
+    wechat.send(VOLUNTEER, f"领单 {code}")
+    asked = wechat.send(VOLUNTEER, f"完成了 {code.lower()}")
+    assert asked == community_texts.DONE_NEEDS_WORDS.format(verb="完成", code=code)
+    assert claim_of(seeded, code).status == ClaimStatus.CLAIMED
+    assert "已记录" in wechat.send(VOLUNTEER, f"完成 {code} 已经帮忙做好了")
