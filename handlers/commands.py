@@ -656,12 +656,21 @@ def _refused(conversation: Conversation, command: Command) -> Reply | None:
         refusal = lead_texts.COMMUNITY_ONLY.format(verb=command.verbs[0], summary=command.summary, who=who)
         if member is not None:
             return Reply(refusal)
+        refusal += _how_to_join(command)
     else:
         return None
     # A disabled staff member is told so, not taken for a resident who tried staff work.
     if staff_store.disabled(conversation.session, conversation.inbound.openid):
         return Reply(staff_texts.STAFF_DISABLED)
     return Reply(refusal)
+
+
+def _how_to_join(command: Command) -> str:
+    """What a resident sends to become one who may use the community's command (志愿者报名, 党员报到); nothing when
+    only a post given by the community (楼长) may."""
+    if _for_role(command, StaffRole.VOLUNTEER):
+        return lead_texts.JOIN_TO_USE
+    return lead_texts.JOIN_TO_USE_PARTY if _for_role(command, StaffRole.PARTY_MEMBER) else ""
 
 
 def _several(conversation: Conversation, command: Command, arguments: Arguments) -> Reply:

@@ -231,7 +231,8 @@ def test_their_own_words_are_their_own_appeal_as_a_residents(wechat, seeded):
 
 def test_residents_and_staff_are_told_daibao_is_for_building_leads(wechat, seeded):
     assert wechat.send(RESIDENT, LIGHT) == community_texts.COMMUNITY_ONLY.format(
-        verb="代报", summary="替不用微信的邻居反映问题，进展会发给您", who="楼长、单元长、党员中心户和党员")
+        verb="代报", summary="替不用微信的邻居反映问题，进展会发给您", who="楼长、单元长、党员中心户和党员"
+    ) + community_texts.JOIN_TO_USE_PARTY
     assert wechat.send(ZHANG, LIGHT) == community_texts.STAFF_USE_REPORT.format(
         verb="代报", who="楼长、单元长、党员中心户和党员", instead="发现问题请发送：上报 内容")
 

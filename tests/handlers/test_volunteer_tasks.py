@@ -485,3 +485,9 @@ def test_done_without_words_asks_for_them_with_the_number_and_an_example_not_the
     assert asked == community_texts.DONE_NEEDS_WORDS.format(verb="完成", code=code)
     assert claim_of(seeded, code).status == ClaimStatus.CLAIMED
     assert "已记录" in wechat.send(VOLUNTEER, f"完成 {code} 已经帮忙做好了")
+
+
+def test_a_resident_asking_for_tasks_is_told_how_to_join_and_a_volunteer_is_not(wechat, seeded):
+    told = wechat.send(RESIDENT, "可领任务")
+    assert told.endswith(community_texts.JOIN_TO_USE) and "志愿者报名" in told
+    assert "党员报到" not in wechat.send(VOLUNTEER, "代报 2单元 楼道灯坏了")
