@@ -290,9 +290,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("confirm_enrolment", ("确认报到",), "确认报到 姓名或编号", "确认党员报到或志愿者报名（操作员）", Takes.TEXT,
             enrolment.confirm, Audience.STAFF, limit=TextField.NAME, roles=(StaffRole.OPERATOR,)),
     # --- 积分 (handlers/points.py) ---
-    Command("my_points", ("我的积分", "积分", "查积分", "查询积分", "积分查询"), "我的积分", "查看积分余额、本月积分和最近的记录", Takes.NOTHING,
+    # How people ask in their own words too: "我的积分是多少" was filed as an appeal to the grid.
+    Command("my_points", ("我的积分", "积分", "查积分", "查询积分", "积分查询", "我的积分是多少", "我的积分有多少", "我的积分多少",
+                          "我有多少积分", "我有多少分", "积分是多少", "查一下积分", "查一下我的积分", "查我的积分", "看看我的积分"),
+            "我的积分", "查看积分余额、本月积分和最近的记录", Takes.NOTHING,
             points.my_points, Audience.STAFF_AND_COMMUNITY),
-    Command("points_ranking", ("积分排行", "积分排名", "积分排行榜", "排行榜"), "积分排行", "本小区本月的积分排行（积分排行 社区：全社区）",
+    Command("points_ranking", ("积分排行", "积分排名", "积分排行榜", "排行榜", "我的积分排名", "我的排名"), "积分排行", "本小区本月的积分排行（积分排行 社区：全社区）",
             Takes.CHOICE, points.ranking, Audience.COMMUNITY, choices=lead_texts.RANKING_WORDS + lead_texts.RANKING_COMPOUND_WORDS),
     # --- 领单 (handlers/volunteering.py) ---
     Command("open_tasks", ("可领任务", "可领的任务", "可以领的任务", "可领取的任务", "有什么任务"), lead_texts.TASKS_USAGE, "查看附近可以领取的任务和微心愿", Takes.NOTHING,

@@ -188,3 +188,13 @@ def test_a_ranking_with_nobody_yet_says_so_and_other_words_are_no_ranking(wechat
     assert wechat.send(VOLUNTEER, "积分排行").startswith("阳光花园2026年11月 还没有人获得积分。")
     sentence = wechat.send(VOLUNTEER, "积分排行榜上怎么没有我的名字") or ""
     assert "积分排行（" not in sentence and "还没有人获得积分" not in sentence
+
+
+@pytest.mark.parametrize("asked", ["我的积分是多少？", "我有多少积分", "查一下我的积分", "我有多少分"])
+def test_points_asked_in_a_volunteers_own_words_are_told_not_filed_as_an_appeal(wechat, seeded, asked):
+    reply = wechat.send(VOLUNTEER, asked)
+    assert reply.startswith("志愿者周敏您好！您的积分：0 分")
+    assert wechat.send(PARTY_MEMBER, "我的积分排名").endswith(community_texts.RANKING_OWN_NONE)
+    assert wechat.send(RESIDENT, asked) == resident_texts.POINTS_NOT_FOR_RESIDENTS
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
