@@ -422,7 +422,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return notice_chat.names_scope(rest)  # "通知物业来修" is a problem to file, not a broadcast
     if command.takes is Takes.CHOICE:
         # "积分排行怎么算" is a question for the intake, "积分排行 社区" the command (帮助 ２ typed full-width too)
-        return unicodedata.normalize("NFKC", rest) in command.choices
+        said = unicodedata.normalize("NFKC", rest).strip()
+        return said in command.choices or (command.name == "points_ranking" and points.names_a_place(said))
     if command.takes is Takes.CONTACT:
         # "门牌掉了" is a problem to file, "我的电话换了" a sentence: a number or 删除 makes it the command.
         return rest in DELETE_WORDS or says_a_door(rest)

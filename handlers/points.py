@@ -44,9 +44,30 @@ def ranking(conversation: Conversation, arguments: Arguments) -> Reply:
     member = conversation.volunteer
     assert member is not None, "the command table lets only the community's own people through"
     month = points.month_of(conversation.now)
-    whole_community = unicodedata.normalize("NFKC", arguments.words.strip()) in community_texts.RANKING_WORDS
+    said = unicodedata.normalize("NFKC", arguments.words.strip())
+    whole_community = said in community_texts.RANKING_WORDS
+    if names_a_place(said):  # 积分排行 和平社区: the sender's own community or 小区, or told which they may see
+        compound, community = points_view.own_places(conversation.session, member)
+        whole_community = said == community
+        if not whole_community and (compound is None or _bare(said) != _bare(compound)):
+            return Reply(community_texts.RANKING_OWN_PLACES_ONLY.format(compound=compound or community,
+                                                                        community=community))
     board = points_view.board(conversation.session, member, month, whole_community=whole_community)
     return Reply(_board_text(board))
+
+
+def _bare(compound: str) -> str:
+    return compound.removesuffix(community_texts.COMPOUND_WORD)
+
+
+PLACE_WORDS = 16  # a community's or compound's name said after 积分排行
+
+
+def names_a_place(said: str) -> bool:
+    """积分排行 和平社区, 积分排行 东方名苑小区: a 社区 or 小区 named after the verb (the sender's own, or another,
+    which is told what they may see), not a sentence such as 积分排行怎么算."""
+    return (said not in community_texts.RANKING_WORDS + community_texts.RANKING_COMPOUND_WORDS
+            and len(said) <= PLACE_WORDS and said.endswith(community_texts.PLACE_WORDS_ENDINGS))
 
 
 def _board_text(board: points_view.Board) -> str:

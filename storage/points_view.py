@@ -104,6 +104,12 @@ def board(session: Session, member: Staff, month: str, whole_community: bool) ->
     return Board(compound or (community.name if community is not None else ""), month, ranked[:TOP], own)
 
 
+def own_places(session: Session, member: Staff) -> tuple[str | None, str]:
+    """The member's 小区 (None without one) and community, by name: the places their 积分排行 may show."""
+    community = session.get(Community, member.community_id) if member.community_id is not None else None
+    return _compound(session, member), community.name if community is not None else ""
+
+
 def _compound(session: Session, member: Staff) -> str | None:
     """The 小区 of the member's building; None without a building or in a community of one compound ("")."""
     if member.building_id is None:

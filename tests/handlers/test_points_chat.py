@@ -198,3 +198,13 @@ def test_points_asked_in_a_volunteers_own_words_are_told_not_filed_as_an_appeal(
     assert wechat.send(RESIDENT, asked) == resident_texts.POINTS_NOT_FOR_RESIDENTS
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).all() == []
+
+
+def test_a_ranking_of_a_named_place_shows_the_senders_own_and_tells_them_which_they_may_see(wechat, seeded):
+    own_compound = wechat.send(VOLUNTEER, "积分排行 阳光花园小区")
+    assert own_compound == wechat.send(VOLUNTEER, "积分排行")
+    assert wechat.send(VOLUNTEER, "积分排行 幸福里社区") == wechat.send(VOLUNTEER, "积分排行 社区")
+    assert wechat.send(VOLUNTEER, "积分排行 和平社区") == community_texts.RANKING_OWN_PLACES_ONLY.format(
+        compound="阳光花园", community="幸福里社区")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
