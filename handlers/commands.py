@@ -629,6 +629,8 @@ def _needs(command: Command, ticket: str = "") -> str:
         return staff_texts.NEEDS_WORDS.format(verb=command.verbs[0], ticket=ticket, words=command.words_name)
     if command.takes is Takes.TICKET:
         return texts.NEEDS_TICKET.format(verb=command.verbs[0])
+    if command.takes is Takes.TASK and command.audience is Audience.STAFF:  # 确认完成: staff never see 可领任务
+        return staff_texts.NEEDS_CONFIRM_NUMBER.format(verb=command.verbs[0])
     if command.takes is Takes.TASK:
         return lead_texts.NEEDS_TASK_NUMBER.format(verb=command.verbs[0])
     return staff_texts.NEEDS_TEXT.format(usage=command.usage)

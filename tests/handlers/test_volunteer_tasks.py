@@ -491,3 +491,9 @@ def test_a_resident_asking_for_tasks_is_told_how_to_join_and_a_volunteer_is_not(
     told = wechat.send(RESIDENT, "可领任务")
     assert told.endswith(community_texts.JOIN_TO_USE) and "志愿者报名" in told
     assert "党员报到" not in wechat.send(VOLUNTEER, "代报 2单元 楼道灯坏了")
+
+
+def test_confirm_without_a_number_points_the_grid_member_to_the_done_notice_not_to_the_volunteers_list(wechat, seeded):
+    asked = wechat.send(ZHANG, "确认完成")
+    assert asked == staff_texts.NEEDS_CONFIRM_NUMBER.format(verb="确认完成")
+    assert "可领任务" not in asked
