@@ -32,6 +32,7 @@ from storage.notices import (
     ResidentSplit,
     ResidentTransferred,
     ResidentVolunteerComing,
+    ResidentVolunteerNotComing,
     ResidentWithdrawn,
 )
 from storage.supervision import HELD_LAPSES_AFTER
@@ -912,6 +913,17 @@ GENERIC_FIELDS[ResidentVolunteerComing] = lambda n: (_headline(n, "有志愿者�
                                                      _track(n))
 
 
+
+def _volunteer_not_coming(n: ResidentVolunteerNotComing) -> str:
+    return f"{_yours(n)} {n.ticket} 的志愿者{n.volunteer}因故不能前来帮忙了，网格员仍在办理，有进展会通知您。\n{_track(n)}"
+
+
+TEMPLATES[ResidentVolunteerNotComing] = _volunteer_not_coming
+TEMPLATE_FIELDS[ResidentVolunteerNotComing] = lambda n: ((n.ticket, "志愿者不能前来", f"志愿者：{n.volunteer}"),
+                                                         _track(n))
+GENERIC_FIELDS[ResidentVolunteerNotComing] = lambda n: (_headline(n, "志愿者不能前来"),
+                                                        f"志愿者{n.volunteer}因故不能前来", _track(n))
+
 # What an operator calls each notice (the console's 模板消息 page, beside its stored name), by what the resident is told.
 NOTICE_LABELS: dict[type[ResidentNotice], str] = {
     ResidentAccepted: "诉求已接单",
@@ -931,4 +943,5 @@ NOTICE_LABELS: dict[type[ResidentNotice], str] = {
     ResidentAddressWanted: "诉求等待绑定住址（提醒一次）",
     ResidentHeldLapsed: "诉求一直未绑定住址，自动关闭",
     ResidentVolunteerComing: "志愿者前来帮忙",
+    ResidentVolunteerNotComing: "志愿者不能前来了",
 }

@@ -642,6 +642,14 @@ class ResidentVolunteerComing(ResidentNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ResidentVolunteerNotComing(ResidentNotice):
+    """The volunteer the resident was told of gave the task back (放弃, or left): not to be waited for."""
+
+    name: ClassVar[str] = "resident_volunteer_not_coming"
+    volunteer: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffVolunteerClaimed(StaffNotice):
     """To the one responsible (the assignee, the grid's team, the wish's poster): a volunteer took the task."""
 

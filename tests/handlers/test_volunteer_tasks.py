@@ -497,3 +497,12 @@ def test_confirm_without_a_number_points_the_grid_member_to_the_done_notice_not_
     asked = wechat.send(ZHANG, "确认完成")
     assert asked == staff_texts.NEEDS_CONFIRM_NUMBER.format(verb="确认完成")
     assert "可领任务" not in asked
+
+
+def test_the_resident_told_a_volunteer_was_coming_is_told_when_they_give_it_back(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(VOLUNTEER, f"领单 {ticket}")
+    assert "已放弃" in wechat.send(VOLUNTEER, f"放弃 {ticket}")
+    (told,) = worded(seeded, "resident_volunteer_not_coming", RESIDENT)
+    assert f"{ticket} 的志愿者周敏因故不能前来帮忙了，网格员仍在办理" in told
+    assert notices(seeded, "resident_volunteer_not_coming") == [RESIDENT]
