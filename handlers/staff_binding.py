@@ -9,10 +9,10 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.resident_texts import clock
 from handlers.types import Reply
-from storage import staff
+from storage import staff, volunteer_claims
 from storage.attempts import TooMany
 from storage.errors import NotFound
-from storage.models import Staff, StaffInvite
+from storage.models import COMMUNITY_ROLES, Staff, StaffInvite
 
 PHONE_DIALOG = "certify_phone"
 
@@ -68,7 +68,15 @@ def confirm_phone(conversation: Conversation) -> Reply:
 
 
 def _certified(conversation: Conversation, member: Staff) -> Reply:
-    return Reply(texts.certified(member.role, _place(conversation, member), member.department))
+    reply = texts.certified(member.role, _place(conversation, member), member.department)
+    if member.role in COMMUNITY_ROLES:
+        return Reply(reply)
+    # A volunteer now bound to a work role can no longer 完成 or 放弃 (community commands): what they had taken
+    # would stay theirs, closed to everyone, for good.
+    released = volunteer_claims.release_all(conversation.session, member, conversation.now)
+    if released:
+        reply += "\n" + texts.CERTIFIED_CLAIMS_RELEASED.format(codes="、".join(released))
+    return Reply(reply)
 
 
 def _staff_not_member(conversation: Conversation, refused: staff.StaffNotMember) -> str:

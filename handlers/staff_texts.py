@@ -716,6 +716,7 @@ NEEDS_WORDS = "还需要写上{words}，请按这个格式发送：{verb} {ticke
 # Words over their field's limit (storage/limits.py): refused whole, nothing stored.
 TOO_LONG = "{what}最多 {limit} 字，您发了 {length} 字，没有保存。请精简后再发。"
 CERTIFIED = "认证成功！您已绑定为 {scope} 的{role}。回复“帮助”查看工作指令。"
+CERTIFIED_CLAIMS_RELEASED = "您以志愿者身份领取、还没报完成的任务 {codes} 已重新开放给其他志愿者，负责的网格员已收到通知。"
 # The same words for an unknown, used or expired code: a guesser learns nothing.
 CERTIFY_REFUSED = "验证码无效或已失效，请核对后重新发送；如仍不行，请联系邀请您的工作人员重新获取。"
 # Too many wrong codes: even the right one is refused until then.

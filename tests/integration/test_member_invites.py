@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from handlers import community_texts, staff_texts
-from storage.models import Staff, StaffInvite, StaffRole, Unit
+from storage.models import Staff, StaffInvite, StaffRole, Unit, Wish, WishStatus
 from tests.support.cli import ok, refused
-from tests.support.personas import WANG, ZHANG
+from tests.support.personas import PARTY_MEMBER, VOLUNTEER, WANG, ZHANG
 
 pytestmark = pytest.mark.postgres
 
@@ -85,3 +85,14 @@ def test_a_unit_is_only_for_the_communitys_own_people(gridbot):
 
 def test_staff_list_leaves_members_to_members_list(gridbot):
     assert "gridbot members list" in refused(gridbot("staff", "list", "--role", "党员"))
+
+
+def test_a_volunteer_bound_as_a_grid_member_gives_back_the_tasks_they_could_no_longer_finish(gridbot, wechat, seeded):
+    wish = re.search(r"W\d{10}", wechat.send(WANG, "发布心愿 帮3号楼李奶奶换灯泡")).group(0)
+    assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {wish}")
+    code = SENT_CODE.search(ok(gridbot("invite", "--role", "网格员", "--grid", "幸福里社区·第一网格"))).group(1)
+    reply = wechat.send(VOLUNTEER, f"认证 {code}")
+    assert reply.endswith(staff_texts.CERTIFIED_CLAIMS_RELEASED.format(codes=wish))
+    with seeded.transaction() as session:
+        assert session.scalars(select(Wish.status).where(Wish.code == wish)).one() == WishStatus.OPEN
+    assert "领单成功" in wechat.send(PARTY_MEMBER, f"领单 {wish}")
