@@ -295,6 +295,9 @@ COMMANDS: tuple[Command, ...] = (
                           "我有多少积分", "我有多少分", "积分是多少", "查一下积分", "查一下我的积分", "查我的积分", "看看我的积分"),
             "我的积分", "查看积分余额、本月积分和最近的记录", Takes.NOTHING,
             points.my_points, Audience.STAFF_AND_COMMUNITY),
+    # 积分兑换 alone: the way to it; "积分怎么兑换" stays a question for the FAQ (a community's own rules).
+    Command("redeem_how", ("积分兑换", "兑换积分"), "积分兑换",
+            "怎样用积分兑换", Takes.NOTHING, points.how_to_redeem, Audience.STAFF_AND_COMMUNITY),
     Command("points_ranking", ("积分排行", "积分排名", "积分排行榜", "排行榜", "我的积分排名", "我的排名"), "积分排行", "本小区本月的积分排行（积分排行 社区：全社区）",
             Takes.CHOICE, points.ranking, Audience.COMMUNITY, choices=lead_texts.RANKING_WORDS + lead_texts.RANKING_COMPOUND_WORDS),
     # --- 领单 (handlers/volunteering.py) ---

@@ -176,6 +176,9 @@ MY_POINTS_RECENT = "最近的积分记录："
 MY_POINTS_LINE = "· {line}"
 MY_POINTS_NONE = ("还没有积分记录。领单完成任务、转达通知、替邻居代报问题都会记积分，"
                   "积分可以按社区的规定兑换。")
+# 积分兑换 in the chat: the community records it (gridbot points redeem); "请再具体描述一下您遇到的问题" before.
+REDEEM_HOW = ("积分兑换由社区工作人员登记：请联系社区居委会，说明想兑换什么；登记后“我的积分”里会有一条兑换记录。"
+              "您现在有 {balance} 分。")
 MY_POINTS_MORE = "回复“积分排行”查看本小区本月的排行（“积分排行 社区”：全社区）。"
 RANKING_WORDS = ("社区", "全社区", "本社区")  # 积分排行 社区: the whole community instead of the sender's 小区
 RANKING_COMPOUND_WORDS = ("小区", "本小区")  # 积分排行 小区: the sender's 小区, as 积分排行 alone

@@ -39,6 +39,15 @@ def my_points(conversation: Conversation, _arguments: Arguments) -> Reply:
     return Reply("\n".join(lines))
 
 
+def how_to_redeem(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """积分兑换: who records a redemption (the community, `gridbot points redeem`) and the sender's balance."""
+    member = conversation.volunteer or (conversation.staff if conversation.is_staff else None)
+    if member is None:
+        return Reply(resident_texts.POINTS_NOT_FOR_RESIDENTS)
+    balance = points.balance(conversation.session, member.id)
+    return Reply(community_texts.REDEEM_HOW.format(balance=balance))
+
+
 def ranking(conversation: Conversation, arguments: Arguments) -> Reply:
     """积分排行 [社区]: this month's top ten of the sender's 小区 (or community), and the sender's own place."""
     member = conversation.volunteer

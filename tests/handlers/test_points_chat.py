@@ -208,3 +208,11 @@ def test_a_ranking_of_a_named_place_shows_the_senders_own_and_tells_them_which_t
         compound="阳光花园", community="幸福里社区")
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).all() == []
+
+
+@pytest.mark.parametrize("asked", ["积分兑换", "兑换积分？"])
+def test_asking_how_to_redeem_points_says_who_records_it_and_the_balance(wechat, seeded, asked):
+    assert wechat.send(VOLUNTEER, asked) == community_texts.REDEEM_HOW.format(balance=0)
+    assert wechat.send(RESIDENT, asked) == resident_texts.POINTS_NOT_FOR_RESIDENTS
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
