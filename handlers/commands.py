@@ -418,7 +418,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
             other_code(rest) is not None or _TICKET_PAGE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None))
     if command.takes is Takes.TASK:
         # "放弃了吧" is a sentence, not 放弃; "领单 1" is a place in 可领任务, told to use the number instead.
-        return task_number(rest) is not None or _LIST_PLACE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None
+        return (task_number(rest) is not None or _LIST_PLACE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None
+                or len(_several_tasks(rest)) > 1)
     if command.takes is Takes.DAY:
         return names_a_day(rest)  # "请假条怎么开" is a question for the intake, not 请假
     if command.takes is Takes.SCOPE_TEXT:
@@ -551,6 +552,13 @@ def _leading_tickets(text: str) -> tuple[str, ...]:
             break
         found.append(ticket)
     return tuple(found)
+
+
+def _several_tasks(text: str) -> tuple[str, ...]:
+    """The volunteer tasks' numbers (W…, G…) a text is made of, when it is nothing else; () otherwise."""
+    parts = [part for part in _TICKETS_APART.split(unicodedata.normalize("NFKC", text).strip()) if part]
+    numbers = [task_number(part) if re.fullmatch(r"[GgWw]?\d{10,}", part) else None for part in parts]
+    return tuple(number for number in numbers if number) if all(numbers) else ()
 
 
 def _all_tickets(text: str) -> bool:
@@ -712,6 +720,9 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
     paged = _TICKET_PAGE.fullmatch(unicodedata.normalize("NFKC", argument)) if command.name == "show" else None
     if paged is not None:  # 查询 G… 2: a later page of a long record, not an eleven-digit number
         return Arguments(ticket=normalize_ticket(paged.group(1)) or "", words=paged.group(2))
+    several = _several_tasks(argument) if command.takes is Takes.TASK else ()
+    if len(several) > 1:  # 领单 W… W…: one at a time, told so (it was filed as an appeal)
+        return Arguments(ticket=several[0], tickets=several)
     if command.takes in (Takes.TICKET, Takes.TASK):
         ticket = normalize_ticket(argument) if command.takes is Takes.TICKET else task_number(argument)
         if ticket is None and command.name == "show":

@@ -506,3 +506,13 @@ def test_the_resident_told_a_volunteer_was_coming_is_told_when_they_give_it_back
     (told,) = worded(seeded, "resident_volunteer_not_coming", RESIDENT)
     assert f"{ticket} 的志愿者周敏因故不能前来帮忙了，网格员仍在办理" in told
     assert notices(seeded, "resident_volunteer_not_coming") == [RESIDENT]
+
+
+@pytest.mark.parametrize("verb", ["领单", "放弃"])
+def test_two_task_numbers_at_once_are_asked_for_one_at_a_time_not_filed_as_an_appeal(wechat, seeded, verb):
+    first, second = posted_wish(wechat), posted_wish(wechat, text="帮王奶奶读报")
+    told = wechat.send(VOLUNTEER, f"{verb} {first} {second}")
+    assert told == resident_texts.ONE_TICKET_AT_A_TIME.format(count=2, verb=verb, ticket=first)
+    assert claim_of(seeded, first) is None
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
