@@ -206,6 +206,9 @@ RELEASE_USAGE = "放弃 编号"
 DONE_NEEDS_WORDS = "请在编号后面写一句做了什么，方便网格员核实，例如：{verb} {code} 已经帮忙做好了"
 NEEDS_TASK_NUMBER = "请在“{verb}”后面加上任务编号（“可领任务”每行开头的 G… 或 W…），例如：{verb} W2612020001"
 WISH_WHAT = "微心愿"
+# A 微心愿's number in other words than a command's (领 W…, W… 完成了): what to send, not an appeal filed.
+TASK_IN_WORDS = ("您说的是微心愿 {code} 吧？领取请回复“领单 {code}”；做完了请回复“完成 {code} 做了什么”；"
+                 "做不了请回复“放弃 {code}”。")
 TASKS_HEADER = "附近可以领取的任务（本小区的在前）："
 TASK_LINE = "{n}. {code}｜{what}｜{place}\n　{text}"
 TASKS_HINT = "回复“领单 编号”领取；网格员仍负责办理，您帮忙完成后回复“完成 编号 说明”。"

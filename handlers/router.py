@@ -24,6 +24,7 @@ from handlers import (
     several,
     staff,
     staff_binding,
+    volunteering,
 )
 from handlers.conversation import Conversation
 from handlers.types import REPLY_BYTES, Reply
@@ -72,6 +73,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("join offer by its number", joins.is_acceptance, joins.accept, dialogue=joins.DIALOG),
     Handler("command", commands.matches, commands.handle),
     Handler("emergency", emergency.matches, emergency.handle),
+    # 领 W…, W… 完成了: a volunteer's 微心愿 in their own words, before a binding or the intake files it as an appeal.
+    Handler("volunteer task in words", volunteering.task_in_words, volunteering.task_words_hint),
     # 认证 of a phone-bound invite waits for four digits; any other message ends the wait (认证 again restarts it).
     Handler("certify phone", staff_binding.is_phone_digits, staff_binding.confirm_phone,
             dialogue=staff_binding.PHONE_DIALOG, ends_on_other_message=True),

@@ -4,11 +4,14 @@ and operators. Each parses nothing more than the command table did, makes one ca
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from handlers import community_texts as texts
 from handlers import staff_texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
-from handlers.types import Reply
+from handlers.types import Kind, Reply
 from storage import volunteer_claims, volunteer_tasks, wishes
 from storage.errors import NotAllowed, NotFound
 from storage.models import Attachment, Staff
@@ -23,6 +26,24 @@ _CLAIM_REFUSALS = {
     "in_progress": texts.TOO_MANY_IN_PROGRESS,
     "per_day": texts.TOO_MANY_TODAY,
 }
+
+
+_WISH_IN_WORDS = re.compile(r"[Ww]\s*(\d{10})(?!\d)")  # 领 W2612020001, W2612020001 完成了, 接单 w2612020001
+
+
+def task_in_words(conversation: Conversation) -> bool:
+    """A member of the community's own people writing about a 微心愿 by its number in words the command table does
+    not take (领 W…, W… 完成了, 不做了 W…): told the command to send, never filed as an appeal of theirs."""
+    inbound = conversation.inbound
+    return (inbound.kind in (Kind.TEXT, Kind.VOICE) and conversation.volunteer is not None
+            and _WISH_IN_WORDS.search(unicodedata.normalize("NFKC", inbound.text)) is not None)
+
+
+def task_words_hint(conversation: Conversation) -> Reply:
+    """The three commands for the 微心愿 named, with its number filled in."""
+    found = _WISH_IN_WORDS.search(unicodedata.normalize("NFKC", conversation.inbound.text))
+    assert found is not None, "task_in_words matched it"
+    return Reply(texts.TASK_IN_WORDS.format(code=f"W{found.group(1)}"))
 
 
 def open_tasks(conversation: Conversation, _arguments: Arguments) -> Reply:

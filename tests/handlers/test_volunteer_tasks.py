@@ -516,3 +516,12 @@ def test_two_task_numbers_at_once_are_asked_for_one_at_a_time_not_filed_as_an_ap
     assert claim_of(seeded, first) is None
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).all() == []
+
+
+@pytest.mark.parametrize("said", ["领 {code}", "接单 {code}", "{code} 完成了", "不做了 {code}"])
+def test_a_wish_number_in_a_volunteers_own_words_gets_the_commands_not_an_appeal(wechat, seeded, said):
+    code = posted_wish(wechat)
+    told = wechat.send(VOLUNTEER, said.format(code=code.lower() if said.startswith("接") else code))
+    assert told == community_texts.TASK_IN_WORDS.format(code=code)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
