@@ -23,6 +23,7 @@ from storage.appeals import Action, record
 from storage.errors import DomainError, NotFound
 from storage.models import (
     GRID_TEAM,
+    OPEN_STATUSES,
     Appeal,
     Attachment,
     ClaimStatus,
@@ -170,9 +171,9 @@ def _release(session: Session, member: Staff, held: VolunteerClaim, target: Targ
     if target.appeal is not None:
         record(session, target.appeal.id, now, Action.VOLUNTEER_RELEASED, None, None, actor_id=member.id,
                actor_kind="staff")
-        # They were told this volunteer was coming: without this they wait at home for nobody.
-        tell_resident(session, target.appeal, ResidentVolunteerNotComing(ticket=target.code, volunteer=member.name),
-                      now)
+        if target.appeal.status in OPEN_STATUSES:  # told this volunteer was coming, they would wait for nobody
+            tell_resident(session, target.appeal,
+                          ResidentVolunteerNotComing(ticket=target.code, volunteer=member.name), now)
     _tell_responsible(session, target, StaffVolunteerReleased(code=target.code, volunteer=member.name,
                                                               role=member.role), now)
 

@@ -525,3 +525,12 @@ def test_a_wish_number_in_a_volunteers_own_words_gets_the_commands_not_an_appeal
     assert told == community_texts.TASK_IN_WORDS.format(code=code)
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).all() == []
+
+
+def test_a_volunteer_giving_back_a_task_whose_appeal_was_resolved_meanwhile_does_not_tell_the_resident_it_is_being_worked_on(
+        wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(VOLUNTEER, f"领单 {ticket}")
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已买好菜", "已办结")])
+    assert "已放弃" in wechat.send(VOLUNTEER, f"放弃 {ticket}")
+    assert worded(seeded, "resident_volunteer_not_coming", RESIDENT) == []
