@@ -366,11 +366,12 @@ def _may_confirm(session: Session, confirmer: Staff, target: Target) -> bool:
 
 def _responsible(session: Session, target: Target) -> Sequence[Staff]:
     """Who hears of a volunteer's steps: the appeal's assignee, else its grid's team; a wish's poster, else its
-    grid's team, else its community's operators."""
+    grid's team, else its community's operators — whoever is told can confirm (确认完成)."""
     first = target.appeal.assignee_staff_id if target.appeal is not None else target.wish.posted_by_staff_id  # type: ignore[union-attr]
     if first is not None:
         member = session.get(Staff, first)
-        if member is not None and member.active:
+        # A department or 物业 holding a transferred appeal may not 确认完成: the grid's team hears, who may.
+        if member is not None and member.active and _may_confirm(session, member, target):
             return [member]
     query = select(Staff).where(Staff.active.is_(True))
     if target.grid_id is not None:

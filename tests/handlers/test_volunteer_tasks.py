@@ -21,6 +21,7 @@ from storage.models import (
     ClaimStatus,
     PointsEntry,
     Staff,
+    StaffRole,
     VolunteerClaim,
     Wish,
     WishStatus,
@@ -534,3 +535,18 @@ def test_a_volunteer_giving_back_a_task_whose_appeal_was_resolved_meanwhile_does
     wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已买好菜", "已办结")])
     assert "已放弃" in wechat.send(VOLUNTEER, f"放弃 {ticket}")
     assert worded(seeded, "resident_volunteer_not_coming", RESIDENT) == []
+
+
+def test_a_volunteers_done_on_an_appeal_transferred_to_a_department_goes_to_the_grid_team_who_can_confirm_it(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_chengguan", name="赵队长", role=StaffRole.DEPARTMENT, department="城管执法中队",
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, POSTERS)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"转办 {ticket} 城管执法中队", "已转办")])
+    wechat.dialog("dept_chengguan", [(f"接单 {ticket}", "接单成功")])
+    assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {ticket}")
+    wechat.send(VOLUNTEER, f"完成 {ticket} 小广告都清理了")
+    told = notices(seeded, "staff_volunteer_done", ticket)
+    assert "dept_chengguan" not in told and ZHANG in told
+    assert "已确认" in wechat.send(ZHANG, f"确认完成 {ticket}")
