@@ -921,7 +921,7 @@ def _volunteer_not_coming(n: ResidentVolunteerNotComing) -> str:
 TEMPLATES[ResidentVolunteerNotComing] = _volunteer_not_coming
 TEMPLATE_FIELDS[ResidentVolunteerNotComing] = lambda n: ((n.ticket, "志愿者不能前来", f"志愿者：{n.volunteer}"),
                                                          _track(n))
-GENERIC_FIELDS[ResidentVolunteerNotComing] = lambda n: (_headline(n, "志愿者不能前来"),
+GENERIC_FIELDS[ResidentVolunteerNotComing] = lambda n: ("帮忙的志愿者不能前来了",
                                                         f"志愿者{n.volunteer}因故不能前来", _track(n))
 
 # What an operator calls each notice (the console's 模板消息 page, beside its stored name), by what the resident is told.

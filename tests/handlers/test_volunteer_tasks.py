@@ -26,6 +26,7 @@ from storage.models import (
     Wish,
     WishStatus,
 )
+from storage.notices import ResidentVolunteerNotComing
 from storage.privacy import mask_for_volunteers
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import (
@@ -550,3 +551,9 @@ def test_a_volunteers_done_on_an_appeal_transferred_to_a_department_goes_to_the_
     told = notices(seeded, "staff_volunteer_done", ticket)
     assert "dept_chengguan" not in told and ZHANG in told
     assert "已确认" in wechat.send(ZHANG, f"确认完成 {ticket}")
+
+
+def test_the_template_message_of_a_volunteer_not_coming_reads_as_a_sentence():
+    notice = ResidentVolunteerNotComing(ticket="G2611220001", volunteer="周敏")
+    first, said, _ = resident_texts.GENERIC_FIELDS[ResidentVolunteerNotComing](notice)
+    assert (first, said) == ("帮忙的志愿者不能前来了", "志愿者周敏因故不能前来")
