@@ -207,18 +207,19 @@ DONE_NEEDS_WORDS = "请在编号后面写一句做了什么，方便网格员核
 NEEDS_TASK_NUMBER = "请在“{verb}”后面加上任务编号（“可领任务”每行开头的 G… 或 W…），例如：{verb} W2612020001"
 WISH_WHAT = "微心愿"
 # A 微心愿's number in other words than a command's (领 W…, W… 完成了): what to send, not an appeal filed.
-TASK_IN_WORDS = ("您说的是微心愿 {code} 吧？领取请回复“领单 {code}”；做完了请回复“完成 {code} 做了什么”；"
+TASK_IN_WORDS = ("您说的是微心愿 {code} 吧？领取请回复“领单 {code}”；做完了请回复“完成 {code}”再加一句做了什么；"
                  "做不了请回复“放弃 {code}”。")
 TASKS_HEADER = "附近可以领取的任务（本小区的在前）："
 TASK_LINE = "{n}. {code}｜{what}｜{place}\n　{text}"
-TASKS_HINT = "回复“领单 编号”领取；网格员仍负责办理，您帮忙完成后回复“完成 编号 说明”。"
+TASKS_HINT = "回复“领单 编号”领取，如：领单 W2612020001；网格员仍负责办理，您帮忙完成后回复“完成 编号”再加一句做了什么。"
 TASKS_NONE = "附近暂时没有可以领取的任务，感谢您的热心！过些时候再发“可领任务”看看。"
 MINE_HEADER = "您正在做的任务："
 MINE_LINE = "· {code}｜{what}｜{place}（{status}）"
 MINE_STATUS = {"claimed": "进行中", "done": "已报完成，等待网格员确认"}
 CLAIMED = ("领单成功：{code}（{what}，{place}）。\n内容：{text}\n负责的网格员已收到通知。"
-           "完成后回复“完成 {code} 说明”，可随后发一张现场照片；做不了请回复“放弃 {code}”。")
-ALREADY_YOURS = "{code} 已经由您领取了。完成后回复“完成 {code} 说明”；做不了请回复“放弃 {code}”。"
+           "完成后回复“完成 {code}”再加一句做了什么，如：完成 {code} 已帮忙做好，可随后发一张现场照片；"
+           "做不了请回复“放弃 {code}”。")
+ALREADY_YOURS = "{code} 已经由您领取了。完成后回复“完成 {code}”再加一句做了什么，如：完成 {code} 已帮忙做好；做不了请回复“放弃 {code}”。"
 TAKEN = "{code} 已被其他志愿者领取（{role}{name}），感谢您的热心！回复“可领任务”看看其他任务。"
 NO_SUCH_TASK = "没有找到您可以领取的任务 {code}。回复“可领任务”查看本社区可以领取的任务。"
 NOT_VOLUNTEER_WORK = "{code} 不是志愿者可以领取的任务，由网格员办理。回复“可领任务”查看可以领取的任务。"

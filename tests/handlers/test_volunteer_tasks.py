@@ -557,3 +557,10 @@ def test_the_template_message_of_a_volunteer_not_coming_reads_as_a_sentence():
     notice = ResidentVolunteerNotComing(ticket="G2611220001", volunteer="周敏")
     first, said, _ = resident_texts.GENERIC_FIELDS[ResidentVolunteerNotComing](notice)
     assert (first, said) == ("帮忙的志愿者不能前来了", "志愿者周敏因故不能前来")
+
+
+def test_the_claim_reply_shows_what_to_send_when_done_by_example_never_the_placeholder_shuo_ming(wechat, seeded):
+    code = posted_wish(wechat)
+    claimed = wechat.send(VOLUNTEER, f"领单 {code}")
+    assert f"如：完成 {code} 已帮忙做好" in claimed and "说明" not in claimed
+    assert "说明" not in wechat.send(VOLUNTEER, f"领单 {code}") and "说明" not in wechat.send(VOLUNTEER, "可领任务")
