@@ -319,7 +319,9 @@ _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in com
                 key=lambda pair: -len(pair[0]))
 # Voice recognition ends a sentence with 。 and people add ！ or ？: around a command they mean nothing.
 _EDGES = "。．.！!？?，,、；;～~…　 \t\r\n"
-_SEPARATORS = ",，、:：;； \t\u3000"  # between the verb and what follows (接单，2612020014)
+# Between the verb and what follows (接单，2612020014); voice recognition ends the verb said alone with 。
+# (进展。明天上午来修。).
+_SEPARATORS = ",，、:：;；。！! \t\u3000"
 # What people say before a ticket: 查询编号G2612020014, 查询一下我的诉求 2612020014, 编号是G2612020014.
 _TICKET_LABEL = re.compile(r"(?:一下)?(?:我的)?(?:诉求|工单)?(?:编号|单号)?(?:是)?[" + _SEPARATORS + r"]*")
 # A notice's number (with its N: ten digits alone are a ticket), alone or after the words people ask with.
@@ -483,12 +485,12 @@ _NUMBERED: dict[Takes, tuple[re.Pattern[str], Callable[[str], str | None]]] = {
 # comma before the words (结二，已修好), reads a place on the second page out as 十二, and says it as people count
 # lines (接第三个, 结第2条，已修好).
 _POSITION = re.compile(r"第?(\d{1,2}|[一二三四五六七八九幺两]?十[一二三四五六七八九]?|[一二三四五六七八九幺两])[个条件]?"
-                       r"(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
+                       r"(?:[\s,，、:：;；。！!]+(.+))?", re.DOTALL)
 # G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format.
 _NEAR_TICKET = re.compile(r"([Gg]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
 # 结 0013，已修好 (or 结零零一三，已修好): a ticket's last four, as people read a number out; a member's own task
 # when only one ends so.
-_LAST_FOUR = re.compile(r"(\d{4}|[〇零一二三四五六七八九幺两]{4})(?:[\s,，、:：;；]+(.+))?", re.DOTALL)
+_LAST_FOUR = re.compile(r"(\d{4}|[〇零一二三四五六七八九幺两]{4})(?:[\s,，、:：;；。！!]+(.+))?", re.DOTALL)
 _LIST_PLACE = re.compile(r"\d{1,2}|[一二三四五六七八九十两]")  # 领单 1: a line of 可领任务, which has no positions
 _TICKETS_APART = re.compile(r"[\s,，、;；和]+")
 # 查询 G2612020014 2: the page of a record too long for one reply (a ticket is ten digits, so the page is apart).

@@ -126,6 +126,17 @@ def test_progress_without_a_number_goes_to_the_one_task_in_progress(wechat, seed
     assert "已联系电梯维保公司" in wechat.send(RESIDENT, f"查询 {lift}")
 
 
+def test_a_voice_note_with_a_full_stop_after_the_verb_reaches_the_resident_without_it(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    dispatch_filed(seeded, clock)
+    wechat.send(ZHANG, f"接单 {lift}")
+    said = wechat.deliver(wechat.server.voice(ZHANG, "进展。已经联系电梯公司了，明天上午来修。", create_time=wechat.now()))
+    assert f"已记录诉求 {lift} 的进展" in said
+    said = wechat.deliver(wechat.server.voice(ZHANG, f"办结{lift}。电梯修好了。", create_time=wechat.now()))
+    assert f"诉求 {lift} 已办结" in said
+    assert appeal(seeded, lift).resolution == "电梯修好了"
+
+
 def test_progress_without_a_number_with_two_in_progress_asks_which(wechat, seeded, clock):
     lift = file(wechat, RESIDENT, LIFT)
     lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")

@@ -173,6 +173,11 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     # 进展 with words only: the member's one task in progress.
     ("进展 已联系物业", "progress", Arguments(words="已联系物业")),
     ("进展，已联系物业。", "progress", Arguments(words="已联系物业")),
+    # Voice recognition ends the verb said alone with 。: the words that follow are still the note.
+    ("进展。明天上午来修。", "progress", Arguments(words="明天上午来修")),
+    ("办结 G2612070006。已修好。", "resolve", Arguments(ticket="G2612070006", words="已修好")),
+    ("结二。已修好。", "resolve", Arguments(position=2, words="已修好")),
+    ("结 0013。已修好。", "resolve", Arguments(near_ticket="0013", words="已修好")),
     ("更多", "more_tasks", Arguments()),
     # One of a few words (Takes.CHOICE), or nothing.
     ("积分排行", "points_ranking", Arguments()),
