@@ -109,7 +109,7 @@ class Command:
     several: Several = Several.REFUSE
     # STAFF: help lists it only to these roles; COMMUNITY: only these may use it. None named: every role.
     roles: tuple[StaffRole, ...] = ()
-    # 进展 已联系物业, 补充 明天家里有人: the words alone name the sender's one task in progress, or open appeal
+    # 进展 已联系物业, 办结，已修好, 补充 明天家里有人: the words alone name the sender's one task in progress, or open appeal
     bare_words: bool = False
     choices: tuple[str, ...] = ()  # Takes.CHOICE: the words it takes (积分排行 社区); others make it no command
 
@@ -221,7 +221,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("progress", ("进展", "进"), "进展 编号 说明", "记录进展并通知居民", Takes.TICKET_TEXT, staff.progress,
             Audience.STAFF, TextField.NOTE, bare_words=True),
     Command("resolve", ("办结", "结"), "办结 编号 说明", "办结，随后可发现场照片", Takes.TICKET_TEXT, staff.resolve,
-            Audience.STAFF, TextField.NOTE),
+            Audience.STAFF, TextField.NOTE, bare_words=True),
     Command("give_back", ("退回", "退"), "退回 编号 原因", "不归本网格（本单位）办理的，退回社区重新派发", Takes.TICKET_TEXT,
             staff.give_back, Audience.STAFF, TextField.NOTE),
     Command("transfer", ("转办", "转"), "转办 编号 部门", "转给部门或物业办理", Takes.TICKET_TEXT, staff.transfer,

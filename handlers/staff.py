@@ -65,22 +65,21 @@ def _reported_for_neighbour(conversation: Conversation, appeal: Appeal, contact:
 
 def progress(conversation: Conversation, arguments: Arguments) -> Reply:
     """进展 <编号> <说明>; without a number, on the member's one task in progress (two or more: which one?)."""
-    ticket, note = arguments.ticket, arguments.words
-    if not ticket:
-        working = [task for task in task_list.tasks(conversation) if task.appeal.status == AppealStatus.ACCEPTED
-                   and task.appeal.assignee_staff_id == conversation.staff.id]
-        if len(working) != 1:
-            return Reply(task_list.choose(conversation, texts.WHICH_IN_PROGRESS.format(count=len(working)), working)
-                         if working else texts.NOTHING_IN_PROGRESS)
-        ticket = working[0].appeal.ticket
+    found = arguments.ticket or task_list.one_in_progress(conversation, "进展")
+    if isinstance(found, Reply):
+        return found
+    ticket, note = found, arguments.words
     return _act(conversation, ticket, "progress", lambda s, m: tasks.progress(s, m, ticket, note, conversation.now),
                 lambda appeal: (texts.PROGRESS_SAVED if appeal.resident_id is not None
                                 else texts.PROGRESS_SAVED_REPORTED).format(ticket=ticket))
 
 
 def resolve(conversation: Conversation, arguments: Arguments) -> Reply:
-    """办结 <编号> <说明>."""
-    ticket, note = arguments.ticket, arguments.words
+    """办结 <编号> <说明>; without a number, on the member's one task in progress (two or more: which one?)."""
+    found = arguments.ticket or task_list.one_in_progress(conversation, "办结")
+    if isinstance(found, Reply):
+        return found
+    ticket, note = found, arguments.words
     return _act(conversation, ticket, "resolve", lambda s, m: tasks.resolve(s, m, ticket, note, conversation.now),
                 lambda appeal: (texts.RESOLVED if appeal.resident_id is not None
                                 else texts.RESOLVED_REPORTED).format(ticket=ticket))

@@ -59,6 +59,18 @@ def tasks(conversation: Conversation) -> list[Task]:
             if may_read(conversation.session, member, task.appeal, sensitive)]
 
 
+def one_in_progress(conversation: Conversation, verb: str) -> str | Reply:
+    """The ticket of the member's one task in progress, for a 进展 or 办结 said without a number; none or two
+    and more: the reply saying so (which one?)."""
+    working = [task for task in tasks(conversation) if task.appeal.status == AppealStatus.ACCEPTED
+               and task.appeal.assignee_staff_id == conversation.staff.id]
+    if len(working) == 1:
+        return working[0].appeal.ticket
+    if not working:
+        return Reply(texts.NOTHING_IN_PROGRESS.format(verb=verb))
+    return Reply(choose(conversation, texts.WHICH_IN_PROGRESS.format(count=len(working), verb=verb), working))
+
+
 def tickets_ending(conversation: Conversation, digits: str) -> list[str]:
     """The tickets of the member's tasks that end in `digits` (the last four, as people read a number out)."""
     return [task.appeal.ticket for task in tasks(conversation) if task.appeal.ticket.endswith(digits)]

@@ -148,6 +148,21 @@ def test_progress_without_a_number_with_two_in_progress_asks_which(wechat, seede
     assert f"已记录诉求 {first} 的进展" in wechat.send(ZHANG, "进展 1 已联系物业")
 
 
+def test_resolve_without_a_number_closes_the_one_task_in_progress_or_asks_which(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_filed(seeded, clock)
+    wechat.dialog(ZHANG, [
+        ("办结，已修好", "您目前没有办理中的任务。请按这个格式发送：办结 编号 说明"),
+        (f"接单 {lift} {lamp}", "接单成功"),
+        ("办结 灯换好了", "您有 2 条办理中的任务，是哪一条？请回复：办结 序号 说明"),
+        (f"办结 {lamp} 灯换好了", f"诉求 {lamp} 已办结"),
+        ("办结，电梯修好了", f"诉求 {lift} 已办结"),
+    ])
+    assert appeal(seeded, lift).resolution == "电梯修好了"
+    assert appeal(seeded, lamp).resolution == "灯换好了"
+
+
 def test_help_is_short_and_per_role(wechat, seeded):
     resident_help = wechat.send(RESIDENT, "帮助")
     assert "查询 编号" in resident_help and "接单" not in resident_help
