@@ -473,6 +473,8 @@ def task_number(text: str) -> str | None:
 
 
 _BY_NAME = {command.name: command for command in COMMANDS}
+# A resident's commands on their own appeal: staff sending one on a task they handle are shown their commands.
+_RESIDENTS_OWN = frozenset({"cancel_appeal", "chase", "rate", "add_words"})
 _TAKING_NOTHING = {verb.lower(): command for command in COMMANDS if command.takes is Takes.NOTHING for verb in command.verbs}
 _CODE_LIKE = re.compile(r"[0-9A-Za-z\- ]{1,16}")
 # A number, then words: an appeal's ticket (进展 G2611220007 已联系物业) or a focus case's (结案 J2611230001 …).
@@ -619,6 +621,10 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         if ticket is None:
             return Reply(staff_texts.NO_SUCH_POSITION.format(position=arguments.position))
         arguments = replace(arguments, ticket=ticket, position=None)
+    if command.name in _RESIDENTS_OWN and arguments.ticket and conversation.is_staff:
+        redirected = staff.resident_verb_on_task(conversation, command.verbs[0], arguments.ticket)
+        if redirected is not None:
+            return redirected
     too_long = excess(command.limit, arguments.words) if command.limit else None
     if too_long is not None:  # refused before anything runs: nothing of it is stored or sent
         return Reply(staff_texts.TOO_LONG.format(what=command.words_name, limit=too_long.limit,

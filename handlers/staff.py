@@ -22,6 +22,7 @@ from storage import (
     attempts,
     complaints,
     contacts,
+    joins,
     lookups,
     media_files,
     org,
@@ -234,12 +235,29 @@ def staff_chat_hint(conversation: Conversation) -> Reply:
     tickets = {match.group(1) for match in _TICKET_IN_WORDS.finditer(unicodedata.normalize("NFKC",
                                                                                            conversation.inbound.text))}
     if len(tickets) == 1:
-        ticket = f"G{tickets.pop()}"
-        hint = texts.STAFF_TICKET_UNCLEAR.format(ticket=ticket)
-        if conversation.staff.role in (StaffRole.GRID_LEADER, StaffRole.OPERATOR):
-            hint += texts.STAFF_TICKET_UNCLEAR_REASSIGN.format(ticket=ticket)
-        return Reply(hint)
+        return Reply(_ticket_formats(conversation, texts.STAFF_TICKET_UNCLEAR, f"G{tickets.pop()}"))
     return Reply(texts.STAFF_FREE_TEXT)
+
+
+def resident_verb_on_task(conversation: Conversation, verb: str, ticket: str) -> Reply | None:
+    """A resident's 撤销 / 催办 / 补充 / 评价 sent by staff on an appeal they may read but did not file: its
+    commands for staff, written out; None for their own appeal (or one they follow), or one they may not read."""
+    session, sender = conversation.session, conversation.sender
+    try:
+        appeals.own_appeal(session, sender, ticket)
+        return None
+    except NotFound:
+        if joins.followed_through(session, sender.id, ticket) is not None or hidden(conversation, ticket):
+            return None
+    return Reply(_ticket_formats(conversation, texts.STAFF_RESIDENT_VERB, ticket, verb=verb))
+
+
+def _ticket_formats(conversation: Conversation, lead: str, ticket: str, **words: str) -> str:
+    """`lead` and the commands a member may send on `ticket`; 改派 and 督办 too for the 网格长 and operators."""
+    said = lead.format(ticket=ticket, **words)
+    if conversation.staff.role in (StaffRole.GRID_LEADER, StaffRole.OPERATOR):
+        said += texts.STAFF_TICKET_UNCLEAR_REASSIGN.format(ticket=ticket)
+    return said
 
 
 _TICKET_IN_WORDS = re.compile(r"(?<![0-9A-Za-z])[Gg]?\s?(\d{10})(?!\d)")

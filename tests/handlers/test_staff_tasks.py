@@ -861,6 +861,24 @@ def test_a_member_may_not_claim_or_close_the_appeal_they_filed_as_a_resident(wec
     assert "已办结" in wechat.send(WANG, f"办结 {ticket} 已更换电机")  # the 网格长 closes it; its filer rates it
 
 
+@pytest.mark.parametrize("said", ["撤销 {ticket}", "催办 {ticket}", "补充 {ticket} 明天上午家里有人", "评价 {ticket} 1"])
+def test_a_residents_command_on_a_task_is_answered_with_the_tasks_commands_not_no_such_appeal(wechat, seeded, clock,
+                                                                                               said):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    reply = wechat.send(ZHANG, said.format(ticket=ticket))
+    verb = said.split()[0]
+    assert reply.startswith(f"“{verb}”是居民对自己提交的诉求用的，{ticket} 不是您提交的。办理这件请按下面的格式发送其中一条：")
+    assert f"\n接单 {ticket}\n进展 {ticket} 说明\n办结 {ticket} 说明" in reply
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+
+
+def test_a_member_cancels_the_appeal_they_filed_as_a_resident_as_any_resident(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, openid=UNIT_NEIGHBOUR)
+    _hire_as_grid_member(seeded, UNIT_NEIGHBOUR, clock())
+    assert f"诉求 {ticket} 已撤销" in wechat.send(UNIT_NEIGHBOUR, f"撤销 {ticket}")
+    assert "没有找到" in wechat.send(LI, "撤销 G2601010001")  # no such appeal: said as before
+
+
 def test_assign_mode_never_gives_an_appeal_to_the_member_who_filed_it(wechat, seeded, clock):
     from storage.models import DispatchMode, Grid
 
