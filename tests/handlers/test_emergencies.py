@@ -512,7 +512,8 @@ def test_the_danger_passing_or_nobody_come_yet_during_an_emergency_reaches_its_r
     assert notices(seeded, "staff_chased") == []  # not a 催办 besides: the words themselves went to everyone
 
 
-@pytest.mark.parametrize("said", ["误报，不好意思", "是误报", "不用来了，火已经灭了"])
+@pytest.mark.parametrize("said", ["误报，不好意思", "是误报", "不用来了，火已经灭了", "没事了", "救护车来了，没事了",
+                                  "火已经灭了"])
 def test_a_reporter_calling_the_emergency_off_is_told_how_to_withdraw_it_not_to_call_119(wechat, seeded, clock, said):
     _, ticket = report(wechat, seeded, clock, "着火了")
     reply = wechat.send("o1", said)
