@@ -599,6 +599,8 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     arguments = arguments_of(command, argument)
     if arguments is None and command.takes is Takes.TICKET and not conversation.is_staff:
         return resident.ticket_missing(conversation, command.name, command.verbs[0])  # she forgot the number
+    if arguments is None and command.name == "rate" and not argument and not conversation.is_staff:
+        return rating.rate_unnamed(conversation)  # 评价 alone: which appeal waits for it, and how to answer
     if arguments is None:
         split = _number_then_text(command.takes, argument) if command.takes in _WORDS_AFTER_NUMBER else None
         return Reply(_needs(command, split[0] if split else ""))

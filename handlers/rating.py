@@ -85,6 +85,15 @@ def rate_by_ticket(conversation: Conversation, arguments: Arguments) -> Reply:
     return Reply(texts.RATING_NOT_YET.format(ticket=appeal.ticket))
 
 
+def rate_unnamed(conversation: Conversation) -> Reply:
+    """评价 said alone: the rating question of the resident's latest appeal waiting for one (asked again, so that a
+    bare 1/2/3 next answers it), or that none waits."""
+    waiting = rating.ask_next(conversation.session, conversation.resident, conversation.now)
+    if waiting is None:
+        return Reply(texts.NOTHING_TO_RATE)
+    return Reply(texts.RATING_OFF_THE_SCALE.format(ticket=waiting.ticket))
+
+
 def _rate(conversation: Conversation, appeal_id: int, ticket: str, said: str | None = None) -> Reply:
     """Rate by what was said: `said`, else the whole message."""
     text = (said if said is not None else conversation.inbound.text).strip()

@@ -296,6 +296,8 @@ RATING_GIVEN = ("诉求 {ticket} 已经评价过了（{rating}），评价不能
 RATING_GIVEN_AGAIN = "诉求 {ticket} 已经评价过了（{rating}），谢谢您！以后遇到问题，随时发消息给我们。"
 RATING_GIVEN_REOPENED = "诉求 {ticket} 已按“不满意”重新打开办理，办结后会再请您评价。有话要告诉办理人，请回复“补充 {ticket} 内容”。"
 RATING_NOT_YET = "诉求 {ticket} 还没有办结，办结后会请您评价。想了解进度，请回复“查询 {ticket}”。"
+# 评价 said alone with nothing waiting for a rating: when one will be asked, and how it is answered.
+NOTHING_TO_RATE = "您目前没有等待评价的诉求。诉求办结后，我们会请您评价，到时回复 1 满意 / 2 基本满意 / 3 不满意 即可。"
 JOIN_BY_TICKET = ("想和邻居一起关注同一个问题，请直接描述这个问题（如“3号楼电梯坏了”）：已有邻居反映过的，我们会请您回复 1 加入，"
                   "办理进展会同步告诉您。")
 RATING_TOO_LATE = "诉求 {ticket} 已经不在待评价状态，无需再评价。如有新问题，请直接描述。"

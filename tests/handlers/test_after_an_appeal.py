@@ -7,6 +7,7 @@ o1 and o5 live in 阳光花园 3号楼 (幸福里社区·第一网格: 张伟 an
 import pytest
 from sqlalchemy import func, select
 
+from handlers import resident_texts
 from storage import roster, staff
 from storage.models import Appeal, AppealEvent, AppealStatus, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices
@@ -105,6 +106,14 @@ def test_a_bare_number_off_the_scale_asks_the_rating_question_again(wechat, seed
                                        "（也可以直接说“满意”“还行”“五星”）。")
     assert appeal(seeded, ticket).status == AppealStatus.RESOLVED and appeal_count(seeded) == before
     wechat.dialog("o1", [("1", f"感谢您的评价！诉求 {ticket} 已完结")])
+
+
+def test_rate_said_alone_asks_about_the_appeal_waiting_for_a_rating_or_says_none_waits(wechat, seeded, clock):
+    assert wechat.send("o1", "评价") == resident_texts.NOTHING_TO_RATE
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    assert wechat.send("o1", "评价。") == (f"评价诉求 {ticket} 请回复 1 满意 / 2 基本满意 / 3 不满意"
+                                          "（也可以直接说“满意”“还行”“五星”）。")
+    wechat.dialog("o1", [("1", f"感谢您的评价！诉求 {ticket} 已完结"), ("评价", "您目前没有等待评价的诉求")])
 
 
 def test_one_star_reopens_the_task_with_no_words_to_pass_on(wechat, seeded, clock):
