@@ -14,7 +14,7 @@ from handlers.types import Reply
 from storage import appeals, chasing, joins, material, org, queries
 from storage.appeals import Action
 from storage.errors import IllegalTransition, NotFound
-from storage.models import OPEN_STATUSES, Appeal
+from storage.models import OPEN_STATUSES, Appeal, AppealStatus
 
 # What the joined appeal's own resident did is theirs alone ("您已撤销", "您已评价" would also read wrong).
 OTHER_RESIDENTS_ACTIONS = frozenset({Action.CANCELLED, Action.RATED, Action.ATTACHED, Action.WORDS_ADDED,
@@ -87,7 +87,10 @@ def cancel(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.NOT_FOUND.format(ticket=ticket))
     except IllegalTransition:
         kept = appeals.own_appeal(conversation.session, conversation.sender, ticket)
-        status = texts.status_name(appeals.shown_status(conversation.session, kept), kept.category, kept.department)
+        shown = appeals.shown_status(conversation.session, kept)
+        if shown == AppealStatus.CANCELLED:  # sent twice: it was withdrawn, which 不能撤销 would read as a failure
+            return Reply(texts.ALREADY_CANCELLED.format(ticket=ticket))
+        status = texts.status_name(shown, kept.category, kept.department)
         return Reply(texts.CANNOT_CANCEL.format(ticket=ticket, status=status))
     if joined is not None:  # their own, joined to a neighbour's (我也遇到): that one goes on without them
         return Reply(texts.STOPPED_FOLLOWING.format(ticket=appeal.ticket, joined=joined.ticket))
