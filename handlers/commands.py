@@ -13,6 +13,7 @@ from handlers import (
     binding,
     building_lead,
     contacts,
+    dialogues,
     duty,
     enrolment,
     faq,
@@ -142,7 +143,10 @@ def _help(conversation: Conversation, arguments: Arguments) -> Reply:
     if not conversation.is_staff:
         lines = [texts.HELP_LINE.format(usage=command.usage, summary=command.summary)
                  for command in COMMANDS if command.audience is Audience.RESIDENT]
-        return Reply(help_pages.page(lines, number, help_pages.Wording(texts.HELP_HEADER, texts.HELP_CONTINUED,
+        header = texts.HELP_HEADER
+        if dialogues.named(conversation, binding.DIALOG) is not None:  # the menu still waits for an answer
+            header = f"{texts.HELP_WHILE_BINDING}\n{header}"
+        return Reply(help_pages.page(lines, number, help_pages.Wording(header, texts.HELP_CONTINUED,
                                                                        texts.HELP_MORE)))
     role = StaffRole(conversation.staff.role)
     # 上报 files in the member's grid, a 物业 clerk of a whole community's in the grid of the building named.

@@ -352,6 +352,8 @@ HELD_RELEASED = "您反映的问题（编号 {tickets}）已提交给 {grid_labe
 LEVELS = {"community": "社区", "compound": "小区", "grid": "网格", "building": "楼栋", "unit": "单元"}
 
 HELP_HEADER = EMERGENCY_NUMBERS + "\n您可以直接发送文字或语音提交诉求，也可以回复下面的指令："
+# 帮助 in the middle of choosing an address: the menu is still waiting, and this says so first.
+HELP_WHILE_BINDING = "您正在绑定住址：看完说明，请回复刚才选单里的序号或名称接着选（回复“取消”退出）。"
 HELP_LINE = "· {usage}：{summary}"
 HELP_CONTINUED = "指令（续，第{page}/{pages}页）："
 HELP_MORE = "还有更多指令，请回复：帮助 {next}"

@@ -24,6 +24,15 @@ def test_a_new_resident_binds_step_by_step_with_numbers(wechat, seeded):
     assert bound.grid_id is not None and bound.unit_id is not None and bound.dialog is None
 
 
+def test_help_while_choosing_an_address_says_first_that_the_menu_still_waits(wechat, seeded):
+    wechat.dialog("o_new", [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区")])
+    helped = wechat.send("o_new", "帮助")
+    assert helped.startswith("您正在绑定住址：看完说明，请回复刚才选单里的序号或名称接着选（回复“取消”退出）。\n")
+    assert "· 我的诉求：" in helped
+    wechat.dialog("o_new", [("1", "请选择您所在的楼栋"), ("3", "请选择您所在的单元"), ("2", "绑定成功！")])
+    assert not wechat.send("o_new", "帮助").startswith("您正在绑定住址")
+
+
 def test_a_wrong_answer_repeats_the_options_and_cancel_leaves(wechat):
     wechat.dialog("o_new", [
         ("绑定", "请选择您所在的社区"),
