@@ -203,6 +203,8 @@ def is_cry_for_help(text: str) -> bool:
 _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有人|动静|消息)|怎么还|怎么样了|咋样了|进展如何|有进展吗|"
                        r"有消息吗|什么时候(能|才能|可以|会)?(来|修|处理|好|解决)|上次(说|反映|提|报)的|都.{1,3}(天|周|个星期|礼拜)了|"
                        r"催一下|催催|到底修不修|还要等多久|"
+                       # 电梯修好了吗, 垃圾清理了没有: asking whether the work was done
+                       r"(修|弄|处理|解决|搞|清理|清走)(好|完)?了(吗|么|没有|没)|"
                        r"(那个|那件|这个|这件|我的|我那个)事(情)?(到底|现在|咋|怎么|有没有|办得)")
 # Asking whether anyone cares ends new problems as often as it chases old ones ("小区门口乱停车，有没有人管？"): it
 # chases only said alone ("你们到底管不管啊"); with a problem named it is that problem, filed.
