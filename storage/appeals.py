@@ -34,6 +34,7 @@ from storage.models import (
     ClaimStatus,
     Grid,
     OutboxMessage,
+    Resident,
     Staff,
     StaffRole,
     VolunteerClaim,
@@ -367,8 +368,13 @@ def release_held(session: Session, resident: Sender, now: datetime) -> list[Appe
 
 
 def cancel(session: Session, resident: Sender, ticket: str, now: datetime) -> Appeal:
-    """The resident withdraws one of their own open appeals; whoever holds it hears they need not go on."""
-    return withdraw(session, own_appeal(session, resident, ticket), now, Actor(ActorKind.RESIDENT, resident.id))
+    """The resident withdraws one of their own open appeals; whoever holds it hears they need not go on, and news
+    of it not sent to them yet (held for the morning by the quiet hours) is dropped."""
+    appeal = withdraw(session, own_appeal(session, resident, ticket), now, Actor(ActorKind.RESIDENT, resident.id))
+    openid = session.scalar(select(Resident.openid).where(Resident.id == resident.id))
+    if openid is not None:
+        outbox.drop_unsent_news(session, appeal.id, openid)
+    return appeal
 
 
 def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note: str | None = None) -> Appeal:

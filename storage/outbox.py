@@ -382,6 +382,20 @@ def drop_unsent_to_staff(session: Session, openid: str) -> int:
     ).rowcount
 
 
+def drop_unsent_news(session: Session, appeal_id: int, openid: str) -> int:
+    """Delete the resident notices about the appeal to `openid` not sent yet (pending or queued: their jobs find
+    nothing to send); its resident withdrew it, and news held for the morning by the quiet hours (已接单, 有新进展)
+    would reach them after their 撤销, of work on an appeal they no longer have. Returns how many."""
+    resident_notices = sorted(name for name, kind in BY_NAME.items() if kind.audience is Audience.RESIDENT)
+    return session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.appeal_id == appeal_id, OutboxMessage.recipient_openid == openid,
+               OutboxMessage.template.in_(resident_notices),
+               OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.QUEUED)))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
 @dataclass(frozen=True)
 class Undelivered:
     """A notice that could not be delivered (`gridbot outbox failed`), with the appeal it told of."""

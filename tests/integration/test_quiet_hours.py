@@ -47,6 +47,20 @@ def test_a_claim_at_eleven_at_night_reaches_the_resident_at_seven(wechat, seeded
     assert taken(seeded, clock) == ["resident_accepted"]
 
 
+def test_news_held_for_the_morning_is_dropped_when_the_resident_withdraws_the_appeal_before_it(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    taken(seeded, clock)  # the cards of the day
+    clock.advance(hours=13)  # 23:00
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"进展 {ticket} 明天上午来修")
+    clock.advance(hours=7)  # 06:00: she withdraws it before the news of the night goes out
+    assert "已撤销" in wechat.send("o1", f"撤销 {ticket}")
+    assert due(seeded, "resident_accepted") == [] and due(seeded, "resident_progress") == []
+    clock.advance(hours=1)
+    sent = taken(seeded, clock)
+    assert "staff_cancelled" in sent and not [template for template in sent if template.startswith("resident_")]
+
+
 def test_an_emergencys_news_is_never_held(wechat, seeded, clock):
     clock.advance(hours=14)  # 00:00
     ticket = file_and_dispatch(wechat, seeded, clock, "着火了")
