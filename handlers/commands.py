@@ -224,7 +224,8 @@ COMMANDS: tuple[Command, ...] = (
             Audience.STAFF, several=Several.EACH),
     Command("progress", ("进展", "进"), "进展 编号 说明", "记录进展并通知居民", Takes.TICKET_TEXT, staff.progress,
             Audience.STAFF, TextField.NOTE, bare_words=True),
-    Command("resolve", ("办结", "结"), "办结 编号 说明", "办结，随后可发现场照片", Takes.TICKET_TEXT, staff.resolve,
+    # 结单 is what a work order's closing is called; 已办结 G… is how a member reports it done.
+    Command("resolve", ("办结", "结", "结单", "已办结"), "办结 编号 说明", "办结，随后可发现场照片", Takes.TICKET_TEXT, staff.resolve,
             Audience.STAFF, TextField.NOTE, bare_words=True),
     Command("give_back", ("退回", "退"), "退回 编号 原因", "不归本网格（本单位）办理的，退回社区重新派发", Takes.TICKET_TEXT,
             staff.give_back, Audience.STAFF, TextField.NOTE),

@@ -175,6 +175,8 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("进展，已联系物业。", "progress", Arguments(words="已联系物业")),
     # Voice recognition ends the verb said alone with 。: the words that follow are still the note.
     ("进展。明天上午来修。", "progress", Arguments(words="明天上午来修")),
+    ("结单 G2612070006 已修好", "resolve", Arguments(ticket="G2612070006", words="已修好")),
+    ("已办结 G2612070006，已修好。", "resolve", Arguments(ticket="G2612070006", words="已修好")),
     ("办结 G2612070006。已修好。", "resolve", Arguments(ticket="G2612070006", words="已修好")),
     ("结二。已修好。", "resolve", Arguments(position=2, words="已修好")),
     ("结 0013。已修好。", "resolve", Arguments(near_ticket="0013", words="已修好")),
