@@ -129,13 +129,13 @@ def ticket_missing(conversation: Conversation, command: str, verb: str) -> Reply
     list those still open, each with its number to send the command with."""
     if command == "show":
         return my_appeals(conversation, Arguments())
-    still_open = chasing.open_appeals(conversation.session, conversation.sender.id)
+    still_open = chasing.open_or_joined(conversation.session, conversation.sender.id)
     return Reply(texts.which_ticket(verb, [(a.ticket, a.category, a.content) for a in still_open]))
 
 
 def calling_off(conversation: Conversation) -> Reply:
     """她说“不用了，我自己弄好了”: the open appeals and how to withdraw one; nothing is withdrawn unasked."""
-    still_open = chasing.open_appeals(conversation.session, conversation.sender.id)
+    still_open = chasing.open_or_joined(conversation.session, conversation.sender.id)
     return Reply(texts.how_to_call_off([(a.ticket, a.category, a.content) for a in still_open]))
 
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Collection, Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage import complaints, staff, unit_reach
 from storage.actors import Manager, actor_of, name_of, staff_id_of
@@ -46,6 +46,19 @@ def open_appeals(session: Session, resident_id: int) -> Sequence[Appeal]:
     """The resident's appeals still being worked on, newest first."""
     return session.scalars(
         select(Appeal).where(Appeal.resident_id == resident_id, Appeal.status.in_(OPEN_STATUSES))
+        .order_by(Appeal.id.desc())
+    ).all()
+
+
+def open_or_joined(session: Session, resident_id: int) -> Sequence[Appeal]:
+    """The resident's appeals still being worked on, and their own joined to a neighbour's that still is (我也遇到:
+    撤销 of it stops following, 催办 of it chases the neighbour's), newest first."""
+    target = aliased(Appeal)
+    joined = (select(AppealFollower.source_appeal_id).join(target, target.id == AppealFollower.appeal_id)
+              .where(AppealFollower.resident_id == resident_id, target.status.in_(OPEN_STATUSES)))
+    return session.scalars(
+        select(Appeal).where(Appeal.resident_id == resident_id,
+                             Appeal.status.in_(OPEN_STATUSES) | Appeal.id.in_(joined))
         .order_by(Appeal.id.desc())
     ).all()
 

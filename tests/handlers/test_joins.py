@@ -294,6 +294,18 @@ def test_a_follower_withdrawing_their_joined_ticket_stops_hearing_of_the_neighbo
     assert "已撤销" in wechat.send("o5", f"查询 {second}")
 
 
+@pytest.mark.parametrize("said", ["撤销", "催办", "那个事不用了，我自己弄好了"])
+def test_a_follower_without_a_number_is_shown_their_joined_ticket_not_told_nothing_is_open(wechat, seeded, clock,
+                                                                                            said):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.send("o5", "1")
+    reply = wechat.send("o5", said)
+    assert "没有正在办理的诉求" not in reply and f"{second}｜物业服务｜{LIFT_AGAIN[:10]}" in reply
+    assert wechat.send("o5", f"撤销 {second}") == f"已撤销诉求 {second}，不再收到诉求 {first} 的办理进展。"
+    assert "没有正在办理的诉求" in wechat.send("o5", "撤销")
+
+
 def test_neighbours_are_offered_the_first_appeal_of_the_problem_so_that_a_burst_converges(wechat, seeded, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     second, offered = file(wechat, seeded, clock, "o5", LIFT_AGAIN)  # o5 has not answered: their appeal stays open
