@@ -604,8 +604,9 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     arguments = arguments_of(command, argument)
     if arguments is None and command.takes is Takes.TICKET and not conversation.is_staff:
         return resident.ticket_missing(conversation, command.name, command.verbs[0])  # she forgot the number
-    if arguments is None and command.name == "rate" and not argument and not conversation.is_staff:
-        return rating.rate_unnamed(conversation)  # 评价 alone: which appeal waits for it, and how to answer
+    alone = _said_alone(conversation, command) if not argument else None
+    if alone is not None:
+        return alone
     if arguments is None:
         split = _number_then_text(command.takes, argument) if command.takes in _WORDS_AFTER_NUMBER else None
         return Reply(_needs(command, split[0] if split else ""))
@@ -637,6 +638,16 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         return Reply(staff_texts.TOO_LONG.format(what=command.words_name, limit=too_long.limit,
                                                  length=too_long.length))
     return command.run(conversation, arguments)
+
+
+def _said_alone(conversation: Conversation, command: Command) -> Reply | None:
+    """接单 (staff) or 评价 (a resident) with nothing after it: what waits for it, to answer by its place in the
+    list (接 1) or with 1/2/3; None for any other command, which is told what it takes."""
+    if command.name == "claim" and conversation.is_staff:
+        return task_list.to_claim(conversation)
+    if command.name == "rate" and not conversation.is_staff:
+        return rating.rate_unnamed(conversation)
+    return None
 
 
 def _tasks_by_last_four(conversation: Conversation, command: Command, number: str) -> list[str]:

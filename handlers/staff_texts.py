@@ -955,6 +955,9 @@ CLOCK_STOPPED = "暂停计时"
 SPAN_MINUTES = "{count}分钟"
 SPAN_HOURS = "{count}小时"
 SPAN_DAYS = "{count}天"
+# 接单 said alone, by a member with one hand free: the tasks waiting, to take one by its place in the list.
+WHICH_TO_CLAIM = "有 {count} 条任务等待接单，要接哪一条？请回复：接 序号（或 接单 编号）"
+NOTHING_TO_CLAIM = "您目前没有等待接单的任务。回复“我的任务”查看全部任务。"
 NOTHING_IN_PROGRESS = "您目前没有办理中的任务。请按这个格式发送：{verb} 编号 说明"
 WHICH_IN_PROGRESS = "您有 {count} 条办理中的任务，是哪一条？请回复：{verb} 序号 说明（或 {verb} 编号 说明）"
 # Staff's words are never filed as their appeal (STAFF_FREE_TEXT): 我的诉求 and 绑定 must not say they would be.

@@ -59,6 +59,17 @@ def tasks(conversation: Conversation) -> list[Task]:
             if may_read(conversation.session, member, task.appeal, sensitive)]
 
 
+def to_claim(conversation: Conversation) -> Reply | None:
+    """接单 said alone: the member's tasks waiting to be claimed, to take one by position (接 1), or that none
+    waits; None for an operator, whose list is work to route, not to claim."""
+    if conversation.staff.role == StaffRole.OPERATOR:
+        return None
+    waiting = [task for task in tasks(conversation) if task.appeal.status == AppealStatus.DISPATCHED]
+    if not waiting:
+        return Reply(texts.NOTHING_TO_CLAIM)
+    return Reply(choose(conversation, texts.WHICH_TO_CLAIM.format(count=len(waiting)), waiting))
+
+
 def one_in_progress(conversation: Conversation, verb: str) -> str | Reply:
     """The ticket of the member's one task in progress, for a 进展 or 办结 said without a number; none or two
     and more: the reply saying so (which one?)."""

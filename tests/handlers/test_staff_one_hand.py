@@ -163,6 +163,20 @@ def test_resolve_without_a_number_closes_the_one_task_in_progress_or_asks_which(
     assert appeal(seeded, lamp).resolution == "灯换好了"
 
 
+def test_claim_said_alone_lists_the_tasks_waiting_to_take_one_by_position(wechat, seeded, clock):
+    assert wechat.send(ZHANG, "接单") == "您目前没有等待接单的任务。回复“我的任务”查看全部任务。"
+    lift = file(wechat, RESIDENT, LIFT)
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_filed(seeded, clock)
+    listed = wechat.send(ZHANG, "接。")
+    assert listed.startswith("有 2 条任务等待接单，要接哪一条？请回复：接 序号（或 接单 编号）\n1. ")
+    first = re.search(r"1\. (G\d{10})", listed).group(1)
+    assert {first, lift, lamp} == {lift, lamp}
+    wechat.dialog(ZHANG, [("接 1", f"接单成功：{first}")])
+    assert "有 1 条任务等待接单" in wechat.send(ZHANG, "接单")
+    assert wechat.send(OPERATOR, "接单").startswith("请在“接单”后面加上诉求编号")  # an operator routes their list
+
+
 def test_help_is_short_and_per_role(wechat, seeded):
     resident_help = wechat.send(RESIDENT, "帮助")
     assert "查询 编号" in resident_help and "接单" not in resident_help
