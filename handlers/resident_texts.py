@@ -220,11 +220,11 @@ def chase_reply(ticket: str, category: str, status: str, handler: str | None, se
         done = f"已为您向{who}催办（第{count}次），会尽快处理。"
     elif count:
         done = f"一小时内已为您催办过，{who}正在跟进，请耐心等待。"
-    else:
-        done = "您的诉求还在等待提交（请先绑定住址），绑定后会马上派给网格员。"
+    else:  # it waits for the address: binding is the one next thing to do, not 查询
+        done = "您的诉求还在等待提交：绑定住址后会马上派给网格员。"
     whose = "您加入的诉求" if followed else "您代报的诉求" if for_neighbour else "您的诉求"
-    return (f"{whose} {ticket}（{_category(category, short=True)}）当前状态：{status}。{done}"
-            f"回复“查询 {ticket}”查看进度。")
+    after = f"回复“查询 {ticket}”查看进度。" if sent or count else "回复“绑定”开始，按提示回复序号即可。"
+    return f"{whose} {ticket}（{_category(category, short=True)}）当前状态：{status}。{done}{after}"
 
 
 def _chased_unclaimed(category: str, waiting_with: str | None = None) -> str:

@@ -33,6 +33,14 @@ def test_help_while_choosing_an_address_says_first_that_the_menu_still_waits(wec
     assert not wechat.send("o_new", "帮助").startswith("您正在绑定住址")
 
 
+def test_chasing_an_appeal_that_waits_for_the_address_says_to_bind_not_to_look_it_up(wechat, seeded):
+    ticket = re.search(r"G\d{10}", wechat.send("o_new", "楼道里堆满了杂物，过不去人")).group(0)
+    wechat.send("o_new", "取消")
+    assert wechat.send("o_new", f"催办 {ticket}") == (
+        f"您的诉求 {ticket}（安全隐患）当前状态：待绑定地址。您的诉求还在等待提交：绑定住址后会马上派给网格员。"
+        "回复“绑定”开始，按提示回复序号即可。")
+
+
 def test_a_wrong_answer_repeats_the_options_and_cancel_leaves(wechat):
     wechat.dialog("o_new", [
         ("绑定", "请选择您所在的社区"),
