@@ -474,13 +474,13 @@ def _member_home(conversation: Conversation) -> str:
                                home=enrolments.home_label(session, member.building_id, member.unit_id))
 
 
-def still_to_answer(conversation: Conversation) -> str:
-    """The reminder to an unbound resident in an emergency that the open binding question still wants an answer
-    (the responders need the address), as a line of its own; nothing when they have an address or no binding goes
-    on."""
+def still_to_answer(conversation: Conversation, emergency: bool = True) -> str:
+    """The reminder to an unbound resident that the open binding question still wants an answer (in an emergency:
+    the responders need the address; else the appeal waits for it), as a line of its own; nothing when they have an
+    address or no binding goes on."""
     if conversation.sender.grid_id is not None or dialogues.named(conversation, DIALOG) is None:
         return ""
-    return f"\n{texts.EMERGENCY_BINDING_GOES_ON}"
+    return f"\n{texts.EMERGENCY_BINDING_GOES_ON if emergency else texts.BINDING_GOES_ON}"
 
 
 def _with_released(conversation: Conversation, message: str, grid_label: str) -> str:

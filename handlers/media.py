@@ -39,8 +39,8 @@ def handle(conversation: Conversation) -> Reply:
         return kept
     attached = material.add(conversation.session, conversation.sender, attachment, conversation.now,
                             sensitive_categories(conversation))
-    if attached.appeal is not None:  # an emergency's, before the address: the binding question still waits
-        reminder = binding.still_to_answer(conversation) if attached.appeal.emergency is not None else ""
+    if attached.appeal is not None:  # one held for the address: the binding question still waits
+        reminder = binding.still_to_answer(conversation, emergency=attached.appeal.emergency is not None)
         return Reply(texts.attachment_added(attachment.kind, attached.appeal.ticket) + reminder)
     if attached.older is not None:
         return Reply(texts.attachment_not_for_older(attachment.kind, attached.older.ticket))

@@ -126,6 +126,8 @@ EMERGENCY_JOINED = ("已有人报告了这一险情，您的求助 {ticket} 已�
                     "您说的情况也已转告他们，之后的每一步进展都会通知您。有新情况请直接发消息告诉我们。")
 EMERGENCY_ASK_ADDRESS = "为了让工作人员尽快找到您，请告诉我们住址（回复序号）：\n{question}"
 EMERGENCY_BINDING_GOES_ON = "方便时请继续回复上面的序号完成住址绑定，工作人员能更快找到您。"
+# A photo or location sent while choosing an address: kept with the appeal, and the menu still waits.
+BINDING_GOES_ON = "请接着回复上面选单里的序号或名称完成住址绑定，绑定后诉求马上转给网格员（回复“取消”退出）。"
 EMERGENCY_STAFF = "需要登记时，请回复“上报 内容”。"
 # Only the number asked for ("着火了应该打什么电话"): the answer, and how to reach us if it is happening now.
 EMERGENCY_ASKED = "遇到{label}请{call}。\n{advice}"

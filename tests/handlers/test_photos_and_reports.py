@@ -53,6 +53,15 @@ def test_a_photo_sent_before_its_words_joins_the_new_appeal_not_an_older_one(wec
     assert staff_read(seeded, "staff_material_added", ZHANG) == []
 
 
+def test_a_photo_or_location_while_choosing_an_address_is_kept_and_the_menu_still_waits_for_its_answer(wechat):
+    ticket = re.search(r"G\d{10}", wechat.send("o_new", "路灯坏了好几天了")).group(0)
+    still = "请接着回复上面选单里的序号或名称完成住址绑定，绑定后诉求马上转给网格员（回复“取消”退出）。"
+    assert photo(wechat, "o_new") == f"已将图片补充到诉求 {ticket}。\n{still}"
+    assert location(wechat, "o_new") == f"已将位置补充到诉求 {ticket}。\n{still}"
+    wechat.dialog("o_new", [("1", "请选择您所在的小区")])
+    assert photo(wechat, RESIDENT).endswith("。") and still not in photo(wechat, RESIDENT)  # bound: nothing waits
+
+
 def test_a_photo_right_after_an_appeal_is_added_to_it_and_the_grid_is_told(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     clock.advance(minutes=5)
