@@ -177,6 +177,18 @@ def test_claim_said_alone_lists_the_tasks_waiting_to_take_one_by_position(wechat
     assert wechat.send(OPERATOR, "接单").startswith("请在“接单”后面加上诉求编号")  # an operator routes their list
 
 
+def test_resolve_or_progress_said_alone_names_the_task_in_progress_to_complete_the_line(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_filed(seeded, clock)
+    assert wechat.send(ZHANG, "办结") == "您目前没有办理中的任务。请按这个格式发送：办结 编号 说明"
+    wechat.send(ZHANG, f"接单 {lift}")
+    assert wechat.send(ZHANG, "办结。") == f"还需要写上说明，请按这个格式发送：办结 {lift} 说明"
+    assert wechat.send(ZHANG, "进展") == f"还需要写上说明，请按这个格式发送：进展 {lift} 说明"
+    wechat.send(ZHANG, f"接单 {lamp}")
+    assert wechat.send(ZHANG, "结").startswith("您有 2 条办理中的任务，是哪一条？请回复：办结 序号 说明")
+
+
 def test_help_is_short_and_per_role(wechat, seeded):
     resident_help = wechat.send(RESIDENT, "帮助")
     assert "查询 编号" in resident_help and "接单" not in resident_help
