@@ -90,6 +90,8 @@ def cancel(conversation: Conversation, arguments: Arguments) -> Reply:
         shown = appeals.shown_status(conversation.session, kept)
         if shown == AppealStatus.CANCELLED:  # sent twice: it was withdrawn, which 不能撤销 would read as a failure
             return Reply(texts.ALREADY_CANCELLED.format(ticket=ticket))
+        if chasing_words.awaits_rating(conversation, kept):  # 办结 already: not 不能撤销, but how to rate it
+            return Reply(texts.CANCEL_WHILE_RATING.format(ticket=ticket))
         status = texts.status_name(shown, kept.category, kept.department)
         return Reply(texts.CANNOT_CANCEL.format(ticket=ticket, status=status))
     if joined is not None:  # their own, joined to a neighbour's (我也遇到): that one goes on without them

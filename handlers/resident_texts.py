@@ -666,6 +666,9 @@ def _excerpt(content: str, limit: int = 60) -> str:
 # --- notices: each step of an appeal, as a customer-service text or as a template message's lines ----------
 
 RATE_PROMPT = "回复 1 满意 / 2 基本满意 / 3 不满意"
+# 撤销 of an appeal resolved and waiting for its rating: nothing to withdraw, the rating is the next thing to do.
+CANCEL_WHILE_RATING = ("诉求 {ticket} 已经办结，不用撤销，正在等您评价：" + RATE_PROMPT
+                       + "（问题没有解决的，回复“不满意”并说说现在的情况，诉求会重新打开）。")
 # After one rating, the next appeal still waiting for one (storage/rating.ask_next).
 RATING_OFF_THE_SCALE = "评价诉求 {ticket} 请" + RATE_PROMPT + "（也可以直接说“满意”“还行”“五星”）。"
 RATING_NEXT = "您的诉求 {ticket} 也已办结，请对它进行评价：" + RATE_PROMPT

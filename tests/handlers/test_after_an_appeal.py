@@ -116,6 +116,16 @@ def test_rate_said_alone_asks_about_the_appeal_waiting_for_a_rating_or_says_none
     wechat.dialog("o1", [("1", f"感谢您的评价！诉求 {ticket} 已完结"), ("评价", "您目前没有等待评价的诉求")])
 
 
+def test_withdrawing_an_appeal_that_waits_for_its_rating_asks_for_the_rating_instead(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    assert wechat.send("o1", f"撤销 {ticket}") == (
+        f"诉求 {ticket} 已经办结，不用撤销，正在等您评价：回复 1 满意 / 2 基本满意 / 3 不满意"
+        "（问题没有解决的，回复“不满意”并说说现在的情况，诉求会重新打开）。")
+    assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
+    wechat.dialog("o1", [("1", f"感谢您的评价！诉求 {ticket} 已完结")])
+    assert "当前状态为“已评价完结”，不能撤销" in wechat.send("o1", f"撤销 {ticket}")
+
+
 def test_one_star_reopens_the_task_with_no_words_to_pass_on(wechat, seeded, clock):
     ticket = resolved_for_o1(wechat, seeded, clock)
     wechat.dialog("o1", [("1星", f"诉求 {ticket} 已重新打开，网格长会尽快回访您")])
