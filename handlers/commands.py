@@ -580,6 +580,12 @@ def matches(conversation: Conversation) -> bool:
     return inbound.kind in (Kind.TEXT, Kind.VOICE) and parse(inbound.text) is not None
 
 
+def asks_for_help(conversation: Conversation) -> bool:
+    """帮助 (any page of it)."""
+    parsed = parse(conversation.inbound.text) if conversation.inbound.kind in (Kind.TEXT, Kind.VOICE) else None
+    return parsed is not None and parsed[0].name == "help"
+
+
 def is_refused(conversation: Conversation) -> bool:
     """A command the sender may not use (a resident's 通知 3号楼 …): refused, unless the words say more."""
     inbound = conversation.inbound

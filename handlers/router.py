@@ -134,5 +134,7 @@ def _fitted(handler: Handler, reply: Reply) -> Reply:
 def _end_passed_dialogue(conversation: Conversation, taker: Handler, open_name: str | None) -> None:
     if open_name is None or open_name == taker.dialogue or open_name not in _ENDING_ON_OTHER_MESSAGE:
         return
+    if taker.check is commands.matches and commands.asks_for_help(conversation):
+        return  # 帮助 read before answering an offer (分开, 1 加入): the offer still waits for that answer
     dialogues.end(conversation)
     conversation.session.flush()  # the sender snapshot is re-read with driver SQL, which does not autoflush

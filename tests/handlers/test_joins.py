@@ -294,6 +294,15 @@ def test_a_follower_withdrawing_their_joined_ticket_stops_hearing_of_the_neighbo
     assert "已撤销" in wechat.send("o5", f"查询 {second}")
 
 
+def test_help_read_before_answering_the_join_offer_leaves_it_open(wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, offered = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    assert "回复 1 加入" in offered
+    wechat.send("o5", "帮助")
+    assert wechat.send("o5", "1").startswith(f"已加入诉求 {first}")
+    assert appeal(seeded, second).status == AppealStatus.MERGED
+
+
 @pytest.mark.parametrize("said", ["撤销", "催办", "那个事不用了，我自己弄好了"])
 def test_a_follower_without_a_number_is_shown_their_joined_ticket_not_told_nothing_is_open(wechat, seeded, clock,
                                                                                             said):

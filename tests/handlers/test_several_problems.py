@@ -31,6 +31,16 @@ def test_three_numbered_problems_are_named_and_offered_apart(wechat, seeded):
     assert len(appeals_of(seeded)) == 1  # filed whole at once: nothing waits on the answer
 
 
+def test_help_read_before_answering_the_offer_leaves_it_open(wechat, seeded):
+    ticket = TICKET.search(wechat.send("o1", THREE)).group(0)
+    assert "· 我的诉求：" in wechat.send("o1", "帮助")
+    assert wechat.send("o1", "分开").startswith(f"已分开登记：\n· {ticket}：")
+    assert len(appeals_of(seeded)) == 3
+    wechat.send("o1", "1.楼道灯坏了 2.门口井盖丢了")
+    wechat.send("o1", "我的诉求")  # any other message still ends the offer
+    assert "已分开登记" not in (wechat.send("o1", "分开") or "")
+
+
 def test_apart_files_each_other_problem_with_its_own_category_and_card(wechat, seeded, clock):
     ticket = TICKET.search(wechat.send("o1", THREE)).group(0)
     dispatch_filed(seeded, clock)
