@@ -389,6 +389,9 @@ def _parse_command(text: str) -> tuple[Command, str] | None:
             return command, rest
     if _is_phone(cleaned):  # a number alone, as the binding reply invites: a phone to be called on, no ticket
         return _BY_NAME["phone_given"], original
+    later = _TICKET_THEN_VERB.fullmatch(_simplified(cleaned))
+    if later is not None:  # G2612020014撤销: the number first, then what to do with it
+        return _BY_VERB[later.group(2)], later.group(1)
     bare = _without_label(spoken_ticket_digits(cleaned))
     if normalize_ticket(bare) is not None and re.search(r"\d{10}", bare):
         return _BY_NAME["show"], bare
@@ -478,6 +481,9 @@ def task_number(text: str) -> str | None:
 
 
 _BY_NAME = {command.name: command for command in COMMANDS}
+_BY_VERB = {verb: command for command in COMMANDS for verb in command.verbs}
+# A resident's ticket with the command said after it (G2612020014撤销, 2612020014 催办): never a new appeal.
+_TICKET_THEN_VERB = re.compile(r"([Gg]?\d{10})[\s,，、:：]*(撤销|撤回|撤消|查询|查一下|催办)(?:一下)?")
 # A resident's commands on their own appeal: staff sending one on a task they handle are shown their commands.
 _RESIDENTS_OWN = frozenset({"cancel_appeal", "chase", "rate", "add_words"})
 _TAKING_NOTHING = {verb.lower(): command for command in COMMANDS if command.takes is Takes.NOTHING for verb in command.verbs}

@@ -98,6 +98,13 @@ def test_a_resident_cannot_see_or_cancel_someone_elses_appeal(wechat):
     assert "已受理" in wechat.send("o1", f"查询 {ticket}")
 
 
+def test_a_ticket_with_the_command_said_after_it_is_that_command_not_a_new_appeal(wechat, seeded):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    assert "当前状态" in wechat.send("o1", f"{ticket[1:]} 催办")
+    assert f"诉求 {ticket} 已撤销" in wechat.send("o1", f"{ticket}撤销")
+    assert "还没有提交过" not in wechat.send("o1", "我的诉求") and len(re.findall(r"G\d{10}", wechat.send("o1", "我的诉求"))) == 1
+
+
 def test_cancel_withdraws_once(wechat):
     ticket = ticket_of(wechat.send("o1", LIFT))
     assert f"诉求 {ticket} 已撤销" in wechat.send("o1", f"撤销 {ticket}")

@@ -197,6 +197,10 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("放弃 二。", "give_back_task", MISSING),
     ("发布心愿 为李奶奶换灯泡", "post_wish", Arguments(words="为李奶奶换灯泡")),
     # The words people put before a ticket: still the command, never a new appeal.
+    # The number first, then the command (G2612060006撤销): still the command, never a new appeal.
+    ("G2612060006撤销", "cancel_appeal", Arguments(ticket="G2612060006")),
+    ("2612060006 催办。", "chase", Arguments(ticket="G2612060006")),
+    ("g2612060006，查询一下", "show", Arguments(ticket="G2612060006")),
     ("查询编号G2612060006", "show", Arguments(ticket="G2612060006")),
     ("查询编号：G2612060006", "show", Arguments(ticket="G2612060006")),
     ("查询诉求G2612060006", "show", Arguments(ticket="G2612060006")),
