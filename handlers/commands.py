@@ -423,6 +423,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     if command.takes in (Takes.TICKET, Takes.TICKET_TEXT) and _numbers(command, rest) is not None:
         return True  # several tickets, a place in the last list, or a number of the wrong length
     if command.takes is Takes.TICKET:
+        if command.name in ("cancel_appeal", "chase") and _ONE_OF_MINE.fullmatch(_simplified(rest)):
+            return True  # 撤销我的诉求, 撤销刚才那个: which one is asked, with the numbers to choose from
         # "查询一下低保怎么办" is a question for the intake, not 查询; 查询 W…/J… asks after a wish or a focus case.
         return normalize_ticket(rest) is not None or (command.name == "show" and (
             other_code(rest) is not None or _TICKET_PAGE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None))
@@ -482,6 +484,9 @@ def task_number(text: str) -> str | None:
 
 _BY_NAME = {command.name: command for command in COMMANDS}
 _BY_VERB = {verb: command for command in COMMANDS for verb in command.verbs}
+# "One of my appeals" said instead of its number (撤销我的诉求, 撤销刚才那个, 催办一下吧): never a new appeal.
+_ONE_OF_MINE = re.compile(r"(?:一下)?(?:我的|我|刚才|刚刚|我刚才|上一个|最后一个|最近的|那个|这个)?的?"
+                          r"(?:诉求|问题|那个|这个|那条|这条|那件事|这件事|事情|一个)?(?:吧|了|啊|呀)?")
 # A resident's ticket with the command said after it (G2612020014撤销, 2612020014 催办): never a new appeal.
 _TICKET_THEN_VERB = re.compile(r"([Gg]?\d{10})[\s,，、:：]*(撤销|撤回|撤消|查询|查一下|催办)(?:一下)?")
 # A resident's commands on their own appeal: staff sending one on a task they handle are shown their commands.

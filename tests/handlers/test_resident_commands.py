@@ -105,6 +105,16 @@ def test_a_ticket_with_the_command_said_after_it_is_that_command_not_a_new_appea
     assert "还没有提交过" not in wechat.send("o1", "我的诉求") and len(re.findall(r"G\d{10}", wechat.send("o1", "我的诉求"))) == 1
 
 
+@pytest.mark.parametrize("said", ["我想撤销我的诉求", "撤销刚才那个", "撤销最后一个", "撤销吧", "撤回一下",
+                                  "不要了，撤销吧"])
+def test_asking_to_withdraw_without_a_number_lists_the_open_appeals_instead_of_filing_the_words(wechat, seeded,
+                                                                                                said):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    reply = wechat.send("o1", said)
+    assert "已受理" not in reply and f"撤销 {ticket}" in reply
+    assert len(re.findall(r"G\d{10}", wechat.send("o1", "我的诉求"))) == 1
+
+
 def test_cancel_withdraws_once(wechat):
     ticket = ticket_of(wechat.send("o1", LIFT))
     assert f"诉求 {ticket} 已撤销" in wechat.send("o1", f"撤销 {ticket}")

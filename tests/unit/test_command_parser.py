@@ -26,7 +26,6 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "我的诉求呢",
     "菜单呢",
     "查询一下低保怎么办",  # a question for the intake, not 查询
-    "撤回一下",
     "进度怎么样",
     "结果怎么样了",  # a sentence, not 办结 (结)
     "结案了吗",  # a question, not 结案
