@@ -351,8 +351,8 @@ def parse(text: str) -> tuple[Command, str] | None:
     if polite is None:
         return None
     found = _parse_command(text.strip(_EDGES)[polite.end():])
-    # Staff work stays a sentence: "我要上报井盖丢了" is a resident's problem to file, not 上报.
-    if found is not None and found[0].audience is Audience.RESIDENT:
+    # Staff work stays a sentence: "我要上报井盖丢了" is a resident's problem to file, not 上报; 我要评价 is asked.
+    if found is not None and (found[0].audience is Audience.RESIDENT or found[0].name == "rate"):
         return found
     return _spaced_apart(text)
 
@@ -423,8 +423,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     if command.takes in (Takes.TICKET, Takes.TICKET_TEXT) and _numbers(command, rest) is not None:
         return True  # several tickets, a place in the last list, or a number of the wrong length
     if command.takes is Takes.TICKET:
-        if command.name in ("cancel_appeal", "chase") and _ONE_OF_MINE.fullmatch(_simplified(rest)):
-            return True  # 撤销我的诉求, 撤销刚才那个: which one is asked, with the numbers to choose from
+        if command.name in ("cancel_appeal", "chase", "show") and _ONE_OF_MINE.fullmatch(_simplified(rest)):
+            return True  # 撤销我的诉求, 查一下我的诉求: which one is asked, with the numbers to choose from
         # "查询一下低保怎么办" is a question for the intake, not 查询; 查询 W…/J… asks after a wish or a focus case.
         return normalize_ticket(rest) is not None or (command.name == "show" and (
             other_code(rest) is not None or _TICKET_PAGE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None))
@@ -443,6 +443,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     if command.takes is Takes.CONTACT:
         # "门牌掉了" is a problem to file, "我的电话换了" a sentence: a number or 删除 makes it the command.
         return rest in DELETE_WORDS or says_a_door(rest)
+    if command.name == "rate" and _ONE_OF_MINE.fullmatch(_simplified(rest)):
+        return True  # 评价一下: the appeal waiting for a rating is asked about
     if command.takes in _NUMBERED:
         # "结果怎么样了" is a sentence, not 办结 (结); "结案了吗" is a question, not 结案; "进展怎么样了" is a
         # resident asking, "进展 已联系物业" a member's note on their one task.
@@ -621,7 +623,8 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     arguments = arguments_of(command, argument)
     if arguments is None and command.takes is Takes.TICKET and not conversation.is_staff:
         return resident.ticket_missing(conversation, command.name, command.verbs[0])  # she forgot the number
-    alone = _said_alone(conversation, command) if not argument else None
+    alone = _said_alone(conversation, command) if not argument or _ONE_OF_MINE.fullmatch(_simplified(argument)) \
+        else None
     if alone is not None:
         return alone
     if arguments is None:

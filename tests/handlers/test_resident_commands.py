@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from handlers import resident_texts
 from tests.support.database import notices, worded
 from tests.support.personas import LI, WANG, ZHANG
 from tests.support.worker import dispatch_filed, file_and_dispatch
@@ -112,6 +113,14 @@ def test_asking_to_withdraw_without_a_number_lists_the_open_appeals_instead_of_f
     ticket = ticket_of(wechat.send("o1", LIFT))
     reply = wechat.send("o1", said)
     assert "已受理" not in reply and f"撤销 {ticket}" in reply
+    assert len(re.findall(r"G\d{10}", wechat.send("o1", "我的诉求"))) == 1
+
+
+@pytest.mark.parametrize("said", ["查询我的诉求", "查一下我的诉求", "评价一下", "我要评价"])
+def test_asking_after_or_to_rate_one_of_mine_without_a_number_is_answered_not_filed(wechat, seeded, said):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    reply = wechat.send("o1", said)
+    assert "已受理您的诉求" not in reply and (ticket in reply or reply == resident_texts.NOTHING_TO_RATE)
     assert len(re.findall(r"G\d{10}", wechat.send("o1", "我的诉求"))) == 1
 
 
