@@ -155,7 +155,8 @@ def test_a_command_without_its_ticket_lists_what_it_could_mean(wechat):
     assert "已撤销" not in wechat.send("o1", f"查询 {ticket}")  # listed, never withdrawn unasked
 
 
-@pytest.mark.parametrize("said", ["那个事不用了我自己弄好了。", "不用来了，我自己修好了", "嗯那件事不需要了", "刚才是误报"])
+@pytest.mark.parametrize("said", ["那个事不用了我自己弄好了。", "不用来了，我自己修好了", "嗯那件事不需要了", "刚才是误报",
+                                  "电梯修好了，谢谢你们", "已经修好了，谢谢"])
 def test_calling_off_in_words_says_how_to_withdraw_and_files_nothing(wechat, said):
     assert wechat.send("o1", said) == "好的，有需要随时找我们。"
     ticket = ticket_of(wechat.send("o1", LIFT))
@@ -167,6 +168,10 @@ def test_calling_off_in_words_says_how_to_withdraw_and_files_nothing(wechat, sai
 
 def test_an_alarm_that_keeps_going_off_for_nothing_is_filed_not_read_as_calling_off(wechat):
     assert "已受理您的诉求" in wechat.send("o1", "楼道烟感老是误报")
+
+
+def test_a_repair_that_did_not_hold_is_still_filed(wechat):
+    assert "已受理您的诉求" in wechat.send("o1", "电梯修好了又坏了，老是停在五楼")
 
 
 def test_a_problem_that_is_no_longer_used_is_still_filed(wechat):
