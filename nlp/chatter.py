@@ -284,9 +284,11 @@ def ticket_asked_after(text: str) -> str | None:
     return found.pop() if not rest else None
 
 
-# Asking what one's ticket number was ("我的编号是多少", "我忘了编号了", "单号找不到了"): answered with 我的诉求.
+# Asking what one's ticket number was ("我的编号是多少", "我忘了编号了", "单号找不到了"), or after one's appeals
+# ("我的诉求呢", "我提交的诉求在哪里看"): answered with 我的诉求.
 MAX_TICKET_QUESTION = 16  # longer, and the message is likely about a problem too
-_ASKS_FOR_TICKET = re.compile(r"(编号|单号).{0,3}(多少|是什么|是啥|忘|找不到|不记得|在哪)|(忘|不记得|找不到).{0,4}(编号|单号)")
+_ASKS_FOR_TICKET = re.compile(r"(编号|单号).{0,3}(多少|是什么|是啥|忘|找不到|不记得|在哪)|(忘|不记得|找不到).{0,4}(编号|单号)"
+                              r"|^(我的|我提交的|我反映的|我报的)(诉求|问题)(呢|在哪|在哪里看|在哪看|去哪看|怎么看|怎么查)$")
 
 
 def asks_for_ticket(text: str) -> bool:

@@ -79,7 +79,7 @@ def test_asking_after_a_ticket_read_out_in_numerals_shows_it_and_files_nothing(w
     assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]
 
 
-@pytest.mark.parametrize("said", ["我的编号是多少", "我忘了编号了。", "单号找不到了"])
+@pytest.mark.parametrize("said", ["我的编号是多少", "我忘了编号了。", "单号找不到了", "我的诉求呢？", "我提交的诉求在哪里看"])
 def test_asking_for_ones_ticket_number_lists_the_appeals_and_files_nothing(wechat, said):
     ticket = ticket_of(wechat.send("o1", LIFT))
     reply = wechat.send("o1", said)
