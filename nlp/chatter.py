@@ -206,6 +206,8 @@ _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有�
                        r"催一下|催催|到底修不修|还要等多久|"
                        # 电梯修好了吗, 垃圾清理了没有: asking whether the work was done
                        r"(修|弄|处理|解决|搞|清理|清走)(好|完)?了(吗|么|没有|没)|"
+                       # 多久能修好, 能不能快点, 今天能来吗: asking when, or asking to hurry
+                       r"多久(能|才能|可以|会)?(来|修|处理|好|解决)|能不能快(点|一点)|(今天|明天)(能|会|可以)(来|修)|"
                        r"(那个|那件|这个|这件|我的|我那个)事(情)?(到底|现在|咋|怎么|有没有|办得)")
 # Asking whether anyone cares ends new problems as often as it chases old ones ("小区门口乱停车，有没有人管？"): it
 # chases only said alone ("你们到底管不管啊"); with a problem named it is that problem, filed.
@@ -220,7 +222,7 @@ def is_chase_up(text: str) -> bool:
 
 # What is left of a bare chase-up once its asking words are gone: "the matter", "fixed", "yet?".
 _CHASE_LEFTOVERS = ("那件事", "这件事", "事情", "事", "问题", "我反映", "我说", "我们", "我", "你们", "没修好", "修好",
-                    "没好", "好了", "没人", "没", "吗", "啊", "怎么", "回事", "一下", "什么时候", "到底")
+                    "没好", "好了", "没人", "没", "吗", "啊", "怎么", "回事", "一下", "什么时候", "到底", "修", "好")
 _TICKET = re.compile(r"[gG]?\d{6,}")
 
 
