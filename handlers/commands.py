@@ -202,7 +202,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("to_human", ("转人工", "人工", "人工客服", "人工服务", "转人工服务", "找人工", "找人工服务"), "转人工", "自动答复没解决时，转给工作人员办理", Takes.NOTHING,
             faq.to_human),
     Command("quit", ("取消", "退出"), "取消", "退出正在进行的操作", Takes.NOTHING, binding.cancel),
-    Command("my_phone", ("我的电话", "我的手机"), "我的电话 号码", "留个电话方便办理人联系您（可选，只有办理人能看到完整号码）",
+    # 我想留个电话: how to leave it (and with the number, left), never an appeal of those words.
+    Command("my_phone", ("我的电话", "我的手机", "留个电话", "留电话", "留下电话", "留个手机号"), "我的电话 号码", "留个电话方便办理人联系您（可选，只有办理人能看到完整号码）",
             Takes.CONTACT, contacts.my_phone),
     Command("phone_given", ("联系电话", "电话号码", "手机号码", "手机号", "电话", "手机"), "电话 号码", "留电话（同 我的电话）",
             Takes.PHONE, contacts.phone_given, Audience.UNLISTED),

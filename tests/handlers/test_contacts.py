@@ -82,10 +82,17 @@ def test_a_resident_adds_a_phone_and_a_door_after_binding_and_sees_them_masked(w
     assert (left.phone, left.door) == (None, None)
 
 
-@pytest.mark.parametrize("said", [PHONE, f"电话 {PHONE}", "手机：139 0000 2222。", f"手机号{PHONE}", f"联系电话 {PHONE}"])
+@pytest.mark.parametrize("said", [PHONE, f"电话 {PHONE}", "手机：139 0000 2222。", f"手机号{PHONE}", f"联系电话 {PHONE}",
+                                  f"留个电话 {PHONE}", f"我想留个电话，{PHONE}"])
 def test_a_phone_sent_alone_or_after_dianhua_is_left_as_my_phone_not_read_as_a_ticket_or_filed(wechat, seeded, said):
     assert wechat.send(RESIDENT, said).startswith(f"已记下您的电话 {MASKED}")
     assert resident(seeded, RESIDENT).phone == PHONE
+
+
+def test_wanting_to_leave_a_phone_is_told_how_not_filed(wechat, seeded):
+    reply = wechat.send(RESIDENT, "我想留个电话")
+    assert "已受理" not in reply and "我的电话" in reply
+    assert "还没有提交过诉求" in wechat.send(RESIDENT, "我的诉求")
 
 
 def test_a_sentence_about_a_phone_is_still_a_problem_and_staff_publish_theirs_only_by_name(wechat, seeded):
