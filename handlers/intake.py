@@ -16,8 +16,10 @@ from nlp.chatter import (
     is_chase_up,
     is_cry_for_help,
     regrets_withdrawal,
+    says_when_home,
     ticket_asked_after,
 )
+from storage import chasing as chasing_store
 from storage.limits import TextField, excess
 from storage.tickets import normalize_ticket
 
@@ -78,6 +80,8 @@ def handle(conversation: Conversation) -> Reply:
         return chased
     if asks_for_ticket(text):  # "我的编号是多少": their numbers, never a new one
         return resident.my_appeals(conversation, Arguments())
+    if says_when_home(text) and chasing_store.open_appeals(conversation.session, conversation.sender.id):
+        return resident.add_words(conversation, Arguments(words=text))  # 下午家里有人: for the handler, as 补充
     if calls_off(text):  # "那个事不用了我自己弄好了": how to withdraw, never a card for the grid
         return resident.calling_off(conversation)
     regretted = resident.cannot_restore(conversation) if regrets_withdrawal(text) else None

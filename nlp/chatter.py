@@ -287,6 +287,19 @@ def ticket_asked_after(text: str) -> str | None:
     return found.pop() if not rest else None
 
 
+# When someone will be home for the handler ("下午家里有人", "明天上午在家"): words for an open appeal (补充), never an
+# appeal of their own.
+MAX_AT_HOME = 16
+_AT_HOME = re.compile(r"^(我|我们)?(今天|明天|后天|上午|下午|晚上|中午|周末|白天|\d{1,2}点)+(以后|之后|以前|前)?"
+                      r"(家里|家)?(都|一直)?(有人|在家)(的)?$")
+
+
+def says_when_home(text: str) -> bool:
+    """Whether a short message only says when someone will be home (下午家里有人)."""
+    folded = _PUNCTUATION.sub("", _folded(text))
+    return len(folded) <= MAX_AT_HOME and _AT_HOME.fullmatch(folded) is not None
+
+
 # Asking what one's ticket number was ("我的编号是多少", "我忘了编号了", "单号找不到了"), or after one's appeals
 # ("我的诉求呢", "我提交的诉求在哪里看"): answered with 我的诉求.
 MAX_TICKET_QUESTION = 16  # longer, and the message is likely about a problem too

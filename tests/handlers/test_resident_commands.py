@@ -214,6 +214,14 @@ def test_add_words_reaches_the_handler_and_the_claim_notice_says_how(wechat, see
     assert "补充了情况" in wechat.send("o1", f"查询 {ticket}")
 
 
+def test_saying_when_someone_is_home_reaches_the_handler_of_the_open_appeal_not_a_new_card(wechat, seeded, clock):
+    ticket = ticket_of(wechat.send("o1", LIFT))
+    dispatch_filed(seeded, clock)
+    assert wechat.send("o1", "下午家里有人。") == f"已把您补充的情况转告诉求 {ticket} 的办理人。"
+    assert "居民说：下午家里有人。" in worded(seeded, "staff_words_added", ZHANG)[0]
+    assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]
+
+
 def test_add_words_is_bounded_and_only_for_ones_own_open_appeals(wechat, seeded, clock):
     assert wechat.send("o1", "补充 明天家里有人") == "您现在没有正在办理的诉求。要反映新问题，直接发送文字或语音即可。"
     ticket = ticket_of(wechat.send("o1", LIFT))
