@@ -175,10 +175,15 @@ def _grid_within(session: Session, scope: Scope, grid_id: int) -> bool:
 
 
 def member_within(session: Session, scope: Scope, staff_id: int) -> Staff | None:
-    """The active staff member of that id within the scope; None otherwise, whether they exist or not."""
-    return session.scalars(select(Staff).where(
+    """The active staff member of that id the account may disable or place: within the scope and, for any account
+    but a 管理员, not an office of every street (no grid, community or street: a district-wide department), whom one
+    street's account would take from the other streets too. None otherwise, whether they exist or not."""
+    member = session.scalars(select(Staff).where(
         Staff.id == staff_id, Staff.active.is_(True),
         roster.within(scope, Staff.grid_id, Staff.community_id, Staff.street_id))).first()
+    if member is None or (scope != Scope() and unit_reach.district_wide(member)):
+        return None
+    return member
 
 
 def open_invites(session: Session, scope: Scope, now: datetime, secret: str) -> list[invites.Invite]:
@@ -279,7 +284,7 @@ def place_officer(session: Session, scope: Scope, staff_id: int, wanted: str, no
     or (for any account but a 管理员) district-wide, an office of every street. OutsideScope for a place not
     offered."""
     member = member_within(session, scope, staff_id)
-    if member is None or (scope != Scope() and unit_reach.district_wide(member)):
+    if member is None:
         return None
     if wanted not in dict(officer_places(session, scope)):
         raise OutsideScope("outside")

@@ -539,7 +539,7 @@ def test_disabling_a_departments_last_officer_says_what_waited_for_the_departmen
         session.add(Staff(openid="dept_pingan", name="郑队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
                           street_id=pingan, active=True, created_at=clock()))
         session.add(new_appeal("G2611220001", grid_id, clock(), department="综合执法中队"))
-    person = logged_in(app, "street")
+    person = logged_in(app, "admin")  # 吴刚 serves every street: a 管理员's to disable
 
     done = person.client.post(f"/console/staff/{staff_id(store, '吴刚')}/disable",
                               data={"csrf_token": token(person)})
@@ -550,6 +550,33 @@ def test_disabling_a_departments_last_officer_says_what_waited_for_the_departmen
     with store.transaction() as session:
         back = session.scalars(select(Appeal).where(Appeal.ticket == "G2611220001")).one()
         assert (back.status, back.department) == ("dispatched", None)
+
+
+def test_a_streets_account_may_not_disable_a_district_wide_officer_whom_the_other_streets_rely_on(
+        app, store, clock):
+    # 停用 by one street's account took the district's office from every street, handing the other street's
+    # tasks back to its grids; as 改负责的地方, only a 管理员 may act on an office of every street.
+    pingan = street_id(store, "平安街道")
+    with store.transaction() as session:
+        grid_id = session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
+                                  .where(Community.street_id == pingan)).first()
+        session.add(Staff(openid="dept_wu", name="吴刚", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
+        session.add(new_appeal("G2611220001", grid_id, clock(), department="综合执法中队"))
+    wu = staff_id(store, "吴刚")
+    person = logged_in(app, "street")
+
+    row = person.get("/console/staff").get_data(as_text=True).split(f'id="staff-{wu}"', 1)[1].split("</tr>", 1)[0]
+    refused = person.client.post(f"/console/staff/{wu}/disable", data={"csrf_token": token(person)})
+
+    assert "综合执法中队（全区）" in row  # listed: they serve the street too
+    assert "停用" not in row and refused.status_code == 404
+    with store.transaction() as session:
+        assert session.get_one(Staff, wu).active
+        waiting = session.scalars(select(Appeal).where(Appeal.ticket == "G2611220001")).one()
+        assert waiting.department == "综合执法中队"
+    admin_row = logged_in(app, "admin").get("/console/staff").get_data(as_text=True).split(f'id="staff-{wu}"', 1)[1]
+    assert "确认停用 吴刚" in admin_row.split("</tr>", 1)[0]
 
 
 def test_disabling_a_volunteer_opens_the_tasks_they_took_to_others(app, store, clock):
