@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Collection, Mapping, Sequence, cast
 
-from sqlalchemy import ColumnElement, case, delete, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, case, delete, func, or_, select, true, tuple_, update
 from sqlalchemy.orm import Session
 
 from storage import advisory_locks
@@ -369,15 +369,17 @@ def _finish(session: Session, outbox_id: int, attempt: int | None = None, **valu
     session.execute(update(OutboxMessage.__table__).where(claimed).values(**values))
 
 
-def drop_unsent_to_staff(session: Session, openid: str) -> int:
+def drop_unsent_to_staff(session: Session, openid: str, appeal_ids: Collection[int] | None = None) -> int:
     """Delete the staff notices to `openid` not sent yet (pending or queued: their jobs find nothing to send); the
-    member has left, and a card still waiting for a busy worker would carry an appeal's words and address to them.
-    What they would have read as a resident (their own appeals) still goes. Returns how many."""
-    staff_notices = sorted(name for name, kind in BY_NAME.items() if kind.audience is not Audience.RESIDENT)
+    member has left (or, given `appeal_ids`, moved away from those appeals), and a card still waiting for a busy
+    worker would carry an appeal's words and address to them. What they would have read as a resident (their own
+    appeals) still goes. Returns how many."""
+    if appeal_ids is not None and not appeal_ids:
+        return 0
+    about = OutboxMessage.appeal_id.in_(sorted(appeal_ids)) if appeal_ids is not None else true()
     return session.execute(
         delete(OutboxMessage)
-        .where(OutboxMessage.recipient_openid == openid, OutboxMessage.template.in_(staff_notices),
-               OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.QUEUED)))
+        .where(_unsent_to_staff(openid), about)
         .execution_options(synchronize_session=False)
     ).rowcount
 
@@ -394,6 +396,18 @@ def drop_unsent_news(session: Session, appeal_id: int, openid: str) -> int:
                OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.QUEUED)))
         .execution_options(synchronize_session=False)
     ).rowcount
+
+
+def appeals_unsent_to_staff(session: Session, openid: str) -> set[int]:
+    """The appeals of the staff notices to `openid` not sent yet (pending or queued)."""
+    return set(session.scalars(select(OutboxMessage.appeal_id).where(
+        _unsent_to_staff(openid), OutboxMessage.appeal_id.is_not(None)).distinct()))
+
+
+def _unsent_to_staff(openid: str) -> ColumnElement[bool]:
+    staff_notices = sorted(name for name, kind in BY_NAME.items() if kind.audience is not Audience.RESIDENT)
+    return (OutboxMessage.recipient_openid == openid) & OutboxMessage.template.in_(staff_notices) \
+        & OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.QUEUED))
 
 
 @dataclass(frozen=True)

@@ -229,8 +229,11 @@ def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, t
     session.flush()  # before the tasks move: a task returned to the old grid no longer reaches them
     unit_waiting = _unit_left(session, member, now, sensitive, was_serving)
     if tasks is Tasks.KEEP or not held:
+        _drop_cards_of_where_they_left(session, member, sensitive)
         return Moved(member, (), kept=len(held), unit_waiting=unit_waiting)
-    return Moved(member, _hand_over_all(session, member, held, target, now, sensitive), unit_waiting=unit_waiting)
+    handed = _hand_over_all(session, member, held, target, now, sensitive)
+    _drop_cards_of_where_they_left(session, member, sensitive)
+    return Moved(member, handed, unit_waiting=unit_waiting)
 
 
 def place_officer(session: Session, member: Staff, place: staff.Scope, now: datetime,
@@ -251,7 +254,22 @@ def place_officer(session: Session, member: Staff, place: staff.Scope, now: date
     member.grid_id, member.community_id, member.street_id = place.grid_id, place.community_id, place.street_id
     session.flush()  # before what waits is looked at: where they no longer serve, they are no colleague
     unit_waiting = _unit_left(session, member, now, sensitive, was_serving)
+    _drop_cards_of_where_they_left(session, member, sensitive)
     return Moved(member, (), kept=len(open_tasks(session, member)), unit_waiting=unit_waiting)
+
+
+def _drop_cards_of_where_they_left(session: Session, member: Staff, sensitive: Collection[str]) -> None:
+    """The staff notices still waiting to reach a member who just moved, of appeals they may no longer read (the
+    old place's task cards, reminders, 督办), are dropped as a leaver's are: a busy worker would otherwise carry
+    those appeals' words and addresses to someone who now works elsewhere. A card of a task they kept still goes."""
+    if member.openid is None:
+        return
+    waiting = outbox.appeals_unsent_to_staff(session, member.openid)
+    if not waiting:
+        return
+    appeals = session.scalars(select(Appeal).where(Appeal.id.in_(sorted(waiting)))).all()
+    gone = {appeal.id for appeal in appeals if not staff.may_read(session, member, appeal, sensitive)}
+    outbox.drop_unsent_to_staff(session, member.openid, gone)
 
 
 def move_lead(session: Session, member: Staff, building_name: str) -> Staff:

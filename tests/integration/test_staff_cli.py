@@ -15,6 +15,8 @@ from storage import seeding, supervision
 from storage import staff as staff_places
 from storage.appeals import UNCLASSIFIED
 from storage.models import Appeal, AppealEvent, AppealStatus, Staff, StaffInvite, StaffRole
+from storage.notices import StaffReminder
+from storage.telling import tell
 from storage.tickets import LOCAL_ZONE
 from tests.support.console import OTHER_STREET
 from tests.support.database import appeal, notices, staff_id, worded
@@ -25,6 +27,7 @@ from tests.support.street import (
     FIRST,
     PROPERTY_CLERK,
     SQUAD,
+    SQUAD_XINGFU,
     XINGFULI,
     add_contractors,
     add_second_street,
@@ -325,6 +328,38 @@ def test_a_moved_members_tasks_may_be_handed_over(gridbot, wechat, seeded, clock
     ok(gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格", "--tasks", "handover", "--to", "李娜"))
 
     assert appeal(seeded, ticket).assignee_staff_id == staff_id(seeded, LI)
+
+
+def test_a_task_card_still_waiting_for_a_worker_does_not_follow_a_member_moved_to_another_grid(
+        gridbot, wechat, seeded, clock):
+    # A busy worker sent the old grid's card (its words and address) after the move to someone who may no longer
+    # read it; as for a leaver, what waits for them of appeals they can no longer read is dropped.
+    kept = claimed_by(wechat, seeded, clock, ZHANG)
+    with seeded.transaction() as session:  # a reminder of the task they keep, not sent yet either
+        tell(session, ZHANG, StaffReminder(ticket=kept, due_at=clock()), clock(),
+             appeal=session.scalars(select(Appeal).where(Appeal.ticket == kept)).one())
+    ticket = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
+    assert ZHANG in notices(seeded, "staff_new_appeal", ticket)
+
+    ok(gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格", "--tasks", "keep"))
+
+    assert ZHANG not in notices(seeded, "staff_new_appeal", ticket) and LI in notices(seeded, "staff_new_appeal", ticket)
+    assert notices(seeded, "staff_reminder", kept) == [ZHANG]  # their own task's: they still hold it
+
+
+def test_a_card_waiting_for_a_department_officer_placed_in_another_street_is_not_sent_and_one_for_all_is(
+        gridbot, wechat, seeded, clock):
+    with seeded.transaction() as session:
+        add_second_street(session, clock())  # 周队长 serves 幸福街道
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"转办 {ticket} 综合执法中队", "已转办")])
+    assert SQUAD_XINGFU in notices(seeded, "staff_new_appeal", ticket)
+
+    ok(gridbot("staff", "move", "周队长", "--all-streets"))  # every street: 幸福街道's case is still theirs to read
+    assert SQUAD_XINGFU in notices(seeded, "staff_new_appeal", ticket)
+    ok(gridbot("staff", "move", "周队长", "--street", ANNING))
+
+    assert SQUAD_XINGFU not in notices(seeded, "staff_new_appeal", ticket)
 
 
 def test_a_property_clerk_moved_to_another_compound_leaves_no_transfer_waiting_for_nobody(
