@@ -33,7 +33,7 @@ def _since_day(_context: click.Context, _option: click.Parameter, typed: str | N
     return datetime.combine(day, time(), LOCAL_ZONE)
 
 
-def _scope(session: Session, path: str | None) -> Scope:
+def read_scope(session: Session, path: str | None) -> Scope:
     """The --scope PATH, or a one-line refusal naming what may have been meant."""
     from bot.cli.staff import invite_refusal
     from storage.queries import Scope
@@ -87,7 +87,7 @@ def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None
     now = (clock or now_utc)()
     try:
         with operator_transaction() as session:
-            found = queries.appeals(session, now, _scope(session, scope_path), wanted)
+            found = queries.appeals(session, now, read_scope(session, scope_path), wanted)
             if as_json:
                 click.echo(appeal_json(found, now))
             elif as_csv:
@@ -282,7 +282,7 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
         fail(texts.MONTH_NOT_YET.format(month=month, today=duty.today(now).isoformat()))
     try:
         with operator_transaction() as session:
-            made = monthly_report(session, period, (clock or now_utc)(), _scope(session, scope_path),
+            made = monthly_report(session, period, (clock or now_utc)(), read_scope(session, scope_path),
                                   weights)  # type: ignore[arg-type]
     except SQLAlchemyError as error:
         fail_database(texts.DATABASE_FAILED, error)

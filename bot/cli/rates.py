@@ -21,13 +21,17 @@ UNITS = tuple(texts.UNIT_NAMES)
 @click.option("--from", "first", metavar="YYYY-MM-DD")
 @click.option("--to", "last", metavar="YYYY-MM-DD")
 @click.option("--by", "unit", type=click.Choice(UNITS), default="grid", show_default=True)
+@click.option("--scope", "scope_path", metavar="PATH")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def rates(clock: Clock | None, first: str | None, last: str | None, unit: str, as_json: bool) -> None:
+def rates(clock: Clock | None, first: str | None, last: str | None, unit: str, scope_path: str | None,
+          as_json: bool) -> None:
     """三率: 响应率、解决率、满意率 (with 评价率, 综合成绩, 按期办结率, 重办率, 回退率) of the appeals filed in the
-    period (default: this month), per unit, ranked by 综合成绩, with the change against the previous period."""
+    period (default: this month) within the --scope (default: everywhere), per unit, ranked by 综合成绩, with the
+    change against the previous period."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.cli.appeals import read_scope
     from bot.settings import Settings
     from storage.rates import Unit, ranking
 
@@ -38,13 +42,14 @@ def rates(clock: Clock | None, first: str | None, last: str | None, unit: str, a
     weights = configured(Settings.rates_from_env)["rate_weights"]
     try:
         with operator_transaction() as session:
-            ranked = ranking(session, period, now, Unit(unit), weights=weights)  # type: ignore[arg-type]
+            scope = read_scope(session, scope_path)
+            ranked = ranking(session, period, now, Unit(unit), scope, weights)  # type: ignore[arg-type]
     except SQLAlchemyError as error:
         fail_database(texts.DATABASE_FAILED, error)
     if as_json:
         click.echo(json.dumps([_object(row) for row in ranked.rows], ensure_ascii=False, indent=1))
     else:
-        click.echo("\n".join(texts.table(ranked)))
+        click.echo("\n".join(texts.table(ranked, scope_path)))
 
 
 def _object(row: Row) -> dict[str, object]:

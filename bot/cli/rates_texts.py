@@ -22,7 +22,7 @@ BACKWARDS = "--to（{last}）不能早于 --from（{first}）。"
 NOT_YET = "--from（{first}）还没到（今天是 {today}），这段时间还没有诉求可算。"
 DATABASE_FAILED = "读取数据库失败（{reason}），请稍后再试。"
 
-HEADING = ("{first} 至 {last}（北京时间）提交的诉求，按{unit}，办结和评价截至 {as_of}；"
+HEADING = ("{first} 至 {last}（北京时间）{where}提交的诉求，按{unit}，办结和评价截至 {as_of}；"
            "较上期：与 {before_first} 至 {before_last} 相比综合成绩的变化。")
 COLUMNS = ("排名", "{unit}", "派发", "响应率", "解决率", "满意率", "评价率", "综合成绩", "较上期", "按期办结率",
            "重办率", "回退率")
@@ -31,23 +31,29 @@ FOOTNOTE = ("满意率 =（满意 + {credit} × 基本满意）÷ 已评价；�
 EMPTY = "这段时间在范围内没有单位可列。"
 
 
-def heading(ranking: Ranking) -> str:
+WHERE = "{place}范围内"
+
+
+def heading(ranking: Ranking, place: str | None = None) -> str:
+    """The period, the unit and (`place`: the --scope asked for) where, as of when."""
     period, before = ranking.period, ranking.previous_period
     as_of = f"{ranking.as_of.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}"
     return HEADING.format(first=period.first_day, last=period.last_day, unit=UNIT_NAMES[ranking.unit], as_of=as_of,
-                          before_first=before.first_day, before_last=before.last_day)
+                          before_first=before.first_day, before_last=before.last_day,
+                          where=WHERE.format(place=place) if place else "")
 
 
-def table(ranking: Ranking) -> list[str]:
-    """The ranking as aligned lines: heading, column names, one line per unit, the pooled total, the footnote."""
+def table(ranking: Ranking, place: str | None = None) -> list[str]:
+    """The ranking as aligned lines: heading (`place`: the --scope asked for), column names, one line per unit, the
+    pooled total, the footnote."""
     if not ranking.rows:
-        return [heading(ranking), EMPTY]
+        return [heading(ranking, place), EMPTY]
     header = [column.format(unit=UNIT_NAMES[ranking.unit]) for column in COLUMNS]
     body = [_cells(str(row.rank) if row.rank is not None else NONE, label(row), row) for row in ranking.rows]
     body.append(_cells("", TOTAL, ranking.total))
     widths = [max(_width(line[column]) for line in (header, *body)) for column in range(len(header))]
     weights = ranking.weights
-    return [heading(ranking), *(_aligned(line, widths) for line in (header, *body)),
+    return [heading(ranking, place), *(_aligned(line, widths) for line in (header, *body)),
             FOOTNOTE.format(credit=f"{weights.basic_credit:g}", response=f"{weights.response:g}",
                             resolve=f"{weights.resolve:g}", satisfaction=f"{weights.satisfaction:g}")]
 

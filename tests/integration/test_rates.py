@@ -348,6 +348,20 @@ def test_the_cli_prints_a_ranked_table_with_the_change(november, database_url):
     assert "0.9 × 基本满意" in lines[7]
 
 
+def test_the_cli_ranks_one_street_or_community_with_scope_as_the_report_does(november, database_url):
+    # A district of two streets: each street office ranked its grids among the other street's, with no --scope.
+    result = _cli(database_url, "--from", "2026-11-01", "--to", "2026-11-30", "--scope", "和平社区")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "（北京时间）和平社区范围内提交的诉求，按网格" in lines[0]
+    assert [line.split()[1] for line in lines[2:4]] == [C, D] and lines[4].split()[:2] == ["合计", "1"]
+    members = json.loads(_cli(database_url, "--from", "2026-11-01", "--to", "2026-11-30", "--scope", "幸福里社区",
+                              "--by", "member", "--json").output)
+    assert "陈静" not in {row["unit"] for row in members} and "刘洋" in {row["unit"] for row in members}
+    unknown = _cli(database_url, "--scope", "平安社区")
+    assert unknown.exit_code == 1 and "没有找到“平安社区”" in unknown.output
+
+
 def test_the_cli_prints_json_with_the_keys_the_issue_names(november, database_url):
     result = _cli(database_url, "--from", "2026-11-01", "--to", "2026-11-30", "--by", "member", "--json")
     assert result.exit_code == 0, result.output
