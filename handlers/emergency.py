@@ -16,7 +16,8 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Inbound, Kind, Reply
 from nlp import Emergency, Taxonomy, emergency_asked_about, recognise_emergency
-from storage.models import AppealStatus
+from storage import dispatch, emergencies
+from storage.models import Appeal, AppealStatus
 
 
 def matches(conversation: Conversation) -> bool:
@@ -48,7 +49,8 @@ def handle(conversation: Conversation) -> Reply:
         into = filing.join_same_danger(conversation, filed, text) if complaint is None else None
         if into is not None:  # three households, one fire: one emergency, its cards sent once
             return Reply(f"{advice}\n" + texts.EMERGENCY_JOINED.format(ticket=filed.ticket, into=into))
-        filed_reply = texts.EMERGENCY_FILED.format(ticket=filed.ticket, minutes=emergency.response_minutes)
+        filed_reply = texts.EMERGENCY_FILED.format(ticket=filed.ticket, minutes=emergency.response_minutes) \
+            if _anyone_to_tell(conversation, filed.id) else texts.EMERGENCY_FILED_NOBODY.format(ticket=filed.ticket)
         return Reply(f"{advice}\n{filed_reply}{filing.place_named(conversation, filed)}"
                      f"{binding.still_to_answer(conversation)}")
     held = texts.EMERGENCY_HELD.format(ticket=filed.ticket)
@@ -69,6 +71,14 @@ def unfiled(taxonomy: Taxonomy, inbound: Inbound) -> Reply:
         return Reply(texts.SYSTEM_BUSY)
     advice = texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
     return Reply(f"{advice}\n{texts.EMERGENCY_NOT_FILED}")
+
+
+def _anyone_to_tell(conversation: Conversation, appeal_id: int) -> bool:
+    """Whether the emergency's card will reach anyone (storage.emergencies.responders): a resident told that the
+    grid and the community were called, when nobody there has bound WeChat yet, would wait for nobody."""
+    session = conversation.session
+    appeal = session.get_one(Appeal, appeal_id)
+    return bool(emergencies.responders(session, appeal, dispatch.grid_staff(session, appeal.grid_id)))
 
 
 def _emergency(conversation: Conversation) -> Emergency | None:

@@ -118,6 +118,9 @@ EMERGENCY_NUMBERS = "遇到火灾、急病、暴力等危险，请先拨打 119 
 EMERGENCY_ADVICE = "【紧急】请立即{call}！\n{advice}"
 EMERGENCY_FILED = ("已登记为紧急诉求 {ticket}，同时通知了网格员、网格长和社区工作人员，{minutes}分钟内会有人联系您。"
                    "有新情况请直接发消息告诉我们。")
+# Nobody of the grid, its community or its street has bound WeChat yet (a street just imported): nobody is told.
+EMERGENCY_FILED_NOBODY = ("已登记为紧急诉求 {ticket}。您所在的网格暂时还没有工作人员在公众号上接收消息，"
+                          "请一定先打上面的电话求助，不要等我们联系。有新情况请直接发消息告诉我们。")
 EMERGENCY_HELD = "已登记为紧急诉求 {ticket}，并立即通知了社区工作人员。"
 # Filed at the building the resident named, not at their home (storage.emergencies.place_said).
 EMERGENCY_PLACE_NAMED = "工作人员会赶往您说的地点：{place}。地点不对请马上告诉我们。"

@@ -164,6 +164,9 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
     """Send the appeal's cards; `about`: whom it complains about (storage.complaints), None for no complaint."""
     if appeal.emergency is not None:
         receivers = emergencies.responders(session, appeal, facts.team(appeal.grid_id), about or frozenset())
+        if not receivers:
+            log.warning("emergency %s: nobody of grid %s, its community or street bound to tell", appeal.ticket,
+                        appeal.grid_id)
         _send_cards(session, appeal, receivers, now, EMERGENCY_NOTE, None, (), facts)
         return
     if about is not None:

@@ -77,6 +77,27 @@ def test_an_emergency_reply_leads_with_the_number_and_the_whole_grid_and_operato
         assert status == OutboxStatus.PENDING
 
 
+def test_a_fire_where_nobody_has_bound_wechat_yet_is_not_answered_as_if_the_grid_had_been_called(
+        wechat, seeded, clock):
+    # A street just imported, its posters up before its staff were invited: the reply said the grid, its leader
+    # and the community had been told and someone would call within 10 minutes, while no card went to anyone.
+    from storage import seeding
+
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan(
+            "长青街道", {"长青社区": {"第一网格": ("长青苑", {"1号楼": ("1单元",)})}},
+            residents={"o_changqing": ("长青社区", "第一网格", "1号楼", "1单元")}), clock())
+
+    reply, ticket = report(wechat, seeded, clock, "楼道里着火了，好多烟", openid="o_changqing")
+
+    assert reply.startswith("【紧急】请立即拨打 119！")
+    assert "网格暂时还没有工作人员在公众号上接收消息，请一定先打上面的电话求助" in reply
+    assert "10分钟内会有人联系您" not in reply and "通知了" not in reply
+    assert cards(seeded, ticket) == {}
+    ordinary, _ = report(wechat, seeded, clock, "着火了")  # o1's grid has its team: they are told
+    assert "同时通知了网格员、网格长和社区工作人员" in ordinary
+
+
 def test_everyone_the_urgent_card_reached_hears_the_resident_withdrew_the_emergency(wechat, seeded, clock):
     _, ticket = report(wechat, seeded, clock, "着火了，楼道里全是烟")
     assert "已撤销" in wechat.send("o1", f"撤销 {ticket}")
