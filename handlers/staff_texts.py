@@ -832,6 +832,7 @@ NOT_ALLOWED = {
     "complaint_not_transferable": "诉求 {ticket} 是对工作人员的投诉，只由被投诉人的上级（网格长、社区或街道操作员）办理，不能转办。",
     "own_department": "诉求 {ticket} 已在您的单位办理，不用转办给本单位。转给其他部门或物业请写对方的名称；"
                       "不归本单位办理的，请回复“退回 {ticket} 原因”。",
+    "already_with_department": "诉求 {ticket} 已转给 {unit}，正等对方接单，不用再转办；对方已收到任务卡。",
     # Unknown, or a unit that serves other streets or compounds only (storage.unit_reach): nobody here to claim it.
     "unknown_department": "诉求 {ticket} 所在的地方没有“{department}”可以接单的人员。可转办的部门：{departments}",
     "no_operator": "社区和街道都还没有绑定操作员，退回后没有人接收，诉求 {ticket} 没有退回。请继续办理，或联系社区安排。",

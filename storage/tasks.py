@@ -222,6 +222,8 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
     department = _department_named(session, department, appeal.grid_id)
     if isinstance(member, Staff) and member.department == department:
         raise NotAllowed("own_department")  # it would only go back, unclaimed, to the sender's own colleagues
+    if appeal.status == AppealStatus.DISPATCHED and appeal.department == department:
+        raise NotAllowed("already_with_department")  # its cards and the resident's news would only go out again
     receivers = unit_reach.officers(session, department, appeal.grid_id)
     if not receivers:
         raise NotAllowed("unknown_department")

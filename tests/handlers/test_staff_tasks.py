@@ -348,6 +348,25 @@ def test_a_transfer_sent_twice_or_followed_by_a_note_says_where_the_task_went(we
     assert wechat.send(ZHANG, f"转办 {unclaimed} 城管执法中队") == gone.replace(ticket, unclaimed)
 
 
+def test_a_transfer_to_the_unit_a_task_already_waits_with_sends_nothing_again(wechat, seeded, clock):
+    # Routed to 综合执法中队 by its category, the 网格长's 转办 to it sent the resident 已转交 and the officers the
+    # same card a second time, and reset its response clock.
+    with seeded.transaction() as session:
+        add_contractors(session, clock())  # 周队长 of 综合执法中队
+    ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营摆摊，堵住了消防通道")
+    routed = appeal(seeded, ticket)
+    assert routed.department == "综合执法中队"
+    clock.advance(minutes=30)
+
+    reply = wechat.send(WANG, f"转办 {ticket} 综合执法中队")
+
+    assert reply == f"诉求 {ticket} 已转给 综合执法中队，正等对方接单，不用再转办；对方已收到任务卡。"
+    assert notices(seeded, "resident_transferred") == [] and notices(seeded, "staff_new_appeal", ticket).count(
+        "dept_zhifa") == 1
+    assert appeal(seeded, ticket).response_due_at == routed.response_due_at
+    assert "接单成功" in wechat.send("dept_zhifa", f"接单 {ticket}")
+
+
 def test_a_transferred_task_the_department_gave_back_is_not_said_to_be_with_the_department(wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="dept_chengguan", name="赵队长", role=StaffRole.DEPARTMENT, department="城管执法中队",

@@ -375,6 +375,20 @@ def test_transferring_to_a_department_hands_it_to_their_staff(app, runtime, cloc
     assert [(e.action, e.actor_kind) for e in events(runtime.database, "G-XFL")][-1] == ("transferred", "console_user")
 
 
+def test_transferring_again_to_the_department_it_waits_with_is_refused_and_sends_nothing(app, runtime, clock):
+    with runtime.database.transaction() as session:
+        session.add(Staff(openid="o-dept-chengguan-01", name="赵队长", role=StaffRole.DEPARTMENT,
+                          department="城管执法中队", active=True, created_at=clock()))
+    person = logged_in(app, "street")
+    assert post(person, "G-XFL", "transfer", {"department": "城管执法中队"}).status_code == 302
+
+    again = post(person, "G-XFL", "transfer", {"department": "城管执法中队"})
+
+    assert again.status_code == 409 and "正等对方接单，不用再转办" in again.get_data(as_text=True)
+    assert notices(runtime.database, "staff_new_appeal", "G-XFL") == ["o-dept-chengguan-01"]
+    assert [e.action for e in events(runtime.database, "G-XFL")].count("transferred") == 1
+
+
 def test_an_appeal_given_back_is_transferred_from_its_page_to_the_unit_it_belongs_to(app, runtime, clock):
     with runtime.database.transaction() as session:  # the grid gave it back (退回): a department's business
         session.scalars(select(Appeal).where(Appeal.ticket == "G-XFL")).one().status = AppealStatus.RETURNED
