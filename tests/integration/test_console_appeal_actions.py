@@ -308,6 +308,8 @@ def test_supervising_from_the_page_presses_whoever_holds_it_once_an_hour(app, ru
     assert post(person, "G-WORK", "supervise", {"text": "再催一次"}).status_code == 302
     waiting = post(person, "G-XFL", "supervise", {"text": "请尽快接单"})  # nobody claimed it: the grid's team
     assert waiting.status_code == 302
+    said = person.get(waiting.headers["Location"]).get_data(as_text=True)
+    assert "已督办：还没有人接单，督办已发给可以接单的人" in said and "承办人已收到" not in said  # there is none
     assert notices(runtime.database, "staff_supervised", "G-XFL") == ["demo_staff_liuyang"]
 
 

@@ -33,12 +33,17 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         reassigned = request.args.get("done") == "reassign"
         away = reassigning.waiting_on_leave(db, found, now) if reassigned else None
         nobody = reassigned and reassigning.waiting_for_nobody(db, found)
+        # 督办 of what nobody has claimed went to who may claim it (storage.chasing.holders_of): no holder got it
+        unclaimed = request.args.get("done") == "supervise" and found.status == AppealStatus.DISPATCHED \
+            and found.assignee_staff_id is None
         with_street = streets_apart(db)
         status = staff_texts.status_name(record.status)  # a lapsed one is not "居民已撤销"
     if done and away is not None:  # as the chat's 改派 says: it waits for someone on leave
         done = f"{done}{staff_texts.reassigned_to_away(away)}"
     if done and nobody:  # …or for a grid nobody active works in: no new holder got it
         done = texts.ACTION_DONE_TO_NOBODY
+    if done and unclaimed:
+        done = texts.ACTION_SUPERVISED_UNCLAIMED
     understanding = runtime().understanding
     appeal = record.appeal
     suggestion = review_words.guess(understanding, appeal.content) if appeal.category == UNCLASSIFIED else None

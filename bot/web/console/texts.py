@@ -145,6 +145,7 @@ ACTION_DONE = {"reclassify": "已改分类，并记为纠正样本。", "reassig
                "split": "已拆分，诉求已重新派发。", "transfer": "已转办，该部门的工作人员已收到任务。",
                "withdraw": "已按居民要求撤销。", "pause": "已挂起，原因已告知居民。", "resume": "已恢复办理。",
                "note": "备注已保存。", "message": "留言已发送给居民。", "supervise": "已督办，承办人已收到。"}
+ACTION_SUPERVISED_UNCLAIMED = "已督办：还没有人接单，督办已发给可以接单的人（网格员，或转给的部门、物业），请他们尽快接单。"
 ACTION_DONE_TO_NOBODY = ("已改派，居民已收到通知。注意：这个网格现在没有在岗的网格员，没有人收到任务卡；"
                         "请改派给有人的网格或网格员。")
 ACTION_REFUSED = "操作没有执行，请刷新页面后再试。"
