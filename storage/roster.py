@@ -37,7 +37,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.notices import StaffTasksHandedOver
-from storage.queries import Scope
+from storage.queries import EVERYWHERE, Scope
 from storage.telling import tell
 from storage.typed_ids import typed_id
 
@@ -120,7 +120,9 @@ def members(session: Session, scope: Scope, role: StaffRole | None, now: datetim
     if role is not None:
         query = query.where(Staff.role == role)
     rows = session.scalars(query.order_by(Staff.community_id, Staff.grid_id, Staff.role, Staff.id)).all()
-    counts = _open_counts(session, [row.id for row in rows])
+    # Only the tasks within the scope: a district-wide officer's (or one moved here with theirs) of another street
+    # are that street's business, not a figure for this one's list.
+    counts = _open_counts(session, [row.id for row in rows], scope)
     return [_member(session, row, counts, now) for row in rows]
 
 
@@ -352,12 +354,12 @@ def within(scope: Scope, grid_id: QueryableAttribute[int | None],
     return true()
 
 
-def _open_counts(session: Session, ids: list[int]) -> dict[int, int]:
+def _open_counts(session: Session, ids: list[int], scope: Scope = EVERYWHERE) -> dict[int, int]:
     if not ids:
         return {}
     return dict(session.execute(  # type: ignore[arg-type]
         select(Appeal.assignee_staff_id, func.count(Appeal.id))
-        .where(Appeal.assignee_staff_id.in_(ids), Appeal.status.in_(HELD_STATUSES))
+        .where(Appeal.assignee_staff_id.in_(ids), Appeal.status.in_(HELD_STATUSES), scope.condition())
         .group_by(Appeal.assignee_staff_id)).all())
 
 

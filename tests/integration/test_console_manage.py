@@ -19,7 +19,19 @@ from handlers.resident_texts import LOCAL_ZONE
 from nlp import load_taxonomy
 from storage import building_codes, org_import, seeding, volunteer_claims, wishes
 from storage import staff as staff_places
-from storage.models import Appeal, Building, Community, Grid, Staff, StaffInvite, StaffRole, Street, Wish, WishStatus
+from storage.models import (
+    Appeal,
+    AppealStatus,
+    Building,
+    Community,
+    Grid,
+    Staff,
+    StaffInvite,
+    StaffRole,
+    Street,
+    Wish,
+    WishStatus,
+)
 from storage.queries import Scope
 from tests.support.console import ACCOUNTS, cast, logged_in, new_appeal, street_id
 from tests.support.personas import BUILDING_LEAD, CHEN, LI, VOLUNTEER, WANG, ZHANG
@@ -577,6 +589,31 @@ def test_a_streets_account_may_not_disable_a_district_wide_officer_whom_the_othe
         assert waiting.department == "综合执法中队"
     admin_row = logged_in(app, "admin").get("/console/staff").get_data(as_text=True).split(f'id="staff-{wu}"', 1)[1]
     assert "确认停用 吴刚" in admin_row.split("</tr>", 1)[0]
+
+
+def test_a_street_accounts_staff_list_counts_only_the_tasks_of_its_own_street(app, store, clock):
+    # 吴刚 serves every street: the 幸福街道 list gave his 未办结 as the count of the cases he held in 平安街道 too.
+    pingan, xingfu = street_id(store, "平安街道"), street_id(store, "幸福街道")
+    with store.transaction() as session:
+        grids = {street: session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
+                                         .where(Community.street_id == street)).first()
+                 for street in (pingan, xingfu)}
+        wu = Staff(openid="dept_wu", name="吴刚", role=StaffRole.DEPARTMENT, department="综合执法中队", active=True,
+                   created_at=clock())
+        session.add(wu)
+        session.flush()
+        for number, grid in enumerate(grids.values()):
+            session.add(new_appeal(f"G261122000{number}", grid, clock(), department="综合执法中队",
+                                   status=AppealStatus.ACCEPTED, assignee_staff_id=wu.id))
+        session.add(new_appeal("G2611220009", grids[pingan], clock(), department="综合执法中队",
+                               status=AppealStatus.ACCEPTED, assignee_staff_id=wu.id))
+
+    def count(username):
+        page = logged_in(app, username).get("/console/staff").get_data(as_text=True)
+        row = page.split(f'id="staff-{staff_id(store, "吴刚")}"', 1)[1].split("</tr>", 1)[0]
+        return re.findall(r'data-label="未办结">(\d+)<', row)
+
+    assert count("street") == ["1"] and count("admin") == ["3"]
 
 
 def test_disabling_a_volunteer_opens_the_tasks_they_took_to_others(app, store, clock):
