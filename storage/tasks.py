@@ -224,7 +224,7 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
         raise NotAllowed("own_department")  # it would only go back, unclaimed, to the sender's own colleagues
     if appeal.status == AppealStatus.DISPATCHED and appeal.department == department:
         raise NotAllowed("already_with_department")  # its cards and the resident's news would only go out again
-    receivers = unit_reach.officers(session, department, appeal.grid_id)
+    receivers = unit_reach.officers(session, department, appeal.grid_id, hold=True)
     if not receivers:
         raise NotAllowed("unknown_department")
     old, held = AppealStatus(appeal.status), holder_before(appeal.assignee_staff_id)

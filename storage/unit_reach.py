@@ -60,13 +60,16 @@ def served_by(member: Staff) -> ColumnElement[bool]:
     return Appeal.grid_id.in_(grids)
 
 
-def officers(session: Session, department: str, grid_id: int | None) -> Sequence[Staff]:
-    """The active officers of the unit of that name serving the grid: who gets its cards there and may claim."""
-    return session.scalars(
-        select(Staff).where(Staff.department == department, Staff.role.in_(TRANSFER_UNITS), Staff.active.is_(True),
-                            serving(grid_id))
-        .order_by(Staff.id)
-    ).all()
+def officers(session: Session, department: str, grid_id: int | None, hold: bool = False) -> Sequence[Staff]:
+    """The active officers of the unit of that name serving the grid: who gets its cards there and may claim.
+    `hold`: their rows share-locked to the transaction's end (PostgreSQL), for a step that hands the unit a case:
+    an officer being moved or disabled meanwhile is read as they are once that commits, and a move or a disabling
+    waits for the hand-over, then finds the case (storage.roster: what waits for a unit nobody serves goes back)."""
+    query = select(Staff).where(Staff.department == department, Staff.role.in_(TRANSFER_UNITS),
+                                Staff.active.is_(True), serving(grid_id)).order_by(Staff.id)
+    if hold:
+        query = query.with_for_update(read=True, of=Staff)
+    return session.scalars(query).all()
 
 
 def reachable(session: Session, grid_id: int | None) -> list[str]:

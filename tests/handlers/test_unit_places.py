@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from bot.worker import schedule
 from handlers import staff_texts
-from storage import dispatch, notice_scope, roster, staff, supervision
+from storage import dispatch, notice_scope, roster, staff, supervision, tasks
 from storage.models import Appeal, AppealStatus, Building, Grid, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id
 from tests.support.personas import CHEN, HEPING_RESIDENT, OPERATOR, RESIDENT, ZHANG
+from tests.support.races import second_while_first_open
 from tests.support.street import (
     ANNING_MEMBER,
     ANNING_RESIDENT,
@@ -236,3 +237,55 @@ def test_reclassifying_to_a_category_of_the_squadron_suggests_转办_only_where_
     assert wechat.send(OPERATOR, f"分类 {ticket} 综合执法") == (  # not a 转办 to 安宁街道's 中队, which is refused
         f"诉求 {ticket} 已改为“综合执法”，办理时限按新类别计算。该类别由综合执法中队办理，"
         "但诉求所在的地方还没有综合执法中队可以接单的人员，仍由网格办理。")
+
+
+def test_a_transfer_while_the_squadrons_only_officer_is_placed_elsewhere_leaves_no_case_waiting_for_nobody(
+        wechat, district, clock):
+    # On PostgreSQL the move read what waited for the squadron before the 转办 committed: the case then waited for a
+    # unit nobody of its street serves any more. The 转办 now holds its officers' rows, so the move waits and finds
+    # it; a move first makes the 转办 find nobody there and refuse.
+    ticket = file_and_dispatch(wechat, district, clock)
+    with district.transaction() as session:
+        anning_place = staff.Scope(None, None, "综合执法中队", street_id=staff.find_street(session, "安宁街道").id)
+
+    def transfer(session):
+        tasks.transfer(session, staff.staff_by_openid(session, ZHANG), ticket, "综合执法中队", clock(), ())
+
+    def place(session):
+        roster.place_officer(session, staff.staff_by_openid(session, SQUAD_XINGFU), anning_place, clock(), ())
+
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert second_while_first_open(district, transfer, place) == ("done", "done")
+    back = appeal(district, ticket)
+    assert (back.department, back.status) == (None, AppealStatus.DISPATCHED)  # its grid's again, not nobody's
+
+
+def test_a_transfer_after_the_squadrons_only_officer_was_placed_elsewhere_is_refused(wechat, district, clock):
+    ticket = file_and_dispatch(wechat, district, clock)
+    with district.transaction() as session:
+        anning_place = staff.Scope(None, None, "综合执法中队", street_id=staff.find_street(session, "安宁街道").id)
+
+    def transfer(session):
+        tasks.transfer(session, staff.staff_by_openid(session, ZHANG), ticket, "综合执法中队", clock(), ())
+
+    def place(session):
+        roster.place_officer(session, staff.staff_by_openid(session, SQUAD_XINGFU), anning_place, clock(), ())
+
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert second_while_first_open(district, place, transfer) == ("done", "NotAllowed")
+    assert appeal(district, ticket).department is None
+
+
+def test_a_transfer_while_the_squadrons_only_officer_is_disabled_leaves_no_case_waiting_for_nobody(
+        wechat, district, clock):
+    ticket = file_and_dispatch(wechat, district, clock)
+
+    def transfer(session):
+        tasks.transfer(session, staff.staff_by_openid(session, ZHANG), ticket, "综合执法中队", clock(), ())
+
+    def disable(session):
+        roster.disable(session, staff.staff_by_openid(session, SQUAD_XINGFU), None, clock(), ())
+
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert second_while_first_open(district, transfer, disable) == ("done", "done")
+    assert appeal(district, ticket).department is None  # back with its grid: nobody of the squadron serves it
