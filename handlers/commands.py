@@ -273,7 +273,7 @@ COMMANDS: tuple[Command, ...] = (
             "停水、停电、停气、防汛等紧急通知：用模板消息发，退订了一般通知的居民也收到，不占每月 4 条群发", Takes.SCOPE_TEXT,
             notice_chat.draft_urgent, Audience.STAFF, roles=_OVERSEERS),
     Command("staff_notice", ("工作通知",), "工作通知 范围 内容",
-            "只给范围内的工作人员（网格员、网格长、物业、楼长）发通知，如例会、工作安排，先看预览再确认", Takes.SCOPE_TEXT,
+            "只给范围内的工作人员（网格员、网格长、物业、楼长，街道、社区范围还有部门人员）发通知，如例会、工作安排，先看预览再确认", Takes.SCOPE_TEXT,
             notice_chat.draft_for_staff, Audience.STAFF, roles=_OVERSEERS),
     Command("notice_progress", ("通知进度",), "通知进度 编号", "查看通知发送到哪儿了（操作员、网格长）", Takes.CODE,
             notice_chat.progress, Audience.STAFF, roles=_OVERSEERS),

@@ -447,6 +447,8 @@ def test_a_sentence_starting_like_unsubscribing_is_still_an_appeal(wechat, seede
 
 def test_help_lists_the_notice_commands_by_role(wechat, seeded):
     assert "通知 范围 内容" in wechat.send(OPERATOR, "帮助 2")  # a second page: the first is the day's work
+    # 工作通知 to a street or community reaches its 部门 officers too (storage.notice_scope): help says so.
+    assert "（网格员、网格长、物业、楼长，街道、社区范围还有部门人员）" in wechat.send(OPERATOR, "帮助 2")
     assert "通知 范围 内容" not in wechat.send(ZHANG, "帮助")
     assert "已转达 编号" in wechat.send(LEAD, "帮助")
     assert "退订通知" in wechat.send(RESIDENT, "帮助")
