@@ -127,6 +127,8 @@ EMERGENCY_PLACE_NAMED = "工作人员会赶往您说的地点：{place}。地点
 # A neighbour reported the same danger at the same building minutes ago (handlers.filing.join_same_danger).
 EMERGENCY_JOINED = ("已有人报告了这一险情，您的求助 {ticket} 已并入紧急诉求 {into}：网格员、网格长和社区工作人员已经收到，"
                     "您说的情况也已转告他们，之后的每一步进展都会通知您。有新情况请直接发消息告诉我们。")
+EMERGENCY_JOINED_NOBODY = ("已有人报告了这一险情，您的求助 {ticket} 已并入紧急诉求 {into}。您所在的网格暂时还没有工作人员在公众号上"
+                           "接收消息，请一定先打上面的电话求助，不要等我们联系。有新情况请直接发消息告诉我们。")
 EMERGENCY_ASK_ADDRESS = "为了让工作人员尽快找到您，请告诉我们住址（回复序号）：\n{question}"
 EMERGENCY_BINDING_GOES_ON = "方便时请继续回复上面的序号完成住址绑定，工作人员能更快找到您。"
 # A photo or location sent while choosing an address: kept with the appeal, and the menu still waits.

@@ -86,7 +86,8 @@ def test_a_fire_where_nobody_has_bound_wechat_yet_is_not_answered_as_if_the_grid
     with seeded.transaction() as session:
         seeding.seed_street(session, seeding.StreetPlan(
             "长青街道", {"长青社区": {"第一网格": ("长青苑", {"1号楼": ("1单元",)})}},
-            residents={"o_changqing": ("长青社区", "第一网格", "1号楼", "1单元")}), clock())
+            residents={"o_changqing": ("长青社区", "第一网格", "1号楼", "1单元"),
+                       "o_changqing_2": ("长青社区", "第一网格", "1号楼", "1单元")}), clock())
 
     reply, ticket = report(wechat, seeded, clock, "楼道里着火了，好多烟", openid="o_changqing")
 
@@ -94,6 +95,8 @@ def test_a_fire_where_nobody_has_bound_wechat_yet_is_not_answered_as_if_the_grid
     assert "网格暂时还没有工作人员在公众号上接收消息，请一定先打上面的电话求助" in reply
     assert "10分钟内会有人联系您" not in reply and "通知了" not in reply
     assert cards(seeded, ticket) == {}
+    joined = wechat.send("o_changqing_2", "1号楼着火了，好多烟")  # a neighbour's report of it joins it
+    assert f"已并入紧急诉求 {ticket}" in joined and "已经收到" not in joined and "请一定先打上面的电话求助" in joined
     ordinary, _ = report(wechat, seeded, clock, "着火了")  # o1's grid has its team: they are told
     assert "同时通知了网格员、网格长和社区工作人员" in ordinary
 
