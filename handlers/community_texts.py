@@ -19,6 +19,9 @@ DAIBAO_FILED = ("已为邻居（{home}）代报，编号 {ticket}，类别：{ca
 # A danger: the 楼长 may be at the neighbour's door, so who was told and how soon someone comes, not routine words.
 DAIBAO_EMERGENCY_FILED = ("已为邻居（{home}）代报，登记为紧急诉求 {ticket}，同时通知了网格员、网格长和社区工作人员，"
                           "{minutes}分钟内会有人联系您。有新情况请直接发消息告诉我们。")
+# Nobody of the grid, its community or its street has bound WeChat yet: nobody was told.
+DAIBAO_EMERGENCY_FILED_NOBODY = ("已为邻居（{home}）代报，登记为紧急诉求 {ticket}。这里暂时还没有工作人员在公众号上接收消息，"
+                                 "请一定先打上面的电话求助，不要等我们联系。有新情况请直接发消息告诉我们。")
 DAIBAO_ALREADY = ("您已为邻居（{home}）代报过“{content}”，编号 {ticket}，正在办理，这次没有重复登记。"
                   "回复“查询 {ticket}”可查看进度；邻居有新情况，请说明与之前不同的地方。")
 DAIBAO_COMPLAINT_HANDLED_BY = "邻居的投诉由被投诉人的上级（{who}）处理，被投诉的工作人员看不到这条投诉。"
@@ -77,8 +80,10 @@ def filed(ticket: str, home: str, category: str, subcategory: str | None, grid: 
     return DAIBAO_FILED.format(ticket=ticket, home=home, category=named, grid=grid)
 
 
-def filed_emergency(ticket: str, home: str, minutes: int) -> str:
-    """The reply to 代报 of a danger, after the number to call and the advice."""
+def filed_emergency(ticket: str, home: str, minutes: int, told: bool = True) -> str:
+    """The reply to 代报 of a danger, after the number to call and the advice (`told`: its card reaches anyone)."""
+    if not told:
+        return DAIBAO_EMERGENCY_FILED_NOBODY.format(ticket=ticket, home=home)
     return DAIBAO_EMERGENCY_FILED.format(ticket=ticket, home=home, minutes=minutes)
 
 

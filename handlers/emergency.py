@@ -16,8 +16,7 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Inbound, Kind, Reply
 from nlp import Emergency, Taxonomy, emergency_asked_about, recognise_emergency
-from storage import dispatch, emergencies
-from storage.models import Appeal, AppealStatus
+from storage.models import AppealStatus
 
 
 def matches(conversation: Conversation) -> bool:
@@ -47,7 +46,7 @@ def handle(conversation: Conversation) -> Reply:
         complaining.mark(conversation, grid_id, filed.id, complaint)
     if filed.status is not AppealStatus.AWAITING_ADDRESS:  # placed: at home, or where the words say it is
         into = filing.join_same_danger(conversation, filed, text) if complaint is None else None
-        told = _anyone_to_tell(conversation, filed.id)
+        told = filing.anyone_to_tell(conversation, filed.id)
         if into is not None:  # three households, one fire: one emergency, its cards sent once
             joined = texts.EMERGENCY_JOINED if told else texts.EMERGENCY_JOINED_NOBODY
             return Reply(f"{advice}\n" + joined.format(ticket=filed.ticket, into=into))
@@ -73,14 +72,6 @@ def unfiled(taxonomy: Taxonomy, inbound: Inbound) -> Reply:
         return Reply(texts.SYSTEM_BUSY)
     advice = texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
     return Reply(f"{advice}\n{texts.EMERGENCY_NOT_FILED}")
-
-
-def _anyone_to_tell(conversation: Conversation, appeal_id: int) -> bool:
-    """Whether the emergency's card will reach anyone (storage.emergencies.responders): a resident told that the
-    grid and the community were called, when nobody there has bound WeChat yet, would wait for nobody."""
-    session = conversation.session
-    appeal = session.get_one(Appeal, appeal_id)
-    return bool(emergencies.responders(session, appeal, dispatch.grid_staff(session, appeal.grid_id)))
 
 
 def _emergency(conversation: Conversation) -> Emergency | None:

@@ -9,7 +9,7 @@ from handlers.types import Kind, Reply
 from nlp import Classification, Emergency
 from nlp.chatter import calls_off
 from nlp.similarity import is_repeat
-from storage import appeals, emergencies, material, org, tasks
+from storage import appeals, dispatch, emergencies, material, org, tasks
 from storage import joins as joined_reports
 from storage.errors import DomainError
 from storage.limits import LIMITS, TextField
@@ -97,6 +97,14 @@ def file_emergency(conversation: Conversation, text: str, emergency: Emergency) 
     if filed.status is AppealStatus.AWAITING_ADDRESS:  # nowhere said, no address: every operator must hear now
         emergencies.alert_unplaced(session, filed.id, now)
     return filed
+
+
+def anyone_to_tell(conversation: Conversation, appeal_id: int) -> bool:
+    """Whether the emergency's card will reach anyone (storage.emergencies.responders): someone told that the grid
+    and the community were called, when nobody there has bound WeChat yet, would wait for nobody."""
+    session = conversation.session
+    appeal = session.get_one(Appeal, appeal_id)
+    return bool(emergencies.responders(session, appeal, dispatch.grid_staff(session, appeal.grid_id)))
 
 
 def place_named(conversation: Conversation, filed: appeals.Filed) -> str:

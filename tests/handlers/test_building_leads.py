@@ -183,6 +183,23 @@ def test_a_danger_is_filed_as_an_emergency_with_the_advice(wechat, seeded, clock
     assert appeal(seeded, ticket).emergency is not None
 
 
+def test_a_danger_reported_where_nobody_has_bound_wechat_yet_is_not_said_to_have_been_told(wechat, seeded, clock):
+    # A street whose 楼长 were invited before its grid's staff: the 楼长 at the door was told the grid and the
+    # community had been called and someone would come within 10 minutes, while no card went to anyone.
+    from storage import seeding
+
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan(
+            "长青街道", {"长青社区": {"第一网格": ("长青苑", {"1号楼": ("1单元",)})}},
+            building_leads=(("lead_changqing", "钱阿姨", "长青社区", "第一网格", "1号楼"),)), clock())
+
+    reply = wechat.send("lead_changqing", "代报 1单元 502家里着火了，冒烟了")
+
+    assert reply.startswith("【紧急】请立即拨打 119！") and "登记为紧急诉求" in reply
+    assert "这里暂时还没有工作人员在公众号上接收消息，请一定先打上面的电话求助" in reply
+    assert "通知了" not in reply and "10分钟内会有人联系您" not in reply
+
+
 @pytest.mark.parametrize("words", ["代报 王奶奶家着火了，冒烟了", "代报 5号楼2单元 502家里着火了"])
 def test_a_danger_without_a_home_that_can_be_read_is_filed_at_the_building_not_refused(wechat, seeded, words):
     reply = wechat.send(BUILDING_LEAD, words)
