@@ -90,7 +90,7 @@ def rename(session: Session, kind: PlaceKind, place: str, new_name: str, scope: 
         community_id, wanted = _find_compound(session, place)
         _refuse_outside(session, scope, kind, place, session.get_one(Community, community_id))
         return _rename_compound(session, community_id, wanted, name)
-    row = _find(session, kind, place)
+    row = _find(session, kind, place, scope)
     _refuse_outside(session, scope, kind, place, row)
     if row.name == name:
         raise NameRefused("same")
@@ -118,7 +118,9 @@ def _checked(new_name: str) -> str:
 Renameable = Street | Community | Grid | Building | Unit
 
 
-def _find(session: Session, kind: PlaceKind, place: str) -> Renameable:
+def _find(session: Session, kind: PlaceKind, place: str, scope: Scope = EVERYWHERE) -> Renameable:
+    """The place of that kind `place` names; a community or grid looked for within `scope` (a street's account:
+    its 和平社区, though another street has one too, with no other street's named as a candidate)."""
     if kind is PlaceKind.STREET:
         found = session.scalar(select(Street).where(Street.name == org.normalised_name(place)))
         if found is None:
@@ -126,9 +128,9 @@ def _find(session: Session, kind: PlaceKind, place: str) -> Renameable:
                                                                      .limit(MAX_CANDIDATES))))
         return found
     if kind is PlaceKind.COMMUNITY:
-        return find_community(session, place)
+        return find_community(session, place, scope.community_condition())
     if kind is PlaceKind.GRID:
-        return find_grid(session, place)
+        return find_grid(session, place, scope.grid_condition())
     if kind is PlaceKind.BUILDING:
         return org_moves.find_building(session, place)
     *above, unit_name = PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", place).strip())

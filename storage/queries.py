@@ -103,7 +103,7 @@ class Scope:
         if len(parts) <= 2:
             # 幸福里社区, or 幸福街道·幸福里社区 where two streets have a community of that name.
             named = select(Community, Street.name).join(Street, Street.id == Community.street_id) \
-                .where(Community.name == parts[-1])
+                .where(Community.name == parts[-1], true() if within is None else within.community_condition())
             if len(parts) == 2:
                 named = named.where(Street.name == parts[0])
             community = session.execute(named.order_by(Community.id)).all()
@@ -120,6 +120,17 @@ class Scope:
                 raise
             # 和平 for 和平社区: part of a name, which find_grid only looks for among grids' names.
             raise UnknownPlace("place", wanted, _places_named_like(session, wanted, within)) from None
+
+    def community_condition(self) -> ColumnElement[bool]:
+        """A condition on Community: the community lies within the scope (a grid's scope: the grid's community)."""
+        conditions: list[ColumnElement[bool]] = []
+        if self.street_id is not None:
+            conditions.append(Community.street_id == self.street_id)
+        if self.community_id is not None:
+            conditions.append(Community.id == self.community_id)
+        if self.grid_id is not None:
+            conditions.append(Community.id.in_(select(Grid.community_id).where(Grid.id == self.grid_id)))
+        return and_(true(), *conditions)
 
     def grid_condition(self) -> ColumnElement[bool]:
         """A condition on Grid joined with its Community: the grid lies within the scope."""

@@ -504,13 +504,15 @@ def find_street(session: Session, name: str) -> Street:
     return found
 
 
-def find_community(session: Session, name: str) -> Community:
-    """The community of that name, or of `街道·社区` where two streets have one of that name; unknown or not
-    unique raises UnclearPlace with the candidates."""
+def find_community(session: Session, name: str, within: ColumnElement[bool] | None = None) -> Community:
+    """The community of that name, or of `街道·社区` where two streets have one of that name; only among the
+    communities `within` allows (a condition on Community: a street's account looks in its street, where the name
+    may well be unique), and so are the candidates named. Unknown or not unique raises UnclearPlace with the
+    candidates."""
     parts = PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", name).strip(), maxsplit=1)
     street_name, wanted = (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
     query = select(Community, Street.name).join(Street, Street.id == Community.street_id) \
-        .where(Community.name == wanted)
+        .where(Community.name == wanted, true() if within is None else within)
     if street_name:
         query = query.where(Street.name == street_name)
     rows = session.execute(query.order_by(Community.id)).all()
@@ -519,7 +521,9 @@ def find_community(session: Session, name: str) -> Community:
     if rows:
         raise AmbiguousPlace("community", name, [f"{street}·{community.name}" for community, street in rows])
     similar = session.scalars(
-        select(Community.name).where(Community.name.contains(wanted, autoescape=True)).order_by(Community.id).limit(MAX_CANDIDATES)
+        select(Community.name).where(Community.name.contains(wanted, autoescape=True),
+                                     true() if within is None else within)
+        .order_by(Community.id).limit(MAX_CANDIDATES)
     ).all()
     raise UnknownPlace("community", name, list(similar))
 

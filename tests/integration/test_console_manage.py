@@ -919,6 +919,28 @@ def test_a_place_of_another_street_is_as_unknown_as_a_missing_one(app, store):
     assert names_of(store, Community) == before
 
 
+def test_a_streets_account_renames_and_filters_by_its_own_community_of_a_name_another_street_has_too(
+        app, store, clock):
+    # 平安街道 has a 和平社区 too: 幸福街道's account was told 和平社区 is not unique, with the other street's named
+    # (幸福街道·和平社区、平安街道·和平社区), though only one of them is its own.
+    with store.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan(
+            "平安街道", {HEPING: {FIRST: ("平安家园", {"1号楼": ("1单元",)})}}), clock())
+    person = logged_in(app, "street")
+
+    listed = person.get(f"/console/appeals?where={HEPING}").get_data(as_text=True)
+    done = rename(person, "社区", HEPING, "和平东社区")
+    grid = rename(person, "网格", f"和平东社区·{FIRST}", "和平一网格")
+
+    assert "不唯一" not in listed and "平安街道" not in listed
+    assert done.status_code == 302 and grid.status_code == 302
+    with store.transaction() as session:
+        streets = dict(session.execute(select(Community.name, Street.name).join(Street)).all())
+    assert streets["和平东社区"] == "幸福街道" and streets[HEPING] == "平安街道"
+    refused = rename(logged_in(app, "street"), "社区", HEPING, "和平西社区")  # 平安街道's: not the account's
+    assert refused.status_code == 400 and "平安街道" not in refused.get_data(as_text=True)
+
+
 def test_only_a_console_admin_renames_a_street(app, store):
     street = logged_in(app, "street")
     assert 'value="街道"' not in street.get("/console/org").get_data(as_text=True)
