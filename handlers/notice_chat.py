@@ -67,8 +67,11 @@ def draft(conversation: Conversation, arguments: Arguments,
     # The scope is read normalised; the text goes out as typed (NFKC would make the notice's ，。 into ,.).
     typed_scope, text = scope_and_text(arguments.words)
     text = _as_typed_to_the_end(conversation.inbound.text, text)
-    scope_path = notice_scope.qualified(conversation.session, unicodedata.normalize("NFKC", typed_scope),
-                                        notice_scope.part_of(conversation.staff))
+    try:
+        scope_path = notice_scope.qualified(conversation.session, unicodedata.normalize("NFKC", typed_scope),
+                                            notice_scope.part_of(conversation.staff))
+    except UnclearPlace as unclear:
+        return Reply(texts.unclear_place(unclear))
     kind = urgent_kind(text) if urgent else None
     request = Request(scope_path, text, audience=audience, urgent=urgent, kind=kind, author=conversation.staff)
     refused = _planned(conversation, request)

@@ -148,7 +148,8 @@ def part_of(member: Staff) -> Scope:
 def qualified(session: Session, path: str, within: Scope) -> str:
     """`path` with a grid named alone (第一网格, 第一网格/阳光花园) written with its community when `within` (the
     sender's part) holds exactly one grid of that name: a community operator's 第一网格 is theirs, and the stored
-    path names it unambiguously. Any other path is returned as given (resolve then reads or refuses it)."""
+    path names it unambiguously; several there: AmbiguousPlace naming those. Any other path is returned as given
+    (resolve then reads or refuses it)."""
     parts = [part for part in PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", path).strip()) if part]
     if not parts or within == Scope() or parts[0].lower() in EVERYWHERE_WORDS:
         return path
@@ -165,6 +166,8 @@ def qualified(session: Session, path: str, within: Scope) -> str:
         return path  # starts with a community: already says where
     try:
         grid = find_grid(session, parts[0], within.grid_condition())
+    except AmbiguousPlace:
+        raise  # several of their own: those are the candidates, never another street's of that name
     except UnclearPlace:
         return _building_within(session, parts, within) or path
     return "/".join([_community_path(session, grid.community_id), grid.name, *parts[1:]])

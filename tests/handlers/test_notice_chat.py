@@ -445,6 +445,21 @@ def test_a_sentence_starting_like_unsubscribing_is_still_an_appeal(wechat, seede
     assert re.search(r"G\d{10}", wechat.send(RESIDENT, "订阅号里的停水通知怎么没收到，3号楼今天停水了"))
 
 
+def test_a_street_operators_grid_named_alone_that_is_several_of_theirs_names_only_their_own(wechat, seeded, clock):
+    # 幸福街道 has two 第一网格 (幸福里社区's, 和平社区's) and 平安街道 a third: the street operator's 通知 第一网格
+    # asked them to choose among all three, naming the other street's.
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("平安街道", {"平安社区": {FIRST: ("平安家园", {
+            "1号楼": ("1单元",)})}}), clock())
+        street = session.scalars(select(Street.id).where(Street.name == "幸福街道")).one()
+        session.add(Staff(openid="o_street_op", name="钱科长", role=StaffRole.OPERATOR, street_id=street,
+                          active=True, created_at=clock()))
+
+    reply = wechat.send("o_street_op", "通知 第一网格 明天上午停水")
+
+    assert "幸福里社区·第一网格" in reply and "和平社区·第一网格" in reply and "平安" not in reply
+
+
 def test_help_lists_the_notice_commands_by_role(wechat, seeded):
     assert "通知 范围 内容" in wechat.send(OPERATOR, "帮助 2")  # a second page: the first is the day's work
     # 工作通知 to a street or community reaches its 部门 officers too (storage.notice_scope): help says so.

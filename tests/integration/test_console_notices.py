@@ -147,6 +147,16 @@ def test_a_grid_typed_alone_is_the_one_within_the_part(app, runtime):
     assert stored == "幸福里社区/第一网格"
 
 
+def test_a_grid_typed_alone_that_is_several_of_the_streets_names_only_its_own(app):
+    # 幸福里社区 and 和平社区 each have a 第一网格, and so has 平安街道's 平安社区: the street's account was asked to
+    # choose among all three, the other street's named.
+    answer = preview(logged_in(app, "street"), scope="第一网格")
+
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "幸福里社区·第一网格" in page and "和平社区·第一网格" in page
+    assert "平安" not in page.split('id="notice-form"', 1)[0]
+
+
 def test_a_recipients_page_link_edited_beyond_any_id_starts_from_the_first_page(app, numbers):
     response = logged_in(app, "xingfuli").get(f"/console/notices/{numbers['XFL']}?after=99999999999999999999999")
     assert response.status_code == 200 and 'id="notice-cancel"' in response.get_data(as_text=True)
