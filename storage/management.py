@@ -194,10 +194,15 @@ def open_invites(session: Session, scope: Scope, now: datetime, secret: str) -> 
 
 
 def invite_within(session: Session, scope: Scope, invite_id: int) -> StaffInvite | None:
-    """The invite of that id within the scope (whatever its status); None otherwise."""
-    return session.scalars(select(StaffInvite).where(
+    """The invite of that id the account may take back (whatever its status): within the scope and, for any account
+    but a 管理员, not for an office of every street (no grid, community or street: a district-wide department's,
+    the 管理员's to make and to revoke). None otherwise."""
+    found = session.scalars(select(StaffInvite).where(
         StaffInvite.id == invite_id,
         roster.within(scope, StaffInvite.grid_id, StaffInvite.community_id, StaffInvite.street_id))).first()
+    if found is None or (scope != Scope() and unit_reach.district_wide(found)):
+        return None
+    return found
 
 
 def create_invite(session: Session, scope: Scope, wanted: InviteRequest, departments: Collection[str],

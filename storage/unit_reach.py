@@ -19,7 +19,7 @@ from typing import Sequence
 from sqlalchemy import ColumnElement, and_, select, true
 from sqlalchemy.orm import Session
 
-from storage.models import TRANSFER_UNITS, Appeal, Community, Grid, Staff
+from storage.models import TRANSFER_UNITS, Appeal, Community, Grid, Staff, StaffInvite
 
 
 def serves(member: Staff, grid_id: int | None, community_id: int | None, street_id: int | None) -> bool:
@@ -28,8 +28,9 @@ def serves(member: Staff, grid_id: int | None, community_id: int | None, street_
         (member.grid_id, grid_id), (member.community_id, community_id), (member.street_id, street_id)))
 
 
-def district_wide(member: Staff) -> bool:
-    """Whether the officer serves every street: no grid, community or street on their row."""
+def district_wide(member: Staff | StaffInvite) -> bool:
+    """Whether the officer (or the one an invite is for) serves every street: no grid, community or street on the
+    row."""
     return member.grid_id is None and member.community_id is None and member.street_id is None
 
 

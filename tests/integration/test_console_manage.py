@@ -616,6 +616,25 @@ def test_a_street_accounts_staff_list_counts_only_the_tasks_of_its_own_street(ap
     assert count("street") == ["1"] and count("admin") == ["3"]
 
 
+def test_a_streets_account_may_not_revoke_the_invite_of_a_district_wide_office(app, store):
+    # The 管理员's invite for 综合执法中队（全区） could be taken back by either street's account.
+    assert invite_form(logged_in(app, "admin"), role="部门", department="综合执法中队").status_code == 200
+    with store.transaction() as session:
+        invite_id = session.scalars(select(StaffInvite.id)).one()
+    person = logged_in(app, "street")
+
+    row = person.get("/console/staff").get_data(as_text=True).split(f'id="invite-{invite_id}"', 1)[1]
+    refused = person.client.post(f"/console/staff/invites/{invite_id}/revoke", data={"csrf_token": token(person)})
+
+    assert "综合执法中队（全区）" in row.split("</tr>", 1)[0] and "撤销" not in row.split("</tr>", 1)[0]
+    assert refused.status_code == 404
+    with store.transaction() as session:
+        assert session.get_one(StaffInvite, invite_id).revoked_at is None
+    admin = logged_in(app, "admin")
+    assert admin.client.post(f"/console/staff/invites/{invite_id}/revoke",
+                             data={"csrf_token": token(admin)}).status_code == 302
+
+
 def test_disabling_a_volunteer_opens_the_tasks_they_took_to_others(app, store, clock):
     person = logged_in(app, "xingfuli")
     with store.transaction() as session:
