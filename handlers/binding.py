@@ -219,7 +219,7 @@ def answer(conversation: Conversation) -> Reply:
     if step == "community" and _named(text, names) is None:
         if _comparable(text) in _shared_community_names(conversation):
             # Two streets' communities of that name: neither is meant more than the other, nor a 小区 near it.
-            return Reply(texts.BIND_RETRY.format(count=len(names), options=_page(names, state.get("page", 0))))
+            return Reply(texts.BIND_SHARED_NAME.format(name=text, options=_page(names, state.get("page", 0))))
         jumped = _compound_named(conversation, text)
         if jumped is not None:
             community_id, compound = jumped

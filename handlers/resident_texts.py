@@ -328,6 +328,8 @@ BIND_CHOOSE_FIRST = "请选择您所在的社区（回复序号，也可以直�
 BIND_COMMUNITY_OF_STREET = "{community}（{street}）"  # a menu's community whose name another street's shares
 BIND_CHOOSE = "请选择您所在的{level}（回复序号或名称）：\n{options}\n回复“返回”回到上一步，回复“取消”可退出。"
 BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号或名称，或回复“取消”退出。\n{options}"
+# The name of a community two streets each have: it is an option, twice; the street tells them apart.
+BIND_SHARED_NAME = "“{name}”有不止一个（在不同街道），请回复序号选择您所在的那个，或回复“取消”退出。\n{options}"
 BIND_NO_STEP_BACK = "这已经是第一步了。"
 BIND_MORE = "（第 {first}–{last} 项，共 {count} 项）回复“更多”看下一页，也可以直接回复名称。"
 BIND_MORE_FROM_START = "（第 {first}–{last} 项，共 {count} 项，这是最后一页）回复“更多”从头再看，也可以直接回复名称。"

@@ -74,7 +74,8 @@ def test_two_streets_communities_of_one_name_are_told_apart_by_their_street(wech
     menu = wechat.send("o_new", "绑定")
     assert "2. 和平社区（幸福街道）" in menu and "3. 和平社区（平安街道）" in menu
     wechat.dialog("o_new", [
-        ("和平社区", "请回复 1 到 3 之间的序号"),  # the name alone is either street's
+        # The name alone is either street's: not "没有这个选项", which it is, twice.
+        ("和平社区", "“和平社区”有不止一个（在不同街道），请回复序号选择您所在的那个"),
         ("3", "绑定成功！您的住址：和平社区·第一网格 平安小区1号楼1单元"),  # its one 小区, building and unit follow
     ])
 
