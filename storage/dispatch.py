@@ -59,8 +59,12 @@ HELD_STATUSES = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PA
 _ON_THE_TEAM = (Staff.active.is_(True), Staff.openid.is_not(None), Staff.role.in_(GRID_TEAM))  # who gets a card
 _GRID_STAFF = select(Staff).where(Staff.grid_id == bindparam("grid"), *_ON_THE_TEAM).order_by(Staff.id)
 # ... and those every chunk runs once for all its appeals.
+# Share-locked (PostgreSQL; by id, one order for every chunk): a member `gridbot staff disable` or move is changing
+# meanwhile is read as they are once that commits, and a disabling waits for the chunk, then finds the cards it
+# wrote them among those still to send (storage.roster): a leaver is never sent a card they may no longer read.
 _GRIDS_STAFF = (
     select(Staff).where(Staff.grid_id.in_(bindparam("grids", expanding=True)), *_ON_THE_TEAM).order_by(Staff.id)
+    .with_for_update(read=True, of=Staff)
 )
 _GRIDS_MODES = select(Grid.id, Grid.dispatch_mode).where(Grid.id.in_(bindparam("grids", expanding=True)))
 _LOOSE = (

@@ -174,6 +174,23 @@ def test_a_member_claiming_as_they_are_disabled_does_not_keep_the_task(wechat, s
     assert (waiting.status, waiting.assignee_staff_id) == (AppealStatus.DISPATCHED, None)
 
 
+@pytest.mark.parametrize("first", ["dispatch", "disable"])
+def test_a_member_disabled_while_a_task_is_dispatched_is_not_sent_its_card(wechat, seeded, clock, first):
+    # PostgreSQL: the dispatch read the team before the disabling committed (or wrote the card after it had dropped
+    # what waited for the member), and the leaver got the new task's words and address.
+    ticket = TICKET.search(wechat.send("o1", "3号楼电梯坏了，物业一直不来修")).group(0)
+
+    def run_dispatch(session):
+        dispatch.dispatch_pending(session, clock(), ())
+
+    def disable(session):
+        roster.disable(session, staff.staff_by_openid(session, ZHANG), None, clock(), ())
+
+    steps = (run_dispatch, disable) if first == "dispatch" else (disable, run_dispatch)
+    assert second_while_first_open(seeded, *steps) == ("done", "done")
+    assert ZHANG not in notices(seeded, "staff_new_appeal", ticket) and LI in notices(seeded, "staff_new_appeal", ticket)
+
+
 def test_resuming_said_as_hui_fu_ban_li_or_qu_xiao_gua_qi_resumes(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.dialog(ZHANG, [
