@@ -383,6 +383,7 @@ def test_transferring_again_to_the_department_it_waits_with_is_refused_and_sends
                           department="城管执法中队", active=True, created_at=clock()))
     person = logged_in(app, "street")
     assert post(person, "G-XFL", "transfer", {"department": "城管执法中队"}).status_code == 302
+    assert "<option>城管执法中队</option>" not in person.get("/console/appeals/G-XFL").get_data(as_text=True)
 
     again = post(person, "G-XFL", "transfer", {"department": "城管执法中队"})
 

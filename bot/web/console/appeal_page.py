@@ -28,7 +28,9 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         record = record_of(db, found)
         around = surroundings(db, found, g.operator.scope)
         material = media_files.material(db, found.id, now)  # photos behind signed links, as the chat gives them
-        departments = tasks.departments(db, found.grid_id)  # only the units serving its place
+        # Only the units serving its place, and not the one it already waits with (a 转办 there is refused)
+        waits_with = found.department if found.status == AppealStatus.DISPATCHED else None
+        departments = [name for name in tasks.departments(db, found.grid_id) if name != waits_with]
         done = texts.ACTION_DONE.get(request.args.get("done", ""))
         reassigned = request.args.get("done") == "reassign"
         away = reassigning.waiting_on_leave(db, found, now) if reassigned else None
