@@ -178,7 +178,9 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
         _send_cards(session, appeal, receivers, now, COMPLAINT_NOTE, None, sensitive, facts)
         return
     if appeal.department is not None:
-        receivers = unit_reach.officers(session, appeal.department, appeal.grid_id)
+        # Held as the grid teams are (_GRIDS_STAFF): a move or a disabling of the unit's officer meanwhile waits,
+        # then finds the case, and sends it back to its grid when nobody of the unit is left there.
+        receivers = unit_reach.officers(session, appeal.department, appeal.grid_id, hold=True)
         if receivers:
             _send_cards(session, appeal, receivers, now, ROUTED_NOTE.format(department=appeal.department),
                         None, sensitive, facts)

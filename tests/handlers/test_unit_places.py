@@ -23,7 +23,7 @@ from tests.support.street import (
     SQUAD_XINGFU,
     add_second_street,
 )
-from tests.support.worker import file_and_dispatch
+from tests.support.worker import TICKET, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -289,3 +289,21 @@ def test_a_transfer_while_the_squadrons_only_officer_is_disabled_leaves_no_case_
     wechat.send(ZHANG, f"接单 {ticket}")
     assert second_while_first_open(district, transfer, disable) == ("done", "done")
     assert appeal(district, ticket).department is None  # back with its grid: nobody of the squadron serves it
+
+
+def test_a_case_routed_to_the_squadron_while_its_only_officer_there_is_placed_elsewhere_goes_to_its_grid(
+        wechat, district, clock):
+    # PostgreSQL: the dispatch read the squadron's officers before the move committed, and the move had looked for
+    # what waited for the squadron before the dispatch committed: the case waited for a unit nobody there serves.
+    ticket = TICKET.search(wechat.send(RESIDENT, STALL)).group(0)
+    with district.transaction() as session:
+        anning_place = staff.Scope(None, None, "综合执法中队", street_id=staff.find_street(session, "安宁街道").id)
+
+    def run_dispatch(session):
+        dispatch.dispatch_pending(session, clock(), ())
+
+    def place(session):
+        roster.place_officer(session, staff.staff_by_openid(session, SQUAD_XINGFU), anning_place, clock(), ())
+
+    assert second_while_first_open(district, run_dispatch, place) == ("done", "done")
+    assert appeal(district, ticket).department is None  # its grid's, whose team can claim it
