@@ -379,7 +379,7 @@ def drop_unsent_to_staff(session: Session, openid: str, appeal_ids: Collection[i
     about = OutboxMessage.appeal_id.in_(sorted(appeal_ids)) if appeal_ids is not None else true()
     return session.execute(
         delete(OutboxMessage)
-        .where(_unsent_to_staff(openid), about)
+        .where(_unsent(openid, residents=False), about)
         .execution_options(synchronize_session=False)
     ).rowcount
 
@@ -388,12 +388,9 @@ def drop_unsent_news(session: Session, appeal_id: int, openid: str) -> int:
     """Delete the resident notices about the appeal to `openid` not sent yet (pending or queued: their jobs find
     nothing to send); its resident withdrew it, and news held for the morning by the quiet hours (已接单, 有新进展)
     would reach them after their 撤销, of work on an appeal they no longer have. Returns how many."""
-    resident_notices = sorted(name for name, kind in BY_NAME.items() if kind.audience is Audience.RESIDENT)
     return session.execute(
         delete(OutboxMessage)
-        .where(OutboxMessage.appeal_id == appeal_id, OutboxMessage.recipient_openid == openid,
-               OutboxMessage.template.in_(resident_notices),
-               OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.QUEUED)))
+        .where(_unsent(openid, residents=True), OutboxMessage.appeal_id == appeal_id)
         .execution_options(synchronize_session=False)
     ).rowcount
 
@@ -401,12 +398,13 @@ def drop_unsent_news(session: Session, appeal_id: int, openid: str) -> int:
 def appeals_unsent_to_staff(session: Session, openid: str) -> set[int]:
     """The appeals of the staff notices to `openid` not sent yet (pending or queued)."""
     return set(session.scalars(select(OutboxMessage.appeal_id).where(
-        _unsent_to_staff(openid), OutboxMessage.appeal_id.is_not(None)).distinct()))
+        _unsent(openid, residents=False), OutboxMessage.appeal_id.is_not(None)).distinct()))
 
 
-def _unsent_to_staff(openid: str) -> ColumnElement[bool]:
-    staff_notices = sorted(name for name, kind in BY_NAME.items() if kind.audience is not Audience.RESIDENT)
-    return (OutboxMessage.recipient_openid == openid) & OutboxMessage.template.in_(staff_notices) \
+def _unsent(openid: str, residents: bool) -> ColumnElement[bool]:
+    """The notices to `openid` not sent yet (pending or queued): those of a resident's, or of a staff member's."""
+    notices = sorted(name for name, kind in BY_NAME.items() if (kind.audience is Audience.RESIDENT) == residents)
+    return (OutboxMessage.recipient_openid == openid) & OutboxMessage.template.in_(notices) \
         & OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.QUEUED))
 
 
