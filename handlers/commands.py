@@ -240,6 +240,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("my_tasks", ("我的任务", "任务"), "我的任务", "查看任务，最急的在前（每页10条）", Takes.NOTHING,
             task_list.my_tasks, Audience.STAFF),
     Command("more_tasks", ("更多", "下一页"), "更多", "我的任务的下一页", Takes.NOTHING, task_list.more, Audience.STAFF),
+    Command("overdue", ("超期", "本网格超期", "超期任务", "本社区超期"), "超期",
+            "查看本网格（社区）全部超期和无人接单的任务、谁在办、超了多久（网格长、操作员）", Takes.NOTHING,
+            task_list.overdue, Audience.STAFF, roles=_OVERSEERS),
     Command("report", ("上报",), "上报 内容", "巡查发现的问题，登记为本网格诉求", Takes.TEXT, staff.report,
             Audience.STAFF, TextField.APPEAL, roles=GRID_BOUND),  # a grid, or a community of buildings, to file it in
     Command("review_queue", ("待分类",), "待分类", "查看自动分类没把握的诉求（操作员、网格长）", Takes.NOTHING,

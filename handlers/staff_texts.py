@@ -478,7 +478,10 @@ DIGEST_KINDS = (("new", "新任务"), ("reminders", "办理提醒"), ("escalatio
 
 
 DIGEST_TICKETS_SHOWN = 10  # the tickets a digest's text names (storage.outbox keeps more, to count them)
-DIGEST_REST = "共涉及 {total} 件，以上是前 {shown} 件；回复“我的任务”查看全部待办（回复“更多”翻页），回复“查询 编号”查看详情。"
+DIGEST_REST = "共涉及 {total} 件，以上是前 {shown} 件；{look}（回复“更多”翻页），回复“查询 编号”查看详情。"
+DIGEST_LOOK = "回复“我的任务”查看全部待办"
+# A 网格长's (an operator's) digest with 督办 of others' tasks: 我的任务 lists only their own, 超期 the grid's.
+DIGEST_LOOK_OVERSEEN = "回复“超期”查看全部超期和无人接单的任务"
 DIGEST_TOTAL_AT_LEAST = "{count} 件以上"
 
 
@@ -488,11 +491,15 @@ def _digest(n: StaffDigest) -> str:
     head = (f"【任务汇总】{clock(n.window_start)} 这一分钟内另有 {n.count} 条通知"
             f"没有逐条发送（{_digest_kinds(n)}），涉及：")
     if len(n.tickets) <= DIGEST_TICKETS_SHOWN:
-        return head + f"{_digest_tickets(n)}\n请回复“我的任务”查看全部待办，回复“查询 编号”查看详情。"
+        return head + f"{_digest_tickets(n)}\n请{_digest_look(n)}，回复“查询 编号”查看详情。"
     kept_all = len(n.tickets) < DIGEST_TICKETS  # else its notices may be about more than it kept
     total = len(n.tickets) if kept_all else DIGEST_TOTAL_AT_LEAST.format(count=len(n.tickets))
     return (head + "、".join(n.tickets[:DIGEST_TICKETS_SHOWN]) + "\n"
-            + DIGEST_REST.format(total=total, shown=DIGEST_TICKETS_SHOWN))
+            + DIGEST_REST.format(total=total, shown=DIGEST_TICKETS_SHOWN, look=_digest_look(n)))
+
+
+def _digest_look(n: StaffDigest) -> str:
+    return DIGEST_LOOK_OVERSEEN if n.overseen else DIGEST_LOOK
 
 
 def _routine_digest(n: StaffDigest) -> str:
@@ -516,7 +523,7 @@ def _digest_kinds(n: StaffDigest) -> str:
 
 def _digest_fields(n: StaffDigest) -> Fields:
     first = n.tickets[0] if n.tickets else ""
-    return (f"{first}等{n.count}条", "任务汇总", _digest_kinds(n)), "请回复“我的任务”查看全部待办。"
+    return (f"{first}等{n.count}条", "任务汇总", _digest_kinds(n)), f"请{_digest_look(n)}。"
 
 
 def _certify_locked(n: StaffCertifyLocked) -> str:
@@ -945,6 +952,21 @@ TASKS_USAGE = "用序号办理：接 {first}、进展 {first} 说明、结 {firs
 TASKS_USAGE_OPERATOR = "用序号办理：改派 {first} 网格或姓名、分类 {first} 类别"
 TASKS_USAGE_OPERATOR_URGENT = "；紧急诉求没有人接单时您也可以接：接 {position}"
 NO_MORE_TASKS = "没有更多任务了。回复“我的任务”从头查看。"
+# 超期: a 网格长's (an operator's) look over the grid (community): what is late, and what nobody has claimed yet.
+OVERDUE_NOT_OVERSEER = "“超期”列出整个网格的超期和无人接单的任务，是给网格长和社区操作员用的。您自己的任务请回复“我的任务”查看。"
+NO_OVERDUE = "{area}目前没有超期或无人接单的任务。"
+OVERDUE_HEADER = "{area}超期和无人接单的任务（超期最久的在前）："
+OVERDUE_MORE_HEADER = "{area}超期和无人接单的任务（续）："
+OVERDUE_LINE = "{position}. {urgent}{ticket}｜{category}｜{status}｜{clock}｜{holder}\n   {snippet}{home}"
+OVERDUE_USAGE = "用序号督办、改派：督办 {first} 要求、改派 {first} 网格或姓名"
+NO_MORE_OVERDUE = "没有更多了。回复“超期”从头查看。"
+OVERDUE_AREA_GRID = "本网格"
+OVERDUE_AREA_COMMUNITY = "本社区"
+OVERDUE_AREA_STREET = "本街道"
+# Who holds a task on the 超期 list: its assignee, else who it waits for.
+HOLDER_NOBODY = "无人接单"
+HOLDER_DEPARTMENT = "待{department}接单"
+HOLDER_RETURNED = "待社区改派"
 NO_LIST_YET = "请先回复“我的任务”查看任务列表。"
 NO_SUCH_POSITION = "您最近的任务列表里没有第 {position} 条。请回复“我的任务”查看，或直接用编号。"
 CLOCK_STEPS = {"claim": "接单", "resolve": "办结", "route": "重新派发"}

@@ -1,4 +1,5 @@
-"""我的任务 for a member with one hand free: most urgent first, ten a page (更多 for the next), and positions.
+"""我的任务 for a member with one hand free: most urgent first, ten a page (更多 for the next), and positions;
+超期 for a 网格长 or an operator: every overdue and unclaimed task of what they oversee, paged the same way.
 
 The last list a member saw is remembered as their dialogue (every WeChat user's row holds one, see
 handlers/dialogues.py): the tickets in the order shown, so 接 1 / 结 2 已修好 name the task that was shown at that
@@ -16,11 +17,12 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.types import REPLY_BYTES, Reply
 from storage import org, queries
-from storage.models import AppealStatus, StaffRole
+from storage.models import AppealStatus, Staff, StaffRole
 from storage.queries import Task
 from storage.staff import may_read
 
 DIALOG = "task_list"
+OVERSEEN = "overseen"  # the remembered list is 超期's, not 我的任务 (the dialogue's "list"; absent: 我的任务)
 PAGE = 10
 # A member walks a compound for hours between two looks at the list; positions name tickets, so they stay right.
 REMEMBERED = timedelta(hours=12)
@@ -36,14 +38,56 @@ def my_tasks(conversation: Conversation, _arguments: Arguments) -> Reply:
 
 
 def more(conversation: Conversation, _arguments: Arguments) -> Reply:
-    """更多: the next page of the last 我的任务, numbered on from where it stopped."""
+    """更多: the next page of the last 我的任务 (or 超期), numbered on from where it stopped."""
     shown = _remembered(conversation)
     if shown is None:
         return Reply(texts.NO_LIST_YET)
+    dialogue = dialogues.named(conversation, DIALOG)
+    if dialogue is not None and dialogue.data.get("list") == OVERSEEN and _oversees(conversation.staff):
+        rest = [task for task in overseen(conversation) if task.appeal.ticket not in shown]
+        if not rest:
+            return Reply(texts.NO_MORE_OVERDUE)
+        header = texts.OVERDUE_MORE_HEADER.format(area=_area(conversation.staff))
+        return Reply(_page(conversation, header, shown, rest, OVERSEEN))
     rest = [task for task in tasks(conversation) if task.appeal.ticket not in shown]
     if not rest:
         return Reply(texts.NO_MORE_TASKS)
     return Reply(_page(conversation, texts.TASKS_MORE_HEADER, shown, rest))
+
+
+def overdue(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """超期: the first page of what is overdue or unclaimed in the 网格长's grid (the operator's community or
+    street), with who holds each; a member without that role is told it is theirs to use."""
+    member = conversation.staff
+    if not _oversees(member):
+        return Reply(texts.OVERDUE_NOT_OVERSEER)
+    found = overseen(conversation)
+    if not found:
+        return Reply(texts.NO_OVERDUE.format(area=_area(member)))
+    return Reply(_page(conversation, texts.OVERDUE_HEADER.format(area=_area(member)), [], found, OVERSEEN))
+
+
+def overseen(conversation: Conversation) -> list[Task]:
+    """超期 as it lists them: the overdue (most late first), then the unclaimed not yet late (soonest due first),
+    as the console's lists read them (storage.queries' `overdue`, `unclaimed`) within the member's oversight."""
+    session, now = conversation.session, conversation.now
+    scope = queries.Scope.overseen_by(conversation.staff)
+    late = sorted(queries.overdue(session, now, scope), key=lambda item: (item.due, item.appeal.id))
+    seen = {item.appeal.id for item in late}
+    waiting = sorted((item for item in queries.unclaimed(session, scope) if item.appeal.id not in seen),
+                     key=lambda item: (item.due is None, item.due.timestamp() if item.due else 0.0, item.appeal.id))
+    return [*(Task(item.appeal, item.due) for item in late), *(Task(item.appeal, item.due) for item in waiting)]
+
+
+def _oversees(member: Staff) -> bool:
+    return member.role in (StaffRole.GRID_LEADER, StaffRole.OPERATOR)
+
+
+def _area(member: Staff) -> str:
+    scope = queries.Scope.overseen_by(member)
+    if scope.grid_id is not None:
+        return texts.OVERDUE_AREA_GRID
+    return texts.OVERDUE_AREA_COMMUNITY if scope.community_id is not None else texts.OVERDUE_AREA_STREET
 
 
 def choose(conversation: Conversation, header: str, found: list[Task]) -> str:
@@ -95,23 +139,28 @@ def ticket_at(conversation: Conversation, position: int) -> str | None:
     return shown[position - 1]
 
 
-def _page(conversation: Conversation, header: str, shown: list[str], rest: list[Task]) -> str:
+def _page(conversation: Conversation, header: str, shown: list[str], rest: list[Task], kind: str | None = None) -> str:
     first = len(shown) + 1
-    lines = [_line(conversation, number, task) for number, task in enumerate(rest[:PAGE], start=first)]
+    holders = _holders(conversation, rest[:PAGE]) if kind == OVERSEEN else {}
+    lines = [_line(conversation, number, task, holders.get(task.appeal.id))
+             for number, task in enumerate(rest[:PAGE], start=first)]
     # Ten lines of long places (a compound named in 30 characters, an emergency's tag) can outgrow one passive
     # reply, of which WeChat then shows nothing: fewer lines, and 更多 shows the rest.
     while True:
-        text = "\n".join([header, *lines, _footer(conversation, first, rest[:len(lines)], len(rest) - len(lines))])
+        text = "\n".join([header, *lines, _footer(conversation, first, rest[:len(lines)], len(rest) - len(lines), kind)])
         if len(text.encode("utf-8")) <= REPLY_BYTES or len(lines) == 1:
             break
         lines.pop()
     tickets = [*shown, *(task.appeal.ticket for task in rest[:len(lines)])]
-    dialogues.begin(conversation, DIALOG, {"tickets": tickets}, REMEMBERED)
+    dialogues.begin(conversation, DIALOG, {"tickets": tickets, **({"list": kind} if kind else {})}, REMEMBERED)
     return text
 
 
-def _footer(conversation: Conversation, first: int, page: list[Task], left: int) -> str:
+def _footer(conversation: Conversation, first: int, page: list[Task], left: int, kind: str | None = None) -> str:
     operator = conversation.staff.role == StaffRole.OPERATOR
+    if kind == OVERSEEN:
+        usage = texts.OVERDUE_USAGE.format(first=first)
+        return texts.TASKS_LEFT.format(count=left) + usage if left > 0 else usage
     usage = (texts.TASKS_USAGE_OPERATOR if operator else texts.TASKS_USAGE).format(first=first)
     urgent = [number for number, task in enumerate(page, start=first)
               if task.appeal.emergency is not None and task.appeal.status == AppealStatus.DISPATCHED]
@@ -120,14 +169,33 @@ def _footer(conversation: Conversation, first: int, page: list[Task], left: int)
     return texts.TASKS_LEFT.format(count=left) + usage if left > 0 else usage
 
 
-def _line(conversation: Conversation, position: int, task: Task) -> str:
+def _holders(conversation: Conversation, page: list[Task]) -> dict[int, str]:
+    """Who holds each task of a 超期 page: its assignee by name, else who it waits for."""
+    holders = {}
+    for task in page:
+        appeal = task.appeal
+        assignee = (conversation.session.get(Staff, appeal.assignee_staff_id)
+                    if appeal.assignee_staff_id is not None else None)
+        if assignee is not None:
+            holders[appeal.id] = assignee.name
+        elif appeal.status == AppealStatus.RETURNED:
+            holders[appeal.id] = texts.HOLDER_RETURNED
+        elif appeal.department:
+            holders[appeal.id] = texts.HOLDER_DEPARTMENT.format(department=appeal.department)
+        else:
+            holders[appeal.id] = texts.HOLDER_NOBODY
+    return holders
+
+
+def _line(conversation: Conversation, position: int, task: Task, holder: str | None = None) -> str:
     appeal = task.appeal
     content = appeal.content.replace("\n", " ")
     snippet = content if len(content) <= SNIPPET else content[:SNIPPET] + "…"
     place = (org.address(conversation.session, appeal.grid_id, appeal.building_id, appeal.unit_id).home_label
              if appeal.grid_id is not None else "")
     urgent = texts.TASK_URGENT.format(emergency=appeal.emergency) if appeal.emergency else ""
-    return texts.TASK_LINE.format(position=position, urgent=urgent, ticket=appeal.ticket, category=appeal.category,
+    line = texts.TASK_LINE if holder is None else texts.OVERDUE_LINE
+    return line.format(position=position, urgent=urgent, ticket=appeal.ticket, category=appeal.category, holder=holder,
                                   status=texts.STATUS_NAMES.get(appeal.status, appeal.status),
                                   clock=clock_words(appeal.status, task.due, conversation.now),
                                   snippet=snippet, home=f"（{place}）" if place else "")

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, filled as they are defined
 # Switches stored only when on: rows have never carried them as false.
 _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department",
-                               "waiting_for", "given_to", "operator", "unit",
+                               "waiting_for", "given_to", "operator", "overseer", "unit",
                                "holder_unit"})
 
 
@@ -311,6 +311,7 @@ class StaffEscalated(Overdue):
     reason: str | None = None  # "unclaimed", "response_overdue", "resolve_overdue" or "returned_waiting"
     yours: bool = False  # told to the holder themselves, rather than to whom supervises them
     operator: bool = False  # told to an operator, who claims no ordinary task: they chase the grid or 改派 it
+    overseer: bool = False  # told to a 网格长 or an operator, whose 超期 lists every late task they oversee
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -542,6 +543,7 @@ class StaffDigest(StaffNotice):
     reminders: int = 0
     escalations: int = 0
     merged: int = 0  # 【已合并】: a 网格长 merging a burst of neighbours' reports of one problem
+    overseen: int = 0  # of the escalations, told to whom supervises the holder (a 网格长, an operator): 超期 lists all
     minutes: int = 1  # the window: 1, or storage.outbox's ROUTINE_WINDOW for a 网格长's routine copies
 
 

@@ -610,9 +610,10 @@ class _Digests:
         ticket = getattr(message.notice, "ticket", None)
         named = ticket and ticket not in summary.tickets and len(summary.tickets) < DIGEST_TICKETS
         counter = FOLDED[type(message.notice)]
+        overseen = isinstance(message.notice, StaffEscalated) and message.notice.overseer
         digest.summary = replace(summary, count=summary.count + 1,
                                  tickets=summary.tickets + ((ticket,) if named else ()),
-                                 **{counter: getattr(summary, counter) + 1})
+                                 overseen=summary.overseen + overseen, **{counter: getattr(summary, counter) + 1})
         digest.changed = True
         return True
 

@@ -282,9 +282,11 @@ def _escalate_returned(session: Session, appeal: Appeal, now: datetime) -> int:
     if not told:
         log.warning("appeal %s given back and not re-routed: nobody bound to tell", appeal.ticket)
     about = _about(session, appeal, readable=True)
-    for openid in told:
+    for openid, person in told.items():
+        overseer = person.role in (StaffRole.GRID_LEADER, StaffRole.OPERATOR)
         tell(session, openid, StaffEscalated(ticket=appeal.ticket, level=TOP_LEVEL, reason="returned_waiting",
-                                             yours=False, operator=True, **about), now, appeal=appeal)
+                                             yours=False, operator=True, overseer=overseer, **about), now,
+             appeal=appeal)
     return 1
 
 
@@ -580,8 +582,9 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
     for openid, person in told.items():
         yours = assignee is not None and openid == assignee.openid
         operator = person.role == StaffRole.OPERATOR  # who may not claim an ordinary task: they have it moved
+        overseer = person.role in (StaffRole.GRID_LEADER, StaffRole.OPERATOR)
         tell(session, openid, StaffEscalated(ticket=appeal.ticket, level=level, reason=reason, yours=yours,
-                                             operator=operator, **about), now, appeal=appeal)
+                                             operator=operator, overseer=overseer, **about), now, appeal=appeal)
     return 1
 
 

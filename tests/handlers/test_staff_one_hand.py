@@ -199,8 +199,60 @@ def test_help_is_short_and_per_role(wechat, seeded):
     for overseer in (WANG, OPERATOR):
         overseer_help = wechat.send(overseer, "帮助")
         assert "合并 编号 目标编号" in overseer_help and "待分类" in overseer_help, overseer
-    assert len(member_help.splitlines()) < len(wechat.send(WANG, "帮助").splitlines())
+    leader_help = wechat.send(WANG, "帮助") + "\n" + wechat.send(WANG, "帮助 2")
+    assert len(member_help.splitlines()) < len(leader_help.splitlines())
 
 
 def test_a_resident_saying_more_or_asking_about_progress_is_not_a_staff_command(wechat, seeded, clock):
     assert "工作人员专用" not in wechat.send(RESIDENT, "进展怎么样了？")
+
+
+def test_a_grid_leader_lists_every_overdue_and_unclaimed_task_of_the_grid_with_who_holds_it(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    dispatch_filed(seeded, clock)
+    wechat.send(ZHANG, f"接单 {lift}")
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_filed(seeded, clock)
+    clock.advance(days=4)  # the lamp nobody claimed and the lift 张伟 holds are both late
+    bin_ = file(wechat, UNIT_NEIGHBOUR, "3号楼门口的垃圾桶满了没人清理")
+    dispatch_filed(seeded, clock)  # unclaimed, not late yet
+    listed = wechat.send(WANG, "超期")
+    assert listed.startswith("本网格超期和无人接单的任务（超期最久的在前）：")
+    assert listed.index(lamp) < listed.index(lift) < listed.index(bin_)
+    assert re.search(rf"{lamp}｜[^\n]*｜待接单｜接单已超时\d+天｜无人接单", listed)
+    assert re.search(rf"{lift}｜[^\n]*｜办理中｜办结已超时[^\n]*｜张伟", listed)
+    assert re.search(rf"{bin_}｜[^\n]*｜待接单｜接单剩[^\n]*｜无人接单", listed)
+    assert listed.endswith("用序号督办、改派：督办 1 要求、改派 1 网格或姓名")
+    position = listed.splitlines().index(next(line for line in listed.splitlines() if lift in line)) // 2 + 1
+    assert wechat.send(WANG, f"督办 {position} 今天务必修好") == f"已督办诉求 {lift}，已发给：张伟。"
+    assert wechat.send(OPERATOR, "超期").startswith("本社区超期和无人接单的任务")
+    assert "本网格超期" in wechat.send(WANG, "本网格超期")
+
+
+def test_overdue_is_paged_like_my_tasks_and_more_goes_on_with_it(wechat, seeded, clock):
+    tickets = []
+    for n in range(12):
+        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"{n + 1}号楼门口的路灯不亮了"))
+        clock.advance(minutes=1)
+    dispatch_filed(seeded, clock)
+    first_page = wechat.send(WANG, "超期")
+    assert first_page.count("｜无人接单") == 10 and "还有 2 条，回复“更多”查看" in first_page
+    second_page = wechat.send(WANG, "更多")
+    assert second_page.startswith("本网格超期和无人接单的任务（续）：") and "11. " in second_page
+    assert second_page.endswith("督办 11 要求、改派 11 网格或姓名")
+    assert {t for t in tickets if t in first_page + second_page} == set(tickets)
+    assert wechat.send(WANG, "更多") == "没有更多了。回复“超期”从头查看。"
+
+
+def test_overdue_is_for_grid_leaders_and_operators_and_says_so_to_a_member(wechat, seeded, clock):
+    file(wechat, RESIDENT, LIFT)
+    dispatch_filed(seeded, clock)
+    refused = wechat.send(ZHANG, "超期")
+    assert "是给网格长和社区操作员用的" in refused and "我的任务" in refused
+    assert "超期" not in wechat.send(ZHANG, "帮助")
+    for overseer in (WANG, OPERATOR):
+        assert "· 超期：" in wechat.send(overseer, "帮助"), overseer
+
+
+def test_a_grid_with_nothing_late_or_waiting_is_told_so(wechat, seeded):
+    assert wechat.send(WANG, "超期") == "本网格目前没有超期或无人接单的任务。"

@@ -180,7 +180,7 @@ def test_an_operator_bound_to_no_community_reads_the_street(wednesday):
     zheng = summaries(wednesday)["郑强"]
     assert zheng.notice is not None and zheng.notice.area == "幸福街道"
     assert (zheng.notice.new, zheng.notice.backlog, zheng.notice.overdue) == (5, 9, 4)
-    assert "……另有 1 件超期" in text(zheng)  # three named, the fourth counted
+    assert "……另有 1 件超期，回复“超期”查看全部" in text(zheng)  # three named, the fourth counted, and how to list it
 
 
 def test_a_quiet_grid_gets_one_line_on_a_working_day_and_nothing_on_a_day_off(wednesday):

@@ -181,7 +181,7 @@ def test_digests_follow_the_setting_and_count_cards_and_escalations_together(see
     assert digest.next_attempt_at == clock().replace(second=0) + outbox.DIGEST_WINDOW
     assert json.loads(digest.params) | {"window_start": ""} == {
         "window_start": "", "count": 2, "tickets": ["G2611220002", "G2611220004"],
-        "new": 0, "reminders": 1, "escalations": 1, "merged": 0, "minutes": 1}
+        "new": 0, "reminders": 1, "escalations": 1, "merged": 0, "overseen": 0, "minutes": 1}
     assert "办理提醒1条、督办1条" in notifications.render(digest.template, json.loads(digest.params))
 
 
@@ -239,3 +239,17 @@ def test_a_member_told_of_thirty_tasks_in_a_minute_hears_how_many_in_all_and_how
 
     assert "另有 25 条通知" in text and "、".join(tickets[N:N + 10]) in text and tickets[N + 10] not in text
     assert "共涉及 25 件，以上是前 10 件；回复“我的任务”查看全部待办（回复“更多”翻页）" in text
+
+
+def test_a_grid_leaders_digest_of_others_late_tasks_names_overdue_not_my_tasks(seeded, clock):
+    """督办 of the grid's tasks told to its 网格长: 我的任务 lists only their own, 超期 the grid's."""
+    tickets = [f"G26112200{number:02d}" for number in range(30)]
+    with seeded.transaction() as session:
+        for number, ticket in enumerate(tickets):
+            outbox.add(session, key=f"e{number}", recipient_openid=WANG,
+                       notice=StaffEscalated(ticket=ticket, level=2, overseer=True), now=clock())
+    (digest,) = [row for row in rows_to(seeded, WANG)[OutboxStatus.PENDING] if row.template == StaffDigest.name]
+    text = notifications.render(digest.template, json.loads(digest.params))
+
+    assert "共涉及 25 件，以上是前 10 件；回复“超期”查看全部超期和无人接单的任务（回复“更多”翻页）" in text
+    assert "我的任务" not in text

@@ -83,7 +83,8 @@ def notices(seeded, template, ticket=None):
 
 
 # What a reminder or 督办 says about the appeal (what, where, since when): tests/handlers/test_leader_messages.py.
-CONTEXT = ("category", "subcategory", "place", "content", "filed_at", "holder", "yours", "emergency", "operator")
+CONTEXT = ("category", "subcategory", "place", "content", "filed_at", "holder", "yours", "emergency", "operator",
+           "overseer")
 
 
 def _without_context(template, params):
@@ -537,6 +538,19 @@ def test_an_overdue_task_climbs_one_level_per_period_up_to_the_street_and_no_fur
     assert {params["reason"] for _, params in notices(seeded, "staff_escalated", ticket)} == {"resolve_overdue"}
     assert len(notices(seeded, "staff_escalated", ticket)) == 6
     assert [note for _, _, note, _ in escalation_events(seeded, ticket)] == ["level 1", "level 2", "level 3"]
+
+
+def test_a_督办_told_to_a_leader_or_an_operator_is_marked_theirs_to_list_with_超期_and_the_holders_is_not(
+        wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    claimed = appeal(seeded, ticket)
+    clock.current = claimed.resolve_due_at + timedelta(hours=claimed.resolve_hours)
+    assert sweep(seeded, clock).escalations == 1
+    with seeded.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == StaffEscalated.name)).all()
+        marked = {row.recipient_openid: json.loads(row.params).get("overseer", False) for row in rows}
+    assert marked == {WANG: True, OPERATOR: True, ZHANG: False}
 
 
 def test_after_a_worker_outage_an_overdue_task_lands_at_its_level_at_once_with_one_notice_each(wechat, seeded,
