@@ -368,6 +368,9 @@ def _supervised(n: StaffSupervised) -> str:
 
 
 def _supervised_ask(n: StaffSupervised) -> str:
+    if n.returned:
+        return (f"网格已退回，等待重新派发：请尽快回复“改派 {n.ticket} 网格或姓名”或“转办 {n.ticket} 部门”；"
+                f"回复“查询 {n.ticket}”查看详情。")
     if n.claimed:
         return f"请尽快办理：办好后回复“办结 {n.ticket} 说明”，未办完请回复“进展 {n.ticket} 说明”告知居民。"
     return f"尚无人接单，请尽快回复“接单 {n.ticket}”；回复“查询 {n.ticket}”查看详情。"
@@ -915,6 +918,7 @@ SUPERVISED_ALREADY = "诉求 {ticket} {at} 已督办过，一小时内不再重�
 SUPERVISE_REFUSED = {
     "not_your_task": "只有社区操作员和本网格网格长可以督办诉求 {ticket}。",
     "nobody_holds": "诉求 {ticket} 现在没有可以督办的人（网格里没有在岗的网格员）：请改派给有人的网格或网格员。",
+    "nobody_routes": "诉求 {ticket} 已退回社区，社区没有其他在岗的操作员可以督办：请直接改派或转办。",
 }
 REASSIGN_REFUSED = {
     "not_reassigner": "只有社区操作员和本网格网格长可以改派诉求 {ticket}。",

@@ -101,11 +101,13 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
     return Chase(appeal, True, sent_before + 1)
 
 
-SUPERVISABLE = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
+# A returned (退回) appeal too: its 督办 presses the community's operators, who must route it again.
+SUPERVISABLE = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, AppealStatus.RETURNED)
 
 
 def supervise(session: Session, by: Manager, ticket: str, words: str, now: datetime) -> Sequence[Staff]:
-    """督办 by hand: `by`, who manages the appeal, presses whoever holds it (its assignee, else who may claim it) in
+    """督办 by hand: `by`, who manages the appeal, presses whoever holds it (its assignee, else who may claim it;
+    given back, the community's operators) in
     their words, at most once an hour an appeal (Repeated within it); returns who was told. What a private appeal
     says is not repeated: only `by`'s words go."""
     appeal = find(session, ticket)
@@ -120,11 +122,12 @@ def supervise(session: Session, by: Manager, ticket: str, words: str, now: datet
     if latest is not None and latest > now - CHASE_EVERY:
         raise Repeated(latest)
     holders = [holder for holder in holders_of(session, appeal) if holder.id != staff_id_of(by) and holder.openid]
+    returned = appeal.status == AppealStatus.RETURNED
     if not holders:
-        raise NotAllowed("nobody_holds")
+        raise NotAllowed("nobody_routes" if returned else "nobody_holds")
     record(session, appeal.id, now, Action.SUPERVISED, None, None, actor=actor_of(by), note=words, internal=True)
     notice = StaffSupervised(ticket=appeal.ticket, by=name_of(by), words=words,
-                             claimed=appeal.assignee_staff_id is not None)
+                             claimed=appeal.assignee_staff_id is not None, returned=returned)
     for holder in holders:
         tell(session, holder.openid, notice, now, appeal=appeal)
     return holders

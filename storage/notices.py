@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, filled as they are defined
 # Switches stored only when on: rows have never carried them as false.
 _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department",
-                               "waiting_for", "given_to", "operator", "overseer", "unit",
+                               "waiting_for", "given_to", "operator", "overseer", "returned", "unit",
                                "holder_unit"})
 
 
@@ -449,6 +449,7 @@ class StaffSupervised(StaffNotice):
     by: str
     words: str
     claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
+    returned: bool = False  # given back (退回): told to the community's operators, who must route it again
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -70,6 +70,18 @@ def test_a_grid_leader_or_operator_presses_the_holder_of_a_stalled_task_once_an_
     assert "督办" not in wechat.send(RESIDENT, f"查询 {ticket}")
 
 
+def test_a_grid_leader_presses_the_communitys_operators_to_route_an_appeal_the_grid_gave_back(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"退回 {ticket} 这是锦绣家园的事")
+    assert wechat.send(WANG, f"督办 {ticket} 请今天改派") == f"已督办诉求 {ticket}，已发给：孙丽。"
+    assert worded(seeded, "staff_supervised", OPERATOR) == [
+        f"【督办】{ticket} 王强督办：请今天改派\n"
+        f"网格已退回，等待重新派发：请尽快回复“改派 {ticket} 网格或姓名”或“转办 {ticket} 部门”；回复“查询 {ticket}”查看详情。"]
+    clock.advance(hours=1)  # the only operator presses nobody but themselves: they route it
+    assert wechat.send(OPERATOR, f"督办 {ticket} 快点") == (
+        f"诉求 {ticket} 已退回社区，社区没有其他在岗的操作员可以督办：请直接改派或转办。")
+
+
 
 def test_two_supervisors_pressing_the_holder_at_once_press_them_once_and_a_resident_chasing_twice_too(
         wechat, seeded, clock):

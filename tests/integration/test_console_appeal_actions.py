@@ -313,6 +313,21 @@ def test_supervising_from_the_page_presses_whoever_holds_it_once_an_hour(app, ru
     assert notices(runtime.database, "staff_supervised", "G-XFL") == ["demo_staff_liuyang"]
 
 
+def test_supervising_an_appeal_given_back_says_the_communitys_operators_got_it_not_a_holder(app, runtime):
+    with runtime.database.transaction() as session:  # the grid gave it back (退回): the operators must route it
+        session.scalars(select(Appeal).where(Appeal.ticket == "G-XFL")).one().status = AppealStatus.RETURNED
+    person = logged_in(app, "xingfuli")
+    assert 'id="action-supervise"' in person.get("/console/appeals/G-XFL").get_data(as_text=True)
+    response = post(person, "G-XFL", "supervise", {"text": "请今天改派"})
+    assert response.status_code == 302
+    said = person.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已督办：诉求已退回社区、等待重新派发，督办已发给社区操作员（孙丽），请他们尽快改派或转办。" in said
+    assert "承办人已收到" not in said
+    assert notices(runtime.database, "staff_supervised", "G-XFL") == ["demo_staff_sunli"]
+    (told,) = worded(runtime.database, "staff_supervised", "demo_staff_sunli")
+    assert "请尽快回复“改派 G-XFL 网格或姓名”或“转办 G-XFL 部门”" in told
+
+
 def test_a_note_stays_internal_and_nobody_is_told(app, runtime):
     person = logged_in(app, "xingfuli")
     assert post(person, "G-WORK", "note", {"text": "已联系物业，明天上门"}).status_code == 302

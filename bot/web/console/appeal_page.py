@@ -11,7 +11,7 @@ from bot.web.console.guard import in_scope_or_404, runtime, streets_apart
 from handlers import review as review_words
 from handlers import staff_texts
 from handlers.task_list import clock_words
-from storage import console_users, lookups, media_files, reassigning, tasks
+from storage import chasing, console_users, lookups, media_files, reassigning, tasks
 from storage.appeal_record import record_of, running_due, surroundings
 from storage.appeals import UNCLASSIFIED
 from storage.models import OPEN_STATUSES, AppealStatus
@@ -38,6 +38,9 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         # 督办 of what nobody has claimed went to who may claim it (storage.chasing.holders_of): no holder got it
         unclaimed = request.args.get("done") == "supervise" and found.status == AppealStatus.DISPATCHED \
             and found.assignee_staff_id is None
+        # …and of what its grid gave back (退回), to the community's operators, who must route it again
+        operators = ("、".join(person.name for person in chasing.holders_of(db, found) if person.openid)
+                     if request.args.get("done") == "supervise" and found.status == AppealStatus.RETURNED else None)
         with_street = streets_apart(db)
         status = staff_texts.status_name(record.status)  # a lapsed one is not "居民已撤销"
     if done and away is not None:  # as the chat's 改派 says: it waits for someone on leave
@@ -46,6 +49,8 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         done = texts.ACTION_DONE_TO_NOBODY
     if done and unclaimed:
         done = texts.ACTION_SUPERVISED_UNCLAIMED
+    if done and operators is not None:
+        done = texts.ACTION_SUPERVISED_RETURNED.format(names=operators)
     understanding = runtime().understanding
     appeal = record.appeal
     suggestion = review_words.guess(understanding, appeal.content) if appeal.category == UNCLASSIFIED else None

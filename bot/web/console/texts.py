@@ -133,7 +133,7 @@ ACTION_LABELS = {
     "merge": "合并（重复诉求，并入编号）", "split": "拆分（不再并入其他诉求，重新派发）",
     "transfer": "转办（交给部门或物业）", "withdraw": "居民要求撤销（来电、来访）", "pause": "挂起（办结时限暂停，原因告知居民）", "resume": "恢复办理（时限顺延挂起的时间）",
     "note": "内部备注（居民看不到）", "message": "给居民留言（作为办理进展发送）",
-    "supervise": "督办（发给承办人；无人接单时发给可以接单的人）",
+    "supervise": "督办（发给承办人；无人接单时发给可以接单的人；已退回的发给社区操作员）",
 }
 ACTION_BUTTONS = {"reclassify": "改分类", "reassign": "改派", "reject": "不受理", "merge": "合并", "split": "拆分",
                   "transfer": "转办", "withdraw": "撤销", "pause": "挂起", "resume": "恢复", "note": "保存备注", "message": "发送",
@@ -145,6 +145,7 @@ ACTION_DONE = {"reclassify": "已改分类，并记为纠正样本。", "reassig
                "split": "已拆分，诉求已重新派发。", "transfer": "已转办，该部门的工作人员已收到任务。",
                "withdraw": "已按居民要求撤销。", "pause": "已挂起，原因已告知居民。", "resume": "已恢复办理。",
                "note": "备注已保存。", "message": "留言已发送给居民。", "supervise": "已督办，承办人已收到。"}
+ACTION_SUPERVISED_RETURNED = "已督办：诉求已退回社区、等待重新派发，督办已发给社区操作员（{names}），请他们尽快改派或转办。"
 ACTION_SUPERVISED_UNCLAIMED = "已督办：还没有人接单，督办已发给可以接单的人（网格员，或转给的部门、物业），请他们尽快接单。"
 ACTION_DONE_TO_NOBODY = ("已改派，居民已收到通知。注意：这个网格现在没有在岗的网格员，没有人收到任务卡；"
                         "请改派给有人的网格或网格员。")
@@ -167,6 +168,7 @@ ACTION_NOT_ALLOWED = {
     "emergency": "紧急诉求需要单独处理，不能合并。",
     "not_your_task": "这条诉求不在您管辖的网格内。",
     "nobody_holds": "这条诉求现在没有可以督办的人（网格里没有在岗的网格员）：请改派给有人的网格或网格员。",
+    "nobody_routes": "这条诉求已退回社区，社区没有在岗的操作员可以督办：请直接改派或转办。",
 }
 ACTION_UNKNOWN_CATEGORY = "没有“{name}”这个类别，请从列表中选择。"
 ACTION_ALREADY_THERE = {False: "这条诉求已经在{to}，不用改派。", True: "这条诉求已经由{to}负责，不用改派。"}
