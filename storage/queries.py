@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from storage import unit_reach, workdays
 from storage.actors import ActorKind
-from storage.appeals import UNCLASSIFIED, Action, Sender, clock_of, shown_statuses
+from storage.appeals import LAPSED_STATUS, UNCLASSIFIED, Action, Sender, clock_of, shown_statuses
 from storage.models import (
     OPEN_STATUSES,
     Appeal,
@@ -479,9 +479,10 @@ def _page(query: Select[Any], scope: Scope, conditions: list[ColumnElement[bool]
 @dataclass(frozen=True)
 class AppealFilter:
     """Which appeals a list shows. Each option given narrows the list; `statuses` is any of them (none given:
-    the open ones)."""
+    the open ones), as `storage.appeals.shown_status` tells them apart: `cancelled` is what residents withdrew,
+    LAPSED_STATUS what closed for the address never given."""
 
-    statuses: tuple[AppealStatus, ...] = ()
+    statuses: tuple[str, ...] = ()
     overdue: bool = False  # past the deadline of the clock it is on
     unclaimed: bool = False  # dispatched, waiting for a 接单
     returned: bool = False  # 退回: waiting for an operator to 改派
@@ -512,7 +513,7 @@ class Listed:
 def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: AppealFilter = AppealFilter(),
             limit: int | None = None, after_id: int | None = None) -> list[Listed]:
     """The appeals within the scope that `wanted` lets through at `now`, by id (oldest first)."""
-    conditions = [Appeal.status.in_(wanted.statuses or OPEN_STATUSES)]
+    conditions = [_status_condition(wanted.statuses or OPEN_STATUSES)]
     if wanted.overdue:
         conditions.append(_late(session, now))
     if wanted.unclaimed:
@@ -570,6 +571,18 @@ def addresses(session: Session, places: set[Place]) -> dict[Place, Address]:
     return found
 
 
+def _status_condition(statuses: Sequence[str]) -> ColumnElement[bool]:
+    """A condition on Appeal: its shown status is one of `statuses` (a lapsed appeal is cancelled, with the event
+    that says it lapsed; a withdrawn one is cancelled without it)."""
+    plain = [status for status in statuses if status not in (AppealStatus.CANCELLED, LAPSED_STATUS)]
+    either = [Appeal.status.in_(plain)] if plain else []
+    if AppealStatus.CANCELLED in statuses:
+        either.append((Appeal.status == AppealStatus.CANCELLED) & ~_LAPSED)
+    if LAPSED_STATUS in statuses:
+        either.append((Appeal.status == AppealStatus.CANCELLED) & _LAPSED)
+    return or_(false(), *either)
+
+
 def _queue_conditions(wanted: AppealFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if wanted.unclassified:
@@ -602,6 +615,8 @@ def _narrowing_conditions(wanted: AppealFilter) -> list[ColumnElement[bool]]:
 
 # Rated 不满意 at some point (rating.py records it as `reopened`); with an open status: worked on again.
 _REOPENED = Appeal.id.in_(select(AppealEvent.appeal_id).where(AppealEvent.action == Action.REOPENED))
+# Closed for the address its resident never gave (storage.supervision records `lapsed`), not withdrawn.
+_LAPSED = Appeal.id.in_(select(AppealEvent.appeal_id).where(AppealEvent.action == Action.LAPSED))
 
 
 @dataclass(frozen=True)

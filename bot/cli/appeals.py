@@ -50,7 +50,9 @@ def read_scope(session: Session, path: str | None) -> Scope:
 
 
 def _statuses(typed: str | None) -> tuple[str, ...]:
-    words = [word for word in texts.STATUS_SEPARATORS.split(typed or "") if word]
+    # The lapsed label as the list prints it holds a "，": read whole, before the separators split it.
+    typed = (typed or "").replace(texts.LAPSED_LABEL, texts.LAPSED_WORD)
+    words = [word for word in texts.STATUS_SEPARATORS.split(typed) if word]
     for word in words:
         if word not in texts.STATUS_WORDS and word.lower() not in texts.STATUS_WORDS:
             fail(texts.bad_status(word))

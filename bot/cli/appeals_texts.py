@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from handlers import resident_texts, staff_texts
 from handlers.rate_words import percent  # noqa: F401 (gridbot report's summary line writes rates as the tables do)
+from storage.appeals import LAPSED_STATUS
 from storage.models import AppealStatus
 from storage.outbox import OUTCOME_UNKNOWN
 from storage.tickets import LOCAL_ZONE
@@ -14,13 +15,17 @@ from storage.tickets import LOCAL_ZONE
 # --- appeals list -----------------------------------------------------------------------------------------------
 
 STATUS_NAMES = staff_texts.STATUS_NAMES  # the names staff read in the chat
-# --status takes the names staff and residents read, the English ones, and a few short forms.
-STATUS_WORDS: dict[str, AppealStatus] = {
+# --status takes the names staff and residents read, the English ones, and a few short forms; 已撤销 is what
+# residents withdrew, 自动关闭 (lapsed) what closed for the address never given (storage.appeals.shown_status).
+LAPSED_WORD = "自动关闭"
+LAPSED_LABEL = staff_texts.LAPSED_STATUS_NAME
+STATUS_WORDS: dict[str, str] = {
     **{word: AppealStatus(status) for status, word in resident_texts.STATUS_NAMES.items()},
     **{word: AppealStatus(status) for status, word in STATUS_NAMES.items()},
     **{status.value: status for status in AppealStatus},
     "已退回": AppealStatus.RETURNED, "退回": AppealStatus.RETURNED, "挂起": AppealStatus.PAUSED,
     "待绑定": AppealStatus.AWAITING_ADDRESS, "已撤销": AppealStatus.CANCELLED, "完结": AppealStatus.CLOSED,
+    LAPSED_WORD: LAPSED_STATUS, LAPSED_STATUS: LAPSED_STATUS, "已自动关闭": LAPSED_STATUS,
 }
 STATUS_SEPARATORS = re.compile(r"[,，、\s]+")
 BAD_STATUS = "不认识的状态“{word}”。可用：{known}（可用逗号分隔多个）"
@@ -76,7 +81,10 @@ def span(length: timedelta) -> str:
 
 def bad_status(word: str) -> str:
     """The refusal of an unknown --status word, naming the ones staff use."""
-    return BAD_STATUS.format(word=word, known="、".join(STATUS_NAMES.values()))
+    return BAD_STATUS.format(word=word, known="、".join([*STATUS_NAMES.values(), LAPSED_KNOWN]))
+
+
+LAPSED_KNOWN = f"{LAPSED_WORD}（{LAPSED_LABEL}）"
 
 
 # --- appeals show ----------------------------------------------------------------------------------------------

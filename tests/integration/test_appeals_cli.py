@@ -115,16 +115,25 @@ def test_options_narrow_the_list_by_place_status_and_clock(day, database_url, cl
     assert tickets("--since", "2026-11-22", "--status", "已办结") == set()
 
 
-def test_an_appeal_closed_for_the_address_never_given_is_listed_so_not_as_withdrawn(day, seeded, database_url, clock):
+def test_an_appeal_closed_for_the_address_never_given_is_listed_so_not_as_withdrawn(day, wechat, seeded,
+                                                                                      database_url, clock):
+    wechat.send("o7", f"撤销 {day['unclaimed']}")  # withdrawn by its resident
     clock.advance(days=30)
     with seeded.transaction() as session:
         assert supervision.sweep(session, clock(), supervision.DEFAULT_UNCLAIMED_AFTER).lapsed == 1
 
-    table = gridbot(database_url, clock, "appeals", "list", "--status", "cancelled")
-    listed = gridbot(database_url, clock, "appeals", "list", "--status", "cancelled", "--json")
+    def tickets(*options):  # type: ignore[no-untyped-def]
+        result = gridbot(database_url, clock, "appeals", "list", *options, "--json")
+        assert result.exit_code == 0, result.output
+        return [(row["ticket"], row["status_name"]) for row in json.loads(result.output)]
 
+    lapsed = [(day["held"], "居民一直未绑定住址，已自动关闭")]
+    for typed in ("自动关闭", "lapsed", "居民一直未绑定住址，已自动关闭"):  # the label as the list prints it, too
+        assert tickets("--status", typed) == lapsed, typed
+    assert tickets("--status", "已撤销") == [(day["unclaimed"], "居民已撤销")]  # only what residents withdrew
+    assert tickets("--status", "cancelled,自动关闭") == sorted([*lapsed, (day["unclaimed"], "居民已撤销")])
+    table = gridbot(database_url, clock, "appeals", "list", "--status", "自动关闭")
     assert table.exit_code == 0 and "居民一直未绑定住址，已自动关闭" in table.output and "已撤销" not in table.output
-    assert [row["status_name"] for row in json.loads(listed.output)] == ["居民一直未绑定住址，已自动关闭"]
 
 
 def test_appeals_show_says_an_appeal_closed_for_the_address_never_given_closed_so(day, seeded, database_url, clock):

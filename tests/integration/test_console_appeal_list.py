@@ -70,6 +70,24 @@ def test_each_filter_narrows_the_street_operators_list(app, clock, query, expect
     assert listed(logged_in(app, "street"), query) == expected
 
 
+def test_lapsed_appeals_have_a_status_of_their_own_and_withdrawn_lists_only_the_withdrawn(app, runtime, clock):
+    from storage.appeals import Action
+    from storage.models import Appeal, AppealEvent
+    with runtime.database.transaction() as session:  # F-VOICE withdrawn; F-100% closed for the address never given
+        rows = {a.ticket: a for a in session.scalars(select(Appeal).where(Appeal.ticket.in_(["F-VOICE", "F-100%"])))}
+        for appeal in rows.values():
+            appeal.status = AppealStatus.CANCELLED
+        session.add(AppealEvent(appeal_id=rows["F-100%"].id, at=clock(), actor_kind="system", action=Action.LAPSED,
+                                from_status=AppealStatus.AWAITING_ADDRESS, to_status=AppealStatus.CANCELLED))
+    person = logged_in(app, "street")
+    assert listed(person, "status=cancelled") == {"F-VOICE"}
+    assert listed(person, "status=lapsed") == {"F-100%"}
+    assert {"F-VOICE", "F-100%"} <= listed(person, "status=all")
+    page = person.get("/console/appeals?status=lapsed").get_data(as_text=True)
+    assert '<option value="lapsed" selected>居民一直未绑定住址，已自动关闭</option>' in page
+    assert "诉求 · 居民一直未绑定住址，已自动关闭" in page
+
+
 def test_a_date_range_counts_whole_days_in_beijing_time(app, clock):
     day = (clock() + timedelta(hours=8)).date()
     person = logged_in(app, "admin")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.day_words import not_on_the_calendar, read_day
 from bot.web.console import texts
 from handlers.resident_texts import LOCAL_ZONE
-from storage.appeals import Channel
+from storage.appeals import LAPSED_STATUS, Channel
 from storage.models import AppealStatus
 from storage.queries import AppealFilter, Scope
 from storage.staff import UnclearPlace
@@ -32,6 +32,7 @@ QUEUES: dict[str, AppealFilter] = {
     "focus": AppealFilter(in_focus_case=True),
 }
 ALL_STATUSES = "all"
+STATUSES = (*AppealStatus, LAPSED_STATUS)  # the status filter's choices, as `storage.appeals.shown_status` names them
 FLAGS = ("overdue", "unclaimed", "paused")  # checkboxes: present means on
 FIELDS = ("queue", "status", "category", "where", "channel", "from", "to", "q", *FLAGS)
 TEXT_LIMIT = 50  # characters of a search or a place: longer is a paste gone wrong
@@ -82,11 +83,13 @@ class _Unreadable(ValueError):
     """A value of the form that means nothing; its message is the operator's line."""
 
 
-def _statuses(word: str) -> dict[str, tuple[AppealStatus, ...]]:
+def _statuses(word: str) -> dict[str, tuple[str, ...]]:
     if not word:
         return {}
     if word == ALL_STATUSES:
-        return {"statuses": tuple(AppealStatus)}
+        return {"statuses": STATUSES}
+    if word == LAPSED_STATUS:  # closed for the address never given: not 居民已撤销
+        return {"statuses": (LAPSED_STATUS,)}
     try:
         return {"statuses": (AppealStatus(word),)}
     except ValueError:

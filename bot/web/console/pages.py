@@ -15,8 +15,8 @@ from bot.web.console.guard import admin_only, blueprint, login_required, page_af
 from handlers import review as review_words
 from handlers.task_list import clock_words
 from storage import console_users, queries
-from storage.appeals import UNCLASSIFIED, Channel
-from storage.models import AppealStatus, Community, Street
+from storage.appeals import LAPSED_STATUS, UNCLASSIFIED, Channel
+from storage.models import Community, Street
 
 PAGE_SIZE = 50
 EXPORT_PAGE = 1000  # appeals read per query while a CSV streams: memory stays flat on a year's list
@@ -61,7 +61,7 @@ def appeals() -> str:
     suggestions = {listed.appeal.id: review_words.guess(runtime().understanding, listed.appeal.content)
                    for listed in shown if listed.appeal.category == UNCLASSIFIED} if wanted.queue == "review" else {}
     return render_template("console/appeals.html", queue=wanted.queue, heading=_list_heading(wanted),
-                           wanted=wanted, found=shown, following=following, now=now, statuses=list(AppealStatus), channels=list(Channel),
+                           wanted=wanted, found=shown, following=following, now=now, statuses=appeal_filters.STATUSES, channels=list(Channel),
                            categories=(*runtime().understanding.taxonomy.names, UNCLASSIFIED),
                            suggestions=suggestions, clock_words=clock_words, with_street=with_street,
                            done=texts.ACTION_DONE.get(request.args.get("done", "")))
@@ -75,6 +75,8 @@ def _list_heading(wanted: appeal_filters.Wanted) -> str:
         return texts.QUEUE_NAMES[wanted.queue]
     if status == appeal_filters.ALL_STATUSES:
         return texts.FILTER_ALL_STATUSES
+    if status == LAPSED_STATUS:
+        return texts.status_name(status)
     return texts.STATUS_NAMES.get(status, texts.QUEUE_NAMES[wanted.queue])
 
 
