@@ -149,15 +149,21 @@ def _help(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(help_pages.page(lines, number, help_pages.Wording(header, texts.HELP_CONTINUED,
                                                                        texts.HELP_MORE)))
     role = StaffRole(conversation.staff.role)
-    # 上报 files in the member's grid, a 物业 clerk of a whole community's in the grid of the building named.
+    # 上报 files in the member's grid, a 物业 clerk of a whole community's in the grid of the building named (and
+    # their help says so).
     gridless = conversation.staff.grid_id is None and conversation.staff.community_id is None
     listed = [command for command in COMMANDS if command.name in _STAFF_TOO
               or command.audience is Audience.STAFF_AND_COMMUNITY
               or (command.audience is Audience.STAFF and (not command.roles or role in command.roles)
                   and not (command.name == "report" and gridless))]
-    lines = [staff_texts.HELP_LINE.format(usage=command.usage, summary=command.summary,
-                                          short=staff_texts.HELP_SHORT.format(short=command.short)
-                                          if command.short else "") for command in listed]
+    community_wide = conversation.staff.grid_id is None and conversation.staff.community_id is not None
+    lines = [staff_texts.HELP_LINE.format(usage=staff_texts.REPORT_USAGE_COMMUNITY_WIDE,
+                                          summary=staff_texts.REPORT_SUMMARY_COMMUNITY_WIDE, short="")
+             if command.name == "report" and community_wide
+             else staff_texts.HELP_LINE.format(usage=command.usage, summary=command.summary,
+                                               short=staff_texts.HELP_SHORT.format(short=command.short)
+                                               if command.short else "")
+             for command in listed]
     return Reply(help_pages.page(lines, number, help_pages.Wording(
         staff_texts.STAFF_HELP_HEADER, staff_texts.HELP_CONTINUED, staff_texts.HELP_MORE)))
 

@@ -1185,6 +1185,9 @@ REPORT_NEEDS_GRID = "您没有绑定网格，不能上报。请联系社区工�
 # A 物业 clerk of a whole community: the building named decides the grid; none named (or two alike) files nothing.
 REPORT_NEEDS_BUILDING = ("这条没有登记：您负责{community}的各个小区，上报时请写明是哪栋楼（两个小区都有这栋楼时连小区名一起写），"
                          "例如：上报 {example}消防通道堆满杂物。登记后派给那栋楼所在网格的网格员。")
+# 帮助's 上报 line for that clerk: theirs is filed in the grid of the building named, not in a grid of their own.
+REPORT_USAGE_COMMUNITY_WIDE = "上报 楼栋和内容"
+REPORT_SUMMARY_COMMUNITY_WIDE = "巡查发现的问题，写明哪栋楼（如 上报 3号楼消防通道堆满杂物），登记为那栋楼所在网格的诉求"
 # The same clerk's 上报 filed: which grid it went to, since they serve several.
 REPORTED_TO_BUILDINGS_GRID = ("已上报，编号 {ticket}（{category}），已派发给{grid}的网格员接单办理。回复“查询 {ticket}”可查看办理情况；"
                               "要由您自己办理，上报时在末尾写“我来处理”。")

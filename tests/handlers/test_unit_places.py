@@ -186,8 +186,11 @@ def test_a_clerk_serving_a_whole_community_reports_in_the_grid_of_the_building_n
         session.add(Staff(openid="wy_community", name="物业李经理", role=StaffRole.PROPERTY, department="锦绣物业",
                           community_id=community_id, active=True, created_at=clock()))
 
-    assert "上报 内容" in wechat.send("wy_community", "帮助")
-    assert "上报 内容" in wechat.send(CLERK_YANGGUANG, "帮助")  # a compound's clerk files in its grid, as before
+    community_help = wechat.send("wy_community", "帮助")
+    assert "· 上报 楼栋和内容：巡查发现的问题，写明哪栋楼" in community_help, community_help
+    assert "登记为那栋楼所在网格的诉求" in community_help and "登记为本网格诉求" not in community_help
+    # a compound's clerk files in its grid, as before
+    assert "· 上报 内容：巡查发现的问题，登记为本网格诉求" in wechat.send(CLERK_YANGGUANG, "帮助")
     # No building named: nothing is filed, and the clerk is told how (it was 您没有绑定网格，不能上报).
     refused = wechat.send("wy_community", "上报 小区门口的垃圾三天没人清")
     assert refused == staff_texts.REPORT_NEEDS_BUILDING.format(community="幸福里社区", example="阳光花园1号楼"), refused
