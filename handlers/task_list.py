@@ -69,14 +69,17 @@ def overdue(conversation: Conversation, _arguments: Arguments) -> Reply:
 
 def overseen(conversation: Conversation) -> list[Task]:
     """超期 as it lists them: the overdue (most late first), then the unclaimed not yet late (soonest due first),
-    as the console's lists read them (storage.queries' `overdue`, `unclaimed`) within the member's oversight."""
-    session, now = conversation.session, conversation.now
-    scope = queries.Scope.overseen_by(conversation.staff)
+    as the console's lists read them (storage.queries' `overdue`, `unclaimed`) within the member's oversight; a
+    complaint about the member (or a sensitive appeal they may not read) is left out, as from their 简报."""
+    session, now, member = conversation.session, conversation.now, conversation.staff
+    sensitive = sensitive_categories(conversation)
+    scope = queries.Scope.overseen_by(member)
     late = sorted(queries.overdue(session, now, scope), key=lambda item: (item.due, item.appeal.id))
     seen = {item.appeal.id for item in late}
     waiting = sorted((item for item in queries.unclaimed(session, scope) if item.appeal.id not in seen),
                      key=lambda item: (item.due is None, item.due.timestamp() if item.due else 0.0, item.appeal.id))
-    return [*(Task(item.appeal, item.due) for item in late), *(Task(item.appeal, item.due) for item in waiting)]
+    found = [*(Task(item.appeal, item.due) for item in late), *(Task(item.appeal, item.due) for item in waiting)]
+    return [task for task in found if may_read(session, member, task.appeal, sensitive)]
 
 
 def _oversees(member: Staff) -> bool:

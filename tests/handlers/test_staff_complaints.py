@@ -235,3 +235,10 @@ def test_unsatisfied_with_a_complaint_about_the_leader_is_followed_up_by_the_ope
     assert notices(seeded, "staff_reopened", ticket) == [OPERATOR]
     record = wechat.send(OPERATOR, f"查询 {ticket}")
     assert "回访：孙丽" in record and "回访：王强" not in record
+
+
+def test_a_complaint_about_the_grid_leader_is_not_on_his_超期_list_but_on_the_operators(wechat, seeded, clock):
+    _, ticket = complain(wechat, seeded, clock, ABOUT_WANG)
+    clock.advance(days=3)  # long past its claim deadline
+    assert ticket not in wechat.send(WANG, "超期")
+    assert ticket in wechat.send(OPERATOR, "超期")
