@@ -77,6 +77,7 @@ def test_a_grid_leader_presses_the_communitys_operators_to_route_an_appeal_the_g
     assert worded(seeded, "staff_supervised", OPERATOR) == [
         f"【督办】{ticket} 王强督办：请今天改派\n"
         f"网格已退回，等待重新派发：请尽快回复“改派 {ticket} 网格或姓名”或“转办 {ticket} 部门”；回复“查询 {ticket}”查看详情。"]
+    assert "督办 编号 要求：督促承办人（无人接单时：可以接单的人；已退回的：社区操作员）" in wechat.send(WANG, "帮助 2")
     clock.advance(hours=1)  # the only operator presses nobody but themselves: they route it
     assert wechat.send(OPERATOR, f"督办 {ticket} 快点") == (
         f"诉求 {ticket} 已退回社区，社区没有其他在岗的操作员可以督办：请直接改派或转办。")
