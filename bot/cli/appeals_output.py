@@ -95,7 +95,7 @@ def appeal_json(found: Sequence[Listed], now: datetime) -> str:
         "community": listed.place.community if listed.place else None,
         "grid": listed.place.grid if listed.place else None,
         "place": listed.place.home_label if listed.place else None,
-        "status": listed.appeal.status,
+        "status": listed.status,  # as --status takes it: `lapsed` for one closed for the address never given
         "status_name": staff_texts.status_name(listed.status),
         "assignee": listed.assignee,
         "department": listed.appeal.department,

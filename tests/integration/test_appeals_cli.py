@@ -132,6 +132,9 @@ def test_an_appeal_closed_for_the_address_never_given_is_listed_so_not_as_withdr
         assert tickets("--status", typed) == lapsed, typed
     assert tickets("--status", "已撤销") == [(day["unclaimed"], "居民已撤销")]  # only what residents withdrew
     assert tickets("--status", "cancelled,自动关闭") == sorted([*lapsed, (day["unclaimed"], "居民已撤销")])
+    # A script reads back the word it typed: "lapsed", not the "cancelled" its rows store.
+    rows = json.loads(gridbot(database_url, clock, "appeals", "list", "--status", "lapsed,cancelled", "--json").output)
+    assert {row["ticket"]: row["status"] for row in rows} == {day["held"]: "lapsed", day["unclaimed"]: "cancelled"}
     table = gridbot(database_url, clock, "appeals", "list", "--status", "自动关闭")
     assert table.exit_code == 0 and "居民一直未绑定住址，已自动关闭" in table.output and "已撤销" not in table.output
 
