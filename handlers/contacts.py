@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
+from handlers import community_texts, staff_texts
 from handlers import resident_texts as texts
-from handlers import staff_texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
@@ -70,7 +70,9 @@ def my_phone(conversation: Conversation, arguments: Arguments) -> Reply:
         phone = contacts.set_phone(resident, typed)
     except InvalidContact:
         return Reply(texts.PHONE_ONE_ONLY if _several_phones(typed) else texts.PHONE_FORMAT)
-    return Reply(texts.PHONE_SAVED.format(phone=mask_personal_numbers(phone or "")))
+    saved = texts.PHONE_SAVED.format(phone=mask_personal_numbers(phone or ""))
+    # A volunteer's phone also goes to the grid member responsible for a task they take (【志愿者领单】).
+    return Reply(saved + community_texts.PHONE_FOR_TASKS if conversation.volunteer is not None else saved)
 
 
 # Between two numbers: 139… 139…, 139…、139…, 139…/139…, 139…和139….

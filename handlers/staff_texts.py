@@ -1353,9 +1353,18 @@ def _role(role: str) -> str:
     return community_texts.role_name(role)
 
 
+# How the one responsible reaches the volunteer: the phone they left, whole as a 接单 reply gives the resident's
+# to the one handling it; without one nobody can be told to keep in touch.
+VOLUNTEER_REACH = "您仍是负责人，可拨打其电话 {phone} 联系；完成时会通知您核实。"
+VOLUNTEER_NO_PHONE = "您仍是负责人；其没有留电话，完成时会通知您核实。"
+
+
+def _volunteer_reach(n: StaffVolunteerClaimed) -> str:
+    return VOLUNTEER_REACH.format(phone=n.phone) if n.phone else VOLUNTEER_NO_PHONE
+
+
 def _volunteer_claimed(n: StaffVolunteerClaimed) -> str:
-    return (f"【志愿者领单】{_role(n.role)}{n.volunteer} 领取了 {n.code}（{n.what}，{n.place}）。"
-            f"您仍是负责人，请与其保持联系；完成时会通知您核实。")
+    return f"【志愿者领单】{_role(n.role)}{n.volunteer} 领取了 {n.code}（{n.what}，{n.place}）。{_volunteer_reach(n)}"
 
 
 def _volunteer_done(n: StaffVolunteerDone) -> str:
@@ -1401,7 +1410,7 @@ TEMPLATES.update({
 })
 TEMPLATE_FIELDS.update({
     StaffVolunteerClaimed: lambda n: ((n.code, "志愿者领单", f"{_role(n.role)}{n.volunteer}", n.what, n.place),
-                                      "您仍是负责人，完成时会通知您核实。"),
+                                      _volunteer_reach(n)),
     StaffVolunteerDone: lambda n: ((n.code, "志愿者报完成", f"{_role(n.role)}{n.volunteer}", n.note),
                                    f"请核实后回复“确认完成 {n.code}”。"),
     StaffVolunteerReleased: lambda n: ((n.code, "志愿者放弃", f"{_role(n.role)}{n.volunteer}"), "任务已重新开放。"),

@@ -12,7 +12,7 @@ from handlers import staff_texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from storage import volunteer_claims, volunteer_tasks, wishes
+from storage import contacts, volunteer_claims, volunteer_tasks, wishes
 from storage.errors import NotAllowed, NotFound
 from storage.models import Attachment, Staff
 from storage.privacy import mask_for_volunteers
@@ -84,7 +84,9 @@ def take(conversation: Conversation, arguments: Arguments) -> Reply:
         appeal = target.appeal
         place = volunteer_tasks.appeal_place(conversation.session, appeal)
         what, text = volunteer_tasks.what(appeal), appeal.content
-    return Reply(texts.CLAIMED.format(code=target.code, what=what, place=place, text=mask_for_volunteers(text)))
+    reply = texts.CLAIMED.format(code=target.code, what=what, place=place, text=mask_for_volunteers(text))
+    reachable = contacts.volunteer_phone(conversation.session, member) is not None
+    return Reply(reply if reachable else reply + texts.CLAIMED_NO_PHONE)
 
 
 def done(conversation: Conversation, arguments: Arguments) -> Reply:

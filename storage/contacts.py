@@ -26,6 +26,14 @@ def publish_work_phone(member: Staff, typed: str | None) -> str | None:
     return member.work_phone
 
 
+def volunteer_phone(session: Session, member: Staff) -> str | None:
+    """The phone the one responsible for a volunteer's task reaches them on: the one their community entered, else
+    the one they left with 我的电话 (a member who enrolled in the chat has no other)."""
+    if member.phone or member.openid is None:
+        return member.phone
+    return session.scalars(select(Resident.phone).where(Resident.openid == member.openid)).first()
+
+
 def set_phone(resident: Resident, typed: str | None) -> str | None:
     """我的电话: the number the resident's handler may call; None removes it."""
     resident.phone = phone_number(typed) if typed else None

@@ -662,6 +662,7 @@ class StaffVolunteerClaimed(StaffNotice):
     role: str
     what: str
     place: str
+    phone: str | None = None  # how to reach the volunteer (storage.contacts.volunteer_phone); older rows: None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from storage import points
 from storage.appeals import Action, record
+from storage.contacts import volunteer_phone
 from storage.errors import DomainError, NotFound
 from storage.models import (
     GRID_TEAM,
@@ -136,7 +137,8 @@ def claim(session: Session, member: Staff, code: str, taxonomy: VolunteerWork, n
     else:
         place, kind = place_label(session, target.wish), "微心愿"  # type: ignore[arg-type]
     _tell_responsible(session, target, StaffVolunteerClaimed(code=target.code, volunteer=member.name,
-                                                             role=member.role, what=kind, place=place), now)
+                                                             role=member.role, what=kind, place=place,
+                                                             phone=volunteer_phone(session, member)), now)
     return Claimed(target, new=True)
 
 

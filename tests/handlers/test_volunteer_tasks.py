@@ -564,3 +564,15 @@ def test_the_claim_reply_shows_what_to_send_when_done_by_example_never_the_place
     claimed = wechat.send(VOLUNTEER, f"领单 {code}")
     assert f"如：完成 {code} 已帮忙做好" in claimed and "说明" not in claimed
     assert "说明" not in wechat.send(VOLUNTEER, f"领单 {code}") and "说明" not in wechat.send(VOLUNTEER, "可领任务")
+
+
+def test_the_claim_notice_gives_the_volunteers_phone_and_says_so_when_there_is_none(wechat, seeded, clock):
+    wish = posted_wish(wechat, ZHANG)
+    reply = wechat.send(PARTY_MEMBER, f"领单 {wish}")
+    assert reply.endswith(community_texts.CLAIMED_NO_PHONE)
+    told = worded(seeded, "staff_volunteer_claimed", ZHANG)[-1]
+    assert "请与其保持联系" not in told and "其没有留电话" in told
+    wechat.send(PARTY_MEMBER, f"放弃 {wish}")
+    assert wechat.send(PARTY_MEMBER, "我的电话 13912345678").endswith(community_texts.PHONE_FOR_TASKS)
+    assert "我的电话" not in wechat.send(PARTY_MEMBER, f"领单 {wish}")
+    assert "可拨打其电话 13912345678 联系" in worded(seeded, "staff_volunteer_claimed", ZHANG)[-1]
