@@ -327,12 +327,14 @@ COMMANDS: tuple[Command, ...] = (
             volunteering.give_back, Audience.COMMUNITY),
     Command("post_wish", ("发布心愿",), staff_texts.WISH_USAGE, "发布微心愿供志愿者领单（网格员：本网格；操作员：本社区）",
             Takes.TEXT, volunteering.post_wish, Audience.STAFF, TextField.WISH, roles=_WISH_POSTERS),
-    Command("confirm_task", ("确认完成",), "确认完成 编号", "核实志愿者完成的任务，记入其积分", Takes.TASK,
+    Command("confirm_task", ("确认完成", "确认"), "确认完成 编号", "核实志愿者完成的任务，记入其积分", Takes.TASK,
             volunteering.confirm_done, Audience.STAFF, roles=_WISH_POSTERS),
 )
 
 _VERBS = sorted(((verb.lower(), command) for command in COMMANDS for verb in command.verbs),
                 key=lambda pair: -len(pair[0]))
+# Verbs that are a command only with a number after them: 确认 alone answers a notice's preview (notice_chat).
+_NUMBER_REQUIRED = frozenset({"确认"})
 # Voice recognition ends a sentence with 。 and people add ！ or ？: around a command they mean nothing.
 _EDGES = "。．.！!？?，,、；;～~…　 \t\r\n"
 # Between the verb and what follows (接单，2612020014); voice recognition ends the verb said alone with 。
@@ -396,6 +398,8 @@ def _parse_command(text: str) -> tuple[Command, str] | None:
         if after.startswith(_SAID_BRIEFLY) and command.bare_words and command.audience is Audience.RESIDENT:
             rest = rest.removeprefix(_SAID_BRIEFLY).lstrip(_SEPARATORS)
             after = " "
+        if not rest and verb in _NUMBER_REQUIRED:
+            continue
         if _names(command, rest, words_alone=verb == command.verbs[0] and after[:1] in _SEPARATORS):
             return command, rest
     if _is_phone(cleaned):  # a number alone, as the binding reply invites: a phone to be called on, no ticket
@@ -442,7 +446,7 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     if command.takes is Takes.TASK:
         # "放弃了吧" is a sentence, not 放弃; "领单 1" is a place in 可领任务, told to use the number instead.
         return (task_number(rest) is not None or _LIST_PLACE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None
-                or len(_several_tasks(rest)) > 1)
+                or len(_several_tasks(rest)) > 1 or _task_last_four(command, rest) is not None)
     if command.takes is Takes.DAY:
         return names_a_day(rest)  # "请假条怎么开" is a question for the intake, not 请假
     if command.takes is Takes.SCOPE_TEXT:
@@ -644,8 +648,11 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     if arguments.near_ticket:
         ending = _tasks_by_last_four(conversation, command, arguments.near_ticket)
         if len(ending) > 1:  # numbers start again each day: 0001 ends one ticket of every day
-            return Reply(staff_texts.SEVERAL_ENDING.format(digits=arguments.near_ticket, count=len(ending),
-                                                           tickets="、".join(ending)))
+            several = staff_texts.CONFIRM_SEVERAL_ENDING if command.takes is Takes.TASK else staff_texts.SEVERAL_ENDING
+            return Reply(several.format(digits=arguments.near_ticket, count=len(ending), tickets="、".join(ending),
+                                        first=ending[0]))
+        if not ending and command.takes is Takes.TASK:
+            return Reply(staff_texts.CONFIRM_NONE_ENDING.format(digits=arguments.near_ticket))
         if not ending:
             digits = sum(character.isdigit() for character in arguments.near_ticket)
             return Reply(texts.TICKET_FORMAT.format(number=arguments.near_ticket, digits=digits))
@@ -686,10 +693,19 @@ def _said_alone(conversation: Conversation, command: Command) -> Reply | None:
 
 
 def _tasks_by_last_four(conversation: Conversation, command: Command, number: str) -> list[str]:
-    """结 0013 已修好: the member's tasks whose tickets end in the four digits said (none for any other number)."""
+    """结 0013 已修好: the member's tasks whose tickets end in the four digits said (none for any other number);
+    确认完成 0001: the volunteers' tasks reported done that they may confirm."""
     if command.audience is not Audience.STAFF or not conversation.is_staff or not number.isdigit() or len(number) != 4:
         return []
+    if command.takes is Takes.TASK:
+        return volunteering.to_confirm_ending(conversation, number)
     return task_list.tickets_ending(conversation, number)
+
+
+def _task_last_four(command: Command, text: str) -> str | None:
+    """0001 (or 零零零一) after 确认完成, a staff command on a volunteer's task: the digits; None for anything else."""
+    said = _LAST_FOUR.fullmatch(unicodedata.normalize("NFKC", text)) if command.audience is Audience.STAFF else None
+    return said.group(1).translate(NUMERAL_DIGITS) if said is not None and not said.group(2) else None
 
 
 def _needs(command: Command, ticket: str = "") -> str:
@@ -781,6 +797,9 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
     paged = _TICKET_PAGE.fullmatch(unicodedata.normalize("NFKC", argument)) if command.name == "show" else None
     if paged is not None:  # 查询 G… 2: a later page of a long record, not an eleven-digit number
         return Arguments(ticket=normalize_ticket(paged.group(1)) or "", words=paged.group(2))
+    last_four = _task_last_four(command, argument) if command.takes is Takes.TASK else None
+    if last_four is not None:  # 确认完成 0001: the task reported done whose number ends so
+        return Arguments(near_ticket=last_four)
     several = _several_tasks(argument) if command.takes is Takes.TASK else ()
     if len(several) > 1:  # 领单 W… W…: one at a time, told so (it was filed as an appeal)
         return Arguments(ticket=several[0], tickets=several)

@@ -1346,6 +1346,8 @@ CONFIRMED_NO_POINTS = "本次未加积分（该项积分本月已达上限或未
 NEEDS_CONFIRM_NUMBER = "请在“{verb}”后面加上任务编号（“【志愿者完成】”通知里的 G… 或 W…），例如：{verb} W2612020001"
 CONFIRM_ALREADY = "{code} 志愿者的帮忙已经确认过了，无需重复确认。"
 CONFIRM_NOT_DONE = "{code} 的志愿者还没有报完成；报完成时会通知您，届时再确认。"
+CONFIRM_SEVERAL_ENDING = "等您确认的志愿者任务里有 {count} 条编号以 {digits} 结尾：{tickets}。请发完整编号，例如：确认完成 {first}"
+CONFIRM_NONE_ENDING = "等您确认的志愿者任务里没有编号以 {digits} 结尾的。请发完整编号（“【志愿者完成】”通知里的 G… 或 W…）。"
 CONFIRM_NONE = "没有找到您可以确认的志愿者任务 {code}：只有诉求或微心愿所在网格的网格员、网格长或本社区操作员可以确认，且需有志愿者领单。"
 
 

@@ -146,6 +146,11 @@ def confirm_done(conversation: Conversation, arguments: Arguments) -> Reply:
                                               role=texts.role_name(confirmed.volunteer.role), points=earned))
 
 
+def to_confirm_ending(conversation: Conversation, digits: str) -> list[str]:
+    """确认完成 0001: the tasks waiting for this member's confirmation whose numbers end in the digits said."""
+    return volunteer_claims.to_confirm_ending(conversation.session, conversation.staff, digits)
+
+
 def material(conversation: Conversation, attachment: Attachment) -> Reply | None:
     """A photo or location a volunteer sends just after 完成 goes with that task; None when there is none."""
     member = conversation.volunteer

@@ -223,6 +223,17 @@ def confirm(session: Session, confirmer: Staff, code: str, now: datetime) -> Con
     return Confirmed(target, volunteer, granted)
 
 
+def to_confirm_ending(session: Session, confirmer: Staff, digits: str) -> list[str]:
+    """确认完成 0001: the numbers of the tasks reported done that `confirmer` may confirm, ending in `digits`."""
+    done = select(VolunteerClaim).where(VolunteerClaim.status == ClaimStatus.DONE)
+    held = [*session.scalars(done.join(Appeal, Appeal.id == VolunteerClaim.appeal_id)
+                             .where(Appeal.ticket.endswith(digits))),
+            *session.scalars(done.join(Wish, Wish.id == VolunteerClaim.wish_id).where(Wish.code.endswith(digits)))]
+    targets = [Target(appeal=session.get_one(Appeal, claim.appeal_id)) if claim.appeal_id is not None
+               else Target(wish=session.get_one(Wish, claim.wish_id)) for claim in held]
+    return sorted(target.code for target in targets if _may_confirm(session, confirmer, target))
+
+
 def confirm_by_rating(session: Session, appeal: Appeal, rating: str, now: datetime) -> None:
     """The resident rated the appeal: 满意 or 基本满意 confirms a volunteer's finished part (with its points),
     满意 also grants task_satisfied, even when staff confirmed it before. Anything else changes nothing."""

@@ -576,3 +576,23 @@ def test_the_claim_notice_gives_the_volunteers_phone_and_says_so_when_there_is_n
     assert wechat.send(PARTY_MEMBER, "我的电话 13912345678").endswith(community_texts.PHONE_FOR_TASKS)
     assert "我的电话" not in wechat.send(PARTY_MEMBER, f"领单 {wish}")
     assert "可拨打其电话 13912345678 联系" in worded(seeded, "staff_volunteer_claimed", ZHANG)[-1]
+
+
+def test_a_grid_member_confirms_by_the_last_four_digits_or_with_confirm_alone_before_the_number(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(VOLUNTEER, f"领单 {ticket}")
+    wish = posted_wish(wechat, ZHANG)
+    wechat.send(PARTY_MEMBER, f"领单 {wish}")
+    wechat.send(VOLUNTEER, f"完成 {ticket} 已陪王奶奶买菜")
+    wechat.send(PARTY_MEMBER, f"完成 {wish} 灯泡换好了")
+    digits = ticket[-4:]
+    assert wish.endswith(digits)  # each the first of its day: 0001 ends both
+    assert wechat.send(LIU, f"确认完成 {digits}") == staff_texts.CONFIRM_NONE_ENDING.format(digits=digits)  # not theirs
+    assert wechat.send(ZHANG, f"确认完成 {digits}") == staff_texts.CONFIRM_SEVERAL_ENDING.format(
+        count=2, digits=digits, tickets=f"{ticket}、{wish}", first=ticket)
+    assert "党员陈明 的帮忙已记入" in wechat.send(ZHANG, f"确认 {wish}")
+    assert "志愿者周敏 的帮忙已记入" in wechat.send(ZHANG, "确认完成 零零零一")  # the one left waiting
+    assert claim_of(seeded, ticket).status == ClaimStatus.CONFIRMED
+    assert claim_of(seeded, wish).status == ClaimStatus.CONFIRMED
+    assert "任务编号" not in wechat.send(ZHANG, "确认")  # alone it answers a notice's preview, never 确认完成
