@@ -591,6 +591,17 @@ def _leading_tickets(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _leading_tasks(text: str) -> tuple[str, ...]:
+    """The volunteer tasks' numbers (W…, G…) a text starts with, before any words."""
+    found: list[str] = []
+    for part in _TICKETS_APART.split(unicodedata.normalize("NFKC", text).strip()):
+        number = task_number(part) if re.fullmatch(r"[GgWw]?\d{10,}", part) else None
+        if number is None:
+            break
+        found.append(number)
+    return tuple(found)
+
+
 def _several_tasks(text: str) -> tuple[str, ...]:
     """The volunteer tasks' numbers (W…, G…) a text is made of, when it is nothing else; () otherwise."""
     parts = [part for part in _TICKETS_APART.split(unicodedata.normalize("NFKC", text).strip()) if part]
@@ -771,7 +782,7 @@ def _several(conversation: Conversation, command: Command, arguments: Arguments)
     """接单 G2612020014 G2612020015 claims each; any other command takes one number at a time."""
     if command.several is not Several.EACH:
         # The example is what to send: 办结 G… 说明, not a bare 办结 G… that only earns the usage next.
-        example = arguments.tickets[0] + (f" {command.words_name}" if command.takes is Takes.TICKET_TEXT else "")
+        example = arguments.tickets[0] + (f" {command.words_name}" if command.takes in _WORDS_AFTER_NUMBER else "")
         return Reply(texts.ONE_TICKET_AT_A_TIME.format(verb=command.verbs[0], count=len(arguments.tickets),
                                                       ticket=example))
     replies = [command.run(conversation, Arguments(ticket=ticket)).text for ticket in arguments.tickets]
@@ -784,6 +795,9 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
     if numbers is not None:
         return (None if command.takes is Takes.TICKET_TEXT and numbers.position is not None and not numbers.words
                 else numbers)
+    several = _leading_tasks(argument) if command.takes is Takes.TASK_TEXT else ()
+    if len(several) > 1:  # 完成 W… W… 说明: one at a time, told so (the second number was taken for the note)
+        return Arguments(ticket=several[0], tickets=several)
     if command.takes in _NUMBERED:
         split = _number_then_text(command.takes, argument)
         if split is None and command.bare_words and argument:

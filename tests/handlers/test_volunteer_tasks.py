@@ -260,6 +260,14 @@ def test_a_volunteer_saying_the_task_commands_in_her_own_words_is_understood(wec
         assert session.scalars(select(Appeal)).all() == []
 
 
+def test_done_with_two_task_numbers_is_asked_for_one_at_a_time_not_noted_on_the_first(wechat, seeded):
+    first, second = posted_wish(wechat), posted_wish(wechat, text="帮王奶奶读报")
+    wechat.send(VOLUNTEER, f"领单 {first}")
+    told = wechat.send(VOLUNTEER, f"完成 {first} {second} 都做好了")
+    assert told == resident_texts.ONE_TICKET_AT_A_TIME.format(count=2, verb="完成", ticket=f"{first} 说明")
+    assert claim_of(seeded, first).status == ClaimStatus.CLAIMED
+
+
 @pytest.mark.parametrize("said", ["查积分", "查询积分", "积分查询"])
 def test_asking_for_ones_points_in_other_words_is_my_points(wechat, seeded, said):
     assert wechat.send(VOLUNTEER, said) == wechat.send(VOLUNTEER, "我的积分")
