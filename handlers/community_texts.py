@@ -192,7 +192,7 @@ PLACE_WORDS_ENDINGS = ("社区", COMPOUND_WORD)  # 积分排行 和平社区: a 
 RANKING_OWN_PLACES_ONLY = "积分排行只能看您所在的小区和社区：发“积分排行”看{compound}的，发“积分排行 社区”看{community}的。"
 RANKING_HEADER = "{where} {month}积分排行（前 {top} 名）："
 RANKING_LINE = "{place}. {name}（{role}）{points} 分"
-RANKING_EMPTY = "{where}{month} 还没有人获得积分。领单完成任务、转达通知都会记积分。"
+RANKING_EMPTY = "{where} {month}还没有人获得积分。领单完成任务、转达通知都会记积分。"
 RANKING_OWN = "您排第 {place} 名，本月 {points} 分。"
 RANKING_OWN_NONE = "您本月还没有积分。"
 

@@ -185,7 +185,7 @@ def test_the_ranking_asked_in_other_words_is_the_ranking_not_an_appeal(wechat, s
 
 
 def test_a_ranking_with_nobody_yet_says_so_and_other_words_are_no_ranking(wechat, seeded):
-    assert wechat.send(VOLUNTEER, "积分排行").startswith("阳光花园2026年11月 还没有人获得积分。")
+    assert wechat.send(VOLUNTEER, "积分排行").startswith("阳光花园 2026年11月还没有人获得积分。")
     sentence = wechat.send(VOLUNTEER, "积分排行榜上怎么没有我的名字") or ""
     assert "积分排行（" not in sentence and "还没有人获得积分" not in sentence
 
