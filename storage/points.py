@@ -34,6 +34,14 @@ class NotReversible(DomainError):
         self.reason = reason
 
 
+class SpentAlready(DomainError):
+    """An operator's reversal of a grant whose points were redeemed since: it would leave `balance - amount`."""
+
+    def __init__(self, balance: int, amount: int) -> None:
+        super().__init__(f"{balance}-{amount}")
+        self.balance, self.amount = balance, amount
+
+
 class NotEnoughPoints(DomainError):
     """A redemption larger than the balance: the ledger never goes below zero."""
 
@@ -139,12 +147,18 @@ def reverse_grants(session: Session, rule_name: str, source: Source, now: dateti
 
 def correct(session: Session, entry_id: int, note: str, now: datetime) -> PointsEntry:
     """An operator's correction (`gridbot points reverse`): undo entry `entry_id` with a reversal saying `note`.
-    NotFound for no such entry; NotReversible when it is a reversal or was reversed already."""
+    NotFound for no such entry; NotReversible when it is a reversal or was reversed already; SpentAlready when the
+    grant's points were redeemed since, so that undoing it would leave a negative balance."""
     entry = session.get(PointsEntry, entry_id)
     if entry is None:
         raise NotFound(str(entry_id))
     if entry.reverses_id is not None:
         raise NotReversible("reversal")
+    if entry.amount > 0:  # the ledger never goes below zero: points spent on a 兑换 cannot be taken back too
+        _lock(session, entry.staff_id)
+        held = balance(session, entry.staff_id)
+        if held < entry.amount and _standing(session, entry):
+            raise SpentAlready(held, entry.amount)
     undo = reverse(session, entry, now, note=note)
     if undo is None:
         raise NotReversible("reversed")

@@ -114,6 +114,12 @@ def reverse(clock: Clock | None, entry_text: str, note: tuple[str, ...]) -> None
             fail(texts.UNKNOWN_ENTRY.format(entry=entry_id))
         except points.NotReversible as refused:
             fail(texts.NOT_REVERSIBLE[refused.reason].format(entry=entry_id))
+        except points.SpentAlready as spent:
+            entry = session.get_one(PointsEntry, entry_id)
+            (line,) = points_view.lines(session, [entry])
+            fail(texts.SPENT_ALREADY.format(name=session.get_one(Staff, entry.staff_id).name, balance=spent.balance,
+                                            entry=entry_id, title=title(line), amount=signed(line.amount),
+                                            after=spent.balance - spent.amount, staff=entry.staff_id))
         (line,) = points_view.lines(session, [session.get_one(PointsEntry, entry_id)])
         name = session.get_one(Staff, undo.staff_id).name
         return texts.REVERSED.format(entry=entry_id, name=name, title=title(line), amount=signed(line.amount),

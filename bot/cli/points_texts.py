@@ -34,6 +34,9 @@ NOT_REVERSIBLE = {
     "reversal": "记录 {entry} 本身就是一次撤销，不能再撤销；需要的话请重新发放或兑换。",
     "reversed": "记录 {entry} 已经撤销过了，不能再撤销。",
 }
+SPENT_ALREADY = ("没有撤销：{name} 现有 {balance} 分，撤销记录 {entry}（{title} {amount}）会变成 {after} 分，"
+                 "这条的积分已有兑换用掉了，积分不能为负。若是兑换记错了，先撤销那条兑换"
+                 "（gridbot points show {staff} 查看记录编号）。")
 NOT_ENOUGH = "{name} 现有 {balance} 分，不够兑换 {amount} 分，没有记录。"
 REDEEMED = "已记录积分兑换：{name} -{amount} 分（{note}），记录编号 {entry}；现有 {balance} 分。"
 REVERSED = "已撤销记录 {entry}（{name} {title} {amount}）：新记录 {undo} {undo_amount} 分；{name} 现有 {balance} 分。"

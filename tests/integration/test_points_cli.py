@@ -134,6 +134,17 @@ def test_an_operator_reverses_an_entry_once_and_never_a_reversal(gridbot, earned
     assert "本身就是一次撤销" in refused(gridbot("points", "reverse", str(undo), "撤销撤销"))
 
 
+def test_a_reversal_that_would_take_back_points_already_redeemed_is_refused_with_the_figures(gridbot, earned,
+                                                                                              seeded):
+    ok(gridbot("points", "redeem", "陈明", "14", "兑换", "大米一袋"))  # 20 earned, 4 + 14 spent: 2 left
+    printed = refused(gridbot("points", "reverse", str(earned), "重复记分"))
+    assert printed.startswith(f"没有撤销：陈明 现有 2 分，撤销记录 {earned}（领单任务完成 +5）会变成 -3 分")
+    chen = staff_id(seeded, PARTY_MEMBER)
+    with seeded.transaction() as session:
+        assert session.scalars(select(PointsEntry).where(PointsEntry.reverses_id == earned)).all() == []
+        assert points.balance(session, chen) == 2
+
+
 def test_show_lists_a_persons_entries_with_ids_and_what_undid_them(gridbot, earned):
     ok(gridbot("points", "reverse", str(earned), "重复记分"))
     lines = ok(gridbot("points", "show", "陈明")).splitlines()
