@@ -54,6 +54,7 @@ from storage.notices import (
     StaffVolunteerPraised,
     StaffVolunteerReleased,
     StaffWishCancelled,
+    StaffWishWithdrawn,
     StaffWordsAdded,
 )
 from storage.outbox import DIGEST_TICKETS
@@ -1392,6 +1393,11 @@ VOLUNTEER_LET_GO_WHY = {"withdrawn": "居民已撤销这件诉求", "rejected": 
 VOLUNTEER_LET_GO_WHY_SHORT = {"withdrawn": "居民已撤销", "rejected": "不作为诉求办理"}
 
 
+def _wish_withdrawn(n: StaffWishWithdrawn) -> str:
+    told = f"，领单的志愿者{n.volunteer}已收到通知" if n.volunteer else ""
+    return f"【微心愿取消】您发布的微心愿 {n.code}（{n.text}）已由社区工作人员取消{told}，无需再跟进。"
+
+
 def _volunteer_let_go(n: StaffVolunteerLetGo) -> str:
     why = VOLUNTEER_LET_GO_WHY.get(n.why, VOLUNTEER_LET_GO_WHY["withdrawn"])
     return f"【任务取消】{n.code} {why}，您领的任务无需再做，感谢您的热心！回复“可领任务”看看其他任务。"
@@ -1408,6 +1414,7 @@ TEMPLATES.update({
     StaffVolunteerConfirmed: _volunteer_confirmed,
     StaffVolunteerPraised: _volunteer_praised,
     StaffWishCancelled: _wish_cancelled,
+    StaffWishWithdrawn: _wish_withdrawn,
     StaffVolunteerLetGo: _volunteer_let_go,
 })
 TEMPLATE_FIELDS.update({
@@ -1420,6 +1427,7 @@ TEMPLATE_FIELDS.update({
                                         "感谢您的付出！"),
     StaffVolunteerPraised: lambda n: ((n.code, "居民评价满意", f"积分：+{n.points}"), "感谢您的付出！"),
     StaffWishCancelled: lambda n: ((n.code, "微心愿已取消"), "无需再做，感谢您的热心！"),
+    StaffWishWithdrawn: lambda n: ((n.code, "您发布的微心愿已由社区取消", n.text), "无需再跟进。"),
     StaffVolunteerLetGo: lambda n: ((n.code, f"{VOLUNTEER_LET_GO_WHY_SHORT.get(n.why, '居民已撤销')}，任务取消"),
                                     "无需再做，感谢您的热心！"),
 })
@@ -1467,4 +1475,5 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffVolunteerPraised: "居民评价满意（给志愿者）",
     StaffWishCancelled: "微心愿已取消（给志愿者）",
     StaffVolunteerLetGo: "居民已撤销或不受理，领的任务取消（给志愿者）",
+    StaffWishWithdrawn: "微心愿已由社区取消（给发布人）",
 }

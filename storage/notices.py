@@ -716,6 +716,17 @@ class StaffWishCancelled(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffWishWithdrawn(StaffNotice):
+    """To the grid member who posted a 微心愿: an operator cancelled it (console or `gridbot wishes cancel`);
+    `volunteer`: who had taken it and was told too."""
+
+    name: ClassVar[str] = "staff_wish_withdrawn"
+    code: str
+    text: str
+    volunteer: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffVolunteerLetGo(StaffNotice):
     """To the volunteer who took part of an appeal (领单) its resident then withdrew (撤销), or staff closed as no
     appeal (不受理, `why` "rejected"): nothing more to do."""

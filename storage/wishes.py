@@ -30,7 +30,7 @@ from storage.models import (
     Wish,
     WishStatus,
 )
-from storage.notices import StaffWishCancelled
+from storage.notices import StaffWishCancelled, StaffWishWithdrawn
 from storage.queries import Scope
 from storage.roster import within
 from storage.telling import tell
@@ -75,6 +75,7 @@ class WishLine:
 class Cancelled:
     wish: Wish
     volunteer: str | None  # who had taken it and was told
+    poster: str | None = None  # the grid member (or operator) who posted it in the chat and was told
 
 
 def place_of_path(session: Session, path: str) -> Place:
@@ -171,12 +172,19 @@ def cancel(session: Session, code: str, now: datetime) -> Cancelled:
     session.refresh(wish)
     claim = session.scalars(select(VolunteerClaim).where(VolunteerClaim.task_key == task_key(wish),
                                                          VolunteerClaim.status == ClaimStatus.CLAIMED)).first()
-    if claim is None:
-        return Cancelled(wish, None)
-    claim.status, claim.task_key, claim.released_at = ClaimStatus.RELEASED, None, now
-    volunteer = session.get_one(Staff, claim.staff_id)
-    tell(session, volunteer.openid, StaffWishCancelled(code=wish.code), now, key=f"wish:{wish.id}:cancelled")
-    return Cancelled(wish, volunteer.name)
+    volunteer = None
+    if claim is not None:
+        claim.status, claim.task_key, claim.released_at = ClaimStatus.RELEASED, None, now
+        volunteer = session.get_one(Staff, claim.staff_id)
+        tell(session, volunteer.openid, StaffWishCancelled(code=wish.code), now, key=f"wish:{wish.id}:cancelled")
+    poster = session.get(Staff, wish.posted_by_staff_id) if wish.posted_by_staff_id is not None else None
+    if poster is None or not poster.active:
+        return Cancelled(wish, volunteer.name if volunteer else None)
+    # They wait for the 领单 and 完成 notices that will not come now.
+    tell(session, poster.openid, StaffWishWithdrawn(code=wish.code, text=wish.text,
+                                                    volunteer=volunteer.name if volunteer else None),
+         now, key=f"wish:{wish.id}:withdrawn")
+    return Cancelled(wish, volunteer.name if volunteer else None, poster.name)
 
 
 def listing(session: Session, path: str | None, include_all: bool) -> list[WishLine]:

@@ -74,12 +74,13 @@ def wishes_cancel(clock: Clock | None, number: str) -> None:
     """Cancel a wish nobody has done yet; a volunteer who took it is told."""
     from storage import wishes
 
-    def cancel(session: Session) -> tuple[str, str | None]:
+    def cancel(session: Session) -> tuple[str, str | None, str | None]:
         cancelled = wishes.cancel(session, number, (clock or now_utc)())
-        return cancelled.wish.code, cancelled.volunteer
+        return cancelled.wish.code, cancelled.volunteer, cancelled.poster
 
-    code, volunteer = _in_transaction(cancel, number)
-    told = texts.TOLD_VOLUNTEER.format(name=volunteer) if volunteer else ""
+    code, volunteer, poster = _in_transaction(cancel, number)
+    told = (texts.TOLD_VOLUNTEER.format(name=volunteer) if volunteer else "") \
+        + (texts.TOLD_POSTER.format(name=poster) if poster else "")
     click.echo(texts.CANCELLED.format(code=code, told=told))
 
 

@@ -19,6 +19,7 @@ NOT_FOUND = "没有编号为 {code} 的微心愿（编号形如 W2612020001）�
 CLOSED = "微心愿 {code} 已完成、已确认或已取消，不能再取消。"
 CANCELLED = "微心愿 {code} 已取消。{told}"
 TOLD_VOLUNTEER = "已领单的志愿者{name}会收到通知。"
+TOLD_POSTER = "发布人{name}会收到通知。"
 REFUSALS = {"empty": EMPTY, "scope": SCOPE_TOO_WIDE, "closed": CLOSED, "too_long": TOO_LONG}
 
 

@@ -291,7 +291,7 @@ def test_cancel_tells_the_volunteer_who_took_it_and_a_second_click_is_refused(ap
     assert "周敏" in row
     # Two taps: 取消 opens the question, the button in it cancels (a mis-tap on a phone must not tell the volunteer).
     assert row.index('<details class="confirm-first"><summary>取消</summary>') < row.index(
-        f'<button type="submit">确定取消 {code}（已领取的志愿者会收到通知）</button>')
+        f'<button type="submit">确定取消 {code}（已领取的志愿者和在聊天里发布它的人会收到通知）</button>')
 
     page = person.client.post(f"/console/community/wishes/{code}/cancel", data={"csrf_token": token(person)},
                               follow_redirects=True).get_data(as_text=True)

@@ -16,8 +16,8 @@ from storage import volunteer_claims
 from storage.models import ClaimStatus, Staff, VolunteerClaim, Wish, WishStatus
 from storage.tickets import LOCAL_ZONE
 from tests.support.cli import ok, refused
-from tests.support.database import notices
-from tests.support.personas import PARTY_MEMBER, VOLUNTEER
+from tests.support.database import notices, worded
+from tests.support.personas import PARTY_MEMBER, VOLUNTEER, ZHANG
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -139,3 +139,12 @@ def test_the_json_list_gives_when_a_wish_was_posted_in_beijing_time(gridbot, see
     [row] = json.loads(ok(gridbot("wishes", "list", "--json")))
 
     assert row["number"] == "W2611230001" and row["created_at"] == "2026-11-23T00:10:00+08:00"
+
+
+def test_cancelling_a_wish_a_grid_member_posted_tells_them(gridbot, seeded, wechat):
+    code = wechat.send(ZHANG, f"发布心愿 {TEXT}").split("编号 ")[1][:11]
+    wechat.send(VOLUNTEER, f"领单 {code}")
+    assert ok(gridbot("wishes", "cancel", code)).strip().endswith("已领单的志愿者周敏会收到通知。发布人张伟会收到通知。")
+    assert notices(seeded, "staff_wish_withdrawn") == [ZHANG]
+    told = worded(seeded, "staff_wish_withdrawn", ZHANG)[-1]
+    assert told == f"【微心愿取消】您发布的微心愿 {code}（{TEXT}）已由社区工作人员取消，领单的志愿者周敏已收到通知，无需再跟进。"

@@ -162,11 +162,12 @@ def wish_cancel(code: str) -> Response:
         with runtime().database.transaction() as db:
             found = in_scope_or_404(wishes.wish_within(db, g.operator.scope, code))
             cancelled = wishes.cancel(db, found.code, now)
-            shown, volunteer = cancelled.wish.code, cancelled.volunteer
+            shown, volunteer, poster = cancelled.wish.code, cancelled.volunteer, cancelled.poster
     except wishes.WishRefused as refused:
         return _back(texts.WISH_REFUSED[refused.reason].format(code=code, limit=0, length=0), REFUSED)
     log.info("console account %s cancelled wish %s", g.operator.username, shown)
-    told = texts.WISH_TOLD_VOLUNTEER.format(name=volunteer) if volunteer else ""
+    told = (texts.WISH_TOLD_VOLUNTEER.format(name=volunteer) if volunteer else "") \
+        + (texts.WISH_TOLD_POSTER.format(name=poster) if poster else "")
     return _back(texts.WISH_CANCELLED.format(code=shown, told=told), DONE)
 
 

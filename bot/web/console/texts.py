@@ -685,7 +685,7 @@ WISHES_NONE = "范围内没有进行中的微心愿。"
 WISH_STATUS_NAMES = {"open": "待领取", "claimed": "已领取", "done": "已完成待确认", "confirmed": "已确认完成",
                      "cancelled": "已取消"}
 WISH_CANCEL = "取消"
-WISH_CANCEL_CONFIRM = "确定取消 {code}（已领取的志愿者会收到通知）"  # the second tap, as INVITE_REVOKE_CONFIRM
+WISH_CANCEL_CONFIRM = "确定取消 {code}（已领取的志愿者和在聊天里发布它的人会收到通知）"  # the second tap, as INVITE_REVOKE_CONFIRM
 WISH_NEW_HEADING = "发布微心愿"
 WISH_FIELDS = {"place": "地点", "path": "或写地点（社区/网格/小区/楼栋）", "text": "需要帮什么忙"}
 WISH_CHOOSE = "请选择"
@@ -694,6 +694,7 @@ WISH_SUBMIT = "发布"
 WISH_POSTED = "微心愿 {code} 已发布（{place}）：志愿者发送“可领任务”即可看到。"
 WISH_CANCELLED = "微心愿 {code} 已取消。{told}"
 WISH_TOLD_VOLUNTEER = "已领单的志愿者{name}会收到通知。"
+WISH_TOLD_POSTER = "发布人{name}会收到通知。"
 WISH_REFUSED = {
     "empty": "心愿内容是空的，没有发布。请写明需要帮什么忙。",
     "too_long": "心愿内容最多 {limit} 字，现在有 {length} 字，没有发布。请精简后再发。",
