@@ -420,8 +420,11 @@ def _finish(conversation: Conversation, chosen: dict[str, Any], said: str = "") 
     dropped_door = residents.bind(session, resident, building, unit)
     dialogues.end(conversation)
     place = org.address(session, building.grid_id, building.id, unit.id if unit else None)
+    # 和平社区 in two streets: the street named, as the menu named it, so the resident sees which one was bound.
+    shared = _comparable(place.community) in _shared_community_names(conversation)
+    grid_label = f"{place.street}·{place.grid_label}" if shared else place.grid_label
     done = (staff_texts.BIND_DONE if conversation.is_staff else texts.BIND_DONE).format(
-        grid_label=place.grid_label, home=place.home_label)
+        grid_label=grid_label, home=place.home_label)
     door = _door_said(building, unit, said) if not conversation.is_staff else None
     if door is not None:  # before the held appeals go out: an emergency's card shows it to whoever goes first
         contacts.set_door(resident, door)
