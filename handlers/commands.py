@@ -447,6 +447,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         # "放弃了吧" is a sentence, not 放弃; "领单 1" is a place in 可领任务, told to use the number instead.
         return (task_number(rest) is not None or _LIST_PLACE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None
                 or len(_several_tasks(rest)) > 1 or _task_last_four(command, rest) is not None)
+    if command.takes is Takes.TASK_TEXT and _task_last_four(command, rest) is not None:
+        return True  # 完成 0001 已换好: the volunteer's own task ending so, never a new appeal
     if command.takes is Takes.DAY:
         return names_a_day(rest)  # "请假条怎么开" is a question for the intake, not 请假
     if command.takes is Takes.SCOPE_TEXT:
@@ -659,16 +661,19 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     if arguments.near_ticket:
         ending = _tasks_by_last_four(conversation, command, arguments.near_ticket)
         if len(ending) > 1:  # numbers start again each day: 0001 ends one ticket of every day
-            several = staff_texts.CONFIRM_SEVERAL_ENDING if command.takes is Takes.TASK else staff_texts.SEVERAL_ENDING
+            several = lead_texts.SEVERAL_ENDING if command.audience is Audience.COMMUNITY \
+                else staff_texts.CONFIRM_SEVERAL_ENDING if command.takes is Takes.TASK else staff_texts.SEVERAL_ENDING
             return Reply(several.format(digits=arguments.near_ticket, count=len(ending), tickets="、".join(ending),
-                                        first=ending[0]))
+                                        first=ending[0], verb=command.verbs[0]))
+        if not ending and command.audience is Audience.COMMUNITY:
+            return Reply(lead_texts.NONE_ENDING.format(digits=arguments.near_ticket))
         if not ending and command.takes is Takes.TASK:
             return Reply(staff_texts.CONFIRM_NONE_ENDING.format(digits=arguments.near_ticket))
         if not ending:
             digits = sum(character.isdigit() for character in arguments.near_ticket)
             return Reply(texts.TICKET_FORMAT.format(number=arguments.near_ticket, digits=digits))
         ticket = ending[0]
-        if command.takes is Takes.TICKET_TEXT and not arguments.words:
+        if command.takes in _WORDS_AFTER_NUMBER and not arguments.words:
             return Reply(_needs(command, ticket))
         arguments = replace(arguments, ticket=ticket, near_ticket="")
     if len(arguments.tickets) > 1:
@@ -706,17 +711,27 @@ def _said_alone(conversation: Conversation, command: Command) -> Reply | None:
 def _tasks_by_last_four(conversation: Conversation, command: Command, number: str) -> list[str]:
     """结 0013 已修好: the member's tasks whose tickets end in the four digits said (none for any other number);
     确认完成 0001: the volunteers' tasks reported done that they may confirm."""
-    if command.audience is not Audience.STAFF or not conversation.is_staff or not number.isdigit() or len(number) != 4:
+    if not number.isdigit() or len(number) != 4:
+        return []
+    if command.audience is Audience.COMMUNITY:
+        return volunteering.own_ending(conversation, number)
+    if command.audience is not Audience.STAFF or not conversation.is_staff:
         return []
     if command.takes is Takes.TASK:
         return volunteering.to_confirm_ending(conversation, number)
     return task_list.tickets_ending(conversation, number)
 
 
-def _task_last_four(command: Command, text: str) -> str | None:
-    """0001 (or 零零零一) after 确认完成, a staff command on a volunteer's task: the digits; None for anything else."""
-    said = _LAST_FOUR.fullmatch(unicodedata.normalize("NFKC", text)) if command.audience is Audience.STAFF else None
-    return said.group(1).translate(NUMERAL_DIGITS) if said is not None and not said.group(2) else None
+def _task_last_four(command: Command, text: str) -> tuple[str, str] | None:
+    """0001 (or 零零零一) after 确认完成, or after 完成 or 放弃 (a volunteer's own task), with the words after it for
+    完成: the digits and the words; None for anything else (words after a command that takes none)."""
+    if command.takes not in (Takes.TASK, Takes.TASK_TEXT) or command.name == "take_task":
+        return None  # 领单 0001: the task is not the sender's yet, and 领单 1 is a place in 可领任务
+    said = _LAST_FOUR.fullmatch(unicodedata.normalize("NFKC", text))
+    if said is None or (said.group(2) and command.takes is Takes.TASK):
+        return None
+    words = text[said.start(2):].strip() if said.group(2) else ""
+    return said.group(1).translate(NUMERAL_DIGITS), words
 
 
 def _needs(command: Command, ticket: str = "") -> str:
@@ -795,6 +810,9 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
     if numbers is not None:
         return (None if command.takes is Takes.TICKET_TEXT and numbers.position is not None and not numbers.words
                 else numbers)
+    said = _task_last_four(command, argument) if command.takes is Takes.TASK_TEXT else None
+    if said is not None:
+        return Arguments(near_ticket=said[0], words=said[1])
     several = _leading_tasks(argument) if command.takes is Takes.TASK_TEXT else ()
     if len(several) > 1:  # 完成 W… W… 说明: one at a time, told so (the second number was taken for the note)
         return Arguments(ticket=several[0], tickets=several)
@@ -811,9 +829,9 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
     paged = _TICKET_PAGE.fullmatch(unicodedata.normalize("NFKC", argument)) if command.name == "show" else None
     if paged is not None:  # 查询 G… 2: a later page of a long record, not an eleven-digit number
         return Arguments(ticket=normalize_ticket(paged.group(1)) or "", words=paged.group(2))
-    last_four = _task_last_four(command, argument) if command.takes is Takes.TASK else None
-    if last_four is not None:  # 确认完成 0001: the task reported done whose number ends so
-        return Arguments(near_ticket=last_four)
+    last_four = _task_last_four(command, argument) if command.takes in (Takes.TASK, Takes.TASK_TEXT) else None
+    if last_four is not None:  # 确认完成 0001, 完成 0001 说明: the task whose number ends so
+        return Arguments(near_ticket=last_four[0], words=last_four[1])
     several = _several_tasks(argument) if command.takes is Takes.TASK else ()
     if len(several) > 1:  # 领单 W… W…: one at a time, told so (it was filed as an appeal)
         return Arguments(ticket=several[0], tickets=several)

@@ -151,6 +151,14 @@ def to_confirm_ending(conversation: Conversation, digits: str) -> list[str]:
     return volunteer_claims.to_confirm_ending(conversation.session, conversation.staff, digits)
 
 
+def own_ending(conversation: Conversation, digits: str) -> list[str]:
+    """完成 0001 说明, 放弃 0001: the numbers of the sender's own tasks that end in the digits said."""
+    member = conversation.volunteer
+    if member is None:
+        return []
+    return [task.code for task in volunteer_tasks.mine(conversation.session, member) if task.code.endswith(digits)]
+
+
 def material(conversation: Conversation, attachment: Attachment) -> Reply | None:
     """A photo or location a volunteer sends just after 完成 goes with that task; None when there is none."""
     member = conversation.volunteer

@@ -120,7 +120,7 @@ def offer(session: Session, member: Staff, taxonomy: VolunteerWork) -> Offer:
     for wish in _open_wishes(session, member):
         found.append((wish.compound != home, wish.created_at, wish_task(session, wish)))
     found.sort(key=lambda row: (row[0], row[1]))
-    return Offer([task for _far, _at, task in found[:LIST_LIMIT]], _mine(session, member))
+    return Offer([task for _far, _at, task in found[:LIST_LIMIT]], mine(session, member))
 
 
 def wish_task(session: Session, wish: Wish, status: str | None = None) -> Task:
@@ -173,7 +173,8 @@ def _open_wishes(session: Session, member: Staff) -> list[Wish]:
                                 .order_by(Wish.created_at).limit(CANDIDATES)))
 
 
-def _mine(session: Session, member: Staff) -> list[Task]:
+def mine(session: Session, member: Staff) -> list[Task]:
+    """The tasks the member took and has not had confirmed (in progress or reported done), the oldest first."""
     claims = session.scalars(select(VolunteerClaim).where(
         VolunteerClaim.staff_id == member.id,
         VolunteerClaim.status.in_([ClaimStatus.CLAIMED, ClaimStatus.DONE])).order_by(VolunteerClaim.claimed_at))

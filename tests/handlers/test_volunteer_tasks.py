@@ -604,3 +604,17 @@ def test_a_grid_member_confirms_by_the_last_four_digits_or_with_confirm_alone_be
     assert claim_of(seeded, ticket).status == ClaimStatus.CONFIRMED
     assert claim_of(seeded, wish).status == ClaimStatus.CONFIRMED
     assert "任务编号" not in wechat.send(ZHANG, "确认")  # alone it answers a notice's preview, never 确认完成
+
+
+def test_a_volunteer_finishes_or_gives_back_by_the_last_four_digits_never_filing_an_appeal(wechat, seeded):
+    first, second = posted_wish(wechat), posted_wish(wechat, text="帮王奶奶读报")
+    wechat.send(VOLUNTEER, f"领单 {first}")
+    assert wechat.send(VOLUNTEER, "完成 9999 换好了") == community_texts.NONE_ENDING.format(digits="9999")
+    assert wechat.send(VOLUNTEER, f"完成 {first[-4:]}") == community_texts.DONE_NEEDS_WORDS.format(verb="完成",
+                                                                                                 code=first)
+    assert "已记录" in wechat.send(VOLUNTEER, f"完成 {first[-4:]}，灯泡换好了")
+    assert claim_of(seeded, first).note == "灯泡换好了"
+    wechat.send(VOLUNTEER, f"领单 {second}")
+    assert "已放弃" in wechat.send(VOLUNTEER, f"放弃 {second[-4:]}")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
