@@ -645,6 +645,8 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
     if parsed is None:
         return None
     command, argument = parsed
+    if command.name == "my_tasks" and conversation.volunteer is not None and not conversation.is_staff:
+        command = _BY_NAME["open_tasks"]  # a volunteer's 我的任务: the tasks they took, with those they may take
     refused = _refused(conversation, command)
     if refused is not None:
         return refused

@@ -220,7 +220,7 @@ def test_building_leads_are_limited_like_residents(wechat, seeded, settings, clo
 
 def test_a_building_lead_does_no_grid_work_and_reads_no_one_elses_appeal(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)  # o1 lives in the 楼长's own building
-    for command in ("我的任务", f"接单 {ticket}", f"办结 {ticket} 已修好", "待分类", "聚焦", "上报 3号楼门禁坏了",
+    for command in (f"接单 {ticket}", f"办结 {ticket} 已修好", "待分类", "聚焦", "上报 3号楼门禁坏了",
                     "请假"):
         assert wechat.send(BUILDING_LEAD, command) == community_texts.NOT_GRID_WORK.format(role="楼长"), command
     assert wechat.send(BUILDING_LEAD, f"查询 {ticket}") == resident_texts.NOT_FOUND.format(ticket=ticket)

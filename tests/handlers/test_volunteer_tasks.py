@@ -618,3 +618,11 @@ def test_a_volunteer_finishes_or_gives_back_by_the_last_four_digits_never_filing
     assert "已放弃" in wechat.send(VOLUNTEER, f"放弃 {second[-4:]}")
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).all() == []
+
+
+def test_a_volunteers_my_tasks_lists_the_tasks_they_took_not_a_refusal(wechat, seeded):
+    wish = posted_wish(wechat)
+    wechat.send(PARTY_MEMBER, f"领单 {wish}")
+    listed = wechat.send(PARTY_MEMBER, "我的任务")
+    assert community_texts.MINE_HEADER in listed and wish in listed.split(community_texts.MINE_HEADER)[1]
+    assert listed == wechat.send(PARTY_MEMBER, "可领任务")
