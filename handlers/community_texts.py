@@ -42,7 +42,8 @@ DAIBAO_LIMIT_PER_DAY = ("抱歉，24 小时内最多提交 {limit} 条诉求（�
 # How each of them is called (a StaffRole's value → the word people use).
 ROLE_NAMES = {"building_lead": "楼长", "unit_lead": "单元长", "party_household": "党员中心户", "party_member": "党员",
               "volunteer": "志愿者"}
-COMMUNITY_ONLY = "“{verb}”（{summary}）只有{who}可以使用。您自己遇到的问题，直接发送文字描述即可。"
+# The summary stands after a colon: several hold parentheses of their own (领单, 积分排行), which nested read badly.
+COMMUNITY_ONLY = "“{verb}”：{summary}。只有{who}可以使用。您自己遇到的问题，直接发送文字描述即可。"
 # After COMMUNITY_ONLY, to a resident: how to become one who may (a volunteer, or for 代报 a party member only).
 JOIN_TO_USE = "想参与的话，党员可以发送“党员报到”，其他居民可以发送“志愿者报名”，社区确认后就可以使用。"
 JOIN_TO_USE_PARTY = "党员可以发送“党员报到”，社区确认后就可以使用。"

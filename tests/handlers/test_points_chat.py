@@ -216,3 +216,8 @@ def test_asking_how_to_redeem_points_says_who_records_it_and_the_balance(wechat,
     assert wechat.send(RESIDENT, asked) == resident_texts.POINTS_NOT_FOR_RESIDENTS
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).all() == []
+
+
+def test_a_residents_ranking_is_refused_without_parentheses_inside_parentheses(wechat, seeded):
+    refused = wechat.send(RESIDENT, "积分排行")
+    assert refused.startswith("“积分排行”：本小区本月的积分排行（积分排行 社区：全社区）。只有楼长、"), refused
