@@ -32,14 +32,15 @@ def wishes_add(clock: Clock | None, scope_path: str, text: str) -> None:
     """Post a wish and print its number (W2612020001)."""
     from storage import wishes
 
-    def add(session: Session) -> tuple[str, str]:
+    def add(session: Session) -> tuple[str, str, bool]:
         place = wishes.place_of_path(session, scope_path)
         wish = wishes.post(session, place, text, (clock or now_utc)())
-        return wish.code, wishes.place_label(session, wish)
+        return wish.code, wishes.place_label(session, wish), wish.grid_id is not None
 
-    code, place = _in_transaction(add)
+    code, place, in_a_grid = _in_transaction(add)
     click.echo(code)
-    click.echo(texts.ADDED.format(place=place))
+    # A community's wish has no grid: its operators hear of the volunteer and confirm (storage.volunteer_claims).
+    click.echo(texts.ADDED.format(place=place, who=texts.GRID_CONFIRMS if in_a_grid else texts.COMMUNITY_CONFIRMS))
 
 
 @wishes_group.command("list")

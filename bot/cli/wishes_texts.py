@@ -8,7 +8,9 @@ from bot.cli import appeals_texts
 
 STATUS_NAMES = {"open": "待领取", "claimed": "已领取", "done": "已完成待确认", "confirmed": "已确认完成",
                 "cancelled": "已取消"}
-ADDED = "微心愿已发布（{place}）：志愿者发送“可领任务”即可看到，领单后由该网格的网格员跟进确认。"
+ADDED = "微心愿已发布（{place}）：志愿者发送“可领任务”即可看到，领单后由{who}跟进确认。"
+GRID_CONFIRMS = "该网格的网格员"
+COMMUNITY_CONFIRMS = "社区操作员"
 EMPTY = "心愿内容是空的，没有发布。请用 --text 写明需要帮什么忙。"
 TOO_LONG = "心愿内容最多 {limit} 字，现在有 {length} 字，没有发布。请精简后再发。"
 SCOPE_FORMS = "社区、社区/网格、社区/网格/小区 或 社区/网格/小区/楼栋"  # a wish lies within one community

@@ -33,11 +33,11 @@ def wish_row(seeded, code):
 
 def test_a_wish_is_added_for_a_building_and_its_number_printed_first(gridbot, seeded):
     output = ok(gridbot("wishes", "add", "--scope", BUILDING, "--text", TEXT))
-    assert output.splitlines()[0] == "W2611220001" and "阳光花园3号楼" in output
+    assert output.splitlines()[0] == "W2611220001" and "阳光花园3号楼" in output and "由该网格的网格员跟进确认" in output
     added = wish_row(seeded, "W2611220001")
     assert (added.compound, added.text, added.status, added.posted_by_staff_id) == ("阳光花园", TEXT, "open", None)
-    assert ok(gridbot("wishes", "add", "--scope", "幸福里社区", "--text", "社区活动室需要人帮忙整理图书")) \
-        .startswith("W2611220002\n")
+    community = ok(gridbot("wishes", "add", "--scope", "幸福里社区", "--text", "社区活动室需要人帮忙整理图书"))
+    assert community.startswith("W2611220002\n") and "由社区操作员跟进确认" in community  # no grid's member hears
     assert wish_row(seeded, "W2611220002").grid_id is None
 
 
