@@ -322,7 +322,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("take_task", ("领单", "领取", "我要领单"), lead_texts.CLAIM_USAGE, "领取一个任务（诉求编号或微心愿编号），网格员仍负责办理",
             Takes.TASK, volunteering.take, Audience.COMMUNITY),
     Command("task_done", ("完成", "完成了", "已完成"), lead_texts.DONE_USAGE, "帮忙完成后告知网格员核实，随后可发现场照片", Takes.TASK_TEXT,
-            volunteering.done, Audience.COMMUNITY, TextField.NOTE),
+            volunteering.done, Audience.COMMUNITY, TextField.NOTE, bare_words=True),
     Command("give_back_task", ("放弃", "放弃了"), lead_texts.RELEASE_USAGE, "做不了时放弃已领的任务，让其他志愿者领取", Takes.TASK,
             volunteering.give_back, Audience.COMMUNITY),
     Command("post_wish", ("发布心愿",), staff_texts.WISH_USAGE, "发布微心愿供志愿者领单（网格员：本网格；操作员：本社区）",

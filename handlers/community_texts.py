@@ -238,6 +238,8 @@ TOO_MANY_TODAY = "您今天已领单 {limit} 次，请明天再领。感谢您�
 DONE = "已记录 {code} 完成，已请负责的网格员核实确认，确认后会通知您并记入积分。有现场照片请在 {minutes} 分钟内直接发送。"
 NOT_YOUR_CLAIM = "您没有正在进行的任务 {code}。回复“可领任务”查看您领取的任务。"
 # 领单, 完成 or 放弃 again on a task the member reported done (完成).
+NONE_IN_PROGRESS = "您手上没有正在做的任务。回复“可领任务”查看可以领取的任务；做完一件任务后请回复“完成 编号 说明”。"
+WHICH_IN_PROGRESS = "您手上有 {count} 个任务在做：{codes}。请写明是哪一件，例如：完成 {first} 已帮忙做好"
 SEVERAL_ENDING = "您手上有 {count} 个任务的编号以 {digits} 结尾：{tickets}。请发完整编号，例如：{verb} {first}"
 NONE_ENDING = "您手上没有编号以 {digits} 结尾的任务。回复“可领任务”查看您正在做的任务和它们的完整编号。"
 REPORTED_WAITING = "{code} 您已报完成，正在等待网格员核实确认，无需再发；确认后会通知您并记入积分。"

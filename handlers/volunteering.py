@@ -14,7 +14,7 @@ from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from storage import contacts, volunteer_claims, volunteer_tasks, wishes
 from storage.errors import NotAllowed, NotFound
-from storage.models import Attachment, Staff
+from storage.models import Attachment, ClaimStatus, Staff
 from storage.privacy import mask_for_volunteers
 from storage.tasks import RESULT_PHOTO_WINDOW
 from storage.volunteer_claims import AlreadyReported, ClaimRefused, TakenByOther
@@ -90,14 +90,18 @@ def take(conversation: Conversation, arguments: Arguments) -> Reply:
 
 
 def done(conversation: Conversation, arguments: Arguments) -> Reply:
-    """完成 编号 说明: the member's part is done; the one responsible is asked to confirm."""
+    """完成 编号 说明: the member's part is done; the one responsible is asked to confirm. 完成 说明 alone: their
+    one task in progress (a volunteer of 65 writes what they did, not the number)."""
+    code = arguments.ticket or _one_in_progress(conversation)
+    if isinstance(code, Reply):
+        return code
     try:
-        target = volunteer_claims.finish(conversation.session, _member(conversation), arguments.ticket,
-                                         arguments.words, conversation.now)
+        target = volunteer_claims.finish(conversation.session, _member(conversation), code, arguments.words,
+                                         conversation.now)
     except NotFound:
-        return Reply(texts.NOT_YOUR_CLAIM.format(code=arguments.ticket))
+        return Reply(texts.NOT_YOUR_CLAIM.format(code=code))
     except AlreadyReported as reported:
-        return Reply(_reported(reported, arguments.ticket))
+        return Reply(_reported(reported, code))
     minutes = int(RESULT_PHOTO_WINDOW.total_seconds() // 60)
     return Reply(texts.DONE.format(code=target.code, minutes=minutes))
 
@@ -112,6 +116,17 @@ def give_back(conversation: Conversation, arguments: Arguments) -> Reply:
     except AlreadyReported as reported:
         return Reply(_reported(reported, arguments.ticket))
     return Reply(texts.RELEASED.format(code=target.code))
+
+
+def _one_in_progress(conversation: Conversation) -> str | Reply:
+    """The number of the sender's one task in progress, or what to tell them when they have none or several."""
+    doing = [task.code for task in volunteer_tasks.mine(conversation.session, _member(conversation))
+             if task.status == ClaimStatus.CLAIMED]
+    if len(doing) == 1:
+        return doing[0]
+    if not doing:
+        return Reply(texts.NONE_IN_PROGRESS)
+    return Reply(texts.WHICH_IN_PROGRESS.format(count=len(doing), codes="、".join(doing), first=doing[0]))
 
 
 def _reported(reported: AlreadyReported, code: str) -> str:

@@ -626,3 +626,18 @@ def test_a_volunteers_my_tasks_lists_the_tasks_they_took_not_a_refusal(wechat, s
     listed = wechat.send(PARTY_MEMBER, "我的任务")
     assert community_texts.MINE_HEADER in listed and wish in listed.split(community_texts.MINE_HEADER)[1]
     assert listed == wechat.send(PARTY_MEMBER, "可领任务")
+
+
+def test_done_with_words_but_no_number_finishes_the_one_task_in_hand_never_filing_an_appeal(wechat, seeded):
+    assert wechat.send(VOLUNTEER, "完成 已经陪李奶奶量好血压了") == community_texts.NONE_IN_PROGRESS
+    first, second = posted_wish(wechat), posted_wish(wechat, text="陪李奶奶去社区医院量血压")
+    wechat.send(VOLUNTEER, f"领单 {second}")
+    assert "已记录" in wechat.send(VOLUNTEER, "完成 已经陪李奶奶量好血压了")
+    assert claim_of(seeded, second).note == "已经陪李奶奶量好血压了"
+    wechat.send(VOLUNTEER, f"领单 {first}")
+    wish = posted_wish(wechat, text="帮王奶奶读报")
+    wechat.send(VOLUNTEER, f"领单 {wish}")
+    assert wechat.send(VOLUNTEER, "完成 灯泡换好了") == community_texts.WHICH_IN_PROGRESS.format(
+        count=2, codes=f"{first}、{wish}", first=first)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
