@@ -190,7 +190,9 @@ def ranking(session: Session, period: Period, now: datetime, unit: Unit = Unit.G
     rows = [Row(key, label, current.get(key, Counts()), rates_of(current.get(key, Counts()), weights),
                 previous=rates_of(earlier[key], weights) if key in earlier else None)
             for key, label in labels.items()]
-    rows.sort(key=lambda row: (row.rates.score is None, -(row.rates.score or 0), -row.counts.dispatched, row.label))
+    # A stable sort on the figures alone: ties and the unscored stay in the organisation's order (第一 … 第四网格),
+    # which a sort by name (code point: 第三 before 第二) would scramble.
+    rows.sort(key=lambda row: (row.rates.score is None, -(row.rates.score or 0), -row.counts.dispatched))
     rows = [_ranked(row, place) for place, row in enumerate(rows, 1)]
     total, total_before = sum(current.values(), Counts()), sum(earlier.values(), Counts())
     return Ranking(period, before, period.as_of(now), unit, rows,

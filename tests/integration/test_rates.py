@@ -611,3 +611,12 @@ def test_an_appeal_nobody_held_at_a_past_months_end_and_claimed_in_time_after_it
                                                                      before[chen_id].responded + 1)
     assert (before[None].dispatched, after[None].dispatched) == (2, 1), (before[None], after[None])  # B2 stays
 
+
+
+def test_units_without_a_score_are_listed_in_the_organisations_order_not_by_code_point(seeded):
+    plan = {f"{numeral}网格": (f"{numeral}苑", {"1号楼": ("1单元",)}) for numeral in ("第一", "第二", "第三", "第四")}
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("东湖街道", {"湖滨社区": plan}), READ_ON)
+        street_grid = [row.label for row in ranking(session, NOVEMBER, READ_ON, Unit.GRID).rows
+                       if row.label.startswith("湖滨社区")]
+    assert street_grid == ["湖滨社区·第一网格", "湖滨社区·第二网格", "湖滨社区·第三网格", "湖滨社区·第四网格"]
