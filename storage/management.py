@@ -211,7 +211,7 @@ def create_invite(session: Session, scope: Scope, wanted: InviteRequest, departm
     the scope only (OutsideScope); with a phone, its sender confirms the last four digits at 认证."""
     grid = _named(grids(session, scope), wanted.grid_id)
     community = _named(communities(session, scope), wanted.community_id)
-    building = org_moves.find_building(session, wanted.building) if wanted.building else None
+    building = org_moves.find_building(session, wanted.building, scope.grid_condition()) if wanted.building else None
     # A department's officer invited with no community or grid: a street's account invites for its street; a
     # 管理员, who oversees the district, a district-wide office (storage.unit_reach).
     street_wide = wanted.role is StaffRole.DEPARTMENT and grid is None and community is None

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Collection
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from storage import org, reassigning
@@ -63,14 +63,19 @@ class MovePlan:
     open_tickets: list[str]
 
 
-def find_building(session: Session, text: str) -> Building:
+def find_building(session: Session, text: str, within: ColumnElement[bool] | None = None) -> Building:
     """The building an operator names: its ID, a path from the street or community down
     (幸福里社区/第一网格/阳光花园/3号楼, any of its leading names left out), 阳光花园·3号楼, or 3号楼 when unique;
-    UnclearPlace otherwise."""
+    UnclearPlace otherwise. Only among the buildings whose grid `within` allows (a condition on Grid joined with
+    its Community: a street's console account), and so are the candidates named: another street's 1号楼 is
+    neither a second choice nor a hint."""
     wanted = unicodedata.normalize("NFKC", text).strip()
+    allowed = true() if within is None else within
     number = typed_id(wanted)
     if number is not None:
-        found = session.get(Building, number)
+        found = session.scalars(select(Building).join(Grid, Grid.id == Building.grid_id)
+                                .join(Community, Community.id == Grid.community_id)
+                                .where(Building.id == number, allowed)).first()
         if found is None:
             raise UnknownPlace("building", text, [])
         return found
@@ -79,15 +84,17 @@ def find_building(session: Session, text: str) -> Building:
         select(Building, Street.name, Community.name, Grid.name)
         .join(Grid, Grid.id == Building.grid_id).join(Community, Community.id == Grid.community_id)
         .join(Street, Street.id == Community.street_id)
-        .where(Building.name == name, Building.active.is_(True)).order_by(Building.id)
+        .where(Building.name == name, Building.active.is_(True), allowed).order_by(Building.id)
     ).all()
     matching = [row[0] for row in rows if _named_in_order(above, [*row[1:], row[0].compound])]
     if len(matching) == 1:
         return matching[0]
     if matching:
         raise AmbiguousPlace("building", text, [org.building_place(session, row.id) for row in matching])
-    similar = session.scalars(select(Building).where(Building.name.contains(_digits(name), autoescape=True),
-                                                     Building.active.is_(True))
+    similar = session.scalars(select(Building).join(Grid, Grid.id == Building.grid_id)
+                              .join(Community, Community.id == Grid.community_id)
+                              .where(Building.name.contains(_digits(name), autoescape=True),
+                                     Building.active.is_(True), allowed)
                               .order_by(Building.id).limit(MAX_CANDIDATES)).all()
     raise UnknownPlace("building", text, [org.building_place(session, row.id) for row in similar])
 

@@ -132,11 +132,11 @@ def _find(session: Session, kind: PlaceKind, place: str, scope: Scope = EVERYWHE
     if kind is PlaceKind.GRID:
         return find_grid(session, place, scope.grid_condition())
     if kind is PlaceKind.BUILDING:
-        return org_moves.find_building(session, place)
+        return org_moves.find_building(session, place, scope.grid_condition())
     *above, unit_name = PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", place).strip())
     if not above:
         raise UnknownPlace("unit", place, [])
-    building = org_moves.find_building(session, "·".join(above))
+    building = org_moves.find_building(session, "·".join(above), scope.grid_condition())
     wanted = org.normalised_name(unit_name)
     units = session.scalars(select(Unit).where(Unit.building_id == building.id).order_by(Unit.id)).all()
     found_unit = next((unit for unit in units if unit.name in (wanted, f"{wanted}单元")), None)

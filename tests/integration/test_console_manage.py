@@ -1002,3 +1002,32 @@ def test_a_hostile_rename_form_is_refused_in_chinese_and_changes_nothing(app, st
 
     assert refused.status_code == 400 and shown in refused.get_data(as_text=True)
     assert names_of(store, Grid) == before
+
+
+def test_a_street_accounts_building_lead_invite_neither_finds_nor_names_another_streets_building(app, store):
+    person = logged_in(app, "street")
+
+    theirs = invite_form(person, role="楼长", building="平安小区·1号楼", name="外人")
+    common = invite_form(person, role="楼长", building="1号楼", name="新楼长")
+
+    assert theirs.status_code == 409 and "找不到" in theirs.get_data(as_text=True)
+    assert "平安" not in theirs.get_data(as_text=True).replace("平安小区·1号楼", "")
+    assert "平安" not in common.get_data(as_text=True)
+    assert "平安" in invite_form(logged_in(app, "admin"), role="楼长", building="1号楼").get_data(as_text=True)
+    with store.transaction() as session:
+        assert "外人" not in set(session.scalars(select(StaffInvite.name)))
+
+
+def test_a_street_account_renaming_a_building_neither_finds_nor_names_another_streets(app, store):
+    person = logged_in(app, "street")
+
+    theirs = person.client.post("/console/org/rename", data={
+        "kind": "楼栋", "place": "平安小区·1号楼", "name": "9号楼", "csrf_token": token(person)})
+    ours = person.client.post("/console/org/rename", data={
+        "kind": "楼栋", "place": "1号楼", "name": "11号楼", "csrf_token": token(person)}, follow_redirects=True)
+
+    assert "平安" not in theirs.get_data(as_text=True).replace("平安小区·1号楼", "")
+    assert "平安" not in ours.get_data(as_text=True) and "11号楼" in ours.get_data(as_text=True)
+    with store.transaction() as session:
+        assert session.scalars(select(Building.name).join(Grid).join(Community)
+                               .where(Community.name == "平安社区")).all() == ["1号楼"]
