@@ -87,7 +87,7 @@ def rename(session: Session, kind: PlaceKind, place: str, new_name: str, scope: 
     without one (the CLI, a 管理员)."""
     name = _checked(new_name)
     if kind is PlaceKind.COMPOUND:
-        community_id, wanted = _find_compound(session, place)
+        community_id, wanted = _find_compound(session, place, scope)
         _refuse_outside(session, scope, kind, place, session.get_one(Community, community_id))
         return _rename_compound(session, community_id, wanted, name)
     row = _find(session, kind, place, scope)
@@ -266,19 +266,22 @@ def _rename_compound(session: Session, community_id: int, wanted: str, name: str
     return Renamed(PlaceKind.COMPOUND, f"{prefix}·{wanted}", f"{prefix}·{name}", residents, rewritten)
 
 
-def _find_compound(session: Session, place: str) -> tuple[int, str]:
+def _find_compound(session: Session, place: str, scope: Scope = EVERYWHERE) -> tuple[int, str]:
     """The community and name of the 小区 `place` names: 社区·小区, or the 小区 alone where no other community has
-    one of that name. A 小区 whose name holds a separator (万科·城市花园) is looked for whole first."""
+    one of that name. A 小区 whose name holds a separator (万科·城市花园) is looked for whole first. Only within
+    `scope` (a street's account: its 阳光花园, though another street has one too, with no other street's named)."""
     parts = PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", place).strip())
     for cut in range(len(parts)):
         wanted = org.normalised_name("·".join(parts[cut:]))
         if not wanted:
             continue  # a grid that is one compound has "": no name to give
-        found = (select(Grid.community_id).distinct().join(Building, Building.grid_id == Grid.id)
-                 .where(Building.compound == wanted))
+        found = (select(Grid.community_id).distinct().select_from(Grid).join(Building, Building.grid_id == Grid.id)
+                 .join(Community, Community.id == Grid.community_id)
+                 .where(Building.compound == wanted, scope.grid_condition()))
         if cut:
             try:
-                found = found.where(Grid.community_id == find_community(session, "·".join(parts[:cut])).id)
+                found = found.where(Grid.community_id == find_community(session, "·".join(parts[:cut]),
+                                                                        scope.community_condition()).id)
             except UnclearPlace:
                 continue
         communities = sorted(session.scalars(found))

@@ -6,7 +6,7 @@ import visible in the tree afterwards, and invites only for places within the op
 import io
 import re
 import zipfile
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -1031,3 +1031,19 @@ def test_a_street_account_renaming_a_building_neither_finds_nor_names_another_st
     with store.transaction() as session:
         assert session.scalars(select(Building.name).join(Grid).join(Community)
                                .where(Community.name == "平安社区")).all() == ["1号楼"]
+
+
+def test_a_street_account_renaming_a_小区_another_street_also_has_renames_its_own_without_naming_the_other(app, store):
+    with store.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("东湖街道", {"湖滨社区": {FIRST: ("阳光花园", {
+            "8号楼": ("1单元",)})}}), datetime(2026, 12, 1, tzinfo=timezone.utc))
+    person = logged_in(app, "street")
+
+    renamed = person.client.post("/console/org/rename", data={
+        "kind": "小区", "place": "阳光花园", "name": "阳光花苑", "csrf_token": token(person)}, follow_redirects=True)
+
+    assert "湖滨" not in renamed.get_data(as_text=True) and "阳光花苑" in renamed.get_data(as_text=True)
+    with store.transaction() as session:
+        compounds = dict(session.execute(select(Community.name, Building.compound).select_from(Building).join(Grid)
+                                         .join(Community).where(Building.name.in_(["8号楼", "3号楼"]))).all())
+    assert compounds == {"湖滨社区": "阳光花园", XINGFULI: "阳光花苑"}
