@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Building, Community, Grid, Staff, StaffRole, Street
 from storage.queries import Scope
-from storage.staff import PLACE_SEPARATOR, AmbiguousPlace, UnclearPlace, UnknownPlace, find_grid
+from storage.staff import MAX_CANDIDATES, PLACE_SEPARATOR, AmbiguousPlace, UnclearPlace, UnknownPlace, find_grid
 
 EVERYWHERE_WORDS = frozenset({"全部", "all"})
 OWN_GRID, OWN_COMMUNITY = "本网格", "本社区"  # the sender's own part, as 网格长 and operators say it
@@ -195,19 +195,21 @@ def _own_part(session: Session, word: str, within: Scope) -> str | None:
 
 def _building_within(session: Session, parts: list[str], within: Scope) -> str | None:
     """A building named alone (3号楼) or with its compound (阳光花园/3号楼), when the sender's part holds exactly
-    one: its whole path. A 网格长 says 通知 3号楼 of their own grid's building."""
+    one: its whole path. A 网格长 says 通知 3号楼 of their own grid's building. Several there: AmbiguousPlace
+    naming their whole paths (a street operator's 1号楼 is in many compounds; "not found" would be untrue)."""
     if len(parts) > 2:
         return None
     query = (select(Community.id, Grid.name, Building.compound)
              .join(Grid, Grid.id == Building.grid_id).join(Community, Community.id == Grid.community_id)
-             .where(within.grid_condition(), Building.active.is_(True), Building.name == parts[-1]))
+             .where(within.grid_condition(), Building.active.is_(True), Building.name == parts[-1])
+             .order_by(Building.id))
     if len(parts) == 2:
         query = query.where(Building.compound == parts[0])
-    found = session.execute(query.limit(2)).all()
-    if len(found) != 1:
-        return None
-    community_id, grid, compound = found[0]
-    return "/".join([_community_path(session, community_id), grid, *([compound] if compound else []), parts[-1]])
+    paths = ["/".join([_community_path(session, community_id), grid, *([compound] if compound else []), parts[-1]])
+             for community_id, grid, compound in session.execute(query.limit(MAX_CANDIDATES))]
+    if len(paths) > 1:
+        raise AmbiguousPlace("building", "/".join(parts), paths)
+    return paths[0] if paths else None
 
 
 def _below_grid(session: Session, path: str, grid_scope: Scope, rest: list[str]) -> NoticeScope:

@@ -17,6 +17,7 @@ from storage.models import (
     Broadcast,
     BroadcastChunk,
     BroadcastRecipient,
+    Building,
     ChunkStatus,
     Community,
     Grid,
@@ -467,3 +468,17 @@ def test_help_lists_the_notice_commands_by_role(wechat, seeded):
     assert "通知 范围 内容" not in wechat.send(ZHANG, "帮助")
     assert "已转达 编号" in wechat.send(LEAD, "帮助")
     assert "退订通知" in wechat.send(RESIDENT, "帮助")
+
+
+def test_a_building_named_alone_that_the_operators_community_has_twice_is_asked_about_not_called_missing(
+        wechat, seeded):
+    with seeded.transaction() as session:
+        second = session.scalars(select(Grid.id).join(Community).where(Community.name == XINGFULI,
+                                                                         Grid.name == "第二网格")).one()
+        session.add(Building(grid_id=second, compound="锦绣家园", name="1号楼", scene_key="b_second_1"))
+
+    reply = wechat.send(OPERATOR, "通知 1号楼 明天上午停水")
+
+    assert reply == ("范围里的“1号楼”不止一个，请写全：幸福里社区/第一网格/阳光花园/1号楼、"
+                     "幸福里社区/第二网格/锦绣家园/1号楼")
+    assert "范围内没有人" in wechat.send(OPERATOR, "通知 锦绣家园/1号楼 明天上午停水")  # found: nobody lives there yet
