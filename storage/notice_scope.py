@@ -25,7 +25,8 @@ from storage.queries import Scope
 from storage.staff import MAX_CANDIDATES, PLACE_SEPARATOR, AmbiguousPlace, UnclearPlace, UnknownPlace, find_grid
 
 EVERYWHERE_WORDS = frozenset({"全部", "all"})
-OWN_GRID, OWN_COMMUNITY = "本网格", "本社区"  # the sender's own part, as 网格长 and operators say it
+# the sender's own part, as 网格长 and operators say it
+OWN_GRID, OWN_COMMUNITY, OWN_STREET = "本网格", "本社区", "本街道"
 # Roles bound to a grid that hear the grid's notices; 楼长 are added by building (see `staff_condition`).
 GRID_AUDIENCE = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.PROPERTY)
 
@@ -182,7 +183,8 @@ def _community_path(session: Session, community_id: int) -> str:
 
 
 def _own_part(session: Session, word: str, within: Scope) -> str | None:
-    """本网格 (a 网格长's grid) or 本社区 (the sender's community) as a path; None for any other word."""
+    """本网格 (a 网格长's grid), 本社区 (the sender's community) or 本街道 (the sender's street: what the refusal
+    tells a street operator to write) as a path; None for any other word."""
     if word == OWN_GRID and within.grid_id is not None:
         grid = session.get_one(Grid, within.grid_id)
         return f"{_community_path(session, grid.community_id)}/{grid.name}"
@@ -190,6 +192,11 @@ def _own_part(session: Session, word: str, within: Scope) -> str | None:
         community_id = within.community_id or (session.get_one(Grid, within.grid_id).community_id
                                                if within.grid_id is not None else None)
         return _community_path(session, community_id) if community_id is not None else None
+    if word == OWN_STREET:
+        street_id = within.street_id or session.scalar(
+            select(Community.street_id).join(Grid, Grid.community_id == Community.id).where(within.grid_condition())
+            .limit(1))
+        return session.get_one(Street, street_id).name if street_id is not None else None
     return None
 
 

@@ -134,6 +134,25 @@ def test_a_street_operator_sends_to_their_street_and_is_told_so_when_they_reach_
     assert "街道操作员：本街道" in notice_texts.NOT_YOURS and "街道操作员：本街道" in wechat.send("o_binhu_street", "帮助 2")
 
 
+def test_a_street_operator_may_call_their_street_本街道_as_the_refusal_tells_them(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan(
+            "滨湖街道", {"滨湖社区": {FIRST: ("湖景苑", {"1号楼": ("1单元",)})}}), clock())
+        street = session.scalars(select(Street.id).where(Street.name == "滨湖街道")).one()
+        session.add(Staff(openid="o_binhu_street", name="周红", role=StaffRole.OPERATOR, street_id=street,
+                          created_at=clock()))
+        grid = session.scalars(select(Grid.id).join(Community).where(Community.name == "滨湖社区")).one()
+        session.add(Staff(openid="o_binhu_member", name="吴军", role=StaffRole.GRID_MEMBER, grid_id=grid,
+                          created_at=clock()))
+
+    wechat.send("o_binhu_member", "帮助")  # within the 48 hours: a customer-service message reaches them
+    wechat.dialog("o_binhu_street", [("工作通知 本街道 周五下午全体网格员例会", "范围：滨湖街道（工作人员）"),
+                                     ("确认 发送", "已排入发送")])
+    assert wechat.send(OPERATOR, "通知 本街道 明天上午停水") == notice_texts.NOT_YOURS  # a community's: beyond it
+    with seeded.transaction() as session:
+        assert session.scalars(select(Broadcast.scope_path)).all() == ["滨湖街道"]
+
+
 @pytest.mark.parametrize(("sender", "said", "scope"), [
     (WANG, "本网格", "幸福里社区/第一网格"),
     (WANG, "本网格/3号楼", "幸福里社区/第一网格/3号楼"),
