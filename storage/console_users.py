@@ -22,7 +22,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from storage.errors import DomainError, NotAllowed, NotFound
 from storage.models import Appeal, Community, ConsoleLogin, ConsoleRole, ConsoleUser, LoginOutcome, Street
 from storage.queries import Scope
-from storage.staff import PLACE_SEPARATOR, AmbiguousPlace, UnclearPlace
+from storage.staff import find_community, find_street
 
 ROLE_WORDS = {"管理员": ConsoleRole.ADMIN, "街道": ConsoleRole.STREET, "社区": ConsoleRole.COMMUNITY}
 ROLE_NAMES = {role: word for word, role in ROLE_WORDS.items()}
@@ -124,29 +124,10 @@ def _scope_ids(session: Session, role: ConsoleRole, scope_name: str | None) -> t
         return None, None
     if not wanted:
         raise InvalidAccount("needs_scope", role)
+    # Unknown: UnclearPlace with the streets there are, or the communities named like it (幸福里 for 幸福里社区).
     if role is ConsoleRole.STREET:
-        street = session.scalars(select(Street).where(Street.name == wanted)).first()
-        if street is None:
-            raise UnclearPlace("street", wanted, [])
-        return street.id, None
-    return None, _community_id(session, wanted)
-
-
-def _community_id(session: Session, wanted: str) -> int:
-    """A community by its name, or by 街道·社区 when two streets have one of that name."""
-    parts = PLACE_SEPARATOR.split(wanted, maxsplit=1)
-    street_name, community_name = (parts[0], parts[1]) if len(parts) == 2 else ("", wanted)
-    query = select(Community, Street.name).join(Street, Street.id == Community.street_id) \
-        .where(Community.name == community_name)
-    if street_name:
-        query = query.where(Street.name == street_name)
-    found = session.execute(query).all()
-    if len(found) == 1:
-        return int(found[0][0].id)
-    labels = [f"{street}·{community.name}" for community, street in found]
-    if found:
-        raise AmbiguousPlace("community", wanted, labels)
-    raise UnclearPlace("community", wanted, [])
+        return find_street(session, wanted).id, None
+    return None, find_community(session, wanted).id
 
 
 def accounts(session: Session) -> list[Account]:

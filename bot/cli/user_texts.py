@@ -31,6 +31,9 @@ INVALID_ACCOUNT = {
 }
 UNKNOWN_STREET = "找不到街道“{name}”。"
 UNKNOWN_COMMUNITY = "找不到社区“{name}”。"
+# After either, when there are names to offer: write the scope as imported (gridbot org list).
+KNOWN_STREETS = "现有的街道：{candidates}"
+SIMILAR_COMMUNITIES = "您是不是要找：{candidates}"
 AMBIGUOUS_COMMUNITY = "有几个社区叫“{name}”，请写成 街道·社区：{candidates}"
 NO_SUCH_USER = "没有用户名为“{name}”的账号（gridbot user list 查看全部账号）。"
 DATABASE_FAILED = "数据库操作失败（{reason}），没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"

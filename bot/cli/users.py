@@ -146,7 +146,10 @@ def _in_transaction(work: Callable[[Session], _T], username: str = "") -> _T:
     except AmbiguousPlace as several:
         fail(texts.AMBIGUOUS_COMMUNITY.format(name=several.name, candidates="、".join(several.candidates)))
     except UnclearPlace as unknown:
-        fail((texts.UNKNOWN_STREET if unknown.kind == "street" else texts.UNKNOWN_COMMUNITY).format(name=unknown.name))
+        street = unknown.kind == "street"
+        hint = (texts.KNOWN_STREETS if street else texts.SIMILAR_COMMUNITIES).format(
+            candidates="、".join(unknown.candidates)) if unknown.candidates else ""
+        fail((texts.UNKNOWN_STREET if street else texts.UNKNOWN_COMMUNITY).format(name=unknown.name) + hint)
     except NotFound:
         fail(texts.NO_SUCH_USER.format(name=username))
     except SQLAlchemyError as error:

@@ -77,6 +77,14 @@ def test_a_role_and_scope_that_do_not_fit_are_refused(gridbot, args, words):
     assert words in refused(gridbot("user", "add", "someone", *args, input=f"{PASSWORD}\n"))
 
 
+@pytest.mark.parametrize(("args", "words"), [
+    (("--role", "街道", "--scope", "幸福街道办事处"), "找不到街道“幸福街道办事处”。现有的街道：幸福街道"),
+    (("--role", "社区", "--scope", "幸福里"), "找不到社区“幸福里”。您是不是要找：幸福里社区"),
+])
+def test_a_scope_not_written_as_imported_is_refused_with_the_names_there_are(gridbot, args, words):
+    assert words in refused(gridbot("user", "add", "someone", *args, input=f"{PASSWORD}\n"))
+
+
 def test_a_username_is_taken_once_and_must_be_plain(gridbot):
     ok(gridbot("user", "add", "admin", "--role", "管理员", input=f"{PASSWORD}\n"))
     assert "已经有人用了" in refused(gridbot("user", "add", "ADMIN", "--role", "管理员", input=f"{PASSWORD}\n"))
