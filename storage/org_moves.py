@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Collection
@@ -61,6 +61,7 @@ class MovePlan:
     to_grid_id: int
     residents: int
     open_tickets: list[str]
+    unmanned: bool = False  # done: appeals were handed to a grid with nobody active to claim them (no card sent)
 
 
 def find_building(session: Session, text: str, within: ColumnElement[bool] | None = None) -> Building:
@@ -132,7 +133,8 @@ def plan(session: Session, building: Building, grid: Grid) -> MovePlan:
 def move(session: Session, planned: MovePlan, appeals: AppealsChoice, now: datetime,
          sensitive: Collection[str]) -> MovePlan:
     """Do what `planned` says, in the caller's transaction: the building, its residents, its open appeals (a
-    private category's card as at dispatch: `sensitive` names them)."""
+    private category's card as at dispatch: `sensitive` names them); `unmanned` set when appeals handed to the
+    new grid reached nobody, as `gridbot reassign` warns."""
     building = session.get_one(Building, planned.building_id)
     building.grid_id = planned.to_grid_id
     for resident in session.scalars(select(Resident).where(Resident.building_id == building.id)):
@@ -141,6 +143,7 @@ def move(session: Session, planned: MovePlan, appeals: AppealsChoice, now: datet
     for lead in session.scalars(select(Staff).where(Staff.building_id == building.id)):
         lead.grid_id, lead.community_id = planned.to_grid_id, community_id  # its 楼长 go with it
     note = f"{planned.building}：{planned.from_grid} → {planned.to_grid}"
+    unmanned = False
     for appeal in session.scalars(select(Appeal).where(Appeal.building_id == building.id,
                                                        Appeal.status.in_(OPEN_STATUSES)).order_by(Appeal.id)):
         record(session, appeal.id, now, Action.BUILDING_MOVED, appeal.status, appeal.status,
@@ -149,11 +152,12 @@ def move(session: Session, planned: MovePlan, appeals: AppealsChoice, now: datet
         if appeals is AppealsChoice.KEEP:
             continue
         if appeal.status in reassigning.REASSIGNABLE:
-            reassigning.reassign(session, None, appeal.ticket, planned.to_grid, now, sensitive)
+            done = reassigning.reassign(session, None, appeal.ticket, planned.to_grid, now, sensitive)
+            unmanned = unmanned or done.unmanned
         else:
             appeal.grid_id = planned.to_grid_id  # held or not yet dispatched: dispatch finds it in the new grid
     session.flush()
-    return planned
+    return replace(planned, unmanned=unmanned)
 
 
 def _digits(name: str) -> str:

@@ -231,6 +231,8 @@ def org_move_building(clock: Clock | None, building_name: str, grid_name: str, a
                               choice, (clock or now_utc)(), sensitive)
     click.echo(org_texts.MOVE_DONE.format(building=done.building, to_grid=done.to_grid, residents=done.residents,
                                           appeals=len(done.open_tickets), how=org_texts.MOVE_DONE_HOW[choice]))
+    if done.unmanned:
+        click.echo(org_texts.MOVE_TO_NOBODY.format(to_grid=done.to_grid))
 
 
 def _planned(session: Session, building: Building, grid: Grid) -> MovePlan:

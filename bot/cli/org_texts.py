@@ -40,6 +40,8 @@ MOVE_CONFIRM = "确定划转吗？"
 MOVE_ABORTED = "已取消，没有改动。"
 MOVE_DONE = "已把“{building}”划到 {to_grid}：{residents} 位居民随之划转，{appeals} 件诉求{how}。"
 MOVE_DONE_HOW = {"keep": "仍由原办理人办理", "move": "已重新派发"}
+MOVE_TO_NOBODY = ("注意：{to_grid} 现在没有在岗的网格员，重新派发的诉求没有人收到任务卡；"
+                  "请先邀请网格员，或用 gridbot reassign 编号 改派给有人的网格或网格员。")
 MOVE_ALREADY_THERE = "“{building}”已经在 {grid}，没有改动。"
 MOVE_NAME_TAKEN = "{grid} 已经有“{building}”，不能再划入同名楼栋。"
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.cli.gridbot import main
 from storage import org, org_moves
-from storage.models import AppealEvent, Building, Grid
+from storage.models import AppealEvent, Building, Grid, Staff
 from tests.support.database import appeal, notices, resident
 from tests.support.personas import LIU, RESIDENT
 from tests.support.worker import file_and_dispatch
@@ -104,3 +104,17 @@ def test_a_building_of_a_compound_named_with_a_middle_dot_is_found_by_the_path_t
     with seeded.transaction() as session:
         for typed in ("万科·城市花园·3号楼", "幸福里社区/第一网格/万科·城市花园/3号楼", "幸福里社区·第一网格·万科・城市花园·3号楼"):
             assert org_moves.find_building(session, typed).id == built, typed
+
+
+def test_moving_open_appeals_to_a_grid_with_nobody_on_duty_warns_that_no_card_reached_anyone(
+        seeded, database_url, clock, wechat):
+    file_and_dispatch(wechat, seeded, clock)
+    with seeded.transaction() as session:
+        session.scalars(select(Staff).where(Staff.openid == LIU)).one().active = False
+
+    moved = move(database_url, clock, BUILDING, "--grid", SECOND, "--appeals", "move")
+    kept = move(database_url, clock, BUILDING, "--grid", "幸福里社区·第一网格", "--appeals", "keep")
+
+    assert moved.exit_code == 0 and kept.exit_code == 0
+    assert f"注意：{SECOND} 现在没有在岗的网格员" in moved.output and "gridbot reassign" in moved.output
+    assert "注意：" not in kept.output
