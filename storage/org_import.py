@@ -206,6 +206,7 @@ def _stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowE
     street_keys = {_OFFICE_SUFFIX.sub("", street): street for street in streets}
     communities = {(street, community) for street, community in stored if community is not None}
     community_keys = {(street, _OFFICE_SUFFIX.sub("", community)): community for street, community in communities}
+    renamed = _communities_renamed(session, rows)
     errors = []
     for row in rows:
         if row.street not in streets:
@@ -214,11 +215,32 @@ def _stored_under_other_names(session: Session, rows: list[OrgRow]) -> list[RowE
                 errors.append(RowError(row.line, Problem.STORED_UNDER_OTHER_NAME, column="street",
                                        name=row.street, stored_name=known))
         elif (row.street, row.community) not in communities:
-            known = community_keys.get((row.street, _OFFICE_SUFFIX.sub("", row.community)))
+            known = community_keys.get((row.street, _OFFICE_SUFFIX.sub("", row.community))) \
+                or renamed.get((row.street, row.compound, row.building))
             if known is not None:
                 errors.append(RowError(row.line, Problem.STORED_UNDER_OTHER_NAME, column="community",
                                        name=row.community, stored_name=known))
     return errors
+
+
+def _communities_renamed(session: Session, rows: list[OrgRow]) -> dict[tuple[str, str, str], str]:
+    """The stored community of each (street, 小区, building) the file puts in a community not stored, where that
+    building is stored in one community the file does not name: the file is the ledger from before `org rename`
+    renamed that community, and importing it would make a second copy of every building for residents to pick."""
+    named = {(row.street, row.community) for row in rows}
+    wanted = {(row.street, row.compound, row.building) for row in rows if row.compound}
+    if not wanted:
+        return {}
+    stored = session.execute(
+        _down_to_buildings(Street.name, Building.compound, Building.name, Community.name)
+        .where(Street.name.in_(sorted({street for street, _compound, _building in wanted})),
+               Building.compound.in_(sorted({compound for _street, compound, _building in wanted})), Building.active)
+    ).all()
+    found: dict[tuple[str, str, str], set[str]] = {}
+    for street, compound, building, community in stored:
+        if (street, compound, building) in wanted and (street, community) not in named:
+            found.setdefault((street, compound, building), set()).add(community)
+    return {key: next(iter(names)) for key, names in found.items() if len(names) == 1}
 
 
 def _down_to_buildings(*columns: Any) -> Select[Any]:

@@ -252,6 +252,23 @@ def test_a_stored_street_or_community_written_with_an_office_suffix_is_refused_n
     assert counts(database) == before
 
 
+def test_the_old_ledger_after_a_community_was_renamed_is_refused_not_imported_as_a_second_copy(database,
+                                                                                               database_url, tmp_path):
+    gridbot_import(database_url, SAMPLE)
+    renamed = CliRunner().invoke(main, ["org", "rename", "社区", "滨湖社区", "滨湖湾社区"],
+                                 env={"GRIDBOT_DATABASE_URL": database_url})
+    assert renamed.exit_code == 0, renamed.output
+    before = counts(database)
+    joining = write(tmp_path / "new-community.csv", [HEADER, "东湖街道,新建社区,第一网格,新建花园,1号楼,1单元"])
+
+    result = gridbot_import(database_url, SAMPLE)
+
+    assert result.exit_code == 1
+    assert "社区“滨湖社区”和已导入的“滨湖湾社区”像是同一个社区，请照已导入的写法" in result.stderr
+    assert counts(database) == before
+    assert gridbot_import(database_url, joining).exit_code == 0  # a new community of new compounds is welcome
+
+
 def test_a_missing_header_column_is_named_and_nothing_is_imported(database, database_url, tmp_path):
     path = write(tmp_path / "org.csv", ["街道,社区,网格,小区,单元", "东湖街道,滨湖社区,第一网格,滨湖花园,1单元"])
 
