@@ -53,6 +53,7 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
     received = texts.appeal_received(
         filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours,
         result.subcategory, limits.department, limits.working_days,
+        dispatch.reach(session, session.get_one(Appeal, filed.id)),
     )
     # Several problems are offered apart before any is offered as a join: the join would take all of them.
     offer = (several.offer(conversation, filed, text, result.category)

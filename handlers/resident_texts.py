@@ -375,24 +375,38 @@ COMPLAINT_CONTACT = "处理投诉的工作人员"
 
 
 def appeal_received(ticket: str, category: str, grid_label: str, response_hours: int, resolve_hours: int,
-                    subcategory: str | None = None, department: str | None = None, working_days: bool = False) -> str:
+                    subcategory: str | None = None, department: str | None = None, working_days: bool = False,
+                    reach: str = "members") -> str:
     """The passive reply to a new appeal of a bound resident (`department`: the category goes to one, not to the
-    grid's members; `working_days`: its limits count working days only)."""
+    grid's members; `working_days`: its limits count working days only; `reach`: who its card reaches,
+    storage.dispatch.reach)."""
     return (
         "已受理您的诉求\n"
         f"编号：{ticket}\n"
         f"类别：{_category(category)}{'·' + subcategory if subcategory else ''}\n"
         f"网格：{grid_label}\n"
         f"{time_limits(response_hours, resolve_hours, working_days)}\n"
-        f"接下来：{_who_contacts(category, department)}会尽快联系您，处理进展会通过本公众号通知您。"
+        f"接下来：{_next(category, department, reach)}处理进展会通过本公众号通知您。"
         f"回复“查询 {ticket}”可随时查看进度。"
     )
 
 
-def _who_contacts(category: str, department: str | None) -> str:
+# Who the task card reached (storage.dispatch.reach): the resident is told who will call, never a grid member
+# where none is bound.
+REACH_CONTACTS = {"department": "工作人员", "members": "网格员", "leader": "网格长"}
+REACH_ARRANGES = {"community": "社区工作人员", "street": "街道工作人员"}
+REACH_ARRANGE = "您所在的网格暂时还没有网格员在公众号上接收消息，已通知{who}尽快安排人员联系您，"
+REACH_NOBODY = "您所在的网格暂时还没有工作人员在公众号上接收消息，诉求已登记，等待工作人员安排，"
+
+
+def _next(category: str, department: str | None, reach: str) -> str:
     if category == COMPLAINT_CATEGORY:
-        return COMPLAINT_CONTACT
-    return "工作人员" if department else "网格员"
+        return f"{COMPLAINT_CONTACT}会尽快联系您，"
+    if reach in REACH_ARRANGES:
+        return REACH_ARRANGE.format(who=REACH_ARRANGES[reach])
+    if reach == "":
+        return REACH_NOBODY
+    return f"{REACH_CONTACTS.get(reach, '工作人员' if department else '网格员')}会尽快联系您，"
 
 
 def already_filed(ticket: str, content: str) -> str:

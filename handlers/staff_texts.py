@@ -15,6 +15,8 @@ from storage.emergencies import UNPLACED_GRID
 from storage.enrolments import Waiting
 from storage.lookups import CLI_READER
 from storage.notices import (
+    LEADER_CARD,
+    OPERATOR_CARD,
     StaffAppealText,
     StaffCancelled,
     StaffCardLost,
@@ -146,7 +148,19 @@ def _new_appeal_ask(n: StaffNewAppeal) -> str:
     if n.for_department:  # a department hands back only what it has claimed (storage.tasks.give_back)
         return (f"回复“接单 {n.ticket}”接下任务，办理中回复“进展 {n.ticket} 说明”，办完回复“办结 {n.ticket} 说明”；"
                 f"不归本单位办理的，接单后回复“退回 {n.ticket} 原因”，由社区重新派发。")
+    if n.receiver == OPERATOR_CARD:  # an operator's 接单 of an ordinary task is refused: they route it
+        return CARD_ASK_OPERATOR.format(ticket=n.ticket)
+    if n.receiver == LEADER_CARD:
+        return CARD_ASK_LEADER.format(ticket=n.ticket)
     return f"回复“接单 {n.ticket}”接下任务；不属于本网格请回复“退回 {n.ticket} 原因”。"
+
+
+# Nobody below the reader is bound to claim the card (storage.dispatch.stand_ins): what they do instead.
+CARD_ASK_OPERATOR = ("这个网格还没有绑定微信的网格员和网格长，没有人能接单：请回复“改派 {ticket} 网格或姓名”派给能办理的人，"
+                     "归部门或物业办理的回复“转办 {ticket} 部门”。")
+CARD_ASK_LEADER = ("本网格暂时没有网格员接收任务卡：请回复“接单 {ticket}”自己办理，或回复“改派 {ticket} 姓名”交给网格员；"
+                   "不属于本网格请回复“退回 {ticket} 原因”。")
+CARD_FIELDS_ASK_OPERATOR = "网格里没有人能接单，请改派或转办。"
 
 
 def _urgent_card(n: StaffNewAppeal) -> str:
@@ -578,7 +592,8 @@ def _new_appeal_fields(n: StaffNewAppeal) -> Fields:
     deadline = f"{due_clock(n.resolve_due_at)}前办结{OVERDUE_CARD if n.overdue else ''}" if n.resolve_due_at else "见办理时限"
     place = n.grid if n.withheld else n.home or n.grid
     category = category_label(n.category, n.subcategory, n.second_category)
-    return (n.ticket, category, place, _card_content(n), deadline), "请尽快接单办理。"
+    ask = CARD_FIELDS_ASK_OPERATOR if n.receiver == OPERATOR_CARD else "请尽快接单办理。"
+    return (n.ticket, category, place, _card_content(n), deadline), ask
 
 
 def _overdue_fields(n: StaffReminder | StaffEscalated, state: tuple[str, str], old_ask: str,
@@ -1045,6 +1060,8 @@ DISPATCH_NOTE_NAMES = {
     dispatch.EMERGENCY_NOTE: "紧急诉求，立即发给本网格和社区操作员",
     dispatch.COMPLAINT_NOTE: "投诉工作人员，只发给被投诉人的上级和社区操作员",
     dispatch.NOBODY_BOUND_NOTE: "本网格还没有绑定微信的网格员",
+    dispatch.STAND_IN_NOTE.format(whom="community"): "本网格还没有绑定微信的网格员和网格长，发给社区操作员改派",
+    dispatch.STAND_IN_NOTE.format(whom="street"): "本网格和社区还没有绑定微信的网格员、网格长和操作员，发给街道操作员改派",
     dispatch.NOBODY_ON_DUTY_NOTE.format(whom="leader"): "网格员都不在岗，发给网格长",
     dispatch.NOBODY_ON_DUTY_NOTE.format(whom="members"): "网格员都不在岗，发给全体网格员",
 }

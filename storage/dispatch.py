@@ -10,6 +10,11 @@ quarter hour (storage.outbox), and nobody tells them who took which (storage.tas
 派单: the active, on-duty (storage.duty: leave past its last day is duty again), bound grid member with the fewest open tasks (dispatched to them, accepted or paused;
 ties by staff id) is set as the assignee and alone gets the card; they still 接单, or the grid leader does.
 With nobody on duty the card goes to the grid's leaders, unassigned.
+A grid with nobody bound to claim (a street just imported, its only member disabled): a team of leaders alone
+claims its cards themselves or 改派 them to a member; with no 网格长 either, the community's bound operators get
+the card to 改派 or 转办 (they claim no ordinary task), else the street's, as the 督办 ladder passes a level with
+nobody on (storage.supervision); with nobody there either it waits in the unclaimed lists and the worker logs it.
+The resident's receipt names who was told (`reach`).
 紧急 (an emergency, whatever the mode): the 【紧急】 card goes at once to every member and leader of the grid and
 to the community's operators, words and unit included (someone is in danger), unassigned; the first 接单 wins.
 A complaint about staff (storage.complaints): to the grid's 网格长 and the community's operators (the operators
@@ -40,7 +45,8 @@ from storage.models import (
     Staff,
     StaffRole,
 )
-from storage.notices import StaffNewAppeal
+from storage.notices import LEADER_CARD, OPERATOR_CARD, StaffNewAppeal
+from storage.staff import community_operators, street_operators
 from storage.telling import deferred, tell
 
 log = logging.getLogger(__name__)
@@ -50,6 +56,7 @@ MODE_WORDS = {"抢单": DispatchMode.GRAB, "派单": DispatchMode.ASSIGN}
 EMERGENCY_NOTE = "emergency: the grid and the community's operators"
 COMPLAINT_NOTE = "complaint about staff: their leader and the operators"
 NOBODY_BOUND_NOTE = "no grid member bound to this grid yet"
+STAND_IN_NOTE = "no grid member or leader bound: sent to the {whom} operators"  # whom: community or street
 ASSIGNED_NOTE = "assigned to staff {staff_id}"
 # Their name as it was that day beside the id: the record reads "派单给网格员 张伟", and a later rename leaves it true.
 ASSIGNED_NAMED_NOTE = ASSIGNED_NOTE + ": {name}"
@@ -189,7 +196,15 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
         log.warning("appeal %s: no staff bound for %s; dispatched to the grid", appeal.ticket, appeal.department)
         appeal.department = None
     members = facts.claimers(appeal)
-    note = None if members else NOBODY_BOUND_NOTE
+    if not members:
+        whom, operators = stand_ins(session, appeal.grid_id)
+        if not operators:
+            log.warning("appeal %s: nobody of grid %s, its community or street bound to tell; it waits unclaimed",
+                        appeal.ticket, appeal.grid_id)
+        note = STAND_IN_NOTE.format(whom=whom) if operators else NOBODY_BOUND_NOTE
+        _send_cards(session, appeal, operators, now, note, None, sensitive, facts, receiver=OPERATOR_CARD)
+        return
+    note = None
     assignee = None
     if members and facts.modes.get(appeal.grid_id) == DispatchMode.ASSIGN:  # type: ignore[arg-type]
         assignee = _least_busy(session, appeal, now)
@@ -199,26 +214,50 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
             leaders = [s for s in members if s.role == StaffRole.GRID_LEADER]
             note = NOBODY_ON_DUTY_NOTE.format(whom="leader" if leaders else "members")
             members = leaders or members
-    if not members:
-        log.warning("appeal %s: grid %s has no bound grid member to notify", appeal.ticket, appeal.grid_id)
     routine = overseers(members) if assignee is None else frozenset()
-    _send_cards(session, appeal, members, now, note, assignee, sensitive, facts, routine)
+    leaders_alone = all(person.role == StaffRole.GRID_LEADER for person in members)
+    _send_cards(session, appeal, members, now, note, assignee, sensitive, facts, routine,
+                LEADER_CARD if leaders_alone else None)
 
 
 def _send_cards(session: Session, appeal: Appeal, members: Sequence[Staff], now: datetime, note: str | None,
                 assignee: Staff | None, sensitive: Collection[str], facts: _ChunkFacts,
-                routine: frozenset[int] = frozenset()) -> None:
+                routine: frozenset[int] = frozenset(), receiver: str | None = None) -> None:
     held = holder_before(appeal.assignee_staff_id)
     transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now,
                assignee_staff_id=assignee.id if assignee else None, department=appeal.department)
     record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, note=note,
            from_staff_id=held)
-    card = facts.card(appeal, now)
+    card = replace(facts.card(appeal, now), receiver=receiver)
     # Only a sensitive appeal's card depends on the reader: the others skip the permission's two queries.
     private = staff.readable(session, appeal, sensitive) if appeal.category in sensitive else None
     for member in members:
         tell(session, member.openid, card if private is None else _card_for(member, private, card), now,
              appeal=appeal, key=f"appeal:{appeal.id}:new:{member.id}", routine=member.id in routine)
+
+
+def stand_ins(session: Session, grid_id: int | None) -> tuple[str, Sequence[Staff]]:
+    """Who gets an ordinary appeal's card when its grid has no bound member or leader to claim it, and of what
+    level ("community" or "street"): the community's bound operators, else the street's; ("", ()) for nobody."""
+    community = [person for person in community_operators(session, grid_id) if person.openid]
+    if community:
+        return "community", community
+    street = [person for person in street_operators(session, grid_id) if person.openid]
+    return ("street", street) if street else ("", ())
+
+
+def reach(session: Session, appeal: Appeal) -> str:
+    """Who an ordinary appeal's card reaches when it is dispatched, as `_dispatch` decides, for the resident's
+    receipt: "department", "members", "leader" (the grid's 网格长 alone), "community" or "street" (their operators
+    stand in), or "" (nobody is bound: it waits in the unclaimed lists)."""
+    if appeal.department is not None and unit_reach.officers(session, appeal.department, appeal.grid_id):
+        return "department"
+    filer = session.scalar(select(Resident.openid).where(Resident.id == appeal.resident_id)) \
+        if appeal.resident_id is not None else None
+    team = [person for person in grid_staff(session, appeal.grid_id) if person.openid != filer]
+    if team:
+        return "members" if any(person.role == StaffRole.GRID_MEMBER for person in team) else "leader"
+    return stand_ins(session, appeal.grid_id)[0]
 
 
 def overseers(team: Sequence[Staff]) -> frozenset[int]:

@@ -26,7 +26,10 @@ BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, f
 # Switches stored only when on: rows have never carried them as false.
 _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department",
                                "waiting_for", "given_to", "operator", "overseer", "returned", "unit",
-                               "holder_unit"})
+                               "holder_unit", "receiver"})
+# Whom a task card is for when nobody below them is bound to claim it (StaffNewAppeal.receiver, storage.dispatch).
+LEADER_CARD = "leader"  # the grid's 网格长 alone: they claim it or 改派 it to a member
+OPERATOR_CARD = "operator"  # the community's (or the street's) operators, standing in: they 改派 or 转办 it
 
 
 class Audience(StrEnum):
@@ -242,6 +245,7 @@ class StaffNewAppeal(StaffNotice):
     places: tuple[str, ...] = ()  # map links to its locations
     # Its readers are a department's or property company's staff (转办, or a category routed there), not a grid's.
     for_department: bool = False
+    receiver: str | None = None  # LEADER_CARD or OPERATOR_CARD: nobody below them is bound to claim it (storage.dispatch)
 
 
 @dataclass(frozen=True, kw_only=True)

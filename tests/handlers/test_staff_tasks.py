@@ -663,7 +663,10 @@ def test_a_category_routed_to_a_department_goes_straight_to_its_staff(wechat, se
     assert appeal(seeded, ticket).status == AppealStatus.RETURNED
 
 
-def test_a_resident_whose_category_goes_to_a_department_is_not_promised_a_grid_member(wechat):
+def test_a_resident_whose_category_goes_to_a_department_is_not_promised_a_grid_member(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
+                          active=True, created_at=clock()))
     received = wechat.send("o1", "小区门口有人占道经营，天天摆摊堵路")
     assert "接下来：工作人员会尽快联系您" in received and "网格员会尽快联系您" not in received
     assert "接下来：网格员会尽快联系您" in wechat.send("o1", "3号楼电梯坏了，物业一直不来修")

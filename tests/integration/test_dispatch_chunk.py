@@ -50,8 +50,8 @@ PER_CHUNK = 12
 PER_APPEAL = 2
 # The routes that ask more: the emergency's community operators (2), the complaint's handlers (3), each
 # department's staff (2 x 1), the sensitive appeal's read permission (3), each 派单 choice (2 x 1), the flush of
-# the department given up.
-PER_ROUTE = 2 + 3 + 2 + 3 + 2 + 1
+# the department given up, the community operators standing in for the grid without staff (2).
+PER_ROUTE = 2 + 3 + 2 + 3 + 2 + 1 + 2
 
 
 def grid_name(number: int) -> tuple[str, str]:
@@ -210,7 +210,8 @@ def test_the_twenty_take_every_route(database, clock):
     assert cards["m0a", ticket[EMERGENCY]]["urgent"]
     assert receivers[COMPLAINT] == ["op1"]  # about the 网格长: the operators alone
     assert receivers[STAFFED_ROUTE] == ["dept"]
-    assert receivers[NO_STAFF] == []
+    assert receivers[NO_STAFF] == ["op1"]  # its community's operator stands in, to 改派 it
+    assert cards["op1", ticket[NO_STAFF]]["receiver"] == "operator"
     assert cards[f"m{PRIVATE}a", ticket[PRIVATE]]["withheld"] and not cards[f"l{PRIVATE}", ticket[PRIVATE]].get(
         "withheld")
     assert receivers[ASSIGNED] == [f"m{ASSIGNED}a"] and outcome.appeals[ASSIGNED][2] == f"m{ASSIGNED}a"

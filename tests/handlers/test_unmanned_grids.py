@@ -1,0 +1,97 @@
+"""A new appeal in a grid nobody there is bound to claim (a street just imported, its only member disabled): its
+card goes to the grid's 网格长, else the community's operators, else the street's, worded for what each does with
+it; the resident is told who was told; with nobody at all it waits in the unclaimed lists and the worker logs it.
+
+幸福里社区·第一网格: 张伟 and 李娜 members, 王强 the leader, 孙丽 the community's operator; 和平社区·第二网格: 赵磊 alone,
+and 和平社区 has no operator.
+"""
+
+import logging
+import re
+
+import pytest
+from sqlalchemy import select, update
+
+from storage import org, queries, residents, seeding
+from storage.models import Staff, StaffRole, Street
+from tests.support.database import appeal, notices, worded
+from tests.support.personas import LI, OPERATOR, RESIDENT, WANG, ZHANG, ZHAO
+from tests.support.street import HEPING, SECOND, STREET
+from tests.support.worker import dispatch_filed
+
+pytestmark = pytest.mark.postgres
+
+LAMP = "楼道里的灯坏了好几天了，晚上看不见"
+DONGFANG = "o_dongfang"  # a resident of 和平社区·第二网格, 东方名苑A座
+STREET_OPERATOR = "o_street_operator"
+
+
+def leave(seeded, *openids):
+    with seeded.transaction() as session:
+        session.execute(update(Staff).where(Staff.openid.in_(openids)).values(active=False))
+
+
+def dongfang_resident(seeded, clock):
+    with seeded.transaction() as session:
+        building, unit = seeding.home(session, STREET, (HEPING, SECOND, "A座", None))
+        residents.bind(session, residents.get_or_create(session, DONGFANG, clock()), building, unit)
+
+
+def file(wechat, seeded, clock, openid):
+    reply = wechat.send(openid, LAMP)
+    ticket = re.search(r"G\d{10}", reply).group(0)
+    dispatch_filed(seeded, clock)
+    return reply, ticket
+
+
+def test_with_its_members_gone_the_grid_leader_gets_the_card_to_claim_or_hand_on(wechat, seeded, clock):
+    leave(seeded, ZHANG, LI)
+    reply, ticket = file(wechat, seeded, clock, RESIDENT)
+    assert "接下来：网格长会尽快联系您" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == [WANG]
+    card = worded(seeded, "staff_new_appeal", WANG)[-1]
+    assert f"回复“接单 {ticket}”自己办理，或回复“改派 {ticket} 姓名”交给网格员" in card
+
+
+def test_with_no_member_or_leader_bound_the_communitys_operator_gets_the_card_to_route_it(wechat, seeded, clock):
+    leave(seeded, ZHANG, LI, WANG)
+    reply, ticket = file(wechat, seeded, clock, RESIDENT)
+    assert "网格员会尽快联系您" not in reply
+    assert "暂时还没有网格员在公众号上接收消息，已通知社区工作人员尽快安排人员联系您" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == [OPERATOR]
+    card = worded(seeded, "staff_new_appeal", OPERATOR)[-1]
+    assert f"请回复“改派 {ticket} 网格或姓名”派给能办理的人" in card and f"回复“接单 {ticket}”" not in card
+    assert "没有绑定微信的网格员和网格长，发给社区操作员改派" in wechat.send(OPERATOR, f"查询 {ticket}")
+
+
+def test_with_nobody_in_the_grid_or_community_the_streets_operator_gets_the_card(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        street = session.scalars(select(Street)).first()
+        session.add(Staff(openid=STREET_OPERATOR, name="周强", role=StaffRole.OPERATOR, street_id=street.id,
+                          active=True, created_at=clock()))
+    leave(seeded, ZHAO)
+    dongfang_resident(seeded, clock)
+    reply, ticket = file(wechat, seeded, clock, DONGFANG)
+    assert "已通知街道工作人员尽快安排人员联系您" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == [STREET_OPERATOR]
+    assert f"“改派 {ticket} 网格或姓名”" in worded(seeded, "staff_new_appeal", STREET_OPERATOR)[-1]
+
+
+def test_with_nobody_bound_anywhere_it_waits_in_the_unclaimed_lists_and_the_worker_logs_it(
+        wechat, seeded, clock, caplog):
+    leave(seeded, ZHAO)
+    dongfang_resident(seeded, clock)
+    with caplog.at_level(logging.WARNING, logger="storage.dispatch"):
+        reply, ticket = file(wechat, seeded, clock, DONGFANG)
+    assert "会尽快联系您" not in reply and "已通知" not in reply
+    assert "您所在的网格暂时还没有工作人员在公众号上接收消息，诉求已登记，等待工作人员安排" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == []
+    logged = [record.getMessage() for record in caplog.records if ticket in record.getMessage()]
+    assert logged and "its community or street bound to tell" in logged[0] and DONGFANG not in logged[0]
+    grid_id = appeal(seeded, ticket).grid_id
+    with seeded.transaction() as session:
+        grid = org.address(session, grid_id, None, None).grid_label
+        scope = queries.Scope.of_path(session, grid)
+        listed = queries.appeals(session, clock(), scope, queries.AppealFilter(unclaimed=True))
+        assert [row.appeal.ticket for row in listed if row.appeal.ticket == ticket] == [ticket]
+        assert ticket in [row.appeal.ticket for row in queries.unclaimed(session)]
