@@ -46,7 +46,7 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
         if complaint is not None:  # the accused never gets its 【紧急】 card, nor reads or claims it
             complaining.mark(conversation, home.grid_id, filed.id, complaint)
         advice = resident_texts.EMERGENCY_ADVICE.format(call=emergency.call, advice=emergency.advice)
-        told = filing.anyone_to_tell(conversation, filed.id)
+        told = filing.told_of_emergency(conversation, filed.id)
         return Reply(f"{advice}\n" + texts.filed_emergency(filed.ticket, home.label, emergency.response_minutes, told))
     too_long = excess(TextField.APPEAL, problem)
     if too_long is not None:

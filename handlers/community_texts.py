@@ -10,14 +10,14 @@ appeals.
 from __future__ import annotations
 
 from handlers.privacy import mask_personal_numbers
-from handlers.resident_texts import EMERGENCY_NUMBERS, Fields
+from handlers.resident_texts import EMERGENCY_NUMBERS, Fields, who_was_told
 from storage.notices import StaffEnrolmentDeclined, StaffMemberConfirmed
 
 DAIBAO_USAGE = "代报 单元或门牌 内容"
 DAIBAO_FILED = ("已为邻居（{home}）代报，编号 {ticket}，类别：{category}，已派给 {grid}。"
                 "办理进展会发给您，请转告邻居；办结后请您代邻居评价。回复“查询 {ticket}”可查看进度。")
 # A danger: the 楼长 may be at the neighbour's door, so who was told and how soon someone comes, not routine words.
-DAIBAO_EMERGENCY_FILED = ("已为邻居（{home}）代报，登记为紧急诉求 {ticket}，同时通知了网格员、网格长和社区工作人员，"
+DAIBAO_EMERGENCY_FILED = ("已为邻居（{home}）代报，登记为紧急诉求 {ticket}，同时通知了{who}，"
                           "{minutes}分钟内会有人联系您。有新情况请直接发消息告诉我们。")
 # Nobody of the grid, its community or its street has bound WeChat yet: nobody was told.
 DAIBAO_EMERGENCY_FILED_NOBODY = ("已为邻居（{home}）代报，登记为紧急诉求 {ticket}。这里暂时还没有工作人员在公众号上接收消息，"
@@ -81,11 +81,12 @@ def filed(ticket: str, home: str, category: str, subcategory: str | None, grid: 
     return DAIBAO_FILED.format(ticket=ticket, home=home, category=named, grid=grid)
 
 
-def filed_emergency(ticket: str, home: str, minutes: int, told: bool = True) -> str:
-    """The reply to 代报 of a danger, after the number to call and the advice (`told`: its card reaches anyone)."""
+def filed_emergency(ticket: str, home: str, minutes: int, told: tuple[str, ...]) -> str:
+    """The reply to 代报 of a danger, after the number to call and the advice (`told`: whom its card reaches, by
+    role, storage.emergencies.told_roles)."""
     if not told:
         return DAIBAO_EMERGENCY_FILED_NOBODY.format(ticket=ticket, home=home)
-    return DAIBAO_EMERGENCY_FILED.format(ticket=ticket, home=home, minutes=minutes)
+    return DAIBAO_EMERGENCY_FILED.format(ticket=ticket, home=home, minutes=minutes, who=who_was_told(told))
 
 
 def already_reported(ticket: str, home: str, content: str) -> str:

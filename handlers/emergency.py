@@ -46,11 +46,12 @@ def handle(conversation: Conversation) -> Reply:
         complaining.mark(conversation, grid_id, filed.id, complaint)
     if filed.status is not AppealStatus.AWAITING_ADDRESS:  # placed: at home, or where the words say it is
         into = filing.join_same_danger(conversation, filed, text) if complaint is None else None
-        told = filing.anyone_to_tell(conversation, filed.id)
+        told = filing.told_of_emergency(conversation, filed.id)
+        who = texts.who_was_told(told) if told else ""
         if into is not None:  # three households, one fire: one emergency, its cards sent once
             joined = texts.EMERGENCY_JOINED if told else texts.EMERGENCY_JOINED_NOBODY
-            return Reply(f"{advice}\n" + joined.format(ticket=filed.ticket, into=into))
-        filed_reply = texts.EMERGENCY_FILED.format(ticket=filed.ticket, minutes=emergency.response_minutes) \
+            return Reply(f"{advice}\n" + joined.format(ticket=filed.ticket, into=into, who=who))
+        filed_reply = texts.EMERGENCY_FILED.format(ticket=filed.ticket, minutes=emergency.response_minutes, who=who) \
             if told else texts.EMERGENCY_FILED_NOBODY.format(ticket=filed.ticket)
         return Reply(f"{advice}\n{filed_reply}{filing.place_named(conversation, filed)}"
                      f"{binding.still_to_answer(conversation)}")

@@ -78,8 +78,8 @@ def more_of_emergency(conversation: Conversation, ongoing: appeals.Recent, text:
     if is_repeat(ongoing.content, text):
         appeals.note_repeat(conversation.session, ongoing, conversation.sender.id, text, conversation.now)
         appeal = conversation.session.get_one(Appeal, ongoing.id)
-        return texts.emergency_already(appeal.ticket, tasks.assignee_name(conversation.session, appeal),
-                                       placed=appeal.grid_id is not None)
+        told = told_of_emergency(conversation, appeal.id) if appeal.grid_id is not None else ("community",)
+        return texts.emergency_already(appeal.ticket, tasks.assignee_name(conversation.session, appeal), told)
     return _emergency_words(conversation, ongoing, text)[0]
 
 
@@ -100,12 +100,13 @@ def file_emergency(conversation: Conversation, text: str, emergency: Emergency) 
     return filed
 
 
-def anyone_to_tell(conversation: Conversation, appeal_id: int) -> bool:
-    """Whether the emergency's card will reach anyone (storage.emergencies.responders): someone told that the grid
-    and the community were called, when nobody there has bound WeChat yet, would wait for nobody."""
+def told_of_emergency(conversation: Conversation, appeal_id: int) -> tuple[str, ...]:
+    """Whom the emergency's card will reach, by role (storage.emergencies.responders, told_roles): someone told that
+    the grid and the community were called, when only the street's operator has bound WeChat (or nobody), would
+    wait for people who never heard of it."""
     session = conversation.session
     appeal = session.get_one(Appeal, appeal_id)
-    return bool(emergencies.responders(session, appeal, dispatch.grid_staff(session, appeal.grid_id)))
+    return emergencies.told_roles(emergencies.responders(session, appeal, dispatch.grid_staff(session, appeal.grid_id)))
 
 
 def place_named(conversation: Conversation, filed: appeals.Filed) -> str:

@@ -116,7 +116,7 @@ UNCLASSIFIED_NOTE = "（工作人员将尽快确认类别）"
 # Emergencies (handlers/emergency.py): the number and the advice come first, whatever else is going on.
 EMERGENCY_NUMBERS = "遇到火灾、急病、暴力等危险，请先拨打 119 火警、120 急救、110 报警。"
 EMERGENCY_ADVICE = "【紧急】请立即{call}！\n{advice}"
-EMERGENCY_FILED = ("已登记为紧急诉求 {ticket}，同时通知了网格员、网格长和社区工作人员，{minutes}分钟内会有人联系您。"
+EMERGENCY_FILED = ("已登记为紧急诉求 {ticket}，同时通知了{who}，{minutes}分钟内会有人联系您。"
                    "有新情况请直接发消息告诉我们。")
 # Nobody of the grid, its community or its street has bound WeChat yet (a street just imported): nobody is told.
 EMERGENCY_FILED_NOBODY = ("已登记为紧急诉求 {ticket}。您所在的网格暂时还没有工作人员在公众号上接收消息，"
@@ -125,7 +125,7 @@ EMERGENCY_HELD = "已登记为紧急诉求 {ticket}，并立即通知了社区�
 # Filed at the building the resident named, not at their home (storage.emergencies.place_said).
 EMERGENCY_PLACE_NAMED = "工作人员会赶往您说的地点：{place}。地点不对请马上告诉我们。"
 # A neighbour reported the same danger at the same building minutes ago (handlers.filing.join_same_danger).
-EMERGENCY_JOINED = ("已有人报告了这一险情，您的求助 {ticket} 已并入紧急诉求 {into}：网格员、网格长和社区工作人员已经收到，"
+EMERGENCY_JOINED = ("已有人报告了这一险情，您的求助 {ticket} 已并入紧急诉求 {into}：{who}已经收到，"
                     "您说的情况也已转告他们，之后的每一步进展都会通知您。有新情况请直接发消息告诉我们。")
 EMERGENCY_JOINED_NOBODY = ("已有人报告了这一险情，您的求助 {ticket} 已并入紧急诉求 {into}。您所在的网格暂时还没有工作人员在公众号上"
                            "接收消息，请一定先打上面的电话求助，不要等我们联系。有新情况请直接发消息告诉我们。")
@@ -148,6 +148,8 @@ EMERGENCY_WORDS = {
 EMERGENCY_FOLLOW_UP = "【紧急】{said}情况危急请立即{call}！"
 EMERGENCY_ALREADY_CLAIMED = "紧急诉求 {ticket} 已由{name}接单处理。有新情况请直接发消息告诉我们。"
 EMERGENCY_ALREADY_TOLD = "紧急诉求 {ticket} 已通知{who}。有新情况请直接发消息告诉我们。"
+EMERGENCY_ALREADY_NOBODY = ("紧急诉求 {ticket} 已登记，但这里暂时还没有工作人员在公众号上接收消息，请一定先打电话求助。"
+                            "有新情况请直接发消息告诉我们。")
 
 
 def emergency_follow_up(said: str, call: str | None) -> str:
@@ -171,11 +173,24 @@ def emergency_voice_unheard(call: str | None) -> str:
     return f"{EMERGENCY_VOICE_UNHEARD}情况危急请立即{call}！"
 
 
-def emergency_already(ticket: str, assignee: str | None, placed: bool) -> str:
-    """The same danger again in the same words: who has it already."""
+def emergency_already(ticket: str, assignee: str | None, told: tuple[str, ...]) -> str:
+    """The same danger again in the same words: who has it already (`told`: storage.emergencies.told_roles)."""
     if assignee is not None:
         return EMERGENCY_ALREADY_CLAIMED.format(ticket=ticket, name=assignee)
-    return EMERGENCY_ALREADY_TOLD.format(ticket=ticket, who="网格员、网格长和社区工作人员" if placed else "社区工作人员")
+    if not told:
+        return EMERGENCY_ALREADY_NOBODY.format(ticket=ticket)
+    return EMERGENCY_ALREADY_TOLD.format(ticket=ticket, who=who_was_told(told))
+
+
+# Whom an emergency's card reached, by role (storage.emergencies.told_roles): only those who were, never the whole
+# ladder when only the street's operator has bound WeChat.
+TOLD_ROLES = {"members": "网格员", "leader": "网格长", "community": "社区工作人员", "street": "街道工作人员"}
+
+
+def who_was_told(told: tuple[str, ...]) -> str:
+    """网格员、网格长和社区工作人员: the roles `told` names, in words."""
+    words = [TOLD_ROLES[role] for role in told]
+    return words[0] if len(words) == 1 else f"{'、'.join(words[:-1])}和{words[-1]}"
 
 WELCOME = (
     "您好，欢迎关注网格诉求助手！\n"

@@ -48,6 +48,15 @@ def responders(session: Session, appeal: Appeal, grid_team: Sequence[Staff],
     return [person for person in _unique(people) if person.openid and person.id not in about]
 
 
+def told_roles(people: Sequence[Staff]) -> tuple[str, ...]:
+    """Whom an emergency's card reaches, by role, in the order a reply names them: "members" (网格员), "leader"
+    (网格长), "community" or "street" (the operators of the community, or of the street); () for nobody."""
+    roles = {StaffRole.GRID_MEMBER: "members", StaffRole.GRID_LEADER: "leader"}
+    found = {roles.get(person.role) or ("community" if person.community_id is not None else "street")
+             for person in people}
+    return tuple(role for role in ("members", "leader", "community", "street") if role in found)
+
+
 @dataclass(frozen=True)
 class _SaidPlace:
     """What file_appeal needs of a sender: who hears back (the resident) and where the danger is."""

@@ -101,6 +101,30 @@ def test_a_fire_where_nobody_has_bound_wechat_yet_is_not_answered_as_if_the_grid
     assert "同时通知了网格员、网格长和社区工作人员" in ordinary
 
 
+def test_an_emergency_reply_names_only_the_roles_its_card_reached(wechat, seeded, clock):
+    # The reply said 网格员、网格长和社区工作人员 were told whoever was bound: in 和平社区·第一网格 only its member
+    # 陈静 is (no 网格长, no community operator), and in a street just imported only the street's operator.
+    from storage import seeding
+    from storage.models import Street
+
+    reply, ticket = report(wechat, seeded, clock, "着火了，楼道里全是烟", openid="o2")
+    assert "同时通知了网格员，10分钟内会有人联系您" in reply
+    assert sorted(cards(seeded, ticket)) == [CHEN]
+    assert f"紧急诉求 {ticket} 已通知网格员。" in wechat.send("o2", "着火了，楼道里全是烟")
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan(
+            "长青街道", {"长青社区": {"第一网格": ("长青苑", {"1号楼": ("1单元",)})}},
+            residents={"o_changqing": ("长青社区", "第一网格", "1号楼", "1单元")}), clock())
+        street = session.scalars(select(Street).where(Street.name == "长青街道")).one()
+        session.add(Staff(openid="o_changqing_office", name="吴静", role=StaffRole.OPERATOR, street_id=street.id,
+                          active=True, created_at=clock()))
+
+    reply, ticket = report(wechat, seeded, clock, "楼道里着火了，好多烟", openid="o_changqing")
+
+    assert "同时通知了街道工作人员，10分钟内会有人联系您" in reply and "网格员" not in reply
+    assert sorted(cards(seeded, ticket)) == ["o_changqing_office"]
+
+
 def test_everyone_the_urgent_card_reached_hears_the_resident_withdrew_the_emergency(wechat, seeded, clock):
     _, ticket = report(wechat, seeded, clock, "着火了，楼道里全是烟")
     assert "已撤销" in wechat.send("o1", f"撤销 {ticket}")
