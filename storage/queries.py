@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from storage import unit_reach, workdays
 from storage.actors import ActorKind
 from storage.appeals import LAPSED_STATUS, UNCLASSIFIED, Action, Sender, clock_of, shown_statuses
+from storage.appeals import response_due as appeals_response_due
 from storage.models import (
     OPEN_STATUSES,
     Appeal,
@@ -388,8 +389,8 @@ def overdue(session: Session, now: datetime, scope: Scope = EVERYWHERE, *, clock
 
 def returned_due(appeal: Appeal, returned_at: datetime | None) -> datetime:
     """By when an appeal given back (退回) at `returned_at` should be routed again: its response time after it, in
-    the category's time."""
-    return clock_of(appeal).due(returned_at or appeal.updated_at, timedelta(hours=appeal.response_hours))
+    the category's time; an emergency's minutes (someone may still be in danger while the operators 改派 it)."""
+    return appeals_response_due(appeal, returned_at or appeal.updated_at)
 
 
 def _late(session: Session, now: datetime, clocks: Sequence[Clock] = tuple(Clock)) -> ColumnElement[bool]:
@@ -415,11 +416,14 @@ def _returned_overdue(session: Session, now: datetime) -> ColumnElement[bool]:
     limits = session.execute(
         select(Appeal.response_hours, Appeal.working_days).where(Appeal.status == AppealStatus.RETURNED).distinct()
     ).all()
+    minutes = session.scalars(select(Appeal.response_minutes).where(
+        Appeal.status == AppealStatus.RETURNED, Appeal.response_minutes.is_not(None)).distinct()).all()
     since = func.coalesce(returned_since(), Appeal.updated_at)
-    # One condition per time limit and clock in use, as for a department's response time above.
+    # One condition per time limit and clock in use, as for a department's response time above; an emergency's
+    # minutes run every minute (storage.appeals.response_due).
     return and_(Appeal.status == AppealStatus.RETURNED, or_(false(), *(
-        _waited(h, working_days, since, now) for h, working_days in limits
-    )))
+        Appeal.response_minutes.is_(None) & _waited(h, working_days, since, now) for h, working_days in limits
+    ), *((Appeal.response_minutes == m) & (since <= now - timedelta(minutes=m)) for m in minutes)))
 
 
 def _waited(hours: int, working_days: bool | None, since: Any, now: datetime) -> ColumnElement[bool]:

@@ -68,7 +68,7 @@ emergency held for an address too: every operator was told of it at once, and no
 
 Re-routing clock (status `returned`, a grid or unit gave it back, 退回): the community's operators were told at
 once and must 改派 or 转办 it. Still returned `response_hours` after the 退回 (the time to claim it, which is
-what it waits for again; in the category's time), it escalates once, to level 3: a `staff_escalated` notice, reason "returned_waiting", to
+what it waits for again; in the category's time; an emergency's `response_minutes`), it escalates once, to level 3: a `staff_escalated` notice, reason "returned_waiting", to
 the community's operators and the street's. 改派 and 转办 start a fresh response clock from level 0.
 
 A task card whose send was cut off (outcome unknown, see storage.outbox) may never have arrived, and in 派单 it

@@ -368,6 +368,30 @@ def test_a_task_given_back_and_not_routed_again_in_its_response_time_goes_to_the
     assert appeal(seeded, ticket).escalation_level == 0
 
 
+def test_an_emergency_given_back_keeps_its_minutes_for_the_operators_who_must_route_it_again(wechat, seeded, clock):
+    # The 退回 of an emergency waited on the category's hours: the console showed 重新派发剩59分钟 for a fire.
+    from storage import queries
+
+    add_street_operator(seeded, clock)
+    ticket = TICKET.search(wechat.send("o1", "着火了，楼道里全是烟")).group(0)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    act(seeded, clock, "claim", ZHANG, ticket)
+    act(seeded, clock, "give_back", ZHANG, ticket, "不在本网格")
+    minutes = timedelta(minutes=appeal(seeded, ticket).response_minutes)
+    with seeded.transaction() as session:
+        (listed,) = [row for row in queries.appeals(session, clock(), wanted=queries.AppealFilter(returned=True))
+                     if row.appeal.ticket == ticket]
+        assert listed.due == clock() + minutes
+    climbs_at(seeded, clock, ticket, ((3, clock() + minutes),))
+    with seeded.transaction() as session:
+        late = queries.overdue(session, clock(), clocks=(queries.Clock.RETURNED,))
+        assert [row.appeal.ticket for row in late if row.appeal.ticket == ticket] == [ticket]
+    told = {openid for openid, params in notices(seeded, "staff_escalated", ticket)
+            if params["reason"] == "returned_waiting"}
+    assert told == {OPERATOR, STREET_OPERATOR}
+
+
 def test_an_unbound_residents_appeal_still_held_a_day_later_reminds_them_once_to_give_the_address(
         wechat, seeded, clock):
     reply = wechat.send("o3", "小区门口垃圾堆了三天没人清")  # o3 has bound no address: the appeal is held
