@@ -361,6 +361,10 @@ def _rejected(n: StaffRejected) -> str:
 
 
 def _returned(n: StaffReturned) -> str:
+    if n.emergency:  # someone may still be in danger: the operator routes it within its minutes
+        due = f"请在 {clock(n.due_at)} 前" if n.due_at else "请立即"
+        return (f"【紧急·{n.emergency}】诉求退回 {n.ticket}\n退回人：{n.by}\n原因：{n.reason}\n"
+                f"{due}重新分派：回复“改派 {n.ticket} 网格或姓名”，任务卡立即发给对方；{EMERGENCY_NUMBERS}。")
     return (f"【诉求退回】{n.ticket}\n退回人：{n.by}\n原因：{n.reason}\n"
             f"请重新分派：回复“改派 {n.ticket} 网格或姓名”，归部门或物业办理的回复“转办 {n.ticket} 部门”；"
             f"回复“查询 {n.ticket}”查看详情。")
@@ -614,7 +618,8 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffReminder: lambda n: _overdue_fields(n, ("挂起提醒", f"{clock(n.due_at)}起挂起") if n.clock == "paused" else (
         "办理提醒", f"{due_clock(n.due_at)}前{_deadline_act(n)}"), "请抓紧办理。", _reminder_ask),
     StaffEscalated: lambda n: _overdue_fields(n, (_overdue(n), _level(n)), "请尽快处理。", _escalated_ask),
-    StaffReturned: lambda n: ((n.ticket, f"被{n.by}退回", f"原因：{n.reason}"), f"请重新分派：回复“改派 {n.ticket} 网格或姓名”。"),
+    StaffReturned: lambda n: ((n.ticket, f"{f'【紧急·{n.emergency}】' if n.emergency else ''}被{n.by}退回",
+                               f"原因：{n.reason}"), f"请重新分派：回复“改派 {n.ticket} 网格或姓名”。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
     StaffTasksHandedOver: lambda n: ((_handed_tickets(n), f"{n.count} 件任务已交出", _handed_to(n)), "您无需再处理。"),
     StaffTransferredAway: lambda n: ((n.ticket, f"已由{n.by}转办", f"转办给：{n.to}"), "您无需再处理。"),

@@ -423,6 +423,8 @@ class StaffReturned(StaffNotice):
     ticket: str
     by: str
     reason: str
+    emergency: str | None = None  # its label (火情, 急病…) when it is an emergency: route it within minutes
+    due_at: datetime | None = None  # an emergency's: by when to 改派 it before the street is pressed (its minutes)
 
 
 @dataclass(frozen=True, kw_only=True)

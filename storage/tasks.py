@@ -24,6 +24,7 @@ from storage.appeals import (
     record,
     refuse_unplaced,
     resolve_due_unpaused,
+    response_due,
     transition,
     urgent_card_recipients,
     wrong_state,
@@ -273,8 +274,10 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     transition(session, appeal, old, AppealStatus.RETURNED, now, assignee_staff_id=None, escalation_level=0)
     _record(session, appeal, now, Action.RETURNED, old, AppealStatus.RETURNED, member, reason, from_staff_id=held)
     by = f"{member.name}（{member.department}）" if member.department else member.name  # which unit gave it back
+    urgent = {"emergency": appeal.emergency, "due_at": response_due(appeal, now)} if appeal.emergency else {}
     for operator in receivers:
-        tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=by, reason=reason), now, appeal=appeal)
+        tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=by, reason=reason, **urgent), now,
+             appeal=appeal)
     if holder is not None:  # the grid leader gave back what a member had claimed: they need not go on
         tell(session, holder.openid, StaffReturnedByOther(ticket=appeal.ticket, by=member.name, reason=reason), now,
              appeal=appeal)

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from handlers import notifications, resident_texts
+from handlers import notifications, resident_texts, staff_texts
 from nlp.chatter import Chatter
 from storage import appeals, joins, residents, supervision
 from storage.errors import NotAllowed
@@ -123,6 +123,19 @@ def test_an_emergency_reply_names_only_the_roles_its_card_reached(wechat, seeded
 
     assert "同时通知了街道工作人员，10分钟内会有人联系您" in reply and "网格员" not in reply
     assert sorted(cards(seeded, ticket)) == ["o_changqing_office"]
+
+
+def test_the_operator_told_of_an_emergency_given_back_reads_that_it_is_one_and_by_when_to_route_it(
+        wechat, seeded, clock):
+    # It read 【诉求退回】 like a blocked drain's, with nothing saying someone may be in danger.
+    _, ticket = report(wechat, seeded, clock, "着火了，楼道里全是烟")
+    wechat.send(ZHANG, f"接单 {ticket}")
+    clock.advance(minutes=3)
+    wechat.send(ZHANG, f"退回 {ticket} 不在本网格")
+    (said,) = worded(seeded, "staff_returned", OPERATOR)
+    due = clock() + timedelta(minutes=appeal(seeded, ticket).response_minutes)
+    assert said.startswith(f"【紧急·火情】诉求退回 {ticket}\n退回人：张伟\n原因：不在本网格\n")
+    assert f"请在 {staff_texts.clock(due)} 前重新分派：回复“改派 {ticket} 网格或姓名”" in said
 
 
 def test_everyone_the_urgent_card_reached_hears_the_resident_withdrew_the_emergency(wechat, seeded, clock):
