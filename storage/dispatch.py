@@ -174,7 +174,8 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
               about: frozenset[int] | None, facts: _ChunkFacts) -> None:
     """Send the appeal's cards; `about`: whom it complains about (storage.complaints), None for no complaint."""
     if appeal.emergency is not None:
-        receivers = emergencies.responders(session, appeal, facts.team(appeal.grid_id), about or frozenset())
+        receivers = emergencies.responders(session, appeal, facts.team(appeal.grid_id), about or frozenset(),
+                                           hold=True)
         if not receivers:
             log.warning("emergency %s: nobody of grid %s, its community or street bound to tell", appeal.ticket,
                         appeal.grid_id)
@@ -197,7 +198,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
         appeal.department = None
     members = facts.claimers(appeal)
     if not members:
-        whom, operators = stand_ins(session, appeal.grid_id)
+        whom, operators = stand_ins(session, appeal.grid_id, hold=True)
         if not operators:
             log.warning("appeal %s: nobody of grid %s, its community or street bound to tell; it waits unclaimed",
                         appeal.ticket, appeal.grid_id)
@@ -236,13 +237,14 @@ def _send_cards(session: Session, appeal: Appeal, members: Sequence[Staff], now:
              appeal=appeal, key=f"appeal:{appeal.id}:new:{member.id}", routine=member.id in routine)
 
 
-def stand_ins(session: Session, grid_id: int | None) -> tuple[str, Sequence[Staff]]:
+def stand_ins(session: Session, grid_id: int | None, hold: bool = False) -> tuple[str, Sequence[Staff]]:
     """Who gets an ordinary appeal's card when its grid has no bound member or leader to claim it, and of what
-    level ("community" or "street"): the community's bound operators, else the street's; ("", ()) for nobody."""
-    community = [person for person in community_operators(session, grid_id) if person.openid]
+    level ("community" or "street"): the community's bound operators, else the street's; ("", ()) for nobody.
+    `hold`: their rows share-locked, as the grid's team is (storage.staff.held)."""
+    community = [person for person in community_operators(session, grid_id, hold) if person.openid]
     if community:
         return "community", community
-    street = [person for person in street_operators(session, grid_id) if person.openid]
+    street = [person for person in street_operators(session, grid_id, hold) if person.openid]
     return ("street", street) if street else ("", ())
 
 

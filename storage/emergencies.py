@@ -28,7 +28,7 @@ from storage import appeals, contacts, org
 from storage.contact_input import in_digits
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Building, Grid, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
-from storage.staff import community_operators, street_operators
+from storage.staff import community_operators, held, street_operators
 from storage.telling import tell
 
 # While a resident's 紧急 appeal of the last FOLLOW_UP is open, what else they write is about it ("我们被困在5楼出不来"):
@@ -39,11 +39,13 @@ CONTENT_LENGTH = 200
 
 
 def responders(session: Session, appeal: Appeal, grid_team: Sequence[Staff],
-               about: frozenset[int] = frozenset()) -> list[Staff]:
+               about: frozenset[int] = frozenset(), hold: bool = False) -> list[Staff]:
     """Who gets an emergency's card: the grid's team (its bound members and leaders) and the community's
     operators, or the street's when the community has none (yet): some operator must hear of it at once, not at
-    its 督办 minutes later; never whom it complains about (`about`, storage.complaints: "网格员李娜动手打我")."""
-    operators = community_operators(session, appeal.grid_id) or street_operators(session, appeal.grid_id)
+    its 督办 minutes later; never whom it complains about (`about`, storage.complaints: "网格员李娜动手打我").
+    `hold`: the operators' rows share-locked, as the dispatch holds the grid's team (storage.staff.held)."""
+    operators = (community_operators(session, appeal.grid_id, hold)
+                 or street_operators(session, appeal.grid_id, hold))
     people = [*grid_team, *operators]
     return [person for person in _unique(people) if person.openid and person.id not in about]
 
@@ -141,7 +143,7 @@ def alert_unplaced(session: Session, appeal_id: int, now: datetime) -> int:
     """Tell every active operator of an emergency held for an address (filed by an unbound resident); returns
     how many were told."""
     appeal = session.get_one(Appeal, appeal_id)
-    operators = every_operator(session)
+    operators = every_operator(session, hold=True)
     card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
                           grid=UNPLACED_GRID, content=contacts.words_on_card(appeal, CONTENT_LENGTH), urgent=True,
                           emergency=appeal.emergency)
@@ -173,12 +175,12 @@ def joined_into(session: Session, joined: Sequence[int], now: datetime) -> appea
                           target.created_at)
 
 
-def every_operator(session: Session) -> Sequence[Staff]:
+def every_operator(session: Session, hold: bool = False) -> Sequence[Staff]:
     """Every active operator (street and communities) who has bound WeChat: who hears of an unbound resident's
-    emergency, which has no grid yet."""
-    return session.scalars(
+    emergency, which has no grid yet. `hold`: their rows share-locked (storage.staff.held)."""
+    return session.scalars(held(
         select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.active.is_(True), Staff.openid.is_not(None))
-        .order_by(Staff.id)
+        .order_by(Staff.id), hold)
     ).all()
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Collection, Sequence
 
-from sqlalchemy import ColumnElement, and_, false, func, select, true, update
+from sqlalchemy import ColumnElement, Select, and_, false, func, select, true, update
 from sqlalchemy.orm import Session
 
 from storage import attempts, complaints, org, unit_reach
@@ -673,23 +673,32 @@ def manages_grid(session: Session, member: Staff | ConsoleUser, grid_id: int | N
     return False
 
 
-def community_operators(session: Session, grid_id: int | None) -> Sequence[Staff]:
-    """The active operators of the grid's community: 退回 and 聚焦办 alerts go to them, escalation level 2."""
-    return session.scalars(
+def community_operators(session: Session, grid_id: int | None, hold: bool = False) -> Sequence[Staff]:
+    """The active operators of the grid's community: 退回 and 聚焦办 alerts go to them, escalation level 2.
+    `hold`: their rows share-locked, as `held` says."""
+    return session.scalars(held(
         select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id == _community_of(session, grid_id),
-                            Staff.active.is_(True)).order_by(Staff.id)
+                            Staff.active.is_(True)).order_by(Staff.id), hold)
     ).all()
 
 
-def street_operators(session: Session, grid_id: int | None = None) -> Sequence[Staff]:
+def street_operators(session: Session, grid_id: int | None = None, hold: bool = False) -> Sequence[Staff]:
     """The active operators (bound to no community) of the grid's street: the top of escalation. Without a grid
     (an emergency not yet placed), those of every street; a street operator bound before their street was
-    recorded is of every street."""
-    return session.scalars(
+    recorded is of every street. `hold`: their rows share-locked, as `held` says."""
+    return session.scalars(held(
         select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.community_id.is_(None), Staff.active.is_(True),
                             street_operator_of(grid_id))
-        .order_by(Staff.id)
+        .order_by(Staff.id), hold)
     ).all()
+
+
+def held(query: Select[tuple[Staff]], hold: bool) -> Select[tuple[Staff]]:
+    """`query` of staff rows share-locked to the transaction's end when `hold` (PostgreSQL), for a step that writes
+    them a card (a dispatch, an unplaced emergency's alert): a disabling meanwhile waits for it, then drops the card
+    among what waits for the leaver (storage.roster), and a step after the disabling reads them gone. Safe in any
+    order against a disabling: it locks the staff row first and waits for nothing such a step holds."""
+    return query.with_for_update(read=True, of=Staff) if hold else query
 
 
 def street_operator_of(grid_id: int | None) -> ColumnElement[bool]:

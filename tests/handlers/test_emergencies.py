@@ -138,6 +138,46 @@ def test_the_operator_told_of_an_emergency_given_back_reads_that_it_is_one_and_b
     assert f"请在 {staff_texts.clock(due)} 前重新分派：回复“改派 {ticket} 网格或姓名”" in said
 
 
+@pytest.mark.parametrize("first", ["dispatch", "disable"])
+def test_an_operator_disabled_while_an_emergency_is_dispatched_is_not_sent_its_card(wechat, seeded, clock, first):
+    # PostgreSQL: the grid's team was share-locked during the dispatch, the operators read without the lock, and
+    # the operator who had just left got the fire's words, address and door.
+    from storage import dispatch, roster, staff
+
+    ticket = ticket_in(wechat.send("o1", "着火了，楼道里全是烟"))
+
+    def run_dispatch(session):
+        dispatch.dispatch_pending(session, clock(), ())
+
+    def disable(session):
+        roster.disable(session, staff.staff_by_openid(session, OPERATOR), None, clock(), ())
+
+    steps = (run_dispatch, disable) if first == "dispatch" else (disable, run_dispatch)
+    assert second_while_first_open(seeded, *steps) == ("done", "done")
+    assert sorted(cards(seeded, ticket)) == sorted([ZHANG, LI, WANG])
+
+
+@pytest.mark.parametrize("first", ["alert", "disable"])
+def test_an_operator_disabled_while_an_unplaced_emergency_is_alerted_is_not_sent_it(wechat, seeded, clock, first):
+    from storage import emergencies, roster, staff
+
+    ticket = ticket_in(wechat.send("o_new", "救命 楼下着火了 好多烟"))
+    with seeded.transaction() as session:  # as if filed a moment later: the alert is what races the disabling
+        for row in session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_new_appeal")):
+            session.delete(row)
+        held = session.scalars(select(Appeal.id).where(Appeal.ticket == ticket)).one()
+
+    def alert(session):
+        emergencies.alert_unplaced(session, held, clock())
+
+    def disable(session):
+        roster.disable(session, staff.staff_by_openid(session, OPERATOR), None, clock(), ())
+
+    steps = (alert, disable) if first == "alert" else (disable, alert)
+    assert second_while_first_open(seeded, *steps) == ("done", "done")
+    assert cards(seeded, ticket) == {}
+
+
 def test_everyone_the_urgent_card_reached_hears_the_resident_withdrew_the_emergency(wechat, seeded, clock):
     _, ticket = report(wechat, seeded, clock, "着火了，楼道里全是烟")
     assert "已撤销" in wechat.send("o1", f"撤销 {ticket}")
