@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, null, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
 from storage import unit_reach, workdays
@@ -28,6 +28,7 @@ from storage.actors import ActorKind
 from storage.appeals import LAPSED_STATUS, UNCLASSIFIED, Action, Sender, clock_of, shown_statuses
 from storage.appeals import response_due as appeals_response_due
 from storage.models import (
+    GRID_TEAM,
     OPEN_STATUSES,
     Appeal,
     AppealEvent,
@@ -229,11 +230,16 @@ def tasks_of(session: Session, member: Staff, now: datetime | None = None) -> li
 
 
 def _overseen_by(session: Session, member: Staff, now: datetime | None) -> ColumnElement[bool]:
-    """What waits for an operator: returned appeals to 改派, open ones in 待分类, and (given `now`) overdue
-    ones, of their community (of the street, for a street operator)."""
+    """What waits for an operator: returned appeals to 改派, those waiting in a grid with nobody bound to claim them
+    (their card went to the operators instead, storage.dispatch.stand_ins), open ones in 待分类, and (given `now`)
+    overdue ones, of their community (of the street, for a street operator)."""
     if member.role != StaffRole.OPERATOR:
         return false()
-    waits = [Appeal.status == AppealStatus.RETURNED,
+    claimer = exists().where(Staff.grid_id == Appeal.grid_id, Staff.active.is_(True), Staff.openid.is_not(None),
+                             Staff.role.in_(GRID_TEAM))
+    unmanned = ((Appeal.status == AppealStatus.DISPATCHED) & Appeal.department.is_(None)
+                & Appeal.assignee_staff_id.is_(None) & ~claimer)
+    waits = [Appeal.status == AppealStatus.RETURNED, unmanned,
              (Appeal.category == UNCLASSIFIED) & Appeal.status.in_(OPEN_STATUSES)]
     if now is not None:
         waits.append(_late(session, now))

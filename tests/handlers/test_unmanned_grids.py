@@ -64,6 +64,16 @@ def test_with_no_member_or_leader_bound_the_communitys_operator_gets_the_card_to
     assert "没有绑定微信的网格员和网格长，发给社区操作员改派" in wechat.send(OPERATOR, f"查询 {ticket}")
 
 
+def test_the_operator_standing_in_finds_the_task_in_my_tasks_until_it_is_routed(wechat, seeded, clock):
+    # 我的任务 listed what grids returned, 待分类 and what was late, not the card they had been sent to 改派.
+    leave(seeded, ZHANG, LI, WANG)
+    _, ticket = file(wechat, seeded, clock, RESIDENT)
+    assert f"{ticket}｜" in wechat.send(OPERATOR, "我的任务")
+    with seeded.transaction() as session:
+        session.execute(update(Staff).where(Staff.openid == ZHANG).values(active=True))
+    assert f"{ticket}｜" not in wechat.send(OPERATOR, "我的任务")  # the grid has a member again: theirs to claim
+
+
 def test_with_nobody_in_the_grid_or_community_the_streets_operator_gets_the_card(wechat, seeded, clock):
     with seeded.transaction() as session:
         street = session.scalars(select(Street)).first()
