@@ -852,6 +852,9 @@ NOT_YOURS = "这个指令是工作人员专用的。您可以直接发送文字�
 STAFF_DISABLED = "您的工作人员身份已停用，如有疑问请联系社区。"
 NOT_ALLOWED = {
     "not_your_grid": "诉求 {ticket} 不属于您的网格，不能接单。",
+    # An operator over the grid (sent its card when nobody there is bound, or reading it in 我的任务).
+    "operator_routes": "操作员不接普通诉求，由网格接单。诉求 {ticket} 请回复“改派 {ticket} 网格或姓名”派给能办理的人，"
+                       "归部门或物业办理的回复“转办 {ticket} 部门”。",
     "not_your_department": "诉求 {ticket} 已转给其他部门（{unit}）办理，不能由您接单；回复“查询 {ticket}”可查看进展。",
     # A property company's clerk reads their grid's appeals, but claims only what is transferred (转办) to them.
     "not_transferred_to_you": "诉求 {ticket} 由网格员办理，没有转办给您的单位，不能由您接单。"

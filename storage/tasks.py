@@ -95,6 +95,8 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
         placed_for = member.community_id is not None or (member.street_id is not None and appeal.grid_id is not None)
         if placed_for and not manages_grid(session, member, appeal.grid_id):
             raise NotAllowed("not_your_grid")
+    elif member.role == StaffRole.OPERATOR and manages_grid(session, member, appeal.grid_id):
+        raise NotAllowed("operator_routes")  # the grid claims an ordinary task; its operators 改派 or 转办 it
     elif member.role not in GRID_TEAM or member.grid_id != appeal.grid_id:
         raise NotAllowed("not_your_grid")
     elif appeal.assignee_staff_id not in (None, member.id) and member.role != StaffRole.GRID_LEADER:

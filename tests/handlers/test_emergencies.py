@@ -708,7 +708,7 @@ def test_the_communitys_operator_claims_a_placed_emergency_as_its_card_asks_and_
     assert "已办结" in wechat.send(OPERATOR, f"办结 {ticket} 消防已到场扑灭，无人受伤")
     assert appeal(seeded, ticket).status == AppealStatus.RESOLVED
     other = file_and_dispatch(wechat, seeded, clock, "3号楼电梯坏了，物业一直不来修")
-    assert "不属于您的网格" in wechat.send(OPERATOR, f"接单 {other}")  # an ordinary task stays the grid's
+    assert "操作员不接普通诉求，由网格接单" in wechat.send(OPERATOR, f"接单 {other}")  # an ordinary task stays the grid's
 
 
 def test_a_member_who_left_after_the_urgent_card_reached_them_hears_no_more_of_it(wechat, seeded, clock):

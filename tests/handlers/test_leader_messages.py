@@ -115,7 +115,7 @@ def test_an_unclaimed_appeals_escalation_says_what_where_since_when_and_what_to_
     # Not 或自己回复“接单 …”: an operator's 接单 of an ordinary task is refused.
     assert sent_to(seeded, OPERATOR)[-1].endswith(
         f"尚无人接单：请督促网格安排接单，或回复“改派 {ticket} 网格或姓名”交给他人；回复“查询 {ticket}”查看详情。")
-    assert "不属于您的网格" in wechat.send(OPERATOR, f"接单 {ticket}")
+    assert "操作员不接普通诉求" in wechat.send(OPERATOR, f"接单 {ticket}")
 
 
 def test_a_task_given_to_a_member_who_has_not_claimed_it_asks_them_to_claim_not_to_finish(wechat, seeded, clock):

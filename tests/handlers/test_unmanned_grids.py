@@ -62,6 +62,9 @@ def test_with_no_member_or_leader_bound_the_communitys_operator_gets_the_card_to
     card = worded(seeded, "staff_new_appeal", OPERATOR)[-1]
     assert f"请回复“改派 {ticket} 网格或姓名”派给能办理的人" in card and f"回复“接单 {ticket}”" not in card
     assert "没有绑定微信的网格员和网格长，发给社区操作员改派" in wechat.send(OPERATOR, f"查询 {ticket}")
+    # 接单 as a member would: told what an operator does instead, not that it is not their grid
+    assert wechat.send(OPERATOR, f"接单 {ticket}").startswith(
+        f"操作员不接普通诉求，由网格接单。诉求 {ticket} 请回复“改派 {ticket} 网格或姓名”")
 
 
 def test_the_operator_standing_in_finds_the_task_in_my_tasks_until_it_is_routed(wechat, seeded, clock):
