@@ -1067,7 +1067,8 @@ COMPLAINT_NOTE = "被投诉人看不到此诉求"
 DISPATCH_NOTE_NAMES = {
     dispatch.EMERGENCY_NOTE: "紧急诉求，立即发给本网格和社区操作员",
     dispatch.COMPLAINT_NOTE: "投诉工作人员，只发给被投诉人的上级和社区操作员",
-    dispatch.NOBODY_BOUND_NOTE: "本网格还没有绑定微信的网格员",
+    # Nobody got the card: before the operators stood in (storage.dispatch.stand_ins) they never did either.
+    dispatch.NOBODY_BOUND_NOTE: "本网格、社区和街道都还没有绑定微信的工作人员，无人收到任务卡",
     dispatch.STAND_IN_NOTE.format(whom="community"): "本网格还没有绑定微信的网格员和网格长，发给社区操作员改派",
     dispatch.STAND_IN_NOTE.format(whom="street"): "本网格和社区还没有绑定微信的网格员、网格长和操作员，发给街道操作员改派",
     dispatch.NOBODY_ON_DUTY_NOTE.format(whom="leader"): "网格员都不在岗，发给网格长",

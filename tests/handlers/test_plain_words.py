@@ -77,7 +77,9 @@ def test_whom_a_dispatch_in_assign_mode_went_to_is_said_in_chinese(wechat, seede
     (dispatch.ROUTED_NOTE.format(department="综合执法中队"), "按类别转给综合执法中队"),
     (dispatch.ASSIGNED_NOTE.format(staff_id=7), "派单给网格员（人员编号 7）"),  # recorded before names were
     (dispatch.ASSIGNED_NAMED_NOTE.format(staff_id=7, name="张伟"), "派单给网格员 张伟"),
-    (dispatch.NOBODY_BOUND_NOTE, "本网格还没有绑定微信的网格员"),
+    (dispatch.NOBODY_BOUND_NOTE, "本网格、社区和街道都还没有绑定微信的工作人员，无人收到任务卡"),
+    (dispatch.STAND_IN_NOTE.format(whom="community"), "本网格还没有绑定微信的网格员和网格长，发给社区操作员改派"),
+    (dispatch.STAND_IN_NOTE.format(whom="street"), "本网格和社区还没有绑定微信的网格员、网格长和操作员，发给街道操作员改派"),
     (dispatch.NOBODY_ON_DUTY_NOTE.format(whom="leader"), "网格员都不在岗，发给网格长"),
     (dispatch.NOBODY_ON_DUTY_NOTE.format(whom="members"), "网格员都不在岗，发给全体网格员"),
 ])

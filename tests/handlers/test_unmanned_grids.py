@@ -10,8 +10,10 @@ import logging
 import re
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select, update
 
+from bot.cli.gridbot import main
 from storage import org, queries, residents, seeding
 from storage.models import Staff, StaffRole, Street
 from tests.support.database import appeal, notices, worded
@@ -91,7 +93,7 @@ def test_with_nobody_in_the_grid_or_community_the_streets_operator_gets_the_card
 
 
 def test_with_nobody_bound_anywhere_it_waits_in_the_unclaimed_lists_and_the_worker_logs_it(
-        wechat, seeded, clock, caplog):
+        wechat, seeded, clock, caplog, database_url):
     leave(seeded, ZHAO)
     dongfang_resident(seeded, clock)
     with caplog.at_level(logging.WARNING, logger="storage.dispatch"):
@@ -102,6 +104,9 @@ def test_with_nobody_bound_anywhere_it_waits_in_the_unclaimed_lists_and_the_work
     logged = [record.getMessage() for record in caplog.records if ticket in record.getMessage()]
     assert logged and "its community or street bound to tell" in logged[0] and DONGFANG not in logged[0]
     grid_id = appeal(seeded, ticket).grid_id
+    shown = CliRunner().invoke(main, ["appeals", "show", ticket], obj=clock,
+                               env={"GRIDBOT_DATABASE_URL": database_url}).output
+    assert "派发：本网格、社区和街道都还没有绑定微信的工作人员，无人收到任务卡" in shown
     with seeded.transaction() as session:
         grid = org.address(session, grid_id, None, None).grid_label
         scope = queries.Scope.of_path(session, grid)
