@@ -294,6 +294,9 @@ def _escalated_ask(n: StaffEscalated) -> str:
     if n.category == STAFF_COMPLAINT:  # no grid member may claim it: only whoever this 督办 reaches
         return (f"尚无人接单：这是对工作人员的投诉，只由网格长或操作员接单，请回复“接单 {n.ticket}”处理；"
                 f"回复“查询 {n.ticket}”查看详情。")
+    if n.operator and n.unmanned:  # nobody in the grid to chase: it must go elsewhere
+        return (f"尚无人接单：这个网格还没有绑定微信的网格员和网格长，请回复“改派 {n.ticket} 网格或姓名”派给能办理的人，"
+                f"归部门或物业办理的回复“转办 {n.ticket} 部门”；回复“查询 {n.ticket}”查看详情。")
     if n.operator:  # an operator's 接单 of an ordinary task is refused: the grid claims it, or it goes elsewhere
         return (f"尚无人接单：请督促网格安排接单，或回复“改派 {n.ticket} 网格或姓名”交给他人；"
                 f"回复“查询 {n.ticket}”查看详情。")

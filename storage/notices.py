@@ -26,7 +26,7 @@ BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, f
 # Switches stored only when on: rows have never carried them as false.
 _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department",
                                "waiting_for", "given_to", "operator", "overseer", "returned", "unit",
-                               "holder_unit", "receiver"})
+                               "holder_unit", "receiver", "unmanned"})
 # Whom a task card is for when nobody below them is bound to claim it (StaffNewAppeal.receiver, storage.dispatch).
 LEADER_CARD = "leader"  # the grid's 网格长 alone: they claim it or 改派 it to a member
 OPERATOR_CARD = "operator"  # the community's (or the street's) operators, standing in: they 改派 or 转办 it
@@ -316,6 +316,7 @@ class StaffEscalated(Overdue):
     yours: bool = False  # told to the holder themselves, rather than to whom supervises them
     operator: bool = False  # told to an operator, who claims no ordinary task: they chase the grid or 改派 it
     overseer: bool = False  # told to a 网格长 or an operator, whose 超期 lists every late task they oversee
+    unmanned: bool = False  # waiting in a grid with nobody bound to claim it: there is no grid to chase, only 改派
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -576,6 +576,8 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
         about["waiting_for"] = appeal.department
         if appeal.department is None and assignee is not None:  # a member's to claim (派单, 改派): they chase them
             about["given_to"] = assignee.name
+        elif appeal.department is None and not dispatch.grid_staff(session, appeal.grid_id):
+            about["unmanned"] = True  # nobody in the grid to chase: it must be 改派'd (storage.dispatch.stand_ins)
     told: dict[str, Staff] = {}
     for person in people:
         told.setdefault(person.openid, person)  # type: ignore[arg-type]

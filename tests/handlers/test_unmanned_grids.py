@@ -132,3 +132,18 @@ def test_an_operator_disabled_while_they_stand_in_for_the_grid_is_not_sent_the_c
     steps = (run_dispatch, disable) if first == "dispatch" else (disable, run_dispatch)
     assert second_while_first_open(seeded, *steps) == ("done", "done")
     assert notices(seeded, "staff_new_appeal", ticket) == []
+
+
+def test_the_operators_督办_of_a_task_in_a_grid_with_nobody_asks_them_to_route_it_not_to_chase_the_grid(
+        wechat, seeded, clock):
+    # It said 请督促网格安排接单, of a grid with nobody in it to press.
+    from storage import supervision
+
+    leave(seeded, ZHANG, LI, WANG)
+    _, ticket = file(wechat, seeded, clock, RESIDENT)
+    clock.advance(minutes=31)
+    with seeded.transaction() as session:
+        assert supervision.sweep(session, clock()).escalations == 1
+    (said,) = worded(seeded, "staff_escalated", OPERATOR)
+    assert "督促网格" not in said
+    assert f"这个网格还没有绑定微信的网格员和网格长，请回复“改派 {ticket} 网格或姓名”" in said
