@@ -80,10 +80,11 @@ def accused_in(session: Session, appeal_ids: Collection[int]) -> dict[int, froze
     return {appeal_id: frozenset(ids) for appeal_id, ids in about.items()}
 
 
-def handlers(session: Session, appeal: Appeal, about: frozenset[int]) -> list[Staff]:
+def handlers(session: Session, appeal: Appeal, about: frozenset[int], hold: bool = False) -> list[Staff]:
     """Who handles a complaint: the grid's leaders and the community's operators, only the operators when it is
-    about a leader or an operator; never anyone it is about."""
-    operators = list(staff_table.community_operators(session, appeal.grid_id))
+    about a leader or an operator; never anyone it is about. `hold`: the operators' rows share-locked, as the
+    dispatch holds the grid's team (storage.staff.held)."""
+    operators = list(staff_table.community_operators(session, appeal.grid_id, hold))
     leaders = session.scalars(
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_LEADER,
                             Staff.active.is_(True)).order_by(Staff.id)
@@ -93,7 +94,7 @@ def handlers(session: Session, appeal: Appeal, about: frozenset[int]) -> list[St
     handling = [person for person in people if person.id not in about and person.openid]
     # About the community's only operator (or with no other operator bound): the street's operators, the top of
     # escalation, rather than a complaint nobody is told of and nobody may claim.
-    return handling or [person for person in staff_table.street_operators(session, appeal.grid_id)
+    return handling or [person for person in staff_table.street_operators(session, appeal.grid_id, hold)
                        if person.id not in about and person.openid]
 
 

@@ -182,7 +182,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
         _send_cards(session, appeal, receivers, now, EMERGENCY_NOTE, None, (), facts)
         return
     if about is not None:
-        receivers = complaints.handlers(session, appeal, about)
+        receivers = complaints.handlers(session, appeal, about, hold=True)
         _send_cards(session, appeal, receivers, now, COMPLAINT_NOTE, None, sensitive, facts)
         return
     if appeal.department is not None:

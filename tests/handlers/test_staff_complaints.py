@@ -242,3 +242,23 @@ def test_a_complaint_about_the_grid_leader_is_not_on_his_超期_list_but_on_the_
     clock.advance(days=3)  # long past its claim deadline
     assert ticket not in wechat.send(WANG, "超期")
     assert ticket in wechat.send(OPERATOR, "超期")
+
+
+@pytest.mark.parametrize("first", ["dispatch", "disable"])
+def test_an_operator_disabled_while_a_complaint_is_dispatched_is_not_sent_it(wechat, seeded, clock, first):
+    # PostgreSQL: the complaint's handlers were read without the lock the grid's team is held with, and the
+    # operator who had just left got the complaint's words.
+    from storage import roster, staff
+    from tests.support.races import second_while_first_open
+
+    ticket = re.search(r"G\d{10}", wechat.send(RESIDENT, ABOUT_ZHANG)).group(0)
+
+    def run_dispatch(session):
+        dispatch.dispatch_pending(session, clock(), ())
+
+    def disable(session):
+        roster.disable(session, staff.staff_by_openid(session, OPERATOR), None, clock(), ())
+
+    steps = (run_dispatch, disable) if first == "dispatch" else (disable, run_dispatch)
+    assert second_while_first_open(seeded, *steps) == ("done", "done")
+    assert notices(seeded, "staff_new_appeal", ticket) == [WANG]
