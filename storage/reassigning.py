@@ -10,7 +10,7 @@ office's command line (`gridbot reassign`), which may hand any appeal anywhere.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Collection
 
@@ -42,7 +42,7 @@ from storage.models import (
     Staff,
     StaffRole,
 )
-from storage.notices import ResidentTransferred, StaffReassigned
+from storage.notices import OPERATOR_CARD, ResidentTransferred, StaffReassigned
 from storage.tasks import filed_by, held
 from storage.telling import tell, tell_resident_and_followers
 
@@ -80,6 +80,7 @@ class Reassigned:
     to: str  # 社区·网格, or the member's name and grid
     away: OnLeave | None = None  # the member it went to is on leave: it waits for them; whoever moved it is told
     unmanned: bool = False  # it went to a grid with nobody active to claim it: no card reached anyone
+    stood_in: str = ""  # handed back by no one to such a grid: its "community" (or "street") operators got the card
 
 
 @dataclass(frozen=True)
@@ -158,8 +159,9 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor=actor_of(by) if by is not None else Actor(unattended), note=to, from_grid_id=left,
            from_staff_id=holder_before(holder))
-    _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive)
-    return Reassigned(appeal, to, _on_leave(member, now), waiting_for_nobody(session, appeal))
+    stood_in = _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive)
+    return Reassigned(appeal, to, _on_leave(member, now), not stood_in and waiting_for_nobody(session, appeal),
+                      stood_in)
 
 
 def waiting_for_nobody(session: Session, appeal: Appeal) -> bool:
@@ -229,8 +231,12 @@ _MOVES = (str(Action.ACCEPTED), str(Action.REASSIGNED), str(Action.TRANSFERRED))
 
 
 def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Manager | None, to: str,
-          now: datetime, sensitive: Collection[str]) -> None:
+          now: datetime, sensitive: Collection[str]) -> str:
+    """Tell the new holders, the former one and the resident; returns the level whose operators stood in ("" for
+    none): a leaver's task handed back (no `by`) to a grid with nobody bound goes to them, as a dispatch's card
+    does (storage.dispatch.stand_ins), while whoever moved it there by hand was told nobody got it."""
     about = complaints.accused(session, appeal.id)
+    whom = ""
     if member is not None:
         receivers = [member]
     elif about is not None:  # a complaint moved to a grid: that grid's leaders and operators, as at dispatch
@@ -239,14 +245,18 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
         receivers = list(unit_reach.officers(session, appeal.department, appeal.grid_id))
     else:
         receivers = list(dispatch.grid_staff(session, appeal.grid_id))
+        if not receivers and by is None:
+            whom, stand_ins = dispatch.stand_ins(session, appeal.grid_id)
+            receivers = list(stand_ins)
     for receiver, card in dispatch.cards_for(session, appeal, receivers, now, sensitive):
-        tell(session, receiver.openid, card, now, appeal=appeal)
+        tell(session, receiver.openid, replace(card, receiver=OPERATOR_CARD) if whom else card, now, appeal=appeal)
     previous = session.get(Staff, holder) if holder is not None else None
     moved_own = by is not None and previous is not None and staff_id_of(by) == previous.id  # they know: they did it
     if previous is not None and previous not in receivers and not moved_own:
         who = name_of(by) if by is not None else "街道"
         tell(session, previous.openid, StaffReassigned(ticket=appeal.ticket, by=who, to=to), now, appeal=appeal)
     tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=to), now)
+    return whom
 
 
 def _oversees(session: Session, by: Manager, grid_id: int | None) -> bool:

@@ -184,6 +184,9 @@ STAFF_TASKS_NONE = "TA 手上没有未办结的任务。"
 STAFF_TASKS_HANDED = "未办结任务 {n} 件已转出（接手人和居民都已通知）："
 STAFF_TASK_HANDED = "· {ticket} → {to}"
 STAFF_TASKS_HANDED_UNTOLD = "未办结任务 {n} 件已转出（居民都已通知）："
+STAFF_TASKS_TO_OPERATORS = ("注意：{grids} 已没有在岗的网格员和网格长，这些任务的任务卡已发给{who}，请他们改派给其他网格或网格员；"
+                            "也可以邀请新的网格员（gridbot invite）。")
+STAND_IN_WHO = {"community": "社区操作员", "street": "街道操作员"}
 STAFF_TASKS_TO_NOBODY = ("注意：{grids} 已没有在岗的网格员，这些任务没有人收到；请用 gridbot reassign 改派给其他网格或网格员，"
                          "或邀请新的网格员（gridbot invite）。")
 # Disabled, or moved away (a property clerk to another compound): no colleague of the unit serves those grids now.
@@ -234,7 +237,8 @@ def handed(moved: Moved) -> list[str]:
     if not moved.handed:
         return []
     nobody = list(dict.fromkeys(done.to for done in moved.handed if done.unmanned))
-    heading = STAFF_TASKS_HANDED_UNTOLD if nobody else STAFF_TASKS_HANDED
+    heading = STAFF_TASKS_HANDED_UNTOLD if nobody or any(done.stood_in for done in moved.handed) \
+        else STAFF_TASKS_HANDED
     lines = [heading.format(n=len(moved.handed)), *(_handed_line(done) for done in moved.handed)]
     away = next((done.away for done in moved.handed if done.away is not None), None)
     if away is not None:  # handed to someone on leave (--to): they wait for them
@@ -242,6 +246,10 @@ def handed(moved: Moved) -> list[str]:
         lines.append(STAFF_TASKS_TO_AWAY.format(name=away.name, until=until))
     if nobody:  # back to a grid the member was the last one of: no card reached anyone
         lines.append(STAFF_TASKS_TO_NOBODY.format(grids="、".join(nobody)))
+    for whom, who in STAND_IN_WHO.items():  # ...or its operators stood in (storage.dispatch.stand_ins)
+        grids = list(dict.fromkeys(done.to for done in moved.handed if done.stood_in == whom))
+        if grids:
+            lines.append(STAFF_TASKS_TO_OPERATORS.format(grids="、".join(grids), who=who))
     return lines
 
 

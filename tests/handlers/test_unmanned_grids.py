@@ -147,3 +147,25 @@ def test_the_operators_督办_of_a_task_in_a_grid_with_nobody_asks_them_to_route
     (said,) = worded(seeded, "staff_escalated", OPERATOR)
     assert "督促网格" not in said
     assert f"这个网格还没有绑定微信的网格员和网格长，请回复“改派 {ticket} 网格或姓名”" in said
+
+
+def test_a_leavers_task_handed_back_to_a_grid_with_nobody_left_goes_to_the_communitys_operator(wechat, seeded, clock):
+    # The leaver's task went back to 幸福里社区·第二网格, where 刘洋 had been the only member: no card reached anyone
+    # in the chat, and only the command line said so.
+    from bot.cli import roster_texts
+    from storage import roster, staff
+    from tests.support.personas import LIU
+    from tests.support.street import XINGFULI
+
+    with seeded.transaction() as session:
+        building, unit = seeding.home(session, STREET, (XINGFULI, SECOND, "5号楼", "1单元"))
+        residents.bind(session, residents.get_or_create(session, "o_jinxiu", clock()), building, unit)
+    _, ticket = file(wechat, seeded, clock, "o_jinxiu")
+    assert f"接单成功：{ticket}" in wechat.send(LIU, f"接单 {ticket}")
+    with seeded.transaction() as session:
+        moved = roster.disable(session, staff.staff_by_openid(session, LIU), None, clock(), ())
+        said = "\n".join(roster_texts.handed(moved))
+    assert "幸福里社区·第二网格 已没有在岗的网格员和网格长，这些任务的任务卡已发给社区操作员" in said
+    assert "没有人收到" not in said
+    card = worded(seeded, "staff_new_appeal", OPERATOR)[-1]
+    assert ticket in card and f"请回复“改派 {ticket} 网格或姓名”派给能办理的人" in card
