@@ -128,12 +128,13 @@ def hand_back(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
     grid = session.get_one(Grid, appeal.grid_id)
     department = appeal.department if appeal.department \
         and unit_reach.officers(session, appeal.department, appeal.grid_id) else None
-    return hand_over(session, None, appeal, grid, None, now, sensitive, unattended, tell_holder, department=department)
+    return hand_over(session, None, appeal, grid, None, now, sensitive, unattended, tell_holder, department=department,
+                     stand_in=True)
 
 
 def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, member: Staff | None,
               now: datetime, sensitive: Collection[str], unattended: ActorKind = ActorKind.CLI,
-              tell_holder: bool = True, department: str | None = None) -> Reassigned:
+              tell_holder: bool = True, department: str | None = None, stand_in: bool = False) -> Reassigned:
     """Move the appeal to `grid`'s whole team, or to `member` of it, with a fresh response clock (a paused one's 办结
     deadline moved on by its pause, as 恢复 does); the new holders
     get its card, whoever held it and the resident are told. Whether `by` may is the caller's to check (`reassign`);
@@ -141,8 +142,10 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     record names `unattended` as who did it: the operator's command line, or the system (a resident's 不满意 giving
     a departed member's task back to the grid). `tell_holder` False: whoever held it hears of it otherwise (one
     notice for all the tasks of a member who left, storage.roster). `department` (with no `member`): its officers
-    claim it instead of the grid's team (`hand_back`). `sensitive` names the private categories: a team's card of
-    one shows its words and unit only to whom may read it (storage.dispatch.cards_for), as at dispatch."""
+    claim it instead of the grid's team (`hand_back`). `stand_in`: nobody chose the grid (`hand_back`), so when
+    nobody there is bound its operators get the card, as at dispatch; a grid someone chose by hand is theirs to
+    hear about instead (`unmanned`). `sensitive` names the private categories: a team's card of one shows its
+    words and unit only to whom may read it (storage.dispatch.cards_for), as at dispatch."""
     if appeal.status not in REASSIGNABLE:
         raise wrong_state(session, appeal)
     if member is not None and member.id in (complaints.accused(session, appeal.id) or frozenset()):
@@ -159,7 +162,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor=actor_of(by) if by is not None else Actor(unattended), note=to, from_grid_id=left,
            from_staff_id=holder_before(holder))
-    stood_in = _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive)
+    stood_in = _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive, stand_in)
     return Reassigned(appeal, to, _on_leave(member, now), not stood_in and waiting_for_nobody(session, appeal),
                       stood_in)
 
@@ -231,10 +234,11 @@ _MOVES = (str(Action.ACCEPTED), str(Action.REASSIGNED), str(Action.TRANSFERRED))
 
 
 def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Manager | None, to: str,
-          now: datetime, sensitive: Collection[str]) -> str:
+          now: datetime, sensitive: Collection[str], stand_in: bool) -> str:
     """Tell the new holders, the former one and the resident; returns the level whose operators stood in ("" for
-    none): a leaver's task handed back (no `by`) to a grid with nobody bound goes to them, as a dispatch's card
-    does (storage.dispatch.stand_ins), while whoever moved it there by hand was told nobody got it."""
+    none): a task handed back (`stand_in`: a leaver's, a departed member's after 不满意) to a grid with nobody bound
+    goes to them, as a dispatch's card does (storage.dispatch.stand_ins), while whoever moved it there by hand
+    (改派, a building's move, `staff disable --to`) is told nobody got it."""
     about = complaints.accused(session, appeal.id)
     whom = ""
     if member is not None:
@@ -245,7 +249,7 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
         receivers = list(unit_reach.officers(session, appeal.department, appeal.grid_id))
     else:
         receivers = list(dispatch.grid_staff(session, appeal.grid_id))
-        if not receivers and by is None:
+        if not receivers and stand_in:
             whom, stand_ins = dispatch.stand_ins(session, appeal.grid_id)
             receivers = list(stand_ins)
     for receiver, card in dispatch.cards_for(session, appeal, receivers, now, sensitive):
