@@ -18,7 +18,7 @@ from storage.errors import NotAllowed
 from storage.models import Appeal, AppealStatus, OutboxMessage, OutboxStatus, Staff, StaffRole
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import CHEN, LI, LIU, OPERATOR, WANG, ZHANG
-from tests.support.races import second_while_first_open
+from tests.support.races import dispatch_while_disabling, second_while_first_open
 from tests.support.worker import dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -142,18 +142,9 @@ def test_the_operator_told_of_an_emergency_given_back_reads_that_it_is_one_and_b
 def test_an_operator_disabled_while_an_emergency_is_dispatched_is_not_sent_its_card(wechat, seeded, clock, first):
     # PostgreSQL: the grid's team was share-locked during the dispatch, the operators read without the lock, and
     # the operator who had just left got the fire's words, address and door.
-    from storage import dispatch, roster, staff
-
     ticket = ticket_in(wechat.send("o1", "着火了，楼道里全是烟"))
 
-    def run_dispatch(session):
-        dispatch.dispatch_pending(session, clock(), ())
-
-    def disable(session):
-        roster.disable(session, staff.staff_by_openid(session, OPERATOR), None, clock(), ())
-
-    steps = (run_dispatch, disable) if first == "dispatch" else (disable, run_dispatch)
-    assert second_while_first_open(seeded, *steps) == ("done", "done")
+    assert dispatch_while_disabling(seeded, OPERATOR, clock, first) == ("done", "done")
     assert sorted(cards(seeded, ticket)) == sorted([ZHANG, LI, WANG])
 
 

@@ -13,6 +13,7 @@ from storage import complaints, dispatch, supervision
 from storage.models import AppealStatus, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, LI, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.races import dispatch_while_disabling
 from tests.support.street import SQUAD_ANNING, SQUAD_XINGFU, add_second_street
 from tests.support.worker import file_and_dispatch
 
@@ -248,17 +249,7 @@ def test_a_complaint_about_the_grid_leader_is_not_on_his_超期_list_but_on_the_
 def test_an_operator_disabled_while_a_complaint_is_dispatched_is_not_sent_it(wechat, seeded, clock, first):
     # PostgreSQL: the complaint's handlers were read without the lock the grid's team is held with, and the
     # operator who had just left got the complaint's words.
-    from storage import roster, staff
-    from tests.support.races import second_while_first_open
-
     ticket = re.search(r"G\d{10}", wechat.send(RESIDENT, ABOUT_ZHANG)).group(0)
 
-    def run_dispatch(session):
-        dispatch.dispatch_pending(session, clock(), ())
-
-    def disable(session):
-        roster.disable(session, staff.staff_by_openid(session, OPERATOR), None, clock(), ())
-
-    steps = (run_dispatch, disable) if first == "dispatch" else (disable, run_dispatch)
-    assert second_while_first_open(seeded, *steps) == ("done", "done")
+    assert dispatch_while_disabling(seeded, OPERATOR, clock, first) == ("done", "done")
     assert notices(seeded, "staff_new_appeal", ticket) == [WANG]

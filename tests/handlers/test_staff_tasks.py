@@ -16,7 +16,7 @@ from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealStatus, Building, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import CHEN, HEPING_RESIDENT, LI, LIU, OPERATOR, UNIT_NEIGHBOUR, WANG, ZHANG
-from tests.support.races import second_while_first_open
+from tests.support.races import dispatch_while_disabling, second_while_first_open
 from tests.support.street import add_contractors
 from tests.support.worker import TICKET, dispatch_filed, file_and_dispatch
 
@@ -180,14 +180,7 @@ def test_a_member_disabled_while_a_task_is_dispatched_is_not_sent_its_card(wecha
     # what waited for the member), and the leaver got the new task's words and address.
     ticket = TICKET.search(wechat.send("o1", "3号楼电梯坏了，物业一直不来修")).group(0)
 
-    def run_dispatch(session):
-        dispatch.dispatch_pending(session, clock(), ())
-
-    def disable(session):
-        roster.disable(session, staff.staff_by_openid(session, ZHANG), None, clock(), ())
-
-    steps = (run_dispatch, disable) if first == "dispatch" else (disable, run_dispatch)
-    assert second_while_first_open(seeded, *steps) == ("done", "done")
+    assert dispatch_while_disabling(seeded, ZHANG, clock, first) == ("done", "done")
     assert ZHANG not in notices(seeded, "staff_new_appeal", ticket) and LI in notices(seeded, "staff_new_appeal", ticket)
 
 

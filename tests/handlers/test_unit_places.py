@@ -242,12 +242,8 @@ def test_reclassifying_to_a_category_of_the_squadron_suggests_转办_only_where_
         "但诉求所在的地方还没有综合执法中队可以接单的人员，仍由网格办理。")
 
 
-def test_a_transfer_while_the_squadrons_only_officer_is_placed_elsewhere_leaves_no_case_waiting_for_nobody(
-        wechat, district, clock):
-    # On PostgreSQL the move read what waited for the squadron before the 转办 committed: the case then waited for a
-    # unit nobody of its street serves any more. The 转办 now holds its officers' rows, so the move waits and finds
-    # it; a move first makes the 转办 find nobody there and refuse.
-    ticket = file_and_dispatch(wechat, district, clock)
+def _transfer_and_placing_the_squadron_elsewhere(district, clock, ticket):
+    """Two steps to race: ZHANG's 转办 of the ticket to 综合执法中队, and its only officer of 幸福街道 placed in 安宁街道."""
     with district.transaction() as session:
         anning_place = staff.Scope(None, None, "综合执法中队", street_id=staff.find_street(session, "安宁街道").id)
 
@@ -257,6 +253,16 @@ def test_a_transfer_while_the_squadrons_only_officer_is_placed_elsewhere_leaves_
     def place(session):
         roster.place_officer(session, staff.staff_by_openid(session, SQUAD_XINGFU), anning_place, clock(), ())
 
+    return transfer, place
+
+
+def test_a_transfer_while_the_squadrons_only_officer_is_placed_elsewhere_leaves_no_case_waiting_for_nobody(
+        wechat, district, clock):
+    # On PostgreSQL the move read what waited for the squadron before the 转办 committed: the case then waited for a
+    # unit nobody of its street serves any more. The 转办 now holds its officers' rows, so the move waits and finds
+    # it; a move first makes the 转办 find nobody there and refuse.
+    ticket = file_and_dispatch(wechat, district, clock)
+    transfer, place = _transfer_and_placing_the_squadron_elsewhere(district, clock, ticket)
     wechat.send(ZHANG, f"接单 {ticket}")
     assert second_while_first_open(district, transfer, place) == ("done", "done")
     back = appeal(district, ticket)
@@ -265,15 +271,7 @@ def test_a_transfer_while_the_squadrons_only_officer_is_placed_elsewhere_leaves_
 
 def test_a_transfer_after_the_squadrons_only_officer_was_placed_elsewhere_is_refused(wechat, district, clock):
     ticket = file_and_dispatch(wechat, district, clock)
-    with district.transaction() as session:
-        anning_place = staff.Scope(None, None, "综合执法中队", street_id=staff.find_street(session, "安宁街道").id)
-
-    def transfer(session):
-        tasks.transfer(session, staff.staff_by_openid(session, ZHANG), ticket, "综合执法中队", clock(), ())
-
-    def place(session):
-        roster.place_officer(session, staff.staff_by_openid(session, SQUAD_XINGFU), anning_place, clock(), ())
-
+    transfer, place = _transfer_and_placing_the_squadron_elsewhere(district, clock, ticket)
     wechat.send(ZHANG, f"接单 {ticket}")
     assert second_while_first_open(district, place, transfer) == ("done", "NotAllowed")
     assert appeal(district, ticket).department is None

@@ -18,6 +18,7 @@ from storage import org, queries, residents, seeding
 from storage.models import Staff, StaffRole, Street
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, OPERATOR, RESIDENT, WANG, ZHANG, ZHAO
+from tests.support.races import dispatch_while_disabling
 from tests.support.street import HEPING, SECOND, STREET
 from tests.support.worker import dispatch_filed
 
@@ -117,20 +118,10 @@ def test_with_nobody_bound_anywhere_it_waits_in_the_unclaimed_lists_and_the_work
 
 @pytest.mark.parametrize("first", ["dispatch", "disable"])
 def test_an_operator_disabled_while_they_stand_in_for_the_grid_is_not_sent_the_card(wechat, seeded, clock, first):
-    from storage import dispatch, roster, staff
-    from tests.support.races import second_while_first_open
-
     leave(seeded, ZHANG, LI, WANG)
     ticket = re.search(r"G\d{10}", wechat.send(RESIDENT, LAMP)).group(0)
 
-    def run_dispatch(session):
-        dispatch.dispatch_pending(session, clock(), ())
-
-    def disable(session):
-        roster.disable(session, staff.staff_by_openid(session, OPERATOR), None, clock(), ())
-
-    steps = (run_dispatch, disable) if first == "dispatch" else (disable, run_dispatch)
-    assert second_while_first_open(seeded, *steps) == ("done", "done")
+    assert dispatch_while_disabling(seeded, OPERATOR, clock, first) == ("done", "done")
     assert notices(seeded, "staff_new_appeal", ticket) == []
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from storage import dispatch, roster, staff
 from storage.db import Database
 from storage.errors import DomainError
 
@@ -54,3 +56,17 @@ def second_while_first_open(database: Database, first: Step, second: Step) -> tu
     with ThreadPoolExecutor(2) as pool:
         one, other = pool.submit(first_of_two), pool.submit(after_the_first)
         return one.result(), other.result()
+
+
+def dispatch_while_disabling(database: Database, openid: str, now: Callable[[], datetime], first: str) -> tuple[str, str]:
+    """The worker dispatching what waits and the staff member `openid` disabled at once, `first` ("dispatch" or
+    "disable") holding its transaction open while the other runs: whoever left must get no card either way."""
+
+    def run_dispatch(session: Session) -> None:
+        dispatch.dispatch_pending(session, now(), ())
+
+    def disable(session: Session) -> None:
+        roster.disable(session, staff.staff_by_openid(session, openid), None, now(), ())
+
+    steps = (run_dispatch, disable) if first == "dispatch" else (disable, run_dispatch)
+    return second_while_first_open(database, *steps)
