@@ -44,7 +44,8 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
         return not_filed
     session, sender, now = conversation.session, conversation.sender, conversation.now
     limits = conversation.understanding.taxonomy.limits(result.category, result.subcategory)
-    filed = appeals.file_appeal(session, sender, _intake(conversation, text, kind, result), now)
+    intake = _intake(conversation, text, kind, result)
+    filed = appeals.file_appeal(session, sender, intake, now)
     if sender.grid_label is None:
         prompt = binding.start_for_held(conversation, text)
         if conversation.resident.grid_id is not None:  # its words named the whole address: bound and released
@@ -53,7 +54,7 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
     received = texts.appeal_received(
         filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours,
         result.subcategory, limits.department, limits.working_days,
-        dispatch.reach(session, session.get_one(Appeal, filed.id)),
+        dispatch.reach(session, sender.grid_id, intake.department, sender.openid),
     )
     # Several problems are offered apart before any is offered as a join: the join would take all of them.
     offer = (several.offer(conversation, filed, text, result.category)

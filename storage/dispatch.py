@@ -248,18 +248,18 @@ def stand_ins(session: Session, grid_id: int | None, hold: bool = False) -> tupl
     return ("street", street) if street else ("", ())
 
 
-def reach(session: Session, appeal: Appeal) -> str:
-    """Who an ordinary appeal's card reaches when it is dispatched, as `_dispatch` decides, for the resident's
-    receipt: "department", "members", "leader" (the grid's 网格长 alone), "community" or "street" (their operators
-    stand in), or "" (nobody is bound: it waits in the unclaimed lists)."""
-    if appeal.department is not None and unit_reach.officers(session, appeal.department, appeal.grid_id):
+def reach(session: Session, grid_id: int | None, department: str | None, filer: str | None) -> str:
+    """Who a new ordinary appeal's card reaches, as `_dispatch` will decide, for the resident's receipt: its grid,
+    the unit its category routes to (`department`), and the openid of whoever filed it (`filer`, who is never sent
+    their own card); one query in the common case, since the webhook asks it of every appeal. "department",
+    "members", "leader" (the grid's 网格长 alone), "community" or "street" (their operators stand in), or ""
+    (nobody is bound: it waits in the unclaimed lists)."""
+    if department is not None and unit_reach.officers(session, department, grid_id):
         return "department"
-    filer = session.scalar(select(Resident.openid).where(Resident.id == appeal.resident_id)) \
-        if appeal.resident_id is not None else None
-    team = [person for person in grid_staff(session, appeal.grid_id) if person.openid != filer]
+    team = [person for person in grid_staff(session, grid_id) if person.openid != filer]
     if team:
         return "members" if any(person.role == StaffRole.GRID_MEMBER for person in team) else "leader"
-    return stand_ins(session, appeal.grid_id)[0]
+    return stand_ins(session, grid_id)[0]
 
 
 def overseers(team: Sequence[Staff]) -> frozenset[int]:
