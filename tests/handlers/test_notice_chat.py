@@ -121,13 +121,18 @@ def test_the_senders_own_place_is_found_though_another_street_has_a_community_of
     assert notice.scope_path.startswith("幸福街道/幸福里社区")
 
 
-def test_a_street_operator_sends_to_their_street_and_is_told_so_when_they_reach_beyond_it(wechat, seeded, clock):
+def _binhu_street_operator(seeded, clock):
+    """A second street, 滨湖街道 (one community, one grid), and its street operator o_binhu_street."""
     with seeded.transaction() as session:
         seeding.seed_street(session, seeding.StreetPlan(
             "滨湖街道", {"滨湖社区": {FIRST: ("湖景苑", {"1号楼": ("1单元",)})}}), clock())
         street = session.scalars(select(Street.id).where(Street.name == "滨湖街道")).one()
         session.add(Staff(openid="o_binhu_street", name="周红", role=StaffRole.OPERATOR, street_id=street,
                           created_at=clock()))
+
+
+def test_a_street_operator_sends_to_their_street_and_is_told_so_when_they_reach_beyond_it(wechat, seeded, clock):
+    _binhu_street_operator(seeded, clock)
 
     assert wechat.send("o_binhu_street", "通知 滨湖社区 明天上午停水") != notice_texts.NOT_YOURS  # their own
     assert wechat.send("o_binhu_street", "通知 幸福里社区 明天上午停水") == notice_texts.NOT_YOURS
@@ -135,12 +140,8 @@ def test_a_street_operator_sends_to_their_street_and_is_told_so_when_they_reach_
 
 
 def test_a_street_operator_may_call_their_street_本街道_as_the_refusal_tells_them(wechat, seeded, clock):
+    _binhu_street_operator(seeded, clock)
     with seeded.transaction() as session:
-        seeding.seed_street(session, seeding.StreetPlan(
-            "滨湖街道", {"滨湖社区": {FIRST: ("湖景苑", {"1号楼": ("1单元",)})}}), clock())
-        street = session.scalars(select(Street.id).where(Street.name == "滨湖街道")).one()
-        session.add(Staff(openid="o_binhu_street", name="周红", role=StaffRole.OPERATOR, street_id=street,
-                          created_at=clock()))
         grid = session.scalars(select(Grid.id).join(Community).where(Community.name == "滨湖社区")).one()
         session.add(Staff(openid="o_binhu_member", name="吴军", role=StaffRole.GRID_MEMBER, grid_id=grid,
                           created_at=clock()))

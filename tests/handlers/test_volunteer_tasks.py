@@ -467,14 +467,19 @@ def moved(wechat, openid, *answers):
     return reply
 
 
+def _registered_home(seeded, openid):
+    """Where the community's member is registered now, as their lists name it."""
+    member_id = staff_id(seeded, openid)
+    with seeded.transaction() as session:
+        member = session.get_one(Staff, member_id)
+        return enrolments.home_label(session, member.building_id, member.unit_id)
+
+
 def test_a_party_member_moving_within_the_community_takes_their_registration_along(wechat, seeded):
     reply = moved(wechat, PARTY_MEMBER, "幸福里社区", "阳光花园", "3号楼", "1单元")
     assert "绑定成功" in reply
     assert community_texts.MEMBER_HOME_FOLLOWED.format(role="党员", home="阳光花园 3号楼 1单元") in reply
-    member_id = staff_id(seeded, PARTY_MEMBER)
-    with seeded.transaction() as session:
-        member = session.get_one(Staff, member_id)
-        assert enrolments.home_label(session, member.building_id, member.unit_id) == "阳光花园 3号楼 1单元"
+    assert _registered_home(seeded, PARTY_MEMBER) == "阳光花园 3号楼 1单元"
     assert "阳光花园" in wechat.send(PARTY_MEMBER, "积分排行")
 
 
@@ -482,10 +487,7 @@ def test_a_volunteer_moving_to_another_community_is_told_where_they_stay_registe
     reply = moved(wechat, VOLUNTEER, "和平社区", "1", "1", "1")
     assert "绑定成功" in reply
     assert community_texts.MEMBER_HOME_STAYS.format(role="志愿者", home="阳光花园 1号楼 2单元") in reply
-    member_id = staff_id(seeded, VOLUNTEER)
-    with seeded.transaction() as session:
-        member = session.get_one(Staff, member_id)
-        assert enrolments.home_label(session, member.building_id, member.unit_id) == "阳光花园 1号楼 2单元"
+    assert _registered_home(seeded, VOLUNTEER) == "阳光花园 1号楼 2单元"
 
 
 def test_done_without_words_asks_for_them_with_the_number_and_an_example_not_the_word_shuo_ming(wechat, seeded):
