@@ -157,7 +157,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=department,
                assignee_staff_id=member.id if member is not None else None, accepted_at=None, paused_at=None,
                resolve_due_at=resolve_due_unpaused(appeal, now), response_due_at=response_due(appeal, now),
-               claim_due_at=_claim_due(session, appeal, now), response_reminded_at=None,
+               claim_due_at=claim_due(session, appeal, now), response_reminded_at=None,
                escalation_level=0)
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor=actor_of(by) if by is not None else Actor(unattended), note=to, from_grid_id=left,
@@ -180,9 +180,9 @@ def waiting_on_leave(session: Session, appeal: Appeal, now: datetime) -> OnLeave
     return _on_leave(session.get(Staff, appeal.assignee_staff_id), now)
 
 
-def _claim_due(session: Session, appeal: Appeal, now: datetime) -> datetime | None:
-    """The 接单 deadline the rates keep judging the appeal by (Appeal.claim_due_at): the fresh clock of a 改派 is
-    the new holders' to claim by, but a deadline already missed, or a claim already made, stays as it was — or
+def claim_due(session: Session, appeal: Appeal, now: datetime) -> datetime | None:
+    """The 接单 deadline the rates keep judging the appeal by (Appeal.claim_due_at): the fresh clock of a 改派 (or
+    a 拆分) is the new holders' to claim by, but a deadline already missed, or a claim already made, stays as it was — or
     moving a task on would make a late response an in-time one."""
     if appeal.claim_due_at is not None or appeal.response_due_at is None:
         return appeal.claim_due_at

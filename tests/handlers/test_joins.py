@@ -647,3 +647,21 @@ def test_a_member_who_left_after_the_card_reached_them_is_not_told_of_the_merge(
         roster.disable(session, session.scalars(select(Staff).where(Staff.openid == LI)).one(), None, clock(), ())
     wechat.dialog("o5", [("1", "已加入诉求")])
     assert notices(seeded, "staff_merged") == sorted([ZHANG, WANG])
+
+
+def test_an_appeal_split_days_after_its_merge_gets_a_fresh_claim_clock_and_is_not_escalated_at_once(
+        wechat, seeded, clock):
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", "电梯停运了，老人下不了楼")
+    original = appeal(seeded, second).response_due_at
+    assert f"已将诉求 {second} 并入 {first}" in wechat.send(OPERATOR, f"合并 {second} {first}")
+    clock.advance(days=3)  # the merge was a mistake, found three days on: its claim deadline passed meanwhile
+
+    assert f"诉求 {second} 已从 {first} 拆分" in wechat.send(OPERATOR, f"拆分 {second}")
+
+    split = appeal(seeded, second)
+    assert split.response_due_at > clock() and split.escalation_level == 0
+    assert split.claim_due_at == original  # as after a 改派: a deadline passed stays the one the rates judge by
+    with seeded.transaction() as session:
+        supervision.sweep(session, clock())
+    assert appeal(seeded, second).escalation_level == 0
