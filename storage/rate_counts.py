@@ -209,6 +209,9 @@ def appeal_facts(start: datetime, end: datetime, as_of: datetime, scope: Scope) 
     left_since = _left_since(as_of) if as_of >= end else None
     # A merged-away appeal 办结 before (after 不满意, say) stays, as a withdrawn one does (`is_dispatched`).
     merged_counted = _resolved_before(as_of) if left_since is None else or_(_resolved_before(as_of), left_since)
+    counted = or_(Appeal.status != AppealStatus.MERGED, merged_counted)
+    if left_since is not None:  # a past period: one merged at its end and split off (拆分) since was out of it
+        counted = and_(counted, or_(Appeal.id.not_in(_split_since(as_of)), _resolved_before(as_of)))
 
     def facts(grid: ColumnElement[Any], placed: ColumnElement[bool]) -> list[Select[Any]]:
         from_columns = _facts_select(
@@ -216,9 +219,9 @@ def appeal_facts(start: datetime, end: datetime, as_of: datetime, scope: Scope) 
             Appeal.trail_first_accepted_at.label("first_claim"), Appeal.trail_resolve_event_id.label("resolve_id"),
             Appeal.trail_resolved_at.label("resolved_at"), Appeal.trail_reopen_event_id.label("reopen_id"),
             Appeal.trail_rating_key.label("rating_key"), case((Appeal.trail_returned, 1), else_=0).label("returned"),
-        ).where(_filed(start, end, scope, merged_counted), kept, placed)
+        ).where(_filed(start, end, scope, counted), kept, placed)
         return [from_columns,
-                _from_trail(start, end, as_of, scope, left_since, grid, merged_counted).where(~kept, placed)]
+                _from_trail(start, end, as_of, scope, left_since, grid, counted).where(~kept, placed)]
 
     if as_of < end:  # a running period: nothing has moved since its end (now)
         return union_all(*facts(Appeal.grid_id, true()))
@@ -293,13 +296,21 @@ def _facts_select(left_since: ColumnElement[bool] | None, grid: ColumnElement[An
     )
 
 
-def _filed(start: datetime, end: datetime, scope: Scope, merged_counted: ColumnElement[bool]) -> ColumnElement[bool]:
-    return and_(Appeal.created_at >= start, Appeal.created_at < end,
-                or_(Appeal.status != AppealStatus.MERGED, merged_counted), scope.grid_condition())
+def _filed(start: datetime, end: datetime, scope: Scope, counted: ColumnElement[bool]) -> ColumnElement[bool]:
+    return and_(Appeal.created_at >= start, Appeal.created_at < end, counted, scope.grid_condition())
+
+
+def _split_since(as_of: datetime) -> Select[Any]:
+    """The appeals merged away at `as_of` (a past period's end) and split off since: a 拆分 at or after it with no
+    合并 between the two (by `ix_appeal_events_action_at`; splits are few)."""
+    split, merge = aliased(AppealEvent), aliased(AppealEvent)
+    merged_between = (select(merge.id).where(merge.appeal_id == split.appeal_id, merge.action == Action.MERGED,
+                                             merge.at >= as_of, merge.at < split.at).correlate(split).exists())
+    return select(split.appeal_id).where(split.action == Action.SPLIT, split.at >= as_of, ~merged_between)
 
 
 def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope, left_since: ColumnElement[bool] | None,
-                grid: ColumnElement[Any], merged_counted: ColumnElement[bool]) -> Select[Any]:
+                grid: ColumnElement[Any], counted: ColumnElement[bool]) -> Select[Any]:
     """The facts read from the appeals' trails, up to `as_of`."""
     event = AppealEvent
 
@@ -319,6 +330,6 @@ def _from_trail(start: datetime, end: datetime, as_of: datetime, scope: Scope, l
         )
         # Only the actions the figures read: a real trail is mostly progress notes, reminders and views.
         .outerjoin(event, and_(event.appeal_id == Appeal.id, event.action.in_([str(action) for action in TRAIL])))
-        .where(_filed(start, end, scope, merged_counted))
+        .where(_filed(start, end, scope, counted))
         .group_by(Appeal.id, Grid.id, Grid.community_id, Community.street_id)
     )

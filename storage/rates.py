@@ -10,7 +10,8 @@ joined) — but not one 办结 before it was withdrawn, rejected or merged (afte
 rating, or a street could have its 不满意 withdrawn; FAQ answers are not appeals. Of those, **派发
 (dispatched)**: the appeals that reached a grid or a department. The period's end is `as_of` = the end, or now while the period is running; the trail is read up to
 it, so a past period's figures no longer change (except 响应率: a claim just after the end may still be in time):
-an appeal withdrawn, 不受理 or merged after the end stays in it as it was at the end.
+an appeal withdrawn, 不受理 or merged after the end stays in it as it was at the end, and one merged at the end and
+split off (拆分) after it stays out of it.
 
 - 响应率 = appeals whose first 接单 came by the response deadline / 派发. (挂起 comes only after 接单, so no
   paused time lies inside the response clock.) A 改派's fresh deadline counts only when the one before had not

@@ -228,6 +228,29 @@ def test_a_past_month_stays_as_it_was_at_its_end_whatever_happens_to_its_appeals
     assert grids[D] == Counts(received=4, dispatched=4, responded=1, overdue=3)
 
 
+def test_an_appeal_merged_at_a_past_months_end_and_split_off_after_it_stays_out_of_that_month(november):
+    """November as published: an appeal merged into another then (counted once, as that one) is still out of it
+    when a December 拆分 makes it an appeal of its own again — but one merged and split again within November,
+    or split in December after a merge there, is in it."""
+    with november.transaction() as session:
+        build = Builder(session)
+        build.count = 500
+        target = build.appeal(D, nov(20), AppealStatus.DISPATCHED, [])
+        for filed, merged, split in ((nov(21), nov(22), at(12, 2)), (nov(23), nov(24), nov(25)),
+                                     (nov(26), at(12, 2), at(12, 3))):
+            appeal = build.appeal(D, filed, AppealStatus.DISPATCHED, [])
+            session.add_all([
+                AppealEvent(appeal_id=appeal.id, at=merged, actor_kind="system", action=Action.MERGED,
+                            from_status=AppealStatus.DISPATCHED, to_status=AppealStatus.MERGED, note=target.ticket),
+                AppealEvent(appeal_id=appeal.id, at=split, actor_kind="system", action=Action.SPLIT,
+                            from_status=AppealStatus.MERGED, to_status=AppealStatus.DISPATCHED, note=target.ticket)])
+    with november.transaction() as session:
+        counts = counts_by(session, Unit.GRID, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+        grids = _by_label(session, counts)
+    # the target, the one split within November and the one merged only in December: each unclaimed past 24 hours
+    assert grids[D] == Counts(received=3, dispatched=3, overdue=3)
+
+
 def test_an_appeal_overdue_at_a_past_months_end_and_paused_after_it_stays_overdue_in_that_month(november):
     with november.transaction() as session:
         build = Builder(session)
