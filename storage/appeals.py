@@ -736,6 +736,17 @@ def response_due(clocked: _Clocked, start: datetime) -> datetime:
     return clock_of(clocked).due(start, response_window(clocked))
 
 
+def claim_due(session: Session, appeal: Appeal, now: datetime) -> datetime | None:
+    """The 接单 deadline the rates keep judging the appeal by (Appeal.claim_due_at): the fresh clock of a 改派 (拆分, 转办)
+    is the new holders' to claim by, but a deadline already missed, or a claim already made, stays as it was — or
+    moving a task on would make a late response an in-time one."""
+    if appeal.claim_due_at is not None or appeal.response_due_at is None:
+        return appeal.claim_due_at
+    claimed = session.scalar(select(AppealEvent.id).where(AppealEvent.appeal_id == appeal.id,
+                                                          AppealEvent.action == Action.ACCEPTED).limit(1))
+    return appeal.response_due_at if claimed is not None or appeal.response_due_at <= now else None
+
+
 def resolve_due(clocked: _Clocked, start: datetime) -> datetime:
     """The 办结 deadline of a resolve clock starting at `start`."""
     return clock_of(clocked).due(start, timedelta(hours=clocked.resolve_hours))

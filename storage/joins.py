@@ -19,10 +19,11 @@ from typing import Collection
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, aliased
 
-from storage import advisory_locks, complaints, dispatch, emergencies, followers, reassigning, unit_reach, verification
+from storage import advisory_locks, complaints, dispatch, emergencies, followers, unit_reach, verification
 from storage.actors import Manager, actor_of
 from storage.appeals import (
     Action,
+    claim_due,
     hold,
     holder_before,
     record,
@@ -218,13 +219,13 @@ def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, ac
     # worker's dispatch (submitted -> dispatched) would collide with them. A department with nobody left to
     # claim it gives it to the grid, as a dispatch does: kept, the grid's 接单 would be refused as another unit's.
     # Its new holders get a fresh claim clock, as after a 改派 (the old one often ran out while it was merged):
-    # the rates keep judging by the old one once it had passed or been met (reassigning.claim_due).
+    # the rates keep judging by the old one once it had passed or been met (storage.appeals.claim_due).
     held = holder_before(source.assignee_staff_id)
     transition(session, source, AppealStatus.MERGED, AppealStatus.DISPATCHED, now, merged_into_id=None,
                assignee_staff_id=None, accepted_at=None, paused_at=None,
                department=source.department if receivers else None,
                resolve_due_at=resolve_due_unpaused(source, now), response_due_at=response_due(source, now),
-               claim_due_at=reassigning.claim_due(session, source, now), response_reminded_at=None,
+               claim_due_at=claim_due(session, source, now), response_reminded_at=None,
                escalation_level=0)
     session.execute(delete(AppealFollower).where(AppealFollower.source_appeal_id == source.id))
     record(session, source.id, now, Action.SPLIT, AppealStatus.MERGED, AppealStatus.DISPATCHED,

@@ -14,7 +14,7 @@ an appeal withdrawn, 不受理 or merged after the end stays in it as it was at 
 split off (拆分) after it stays out of it.
 
 - 响应率 = appeals whose first 接单 came by the response deadline / 派发. (挂起 comes only after 接单, so no
-  paused time lies inside the response clock.) A 改派's fresh deadline counts only when the one before had not
+  paused time lies inside the response clock.) A 改派's fresh deadline (a 转办's, a 拆分's) counts only when the one before had not
   passed and nobody had claimed the appeal yet (Appeal.claim_due_at).
 - 解决率 = appeals 办结 at the period's end and not reopened since (an appeal reopened by 不满意 and not
   办结 again by then is not resolved) / 派发.

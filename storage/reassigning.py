@@ -21,6 +21,7 @@ from storage import complaints, dispatch, org, staff, unit_reach
 from storage.actors import Actor, ActorKind, Manager, actor_of, name_of, staff_id_of
 from storage.appeals import (
     Action,
+    claim_due,
     holder_before,
     record,
     refuse_unplaced,
@@ -178,17 +179,6 @@ def waiting_on_leave(session: Session, appeal: Appeal, now: datetime) -> OnLeave
     if appeal.status != AppealStatus.DISPATCHED or appeal.assignee_staff_id is None:
         return None
     return _on_leave(session.get(Staff, appeal.assignee_staff_id), now)
-
-
-def claim_due(session: Session, appeal: Appeal, now: datetime) -> datetime | None:
-    """The 接单 deadline the rates keep judging the appeal by (Appeal.claim_due_at): the fresh clock of a 改派 (or
-    a 拆分) is the new holders' to claim by, but a deadline already missed, or a claim already made, stays as it was — or
-    moving a task on would make a late response an in-time one."""
-    if appeal.claim_due_at is not None or appeal.response_due_at is None:
-        return appeal.claim_due_at
-    claimed = session.scalar(select(AppealEvent.id).where(AppealEvent.appeal_id == appeal.id,
-                                                          AppealEvent.action == Action.ACCEPTED).limit(1))
-    return appeal.response_due_at if claimed is not None or appeal.response_due_at <= now else None
 
 
 def _on_leave(member: Staff | None, now: datetime) -> OnLeave | None:

@@ -19,6 +19,7 @@ from storage.actors import ActorKind, Manager, actor_of, name_of, staff_id_of
 from storage.appeals import (
     Action,
     chased_while_waiting,
+    claim_due,
     hold,
     holder_before,
     record,
@@ -233,8 +234,11 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
     old, held = AppealStatus(appeal.status), holder_before(appeal.assignee_staff_id)
     holder = _other_holder(session, appeal, member)
     # The department's response clock is a fresh one (storage.supervision): reminded and escalated from the start.
+    # The rates judge its claim by it too, unless the deadline before had passed or been met (as after a 改派).
+    kept = claim_due(session, appeal, now)
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, department=department, assignee_staff_id=None,
-               accepted_at=None, response_reminded_at=None, escalation_level=0)
+               accepted_at=None, response_reminded_at=None, escalation_level=0,
+               claim_due_at=kept if kept is not None else response_due(appeal, now))
     _record(session, appeal, now, Action.TRANSFERRED, old, AppealStatus.DISPATCHED, member, department,
             from_staff_id=held)
     tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=department), now)

@@ -407,3 +407,22 @@ def test_an_appeal_is_never_reassigned_to_the_member_who_filed_it_as_a_resident(
         staff_texts.REASSIGN_REFUSED["filed_by_target"].format(ticket=ticket)
     assert appeal(seeded, ticket).assignee_staff_id is None
     assert "已改派给" in wechat.send(WANG, f"改派 {ticket} 张伟")
+
+
+def test_a_transfer_before_the_deadline_gives_the_department_its_fresh_clock_in_the_rates_too(wechat, seeded, clock):
+    """转办 gives the department its own time to claim (the reminders and 超期 go by it); the rates judge its claim
+    by that time too, as after a 改派 — and a deadline missed before the transfer stays missed."""
+    from tests.support.street import PROPERTY_CLERK, add_contractors
+
+    with seeded.transaction() as session:
+        add_contractors(session, clock())
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    missed = file_and_dispatch(wechat, seeded, clock, text="3号楼1单元楼道灯不亮了")
+    clock.advance(hours=1)  # within its 2 hours to claim
+    assert "阳光物业公司" in wechat.send(WANG, f"转办 {ticket} 阳光物业公司")
+    clock.advance(hours=1, minutes=30)  # past the first 2 hours, within the property company's fresh ones
+    assert "阳光物业公司" in wechat.send(WANG, f"转办 {missed} 阳光物业公司")
+    assert "接单成功" in wechat.send(PROPERTY_CLERK, f"接单 {ticket}")
+    assert "接单成功" in wechat.send(PROPERTY_CLERK, f"接单 {missed}")
+    counts = _response_counts(seeded, clock)
+    assert counts.dispatched == 2 and counts.responded == 1 and counts.overdue == 1
