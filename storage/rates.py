@@ -194,7 +194,7 @@ def ranking(session: Session, period: Period, now: datetime, unit: Unit = Unit.G
     # A stable sort on the figures alone: ties and the unscored stay in the organisation's order (第一 … 第四网格),
     # which a sort by name (code point: 第三 before 第二) would scramble.
     rows.sort(key=lambda row: (row.rates.score is None, -(row.rates.score or 0), -row.counts.dispatched))
-    rows = [_ranked(row, place) for place, row in enumerate(rows, 1)]
+    rows = _ranked(rows)
     total, total_before = sum(current.values(), Counts()), sum(earlier.values(), Counts())
     return Ranking(period, before, period.as_of(now), unit, rows,
                    Row(None, "", total, rates_of(total, weights),
@@ -206,8 +206,24 @@ def _told_apart(named: dict[Any, tuple[str, str]]) -> dict[Any, str]:
     return dict(zip(named, org.told_apart(list(named.values())), strict=True))
 
 
-def _ranked(row: Row, place: int) -> Row:
-    return row if row.rates.score is None else Row(row.key, row.label, row.counts, row.rates, place, row.previous)
+def _ranked(rows: list[Row]) -> list[Row]:
+    """The sorted rows with their ranks: units tied on 综合成绩 and 派发 share one (并列), and the next skips as
+    many places (1, 1, 3) — the organisation's order must not rank one of two equal grids below the other."""
+    ranked: list[Row] = []
+    for place, row in enumerate(rows, 1):
+        if row.rates.score is None:
+            ranked.append(row)
+            continue
+        before = ranked[-1] if ranked else None
+        if before is not None and before.rank is not None and _tie(before) == _tie(row):
+            place = before.rank
+        ranked.append(Row(row.key, row.label, row.counts, row.rates, place, row.previous))
+    return ranked
+
+
+def _tie(row: Row) -> tuple[float, int]:
+    # Rounded: equal rates reached by different sums may differ in the last bits of a float.
+    return round(row.rates.score or 0, 9), row.counts.dispatched
 
 
 def unit_labels(session: Session, unit: Unit, scope: Scope, seen: set[Any]) -> dict[Any, str]:

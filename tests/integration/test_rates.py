@@ -636,6 +636,22 @@ def test_an_appeal_nobody_held_at_a_past_months_end_and_claimed_in_time_after_it
 
 
 
+def test_units_tied_on_score_and_dispatched_share_a_rank_and_the_next_one_skips_it(seeded):
+    """Two grids with one appeal each, claimed in time, resolved and rated 满意: both 100 with 派发 1, so both are
+    第 1 (并列); the grid below them (基本满意: 96) is 第 3, as a meeting's ranking reads — not 第 1 and 第 2 by the organisation's order."""
+    with seeded.transaction() as session:
+        build = Builder(session)
+        build.count = 900
+        for grid in (C, D):
+            build.appeal(grid, nov(2), AppealStatus.CLOSED, claimed_and_resolved("陈静", nov(2, 10), nov(3))
+                         + rated("satisfied", nov(3, 12)), "陈静")
+        build.appeal(A, nov(2), AppealStatus.CLOSED, claimed_and_resolved("张伟", nov(2, 10), nov(3))
+                     + rated("basic", nov(3, 12)), "张伟")
+    with seeded.transaction() as session:
+        ranked = ranking(session, NOVEMBER, READ_ON)
+    assert [(row.label, row.rank) for row in ranked.rows][:3] == [(C, 1), (D, 1), (A, 3)]
+
+
 def test_units_without_a_score_are_listed_in_the_organisations_order_not_by_code_point(seeded):
     plan = {f"{numeral}网格": (f"{numeral}苑", {"1号楼": ("1单元",)}) for numeral in ("第一", "第二", "第三", "第四")}
     with seeded.transaction() as session:
