@@ -371,6 +371,17 @@ def test_the_rates_export_is_csv_for_excel(week):
     assert [line.split(",")[1] for line in lines[1:]] == ["幸福里社区", "和平社区", "合计"]
 
 
+def test_the_rates_export_is_named_for_its_place_unit_and_days(week):
+    """Two streets' exports of one month were both rates-community-….csv: the file now names the account's place."""
+    from urllib.parse import quote
+
+    street = logged_in(week, "street").get(f"/console/rates.csv?{PERIOD}&by=community").headers["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote('三率排名-幸福街道-按社区-2026-11-18至2026-11-22.csv')}" in street
+    assert 'filename="rates-community-2026-11-18-2026-11-22.csv"' in street  # for a browser without RFC 5987
+    community = logged_in(week, "xingfuli").get(f"/console/rates.csv?{PERIOD}").headers["Content-Disposition"]
+    assert quote("三率排名-幸福里社区-按网格-2026-11-18至2026-11-22.csv") in community
+
+
 def test_the_rates_export_refuses_bad_dates(week):
     assert logged_in(week, "admin").get("/console/rates.csv?from=2026-11-01&to=x").status_code == 400
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from flask import g
+from sqlalchemy.orm import Session
 
 from bot.web.console import texts
 from bot.web.console.guard import CSRF_FIELD, blueprint, csrf_token
 from handlers import staff_texts
 from handlers.resident_texts import LOCAL_ZONE
+from storage.models import Community, Street
 from storage.privacy import mask_personal_numbers
 
 
@@ -34,3 +37,22 @@ def event_name(action: str) -> str:
 
 def event_note(action: str, note: str | None) -> str:
     return mask_personal_numbers(staff_texts.event_note(action, note)) if note else ""
+
+
+def scope_label(db: Session) -> str:
+    """The operator's place as they name it: their community, their street, or everywhere."""
+    scope = g.operator.scope
+    if scope.community_id is not None:
+        community = db.get(Community, scope.community_id)
+        return community.name if community else ""
+    if scope.street_id is not None:
+        street = db.get(Street, scope.street_id)
+        return street.name if street else ""
+    return texts.EVERYWHERE
+
+
+def attachment(filename: str, ascii_name: str | None = None) -> str:
+    """A download's Content-Disposition (RFC 5987): the Chinese name for browsers that read it, an ASCII one
+    (`ascii_name`, else the name with its other characters as _) for those that do not."""
+    fallback = ascii_name or filename.encode("ascii", "replace").decode().replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"

@@ -31,6 +31,7 @@ from bot.posters import poster_name, write_poster
 from bot.sheets.org import OrgFileError, OrgFileTooLong, read_org_data
 from bot.web.console import texts
 from bot.web.console.guard import accepts_upload, blueprint, in_scope_or_404, login_required, runtime
+from bot.web.console.helpers import attachment
 from bot.wechat.api import WeChatAPI, WeChatAPIError
 from handlers import operator_texts, staff_texts
 from storage import building_codes, management, org_ledger, org_renames
@@ -218,12 +219,7 @@ def _poster(code: BuildingCode) -> bytes:
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:
-    from urllib.parse import quote
-
-    # RFC 5987: the Chinese name for browsers that read it, an ASCII one for those that do not.
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": attachment(filename)})
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)

@@ -12,11 +12,11 @@ from bot.sheets import appeals_csv
 from bot.web.console import appeal_filters, texts
 from bot.web.console.appeal_page import render_appeal
 from bot.web.console.guard import admin_only, blueprint, login_required, page_after, runtime, streets_apart
+from bot.web.console.helpers import scope_label
 from handlers import review as review_words
 from handlers.task_list import clock_words
 from storage import console_users, queries
 from storage.appeals import LAPSED_STATUS, UNCLASSIFIED, Channel
-from storage.models import Community, Street
 
 PAGE_SIZE = 50
 EXPORT_PAGE = 1000  # appeals read per query while a CSV streams: memory stays flat on a year's list
@@ -28,19 +28,8 @@ def home() -> str:
     """The operator's queues, each a count linking to its list."""
     with runtime().database.transaction() as db:
         counts = queries.queue_counts(db, runtime().clock(), g.operator.scope)
-        where = _scope_label(db)
+        where = scope_label(db)
     return render_template("console/home.html", counts=counts, where=where)
-
-
-def _scope_label(db: object) -> str:
-    scope = g.operator.scope
-    if scope.community_id is not None:
-        community = db.get(Community, scope.community_id)  # type: ignore[attr-defined]
-        return community.name if community else ""
-    if scope.street_id is not None:
-        street = db.get(Street, scope.street_id)  # type: ignore[attr-defined]
-        return street.name if street else ""
-    return texts.EVERYWHERE
 
 
 @blueprint.get("/appeals")

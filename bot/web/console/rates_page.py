@@ -17,6 +17,7 @@ from bot.sheets.appeals_csv import CSV_BOM
 from bot.sheets.excel_text import csv_row
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, login_required, runtime
+from bot.web.console.helpers import attachment, scope_label
 from handlers.rate_words import change, label, percent, points
 from storage import duty
 from storage.dashboard import units_within
@@ -59,15 +60,20 @@ def rates_export() -> Any:
         return refused(texts.RATES_TITLE, wanted)
     period, unit = wanted
     ranked = _ranking(period, unit)
+    with runtime().database.transaction() as db:
+        place = scope_label(db)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns(unit))
     writer.writerows(csv_row(cells(row)) for row in ranked.rows)
     if ranked.rows:
         writer.writerow(cells(ranked.total, total=True))
-    filename = texts.RATES_FILENAME.format(unit=unit.value, first=period.first_day, last=period.last_day)
+    # The place in the name: a district's streets each export one, and each file must say whose it is.
+    filename = texts.RATES_FILENAME.format(place=place, unit=texts.UNIT_NAMES[unit], first=period.first_day,
+                                           last=period.last_day)
+    ascii_name = texts.RATES_ASCII_FILENAME.format(unit=unit.value, first=period.first_day, last=period.last_day)
     return Response(CSV_BOM + buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": attachment(filename, ascii_name)})
 
 
 def _wanted(now: datetime) -> tuple[Period, Unit] | str:

@@ -655,7 +655,8 @@ RATES_TOTAL = rate_words.TOTAL
 RATES_EMPTY = "这段时间在范围内没有单位可列。"
 RATES_PAGES = "第 {page} / {pages} 页，共 {units} 个{unit}（完整名单请导出 CSV）"
 RATES_BAD_UNIT = "不能按“{unit}”排名：请从列表中选择。"
-RATES_FILENAME = "rates-{unit}-{first}-{last}.csv"
+RATES_FILENAME = "三率排名-{place}-按{unit}-{first}至{last}.csv"
+RATES_ASCII_FILENAME = "rates-{unit}-{first}-{last}.csv"  # for a browser that cannot read the name above
 
 # --- 党建与志愿: enrolments, the roll, 微心愿 and the month's 积分 (community.py) -----------------------------------
 NAV_COMMUNITY = "党建与志愿"
