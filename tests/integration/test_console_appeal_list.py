@@ -166,6 +166,15 @@ def test_a_page_link_edited_beyond_any_id_starts_from_the_first_page(app, after)
 
 # --- the CSV export ----------------------------------------------------------------------------------------------
 
+def test_the_export_is_named_for_the_accounts_place_and_day(app):
+    """Every account's export of a day was appeals-20261122.csv: the name now says whose list it is."""
+    from urllib.parse import quote
+
+    disposition = logged_in(app, "street").get("/console/appeals.csv?status=all").headers["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote('诉求-幸福街道-20261122.csv')}" in disposition
+    assert 'filename="appeals-20261122.csv"' in disposition
+
+
 def test_the_export_is_the_filtered_list_as_csv_for_excel(app, monkeypatch):
     monkeypatch.setattr(pages, "EXPORT_PAGE", 2)  # several pages streamed into one file
     response = logged_in(app, "street").get("/console/appeals.csv?status=all")

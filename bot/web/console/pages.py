@@ -12,7 +12,7 @@ from bot.sheets import appeals_csv
 from bot.web.console import appeal_filters, texts
 from bot.web.console.appeal_page import render_appeal
 from bot.web.console.guard import admin_only, blueprint, login_required, page_after, runtime, streets_apart
-from bot.web.console.helpers import scope_label
+from bot.web.console.helpers import attachment, scope_label
 from handlers import review as review_words
 from handlers.task_list import clock_words
 from storage import console_users, queries
@@ -76,6 +76,7 @@ def appeals_export() -> Response | tuple[str, int]:
     now = runtime().clock()
     with runtime().database.transaction() as db:
         wanted = appeal_filters.read(db, request.args, g.operator.scope)
+        place = scope_label(db)
     if wanted.refusal:
         return render_template("console/refused.html", title=texts.APPEALS_TITLE, message=wanted.refusal), 400
     scope = g.operator.scope
@@ -94,9 +95,10 @@ def appeals_export() -> Response | tuple[str, int]:
                 return
             after = found[-1].appeal.id
 
-    filename = texts.EXPORT_FILENAME.format(day=now.astimezone(appeal_filters.LOCAL_ZONE).strftime("%Y%m%d"))
-    return Response(stream_with_context(pages()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    day = now.astimezone(appeal_filters.LOCAL_ZONE).strftime("%Y%m%d")
+    disposition = attachment(texts.EXPORT_FILENAME.format(place=place, day=day),
+                             texts.EXPORT_ASCII_FILENAME.format(day=day))
+    return Response(stream_with_context(pages()), mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
 @blueprint.get("/appeals/<ticket>")
