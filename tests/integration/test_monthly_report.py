@@ -128,6 +128,8 @@ def test_the_workbook_has_a_sheet_per_level_and_the_definitions(november, clock,
     assert "2026-11-01 00:00 至 2026-12-01 00:00" in definitions["统计范围"]
     assert definitions["响应率"] == "响应及时 ÷ 派发。"
     assert "截止后仍在时限内接单的也算" in definitions["响应及时"]  # the one figure that may still move
+    assert "才改派、转办或拆分的，仍按原时限" in definitions["响应及时"]  # a department's fresh clock, as 改派's
+    assert "那时已合并、之后才拆分的，仍不计入" in definitions["统计范围"]
     assert "未办结的算在 2026-12-01 00:00 时的接单人名下" in definitions["网格员"]  # not whoever holds it now
     assert "0.9 × 基本满意" in definitions["满意率"] and "0.1 × 响应率" in definitions["综合成绩"]
     assert book["网格"].cell(row=2, column=header.index("综合成绩") + 1).number_format == '[>=100]0.0;[>=99.95]"99.9";0.0'
