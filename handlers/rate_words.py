@@ -9,6 +9,7 @@ NONE = "—"  # a rate over nothing: never 0 %
 # --by, and how a table names the unit (storage.rate_counts.Unit; a test keeps them equal).
 UNIT_NAMES = {"street": "街道", "community": "社区", "grid": "网格", "member": "网格员", "category": "类别"}
 NOBODY = "（无人接单）"  # the member unit of appeals nobody claimed
+LEFT = "（已离职）"  # after a member who has left since: their figures stay, nobody looks for them in the staff list
 TOTAL = "合计"
 
 
@@ -38,4 +39,7 @@ def change(now: Rates, before: Rates | None) -> str:
 
 
 def label(row: Row) -> str:
-    return NOBODY if row.key is None and row.label == "" else row.label
+    """The unit's name as a table writes it: 无人接单 for nobody, a member who has left marked so."""
+    if row.key is None and row.label == "":
+        return NOBODY
+    return row.label + LEFT if row.left else row.label

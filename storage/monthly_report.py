@@ -11,7 +11,18 @@ from sqlalchemy.orm import Session
 
 from storage.models import Staff, Street
 from storage.queries import EVERYWHERE, Scope
-from storage.rates import DEFAULT_WEIGHTS, Counts, Period, Rates, Unit, Weights, counts_by, rates_of, unit_labels
+from storage.rates import (
+    DEFAULT_WEIGHTS,
+    Counts,
+    Period,
+    Rates,
+    Unit,
+    Weights,
+    counts_by,
+    departed,
+    rates_of,
+    unit_labels,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,7 @@ class Line:
     grid: str
     counts: Counts
     rates: Rates
+    left: bool = False  # a member who has left since (their figures stay)
 
 
 @dataclass(frozen=True)
@@ -51,14 +63,17 @@ def report(session: Session, period: Period, now: datetime, scope: Scope = EVERY
                                          .outerjoin(Street, Street.id == Staff.street_id)
                                          .where(Staff.id.in_(members)))}
 
-    def line(label: str, place: str, counts: Counts) -> Line:
-        return Line(label, place, counts, rates_of(counts, weights))
+    gone = departed(session, set(members))
+
+    def line(label: str, place: str, counts: Counts, left: bool = False) -> Line:
+        return Line(label, place, counts, rates_of(counts, weights), left)
 
     total = sum(by_grid.values(), Counts())
     return Report(
         period, now, as_of, weights,
         [line(label, label, by_grid.get(grid_id, Counts())) for grid_id, label in grids.items()],
-        [line(name, places.get(staff_id, ""), by_member.get(staff_id, Counts())) for staff_id, name in members.items()],
+        [line(name, places.get(staff_id, ""), by_member.get(staff_id, Counts()), staff_id in gone)
+         for staff_id, name in members.items()],
         line("", "", total),
     )
 

@@ -36,7 +36,7 @@ split off (拆分) after it stays out of it.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -164,6 +164,7 @@ class Row:
     rates: Rates
     rank: int | None = None
     previous: Rates | None = None
+    left: bool = False  # a member who has left since (离职): their figures stay, the tables say they left
 
 
 @dataclass(frozen=True)
@@ -188,8 +189,9 @@ def ranking(session: Session, period: Period, now: datetime, unit: Unit = Unit.G
     current = counts_by(session, unit, period.start, period.end, period.as_of(now), scope)
     earlier = counts_by(session, unit, before.start, before.end, before.as_of(now), scope)
     labels = unit_labels(session, unit, scope, {*current, *earlier})
+    gone = departed(session, set(labels)) if unit is Unit.MEMBER else set()
     rows = [Row(key, label, current.get(key, Counts()), rates_of(current.get(key, Counts()), weights),
-                previous=rates_of(earlier[key], weights) if key in earlier else None)
+                previous=rates_of(earlier[key], weights) if key in earlier else None, left=key in gone)
             for key, label in labels.items()]
     # A stable sort on the figures alone: ties and the unscored stay in the organisation's order (第一 … 第四网格),
     # which a sort by name (code point: 第三 before 第二) would scramble.
@@ -217,13 +219,20 @@ def _ranked(rows: list[Row]) -> list[Row]:
         before = ranked[-1] if ranked else None
         if before is not None and before.rank is not None and _tie(before) == _tie(row):
             place = before.rank
-        ranked.append(Row(row.key, row.label, row.counts, row.rates, place, row.previous))
+        ranked.append(replace(row, rank=place))
     return ranked
 
 
 def _tie(row: Row) -> tuple[float, int]:
     # Rounded: equal rates reached by different sums may differ in the last bits of a float.
     return round(row.rates.score or 0, 9), row.counts.dispatched
+
+
+def departed(session: Session, members: set[Any]) -> set[int]:
+    """Which of these members (staff ids; None and others ignored) have left: listed only for the appeals they
+    handled, their figures kept."""
+    ids = {key for key in members if isinstance(key, int)}
+    return set(session.scalars(select(Staff.id).where(Staff.id.in_(ids), Staff.active.is_(False)))) if ids else set()
 
 
 def unit_labels(session: Session, unit: Unit, scope: Scope, seen: set[Any]) -> dict[Any, str]:

@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.sheets.excel_text import append_as_text
+from handlers.rate_words import LEFT
 from storage.monthly_report import Line, Report
 from storage.rates import LOCAL_ZONE
 
@@ -76,7 +77,8 @@ def write_report(report: Report, path: Path, where: str | None = None) -> None:
     grids.title = "网格"
     _table(grids, ("网格",), [(line.label,) for line in report.grids], report.grids, report.total)
     members = book.create_sheet("网格员")
-    _table(members, ("姓名", "网格或单位"), [(line.label, line.grid) for line in report.members], report.members, None)
+    _table(members, ("姓名", "网格或单位"), [(line.label + LEFT if line.left else line.label, line.grid)
+                                          for line in report.members], report.members, None)
     _definitions(book.create_sheet("说明"), report, where or EVERYWHERE)
     book.save(path)
 

@@ -371,6 +371,27 @@ def test_the_cli_prints_a_ranked_table_with_the_change(november, database_url):
     assert "0.9 × 基本满意" in lines[7]
 
 
+def test_a_member_who_left_after_resolving_appeals_is_listed_as_having_left(november, database_url, tmp_path):
+    """李娜 resolved two of November's appeals and left on 5 December: the month's member lines still carry her
+    figures, and the CLI, the console and the report say she has left, so nobody looks for her in the staff list."""
+    from openpyxl import load_workbook
+
+    with november.transaction() as session:
+        session.scalars(select(Staff).where(Staff.name == "李娜")).one().active = False
+    result = _cli(database_url, "--from", "2026-11-01", "--to", "2026-11-30", "--by", "member")
+    assert result.exit_code == 0, result.output
+    assert "李娜（已离职）" in result.output and "张伟（已离职）" not in result.output
+    with november.transaction() as session:
+        rows = ranking(session, NOVEMBER, READ_ON, Unit.MEMBER).rows
+    assert [row.label for row in rows if row.left] == ["李娜"]
+    path = tmp_path / "十一月.xlsx"
+    report = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(path)], obj=lambda: READ_ON,
+                                env={"GRIDBOT_DATABASE_URL": database_url})
+    assert report.exit_code == 0, report.output
+    names = [row[0] for row in load_workbook(path)["网格员"].iter_rows(min_row=2, values_only=True)]
+    assert "李娜（已离职）" in names and "张伟" in names
+
+
 def test_the_cli_ranks_one_street_or_community_with_scope_as_the_report_does(november, database_url):
     # A district of two streets: each street office ranked its grids among the other street's, with no --scope.
     result = _cli(database_url, "--from", "2026-11-01", "--to", "2026-11-30", "--scope", "和平社区")
