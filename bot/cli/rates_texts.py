@@ -24,7 +24,8 @@ DATABASE_FAILED = "读取数据库失败（{reason}），请稍后再试。"
 
 HEADING = ("{first} 至 {last}（北京时间）{where}提交的诉求，按{unit}，办结和评价截至 {as_of}；"
            "较上期：与 {before_first} 至 {before_last} 相比综合成绩的变化。")
-COLUMNS = ("排名", "{unit}", "派发", "响应率", "解决率", "满意率", "评价率", "综合成绩", "较上期", "按期办结率",
+# 已评价 beside 满意率: a 100 % over one rating must read as one, not as a unit's whole month.
+COLUMNS = ("排名", "{unit}", "派发", "响应率", "解决率", "满意率", "已评价", "评价率", "综合成绩", "较上期", "按期办结率",
            "重办率", "回退率")
 FOOTNOTE = ("满意率 =（满意 + {credit} × 基本满意）÷ 已评价；综合成绩 = 100 ×（{response} × 响应率 + {resolve} × 解决率 + "
             "{satisfaction} × 满意率）。“—”：分母为 0，不参与排名。定义见 README“三率”。")
@@ -61,7 +62,8 @@ def table(ranking: Ranking, place: str | None = None) -> list[str]:
 def _cells(rank: str, name: str, row: Row) -> list[str]:
     rates = row.rates
     return [rank, name, str(row.counts.dispatched), percent(rates.response), percent(rates.resolve),
-            percent(rates.satisfaction), percent(rates.rating), points(rates.score), change(rates, row.previous),
+            percent(rates.satisfaction), str(row.counts.rated), percent(rates.rating), points(rates.score),
+            change(rates, row.previous),
             percent(rates.on_time), percent(rates.redo), percent(rates.returned)]
 
 

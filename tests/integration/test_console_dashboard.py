@@ -343,7 +343,7 @@ def test_the_rates_page_shows_the_definitions_rates(week):
     html = page(logged_in(week, "admin"), f"/console/rates?{PERIOD}&by=member")
     cells = row_cells(html.replace('<tr class="unit" data-unit="张伟">', '<tr id="zhang">'), "zhang")
     # 张伟: D1 D3 D5 of the period, each claimed in time; D1 (closed) and D5 resolved; none rated.
-    assert cells[1:8] == ["张伟", "3", "100.0%", "66.7%", "—", "0.0%", "—"]
+    assert cells[1:9] == ["张伟", "3", "100.0%", "66.7%", "—", "0", "0.0%", "—"]
 
 
 def test_a_community_operator_cannot_rank_by_street(week):
@@ -366,7 +366,7 @@ def test_the_rates_export_is_csv_for_excel(week):
     response = logged_in(week, "street").get(f"/console/rates.csv?{PERIOD}&by=community")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     text = response.get_data().decode("utf-8")
-    assert text.startswith("\ufeff排名,社区,派发,响应率,解决率,满意率,评价率,综合成绩,按期办结率,重办率,回退率,较上期\r\n")
+    assert text.startswith("\ufeff排名,社区,派发,响应率,解决率,满意率,已评价,评价率,综合成绩,按期办结率,重办率,回退率,较上期\r\n")
     lines = text.splitlines()
     assert [line.split(",")[1] for line in lines[1:]] == ["幸福里社区", "和平社区", "合计"]
 

@@ -362,12 +362,13 @@ def test_the_cli_prints_a_ranked_table_with_the_change(november, database_url):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "2026-11-01 至 2026-11-30" in lines[0] and "2026-10-01 至 2026-10-31" in lines[0]
-    assert lines[1].split() == ["排名", "网格", "派发", "响应率", "解决率", "满意率", "评价率", "综合成绩", "较上期",
-                                "按期办结率", "重办率", "回退率"]
-    assert lines[2].split()[:9] == ["1", B, "2", "50.0%", "50.0%", "90.0%", "100.0%", "66.0", "—"]
-    assert lines[3].split()[:9] == ["2", A, "7", "85.7%", "71.4%", "47.5%", "66.7%", "63.3", "↓36.7"]
-    assert lines[4].split()[:8] == ["—", C, "1", "100.0%", "0.0%", "—", "—", "—"]
-    assert lines[6].split()[:8] == ["合计", "10", "80.0%", "60.0%", "56.0%", "71.4%", "60.4", "↓14.6"]
+    # 已评价 beside 满意率: B's 90.0% is one rating, which the table says rather than leave it to look like many.
+    assert lines[1].split() == ["排名", "网格", "派发", "响应率", "解决率", "满意率", "已评价", "评价率", "综合成绩",
+                                "较上期", "按期办结率", "重办率", "回退率"]
+    assert lines[2].split()[:10] == ["1", B, "2", "50.0%", "50.0%", "90.0%", "1", "100.0%", "66.0", "—"]
+    assert lines[3].split()[:10] == ["2", A, "7", "85.7%", "71.4%", "47.5%", "4", "66.7%", "63.3", "↓36.7"]
+    assert lines[4].split()[:9] == ["—", C, "1", "100.0%", "0.0%", "—", "0", "—", "—"]
+    assert lines[6].split()[:9] == ["合计", "10", "80.0%", "60.0%", "56.0%", "5", "71.4%", "60.4", "↓14.6"]
     assert "0.9 × 基本满意" in lines[7]
 
 

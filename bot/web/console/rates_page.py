@@ -140,7 +140,8 @@ def cells(row: Row, total: bool = False) -> list[str]:
     rates = row.rates
     rank = "" if total else (str(row.rank) if row.rank is not None else texts.NONE)
     return [rank, texts.RATES_TOTAL if total else label(row), str(row.counts.dispatched), percent(rates.response),
-            percent(rates.resolve), percent(rates.satisfaction), percent(rates.rating), points(rates.score),
+            percent(rates.resolve), percent(rates.satisfaction), str(row.counts.rated), percent(rates.rating),
+            points(rates.score),
             percent(rates.on_time), percent(rates.redo), percent(rates.returned), change(rates, row.previous)]
 
 

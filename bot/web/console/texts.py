@@ -646,8 +646,9 @@ PER_DAY_TABLE = "每日件数（表格）"
 RATES_TITLE = "三率排名"
 RATES_UNIT_LABEL = "按"
 UNIT_NAMES = rate_words.UNIT_NAMES
-RATES_COLUMNS = ("排名", "{unit}", "派发", "响应率", "解决率", "满意率", "评价率", "综合成绩", "按期办结率", "重办率",
-                 "回退率", "较上期")
+# 已评价 beside 满意率: a 100 % over one rating must read as one, not as a unit's whole month.
+RATES_COLUMNS = ("排名", "{unit}", "派发", "响应率", "解决率", "满意率", "已评价", "评价率", "综合成绩", "按期办结率",
+                 "重办率", "回退率", "较上期")
 RATES_LINE = ("{first} 至 {last}（北京时间）提交的诉求，办结和评价截至 {as_of}；较上期：与 {before_first} 至 "
               "{before_last} 相比综合成绩的变化。")
 RATES_FOOTNOTE = ("满意率 =（满意 + {credit} × 基本满意）÷ 已评价；综合成绩 = 100 ×（{response} × 响应率 + {resolve} × "
