@@ -22,7 +22,8 @@ BACKLOG_ON_TIME = "在办 {backlog} 件，无超期。"
 LATE_LINE = "· {ticket} {category} {clock}，已超 {span}"
 LATE_CLOCKS = {"response": "未接单", "resolve": "未办结", "returned": "退回未重新派发"}
 LATE_MORE = "……另有 {count} 件超期，回复“超期”查看全部"
-RATES = "{month}：响应率 {response}，解决率 {resolve}，满意率 {satisfaction}"
+RATES = "{month}：响应率 {response}，解决率 {resolve}，满意率 {satisfaction}{rated}"
+RATED = "（{count} 件评价）"  # a 100 % over one rating reads as one
 THIS_MONTH = "本月累计"
 WHOLE_MONTH = "{month}月全月"
 LOOK_FURTHER = "回复“查询 编号”查看详情。"
@@ -61,8 +62,9 @@ def summary(n: StaffDailySummary) -> str:
             lines.append(LATE_MORE.format(count=n.overdue - len(n.late_tickets)))
     else:
         lines.append(BACKLOG_ON_TIME.format(backlog=n.backlog))
+    rated = RATED.format(count=n.rated) if n.rated and n.satisfaction_rate is not None else ""
     lines.append(RATES.format(month=_month(n), response=percent(n.response_rate), resolve=percent(n.resolve_rate),
-                              satisfaction=percent(n.satisfaction_rate)))
+                              satisfaction=percent(n.satisfaction_rate), rated=rated))
     lines.append(LOOK_FURTHER)
     return "\n".join([*lines, *_reminders(n)])
 

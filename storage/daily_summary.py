@@ -205,7 +205,8 @@ class Morning:
         """The person's summary: the figures of the grids in their scope."""
         grids = {grid.id for grid in self.grids if grid.within(person.scope)}
         filed = sum((self.filed.get(grid, Counts()) for grid in grids), Counts())
-        rates = rates_of(sum((self.month.get(grid, Counts()) for grid in grids), Counts()), weights)
+        month = sum((self.month.get(grid, Counts()) for grid in grids), Counts())
+        rates = rates_of(month, weights)
         # A complaint about the reader is not theirs to read (storage.staff.can_read): left out of what is overdue.
         late = [item for item in self.overdue if item.appeal.grid_id in grids
                 and person.staff_id not in self.accused.get(item.appeal.id, ())]
@@ -219,7 +220,7 @@ class Morning:
             late_clocks=tuple(str(item.clock) for item in shown),
             late_minutes=tuple(int((now - item.due).total_seconds() // 60) for item in shown),
             response_rate=rates.response, resolve_rate=rates.resolve, satisfaction_rate=rates.satisfaction,
-            holidays_missing=self.holidays_missing if person.role == StaffRole.OPERATOR else None,
+            holidays_missing=self.holidays_missing if person.role == StaffRole.OPERATOR else None, rated=month.rated,
         )
 
 

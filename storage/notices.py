@@ -599,6 +599,7 @@ class StaffDailySummary(StaffNotice):
     resolve_rate: float | None = None
     satisfaction_rate: float | None = None
     holidays_missing: int | None = None  # an operator's: the year the holiday calendar has nothing of yet
+    rated: int | None = None  # the ratings behind satisfaction_rate (None: a summary written before it was kept)
 
     @property
     def quiet(self) -> bool:
