@@ -265,7 +265,7 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
 
     from bot.cli.support import configured
     from bot.settings import Settings
-    from bot.sheets.report import write_report
+    from bot.sheets.report import EVERYWHERE, write_report
     from storage import duty
     from storage.monthly_report import report as monthly_report
     from storage.points import parse_month
@@ -295,8 +295,10 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
 
         fail(texts.CANNOT_WRITE.format(file=file, reason=os_reason(error)))
     total = made.total
+    where = scope_path.strip() if scope_path and scope_path.strip() else EVERYWHERE  # whose figures, as 说明 says
     click.echo(texts.REPORT_DONE.format(
-        file=file, month=f"{period.first_day:%Y-%m}", grids=len(made.grids), members=len(made.members),
+        file=file, where=where, year=period.first_day.year, month=period.first_day.month, grids=len(made.grids),
+        members=len(made.members),
         received=total.counts.received, response=texts.percent(total.rates.response),
         resolve=texts.percent(total.rates.resolve), satisfaction=texts.percent(total.rates.satisfaction)))
 

@@ -185,5 +185,5 @@ BAD_MONTH = "月份请写成 YYYY-MM，如 2026-11；收到“{month}”。"
 MONTH_NOT_YET = "{month} 还没到（今天是 {today}），这个月还没有诉求可报。"
 BAD_XLSX = "报表文件名请以 .xlsx 结尾；收到“{file}”。"
 CANNOT_WRITE = "无法写入 {file}：{reason}"
-REPORT_DONE = ("已生成 {file}：{month} 月 {grids} 个网格、{members} 名工作人员；收到 {received} 件，"
+REPORT_DONE = ("已生成 {file}：{where} {year}年{month}月，{grids} 个网格、{members} 名工作人员；收到 {received} 件，"
                "响应率 {response}，解决率 {resolve}，满意率 {satisfaction}。")

@@ -165,7 +165,15 @@ def test_a_month_typed_with_full_width_digits_is_read(november, clock, database_
     result = CliRunner().invoke(main, ["report", "--month", "２０２６－１１ ", "--xlsx", str(path)], obj=clock,
                                 env={"GRIDBOT_DATABASE_URL": database_url})
     assert result.exit_code == 0, result.output
-    assert "2026-11 月" in result.output and "收到 5 件" in result.output
+    assert "：全部街道 2026年11月，" in result.output and "收到 5 件" in result.output
+
+
+def test_the_done_line_names_the_scope_whose_figures_it_quotes(november, clock, database_url, tmp_path):
+    """gridbot report --scope 幸福里社区 said only 2026-11 月 … 收到 5 件: the line now says whose month it is."""
+    result = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(tmp_path / "r.xlsx"), "--scope",
+                                       "幸福里社区"], obj=clock, env={"GRIDBOT_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    assert "：幸福里社区 2026年11月，" in result.output
 
 
 def test_a_bad_month_or_file_is_refused_in_one_line(november, clock, database_url, tmp_path):
