@@ -1,7 +1,8 @@
-"""The address-binding dialogue: 社区 → 小区 → 楼栋 → 单元, answered by number or by name (see binding.mmd).
+"""The address-binding dialogue: 街道 → 社区 → 小区 → 楼栋 → 单元, answered by number or by name (see binding.mmd).
 
 Residents know their 小区 rather than their grid, so they are asked for it and the grid follows from it; a 小区
-named at the first question skips the 社区. Names are understood whole, in part (幸福里, 阳光) and with a slip
+named at the first question skips the 社区. The 街道 is asked only where more than one is switched on (a city's 293
+社区 in one menu were fifteen pages to leaf through); there a 社区's name answers it as well. Names are understood whole, in part (幸福里, 阳光) and with a slip
 (阳光花苑); 返回 goes back one question. A problem typed instead of an answer is the router's (filing.hold_problem).
 
 State lives on the resident row (survives restarts) and expires after a quiet half hour. A level with a
@@ -35,14 +36,14 @@ from storage import (
     residents,
     verification,
 )
-from storage.models import Building, StaffRole, Unit, Verification
+from storage.models import Building, Community, StaffRole, Unit, Verification
 from storage.privacy import mask_door
 from storage.typed_ids import typed_id
 
 DIALOG = "binding"
-STEPS = ("community", "compound", "building", "unit")
+STEPS = ("street", "community", "compound", "building", "unit")
 # "grid" is the step dialogues opened before 小区 were asked for: one still open after an upgrade goes on.
-_NEXT = {"community": "compound", "compound": "building", "grid": "building", "building": "unit"}
+_NEXT = {"street": "community", "community": "compound", "compound": "building", "grid": "building", "building": "unit"}
 BACK_WORDS = frozenset({"返回", "上一步", "返回上一步", "后退"})
 MORE_WORDS = frozenset({"更多", "下一页", "下页"})
 # A long menu (a grid of 140 buildings once made one 3.9 KB reply) is shown a page at a time: at most PAGE_SIZE
@@ -99,7 +100,7 @@ def _answers(conversation: Conversation, state: Any, text: str) -> bool:
     names = [option[1] for option in state["options"]]
     if _choice(text, names) is not None:
         return True
-    return state["step"] == "community" and _compound_named(conversation, text) is not None
+    return _place_named(conversation, state, text) is not None
 
 
 def is_lapsed_answer(conversation: Conversation) -> bool:
@@ -122,7 +123,8 @@ def ask_again(conversation: Conversation) -> Reply:
 
 def start(conversation: Conversation) -> str:
     """Begin (or restart) the dialogue; returns the first question, or the result if nothing was to choose."""
-    return _advance(conversation, "community", parent=None, chosen={}, trail=[])
+    first = "street" if len(org.streets_in_use(conversation.session)) > 1 else "community"
+    return _advance(conversation, first, parent=None, chosen={}, trail=[])
 
 
 def names_only_an_address(conversation: Conversation, text: str, result: Classification) -> bool:
@@ -155,8 +157,8 @@ def start_from_address(conversation: Conversation, text: str) -> str:
     if found is None:
         return start(conversation)
     community_id, compound = found
-    return _chosen(conversation, "compound", compound, {"community": community_id}, [["community", None]],
-                   said=said)
+    return _chosen(conversation, "compound", compound, {"community": community_id},
+                   _trail_to(conversation, community_id), said=said)
 
 
 def start_for_held(conversation: Conversation, text: str) -> str:
@@ -195,8 +197,13 @@ def cancel(conversation: Conversation, _arguments: Arguments) -> Reply:
 
 def question(conversation: Conversation) -> str:
     """The open dialogue's question again, as it was asked."""
-    state = dialogues.answered(conversation, DIALOG).data
-    return _question(state["step"], [option[1] for option in state["options"]], state.get("page", 0))
+    return _asked(dialogues.answered(conversation, DIALOG).data)
+
+
+def _asked(state: Any, page: int | None = None) -> str:
+    """The question of a dialogue's state, on its page (or `page`)."""
+    return _question(state["step"], [option[1] for option in state["options"]],
+                     state.get("page", 0) if page is None else page, first=not state.get("trail"))
 
 
 def answer(conversation: Conversation) -> Reply:
@@ -211,23 +218,72 @@ def answer(conversation: Conversation) -> Reply:
     if text in MORE_WORDS and len(pages(names)) > 1:
         page = (state.get("page", 0) + 1) % len(pages(names))  # after the last page, the first again
         dialogues.begin(conversation, DIALOG, {**state, "page": page})
-        return Reply(_question(state["step"], names, page))
+        return Reply(_asked(state, page))
     index = _choice(text, names)
     step, chosen = state["step"], dict(state["chosen"])
     trail.append([step, state.get("parent")])
     # A 小区 named at the first question goes before a 社区 only guessed at (和平小区 is not 和平社区).
-    if step == "community" and _named(text, names) is None:
-        if _comparable(text) in _shared_community_names(conversation):
-            # Two streets' communities of that name: neither is meant more than the other, nor a 小区 near it.
-            return Reply(texts.BIND_SHARED_NAME.format(name=text, options=_page(names, state.get("page", 0))))
-        jumped = _compound_named(conversation, text)
+    if _named(text, names) is None:
+        jumped = _jumped(conversation, state, text, chosen, trail)
         if jumped is not None:
-            community_id, compound = jumped
-            chosen["community"] = community_id
-            return Reply(_chosen(conversation, "compound", compound, chosen, trail, said=_words_of(text)))
+            return Reply(jumped)
     if index is None:
         return Reply(texts.BIND_RETRY.format(count=len(names), options=_page(names, state.get("page", 0))))
     return Reply(_chosen(conversation, step, options[index][0], chosen, trail, said=_words_of(text)))
+
+
+def _place_named(conversation: Conversation, state: Any, text: str) -> tuple[str, Any] | None:
+    """What an answer to the 街道 or 社区 question names that is no option of it: ("shared", name) for a 社区 name
+    two streets have, ("community", its id) for a 社区 (at the 街道 question), ("compound", (its 社区, [grid, 小区]))
+    for a 小区 (in the chosen 街道, if one was)."""
+    step, parent = state["step"], state.get("parent")
+    if step not in ("street", "community") or not _words_of(text):
+        return None  # a menu number is the menu's
+    if parent is None and _comparable(text) in _shared_community_names(conversation):
+        return "shared", text
+    street_id = parent if step == "community" and isinstance(parent, int) else None
+    if step == "street":
+        communities = org.communities(conversation.session)
+        names = [community.name for community in communities]
+        found = _named(text, names)
+        found = _named_in_sentence(text, names) if found is None else found
+        if found is not None:
+            return "community", communities[found].id
+    compound = _compound_named(conversation, text, street_id)
+    return None if compound is None else ("compound", compound)
+
+
+def _jumped(conversation: Conversation, state: Any, text: str, chosen: dict[str, Any],
+            trail: list[list[Any]]) -> str | None:
+    """The next question after a 社区 or 小区 named at the 街道 or 社区 question (see `_place_named`)."""
+    named = _place_named(conversation, state, text)
+    if named is None:
+        return None
+    kind, value = named
+    if kind == "shared":
+        # Two streets' communities of that name: neither is meant more than the other, nor a 小区 near it.
+        if state["step"] == "community":
+            return texts.BIND_SHARED_NAME.format(name=text, options=_page([o[1] for o in state["options"]],
+                                                                           state.get("page", 0)))
+        options = _options(conversation, "community", text)
+        dialogues.begin(conversation, DIALOG, {"step": "community", "parent": text, "options": options,
+                                               "chosen": chosen, "trail": trail, "page": 0})
+        return texts.BIND_SHARED_NAME.format(name=text, options=_page([option[1] for option in options], 0))
+    community_id = value if kind == "community" else value[0]
+    chosen["community"] = community_id
+    if state["step"] == "street":
+        trail = _trail_to(conversation, community_id)
+    if kind == "community":
+        return _advance(conversation, "compound", community_id, chosen, trail, said=_words_of(text))
+    return _chosen(conversation, "compound", value[1], chosen, trail, said=_words_of(text))
+
+
+def _trail_to(conversation: Conversation, community_id: int) -> list[list[Any]]:
+    """The questions a resident who named a 社区 or 小区 at the first one goes back through with 返回."""
+    if len(org.streets_in_use(conversation.session)) < 2:
+        return [["community", None]]
+    street_id = conversation.session.get_one(Community, community_id).street_id
+    return [["street", None], ["community", street_id]]
 
 
 def _words_of(answer: str) -> str:
@@ -301,11 +357,13 @@ def _advance(conversation: Conversation, step: str, parent: Any, chosen: dict[st
         return _chosen(conversation, step, options[already][0], chosen, [*trail, [step, parent]], said)
     dialogues.begin(conversation, DIALOG,
                     {"step": step, "parent": parent, "options": options, "chosen": chosen, "trail": trail, "page": 0})
-    return _question(step, [name for _id, name in options])
+    return _question(step, [name for _id, name in options], first=not trail)
 
 
-def _question(step: str, names: list[str], page: int = 0) -> str:
-    if step == "community":
+def _question(step: str, names: list[str], page: int = 0, first: bool = True) -> str:
+    if step == "street":
+        return texts.BIND_CHOOSE_STREET.format(options=_page(names, page))
+    if step == "community" and first:
         return texts.BIND_CHOOSE_FIRST.format(options=_page(names, page))
     return texts.BIND_CHOOSE.format(level=texts.LEVELS[step], options=_page(names, page))
 
@@ -339,8 +397,7 @@ def _page(names: list[str], page: int) -> str:
 def _back(conversation: Conversation, state: Any, trail: list[list[Any]]) -> str:
     """返回: the question before this one, with what was chosen there and after it forgotten."""
     if not trail:
-        return texts.BIND_NO_STEP_BACK + "\n" + _question(state["step"], [option[1] for option in state["options"]],
-                                                          state.get("page", 0))
+        return texts.BIND_NO_STEP_BACK + "\n" + _asked(state)
     step, parent = trail.pop()
     forgotten = set(STEPS[STEPS.index(step):]) if step in STEPS else set(STEPS)
     chosen = {level: value for level, value in state["chosen"].items() if level not in forgotten}
@@ -350,8 +407,10 @@ def _back(conversation: Conversation, state: Any, trail: list[list[Any]]) -> str
 def _options(conversation: Conversation, step: str, parent: Any) -> list[list[Any]]:
     session = conversation.session
     rows: Sequence[Any]
+    if step == "street":
+        return [[street.id, street.name] for street in org.streets_in_use(session)]
     if step == "community":
-        return _community_options(conversation)
+        return _community_options(conversation, parent)
     if step == "compound":
         return _compounds(conversation, parent)
     if step == "grid":
@@ -365,9 +424,13 @@ def _options(conversation: Conversation, step: str, parent: Any) -> list[list[An
     return [[u.id, u.name] for u in org.units_of(session, parent)]
 
 
-def _community_options(conversation: Conversation) -> list[list[Any]]:
-    """The communities by name; where two streets each have one of a name, those two also by their street."""
-    communities = org.communities(conversation.session)
+def _community_options(conversation: Conversation, parent: int | str | None) -> list[list[Any]]:
+    """The communities of the chosen street (`parent`), of one name (a name two streets have), or of every street;
+    by name, where two streets each have one of a name those two also by their street."""
+    session = conversation.session
+    if isinstance(parent, int):
+        return [[community.id, community.name] for community in org.communities_of(session, parent)]
+    communities = [community for community in org.communities(session) if parent in (None, community.name)]
     names = [community.name for community in communities]
     shared = {name for name in names if names.count(name) > 1}
     streets = org.street_names(conversation.session) if shared else {}
@@ -400,10 +463,13 @@ def _compounds(conversation: Conversation, community_id: int) -> list[list[Any]]
     return options
 
 
-def _compound_named(conversation: Conversation, text: str) -> tuple[int, list[Any]] | None:
-    """A 小区 named at the 社区 question: its community and [grid, 小区], when only one fits."""
-    found = [(community.id, option) for community in org.communities(conversation.session)
-             for option in _compounds(conversation, community.id)]
+def _compound_named(conversation: Conversation, text: str,
+                    street_id: int | None = None) -> tuple[int, list[Any]] | None:
+    """A 小区 named at the 社区 question (of the street, if given): its community and [grid, 小区], when only one
+    fits."""
+    session = conversation.session
+    communities = org.communities(session) if street_id is None else org.communities_of(session, street_id)
+    found = [(community.id, option) for community in communities for option in _compounds(conversation, community.id)]
     index = _choice(text, [option[1] for _community, option in found], numbers=False)
     if index is None:
         return None

@@ -339,6 +339,7 @@ LIMIT_PER_DAY = (
     "已提交的诉求正在办理，回复“我的诉求”可查看进度；请明天再提交新的问题。" + _URGENT
 )
 
+BIND_CHOOSE_STREET = "请选择您所在的街道（回复序号，也可以直接回复社区或小区名称）：\n{options}\n回复“取消”可退出。"
 BIND_CHOOSE_FIRST = "请选择您所在的社区（回复序号，也可以直接回复小区名称）：\n{options}\n回复“取消”可退出。"
 BIND_COMMUNITY_OF_STREET = "{community}（{street}）"  # a menu's community whose name another street's shares
 BIND_CHOOSE = "请选择您所在的{level}（回复序号或名称）：\n{options}\n回复“返回”回到上一步，回复“取消”可退出。"
@@ -373,7 +374,7 @@ BIND_SCENE_MOVED = ("已将您的住址由 {old} 改为：{grid_label} {home}\n"
                     "如果您并不住在这栋楼，或需要精确到单元，请回复“绑定”重新选择。")
 BIND_SCENE_UNKNOWN = "这个二维码没有对应的楼栋，请回复“绑定”手动选择住址。"
 HELD_RELEASED = "您反映的问题（编号 {tickets}）已提交给 {grid_label}。"
-LEVELS = {"community": "社区", "compound": "小区", "grid": "网格", "building": "楼栋", "unit": "单元"}
+LEVELS = {"street": "街道", "community": "社区", "compound": "小区", "grid": "网格", "building": "楼栋", "unit": "单元"}
 
 HELP_HEADER = EMERGENCY_NUMBERS + "\n您可以直接发送文字或语音提交诉求，也可以回复下面的指令："
 # 帮助 in the middle of choosing an address: the menu is still waiting, and this says so first.

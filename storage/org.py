@@ -44,6 +44,17 @@ def communities(session: Session) -> Sequence[Community]:
     return session.scalars(select(Community).order_by(Community.id)).all()
 
 
+def streets_in_use(session: Session) -> Sequence[Street]:
+    """The streets switched on (with at least one active grid), in a stable order for numbered choices."""
+    in_use = select(Community.street_id).join(Grid, Grid.community_id == Community.id).where(Grid.active.is_(True))
+    return session.scalars(select(Street).where(Street.id.in_(in_use)).order_by(Street.id)).all()
+
+
+def communities_of(session: Session, street_id: int) -> Sequence[Community]:
+    """A street's communities, in the order of `communities`."""
+    return session.scalars(select(Community).where(Community.street_id == street_id).order_by(Community.id)).all()
+
+
 def told_apart(named: Sequence[tuple[str, str]]) -> list[str]:
     """Labels of places, given as (社区 or 社区·网格, its street): each with its street before it (街道·社区) where two
     streets each have a community of that name and the labels alone would read the same."""

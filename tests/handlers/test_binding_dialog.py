@@ -72,16 +72,16 @@ def test_two_streets_communities_of_one_name_are_told_apart_by_their_street(wech
             "1号楼": ("1单元",)})}}), clock())
 
     menu = wechat.send("o_new", "绑定")
-    assert "2. 和平社区（幸福街道）" in menu and "3. 和平社区（平安街道）" in menu
+    assert "1. 幸福街道\n2. 平安街道" in menu  # two streets: the street is asked first
     wechat.dialog("o_new", [
         # The name alone is either street's: not "没有这个选项", which it is, twice.
         ("和平社区", "“和平社区”有不止一个（在不同街道），请回复序号选择您所在的那个"),
         # its one 小区, building and unit follow; the street named, as only it tells the two apart
-        ("3", "绑定成功！您的住址：平安街道·和平社区·第一网格 平安小区1号楼1单元"),
+        ("2", "绑定成功！您的住址：平安街道·和平社区·第一网格 平安小区1号楼1单元"),
     ])
     wechat.dialog("o_other", [  # a community no other street has: its name is enough, as ever
-        ("绑定", "1. 幸福里社区"), ("1", "请选择您所在的小区"), ("1", "请选择您所在的楼栋"), ("1", "请选择"),
-        ("1", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园1号楼1单元"),
+        ("绑定", "1. 幸福街道"), ("1", "1. 幸福里社区"), ("1", "请选择您所在的小区"), ("1", "请选择您所在的楼栋"),
+        ("1", "请选择"), ("1", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园1号楼1单元"),
     ])
 
 
