@@ -27,7 +27,7 @@ def my_appeals(conversation: Conversation, _arguments: Arguments) -> Reply:
     if not latest:
         return Reply(staff_texts.NO_APPEALS if conversation.is_staff else texts.NO_APPEALS)
     session = conversation.session
-    return Reply(texts.appeal_list([(a.ticket, a.category, appeals.shown_status(session, a), a.created_at, a.content,
+    return Reply(texts.appeal_list([(a.ticket, a.category, appeals.shown_status(session, a), a.created_at, a.listed_words,
                                      a.department) for a in latest], conversation.now))
 
 
@@ -119,7 +119,7 @@ def add_words(conversation: Conversation, arguments: Arguments) -> Reply:
         if not still_open and awaiting is not None:
             return Reply(texts.RATE_TO_REOPEN.format(ticket=awaiting.ticket))
         if len(still_open) != 1:
-            return Reply(texts.which_to_add_to([(a.ticket, a.category, a.content) for a in still_open]))
+            return Reply(texts.which_to_add_to([(a.ticket, a.category, a.listed_words) for a in still_open]))
         appeal = still_open[0]
     added = material.add_words(session, conversation.sender.id, appeal, arguments.words, conversation.now,
                                conversation.understanding.taxonomy.sensitive)
@@ -132,13 +132,13 @@ def ticket_missing(conversation: Conversation, command: str, verb: str) -> Reply
     if command == "show":
         return my_appeals(conversation, Arguments())
     still_open = chasing.open_or_joined(conversation.session, conversation.sender.id)
-    return Reply(texts.which_ticket(verb, [(a.ticket, a.category, a.content) for a in still_open]))
+    return Reply(texts.which_ticket(verb, [(a.ticket, a.category, a.listed_words) for a in still_open]))
 
 
 def calling_off(conversation: Conversation) -> Reply:
     """她说“不用了，我自己弄好了”: the open appeals and how to withdraw one; nothing is withdrawn unasked."""
     still_open = chasing.open_or_joined(conversation.session, conversation.sender.id)
-    return Reply(texts.how_to_call_off([(a.ticket, a.category, a.content) for a in still_open]))
+    return Reply(texts.how_to_call_off([(a.ticket, a.category, a.listed_words) for a in still_open]))
 
 
 def cannot_restore(conversation: Conversation) -> Reply | None:

@@ -192,7 +192,7 @@ def _holders(conversation: Conversation, page: list[Task]) -> dict[int, str]:
 
 def _line(conversation: Conversation, position: int, task: Task, holder: str | None = None) -> str:
     appeal = task.appeal
-    content = appeal.content.replace("\n", " ")
+    content = appeal.listed_words.replace("\n", " ")
     snippet = content if len(content) <= SNIPPET else content[:SNIPPET] + "…"
     place = (org.address(conversation.session, appeal.grid_id, appeal.building_id, appeal.unit_id).home_label
              if appeal.grid_id is not None else "")

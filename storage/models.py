@@ -286,6 +286,9 @@ class Appeal(Base):
     keywords: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     channel: Mapped[str] = mapped_column(String(16))
     content: Mapped[str] = mapped_column(Text)
+    # After 分开 (storage/parts.py): the problem this ticket kept of the several its message named; `content` stays
+    # the resident's whole message. None: the message is its problem.
+    kept_words: Mapped[str | None] = mapped_column(Text)
     raw_message: Mapped[str] = mapped_column(Text)  # the inbound message as received (JSON)
     status: Mapped[str] = mapped_column(String(24))
     response_hours: Mapped[int] = mapped_column(Integer)
@@ -326,6 +329,12 @@ class Appeal(Base):
     # The 接单 deadline the rates judge its first claim by, once a 改派 gave it a fresh one after that deadline
     # had passed or the appeal had been claimed (storage/reassigning.py); NULL: `response_due_at` is that deadline.
     claim_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def listed_words(self) -> str:
+        """What lists show it by: the problem it kept after 分开 (its split-off tickets each show their own), else
+        the resident's message."""
+        return self.kept_words or self.content
 
 
 # The open appeals by id: the console's default list and its queues page through them oldest first. Without it

@@ -2,7 +2,8 @@
 an appeal of its own (own category, own card, own clock) and the first stays with the original ticket.
 
 The original's words are the resident's and are never rewritten: its record notes which tickets the other
-problems went to, and whoever already holds it is told to handle only the first.
+problems went to, whoever already holds it is told to handle only the first, and lists show it by that first
+problem (`Appeal.kept_words`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def file_parts(session: Session, resident: appeals.Sender, original_id: int, kep
     filed = [appeals.file_appeal(session, resident, replace(intake, **as_received), now) for intake in others]
     tickets = tuple(f.ticket for f in filed)
     original.second_category = None  # the other problems have appeals of their own now
+    original.kept_words = kept  # lists show it by its own problem, not the opening its split-off tickets have
     appeals.record(session, original.id, now, appeals.Action.PARTS_FILED, None, None, actor_id=resident.id,
                    note="、".join(tickets))
     if original.status in HELD:

@@ -535,7 +535,8 @@ def _about(session: Session, appeal: Appeal, readable: bool) -> dict[str, Any]:
     readable = readable or appeal.emergency is not None
     place = org.address(session, appeal.grid_id, appeal.building_id, appeal.unit_id)  # type: ignore[arg-type]
     holder = _assignee(session, appeal) if appeal.status != AppealStatus.DISPATCHED else None
-    words = appeal.content if len(appeal.content) <= SNIPPET_LENGTH else appeal.content[:SNIPPET_LENGTH] + "…"
+    listed = appeal.listed_words
+    words = listed if len(listed) <= SNIPPET_LENGTH else listed[:SNIPPET_LENGTH] + "…"
     return {
         "category": appeal.category,
         "subcategory": appeal.subcategory,

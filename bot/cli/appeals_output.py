@@ -58,7 +58,7 @@ def appeal_table(found: Sequence[Listed], now: datetime) -> str:
         (texts.URGENT if listed.appeal.emergency else "") + listed.appeal.category, _place(listed, with_street),
         staff_texts.status_name(listed.status), _holder(listed) or texts.NOBODY,
         texts.clock(listed.appeal.status, listed.due, now) or texts.NOBODY,
-        _snippet(listed.appeal.content, texts.SNIPPET),
+        _snippet(listed.appeal.listed_words, texts.SNIPPET),
     ) for listed in found]
     widths = [max(_width(row[column]) for row in rows) for column in range(len(texts.COLUMNS) - 1)]
     lines = ["  ".join([*(_pad(cell, width) for cell, width in zip(row, widths, strict=False)), row[-1]])
@@ -102,7 +102,7 @@ def appeal_json(found: Sequence[Listed], now: datetime) -> str:
         "due_at": listed.due.astimezone(texts.LOCAL_ZONE).isoformat() if listed.due else None,
         "overdue_minutes": _overdue_minutes(listed, now),
         "emergency": listed.appeal.emergency,
-        "snippet": _snippet(listed.appeal.content, texts.SNIPPET * 3),
+        "snippet": _snippet(listed.appeal.listed_words, texts.SNIPPET * 3),
     } for listed in found], ensure_ascii=False, indent=2)
 
 

@@ -45,7 +45,7 @@ def _row(listed: Listed, now: datetime) -> tuple[object, ...]:
         place.street if place else "", place.community if place else "", place.grid if place else "",
         place.home_label if place else "",
         staff_texts.status_name(listed.status), listed.assignee or "", appeal.department or "",
-        _local(due), overdue or "", URGENT if appeal.emergency else "", _snippet(appeal.content),
+        _local(due), overdue or "", URGENT if appeal.emergency else "", _snippet(appeal.listed_words),
     )
 
 

@@ -131,3 +131,28 @@ def test_over_the_hourly_limit_the_rest_stay_together(wechat, seeded):
     reply = wechat.send("o1", "分开")
     assert reply.count("\n· ") == 2 and f"其余 1 件仍在 {ticket} 里一起办理" in reply
     assert len(appeals_of(seeded)) == len(EARLIER) + 2
+
+
+def test_after_apart_the_kept_ticket_is_listed_by_its_own_problem_not_the_others_words(wechat, seeded, clock,
+                                                                                          runtime):
+    from bot.web.app import create_app
+    from storage import console_users
+    from tests.support.console import PASSWORD, logged_in
+
+    ticket = TICKET.search(wechat.send("o1", THREE)).group(0)
+    dispatch_filed(seeded, clock)
+    wechat.send("o1", "分开")
+
+    mine = wechat.send("o1", "我的诉求")
+    # Both began 小区门口路灯坏了 before: the original's message does; it now reads as the rubbish it kept.
+    kept = mine[mine.index(ticket):]
+    assert "垃圾桶满了没人倒" in kept and "路灯" not in kept, mine
+    tasks = wechat.send(ZHANG, "我的任务")
+    assert "垃圾桶满了没人倒" in tasks and "路灯" not in tasks.split(ticket)[1].split("\n")[0], tasks
+    assert appeal(seeded, ticket).content == THREE  # the resident's message stays whole in the record
+    with seeded.transaction() as session:
+        console_users.add_user(session, "xfl_op", "社区", "幸福里社区", "孙丽", PASSWORD, clock())
+    page = logged_in(create_app(runtime=runtime), "xfl_op").get("/console/appeals").get_data(as_text=True)
+    row = page[page.index(f'id="appeal-{ticket}"'):]
+    row = row[:row.index("</tr>")]
+    assert "垃圾桶满了没人倒" in row and "路灯" not in row, row
