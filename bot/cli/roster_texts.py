@@ -60,16 +60,23 @@ def invite_created(invite_id: int, role: str, place: str | None, department: str
     contact = f"（{masked_phone(phone)}）" if phone else ""
     person = f"，{name}{contact}" if name else contact
     title, where = ROLE_TITLES.get(role, role), scope(place, department, role)
-    follow = f"关注微信公众号“{account}”" if account else f"关注{INVITE_UNNAMED_ACCOUNT}"
-    check = "发送后，请按提示回复您手机号的后四位，核对无误即完成绑定。" if phone else "发送后即完成绑定。"
     return (
         f"已生成{title}邀请 [{invite_id}]：{where}{person}\n"
         f"验证码：{code}（{clock(expires_at, now)} 前有效）\n"
         f"请把下面这段话原样转发给 {name or INVITEE_UNNAMED}：\n"
         f"\n"
-        f"{name + '您好！' if name else '您好！'}邀请您作为 {where} 的{title}，{INVITE_DUTIES.get(role, INVITE_DUTY)}"
-        f"请{follow}，在对话框中发送：认证 {code}（{hours} 小时内有效，只能使用一次，{clock(expires_at, now)} 前）。{check}"
+        + invite_message(role, where, name, bool(phone), code, hours, expires_at, account, now)
     )
+
+
+def invite_message(role: str, where: str, name: str, phone_bound: bool, code: str, hours: int,
+                   expires_at: datetime, account: str | None, now: datetime) -> str:
+    """The text the operator forwards to the invited person as it is."""
+    title = ROLE_TITLES.get(role, role)
+    follow = f"关注微信公众号“{account}”" if account else f"关注{INVITE_UNNAMED_ACCOUNT}"
+    check = "发送后，请按提示回复您手机号的后四位，核对无误即完成绑定。" if phone_bound else "发送后即完成绑定。"
+    return (f"{name + '您好！' if name else '您好！'}邀请您作为 {where} 的{title}，{INVITE_DUTIES.get(role, INVITE_DUTY)}"
+            f"请{follow}，在对话框中发送：认证 {code}（{hours} 小时内有效，只能使用一次，{clock(expires_at, now)} 前）。{check}")
 
 
 def invite_line(invite: Invite, now: datetime) -> str:
@@ -90,6 +97,45 @@ def _invite_who(invite: Invite) -> str:
     row = invite.row
     title = ROLE_TITLES.get(row.role, row.role)
     return " · ".join(part for part in (title, scope(invite.place, row.department, row.role), row.name or INVITEE_UNNAMED))
+
+
+# --- invites from a ledger (gridbot invite --from) ----------------------------------------------------------
+
+INVITE_FROM_ALONE = ("--from 从台账批量邀请时，每个人的角色、网格（或社区）、姓名和手机号写在表里，"
+                     "不能再用 --role、--grid、--community、--name、--phone 等选项；可以用 --street、--out 和 --ttl-hours。")
+INVITE_FROM_NEEDS_OUT = "请用 --out 指定写验证码的文件（例如 --out 邀请码.csv）：验证码只写在这个文件里，不显示在屏幕上。"
+INVITE_OUT_WITHOUT_FROM = "--out 只和 --from 一起用（单个邀请的验证码直接显示）。"
+INVITE_OUT_EXISTS = "文件 {path} 已经存在，没有改动：请换一个文件名（以免覆盖上次的验证码）。"
+INVITE_OUT_FAILED = "无法写入文件 {path}（{reason}），没有生成邀请。"
+INVITE_FROM_STREET = "平台上有几个街道，请用 --street 写明您的街道（表里只能是这个街道的人员），例如 --street 幸福街道。"
+INVITE_FROM_COLUMNS = "表头：姓名、手机号、角色、社区、网格（手机号可以空着；网格员、网格长写网格，操作员写社区）"
+INVITE_ROW_PROBLEMS = {
+    "no_name": "第 {line} 行：没有写姓名。",
+    "role": "第 {line} 行：角色应为 网格员、网格长 或 操作员（其他角色请用 gridbot invite --role 逐个邀请）。",
+    "other_street": "第 {line} 行：“{place}”不在{street}，不能邀请（其他街道的人员由该街道自己邀请）。",
+}
+INVITE_ROW_MISSING = {
+    "grid": "第 {line} 行：网格员、网格长要写网格（网格列），例如 第一网格 或 幸福里社区·第一网格。",
+    "community": "第 {line} 行：操作员要写社区（社区列）。",
+    "name": "第 {line} 行：姓名最多 32 个字。",
+    "phone": "第 {line} 行：手机号应为 11 位手机号或带区号的座机号（如 13812345678、0531-87654321），也可以空着。",
+}
+INVITE_ROW_OTHER = "第 {line} 行：{reason}"
+INVITE_ROWS_REFUSED = "台账有 {n} 处错误，没有生成任何邀请："
+INVITE_ROWS_FIX = "请修改以上各行后重新运行（已生成过的邀请不会重复生成）。"
+INVITE_FILE_HEADER = ("行号", "姓名", "角色", "工作地点", "手机号", "验证码", "有效期至", "转发给本人的话")
+INVITE_BATCH_MADE = ("已为 {n} 人生成邀请，验证码写在 {path}（只在这个文件里，不会再显示）：请把每人那一行的“转发给本人的话”"
+                     "发给本人，全部发出后删除这个文件。")
+INVITE_BATCH_NONE = "没有需要新邀请的人员，没有写文件。"
+INVITE_BATCH_BOUND = "已认证、在职的 {n} 人跳过：{names}"
+INVITE_BATCH_WAITING = "已有邀请待使用的 {n} 人跳过（验证码在上次的文件里；丢了的用 gridbot invite revoke 撤销后重新运行）：{names}"
+NAMES_SHOWN = 10
+
+
+def row_names(rows: list[tuple[int, str]]) -> str:
+    """People of the ledger, as 姓名（第 n 行）, the first NAMES_SHOWN and how many more."""
+    shown = "、".join(f"{name}（第 {line} 行）" for line, name in rows[:NAMES_SHOWN])
+    return shown + (f" 等 {len(rows)} 人" if len(rows) > NAMES_SHOWN else "")
 
 
 # --- the staff list ---------------------------------------------------------------------------------------

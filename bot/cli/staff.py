@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 import click
@@ -42,13 +43,22 @@ MAX_INVITE_HOURS = 24 * 30
 @click.option("--building", metavar="PATH")
 @click.option("--unit", metavar="单元")
 @click.option("--ttl-hours", default=72, show_default=True, type=int)
+@click.option("--from", "ledger", type=click.Path(path_type=Path), metavar="台账")
+@click.option("--out", type=click.Path(path_type=Path), metavar="文件")
 @click.pass_context
 def invite(context: click.Context, role: str | None, grid: str | None, name: str, phone: str | None,
            work_phone: str | None, community: str | None, street: str | None, department: str | None,
-           district_wide: bool, building: str | None, unit: str | None, ttl_hours: int) -> None:
+           district_wide: bool, building: str | None, unit: str | None, ttl_hours: int, ledger: Path | None,
+           out: Path | None) -> None:
     """Print a one-time code, in a text to forward to the person: whoever sends `认证 <code>` to the account is
-    bound as that staff member. `invite list` and `invite revoke` manage the codes issued."""
+    bound as that staff member. `invite list` and `invite revoke` manage the codes issued. With --from, everyone
+    a staff ledger lists (bot/cli/invite_batch.py)."""
     if context.invoked_subcommand is not None:
+        return
+    clock: Clock | None = context.obj  # tests pass their clock as the context object
+    if ledger is not None or out is not None:
+        _invite_from(ledger, out, street, ttl_hours, (clock or now_utc)(),
+                     any((role, grid, name, phone, work_phone, community, department, district_wide, building, unit)))
         return
     from datetime import timedelta
 
@@ -65,7 +75,6 @@ def invite(context: click.Context, role: str | None, grid: str | None, name: str
         fail(staff_texts.INVITE_BAD_TTL.format(max_hours=MAX_INVITE_HOURS))
     secret = configured(Settings.secret_key_from_env)
     departments = _routed_departments() if staff_role is staff.StaffRole.DEPARTMENT else None
-    clock: Clock | None = context.obj  # tests pass their clock as the context object
     now, ttl = (clock or now_utc)(), timedelta(hours=ttl_hours)
     try:
         with operator_transaction() as session:
@@ -91,6 +100,24 @@ def invite(context: click.Context, role: str | None, grid: str | None, name: str
                                     Settings.account_name_from_env(), now))
     if work_phone:
         click.echo(staff_texts.INVITE_WORK_PHONE.format(phone=contact_input.phone_number(work_phone)))
+
+
+def _invite_from(ledger: Path | None, out: Path | None, street: str | None, ttl_hours: int, now: datetime,
+                 person_options: bool) -> None:
+    """--from 台账 --out 文件: the ledger's people invited at once, their codes in the file."""
+    from bot.cli.invite_batch import invite_from
+
+    if ledger is None:
+        fail(texts.INVITE_OUT_WITHOUT_FROM)
+    if person_options:
+        fail(texts.INVITE_FROM_ALONE)
+    if out is None:
+        fail(texts.INVITE_FROM_NEEDS_OUT)
+    if not 1 <= ttl_hours <= MAX_INVITE_HOURS:
+        from handlers import staff_texts
+
+        fail(staff_texts.INVITE_BAD_TTL.format(max_hours=MAX_INVITE_HOURS))
+    invite_from(ledger, out, street, ttl_hours, now)
 
 
 def invite_refusal(error: Exception) -> str:

@@ -64,8 +64,9 @@ class TableRow:
     cells: dict[str, str]
 
 
-def read_table(path: Path | str, columns: Columns) -> list[TableRow]:
-    """The data rows of the file (header required, empty lines skipped), numbered as Excel or an editor shows them."""
+def read_table(path: Path | str, columns: Columns, max_rows: int | None = None) -> list[TableRow]:
+    """The data rows of the file (header required, empty lines skipped), numbered as Excel or an editor shows them;
+    with `max_rows`, a longer file is refused (TooManyRows)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -77,7 +78,7 @@ def read_table(path: Path | str, columns: Columns) -> list[TableRow]:
         raise TableFileError(texts.no_permission(str(path))) from None
     except OSError as error:
         raise TableFileError(texts.file_unreadable(str(path), texts.os_reason(error))) from None
-    return read_table_data(data, path, columns)
+    return read_table_data(data, path, columns, max_rows)
 
 
 def read_table_data(data: bytes, path: Path | str, columns: Columns, max_rows: int | None = None) -> list[TableRow]:
