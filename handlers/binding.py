@@ -57,7 +57,7 @@ _PLACE_WORDS = frozenset({"小区", "社区", "网格", "楼栋", "单元", "住
 _LIVES_AT = re.compile(r"(?:我们?家?|(?<![^\W_])家)住(?:在)?")
 # What an address says besides the names of its 社区 and 小区: numbered buildings, units and rooms, and the words
 # people put around it (我家住在…的, 我要绑定地址…).
-_ADDRESS_WORDS = re.compile(r"[0-9一二三四五六七八九十两幺零〇]+(?:号楼|号|栋|幢|单元|室|层|楼)"
+_ADDRESS_WORDS = re.compile(r"[0-9A-Za-z一二三四五六七八九十两幺零〇]+(?:号楼|号|栋|幢|座|单元|室|层|楼)"
                             r"|我们|我家|我要|你好|您好|那个|就是|绑定|地址|住址|住在|小区|社区|[我家住在是的了啊呀嗯\W_]")
 
 
@@ -133,12 +133,15 @@ def names_only_an_address(conversation: Conversation, text: str, result: Classif
     if conversation.sender.grid_id is not None or conversation.is_staff or _names_a_problem(result):
         return False  # "阳光花园3号楼电梯坏了" names a problem as well
     said = _cleaned(text)
-    if _compound_named(conversation, said) is None:
+    found = _compound_named(conversation, said)
+    if found is None:
         return False
     # Nothing may be left but the address and the words around it: "我住阳光花园三号楼我家门口楼到灯不亮了" holds
-    # a problem the classifier missed, which must be held as the appeal it is.
+    # a problem the classifier missed, which must be held as the appeal it is. The 小区's buildings go too: "B座",
+    # "沿湖路12号" left behind made "我住东方名苑B座" an appeal sent to the grid.
+    buildings = [option[1] for option in _options(conversation, "building", found[1])]
     rest = said
-    for name in sorted(_place_names(conversation), key=len, reverse=True):
+    for name in sorted([*_place_names(conversation), *buildings], key=len, reverse=True):
         rest = rest.replace(name, "")
     return not _ADDRESS_WORDS.sub("", rest)
 

@@ -76,6 +76,14 @@ def test_an_address_said_before_binding_binds_and_is_not_held_as_an_appeal(wecha
     ])
 
 
+@pytest.mark.parametrize("said", ["我住东方名苑B座", "我家住在东方名苑B座的"])
+def test_a_building_named_with_zuo_before_binding_binds_and_is_not_sent_to_the_grid(wechat, said):
+    wechat.dialog("o_new", [
+        (said, "绑定成功！您的住址：和平社区·第二网格 东方名苑B座"),
+        ("我的诉求", "还没有提交过诉求"),
+    ])
+
+
 def test_a_xiaoqu_said_before_binding_asks_what_it_leaves_out(wechat):
     wechat.dialog("o_new", [("阳光花园", "请选择您所在的楼栋"), ("返回", "请选择您所在的社区")])
 
