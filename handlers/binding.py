@@ -149,8 +149,9 @@ def names_only_an_address(conversation: Conversation, text: str, result: Classif
 def _place_names(conversation: Conversation) -> list[str]:
     """Every 社区 and 小区 name, as residents say them."""
     communities = org.communities(conversation.session)
+    every = _compounds_of(conversation, [community.id for community in communities])
     return [*(community.name for community in communities),
-            *(option[1] for community in communities for option in _compounds(conversation, community.id))]
+            *(option[1] for community in communities for option in every[community.id])]
 
 
 def start_from_address(conversation: Conversation, text: str) -> str:
@@ -452,18 +453,26 @@ def _compounds(conversation: Conversation, community_id: int) -> list[list[Any]]
     """The 小区 of a community, each as [[grid, 小区], name]; a grid without named 小区 goes by its own name. A 小区
     whose buildings lie in several grids is one option, [[[grid, grid …], 小区], name]: residents know their 小区
     and building, not which grid the ledger put the building in."""
-    options: list[list[Any]] = []
-    named: dict[str, list[Any]] = {}  # 小区 -> its place, [grid or grids, 小区]
-    for grid in org.grids_of(conversation.session, community_id):
-        for compound in org.compounds_of(conversation.session, grid.id) or [""]:
-            place = named.get(compound) if compound else None
-            if place is None:
-                place = [grid.id, compound]
-                options.append([place, compound or grid.name])
-                named[compound] = place
-            else:
-                place[0] = [*(place[0] if isinstance(place[0], list) else [place[0]]), grid.id]
-    return options
+    return _compounds_of(conversation, [community_id])[community_id]
+
+
+def _compounds_of(conversation: Conversation, community_ids: list[int]) -> dict[int, list[list[Any]]]:
+    """`_compounds` of each community, read at once."""
+    found: dict[int, list[list[Any]]] = {}
+    for community_id, grids in org.compounds_by_grid(conversation.session, community_ids).items():
+        options: list[list[Any]] = []
+        found[community_id] = options
+        named: dict[str, list[Any]] = {}  # 小区 -> its place, [grid or grids, 小区]
+        for grid, compounds in grids:
+            for compound in compounds or [""]:
+                place = named.get(compound) if compound else None
+                if place is None:
+                    place = [grid.id, compound]
+                    options.append([place, compound or grid.name])
+                    named[compound] = place
+                else:
+                    place[0] = [*(place[0] if isinstance(place[0], list) else [place[0]]), grid.id]
+    return found
 
 
 def _compound_named(conversation: Conversation, text: str,
@@ -472,7 +481,8 @@ def _compound_named(conversation: Conversation, text: str,
     fits."""
     session = conversation.session
     communities = org.communities(session) if street_id is None else org.communities_of(session, street_id)
-    found = [(community.id, option) for community in communities for option in _compounds(conversation, community.id)]
+    every = _compounds_of(conversation, [community.id for community in communities])
+    found = [(community.id, option) for community in communities for option in every[community.id]]
     index = _choice(text, [option[1] for _community, option in found], numbers=False)
     if index is None:
         return None

@@ -118,6 +118,28 @@ def _names(text: str, name: str) -> bool:
     return any(re.search(rf"(?<!\d){re.escape(spelling)}", text) for spelling in spellings)
 
 
+def compounds_by_grid(session: Session, community_ids: Collection[int]) -> dict[int, list[tuple[Grid, list[str]]]]:
+    """Each community's active grids with their 小区 (as `compounds_of` gives them), in one query: a city's 4,327
+    grids asked one by one took seconds of a resident's message."""
+    rows = session.execute(
+        select(Grid, Building.compound)
+        .outerjoin(Building, (Building.grid_id == Grid.id) & Building.active.is_(True))
+        .where(Grid.community_id.in_(community_ids), Grid.active.is_(True))
+        .order_by(Grid.id, Building.id)
+    ).all()
+    compounds: dict[int, dict[str, None]] = {}
+    grids: dict[int, Grid] = {}
+    for grid, compound in rows:
+        grids[grid.id] = grid
+        named = compounds.setdefault(grid.id, {})
+        if compound is not None:
+            named.setdefault(compound)
+    found: dict[int, list[tuple[Grid, list[str]]]] = {community_id: [] for community_id in community_ids}
+    for grid_id, grid in grids.items():
+        found[grid.community_id].append((grid, list(compounds[grid_id])))
+    return found
+
+
 def compounds_of(session: Session, grid_id: int) -> list[str]:
     """The 小区 of a grid, in the order their first building was created ("" for buildings outside any)."""
     seen = dict.fromkeys(building.compound for building in buildings_of(session, grid_id))

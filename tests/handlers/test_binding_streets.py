@@ -2,6 +2,7 @@
 menu were fifteen pages to leaf through, with two streets' 和平社区 side by side."""
 
 import pytest
+from sqlalchemy import event
 
 from storage import seeding
 from tests.support.street import ANNING, ANNING_COMMUNITY, add_second_street
@@ -50,12 +51,18 @@ def test_a_community_name_two_streets_have_offers_those_two_by_their_street(wech
     wechat.dialog("o_new", [("2", "绑定成功！您的住址：安宁街道·和平社区·第一网格 平安小区1号楼1单元")])
 
 
-def test_a_city_of_31_streets_pages_the_streets_and_takes_a_typed_community(wechat, seeded, clock):
-    with seeded.transaction() as session:
+def add_streets(database, now, grids=1):
+    """30 more streets of 9 communities each (a city's 31 streets and 271 communities), `grids` grids each."""
+    with database.transaction() as session:
         for street in range(1, 31):
-            layout: seeding.Layout = {f"第{street}街道{community}号社区": {"第一网格": (
-                f"小区{street}-{community}", {"1号楼": ("1单元",)})} for community in range(1, 10)}
-            seeding.seed_street(session, seeding.StreetPlan(f"第{street:02d}街道", layout), clock())
+            layout: seeding.Layout = {f"第{street}街道{community}号社区": {f"第{grid}网格": (
+                f"小区{street}-{community}-{grid}" if grids > 1 else f"小区{street}-{community}",
+                {"1号楼": ("1单元",)}) for grid in range(1, grids + 1)} for community in range(1, 10)}
+            seeding.seed_street(session, seeding.StreetPlan(f"第{street:02d}街道", layout), now)
+
+
+def test_a_city_of_31_streets_pages_the_streets_and_takes_a_typed_community(wechat, seeded, clock):
+    add_streets(seeded, clock())
 
     first = wechat.send("o_new", "绑定")
     assert "1. 幸福街道" in first and "20. 第19街道" in first and "21." not in first
@@ -64,4 +71,22 @@ def test_a_city_of_31_streets_pages_the_streets_and_takes_a_typed_community(wech
     assert "21. 第20街道" in second and "31. 第30街道" in second
     assert "请选择您所在的社区" in wechat.send("o_new", "31")
     wechat.dialog("o_elder", [("绑定", "请选择您所在的街道"),
-                              ("第7街道3号社区", "绑定成功！您的住址：第7街道3号社区·第一网格 小区7-31号楼1单元")])
+                              ("第7街道3号社区", "绑定成功！您的住址：第7街道3号社区·第1网格 小区7-31号楼1单元")])
+
+
+def test_an_address_said_in_a_city_reads_its_grids_at_once_not_one_by_one(wechat, seeded, clock):
+    add_streets(seeded, clock(), grids=3)  # 810 more grids
+    statements = []
+
+    def seen(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(seeded.engine, "before_cursor_execute", seen)
+    try:
+        reply = wechat.send("o_new", "我住小区7-3-2 1号楼1单元")
+    finally:
+        event.remove(seeded.engine, "before_cursor_execute", seen)
+
+    assert reply.startswith("绑定成功！您的住址：第7街道3号社区·第2网格 小区7-3-21号楼1单元")
+    # One by one, the city's grids (and each grid's buildings) were a statement each: 1,600 for one message.
+    assert sum("FROM grids" in statement for statement in statements) < 30
