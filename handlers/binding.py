@@ -593,8 +593,9 @@ _BUILDING_WORD = re.compile(r"(\d+)(?:号楼|号栋|栋|幢|号)")
 
 
 def _comparable(text: str) -> str:
-    """A name or an answer with its digits as digits and its word for a building as one word."""
-    return _BUILDING_WORD.sub(r"\1栋", text.translate(_DIGITS))
+    """A name or an answer with its digits as digits, its word for a building as one word and its letters as
+    capitals (b座 typed on a phone is the B座 of the sign)."""
+    return _BUILDING_WORD.sub(r"\1栋", text.translate(_DIGITS)).upper()
 
 
 def _cleaned(text: str) -> str:

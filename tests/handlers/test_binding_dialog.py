@@ -66,6 +66,13 @@ def test_names_and_spoken_numbers_are_understood(wechat):
     ])
 
 
+
+def test_a_building_typed_in_small_letters_is_the_one_of_the_sign(wechat):
+    wechat.dialog("o_new", [("绑定", "请选择您所在的社区"), ("和平社区", "请选择您所在的小区"), ("东方名苑", "2. B座"),
+                            ("b座", "绑定成功！您的住址：和平社区·第二网格 东方名苑B座")])
+    wechat.dialog("o_other", [("我住东方名苑a座", "绑定成功！您的住址：和平社区·第二网格 东方名苑A座")])
+
+
 def test_two_streets_communities_of_one_name_are_told_apart_by_their_street(wechat, seeded, clock):
     with seeded.transaction() as session:
         seeding.seed_street(session, seeding.StreetPlan("平安街道", {"和平社区": {"第一网格": ("平安小区", {
