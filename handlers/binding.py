@@ -1,9 +1,10 @@
 """The address-binding dialogue: 街道 → 社区 → 小区 → 楼栋 → 单元, answered by number or by name (see binding.mmd).
 
 Residents know their 小区 rather than their grid, so they are asked for it and the grid follows from it; a 小区
-named at the first question skips the 社区. The 街道 is asked only where more than one is switched on (a city's 293
-社区 in one menu were fifteen pages to leaf through); there a 社区's name answers it as well. Names are understood whole, in part (幸福里, 阳光) and with a slip
-(阳光花苑); 返回 goes back one question. A problem typed instead of an answer is the router's (filing.hold_problem).
+named at the first question skips the 社区. The 街道 is asked only where more than one is switched on (a city's
+293 社区 in one menu were fifteen pages to leaf through); there a 社区's name answers it as well. Names are
+understood whole, in part (幸福里, 阳光) and with a slip (阳光花苑); 返回 goes back one question. A problem typed
+instead of an answer is the router's (filing.hold_problem).
 
 State lives on the resident row (survives restarts) and expires after a quiet half hour. A level with a
 single option is chosen automatically, so nobody is asked to pick "1" out of one. A long menu comes a page at a
@@ -133,13 +134,13 @@ def names_only_an_address(conversation: Conversation, text: str, result: Classif
     if conversation.sender.grid_id is not None or conversation.is_staff or _names_a_problem(result):
         return False  # "阳光花园3号楼电梯坏了" names a problem as well
     said = _cleaned(text)
-    found = _compound_named(conversation, said)
-    if found is None:
+    found = _compounds_named(conversation, said)
+    if not found:
         return False
     # Nothing may be left but the address and the words around it: "我住阳光花园三号楼我家门口楼到灯不亮了" holds
     # a problem the classifier missed, which must be held as the appeal it is. The 小区's buildings go too: "B座",
     # "沿湖路12号" left behind made "我住东方名苑B座" an appeal sent to the grid.
-    buildings = [option[1] for option in _options(conversation, "building", found[1])]
+    buildings = [option[1] for _community, place in found for option in _options(conversation, "building", place)]
     rest = said
     for name in sorted([*_place_names(conversation), *buildings], key=len, reverse=True):
         rest = rest.replace(name, "")
@@ -157,10 +158,12 @@ def _place_names(conversation: Conversation) -> list[str]:
 def start_from_address(conversation: Conversation, text: str) -> str:
     """Begin the dialogue with an address said unasked: its 小区, and its building and unit if it names them."""
     said = _cleaned(text)
-    found = _compound_named(conversation, said)
-    if found is None:
+    found = _compounds_named(conversation, said)
+    if len(found) > 1:
+        return _shared_compound(conversation, found[0][1][1]) + "\n" + start(conversation)
+    if not found:
         return start(conversation)
-    community_id, compound = found
+    community_id, compound = found[0]
     return _chosen(conversation, "compound", compound, {"community": community_id},
                    _trail_to(conversation, community_id), said=said)
 
@@ -239,7 +242,7 @@ def answer(conversation: Conversation) -> Reply:
 def _place_named(conversation: Conversation, state: Any, text: str) -> tuple[str, Any] | None:
     """What an answer to the 街道 or 社区 question names that is no option of it: ("shared", name) for a 社区 name
     two streets have, ("community", its id) for a 社区 (at the 街道 question), ("compound", (its 社区, [grid, 小区]))
-    for a 小区 (in the chosen 街道, if one was)."""
+    for a 小区 (in the chosen 街道, if one was), ("shared_compound", name) for a 小区 name several 社区 have."""
     step, parent = state["step"], state.get("parent")
     if step not in ("street", "community") or not _words_of(text):
         return None  # a menu number is the menu's
@@ -253,8 +256,10 @@ def _place_named(conversation: Conversation, state: Any, text: str) -> tuple[str
         found = _named_in_sentence(text, names) if found is None else found
         if found is not None:
             return "community", communities[found].id
-    compound = _compound_named(conversation, text, street_id)
-    return None if compound is None else ("compound", compound)
+    compounds = _compounds_named(conversation, text, street_id)
+    if len(compounds) > 1:
+        return "shared_compound", compounds[0][1][1]
+    return ("compound", compounds[0]) if compounds else None
 
 
 def _jumped(conversation: Conversation, state: Any, text: str, chosen: dict[str, Any],
@@ -264,6 +269,8 @@ def _jumped(conversation: Conversation, state: Any, text: str, chosen: dict[str,
     if named is None:
         return None
     kind, value = named
+    if kind == "shared_compound":
+        return texts.BIND_SHARED_COMPOUND.format(name=value, level=texts.LEVELS[state["step"]]) + "\n" + _asked(state)
     if kind == "shared":
         # Two streets' communities of that name: neither is meant more than the other, nor a 小区 near it.
         if state["step"] == "community":
@@ -280,6 +287,12 @@ def _jumped(conversation: Conversation, state: Any, text: str, chosen: dict[str,
     if kind == "community":
         return _advance(conversation, "compound", community_id, chosen, trail, said=_words_of(text))
     return _chosen(conversation, "compound", value[1], chosen, trail, said=_words_of(text))
+
+
+def _shared_compound(conversation: Conversation, name: str) -> str:
+    """A 小区 name several communities have: which of them is asked by the first question."""
+    several_streets = len(org.streets_in_use(conversation.session)) > 1
+    return texts.BIND_SHARED_COMPOUND.format(name=name, level=texts.LEVELS["street" if several_streets else "community"])
 
 
 def _trail_to(conversation: Conversation, community_id: int) -> list[list[Any]]:
@@ -475,19 +488,25 @@ def _compounds_of(conversation: Conversation, community_ids: list[int]) -> dict[
     return found
 
 
-def _compound_named(conversation: Conversation, text: str,
-                    street_id: int | None = None) -> tuple[int, list[Any]] | None:
-    """A 小区 named at the 社区 question (of the street, if given): its community and [grid, 小区], when only one
-    fits."""
+def _compounds_named(conversation: Conversation, text: str,
+                     street_id: int | None = None) -> list[tuple[int, list[Any]]]:
+    """Each 小区 (its community and [grid, 小区]) of the name the text gives: one, or each community's of a name
+    several communities have (two streets' 阳光花园: neither is meant more than the other)."""
     session = conversation.session
     communities = org.communities(session) if street_id is None else org.communities_of(session, street_id)
     every = _compounds_of(conversation, [community.id for community in communities])
     found = [(community.id, option) for community in communities for option in every[community.id]]
+    names = [_comparable(option[1]) for _community, option in found]
     index = _choice(text, [option[1] for _community, option in found], numbers=False)
-    if index is None:
-        return None
-    community_id, option = found[index]
-    return community_id, option[0]
+    if index is not None:
+        wanted = {names[index]}
+    else:  # "我住阳光花园3号楼": a sentence holding a name several have is no choice among them, nor no 小区
+        held = [name for name in names if name in _comparable(text)]
+        wanted = {name for name in held if len(name) == max(map(len, held))} if held else set()
+    if len(wanted) != 1:
+        return []
+    return [(community_id, option[0]) for (community_id, option), name in zip(found, names, strict=True)
+            if name in wanted]
 
 
 def _finish(conversation: Conversation, chosen: dict[str, Any], said: str = "") -> str:

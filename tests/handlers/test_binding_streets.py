@@ -90,3 +90,17 @@ def test_an_address_said_in_a_city_reads_its_grids_at_once_not_one_by_one(wechat
     assert reply.startswith("绑定成功！您的住址：第7街道3号社区·第2网格 小区7-3-21号楼1单元")
     # One by one, the city's grids (and each grid's buildings) were a statement each: 1,600 for one message.
     assert sum("FROM grids" in statement for statement in statements) < 30
+
+
+def test_a_xiaoqu_two_streets_have_is_taken_for_neither(wechat, two_streets, clock):
+    with two_streets.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan(ANNING, {ANNING_COMMUNITY: {"第二网格": ("阳光花园", {
+            "3号楼": ("1单元",)})}}), clock())
+
+    wechat.dialog("o_other", [("绑定", "请选择您所在的街道"), ("阳光花园", "“阳光花园”不止一个（在不同的社区），请先选择您所在的街道"),
+                              ("1", "请选择您所在的社区"), ("阳光花园", "请选择您所在的楼栋")])
+    said = wechat.send("o_new", "我住阳光花园3号楼1单元")
+    assert "绑定成功" not in said and "编号" not in said  # neither bound to one at random, nor filed as an appeal
+    assert "“阳光花园”不止一个（在不同的社区），请先选择您所在的街道" in said
+    wechat.dialog("o_new", [("2", "请选择您所在的小区"), ("阳光花园", "绑定成功！您的住址：安宁社区·第二网格 阳光花园3号楼1单元"),
+                            ("我的诉求", "还没有提交过诉求")])
