@@ -83,6 +83,7 @@ class Plan:
     new: list[Planned] = field(default_factory=list)
     bound: list[InviteRow] = field(default_factory=list)
     waiting: list[InviteRow] = field(default_factory=list)
+    repeated: list[InviteRow] = field(default_factory=list)  # a person the ledger lists again: invited once
     refused: list[RowRefusal] = field(default_factory=list)
 
 
@@ -97,8 +98,9 @@ def plan(session: Session, rows: Sequence[InviteRow], street: Street, now: datet
         phone = staff.normalize_phone(row.phone)
         if _bound(session, row.name, phone, checked.scope.community_id):
             found.bound.append(row)
-        elif _waiting(session, row.name, phone, checked.scope.community_id, now, secret) or any(
-                _same_person(other, checked, phone) for other in found.new):
+        elif any(_same_person(other, checked, phone) for other in found.new):
+            found.repeated.append(row)
+        elif _waiting(session, row.name, phone, checked.scope.community_id, now, secret):
             found.waiting.append(row)
         else:
             found.new.append(checked)

@@ -64,7 +64,8 @@ def invite_from(file: Path, out: Path, street_name: str | None, ttl_hours: int, 
         click.echo(texts.INVITE_BATCH_MADE.format(n=len(made), path=out))
     else:
         click.echo(texts.INVITE_BATCH_NONE)
-    for skipped, line in ((plan.bound, texts.INVITE_BATCH_BOUND), (plan.waiting, texts.INVITE_BATCH_WAITING)):
+    for skipped, line in ((plan.bound, texts.INVITE_BATCH_BOUND), (plan.waiting, texts.INVITE_BATCH_WAITING),
+                          (plan.repeated, texts.INVITE_BATCH_REPEATED)):
         if skipped:
             click.echo(line.format(n=len(skipped), names=texts.row_names([(row.line, row.name) for row in skipped])))
 

@@ -129,6 +129,7 @@ INVITE_BATCH_MADE = ("已为 {n} 人生成邀请，验证码写在 {path}（只�
 INVITE_BATCH_NONE = "没有需要新邀请的人员，没有写文件。"
 INVITE_BATCH_BOUND = "已认证、在职的 {n} 人跳过：{names}"
 INVITE_BATCH_WAITING = "已有邀请待使用的 {n} 人跳过（验证码在上次的文件里；丢了的用 gridbot invite revoke 撤销后重新运行）：{names}"
+INVITE_BATCH_REPEATED = "台账里重复列出的 {n} 行跳过（同一个人只邀请一次，按他第一次出现的那一行）：{names}"
 NAMES_SHOWN = 10
 
 

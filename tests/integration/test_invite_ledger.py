@@ -83,3 +83,15 @@ def test_a_row_of_another_street_or_a_wrong_row_invites_nobody(invite, seeded, c
     assert "第 7 行：角色应为 网格员、网格长 或 操作员" in refused.output
     assert "第 8 行：网格员、网格长要写网格（网格列）" in refused.output
     assert invites(seeded) == 0 and not out.exists()
+
+
+def test_a_person_the_ledger_lists_twice_is_invited_once_and_told_apart_from_earlier_invites(invite, seeded,
+                                                                                            tmp_path):
+    ledger, out = tmp_path / "台账.csv", tmp_path / "邀请码.csv"
+    ledger.write_text(LEDGER + "钱一,139 0000 0001,网格长,幸福里社区,第一网格\n", encoding="utf-8")
+
+    result = invite("--from", str(ledger), "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert "台账里重复列出的 1 行跳过（同一个人只邀请一次，按他第一次出现的那一行）：钱一（第 6 行）" in result.output
+    assert "已有邀请待使用" not in result.output and invites(seeded) == 3
