@@ -20,7 +20,7 @@ from storage import staff
 from storage.errors import DomainError
 from storage.models import Community, Staff, StaffInvite, StaffRole, Street
 
-COLUMNS = {"name": "姓名", "phone": "手机号", "role": "角色", "community": "社区", "grid": "网格"}
+COLUMNS = {"name": "姓名", "phone": "手机号", "role": "角色", "street": "街道", "community": "社区", "grid": "网格"}
 REQUIRED = ("name", "role")
 # The roles a ledger places by its grid or community alone.
 LEDGER_ROLES = (StaffRole.GRID_MEMBER, StaffRole.GRID_LEADER, StaffRole.OPERATOR)
@@ -42,6 +42,7 @@ class InviteRow:
     name: str
     phone: str = ""
     role: str = ""
+    street: str = ""  # a city's ledger names it: a row of another street is refused, not read as this one's
     community: str = ""
     grid: str = ""
 
@@ -127,6 +128,9 @@ def _checked(session: Session, row: InviteRow, street: Street) -> Planned | RowR
     if role not in LEDGER_ROLES:
         return RowRefusal(row.line, Problem.ROLE, "role")
     assert role is not None  # LEDGER_ROLES holds no None
+    if row.street and row.street != street.name:
+        return RowRefusal(row.line, Problem.OTHER_STREET,
+                          place="·".join(part for part in (row.street, row.community, row.grid) if part))
     try:
         if len(row.name) > staff.MAX_NAME_LENGTH:
             raise staff.InvalidInvite("name")

@@ -108,7 +108,7 @@ INVITE_OUT_WITHOUT_FROM = "--out 只和 --from 一起用（单个邀请的验证
 INVITE_OUT_EXISTS = "文件 {path} 已经存在，没有改动：请换一个文件名（以免覆盖上次的验证码）。"
 INVITE_OUT_FAILED = "无法写入文件 {path}（{reason}），没有生成邀请。"
 INVITE_FROM_STREET = "平台上有几个街道，请用 --street 写明您的街道（表里只能是这个街道的人员），例如 --street 幸福街道。"
-INVITE_FROM_COLUMNS = "表头：姓名、手机号、角色、社区、网格（手机号可以空着；网格员、网格长写网格，操作员写社区）"
+INVITE_FROM_COLUMNS = "表头：姓名、手机号、角色、社区、网格，可带街道（手机号可以空着；网格员、网格长写网格，操作员写社区）"
 INVITE_ROW_PROBLEMS = {
     "no_name": "第 {line} 行：没有写姓名。",
     "role": "第 {line} 行：角色应为 网格员、网格长 或 操作员（其他角色请用 gridbot invite --role 逐个邀请）。",

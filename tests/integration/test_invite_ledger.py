@@ -95,3 +95,15 @@ def test_a_person_the_ledger_lists_twice_is_invited_once_and_told_apart_from_ear
     assert result.exit_code == 0, result.output
     assert "台账里重复列出的 1 行跳过（同一个人只邀请一次，按他第一次出现的那一行）：钱一（第 6 行）" in result.output
     assert "已有邀请待使用" not in result.output and invites(seeded) == 3
+
+
+def test_a_city_ledgers_rows_of_another_street_are_refused_even_where_its_community_names_ours(invite, seeded,
+                                                                                              tmp_path):
+    ledger, out = tmp_path / "全市台账.csv", tmp_path / "邀请码.csv"
+    ledger.write_text("街道,社区,网格,姓名,手机号,角色\n幸福街道,和平社区,第一网格,钱一,,网格员\n"
+                      "平安街道,和平社区,第一网格,孙二,,网格员\n", encoding="utf-8")
+
+    refused = invite("--from", str(ledger), "--out", str(out))
+
+    assert "第 3 行：“平安街道·和平社区·第一网格”不在幸福街道，不能邀请" in refused.output
+    assert refused.exit_code == 1 and invites(seeded) == 0
