@@ -16,7 +16,7 @@ from typing import Callable, Sequence, TypeVar
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from storage import staff
+from storage import invites, staff
 from storage.errors import DomainError
 from storage.models import Community, Staff, StaffInvite, StaffRole, Street
 
@@ -101,7 +101,7 @@ def plan(session: Session, rows: Sequence[InviteRow], street: Street, now: datet
             found.bound.append(row)
         elif any(_same_person(other, checked, phone) for other in found.new):
             found.repeated.append(row)
-        elif _waiting(session, row.name, phone, checked.scope.community_id, now, secret):
+        elif invites.waiting_for(session, row.name, phone, checked.scope.community_id, None, now, secret):
             found.waiting.append(row)
         else:
             found.new.append(checked)
@@ -185,17 +185,6 @@ def _bound(session: Session, name: str, phone: str | None, community_id: int | N
     same = Staff.phone == phone if phone else Staff.community_id == community_id
     return session.scalars(select(Staff.id).where(Staff.active.is_(True), Staff.name == name, same).limit(1)) \
         .first() is not None
-
-
-def _waiting(session: Session, name: str, phone: str | None, community_id: int | None, now: datetime,
-             secret: str) -> bool:
-    """Whether an invite made out to the person (as `_bound` tells people apart) still waits to be used."""
-    same = StaffInvite.phone == phone if phone else \
-        StaffInvite.phone.is_(None) & (StaffInvite.community_id == community_id)
-    return session.scalars(select(StaffInvite.id).where(
-        StaffInvite.name == name, same, StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
-        StaffInvite.expires_at > now, StaffInvite.key_id.is_(None) | (StaffInvite.key_id == staff.key_id(secret)),
-    ).limit(1)).first() is not None
 
 
 def _same_person(earlier: Planned, later: Planned, phone: str | None) -> bool:

@@ -100,6 +100,21 @@ def revoke_naming(session: Session, member: Staff, now: datetime) -> tuple[int, 
     return tuple(invite.id for invite in waiting)
 
 
+def waiting_for(session: Session, name: str, phone: str | None, community_id: int | None, street_id: int | None,
+                now: datetime, secret: str) -> list[int]:
+    """The ids of the invites still waiting to be used made out to the person: of their name and phone, or, without
+    a phone, of their name in their community (street, for one placed by street). None without a name."""
+    if not name:
+        return []
+    place = StaffInvite.community_id == community_id if community_id is not None else \
+        StaffInvite.street_id == street_id if street_id is not None else StaffInvite.id.is_(None)
+    same = StaffInvite.phone == phone if phone else StaffInvite.phone.is_(None) & place
+    return list(session.scalars(select(StaffInvite.id).where(
+        StaffInvite.name == name, same, StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
+        StaffInvite.expires_at > now, StaffInvite.key_id.is_(None) | (StaffInvite.key_id == staff.key_id(secret)),
+    ).order_by(StaffInvite.id)))
+
+
 def by_code(session: Session, typed: str, secret: str) -> StaffInvite | None:
     """The invite a code was issued for, whatever its status; None when the code names none."""
     code = staff.normalize_code(typed)

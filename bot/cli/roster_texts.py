@@ -40,6 +40,8 @@ INVITE_NOT_REVOCABLE = {
     InviteStatus.REVOKED: "邀请 [{id}] 已经撤销过了。",
     InviteStatus.DEAD: "邀请 [{id}] 在服务器密钥更换前生成，已经失效，无需撤销。",
 }
+INVITE_EARLIER_WAITING = ("注意：{name} 已有待使用的邀请 {ids}，用其中任何一个验证码都能认证为这个身份；"
+                          "不再需要的请撤销，例如 gridbot invite revoke {first}。")
 INVITE_DATABASE_FAILED = "数据库操作失败（{reason}），没有改动。请检查 GRIDBOT_DATABASE_URL 后重试。"
 # What the invited person will do, in the text forwarded to them.
 INVITE_DUTY = "在微信公众号里接收和办理居民诉求。"

@@ -81,6 +81,10 @@ def invite(context: click.Context, role: str | None, grid: str | None, name: str
             lead_building = org_moves.find_building(session, building) if building and building.strip() else None
             scope = staff.invite_scope(session, staff_role, grid, community, department, street, departments,
                                        lead_building, unit, district_wide)
+            # Another code for one who holds a waiting one (the first printout lost, the command run twice): either
+            # binds, so the operator is told which to take back.
+            earlier = invites.waiting_for(session, name.strip(), staff.normalize_phone(phone), scope.community_id,
+                                          scope.street_id, now, secret)
             code = staff.create_invite(session, staff_role, scope.grid_id, scope.community_id, scope.department,
                                        name, phone, now, secret, ttl, work_phone=work_phone,
                                        phone_bound=bool(phone and phone.strip()), building_id=scope.building_id,
@@ -100,6 +104,9 @@ def invite(context: click.Context, role: str | None, grid: str | None, name: str
                                     Settings.account_name_from_env(), now))
     if work_phone:
         click.echo(staff_texts.INVITE_WORK_PHONE.format(phone=contact_input.phone_number(work_phone)))
+    if earlier:
+        click.echo(texts.INVITE_EARLIER_WAITING.format(name=name.strip(), ids="、".join(f"[{i}]" for i in earlier),
+                                                       first=earlier[0]))
 
 
 def _invite_from(ledger: Path | None, out: Path | None, street: str | None, ttl_hours: int, now: datetime,

@@ -265,6 +265,18 @@ def test_an_existing_staff_member_is_rebound_not_duplicated(invite, wechat, seed
     assert grid_label_of(seeded, rows[0].grid_id) == "幸福里社区·第二网格"
 
 
+def test_inviting_again_someone_whose_invite_waits_says_which_code_to_take_back(invite, wechat):
+    first = invite("--role", "操作员", "--street", "幸福街道", "--name", "刘主任")
+    again = invite("--role", "操作员", "--street", "幸福街道", "--name", "刘主任")
+
+    listed = re.search(r"已生成操作员邀请 \[(\d+)\]", first.output).group(1)
+    assert again.exit_code == 0, again.output
+    assert (f"注意：刘主任 已有待使用的邀请 [{listed}]，用其中任何一个验证码都能认证为这个身份；"
+            f"不再需要的请撤销，例如 gridbot invite revoke {listed}。") in again.output
+    assert "注意" not in first.output
+    assert "注意" not in invite("--role", "操作员", "--street", "幸福街道", "--name", "刘副主任").output
+
+
 def test_certify_without_a_code_answers_with_the_usage(wechat):
     assert wechat.send("o_newstaff", "认证") == staff_texts.NEEDS_TEXT.format(usage="认证 验证码")
 
