@@ -58,6 +58,7 @@ class MadeInvite:
     expires_at: datetime
     phone_bound: bool
     phone: str | None = None  # as stored (normalised): the operator checks it before forwarding the code
+    earlier: tuple[int, ...] = ()  # invites made out to the same person still waiting: either code binds
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,8 @@ def create_invite(session: Session, scope: Scope, wanted: InviteRequest, departm
                                       district_wide=street_wide and scope == Scope())
     if not invite_place_within(session, scope, place):
         raise OutsideScope("outside")
+    earlier = invites.waiting_for(session, wanted.name.strip(), staff_places.normalize_phone(wanted.phone),
+                                  place.community_id, place.street_id, now, secret)
     code = staff_places.create_invite(session, wanted.role, place.grid_id, place.community_id, place.department,
                                       wanted.name, wanted.phone, now, secret, ttl, work_phone=wanted.work_phone,
                                       phone_bound=bool(wanted.phone), building_id=place.building_id,
@@ -230,7 +233,7 @@ def create_invite(session: Session, scope: Scope, wanted: InviteRequest, departm
     return MadeInvite(row.id, code, staff_places.workplace_label(session, wanted.role, place.grid_id,
                                                                  place.community_id, place.building_id,
                                                                  place.street_id),
-                      place.department, row.expires_at, row.phone_bound, row.phone)
+                      place.department, row.expires_at, row.phone_bound, row.phone, tuple(earlier))
 
 
 def _named(listed: list[tuple[int, str]], wanted: int | None) -> str | None:

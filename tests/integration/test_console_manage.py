@@ -704,6 +704,17 @@ def test_an_invite_running_into_the_next_year_says_the_year_it_expires_in(app, c
     assert "2027年1月2日 10:00" in listed
 
 
+def test_inviting_again_someone_whose_invite_waits_names_the_waiting_one(app, store):
+    person, grid = logged_in(app, "xingfuli"), str(ids(store, Grid, community=XINGFULI, grid=SECOND))
+
+    first = invite_form(person, role="网格员", grid=grid, name="新同事").get_data(as_text=True)
+    again = invite_form(person, role="网格员", grid=grid, name="新同事").get_data(as_text=True)
+
+    waiting = re.search(r"已生成网格员邀请 \[(\d+)\]", first).group(1)
+    assert 'id="invite-earlier"' not in first
+    assert f"注意：新同事 已有待使用的邀请 [{waiting}]，用其中任何一个验证码都能认证为这个身份" in again
+
+
 def test_a_department_invite_is_the_streets(app, store):
     unknown = invite_form(logged_in(app, "street"), role="部门", department="城管执法")
     refused = invite_form(logged_in(app, "xingfuli"), role="部门", department="综合执法中队")

@@ -97,6 +97,8 @@ def staff_invite() -> str | tuple[str, int]:
         "console/staff_invite.html", made=made, expires=expires,
         created=texts.INVITE_CREATED.format(role=role_title, id=made.id, place=where, person=person),
         forward=texts.INVITE_FORWARD.format(name=name or texts.INVITE_UNNAMED),
+        earlier=texts.INVITE_EARLIER_WAITING.format(name=name.strip(), ids="、".join(f"[{i}]" for i in made.earlier))
+        if made.earlier else None,
         message=texts.INVITE_MESSAGE.format(
             greeting=texts.INVITE_GREETING.format(name=name), place=where, role=role_title,
             follow=follow, code=made.code, expires=expires,

@@ -289,6 +289,8 @@ INVITE_SUBMIT = "生成邀请码"
 INVITE_ROLES = ("网格员", "网格长", "物业", "部门", "操作员", "楼长")
 INVITE_CREATED_TITLE = "邀请码已生成"
 INVITE_CREATED = "已生成{role}邀请 [{id}]：{place}{person}"
+INVITE_EARLIER_WAITING = ("注意：{name} 已有待使用的邀请 {ids}，用其中任何一个验证码都能认证为这个身份；"
+                          "不再需要的请在“人员与邀请码”的待使用邀请里撤销。")
 INVITE_CODE = "验证码：{code}（{expires} 前有效，只能使用一次）。验证码只显示这一次，请现在转发。"
 INVITE_FORWARD = "请把下面这段话原样转发给{name}："
 INVITE_UNNAMED = "对方"
