@@ -138,7 +138,9 @@ def _write(out: Path, made: list[Made], hours: int, expires_at: datetime, now: d
     except FileExistsError:
         fail(texts.INVITE_OUT_EXISTS.format(path=out))
     except OSError as error:
-        fail(texts.INVITE_OUT_FAILED.format(path=out, reason=error.strerror or type(error).__name__))
+        from handlers.operator_texts import os_reason
+
+        fail(texts.INVITE_OUT_FAILED.format(path=out, reason=os_reason(error)))
     with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(texts.INVITE_FILE_HEADER)

@@ -107,3 +107,13 @@ def test_a_city_ledgers_rows_of_another_street_are_refused_even_where_its_commun
 
     assert "第 3 行：“平安街道·和平社区·第一网格”不在幸福街道，不能邀请" in refused.output
     assert refused.exit_code == 1 and invites(seeded) == 0
+
+
+def test_an_output_file_that_cannot_be_written_invites_nobody_and_says_why_in_chinese(invite, seeded, tmp_path):
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(LEDGER, encoding="utf-8")
+
+    refused = invite("--from", str(ledger), "--out", str(tmp_path / "没有的目录" / "邀请码.csv"))
+
+    assert refused.exit_code == 1 and "没有生成邀请" in refused.output
+    assert "No such file" not in refused.output and invites(seeded) == 0
