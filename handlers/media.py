@@ -37,6 +37,10 @@ def handle(conversation: Conversation) -> Reply:
     kept = volunteering.material(conversation, attachment)  # a volunteer's photo just after their 完成
     if kept is not None:
         return kept
+    full = material.limit_reached(conversation.session, conversation.sender.id, conversation.now)
+    if full is not None:
+        window, limit = full
+        return Reply(texts.attachment_limit(attachment.kind, window, limit))
     attached = material.add(conversation.session, conversation.sender, attachment, conversation.now,
                             sensitive_categories(conversation))
     if attached.appeal is not None:  # one held for the address: the binding question still waits

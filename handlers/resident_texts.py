@@ -457,6 +457,19 @@ def attachment_waiting(kind: str) -> str:
     return f"收到{ATTACHMENT_NAMES.get(kind, '材料')}。请用文字说明遇到了什么问题，我们会一并登记。"
 
 
+MATERIAL_LIMIT = {
+    "hour": "抱歉，每位居民一小时内最多发送 {limit} 张图片或位置，您已达到上限，这次的{name}没有保存。请稍后再发；"
+            "要说明的情况请直接发文字。",
+    "day": "抱歉，每位居民 24 小时内最多发送 {limit} 张图片或位置，您已达到上限，这次的{name}没有保存。请明天再发；"
+           "要说明的情况请直接发文字。",
+}
+
+
+def attachment_limit(kind: str, window: str, limit: int) -> str:
+    """A photo or location past the resident's hour's or day's share: not kept (storage.material.KEPT_PER_HOUR)."""
+    return MATERIAL_LIMIT[window].format(limit=limit, name=ATTACHMENT_NAMES.get(kind, "材料")) + _URGENT
+
+
 def attachment_while_rating(kind: str, ticket: str) -> str:
     """An image or location with nothing open while the resolved appeal's rating is asked: 不满意 reopens it and
     takes this along to its handler; a new problem is filed with it."""

@@ -34,6 +34,12 @@ WORDS_WINDOW = timedelta(hours=1)
 # reaches them whole, a resident sending hundreds does not send hundreds of messages to each of them. Every one is
 # still attached, and 查询 lists them all.
 MATERIAL_TOLD_PER_HOUR = 9
+# Photos and locations one resident may send in an hour and in 24 hours. Each photo is downloaded and kept (up to
+# 10 MB, bot/media_store.py) in the order received: an account sending hundreds a minute would fill the disk and
+# hold every other resident's photos behind its own until WeChat forgot them. Three albums of nine an hour is more
+# than any appeal needs; beyond, nothing is kept and the resident is told.
+KEPT_PER_HOUR = 30
+KEPT_PER_DAY = 100
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,25 @@ class WordsAdded:
     told: int
     too_often: bool = False
     again: bool = False
+
+
+def limit_reached(session: Session, resident_id: int, now: datetime) -> tuple[str, int] | None:
+    """Whether the resident has sent as many photos and locations as may be kept: ("hour" or "day", the limit),
+    or None while there is room for one more. Counted by what they attached (its trail names them) and what waits
+    unattached: a handler's 办结 photos on their appeal carry their resident id too, and are not theirs."""
+    def since(window: timedelta) -> int:
+        attached = session.scalar(select(func.count(AppealEvent.id)).where(
+            AppealEvent.action == appeals.Action.ATTACHED, AppealEvent.actor_kind == "resident",
+            AppealEvent.actor_id == resident_id, AppealEvent.at > now - window)) or 0
+        waiting = session.scalar(select(func.count(Attachment.id)).where(
+            Attachment.resident_id == resident_id, Attachment.appeal_id.is_(None),
+            Attachment.created_at > now - window)) or 0
+        return attached + waiting
+    if since(WORDS_WINDOW) >= KEPT_PER_HOUR:
+        return "hour", KEPT_PER_HOUR
+    if since(timedelta(days=1)) >= KEPT_PER_DAY:
+        return "day", KEPT_PER_DAY
+    return None
 
 
 def add(session: Session, resident: appeals.Sender, attachment: Attachment, now: datetime,

@@ -88,6 +88,32 @@ def test_a_flood_of_photos_is_all_kept_but_the_grid_hears_of_nine_an_hour(wechat
     assert told == [9, 9, 10]
 
 
+def test_a_resident_flooding_photos_is_told_past_thirty_an_hour_and_nothing_more_is_kept(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    for _ in range(30):
+        clock.advance(seconds=1)
+        assert f"已将图片补充到诉求 {ticket}" in photo(wechat)
+    clock.advance(seconds=1)
+    refused = photo(wechat)
+    assert refused.startswith("抱歉，每位居民一小时内最多发送 30 张图片或位置，您已达到上限，这次的图片没有保存。")
+    assert "拨打 110、119 或 120" in refused
+    assert "这次的位置没有保存" in location(wechat)
+    assert len(attached_to(seeded)) == 30
+    assert photo(wechat, "o5").startswith("收到图片")  # a neighbour is not held back
+    clock.advance(hours=1)
+    assert photo(wechat).startswith("收到图片")  # the hour passed: kept again
+    assert len(attached_to(seeded)) == 32
+
+
+def test_a_handlers_result_photos_do_not_use_up_the_residents_share(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+    for _ in range(30):
+        clock.advance(seconds=1)
+        assert "办结结果" in photo(wechat, ZHANG)
+    assert not photo(wechat).startswith("抱歉")
+
+
 def test_a_photo_from_a_neighbour_who_joined_the_appeal_goes_to_the_appeal_being_handled(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     file_and_dispatch(wechat, seeded, clock, openid="o5", text="3号楼的电梯又坏了，上下楼很不方便")
