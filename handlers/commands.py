@@ -457,6 +457,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         # "积分排行怎么算" is a question for the intake, "积分排行 社区" the command (帮助 ２ typed full-width too)
         said = unicodedata.normalize("NFKC", rest).strip()
         return said in command.choices or (command.name == "points_ranking" and points.names_a_place(said))
+    if command.name == "my_phone" and _problem_after_number(rest):
+        return False  # "我的电话是139…，门口垃圾三天没人清": an appeal leaving a number to call, filed with it
     if command.takes is Takes.CONTACT:
         # "门牌掉了" is a problem to file, "我的电话换了" a sentence: a number or 删除 makes it the command.
         return rest in DELETE_WORDS or says_a_door(rest)
@@ -468,6 +470,17 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return _number_then_text(command.takes, rest) is not None or (command.bare_words and words_alone)
     # "认证码是多少" is a question, not a code
     return command.takes is not Takes.CODE or bool(_CODE_LIKE.fullmatch(unicodedata.normalize("NFKC", rest)))
+
+
+# A number, then words of a problem: as many Chinese characters after the number as the shortest appeal has (灯坏了).
+_NUMBER_THEN_WORDS = re.compile(r"\d[\d\s-]*(.*)", re.DOTALL)
+_PROBLEM_CHARACTERS = 4
+
+
+def _problem_after_number(rest: str) -> bool:
+    """Whether words describing something follow the number (not 谢谢, 和 another number, or nothing)."""
+    found = _NUMBER_THEN_WORDS.search(unicodedata.normalize("NFKC", rest))
+    return found is not None and len(re.findall(r"[\u4e00-\u9fff]", found.group(1))) >= _PROBLEM_CHARACTERS
 
 
 def _simplified(text: str) -> str:

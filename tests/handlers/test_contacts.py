@@ -102,6 +102,14 @@ def test_a_sentence_about_a_phone_is_still_a_problem_and_staff_publish_theirs_on
     assert "您还没有设置工作电话" in wechat.send(ZHANG, "工作电话")
 
 
+@pytest.mark.parametrize("said", [f"我的电话是{PHONE}，小区门口垃圾堆了三天没人清", f"我的手机 {PHONE} 3号楼电梯坏了"])
+def test_a_problem_written_after_my_phone_and_its_number_is_filed_not_refused_as_a_bad_number(wechat, seeded, said):
+    reply = wechat.send(RESIDENT, said)
+    assert "已受理您的诉求" in reply and "没能识别" not in reply
+    assert "您最近的诉求" in wechat.send(RESIDENT, "我的诉求")
+    assert "已受理" not in wechat.send(RESIDENT, f"我的电话 {PHONE} 谢谢")  # a thank-you is no problem to file
+
+
 def test_the_hint_is_one_optional_line_and_is_not_repeated_once_a_phone_is_left(wechat):
     wechat.send(RESIDENT, f"我的电话是{PHONE}")
     wechat.dialog(RESIDENT, [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区"), ("1", "请选择您所在的楼栋"),
