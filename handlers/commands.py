@@ -407,6 +407,9 @@ def _parse_command(text: str) -> tuple[Command, str] | None:
     later = _TICKET_THEN_VERB.fullmatch(_simplified(cleaned))
     if later is not None:  # G2612020014撤销: the number first, then what to do with it
         return _BY_VERB[later.group(2)], later.group(1)
+    rated = _RATED_TICKET.fullmatch(_simplified(cleaned))
+    if rated is not None:  # 不满意 G2612020014, G2612020014 满意: that appeal's rating, never a new appeal
+        return _BY_NAME["rate"], f"{rated.group('first') or rated.group('then')} {rated.group('word') or rated.group('after')}"
     bare = _without_label(spoken_ticket_digits(cleaned))
     if normalize_ticket(bare) is not None and re.search(r"\d{10}", bare):
         return _BY_NAME["show"], bare
@@ -520,6 +523,9 @@ _BY_VERB = {verb: command for command in COMMANDS for verb in command.verbs}
 _ONE_OF_MINE = re.compile(r"(?:一下)?(?:我的|我|刚才|刚刚|我刚才|上一个|最后一个|最近的|那个|这个)?的?"
                           r"(?:诉求|问题|那个|这个|那条|这条|那件事|这件事|事情|一个)?(?:吧|了|啊|呀)?")
 # A resident's ticket with the command said after it (G2612020014撤销, 2612020014 催办): never a new appeal.
+_RATING_WORD = r"(?:非常|很|基本|不太|很不|不)?满意"
+_RATED_TICKET = re.compile(rf"(?P<word>{_RATING_WORD})[\s,，、:：]*(?P<first>[Gg]?\d{{10}})[。.!！]*"
+                           rf"|(?P<then>[Gg]?\d{{10}})[\s,，、:：]*(?P<after>{_RATING_WORD})[。.!！]*")
 _TICKET_THEN_VERB = re.compile(r"([Gg]?\d{10})[\s,，、:：]*(撤销|撤回|撤消|查询|查一下|催办)(?:一下)?")
 # A resident's commands on their own appeal: staff sending one on a task they handle are shown their commands.
 _RESIDENTS_OWN = frozenset({"cancel_appeal", "chase", "rate", "add_words"})

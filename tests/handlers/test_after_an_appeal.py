@@ -616,6 +616,19 @@ def test_a_rating_sent_with_its_ticket_rates_that_appeal_and_files_nothing(wecha
     assert appeal_count(seeded) == filed
 
 
+def test_a_rating_word_next_to_a_ticket_rates_that_appeal_and_a_neighbours_ticket_files_nothing(wechat, seeded, clock):
+    """满意 G…, G… 不满意: the rating the resident means; before, each was filed as a new appeal with a card to staff."""
+    other = file_and_dispatch(wechat, seeded, clock, "1栋门口路灯坏了，晚上很黑", openid="o2")
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    filed = appeal_count(seeded)
+    assert "没有找到编号为" in wechat.send("o1", f"不满意 {other}")  # a neighbour's: as if it did not exist
+    assert "没有找到编号为" in wechat.send("o1", f"{other}满意！")
+    assert appeal_count(seeded) == filed and appeal(seeded, other).rating is None
+    assert wechat.send("o1", f"{ticket} 满意").startswith(f"感谢您的评价！诉求 {ticket} 已完结")
+    assert "已经评价过了（满意）" in wechat.send("o1", f"不满意 {ticket}")
+    assert appeal_count(seeded) == filed
+
+
 def test_an_unsatisfied_rating_with_its_ticket_and_words_reopens_the_appeal(wechat, seeded, clock):
     ticket = resolved_for_o1(wechat, seeded, clock)
     reply = wechat.send("o1", f"评价 {ticket} 3 还是坏的")
