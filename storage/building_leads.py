@@ -102,10 +102,10 @@ def neighbour_home(session: Session, member: Staff, words: str) -> tuple[Home, s
         unit, problem = leading, text[len(leading.name):].lstrip(_GAP).strip()
     elif unit is None:
         door = _door(head) if problem else None
+        if _names_another_building(door or spoken, building.name):  # 1号楼2单元 … is another building's, door or not
+            raise OtherBuilding(head, f"{building.compound}{building.name}")
         if door is None:
             raise UnknownHome(head, [row.name for row in units])
-        if _names_another_building(door, building.name):
-            raise OtherBuilding(head, f"{building.compound}{building.name}")
         unit = _unit_in(units, door)
         if unit is None and units and _UNIT_WORD in door:  # 5单元501 in a building of two units: a slip
             raise UnknownHome(head, [row.name for row in units])

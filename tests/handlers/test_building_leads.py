@@ -139,9 +139,16 @@ def test_her_own_building_and_a_unit_in_numerals_name_the_neighbours_home(wechat
         assert session.get_one(Unit, filed.unit_id).name == unit
 
 
-@pytest.mark.parametrize("words", ["代报 3号楼 楼道灯坏了", "代报 5号楼2单元 楼道灯坏了"])
-def test_a_building_without_a_neighbours_home_or_another_building_is_still_refused(wechat, seeded, words):
-    assert "不是本楼的单元" in wechat.send(BUILDING_LEAD, words)
+def test_a_building_without_a_neighbours_home_is_still_refused(wechat, seeded):
+    assert "不是本楼的单元" in wechat.send(BUILDING_LEAD, "代报 3号楼 楼道灯坏了")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal.id)).all() == []
+
+
+@pytest.mark.parametrize("home", ["5号楼2单元", "1号楼", "五号楼二单元"])
+def test_a_unit_of_another_building_is_refused_as_another_buildings_not_as_no_door(wechat, seeded, home):
+    """Before, 5号楼2单元 was told it "does not look like a 门牌 (it needs a digit)", which it holds."""
+    assert wechat.send(BUILDING_LEAD, f"代报 {home} 楼道灯坏了") == community_texts.other_building(home, "阳光花园3号楼")
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal.id)).all() == []
 
