@@ -61,6 +61,7 @@ from storage.notices import (
 )
 from storage.outbox import DIGEST_TICKETS
 from storage.reassigning import OnLeave
+from storage.tasks import PROGRESS_PER_HOUR
 
 # A second problem the classifier found in the message: a hint for whoever handles it, not a second appeal.
 SECOND_CATEGORY = "{label}（另涉及{second}）"
@@ -874,6 +875,8 @@ NOT_ALLOWED = {
     "unknown_department": "诉求 {ticket} 所在的地方没有“{department}”可以接单的人员。可转办的部门：{departments}",
     "no_operator": "社区和街道都还没有绑定操作员，退回后没有人接收，诉求 {ticket} 没有退回。请继续办理，或联系社区安排。",
     "ambiguous_department": "“{department}”对应不止一个部门，请写全称：{departments}",
+    "progress_too_often": f"诉求 {{ticket}} 一小时内已给居民发了 {PROGRESS_PER_HOUR} 条进展，这条没有保存，也没有发给居民。"
+                          "请把要说的合在一条里，稍后再发。",
 }
 # A colleague's task (the member may read it): who has it, so that they know whom to call.
 HELD_BY_OTHER = "诉求 {ticket} 不是您负责的任务，现由 {name} 负责（只有接单人或本网格网格长可以操作）。"

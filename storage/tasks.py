@@ -11,7 +11,7 @@ import unicodedata
 from datetime import datetime, timedelta
 from typing import Collection, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage import complaints, dispatch, points_grants, residents, unit_reach
@@ -66,6 +66,10 @@ RATING_WINDOW = timedelta(days=3)  # no answer by then counts as unrated, never 
 RESULT_PHOTO_WINDOW = timedelta(minutes=30)
 # The same 进展 from the same person within this is a resend (the network stalled, a second tap): told once.
 REPEAT_WINDOW = timedelta(hours=1)
+# 进展 notes an appeal's resident reads in an hour, whoever writes them (the chat's 进展, the console's 给居民留言):
+# as many as a resident's 补充 reach its holders (storage.material.WORDS_PER_HOUR). Nobody working a task writes more;
+# a stolen account or a stuck script would otherwise message the resident without end.
+PROGRESS_PER_HOUR = 5
 WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 
 
@@ -130,6 +134,11 @@ def progress(session: Session, member: Manager, ticket: str, note: str, now: dat
     A console operator's message to the resident is one too, told through the same channels."""
     appeal = _workable(session, member, ticket, WORKING)
     _refuse_a_repeat(session, appeal, member, note, now)
+    written = session.scalar(select(func.count(AppealEvent.id)).where(
+        AppealEvent.appeal_id == appeal.id, AppealEvent.action == str(Action.PROGRESS),
+        AppealEvent.at > now - REPEAT_WINDOW)) or 0
+    if written >= PROGRESS_PER_HOUR:
+        raise NotAllowed("progress_too_often")
     _record(session, appeal, now, Action.PROGRESS, None, None, member, note)
     tell_resident_and_followers(session, appeal, ResidentProgress(ticket=appeal.ticket, note=note), now)
     holder = _other_holder(session, appeal, member)

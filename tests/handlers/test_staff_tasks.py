@@ -56,6 +56,7 @@ def test_a_long_record_fits_one_reply_its_latest_lines_shown_and_the_earliest_co
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
     for day in range(1, 17):
+        clock.advance(hours=3)  # a long repair: a few notes a day (five an hour reach the resident)
         wechat.send(ZHANG, f"进展 {ticket} 第{day}次联系电梯维保公司，对方说配件还在路上，预计下周到货后上门更换电机")
     detail = wechat.send(ZHANG, f"查询 {ticket}")
     assert len(detail.encode()) <= 2048
@@ -67,6 +68,7 @@ def test_a_long_record_is_read_to_its_first_line_page_by_page(wechat, seeded, cl
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
     for day in range(1, 41):
+        clock.advance(hours=3)  # a long repair: a few notes a day (five an hour reach the resident)
         wechat.send(ZHANG, f"进展 {ticket} 第{day}次联系电梯维保公司，对方说配件还在路上，预计下周到货后上门更换电机")
     latest = wechat.send(ZHANG, f"查询 {ticket}")
     earlier = wechat.send(ZHANG, f"查询 {ticket[1:]} 2")  # as 帮助 2: the page, a space after the ticket
@@ -142,6 +144,20 @@ def test_the_same_progress_sent_twice_reaches_the_resident_once(wechat, seeded, 
     clock.advance(hours=2)
     assert "已记录诉求" in wechat.send(ZHANG, note)  # hours later the same words are news again
     assert notices(seeded, "resident_progress") == ["o1", "o1", "o1"]
+
+
+def test_a_flood_of_progress_notes_reaches_the_resident_five_times_an_hour(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    for step in range(5):
+        clock.advance(seconds=10)
+        assert "已记录诉求" in wechat.send(ZHANG, f"进展 {ticket} 第{step + 1}步")
+    refused = wechat.send(WANG, f"进展 {ticket} 第6步")  # whoever writes it: the resident is the one messaged
+    assert refused == f"诉求 {ticket} 一小时内已给居民发了 5 条进展，这条没有保存，也没有发给居民。请把要说的合在一条里，稍后再发。"
+    assert notices(seeded, "resident_progress") == ["o1"] * 5
+    clock.advance(hours=1)
+    assert "已记录诉求" in wechat.send(ZHANG, f"进展 {ticket} 第6步")
+    assert notices(seeded, "resident_progress") == ["o1"] * 6
 
 
 def test_the_same_progress_sent_twice_at_once_reaches_the_resident_once(wechat, seeded, clock):

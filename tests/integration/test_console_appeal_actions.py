@@ -366,6 +366,15 @@ def test_a_message_posted_twice_reaches_the_resident_once(app, runtime):
     assert len(events(runtime.database, "G-WORK")) == 1
 
 
+def test_messages_past_five_an_hour_are_refused_and_not_sent(app, runtime):
+    person = logged_in(app, "admin")
+    for count in range(5):
+        assert post(person, "G-WORK", "message", {"text": f"第{count + 1}条留言"}).status_code == 302
+    refused = post(person, "G-WORK", "message", {"text": "第6条留言"})
+    assert refused.status_code == 409 and "一小时内已给居民发了 5 条进展或留言" in refused.get_data(as_text=True)
+    assert notices(runtime.database, "resident_progress") == [RESIDENT_OPENID] * 5
+
+
 def test_a_message_on_an_appeal_nobody_works_on_yet_is_refused(app, runtime):
     response = post(logged_in(app, "admin"), "G-XFL", "message", {"text": "您好"})
     assert response.status_code == 409 and "待接单" in response.get_data(as_text=True)

@@ -8,6 +8,7 @@ from handlers import rate_words
 from handlers.staff_texts import STATUS_NAMES, status_name
 from storage.console_users import DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 from storage.models import ConsoleRole
+from storage.tasks import PROGRESS_PER_HOUR
 
 __all__ = ["STATUS_NAMES", "status_name"]
 
@@ -170,6 +171,7 @@ ACTION_NOT_ALLOWED = {
     "not_your_task": "这条诉求不在您管辖的网格内。",
     "nobody_holds": "这条诉求现在没有可以督办的人（网格里没有在岗的网格员）：请改派给有人的网格或网格员。",
     "nobody_routes": "这条诉求已退回社区，社区没有在岗的操作员可以督办：请直接改派或转办。",
+    "progress_too_often": f"这条诉求一小时内已给居民发了 {PROGRESS_PER_HOUR} 条进展或留言，这条没有发送。请稍后再发，或写内部备注。",
 }
 ACTION_UNKNOWN_CATEGORY = "没有“{name}”这个类别，请从列表中选择。"
 ACTION_ALREADY_THERE = {False: "这条诉求已经在{to}，不用改派。", True: "这条诉求已经由{to}负责，不用改派。"}
