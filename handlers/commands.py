@@ -462,6 +462,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return said in command.choices or (command.name == "points_ranking" and points.names_a_place(said))
     if command.name == "my_phone" and _problem_after_number(rest):
         return False  # "我的电话是139…，门口垃圾三天没人清": an appeal leaving a number to call, filed with it
+    if command.name == "door" and _problem_after_door(rest):
+        return False  # "门牌 3号楼2单元501 楼道灯坏了": an appeal saying where, filed with it (not a 门牌 of 13 characters)
     if command.takes is Takes.CONTACT:
         # "门牌掉了" is a problem to file, "我的电话换了" a sentence: a number or 删除 makes it the command.
         return rest in DELETE_WORDS or says_a_door(rest)
@@ -484,6 +486,18 @@ def _problem_after_number(rest: str) -> bool:
     """Whether words describing something follow the number (not 谢谢, 和 another number, or nothing)."""
     found = _NUMBER_THEN_WORDS.search(unicodedata.normalize("NFKC", rest))
     return found is not None and len(re.findall(r"[\u4e00-\u9fff]", found.group(1))) >= _PROBLEM_CHARACTERS
+
+
+_DOOR_PARTS = re.compile(r"[\s,，;；。]+")
+
+
+def _problem_after_door(rest: str) -> bool:
+    """Whether, after a part holding a digit (the 门牌), a part of words alone follows: 3号楼2单元501 楼道灯坏了, not
+    3号楼 2单元 501 or 12号院 东厢房."""
+    parts = [part for part in _DOOR_PARTS.split(unicodedata.normalize("NFKC", rest)) if part]
+    first = next((at for at, part in enumerate(parts) if re.search(r"\d", part)), None)
+    return first is not None and any(not re.search(r"\d", part) and len(re.findall(r"[\u4e00-\u9fff]", part))
+                                     >= _PROBLEM_CHARACTERS for part in parts[first + 1:])
 
 
 def _simplified(text: str) -> str:

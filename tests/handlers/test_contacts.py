@@ -110,6 +110,14 @@ def test_a_problem_written_after_my_phone_and_its_number_is_filed_not_refused_as
     assert "已受理" not in wechat.send(RESIDENT, f"我的电话 {PHONE} 谢谢")  # a thank-you is no problem to file
 
 
+@pytest.mark.parametrize("said", ["门牌 3号楼2单元501 楼道灯坏了好几天", "门牌号：3-2-501，楼上漏水到我家了"])
+def test_a_problem_written_after_a_door_is_filed_not_kept_as_a_long_door(wechat, seeded, said):
+    reply = wechat.send(RESIDENT, said)
+    assert "已受理您的诉求" in reply and "门牌" not in reply
+    assert resident(seeded, RESIDENT).door is None
+    assert "已记下您的门牌" in wechat.send(RESIDENT, "门牌 3号楼 2单元 501")  # spaced apart, still one 门牌
+
+
 def test_the_hint_is_one_optional_line_and_is_not_repeated_once_a_phone_is_left(wechat):
     wechat.send(RESIDENT, f"我的电话是{PHONE}")
     wechat.dialog(RESIDENT, [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区"), ("1", "请选择您所在的楼栋"),
