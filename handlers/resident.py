@@ -105,8 +105,14 @@ def add_words(conversation: Conversation, arguments: Arguments) -> Reply:
     if arguments.ticket:
         try:
             appeal = appeals.own_appeal(session, conversation.sender, arguments.ticket)
-        except NotFound:
-            return Reply(texts.NOT_FOUND.format(ticket=arguments.ticket))
+        except NotFound:  # the neighbour's appeal theirs joined: 查询 shows it and 催办 chases it, so 补充 adds to it
+            followed = joins.followed_through(session, conversation.sender.id, arguments.ticket)
+            if followed is None:
+                return Reply(texts.NOT_FOUND.format(ticket=arguments.ticket))
+            appeal = followed
+        handled = joins.merged_into(session, appeal) if appeal.status == AppealStatus.MERGED else None
+        if handled is not None and handled.status in OPEN_STATUSES:
+            appeal = handled  # their own is handled as part of it: its handler hears what they add
         if chasing_words.awaits_rating(conversation, appeal):
             return Reply(texts.RATE_TO_REOPEN.format(ticket=appeal.ticket))
         if appeal.status not in OPEN_STATUSES:
@@ -114,7 +120,9 @@ def add_words(conversation: Conversation, arguments: Arguments) -> Reply:
                                                      status=texts.status_name(appeals.shown_status(session, appeal),
                                                                               appeal.category, appeal.department)))
     else:
-        still_open = chasing.open_appeals(session, conversation.sender.id)
+        own = chasing.open_appeals(session, conversation.sender.id)
+        still_open = [*own, *(appeal for appeal in chasing.followed_open_appeals(session, conversation.sender.id)
+                              if appeal not in own)]
         awaiting = chasing_words.appeal_awaiting_rating(conversation)
         if not still_open and awaiting is not None:
             return Reply(texts.RATE_TO_REOPEN.format(ticket=awaiting.ticket))

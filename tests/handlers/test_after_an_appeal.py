@@ -485,6 +485,19 @@ def test_a_neighbour_who_joined_chases_by_either_number_the_appeal_being_handled
     assert chases(seeded) == sorted([ZHANG, LI, WANG])
 
 
+def test_a_neighbour_who_joined_adds_words_by_either_number_or_none_to_the_appeal_being_handled(wechat, seeded, clock):
+    """Before, 补充 said "没有找到" or "已并入相同诉求，不能再补充" of the appeal 查询 and 催办 showed them."""
+    first = file_and_dispatch(wechat, seeded, clock, openid="o1")
+    own = file_and_dispatch(wechat, seeded, clock, openid="o5", text="3号楼的电梯又坏了，上下楼很不方便")
+    wechat.dialog("o5", [("1", f"已加入诉求 {first}")])
+    told = f"已把您补充的情况转告诉求 {first} 的办理人。"
+    wechat.dialog("o5", [(f"补充 {own} 我家有老人，出不了门", told), (f"补充 {first} 下午家里有人", told),
+                         ("补充 五楼有人被困过一次", told)])
+    cards = staff_texts(seeded, "staff_words_added", ZHANG)
+    assert len(cards) == 3 and all(first in card for card in cards) and "我家有老人，出不了门" in cards[0]
+    assert "没有找到编号为" in wechat.send("o6", f"补充 {first} 我也是")  # not joined: as if it did not exist
+
+
 def test_an_appeal_that_asks_when_sent_again_is_a_repeat_not_a_chase_up_of_its_fresh_card(wechat, seeded, clock):
     asking = "3号楼电梯停运了，什么时候修？"
     ticket = file_and_dispatch(wechat, seeded, clock, text=asking)
