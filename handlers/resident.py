@@ -74,8 +74,12 @@ def _as_told(at: datetime, action: str, note: str | None) -> tuple[datetime, str
 
 
 def cancel(conversation: Conversation, arguments: Arguments) -> Reply:
-    """撤销 <编号>: withdraw an open appeal."""
+    """撤销 <编号>: withdraw an open appeal; the number of a neighbour's appeal theirs joined withdraws theirs (they
+    stop following it; the neighbour's goes on)."""
     ticket = arguments.ticket
+    followed = joins.followed_through(conversation.session, conversation.sender.id, ticket) if ticket else None
+    if followed is not None:
+        ticket = followed.ticket
     try:
         joined = joins.merged_into(conversation.session, appeals.own_appeal(conversation.session, conversation.sender,
                                                                             ticket))

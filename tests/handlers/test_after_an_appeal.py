@@ -498,6 +498,17 @@ def test_a_neighbour_who_joined_adds_words_by_either_number_or_none_to_the_appea
     assert "没有找到编号为" in wechat.send("o6", f"补充 {first} 我也是")  # not joined: as if it did not exist
 
 
+def test_a_neighbour_who_joined_withdraws_by_the_number_they_follow_and_the_neighbours_appeal_goes_on(
+    wechat, seeded, clock
+):
+    first = file_and_dispatch(wechat, seeded, clock, openid="o1")
+    own = file_and_dispatch(wechat, seeded, clock, openid="o5", text="3号楼的电梯又坏了，上下楼很不方便")
+    wechat.dialog("o5", [("1", f"已加入诉求 {first}")])
+    assert wechat.send("o5", f"撤销 {first}") == f"已撤销诉求 {own}，不再收到诉求 {first} 的办理进展。"
+    assert appeal(seeded, first).status == AppealStatus.DISPATCHED
+    assert "没有找到编号为" in wechat.send("o5", f"撤销 {first}")  # no longer followed: as any other's
+
+
 def test_an_appeal_that_asks_when_sent_again_is_a_repeat_not_a_chase_up_of_its_fresh_card(wechat, seeded, clock):
     asking = "3号楼电梯停运了，什么时候修？"
     ticket = file_and_dispatch(wechat, seeded, clock, text=asking)
