@@ -67,7 +67,7 @@ def my_phone(conversation: Conversation, arguments: Arguments) -> Reply:
     if typed in DELETE_WORDS:
         return forget_phone(conversation, arguments)
     try:
-        phone = contacts.set_phone(resident, typed)
+        phone = contacts.set_phone(resident, _number_in_words(typed))
     except InvalidContact:
         return Reply(texts.PHONE_ONE_ONLY if _several_phones(typed) else texts.PHONE_FORMAT)
     saved = texts.PHONE_SAVED.format(phone=mask_personal_numbers(phone or ""))
@@ -77,6 +77,19 @@ def my_phone(conversation: Conversation, arguments: Arguments) -> Reply:
 
 # Between two numbers: 139… 139…, 139…、139…, 139…/139…, 139…和139….
 _BETWEEN_NUMBERS = re.compile(r"[、，,;；/\s]+|和|或")
+
+
+# Words around the one number: "换了，新号139…", "139… 谢谢" (a problem after it is filed instead: handlers.commands).
+_WORDS_AROUND = re.compile(r"^[^\d(（+]*(.*?)[^\d]*$", re.DOTALL)
+
+
+def _number_in_words(typed: str) -> str:
+    """The number alone when words around it are all that keeps the text from being one; else the text."""
+    if _is_phone(typed):
+        return typed
+    found = _WORDS_AROUND.fullmatch(typed)
+    inner = found.group(1) if found else typed
+    return inner if inner and _is_phone(inner) else typed
 
 
 def _several_phones(typed: str) -> bool:

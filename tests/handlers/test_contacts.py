@@ -118,6 +118,12 @@ def test_a_problem_written_after_a_door_is_filed_not_kept_as_a_long_door(wechat,
     assert "已记下您的门牌" in wechat.send(RESIDENT, "门牌 3号楼 2单元 501")  # spaced apart, still one 门牌
 
 
+@pytest.mark.parametrize("said", [f"我的电话换了，新号{PHONE}", f"我的电话 {PHONE} 谢谢", f"我的手机号改成 {PHONE} 了"])
+def test_a_phone_with_a_few_words_around_it_is_kept_not_refused_as_unreadable(wechat, seeded, said):
+    assert wechat.send(RESIDENT, said).startswith(f"已记下您的电话 {MASKED}")
+    assert resident(seeded, RESIDENT).phone == PHONE
+
+
 def test_the_hint_is_one_optional_line_and_is_not_repeated_once_a_phone_is_left(wechat):
     wechat.send(RESIDENT, f"我的电话是{PHONE}")
     wechat.dialog(RESIDENT, [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区"), ("1", "请选择您所在的楼栋"),
