@@ -177,7 +177,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", ("帮助", "help", "?", "菜单"), "帮助", "查看使用说明", Takes.CHOICE, _help,
             choices=help_pages.PAGE_WORDS),
     # 述求, 查寻, 撤消: how voice input and quick typing write 诉求, 查询 and 撤销.
-    Command("my_appeals", ("我的诉求", "我的投诉", "我的工单", "我的述求"), "我的诉求", "查看最近5条诉求和状态", Takes.NOTHING,
+    Command("my_appeals", ("我的诉求", "我的投诉", "我的工单", "我的述求", "我的代报"), "我的诉求", "查看最近5条诉求和状态", Takes.NOTHING,
             resident.my_appeals),
     Command("show", ("查询", "查看", "进度", "查一下", "查寻"), "查询 编号", "查看一条诉求的办理进度", Takes.TICKET, resident.show),
     Command("cancel_appeal", ("撤销", "撤回", "撤消"), "撤销 编号", "撤销自己提交的诉求", Takes.TICKET, resident.cancel),

@@ -53,6 +53,7 @@ def test_the_building_lead_hears_back_at_every_step_and_rates_for_the_neighbour(
     detail = wechat.send(BUILDING_LEAD, f"查询 {ticket}")
     assert detail.startswith(f"诉求 {ticket}\n") and "状态：已评价完结" in detail
     assert ticket in wechat.send(BUILDING_LEAD, "我的诉求")
+    assert ticket in wechat.send(BUILDING_LEAD, "我的代报")  # as she calls them: not a problem too short to file
 
 
 def test_the_building_leads_notices_name_the_appeal_a_neighbours_and_ask_her_to_rate_for_them(
