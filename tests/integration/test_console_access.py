@@ -200,6 +200,20 @@ def test_five_failures_lock_the_account_even_with_the_right_password_then_it_ope
     assert owner.login("admin").status_code == 302
 
 
+def test_a_lock_brought_about_elsewhere_does_not_keep_the_owner_out_of_an_address_they_logged_in_from(app, clock):
+    """Before, anyone who knew the username kept the operator out for good: five wrong passwords every 15 minutes."""
+    logged_in(app, "admin", "10.0.0.2").logout()
+    attacker = browser(app, "10.0.0.9")
+    codes = [attacker.login("admin", "Wrong-password-1").status_code for _ in range(6)]
+    assert codes == [401, 401, 401, 401, 429, 429]
+    assert browser(app, "10.0.0.2").login("admin").status_code == 302  # the office, where they logged in before
+    assert browser(app, "10.0.0.3").login("admin").status_code == 429  # anywhere else: still locked
+    clock.advance(days=31)
+    for _ in range(5):
+        attacker.login("admin", "Wrong-password-1")
+    assert browser(app, "10.0.0.2").login("admin").status_code == 429  # a month without logging in from there
+
+
 def test_an_unknown_account_locks_the_same_way(app):
     attacker = browser(app, "10.0.0.9")
     codes = [attacker.login("nobody", "Wrong-password-1").status_code for _ in range(6)]

@@ -63,7 +63,7 @@ def login_submit() -> Response | tuple[str, int]:
             start_session(user, runtime().clock())
             log.info("console login: %r (account %s) from %s", redact(typed), user.id, address)
     if user is not None:
-        counters.succeeded(typed)
+        counters.succeeded(typed, address)
         return redirect(safe_next(request.form.get("next")))  # type: ignore[return-value]
     log.warning("console login failed (%s): %r from %s", why, redact(typed), address)
     return _failed(counters, typed, address)

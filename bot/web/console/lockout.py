@@ -6,6 +6,11 @@ of which accounts are real; and per client address, so that one machine trying m
 address counts by its /64: a provider gives each customer (a home line, a cloud server) a whole /64, whose 2**64
 addresses its owner may take in turn, each of them counting from zero.
 Times come from the app's clock (tests move it); Redis expires the keys only to clean up.
+
+An account's lock does not keep out the addresses it logged in from within KNOWN_FOR: anyone who has read an
+operator's username (on a printed rota, in a forwarded mail) could otherwise lock them out of their own console
+for good, five wrong passwords every fifteen minutes from anywhere. From those addresses the address lock still
+counts, so guessing there stays bounded.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import redis
 from bot.clock import Clock
 
 PREFIX = "gridbot:console:"
+KNOWN_FOR = 30 * 24 * 3600  # seconds an address the account logged in from stays out of the account's lock
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,12 @@ class Lockout:
         caller refuses the login rather than let guessing run unchecked."""
         now = self._now()
         client = self._client()
+        known_until = client.get(self._key("known", f"{username}:{network_of(address)}"))
+        known = known_until is not None and float(known_until) > now
         for kind, key in (("account", self._key("lock:account", username)),
                           ("address", self._key("lock:address", network_of(address)))):
+            if kind == "account" and known:
+                continue  # the owner's own network: someone else's guesses elsewhere do not shut them out
             until = client.get(key)
             if until is not None and float(until) > now:
                 return kind
@@ -82,9 +92,13 @@ class Lockout:
                 found = found or kind
         return found
 
-    def succeeded(self, username: str) -> None:
-        """A correct password: the account's failures are forgotten (the address's are not)."""
-        self._client().delete(self._key("failures:account", username))
+    def succeeded(self, username: str, address: str) -> None:
+        """A correct password: the account's failures are forgotten (the address's are not), and the address is
+        known to the account for KNOWN_FOR."""
+        client = self._client()
+        client.delete(self._key("failures:account", username))
+        client.set(self._key("known", f"{username}:{network_of(address)}"), self._now() + KNOWN_FOR,
+                   ex=KNOWN_FOR + 60)
 
     def _now(self) -> float:
         current: datetime = self._clock()
