@@ -54,7 +54,7 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
     received = texts.appeal_received(
         filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours,
         result.subcategory, limits.department, limits.working_days,
-        dispatch.reach(session, sender.grid_id, intake.department, sender.openid),
+        dispatch.reach(session, sender.grid_id, intake.department, sender.openid, now),
     )
     # Several problems are offered apart before any is offered as a join: the join would take all of them.
     offer = (several.offer(conversation, filed, text, result.category)

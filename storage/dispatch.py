@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from storage import complaints, contacts, duty, emergencies, media_files, org, staff, unit_reach
 from storage.appeals import LOOSE_ATTACHMENT_WINDOW, ROUTED_NOTE, Action, holder_before, record, transition
-from storage.driver_sql import DriverSQL
+from storage.driver_sql import DriverSQL, timestamp
 from storage.models import (
     GRID_TEAM,
     Appeal,
@@ -74,10 +74,13 @@ _GRIDS_STAFF = (
     select(Staff).where(Staff.grid_id.in_(bindparam("grids", expanding=True)), *_ON_THE_TEAM).order_by(Staff.id)
     .with_for_update(read=True, of=Staff)
 )
-# The roles of a grid's team who would get its card (_ON_THE_TEAM), the filer aside: `reach`, on the webhook's path.
+# The roles of a grid's team who would get its card (_ON_THE_TEAM), the filer aside, each with the grid's mode and
+# whether 派单 may pick them (`_least_busy`: on duty, still following): `reach`, on the webhook's path.
 _TEAM_ROLES = DriverSQL(
-    "SELECT role FROM staff WHERE grid_id = %(grid)s AND active = %(active)s AND openid IS NOT NULL"
-    " AND openid <> %(filer)s AND role IN (" + ", ".join(f"'{role.value}'" for role in GRID_TEAM) + ")")
+    "SELECT s.role, g.dispatch_mode, (s.on_duty OR s.off_duty_until <= %(now)s) AND NOT EXISTS (SELECT 1 FROM"
+    " residents r WHERE r.openid = s.openid AND r.status = %(gone)s) FROM staff s JOIN grids g ON g.id = s.grid_id"
+    " WHERE s.grid_id = %(grid)s AND s.active = %(active)s AND s.openid IS NOT NULL AND s.openid <> %(filer)s"
+    " AND s.role IN (" + ", ".join(f"'{role.value}'" for role in GRID_TEAM) + ")")
 _GRIDS_MODES = select(Grid.id, Grid.dispatch_mode).where(Grid.id.in_(bindparam("grids", expanding=True)))
 _LOOSE = (
     select(Attachment.id, Attachment.resident_id, Attachment.created_at)
@@ -253,18 +256,26 @@ def stand_ins(session: Session, grid_id: int | None, hold: bool = False) -> tupl
     return ("street", street) if street else ("", ())
 
 
-def reach(session: Session, grid_id: int | None, department: str | None, filer: str) -> str:
+def reach(session: Session, grid_id: int | None, department: str | None, filer: str, now: datetime) -> str:
     """Who a new ordinary appeal's card reaches, as `_dispatch` will decide, for the resident's receipt: its grid,
     the unit its category routes to (`department`), and the openid of whoever filed it (`filer`, who is never sent
-    their own card). "department", "members", "leader" (the grid's 网格长 alone), "community" or "street" (their
-    operators stand in), or "" (nobody is bound: it waits in the unclaimed lists). The webhook asks it of every
-    appeal: the common case is one statement handed to the driver (an ORM query of the team cost ~0.5 ms)."""
+    their own card). "department", "members", "leader" (the grid's 网格长 alone: a team of leaders, or a 派单 grid
+    whose members are all on leave at `now`), "community" or "street" (their operators stand in), or "" (nobody is
+    bound: it waits in the unclaimed lists). The webhook asks it of every appeal: the common case is one statement
+    handed to the driver (an ORM query of the team cost ~0.5 ms)."""
     if department is not None and unit_reach.officers(session, department, grid_id):
         return "department"
-    roles = {role for role, in _TEAM_ROLES.all(session, {"grid": grid_id, "active": True, "filer": filer})}
-    if roles:
-        return "members" if StaffRole.GRID_MEMBER in roles else "leader"
-    return stand_ins(session, grid_id)[0]
+    team = _TEAM_ROLES.all(session, {"grid": grid_id, "active": True, "filer": filer, "now": timestamp(session, now),
+                                     "gone": ResidentStatus.INACTIVE.value})
+    if not team:
+        return stand_ins(session, grid_id)[0]
+    members = [pickable for role, _, pickable in team if role == StaffRole.GRID_MEMBER]
+    if not members:
+        return "leader"
+    if team[0][1] != DispatchMode.ASSIGN or any(members):
+        return "members"
+    # 派单 with no member to pick: the card goes to the 网格长, else to the members all the same (`_dispatch`).
+    return "leader" if len(members) < len(team) else "members"
 
 
 def overseers(team: Sequence[Staff]) -> frozenset[int]:

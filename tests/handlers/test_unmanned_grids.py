@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from bot.cli.gridbot import main
 from storage import org, queries, residents, seeding
-from storage.models import Staff, StaffRole, Street
+from storage.models import DispatchMode, Grid, Staff, StaffRole, Street
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, OPERATOR, RESIDENT, WANG, ZHANG, ZHAO
 from tests.support.races import dispatch_while_disabling
@@ -54,6 +54,33 @@ def test_with_its_members_gone_the_grid_leader_gets_the_card_to_claim_or_hand_on
     assert notices(seeded, "staff_new_appeal", ticket) == [WANG]
     card = worded(seeded, "staff_new_appeal", WANG)[-1]
     assert f"回复“接单 {ticket}”自己办理，或回复“改派 {ticket} 姓名”交给网格员" in card
+
+
+def assign_mode(seeded):
+    with seeded.transaction() as session:
+        session.execute(update(Grid).values(dispatch_mode=DispatchMode.ASSIGN))
+
+
+def test_in_a_派单_grid_with_every_member_on_leave_the_receipt_says_the_grid_leader_will_call(wechat, seeded, clock):
+    # It said 网格员会尽快联系您 while the card went to the 网格长 alone.
+    assign_mode(seeded)
+    for member in (ZHANG, LI):
+        assert "已登记请假" in wechat.send(member, "请假")
+    reply, ticket = file(wechat, seeded, clock, RESIDENT)
+    assert "接下来：网格长会尽快联系您" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == [WANG]
+    assert f"回复“接单 {ticket}”自己办理，或回复“改派 {ticket} 姓名”交给网格员" in worded(
+        seeded, "staff_new_appeal", WANG)[-1]
+
+
+def test_in_a_派单_grid_a_member_back_from_leave_or_on_duty_is_the_one_the_receipt_names(wechat, seeded, clock):
+    assign_mode(seeded)
+    wechat.send(ZHANG, "请假")
+    wechat.send(LI, "请假 到 明天")
+    clock.advance(days=2)  # 李娜's leave ran out at midnight: 派单 picks her again
+    reply, ticket = file(wechat, seeded, clock, RESIDENT)
+    assert "接下来：网格员会尽快联系您" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == [LI]
 
 
 def test_with_no_member_or_leader_bound_the_communitys_operator_gets_the_card_to_route_it(wechat, seeded, clock):
