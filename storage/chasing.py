@@ -1,8 +1,9 @@
 """催办: a resident chases up one of their open appeals; whoever holds it is told, at most once an hour.
 
-Who is told: the assignee of a claimed task; the department it was transferred to, or the grid's members and
-leader, when nobody has claimed it (for a complaint about staff, its handlers: never the person it is about);
-the community's operators when it was returned to them. A holder who may not read the appeal (a private
+Who is told: the assignee of a claimed task, or the member 派单 or 改派 gave it to (to claim it; nobody else of
+the grid may); the department it was transferred to, or the grid's members and leader, when nobody has claimed it
+(for a complaint about staff, its handlers: never the person it is about); the community's operators when it
+was returned to them. A holder who may not read the appeal (a private
 category in a 抢单 grid) hears that it was chased, not what it says. Each 催办 sent is
 an audit event (Action.CHASED, the resident's words as its note), so the count is the number of those events;
 chasing again within CHASE_EVERY is answered with the status but tells nobody again.
@@ -96,7 +97,7 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
     kept = words[:WORDS_KEPT] if words else None
     record(session, appeal.id, now, Action.CHASED, None, None, actor_id=resident_id, note=kept, internal=True)
     card = StaffChased(ticket=appeal.ticket, content=appeal.content, words=kept, count=sent_before + 1,
-                       filed_at=appeal.created_at, claimed=appeal.assignee_staff_id is not None)
+                       filed_at=appeal.created_at, claimed=claimed(appeal))
     tell_holders(session, appeal, holders, card, now, sensitive)
     return Chase(appeal, True, sent_before + 1)
 
@@ -127,10 +128,18 @@ def supervise(session: Session, by: Manager, ticket: str, words: str, now: datet
         raise NotAllowed("nobody_routes" if returned else "nobody_holds")
     record(session, appeal.id, now, Action.SUPERVISED, None, None, actor=actor_of(by), note=words, internal=True)
     notice = StaffSupervised(ticket=appeal.ticket, by=name_of(by), words=words,
-                             claimed=appeal.assignee_staff_id is not None, returned=returned)
+                             claimed=claimed(appeal), returned=returned)
     for holder in holders:
         tell(session, holder.openid, notice, now, appeal=appeal)
     return holders
+
+
+_ASSIGNABLE = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
+
+
+def claimed(appeal: Appeal) -> bool:
+    """Whether someone has claimed (接单) the appeal: a member 派单 or 改派 gave it to has not until they do."""
+    return appeal.status in (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 
 
 def _chases(session: Session, appeal_id: int) -> int:
@@ -139,9 +148,10 @@ def _chases(session: Session, appeal_id: int) -> int:
 
 
 def holders_of(session: Session, appeal: Appeal) -> Sequence[Staff]:
-    """Who holds an open appeal now: its assignee, its department or grid team while unclaimed, the operators
-    when returned; nobody while it waits for an address."""
-    if appeal.status in (AppealStatus.ACCEPTED, AppealStatus.PAUSED) and appeal.assignee_staff_id is not None:
+    """Who holds an open appeal now: its assignee (also the member 派单 or 改派 gave it to, before they claim it:
+    nobody else of the grid may), its department or grid team while unclaimed, the operators when returned;
+    nobody while it waits for an address."""
+    if appeal.status in _ASSIGNABLE and appeal.assignee_staff_id is not None:
         return [session.get_one(Staff, appeal.assignee_staff_id)]
     if appeal.status == AppealStatus.RETURNED:
         return community_operators(session, appeal.grid_id)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage import appeals, contacts, emergencies, media_files, org, supervision
-from storage.chasing import holders_of, tell_holders
+from storage.chasing import claimed, holders_of, tell_holders
 from storage.models import Appeal, AppealEvent, AppealFollower, AppealStatus, Attachment, Staff
 from storage.notices import StaffMaterialAdded, StaffNotice, StaffWordsAdded
 from storage.telling import tell
@@ -116,7 +116,7 @@ def _tell_holders(session: Session, appeal: Appeal, attachment: Attachment, now:
                   sensitive: Collection[str]) -> None:
     session.flush()  # the attachment's id and public id, for its link
     notice = StaffMaterialAdded(ticket=appeal.ticket, material=attachment.kind, content=appeal.content,
-                                claimed=appeal.assignee_staff_id is not None)
+                                claimed=claimed(appeal))
     linked = replace(notice, photos=_photo_link(session, attachment), places=_place_link(attachment))
     _tell(session, appeal, _told_of_more(session, appeal), linked, now, sensitive)
 
@@ -149,7 +149,7 @@ def add_words(session: Session, resident_id: int, appeal: Appeal, words: str, no
                    note=words)
     recipients = _told_of_more(session, appeal)
     notice = StaffWordsAdded(ticket=appeal.ticket, content=appeal.content, words=words, emergency=appeal.emergency,
-                             claimed=appeal.assignee_staff_id is not None,
+                             claimed=claimed(appeal),
                              reporter=_other_reporter(session, appeal, resident_id))
     _tell(session, appeal, recipients, notice, now, sensitive)
     return WordsAdded(len(recipients))

@@ -16,7 +16,7 @@ from typing import Collection, Sequence
 from sqlalchemy.orm import Session
 
 from storage import appeals
-from storage.chasing import holders_of, tell_holders
+from storage.chasing import claimed, holders_of, tell_holders
 from storage.errors import NotFound
 from storage.material import HELD
 from storage.models import OPEN_STATUSES, Appeal
@@ -43,6 +43,6 @@ def file_parts(session: Session, resident: appeals.Sender, original_id: int, kep
                    note="、".join(tickets))
     if original.status in HELD:
         notice = StaffPartsFiled(ticket=original.ticket, content=kept, tickets=tickets,
-                                 claimed=original.assignee_staff_id is not None)
+                                 claimed=claimed(original))
         tell_holders(session, original, holders_of(session, original), notice, now, sensitive)
     return filed

@@ -70,6 +70,25 @@ def test_a_grid_leader_or_operator_presses_the_holder_of_a_stalled_task_once_an_
     assert "督办" not in wechat.send(RESIDENT, f"查询 {ticket}")
 
 
+def test_a_督办_or_催办_of_a_task_改派d_to_one_member_reaches_that_member_not_the_whole_grid(wechat, seeded, clock):
+    # It reached 张伟、李娜、王强 (the whole team, though 李娜 alone may claim it) and asked her to 办结 it.
+    from storage import supervision
+
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(WANG, f"改派 {ticket} 李娜")
+    assert wechat.send(OPERATOR, f"督办 {ticket} 今天务必修好") == f"已督办诉求 {ticket}，已发给：李娜。"
+    assert worded(seeded, "staff_supervised", LI) == [
+        f"【督办】{ticket} 孙丽督办：今天务必修好\n尚无人接单，请尽快回复“接单 {ticket}”；回复“查询 {ticket}”查看详情。"]
+    wechat.send(RESIDENT, f"催办 {ticket}")
+    assert notices(seeded, "staff_chased", ticket) == [LI]
+    for hours in (1, 4, 8):  # the sweep's 督办: her, and the ladder above her
+        clock.advance(hours=hours)
+        with seeded.transaction() as session:
+            supervision.sweep(session, clock())
+    assert set(notices(seeded, "staff_escalated", ticket)) == {LI, WANG, OPERATOR}
+    assert ZHANG not in notices(seeded, "staff_supervised") + notices(seeded, "staff_chased")
+
+
 def test_a_grid_leader_presses_the_communitys_operators_to_route_an_appeal_the_grid_gave_back(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"退回 {ticket} 这是锦绣家园的事")
