@@ -693,6 +693,18 @@ def street_operators(session: Session, grid_id: int | None = None, hold: bool = 
     ).all()
 
 
+def hold_operators(session: Session, appeal_ids: Collection[int] | None) -> None:
+    """Share-lock (PostgreSQL) the active operators a 督办 sweep of `appeal_ids` (None: of every appeal) may tell:
+    those of the appeals' communities, and every street's; as `held` says, a disabling meanwhile waits for the
+    sweep, then drops its notices, and a sweep after it leaves the leaver out. Taken before the sweep changes any
+    appeal (storage.supervision): a disabling locks the operator's row first and then the tasks they hold, which
+    the sweep may be escalating, so a lock taken later, between the two, could deadlock with it."""
+    among = true() if appeal_ids is None else Staff.community_id.is_(None) | Staff.community_id.in_(
+        select(Grid.community_id).join(Appeal, Appeal.grid_id == Grid.id).where(Appeal.id.in_(appeal_ids)))
+    session.execute(select(Staff.id).where(Staff.role == StaffRole.OPERATOR, Staff.active.is_(True), among)
+                    .order_by(Staff.id).with_for_update(read=True, of=Staff))
+
+
 def held(query: Select[tuple[Staff]], hold: bool) -> Select[tuple[Staff]]:
     """`query` of staff rows share-locked to the transaction's end when `hold` (PostgreSQL), for a step that writes
     them a card (a dispatch, an unplaced emergency's alert): a disabling meanwhile waits for it, then drops the card

@@ -100,7 +100,7 @@ from storage.notices import (
     StaffNewAppeal,
     StaffReminder,
 )
-from storage.staff import street_operators
+from storage.staff import hold_operators, street_operators
 from storage.tasks import operators
 from storage.telling import deferred, tell, tell_resident
 
@@ -140,8 +140,10 @@ def sweep(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_
     look at these appeals alone (those `due` found), not at every open one.
 
     The notices are written together at the end (telling.deferred), their recipients' digests locked in one order:
-    a sweep and a dispatch chunk telling the same 网格长 never deadlock on PostgreSQL.
+    a sweep and a dispatch chunk telling the same 网格长 never deadlock on PostgreSQL. The operators it may tell are
+    share-locked first (storage.staff.hold_operators): one disabled meanwhile is not sent its 督办.
     """
+    hold_operators(session, only)
     with deferred(session):
         return _sweep(session, now, unclaimed_after, only)
 

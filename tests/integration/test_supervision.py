@@ -26,6 +26,7 @@ from tests.conftest import TEST_SECRET_KEY
 from tests.support.console import cast, logged_in
 from tests.support.database import appeal, staff_id, worded
 from tests.support.personas import LI, OPERATOR, WANG, ZHANG
+from tests.support.races import sweep_while_disabling
 
 pytestmark = pytest.mark.postgres
 
@@ -208,6 +209,31 @@ def test_a_task_nobody_claims_climbs_to_the_community_and_the_street_a_response_
     clock.current = appeal(seeded, ticket).resolve_due_at
     assert sweep(seeded, clock).escalations == 1
     assert (OPERATOR, escalated(2, "resolve_overdue")) in notices(seeded, "staff_escalated", ticket)
+
+
+@pytest.mark.parametrize("first", ["sweep", "disable"])
+def test_an_operator_disabled_while_the_sweep_escalates_to_them_is_not_sent_the_督办(wechat, seeded, clock, first):
+    # On PostgreSQL the sweep read the operator unlocked: one disabled meanwhile was still sent the 督办, with the
+    # words and the address.
+    ticket = file(wechat, seeded, clock)
+    waiting = appeal(seeded, ticket)
+    clock.current = waiting.response_due_at + timedelta(hours=waiting.response_hours)  # level 2: the community's
+    assert sweep_while_disabling(seeded, OPERATOR, clock, first) == ("done", "done")
+    assert appeal(seeded, ticket).escalation_level == 2
+    assert [openid for openid, _ in notices(seeded, "staff_escalated", ticket)] == [WANG]
+
+
+@pytest.mark.parametrize("first", ["sweep", "disable"])
+def test_an_operator_disabled_while_the_sweep_escalates_the_emergency_they_hold_is_not_sent_it_and_it_goes_back(
+        wechat, seeded, clock, first):
+    # The disabling locks the operator's row, then the task they hold, which the sweep escalates: both end, and
+    # whichever ran first, the leaver is not told of it.
+    ticket = file_emergency(wechat, seeded, clock)
+    act(seeded, clock, "claim", OPERATOR, ticket)
+    clock.current = appeal(seeded, ticket).resolve_due_at
+    assert sweep_while_disabling(seeded, OPERATOR, clock, first) == ("done", "done")
+    assert OPERATOR not in [openid for openid, _ in notices(seeded, "staff_escalated", ticket)]
+    assert appeal(seeded, ticket).assignee_staff_id is None  # handed back to the grid
 
 
 def test_the_operators_a_督办_reached_hear_when_the_task_is_claimed_at_last(wechat, seeded, clock):

@@ -14,7 +14,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from storage import dispatch, roster, staff
+from storage import dispatch, roster, staff, supervision
 from storage.db import Database
 from storage.errors import DomainError
 
@@ -69,4 +69,18 @@ def dispatch_while_disabling(database: Database, openid: str, now: Callable[[], 
         roster.disable(session, staff.staff_by_openid(session, openid), None, now(), ())
 
     steps = (run_dispatch, disable) if first == "dispatch" else (disable, run_dispatch)
+    return second_while_first_open(database, *steps)
+
+
+def sweep_while_disabling(database: Database, openid: str, now: Callable[[], datetime], first: str) -> tuple[str, str]:
+    """The worker's 督办 sweep (of what `due` finds, as it runs) and the staff member `openid` disabled at once,
+    `first` ("sweep" or "disable") holding its transaction open while the other runs."""
+
+    def sweep(session: Session) -> None:
+        supervision.sweep(session, now(), only=supervision.due(session, now()))
+
+    def disable(session: Session) -> None:
+        roster.disable(session, staff.staff_by_openid(session, openid), None, now(), ())
+
+    steps = (sweep, disable) if first == "sweep" else (disable, sweep)
     return second_while_first_open(database, *steps)
