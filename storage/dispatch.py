@@ -328,7 +328,7 @@ def _card(appeal: Appeal, place: org.Address, contact: contacts.Contact, links: 
                           content=contacts.words_on_card(appeal), resolve_due_at=due, overdue=due is not None and due <= now,
                           phone=contact.phone, door=contact.door, photos=photos, places=places,
                           for_department=appeal.department is not None)
-    return emergencies.marked(card, appeal)
+    return emergencies.marked(card, appeal, now)
 
 
 def _card_for(member: Staff, readable: staff.Readable, card: StaffNewAppeal) -> StaffNewAppeal:

@@ -132,11 +132,13 @@ def _key(match: re.Match[str]) -> str:
     return match.group(1).lstrip("0") if match.group(1) else match.group(2).upper()
 
 
-def marked(card: StaffNewAppeal, appeal: Appeal) -> StaffNewAppeal:
-    """The task card of `appeal`, marked 【紧急】 with its deadline when the appeal is an emergency."""
+def marked(card: StaffNewAppeal, appeal: Appeal, now: datetime) -> StaffNewAppeal:
+    """The task card of `appeal`, sent at `now`, marked 【紧急】 with its deadline when the appeal is an emergency:
+    a department's (转办, or its category's route) its minutes from now, as its clock runs (storage.queries)."""
     if appeal.emergency is None:
         return card
-    return replace(card, urgent=True, emergency=appeal.emergency, response_due_at=appeal.response_due_at)
+    due = appeals.response_due(appeal, now) if appeal.department else appeal.response_due_at
+    return replace(card, urgent=True, emergency=appeal.emergency, response_due_at=due)
 
 
 def alert_unplaced(session: Session, appeal_id: int, now: datetime) -> int:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from storage import unit_reach, workdays
 from storage.actors import ActorKind
-from storage.appeals import LAPSED_STATUS, UNCLASSIFIED, Action, Sender, clock_of, shown_statuses
+from storage.appeals import LAPSED_STATUS, UNCLASSIFIED, Action, Sender, shown_statuses
 from storage.appeals import response_due as appeals_response_due
 from storage.models import (
     GRID_TEAM,
@@ -345,10 +345,11 @@ def response_due(appeal: Appeal, since: datetime) -> datetime | None:
 
     After a 转办 the department gets its own `response_hours` from the transfer (in the category's time: a
     working-day appeal transferred on a Friday evening is not late on Saturday), because the original deadline has
-    long passed.
+    long passed; an emergency its `response_minutes`, every minute (storage.appeals.response_due): someone may
+    still be in danger.
     """
     if appeal.department:
-        return clock_of(appeal).due(since, timedelta(hours=appeal.response_hours))
+        return appeals_response_due(appeal, since)
     return appeal.response_due_at
 
 
@@ -454,14 +455,16 @@ def _last_entered(status: AppealStatus) -> Any:
 
 def _response_overdue(session: Session, now: datetime) -> ColumnElement[bool]:
     """Dispatched past `response_due_at`, or, after a 转办, past the department's `response_hours` since."""
-    limits = session.execute(
-        select(Appeal.response_hours, Appeal.working_days).where(Appeal.status == AppealStatus.DISPATCHED,
-                                                                 Appeal.department.is_not(None)).distinct()
-    ).all()
+    at_department = (Appeal.status == AppealStatus.DISPATCHED, Appeal.department.is_not(None))
+    limits = session.execute(select(Appeal.response_hours, Appeal.working_days).where(*at_department).distinct()).all()
+    minutes = session.scalars(select(Appeal.response_minutes).where(
+        *at_department, Appeal.response_minutes.is_not(None)).distinct()).all()
     since = func.coalesce(_dispatched_since(), Appeal.created_at)
     # One condition per time limit and clock in use (the categories have a handful): SQL can't scale an interval
-    # portably, nor count working days.
-    department_late = or_(false(), *(_waited(h, working_days, since, now) for h, working_days in limits))
+    # portably, nor count working days; an emergency's minutes run every minute (storage.appeals.response_due).
+    department_late = or_(false(), *(
+        Appeal.response_minutes.is_(None) & _waited(h, working_days, since, now) for h, working_days in limits
+    ), *((Appeal.response_minutes == m) & (since <= now - timedelta(minutes=m)) for m in minutes))
     return and_(Appeal.status == AppealStatus.DISPATCHED, or_(
         Appeal.department.is_(None) & (Appeal.response_due_at <= now),
         Appeal.department.is_not(None) & department_late,

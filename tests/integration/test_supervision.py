@@ -418,6 +418,37 @@ def test_an_emergency_given_back_keeps_its_minutes_for_the_operators_who_must_ro
     assert told == {OPERATOR, STREET_OPERATOR}
 
 
+def test_an_emergency_transferred_to_a_department_keeps_its_minutes_and_its_card_says_紧急_by_when(
+        wechat, seeded, clock):
+    # At the department a fire ran on its category's hour: its card's deadline was the grid's, long past, nobody was
+    # reminded or pressed for an hour, then every level was told at once.
+    from storage import queries
+
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_wuye", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业",
+                          active=True, created_at=clock()))
+    ticket = file_emergency(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    clock.advance(minutes=30)  # past the grid's minutes: the department's are its own, from the 转办
+    act(seeded, clock, "transfer", ZHANG, ticket, "阳光物业", sensitive=frozenset())
+    minutes = timedelta(minutes=appeal(seeded, ticket).response_minutes)
+    due = clock() + minutes
+    (card,) = worded(seeded, "staff_new_appeal", "dept_wuye")
+    assert card.startswith(f"【紧急】火情 {ticket}")
+    assert f"{due.astimezone(LOCAL_ZONE):%H:%M}前无人接单将升级督办" in card
+    with seeded.transaction() as session:
+        (waiting,) = [row for row in queries.unclaimed(session) if row.appeal.ticket == ticket]
+        assert waiting.due == due
+    clock.current = due - minutes / 4
+    assert sweep(seeded, clock).reminders == 1
+    assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == ["dept_wuye"]
+    climbs_at(seeded, clock, ticket, ((1, due), (2, due + minutes)))
+    with seeded.transaction() as session:
+        late = queries.overdue(session, clock(), clocks=(queries.Clock.RESPONSE,))
+        assert [row.appeal.ticket for row in late if row.appeal.ticket == ticket] == [ticket]
+    assert emergency_alerts(seeded, ticket) == [(OPERATOR, 2), (WANG, 1)]
+
+
 def test_an_unbound_residents_appeal_still_held_a_day_later_reminds_them_once_to_give_the_address(
         wechat, seeded, clock):
     reply = wechat.send("o3", "小区门口垃圾堆了三天没人清")  # o3 has bound no address: the appeal is held
