@@ -246,6 +246,11 @@ NONE_ENDING = "您手上没有编号以 {digits} 结尾的任务。回复“可�
 REPORTED_WAITING = "{code} 您已报完成，正在等待网格员核实确认，无需再发；确认后会通知您并记入积分。"
 REPORTED_CONFIRMED = "{code} 您已完成，网格员也已确认，积分已记入。感谢您！回复“可领任务”看看其他任务。"
 RELEASED = "已放弃 {code}，任务已重新开放给其他志愿者。感谢您！"
+# 我不做了, 做不了了, 放弃 without a number (handlers/volunteering.quitting): nothing is given back until they confirm.
+GIVE_BACK_ONE = ("您要放弃正在做的任务 {code}（{what}，{place}）吗？确认请回复“放弃 {code}”，任务会重新开放给其他志愿者；"
+                 "还要继续做就不用回复。")
+GIVE_BACK_WHICH = "您手上有 {count} 个任务在做：{codes}。要放弃哪一件？请回复“放弃 编号”，例如：放弃 {first}"
+NONE_TO_GIVE_BACK = "您手上没有正在做的任务，不用放弃。回复“可领任务”查看可以领取的任务。"
 MATERIAL_KEPT = "{kind}已保存到任务 {code}，网格员核实时可以看到。"
 MATERIAL_NAMES = {"image": "照片", "location": "位置"}
 

@@ -71,6 +71,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("emergency in words of a refused command", _emergency_in_refused_command, emergency.handle),
     # 我也遇到 G… (加入 G…) naming the offered appeal: the offer's answer, before the command of those words ends it.
     Handler("join offer by its number", joins.is_acceptance, joins.accept, dialogue=joins.DIALOG),
+    # 我不做了, 放弃 without a number: a volunteer giving back their task, before 放弃 asks for the number it lacks.
+    Handler("volunteer giving back in words", volunteering.is_quitting, volunteering.quitting),
     Handler("command", commands.matches, commands.handle),
     Handler("emergency", emergency.matches, emergency.handle),
     # 领 W…, W… 完成了: a volunteer's 微心愿 in their own words, before a binding or the intake files it as an appeal.

@@ -46,6 +46,33 @@ def task_words_hint(conversation: Conversation) -> Reply:
     return Reply(texts.TASK_IN_WORDS.format(code=f"W{found.group(1)}"))
 
 
+# 我不做了, 不干了, 做不了了, 放弃 said alone: giving back a task taken, without its number.
+_QUITTING = re.compile(r"(?:我|这个|这件)*(?:不做了|不干了|不想做了|做不了了?|干不了了?|放弃了?|不领了)(?:吧|啦|啊|哈)*")
+_QUITTING_EDGES = " \t\u3000。.，,！!？?~～…"
+
+
+def is_quitting(conversation: Conversation) -> bool:
+    """A volunteer saying they give up their task without its number (我不做了, 做不了了, 放弃): asked which, or to
+    confirm the one they have, never filed as an appeal of theirs."""
+    inbound = conversation.inbound
+    return (inbound.kind in (Kind.TEXT, Kind.VOICE)
+            and _QUITTING.fullmatch(unicodedata.normalize("NFKC", inbound.text).strip(_QUITTING_EDGES)) is not None
+            and conversation.volunteer is not None)
+
+
+def quitting(conversation: Conversation) -> Reply:
+    """The 放弃 to send for the one task in progress, or which of several; nothing is given back until they do."""
+    doing = [task for task in volunteer_tasks.mine(conversation.session, _member(conversation))
+             if task.status == ClaimStatus.CLAIMED]
+    if not doing:
+        return Reply(texts.NONE_TO_GIVE_BACK)
+    if len(doing) == 1:
+        task = doing[0]
+        return Reply(texts.GIVE_BACK_ONE.format(code=task.code, what=task.what or texts.WISH_WHAT, place=task.place))
+    return Reply(texts.GIVE_BACK_WHICH.format(count=len(doing), codes="、".join(task.code for task in doing),
+                                              first=doing[0].code))
+
+
 def open_tasks(conversation: Conversation, _arguments: Arguments) -> Reply:
     """可领任务: open tasks near the member (their 小区 first), then their own in progress."""
     member = _member(conversation)

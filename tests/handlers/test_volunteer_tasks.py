@@ -231,6 +231,26 @@ def test_a_volunteer_holds_three_tasks_at_once_and_claims_ten_times_a_day(wechat
     assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {codes[0]}")
 
 
+@pytest.mark.parametrize("said", ["我不做了", "不做了。", "做不了了", "我做不了了！", "放弃"])
+def test_a_volunteer_saying_they_give_up_is_asked_to_confirm_their_task_or_which_one_and_nothing_is_filed(
+        wechat, seeded, said):
+    # 我不做了 was filed as a new appeal of theirs (and, unbound, started a binding); 放弃 alone asked for a number.
+    assert wechat.send(VOLUNTEER, said) == community_texts.NONE_TO_GIVE_BACK
+    first = posted_wish(wechat)
+    wechat.send(VOLUNTEER, f"领单 {first}")
+    assert wechat.send(VOLUNTEER, said) == (
+        f"您要放弃正在做的任务 {first}（微心愿，幸福里社区）吗？确认请回复“放弃 {first}”，任务会重新开放给其他志愿者；"
+        "还要继续做就不用回复。")
+    assert claim_of(seeded, first).status == ClaimStatus.CLAIMED  # nothing given back before they confirm
+    second = posted_wish(wechat, text="帮2号楼张大爷取药")
+    wechat.send(VOLUNTEER, f"领单 {second}")
+    assert wechat.send(VOLUNTEER, said) == community_texts.GIVE_BACK_WHICH.format(
+        count=2, codes=f"{first}、{second}", first=first)
+    assert wechat.send(VOLUNTEER, f"放弃 {second}") == community_texts.RELEASED.format(code=second)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+
+
 def test_giving_a_task_back_opens_it_again_and_tells_the_one_responsible(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
     wechat.send(ZHANG, f"接单 {ticket}")
