@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
 from handlers import resident_texts
+from storage.models import Appeal
 from tests.support.database import notices, worded
 from tests.support.personas import LI, WANG, ZHANG
 from tests.support.worker import dispatch_filed, file_and_dispatch
@@ -192,6 +194,15 @@ def test_greetings_and_fragments_are_not_filed(wechat):
     assert "以后遇到问题，直接发文字或语音给我们就行" in wechat.send("o1", "嗯嗯")  # small talk (issue 10)
     assert "请再具体描述一下" in wechat.send("o1", "坏了")
     assert "还没有提交过诉求" in wechat.send("o1", "我的诉求")
+
+
+@pytest.mark.parametrize("said", ["物业", "物业！", "找物业", "我要找物业", "物业公司", "物业的问题"])
+def test_naming_only_the_property_company_asks_what_is_wrong_and_files_nothing(wechat, seeded, said):
+    # 物业 alone was filed as an appeal (物业服务) whose card told the grid nothing to do.
+    assert wechat.send("o1", said).startswith("请说一下物业服务哪里有问题、在哪里，例如：“3号楼电梯坏了，物业一直不来修”")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+    assert "已受理您的诉求" in wechat.send("o1", "物业不管楼道里的垃圾，好几天了")  # a problem named: filed
 
 
 def test_add_words_reaches_the_handler_and_the_claim_notice_says_how(wechat, seeded, clock):
