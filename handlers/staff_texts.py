@@ -200,8 +200,15 @@ def _emergency_unclaimed(n: StaffEmergencyUnclaimed) -> str:
         f"{_door_line(n.door)}"
         f"内容：{n.content}\n"
         f"求助时间：{clock(n.since)}\n"
-        f"请立即电话安排网格员赶赴现场，或自己回复“接单 {n.ticket}”；{EMERGENCY_NUMBERS}。"
+        f"{_emergency_unclaimed_ask(n)}；{EMERGENCY_NUMBERS}。"
     )
+
+
+def _emergency_unclaimed_ask(n: StaffEmergencyUnclaimed) -> str:
+    if n.waiting_for:  # only that unit may claim it: 接单 by the reader would be refused
+        return (f"已转给{n.waiting_for}，只有他们能接单：请立即电话联系{n.waiting_for}安排人员赶赴现场，"
+                f"联系不上的回复“改派 {n.ticket} 网格或姓名”交回网格")
+    return f"请立即电话安排网格员赶赴现场，或自己回复“接单 {n.ticket}”"
 
 
 def _emergency_level(n: StaffEmergencyUnclaimed) -> str:
@@ -651,7 +658,9 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffDigest: _digest_fields,
     StaffCardLost: lambda n: ((n.ticket, "任务卡可能未送达", f"接收人：{n.holder}"), "请联系确认或安排他人接单。"),
     StaffEmergencyUnclaimed: lambda n: ((n.ticket, f"【紧急】{n.emergency} 无人接单", n.place, n.content,
-                                         f"求助时间：{clock(n.since)}"), "请立即安排人员赶赴现场并接单。"),
+                                         f"求助时间：{clock(n.since)}"),
+                                        f"请立即联系{n.waiting_for}接单并赶赴现场。" if n.waiting_for
+                                        else "请立即安排人员赶赴现场并接单。"),
     StaffCertifyLocked: lambda n: ((f"微信用户 {n.who}", f"{n.minutes}分钟内{n.failures}次验证码错误",
                                     f"认证暂停至{clock(n.until)}"), "如不认识此人，请留意是否有人在试探验证码。"),
 }

@@ -192,7 +192,8 @@ def unclaimed_notice(session: Session, appeal: Appeal, since: datetime, level: i
     return StaffEmergencyUnclaimed(ticket=appeal.ticket, emergency=appeal.emergency or "",
                                    place=f"{place.grid_label} {place.home_label}",
                                    content=contacts.words_on_card(appeal, CONTENT_LENGTH), since=since,
-                                   door=contacts.on_card(session, appeal).door, level=level)
+                                   door=contacts.on_card(session, appeal).door, level=level,
+                                   waiting_for=appeal.department)
 
 
 def _unique(people: Sequence[Staff]) -> list[Staff]:

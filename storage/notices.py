@@ -260,6 +260,7 @@ class StaffEmergencyUnclaimed(StaffNotice):
     since: datetime
     door: str | None = None  # the resident's 门牌, whole as on its card
     level: int = 1  # the 督办 level it reached: 1 the grid's 网格长, 2 the community's operators, 3 the street's
+    waiting_for: str | None = None  # 转办'd to this department or property company: only its people may claim it
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -449,6 +449,23 @@ def test_an_emergency_transferred_to_a_department_keeps_its_minutes_and_its_card
     assert emergency_alerts(seeded, ticket) == [(OPERATOR, 2), (WANG, 1)]
 
 
+def test_the_紧急督办_of_an_emergency_waiting_for_a_department_asks_to_press_it_not_to_claim_it(wechat, seeded, clock):
+    # It asked the 网格长 to 接单 it themselves, which is refused: only the department it went to may claim it.
+    with seeded.transaction() as session:
+        session.add(Staff(openid="dept_wuye", name="物业钱经理", role=StaffRole.PROPERTY, department="阳光物业",
+                          active=True, created_at=clock()))
+    ticket = file_emergency(wechat, seeded, clock)
+    act(seeded, clock, "claim", ZHANG, ticket)
+    act(seeded, clock, "transfer", ZHANG, ticket, "阳光物业", sensitive=frozenset())
+    clock.advance(minutes=appeal(seeded, ticket).response_minutes)
+    assert sweep(seeded, clock).escalations == 1
+    (said,) = worded(seeded, "staff_emergency_unclaimed", WANG)
+    assert said.endswith(f"已转给阳光物业，只有他们能接单：请立即电话联系阳光物业安排人员赶赴现场，"
+                         f"联系不上的回复“改派 {ticket} 网格或姓名”交回网格；危及人身安全请同时拨打 110、119 或 120。")
+    assert f"接单 {ticket}”" not in said
+    assert "已改派" in wechat.send(WANG, f"改派 {ticket} 李娜")
+
+
 def test_an_unbound_residents_appeal_still_held_a_day_later_reminds_them_once_to_give_the_address(
         wechat, seeded, clock):
     reply = wechat.send("o3", "小区门口垃圾堆了三天没人清")  # o3 has bound no address: the appeal is held
