@@ -11,7 +11,7 @@ Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么�
 | OK        | 好的, 嗯, 收到, 知道了, ok                   |
 | NO_THANKS | 不用了, 算了, 没事了                         |
 | HOW_TO    | 怎么用, 怎么反映问题, 能做什么               |
-| CONTACT   | 网格员电话多少, 怎么联系网格员, 网格员是谁   |
+| CONTACT   | 网格员电话多少, 怎么联系网格员, 物业电话多少 |
 | WANTS_TO_ASK | 咨询, 我要咨询, 我想咨询一下, 政策咨询     |
 | PROPERTY  | 物业, 物业公司, 找物业, 物业的问题            |
 | FRAGMENT  | 123456, 坏了, 楼下, 嗯 啊 那个 就是          |
@@ -62,7 +62,10 @@ _PROPERTY = re.compile(r"(?:我|我们)?(?:要|想|想要)?(?:找|反映|说说?
 # 咨询 said alone, the way a counter is asked for (我要咨询, 我想咨询一下, 政策咨询): nothing a person could answer.
 _WANTS_TO_ASK = re.compile(r"^(?:我|我们)?(?:要|想|想要|需要)?(?:政策|业务)?咨询(?:一下|下|个事|个事情|点事|个问题|问题|政策)?$")
 _CONTACT = re.compile(r"(网格员|网格长|社区|工作人员).{0,4}(电话|手机|号码|联系方式)|怎么联系(网格员|网格长|社区|你们)"
-                      r"|^(我们|我家|我们小区|我们这|我们这里)?的?(网格员|网格长)是谁$")  # 网格员是谁, asked alone
+                      r"|^(我们|我家|我们小区|我们这|我们这里)?的?(网格员|网格长)是谁$"  # 网格员是谁, asked alone
+                      # 物业电话多少, asked alone: "物业电话一直打不通" is a problem with the service, to file
+                      r"|^(请问)?(我们)?(小区)?(的)?物业(公司)?的?(电话|手机|号码|联系方式|联系电话)(号码)?(是)?(多少|几号|是什么|是啥)?$"
+                      r"|^(请问)?怎么(联系|找)(到)?物业(公司)?$")
 # Words that carry no problem: a voice message's hesitations, and places or states said without what.
 _FILLERS = ("那个", "就是", "这个", "然后", "嗯", "啊", "呃", "额", "哦", "唉", "哎", "吧", "呢", "呀", "的", "了")
 _VAGUE_PLACES = ("楼下", "楼上", "隔壁", "对面", "门口", "这里", "那里", "这边", "那边", "外面", "家里", "小区里")

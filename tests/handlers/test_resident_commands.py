@@ -205,6 +205,15 @@ def test_naming_only_the_property_company_asks_what_is_wrong_and_files_nothing(w
     assert "已受理您的诉求" in wechat.send("o1", "物业不管楼道里的垃圾，好几天了")  # a problem named: filed
 
 
+@pytest.mark.parametrize("said", ["物业电话多少", "请问物业的电话是多少？", "怎么联系物业", "小区物业联系方式"])
+def test_asking_for_the_property_companys_phone_is_told_how_to_reach_us_and_files_nothing(wechat, seeded, said):
+    # It was filed as an appeal (物业服务) with the question as its words, sent to the grid as a task.
+    assert wechat.send("o1", said) == resident_texts.CHATTER_REPLIES["contact"]
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+    assert "已受理您的诉求" in wechat.send("o1", "物业电话一直打不通，3号楼电梯坏了")  # a problem: filed
+
+
 def test_add_words_reaches_the_handler_and_the_claim_notice_says_how(wechat, seeded, clock):
     ticket = ticket_of(wechat.send("o1", LIFT))
     dispatch_filed(seeded, clock)
