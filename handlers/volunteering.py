@@ -46,8 +46,8 @@ def task_words_hint(conversation: Conversation) -> Reply:
     return Reply(texts.TASK_IN_WORDS.format(code=f"W{found.group(1)}"))
 
 
-# 我不做了, 不干了, 做不了了, 放弃 said alone: giving back a task taken, without its number.
-_QUITTING = re.compile(r"(?:我|这个|这件)*(?:不做了|不干了|不想做了|做不了了?|干不了了?|放弃了?|不领了)(?:吧|啦|啊|哈)*")
+# 我不做了, 这个任务我做不了, 不干了, 放弃 said alone: giving back a task taken, without its number.
+_QUITTING = re.compile(r"(?:我|这个|这件|这|任务|的)*(?:不做了|不干了|不想做了|做不了了?|干不了了?|放弃了?|不领了)(?:吧|啦|啊|哈)*")
 _QUITTING_EDGES = " \t\u3000。.，,！!？?~～…"
 
 

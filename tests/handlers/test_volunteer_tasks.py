@@ -231,7 +231,7 @@ def test_a_volunteer_holds_three_tasks_at_once_and_claims_ten_times_a_day(wechat
     assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {codes[0]}")
 
 
-@pytest.mark.parametrize("said", ["我不做了", "不做了。", "做不了了", "我做不了了！", "放弃"])
+@pytest.mark.parametrize("said", ["我不做了", "不做了。", "做不了了", "我做不了了！", "放弃", "这个任务我做不了"])
 def test_a_volunteer_saying_they_give_up_is_asked_to_confirm_their_task_or_which_one_and_nothing_is_filed(
         wechat, seeded, said):
     # 我不做了 was filed as a new appeal of theirs (and, unbound, started a binding); 放弃 alone asked for a number.
