@@ -154,6 +154,19 @@ def test_a_unit_of_another_building_is_refused_as_another_buildings_not_as_no_do
         assert session.scalars(select(Appeal.id)).all() == []
 
 
+@pytest.mark.parametrize(("words", "said"), [
+    ("代报 3号楼 楼道灯坏了", "“3号楼”不是本楼的单元"),
+    # Another building (written together or apart) was told "不是本楼的单元，也不像门牌", as if it were a typing slip.
+    ("代报 5号楼2单元 楼道灯坏了", community_texts.other_building("5号楼2单元", "阳光花园3号楼")),
+    ("代报 1号楼2单元楼道堆满了杂物", community_texts.other_building("1号楼2单元楼道堆满了杂物", "阳光花园3号楼")),
+    ("代报 五号楼 楼道灯坏了", community_texts.other_building("五号楼", "阳光花园3号楼")),
+])
+def test_a_building_without_a_neighbours_home_or_another_building_is_still_refused(wechat, seeded, words, said):
+    assert said in wechat.send(BUILDING_LEAD, words)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal.id)).all() == []
+
+
 @pytest.mark.parametrize("home", ["5号楼1单元201", "5栋1单元201"])
 def test_a_door_of_another_building_is_refused_not_filed_at_hers(wechat, seeded, home):
     reply = wechat.send(BUILDING_LEAD, f"代报 {home} 家里水管漏水")
