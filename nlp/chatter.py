@@ -214,6 +214,8 @@ def is_cry_for_help(text: str) -> bool:
 _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有人|动静|消息)|怎么还|怎么样了|咋样了|进展如何|有进展吗|"
                        r"有消息吗|什么时候(能|才能|可以|会)?(来|修|处理|好|解决)|上次(说|反映|提|报)的|都.{1,3}(天|周|个星期|礼拜)了|"
                        r"催一下|催催|到底修不修|还要等多久|"
+                       # 怎么没人回复, 一直没人理: asking why nobody answered what was reported
+                       r"(怎么|为什么|为啥|咋|都|一直)(还)?没(有)?人(回复|回|理|管|来|联系|处理|接)|"
                        # 电梯修好了吗, 垃圾清理了没有: asking whether the work was done
                        r"(修|弄|处理|解决|搞|清理|清走)(好|完)?了(吗|么|没有|没)|"
                        # 多久能修好, 能不能快点, 今天能来吗: asking when, or asking to hurry
@@ -231,7 +233,7 @@ def is_chase_up(text: str) -> bool:
 
 
 # What is left of a bare chase-up once its asking words are gone: "the matter", "fixed", "yet?".
-_CHASE_LEFTOVERS = ("那件事", "这件事", "事情", "事", "问题", "我反映", "我说", "我们", "我", "你们", "没修好", "修好",
+_CHASE_LEFTOVERS = ("那件事", "这件事", "事情", "事", "问题", "我反映", "我说", "我们", "我", "你们", "回复", "没修好", "修好",
                     "没好", "好了", "没人", "没", "吗", "啊", "怎么", "回事", "一下", "什么时候", "到底", "修", "好")
 _TICKET = re.compile(r"[gG]?\d{6,}")
 

@@ -519,7 +519,9 @@ def test_an_appeal_that_asks_when_sent_again_is_a_repeat_not_a_chase_up_of_its_f
 
 @pytest.mark.parametrize("said", ["电梯什么时候能修好？", "什么时候才能修好啊", "到底什么时候可以解决",
                                   "我那个事到底有没有人管啊。", "你们到底管不管啊", "那件事现在咋样啦", "电梯修好了吗？",
-                                  "电梯修好了没有", "那个事处理了吗", "多久能修好", "能不能快点", "今天能来吗"])
+                                  "电梯修好了没有", "那个事处理了吗", "多久能修好", "能不能快点", "今天能来吗",
+                                  # filed as a 政策咨询 appeal of its own, the question sent to the grid as a task
+                                  "怎么没人回复", "怎么还没人回复我？", "一直没人理"])
 def test_asking_when_it_will_be_fixed_chases_instead_of_filing_a_question(wechat, seeded, clock, said):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.dialog("o1", [(said, f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。已为您向网格工作人员催办（第1次）")])
@@ -579,7 +581,8 @@ def test_a_different_problem_that_is_broken_again_is_filed_while_the_rating_wait
 
 # --- chasing up with nothing open ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("said", ["上次说的事怎么样了", "怎么还没修好？都三天了", "催一下", "你们到底管不管啊"])
+@pytest.mark.parametrize("said", ["上次说的事怎么样了", "怎么还没修好？都三天了", "催一下", "你们到底管不管啊",
+                                  "怎么没人回复"])
 def test_asking_after_nothing_at_all_says_so_and_files_nothing(wechat, seeded, said):
     wechat.dialog("o1", [(said, "您还没有反映过问题。遇到问题请直接描述在哪里、什么情况")])
     assert appeal_count(seeded) == 0 and staff_cards(seeded) == 0
