@@ -13,7 +13,7 @@ Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么�
 | HOW_TO    | 怎么用, 怎么反映问题, 能做什么               |
 | CONTACT   | 网格员电话多少, 怎么联系网格员, 物业电话多少 |
 | WANTS_TO_ASK | 咨询, 我要咨询, 我想咨询一下, 政策咨询     |
-| PROPERTY  | 物业, 物业公司, 找物业, 物业的问题            |
+| PROPERTY  | 物业, 物业公司, 物业费, 找物业, 物业的问题    |
 | FRAGMENT  | 123456, 坏了, 楼下, 嗯 啊 那个 就是          |
 
 `is_chase_up` tells a chase-up (电梯还没修好！！, 上次说的事怎么样了, 都三天了): the conversation answers it with the
@@ -57,7 +57,7 @@ _EXACT: dict[str, Chatter] = {
 _HOW_TO = re.compile(r"^(请问)?(我是新来的|我第一次用)?(这个)?(怎么|如何|咋)(用|使用|操作|反映|反应|提交|投诉|报修|提问题|反映问题|登记)"
                      r"|能做什么|可以做什么|有什么用|怎么报修|怎么投诉|使用说明|怎么反映")
 # 物业 said alone, the way a counter is asked for (找物业, 物业公司, 物业的问题): which service, not what is wrong.
-_PROPERTY = re.compile(r"(?:我|我们)?(?:要|想|想要)?(?:找|反映|说说?|问问?)?(?:一下|下)?物业(?:公司|服务|管理)?"
+_PROPERTY = re.compile(r"(?:我|我们)?(?:要|想|想要)?(?:找|反映|说说?|问问?)?(?:一下|下)?物业(?:公司|服务|管理|费)?"
                        r"(?:的)?(?:问题|事|事情)?")
 # 咨询 said alone, the way a counter is asked for (我要咨询, 我想咨询一下, 政策咨询): nothing a person could answer.
 _WANTS_TO_ASK = re.compile(r"^(?:我|我们)?(?:要|想|想要|需要)?(?:政策|业务)?咨询(?:一下|下|个事|个事情|点事|个问题|问题|政策)?$")

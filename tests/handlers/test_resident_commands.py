@@ -196,7 +196,8 @@ def test_greetings_and_fragments_are_not_filed(wechat):
     assert "还没有提交过诉求" in wechat.send("o1", "我的诉求")
 
 
-@pytest.mark.parametrize("said", ["物业", "物业！", "找物业", "我要找物业", "物业公司", "物业的问题"])
+@pytest.mark.parametrize("said", ["物业", "物业！", "找物业", "我要找物业", "物业公司", "物业的问题", "物业费",
+                                  "物业费的问题"])
 def test_naming_only_the_property_company_asks_what_is_wrong_and_files_nothing(wechat, seeded, said):
     # 物业 alone was filed as an appeal (物业服务) whose card told the grid nothing to do.
     assert wechat.send("o1", said).startswith("请说一下物业服务哪里有问题、在哪里，例如：“3号楼电梯坏了，物业一直不来修”")
