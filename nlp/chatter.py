@@ -247,15 +247,17 @@ def names_a_problem(text: str) -> bool:
     return not is_fragment(rest)
 
 
-# Calling off what was reported, in words ("那个事不用了我自己弄好了", "不用来了，已经好了", "是误报", and at its end
-# "救护车来了，没事了", "火已经灭了", "电梯修好了，谢谢"): never a new problem.
+# Calling off what was reported, in words ("那个事不用了我自己弄好了", "不用来了，已经好了", "是误报", "我不想反映了",
+# and at its end "救护车来了，没事了", "火已经灭了", "电梯修好了，谢谢"): never a new problem.
 MAX_CALLING_OFF = 20  # longer, and the message likely says something new besides
 _CALLING_OFF = re.compile(r"^(嗯|那个|就是)*(那个事|这个事|那件事|这件事|这事|那事)?(不用|不需要)(再)?(管|来|修|处理|麻烦)?了"
                           r"|自己(弄|修|处理|解决|搞)好了"
                           r"|(没事|没事儿|火(已经)?灭|(已经)?扑灭)了(谢谢(你们|您|你)?)?$"
                           r"|^(不要|不用|算)了(帮我)?撤(销|回|消)(吧|了|掉)?$"
                           r"|(已经)?(修|弄|处理|解决|搞)好了(谢谢(你们|您|你)?|多谢)?$"
-                          r"|^(不好意思|对不起|抱歉)?(刚才|刚刚)?(是|我)?误报(了|的)?(不好意思|对不起|抱歉)?$")
+                          r"|^(不好意思|对不起|抱歉)?(刚才|刚刚)?(是|我)?误报(了|的)?(不好意思|对不起|抱歉)?$"
+                          # 我不想反映了, 不投诉了: the report itself called off
+                          r"|^(那|那个|算了)?(我)?(不想|不|不要|不用|不打算)(再)?(反映|反应|投诉|报|举报|登记|提)了(吧|啊)?$")
 
 
 def calls_off(text: str) -> bool:
