@@ -217,6 +217,14 @@ def test_asking_for_the_property_companys_phone_is_told_how_to_reach_us_and_file
     assert "已受理您的诉求" in wechat.send("o1", "物业电话一直打不通，3号楼电梯坏了")  # a problem: filed
 
 
+@pytest.mark.parametrize("said", ["你们电话多少", "居委会电话多少？", "电话多少", "请问你们的联系方式"])
+def test_asking_for_our_phone_is_told_how_to_reach_us_and_files_nothing(wechat, seeded, said):
+    # Each was filed as an appeal (物业服务, 小区治理…) with the question as its words, sent to the grid as a task.
+    assert wechat.send("o1", said) == resident_texts.CHATTER_REPLIES["contact"]
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+
+
 def test_add_words_reaches_the_handler_and_the_claim_notice_says_how(wechat, seeded, clock):
     ticket = ticket_of(wechat.send("o1", LIFT))
     dispatch_filed(seeded, clock)
