@@ -73,6 +73,8 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("join offer by its number", joins.is_acceptance, joins.accept, dialogue=joins.DIALOG),
     # 我不做了, 放弃 without a number: a volunteer giving back their task, before 放弃 asks for the number it lacks.
     Handler("volunteer giving back in words", volunteering.is_quitting, volunteering.quitting),
+    # 我做完了, 完成了 without a number: the 完成 of their task to send, before 完成 asks for its format.
+    Handler("volunteer done in words", volunteering.is_done_in_words, volunteering.done_in_words),
     Handler("command", commands.matches, commands.handle),
     Handler("emergency", emergency.matches, emergency.handle),
     # 领 W…, W… 完成了: a volunteer's 微心愿 in their own words, before a binding or the intake files it as an appeal.

@@ -60,6 +60,28 @@ def is_quitting(conversation: Conversation) -> bool:
             and conversation.volunteer is not None)
 
 
+# 我做完了, 弄好了, 完成了 said alone: their task done, without its number or what they did.
+_DONE = re.compile(r"(?:我|这个|这件|任务|的)*(?:已经)?(?:(?:做|干|弄|搞|办|忙)(?:完|好)了?|完成了?|已完成)(?:吧|啦|啊|哈)*")
+
+
+def is_done_in_words(conversation: Conversation) -> bool:
+    """A volunteer with a task in progress saying it is done without its number (我做完了, 完成了): told the 完成 to
+    send, never filed as an appeal of theirs. Without one, 弄好了 is what a resident says of their own appeal."""
+    inbound = conversation.inbound
+    member = conversation.volunteer if inbound.kind in (Kind.TEXT, Kind.VOICE) and _DONE.fullmatch(
+        unicodedata.normalize("NFKC", inbound.text).strip(_QUITTING_EDGES)) is not None else None
+    return member is not None and any(task.status == ClaimStatus.CLAIMED
+                                      for task in volunteer_tasks.mine(conversation.session, member))
+
+
+def done_in_words(conversation: Conversation) -> Reply:
+    """The 完成 to send for the one task in progress, with a sentence of what they did; or which of several."""
+    code = _one_in_progress(conversation)
+    if isinstance(code, Reply):
+        return code
+    return Reply(texts.DONE_NEEDS_WORDS.format(verb="完成", code=code))
+
+
 def quitting(conversation: Conversation) -> Reply:
     """The 放弃 to send for the one task in progress, or which of several; nothing is given back until they do."""
     doing = [task for task in volunteer_tasks.mine(conversation.session, _member(conversation))

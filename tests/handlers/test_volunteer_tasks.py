@@ -251,6 +251,22 @@ def test_a_volunteer_saying_they_give_up_is_asked_to_confirm_their_task_or_which
         assert session.scalars(select(Appeal)).all() == []
 
 
+@pytest.mark.parametrize("said", ["我做完了", "弄好了。", "已经做好了", "完成了"])
+def test_a_volunteer_saying_they_are_done_is_told_the_完成_of_their_task_and_nothing_is_filed(wechat, seeded, said):
+    # 我做完了 was asked what problem they had to report, 弄好了 started a binding for an appeal of theirs, and 完成了
+    # was told only the format.
+    first = posted_wish(wechat)
+    wechat.send(VOLUNTEER, f"领单 {first}")
+    assert wechat.send(VOLUNTEER, said) == community_texts.DONE_NEEDS_WORDS.format(verb="完成", code=first)
+    assert claim_of(seeded, first).status == ClaimStatus.CLAIMED  # not reported done without a word of what
+    second = posted_wish(wechat, text="帮2号楼张大爷取药")
+    wechat.send(VOLUNTEER, f"领单 {second}")
+    assert wechat.send(VOLUNTEER, said) == community_texts.WHICH_IN_PROGRESS.format(
+        count=2, codes=f"{first}、{second}", first=first)
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+
+
 def test_giving_a_task_back_opens_it_again_and_tells_the_one_responsible(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
     wechat.send(ZHANG, f"接单 {ticket}")
