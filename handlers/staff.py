@@ -17,6 +17,7 @@ from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
 from nlp import Emergency, recognise_emergency
+from nlp.chatter import Chatter, chatter_of
 from storage import (
     appeals,
     attempts,
@@ -236,7 +237,12 @@ def staff_chat_hint(conversation: Conversation) -> Reply:
                                                                                            conversation.inbound.text))}
     if len(tickets) == 1:
         return Reply(_ticket_formats(conversation, texts.STAFF_TICKET_UNCLEAR, f"G{tickets.pop()}"))
+    if chatter_of(conversation.inbound.text) in _ACKNOWLEDGING:  # 收到, 好的, 谢谢 to a notice: not the command list
+        return Reply(texts.STAFF_ACKNOWLEDGED)
     return Reply(texts.STAFF_FREE_TEXT)
+
+
+_ACKNOWLEDGING = (Chatter.OK, Chatter.THANKS)
 
 
 def resident_verb_on_task(conversation: Conversation, verb: str, ticket: str) -> Reply | None:

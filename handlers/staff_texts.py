@@ -1044,6 +1044,8 @@ STAFF_TICKET_UNCLEAR_REASSIGN = "\n改派 {ticket} 网格或姓名\n督办 {tick
 # 我的任务有哪些, 看看今天的任务: the list is what a member on his rounds asks for most, so the hint starts with it.
 STAFF_FREE_TEXT = ("工作人员请使用指令，例如：我的任务（查看待办，之后可用序号：接 1、结 1 说明）、接单 编号、进展 编号 说明、"
                    "办结 编号 说明。发现问题请发送：上报 内容。回复“帮助”查看全部指令。")
+# 收到, 好的, 谢谢 said to a notice or a reply: acknowledged, not answered with every command.
+STAFF_ACKNOWLEDGED = "好的。需要办理时回复“我的任务”查看待办。"
 STAFF_HELP_HEADER = "工作指令（编号可以不带 G；“我的任务”列出后可用序号，如 接 1、结 2 已修好）："
 HELP_LINE = "· {usage}{short}：{summary}"
 HELP_CONTINUED = "工作指令（续，第{page}/{pages}页）："

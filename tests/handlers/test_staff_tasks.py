@@ -546,6 +546,12 @@ def test_staff_get_their_own_help_and_a_hint_for_free_text(wechat, seeded):
     assert "例如：我的任务（查看待办" in wechat.send(ZHANG, "我的任务有哪些")  # asked in his own words
 
 
+@pytest.mark.parametrize("said", ["收到", "好的", "收到，谢谢", "[强]"])
+def test_staff_acknowledging_a_notice_are_answered_briefly_not_with_every_command(wechat, seeded, said):
+    # 收到 to each card or 督办 was answered with the whole command list.
+    assert wechat.send(ZHANG, said) == "好的。需要办理时回复“我的任务”查看待办。"
+
+
 def test_a_command_without_its_words_shows_the_format(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     assert wechat.send(ZHANG, f"进展 {ticket}") == f"还需要写上说明，请按这个格式发送：进展 {ticket} 说明"
