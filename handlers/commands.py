@@ -317,7 +317,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("points_ranking", ("积分排行", "积分排名", "积分排行榜", "排行榜", "我的积分排名", "我的排名"), "积分排行", "本小区本月的积分排行（积分排行 社区：全社区）",
             Takes.CHOICE, points.ranking, Audience.COMMUNITY, choices=lead_texts.RANKING_WORDS + lead_texts.RANKING_COMPOUND_WORDS),
     # --- 领单 (handlers/volunteering.py) ---
-    Command("open_tasks", ("可领任务", "可领的任务", "可以领的任务", "可领取的任务", "有什么任务"), lead_texts.TASKS_USAGE, "查看附近可以领取的任务和微心愿", Takes.NOTHING,
+    Command("open_tasks", ("可领任务", "可领的任务", "可以领的任务", "可领取的任务", "有什么任务", "有任务吗", "有没有任务",
+                           "领任务", "领个任务", "我要领任务", "我想领任务", "我想领个任务"), lead_texts.TASKS_USAGE, "查看附近可以领取的任务和微心愿", Takes.NOTHING,
             volunteering.open_tasks, Audience.COMMUNITY),
     Command("take_task", ("领单", "领取", "我要领单"), lead_texts.CLAIM_USAGE, "领取一个任务（诉求编号或微心愿编号），网格员仍负责办理",
             Takes.TASK, volunteering.take, Audience.COMMUNITY),

@@ -283,6 +283,10 @@ def test_giving_a_task_back_opens_it_again_and_tells_the_one_responsible(wechat,
 @pytest.mark.parametrize(("listing", "take", "done", "give_back"), [
     ("可领的任务", "领取 {code}", "完成了 {code} 灯泡已换好", "放弃了 {code}"),
     ("有什么任务", "我要领单 {code}", "已完成 {code} 灯泡已换好", "放弃了{code}。"),
+    # each filed as an appeal of hers (and, unbound, started a binding)
+    ("我想领个任务", "领单 {code}", "完成 {code} 灯泡已换好", "放弃 {code}"),
+    ("有任务吗？", "领单 {code}", "完成 {code} 灯泡已换好", "放弃 {code}"),
+    ("有没有任务", "领单 {code}", "完成 {code} 灯泡已换好", "放弃 {code}"),
 ])
 def test_a_volunteer_saying_the_task_commands_in_her_own_words_is_understood(wechat, seeded, listing, take, done,
                                                                              give_back):
