@@ -43,8 +43,8 @@ class Chatter(StrEnum):
 
 
 _EXACT: dict[str, Chatter] = {
-    **dict.fromkeys(("你好", "您好", "在吗", "在不在", "有人吗", "hi", "hello", "你好啊", "早上好", "晚上好"),
-                    Chatter.GREETING),
+    **dict.fromkeys(("你好", "您好", "在吗", "在不在", "有人吗", "有人在吗", "有人在不在", "有没有人", "在么", "有人么",
+                     "hi", "hello", "你好啊", "早上好", "晚上好"), Chatter.GREETING),
     **dict.fromkeys(("谢谢", "谢谢你", "谢谢您", "谢谢你们", "感谢", "多谢", "辛苦了", "辛苦你们了", "麻烦你们了",
                      "谢谢网格员", "thanks", "thankyou",
                      # Outside a rating (a follower told the joined appeal is done, a rating already given).
