@@ -59,6 +59,8 @@ _HOW_TO = re.compile(r"^(请问)?(我是新来的|我第一次用)?(这个)?(怎
                      # 怎么绑定, 地址怎么改: how to give (or change) their address, asked alone
                      r"|^(请问)?(我)?(要|想)?(怎么|如何|咋)(绑定|注册|填|填写|登记|改|修改|换|更换)(住址|地址)?$"
                      r"|^(住址|地址)(怎么|如何|咋)(绑定|填|填写|登记|改|修改|换|更换)$")
+# That there is a question and nothing more, greeted or not (你好，我想问下; 请问一下): asked for it, as 咨询 alone is.
+_ONLY_ASKING = re.compile(r"(?:你好|您好|嗯+|那个)*(?:请问|我想问|想问|我要问|问)(?:一下|下|个事|个问题)?(?:呢|啊|哈|哦)*")
 # 物业 said alone, the way a counter is asked for (找物业, 物业公司, 物业的问题): which service, not what is wrong.
 _PROPERTY = re.compile(r"(?:我|我们)?(?:要|想|想要)?(?:找|反映|说说?|问问?)?(?:一下|下)?物业(?:公司|服务|管理|费)?"
                        r"(?:的)?(?:问题|事|事情)?")
@@ -105,6 +107,8 @@ def chatter_of(text: str) -> Chatter | None:
     bare = folded.strip(" ，,。.!！?？~～").replace(" ", "")
     if cleaned in _EXACT:
         return _EXACT[cleaned]
+    if _ONLY_ASKING.fullmatch(cleaned):
+        return Chatter.WANTS_TO_ASK
     said = _PARTICLES.sub("", _LEAD_INS.sub("", cleaned))
     if said in _EXACT:
         return _EXACT[said]

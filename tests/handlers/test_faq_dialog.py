@@ -189,7 +189,8 @@ def test_a_changed_answer_replaces_the_old_one_after_the_refresh_interval(wechat
     assert wechat.send("o1", "居住证怎么办理").startswith("居住证改为网上办理。")
 
 
-@pytest.mark.parametrize("said", ["咨询", "我要咨询", "我想咨询一下！", "政策咨询", "嗯我想咨询个事情"])
+@pytest.mark.parametrize("said", ["咨询", "我要咨询", "我想咨询一下！", "政策咨询", "嗯我想咨询个事情",
+                                  "你好，我想问下", "请问一下"])  # were filed as 政策咨询 appeals
 def test_saying_only_that_she_wants_to_ask_asks_for_the_question_and_files_nothing(wechat, seeded, said):
     assert wechat.send("o1", said).startswith("请直接发您想咨询的问题，例如：“高龄补贴怎么申请？”")
     assert appeals(seeded) == []
