@@ -10,6 +10,7 @@ Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么�
 | THANKS    | 谢谢, 辛苦了, 麻烦你们了, 满意（评价之外）   |
 | OK        | 好的, 嗯, 收到, 知道了, ok                   |
 | NO_THANKS | 不用了, 算了, 没事了                         |
+| GOODBYE   | 再见, 拜拜, 晚安                             |
 | HOW_TO    | 怎么用, 怎么反映问题, 能做什么               |
 | CONTACT   | 网格员电话多少, 怎么联系网格员, 物业电话多少 |
 | WANTS_TO_ASK | 咨询, 我要咨询, 我想咨询一下, 政策咨询     |
@@ -35,6 +36,7 @@ class Chatter(StrEnum):
     THANKS = "thanks"
     OK = "ok"
     NO_THANKS = "no_thanks"
+    GOODBYE = "goodbye"
     HOW_TO = "how_to"
     CONTACT = "contact"
     WANTS_TO_ASK = "wants_to_ask"  # that there is a question, not which: asked for it, never filed as one
@@ -52,6 +54,8 @@ _EXACT: dict[str, Chatter] = {
     **dict.fromkeys(("好的", "好", "好吧", "嗯", "嗯嗯", "哦", "噢", "收到", "知道了", "明白了", "行", "可以", "ok",
                      "okay", "好滴", "👌", "👍", "🙏"), Chatter.OK),
     **dict.fromkeys(("不用了", "不用", "算了", "没事了", "没事", "不需要", "不要了"), Chatter.NO_THANKS),
+    # Leaving the chat: answered as 不用了 is, not asked what the problem is.
+    **dict.fromkeys(("再见", "拜拜", "晚安", "88", "bye", "好的再见", "谢谢再见"), Chatter.GOODBYE),
     **dict.fromkeys(("帮助一下", "使用帮助", "使用方法"), Chatter.HOW_TO),
 }
 _HOW_TO = re.compile(r"^(请问)?(我是新来的|我第一次用)?(这个)?(怎么|如何|咋)(用|使用|操作|反映|反应|提交|投诉|报修|提问题|反映问题|登记)"

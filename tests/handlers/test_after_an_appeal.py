@@ -322,6 +322,8 @@ def test_a_new_problem_while_the_rating_is_open_is_filed_not_read_as_a_rating(we
 @pytest.mark.parametrize(("said", "answer"), [
     ("谢谢", "不客气"),
     ("有人在吗？", "请直接描述您遇到的问题"),  # was filed as a 政策咨询 appeal
+    ("再见", "再见！有需要随时找我们"),  # was asked what the problem was and where
+    ("晚安~", "再见！有需要随时找我们"),
     ("你好，有没有人啊", "请直接描述您遇到的问题"),
     ("好的", "以后遇到问题，直接发文字或语音给我们就行"),
     ("嗯", "以后遇到问题，直接发文字或语音给我们就行"),
