@@ -444,6 +444,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     if command.takes is Takes.TICKET:
         if command.name in ("cancel_appeal", "chase", "show") and _ONE_OF_MINE.fullmatch(_simplified(rest)):
             return True  # 撤销我的诉求, 查一下我的诉求: which one is asked, with the numbers to choose from
+        if command.name == "show" and _PROGRESS_OF_MINE.fullmatch(_simplified(rest)):
+            return True  # 查一下进度, 查询我的诉求进展: their appeals, as 查询 alone
         # "查询一下低保怎么办" is a question for the intake, not 查询; 查询 W…/J… asks after a wish or a focus case.
         return normalize_ticket(rest) is not None or (command.name == "show" and (
             other_code(rest) is not None or _TICKET_PAGE.fullmatch(unicodedata.normalize("NFKC", rest)) is not None))
@@ -537,6 +539,9 @@ _BY_VERB = {verb: command for command in COMMANDS for verb in command.verbs}
 # "One of my appeals" said instead of its number (撤销我的诉求, 撤销刚才那个, 催办一下吧): never a new appeal.
 _ONE_OF_MINE = re.compile(r"(?:一下)?(?:我的|我|刚才|刚刚|我刚才|上一个|最后一个|最近的|那个|这个)?的?"
                           r"(?:诉求|问题|那个|这个|那条|这条|那件事|这件事|事情|一个)?(?:吧|了|啊|呀)?")
+# 查一下进度, 查看我的诉求的办理情况: asked after without a number (what 查询 alone answers).
+_PROGRESS_OF_MINE = re.compile(r"(?:一下)?(?:我的|我)?(?:诉求|问题)?的?(?:进度|进展|办理情况|办理进度|处理情况|处理进度|情况)"
+                               r"(?:吧|了|啊|呀|呢)?")
 # A resident's ticket with the command said after it (G2612020014撤销, 2612020014 催办): never a new appeal.
 _RATING_WORD = r"(?:非常|很|基本|不太|很不|不)?满意"
 _RATED_TICKET = re.compile(rf"(?P<word>{_RATING_WORD})[\s,，、:：]*(?P<first>[Gg]?\d{{10}})[。.!！]*"

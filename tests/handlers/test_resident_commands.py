@@ -155,6 +155,9 @@ def test_a_command_without_its_ticket_lists_what_it_could_mean(wechat):
     assert f"请在“催办”后面写上诉求编号，例如：催办 {ticket}" in wechat.send("o1", "催办")
     assert wechat.send("o1", "查询").startswith(f"您最近的诉求：\n{ticket}")
     assert "已撤销" not in wechat.send("o1", f"查询 {ticket}")  # listed, never withdrawn unasked
+    for said in ("查一下进度", "查询我的诉求进展", "查看一下办理情况"):  # each was filed as a new appeal
+        assert wechat.send("o1", said).startswith(f"您最近的诉求：\n{ticket}"), said
+    assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]
 
 
 @pytest.mark.parametrize("said", ["那个事不用了我自己弄好了。", "不用来了，我自己修好了", "嗯那件事不需要了", "刚才是误报",
