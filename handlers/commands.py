@@ -352,15 +352,23 @@ _TICKET_SUFFIXED = re.compile(r"([GgＧｇ]?[0-9０-９]{10,})\s*号(?:诉求|�
 # first (嗯那个我要绑定, 你好，我想查询…) (NFKC: one character for one, so its end is the same in the text as typed).
 _POLITE = re.compile(r"(?:(?:嗯+|呃|额|啊|哦|那个|就是|你好|您好)[,，、\s]*)*"
                      r"(?:请问|请|麻烦)?(?:你|您)?(?:帮我|帮忙)?(?:我?(?:想要|要|想))?(?=.)")
+# 怎么评价, 如何撤销: how to use a resident's command on their appeal, which its reply without a ticket says.
+_ASKING_HOW = re.compile(r"(?:请问)?(?:我)?(?:要)?(?:怎么|如何|怎样)(?=.)")
 
 
 @functools.lru_cache(maxsize=4096)
 def parse(text: str) -> tuple[Command, str] | None:
     """The command a message names and its argument; a bare ticket number means 查询. A resident's command may
-    be asked for politely ("我要撤销G2612020014", "请帮我查询 G2612020014")."""
+    be asked for politely ("我要撤销G2612020014", "请帮我查询 G2612020014"), and one on their appeal asked how
+    to use (怎么评价: its answer without a ticket says how)."""
     found = _parse_command(text)
     if found is not None:
         return found
+    how = _ASKING_HOW.match(unicodedata.normalize("NFKC", text.strip(_EDGES)))
+    asked = _parse_command(text.strip(_EDGES)[how.end():]) if how is not None else None
+    if asked is not None and not asked[1] and asked[0].takes in (Takes.TICKET, Takes.TICKET_TEXT) \
+            and (asked[0].audience is Audience.RESIDENT or asked[0].name == "rate"):
+        return asked
     polite = _POLITE.match(unicodedata.normalize("NFKC", text.strip(_EDGES)))
     if polite is None:
         return None

@@ -155,6 +155,9 @@ def test_a_command_without_its_ticket_lists_what_it_could_mean(wechat):
     assert f"请在“催办”后面写上诉求编号，例如：催办 {ticket}" in wechat.send("o1", "催办")
     assert wechat.send("o1", "查询").startswith(f"您最近的诉求：\n{ticket}")
     assert "已撤销" not in wechat.send("o1", f"查询 {ticket}")  # listed, never withdrawn unasked
+    # Asked how: each was filed as a new appeal (怎么评价 a 政策咨询 one), answered now as the command alone.
+    assert wechat.send("o1", "怎么撤销？").startswith(f"请在“撤销”后面写上诉求编号，例如：撤销 {ticket}")
+    assert wechat.send("o1", "请问怎么评价") == resident_texts.NOTHING_TO_RATE
     for said in ("查一下进度", "查询我的诉求进展", "查看一下办理情况"):  # each was filed as a new appeal
         assert wechat.send("o1", said).startswith(f"您最近的诉求：\n{ticket}"), said
     assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]
