@@ -36,13 +36,15 @@ DEMO_FIXTURES = {"start_demo", "site"}  # tests/e2e/test_cli.py, tests/browser/c
 @pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Groups for pytest-xdist's `--dist loadgroup`: the tests that start `gridbot demo` run on one worker, so that
-    no two demos (five processes each) start at once; the tests of a module that share a module-wide fixture (a
-    server, a model) run on one worker, so that it is built once. A group the module names itself comes first."""
+    no two demos (five processes each) start at once, and the `quiet` tests with them, so that a quiet test never
+    waits for a demo test (a minute on a busy machine) to end with the other worker idle; the tests of a module that
+    share a module-wide fixture (a server, a model) run on one worker, so that it is built once. A group the module
+    names itself comes first."""
     for item in items:
         fixtures = getattr(item, "_fixtureinfo", None)
         if fixtures is None or item.get_closest_marker("xdist_group") is not None:
             continue
-        if DEMO_FIXTURES & set(fixtures.name2fixturedefs):
+        if DEMO_FIXTURES & set(fixtures.name2fixturedefs) or item.get_closest_marker("quiet") is not None:
             item.add_marker(pytest.mark.xdist_group("demo"))
         elif any(definitions[-1].scope == "module" for definitions in fixtures.name2fixturedefs.values()):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
