@@ -33,17 +33,17 @@ def redis_client(redis_url: str) -> Iterator[redis_lib.Redis]:
 DEMO_FIXTURES = {"start_demo", "site"}  # tests/e2e/test_cli.py, tests/browser/conftest.py
 
 
-@pytest.hookimpl(wrapper=True)  # around xdist's own, which reads the groups
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Groups for pytest-xdist's `--dist loadgroup`: the tests that start `gridbot demo` run on one worker, so that
     no two demos (five processes each) start at once, and the `quiet` tests with them, so that a quiet test never
     waits for a demo test (a minute on a busy machine) to end with the other worker idle; the tests of a module that
     share a module-wide fixture (a server, a model) run on one worker, so that it is built once. A group the module
     names itself comes first.
 
-    xdist tells its controller an item's group by the suffix `@group` of the item's id, which it sets itself; since
-    pytest 9 an item's id no longer reads what xdist sets, and every test ran wherever it fell (two demos at once,
-    each module-wide server and the browser tests' demo started on both workers): the suffix is then set here."""
+    xdist tells its controller an item's group by the suffix `@group` it writes into the item's id; pytest 9.2's
+    structured ids no longer read it, and every test ran wherever it fell (pytest-xdist#1386): pyproject.toml keeps
+    pytest below 9.2, and tests/unit/test_xdist_groups.py fails if a group stops reaching xdist."""
     for item in items:
         fixtures = getattr(item, "_fixtureinfo", None)
         if fixtures is None or item.get_closest_marker("xdist_group") is not None:
@@ -52,15 +52,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group("demo"))
         elif any(definitions[-1].scope == "module" for definitions in fixtures.name2fixturedefs.values()):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
-    yield
-    if getattr(config.option, "loadgroup", False):  # an xdist worker of a `--dist loadgroup` run
-        for item in items:
-            names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-                            for mark in item.iter_markers("xdist_group")})
-            if names and not item.nodeid.endswith("@" + "_".join(names)):
-                from _pytest.nodeid import NodeId  # pytest 9's structured id
-
-                item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 @pytest.hookimpl(hookwrapper=True)
