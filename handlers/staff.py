@@ -91,14 +91,20 @@ def pause(conversation: Conversation, arguments: Arguments) -> Reply:
     """挂起 <编号> <原因>."""
     ticket, reason = arguments.ticket, arguments.words
     return _act(conversation, ticket, "pause", lambda s, m: tasks.pause(s, m, ticket, reason, conversation.now),
-                texts.PAUSED.format(ticket=ticket))
+                lambda appeal: texts.PAUSED.format(ticket=ticket) + _untold(conversation, appeal))
 
 
 def resume(conversation: Conversation, arguments: Arguments) -> Reply:
     """恢复 <编号>."""
     ticket = arguments.ticket
     return _act(conversation, ticket, "resume", lambda s, m: tasks.resume(s, m, ticket, conversation.now),
-                lambda appeal: texts.RESUMED.format(ticket=ticket, due=texts.due_clock(appeal.resolve_due_at, conversation.now)))
+                lambda appeal: texts.RESUMED.format(ticket=ticket, due=texts.due_clock(appeal.resolve_due_at, conversation.now))
+                + _untold(conversation, appeal))
+
+
+def _untold(conversation: Conversation, appeal: Appeal) -> str:
+    """The line saying the resident was not messaged of this 挂起 or 恢复 (too many in the hour), or nothing."""
+    return "\n" + texts.STATUS_UNTOLD if tasks.latest_status_change_untold(conversation.session, appeal) else ""
 
 
 def transfer(conversation: Conversation, arguments: Arguments) -> Reply:

@@ -61,7 +61,7 @@ from storage.notices import (
 )
 from storage.outbox import DIGEST_TICKETS
 from storage.reassigning import OnLeave
-from storage.tasks import PROGRESS_PER_HOUR
+from storage.tasks import PROGRESS_PER_HOUR, STATUS_TOLD_PER_HOUR
 
 # A second problem the classifier found in the message: a hint for whoever handles it, not a second appeal.
 SECOND_CATEGORY = "{label}（另涉及{second}）"
@@ -927,6 +927,9 @@ RESOLVED = "诉求 {ticket} 已办结，居民会收到通知并评价。如有�
 RESOLVED_REPORTED = "诉求 {ticket} 已办结（上报的诉求，无需居民评价）。如有现场照片，现在发送即可附上。"
 PAUSED = "诉求 {ticket} 已挂起，办结时限暂停计时。恢复时回复：恢复 {ticket}"
 RESUMED = "诉求 {ticket} 已恢复办理，办结时限顺延至 {due}。"
+# A 挂起 or 恢复 past storage.tasks.STATUS_TOLD_PER_HOUR in an hour: made, but the resident was not messaged again.
+STATUS_UNTOLD = (f"居民一小时内已收到 {STATUS_TOLD_PER_HOUR} 次挂起或恢复的通知，这次没有再通知居民"
+                 "（居民查询时看到的是当前状态）。")
 TRANSFERRED = "诉求 {ticket} 已转办给 {department}。"
 GIVEN_BACK = "诉求 {ticket} 已退回社区，由社区工作人员重新派发。"
 REASSIGNED = "诉求 {ticket} 已改派给 {to}，已通知对方接单，并告知居民。"

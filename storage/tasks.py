@@ -70,6 +70,11 @@ REPEAT_WINDOW = timedelta(hours=1)
 # as many as a resident's 补充 reach its holders (storage.material.WORDS_PER_HOUR). Nobody working a task writes more;
 # a stolen account or a stuck script would otherwise message the resident without end.
 PROGRESS_PER_HOUR = 5
+# 挂起 and 恢复 the resident (and who follows the appeal) hears of in an hour: two rounds of waiting for a part. The
+# change itself always happens (a paused task must be resumable to be 办结'd); past this, a stolen account or a stuck
+# script toggling it reaches no resident, who reads the state with 查询 and hears the next change after the hour.
+STATUS_TOLD_PER_HOUR = 4
+_STATUS_CHANGES = (str(Action.PAUSED), str(Action.RESUMED))
 WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 
 
@@ -189,8 +194,10 @@ def pause(session: Session, member: Manager, ticket: str, reason: str, now: date
     """挂起: waiting for something outside the grid's hands; the completion clock stops."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,))
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.PAUSED, now, paused_at=now)
+    told = _status_changes_told_within_the_hour(session, appeal, now)
     _record(session, appeal, now, Action.PAUSED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, member, reason)
-    tell_resident_and_followers(session, appeal, ResidentPaused(ticket=appeal.ticket, reason=reason), now)
+    if told:
+        tell_resident_and_followers(session, appeal, ResidentPaused(ticket=appeal.ticket, reason=reason), now)
     holder = _other_holder(session, appeal, member)
     if holder is not None:  # the one who claimed it would find it paused only at their 办结
         tell(session, holder.openid, StaffPausedByOther(ticket=appeal.ticket, by=name_of(member), reason=reason), now,
@@ -204,13 +211,41 @@ def resume(session: Session, member: Manager, ticket: str, now: datetime) -> App
     appeal = _workable(session, member, ticket, (AppealStatus.PAUSED,))
     transition(session, appeal, AppealStatus.PAUSED, AppealStatus.ACCEPTED, now, paused_at=None,
                resolve_due_at=resolve_due_unpaused(appeal, now))
+    told = _status_changes_told_within_the_hour(session, appeal, now)
     _record(session, appeal, now, Action.RESUMED, AppealStatus.PAUSED, AppealStatus.ACCEPTED, member)
-    tell_resident_and_followers(session, appeal, ResidentResumed(ticket=appeal.ticket), now)
+    if told:
+        tell_resident_and_followers(session, appeal, ResidentResumed(ticket=appeal.ticket), now)
     holder = _other_holder(session, appeal, member)
     if holder is not None:  # their clock runs again
         tell(session, holder.openid, StaffResumedByOther(ticket=appeal.ticket, by=name_of(member),
                                                          due_at=appeal.resolve_due_at), now, appeal=appeal)
     return appeal
+
+
+def _status_changes_told_within_the_hour(session: Session, appeal: Appeal, now: datetime) -> bool:
+    """Whether a 挂起 or 恢复 of the appeal made now may still be told to its resident (STATUS_TOLD_PER_HOUR)."""
+    return _status_changes_in_hour_before(session, appeal.id, now) < STATUS_TOLD_PER_HOUR
+
+
+def _status_changes_in_hour_before(session: Session, appeal_id: int, at: datetime, before_id: int | None = None) -> int:
+    """挂起 and 恢复 of the appeal in the hour before `at` (and, given `before_id`, recorded before that event)."""
+    query = select(func.count(AppealEvent.id)).where(
+        AppealEvent.appeal_id == appeal_id, AppealEvent.action.in_(_STATUS_CHANGES),
+        AppealEvent.at > at - REPEAT_WINDOW)
+    if before_id is not None:
+        query = query.where(AppealEvent.id < before_id)
+    return session.scalar(query) or 0
+
+
+def latest_status_change_untold(session: Session, appeal: Appeal) -> bool:
+    """Whether the resident was not told of the appeal's latest 挂起 or 恢复 (past STATUS_TOLD_PER_HOUR in its hour),
+    for the reply to whoever made it."""
+    latest = session.execute(select(AppealEvent.id, AppealEvent.at).where(
+        AppealEvent.appeal_id == appeal.id, AppealEvent.action.in_(_STATUS_CHANGES),
+    ).order_by(AppealEvent.id.desc()).limit(1)).first()
+    if latest is None:
+        return False
+    return _status_changes_in_hour_before(session, appeal.id, latest.at, latest.id) >= STATUS_TOLD_PER_HOUR
 
 
 def note(session: Session, member: Manager, ticket: str, text: str, now: datetime) -> Appeal:

@@ -212,6 +212,29 @@ def test_resuming_said_as_hui_fu_ban_li_or_qu_xiao_gua_qi_resumes(wechat, seeded
     assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
 
 
+def test_pausing_and_resuming_in_a_loop_reaches_the_resident_four_times_an_hour_and_still_changes_the_task(
+        wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    for round_ in range(2):  # two rounds of waiting for a part: each told
+        clock.advance(seconds=10)
+        assert wechat.send(ZHANG, f"挂起 {ticket} 等配件{round_}").endswith(f"恢复时回复：恢复 {ticket}")
+        clock.advance(seconds=10)
+        assert wechat.send(ZHANG, f"恢复 {ticket}").endswith("。")
+    clock.advance(seconds=10)
+    paused = wechat.send(WANG, f"挂起 {ticket} 再等等")  # whoever makes it: the resident is the one messaged
+    assert paused == (f"诉求 {ticket} 已挂起，办结时限暂停计时。恢复时回复：恢复 {ticket}\n"
+                      "居民一小时内已收到 4 次挂起或恢复的通知，这次没有再通知居民（居民查询时看到的是当前状态）。")
+    assert appeal(seeded, ticket).status == AppealStatus.PAUSED  # the change is made: the task can go on
+    clock.advance(seconds=10)
+    assert "这次没有再通知居民" in wechat.send(ZHANG, f"恢复 {ticket}")
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
+    assert [len(notices(seeded, kind)) for kind in ("resident_paused", "resident_resumed")] == [2, 2]
+    clock.advance(hours=1)
+    assert "没有再通知居民" not in wechat.send(ZHANG, f"挂起 {ticket} 等配件")
+    assert [len(notices(seeded, kind)) for kind in ("resident_paused", "resident_resumed")] == [3, 2]
+
+
 def test_resolving_pausing_or_resuming_twice_says_what_stands_not_that_it_failed(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.dialog(ZHANG, [

@@ -287,6 +287,18 @@ def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(app, runtime, c
         ("paused", "console_user"), ("resumed", "console_user")]
 
 
+def test_pausing_and_resuming_past_four_an_hour_changes_the_appeal_without_messaging_the_resident(app, runtime):
+    person = logged_in(app, "street")
+    for _ in range(2):
+        assert post(person, "G-WORK", "pause", {"reason": "等待电梯配件"}).status_code == 302
+        assert post(person, "G-WORK", "resume", {}).status_code == 302
+    paused = post(person, "G-WORK", "pause", {"reason": "等待电梯配件"})
+    assert paused.status_code == 302 and appeal(runtime.database, "G-WORK").status == AppealStatus.PAUSED
+    page = person.get(paused.headers["Location"]).get_data(as_text=True)
+    assert "已挂起。居民一小时内已收到 4 次挂起或恢复的通知，这次没有再通知居民" in page
+    assert notices(runtime.database, "resident_paused", "G-WORK") == [RESIDENT_OPENID] * 2
+
+
 def test_supervising_from_the_page_presses_whoever_holds_it_once_an_hour(app, runtime, clock):
     with runtime.database.transaction() as session:  # 刘洋 claimed G-WORK
         work = session.scalars(select(Appeal).where(Appeal.ticket == "G-WORK")).one()

@@ -41,6 +41,7 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         # …and of what its grid gave back (退回), to the community's operators, who must route it again
         operators = ("、".join(person.name for person in chasing.holders_of(db, found) if person.openid)
                      if request.args.get("done") == "supervise" and found.status == AppealStatus.RETURNED else None)
+        untold = request.args.get("done") in texts.ACTION_STATUS_UNTOLD and tasks.latest_status_change_untold(db, found)
         with_street = streets_apart(db)
         status = staff_texts.status_name(record.status)  # a lapsed one is not "居民已撤销"
     if done and away is not None:  # as the chat's 改派 says: it waits for someone on leave
@@ -51,6 +52,8 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         done = texts.ACTION_SUPERVISED_UNCLAIMED
     if done and operators is not None:
         done = texts.ACTION_SUPERVISED_RETURNED.format(names=operators)
+    if done and untold:  # the change was made; the resident, told of too many in the hour, was not told of it
+        done = texts.ACTION_STATUS_UNTOLD[request.args["done"]] + texts.ACTION_STATUS_UNTOLD_NOTE
     understanding = runtime().understanding
     appeal = record.appeal
     suggestion = review_words.guess(understanding, appeal.content) if appeal.category == UNCLASSIFIED else None
