@@ -55,6 +55,10 @@ def handle(conversation: Conversation) -> Reply:
 
 
 def _from_staff(conversation: Conversation, attachment: Attachment) -> Reply:
+    full = patrol.limit_reached(conversation.session, conversation.staff, conversation.sender.id, conversation.now)
+    if full is not None:
+        window, limit = full
+        return Reply(staff_texts.material_limit(attachment.kind, window, limit))
     attached = patrol.attach(conversation.session, conversation.staff, conversation.sender.id, attachment,
                              conversation.now)
     if attached.appeal is None:

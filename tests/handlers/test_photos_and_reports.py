@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from handlers import notifications
 from storage.models import Attachment, OutboxMessage
@@ -112,6 +112,27 @@ def test_a_handlers_result_photos_do_not_use_up_the_residents_share(wechat, seed
         clock.advance(seconds=1)
         assert "办结结果" in photo(wechat, ZHANG)
     assert not photo(wechat).startswith("抱歉")
+
+
+def test_a_staff_account_flooding_photos_is_told_past_two_hundred_an_hour_and_nothing_more_is_kept(
+        wechat, seeded, clock, caplog):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已修好", "已办结")])
+    for _ in range(199):
+        clock.advance(seconds=1)
+        assert "办结结果" in photo(wechat, ZHANG)
+    clock.advance(minutes=31)  # past the result's half hour: one more waits for the next 上报, and counts too
+    assert photo(wechat, ZHANG).startswith("收到照片")
+    refused = photo(wechat, ZHANG)
+    assert refused == ("抱歉，每个工作账号一小时内最多发送 200 张照片或位置，您已达到上限，这次的照片没有保存。"
+                       "请稍后再发；办理情况可以用文字写在进展或办结里。")
+    assert "这次的位置没有保存" in location(wechat, ZHANG)
+    with seeded.transaction() as session:
+        assert session.scalar(select(func.count(Attachment.id))) == 200
+    assert "over 200 photos and locations in the hour" in caplog.text and ZHANG not in caplog.text
+    assert photo(wechat, LI).startswith("收到照片")  # a colleague is not held back
+    clock.advance(hours=1)
+    assert photo(wechat, ZHANG).startswith("收到照片")
 
 
 def test_a_photo_from_a_neighbour_who_joined_the_appeal_goes_to_the_appeal_being_handled(wechat, seeded, clock):
