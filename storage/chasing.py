@@ -96,7 +96,7 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
         return Chase(appeal, False, sent_before)
     kept = words[:WORDS_KEPT] if words else None
     record(session, appeal.id, now, Action.CHASED, None, None, actor_id=resident_id, note=kept, internal=True)
-    card = StaffChased(ticket=appeal.ticket, content=appeal.content, words=kept, count=sent_before + 1,
+    card = StaffChased(ticket=appeal.ticket, content=appeal.listed_words, words=kept, count=sent_before + 1,
                        filed_at=appeal.created_at, claimed=claimed(appeal))
     tell_holders(session, appeal, holders, card, now, sensitive)
     return Chase(appeal, True, sent_before + 1)

@@ -76,8 +76,9 @@ def on_card(session: Session, appeal: Appeal) -> Contact:
 def words_on_card(appeal: Appeal, limit: int | None = None) -> str:
     """The appeal's words as a card shows them before anyone has claimed it: an ID-card number written in them
     masked (the card reaches the whole grid; the handler reads it whole in 查询 once they have claimed it), a
-    phone number as written. `limit`: cut after masking, so no cut leaves part of a number bare."""
-    shown = mask_id_numbers(appeal.content)
+    phone number as written; after 分开, the problem the ticket kept, not the others filed apart. `limit`: cut after
+    masking, so no cut leaves part of a number bare."""
+    shown = mask_id_numbers(appeal.listed_words)
     return shown if limit is None else shown[:limit]
 
 

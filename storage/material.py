@@ -115,7 +115,7 @@ def _material_within(session: Session, appeal_id: int, since: datetime) -> int:
 def _tell_holders(session: Session, appeal: Appeal, attachment: Attachment, now: datetime,
                   sensitive: Collection[str]) -> None:
     session.flush()  # the attachment's id and public id, for its link
-    notice = StaffMaterialAdded(ticket=appeal.ticket, material=attachment.kind, content=appeal.content,
+    notice = StaffMaterialAdded(ticket=appeal.ticket, material=attachment.kind, content=appeal.listed_words,
                                 claimed=claimed(appeal))
     linked = replace(notice, photos=_photo_link(session, attachment), places=_place_link(attachment))
     _tell(session, appeal, _told_of_more(session, appeal), linked, now, sensitive)
@@ -148,7 +148,7 @@ def add_words(session: Session, resident_id: int, appeal: Appeal, words: str, no
     appeals.record(session, appeal.id, now, appeals.Action.WORDS_ADDED, None, None, actor_id=resident_id,
                    note=words)
     recipients = _told_of_more(session, appeal)
-    notice = StaffWordsAdded(ticket=appeal.ticket, content=appeal.content, words=words, emergency=appeal.emergency,
+    notice = StaffWordsAdded(ticket=appeal.ticket, content=appeal.listed_words, words=words, emergency=appeal.emergency,
                              claimed=claimed(appeal),
                              reporter=_other_reporter(session, appeal, resident_id))
     _tell(session, appeal, recipients, notice, now, sensitive)

@@ -146,7 +146,7 @@ def what(appeal: Appeal) -> str:
 
 
 def _appeal_task(session: Session, appeal: Appeal, status: str | None = None) -> Task:
-    return Task(appeal.ticket, what(appeal), appeal_place(session, appeal), snippet(appeal.content), status)
+    return Task(appeal.ticket, what(appeal), appeal_place(session, appeal), snippet(appeal.listed_words), status)
 
 
 def _open_appeals(session: Session, member: Staff, taxonomy: VolunteerWork) -> list[tuple[Appeal, str | None]]:

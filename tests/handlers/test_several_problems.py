@@ -156,3 +156,19 @@ def test_after_apart_the_kept_ticket_is_listed_by_its_own_problem_not_the_others
     row = page[page.index(f'id="appeal-{ticket}"'):]
     row = row[:row.index("</tr>")]
     assert "垃圾桶满了没人倒" in row and "路灯" not in row, row
+
+
+def test_apart_before_the_grid_got_its_card_gives_the_kept_ticket_a_card_of_its_own_problem(wechat, seeded, clock):
+    # The worker was backlogged: the resident's 分开 came before the dispatch built the original's card.
+    ticket = TICKET.search(wechat.send("o1", THREE)).group(0)
+    wechat.send("o1", "分开")
+    dispatch_filed(seeded, clock)
+    card = next(card for card in worded(seeded, "staff_new_appeal", ZHANG) if ticket in card)
+    assert "垃圾桶满了没人倒" in card and "路灯" not in card and "漏水" not in card, card
+    # What reaches its holders later quotes that problem too: a 催办, the resident's added words and photos.
+    clock.advance(hours=3)
+    wechat.send("o1", f"催办 {ticket}")
+    wechat.send("o1", f"补充 {ticket} 垃圾都堆到楼道里了")
+    for kind in ("staff_chased", "staff_words_added"):
+        told = [text for text in worded(seeded, kind, ZHANG) if ticket in text]
+        assert told and "垃圾桶满了没人倒" in told[0] and "路灯" not in told[0], (kind, told)
