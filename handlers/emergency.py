@@ -55,7 +55,9 @@ def handle(conversation: Conversation) -> Reply:
             if told else texts.EMERGENCY_FILED_NOBODY.format(ticket=filed.ticket)
         return Reply(f"{advice}\n{filed_reply}{filing.place_named(conversation, filed)}"
                      f"{binding.still_to_answer(conversation)}")
-    held = texts.EMERGENCY_HELD.format(ticket=filed.ticket)
+    told = filing.told_of_unplaced_emergency(conversation)
+    held = texts.EMERGENCY_HELD.format(ticket=filed.ticket, who=texts.who_was_told(told)) if told \
+        else texts.EMERGENCY_HELD_NOBODY.format(ticket=filed.ticket)
     if dialogues.named(conversation, binding.DIALOG) is not None:
         return Reply(f"{advice}\n{held}{binding.still_to_answer(conversation)}")
     return Reply(f"{advice}\n{held}\n" + texts.EMERGENCY_ASK_ADDRESS.format(question=binding.start(conversation)))

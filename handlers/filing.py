@@ -14,6 +14,7 @@ from storage import joins as joined_reports
 from storage.errors import DomainError
 from storage.limits import LIMITS, TextField
 from storage.models import Appeal, AppealStatus
+from storage.staff import duty_desks
 
 
 def hold_problem(conversation: Conversation) -> Reply:
@@ -90,13 +91,13 @@ def file_emergency(conversation: Conversation, text: str, emergency: Emergency) 
     `more_of_emergency` instead).
 
     Never refused by an intake limit and never offered as a join: someone may be in danger. A resident without
-    an address whose words name no building (with its compound) has it held like any appeal, and every operator
-    is told at once.
+    an address whose words name no building (with its compound) has it held like any appeal, and the duty desks
+    are told at once (storage.staff.duty_desks).
     """
     session, sender, now = conversation.session, conversation.sender, conversation.now
     at = emergencies.place_said(session, sender, text) or sender  # "看到2号楼冒烟": where the responders must go
     filed = appeals.file_appeal(session, at, emergency_intake(conversation, text, emergency), now)
-    if filed.status is AppealStatus.AWAITING_ADDRESS:  # nowhere said, no address: every operator must hear now
+    if filed.status is AppealStatus.AWAITING_ADDRESS:  # nowhere said, no address: the duty desks hear now
         emergencies.alert_unplaced(session, filed.id, now)
     return filed
 
@@ -108,6 +109,12 @@ def told_of_emergency(conversation: Conversation, appeal_id: int) -> tuple[str, 
     session = conversation.session
     appeal = session.get_one(Appeal, appeal_id)
     return emergencies.told_roles(emergencies.responders(session, appeal, dispatch.grid_staff(session, appeal.grid_id)))
+
+
+def told_of_unplaced_emergency(conversation: Conversation) -> tuple[str, ...]:
+    """Whom an unbound resident's emergency card reached, by role (storage.staff.duty_desks): the
+    street's duty desks are not the community's, and nobody at all must not be said to have been told."""
+    return emergencies.told_roles(duty_desks(conversation.session))
 
 
 def place_named(conversation: Conversation, filed: appeals.Filed) -> str:

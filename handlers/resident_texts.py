@@ -121,7 +121,9 @@ EMERGENCY_FILED = ("已登记为紧急诉求 {ticket}，同时通知了{who}，{
 # Nobody of the grid, its community or its street has bound WeChat yet (a street just imported): nobody is told.
 EMERGENCY_FILED_NOBODY = ("已登记为紧急诉求 {ticket}。您所在的网格暂时还没有工作人员在公众号上接收消息，"
                           "请一定先打上面的电话求助，不要等我们联系。有新情况请直接发消息告诉我们。")
-EMERGENCY_HELD = "已登记为紧急诉求 {ticket}，并立即通知了社区工作人员。"
+EMERGENCY_HELD = "已登记为紧急诉求 {ticket}，并立即通知了{who}。"
+# No operator anywhere has bound WeChat yet (a district just imported): nobody heard of it.
+EMERGENCY_HELD_NOBODY = "已登记为紧急诉求 {ticket}。暂时还没有工作人员在公众号上接收消息，请一定先打上面的电话求助，不要等我们联系。"
 # Filed at the building the resident named, not at their home (storage.emergencies.place_said).
 EMERGENCY_PLACE_NAMED = "工作人员会赶往您说的地点：{place}。地点不对请马上告诉我们。"
 # A neighbour reported the same danger at the same building minutes ago (handlers.filing.join_same_danger).

@@ -5,8 +5,11 @@ clock. Such an appeal is never offered to join (我也遇到), merged by staff, 
 a neighbour's report of the same danger at the same building joins it (storage.joins.join_emergency).
 - Dispatch (storage.dispatch): whatever the grid's mode, the 【紧急】 card goes to every member and the leader of
   the grid and to the community's operators.
-- An unbound resident's emergency waits for their address like any held appeal, but its card goes at once to
-  every active operator (street and communities): with no grid there is nobody else to tell.
+- An unbound resident's emergency waits for their address like any held appeal, but its card goes at once to the
+  duty desks over every place, since with no grid there is nobody nearer to tell (storage.staff.duty_desks): the
+  district-wide operators (bound to no street) if any, else every street's operators, else (no street operator
+  bound anywhere yet) every community's. At a city's size (31 streets, 293 communities) every operator would be
+  some 300 people each told of one resident's danger, none of them sure it was theirs to act on.
 - Filed where the resident says it is when that is a building of their community ("我在5号楼门口，看到2号楼冒烟":
   2号楼), not at their home: the responders must go there, and it may be another grid's (`place_said`).
 - Unclaimed at its deadline (storage.supervision) it escalates to the grid's leaders, and on, one response time
@@ -28,7 +31,7 @@ from storage import appeals, contacts, org
 from storage.contact_input import in_digits
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Building, Grid, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
-from storage.staff import community_operators, held, street_operators
+from storage.staff import community_operators, duty_desks, street_operators
 from storage.telling import tell
 
 # While a resident's 紧急 appeal of the last FOLLOW_UP is open, what else they write is about it ("我们被困在5楼出不来"):
@@ -142,10 +145,10 @@ def marked(card: StaffNewAppeal, appeal: Appeal, now: datetime) -> StaffNewAppea
 
 
 def alert_unplaced(session: Session, appeal_id: int, now: datetime) -> int:
-    """Tell every active operator of an emergency held for an address (filed by an unbound resident); returns
-    how many were told."""
+    """Tell the duty desks (storage.staff.duty_desks) of an emergency held for an address (filed by an unbound
+    resident); returns how many were told."""
     appeal = session.get_one(Appeal, appeal_id)
-    operators = every_operator(session, hold=True)
+    operators = duty_desks(session, hold=True)
     card = StaffNewAppeal(ticket=appeal.ticket, category=appeal.category, subcategory=appeal.subcategory,
                           grid=UNPLACED_GRID, content=contacts.words_on_card(appeal, CONTENT_LENGTH), urgent=True,
                           emergency=appeal.emergency)
@@ -175,15 +178,6 @@ def joined_into(session: Session, joined: Sequence[int], now: datetime) -> appea
         return None
     return appeals.Recent(target.id, target.ticket, target.content, AppealStatus(target.status), target.emergency,
                           target.created_at)
-
-
-def every_operator(session: Session, hold: bool = False) -> Sequence[Staff]:
-    """Every active operator (street and communities) who has bound WeChat: who hears of an unbound resident's
-    emergency, which has no grid yet. `hold`: their rows share-locked (storage.staff.held)."""
-    return session.scalars(held(
-        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.active.is_(True), Staff.openid.is_not(None))
-        .order_by(Staff.id), hold)
-    ).all()
 
 
 def unclaimed_notice(session: Session, appeal: Appeal, since: datetime, level: int) -> StaffEmergencyUnclaimed:

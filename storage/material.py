@@ -21,6 +21,7 @@ from storage import appeals, contacts, emergencies, media_files, org, supervisio
 from storage.chasing import claimed, holders_of, tell_holders
 from storage.models import Appeal, AppealEvent, AppealFollower, AppealStatus, Attachment, Staff
 from storage.notices import StaffMaterialAdded, StaffNotice, StaffWordsAdded
+from storage.staff import duty_desks
 from storage.telling import tell
 
 # The statuses in which somebody already has the appeal in front of them (a submitted one's card is yet to go).
@@ -158,8 +159,8 @@ def add_words(session: Session, resident_id: int, appeal: Appeal, words: str, no
 def _tell(session: Session, appeal: Appeal, recipients: Sequence[Staff], notice: StaffNotice, now: datetime,
           sensitive: Collection[str]) -> None:
     if appeal.emergency is not None and appeal.grid_id is None:
-        # Every operator got its 【紧急】 card whole (emergencies.alert_unplaced), a community's operators too, though
-        # the appeal is in no community yet: what she adds, which may be where she is, reaches them whole as well.
+        # The duty desks got its 【紧急】 card whole (emergencies.alert_unplaced), though the appeal is in no
+        # community yet: what she adds, which may be where she is, reaches them whole as well.
         for operator in recipients:
             tell(session, operator.openid, notice, now, appeal=appeal)
     else:
@@ -192,7 +193,7 @@ def _told_of_more(session: Session, appeal: Appeal) -> Sequence[Staff]:
     whom its 督办 reached while nobody claimed it."""
     if appeal.emergency is None:
         return holders_of(session, appeal)
-    if appeal.grid_id is None:  # held for the resident's address: the operators got its card
-        return emergencies.every_operator(session)
+    if appeal.grid_id is None:  # held for the resident's address: the duty desks got its card
+        return duty_desks(session)
     # Unclaimed, its 督办 may have climbed to the street: the operators it reached hear it too.
     return emergencies.responders(session, appeal, [*holders_of(session, appeal), *supervision.reached(session, appeal)])

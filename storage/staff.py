@@ -673,6 +673,20 @@ def manages_grid(session: Session, member: Staff | ConsoleUser, grid_id: int | N
     return False
 
 
+def duty_desks(session: Session, hold: bool = False) -> Sequence[Staff]:
+    """Who is told of what belongs to no place yet (an unbound resident's emergency, a sender locked out of 认证):
+    the active operators with WeChat bound over every street (the district's duty desk) if there are any, else every
+    street's, else (no street operator bound anywhere yet) every community's. At a city's size (31 streets, 293
+    communities) every operator would be some 300 people told of one thing, none sure it was theirs to act on.
+    `hold`: their rows share-locked, as `held` says."""
+    bound = (Staff.role == StaffRole.OPERATOR, Staff.active.is_(True), Staff.openid.is_not(None))
+    for desk in (Staff.community_id.is_(None) & Staff.street_id.is_(None), Staff.community_id.is_(None), true()):
+        found = session.scalars(held(select(Staff).where(*bound, desk).order_by(Staff.id), hold)).all()
+        if found:
+            return found
+    return []
+
+
 def community_operators(session: Session, grid_id: int | None, hold: bool = False) -> Sequence[Staff]:
     """The active operators of the grid's community: 退回 and 聚焦办 alerts go to them, escalation level 2.
     `hold`: their rows share-locked, as `held` says."""
@@ -767,7 +781,8 @@ class Readable:
     departments: frozenset[str] = frozenset()  # it is, or once was, transferred (or routed) to
     sensitive: bool = False  # a category of the taxonomy's `sensitive` list (家庭矛盾, 邻里纠纷, …)
     complained_about: frozenset[int] = frozenset()  # staff a complaint is about (storage.complaints)
-    # An emergency of a resident not yet bound: in no grid, and its card went to every operator (storage.emergencies)
+    # An emergency of a resident not yet bound: in no grid, and its card went to the duty desks (storage.emergencies); any
+    # operator may read it, as whichever is asked about it must.
     unplaced_emergency: bool = False
     street_id: int | None = None  # the grid's community's
 

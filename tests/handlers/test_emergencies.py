@@ -682,6 +682,57 @@ def test_a_location_sent_during_an_emergency_reaches_everyone_its_card_reached(w
     assert held in told and "位置1：" in told  # where she is: the map link
 
 
+def add_streets(seeded, clock, count):
+    """`count` more streets of three communities, each with a community operator and the street its operator:
+    the street operators' openids."""
+    from storage import seeding
+    from storage import staff as staff_rows
+
+    desks = []
+    with seeded.transaction() as session:
+        for number in range(1, count + 1):
+            communities = [f"街{number}第{c}社区" for c in range(1, 4)]
+            layout = {name: {"第一网格": (f"{name}小区", {"1号楼": ("1单元",)})} for name in communities}
+            operators = tuple((f"op_{number}_{c}", f"社区员{number}{c}", StaffRole.OPERATOR, name, None)
+                              for c, name in enumerate(communities, 1))
+            seeding.seed_street(session, seeding.StreetPlan(f"第{number}街道", layout, operators), clock())
+            desk = f"desk_{number}"
+            session.add(Staff(openid=desk, name=f"街道值班{number}", role=StaffRole.OPERATOR, active=True,
+                              street_id=staff_rows.find_street(session, f"第{number}街道").id, created_at=clock()))
+            desks.append(desk)
+    return desks
+
+
+def test_an_unbound_residents_emergency_at_city_size_reaches_each_streets_duty_desk_once_not_every_operator(
+        wechat, seeded, clock):
+    desks = add_streets(seeded, clock, 8)  # 9 streets, 25 communities: 24 more community operators and 孙丽
+    reply = wechat.send("o_new", "救命 楼下着火了 好多烟")
+    assert "已登记为紧急诉求" in reply and "并立即通知了街道工作人员。" in reply
+    ticket = ticket_in(reply)
+    told = cards(seeded, ticket)
+    assert sorted(told) == sorted(desks)  # one card each, and none to the communities' operators
+    assert all("地址未绑定" in card for card, _ in told.values())
+    wechat.send("o_new", "我们被困在5楼出不来")  # what she adds reaches the same desks
+    assert sorted(notices(seeded, "staff_words_added", ticket)) == sorted(desks)
+
+
+def test_an_unbound_residents_emergency_reaches_the_districts_duty_desk_when_there_is_one(wechat, seeded, clock):
+    add_streets(seeded, clock, 3)
+    with seeded.transaction() as session:  # over every street: the district's command centre
+        session.add(Staff(openid="desk_district", name="区指挥中心", role=StaffRole.OPERATOR, active=True,
+                          created_at=clock()))
+    ticket = ticket_in(wechat.send("o_new", "救命 楼下着火了 好多烟"))
+    assert sorted(cards(seeded, ticket)) == ["desk_district"]
+
+
+def test_an_unbound_residents_emergency_with_no_operator_bound_anywhere_asks_them_to_call_first(wechat, seeded):
+    with seeded.transaction() as session:
+        session.scalars(select(Staff).where(Staff.openid == OPERATOR)).one().active = False
+    reply = wechat.send("o_new", "救命 楼下着火了 好多烟")
+    assert "通知了" not in reply and "请一定先打上面的电话求助，不要等我们联系。" in reply
+    assert cards(seeded, ticket_in(reply)) == {}
+
+
 def test_a_community_operator_told_of_an_unplaced_emergency_can_look_it_up_and_is_not_asked_to_claim_it(wechat,
                                                                                                           seeded):
     ticket = ticket_in(wechat.send("o_new", "救命 楼下着火了 好多烟"))
