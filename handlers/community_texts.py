@@ -253,6 +253,13 @@ GIVE_BACK_WHICH = "您手上有 {count} 个任务在做：{codes}。要放弃哪
 NONE_TO_GIVE_BACK = "您手上没有正在做的任务，不用放弃。回复“可领任务”查看可以领取的任务。"
 MATERIAL_KEPT = "{kind}已保存到任务 {code}，网格员核实时可以看到。"
 MATERIAL_NAMES = {"image": "照片", "location": "位置"}
+MATERIAL_LIMIT_WINDOWS = {"hour": "一小时", "day": "24 小时"}
+
+
+def material_limit(kind: str, window: str, limit: int) -> str:
+    """A photo past the volunteer's hour's or day's share (storage.volunteer_claims.PhotoNotKept): not kept."""
+    return (f"抱歉，{MATERIAL_LIMIT_WINDOWS[window]}内最多保存 {limit} 张照片或位置，您已达到上限，"
+            f"这次的{MATERIAL_NAMES.get(kind, '材料')}没有保存。请稍后再发；做了什么可以写在“完成”的说明里。")
 
 
 def task_line(n: int, code: str, what: str | None, place: str, text: str) -> str:

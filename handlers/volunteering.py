@@ -231,6 +231,8 @@ def material(conversation: Conversation, attachment: Attachment) -> Reply | None
     code = volunteer_claims.attach_photo(conversation.session, member, attachment, conversation.now)
     if code is None:
         return None
+    if isinstance(code, volunteer_claims.PhotoNotKept):
+        return Reply(texts.material_limit(attachment.kind, code.window, code.limit))
     return Reply(texts.MATERIAL_KEPT.format(kind=texts.MATERIAL_NAMES.get(attachment.kind, "材料"), code=code))
 
 

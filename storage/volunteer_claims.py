@@ -11,7 +11,7 @@ is in the appeal's audit trail.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Sequence
 
 from sqlalchemy import func, select, update
@@ -22,6 +22,7 @@ from storage import points
 from storage.appeals import Action, record
 from storage.contacts import volunteer_phone
 from storage.errors import DomainError, NotFound
+from storage.material import KEPT_PER_DAY, KEPT_PER_HOUR
 from storage.models import (
     GRID_TEAM,
     OPEN_STATUSES,
@@ -264,14 +265,31 @@ def _rated_by_the_volunteer(session: Session, appeal: Appeal, held: VolunteerCla
     return volunteer is not None and volunteer == rater
 
 
-def attach_photo(session: Session, member: Staff, attachment: Attachment, now: datetime) -> str | None:
+@dataclass(frozen=True)
+class PhotoNotKept:
+    """A photo past the volunteer's share (`window` "hour" or "day", `limit`): not kept, as a resident's would not
+    be (storage.material.KEPT_PER_HOUR)."""
+
+    window: str
+    limit: int
+
+
+def attach_photo(session: Session, member: Staff, attachment: Attachment, now: datetime) -> str | PhotoNotKept | None:
     """A photo (or location) the volunteer sends within RESULT_PHOTO_WINDOW of their 完成 is kept with that
-    claim (and its appeal's material); the task's number, or None when they finished nothing just now."""
+    claim (and its appeal's material); the task's number, or None when they finished nothing just now. Past a
+    resident's share of photos (each one downloaded and kept), PhotoNotKept and nothing is kept."""
     held = session.scalars(select(VolunteerClaim).where(
         VolunteerClaim.staff_id == member.id, VolunteerClaim.status.in_([ClaimStatus.DONE, ClaimStatus.CONFIRMED]),
         VolunteerClaim.done_at >= now - RESULT_PHOTO_WINDOW).order_by(VolunteerClaim.done_at.desc()).limit(1)).first()
     if held is None:
         return None
+    for window, limit in (("hour", KEPT_PER_HOUR), ("day", KEPT_PER_DAY)):
+        since = now - (timedelta(hours=1) if window == "hour" else timedelta(days=1))
+        kept = session.scalar(select(func.count(Attachment.id)).join(
+            VolunteerClaim, VolunteerClaim.id == Attachment.volunteer_claim_id).where(
+            VolunteerClaim.staff_id == member.id, Attachment.created_at > since)) or 0
+        if kept >= limit:
+            return PhotoNotKept(window, limit)
     attachment.volunteer_claim_id, attachment.appeal_id, attachment.resident_id = held.id, held.appeal_id, None
     attachment.created_at = now
     session.add(attachment)

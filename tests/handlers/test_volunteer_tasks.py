@@ -351,6 +351,24 @@ def test_taking_finishing_or_giving_back_a_task_reported_done_says_it_waits_for_
         code=ticket)
 
 
+def test_a_volunteer_flooding_photos_after_done_is_told_past_thirty_an_hour_and_nothing_more_is_kept(
+        wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(VOLUNTEER, f"领单 {ticket}")
+    wechat.send(VOLUNTEER, f"完成 {ticket} 已陪王奶奶买好一周的菜")
+    for _ in range(30):
+        clock.advance(seconds=1)
+        kept = wechat.deliver(wechat.server.image(VOLUNTEER, create_time=wechat.now()))
+        assert kept == community_texts.MATERIAL_KEPT.format(kind="照片", code=ticket)
+    clock.advance(seconds=1)
+    refused = wechat.deliver(wechat.server.image(VOLUNTEER, create_time=wechat.now()))
+    assert refused == ("抱歉，一小时内最多保存 30 张照片或位置，您已达到上限，这次的照片没有保存。"
+                       "请稍后再发；做了什么可以写在“完成”的说明里。")
+    with seeded.transaction() as session:
+        assert len(session.scalars(select(Attachment.id)).all()) == 30
+
+
 def test_done_with_a_photo_then_the_grid_member_confirms_and_the_volunteer_gets_the_points(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, ELDERLY)
     wechat.send(ZHANG, f"接单 {ticket}")
