@@ -599,16 +599,13 @@ def _legacy_hash(code: str) -> str:
 
 
 def _locked_out(session: Session, openid: str, until: datetime, now: datetime, lockout: attempts.Lockout) -> None:
-    """A sender was just locked out of 认证: log it, and tell every operator (at most once a day per sender)."""
+    """A sender was just locked out of 认证: log it, and tell the duty desks (at most once a day per sender)."""
     log.warning("certify: %s locked out until %s after %s wrong codes within %s", mask(openid), until.isoformat(),
                 lockout.failures, lockout.within)
     if not attempts.take_alert(session, attempts.CERTIFY, openid, now, lockout.alert_quiet):
         return
-    # An unbound sender has no community: every operator of the street hears of it.
-    operators = session.scalars(
-        select(Staff).where(Staff.role == StaffRole.OPERATOR, Staff.active.is_(True), Staff.openid.is_not(None))
-        .order_by(Staff.id)
-    ).all()
+    # An unbound sender has no place: those over every place hear of it, not each of a city's 300 operators.
+    operators = duty_desks(session)
     notice = StaffCertifyLocked(who=mask(openid), failures=lockout.failures,
                                 minutes=int(lockout.within.total_seconds() // 60), until=until)
     for operator in operators:
