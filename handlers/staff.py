@@ -386,8 +386,8 @@ def _claimable_by(conversation: Conversation, appeal: Appeal) -> bool:
 
 
 def _home(conversation: Conversation, appeal: Appeal) -> str:
-    if appeal.grid_id is None:
-        return ""
+    if appeal.grid_id is None:  # held for its resident's address (an emergency's duty desks read it): not a 上报
+        return texts.DETAIL_UNPLACED
     return org.address(conversation.session, appeal.grid_id, appeal.building_id, appeal.unit_id).home_label
 
 

@@ -1328,6 +1328,7 @@ NOT_A_TICKET = {
     "W": "{code} 是微心愿的编号，不是诉求编号：志愿者领单、报完成时发布人会收到通知，核实后回复“确认完成 {code}”。",
     "J": "{code} 是聚焦办事项的编号，不是诉求编号：回复“聚焦”查看进行中的聚焦事项，处理完毕回复“结案 {code} 说明”。",
 }
+DETAIL_UNPLACED = "居民还没有绑定住址（绑定后派给所在网格）"
 DETAIL_CONTACT = "居民联系方式：{contact}"
 CLAIM_CONTACT = "居民联系方式：{contact}\n请尽快联系居民处理。"
 # No phone and no 门牌 left: the card's address and the account are how to reach them.

@@ -738,7 +738,9 @@ def test_a_community_operator_told_of_an_unplaced_emergency_can_look_it_up_and_i
     ticket = ticket_in(wechat.send("o_new", "救命 楼下着火了 好多烟"))
     card = cards(seeded, ticket)[OPERATOR][0]  # 孙丽, operator of 幸福里社区: the resident's community is not known
     assert "居民还没有绑定地址，绑定后任务卡立即发给所在网格接单" in card and f"接单 {ticket}" not in card
-    assert f"诉求 {ticket}" in wechat.send(OPERATOR, f"查询 {ticket}")
+    looked_up = wechat.send(OPERATOR, f"查询 {ticket}")
+    assert f"诉求 {ticket}" in looked_up
+    assert "地址：居民还没有绑定住址（绑定后派给所在网格）" in looked_up and "网格员上报" not in looked_up
     assert "没有找到" in wechat.send(ZHANG, f"查询 {ticket}")  # a grid member was not told of it: not theirs to read
 
 
