@@ -928,8 +928,8 @@ RESOLVED_REPORTED = "诉求 {ticket} 已办结（上报的诉求，无需居民�
 PAUSED = "诉求 {ticket} 已挂起，办结时限暂停计时。恢复时回复：恢复 {ticket}"
 RESUMED = "诉求 {ticket} 已恢复办理，办结时限顺延至 {due}。"
 # A 挂起 or 恢复 past storage.tasks.STATUS_TOLD_PER_HOUR in an hour: made, but the resident was not messaged again.
-STATUS_UNTOLD = (f"居民一小时内已收到 {STATUS_TOLD_PER_HOUR} 次挂起或恢复的通知，这次没有再通知居民"
-                 "（居民查询时看到的是当前状态）。")
+STATUS_UNTOLD = (f"这件诉求一小时内已挂起或恢复 {STATUS_TOLD_PER_HOUR} 次，这次没有再通知居民和接单人"
+                 "（查询时看到的是当前状态）。")
 TRANSFERRED = "诉求 {ticket} 已转办给 {department}。"
 GIVEN_BACK = "诉求 {ticket} 已退回社区，由社区工作人员重新派发。"
 REASSIGNED = "诉求 {ticket} 已改派给 {to}，已通知对方接单，并告知居民。"

@@ -70,9 +70,10 @@ REPEAT_WINDOW = timedelta(hours=1)
 # as many as a resident's 补充 reach its holders (storage.material.WORDS_PER_HOUR). Nobody working a task writes more;
 # a stolen account or a stuck script would otherwise message the resident without end.
 PROGRESS_PER_HOUR = 5
-# 挂起 and 恢复 the resident (and who follows the appeal) hears of in an hour: two rounds of waiting for a part. The
-# change itself always happens (a paused task must be resumable to be 办结'd); past this, a stolen account or a stuck
-# script toggling it reaches no resident, who reads the state with 查询 and hears the next change after the hour.
+# 挂起 and 恢复 the resident (and who follows the appeal, and who claimed it when another made the change) hears of in
+# an hour: two rounds of waiting for a part. The change itself always happens (a paused task must be resumable to be
+# 办结'd); past this, a stolen account or a stuck script toggling it messages nobody, who read the state with 查询 (the
+# holder in 我的任务) and hear the next change after the hour.
 STATUS_TOLD_PER_HOUR = 4
 _STATUS_CHANGES = (str(Action.PAUSED), str(Action.RESUMED))
 WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
@@ -198,7 +199,7 @@ def pause(session: Session, member: Manager, ticket: str, reason: str, now: date
     _record(session, appeal, now, Action.PAUSED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, member, reason)
     if told:
         tell_resident_and_followers(session, appeal, ResidentPaused(ticket=appeal.ticket, reason=reason), now)
-    holder = _other_holder(session, appeal, member)
+    holder = _other_holder(session, appeal, member) if told else None
     if holder is not None:  # the one who claimed it would find it paused only at their 办结
         tell(session, holder.openid, StaffPausedByOther(ticket=appeal.ticket, by=name_of(member), reason=reason), now,
              appeal=appeal)
@@ -215,7 +216,7 @@ def resume(session: Session, member: Manager, ticket: str, now: datetime) -> App
     _record(session, appeal, now, Action.RESUMED, AppealStatus.PAUSED, AppealStatus.ACCEPTED, member)
     if told:
         tell_resident_and_followers(session, appeal, ResidentResumed(ticket=appeal.ticket), now)
-    holder = _other_holder(session, appeal, member)
+    holder = _other_holder(session, appeal, member) if told else None
     if holder is not None:  # their clock runs again
         tell(session, holder.openid, StaffResumedByOther(ticket=appeal.ticket, by=name_of(member),
                                                          due_at=appeal.resolve_due_at), now, appeal=appeal)

@@ -224,12 +224,14 @@ def test_pausing_and_resuming_in_a_loop_reaches_the_resident_four_times_an_hour_
     clock.advance(seconds=10)
     paused = wechat.send(WANG, f"挂起 {ticket} 再等等")  # whoever makes it: the resident is the one messaged
     assert paused == (f"诉求 {ticket} 已挂起，办结时限暂停计时。恢复时回复：恢复 {ticket}\n"
-                      "居民一小时内已收到 4 次挂起或恢复的通知，这次没有再通知居民（居民查询时看到的是当前状态）。")
+                      "这件诉求一小时内已挂起或恢复 4 次，这次没有再通知居民和接单人（查询时看到的是当前状态）。")
     assert appeal(seeded, ticket).status == AppealStatus.PAUSED  # the change is made: the task can go on
     clock.advance(seconds=10)
-    assert "这次没有再通知居民" in wechat.send(ZHANG, f"恢复 {ticket}")
+    assert "这次没有再通知居民" in wechat.send(WANG, f"恢复 {ticket}")
     assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED
     assert [len(notices(seeded, kind)) for kind in ("resident_paused", "resident_resumed")] == [2, 2]
+    # …nor 张伟, who claimed it: a stolen leader's account toggling it would message him without end as well
+    assert notices(seeded, "staff_paused_by_other", ticket) == notices(seeded, "staff_resumed_by_other", ticket) == []
     clock.advance(hours=1)
     assert "没有再通知居民" not in wechat.send(ZHANG, f"挂起 {ticket} 等配件")
     assert [len(notices(seeded, kind)) for kind in ("resident_paused", "resident_resumed")] == [3, 2]

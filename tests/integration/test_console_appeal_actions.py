@@ -295,7 +295,7 @@ def test_pausing_and_resuming_past_four_an_hour_changes_the_appeal_without_messa
     paused = post(person, "G-WORK", "pause", {"reason": "等待电梯配件"})
     assert paused.status_code == 302 and appeal(runtime.database, "G-WORK").status == AppealStatus.PAUSED
     page = person.get(paused.headers["Location"]).get_data(as_text=True)
-    assert "已挂起。居民一小时内已收到 4 次挂起或恢复的通知，这次没有再通知居民" in page
+    assert "已挂起。这件诉求一小时内已挂起或恢复 4 次，这次没有再通知居民和接单人" in page
     assert notices(runtime.database, "resident_paused", "G-WORK") == [RESIDENT_OPENID] * 2
 
 

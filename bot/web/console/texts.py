@@ -149,8 +149,8 @@ ACTION_DONE = {"reclassify": "已改分类，并记为纠正样本。", "reassig
                "note": "备注已保存。", "message": "留言已发送给居民。", "supervise": "已督办，承办人已收到。"}
 # A 挂起 or 恢复 past storage.tasks.STATUS_TOLD_PER_HOUR in an hour: made, but the resident was not messaged again.
 ACTION_STATUS_UNTOLD = {"pause": "已挂起。", "resume": "已恢复办理。"}
-ACTION_STATUS_UNTOLD_NOTE = (f"居民一小时内已收到 {STATUS_TOLD_PER_HOUR} 次挂起或恢复的通知，这次没有再通知居民"
-                             "（居民查询时看到的是当前状态）。")
+ACTION_STATUS_UNTOLD_NOTE = (f"这件诉求一小时内已挂起或恢复 {STATUS_TOLD_PER_HOUR} 次，这次没有再通知居民和接单人"
+                             "（查询时看到的是当前状态）。")
 ACTION_SUPERVISED_RETURNED = "已督办：诉求已退回社区、等待重新派发，督办已发给社区操作员（{names}），请他们尽快改派或转办。"
 ACTION_SUPERVISED_UNCLAIMED = "已督办：还没有人接单，督办已发给可以接单的人（网格员，或转给的部门、物业），请他们尽快接单。"
 ACTION_DONE_TO_NOBODY = ("已改派，居民已收到通知。注意：这个网格现在没有在岗的网格员，没有人收到任务卡；"
