@@ -360,7 +360,7 @@ def release_held(session: Session, resident: Sender, now: datetime) -> list[Appe
         .order_by(Appeal.id)
     ).all()
     for appeal in held:
-        placement = _placement(resident, appeal, now)
+        placement = {**_placement(resident, appeal, now), "placed_at": now}
         transition(session, appeal, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED, now, **placement)
         record(session, appeal.id, now, Action.SUBMITTED, AppealStatus.AWAITING_ADDRESS, AppealStatus.SUBMITTED,
                actor_id=resident.id)

@@ -262,6 +262,8 @@ class Appeal(Base):
               **_only_where("merged_into_id IS NOT NULL")),
         Index("ix_appeals_created_at", "created_at"),  # the rates of a period (storage/rate_counts.py)
         Index("ix_appeals_grid_created", "grid_id", "created_at"),  # the rates of a period in a street or community
+        # The rates of the period a held appeal was placed in (storage/rate_counts.py); partial: the few held ones.
+        Index("ix_appeals_placed_at", "placed_at", **_only_where("placed_at IS NOT NULL")),
         # A building's recent open appeals of a category (storage/joins.neighbours, on every appeal filed): by grid
         # and date alone, a busy grid's webhook read every appeal of its last three days for each new one.
         Index("ix_appeals_building_category_status", "building_id", "category", "status", "created_at"),
@@ -296,6 +298,9 @@ class Appeal(Base):
     response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolve_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When an appeal held for the resident's address got its grid (storage.appeals.release_held): the rates count
+    # it in that period, not the one it was filed in. None: placed when filed, or still held.
+    placed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Who works on it: a department or property company it was transferred to (转办), then the claimant.
     department: Mapped[str | None] = mapped_column(String(64))

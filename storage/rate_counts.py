@@ -1,6 +1,7 @@
 """The counts behind the rates (storage/rates.py), per unit, in one grouped query over a period's appeals.
 
-The inner query gathers one row per appeal filed in the period: its unit and its trail facts — the first 接单,
+The inner query gathers one row per appeal filed in the period (one held for the resident's address past its end:
+in the period it was placed in, `placed_at`): its unit and its trail facts — the first 接单,
 the last 办结 / 重办 / 评价 / 退回 before the period's end. They come from the columns the lifecycle keeps on the
 appeal (storage/trail_facts.py) where those tell the trail as of the period's end, else (an appeal worked on
 since, or one whose columns are not kept) from its audit trail. The outer query sums those rows per unit. The
@@ -13,7 +14,7 @@ period's end is now, so nothing has moved since: its query joins the current gri
 a past period's unresolved appeal counts under the member who held it at the period's end (`_member`).
 
 Indexes it uses: `ix_appeals_created_at` (the period), `ix_appeals_grid_created` (the period in a street or
-community); `ix_appeal_events_appeal_action` for the trails it still reads and a past period's moves since,
+community), `ix_appeals_placed_at` (the held appeals placed in the period); `ix_appeal_events_appeal_action` for the trails it still reads and a past period's moves since,
 `ix_appeal_events_action_at` for the appeals moved since; the primary keys of grids,
 communities and appeal_events (the lookups by id).
 """
@@ -297,7 +298,14 @@ def _facts_select(left_since: ColumnElement[bool] | None, grid: ColumnElement[An
 
 
 def _filed(start: datetime, end: datetime, scope: Scope, counted: ColumnElement[bool]) -> ColumnElement[bool]:
-    return and_(Appeal.created_at >= start, Appeal.created_at < end, counted, scope.grid_condition())
+    """Filed in [start, end) and placed in a grid by its end, or held for an address before it and placed in it:
+    a held appeal counts in the period it was placed in, so that a closed month does not change when its resident
+    binds after it. One OR, which both databases read by both indexes (a bitmap OR, SQLite's multi-index OR), rather
+    than more branches of the union for PostgreSQL to plan."""
+    filed_in = and_(Appeal.created_at >= start, Appeal.created_at < end,
+                    or_(Appeal.placed_at.is_(None), Appeal.placed_at < end))
+    placed_in = and_(Appeal.placed_at >= start, Appeal.placed_at < end, Appeal.created_at < start)
+    return and_(or_(filed_in, placed_in), counted, scope.grid_condition())
 
 
 def _split_since(as_of: datetime) -> Select[Any]:

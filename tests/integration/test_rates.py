@@ -681,3 +681,22 @@ def test_units_without_a_score_are_listed_in_the_organisations_order_not_by_code
         street_grid = [row.label for row in ranking(session, NOVEMBER, READ_ON, Unit.GRID).rows
                        if row.label.startswith("湖滨社区")]
     assert street_grid == ["湖滨社区·第一网格", "湖滨社区·第二网格", "湖滨社区·第三网格", "湖滨社区·第四网格"]
+
+
+def test_an_appeal_held_for_an_address_past_a_months_end_counts_in_the_month_it_was_placed(wechat, seeded, clock):
+    """Filed on 30 November by a resident with no address, placed when they bind on 2 December: November, closed
+    on 1 December, stays as it was; December counts it as received and 派发."""
+    from tests.support.worker import dispatch_filed
+
+    clock.current = nov(30, 23, 30).astimezone(clock.current.tzinfo)
+    assert "绑定住址后会马上转给您所在的网格" in wechat.send("o_new", "小区门口垃圾堆了三天没人清理，味道很大")
+    clock.current = at(12, 2).astimezone(clock.current.tzinfo)
+    wechat.dialog("o_new", [("绑定", "请选择您所在的社区"), ("1", "小区"), ("1", "楼栋"), ("1", "单元"), ("1", "已提交")])
+    dispatch_filed(seeded, clock)
+    december = Period.month(2026, 12)
+    with seeded.transaction() as session:
+        closed = counts_by(session, Unit.GRID, NOVEMBER.start, NOVEMBER.end, NOVEMBER.as_of(READ_ON), _everywhere())
+        running = counts_by(session, Unit.GRID, december.start, december.end, december.as_of(clock()), _everywhere())
+    assert sum((counts for counts in closed.values()), Counts()) == Counts()
+    placed = sum((counts for counts in running.values()), Counts())
+    assert (placed.received, placed.dispatched) == (1, 1)
