@@ -16,7 +16,12 @@ from storage.models import TRANSFER_UNITS, StaffRole
 def leave(conversation: Conversation, arguments: Arguments) -> Reply:
     """请假 到 12月31日 (through that day), or 请假 alone (until 销假)."""
     now = conversation.now
-    last_day = duty.parse_day(arguments.words, duty.today(now)) if arguments.words else None
+    try:
+        last_day = duty.parse_day(arguments.words, duty.today(now)) if arguments.words else None
+    except duty.UnclearYear as unclear:
+        return Reply(texts.LEAVE_UNCLEAR_YEAR.format(
+            passed=texts.full_day(unclear.passed), next=texts.full_day(unclear.next_one),
+            typed=unclear.next_one.isoformat()))
     if arguments.words and last_day is None:
         return Reply(texts.LEAVE_BAD_DAY)
     member = conversation.staff

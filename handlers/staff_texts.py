@@ -1362,6 +1362,8 @@ LEAVE_TAKEN_UNIT = "已登记请假，直到您发“销假”。转给本单位
 LEAVE_TASKS_UNIT = "您手上 {n} 件未办结的任务仍由您负责；需要同事接手，请联系诉求所在网格的网格长或社区工作人员把它重新转办给本单位。"
 LEAVE_BAD_DAY = "没看懂日期，请这样发：请假 到 12月31日（或 请假 到 2026-12-31）。"
 LEAVE_PAST_DAY = "{day} 已经过去了，请写今天或以后的日期，如：请假 到 12月31日。"
+LEAVE_UNCLEAR_YEAR = ("今年的 {passed} 已经过去了，是要请假到明年的 {next} 吗？"
+                      "是的话请写上年份：请假 到 {typed}；否则请写今天或以后的日期。")
 BACK = "已销假，恢复在岗：派单会照常给您派新任务。"
 BACK_ALREADY = "您本来就在岗，派单会照常给您派新任务。"
 # A department's or property company's officer: 派单 never reaches them; their unit's 转办 cards do, as before.
@@ -1372,6 +1374,11 @@ BACK_ALREADY_UNIT = "您本来就在岗，转给本单位的任务卡照常发�
 # A day without its year reads as one of the coming months; further off (请假 到 12月5日 typed on 6 December: the
 # next 5 December is a year away) the year is said, or the reply reads as if the leave were over already.
 YEARLESS_WITHIN = 183  # days
+
+
+def full_day(day: date) -> str:
+    """2027年12月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def month_day(day: date, today: date | None = None) -> str:

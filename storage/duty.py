@@ -42,6 +42,20 @@ class PastDay(DomainError):
         self.day = day
 
 
+class UnclearYear(DomainError):
+    """A day typed without its year that is over this year and half a year or more away next year: most likely
+    a slip (12-01 typed on 7 December for 12-07), not a year of leave."""
+
+    def __init__(self, passed: date, next_one: date) -> None:
+        super().__init__(next_one.isoformat())
+        self.passed = passed
+        self.next_one = next_one
+
+
+# A day without its year that is over this year means next year's only this close: 01-03 typed on 28 December.
+NEXT_YEAR_WITHIN = timedelta(days=183)
+
+
 @dataclass(frozen=True)
 class Duty:
     """A member's duty as it stands at some moment."""
@@ -53,7 +67,8 @@ class Duty:
 def parse_day(typed: str, today: date) -> date | None:
     """The day in 2026-12-31, 12-31, 12月31日, 到 12月31日 (a day without a year: the next one to come, today
     included); None when the words are no such day, or the calendar's last (9999-12-31): leave through a day ends
-    at the midnight after it, which that day has none of."""
+    at the midnight after it, which that day has none of. Raises UnclearYear for a day without a year that is
+    over this year and not within NEXT_YEAR_WITHIN next year."""
     found = _named_day(typed, today)
     return found if found is not None and found < date.max else None
 
@@ -80,7 +95,9 @@ def _named_day(typed: str, today: date) -> date | None:
     month, day = int(short.group(1)), int(short.group(2))
     found = _day(today.year, month, day)
     if found is None or found < today:  # over this year, or (29 February) not in it: the next one to come
-        found = _day(today.year + 1, month, day)
+        passed, found = found, _day(today.year + 1, month, day)
+        if passed is not None and found is not None and found - today > NEXT_YEAR_WITHIN:
+            raise UnclearYear(passed, found)
     return found
 
 

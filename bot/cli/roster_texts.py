@@ -262,6 +262,8 @@ STAFF_DUTY_BAD = "请写 在岗 或 休假。"
 STAFF_DUTY_BAD_DAY = "--until 的日期“{typed}”看不懂，请写成 2026-12-31 或 12-31。"
 STAFF_DUTY_UNTIL_ON_DUTY = "--until 只用于 休假。"
 STAFF_DUTY_PAST = "{day} 已经过去了，请写今天或以后的日期。"
+STAFF_DUTY_UNCLEAR_YEAR = ("--until {typed}：今年的 {passed} 已经过去了，是要休假到明年的 {next} 吗？"
+                           "是的话请写上年份（--until {iso}），否则请写今天或以后的日期。")
 STAFF_ON_DUTY = "{name} 已设为在岗：派单会照常给 TA 派新任务。"
 STAFF_OFF_DUTY = "{name} 已设为休假，直到销假（gridbot staff duty {name} 在岗）：派单不再给 TA 派新任务，手上未办结的任务仍由 TA 负责。"
 STAFF_OFF_DUTY_UNTIL = ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：休假期间派单不再给 TA 派新任务，"

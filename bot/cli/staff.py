@@ -386,7 +386,12 @@ def staff_duty(clock: Clock | None, who: str, state: str, until: str | None) -> 
     if on_duty and until:
         fail(texts.STAFF_DUTY_UNTIL_ON_DUTY)
     now = (clock or now_utc)()
-    last_day = duty.parse_day(until, duty.today(now)) if until else None
+    try:
+        last_day = duty.parse_day(until, duty.today(now)) if until else None
+    except duty.UnclearYear as unclear:
+        fail(texts.STAFF_DUTY_UNCLEAR_YEAR.format(typed=until, passed=texts.day_words(unclear.passed),
+                                                  next=texts.day_words(unclear.next_one),
+                                                  iso=unclear.next_one.isoformat()))
     if until and last_day is None:
         fail(texts.STAFF_DUTY_BAD_DAY.format(typed=until))
 

@@ -515,6 +515,16 @@ def test_duty_refuses_a_day_it_cannot_read_or_that_is_over(gridbot):
     assert "请写 在岗 或 休假" in refused(gridbot("staff", "duty", "李娜", "出差"))
 
 
+def test_duty_until_a_day_over_this_year_asks_for_the_year_instead_of_a_year_of_leave(gridbot, seeded, wechat):
+    said = refused(gridbot("staff", "duty", "李娜", "休假", "--until", "11-01"))  # typed on 22 November
+    assert said.strip() == ("--until 11-01：今年的 2026年11月1日 已经过去了，是要休假到明年的 2027年11月1日 吗？"
+                            "是的话请写上年份（--until 2027-11-01），否则请写今天或以后的日期。")
+    assert row(seeded, LI).on_duty is True
+    assert wechat.send(LI, "请假 到 11月1日") == ("今年的 2026年11月1日 已经过去了，是要请假到明年的 2027年11月1日 吗？"
+                                              "是的话请写上年份：请假 到 2027-11-01；否则请写今天或以后的日期。")
+    assert row(seeded, LI).on_duty is True
+
+
 @pytest.mark.parametrize(("said", "state"), [("请假", "已设为休假"), ("销假", "已设为在岗"), ("在岗。", "已设为在岗")])
 def test_duty_takes_the_words_staff_use_in_the_chat(gridbot, said, state):
     assert state in ok(gridbot("staff", "duty", "李娜", said))
@@ -572,10 +582,13 @@ def test_请假_to_a_day_said_as_people_say_it(wechat, seeded, clock):
     assert row(seeded, LI).on_duty is False
 
 
-def test_请假_to_a_day_just_gone_says_the_year_of_the_leave_it_takes(wechat, seeded, clock):
-    # On 22 November, 11月21日 is the next one to come: a year's leave, which the reply must not read as over.
+def test_请假_to_a_day_just_gone_asks_for_the_year_and_a_year_with_it_is_taken(wechat, seeded, clock):
+    # On 22 November, 11月21日 is most likely a slip, not a year's leave: both readings are named.
     reply = wechat.send(LI, "请假 到 11月21日")
 
+    assert reply.startswith("今年的 2026年11月21日 已经过去了，是要请假到明年的 2027年11月21日 吗？")
+    assert row(seeded, LI).on_duty is True
+    reply = wechat.send(LI, "请假 到 2027-11-21")
     assert reply.startswith("已登记请假，至 2027年11月21日（含），2027年11月22日起自动恢复在岗")
     assert row(seeded, LI).on_duty is False
 

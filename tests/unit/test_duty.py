@@ -44,6 +44,16 @@ def test_what_is_no_day_is_none(typed):
     assert duty.parse_day(typed, TODAY) is None
 
 
+@pytest.mark.parametrize(("typed", "passed", "next_one"), [
+    ("12-01", date(2026, 12, 1), date(2027, 12, 1)),  # typed on 5 December for 12-07: not a year of leave
+    ("6月30日", date(2026, 6, 30), date(2027, 6, 30)),
+])
+def test_a_day_without_a_year_over_this_year_and_far_off_next_year_is_refused_naming_both(typed, passed, next_one):
+    with pytest.raises(duty.UnclearYear) as unclear:
+        duty.parse_day(typed, TODAY)
+    assert (unclear.value.passed, unclear.value.next_one) == (passed, next_one)
+
+
 def test_29_february_without_a_year_is_the_coming_leap_day():
     assert duty.parse_day("到2月29日", date(2027, 12, 5)) == date(2028, 2, 29)
     assert duty.parse_day("2月29日", date(2028, 2, 1)) == date(2028, 2, 29)
