@@ -19,6 +19,7 @@ from nlp.chatter import (
     says_when_home,
     ticket_asked_after,
 )
+from nlp.complaints import without_details as complaint_without_details
 from storage import chasing as chasing_store
 from storage.limits import TextField, excess
 from storage.tickets import normalize_ticket
@@ -58,6 +59,8 @@ def handle(conversation: Conversation) -> Reply:
         return Reply(texts.APPEAL_TOO_LONG.format(limit=too_long.limit, length=too_long.length))
     if is_cry_for_help(text):  # 救命！: maybe in danger, though what and where are not said
         return filing.told_in_emergency(conversation, text) or Reply(texts.CRY_FOR_HELP)
+    if complaint_without_details(text):  # 我要投诉网格员: who and what are asked for, an empty complaint filed never
+        return Reply(texts.COMPLAINT_DETAILS_WANTED)
     # `prepare` classified the message only if it was no chatter: asked once, not twice.
     chatter = chatter_of(text) if conversation.classification is None else None
     if chatter is not None:  # small talk, a how-to question or a fragment: never an appeal

@@ -30,6 +30,10 @@ PERSONAL_CONDUCT = tuple(word for word in CONDUCT if word not in SERVICE_FAILURE
 STAFF_ROLES = ("网格员", LEADER_ROLE, "社区工作人员", "工作人员", "社区干部")
 CONDUCT_ONLY_ROLES = ("物业",)
 _NOISE = re.compile(r"\s+")  # voice recognition spaces words out
+# A complaint that names neither whom nor what: 我要投诉网格员, 投诉网格员, 我要投诉 (punctuation dropped first).
+_WITHOUT_DETAILS = re.compile(r"(我|本人)?(要|想|想要|需要|必须|得)?(投诉|举报|控告)(一下|下)?(你们|你们的|这个|这里的|这边的)?"
+                              r"(" + "|".join(STAFF_ROLES) + r")?(的?人)?(吗|呢|啊|呀)?")
+_PUNCTUATION = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,12 @@ def may_accuse(text: str) -> bool:
     """Whether `text` has a complaint or conduct word at all: only then are staff names worth looking up."""
     folded = _folded(text)
     return any(word in folded for word in ACCUSING) or any(word in folded for word in CONDUCT)
+
+
+def without_details(text: str) -> bool:
+    """Whether `text` only says the sender wants to complain (我要投诉网格员): whom about and what happened are
+    still to be asked, nothing is filed."""
+    return _WITHOUT_DETAILS.fullmatch(_PUNCTUATION.sub("", _folded(text))) is not None
 
 
 def recognise(text: str, staff_names: Collection[str]) -> StaffComplaint | None:

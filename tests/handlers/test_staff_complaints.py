@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.worker import schedule
+from handlers import resident_texts
 from storage import complaints, dispatch, supervision
-from storage.models import AppealStatus, Staff, StaffRole
+from storage.models import Appeal, AppealStatus, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, LI, OPERATOR, RESIDENT, WANG, ZHANG
 from tests.support.races import dispatch_while_disabling
@@ -253,3 +254,12 @@ def test_an_operator_disabled_while_a_complaint_is_dispatched_is_not_sent_it(wec
 
     assert dispatch_while_disabling(seeded, OPERATOR, clock, first) == ("done", "done")
     assert notices(seeded, "staff_new_appeal", ticket) == [WANG]
+
+
+@pytest.mark.parametrize("said", ["我要投诉网格员", "投诉网格员", "我要投诉"])
+def test_a_complaint_without_whom_or_what_is_asked_for_both_and_nothing_is_filed(wechat, seeded, clock, said):
+    assert wechat.send(RESIDENT, said) == resident_texts.COMPLAINT_DETAILS_WANTED
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+    reply, _ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
+    assert "类别：投诉工作人员" in reply

@@ -3,7 +3,7 @@
 import pytest
 
 from nlp import load_taxonomy
-from nlp.complaints import CATEGORY, may_accuse, recognise
+from nlp.complaints import CATEGORY, may_accuse, recognise, without_details
 
 STAFF = ["张伟", "王强"]
 
@@ -57,3 +57,14 @@ def test_a_message_that_accuses_nobody_needs_no_staff_lookup(text):
 @pytest.mark.parametrize("text", ["我要投诉网格员张伟，上门态度很差还骂人", "物业的人骂人", "举报社区干部收红包"])
 def test_a_complaint_or_conduct_word_is_worth_a_staff_lookup(text):
     assert may_accuse(text)
+
+
+@pytest.mark.parametrize("text", ["我要投诉网格员", "投诉网格员", "我要投诉", "我想投诉一下网格长！", "举报社区工作人员。", "投 诉 网 格 员"])
+def test_a_complaint_that_names_neither_whom_nor_what_is_without_details(text):
+    assert without_details(text)
+
+
+@pytest.mark.parametrize("text", ["我要投诉网格员张伟，上门态度很差还骂人", "投诉网格长王强", "投诉物业乱收费", "网格员什么时候来",
+                                  "我要投诉网格员态度很差"])
+def test_a_complaint_that_says_whom_or_what_has_details(text):
+    assert not without_details(text)
