@@ -130,6 +130,8 @@ ENROL_ASK_ORGANISATION = {
     "volunteer": "请回复您所在的志愿服务队或工作单位（最多 {limit} 字）；没有请回复“无”。",
 }
 ENROL_BAD_NAME = "姓名不能为空，最多 {limit} 字，请重新回复您的姓名（回复“取消”退出）。"
+ENROL_NOT_A_NAME = ("您正在{what}，这一步请只回复您的姓名，例如：陈明。"
+                    "要反映问题，请先回复“取消”退出{what}，再发送问题。")
 ENROL_BAD_ORGANISATION = "最多 {limit} 字，请精简后重新回复（回复“取消”退出）。"
 ENROL_SENT = ("已收到您的{what}：{name}，{organisation}，住址 {home}（编号 {number}）。"
               "社区工作人员核实后会确认，确认后会通知您。")

@@ -13,6 +13,7 @@ from handlers import dialogues, staff_texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
+from nlp import UNCLASSIFIED
 from storage import enrolments
 from storage.errors import DomainError, NotAllowed, NotFound
 from storage.limits import LIMITS, TextField
@@ -46,6 +47,10 @@ def answer(conversation: Conversation) -> Reply:
             name = enrolments.clean_name(typed)
         except enrolments.InvalidAnswer as invalid:
             return Reply(texts.ENROL_BAD_NAME.format(limit=invalid.limit))
+        except enrolments.NotAName:
+            return Reply(texts.ENROL_NOT_A_NAME.format(what=what))
+        if _names_a_problem(conversation, name):
+            return Reply(texts.ENROL_NOT_A_NAME.format(what=what))
         dialogues.begin(conversation, DIALOG, {"role": role, "applicant": name})
         return Reply(texts.ENROL_ASK_ORGANISATION[role].format(limit=LIMITS[TextField.ORGANISATION]))
     try:
@@ -62,6 +67,12 @@ def answer(conversation: Conversation) -> Reply:
     home = enrolments.home_label(conversation.session, enrolment.building_id, enrolment.unit_id)
     return Reply(texts.ENROL_SENT.format(what=what, name=enrolment.name, home=home, number=enrolment.id,
                                          organisation=organisation or texts.ENROL_NO_ORGANISATION))
+
+
+def _names_a_problem(conversation: Conversation, name: str) -> bool:
+    """Whether a name-shaped answer is a problem sent here instead (电梯坏了): the classifier finds its words."""
+    result = conversation.understanding.classifier.classify(name)
+    return result.category != UNCLASSIFIED and bool(result.keywords)
 
 
 def pending(conversation: Conversation, _arguments: Arguments) -> Reply:

@@ -11,6 +11,8 @@ on the Enrolment's status: a second confirmation says it was confirmed already, 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,6 +88,10 @@ class Decided:
     already: bool = False
 
 
+class NotAName(DomainError):
+    """The answer to the name question is shaped like no name: most likely a problem sent to the wrong place."""
+
+
 @dataclass(frozen=True)
 class Waiting:
     """A pending enrolment as operators see it (never an openid or a phone)."""
@@ -99,11 +105,21 @@ class Waiting:
     requested_at: datetime
 
 
+# A name as people write it: 2-6 Chinese characters (陈明, 欧阳娜娜), parts joined by a dot (阿依·古丽, 买买提·艾力), or
+# Latin letters (Anna Li). A sentence ("楼道灯不亮了，快来修", "3号楼电梯坏了") is none.
+_HAN = r"[\u3400-\u9fff\uf900-\ufaff]"
+_NAME_SHAPE = re.compile(rf"{_HAN}{{2,6}}|{_HAN}+(?:[·•・.]{_HAN}+)+|[A-Za-z]+(?:[ .'-]+[A-Za-z]+)*")
+_NAME_EDGES = " \t\u3000。.！!，,"
+
+
 def clean_name(typed: str) -> str:
-    """The applicant's name as stored; InvalidAnswer when empty or longer than a name may be."""
-    name = " ".join(typed.split())
+    """The applicant's name as stored; InvalidAnswer when empty or longer than a name may be, NotAName when it is
+    shaped like no name (a sentence, digits)."""
+    name = " ".join(unicodedata.normalize("NFKC", typed).split()).strip(_NAME_EDGES)
     if not name or excess(TextField.NAME, name) is not None:
         raise InvalidAnswer("name", LIMITS[TextField.NAME])
+    if _NAME_SHAPE.fullmatch(name if name.isascii() else name.replace(" ", "")) is None:
+        raise NotAName(name)
     return name
 
 

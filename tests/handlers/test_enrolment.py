@@ -90,6 +90,15 @@ def test_a_name_too_long_is_asked_again(wechat, seeded):
     assert enrolment_of(seeded).organisation == "市税务局第二党支部"
 
 
+@pytest.mark.parametrize(("start", "what"), [("党员报到", "党员报到"), ("志愿者报名", "志愿者报名")])
+@pytest.mark.parametrize("problem", ["电梯坏了", "楼道灯不亮了", "3号楼电梯坏了，快来修"])
+def test_a_problem_sent_at_the_name_question_is_not_taken_as_the_name(wechat, seeded, start, what, problem):
+    wechat.dialog(RESIDENT, [(start, "姓名")])
+    assert wechat.send(RESIDENT, problem) == community_texts.ENROL_NOT_A_NAME.format(what=what)
+    wechat.dialog(RESIDENT, [("阿依·古丽", "工作单位"), ("无" if start == "志愿者报名" else "市税务局第二党支部", "已收到")])
+    assert enrolment_of(seeded, "阿依·古丽").name == "阿依·古丽"
+
+
 def test_of_two_requests_at_once_one_is_stored(seeded, clock):
     with seeded.transaction() as session:
         resident_id = residents.get_or_create(session, RESIDENT, clock()).id
