@@ -117,7 +117,9 @@ def _unclear(error: Exception) -> str:
 
 
 def _write(out: Path, made: list[Made], hours: int, expires_at: datetime, now: datetime) -> None:
-    """The codes, one person a line, in a CSV Excel opens (UTF-8 with a BOM), readable by its owner only."""
+    """The codes, one person a line, in a CSV Excel opens (UTF-8 with a BOM), readable by its owner only; a
+    ledger's name that Excel would run as a formula (=…, @…) is written as text."""
+    from bot.sheets.excel_text import csv_row
     from handlers.resident_texts import clock
     from handlers.staff_texts import masked_phone, scope
     from storage.staff import normalize_phone
@@ -144,4 +146,4 @@ def _write(out: Path, made: list[Made], hours: int, expires_at: datetime, now: d
     with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(texts.INVITE_FILE_HEADER)
-        writer.writerows(lines)
+        writer.writerows(csv_row(line) for line in lines)

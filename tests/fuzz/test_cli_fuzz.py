@@ -1,5 +1,5 @@
 """Fuzzing every command that reads an operator's file: `gridbot import org`, `gridbot faq import`,
-`gridbot nlp train --data`, and the files every command reads through its settings (GRIDBOT_HOLIDAYS,
+`gridbot invite --from`, `gridbot nlp train --data`, and the files every command reads through its settings (GRIDBOT_HOLIDAYS,
 GRIDBOT_POINTS_RULES, GRIDBOT_TAXONOMY).
 
 Files are generated spreadsheets (CSV in several encodings, .xlsx, damaged workbooks), JSONL and TOML, with
@@ -22,9 +22,11 @@ from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from bot.cli.gridbot import main
+from bot.sheets.excel_text import FORMULA_STARTS
 from nlp.taxonomy import default_taxonomy_path
 from storage import points_rules as points_rules_module
 from storage.faq_import import COLUMNS as FAQ_COLUMNS
+from storage.invite_batch import COLUMNS as INVITE_COLUMNS
 from storage.org_import import COLUMNS as ORG_COLUMNS
 from tests.conftest import TEST_SECRET_KEY
 from tests.fuzz.conftest import fewer_in_ci
@@ -34,7 +36,8 @@ from tests.fuzz.strategies import characters, free_text, ticket_like
 POINTS_RULES = Path(points_rules_module.__file__).parent / "data" / "points.toml"
 HOLIDAYS = Path(points_rules_module.__file__).parent / "data" / "holidays.txt"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-NAMES = ["幸福街道", "幸福里社区", "第一网格", "阳光花园", "3号楼", "1单元", "合计", "小计", "=SUM(A1:A3)", "问题", "答案",
+NAMES = ["幸福街道", "幸福里社区", "第一网格", "和平社区", "网格员", "网格长", "操作员", "楼长", "钱一", "张伟", "13900000001",
+         "0531-87654321", "+86 139 0000 0002", "阳光花园", "3号楼", "1单元", "合计", "小计", "=SUM(A1:A3)", "问题", "答案",
          "电梯坏了", "物业服务", "市容环境", "内容", "类别", "", " ", "同上", "１号楼"]
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "latin-1", "big5"]
 _FILES = itertools.count()
@@ -127,6 +130,45 @@ def assert_done_or_refused_cleanly(result: Result, before: dict[str, int], after
                        .encode("gbk")))
 def test_import_org_of_any_file_imports_or_refuses_cleanly(gridbot, file: tuple[str, bytes]) -> None:  # type: ignore[no-untyped-def]
     assert_done_or_refused_cleanly(*gridbot(["import", "org", "{file}"], file))
+
+
+LEDGER_VALUES = {"姓名": ["钱一", "孙二", "张伟", "阿依·古丽", "李" * 40, "  王五  ", "=HYPERLINK(\"x\")"],
+                 "手机号": ["13900000001", "0531-87654321", "+86 139 0000 0002", "1390000", "", "１３９００００００03"],
+                 "角色": ["网格员", "网格长", "操作员", "网格员", "网格长", "操作员", "网格员 ", "网格员", "楼长"],
+                 "街道": ["幸福街道", "", "安宁街道", "幸福"],
+                 "社区": ["幸福里社区", "和平社区", "幸福里社区", "和平社区", "", "幸福里", "幸福里社区/第一网格"],
+                 "网格": ["第一网格", "第二网格", "第一网格", "第二网格", "", "第九网格", "幸福里社区·第一网格"]}
+
+
+@st.composite
+def ledger_files(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A staff ledger whose rows are mostly plausible (so that invites are made), cells sometimes anything."""
+    header = [column for column in INVITE_COLUMNS.values() if column in ("姓名", "角色") or draw(st.integers(0, 4))]
+    table = [header, *([draw(cells()) if draw(st.integers(0, 9)) == 0 else draw(st.sampled_from(LEDGER_VALUES[column]))
+                        for column in header] for _ in range(draw(st.integers(1, 4))))]
+    if draw(st.booleans()):
+        text = io.StringIO()
+        csv.writer(text).writerows(table)
+        return ".csv", text.getvalue().encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030"])), "replace")
+    return ".xlsx", _xlsx(table)
+
+
+@given(file=st.one_of(ledger_files(), sheet_files(list(INVITE_COLUMNS.values()))),
+       street=st.one_of(st.none(), st.sampled_from(["幸福街道", "", " ", "安宁街道", "幸福"]), cells()))
+@example(file=(".csv", "姓名,手机号,角色,社区,网格\n钱一,13900000001,网格员,幸福里社区,第一网格\n".encode()), street=None)
+@example(file=(".csv", '姓名,角色,社区,网格\n"=1+2",网格员,幸福里社区,第一网格\n@SUM(1),网格员,幸福里社区,第一网格\n'.encode()),
+         street=None)
+def test_invite_from_any_ledger_invites_or_refuses_cleanly_and_writes_codes_only_for_invites_made(
+        gridbot, tmp_path: Path, file: tuple[str, bytes], street: str | None) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / f"codes{next(_FILES)}.csv"
+    where = [] if street is None else ["--street", street]
+    result, before, after = gridbot(["invite", "--from", "{file}", "--out", str(out), *where], file)
+    assert_done_or_refused_cleanly(result, before, after)
+    made = after["staff_invites"] - before["staff_invites"]
+    assert out.exists() == (made > 0), result.output
+    if made:  # one line a person, and no cell a spreadsheet would run as a formula (the ledger's names are in it)
+        rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+        assert len(rows) == made + 1 and not [cell for row in rows for cell in row if cell.startswith(FORMULA_STARTS)]
 
 
 @given(file=sheet_files(list(FAQ_COLUMNS.values())), prune=st.booleans())
