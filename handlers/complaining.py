@@ -12,7 +12,7 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from nlp import Classification
-from nlp.complaints import CATEGORY, StaffComplaint, may_accuse, recognise
+from nlp.complaints import CATEGORY, StaffComplaint, may_accuse, recognise, without_details
 from storage import complaints
 
 AS_COMPLAINT = Classification(category=CATEGORY, confidence=1.0)
@@ -24,6 +24,8 @@ def file_if_complaint(conversation: Conversation, text: str) -> Reply | None:
     complaint = complaint_in(conversation, grid_id, text)
     if complaint is None:
         return None
+    if without_details(text, complaint.names):  # 投诉网格员张伟: what happened is asked for, nothing filed yet
+        return Reply(texts.COMPLAINT_DETAILS_WANTED)
     reply, appeal_id = filing.file_text(conversation, text, conversation.inbound.kind, AS_COMPLAINT)
     if appeal_id is None:
         return reply

@@ -61,10 +61,13 @@ def may_accuse(text: str) -> bool:
     return any(word in folded for word in ACCUSING) or any(word in folded for word in CONDUCT)
 
 
-def without_details(text: str) -> bool:
-    """Whether `text` only says the sender wants to complain (我要投诉网格员): whom about and what happened are
-    still to be asked, nothing is filed."""
-    return _WITHOUT_DETAILS.fullmatch(_PUNCTUATION.sub("", _folded(text))) is not None
+def without_details(text: str, names: Collection[str] = ()) -> bool:
+    """Whether `text` only says the sender wants to complain (我要投诉网格员), perhaps about one of `names` (投诉网格员
+    张伟): what happened is still to be asked, nothing is filed."""
+    folded = _PUNCTUATION.sub("", _folded(text))
+    for name in sorted(names, key=len, reverse=True):
+        folded = folded.replace(name, "", 1) if name else folded
+    return _WITHOUT_DETAILS.fullmatch(folded) is not None
 
 
 def recognise(text: str, staff_names: Collection[str]) -> StaffComplaint | None:

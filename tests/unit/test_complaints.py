@@ -64,7 +64,12 @@ def test_a_complaint_that_names_neither_whom_nor_what_is_without_details(text):
     assert without_details(text)
 
 
-@pytest.mark.parametrize("text", ["我要投诉网格员张伟，上门态度很差还骂人", "投诉网格长王强", "投诉物业乱收费", "网格员什么时候来",
+def test_a_complaint_naming_only_whom_is_without_details():
+    assert without_details("投诉网格员张伟", STAFF) and without_details("我要举报王强！", STAFF)
+    assert not without_details("投诉网格员张伟", ())
+
+
+@pytest.mark.parametrize("text", ["我要投诉网格员张伟，上门态度很差还骂人", "投诉网格长王强不管事", "投诉物业乱收费", "网格员什么时候来",
                                   "我要投诉网格员态度很差"])
 def test_a_complaint_that_says_whom_or_what_has_details(text):
     assert not without_details(text)
