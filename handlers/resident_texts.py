@@ -393,8 +393,8 @@ HELP_MORE = "还有更多指令，请回复：帮助 {next}"
 
 # Who handles a complaint (storage.complaints.handled_at): never a word that could name the person complained of.
 COMPLAINT_HANDLERS = {"grid": "网格长或社区", "community": "社区", "street": "街道"}
-COMPLAINT_DETAILS_WANTED = ("请把要投诉的人（姓名或职务）和发生了什么事一起发过来，例如：投诉网格员张伟，上门态度很差还骂人。"
-                            "您的投诉由被投诉人的上级处理，被投诉的工作人员看不到。")
+COMPLAINT_DETAILS_WANTED = ("请把投诉谁（姓名或职务，或物业）和发生了什么事一起发过来，例如：投诉网格员张伟，上门态度很差还骂人；"
+                            "投诉物业，电梯坏了三天没人修。投诉工作人员的，由其上级处理，被投诉人看不到。")
 COMPLAINT_HANDLED_BY = "您的投诉由被投诉人的上级（{who}）处理，被投诉的工作人员看不到您的投诉。"
 COMPLAINT_CONTACT = "处理投诉的工作人员"
 

@@ -30,9 +30,10 @@ PERSONAL_CONDUCT = tuple(word for word in CONDUCT if word not in SERVICE_FAILURE
 STAFF_ROLES = ("网格员", LEADER_ROLE, "社区工作人员", "工作人员", "社区干部")
 CONDUCT_ONLY_ROLES = ("物业",)
 _NOISE = re.compile(r"\s+")  # voice recognition spaces words out
-# A complaint that names neither whom nor what: 我要投诉网格员, 投诉网格员, 我要投诉 (punctuation dropped first).
+# A complaint that names neither whom nor what: 我要投诉网格员, 投诉网格员, 我要投诉, 我要投诉物业 (punctuation dropped
+# first).
 _WITHOUT_DETAILS = re.compile(r"(我|本人)?(要|想|想要|需要|必须|得)?(投诉|举报|控告)(一下|下)?(你们|你们的|这个|这里的|这边的)?"
-                              r"(" + "|".join(STAFF_ROLES) + r")?(的?人)?(吗|呢|啊|呀)?")
+                              r"(" + "|".join((*STAFF_ROLES, *CONDUCT_ONLY_ROLES, "物业公司")) + r")?(的?人)?(吗|呢|啊|呀)?")
 _PUNCTUATION = re.compile(r"[\W_]+")
 
 

@@ -256,7 +256,7 @@ def test_an_operator_disabled_while_a_complaint_is_dispatched_is_not_sent_it(wec
     assert notices(seeded, "staff_new_appeal", ticket) == [WANG]
 
 
-@pytest.mark.parametrize("said", ["我要投诉网格员", "投诉网格员", "我要投诉", "投诉网格员张伟"])
+@pytest.mark.parametrize("said", ["我要投诉网格员", "投诉网格员", "我要投诉", "投诉网格员张伟", "我要投诉物业"])
 def test_a_complaint_without_whom_or_what_is_asked_for_both_and_nothing_is_filed(wechat, seeded, clock, said):
     assert wechat.send(RESIDENT, said) == resident_texts.COMPLAINT_DETAILS_WANTED
     with seeded.transaction() as session:

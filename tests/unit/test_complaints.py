@@ -59,7 +59,8 @@ def test_a_complaint_or_conduct_word_is_worth_a_staff_lookup(text):
     assert may_accuse(text)
 
 
-@pytest.mark.parametrize("text", ["我要投诉网格员", "投诉网格员", "我要投诉", "我想投诉一下网格长！", "举报社区工作人员。", "投 诉 网 格 员"])
+@pytest.mark.parametrize("text", ["我要投诉网格员", "投诉网格员", "我要投诉", "我想投诉一下网格长！", "举报社区工作人员。", "投 诉 网 格 员",
+                                  "我要投诉物业"])
 def test_a_complaint_that_names_neither_whom_nor_what_is_without_details(text):
     assert without_details(text)
 
