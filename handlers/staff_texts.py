@@ -949,7 +949,7 @@ def reassigned(ticket: str, to: str, away: OnLeave | None = None, unmanned: bool
 
 def reassigned_to_away(away: OnLeave) -> str:
     """The member an appeal was just handed to is on leave: it waits for them (the chat's 改派 and the console's)."""
-    until = f"（至 {month_day(away.until)}）" if away.until is not None else ""
+    until = f"（至 {month_day(away.until, away.today)}）" if away.until is not None else ""
     return REASSIGNED_TO_AWAY.format(name=away.name, until=until)
 REASSIGN_BAD_TICKET = "“{ticket}”不是诉求编号：编号是 G 加 10 位数字，如 G2612020014。"
 REASSIGN_DATABASE_FAILED = "数据库操作失败（{reason}），诉求没有改派。请检查 GRIDBOT_DATABASE_URL 后重试。"

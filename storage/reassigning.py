@@ -31,6 +31,7 @@ from storage.appeals import (
     wrong_state,
 )
 from storage.duty import duty_of
+from storage.duty import today as local_today
 from storage.errors import DomainError, NotAllowed
 from storage.models import (
     GRID_TEAM,
@@ -86,10 +87,12 @@ class Reassigned:
 
 @dataclass(frozen=True)
 class OnLeave:
-    """The member an appeal was handed to, on leave (请假) through `until` (None: until 销假)."""
+    """The member an appeal was handed to, on leave (请假) through `until` (None: until 销假), as of the local day
+    `today` (which says whether `until` needs its year)."""
 
     name: str
     until: date | None
+    today: date | None = None
 
 
 def reassign(session: Session, by: Manager | None, ticket: str, target: str, now: datetime,
@@ -185,7 +188,7 @@ def _on_leave(member: Staff | None, now: datetime) -> OnLeave | None:
     if member is None:
         return None
     duty = duty_of(member, now)
-    return None if duty.on_duty else OnLeave(member.name, duty.until)
+    return None if duty.on_duty else OnLeave(member.name, duty.until, local_today(now))
 
 
 @dataclass(frozen=True)

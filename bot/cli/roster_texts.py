@@ -293,7 +293,7 @@ def handed(moved: Moved) -> list[str]:
     lines = [heading.format(n=len(moved.handed)), *(_handed_line(done) for done in moved.handed)]
     away = next((done.away for done in moved.handed if done.away is not None), None)
     if away is not None:  # handed to someone on leave (--to): they wait for them
-        until = f"（至 {month_day(away.until)}）" if away.until is not None else ""
+        until = f"（至 {month_day(away.until, away.today)}）" if away.until is not None else ""
         lines.append(STAFF_TASKS_TO_AWAY.format(name=away.name, until=until))
     if nobody:  # back to a grid the member was the last one of: no card reached anyone
         lines.append(STAFF_TASKS_TO_NOBODY.format(grids="、".join(nobody)))

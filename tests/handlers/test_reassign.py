@@ -225,6 +225,12 @@ def test_reassigning_to_a_member_on_leave_says_so_to_whoever_moved_it(wechat, se
     assert "注意" not in wechat.send(WANG, f"改派 {ticket} 张伟")
 
 
+def test_reassigning_to_a_member_on_leave_into_next_year_says_the_year_it_ends(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(LI, "请假 到 2027-11-01")  # on 22 November: a year's leave, not one over since the 1st
+    assert "注意：李娜正在请假（至 2027年11月1日）" in wechat.send(WANG, f"改派 {ticket} 李娜")
+
+
 def test_a_grid_leader_moving_a_task_he_holds_himself_is_not_told_of_his_own_move(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(WANG, f"接单 {ticket}")
