@@ -110,12 +110,15 @@ class Waiting:
 _HAN = r"[\u3400-\u9fff\uf900-\ufaff]"
 _NAME_SHAPE = re.compile(rf"{_HAN}{{2,6}}|{_HAN}+(?:[·•・.]{_HAN}+)+|[A-Za-z]+(?:[ .'-]+[A-Za-z]+)*")
 _NAME_EDGES = " \t\u3000。.！!，,"
+# How people lead into their name: 我叫陈明, 我是陈明, 姓名：陈明 is 陈明.
+_NAME_LEAD = re.compile(r"^(?:我的?(?:名字|姓名)(?:是|叫)?|(?:名字|姓名)(?:是|叫)?|我叫|我是)[:：\s]*")
 
 
 def clean_name(typed: str) -> str:
     """The applicant's name as stored; InvalidAnswer when empty or longer than a name may be, NotAName when it is
     shaped like no name (a sentence, digits)."""
-    name = " ".join(unicodedata.normalize("NFKC", typed).split()).strip(_NAME_EDGES)
+    name = _NAME_LEAD.sub("", " ".join(unicodedata.normalize("NFKC", typed).split()).strip(_NAME_EDGES))
+    name = name.strip(_NAME_EDGES)
     if not name or excess(TextField.NAME, name) is not None:
         raise InvalidAnswer("name", LIMITS[TextField.NAME])
     if _NAME_SHAPE.fullmatch(name if name.isascii() else name.replace(" ", "")) is None:

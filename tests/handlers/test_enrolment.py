@@ -99,6 +99,12 @@ def test_a_problem_sent_at_the_name_question_is_not_taken_as_the_name(wechat, se
     assert enrolment_of(seeded, "阿依·古丽").name == "阿依·古丽"
 
 
+@pytest.mark.parametrize("said", ["我叫王芳", "我是王芳。", "姓名：王芳", "我的名字叫王芳"])
+def test_a_name_said_in_a_sentence_is_stored_as_the_name_alone(wechat, seeded, said):
+    wechat.dialog(RESIDENT, [("志愿者报名", "姓名"), (said, "志愿服务队或工作单位"), ("无", "已收到您的志愿者报名：王芳，")])
+    assert enrolment_of(seeded, "王芳").name == "王芳"
+
+
 def test_of_two_requests_at_once_one_is_stored(seeded, clock):
     with seeded.transaction() as session:
         resident_id = residents.get_or_create(session, RESIDENT, clock()).id
