@@ -1,4 +1,4 @@
-"""Migration 0048 on a database with appeals: each is listed by its message as before, and one split after it is
+"""Migration 0047 on a database with appeals: each is listed by its message as before, and one split after it is
 listed by the problem it kept."""
 
 from datetime import datetime, timezone

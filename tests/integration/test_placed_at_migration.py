@@ -1,4 +1,4 @@
-"""Migration 0047 on a database with appeals: one held for an address and placed before it gets the moment it was
+"""Migration 0048 on a database with appeals: one held for an address and placed before it gets the moment it was
 placed from its trail; one filed to its grid keeps none; a downgrade drops the column."""
 
 from datetime import datetime, timezone
@@ -14,7 +14,7 @@ PLACED = datetime(2026, 12, 2, 1, tzinfo=timezone.utc).replace(tzinfo=None)
 
 def test_a_held_appeal_placed_before_the_upgrade_gets_when_it_was_placed(tmp_path):
     url = f"sqlite:///{tmp_path / 'placed.db'}"
-    command.upgrade(alembic_config(url), "0048")
+    command.upgrade(alembic_config(url), "0047")
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         run = connection.exec_driver_sql
@@ -34,7 +34,7 @@ def test_a_held_appeal_placed_before_the_upgrade_gets_when_it_was_placed(tmp_pat
     with engine.begin() as connection:
         placed = dict(connection.exec_driver_sql("SELECT id, placed_at FROM appeals").all())
     assert placed == {1: str(PLACED), 2: None}
-    command.downgrade(alembic_config(url), "0048")
+    command.downgrade(alembic_config(url), "0047")
     with engine.begin() as connection:
         assert "placed_at" not in [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(appeals)")]
     engine.dispose()

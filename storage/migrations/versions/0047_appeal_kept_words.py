@@ -2,7 +2,7 @@
 lists show it by (its split-off tickets show their own); NULL for every appeal before this revision, which lists go
 on showing by its message.
 
-Revision ID: 0048
+Revision ID: 0047
 Revises: 0046
 Create Date: 2026-12-07
 """
@@ -10,7 +10,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0048"
+revision = "0047"
 down_revision = "0046"
 branch_labels = None
 depends_on = None

@@ -1,18 +1,17 @@
 """appeals.placed_at: when an appeal held for the resident's address got its grid, which the rates count it in
 (storage/rate_counts.py), so that a closed month does not change when a resident binds after it. Filled from the
 audit trail for the held appeals placed before this revision (their 提交 from awaiting_address); NULL for the others.
-Numbered 0047 but revises 0048, which was written first: the chain stays one line.
 
-Revision ID: 0047
-Revises: 0048
+Revision ID: 0048
+Revises: 0047
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0047"
-down_revision = "0048"
+revision = "0048"
+down_revision = "0047"
 branch_labels = None
 depends_on = None
 
