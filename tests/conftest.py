@@ -30,7 +30,7 @@ def redis_client(redis_url: str) -> Iterator[redis_lib.Redis]:
     client.close()
 
 
-DEMO_FIXTURES = {"start_demo", "site"}  # tests/e2e/test_cli.py, tests/browser/conftest.py
+DEMO_FIXTURES = {"start_demo", "shared_demo", "site"}  # tests/e2e/test_cli.py and conftest.py, tests/browser
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups

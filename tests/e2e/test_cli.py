@@ -294,11 +294,8 @@ def test_ctrl_c_in_a_terminal_stops_the_whole_demo_with_exit_code_0(start_demo) 
     assert_nothing_left(demo, children, redis_pid)
 
 
-def test_simulate_with_the_wrong_token_reports_the_403_without_a_traceback(start_demo) -> None:  # type: ignore[no-untyped-def]
-    demo: Demo = start_demo()
-    demo.wait_for(GUIDE_END, START_TIMEOUT_S)
-
-    result = simulate(demo, "--openid", "o1", "电梯坏了", WECHAT_TOKEN="not-the-demo-token")
+def test_simulate_with_the_wrong_token_reports_the_403_without_a_traceback(shared_demo: Demo) -> None:
+    result = simulate(shared_demo, "--openid", "o1", "电梯坏了", WECHAT_TOKEN="not-the-demo-token")
 
     assert result.returncode != 0
     assert "HTTP 403" in result.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.test_cli import GUIDE_END, START_TIMEOUT_S, Demo, gridbot, simulate, start_demo  # noqa: F401
+from tests.e2e.test_cli import Demo, gridbot, simulate
 from tests.e2e.test_demo_operator import operator_env
 
 WISH = re.compile(r"W\d{10}")
@@ -26,9 +26,8 @@ def run(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def test_a_party_member_reports_is_confirmed_takes_a_wish_and_earns_points(start_demo):  # type: ignore[no-untyped-def]  # noqa: F811
-    demo: Demo = start_demo()
-    demo.wait_for(GUIDE_END, START_TIMEOUT_S)
+def test_a_party_member_reports_is_confirmed_takes_a_wish_and_earns_points(shared_demo: Demo) -> None:
+    demo = shared_demo
     env = operator_env(demo)
     for line in ("党员报到", "陈明", "市税务局第二党支部"):
         say(demo, PARTY_MEMBER, line)
