@@ -15,6 +15,7 @@ from bot.worker import schedule
 from handlers import notifications
 from storage import dispatch, review
 from storage.models import Appeal, AppealStatus, LabelledExample, OutboxMessage, Staff, StaffRole
+from tests.support.corpus import small_shipped_corpus
 from tests.support.database import appeal
 from tests.support.personas import OPERATOR, WANG, ZHANG
 from tests.support.street import add_contractors
@@ -151,6 +152,7 @@ def test_what_is_learned_from_holds_no_phone_or_id_number_whole(wechat, seeded, 
         learned = review.labelled_history(session) + [(text, label) for text, label, _ in review.corrections(session)]
     assert ("有个事情想反映一下，电话139****5678，身份证110101********1234", "邻里纠纷") in learned
     monkeypatch.setenv("GRIDBOT_DATABASE_URL", database_url)
+    small_shipped_corpus(monkeypatch)
     result = CliRunner().invoke(main, ["nlp", "train", "--from-db", "--model", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     features = (tmp_path / "m" / "features.txt").read_text(encoding="utf-8")
@@ -159,6 +161,7 @@ def test_what_is_learned_from_holds_no_phone_or_id_number_whole(wechat, seeded, 
 
 def test_train_from_db_and_keyword_suggestions(wechat, seeded, tmp_path, monkeypatch, database_url):
     monkeypatch.setenv("GRIDBOT_DATABASE_URL", database_url)
+    _, corpus_test = small_shipped_corpus(monkeypatch)
     for text in ("孔雀鱼池塘发臭了没人管", "小区池塘水发绿发臭", "池塘里漂着死鱼"):
         ticket = file(wechat, text)
         wechat.send(OPERATOR, f"分类 {ticket} 市政设施")
@@ -167,7 +170,7 @@ def test_train_from_db_and_keyword_suggestions(wechat, seeded, tmp_path, monkeyp
     runner = CliRunner()
     result = runner.invoke(main, ["nlp", "train", "--from-db", "--model", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
-    assert "个类别" in result.output and "附带测试集 403 条" in result.output  # the corrections join the corpus
+    assert "个类别" in result.output and f"附带测试集 {len(corpus_test)} 条" in result.output  # the corrections join it
     result = runner.invoke(main, ["nlp", "suggest"])
     assert result.exit_code == 0, result.output
     assert "市政设施：“池塘” 出现在 3 条纠正里" in result.output
