@@ -473,7 +473,7 @@ MATERIAL_LIMIT = {
 
 
 def attachment_limit(kind: str, window: str, limit: int) -> str:
-    """A photo or location past the resident's hour's or day's share: not kept (storage.material.KEPT_PER_HOUR)."""
+    """A photo or location past the resident's hour's or day's share: not kept (storage.photo_shares.RESIDENT)."""
     return MATERIAL_LIMIT[window].format(limit=limit, name=ATTACHMENT_NAMES.get(kind, "材料")) + _URGENT
 
 

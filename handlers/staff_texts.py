@@ -1202,7 +1202,7 @@ MATERIAL_LIMIT = {"hour": "一小时", "day": "24 小时"}
 
 
 def material_limit(kind: str, window: str, limit: int) -> str:
-    """A photo or location past the member's hour's or day's share: not kept (storage.patrol.STAFF_KEPT_PER_HOUR)."""
+    """A photo or location past the member's hour's or day's share: not kept (storage.photo_shares.STAFF)."""
     return (f"抱歉，每个工作账号{MATERIAL_LIMIT[window]}内最多发送 {limit} 张照片或位置，您已达到上限，"
             f"这次的{MATERIAL_NAMES.get(kind, '材料')}没有保存。请稍后再发；办理情况可以用文字写在进展或办结里。")
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import appeals, contacts, emergencies, media_files, org, supervision
+from storage import appeals, contacts, emergencies, media_files, org, photo_shares, supervision
 from storage.chasing import claimed, holders_of, tell_holders
 from storage.models import Appeal, AppealEvent, AppealFollower, AppealStatus, Attachment, Staff
 from storage.notices import StaffMaterialAdded, StaffNotice, StaffWordsAdded
@@ -35,12 +35,6 @@ WORDS_WINDOW = timedelta(hours=1)
 # reaches them whole, a resident sending hundreds does not send hundreds of messages to each of them. Every one is
 # still attached, and 查询 lists them all.
 MATERIAL_TOLD_PER_HOUR = 9
-# Photos and locations one resident may send in an hour and in 24 hours. Each photo is downloaded and kept (up to
-# 10 MB, bot/media_store.py) in the order received: an account sending hundreds a minute would fill the disk and
-# hold every other resident's photos behind its own until WeChat forgot them. Three albums of nine an hour is more
-# than any appeal needs; beyond, nothing is kept and the resident is told.
-KEPT_PER_HOUR = 30
-KEPT_PER_DAY = 100
 
 
 @dataclass(frozen=True)
@@ -54,22 +48,18 @@ class WordsAdded:
 
 
 def limit_reached(session: Session, resident_id: int, now: datetime) -> tuple[str, int] | None:
-    """Whether the resident has sent as many photos and locations as may be kept: ("hour" or "day", the limit),
-    or None while there is room for one more. Counted by what they attached (its trail names them) and what waits
-    unattached: a handler's 办结 photos on their appeal carry their resident id too, and are not theirs."""
-    def since(window: timedelta) -> int:
+    """Whether the resident has sent as many photos and locations as may be kept (storage.photo_shares): ("hour" or
+    "day", the limit), or None while there is room for one more. Counted by what they attached (its trail names them)
+    and what waits unattached: a handler's 办结 photos on their appeal carry their resident id too, and are not theirs."""
+    def kept_since(moment: datetime) -> int:
         attached = session.scalar(select(func.count(AppealEvent.id)).where(
             AppealEvent.action == appeals.Action.ATTACHED, AppealEvent.actor_kind == "resident",
-            AppealEvent.actor_id == resident_id, AppealEvent.at > now - window)) or 0
+            AppealEvent.actor_id == resident_id, AppealEvent.at > moment)) or 0
         waiting = session.scalar(select(func.count(Attachment.id)).where(
             Attachment.resident_id == resident_id, Attachment.appeal_id.is_(None),
-            Attachment.created_at > now - window)) or 0
+            Attachment.created_at > moment)) or 0
         return attached + waiting
-    if since(WORDS_WINDOW) >= KEPT_PER_HOUR:
-        return "hour", KEPT_PER_HOUR
-    if since(timedelta(days=1)) >= KEPT_PER_DAY:
-        return "day", KEPT_PER_DAY
-    return None
+    return photo_shares.used_up(photo_shares.RESIDENT, kept_since, now)
 
 
 def add(session: Session, resident: appeals.Sender, attachment: Attachment, now: datetime,

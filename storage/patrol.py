@@ -8,9 +8,9 @@ result. With none, it waits that long, kept under the member's own sender row, f
 A member who says they will handle it themselves (上报 … 我来办) gets the appeal claimed at once (`take_own`):
 dispatched to them alone and accepted, through `transition`, with both audit events; no card goes to the grid.
 
-Each photo is downloaded and kept (up to 10 MB, bot/media_store.py), as a resident's are (storage.material
-KEPT_PER_HOUR). A member on patrol sends many, so their share is far larger (STAFF_KEPT_PER_HOUR); past it, a stolen
-account or a stuck phone no longer fills the disk and holds everyone's photos behind its own (`limit_reached`).
+Each photo is downloaded and kept, as a resident's are; a member on patrol sends many, so their share is far larger
+(storage.photo_shares.STAFF); past it, a stolen account or a stuck phone no longer fills the disk and holds
+everyone's photos behind its own (`limit_reached`).
 """
 
 from __future__ import annotations
@@ -22,15 +22,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storage import photo_shares
 from storage.appeals import Action, holder_before, record, transition
 from storage.models import Appeal, AppealEvent, AppealStatus, Attachment, Staff
 from storage.tasks import RESULT_PHOTO_WINDOW
 
 PATROL_WINDOW = timedelta(minutes=30)
-# Photos and locations one staff account may send in an hour and in 24 hours: a long patrol, photo by photo, with
-# every result's before-and-after, stays far below; a flood does not.
-STAFF_KEPT_PER_HOUR = 200
-STAFF_KEPT_PER_DAY = 1000
 
 log = logging.getLogger(__name__)
 REPORTER_CLAIMED = "reporter_claimed"  # the dispatched event's note: to the member who reported it
@@ -50,16 +47,15 @@ def limit_reached(session: Session, member: Staff, sender_id: int, now: datetime
     """Whether the member has sent as many photos and locations as may be kept: ("hour" or "day", the limit), or
     None while there is room for one more. Counted by what they attached (its trail names them) and what waits for
     their next 上报 under their sender row."""
-    def since(window: timedelta) -> int:
+    def kept_since(moment: datetime) -> int:
         attached = session.scalar(select(func.count(AppealEvent.id)).where(
             AppealEvent.action == str(Action.ATTACHED), AppealEvent.actor_kind == "staff",
-            AppealEvent.actor_id == member.id, AppealEvent.at > now - window)) or 0
+            AppealEvent.actor_id == member.id, AppealEvent.at > moment)) or 0
         waiting = session.scalar(select(func.count(Attachment.id)).where(
             Attachment.resident_id == sender_id, Attachment.appeal_id.is_(None),
-            Attachment.created_at > now - window)) or 0
+            Attachment.created_at > moment)) or 0
         return attached + waiting
-    full = ("hour", STAFF_KEPT_PER_HOUR) if since(timedelta(hours=1)) >= STAFF_KEPT_PER_HOUR else (
-        ("day", STAFF_KEPT_PER_DAY) if since(timedelta(days=1)) >= STAFF_KEPT_PER_DAY else None)
+    full = photo_shares.used_up(photo_shares.STAFF, kept_since, now)
     if full is not None:
         log.warning("staff %d sent over %d photos and locations in the %s; this one is not kept", member.id, full[1],
                     full[0])

@@ -11,18 +11,17 @@ is in the appeal's audit trail.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage import points
+from storage import photo_shares, points
 from storage.appeals import Action, record
 from storage.contacts import volunteer_phone
 from storage.errors import DomainError, NotFound
-from storage.material import KEPT_PER_DAY, KEPT_PER_HOUR
 from storage.models import (
     GRID_TEAM,
     OPEN_STATUSES,
@@ -268,7 +267,7 @@ def _rated_by_the_volunteer(session: Session, appeal: Appeal, held: VolunteerCla
 @dataclass(frozen=True)
 class PhotoNotKept:
     """A photo past the volunteer's share (`window` "hour" or "day", `limit`): not kept, as a resident's would not
-    be (storage.material.KEPT_PER_HOUR)."""
+    be (storage.photo_shares.RESIDENT)."""
 
     window: str
     limit: int
@@ -283,13 +282,13 @@ def attach_photo(session: Session, member: Staff, attachment: Attachment, now: d
         VolunteerClaim.done_at >= now - RESULT_PHOTO_WINDOW).order_by(VolunteerClaim.done_at.desc()).limit(1)).first()
     if held is None:
         return None
-    for window, limit in (("hour", KEPT_PER_HOUR), ("day", KEPT_PER_DAY)):
-        since = now - (timedelta(hours=1) if window == "hour" else timedelta(days=1))
-        kept = session.scalar(select(func.count(Attachment.id)).join(
+    def kept_since(moment: datetime) -> int:
+        return session.scalar(select(func.count(Attachment.id)).join(
             VolunteerClaim, VolunteerClaim.id == Attachment.volunteer_claim_id).where(
-            VolunteerClaim.staff_id == member.id, Attachment.created_at > since)) or 0
-        if kept >= limit:
-            return PhotoNotKept(window, limit)
+            VolunteerClaim.staff_id == member.id, Attachment.created_at > moment)) or 0
+    full = photo_shares.used_up(photo_shares.RESIDENT, kept_since, now)
+    if full is not None:
+        return PhotoNotKept(*full)
     attachment.volunteer_claim_id, attachment.appeal_id, attachment.resident_id = held.id, held.appeal_id, None
     attachment.created_at = now
     session.add(attachment)
