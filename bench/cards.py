@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from bot.wechat.fake import CUSTOM_SEND_PATH
 from storage.db import Database
-from storage.models import Appeal, OutboxMessage, OutboxStatus
+from storage.models import Appeal, AppealStatus, OutboxMessage, OutboxStatus
 from storage.notices import StaffNewAppeal
 
 TASK_CARD_PREFIX = "【新诉求】"
@@ -139,15 +139,18 @@ class Watcher:
             self._stop.wait(self.interval)
 
 
-def expected_cards(database: Database, tickets: Collection[str]) -> tuple[int, int]:
-    """Task-card outbox rows the dispatch step wrote for `tickets` so far, and how many of them were folded into
-    their recipient's digest (GRIDBOT_DIGEST_AFTER a minute): those never reach the fake as cards of their own."""
+def expected_cards(database: Database, tickets: Collection[str]) -> tuple[int, int, int]:
+    """Task-card outbox rows the dispatch step wrote for `tickets` so far, how many of them were folded into their
+    recipient's digest (GRIDBOT_DIGEST_AFTER a minute): those never reach the fake as cards of their own, and how
+    many of the tickets' appeals the dispatch has not reached yet (whose rows are still to be written)."""
     with database.transaction() as session:
         query = (select(func.count(), func.count().filter(OutboxMessage.status == OutboxStatus.DIGESTED))
                  .select_from(OutboxMessage).join(Appeal, Appeal.id == OutboxMessage.appeal_id)
                  .where(OutboxMessage.template == StaffNewAppeal.name, Appeal.ticket.in_(list(tickets))))
         written, digested = session.execute(query).one()
-        return int(written or 0), int(digested or 0)
+        undispatched = session.scalar(select(func.count()).select_from(Appeal).where(
+            Appeal.ticket.in_(list(tickets)), Appeal.status == AppealStatus.SUBMITTED))
+        return int(written or 0), int(digested or 0), int(undispatched or 0)
 
 
 def read_rows(url: str, tickets: Collection[str]) -> tuple[list[Row], Counter[str]]:

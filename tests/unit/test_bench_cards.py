@@ -3,6 +3,7 @@
 import pytest
 
 from tests.support.bench import bench_modules
+from tests.support.worker import TICKET, dispatch_filed, file_and_dispatch
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +30,14 @@ def test_jobs_back_to_back_are_timed_by_their_claims_cards_and_write_downs(cards
     assert during["last card -> marked sent"]["mean"] == pytest.approx(100.0)
     assert during["marked sent -> next claim"]["mean"] == pytest.approx(100.0)
     assert report["after the last send"]["per_s"] is None
+
+
+def test_cards_are_awaited_until_the_dispatch_has_reached_every_ticket(cards, wechat, seeded, clock):
+    """Before, the bench stopped waiting once the cards written so far had arrived: the last appeals, which the worker
+    had not dispatched yet, had no card and were left out of the latency figures (1,973 of 2,000 measured)."""
+    dispatched = file_and_dispatch(wechat, seeded, clock)
+    waiting = TICKET.search(wechat.send("o7", "2号楼楼道灯坏了好几天")).group(0)
+    written, _digested, undispatched = cards.expected_cards(seeded, [dispatched, waiting])
+    assert written > 0 and undispatched == 1
+    dispatch_filed(seeded, clock)
+    assert cards.expected_cards(seeded, [dispatched, waiting])[2] == 0
