@@ -54,10 +54,14 @@ _QUITTING_EDGES = " \t\u3000。.，,！!？?~～…"
 def is_quitting(conversation: Conversation) -> bool:
     """A volunteer saying they give up their task without its number (我不做了, 做不了了, 放弃): asked which, or to
     confirm the one they have, never filed as an appeal of theirs."""
+    return _said_alone(conversation, _QUITTING) and conversation.volunteer is not None
+
+
+def _said_alone(conversation: Conversation, words: re.Pattern[str]) -> bool:
+    """Whether the text or voice message is `words` and nothing else, punctuation and spaces aside."""
     inbound = conversation.inbound
     return (inbound.kind in (Kind.TEXT, Kind.VOICE)
-            and _QUITTING.fullmatch(unicodedata.normalize("NFKC", inbound.text).strip(_QUITTING_EDGES)) is not None
-            and conversation.volunteer is not None)
+            and words.fullmatch(unicodedata.normalize("NFKC", inbound.text).strip(_QUITTING_EDGES)) is not None)
 
 
 # 我做完了, 弄好了, 完成了 said alone: their task done, without its number or what they did.
@@ -67,11 +71,8 @@ _DONE = re.compile(r"(?:我|这个|这件|任务|的)*(?:已经)?(?:(?:做|干|�
 def is_done_in_words(conversation: Conversation) -> bool:
     """A volunteer with a task in progress saying it is done without its number (我做完了, 完成了): told the 完成 to
     send, never filed as an appeal of theirs. Without one, 弄好了 is what a resident says of their own appeal."""
-    inbound = conversation.inbound
-    member = conversation.volunteer if inbound.kind in (Kind.TEXT, Kind.VOICE) and _DONE.fullmatch(
-        unicodedata.normalize("NFKC", inbound.text).strip(_QUITTING_EDGES)) is not None else None
-    return member is not None and any(task.status == ClaimStatus.CLAIMED
-                                      for task in volunteer_tasks.mine(conversation.session, member))
+    member = conversation.volunteer if _said_alone(conversation, _DONE) else None
+    return member is not None and bool(_in_progress(conversation, member))
 
 
 def done_in_words(conversation: Conversation) -> Reply:
@@ -84,8 +85,7 @@ def done_in_words(conversation: Conversation) -> Reply:
 
 def quitting(conversation: Conversation) -> Reply:
     """The 放弃 to send for the one task in progress, or which of several; nothing is given back until they do."""
-    doing = [task for task in volunteer_tasks.mine(conversation.session, _member(conversation))
-             if task.status == ClaimStatus.CLAIMED]
+    doing = _in_progress(conversation, _member(conversation))
     if not doing:
         return Reply(texts.NONE_TO_GIVE_BACK)
     if len(doing) == 1:
@@ -169,13 +169,17 @@ def give_back(conversation: Conversation, arguments: Arguments) -> Reply:
 
 def _one_in_progress(conversation: Conversation) -> str | Reply:
     """The number of the sender's one task in progress, or what to tell them when they have none or several."""
-    doing = [task.code for task in volunteer_tasks.mine(conversation.session, _member(conversation))
-             if task.status == ClaimStatus.CLAIMED]
+    doing = [task.code for task in _in_progress(conversation, _member(conversation))]
     if len(doing) == 1:
         return doing[0]
     if not doing:
         return Reply(texts.NONE_IN_PROGRESS)
     return Reply(texts.WHICH_IN_PROGRESS.format(count=len(doing), codes="、".join(doing), first=doing[0]))
+
+
+def _in_progress(conversation: Conversation, member: Staff) -> list[volunteer_tasks.Task]:
+    """The member's tasks taken and not yet reported done."""
+    return [task for task in volunteer_tasks.mine(conversation.session, member) if task.status == ClaimStatus.CLAIMED]
 
 
 def _reported(reported: AlreadyReported, code: str) -> str:
