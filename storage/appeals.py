@@ -762,6 +762,14 @@ def resolve_due_unpaused(appeal: Appeal, now: datetime) -> datetime | None:
     return clock.shift(due, clock.elapsed(appeal.paused_at, now))
 
 
+def fresh_claim_clock(session: Session, appeal: Appeal, now: datetime) -> dict[str, Any]:
+    """The clock fields of an appeal handed to new holders at `now` (改派, 拆分): a fresh response deadline to claim
+    by, the 办结 deadline moved on by a pause being left, reminders and escalation from the start; the rates keep the
+    claim deadline before it once that had passed or been met (`claim_due`)."""
+    return {"resolve_due_at": resolve_due_unpaused(appeal, now), "response_due_at": response_due(appeal, now),
+            "claim_due_at": claim_due(session, appeal, now), "response_reminded_at": None, "escalation_level": 0}
+
+
 def _placement(resident: Sender, clocked: _Clocked, now: datetime) -> dict[str, Any]:
     """Where the appeal goes and by when, from the resident's address at submission time."""
     return {

@@ -23,13 +23,11 @@ from storage import advisory_locks, complaints, dispatch, emergencies, followers
 from storage.actors import Manager, actor_of
 from storage.appeals import (
     Action,
-    claim_due,
+    fresh_claim_clock,
     hold,
     holder_before,
     record,
     refuse_unplaced,
-    resolve_due_unpaused,
-    response_due,
     transition,
     wrong_state,
 )
@@ -223,10 +221,7 @@ def _unmerge(session: Session, source: Appeal, target: Appeal, now: datetime, ac
     held = holder_before(source.assignee_staff_id)
     transition(session, source, AppealStatus.MERGED, AppealStatus.DISPATCHED, now, merged_into_id=None,
                assignee_staff_id=None, accepted_at=None, paused_at=None,
-               department=source.department if receivers else None,
-               resolve_due_at=resolve_due_unpaused(source, now), response_due_at=response_due(source, now),
-               claim_due_at=claim_due(session, source, now), response_reminded_at=None,
-               escalation_level=0)
+               department=source.department if receivers else None, **fresh_claim_clock(session, source, now))
     session.execute(delete(AppealFollower).where(AppealFollower.source_appeal_id == source.id))
     record(session, source.id, now, Action.SPLIT, AppealStatus.MERGED, AppealStatus.DISPATCHED,
            actor_id=actor_id, actor_kind=actor_kind, note=target.ticket, from_staff_id=held)

@@ -21,12 +21,10 @@ from storage import complaints, dispatch, org, staff, unit_reach
 from storage.actors import Actor, ActorKind, Manager, actor_of, name_of, staff_id_of
 from storage.appeals import (
     Action,
-    claim_due,
+    fresh_claim_clock,
     holder_before,
     record,
     refuse_unplaced,
-    resolve_due_unpaused,
-    response_due,
     transition,
     wrong_state,
 )
@@ -160,9 +158,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     old, holder, left = AppealStatus(appeal.status), appeal.assignee_staff_id, appeal.grid_id
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=department,
                assignee_staff_id=member.id if member is not None else None, accepted_at=None, paused_at=None,
-               resolve_due_at=resolve_due_unpaused(appeal, now), response_due_at=response_due(appeal, now),
-               claim_due_at=claim_due(session, appeal, now), response_reminded_at=None,
-               escalation_level=0)
+               **fresh_claim_clock(session, appeal, now))
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor=actor_of(by) if by is not None else Actor(unattended), note=to, from_grid_id=left,
            from_staff_id=holder_before(holder))
