@@ -1093,6 +1093,8 @@ DISPATCH_NOTE_NAMES = {
     dispatch.STAND_IN_NOTE.format(whom="street"): "本网格和社区还没有绑定微信的网格员、网格长和操作员，发给街道操作员改派",
     dispatch.NOBODY_ON_DUTY_NOTE.format(whom="leader"): "网格员都不在岗，发给网格长",
     dispatch.NOBODY_ON_DUTY_NOTE.format(whom="members"): "网格员都不在岗，发给全体网格员",
+    dispatch.NOBODY_AT_WORK_NOTE.format(whom="community"): "网格员和网格长都不在岗，发给社区操作员改派",
+    dispatch.NOBODY_AT_WORK_NOTE.format(whom="street"): "网格员和网格长都不在岗，社区没有操作员，发给街道操作员改派",
 }
 ROUTED_NOTE = "按类别转给{department}"
 ASSIGNED_NOTE = "派单给网格员（人员编号 {staff_id}）"

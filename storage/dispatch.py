@@ -9,7 +9,8 @@ oversees rather than claims: while the grid has members, their copies are routin
 quarter hour (storage.outbox), and nobody tells them who took which (storage.tasks); 我的任务 and 查询 show all.
 派单: the active, on-duty (storage.duty: leave past its last day is duty again), bound grid member with the fewest open tasks (dispatched to them, accepted or paused;
 ties by staff id) is set as the assignee and alone gets the card; they still 接单, or the grid leader does.
-With nobody on duty the card goes to the grid's leaders, unassigned.
+With no member on duty the card goes to the grid's leaders at work (on duty, following), unassigned; with none
+of them either, to the operators who stand in for a grid with nobody bound (`stand_ins`): someone at work sees it.
 A grid with nobody bound to claim (a street just imported, its only member disabled): a team of leaders alone
 claims its cards themselves or 改派 them to a member; with no 网格长 either, the community's bound operators get
 the card to 改派 or 转办 (they claim no ordinary task), else the street's, as the 督办 ladder passes a level with
@@ -28,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Collection, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, bindparam, exists, func, select, update
+from sqlalchemy import ColumnElement, bindparam, case, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from storage import complaints, contacts, duty, emergencies, media_files, org, staff, unit_reach
@@ -62,6 +63,7 @@ ASSIGNED_NOTE = "assigned to staff {staff_id}"
 # Their name as it was that day beside the id: the record reads "派单给网格员 张伟", and a later rename leaves it true.
 ASSIGNED_NAMED_NOTE = ASSIGNED_NOTE + ": {name}"
 NOBODY_ON_DUTY_NOTE = "no grid member on duty: sent to the grid {whom}"  # whom: leader or members
+NOBODY_AT_WORK_NOTE = "no grid member or leader on duty: sent to the {whom} operators"  # whom: community or street
 HELD_STATUSES = (AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 # Statements every appeal's dispatch runs, built once with bind parameters (see storage/outbox.py's).
 _ON_THE_TEAM = (Staff.active.is_(True), Staff.openid.is_not(None), Staff.role.in_(GRID_TEAM))  # who gets a card
@@ -75,7 +77,7 @@ _GRIDS_STAFF = (
     .with_for_update(read=True, of=Staff)
 )
 # The roles of a grid's team who would get its card (_ON_THE_TEAM), the filer aside, each with the grid's mode and
-# whether 派单 may pick them (`_least_busy`: on duty, still following): `reach`, on the webhook's path.
+# whether 派单 may pick them (`_at_work`: on duty, still following): `reach`, on the webhook's path.
 _TEAM_ROLES = DriverSQL(
     "SELECT s.role, g.dispatch_mode, (s.on_duty OR s.off_duty_until <= %(now)s) AND NOT EXISTS (SELECT 1 FROM"
     " residents r WHERE r.openid = s.openid AND r.status = %(gone)s) FROM staff s JOIN grids g ON g.id = s.grid_id"
@@ -216,11 +218,19 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
     note = None
     assignee = None
     if members and facts.modes.get(appeal.grid_id) == DispatchMode.ASSIGN:  # type: ignore[arg-type]
-        assignee = _least_busy(session, appeal, now)
-        if assignee is not None:
+        present = _at_work(session, appeal, now)
+        if present and present[0].role == StaffRole.GRID_MEMBER:
+            assignee = present[0]
             members, note = [assignee], ASSIGNED_NAMED_NOTE.format(staff_id=assignee.id, name=assignee.name)
         else:
-            leaders = [s for s in members if s.role == StaffRole.GRID_LEADER]
+            leaders = present  # no member at work: only leaders are left in it
+            whom, operators = ("", ()) if leaders else stand_ins(session, appeal.grid_id, hold=True)
+            if operators:
+                _send_cards(session, appeal, operators, now, NOBODY_AT_WORK_NOTE.format(whom=whom), None, sensitive,
+                            facts, receiver=OPERATOR_CARD)
+                return
+            # Nobody above the grid is bound either: its team on leave hears of it rather than nobody.
+            leaders = leaders or [s for s in members if s.role == StaffRole.GRID_LEADER]
             note = NOBODY_ON_DUTY_NOTE.format(whom="leader" if leaders else "members")
             members = leaders or members
     routine = overseers(members) if assignee is None else frozenset()
@@ -260,7 +270,8 @@ def reach(session: Session, grid_id: int | None, department: str | None, filer: 
     """Who a new ordinary appeal's card reaches, as `_dispatch` will decide, for the resident's receipt: its grid,
     the unit its category routes to (`department`), and the openid of whoever filed it (`filer`, who is never sent
     their own card). "department", "members", "leader" (the grid's 网格长 alone: a team of leaders, or a 派单 grid
-    whose members are all on leave at `now`), "community" or "street" (their operators stand in), or "" (nobody is
+    whose members are all on leave at `now`), "community" or "street" (their operators stand in), "away:community"
+    or "away:street" (a 派单 grid whose members and leaders are all on leave: those operators stand in), or "" (nobody is
     bound: it waits in the unclaimed lists). The webhook asks it of every appeal: the common case is one statement
     handed to the driver (an ORM query of the team cost ~0.5 ms)."""
     if department is not None and unit_reach.officers(session, department, grid_id):
@@ -270,12 +281,19 @@ def reach(session: Session, grid_id: int | None, department: str | None, filer: 
     if not team:
         return stand_ins(session, grid_id)[0]
     members = [pickable for role, _, pickable in team if role == StaffRole.GRID_MEMBER]
-    if not members:
-        return "leader"
-    if team[0][1] != DispatchMode.ASSIGN or any(members):
+    if team[0][1] != DispatchMode.ASSIGN:
+        return "members" if members else "leader"
+    if any(members):
         return "members"
-    # 派单 with no member to pick: the card goes to the 网格长, else to the members all the same (`_dispatch`).
-    return "leader" if len(members) < len(team) else "members"
+    # 派单 with no member to pick: the card goes to a 网格长 at work, else to the operators standing in, else to the
+    # grid's team all the same (`_dispatch`).
+    leaders = [at_work for role, _, at_work in team if role == StaffRole.GRID_LEADER]
+    if any(leaders):
+        return "leader"
+    whom = stand_ins(session, grid_id)[0]
+    if whom:
+        return f"away:{whom}"
+    return "leader" if leaders else "members"
 
 
 def overseers(team: Sequence[Staff]) -> frozenset[int]:
@@ -345,9 +363,10 @@ def grid_staff(session: Session, grid_id: int | None) -> Sequence[Staff]:
     return session.scalars(_GRID_STAFF, {"grid": grid_id}).all()
 
 
-def _least_busy(session: Session, appeal: Appeal, now: datetime) -> Staff | None:
-    """The on-duty grid member of the appeal's grid holding fewest tasks; never the member who filed it, nor one
-    who unfollowed the account (WeChat refuses every message to them, 43004: the task would wait unseen)."""
+def _at_work(session: Session, appeal: Appeal, now: datetime) -> list[Staff]:
+    """Whom 派单 may hand the appeal's card: the on-duty grid members of its grid, the one holding fewest tasks
+    first, then its on-duty 网格长 (for when no member is at work); never the member who filed it, nor one who
+    unfollowed the account (WeChat refuses every message to them, 43004: the task would wait unseen)."""
     # Unclaimed 派单 tasks count too: a burst dispatched in one batch is spread instead of piled on one member.
     held = (
         select(func.count(Appeal.id))
@@ -355,15 +374,14 @@ def _least_busy(session: Session, appeal: Appeal, now: datetime) -> Staff | None
         .correlate(Staff)
         .scalar_subquery()
     )
-    return session.scalars(
+    return list(session.scalars(
         select(Staff)
-        .where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_MEMBER, Staff.active.is_(True),
+        .where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_TEAM), Staff.active.is_(True),
                duty.on_duty_condition(now), Staff.openid.is_not(None),
                Staff.openid.not_in(select(Resident.openid).where(Resident.id == appeal.resident_id)),
                ~_unfollowed(Staff.openid))
-        .order_by(held, Staff.id)
-        .limit(1)
-    ).first()
+        .order_by(case((Staff.role == StaffRole.GRID_MEMBER, 0), else_=1), held, Staff.id)
+    ))
 
 
 def _unfollowed(openid: ColumnElement[str | None]) -> ColumnElement[bool]:

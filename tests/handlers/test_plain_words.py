@@ -82,6 +82,8 @@ def test_whom_a_dispatch_in_assign_mode_went_to_is_said_in_chinese(wechat, seede
     (dispatch.STAND_IN_NOTE.format(whom="street"), "本网格和社区还没有绑定微信的网格员、网格长和操作员，发给街道操作员改派"),
     (dispatch.NOBODY_ON_DUTY_NOTE.format(whom="leader"), "网格员都不在岗，发给网格长"),
     (dispatch.NOBODY_ON_DUTY_NOTE.format(whom="members"), "网格员都不在岗，发给全体网格员"),
+    (dispatch.NOBODY_AT_WORK_NOTE.format(whom="community"), "网格员和网格长都不在岗，发给社区操作员改派"),
+    (dispatch.NOBODY_AT_WORK_NOTE.format(whom="street"), "网格员和网格长都不在岗，社区没有操作员，发给街道操作员改派"),
 ])
 def test_every_way_a_dispatch_can_go_is_said_in_chinese(note, words):
     assert staff_texts.event_note("dispatched", note) == words

@@ -17,7 +17,7 @@ from bot.cli.gridbot import main
 from storage import org, queries, residents, seeding
 from storage.models import DispatchMode, Grid, Staff, StaffRole, Street
 from tests.support.database import appeal, notices, worded
-from tests.support.personas import LI, OPERATOR, RESIDENT, WANG, ZHANG, ZHAO
+from tests.support.personas import LI, NEIGHBOUR, NEXT_DOOR, OPERATOR, RESIDENT, WANG, ZHANG, ZHAO
 from tests.support.races import dispatch_while_disabling
 from tests.support.street import HEPING, SECOND, STREET
 from tests.support.worker import dispatch_filed
@@ -81,6 +81,49 @@ def test_in_a_派单_grid_a_member_back_from_leave_or_on_duty_is_the_one_the_rec
     reply, ticket = file(wechat, seeded, clock, RESIDENT)
     assert "接下来：网格员会尽快联系您" in reply
     assert notices(seeded, "staff_new_appeal", ticket) == [LI]
+
+
+def test_in_a_派单_grid_with_members_and_leader_on_leave_the_communitys_operator_gets_the_card(wechat, seeded, clock):
+    # The card went to the members on leave, and the receipt said 网格员会尽快联系您: nobody at work saw it.
+    assign_mode(seeded)
+    for person in (ZHANG, LI, WANG):
+        assert "已登记请假" in wechat.send(person, "请假")
+    reply, ticket = file(wechat, seeded, clock, RESIDENT)
+    assert "接下来：您所在网格的网格员暂时都在休假，已通知社区工作人员尽快安排人员联系您" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == [OPERATOR]
+    assert f"请回复“改派 {ticket} 网格或姓名”派给能办理的人" in worded(seeded, "staff_new_appeal", OPERATOR)[-1]
+    assert "网格员和网格长都不在岗，发给社区操作员改派" in wechat.send(OPERATOR, f"查询 {ticket}")
+    # The 网格长 back from leave takes the next one; a member back, the one after.
+    assert "销假" in wechat.send(WANG, "销假")
+    reply, ticket = file(wechat, seeded, clock, NEIGHBOUR)
+    assert "接下来：网格长会尽快联系您" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == [WANG]
+    wechat.send(LI, "销假")
+    reply, ticket = file(wechat, seeded, clock, NEXT_DOOR)
+    assert "接下来：网格员会尽快联系您" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == [LI]
+
+
+def test_in_a_派单_grid_on_leave_with_no_community_operator_the_streets_gets_the_card(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        street = session.scalars(select(Street)).first()
+        session.add(Staff(openid=STREET_OPERATOR, name="周强", role=StaffRole.OPERATOR, street_id=street.id,
+                          active=True, created_at=clock()))
+    assign_mode(seeded)
+    assert "已登记请假" in wechat.send(ZHAO, "请假")
+    dongfang_resident(seeded, clock)
+    reply, ticket = file(wechat, seeded, clock, DONGFANG)
+    assert "您所在网格的网格员暂时都在休假，已通知街道工作人员尽快安排人员联系您" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == [STREET_OPERATOR]
+
+
+def test_in_a_派单_grid_on_leave_with_nobody_above_it_the_team_on_leave_still_gets_the_card(wechat, seeded, clock):
+    assign_mode(seeded)
+    assert "已登记请假" in wechat.send(ZHAO, "请假")
+    dongfang_resident(seeded, clock)
+    reply, ticket = file(wechat, seeded, clock, DONGFANG)
+    assert "接下来：网格员会尽快联系您" in reply
+    assert notices(seeded, "staff_new_appeal", ticket) == [ZHAO]
 
 
 def test_with_no_member_or_leader_bound_the_communitys_operator_gets_the_card_to_route_it(wechat, seeded, clock):
