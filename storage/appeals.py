@@ -770,6 +770,25 @@ def fresh_claim_clock(session: Session, appeal: Appeal, now: datetime) -> dict[s
             "claim_due_at": claim_due(session, appeal, now), "response_reminded_at": None, "escalation_level": 0}
 
 
+# Dispatched later than this after its claim clock started (a worker down for hours, its queue drained later):
+# the clock staff are chased by starts again at dispatch (`dispatch_clock`).
+LATE_DISPATCH = timedelta(minutes=5)
+
+
+def dispatch_clock(appeal: Appeal, now: datetime) -> dict[str, Any]:
+    """The claim clock of an appeal dispatched at `now`, as fields to set (none when dispatched on time): a card
+    that could first reach its grid (or unit) at `now` is reminded of and 督办'd from then, not at once with the
+    card because the worker was down when it was filed; the rates still judge the claim by the deadline counted
+    from filing (`claim_due_at`), for the resident did wait. In the category's time: a working-day appeal filed on
+    Saturday and dispatched on Sunday was not late."""
+    if appeal.response_due_at is None:
+        return {}
+    fresh = response_due(appeal, now)
+    if fresh <= appeal.response_due_at + LATE_DISPATCH:
+        return {}
+    return {"response_due_at": fresh, "claim_due_at": appeal.claim_due_at or appeal.response_due_at}
+
+
 def _placement(resident: Sender, clocked: _Clocked, now: datetime) -> dict[str, Any]:
     """Where the appeal goes and by when, from the resident's address at submission time."""
     return {

@@ -33,7 +33,15 @@ from sqlalchemy import ColumnElement, bindparam, case, exists, func, select, upd
 from sqlalchemy.orm import Session
 
 from storage import complaints, contacts, duty, emergencies, media_files, org, staff, unit_reach
-from storage.appeals import LOOSE_ATTACHMENT_WINDOW, ROUTED_NOTE, Action, holder_before, record, transition
+from storage.appeals import (
+    LOOSE_ATTACHMENT_WINDOW,
+    ROUTED_NOTE,
+    Action,
+    dispatch_clock,
+    holder_before,
+    record,
+    transition,
+)
 from storage.driver_sql import DriverSQL, timestamp
 from storage.models import (
     GRID_TEAM,
@@ -244,7 +252,8 @@ def _send_cards(session: Session, appeal: Appeal, members: Sequence[Staff], now:
                 routine: frozenset[int] = frozenset(), receiver: str | None = None) -> None:
     held = holder_before(appeal.assignee_staff_id)
     transition(session, appeal, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, now,
-               assignee_staff_id=assignee.id if assignee else None, department=appeal.department)
+               assignee_staff_id=assignee.id if assignee else None, department=appeal.department,
+               **dispatch_clock(appeal, now))
     record(session, appeal.id, now, Action.DISPATCHED, AppealStatus.SUBMITTED, AppealStatus.DISPATCHED, note=note,
            from_staff_id=held)
     card = replace(facts.card(appeal, now), receiver=receiver)

@@ -11,7 +11,9 @@ it reads itself, so what changed in between is never acted on.
 Response clock (status `dispatched`, nobody has claimed yet):
 - It starts when the appeal (re-)entered `dispatched`. Its deadline is `response_due_at`; after a 转办 the
   department gets its own `response_hours` from the transfer (in the category's time), because the original
-  deadline has long passed.
+  deadline has long passed. Dispatched more than `LATE_DISPATCH` after its clock started (a worker down for hours,
+  its queue drained later), `response_due_at` counts from the dispatch, when the card could first reach anyone:
+  the card does not arrive with its 督办; the rates keep the deadline from filing (storage.appeals.dispatch_clock).
 - At 75 % of the time to the deadline (in the category's time), one `staff_reminder` to whoever may claim: the
   pre-assigned member in 派单, the department's staff after 转办, otherwise the grid's members and leader (the
   leader not once the unclaimed escalation below has told them, as it has by then unless `unclaimed_after` is set

@@ -18,7 +18,7 @@ from bot.web.app import create_app
 from bot.worker import schedule
 from handlers import staff_texts
 from handlers.resident_texts import LOCAL_ZONE
-from storage import dispatch, outbox, reassigning, roster, staff, supervision, tasks
+from storage import dispatch, outbox, queries, rate_counts, reassigning, roster, staff, supervision, tasks
 from storage.errors import NotAllowed
 from storage.models import Appeal, AppealEvent, AppealStatus, Grid, OutboxMessage, OutboxStatus, Staff, StaffRole
 from storage.notices import StaffCardLost, StaffEscalated, StaffNewAppeal, StaffReminder
@@ -186,6 +186,39 @@ def test_a_task_still_unclaimed_at_its_response_deadline_is_escalated_as_overdue
     clock.current = appeal(seeded, ticket).response_due_at
     assert sweep(seeded, clock, timedelta(hours=5)).escalations == 1
     assert notices(seeded, "staff_escalated", ticket) == [(WANG, escalated(1, "response_overdue"))]
+
+
+def test_a_task_dispatched_hours_late_after_an_outage_is_chased_from_its_dispatch_while_the_rates_count_from_filing(
+        wechat, seeded, clock):
+    # The worker was down when it was filed: its card came with a 督办 to the 网格长 (and the community) at once.
+    ticket = TICKET.search(wechat.send("o1", f"{ELEVATOR}（第{next(FILED)}次反映）")).group(0)
+    filed = appeal(seeded, ticket)
+    clock.current = filed.response_due_at + timedelta(hours=filed.response_hours)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    dispatched = appeal(seeded, ticket)
+    assert dispatched.response_due_at == clock() + timedelta(hours=filed.response_hours)
+    assert sweep(seeded, clock) == supervision.SweepReport(reminders=0, escalations=0)
+    clock.advance(minutes=31)
+    assert sweep(seeded, clock).escalations == 1
+    assert notices(seeded, "staff_escalated", ticket) == [(WANG, escalated(1, "unclaimed"))]
+    # Claimed within the fresh clock, yet late for the resident: 响应率 counts it late, from filing.
+    act(seeded, clock, "claim", ZHANG, ticket)
+    with seeded.read() as session:
+        day = filed.created_at - timedelta(days=1)
+        counts = rate_counts.counts_by(session, rate_counts.Unit.GRID, day, clock() + timedelta(days=1), clock(),
+                                       queries.EVERYWHERE)
+    assert [(found.dispatched, found.responded) for found in counts.values()] == [(1, 0)]
+
+
+def test_a_task_dispatched_a_minute_after_filing_keeps_the_claim_clock_of_its_filing(wechat, seeded, clock):
+    ticket = TICKET.search(wechat.send("o1", f"{ELEVATOR}（第{next(FILED)}次反映）")).group(0)
+    filed = appeal(seeded, ticket)
+    clock.advance(minutes=1)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    dispatched = appeal(seeded, ticket)
+    assert (dispatched.response_due_at, dispatched.claim_due_at) == (filed.response_due_at, None)
 
 
 def test_a_task_nobody_claims_climbs_to_the_community_and_the_street_a_response_period_at_a_time(wechat, seeded,
