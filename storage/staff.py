@@ -34,6 +34,7 @@ from storage.limits import LIMITS, TextField
 from storage.models import (
     COMMUNITY_ROLES,
     GRID_BOUND,
+    GRID_TEAM,
     TRANSFER_UNITS,
     Appeal,
     AppealEvent,
@@ -713,6 +714,20 @@ def hold_operators(session: Session, appeal_ids: Collection[int] | None) -> None
     among = true() if appeal_ids is None else Staff.community_id.is_(None) | Staff.community_id.in_(
         select(Grid.community_id).join(Appeal, Appeal.grid_id == Grid.id).where(Appeal.id.in_(appeal_ids)))
     session.execute(select(Staff.id).where(Staff.role == StaffRole.OPERATOR, Staff.active.is_(True), among)
+                    .order_by(Staff.id).with_for_update(read=True, of=Staff))
+
+
+def hold_grid_teams(session: Session, appeal_ids: Collection[int] | None) -> None:
+    """Share-lock (PostgreSQL) the grid members and 网格长 a 督办 sweep of `appeal_ids` (None: of every appeal) may
+    remind or escalate to: the active team of each appeal's grid and each appeal's holder (one who moved and kept
+    it), as `hold_operators` does the operators, and for the same lock order: taken before the sweep changes any
+    appeal. A disabling or a move (storage.roster) updates the staff row first, then the tasks; a 请假 the row
+    alone; so one meanwhile waits for the sweep (then drops the notices the leaver may no longer read), and the
+    sweep waiting for one reads the member as they are once it commits: out of the team, or of another grid."""
+    appeals = true() if appeal_ids is None else Appeal.id.in_(appeal_ids)
+    among = ((Staff.role.in_(GRID_TEAM) & Staff.grid_id.in_(select(Appeal.grid_id).where(appeals)))
+             | Staff.id.in_(select(Appeal.assignee_staff_id).where(appeals)))
+    session.execute(select(Staff.id).where(Staff.active.is_(True), among)
                     .order_by(Staff.id).with_for_update(read=True, of=Staff))
 
 

@@ -102,7 +102,7 @@ from storage.notices import (
     StaffNewAppeal,
     StaffReminder,
 )
-from storage.staff import hold_operators, street_operators
+from storage.staff import hold_grid_teams, hold_operators, street_operators
 from storage.tasks import operators
 from storage.telling import deferred, tell, tell_resident
 
@@ -142,10 +142,12 @@ def sweep(session: Session, now: datetime, unclaimed_after: timedelta = DEFAULT_
     look at these appeals alone (those `due` found), not at every open one.
 
     The notices are written together at the end (telling.deferred), their recipients' digests locked in one order:
-    a sweep and a dispatch chunk telling the same 网格长 never deadlock on PostgreSQL. The operators it may tell are
-    share-locked first (storage.staff.hold_operators): one disabled meanwhile is not sent its 督办.
+    a sweep and a dispatch chunk telling the same 网格长 never deadlock on PostgreSQL. The operators, grid members and
+    网格长 it may tell are share-locked first (storage.staff.hold_operators, hold_grid_teams): one disabled or moved
+    meanwhile is not sent its reminder or 督办.
     """
     hold_operators(session, only)
+    hold_grid_teams(session, only)
     with deferred(session):
         return _sweep(session, now, unclaimed_after, only)
 

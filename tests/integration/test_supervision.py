@@ -26,7 +26,7 @@ from tests.conftest import TEST_SECRET_KEY
 from tests.support.console import cast, logged_in
 from tests.support.database import appeal, staff_id, worded
 from tests.support.personas import LI, OPERATOR, WANG, ZHANG
-from tests.support.races import sweep_while_disabling
+from tests.support.races import sweep_while_disabling, sweep_while_moving
 
 pytestmark = pytest.mark.postgres
 
@@ -254,6 +254,26 @@ def test_an_operator_disabled_while_the_sweep_escalates_to_them_is_not_sent_the_
     assert sweep_while_disabling(seeded, OPERATOR, clock, first) == ("done", "done")
     assert appeal(seeded, ticket).escalation_level == 2
     assert [openid for openid, _ in notices(seeded, "staff_escalated", ticket)] == [WANG]
+
+
+@pytest.mark.parametrize("first", ["sweep", "disable"])
+def test_a_member_disabled_while_the_sweep_reminds_the_grid_is_not_sent_the_reminder(wechat, seeded, clock, first):
+    # On PostgreSQL the sweep read the grid's team unlocked: a member disabled meanwhile was still sent the reminder.
+    ticket = file(wechat, seeded, clock)
+    dispatched_at, due = clock(), appeal(seeded, ticket).response_due_at
+    clock.current = dispatched_at + (due - dispatched_at) * 0.75
+    assert sweep_while_disabling(seeded, ZHANG, clock, first) == ("done", "done")
+    assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == [LI]  # the 网格长 had the 督办
+
+
+@pytest.mark.parametrize("first", ["sweep", "move"])
+def test_a_member_moved_to_another_grid_while_the_sweep_reminds_their_old_one_is_not_sent_the_reminder(
+        wechat, seeded, clock, first):
+    ticket = file(wechat, seeded, clock)
+    dispatched_at, due = clock(), appeal(seeded, ticket).response_due_at
+    clock.current = dispatched_at + (due - dispatched_at) * 0.75
+    assert sweep_while_moving(seeded, ZHANG, "幸福里社区·第二网格", clock, first) == ("done", "done")
+    assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == [LI]  # the 网格长 had the 督办
 
 
 @pytest.mark.parametrize("first", ["sweep", "disable"])

@@ -108,3 +108,18 @@ def sweep_while_disabling(database: Database, openid: str, now: Callable[[], dat
 
     steps = (sweep, disable) if first == "sweep" else (disable, sweep)
     return second_while_first_open(database, *steps)
+
+
+def sweep_while_moving(database: Database, openid: str, grid: str, now: Callable[[], datetime],
+                       first: str) -> tuple[str, str]:
+    """The worker's 督办 sweep and the grid member `openid` moved to `grid` (their tasks back to the old grid) at
+    once, `first` ("sweep" or "move") holding its transaction open while the other runs."""
+
+    def sweep(session: Session) -> None:
+        supervision.sweep(session, now(), only=supervision.due(session, now()))
+
+    def move(session: Session) -> None:
+        roster.move(session, staff.staff_by_openid(session, openid), grid, roster.Tasks.RETURN, None, now(), ())
+
+    steps = (sweep, move) if first == "sweep" else (move, sweep)
+    return second_while_first_open(database, *steps)
