@@ -23,7 +23,7 @@ def reassign(conversation: Conversation, arguments: Arguments) -> Reply:
                                     sensitive_categories(conversation))
     except DomainError as refused:
         return Reply(refusal(refused, ticket, hidden=lambda: staff.hidden(conversation, ticket)))
-    return Reply(texts.reassigned(ticket, done.to, done.away, done.unmanned))
+    return Reply(texts.reassigned(ticket, done.to, done.away, done.unmanned, done.untold))
 
 
 def refusal(refused: DomainError, ticket: str, hidden: Callable[[], bool] = lambda: False) -> str:

@@ -102,9 +102,12 @@ def resume(conversation: Conversation, arguments: Arguments) -> Reply:
                 + _untold(conversation, appeal))
 
 
-def _untold(conversation: Conversation, appeal: Appeal) -> str:
-    """The line saying the resident was not messaged of this 挂起 or 恢复 (too many in the hour), or nothing."""
-    return "\n" + texts.STATUS_UNTOLD if tasks.latest_status_change_untold(conversation.session, appeal) else ""
+def _untold(conversation: Conversation, appeal: Appeal, changes: tuple[str, ...] = tasks.STATUS_CHANGES) -> str:
+    """The line saying the resident was not messaged of this 挂起 or 恢复 (or, `changes` MOVES, this 转办): too many
+    in the hour; or nothing."""
+    if not tasks.latest_status_change_untold(conversation.session, appeal, changes):
+        return ""
+    return "\n" + (texts.MOVE_UNTOLD if changes == tasks.MOVES else texts.STATUS_UNTOLD)
 
 
 def transfer(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -113,7 +116,8 @@ def transfer(conversation: Conversation, arguments: Arguments) -> Reply:
     return _act(conversation, ticket, "transfer",
                 lambda s, m: tasks.transfer(s, m, ticket, department, conversation.now,
                                             sensitive_categories(conversation)),
-                lambda appeal: texts.TRANSFERRED.format(ticket=ticket, department=appeal.department),
+                lambda appeal: texts.TRANSFERRED.format(ticket=ticket, department=appeal.department)
+                + _untold(conversation, appeal, tasks.MOVES),
                 department=department)
 
 

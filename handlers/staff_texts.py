@@ -935,16 +935,26 @@ GIVEN_BACK = "诉求 {ticket} 已退回社区，由社区工作人员重新派�
 REASSIGNED = "诉求 {ticket} 已改派给 {to}，已通知对方接单，并告知居民。"
 REASSIGNED_TO_NOBODY = ("诉求 {ticket} 已改派给 {to}，并告知居民。\n"
                         "注意：{to} 现在没有在岗的网格员，没有人收到任务卡；请改派给有人的网格或网格员。")
+# A 改派 or 转办 past storage.tasks.STATUS_TOLD_PER_HOUR of them in an hour: made, but the resident was not messaged.
+REASSIGNED_UNTOLD = "诉求 {ticket} 已改派给 {to}，已通知对方接单。"
+REASSIGNED_TO_NOBODY_UNTOLD = ("诉求 {ticket} 已改派给 {to}。\n"
+                               "注意：{to} 现在没有在岗的网格员，没有人收到任务卡；请改派给有人的网格或网格员。")
+MOVE_UNTOLD = (f"这件诉求一小时内已改派或转办 {STATUS_TOLD_PER_HOUR} 次，这次没有再通知居民"
+               "（居民查询时看到的是现在由谁办理）。")
 REASSIGNED_TO_AWAY = "注意：{name}正在请假{until}，这件诉求会等{name}接单；需要尽快办理的，请改派给在岗的人。"
 
 
-def reassigned(ticket: str, to: str, away: OnLeave | None = None, unmanned: bool = False) -> str:
+def reassigned(ticket: str, to: str, away: OnLeave | None = None, unmanned: bool = False,
+               untold: bool = False) -> str:
     """改派 done; when it went to a member on leave, whoever moved it reads so (派单 itself passes them over); when
-    it went to a grid nobody active works in, that no card reached anyone."""
+    it went to a grid nobody active works in, that no card reached anyone; when the resident, told of too many moves
+    in the hour, was not told of this one (`untold`), that too."""
     if unmanned:
-        return REASSIGNED_TO_NOBODY.format(ticket=ticket, to=to)
-    done = REASSIGNED.format(ticket=ticket, to=to)
-    return done if away is None else done + "\n" + reassigned_to_away(away)
+        done = (REASSIGNED_TO_NOBODY_UNTOLD if untold else REASSIGNED_TO_NOBODY).format(ticket=ticket, to=to)
+    else:
+        done = (REASSIGNED_UNTOLD if untold else REASSIGNED).format(ticket=ticket, to=to)
+        done = done if away is None else done + "\n" + reassigned_to_away(away)
+    return done + "\n" + MOVE_UNTOLD if untold else done
 
 
 def reassigned_to_away(away: OnLeave) -> str:

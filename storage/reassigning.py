@@ -43,7 +43,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.notices import OPERATOR_CARD, ResidentTransferred, StaffReassigned
-from storage.tasks import filed_by, held
+from storage.tasks import MOVES, filed_by, held, told_within_the_hour
 from storage.telling import tell, tell_resident_and_followers
 
 REASSIGNABLE = (AppealStatus.RETURNED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
@@ -81,6 +81,7 @@ class Reassigned:
     away: OnLeave | None = None  # the member it went to is on leave: it waits for them; whoever moved it is told
     unmanned: bool = False  # it went to a grid with nobody active to claim it: no card reached anyone
     stood_in: str = ""  # handed back by no one to such a grid: its "community" (or "street") operators got the card
+    untold: bool = False  # the resident was not told of it: too many 改派 and 转办 in the hour (storage.tasks.MOVES)
 
 
 @dataclass(frozen=True)
@@ -156,15 +157,17 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
         raise NotAllowed("filed_by_target")  # they may not work it (storage.tasks): it would wait on them for nothing
     to = _member_label(session, member) if member is not None else department or org.grid_label(session, grid.id)
     old, holder, left = AppealStatus(appeal.status), appeal.assignee_staff_id, appeal.grid_id
+    told = told_within_the_hour(session, appeal, now, MOVES)  # the resident: not of every move back and forth
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=department,
                assignee_staff_id=member.id if member is not None else None, accepted_at=None, paused_at=None,
                **fresh_claim_clock(session, appeal, now))
     record(session, appeal.id, now, Action.REASSIGNED, old, AppealStatus.DISPATCHED,
            actor=actor_of(by) if by is not None else Actor(unattended), note=to, from_grid_id=left,
            from_staff_id=holder_before(holder))
-    stood_in = _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive, stand_in)
+    stood_in = _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive, stand_in,
+                     told)
     return Reassigned(appeal, to, _on_leave(member, now), not stood_in and waiting_for_nobody(session, appeal),
-                      stood_in)
+                      stood_in, not told)
 
 
 def waiting_for_nobody(session: Session, appeal: Appeal) -> bool:
@@ -223,8 +226,8 @@ _MOVES = (str(Action.ACCEPTED), str(Action.REASSIGNED), str(Action.TRANSFERRED))
 
 
 def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Manager | None, to: str,
-          now: datetime, sensitive: Collection[str], stand_in: bool) -> str:
-    """Tell the new holders, the former one and the resident; returns the level whose operators stood in ("" for
+          now: datetime, sensitive: Collection[str], stand_in: bool, told: bool) -> str:
+    """Tell the new holders, the former one and the resident (`told`: within storage.tasks.MOVES' hourly count); returns the level whose operators stood in ("" for
     none): a task handed back (`stand_in`: a leaver's, a departed member's after 不满意) to a grid with nobody bound
     goes to them, as a dispatch's card does (storage.dispatch.stand_ins), while whoever moved it there by hand
     (改派, a building's move, `staff disable --to`) is told nobody got it."""
@@ -248,7 +251,8 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
     if previous is not None and previous not in receivers and not moved_own:
         who = name_of(by) if by is not None else "街道"
         tell(session, previous.openid, StaffReassigned(ticket=appeal.ticket, by=who, to=to), now, appeal=appeal)
-    tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=to), now)
+    if told:
+        tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=to), now)
     return whom
 
 

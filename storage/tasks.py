@@ -75,7 +75,11 @@ PROGRESS_PER_HOUR = 5
 # 办结'd); past this, a stolen account or a stuck script toggling it messages nobody, who read the state with 查询 (the
 # holder in 我的任务) and hear the next change after the hour.
 STATUS_TOLD_PER_HOUR = 4
-_STATUS_CHANGES = (str(Action.PAUSED), str(Action.RESUMED))
+STATUS_CHANGES = (str(Action.PAUSED), str(Action.RESUMED))
+# 改派 and 转办 the resident hears of in an hour, by the same rule and count, apart from 挂起/恢复: a stolen account or
+# two operators disagreeing move a task back and forth without end. The move itself always happens and its new
+# holders always get the card (they must claim it); past this, the resident reads where it is with 查询.
+MOVES = (str(Action.REASSIGNED), str(Action.TRANSFERRED))
 WORKING = (AppealStatus.ACCEPTED, AppealStatus.PAUSED)
 
 
@@ -195,7 +199,7 @@ def pause(session: Session, member: Manager, ticket: str, reason: str, now: date
     """挂起: waiting for something outside the grid's hands; the completion clock stops."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,))
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.PAUSED, now, paused_at=now)
-    told = _status_changes_told_within_the_hour(session, appeal, now)
+    told = told_within_the_hour(session, appeal, now)
     _record(session, appeal, now, Action.PAUSED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, member, reason)
     if told:
         tell_resident_and_followers(session, appeal, ResidentPaused(ticket=appeal.ticket, reason=reason), now)
@@ -212,7 +216,7 @@ def resume(session: Session, member: Manager, ticket: str, now: datetime) -> App
     appeal = _workable(session, member, ticket, (AppealStatus.PAUSED,))
     transition(session, appeal, AppealStatus.PAUSED, AppealStatus.ACCEPTED, now, paused_at=None,
                resolve_due_at=resolve_due_unpaused(appeal, now))
-    told = _status_changes_told_within_the_hour(session, appeal, now)
+    told = told_within_the_hour(session, appeal, now)
     _record(session, appeal, now, Action.RESUMED, AppealStatus.PAUSED, AppealStatus.ACCEPTED, member)
     if told:
         tell_resident_and_followers(session, appeal, ResidentResumed(ticket=appeal.ticket), now)
@@ -223,30 +227,34 @@ def resume(session: Session, member: Manager, ticket: str, now: datetime) -> App
     return appeal
 
 
-def _status_changes_told_within_the_hour(session: Session, appeal: Appeal, now: datetime) -> bool:
-    """Whether a 挂起 or 恢复 of the appeal made now may still be told to its resident (STATUS_TOLD_PER_HOUR)."""
-    return _status_changes_in_hour_before(session, appeal.id, now) < STATUS_TOLD_PER_HOUR
+def told_within_the_hour(session: Session, appeal: Appeal, now: datetime,
+                         changes: tuple[str, ...] = STATUS_CHANGES) -> bool:
+    """Whether a change of the appeal made now, of the kind `changes` names (挂起 and 恢复, or MOVES: 改派 and 转办),
+    may still be told to its resident (STATUS_TOLD_PER_HOUR of a kind in an hour); asked before it is recorded."""
+    return _changes_in_hour_before(session, appeal.id, now, changes) < STATUS_TOLD_PER_HOUR
 
 
-def _status_changes_in_hour_before(session: Session, appeal_id: int, at: datetime, before_id: int | None = None) -> int:
-    """挂起 and 恢复 of the appeal in the hour before `at` (and, given `before_id`, recorded before that event)."""
+def _changes_in_hour_before(session: Session, appeal_id: int, at: datetime, changes: tuple[str, ...],
+                            before_id: int | None = None) -> int:
+    """Changes of the appeal of the kind `changes` names in the hour before `at` (and, given `before_id`, recorded
+    before that event)."""
     query = select(func.count(AppealEvent.id)).where(
-        AppealEvent.appeal_id == appeal_id, AppealEvent.action.in_(_STATUS_CHANGES),
+        AppealEvent.appeal_id == appeal_id, AppealEvent.action.in_(changes),
         AppealEvent.at > at - REPEAT_WINDOW)
     if before_id is not None:
         query = query.where(AppealEvent.id < before_id)
     return session.scalar(query) or 0
 
 
-def latest_status_change_untold(session: Session, appeal: Appeal) -> bool:
-    """Whether the resident was not told of the appeal's latest 挂起 or 恢复 (past STATUS_TOLD_PER_HOUR in its hour),
-    for the reply to whoever made it."""
+def latest_status_change_untold(session: Session, appeal: Appeal, changes: tuple[str, ...] = STATUS_CHANGES) -> bool:
+    """Whether the resident was not told of the appeal's latest change of the kind `changes` names (挂起 or 恢复, or
+    MOVES: 改派 or 转办), past STATUS_TOLD_PER_HOUR in its hour, for the reply to whoever made it."""
     latest = session.execute(select(AppealEvent.id, AppealEvent.at).where(
-        AppealEvent.appeal_id == appeal.id, AppealEvent.action.in_(_STATUS_CHANGES),
+        AppealEvent.appeal_id == appeal.id, AppealEvent.action.in_(changes),
     ).order_by(AppealEvent.id.desc()).limit(1)).first()
     if latest is None:
         return False
-    return _status_changes_in_hour_before(session, appeal.id, latest.at, latest.id) >= STATUS_TOLD_PER_HOUR
+    return _changes_in_hour_before(session, appeal.id, latest.at, changes, latest.id) >= STATUS_TOLD_PER_HOUR
 
 
 def note(session: Session, member: Manager, ticket: str, text: str, now: datetime) -> Appeal:
@@ -284,9 +292,11 @@ def transfer(session: Session, member: Manager, ticket: str, department: str, no
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, department=department, assignee_staff_id=None,
                accepted_at=None, response_reminded_at=None, escalation_level=0,
                claim_due_at=kept if kept is not None else response_due(appeal, now))
+    told = told_within_the_hour(session, appeal, now, MOVES)
     _record(session, appeal, now, Action.TRANSFERRED, old, AppealStatus.DISPATCHED, member, department,
             from_staff_id=held)
-    tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=department), now)
+    if told:
+        tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=department), now)
     for receiver, card in dispatch.cards_for(session, appeal, receivers, now, sensitive):
         tell(session, receiver.openid, card, now, appeal=appeal)
     if holder is not None and holder not in receivers:  # the grid leader or an operator moved their task

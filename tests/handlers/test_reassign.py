@@ -15,7 +15,7 @@ from storage.models import Appeal, AppealStatus, Community, Grid, Staff, StaffRo
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
 from tests.support.races import second_while_first_open
-from tests.support.street import SECOND, XINGFULI
+from tests.support.street import SECOND, XINGFULI, add_contractors
 from tests.support.worker import file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -451,3 +451,27 @@ def test_a_transfer_before_the_deadline_gives_the_department_its_fresh_clock_in_
     assert "接单成功" in wechat.send(PROPERTY_CLERK, f"接单 {missed}")
     counts = _response_counts(seeded, clock)
     assert counts.dispatched == 2 and counts.responded == 1 and counts.overdue == 1
+
+
+def test_moving_a_task_back_and_forth_reaches_the_resident_four_times_an_hour_and_still_moves_it(
+        wechat, seeded, clock):
+    # A stolen operator account, or two operators disagreeing: every 改派 and 转办 messaged the resident, without end.
+    with seeded.transaction() as session:
+        add_contractors(session, clock())  # 周队长 of 综合执法中队
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    for grid in ("第二网格", "第一网格", "第二网格", "第一网格"):
+        clock.advance(minutes=1)
+        assert wechat.send(OPERATOR, f"改派 {ticket} {grid}").endswith("并告知居民。")
+    clock.advance(minutes=1)
+    untold = "这件诉求一小时内已改派或转办 4 次，这次没有再通知居民（居民查询时看到的是现在由谁办理）。"
+    assert wechat.send(WANG, f"转办 {ticket} 综合执法中队") == f"诉求 {ticket} 已转办给 综合执法中队。\n{untold}"
+    assert appeal(seeded, ticket).department == "综合执法中队"  # made all the same, its officer has the card
+    assert "dept_zhifa" in notices(seeded, "staff_new_appeal", ticket)
+    clock.advance(minutes=1)
+    assert wechat.send(OPERATOR, f"改派 {ticket} 第二网格") == (
+        f"诉求 {ticket} 已改派给 幸福里社区·第二网格，已通知对方接单。\n{untold}")
+    assert notices(seeded, "staff_new_appeal", ticket).count(LIU) == 3  # the new holders got the card each time
+    assert len(notices(seeded, "resident_transferred", ticket)) == 4
+    clock.advance(hours=1)
+    assert wechat.send(OPERATOR, f"改派 {ticket} 第一网格").endswith("并告知居民。")
+    assert len(notices(seeded, "resident_transferred", ticket)) == 5

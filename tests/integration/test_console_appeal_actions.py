@@ -178,6 +178,19 @@ def test_reassigning_to_a_grid_of_the_scope_restarts_the_wait_there(app, runtime
     assert events(runtime.database, "G-XFL")[0].action == "reassigned"
 
 
+def test_reassigning_back_and_forth_past_four_an_hour_moves_it_and_says_the_resident_was_not_told(app, runtime):
+    person = logged_in(app, "xingfuli")
+    for grid in (FIRST, SECOND, FIRST, SECOND):
+        page = person.get(post(person, "G-XFL", "reassign", {"target": f"{XINGFULI}·{grid}"}).headers["Location"])
+        assert "没有再通知居民" not in page.get_data(as_text=True)
+    response = post(person, "G-XFL", "reassign", {"target": f"{XINGFULI}·{FIRST}"})
+    page = person.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已改派，新的承办人已收到任务。这件诉求一小时内已改派或转办 4 次，这次没有再通知居民" in page
+    grid_id = appeal(runtime.database, "G-XFL").grid_id
+    with runtime.database.transaction() as session:
+        assert session.get_one(Grid, grid_id).name == FIRST  # moved all the same
+
+
 def test_an_appeal_given_back_waits_in_its_own_queue_until_it_is_reassigned(app, runtime):
     with runtime.database.transaction() as session:  # the grid gave it back (退回): not 待接单, not in any grid's hands
         session.scalars(select(Appeal).where(Appeal.ticket == "G-XFL")).one().status = AppealStatus.RETURNED

@@ -42,12 +42,16 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         operators = ("、".join(person.name for person in chasing.holders_of(db, found) if person.openid)
                      if request.args.get("done") == "supervise" and found.status == AppealStatus.RETURNED else None)
         untold = request.args.get("done") in texts.ACTION_STATUS_UNTOLD and tasks.latest_status_change_untold(db, found)
+        moved_untold = request.args.get("done") in ("reassign", "transfer") \
+            and tasks.latest_status_change_untold(db, found, tasks.MOVES)
         with_street = streets_apart(db)
         status = staff_texts.status_name(record.status)  # a lapsed one is not "居民已撤销"
     if done and away is not None:  # as the chat's 改派 says: it waits for someone on leave
         done = f"{done}{staff_texts.reassigned_to_away(away)}"
     if done and nobody:  # …or for a grid nobody active works in: no new holder got it
-        done = texts.ACTION_DONE_TO_NOBODY
+        done = texts.ACTION_DONE_TO_NOBODY_UNTOLD if moved_untold else texts.ACTION_DONE_TO_NOBODY
+    if done and moved_untold:  # moved; the resident, told of too many moves in the hour, was not told of it
+        done += texts.ACTION_MOVE_UNTOLD_NOTE
     if done and unclaimed:
         done = texts.ACTION_SUPERVISED_UNCLAIMED
     if done and operators is not None:
