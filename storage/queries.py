@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
-from storage import unit_reach, workdays
+from storage import duty, unit_reach, workdays
 from storage.actors import ActorKind
 from storage.appeals import LAPSED_STATUS, UNCLASSIFIED, Action, Sender, shown_statuses
 from storage.appeals import response_due as appeals_response_due
@@ -36,6 +36,7 @@ from storage.models import (
     Building,
     Community,
     ConsoleUser,
+    DispatchMode,
     FocusCase,
     FocusCaseAppeal,
     FocusStatus,
@@ -230,13 +231,18 @@ def tasks_of(session: Session, member: Staff, now: datetime | None = None) -> li
 
 
 def _overseen_by(session: Session, member: Staff, now: datetime | None) -> ColumnElement[bool]:
-    """What waits for an operator: returned appeals to 改派, those waiting in a grid with nobody bound to claim them
-    (their card went to the operators instead, storage.dispatch.stand_ins), open ones in 待分类, and (given `now`)
+    """What waits for an operator: returned appeals to 改派, those waiting in a grid with nobody bound to claim them,
+    or (given `now`) a 派单 grid with nobody of its team on duty (their card went to the operators instead,
+    storage.dispatch.stand_ins), open ones in 待分类, and (given `now`)
     overdue ones, of their community (of the street, for a street operator)."""
     if member.role != StaffRole.OPERATOR:
         return false()
-    claimer = exists().where(Staff.grid_id == Appeal.grid_id, Staff.active.is_(True), Staff.openid.is_not(None),
-                             Staff.role.in_(GRID_TEAM))
+    team = (Staff.grid_id == Appeal.grid_id, Staff.active.is_(True), Staff.openid.is_not(None),
+            Staff.role.in_(GRID_TEAM))
+    claimer = exists().where(*team)
+    if now is not None:  # ...or, in a 派单 grid, nobody of its team on duty (storage.dispatch gives them the card too)
+        grabs = exists().where(Grid.id == Appeal.grid_id, Grid.dispatch_mode == DispatchMode.GRAB)
+        claimer = (claimer & grabs) | exists().where(*team, duty.on_duty_condition(now))
     unmanned = ((Appeal.status == AppealStatus.DISPATCHED) & Appeal.department.is_(None)
                 & Appeal.assignee_staff_id.is_(None) & ~claimer)
     waits = [Appeal.status == AppealStatus.RETURNED, unmanned,

@@ -104,6 +104,19 @@ def test_in_a_派单_grid_with_members_and_leader_on_leave_the_communitys_operat
     assert notices(seeded, "staff_new_appeal", ticket) == [LI]
 
 
+def test_the_operator_standing_in_for_a_派单_grid_on_leave_finds_the_task_in_my_tasks_until_someone_is_back(
+        wechat, seeded, clock):
+    # Their card said 改派, but 我的任务 listed only what grids with nobody bound were waiting on.
+    assign_mode(seeded)
+    for person in (ZHANG, LI, WANG):
+        wechat.send(person, "请假")
+    _, ticket = file(wechat, seeded, clock, RESIDENT)
+    assert f"{ticket}｜" in wechat.send(OPERATOR, "我的任务")
+    wechat.send(LI, "销假")
+    assert f"{ticket}｜" not in wechat.send(OPERATOR, "我的任务")  # a member is at work again: theirs to claim
+    assert f"{ticket}｜" in wechat.send(LI, "我的任务")
+
+
 def test_in_a_派单_grid_on_leave_with_no_community_operator_the_streets_gets_the_card(wechat, seeded, clock):
     with seeded.transaction() as session:
         street = session.scalars(select(Street)).first()
