@@ -16,6 +16,7 @@ from storage.enrolments import Waiting
 from storage.lookups import CLI_READER
 from storage.notices import (
     LEADER_CARD,
+    OPERATOR_AWAY_CARD,
     OPERATOR_CARD,
     StaffAppealText,
     StaffCancelled,
@@ -151,6 +152,8 @@ def _new_appeal_ask(n: StaffNewAppeal) -> str:
                 f"不归本单位办理的，接单后回复“退回 {n.ticket} 原因”，由社区重新派发。")
     if n.receiver == OPERATOR_CARD:  # an operator's 接单 of an ordinary task is refused: they route it
         return CARD_ASK_OPERATOR.format(ticket=n.ticket)
+    if n.receiver == OPERATOR_AWAY_CARD:
+        return CARD_ASK_OPERATOR_AWAY.format(ticket=n.ticket)
     if n.receiver == LEADER_CARD:
         return CARD_ASK_LEADER.format(ticket=n.ticket)
     return f"回复“接单 {n.ticket}”接下任务；不属于本网格请回复“退回 {n.ticket} 原因”。"
@@ -159,6 +162,8 @@ def _new_appeal_ask(n: StaffNewAppeal) -> str:
 # Nobody below the reader is bound to claim the card (storage.dispatch.stand_ins): what they do instead.
 CARD_ASK_OPERATOR = ("这个网格还没有绑定微信的网格员和网格长，没有人能接单：请回复“改派 {ticket} 网格或姓名”派给能办理的人，"
                      "归部门或物业办理的回复“转办 {ticket} 部门”。")
+CARD_ASK_OPERATOR_AWAY = ("这个网格是派单模式，网格员和网格长都在休假，没有人能接单：请回复“改派 {ticket} 网格或姓名”派给能办理的人，"
+                          "归部门或物业办理的回复“转办 {ticket} 部门”。")
 CARD_ASK_LEADER = ("本网格暂时没有网格员接收任务卡：请回复“接单 {ticket}”自己办理，或回复“改派 {ticket} 姓名”交给网格员；"
                    "不属于本网格请回复“退回 {ticket} 原因”。")
 CARD_FIELDS_ASK_OPERATOR = "网格里没有人能接单，请改派或转办。"
@@ -607,7 +612,7 @@ def _new_appeal_fields(n: StaffNewAppeal) -> Fields:
     deadline = f"{due_clock(n.resolve_due_at)}前办结{OVERDUE_CARD if n.overdue else ''}" if n.resolve_due_at else "见办理时限"
     place = n.grid if n.withheld else n.home or n.grid
     category = category_label(n.category, n.subcategory, n.second_category)
-    ask = CARD_FIELDS_ASK_OPERATOR if n.receiver == OPERATOR_CARD else "请尽快接单办理。"
+    ask = CARD_FIELDS_ASK_OPERATOR if n.receiver in (OPERATOR_CARD, OPERATOR_AWAY_CARD) else "请尽快接单办理。"
     return (n.ticket, category, place, _card_content(n), deadline), ask
 
 

@@ -55,7 +55,7 @@ from storage.models import (
     Staff,
     StaffRole,
 )
-from storage.notices import LEADER_CARD, OPERATOR_CARD, StaffNewAppeal
+from storage.notices import LEADER_CARD, OPERATOR_AWAY_CARD, OPERATOR_CARD, StaffNewAppeal
 from storage.staff import community_operators, street_operators
 from storage.telling import deferred, tell
 
@@ -235,7 +235,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
             whom, operators = ("", ()) if leaders else stand_ins(session, appeal.grid_id, hold=True)
             if operators:
                 _send_cards(session, appeal, operators, now, NOBODY_AT_WORK_NOTE.format(whom=whom), None, sensitive,
-                            facts, receiver=OPERATOR_CARD)
+                            facts, receiver=OPERATOR_AWAY_CARD)
                 return
             # Nobody above the grid is bound either: its team on leave hears of it rather than nobody.
             leaders = leaders or [s for s in members if s.role == StaffRole.GRID_LEADER]

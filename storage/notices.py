@@ -30,6 +30,7 @@ _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent"
 # Whom a task card is for when nobody below them is bound to claim it (StaffNewAppeal.receiver, storage.dispatch).
 LEADER_CARD = "leader"  # the grid's 网格长 alone: they claim it or 改派 it to a member
 OPERATOR_CARD = "operator"  # the community's (or the street's) operators, standing in: they 改派 or 转办 it
+OPERATOR_AWAY_CARD = "operator_away"  # as OPERATOR_CARD, for a 派单 grid whose members and 网格长 are all on leave
 
 
 class Audience(StrEnum):
@@ -245,7 +246,7 @@ class StaffNewAppeal(StaffNotice):
     places: tuple[str, ...] = ()  # map links to its locations
     # Its readers are a department's or property company's staff (转办, or a category routed there), not a grid's.
     for_department: bool = False
-    receiver: str | None = None  # LEADER_CARD or OPERATOR_CARD: nobody below them is bound to claim it (storage.dispatch)
+    receiver: str | None = None  # LEADER_CARD, OPERATOR_CARD or OPERATOR_AWAY_CARD: nobody below them to claim it
 
 
 @dataclass(frozen=True, kw_only=True)
