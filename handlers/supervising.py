@@ -7,7 +7,7 @@ from handlers import staff_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from storage import chasing
+from storage import chasing, reassigning, tasks
 from storage.errors import DomainError, IllegalTransition, NotAllowed, NotFound, Repeated
 
 
@@ -18,7 +18,11 @@ def supervise(conversation: Conversation, arguments: Arguments) -> Reply:
         told = chasing.supervise(conversation.session, conversation.staff, ticket, words, conversation.now)
     except DomainError as refused:
         return Reply(_refusal(conversation, refused, ticket))
-    return Reply(texts.SUPERVISED.format(ticket=ticket, who="、".join(person.name for person in told)))
+    done = texts.SUPERVISED.format(ticket=ticket, who="、".join(person.name for person in told))
+    # The member 派单 or 改派 gave it to is on leave: pressing them is not enough, as the 改派 said.
+    appeal = tasks.find(conversation.session, ticket)
+    away = reassigning.waiting_on_leave(conversation.session, appeal, conversation.now)
+    return Reply(done if away is None else done + "\n" + texts.reassigned_to_away(away))
 
 
 def _refusal(conversation: Conversation, refused: DomainError, ticket: str) -> str:

@@ -89,6 +89,16 @@ def test_a_督办_or_催办_of_a_task_改派d_to_one_member_reaches_that_member_
     assert ZHANG not in notices(seeded, "staff_supervised") + notices(seeded, "staff_chased")
 
 
+def test_a_督办_of_a_task_waiting_for_a_member_on_leave_says_so_as_the_改派_did(wechat, seeded, clock):
+    # It said 已发给：张伟 and nothing more, while 张伟, on leave, would not claim it for days.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(WANG, f"改派 {ticket} 张伟")
+    wechat.send(ZHANG, "请假 三天")
+    assert wechat.send(WANG, f"督办 {ticket} 今天务必修好") == (
+        f"已督办诉求 {ticket}，已发给：张伟。\n"
+        "注意：张伟正在请假（至 11月24日），这件诉求会等张伟接单；需要尽快办理的，请改派给在岗的人。")
+
+
 def test_a_grid_leader_presses_the_communitys_operators_to_route_an_appeal_the_grid_gave_back(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"退回 {ticket} 这是锦绣家园的事")

@@ -203,6 +203,17 @@ def test_an_appeal_given_back_waits_in_its_own_queue_until_it_is_reassigned(app,
     assert 'id="appeal-G-XFL"' not in person.get("/console/appeals?queue=returned").get_data(as_text=True)
 
 
+def test_pressing_a_task_waiting_for_a_member_on_leave_says_so_on_the_page_as_the_chat_does(app, runtime, clock):
+    person = logged_in(app, "xingfuli")
+    post(person, "G-XFL", "reassign", {"target": "刘洋"})
+    with runtime.database.transaction() as session:
+        member = session.scalars(select(Staff).where(Staff.name == "刘洋")).one()
+        member.on_duty, member.off_duty_until = False, clock() + timedelta(days=5)
+    response = post(person, "G-XFL", "supervise", {"text": "今天务必上门"})
+    page = person.get(response.headers["Location"]).get_data(as_text=True)
+    assert "注意：刘洋正在请假（至 " in page and "需要尽快办理的，请改派给在岗的人" in page
+
+
 def test_reassigning_to_a_member_on_leave_says_so_on_the_page_as_the_chat_does(app, runtime, clock):
     with runtime.database.transaction() as session:
         member = session.scalars(select(Staff).where(Staff.name == "刘洋")).one()

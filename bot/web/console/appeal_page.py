@@ -33,7 +33,9 @@ def render_appeal(ticket: str, *, refusal: str | None = None, read: bool = False
         departments = [name for name in tasks.departments(db, found.grid_id) if name != waits_with]
         done = texts.ACTION_DONE.get(request.args.get("done", ""))
         reassigned = request.args.get("done") == "reassign"
-        away = reassigning.waiting_on_leave(db, found, now) if reassigned else None
+        # ...and so does a 督办 of it: pressing someone on leave is not enough
+        away = reassigning.waiting_on_leave(db, found, now) if reassigned or request.args.get("done") == "supervise" \
+            else None
         nobody = reassigned and reassigning.waiting_for_nobody(db, found)
         # 督办 of what nobody has claimed went to who may claim it (storage.chasing.holders_of): no holder got it
         unclaimed = request.args.get("done") == "supervise" and found.status == AppealStatus.DISPATCHED \
