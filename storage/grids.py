@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import dispatch, org
+from storage import dispatch, duty, org
 from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, Community, DispatchMode, Grid, Staff, Street
 from storage.queries import Scope
 
@@ -22,8 +23,9 @@ class GridLine:
     open_appeals: int
 
 
-def overview(session: Session, scope: Scope) -> list[GridLine]:
-    """Every active grid within `scope`: its mode, members (on duty) and open appeals."""
+def overview(session: Session, scope: Scope, now: datetime) -> list[GridLine]:
+    """Every active grid within `scope`: its mode, members (on duty at `now`: leave past its last day is duty
+    again, as 派单 counts it) and open appeals."""
     query = (select(Grid, Community.name, Street.name).join(Community, Community.id == Grid.community_id)
              .join(Street, Street.id == Community.street_id).where(Grid.active.is_(True)))
     query = query.where(scope.grid_condition())
@@ -31,7 +33,7 @@ def overview(session: Session, scope: Scope) -> list[GridLine]:
     ids = [grid.id for grid, _community, _street in grids]
     team = (Staff.grid_id.in_(ids), Staff.active.is_(True), Staff.role.in_(GRID_TEAM))
     members = dict(session.execute(select(Staff.grid_id, func.count()).where(*team).group_by(Staff.grid_id)).all())
-    on_duty = dict(session.execute(select(Staff.grid_id, func.count()).where(*team, Staff.on_duty.is_(True))
+    on_duty = dict(session.execute(select(Staff.grid_id, func.count()).where(*team, duty.on_duty_condition(now))
                                    .group_by(Staff.grid_id)).all())
     open_appeals = dict(session.execute(
         select(Appeal.grid_id, func.count()).where(Appeal.grid_id.in_(ids), Appeal.status.in_(OPEN_STATUSES))

@@ -271,14 +271,15 @@ def grid() -> None:
 
 @grid.command("list")
 @click.option("--scope", "scope_path", metavar="PATH")
-def grid_list(scope_path: str | None) -> None:
+@click.pass_obj
+def grid_list(clock: Clock | None, scope_path: str | None) -> None:
     """Every active grid: its mode (抢单|派单), members on duty of all members, open appeals."""
     from bot.cli import org_texts
     from storage import grids
     from storage.queries import Scope
 
     with org_session() as session:
-        lines = grids.overview(session, Scope.of_path(session, scope_path))
+        lines = grids.overview(session, Scope.of_path(session, scope_path), (clock or now_utc)())
     if not lines:
         click.echo(org_texts.NOTHING_IN_SCOPE)
         return

@@ -4,6 +4,7 @@ import io
 import json
 import time
 import zipfile
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -12,8 +13,8 @@ from sqlalchemy import func, select
 
 from bot.cli.gridbot import main
 from bot.sheets.org import read_org_rows
-from storage import org
-from storage.models import Building, Grid, Unit
+from storage import duty, org
+from storage.models import Building, Grid, Staff, Unit
 from tests.support.files import write
 from tests.support.personas import RESIDENT
 
@@ -269,6 +270,18 @@ def test_grid_list_and_a_mode_for_a_whole_community(seeded, database_url):
                       "和平社区·第二网格\t派单\t1/1\t0"]
     wrong = gridbot(database_url, "grid", "mode", "派单")
     assert wrong.exit_code == 1 and "--community" in wrong.stderr
+
+
+def test_grid_list_counts_a_member_whose_leave_ran_out_on_duty_as_派单_does(seeded, database_url, clock):
+    # 张伟's leave through tomorrow ended at the midnight after it: 派单 picks him again, the list said 2/3.
+    with seeded.transaction() as session:
+        zhang = session.scalars(select(Staff).where(Staff.name == "张伟")).one()
+        duty.set_duty(zhang, False, duty.today(clock()) + timedelta(days=1), clock())
+    listed = gridbot(database_url, "grid", "list", "--scope", "幸福里社区", obj=clock).stdout.splitlines()
+    assert listed[1] == "幸福里社区·第一网格\t抢单\t2/3\t0"
+    clock.advance(days=2)
+    listed = gridbot(database_url, "grid", "list", "--scope", "幸福里社区", obj=clock).stdout.splitlines()
+    assert listed[1] == "幸福里社区·第一网格\t抢单\t3/3\t0"
 
 
 def test_grid_list_names_the_street_where_a_second_street_has_a_community_of_the_same_name(seeded, database_url,
