@@ -22,8 +22,9 @@ from storage.tickets import LOCAL_ZONE
 # 2026-12-31, 2026/12/31, 2026.12.31, 2026年12月31日; without the year: 12-31, 12/31, 12月31日 (号)
 _WITH_YEAR = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
 _WITHOUT_YEAR = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
-# Days said relative to today: 明天, 后天; 周五, 星期日, 下周一 (the week after this one, weeks start on Monday).
-_RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+# Days said relative to today: 明天, 后天; 周五, 星期日, 下周一 (the week after this one, weeks start on Monday). 昨天
+# and 前天 too: a slip (请假 到 昨天 for leave taken yesterday) is refused as a day already over, not left unread.
+_RELATIVE = {"前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 _WEEKDAY = re.compile(r"(下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天])")
 _WEEKDAYS = "一二三四五六日"
 # 请假三天, 请假 3天: that many days, today the first of them (the reply names the last day, to be corrected).

@@ -539,6 +539,8 @@ def test_请假_and_销假_in_the_chat(wechat, seeded, clock):
     assert "您手上 1 件未办结的任务仍由您负责" in reply
     assert row(seeded, LI).on_duty is False
     assert wechat.send(LI, "请假 到 2026-11-01").startswith("11月1日 已经过去了")
+    # It read 昨天 as no day at all: the reply was the staff's general help, as if 请假 were no command.
+    assert wechat.send(LI, "请假 到 昨天") == "11月21日 已经过去了，请写今天或以后的日期，如：请假 到 12月31日。"
     assert wechat.send(LI, "销假") == staff_texts.BACK
     assert row(seeded, LI).on_duty is True and row(seeded, LI).off_duty_until is None
     assert wechat.send(WANG, "销假") == staff_texts.BACK_ALREADY

@@ -27,6 +27,8 @@ NOON = datetime(2026, 12, 5, 4, tzinfo=timezone.utc)  # 12:00 in Beijing
     ("到下周一", date(2026, 12, 7)),
     ("下个星期天", date(2026, 12, 13)),
     ("这周五", date(2026, 12, 4)),  # over already: refused as a past day when it is used
+    ("到昨天", date(2026, 12, 4)),  # over already, as 这周五
+    ("前天", date(2026, 12, 3)),
     ("三天", date(2026, 12, 7)),  # 请假三天: today and the two days after it
     ("3天。", date(2026, 12, 7)),
     ("一天", TODAY),
