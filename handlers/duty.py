@@ -34,11 +34,15 @@ def leave(conversation: Conversation, arguments: Arguments) -> Reply:
     said = texts.LEAVE_TASKS_UNIT if unit else texts.LEAVE_TASKS_LEADER if member.role == StaffRole.GRID_LEADER \
         else texts.LEAVE_TASKS
     tasks = said.format(n=held) if held else ""
+    operator = member.role == StaffRole.OPERATOR  # nor them: their leave stops only their daily summary
     if last_day is None:
-        return Reply((texts.LEAVE_TAKEN_UNIT if unit else texts.LEAVE_TAKEN).format(tasks=tasks))
+        taken = texts.LEAVE_TAKEN_UNIT if unit else texts.LEAVE_TAKEN_OPERATOR if operator else texts.LEAVE_TAKEN
+        return Reply(taken.format(tasks=tasks))
     today = duty.today(now)
-    return Reply((texts.LEAVE_TAKEN_UNIT_UNTIL if unit else texts.LEAVE_TAKEN_UNTIL).format(
-        day=texts.month_day(last_day, today), back=texts.month_day(last_day + timedelta(days=1), today), tasks=tasks))
+    taken = texts.LEAVE_TAKEN_UNIT_UNTIL if unit else texts.LEAVE_TAKEN_OPERATOR_UNTIL if operator \
+        else texts.LEAVE_TAKEN_UNTIL
+    return Reply(taken.format(day=texts.month_day(last_day, today),
+                              back=texts.month_day(last_day + timedelta(days=1), today), tasks=tasks))
 
 
 def back(conversation: Conversation, _arguments: Arguments) -> Reply:
@@ -48,4 +52,6 @@ def back(conversation: Conversation, _arguments: Arguments) -> Reply:
     duty.set_duty(member, True, None, conversation.now)
     if member.role in TRANSFER_UNITS:  # no 派单 reaches them: not a promise of new tasks it never gives
         return Reply(texts.BACK_ALREADY_UNIT if was_on_duty else texts.BACK_UNIT)
+    if member.role == StaffRole.OPERATOR:
+        return Reply(texts.BACK_ALREADY_OPERATOR if was_on_duty else texts.BACK_OPERATOR)
     return Reply(texts.BACK_ALREADY if was_on_duty else texts.BACK)

@@ -1377,6 +1377,12 @@ LEAVE_TAKEN_UNIT_UNTIL = ("已登记请假，至 {day}（含），{back}起自�
                           "由在岗的同事接单；提前回来请发“销假”。{tasks}")
 LEAVE_TAKEN_UNIT = "已登记请假，直到您发“销假”。转给本单位的任务卡仍会发给本单位每位人员（包括您），由在岗的同事接单。{tasks}"
 LEAVE_TASKS_UNIT = "您手上 {n} 件未办结的任务仍由您负责；需要同事接手，请联系诉求所在网格的网格长或社区工作人员把它重新转办给本单位。"
+# An operator: no 派单 reaches them; leave stops only their daily summary (storage.daily_summary): what the operators
+# route (退回, 督办, a stand-in's card) still reaches every one of them.
+LEAVE_TAKEN_OPERATOR_UNTIL = ("已登记请假，至 {day}（含），{back}起自动恢复在岗。请假期间不给您发每日简报；退回、督办和请操作员改派的"
+                              "任务卡仍照常发给您和其他操作员，由在岗的同事处理；提前回来请发“销假”。{tasks}")
+LEAVE_TAKEN_OPERATOR = ("已登记请假，直到您发“销假”。请假期间不给您发每日简报；退回、督办和请操作员改派的任务卡仍照常发给您和"
+                        "其他操作员，由在岗的同事处理。{tasks}")
 LEAVE_BAD_DAY = "没看懂日期，请这样发：请假 到 12月31日（或 请假 到 2026-12-31）。"
 LEAVE_PAST_DAY = "{day} 已经过去了，请写今天或以后的日期，如：请假 到 12月31日。"
 LEAVE_UNCLEAR_YEAR = ("今年的 {passed} 已经过去了，是要请假到明年的 {next} 吗？"
@@ -1386,6 +1392,8 @@ BACK_ALREADY = "您本来就在岗，派单会照常给您派新任务。"
 # A department's or property company's officer: 派单 never reaches them; their unit's 转办 cards do, as before.
 BACK_UNIT = "已销假，恢复在岗。转给本单位的任务卡照常发给您，请及时接单。"
 BACK_ALREADY_UNIT = "您本来就在岗，转给本单位的任务卡照常发给您。"
+BACK_OPERATOR = "已销假，恢复在岗，每日简报照常发给您。"
+BACK_ALREADY_OPERATOR = "您本来就在岗，每日简报照常发给您。"
 
 
 # A day without its year reads as one of the coming months; further off (请假 到 12月5日 typed on 6 December: the

@@ -20,7 +20,7 @@ from storage.telling import tell
 from storage.tickets import LOCAL_ZONE
 from tests.support.console import OTHER_STREET
 from tests.support.database import appeal, notices, staff_id, worded
-from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, LI, LIU, RESIDENT, WANG, ZHANG
+from tests.support.personas import BUILDING_LEAD, CHEN, HEPING_RESIDENT, LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
 from tests.support.street import (
     ANNING,
     DEPARTMENT_OFFICER,
@@ -544,6 +544,15 @@ def test_请假_and_销假_in_the_chat(wechat, seeded, clock):
     assert wechat.send(LI, "销假") == staff_texts.BACK
     assert row(seeded, LI).on_duty is True and row(seeded, LI).off_duty_until is None
     assert wechat.send(WANG, "销假") == staff_texts.BACK_ALREADY
+
+
+def test_an_operator_on_leave_is_told_what_leave_changes_for_them_not_that_派单_stops(wechat, seeded, clock):
+    # It said 请假期间派单不会给您派新任务: 派单 never gives an operator a task; leave stops their daily summary.
+    reply = wechat.send(OPERATOR, "请假 到 12月31日")
+    assert reply.startswith("已登记请假，至 12月31日（含），1月1日起自动恢复在岗。请假期间不给您发每日简报；")
+    assert "派单" not in reply
+    assert "派单" not in wechat.send(OPERATOR, "请假") and "派单" not in wechat.send(OPERATOR, "销假")
+    assert wechat.send(OPERATOR, "销假") == staff_texts.BACK_ALREADY_OPERATOR
 
 
 def test_a_grid_leader_on_leave_is_told_to_move_their_tasks_not_to_ask_the_grid_leader(wechat, seeded, clock):
