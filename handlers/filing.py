@@ -8,8 +8,9 @@ from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import Classification, Emergency
 from nlp.chatter import calls_off
+from nlp.complaints import CATEGORY as COMPLAINT_CATEGORY
 from nlp.similarity import is_repeat
-from storage import appeals, dispatch, emergencies, material, org, tasks
+from storage import appeals, dispatch, emergencies, material, org, said_places, tasks
 from storage import joins as joined_reports
 from storage.errors import DomainError
 from storage.limits import LIMITS, TextField
@@ -46,17 +47,23 @@ def file_text(conversation: Conversation, text: str, kind: Kind,
     session, sender, now = conversation.session, conversation.sender, conversation.now
     limits = conversation.understanding.taxonomy.limits(result.category, result.subcategory)
     intake = _intake(conversation, text, kind, result)
-    filed = appeals.file_appeal(session, sender, intake, now)
+    # "5号楼楼道灯坏了" from 3号楼: filed where the words say, for that building's grid (a complaint stays at home).
+    at = None if result.category == COMPLAINT_CATEGORY else said_places.nearby(session, sender, text)
+    filed = appeals.file_appeal(session, at or sender, intake, now)
     if sender.grid_label is None:
         prompt = binding.start_for_held(conversation, text)
         if conversation.resident.grid_id is not None:  # its words named the whole address: bound and released
             return Reply(prompt), filed.id
         return Reply(texts.appeal_held(filed.ticket, prompt)), filed.id
+    placed = org.address(session, at.grid_id, at.building_id, None) if at is not None else None  # type: ignore[arg-type]
     received = texts.appeal_received(
-        filed.ticket, result.category, sender.grid_label, limits.response_hours, limits.resolve_hours,
-        result.subcategory, limits.department, limits.working_days,
-        dispatch.reach(session, sender.grid_id, intake.department, sender.openid, now),
+        filed.ticket, result.category, placed.grid_label if placed else sender.grid_label, limits.response_hours,
+        limits.resolve_hours, result.subcategory, limits.department, limits.working_days,
+        dispatch.reach(session, (at or sender).grid_id, intake.department, sender.openid, now),
     )
+    if placed is not None:  # the neighbours a join would offer are the home building's, not the place said
+        said = texts.PLACE_SAID.format(place=placed.home_label, ticket=filed.ticket)
+        return Reply(f"{received}\n{said}"), filed.id
     # Several problems are offered apart before any is offered as a join: the join would take all of them.
     offer = (several.offer(conversation, filed, text, result.category)
              or joins.offer(conversation, filed, result.category, text))

@@ -11,7 +11,8 @@ a neighbour's report of the same danger at the same building joins it (storage.j
   bound anywhere yet) every community's. At a city's size (31 streets, 293 communities) every operator would be
   some 300 people each told of one resident's danger, none of them sure it was theirs to act on.
 - Filed where the resident says it is when that is a building of their community ("我在5号楼门口，看到2号楼冒烟":
-  2号楼), not at their home: the responders must go there, and it may be another grid's (`place_said`).
+  2号楼), not at their home, as any appeal is (storage.said_places), and street-wide when its compound is said
+  with it: the responders must go there, and it may be another grid's (`place_said`).
 - Unclaimed at its deadline (storage.supervision) it escalates to the grid's leaders, and on, one response time
   a level, to the community's and the street's operators until claimed; the notice says what, where, since when
   and what to do.
@@ -19,17 +20,16 @@ a neighbour's report of the same danger at the same building joins it (storage.j
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import ColumnElement, literal, select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session, aliased
 
-from storage import appeals, contacts, org
+from storage import appeals, contacts, org, said_places
 from storage.contact_input import in_digits
-from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Building, Grid, Staff, StaffRole
+from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Building, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
 from storage.staff import community_operators, duty_desks, street_operators
 from storage.telling import tell
@@ -62,77 +62,28 @@ def told_roles(people: Sequence[Staff]) -> tuple[str, ...]:
     return tuple(role for role in ("members", "leader", "community", "street") if role in found)
 
 
-@dataclass(frozen=True)
-class _SaidPlace:
-    """What file_appeal needs of a sender: who hears back (the resident) and where the danger is."""
-
-    id: int
-    grid_id: int
-    building_id: int
-    unit_id: int | None = None
-
-
-# 2号楼, 2栋, 2幢, 二号楼 (in_digits), A座: a building as said. "我在5号楼门口" is where the sender stands, not the danger.
-_BUILDING_SAID = re.compile(r"(\d+)(?:号楼|号栋|栋|幢)|([A-Za-z])座")
-_CLAUSE_END = re.compile(r"[，。！？；,.!?;\s]")
-# "我在…" up to the building, with no other building in between: voice has no commas ("我在5号楼门口看到2号楼冒烟").
-_SENDER_AT = re.compile(r"我们?(?:现在|正|就)?(?:在|住)([^在]{0,12})$")
-
-
 def place_said(session: Session, sender: appeals.Sender, text: str) -> appeals.Sender | None:
     """The sender filing at the building `text` says the danger is in, when it is not their home building: one
-    named with its compound (in its clause, else in the message) anywhere in the street (the only way to place it for a sender with no address yet),
-    else one of their own compound, else their community's only one of that name; None to file at home (held
-    for the address when there is none)."""
-    said = _building_said(in_digits(text))
+    named with its compound (in its clause, else in the message) anywhere in the street (the only way to place it
+    for a sender with no address yet), else one of their community as a routine appeal is placed
+    (storage.said_places.nearby); None to file at home (held for the address when there is none)."""
+    said = said_places.building_said(in_digits(text))
     if said is None:
         return None
     key, clause = said
     # The compound in the building's own words first ("锦绣家园5号楼冒烟"), else anywhere ("我住阳光花园3号楼，2号楼着火了").
     chosen = _named_with_compound(session, key, clause) or _named_with_compound(session, key, in_digits(text))
-    if not chosen and sender.grid_id is not None and sender.building_id is not None:
-        community_id = session.scalar(select(Grid.community_id).where(Grid.id == sender.grid_id))
-        named = [building for building in _buildings(session, Grid.community_id == community_id)
-                 if _building_key(building.name) == key]
-        home_compound = session.get_one(Building, sender.building_id).compound
-        chosen = [building for building in named if building.compound == home_compound] or named
+    if not chosen:
+        return said_places.nearby(session, sender, text)
     if len(chosen) != 1 or chosen[0].id == sender.building_id:
         return None
-    return _SaidPlace(sender.id, chosen[0].grid_id, chosen[0].id)
+    return said_places.SaidPlace(sender.id, chosen[0].grid_id, chosen[0].id)
 
 
 def _named_with_compound(session: Session, key: str, clause: str) -> list[Building]:
     """The street's buildings called `key` of a compound the clause names ("阳光花园2号楼着火了")."""
-    named = _buildings(session, Building.compound != "", literal(clause).contains(Building.compound))
-    return [building for building in named if _building_key(building.name) == key]
-
-
-def _buildings(session: Session, *where: ColumnElement[bool]) -> Sequence[Building]:
-    return session.scalars(select(Building).join(Grid, Building.grid_id == Grid.id).where(
-        Grid.active.is_(True), Building.active.is_(True), *where)).all()
-
-
-def _building_said(text: str) -> tuple[str, str] | None:
-    """The building the danger is in (the first named but where the sender says they are, else that one) and
-    the clause naming it."""
-    found: list[tuple[str, str, bool]] = []
-    for match in _BUILDING_SAID.finditer(text):
-        before = _CLAUSE_END.split(text[:match.start()])[-1]
-        clause = before + _CLAUSE_END.split(text[match.start():])[0]
-        at = _SENDER_AT.search(before)
-        found.append((_key(match), clause, at is not None and _BUILDING_SAID.search(at.group(1)) is None))
-    danger = [(key, clause) for key, clause, sender_at in found if not sender_at]
-    anywhere = danger or [(key, clause) for key, clause, _ in found]
-    return anywhere[0] if anywhere else None
-
-
-def _building_key(name: str) -> str | None:
-    match = _BUILDING_SAID.fullmatch(in_digits(name))
-    return _key(match) if match is not None else None
-
-
-def _key(match: re.Match[str]) -> str:
-    return match.group(1).lstrip("0") if match.group(1) else match.group(2).upper()
+    named = said_places.active_buildings(session, Building.compound != "", literal(clause).contains(Building.compound))
+    return [building for building in named if said_places.building_key(building.name) == key]
 
 
 def marked(card: StaffNewAppeal, appeal: Appeal, now: datetime) -> StaffNewAppeal:

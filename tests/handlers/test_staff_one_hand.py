@@ -35,7 +35,7 @@ def test_my_tasks_puts_the_overdue_first_with_a_snippet_and_the_time_left_or_lat
 def test_my_tasks_pages_ten_at_a_time_and_says_how_many_more(wechat, seeded, clock):
     tickets = []
     for n in range(12):
-        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"{n + 1}号楼门口的路灯不亮了"))
+        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"门口的{n + 1}号路灯不亮了"))
         clock.advance(minutes=1)
     dispatch_filed(seeded, clock)
     first_page = wechat.send(ZHANG, "我的任务")
@@ -60,7 +60,7 @@ def test_a_page_of_tasks_in_a_compound_with_a_long_name_fits_one_reply_and_more_
                         .values(compound="阳光花园东区二期安置房小区北院南片临时过渡安置区"))
     tickets = []
     for n in range(12):
-        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"{n + 1}号楼门口的路灯不亮了，晚上看不见路"))
+        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"门口的{n + 1}号路灯不亮了，晚上看不见路"))
     dispatch_filed(seeded, clock)
 
     first_page = wechat.send(ZHANG, "我的任务")
@@ -232,7 +232,7 @@ def test_a_grid_leader_lists_every_overdue_and_unclaimed_task_of_the_grid_with_w
 def test_overdue_is_paged_like_my_tasks_and_more_goes_on_with_it(wechat, seeded, clock):
     tickets = []
     for n in range(12):
-        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"{n + 1}号楼门口的路灯不亮了"))
+        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"门口的{n + 1}号路灯不亮了"))
         clock.advance(minutes=1)
     dispatch_filed(seeded, clock)
     first_page = wechat.send(WANG, "超期")

@@ -1,0 +1,105 @@
+"""Where a resident's words say their problem is, when that is not their home: "5号楼楼道灯坏了" from 3号楼.
+
+A resident is bound to one building, but what she reports may be in another of her compound or community, of
+another grid: the appeal goes to the grid whose members can walk there, and the reply names the place so that a
+misread one is corrected at once (handlers.filing).
+- A building is said as 2号楼, 2栋, 2幢, 二号楼 (storage.contact_input.in_digits) or A座; "我在5号楼门口" is where the
+  sender stands, not the problem: another building said besides it is the one meant ("我在5号楼门口，看到2号楼冒烟").
+- Routine appeals (`nearby`): a building of the sender's own community, the 小区 said with it deciding between two
+  of one name, else their own 小区's, else the community's only one. One statement, and only when a building is
+  said: this is the webhook's path. A building the ledger does not know, or the sender's home, changes nothing.
+- Emergencies (storage.emergencies.place_said) also look street-wide for a building said with its 小区.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from storage import appeals
+from storage.contact_input import in_digits
+from storage.models import Building, Grid
+
+
+@dataclass(frozen=True)
+class SaidPlace:
+    """What file_appeal needs of a sender: who hears back (the resident) and where the problem is."""
+
+    id: int
+    grid_id: int
+    building_id: int
+    unit_id: int | None = None
+
+
+# 2号楼, 2栋, 2幢, 二号楼 (in_digits), A座: a building as said. "我在5号楼门口" is where the sender stands, not the problem.
+_BUILDING_SAID = re.compile(r"(\d+)(?:号楼|号栋|栋|幢)|([A-Za-z])座")
+_CLAUSE_END = re.compile(r"[，。！？；,.!?;\s]")
+# "我在…" up to the building, with no other building in between: voice has no commas ("我在5号楼门口看到2号楼冒烟").
+_SENDER_AT = re.compile(r"我们?(?:现在|正|就)?(?:在|住)([^在]{0,12})$")
+
+
+def nearby(session: Session, sender: appeals.Sender, text: str) -> appeals.Sender | None:
+    """The bound sender filing at the building of their community `text` says the problem is in, when it is not
+    their home building; None to file at home (nothing said, a building the ledger does not know, or several it
+    cannot tell apart)."""
+    if sender.grid_id is None or sender.building_id is None:
+        return None
+    said = building_said(in_digits(text))
+    if said is None:
+        return None
+    community = select(Grid.community_id).where(Grid.id == sender.grid_id).scalar_subquery()
+    buildings = active_buildings(session, Grid.community_id == community)
+    home = next((building.compound for building in buildings if building.id == sender.building_id), None)
+    return chosen_place(sender, buildings, said, in_digits(text), home)
+
+
+def chosen_place(sender: appeals.Sender, buildings: Sequence[Building], said: tuple[str, str], text: str,
+                 home_compound: str | None) -> SaidPlace | None:
+    """Of `buildings`, the one called as `said` (its key and clause): the 小区 named with it (in its clause, else in
+    the message) first, else of the sender's own 小区, else the only one; None when it is the sender's home or
+    no single one."""
+    key, clause = said
+    named = [building for building in buildings if building_key(building.name) == key]
+    chosen = (_with_compound(named, clause) or _with_compound(named, text)
+              or [building for building in named if building.compound == home_compound] or named)
+    if len(chosen) != 1 or chosen[0].id == sender.building_id:
+        return None
+    return SaidPlace(sender.id, chosen[0].grid_id, chosen[0].id)
+
+
+def active_buildings(session: Session, *where: ColumnElement[bool]) -> Sequence[Building]:
+    """The active buildings of active grids that `where` selects."""
+    return session.scalars(select(Building).join(Grid, Building.grid_id == Grid.id).where(
+        Grid.active.is_(True), Building.active.is_(True), *where)).all()
+
+
+def building_said(text: str) -> tuple[str, str] | None:
+    """The building the problem is in (the first named but where the sender says they are, else that one) and
+    the clause naming it."""
+    found: list[tuple[str, str, bool]] = []
+    for match in _BUILDING_SAID.finditer(text):
+        before = _CLAUSE_END.split(text[:match.start()])[-1]
+        clause = before + _CLAUSE_END.split(text[match.start():])[0]
+        at = _SENDER_AT.search(before)
+        found.append((_key(match), clause, at is not None and _BUILDING_SAID.search(at.group(1)) is None))
+    problem = [(key, clause) for key, clause, sender_at in found if not sender_at]
+    anywhere = problem or [(key, clause) for key, clause, _ in found]
+    return anywhere[0] if anywhere else None
+
+
+def building_key(name: str) -> str | None:
+    """A building's name as `building_said` keys it (三号楼, 3栋 → "3"; A座 → "A"); None for other names."""
+    match = _BUILDING_SAID.fullmatch(in_digits(name))
+    return _key(match) if match is not None else None
+
+
+def _with_compound(named: Sequence[Building], clause: str) -> list[Building]:
+    return [building for building in named if building.compound and building.compound in clause]
+
+
+def _key(match: re.Match[str]) -> str:
+    return match.group(1).lstrip("0") if match.group(1) else match.group(2).upper()
