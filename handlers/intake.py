@@ -27,8 +27,8 @@ from storage.tickets import normalize_ticket
 # Shorter than this and not understood: ask for details rather than file "嗯嗯" as an appeal.
 MIN_UNCLASSIFIED_LENGTH = 5
 # During the sender's emergency a fragment is where they are (502, 门口), 在吗 that they still wait and 没事了 that
-# the danger passed: its responders hear them. Thanks and 好的 are answered as ever.
-SAID_TO_RESPONDERS = (Chatter.FRAGMENT, Chatter.GREETING, Chatter.NO_THANKS)
+# the danger passed, 帮帮我 that they still need them: its responders hear them. Thanks and 好的 are answered as ever.
+SAID_TO_RESPONDERS = (Chatter.FRAGMENT, Chatter.GREETING, Chatter.NO_THANKS, Chatter.HELP_ME)
 
 
 def prepare(understanding: Understanding, inbound: Inbound) -> Classification | None:

@@ -15,6 +15,7 @@ Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么�
 | CONTACT   | 网格员电话多少, 怎么联系网格员, 物业电话多少 |
 | WANTS_TO_ASK | 咨询, 我要咨询, 我想咨询一下, 政策咨询     |
 | PROPERTY  | 物业, 物业公司, 物业费, 找物业, 物业的问题    |
+| HELP_ME   | 帮帮我, 请帮帮忙, 谁能帮帮我                 |
 | FRAGMENT  | 123456, 坏了, 楼下, 嗯 啊 那个 就是          |
 
 `is_chase_up` tells a chase-up (电梯还没修好！！, 上次说的事怎么样了, 都三天了): the conversation answers it with the
@@ -41,6 +42,7 @@ class Chatter(StrEnum):
     CONTACT = "contact"
     WANTS_TO_ASK = "wants_to_ask"  # that there is a question, not which: asked for it, never filed as one
     PROPERTY = "property"  # 物业 said alone: whose service, not what is wrong with it: asked for it, never filed
+    HELP_ME = "help_me"  # that they need help, not with what: asked what happened, and to call first if in danger
     FRAGMENT = "fragment"
 
 
@@ -120,6 +122,8 @@ def chatter_of(text: str) -> Chatter | None:
         return Chatter.THANKS
     if _only_acknowledging(said):
         return Chatter.OK
+    if _only_asking_for_help(said):
+        return Chatter.HELP_ME
     if _WANTS_TO_ASK.fullmatch(said):
         return Chatter.WANTS_TO_ASK
     if _PROPERTY.fullmatch(said):
@@ -190,6 +194,17 @@ def _made_of(said: str, needed: tuple[str, ...], words: tuple[str, ...]) -> bool
     for word in words:
         rest = rest.replace(word, "")
     return not rest
+
+
+# Help asked for and nothing else ("帮帮我", "请帮帮忙", "谁能帮帮我啊", "求求你们帮帮我"): with what is not said.
+_HELP = ("帮帮", "帮忙", "帮我", "求助", "求求")
+_HELP_WORDS = tuple(sorted((*_HELP, "帮帮忙", "请", "你们", "您们", "你", "您", "我们", "我", "一下", "一把", "能不能", "能否", "能", "谁",
+                            "可以", "快点", "快", "社区", "网格员", "了", "啊", "吧", "呀", "吗", "好吗", "行吗", "下"),
+                           key=len, reverse=True))
+
+
+def _only_asking_for_help(said: str) -> bool:
+    return _made_of(said, _HELP, _HELP_WORDS)
 
 
 # 好的收到, 已经收到了, 好的知道了, 明白明白: how a notice or an answer is acknowledged, said at length or twice.

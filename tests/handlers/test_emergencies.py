@@ -583,11 +583,12 @@ def test_what_the_resident_writes_after_their_emergency_reaches_its_responders_a
 
 def test_a_door_number_or_a_word_too_short_to_file_during_an_emergency_reaches_its_responders(wechat, seeded, clock):
     _, ticket = report(wechat, seeded, clock, "着火了")
-    for said in ("502", "快点", "门口", "在吗？"):
+    for said in ("502", "快点", "门口", "在吗？", "帮帮我"):
         reply = wechat.send("o1", said)
         assert reply == f"【紧急】已把您说的情况转告处理紧急诉求 {ticket} 的工作人员。情况危急请立即拨打 119！", said
     told = worded(seeded, "staff_words_added", ZHANG)
-    assert [card.split("\n")[1] for card in told] == ["居民说：502", "居民说：快点", "居民说：门口", "居民说：在吗？"]
+    assert [card.split("\n")[1] for card in told] == ["居民说：502", "居民说：快点", "居民说：门口", "居民说：在吗？",
+                                                             "居民说：帮帮我"]
     assert wechat.send("o1", "谢谢") == resident_texts.CHATTER_REPLIES[Chatter.THANKS]  # answered as ever
     clock.advance(hours=2, minutes=1)
     assert wechat.send("o1", "502") == resident_texts.CHATTER_REPLIES[Chatter.FRAGMENT]  # no emergency goes on

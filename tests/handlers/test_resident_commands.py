@@ -214,6 +214,17 @@ def test_naming_only_the_property_company_asks_what_is_wrong_and_files_nothing(w
     assert "已受理您的诉求" in wechat.send("o1", "物业不管楼道里的垃圾，好几天了")  # a problem named: filed
 
 
+@pytest.mark.parametrize("said", ["帮帮我", "帮帮我！！", "请帮帮忙", "谁能帮帮我啊", "嗯 那个 帮帮我", "求求你们帮帮我"])
+def test_help_asked_for_alone_is_asked_what_happened_with_the_numbers_to_call_and_files_nothing(wechat, seeded, said):
+    # 帮帮我 alone was filed as a 养老服务 appeal whose card told the grid nothing about what was wrong.
+    reply = wechat.send("o1", said)
+    assert reply == resident_texts.CHATTER_REPLIES["help_me"]
+    assert reply.startswith("请告诉我们遇到了什么事、在哪里") and "请先拨打 119、120 或 110" in reply
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+    assert "已受理您的诉求" in wechat.send("o1", "帮帮我，3号楼楼道灯坏了好几天了")  # what is wrong said: filed
+
+
 @pytest.mark.parametrize("said", ["物业电话多少", "请问物业的电话是多少？", "怎么联系物业", "小区物业联系方式"])
 def test_asking_for_the_property_companys_phone_is_told_how_to_reach_us_and_files_nothing(wechat, seeded, said):
     # It was filed as an appeal (物业服务) with the question as its words, sent to the grid as a task.
