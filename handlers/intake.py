@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import binding, chasing, commands, complaining, faq, filing, resident
+from handlers import binding, chasing, commands, community_texts, complaining, faq, filing, resident
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
@@ -65,6 +65,8 @@ def handle(conversation: Conversation) -> Reply:
     chatter = chatter_of(text) if conversation.classification is None else None
     if chatter is not None:  # small talk, a how-to question or a fragment: never an appeal
         told = filing.told_in_emergency(conversation, text) if chatter in SAID_TO_RESPONDERS else None
+        if told is None and chatter is Chatter.HOW_TO_CLAIM and conversation.volunteer is not None:
+            return Reply(community_texts.HOW_TO_CLAIM)  # a confirmed volunteer asks how: 可领任务, 领单
         return told or Reply(texts.CHATTER_REPLIES[chatter])
     if faq.is_not_solved(conversation):  # "没解决" to the answer just given: the question goes to a person
         return faq.to_human(conversation, Arguments())

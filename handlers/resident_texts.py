@@ -228,6 +228,10 @@ CHATTER_REPLIES = {
         "有问题请直接在这里描述，我们会马上派给您所在网格的网格员；网格员接单后会告诉您办理人并与您联系。"
         "已提交的诉求可回复“我的诉求”查看。"
     ),
+    # 怎么接单 from a resident: 接单 is someone else's work; how to become a volunteer who may (community_texts).
+    Chatter.HOW_TO_CLAIM: ("接单是网格员和社区确认过的志愿者、党员使用的：他们在这里接下居民反映的问题去办。想出一份力，"
+                           "请发送“志愿者报名”（在职党员发送“党员报到”），社区确认后发送“可领任务”就能领单。"
+                           "您自己遇到的问题，直接发文字或语音告诉我们就行。"),
     # 帮帮我 alone (nlp.chatter): what happened, and the numbers first in case it is a danger.
     Chatter.HELP_ME: ("请告诉我们遇到了什么事、在哪里（几号楼几单元），例如：“3号楼2单元楼道灯不亮”，我们马上登记，转给网格员。"
                       "如果有危险（着火、有人受伤或突然发病、有人动手），请先拨打 119、120 或 110。"),

@@ -15,6 +15,7 @@ Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么�
 | CONTACT   | 网格员电话多少, 怎么联系网格员, 物业电话多少 |
 | WANTS_TO_ASK | 咨询, 我要咨询, 我想咨询一下, 政策咨询     |
 | PROPERTY  | 物业, 物业公司, 物业费, 找物业, 物业的问题    |
+| HOW_TO_CLAIM | 怎么接单, 如何领单, 在哪接任务             |
 | HELP_ME   | 帮帮我, 请帮帮忙, 谁能帮帮我                 |
 | FRAGMENT  | 123456, 坏了, 楼下, 嗯 啊 那个 就是          |
 
@@ -42,6 +43,7 @@ class Chatter(StrEnum):
     CONTACT = "contact"
     WANTS_TO_ASK = "wants_to_ask"  # that there is a question, not which: asked for it, never filed as one
     PROPERTY = "property"  # 物业 said alone: whose service, not what is wrong with it: asked for it, never filed
+    HOW_TO_CLAIM = "how_to_claim"  # 接单 is staff's and volunteers' work: whose, and how to become one who may
     HELP_ME = "help_me"  # that they need help, not with what: asked what happened, and to call first if in danger
     FRAGMENT = "fragment"
 
@@ -65,6 +67,10 @@ _HOW_TO = re.compile(r"^(请问)?(我是新来的|我第一次用)?(这个)?(怎
                      # 怎么绑定, 地址怎么改: how to give (or change) their address, asked alone
                      r"|^(请问)?(我)?(要|想)?(怎么|如何|咋)(绑定|注册|填|填写|登记|改|修改|换|更换)(住址|地址)?$"
                      r"|^(住址|地址)(怎么|如何|咋)(绑定|填|填写|登记|改|修改|换|更换)$")
+# How to take on appeals (怎么接单, 如何领单, 在哪里接任务, 接单怎么接), asked alone: not a question for the FAQ or the grid.
+_HOW_TO_CLAIM = re.compile(r"(?:请问)?(?:我|我们)?(?:要|想|该|应该)?(?:怎么|如何|咋|怎样|在哪|在哪里|去哪|去哪里)"
+                           r"(?:才能|才可以|可以|能|样)?(?:接单|抢单|领单|接任务|领任务)"
+                           r"|(?:接单|抢单|领单)(?:怎么|如何|咋)(?:接|抢|领|弄|操作)")
 # That there is a question and nothing more, greeted or not (你好，我想问下; 请问一下): asked for it, as 咨询 alone is.
 _ONLY_ASKING = re.compile(r"(?:你好|您好|嗯+|那个)*(?:请问|我想问|想问|我要问|问)(?:一下|下|个事|个问题)?(?:呢|啊|哈|哦)*")
 # 物业 said alone, the way a counter is asked for (找物业, 物业公司, 物业的问题): which service, not what is wrong.
@@ -130,6 +136,8 @@ def chatter_of(text: str) -> Chatter | None:
         return Chatter.PROPERTY
     if _CONTACT.search(said):
         return Chatter.CONTACT
+    if _HOW_TO_CLAIM.fullmatch(said):
+        return Chatter.HOW_TO_CLAIM
     if _HOW_TO.search(said):
         return Chatter.HOW_TO
     return Chatter.FRAGMENT if _only_empty_words(cleaned) else None

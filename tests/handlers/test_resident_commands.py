@@ -8,7 +8,7 @@ from sqlalchemy import select
 from handlers import resident_texts
 from storage.models import Appeal
 from tests.support.database import notices, worded
-from tests.support.personas import LI, WANG, ZHANG
+from tests.support.personas import LI, VOLUNTEER, WANG, ZHANG
 from tests.support.worker import dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -223,6 +223,23 @@ def test_help_asked_for_alone_is_asked_what_happened_with_the_numbers_to_call_an
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).all() == []
     assert "已受理您的诉求" in wechat.send("o1", "帮帮我，3号楼楼道灯坏了好几天了")  # what is wrong said: filed
+
+
+@pytest.mark.parametrize("said", ["怎么接单", "请问怎么接单啊？", "如何领单", "接单怎么接", "嗯 那个 在哪里接任务"])
+def test_a_resident_asking_how_to_claim_is_told_whose_work_it_is_and_how_to_sign_up_and_files_nothing(
+        wechat, seeded, said):
+    # 怎么接单 was filed as a 政策咨询 appeal and sent to the grid as a task.
+    reply = wechat.send("o1", said)
+    assert reply.startswith("接单是网格员和社区确认过的志愿者、党员使用的") and "请发送“志愿者报名”" in reply
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+
+
+def test_a_confirmed_volunteer_asking_how_to_claim_is_told_the_commands(wechat, seeded):
+    reply = wechat.send(VOLUNTEER, "怎么接单")
+    assert reply.startswith("发送“可领任务”查看本社区可以领的任务和微心愿，再发送“领单 编号”领取")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
 
 
 @pytest.mark.parametrize("said", ["物业电话多少", "请问物业的电话是多少？", "怎么联系物业", "小区物业联系方式"])
