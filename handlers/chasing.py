@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Sequence
 
 from handlers import dialogues
@@ -25,6 +25,9 @@ from storage.tasks import RATING_DIALOG
 from storage.tickets import normalize_ticket
 
 _TICKET = re.compile(r"[Gg]?\d{10}")
+# 物业呢 chases a 物业 appeal of the last days: an older one is likely not what a short "where are they" is about.
+PROPERTY_CHASE_WINDOW = timedelta(days=7)
+_PROPERTY = "物业"
 
 
 def chase_up(conversation: Conversation, text: str) -> Reply | None:
@@ -53,6 +56,17 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
         return Reply(texts.NOTHING_TO_CHASE)
     return Reply(texts.nothing_open(latest.ticket, latest.category, texts.status_name(
         appeals.shown_status(conversation.session, latest), latest.category, latest.department)))
+
+
+def chase_property(conversation: Conversation, text: str) -> Reply | None:
+    """物业呢 from a resident with a 物业 appeal (its category, subcategory or department) filed within
+    PROPERTY_CHASE_WINDOW still open: chased as 怎么没人回复 chases it; None when there is none (they are then
+    asked what is wrong with the service)."""
+    since = conversation.now - PROPERTY_CHASE_WINDOW
+    about_property = [appeal for appeal in chasing.open_appeals(conversation.session, conversation.sender.id)
+                      if appeal.created_at >= since and _PROPERTY in
+                      f"{appeal.category}{appeal.subcategory or ''}{appeal.department or ''}"]
+    return _chase(conversation, about_property[0], text) if about_property else None
 
 
 def chase_command(conversation: Conversation, arguments: Arguments) -> Reply:

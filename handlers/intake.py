@@ -11,6 +11,7 @@ from nlp import UNCLASSIFIED, Classification
 from nlp.chatter import (
     Chatter,
     asks_for_ticket,
+    asks_where_property,
     calls_off,
     chatter_of,
     is_chase_up,
@@ -65,6 +66,10 @@ def handle(conversation: Conversation) -> Reply:
     chatter = chatter_of(text) if conversation.classification is None else None
     if chatter is not None:  # small talk, a how-to question or a fragment: never an appeal
         told = filing.told_in_emergency(conversation, text) if chatter in SAID_TO_RESPONDERS else None
+        chased = chasing.chase_property(conversation, text) if told is None and chatter is Chatter.PROPERTY \
+            and asks_where_property(text) else None
+        if chased is not None:  # 物业呢 with their 物业 appeal open: where it stands, and its handler chased
+            return chased
         if told is None and chatter is Chatter.HOW_TO_CLAIM and conversation.volunteer is not None:
             return Reply(community_texts.HOW_TO_CLAIM)  # a confirmed volunteer asks how: 可领任务, 领单
         return told or Reply(texts.CHATTER_REPLIES[chatter])

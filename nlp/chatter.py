@@ -14,7 +14,7 @@ Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么�
 | HOW_TO    | 怎么用, 怎么反映问题, 能做什么               |
 | CONTACT   | 网格员电话多少, 怎么联系网格员, 物业电话多少 |
 | WANTS_TO_ASK | 咨询, 我要咨询, 我想咨询一下, 政策咨询     |
-| PROPERTY  | 物业, 物业公司, 物业费, 找物业, 物业的问题    |
+| PROPERTY  | 物业, 物业公司, 物业费, 找物业, 物业的问题, 物业呢 |
 | HOW_TO_CLAIM | 怎么接单, 如何领单, 在哪接任务             |
 | HELP_ME   | 帮帮我, 请帮帮忙, 谁能帮帮我                 |
 | FRAGMENT  | 123456, 坏了, 楼下, 嗯 啊 那个 就是          |
@@ -76,6 +76,8 @@ _ONLY_ASKING = re.compile(r"(?:你好|您好|嗯+|那个)*(?:请问|我想问|�
 # 物业 said alone, the way a counter is asked for (找物业, 物业公司, 物业的问题): which service, not what is wrong.
 _PROPERTY = re.compile(r"(?:我|我们)?(?:要|想|想要)?(?:找|反映|说说?|问问?)?(?:一下|下)?物业(?:公司|服务|管理|费)?"
                        r"(?:的)?(?:问题|事|事情)?")
+# Where the property company is (物业呢, 物业的人呢, 那物业去哪了): with a 物业 appeal open, a chase-up of it.
+_PROPERTY_WHERE = re.compile(r"(?:那|那么)?物业(?:公司)?(?:的)?(?:人|那边)?(?:呢|人呢|去哪了|去哪儿了|哪去了|在哪|在哪里)+")
 # 咨询 said alone, the way a counter is asked for (我要咨询, 我想咨询一下, 政策咨询): nothing a person could answer.
 _WANTS_TO_ASK = re.compile(r"^(?:我|我们)?(?:要|想|想要|需要)?(?:政策|业务)?咨询(?:一下|下|个事|个事情|点事|个问题|问题|政策)?$")
 _CONTACT = re.compile(r"(网格员|网格长|社区|工作人员).{0,4}(电话|手机|号码|联系方式)|怎么联系(网格员|网格长|社区|你们)"
@@ -132,7 +134,7 @@ def chatter_of(text: str) -> Chatter | None:
         return Chatter.HELP_ME
     if _WANTS_TO_ASK.fullmatch(said):
         return Chatter.WANTS_TO_ASK
-    if _PROPERTY.fullmatch(said):
+    if _PROPERTY.fullmatch(said) or _PROPERTY_WHERE.fullmatch(_LEAD_INS.sub("", cleaned)):
         return Chatter.PROPERTY
     if _CONTACT.search(said):
         return Chatter.CONTACT
@@ -175,6 +177,12 @@ def _folded(text: str) -> str:
     """Half-width, simplified, lower case: 謝謝 is 谢谢, 還沒修好 is 还没修好. Cached: the intake asks four or five of
     these questions of one message, and the webhook's CPU per message is what the throughput goal counts."""
     return as_read(text).lower()
+
+
+def asks_where_property(text: str) -> bool:
+    """Whether the message only asks where the property company is (物业呢？, 物业的人呢): a chase-up of an open
+    物业 appeal, else 物业 said alone (Chatter.PROPERTY)."""
+    return _PROPERTY_WHERE.fullmatch(_LEAD_INS.sub("", _PUNCTUATION.sub("", _WECHAT_EMOJI.sub("", _folded(text))))) is not None
 
 
 def is_fragment(text: str) -> bool:

@@ -534,6 +534,26 @@ def test_asking_when_it_will_be_fixed_chases_instead_of_filing_a_question(wechat
     assert appeal_count(seeded) == 1
 
 
+@pytest.mark.parametrize("said", ["物业呢", "物业呢？？", "那物业呢", "物业的人呢", "嗯 物业去哪了"])
+def test_asking_where_the_property_company_is_chases_the_open_property_appeal_of_the_last_days(
+        wechat, seeded, clock, said):
+    # It asked what was wrong with the property's service, as if nothing had been reported.
+    ticket = file_and_dispatch(wechat, seeded, clock)  # 3号楼电梯坏了，物业一直不来修: 物业服务
+    clock.advance(days=6)
+    wechat.dialog("o1", [(said, f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。已为您向网格工作人员催办（第1次）")])
+    assert appeal_count(seeded) == 1 and ZHANG in chases(seeded)
+
+
+def test_asking_where_the_property_company_is_with_no_recent_property_appeal_asks_what_is_wrong(
+        wechat, seeded, clock):
+    file_and_dispatch(wechat, seeded, clock, text="小区门口的路灯晚上不亮")  # open, but 市政设施
+    assert wechat.send("o1", "物业呢").startswith("请说一下物业服务哪里有问题、在哪里")
+    file_and_dispatch(wechat, seeded, clock)
+    clock.advance(days=7, minutes=1)  # a week on, 物业呢 is likely about something new
+    assert wechat.send("o1", "物业呢").startswith("请说一下物业服务哪里有问题、在哪里")
+    assert chases(seeded) == []
+
+
 @pytest.mark.parametrize("said", ["小区门口乱停车，有没有人管？", "楼下垃圾堆了好多天你们管不管"])
 def test_a_new_problem_ending_in_whether_anyone_cares_is_filed_not_taken_as_chasing_an_open_one(wechat, seeded, clock,
                                                                                                  said):
