@@ -135,6 +135,8 @@ ENROL_ASK_ORGANISATION = {
 ENROL_BAD_NAME = "姓名不能为空，最多 {limit} 字，请重新回复您的姓名（回复“取消”退出）。"
 ENROL_NOT_A_NAME = ("您正在{what}，这一步请只回复您的姓名，例如：陈明。"
                     "要反映问题，请先回复“取消”退出{what}，再发送问题。")
+# A name holding a problem's words (王路灯, nlp.names): said back before the next question.
+ENROL_NAME_NOTED = "已记下您的姓名：{name}（不对请回复“取消”重新开始）。\n{ask}"
 ENROL_BAD_ORGANISATION = "最多 {limit} 字，请精简后重新回复（回复“取消”退出）。"
 ENROL_SENT = ("已收到您的{what}：{name}，{organisation}，住址 {home}（编号 {number}）。"
               "社区工作人员核实后会确认，确认后会通知您。")

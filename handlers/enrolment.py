@@ -14,6 +14,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import UNCLASSIFIED
+from nlp.names import reads_as_a_name
 from storage import enrolments
 from storage.errors import DomainError, NotAllowed, NotFound
 from storage.limits import LIMITS, TextField
@@ -49,10 +50,13 @@ def answer(conversation: Conversation) -> Reply:
             return Reply(texts.ENROL_BAD_NAME.format(limit=invalid.limit))
         except enrolments.NotAName:
             return Reply(texts.ENROL_NOT_A_NAME.format(what=what))
-        if _names_a_problem(conversation, name):
+        problem_words = _problem_words(conversation, name)
+        if problem_words and not reads_as_a_name(name, problem_words):
             return Reply(texts.ENROL_NOT_A_NAME.format(what=what))
         dialogues.begin(conversation, DIALOG, {"role": role, "applicant": name})
-        return Reply(texts.ENROL_ASK_ORGANISATION[role].format(limit=LIMITS[TextField.ORGANISATION]))
+        ask = texts.ENROL_ASK_ORGANISATION[role].format(limit=LIMITS[TextField.ORGANISATION])
+        # 王路灯 holds a problem's words: said back, so that a problem taken for a name is seen before it is stored.
+        return Reply(texts.ENROL_NAME_NOTED.format(name=name, ask=ask) if problem_words else ask)
     try:
         organisation = enrolments.clean_organisation(typed)
     except enrolments.InvalidAnswer as invalid:
@@ -69,10 +73,10 @@ def answer(conversation: Conversation) -> Reply:
                                          organisation=organisation or texts.ENROL_NO_ORGANISATION))
 
 
-def _names_a_problem(conversation: Conversation, name: str) -> bool:
-    """Whether a name-shaped answer is a problem sent here instead (电梯坏了): the classifier finds its words."""
+def _problem_words(conversation: Conversation, name: str) -> tuple[str, ...]:
+    """The words of a problem the classifier finds in a name-shaped answer (电梯坏了, but also 王路灯), if any."""
     result = conversation.understanding.classifier.classify(name)
-    return result.category != UNCLASSIFIED and bool(result.keywords)
+    return result.keywords if result.category != UNCLASSIFIED else ()
 
 
 def pending(conversation: Conversation, _arguments: Arguments) -> Reply:

@@ -99,6 +99,22 @@ def test_a_problem_sent_at_the_name_question_is_not_taken_as_the_name(wechat, se
     assert enrolment_of(seeded, "阿依·古丽").name == "阿依·古丽"
 
 
+@pytest.mark.parametrize("name", ["王路灯", "李电梯", "欧阳垃圾", "张物业"])
+def test_a_name_holding_a_problems_words_is_taken_and_said_back(wechat, seeded, name):
+    # They were told that the dialogue waits for their name, however often they sent it.
+    wechat.dialog(RESIDENT, [("志愿者报名", "姓名")])
+    reply = wechat.send(RESIDENT, name)
+    assert reply.startswith(f"已记下您的姓名：{name}（不对请回复“取消”重新开始）。\n请回复您所在的志愿服务队")
+    wechat.dialog(RESIDENT, [("无", f"已收到您的志愿者报名：{name}，")])
+    assert enrolment_of(seeded, name).name == name
+
+
+@pytest.mark.parametrize("problem", ["路灯坏了", "高空抛物", "李电梯又坏了", "王路灯不亮"])
+def test_a_problem_starting_with_a_surname_is_still_not_a_name(wechat, seeded, problem):
+    wechat.dialog(RESIDENT, [("党员报到", "姓名")])
+    assert wechat.send(RESIDENT, problem) == community_texts.ENROL_NOT_A_NAME.format(what="党员报到")
+
+
 @pytest.mark.parametrize("said", ["我叫王芳", "我是王芳。", "姓名：王芳", "我的名字叫王芳"])
 def test_a_name_said_in_a_sentence_is_stored_as_the_name_alone(wechat, seeded, said):
     wechat.dialog(RESIDENT, [("志愿者报名", "姓名"), (said, "志愿服务队或工作单位"), ("无", "已收到您的志愿者报名：王芳，")])
