@@ -90,7 +90,9 @@ _CONTACT = re.compile(r"(网格员|网格长|社区|工作人员).{0,4}(电话|�
                       r"|^(请问)?(你们|居委会|社区居委会|客服)的?(电话|联系电话|联系方式)$")
 # Words that carry no problem: a voice message's hesitations, and places or states said without what.
 _FILLERS = ("那个", "就是", "这个", "然后", "嗯", "啊", "呃", "额", "哦", "唉", "哎", "吧", "呢", "呀", "的", "了")
-_VAGUE_PLACES = ("楼下", "楼上", "隔壁", "对面", "门口", "这里", "那里", "这边", "那边", "外面", "家里", "小区里")
+# "我家楼上那个", "我们家门口": whose place, not what is wrong there (a voice message cut off, the rest to follow).
+_VAGUE_PLACES = ("楼下", "楼上", "隔壁", "对面", "门口", "这里", "那里", "这边", "那边", "外面", "家里", "小区里",
+                 "我们家", "我家", "那家", "家")
 _VAGUE_STATES = ("坏了", "坏", "不行", "有问题", "出问题", "出事", "不好使", "又", "还是", "一直", "有个事", "有事",
                  "问一下", "我想问", "我要反映", "反映个事", "我想反映",
                  # "报修", "我要报修": that something needs mending, not what nor where; "提个建议": not which

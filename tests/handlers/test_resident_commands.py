@@ -204,6 +204,15 @@ def test_greetings_and_fragments_are_not_filed(wechat):
     assert "还没有提交过诉求" in wechat.send("o1", "我的诉求")
 
 
+@pytest.mark.parametrize("said", ["我家楼上那个", "嗯，我们家门口", "我家那个事"])
+def test_a_voice_message_cut_off_after_whose_place_is_asked_about_and_files_nothing(wechat, seeded, said):
+    # 我家楼上那个 was filed as a 邻里纠纷 appeal whose card told the grid nothing about what was wrong.
+    assert wechat.send("o1", said) == resident_texts.CHATTER_REPLIES["fragment"]
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+    assert "已受理您的诉求" in wechat.send("o1", "我家楼上一直往下漏水")  # what is wrong said: filed
+
+
 @pytest.mark.parametrize("said", ["物业", "物业！", "找物业", "我要找物业", "物业公司", "物业的问题", "物业费",
                                   "物业费的问题"])
 def test_naming_only_the_property_company_asks_what_is_wrong_and_files_nothing(wechat, seeded, said):
