@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from handlers import binding, joins, several
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
@@ -16,6 +18,9 @@ from storage.errors import DomainError
 from storage.limits import LIMITS, TextField
 from storage.models import Appeal, AppealStatus
 from storage.staff import duty_desks
+
+# Words of no category of their own this soon after the sender's last appeal go on with it (`_continues`).
+CONTINUE_WINDOW = timedelta(minutes=3)
 
 
 def hold_problem(conversation: Conversation) -> Reply:
@@ -33,15 +38,16 @@ def hold_problem(conversation: Conversation) -> Reply:
     return Reply(texts.BIND_PROBLEM_HELD.format(ticket=filed.ticket, question=binding.question(conversation)))
 
 
-def file_text(conversation: Conversation, text: str, kind: Kind,
-              result: Classification) -> tuple[Reply, int | None]:
+def file_text(conversation: Conversation, text: str, kind: Kind, result: Classification,
+              may_continue: bool = False) -> tuple[Reply, int | None]:
     """File `text` as the sender's appeal; the reply names its ticket, category, grid and time limit, and offers
     to join a neighbour's open appeal of the same problem (我也遇到) when there is one.
 
     Nothing new is filed when the text repeats one of the sender's open appeals (the reply names it; returns
-    its id) or when the sender reached an intake limit (a refusal; returns None).
+    its id), when `may_continue` and it goes on with the appeal they filed minutes ago (`_continues`), or when the
+    sender reached an intake limit (a refusal; returns None).
     """
-    not_filed = _repeat_or_over_limit(conversation, text)
+    not_filed = _repeat_or_over_limit(conversation, text, may_continue)
     if not_filed is not None:
         return not_filed
     session, sender, now = conversation.session, conversation.sender, conversation.now
@@ -189,9 +195,11 @@ def _intake(conversation: Conversation, text: str, kind: Kind, result: Classific
     return conversation.understanding.intake(text, result, kind, dict(conversation.inbound.raw))
 
 
-def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply, int | None] | None:
+def _repeat_or_over_limit(conversation: Conversation, text: str,
+                          may_continue: bool = False) -> tuple[Reply, int | None] | None:
     """The reply when `text` files nothing: more about the sender's ongoing emergency (told to its responders),
-    a repeat of an open appeal of the last 24 h, or a limit reached.
+    a repeat of an open appeal of the last 24 h, the rest of the one filed minutes ago (`may_continue`), or a
+    limit reached.
 
     Repeats are looked for before the limits: a resident resending their words is told where they stand, not
     refused.
@@ -205,8 +213,22 @@ def _repeat_or_over_limit(conversation: Conversation, text: str) -> tuple[Reply,
         if is_repeat(earlier.content, text):
             appeals.note_repeat(session, earlier, sender.id, text, now)
             return Reply(texts.already_filed(earlier.ticket, earlier.content)), earlier.id
+    latest = recent.open[0] if recent.open else None  # newest first
+    if may_continue and latest is not None and latest.created_at >= now - CONTINUE_WINDOW:
+        return _continues(conversation, latest, text), latest.id
     over = over_limit(conversation, recent, texts.LIMIT_PER_HOUR, texts.LIMIT_PER_DAY)
     return (over, None) if over is not None else None
+
+
+def _continues(conversation: Conversation, latest: appeals.Recent, text: str) -> Reply:
+    """Words the classifier finds nothing in, minutes after the sender filed an appeal: the rest of it, said over
+    several messages as people talk ("一直往下漏水", then "厨房顶上都湿了"), added to it for its holders (补充)
+    rather than a second appeal of half a sentence for the review queue."""
+    session = conversation.session
+    added = material.add_words(session, conversation.sender.id, session.get_one(Appeal, latest.id),
+                               text[:LIMITS[TextField.APPEAL]], conversation.now,
+                               conversation.understanding.taxonomy.sensitive)
+    return Reply(texts.continued(latest.ticket, latest.content, added))
 
 
 def _emergency_going_on(conversation: Conversation, recent: appeals.RecentFilings) -> appeals.Recent | None:

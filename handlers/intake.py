@@ -17,6 +17,7 @@ from nlp.chatter import (
     is_chase_up,
     is_cry_for_help,
     regrets_withdrawal,
+    says_another_matter,
     says_when_home,
     ticket_asked_after,
 )
@@ -110,7 +111,9 @@ def handle(conversation: Conversation) -> Reply:
         return answered
     if result.category == UNCLASSIFIED and len(text) < MIN_UNCLASSIFIED_LENGTH:
         return filing.told_in_emergency(conversation, text) or Reply(texts.TOO_SHORT)
-    return filing.file_text(conversation, text, inbound.kind, result)[0]
+    # Of no category of its own, it may be the rest of what they reported minutes ago (filing._continues).
+    may_continue = result.category == UNCLASSIFIED and not says_another_matter(text)  # "还有，…" is news
+    return filing.file_text(conversation, text, inbound.kind, result, may_continue=may_continue)[0]
 
 
 def _has_words(text: str) -> bool:

@@ -522,6 +522,15 @@ def words_added(ticket: str, added: WordsAdded, emergency: bool = False) -> str:
     return (EMERGENCY_WORDS if emergency else WORDS)[outcome].format(ticket=ticket, limit=WORDS_PER_HOUR)
 
 
+# Words of no category of their own minutes after an appeal (handlers.filing._continues): added to it, not filed.
+CONTINUED = "这条消息已作为您刚才反映的“{excerpt}”（诉求 {ticket}）的补充。{added}如果说的是另一件事，请过几分钟单独发送，写清在哪里、什么问题。"
+
+
+def continued(ticket: str, content: str, added: WordsAdded) -> str:
+    """The reply to words that went on with the appeal filed minutes ago: which, and what became of them."""
+    return CONTINUED.format(ticket=ticket, excerpt=_excerpt(content, 12), added=words_added(ticket, added))
+
+
 def which_to_add_to(still_open: list[tuple[str, str, str]]) -> str:
     """补充 without a number: none open, or which of the open (ticket, category, content) is meant."""
     if not still_open:

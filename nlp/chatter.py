@@ -294,6 +294,15 @@ def names_a_problem(text: str) -> bool:
     return not is_fragment(rest)
 
 
+# Saying a new matter is coming ("还有，…", "另外…", "对了，再反映一个"): never the rest of the one just reported.
+_ANOTHER_MATTER = re.compile(r"^(?:嗯+|那个|就是)*(?:还有|另外|另一件事|另一个事|对了|顺便|再反映|再说一|我再说|我还想)")
+
+
+def says_another_matter(text: str) -> bool:
+    """Whether the message opens by saying it is about something else (还有，我们楼下的下水道又堵了)."""
+    return _ANOTHER_MATTER.match(_PUNCTUATION.sub("", _folded(text))) is not None
+
+
 # Calling off what was reported, in words ("那个事不用了我自己弄好了", "不用来了，已经好了", "是误报", "我不想反映了",
 # and at its end "救护车来了，没事了", "火已经灭了", "电梯修好了，谢谢"): never a new problem.
 MAX_CALLING_OFF = 20  # longer, and the message likely says something new besides

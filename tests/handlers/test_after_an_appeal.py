@@ -4,6 +4,8 @@ questions and fragments that are no appeal, and answers to a join offer.
 o1 and o5 live in 阳光花园 3号楼 (幸福里社区·第一网格: 张伟 and 李娜 members, 王强 the leader).
 """
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -12,7 +14,7 @@ from storage import roster, staff
 from storage.models import Appeal, AppealEvent, AppealStatus, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices
 from tests.support.personas import CHEN, HEPING_RESIDENT, LI, OPERATOR, WANG, ZHANG
-from tests.support.worker import LIFT, file_and_dispatch
+from tests.support.worker import LIFT, dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -552,6 +554,31 @@ def test_asking_where_the_property_company_is_with_no_recent_property_appeal_ask
     clock.advance(days=7, minutes=1)  # a week on, 物业呢 is likely about something new
     assert wechat.send("o1", "物业呢").startswith("请说一下物业服务哪里有问题、在哪里")
     assert chases(seeded) == []
+
+
+def test_words_of_no_category_minutes_after_an_appeal_go_on_with_it_instead_of_filing_a_second(wechat, seeded, clock):
+    # One problem said over three messages in a minute was filed as two or three appeals, each half a sentence.
+    first = wechat.send("o1", "一直往下漏水")
+    ticket = re.search(r"G\d{10}", first).group(0)
+    dispatch_filed(seeded, clock)
+    clock.advance(minutes=1)
+    reply = wechat.send("o1", "厨房顶上都湿了，你们快来看看")
+    assert reply.startswith(f"这条消息已作为您刚才反映的“一直往下漏水”（诉求 {ticket}）的补充。已把您补充的情况")
+    assert appeal_count(seeded) == 1
+    assert "厨房顶上都湿了，你们快来看看" in staff_text(seeded, "staff_words_added", ZHANG)
+    clock.advance(minutes=3)  # later, words of no category are an appeal of their own again
+    assert "已受理您的诉求" in wechat.send("o1", "对面那栋楼晚上总有人大声唱歌")
+    assert appeal_count(seeded) == 2
+
+
+def test_a_problem_of_its_own_category_minutes_after_an_appeal_is_filed_as_a_new_one(wechat, seeded, clock):
+    wechat.send("o1", "一直往下漏水")
+    clock.advance(minutes=1)
+    assert "已受理您的诉求" in wechat.send("o1", "小区门口的路灯晚上不亮")
+    assert appeal_count(seeded) == 2
+    # Said to be another matter, words of no category are one too (the classifier misses this 下水道).
+    assert "已受理您的诉求" in wechat.send("o1", "还有，我们楼下的下水道又堵了，臭得很")
+    assert appeal_count(seeded) == 3
 
 
 @pytest.mark.parametrize("said", ["小区门口乱停车，有没有人管？", "楼下垃圾堆了好多天你们管不管"])
