@@ -7,14 +7,15 @@ the appeal's handler reads whole. Each is optional, shown masked to its owner, r
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from handlers import community_texts, staff_texts
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from storage import contacts
-from storage.contact_input import DELETE_WORDS, InvalidContact, phone_number
+from storage import contacts, org, said_places
+from storage.contact_input import DELETE_WORDS, InvalidContact, in_digits, phone_number
 from storage.privacy import mask_door, mask_personal_numbers
 
 # "我的电话是139…", "门牌号为3-2-501", "我的电话号码：139…": the words people put before the value.
@@ -118,6 +119,31 @@ def door(conversation: Conversation, arguments: Arguments) -> Reply:
         saved = contacts.set_door(resident, typed)
     except InvalidContact:
         return Reply(texts.DOOR_FORMAT)
+    return Reply(texts.DOOR_SAVED.format(door=mask_door(saved or "")))
+
+
+# "我住三号楼二单元五零一", "嗯，我家是3号楼2单元501室": where one lives said as people say it, nothing else.
+_HOME_SAID = re.compile(r"(?:我们?|我家)?(?:就)?(?:住在?|家在|家住在?|是|在)?(\d+)(?:号楼|号|栋|幢)(\d+)单元(\d+)(?:室|号)?")
+_FILLERS = re.compile(r"^(?:嗯+|啊|呃|那个|就是说?|你好|您好)+")
+_QUIET = re.compile(r"[\s，。,.!！?？、~～]+")
+
+
+def home_said(conversation: Conversation, text: str) -> Reply | None:
+    """A bound resident's message that only says where she lives (我住三号楼二单元五零一): kept as her 门牌 when it
+    is in her bound building and unit, for the handler to knock on; else her bound address and how to change it.
+    None for anything else (an unbound resident's address starts the binding: handlers.binding)."""
+    sender = conversation.sender
+    if sender.grid_id is None or sender.building_id is None:
+        return None
+    said = _HOME_SAID.fullmatch(_FILLERS.sub("", in_digits(_QUIET.sub("", unicodedata.normalize("NFKC", text)))))
+    if said is None:
+        return None
+    building, unit, room = (part.lstrip("0") for part in said.groups())
+    home = org.address(conversation.session, sender.grid_id, sender.building_id, sender.unit_id)
+    unit_name = in_digits(home.unit or "")
+    if said_places.building_key(home.building or "") != building or (unit_name and unit_name != f"{unit}单元"):
+        return Reply(texts.HOME_SAID_ELSEWHERE.format(grid_label=home.grid_label, home=home.home_label))
+    saved = contacts.set_door(conversation.resident, f"{building}号楼{unit}单元{room}")
     return Reply(texts.DOOR_SAVED.format(door=mask_door(saved or "")))
 
 

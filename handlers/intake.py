@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import binding, chasing, commands, community_texts, complaining, faq, filing, resident
+from handlers import binding, chasing, commands, community_texts, complaining, contacts, faq, filing, resident
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
@@ -101,6 +101,9 @@ def handle(conversation: Conversation) -> Reply:
     asked = ticket_asked_after(text)  # "请帮我查一下G2612060048的进度" is 查询, said in a sentence
     if asked is not None:
         return resident.show(conversation, Arguments(ticket=normalize_ticket(asked) or asked))
+    home = contacts.home_said(conversation, text)  # "我住三号楼二单元五零一" from a bound resident: her 门牌
+    if home is not None:
+        return home
     understanding = conversation.understanding
     result = conversation.classification or understanding.classifier.classify(text)
     if binding.names_only_an_address(conversation, text, result):  # "我住阳光花园三号楼二单元", before binding

@@ -964,6 +964,9 @@ APPEALS_STAY_AT_OLD_HOME = "您在原住址反映的诉求 {tickets} 仍由原�
 # After a move (我搬家了, or a code scanned in another building) the 门牌 left for the old home is not the new one's.
 DOOR_NOTED = "已记下您的门牌 {door}，只有接单办理您诉求的工作人员能看到完整门牌（改门牌请发送“门牌 新门牌号”）。"
 DOOR_OF_OLD_HOME = "您原来留的门牌 {door} 是原住址的，新住址的诉求不再使用（原住址的诉求照旧）；方便网格员上门，可发送“门牌 新门牌号”。"
+# A bound resident said a building and unit not her bound home's, with nothing else (handlers.contacts.home_said).
+HOME_SAID_ELSEWHERE = ("您绑定的住址是 {grid_label} {home}。如果已经搬家，请回复“我搬家了”重新绑定；"
+                       "要留门牌方便上门，请回复“门牌”加门牌号，例如：门牌 3号楼2单元501。")
 DOOR_SAVED = "已记下您的门牌 {door}。只有接单办理您诉求的工作人员能看到完整门牌；删除请回复“删除门牌”。"
 PHONE_REMOVED = "已删除您留的电话。"
 DOOR_REMOVED = "已删除您留的门牌。"

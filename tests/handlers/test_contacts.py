@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers import notifications, resident_texts, staff_texts
-from storage.models import OutboxMessage
+from storage.models import Appeal, OutboxMessage
 from tests.support.database import resident
 from tests.support.personas import CHEN, LI, OPERATOR, RESIDENT, ZHANG
 from tests.support.worker import file_and_dispatch
@@ -154,6 +154,22 @@ def test_a_phone_said_without_my_is_kept_not_filed(wechat, seeded):
 def test_a_door_said_aloud_in_numerals_is_kept_not_filed(wechat, seeded):
     assert "已记下您的门牌 3号楼2单元***" in wechat.send(RESIDENT, "门牌三号楼二单元五零一。")
     assert resident(seeded, RESIDENT).door == "3号楼2单元501"
+
+
+@pytest.mark.parametrize("said", ["我住三号楼一单元五零一", "嗯，那个，我家是3号楼1单元501室。", "3栋1单元501"])
+def test_her_own_building_unit_and_room_said_alone_is_kept_as_her_door_not_filed(wechat, seeded, said):
+    # It was filed as a 待分类 appeal of nothing but her address.
+    assert "已记下您的门牌 3号楼1单元***" in wechat.send(RESIDENT, said)
+    assert resident(seeded, RESIDENT).door == "3号楼1单元501"
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+
+
+def test_another_building_said_alone_is_told_her_bound_address_and_how_to_move(wechat, seeded):
+    reply = wechat.send(RESIDENT, "我住五号楼二单元三零二")
+    assert reply.startswith("您绑定的住址是 幸福里社区·第一网格 阳光花园3号楼1单元。如果已经搬家，请回复“我搬家了”")
+    assert resident(seeded, RESIDENT).door is None
+    assert "已受理您的诉求" in wechat.send(RESIDENT, "我住3号楼1单元501，楼上一直往下漏水")  # a problem too: filed
 
 
 def test_claiming_shows_the_handler_the_whole_contact_and_everyone_else_sees_it_masked(wechat, seeded, clock):
