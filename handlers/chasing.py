@@ -17,7 +17,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from nlp.chatter import is_chase_up, names_a_problem
-from nlp.similarity import is_repeat, text_similarity
+from nlp.similarity import features, is_repeat, text_similarity
 from storage import appeals, chasing, joins, tasks
 from storage.errors import NotFound
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus
@@ -129,9 +129,14 @@ def _about(open_appeals: list[Appeal] | tuple[Appeal, ...], text: str) -> Appeal
     for appeal in open_appeals:
         if appeal.ticket in named:
             return appeal
-    score, best = max(((text_similarity(cleaned, a.content), -index) for index, a in enumerate(open_appeals)),
-                      default=(0.0, 0))
+    # A word in common, not a lone character: "你们什么时候来" shares 来 with "你们快来看看" and says nothing of it.
+    score, best = max(((text_similarity(cleaned, a.content) if _shares_a_word(cleaned, a.content) else 0.0, -index)
+                       for index, a in enumerate(open_appeals)), default=(0.0, 0))
     return open_appeals[-best] if score > 0 else open_appeals[0]
+
+
+def _shares_a_word(text: str, content: str) -> bool:
+    return any(len(feature) > 1 for feature in features(text) & features(content))
 
 
 def _chase(conversation: Conversation, appeal: Appeal, words: str | None, followed: bool = False) -> Reply:

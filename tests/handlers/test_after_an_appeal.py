@@ -581,6 +581,16 @@ def test_a_problem_of_its_own_category_minutes_after_an_appeal_is_filed_as_a_new
     assert appeal_count(seeded) == 3
 
 
+def test_a_chase_up_sharing_only_a_character_with_an_older_appeal_chases_the_latest(wechat, seeded, clock):
+    # "你们什么时候来" chased the older "…你们快来看看" for the one character 来 they share.
+    older = file_and_dispatch(wechat, seeded, clock, text="厨房顶上都湿了，你们快来看看")
+    clock.advance(minutes=5)
+    latest = file_and_dispatch(wechat, seeded, clock)
+    reply = wechat.send("o1", "你们什么时候来")
+    assert reply.startswith(f"您的诉求 {latest}（物业服务）") and older not in reply
+    assert f"您的诉求 {older}" in wechat.send("o1", "厨房顶上湿的那个什么时候来看")  # words in common: that one
+
+
 @pytest.mark.parametrize("said", ["小区门口乱停车，有没有人管？", "楼下垃圾堆了好多天你们管不管"])
 def test_a_new_problem_ending_in_whether_anyone_cares_is_filed_not_taken_as_chasing_an_open_one(wechat, seeded, clock,
                                                                                                  said):
