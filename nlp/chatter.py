@@ -50,7 +50,7 @@ class Chatter(StrEnum):
 
 _EXACT: dict[str, Chatter] = {
     **dict.fromkeys(("你好", "您好", "在吗", "在不在", "有人吗", "有人在吗", "有人在不在", "有没有人", "在么", "有人么",
-                     "hi", "hello", "你好啊", "早上好", "晚上好"), Chatter.GREETING),
+                     "hi", "hello", "你好啊", "早上好", "晚上好", "喂", "喂喂", "喂喂喂", "喂你好", "喂您好"), Chatter.GREETING),
     **dict.fromkeys(("谢谢", "谢谢你", "谢谢您", "谢谢你们", "感谢", "多谢", "辛苦了", "辛苦你们了", "麻烦你们了",
                      "谢谢网格员", "thanks", "thankyou",
                      # Outside a rating (a follower told the joined appeal is done, a rating already given).
@@ -101,7 +101,8 @@ _VAGUE_STATES = ("坏了", "坏", "不行", "有问题", "出问题", "出事", 
                  "反映", "一下", "事情", "问题", "情况", "一个", "我", "有", "个", "事", "想", "要")
 _PUNCTUATION = re.compile(r"[\s\W_]+")
 # Voice puts a hesitation or a greeting before the words and a particle after them: 谢谢你啊, 你好请问这个怎么用.
-_LEAD_INS = re.compile(r"^(?:嗯+|呃|额|啊|哦|那个|就是|你好|您好|我想问一下|想问一下|问一下|我想问|请问)+")
+# 喂 is how a phone call opens, and old people talk to the account as to a phone: "喂喂，有人吗".
+_LEAD_INS = re.compile(r"^(?:嗯+|呃|额|啊|哦|喂+|那个|就是|你好|您好|我想问一下|想问一下|问一下|我想问|请问)+")
 _PARTICLES = re.compile(r"(?:了|啊|呀|哈|呢|哦|嘛|啦|哟)+$")
 # Longest first: "坏了" is taken out whole before "坏" could be taken out of it (is_fragment).
 _EMPTY_WORDS = tuple(sorted((*_FILLERS, *_VAGUE_PLACES, *_VAGUE_STATES), key=len, reverse=True))

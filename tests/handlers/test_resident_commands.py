@@ -204,6 +204,15 @@ def test_greetings_and_fragments_are_not_filed(wechat):
     assert "还没有提交过诉求" in wechat.send("o1", "我的诉求")
 
 
+@pytest.mark.parametrize("said", ["喂", "喂喂，有人吗", "喂，你好", "喂？在吗"])
+def test_hello_said_as_on_the_phone_is_greeted_and_files_nothing(wechat, seeded, said):
+    # 喂喂，有人吗 was filed as a 政策咨询 appeal and sent to the grid as a task.
+    assert wechat.send("o1", said) == resident_texts.GREETING
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+    assert "已受理您的诉求" in wechat.send("o1", "喂，3号楼电梯又坏了")
+
+
 @pytest.mark.parametrize("said", ["我家楼上那个", "嗯，我们家门口", "我家那个事"])
 def test_a_voice_message_cut_off_after_whose_place_is_asked_about_and_files_nothing(wechat, seeded, said):
     # 我家楼上那个 was filed as a 邻里纠纷 appeal whose card told the grid nothing about what was wrong.
