@@ -87,7 +87,9 @@ _CONTACT = re.compile(r"(网格员|网格长|社区|工作人员).{0,4}(电话|�
                       r"|^(请问)?怎么(联系|找)(到)?物业(公司)?$"
                       # 你们电话多少, 居委会电话多少, 电话多少, asked alone
                       r"|^(请问)?(你们|居委会|社区居委会|村委会|客服)?的?(电话|联系电话|联系方式|号码)(号码)?(是)?(多少|几号|是什么|是啥)$"
-                      r"|^(请问)?(你们|居委会|社区居委会|客服)的?(电话|联系电话|联系方式)$")
+                      r"|^(请问)?(你们|居委会|社区居委会|客服)的?(电话|联系电话|联系方式)$"
+                      # 我要找网格员, 找一下社区: whom, not what about, asked alone
+                      r"|^(我|我们)?(要|想|想要)?找(一下|下)?(我们)?(的)?(网格员|网格长|社区|居委会|工作人员|你们领导|领导)$")
 # Words that carry no problem: a voice message's hesitations, and places or states said without what.
 _FILLERS = ("那个", "就是", "这个", "然后", "嗯", "啊", "呃", "额", "哦", "唉", "哎", "吧", "呢", "呀", "的", "了")
 # "我家楼上那个", "我们家门口": whose place, not what is wrong there (a voice message cut off, the rest to follow).

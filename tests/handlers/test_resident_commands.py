@@ -269,6 +269,14 @@ def test_asking_for_the_property_companys_phone_is_told_how_to_reach_us_and_file
     assert "已受理您的诉求" in wechat.send("o1", "物业电话一直打不通，3号楼电梯坏了")  # a problem: filed
 
 
+@pytest.mark.parametrize("said", ["我要找网格员", "找网格员", "我想找一下社区", "嗯，我要找你们领导"])
+def test_asking_for_whom_to_talk_to_is_told_how_to_reach_us_and_files_nothing(wechat, seeded, said):
+    # 我要找网格员 was filed as an appeal (政策咨询) sent to the grid as a task with nothing to do.
+    assert wechat.send("o1", said) == resident_texts.CHATTER_REPLIES["contact"]
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+
+
 @pytest.mark.parametrize("said", ["你们电话多少", "居委会电话多少？", "电话多少", "请问你们的联系方式"])
 def test_asking_for_our_phone_is_told_how_to_reach_us_and_files_nothing(wechat, seeded, said):
     # Each was filed as an appeal (物业服务, 小区治理…) with the question as its words, sent to the grid as a task.
