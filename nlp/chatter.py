@@ -11,7 +11,7 @@ Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么�
 | OK        | 好的, 嗯, 收到, 知道了, ok                   |
 | NO_THANKS | 不用了, 算了, 没事了                         |
 | GOODBYE   | 再见, 拜拜, 晚安                             |
-| HOW_TO    | 怎么用, 怎么反映问题, 能做什么               |
+| HOW_TO    | 怎么用, 怎么反映问题, 能做什么, 我不会打字    |
 | CONTACT   | 网格员电话多少, 怎么联系网格员, 物业电话多少 |
 | WANTS_TO_ASK | 咨询, 我要咨询, 我想咨询一下, 政策咨询     |
 | PROPERTY  | 物业, 物业公司, 物业费, 找物业, 物业的问题, 物业呢 |
@@ -67,6 +67,10 @@ _HOW_TO = re.compile(r"^(请问)?(我是新来的|我第一次用)?(这个)?(怎
                      # 怎么绑定, 地址怎么改: how to give (or change) their address, asked alone
                      r"|^(请问)?(我)?(要|想)?(怎么|如何|咋)(绑定|注册|填|填写|登记|改|修改|换|更换)(住址|地址)?$"
                      r"|^(住址|地址)(怎么|如何|咋)(绑定|填|填写|登记|改|修改|换|更换)$")
+# Not knowing how to use it, said alone or after who set it up (我不会打字, 我儿子帮我弄的这个，我也不太会用): how.
+_CANNOT_USE = re.compile(r"(?:(?:我|是我)?(?:儿子|女儿|孙子|孙女|外孙|外孙女|孩子|家里人|别人|邻居)(?:帮我|给我)?"
+                         r"(?:弄|装|关注|下载|设置|加)的(?:这个)?)?(?:我|我们)?(?:也|都|还|实在)?不(?:太|大|怎么|知道)?(?:会|懂)(?:怎么)?"
+                         r"(?:用|打字|写字|操作|使用|弄|发|发消息|发文字|这个)(?:这个|手机|微信|这些)?")
 # How to take on appeals (怎么接单, 如何领单, 在哪里接任务, 接单怎么接), asked alone: not a question for the FAQ or the grid.
 _HOW_TO_CLAIM = re.compile(r"(?:请问)?(?:我|我们)?(?:要|想|该|应该)?(?:怎么|如何|咋|怎样|在哪|在哪里|去哪|去哪里)"
                            r"(?:才能|才可以|可以|能|样)?(?:接单|抢单|领单|接任务|领任务)"
@@ -145,7 +149,7 @@ def chatter_of(text: str) -> Chatter | None:
         return Chatter.CONTACT
     if _HOW_TO_CLAIM.fullmatch(said):
         return Chatter.HOW_TO_CLAIM
-    if _HOW_TO.search(said):
+    if _HOW_TO.search(said) or _CANNOT_USE.fullmatch(said):
         return Chatter.HOW_TO
     return Chatter.FRAGMENT if _only_empty_words(cleaned) else None
 

@@ -269,6 +269,16 @@ def test_asking_for_the_property_companys_phone_is_told_how_to_reach_us_and_file
     assert "已受理您的诉求" in wechat.send("o1", "物业电话一直打不通，3号楼电梯坏了")  # a problem: filed
 
 
+@pytest.mark.parametrize("said", ["我不会打字", "我儿子帮我弄的这个，我也不太会用", "孙女给我关注的，我不会用这个"])
+def test_not_knowing_how_to_use_it_is_told_how_and_files_nothing(wechat, seeded, said):
+    # Each was filed as a 家庭矛盾 appeal, sent to the grid as a task.
+    reply = wechat.send("o1", said)
+    assert reply == resident_texts.CHATTER_REPLIES["how_to"] and "直接发文字或语音" in reply
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+    assert "已受理您的诉求" in wechat.send("o1", "水管坏了我不会弄，厨房里全是水")  # a problem: filed
+
+
 @pytest.mark.parametrize("said", ["我要找网格员", "找网格员", "我想找一下社区", "嗯，我要找你们领导"])
 def test_asking_for_whom_to_talk_to_is_told_how_to_reach_us_and_files_nothing(wechat, seeded, said):
     # 我要找网格员 was filed as an appeal (政策咨询) sent to the grid as a task with nothing to do.
