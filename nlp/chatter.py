@@ -57,7 +57,10 @@ _EXACT: dict[str, Chatter] = {
                      "满意", "很满意", "非常满意", "挺满意", "满意谢谢", "很满意谢谢"), Chatter.THANKS),
     **dict.fromkeys(("好的", "好", "好吧", "嗯", "嗯嗯", "哦", "噢", "收到", "知道了", "明白了", "行", "可以", "ok",
                      "okay", "好滴", "👌", "👍", "🙏"), Chatter.OK),
-    **dict.fromkeys(("不用了", "不用", "算了", "没事了", "没事", "不需要", "不要了"), Chatter.NO_THANKS),
+    **dict.fromkeys(("不用了", "不用", "算了", "没事了", "没事", "不需要", "不要了",
+                     # that is all she had to say, after the reply
+                     "就这些", "就这些了", "没有了", "没了", "就这样", "就这样吧", "就这么多"), Chatter.NO_THANKS),
+    **dict.fromkeys(("中", "要得", "晓得了", "晓得", "好嘞", "好咧", "是的", "对", "对的", "对对", "对对对"), Chatter.OK),
     # Leaving the chat: answered as 不用了 is, not asked what the problem is.
     **dict.fromkeys(("再见", "拜拜", "晚安", "88", "bye", "好的再见", "谢谢再见"), Chatter.GOODBYE),
     **dict.fromkeys(("帮助一下", "使用帮助", "使用方法"), Chatter.HOW_TO),
@@ -137,7 +140,7 @@ def chatter_of(text: str) -> Chatter | None:
         return _EXACT[said]
     if _only_thanks(said):
         return Chatter.THANKS
-    if _only_acknowledging(said):
+    if _only_acknowledging(said) or _WAITING.fullmatch(cleaned):
         return Chatter.OK
     if _only_asking_for_help(said):
         return Chatter.HELP_ME
@@ -200,8 +203,9 @@ def is_fragment(text: str) -> bool:
 
 
 # Thanks said at length ("谢谢你们啊网格员辛苦了", "好的谢谢"): only these words, one of them a thanks.
-_THANKING = ("谢谢", "感谢", "多谢", "辛苦")
+_THANKING = ("谢谢", "感谢", "多谢", "辛苦", "麻烦你们", "麻烦您", "麻烦你")
 _THANKS_WORDS = tuple(sorted((*_THANKING, "麻烦", "你们", "您们", "你", "您", "大家", "网格员", "网格长", "工作人员",
+                              "姑娘", "小伙子", "同志", "师傅", "小同志", "闺女",
                               "好的", "好", "行", "收到", "知道了", "明白了", "嗯",
                               "领导", "社区", "真是", "真的", "非常", "十分", "太", "很", "了", "啊", "呀", "哈", "的", "啦"),
                              key=len, reverse=True))
@@ -233,9 +237,13 @@ def _only_asking_for_help(said: str) -> bool:
 
 
 # 好的收到, 已经收到了, 好的知道了, 明白明白: how a notice or an answer is acknowledged, said at length or twice.
-_ACKNOWLEDGING = ("收到", "知道", "知晓", "明白", "了解", "已阅", "好的", "好滴", "好", "行", "嗯", "ok")
-_ACKNOWLEDGING_WORDS = tuple(sorted((*_ACKNOWLEDGING, "已经", "已", "我们", "我", "了", "啦", "啊", "呀", "哈", "的"),
-                                    key=len, reverse=True))
+_ACKNOWLEDGING = ("收到", "知道", "知晓", "明白", "了解", "已阅", "好的", "好滴", "好嘞", "好", "行", "嗯", "ok",
+                  "晓得", "没问题", "就好", "那就好", "太好")
+_ACKNOWLEDGING_WORDS = tuple(sorted((*_ACKNOWLEDGING, "已经", "已", "我们", "我", "了", "啦", "啊", "呀", "哈", "的", "那",
+                                     "就", "太"), key=len, reverse=True))
+# Waiting for the answer, said after the reply ("那我等着", "等你们消息", "好，我等你们电话"): nothing to file.
+_WAITING = re.compile(r"(?:好的?|嗯+|行|那)?(?:我|我们)?(?:就)?(?:在家)?等(?:着|你们|您|你)?(?:的)?"
+                      r"(?:消息|电话|回复|通知|来|回音)?(?:了|吧|啊|哈)?")
 
 
 def _only_acknowledging(said: str) -> bool:

@@ -269,6 +269,21 @@ def test_asking_for_the_property_companys_phone_is_told_how_to_reach_us_and_file
     assert "已受理您的诉求" in wechat.send("o1", "物业电话一直打不通，3号楼电梯坏了")  # a problem: filed
 
 
+@pytest.mark.parametrize(("said", "kind"), [
+    ("谢谢啊姑娘", "thanks"), ("麻烦你们了啊", "thanks"), ("好嘞", "ok"), ("晓得了", "ok"), ("要得", "ok"), ("中", "ok"),
+    ("那就好", "ok"), ("没问题", "ok"), ("是的", "ok"), ("那我等着", "ok"), ("好，我等你们电话", "ok"),
+    ("就这些", "no_thanks"), ("没有了", "no_thanks"),
+])
+def test_what_an_older_resident_answers_a_reply_with_is_answered_briefly_and_files_nothing(wechat, seeded, clock,
+                                                                                             said, kind):
+    # Asked to describe a problem (好嘞, 那就好), or filed as an appeal (那我等着, 麻烦你们了啊, 好，我等你们电话).
+    ticket_of(wechat.send("o1", LIFT))
+    clock.advance(minutes=10)
+    assert wechat.send("o1", said) == resident_texts.CHATTER_REPLIES[kind]
+    with seeded.transaction() as session:
+        assert len(session.scalars(select(Appeal)).all()) == 1
+
+
 @pytest.mark.parametrize("said", ["我不会打字", "我儿子帮我弄的这个，我也不太会用", "孙女给我关注的，我不会用这个"])
 def test_not_knowing_how_to_use_it_is_told_how_and_files_nothing(wechat, seeded, said):
     # Each was filed as a 家庭矛盾 appeal, sent to the grid as a task.
