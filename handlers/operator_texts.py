@@ -19,6 +19,7 @@ from storage.org_import import COLUMNS, LEVELS, MAX_NAME_LENGTH, ImportReport, P
 
 if TYPE_CHECKING:
     from nlp.retraining import Retrained, Shortfall
+    from storage.org_former_names import Match
     from storage.org_renames import Renamed
 
 # How each level is counted in Chinese: "2 个社区", "12 栋楼".
@@ -257,6 +258,20 @@ def import_done(report: ImportReport) -> str:
     if not present:
         return f"导入完成（{report.rows} 行）：新建 {created}。"
     return f"导入完成（{report.rows} 行）：新建 {created}；已存在 {present}。"
+
+
+FORMER_NAMES_SHOWN = 10
+
+
+def former_names_matched(matches: Sequence[Match]) -> str:
+    """按原名匹配到 …: the file's names of places renamed since, imported as the places they are now."""
+    if not matches:
+        return ""
+    shown = "；".join(f"{match.kind} {match.within + '·' if match.within else ''}{match.former} → {match.current}"
+                     for match in matches[:FORMER_NAMES_SHOWN])
+    more = f"；等 {len(matches)} 处" if len(matches) > FORMER_NAMES_SHOWN else ""
+    return (f"按原名匹配到 {len(matches)} 处已改名的地方（台账里还是改名前的名字，按现在的名字导入，没有另建）："
+            f"{shown}{more}。请把台账也改过来。")
 
 
 def header_names() -> str:
@@ -569,8 +584,8 @@ GRID_MODE_HOW = {"grab": "新诉求通知本网格所有网格员和网格长，
 
 # gridbot org rename and the console's 改名 (storage/org_renames.py)
 RENAME_DONE = ("已改名：{kind} {old} → {new}。{residents} 位住在这里的居民不用重新绑定，诉求、人员和二维码都跟着新名字"
-               "{notices}。请把台账文件也改过来：台账里还是旧名字的话，下次导入（gridbot import org 或控制台的“导入组织架构”）"
-               "会按旧名字再建一个。")
+               "{notices}。旧名字记下了：台账里还是旧名字的话，下次导入（gridbot import org 或控制台的“导入组织架构”）"
+               "按原名匹配到这里，不会再建一个；台账文件也请改过来。")
 RENAME_NOTICES = "；{count} 条通知的范围已改成新名字"
 RENAME_REFUSED = {
     "empty": "新名字是空的，没有改动。",

@@ -16,12 +16,23 @@ from typing import Collection, Sequence
 from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
-from storage import building_codes, invites, org, org_import, org_ledger, org_moves, roster, unit_reach
+from storage import (
+    building_codes,
+    invites,
+    org,
+    org_former_names,
+    org_import,
+    org_ledger,
+    org_moves,
+    roster,
+    unit_reach,
+)
 from storage import staff as staff_places
 from storage.building_codes import BuildingCode
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import Building, Community, Grid, Staff, StaffInvite, StaffRole, Street
+from storage.org_former_names import Match
 from storage.org_import import ImportReport, OrgRow, Preview, Problem, RowError
 from storage.org_ledger import Missing
 from storage.queries import Scope
@@ -70,6 +81,7 @@ class ImportReview:
     errors: list[RowError] = field(default_factory=list)
     preview: Preview | None = None
     missing: Missing | None = None
+    matches: list[Match] = field(default_factory=list)  # former names the file used (org_former_names)
 
 
 @dataclass(frozen=True)
@@ -78,28 +90,35 @@ class Imported:
 
     report: ImportReport | None
     errors: list[RowError] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
 
 
 def review_import(session: Session, rows: Sequence[OrgRow], scope: Scope) -> ImportReview:
     """Every problem of the file (its rows, its streets against the scope, its buildings against the stored
     grids); without any, what the import would create (nothing written) and what it no longer lists."""
-    errors = sorted([*org_import.validate(rows), *_outside(session, rows, scope)], key=lambda error: error.line)
+    errors = org_import.validate(rows)
+    named = org_former_names.by_current_names(session, rows)
+    rows = named.rows
+    errors = sorted([*errors, *_outside(session, rows, scope)], key=lambda error: error.line)
     if not errors:
         errors = org_import.stored_conflicts(session, rows)
     if errors:
         return ImportReview(len(rows), errors)
-    return ImportReview(len(rows), [], org_import.preview(session, rows), org_ledger.missing(session, rows))
+    return ImportReview(len(rows), [], org_import.preview(session, rows), org_ledger.missing(session, rows),
+                        named.matches)
 
 
 def apply_import(database: Database, rows: Sequence[OrgRow], scope: Scope) -> Imported:
     """Import the file as `gridbot import org` does (short batches), after checking it again: the database may
     have changed since the preview. Any error imports nothing."""
     with database.transaction() as session:
-        errors = sorted([*org_import.validate(rows), *_outside(session, rows, scope)], key=lambda error: error.line)
+        errors = org_import.validate(rows)
+        named = org_former_names.by_current_names(session, rows)
+        errors = sorted([*errors, *_outside(session, named.rows, scope)], key=lambda error: error.line)
     if errors:
         return Imported(None, errors)
     try:
-        return Imported(org_import.import_rows(database, rows))
+        return Imported(org_import.import_rows(database, named.rows), matches=named.matches)
     except org_import.ImportRejected as rejected:
         return Imported(None, rejected.errors)
 

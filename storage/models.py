@@ -181,6 +181,20 @@ class Unit(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # as Building.active
 
 
+class FormerName(Base):
+    """A name a place had before `gridbot org rename` (or the console) renamed it: a street's old ledger that still
+    writes it is matched to the renamed place on import, not made into a second one beside it."""
+
+    __tablename__ = "former_names"
+    __table_args__ = (UniqueConstraint("kind", "place_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # 街道 社区 网格 小区 楼栋 单元 (storage.org_renames.PlaceKind)
+    # The street's, community's, grid's, building's or unit's id; a 小区's community (a 小区 is no row).
+    place_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(64))  # the former name
+    current: Mapped[str | None] = mapped_column(String(64))  # a 小区's name now; the others read their row's
+
+
 class Resident(Base):
     __tablename__ = "residents"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,8 @@ changing the one row renames the place everywhere from the next message on. A �
 name on its buildings, its party branch, 微心愿 and 聚焦办 cases, all rewritten here. Notices keep the path their
 sender typed (`Broadcast.scope_path`), resolved again when they are read and sent: each path that named the place
 is rewritten where the new path names the same place. Open 聚焦办 cases show their place's label, made again; closed
-ones and the audit trail keep the name the place had then. All in the caller's transaction.
+ones and the audit trail keep the name the place had then. The former name is kept for the ledger import
+(storage/org_former_names.py). All in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from enum import StrEnum
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage import focus, notice_scope, org, org_import, org_moves
+from storage import focus, notice_scope, org, org_former_names, org_import, org_moves
 from storage.contact_input import in_digits
 from storage.errors import DomainError
 from storage.models import (
@@ -99,6 +100,7 @@ def rename(session: Session, kind: PlaceKind, place: str, new_name: str, scope: 
     notices = _Notices(session, row.name)
     old_name, row.name = row.name, name
     session.flush()
+    org_former_names.remember(session, kind, row.id, old_name, name)
     rewritten = notices.rewrite(old_name, name)
     _relabel_open_cases(session, old_name)
     return Renamed(kind, before, _label(session, row), _residents(session, row), rewritten)
@@ -261,6 +263,7 @@ def _rename_compound(session: Session, community_id: int, wanted: str, name: str
         if case.open_key is not None:
             case.open_key = case.scope_ref + case.open_key[len(old_ref):]
     session.flush()
+    org_former_names.remember(session, PlaceKind.COMPOUND, community_id, wanted, name)
     rewritten = notices.rewrite(wanted, name)
     _relabel_open_cases(session, wanted)
     return Renamed(PlaceKind.COMPOUND, f"{prefix}·{wanted}", f"{prefix}·{name}", residents, rewritten)

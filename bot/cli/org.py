@@ -51,7 +51,7 @@ def import_org(file: Path, prune: bool) -> None:
 
     from bot.sheets.org import OrgFileError, read_org_rows
     from handlers import operator_texts as texts
-    from storage import org_import
+    from storage import org_former_names, org_import
 
     try:
         rows = read_org_rows(file)
@@ -64,11 +64,16 @@ def import_org(file: Path, prune: bool) -> None:
         fail_rows(errors)
     try:
         with operator_database() as database:
+            with database.transaction() as session:
+                named = org_former_names.by_current_names(session, rows)
+            rows = named.rows
             report = org_import.import_rows(database, rows)
     except org_import.ImportRejected as rejected:
         fail_rows(rejected.errors)
     except SQLAlchemyError as error:
         fail(texts.database_failed(str(getattr(error, "orig", None) or error)))
+    if named.matches:
+        click.echo(texts.former_names_matched(named.matches))
     click.echo(texts.import_done(report))
     _report_missing(rows, prune)
 

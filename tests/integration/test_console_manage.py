@@ -1058,3 +1058,20 @@ def test_a_street_account_renaming_a_小区_another_street_also_has_renames_its_
         compounds = dict(session.execute(select(Community.name, Building.compound).select_from(Building).join(Grid)
                                          .join(Community).where(Building.name.in_(["8号楼", "3号楼"]))).all())
     assert compounds == {"湖滨社区": "阳光花园", XINGFULI: "阳光花苑"}
+
+
+def test_a_street_operator_re_importing_the_ledger_from_before_a_rename_sees_it_matched_not_a_new_grid(app, store):
+    person = logged_in(app, "street")
+    assert rename(person, "网格", "幸福里社区·第一网格", "阳光网格").status_code == 302
+    old_ledger = HEADER + "幸福街道,幸福里社区,第一网格,阳光花园,3号楼,1单元\n"
+    before = counts(store)
+
+    preview = upload(person, old_ledger)
+    page = preview.get_data(as_text=True)
+    done = apply(person, preview)
+
+    assert "按原名匹配到 1 处已改名的地方" in page and "网格 幸福里社区·第一网格 → 阳光网格" in page
+    assert "将新建" not in page
+    assert done.status_code == 302
+    assert "按原名匹配到 1 处已改名的地方" in person.get("/console/org").get_data(as_text=True)
+    assert counts(store) == before

@@ -252,21 +252,63 @@ def test_a_stored_street_or_community_written_with_an_office_suffix_is_refused_n
     assert counts(database) == before
 
 
-def test_the_old_ledger_after_a_community_was_renamed_is_refused_not_imported_as_a_second_copy(database,
-                                                                                               database_url, tmp_path):
-    gridbot_import(database_url, SAMPLE)
-    renamed = CliRunner().invoke(main, ["org", "rename", "社区", "滨湖社区", "滨湖湾社区"],
-                                 env={"GRIDBOT_DATABASE_URL": database_url})
+def rename(database_url: str, *args: str) -> None:
+    renamed = CliRunner().invoke(main, ["org", "rename", *args], env={"GRIDBOT_DATABASE_URL": database_url})
     assert renamed.exit_code == 0, renamed.output
+
+
+def test_the_old_ledger_after_a_community_was_renamed_is_matched_to_it_not_imported_as_a_second_copy(
+        database, database_url, tmp_path):
+    gridbot_import(database_url, SAMPLE)
+    rename(database_url, "社区", "滨湖社区", "滨湖湾社区")
     before = counts(database)
     joining = write(tmp_path / "new-community.csv", [HEADER, "东湖街道,新建社区,第一网格,新建花园,1号楼,1单元"])
 
     result = gridbot_import(database_url, SAMPLE)
 
-    assert result.exit_code == 1
-    assert "社区“滨湖社区”和已导入的“滨湖湾社区”像是同一个社区，请照已导入的写法" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert "按原名匹配到 1 处已改名的地方" in result.stdout and "社区 滨湖社区 → 滨湖湾社区" in result.stdout
+    assert "没有需要新建的，全部已存在" in result.stdout
     assert counts(database) == before
     assert gridbot_import(database_url, joining).exit_code == 0  # a new community of new compounds is welcome
+
+
+def test_the_old_ledger_after_a_grid_a_compound_a_building_and_a_unit_were_renamed_makes_no_copies(
+        database, database_url, tmp_path):
+    ledger = write(tmp_path / "ledger.csv", [HEADER, "东湖街道,滨湖社区,第一网络,滨湖花园,1号楼,1单元",
+                                             "东湖街道,滨湖社区,第一网络,滨湖花园,沿湖路12号,",
+                                             "东湖街道,滨湖社区,第二网格,,5号楼,一单元"])
+    gridbot_import(database_url, ledger)
+    rename(database_url, "网格", "滨湖社区·第一网络", "第一网格")
+    rename(database_url, "小区", "滨湖社区·滨湖花园", "滨湖佳园")
+    rename(database_url, "楼栋", "滨湖佳园·沿湖路12号", "沿湖路14号")
+    rename(database_url, "单元", "第二网格·5号楼·一单元", "1单元")
+    before = counts(database)
+
+    result = CliRunner().invoke(main, ["import", "org", str(ledger), "--prune"],
+                                env={"GRIDBOT_DATABASE_URL": database_url})
+
+    assert result.exit_code == 0, result.output
+    assert "按原名匹配到 4 处已改名的地方" in result.stdout
+    assert "网格 滨湖社区·第一网络 → 第一网格" in result.stdout and "小区 滨湖社区·滨湖花园 → 滨湖佳园" in result.stdout
+    assert "楼栋 滨湖社区·第一网格·滨湖佳园·沿湖路12号 → 沿湖路14号" in result.stdout
+    assert "单元 滨湖社区·第二网格·5号楼·一单元 → 1单元" in result.stdout
+    assert "全部已存在" in result.stdout and "缺少" not in result.stdout  # nothing renamed is pruned either
+    assert counts(database) == before
+
+
+def test_a_former_name_given_back_or_taken_by_another_place_is_that_place_again(database, database_url, tmp_path):
+    ledger = write(tmp_path / "ledger.csv", [HEADER, "东湖街道,滨湖社区,第一网格,滨湖花园,1号楼,1单元"])
+    gridbot_import(database_url, ledger)
+    rename(database_url, "小区", "滨湖社区·滨湖花园", "滨湖佳园")
+    rename(database_url, "小区", "滨湖社区·滨湖佳园", "滨湖花园")
+
+    result = gridbot_import(database_url, ledger)
+
+    assert result.exit_code == 0, result.output
+    assert "按原名" not in result.stdout and "全部已存在" in result.stdout
+    with database.transaction() as session:
+        assert session.scalars(select(Building.compound)).all() == ["滨湖花园"]
 
 
 def test_a_missing_header_column_is_named_and_nothing_is_imported(database, database_url, tmp_path):

@@ -103,6 +103,7 @@ def org_import_preview() -> tuple[str, int] | str:
     token = None if review.errors else _keep(data, name)
     return render_template("console/org_import.html", review=review, name=name, token=token,
                            errors=operator_texts.grouped_row_errors(review.errors),
+                           matched=operator_texts.former_names_matched(review.matches),
                            created=_counts(review.preview.report.created) if review.preview else "",
                            present=_counts(review.preview.report.present) if review.preview else "")
 
@@ -128,6 +129,8 @@ def org_import_apply() -> Response | tuple[str, int] | str:
     created = _counts(imported.report.created)
     flash(texts.ORG_IMPORTED.format(rows=imported.report.rows, created=texts.ORG_IMPORTED_CREATED.format(
         counts=created) if created else texts.ORG_IMPORTED_NOTHING))
+    if imported.matches:
+        flash(operator_texts.former_names_matched(imported.matches))
     return redirect(url_for("console.org"))
 
 
