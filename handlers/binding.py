@@ -222,7 +222,9 @@ def answer(conversation: Conversation) -> Reply:
         return Reply(_back(conversation, state, trail))
     options: list[list[Any]] = state["options"]
     names = [option[1] for option in options]
-    if text in MORE_WORDS and len(pages(names)) > 1:
+    if text in MORE_WORDS:
+        if len(pages(names)) == 1:  # not "没有这个选项": 更多 is no option, and there is no page more
+            return Reply(texts.BIND_NO_MORE.format(options=_page(names, 0)))
         page = (state.get("page", 0) + 1) % len(pages(names))  # after the last page, the first again
         dialogues.begin(conversation, DIALOG, {**state, "page": page})
         return Reply(_asked(state, page))

@@ -363,6 +363,7 @@ BIND_SHARED_NAME = "“{name}”有不止一个（在不同街道），请回复
 # A 小区 name two communities (or streets) have: the first question tells them apart.
 BIND_SHARED_COMPOUND = "“{name}”不止一个（在不同的社区），请先选择您所在的{level}。"
 BIND_NO_STEP_BACK = "这已经是第一步了。"
+BIND_NO_MORE = "选项就是下面这些，没有下一页了，请回复序号或名称，或回复“取消”退出。\n{options}"
 BIND_MORE = "（第 {first}–{last} 项，共 {count} 项）回复“更多”看下一页，也可以直接回复名称。"
 BIND_MORE_FROM_START = "（第 {first}–{last} 项，共 {count} 项，这是最后一页）回复“更多”从头再看，也可以直接回复名称。"
 # A problem typed instead of an answer: kept, and the question asked again.

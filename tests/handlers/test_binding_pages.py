@@ -56,3 +56,9 @@ def test_every_page_of_the_longest_names_fits_in_one_reply_and_the_last_leads_ba
     assert max(len(reply.encode()) for reply in [*replies, wrong]) <= REPLY_BYTES
     assert len(replies) > 1
     assert "1. A座" in wechat.send("o_new", "更多")
+
+
+def test_more_on_a_menu_of_one_page_says_these_are_all_the_options_not_that_more_is_no_option(wechat, seeded):
+    wechat.dialog("o_new", [("绑定", "请选择您所在的社区"),
+                            ("更多", "选项就是下面这些，没有下一页了，请回复序号或名称，或回复“取消”退出。\n1. 幸福里社区\n2. 和平社区"),
+                            ("和平社区", "请选择您所在的小区")])
