@@ -37,7 +37,8 @@ _XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 def xlsx_lines(path: Path, data: bytes, max_rows: int | None = None,
                rows_above: int = 0) -> tuple[list[tuple[int, list[str]]], list[str]]:
-    """The first visible sheet's lines, and the names of the visible sheets (what Excel shows as its tabs). With
+    """The first visible sheet's lines that holds anything (a blank 说明 or Sheet1 left before the ledger is no
+    sheet anyone means), and the names of the visible sheets, the one read first (what Excel shows as its tabs). With
     `max_rows`, a sheet of more rows holding something than that and `rows_above` (a title, a header) is refused
     (TooManyRows) before it is loaded."""
     import openpyxl
@@ -53,15 +54,15 @@ def xlsx_lines(path: Path, data: bytes, max_rows: int | None = None,
         shown = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"] or workbook.worksheets
         if not shown:
             return [], []
-        sheet = shown[0]
+        sheet, (last_row, last_column) = next(((each, extent) for each in shown
+                                               if (extent := _filled_extent(each))[0]), (shown[0], (0, 0)))
         merged = _merged_values(sheet)
-        last_row, last_column = _filled_extent(sheet)
         # Missing rows come back as empty ones, so counting from 1 gives Excel's row numbers.
         return ([(number, [_cell_text(merged.get((number, column), _displayed(cell)))
                            for column, cell in enumerate(cells, start=1)])
                  for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1, max_row=last_row,
                                                                 max_col=last_column), start=1)],
-                [shown_sheet.title for shown_sheet in shown])
+                [sheet.title, *(shown_sheet.title for shown_sheet in shown if shown_sheet is not sheet)])
     except Exception:
         raise TableFileError(texts.excel_unreadable(str(path))) from None
     finally:

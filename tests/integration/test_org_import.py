@@ -564,6 +564,18 @@ def test_a_hidden_sheet_of_drop_down_lists_before_the_ledger_is_passed_over_for_
     assert [row.line for row in read_org_rows(tmp_path / "org.xlsx")] == [2, 3, 4]
 
 
+def test_a_blank_sheet_before_the_ledger_is_passed_over_for_the_sheet_with_the_ledger(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Sheet1"
+    workbook.active["C3"] = "  "  # a space typed once is still a blank sheet
+    ledger = workbook.create_sheet("台账")
+    for line in SMALL:
+        ledger.append(line.split(","))
+    workbook.save(tmp_path / "org.xlsx")
+
+    assert [row.line for row in read_org_rows(tmp_path / "org.xlsx")] == [2, 3, 4]
+
+
 def test_a_unit_excel_turned_into_a_date_is_refused_by_row_and_column_but_dates_elsewhere_are_fine(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
