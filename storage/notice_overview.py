@@ -98,22 +98,26 @@ def find_within(session: Session, operator: Scope, number: str) -> Broadcast | N
     return notice if Within(session, operator).path(notice.scope_path) else None
 
 
-def latest_within(session: Session, operator: Scope, limit: int = 50) -> list[Progress]:
-    """The operator's most recent notices, newest first, with their progress."""
+def page_within(session: Session, operator: Scope, after_id: int | None, limit: int) -> tuple[list[Progress], int | None]:
+    """A page of the operator's notices, newest first, with their progress: those older than the notice `after_id`
+    (the last of the page before). With it, the id the next page starts after; None on the last page."""
     within = Within(session, operator)
-    if within.everywhere:
-        return notice_records.latest(session, limit)
-    found: list[Progress] = []
-    for notice in _newest(session):
-        if within.path(notice.scope_path):
-            found.append(notice_records.progress(session, notice))
-            if len(found) == limit:
-                break
-    return found
+    found: list[Broadcast] = []
+    scanned = 0
+    last_id = None
+    for notice in _newest(session, after_id):
+        scanned, last_id = scanned + 1, notice.id
+        if within.everywhere or within.path(notice.scope_path):
+            found.append(notice)
+            if len(found) > limit:
+                return [notice_records.progress(session, shown) for shown in found[:limit]], found[limit - 1].id
+    # A scan that stopped at SCAN_LIMIT may have older notices of the part beyond it: the next page goes on from there.
+    following = last_id if scanned == SCAN_LIMIT else None
+    return [notice_records.progress(session, shown) for shown in found], following
 
 
-def _newest(session: Session) -> Iterator[Broadcast]:
-    before: int | None = None
+def _newest(session: Session, before: int | None = None) -> Iterator[Broadcast]:
+    """The notices older than `before` (all, without it), newest first, SCAN_LIMIT at most."""
     for _ in range(SCAN_LIMIT // SCAN_BATCH):
         query = select(Broadcast).order_by(Broadcast.id.desc()).limit(SCAN_BATCH)
         if before is not None:

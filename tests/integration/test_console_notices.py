@@ -535,3 +535,21 @@ def test_a_scheduled_notice_from_the_console_waits_for_its_time(app, runtime, wo
     clock.advance(hours=2)
     work(worker_runtime)
     assert (progress(runtime, number).state, progress(runtime, number).percent) == ("done", 100)
+
+
+def test_notices_past_the_first_page_are_reached_by_the_older_link_and_only_those_of_the_part(app, runtime, numbers,
+                                                                                               clock, monkeypatch):
+    monkeypatch.setattr(notice_views, "NOTICES_PAGE", 2)
+    with runtime.database.transaction() as session:
+        later = [notice_planning.store(session, notice_planning.plan(session, Request(HEPING, f"第{n}次通知"),
+                                                                     Limits(), clock()), clock()).number
+                 for n in range(2)]
+    person = logged_in(app, "street")
+
+    first = person.get("/console/notices").get_data(as_text=True)
+    older = re.search(r'id="notices-next" href="([^"]+)"', first)
+    assert older is not None and all(number in first for number in later)
+    second = person.get(older.group(1).replace("&amp;", "&")).get_data(as_text=True)
+
+    assert numbers["XFL"] in second and numbers["HP"] in second and numbers["PA"] not in second
+    assert 'id="notices-next"' not in second and later[0] not in second

@@ -18,15 +18,16 @@ from storage.models import Broadcast, NoticeState, RecipientStatus
 from storage.notice_records import Progress
 
 RECIPIENTS_PAGE = 50
+NOTICES_PAGE = 50
 
 
 @blueprint.get("/notices")
 @login_required
 def notices() -> str:
-    """The latest notices within the operator's part, newest first, each with its state and progress."""
+    """The notices within the operator's part, newest first, a page at a time, each with its state and progress."""
     with runtime().database.transaction() as db:
-        found = notice_overview.latest_within(db, g.operator.scope)
-    return render_template("console/notices.html", found=found, names=notice_texts)
+        found, following = notice_overview.page_within(db, g.operator.scope, page_after(), NOTICES_PAGE)
+    return render_template("console/notices.html", found=found, following=following, names=notice_texts)
 
 
 @blueprint.get("/notices/<number>")

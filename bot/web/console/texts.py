@@ -341,6 +341,7 @@ NOTICE_PREVIEW_TITLE = "通知预览（还没有发送）"
 NOTICE_TITLE = "通知 {number}"
 NOTICE_NEW = "发新通知"
 NO_NOTICES = "您的范围内还没有通知。"
+OLDER_NOTICES = "更早的通知"
 NOTICE_COLUMNS = ("编号", "范围", "对象", "内容", "发送时间", "状态", "进度")
 NOTICE_FIELDS = {"scope": "范围", "audience": "发给", "text": "通知内容", "urgent": "紧急通知（故障、灾害）",
                  "kind": "紧急类别", "at": "定时发送（北京时间，不填则立即发送）", "author": "发布人"}
