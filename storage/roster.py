@@ -123,12 +123,13 @@ def members(session: Session, scope: Scope, role: StaffRole | None, now: datetim
     # Only the tasks within the scope: a district-wide officer's (or one moved here with theirs) of another street
     # are that street's business, not a figure for this one's list.
     counts = _open_counts(session, [row.id for row in rows], scope)
-    return [_member(session, row, counts, now) for row in rows]
+    places = staff.workplace_labels(session, rows)
+    return [_member(row, counts, now, place) for row, place in zip(rows, places, strict=True)]
 
 
 def describe(session: Session, member: Staff, now: datetime) -> Member:
     """The member as the list shows them."""
-    return _member(session, member, _open_counts(session, [member.id]), now)
+    return _member(member, _open_counts(session, [member.id]), now, staff.workplace_labels(session, [member])[0])
 
 
 def find(session: Session, typed: str) -> Staff:
@@ -147,7 +148,8 @@ def find(session: Session, typed: str) -> Staff:
         return found[0]
     if found:
         counts = _open_counts(session, [row.id for row in found])
-        raise AmbiguousMember(wanted, [_member(session, row, counts, None) for row in found])
+        raise AmbiguousMember(wanted, [_member(row, counts, None, place)
+                                       for row, place in zip(found, staff.workplace_labels(session, found), strict=True)])
     similar = session.scalars(
         select(Staff.name).where(Staff.name.contains(wanted, autoescape=True), Staff.active.is_(True)).order_by(Staff.id)
         .limit(MAX_CANDIDATES)).all() if wanted else []
@@ -363,9 +365,7 @@ def _open_counts(session: Session, ids: list[int], scope: Scope = EVERYWHERE) ->
         .group_by(Appeal.assignee_staff_id)).all())
 
 
-def _member(session: Session, row: Staff, counts: dict[int, int], now: datetime | None) -> Member:
-    place = staff.workplace_label(session, row.role, row.grid_id, row.community_id, row.building_id,
-                                    row.street_id)
+def _member(row: Staff, counts: dict[int, int], now: datetime | None, place: str | None) -> Member:
     current = duty.duty_of(row, now) if now is not None else duty.Duty(row.on_duty)
     return Member(row.id, row.name, row.role, place, row.department, row.openid is not None, current,
                   counts.get(row.id, 0), row.work_phone, row.phone)
