@@ -73,7 +73,9 @@ def report(session: Session, month: str, scope: Scope) -> Report:
         .where(PointsEntry.staff_id.in_(ids), PointsEntry.month <= month)
         .group_by(PointsEntry.staff_id)).all()) if ids else {}
     listed = [one for one in ids if months.get(one) or balances.get(one)]
-    lines = [_person(session, people[one], months.get(one, {}), int(balances.get(one) or 0)) for one in listed]
+    places = staff.workplace_labels(session, [people[one] for one in listed])  # at once: a street has hundreds
+    lines = [_person(people[one], place, months.get(one, {}), int(balances.get(one) or 0))
+             for one, place in zip(listed, places, strict=True)]
     lines.sort(key=lambda person: (-person.net, person.name, person.staff_id or 0))
     total = Person(None, "", None, None)
     for line in lines:
@@ -81,9 +83,7 @@ def report(session: Session, month: str, scope: Scope) -> Report:
     return Report(month, tuple(points_rules.current().by_name.values()), lines, total)
 
 
-def _person(session: Session, member: Staff, month: dict[str, int], balance: int) -> Person:
+def _person(member: Staff, place: str | None, month: dict[str, int], balance: int) -> Person:
     by_rule = {rule: amount for rule, amount in month.items() if rule not in ("reversed", "redeemed")}
-    place = staff.workplace_label(session, member.role, member.grid_id, member.community_id, member.building_id,
-                                    member.street_id)
     return Person(member.id, member.name, member.role, place, by_rule, month.get("reversed", 0),
                   month.get("redeemed", 0), sum(month.values()), balance)

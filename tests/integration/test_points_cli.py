@@ -8,11 +8,12 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
-from storage import points
-from storage.models import PointsEntry, Staff, StaffRole, Wish
+from storage import org, points, points_report
+from storage.models import Grid, PointsEntry, Staff, StaffRole, Wish
 from storage.points import Source
+from storage.queries import Scope
 from tests.support.cli import ok, refused
 from tests.support.database import staff_id
 from tests.support.personas import BUILDING_LEAD, CHEN, PARTY_MEMBER, VOLUNTEER, ZHANG
@@ -157,3 +158,32 @@ def test_show_lists_a_persons_entries_with_ids_and_what_undid_them(gridbot, earn
     assert shown["entries"][-1]["reversed_by"] == shown["entries"][0]["id"]
     assert "还没有积分记录" in ok(gridbot("points", "show", "赵阿姨"))
     assert BUILDING_LEAD not in ok(gridbot("points", "show", "赵阿姨", "--json"))
+
+
+def test_a_streets_report_of_hundreds_of_building_leads_reads_their_places_at_once(seeded, clock):
+    with seeded.transaction() as session:
+        grid = session.scalars(select(Grid).order_by(Grid.id)).first()
+        leads = []
+        for number in range(1, 201):
+            building = org.ensure_building(session, grid, f"{number}号楼", "新苑")
+            leads.append(Staff(name=f"楼长{number}", role=StaffRole.BUILDING_LEAD, grid_id=grid.id,
+                               building_id=building.id, created_at=clock()))
+        session.add_all(leads)
+        session.flush()
+        for lead in leads:
+            session.add(PointsEntry(staff_id=lead.id, amount=1, rule="notice_relayed", month="2026-11",
+                                    created_at=clock(), key=f"test:{lead.id}"))
+    statements = []
+
+    def seen(*_args):  # type: ignore[no-untyped-def]
+        statements.append(1)
+
+    event.listen(seeded.engine, "before_cursor_execute", seen)
+    try:
+        with seeded.transaction() as session:
+            report = points_report.report(session, "2026-11", Scope())
+    finally:
+        event.remove(seeded.engine, "before_cursor_execute", seen)
+
+    assert {person.place for person in report.people if person.name == "楼长200"} == {"幸福里社区·第一网格·新苑·200号楼"}
+    assert len(statements) < 50  # one by one: four or five a person
