@@ -65,10 +65,9 @@ def listing(session: Session, now: datetime, secret: str, include_all: bool = Fa
         query = query.where(StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None),
                             StaffInvite.expires_at > now,
                             StaffInvite.key_id.is_(None) | (StaffInvite.key_id == staff.key_id(secret)))
-    return [Invite(row, status_of(row, now, secret),
-                   staff.workplace_label(session, row.role, row.grid_id, row.community_id, row.building_id,
-                                           row.street_id))
-            for row in session.scalars(query.order_by(StaffInvite.id))]
+    rows = session.scalars(query.order_by(StaffInvite.id)).all()
+    return [Invite(row, status_of(row, now, secret), place)
+            for row, place in zip(rows, staff.workplace_labels(session, rows), strict=True)]
 
 
 def revoke(session: Session, typed: str, now: datetime, secret: str) -> StaffInvite:

@@ -545,8 +545,8 @@ def workplace_label(session: Session, role: str, grid_id: int | None, community_
     return _at_work(session, role, street_id, place_label(session, grid_id, community_id, building_id))
 
 
-def workplace_labels(session: Session, rows: Sequence[Staff]) -> list[str | None]:
-    """`workplace_label` of each row, read at once (a street's list of a thousand 楼长)."""
+def workplace_labels(session: Session, rows: Sequence[Staff] | Sequence[StaffInvite]) -> list[str | None]:
+    """`workplace_label` of each person or invite, read at once (a street's list of a thousand 楼长)."""
     places = place_labels.of(session, [(row.grid_id, row.community_id, row.building_id, None) for row in rows])
     return [_at_work(session, row.role, row.street_id, place) for row, place in zip(rows, places, strict=True)]
 
