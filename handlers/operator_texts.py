@@ -241,6 +241,9 @@ def row_error(error: RowError) -> str:
     elif error.problem is Problem.STORED_UNDER_OTHER_NAME:
         detail = (f"{column}“{error.name}”和已导入的“{error.stored_name}”像是同一个{column}，请照已导入的写法"
                   f"（不然会多出一个{column}，下面的网格、楼栋都重复一份）")
+    elif error.problem is Problem.SEVERAL_UNITS:
+        detail = (f"“单元”写的是几个单元（“{error.unit}”），导入后居民只能选到一个叫“{error.unit}”的单元；"
+                  "请每个单元写一行（楼栋等其他列照写）")
     elif error.problem is Problem.OUTSIDE_SCOPE:
         detail = f"“{error.street}”不在您的管辖范围内，您只能导入“{error.allowed_street}”的组织架构"
     else:

@@ -68,6 +68,7 @@ class Problem(StrEnum):
     BUILDING_STORED_UNDER_OTHER_NAME = "building_stored_under_other_name"  # 2栋 in the file, 2号楼 stored
     UNIT_STORED_UNDER_OTHER_NAME = "unit_stored_under_other_name"  # 1 in the file, 1单元 stored
     OUTSIDE_SCOPE = "outside_scope"  # a 街道 console operator's file naming another street
+    SEVERAL_UNITS = "several_units"  # 1-3单元, 1、2单元 in one cell: one unit for residents to pick, named so
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,9 @@ PREVIEW_NAMES = 50
 _OFFICE_SUFFIX = re.compile(r"(办事处|办|居民委员会|居委会)$")
 _NUMBERED_BUILDING = re.compile(r"(\d+|[A-Z])(号楼|号|栋|幢|座|楼|#)?", re.IGNORECASE)
 _NUMBERED_UNIT = re.compile(r"(\d+|[A-Z])(单元)?", re.IGNORECASE)  # 2单元, 二单元, 02 or the bare 2 of a number cell
+# A ledger's shorthand for the units of a building in one cell: 1-3单元, 1~2, 1、2单元, 一至三单元.
+_SEVERAL_UNITS = re.compile(r"([0-9]+|[一二三四五六七八九十]+)(单元)?\s*(?:[-~～—–至到、,，/&和+]|\.{2,})\s*"
+                            r"([0-9]+|[一二三四五六七八九十]+)(单元)?")
 # How many of (street, community, grid, compound, building, unit) name a place of each level.
 _KEY_SIZE = {"street": 1, "community": 2, "grid": 3, "building": 5, "unit": 6}
 
@@ -462,6 +466,8 @@ def _field_errors(row: OrgRow) -> list[RowError]:
         elif any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
             # Cf too: zero-width spaces and stray BOMs make names that look equal but are not.
             errors.append(RowError(row.line, Problem.CONTROL_CHARACTER, column=name))
+        elif name == "unit" and _SEVERAL_UNITS.fullmatch(value):
+            errors.append(RowError(row.line, Problem.SEVERAL_UNITS, column=name, unit=value))
     return errors
 
 

@@ -214,6 +214,23 @@ def test_one_grid_written_with_two_kinds_of_numerals_is_refused_so_its_buildings
     assert counts(database) == EMPTY
 
 
+def test_several_units_written_in_one_cell_are_refused_so_residents_do_not_pick_a_unit_named_1_3(database,
+                                                                                                  database_url,
+                                                                                                  tmp_path):
+    path = write(tmp_path / "units.csv", [HEADER, "幸福街道,幸福里社区,第一网格,阳光花园,1号楼,1-3单元",
+                                          "幸福街道,幸福里社区,第一网格,阳光花园,2号楼,1、2单元",
+                                          "幸福街道,幸福里社区,第一网格,阳光花园,3号楼,一至二单元",
+                                          "幸福街道,幸福里社区,第一网格,阳光花园,4号楼,2单元"])
+
+    result = gridbot_import(database_url, path)
+
+    assert result.exit_code == 1
+    assert "第 2 行：“单元”写的是几个单元（“1-3单元”），导入后居民只能选到一个叫“1-3单元”的单元；请每个单元写一行" in result.stderr
+    assert "第 3 行：“单元”写的是几个单元（“1、2单元”）" in result.stderr
+    assert "第 4 行：“单元”写的是几个单元（“一至二单元”）" in result.stderr and "第 5 行" not in result.stderr
+    assert counts(database) == EMPTY
+
+
 def test_a_merged_building_cell_saved_as_csv_is_explained_not_just_called_missing(database, database_url, tmp_path):
     path = write(tmp_path / "ledger.csv", [  # Excel's 另存为 CSV of a 楼栋 cell merged over its units
         HEADER,
