@@ -516,6 +516,7 @@ class AppealFilter:
     channel: str | None = None  # how it came in (storage.appeals.Channel)
     text: str | None = None  # its content holds these words as typed (no wildcards)
     within: Scope | None = None  # a part of the organisation picked on the page, on top of the caller's scope
+    among: Select[Any] | None = None  # only these ids: what a figure counted (storage.rate_counts.counted_ids)
 
 
 @dataclass(frozen=True)
@@ -543,6 +544,8 @@ def appeals(session: Session, now: datetime, scope: Scope = EVERYWHERE, wanted: 
         conditions.append(Appeal.status == AppealStatus.AWAITING_ADDRESS)
     if wanted.since is not None:
         conditions.append(Appeal.created_at >= wanted.since)
+    if wanted.among is not None:
+        conditions.append(Appeal.id.in_(wanted.among))
     conditions.extend(_queue_conditions(wanted))
     conditions.extend(_narrowing_conditions(wanted))
     query = select(Appeal, _dispatched_since(), returned_since(), Staff.name).outerjoin(

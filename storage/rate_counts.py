@@ -122,11 +122,36 @@ def without_jit(session: Session) -> None:
 def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Select[Any]:
     """The grouped query behind `counts_by`: a column `unit`, then one sum per field of Counts."""
     facts = appeal_facts(start, end, as_of, scope).subquery("facts")
-    is_resolved = resolved(facts)
     if unit is Unit.MEMBER:
-        key = _member(facts, is_resolved, as_of, end)
+        key = _member(facts, resolved(facts), as_of, end)
     else:
         key = facts.c[unit.value]
+    counted = _counted(facts, as_of)
+    return (
+        select(key.label("unit"), *(func.sum(case((counted[name], 1), else_=0)).label(name) for name in COUNTED))
+        .select_from(facts)
+        # By the output name: PostgreSQL would not match the member CASE's bound parameters twice.
+        .group_by(literal_column("unit"))
+    )
+
+
+# What a drill-down can list: the counts an operator reads as a denominator or a numerator, and 已评价 (`rated`).
+LISTED = ("dispatched", "responded", "resolved", "ever_resolved", "rated")
+
+
+def counted_ids(measure: str, start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Select[Any]:
+    """The ids of the appeals one of the counts (a name in LISTED) counted for the period within the scope: the
+    drill-down of a figure lists exactly what it counted, by the same period rule (`_filed`) and the same facts."""
+    facts = appeal_facts(start, end, as_of, scope).subquery("facts")
+    counted = _counted(facts, as_of)
+    wanted = or_(*(counted[name] for name in RATING_CODES if name in counted)) if measure == "rated" \
+        else counted[measure]
+    return select(facts.c.id).where(wanted)
+
+
+def _counted(facts: Any, as_of: datetime) -> dict[str, ColumnElement[Any]]:
+    """Per field of Counts, the condition on `appeal_facts` under which an appeal adds one to it."""
+    is_resolved = resolved(facts)
     rating = facts.c.rating_key % len(RATING_CODES)
     dispatched = is_dispatched(facts)
     # As at `as_of`: a claim after a past period's end, even a late one, was no late claim at the end.
@@ -151,12 +176,7 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
         "overdue": and_(dispatched, or_(late_claim, late_resolve)),
         **{name: and_(dispatched, rating == code) for name, code in RATING_CODES.items() if code},
     }
-    return (
-        select(key.label("unit"), *(func.sum(case((counted[name], 1), else_=0)).label(name) for name in COUNTED))
-        .select_from(facts)
-        # By the output name: PostgreSQL would not match the member CASE's bound parameters twice.
-        .group_by(literal_column("unit"))
-    )
+    return counted
 
 
 def resolved(facts: Any) -> ColumnElement[bool]:

@@ -413,3 +413,32 @@ def test_every_role_opens_every_route_and_nobody_else_does(week):
 def test_the_nav_and_the_home_page_link_the_dashboard(week):
     html = page(logged_in(week, "xingfuli"), "/console/")
     assert 'id="nav-dashboard" href="/console/dashboard"' in html and 'id="home-dashboard"' in html
+
+
+def test_a_rates_figure_lists_the_appeals_it_counted_by_the_month_they_were_placed_in(runtime, clock):
+    """P1 was filed on 30 November by a resident with no address and placed on 2 December when they bound: the
+    rates count it in December, so December's 派发 lists it and November's does not — by filing day it would be
+    the other way round. N1, filed and placed in November, is November's."""
+    clock.current = datetime(2026, 12, 5, 10, tzinfo=LOCAL_ZONE)
+    cast(runtime.database, clock())
+    with runtime.database.transaction() as session:
+        build = Builder(session)
+        build.appeal("P1", datetime(2026, 11, 30, 23, 30, tzinfo=LOCAL_ZONE), AppealStatus.DISPATCHED, [],
+                     placed_at=datetime(2026, 12, 2, 9, tzinfo=LOCAL_ZONE))
+        build.appeal("N1", nov(20), AppealStatus.CLOSED, work("张伟", nov(20, 10), nov(21)), holder="张伟")
+    person = logged_in(create_app(runtime=runtime), "admin")
+    december = page(person, "/console/dashboard?from=2026-12-01&to=2026-12-31")
+    link = re.search(r'<a id="list-dispatched" href="([^"]+)">派发的 (\d+) 件</a>', december)
+    assert link, december
+    listed = page(person, link.group(1).replace("&amp;", "&"))
+    assert 'id="appeal-P1"' in listed and 'id="appeal-N1"' not in listed
+    # P1 and the cast's three, as the figure says
+    assert len(re.findall(r'<tr id="appeal-', listed)) == int(link.group(2)) == 4
+    november = page(person, "/console/appeals?counted=dispatched&from=2026-11-01&to=2026-11-30")
+    assert 'id="appeal-N1"' in november and 'id="appeal-P1"' not in november
+    assert "三率计入“派发”的诉求" in november
+
+
+def test_a_rates_list_of_an_unknown_figure_is_refused_in_one_line(week):
+    html = page(logged_in(week, "admin"), "/console/appeals?counted=everything")
+    assert "不认识要列出的三率数字" in html and 'id="appeal-list"' not in html

@@ -20,6 +20,8 @@ from handlers.resident_texts import LOCAL_ZONE
 from storage.appeals import LAPSED_STATUS, Channel
 from storage.models import AppealStatus
 from storage.queries import AppealFilter, Scope
+from storage.rate_counts import LISTED, counted_ids
+from storage.rates import Period
 from storage.staff import UnclearPlace
 
 QUEUES: dict[str, AppealFilter] = {
@@ -34,7 +36,7 @@ QUEUES: dict[str, AppealFilter] = {
 ALL_STATUSES = "all"
 STATUSES = (*AppealStatus, LAPSED_STATUS)  # the status filter's choices, as `storage.appeals.shown_status` names them
 FLAGS = ("overdue", "unclaimed", "paused")  # checkboxes: present means on
-FIELDS = ("queue", "status", "category", "where", "channel", "from", "to", "q", *FLAGS)
+FIELDS = ("queue", "status", "category", "where", "channel", "from", "to", "q", "counted", *FLAGS)
 TEXT_LIMIT = 50  # characters of a search or a place: longer is a paste gone wrong
 
 
@@ -49,9 +51,10 @@ class Wanted:
     refusal: str | None = None
 
 
-def read(session: Session, args: Mapping[str, str], scope: Scope) -> Wanted:
+def read(session: Session, args: Mapping[str, str], scope: Scope, now: datetime) -> Wanted:
     """The filter of the list the arguments ask for (the caller narrows it to the operator's `scope`, in which a
-    place the filter names is looked for)."""
+    place the filter names is looked for). With `counted` (a figure of the rates, storage.rate_counts.LISTED) the
+    days are the rates' period and the list is what that figure counted at `now`, whatever their status."""
     queue = args.get("queue", "open")
     queue = queue if queue in QUEUES else "open"
     given = {name: unicodedata.normalize("NFKC", args.get(name, "")).strip() for name in FIELDS}
@@ -74,9 +77,22 @@ def read(session: Session, args: Mapping[str, str], scope: Scope) -> Wanted:
             text=given["q"] or None,
             within=_within(session, given["where"], scope),
         )
+        if given["counted"]:
+            wanted = _counted(wanted, given["counted"], scope, now)
     except _Unreadable as refusal:
         return Wanted(queue, QUEUES[queue], arguments, str(refusal))
     return Wanted(queue, wanted, arguments)
+
+
+def _counted(wanted: AppealFilter, measure: str, scope: Scope, now: datetime) -> AppealFilter:
+    """The list of what a figure of the rates counted for the days given (none: this month) — by the rates' own
+    period rule, not by filing day: an appeal held for its address counts in the period it was placed in."""
+    if measure not in LISTED:
+        raise _Unreadable(texts.FILTER_BAD_COUNTED)
+    month = Period.month_of(now)
+    period = Period(wanted.since or month.start, wanted.until or month.end)
+    among = counted_ids(measure, period.start, period.end, period.as_of(now), scope)
+    return replace(wanted, since=None, until=None, among=among, statuses=wanted.statuses or STATUSES)
 
 
 class _Unreadable(ValueError):

@@ -40,7 +40,7 @@ def appeals() -> str:
     after = page_after()
     now = runtime().clock()
     with runtime().database.transaction() as db:
-        wanted = appeal_filters.read(db, request.args, g.operator.scope)
+        wanted = appeal_filters.read(db, request.args, g.operator.scope, now)
         found = [] if wanted.refusal else queries.appeals(db, now, g.operator.scope, wanted.filter,
                                                            limit=PAGE_SIZE + 1, after_id=after)
         with_street = streets_apart(db)
@@ -53,13 +53,16 @@ def appeals() -> str:
                            wanted=wanted, found=shown, following=following, now=now, statuses=appeal_filters.STATUSES, channels=list(Channel),
                            categories=(*runtime().understanding.taxonomy.names, UNCLASSIFIED),
                            suggestions=suggestions, clock_words=clock_words, with_street=with_street,
+                           by_filing={name: value for name, value in wanted.arguments.items() if name != "counted"},
                            done=texts.ACTION_DONE.get(request.args.get("done", "")))
 
 
 def _list_heading(wanted: appeal_filters.Wanted) -> str:
     """The list's name: its queue's, except that a status chosen in the filters replaces the open queue's 全部未办结
     (a list of 已办结 appeals is not called unfinished)."""
-    status = wanted.arguments.get("status")
+    status, counted = wanted.arguments.get("status"), wanted.arguments.get("counted")
+    if counted in texts.COUNTED_NAMES and not wanted.refusal:
+        return texts.COUNTED_HEADING.format(name=texts.COUNTED_NAMES[counted])
     if wanted.queue != "open" or not status:
         return texts.QUEUE_NAMES[wanted.queue]
     if status == appeal_filters.ALL_STATUSES:
@@ -75,7 +78,7 @@ def appeals_export() -> Response | tuple[str, int]:
     """The filtered list (every page of it) as CSV for Excel, streamed a page at a time."""
     now = runtime().clock()
     with runtime().database.transaction() as db:
-        wanted = appeal_filters.read(db, request.args, g.operator.scope)
+        wanted = appeal_filters.read(db, request.args, g.operator.scope, now)
         place = scope_label(db)
     if wanted.refusal:
         return render_template("console/refused.html", title=texts.APPEALS_TITLE, message=wanted.refusal), 400

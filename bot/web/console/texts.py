@@ -120,6 +120,15 @@ FILTER_TOO_LONG = "筛选条件太长（每项最多 {limit} 个字），请缩�
 FILTER_BAD_STATUS = "不认识这个状态，请从列表中选择。"
 FILTER_BAD_CHANNEL = "不认识这个渠道，请从列表中选择。"
 FILTER_BAD_DATE = "日期“{value}”看不懂，请写成 2026-03-01 这样。"
+FILTER_BAD_COUNTED = "不认识要列出的三率数字，请从数据看板或三率排名上的链接进入。"
+# A figure of the rates listed (?counted=): what it counted, by the rates' period rule rather than filing day.
+COUNTED_NAMES = {"dispatched": "派发", "responded": "响应及时", "resolved": "已解决", "ever_resolved": "办结过",
+                 "rated": "已评价"}
+COUNTED_HEADING = "三率计入“{name}”的诉求"
+COUNTED_NOTE = ("按三率的口径列出，与数据看板、三率排名的数字是同一批诉求：统计期内提交并派发的，"
+                "等住址等到下一期才派给网格的算在派给网格的那一期；不论现在的状态。")
+COUNTED_FROM = "统计期自"
+COUNTED_BY_FILING = "改为按提交日期列出"
 FILTER_BACKWARDS = "结束日期（{last}）早于开始日期（{first}），请对调后再试。"
 NO_SUCH_DAY = "日历上没有 {value} 这一天，请核对日期。"
 FILTER_UNCLEAR_PLACE = "“{name}”不止一处，请写完整，如：{candidates}"
@@ -651,6 +660,8 @@ TIMES_NOTE = "接单：已派发且已接单的诉求；办结：按解决率口
 RATES_SUMMARY = ("响应率", "解决率", "满意率", "评价率", "综合成绩")
 RATES_BASIS = ("派发 {dispatched} 件（响应率、解决率的分母），其中办结过 {ever_resolved} 件（评价率的分母），"
                "已评价 {rated} 件（满意率的分母）。")
+RATES_LISTS = "列出这些诉求："
+RATES_LIST_LINKS = {"dispatched": "派发的 {count} 件", "ever_resolved": "办结过的 {count} 件", "rated": "已评价的 {count} 件"}
 RATES_MORE = "查看三率排名（可按{units}）"  # the units this operator may rank by: a 社区 account has no 街道
 EMPTY_PERIOD = "这段时间在范围内没有诉求。"
 CHART_LOADING = "图表加载中…（表格见下方）"
