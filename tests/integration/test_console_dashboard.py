@@ -205,7 +205,7 @@ def _community(session: Any, name: str) -> Scope:
 def test_the_dashboard_shows_the_numbers_as_tables(week):
     html = page(logged_in(week, "admin"), f"/console/dashboard?{PERIOD}")
     assert row_cells(html, "day-2026-11-21")[0] == "2026-11-21"
-    assert 'id="received">共 9 件' in html
+    assert 'id="received">共提交 9 件' in html
     assert [row_cells(html, f"age-{index}")[1] for index in (1, 2, 3, 4)] == ["3", "3", "1", "1"]
     assert row_cells(html, "age-total")[1] == "8"
     assert row_cells(html, "channel-text")[1] == "7" and row_cells(html, "channel-voice")[1] == "1"
@@ -234,6 +234,14 @@ def test_the_rates_say_what_they_are_out_of(week):
             '已评价 0 件（满意率的分母）。</p>') in html
 
 
+def test_the_daily_counts_say_they_go_by_filing_day_unlike_the_rates(week):
+    """每日 counts what came in each day; 三率's 派发 counts a held appeal when it was placed: read side by side, the
+    two numbers must not look like one count that disagrees with itself."""
+    html = page(logged_in(week, "admin"), f"/console/dashboard?{PERIOD}")
+    assert "<h2>每日收到的诉求（按提交日期、类别）" in html
+    assert 'id="received">共提交 9 件（按提交那天算；三率的派发按派给网格的那一期算，两者可能不同）' in html
+
+
 def test_the_per_day_table_has_a_column_per_category(week):
     html = page(logged_in(week, "admin"), f"/console/dashboard?{PERIOD}")
     header = re.search(r'<table id="per-day-table">\s*<thead><tr>(.*?)</tr>', html, re.S).group(1)  # type: ignore[union-attr]
@@ -244,7 +252,7 @@ def test_the_per_day_table_has_a_column_per_category(week):
 
 def test_a_community_operator_sees_only_their_community(week):
     html = page(logged_in(week, "xingfuli"), f"/console/dashboard?{PERIOD}")
-    assert 'id="received">共 6 件' in html
+    assert 'id="received">共提交 6 件' in html
     assert [row_cells(html, f"age-{index}")[1] for index in (1, 2, 3, 4)] == ["1", "2", "1", "1"]
     assert {ticket for ticket in ("D4", "D6", "D9", "G-XFL", "G-HP", "G-PA", "D7")
             if f'id="overdue-{ticket}"' in html} == {"D4", "D6", "D9", "G-XFL"}
@@ -256,14 +264,14 @@ def test_a_community_operator_sees_only_their_community(week):
 
 def test_the_street_operator_does_not_see_another_street(week):
     html = page(logged_in(week, "street"), f"/console/dashboard?{PERIOD}")
-    assert 'id="received">共 8 件' in html  # all but G-PA
+    assert 'id="received">共提交 8 件' in html  # all but G-PA
     assert 'id="overdue-G-PA"' not in html and "平安" not in html
 
 
 def test_the_default_period_is_the_last_30_days(week):
     html = page(logged_in(week, "admin"), "/console/dashboard")
     assert 'value="2026-10-24"' in html and 'value="2026-11-22"' in html
-    assert 'id="received">共 11 件' in html  # D6 and D9 too
+    assert 'id="received">共提交 11 件' in html  # D6 and D9 too
 
 
 BAD_PERIODS = {

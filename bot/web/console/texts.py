@@ -633,11 +633,12 @@ PERIOD_TOO_LONG = "时间段最长 {days} 天，请缩短后再试。"
 PERIOD_NOT_YET = "开始日期（{first}）还没到（今天是 {today}），这段时间还没有诉求可算。"
 NONE = rate_words.NONE
 DASH_HEADINGS = {
-    "per_day": "每日诉求量（按类别）", "backlog": "未办结积压（按已等待时间）", "overdue": "已超时",
+    "per_day": "每日收到的诉求（按提交日期、类别）", "backlog": "未办结积压（按已等待时间）", "overdue": "已超时",
     "workload": "网格员工作量", "focus": "聚焦办（进行中）", "channels": "渠道构成", "times": "接单和办结用时",
     "rates": "三率",
 }
-RECEIVED_LINE = "共 {count} 件"
+# Filed per day, by filing day ("what came in"): not the rates' 派发, which counts a held appeal when it was placed.
+RECEIVED_LINE = "共提交 {count} 件（按提交那天算；三率的派发按派给网格的那一期算，两者可能不同）"
 DAY_COLUMNS = ("日期", "类别", "件数")
 AGE_NAMES = ("<1 天", "1–3 天", "3–7 天", ">7 天")
 BACKLOG_COLUMNS = ("已等待", "件数")
