@@ -567,9 +567,10 @@ _NUMBERED: dict[Takes, tuple[re.Pattern[str], Callable[[str], str | None]]] = {
 }
 # 接 1, 结 2 已修好: a place in the member's last task list (a page holds 10; 更多 goes on counting). Voice puts a
 # comma before the words (结二，已修好), reads a place on the second page out as 十二, and says it as people count
-# lines (接第三个, 结第2条，已修好).
-_POSITION = re.compile(r"第?(\d{1,2}|[一二三四五六七八九幺两]?十[一二三四五六七八九]?|[一二三四五六七八九幺两])[个条件]?"
-                       r"(?:[\s,，、:：;；。！!]+(.+))?", re.DOTALL)
+# lines (接第三个, 结第2条，已修好). After a counting word (个, 条, 件) the place has ended, and voice often runs the
+# words on without a comma (结第二条已修好); a bare number needs the separator (进 3号楼看看 is no place).
+_POSITION = re.compile(r"第?(\d{1,2}|[一二三四五六七八九幺两]?十[一二三四五六七八九]?|[一二三四五六七八九幺两])"
+                       r"(?:[个条件]|(?=[\s,，、:：;；。！!]|$))(?:[\s,，、:：;；。！!]*(.+))?", re.DOTALL)
 # G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format.
 _NEAR_TICKET = re.compile(r"([Gg]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
 # 结 0013，已修好 (or 结零零一三，已修好): a ticket's last four, as people read a number out; a member's own task

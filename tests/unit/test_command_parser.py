@@ -169,6 +169,11 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("接十一。", "claim", Arguments(position=11)),
     ("接 十二", "claim", Arguments(position=12)),
     ("结 二十 已修好", "resolve", Arguments(position=20, words="已修好")),
+    # Voice runs the words on after a counted place, without a comma.
+    ("结第二条已修好。", "resolve", Arguments(position=2, words="已修好")),
+    ("进展第一个已经联系车主挪车了", "progress", Arguments(position=1, words="已经联系车主挪车了")),
+    ("办结第3件，已清理", "resolve", Arguments(position=3, words="已清理")),
+    ("接第三个。", "claim", Arguments(position=3)),
     # 进展 with words only: the member's one task in progress.
     ("进展 已联系物业", "progress", Arguments(words="已联系物业")),
     ("进展，已联系物业。", "progress", Arguments(words="已联系物业")),
