@@ -241,7 +241,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
             leaders = leaders or [s for s in members if s.role == StaffRole.GRID_LEADER]
             note = NOBODY_ON_DUTY_NOTE.format(whom="leader" if leaders else "members")
             members = leaders or members
-    routine = overseers(members) if assignee is None else frozenset()
+    routine = overseers(members) if assignee is None and _anyone_on_duty(members, now) else frozenset()
     leaders_alone = all(person.role == StaffRole.GRID_LEADER for person in members)
     _send_cards(session, appeal, members, now, note, assignee, sensitive, facts, routine,
                 LEADER_CARD if leaders_alone else None)
@@ -279,7 +279,7 @@ def reach(session: Session, grid_id: int | None, department: str | None, filer: 
     """Who a new ordinary appeal's card reaches, as `_dispatch` will decide, for the resident's receipt: its grid,
     the unit its category routes to (`department`), and the openid of whoever filed it (`filer`, who is never sent
     their own card). "department", "members", "leader" (the grid's 网格长 alone: a team of leaders, or a 派单 grid
-    whose members are all on leave at `now`), "community" or "street" (their operators stand in), "away:community"
+    whose members are all on leave at `now`, 派单 or 抢单), "community" or "street" (their operators stand in), "away:community"
     or "away:street" (a 派单 grid whose members and leaders are all on leave: those operators stand in), or "" (nobody is
     bound: it waits in the unclaimed lists). The webhook asks it of every appeal: the common case is one statement
     handed to the driver (an ORM query of the team cost ~0.5 ms)."""
@@ -290,10 +290,12 @@ def reach(session: Session, grid_id: int | None, department: str | None, filer: 
     if not team:
         return stand_ins(session, grid_id)[0]
     members = [pickable for role, _, pickable in team if role == StaffRole.GRID_MEMBER]
-    if team[0][1] != DispatchMode.ASSIGN:
-        return "members" if members else "leader"
     if any(members):
         return "members"
+    if team[0][1] != DispatchMode.ASSIGN:
+        # 抢单 with no member on duty: all get the card, the 网格长's comes at once (`_anyone_on_duty`); with no
+        # 网格长 the members get it all the same.
+        return "leader" if len(members) < len(team) else "members"
     # 派单 with no member to pick: the card goes to a 网格长 at work, else to the operators standing in, else to the
     # grid's team all the same (`_dispatch`).
     leaders = [at_work for role, _, at_work in team if role == StaffRole.GRID_LEADER]
@@ -303,6 +305,13 @@ def reach(session: Session, grid_id: int | None, department: str | None, filer: 
     if whom:
         return f"away:{whom}"
     return "leader" if leaders else "members"
+
+
+def _anyone_on_duty(team: Sequence[Staff], now: datetime) -> bool:
+    """Whether a grid member of a 抢单 team is on duty at `now`. With all of them on leave they still get the card
+    (one back early may take it), but the 网格长 is the one expected to act: their card comes at once, not in the
+    quarter hour's digest, and the resident's receipt names them (`reach`)."""
+    return any(person.role == StaffRole.GRID_MEMBER and duty.duty_of(person, now).on_duty for person in team)
 
 
 def overseers(team: Sequence[Staff]) -> frozenset[int]:

@@ -93,6 +93,22 @@ def test_a_grid_of_leaders_alone_gets_its_cards_one_by_one(wechat, seeded, clock
     assert card.startswith(f"【新诉求】{ticket}")
 
 
+def test_with_every_member_of_a_grabbing_grid_on_leave_the_leader_gets_the_card_at_once_and_the_resident_hears_so(
+        wechat, seeded, clock):
+    with seeded.transaction() as session:  # 张伟 and 李娜 on leave: 王强 is the one on duty
+        for member in session.scalars(select(Staff).where(Staff.openid.in_((ZHANG, LI)))):
+            member.on_duty = False
+    receipt = wechat.send(RESIDENT, BURST[0][1])
+    assert "网格长会尽快联系您" in receipt
+    ticket = TICKET.search(receipt).group(0)
+    dispatch_filed(seeded, clock)
+    (card,) = sent_to(seeded, WANG)
+    assert card.startswith(f"【新诉求】{ticket}")
+    # The members on leave still get it: one back early may take it.
+    assert any(ticket in text for text in sent_to(seeded, ZHANG))
+    assert wechat.send(ZHANG, f"接单 {ticket}").startswith("接单成功")
+
+
 def test_an_unclaimed_appeals_escalation_says_what_where_since_when_and_what_to_do(wechat, seeded, clock):
     ticket = TICKET.search(wechat.send(RESIDENT, "3号楼电梯坏了，物业一直不来修")).group(0)
     dispatch_filed(seeded, clock)
