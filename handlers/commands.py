@@ -707,7 +707,7 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         return alone
     if arguments is None:
         split = _number_then_text(command.takes, argument) if command.takes in _WORDS_AFTER_NUMBER else None
-        return Reply(_needs(command, split[0] if split else ""))
+        return Reply(_needs(command, split[0] if split else _ticket_at_place(conversation, command, argument)))
     if arguments.near_ticket:
         ending = _tasks_by_last_four(conversation, command, arguments.near_ticket)
         if len(ending) > 1:  # numbers start again each day: 0001 ends one ticket of every day
@@ -742,6 +742,15 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         return Reply(staff_texts.TOO_LONG.format(what=command.words_name, limit=too_long.limit,
                                                  length=too_long.length))
     return command.run(conversation, arguments)
+
+
+def _ticket_at_place(conversation: Conversation, command: Command, argument: str) -> str:
+    """退回 2 or 结 2 without the words: the ticket at that place of the member's last list, for the line to send
+    whole (退回 G… 原因); "" when the argument names no place there."""
+    said = _numbers(command, argument) if conversation.is_staff and command.takes is Takes.TICKET_TEXT else None
+    if said is None or said.position is None:
+        return ""
+    return task_list.ticket_at(conversation, said.position) or ""
 
 
 def _said_alone(conversation: Conversation, command: Command) -> Reply | None:

@@ -111,6 +111,19 @@ def test_positions_in_the_last_list_claim_and_resolve(wechat, seeded, clock):
     assert "列表里没有第 0 条" in wechat.send(ZHANG, "接单 0")
 
 
+def test_a_position_without_the_words_a_command_needs_is_said_back_with_its_ticket(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    dispatch_filed(seeded, clock)
+    wechat.dialog(ZHANG, [
+        ("我的任务", f"1. {lift}"),
+        ("退回 1", f"还需要写上原因，请按这个格式发送：退回 {lift} 原因"),
+        ("接 1", f"接单成功：{lift}"),
+        ("我的任务", f"1. {lift}"),
+        ("结 1", f"还需要写上说明，请按这个格式发送：办结 {lift} 说明"),
+    ])
+    assert appeal(seeded, lift).status == "accepted"
+
+
 def test_a_position_without_a_list_asks_for_the_list_first(wechat, seeded, clock):
     assert "我的任务" in wechat.send(ZHANG, "接 1")
 
