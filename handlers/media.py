@@ -67,4 +67,6 @@ def _from_staff(conversation: Conversation, attachment: Attachment) -> Reply:
         return Reply(staff_texts.result_material_attached(attachment.kind, attached.appeal.ticket))
     if attached.with_progress:
         return Reply(staff_texts.progress_material_attached(attachment.kind, attached.appeal.ticket))
+    if attached.with_claim:
+        return Reply(staff_texts.claim_material_attached(attachment.kind, attached.appeal.ticket))
     return Reply(staff_texts.report_material_attached(attachment.kind, attached.appeal.ticket))

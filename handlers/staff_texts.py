@@ -1210,6 +1210,11 @@ def progress_material_attached(kind: str, ticket: str) -> str:
     return f"{MATERIAL_NAMES.get(kind, '材料')}已附到诉求 {ticket} 的办理记录（刚才填写进展的这件）。"
 
 
+def claim_material_attached(kind: str, ticket: str) -> str:
+    """A photo or location sent after the member's 接单, nothing since: it goes with the task they just took."""
+    return f"{MATERIAL_NAMES.get(kind, '材料')}已附到诉求 {ticket} 的办理记录（刚才接单的这件）。"
+
+
 def report_material_attached(kind: str, ticket: str) -> str:
     """A photo or location attached to the member's 上报 just now."""
     return f"{MATERIAL_NAMES.get(kind, '材料')}已附到 {ticket}。"

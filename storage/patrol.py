@@ -1,9 +1,9 @@
 """A grid member's photos and locations: they go with the 办结, the 上报 or the 进展 the member made just now.
 
 A member on patrol photographs the problem, then types 上报 (or types first, then sends the photo). Whichever
-of their 办结 (the result's photo), their 上报 and their 进展 (the work half done, on a task still open) came last
-within PATROL_WINDOW takes the material: a photo after a 进展 on another task never lands on an earlier 办结's
-result. With none, it waits that long, kept under the member's own sender row, for their next 上报 (`adopt`).
+of their 办结 (the result's photo), their 上报, their 进展 (the work half done, on a task still open) and their 接单
+(at the door of the task they just took) came last within PATROL_WINDOW takes the material: a photo after a 进展 or
+a 接单 on another task never lands on an earlier 办结's result, whose resident would see another place. With none, it waits that long, kept under the member's own sender row, for their next 上报 (`adopt`).
 
 A member who says they will handle it themselves (上报 … 我来办) gets the appeal claimed at once (`take_own`):
 dispatched to them alone and accepted, through `transition`, with both audit events; no card goes to the grid.
@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage import photo_shares
@@ -35,12 +35,14 @@ REPORTER_CLAIMED = "reporter_claimed"  # the dispatched event's note: to the mem
 
 @dataclass(frozen=True)
 class StaffAttached:
-    """Where a member's photo or location went: to `appeal` as its result (办结), as its 上报's material or with
-    its 进展 (`with_progress`), or nowhere yet (`appeal` None: kept for the next 上报)."""
+    """Where a member's photo or location went: to `appeal` as its result (办结), as its 上报's material, with
+    its 进展 (`with_progress`) or after its 接单 (`with_claim`), or nowhere yet (`appeal` None: kept for the next
+    上报)."""
 
     appeal: Appeal | None
     as_result: bool = False
     with_progress: bool = False
+    with_claim: bool = False
 
 
 def limit_reached(session: Session, member: Staff, sender_id: int, now: datetime) -> tuple[str, int] | None:
@@ -63,7 +65,8 @@ def limit_reached(session: Session, member: Staff, sender_id: int, now: datetime
 
 
 def attach(session: Session, member: Staff, sender_id: int, attachment: Attachment, now: datetime) -> StaffAttached:
-    """Attach a member's photo or location to their latest 办结, 上报 or 进展 of the last half hour, else keep it."""
+    """Attach a member's photo or location to their latest 办结, 上报, 进展 or 接单 of the last half hour, else keep
+    it."""
     resolved = session.scalars(
         select(Appeal)
         .where(Appeal.assignee_staff_id == member.id, Appeal.status == AppealStatus.RESOLVED,
@@ -75,11 +78,15 @@ def attach(session: Session, member: Staff, sender_id: int, attachment: Attachme
         .where(Appeal.reporter_staff_id == member.id, Appeal.created_at >= now - PATROL_WINDOW)
         .order_by(Appeal.created_at.desc()).limit(1)
     ).first()
+    # A claimed task still in their hands: one they were moved off since is no longer theirs to document (a 网格长's
+    # 进展 on a member's task takes the photo all the same).
     progressed = session.execute(
-        select(Appeal, AppealEvent.at).join(AppealEvent, AppealEvent.appeal_id == Appeal.id)
-        .where(AppealEvent.action == str(Action.PROGRESS), AppealEvent.at >= now - PATROL_WINDOW,
+        select(Appeal, AppealEvent.at, AppealEvent.action).join(AppealEvent, AppealEvent.appeal_id == Appeal.id)
+        .where(AppealEvent.action.in_((str(Action.PROGRESS), str(Action.ACCEPTED))),
+               AppealEvent.at >= now - PATROL_WINDOW,
                AppealEvent.actor_kind == "staff", AppealEvent.actor_id == member.id,
-               Appeal.status.in_((AppealStatus.ACCEPTED, AppealStatus.PAUSED)))
+               Appeal.status.in_((AppealStatus.ACCEPTED, AppealStatus.PAUSED)),
+               or_(AppealEvent.action == str(Action.PROGRESS), Appeal.assignee_staff_id == member.id))
         .order_by(AppealEvent.id.desc()).limit(1)
     ).first()
     attachment.created_at = now
@@ -89,8 +96,9 @@ def attach(session: Session, member: Staff, sender_id: int, attachment: Attachme
     if resolved is not None and resolved.resolved_at is not None:
         candidates.append((resolved.resolved_at, resolved, StaffAttached(resolved, as_result=True)))
     if progressed is not None:
-        appeal, at = progressed
-        candidates.append((at, appeal, StaffAttached(appeal, with_progress=True)))
+        appeal, at, action = progressed
+        claimed = action == Action.ACCEPTED
+        candidates.append((at, appeal, StaffAttached(appeal, with_progress=not claimed, with_claim=claimed)))
     if not candidates:
         attachment.resident_id, attachment.appeal_id = sender_id, None
         session.add(attachment)

@@ -114,6 +114,19 @@ def test_a_photo_after_a_note_on_another_task_goes_with_that_task_not_the_earlie
     assert photo(wechat, ZHANG) == f"照片已附到诉求 {working} 的办结结果。"  # the latest step again
 
 
+def test_a_photo_after_claiming_another_task_goes_with_that_task_not_the_earlier_result(wechat, linked, clock):
+    """Resolved one, claimed the next and photographed it on arrival: the first one's resident must not get a
+    photo of another place as their result."""
+    resolved = file_and_dispatch(wechat, linked, clock)
+    wechat.dialog(ZHANG, [(f"接单 {resolved}", "接单成功"), (f"办结 {resolved} 灯已经换好了", "已办结")])
+    working = file_and_dispatch(wechat, linked, clock, "2号楼楼道墙上贴满了小广告")
+    clock.advance(minutes=3)
+    wechat.dialog(ZHANG, [(f"接单 {working}", "接单成功")])
+    clock.advance(minutes=1)
+    assert photo(wechat, ZHANG) == f"照片已附到诉求 {working} 的办理记录（刚才接单的这件）。"
+    assert attachments_of(linked, resolved) == [] and attachments_of(linked, working) == ["image"]
+
+
 # --- staff open photos and locations ---------------------------------------------------------------------
 
 def test_the_task_card_carries_the_photo_and_the_location_as_links(wechat, linked, clock):
