@@ -809,6 +809,8 @@ def _progress(n: ResidentProgress) -> str:
 
 
 def _transferred(n: ResidentTransferred) -> str:
+    if n.again:  # still where it was: another of its people takes it over
+        return f"{_yours(n)} {n.ticket} 将由 {n.to} 另行安排工作人员办理，办理结果会通过本公众号通知您。\n{_track(n)}"
     return f"{_yours(n)} {n.ticket} 已转交 {n.to} 办理，办理结果会通过本公众号通知您。\n{_track(n)}"
 
 
@@ -939,7 +941,8 @@ def _headline(n: ResidentNotice, what: str) -> str:
 GENERIC_FIELDS: dict[type[ResidentNotice], Callable[[Any], tuple[str, str, str]]] = {
     ResidentAccepted: lambda n: (_headline(n, "已接单"), _handler_line(n, "已接单，办理人"), _track(n)),
     ResidentProgress: lambda n: (_headline(n, "有新进展"), f"进展：{n.note}", _track(n)),
-    ResidentTransferred: lambda n: (_headline(n, "已转办"), f"已转交{n.to}办理", _track(n)),
+    ResidentTransferred: lambda n: (_headline(n, "更换办理人"), f"由{n.to}另行安排", _track(n)) if n.again
+    else (_headline(n, "已转办"), f"已转交{n.to}办理", _track(n)),
     ResidentPaused: lambda n: (_headline(n, "暂缓办理"), f"暂缓：{n.reason}", _track(n)),
     ResidentResumed: lambda n: (_headline(n, "恢复办理"), "已恢复办理", _track(n)),
     ResidentResolved: lambda n: (_headline(n, "已办结"), f"已办结，{RATE_PROMPT_SHORT}", f"办理结果：{n.note}"),

@@ -26,7 +26,7 @@ BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, f
 # Switches stored only when on: rows have never carried them as false.
 _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department",
                                "waiting_for", "given_to", "operator", "overseer", "returned", "unit",
-                               "holder_unit", "receiver", "unmanned"})
+                               "holder_unit", "receiver", "unmanned", "again"})
 # Whom a task card is for when nobody below them is bound to claim it (StaffNewAppeal.receiver, storage.dispatch).
 LEADER_CARD = "leader"  # the grid's 网格长 alone: they claim it or 改派 it to a member
 OPERATOR_CARD = "operator"  # the community's (or the street's) operators, standing in: they 改派 or 转办 it
@@ -119,6 +119,7 @@ class ResidentProgress(ResidentNotice):
 class ResidentTransferred(ResidentNotice):
     name: ClassVar[str] = "resident_transferred"
     to: str
+    again: bool = False  # back to the grid (department) it was in, for someone else there to take: no transfer
 
 
 @dataclass(frozen=True, kw_only=True)

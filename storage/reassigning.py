@@ -158,6 +158,9 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     to = _member_label(session, member) if member is not None else department or org.grid_label(session, grid.id)
     old, holder, left = AppealStatus(appeal.status), appeal.assignee_staff_id, appeal.grid_id
     told = told_within_the_hour(session, appeal, now, MOVES)  # the resident: not of every move back and forth
+    # Taken from its holder and left where it was (a holder moved away, a leaver, 改派 to its own grid): the
+    # resident hears that someone else there will take it, not that it was transferred to where it always was.
+    again = member is None and left == grid.id and appeal.department == department
     transition(session, appeal, old, AppealStatus.DISPATCHED, now, grid_id=grid.id, department=department,
                assignee_staff_id=member.id if member is not None else None, accepted_at=None, paused_at=None,
                **fresh_claim_clock(session, appeal, now))
@@ -165,7 +168,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
            actor=actor_of(by) if by is not None else Actor(unattended), note=to, from_grid_id=left,
            from_staff_id=holder_before(holder))
     stood_in = _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive, stand_in,
-                     told)
+                     told, again)
     return Reassigned(appeal, to, _on_leave(member, now), not stood_in and waiting_for_nobody(session, appeal),
                       stood_in, not told)
 
@@ -226,8 +229,9 @@ _MOVES = (str(Action.ACCEPTED), str(Action.REASSIGNED), str(Action.TRANSFERRED))
 
 
 def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Manager | None, to: str,
-          now: datetime, sensitive: Collection[str], stand_in: bool, told: bool) -> str:
-    """Tell the new holders, the former one and the resident (`told`: within storage.tasks.MOVES' hourly count); returns the level whose operators stood in ("" for
+          now: datetime, sensitive: Collection[str], stand_in: bool, told: bool, again: bool = False) -> str:
+    """Tell the new holders, the former one and the resident (`told`: within storage.tasks.MOVES' hourly count;
+    `again`: handed back to where it was, not sent elsewhere); returns the level whose operators stood in ("" for
     none): a task handed back (`stand_in`: a leaver's, a departed member's after 不满意) to a grid with nobody bound
     goes to them, as a dispatch's card does (storage.dispatch.stand_ins), while whoever moved it there by hand
     (改派, a building's move, `staff disable --to`) is told nobody got it."""
@@ -252,7 +256,8 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
         who = name_of(by) if by is not None else "街道"
         tell(session, previous.openid, StaffReassigned(ticket=appeal.ticket, by=who, to=to), now, appeal=appeal)
     if told:
-        tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=to), now)
+        tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=to, again=again),
+                                    now)
     return whom
 
 

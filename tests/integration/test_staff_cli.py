@@ -310,6 +310,16 @@ def test_moving_a_member_asks_at_a_terminal_and_returns_the_tasks_to_the_old_gri
     assert appeal(seeded, ticket).assignee_staff_id is None
 
 
+def test_a_resident_whose_handler_moved_away_hears_someone_else_of_the_grid_takes_it_not_a_transfer(
+        gridbot, wechat, seeded, clock):
+    ticket = claimed_by(wechat, seeded, clock, ZHANG)
+
+    ok(gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格", "--tasks", "return"))
+
+    (told,) = worded(seeded, "resident_transferred", "o1")
+    assert told.startswith(f"您的诉求 {ticket} 将由 幸福里社区·第一网格 另行安排工作人员办理") and "转交" not in told
+
+
 def test_a_moved_member_may_keep_their_tasks_and_still_read_them(gridbot, wechat, seeded, clock):
     ticket = claimed_by(wechat, seeded, clock, ZHANG)
 
