@@ -296,6 +296,8 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     if moved is not None:
         return _moved_text(conversation, ticket, moved)
     if isinstance(refused, NotFound) or hidden(conversation, ticket):
+        if tasks.card_left_behind(conversation.session, conversation.staff, ticket):
+            return texts.CARD_LEFT_BEHIND.format(ticket=ticket)
         return texts.TASK_NOT_FOUND.format(ticket=ticket)
     appeal = tasks.find(conversation.session, ticket)
     if action in _CLAIM_FIRST and _claimable_by(conversation, appeal):

@@ -898,6 +898,8 @@ HELD_BY_OTHER = "诉求 {ticket} 不是您负责的任务，现由 {name} 负责
 HELD_BY_COLLEAGUE = "诉求 {ticket} 已由本单位的 {name} 接单负责，只有接单人可以操作，您无需再处理。"
 # Also the answer for an appeal the staff member may not read: a guessed ticket tells nothing.
 TASK_NOT_FOUND = "没有找到编号为 {ticket} 的诉求，请核对编号。"
+# A card they were sent for an appeal no longer theirs to work on (they moved to another grid, or it did).
+CARD_LEFT_BEHIND = "诉求 {ticket} 已不在您负责的网格，由那里的工作人员办理，您无需再处理。"
 # A command on a task 改派 or 转办 took from the member (told, or their own 转办 sent again while the network stalled).
 MOVED_AWAY = "诉求 {ticket} 已改派给 {to}，您无需再处理。"
 TRANSFERRED_AWAY = "诉求 {ticket} 已转办给 {to}，由对方接单办理，您无需再处理。"

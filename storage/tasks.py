@@ -38,6 +38,8 @@ from storage.models import (
     AppealEvent,
     AppealStatus,
     ConsoleUser,
+    OutboxMessage,
+    OutboxStatus,
     Resident,
     Staff,
     StaffRole,
@@ -49,6 +51,7 @@ from storage.notices import (
     ResidentResolved,
     ResidentResumed,
     ResidentTransferred,
+    StaffNewAppeal,
     StaffPausedByOther,
     StaffProgressByOther,
     StaffResolvedByOther,
@@ -351,6 +354,23 @@ def find(session: Session, ticket: str) -> Appeal:
     if appeal is None:
         raise NotFound(ticket)
     return appeal
+
+
+def card_left_behind(session: Session, member: Staff, ticket: str) -> bool:
+    """Whether the member was sent the task card of the appeal `ticket` (on its own or in a digest) that they may no
+    longer work on (they moved to another grid, or it did): their command on it is told so rather than that no
+    such appeal exists, which says nothing they did not read on the card. A grid team's member only, and an appeal
+    of another grid than theirs: one of their own grid they may not read (a colleague's sensitive task) is not this."""
+    if member.role not in GRID_TEAM:
+        return False
+    return session.scalar(
+        select(OutboxMessage.id).join(Appeal, Appeal.id == OutboxMessage.appeal_id)
+        .where(Appeal.ticket == ticket, Appeal.grid_id.is_distinct_from(member.grid_id),
+               OutboxMessage.recipient_openid == member.openid,
+               OutboxMessage.template == StaffNewAppeal.name,
+               OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.DIGESTED)))
+        .limit(1)
+    ) is not None
 
 
 def held(session: Session, ticket: str) -> Appeal:

@@ -320,6 +320,24 @@ def test_a_resident_whose_handler_moved_away_hears_someone_else_of_the_grid_take
     assert told.startswith(f"您的诉求 {ticket} 将由 幸福里社区·第一网格 另行安排工作人员办理") and "转交" not in told
 
 
+def test_a_moved_member_answering_a_card_of_the_old_grid_is_told_it_is_no_longer_theirs_not_that_it_does_not_exist(
+        gridbot, wechat, seeded, clock):
+    from storage.models import OutboxMessage, OutboxStatus
+
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    with seeded.transaction() as session:  # the card reached them
+        for row in session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_openid == ZHANG)):
+            row.status = OutboxStatus.SENT
+    ok(gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格"))
+
+    said = wechat.send(ZHANG, f"接单 {ticket}")
+
+    assert said == f"诉求 {ticket} 已不在您负责的网格，由那里的工作人员办理，您无需再处理。"
+    assert appeal(seeded, ticket).assignee_staff_id is None
+    # Who never had its card reads it as a ticket that does not exist, as ever.
+    assert wechat.send(LIU, f"接单 {ticket}") == staff_texts.TASK_NOT_FOUND.format(ticket=ticket)
+
+
 def test_a_moved_member_may_keep_their_tasks_and_still_read_them(gridbot, wechat, seeded, clock):
     ticket = claimed_by(wechat, seeded, clock, ZHANG)
 
