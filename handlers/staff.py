@@ -23,6 +23,7 @@ from storage import (
     attempts,
     complaints,
     contacts,
+    duty,
     joins,
     lookups,
     media_files,
@@ -43,7 +44,17 @@ def claim(conversation: Conversation, arguments: Arguments) -> Reply:
     """接单 <编号>: the reply carries the resident's phone and 门牌 whole, for the one now handling it."""
     ticket = arguments.ticket
     return _act(conversation, ticket, "claim", lambda s, m: tasks.claim(s, m, ticket, conversation.now),
-                lambda appeal: texts.CLAIMED.format(ticket=ticket, contact=_claimed_contact(conversation, appeal)))
+                lambda appeal: texts.CLAIMED.format(ticket=ticket, contact=_claimed_contact(conversation, appeal))
+                + _on_leave(conversation))
+
+
+def _on_leave(conversation: Conversation) -> str:
+    """A grid member still on leave who claims is likely back: said so, with 销假 (else 派单 passes them over)."""
+    member = conversation.staff
+    away = duty.duty_of(member, conversation.now)
+    if away.on_duty or member.role != StaffRole.GRID_MEMBER:
+        return ""
+    return texts.claimed_on_leave(away.until, duty.today(conversation.now))
 
 
 def _claimed_contact(conversation: Conversation, appeal: Appeal) -> str:

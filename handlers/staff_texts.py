@@ -925,6 +925,13 @@ ACTION_NAMES = {
     "transfer": "转办", "give_back": "退回", "reassign": "改派", "reject": "作不受理处理", "supervise": "督办",
 }
 CLAIMED = "接单成功：{ticket}\n{contact}\n办结时回复：办结 {ticket} 处理说明"
+# Claimed by a member still registered on leave: likely back early, and 派单 passes them over until they say so.
+CLAIMED_ON_LEAVE = "\n您登记了请假{until}；已经回来上班的，请发“销假”，派单才会给您派新任务。"
+
+
+def claimed_on_leave(until: date | None, today: date) -> str:
+    """The line after a claim by a member on leave: the leave they registered, and 销假 if they are back."""
+    return CLAIMED_ON_LEAVE.format(until=f"（至 {month_day(until, today)}）" if until is not None else "")
 PROGRESS_SAVED = "已记录诉求 {ticket} 的进展，并通知居民。"
 # The same 进展 sent again (the network stalled, a second tap): the first one stands, nobody is told twice.
 PROGRESS_REPEATED = "诉求 {ticket} 的这条进展 {at} 已记录过，这次没有重复记录和发送。有新情况请写新的说明。"

@@ -235,6 +235,17 @@ def test_reassigning_to_a_member_on_leave_says_so_to_whoever_moved_it(wechat, se
     assert "注意" not in wechat.send(WANG, f"改派 {ticket} 张伟")
 
 
+def test_a_member_on_leave_who_answers_a_card_takes_it_and_is_reminded_to_say_they_are_back(wechat, seeded, clock):
+    wechat.send(LI, "请假 到 11月30日")
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    claimed = wechat.send(LI, f"接单 {ticket}")
+    assert claimed.startswith(f"接单成功：{ticket}")
+    assert claimed.endswith("您登记了请假（至 11月30日）；已经回来上班的，请发“销假”，派单才会给您派新任务。")
+    wechat.send(LI, "销假")
+    other = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯不亮")
+    assert "请假" not in wechat.send(LI, f"接单 {other}")
+
+
 def test_reassigning_to_a_member_on_leave_into_next_year_says_the_year_it_ends(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(LI, "请假 到 2027-11-01")  # on 22 November: a year's leave, not one over since the 1st
