@@ -94,8 +94,18 @@ def resolve(conversation: Conversation, arguments: Arguments) -> Reply:
         return found
     ticket, note = found, arguments.words
     return _act(conversation, ticket, "resolve", lambda s, m: tasks.resolve(s, m, ticket, note, conversation.now),
-                lambda appeal: (texts.RESOLVED if appeal.resident_id is not None
-                                else texts.RESOLVED_REPORTED).format(ticket=ticket))
+                lambda appeal: _resolved(conversation, appeal))
+
+
+def _resolved(conversation: Conversation, appeal: Appeal) -> str:
+    """办结 done; the photos and locations the member sent just before it (taken on site, then 结) go with it."""
+    joined = patrol.adopt(conversation.session, conversation.staff, conversation.sender.id, appeal.id,
+                          conversation.now, resident_id=appeal.resident_id)
+    resident = appeal.resident_id is not None
+    if joined:
+        done = texts.RESOLVED_WITH_MATERIAL if resident else texts.RESOLVED_REPORTED_WITH_MATERIAL
+        return done.format(ticket=appeal.ticket, count=joined)
+    return (texts.RESOLVED if resident else texts.RESOLVED_REPORTED).format(ticket=appeal.ticket)
 
 
 def pause(conversation: Conversation, arguments: Arguments) -> Reply:

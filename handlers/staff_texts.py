@@ -939,6 +939,10 @@ PROGRESS_REPEATED = "诉求 {ticket} 的这条进展 {at} 已记录过，这次�
 PROGRESS_SAVED_REPORTED = "已记录诉求 {ticket} 的进展（上报的诉求，进展不发给居民）。"
 RESOLVED = "诉求 {ticket} 已办结，居民会收到通知并评价。如有现场照片，现在发送即可附上。"
 RESOLVED_REPORTED = "诉求 {ticket} 已办结（上报的诉求，无需居民评价）。如有现场照片，现在发送即可附上。"
+# The photos (or locations) sent just before the 办结 went with it as its result.
+RESOLVED_WITH_MATERIAL = "诉求 {ticket} 已办结，刚才发的照片或位置（{count} 份）已附到办结结果，居民会收到通知并评价。"
+RESOLVED_REPORTED_WITH_MATERIAL = ("诉求 {ticket} 已办结（上报的诉求，无需居民评价），"
+                                   "刚才发的照片或位置（{count} 份）已附到办结结果。")
 PAUSED = "诉求 {ticket} 已挂起，办结时限暂停计时。恢复时回复：恢复 {ticket}"
 RESUMED = "诉求 {ticket} 已恢复办理，办结时限顺延至 {due}。"
 # A 挂起 or 恢复 past storage.tasks.STATUS_TOLD_PER_HOUR in an hour: made, but the resident was not messaged again.
@@ -1239,10 +1243,11 @@ def material_limit(kind: str, window: str, limit: int) -> str:
 
 
 def material_waiting(kind: str) -> str:
-    """A photo or location with no 办结, 上报 or 进展 of the last half hour to go with: kept for the next 上报."""
+    """A photo or location with no 办结, 上报, 进展 or 接单 of the last half hour to go with: kept for the next 上报
+    or 办结."""
     name = MATERIAL_NAMES.get(kind, "材料")
     return (f"收到{name}。30 分钟内发送“上报 内容”，{name}会附到上报的诉求；"
-            f"要附到办结结果，请先发送：办结 编号 说明，再在 30 分钟内发{name}。")
+            f"发送“办结 编号 说明”，会附到办结结果。")
 
 
 def report_material_count(count: int, ticket: str) -> str:

@@ -3,7 +3,9 @@
 A member on patrol photographs the problem, then types 上报 (or types first, then sends the photo). Whichever
 of their 办结 (the result's photo), their 上报, their 进展 (the work half done, on a task still open) and their 接单
 (at the door of the task they just took) came last within PATROL_WINDOW takes the material: a photo after a 进展 or
-a 接单 on another task never lands on an earlier 办结's result, whose resident would see another place. With none, it waits that long, kept under the member's own sender row, for their next 上报 (`adopt`).
+a 接单 on another task never lands on an earlier 办结's result, whose resident would see another place. With none,
+it waits that long, kept under the member's own sender row, for their next 上报 or 办结 (`adopt`): the photo taken
+on site before typing 结 is the result's.
 
 A member who says they will handle it themselves (上报 … 我来办) gets the appeal claimed at once (`take_own`):
 dispatched to them alone and accepted, through `transition`, with both audit events; no card goes to the grid.
@@ -111,8 +113,10 @@ def attach(session: Session, member: Staff, sender_id: int, attachment: Attachme
     return chosen
 
 
-def adopt(session: Session, member: Staff, sender_id: int, appeal_id: int, now: datetime) -> int:
-    """Give a new 上报 the member's photos and locations of the last half hour that went nowhere; how many."""
+def adopt(session: Session, member: Staff, sender_id: int, appeal_id: int, now: datetime,
+          resident_id: int | None = None) -> int:
+    """Give a new 上报, or the task just 办结 (its resident's: `resident_id`), the member's photos and locations of
+    the last half hour that went nowhere; how many."""
     kept = list(session.scalars(
         select(Attachment).where(Attachment.resident_id == sender_id, Attachment.appeal_id.is_(None),
                                  Attachment.created_at >= now - PATROL_WINDOW).order_by(Attachment.id)
@@ -120,7 +124,7 @@ def adopt(session: Session, member: Staff, sender_id: int, appeal_id: int, now: 
     if not kept:
         return 0
     session.execute(update(Attachment).where(Attachment.id.in_([row.id for row in kept]))
-                    .values(appeal_id=appeal_id, resident_id=None))
+                    .values(appeal_id=appeal_id, resident_id=resident_id))
     for row in kept:
         record(session, appeal_id, now, Action.ATTACHED, None, None, actor_id=member.id, actor_kind="staff",
                note=row.kind)

@@ -127,6 +127,18 @@ def test_a_photo_after_claiming_another_task_goes_with_that_task_not_the_earlier
     assert attachments_of(linked, resolved) == [] and attachments_of(linked, working) == ["image"]
 
 
+def test_a_photo_taken_on_site_before_typing_the_resolution_goes_with_it(wechat, linked, clock):
+    """Claimed in the morning, on site in the afternoon: photo first, then 结 … 已修好, one hand free."""
+    ticket = file_and_dispatch(wechat, linked, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功")])
+    clock.advance(hours=3)
+    assert "发送“办结 编号 说明”，会附到办结结果" in photo(wechat, ZHANG)
+    clock.advance(minutes=2)
+    assert wechat.send(ZHANG, f"结 {ticket} 电梯已修好") == (
+        f"诉求 {ticket} 已办结，刚才发的照片或位置（1 份）已附到办结结果，居民会收到通知并评价。")
+    assert attachments_of(linked, ticket) == ["image"]
+
+
 # --- staff open photos and locations ---------------------------------------------------------------------
 
 def test_the_task_card_carries_the_photo_and_the_location_as_links(wechat, linked, clock):

@@ -663,7 +663,7 @@ def test_a_photo_right_after_resolving_joins_the_result(wechat, seeded, clock):
     ticket = resolve_for_o1(wechat, seeded, clock)
     assert f"照片已附到诉求 {ticket}" in wechat.deliver(wechat.server.image(ZHANG, create_time=wechat.now()))
     clock.advance(minutes=31)
-    assert "请先发送：办结" in wechat.deliver(wechat.server.image(ZHANG, create_time=wechat.now()))
+    assert "发送“办结 编号 说明”，会附到办结结果" in wechat.deliver(wechat.server.image(ZHANG, create_time=wechat.now()))
 
 
 def test_in_assign_mode_only_the_assigned_member_sees_and_claims_the_task(wechat, seeded, clock):
