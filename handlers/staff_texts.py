@@ -392,7 +392,14 @@ def _chased(n: StaffChased) -> str:
             f"{_chased_ask(n)}")
 
 
+def _route_again(ticket: str) -> str:
+    """What a returned (退回) appeal's operator does: route it again, never claim it."""
+    return f"网格已退回，等待重新派发：请尽快回复“改派 {ticket} 网格或姓名”或“转办 {ticket} 部门”。"
+
+
 def _chased_ask(n: StaffChased) -> str:
+    if n.returned:
+        return _route_again(n.ticket)
     if n.claimed:
         return f"请尽快处理，并回复“进展 {n.ticket} 说明”告知居民。"
     return f"尚无人接单，请回复“接单 {n.ticket}”。"
@@ -423,6 +430,8 @@ def _material_added(n: StaffMaterialAdded) -> str:
 
 
 def _material_ask(n: StaffMaterialAdded) -> str:
+    if n.returned:
+        return _route_again(n.ticket)
     return "" if n.claimed else f"尚无人接单，请回复“接单 {n.ticket}”。"
 
 
@@ -437,6 +446,8 @@ def _words_head(n: StaffWordsAdded) -> str:
 
 
 def _words_ask(n: StaffWordsAdded) -> str:
+    if n.returned:
+        return _route_again(n.ticket)
     if n.claimed:
         return f"回复“查询 {n.ticket}”查看全部记录，“进展 {n.ticket} 说明”告诉居民。"
     if n.emergency:

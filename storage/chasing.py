@@ -97,7 +97,8 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
     kept = words[:WORDS_KEPT] if words else None
     record(session, appeal.id, now, Action.CHASED, None, None, actor_id=resident_id, note=kept, internal=True)
     card = StaffChased(ticket=appeal.ticket, content=appeal.listed_words, words=kept, count=sent_before + 1,
-                       filed_at=appeal.created_at, claimed=claimed(appeal))
+                       filed_at=appeal.created_at, claimed=claimed(appeal),
+                       returned=appeal.status == AppealStatus.RETURNED)
     tell_holders(session, appeal, holders, card, now, sensitive)
     return Chase(appeal, True, sent_before + 1)
 

@@ -107,7 +107,7 @@ def _tell_holders(session: Session, appeal: Appeal, attachment: Attachment, now:
                   sensitive: Collection[str]) -> None:
     session.flush()  # the attachment's id and public id, for its link
     notice = StaffMaterialAdded(ticket=appeal.ticket, material=attachment.kind, content=appeal.listed_words,
-                                claimed=claimed(appeal))
+                                claimed=claimed(appeal), returned=appeal.status == AppealStatus.RETURNED)
     linked = replace(notice, photos=_photo_link(session, attachment), places=_place_link(attachment))
     _tell(session, appeal, _told_of_more(session, appeal), linked, now, sensitive)
 
@@ -140,7 +140,7 @@ def add_words(session: Session, resident_id: int, appeal: Appeal, words: str, no
                    note=words)
     recipients = _told_of_more(session, appeal)
     notice = StaffWordsAdded(ticket=appeal.ticket, content=appeal.listed_words, words=words, emergency=appeal.emergency,
-                             claimed=claimed(appeal),
+                             claimed=claimed(appeal), returned=appeal.status == AppealStatus.RETURNED,
                              reporter=_other_reporter(session, appeal, resident_id))
     _tell(session, appeal, recipients, notice, now, sensitive)
     return WordsAdded(len(recipients))

@@ -473,6 +473,7 @@ class StaffChased(StaffNotice):
     filed_at: datetime
     words: str | None = None
     claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
+    returned: bool = False  # given back (退回): told to the community's operators, who must route it again
     withheld: bool = False  # a private appeal, told to someone who may not read it: no words, no links
 
 
@@ -497,6 +498,7 @@ class StaffWordsAdded(StaffNotice):
     words: str | None
     emergency: str | None = None  # the emergency's label (火情, 急病…) when the appeal is one
     claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
+    returned: bool = False  # given back (退回): told to the community's operators, who must route it again
     withheld: bool = False  # a private appeal, told to someone who may not read it: no words
     # A neighbour whose report of the same danger joined this emergency (storage.joins.join_emergency): their
     # ticket, home and 门牌, so that nobody knocks at the first reporter's door for them.
@@ -514,6 +516,7 @@ class StaffMaterialAdded(StaffNotice):
     places: tuple[str, ...] = ()  # the new location's map link, likewise
     content: str
     claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
+    returned: bool = False  # given back (退回): told to the community's operators, who must route it again
     withheld: bool = False  # a private appeal, told to someone who may not read it: no words, no links
 
 

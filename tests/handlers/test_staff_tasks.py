@@ -659,6 +659,19 @@ def test_a_bare_number_with_no_rating_ever_asked_still_asks_for_the_problem(wech
     assert appeal(seeded, ticket).rating == "satisfied"
 
 
+def test_words_a_resident_adds_to_a_returned_appeal_ask_the_operator_to_route_it_again_not_to_claim_it(
+        wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"退回 {ticket} 不是本网格的事", "已退回社区")])
+    wechat.send("o1", f"补充 {ticket} 塌陷的地方在3号楼东侧")
+    clock.advance(hours=2)
+    wechat.send("o1", f"催办 {ticket}")
+    for template in ("staff_words_added", "staff_chased"):
+        (told,) = worded(seeded, template, OPERATOR)
+        assert told.endswith(f"网格已退回，等待重新派发：请尽快回复“改派 {ticket} 网格或姓名”或“转办 {ticket} 部门”。")
+        assert f"接单 {ticket}" not in told
+
+
 def test_a_photo_right_after_resolving_joins_the_result(wechat, seeded, clock):
     ticket = resolve_for_o1(wechat, seeded, clock)
     assert f"照片已附到诉求 {ticket}" in wechat.deliver(wechat.server.image(ZHANG, create_time=wechat.now()))
