@@ -1565,7 +1565,7 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffTransferredAway: "任务已转办给部门或物业",
     StaffResolvedByOther: "任务已由网格长或操作员办结",
     StaffProgressByOther: "网格长或操作员告知居民进展",
-    StaffReturnedByOther: "任务已由网格长退回社区",
+    StaffReturnedByOther: "任务已由网格长或同事退回社区",
     StaffPausedByOther: "任务已由网格长或操作员挂起",
     StaffResumedByOther: "任务已由网格长或操作员恢复办理",
     StaffCancelled: "居民已撤销诉求",

@@ -342,9 +342,15 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     for operator in receivers:
         tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=by, reason=reason, **urgent), now,
              appeal=appeal)
+    returned = StaffReturnedByOther(ticket=appeal.ticket, by=member.name, reason=reason)
     if holder is not None:  # the grid leader gave back what a member had claimed: they need not go on
-        tell(session, holder.openid, StaffReturnedByOther(ticket=appeal.ticket, by=member.name, reason=reason), now,
-             appeal=appeal)
+        tell(session, holder.openid, returned, now, appeal=appeal)
+    elif old == AppealStatus.DISPATCHED:  # given back unclaimed: whoever else had its card need not go, as on a claim
+        told = {operator.openid for operator in receivers}
+        for openid in _told_of_claim(session, appeal, member):
+            if openid not in told:
+                told.add(openid)
+                tell(session, openid, returned, now, appeal=appeal)
     return appeal
 
 

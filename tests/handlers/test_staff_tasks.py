@@ -672,6 +672,15 @@ def test_words_a_resident_adds_to_a_returned_appeal_ask_the_operator_to_route_it
         assert f"接单 {ticket}" not in told
 
 
+def test_a_card_given_back_unclaimed_tells_the_colleagues_who_had_it_not_to_go(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert "已退回社区" in wechat.send(ZHANG, f"退回 {ticket} 这是城管的事")
+    assert worded(seeded, "staff_returned_by_other", LI) == [
+        f"【已退回】{ticket} 已由张伟退回社区重新派发：这是城管的事。您无需再处理。"]
+    assert ZHANG not in notices(seeded, "staff_returned_by_other") and OPERATOR in notices(seeded, "staff_returned")
+    assert OPERATOR not in notices(seeded, "staff_returned_by_other")
+
+
 def test_a_photo_right_after_resolving_joins_the_result(wechat, seeded, clock):
     ticket = resolve_for_o1(wechat, seeded, clock)
     assert f"照片已附到诉求 {ticket}" in wechat.deliver(wechat.server.image(ZHANG, create_time=wechat.now()))
