@@ -241,7 +241,7 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
             leaders = leaders or [s for s in members if s.role == StaffRole.GRID_LEADER]
             note = NOBODY_ON_DUTY_NOTE.format(whom="leader" if leaders else "members")
             members = leaders or members
-    routine = overseers(members) if assignee is None and _anyone_on_duty(members, now) else frozenset()
+    routine = overseers(members) if assignee is None and anyone_on_duty(members, now) else frozenset()
     leaders_alone = all(person.role == StaffRole.GRID_LEADER for person in members)
     _send_cards(session, appeal, members, now, note, assignee, sensitive, facts, routine,
                 LEADER_CARD if leaders_alone else None)
@@ -293,7 +293,7 @@ def reach(session: Session, grid_id: int | None, department: str | None, filer: 
     if any(members):
         return "members"
     if team[0][1] != DispatchMode.ASSIGN:
-        # 抢单 with no member on duty: all get the card, the 网格长's comes at once (`_anyone_on_duty`); with no
+        # 抢单 with no member on duty: all get the card, the 网格长's comes at once (`anyone_on_duty`); with no
         # 网格长 the members get it all the same.
         return "leader" if len(members) < len(team) else "members"
     # 派单 with no member to pick: the card goes to a 网格长 at work, else to the operators standing in, else to the
@@ -307,7 +307,7 @@ def reach(session: Session, grid_id: int | None, department: str | None, filer: 
     return "leader" if leaders else "members"
 
 
-def _anyone_on_duty(team: Sequence[Staff], now: datetime) -> bool:
+def anyone_on_duty(team: Sequence[Staff], now: datetime) -> bool:
     """Whether a grid member of a 抢单 team is on duty at `now`. With all of them on leave they still get the card
     (one back early may take it), but the 网格长 is the one expected to act: their card comes at once, not in the
     quarter hour's digest, and the resident's receipt names them (`reach`)."""

@@ -132,7 +132,7 @@ def claim(session: Session, member: Staff, ticket: str, now: datetime) -> Appeal
                                 unit=member.department if member.role in TRANSFER_UNITS else None)
     tell_resident_and_followers(session, appeal, accepted, now)
     if chosen is None:
-        told = _told_of_claim(session, appeal, member)
+        told = _told_of_claim(session, appeal, member, now)
     else:  # the grid leader took the task 派单 gave a member, who had the only card and must not go on with it
         assigned = session.get_one(Staff, chosen)
         told = [assigned.openid] if assigned.id != member.id and assigned.openid else []
@@ -347,7 +347,7 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
         tell(session, holder.openid, returned, now, appeal=appeal)
     elif old == AppealStatus.DISPATCHED:  # given back unclaimed: whoever else had its card need not go, as on a claim
         told = {operator.openid for operator in receivers}
-        for openid in _told_of_claim(session, appeal, member):
+        for openid in _told_of_claim(session, appeal, member, now):
             if openid not in told:
                 told.add(openid)
                 tell(session, openid, returned, now, appeal=appeal)
@@ -481,15 +481,15 @@ def _record(session: Session, appeal: Appeal, now: datetime, action: Action, old
            from_staff_id=from_staff_id)
 
 
-def _told_of_claim(session: Session, appeal: Appeal, member: Staff) -> list[str]:
+def _told_of_claim(session: Session, appeal: Appeal, member: Staff, now: datetime) -> list[str]:
     """Who hears that `member` took the task: everyone an emergency's 【紧急】 card reached (the operators too, who
     might otherwise go or send someone), else the colleagues who could have claimed it."""
     if appeal.emergency is not None:
         return [openid for openid in urgent_card_recipients(session, appeal) if openid != member.openid]
-    return [person.openid for person in _colleagues(session, appeal, member) if person.openid]
+    return [person.openid for person in _colleagues(session, appeal, member, now) if person.openid]
 
 
-def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Staff]:
+def _colleagues(session: Session, appeal: Appeal, member: Staff, now: datetime) -> Sequence[Staff]:
     about = complaints.accused(session, appeal.id)
     if about is not None:
         return [person for person in complaints.handlers(session, appeal, about) if person.id != member.id]
@@ -499,7 +499,9 @@ def _colleagues(session: Session, appeal: Appeal, member: Staff) -> Sequence[Sta
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_TEAM), Staff.active.is_(True),
                             Staff.openid.is_not(None))
     ).all()
-    quiet = dispatch.overseers(team)  # the 网格长 who got the card in a digest needs no 已接单 for it either
+    # The 网格长 who got the card in a digest needs no 已接单 for it either; one who got it at once (every member on
+    # leave) does.
+    quiet = dispatch.overseers(team) if dispatch.anyone_on_duty(team, now) else frozenset()
     return [person for person in team if person.id != member.id and person.id not in quiet]
 
 

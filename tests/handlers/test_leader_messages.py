@@ -109,6 +109,17 @@ def test_with_every_member_of_a_grabbing_grid_on_leave_the_leader_gets_the_card_
     assert wechat.send(ZHANG, f"接单 {ticket}").startswith("接单成功")
 
 
+
+def test_with_every_member_on_leave_the_leader_who_got_the_card_hears_who_took_it(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        for member in session.scalars(select(Staff).where(Staff.openid.in_((ZHANG, LI)))):
+            member.on_duty = False
+    ticket = TICKET.search(wechat.send(RESIDENT, BURST[0][1])).group(0)
+    dispatch_filed(seeded, clock)
+    assert wechat.send(ZHANG, f"接单 {ticket}").startswith("接单成功")
+    assert sent_to(seeded, WANG)[-1].startswith(f"【已接单】{ticket} 已由 张伟 接单")
+
+
 def test_an_unclaimed_appeals_escalation_says_what_where_since_when_and_what_to_do(wechat, seeded, clock):
     ticket = TICKET.search(wechat.send(RESIDENT, "3号楼电梯坏了，物业一直不来修")).group(0)
     dispatch_filed(seeded, clock)
