@@ -93,7 +93,10 @@ def resolve(conversation: Conversation, arguments: Arguments) -> Reply:
     if isinstance(found, Reply):
         return found
     ticket, note = found, arguments.words
-    return _act(conversation, ticket, "resolve", lambda s, m: tasks.resolve(s, m, ticket, note, conversation.now),
+    # A photo taken on site before typing 结 goes with the result (`_resolved`): the resident hears there is one.
+    photo = patrol.photo_waiting(conversation.session, conversation.sender.id, conversation.now)
+    return _act(conversation, ticket, "resolve",
+                lambda s, m: tasks.resolve(s, m, ticket, note, conversation.now, photo=photo),
                 lambda appeal: _resolved(conversation, appeal))
 
 

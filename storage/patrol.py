@@ -113,6 +113,14 @@ def attach(session: Session, member: Staff, sender_id: int, attachment: Attachme
     return chosen
 
 
+def photo_waiting(session: Session, sender_id: int, now: datetime) -> bool:
+    """Whether a photo the member sent in the last half hour waits for their next 上报 or 办结 (`adopt`)."""
+    return session.scalar(
+        select(Attachment.id).where(Attachment.resident_id == sender_id, Attachment.appeal_id.is_(None),
+                                    Attachment.kind == "image", Attachment.created_at >= now - PATROL_WINDOW).limit(1)
+    ) is not None
+
+
 def adopt(session: Session, member: Staff, sender_id: int, appeal_id: int, now: datetime,
           resident_id: int | None = None) -> int:
     """Give a new 上报, or the task just 办结 (its resident's: `resident_id`), the member's photos and locations of

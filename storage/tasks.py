@@ -175,13 +175,14 @@ def _refuse_a_repeat(session: Session, appeal: Appeal, member: Manager, note: st
         raise Repeated(latest.at)
 
 
-def resolve(session: Session, member: Staff, ticket: str, note: str, now: datetime) -> Appeal:
-    """办结: done, with what was done; the resident is told and asked to rate; a grid team member earns 积分."""
+def resolve(session: Session, member: Staff, ticket: str, note: str, now: datetime, photo: bool = False) -> Appeal:
+    """办结: done, with what was done; the resident is told and asked to rate (`photo`: that a photo of the result
+    comes with it); a grid team member earns 积分."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,))
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, now, resolved_at=now, resolution=note)
     _record(session, appeal, now, Action.RESOLVED, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, member, note)
     points_grants.resolved(session, appeal, member, now)
-    tell_resident_and_followers(session, appeal, ResidentResolved(ticket=appeal.ticket, note=note), now)
+    tell_resident_and_followers(session, appeal, ResidentResolved(ticket=appeal.ticket, note=note, photo=photo), now)
     holder = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id not in (None, member.id) else None
     if holder is not None and holder.openid:  # the one who claimed it may be on the way there
         tell(session, holder.openid, StaffResolvedByOther(ticket=appeal.ticket, by=member.name, note=note), now,

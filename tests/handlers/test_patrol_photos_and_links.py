@@ -137,6 +137,8 @@ def test_a_photo_taken_on_site_before_typing_the_resolution_goes_with_it(wechat,
     assert wechat.send(ZHANG, f"结 {ticket} 电梯已修好") == (
         f"诉求 {ticket} 已办结，刚才发的照片或位置（1 份）已附到办结结果，居民会收到通知并评价。")
     assert attachments_of(linked, ticket) == ["image"]
+    (told,) = read(linked, "resident_resolved", RESIDENT)
+    assert "工作人员已上传办结现场照片。" in told
 
 
 # --- staff open photos and locations ---------------------------------------------------------------------
