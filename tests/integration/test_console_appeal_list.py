@@ -45,7 +45,7 @@ def listed(person, query=""):
     response = person.get(f"/console/appeals?{query}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    return {ticket for ticket in ("G-XFL", "G-HP", "G-PA", *MORE) if f'id="appeal-{ticket}"' in page}
+    return {ticket for ticket in ("G-XFL", "G-HP", "G-PA", "F-WIFI", *MORE) if f'id="appeal-{ticket}"' in page}
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -108,6 +108,16 @@ def test_a_bare_grid_name_is_looked_for_in_the_operators_own_scope(app):
     # Both communities' 第一网格 lie in the street operator's scope: they are asked which, by both names.
     page = logged_in(app, "street").get(f"/console/appeals?where={FIRST}").get_data(as_text=True)
     assert "不止一处" in page and f"{XINGFULI}·{FIRST}" in page and f"{HEPING}·{FIRST}" in page
+
+
+@pytest.mark.parametrize("words", ["b座", "B座", "wifi", "WIFI"])
+def test_the_text_search_finds_latin_letters_in_either_case_on_postgresql_as_on_sqlite(app, runtime, clock, words):
+    """SQLite's LIKE ignores the case of Latin letters, PostgreSQL's did not: 'b座' found 'B座' only in the demo."""
+    with runtime.database.transaction() as session:
+        grid_id = session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
+                                  .where(Community.name == HEPING, Grid.name == FIRST)).one()
+        session.add(new_appeal("F-WIFI", grid_id, clock(), content="B座大堂的WiFi连不上"))
+    assert listed(logged_in(app, "street"), f"q={words}") == {"F-WIFI"}
 
 
 @pytest.mark.parametrize(("query", "words"), [
