@@ -330,6 +330,19 @@ def test_an_emergency_said_to_be_in_another_grids_building_reaches_that_grid_not
     assert "锦绣家园5号楼" in card and "阳光花园3号楼" not in card.split("\n", 2)[1]
 
 
+def test_a_compound_named_in_latin_letters_is_found_in_either_case_on_postgresql_as_on_sqlite(wechat, seeded, clock):
+    # SQLite's LIKE ignores the case of Latin letters, PostgreSQL's does not: "soho小区2栋冒烟了" reached the SOHO小区
+    # grid in the demo, and in a city's deployment the reporter's own 2号楼's grid.
+    from storage.models import Building
+    with seeded.transaction() as session:
+        for building in session.scalars(select(Building).where(Building.compound == "和平小区")):
+            building.compound = "SOHO小区"
+    _, ticket = report(wechat, seeded, clock, "我在3号楼门口，看到soho小区2栋冒烟了")
+    told = cards(seeded, ticket)
+    assert CHEN in told and ZHANG not in told and LI not in told
+    assert "SOHO小区2栋" in told[CHEN][0]
+
+
 @pytest.mark.parametrize("said", ["我在5号楼门口，看到2号楼冒烟", "我在五号楼门口看到二号楼冒烟"])  # typed, and by voice
 def test_an_emergency_said_to_be_in_a_neighbouring_building_names_that_building_and_not_the_reporters_door(
         wechat, seeded, clock, said):
