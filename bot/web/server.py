@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -73,6 +74,7 @@ def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None
     # Each worker counts its webhook metrics into a file of this run's own directory (see bot.web.webhook_metrics);
     # the runtime makes the metrics, so this comes first. A directory per run: two servers on a host never mix.
     metrics_dir = Path(tempfile.mkdtemp(prefix="gridbot-metrics-"))
+    master = os.getpid()
     enable_multiprocess(metrics_dir)
     runtime = Runtime(settings)
     try:
@@ -107,7 +109,11 @@ def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None
     try:
         _Gunicorn(lambda: create_app(runtime=runtime), options).run()
     finally:
-        shutil.rmtree(metrics_dir, ignore_errors=True)
+        # gunicorn ends each forked worker with sys.exit, which unwinds through here too: only the master, on its
+        # way out, removes the directory; a worker that stopped took every other's files with it (HTTP 500 for
+        # every message until a restart).
+        if os.getpid() == master:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def run_fake_api(app: Any, host: str, port: int) -> None:
