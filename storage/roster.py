@@ -66,9 +66,10 @@ class AmbiguousMember(DomainError):
 class TasksUndecided(DomainError):
     """A move of a member who holds open tasks, without saying what becomes of them."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, name: str) -> None:
         super().__init__(f"{count} open tasks")
         self.count = count
+        self.name = name  # the member's, as the question names them (the command may have given their id)
 
 
 class Tasks(StrEnum):
@@ -226,7 +227,7 @@ def move(session: Session, member: Staff, grid_name: str, tasks: Tasks | None, t
         raise NotAllowed("handover_needs_to")
     held = open_tasks(session, member)
     if held and tasks is None:
-        raise TasksUndecided(len(held))
+        raise TasksUndecided(len(held), member.name)
     target = _target(session, member, to)
     was_serving = unit_reach.served_by(member)  # a property clerk's old compound: what waits there for the company
     member.grid_id, member.community_id = grid.id, grid.community_id

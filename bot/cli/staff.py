@@ -303,7 +303,7 @@ def staff_move(clock: Clock | None, who: str, grid_name: str | None, community: 
     try:
         moved = _in_transaction(move, to=to, command="move")
     except roster.TasksUndecided as undecided:
-        tasks, to = _ask_tasks(who, undecided.count, to)
+        tasks, to = _ask_tasks(undecided.name, undecided.count, to)
         moved = _in_transaction(move, to=to, command="move")
     from storage import org
 
@@ -354,11 +354,11 @@ def _move_lead(who: str, building_name: str) -> None:
     click.echo(texts.STAFF_LEAD_MOVED.format(name=name, building=building))
 
 
-def _ask_tasks(who: str, count: int, to: str | None) -> tuple[str, str | None]:
+def _ask_tasks(name: str, count: int, to: str | None) -> tuple[str, str | None]:
     """--tasks (and --to for handover) asked of a person at a terminal; a script is refused naming the option."""
     if not _interactive():
-        fail(texts.MOVE_TASKS_NEEDED.format(name=who, n=count))
-    choice = click.prompt(texts.MOVE_TASKS_PROMPT.format(name=who, n=count),
+        fail(texts.MOVE_TASKS_NEEDED.format(name=name, n=count))
+    choice = click.prompt(texts.MOVE_TASKS_PROMPT.format(name=name, n=count),
                           type=click.Choice(["keep", "handover", "return"]))
     if choice == "handover" and not to:
         to = click.prompt(texts.MOVE_TO_PROMPT)

@@ -298,6 +298,17 @@ def test_moving_a_member_with_open_tasks_in_a_script_is_refused_naming_the_optio
     assert row(seeded, ZHANG).grid_id != row(seeded, LIU).grid_id
 
 
+def test_moving_a_member_named_by_the_id_staff_list_shows_asks_about_their_tasks_by_name(gridbot, wechat, seeded,
+                                                                                        clock):
+    # "1 手上有 1 件未办结任务": the question named the id typed, not the person.
+    claimed_by(wechat, seeded, clock, ZHANG)
+
+    number = str(staff_id(seeded, ZHANG))
+    output = refused(gridbot("staff", "move", number, "--grid", "幸福里社区·第二网格"))
+
+    assert "张伟 手上有 1 件未办结任务" in output and f"{number} 手上有" not in output
+
+
 def test_moving_a_member_asks_at_a_terminal_and_returns_the_tasks_to_the_old_grid(gridbot, wechat, seeded, clock,
                                                                                   monkeypatch):
     ticket = claimed_by(wechat, seeded, clock, ZHANG)
