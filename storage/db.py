@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage import private_files
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+APPLIED_MIGRATIONS = "gridbot_applied"  # Alembic config attribute: how many migrations a run applied (its env.py)
 SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
 SQLITE_AUTOCHECKPOINT_PAGES = 20_000  # ~80 MB of WAL
 # How long a statement waits for another transaction's lock. The worker and the CLI can afford to wait for a
@@ -431,14 +432,17 @@ def _begin_immediate(connection: Connection, lock_wait_ms: int) -> None:
         cursor.close()
 
 
-def upgrade(url: str) -> None:
-    """Bring the schema at `url` to the newest migration. Two run at once wait for each other: on PostgreSQL by an
+def upgrade(url: str) -> bool:
+    """Bring the schema at `url` to the newest migration; whether this run applied any (not when another upgrade
+    running at the same time had applied them all first). Two run at once wait for each other: on PostgreSQL by an
     advisory lock (storage/migrations/env.py), on a SQLite file by an flock on its folder: SQLite's locks do not span
     a migration's statements, and a second upgrade that read a table halfway rebuilt failed."""
     from alembic import command
 
+    config = alembic_config(url)
     with _sqlite_upgrade_lock(url):
-        command.upgrade(alembic_config(url), "head")
+        command.upgrade(config, "head")
+    return bool(config.attributes.get(APPLIED_MIGRATIONS))
 
 
 @contextmanager

@@ -39,33 +39,29 @@ def configured(read: Callable[[], _T]) -> _T:
 
 def migrated_database_url() -> str:
     """The configured database's URL, once it answers and every migration is applied; else one line (exit 3)."""
-    return _migrated(ask=False)[0]
+    return _migrated()[0]
 
 
 def upgraded_database() -> bool:
     """Apply every pending migration to the configured database (one line and exit 3 when it cannot be): whether
     there was any, so that `gridbot db upgrade` can say it created or upgraded the tables rather than found them
     current."""
-    return _migrated(ask=True)[1]
+    return _migrated()[1]
 
 
-def _migrated(ask: bool) -> tuple[str, bool]:
+def _migrated() -> tuple[str, bool]:
     from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage.db import upgrade as run_upgrade
-    from storage.readiness import DatabaseUnavailable, Schema, first_line, schema
+    from storage.readiness import Schema, first_line, schema
 
     url = configured(Settings.database_url_from_env)
     unreachable = preflight.reachable(url)
     if unreachable:
         raise preflight.Refused(unreachable)
     try:
-        pending = ask and schema(url) is Schema.BEHIND
-    except DatabaseUnavailable:
-        pending = True  # the upgrade below says what is wrong
-    try:
-        run_upgrade(url)
+        applied = run_upgrade(url)
     except CommandError as error:
         # Alembic cannot place the database's revision: usually a newer gridbot migrated it (an old venv run
         # after an upgrade), which serve and worker already refuse in these words.
@@ -74,7 +70,7 @@ def _migrated(ask: bool) -> tuple[str, bool]:
         raise _migration_failed(url, first_line(error)) from None
     except (SQLAlchemyError, OSError) as error:
         raise _migration_failed(url, first_line(error)) from None
-    return url, pending
+    return url, applied
 
 
 def _migration_failed(url: str, reason: str) -> preflight.Refused:

@@ -5,7 +5,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy import event
 
-from storage.db import make_engine
+from storage.db import APPLIED_MIGRATIONS, make_engine
 from storage.models import Base
 
 config = context.config
@@ -19,16 +19,23 @@ class ForeignKeysBroken(RuntimeError):
 def run_migrations() -> None:
     """Run the pending migrations online, on one connection."""
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
-    checks: dict[str, Any] = {}
-    if engine.dialect.name == "sqlite":
+    config.attributes[APPLIED_MIGRATIONS] = 0
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
         # A batch migration rebuilds the table it alters (copy, DROP, rename). With foreign keys enforced, the
         # DROP fails once other tables' rows refer to the table's rows: every database with appeals in it.
         # So they are off while migrating (the connect listener runs after make_engine's, which turns them on),
         # and each migration is checked before its transaction commits instead.
         event.listen(engine, "connect", _foreign_keys_off)
-        checks["on_version_apply"] = _check_foreign_keys
+
+    def applied(ctx: Any, step: Any, **_: Any) -> None:
+        if sqlite:
+            _check_foreign_keys(ctx, step)
+        config.attributes[APPLIED_MIGRATIONS] += 1
+
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True, **checks)
+        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
+                          on_version_apply=applied)
         with context.begin_transaction():
             if engine.dialect.name == "postgresql":
                 # Two hosts upgrading at once (each host's deploy runs `gridbot db upgrade`): the second waits for

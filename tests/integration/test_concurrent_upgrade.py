@@ -12,7 +12,7 @@ from tests.conftest import fresh_database
 
 pytestmark = pytest.mark.postgres
 
-UPGRADE = "import sys; from storage.db import upgrade; upgrade(sys.argv[1])"
+UPGRADE = "import sys; from storage.db import upgrade; print(upgrade(sys.argv[1]))"
 
 
 def test_two_upgrades_at_once_both_succeed_and_leave_the_newest_schema(database_url, tmp_path):
@@ -20,11 +20,16 @@ def test_two_upgrades_at_once_both_succeed_and_leave_the_newest_schema(database_
         url = fresh_database(database_url, "upgrade_race")
     else:
         url = f"sqlite:///{tmp_path / 'race.db'}"
-    racers = [subprocess.Popen([sys.executable, "-c", UPGRADE, url], stderr=subprocess.PIPE, text=True)
-              for _ in range(2)]
+    racers = [subprocess.Popen([sys.executable, "-c", UPGRADE, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True) for _ in range(2)]
+    applied = []
     for racer in racers:
-        _, errors = racer.communicate(timeout=120)
+        said, errors = racer.communicate(timeout=120)
         assert racer.returncode == 0, errors[-2000:]
+        applied.append(said.strip())
+    # The second waited for the first and found nothing to do: `gridbot db upgrade` says 数据库已是当前版本 there,
+    # not that it had migrated the database (both said so, as both had found it behind before waiting).
+    assert sorted(applied) == ["False", "True"]
     engine = create_engine(url)
     with engine.connect() as connection:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
