@@ -5,6 +5,7 @@ prints the outcome in the wording of bot/cli/points_texts.py."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
 
@@ -103,6 +104,9 @@ def reverse(clock: Clock | None, entry_text: str, note: tuple[str, ...]) -> None
 
     entry_id = _whole(entry_text)
     if entry_id is None:
+        typed = unicodedata.normalize("NFKC", entry_text).strip()
+        if typed.isascii() and typed.isdigit():  # a number past any id: no such entry
+            fail(texts.UNKNOWN_ENTRY.format(entry=typed))
         fail(texts.BAD_ENTRY.format(entry=entry_text))
     words = _note(note)
     now = (clock or now_utc)()

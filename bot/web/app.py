@@ -48,8 +48,8 @@ def _not_found(_error: HTTPException) -> Response:
 
 
 class RowId(IntegerConverter):
-    """`<int:…>` in a route is a row's id: a number past the id column's 64 bits is no page (404), not an overflow
-    in the query (500)."""
+    """`<int:…>` in a route is a row's id: a number past what the id columns hold (storage.typed_ids.MAX_ID) is no
+    page (404), not an overflow in the query (500)."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # type: ignore[no-untyped-def]
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

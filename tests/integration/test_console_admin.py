@@ -508,6 +508,11 @@ def test_a_streets_first_entry_added_twice_at_once_is_one_entry(app, runtime, cl
     assert second_while_first_open(runtime.database, add, add) == ("done", "FaqRefused")
 
 
+def test_an_entry_number_past_any_id_is_no_page_on_postgresql_as_on_sqlite(app):
+    # PostgreSQL's ids are 32-bit: /console/faq/99999999999 was a 500 there, a 404 on SQLite.
+    assert logged_in(app, "street").get("/console/faq/99999999999").status_code == 404
+
+
 def test_an_entry_is_added_edited_and_deleted(app, runtime):
     person = logged_in(app, "street")
     assert post(person, "/console/faq", {"question": "电动车充电桩怎么申请", "answer": "到派出所办理。",

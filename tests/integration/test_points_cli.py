@@ -99,6 +99,7 @@ def test_the_report_writes_a_workbook_that_opens_with_the_same_figures(gridbot, 
     (("reverse", "abc", "录错了"), "记录编号请写数字"),
     (("reverse", "-5", "录错了"), "记录编号请写数字"),
     (("reverse", "999999", "录错了"), "没有编号为 999999 的积分记录。"),
+    (("reverse", "99999999999", "录错了"), "没有编号为 99999999999 的积分记录。"),  # past any id, as on SQLite
     (("show", "无此人"), "没有叫“无此人”的人员"),
     (("report", "--month", "2026-11", "--scope", "无此社区"), "无此社区"),
 ])

@@ -272,6 +272,13 @@ def test_a_name_several_people_share_is_refused_listing_them_with_their_ids(grid
     assert row(seeded, ZHANG).active and row(seeded, LIU).active
 
 
+def test_a_number_past_any_staff_id_is_no_one_on_postgresql_as_on_sqlite(gridbot, seeded):
+    # A phone number typed for the id: PostgreSQL's ids are 32-bit, and the lookup failed as "数据库操作失败
+    # （DataError）…请检查 GRIDBOT_DATABASE_URL" there, where SQLite said no one has it.
+    assert "找不到在职的工作人员“13812345678”" in refused(gridbot("staff", "disable", "13812345678"))
+    assert "找不到在职的工作人员“2147483648”" in refused(gridbot("staff", "duty", "2147483648", "在岗"))
+
+
 def test_a_disabled_member_is_not_disabled_twice_and_an_unknown_name_is_refused(gridbot, seeded):
     ok(gridbot("staff", "disable", "张伟"))
     assert "找不到在职的工作人员“张伟”" in refused(gridbot("staff", "disable", "张伟"))
