@@ -400,6 +400,8 @@ def _route_again(ticket: str) -> str:
 def _chased_ask(n: StaffChased) -> str:
     if n.returned:
         return _route_again(n.ticket)
+    if n.away:
+        return f"办理人{n.away}正在请假：需要尽快办理的，请回复“改派 {n.ticket} 姓名”交给在岗的网格员。"
     if n.claimed:
         return f"请尽快处理，并回复“进展 {n.ticket} 说明”告知居民。"
     return f"尚无人接单，请回复“接单 {n.ticket}”。"

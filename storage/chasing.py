@@ -6,25 +6,36 @@ the grid may); the department it was transferred to, or the grid's members and l
 was returned to them. A holder who may not read the appeal (a private
 category in a 抢单 grid) hears that it was chased, not what it says. Each 催办 sent is
 an audit event (Action.CHASED, the resident's words as its note), so the count is the number of those events;
-chasing again within CHASE_EVERY is answered with the status but tells nobody again.
+chasing again within CHASE_EVERY is answered with the status but tells nobody again. When the grid member who
+alone holds it is on leave (请假), the grid's 网格长 at work hear of the 催办 too, to 改派 it (the community's operators
+when it has none at work): the resident's chase does not wait for someone who is away.
 
 督办 by hand (`supervise`): an operator on the console presses the same holders in their own words, as often.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Collection, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from storage import complaints, staff, unit_reach
+from storage import complaints, duty, staff, unit_reach
 from storage.actors import Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, hold, record, refuse_unplaced, wrong_state
 from storage.errors import NotAllowed, Repeated
-from storage.models import GRID_TEAM, OPEN_STATUSES, Appeal, AppealEvent, AppealFollower, AppealStatus, Staff
+from storage.models import (
+    GRID_TEAM,
+    OPEN_STATUSES,
+    Appeal,
+    AppealEvent,
+    AppealFollower,
+    AppealStatus,
+    Staff,
+    StaffRole,
+)
 from storage.notices import StaffChased, StaffNotice, StaffSupervised, withheld
 from storage.staff import community_operators
 from storage.tasks import find
@@ -100,7 +111,20 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
                        filed_at=appeal.created_at, claimed=claimed(appeal),
                        returned=appeal.status == AppealStatus.RETURNED)
     tell_holders(session, appeal, holders, card, now, sensitive)
+    away = holders[0] if len(holders) == 1 and appeal.assignee_staff_id == holders[0].id else None
+    if away is not None and away.role in GRID_TEAM and not duty.duty_of(away, now).on_duty:
+        tell_holders(session, appeal, _stand_ins_for(session, appeal, away, now),
+                     replace(card, away=away.name), now, sensitive)
     return Chase(appeal, True, sent_before + 1)
+
+
+def _stand_ins_for(session: Session, appeal: Appeal, away: Staff, now: datetime) -> Sequence[Staff]:
+    """Who may 改派 the appeal while its holder is on leave: the grid's 网格长 on duty, else the community's
+    operators."""
+    leaders = [person for person in session.scalars(select(Staff).where(
+        Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_LEADER, Staff.active.is_(True),
+        Staff.openid.is_not(None), Staff.id != away.id).order_by(Staff.id)) if duty.duty_of(person, now).on_duty]
+    return leaders or [person for person in community_operators(session, appeal.grid_id) if person.openid]
 
 
 # A returned (退回) appeal too: its 督办 presses the community's operators, who must route it again.

@@ -99,6 +99,22 @@ def test_a_督办_of_a_task_waiting_for_a_member_on_leave_says_so_as_the_改派_
         "注意：张伟正在请假（至 11月24日），这件诉求会等张伟接单；需要尽快办理的，请改派给在岗的人。")
 
 
+def test_a_residents_催办_of_a_task_waiting_for_a_member_on_leave_reaches_the_grid_leader_to_改派_it(
+        wechat, seeded, clock):
+    # It reached 张伟 alone, on leave for days: nobody at work heard the resident ask.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(WANG, f"改派 {ticket} 张伟")
+    wechat.send(ZHANG, "请假 三天")
+    wechat.send(RESIDENT, f"催办 {ticket}")
+    assert sorted(notices(seeded, "staff_chased", ticket)) == sorted([ZHANG, WANG])
+    assert worded(seeded, "staff_chased", WANG)[-1].endswith(
+        f"办理人张伟正在请假：需要尽快办理的，请回复“改派 {ticket} 姓名”交给在岗的网格员。")
+    wechat.send(WANG, "请假")  # the 网格长 away too: the community's operators
+    clock.advance(hours=1)
+    wechat.send(RESIDENT, f"催办 {ticket}")
+    assert sorted(notices(seeded, "staff_chased", ticket)) == sorted([ZHANG, WANG, ZHANG, OPERATOR])
+
+
 def test_a_grid_leader_presses_the_communitys_operators_to_route_an_appeal_the_grid_gave_back(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"退回 {ticket} 这是锦绣家园的事")
