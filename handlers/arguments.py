@@ -15,6 +15,7 @@ class Arguments:
     words: str = ""  # the words after the number (进展 … 已联系物业), or all of them (上报, 认证), as typed
     tickets: tuple[str, ...] = ()  # several numbers in one message (接单 G2612020014 G2612020015), normalised
     position: int | None = None  # 接 1, 结 2 已修好: a place in the member's last task list, not yet read as a ticket
+    positions: tuple[int, ...] = ()  # 接 1 2, 接 1、3: several places in that list, not yet read as tickets
     near_ticket: str = ""  # a number that is not a ticket's length (G261202014): the sender is told the format
 
 

@@ -608,6 +608,9 @@ def _numbers(command: Command, argument: str) -> Arguments | None:
     tickets = _leading_tickets(normal)
     if len(tickets) > 1 and command.several is not Several.TARGET and (takes_words or _all_tickets(normal)):
         return Arguments(ticket=tickets[0], tickets=tickets)
+    positions = _positions(normal) if command.audience is Audience.STAFF and command.takes is Takes.TICKET else ()
+    if positions:  # 接 1 2: each of them, as 接单 G… G… (a command taking one number says so)
+        return Arguments(positions=positions)
     position = _POSITION.fullmatch(normal)
     if command.audience is Audience.STAFF and position and bool(position.group(2)) <= takes_words:
         words = argument[position.start(2):].strip() if position.group(2) else ""
@@ -620,6 +623,18 @@ def _numbers(command: Command, argument: str) -> Arguments | None:
     if near and bool(near.group(2)) <= takes_words:
         return Arguments(near_ticket=near.group(1).upper())
     return None
+
+
+_POSITIONS_APART = re.compile(r"\s*(?:[\s,，、;；]|和|及)\s*")
+
+
+def _positions(normal: str) -> tuple[int, ...]:
+    """Two or more places in the last task list said alone (1 2, 1、3, 第一和第三个); () for anything else."""
+    parts = [part for part in _POSITIONS_APART.split(normal.strip(" 。.！!")) if part]
+    said = [_POSITION.fullmatch(part) for part in parts]
+    if len(parts) < 2 or not all(found is not None and found.group(2) is None for found in said):
+        return ()
+    return tuple(_position_number(found.group(1)) for found in said if found is not None)
 
 
 def _position_number(said: str) -> int:
@@ -726,6 +741,13 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         if command.takes in _WORDS_AFTER_NUMBER and not arguments.words:
             return Reply(_needs(command, ticket))
         arguments = replace(arguments, ticket=ticket, near_ticket="")
+    if arguments.positions:  # each place read before any is acted on: a claim reorders the list
+        tickets = [task_list.ticket_at(conversation, position) for position in arguments.positions]
+        missing = next((position for position, ticket in zip(arguments.positions, tickets, strict=True)
+                        if ticket is None), None)
+        if missing is not None:
+            return Reply(staff_texts.NO_SUCH_POSITION.format(position=missing))
+        arguments = replace(arguments, ticket=tickets[0], tickets=tuple(tickets), positions=())  # type: ignore[arg-type]
     if len(arguments.tickets) > 1:
         return _several(conversation, command, arguments)
     if arguments.position is not None:  # 接 0 is no place either, said back as such

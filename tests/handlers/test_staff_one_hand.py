@@ -124,6 +124,21 @@ def test_a_position_without_the_words_a_command_needs_is_said_back_with_its_tick
     assert appeal(seeded, lift).status == "accepted"
 
 
+def test_several_positions_in_the_last_list_claim_each_as_several_numbers_do(wechat, seeded, clock):
+    # 接 1 2 got the staff's general help, as if 接 were no command; 接单 G… G… claimed each.
+    lift = file(wechat, RESIDENT, LIFT)
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    gate = file(wechat, UNIT_NEIGHBOUR, "小区东门的门禁坏了，进不去")
+    dispatch_filed(seeded, clock)
+    listed = wechat.send(ZHANG, "我的任务")
+    first, third = (re.search(rf"{n}\. (G\d{{10}})", listed).group(1) for n in (1, 3))
+    reply = wechat.send(ZHANG, "接 1、3")
+    assert f"接单成功：{first}" in reply and f"接单成功：{third}" in reply
+    assert {appeal(seeded, ticket).status for ticket in (first, third)} == {"accepted"}
+    assert {first, third} < {lift, lamp, gate}
+    assert "列表里没有第 9 条" in wechat.send(ZHANG, "接 2 9")
+
+
 def test_a_position_without_a_list_asks_for_the_list_first(wechat, seeded, clock):
     assert "我的任务" in wechat.send(ZHANG, "接 1")
 
