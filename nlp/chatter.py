@@ -296,7 +296,9 @@ def is_chase_up(text: str) -> bool:
 
 # What is left of a bare chase-up once its asking words are gone: "the matter", "fixed", "yet?".
 _CHASE_LEFTOVERS = ("那件事", "这件事", "事情", "事", "问题", "我反映", "我说", "我们", "我", "你们", "回复", "没修好", "修好",
-                    "没好", "好了", "没人", "没", "吗", "啊", "怎么", "回事", "一下", "什么时候", "到底", "修", "好")
+                    "没好", "好了", "没人", "没", "吗", "啊", "怎么", "回事", "一下", "什么时候", "到底", "修", "好",
+                    # when it was reported: "我之前反映的事情有人管吗" says no more than "我反映的事"
+                    "之前", "以前", "前几天", "前两天", "刚才", "上次", "昨天", "那天", "早上", "说的", "反映的")
 _TICKET = re.compile(r"[gG]?\d{6,}")
 
 

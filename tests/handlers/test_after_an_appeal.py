@@ -529,7 +529,9 @@ def test_an_appeal_that_asks_when_sent_again_is_a_repeat_not_a_chase_up_of_its_f
                                   "我那个事到底有没有人管啊。", "你们到底管不管啊", "那件事现在咋样啦", "电梯修好了吗？",
                                   "电梯修好了没有", "那个事处理了吗", "多久能修好", "能不能快点", "今天能来吗",
                                   # filed as a 政策咨询 appeal of its own, the question sent to the grid as a task
-                                  "怎么没人回复", "怎么还没人回复我？", "一直没人理"])
+                                  "怎么没人回复", "怎么还没人回复我？", "一直没人理",
+                                  # said when it was reported: filed (or added to it) as an appeal of no category
+                                  "我之前反映的事情有人管吗", "前几天说的事有人管吗"])
 def test_asking_when_it_will_be_fixed_chases_instead_of_filing_a_question(wechat, seeded, clock, said):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.dialog("o1", [(said, f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。已为您向网格工作人员催办（第1次）")])
