@@ -17,6 +17,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from nlp.chatter import is_chase_up, names_a_problem
+from nlp.cleaning import spoken_ticket_digits
 from nlp.similarity import features, is_repeat, text_similarity
 from storage import appeals, chasing, joins, tasks
 from storage.errors import NotFound
@@ -119,7 +120,9 @@ def _resends_one_of(open_appeals: Sequence[Appeal], text: str, now: datetime) ->
 
 
 def _named_tickets(text: str) -> set[str]:
-    return {normalize_ticket(match) for match in _TICKET.findall(unicodedata.normalize("NFKC", text))}
+    """The tickets a chase-up names, written or read out to voice input (二六一二零七零零二四 is 2612070024)."""
+    said = spoken_ticket_digits(unicodedata.normalize("NFKC", text))
+    return {normalize_ticket(match) for match in _TICKET.findall(said)}
 
 
 def _about(open_appeals: list[Appeal] | tuple[Appeal, ...], text: str) -> Appeal:

@@ -630,6 +630,15 @@ def test_a_chase_up_naming_its_ticket_chases_that_appeal(wechat, seeded, clock):
     assert f"【催办】{lift}" in staff_text(seeded, "staff_chased", ZHANG)
 
 
+def test_a_chase_up_reading_its_ticket_out_by_voice_chases_that_appeal_not_the_latest(wechat, seeded, clock):
+    # Read out digit by digit to voice input, the number was not seen and the latest appeal was chased.
+    lift = file_and_dispatch(wechat, seeded, clock)
+    file_and_dispatch(wechat, seeded, clock, text="小区门口的垃圾好几天没人清运了")
+    spoken = "".join("零一二三四五六七八九"[int(digit)] for digit in lift[1:])
+    reply = wechat.send("o1", f"嗯，我想问一下，那个{spoken}怎么样了")
+    assert reply.startswith(f"您的诉求 {lift}（物业服务）")
+
+
 def test_the_chase_command_is_listed_in_help_and_refuses_a_closed_appeal(wechat, seeded, clock):
     assert "催办 编号" in wechat.send("o1", "帮助")
     ticket = resolved_for_o1(wechat, seeded, clock)
