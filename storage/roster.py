@@ -112,12 +112,16 @@ class Moved:
 MEMBERS_NOT_STAFF = tuple(role for role in COMMUNITY_ROLES if role is not StaffRole.BUILDING_LEAD)
 
 
-def members(session: Session, scope: Scope, role: StaffRole | None, now: datetime) -> list[Member]:
+def members(session: Session, scope: Scope, role: StaffRole | None, now: datetime,
+            narrower: Scope | None = None) -> list[Member]:
     """The active staff within the scope (of a role), by place and name: a street takes in its communities' staff,
     its street operators and the departments' staff of the street or the district (storage.unit_reach). 楼长 are listed with the staff who
-    invited them; the other posts, party members and volunteers are `gridbot members list`'s."""
+    invited them; the other posts, party members and volunteers are `gridbot members list`'s. `narrower` (a place
+    the console's reader typed) narrows the list further, never past `scope`."""
     query = select(Staff).where(Staff.active.is_(True), within(scope, Staff.grid_id, Staff.community_id, Staff.street_id),
                                 Staff.role.not_in(MEMBERS_NOT_STAFF))
+    if narrower is not None:
+        query = query.where(within(narrower, Staff.grid_id, Staff.community_id, Staff.street_id))
     if role is not None:
         query = query.where(Staff.role == role)
     rows = session.scalars(query.order_by(Staff.community_id, Staff.grid_id, Staff.role, Staff.id)).all()

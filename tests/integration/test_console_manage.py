@@ -482,6 +482,29 @@ def test_a_street_with_hundreds_of_building_leads_lists_them_in_a_few_statements
     assert len(statements) < 100
 
 
+def test_a_street_operator_filters_the_staff_list_by_role_and_place_and_never_past_her_street(app, store, clock):
+    pingan_grid = ids(store, Grid, community="平安社区", grid=FIRST)
+    with store.transaction() as session:
+        session.add(Staff(name="孙平安", role=StaffRole.GRID_MEMBER, grid_id=pingan_grid, created_at=clock()))
+    person = logged_in(app, "street")
+
+    members = person.get("/console/staff?role=grid_member").get_data(as_text=True)
+    heping = person.get("/console/staff", query_string={"where": HEPING}).get_data(as_text=True)
+    other_street = person.get("/console/staff", query_string={"where": "平安街道"}).get_data(as_text=True)
+    unclear = person.get("/console/staff", query_string={"where": FIRST})
+    bad_role = person.get("/console/staff?role=boss")
+
+    listed = members.split('id="staff-list"')[1].split("</table>")[0]
+    assert "张伟" in listed and "赵阿姨" not in listed and "共 " in members
+    listed = heping.split('id="staff-list"')[1].split("</table>")[0]
+    assert "陈静" in listed and "张伟" not in listed
+    assert "没有符合筛选条件的在职人员。" in other_street and 'id="staff-list"' not in other_street
+    assert "孙平安" in logged_in(app, "admin").get("/console/staff", query_string={"where": "平安街道"}) \
+        .get_data(as_text=True)  # 平安街道 has staff: the street's account just may not see them
+    assert unclear.status_code == 400 and "不止一处，请写完整" in unclear.get_data(as_text=True)
+    assert bad_role.status_code == 400 and "不认识这个角色" in bad_role.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("username", USERNAMES)
 def test_disabling_someone_outside_the_scope_is_not_found(app, store, username):
     person = logged_in(app, username)

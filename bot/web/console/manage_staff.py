@@ -12,9 +12,11 @@ operator is refused it; a street operator's invite stays with the CLI (`gridbot 
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from flask import flash, g, get_flashed_messages, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from bot.web.console import texts
@@ -24,27 +26,59 @@ from handlers.staff_texts import ROLE_TITLES, masked_phone, scope
 from storage import invites, management, roster, staff, volunteer_claims
 from storage.contact_input import InvalidContact
 from storage.errors import DomainError, NotAllowed
-from storage.models import StaffInvite
+from storage.models import StaffInvite, StaffRole
 from storage.queries import Scope
+from storage.roster import MEMBERS_NOT_STAFF
+from storage.staff import UnclearPlace
 from storage.typed_ids import typed_id
 
 MAX_INVITE_HOURS = 24 * 30  # as `gridbot invite --ttl-hours`
 DEFAULT_INVITE_HOURS = 72
 FIELD_LIMIT = 200
+# The roles the staff list shows (the community's other posts are the community page's), as the filter offers them.
+STAFF_LIST_ROLES = tuple(role.value for role in StaffRole if role not in MEMBERS_NOT_STAFF)
 
 
 @blueprint.get("/staff")
 @login_required
-def staff_page() -> str:
-    """The staff and open invites within the scope, and the form for a new invite."""
+def staff_page() -> str | tuple[str, int]:
+    """The staff and open invites within the scope (the staff of one role or place, as filtered), and the form for a
+    new invite."""
     return _render_staff()
+
+
+def _filters(db: Session) -> tuple[StaffRole | None, Scope | None, dict[str, str]]:
+    """The list's role and place filters of the query string (a street lists a thousand 楼长 beside its 网格员);
+    _Unreadable with the refusal to show for one that names no role or no place within the scope."""
+    shown = {name: unicodedata.normalize("NFKC", request.args.get(name, "")).strip()[:FIELD_LIMIT]
+             for name in ("role", "where")}
+    role = shown["role"] or None
+    if role is not None and role not in STAFF_LIST_ROLES:
+        raise _Unreadable(texts.STAFF_FILTER_BAD_ROLE, shown)
+    try:
+        place = Scope.of_path(db, shown["where"], within=g.operator.scope) if shown["where"] else None
+    except UnclearPlace as unclear:
+        refusal = texts.FILTER_UNCLEAR_PLACE.format(name=shown["where"], candidates="、".join(unclear.candidates[:8])) \
+            if unclear.candidates else texts.FILTER_NO_PLACE.format(name=shown["where"])
+        raise _Unreadable(refusal, shown) from None
+    return StaffRole(role) if role else None, place, shown
+
+
+class _Unreadable(Exception):
+    def __init__(self, refusal: str, shown: dict[str, str]) -> None:
+        super().__init__(refusal)
+        self.refusal, self.shown = refusal, shown
 
 
 def _render_staff(refusal: str | None = None, status: int = 200,
                   form: dict[str, str] | None = None) -> str | tuple[str, int]:
     now = runtime().clock()
     with runtime().database.transaction() as db:
-        members = roster.members(db, g.operator.scope, None, now)
+        try:
+            role, place, shown = _filters(db) if request.method == "GET" else (None, None, {})
+        except _Unreadable as unreadable:
+            role, place, shown, refusal, status = None, None, unreadable.shown, unreadable.refusal, 400
+        members = roster.members(db, g.operator.scope, role, now, place)
         waiting = management.open_invites(db, g.operator.scope, now, runtime().settings.secret_key or "")
         grids = management.grids(db, g.operator.scope)
         communities = management.communities(db, g.operator.scope)
@@ -54,6 +88,7 @@ def _render_staff(refusal: str | None = None, status: int = 200,
                            communities=communities, officer_places=officer_places, places_now=places_now,
                            community_values=[value for value, _ in officer_places if value.startswith("community:")],
                            admin=g.operator.scope == Scope(), refusal=refusal, form=form or {}, role_titles=ROLE_TITLES,
+                           filters=shown, list_roles=STAFF_LIST_ROLES, filtered=bool(role or place),
                            masked_phone=masked_phone, scope=scope, local_clock=local_clock, now=now,
                            done=get_flashed_messages(),
                            default_hours=DEFAULT_INVITE_HOURS, max_hours=MAX_INVITE_HOURS)
