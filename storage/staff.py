@@ -475,12 +475,18 @@ def find_grid(session: Session, name: str, within: ColumnElement[bool] | None = 
     parts = PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", name).strip())
     street_name, community_name, grid_name = ([None, None] + parts)[-3:]
     query = select(Grid, Community.name, Street.name).join(Community, Community.id == Grid.community_id).join(
-        Street, Street.id == Community.street_id).where(Grid.name == grid_name, true() if within is None else within)
+        Street, Street.id == Community.street_id).where(true() if within is None else within)
     if community_name:
         query = query.where(Community.name == community_name)
     if street_name:
         query = query.where(Street.name == street_name)
-    rows = session.execute(query.order_by(Community.id, Grid.id)).all()
+    rows = session.execute(query.where(Grid.name == grid_name).order_by(Community.id, Grid.id)).all()
+    if not rows and community_name and grid_name:
+        # 第1网格 for 第一网格 in a staff ledger: one grid written with the other numerals, as the ledger import and
+        # 改名 hold them to be (a community never has both).
+        numeral = in_digits(grid_name.removesuffix("网格"))
+        rows = [row for row in session.execute(query.order_by(Community.id, Grid.id)).all()
+                if numeral[-1:].isdigit() and in_digits(row[0].name.removesuffix("网格")) == numeral]
     if len(rows) == 1:
         return rows[0][0]
     if rows:

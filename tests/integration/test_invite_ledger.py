@@ -117,3 +117,15 @@ def test_an_output_file_that_cannot_be_written_invites_nobody_and_says_why_in_ch
 
     assert refused.exit_code == 1 and "没有生成邀请" in refused.output
     assert "No such file" not in refused.output and invites(seeded) == 0
+
+
+def test_a_staff_ledger_writing_第1网格_for_第一网格_invites_to_that_grid(invite, seeded, tmp_path):
+    ledger, out = tmp_path / "台账.csv", tmp_path / "邀请码.csv"
+    ledger.write_text("姓名,手机号,角色,社区,网格\n钱一,13900000001,网格员,幸福里社区,第1网格\n"
+                      "孙二,,网格员,和平社区,第２网格\n", encoding="utf-8")
+
+    result = invite("--from", str(ledger), "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert [row["工作地点"] for row in rows] == ["幸福里社区·第一网格", "和平社区·第二网格"]
