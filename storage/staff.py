@@ -26,7 +26,7 @@ from typing import Collection, Sequence
 from sqlalchemy import ColumnElement, Select, and_, false, select, true, update
 from sqlalchemy.orm import Session
 
-from storage import attempts, complaints, org, place_labels, unit_reach
+from storage import attempts, complaints, org, org_former_names, place_labels, unit_reach
 from storage.appeals import Action, routed_department
 from storage.contact_input import InvalidContact, in_digits, phone_number
 from storage.errors import DomainError, NotFound
@@ -42,6 +42,7 @@ from storage.models import (
     Community,
     ConsoleRole,
     ConsoleUser,
+    FormerName,
     Grid,
     InviteHashScheme,
     Staff,
@@ -487,6 +488,11 @@ def find_grid(session: Session, name: str, within: ColumnElement[bool] | None = 
         numeral = in_digits(grid_name.removesuffix("网格"))
         rows = [row for row in session.execute(query.order_by(Community.id, Grid.id)).all()
                 if numeral[-1:].isdigit() and in_digits(row[0].name.removesuffix("网格")) == numeral]
+    if not rows and community_name and grid_name:
+        # The name the grid had before `org rename`, in a ledger of staff from before it (as the ledger import).
+        rows = session.execute(query.join(FormerName, (FormerName.kind == org_former_names.GRID)
+                                          & (FormerName.place_id == Grid.id))
+                               .where(FormerName.name == grid_name).order_by(Community.id, Grid.id)).all()
     if len(rows) == 1:
         return rows[0][0]
     if rows:

@@ -129,3 +129,17 @@ def test_a_staff_ledger_writing_第1网格_for_第一网格_invites_to_that_grid
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert [row["工作地点"] for row in rows] == ["幸福里社区·第一网格", "和平社区·第二网格"]
+
+
+def test_a_staff_ledger_from_before_a_grid_was_renamed_invites_to_the_renamed_grid(invite, seeded, database_url,
+                                                                                     tmp_path):
+    renamed = CliRunner().invoke(main, ["org", "rename", "网格", "和平社区·第二网格", "东方网格"],
+                                 env={"GRIDBOT_DATABASE_URL": database_url})
+    assert renamed.exit_code == 0, renamed.output
+    ledger, out = tmp_path / "台账.csv", tmp_path / "邀请码.csv"
+    ledger.write_text("姓名,手机号,角色,社区,网格\n孙二,,网格长,和平社区,第二网格\n", encoding="utf-8")
+
+    result = invite("--from", str(ledger), "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert [row["工作地点"] for row in csv.DictReader(out.open(encoding="utf-8-sig"))] == ["和平社区·东方网格"]
