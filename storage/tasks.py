@@ -37,12 +37,15 @@ from storage.models import (
     Appeal,
     AppealEvent,
     AppealStatus,
+    Community,
     ConsoleUser,
+    Grid,
     OutboxMessage,
     OutboxStatus,
     Resident,
     Staff,
     StaffRole,
+    Street,
 )
 from storage.notices import (
     ResidentAccepted,
@@ -343,6 +346,10 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     for operator in receivers:
         tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=by, reason=reason, **urgent), now,
              appeal=appeal)
+    if old == AppealStatus.ACCEPTED:  # told 已接单 by its handler, the resident would go on waiting for their call
+        routing = _routing_place(session, appeal, bool(operators(session, appeal)))
+        tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=routing, again=True),
+                                    now)
     returned = StaffReturnedByOther(ticket=appeal.ticket, by=member.name, reason=reason)
     if holder is not None:  # the grid leader gave back what a member had claimed: they need not go on
         tell(session, holder.openid, returned, now, appeal=appeal)
@@ -353,6 +360,13 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
                 told.add(openid)
                 tell(session, openid, returned, now, appeal=appeal)
     return appeal
+
+
+def _routing_place(session: Session, appeal: Appeal, community: bool) -> str:
+    """The name of who routes a returned appeal again: its community, or (no operator bound there) its street."""
+    names = session.execute(select(Community.name, Street.name).join(Street, Street.id == Community.street_id)
+                            .join(Grid, Grid.community_id == Community.id).where(Grid.id == appeal.grid_id)).one()
+    return names[0] if community else names[1]
 
 
 def find(session: Session, ticket: str) -> Appeal:

@@ -672,6 +672,17 @@ def test_words_a_resident_adds_to_a_returned_appeal_ask_the_operator_to_route_it
         assert f"接单 {ticket}" not in told
 
 
+def test_a_resident_told_who_handles_their_appeal_hears_when_that_member_gives_it_back(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"退回 {ticket} 这是城管的事，不归网格", "已退回社区")])
+    (told,) = worded(seeded, "resident_transferred", "o1")
+    assert told.startswith(f"您的诉求 {ticket} 将由 幸福里社区 另行安排工作人员办理")
+    assert "城管" not in told  # the reason is the office's, not the resident's
+    unclaimed = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯不亮")
+    wechat.send(ZHANG, f"退回 {unclaimed} 不是本网格的")
+    assert len(worded(seeded, "resident_transferred", "o1")) == 1  # no handler was named: nothing to correct
+
+
 def test_a_card_given_back_unclaimed_tells_the_colleagues_who_had_it_not_to_go(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     assert "已退回社区" in wechat.send(ZHANG, f"退回 {ticket} 这是城管的事")
