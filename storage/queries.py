@@ -49,6 +49,7 @@ from storage.models import (
 from storage.org import Address
 from storage.staff import MAX_CANDIDATES, PLACE_SEPARATOR, AmbiguousPlace, UnknownPlace, can_read, find_grid, place
 from storage.tasks import WORKING
+from storage.typed_words import holds_words
 
 WORDS_APART = re.compile(r"\s+")  # 幸福里社区 第一网格: two names apart, as · would put them
 
@@ -58,8 +59,8 @@ def _places_named_like(session: Session, part: str, within: Scope | None) -> lis
     """The streets (looked for only by whoever may read every street) and communities whose name holds `part`,
     among those `within` reaches."""
     streets = [] if within is not None else session.scalars(
-        select(Street.name).where(Street.name.contains(part, autoescape=True)).order_by(Street.id)).all()
-    communities = select(Community.name).where(Community.name.contains(part, autoescape=True))
+        select(Street.name).where(holds_words(Street.name, part)).order_by(Street.id)).all()
+    communities = select(Community.name).where(holds_words(Community.name, part))
     if within is not None:
         communities = communities.where(Community.id.in_(
             select(Grid.community_id).join(Community, Community.id == Grid.community_id).where(within.grid_condition())))
@@ -629,19 +630,10 @@ def _narrowing_conditions(wanted: AppealFilter) -> list[ColumnElement[bool]]:
     if wanted.channel:
         conditions.append(Appeal.channel == wanted.channel)
     if wanted.text:
-        conditions.append(_holds_words(Appeal.content, wanted.text))
+        conditions.append(holds_words(Appeal.content, wanted.text))
     if wanted.within is not None:
         conditions.append(wanted.within.condition())
     return conditions
-
-
-def _holds_words(column: ColumnElement[str], words: str) -> ColumnElement[bool]:
-    """`column` holds `words` as typed (a % or _ is a character, not a wildcard), Latin letters in either case:
-    SQLite's LIKE ignores their case and PostgreSQL's does not, so "b座" found "B座" in the demo and not in a
-    city's deployment. ILIKE on PostgreSQL (the trigram index on the content serves it), lower() LIKE lower() on
-    SQLite."""
-    escaped = words.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return column.ilike(f"%{escaped}%", escape="/")
 
 
 # Rated 不满意 at some point (rating.py records it as `reopened`); with an open status: worked on again.

@@ -40,6 +40,7 @@ from storage.notices import StaffTasksHandedOver
 from storage.queries import EVERYWHERE, Scope
 from storage.telling import tell
 from storage.typed_ids import typed_id
+from storage.typed_words import holds_words
 
 MAX_CANDIDATES = 10
 # The dots other keyboards put between the parts of a name (阿依・古丽, 阿依•古丽): all read as the usual ·.
@@ -156,7 +157,7 @@ def find(session: Session, typed: str) -> Staff:
         raise AmbiguousMember(wanted, [_member(row, counts, None, place)
                                        for row, place in zip(found, staff.workplace_labels(session, found), strict=True)])
     similar = session.scalars(
-        select(Staff.name).where(Staff.name.contains(wanted, autoescape=True), Staff.active.is_(True)).order_by(Staff.id)
+        select(Staff.name).where(holds_words(Staff.name, wanted), Staff.active.is_(True)).order_by(Staff.id)
         .limit(MAX_CANDIDATES)).all() if wanted else []
     raise UnknownMember(wanted, list(dict.fromkeys(similar)))
 

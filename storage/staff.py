@@ -54,6 +54,7 @@ from storage.models import (
 from storage.notices import StaffCertifyLocked
 from storage.privacy import mask
 from storage.telling import tell
+from storage.typed_words import holds_words
 
 log = logging.getLogger(__name__)
 
@@ -503,7 +504,7 @@ def find_grid(session: Session, name: str, within: ColumnElement[bool] | None = 
     if community_name:
         similar = similar.where(Community.name == community_name)
     else:
-        similar = similar.where(Grid.name.contains(grid_name, autoescape=True))
+        similar = similar.where(holds_words(Grid.name, grid_name))
     found = session.scalars(similar.order_by(Grid.id).limit(MAX_CANDIDATES)).all()
     raise UnknownPlace("grid", name, _labels(session, found))
 
@@ -534,7 +535,7 @@ def find_community(session: Session, name: str, within: ColumnElement[bool] | No
     if rows:
         raise AmbiguousPlace("community", name, [f"{street}·{community.name}" for community, street in rows])
     similar = session.scalars(
-        select(Community.name).where(Community.name.contains(wanted, autoescape=True),
+        select(Community.name).where(holds_words(Community.name, wanted),
                                      true() if within is None else within)
         .order_by(Community.id).limit(MAX_CANDIDATES)
     ).all()

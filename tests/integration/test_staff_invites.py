@@ -317,6 +317,16 @@ def test_a_grid_name_unique_in_the_street_needs_no_community(seeded):
         assert staff.find_grid(session, "第三网格").id == added.id
 
 
+def test_the_places_a_refusal_suggests_hold_the_words_in_either_case_on_postgresql_as_on_sqlite(seeded):
+    # SQLite's LIKE ignores the case of Latin letters, PostgreSQL's does not: "cbd" suggested CBD社区 only on SQLite.
+    from storage.models import Community
+    with seeded.transaction() as session:
+        session.scalars(select(Community).where(Community.name == "和平社区")).one().name = "CBD社区"
+    with seeded.transaction() as session, pytest.raises(staff.UnknownPlace) as raised:
+        staff.find_community(session, "cbd")
+    assert raised.value.candidates == ["CBD社区"]
+
+
 def test_an_ambiguous_grid_error_carries_the_candidates(seeded):
     with seeded.transaction() as session, pytest.raises(staff.AmbiguousPlace) as raised:
         staff.find_grid(session, "第二网格")
