@@ -13,8 +13,11 @@ of 100,000): about 0.02 % of the webhook's 50 ms p99 goal.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Iterable
@@ -23,11 +26,14 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, values
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from bot.throttle import Throttle
+
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's own variable: where the files go
 # le="0.05" is the webhook's p99 goal, le="5.0" WeChat's deadline (it retries, then gives up on the message).
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 REFUSAL_STATUSES = ("400", "403", "408", "413", "503")  # what bot.web.webhook refuses with
 _directory: Path | None = None  # set by enable_multiprocess, inherited by the forked workers
+log = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -57,17 +63,31 @@ class WebhookMetrics:
         self._replies = {outcome: replies.labels(outcome.value) for outcome in Outcome}
         self._refused = {status: refused.labels(status) for status in REFUSAL_STATUSES}
         self._refused_other = refused.labels("other")
+        self._failure_log = Throttle()
 
     def answered(self, outcome: Outcome, seconds: float) -> None:
         """Count one answered POST."""
-        self._seconds.observe(seconds)
-        self._replies[outcome].inc()
+        with self._counting():
+            self._seconds.observe(seconds)
+            self._replies[outcome].inc()
 
     def refused(self, status: int, seconds: float) -> None:
         """Count one refused POST."""
-        self._seconds.observe(seconds)
-        self._replies[Outcome.REFUSED].inc()
-        self._refused.get(str(status), self._refused_other).inc()
+        with self._counting():
+            self._seconds.observe(seconds)
+            self._replies[Outcome.REFUSED].inc()
+            self._refused.get(str(status), self._refused_other).inc()
+
+    @contextmanager
+    def _counting(self) -> Iterator[None]:
+        """A count that cannot be written (its file gone or the disk full) is lost, never the reply: the message
+        was handled and committed before it, and an HTTP 500 had WeChat retry it into the same failure and tell
+        the resident the account could not serve them. Logged at most once a minute."""
+        try:
+            yield
+        except Exception as error:  # noqa: BLE001 - whatever the metrics library raises, the answer goes out
+            if self._failure_log.ready():
+                log.error("webhook metrics not counted: %s: %s", type(error).__name__, error)
 
     def sources(self) -> Iterable[Collector]:
         """What a scrape reads: every process's files in multiprocess mode, else this registry."""

@@ -66,6 +66,20 @@ def test_the_webhook_counts_each_answer_by_outcome_with_its_latency(wechat, clie
     assert RESIDENT not in client.get("/metrics").get_data(as_text=True)
 
 
+def test_a_count_that_cannot_be_written_never_costs_the_residents_reply(wechat, client, monkeypatch, caplog):
+    # Its file gone (a web process's stop removed the directory) or the disk full: every message was filed and
+    # answered HTTP 500, so WeChat retried it into the same 500 and told the resident the account was down.
+    from prometheus_client import Histogram
+
+    def unwritable(self, amount, exemplar=None):  # type: ignore[no-untyped-def]
+        raise FileNotFoundError(2, "No such file or directory", "/tmp/gridbot-metrics-x/histogram_1.db")
+
+    monkeypatch.setattr(Histogram, "observe", unwritable)
+    assert "编号" in wechat.send(RESIDENT, LIFT)
+    assert client.post("/wechat?signature=forged&timestamp=1&nonce=n", data=b"<xml/>").status_code == 403
+    assert "webhook metrics not counted: FileNotFoundError" in caplog.text
+
+
 def _broken(conversation):  # type: ignore[no-untyped-def]
     raise RuntimeError("a bug in a handler")
 
