@@ -98,7 +98,9 @@ def building_key(name: str) -> str | None:
 
 
 def _with_compound(named: Sequence[Building], clause: str) -> list[Building]:
-    return [building for building in named if building.compound and building.compound in clause]
+    """Those of `named` whose 小区 the clause names, Latin letters in either case ("soho家园" names SOHO家园)."""
+    clause = clause.lower()
+    return [building for building in named if building.compound and building.compound.lower() in clause]
 
 
 def _key(match: re.Match[str]) -> str:

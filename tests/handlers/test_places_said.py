@@ -51,3 +51,19 @@ def test_her_home_an_unknown_building_or_another_communitys_keep_the_appeal_at_h
 def test_a_complaint_about_staff_naming_a_building_stays_with_her_own_grid(wechat, seeded, clock):
     reply = wechat.send("o1", "投诉网格员，5号楼的灯坏了他一直不管")
     assert "按您说的登记" not in reply
+
+
+def test_a_compound_named_in_latin_letters_is_told_apart_in_either_case(wechat, seeded, clock):
+    # Both compounds have a 2号楼: "soho家园2号楼" named SOHO家园's, but only when the case matched; otherwise the
+    # resident's own 阳光花园2号楼 was taken, in her own grid.
+    from sqlalchemy import select
+
+    from storage.models import Building
+    with seeded.transaction() as session:
+        for building in session.scalars(select(Building).where(Building.compound == "锦绣家园")):
+            building.compound = "SOHO家园"
+            if building.name == "6号楼":
+                building.name = "2号楼"
+    reply, ticket = report(wechat, seeded, clock, "soho家园2号楼楼道灯坏了")
+    assert "按您说的登记在SOHO家园2号楼" in reply
+    assert appeal(seeded, ticket).grid_id == grid_of(seeded, LIU)
