@@ -432,8 +432,9 @@ REACH_CONTACTS = {"department": "工作人员", "members": "网格员", "leader"
 REACH_ARRANGES = {"community": "社区工作人员", "street": "街道工作人员"}
 REACH_ARRANGE = "您所在的网格暂时还没有网格员在公众号上接收消息，已通知{who}尽快安排人员联系您，"
 REACH_NOBODY = "您所在的网格暂时还没有工作人员在公众号上接收消息，诉求已登记，等待工作人员安排，"
-# A 派单 grid whose members and 网格长 are all on leave: the operators standing in were told (storage.dispatch.reach).
-REACH_AWAY = "您所在网格的网格员暂时都在休假，已通知{who}尽快安排人员联系您，"
+# A 派单 grid whose members and 网格长 are all away (on leave, or unfollowed): the operators standing in were told
+# (storage.dispatch.reach).
+REACH_AWAY = "您所在网格的网格员暂时都不在岗，已通知{who}尽快安排人员联系您，"
 
 
 def _next(category: str, department: str | None, reach: str) -> str:

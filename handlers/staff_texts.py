@@ -162,7 +162,7 @@ def _new_appeal_ask(n: StaffNewAppeal) -> str:
 # Nobody below the reader is bound to claim the card (storage.dispatch.stand_ins): what they do instead.
 CARD_ASK_OPERATOR = ("这个网格还没有绑定微信的网格员和网格长，没有人能接单：请回复“改派 {ticket} 网格或姓名”派给能办理的人，"
                      "归部门或物业办理的回复“转办 {ticket} 部门”。")
-CARD_ASK_OPERATOR_AWAY = ("这个网格是派单模式，网格员和网格长都在休假，没有人能接单：请回复“改派 {ticket} 网格或姓名”派给能办理的人，"
+CARD_ASK_OPERATOR_AWAY = ("这个网格是派单模式，网格员和网格长现在都不在岗（请假或取消关注了公众号），没有人能接单：请回复“改派 {ticket} 网格或姓名”派给能办理的人，"
                           "归部门或物业办理的回复“转办 {ticket} 部门”。")
 CARD_ASK_LEADER = ("本网格暂时没有网格员接收任务卡：请回复“接单 {ticket}”自己办理，或回复“改派 {ticket} 姓名”交给网格员；"
                    "不属于本网格请回复“退回 {ticket} 原因”。")
@@ -971,7 +971,7 @@ REASSIGNED_UNTOLD = "诉求 {ticket} 已改派给 {to}，已通知对方接单�
 REASSIGNED_TO_NOBODY_UNTOLD = ("诉求 {ticket} 已改派给 {to}。\n"
                                "注意：{to} 现在没有在岗的网格员，没有人收到任务卡；请改派给有人的网格或网格员。")
 MOVE_UNTOLD = (f"这件诉求一小时内已改派或转办 {STATUS_TOLD_PER_HOUR} 次，这次没有再通知居民"
-               "（居民查询时看到的是现在由谁办理）。")
+               "（居民查询时看到的是当前状态）。")
 REASSIGNED_TO_AWAY = "注意：{name}正在请假{until}，这件诉求会等{name}接单；需要尽快办理的，请改派给在岗的人。"
 
 

@@ -500,7 +500,7 @@ def test_moving_a_task_back_and_forth_reaches_the_resident_four_times_an_hour_an
         clock.advance(minutes=1)
         assert wechat.send(OPERATOR, f"改派 {ticket} {grid}").endswith("并告知居民。")
     clock.advance(minutes=1)
-    untold = "这件诉求一小时内已改派或转办 4 次，这次没有再通知居民（居民查询时看到的是现在由谁办理）。"
+    untold = "这件诉求一小时内已改派或转办 4 次，这次没有再通知居民（居民查询时看到的是当前状态）。"
     assert wechat.send(WANG, f"转办 {ticket} 综合执法中队") == f"诉求 {ticket} 已转办给 综合执法中队。\n{untold}"
     assert appeal(seeded, ticket).department == "综合执法中队"  # made all the same, its officer has the card
     assert "dept_zhifa" in notices(seeded, "staff_new_appeal", ticket)

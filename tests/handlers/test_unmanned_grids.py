@@ -89,11 +89,11 @@ def test_in_a_派单_grid_with_members_and_leader_on_leave_the_communitys_operat
     for person in (ZHANG, LI, WANG):
         assert "已登记请假" in wechat.send(person, "请假")
     reply, ticket = file(wechat, seeded, clock, RESIDENT)
-    assert "接下来：您所在网格的网格员暂时都在休假，已通知社区工作人员尽快安排人员联系您" in reply
+    assert "接下来：您所在网格的网格员暂时都不在岗，已通知社区工作人员尽快安排人员联系您" in reply
     assert notices(seeded, "staff_new_appeal", ticket) == [OPERATOR]
     card = worded(seeded, "staff_new_appeal", OPERATOR)[-1]
     # It said the grid had nobody bound: 张伟, 李娜 and 王强 are, on leave.
-    assert f"网格员和网格长都在休假，没有人能接单：请回复“改派 {ticket} 网格或姓名”派给能办理的人" in card
+    assert f"网格员和网格长现在都不在岗（请假或取消关注了公众号），没有人能接单：请回复“改派 {ticket} 网格或姓名”派给能办理的人" in card
     assert "没有绑定微信" not in card
     assert "网格员和网格长都不在岗，发给社区操作员改派" in wechat.send(OPERATOR, f"查询 {ticket}")
     # The 网格长 back from leave takes the next one; a member back, the one after.
@@ -129,7 +129,7 @@ def test_in_a_派单_grid_on_leave_with_no_community_operator_the_streets_gets_t
     assert "已登记请假" in wechat.send(ZHAO, "请假")
     dongfang_resident(seeded, clock)
     reply, ticket = file(wechat, seeded, clock, DONGFANG)
-    assert "您所在网格的网格员暂时都在休假，已通知街道工作人员尽快安排人员联系您" in reply
+    assert "您所在网格的网格员暂时都不在岗，已通知街道工作人员尽快安排人员联系您" in reply
     assert notices(seeded, "staff_new_appeal", ticket) == [STREET_OPERATOR]
 
 

@@ -450,3 +450,5 @@ def test_a_rates_figure_lists_the_appeals_it_counted_by_the_month_they_were_plac
 def test_a_rates_list_of_an_unknown_figure_is_refused_in_one_line(week):
     html = page(logged_in(week, "admin"), "/console/appeals?counted=everything")
     assert "不认识要列出的三率数字" in html and 'id="appeal-list"' not in html
+    html = page(logged_in(week, "admin"), "/console/appeals?counted=dispatched&from=2020-01-01&to=2026-11-22")
+    assert "时间段最长 366 天" in html and 'id="appeal-list"' not in html

@@ -164,7 +164,7 @@ ACTION_SUPERVISED_RETURNED = "已督办：诉求已退回社区、等待重新�
 ACTION_SUPERVISED_UNCLAIMED = "已督办：还没有人接单，督办已发给可以接单的人（网格员，或转给的部门、物业），请他们尽快接单。"
 # A 改派 or 转办 past storage.tasks.STATUS_TOLD_PER_HOUR of them in an hour: made, but the resident was not messaged.
 ACTION_MOVE_UNTOLD_NOTE = (f"这件诉求一小时内已改派或转办 {STATUS_TOLD_PER_HOUR} 次，这次没有再通知居民"
-                           "（居民查询时看到的是现在由谁办理）。")
+                           "（居民查询时看到的是当前状态）。")
 ACTION_DONE_TO_NOBODY_UNTOLD = "已改派。注意：这个网格现在没有在岗的网格员，没有人收到任务卡；请改派给有人的网格或网格员。"
 ACTION_DONE_TO_NOBODY = ("已改派，居民已收到通知。注意：这个网格现在没有在岗的网格员，没有人收到任务卡；"
                         "请改派给有人的网格或网格员。")
