@@ -65,7 +65,7 @@ _STILL = re.compile(r"还是(?!不错|挺好|很好|蛮好|满意|很满意|可�
 _HOW_LONG_OR_WHY = re.compile(r"第?[0-9一二两三四五六七八九十几]+(?:次|天|回|遍|周|个?星期|个?月|个?小时)|"
                               r"刚修好|刚|才|就|怎么|为什么|为啥|咋")
 # WeChat's thumbs-down arrives as [弱] (/:weak on older phones), as its thumbs-up does as [强].
-_UNSATISFIED = re.compile(r"不满意|不太满意|不怎么满意|很不满|太慢|差评|很差|太差|不行|不好|敷衍|失望|差劲|恶劣|不怎么样|不咋样|不咋地|"
+_UNSATISFIED = re.compile(r"不满意|不太满意|不怎么满意|很不满|太慢|差评|很差|太差|不行|不好|不太好|不大好|不怎么好|不是很好|敷衍|失望|差劲|恶劣|不怎么样|不咋样|不咋地|"
                           r"没效果|没有效果|👎|😡|😠|\[(?:弱|发怒)\]|/:weak")
 _BASIC = re.compile(r"基本满意|还行|一般|还可以|凑合|马马虎虎|过得去|还好|勉强|中评|行吧|就那样")
 # WeChat's own emoji arrive as codes: [强] is its 👍, /:strong an older phone's.
