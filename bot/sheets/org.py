@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import BinaryIO, Sequence
 
 from bot.sheets.errors import TableFileError, TooManyRows
 from bot.sheets.excel_text import append_as_text
@@ -40,8 +40,9 @@ def read_org_data(data: bytes, name: str, max_rows: int | None = None) -> list[O
     return [row_of(row.line, row.cells) for row in read_table_data(data, name, ORG_COLUMNS, max_rows)]
 
 
-def write_org_rows(path: Path | str, rows: Sequence[OrgRow]) -> None:
-    """An .xlsx of the rows under the import's header: `gridbot import org` reads it back unchanged."""
+def write_org_rows(path: Path | str | BinaryIO, rows: Sequence[OrgRow]) -> None:
+    """An .xlsx of the rows under the import's header (to a file, or the console's download): `gridbot import org`
+    reads it back unchanged."""
     import openpyxl
 
     workbook = openpyxl.Workbook()

@@ -273,6 +273,20 @@ def test_an_applied_import_is_visible_in_the_tree(app, store, username):
     assert "第三网格" in tree and "新苑·10号楼" in tree
 
 
+@pytest.mark.parametrize("username", USERNAMES)
+def test_the_tree_exports_its_scope_as_a_ledger_that_imports_back_unchanged(app, store, username):
+    person = logged_in(app, username)
+    assert 'id="org-export"' in person.get("/console/org").get_data(as_text=True)
+
+    download = person.get("/console/org/export.xlsx")
+
+    assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+    rows = read_org_data(download.get_data(), "组织架构台账.xlsx")
+    assert {row.community for row in rows} == COMMUNITIES[username]
+    with store.transaction() as session:
+        assert org_import.preview(session, rows).report.created == dict.fromkeys(org_import.LEVELS, 0)
+
+
 def test_the_preview_counts_what_the_import_then_creates(seeded):
     text = NEW_GRID_FILE + "幸福街道,幸福里社区,第一网格,阳光花园,3号楼,3单元\n幸福街道,和平社区,第二网格,东方名苑,A座,\n"
     rows = read_org_data(text.encode(), "组织架构.csv")

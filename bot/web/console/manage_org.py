@@ -28,7 +28,7 @@ from flask import Response, abort, flash, g, get_flashed_messages, redirect, ren
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.posters import poster_name, write_poster
-from bot.sheets.org import OrgFileError, OrgFileTooLong, read_org_data
+from bot.sheets.org import OrgFileError, OrgFileTooLong, read_org_data, write_org_rows
 from bot.web.console import texts
 from bot.web.console.guard import accepts_upload, blueprint, in_scope_or_404, login_required, runtime
 from bot.web.console.helpers import attachment
@@ -47,6 +47,7 @@ ORG_FILE_MAX_BYTES = 5 * 1024 * 1024  # a street's ledger of ten thousand units 
 ORG_FILE_MAX_ROWS = 20_000
 UPLOAD_KEPT_SECONDS = 3600  # a preview not applied within the hour is dropped: the file is asked for again
 UPLOADS = "uploads"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLACE_TYPED_MAX = 200  # a place's path typed into the 改名 form (street·community·grid·compound·building·unit)
 _View = TypeVar("_View", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
@@ -79,6 +80,18 @@ def org() -> str:
                            street=street, done=get_flashed_messages(), max_megabytes=_megabytes(),
                            max_rows=ORG_FILE_MAX_ROWS,
                            rename_kinds=_rename_kinds() if may_import() else (), place_max=PLACE_TYPED_MAX)
+
+
+@blueprint.get("/org/export.xlsx")
+@login_required
+def org_export() -> Response:
+    """The organisation within the operator's scope in the import's columns (`gridbot org export`): edited in Excel,
+    it imports back as it is."""
+    with runtime().database.transaction() as db:
+        rows = org_ledger.ledger_rows(db, g.operator.scope)
+    out = io.BytesIO()
+    write_org_rows(out, rows)
+    return _download(out.getvalue(), texts.ORG_EXPORT_NAME, XLSX_MIME)
 
 
 @blueprint.post("/org/import")
