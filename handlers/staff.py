@@ -28,6 +28,7 @@ from storage import (
     lookups,
     media_files,
     org,
+    outbox,
     patrol,
     queries,
     reassigning,
@@ -348,6 +349,8 @@ def _refusal(conversation: Conversation, refused: DomainError, ticket: str, acti
     if action == "claim" and appeal.status in (AppealStatus.ACCEPTED, AppealStatus.PAUSED) and taken_by:
         if appeal.assignee_staff_id == conversation.staff.id:
             return texts.ALREADY_YOURS.format(ticket=ticket)
+        if conversation.staff.openid:  # this reply is the news: the 已由某某接单 waiting for them would repeat it
+            outbox.drop_unsent_taken(conversation.session, appeal.id, conversation.staff.openid)
         return texts.ALREADY_TAKEN.format(ticket=ticket, name=taken_by)
     repeated = _repeated(conversation, appeal, action)
     if repeated is not None:

@@ -45,6 +45,7 @@ from storage.notices import (
     StaffMerged,
     StaffNewAppeal,
     StaffReminder,
+    StaffTaken,
     from_params,
 )
 
@@ -391,6 +392,17 @@ def drop_unsent_news(session: Session, appeal_id: int, openid: str) -> int:
     return session.execute(
         delete(OutboxMessage)
         .where(_unsent(openid, residents=True), OutboxMessage.appeal_id == appeal_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def drop_unsent_taken(session: Session, appeal_id: int, openid: str) -> int:
+    """Delete the 已由某某接单 about the appeal to `openid` not sent yet: they tried to claim it just after and the
+    reply told them who had it; the same news a second later is noise on a phone in the field. Returns how many."""
+    return session.execute(
+        delete(OutboxMessage)
+        .where(_unsent(openid, residents=False), OutboxMessage.appeal_id == appeal_id,
+               OutboxMessage.template == StaffTaken.name)
         .execution_options(synchronize_session=False)
     ).rowcount
 

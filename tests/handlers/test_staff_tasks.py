@@ -683,6 +683,14 @@ def test_a_resident_told_who_handles_their_appeal_hears_when_that_member_gives_i
     assert len(worded(seeded, "resident_transferred", "o1")) == 1  # no handler was named: nothing to correct
 
 
+def test_a_member_who_tried_to_claim_a_second_late_is_told_once_who_has_it(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert wechat.send(LI, f"接单 {ticket}").startswith("接单成功")
+    assert ZHANG in notices(seeded, "staff_taken", ticket)
+    assert wechat.send(ZHANG, f"接单 {ticket}") == f"诉求 {ticket} 已被 李娜 接单。"
+    assert ZHANG not in notices(seeded, "staff_taken", ticket)  # not the same news again a second later
+
+
 def test_a_card_given_back_unclaimed_tells_the_colleagues_who_had_it_not_to_go(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     assert "已退回社区" in wechat.send(ZHANG, f"退回 {ticket} 这是城管的事")
