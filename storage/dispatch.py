@@ -4,7 +4,8 @@ The webhook files an appeal and answers; this step follows within the worker sch
 transaction: it moves the appeal to `dispatched`, attaches media sent just before it, records the audit event
 and writes the outbox rows with the task card.
 
-抢单 (a grid's default): every bound member and leader of the grid gets the card; the first 接单 wins. The 网格长
+抢单 (a grid's default): every bound member and leader of the grid gets the card, but those on leave while someone
+on duty is left to claim (`present`); the first 接单 wins. The 网格长
 oversees rather than claims: while the grid has members, their copies are routine, folded into a digest of the
 quarter hour (storage.outbox), and nobody tells them who took which (storage.tasks); 我的任务 and 查询 show all.
 派单: the active, on-duty (storage.duty: leave past its last day is duty again), bound grid member with the fewest open tasks (dispatched to them, accepted or paused;
@@ -226,12 +227,12 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
     note = None
     assignee = None
     if members and facts.modes.get(appeal.grid_id) == DispatchMode.ASSIGN:  # type: ignore[arg-type]
-        present = _at_work(session, appeal, now)
-        if present and present[0].role == StaffRole.GRID_MEMBER:
-            assignee = present[0]
+        at_work = _at_work(session, appeal, now)
+        if at_work and at_work[0].role == StaffRole.GRID_MEMBER:
+            assignee = at_work[0]
             members, note = [assignee], ASSIGNED_NAMED_NOTE.format(staff_id=assignee.id, name=assignee.name)
         else:
-            leaders = present  # no member at work: only leaders are left in it
+            leaders = at_work  # no member at work: only leaders are left in it
             whom, operators = ("", ()) if leaders else stand_ins(session, appeal.grid_id, hold=True)
             if operators:
                 _send_cards(session, appeal, operators, now, NOBODY_AT_WORK_NOTE.format(whom=whom), None, sensitive,
@@ -241,6 +242,8 @@ def _dispatch(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
             leaders = leaders or [s for s in members if s.role == StaffRole.GRID_LEADER]
             note = NOBODY_ON_DUTY_NOTE.format(whom="leader" if leaders else "members")
             members = leaders or members
+    else:
+        members = present(members, now)
     routine = overseers(members) if assignee is None and anyone_on_duty(members, now) else frozenset()
     leaders_alone = all(person.role == StaffRole.GRID_LEADER for person in members)
     _send_cards(session, appeal, members, now, note, assignee, sensitive, facts, routine,
@@ -312,6 +315,16 @@ def anyone_on_duty(team: Sequence[Staff], now: datetime) -> bool:
     (one back early may take it), but the 网格长 is the one expected to act: their card comes at once, not in the
     quarter hour's digest, and the resident's receipt names them (`reach`)."""
     return any(person.role == StaffRole.GRID_MEMBER and duty.duty_of(person, now).on_duty for person in team)
+
+
+def present(team: Sequence[Staff], now: datetime) -> Sequence[Staff]:
+    """A 抢单 team without those on leave (请假, `gridbot staff duty … 休假`), while someone on duty is left to claim:
+    a member, or a leader of a team of leaders alone. With nobody on duty the whole team all the same: someone must
+    hear of it."""
+    here = [person for person in team if duty.duty_of(person, now).on_duty]
+    claims = [person for person in here if person.role == StaffRole.GRID_MEMBER] or (
+        here if all(person.role == StaffRole.GRID_LEADER for person in team) else [])
+    return here if claims else team
 
 
 def overseers(team: Sequence[Staff]) -> frozenset[int]:

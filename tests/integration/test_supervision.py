@@ -947,6 +947,20 @@ def test_with_nobody_on_duty_派单_sends_the_card_to_the_grid_leader_unassigned
     assert [openid for openid, _ in notices(seeded, "staff_new_appeal", ticket)] == [WANG]
 
 
+def test_抢单_cards_skip_a_member_on_leave_while_another_is_on_duty(wechat, seeded, clock):
+    # The default mode sent every card to a member on leave, whom 请假 had told "请假期间派单不会给您派新任务".
+    set_on_duty(seeded, LI, False)
+    ticket = file(wechat, seeded, clock)
+    assert sorted(openid for openid, _ in notices(seeded, "staff_new_appeal", ticket)) == sorted([ZHANG, WANG])
+
+
+def test_抢单_with_every_member_on_leave_still_reaches_them_all(wechat, seeded, clock):
+    set_on_duty(seeded, ZHANG, False)
+    set_on_duty(seeded, LI, False)
+    ticket = file(wechat, seeded, clock)
+    assert sorted(openid for openid, _ in notices(seeded, "staff_new_appeal", ticket)) == sorted([ZHANG, LI, WANG])
+
+
 def test_in_派单_the_chosen_member_alone_is_reminded_and_hears_of_the_escalation(wechat, seeded, clock):
     set_mode(seeded, "assign")
     ticket = file(wechat, seeded, clock)
