@@ -403,7 +403,7 @@ def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,
         # the same appeal an hour later (decided by the clock, not by who won the 督办's race between two sweeps).
         # An emergency has no such 督办 before its deadline: its leader is reminded with the grid.
         leaders_told = appeal.emergency is None and now >= waiting.since + unclaimed_after
-        told = [person for person in _claimants(session, appeal)
+        told = [person for person in _claimants(session, appeal, now)
                 if not (leaders_told and person.role == StaffRole.GRID_LEADER)]
         reminded = _remind(session, appeal, AppealStatus.DISPATCHED, Appeal.response_reminded_at,
                            waiting.due, now, told, "response")  # type: ignore[arg-type]
@@ -576,7 +576,7 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
                                                  for person in _supervisors(session, appeal, step)]
     claimants = not people and status == AppealStatus.DISPATCHED
     if claimants:  # no supervisor bound at any level: those who may claim it are chased themselves
-        people = [person for person in _claimants(session, appeal) if person.openid]
+        people = [person for person in _claimants(session, appeal, now) if person.openid]
     # The holder and the supervisors may read it; members who may claim it, as their reminder, may not a private one.
     about = _about(session, appeal, readable=not claimants)
     if status == AppealStatus.DISPATCHED:  # a department's or the property company's to claim: they chase it
@@ -657,7 +657,7 @@ def _rung(session: Session, appeal: Appeal, level: int) -> Sequence[Staff]:
     return street_operators(session, appeal.grid_id)
 
 
-def _claimants(session: Session, appeal: Appeal) -> Sequence[Staff]:
+def _claimants(session: Session, appeal: Appeal, now: datetime) -> Sequence[Staff]:
     """Who may 接单 the dispatched appeal: its pre-assigned member, its department, its grid, or, for a complaint
     about staff, its handlers (storage.complaints)."""
     assignee = _assignee(session, appeal)
@@ -668,7 +668,9 @@ def _claimants(session: Session, appeal: Appeal) -> Sequence[Staff]:
         return complaints.handlers(session, appeal, about)
     if appeal.department is not None:
         return unit_reach.officers(session, appeal.department, appeal.grid_id)
-    return dispatch.grid_staff(session, appeal.grid_id)
+    team = dispatch.grid_staff(session, appeal.grid_id)
+    # Those on leave are left out as 抢单's cards leave them (an emergency reached, and reminds, everyone).
+    return team if appeal.emergency is not None else dispatch.present(team, now)
 
 
 def _assignee(session: Session, appeal: Appeal) -> Staff | None:

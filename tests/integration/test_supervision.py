@@ -143,6 +143,15 @@ def test_three_quarters_into_the_response_time_the_grid_is_reminded_once(wechat,
     assert appeal(seeded, ticket).response_reminded_at == remind_at
 
 
+def test_a_抢单_reminder_skips_a_member_on_leave_as_the_card_did(wechat, seeded, clock):
+    ticket = file(wechat, seeded, clock)
+    set_on_duty(seeded, LI, False)  # 请假 after the card came
+    dispatched_at, due = clock(), appeal(seeded, ticket).response_due_at
+    clock.current = dispatched_at + (due - dispatched_at) * 0.75
+    assert sweep(seeded, clock, timedelta(hours=5)).reminders == 1
+    assert [openid for openid, _ in notices(seeded, "staff_reminder", ticket)] == [WANG, ZHANG]
+
+
 def test_a_reminder_in_january_of_an_appeal_filed_in_december_says_the_year_it_was_filed(wechat, seeded, clock):
     clock.current = datetime(2026, 12, 31, 23, 0, tzinfo=LOCAL_ZONE)
     ticket = file(wechat, seeded, clock)
