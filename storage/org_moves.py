@@ -35,6 +35,7 @@ from storage.models import (
 from storage.org_ledger import building_label
 from storage.staff import MAX_CANDIDATES, PLACE_SEPARATOR, AmbiguousPlace, UnknownPlace
 from storage.typed_ids import typed_id
+from storage.typed_words import holds_words
 
 
 class AppealsChoice(StrEnum):
@@ -94,7 +95,7 @@ def find_building(session: Session, text: str, within: ColumnElement[bool] | Non
         raise AmbiguousPlace("building", text, [org.building_place(session, row.id) for row in matching])
     similar = session.scalars(select(Building).join(Grid, Grid.id == Building.grid_id)
                               .join(Community, Community.id == Grid.community_id)
-                              .where(Building.name.contains(_digits(name), autoescape=True),
+                              .where(holds_words(Building.name, _digits(name)),
                                      Building.active.is_(True), allowed)
                               .order_by(Building.id).limit(MAX_CANDIDATES)).all()
     raise UnknownPlace("building", text, [org.building_place(session, row.id) for row in similar])

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.cli.gridbot import main
 from storage import org, org_moves
 from storage.models import AppealEvent, Building, Grid, Staff
+from storage.staff import UnknownPlace
 from tests.support.database import appeal, notices, resident
 from tests.support.personas import LIU, RESIDENT
 from tests.support.worker import file_and_dispatch
@@ -104,6 +105,14 @@ def test_a_building_of_a_compound_named_with_a_middle_dot_is_found_by_the_path_t
     with seeded.transaction() as session:
         for typed in ("万科·城市花园·3号楼", "幸福里社区/第一网格/万科·城市花园/3号楼", "幸福里社区·第一网格·万科・城市花园·3号楼"):
             assert org_moves.find_building(session, typed).id == built, typed
+
+
+def test_a_building_typed_in_the_other_case_is_offered_on_postgresql_as_on_sqlite(seeded):
+    # SQLite's LIKE ignores the case of Latin letters, PostgreSQL's does not: "东方名苑·b座" was refused with
+    # "您是不是要找：…东方名苑·B座" in the demo and with no building offered in a city's deployment.
+    with seeded.transaction() as session, pytest.raises(UnknownPlace) as unknown:
+        org_moves.find_building(session, "东方名苑·b座")
+    assert unknown.value.candidates == ["和平社区·第二网格·东方名苑·B座"]
 
 
 def test_moving_open_appeals_to_a_grid_with_nobody_on_duty_warns_that_no_card_reached_anyone(
