@@ -166,7 +166,9 @@ def test_a_command_without_its_ticket_lists_what_it_could_mean(wechat):
 @pytest.mark.parametrize("said", ["那个事不用了我自己弄好了。", "不用来了，我自己修好了", "嗯那件事不需要了", "刚才是误报",
                                   "电梯修好了，谢谢你们", "已经修好了，谢谢",
                                   # filed as an appeal of its own, 我不想反映了 as a 家庭矛盾
-                                  "我不想反映了", "算了，不投诉了", "我不想要了", "撤了吧"])
+                                  "我不想反映了", "算了，不投诉了", "我不想要了", "撤了吧",
+                                  # filed as an appeal of no category, or added to the latest as her words
+                                  "那个，我想把刚才那个撤了", "帮我把它撤销吧", "我刚才发错了"])
 def test_calling_off_in_words_says_how_to_withdraw_and_files_nothing(wechat, said):
     assert wechat.send("o1", said) == "好的，有需要随时找我们。"
     ticket = ticket_of(wechat.send("o1", LIFT))
