@@ -63,6 +63,8 @@ def handle(conversation: Conversation) -> Reply:
         return filing.told_in_emergency(conversation, text) or Reply(texts.CRY_FOR_HELP)
     if complaint_without_details(text):  # 我要投诉网格员: who and what are asked for, an empty complaint filed never
         return Reply(texts.COMPLAINT_DETAILS_WANTED)
+    if faq.is_not_solved(conversation):  # "没解决", "看不懂" to the answer just given: the question goes to a person
+        return faq.to_human(conversation, Arguments())
     # `prepare` classified the message only if it was no chatter: asked once, not twice.
     chatter = chatter_of(text) if conversation.classification is None else None
     if chatter is not None:  # small talk, a how-to question or a fragment: never an appeal
@@ -74,8 +76,6 @@ def handle(conversation: Conversation) -> Reply:
         if told is None and chatter is Chatter.HOW_TO_CLAIM and conversation.volunteer is not None:
             return Reply(community_texts.HOW_TO_CLAIM)  # a confirmed volunteer asks how: 可领任务, 领单
         return told or Reply(texts.CHATTER_REPLIES[chatter])
-    if faq.is_not_solved(conversation):  # "没解决" to the answer just given: the question goes to a person
-        return faq.to_human(conversation, Arguments())
     faq.forget_answered_question(conversation)  # answered again below if it is another question the FAQ knows
     # Before the FAQ ("投诉…" is no question) and before chasing: a chase passes the words to the handler, who may
     # be the person the complaint names.

@@ -296,6 +296,14 @@ def test_not_knowing_how_to_use_it_is_told_how_and_files_nothing(wechat, seeded,
     assert "已受理您的诉求" in wechat.send("o1", "水管坏了我不会弄，厨房里全是水")  # a problem: filed
 
 
+@pytest.mark.parametrize("said", ["你是机器人吗", "有没有真人", "什么意思", "这是什么意思啊", "我没看懂", "听不懂"])
+def test_asking_who_answers_or_what_a_reply_meant_is_told_how_it_works_and_files_nothing(wechat, seeded, said):
+    # 你是机器人吗 and 什么意思 were filed as 政策咨询 appeals sent to the grid; 我没看懂 was asked for a problem.
+    assert wechat.send("o1", said) == resident_texts.CHATTER_REPLIES["how_to"]
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+
+
 @pytest.mark.parametrize("said", ["我要找网格员", "找网格员", "我想找一下社区", "嗯，我要找你们领导"])
 def test_asking_for_whom_to_talk_to_is_told_how_to_reach_us_and_files_nothing(wechat, seeded, said):
     # 我要找网格员 was filed as an appeal (政策咨询) sent to the grid as a task with nothing to do.
