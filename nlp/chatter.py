@@ -98,6 +98,8 @@ _CONTACT = re.compile(r"(网格员|网格长|社区|工作人员).{0,4}(电话|�
                       # 你们电话多少, 居委会电话多少, 电话多少, asked alone
                       r"|^(请问)?(你们|居委会|社区居委会|村委会|客服)?的?(电话|联系电话|联系方式|号码)(号码)?(是)?(多少|几号|是什么|是啥)$"
                       r"|^(请问)?(你们|居委会|社区居委会|客服)的?(电话|联系电话|联系方式)$"
+                      # 给我打个电话, 请回个电话: to be called, about nothing said
+                      r"|^(请|麻烦|能不能|可以)?(你们)?(给我|跟我)?(打个|打一个|回个|回一个|回)电话(吗|吧|给我)?$"
                       # 我要找网格员, 找一下社区: whom, not what about, asked alone
                       r"|^(我|我们)?(要|想|想要)?找(一下|下)?(我们)?(的)?(网格员|网格长|社区|居委会|工作人员|你们领导|领导)$")
 # Words that carry no problem: a voice message's hesitations, and places or states said without what.

@@ -304,7 +304,9 @@ def test_asking_who_answers_or_what_a_reply_meant_is_told_how_it_works_and_files
         assert session.scalars(select(Appeal)).all() == []
 
 
-@pytest.mark.parametrize("said", ["我要找网格员", "找网格员", "我想找一下社区", "嗯，我要找你们领导"])
+@pytest.mark.parametrize("said", ["我要找网格员", "找网格员", "我想找一下社区", "嗯，我要找你们领导",
+                                  # 给我打个电话 was filed as a 物业服务 appeal
+                                  "给我打个电话", "请给我回个电话"])
 def test_asking_for_whom_to_talk_to_is_told_how_to_reach_us_and_files_nothing(wechat, seeded, said):
     # 我要找网格员 was filed as an appeal (政策咨询) sent to the grid as a task with nothing to do.
     assert wechat.send("o1", said) == resident_texts.CHATTER_REPLIES["contact"]
