@@ -2,7 +2,7 @@
 ledger import matches to the renamed place (storage/org_former_names.py). Empty for the renames made before this
 revision: their old names were not kept.
 
-Revision ID: 0051
+Revision ID: 0049
 Revises: 0048
 Create Date: 2026-12-07
 """
@@ -10,7 +10,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0051"
+revision = "0049"
 down_revision = "0048"
 branch_labels = None
 depends_on = None
