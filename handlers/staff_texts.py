@@ -166,6 +166,9 @@ CARD_ASK_OPERATOR_AWAY = ("这个网格是派单模式，网格员和网格长�
                           "归部门或物业办理的回复“转办 {ticket} 部门”。")
 CARD_ASK_LEADER = ("本网格暂时没有网格员接收任务卡：请回复“接单 {ticket}”自己办理，或回复“改派 {ticket} 姓名”交给网格员；"
                    "不属于本网格请回复“退回 {ticket} 原因”。")
+# A reminder or 督办 of an unclaimed task whose grid is all on leave, to the operators its card went to.
+AWAY_ASK_OPERATOR = ("尚无人接单：这个网格的网格员和网格长现在都不在岗（请假），请回复“改派 {ticket} 网格或姓名”派给在岗的人，"
+                     "归部门或物业办理的回复“转办 {ticket} 部门”；回复“查询 {ticket}”查看详情。")
 CARD_FIELDS_ASK_OPERATOR = "网格里没有人能接单，请改派或转办。"
 
 
@@ -260,6 +263,8 @@ def _reminder(n: StaffReminder) -> str:
 def _reminder_ask(n: StaffReminder) -> str:
     if n.clock == "paused":
         return f"能办了请回复“恢复 {n.ticket}”；仍要等的，请回复“进展 {n.ticket} 说明”告诉居民在等什么。"
+    if n.clock == "response" and n.grid_away:  # told to the operators standing in: they claim no ordinary task
+        return AWAY_ASK_OPERATOR.format(ticket=n.ticket)
     if n.clock == "response":
         return f"请回复“接单 {n.ticket}”，或回复“查询 {n.ticket}”查看详情。"
     return f"请抓紧办理：办好后回复“办结 {n.ticket} 说明”，未办完请回复“进展 {n.ticket} 说明”告知居民。"
@@ -310,6 +315,8 @@ def _escalated_ask(n: StaffEscalated) -> str:
     if n.operator and n.unmanned:  # nobody in the grid to chase: it must go elsewhere
         return (f"尚无人接单：这个网格还没有绑定微信的网格员和网格长，请回复“改派 {n.ticket} 网格或姓名”派给能办理的人，"
                 f"归部门或物业办理的回复“转办 {n.ticket} 部门”；回复“查询 {n.ticket}”查看详情。")
+    if n.operator and n.grid_away:  # everyone of the grid on leave: nobody there to chase
+        return AWAY_ASK_OPERATOR.format(ticket=n.ticket)
     if n.operator:  # an operator's 接单 of an ordinary task is refused: the grid claims it, or it goes elsewhere
         return (f"尚无人接单：请督促网格安排接单，或回复“改派 {n.ticket} 网格或姓名”交给他人；"
                 f"回复“查询 {n.ticket}”查看详情。")

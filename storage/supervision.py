@@ -49,6 +49,13 @@ had its card from the start) one response time later, 3 (the street's) one more 
 since when and what to do, and reaches each person once (a level with nobody bound passes it on as above, and
 who heard of it at a lower level is not told again).
 
+Leave (请假, storage.duty): a 网格长 on leave is passed over at level 1 while another is at work, and a level 1 of
+网格长 all on leave passes to the operators (whose leave stops only their daily summary); the response reminder goes
+to those at work as the card did (抢单: `dispatch.present`; 派单: the team at work). A 派单 task whose grid's
+members and 网格长 are all on leave went to the community's operators (OPERATOR_AWAY_CARD): its reminder and every
+督办 reach them, asking them to 改派 it (`grid_away`), not to chase a grid nobody of which is at work. An
+emergency's ladder reaches everyone, on leave or not, as its card did.
+
 Every reminder and 督办 says what (category and the start of the words), where (the place), since when (filed)
 and, in its wording, what to do: 接单 while nobody has it, 办结 for its holder, for a supervisor to contact the
 holder (or the member 派单 or 改派 gave it to, who has not claimed it yet). A reminder of the response clock
@@ -90,10 +97,19 @@ from typing import Any, Collection, Sequence
 from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage import complaints, dispatch, emergencies, org, outbox, queries, unit_reach, workdays
+from storage import complaints, dispatch, duty, emergencies, org, outbox, queries, unit_reach, workdays
 from storage.appeals import Action, clock_of, record, transition
 from storage.errors import IllegalTransition
-from storage.models import TRANSFER_UNITS, Appeal, AppealEvent, AppealStatus, Staff, StaffRole
+from storage.models import (
+    TRANSFER_UNITS,
+    Appeal,
+    AppealEvent,
+    AppealStatus,
+    DispatchMode,
+    Grid,
+    Staff,
+    StaffRole,
+)
 from storage.notices import (
     ResidentAddressWanted,
     ResidentHeldLapsed,
@@ -252,7 +268,7 @@ def _remind_paused(session: Session, appeal: Appeal, now: datetime) -> int:
         return 0
     record(session, appeal.id, now, Action.REMINDED, None, None, note=PAUSED_NOTE, internal=True)
     holder = _assignee(session, appeal)
-    told = {person.openid: person for person in [*([holder] if holder else []), *_supervisors(session, appeal, 1)]
+    told = {person.openid: person for person in [*([holder] if holder else []), *_supervisors(session, appeal, 1, now)]
             if person.openid}
     about = _about(session, appeal, readable=True)
     for openid in told:
@@ -405,8 +421,11 @@ def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,
         leaders_told = appeal.emergency is None and now >= waiting.since + unclaimed_after
         told = [person for person in _claimants(session, appeal, now)
                 if not (leaders_told and person.role == StaffRole.GRID_LEADER)]
+        # The operators holding the card of a grid all on leave are asked to 改派 it, not to 接单.
+        standing_in = {person.id for person in _away_stand_ins(session, appeal, now)}
+        away = bool(told) and all(person.id in standing_in for person in told)
         reminded = _remind(session, appeal, AppealStatus.DISPATCHED, Appeal.response_reminded_at,
-                           waiting.due, now, told, "response")  # type: ignore[arg-type]
+                           waiting.due, now, told, "response", away)  # type: ignore[arg-type]
     return reminded, escalated
 
 
@@ -516,7 +535,7 @@ def _completion_clock(session: Session, appeal: Appeal, climb: _Climb, now: date
 
 
 def _remind(session: Session, appeal: Appeal, status: AppealStatus, column: InstrumentedAttribute[Any],
-            due: datetime, now: datetime, people: Sequence[Staff], clock: str) -> int:
+            due: datetime, now: datetime, people: Sequence[Staff], clock: str, away: bool = False) -> int:
     marked = session.execute(
         update(Appeal)
         .where(Appeal.id == appeal.id, Appeal.status == status, column.is_(None))
@@ -525,10 +544,10 @@ def _remind(session: Session, appeal: Appeal, status: AppealStatus, column: Inst
     if marked != 1:
         return 0  # another sweep sent it, or the appeal moved on
     record(session, appeal.id, now, Action.REMINDED, None, None, note=clock, internal=True)
-    about = _about(session, appeal, readable=clock == "resolve")  # the response clock's may not read it
+    about = _about(session, appeal, readable=clock == "resolve" or away)  # the response clock's may not read it
     for person in people:
-        tell(session, person.openid, StaffReminder(ticket=appeal.ticket, due_at=due, clock=clock, **about), now,
-             appeal=appeal)
+        tell(session, person.openid, StaffReminder(ticket=appeal.ticket, due_at=due, clock=clock, grid_away=away,
+                                                   **about), now, appeal=appeal)
     return 1
 
 
@@ -573,7 +592,7 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
         record(session, appeal.id, now, Action.ESCALATED, None, None, note=f"level {step}", internal=True)
     assignee = _assignee(session, appeal)
     people = ([assignee] if assignee else []) + [person for step in range(was + 1, level + 1)
-                                                 for person in _supervisors(session, appeal, step)]
+                                                 for person in _supervisors(session, appeal, step, now)]
     claimants = not people and status == AppealStatus.DISPATCHED
     if claimants:  # no supervisor bound at any level: those who may claim it are chased themselves
         people = [person for person in _claimants(session, appeal, now) if person.openid]
@@ -585,6 +604,8 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
             about["given_to"] = assignee.name
         elif appeal.department is None and not dispatch.grid_staff(session, appeal.grid_id):
             about["unmanned"] = True  # nobody in the grid to chase: it must be 改派'd (storage.dispatch.stand_ins)
+        elif _away_stand_ins(session, appeal, now):
+            about["grid_away"] = True  # everyone of the grid on leave: nobody there to chase, it must be 改派'd
     told: dict[str, Staff] = {}
     for person in people:
         told.setdefault(person.openid, person)  # type: ignore[arg-type]
@@ -633,13 +654,18 @@ def reached(session: Session, appeal: Appeal) -> list[Staff]:
     return list(found.values())
 
 
-def _supervisors(session: Session, appeal: Appeal, level: int) -> Sequence[Staff]:
+def _supervisors(session: Session, appeal: Appeal, level: int, now: datetime | None = None) -> Sequence[Staff]:
     """The people of `level`; when none of them is bound, those of the next level up; with nobody bound above
     either (a street whose operators are not bound yet), the nearest level below that has someone, rather than
-    nobody. Never whom a complaint is about: a complaint about the 网格长 climbs past them."""
+    nobody. Never whom a complaint is about: a complaint about the 网格长 climbs past them. At `now`, a 网格长 on
+    leave is passed over while another is at work, and a level of 网格长 all on leave passes to the operators (whose
+    leave stops only their daily summary, storage.duty); only with nobody bound above do those on leave hear."""
     about = complaints.accused(session, appeal.id) or frozenset()
-    for rung in [*range(level, TOP_LEVEL + 1), *range(level - 1, 0, -1)]:
-        people = [person for person in _rung(session, appeal, rung) if person.openid and person.id not in about]
+    rungs = [[person for person in _rung(session, appeal, rung) if person.openid and person.id not in about]
+             for rung in [*range(level, TOP_LEVEL + 1), *range(level - 1, 0, -1)]]
+    at_work = [[person for person in people if now is None or person.role != StaffRole.GRID_LEADER
+                or duty.duty_of(person, now).on_duty] for people in rungs]
+    for people in [*at_work, *rungs]:
         if people:
             return people
     log.warning("appeal %s escalated to level %s: nobody bound to tell", appeal.ticket, level)
@@ -669,8 +695,29 @@ def _claimants(session: Session, appeal: Appeal, now: datetime) -> Sequence[Staf
     if appeal.department is not None:
         return unit_reach.officers(session, appeal.department, appeal.grid_id)
     team = dispatch.grid_staff(session, appeal.grid_id)
-    # Those on leave are left out as 抢单's cards leave them (an emergency reached, and reminds, everyone).
-    return team if appeal.emergency is not None else dispatch.present(team, now)
+    if appeal.emergency is not None:  # an emergency reached, and reminds, everyone
+        return team
+    if _assigning(session, appeal):  # 派单: those at work, else the operators its card went to, to 改派 it
+        return [person for person in team if duty.duty_of(person, now).on_duty] or _away_stand_ins(
+            session, appeal, now) or team
+    return dispatch.present(team, now)  # those on leave left out as 抢单's cards leave them
+
+
+def _assigning(session: Session, appeal: Appeal) -> bool:
+    grid = session.get(Grid, appeal.grid_id) if appeal.grid_id is not None else None
+    return grid is not None and grid.dispatch_mode == DispatchMode.ASSIGN
+
+
+def _away_stand_ins(session: Session, appeal: Appeal, now: datetime) -> Sequence[Staff]:
+    """The operators standing in for an ordinary unclaimed appeal whose grid's team is all on leave at `now`
+    (a 派单 grid's card went to them: OPERATOR_AWAY_CARD), to 改派 it; () when someone of the grid is at work."""
+    if (appeal.department is not None or appeal.emergency is not None or appeal.assignee_staff_id is not None
+            or complaints.accused(session, appeal.id) is not None):
+        return ()
+    team = dispatch.grid_staff(session, appeal.grid_id)
+    if not team or any(duty.duty_of(person, now).on_duty for person in team):
+        return ()
+    return dispatch.stand_ins(session, appeal.grid_id)[1]
 
 
 def _assignee(session: Session, appeal: Appeal) -> Staff | None:

@@ -16,7 +16,7 @@ from bot.cli.gridbot import main
 from bot.settings import Settings, SettingsError
 from bot.web.app import create_app
 from bot.worker import schedule
-from handlers import staff_texts
+from handlers import notifications, staff_texts
 from handlers.resident_texts import LOCAL_ZONE
 from storage import dispatch, outbox, queries, rate_counts, reassigning, roster, staff, supervision, tasks
 from storage.errors import NotAllowed
@@ -1059,3 +1059,34 @@ def test_a_lost_card_of_an_appeal_claimed_meanwhile_is_recorded_but_nobody_is_di
     assert notices(seeded, StaffCardLost.name) == []
     assert len(escalation_events(seeded, ticket)) == 0
 
+
+
+def test_a_派单_task_whose_grid_is_all_on_leave_is_reminded_and_督办_to_the_operators_holding_it(wechat, seeded,
+                                                                                            clock):
+    # The card went to the community's operators (OPERATOR_AWAY_CARD); the reminder went to the members on leave,
+    # the level-1 督办 to the 网格长 on leave, and the operators heard only at level 2, told to chase the grid.
+    set_mode(seeded, "assign")
+    for openid in (ZHANG, LI, WANG):
+        set_on_duty(seeded, openid, False)
+    ticket = file(wechat, seeded, clock)
+    assert [openid for openid, _ in notices(seeded, "staff_new_appeal", ticket)] == [OPERATOR]
+    dispatched_at, due = clock(), appeal(seeded, ticket).response_due_at
+    clock.current = dispatched_at + timedelta(minutes=31)
+    assert sweep(seeded, clock).escalations == 1
+    assert notices(seeded, "staff_escalated", ticket) == [(OPERATOR, {**escalated(1, "unclaimed"), "grid_away": True})]
+    clock.current = dispatched_at + (due - dispatched_at) * 0.75
+    assert sweep(seeded, clock).reminders == 1
+    wanted = {"due_at": due.isoformat(), "clock": "response", "grid_away": True}
+    assert notices(seeded, "staff_reminder", ticket) == [(OPERATOR, wanted)]
+    with seeded.transaction() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_escalated")).one()
+        text = notifications.render(row.template, json.loads(row.params))
+    assert "都不在岗" in text and f"改派 {ticket}" in text and "督促网格" not in text
+
+
+def test_a_网格长_on_leave_is_passed_over_by_the_督办_for_the_operators(wechat, seeded, clock):
+    set_on_duty(seeded, WANG, False)
+    ticket = file(wechat, seeded, clock)
+    clock.advance(minutes=31)
+    assert sweep(seeded, clock).escalations == 1
+    assert [openid for openid, _ in notices(seeded, "staff_escalated", ticket)] == [OPERATOR]
