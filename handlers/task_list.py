@@ -8,6 +8,7 @@ place, even when the list has changed since. It needs no table of its own.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from handlers import dialogues
@@ -211,7 +212,20 @@ def clock_words(status: str, due: datetime | None, now: datetime) -> str:
     step = texts.CLOCK_STEPS[texts.CLOCK_STEP_OF.get(status, "resolve")]
     if due <= now:
         return texts.CLOCK_LATE.format(step=step, span=_span(now - due))
-    return texts.CLOCK_LEFT.format(step=step, span=_span(due - now))
+    return texts.CLOCK_LEFT.format(step=step, span=_span_left(due - now))
+
+
+def _span_left(length: timedelta) -> str:
+    """The time left to the minute, begun minutes counted (1小时59分钟, 2天16小时): a whole unit alone (接单剩1小时 for
+    1:59 left) told a member, right after the resident's 2小时内响应, half of what they had."""
+    minutes = max(1, math.ceil(length.total_seconds() / 60))
+    if minutes < 60:
+        return texts.SPAN_MINUTES.format(count=minutes)
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return texts.SPAN_HOURS.format(count=hours) + (texts.SPAN_MINUTES.format(count=rest) if rest else "")
+    days, hours = divmod(hours, 24)
+    return texts.SPAN_DAYS.format(count=days) + (texts.SPAN_HOURS.format(count=hours) if hours else "")
 
 
 def _span(length: timedelta) -> str:

@@ -32,6 +32,17 @@ def test_my_tasks_puts_the_overdue_first_with_a_snippet_and_the_time_left_or_lat
     assert "3号楼电梯坏了，物业一直不来修，…" in reply and "1号楼楼道灯坏了好几天" in reply
 
 
+def test_my_tasks_right_after_a_2_hour_receipt_says_2_hours_left_to_claim_then_the_minutes(wechat, seeded, clock):
+    # The time left was cut down to whole hours: 接单剩1小时 a few seconds after the resident read 2小时内响应.
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_filed(seeded, clock)
+    assert appeal(seeded, lamp).response_hours == 2
+    clock.advance(seconds=30)
+    assert "接单剩2小时" in wechat.send(ZHANG, "我的任务")
+    clock.advance(minutes=40)
+    assert "接单剩1小时20分钟" in wechat.send(ZHANG, "我的任务")
+
+
 def test_my_tasks_pages_ten_at_a_time_and_says_how_many_more(wechat, seeded, clock):
     tickets = []
     for n in range(12):
