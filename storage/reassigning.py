@@ -82,6 +82,7 @@ class Reassigned:
     unmanned: bool = False  # it went to a grid with nobody active to claim it: no card reached anyone
     stood_in: str = ""  # handed back by no one to such a grid: its "community" (or "street") operators got the card
     untold: bool = False  # the resident was not told of it: too many 改派 and 转办 in the hour (storage.tasks.MOVES)
+    person: bool = False  # it went to a member (who claims it), not back to a grid's team or a unit to be claimed
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     stood_in = _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive, stand_in,
                      told, again)
     return Reassigned(appeal, to, _on_leave(member, now), not stood_in and waiting_for_nobody(session, appeal),
-                      stood_in, not told)
+                      stood_in, not told, person=member is not None)
 
 
 def waiting_for_nobody(session: Session, appeal: Appeal) -> bool:

@@ -233,6 +233,8 @@ STAFF_TASKS_NONE = "TA 手上没有未办结的任务。"
 STAFF_TASKS_HANDED = "未办结任务 {n} 件已转出（接手人和居民都已通知）："
 STAFF_TASK_HANDED = "· {ticket} → {to}"
 STAFF_TASKS_HANDED_UNTOLD = "未办结任务 {n} 件已转出（居民都已通知）："
+# Each back to where it waits to be claimed again (--tasks return, a leaver's without --to): nobody took it over yet.
+STAFF_TASKS_BACK = "未办结任务 {n} 件已交回原来的网格（或部门）等待重新接单（居民都已通知）："
 STAFF_TASKS_TO_OPERATORS = ("注意：{grids} 已没有在岗的网格员和网格长，这些任务的任务卡已发给{who}，请他们改派给其他网格或网格员；"
                             "也可以邀请新的网格员（gridbot invite）。")
 STAND_IN_WHO = {"community": "社区操作员", "street": "街道操作员"}
@@ -288,8 +290,12 @@ def handed(moved: Moved) -> list[str]:
     if not moved.handed:
         return []
     nobody = list(dict.fromkeys(done.to for done in moved.handed if done.unmanned))
-    heading = STAFF_TASKS_HANDED_UNTOLD if nobody or any(done.stood_in for done in moved.handed) \
-        else STAFF_TASKS_HANDED
+    if not any(done.person for done in moved.handed):  # no 接手人: back to be claimed again
+        heading = STAFF_TASKS_BACK
+    elif nobody or any(done.stood_in for done in moved.handed):
+        heading = STAFF_TASKS_HANDED_UNTOLD
+    else:
+        heading = STAFF_TASKS_HANDED
     lines = [heading.format(n=len(moved.handed)), *(_handed_line(done) for done in moved.handed)]
     away = next((done.away for done in moved.handed if done.away is not None), None)
     if away is not None:  # handed to someone on leave (--to): they wait for them

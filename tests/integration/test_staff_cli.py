@@ -328,6 +328,24 @@ def test_moving_a_member_asks_at_a_terminal_and_returns_the_tasks_to_the_old_gri
     assert appeal(seeded, ticket).assignee_staff_id is None
 
 
+def test_a_member_moved_with_tasks_return_is_told_they_went_back_to_the_grid_not_to_a_taker(gridbot, wechat, seeded,
+                                                                                              clock):
+    # It said 已转出（接手人和居民都已通知） though nobody had taken them over: they wait for the grid to claim.
+    claimed_by(wechat, seeded, clock, ZHANG)
+
+    output = ok(gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格", "--tasks", "return"))
+
+    assert "未办结任务 1 件已交回原来的网格（或部门）等待重新接单（居民都已通知）" in output and "接手人" not in output
+
+
+def test_a_member_moved_with_tasks_handover_is_told_the_taker_and_residents_heard(gridbot, wechat, seeded, clock):
+    claimed_by(wechat, seeded, clock, ZHANG)
+
+    output = ok(gridbot("staff", "move", "张伟", "--grid", "幸福里社区·第二网格", "--tasks", "handover", "--to", "李娜"))
+
+    assert "未办结任务 1 件已转出（接手人和居民都已通知）" in output
+
+
 def test_a_resident_whose_handler_moved_away_hears_someone_else_of_the_grid_takes_it_not_a_transfer(
         gridbot, wechat, seeded, clock):
     ticket = claimed_by(wechat, seeded, clock, ZHANG)
