@@ -506,6 +506,8 @@ LIST_SNIPPET = 16  # characters of each appeal's words in 我的诉求: enough t
 # 补充 (handlers/resident.py): words for the handler of an open appeal, and what became of them.
 WORDS = {
     "told": "已把您补充的情况转告诉求 {ticket} 的办理人。",
+    # Given back (退回) by its grid: nobody handles it until its community routes it again.
+    "routing": "已把您补充的情况转告{place}的工作人员，他们正在为诉求 {ticket} 另行安排办理人员，办理人也能看到您补充的情况。",
     "kept": "已把您补充的情况记在诉求 {ticket} 上，工作人员办理时能看到。",
     "too_often": "诉求 {ticket} 这一小时已经补充了 {limit} 次，工作人员都能看到。请过一会儿再补充。",
     "again": "这些情况已经补充到诉求 {ticket} 了，工作人员能看到。",
@@ -521,6 +523,8 @@ WHICH_TO_ADD_TO = "您有 {count} 件诉求正在办理，请写明补充哪一�
 def words_added(ticket: str, added: WordsAdded, emergency: bool = False) -> str:
     """What became of the words a resident added with 补充, or to their emergency."""
     outcome = "again" if added.again else "too_often" if added.too_often else "told" if added.told else "kept"
+    if outcome == "told" and added.routing is not None and not emergency:
+        return WORDS["routing"].format(ticket=ticket, place=added.routing)
     return (EMERGENCY_WORDS if emergency else WORDS)[outcome].format(ticket=ticket, limit=WORDS_PER_HOUR)
 
 

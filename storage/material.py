@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import appeals, contacts, emergencies, media_files, org, photo_shares, supervision
+from storage import appeals, contacts, emergencies, media_files, org, photo_shares, supervision, tasks
 from storage.chasing import claimed, holders_of, tell_holders
 from storage.models import Appeal, AppealEvent, AppealFollower, AppealStatus, Attachment, Staff
 from storage.notices import StaffMaterialAdded, StaffNotice, StaffWordsAdded
@@ -45,6 +45,7 @@ class WordsAdded:
     told: int
     too_often: bool = False
     again: bool = False
+    routing: str | None = None  # given back (退回): the community (or street) whose operators it reached, to route it
 
 
 def limit_reached(session: Session, resident_id: int, now: datetime) -> tuple[str, int] | None:
@@ -143,7 +144,9 @@ def add_words(session: Session, resident_id: int, appeal: Appeal, words: str, no
                              claimed=claimed(appeal), returned=appeal.status == AppealStatus.RETURNED,
                              reporter=_other_reporter(session, appeal, resident_id))
     _tell(session, appeal, recipients, notice, now, sensitive)
-    return WordsAdded(len(recipients))
+    routing = tasks.routing_place(session, appeal, any(person.community_id is not None for person in recipients)) \
+        if appeal.status == AppealStatus.RETURNED and recipients else None
+    return WordsAdded(len(recipients), routing=routing)
 
 
 def _tell(session: Session, appeal: Appeal, recipients: Sequence[Staff], notice: StaffNotice, now: datetime,

@@ -347,7 +347,7 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
         tell(session, operator.openid, StaffReturned(ticket=appeal.ticket, by=by, reason=reason, **urgent), now,
              appeal=appeal)
     if old == AppealStatus.ACCEPTED:  # told 已接单 by its handler, the resident would go on waiting for their call
-        routing = _routing_place(session, appeal, bool(operators(session, appeal)))
+        routing = routing_place(session, appeal, bool(operators(session, appeal)))
         tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=routing, again=True),
                                     now)
     returned = StaffReturnedByOther(ticket=appeal.ticket, by=member.name, reason=reason)
@@ -362,7 +362,7 @@ def give_back(session: Session, member: Staff, ticket: str, reason: str, now: da
     return appeal
 
 
-def _routing_place(session: Session, appeal: Appeal, community: bool) -> str:
+def routing_place(session: Session, appeal: Appeal, community: bool) -> str:
     """The name of who routes a returned appeal again: its community, or (no operator bound there) its street."""
     names = session.execute(select(Community.name, Street.name).join(Street, Street.id == Community.street_id)
                             .join(Grid, Grid.community_id == Community.id).where(Grid.id == appeal.grid_id)).one()

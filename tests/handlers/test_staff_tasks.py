@@ -659,6 +659,16 @@ def test_a_bare_number_with_no_rating_ever_asked_still_asks_for_the_problem(wech
     assert appeal(seeded, ticket).rating == "satisfied"
 
 
+def test_a_resident_adding_words_to_a_returned_appeal_hears_the_community_has_them_not_the_handler(wechat, seeded,
+                                                                                                    clock):
+    # She was told 已把您补充的情况转告诉求 … 的办理人 while nobody handled it: it waited for the community's 改派.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"退回 {ticket} 不是本网格的事", "已退回社区")])
+    said = wechat.send("o1", f"补充 {ticket} 塌陷的地方在3号楼东侧")
+    assert said == (f"已把您补充的情况转告幸福里社区的工作人员，他们正在为诉求 {ticket} 另行安排办理人员，"
+                    "办理人也能看到您补充的情况。")
+
+
 def test_words_a_resident_adds_to_a_returned_appeal_ask_the_operator_to_route_it_again_not_to_claim_it(
         wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
