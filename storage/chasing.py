@@ -37,7 +37,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.notices import StaffChased, StaffNotice, StaffSupervised, withheld
-from storage.staff import community_operators
+from storage.staff import community_operators, street_operators
 from storage.tasks import find
 from storage.telling import tell
 
@@ -174,12 +174,13 @@ def _chases(session: Session, appeal_id: int) -> int:
 
 def holders_of(session: Session, appeal: Appeal) -> Sequence[Staff]:
     """Who holds an open appeal now: its assignee (also the member 派单 or 改派 gave it to, before they claim it:
-    nobody else of the grid may), its department or grid team while unclaimed, the operators when returned;
+    nobody else of the grid may), its department or grid team while unclaimed, the operators when returned (the
+    street's when its community has none bound, as the 退回 went to them);
     nobody while it waits for an address."""
     if appeal.status in _ASSIGNABLE and appeal.assignee_staff_id is not None:
         return [session.get_one(Staff, appeal.assignee_staff_id)]
-    if appeal.status == AppealStatus.RETURNED:
-        return community_operators(session, appeal.grid_id)
+    if appeal.status == AppealStatus.RETURNED:  # whom its 退回 went to (storage.tasks.return_receivers)
+        return community_operators(session, appeal.grid_id) or street_operators(session, appeal.grid_id)
     if appeal.status not in (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED) or appeal.grid_id is None:
         return []  # held for an address: nobody has it yet
     about = complaints.accused(session, appeal.id)

@@ -544,6 +544,21 @@ def test_a_task_returned_in_a_community_without_an_operator_goes_to_the_streets(
     assert notices(seeded, "staff_returned", ticket) == ["street_zhou"]  # not nobody told
 
 
+def test_what_a_resident_adds_to_a_task_returned_to_the_street_reaches_its_operator_not_nobody(wechat, seeded,
+                                                                                                clock):
+    # The 退回 went to the street's operator (no community operator bound), her 补充 and 催办 to nobody.
+    with seeded.transaction() as session:
+        session.add(Staff(openid="street_zhou", name="周主任", role=StaffRole.OPERATOR, community_id=None,
+                          active=True, created_at=clock()))
+    ticket = file_and_dispatch(wechat, seeded, clock, "楼道灯坏了，晚上看不见", openid=HEPING_RESIDENT)
+    wechat.send(CHEN, f"退回 {ticket} 这是隔壁小区的事")
+    said = wechat.send(HEPING_RESIDENT, f"补充 {ticket} 灯在2单元门口")
+    wechat.send(HEPING_RESIDENT, f"催办 {ticket}")
+    assert notices(seeded, "staff_words_added", ticket) == ["street_zhou"]
+    assert notices(seeded, "staff_chased", ticket) == ["street_zhou"]
+    assert said.startswith("已把您补充的情况转告") and "街道的工作人员" in said
+
+
 def test_my_tasks_lists_what_i_work_on_and_what_waits_the_soonest_due_first(wechat, seeded, clock):
     first = file_and_dispatch(wechat, seeded, clock)
     second = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
