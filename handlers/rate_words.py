@@ -11,6 +11,10 @@ UNIT_NAMES = {"street": "街道", "community": "社区", "grid": "网格", "memb
 NOBODY = "（无人接单）"  # the member unit of appeals nobody claimed
 LEFT = "（已离职）"  # after a member who has left since: their figures stay, nobody looks for them in the staff list
 TOTAL = "合计"
+# What each figure a list of the rates' appeals can be drawn for counted (storage.rate_counts.LISTED): the console's
+# ?counted= heading and `gridbot appeals list --counted` (which reads these words as well as the keys).
+COUNTED_NAMES = {"dispatched": "派发", "responded": "响应及时", "resolved": "已解决", "ever_resolved": "办结过",
+                 "rated": "已评价"}
 
 
 def percent(rate: float | None, decimals: int = 1) -> str:

@@ -137,6 +137,7 @@ def counts_query(unit: Unit, start: datetime, end: datetime, as_of: datetime, sc
 
 # What a drill-down can list: the counts an operator reads as a denominator or a numerator, and 已评价 (`rated`).
 LISTED = ("dispatched", "responded", "resolved", "ever_resolved", "rated")
+LISTED_DAYS = 366  # the longest period of a figure's list: a year, as the dashboard and the ranking read
 
 
 def counted_ids(measure: str, start: datetime, end: datetime, as_of: datetime, scope: Scope) -> Select[Any]:

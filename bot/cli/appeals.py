@@ -15,12 +15,14 @@ from bot.cli.support import echo_csv, fail, fail_database, operator_transaction,
 from bot.clock import Clock, now_utc
 from bot.day_words import not_on_the_calendar, read_day
 from bot.sheets.appeals_csv import appeal_csv
+from handlers import rate_words
 from storage.tickets import LOCAL_ZONE
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from storage.queries import Scope
+    from storage.queries import AppealFilter, Scope
+    from storage.rates import Period
 
 
 def _since_day(_context: click.Context, _option: click.Parameter, typed: str | None) -> datetime | None:
@@ -72,13 +74,19 @@ def appeals_group() -> None:
 @click.option("--returned", is_flag=True)
 @click.option("--pending-binding", is_flag=True)
 @click.option("--since", callback=_since_day, metavar="YYYY-MM-DD")
+@click.option("--counted", metavar="派发|响应及时|已解决|办结过|已评价")
+@click.option("--from", "first", metavar="YYYY-MM-DD")
+@click.option("--to", "last", metavar="YYYY-MM-DD")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True)
 @click.pass_obj
 def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None, overdue: bool, unclaimed: bool,
-                 returned: bool, pending_binding: bool, since: datetime | None, as_json: bool, as_csv: bool) -> None:
+                 returned: bool, pending_binding: bool, since: datetime | None, counted: str | None,
+                 first: str | None, last: str | None, as_json: bool, as_csv: bool) -> None:
     """List appeals, oldest first; every option given narrows the list. The table shows the ticket, when it was
-    filed, category, place, status, who holds it, its clock (剩 / 已超时), and the content with numbers masked."""
+    filed, category, place, status, who holds it, its clock (剩 / 已超时), and the content with numbers masked.
+    With --counted, the appeals a figure of the rates counted for the period --from/--to (default: this month),
+    by the rates' own period rule, whatever their status: the console's list behind that figure."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage import queries
@@ -87,17 +95,62 @@ def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None
         raise click.UsageError(texts.JSON_OR_CSV)
     wanted = queries.AppealFilter(_statuses(status), overdue, unclaimed, returned, pending_binding, since)
     now = (clock or now_utc)()
+    figure = _figure(counted, first, last, now)
     try:
         with operator_transaction() as session:
-            found = queries.appeals(session, now, read_scope(session, scope_path), wanted)
+            scope = read_scope(session, scope_path)
+            if figure is not None:
+                wanted = _counted(wanted, figure, now, scope)
+            found = queries.appeals(session, now, scope, wanted)
             if as_json:
                 click.echo(appeal_json(found, now))
             elif as_csv:
                 echo_csv(appeal_csv(found, now))
             else:
+                if figure is not None:
+                    click.echo(texts.COUNTED_HEADING.format(
+                        name=rate_words.COUNTED_NAMES[figure[0]], first=figure[1].first_day.isoformat(),
+                        last=figure[1].last_day.isoformat()))
                 click.echo(appeal_table(found, now))
     except SQLAlchemyError as error:
         fail_database(texts.DATABASE_FAILED, error)
+
+
+def _figure(counted: str | None, first: str | None, last: str | None, now: datetime) -> tuple[str, Period] | None:
+    """The figure of the rates --counted names (its storage.rate_counts.LISTED key) and the period --from/--to name
+    (this month without them), or None without --counted; a one-line refusal for what they cannot mean."""
+    from datetime import timedelta
+
+    from bot.cli.rates_texts import period_of
+    from storage.rate_counts import LISTED_DAYS
+
+    if counted is None:
+        if first is not None or last is not None:
+            fail(texts.PERIOD_NEEDS_COUNTED)
+        return None
+    measure = texts.COUNTED_WORDS.get(counted.strip())
+    if measure is None:
+        fail(texts.BAD_COUNTED.format(word=counted, known="、".join(rate_words.COUNTED_NAMES.values())))
+    period = period_of(first, last, now)
+    if isinstance(period, str):
+        fail(period)
+    if period.end - period.start > timedelta(days=LISTED_DAYS):  # as long as a ranking's, as the console's list
+        fail(texts.COUNTED_TOO_LONG.format(days=LISTED_DAYS))
+    return measure, period
+
+
+def _counted(wanted: AppealFilter, figure: tuple[str, Period], now: datetime, scope: Scope) -> AppealFilter:
+    """`wanted` narrowed to the appeals the figure counted in its period within `scope`, of every status unless
+    --status names some (a figure counts closed appeals too)."""
+    from dataclasses import replace
+
+    from storage.appeals import LAPSED_STATUS
+    from storage.models import AppealStatus
+    from storage.rate_counts import counted_ids
+
+    measure, period = figure
+    return replace(wanted, among=counted_ids(measure, period.start, period.end, period.as_of(now), scope),
+                   statuses=wanted.statuses or (*AppealStatus, LAPSED_STATUS))
 
 
 @appeals_group.command("show")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from handlers import resident_texts, staff_texts
+from handlers import rate_words, resident_texts, staff_texts
 from handlers.rate_words import percent  # noqa: F401 (gridbot report's summary line writes rates as the tables do)
 from storage.appeals import LAPSED_STATUS
 from storage.models import AppealStatus
@@ -34,6 +34,14 @@ BAD_SINCE = "--since 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{
 NO_SUCH_DAY = "日历上没有 {text} 这一天，请核对 --since 的日期。"
 NO_SCOPE = "没有找到“{name}”：请写街道、社区或网格的名称，如 幸福里社区 或 幸福里社区·第一网格。"
 JSON_OR_CSV = "--json 和 --csv 只能选一个。"
+# --counted: what a figure of the rates counted (the console's ?counted= list), by its name or its key.
+COUNTED_WORDS = {**{word: key for key, word in rate_words.COUNTED_NAMES.items()},
+                 **{key: key for key in rate_words.COUNTED_NAMES}}
+BAD_COUNTED = "不认识 --counted “{word}”。可用：{known}（即 gridbot rates 和控制台三率上的数字）"
+PERIOD_NEEDS_COUNTED = ("--from、--to 是三率的统计期，只和 --counted 一起用；按提交日期列出请用 --since。")
+COUNTED_TOO_LONG = "统计期最长 {days} 天，请缩短后再试。"
+COUNTED_HEADING = ("三率计入“{name}”的诉求（统计期 {first} 至 {last}，按三率的口径，与 gridbot rates 的数字是同一批："
+                   "等住址等到下一期才派给网格的算在派给网格的那一期；不论现在的状态）：")
 NO_APPEALS = "没有符合条件的诉求。"
 LISTED = "共 {count} 条诉求。"
 DATABASE_FAILED = "读取数据库失败（{reason}），请稍后再试。"

@@ -13,7 +13,8 @@ COMMANDS: dict[str, str] = {
     # 诉求
     "appeals": "诉求：列出当天的工作，完整查看一件诉求。",
     "appeals list": "列出诉求，最早的在前。给出的每个选项都会缩小范围。表格列出编号、提交时间、类别、地点、状态、"
-                    "办理人、时限（剩余多久 / 已超时多久）和内容（电话、身份证号已遮盖）。",
+                    "办理人、时限（剩余多久 / 已超时多久）和内容（电话、身份证号已遮盖）。"
+                    "用 --counted 和 --from/--to 核对三率：列出的正是那个数字计入的诉求。",
     "appeals show": "完整查看一件诉求。任务卡、居民的联系方式（遮盖）、谁在办、时限、附件、评价、加入的邻居，"
                     "以及带工作人员姓名的完整办理记录。每次查看都记入诉求记录（查阅）。",
     "reassign": "改派：把诉求交给另一个网格或一位网格员。网格写 第二网格 或 幸福里社区·第二网格，网格员写姓名。新的办理人收到任务卡，"
@@ -163,6 +164,10 @@ PARAMETERS: dict[str, str] = {
     "appeals list --returned": "被网格退回、等着改派的",
     "appeals list --pending-binding": "等居民绑定住址的",
     "appeals list --since": "这一天（北京时间）及以后提交的",
+    "appeals list --counted": "列出三率里某个数字计入的诉求（与 gridbot rates、控制台三率上的数字是同一批，不论现在的状态）：派发、响应及时、"
+                              "已解决、办结过、已评价（或英文名 dispatched、responded…）",
+    "appeals list --from": "三率统计期的第一天（北京时间），和 --to、--counted 一起写；不写则为本月",
+    "appeals list --to": "三率统计期的最后一天（含这一天）",
     "appeals list --json": "输出 JSON，给程序用（英文键）",
     "appeals list --csv": "输出 CSV，给 Excel 用（中文表头，带 BOM 的 UTF-8）",
     "appeals show ticket": "诉求编号，如 G2612030004（可以不带 G）",

@@ -353,3 +353,35 @@ def test_a_retry_of_an_id_no_row_can_have_is_refused_in_one_chinese_line(day, da
     result = gridbot(database_url, clock, "outbox", "failed", "--retry", typed)
 
     assert result.exit_code == 1 and result.output.strip() == f"没有序号为 {typed} 的通知。"
+
+
+def test_counted_lists_what_a_figure_of_the_rates_counted_by_the_rates_period_not_filing_day(
+        day, seeded, database_url, clock):
+    # An operator at a terminal could list only by filing day: the console's ?counted= lists had no CLI.
+    with seeded.transaction() as session:  # filed last month with no address, placed this month when bound
+        held = session.scalars(select(Appeal).where(Appeal.ticket == day["unclaimed"])).one()
+        held.created_at = clock() - timedelta(days=40)
+        held.placed_at = clock()
+    first, last = (clock() - timedelta(days=3)).astimezone(LOCAL_ZONE).date(), clock().astimezone(LOCAL_ZONE).date()
+
+    result = gridbot(database_url, clock, "appeals", "list", "--counted", "派发", "--from", first.isoformat(),
+                     "--to", last.isoformat())
+    by_filing = gridbot(database_url, clock, "appeals", "list", "--since", first.isoformat())
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("三率计入“派发”的诉求（统计期")
+    assert day["unclaimed"] in result.output and day["claimed"] in result.output and day["held"] not in result.output
+    assert day["claimed"] in by_filing.output and day["unclaimed"] not in by_filing.output  # as the figure would not
+    keyed = gridbot(database_url, clock, "appeals", "list", "--counted", "responded", "--json")
+    assert keyed.exit_code == 0, keyed.output
+    assert day["claimed"] in keyed.output and day["unclaimed"] not in keyed.output
+
+
+def test_counted_refuses_an_unknown_figure_and_a_period_without_it_in_one_line(day, database_url, clock):
+    unknown = gridbot(database_url, clock, "appeals", "list", "--counted", "满意")
+    assert unknown.exit_code != 0 and "不认识 --counted “满意”。可用：派发、响应及时、已解决、办结过、已评价" in unknown.output
+    alone = gridbot(database_url, clock, "appeals", "list", "--from", "2026-11-01", "--to", "2026-11-30")
+    assert alone.exit_code != 0 and "只和 --counted 一起用" in alone.output
+    long = gridbot(database_url, clock, "appeals", "list", "--counted", "派发", "--from", "2025-01-01", "--to",
+                   "2026-11-22")
+    assert long.exit_code != 0 and "统计期最长 366 天" in long.output

@@ -20,7 +20,7 @@ from handlers.resident_texts import LOCAL_ZONE
 from storage.appeals import LAPSED_STATUS, Channel
 from storage.models import AppealStatus
 from storage.queries import AppealFilter, Scope
-from storage.rate_counts import LISTED, counted_ids
+from storage.rate_counts import LISTED, LISTED_DAYS, counted_ids
 from storage.rates import Period
 from storage.staff import UnclearPlace
 
@@ -38,7 +38,6 @@ STATUSES = (*AppealStatus, LAPSED_STATUS)  # the status filter's choices, as `st
 FLAGS = ("overdue", "unclaimed", "paused")  # checkboxes: present means on
 FIELDS = ("queue", "status", "category", "where", "channel", "from", "to", "q", "counted", *FLAGS)
 TEXT_LIMIT = 50  # characters of a search or a place: longer is a paste gone wrong
-COUNTED_DAYS = 366  # the longest period of a figure's list: a year, as the dashboard and the ranking read
 
 
 @dataclass(frozen=True)
@@ -92,8 +91,8 @@ def _counted(wanted: AppealFilter, measure: str, scope: Scope, now: datetime) ->
         raise _Unreadable(texts.FILTER_BAD_COUNTED)
     month = Period.month_of(now)
     period = Period(wanted.since or month.start, wanted.until or month.end)
-    if period.end - period.start > timedelta(days=COUNTED_DAYS):  # as long as a ranking's, no longer
-        raise _Unreadable(texts.PERIOD_TOO_LONG.format(days=COUNTED_DAYS))
+    if period.end - period.start > timedelta(days=LISTED_DAYS):  # as long as a ranking's, no longer
+        raise _Unreadable(texts.PERIOD_TOO_LONG.format(days=LISTED_DAYS))
     among = counted_ids(measure, period.start, period.end, period.as_of(now), scope)
     return replace(wanted, since=None, until=None, among=among, statuses=wanted.statuses or STATUSES)
 

@@ -122,8 +122,7 @@ FILTER_BAD_CHANNEL = "不认识这个渠道，请从列表中选择。"
 FILTER_BAD_DATE = "日期“{value}”看不懂，请写成 2026-03-01 这样。"
 FILTER_BAD_COUNTED = "不认识要列出的三率数字，请从数据看板或三率排名上的链接进入。"
 # A figure of the rates listed (?counted=): what it counted, by the rates' period rule rather than filing day.
-COUNTED_NAMES = {"dispatched": "派发", "responded": "响应及时", "resolved": "已解决", "ever_resolved": "办结过",
-                 "rated": "已评价"}
+COUNTED_NAMES = rate_words.COUNTED_NAMES
 COUNTED_HEADING = "三率计入“{name}”的诉求"
 COUNTED_NOTE = ("按三率的口径列出，与数据看板、三率排名的数字是同一批诉求：统计期内提交并派发的，"
                 "等住址等到下一期才派给网格的算在派给网格的那一期；不论现在的状态。")
