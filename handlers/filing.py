@@ -67,12 +67,12 @@ def file_text(conversation: Conversation, text: str, kind: Kind, result: Classif
         limits.resolve_hours, result.subcategory, limits.department, limits.working_days,
         dispatch.reach(session, (at or sender).grid_id, intake.department, sender.openid, now),
     )
-    if placed is not None:  # the neighbours a join would offer are the home building's, not the place said
-        said = texts.PLACE_SAID.format(place=placed.home_label, ticket=filed.ticket)
-        return Reply(f"{received}\n{said}"), filed.id
-    # Several problems are offered apart before any is offered as a join: the join would take all of them.
+    if placed is not None:
+        received += "\n" + texts.PLACE_SAID.format(place=placed.home_label, ticket=filed.ticket)
+    # Several problems are offered apart before any is offered as a join: the join would take all of them. Both
+    # are of the place filed at: its parts go there too (storage.parts), the join is with that building's reports.
     offer = (several.offer(conversation, filed, text, result.category)
-             or joins.offer(conversation, filed, result.category, text))
+             or joins.offer(conversation, filed, result.category, text, at or sender))
     return Reply(f"{received}\n{offer}" if offer else received), filed.id
 
 

@@ -29,9 +29,11 @@ DECLINES = frozenset({"不用了", "不用", "不要", "不要了", "算了", "�
 SAME_UNIT_BONUS = 0.05
 
 
-def offer(conversation: Conversation, filed: appeals.Filed, category: str, text: str) -> str | None:
-    """The offer to append to a new appeal's reply, or None; remembers it as the resident's dialogue."""
-    sender = conversation.sender
+def offer(conversation: Conversation, filed: appeals.Filed, category: str, text: str,
+          place: appeals.Sender) -> str | None:
+    """The offer to append to a new appeal's reply, or None; remembers it as the resident's dialogue. `place` is
+    where it was filed: the sender's home, or the building their words named (storage.said_places), whose
+    neighbours' reports are the ones of the same problem."""
     if category == UNCLASSIFIED or category in sensitive_categories(conversation):
         return None  # family conflicts and neighbour disputes are never offered, merged or shown to others
     if category == QUESTION_CATEGORY:
@@ -41,17 +43,17 @@ def offer(conversation: Conversation, filed: appeals.Filed, category: str, text:
     # Of the neighbours' appeals about the same problem, the first: fifty neighbours reporting one lift in a minute
     # then join one appeal, not a handful (one they joined is merged, and no longer among the candidates). Oldest
     # first, the comparing stops there: in a burst, at the first candidate.
-    candidates = joins.neighbours(conversation.session, sender, category, conversation.now)
-    best = next((n for n in candidates if _score(n, text, sender.unit_id) >= SIMILAR_ENOUGH), None)
+    candidates = joins.neighbours(conversation.session, place, category, conversation.now)
+    best = next((n for n in candidates if _score(n, text, place.unit_id) >= SIMILAR_ENOUGH), None)
     if best is None:
         return None
-    if not verification.may_join(conversation.session, sender.id):
+    if not verification.may_join(conversation.session, place.id):
         return None  # anyone can pick a unit's numbers: where the community asks, only a verified address
     dialogues.begin(conversation, DIALOG, {"appeal_id": filed.id, "ticket": filed.ticket, "target_id": best.id,
                                            "target": best.ticket})
     # The building, never the unit: "same unit" would point at the door of the neighbour who asked.
-    place = org.address(conversation.session, sender.grid_id, sender.building_id, None).home_label  # type: ignore[arg-type]
-    return texts.join_offer(best.ticket, category, place, best.status, best.department)
+    building = org.address(conversation.session, place.grid_id, place.building_id, None).home_label  # type: ignore[arg-type]
+    return texts.join_offer(best.ticket, category, building, best.status, best.department)
 
 
 def is_acceptance(conversation: Conversation) -> bool:

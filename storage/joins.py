@@ -23,6 +23,7 @@ from storage import advisory_locks, complaints, dispatch, emergencies, followers
 from storage.actors import Manager, actor_of
 from storage.appeals import (
     Action,
+    Sender,
     fresh_claim_clock,
     hold,
     holder_before,
@@ -41,7 +42,6 @@ from storage.models import (
     Staff,
 )
 from storage.notices import ResidentMerged, ResidentSplit, StaffMerged, StaffNewAppeal
-from storage.residents import ResidentView
 from storage.staff import manages_grid
 from storage.tasks import find
 from storage.telling import tell, tell_resident
@@ -82,9 +82,10 @@ class Neighbour:
     department: str | None = None  # transferred (or routed) to it: its status reads 已转交相关部门, not 网格员
 
 
-def neighbours(session: Session, sender: ResidentView, category: str, now: datetime) -> list[Neighbour]:
-    """Recent open appeals of others in the sender's building with this category, oldest first (the first of a
-    problem is the one to join: handlers.joins takes the first alike, and need not compare the rest)."""
+def neighbours(session: Session, sender: Sender, category: str, now: datetime) -> list[Neighbour]:
+    """Recent open appeals of others in the sender's building (their home, or the one their appeal was filed at)
+    with this category, oldest first (the first of a problem is the one to join: handlers.joins takes the first
+    alike, and need not compare the rest)."""
     if sender.grid_id is None or sender.building_id is None:
         return []
     params = {

@@ -3,7 +3,8 @@ an appeal of its own (own category, own card, own clock) and the first stays wit
 
 The original's words are the resident's and are never rewritten: its record notes which tickets the other
 problems went to, whoever already holds it is told to handle only the first, and lists show it by that first
-problem (`Appeal.kept_words`).
+problem (`Appeal.kept_words`). The others are filed where the original was: at the building her words named
+when that was not her home (storage.said_places).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from storage.errors import NotFound
 from storage.material import HELD
 from storage.models import OPEN_STATUSES, Appeal
 from storage.notices import StaffPartsFiled
+from storage.said_places import SaidPlace
 
 
 def file_parts(session: Session, resident: appeals.Sender, original_id: int, kept: str,
@@ -35,7 +37,11 @@ def file_parts(session: Session, resident: appeals.Sender, original_id: int, kep
         raise NotFound(str(original_id))
     # Each keeps the message it came in, as received, and its channel (the "分开" that split it is no appeal).
     as_received = {"raw_message": json.loads(original.raw_message), "channel": appeals.Channel(original.channel)}
-    filed = [appeals.file_appeal(session, resident, replace(intake, **as_received), now) for intake in others]
+    # Each is where the original was filed, which is not her home when her words named another building
+    # (storage.said_places): the problems she reported are there.
+    place = (SaidPlace(resident.id, original.grid_id, original.building_id, original.unit_id)
+             if original.grid_id is not None and original.building_id is not None else resident)
+    filed = [appeals.file_appeal(session, place, replace(intake, **as_received), now) for intake in others]
     tickets = tuple(f.ticket for f in filed)
     original.second_category = None  # the other problems have appeals of their own now
     original.kept_words = kept  # lists show it by its own problem, not the opening its split-off tickets have

@@ -6,8 +6,9 @@ o1 lives in 阳光花园3号楼1单元 (幸福里社区·第一网格: 张伟, �
 """
 
 import pytest
+from sqlalchemy import select
 
-from storage.models import AppealStatus
+from storage.models import Appeal, AppealStatus
 from tests.handlers.test_emergencies import cards, grid_of, report
 from tests.support.database import appeal
 from tests.support.personas import LIU, ZHANG
@@ -67,3 +68,31 @@ def test_a_compound_named_in_latin_letters_is_told_apart_in_either_case(wechat, 
     reply, ticket = report(wechat, seeded, clock, "soho家园2号楼楼道灯坏了")
     assert "按您说的登记在SOHO家园2号楼" in reply
     assert appeal(seeded, ticket).grid_id == grid_of(seeded, LIU)
+
+
+def test_apart_files_the_parts_of_an_appeal_placed_at_another_building_there(wechat, seeded, clock):
+    reply, ticket = report(wechat, seeded, clock, "锦绣家园5号楼：1.楼道灯坏了 2.门口垃圾桶满了没人倒")
+    assert "按您说的登记在锦绣家园5号楼" in reply and "回复“分开”为每件事分别登记" in reply
+    assert wechat.send("o1", "分开").startswith(f"已分开登记：\n· {ticket}：")
+    original = appeal(seeded, ticket)
+    with seeded.transaction() as session:
+        parts = session.scalars(select(Appeal).where(Appeal.id != original.id)).all()
+        assert [(part.grid_id, part.building_id, part.unit_id) for part in parts] == [
+            (original.grid_id, original.building_id, None)]
+    assert original.grid_id == grid_of(seeded, LIU)
+
+
+def test_a_neighbours_report_of_the_building_she_named_is_offered_as_a_join(wechat, seeded, clock):
+    # o7 lives in 1号楼; o1, of 3号楼, reports the same lamp there: the join is with 1号楼's report, as o7's own
+    # neighbours would be offered it.
+    _, first = report(wechat, seeded, clock, "1号楼楼道灯坏了好几天了，晚上看不见路", openid="o7")
+    reply = wechat.send("o1", "1号楼楼道灯坏了好几天了，晚上看不见路")
+    assert "按您说的登记在阳光花园1号楼" in reply
+    assert f"同楼已有相同诉求正在办理（编号 {first}" in reply and "阳光花园1号楼" in reply.split("同楼")[1]
+    assert wechat.send("o1", "1").startswith(f"已加入诉求 {first}")
+
+
+def test_her_home_buildings_report_is_not_offered_for_an_appeal_placed_elsewhere(wechat, seeded, clock):
+    report(wechat, seeded, clock, "楼道灯坏了好几天了，晚上看不见路", openid="o5")  # 3号楼, o1's home
+    reply = wechat.send("o1", "1号楼楼道灯坏了好几天了，晚上看不见路")
+    assert "按您说的登记在阳光花园1号楼" in reply and "同楼已有相同诉求" not in reply
