@@ -153,5 +153,7 @@ def _chase(conversation: Conversation, appeal: Appeal, words: str | None, follow
     waiting_with = appeal.department if appeal.status == AppealStatus.DISPATCHED \
         else texts.CHASED_COMMUNITY if appeal.status == AppealStatus.RETURNED else None
     for_neighbour = appeal.reporter_staff_id is not None and not followed  # a 代报: a staff reporter, a resident
+    just_filed = int(chasing.JUST_FILED.total_seconds() // 60) if chased.early else None
     return Reply(texts.chase_reply(appeal.ticket, appeal.category, status, handler, chased.sent, chased.count,
-                                   followed, for_neighbour, waiting_with))
+                                   followed, for_neighbour, waiting_with, just_filed,
+                                   dispatching=appeal.status == AppealStatus.SUBMITTED))

@@ -247,12 +247,19 @@ CHASE_NOT_OPEN = "诉求 {ticket} 当前状态为“{status}”，不在办理�
 
 
 def chase_reply(ticket: str, category: str, status: str, handler: str | None, sent: bool, count: int,
-                followed: bool = False, for_neighbour: bool = False, waiting_with: str | None = None) -> str:
+                followed: bool = False, for_neighbour: bool = False, waiting_with: str | None = None,
+                just_filed: int | None = None, dispatching: bool = False) -> str:
     """The answer to a chase-up: where the appeal stands, and what was done about the chasing; `followed`: a
     neighbour's appeal the resident's own was merged into; `for_neighbour`: one the sender filed for a neighbour
-    (代报); `waiting_with`: whom an unclaimed one waits with, when not the grid's staff (a department, the community)."""
+    (代报); `waiting_with`: whom an unclaimed one waits with, when not the grid's staff (a department, the community);
+    `just_filed`: the minutes a new appeal's card is given before a 催办 goes (storage.chasing.JUST_FILED), when it
+    was filed within them: nobody was chased; `dispatching`: its card is still going out."""
     who = f"办理人{handler}" if handler else _chased_unclaimed(category, waiting_with)
-    if sent:
+    if just_filed is not None:
+        done = (f"{who}刚刚接单，会尽快联系您。" if handler else
+                f"任务卡正在发给{who}。" if dispatching else f"任务卡刚刚已发给{who}。")
+        done += f"提交 {just_filed} 分钟后还没有人联系您，可以再催办。"
+    elif sent:
         done = f"已为您向{who}催办（第{count}次），会尽快处理。"
     elif count:
         done = f"一小时内已为您催办过，{who}正在跟进，请耐心等待。"

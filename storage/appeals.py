@@ -119,6 +119,8 @@ class Action(StrEnum):
     ADDRESS_VERIFIED = "address_verified"  # 核实: staff confirmed the resident lives in the appeal's building (internal)
     REASSIGNED = "reassigned"  # 改派: handed to another grid or member (note: to whom)
     CHASED = "chased"  # 催办: the resident chased it up and its handler was told (internal; note: their words)
+    # 催办 minutes after filing (storage.chasing.JUST_FILED): kept, nobody told; not a 催办 sent (internal; note: words)
+    CHASED_EARLY = "chased_early"
     SUPERVISED = "supervised"  # 督办 by hand: a console operator pressed its holders (internal; note: their words)
     WORDS_ADDED = "words_added"  # 补充: the resident told more, and its holders were told (note: their words)
     REJECTED = "rejected"  # 不受理: not an appeal, closed by an operator or grid leader (note: the reason)

@@ -6,7 +6,8 @@ the grid may); the department it was transferred to, or the grid's members and l
 was returned to them. A holder who may not read the appeal (a private
 category in a 抢单 grid) hears that it was chased, not what it says. Each 催办 sent is
 an audit event (Action.CHASED, the resident's words as its note), so the count is the number of those events;
-chasing again within CHASE_EVERY is answered with the status but tells nobody again. When the grid member who
+chasing again within CHASE_EVERY is answered with the status but tells nobody again, and so is a 催办 within
+JUST_FILED of filing (its card just went out). When the grid member who
 alone holds it is on leave (请假), the grid's 网格长 at work hear of the 催办 too, to 改派 it (the community's operators
 when it has none at work): the resident's chase does not wait for someone who is away.
 
@@ -42,6 +43,10 @@ from storage.tasks import find
 from storage.telling import tell
 
 CHASE_EVERY = timedelta(hours=1)
+# A 催办 this soon after filing comes right behind the new-appeal card its holders just got: the resident hears the
+# status and that the card went out; it is kept on the record (the first one's words), and nobody is told again.
+# An emergency is never held back (its follow-up words go to its responders: handlers.filing).
+JUST_FILED = timedelta(minutes=10)
 WORDS_KEPT = 200  # of what the resident said, on the audit event and the card
 
 
@@ -50,8 +55,9 @@ class Chase:
     """What the resident is told: the appeal, whether its handler was told now, and how often it was chased."""
 
     appeal: Appeal
-    sent: bool  # False: already chased within the hour (or nobody to tell yet)
+    sent: bool  # False: already chased within the hour, filed minutes ago (`early`), or nobody to tell yet
     count: int  # the 催办 sent for this appeal so far, this one included
+    early: bool = False  # filed within JUST_FILED: its holders just got its card, and are not told again
 
 
 def open_appeals(session: Session, resident_id: int) -> Sequence[Appeal]:
@@ -93,10 +99,13 @@ def latest_appeal(session: Session, resident_id: int) -> Appeal | None:
 
 def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None, now: datetime,
           sensitive: Collection[str]) -> Chase:
-    """Send a 催办 for the resident's open appeal to whoever holds it, unless one went within the hour;
-    `sensitive` names the private categories."""
+    """Send a 催办 for the resident's open appeal to whoever holds it, unless one went within the hour or it was
+    filed within JUST_FILED (then only kept on its record); `sensitive` names the private categories."""
     hold(session, appeal)  # two at once (the resident and a neighbour who follows): the second finds the first
     sent_before = _chases(session, appeal.id)
+    if appeal.emergency is None and appeal.created_at > now - JUST_FILED and holders_of(session, appeal):
+        _keep_early(session, resident_id, appeal, words, now)
+        return Chase(appeal, False, sent_before, early=True)
     recent = session.scalar(
         select(func.count(AppealEvent.id)).where(AppealEvent.appeal_id == appeal.id,
                                                  AppealEvent.action == Action.CHASED,
@@ -116,6 +125,15 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
         tell_holders(session, appeal, _stand_ins_for(session, appeal, away, now),
                      replace(card, away=away.name), now, sensitive)
     return Chase(appeal, True, sent_before + 1)
+
+
+def _keep_early(session: Session, resident_id: int, appeal: Appeal, words: str | None, now: datetime) -> None:
+    """Keep a 催办 made minutes after filing on the appeal's record, once: a flood of them is one line."""
+    kept = session.scalar(select(AppealEvent.id).where(AppealEvent.appeal_id == appeal.id,
+                                                       AppealEvent.action == Action.CHASED_EARLY).limit(1))
+    if kept is None:
+        record(session, appeal.id, now, Action.CHASED_EARLY, None, None, actor_id=resident_id,
+               note=words[:WORDS_KEPT] if words else None, internal=True)
 
 
 def _stand_ins_for(session: Session, appeal: Appeal, away: Staff, now: datetime) -> Sequence[Staff]:

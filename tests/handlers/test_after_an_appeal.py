@@ -435,6 +435,7 @@ def chases(seeded, template="staff_chased"):
 
 def test_still_not_fixed_gets_the_status_and_the_grid_is_chased_when_nobody_claimed_it(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     before, cards = appeal_count(seeded), staff_cards(seeded)
     wechat.dialog("o1", [("电梯还没修好！！", f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。已为您向网格工作人员催办（第1次）")])
     assert appeal_count(seeded) == before and staff_cards(seeded) == cards  # no new ticket, no fresh clock
@@ -444,12 +445,34 @@ def test_still_not_fixed_gets_the_status_and_the_grid_is_chased_when_nobody_clai
     assert f"接单 {ticket}" in card
 
 
+def test_a_chase_up_minutes_after_filing_says_the_card_just_went_out_and_tells_nobody_again(wechat, seeded, clock):
+    # A 催办 seconds after filing sent a 【催办】 card right behind the new-appeal card the grid had just got.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    clock.advance(minutes=2)
+    wechat.dialog("o1", [("怎么还没人回复", f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。任务卡刚刚已发给网格工作人员。"
+                                      "提交 10 分钟后还没有人联系您，可以再催办。"),
+                         (f"催办 {ticket}", "任务卡刚刚已发给网格工作人员")])
+    assert chases(seeded) == []
+    assert "居民催办（刚提交，未再通知）" in wechat.send(ZHANG, f"查询 {ticket}")
+    clock.advance(minutes=8)
+    wechat.dialog("o1", [(f"催办 {ticket}", "已为您向网格工作人员催办（第1次）")])
+    assert chases(seeded) == sorted([ZHANG, LI, WANG])
+
+
+def test_a_chase_up_minutes_after_a_member_claimed_it_says_they_just_did(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功")])
+    wechat.dialog("o1", [("电梯还没修好！！", "当前状态：办理中。办理人张伟刚刚接单，会尽快联系您。")])
+    assert chases(seeded) == []
+
+
 def test_chasing_an_appeal_waiting_for_a_department_says_the_department_was_chased_not_the_grid(
         wechat, seeded, clock):
     with seeded.transaction() as session:
         session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
                           active=True, created_at=clock()))
     ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
 
     said = wechat.send("o1", f"催办 {ticket}")
 
@@ -462,6 +485,7 @@ def test_chasing_an_appeal_a_department_gave_back_says_the_community_was_chased_
         session.add(Staff(openid="dept_zhifa", name="周队长", role=StaffRole.DEPARTMENT, department="综合执法中队",
                           active=True, created_at=clock()))
     ticket = file_and_dispatch(wechat, seeded, clock, "小区门口有人占道经营，天天摆摊堵路")
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     wechat.dialog("dept_zhifa", [(f"接单 {ticket}", "接单成功"), (f"退回 {ticket} 不归执法中队管", "已退回社区")])
 
     said = wechat.send("o1", f"催办 {ticket}")
@@ -476,6 +500,7 @@ def test_a_neighbour_who_joined_chases_the_appeal_they_follow_instead_of_filing_
     first = file_and_dispatch(wechat, seeded, clock, openid="o1")
     file_and_dispatch(wechat, seeded, clock, openid="o5", text="3号楼的电梯又坏了，上下楼很不方便")
     wechat.dialog("o5", [("1", f"已加入诉求 {first}")])
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     before, cards = appeal_count(seeded), staff_cards(seeded)
     wechat.dialog("o5", [("电梯还没修好！！", f"您加入的诉求 {first}（物业服务）当前状态：已转交网格员。已为您向网格工作人员催办（第1次）")])
     assert appeal_count(seeded) == before and staff_cards(seeded) == cards
@@ -487,6 +512,7 @@ def test_a_neighbour_who_joined_chases_by_either_number_the_appeal_being_handled
     first = file_and_dispatch(wechat, seeded, clock, openid="o1")
     own = file_and_dispatch(wechat, seeded, clock, openid="o5", text="3号楼的电梯又坏了，上下楼很不方便")
     wechat.dialog("o5", [("1", f"已加入诉求 {first}")])
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     chased = f"您加入的诉求 {first}（物业服务）当前状态：已转交网格员。"
     wechat.dialog("o5", [(f"催办 {own}", chased + "已为您向网格工作人员催办（第1次）"),
                          (f"催办 {first}", chased + "一小时内已为您催办过")])
@@ -522,6 +548,7 @@ def test_an_appeal_that_asks_when_sent_again_is_a_repeat_not_a_chase_up_of_its_f
     ticket = file_and_dispatch(wechat, seeded, clock, text=asking)
     wechat.dialog("o1", [(asking, f"您已反映过“{asking}”，编号 {ticket}，正在办理")])
     assert chases(seeded) == [] and appeal_count(seeded) == 1
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     wechat.dialog("o1", [("怎么还没人来修？", f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。已为您向网格工作人员催办")])
 
 
@@ -534,6 +561,7 @@ def test_an_appeal_that_asks_when_sent_again_is_a_repeat_not_a_chase_up_of_its_f
                                   "我之前反映的事情有人管吗", "前几天说的事有人管吗"])
 def test_asking_when_it_will_be_fixed_chases_instead_of_filing_a_question(wechat, seeded, clock, said):
     ticket = file_and_dispatch(wechat, seeded, clock)
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     wechat.dialog("o1", [(said, f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。已为您向网格工作人员催办（第1次）")])
     assert appeal_count(seeded) == 1
 
@@ -610,6 +638,7 @@ def test_a_chase_up_in_traditional_characters_chases_instead_of_filing(wechat, s
 
 def test_a_chase_up_goes_to_the_handler_once_an_hour(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功")])
     wechat.dialog("o1", [("上次说的事怎么样了", "当前状态：办理中。已为您向办理人张伟催办（第1次）")])
     assert chases(seeded) == [ZHANG]
@@ -624,6 +653,7 @@ def test_a_chase_up_goes_to_the_handler_once_an_hour(wechat, seeded, clock):
 def test_a_chase_up_naming_its_ticket_chases_that_appeal(wechat, seeded, clock):
     lift = file_and_dispatch(wechat, seeded, clock)
     file_and_dispatch(wechat, seeded, clock, text="2号楼门口的垃圾好几天没人清运了")
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     before = appeal_count(seeded)
     wechat.dialog("o1", [(f"{lift} 怎么还没修好？都三天了", f"您的诉求 {lift}")])
     assert appeal_count(seeded) == before

@@ -118,9 +118,10 @@ def test_a_family_conflicts_task_card_shows_its_words_and_unit_only_to_whom_may_
 
 
 def test_a_chase_up_of_an_unclaimed_family_conflict_tells_who_may_not_read_it_only_that_it_was_chased(
-        wechat, seeded, street):
+        wechat, seeded, street, clock):
     family = street[1]
     owner = next(openid for openid, text in APPEALS if "动手打人" in text)
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     wechat.send(owner, f"催办 {family}")
     with seeded.transaction() as session:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_chased")).all()

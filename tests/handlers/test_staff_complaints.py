@@ -208,6 +208,7 @@ def test_the_督办_of_an_unclaimed_complaint_asks_the_leader_to_claim_it_not_to
 def test_chasing_up_or_adding_a_photo_to_an_unclaimed_complaint_never_reaches_the_person_it_is_about(
         wechat, seeded, clock):
     _reply, ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     wechat.dialog(RESIDENT, [("上次说的事怎么样了", f"您的诉求 {ticket}")])
     wechat.deliver(wechat.server.image(RESIDENT, create_time=wechat.now()))
     assert notices(seeded, "staff_chased", ticket) == sorted([WANG, OPERATOR])
@@ -216,6 +217,7 @@ def test_chasing_up_or_adding_a_photo_to_an_unclaimed_complaint_never_reaches_th
 
 def test_the_complainant_is_never_told_their_complaint_went_to_the_grid_members(wechat, seeded, clock):
     reply, ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     assert "接下来：处理投诉的工作人员会尽快联系您" in reply and "网格员会" not in reply
     shown = wechat.send(RESIDENT, f"查询 {ticket}")
     assert "状态：已转交被投诉人的上级" in shown and "已转交被投诉人的上级处理" in shown
