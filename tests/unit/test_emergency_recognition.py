@@ -110,6 +110,11 @@ def shipped() -> Taxonomy:
         ("我爸触电了，倒在地上", "electrocution"),
         ("工人被电击了", "electrocution"),
         ("孩子摸插座被电到了，没反应", "electrocution"),
+        # An old person not seen for a day, not answering the door, may lie fallen inside: filed as 养老服务 before.
+        ("家里老人一天没开门了，敲门也没人应", "unanswered"),
+        ("隔壁独居的王奶奶两天没露面了，敲门没反应", "unanswered"),
+        ("楼上的老大爷好几天没动静了", "unanswered"),
+        ("敲门一直没人应，里面住的是独居老人", "unanswered"),
     ],
 )
 def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, kind: str) -> None:
@@ -183,6 +188,11 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "电线老化，有触电隐患",
         "路灯杆漏电，孩子容易触电",
         "楼下电箱门开着，怕孩子触电",
+        "快递敲门没人应",
+        "快递员敲门没人应，家里老人耳朵背听不见",
+        "物业来敲门没人应",
+        "电梯坏了，老人好几天没出门了",
+        "老人天天没人管，楼道灯也不修",
         "",
     ],
 )
