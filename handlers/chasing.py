@@ -16,8 +16,8 @@ from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from nlp.chatter import is_chase_up, names_a_problem
 from nlp.cleaning import spoken_ticket_digits
+from nlp.follow_ups import is_chase_up, names_a_problem
 from nlp.similarity import features, is_repeat, text_similarity
 from storage import appeals, chasing, joins, tasks
 from storage.errors import NotFound

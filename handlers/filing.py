@@ -9,8 +9,8 @@ from handlers import resident_texts as texts
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import Classification, Emergency
-from nlp.chatter import calls_off
 from nlp.complaints import CATEGORY as COMPLAINT_CATEGORY
+from nlp.follow_ups import calls_off
 from nlp.similarity import is_repeat
 from storage import appeals, dispatch, emergencies, material, org, said_places, tasks
 from storage import joins as joined_reports

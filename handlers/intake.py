@@ -8,20 +8,17 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
-from nlp.chatter import (
-    Chatter,
+from nlp.chatter import Chatter, asks_where_property, chatter_of, is_cry_for_help
+from nlp.complaints import without_details as complaint_without_details
+from nlp.follow_ups import (
     asks_for_ticket,
-    asks_where_property,
     calls_off,
-    chatter_of,
     is_chase_up,
-    is_cry_for_help,
     regrets_withdrawal,
     says_another_matter,
     says_when_home,
     ticket_asked_after,
 )
-from nlp.complaints import without_details as complaint_without_details
 from storage import chasing as chasing_store
 from storage.limits import TextField, excess
 from storage.tickets import normalize_ticket

@@ -1,0 +1,149 @@
+"""What a resident says about an appeal already reported, rather than a problem to file: chasing it up, calling it
+off, wanting a withdrawal undone, asking after its number or for her numbers, saying when she is home, or saying a
+new matter follows.
+
+Pure text in, answer out, folded as nlp.chatter folds small talk (one cached folding serves both).
+`is_chase_up` tells a chase-up (电梯还没修好！！, 上次说的事怎么样了, 都三天了): the conversation answers it with the
+status of the resident's open appeal, never a new one. `names_a_problem` tells whether a chase-up also says what
+is wrong (电梯还没修好 does, 上次说的事怎么样了 doesn't): with nothing open, only the first can be filed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.chatter import PUNCTUATION, as_said, is_fragment
+from nlp.cleaning import spoken_ticket_digits
+
+# Asking after something already reported: "still not", "how is it going", "it has been days".
+_CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有人|动静|消息)|怎么还|怎么样了|咋样了|进展如何|有进展吗|"
+                       r"有消息吗|什么时候(能|才能|可以|会)?(来|修|处理|好|解决)|上次(说|反映|提|报)的|都.{1,3}(天|周|个星期|礼拜)了|"
+                       r"催一下|催催|到底修不修|还要等多久|"
+                       # 怎么没人回复, 一直没人理: asking why nobody answered what was reported
+                       r"(怎么|为什么|为啥|咋|都|一直)(还)?没(有)?人(回复|回|理|管|来|联系|处理|接)|"
+                       # 电梯修好了吗, 垃圾清理了没有: asking whether the work was done
+                       r"(修|弄|处理|解决|搞|清理|清走)(好|完)?了(吗|么|没有|没)|"
+                       # 多久能修好, 能不能快点, 今天能来吗: asking when, or asking to hurry
+                       r"多久(能|才能|可以|会)?(来|修|处理|好|解决)|能不能快(点|一点)|(今天|明天)(能|会|可以)(来|修)|"
+                       r"(那个|那件|这个|这件|我的|我那个)事(情)?(到底|现在|咋|怎么|有没有|办得)")
+# Asking whether anyone cares ends new problems as often as it chases old ones ("小区门口乱停车，有没有人管？"): it
+# chases only said alone ("你们到底管不管啊"); with a problem named it is that problem, filed.
+_WHO_CARES = re.compile(r"有没有人管|管不管|有人管吗")
+
+
+def is_chase_up(text: str) -> bool:
+    """Whether the message asks after a problem already reported (电梯还没修好！！, 上次说的事怎么样了)."""
+    folded = as_said(text)
+    return _CHASE_UP.search(folded) is not None or (_WHO_CARES.search(folded) is not None and not names_a_problem(text))
+
+
+# What is left of a bare chase-up once its asking words are gone: "the matter", "fixed", "yet?".
+_CHASE_LEFTOVERS = ("那件事", "这件事", "事情", "事", "问题", "我反映", "我说", "我们", "我", "你们", "回复", "没修好", "修好",
+                    "没好", "好了", "没人", "没", "吗", "啊", "怎么", "回事", "一下", "什么时候", "到底", "修", "好",
+                    # when it was reported: "我之前反映的事情有人管吗" says no more than "我反映的事"
+                    "之前", "以前", "前几天", "前两天", "刚才", "上次", "昨天", "那天", "早上", "说的", "反映的")
+_TICKET = re.compile(r"[gG]?\d{6,}")
+
+
+def names_a_problem(text: str) -> bool:
+    """Whether a chase-up says what is wrong besides asking after it (电梯还没修好 yes; 上次说的事怎么样了, 怎么还没
+    修好？都三天了 and a ticket number alone no)."""
+    rest = PUNCTUATION.sub("", _TICKET.sub("", _WHO_CARES.sub("", _CHASE_UP.sub("", as_said(text)))))
+    for word in _CHASE_LEFTOVERS:
+        rest = rest.replace(word, "")
+    return not is_fragment(rest)
+
+
+# Saying a new matter is coming ("还有，…", "另外…", "对了，再反映一个"): never the rest of the one just reported.
+_ANOTHER_MATTER = re.compile(r"^(?:嗯+|那个|就是)*(?:还有|另外|另一件事|另一个事|对了|顺便|再反映|再说一|我再说|我还想)")
+
+
+def says_another_matter(text: str) -> bool:
+    """Whether the message opens by saying it is about something else (还有，我们楼下的下水道又堵了)."""
+    return _ANOTHER_MATTER.match(PUNCTUATION.sub("", as_said(text))) is not None
+
+
+# Calling off what was reported, in words ("那个事不用了我自己弄好了", "不用来了，已经好了", "是误报", "我不想反映了",
+# and at its end "救护车来了，没事了", "火已经灭了", "电梯修好了，谢谢"): never a new problem.
+MAX_CALLING_OFF = 20  # longer, and the message likely says something new besides
+_CALLING_OFF = re.compile(r"^(嗯|那个|就是)*(那个事|这个事|那件事|这件事|这事|那事)?(不用|不需要)(再)?(管|来|修|处理|麻烦)?了"
+                          r"|自己(弄|修|处理|解决|搞)好了"
+                          r"|(没事|没事儿|火(已经)?灭|(已经)?扑灭)了(谢谢(你们|您|你)?)?$"
+                          r"|^(不要|不用|算)了(帮我)?撤(销|回|消)(吧|了|掉)?$"
+                          r"|(已经)?(修|弄|处理|解决|搞)好了(谢谢(你们|您|你)?|多谢)?$"
+                          r"|^(不好意思|对不起|抱歉)?(刚才|刚刚)?(是|我)?误报(了|的)?(不好意思|对不起|抱歉)?$"
+                          # 我不想反映了, 不投诉了: the report itself called off
+                          r"|^(那|那个|算了)?(我)?(不想|不|不要|不用|不打算)(再)?(反映|反应|投诉|报|举报|登记|提|要)了(吧|啊)?$"
+                          r"|^(那|那就|算了)?(帮我)?撤(了|掉|回)(吧|了)?$"
+                          # 我想把刚才那个撤了, 帮我把它撤销吧: the one to withdraw said before the verb
+                          r"|^(嗯|那个|就是)*(我)?(想|要)?(帮我)?把(它|刚才|刚刚|我的|我刚才|上一个)?的?(那个|这个|诉求|问题|那条|这条)?"
+                          r"(给)?(撤|撤销|撤回|撤消|取消)(了|掉|回|吧)*$"
+                          # 我刚才发错了: sent by mistake
+                          r"|^(嗯|那个|就是)*(我)?(刚才|刚刚)?(是)?(发错|说错|打错|点错)(了)?$")
+
+
+def calls_off(text: str) -> bool:
+    """Whether a short message says the problem reported no longer needs anyone (不用了，我自己弄好了)."""
+    cleaned = PUNCTUATION.sub("", as_said(text))
+    return len(cleaned) <= MAX_CALLING_OFF and _CALLING_OFF.search(cleaned) is not None
+
+
+# Wanting a withdrawal undone ("撤销错了", "我不想撤销了", "恢复我的诉求"): a withdrawn appeal cannot be restored.
+MAX_REGRET = 20  # longer, and the message likely says the problem again, to be filed
+_REGRETS_WITHDRAWAL = re.compile(r"(撤销|撤)错|(不想|不该|不应该|不要|不是要|没想)(撤销|撤)|误撤|不小心撤|(取消|撤回|撤销)(刚才的)?撤销|"
+                                 r"(恢复|还原)(我的|那个|刚才的|刚才那个)?(诉求|撤销)")
+
+
+def regrets_withdrawal(text: str) -> bool:
+    """Whether a short message asks to undo a withdrawal (撤销错了，我不想撤销)."""
+    cleaned = PUNCTUATION.sub("", as_said(text))
+    return len(cleaned) <= MAX_REGRET and _REGRETS_WITHDRAWAL.search(cleaned) is not None
+
+
+# Asking after one numbered appeal in a sentence ("请帮我查一下G2612060048的进度", "查询G2612060048谢谢"): what is
+# left around the number once these are gone must be nothing, or the message says more and is read as such.
+_ASKING_AFTER = tuple(sorted((
+    "请问", "问一下", "请", "帮我", "帮忙", "麻烦", "您", "你们", "你", "查询", "查看", "查一下", "查查", "查", "看一下", "看看",
+    "一下", "我的", "我", "诉求", "编号", "单号", "的", "进度", "进展", "情况", "结果", "到哪了", "到哪一步了",
+    "现在", "是", "什么", "怎么样", "怎样", "如何", "了", "谢谢", "吗", "呢",
+), key=len, reverse=True))
+_WHOLE_TICKET = re.compile(r"(?<!\d)[gG]?\d{10}(?!\d)")
+
+
+def ticket_asked_after(text: str) -> str | None:
+    """The ticket number (as written) a message only asks after, or None when it names none, several, or says
+    something besides (a problem to file, a chase-up to pass on)."""
+    folded = spoken_ticket_digits(as_said(text))  # read out to voice input: 二六一二零六零零二零 is 2612060020
+    found = set(_WHOLE_TICKET.findall(folded))
+    if len(found) != 1:
+        return None
+    rest = PUNCTUATION.sub("", _WHOLE_TICKET.sub("", folded))
+    for word in _ASKING_AFTER:
+        rest = rest.replace(word, "")
+    return found.pop() if not rest else None
+
+
+# When someone will be home for the handler ("下午家里有人", "明天上午在家"): words for an open appeal (补充), never an
+# appeal of their own.
+MAX_AT_HOME = 16
+_AT_HOME = re.compile(r"^(我|我们)?(今天|明天|后天|上午|下午|晚上|中午|周末|白天|\d{1,2}点)+(以后|之后|以前|前)?"
+                      r"(家里|家)?(都|一直)?(有人|在家)(的)?$")
+
+
+def says_when_home(text: str) -> bool:
+    """Whether a short message only says when someone will be home (下午家里有人)."""
+    folded = PUNCTUATION.sub("", as_said(text))
+    return len(folded) <= MAX_AT_HOME and _AT_HOME.fullmatch(folded) is not None
+
+
+# Asking what one's ticket number was ("我的编号是多少", "我忘了编号了", "单号找不到了"), or after one's appeals
+# ("我的诉求呢", "我提交的诉求在哪里看"): answered with 我的诉求.
+MAX_TICKET_QUESTION = 16  # longer, and the message is likely about a problem too
+_ASKS_FOR_TICKET = re.compile(r"(编号|单号).{0,3}(多少|是什么|是啥|忘|找不到|不记得|在哪)|(忘|不记得|找不到).{0,4}(编号|单号)"
+                              r"|^(我的|我提交的|我反映的|我报的)(诉求|问题)(呢|在哪|在哪里看|在哪看|去哪看|怎么看|怎么查)$")
+
+
+def asks_for_ticket(text: str) -> bool:
+    """Whether a short message asks for the sender's own ticket numbers rather than reporting anything."""
+    folded = PUNCTUATION.sub("", as_said(text))
+    return len(folded) <= MAX_TICKET_QUESTION and _ASKS_FOR_TICKET.search(folded) is not None

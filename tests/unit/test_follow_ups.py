@@ -1,0 +1,38 @@
+"""What a resident says about an appeal already reported (nlp.follow_ups), told apart from small talk (nlp.chatter)
+with the same folding: traditional characters, full-width digits and voice's spelled-out numbers read as typed."""
+
+import pytest
+
+from nlp.chatter import chatter_of
+from nlp.follow_ups import (
+    asks_for_ticket,
+    calls_off,
+    is_chase_up,
+    names_a_problem,
+    regrets_withdrawal,
+    says_another_matter,
+    says_when_home,
+    ticket_asked_after,
+)
+
+
+@pytest.mark.parametrize(("text", "problem"), [("电梯还没修好！！", True), ("上次说的事怎么样了", False),
+                                               ("電梯還沒修好", True), ("你们到底管不管啊", False)])
+def test_a_chase_up_is_told_with_whether_it_names_the_problem(text: str, problem: bool) -> None:
+    assert is_chase_up(text) and names_a_problem(text) is problem
+    assert chatter_of(text) is None  # never small talk: the conversation answers it with the appeal's status
+
+
+def test_a_new_problem_asking_whether_anyone_cares_is_no_chase_up() -> None:
+    assert not is_chase_up("小区门口乱停车，有没有人管？")
+
+
+def test_the_other_follow_ups_are_told_apart() -> None:
+    assert calls_off("那个事不用了，我自己弄好了") and not calls_off("电梯坏了")
+    assert regrets_withdrawal("撤销错了，我不想撤销") and not regrets_withdrawal("撤销 G2612060048")
+    assert says_another_matter("还有，我们楼下的下水道又堵了") and not says_another_matter("下水道又堵了")
+    assert says_when_home("下午家里有人") and not says_when_home("下午家里漏水了")
+    assert asks_for_ticket("我忘了编号了") and not asks_for_ticket("楼道灯坏了")
+    assert (ticket_asked_after("请帮我查一下G2612060048的进度") or "").upper() == "G2612060048"
+    assert ticket_asked_after("查询二六一二零六零零二零谢谢") == "2612060020"
+    assert ticket_asked_after("G2612060048 电梯还没修好") is None
