@@ -266,7 +266,8 @@ def chase_reply(ticket: str, category: str, status: str, handler: str | None, se
     else:  # it waits for the address: binding is the one next thing to do, not 查询
         done = "您的诉求还在等待提交：绑定住址后会马上派给网格员。"
     whose = "您加入的诉求" if followed else "您代报的诉求" if for_neighbour else "您的诉求"
-    after = f"回复“查询 {ticket}”查看进度。" if sent or count else "回复“绑定”开始，按提示回复序号即可。"
+    after = (f"回复“查询 {ticket}”查看进度。" if sent or count or just_filed is not None
+             else "回复“绑定”开始，按提示回复序号即可。")
     return f"{whose} {ticket}（{_category(category, short=True)}）当前状态：{status}。{done}{after}"
 
 

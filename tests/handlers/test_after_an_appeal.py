@@ -449,9 +449,10 @@ def test_a_chase_up_minutes_after_filing_says_the_card_just_went_out_and_tells_n
     # A 催办 seconds after filing sent a 【催办】 card right behind the new-appeal card the grid had just got.
     ticket = file_and_dispatch(wechat, seeded, clock)
     clock.advance(minutes=2)
-    wechat.dialog("o1", [("怎么还没人回复", f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。任务卡刚刚已发给网格工作人员。"
-                                      "提交 10 分钟后还没有人联系您，可以再催办。"),
-                         (f"催办 {ticket}", "任务卡刚刚已发给网格工作人员")])
+    assert wechat.send("o1", "怎么还没人回复") == (
+        f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。任务卡刚刚已发给网格工作人员。"
+        f"提交 10 分钟后还没有人联系您，可以再催办。回复“查询 {ticket}”查看进度。")
+    wechat.dialog("o1", [(f"催办 {ticket}", "任务卡刚刚已发给网格工作人员")])
     assert chases(seeded) == []
     assert "居民催办（刚提交，未再通知）" in wechat.send(ZHANG, f"查询 {ticket}")
     clock.advance(minutes=8)
