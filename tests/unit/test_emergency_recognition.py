@@ -110,6 +110,10 @@ def shipped() -> Taxonomy:
         ("我爸触电了，倒在地上", "electrocution"),
         ("工人被电击了", "electrocution"),
         ("孩子摸插座被电到了，没反应", "electrocution"),
+        # Someone collapsed, said without 晕倒: filed as a routine appeal before.
+        ("我爸突然倒下了", "medical"),
+        ("楼上老人倒在家里了", "medical"),
+        ("我妈倒在卫生间起不来", "medical"),
         # An old person not seen for a day, not answering the door, may lie fallen inside: filed as 养老服务 before.
         ("家里老人一天没开门了，敲门也没人应", "unanswered"),
         ("隔壁独居的王奶奶两天没露面了，敲门没反应", "unanswered"),
@@ -188,6 +192,8 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "电线老化，有触电隐患",
         "路灯杆漏电，孩子容易触电",
         "楼下电箱门开着，怕孩子触电",
+        "有人把垃圾倒在楼道里",
+        "楼上住户把污水倒在楼道",
         "快递敲门没人应",
         "快递员敲门没人应，家里老人耳朵背听不见",
         "物业来敲门没人应",
