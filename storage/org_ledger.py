@@ -52,6 +52,7 @@ class GridNode:
     mode: str  # DispatchMode
     members: int  # active 网格员 and 网格长
     buildings: list[BuildingNode] = field(default_factory=list)
+    building_count: int = 0  # active buildings, listed or not
 
     def compounds(self) -> dict[str, list[BuildingNode]]:
         """小区 → its buildings, in the order they were created ("" for buildings outside any)."""
@@ -97,20 +98,27 @@ def building_label(compound: str, name: str) -> str:
     return f"{compound}·{name}" if compound else name
 
 
-def tree(session: Session, scope: Scope) -> list[CommunityNode]:
-    """The active organisation within `scope`: 社区 → 网格 (mode, members) → 楼栋 (units, bound residents)."""
-    grids = session.execute(_grids_in(scope).order_by(Community.id, Grid.id)).all()
+def tree(session: Session, scope: Scope, with_buildings: bool = True, grid_id: int | None = None) \
+        -> list[CommunityNode]:
+    """The active organisation within `scope` (of one grid there, given `grid_id`): 社区 → 网格 (mode, members,
+    buildings counted) → 楼栋 (units, bound residents), the buildings left out unless `with_buildings` (the
+    console reads a street's thousands a grid at a time)."""
+    query = _grids_in(scope) if grid_id is None else _grids_in(scope).where(Grid.id == grid_id)
+    grids = session.execute(query.order_by(Community.id, Grid.id)).all()
     grid_ids = [grid.id for grid, _community, _street in grids]
     members = dict(session.execute(
         select(Staff.grid_id, func.count(Staff.id))
         .where(Staff.grid_id.in_(grid_ids), Staff.active.is_(True), Staff.role.in_(GRID_TEAM))
         .group_by(Staff.grid_id)).all())
-    buildings = _buildings(session, grid_ids)
+    buildings = _buildings(session, grid_ids) if with_buildings else {}
+    counted = dict(session.execute(
+        select(Building.grid_id, func.count(Building.id))
+        .where(Building.grid_id.in_(grid_ids), Building.active.is_(True)).group_by(Building.grid_id)).all())
     communities: dict[tuple[str, str], CommunityNode] = {}
     for grid, community, street in grids:
         node = communities.setdefault((street, community), CommunityNode(street, community))
         node.grids.append(GridNode(grid.id, grid.name, grid.dispatch_mode, members.get(grid.id, 0),
-                                   buildings.get(grid.id, [])))
+                                   buildings.get(grid.id, []), counted.get(grid.id, 0)))
     return list(communities.values())
 
 

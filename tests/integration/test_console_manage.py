@@ -128,11 +128,49 @@ def test_each_role_sees_the_tree_of_its_scope_and_only_importers_get_the_form(ap
     assert ('id="org-import"' in page) == (username in IMPORTERS)
 
 
-def test_the_tree_shows_members_and_bound_residents(app):
-    page = logged_in(app, "xingfuli").get("/console/org").get_data(as_text=True)
+def test_the_tree_shows_members_and_the_grid_page_its_bound_residents(app, store):
+    person = logged_in(app, "xingfuli")
+    page = person.get("/console/org").get_data(as_text=True)
+    grid = ids(store, Grid, community=XINGFULI, grid=FIRST)
 
     assert "网格员 3 人" in page  # 幸福里社区·第一网格: two members and a leader
-    assert "阳光花园·3号楼 <span class=\"notice\">2 个单元，3 位居民已绑定" in page
+    assert f'href="/console/org/grids/{grid}"' in page and "3号楼" not in page
+    buildings = person.get(f"/console/org/grids/{grid}").get_data(as_text=True)
+    assert "<h3>阳光花园</h3>" in buildings
+    assert "阳光花园·3号楼 <span class=\"notice\">2 个单元，3 位居民已绑定" in buildings
+
+
+def test_a_street_of_four_thousand_buildings_lists_its_grids_and_opens_one_grid_at_a_time(app, store):
+    with store.transaction() as session:
+        community = session.scalars(select(Community).where(Community.name == XINGFULI)).one()
+        for number in range(1, 141):  # a street of the sources' largest city: some 140 grids, 30 buildings each
+            grid = Grid(community_id=community.id, name=f"城网格{number}")
+            session.add(grid)
+            session.flush()
+            session.add_all(Building(grid_id=grid.id, compound=f"城{number}小区", name=f"{floor}号楼",
+                                     scene_key=f"city-{number}-{floor}") for floor in range(1, 31))
+        last = grid.id
+    person = logged_in(app, "street")
+
+    page = person.get("/console/org")
+    opened = person.get(f"/console/org/grids/{last}").get_data(as_text=True)
+
+    # Every building with its poster link was some 900 KB for such a street (tens of MB for a district).
+    assert page.status_code == 200 and len(page.get_data()) < 150_000
+    assert "城网格140" in page.get_data(as_text=True) and "30 栋" in page.get_data(as_text=True)
+    assert "城140小区·30号楼" in opened and "城139小区" not in opened
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_a_grid_page_outside_the_operators_scope_is_as_absent_as_a_missing_one(app, store, username):
+    person = logged_in(app, username)
+
+    for community in ALL_COMMUNITIES:
+        grid = ids(store, Grid, community=community, grid=FIRST)
+        found = person.get(f"/console/org/grids/{grid}")
+        assert found.status_code == (200 if community in COMMUNITIES[username] else 404), community
+    for typed in ("999999", "13812345678", "x"):
+        assert person.get(f"/console/org/grids/{typed}").status_code == 404
 
 
 def test_the_invite_form_names_the_street_of_a_community_two_streets_share(app, store, clock):
@@ -270,7 +308,9 @@ def test_an_applied_import_is_visible_in_the_tree(app, store, username):
     assert counts(store) == (grids + 1, buildings + 2)
     tree = person.get("/console/org").get_data(as_text=True)
     assert "导入完成（2 行）：新建网格 1 个、楼栋 2 个、单元 1 个。" in tree
-    assert "第三网格" in tree and "新苑·10号楼" in tree
+    assert "第三网格</a> <span class=\"notice\">抢单 · 网格员 0 人 · 2 栋" in tree
+    grid = ids(store, Grid, community=XINGFULI, grid="第三网格")
+    assert "新苑·10号楼" in person.get(f"/console/org/grids/{grid}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("username", USERNAMES)

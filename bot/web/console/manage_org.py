@@ -39,6 +39,7 @@ from storage.building_codes import BuildingCode
 from storage.models import ConsoleRole
 from storage.org_import import LEVELS
 from storage.staff import AmbiguousPlace, UnclearPlace
+from storage.typed_ids import typed_id
 
 ORG_FILE_MAX_BYTES = 5 * 1024 * 1024  # a street's ledger of ten thousand units is well under 1 MB as CSV
 # A street of the sources' largest city (4,327 grids in 31 streets: some 140 grids, a compound of 30 buildings of 2-4
@@ -73,13 +74,25 @@ def may_import() -> bool:
 def org() -> str:
     """The organisation within the operator's scope, with poster links (and, for 管理员/街道, the import form)."""
     with runtime().database.transaction() as db:
-        communities = org_ledger.tree(db, g.operator.scope)
+        communities = org_ledger.tree(db, g.operator.scope, with_buildings=False)
         ids = management.community_ids(db, g.operator.scope)
         street = management.street_name(db, g.operator.scope)
     return render_template("console/org.html", communities=communities, community_ids=ids, may_import=may_import(),
                            street=street, done=get_flashed_messages(), max_megabytes=_megabytes(),
                            max_rows=ORG_FILE_MAX_ROWS,
                            rename_kinds=_rename_kinds() if may_import() else (), place_max=PLACE_TYPED_MAX)
+
+
+@blueprint.get("/org/grids/<grid>")
+@login_required
+def org_grid(grid: str) -> str:
+    """One grid of the operator's scope with its buildings by 小区 and their posters: the tree lists grids alone,
+    as a street's thousands of buildings would make it megabytes."""
+    grid_id = typed_id(grid)
+    with runtime().database.transaction() as db:
+        found = org_ledger.tree(db, g.operator.scope, grid_id=grid_id) if grid_id is not None else []
+    community = in_scope_or_404(found[0] if found else None)
+    return render_template("console/org_grid.html", community=community, grid=community.grids[0])
 
 
 @blueprint.get("/org/export.xlsx")
