@@ -68,6 +68,7 @@ class Progress:
     author_login: str | None = None  # from the CLI: the server login that ran it (None before it was kept)
     recipients_forgotten: bool = False  # the row per recipient is gone (GRIDBOT_NOTICE_KEEP_DAYS); the counts stay
     next_due: datetime | None = None  # when its first waiting chunk goes: later than send_at when quota put it off
+    created_at: datetime | None = None  # when it was written (its number's day): `notice list --until` pages by it
 
     @property
     def pending(self) -> int:
@@ -129,7 +130,8 @@ def progress(session: Session, notice: Broadcast) -> Progress:
         dict(skipped_why), notice.last_error if notice.state == NoticeState.SENDING else None, _author(session, notice),
         notice.author_login, notice.tally is not None,
         session.scalar(select(func.min(BroadcastChunk.due_at)).where(BroadcastChunk.broadcast_id == notice.id,
-                                                                     BroadcastChunk.status == ChunkStatus.PENDING)))
+                                                                     BroadcastChunk.status == ChunkStatus.PENDING)),
+        notice.created_at)
 
 
 def _outcomes(session: Session, notice: Broadcast) -> list[tuple[str | None, str, str | None, int]]:
@@ -234,9 +236,16 @@ def _partly_sent(session: Session, notice: Broadcast) -> bool:
     return session.scalar(went.limit(1)) is not None
 
 
-def latest(session: Session, limit: int = 50) -> list[Progress]:
-    """The most recent notices, newest first, with their numbers."""
-    notices = session.scalars(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)).all()
+def latest(session: Session, limit: int = 50, since: datetime | None = None,
+           before: datetime | None = None) -> list[Progress]:
+    """The most recent notices, newest first, with their numbers: of those created from `since` and before
+    `before` when given (`gridbot notice list --since --until`)."""
+    query = select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)
+    if since is not None:
+        query = query.where(Broadcast.created_at >= since)
+    if before is not None:
+        query = query.where(Broadcast.created_at < before)
+    notices = session.scalars(query).all()
     return [progress(session, notice) for notice in notices]
 
 

@@ -92,7 +92,7 @@ COMMANDS: dict[str, str] = {
     # 广播通知
     "notice": "广播通知：通知一个范围内的居民和工作人员。每个人走适用于他的微信渠道。",
     "notice send": "发一条通知。先列出谁会收到、走哪个渠道、谁被跳过，确认后存下来由 worker 发送。",
-    "notice list": "最近的通知，最新的在前，带状态和进度。",
+    "notice list": "最近的 50 条通知，最新的在前，带状态和进度。更早的用 --until、--since 按创建日期列出。",
     "notice status": "一条通知发到哪里了。按渠道列出已发送、被微信拦下、失败、跳过的人数，以及楼长的确认。",
     "notice cancel": "停发一条通知：还没收到的人不会再收到（已经交给微信的撤不回来）。",
     # 组织架构
@@ -258,6 +258,8 @@ PARAMETERS: dict[str, str] = {
     "notice send --kind": "紧急通知是关于什么的",
     "notice send --at": "稍后发送（北京时间）",
     "notice send --yes": "不询问直接发送（给脚本用）；不写时先显示预览",
+    "notice list --since": "这一天（北京时间）及以后创建的",
+    "notice list --until": "这一天（北京时间）及以前创建的",
     "notice list --json": "输出一个 JSON 数组，最新的在前",
     "notice status number": "通知的编号（notice list 里的）",
     "notice status --json": "输出一个 JSON 对象（编号、状态、收件人数、已发送……）",

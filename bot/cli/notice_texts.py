@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from handlers.notice_texts import AUDIENCE_NAMES, CHANNEL_NAMES, REFUSALS, STATE_NAMES, scheduled_line, skipped_line
 from storage.notice_planning import NoticeRefused
 from storage.notice_records import Progress
 from storage.staff import UnclearPlace
+from storage.tickets import LOCAL_ZONE
 
 PLACE_KINDS = {"street": "街道", "community": "社区", "grid": "网格", "compound": "小区", "building": "楼栋",
                "place": "街道、社区或网格"}
@@ -23,6 +26,9 @@ ALREADY_SENT = ("通知 {number} 已全部交给微信，不能再撤销：已�
                 "（同样的范围，内容以“更正：”开头写明正确的内容）。")
 CANCELLED = "通知 {number} 已撤销：{count} 人不会再收到（已交给微信的部分无法收回）。"
 NO_NOTICES = "还没有通知。"
+NO_NOTICES_DATED = "这段时间没有创建过通知。"
+BAD_DAY = "{option} 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{text}”。"
+NO_SUCH_DAY = "日历上没有 {text} 这一天，请核对 {option} 的日期。"
 KIND_NEEDS_URGENT = "--kind {kind} 是紧急通知的类别：紧急通知请同时加 --urgent，一般通知不用写 --kind。什么也没有保存。"
 WAITING_QUOTA = "微信当日接口配额已用完（45009），剩余部分明天继续发送（一般通知早上 8 点起，紧急通知 0 点起）。"
 BAR_WIDTH = 30
@@ -84,3 +90,15 @@ def list_line(shown: Progress) -> str:
     text = shown.text if len(shown.text) <= 24 else shown.text[:23] + "…"
     return (f"{shown.number}  {STATE_NAMES.get(shown.state, shown.state)} {shown.percent:3d}%  "
             f"{shown.scope}  {shown.recipients} 人  {text}")
+
+
+def more_before(limit: int, oldest: datetime) -> str:
+    """Under the latest notices when there are older ones: how to list those."""
+    day = oldest.astimezone(LOCAL_ZONE).date().isoformat()
+    return (f"只列出了最近 {limit} 条。更早的通知：gridbot notice list --until {day}"
+            f"（列出 {day} 及以前创建的，这一天的会再列一次；加 --since 日期 只看一段时间）")
+
+
+def more_in_period(limit: int) -> str:
+    """Under a period's notices when it holds more than are listed."""
+    return f"这段时间的通知超过 {limit} 条，只列出了最近的 {limit} 条：请用 --since 和 --until 缩短时间段。"

@@ -8,18 +8,22 @@ import json
 import sys
 import time
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from datetime import time as day_time
 
 import click
 
 from bot.cli import notice_texts as texts
 from bot.cli.support import configured, fail, operator_transaction
 from bot.clock import Clock, now_utc
+from bot.day_words import not_on_the_calendar, read_day
 from storage.tickets import LOCAL_ZONE
 
 AUDIENCES = ("residents", "staff", "all")
 KINDS = ("停水", "停电", "停气", "防汛", "其他")
 WATCH_EVERY_S = 1.0
+LIST_LATEST = 50  # as the console's page of notices
+LIST_MOST = 1000  # a period's notices at once: a city's busiest year is some hundreds
 
 
 @click.group("notice")
@@ -129,19 +133,44 @@ def _progress(number: str):  # type: ignore[no-untyped-def]
             fail(texts.UNKNOWN_NOTICE.format(number=number))
 
 
+def _day(context: click.Context, option: click.Parameter, typed: str | None) -> date | None:
+    """A --since or --until day (Beijing time), or one Chinese line saying what is wrong with it."""
+    if typed is None:
+        return None
+    day = read_day(typed.strip())
+    if day is None:
+        wrong = texts.NO_SUCH_DAY if not_on_the_calendar(typed.strip()) else texts.BAD_DAY
+        fail(wrong.format(option=f"--{option.name}", text=typed))
+    return day
+
+
 @notice_group.command("list")
+@click.option("--since", callback=_day, metavar="YYYY-MM-DD")
+@click.option("--until", callback=_day, metavar="YYYY-MM-DD")
 @click.option("--json", "as_json", is_flag=True)
-def notice_list(as_json: bool) -> None:
-    """The latest notices, newest first, with their state and progress."""
+def notice_list(since: date | None, until: date | None, as_json: bool) -> None:
+    """The notices, newest first, with their state and progress: the latest LIST_LATEST, or, with --since and
+    --until (days they were created, Beijing time, both included), those of that period (LIST_MOST at most)."""
     from storage import notice_records
 
+    dated = since is not None or until is not None
+    limit = LIST_MOST if dated else LIST_LATEST
     with operator_transaction() as session:
-        shown = notice_records.latest(session)
+        shown = notice_records.latest(
+            session, limit + 1,
+            None if since is None else datetime.combine(since, day_time(), LOCAL_ZONE),
+            None if until is None else datetime.combine(until + timedelta(days=1), day_time(), LOCAL_ZONE))
+    more, shown = len(shown) > limit, shown[:limit]
     if as_json:
         click.echo(json.dumps([{**item.as_json(), "scope": item.scope, "text": item.text,
                                 "send_at": item.send_at.astimezone(LOCAL_ZONE).isoformat()} for item in shown], ensure_ascii=False))
         return
-    click.echo("\n".join(texts.list_line(item) for item in shown) if shown else texts.NO_NOTICES)
+    if not shown:
+        click.echo(texts.NO_NOTICES_DATED if dated else texts.NO_NOTICES)
+        return
+    click.echo("\n".join(texts.list_line(item) for item in shown))
+    if more:
+        click.echo(texts.more_in_period(limit) if dated else texts.more_before(limit, shown[-1].created_at or shown[-1].send_at))
 
 
 @notice_group.command("cancel")

@@ -161,3 +161,34 @@ def test_a_send_time_years_ahead_is_refused_in_chinese_and_nothing_is_stored(see
     assert sent.exit_code == 1
     assert "发送时间最多只能定在 90 天以后" in sent.output
     assert stored(seeded) == 0
+
+
+def test_notices_past_the_latest_fifty_are_reached_with_until_and_since_as_the_console_pages_them(seeded, database_url,
+                                                                                                  clock):
+    older = clock() - timedelta(days=20)
+    stored_numbers = [f"N261122{n:04d}" for n in range(1, 56)]
+    with seeded.transaction() as session:
+        session.add_all(Broadcast(number=number, scope_path=GRID, audience="residents", text=f"第{n}次通知", urgent=False,
+                                  state=NoticeState.DONE, account_type="service", created_at=older if n < 5 else clock(),
+                                  send_at=older if n < 5 else clock()) for n, number in enumerate(stored_numbers))
+    older_day = older.astimezone(LOCAL_ZONE).date().isoformat()
+    today = clock().astimezone(LOCAL_ZONE).date().isoformat()
+
+    latest = gridbot(database_url, clock, "notice", "list")
+    earlier = gridbot(database_url, clock, "notice", "list", "--until", older_day)
+    recent = gridbot(database_url, clock, "notice", "list", "--since", today, "--json")
+
+    assert latest.exit_code == 0 and stored_numbers[54] in latest.output and stored_numbers[5] in latest.output
+    assert stored_numbers[4] not in latest.output
+    assert f"只列出了最近 50 条。更早的通知：gridbot notice list --until {today}" in latest.output
+    assert earlier.exit_code == 0 and all(number in earlier.output for number in stored_numbers[:5])
+    assert stored_numbers[5] not in earlier.output and "只列出了" not in earlier.output
+    assert [item["number"] for item in json.loads(recent.output)] == stored_numbers[:4:-1]
+
+
+def test_a_notice_list_day_that_is_none_is_refused_in_one_chinese_line(seeded, database_url, clock):
+    bad = gridbot(database_url, clock, "notice", "list", "--since", "上个月")
+    missing = gridbot(database_url, clock, "notice", "list", "--until", "2026-11-31")
+
+    assert bad.exit_code == 1 and bad.output.strip() == "--since 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“上个月”。"
+    assert missing.exit_code == 1 and missing.output.strip() == "日历上没有 2026-11-31 这一天，请核对 --until 的日期。"
