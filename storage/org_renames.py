@@ -41,10 +41,9 @@ from storage.queries import Scope
 from storage.staff import (
     MAX_CANDIDATES,
     PLACE_SEPARATOR,
-    AmbiguousPlace,
-    UnclearPlace,
     UnknownPlace,
     find_community,
+    find_compound,
     find_grid,
 )
 
@@ -270,30 +269,8 @@ def _rename_compound(session: Session, community_id: int, wanted: str, name: str
 
 
 def _find_compound(session: Session, place: str, scope: Scope = EVERYWHERE) -> tuple[int, str]:
-    """The community and name of the 小区 `place` names: 社区·小区, or the 小区 alone where no other community has
-    one of that name. A 小区 whose name holds a separator (万科·城市花园) is looked for whole first. Only within
-    `scope` (a street's account: its 阳光花园, though another street has one too, with no other street's named)."""
-    parts = PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", place).strip())
-    for cut in range(len(parts)):
-        wanted = org.normalised_name("·".join(parts[cut:]))
-        if not wanted:
-            continue  # a grid that is one compound has "": no name to give
-        found = (select(Grid.community_id).distinct().select_from(Grid).join(Building, Building.grid_id == Grid.id)
-                 .join(Community, Community.id == Grid.community_id)
-                 .where(Building.compound == wanted, scope.grid_condition()))
-        if cut:
-            try:
-                found = found.where(Grid.community_id == find_community(session, "·".join(parts[:cut]),
-                                                                        scope.community_condition()).id)
-            except UnclearPlace:
-                continue
-        communities = sorted(session.scalars(found))
-        if len(communities) == 1:
-            return communities[0], wanted
-        if communities:
-            raise AmbiguousPlace("compound", place, [f"{session.get_one(Community, community).name}·{wanted}"
-                                                      for community in communities][:MAX_CANDIDATES])
-    raise UnknownPlace("compound", place, [])
+    """The community and name of the 小区 `place` names, within `scope` (storage.staff.find_compound)."""
+    return find_compound(session, place, scope.grid_condition(), scope.community_condition())
 
 
 class _Notices:

@@ -47,7 +47,16 @@ from storage.models import (
     Unit,
 )
 from storage.org import Address
-from storage.staff import MAX_CANDIDATES, PLACE_SEPARATOR, AmbiguousPlace, UnknownPlace, can_read, find_grid, place
+from storage.staff import (
+    MAX_CANDIDATES,
+    PLACE_SEPARATOR,
+    AmbiguousPlace,
+    UnknownPlace,
+    can_read,
+    find_compound,
+    find_grid,
+    place,
+)
 from storage.tasks import WORKING
 from storage.typed_words import holds_words
 
@@ -77,6 +86,7 @@ class Scope:
     street_id: int | None = None
     community_id: int | None = None
     grid_id: int | None = None
+    compound: str | None = None  # a 小区 of the community (community_id): appeals at its buildings
 
     @classmethod
     def overseen_by(cls, member: Staff) -> Scope:
@@ -89,10 +99,12 @@ class Scope:
         return cls(community_id=member.community_id)
 
     @classmethod
-    def of_path(cls, session: Session, path: str | None, within: Scope | None = None) -> Scope:
+    def of_path(cls, session: Session, path: str | None, within: Scope | None = None,
+                compounds: bool = False) -> Scope:
         """The scope an operator types after `--scope`: nothing (everywhere), a street, a community, or a grid
         (第一网格 when unique, 幸福里社区·第一网格, 幸福里社区/第一网格, or 幸福里社区 第一网格 where a phone's keyboard
-        has no ·). UnclearPlace names the candidates.
+        has no ·), and, given `compounds` (lists of appeals), a 小区 (阳光花园 when unique, else 幸福里社区·阳光花园).
+        UnclearPlace names the candidates.
         `within`: the operator's own scope, among whose grids a grid's name is looked for (a community's 第一网格
         is theirs, and another community's is never named to them)."""
         wanted = unicodedata.normalize("NFKC", path or "").strip()
@@ -120,6 +132,13 @@ class Scope:
             # A deactivated grid too: its past is still read.
             return cls(grid_id=find_grid(session, wanted, grids, in_use=False).id)
         except UnknownPlace as unknown:
+            if compounds:
+                try:
+                    community_id, compound = find_compound(session, wanted, (within or EVERYWHERE).grid_condition(),
+                                                           (within or EVERYWHERE).community_condition())
+                    return cls(community_id=community_id, compound=compound)
+                except UnknownPlace:
+                    pass
             if unknown.candidates or PLACE_SEPARATOR.search(wanted):
                 raise
             # 和平 for 和平社区: part of a name, which find_grid only looks for among grids' names.
@@ -145,6 +164,8 @@ class Scope:
             conditions.append(Grid.community_id == self.community_id)
         if self.grid_id is not None:
             conditions.append(Grid.id == self.grid_id)
+        if self.compound is not None:  # the grids holding the 小区's buildings
+            conditions.append(Grid.id.in_(select(Building.grid_id).where(Building.compound == self.compound)))
         return and_(true(), *conditions)
 
     def condition(self) -> ColumnElement[bool]:
@@ -159,6 +180,10 @@ class Scope:
             conditions.append(Appeal.grid_id.in_(select(Grid.id).where(Grid.community_id == self.community_id)))
         if self.grid_id is not None:
             conditions.append(Appeal.grid_id == self.grid_id)
+        if self.compound is not None:
+            conditions.append(Appeal.building_id.in_(
+                select(Building.id).join(Grid, Grid.id == Building.grid_id)
+                .where(Grid.community_id == self.community_id, Building.compound == self.compound)))
         if not conditions:
             return true()
         return conditions[0] if len(conditions) == 1 else and_(*conditions)

@@ -509,6 +509,35 @@ def find_grid(session: Session, name: str, within: ColumnElement[bool] | None = 
     raise UnknownPlace("grid", name, _labels(session, found))
 
 
+def find_compound(session: Session, place: str, grids: ColumnElement[bool] | None = None,
+                  communities: ColumnElement[bool] | None = None) -> tuple[int, str]:
+    """The community and name of the 小区 `place` names: 社区·小区, or the 小区 alone where no other community has
+    one of that name (AmbiguousPlace names them: 社区·小区). A 小区 whose name holds a separator (万科·城市花园) is
+    looked for whole first. Only among the grids `grids` allows and the communities `communities` allows (a street's
+    account: its 阳光花园, though another street has one too, with no other street's named)."""
+    parts = PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", place).strip())
+    for cut in range(len(parts)):
+        wanted = org.normalised_name("·".join(parts[cut:]))
+        if not wanted:
+            continue  # a grid that is one compound has "": no name to give
+        found = (select(Grid.community_id).distinct().select_from(Grid).join(Building, Building.grid_id == Grid.id)
+                 .join(Community, Community.id == Grid.community_id)
+                 .where(Building.compound == wanted, true() if grids is None else grids))
+        if cut:
+            try:
+                found = found.where(Grid.community_id == find_community(session, "·".join(parts[:cut]),
+                                                                        communities).id)
+            except UnclearPlace:
+                continue
+        found_ids = sorted(session.scalars(found))
+        if len(found_ids) == 1:
+            return found_ids[0], wanted
+        if found_ids:
+            raise AmbiguousPlace("compound", place, [f"{session.get_one(Community, community).name}·{wanted}"
+                                                      for community in found_ids][:MAX_CANDIDATES])
+    raise UnknownPlace("compound", place, [])
+
+
 def find_street(session: Session, name: str) -> Street:
     """The street of that name; unknown raises UnknownPlace with the streets there are."""
     wanted = unicodedata.normalize("NFKC", name).strip()

@@ -35,20 +35,21 @@ def _since_day(_context: click.Context, _option: click.Parameter, typed: str | N
     return datetime.combine(day, time(), LOCAL_ZONE)
 
 
-def read_scope(session: Session, path: str | None) -> Scope:
-    """The --scope PATH, or a one-line refusal naming what may have been meant."""
+def read_scope(session: Session, path: str | None, compounds: bool = False) -> Scope:
+    """The --scope PATH (a 小区 too, given `compounds`: a list of appeals), or a one-line refusal naming what may
+    have been meant."""
     from bot.cli.staff import invite_refusal
     from storage.queries import Scope
     from storage.staff import AmbiguousPlace, UnclearPlace
 
     try:
-        return Scope.of_path(session, path)
+        return Scope.of_path(session, path, compounds=compounds)
     except AmbiguousPlace as several:
         fail(invite_refusal(several))  # worded as every other command's --scope: it exists, more than once
     except UnclearPlace as unclear:
         if unclear.candidates:
             fail(texts.BAD_SCOPE.format(name=unclear.name, candidates="、".join(unclear.candidates)))
-        fail(texts.NO_SCOPE.format(name=unclear.name))
+        fail((texts.NO_SCOPE_OR_COMPOUND if compounds else texts.NO_SCOPE).format(name=unclear.name))
 
 
 def _statuses(typed: str | None) -> tuple[str, ...]:
@@ -98,7 +99,7 @@ def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None
     figure = _figure(counted, first, last, now)
     try:
         with operator_transaction() as session:
-            scope = read_scope(session, scope_path)
+            scope = read_scope(session, scope_path, compounds=True)
             if figure is not None:
                 wanted = _counted(wanted, figure, now, scope)
             found = queries.appeals(session, now, scope, wanted)

@@ -33,6 +33,7 @@ BAD_SCOPE = "没有找到“{name}”。可能是：{candidates}"
 BAD_SINCE = "--since 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{text}”。"
 NO_SUCH_DAY = "日历上没有 {text} 这一天，请核对 --since 的日期。"
 NO_SCOPE = "没有找到“{name}”：请写街道、社区或网格的名称，如 幸福里社区 或 幸福里社区·第一网格。"
+NO_SCOPE_OR_COMPOUND = "没有找到“{name}”：请写街道、社区、网格或小区的名称，如 幸福里社区、幸福里社区·第一网格 或 阳光花园。"
 JSON_OR_CSV = "--json 和 --csv 只能选一个。"
 # --counted: what a figure of the rates counted (the console's ?counted= list), by its name or its key.
 COUNTED_WORDS = {**{word: key for key, word in rate_words.COUNTED_NAMES.items()},

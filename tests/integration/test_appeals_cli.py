@@ -186,6 +186,34 @@ def test_csv_on_a_server_whose_terminal_is_gbk_is_still_the_utf8_file_with_a_bom
     assert result.stdout_bytes.startswith("\ufeff编号,提交时间,类别".encode("utf-8"))
 
 
+def test_a_compound_narrows_the_list_to_its_buildings_and_one_two_communities_share_is_asked_to_qualify(
+        seeded, database_url, clock):
+    from storage import org
+
+    with seeded.transaction() as session:
+        grids = dict(session.execute(select(Community.name, Grid.id).join(Community, Community.id == Grid.community_id)
+                                     .where(Grid.name == "第一网格")).all())
+        sunny = org.buildings_of(session, grids["幸福里社区"], "阳光花园")[0]
+        session.add_all([new_appeal("G-SUNNY", grids["幸福里社区"], clock(), building_id=sunny.id),
+                         new_appeal("G-NOWHERE", grids["幸福里社区"], clock())])
+
+    def tickets(*args: str) -> set[str]:
+        result = gridbot(database_url, clock, "appeals", "list", "--json", *args)
+        assert result.exit_code == 0, result.output
+        return {row["ticket"] for row in json.loads(result.output)}
+
+    assert tickets("--scope", "阳光花园") == {"G-SUNNY"}
+    with seeded.transaction() as session:  # 和平社区 gets a 阳光花园 too
+        org.ensure_building(session, session.get_one(Grid, grids["和平社区"]), "9号楼", "阳光花园")
+    unclear = gridbot(database_url, clock, "appeals", "list", "--scope", "阳光花园")
+    assert unclear.exit_code == 1 and "小区“阳光花园”不唯一，请写明是哪一个（社区·小区）" in unclear.output
+    assert "幸福里社区·阳光花园" in unclear.output and "和平社区·阳光花园" in unclear.output
+    assert tickets("--scope", "幸福里社区·阳光花园") == {"G-SUNNY"}
+    assert tickets("--scope", "和平社区/阳光花园") == set()
+    nowhere = gridbot(database_url, clock, "appeals", "list", "--scope", "月亮花园")
+    assert nowhere.exit_code == 1 and "请写街道、社区、网格或小区的名称" in nowhere.output
+
+
 def test_bad_options_are_refused_in_one_chinese_line(day, database_url, clock):
     unknown = gridbot(database_url, clock, "appeals", "list", "--status", "办完了")
     assert unknown.exit_code == 1 and "不认识的状态“办完了”" in unknown.output and "待接单" in unknown.output

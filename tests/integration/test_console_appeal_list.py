@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.web.app import create_app
 from bot.web.console import pages
+from storage import org
 from storage.models import AppealStatus, Community, Grid
 from tests.support.console import browser, cast, logged_in, new_appeal, stylesheet
 from tests.support.street import FIRST, HEPING, SECOND, XINGFULI
@@ -45,7 +46,7 @@ def listed(person, query=""):
     response = person.get(f"/console/appeals?{query}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    return {ticket for ticket in ("G-XFL", "G-HP", "G-PA", "F-WIFI", *MORE) if f'id="appeal-{ticket}"' in page}
+    return {ticket for ticket in ("G-XFL", "G-HP", "G-PA", "F-WIFI", "F-SUNNY", *MORE) if f'id="appeal-{ticket}"' in page}
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -108,6 +109,25 @@ def test_a_bare_grid_name_is_looked_for_in_the_operators_own_scope(app):
     # Both communities' 第一网格 lie in the street operator's scope: they are asked which, by both names.
     page = logged_in(app, "street").get(f"/console/appeals?where={FIRST}").get_data(as_text=True)
     assert "不止一处" in page and f"{XINGFULI}·{FIRST}" in page and f"{HEPING}·{FIRST}" in page
+
+
+def test_a_compound_narrows_the_list_to_its_buildings_and_one_two_communities_share_is_asked_to_qualify(app, runtime,
+                                                                                                        clock):
+    with runtime.database.transaction() as session:
+        grids = dict(session.execute(select(Community.name, Grid.id).join(Community, Community.id == Grid.community_id)
+                                     .where(Grid.name == FIRST)).all())
+        sunny = org.buildings_of(session, grids[XINGFULI], "阳光花园")[0]
+        session.add(new_appeal("F-SUNNY", grids[XINGFULI], clock(), building_id=sunny.id))
+    street, community = logged_in(app, "street"), logged_in(app, "xingfuli")
+
+    assert listed(street, "where=阳光花园") == {"F-SUNNY"}  # not F-VOICE, of its grid with no address
+    assert listed(community, "where=幸福里社区·阳光花园") == {"F-SUNNY"}
+    with runtime.database.transaction() as session:  # 和平社区 gets a 阳光花园 too
+        org.ensure_building(session, session.get_one(Grid, grids[HEPING]), "9号楼", "阳光花园")
+    page = street.get("/console/appeals?where=阳光花园").get_data(as_text=True)
+    assert "不止一处" in page and "幸福里社区·阳光花园" in page and "和平社区·阳光花园" in page
+    assert listed(community, "where=阳光花园") == {"F-SUNNY"}  # the other community's lies outside her scope
+    assert "请写街道、社区、网格或小区的名称" in street.get("/console/appeals?where=月亮花园").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("words", ["b座", "B座", "wifi", "WIFI"])

@@ -135,9 +135,9 @@ def _within(session: Session, path: str, scope: Scope) -> Scope | None:
     if not path:
         return None
     try:
-        return Scope.of_path(session, path, within=scope)
+        return Scope.of_path(session, path, within=scope, compounds=True)
     except UnclearPlace as unclear:
         if unclear.candidates:
             raise _Unreadable(texts.FILTER_UNCLEAR_PLACE.format(
                 name=path, candidates="、".join(unclear.candidates[:8]))) from None
-        raise _Unreadable(texts.FILTER_NO_PLACE.format(name=path)) from None
+        raise _Unreadable(texts.FILTER_NO_APPEAL_PLACE.format(name=path)) from None

@@ -104,12 +104,13 @@ LOGIN_DETAILS = {"ok": "", "unknown": "无此账号", "wrong_password": "密码�
 NAV = {"home": "工作台", "appeals": "诉求", "logins": "登录记录"}
 
 # --- the list's filters and its export -----------------------------------------------------------------------
-FILTER_LABELS = {"status": "状态", "category": "类别", "where": "街道/社区/网格", "channel": "渠道", "from": "提交自",
+FILTER_LABELS = {"status": "状态", "category": "类别", "where": "街道/社区/网格/小区", "channel": "渠道", "from": "提交自",
                  "to": "至", "q": "内容包含", "overdue": "已超时", "unclaimed": "待接单", "paused": "已挂起"}
 FILTER_ANY = "不限"
 FILTER_ALL_STATUSES = "全部（含已办结）"
 FILTER_OPEN_STATUSES = "未办结"
 FILTER_WHERE_HINT = "如 幸福里社区 或 幸福里社区·第一网格"
+FILTER_APPEAL_WHERE_HINT = "如 幸福里社区、幸福里社区·第一网格 或 阳光花园（小区）"
 FILTER_SUBMIT = "筛选"
 FILTER_RESET = "清除筛选"
 EXPORT_CSV = "导出 CSV"
@@ -132,6 +133,7 @@ FILTER_BACKWARDS = "结束日期（{last}）早于开始日期（{first}），�
 NO_SUCH_DAY = "日历上没有 {value} 这一天，请核对日期。"
 FILTER_UNCLEAR_PLACE = "“{name}”不止一处，请写完整，如：{candidates}"
 FILTER_NO_PLACE = "没有找到“{name}”：请写街道、社区或网格的名称，如 幸福里社区 或 幸福里社区·第一网格。"
+FILTER_NO_APPEAL_PLACE = "没有找到“{name}”：请写街道、社区、网格或小区的名称，如 幸福里社区、幸福里社区·第一网格 或 阳光花园。"
 
 # --- what an operator does to one appeal (actions.py) --------------------------------------------------------
 ACTIONS_HEADING = "处置"
