@@ -49,3 +49,12 @@ def set_community_mode(session: Session, community: Community, mode: DispatchMod
     grids = session.scalars(select(Grid).where(Grid.community_id == community.id, Grid.active.is_(True))).all()
     changed = sum(dispatch.set_mode(session, grid, mode) for grid in grids)
     return len(grids), changed
+
+
+def set_street_mode(session: Session, street: Street, mode: DispatchMode) -> tuple[int, int, int]:
+    """Set every active grid of the street's communities to `mode`; (communities, grids, how many changed)."""
+    communities = session.scalars(select(Community).where(Community.street_id == street.id)
+                                  .order_by(Community.id)).all()
+    counted = [set_community_mode(session, community, mode) for community in communities]
+    held = [count for count in counted if count[0]]
+    return len(held), sum(count for count, _changed in held), sum(changed for _count, changed in held)

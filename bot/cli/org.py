@@ -296,14 +296,15 @@ def grid_list(clock: Clock | None, scope_path: str | None) -> None:
 @grid.command("mode")
 @click.argument("words", nargs=-1, metavar="GRID 抢单|派单")
 @click.option("--community", "community_name", metavar="COMMUNITY")
-def grid_mode(words: tuple[str, ...], community_name: str | None) -> None:
+@click.option("--street", "street_name", metavar="STREET")
+def grid_mode(words: tuple[str, ...], community_name: str | None, street_name: str | None) -> None:
     """Set how GRID's new appeals are handed out: 抢单 (every member, the first 接单 wins) or 派单 (one member);
-    with --community, every grid of that community."""
+    with --community, every grid of that community; with --street, every grid of that street's communities."""
     from bot.cli import org_texts
     from handlers import operator_texts as texts
     from storage import dispatch, grids, staff
 
-    if len(words) != (1 if community_name else 2):
+    if (community_name and street_name) or len(words) != (1 if community_name or street_name else 2):
         fail(org_texts.GRID_MODE_ARGUMENTS)
     if len(words) == 2 and words[0].strip() in dispatch.MODE_WORDS and words[1].strip() not in dispatch.MODE_WORDS:
         words = (words[1], words[0])  # 派单 第一网格: the mode first, as the --community form writes it
@@ -312,7 +313,12 @@ def grid_mode(words: tuple[str, ...], community_name: str | None) -> None:
     if wanted is None:
         fail(texts.GRID_MODE_BAD.format(mode=words[-1]))
     with org_session() as session:
-        if community_name:
+        if street_name:
+            street = staff.find_street(session, street_name)
+            communities, count, changed = grids.set_street_mode(session, street, wanted)
+            done = org_texts.GRID_STREET_MODE.format(street=street.name, communities=communities, count=count,
+                                                     mode=mode, changed=changed, how=texts.GRID_MODE_HOW[wanted])
+        elif community_name:
             community = staff.find_community(session, community_name)
             count, changed = grids.set_community_mode(session, community, wanted)
             done = org_texts.GRID_COMMUNITY_MODE.format(community=community.name, count=count, mode=mode,

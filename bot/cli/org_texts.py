@@ -55,8 +55,10 @@ CODES_NEED_LIBRARIES = "生成海报需要 segno 和 reportlab，请先安装：
 
 GRID_LIST_HEADER = "网格\t模式\t在岗/成员\t未办结"
 GRID_LIST_LINE = "{label}\t{mode}\t{on_duty}/{members}\t{open}"
-GRID_MODE_ARGUMENTS = "用法：gridbot grid mode 网格 抢单|派单，或 gridbot grid mode 抢单|派单 --community 社区"
+GRID_MODE_ARGUMENTS = ("用法：gridbot grid mode 网格 抢单|派单，或 gridbot grid mode 抢单|派单 --community 社区，"
+                       "或 gridbot grid mode 抢单|派单 --street 街道（--community 和 --street 只写一个）")
 GRID_COMMUNITY_MODE = "{community} 的 {count} 个网格设为{mode}模式（其中 {changed} 个原来不是）：{how}"
+GRID_STREET_MODE = "{street} {communities} 个社区的 {count} 个网格设为{mode}模式（其中 {changed} 个原来不是）：{how}"
 
 
 def missing(gone: Missing) -> str:

@@ -272,6 +272,27 @@ def test_grid_list_and_a_mode_for_a_whole_community(seeded, database_url):
     assert wrong.exit_code == 1 and "--community" in wrong.stderr
 
 
+def test_a_mode_for_a_whole_street_sets_its_communities_grids_and_no_other_streets(seeded, database_url, clock):
+    from storage import seeding
+
+    with seeded.transaction() as session:  # 滨湖街道: another street, left as it is
+        seeding.seed_street(session, seeding.StreetPlan(
+            "滨湖街道", {"湖畔社区": {"第一网格": ("湖畔小区", {"1号楼": ("1单元",)})}}), clock())
+    gridbot(database_url, "grid", "mode", "派单", "--community", "和平社区")
+
+    done = gridbot(database_url, "grid", "mode", "派单", "--street", "幸福街道")
+
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith("幸福街道 2 个社区的 4 个网格设为派单模式（其中 2 个原来不是）")
+    listed = gridbot(database_url, "grid", "list").stdout.splitlines()
+    assert all("\t派单\t" in line for line in listed if line.startswith(("幸福里社区", "和平社区")))
+    assert any(line.startswith("湖畔社区·第一网格\t抢单") for line in listed), listed
+    unknown = gridbot(database_url, "grid", "mode", "派单", "--street", "火星街道")
+    assert unknown.exit_code == 1 and "火星街道" in unknown.stderr and "Traceback" not in unknown.output
+    both = gridbot(database_url, "grid", "mode", "派单", "--street", "幸福街道", "--community", "和平社区")
+    assert both.exit_code == 1 and "只写一个" in both.stderr
+
+
 def test_grid_list_counts_a_member_whose_leave_ran_out_on_duty_as_派单_does(seeded, database_url, clock):
     # 张伟's leave through tomorrow ended at the midnight after it: 派单 picks him again, the list said 2/3.
     with seeded.transaction() as session:
