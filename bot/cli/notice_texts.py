@@ -29,6 +29,7 @@ NO_NOTICES = "还没有通知。"
 NO_NOTICES_DATED = "这段时间没有创建过通知。"
 BAD_DAY = "{option} 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{text}”。"
 NO_SUCH_DAY = "日历上没有 {text} 这一天，请核对 {option} 的日期。"
+DAYS_BACKWARDS = "--until（{last}）不能早于 --since（{first}）。"
 KIND_NEEDS_URGENT = "--kind {kind} 是紧急通知的类别：紧急通知请同时加 --urgent，一般通知不用写 --kind。什么也没有保存。"
 WAITING_QUOTA = "微信当日接口配额已用完（45009），剩余部分明天继续发送（一般通知早上 8 点起，紧急通知 0 点起）。"
 BAR_WIDTH = 30

@@ -153,6 +153,8 @@ def notice_list(since: date | None, until: date | None, as_json: bool) -> None:
     --until (days they were created, Beijing time, both included), those of that period (LIST_MOST at most)."""
     from storage import notice_records
 
+    if since is not None and until is not None and until < since:
+        fail(texts.DAYS_BACKWARDS.format(first=since.isoformat(), last=until.isoformat()))
     dated = since is not None or until is not None
     limit = LIST_MOST if dated else LIST_LATEST
     with operator_transaction() as session:

@@ -192,3 +192,10 @@ def test_a_notice_list_day_that_is_none_is_refused_in_one_chinese_line(seeded, d
 
     assert bad.exit_code == 1 and bad.output.strip() == "--since 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“上个月”。"
     assert missing.exit_code == 1 and missing.output.strip() == "日历上没有 2026-11-31 这一天，请核对 --until 的日期。"
+
+
+def test_a_notice_list_period_that_ends_before_it_starts_is_refused_rather_than_found_empty(seeded, database_url,
+                                                                                           clock):
+    backwards = gridbot(database_url, clock, "notice", "list", "--since", "2026-12-01", "--until", "2026-11-01")
+
+    assert backwards.exit_code == 1 and backwards.output.strip() == "--until（2026-11-01）不能早于 --since（2026-12-01）。"
