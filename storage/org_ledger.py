@@ -70,6 +70,15 @@ class CommunityNode:
 
 
 @dataclass(frozen=True)
+class StreetNode:
+    id: int
+    name: str
+    communities: int
+    grids: int  # active
+    buildings: int  # active
+
+
+@dataclass(frozen=True)
 class Missing:
     """Active places of the ledger's streets that the ledger does not list."""
 
@@ -120,6 +129,19 @@ def tree(session: Session, scope: Scope, with_buildings: bool = True, grid_id: i
         node.grids.append(GridNode(grid.id, grid.name, grid.dispatch_mode, members.get(grid.id, 0),
                                    buildings.get(grid.id, []), counted.get(grid.id, 0)))
     return list(communities.values())
+
+
+def streets(session: Session, scope: Scope) -> list[StreetNode]:
+    """The streets within `scope` that hold active grids, each with its communities, grids and buildings counted."""
+    buildings = (select(func.count(Building.id)).where(Building.grid_id == Grid.id, Building.active.is_(True))
+                 .correlate(Grid).scalar_subquery())
+    rows = session.execute(
+        select(Street.id, Street.name, func.count(func.distinct(Community.id)), func.count(Grid.id),
+               func.coalesce(func.sum(buildings), 0))
+        .join(Community, Community.street_id == Street.id).join(Grid, Grid.community_id == Community.id)
+        .where(Grid.active.is_(True), scope.grid_condition())
+        .group_by(Street.id, Street.name).order_by(Street.id)).all()
+    return [StreetNode(*row) for row in rows]
 
 
 def ledger_rows(session: Session, scope: Scope) -> list[OrgRow]:

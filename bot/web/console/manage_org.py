@@ -25,12 +25,13 @@ from typing import Any, Callable, TypeVar
 
 import redis
 from flask import Response, abort, flash, g, get_flashed_messages, redirect, render_template, request, session, url_for
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.posters import poster_name, write_poster
 from bot.sheets.org import OrgFileError, OrgFileTooLong, read_org_data, write_org_rows
 from bot.web.console import texts
-from bot.web.console.guard import accepts_upload, blueprint, in_scope_or_404, login_required, runtime
+from bot.web.console.guard import accepts_upload, blueprint, in_scope_or_404, login_required, runtime, streets_apart
 from bot.web.console.helpers import attachment
 from bot.wechat.api import WeChatAPI, WeChatAPIError
 from handlers import operator_texts, staff_texts
@@ -38,6 +39,7 @@ from storage import building_codes, management, org_ledger, org_renames
 from storage.building_codes import BuildingCode
 from storage.models import ConsoleRole
 from storage.org_import import LEVELS
+from storage.queries import Scope
 from storage.staff import AmbiguousPlace, UnclearPlace
 from storage.typed_ids import typed_id
 
@@ -74,13 +76,26 @@ def may_import() -> bool:
 def org() -> str:
     """The organisation within the operator's scope, with poster links (and, for 管理员/街道, the import form)."""
     with runtime().database.transaction() as db:
-        communities = org_ledger.tree(db, g.operator.scope, with_buildings=False)
-        ids = management.community_ids(db, g.operator.scope)
+        opened = _opened_street(db)
+        streets = org_ledger.streets(db, g.operator.scope) if opened is None and streets_apart(db) else []
+        shown = g.operator.scope if opened is None else Scope(street_id=opened)
+        communities = [] if streets else org_ledger.tree(db, shown, with_buildings=False)
+        ids = management.community_ids(db, shown)
         street = management.street_name(db, g.operator.scope)
     return render_template("console/org.html", communities=communities, community_ids=ids, may_import=may_import(),
+                           streets=streets, opened=opened,
                            street=street, done=get_flashed_messages(), max_megabytes=_megabytes(),
                            max_rows=ORG_FILE_MAX_ROWS,
                            rename_kinds=_rename_kinds() if may_import() else (), place_max=PLACE_TYPED_MAX)
+
+
+def _opened_street(db: Session) -> int | None:
+    """The street a district's 管理员 opened on the tree (`?street=`), when their scope spans it; else None."""
+    wanted = typed_id(request.args.get("street", ""))
+    scope = g.operator.scope
+    if wanted is None or scope.community_id is not None or scope.street_id not in (None, wanted):
+        return None
+    return wanted
 
 
 @blueprint.get("/org/grids/<grid>")
