@@ -111,5 +111,5 @@ def test_import_org_help_says_prune_looks_at_the_communities_in_the_file_not_the
 
 
 def test_grid_mode_help_says_what_street_sets_as_it_says_what_community_sets():
-    page = help_page("grid mode")
-    assert "加 --community 时设置这个社区的所有网格" in page and "加 --street 时设置这个街道各社区的所有网格" in page
+    page = "".join(help_page("grid mode").split())  # wrapped at 80 columns
+    assert "加--community时设置这个社区的所有网格" in page and "加--street时设置这个街道各社区的所有网格" in page
