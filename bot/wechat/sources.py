@@ -2,7 +2,9 @@
 
 The worker fetches the list from WeChat (`cgi-bin/getcallbackip`) at start and daily, and keeps it in Redis;
 every web process reads it from there (and keeps it a minute). Until the list is there the webhook answers
-503: WeChat retries, and the log says what is missing.
+503: WeChat retries, and the log says what is missing. While Redis cannot be reached, a process goes on with the
+list it read last, for up to a day (the list changes seldom; the database is what files a message), and logs once a
+minute that it does.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from bot.wechat.wire import WireError
 log = logging.getLogger(__name__)
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 CACHE_S = 60.0
+# While Redis is unreachable: how long the last list read stays in use (the worker refreshes it daily).
+STALE_MAX_S = 24 * 3600.0
 
 
 def callback_ips_key(appid: str) -> str:
@@ -66,14 +70,17 @@ def store_callback_ips(client: redis.Redis, appid: str, entries: list[str], fetc
 class SourceCheck:
     """Refuses peers that are not WeChat's callback servers (when the setting asks for it)."""
 
-    def __init__(self, settings: Settings, client: Callable[[], redis.Redis]) -> None:
+    def __init__(self, settings: Settings, client: Callable[[], redis.Redis],
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.enabled = settings.trusted_sources == "wechat"
         self._proxies = settings.trusted_proxies
         self._key = callback_ips_key(settings.wechat_appid)
         self._client = client
         self._cached: tuple[float, tuple[IPNetwork, ...]] | None = None
         self._lock = threading.Lock()
+        self._clock = clock
         self._missing_log = Throttle()
+        self._stale_log = Throttle()
 
     def check(self, peer: str | None, forwarded_for: str | None) -> None:
         """Raise WireError 403 for a peer outside the list, 503 while the list is unknown."""
@@ -112,13 +119,21 @@ class SourceCheck:
         return any(address in network for network in self._proxies)
 
     def _allowed(self) -> tuple[IPNetwork, ...]:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
-            if self._cached is not None and now - self._cached[0] < CACHE_S:
-                return self._cached[1]
+            cached = self._cached
+        if cached is not None and now - cached[0] < CACHE_S:
+            return cached[1]
         try:
             raw = self._client().get(self._key)
         except (redis.RedisError, OSError) as error:
+            if cached is not None and now - cached[0] < STALE_MAX_S:
+                # Refusing WeChat would stop intake while the database could file every message.
+                if self._stale_log.ready():
+                    log.warning("Redis is unavailable (%s): checking sources against WeChat's callback IP list "
+                                "read %d s ago, for up to %d s more", type(error).__name__, now - cached[0],
+                                STALE_MAX_S - (now - cached[0]))
+                return cached[1]
             self._log_missing(f"Redis is unavailable ({type(error).__name__})")
             raise WireError(503, "WeChat's callback IP list is unavailable (Redis)") from None
         if raw is None:

@@ -22,7 +22,7 @@ from bot.settings import COMPAT, PLAIN, SAFE
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from bot.web.webhook import REFUSALS_LOGGED_PER_MINUTE
-from bot.wechat.sources import callback_ips_key, parse_networks
+from bot.wechat.sources import SourceCheck, callback_ips_key, parse_networks
 from bot.worker import schedule
 from bot.worker.schedule import refresh_callback_ips
 from bot.worker.schedule import run as run_relay
@@ -329,6 +329,45 @@ def test_until_the_worker_fetched_the_list_the_webhook_answers_503_and_says_why_
     assert appeals_of(seeded, "o1") == []
     missing = [r for r in caplog.records if r.levelno == logging.ERROR and "callback IP list" in r.getMessage()]
     assert len(missing) == 1 and "gridbot worker" in missing[0].getMessage()
+
+
+class FlakyRedis:
+    """The web process's Redis, which can be cut off; and the process's monotonic clock, moved by hand."""
+
+    def __init__(self, client: redis_lib.Redis) -> None:
+        self.client, self.down, self.now = client, False, 1000.0
+
+    def __call__(self) -> redis_lib.Redis:
+        if self.down:
+            raise redis_lib.ConnectionError("Connection refused")
+        return self.client
+
+    def clock(self) -> float:
+        return self.now
+
+
+@pytest.mark.postgres
+def test_while_redis_is_down_the_last_callback_ip_list_read_is_used_for_a_day_and_said_once_a_minute(
+    runtime: Runtime, wechat, redis_client: redis_lib.Redis, seeded: Database, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    client = sources_client(runtime, redis_client)
+    flaky = FlakyRedis(redis_client)
+    checked = client.application.extensions["gridbot"]
+    checked.sources = SourceCheck(checked.settings, flaky, clock=flaky.clock)
+    assert post_from(client, wechat, "127.0.0.1").status_code == 200  # the list read while Redis was up
+
+    flaky.down = True
+    statuses = []
+    for _ in range(3):
+        flaky.now += 3600  # hours into the outage: safe mode files each message without Redis
+        statuses.append(post_from(client, wechat, "127.0.0.1").status_code)
+    unlisted = post_from(client, wechat, "10.1.2.3").status_code
+    flaky.now += 24 * 3600
+    after_a_day = post_from(client, wechat, "127.0.0.1").status_code
+
+    assert (statuses, unlisted, after_a_day) == ([200, 200, 200], 403, 503)
+    stale = [r.getMessage() for r in caplog.records if "read 3600 s ago" in r.getMessage()]
+    assert len(stale) == 1 and "Redis is unavailable (ConnectionError)" in stale[0]
 
 
 @pytest.mark.postgres
