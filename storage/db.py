@@ -384,6 +384,16 @@ def _sqlite_on_connect(dbapi_connection: Any, synchronous: str, lock_wait_ms: in
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(lock_wait_ms)}")
     cursor.close()
+    # PostgreSQL's translate(), which storage/typed_words.py compares typed words with.
+    dbapi_connection.create_function("translate", 3, _translate, deterministic=True)
+
+
+def _translate(text: str | None, old: str, new: str) -> str | None:
+    """PostgreSQL's translate(): each character of `old` in `text` becomes the one at its place in `new`."""
+    if text is None:
+        return None
+    return text.translate({ord(character): new[index] if index < len(new) else None
+                           for index, character in reversed(list(enumerate(old)))})
 
 
 def _sqlite_on_begin(connection: Any, lock_wait_ms: int) -> None:

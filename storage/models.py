@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.typed_words import narrowed
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -281,9 +283,6 @@ class Appeal(Base):
         # A building's recent open appeals of a category (storage/joins.neighbours, on every appeal filed): by grid
         # and date alone, a busy grid's webhook read every appeal of its last three days for each new one.
         Index("ix_appeals_building_category_status", "building_id", "category", "status", "created_at"),
-        # The lists' text search, content LIKE '%…%' (PostgreSQL with pg_trgm; migration 0023).
-        Index("ix_appeals_content_trgm", "content", postgresql_using="gin",
-              postgresql_ops={"content": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket: Mapped[str] = mapped_column(String(16), unique=True)
@@ -363,6 +362,10 @@ class Appeal(Base):
 # binds its statuses as parameters.
 Index("ix_appeals_open_id", Appeal.id,
       postgresql_where=Appeal.status.in_([str(status) for status in OPEN_STATUSES])).ddl_if(dialect="postgresql")
+# The lists' text search, content LIKE '%…%' with full-width letters as ASCII (storage/typed_words.py): PostgreSQL
+# with pg_trgm (migrations 0023, 0053).
+Index("ix_appeals_content_narrow_trgm", narrowed(Appeal.content).label("content_narrow"), postgresql_using="gin",
+      postgresql_ops={"content_narrow": "gin_trgm_ops"}).ddl_if(dialect="postgresql")
 
 
 class AppealEvent(Base):

@@ -3,6 +3,7 @@ next page keeps the filters, a filter that cannot be read is one Chinese line an
 of a filtered list opens in Excel (BOM, Chinese headers) with contact numbers masked."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
@@ -138,6 +139,22 @@ def test_the_text_search_finds_latin_letters_in_either_case_on_postgresql_as_on_
                                   .where(Community.name == HEPING, Grid.name == FIRST)).one()
         session.add(new_appeal("F-WIFI", grid_id, clock(), content="B座大堂的WiFi连不上"))
     assert listed(logged_in(app, "street"), f"q={words}") == {"F-WIFI"}
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    ("Ｂ座大堂的ＷｉＦｉ连不上", "B座"),  # typed in full-width mode, searched for as the console normalises it
+    ("Ｂ座大堂的ＷｉＦｉ连不上", "wifi"),
+    ("Ｂ座大堂的ＷｉＦｉ连不上", "ｂ座"),
+    ("３号楼１００％没水了", "3号楼100%"),
+    ("B座大堂的WiFi连不上", "Ｂ座"),  # and the other way round
+])
+def test_the_text_search_finds_letters_and_digits_typed_in_either_width(app, runtime, clock, content, words):
+    """The console's search term is NFKC-normalised ('Ｂ座' → 'B座'); residents' words are stored as typed."""
+    with runtime.database.transaction() as session:
+        grid_id = session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
+                                  .where(Community.name == HEPING, Grid.name == FIRST)).one()
+        session.add(new_appeal("F-WIFI", grid_id, clock(), content=content))
+    assert listed(logged_in(app, "street"), f"q={quote(words)}") == {"F-WIFI"}
 
 
 @pytest.mark.parametrize(("query", "words"), [

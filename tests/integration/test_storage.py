@@ -6,6 +6,7 @@ import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 
 import psycopg
@@ -47,6 +48,7 @@ from storage.models import (
 )
 from storage.notices import StaffDigest
 from storage.tickets import next_ticket, normalize_ticket
+from storage.typed_words import holds_words
 from tests.support.personas import RESIDENT
 
 pytestmark = pytest.mark.postgres
@@ -648,3 +650,17 @@ def test_a_dialogue_written_by_id_is_one_statement_and_reaches_a_row_the_session
         assert residents.dialog_of(loaded, now) is None
     with database.transaction() as session:
         assert residents.view(session, "o-dialog", now).dialog(now) is None
+
+
+def test_the_text_search_narrows_full_width_letters_and_postgresql_still_uses_the_trigram_index(seeded, clock):
+    """'B座' finds 'Ｂ座' as a resident typed it; on PostgreSQL through the index on the narrowed content (0053)."""
+    with seeded.transaction() as session:
+        filed = appeals.file_appeal(session, residents.view(session, "o1", clock()), replace(intake(), content="Ｂ座大堂的ＷｉＦｉ连不上"),
+                                    clock())
+        found = select(Appeal.id).where(holds_words(Appeal.content, "b座大堂的wifi"))
+        assert session.scalars(found).all() == [filed.id]
+        if seeded.engine.dialect.name == "postgresql":
+            session.connection().exec_driver_sql("SET LOCAL enable_seqscan = off")
+            compiled = found.compile(session.connection(), compile_kwargs={"render_postcompile": True})
+            plan = session.connection().exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).all()
+            assert "ix_appeals_content_narrow_trgm" in " ".join(row[0] for row in plan)
