@@ -83,9 +83,12 @@ def place_said(session: Session, sender: appeals.Sender, text: str) -> appeals.S
 def _named_with_compound(session: Session, key: str, clause: str) -> list[Building]:
     """The street's buildings called `key` of a compound the clause names ("阳光花园2号楼着火了"), Latin letters
     in either case ("soho小区2栋" names SOHO小区): lower() on both sides, as SQLite's LIKE alone ignores their case
-    and PostgreSQL's does not."""
+    and PostgreSQL's does not. The compound's name is the pattern: its `%` and `_` are escaped, not wildcards."""
+    compound = func.lower(Building.compound)
+    for character in ("/", "%", "_"):
+        compound = func.replace(compound, character, "/" + character)
     named = said_places.active_buildings(session, Building.compound != "",
-                                         func.lower(literal(clause)).contains(func.lower(Building.compound)))
+                                         func.lower(literal(clause)).like("%" + compound + "%", escape="/"))
     return [building for building in named if said_places.building_key(building.name) == key]
 
 

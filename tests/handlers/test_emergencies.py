@@ -344,6 +344,21 @@ def test_a_compound_named_in_latin_letters_is_found_in_either_case_on_postgresql
     assert "SOHO小区2栋" in told[CHEN][0]
 
 
+@pytest.mark.parametrize(("name", "said", "reaches"), [
+    ("和_小区", "和谐小区", False),  # no compound of the street: `_` is no wildcard
+    ("%小区", "和谐小区", False),
+    ("和_小区", "和_小区", True),
+    ("%小区", "%小区", True),
+])
+def test_a_compound_name_with_a_like_wildcard_names_only_itself(wechat, seeded, clock, name, said, reaches):
+    from storage.models import Building
+    with seeded.transaction() as session:
+        for building in session.scalars(select(Building).where(Building.compound == "和平小区")):
+            building.compound = name
+    _, ticket = report(wechat, seeded, clock, f"我在3号楼门口，看到{said}2栋冒烟了")
+    assert (CHEN in cards(seeded, ticket)) is reaches
+
+
 @pytest.mark.parametrize("said", ["我在5号楼门口，看到2号楼冒烟", "我在五号楼门口看到二号楼冒烟"])  # typed, and by voice
 def test_an_emergency_said_to_be_in_a_neighbouring_building_names_that_building_and_not_the_reporters_door(
         wechat, seeded, clock, said):
