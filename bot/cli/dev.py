@@ -106,14 +106,15 @@ def _simulated_message(server, openid, text, voice, image, location, event, key)
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
-def demo(host: str, port: int) -> None:
+@click.option("--api-port", type=int, default=None)
+def demo(host: str, port: int, api_port: int | None) -> None:
     """Everything on one machine: SQLite, embedded Redis, webhook, worker, fake WeChat API, demo data."""
     from bot.demo.run import DemoError, run_demo
 
     settings = read_settings(demo=True)
     preflight.require(settings, preflight.understanding)
     try:
-        sys.exit(run_demo(settings, host, port))
+        sys.exit(run_demo(settings, host, port, api_port))
     except DemoError as error:
         fail(f"gridbot demo: {error}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shlex
 import shutil
@@ -113,12 +114,15 @@ class _EmbeddedRedis:
             self.restarts.restarted()
 
 
-def run_demo(settings: Settings, host: str, port: int) -> int:
-    """Start everything, print what to try, keep it running until Ctrl-C; returns the exit code."""
+def run_demo(settings: Settings, host: str, port: int, api_port: int | None = None) -> int:
+    """Start everything, print what to try, keep it running until Ctrl-C; returns the exit code.
+
+    The fake WeChat API listens on `api_port`, else on the port after `port`, else (that one taken, say by the
+    neighbouring demo) on a free one: the guide and operator.env name it."""
     private_files.private_umask()  # the demo's processes and the redis-server create private files
     _check_data_dir(settings.data_dir)
-    fake_port = port + 1
-    _check_ports(host, port, None if settings.wechat_api_base_url else fake_port)
+    _check_port("网页回调", host, port, "--port")
+    fake_port = None if settings.wechat_api_base_url else _fake_api_port(port, api_port)
     embedded = settings.redis_url is None
     redis = None
     try:
@@ -162,18 +166,51 @@ def _check_data_dir(data_dir: Path) -> None:
                         "或用 GRIDBOT_DATA_DIR 换一个可写的目录。") from None
 
 
-def _check_ports(host: str, port: int, fake_port: int | None) -> None:
-    """The webhook's port (and the fake API's, the next one) are free, or the demo stops saying which is taken."""
-    for what, bind_host, number in (("网页回调", host, port), ("模拟微信接口", "127.0.0.1", fake_port)):
-        if number is None:
-            continue
-        with socket.socket(socket.AF_INET6 if ":" in bind_host else socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind((bind_host, number))
-            except OSError as error:
-                raise DemoError(f"端口 {number}（{what}）无法使用（{os_reason(error)}）：请用 --port 换一个端口"
-                                f"（演示使用 --port 和它的下一个端口）。") from None
+def _fake_api_port(port: int, api_port: int | None) -> int:
+    """The fake API's port: the one asked for (stopping the demo if it is taken), else the next, else a free one."""
+    if api_port is not None:
+        _check_port("模拟微信接口", "127.0.0.1", api_port, "--api-port")
+        return api_port
+    if _bind_error("127.0.0.1", port + 1) is None:
+        return port + 1
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _check_port(what: str, bind_host: str, number: int, option: str) -> None:
+    """The port is free, or the demo stops saying which is taken, by what if it is a gridbot's, and what to do."""
+    error = _bind_error(bind_host, number)
+    if error is None:
+        return
+    holder = _holder(number) if error.errno == errno.EADDRINUSE else None
+    reason = f"已被{holder}占用" if holder else os_reason(error)
+    raise DemoError(f"端口 {number}（{what}）无法使用（{reason}）：请用 {option} 换一个端口。")
+
+
+def _bind_error(bind_host: str, number: int) -> OSError | None:
+    with socket.socket(socket.AF_INET6 if ":" in bind_host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((bind_host, number))
+        except OSError as error:
+            return error
+    return None
+
+
+def _holder(number: int) -> str | None:
+    """Who listens on the port, if it answers as gridbot does: another demo's webhook or fake WeChat API."""
+    for path, holder in (("/_fake/stats", "另一个演示的模拟微信接口"), ("/healthz", "另一个 gridbot 的网页回调")):
+        try:
+            response = requests.get(f"http://127.0.0.1:{number}{path}", timeout=1)
+        except requests.RequestException:
+            return None
+        if path == "/healthz" and response.text.startswith(("ok", "down")):
+            return holder
+        if path == "/_fake/stats" and response.ok and response.headers.get("Content-Type", "").startswith(
+                "application/json"):
+            return holder
+    return None
 
 
 def _start_redis(data_dir: Path) -> str:
