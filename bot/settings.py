@@ -164,6 +164,9 @@ class Settings:
     database_url: str = "sqlite:///var/gridbot.db"
     redis_url: str | None = None
     data_dir: Path = Path("var")
+    # systemd's RuntimeDirectory= ($RUNTIME_DIRECTORY, /run/gridbot-web): where `serve` keeps its metrics files,
+    # out of reach of systemd-tmpfiles' clean-up of /tmp; None: the system's temporary directory.
+    runtime_dir: Path | None = None
     timestamp_tolerance_s: int = 300
     max_body_bytes: int = 64 * 1024
     log_level: str = "INFO"
@@ -241,6 +244,7 @@ class Settings:
             database_url=read(cls.database_url_from_env, env),
             redis_url=read(_redis_url, env, "GRIDBOT_REDIS_URL"),
             data_dir=data_dir,
+            runtime_dir=_runtime_dir(env),
             timestamp_tolerance_s=read(_int, env, "GRIDBOT_TIMESTAMP_TOLERANCE", 300),
             log_level=read(_log_level, env, "GRIDBOT_LOG_LEVEL", default="INFO"),
             outbox_poll_ms=read(_int, env, "GRIDBOT_OUTBOX_POLL_MS", 200),
@@ -725,6 +729,12 @@ def _checked_file(env: Mapping[str, str], name: str, load: Callable[[Path], obje
     except OSError as error:
         raise _bad(name, "unreadable", f"{name}: {path}: {error.strerror}", value=path) from None
     return path
+
+
+def _runtime_dir(env: Mapping[str, str]) -> Path | None:
+    """The first of systemd's runtime directories (RUNTIME_DIRECTORY lists them separated by colons)."""
+    first = env.get("RUNTIME_DIRECTORY", "").split(":")[0].strip()
+    return Path(first) if first else None
 
 
 def _existing_path(env: Mapping[str, str], name: str, directory: bool = False) -> Path | None:

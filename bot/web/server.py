@@ -69,11 +69,18 @@ def default_workers(settings: Settings) -> int:
     return SQLITE_WEB_PROCESSES if is_sqlite_url(settings.database_url) else WEB_PROCESSES
 
 
+def metrics_directory(settings: Settings) -> Path:
+    """A new directory for this run's metrics files: in systemd's RuntimeDirectory= when the unit gives one (files
+    in /tmp unused for 10 days are removed by systemd-tmpfiles, and a worker whose file went was counted nowhere),
+    else in the system's temporary directory."""
+    return Path(tempfile.mkdtemp(prefix="gridbot-metrics-", dir=settings.runtime_dir))
+
+
 def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
     """Serve the webhook; jieba and the taxonomy load once, before the workers fork."""
     # Each worker counts its webhook metrics into a file of this run's own directory (see bot.web.webhook_metrics);
     # the runtime makes the metrics, so this comes first. A directory per run: two servers on a host never mix.
-    metrics_dir = Path(tempfile.mkdtemp(prefix="gridbot-metrics-"))
+    metrics_dir = metrics_directory(settings)
     master = os.getpid()
     enable_multiprocess(metrics_dir)
     runtime = Runtime(settings)

@@ -36,6 +36,8 @@ def test_every_unit_passes_systemd_analyze_verify(rendered_units, venv):
     assert {unit.name: verify(unit) for unit in rendered_units} == {unit.name: "" for unit in rendered_units}
     web = (rendered_units[0].parent / "gridbot-web.service").read_text(encoding="utf-8")
     assert f"ExecStart={venv}/bin/gridbot serve " in web
+    # The workers' metrics files live in /run/gridbot-web, which systemd-tmpfiles' clean-up of /tmp does not reach.
+    assert "\nRuntimeDirectory=gridbot-web\n" in web
 
 
 @pytest.mark.parametrize("change, said", [

@@ -328,3 +328,18 @@ def test_under_gunicorn_every_worker_process_counts_into_one_scrape(tmp_path):
     assert 'gridbot_webhook_replies_total{outcome="reply"} 3.0' in lines
     assert 'gridbot_webhook_refused_total{status="403"} 2.0' in lines
     assert "gridbot_webhook_seconds_count 5.0" in lines
+
+
+def test_serve_keeps_its_metrics_files_in_systemds_runtime_directory_not_in_tmp(settings, tmp_path):
+    """systemd-tmpfiles removes files in /tmp unused for 10 days: the web unit gives /run/gridbot-web instead."""
+    from bot.settings import Settings
+    from bot.web.server import metrics_directory
+
+    env = {"WECHAT_TOKEN": "t", "WECHAT_APPID": "a", "GRIDBOT_SECRET_KEY": settings.secret_key}
+    given = Settings.from_env({**env, "RUNTIME_DIRECTORY": f"{tmp_path / 'run'}:{tmp_path / 'other'}"})
+    (tmp_path / "run").mkdir()
+
+    made = metrics_directory(given)
+
+    assert made.parent == tmp_path / "run" and made.name.startswith("gridbot-metrics-") and made.is_dir()
+    assert Settings.from_env(env).runtime_dir is None  # outside systemd: the system's temporary directory
