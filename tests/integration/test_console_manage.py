@@ -186,6 +186,15 @@ def test_a_district_admin_gets_the_streets_first_and_opens_one_at_a_time(app, st
     assert 'id="org-streets"' not in street.get("/console/org").get_data(as_text=True)
 
 
+def test_a_street_operator_who_names_her_own_street_is_not_offered_a_list_of_streets_she_does_not_have(app, store):
+    with store.transaction() as session:
+        xingfu = session.scalars(select(Street.id).where(Street.name == "幸福街道")).one()
+
+    page = logged_in(app, "street").get(f"/console/org?street={xingfu}").get_data(as_text=True)
+
+    assert "幸福里社区</strong>" in page and 'id="org-all-streets"' not in page
+
+
 @pytest.mark.parametrize("username", USERNAMES)
 def test_a_grid_page_outside_the_operators_scope_is_as_absent_as_a_missing_one(app, store, username):
     person = logged_in(app, username)

@@ -93,8 +93,8 @@ def _opened_street(db: Session) -> int | None:
     """The street a district's 管理员 opened on the tree (`?street=`), when their scope spans it; else None."""
     wanted = typed_id(request.args.get("street", ""))
     scope = g.operator.scope
-    if wanted is None or scope.community_id is not None or scope.street_id not in (None, wanted):
-        return None
+    if wanted is None or scope.community_id is not None or scope.street_id is not None:
+        return None  # a street's or community's operator: her tree is the one page there is
     return wanted
 
 
