@@ -409,6 +409,9 @@ def _chased_ask(n: StaffChased) -> str:
         return _route_again(n.ticket)
     if n.away:
         return f"办理人{n.away}正在请假：需要尽快办理的，请回复“改派 {n.ticket} 姓名”交给在岗的网格员。"
+    if n.grid_away:
+        return (f"这个网格的网格员和网格长现在都不在岗（请假），尚无人接单：请回复“改派 {n.ticket} 网格或姓名”派给在岗的人，"
+                f"归部门或物业办理的回复“转办 {n.ticket} 部门”。")
     if n.claimed:
         return f"请尽快处理，并回复“进展 {n.ticket} 说明”告知居民。"
     return f"尚无人接单，请回复“接单 {n.ticket}”。"

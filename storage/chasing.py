@@ -9,7 +9,9 @@ an audit event (Action.CHASED, the resident's words as its note), so the count i
 chasing again within CHASE_EVERY is answered with the status but tells nobody again, and so is a 催办 within
 JUST_FILED of filing (its card just went out). When the grid member who
 alone holds it is on leave (请假), the grid's 网格长 at work hear of the 催办 too, to 改派 it (the community's operators
-when it has none at work): the resident's chase does not wait for someone who is away.
+when it has none at work): the resident's chase does not wait for someone who is away. When nobody of the grid
+is at work for a task nobody has claimed (the card of a 派单 grid all on leave went to the community's operators,
+storage.dispatch.away_stand_ins), those operators hear it too, asked to 改派 it to someone on duty.
 
 督办 by hand (`supervise`): an operator on the console presses the same holders in their own words, as often.
 """
@@ -23,7 +25,7 @@ from typing import Collection, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from storage import complaints, duty, staff, unit_reach
+from storage import complaints, dispatch, duty, staff, unit_reach
 from storage.actors import Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, hold, record, refuse_unplaced, wrong_state
 from storage.errors import NotAllowed, Repeated
@@ -124,6 +126,9 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
     if away is not None and away.role in GRID_TEAM and not duty.duty_of(away, now).on_duty:
         tell_holders(session, appeal, _stand_ins_for(session, appeal, away, now),
                      replace(card, away=away.name), now, sensitive)
+    # Nobody of its grid at work (the 派单 card went to the operators standing in): they hear it, to 改派 it.
+    tell_holders(session, appeal, dispatch.away_stand_ins(session, appeal, now), replace(card, grid_away=True), now,
+                 sensitive)
     return Chase(appeal, True, sent_before + 1)
 
 

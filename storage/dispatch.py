@@ -310,6 +310,19 @@ def reach(session: Session, grid_id: int | None, department: str | None, filer: 
     return "leader" if leaders else "members"
 
 
+def away_stand_ins(session: Session, appeal: Appeal, now: datetime) -> Sequence[Staff]:
+    """The operators standing in for an ordinary unclaimed appeal whose grid's team is all on leave at `now` (a
+    派单 grid's card went to them: OPERATOR_AWAY_CARD), to 改派 it (their 督办, a resident's 催办); () when someone
+    of the grid is at work, or it waits for someone else (its assignee, a department, a complaint's handlers)."""
+    if (appeal.status != AppealStatus.DISPATCHED or appeal.department is not None or appeal.emergency is not None
+            or appeal.assignee_staff_id is not None or complaints.accused(session, appeal.id) is not None):
+        return ()
+    team = grid_staff(session, appeal.grid_id)
+    if not team or any(duty.duty_of(person, now).on_duty for person in team):
+        return ()
+    return stand_ins(session, appeal.grid_id)[1]
+
+
 def anyone_on_duty(team: Sequence[Staff], now: datetime) -> bool:
     """Whether a grid member of a 抢单 team is on duty at `now`. With all of them on leave they still get the card
     (one back early may take it), but the 网格长 is the one expected to act: their card comes at once, not in the

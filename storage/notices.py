@@ -478,6 +478,7 @@ class StaffChased(StaffNotice):
     returned: bool = False  # given back (退回): told to the community's operators, who must route it again
     withheld: bool = False  # a private appeal, told to someone who may not read it: no words, no links
     away: str | None = None  # told to a 网格长 (or operator) because its holder, named, is on leave: to 改派 it
+    grid_away: bool = False  # told to the operators standing in for a grid all on leave, nobody claiming it: to 改派 it
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -422,7 +422,7 @@ def _response_clock(session: Session, waiting: queries.Unclaimed, now: datetime,
         told = [person for person in _claimants(session, appeal, now)
                 if not (leaders_told and person.role == StaffRole.GRID_LEADER)]
         # The operators holding the card of a grid all on leave are asked to 改派 it, not to 接单.
-        standing_in = {person.id for person in _away_stand_ins(session, appeal, now)}
+        standing_in = {person.id for person in dispatch.away_stand_ins(session, appeal, now)}
         away = bool(told) and all(person.id in standing_in for person in told)
         reminded = _remind(session, appeal, AppealStatus.DISPATCHED, Appeal.response_reminded_at,
                            waiting.due, now, told, "response", away)  # type: ignore[arg-type]
@@ -604,7 +604,7 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
             about["given_to"] = assignee.name
         elif appeal.department is None and not dispatch.grid_staff(session, appeal.grid_id):
             about["unmanned"] = True  # nobody in the grid to chase: it must be 改派'd (storage.dispatch.stand_ins)
-        elif _away_stand_ins(session, appeal, now):
+        elif dispatch.away_stand_ins(session, appeal, now):
             about["grid_away"] = True  # everyone of the grid on leave: nobody there to chase, it must be 改派'd
     told: dict[str, Staff] = {}
     for person in people:
@@ -698,7 +698,7 @@ def _claimants(session: Session, appeal: Appeal, now: datetime) -> Sequence[Staf
     if appeal.emergency is not None:  # an emergency reached, and reminds, everyone
         return team
     if _assigning(session, appeal):  # 派单: those at work, else the operators its card went to, to 改派 it
-        return [person for person in team if duty.duty_of(person, now).on_duty] or _away_stand_ins(
+        return [person for person in team if duty.duty_of(person, now).on_duty] or dispatch.away_stand_ins(
             session, appeal, now) or team
     return dispatch.present(team, now)  # those on leave left out as 抢单's cards leave them
 
@@ -706,18 +706,6 @@ def _claimants(session: Session, appeal: Appeal, now: datetime) -> Sequence[Staf
 def _assigning(session: Session, appeal: Appeal) -> bool:
     grid = session.get(Grid, appeal.grid_id) if appeal.grid_id is not None else None
     return grid is not None and grid.dispatch_mode == DispatchMode.ASSIGN
-
-
-def _away_stand_ins(session: Session, appeal: Appeal, now: datetime) -> Sequence[Staff]:
-    """The operators standing in for an ordinary unclaimed appeal whose grid's team is all on leave at `now`
-    (a 派单 grid's card went to them: OPERATOR_AWAY_CARD), to 改派 it; () when someone of the grid is at work."""
-    if (appeal.department is not None or appeal.emergency is not None or appeal.assignee_staff_id is not None
-            or complaints.accused(session, appeal.id) is not None):
-        return ()
-    team = dispatch.grid_staff(session, appeal.grid_id)
-    if not team or any(duty.duty_of(person, now).on_duty for person in team):
-        return ()
-    return dispatch.stand_ins(session, appeal.grid_id)[1]
 
 
 def _assignee(session: Session, appeal: Appeal) -> Staff | None:

@@ -117,6 +117,22 @@ def test_a_residents_催办_of_a_task_waiting_for_a_member_on_leave_reaches_the_
     assert sorted(notices(seeded, "staff_chased", ticket)) == sorted([ZHANG, WANG, ZHANG, OPERATOR])
 
 
+def test_a_residents_催办_of_an_unclaimed_task_whose_grid_is_all_on_leave_reaches_the_operators_to_改派_it(
+        wechat, seeded, clock):
+    # It reached 张伟, 李娜 and 王强, all on leave, and not the community's operators its 派单 card had gone to.
+    with seeded.transaction() as session:
+        session.scalars(select(Grid).where(Grid.name == "第一网格")).first().dispatch_mode = "assign"
+    for openid in (ZHANG, LI, WANG):
+        wechat.send(openid, "请假 三天")
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert notices(seeded, "staff_new_appeal", ticket) == [OPERATOR]
+    wechat.send(RESIDENT, f"催办 {ticket}")
+    assert OPERATOR in notices(seeded, "staff_chased", ticket)
+    assert worded(seeded, "staff_chased", OPERATOR)[-1].endswith(
+        f"这个网格的网格员和网格长现在都不在岗（请假），尚无人接单：请回复“改派 {ticket} 网格或姓名”派给在岗的人，"
+        f"归部门或物业办理的回复“转办 {ticket} 部门”。")
+
+
 def test_a_grid_leader_presses_the_communitys_operators_to_route_an_appeal_the_grid_gave_back(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"退回 {ticket} 这是锦绣家园的事")
