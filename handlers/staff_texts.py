@@ -404,14 +404,20 @@ def _route_again(ticket: str) -> str:
     return f"网格已退回，等待重新派发：请尽快回复“改派 {ticket} 网格或姓名”或“转办 {ticket} 部门”。"
 
 
+def _route_away(ticket: str) -> str:
+    """What the operators standing in for a grid all on leave do with a task nobody claimed: route it to someone at
+    work."""
+    return (f"这个网格的网格员和网格长现在都不在岗（请假），尚无人接单：请回复“改派 {ticket} 网格或姓名”派给在岗的人，"
+            f"归部门或物业办理的回复“转办 {ticket} 部门”。")
+
+
 def _chased_ask(n: StaffChased) -> str:
     if n.returned:
         return _route_again(n.ticket)
     if n.away:
         return f"办理人{n.away}正在请假：需要尽快办理的，请回复“改派 {n.ticket} 姓名”交给在岗的网格员。"
     if n.grid_away:
-        return (f"这个网格的网格员和网格长现在都不在岗（请假），尚无人接单：请回复“改派 {n.ticket} 网格或姓名”派给在岗的人，"
-                f"归部门或物业办理的回复“转办 {n.ticket} 部门”。")
+        return _route_away(n.ticket)
     if n.claimed:
         return f"请尽快处理，并回复“进展 {n.ticket} 说明”告知居民。"
     return f"尚无人接单，请回复“接单 {n.ticket}”。"
@@ -444,6 +450,8 @@ def _material_added(n: StaffMaterialAdded) -> str:
 def _material_ask(n: StaffMaterialAdded) -> str:
     if n.returned:
         return _route_again(n.ticket)
+    if n.grid_away:
+        return _route_away(n.ticket)
     return "" if n.claimed else f"尚无人接单，请回复“接单 {n.ticket}”。"
 
 
@@ -460,6 +468,8 @@ def _words_head(n: StaffWordsAdded) -> str:
 def _words_ask(n: StaffWordsAdded) -> str:
     if n.returned:
         return _route_again(n.ticket)
+    if n.grid_away:
+        return _route_away(n.ticket)
     if n.claimed:
         return f"回复“查询 {n.ticket}”查看全部记录，“进展 {n.ticket} 说明”告诉居民。"
     if n.emergency:

@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import appeals, contacts, emergencies, media_files, org, photo_shares, supervision, tasks
+from storage import appeals, contacts, dispatch, emergencies, media_files, org, photo_shares, supervision, tasks
 from storage.chasing import claimed, holders_of, tell_holders
 from storage.models import Appeal, AppealEvent, AppealFollower, AppealStatus, Attachment, Staff
-from storage.notices import StaffMaterialAdded, StaffNotice, StaffWordsAdded
+from storage.notices import StaffMaterialAdded, StaffWordsAdded
 from storage.staff import duty_desks
 from storage.telling import tell
 
@@ -149,8 +149,8 @@ def add_words(session: Session, resident_id: int, appeal: Appeal, words: str, no
     return WordsAdded(len(recipients), routing=routing)
 
 
-def _tell(session: Session, appeal: Appeal, recipients: Sequence[Staff], notice: StaffNotice, now: datetime,
-          sensitive: Collection[str]) -> None:
+def _tell(session: Session, appeal: Appeal, recipients: Sequence[Staff], notice: StaffMaterialAdded | StaffWordsAdded,
+          now: datetime, sensitive: Collection[str]) -> None:
     if appeal.emergency is not None and appeal.grid_id is None:
         # The duty desks got its 【紧急】 card whole (emergencies.alert_unplaced), though the appeal is in no
         # community yet: what she adds, which may be where she is, reaches them whole as well.
@@ -158,6 +158,9 @@ def _tell(session: Session, appeal: Appeal, recipients: Sequence[Staff], notice:
             tell(session, operator.openid, notice, now, appeal=appeal)
     else:
         tell_holders(session, appeal, recipients, notice, now, sensitive)
+    if appeal.emergency is None:  # nobody of its grid at work to claim it: the operators standing in, to 改派 it
+        standing_in = [person for person in dispatch.away_stand_ins(session, appeal, now) if person not in recipients]
+        tell_holders(session, appeal, standing_in, replace(notice, grid_away=True), now, sensitive)
 
 
 def _other_reporter(session: Session, appeal: Appeal, resident_id: int) -> str | None:

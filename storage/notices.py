@@ -503,6 +503,7 @@ class StaffWordsAdded(StaffNotice):
     emergency: str | None = None  # the emergency's label (火情, 急病…) when the appeal is one
     claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
     returned: bool = False  # given back (退回): told to the community's operators, who must route it again
+    grid_away: bool = False  # told to the operators standing in for a grid all on leave, nobody claiming it: to 改派 it
     withheld: bool = False  # a private appeal, told to someone who may not read it: no words
     # A neighbour whose report of the same danger joined this emergency (storage.joins.join_emergency): their
     # ticket, home and 门牌, so that nobody knocks at the first reporter's door for them.
@@ -521,6 +522,7 @@ class StaffMaterialAdded(StaffNotice):
     content: str
     claimed: bool = False  # told to its assignee, rather than to everyone who may claim it
     returned: bool = False  # given back (退回): told to the community's operators, who must route it again
+    grid_away: bool = False  # told to the operators standing in for a grid all on leave, nobody claiming it: to 改派 it
     withheld: bool = False  # a private appeal, told to someone who may not read it: no words, no links
 
 

@@ -133,6 +133,20 @@ def test_a_residents_催办_of_an_unclaimed_task_whose_grid_is_all_on_leave_reac
         f"归部门或物业办理的回复“转办 {ticket} 部门”。")
 
 
+def test_words_a_resident_adds_to_an_unclaimed_task_whose_grid_is_all_on_leave_reach_the_operators_to_改派_it(
+        wechat, seeded, clock):
+    # Her 补充 reached 张伟, 李娜 and 王强, all on leave, and not the operators its 派单 card had gone to.
+    with seeded.transaction() as session:
+        session.scalars(select(Grid).where(Grid.name == "第一网格")).first().dispatch_mode = "assign"
+    for openid in (ZHANG, LI, WANG):
+        wechat.send(openid, "请假 三天")
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(RESIDENT, f"补充 {ticket} 下午三点以后家里有人")
+    assert OPERATOR in notices(seeded, "staff_words_added", ticket)
+    assert worded(seeded, "staff_words_added", OPERATOR)[-1].endswith(
+        f"请回复“改派 {ticket} 网格或姓名”派给在岗的人，归部门或物业办理的回复“转办 {ticket} 部门”。")
+
+
 def test_a_grid_leader_presses_the_communitys_operators_to_route_an_appeal_the_grid_gave_back(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"退回 {ticket} 这是锦绣家园的事")
