@@ -33,7 +33,7 @@ from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage import org
+from storage import duty, org
 from storage.appeals import UNCLASSIFIED, Action, record
 from storage.models import (
     Appeal,
@@ -267,7 +267,7 @@ def _open(session: Session, state: _GridState, seen: _Seen, place: tuple[str, st
           matching: Sequence[_Seen], now: datetime, rules: HotspotRules) -> FocusCase | None:
     (scope_kind, scope_ref), (key_kind, key_value) = place, key
     open_key = _open_key(scope_ref, key_kind, key_value)
-    owner = _owner(session, state.grid_id)
+    owner = _owner(session, state.grid_id, now)
     case = FocusCase(
         code=next_focus_code(session, now), scope_kind=scope_kind, scope_ref=scope_ref,
         scope_label=place_label(session, scope_kind, scope_ref, state.grid_id), grid_id=state.grid_id, key_kind=key_kind,
@@ -326,12 +326,17 @@ def _alert(session: Session, case: FocusCase, owner: Staff | None, appeals: Sequ
         tell(session, person.openid, notice, now, key=f"focus:{case.id}:opened:{person.id}")
 
 
-def _owner(session: Session, grid_id: int) -> Staff | None:
-    """The grid's 网格长 (the first bound one); None leaves the case to the community's operators."""
-    return session.scalars(
+def _owner(session: Session, grid_id: int, now: datetime) -> Staff | None:
+    """The grid's 网格长 (the first bound one at work at `now`); None leaves the case to the community's operators,
+    as when every 网格长 is on leave (请假) — unless the community has no operator bound: then its 网格长 all the same."""
+    leaders = session.scalars(
         select(Staff).where(Staff.grid_id == grid_id, Staff.role == StaffRole.GRID_LEADER, Staff.active.is_(True),
-                            Staff.openid.is_not(None)).order_by(Staff.id).limit(1)
-    ).first()
+                            Staff.openid.is_not(None)).order_by(Staff.id)
+    ).all()
+    at_work = [leader for leader in leaders if duty.duty_of(leader, now).on_duty]
+    if at_work or not leaders:
+        return at_work[0] if at_work else None
+    return None if any(person.openid for person in community_operators(session, grid_id)) else leaders[0]
 
 
 def place_label(session: Session, scope_kind: str, scope_ref: str, grid_id: int) -> str:

@@ -268,6 +268,17 @@ def test_a_grid_without_a_leader_leaves_the_case_to_the_community_operators(seed
     assert [openid for openid, _ in alerts(seeded)] == [OPERATOR]
 
 
+def test_a_grid_leader_on_leave_leaves_the_case_to_the_community_operators(seeded, clock):
+    # 王强, on leave, was made its 负责人 and alone of the grid told to 统筹处理 it.
+    with seeded.transaction() as session:
+        staff(session, LEADER).on_duty = False
+    for openid in BUILDING_3:
+        file(seeded, clock, openid)
+    dispatch_and_check(seeded, clock)
+    assert cases(seeded)[0][6] is None
+    assert [openid for openid, _ in alerts(seeded)] == [OPERATOR]
+
+
 def test_the_worker_round_opens_the_case_from_chat_appeals(worker_runtime, wechat, clock):
     for openid in BUILDING_3:
         wechat.send(openid, "3号楼停水了，一整天没水")
