@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from handlers import rate_words, resident_texts, staff_texts
 from handlers.rate_words import percent  # noqa: F401 (gridbot report's summary line writes rates as the tables do)
+from handlers.task_list import clock_words
 from storage.appeals import LAPSED_STATUS
 from storage.models import AppealStatus
 from storage.outbox import OUTCOME_UNKNOWN
@@ -69,23 +70,8 @@ def local(at: datetime | None, form: str = SHORT, now: datetime | None = None) -
 
 
 def clock(status: str, due: datetime | None, now: datetime) -> str:
-    """接单剩3小时 / 办结已超时2天, as 我的任务 says it; "" when no clock runs."""
-    if due is None:
-        return ""
-    step = staff_texts.CLOCK_STEPS[staff_texts.CLOCK_STEP_OF.get(status, "resolve")]
-    if due <= now:
-        return staff_texts.CLOCK_LATE.format(step=step, span=span(now - due))
-    return staff_texts.CLOCK_LEFT.format(step=step, span=span(due - now))
-
-
-def span(length: timedelta) -> str:
-    """3分钟, 5小时, 2天."""
-    minutes = max(1, int(length.total_seconds() // 60))
-    if minutes < 60:
-        return staff_texts.SPAN_MINUTES.format(count=minutes)
-    if minutes < 48 * 60:
-        return staff_texts.SPAN_HOURS.format(count=minutes // 60)
-    return staff_texts.SPAN_DAYS.format(count=minutes // (24 * 60))
+    """接单剩3小时20分钟 / 办结已超时2天, as 我的任务 says it (handlers.task_list); "" when no clock runs."""
+    return "" if due is None else clock_words(status, due, now)
 
 
 def bad_status(word: str) -> str:

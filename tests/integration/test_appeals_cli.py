@@ -413,3 +413,15 @@ def test_counted_refuses_an_unknown_figure_and_a_period_without_it_in_one_line(d
     long = gridbot(database_url, clock, "appeals", "list", "--counted", "派发", "--from", "2025-01-01", "--to",
                    "2026-11-22")
     assert long.exit_code != 0 and "统计期最长 366 天" in long.output
+
+
+def test_list_and_show_give_the_time_left_as_我的任务_does_not_an_hour_short(wechat, seeded, database_url, clock):
+    # A few seconds after a 2小时内响应 receipt, appeals list and show said 接单剩1小时, where 我的任务 says 2小时.
+    ticket = file_and_dispatch(wechat, seeded, clock, LAMP, openid="o7")
+    clock.advance(seconds=30)
+    listed = gridbot(database_url, clock, "appeals", "list").output
+    shown = gridbot(database_url, clock, "appeals", "show", ticket).output
+    assert "接单剩2小时" in next(line for line in listed.splitlines() if ticket in line)
+    assert "时限：接单剩2小时（截止" in shown
+    clock.advance(minutes=40)
+    assert "接单剩1小时20分钟" in gridbot(database_url, clock, "appeals", "show", ticket).output
