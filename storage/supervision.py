@@ -82,7 +82,8 @@ the community's operators and the street's. 改派 and 转办 start a fresh resp
 
 A task card whose send was cut off (outcome unknown, see storage.outbox) may never have arrived, and in 派单 it
 was the only one: `report_lost_cards` records it on the appeal and, while the appeal still waits for a claim,
-tells the grid's 网格长 (the community's operators when the card was the 网格长's, or the grid has none bound).
+tells the grid's 网格长 at work (the community's operators when the card was the 网格长's, or the grid has none bound
+or none at work).
 """
 
 from __future__ import annotations
@@ -329,14 +330,16 @@ def report_lost_cards(session: Session, abandoned: Sequence[outbox.Abandoned], n
         record(session, appeal.id, now, Action.CARD_LOST, None, None, note=name, internal=True)
         if appeal.status != AppealStatus.DISPATCHED:
             continue  # claimed (or otherwise moved on) meanwhile: the card no longer matters
-        for openid in _card_supervisors(session, appeal, row.recipient_openid):
+        for openid in _card_supervisors(session, appeal, row.recipient_openid, now):
             tell(session, openid, StaffCardLost(ticket=appeal.ticket, holder=name), now, appeal=appeal)
     return len(lost)
 
 
-def _card_supervisors(session: Session, appeal: Appeal, holder_openid: str) -> list[str]:
-    """The grid's 网格长 other than the holder; else the community's operators."""
-    for people in (_rung(session, appeal, 1), operators(session, appeal)):
+def _card_supervisors(session: Session, appeal: Appeal, holder_openid: str, now: datetime) -> list[str]:
+    """The grid's 网格长 at work other than the holder; else the community's operators; else a 网格长 on leave."""
+    leaders = _rung(session, appeal, 1)
+    at_work = [person for person in leaders if duty.duty_of(person, now).on_duty]
+    for people in (at_work, operators(session, appeal), leaders):
         openids = [person.openid for person in people if person.openid and person.openid != holder_openid]
         if openids:
             return openids

@@ -1052,6 +1052,15 @@ def test_lost_cards_go_to_the_grid_leader_and_the_leaders_own_to_the_community_o
     assert sorted((e.note, e.internal) for e in events) == [("张伟", True), ("李娜", True), ("王强", True)]
 
 
+def test_a_lost_card_is_told_to_the_community_operators_while_the_grid_leader_is_on_leave(wechat, seeded, clock):
+    # The 网格长 on leave was asked to 确认 with 张伟 and 李娜; nobody at work heard the cards may not have arrived.
+    ticket = file(wechat, seeded, clock)  # 抢单: cards to 张伟, 李娜 and the 网格长 王强
+    set_on_duty(seeded, WANG, False)
+    lose_cards(seeded, clock)
+    assert notices(seeded, StaffCardLost.name, ticket) == [
+        (OPERATOR, {"holder": "张伟"}), (OPERATOR, {"holder": "李娜"}), (OPERATOR, {"holder": "王强"})]
+
+
 def test_a_lost_card_of_an_appeal_claimed_meanwhile_is_recorded_but_nobody_is_disturbed(wechat, seeded, clock):
     ticket = file(wechat, seeded, clock)
     act(seeded, clock, "claim", LI, ticket)
