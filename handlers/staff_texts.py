@@ -306,6 +306,9 @@ def _escalated_ask(n: StaffEscalated) -> str:
         return f"请联系经办人{_holder(n)}了解原因、督促办结；回复“查询 {n.ticket}”查看进展。"
     if n.waiting_for:  # only that unit may claim it: 接单 by the reader would be refused
         return f"已转给{n.waiting_for}，尚无人接单：请联系{n.waiting_for}尽快接单；回复“查询 {n.ticket}”查看详情。"
+    if n.given_to and n.given_to_away:
+        return (f"已派给{n.given_to}，尚未接单，{n.given_to}正在请假：请回复“改派 {n.ticket} 姓名”交给在岗的人；"
+                f"回复“查询 {n.ticket}”查看详情。")
     if n.given_to:
         return (f"已派给{n.given_to}，尚未接单：请联系{n.given_to}尽快接单，或改派给他人；"
                 f"回复“查询 {n.ticket}”查看详情。")

@@ -26,7 +26,7 @@ BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, f
 # Switches stored only when on: rows have never carried them as false.
 _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department",
                                "waiting_for", "given_to", "operator", "overseer", "returned", "unit",
-                               "holder_unit", "receiver", "unmanned", "again", "grid_away"})
+                               "holder_unit", "receiver", "unmanned", "again", "grid_away", "given_to_away"})
 # Whom a task card is for when nobody below them is bound to claim it (StaffNewAppeal.receiver, storage.dispatch).
 LEADER_CARD = "leader"  # the grid's 网格长 alone: they claim it or 改派 it to a member
 OPERATOR_CARD = "operator"  # the community's (or the street's) operators, standing in: they 改派 or 转办 it
@@ -297,6 +297,7 @@ class Overdue(StaffNotice):
     # routing): only they may claim it, so the reader chases them rather than claiming it.
     waiting_for: str | None = None
     given_to: str | None = None  # 派单 or 改派 gave it to this member, who has not claimed it yet: the reader chases them
+    given_to_away: bool = False  # ...and that member is on leave: the reader 改派s it rather than chase them
     emergency: str | None = None  # its label (火情, 急病…) when it is an emergency
     # Unclaimed, its grid's members and 网格长 all on leave: told to the operators standing in, who 改派 it.
     grid_away: bool = False

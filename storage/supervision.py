@@ -605,6 +605,8 @@ def _escalate(session: Session, appeal: Appeal, status: AppealStatus, now: datet
         about["waiting_for"] = appeal.department
         if appeal.department is None and assignee is not None:  # a member's to claim (派单, 改派): they chase them
             about["given_to"] = assignee.name
+            # On leave (改派 to them regardless, or 请假 after 派单): chasing them is no use, it wants 改派.
+            about["given_to_away"] = not duty.duty_of(assignee, now).on_duty
         elif appeal.department is None and not dispatch.grid_staff(session, appeal.grid_id):
             about["unmanned"] = True  # nobody in the grid to chase: it must be 改派'd (storage.dispatch.stand_ins)
         elif dispatch.away_stand_ins(session, appeal, now):

@@ -1052,6 +1052,24 @@ def test_lost_cards_go_to_the_grid_leader_and_the_leaders_own_to_the_community_o
     assert sorted((e.note, e.internal) for e in events) == [("张伟", True), ("李娜", True), ("王强", True)]
 
 
+def test_the_督办_of_a_task_given_to_a_member_on_leave_asks_the_leader_to_改派_it_not_to_chase_them(wechat, seeded,
+                                                                                                   clock):
+    # It said 请联系张伟尽快接单 of 张伟, away on leave for days.
+    set_mode(seeded, "assign")
+    ticket = file(wechat, seeded, clock)
+    assert appeal(seeded, ticket).assignee_staff_id == staff_id(seeded, ZHANG)
+    set_on_duty(seeded, ZHANG, False)  # 请假 after the card came
+    clock.advance(minutes=31)
+    assert sweep(seeded, clock).escalations == 1
+    away = {**escalated(1, "unclaimed"), "given_to": "张伟", "given_to_away": True}
+    assert notices(seeded, "staff_escalated", ticket) == [(WANG, away), (ZHANG, away)]
+    with seeded.transaction() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_escalated",
+                                                          OutboxMessage.recipient_openid == WANG)).one()
+        text = notifications.render(row.template, json.loads(row.params))
+    assert text.endswith(f"已派给张伟，尚未接单，张伟正在请假：请回复“改派 {ticket} 姓名”交给在岗的人；回复“查询 {ticket}”查看详情。")
+
+
 def test_a_lost_card_is_told_to_the_community_operators_while_the_grid_leader_is_on_leave(wechat, seeded, clock):
     # The 网格长 on leave was asked to 确认 with 张伟 and 李娜; nobody at work heard the cards may not have arrived.
     ticket = file(wechat, seeded, clock)  # 抢单: cards to 张伟, 李娜 and the 网格长 王强
