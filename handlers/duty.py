@@ -34,6 +34,8 @@ def leave(conversation: Conversation, arguments: Arguments) -> Reply:
     said = texts.LEAVE_TASKS_UNIT if unit else texts.LEAVE_TASKS_LEADER if member.role == StaffRole.GRID_LEADER \
         else texts.LEAVE_TASKS
     tasks = said.format(n=held) if held else ""
+    if member.role == StaffRole.GRID_LEADER:  # the 督办 ladder passes them over meanwhile (storage.supervision)
+        tasks = texts.LEAVE_LEADER_SUPERVISION + tasks
     operator = member.role == StaffRole.OPERATOR  # nor them: their leave stops only their daily summary
     if last_day is None:
         taken = texts.LEAVE_TAKEN_UNIT if unit else texts.LEAVE_TAKEN_OPERATOR if operator else texts.LEAVE_TAKEN

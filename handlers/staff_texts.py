@@ -1427,6 +1427,8 @@ LEAVE_TAKEN = "已登记请假，直到您发“销假”。请假期间派单�
 LEAVE_TASKS = "您手上 {n} 件未办结的任务仍由您负责，需要别人接手请联系网格长或社区改派。"
 # The 网格长 is whom members ask to move their tasks: they move their own (改派 within the grid).
 LEAVE_TASKS_LEADER = "您手上 {n} 件未办结的任务仍由您负责；需要别人接手，可回复“改派 编号 姓名”交给组员，或联系社区改派。"
+# A 网格长 on leave is passed over by the 督办 ladder (storage.supervision): who hears in their stead.
+LEAVE_LEADER_SUPERVISION = "请假期间，本网格无人接单和超时的督办改发给在岗的网格长（都在请假时发给社区操作员）。"
 # A department's or property company's officer: no 派单 reaches them, and every officer of the unit gets its
 # 转办 cards, on leave or not (storage.unit_reach.officers); no 网格长 to move their tasks, the community does.
 LEAVE_TAKEN_UNIT_UNTIL = ("已登记请假，至 {day}（含），{back}起自动恢复在岗。转给本单位的任务卡仍会发给本单位每位人员（包括您），"

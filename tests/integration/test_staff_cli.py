@@ -627,6 +627,13 @@ def test_a_grid_leader_on_leave_is_told_to_move_their_tasks_not_to_ask_the_grid_
     assert reply.endswith("您手上 1 件未办结的任务仍由您负责；需要别人接手，可回复“改派 编号 姓名”交给组员，或联系社区改派。")
 
 
+def test_a_grid_leader_on_leave_is_told_whom_the_督办_go_to_meanwhile(wechat, seeded, clock):
+    # They read only 请假期间派单不会给您派新任务, though the 督办 of their grid now pass them over.
+    reply = wechat.send(WANG, "请假")
+    assert "请假期间，本网格无人接单和超时的督办改发给在岗的网格长（都在请假时发给社区操作员）。" in reply
+    assert "督办" not in wechat.send(ZHANG, "请假")
+
+
 def test_a_department_officer_on_leave_is_told_their_units_cards_still_reach_them_and_whom_to_ask(
         wechat, seeded, clock):
     with seeded.transaction() as session:
