@@ -266,17 +266,29 @@ STAFF_DUTY_UNTIL_ON_DUTY = "--until 只用于 休假。"
 STAFF_DUTY_PAST = "{day} 已经过去了，请写今天或以后的日期。"
 STAFF_DUTY_UNCLEAR_YEAR = ("--until {typed}：今年的 {passed} 已经过去了，是要休假到明年的 {next} 吗？"
                            "是的话请写上年份（--until {iso}），否则请写今天或以后的日期。")
-STAFF_ON_DUTY = "{name} 已设为在岗：派单会照常给 TA 派新任务。"
-STAFF_OFF_DUTY = "{name} 已设为休假，直到销假（gridbot staff duty {name} 在岗）：派单不再给 TA 派新任务，手上未办结的任务仍由 TA 负责。"
-STAFF_OFF_DUTY_UNTIL = ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：休假期间派单不再给 TA 派新任务，"
-                        "手上未办结的任务仍由 TA 负责。")
-# A department's or property company's officer: 派单 never reaches them; their unit's 转办 cards reach every officer,
+# By whom leave is for (a grid's team; an operator; a department's or property company's officer): 派单 never
+# reaches the last two. An operator's leave stops only their daily summary; a unit's 转办 cards reach every officer,
 # on leave or not (as the chat's 请假 tells them).
-STAFF_ON_DUTY_UNIT = "{name} 已设为在岗：转给本单位的任务卡照常发给 TA。"
-STAFF_OFF_DUTY_UNIT = ("{name} 已设为休假，直到销假（gridbot staff duty {name} 在岗）：转给本单位的任务卡仍发给本单位每位人员"
-                       "（包括 TA），由在岗的同事接单；手上未办结的任务仍由 TA 负责。")
-STAFF_OFF_DUTY_UNIT_UNTIL = ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：转给本单位的任务卡仍发给本单位每位人员"
-                             "（包括 TA），由在岗的同事接单；手上未办结的任务仍由 TA 负责。")
+STAFF_ON_DUTY = {
+    "team": "{name} 已设为在岗：派单会照常给 TA 派新任务。",
+    "operator": "{name} 已设为在岗：照常给 TA 发每日简报。",
+    "unit": "{name} 已设为在岗：转给本单位的任务卡照常发给 TA。",
+}
+STAFF_OFF_DUTY = {
+    "team": "{name} 已设为休假，直到销假（gridbot staff duty {name} 在岗）：派单不再给 TA 派新任务，手上未办结的任务仍由 TA 负责。",
+    "operator": ("{name} 已设为休假，直到销假（gridbot staff duty {name} 在岗）：不给 TA 发每日简报；退回、督办和请操作员改派的"
+                 "任务卡仍照常发给每位操作员（包括 TA），由在岗的同事处理。"),
+    "unit": ("{name} 已设为休假，直到销假（gridbot staff duty {name} 在岗）：转给本单位的任务卡仍发给本单位每位人员"
+             "（包括 TA），由在岗的同事接单；手上未办结的任务仍由 TA 负责。"),
+}
+STAFF_OFF_DUTY_UNTIL = {
+    "team": ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：休假期间派单不再给 TA 派新任务，"
+             "手上未办结的任务仍由 TA 负责。"),
+    "operator": ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：休假期间不给 TA 发每日简报；退回、督办和请操作员改派的"
+                 "任务卡仍照常发给每位操作员（包括 TA），由在岗的同事处理。"),
+    "unit": ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：转给本单位的任务卡仍发给本单位每位人员"
+             "（包括 TA），由在岗的同事接单；手上未办结的任务仍由 TA 负责。"),
+}
 # The chat's words too (请假, 销假): an operator types what the staff member said.
 DUTY_WORDS = {"在岗": True, "销假": True, "休假": False, "请假": False}
 

@@ -378,7 +378,7 @@ def _interactive() -> bool:
 def staff_duty(clock: Clock | None, who: str, state: str, until: str | None) -> None:
     """在岗 or 休假: whether 派单 gives them new tasks; their open tasks stay theirs either way."""
     from storage import duty
-    from storage.models import TRANSFER_UNITS
+    from storage.models import TRANSFER_UNITS, StaffRole
 
     on_duty = texts.DUTY_WORDS.get(state.strip(" 。.！!"))
     if on_duty is None:
@@ -395,22 +395,22 @@ def staff_duty(clock: Clock | None, who: str, state: str, until: str | None) -> 
     if until and last_day is None:
         fail(texts.STAFF_DUTY_BAD_DAY.format(typed=until))
 
-    def set_duty(session: Session) -> tuple[str, duty.Duty, bool]:
+    def set_duty(session: Session) -> tuple[str, duty.Duty, str]:
         member = _member(session, who)
-        # A unit's officer: no 派单 reaches them, what leave means for them is said otherwise.
-        return member.name, duty.set_duty(member, on_duty, last_day, now), member.role in TRANSFER_UNITS
+        return member.name, duty.set_duty(member, on_duty, last_day, now), member.role
 
     try:
-        name, done, unit = _in_transaction(set_duty, command="duty")
+        name, done, role = _in_transaction(set_duty, command="duty")
     except duty.PastDay as past:
         fail(texts.STAFF_DUTY_PAST.format(day=texts.day_words(past.day)))
+    # A unit's officer or an operator: no 派单 reaches them, what leave means for them is said otherwise.
+    kind = "unit" if role in TRANSFER_UNITS else "operator" if role == StaffRole.OPERATOR else "team"
     if done.on_duty:
-        click.echo((texts.STAFF_ON_DUTY_UNIT if unit else texts.STAFF_ON_DUTY).format(name=name))
+        click.echo(texts.STAFF_ON_DUTY[kind].format(name=name))
     elif done.until is None:
-        click.echo((texts.STAFF_OFF_DUTY_UNIT if unit else texts.STAFF_OFF_DUTY).format(name=name))
+        click.echo(texts.STAFF_OFF_DUTY[kind].format(name=name))
     else:
-        said = texts.STAFF_OFF_DUTY_UNIT_UNTIL if unit else texts.STAFF_OFF_DUTY_UNTIL
-        click.echo(said.format(name=name, day=texts.day_words(done.until)))
+        click.echo(texts.STAFF_OFF_DUTY_UNTIL[kind].format(name=name, day=texts.day_words(done.until)))
 
 
 def _member(session: Session, who: str) -> Staff:

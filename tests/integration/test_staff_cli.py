@@ -466,6 +466,17 @@ def test_setting_a_department_officers_duty_speaks_of_their_units_cards_not_派�
     assert "派单会照常给 TA 派新任务" in ok(gridbot("staff", "duty", "张伟", "在岗"))  # a grid member's is 派单
 
 
+def test_setting_an_operators_duty_speaks_of_their_daily_summary_not_派单(gridbot, seeded, clock):
+    # It said 派单不再给 TA 派新任务, where the chat's 请假 tells an operator their leave stops only the summary.
+    away = ok(gridbot("staff", "duty", "孙丽", "休假", "--until", "12-31"))
+    forever = ok(gridbot("staff", "duty", "孙丽", "休假"))
+    back = ok(gridbot("staff", "duty", "孙丽", "在岗"))
+
+    assert "派单" not in away + forever + back
+    assert "不给 TA 发每日简报；退回、督办和请操作员改派的任务卡仍照常发给每位操作员（包括 TA）" in away and "不给 TA 发每日简报" in forever
+    assert "照常给 TA 发每日简报" in back
+
+
 def test_a_district_wide_department_officer_is_given_a_street_and_then_made_district_wide_again(
         gridbot, seeded, clock):
     with seeded.transaction() as session:
