@@ -289,6 +289,7 @@ STAFF_OFF_DUTY_UNTIL = {
     "unit": ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：转给本单位的任务卡仍发给本单位每位人员"
              "（包括 TA），由在岗的同事接单；手上未办结的任务仍由 TA 负责。"),
 }
+STAFF_OFF_DUTY_LEADER = "休假期间，本网格无人接单和超时的督办改发给在岗的网格长（都在休假时发给社区操作员）。"
 # The chat's words too (请假, 销假): an operator types what the staff member said.
 DUTY_WORDS = {"在岗": True, "销假": True, "休假": False, "请假": False}
 

@@ -411,6 +411,8 @@ def staff_duty(clock: Clock | None, who: str, state: str, until: str | None) -> 
         click.echo(texts.STAFF_OFF_DUTY[kind].format(name=name))
     else:
         click.echo(texts.STAFF_OFF_DUTY_UNTIL[kind].format(name=name, day=texts.day_words(done.until)))
+    if not done.on_duty and role == StaffRole.GRID_LEADER:  # the 督办 ladder passes them over meanwhile
+        click.echo(texts.STAFF_OFF_DUTY_LEADER)
 
 
 def _member(session: Session, who: str) -> Staff:

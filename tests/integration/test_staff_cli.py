@@ -477,6 +477,12 @@ def test_setting_an_operators_duty_speaks_of_their_daily_summary_not_派单(grid
     assert "照常给 TA 发每日简报" in back
 
 
+def test_setting_a_grid_leader_off_duty_says_whom_the_督办_go_to_meanwhile(gridbot, seeded, clock):
+    said = ok(gridbot("staff", "duty", "王强", "休假", "--until", "12-31"))
+    assert said.endswith("休假期间，本网格无人接单和超时的督办改发给在岗的网格长（都在休假时发给社区操作员）。\n")
+    assert "督办" not in ok(gridbot("staff", "duty", "张伟", "休假"))
+
+
 def test_a_district_wide_department_officer_is_given_a_street_and_then_made_district_wide_again(
         gridbot, seeded, clock):
     with seeded.transaction() as session:
