@@ -114,6 +114,10 @@ def shipped() -> Taxonomy:
         ("我爸突然倒下了", "medical"),
         ("楼上老人倒在家里了", "medical"),
         ("我妈倒在卫生间起不来", "medical"),
+        # Someone lost, old or young: filed as a routine 养老服务 appeal before.
+        ("我家老人走丢了，找不到了", "missing"),
+        ("我爸有老年痴呆，走丢了", "missing"),
+        ("小区里有个孩子走丢了，在哭", "missing"),
         # An old person not seen for a day, not answering the door, may lie fallen inside: filed as 养老服务 before.
         ("家里老人一天没开门了，敲门也没人应", "unanswered"),
         ("隔壁独居的王奶奶两天没露面了，敲门没反应", "unanswered"),
@@ -192,6 +196,10 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "电线老化，有触电隐患",
         "路灯杆漏电，孩子容易触电",
         "楼下电箱门开着，怕孩子触电",
+        "奶奶家的狗走丢了",
+        "老人防走失手环怎么申请",
+        "担心老人走丢，能不能登记一下",
+        "孩子的书包丢了",
         "有人把垃圾倒在楼道里",
         "楼上住户把污水倒在楼道",
         "快递敲门没人应",
@@ -261,7 +269,7 @@ def test_asking_which_number_to_call_is_no_emergency_but_names_the_kind(shipped:
 def test_each_shipped_kind_names_its_number(shipped: Taxonomy) -> None:
     calls = {emergency.name: emergency.call for emergency in shipped.emergencies}
     assert calls["fire"] == "拨打 119" and calls["medical"] == "拨打 120"
-    assert calls["violence"] == calls["threat"] == calls["self_harm"] == "拨打 110"
+    assert calls["violence"] == calls["threat"] == calls["self_harm"] == calls["missing"] == "拨打 110"
     assert "燃气" in calls["gas"] and "紧急呼叫" in calls["lift"]
     assert all(emergency.response_minutes <= 15 for emergency in shipped.emergencies)
     assert all(emergency.category in shipped.names for emergency in shipped.emergencies)
