@@ -114,6 +114,10 @@ def shipped() -> Taxonomy:
         ("我爸突然倒下了", "medical"),
         ("楼上老人倒在家里了", "medical"),
         ("我妈倒在卫生间起不来", "medical"),
+        # A fight with someone hurt: filed as a routine appeal before.
+        ("楼道里有人打架，头都打破了", "violence"),
+        ("两个人打起来了，流了好多血", "violence"),
+        ("楼下有人打群架", "violence"),
         # Someone lost, old or young: filed as a routine 养老服务 appeal before.
         ("我家老人走丢了，找不到了", "missing"),
         ("我爸有老年痴呆，走丢了", "missing"),
@@ -196,6 +200,8 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "电线老化，有触电隐患",
         "路灯杆漏电，孩子容易触电",
         "楼下电箱门开着，怕孩子触电",
+        "孩子们在楼下打架玩",
+        "楼上夫妻吵架很吵",
         "奶奶家的狗走丢了",
         "老人防走失手环怎么申请",
         "担心老人走丢，能不能登记一下",
@@ -229,6 +235,7 @@ def test_look_alikes_are_not_emergencies(shipped: Taxonomy, text: str) -> None:
         "去年着火过一次，物业又不管消防通道",
         "新闻说有孩子溺水",
         "上次他打我，我报警了，现在想咨询离婚",
+        "上周有人打架受伤了，监控能不能修",
     ],
 )
 def test_a_danger_told_as_past_or_feared_is_not_an_emergency_now(shipped: Taxonomy, text: str) -> None:
