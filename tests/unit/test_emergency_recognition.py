@@ -127,6 +127,7 @@ def shipped() -> Taxonomy:
         ("隔壁独居的王奶奶两天没露面了，敲门没反应", "unanswered"),
         ("楼上的老大爷好几天没动静了", "unanswered"),
         ("敲门一直没人应，里面住的是独居老人", "unanswered"),
+        ("隔壁老大爷的收音机响了两天了，一直没人关，敲门也不开，会不会出事了", "unanswered"),
     ],
 )
 def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, kind: str) -> None:
@@ -200,6 +201,7 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "电线老化，有触电隐患",
         "路灯杆漏电，孩子容易触电",
         "楼下电箱门开着，怕孩子触电",
+        "楼上装修噪音太大，敲门也不开",
         "孩子们在楼下打架玩",
         "楼上夫妻吵架很吵",
         "奶奶家的狗走丢了",
