@@ -3,7 +3,7 @@
 import shlex
 from pathlib import Path
 
-from bot.demo.run import _write_operator_env
+from bot.demo.run import _print_guide, _write_operator_env
 
 
 def exported(path: Path) -> dict[str, str]:
@@ -30,3 +30,11 @@ def test_absolute_and_server_databases_are_written_as_given(tmp_path):
         given = {"GRIDBOT_DATA_DIR": str(tmp_path), "GRIDBOT_DATABASE_URL": url}
         written = exported(_write_operator_env(tmp_path, given))
         assert written["GRIDBOT_DATABASE_URL"] == url
+
+
+def test_the_guides_chase_up_says_a_chase_minutes_after_filing_reaches_nobody(settings, capsys):
+    # It promised 提醒承办人 of a chase sent right after the guide's own new appeal, which now tells nobody.
+    _print_guide(settings, "127.0.0.1", 9000, "http://127.0.0.1:9001", "scene", "G2612050004", "template",
+                 Path("operator.env"), "password")
+    chase = next(line for line in capsys.readouterr().out.splitlines() if "电梯还没修好" in line)
+    assert "提交 10 分钟后再催才提醒承办人" in chase
