@@ -17,8 +17,10 @@ from nlp.cleaning import spoken_ticket_digits
 
 # Asking after something already reported: "still not", "how is it going", "it has been days".
 _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有人|动静|消息)|怎么还|怎么样了|咋样了|进展如何|有进展吗|"
-                       r"有消息吗|什么时候(能|才能|可以|会)?(来|修|处理|好|解决)|上次(说|反映|提|报)的|都.{1,3}(天|周|个星期|礼拜)了|"
-                       r"催一下|催催|到底修不修|还要等多久|"
+                       r"有消息吗|(什么|啥)时候(能|才能|可以|会)?(派人)?(来|修|处理|好|解决)|上次(说|反映|提|报)的|"
+                       r"都.{1,3}(天|周|个星期|礼拜)了|催一下|催催|催一催|到底修不修|还要等多久|"
+                       # 进度怎么样, 有结果了吗: asking how far it got
+                       r"(进度|进展)(怎么样|咋样|如何)|有(结果|进度|回音)了?(吗|么|没有|没)|"
                        # 怎么没人回复, 一直没人理: asking why nobody answered what was reported
                        r"(怎么|为什么|为啥|咋|都|一直)(还)?没(有)?人(回复|回|理|管|来|联系|处理|接)|"
                        # 电梯修好了吗, 垃圾清理了没有: asking whether the work was done
@@ -38,7 +40,7 @@ def is_chase_up(text: str) -> bool:
 
 
 # What is left of a bare chase-up once its asking words are gone: "the matter", "fixed", "yet?".
-_CHASE_LEFTOVERS = ("那件事", "这件事", "事情", "事", "问题", "我反映", "我说", "我们", "我", "你们", "回复", "没修好", "修好",
+_CHASE_LEFTOVERS = ("那件事", "这件事", "这事", "那事", "事情", "事", "问题", "还", "我反映", "我说", "我们", "我", "你们", "回复", "没修好", "修好",
                     "没好", "好了", "没人", "没", "吗", "啊", "怎么", "回事", "一下", "什么时候", "到底", "修", "好",
                     # when it was reported: "我之前反映的事情有人管吗" says no more than "我反映的事"
                     "之前", "以前", "前几天", "前两天", "刚才", "上次", "昨天", "那天", "早上", "说的", "反映的")

@@ -17,7 +17,9 @@ from nlp.follow_ups import (
 
 
 @pytest.mark.parametrize(("text", "problem"), [("电梯还没修好！！", True), ("上次说的事怎么样了", False),
-                                               ("電梯還沒修好", True), ("你们到底管不管啊", False)])
+                                               ("電梯還沒修好", True), ("你们到底管不管啊", False),
+                                               ("啥时候来修啊", False), ("进度怎么样", False), ("有结果了吗", False),
+                                               ("这事还管不管了", False), ("楼道灯啥时候能修好", True)])
 def test_a_chase_up_is_told_with_whether_it_names_the_problem(text: str, problem: bool) -> None:
     assert is_chase_up(text) and names_a_problem(text) is problem
     assert chatter_of(text) is None  # never small talk: the conversation answers it with the appeal's status
