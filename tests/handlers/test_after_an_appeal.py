@@ -689,7 +689,9 @@ def test_a_different_problem_that_is_broken_again_is_filed_while_the_rating_wait
 # --- chasing up with nothing open ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("said", ["上次说的事怎么样了", "怎么还没修好？都三天了", "催一下", "你们到底管不管啊",
-                                  "怎么没人回复"])
+                                  "怎么没人回复",
+                                  # filed as a 养老服务 appeal, or one of no category
+                                  "帮我催一下", "能帮我催催吗", "怎么还没处理"])
 def test_asking_after_nothing_at_all_says_so_and_files_nothing(wechat, seeded, said):
     wechat.dialog("o1", [(said, "您还没有反映过问题。遇到问题请直接描述在哪里、什么情况")])
     assert appeal_count(seeded) == 0 and staff_cards(seeded) == 0
