@@ -561,7 +561,8 @@ def test_an_appeal_that_asks_when_sent_again_is_a_repeat_not_a_chase_up_of_its_f
                                   # said when it was reported: filed (or added to it) as an appeal of no category
                                   "我之前反映的事情有人管吗", "前几天说的事有人管吗",
                                   # filed as new appeals (市政设施, 政策咨询) of her open one's questions
-                                  "啥时候来修啊", "什么时候派人来", "进度怎么样", "有结果了吗", "这事还管不管了", "催一催"])
+                                  "啥时候来修啊", "什么时候派人来", "进度怎么样", "有结果了吗", "这事还管不管了", "催一催",
+                                  "到现在也没人联系我", "等了三天了"])
 def test_asking_when_it_will_be_fixed_chases_instead_of_filing_a_question(wechat, seeded, clock, said):
     ticket = file_and_dispatch(wechat, seeded, clock)
     clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders

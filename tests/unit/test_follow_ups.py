@@ -27,6 +27,7 @@ def test_a_chase_up_is_told_with_whether_it_names_the_problem(text: str, problem
 
 def test_a_new_problem_asking_whether_anyone_cares_is_no_chase_up() -> None:
     assert not is_chase_up("小区门口乱停车，有没有人管？")
+    assert not is_chase_up("楼下垃圾到现在也没人管") and is_chase_up("到现在也没人联系我")
 
 
 def test_the_other_follow_ups_are_told_apart() -> None:
