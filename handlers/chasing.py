@@ -16,6 +16,7 @@ from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
+from nlp import UNCLASSIFIED
 from nlp.cleaning import spoken_ticket_digits
 from nlp.follow_ups import is_chase_up, names_a_problem
 from nlp.similarity import features, is_repeat, text_similarity
@@ -43,6 +44,9 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
     open_appeals = [*own, *chasing.followed_open_appeals(conversation.session, conversation.sender.id)]
     if open_appeals:
         appeal = _about(open_appeals, text)
+        if appeal is None and names_a_problem(text) and _classified(conversation, text):
+            return None  # "小区东门的井盖丢了，一直没人管": a problem of its own, not her lamp's chase-up
+        appeal = appeal or open_appeals[0]
         return _chase(conversation, appeal, text, followed=appeal not in own)
     named = _named_tickets(text)
     if named:
@@ -125,8 +129,9 @@ def _named_tickets(text: str) -> set[str]:
     return {normalize_ticket(match) for match in _TICKET.findall(said)}
 
 
-def _about(open_appeals: list[Appeal] | tuple[Appeal, ...], text: str) -> Appeal:
-    """The appeal named by its number, else the one whose words the message shares most, else the latest."""
+def _about(open_appeals: list[Appeal] | tuple[Appeal, ...], text: str) -> Appeal | None:
+    """The appeal named by its number, else the one whose words the message shares most; None when it names none
+    and shares no word with any (the caller takes the latest, or a problem named to be filed)."""
     cleaned = unicodedata.normalize("NFKC", text)
     named = _named_tickets(text)
     for appeal in open_appeals:
@@ -135,7 +140,13 @@ def _about(open_appeals: list[Appeal] | tuple[Appeal, ...], text: str) -> Appeal
     # A word in common, not a lone character: "你们什么时候来" shares 来 with "你们快来看看" and says nothing of it.
     score, best = max(((text_similarity(cleaned, a.content) if _shares_a_word(cleaned, a.content) else 0.0, -index)
                        for index, a in enumerate(open_appeals)), default=(0.0, 0))
-    return open_appeals[-best] if score > 0 else open_appeals[0]
+    return open_appeals[-best] if score > 0 else None
+
+
+def _classified(conversation: Conversation, text: str) -> bool:
+    """Whether the classifier files `text` under a category: a problem it can tell, not a question of no subject."""
+    result = conversation.classification or conversation.understanding.classifier.classify(text)
+    return result.category != UNCLASSIFIED
 
 
 def _shares_a_word(text: str, content: str) -> bool:

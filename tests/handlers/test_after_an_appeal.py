@@ -633,6 +633,16 @@ def test_a_new_problem_ending_in_whether_anyone_cares_is_filed_not_taken_as_chas
     assert appeal_count(seeded) == 2 and chases(seeded) == []
 
 
+def test_a_new_problem_nobody_saw_to_sharing_nothing_with_her_open_appeal_is_filed_not_chased_as_it(
+        wechat, seeded, clock):
+    # It chased her lift appeal with the manhole's words, and the missing manhole cover was filed nowhere.
+    file_and_dispatch(wechat, seeded, clock)
+    clock.advance(minutes=30)
+    assert "已受理您的诉求" in wechat.send("o1", "小区东门的井盖丢了，一直没人管")
+    assert appeal_count(seeded) == 2 and chases(seeded) == []
+    assert "已为您向网格工作人员催办" in wechat.send("o1", "电梯怎么还没修好")  # words in common: her lift's chase
+
+
 def test_a_chase_up_in_traditional_characters_chases_instead_of_filing(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     before = appeal_count(seeded)
