@@ -28,6 +28,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 CACHE_S = 60.0
 # While Redis is unreachable: how long the last list read stays in use (the worker refreshes it daily).
 STALE_MAX_S = 24 * 3600.0
+OUTAGE_ASK_S = 10.0  # ... and how often it is asked again meanwhile
 
 
 def callback_ips_key(appid: str) -> str:
@@ -77,6 +78,7 @@ class SourceCheck:
         self._key = callback_ips_key(settings.wechat_appid)
         self._client = client
         self._cached: tuple[float, tuple[IPNetwork, ...]] | None = None
+        self._ask_after = 0.0  # while Redis is unreachable: when to ask it again
         self._lock = threading.Lock()
         self._clock = clock
         self._missing_log = Throttle()
@@ -121,14 +123,17 @@ class SourceCheck:
     def _allowed(self) -> tuple[IPNetwork, ...]:
         now = self._clock()
         with self._lock:
-            cached = self._cached
-        if cached is not None and now - cached[0] < CACHE_S:
+            cached, ask_after = self._cached, self._ask_after
+        if cached is not None and (now - cached[0] < CACHE_S or now < ask_after) and now - cached[0] < STALE_MAX_S:
             return cached[1]
         try:
             raw = self._client().get(self._key)
         except (redis.RedisError, OSError) as error:
             if cached is not None and now - cached[0] < STALE_MAX_S:
-                # Refusing WeChat would stop intake while the database could file every message.
+                # Refusing WeChat would stop intake while the database could file every message. Nor should each
+                # message wait for an unreachable Redis (up to a second, bot.redisconn.connect_for_web).
+                with self._lock:
+                    self._ask_after = now + OUTAGE_ASK_S
                 if self._stale_log.ready():
                     log.warning("Redis is unavailable (%s): checking sources against WeChat's callback IP list "
                                 "read %d s ago, for up to %d s more", type(error).__name__, now - cached[0],

@@ -335,9 +335,10 @@ class FlakyRedis:
     """The web process's Redis, which can be cut off; and the process's monotonic clock, moved by hand."""
 
     def __init__(self, client: redis_lib.Redis) -> None:
-        self.client, self.down, self.now = client, False, 1000.0
+        self.client, self.down, self.now, self.asked = client, False, 1000.0, 0
 
     def __call__(self) -> redis_lib.Redis:
+        self.asked += 1
         if self.down:
             raise redis_lib.ConnectionError("Connection refused")
         return self.client
@@ -368,6 +369,32 @@ def test_while_redis_is_down_the_last_callback_ip_list_read_is_used_for_a_day_an
     assert (statuses, unlisted, after_a_day) == ([200, 200, 200], 403, 503)
     stale = [r.getMessage() for r in caplog.records if "read 3600 s ago" in r.getMessage()]
     assert len(stale) == 1 and "Redis is unavailable (ConnectionError)" in stale[0]
+
+
+@pytest.mark.postgres
+def test_while_redis_is_down_messages_do_not_each_wait_for_it_and_it_is_asked_again_every_ten_seconds(
+    runtime: Runtime, wechat, redis_client: redis_lib.Redis, seeded: Database
+) -> None:  # type: ignore[no-untyped-def]
+    client = sources_client(runtime, redis_client)
+    flaky = FlakyRedis(redis_client)
+    checked = client.application.extensions["gridbot"]
+    checked.sources = SourceCheck(checked.settings, flaky, clock=flaky.clock)
+    assert post_from(client, wechat, "127.0.0.1").status_code == 200
+    flaky.down, flaky.now, flaky.asked = True, flaky.now + 120, 0
+
+    statuses = []
+    for _ in range(5):  # a burst of messages within two seconds
+        statuses.append(post_from(client, wechat, "127.0.0.1").status_code)
+        flaky.now += 0.5
+    asked_in_the_burst = flaky.asked
+    flaky.now += 10
+    statuses.append(post_from(client, wechat, "127.0.0.1").status_code)
+    flaky.down = False
+    flaky.now += 10
+    statuses.append(post_from(client, wechat, "127.0.0.1").status_code)
+
+    assert statuses == [200] * 7
+    assert (asked_in_the_burst, flaky.asked) == (1, 3)  # back: the list is read from Redis again
 
 
 @pytest.mark.postgres
