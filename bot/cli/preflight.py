@@ -16,6 +16,7 @@ from typing import IO, Any, Callable, Sequence
 import click
 
 from bot.cli import startup_texts as texts
+from bot.ports import bind_error
 from bot.settings import DEMO_AES_KEY, DEMO_SECRET, DEMO_SECRET_KEY, DEMO_TOKEN, Settings, SettingsError
 from handlers.operator_texts import os_reason
 
@@ -93,6 +94,18 @@ def data_dir(configured: Settings) -> list[Failure]:
         return [Failure(texts.data_dir_unwritable(str(configured.data_dir), os_reason(error)),
                         f"GRIDBOT_DATA_DIR {configured.data_dir} is not writable: {error}", CONFIGURATION)]
     return []
+
+
+def listening(host: str, port: int) -> Check:
+    """A check that the server can listen on host:port (gunicorn alone retried for five seconds, in English)."""
+    def check(_configured: Settings) -> list[Failure]:
+        error = bind_error(host, port)
+        if error is None:
+            return []
+        # Most often the previous process still stopping: starting again shortly is enough (systemd does).
+        return [Failure(texts.port_unusable(host, port, os_reason(error)), f"cannot listen on {host}:{port}: {error}",
+                        UNAVAILABLE)]
+    return check
 
 
 def userdicts(configured: Settings) -> list[Failure]:

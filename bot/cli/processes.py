@@ -22,7 +22,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     from bot.web.server import default_workers, run_gunicorn
 
     settings = read_settings()
-    preflight.require(settings, *preflight.SERVE)
+    preflight.require(settings, *preflight.SERVE, preflight.listening(host, port))
     private_process(settings)
     run_gunicorn(settings, host, port, workers or default_workers(settings))
 

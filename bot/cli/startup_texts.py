@@ -93,6 +93,12 @@ def embedded_redis_failed(reason: str) -> str:
     return f"内嵌 Redis 无法启动：{reason}（可用 GRIDBOT_REDIS_URL 指定一个 Redis）"
 
 
+def port_unusable(host: str, port: int, reason: str) -> str:
+    """`gridbot serve` cannot listen where it was told to."""
+    return (f"无法在 {host}:{port} 上监听（{reason}）：请先停掉占用它的程序（如还没退出的上一个 gridbot serve），"
+            "或用 --host、--port 换一个")
+
+
 def data_dir_unwritable(path: str, reason: str) -> str:
     """The data directory can't be created or written."""
     return f"数据目录 {path} 无法写入（{reason}）：请修改它的权限，或用 GRIDBOT_DATA_DIR 换一个可写的目录"

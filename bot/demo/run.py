@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import now_utc
 from bot.demo import DEFAULT_WEBHOOK, history, street
+from bot.ports import bind_error
 from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
 from bot.settings import COMPAT, DEMO_TOKEN, PLAIN, SAFE, Settings
 from handlers.operator_texts import os_reason
@@ -171,7 +172,7 @@ def _fake_api_port(port: int, api_port: int | None) -> int:
     if api_port is not None:
         _check_port("模拟微信接口", "127.0.0.1", api_port, "--api-port")
         return api_port
-    if _bind_error("127.0.0.1", port + 1) is None:
+    if bind_error("127.0.0.1", port + 1) is None:
         return port + 1
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -180,22 +181,12 @@ def _fake_api_port(port: int, api_port: int | None) -> int:
 
 def _check_port(what: str, bind_host: str, number: int, option: str) -> None:
     """The port is free, or the demo stops saying which is taken, by what if it is a gridbot's, and what to do."""
-    error = _bind_error(bind_host, number)
+    error = bind_error(bind_host, number)
     if error is None:
         return
     holder = _holder(number) if error.errno == errno.EADDRINUSE else None
     reason = f"已被{holder}占用" if holder else os_reason(error)
     raise DemoError(f"端口 {number}（{what}）无法使用（{reason}）：请用 {option} 换一个端口。")
-
-
-def _bind_error(bind_host: str, number: int) -> OSError | None:
-    with socket.socket(socket.AF_INET6 if ":" in bind_host else socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((bind_host, number))
-        except OSError as error:
-            return error
-    return None
 
 
 def _holder(number: int) -> str | None:

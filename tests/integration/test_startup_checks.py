@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from bot.cli import startup_texts
 from bot.cli.gridbot import main
 from bot.settings import DEMO_SECRET_KEY, DEMO_TOKEN
 from tests.conftest import TEST_APPID, TEST_SECRET_KEY, TEST_TOKEN
+from tests.support.ports import free_port_pair
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 UNREACHABLE_POSTGRES = "postgres://gridbot:hunter2@127.0.0.1:1/gridbot"
@@ -32,6 +34,8 @@ def environment(database_url: str, redis_url: str, tmp_path: Path) -> dict[str, 
 
 
 def gridbot(environment: dict[str, str | None], *args: str, **changes: str | None) -> Result:
+    if args[:1] == ("serve",) and "--port" not in args:  # serve checks it can listen: not on whatever holds 8000
+        args = (*args, "--port", str(free_port_pair()))
     return CliRunner().invoke(main, list(args), env=environment | changes)
 
 
@@ -204,6 +208,22 @@ def test_the_database_url_comes_from_a_file(environment, tmp_path):
 
     assert result.exit_code == 0 and result.stdout.strip() == "已执行数据库迁移，数据库现在是当前版本。"
     assert database.stat().st_size
+
+
+def test_serve_on_a_port_in_use_is_one_line_and_does_not_start(environment, monkeypatch):
+    # gunicorn alone tried five times over five seconds, said so in English and exited 1.
+    runs: list[int] = []
+    monkeypatch.setattr("bot.web.server.run_gunicorn", lambda settings, host, port, workers: runs.append(workers))
+    port = free_port_pair()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+
+        result = gridbot(environment, "serve", "--port", str(port))
+
+    assert refusal(result) == [f"无法在 127.0.0.1:{port} 上监听（已被其他程序占用）：请先停掉占用它的程序"
+                               "（如还没退出的上一个 gridbot serve），或用 --host、--port 换一个"]
+    assert result.exit_code == 3 and runs == []  # as for a dependency not ready: systemd starts it again
 
 
 @pytest.mark.parametrize(("given", "started"), [((), 1), (("--workers", "3"), 3)])
