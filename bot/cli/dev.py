@@ -13,7 +13,9 @@ from bot.cli import dev_texts as texts
 from bot.cli import preflight
 from bot.cli.support import configured, fail, read_settings
 from bot.demo import DEFAULT_PORT, DEFAULT_WEBHOOK
+from bot.ports import bind_error
 from bot.settings import Settings
+from handlers.operator_texts import os_reason
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,9 @@ log = logging.getLogger(__name__)
 @click.option("--events-to", metavar="URL")
 def fake_wechat(host: str, port: int, callback_ips: tuple[str, ...], events_to: str | None) -> None:
     """A local fake of WeChat's HTTP API that records every call (open / in a browser)."""
+    taken = bind_error(host, port)
+    if taken is not None:  # gunicorn alone retried for five seconds, in English
+        fail(texts.PORT_UNUSABLE.format(host=host, port=port, reason=os_reason(taken)))
     account: dict[str, str | None] = {}
     if events_to:
         settings = read_settings()

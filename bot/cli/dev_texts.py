@@ -9,3 +9,4 @@ NOTHING_TO_SEND = "请写要发送的文字（或用 --event、--image、--locat
 UNREACHABLE = "连不上 {url}：gridbot demo（或 gridbot serve）在运行吗？"
 HTTP_ERROR = "回调返回了 HTTP {status}：{body}"
 NO_REPLY = "（无回复：已静默确认）"
+PORT_UNUSABLE = "无法在 {host}:{port} 上监听（{reason}）：请用 --port 换一个端口。"

@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from werkzeug.serving import make_server
 
+from bot.cli.gridbot import main
 from bot.demo.run import DemoError, _check_port, _fake_api_port
 from bot.wechat.fake import create_fake_app
 from tests.support.ports import free_port_pair, port_is_free
@@ -65,3 +67,13 @@ def test_the_fake_api_takes_the_next_port_or_when_the_neighbouring_demo_holds_it
                                             "：请用 --api-port 换一个端口"):
             _fake_api_port(port, port + 1)
     assert _fake_api_port(port, port + 1) == port + 1
+
+
+def test_fake_wechat_on_a_port_in_use_says_so_in_one_line_at_once():
+    port = free_port_pair()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        result = CliRunner().invoke(main, ["fake-wechat", "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"无法在 127.0.0.1:{port} 上监听（已被其他程序占用）：请用 --port 换一个端口。"
