@@ -126,6 +126,7 @@ def test_a_residents_催办_of_an_unclaimed_task_whose_grid_is_all_on_leave_reac
         wechat.send(openid, "请假 三天")
     ticket = file_and_dispatch(wechat, seeded, clock)
     assert notices(seeded, "staff_new_appeal", ticket) == [OPERATOR]
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     wechat.send(RESIDENT, f"催办 {ticket}")
     assert OPERATOR in notices(seeded, "staff_chased", ticket)
     assert worded(seeded, "staff_chased", OPERATOR)[-1].endswith(
