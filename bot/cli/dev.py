@@ -11,7 +11,7 @@ import requests
 
 from bot.cli import dev_texts as texts
 from bot.cli import preflight
-from bot.cli.support import configured, fail, read_settings
+from bot.cli.support import PORT, configured, fail, read_settings
 from bot.demo import DEFAULT_PORT, DEFAULT_WEBHOOK
 from bot.ports import bind_error
 from bot.settings import Settings
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 @click.command("fake-wechat")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--port", default=8001, show_default=True, type=PORT)
 @click.option("--callback-ip", "callback_ips", multiple=True, metavar="IP|CIDR")
 @click.option("--events-to", metavar="URL")
 def fake_wechat(host: str, port: int, callback_ips: tuple[str, ...], events_to: str | None) -> None:
@@ -110,8 +110,8 @@ def _simulated_message(server, openid, text, voice, image, location, event, key)
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
-@click.option("--api-port", type=int, default=None)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=PORT)
+@click.option("--api-port", type=PORT, default=None)
 def demo(host: str, port: int, api_port: int | None) -> None:
     """Everything on one machine: SQLite, embedded Redis, webhook, worker, fake WeChat API, demo data."""
     from bot.demo.run import DemoError, run_demo

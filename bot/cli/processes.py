@@ -6,7 +6,7 @@ import click
 
 from bot.cli import preflight
 from bot.cli import startup_texts as texts
-from bot.cli.support import private_process, read_settings, upgraded_database
+from bot.cli.support import PORT, private_process, read_settings, upgraded_database
 
 # The most `serve --workers` takes: each process keeps ~90 MiB of its own beside what it shares with the others, so
 # a typo of a few hundred would take the host's memory before gunicorn said anything.
@@ -15,7 +15,7 @@ MAX_WEB_PROCESSES = 64
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=PORT)
 @click.option("--workers", type=click.IntRange(min=1, max=MAX_WEB_PROCESSES))
 def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the WeChat webhook (GET/POST /wechat) with gunicorn."""

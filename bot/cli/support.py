@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from storage.org_import import RowError
 
 _T = TypeVar("_T")
+# A TCP port to listen on: a number outside made the start-up checks (socket.bind) fail with a traceback.
+PORT = click.IntRange(1, 65535)
 
 
 def read_settings(demo: bool = False) -> Settings:

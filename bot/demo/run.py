@@ -172,7 +172,7 @@ def _fake_api_port(port: int, api_port: int | None) -> int:
     if api_port is not None:
         _check_port("模拟微信接口", "127.0.0.1", api_port, "--api-port")
         return api_port
-    if bind_error("127.0.0.1", port + 1) is None:
+    if port < 65535 and bind_error("127.0.0.1", port + 1) is None:
         return port + 1
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))

@@ -226,6 +226,22 @@ def test_serve_on_a_port_in_use_is_one_line_and_does_not_start(environment, monk
     assert result.exit_code == 3 and runs == []  # as for a dependency not ready: systemd starts it again
 
 
+@pytest.mark.parametrize("option", [("serve", "--port"), ("demo", "--port"), ("demo", "--api-port"),
+                                    ("fake-wechat", "--port")])
+@pytest.mark.parametrize("port", ["65536", "70000"])
+def test_a_port_no_server_can_listen_on_is_refused_as_a_usage_error_not_a_traceback(environment, option, port):
+    result = gridbot(environment, *option, port)
+
+    assert result.exit_code == 2 and "Traceback" not in result.output and result.exception is not None
+    assert f"'{option[1]}' 的值不对：要在 1 到 65535 之间" in result.output
+
+
+def test_a_demo_on_the_last_port_gives_its_fake_api_a_free_one():
+    from bot.demo.run import _fake_api_port
+
+    assert 1 <= _fake_api_port(65535, None) < 65535
+
+
 @pytest.mark.parametrize(("given", "started"), [((), 1), (("--workers", "3"), 3)])
 def test_serve_starts_one_web_process_on_sqlite_unless_told_how_many(environment, monkeypatch, given, started):
     # One process handles one message at a time: a second on SQLite only contends for its one write lock.
