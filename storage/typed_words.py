@@ -8,7 +8,7 @@ Width: a Chinese input method in full-width mode types Latin letters, digits and
 ("Ｂ座３单元"), residents' words are stored as typed, and the console normalises what it looks for (NFKC: "B座3单元").
 Both sides are compared narrowed: translate() turns the column's full-width forms into ASCII (a function of
 storage/db.py on SQLite; on PostgreSQL the trigram index of appeals.content is on the same expression, migration
-0053), and the words are narrowed the same way.
+0050), and the words are narrowed the same way.
 """
 
 from __future__ import annotations

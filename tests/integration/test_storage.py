@@ -653,7 +653,7 @@ def test_a_dialogue_written_by_id_is_one_statement_and_reaches_a_row_the_session
 
 
 def test_the_text_search_narrows_full_width_letters_and_postgresql_still_uses_the_trigram_index(seeded, clock):
-    """'B座' finds 'Ｂ座' as a resident typed it; on PostgreSQL through the index on the narrowed content (0053)."""
+    """'B座' finds 'Ｂ座' as a resident typed it; on PostgreSQL through the index on the narrowed content (0050)."""
     with seeded.transaction() as session:
         filed = appeals.file_appeal(session, residents.view(session, "o1", clock()), replace(intake(), content="Ｂ座大堂的ＷｉＦｉ连不上"),
                                     clock())

@@ -2,7 +2,7 @@
 (translate(), storage/typed_words.py): the lists' text search compares both sides narrowed, so that 'B座' finds
 'Ｂ座' as a resident typed it. PostgreSQL with pg_trgm only, as the index it replaces (0023).
 
-Revision ID: 0053
+Revision ID: 0050
 Revises: 0049
 Create Date: 2026-12-07
 """
@@ -10,7 +10,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0053"
+revision = "0050"
 down_revision = "0049"
 branch_labels = None
 depends_on = None
