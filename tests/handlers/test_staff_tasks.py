@@ -553,6 +553,7 @@ def test_what_a_resident_adds_to_a_task_returned_to_the_street_reaches_its_opera
     ticket = file_and_dispatch(wechat, seeded, clock, "楼道灯坏了，晚上看不见", openid=HEPING_RESIDENT)
     wechat.send(CHEN, f"退回 {ticket} 这是隔壁小区的事")
     said = wechat.send(HEPING_RESIDENT, f"补充 {ticket} 灯在2单元门口")
+    clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     wechat.send(HEPING_RESIDENT, f"催办 {ticket}")
     assert notices(seeded, "staff_words_added", ticket) == ["street_zhou"]
     assert notices(seeded, "staff_chased", ticket) == ["street_zhou"]
