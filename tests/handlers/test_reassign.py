@@ -117,14 +117,19 @@ def test_a_residents_催办_of_a_task_waiting_for_a_member_on_leave_reaches_the_
     assert sorted(notices(seeded, "staff_chased", ticket)) == sorted([ZHANG, WANG, ZHANG, OPERATOR])
 
 
-def test_a_residents_催办_of_an_unclaimed_task_whose_grid_is_all_on_leave_reaches_the_operators_to_改派_it(
-        wechat, seeded, clock):
-    # It reached 张伟, 李娜 and 王强, all on leave, and not the community's operators its 派单 card had gone to.
+def _filed_while_the_派单_grid_is_all_on_leave(wechat, seeded, clock) -> str:
+    """第一网格 on 派单 with 张伟, 李娜 and 王强 on leave: the new appeal's card goes to the community's operator."""
     with seeded.transaction() as session:
         session.scalars(select(Grid).where(Grid.name == "第一网格")).first().dispatch_mode = "assign"
     for openid in (ZHANG, LI, WANG):
         wechat.send(openid, "请假 三天")
-    ticket = file_and_dispatch(wechat, seeded, clock)
+    return file_and_dispatch(wechat, seeded, clock)
+
+
+def test_a_residents_催办_of_an_unclaimed_task_whose_grid_is_all_on_leave_reaches_the_operators_to_改派_it(
+        wechat, seeded, clock):
+    # It reached 张伟, 李娜 and 王强, all on leave, and not the community's operators its 派单 card had gone to.
+    ticket = _filed_while_the_派单_grid_is_all_on_leave(wechat, seeded, clock)
     assert notices(seeded, "staff_new_appeal", ticket) == [OPERATOR]
     clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
     wechat.send(RESIDENT, f"催办 {ticket}")
@@ -137,11 +142,7 @@ def test_a_residents_催办_of_an_unclaimed_task_whose_grid_is_all_on_leave_reac
 def test_words_a_resident_adds_to_an_unclaimed_task_whose_grid_is_all_on_leave_reach_the_operators_to_改派_it(
         wechat, seeded, clock):
     # Her 补充 reached 张伟, 李娜 and 王强, all on leave, and not the operators its 派单 card had gone to.
-    with seeded.transaction() as session:
-        session.scalars(select(Grid).where(Grid.name == "第一网格")).first().dispatch_mode = "assign"
-    for openid in (ZHANG, LI, WANG):
-        wechat.send(openid, "请假 三天")
-    ticket = file_and_dispatch(wechat, seeded, clock)
+    ticket = _filed_while_the_派单_grid_is_all_on_leave(wechat, seeded, clock)
     wechat.send(RESIDENT, f"补充 {ticket} 下午三点以后家里有人")
     assert OPERATOR in notices(seeded, "staff_words_added", ticket)
     assert worded(seeded, "staff_words_added", OPERATOR)[-1].endswith(
