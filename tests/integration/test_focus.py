@@ -258,20 +258,10 @@ def test_two_workers_checking_at_once_open_one_case_and_alert_once(seeded, clock
         assert len(session.scalars(select(FocusCase)).all()) == 1
 
 
-def test_a_grid_without_a_leader_leaves_the_case_to_the_community_operators(seeded, clock):
+@pytest.mark.parametrize("away", ["active", "on_duty"])  # no 网格长, or theirs on leave (was made its 负责人)
+def test_a_grid_without_a_leader_at_work_leaves_the_case_to_the_community_operators(seeded, clock, away):
     with seeded.transaction() as session:
-        staff(session, LEADER).active = False
-    for openid in BUILDING_3:
-        file(seeded, clock, openid)
-    dispatch_and_check(seeded, clock)
-    assert cases(seeded)[0][6] is None
-    assert [openid for openid, _ in alerts(seeded)] == [OPERATOR]
-
-
-def test_a_grid_leader_on_leave_leaves_the_case_to_the_community_operators(seeded, clock):
-    # 王强, on leave, was made its 负责人 and alone of the grid told to 统筹处理 it.
-    with seeded.transaction() as session:
-        staff(session, LEADER).on_duty = False
+        setattr(staff(session, LEADER), away, False)
     for openid in BUILDING_3:
         file(seeded, clock, openid)
     dispatch_and_check(seeded, clock)
