@@ -661,6 +661,22 @@ def test_disabling_someone_takes_them_off_the_list(app, store):
     assert "个人手机号已删除" not in page  # none was stored: nothing to say was deleted
 
 
+def test_disabling_someone_with_tasks_says_they_went_back_to_the_grid_to_be_claimed_not_to_a_handler(
+        app, store, clock):
+    # It said 承办人和居民已收到通知, though nobody took the tasks over: the grid's team got their cards to claim.
+    liu = staff_id(store, "刘洋")
+    with store.transaction() as session:
+        member = session.get_one(Staff, liu)
+        session.add(new_appeal("G2611220001", member.grid_id, clock(), status=AppealStatus.ACCEPTED,
+                               assignee_staff_id=liu, accepted_at=clock()))
+    person = logged_in(app, "xingfuli")
+
+    done = person.client.post(f"/console/staff/{liu}/disable", data={"csrf_token": token(person)})
+
+    page = person.get(done.headers["Location"]).get_data(as_text=True)
+    assert "1 件未办结的诉求已交回各自的网格等待重新接单，网格的工作人员和居民已收到通知" in page
+
+
 def test_disabling_someone_revokes_the_invites_made_out_to_them_and_forgets_their_phone(app, store, clock):
     liu = staff_id(store, "刘洋")
     with store.transaction() as session:

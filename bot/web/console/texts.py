@@ -289,9 +289,9 @@ STAFF_DISABLE = "停用"
 STAFF_DISABLE_CONFIRM = "停用后此人不再收到任务，未办结的诉求退回各自网格。"
 STAFF_DISABLE_SURE = "确认停用 {name}"
 STAFF_DISABLED = "已停用 {name}：{tasks}"
-STAFF_DISABLED_TASKS = "{n} 件未办结的诉求已退回网格，承办人和居民已收到通知"
+STAFF_DISABLED_TASKS = "{n} 件未办结的诉求已交回各自的网格等待重新接单，网格的工作人员和居民已收到通知"
 STAFF_DISABLED_NO_TASKS = "没有未办结的诉求"
-STAFF_DISABLED_TASKS_UNIT = "{n} 件未办结的诉求已交回{unit}的其他人员，接手人和居民已收到通知"
+STAFF_DISABLED_TASKS_UNIT = "{n} 件未办结的诉求已交回{unit}的其他人员等待接单，他们和居民已收到通知"
 # Nobody else of the unit serves where they worked (storage.unit_reach): another street's 中队 of that name may.
 # A department's officer given another place (storage.unit_reach), as `gridbot staff move --street` does.
 STAFF_PLACE = "改负责的地方"
