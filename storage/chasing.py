@@ -37,10 +37,9 @@ from storage.models import (
     AppealFollower,
     AppealStatus,
     Staff,
-    StaffRole,
 )
 from storage.notices import StaffChased, StaffNotice, StaffSupervised, withheld
-from storage.staff import community_operators, street_operators
+from storage.staff import community_operators, grid_leaders, street_operators
 from storage.tasks import find
 from storage.telling import tell
 
@@ -144,9 +143,8 @@ def _keep_early(session: Session, resident_id: int, appeal: Appeal, words: str |
 def _stand_ins_for(session: Session, appeal: Appeal, away: Staff, now: datetime) -> Sequence[Staff]:
     """Who may 改派 the appeal while its holder is on leave: the grid's 网格长 on duty, else the community's
     operators."""
-    leaders = [person for person in session.scalars(select(Staff).where(
-        Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_LEADER, Staff.active.is_(True),
-        Staff.openid.is_not(None), Staff.id != away.id).order_by(Staff.id)) if duty.duty_of(person, now).on_duty]
+    leaders = duty.at_work([person for person in grid_leaders(session, appeal.grid_id)
+                            if person.openid and person.id != away.id], now)
     return leaders or [person for person in community_operators(session, appeal.grid_id) if person.openid]
 
 

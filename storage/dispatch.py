@@ -334,7 +334,7 @@ def present(team: Sequence[Staff], now: datetime) -> Sequence[Staff]:
     """A 抢单 team without those on leave (请假, `gridbot staff duty … 休假`), while someone on duty is left to claim:
     a member, or a leader of a team of leaders alone. With nobody on duty the whole team all the same: someone must
     hear of it."""
-    here = [person for person in team if duty.duty_of(person, now).on_duty]
+    here = duty.at_work(team, now)
     claims = [person for person in here if person.role == StaffRole.GRID_MEMBER] or (
         here if all(person.role == StaffRole.GRID_LEADER for person in team) else [])
     return here if claims else team

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Sequence
 
 from sqlalchemy import ColumnElement, or_
 
@@ -166,6 +167,11 @@ def duty_of(member: Staff, now: datetime) -> Duty:
         return Duty(True)
     until = member.off_duty_until
     return Duty(False, (until.astimezone(LOCAL_ZONE) - timedelta(days=1)).date() if until is not None else None)
+
+
+def at_work(people: Sequence[Staff], now: datetime) -> list[Staff]:
+    """Those of `people` on duty at `now` (`duty_of`), in their order."""
+    return [person for person in people if duty_of(person, now).on_duty]
 
 
 def on_duty_condition(now: datetime) -> ColumnElement[bool]:

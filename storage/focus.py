@@ -43,10 +43,9 @@ from storage.models import (
     FocusCaseAppeal,
     FocusStatus,
     Staff,
-    StaffRole,
 )
 from storage.notices import StaffFocusOpened
-from storage.staff import community_operators
+from storage.staff import community_operators, grid_leaders
 from storage.telling import tell
 from storage.tickets import next_focus_code
 
@@ -329,11 +328,8 @@ def _alert(session: Session, case: FocusCase, owner: Staff | None, appeals: Sequ
 def _owner(session: Session, grid_id: int, now: datetime) -> Staff | None:
     """The grid's 网格长 (the first bound one at work at `now`); None leaves the case to the community's operators,
     as when every 网格长 is on leave (请假) — unless the community has no operator bound: then its 网格长 all the same."""
-    leaders = session.scalars(
-        select(Staff).where(Staff.grid_id == grid_id, Staff.role == StaffRole.GRID_LEADER, Staff.active.is_(True),
-                            Staff.openid.is_not(None)).order_by(Staff.id)
-    ).all()
-    at_work = [leader for leader in leaders if duty.duty_of(leader, now).on_duty]
+    leaders = [leader for leader in grid_leaders(session, grid_id) if leader.openid]
+    at_work = duty.at_work(leaders, now)
     if at_work or not leaders:
         return at_work[0] if at_work else None
     return None if any(person.openid for person in community_operators(session, grid_id)) else leaders[0]

@@ -721,6 +721,13 @@ def duty_desks(session: Session, hold: bool = False) -> Sequence[Staff]:
     return []
 
 
+def grid_leaders(session: Session, grid_id: int | None) -> Sequence[Staff]:
+    """The active 网格长 of the grid, bound or not: escalation level 1, a 聚焦办's owner, who may 改派 for a member
+    on leave."""
+    return session.scalars(select(Staff).where(Staff.grid_id == grid_id, Staff.role == StaffRole.GRID_LEADER,
+                                               Staff.active.is_(True)).order_by(Staff.id)).all()
+
+
 def community_operators(session: Session, grid_id: int | None, hold: bool = False) -> Sequence[Staff]:
     """The active operators of the grid's community: 退回 and 聚焦办 alerts go to them, escalation level 2.
     `hold`: their rows share-locked, as `held` says."""

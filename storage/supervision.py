@@ -119,7 +119,7 @@ from storage.notices import (
     StaffNewAppeal,
     StaffReminder,
 )
-from storage.staff import hold_grid_teams, hold_operators, street_operators
+from storage.staff import grid_leaders, hold_grid_teams, hold_operators, street_operators
 from storage.tasks import operators
 from storage.telling import deferred, tell, tell_resident
 
@@ -338,8 +338,7 @@ def report_lost_cards(session: Session, abandoned: Sequence[outbox.Abandoned], n
 def _card_supervisors(session: Session, appeal: Appeal, holder_openid: str, now: datetime) -> list[str]:
     """The grid's 网格长 at work other than the holder; else the community's operators; else a 网格长 on leave."""
     leaders = _rung(session, appeal, 1)
-    at_work = [person for person in leaders if duty.duty_of(person, now).on_duty]
-    for people in (at_work, operators(session, appeal), leaders):
+    for people in (duty.at_work(leaders, now), operators(session, appeal), leaders):
         openids = [person.openid for person in people if person.openid and person.openid != holder_openid]
         if openids:
             return openids
@@ -679,10 +678,7 @@ def _supervisors(session: Session, appeal: Appeal, level: int, now: datetime | N
 
 def _rung(session: Session, appeal: Appeal, level: int) -> Sequence[Staff]:
     if level == 1:
-        return session.scalars(
-            select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role == StaffRole.GRID_LEADER,
-                                Staff.active.is_(True)).order_by(Staff.id)
-        ).all()
+        return grid_leaders(session, appeal.grid_id)
     if level == 2:
         return operators(session, appeal)
     return street_operators(session, appeal.grid_id)
@@ -703,7 +699,7 @@ def _claimants(session: Session, appeal: Appeal, now: datetime) -> Sequence[Staf
     if appeal.emergency is not None:  # an emergency reached, and reminds, everyone
         return team
     if _assigning(session, appeal):  # 派单: those at work, else the operators its card went to, to 改派 it
-        return [person for person in team if duty.duty_of(person, now).on_duty] or dispatch.away_stand_ins(
+        return duty.at_work(team, now) or dispatch.away_stand_ins(
             session, appeal, now) or team
     return dispatch.present(team, now)  # those on leave left out as 抢单's cards leave them
 
