@@ -29,6 +29,11 @@ _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有�
                        r"(修|弄|处理|解决|搞|清理|清走)(好|完)?了(吗|么|没有|没)|"
                        # 多久能修好, 能不能快点, 今天能来吗: asking when, or asking to hurry
                        r"多久(能|才能|可以|会)?(来|修|处理|好|解决)|能不能快(点|一点)|(今天|明天)(能|会|可以)(来|修)|"
+                       # 有人来看过了吗, 来人了没有, 师傅啥时候到: asking whether (or when) someone came to see it
+                       r"有(没有)?人来(看|修|处理|检查)?(过)?(了)?(吗|么|没有|没)|有没有人来((看|修|处理|检查)(过)?|过)|"
+                       r"(来|到)(过)?人了(吗|么|没有|没)|人(来|到)(过)?了(吗|么|没有|没)|"
+                       r"(师傅|维修工|工人|网格员|物业的人|人)(到底|究竟)?((什么|啥|几)(时候|点)(能|才能|会)?(到|来)|(到|在)哪(了|儿了|里了)|"
+                       r"(来|到)了(吗|么|没有|没)|还来不来|怎么还不来)|"
                        r"(那个|那件|这个|这件|我的|我那个)事(情)?(到底|现在|咋|怎么|有没有|办得)")
 # Asking whether anyone cares ends new problems as often as it chases old ones ("小区门口乱停车，有没有人管？"): it
 # chases only said alone ("你们到底管不管啊"); with a problem named it is that problem, filed.
@@ -45,6 +50,8 @@ def is_chase_up(text: str) -> bool:
 _CHASE_LEFTOVERS = (
     # asking to have it chased, or why it is not dealt with: "帮我催一下", "怎么还没处理"
     "帮我", "帮忙", "请", "能", "可以", "处理", "解决",
+    # whom they wait for: "师傅到底什么时候到" says no more than "什么时候到"
+    "维修", "师傅", "工人", "网格员",
     "那件事", "这件事", "这事", "那事", "事情", "事", "问题", "还", "我反映", "我说", "我们", "我", "你们", "回复",
     "没修好", "修好", "没好", "好了", "没人", "没", "吗", "啊", "怎么", "回事", "一下", "什么时候", "到底", "修", "好",
     # when it was reported: "我之前反映的事情有人管吗" says no more than "我反映的事"

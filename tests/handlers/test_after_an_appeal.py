@@ -562,7 +562,9 @@ def test_an_appeal_that_asks_when_sent_again_is_a_repeat_not_a_chase_up_of_its_f
                                   "我之前反映的事情有人管吗", "前几天说的事有人管吗",
                                   # filed as new appeals (市政设施, 政策咨询) of her open one's questions
                                   "啥时候来修啊", "什么时候派人来", "进度怎么样", "有结果了吗", "这事还管不管了", "催一催",
-                                  "到现在也没人联系我", "等了三天了"])
+                                  "到现在也没人联系我", "等了三天了",
+                                  # added to her appeal as words for its handler: asking whether someone came
+                                  "有人来看过了吗", "来人了没有", "修了没", "师傅啥时候到", "有没有人来看过", "师傅到哪了"])
 def test_asking_when_it_will_be_fixed_chases_instead_of_filing_a_question(wechat, seeded, clock, said):
     ticket = file_and_dispatch(wechat, seeded, clock)
     clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
@@ -702,7 +704,9 @@ def test_a_different_problem_that_is_broken_again_is_filed_while_the_rating_wait
 @pytest.mark.parametrize("said", ["上次说的事怎么样了", "怎么还没修好？都三天了", "催一下", "你们到底管不管啊",
                                   "怎么没人回复",
                                   # filed as a 养老服务 appeal, or one of no category
-                                  "帮我催一下", "能帮我催催吗", "怎么还没处理"])
+                                  "帮我催一下", "能帮我催催吗", "怎么还没处理",
+                                  # filed as appeals of no category
+                                  "有人来看过了吗", "师傅啥时候到"])
 def test_asking_after_nothing_at_all_says_so_and_files_nothing(wechat, seeded, said):
     wechat.dialog("o1", [(said, "您还没有反映过问题。遇到问题请直接描述在哪里、什么情况")])
     assert appeal_count(seeded) == 0 and staff_cards(seeded) == 0

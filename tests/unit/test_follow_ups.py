@@ -19,7 +19,10 @@ from nlp.follow_ups import (
 @pytest.mark.parametrize(("text", "problem"), [("电梯还没修好！！", True), ("上次说的事怎么样了", False),
                                                ("電梯還沒修好", True), ("你们到底管不管啊", False),
                                                ("啥时候来修啊", False), ("进度怎么样", False), ("有结果了吗", False),
-                                               ("这事还管不管了", False), ("楼道灯啥时候能修好", True)])
+                                               ("这事还管不管了", False), ("楼道灯啥时候能修好", True),
+                                               ("有人来看过了吗", False), ("来人了没有", False), ("修了没", False),
+                                               ("师傅啥时候到", False), ("维修师傅到底几点到", False),
+                                               ("电梯坏了有人来看过了吗", True)])
 def test_a_chase_up_is_told_with_whether_it_names_the_problem(text: str, problem: bool) -> None:
     assert is_chase_up(text) and names_a_problem(text) is problem
     assert chatter_of(text) is None  # never small talk: the conversation answers it with the appeal's status
@@ -28,6 +31,8 @@ def test_a_chase_up_is_told_with_whether_it_names_the_problem(text: str, problem
 def test_a_new_problem_asking_whether_anyone_cares_is_no_chase_up() -> None:
     assert not is_chase_up("小区门口乱停车，有没有人管？")
     assert not is_chase_up("楼下垃圾到现在也没人管") and is_chase_up("到现在也没人联系我")
+    # Someone coming is a chase only when asked after: 有人来敲门, 快来人啊, 家里来人了 say something new.
+    assert not any(is_chase_up(said) for said in ("有人来敲门", "快来人啊", "家里来人了", "有没有人来管管楼下的狗"))
 
 
 def test_the_other_follow_ups_are_told_apart() -> None:
