@@ -645,6 +645,17 @@ def test_a_new_problem_nobody_saw_to_sharing_nothing_with_her_open_appeal_is_fil
     assert "已为您向网格工作人员催办" in wechat.send("o1", "电梯怎么还没修好")  # words in common: her lift's chase
 
 
+@pytest.mark.parametrize("said", ["说了好几次了，一直没人管", "反映好几次了一直没人管", "打了好几次电话一直没人管",
+                                  "我都说了好几遍了怎么还没人来", "你们这些人怎么办事的，一直没人管"])
+def test_saying_how_often_she_asked_chases_her_open_appeal_instead_of_filing_it_as_a_problem(
+        wechat, seeded, clock, said):
+    # Each was filed as a new 物业服务 or 政策咨询 appeal (or one of no category) of the words around 一直没人管.
+    ticket = file_and_dispatch(wechat, seeded, clock, text="小区门口的路灯晚上不亮")
+    clock.advance(minutes=30)
+    wechat.dialog("o1", [(said, f"您的诉求 {ticket}（市政设施）当前状态：已转交网格员。已为您向网格工作人员催办（第1次）")])
+    assert appeal_count(seeded) == 1
+
+
 def test_a_chase_up_in_traditional_characters_chases_instead_of_filing(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     before = appeal_count(seeded)

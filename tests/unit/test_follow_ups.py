@@ -22,7 +22,9 @@ from nlp.follow_ups import (
                                                ("这事还管不管了", False), ("楼道灯啥时候能修好", True),
                                                ("有人来看过了吗", False), ("来人了没有", False), ("修了没", False),
                                                ("师傅啥时候到", False), ("维修师傅到底几点到", False),
-                                               ("电梯坏了有人来看过了吗", True)])
+                                               ("电梯坏了有人来看过了吗", True), ("说了好几次了，一直没人管", False),
+                                               ("打了好几次电话一直没人管", False), ("楼下那个坑一直没人管", True),
+                                               ("电话打不通，怎么还没人回复", True)])
 def test_a_chase_up_is_told_with_whether_it_names_the_problem(text: str, problem: bool) -> None:
     assert is_chase_up(text) and names_a_problem(text) is problem
     assert chatter_of(text) is None  # never small talk: the conversation answers it with the appeal's status
