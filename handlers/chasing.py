@@ -16,7 +16,6 @@ from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from nlp import UNCLASSIFIED
 from nlp.cleaning import spoken_ticket_digits
 from nlp.follow_ups import is_chase_up, names_a_problem
 from nlp.similarity import features, is_repeat, text_similarity
@@ -44,8 +43,10 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
     open_appeals = [*own, *chasing.followed_open_appeals(conversation.session, conversation.sender.id)]
     if open_appeals:
         appeal = _about(open_appeals, text)
-        if appeal is None and names_a_problem(text) and _classified(conversation, text):
-            return None  # "小区东门的井盖丢了，一直没人管": a problem of its own, not her lamp's chase-up
+        if appeal is None and names_a_problem(text):
+            # "小区东门的井盖丢了，一直没人管": a problem of its own, not her lamp's chase-up; one the classifier cannot
+            # place ("楼下那个坑一直没人管") too, filed for an operator to classify rather than lost in a chase.
+            return None
         appeal = appeal or open_appeals[0]
         return _chase(conversation, appeal, text, followed=appeal not in own)
     named = _named_tickets(text)
@@ -141,12 +142,6 @@ def _about(open_appeals: list[Appeal] | tuple[Appeal, ...], text: str) -> Appeal
     score, best = max(((text_similarity(cleaned, a.content) if _shares_a_word(cleaned, a.content) else 0.0, -index)
                        for index, a in enumerate(open_appeals)), default=(0.0, 0))
     return open_appeals[-best] if score > 0 else None
-
-
-def _classified(conversation: Conversation, text: str) -> bool:
-    """Whether the classifier files `text` under a category: a problem it can tell, not a question of no subject."""
-    result = conversation.classification or conversation.understanding.classifier.classify(text)
-    return result.category != UNCLASSIFIED
 
 
 def _shares_a_word(text: str, content: str) -> bool:

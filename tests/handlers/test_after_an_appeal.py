@@ -645,6 +645,16 @@ def test_a_new_problem_nobody_saw_to_sharing_nothing_with_her_open_appeal_is_fil
     assert "已为您向网格工作人员催办" in wechat.send("o1", "电梯怎么还没修好")  # words in common: her lift's chase
 
 
+@pytest.mark.parametrize("said", ["楼下那个坑一直没人管", "小区后面那片空地一直没人管"])
+def test_a_new_problem_the_classifier_cannot_place_said_with_nobody_seeing_to_it_is_filed_not_chased(
+        wechat, seeded, clock, said):
+    # It chased her lift appeal with the hole's words, the hole filed nowhere, as the classifier had no category.
+    file_and_dispatch(wechat, seeded, clock)
+    clock.advance(minutes=30)
+    assert "类别：待分类" in wechat.send("o1", said)
+    assert appeal_count(seeded) == 2 and chases(seeded) == []
+
+
 @pytest.mark.parametrize("said", ["说了好几次了，一直没人管", "反映好几次了一直没人管", "打了好几次电话一直没人管",
                                   "我都说了好几遍了怎么还没人来", "你们这些人怎么办事的，一直没人管"])
 def test_saying_how_often_she_asked_chases_her_open_appeal_instead_of_filing_it_as_a_problem(
