@@ -253,12 +253,13 @@ def chase_reply(ticket: str, category: str, status: str, handler: str | None, se
     neighbour's appeal the resident's own was merged into; `for_neighbour`: one the sender filed for a neighbour
     (代报); `waiting_with`: whom an unclaimed one waits with, when not the grid's staff (a department, the community);
     `just_filed`: the minutes a new appeal's card is given before a 催办 goes (storage.chasing.JUST_FILED), when it
-    was filed within them: nobody was chased; `dispatching`: its card is still going out."""
+    went out within them: nobody was chased; `dispatching`: its card is still going out."""
     who = f"办理人{handler}" if handler else _chased_unclaimed(category, waiting_with)
     if just_filed is not None:
-        done = (f"{who}刚刚接单，会尽快联系您。" if handler else
+        # Counted from the card, not the filing: one held for an address went out only when it was placed.
+        done = (f"{who}刚刚接单，会尽快联系您。任务卡" if handler else
                 f"任务卡正在发给{who}。" if dispatching else f"任务卡刚刚已发给{who}。")
-        done += f"提交 {just_filed} 分钟后还没有人联系您，可以再催办。"
+        done += f"发出 {just_filed} 分钟后还没有人联系您，可以再催办。"
     elif sent:
         done = f"已为您向{who}催办（第{count}次），会尽快处理。"
     elif count:

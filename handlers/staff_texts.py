@@ -1131,7 +1131,7 @@ EVENT_NAMES = {
     "address_verified": "核实居民住址",
     "reassigned": "改派",
     "chased": "居民催办",
-    "chased_early": "居民催办（刚提交，未再通知）",
+    "chased_early": "居民催办（任务卡刚发出，未再通知）",
     "supervised": "督办",
     "words_added": "居民补充情况",
     "rejected": "不受理",

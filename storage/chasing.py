@@ -7,7 +7,8 @@ was returned to them. A holder who may not read the appeal (a private
 category in a 抢单 grid) hears that it was chased, not what it says. Each 催办 sent is
 an audit event (Action.CHASED, the resident's words as its note), so the count is the number of those events;
 chasing again within CHASE_EVERY is answered with the status but tells nobody again, and so is a 催办 within
-JUST_FILED of filing (its card just went out). When the grid member who
+JUST_FILED of its card going out (its dispatch, not its filing: one held for an address or dispatched late has its
+card minutes old when it is placed), or while that card is still going out. When the grid member who
 alone holds it is on leave (请假), the grid's 网格长 at work hear of the 催办 too, to 改派 it (the community's operators
 when it has none at work): the resident's chase does not wait for someone who is away. When nobody of the grid
 is at work for a task nobody has claimed (the card of a 派单 grid all on leave went to the community's operators,
@@ -44,8 +45,9 @@ from storage.tasks import find
 from storage.telling import tell
 
 CHASE_EVERY = timedelta(hours=1)
-# A 催办 this soon after filing comes right behind the new-appeal card its holders just got: the resident hears the
-# status and that the card went out; it is kept on the record (the first one's words), and nobody is told again.
+# A 催办 this soon after the card went out comes right behind the new-appeal card its holders just got: the resident
+# hears the status and that the card went out; it is kept on the record (the first one's words), and nobody is told
+# again. Counted from the dispatch: an appeal held for an address, or dispatched late, had no card until then.
 # An emergency is never held back (its follow-up words go to its responders: handlers.filing).
 JUST_FILED = timedelta(minutes=10)
 WORDS_KEPT = 200  # of what the resident said, on the audit event and the card
@@ -56,9 +58,9 @@ class Chase:
     """What the resident is told: the appeal, whether its handler was told now, and how often it was chased."""
 
     appeal: Appeal
-    sent: bool  # False: already chased within the hour, filed minutes ago (`early`), or nobody to tell yet
+    sent: bool  # False: already chased within the hour, its card minutes old (`early`), or nobody to tell yet
     count: int  # the 催办 sent for this appeal so far, this one included
-    early: bool = False  # filed within JUST_FILED: its holders just got its card, and are not told again
+    early: bool = False  # its card went out within JUST_FILED (or is going out): its holders are not told again
 
 
 def open_appeals(session: Session, resident_id: int) -> Sequence[Appeal]:
@@ -100,11 +102,11 @@ def latest_appeal(session: Session, resident_id: int) -> Appeal | None:
 
 def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None, now: datetime,
           sensitive: Collection[str]) -> Chase:
-    """Send a 催办 for the resident's open appeal to whoever holds it, unless one went within the hour or it was
-    filed within JUST_FILED (then only kept on its record); `sensitive` names the private categories."""
+    """Send a 催办 for the resident's open appeal to whoever holds it, unless one went within the hour or its card
+    went out within JUST_FILED (then only kept on its record); `sensitive` names the private categories."""
     hold(session, appeal)  # two at once (the resident and a neighbour who follows): the second finds the first
     sent_before = _chases(session, appeal.id)
-    if appeal.emergency is None and appeal.created_at > now - JUST_FILED and holders_of(session, appeal):
+    if appeal.emergency is None and _card_is_new(session, appeal, now) and holders_of(session, appeal):
         _keep_early(session, resident_id, appeal, words, now)
         return Chase(appeal, False, sent_before, early=True)
     recent = session.scalar(
@@ -129,6 +131,16 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
     tell_holders(session, appeal, dispatch.away_stand_ins(session, appeal, now), replace(card, grid_away=True), now,
                  sensitive)
     return Chase(appeal, True, sent_before + 1)
+
+
+def _card_is_new(session: Session, appeal: Appeal, now: datetime) -> bool:
+    """Whether the appeal's new-appeal card is still going out (placed, not yet dispatched) or went out within
+    JUST_FILED."""
+    if appeal.status == AppealStatus.SUBMITTED:
+        return True  # the worker's dispatch round sends its card next: a 催办 now would come before it
+    sent = session.scalar(select(func.max(AppealEvent.at)).where(AppealEvent.appeal_id == appeal.id,
+                                                                 AppealEvent.action == Action.DISPATCHED))
+    return (sent or appeal.created_at) > now - JUST_FILED
 
 
 def _keep_early(session: Session, resident_id: int, appeal: Appeal, words: str | None, now: datetime) -> None:

@@ -388,7 +388,7 @@ def _print_guide(settings: Settings, host: str, port: int, api_base: str, scene:
   {simulate} --openid o7 "有人晕倒了"
       紧急情况：回复第一行就是要打的电话（120）和马上该做的事；任务卡标【紧急】立即发给网格全员和社区操作员
   {simulate} --openid o1 --voice "我的诉求。"      （语音识别带句号的指令照样认得）
-  {simulate} --openid o1 "电梯还没修好！！"        （催办：回复办理状态，不另立新诉求；提交 10 分钟后再催才提醒承办人，之前任务卡刚发出）
+  {simulate} --openid o1 "电梯还没修好！！"        （催办：回复办理状态，不另立新诉求；任务卡发出 10 分钟后再催才提醒承办人，之前任务卡刚发出）
   {simulate} --openid o6 "1.小区门口路灯坏了 2.垃圾桶满了没人倒"
       一条消息几件事：回复里列出每件事，再发“分开”各自登记（各自的类别和网格员），发“不用了”一起办理
   {simulate} --openid o6 分开

@@ -14,7 +14,7 @@ from storage import roster, staff
 from storage.models import Appeal, AppealEvent, AppealStatus, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices
 from tests.support.personas import CHEN, HEPING_RESIDENT, LI, OPERATOR, WANG, ZHANG
-from tests.support.worker import LIFT, dispatch_filed, file_and_dispatch
+from tests.support.worker import LIFT, TICKET, dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -451,13 +451,39 @@ def test_a_chase_up_minutes_after_filing_says_the_card_just_went_out_and_tells_n
     clock.advance(minutes=2)
     assert wechat.send("o1", "怎么还没人回复") == (
         f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。任务卡刚刚已发给网格工作人员。"
-        f"提交 10 分钟后还没有人联系您，可以再催办。回复“查询 {ticket}”查看进度。")
+        f"发出 10 分钟后还没有人联系您，可以再催办。回复“查询 {ticket}”查看进度。")
     wechat.dialog("o1", [(f"催办 {ticket}", "任务卡刚刚已发给网格工作人员")])
     assert chases(seeded) == []
-    assert "居民催办（刚提交，未再通知）" in wechat.send(ZHANG, f"查询 {ticket}")
+    assert "居民催办（任务卡刚发出，未再通知）" in wechat.send(ZHANG, f"查询 {ticket}")
     clock.advance(minutes=8)
     wechat.dialog("o1", [(f"催办 {ticket}", "已为您向网格工作人员催办（第1次）")])
     assert chases(seeded) == sorted([ZHANG, LI, WANG])
+
+
+def test_the_minutes_a_chase_up_waits_count_from_the_card_going_out_not_from_filing(wechat, seeded, clock):
+    # Dispatched 20 minutes late, its 催办 went to the grid before the card and right behind it.
+    ticket = TICKET.search(wechat.send("o1", LIFT)).group(0)
+    clock.advance(minutes=20)
+    wechat.dialog("o1", [("电梯还没修好！！", "任务卡正在发给网格工作人员。发出 10 分钟后还没有人联系您，可以再催办。")])
+    dispatch_filed(seeded, clock)
+    clock.advance(minutes=2)
+    wechat.dialog("o1", [(f"催办 {ticket}", "任务卡刚刚已发给网格工作人员。")])
+    assert chases(seeded) == []
+    clock.advance(minutes=8)
+    wechat.dialog("o1", [(f"催办 {ticket}", "已为您向网格工作人员催办（第1次）")])
+    assert chases(seeded) == sorted([ZHANG, LI, WANG])
+
+
+def test_a_chase_up_minutes_after_an_appeal_held_for_the_address_was_placed_tells_nobody_yet(wechat, seeded, clock):
+    # Placed an hour after filing, its card was chased right behind: the 10 minutes had passed since filing.
+    ticket = TICKET.search(wechat.send("o_new", "楼道里堆满了杂物，过不去人")).group(0)
+    clock.advance(hours=1)
+    wechat.dialog("o_new", [("1", "刚才的选单已过期"), ("1", "请选择您所在的小区"), ("1", "请选择您所在的楼栋"), ("3", "请选择您所在的单元"),
+                            ("2", "绑定成功")])
+    dispatch_filed(seeded, clock)
+    clock.advance(minutes=1)
+    wechat.dialog("o_new", [(f"催办 {ticket}", "任务卡刚刚已发给网格工作人员。发出 10 分钟后还没有人联系您")])
+    assert chases(seeded) == []
 
 
 def test_a_chase_up_minutes_after_a_member_claimed_it_says_they_just_did(wechat, seeded, clock):

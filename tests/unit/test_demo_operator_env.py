@@ -37,4 +37,4 @@ def test_the_guides_chase_up_says_a_chase_minutes_after_filing_reaches_nobody(se
     _print_guide(settings, "127.0.0.1", 9000, "http://127.0.0.1:9001", "scene", "G2612050004", "template",
                  Path("operator.env"), "password")
     chase = next(line for line in capsys.readouterr().out.splitlines() if "电梯还没修好" in line)
-    assert "提交 10 分钟后再催才提醒承办人" in chase
+    assert "任务卡发出 10 分钟后再催才提醒承办人" in chase
