@@ -60,6 +60,7 @@ def report(wechat, seeded, clock, text, openid="o1"):
         ("我老公喝醉了又打我，我躲在卫生间不敢出去", "拨打 110！", "保护好自己"),
         ("3号楼电梯又不动了，困了好久", "按电梯里的紧急呼叫按钮", "不要扒门"),
         ("家里老人一天没开门了，敲门也没人应", "拨打 110", "不要自己破门"),
+        ("楼下停车场有个小孩被锁在车里，一直在哭", "拨打 119", "联系车主"),
     ],
 )
 def test_an_emergency_reply_leads_with_the_number_and_the_whole_grid_and_operator_get_the_card_at_once(

@@ -137,6 +137,11 @@ def shipped() -> Taxonomy:
         ("楼上的老大爷好几天没动静了", "unanswered"),
         ("敲门一直没人应，里面住的是独居老人", "unanswered"),
         ("隔壁老大爷的收音机响了两天了，一直没人关，敲门也不开，会不会出事了", "unanswered"),
+        # A child shut in a car: filed as a routine appeal before.
+        ("孩子被锁在车里了", "child_in_car"),
+        ("楼下停车场有个小孩被关在车里，一直在哭", "child_in_car"),
+        ("我家孩子还在车里，钥匙锁里面了", "child_in_car"),
+        ("宝宝把自己锁在车里了，快来人", "child_in_car"),
     ],
 )
 def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, kind: str) -> None:
@@ -230,6 +235,11 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "物业来敲门没人应",
         "电梯坏了，老人好几天没出门了",
         "老人天天没人管，楼道灯也不修",
+        "车被锁了",
+        "钥匙锁车里了",
+        "车钥匙锁在车里了，开不了门",
+        "孩子的书包锁在车里了",
+        "天热了，千万别把孩子锁在车里",
         "",
     ],
 )
@@ -294,6 +304,7 @@ def test_each_shipped_kind_names_its_number(shipped: Taxonomy) -> None:
     calls = {emergency.name: emergency.call for emergency in shipped.emergencies}
     assert calls["fire"] == "拨打 119" and calls["medical"] == "拨打 120"
     assert calls["violence"] == calls["threat"] == calls["self_harm"] == calls["missing"] == "拨打 110"
+    assert calls["child_in_car"].startswith("拨打 119")  # the firefighters break in; 110 would send them on
     assert "燃气" in calls["gas"] and "紧急呼叫" in calls["lift"]
     assert all(emergency.response_minutes <= 15 for emergency in shipped.emergencies)
     assert all(emergency.category in shipped.names for emergency in shipped.emergencies)
