@@ -18,7 +18,7 @@ from nlp.cleaning import spoken_ticket_digits
 # Asking after something already reported: "still not", "how is it going", "it has been days".
 _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有人|动静|消息)|怎么还|怎么样了|咋样了|进展如何|有进展吗|"
                        r"有消息吗|(什么|啥)时候(能|才能|可以|会)?(派人)?(来|修|处理|好|解决)|上次(说|反映|提|报)的|"
-                       r"都.{1,3}(天|周|个星期|礼拜)了|催一下|催催|催一催|到底修不修|还要等多久|"
+                       r"都.{1,3}(天|周|个星期|礼拜)了|催(一)?下|催催|催一催|到底修不修|还要等多久|"
                        # 进度怎么样, 有结果了吗: asking how far it got
                        r"(进度|进展)(怎么样|咋样|如何)|有(结果|进度|回音)了?(吗|么|没有|没)|"
                        # 怎么没人回复, 一直没人理: asking why nobody answered what was reported
@@ -48,6 +48,10 @@ def is_chase_up(text: str) -> bool:
 
 # What is left of a bare chase-up once its asking words are gone: "the matter", "fixed", "yet?".
 _CHASE_LEFTOVERS = (
+    # greetings and politeness around the asking: "你好，麻烦帮我催一下", "喂，有人吗，怎么还没人回复"
+    "你好", "您好", "喂", "有人吗", "在吗", "麻烦", "辛苦", "谢谢", "赶紧", "快点", "能不能", "问下", "问一下", "请问", "再", "给",
+    # who was not there or what was not done: "我的诉求怎么还没人处理", "网格员怎么还没来"
+    "没人管", "没人处理", "没人联系", "没人回复", "没人理", "没人接", "没来", "还不来", "不来", "联系我", "来人", "我的诉求", "诉求",
     # asking to have it chased, or why it is not dealt with: "帮我催一下", "怎么还没处理"
     "帮我", "帮忙", "请", "能", "可以", "处理", "解决",
     # how often or how long she asked: "说了好几次了，一直没人管" says no more than "一直没人管"
@@ -62,7 +66,7 @@ _CHASE_LEFTOVERS = (
     # when it was reported: "我之前反映的事情有人管吗" says no more than "我反映的事"
     "之前", "以前", "前几天", "前两天", "刚才", "上次", "昨天", "那天", "早上", "说的", "反映的", "了",
     # how it ends: "那件事现在咋样啦"
-    "怎么样", "咋样", "啦", "呢", "呀",
+    "怎么样", "咋样", "啦", "呢", "呀", "吧", "的", "您", "你",
 )
 _TICKET = re.compile(r"[gG]?\d{6,}")
 
