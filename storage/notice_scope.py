@@ -3,7 +3,10 @@
 A path is `全部`, or names joined by `/` from the street or the community down to a building:
 `幸福街道`, `幸福里社区`, `幸福里社区/第一网格`, `幸福里社区/第一网格/阳光花园/3号楼` (a grid that is one compound
 may skip the compound). Down to the grid it reads as `storage.queries.Scope.of_path`; the compound and the building
-are looked for within that grid. Targeting stays in gridbot's own hierarchy: WeChat's tags (100 an account, 20 a
+are looked for within that grid. A 小区 may also stand alone (`阳光花园`, or `幸福里社区/阳光花园` where two
+communities have one of that name): residents think in 小区, and such a notice reaches the residents bound to that
+小区's buildings (not the rest of a grid that spans two 小区), their 楼长, and the staff of every grid holding part
+of it; it is stored as `社区/小区`, which names it however the organisation grows. Targeting stays in gridbot's own hierarchy: WeChat's tags (100 an account, 20 a
 user) cannot name every building.
 
 Staff of a scope: the grid-bound roles (网格员, 网格长, 物业) of its grids (a 物业 clerk of a whole community: of any
@@ -22,7 +25,15 @@ from sqlalchemy.orm import Session
 
 from storage.models import Building, Community, Grid, Staff, StaffRole, Street
 from storage.queries import Scope
-from storage.staff import MAX_CANDIDATES, PLACE_SEPARATOR, AmbiguousPlace, UnclearPlace, UnknownPlace, find_grid
+from storage.staff import (
+    MAX_CANDIDATES,
+    PLACE_SEPARATOR,
+    AmbiguousPlace,
+    UnclearPlace,
+    UnknownPlace,
+    find_compound,
+    find_grid,
+)
 
 EVERYWHERE_WORDS = frozenset({"全部", "all"})
 # the sender's own part, as 网格长 and operators say it
@@ -126,11 +137,30 @@ def resolve(session: Session, path: str | None) -> NoticeScope:
             return Scope.of_path(session, f"{street_name}/{path}")
 
     if len(parts) <= 2:
-        return NoticeScope(normalised, within_street("/".join(parts)))
+        try:
+            return NoticeScope(normalised, within_street("/".join(parts)))
+        except UnknownPlace:
+            compound = _compound_alone(session, parts, street_name)
+            if compound is None:
+                raise
+            return compound
     grid_scope = within_street("/".join(parts[:2]))
     if grid_scope.grid_id is None:
         raise UnknownPlace("grid", "/".join(parts[:2]), [])
     return _below_grid(session, normalised, grid_scope, parts[2:])
+
+
+def _compound_alone(session: Session, parts: list[str], street_name: str) -> NoticeScope | None:
+    """A 小区 named alone or after its community (阳光花园, 幸福里社区/阳光花园) as a scope path `社区/小区`, across
+    every grid holding part of it; None when no 小区 has that name; AmbiguousPlace (社区·小区) when several
+    communities do."""
+    streets = true() if not street_name else Community.street_id.in_(select(Street.id).where(Street.name == street_name))
+    try:
+        community_id, compound = find_compound(session, "/".join(parts), streets, streets)
+    except UnknownPlace:  # several: AmbiguousPlace goes up, naming them
+        return None
+    path = f"{_community_path(session, community_id)}/{compound}"
+    return NoticeScope(path, Scope(community_id=community_id, compound=compound), compound=compound)
 
 
 def part_of(member: Staff) -> Scope:
@@ -170,7 +200,7 @@ def qualified(session: Session, path: str, within: Scope) -> str:
     except AmbiguousPlace:
         raise  # several of their own: those are the candidates, never another street's of that name
     except UnclearPlace:
-        return _building_within(session, parts, within) or path
+        return _compound_within(session, parts, within) or _building_within(session, parts, within) or path
     return "/".join([_community_path(session, grid.community_id), grid.name, *parts[1:]])
 
 
@@ -198,6 +228,22 @@ def _own_part(session: Session, word: str, within: Scope) -> str | None:
             .limit(1))
         return session.get_one(Street, street_id).name if street_id is not None else None
     return None
+
+
+def _compound_within(session: Session, parts: list[str], within: Scope) -> str | None:
+    """A 小区 named alone (阳光花园) that the sender's part holds: an operator's is the whole 小区 (社区/小区, though
+    another community has one of that name), a 网格长's their grid's part of it (社区/网格/小区); several in their
+    part: AmbiguousPlace naming them (社区·小区)."""
+    if len(parts) != 1:
+        return None
+    try:
+        community_id, compound = find_compound(session, parts[0], within.grid_condition())
+    except UnknownPlace:  # several: AmbiguousPlace goes up, naming them
+        return None
+    if within.grid_id is not None:
+        grid = session.get_one(Grid, within.grid_id)
+        return f"{_community_path(session, community_id)}/{grid.name}/{compound}"
+    return f"{_community_path(session, community_id)}/{compound}"
 
 
 def _building_within(session: Session, parts: list[str], within: Scope) -> str | None:

@@ -87,7 +87,7 @@ def place_of_path(session: Session, path: str) -> Place:
         community_id = session.get_one(Grid, scope.grid_id).community_id
         return Place(community_id, scope.grid_id, resolved.compound, resolved.building_id)
     if scope.community_id is not None:
-        return Place(scope.community_id)
+        return Place(scope.community_id, compound=resolved.compound)  # a 小区 named alone: all of it
     raise WishRefused("scope")
 
 
@@ -246,7 +246,8 @@ def _within(session: Session, path: str) -> list[ColumnElement[bool]]:
         conditions = [Wish.grid_id == scope.grid_id]
         return conditions + ([Wish.compound == resolved.compound] if resolved.compound is not None else [])
     if scope.community_id is not None:
-        return [Wish.community_id == scope.community_id]
+        conditions = [Wish.community_id == scope.community_id]
+        return conditions + ([Wish.compound == resolved.compound] if resolved.compound is not None else [])
     if scope.street_id is not None:
         return [Wish.community_id.in_(select(Community.id).where(Community.street_id == scope.street_id))]
     return []

@@ -11,7 +11,7 @@ from storage.staff import UnclearPlace
 from storage.tickets import LOCAL_ZONE
 
 PLACE_KINDS = {"street": "街道", "community": "社区", "grid": "网格", "compound": "小区", "building": "楼栋",
-               "place": "街道、社区或网格"}
+               "place": "街道、社区、网格或小区"}
 BAD_AT = "发送时间“{value}”看不懂，请写成 YYYY-MM-DD HH:MM（北京时间），例如 2026-12-05 09:00。"
 CONFIRM = "确认发送这条通知吗？"
 NOT_CONFIRMED = "没有发送，什么也没有保存。"
@@ -44,7 +44,7 @@ def refusal(error: NoticeRefused) -> str:
     return REFUSALS[error.reason].format(**detail)
 
 
-SCOPE_FORMS = "全部、街道、社区、社区/网格、社区/网格/小区/楼栋"
+SCOPE_FORMS = "全部、街道、社区、小区、社区/网格、社区/网格/小区/楼栋"
 
 
 def unclear_place(error: UnclearPlace, forms: str = SCOPE_FORMS) -> str:

@@ -109,7 +109,8 @@ def test_a_grid_named_alone_is_the_senders_own_though_another_community_has_one_
 
 
 @pytest.mark.parametrize(("sender", "said"), [
-    (OPERATOR, "第一网格"), (WANG, "本网格"), (OPERATOR, "本社区"), (OPERATOR, "幸福里社区"), (WANG, "3号楼")])
+    (OPERATOR, "第一网格"), (WANG, "本网格"), (OPERATOR, "本社区"), (OPERATOR, "幸福里社区"), (WANG, "3号楼"),
+    (OPERATOR, "阳光花园"), (WANG, "阳光花园")])
 def test_the_senders_own_place_is_found_though_another_street_has_a_community_of_that_name(
         wechat, seeded, clock, sender, said):
     with seeded.transaction() as session:
@@ -174,9 +175,23 @@ def test_a_building_named_alone_is_the_grid_leaders_own(wechat, seeded, said):
     assert notice.scope_path == "幸福里社区/第一网格/阳光花园/3号楼"
 
 
+@pytest.mark.parametrize(("sender", "scope"), [
+    (OPERATOR, "幸福里社区/阳光花园"), (WANG, "幸福里社区/第一网格/阳光花园")])
+def test_a_compound_named_alone_is_the_operators_whole_and_the_grid_leaders_part(wechat, seeded, clock, sender, scope):
+    """阳光花园 spans both of 幸福里社区's grids and 和平社区 has one too: the operator's is their community's whole
+    小区, the 网格长's their grid's part of it."""
+    with seeded.transaction() as session:
+        session.scalars(select(Building).where(Building.name == "5号楼")).one().compound = "阳光花园"
+        seeding.seed_street(session, seeding.StreetPlan("幸福街道", {"和平社区": {"第三网格": ("阳光花园", {
+            "9号楼": ("1单元",)})}}), clock())
+    wechat.dialog(sender, [("通知 阳光花园 明天上午停水", f"范围：{scope}（居民）"), ("确认 发送", "已排入发送")])
+    with seeded.transaction() as session:
+        assert session.scalars(select(Broadcast.scope_path)).all() == [scope]
+
+
 def test_a_place_found_nowhere_is_answered_with_how_a_scope_is_written_not_as_choices(wechat, seeded):
     reply = wechat.send(WANG, "通知 9号楼 明天上午停水")
-    assert reply == "范围里的“9号楼”没有找到。范围的写法：全部、社区、社区/网格、社区/网格/小区/楼栋。"
+    assert reply == "范围里的“9号楼”没有找到。范围的写法：全部、社区、小区、社区/网格、社区/网格/小区/楼栋。"
 
 
 @pytest.mark.parametrize("said", ["幸福里社区 / 第一网格", "幸福里社区/ 第一网格", "幸福里社区 ／第一网格"])

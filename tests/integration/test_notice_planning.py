@@ -29,6 +29,7 @@ from tests.support.personas import (
     BUILDING_LEAD,
     CHEN,
     LI,
+    LIU,
     NEIGHBOUR,
     NEXT_DOOR,
     OPERATOR,
@@ -310,6 +311,7 @@ def test_the_same_words_to_an_overlapping_place_reach_only_those_the_first_notic
 @pytest.mark.parametrize(("first", "again"), [
     (FIRST_GRID, "幸福街道/幸福里社区/第一网格"),
     (BUILDING_3, "幸福里社区/第一网格/3号楼"),
+    ("阳光花园", "幸福里社区/第一网格/阳光花园"),
     ("幸福街道", "全部"),
 ])
 def test_the_same_notice_to_the_same_place_written_another_way_is_refused(seeded, clock, first, again) -> None:
@@ -351,3 +353,60 @@ def test_a_leading_street_tells_apart_two_streets_communities_of_one_name(seeded
         building = notice_scope.resolve(session, "平安街道/幸福里社区/第一网格/平安小区/1号楼")
     assert community.scope.community_id == community_id
     assert building.building_id == building_id
+
+
+JINXIU_SUNSHINE, JINXIU = "o_sunshine_5", "o_jinxiu_6"  # 5号楼 made part of 阳光花园, 6号楼 still 锦绣家园
+
+
+def sunshine_across_two_grids(database, clock) -> None:  # type: ignore[no-untyped-def]
+    """阳光花园 spans 幸福里社区's two grids: 第二网格's 5号楼 is in it too (6号楼 stays 锦绣家园); one resident each."""
+    from storage.models import Building
+
+    with database.transaction() as session:
+        buildings = {b.name: b for b in session.scalars(select(Building).where(Building.compound == "锦绣家园"))}
+        buildings["5号楼"].compound = "阳光花园"
+        for openid, name in ((JINXIU_SUNSHINE, "5号楼"), (JINXIU, "6号楼")):
+            session.add(Resident(openid=openid, grid_id=buildings[name].grid_id, building_id=buildings[name].id,
+                                 created_at=clock(), subscribed_at=clock()))
+
+
+def test_a_compound_alone_reaches_its_residents_in_every_grid_and_no_one_else(seeded, clock) -> None:
+    sunshine_across_two_grids(seeded, clock)
+    planned = plan(seeded, clock, scope_path="阳光花园")
+    assert planned.scope.label == "幸福里社区/阳光花园"
+    assert {p.openid for p in planned.people} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, NEXT_DOOR, BUILDING_LEAD,
+                                                  JINXIU_SUNSHINE}
+    # its staff: both grids' teams (第二网格 serves 5号楼), no department (as a grid's compound)
+    staff_notice = plan(seeded, clock, WITH_TEMPLATE, scope_path="幸福里社区/阳光花园", audience=NoticeAudience.STAFF)
+    assert {p.openid for p in staff_notice.people} == {ZHANG, LI, WANG, LIU, BUILDING_LEAD}
+
+
+def test_a_compound_two_communities_share_is_asked_to_be_qualified(seeded, clock) -> None:
+    from storage import seeding
+    from storage.staff import AmbiguousPlace
+
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan("幸福街道", {"和平社区": {"第三网格": ("阳光花园", {
+            "9号楼": ("1单元",)})}}), clock())
+    with pytest.raises(AmbiguousPlace) as several:
+        plan(seeded, clock, scope_path="阳光花园")
+    assert several.value.candidates == ["幸福里社区·阳光花园", "和平社区·阳光花园"]
+    assert "请写全：幸福里社区·阳光花园、和平社区·阳光花园" in notice_texts.unclear_place(several.value)
+    assert {p.openid for p in plan(seeded, clock, scope_path="幸福里社区·阳光花园").people} == {
+        RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, NEXT_DOOR, BUILDING_LEAD}
+
+
+def test_an_operator_and_a_grid_leader_name_their_own_compound_alone(seeded, clock) -> None:
+    from storage import notice_overview
+    from storage.queries import Scope
+
+    sunshine_across_two_grids(seeded, clock)
+    operator, leader = staff(seeded, OPERATOR), staff(seeded, WANG)
+    assert plan(seeded, clock, author=operator, scope_path="阳光花园").scope.label == "幸福里社区/阳光花园"
+    with pytest.raises(NotAllowed):  # 5号楼 is 第二网格's
+        plan(seeded, clock, author=leader, scope_path="阳光花园")
+    with seeded.transaction() as session:
+        community = session.get_one(Staff, operator.id).community_id
+        console = notice_overview.plan_within(session, Scope(community_id=community),
+                                              Request("阳光花园", "明天停水"), SERVICE, clock())
+    assert console.scope.label == "幸福里社区/阳光花园"

@@ -41,6 +41,15 @@ def test_a_wish_is_added_for_a_building_and_its_number_printed_first(gridbot, se
     assert wish_row(seeded, "W2611220002").grid_id is None
 
 
+def test_a_wish_for_a_compound_named_alone_keeps_its_compound_and_lists_under_it(gridbot, seeded):
+    code = ok(gridbot("wishes", "add", "--scope", "阳光花园", "--text", "小区花坛想请人帮忙补种")).splitlines()[0]
+    added = wish_row(seeded, code)
+    assert (added.compound, added.grid_id, added.building_id) == ("阳光花园", None, None)
+    ok(gridbot("wishes", "add", "--scope", "幸福里社区", "--text", "社区活动室需要人帮忙整理图书"))
+    listed = ok(gridbot("wishes", "list", "--scope", "阳光花园"))
+    assert code in listed and "整理图书" not in listed
+
+
 @pytest.mark.parametrize(("scope", "text", "says"), [
     ("幸福街道", TEXT, "微心愿要落在一个社区里"),
     ("全部", TEXT, "微心愿要落在一个社区里"),

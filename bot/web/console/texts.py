@@ -373,7 +373,7 @@ NOTICE_FIELDS = {"scope": "范围", "audience": "发给", "text": "通知内容"
 NOTICE_FROM_CLI = "服务器命令行"
 NOTICE_FROM_CLI_LOGIN = "服务器命令行（{login}）"  # the server login that ran gridbot notice send
 NOTICE_SCOPE_HINT = "如 幸福里社区/第一网格 或 幸福里社区/第一网格/阳光花园/3号楼"
-NOTICE_SCOPE_HELP = ("范围从街道或社区往下用 / 连起来：街道、社区、社区/网格、社区/网格/小区/楼栋（网格只有一个小区时可不写小区）。"
+NOTICE_SCOPE_HELP = ("范围从街道或社区往下用 / 连起来：街道、社区、社区/网格、社区/网格/小区/楼栋（网格只有一个小区时可不写小区）；也可以只写小区（阳光花园：这个小区各楼栋的居民，跨两个网格的也都发；两个社区都有这个小区时写 社区/小区）。"
                      "居民：已绑定住址、仍关注公众号的居民和这些楼的楼长；工作人员：网格员、网格长、物业、楼长，街道和社区范围还有部门人员。")
 NOTICE_URGENT_HELP = "紧急通知用模板消息发送，不占居民每月 4 条群发，已退订通知的居民也会收到；只用于停水、停电、停气、防汛等。"
 NOTICE_PREVIEW_BUTTON = "预览"
