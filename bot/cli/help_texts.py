@@ -262,7 +262,7 @@ PARAMETERS: dict[str, str] = {
     "notice send --yes": "不询问直接发送（给脚本用）；不写时先显示预览",
     "notice list --since": "这一天（北京时间）及以后创建的",
     "notice list --until": "这一天（北京时间）及以前创建的",
-    "notice list --json": "输出一个 JSON 数组，最新的在前",
+    "notice list --json": "输出一个 JSON 数组，最新的在前；每条的 more_than_listed 为 true 时还有没列出的通知（同文字输出的最后一行）",
     "notice status number": "通知的编号（notice list 里的）",
     "notice status --json": "输出一个 JSON 对象（编号、状态、收件人数、已发送……）",
     "notice status --watch": "显示实时进度条，直到发送完毕",

@@ -164,8 +164,11 @@ def notice_list(since: date | None, until: date | None, as_json: bool) -> None:
             None if until is None else datetime.combine(until + timedelta(days=1), day_time(), LOCAL_ZONE))
     more, shown = len(shown) > limit, shown[:limit]
     if as_json:
+        # Still the array --help promises (scripts read it as one); whether notices beyond it exist, as the text
+        # output's last line says, rides on every item: `more_than_listed`.
         click.echo(json.dumps([{**item.as_json(), "scope": item.scope, "text": item.text,
-                                "send_at": item.send_at.astimezone(LOCAL_ZONE).isoformat()} for item in shown], ensure_ascii=False))
+                                "send_at": item.send_at.astimezone(LOCAL_ZONE).isoformat(), "more_than_listed": more}
+                               for item in shown], ensure_ascii=False))
         return
     if not shown:
         click.echo(texts.NO_NOTICES_DATED if dated else texts.NO_NOTICES)

@@ -177,6 +177,8 @@ def test_notices_past_the_latest_fifty_are_reached_with_until_and_since_as_the_c
     latest = gridbot(database_url, clock, "notice", "list")
     earlier = gridbot(database_url, clock, "notice", "list", "--until", older_day)
     recent = gridbot(database_url, clock, "notice", "list", "--since", today, "--json")
+    latest_json = json.loads(gridbot(database_url, clock, "notice", "list", "--json").output)
+    earlier_json = json.loads(gridbot(database_url, clock, "notice", "list", "--until", older_day, "--json").output)
 
     assert latest.exit_code == 0 and stored_numbers[54] in latest.output and stored_numbers[5] in latest.output
     assert stored_numbers[4] not in latest.output
@@ -184,6 +186,10 @@ def test_notices_past_the_latest_fifty_are_reached_with_until_and_since_as_the_c
     assert earlier.exit_code == 0 and all(number in earlier.output for number in stored_numbers[:5])
     assert stored_numbers[5] not in earlier.output and "只列出了" not in earlier.output
     assert [item["number"] for item in json.loads(recent.output)] == stored_numbers[:4:-1]
+    # --json says as much as the text's last line: the latest 50 are not all, the period's 5 are
+    assert len(latest_json) == 50 and all(item["more_than_listed"] for item in latest_json)
+    assert len(earlier_json) == 5 and not any(item["more_than_listed"] for item in earlier_json)
+    assert {"number", "state", "scope", "text", "send_at"} <= set(latest_json[0])
 
 
 def test_a_notice_list_day_that_is_none_is_refused_in_one_chinese_line(seeded, database_url, clock):
