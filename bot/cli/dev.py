@@ -116,6 +116,8 @@ def demo(host: str, port: int, api_port: int | None) -> None:
     """Everything on one machine: SQLite, embedded Redis, webhook, worker, fake WeChat API, demo data."""
     from bot.demo.run import DemoError, run_demo
 
+    if api_port is not None and api_port == port:  # refused before anything starts, as a bad option (exit 2)
+        raise click.BadParameter(texts.API_PORT_IS_PORT.format(port=port), param_hint="'--api-port'")
     settings = read_settings(demo=True)
     preflight.require(settings, preflight.understanding)
     try:

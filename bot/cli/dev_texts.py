@@ -10,3 +10,5 @@ UNREACHABLE = "连不上 {url}：gridbot demo（或 gridbot serve）在运行吗
 HTTP_ERROR = "回调返回了 HTTP {status}：{body}"
 NO_REPLY = "（无回复：已静默确认）"
 PORT_UNUSABLE = "无法在 {host}:{port} 上监听（{reason}）：请用 --port 换一个端口。"
+# gridbot demo: the webhook and the fake WeChat API cannot listen on one port.
+API_PORT_IS_PORT = "不能和 --port 相同（都是 {port}）：网页回调和模拟微信接口各要一个端口。请换一个 --api-port，或不写它（用 --port 的下一个端口）。"

@@ -236,6 +236,19 @@ def test_a_port_no_server_can_listen_on_is_refused_as_a_usage_error_not_a_traceb
     assert f"'{option[1]}' 的值不对：要在 1 到 65535 之间" in result.output
 
 
+def test_a_demo_whose_api_port_is_its_port_is_refused_before_anything_starts(environment, monkeypatch):
+    import bot.demo.run
+
+    started: list[int] = []
+    monkeypatch.setattr(bot.demo.run, "run_demo", lambda *args: started.append(1) or 0)
+    port = str(free_port_pair())
+
+    result = gridbot(environment, "demo", "--port", port, "--api-port", port)
+
+    assert result.exit_code == 2 and "Traceback" not in result.output and started == []
+    assert f"'--api-port' 的值不对：不能和 --port 相同（都是 {port}）" in result.output
+
+
 def test_a_demo_on_the_last_port_gives_its_fake_api_a_free_one():
     from bot.demo.run import _fake_api_port
 
