@@ -77,3 +77,36 @@ def test_fake_wechat_on_a_port_in_use_says_so_in_one_line_at_once():
         result = CliRunner().invoke(main, ["fake-wechat", "--port", str(port)])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"无法在 127.0.0.1:{port} 上监听（已被其他程序占用）：请用 --port 换一个端口。"
+
+
+def test_the_demo_starts_its_worker_only_once_the_fake_api_answers(monkeypatch, tmp_path):
+    """The worker delivers the seeded history's messages as it starts: with the fake not listening yet, each
+    waited half a minute for its retry."""
+    from types import SimpleNamespace
+
+    from bot.demo import run
+    from bot.settings import Settings
+    from tests.conftest import TEST_APPID, TEST_SECRET_KEY, TEST_TOKEN
+
+    happened: list[tuple[str, str]] = []
+
+    def child(_restarts, arguments, _env):  # type: ignore[no-untyped-def]
+        happened.append(("started", arguments[0]))
+        return SimpleNamespace(process=SimpleNamespace(poll=lambda: None))
+
+    for name, stand_in in {
+        "_check_data_dir": lambda _dir: None, "_check_port": lambda *_args: None,
+        "_prepare_database": lambda _settings: ("scene", "G1", "password"),
+        "_write_operator_env": lambda *_args: tmp_path / "operator.env", "_Child": child,
+        "_wait_until_up": lambda url, _children: happened.append(("answered", url.rsplit(":", 1)[-1])),
+        "_print_guide": lambda *_args: None, "_supervise": lambda *_args: 0, "_stop": lambda _children: None,
+    }.items():
+        monkeypatch.setattr(run, name, stand_in)
+    settings = Settings(wechat_token=TEST_TOKEN, wechat_appid=TEST_APPID, wechat_secret="test-secret",
+                        database_url="sqlite://", redis_url="redis://127.0.0.1:1/0", data_dir=tmp_path,
+                        secret_key=TEST_SECRET_KEY)
+
+    assert run.run_demo(settings, "127.0.0.1", 9100, 9102) == 0
+
+    assert happened.index(("answered", "9102/_fake/stats")) < happened.index(("started", "worker"))
+    assert happened.index(("started", "serve")) < happened.index(("answered", "9102/_fake/stats"))  # no later
