@@ -7,6 +7,7 @@ import os
 import sqlite3
 import threading
 import time
+import unicodedata
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -384,16 +385,13 @@ def _sqlite_on_connect(dbapi_connection: Any, synchronous: str, lock_wait_ms: in
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(lock_wait_ms)}")
     cursor.close()
-    # PostgreSQL's translate(), which storage/typed_words.py compares typed words with.
-    dbapi_connection.create_function("translate", 3, _translate, deterministic=True)
+    # PostgreSQL's normalize(), which storage/typed_words.py compares typed words with.
+    dbapi_connection.create_function("normalize", 2, _normalize, deterministic=True)
 
 
-def _translate(text: str | None, old: str, new: str) -> str | None:
-    """PostgreSQL's translate(): each character of `old` in `text` becomes the one at its place in `new`."""
-    if text is None:
-        return None
-    return text.translate({ord(character): new[index] if index < len(new) else None
-                           for index, character in reversed(list(enumerate(old)))})
+def _normalize(text: str | None, form: str) -> str | None:
+    """PostgreSQL's normalize(text, form): the text in that Unicode normal form (NFKC: ㎡ as m2, Ｂ as B)."""
+    return None if text is None else unicodedata.normalize(form, text)
 
 
 def _sqlite_on_begin(connection: Any, lock_wait_ms: int) -> None:

@@ -362,10 +362,10 @@ class Appeal(Base):
 # binds its statuses as parameters.
 Index("ix_appeals_open_id", Appeal.id,
       postgresql_where=Appeal.status.in_([str(status) for status in OPEN_STATUSES])).ddl_if(dialect="postgresql")
-# The lists' text search, content LIKE '%…%' with full-width letters as ASCII (storage/typed_words.py): PostgreSQL
-# with pg_trgm (migrations 0023, 0050).
-Index("ix_appeals_content_narrow_trgm", narrowed(Appeal.content).label("content_narrow"), postgresql_using="gin",
-      postgresql_ops={"content_narrow": "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+# The lists' text search, content LIKE '%…%' compared in NFKC (storage/typed_words.py): PostgreSQL with pg_trgm
+# (migrations 0023, 0050, 0052).
+Index("ix_appeals_content_nfkc_trgm", narrowed(Appeal.content).label("content_nfkc"), postgresql_using="gin",
+      postgresql_ops={"content_nfkc": "gin_trgm_ops"}).ddl_if(dialect="postgresql")
 
 
 class AppealEvent(Base):

@@ -147,9 +147,15 @@ def test_the_text_search_finds_latin_letters_in_either_case_on_postgresql_as_on_
     ("Ｂ座大堂的ＷｉＦｉ连不上", "ｂ座"),
     ("３号楼１００％没水了", "3号楼100%"),
     ("B座大堂的WiFi连不上", "Ｂ座"),  # and the other way round
+    ("楼上50㎡的空房子漏水", "50m2"),  # the forms NFKC takes as one, either way round
+    ("楼上50m2的空房子漏水", "50㎡"),
+    ("①号楼电梯坏了", "1号楼电梯"),
+    ("1号楼电梯坏了", "①号楼"),
+    ("㈠号通道堵了", "(一)号通道"),
 ])
 def test_the_text_search_finds_letters_and_digits_typed_in_either_width(app, runtime, clock, content, words):
-    """The console's search term is NFKC-normalised ('Ｂ座' → 'B座'); residents' words are stored as typed."""
+    """The console's search term is NFKC-normalised ('Ｂ座' → 'B座', '㎡' → 'm2'); residents' words are stored as
+    typed and compared in NFKC too."""
     with runtime.database.transaction() as session:
         grid_id = session.scalars(select(Grid.id).join(Community, Community.id == Grid.community_id)
                                   .where(Community.name == HEPING, Grid.name == FIRST)).one()

@@ -655,14 +655,15 @@ def test_a_dialogue_written_by_id_is_one_statement_and_reaches_a_row_the_session
 
 
 def test_the_text_search_narrows_full_width_letters_and_postgresql_still_uses_the_trigram_index(seeded, clock):
-    """'B座' finds 'Ｂ座' as a resident typed it; on PostgreSQL through the index on the narrowed content (0050)."""
+    """'B座' finds 'Ｂ座' and '50m2' '50㎡' as a resident typed them; on PostgreSQL through the index on the content in
+    NFKC (0052)."""
     with seeded.transaction() as session:
-        filed = appeals.file_appeal(session, residents.view(session, "o1", clock()), replace(intake(), content="Ｂ座大堂的ＷｉＦｉ连不上"),
+        filed = appeals.file_appeal(session, residents.view(session, "o1", clock()), replace(intake(), content="Ｂ座大堂的ＷｉＦｉ连不上，50㎡"),
                                     clock())
-        found = select(Appeal.id).where(holds_words(Appeal.content, "b座大堂的wifi"))
+        found = select(Appeal.id).where(holds_words(Appeal.content, "b座大堂的wifi连不上,50m2"))
         assert session.scalars(found).all() == [filed.id]
         if seeded.engine.dialect.name == "postgresql":
             session.connection().exec_driver_sql("SET LOCAL enable_seqscan = off")
             compiled = found.compile(session.connection(), compile_kwargs={"render_postcompile": True})
             plan = session.connection().exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).all()
-            assert "ix_appeals_content_narrow_trgm" in " ".join(row[0] for row in plan)
+            assert "ix_appeals_content_nfkc_trgm" in " ".join(row[0] for row in plan)
