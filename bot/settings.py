@@ -93,13 +93,15 @@ _E = TypeVar("_E", bound=Exception)
 @dataclass(frozen=True)
 class Problem:
     """One bad variable: `kind` says what it must be (the operator's wording is keyed by it), `detail` in
-    English for the log, `value` and `expected` to show (never a secret)."""
+    English for the log, `value` and `expected` to show (never a secret), `facts` what else the wording names
+    (a points rules file's line, rule and street)."""
 
     variable: str
     kind: str
     detail: str
     value: str | None = None
     expected: str | None = None
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 class SettingsError(ValueError):
@@ -354,8 +356,9 @@ class Settings:
         """GRIDBOT_POINTS_RULES, the points rules (积分规则) read and checked; None: the shipped ones."""
 
         def invalid(path: Path, error: points_rules.PointsRulesError) -> SettingsError:
-            return _bad("GRIDBOT_POINTS_RULES", "points_rules", f"GRIDBOT_POINTS_RULES: {path}: {error}", value=path,
-                        expected=error)
+            facts = (("line", "" if error.line is None else str(error.line)), *error.facts.items())
+            return SettingsError(Problem("GRIDBOT_POINTS_RULES", "points_rules", f"GRIDBOT_POINTS_RULES: {path}: {error}",
+                                         str(path), error.reason, facts))
 
         return _checked_file(os.environ if env is None else env, "GRIDBOT_POINTS_RULES", points_rules.load,
                              points_rules.PointsRulesError, invalid)

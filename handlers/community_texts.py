@@ -188,6 +188,8 @@ MEMBER_HOME_STAYS = "您登记的{role}住址仍是 {home}，“可领任务”�
 MY_POINTS = "{role}{name}您好！您的积分：{balance} 分，本月获得 {month} 分。"
 MY_POINTS_RECENT = "最近的积分记录："
 MY_POINTS_LINE = "· {line}"
+MY_POINTS_RULES = "{street}的积分规则：{terms}。"  # the street's own where it set some, else the district's
+MY_POINTS_RULES_NO_STREET = "积分规则：{terms}。"
 MY_POINTS_NONE = ("还没有积分记录。领单完成任务、转达通知、替邻居代报问题都会记积分，"
                   "积分可以按社区的规定兑换。")
 # 积分兑换 in the chat: the community records it (gridbot points redeem); "请再具体描述一下您遇到的问题" before.

@@ -10,8 +10,8 @@ from handlers import community_texts, points_words, resident_texts, staff_texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from storage import points, points_view
-from storage.models import GRID_TEAM
+from storage import points, points_rules, points_view
+from storage.models import GRID_TEAM, Staff
 
 
 def my_points(conversation: Conversation, _arguments: Arguments) -> Reply:
@@ -34,9 +34,21 @@ def my_points(conversation: Conversation, _arguments: Arguments) -> Reply:
         lines.append(staff_texts.MY_POINTS_NOT_EARNED)
     else:
         lines.append(texts.MY_POINTS_NONE)
+    if texts is community_texts or member.role in GRID_TEAM:
+        lines.append(_rules_line(conversation, member, texts))
     if texts is community_texts:
         lines.append(community_texts.MY_POINTS_MORE)
     return Reply("\n".join(lines))
+
+
+def _rules_line(conversation: Conversation, member: Staff, texts: ModuleType) -> str:
+    """What each of the rules the member earns by is worth in their street (its own, else the district's)."""
+    (street,) = points.street_names(conversation.session, [member])
+    rules = points_rules.current().for_street(street)
+    earned_by = points_rules.COMMUNITY_RULES if texts is community_texts else points_rules.GRID_TEAM_RULES
+    worth = points_words.terms(rules[name] for name in earned_by)
+    return (texts.MY_POINTS_RULES.format(street=street, terms=worth) if street
+            else texts.MY_POINTS_RULES_NO_STREET.format(terms=worth))
 
 
 def how_to_redeem(conversation: Conversation, _arguments: Arguments) -> Reply:

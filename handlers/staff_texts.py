@@ -1476,6 +1476,8 @@ def month_day(day: date, today: date | None = None) -> str:
 MY_POINTS = "{name}您好！您的积分：{balance} 分，本月 {month} 分。"
 MY_POINTS_RECENT = "最近的积分记录："
 MY_POINTS_LINE = "· {line}"
+MY_POINTS_RULES = "{street}的积分规则：{terms}。"  # the street's own where it set some, else the district's
+MY_POINTS_RULES_NO_STREET = "积分规则：{terms}。"
 MY_POINTS_NONE = ("还没有积分记录。网格员按时接单、办结诉求和居民评价满意都会记积分，"
                   "居民不满意会扣分、重新打开的诉求收回办结积分。")
 # 物业, 部门 and operators earn none (storage/points_grants.py): their 0 is no fault of their work.

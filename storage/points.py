@@ -13,13 +13,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from storage import points_rules
 from storage.errors import DomainError, NotFound
-from storage.models import PointsEntry, Staff
+from storage.models import Community, Grid, PointsEntry, Staff, Street
 from storage.tickets import LOCAL_ZONE
 
 RECENT = 5  # entries 我的积分 shows
@@ -95,11 +96,13 @@ def grant(session: Session, staff_id: int, rule_name: str, source: Source, now: 
           granted_by_staff_id: int | None = None, note: str | None = None) -> PointsEntry | None:
     """Grant rule `rule_name`'s points to `staff_id` for `source`; the entry, or None when nothing was granted: the
     rule is off (0 points), a grant of it for the same thing stands already, or the person reached the rule's
-    monthly cap (a grant that would pass it is cut to what is left)."""
-    rule = points_rules.current()[rule_name]
+    monthly cap (a grant that would pass it is cut to what is left). The rule is priced by the person's street
+    (its own points and cap, else the district's): where they volunteer or work when the grant is made."""
+    _lock(session, staff_id)
+    (street,) = street_names(session, [session.get_one(Staff, staff_id)])
+    rule = points_rules.current().for_street(street)[rule_name]
     if rule.points == 0:
         return None
-    _lock(session, staff_id)
     prefix = f"{rule_name}:{source.key}:{staff_id}:"
     earlier = session.scalars(select(PointsEntry).where(PointsEntry.key.startswith(prefix, autoescape=True))).all()
     if any(_standing(session, entry) for entry in earlier):
@@ -200,6 +203,22 @@ def summary(session: Session, staff_id: int, now: datetime) -> Balance:
     recent = list(session.scalars(select(PointsEntry).where(PointsEntry.staff_id == staff_id)
                                   .order_by(PointsEntry.id.desc()).limit(RECENT)))
     return Balance(balance(session, staff_id), month, recent)
+
+
+def street_names(session: Session, members: Sequence[Staff]) -> list[str | None]:
+    """The street each person volunteers or works in, by name (read at once, for a street's report): their
+    community's or grid's street, a street operator's or a department's own; None for one placed nowhere."""
+    grids = {member.grid_id for member in members if member.community_id is None and member.grid_id is not None}
+    grid_communities = dict(session.execute(select(Grid.id, Grid.community_id).where(Grid.id.in_(grids))).all()) \
+        if grids else {}
+    communities = {member.community_id or grid_communities.get(member.grid_id) for member in members}
+    community_streets = dict(session.execute(select(Community.id, Community.street_id)
+                                             .where(Community.id.in_(communities - {None}))).all())
+    streets = [community_streets.get(member.community_id or grid_communities.get(member.grid_id))
+               or member.street_id for member in members]
+    names = dict(session.execute(select(Street.id, Street.name)
+                                 .where(Street.id.in_({one for one in streets if one is not None}))).all())
+    return [names.get(street) if street is not None else None for street in streets]
 
 
 def _lock(session: Session, staff_id: int) -> None:

@@ -1,5 +1,5 @@
-"""`gridbot points`: the points ledger (积分) for the operator — the month's report, 积分兑换, corrections and a
-person's entries. Each parses its arguments, makes one call to storage (points, points_report, points_view) and
+"""`gridbot points`: the points ledger (积分) for the operator — the month's report, 积分兑换, corrections, a
+person's entries and the rules in force in each street. Each parses its arguments, makes one call to storage (points, points_report, points_view) and
 prints the outcome in the wording of bot/cli/points_texts.py."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _T = TypeVar("_T")
 
 @click.group("points")
 def points_group() -> None:
-    """积分: the month's report, redemptions (积分兑换), corrections and a person's entries."""
+    """积分: the month's report, redemptions (积分兑换), corrections, a person's entries and the rules."""
 
 
 @points_group.command("report")
@@ -58,6 +58,26 @@ def report(clock: Clock | None, month_text: str, scope_path: str | None, file: P
 
         fail(texts.CANNOT_WRITE.format(file=file, reason=os_reason(error)))
     click.echo(texts.REPORT_WRITTEN.format(file=file, month=month, n=len(made.people), net=made.total.net))
+
+
+@points_group.command("rules")
+@click.option("--street", "street_name", metavar="街道")
+def rules(street_name: str | None) -> None:
+    """The rules in force (GRIDBOT_POINTS_RULES, else the shipped ones): the district's and what each street set
+    of its own; with --street, those of that street. A street the file names that the ledger has not is named:
+    its rules would price nobody's points."""
+    from storage import org, points_rules
+
+    configured = points_rules.current()
+    known = _in_transaction(lambda session: sorted(org.street_names(session).values()))
+    if street_name is not None:
+        wanted = next((one for one in known if points_rules.street_key(one) == points_rules.street_key(street_name)),
+                      None)
+        if wanted is None:
+            fail(texts.UNKNOWN_STREET.format(street=street_name.strip(), known="、".join(known) or texts.NOWHERE))
+        click.echo("\n".join(texts.street_rules(wanted, configured)))
+        return
+    click.echo("\n".join(texts.district_rules(configured, known)))
 
 
 # -3 is an amount to refuse in Chinese, not an unknown option to refuse in click's English.

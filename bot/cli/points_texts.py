@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 from bot.sheets.points import FIXED, NOWHERE, cells
 from bot.sheets.points import header as columns
-from handlers.points_words import amount, title, why
+from handlers.points_words import amount, terms, title, why
 from handlers.staff_texts import role_title
 from storage.tickets import LOCAL_ZONE
 
 if TYPE_CHECKING:
     from storage.points_report import Report
+    from storage.points_rules import Rule, Rules
     from storage.points_view import Line
     from storage.roster import Member
 
@@ -48,6 +49,17 @@ SHOW_UNDONE = "（已被 [{undo}] 撤销）"
 
 REPORT_HEADING = "{month} 积分（北京时间{scope}），每人一行：各规则本月所得、撤销、兑换、本月净得和月末余额。"
 REPORT_SCOPE = "，{scope}"
+RULES_DISTRICT = "全区的积分规则（没有自己规则的街道都按这些）："
+RULES_STREET = "{street}的积分规则（{whose}）："
+RULES_STREET_OWN = "其中标 * 的是本街道自己定的，其余同全区"
+RULES_STREET_NONE = "本街道没有自己定的规则，全部同全区"
+RULES_LINE = "  {mark}{name:<18} {label}  每次 {points} 分，每月上限 {cap}"
+RULES_NO_CAP = "不限"
+RULES_OWN = "{street}有自己的规则：{terms}。"
+RULES_NO_OWN = "各街道都按全区的规则。"
+RULES_NOT_IN_LEDGER = "规则文件里的街道“{street}”在台账里没有，它的规则不会用上：请核对街道名（台账里有：{known}）。"
+UNKNOWN_STREET = "台账里没有叫“{street}”的街道（有：{known}）。"
+REPORT_STREET_RULES = "{street}有自己的规则：{terms}；其余规则同全区。"
 REPORT_EMPTY = "{month}{scope}没有积分记录。"
 REPORT_WRITTEN = "已写入 {file}：{month} {n} 人，本月净得合计 {net} 分。"
 def ambiguous(name: str, candidates: list[Member], command: str) -> str:
@@ -63,6 +75,34 @@ def unknown(name: str, similar: list[str]) -> str:
     if similar:
         return UNKNOWN_PERSON_SIMILAR.format(name=name, similar="、".join(similar))
     return UNKNOWN_PERSON.format(name=name)
+
+
+def district_rules(rules: Rules, streets: list[str]) -> list[str]:
+    """`gridbot points rules`: the district's rules, a line for each street that set some of its own, and the
+    streets of the file the ledger does not have."""
+    from storage.points_rules import street_key
+
+    lines = [RULES_DISTRICT, *(_rule_line(rule) for rule in rules.by_name.values())]
+    own = [RULES_OWN.format(street=street, terms=terms([rules.for_street(street)[name]
+                                                         for name in rules.overridden(street)], off_too=True))
+           for street in streets if rules.overridden(street)]
+    lines += own or [RULES_NO_OWN]
+    ledger = {street_key(street) for street in streets}
+    lines += [RULES_NOT_IN_LEDGER.format(street=street, known="、".join(streets) or NOWHERE)
+              for street in rules.streets if street not in ledger]
+    return lines
+
+
+def street_rules(street: str, rules: Rules) -> list[str]:
+    """`gridbot points rules --street`: every rule as in force in the street, its own marked."""
+    own = set(rules.overridden(street))
+    return [RULES_STREET.format(street=street, whose=RULES_STREET_OWN if own else RULES_STREET_NONE),
+            *(_rule_line(rule, rule.name in own) for rule in rules.for_street(street).by_name.values())]
+
+
+def _rule_line(rule: Rule, own: bool = False) -> str:
+    return RULES_LINE.format(mark="*" if own else " ", name=rule.name, label=rule.label, points=amount(rule.points),
+                             cap=rule.monthly_cap or RULES_NO_CAP)
 
 
 def show_line(line: Line, undone_by: int | None) -> str:
@@ -89,6 +129,7 @@ def report_table(report: Report, scope: str | None) -> list[str]:
     header = columns(report)
     widths = [max(_width(line[column]) for line in (header, *rows)) for column in range(len(header))]
     return [REPORT_HEADING.format(month=report.month, scope=where),
+            *(REPORT_STREET_RULES.format(street=own.street, terms=terms(own.rules, off_too=True)) for own in report.streets),
             *(_aligned(line, widths) for line in (header, *rows))]
 
 

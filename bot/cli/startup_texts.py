@@ -34,7 +34,6 @@ _SETTING = {
     "rate_weights": "{variable} 必须是三个 0 到 1 之间、加起来等于 1 的数，用英文逗号分开（响应率,解决率,满意率），"
                     "如 0.10,0.50,0.40；现在是“{value}”。",
     "holidays_line": "{variable} 指向的节假日文件第 {expected} 行看不懂：“{value}”（每行写日期或“日期..日期”，再写 休 或 班）。",
-    "points_rules": "{variable} 指向的积分规则文件 {value} 写得不对：{expected}（格式见随软件附带的 storage/data/points.toml）。",
     "not_utf8": "{variable} 指向的文件 {value} 不是 UTF-8 编码：请用记事本或 WPS“另存为”UTF-8。",
     "unreadable": "{variable} 指向的文件 {value} 无法读取，请检查它的权限。",
     "secret_twice": "{expected} 和 {variable} 只能设置一个：密钥要么直接写在 {expected} 里，要么放在 {variable} 指向的文件里。",
@@ -44,6 +43,27 @@ _SETTING = {
     "summary_hour": "{variable} 必须是 0 到 23 之间的整点（北京时间，如 8），或 off（不发每日简报）；现在是“{value}”。",
     "figures_keep_after": "{variable} 必须是毫秒数（如 100），或 off（控制台的统计数字每次都现算）；现在是“{value}”。",
     "keep_days": "{variable} 必须是不少于 {expected} 的天数（如 365），或 off（一直保留）；现在是“{value}”。",
+}
+# A points rules file's mistake (storage.points_rules.PointsRulesError.reason): what is wrong on the line named.
+_POINTS_RULES_FILE = "{variable} 指向的积分规则文件 {value} {where}{what}（格式见 README“积分”一节和随软件附带的 storage/data/points.toml）。"
+_POINTS_RULES_LINE = "第 {line} 行："
+_POINTS_RULES_STREET = "街道“{street}”的"
+_POINTS_RULES = {
+    "toml": "不是有效的 TOML 写法（文字要加英文双引号，表头写成 [rule.规则名] 或 [street.\"街道名\".规则名]）",
+    "stray": "不认识的表或键“{name}”（全区的规则写在 [rule.规则名] 表里，街道自己的写在 [street.\"街道名\".规则名] 表里）",
+    "no_rules": "没有 [rule.规则名] 表",
+    "unknown_rule": "没有叫“{name}”的规则（规则有：{known}）",
+    "not_table": "规则“{name}”要写成一个表（一行 [rule.{name}]，下面一行一个字段）",
+    "missing": "缺少规则“{name}”：全区的八条规则都要写（街道只写自己要改的）",
+    "unknown_field": "规则“{name}”里有不认识的字段“{field}”（只能写 label、points、monthly_cap）",
+    "label": "规则“{name}”的名称 label 要写 1 到 32 个字",
+    "points": "{whose}规则“{name}”的分值 points 必须是 -{most} 到 {most} 之间的整数",
+    "monthly_cap": "{whose}规则“{name}”的每月上限 monthly_cap 必须是 0 或正整数（0 表示不限）",
+    "street_not_table": "街道自己的规则要写成表：[street.\"街道名\".规则名]，下面写 points 或 monthly_cap",
+    "street_name": "街道名“{street}”要写 1 到 {most} 个字",
+    "street_twice": "街道“{street}”写了两次",
+    "street_label": "街道“{street}”不能改规则“{name}”的名称 label：名称全区统一（报表里各街道同一列），街道只改 points 和 monthly_cap",
+    "street_field": "街道“{street}”的规则“{name}”只能写 points 和 monthly_cap（至少写一个）",
 }
 _SETTING_FALLBACK = "{variable} 的值不可用，请检查。"
 
@@ -69,8 +89,21 @@ MIGRATED = "已执行数据库迁移，数据库现在是当前版本。"  # an 
 
 def setting(problem: Problem) -> str:
     """One bad variable: which, and what it must be."""
+    if problem.kind == "points_rules":
+        return _points_rules(problem)
     template = _SETTING.get(problem.kind, _SETTING_FALLBACK)
     return template.format(variable=problem.variable, value=problem.value, expected=problem.expected)
+
+
+def _points_rules(problem: Problem) -> str:
+    """A points rules file's mistake, with its line (`expected` is the reason, `facts` the line, rule and street)."""
+    facts = dict(problem.facts)
+    line, street = facts.pop("line", ""), facts.get("street", "")
+    what = _POINTS_RULES.get(problem.expected or "", "{name}").format_map(
+        {"name": "", "field": "", "known": "", "most": "", "street": ""} | facts
+        | {"whose": _POINTS_RULES_STREET.format(street=street) if street else ""})
+    return _POINTS_RULES_FILE.format(variable=problem.variable, value=problem.value, what=what,
+                                     where=_POINTS_RULES_LINE.format(line=line) if line else "")
 
 
 def database_unreachable(url: str, reason: str) -> str:

@@ -205,8 +205,11 @@ def points_files(draw: st.DrawFn) -> tuple[str, bytes]:
     rules = ["task_confirmed", "task_satisfied", "notice_relayed", "neighbour_report", "accepted_in_time", "resolved",
              "rated_satisfied", "rated_unsatisfied"]
     lines = []
+    streets = st.one_of(st.sampled_from(["幸福街道", "", " "]), st.text(characters(), max_size=70))
+    tables = st.one_of(st.just("rule"), streets.map(lambda street: f"street.{json.dumps(street, ensure_ascii=False)}"),
+                       st.just("street"))
     for name in draw(st.lists(st.one_of(st.sampled_from(rules), st.text(characters(), max_size=6)), max_size=10)):
-        lines.append(f"[rule.{json.dumps(name)}]")
+        lines.append(f"[{draw(tables)}.{json.dumps(name)}]")
         for key in draw(st.lists(st.sampled_from(["label", "points", "monthly_cap", "other"]), max_size=4)):
             lines.append(f"{key} = {_toml(draw(TOML_VALUES))}")
     if draw(st.booleans()):

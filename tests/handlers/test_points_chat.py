@@ -131,6 +131,26 @@ def test_my_points_for_the_community_lists_what_earns_points_and_residents_hear_
     assert "积分" in wechat.send(OPERATOR, "积分")
 
 
+def test_my_points_says_what_each_rule_is_worth_in_the_senders_street(wechat, seeded, tmp_path, monkeypatch):
+    from storage import points_rules
+
+    reply = wechat.send(VOLUNTEER, "我的积分")
+    assert ("幸福街道的积分规则：领单任务完成 +5 分（每月至多 100 分）、居民评价满意 +2 分（每月至多 40 分）、"
+            "转达通知 +1 分（每月至多 20 分）、代报成为诉求 +2 分（每月至多 20 分）。") in reply
+    path = tmp_path / "points.toml"
+    path.write_text(points_rules.SHIPPED.read_text(encoding="utf-8")
+                    + '\n[street."幸福街道".task_confirmed]\npoints = 8\nmonthly_cap = 0\n'
+                      '\n[street."幸福街道".notice_relayed]\npoints = 0\n'
+                      '\n[street."幸福街道".resolved]\npoints = 3\n', encoding="utf-8")
+    monkeypatch.setattr(points_rules, "_configured", [path])
+    reply = wechat.send(VOLUNTEER, "我的积分")
+    assert "幸福街道的积分规则：领单任务完成 +8 分、居民评价满意 +2 分（每月至多 40 分）、代报成为诉求 +2 分" in reply
+    assert "转达通知" not in reply.split("积分规则：")[1]  # off in the street
+    staff = wechat.send(ZHANG, "我的积分")
+    assert "幸福街道的积分规则：按时接单 +1 分（每月至多 100 分）、办结诉求 +3 分（每月至多 200 分）、" in staff
+    assert "居民不满意 -2 分" in staff and "领单任务完成" not in staff
+
+
 def test_help_lists_my_points_to_staff_and_the_community_and_the_ranking_to_the_community(wechat, seeded):
     community_help = wechat.send(PARTY_MEMBER, "帮助")
     assert "我的积分" in community_help and "积分排行" in community_help

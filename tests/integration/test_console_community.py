@@ -350,7 +350,7 @@ def points_rows(page):
     found = {}
     for row in table.split("<tr")[2:]:
         cells = [cell.split(">", 1)[1].split("</td>", 1)[0] for cell in row.split("<td")[1:]]
-        found[cells[0]] = (int(cells[3]), int(cells[4]))
+        found[cells[0]] = (int(cells[4]), int(cells[5]))
     return found
 
 
@@ -395,7 +395,42 @@ def test_the_csv_has_the_cli_reports_columns_within_the_scope(app, earned):
     text = answer.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][:4] == ["姓名", "角色", "地点", "领单任务完成"]
+    assert rows[0][:5] == ["姓名", "角色", "地点", "街道", "领单任务完成"]
     assert rows[0][-4:] == ["撤销", "兑换", "本月净得", "月末余额"]
-    assert rows[1][:2] == ["陈明", "党员"] and rows[1][3] == "15" and rows[1][-4:] == ["0", "-4", "11", "11"]
+    assert rows[1][:2] == ["陈明", "党员"] and rows[1][3:5] == ["幸福街道", "15"]
+    assert rows[1][-4:] == ["0", "-4", "11", "11"]
     assert [row[0] for row in rows[1:]] == ["陈明", "张伟", "合计"]
+
+
+@pytest.fixture
+def street_rules(tmp_path, monkeypatch, seeded, clock):
+    """幸福街道 and 平安街道 each set task_confirmed their own way; 平安街道 has a volunteer, 孙平, with 7 points."""
+    from storage import points_rules
+
+    path = tmp_path / "points.toml"
+    path.write_text(points_rules.SHIPPED.read_text(encoding="utf-8")
+                    + '\n[street."幸福街道".task_confirmed]\npoints = 8\n'
+                      '\n[street."平安街道".task_confirmed]\npoints = 7\nmonthly_cap = 70\n', encoding="utf-8")
+    monkeypatch.setattr(points_rules, "_configured", [path])
+    with seeded.transaction() as session:
+        community = session.scalars(select(Community).where(Community.name == "平安社区")).one()
+        grid = session.scalars(select(Grid).where(Grid.community_id == community.id)).one()
+        volunteer = Staff(openid="o_pingan_volunteer", name="孙平", role=StaffRole.VOLUNTEER, grid_id=grid.id,
+                          community_id=community.id, active=True, created_at=clock())
+        session.add(volunteer)
+        session.flush()
+        wish = wishes.post(session, wishes.Place(community.id), "帮忙搬一下旧家具", clock())
+        assert points.grant(session, volunteer.id, "task_confirmed", Source(wish_id=wish.id), clock()).amount == 7
+
+
+def test_a_street_operator_reads_only_their_own_streets_rules_and_people(app, earned, street_rules):
+    street = logged_in(app, "street").get("/console/community").get_data(as_text=True)
+    own = "幸福街道有自己的积分规则：领单任务完成 +8 分（每月至多 100 分）；其余规则同全区。"
+    other = "平安街道有自己的积分规则：领单任务完成 +7 分（每月至多 70 分）；其余规则同全区。"
+    assert own in street and other not in street and "孙平" not in points_rows(street)
+    everyone = logged_in(app, "admin").get("/console/community").get_data(as_text=True)
+    assert own in everyone and other in everyone and points_rows(everyone)["孙平"] == (7, 7)
+    assert "有自己的积分规则" not in logged_in(app, "street").get("/console/community?month=2026-10").get_data(
+        as_text=True)
+    answer = logged_in(app, "street").get("/console/community/points.csv?month=2026-11").get_data(as_text=True)
+    assert "孙平" not in answer and "平安街道" not in answer

@@ -48,9 +48,10 @@ def test_the_report_lists_each_persons_month_by_rule_with_totals(gridbot, earned
     printed = ok(gridbot("points", "report", "--month", "2026-11")).splitlines()
     assert printed[0].startswith("2026-11 积分")
     header = printed[1].split()
-    assert header[:4] == ["姓名", "角色", "地点", "领单任务完成"] and header[-4:] == ["撤销", "兑换", "本月净得", "月末余额"]
+    assert header[:5] == ["姓名", "角色", "地点", "街道", "领单任务完成"]
+    assert header[-4:] == ["撤销", "兑换", "本月净得", "月末余额"]
     chen = printed[2].split()
-    assert chen[:2] == ["陈明", "党员"] and chen[3] == "15" and chen[-4:] == ["0", "-4", "11", "11"]
+    assert chen[:2] == ["陈明", "党员"] and chen[3:5] == ["幸福街道", "15"] and chen[-4:] == ["0", "-4", "11", "11"]
     total = printed[-1].split()
     assert total[0] == "合计" and total[1] == "15" and total[-4:] == ["0", "-4", "15", "15"]
     assert len(printed) == 6  # heading, header, 陈明, 张伟, 陈静, 合计
@@ -62,7 +63,7 @@ def test_the_report_takes_a_scope_and_a_later_month_carries_the_balance(gridbot,
     clock.advance(days=10)  # 12月2日: December has begun
     december = ok(gridbot("points", "report", "--month", "2026-12")).splitlines()
     chen = next(line.split() for line in december if line.startswith("陈明"))
-    assert chen[3] == "5" and chen[-2:] == ["5", "16"]  # this month's net, the balance at its end
+    assert chen[4] == "5" and chen[-2:] == ["5", "16"]  # this month's net, the balance at its end
     assert any(line.startswith("张伟") and line.split()[-2:] == ["0", "2"] for line in december)  # holds points
     assert "没有积分记录" in ok(gridbot("points", "report", "--month", "2026-10"))
 
@@ -81,11 +82,50 @@ def test_the_report_writes_a_workbook_that_opens_with_the_same_figures(gridbot, 
     book = openpyxl.load_workbook(file)
     sheet = book["积分"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0][:4] == ["姓名", "角色", "地点", "领单任务完成"]
-    assert rows[1][0] == "陈明" and rows[1][3] == 15 and rows[1][-4:] == [0, -4, 11, 11]
+    assert rows[0][:5] == ["姓名", "角色", "地点", "街道", "领单任务完成"]
+    assert rows[1][0] == "陈明" and rows[1][3:5] == ["幸福街道", 15] and rows[1][-4:] == [0, -4, 11, 11]
     assert rows[-1][0] == "合计" and rows[-1][-2] == 15
     rules = [[cell.value for cell in row] for row in book["规则"].iter_rows()]
-    assert ["task_confirmed", "领单任务完成", 5, 100] in rules and ["rated_unsatisfied", "居民不满意", -2, "不限"] in rules
+    assert ["全区", "task_confirmed", "领单任务完成", 5, 100] in rules
+    assert ["全区", "rated_unsatisfied", "居民不满意", -2, "不限"] in rules
+
+
+@pytest.fixture
+def street_rules(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The shipped rules, with 幸福街道's task_confirmed at 8 (cap 160) and 和平街道 (no such street) relaying at 0,
+    for the command in the test's process (gridbot reads GRIDBOT_POINTS_RULES at start-up)."""
+    from storage import points_rules
+
+    path = tmp_path / "points.toml"
+    path.write_text(points_rules.SHIPPED.read_text(encoding="utf-8")
+                    + '\n[street."幸福街道".task_confirmed]\npoints = 8\nmonthly_cap = 160\n'
+                      '\n[street."和平街道".notice_relayed]\npoints = 0\n', encoding="utf-8")
+    monkeypatch.setenv("GRIDBOT_POINTS_RULES", str(path))
+    monkeypatch.setattr(points_rules, "_configured", [path])
+    return path
+
+
+def test_the_report_and_its_workbook_name_a_streets_own_rules(gridbot, earned, street_rules, tmp_path):
+    file = tmp_path / "积分11月.xlsx"
+    printed = ok(gridbot("points", "report", "--month", "2026-11", "--xlsx", str(file))).splitlines()
+    assert printed[1] == "幸福街道有自己的规则：领单任务完成 +8 分（每月至多 160 分）；其余规则同全区。"
+    assert printed[2].split()[:5] == ["姓名", "角色", "地点", "街道", "领单任务完成"]
+    rules = [[cell.value for cell in row] for row in openpyxl.load_workbook(file)["规则"].iter_rows()]
+    assert ["全区", "task_confirmed", "领单任务完成", 5, 100] in rules
+    assert ["幸福街道", "task_confirmed", "领单任务完成", 8, 160] in rules
+    assert not any(row[0] == "幸福街道" and row[1] != "task_confirmed" for row in rules)
+
+
+def test_points_rules_lists_each_streets_own_and_a_street_the_ledger_has_not(gridbot, seeded, street_rules):
+    printed = ok(gridbot("points", "rules"))
+    assert "全区的积分规则" in printed and "task_confirmed     领单任务完成  每次 +5 分，每月上限 100" in printed
+    assert "幸福街道有自己的规则：领单任务完成 +8 分（每月至多 160 分）。" in printed
+    assert "规则文件里的街道“和平街道”在台账里没有，它的规则不会用上：请核对街道名（台账里有：幸福街道）。" in printed
+    street = ok(gridbot("points", "rules", "--street", "幸福街道")).splitlines()
+    assert street[0] == "幸福街道的积分规则（其中标 * 的是本街道自己定的，其余同全区）："
+    assert street[1].startswith("  *task_confirmed") and "每次 +8 分，每月上限 160" in street[1]
+    assert street[6].startswith("   resolved") and "每次 +2 分" in street[6]
+    assert refused(gridbot("points", "rules", "--street", "平安街道")) == "台账里没有叫“平安街道”的街道（有：幸福街道）。"
 
 
 @pytest.mark.parametrize(("args", "line"), [

@@ -17,6 +17,7 @@ from storage.models import PointsEntry, Staff, Wish
 from storage.points import Source
 from tests.support.database import staff_id
 from tests.support.personas import VOLUNTEER, ZHANG
+from tests.support.street import ANNING_MEMBER, add_second_street
 
 pytestmark = pytest.mark.postgres
 
@@ -68,6 +69,25 @@ def wishes(session, count: int, now) -> list[Source]:  # type: ignore[no-untyped
     return [Source(wish_id=wish.id) for wish in made]
 
 
+# 幸福街道 sets its own task_confirmed (8 a time, at most 10 a month), 安宁街道 turns resolved off.
+STREETS_OWN = """
+[street."幸福街道".task_confirmed]
+points = 8
+monthly_cap = 10
+
+[street."安宁街道".resolved]
+points = 0
+"""
+
+
+@pytest.fixture
+def street_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped rules with STREETS_OWN below them, for this test."""
+    path = tmp_path / "points.toml"
+    path.write_text(points_rules.SHIPPED.read_text(encoding="utf-8") + STREETS_OWN, encoding="utf-8")
+    monkeypatch.setattr(points_rules, "_configured", [path])
+
+
 def granted(session, person: int, rule: str, sources: list[Source], now) -> list[int]:  # type: ignore[no-untyped-def]
     """What each grant gave (0: nothing)."""
     made = [points.grant(session, person, rule, source, now) for source in sources]
@@ -92,6 +112,20 @@ def test_a_monthly_cap_cuts_the_last_grant_and_then_grants_nothing_until_next_mo
         clock.advance(days=10)  # 2026-12-02: a new month
         assert granted(session, person, "task_confirmed", made[4:], clock()) == [5]
         assert points.balance(session, person) == 17
+
+
+def test_a_grant_is_priced_by_the_rules_of_the_grantees_street_and_the_districts_for_the_rest(seeded, clock,
+                                                                                             street_rules):
+    volunteer, member = staff_id(seeded, VOLUNTEER), staff_id(seeded, ZHANG)
+    with seeded.transaction() as session:
+        add_second_street(session, clock())
+    anning = staff_id(seeded, ANNING_MEMBER)
+    with seeded.transaction() as session:
+        made = wishes(session, 3, clock())
+        assert granted(session, volunteer, "task_confirmed", made, clock()) == [8, 2, 0]  # 幸福街道's: 8, cap 10
+        assert granted(session, member, "resolved", made[:1], clock()) == [2]  # a rule 幸福街道 left: the district's
+        assert granted(session, anning, "resolved", made[:1], clock()) == [0]  # 安宁街道 turned it off
+        assert granted(session, anning, "task_confirmed", made[:1], clock()) == [5]  # and kept the district's here
 
 
 def test_a_negative_rule_is_capped_by_its_absolute_value(seeded, clock, tight_rules):

@@ -312,25 +312,67 @@ def test_the_points_rules_come_from_their_variable(tmp_path):
 
 
 @pytest.mark.parametrize(("change", "named"), [
-    (("[rule.rated_unsatisfied]", "[rule.rated_unsatisfied_typo]"), "unknown rule 'rated_unsatisfied_typo'"),
-    (("monthly_cap = 100\n\n[rule.resolved]", "cap = 100\n\n[rule.resolved]"), "rule 'accepted_in_time': unknown field 'cap'"),
-    (('label = "办结诉求"\npoints = 2', 'label = "办结诉求"\npoints = "2"'), "rule 'resolved': field \"points\""),
-    (("points = 1\nmonthly_cap = 20", "points = 1\nmonthly_cap = -1"), "rule 'notice_relayed': field \"monthly_cap\""),
-    (("[rule.task_confirmed]", "[rules.task_confirmed]"), "unknown table or key 'rules'"),
-    (('label = "转达通知"', 'label = ""'), "rule 'notice_relayed': field \"label\""),
+    (("[rule.rated_unsatisfied]", "[rule.rated_unsatisfied_typo]"), "没有叫“rated_unsatisfied_typo”的规则"),
+    (("monthly_cap = 100\n\n[rule.resolved]", "cap = 100\n\n[rule.resolved]"),
+     "规则“accepted_in_time”里有不认识的字段“cap”"),
+    (('label = "办结诉求"\npoints = 2', 'label = "办结诉求"\npoints = "2"'), "规则“resolved”的分值 points 必须是"),
+    (("points = 1\nmonthly_cap = 20", "points = 1\nmonthly_cap = -1"), "规则“notice_relayed”的每月上限 monthly_cap"),
+    (("[rule.task_confirmed]", "[rules.task_confirmed]"), "不认识的表或键“rules”"),
+    (('label = "转达通知"', 'label = ""'), "规则“notice_relayed”的名称 label"),
+    (('label = "转达通知"', 'label = 转达通知'), "不是有效的 TOML 写法"),
+    (("[rule.resolved]", '[street."幸福街道".resolved]\npoints = 3.5\n\n[rule.resolved]'),
+     "街道“幸福街道”的规则“resolved”的分值 points"),
+    (("[rule.resolved]", '[street."幸福街道".resolved]\nlabel = "办结"\n\n[rule.resolved]'),
+     "街道“幸福街道”不能改规则“resolved”的名称 label"),
+    (("[rule.resolved]", '[street."幸福街道".resolve]\n\n[rule.resolved]'), "没有叫“resolve”的规则"),
+    (("[rule.resolved]", '[street."幸福街道".resolved]\ncap = 3\n\n[rule.resolved]'),
+     "街道“幸福街道”的规则“resolved”只能写 points 和 monthly_cap"),
 ])
-def test_a_bad_points_rules_file_is_refused_naming_the_rule_and_the_field(tmp_path, change, named):
+def test_a_bad_points_rules_file_is_refused_in_chinese_naming_the_line_the_rule_and_the_field(tmp_path, change,
+                                                                                               named):
     from storage import points_rules
 
     text = points_rules.SHIPPED.read_text(encoding="utf-8")
     assert change[0] in text
+    written = text.replace(change[0], change[1], 1)
+    wrong = [line for line in change[1].splitlines() if line and line not in change[0].splitlines()][-1]
     rules = tmp_path / "points.toml"
-    rules.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    rules.write_text(written, encoding="utf-8")
     with pytest.raises(SettingsError) as refused:
         Settings.from_env(BASE | {"GRIDBOT_POINTS_RULES": str(rules)})
     (problem,) = refused.value.problems
     line = startup_texts.setting(problem)
     assert problem.kind == "points_rules" and named in line and "GRIDBOT_POINTS_RULES" in line
+    assert f"第 {written.splitlines().index(wrong) + 1} 行：" in line, line
+
+
+def test_a_points_rules_file_missing_a_rule_is_refused_naming_it(tmp_path):
+    from storage import points_rules
+
+    text = points_rules.SHIPPED.read_text(encoding="utf-8")
+    rules = tmp_path / "points.toml"
+    rules.write_text(text[:text.index("[rule.rated_unsatisfied]")], encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(BASE | {"GRIDBOT_POINTS_RULES": str(rules)})
+    assert "缺少规则“rated_unsatisfied”" in startup_texts.setting(refused.value.problems[0])
+
+
+def test_a_street_sets_its_own_points_and_caps_over_the_districts_rules(tmp_path):
+    from storage import points_rules
+
+    rules = tmp_path / "points.toml"
+    rules.write_text(points_rules.SHIPPED.read_text(encoding="utf-8")
+                     + '\n[street."幸福街道".task_confirmed]\npoints = 8\n\n[street."和平街道".notice_relayed]\n'
+                       'monthly_cap = 5\n', encoding="utf-8")
+    assert Settings.from_env(BASE | {"GRIDBOT_POINTS_RULES": str(rules)}).points_rules_path == rules
+    loaded = points_rules.load(rules)
+    own = loaded.for_street("幸福街道")
+    assert (own["task_confirmed"].points, own["task_confirmed"].monthly_cap, own["task_confirmed"].label) == \
+        (8, 100, "领单任务完成")  # the cap and the label stay the district's
+    assert own["resolved"] == loaded["resolved"]
+    assert loaded.for_street("和平街道")["notice_relayed"].monthly_cap == 5
+    assert loaded.for_street("安宁街道") == loaded.for_street(None) == points_rules.Rules(loaded.by_name)
+    assert (loaded.overridden("幸福街道"), loaded.overridden("安宁街道")) == (["task_confirmed"], [])
 
 
 def test_a_points_rules_file_saved_by_notepad_with_a_bom_is_read(tmp_path):

@@ -2,7 +2,8 @@
 1. the 党员报到 and 志愿者报名 waiting for a decision (确认 / 不予确认, as `gridbot members confirm|decline`);
 2. the roll of 楼长, 单元长, 党员中心户, 党员 and 志愿者 (as `gridbot members list`; never an openid or a phone);
 3. the 微心愿 not yet closed, a form to post one and 取消 (as `gridbot wishes add|cancel`);
-4. the month's 积分 (?month=YYYY-MM: per person the net and the balance, as `gridbot points report`; its CSV at
+4. the month's 积分 (?month=YYYY-MM: per person the net and the balance, as `gridbot points report`, with the own
+   rules of the scope's streets that set some — a street's operator reads only theirs; its CSV at
    /console/community/points.csv has every column).
 
 Every id a form posts is loaded through the scope first (404 outside it); the decision itself is the storage
@@ -21,6 +22,7 @@ from bot.sheets.points import points_csv
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
 from handlers.community_texts import enrol_word
+from handlers.points_words import terms
 from handlers.staff_texts import role_title, unclear_place
 from storage import community_overview, duty, enrolments, points, points_report, wishes
 from storage.errors import NotAllowed
@@ -77,7 +79,7 @@ def _render(refusal: str | None = None, status: int = 200,
     refused = [line for kind, line in flashed if kind == REFUSED] + [line for line in (refusal, bad_month) if line]
     page = render_template("console/community.html", waiting=shown.waiting, members=shown.members,
                            wishes=shown.wishes, communities=shown.communities, grids=shown.grids, earned=shown.points,
-                           form=form or {}, enrol_word=enrol_word, role_title=role_title,
+                           form=form or {}, enrol_word=enrol_word, role_title=role_title, terms=terms,
                            wish_limit=LIMITS[TextField.WISH],
                            done=[line for kind, line in flashed if kind != REFUSED], refused=refused)
     return (page, status) if status != 200 else page
