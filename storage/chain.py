@@ -16,8 +16,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage import org_moves, volunteer_claims
 from storage import staff as staff_store
-from storage.errors import DomainError
+from storage.errors import DomainError, NotAllowed
 from storage.models import COMMUNITY_ROLES, Building, Community, Grid, PartyBranch, Staff, StaffRole, Unit
 from storage.queries import Scope
 from storage.roster import within
@@ -113,6 +114,36 @@ def follow_home(session: Session, member: Staff, building: Building, unit: Unit 
     member.grid_id, member.building_id, member.unit_id = building.grid_id, building.id, unit.id if unit else None
     session.flush()
     return True
+
+
+@dataclass(frozen=True)
+class HomeMoved:
+    member: Staff
+    released: tuple[str, ...]  # the tasks they took in the community they left, open to others again
+
+
+def move_home(session: Session, member: Staff, building_name: str, now: datetime) -> HomeMoved:
+    """`gridbot staff move 陈明 --building PATH`: a 党员 or 志愿者 who moved house, to another community or street
+    too (which 我搬家了 does not follow: the community decides who is its own), is registered at the new building,
+    the same person with the same points, so that later grants go by the new street's rules. The tasks they took in
+    a community they left and have not reported done are open to others again, as when one leaves. Refused
+    (NotAllowed) for the posts (their building or unit is the post: invite the new one), the building they live in,
+    and the secretary of a 小区党支部 moving out of its 小区 (the community names who leads it first)."""
+    if member.role not in HOME_ROLES:
+        raise NotAllowed("home_roles_only")
+    building = org_moves.find_building(session, building_name)
+    if building.id == member.building_id:
+        raise NotAllowed("same_home")
+    community_id = session.get_one(Grid, building.grid_id).community_id
+    led = session.execute(select(PartyBranch.community_id, PartyBranch.compound)
+                          .where(PartyBranch.secretary_staff_id == member.id)).all()
+    if any((branch_community, compound) != (community_id, building.compound) for branch_community, compound in led):
+        raise NotAllowed("secretary_moves")
+    left = community_id != member.community_id
+    member.grid_id, member.community_id, member.building_id, member.unit_id = (building.grid_id, community_id,
+                                                                                building.id, None)
+    session.flush()
+    return HomeMoved(member, volunteer_claims.release_all(session, member, now) if left else ())
 
 
 def members(session: Session, scope: Scope) -> list[Member]:

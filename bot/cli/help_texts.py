@@ -140,7 +140,7 @@ COMMANDS: dict[str, str] = {
                      "他的个人手机号删除（姓名留在办理记录里）。",
     "staff duty": "设为在岗或休假。决定派单时是否给他新任务；已有的任务不论在岗还是休假都仍归他。",
     "staff move": "调动：换网格或换楼栋。网格员、网格长或物业从现在起在另一个网格工作（未办结的任务怎么办用 --tasks 说，不说时会问）；"
-                  "楼长从现在起负责另一个楼栋（--building）；部门人员从现在起只负责一个街道、社区或网格（--street、--community、"
+                  "楼长从现在起负责另一个楼栋（--building）；党员、志愿者搬家后登记在新的楼栋（--building，积分不变）；部门人员从现在起只负责一个街道、社区或网格（--street、--community、"
                   "--grid），或全区（--all-streets）。",
     # 控制台账号
     "user": "网页控制台（/console）的操作员账号。管理员管全部，街道账号管一个街道，社区账号管一个社区。",
@@ -330,7 +330,7 @@ PARAMETERS: dict[str, str] = {
     "staff move --community": "部门人员：从现在起只负责哪个社区；物业人员：负责这个社区的各个小区",
     "staff move --street": "部门人员：从现在起只负责哪个街道（安宁街道）",
     "staff move --all-streets": "部门人员：从现在起负责全区各街道（如区住建局）",
-    "staff move --building": "楼长：从现在起负责哪个楼栋（写法同 invite --building）",
+    "staff move --building": "楼长：从现在起负责哪个楼栋；党员、志愿者：搬到了哪个楼栋（写法同 invite --building）",
     "staff move --tasks": "未办结的任务：keep 留给本人，handover 交给别人（--to），return 退回原网格；不写时会问",
     "staff move --to": "用 --tasks handover 时：谁接手",
     "user add username": "登录用的用户名",

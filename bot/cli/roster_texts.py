@@ -215,13 +215,17 @@ STAFF_REFUSED = {
     "to_self": "--to 不能是本人。",
     "complained_about": "有任务是对“{to}”的投诉，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
     "filed_by_target": "有任务是“{to}”本人以居民身份提交的诉求，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
-    "not_grid_bound": "只有网格员、网格长和物业人员属于网格；部门人员用 --street、--community、--grid 或 --all-streets 改负责的地方，操作员请重新邀请到新的岗位。",
+    "not_grid_bound": "只有网格员、网格长和物业人员属于网格；部门人员用 --street、--community、--grid 或 --all-streets 改负责的地方，"
+                      "楼长、党员和志愿者用 --building 改楼栋或住址，操作员请重新邀请到新的岗位。",
     "place_department_only": ("--street、--all-streets 只用于改部门人员负责的地方，--community 只用于部门和物业人员；"
                               "网格员、网格长请用 --grid。"),
     "same_place": "TA 已经负责这个地方了。",
     "same_grid": "TA 已经在这个网格了。",
     "lead_moves_building": "楼长属于楼栋，不属于网格：请用 --building 指定 TA 新负责的楼栋。",
-    "building_only_lead": "--building 只用于调整楼长负责的楼栋；其他工作人员请用 --grid。",
+    "building_only_lead": "--building 只用于调整楼长负责的楼栋和党员、志愿者的住址；其他工作人员请用 --grid。",
+    "home_roles_only": "单元长、党员中心户的岗位跟着单元：请停用后在新住址重新邀请（gridbot invite --role 单元长 …）。",
+    "same_home": "TA 登记的住址已经是这栋楼了。",
+    "secretary_moves": "TA 是小区党支部书记，要搬出这个小区：请先用 gridbot org branch 给这个党支部换一位书记，再改住址。",
     "same_building": "TA 已经是这栋楼的楼长了。",
     "handover_needs_to": "--tasks handover 需要用 --to 指定接手人，--to 也只和 --tasks handover 一起用。",
 }
@@ -247,7 +251,10 @@ STAFF_TASKS_TO_AWAY = "注意：{name}正在请假{until}，这些任务会等{n
 STAFF_CLAIMS_RELEASED = "TA 领取的志愿任务 {n} 件已重新开放给其他志愿者（负责的网格员已通知）：{codes}"
 STAFF_MOVED = "已把 {name} 调到 {grid}。"
 STAFF_LEAD_MOVED = "{name} 现在是 {building} 的楼长。"
-MOVE_GRID_OR_BUILDING = ("请用 --grid 指定新网格（楼长用 --building 指定新楼栋；部门人员用 --street、--community、--grid "
+STAFF_HOME_MOVED = ("{name}（{role}）现在登记住在 {building}，“可领任务”和“积分排行”按这里；已有的积分仍是 TA 的，"
+                    "之后的积分按{street}的规则记。")
+STAFF_HOME_RELEASED = "TA 在原社区领了、还没报完成的任务已重新开放给别人，负责的网格员已收到通知：{tasks}。"
+MOVE_GRID_OR_BUILDING = ("请用 --grid 指定新网格（楼长、党员和志愿者用 --building 指定新楼栋；部门人员用 --street、--community、--grid "
                          "或 --all-streets 指定负责的地方），只写一个。")
 # A department's officer given another place (storage.unit_reach): where they now receive and read its cases.
 STAFF_PLACED = "{name}（{unit}）现在负责 {place}：只接收、查看这里转给本单位的诉求。"

@@ -275,7 +275,7 @@ def staff_disable(clock: Clock | None, who: str, to: str | None) -> None:
 def staff_move(clock: Clock | None, who: str, grid_name: str | None, community: str | None, street: str | None,
                district_wide: bool, building_name: str | None, tasks: str | None, to: str | None) -> None:
     """A 网格员, 网格长 or 物业 now works in grid G (what becomes of their open tasks is asked: --tasks); a 楼长
-    now looks after another building (--building); a 部门's officer now serves a street, community or grid, or
+    now looks after another building (--building), a 党员 or 志愿者 lives there now; a 部门's officer now serves a street, community or grid, or
     every street (--all-streets)."""
     from storage import roster
     from storage.models import StaffRole
@@ -283,10 +283,10 @@ def staff_move(clock: Clock | None, who: str, grid_name: str | None, community: 
     places = [grid_name, community, street, building_name, True if district_wide else None]
     if sum(place is not None for place in places) != 1:
         fail(texts.MOVE_GRID_OR_BUILDING)
-    if building_name is not None:
-        _move_lead(who, building_name)
-        return
     now = (clock or now_utc)()
+    if building_name is not None:
+        _move_lead(who, building_name, now)
+        return
     sensitive = taxonomy_in_force().sensitive
     if grid_name is None or _in_transaction(lambda session: _member(session, who).role == StaffRole.DEPARTMENT,
                                             command="move"):  # a 物业 clerk's --community too
@@ -342,16 +342,27 @@ def _place_officer(who: str, grid: str | None, community: str | None, street: st
         click.echo(line)
 
 
-def _move_lead(who: str, building_name: str) -> None:
-    """staff move WHO --building PATH: a 楼长 takes on another building."""
-    from storage import roster, staff
+def _move_lead(who: str, building_name: str, now: datetime) -> None:
+    """staff move WHO --building PATH: a 楼长 takes on another building; a 党员 or 志愿者 moved house there."""
+    from storage import chain, points, roster, staff
 
-    def move(session: Session) -> tuple[str, str | None]:
-        member = roster.move_lead(session, _member(session, who), building_name)
-        return member.name, staff.place_label(session, member.grid_id, member.community_id, member.building_id)
+    def move(session: Session) -> tuple[str, str | None, chain.HomeMoved | None, str | None]:
+        member = _member(session, who)
+        moved = chain.move_home(session, member, building_name, now) if member.role in chain.HOME_ROLES else None
+        if moved is None:
+            roster.move_lead(session, member, building_name)
+        (street,) = points.street_names(session, [member])
+        return member.name, staff.place_label(session, member.grid_id, member.community_id,
+                                              member.building_id), moved, street
 
-    name, building = _in_transaction(move, command="move")
-    click.echo(texts.STAFF_LEAD_MOVED.format(name=name, building=building))
+    name, building, home, street = _in_transaction(move, command="move")
+    if home is None:
+        click.echo(texts.STAFF_LEAD_MOVED.format(name=name, building=building))
+        return
+    click.echo(texts.STAFF_HOME_MOVED.format(name=name, role=texts.ROLE_TITLES.get(home.member.role, home.member.role), building=building,
+                                             street=street))
+    if home.released:
+        click.echo(texts.STAFF_HOME_RELEASED.format(tasks="、".join(home.released)))
 
 
 def _ask_tasks(name: str, count: int, to: str | None) -> tuple[str, str | None]:

@@ -93,3 +93,40 @@ def test_the_json_lists_give_their_times_in_beijing_time(gridbot, wechat, seeded
 
     assert waiting["requested_at"] == "2026-11-22T10:00:00+08:00"
     assert rows and all(row["since"].endswith("+08:00") for row in rows)
+
+
+def test_a_volunteer_who_moved_to_another_street_keeps_her_points_and_gives_back_what_she_took(gridbot, wechat,
+                                                                                               seeded, clock):
+    from storage import points, wishes
+    from storage.points import Source
+    from tests.support.street import add_second_street
+
+    with seeded.transaction() as session:
+        add_second_street(session, clock())
+        volunteer = session.scalars(select(Staff).where(Staff.openid == VOLUNTEER)).one()
+        done, taken = (wishes.post(session, wishes.Place(volunteer.community_id), text, clock())
+                       for text in ("帮刘奶奶换灯泡", "帮王爷爷取快递"))
+        points.grant(session, volunteer.id, "task_confirmed", Source(wish_id=done.id), clock())
+        code, before = taken.code, volunteer.id
+    assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {code}")
+
+    said = ok(gridbot("staff", "move", "周敏", "--building", "安宁社区·第一网格·翠湖苑·1号楼"))
+
+    assert "周敏（志愿者）现在登记住在 安宁社区·第一网格·翠湖苑·1号楼" in said and "之后的积分按安宁街道的规则记" in said
+    assert f"重新开放给别人，负责的网格员已收到通知：{code}。" in said
+    with seeded.transaction() as session:
+        moved = session.scalars(select(Staff).where(Staff.openid == VOLUNTEER)).one()
+        assert moved.id == before and points.balance(session, moved.id) == 5  # the same person, her points hers
+        assert points.street_names(session, [moved]) == ["安宁街道"]
+        assert session.get_one(wishes.Wish, taken.id).status == "open"
+    assert "安宁社区 翠湖苑 1号楼" in ok(gridbot("members", "list", "--scope", "安宁社区"))
+    assert refused(gridbot("staff", "move", "周敏", "--building", "翠湖苑·1号楼")) == "TA 登记的住址已经是这栋楼了。"
+    assert refused(gridbot("staff", "move", "周敏", "--grid", "第二网格")).startswith("只有网格员、网格长和物业人员属于网格")
+
+
+def test_a_party_branchs_secretary_moving_out_of_its_compound_is_refused_until_another_leads_it(gridbot, seeded):
+    ok(gridbot("org", "branch", "幸福里社区·阳光花园", "--secretary", "陈明"))
+    assert refused(gridbot("staff", "move", "陈明", "--building", "锦绣家园·5号楼")).startswith(
+        "TA 是小区党支部书记，要搬出这个小区")
+    assert "陈明（党员）现在登记住在 幸福里社区·第一网格·阳光花园·3号楼" in ok(
+        gridbot("staff", "move", "陈明", "--building", "阳光花园·3号楼"))  # within its 小区: still its secretary
