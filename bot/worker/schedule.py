@@ -330,7 +330,8 @@ def refresh_callback_ips(runtime: WorkerRuntime) -> bool:
     """Fetch WeChat's callback IP list into Redis for the webhook's source check; False (logged) on failure."""
     try:
         entries = runtime.api.callback_ips()
-        kept = store_callback_ips(runtime.redis, runtime.settings.wechat_appid, entries, runtime.clock())
+        kept = store_callback_ips(runtime.redis, runtime.settings.wechat_appid, entries, runtime.clock(),
+                                  runtime.settings.data_dir)
     except (WeChatAPIError, ValueError, RedisError) as error:
         log.error("could not refresh WeChat's callback IP list (the webhook keeps the last one): %s", error)
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from typing import Callable
@@ -22,7 +23,7 @@ from bot.settings import COMPAT, PLAIN, SAFE
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from bot.web.webhook import REFUSALS_LOGGED_PER_MINUTE
-from bot.wechat.sources import SourceCheck, callback_ips_key, parse_networks
+from bot.wechat.sources import SAVED_NAME, SourceCheck, callback_ips_key, keep_copy, parse_networks
 from bot.worker import schedule
 from bot.worker.schedule import refresh_callback_ips
 from bot.worker.schedule import run as run_relay
@@ -397,6 +398,60 @@ def test_while_redis_is_down_messages_do_not_each_wait_for_it_and_it_is_asked_ag
     assert (asked_in_the_burst, flaky.asked) == (1, 3)  # back: the list is read from Redis again
 
 
+def restarted_without_redis(runtime: Runtime, redis_client: redis_lib.Redis, down: bool = True):  # type: ignore[no-untyped-def]
+    """A web process started (on this host) while Redis is unreachable -- or emptied, with `down=False`."""
+    client = sources_client(runtime, redis_client, entries=None)
+    flaky = FlakyRedis(redis_client)
+    flaky.down = down
+    checked = client.application.extensions["gridbot"]
+    checked.sources = SourceCheck(checked.settings, flaky, clock=flaky.clock)
+    return client
+
+
+@pytest.mark.postgres
+def test_a_web_process_started_while_redis_is_down_checks_sources_against_the_copy_this_host_kept(
+    runtime: Runtime, wechat, redis_client: redis_lib.Redis, seeded: Database, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    assert post_from(sources_client(runtime, redis_client), wechat, "127.0.0.1").status_code == 200  # read, kept
+    client = restarted_without_redis(runtime, redis_client)
+
+    statuses = [post_from(client, wechat, peer).status_code for peer in ("127.0.0.1", "101.226.3.4", "10.1.2.3")]
+
+    assert statuses == [200, 200, 403]
+    assert (runtime.settings.data_dir / SAVED_NAME).stat().st_mode & 0o077 == 0  # private, like the other data
+    stale = [r.getMessage() for r in caplog.records if "read 0 s ago" in r.getMessage()]
+    assert len(stale) == 1 and "Redis is unavailable (ConnectionError)" in stale[0]
+
+
+@pytest.mark.postgres
+def test_a_web_process_started_after_redis_lost_the_list_uses_the_copy_until_the_worker_fetches_it_again(
+    runtime: Runtime, wechat, redis_client: redis_lib.Redis, seeded: Database
+) -> None:  # type: ignore[no-untyped-def]
+    assert post_from(sources_client(runtime, redis_client), wechat, "127.0.0.1").status_code == 200
+    redis_client.delete(callback_ips_key(runtime.settings.wechat_appid))  # emptied, or an empty server in its place
+
+    client = restarted_without_redis(runtime, redis_client, down=False)
+
+    assert [post_from(client, wechat, peer).status_code for peer in ("127.0.0.1", "10.1.2.3")] == [200, 403]
+
+
+@pytest.mark.parametrize("spoil", ["confirmed over a day ago", "another account's", "garbled"])
+def test_a_web_process_started_while_redis_is_down_refuses_with_503_without_a_usable_copy(
+    runtime: Runtime, wechat, redis_client: redis_lib.Redis, seeded: Database, spoil: str
+) -> None:  # type: ignore[no-untyped-def]
+    copy = runtime.settings.data_dir / SAVED_NAME
+    keep_copy(runtime.settings.data_dir, "wx_another_account" if spoil == "another account's" else
+              runtime.settings.wechat_appid, json.dumps({"entries": WECHAT_IPS}))
+    if spoil == "garbled":
+        copy.write_text('{"appid": "' + runtime.settings.wechat_appid + '", "entries": 7}')
+    if spoil == "confirmed over a day ago":
+        os.utime(copy, (time.time() - 24 * 3600 - 60, time.time() - 24 * 3600 - 60))
+    client = restarted_without_redis(runtime, redis_client)
+
+    assert post_from(client, wechat, "127.0.0.1").status_code == 503
+    assert appeals_of(seeded, "o1") == []
+
+
 @pytest.mark.postgres
 def test_the_worker_fetches_the_callback_ips_from_the_fake_api_and_the_webhook_uses_them(
     worker_runtime, runtime: Runtime, wechat, fake_wechat: Fake, redis_client: redis_lib.Redis, seeded: Database
@@ -405,6 +460,8 @@ def test_the_worker_fetches_the_callback_ips_from_the_fake_api_and_the_webhook_u
 
     stored = json.loads(redis_client.get(callback_ips_key(runtime.settings.wechat_appid)))
     assert stored["entries"] == ["127.0.0.1/32", "::1/128"]
+    copy = json.loads((worker_runtime.settings.data_dir / SAVED_NAME).read_text())  # for this host's web processes
+    assert (copy["appid"], copy["entries"]) == (runtime.settings.wechat_appid, stored["entries"])
     assert [call["path"] for call in fake_wechat.calls("/cgi-bin/getcallbackip")] == ["/cgi-bin/getcallbackip"]
     client = sources_client(runtime, redis_client, entries=None)
     assert post_from(client, wechat, "127.0.0.1").status_code == 200
