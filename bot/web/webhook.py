@@ -28,9 +28,10 @@ REFUSALS_LOGGED_PER_MINUTE = 20
 
 @blueprint.get("/wechat")
 def verify() -> Response:
-    """The URL check WeChat performs when the account's server is configured."""
+    """The URL check WeChat performs when the account's server is configured (from its callback servers too)."""
     runtime = _runtime()
     try:
+        runtime.sources.check(request.remote_addr, request.headers.get("X-Forwarded-For"))
         checked = runtime.wire.verify_url(request.args)
         runtime.replay.spend(checked)
     except WireError as refused:

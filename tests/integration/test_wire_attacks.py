@@ -289,6 +289,19 @@ def test_with_trusted_sources_only_wechats_callback_ips_may_post(
     assert len(appeals_of(seeded, "o1")) == (1 if status == 200 else 0)
 
 
+@pytest.mark.parametrize("peer, status", [("127.0.0.1", 200), ("10.1.2.3", 403)], ids=["WeChat", "elsewhere"])
+def test_with_trusted_sources_the_url_check_is_answered_only_to_wechats_callback_ips(
+    runtime: Runtime, redis_client: redis_lib.Redis, clock: Clock, peer: str, status: int
+) -> None:
+    client = sources_client(runtime, redis_client)
+
+    response = client.get("/wechat", query_string=signed(now_of(clock)) | {"echostr": "5772156649"},
+                          environ_base={"REMOTE_ADDR": peer})
+
+    assert response.status_code == status
+    assert ("5772156649" in response.get_data(as_text=True)) == (status == 200)
+
+
 @pytest.mark.parametrize("forwarded_for, status", [
     ("127.0.0.1", 200),
     ("203.0.113.9, 127.0.0.1", 200),  # the client's own claims stand left of what our proxy saw
