@@ -36,7 +36,9 @@ def verify() -> Response:
         runtime.replay.spend(checked)
     except WireError as refused:
         return _refuse(refused)
-    return Response(checked.echo, mimetype="text/plain")
+    response = Response(checked.echo, mimetype="text/plain")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @blueprint.post("/wechat")

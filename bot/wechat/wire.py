@@ -105,7 +105,9 @@ class Wire:
     def verify_url(self, params: Mapping[str, str]) -> UrlCheck:
         """The GET handshake: check the signature (in every mode); the echostr to answer and the pair used."""
         timestamp = self._check_signature(params)
-        return UrlCheck(params.get("echostr", ""), timestamp, params["nonce"])
+        if not wire_fields.plain_echostr(params.get("echostr", "")):
+            raise WireError(400, "echostr must be 1-128 ASCII letters, digits, _ or -")
+        return UrlCheck(params["echostr"], timestamp, params["nonce"])
 
     def check_query(self, params: Mapping[str, str]) -> Query:
         """Everything the query string decides, before the body is read; raises WireError (403 or 400).

@@ -26,6 +26,14 @@ MAX_UNIX_TIME = 253_402_300_799
 MAX_MSG_ID = 2**63 - 1  # a signed 64-bit integer, as WeChat's MsgId is
 _OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _WORD = re.compile(r"[A-Za-z0-9_]{1,64}")
+# The URL check's echostr: WeChat sends a short random string of digits. It is echoed as the answer, so anything
+# else (markup, a message to whoever opens the link) is refused rather than served from this site's address.
+_ECHOSTR = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def plain_echostr(value: str) -> bool:
+    """Whether the URL check's echostr is a plain token that may be echoed."""
+    return _ECHOSTR.fullmatch(value) is not None
 
 
 class FieldError(ValueError):

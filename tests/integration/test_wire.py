@@ -197,6 +197,24 @@ def test_the_url_check_echoes_echostr_when_the_signature_is_right(client, clock:
     assert response.get_data(as_text=True) == "7428197310593418"
 
 
+@pytest.mark.parametrize("echostr", ["<script>alert(1)</script>", "您的账号异常，请拨打4001234567", "", "7" * 129])
+def test_a_signed_url_check_with_an_echostr_that_is_not_a_plain_token_is_refused_and_echoes_nothing(
+    client, clock: Clock, echostr: str
+) -> None:  # type: ignore[no-untyped-def]
+    # A URL check's signature covers no echostr: one replayed from a log could make this site serve any text.
+    response = client.get("/wechat", query_string=signed(now_of(clock)) | {"echostr": echostr})
+
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == "bad request"
+
+
+def test_the_url_checks_answer_is_never_sniffed_as_a_page(client, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/wechat", query_string=signed(now_of(clock)) | {"echostr": "shr5ch"})
+
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "shr5ch")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_the_url_check_with_a_wrong_signature_gets_403_and_echoes_nothing(
     client, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:  # type: ignore[no-untyped-def]
