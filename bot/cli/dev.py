@@ -18,6 +18,7 @@ from bot.settings import Settings
 from handlers.operator_texts import os_reason
 
 log = logging.getLogger(__name__)
+SIMULATE_TIMEOUT_S = 10  # twice WeChat's wait: a webhook slower than that is stuck, not slow
 
 
 @click.command("fake-wechat")
@@ -80,10 +81,14 @@ def simulate(openid: str, safe: bool, plain: bool, url: str, voice: bool, image:
     xml = _simulated_message(server, openid, text, voice, image, location, event, key)
     signed = server.sign(xml, encrypted=safe or (not plain and settings.mode != PLAIN))
     try:
-        response = requests.post(url, params=signed.params, data=signed.body, timeout=10,
+        response = requests.post(url, params=signed.params, data=signed.body, timeout=SIMULATE_TIMEOUT_S,
                                  headers={"Content-Type": "text/xml"})
+    except requests.Timeout:  # before ConnectionError: a connect timeout is both
+        raise click.ClickException(texts.TIMED_OUT.format(url=url, seconds=SIMULATE_TIMEOUT_S)) from None
     except requests.ConnectionError:
         raise click.ClickException(texts.UNREACHABLE.format(url=url)) from None
+    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
+        raise click.ClickException(texts.BAD_URL.format(url=url)) from None
     if response.status_code != 200:
         raise click.ClickException(texts.HTTP_ERROR.format(status=response.status_code, body=response.text[:200]))
     reply = server.open_reply(response.text, signed)

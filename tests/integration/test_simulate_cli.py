@@ -1,6 +1,7 @@
 """`gridbot simulate` pointed at an office's own webhook rather than the demo's: it sends what that webhook reads."""
 
 import pytest
+import requests
 from click.testing import CliRunner
 
 from bot.cli import dev
@@ -50,3 +51,24 @@ def test_simulate_given_bytes_that_are_no_utf8_says_so_without_a_traceback(plain
     result = CliRunner().invoke(main, ["simulate", "--openid", "o_first_day", cut], env=environment)
     assert result.exit_code == 2 and "不是 UTF-8 编码的文字" in result.output
     assert not isinstance(result.exception, UnicodeError)
+
+
+@pytest.mark.parametrize("url", ["foo", "http://", "ftp://127.0.0.1/wechat", "http://127.0.0.1:99999/wechat"])
+def test_simulate_given_an_unusable_url_says_so_without_a_traceback(tmp_path, url: str):
+    environment = {"WECHAT_TOKEN": TEST_TOKEN, "WECHAT_APPID": TEST_APPID, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY,
+                   "GRIDBOT_DATA_DIR": str(tmp_path)}
+    result = CliRunner().invoke(main, ["simulate", "--url", url, "--openid", "o1", "电梯坏了"], env=environment)
+    assert result.exit_code == 1 and f"--url 不是可用的网址：{url}" in result.output
+    assert not isinstance(result.exception, requests.RequestException)
+
+
+def test_simulate_to_a_webhook_that_does_not_answer_says_so_without_a_traceback(tmp_path, monkeypatch):
+    def post(url, params, data, timeout, headers):  # type: ignore[no-untyped-def]
+        raise requests.ReadTimeout(f"HTTPConnectionPool: Read timed out. (read timeout={timeout})")
+
+    monkeypatch.setattr(dev.requests, "post", post)
+    environment = {"WECHAT_TOKEN": TEST_TOKEN, "WECHAT_APPID": TEST_APPID, "GRIDBOT_SECRET_KEY": TEST_SECRET_KEY,
+                   "GRIDBOT_DATA_DIR": str(tmp_path)}
+    result = CliRunner().invoke(main, ["simulate", "--openid", "o1", "电梯坏了"], env=environment)
+    assert result.exit_code == 1 and "10 秒内没有回复" in result.output
+    assert not isinstance(result.exception, requests.RequestException)
