@@ -159,7 +159,9 @@ def test_an_unhappy_rating_in_words_reopens_the_task_and_passes_the_words_on(wec
     assert f"居民原话：{said}" in staff_text(seeded, "staff_reopened", WANG)
 
 
-@pytest.mark.parametrize("said", ["不怎么样", "不咋地", "👎", "[弱]", "/:weak", "差劲", "不太好", "嗯，不大好", "不是很好"])
+@pytest.mark.parametrize("said", ["不怎么样", "不咋地", "👎", "[弱]", "/:weak", "差劲", "不太好", "嗯，不大好", "不是很好",
+                                  # rated 满意 for the 满意 in them, or (不太行) filed as a new appeal
+                                  "谈不上满意", "说不上满意", "不算满意", "不太行"])
 def test_a_thumbs_down_or_not_much_good_reopens_the_task_instead_of_filing_it(wechat, seeded, clock, said):
     ticket = resolved_for_o1(wechat, seeded, clock)
     before, cards = appeal_count(seeded), staff_cards(seeded)
