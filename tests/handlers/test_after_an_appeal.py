@@ -79,6 +79,9 @@ def staff_texts(seeded, template, openid):
     ("1，但是希望以后快一点", "satisfied"),
     ("行吧", "basic"),
     ("很滿意，謝謝網格員", "satisfied"),  # traditional characters
+    # praise of how it was done: 很及时 was filed as a new 市政设施 appeal, 效率很高 asked what the problem was
+    ("很及时", "satisfied"), ("效率很高", "satisfied"), ("小伙子很热情", "satisfied"), ("速度挺快的", "satisfied"),
+    ("就是有点慢", "basic"), ("不是很及时", "basic"),
 ])
 def test_a_rating_in_words_or_emoji_closes_the_appeal_without_a_new_ticket(wechat, seeded, clock, said, rating):
     ticket = resolved_for_o1(wechat, seeded, clock)
