@@ -126,7 +126,8 @@ EMERGENCY_HELD = "已登记为紧急诉求 {ticket}，并立即通知了{who}。
 EMERGENCY_HELD_NOBODY = "已登记为紧急诉求 {ticket}。暂时还没有工作人员在公众号上接收消息，请一定先打上面的电话求助，不要等我们联系。"
 # Filed at the building the resident named, not at their home (storage.emergencies.place_said).
 EMERGENCY_PLACE_NAMED = "工作人员会赶往您说的地点：{place}。地点不对请马上告诉我们。"
-# A routine appeal filed at the building of her community the resident named, not at home (storage.said_places).
+# A routine appeal filed at the building the resident named (of her community, or her street with its 小区), not at
+# home (storage.said_places).
 PLACE_SAID = "地点：按您说的登记在{place}，转给那里的网格。地点不对请回复“撤销 {ticket}”，再发一次并写清楼号。"
 # A neighbour reported the same danger at the same building minutes ago (handlers.filing.join_same_danger).
 EMERGENCY_JOINED = ("已有人报告了这一险情，您的求助 {ticket} 已并入紧急诉求 {into}：{who}已经收到，"

@@ -24,7 +24,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Sequence
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from storage import appeals, contacts, org, said_places
@@ -81,14 +81,8 @@ def place_said(session: Session, sender: appeals.Sender, text: str) -> appeals.S
 
 
 def _named_with_compound(session: Session, key: str, clause: str) -> list[Building]:
-    """The street's buildings called `key` of a compound the clause names ("阳光花园2号楼着火了"), Latin letters
-    in either case ("soho小区2栋" names SOHO小区): lower() on both sides, as SQLite's LIKE alone ignores their case
-    and PostgreSQL's does not. The compound's name is the pattern: its `%` and `_` are escaped, not wildcards."""
-    compound = func.lower(Building.compound)
-    for character in ("/", "%", "_"):
-        compound = func.replace(compound, character, "/" + character)
-    named = said_places.active_buildings(session, Building.compound != "",
-                                         func.lower(literal(clause)).like("%" + compound + "%", escape="/"))
+    """The buildings called `key` of a compound the clause names ("阳光花园2号楼着火了")."""
+    named = said_places.active_buildings(session, said_places.compound_in(clause))
     return [building for building in named if said_places.building_key(building.name) == key]
 
 

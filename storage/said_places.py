@@ -6,9 +6,11 @@ misread one is corrected at once (handlers.filing).
 - A building is said as 2号楼, 2栋, 2幢, 二号楼 (storage.contact_input.in_digits) or A座; "我在5号楼门口" is where the
   sender stands, not the problem: another building said besides it is the one meant ("我在5号楼门口，看到2号楼冒烟").
 - Routine appeals (`nearby`): a building of the sender's own community, the 小区 said with it deciding between two
-  of one name, else their own 小区's, else the community's only one. One statement, and only when a building is
-  said: this is the webhook's path. A building the ledger does not know, or the sender's home, changes nothing.
-- Emergencies (storage.emergencies.place_said) also look street-wide for a building said with its 小区.
+  of one name, else their own 小区's, else the community's only one; a building of another community of her street
+  when its 小区 is said with it (a daughter reporting for her mother: "我妈住和平小区1栋，她家水管漏了"). One
+  statement, and only when a building is said: this is the webhook's path. A building the ledger does not know, a
+  小区 named that has no such building, or the sender's home, changes nothing.
+- Emergencies (storage.emergencies.place_said) also look everywhere for a building said with its 小区.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.orm import Session
 
 from storage import appeals
 from storage.contact_input import in_digits
-from storage.models import Building, Grid
+from storage.models import Building, Community, Grid
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,14 @@ def nearby(session: Session, sender: appeals.Sender, text: str) -> appeals.Sende
     said = building_said(in_digits(text))
     if said is None:
         return None
+    digits = in_digits(text)
     community = select(Grid.community_id).where(Grid.id == sender.grid_id).scalar_subquery()
-    buildings = active_buildings(session, Grid.community_id == community)
+    street = select(Community.street_id).where(Community.id == community).scalar_subquery()
+    # Another community's buildings only where the words name their 小区: still one statement, the street's few.
+    elsewhere = Grid.community_id.in_(select(Community.id).where(Community.street_id == street)) & compound_in(digits)
+    buildings = active_buildings(session, (Grid.community_id == community) | elsewhere)
     home = next((building.compound for building in buildings if building.id == sender.building_id), None)
-    return chosen_place(sender, buildings, said, in_digits(text), home)
+    return chosen_place(sender, buildings, said, digits, home)
 
 
 def chosen_place(sender: appeals.Sender, buildings: Sequence[Building], said: tuple[str, str], text: str,
@@ -64,8 +70,10 @@ def chosen_place(sender: appeals.Sender, buildings: Sequence[Building], said: tu
     no single one."""
     key, clause = said
     named = [building for building in buildings if building_key(building.name) == key]
-    chosen = (_with_compound(named, clause) or _with_compound(named, text)
-              or [building for building in named if building.compound == home_compound] or named)
+    with_compound = _with_compound(named, clause) or _with_compound(named, text)
+    if not with_compound and {building.compound for building in _with_compound(buildings, text)} - {home_compound}:
+        return None  # "我妈住和平小区7栋" with no 7栋 there: not the 7号楼 of the sender's own 小区
+    chosen = with_compound or [building for building in named if building.compound == home_compound] or named
     if len(chosen) != 1 or chosen[0].id == sender.building_id:
         return None
     return SaidPlace(sender.id, chosen[0].grid_id, chosen[0].id)
@@ -75,6 +83,16 @@ def active_buildings(session: Session, *where: ColumnElement[bool]) -> Sequence[
     """The active buildings of active grids that `where` selects."""
     return session.scalars(select(Building).join(Grid, Building.grid_id == Grid.id).where(
         Grid.active.is_(True), Building.active.is_(True), *where)).all()
+
+
+def compound_in(text: str) -> ColumnElement[bool]:
+    """Whether `text` names the building's 小区, Latin letters in either case ("soho小区2栋" names SOHO小区): lower()
+    on both sides, as SQLite's LIKE alone ignores their case and PostgreSQL's does not. The compound's name is the
+    pattern: its `%` and `_` are escaped, not wildcards."""
+    compound = func.lower(Building.compound)
+    for character in ("/", "%", "_"):
+        compound = func.replace(compound, character, "/" + character)
+    return (Building.compound != "") & func.lower(literal(text)).like("%" + compound + "%", escape="/")
 
 
 def building_said(text: str) -> tuple[str, str] | None:

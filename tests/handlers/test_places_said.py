@@ -1,5 +1,6 @@
 """A routine appeal is filed where the resident's words say the problem is when that is another building of her
-community the ledger knows (storage.said_places): it goes to that building's grid, and the reply names the place.
+community the ledger knows, or of her street said with its 小区 (storage.said_places): it goes to that building's
+grid, and the reply names the place.
 
 o1 lives in 阳光花园3号楼1单元 (幸福里社区·第一网格: 张伟, 李娜, 王强); 锦绣家园5号楼 is 第二网格's (刘洋);
 和平社区 has 和平小区1栋 and 东方名苑A座.
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from storage.models import Appeal, AppealStatus
 from tests.handlers.test_emergencies import cards, grid_of, report
 from tests.support.database import appeal
-from tests.support.personas import LIU, ZHANG
+from tests.support.personas import CHEN, LIU, ZHANG, ZHAO
 
 pytestmark = pytest.mark.postgres
 
@@ -39,7 +40,8 @@ def test_a_building_of_her_own_compound_is_filed_there_in_her_own_grid(wechat, s
 @pytest.mark.parametrize("text", [
     "3号楼楼道灯坏了",  # her own building
     "9号楼楼道灯坏了",  # no building the ledger knows
-    "东方名苑A座门口的路灯不亮",  # another community's
+    "A座门口的路灯不亮",  # another community's, its 小区 not said
+    "我妈住和平小区5栋，她家水管漏了",  # a 小区 named that has no such building: not 锦绣家园's 5号楼
     "楼道灯坏了好几天了",  # no building said
 ])
 def test_her_home_an_unknown_building_or_another_communitys_keep_the_appeal_at_home(wechat, seeded, clock, text):
@@ -47,6 +49,19 @@ def test_her_home_an_unknown_building_or_another_communitys_keep_the_appeal_at_h
     assert "网格：幸福里社区·第一网格" in reply and "按您说的登记" not in reply
     filed = appeal(seeded, ticket)
     assert filed.grid_id == grid_of(seeded, ZHANG) and filed.unit_id is not None
+
+
+@pytest.mark.parametrize(("said", "place", "grid", "member"), [
+    ("我妈住在和平小区1栋2单元，她家厨房水管漏水了", "和平小区1栋", "和平社区·第一网格", CHEN),
+    ("帮我妈反映一下，她家门口的路灯坏了，她住东方名苑A座", "东方名苑A座", "和平社区·第二网格", ZHAO),
+])
+def test_a_daughter_reporting_for_her_mother_in_another_community_reaches_her_mothers_grid(
+        wechat, seeded, clock, said, place, grid, member):
+    # 和平小区1栋 was filed at the daughter's own 阳光花园1号楼, 东方名苑A座 at her home: her grid's members got it.
+    reply, ticket = report(wechat, seeded, clock, said)
+    assert f"网格：{grid}" in reply and f"地点：按您说的登记在{place}，转给那里的网格" in reply
+    told = cards(seeded, ticket)
+    assert member in told and ZHANG not in told
 
 
 def test_a_complaint_about_staff_naming_a_building_stays_with_her_own_grid(wechat, seeded, clock):
