@@ -700,6 +700,16 @@ def test_saying_how_often_she_asked_chases_her_open_appeal_instead_of_filing_it_
     assert appeal_count(seeded) == 1
 
 
+@pytest.mark.parametrize("said", ["我刚才说的那个暖气的事。", "之前反映的那个暖气的问题"])
+def test_naming_the_matter_reported_before_chases_it_instead_of_filing_it_again(wechat, seeded, clock, said):
+    # Said by voice after her report, it was filed as a second heating appeal of its own.
+    file_and_dispatch(wechat, seeded, clock)
+    heating = file_and_dispatch(wechat, seeded, clock, text="3号楼1单元家里暖气不热，一点都不热")
+    clock.advance(minutes=10)
+    wechat.dialog("o1", [(said, f"您的诉求 {heating}（市政设施）当前状态：已转交网格员。已为您向网格工作人员催办（第1次）")])
+    assert appeal_count(seeded) == 2
+
+
 def test_a_chase_up_in_traditional_characters_chases_instead_of_filing(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     before = appeal_count(seeded)

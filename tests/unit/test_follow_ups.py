@@ -35,6 +35,9 @@ def test_a_chase_up_is_told_with_whether_it_names_the_problem(text: str, problem
 def test_a_new_problem_asking_whether_anyone_cares_is_no_chase_up() -> None:
     assert not is_chase_up("小区门口乱停车，有没有人管？")
     assert not is_chase_up("楼下垃圾到现在也没人管") and is_chase_up("到现在也没人联系我")
+    # What she said before is a chase when named as the matter, not when corrected ("我刚才说的不对，是4号楼").
+    assert is_chase_up("我刚才说的那个暖气的事") and not names_a_problem("我刚才说的那个暖气的事")
+    assert not is_chase_up("我刚才说的不对，是4号楼") and not is_chase_up("刚才说的暖气不热")
     # Someone coming is a chase only when asked after: 有人来敲门, 快来人啊, 家里来人了 say something new.
     assert not any(is_chase_up(said) for said in ("有人来敲门", "快来人啊", "家里来人了", "有没有人来管管楼下的狗"))
 
