@@ -52,6 +52,10 @@ MORE_WORDS = frozenset({"更多", "下一页", "下页"})
 PAGE_SIZE = 20
 _MENU_DIGITS = 3  # the most digits of an option's number in any menu
 _AROUND_OPTIONS = 400  # bytes of the longest question, page line and 返回/取消 hints, with room to spare
+# A building or a unit as said ("3号楼", "三栋", "A座", "2单元"): what a later question asks for.
+_UNIT = re.compile(r"[0-9一二三四五六七八九十两]+单元")
+_BUILDING_OR_UNIT = re.compile(r"[0-9一二三四五六七八九十两]+(?:号楼|号栋|栋|幢)(?:[0-9一二三四五六七八九十两]+单元)?|[A-Za-z]座|"
+                               + _UNIT.pattern)
 _PLACE_WORDS = frozenset({"小区", "社区", "网格", "楼栋", "单元", "住址", "地址"})
 # 我住, 我们家住, and 家住 said first: where the sender lives. 我妈家住在…, 她家住… is someone else's home (a daughter
 # writing for her mother): 家 counts alone only where nothing stands before it.
@@ -237,8 +241,21 @@ def answer(conversation: Conversation) -> Reply:
         if jumped is not None:
             return Reply(jumped)
     if index is None:
+        later = _later_part(step, text)
+        if later is not None:
+            return Reply(texts.BIND_NOT_YET.format(level=texts.LEVELS[step], said=later, count=len(names),
+                                                   options=_page(names, state.get("page", 0))))
         return Reply(texts.BIND_RETRY.format(count=len(names), options=_page(names, state.get("page", 0))))
     return Reply(_chosen(conversation, step, options[index][0], chosen, trail, said=_words_of(text)))
+
+
+def _later_part(step: str, text: str) -> str | None:
+    """The building or unit an answer says that a later question asks for ("3号楼2单元" at the 社区 question, "2单元"
+    at the 楼栋 one), as said; None when it says none."""
+    said = (_BUILDING_OR_UNIT if step in ("street", "community", "compound", "grid") else
+            _UNIT if step == "building" else None)
+    found = said.search(text) if said is not None else None
+    return found.group(0) if found is not None else None
 
 
 def _place_named(conversation: Conversation, state: Any, text: str) -> tuple[str, Any] | None:

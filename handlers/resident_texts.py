@@ -368,6 +368,9 @@ BIND_CHOOSE_FIRST = "请选择您所在的社区（回复序号，也可以直�
 BIND_COMMUNITY_OF_STREET = "{community}（{street}）"  # a menu's community whose name another street's shares
 BIND_CHOOSE = "请选择您所在的{level}（回复序号或名称）：\n{options}\n回复“返回”回到上一步，回复“取消”可退出。"
 BIND_RETRY = "没有这个选项，请回复 1 到 {count} 之间的序号或名称，或回复“取消”退出。\n{options}"
+# A building or unit said before the question for it (3号楼2单元 at the 社区 question): one question at a time.
+BIND_NOT_YET = ("请先选择您所在的{level}，{said}下一步再选。请回复 1 到 {count} 之间的序号或名称，或回复“取消”退出。"
+                "\n{options}")
 # The name of a community two streets each have: it is an option, twice; the street tells them apart.
 BIND_SHARED_NAME = "“{name}”有不止一个（在不同街道），请回复序号选择您所在的那个，或回复“取消”退出。\n{options}"
 # A 小区 name two communities (or streets) have: the first question tells them apart.

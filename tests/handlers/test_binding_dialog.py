@@ -57,6 +57,19 @@ def test_cancelling_the_binding_says_the_held_appeal_still_waits_for_the_address
     assert "已退出地址绑定" in reply and f"您的诉求 {ticket} 还没有转给网格员" in reply
 
 
+def test_a_building_or_unit_said_before_its_question_is_asked_for_in_turn(wechat):
+    # 3号楼2单元 at the 社区 question, 2单元 at the 楼栋 one, were told only 没有这个选项.
+    wechat.dialog("o_new", [
+        ("绑定", "请选择您所在的社区"),
+        ("3号楼2单元", "请先选择您所在的社区，3号楼2单元下一步再选。请回复 1 到 2 之间的序号或名称"),
+        ("1", "请选择您所在的小区"),
+        ("1", "请选择您所在的楼栋"),
+        ("2单元", "请先选择您所在的楼栋，2单元下一步再选。请回复 1 到 3 之间的序号或名称"),
+        ("3号楼", "请选择您所在的单元"),
+        ("2单元", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元"),
+    ])
+
+
 def test_names_and_spoken_numbers_are_understood(wechat):
     wechat.dialog("o_new", [
         ("绑定", "1. 幸福里社区"),
