@@ -56,6 +56,11 @@ def _statuses(typed: str | None) -> tuple[str, ...]:
     # The lapsed label as the list prints it holds a "，": read whole, before the separators split it.
     typed = (typed or "").replace(texts.LAPSED_LABEL, texts.LAPSED_WORD)
     words = [word for word in texts.STATUS_SEPARATORS.split(typed) if word]
+    if any(word.lower() in texts.ALL_STATUS_WORDS for word in words):
+        from storage.appeals import LAPSED_STATUS
+        from storage.models import AppealStatus
+
+        return (*AppealStatus, LAPSED_STATUS)
     for word in words:
         if word not in texts.STATUS_WORDS and word.lower() not in texts.STATUS_WORDS:
             fail(texts.bad_status(word))

@@ -28,6 +28,8 @@ STATUS_WORDS: dict[str, str] = {
     "待绑定": AppealStatus.AWAITING_ADDRESS, "已撤销": AppealStatus.CANCELLED, "完结": AppealStatus.CLOSED,
     LAPSED_WORD: LAPSED_STATUS, LAPSED_STATUS: LAPSED_STATUS, "已自动关闭": LAPSED_STATUS,
 }
+# Every status, closed ones too: what the console's 全部（含已办结） lists (a month's export for the office).
+ALL_STATUS_WORDS = frozenset({"全部", "所有", "all"})
 STATUS_SEPARATORS = re.compile(r"[,，、\s]+")
 BAD_STATUS = "不认识的状态“{word}”。可用：{known}（可用逗号分隔多个）"
 BAD_SCOPE = "没有找到“{name}”。可能是：{candidates}"
@@ -76,10 +78,11 @@ def clock(status: str, due: datetime | None, now: datetime) -> str:
 
 def bad_status(word: str) -> str:
     """The refusal of an unknown --status word, naming the ones staff use."""
-    return BAD_STATUS.format(word=word, known="、".join([*STATUS_NAMES.values(), LAPSED_KNOWN]))
+    return BAD_STATUS.format(word=word, known="、".join([*STATUS_NAMES.values(), LAPSED_KNOWN, ALL_KNOWN]))
 
 
 LAPSED_KNOWN = f"{LAPSED_WORD}（{LAPSED_LABEL}）"
+ALL_KNOWN = "全部（含已办结、已撤销）"
 
 
 # --- appeals show ----------------------------------------------------------------------------------------------

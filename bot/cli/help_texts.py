@@ -161,7 +161,7 @@ _SCOPE = "街道、社区或网格（幸福里社区·第一网格）"
 PARAMETERS: dict[str, str] = {
     "appeals list --scope": "街道、社区、网格或小区，如 幸福里社区·第一网格、阳光花园",
     "appeals list --status": "待接单、办理中、已退回社区……（或英文名 dispatched、accepted……），逗号分开；已撤销：居民撤销的，"
-                             "自动关闭（lapsed）：居民一直未绑定住址、已自动关闭的；默认：所有未结束的",
+                             "自动关闭（lapsed）：居民一直未绑定住址、已自动关闭的；全部（all）：含已办结、已撤销的所有状态；默认：所有未结束的",
     "appeals list --overdue": "已过接单或办结时限的，或退回后超过接单时限还没重新派发的",
     "appeals list --unclaimed": "已派发、还没有人接单的",
     "appeals list --returned": "被网格退回、等着改派的",

@@ -115,6 +115,20 @@ def test_options_narrow_the_list_by_place_status_and_clock(day, database_url, cl
     assert tickets("--since", "2026-11-22", "--status", "已办结") == set()
 
 
+def test_status_全部_lists_the_closed_and_withdrawn_too_as_the_consoles_全部_does(day, wechat, database_url, clock):
+    wechat.send(ZHANG, f"办结 {day['claimed']} 灯已经换好了")
+    wechat.send("o7", f"撤销 {day['unclaimed']}")
+
+    def tickets(*options: str) -> set[str]:
+        result = gridbot(database_url, clock, "appeals", "list", "--json", *options)
+        assert result.exit_code == 0, result.output
+        return {row["ticket"] for row in json.loads(result.output)}
+
+    assert tickets() == {day["returned"], day["heping"], day["held"]}
+    assert tickets("--status", "全部") == tickets("--status", "all") == set(day.values())
+    assert tickets("--status", "全部", "--scope", "和平社区") == {day["heping"]}
+
+
 def test_an_appeal_closed_for_the_address_never_given_is_listed_so_not_as_withdrawn(day, wechat, seeded,
                                                                                       database_url, clock):
     wechat.send("o7", f"撤销 {day['unclaimed']}")  # withdrawn by its resident
