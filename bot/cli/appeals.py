@@ -3,7 +3,7 @@ report. Each command parses its options, makes one call into storage/, and print
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,14 +25,16 @@ if TYPE_CHECKING:
     from storage.rates import Period
 
 
-def _since_day(_context: click.Context, _option: click.Parameter, typed: str | None) -> datetime | None:
-    """A --since date as the start of that day in Beijing time; a day that is none gets one Chinese line."""
+def _since_day(_context: click.Context, option: click.Parameter, typed: str | None) -> datetime | None:
+    """A --since date as the start of that day in Beijing time (--until: the start of the day after, the day
+    included); a day that is none gets one Chinese line."""
     if typed is None:
         return None
     day = read_day(typed.strip())
     if day is None:
-        fail((texts.NO_SUCH_DAY if not_on_the_calendar(typed.strip()) else texts.BAD_SINCE).format(text=typed))
-    return datetime.combine(day, time(), LOCAL_ZONE)
+        wrong = texts.NO_SUCH_DAY if not_on_the_calendar(typed.strip()) else texts.BAD_SINCE
+        fail(wrong.format(text=typed, option=f"--{option.name}"))
+    return datetime.combine(day + timedelta(days=1) if option.name == "until" else day, time(), LOCAL_ZONE)
 
 
 def read_scope(session: Session, path: str | None, compounds: bool = False) -> Scope:
@@ -80,6 +82,7 @@ def appeals_group() -> None:
 @click.option("--returned", is_flag=True)
 @click.option("--pending-binding", is_flag=True)
 @click.option("--since", callback=_since_day, metavar="YYYY-MM-DD")
+@click.option("--until", callback=_since_day, metavar="YYYY-MM-DD")
 @click.option("--counted", metavar="派发|响应及时|已解决|办结过|已评价")
 @click.option("--from", "first", metavar="YYYY-MM-DD")
 @click.option("--to", "last", metavar="YYYY-MM-DD")
@@ -87,7 +90,8 @@ def appeals_group() -> None:
 @click.option("--csv", "as_csv", is_flag=True)
 @click.pass_obj
 def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None, overdue: bool, unclaimed: bool,
-                 returned: bool, pending_binding: bool, since: datetime | None, counted: str | None,
+                 returned: bool, pending_binding: bool, since: datetime | None, until: datetime | None,
+                 counted: str | None,
                  first: str | None, last: str | None, as_json: bool, as_csv: bool) -> None:
     """List appeals, oldest first; every option given narrows the list. The table shows the ticket, when it was
     filed, category, place, status, who holds it, its clock (剩 / 已超时), and the content with numbers masked.
@@ -99,7 +103,9 @@ def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None
 
     if as_json and as_csv:
         raise click.UsageError(texts.JSON_OR_CSV)
-    wanted = queries.AppealFilter(_statuses(status), overdue, unclaimed, returned, pending_binding, since)
+    if since is not None and until is not None and until <= since:
+        fail(texts.DAYS_BACKWARDS.format(first=since.date().isoformat(), last=(until - timedelta(days=1)).date().isoformat()))
+    wanted = queries.AppealFilter(_statuses(status), overdue, unclaimed, returned, pending_binding, since, until=until)
     now = (clock or now_utc)()
     figure = _figure(counted, first, last, now)
     try:

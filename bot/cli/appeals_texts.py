@@ -33,8 +33,9 @@ ALL_STATUS_WORDS = frozenset({"全部", "所有", "all"})
 STATUS_SEPARATORS = re.compile(r"[,，、\s]+")
 BAD_STATUS = "不认识的状态“{word}”。可用：{known}（可用逗号分隔多个）"
 BAD_SCOPE = "没有找到“{name}”。可能是：{candidates}"
-BAD_SINCE = "--since 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{text}”。"
-NO_SUCH_DAY = "日历上没有 {text} 这一天，请核对 --since 的日期。"
+BAD_SINCE = "{option} 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{text}”。"
+NO_SUCH_DAY = "日历上没有 {text} 这一天，请核对 {option} 的日期。"
+DAYS_BACKWARDS = "--until（{last}）不能早于 --since（{first}）。"
 NO_SCOPE = "没有找到“{name}”：请写街道、社区或网格的名称，如 幸福里社区 或 幸福里社区·第一网格。"
 NO_SCOPE_OR_COMPOUND = "没有找到“{name}”：请写街道、社区、网格或小区的名称，如 幸福里社区、幸福里社区·第一网格 或 阳光花园。"
 JSON_OR_CSV = "--json 和 --csv 只能选一个。"
@@ -42,7 +43,7 @@ JSON_OR_CSV = "--json 和 --csv 只能选一个。"
 COUNTED_WORDS = {**{word: key for key, word in rate_words.COUNTED_NAMES.items()},
                  **{key: key for key in rate_words.COUNTED_NAMES}}
 BAD_COUNTED = "不认识 --counted “{word}”。可用：{known}（即 gridbot rates 和控制台三率上的数字）"
-PERIOD_NEEDS_COUNTED = ("--from、--to 是三率的统计期，只和 --counted 一起用；按提交日期列出请用 --since。")
+PERIOD_NEEDS_COUNTED = ("--from、--to 是三率的统计期，只和 --counted 一起用；按提交日期列出请用 --since 和 --until。")
 COUNTED_TOO_LONG = "统计期最长 {days} 天，请缩短后再试。"
 COUNTED_HEADING = ("三率计入“{name}”的诉求（统计期 {first} 至 {last}，按三率的口径，与 gridbot rates 的数字是同一批："
                    "等住址等到下一期才派给网格的算在派给网格的那一期；不论现在的状态）：")

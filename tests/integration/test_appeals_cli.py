@@ -244,6 +244,28 @@ def test_nothing_failed_points_an_operator_to_where_a_broadcast_notices_failures
     assert result.exit_code == 0 and "gridbot notice status" in result.output, result.output
 
 
+def test_until_ends_the_list_on_a_day_filed_so_a_month_is_listed_by_since_and_until(day, seeded, database_url,
+                                                                                     clock):
+    with seeded.transaction() as session:  # the 和平社区 one filed on the last day of October, Beijing time
+        session.scalars(select(Appeal).where(Appeal.ticket == day["heping"])).one().created_at = \
+            datetime(2026, 10, 31, 23, 30, tzinfo=LOCAL_ZONE)
+
+    def tickets(*options: str) -> set[str]:
+        result = gridbot(database_url, clock, "appeals", "list", "--json", *options)
+        assert result.exit_code == 0, result.output
+        return {row["ticket"] for row in json.loads(result.output)}
+
+    assert tickets("--since", "2026-10-01", "--until", "2026-10-31") == {day["heping"]}  # the day included
+    assert day["heping"] not in tickets("--since", "2026-11-01", "--until", "2026-11-30")
+    assert tickets("--until", "2026-10-30") == set()
+    backwards = gridbot(database_url, clock, "appeals", "list", "--since", "2026-11-30", "--until", "2026-11-01")
+    assert backwards.exit_code == 1 and backwards.output.strip() == "--until（2026-11-01）不能早于 --since（2026-11-30）。"
+    bad = gridbot(database_url, clock, "appeals", "list", "--until", "11月底")
+    assert bad.exit_code == 1 and bad.output.strip() == "--until 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“11月底”。"
+    told = gridbot(database_url, clock, "appeals", "list", "--from", "2026-11-01", "--to", "2026-11-30")
+    assert told.exit_code == 1 and "按提交日期列出请用 --since 和 --until" in told.output
+
+
 @pytest.mark.parametrize("command", [("appeals", "list"), ("outbox", "failed")])
 @pytest.mark.parametrize(("typed", "says"), [
     ("2026/11/22", "--since 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“2026/11/22”。"),
