@@ -130,7 +130,8 @@ def _newest(session: Session, before: int | None = None) -> Iterator[Broadcast]:
 
 
 def places_within(session: Session, operator: Scope) -> list[str]:
-    """Scope paths the operator may address, broadest first, for the scope field's suggestions."""
+    """Scope paths the operator may address, broadest first, for the scope field's suggestions: streets,
+    communities, grids, then each 小区 as a whole (社区/小区, notice_scope)."""
     communities = session.execute(
         select(Street.name, Community.name).join(Street, Street.id == Community.street_id)
         .join(Grid, Grid.community_id == Community.id).where(operator.grid_condition())
@@ -142,6 +143,13 @@ def places_within(session: Session, operator: Scope) -> list[str]:
     places = ["全部"] if Within(session, operator).everywhere else []
     places += streets + [community for _, community in communities]
     places += [f"{community}/{grid}" for community, grid in grids]
+    compounds = session.execute(
+        select(Community.name, Building.compound).join(Grid, Grid.id == Building.grid_id)
+        .join(Community, Community.id == Grid.community_id)
+        .where(operator.grid_condition(), Building.active.is_(True), Building.compound != "")
+        .group_by(Community.id, Community.name, Building.compound).order_by(Community.id, Building.compound)
+        .limit(PLACES_SHOWN)).all()
+    places += [f"{community}/{compound}" for community, compound in compounds]
     return places[:PLACES_SHOWN]
 
 

@@ -245,6 +245,7 @@ def test_the_form_starts_at_the_community_operators_own_community(app):
     page = logged_in(app, "xingfuli").get("/console/notices/new").get_data(as_text=True)
     assert f'name="scope" list="notice-places" maxlength="255" value="{XINGFULI}"' in page
     assert f'<option value="{FIRST_GRID}">' in page and HEPING not in page
+    assert f'<option value="{XINGFULI}/阳光花园">' in page  # a 小区 as a whole is a scope too
 
 
 def test_the_forms_lists_are_styled_like_its_fields(app):
