@@ -191,6 +191,7 @@ NOT_FOR_NEIGHBOURS = "通知 {number} 只发给工作人员，不用转告邻居
 REPEAT_THEN = "那条还有待发的部分时可以先撤销再发；已经发出的内容有误，请另发一条以“更正：”开头的通知。"
 REFUSALS = {
     "empty_text": "通知内容不能为空。",
+    "empty_scope": "请填写范围：街道、社区、小区、网格或楼栋；发给所有人请写“全部”。",
     "text_too_long": "通知内容太长（{length} 字），请控制在 {limit} 字以内。",
     "bad_kind": "紧急通知的类别只能是 {kinds}。",
     "past_time": "发送时间已经过去了，请填写以后的时间。",

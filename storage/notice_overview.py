@@ -83,6 +83,7 @@ def plan_within(session: Session, operator: Scope, request: Request, limits: Lim
     """`notice_planning.plan` for an operator: NotAllowed("broadcast_scope") when the scope reaches beyond their
     part (checked before anyone is counted), else the plan or the planner's own refusals. A grid named alone is
     looked for in the operator's part first (notice_scope.qualified)."""
+    notice_planning.require_scope(request)  # before the reach: blank is no place, not one beyond their part
     request = replace(request, scope_path=notice_scope.qualified(session, request.scope_path, operator))
     if not Within(session, operator).scope(notice_scope.resolve(session, request.scope_path)):
         raise NotAllowed("broadcast_scope")

@@ -176,11 +176,19 @@ class Plan:
         return Counter(chunk.channel for chunk in self.chunks)
 
 
+def require_scope(request: Request) -> None:
+    """NoticeRefused("empty_scope") for a request naming no scope: everywhere is said 全部, and an empty
+    --scope "$SCOPE" or a form's scope left blank must not reach the whole district."""
+    if not request.scope_path.strip():
+        raise NoticeRefused("empty_scope")
+
+
 def plan(session: Session, request: Request, limits: Limits, now: datetime) -> Plan:
     """Check the request (NoticeRefused, NotAllowed, storage.staff.UnclearPlace) and work out who gets what."""
     text = request.text.strip()
     if not text:
         raise NoticeRefused("empty_text")
+    require_scope(request)
     if len(text.encode("utf-8")) > TEXT_BYTES:
         raise NoticeRefused("text_too_long", limit=TEXT_BYTES // 3, length=len(text))
     if request.kind is not None and (not request.urgent or request.kind not in KINDS):

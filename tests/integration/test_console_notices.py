@@ -332,6 +332,15 @@ def test_a_scope_beyond_the_operators_part_is_refused_politely(app, runtime, use
     assert notice_count(runtime) == before
 
 
+@pytest.mark.parametrize("username", ["xingfuli", "admin"])
+def test_a_notice_with_its_scope_left_blank_is_refused_not_sent_everywhere(app, runtime, username):
+    before = notice_count(runtime)
+    response = preview(logged_in(app, username), scope="  ")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "请填写范围" in page and "发给所有人请写“全部”" in page
+    assert notice_count(runtime) == before
+
+
 @pytest.mark.parametrize(("fields", "words"), [
     ({"text": "  "}, "通知内容不能为空"),
     ({"scope": "幸福里社区/第九网格"}, "没有找到"),

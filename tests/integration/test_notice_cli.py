@@ -144,6 +144,13 @@ def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
     assert "没有编号" in gridbot(database_url, clock, "notice", "status", "N2611229999").output
 
 
+def test_an_empty_scope_is_refused_not_read_as_everywhere(seeded, database_url, clock):
+    sent = gridbot(database_url, clock, "notice", "send", "--scope", "", "--text", "周六上午消防演练", "--yes")
+
+    assert sent.exit_code == 1 and "请填写范围" in sent.output and "发给所有人请写“全部”" in sent.output
+    assert stored(seeded) == 0
+
+
 def test_the_json_list_gives_the_send_time_in_beijing_time_as_it_was_typed(seeded, database_url, clock):
     sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午消防演练",
                    "--at", "2026-11-23 09:00", "--yes")

@@ -257,6 +257,7 @@ def test_a_building_lead_cannot_broadcast_but_hears_their_buildings_notices(seed
 
 @pytest.mark.parametrize(("asked", "reason"), [
     ({"text": "  "}, "empty_text"),
+    ({"scope_path": " \u3000"}, "empty_scope"),  # not everywhere: that is 全部
     ({"text": "停" * 700}, "text_too_long"),
     ({"send_at_offset": -10}, "past_time"),
     ({"send_at_offset": 90 * 24 * 60 + 1}, "far_time"),
