@@ -20,7 +20,7 @@ from storage import notice_planning, notice_records, notice_scope
 from storage.errors import NotAllowed, NotFound
 from storage.models import NoticeAudience, StaffRole
 from storage.notice_planning import NoticeRefused, Request
-from storage.staff import UnclearPlace
+from storage.staff import AmbiguousPlace, UnclearPlace
 from storage.tickets import normalize_notice_number
 
 DIALOG = "notice_confirm"
@@ -108,9 +108,32 @@ def is_unscoped_notice(conversation: Conversation) -> bool:
         unicodedata.normalize("NFKC", inbound.text).strip().startswith(("通知", "工作通知", "紧急通知"))
 
 
-def notice_usage(_conversation: Conversation) -> Reply:
-    """How to write it, rather than the staff hint that does not mention notices."""
+def notice_usage(conversation: Conversation) -> Reply:
+    """How to write it, rather than the staff hint that does not mention notices; unless its first word is a place
+    of the organisation the command's pattern of place words does not take (a 小区 called 阳光花园一期 or 金地城):
+    then it is the scope, and the notice is drafted."""
+    typed = conversation.inbound.text.strip()
+    for verb, drafting in (("工作通知", draft_for_staff), ("紧急通知", draft_urgent), ("通知", draft)):
+        if typed.startswith(verb):
+            words = typed[len(verb):].strip()
+            typed_scope, text = scope_and_text(unicodedata.normalize("NFKC", words))
+            if text and _names_a_place(conversation, typed_scope):
+                return drafting(conversation, Arguments(words=words))
+            break
     return Reply(texts.NOTICE_USAGE)
+
+
+def _names_a_place(conversation: Conversation, typed_scope: str) -> bool:
+    """Whether the words name a place (or several, which the draft then asks to tell apart) in the sender's part
+    or anywhere."""
+    try:
+        notice_scope.resolve(conversation.session, notice_scope.qualified(
+            conversation.session, typed_scope, notice_scope.part_of(conversation.staff)))
+    except AmbiguousPlace:
+        return True
+    except UnclearPlace:
+        return False
+    return True
 
 
 def _said(conversation: Conversation) -> str | None:

@@ -189,6 +189,22 @@ def test_a_compound_named_alone_is_the_operators_whole_and_the_grid_leaders_part
         assert session.scalars(select(Broadcast.scope_path)).all() == [scope]
 
 
+@pytest.mark.parametrize(("sender", "said", "scope"), [
+    (OPERATOR, "通知", "幸福里社区/金地城（居民）"),
+    (WANG, "工作通知", "幸福里社区/第一网格/金地城（工作人员）"),
+    (OPERATOR, "紧急通知", "幸福里社区/金地城（居民），紧急：停水"),
+])
+def test_a_compound_whose_name_ends_in_no_place_word_is_still_the_scope(wechat, seeded, sender, said, scope):
+    """金地城 ends in none of 小区, 花园, 苑…: read as the place the organisation has, not answered with the usage."""
+    with seeded.transaction() as session:
+        session.execute(update(Building).where(Building.compound == "阳光花园").values(compound="金地城"))
+    wechat.dialog(sender, [(f"{said} 金地城 明天上午停水，请提前储水！", f"范围：{scope}"), ("确认 发送", "已排入发送")])
+    with seeded.transaction() as session:
+        (notice,) = session.scalars(select(Broadcast)).all()
+    assert notice.text == "明天上午停水，请提前储水！"  # as typed
+    assert wechat.send(OPERATOR, "通知 物业 明天上午来修水管") == notice_texts.NOTICE_USAGE  # no place: the usage
+
+
 def test_a_place_found_nowhere_is_answered_with_how_a_scope_is_written_not_as_choices(wechat, seeded):
     reply = wechat.send(WANG, "通知 9号楼 明天上午停水")
     assert reply == "范围里的“9号楼”没有找到。范围的写法：全部、社区、小区、社区/网格、社区/网格/小区/楼栋。"
