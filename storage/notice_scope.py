@@ -179,10 +179,11 @@ def part_of(member: Staff) -> Scope:
 def qualified(session: Session, path: str, within: Scope) -> str:
     """`path` with a grid named alone (第一网格, 第一网格/阳光花园) written with its community when `within` (the
     sender's part) holds exactly one grid of that name: a community operator's 第一网格 is theirs, and the stored
-    path names it unambiguously; several there: AmbiguousPlace naming those. Any other path is returned as given
-    (resolve then reads or refuses it)."""
+    path names it unambiguously; several there: AmbiguousPlace naming those. So a 小区 or a building named alone
+    (阳光花园/3号楼). `within` may be everywhere (the CLI, an administrator): then the whole organisation is the part.
+    Any other path is returned as given (resolve then reads or refuses it)."""
     parts = [part for part in PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", path).strip()) if part]
-    if not parts or within == Scope() or parts[0].lower() in EVERYWHERE_WORDS:
+    if not parts or parts[0].lower() in EVERYWHERE_WORDS:
         return path
     own = _own_part(session, parts[0], within)
     if own is not None:

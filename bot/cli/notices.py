@@ -76,10 +76,15 @@ def notice_send(clock: Clock | None, scope_path: str, text: str, audience: str, 
 def _plan(session, request, limits, now):  # type: ignore[no-untyped-def]
     """The plan, or one Chinese line and exit (inside the caller's transaction: nothing is stored). The CLI sends
     as the server's operator: the request has no author, so no scope is out of reach."""
-    from storage import notice_planning
+    from dataclasses import replace
+
+    from storage import notice_planning, notice_scope
+    from storage.queries import Scope
     from storage.staff import UnclearPlace
 
     try:
+        # As the chat and the console read it: 阳光花园/3号楼 or 3号楼 is the one building of that name, if one.
+        request = replace(request, scope_path=notice_scope.qualified(session, request.scope_path, Scope()))
         return notice_planning.plan(session, request, limits, now)
     except notice_planning.NoticeRefused as refused:
         fail(texts.refusal(refused))

@@ -144,6 +144,21 @@ def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
     assert "没有编号" in gridbot(database_url, clock, "notice", "status", "N2611229999").output
 
 
+def test_a_building_named_with_its_compound_or_alone_is_found_as_the_chat_finds_it(seeded, database_url, clock):
+    from storage import seeding
+
+    for typed in ("阳光花园/3号楼", "3号楼"):
+        shown = gridbot(database_url, clock, "notice", "send", "--scope", typed, "--text", "明天停水")
+        assert "范围：幸福里社区/第一网格/阳光花园/3号楼（居民）" in shown.output, shown.output
+    with seeded.transaction() as session:  # another 3号楼, in 和平社区
+        seeding.seed_street(session, seeding.StreetPlan("幸福街道", {"和平社区": {"第三网格": ("金地城", {
+            "3号楼": ("1单元",)})}}), clock())
+    several = gridbot(database_url, clock, "notice", "send", "--scope", "3号楼", "--text", "明天停水", "--yes")
+    assert several.exit_code == 1 and "范围里的楼栋“3号楼”不止一个，可选：幸福里社区/第一网格/阳光花园/3号楼、和平社区/第三网格/金地城/3号楼" \
+        in several.output  # not "not found": it is there twice
+    assert stored(seeded) == 0
+
+
 def test_an_empty_scope_is_refused_not_read_as_everywhere(seeded, database_url, clock):
     sent = gridbot(database_url, clock, "notice", "send", "--scope", "", "--text", "周六上午消防演练", "--yes")
 
