@@ -239,6 +239,7 @@ PHONE_FOR_TASKS = "\n您领单时，负责这件任务的网格员也会看到�
 CLAIMED_NO_PHONE = "\n负责的网格员还没有您的电话：回复“我的电话 号码”留下，以后领单时会告诉网格员，方便联系。"
 ALREADY_YOURS = "{code} 已经由您领取了。完成后回复“完成 {code}”再加一句做了什么，如：完成 {code} 已帮忙做好；做不了请回复“放弃 {code}”。"
 TAKEN = "{code} 已被其他志愿者领取（{role}{name}），感谢您的热心！回复“可领任务”看看其他任务。"
+TAKEN_DONE = "{code} 已由{role}{name}帮忙完成了，感谢您的热心！回复“可领任务”看看其他任务。"  # reported done, or confirmed
 NO_SUCH_TASK = "没有找到您可以领取的任务 {code}。回复“可领任务”查看本社区可以领取的任务。"
 NOT_VOLUNTEER_WORK = "{code} 不是志愿者可以领取的任务，由网格员办理。回复“可领任务”查看可以领取的任务。"
 EMERGENCY_TASK = "{code} 是紧急情况，由网格员和专业救援人员处理，志愿者不能领单。如您在现场，请注意安全，必要时拨打 110、119 或 120。"

@@ -117,7 +117,8 @@ def take(conversation: Conversation, arguments: Arguments) -> Reply:
     except NotFound:
         return Reply(texts.NO_SUCH_TASK.format(code=code))
     except TakenByOther as taken:
-        return Reply(texts.TAKEN.format(code=code, role=texts.role_name(taken.role), name=taken.name))
+        return Reply((texts.TAKEN_DONE if taken.done else texts.TAKEN).format(code=code, role=texts.role_name(taken.role),
+                                                                             name=taken.name))
     except AlreadyReported as reported:
         return Reply(_reported(reported, code))
     except ClaimRefused as refused:

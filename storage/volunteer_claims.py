@@ -69,12 +69,14 @@ class ClaimRefused(DomainError):
 
 
 class TakenByOther(DomainError):
-    """Someone else holds the task: their name and role, for the reply."""
+    """Someone else holds the task: their name and role, for the reply; `done` once they reported it done (完成),
+    confirmed or not: the task is done, not merely taken."""
 
-    def __init__(self, name: str, role: str) -> None:
+    def __init__(self, name: str, role: str, done: bool = False) -> None:
         super().__init__(name)
         self.name = name
         self.role = role
+        self.done = done
 
 
 class AlreadyReported(DomainError):
@@ -376,7 +378,7 @@ def _check_not_reported(held: VolunteerClaim, target: Target) -> None:
 
 def _taken(session: Session, held: VolunteerClaim) -> TakenByOther:
     holder = session.get_one(Staff, held.staff_id)
-    return TakenByOther(holder.name, holder.role)
+    return TakenByOther(holder.name, holder.role, done=held.status in (ClaimStatus.DONE, ClaimStatus.CONFIRMED))
 
 
 def _move_wish(session: Session, wish: Wish, old: WishStatus, new: WishStatus, **values: object) -> bool:

@@ -183,6 +183,16 @@ def test_a_claim_tells_the_assignee_and_the_resident_hears_a_volunteer_is_coming
         code=ticket, role="志愿者", name="周敏")
 
 
+def test_a_task_another_volunteer_did_is_said_to_be_done_not_merely_taken(wechat, seeded, clock):
+    wish = posted_wish(wechat, ZHANG)
+    assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {wish}")
+    assert "已记录" in wechat.send(VOLUNTEER, f"完成 {wish} 已帮刘奶奶换好灯泡")
+    done = community_texts.TAKEN_DONE.format(code=wish, role="志愿者", name="周敏")
+    assert wechat.send(PARTY_MEMBER, f"领单 {wish}") == done
+    assert "已确认" in wechat.send(ZHANG, f"确认完成 {wish}")
+    assert wechat.send(PARTY_MEMBER, f"领单 {wish}") == done == f"{wish} 已由志愿者周敏帮忙完成了，感谢您的热心！回复“可领任务”看看其他任务。"
+
+
 def test_nobodys_appeal_tells_the_grid_team_and_a_wish_its_poster(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, POSTERS)
     assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {ticket}")
