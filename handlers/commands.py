@@ -842,7 +842,8 @@ def _refused(conversation: Conversation, command: Command) -> Reply | None:
     member = conversation.volunteer
     if command.audience is Audience.STAFF and not conversation.is_staff:
         if member is not None:
-            return Reply(lead_texts.NOT_GRID_WORK.format(role=lead_texts.role_name(member.role)))
+            instead = lead_texts.GRID_WORK_INSTEAD.get(command.verbs[0], lead_texts.GRID_WORK_INSTEAD_OTHERWISE)
+            return Reply(lead_texts.NOT_GRID_WORK.format(role=lead_texts.role_name(member.role), instead=instead))
         # A resident's 恢复 G… after 撤销 wants the withdrawal undone, not the staff's 恢复 of a paused task.
         restored = resident.cannot_restore(conversation) if command.name == "resume" else None
         if restored is not None and not staff_store.disabled(conversation.session, conversation.inbound.openid):

@@ -59,7 +59,15 @@ STAFF_INSTEAD = {
     "可领任务": "查看您的任务请发送：我的任务",
 }
 STAFF_INSTEAD_OTHERWISE = "回复“帮助”查看工作指令"
-NOT_GRID_WORK = "{role}不承担网格员的办理工作，这个指令不能使用。回复“帮助”查看您可以使用的指令。"
+NOT_GRID_WORK = "{role}不承担网格员的办理工作，这个指令不能使用。{instead}"
+# A grid member's verb said by one of the community's own people: what they say instead, for their own tasks.
+GRID_WORK_INSTEAD = {
+    "接单": "领取任务请发送：领单 编号（回复“可领任务”查看可以领的）。",
+    "进展": "领的任务不用报进展：帮忙做完了请发送“完成 编号 说明”，做不了请发送“放弃 编号”；有情况请直接联系负责的网格员。",
+    "办结": "领的任务帮忙做完了请发送：完成 编号 说明，由负责的网格员核实确认。",
+    "确认完成": "您领的任务由负责的网格员核实确认，确认后会通知您并记入积分。",
+}
+GRID_WORK_INSTEAD_OTHERWISE = "回复“帮助”查看您可以使用的指令。"
 # The numbers to call lead it as they lead a resident's help: a 楼长 is often who an old neighbour in danger reaches.
 HELP_HEADER = EMERGENCY_NUMBERS + "\n{role}您好！您可以使用下面的指令，也可以直接发送文字提交您自己的诉求。可用指令："
 HELP_LINE = "· {usage}：{summary}"

@@ -243,7 +243,10 @@ def test_a_building_lead_does_no_grid_work_and_reads_no_one_elses_appeal(wechat,
     ticket = file_and_dispatch(wechat, seeded, clock)  # o1 lives in the 楼长's own building
     for command in (f"接单 {ticket}", f"办结 {ticket} 已修好", "待分类", "聚焦", "上报 3号楼门禁坏了",
                     "请假"):
-        assert wechat.send(BUILDING_LEAD, command) == community_texts.NOT_GRID_WORK.format(role="楼长"), command
+        instead = community_texts.GRID_WORK_INSTEAD.get(command.split()[0], "回复“帮助”查看您可以使用的指令。")
+        assert wechat.send(BUILDING_LEAD, command) == community_texts.NOT_GRID_WORK.format(
+            role="楼长", instead=instead), command
+    assert wechat.send(BUILDING_LEAD, f"接单 {ticket}").endswith("领取任务请发送：领单 编号（回复“可领任务”查看可以领的）。")
     assert wechat.send(BUILDING_LEAD, f"查询 {ticket}") == resident_texts.NOT_FOUND.format(ticket=ticket)
     assert appeal(seeded, ticket).assignee_staff_id is None
     with seeded.transaction() as session:

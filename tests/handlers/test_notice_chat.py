@@ -275,7 +275,8 @@ def test_a_grid_leader_broadcasts_to_their_grid_only(wechat, seeded):
 
 def test_grid_members_building_leads_and_residents_cannot_broadcast(wechat, seeded, clock):
     assert wechat.send(ZHANG, "通知 幸福里社区/第一网格 周六消防演练") == notice_texts.NOT_ALLOWED
-    assert wechat.send(LEAD, "通知 幸福里社区/第一网格/阳光花园/3号楼 明天停水") == lead_texts.NOT_GRID_WORK.format(role="楼长")
+    assert wechat.send(LEAD, "通知 幸福里社区/第一网格/阳光花园/3号楼 明天停水") == lead_texts.NOT_GRID_WORK.format(
+        role="楼长", instead=lead_texts.GRID_WORK_INSTEAD_OTHERWISE)
     assert wechat.send(RESIDENT, "通知 全部 明天停水") == staff_texts.NOT_YOURS
     assert re.search(r"G\d{10}", wechat.send(RESIDENT, "通知物业来修一下3号楼的电梯，一直坏着"))  # an appeal
 

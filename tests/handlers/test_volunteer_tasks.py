@@ -183,6 +183,16 @@ def test_a_claim_tells_the_assignee_and_the_resident_hears_a_volunteer_is_coming
         code=ticket, role="志愿者", name="周敏")
 
 
+def test_a_volunteer_saying_a_grid_members_progress_or_resolve_of_her_task_is_told_her_own_words(wechat, seeded):
+    wish = posted_wish(wechat, ZHANG)
+    assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {wish}")
+    progress = wechat.send(VOLUNTEER, f"进展 {wish} 已买好灯泡，明天上门")
+    assert progress == ("志愿者不承担网格员的办理工作，这个指令不能使用。领的任务不用报进展：帮忙做完了请发送“完成 编号 说明”，"
+                        "做不了请发送“放弃 编号”；有情况请直接联系负责的网格员。")
+    assert wechat.send(VOLUNTEER, f"办结 {wish} 换好了").endswith("领的任务帮忙做完了请发送：完成 编号 说明，由负责的网格员核实确认。")
+    assert wechat.send(VOLUNTEER, "待分类").endswith("回复“帮助”查看您可以使用的指令。")
+
+
 def test_a_task_another_volunteer_did_is_said_to_be_done_not_merely_taken(wechat, seeded, clock):
     wish = posted_wish(wechat, ZHANG)
     assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {wish}")
