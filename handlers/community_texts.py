@@ -239,7 +239,8 @@ TASKS_HINT = "回复“领单 编号”领取，如：领单 W2612020001；网�
 TASKS_NONE = "附近暂时没有可以领取的任务，感谢您的热心！过些时候再发“可领任务”看看。"
 MINE_HEADER = "您正在做的任务："
 MINE_LINE = "· {code}｜{what}｜{place}（{status}）"
-MINE_STATUS = {"claimed": "进行中", "done": "已报完成，等待网格员确认"}
+MINE_STATUS = {"claimed": "进行中", "done": "已报完成，等待网格员确认",
+               "resolved": "网格员已办结：帮过忙请回复 完成 编号 说明，没有请回复 放弃 编号"}
 CLAIMED = ("领单成功：{code}（{what}，{place}）。\n内容：{text}\n负责的网格员已收到通知。"
            "完成后回复“完成 {code}”再加一句做了什么，如：完成 {code} 已帮忙做好，可随后发一张现场照片；"
            "做不了请回复“放弃 {code}”。")

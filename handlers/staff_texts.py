@@ -50,6 +50,7 @@ from storage.notices import (
     StaffTaken,
     StaffTasksHandedOver,
     StaffTransferredAway,
+    StaffVolunteerAppealResolved,
     StaffVolunteerClaimed,
     StaffVolunteerConfirmed,
     StaffVolunteerDone,
@@ -1551,6 +1552,11 @@ def _volunteer_let_go(n: StaffVolunteerLetGo) -> str:
     return f"【任务取消】{n.code} {why}，您领的任务无需再做，感谢您的热心！回复“可领任务”看看其他任务。"
 
 
+def _volunteer_appeal_resolved(n: StaffVolunteerAppealResolved) -> str:
+    return (f"【诉求已办结】您领的 {n.code} 已由网格员办结。您去帮过忙的话，请回复“完成 {n.code} 做了什么”，网格员核实后记入积分；"
+            f"没有去的话请回复“放弃 {n.code}”。")
+
+
 def _wish_cancelled(n: StaffWishCancelled) -> str:
     return f"【微心愿取消】{n.code} 已取消，无需再做。感谢您的热心！回复“可领任务”看看其他任务。"
 
@@ -1564,6 +1570,7 @@ TEMPLATES.update({
     StaffWishCancelled: _wish_cancelled,
     StaffWishWithdrawn: _wish_withdrawn,
     StaffVolunteerLetGo: _volunteer_let_go,
+    StaffVolunteerAppealResolved: _volunteer_appeal_resolved,
 })
 TEMPLATE_FIELDS.update({
     StaffVolunteerClaimed: lambda n: ((n.code, "志愿者领单", f"{_role(n.role)}{n.volunteer}", n.what, n.place),
@@ -1578,6 +1585,8 @@ TEMPLATE_FIELDS.update({
     StaffWishWithdrawn: lambda n: ((n.code, "您发布的微心愿已由社区取消", n.text), "无需再跟进。"),
     StaffVolunteerLetGo: lambda n: ((n.code, f"{VOLUNTEER_LET_GO_WHY_SHORT.get(n.why, '居民已撤销')}，任务取消"),
                                     "无需再做，感谢您的热心！"),
+    StaffVolunteerAppealResolved: lambda n: ((n.code, "网格员已办结"),
+                                             f"帮过忙请回复“完成 {n.code} 做了什么”，没有请回复“放弃 {n.code}”。"),
 })
 
 
@@ -1623,5 +1632,6 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffVolunteerPraised: "居民评价满意（给志愿者）",
     StaffWishCancelled: "微心愿已取消（给志愿者）",
     StaffVolunteerLetGo: "居民已撤销或不受理，领的任务取消（给志愿者）",
+    StaffVolunteerAppealResolved: "领的诉求已由网格员办结，请报完成或放弃（给志愿者）",
     StaffWishWithdrawn: "微心愿已由社区取消（给发布人）",
 }

@@ -44,6 +44,7 @@ from storage.notices import (
     StaffEmergencyUnclaimed,
     StaffEscalated,
     StaffNewAppeal,
+    StaffVolunteerAppealResolved,
     StaffVolunteerLetGo,
 )
 from storage.telling import tell
@@ -445,6 +446,18 @@ def let_volunteer_go(session: Session, appeal: Appeal, now: datetime, why: str =
     openid = session.scalar(select(Staff.openid).where(Staff.id == claim.staff_id))
     tell(session, openid, StaffVolunteerLetGo(code=appeal.ticket, why=why), now, appeal=appeal,
          key=f"appeal:{appeal.id}:volunteer_let_go:{claim.id}")
+
+
+def tell_volunteer_resolved(session: Session, appeal: Appeal, now: datetime) -> None:
+    """办结 while a volunteer holds part of the appeal they have not reported done: they are told to say 完成 (they
+    helped) or 放弃 (they did not), once per claim; else the task would sit 进行中 in their list, unsaid."""
+    claim = session.scalars(select(VolunteerClaim).where(VolunteerClaim.appeal_id == appeal.id,
+                                                         VolunteerClaim.status == ClaimStatus.CLAIMED)).first()
+    if claim is None:
+        return
+    openid = session.scalar(select(Staff.openid).where(Staff.id == claim.staff_id))
+    tell(session, openid, StaffVolunteerAppealResolved(code=appeal.ticket), now, appeal=appeal,
+         key=f"appeal:{appeal.id}:volunteer_resolved:{claim.id}")
 
 
 def own_appeal(session: Session, resident: Sender, ticket: str) -> Appeal:

@@ -757,6 +757,15 @@ class StaffVolunteerLetGo(StaffNotice):
     why: str = "withdrawn"  # withdrawn | rejected
 
 
+@dataclass(frozen=True, kw_only=True)
+class StaffVolunteerAppealResolved(StaffNotice):
+    """To the volunteer who took part of an appeal (领单) and has not reported it done when the grid member 办结 it:
+    say 完成 if they helped (the grid member confirms it, with the points), 放弃 if not; the task is theirs until."""
+
+    name: ClassVar[str] = "staff_volunteer_appeal_resolved"
+    code: str
+
+
 class _StoredField(typing.NamedTuple):
     """How a notice's field is written to and read from an outbox row."""
 

@@ -26,6 +26,7 @@ from storage.appeals import (
     refuse_unplaced,
     resolve_due_unpaused,
     response_due,
+    tell_volunteer_resolved,
     transition,
     urgent_card_recipients,
     wrong_state,
@@ -185,6 +186,7 @@ def resolve(session: Session, member: Staff, ticket: str, note: str, now: dateti
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, now, resolved_at=now, resolution=note)
     _record(session, appeal, now, Action.RESOLVED, AppealStatus.ACCEPTED, AppealStatus.RESOLVED, member, note)
     points_grants.resolved(session, appeal, member, now)
+    tell_volunteer_resolved(session, appeal, now)
     tell_resident_and_followers(session, appeal, ResidentResolved(ticket=appeal.ticket, note=note, photo=photo), now)
     holder = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id not in (None, member.id) else None
     if holder is not None and holder.openid:  # the one who claimed it may be on the way there

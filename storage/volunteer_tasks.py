@@ -75,6 +75,10 @@ class Target:
         return session.scalar(select(Grid.community_id).where(Grid.id == grid_id)) if grid_id else None
 
 
+RESOLVED_BY_STAFF = "resolved"  # a Task's status: the grid member 办结 the appeal the volunteer still holds
+CLOSED_FOR_VOLUNTEERS = (AppealStatus.RESOLVED, AppealStatus.CLOSED)
+
+
 @dataclass(frozen=True)
 class Task:
     """One line of 可领任务: `what` is category·subcategory, or None for a 微心愿."""
@@ -181,7 +185,10 @@ def mine(session: Session, member: Staff) -> list[Task]:
     tasks = []
     for claim in claims:
         if claim.appeal_id is not None:
-            tasks.append(_appeal_task(session, session.get_one(Appeal, claim.appeal_id), claim.status))
+            appeal = session.get_one(Appeal, claim.appeal_id)
+            # Staff closed it while the volunteer holds their part: theirs to say 完成 or 放弃, not "in progress".
+            closed = claim.status == ClaimStatus.CLAIMED and appeal.status in CLOSED_FOR_VOLUNTEERS
+            tasks.append(_appeal_task(session, appeal, RESOLVED_BY_STAFF if closed else claim.status))
         else:
             tasks.append(wish_task(session, session.get_one(Wish, claim.wish_id), claim.status))
     return tasks

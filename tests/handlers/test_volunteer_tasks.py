@@ -526,6 +526,22 @@ def test_a_volunteer_whose_task_the_resident_withdrew_is_told_and_cannot_finish_
         assert session.scalar(select(PointsEntry.id).where(PointsEntry.staff_id == volunteer)) is None
 
 
+def test_a_volunteer_whose_task_the_grid_member_resolved_first_is_asked_to_say_done_or_give_it_back(wechat, seeded,
+                                                                                                     clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, POSTERS)
+    assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {ticket}")
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已清理", "已办结")])
+    (told,) = worded(seeded, "staff_volunteer_appeal_resolved", VOLUNTEER)
+    assert told == (f"【诉求已办结】您领的 {ticket} 已由网格员办结。您去帮过忙的话，请回复“完成 {ticket} 做了什么”，"
+                    f"网格员核实后记入积分；没有去的话请回复“放弃 {ticket}”。")
+    assert "网格员已办结：帮过忙请回复 完成 编号 说明，没有请回复 放弃 编号" in wechat.send(VOLUNTEER, "可领任务")
+    assert "已记录" in wechat.send(VOLUNTEER, f"完成 {ticket} 和网格员一起清理的")
+    assert "已确认" in wechat.send(ZHANG, f"确认完成 {ticket}") and balance(seeded, VOLUNTEER) == 5
+    wechat.send(RESIDENT, "3")  # 不满意 reopens it; resolved again, the volunteer who reported is not asked again
+    wechat.send(ZHANG, f"办结 {ticket} 重新清理了")
+    assert len(worded(seeded, "staff_volunteer_appeal_resolved", VOLUNTEER)) == 1
+
+
 def test_a_volunteer_whose_task_the_grid_leader_rejected_is_told_why_and_cannot_finish_it(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, POSTERS)
     wechat.send(VOLUNTEER, f"领单 {ticket}")
