@@ -270,7 +270,7 @@ GIVE_BACK_ONE = ("您要放弃正在做的任务 {code}（{what}，{place}）吗
                  "还要继续做就不用回复。")
 GIVE_BACK_WHICH = "您手上有 {count} 个任务在做：{codes}。要放弃哪一件？请回复“放弃 编号”，例如：放弃 {first}"
 NONE_TO_GIVE_BACK = "您手上没有正在做的任务，不用放弃。回复“可领任务”查看可以领取的任务。"
-MATERIAL_KEPT = "{kind}已保存到任务 {code}，网格员核实时可以看到。"
+MATERIAL_KEPT = "{kind}已保存到任务 {code}，并已发给负责的网格员。"
 MATERIAL_NAMES = {"image": "照片", "location": "位置"}
 MATERIAL_LIMIT_WINDOWS = {"hour": "一小时", "day": "24 小时"}
 

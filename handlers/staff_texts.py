@@ -55,6 +55,7 @@ from storage.notices import (
     StaffVolunteerConfirmed,
     StaffVolunteerDone,
     StaffVolunteerLetGo,
+    StaffVolunteerMaterial,
     StaffVolunteerPraised,
     StaffVolunteerReleased,
     StaffWishCancelled,
@@ -1523,6 +1524,12 @@ def _volunteer_done(n: StaffVolunteerDone) -> str:
     return f"【志愿者完成】{_role(n.role)}{n.volunteer} 报告 {n.code} 已完成：{n.note}\n请核实后回复“确认完成 {n.code}”。"
 
 
+def _volunteer_material(n: StaffVolunteerMaterial) -> str:
+    name = MATERIAL_NAMES.get(n.material, "材料")
+    ask = "" if n.confirmed else f"\n请核实后回复“确认完成 {n.code}”。"
+    return f"【志愿者照片】{_role(n.role)}{n.volunteer} 为 {n.code} 发来了{name}{material_lines(n.photos, n.places)}{ask}"
+
+
 def _volunteer_released(n: StaffVolunteerReleased) -> str:
     return f"【志愿者放弃】{_role(n.role)}{n.volunteer} 放弃了 {n.code}，任务已重新开放给其他志愿者。"
 
@@ -1571,6 +1578,7 @@ TEMPLATES.update({
     StaffWishWithdrawn: _wish_withdrawn,
     StaffVolunteerLetGo: _volunteer_let_go,
     StaffVolunteerAppealResolved: _volunteer_appeal_resolved,
+    StaffVolunteerMaterial: _volunteer_material,
 })
 TEMPLATE_FIELDS.update({
     StaffVolunteerClaimed: lambda n: ((n.code, "志愿者领单", f"{_role(n.role)}{n.volunteer}", n.what, n.place),
@@ -1585,6 +1593,9 @@ TEMPLATE_FIELDS.update({
     StaffWishWithdrawn: lambda n: ((n.code, "您发布的微心愿已由社区取消", n.text), "无需再跟进。"),
     StaffVolunteerLetGo: lambda n: ((n.code, f"{VOLUNTEER_LET_GO_WHY_SHORT.get(n.why, '居民已撤销')}，任务取消"),
                                     "无需再做，感谢您的热心！"),
+    StaffVolunteerMaterial: lambda n: ((n.code, f"志愿者发来{MATERIAL_NAMES.get(n.material, '材料')}",
+                                        f"{_role(n.role)}{n.volunteer}"),
+                                       "已确认完成。" if n.confirmed else f"请核实后回复“确认完成 {n.code}”。"),
     StaffVolunteerAppealResolved: lambda n: ((n.code, "网格员已办结"),
                                              f"帮过忙请回复“完成 {n.code} 做了什么”，没有请回复“放弃 {n.code}”。"),
 })
@@ -1633,5 +1644,6 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffWishCancelled: "微心愿已取消（给志愿者）",
     StaffVolunteerLetGo: "居民已撤销或不受理，领的任务取消（给志愿者）",
     StaffVolunteerAppealResolved: "领的诉求已由网格员办结，请报完成或放弃（给志愿者）",
+    StaffVolunteerMaterial: "志愿者报完成后发来的照片或位置（给负责人）",
     StaffWishWithdrawn: "微心愿已由社区取消（给发布人）",
 }

@@ -109,18 +109,20 @@ def _tell_holders(session: Session, appeal: Appeal, attachment: Attachment, now:
     session.flush()  # the attachment's id and public id, for its link
     notice = StaffMaterialAdded(ticket=appeal.ticket, material=attachment.kind, content=appeal.listed_words,
                                 claimed=claimed(appeal), returned=appeal.status == AppealStatus.RETURNED)
-    linked = replace(notice, photos=_photo_link(session, attachment), places=_place_link(attachment))
+    linked = replace(notice, photos=photo_link(session, attachment), places=place_link(attachment))
     _tell(session, appeal, _told_of_more(session, appeal), linked, now, sensitive)
 
 
-def _photo_link(session: Session, attachment: Attachment) -> tuple[str, ...]:
+def photo_link(session: Session, attachment: Attachment) -> tuple[str, ...]:
+    """The photo's signed link for a notice (flushed first: it needs the public id); none for a location."""
     links: media_files.Links | None = session.info.get(media_files.LINKS_KEY)
     if attachment.kind != "image" or links is None or attachment.public_id is None:
         return ()
     return (links.photo(attachment.public_id),)
 
 
-def _place_link(attachment: Attachment) -> tuple[str, ...]:
+def place_link(attachment: Attachment) -> tuple[str, ...]:
+    """The location's map link for a notice; none for a photo."""
     if attachment.kind != "location":
         return ()
     link = media_files.map_link(attachment.latitude, attachment.longitude, attachment.label)

@@ -758,6 +758,21 @@ class StaffVolunteerLetGo(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffVolunteerMaterial(StaffNotice):
+    """To the one responsible: the photo or location a volunteer sent just after their 完成, with its link (a
+    微心愿's is seen nowhere else); `confirmed`: they confirmed it already, nothing to do."""
+
+    name: ClassVar[str] = "staff_volunteer_material"
+    code: str
+    volunteer: str
+    role: str
+    material: str  # the attachment's kind: "image" or "location"
+    photos: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    confirmed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffVolunteerAppealResolved(StaffNotice):
     """To the volunteer who took part of an appeal (领单) and has not reported it done when the grid member 办结 it:
     say 完成 if they helped (the grid member confirms it, with the points), 放弃 if not; the task is theirs until."""

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage import photo_shares, points
+from storage import material, photo_shares, points
 from storage.appeals import Action, record
 from storage.contacts import volunteer_phone
 from storage.errors import DomainError, NotFound
@@ -42,6 +42,7 @@ from storage.notices import (
     StaffVolunteerClaimed,
     StaffVolunteerConfirmed,
     StaffVolunteerDone,
+    StaffVolunteerMaterial,
     StaffVolunteerPraised,
     StaffVolunteerReleased,
 )
@@ -277,7 +278,8 @@ class PhotoNotKept:
 
 def attach_photo(session: Session, member: Staff, attachment: Attachment, now: datetime) -> str | PhotoNotKept | None:
     """A photo (or location) the volunteer sends within RESULT_PHOTO_WINDOW of their 完成 is kept with that
-    claim (and its appeal's material); the task's number, or None when they finished nothing just now. Past a
+    claim (and its appeal's material) and sent to the ones responsible, with its link; the task's number, or None
+    when they finished nothing just now. Past a
     resident's share of photos (each one downloaded and kept), PhotoNotKept and nothing is kept."""
     held = session.scalars(select(VolunteerClaim).where(
         VolunteerClaim.staff_id == member.id, VolunteerClaim.status.in_([ClaimStatus.DONE, ClaimStatus.CONFIRMED]),
@@ -294,11 +296,17 @@ def attach_photo(session: Session, member: Staff, attachment: Attachment, now: d
     attachment.volunteer_claim_id, attachment.appeal_id, attachment.resident_id = held.id, held.appeal_id, None
     attachment.created_at = now
     session.add(attachment)
+    session.flush()  # its public id, for the link
     if held.appeal_id is not None:
         record(session, held.appeal_id, now, Action.ATTACHED, None, None, actor_id=member.id, actor_kind="staff",
                note=attachment.kind)
-        return session.get_one(Appeal, held.appeal_id).ticket
-    return session.get_one(Wish, held.wish_id).code
+    target = Target(appeal=session.get_one(Appeal, held.appeal_id)) if held.appeal_id is not None \
+        else Target(wish=session.get_one(Wish, held.wish_id))
+    _tell_responsible(session, target, StaffVolunteerMaterial(
+        code=target.code, volunteer=member.name, role=member.role, material=attachment.kind,
+        photos=material.photo_link(session, attachment), places=material.place_link(attachment),
+        confirmed=held.status == ClaimStatus.CONFIRMED), now)
+    return target.code
 
 
 def _confirm(session: Session, held: VolunteerClaim, target: Target, now: datetime, confirmer: Staff | None) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from bot.cli.gridbot import main
 from handlers import community_texts, resident_texts, staff_texts
-from storage import enrolments, points
+from storage import enrolments, media_files, points
 from storage.models import (
     Appeal,
     AppealEvent,
@@ -387,6 +387,21 @@ def test_a_volunteer_flooding_photos_after_done_is_told_past_thirty_an_hour_and_
                        "请稍后再发；做了什么可以写在“完成”的说明里。")
     with seeded.transaction() as session:
         assert len(session.scalars(select(Attachment.id)).all()) == 30
+
+
+def test_a_photo_after_a_wishs_done_reaches_the_one_responsible_with_its_link(wechat, seeded, clock, settings):
+    seeded.session_info[media_files.LINKS_KEY] = settings.media_links(clock)  # as Settings.open_database gives it
+    wish = posted_wish(wechat, ZHANG)
+    wechat.send(VOLUNTEER, f"领单 {wish}")
+    assert "已记录" in wechat.send(VOLUNTEER, f"完成 {wish} 灯泡换好了")
+    kept = wechat.deliver(wechat.server.image(VOLUNTEER, create_time=wechat.now()))
+    assert kept == f"照片已保存到任务 {wish}，并已发给负责的网格员。"
+    (told,) = worded(seeded, "staff_volunteer_material", ZHANG)
+    assert told.startswith(f"【志愿者照片】志愿者周敏 为 {wish} 发来了照片\n图片1：https://gridbot.test/media/")
+    assert told.endswith(f"请核实后回复“确认完成 {wish}”。")
+    assert "已确认" in wechat.send(ZHANG, f"确认完成 {wish}")
+    wechat.deliver(wechat.server.image(VOLUNTEER, create_time=wechat.now()))
+    assert "确认完成" not in worded(seeded, "staff_volunteer_material", ZHANG)[-1]  # confirmed already
 
 
 def test_done_with_a_photo_then_the_grid_member_confirms_and_the_volunteer_gets_the_points(wechat, seeded, clock):
