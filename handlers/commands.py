@@ -43,6 +43,7 @@ from handlers.chasing import chase_command
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp.cleaning import NUMERAL_DIGITS, spoken_ticket_digits, to_simplified
+from storage import enrolments
 from storage import staff as staff_store
 from storage.contact_input import DELETE_WORDS, InvalidContact, phone_number, says_a_door
 from storage.duty import names_a_day
@@ -858,7 +859,7 @@ def _refused(conversation: Conversation, command: Command) -> Reply | None:
         refusal = lead_texts.COMMUNITY_ONLY.format(verb=command.verbs[0], summary=command.summary, who=who)
         if member is not None:
             return Reply(refusal)
-        refusal += _how_to_join(command)
+        refusal += _how_to_join(conversation, command)
     else:
         return None
     # A disabled staff member is told so, not taken for a resident who tried staff work.
@@ -867,9 +868,12 @@ def _refused(conversation: Conversation, command: Command) -> Reply | None:
     return Reply(refusal)
 
 
-def _how_to_join(command: Command) -> str:
-    """What a resident sends to become one who may use the community's command (志愿者报名, 党员报到); nothing when
-    only a post given by the community (楼长) may."""
+def _how_to_join(conversation: Conversation, command: Command) -> str:
+    """What a resident sends to become one who may use the community's command (志愿者报名, 党员报到), or that
+    theirs waits for the community; nothing when only a post given by the community (楼长) may."""
+    joins = _for_role(command, StaffRole.VOLUNTEER) or _for_role(command, StaffRole.PARTY_MEMBER)
+    if joins and enrolments.waiting(conversation.session, conversation.sender.id):
+        return lead_texts.JOIN_WAITING
     if _for_role(command, StaffRole.VOLUNTEER):
         return lead_texts.JOIN_TO_USE
     return lead_texts.JOIN_TO_USE_PARTY if _for_role(command, StaffRole.PARTY_MEMBER) else ""

@@ -47,6 +47,7 @@ COMMUNITY_ONLY = "“{verb}”：{summary}。只有{who}可以使用。您自己
 # After COMMUNITY_ONLY, to a resident: how to become one who may (a volunteer, or for 代报 a party member only).
 JOIN_TO_USE = "想参与的话，党员可以发送“党员报到”，其他居民可以发送“志愿者报名”，社区确认后就可以使用。"
 JOIN_TO_USE_PARTY = "党员可以发送“党员报到”，社区确认后就可以使用。"
+JOIN_WAITING = "您的报到/报名正在等待社区确认，确认后会通知您，就可以使用了。"
 # 怎么接单 from a confirmed volunteer, party member or 楼长 (nlp.chatter.Chatter.HOW_TO_CLAIM): their way to take a task.
 HOW_TO_CLAIM = ("发送“可领任务”查看本社区可以领的任务和微心愿，再发送“领单 编号”领取（一件事只有一人领得到）；"
                 "办好后发送“完成 编号 说明”，网格员核实后确认。")

@@ -10,7 +10,7 @@ from handlers import community_texts, points_words, resident_texts, staff_texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
-from storage import points, points_rules, points_view
+from storage import enrolments, points, points_rules, points_view
 from storage.models import GRID_TEAM, Staff
 
 
@@ -21,7 +21,7 @@ def my_points(conversation: Conversation, _arguments: Arguments) -> Reply:
     if member is None and conversation.is_staff:
         member, texts = conversation.staff, staff_texts
     if member is None:
-        return Reply(resident_texts.POINTS_NOT_FOR_RESIDENTS)
+        return _not_for_residents(conversation)
     session = conversation.session
     figures = points.summary(session, member.id, conversation.now)
     lines = [texts.MY_POINTS.format(role=community_texts.role_name(member.role), name=member.name,
@@ -51,11 +51,18 @@ def _rules_line(conversation: Conversation, member: Staff, texts: ModuleType) ->
             else texts.MY_POINTS_RULES_NO_STREET.format(terms=worth))
 
 
+def _not_for_residents(conversation: Conversation) -> Reply:
+    """Who earns points and how to join; one whose 报到 or 报名 waits hears that it does."""
+    if enrolments.waiting(conversation.session, conversation.sender.id):
+        return Reply(resident_texts.POINTS_WAITING_FOR_COMMUNITY)
+    return Reply(resident_texts.POINTS_NOT_FOR_RESIDENTS)
+
+
 def how_to_redeem(conversation: Conversation, _arguments: Arguments) -> Reply:
     """积分兑换: who records a redemption (the community, `gridbot points redeem`) and the sender's balance."""
     member = conversation.volunteer or (conversation.staff if conversation.is_staff else None)
     if member is None:
-        return Reply(resident_texts.POINTS_NOT_FOR_RESIDENTS)
+        return _not_for_residents(conversation)
     balance = points.balance(conversation.session, member.id)
     return Reply(community_texts.REDEEM_HOW.format(balance=balance))
 

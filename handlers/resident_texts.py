@@ -1014,6 +1014,8 @@ def my_contact(phone: str | None, door: str | None) -> str:
 
 POINTS_NOT_FOR_RESIDENTS = ("积分记录的是社区志愿者、党员、楼长等参与社区治理的贡献（领单完成任务、转达通知、代报等）"
                             "和网格工作人员的办理成效。想参与的话，党员可以发送“党员报到”，居民可以发送“志愿者报名”。")
+POINTS_WAITING_FOR_COMMUNITY = ("您的报到/报名正在等待社区确认。确认后，领单完成任务、转达通知、代报等都会记积分，"
+                                "发“我的积分”就能查看。")
 # --- 领单: a volunteer takes part of the resident's appeal (storage/volunteer_claims.py) ------------------------
 # By name only: the resident is not given the volunteer's number, nor the volunteer the resident's.
 

@@ -149,6 +149,11 @@ def check_can_enrol(session: Session, resident: Resident) -> None:
         raise NoHome()
 
 
+def waiting(session: Session, resident_id: int) -> bool:
+    """Whether the resident's 党员报到 or 志愿者报名 waits for the community's decision."""
+    return session.scalar(select(Enrolment.id).where(Enrolment.pending_key == resident_id)) is not None
+
+
 def request(session: Session, resident: Resident, role: StaffRole, name: str, organisation: str | None,
             now: datetime) -> Enrolment:
     """Store the resident's 报到/报名 at their bound home and tell the community's operators; the refusals of

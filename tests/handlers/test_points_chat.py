@@ -151,6 +151,14 @@ def test_my_points_says_what_each_rule_is_worth_in_the_senders_street(wechat, se
     assert "居民不满意 -2 分" in staff and "领单任务完成" not in staff
 
 
+def test_a_resident_whose_enrolment_waits_hears_it_waits_not_how_to_join(wechat, seeded):
+    wechat.dialog(RESIDENT, [("志愿者报名", "姓名"), ("刘芳", "单位"), ("无", "已收到")])
+    assert wechat.send(RESIDENT, "我的积分") == resident_texts.POINTS_WAITING_FOR_COMMUNITY
+    assert wechat.send(RESIDENT, "积分兑换") == resident_texts.POINTS_WAITING_FOR_COMMUNITY
+    listing = wechat.send(RESIDENT, "可领任务")
+    assert listing.endswith(community_texts.JOIN_WAITING) and "志愿者报名" not in listing
+
+
 def test_help_lists_my_points_to_staff_and_the_community_and_the_ranking_to_the_community(wechat, seeded):
     community_help = wechat.send(PARTY_MEMBER, "帮助")
     assert "我的积分" in community_help and "积分排行" in community_help
