@@ -342,11 +342,15 @@ def awaiting_relay(session: Session, member: Staff, now: datetime) -> Broadcast 
 def confirm_relayed(session: Session, member: Staff, notice: Broadcast, now: datetime) -> bool:
     """已转达 by a 楼长 the notice was for, which earns them 积分; False if they had confirmed it already.
     NotAllowed("not_for_you") when it was not sent to them, ("forgotten") when who got it is no longer on record
-    (GRIDBOT_NOTICE_KEEP_DAYS after the notice ended), ("staff_only") for a notice not meant for neighbours."""
+    (GRIDBOT_NOTICE_KEEP_DAYS after the notice ended), ("staff_only") for a notice not meant for neighbours that
+    reached them. NotFound for a staff-only notice that did not (or no longer provably did): as its page and its
+    number sent back, it exists only for those it reached, or 已转达 with guessed numbers would list them."""
+    if notice.audience == NoticeAudience.STAFF:
+        if notice.tally is None and member.openid is not None and received(session, notice, member.openid):
+            raise NotAllowed("staff_only")
+        raise NotFound(notice.number)
     if notice.tally is not None:
         raise NotAllowed("forgotten")
-    if notice.audience == NoticeAudience.STAFF:
-        raise NotAllowed("staff_only")
     if member.openid is None or not received(session, notice, member.openid):
         raise NotAllowed("not_for_you")
     exists = session.scalars(select(BroadcastConfirmation.id).where(

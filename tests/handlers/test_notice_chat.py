@@ -381,6 +381,16 @@ def test_a_building_lead_is_told_a_staff_only_notice_is_not_for_neighbours(wecha
         assert notice_records.progress(session, notice_records.find(session, number)).confirmed_by_building_leads == 0
 
 
+def test_a_staff_only_notice_that_did_not_reach_a_building_lead_reads_as_not_found_to_her(wechat, seeded, clock):
+    with seeded.transaction() as session:  # 和平社区's staff: not the 楼长 of 阳光花园3号楼
+        request = Request("和平社区", "和平社区工作人员周五例会", audience="staff")
+        number = notice_planning.store(session, notice_planning.plan(session, request, Limits(template_id="t"),
+                                                                     clock()), clock()).number
+    assert wechat.send(LEAD, f"已转达 {number}") == notice_texts.UNKNOWN_NOTICE.format(number=number)
+    assert wechat.send(LEAD, f"已转达 {number}") == wechat.send(LEAD, "已转达 N2612069999").replace("N2612069999",
+                                                                                                number)
+
+
 def test_a_building_lead_is_told_a_notice_that_ended_long_ago_is_past_confirming(wechat, seeded, clock):
     with seeded.transaction() as session:
         request = Request("幸福里社区/第一网格/阳光花园/3号楼", "明天上午停水", audience="all", urgent=True, kind="停水")
