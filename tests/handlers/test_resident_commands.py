@@ -168,7 +168,10 @@ def test_a_command_without_its_ticket_lists_what_it_could_mean(wechat):
                                   # filed as an appeal of its own, 我不想反映了 as a 家庭矛盾
                                   "我不想反映了", "算了，不投诉了", "我不想要了", "撤了吧",
                                   # filed as an appeal of no category, or added to the latest as her words
-                                  "那个，我想把刚才那个撤了", "帮我把它撤销吧", "我刚才发错了"])
+                                  "那个，我想把刚才那个撤了", "帮我把它撤销吧", "我刚才发错了",
+                                  # added to her appeal as words for its handler, 灯亮了 filed, 取消吧 asked to describe
+                                  "已经好了，不用来了", "算了不用了", "那个电梯的事不用管了", "那个事算了", "电梯又能用了",
+                                  "取消吧"])
 def test_calling_off_in_words_says_how_to_withdraw_and_files_nothing(wechat, said):
     assert wechat.send("o1", said) == "好的，有需要随时找我们。"
     ticket = ticket_of(wechat.send("o1", LIFT))
@@ -184,6 +187,11 @@ def test_an_alarm_that_keeps_going_off_for_nothing_is_filed_not_read_as_calling_
 
 def test_a_repair_that_did_not_hold_is_still_filed(wechat):
     assert "已受理您的诉求" in wechat.send("o1", "电梯修好了又坏了，老是停在五楼")
+
+
+@pytest.mark.parametrize("said", ["楼道灯不亮了", "暖气不热了", "楼道灯坏了物业说不用修了"])
+def test_a_problem_back_or_a_refusal_reported_is_still_filed(wechat, said):
+    assert "已受理您的诉求" in wechat.send("o1", said)
 
 
 def test_a_problem_that_is_no_longer_used_is_still_filed(wechat):
