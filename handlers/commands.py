@@ -829,6 +829,8 @@ def _needs(command: Command, ticket: str = "") -> str:
         return staff_texts.NEEDS_CONFIRM_NUMBER.format(verb=command.verbs[0])
     if command.takes is Takes.TASK:
         return lead_texts.NEEDS_TASK_NUMBER.format(verb=command.verbs[0])
+    if command.name == "add_words":  # a resident's, not staff's: the number only when several are open
+        return texts.NEEDS_WORDS_TO_ADD
     return staff_texts.NEEDS_TEXT.format(usage=command.usage)
 
 

@@ -550,6 +550,11 @@ def continued(ticket: str, content: str, added: WordsAdded) -> str:
     return CONTINUED.format(ticket=ticket, excerpt=_excerpt(content, 12), added=words_added(ticket, added))
 
 
+# 补充 said with nothing to add (我想补充一下): the words go after it, the number only when several are open.
+NEEDS_WORDS_TO_ADD = ("请把要补充的情况直接写在“补充”后面发过来，例如：补充 明天上午家里有人"
+                      "（有几件诉求在办时写上编号，例如：补充 G2611220007 明天上午家里有人）。")
+
+
 def which_to_add_to(still_open: list[tuple[str, str, str]]) -> str:
     """补充 without a number: none open, or which of the open (ticket, category, content) is meant."""
     if not still_open:

@@ -358,6 +358,14 @@ def test_saying_when_someone_is_home_reaches_the_handler_of_the_open_appeal_not_
     assert re.findall(r"G\d{10}", wechat.send("o1", "我的诉求")) == [ticket]
 
 
+@pytest.mark.parametrize("said", ["补充", "我想补充一下", "补充一下。"])
+def test_add_words_with_nothing_to_add_says_to_write_it_after_the_word_not_a_staff_format(wechat, said):
+    # It answered 请按这个格式发送：补充 编号 内容, as if a number were always needed.
+    ticket_of(wechat.send("o1", LIFT))
+    assert wechat.send("o1", said) == ("请把要补充的情况直接写在“补充”后面发过来，例如：补充 明天上午家里有人"
+                                       "（有几件诉求在办时写上编号，例如：补充 G2611220007 明天上午家里有人）。")
+
+
 def test_add_words_is_bounded_and_only_for_ones_own_open_appeals(wechat, seeded, clock):
     assert wechat.send("o1", "补充 明天家里有人") == "您现在没有正在办理的诉求。要反映新问题，直接发送文字或语音即可。"
     ticket = ticket_of(wechat.send("o1", LIFT))
