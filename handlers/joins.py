@@ -1,4 +1,5 @@
-"""我也遇到: a new appeal that matches a neighbour's open one is offered as a join; "1" (or 加入, 好的) accepts,
+"""我也遇到: a new appeal that matches a neighbour's open one is offered as a join; "1" (or 加入, 好的, 是同一个问题)
+accepts,
 不用了 declines.
 
 The new appeal is filed and dispatched first, so nothing is lost if the resident never answers. The offer is
@@ -7,6 +8,8 @@ a dialogue (like binding and rating) and is made only when no other dialogue is 
 """
 
 from __future__ import annotations
+
+import re
 
 from handlers import dialogues
 from handlers import resident_texts as texts
@@ -22,6 +25,10 @@ from storage.errors import DomainError
 DIALOG = "join_offer"
 ACCEPTANCES = frozenset({"1", "一", "加入", "1加入", "加入已有诉求", "1加入已有诉求", "我也遇到", "好的", "好", "可以",
                          "行", "同意", "要", "加入吧"})
+# "Yes, it is the same one" in words (是的, 对, 是同一个问题, 是的，就是一样的): the offer asked whether it is.
+_SAME = re.compile(r"(是|是的|对|对的|对对|没错)?[,，、]?((就|就是|是|应该是)?(同一个|同一件|一样的|一个)(问题|事|事情)?)?(吧|啊|呀|哈)?")
+# "No, another one" (不是, 不是同一个问题, 不一样): kept on its own, as 不用了 keeps it.
+_NOT_SAME = re.compile(r"(不是|不对)[,，、]?((不是)?(同一个|同一件|一样的|一个|一回事)(问题|事|事情)?)?(吧|啊|呀)?|不一样(的)?(吧|啊|呀)?")
 # Said to the offer, these keep the new appeal on its own (any other message also ends the offer, silently).
 DECLINES = frozenset({"不用了", "不用", "不要", "不要了", "算了", "不加入", "不需要", "单独办理"})
 # Lets a slightly looser wording match a neighbour of the same unit: the same stairwell's lift or door is very
@@ -61,13 +68,16 @@ def is_acceptance(conversation: Conversation) -> bool:
     said = dialogues.short_answer(conversation)
     if said is None or said in ACCEPTANCES:
         return said is not None
+    if said and _SAME.fullmatch(said):
+        return True
     offered = dialogues.answered(conversation, DIALOG).data.get("target")
     return any(said == f"{word}{offered}" for word in ACCEPTANCES) if offered else False
 
 
 def is_decline(conversation: Conversation) -> bool:
-    """不用了 (or 算了, 不加入), while a join offer is open (the router checks)."""
-    return dialogues.short_answer(conversation) in DECLINES
+    """不用了 (or 算了, 不加入, 不是同一个问题), while a join offer is open (the router checks)."""
+    said = dialogues.short_answer(conversation)
+    return said in DECLINES or (said is not None and _NOT_SAME.fullmatch(said) is not None)
 
 
 def decline(conversation: Conversation) -> Reply:

@@ -135,6 +135,24 @@ def test_an_answer_by_voice_with_a_particle_is_understood(wechat, seeded, clock)
     assert appeal(seeded, second).status == AppealStatus.MERGED
 
 
+@pytest.mark.parametrize("said", ["是的，就是同一个问题", "对，是一样的", "是同一个", "是的"])
+def test_saying_it_is_the_same_problem_joins_it(wechat, seeded, clock, said):
+    # It was added to her new appeal as words for its handler, the offer dropped.
+    first, _ = file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.dialog("o5", [(said, f"已加入诉求 {first}")])
+    assert appeal(seeded, second).status == AppealStatus.MERGED
+
+
+@pytest.mark.parametrize("said", ["不是", "不是同一个问题", "不一样"])
+def test_saying_it_is_not_the_same_keeps_her_appeal_on_its_own(wechat, seeded, clock, said):
+    # 不是 was asked to describe a problem, 不是同一个问题 added to her appeal as words for its handler.
+    file(wechat, seeded, clock, "o1", LIFT)
+    second, _ = file(wechat, seeded, clock, "o5", LIFT_AGAIN)
+    wechat.dialog("o5", [(said, f"好的，您的诉求 {second} 单独办理，进展会通知您。")])
+    assert appeal(seeded, second).status == AppealStatus.DISPATCHED
+
+
 def test_a_neighbour_in_the_same_unit_is_told_no_more_than_the_building(wechat, seeded, clock):
     first, _ = file(wechat, seeded, clock, "o1", LIFT)
     with seeded.transaction() as session:
