@@ -7,6 +7,8 @@ Filing first means nothing is lost if the resident never answers. The offer is a
 
 from __future__ import annotations
 
+import re
+
 from handlers import dialogues
 from handlers import resident_texts as texts
 from handlers.conversation import Conversation
@@ -19,6 +21,9 @@ DIALOG = "several_problems"
 ACCEPTANCES = frozenset({"分开", "分开登记", "分开办", "分开办理", "分别登记", "拆开", "1", "好的", "好", "可以", "要",
                          "行", "同意"})
 DECLINES = frozenset({"不用了", "不用", "不要", "不要了", "算了", "不分开", "不需要", "一起办", "一起办理"})
+# The same in a few more words: 分开处理, 分别办理吧, 各自登记 / 一起处理就行, 放在一起办, 不用分开.
+_APART = re.compile(r"(分开|分别|拆开|各自|单独)(来|登记|办|办理|处理|报|派)?(就行|就好|就可以)?")
+_TOGETHER = re.compile(r"(放在?|合在)?(一起|一块)(来|办|办理|处理|登记)?(就行|就好|就可以|也行)?|不(用|要|需要)?(再)?分开(了)?")
 
 
 def offer(conversation: Conversation, filed: appeals.Filed, text: str, category: str) -> str | None:
@@ -49,12 +54,14 @@ def _original_first(found: tuple[Part, ...], category: str) -> list[Part]:
 
 def is_acceptance(conversation: Conversation) -> bool:
     """分开 (or 好的, 1), while the offer is open (the router checks)."""
-    return dialogues.short_answer(conversation) in ACCEPTANCES
+    said = dialogues.short_answer(conversation)
+    return said in ACCEPTANCES or (bool(said) and _APART.fullmatch(said or "") is not None)
 
 
 def is_decline(conversation: Conversation) -> bool:
     """不用了 (or 一起办), while the offer is open (the router checks)."""
-    return dialogues.short_answer(conversation) in DECLINES
+    said = dialogues.short_answer(conversation)
+    return said in DECLINES or (bool(said) and _TOGETHER.fullmatch(said or "") is not None)
 
 
 def decline(conversation: Conversation) -> Reply:

@@ -95,6 +95,15 @@ def test_an_answer_in_traditional_characters_is_understood(wechat, seeded, said,
     wechat.dialog("o1", [(said, answer)])
 
 
+@pytest.mark.parametrize(("said", "answer", "count"), [("分开处理吧", "已分开登记", 3), ("分别办理", "已分开登记", 3),
+                                                      ("一起处理就行", "里一起办理", 1), ("不用分开了", "里一起办理", 1)])
+def test_apart_or_together_said_in_a_few_more_words_is_understood(wechat, seeded, said, answer, count):
+    # Each was added to the appeal as words for its handler, the offer dropped.
+    wechat.send("o1", THREE)
+    wechat.dialog("o1", [(said, answer)])
+    assert len(appeals_of(seeded)) == count
+
+
 def test_the_offer_lasts_one_message(wechat, seeded):
     wechat.send("o1", THREE)
     wechat.send("o1", "我的诉求")
