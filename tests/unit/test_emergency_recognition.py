@@ -148,6 +148,11 @@ def shipped() -> Taxonomy:
         ("楼下停车场有个小孩被关在车里，一直在哭", "child_in_car"),
         ("我家孩子还在车里，钥匙锁里面了", "child_in_car"),
         ("宝宝把自己锁在车里了，快来人", "child_in_car"),
+        ("我家孩子被反锁在车里了", "child_in_car"),
+        ("车里锁着个孩子，一直在哭", "child_in_car"),
+        ("小孩被困车里了", "child_in_car"),
+        ("宝宝在车里出不来了", "child_in_car"),
+        ("孩子一个人在车里，车锁了", "child_in_car"),
     ],
 )
 def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, kind: str) -> None:
@@ -251,6 +256,8 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "钥匙锁车里了",
         "车钥匙锁在车里了，开不了门",
         "孩子的书包锁在车里了",
+        "车里锁着个箱子，打不开",
+        "孩子在车里玩呢，车门锁坏了还没修",
         "天热了，千万别把孩子锁在车里",
         "",
     ],
