@@ -214,7 +214,8 @@ def _skip_those_gone_since(session: Session, chunk_id: int, notice: Broadcast) -
     would have left them out."""
     gone = [(SkipReason.UNFOLLOWED, Resident.status != ResidentStatus.ACTIVE)]
     try:
-        buildings = notice_scope.resolve(session, notice.scope_path).building_ids()
+        # As planning reads them: a building the ledger dropped (import org --prune) still has its residents.
+        buildings = notice_scope.resolve(session, notice.scope_path).building_ids(pruned_too=True)
     except UnclearPlace:
         buildings = None  # the place was renamed or removed since: who lives there is the plan's to say
     if buildings is not None:  # 3号楼's water cut is no news to a resident who moved to another building

@@ -289,6 +289,21 @@ def test_a_resident_who_moved_out_of_the_scope_before_a_scheduled_notice_goes_do
     assert progress(worker_runtime, number).skipped_why == {"moved": 1}
 
 
+def test_residents_of_a_building_the_ledger_dropped_get_the_grids_notice_the_preview_counted_them_for(
+        worker_runtime, fake_wechat):
+    """`import org --prune` dropped 1号楼; its resident still lives there and still belongs to the grid."""
+    from storage.models import Building
+
+    with worker_runtime.database.transaction() as session:
+        session.execute(update(Building).where(Building.compound == "阳光花园", Building.name == "1号楼")
+                        .values(active=False))
+    number = send(worker_runtime)
+    work(worker_runtime)
+    (call,) = fake_wechat.calls(MASS_SEND_PATH)
+    assert set(call["body"]["touser"]) == GRID_PEOPLE  # NEXT_DOOR, of 1号楼, too: not skipped as moved away
+    assert progress(worker_runtime, number).skipped_why == {}
+
+
 def test_a_mass_send_left_with_one_person_is_not_attempted(worker_runtime, fake_wechat, clock):
     """WeChat refuses a mass list of one (40130): the last one is skipped as planning skips a lone person."""
     number = send(worker_runtime, send_at=clock() + timedelta(hours=2))
