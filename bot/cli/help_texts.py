@@ -269,7 +269,7 @@ PARAMETERS: dict[str, str] = {
     "notice list --json": "输出一个 JSON 数组，最新的在前；每条的 more_than_listed 为 true 时还有没列出的通知（同文字输出的最后一行）",
     "notice status number": "通知的编号（notice list 里的）",
     "notice status --json": "输出一个 JSON 对象（编号、状态、收件人数、已发送……）",
-    "notice status --watch": "显示实时进度条，直到发送完毕",
+    "notice status --watch": "显示实时进度条，直到发送完毕（和 --json 一起用时不画进度条，发送完毕后只输出 JSON）",
     "notice cancel number": "通知的编号（notice list 里的）",
     "org list --scope": _SCOPE,
     "org list --json": "输出 JSON，给脚本用",

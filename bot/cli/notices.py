@@ -115,11 +115,13 @@ def _at(value: str | None) -> datetime | None:
 def notice_status(number: str, as_json: bool, watch: bool) -> None:
     """How far a notice is: sent, filtered by WeChat, failed, skipped, per channel, 楼长 confirmations."""
     shown = _progress(number)
+    drawn = watch and not as_json  # with --json, --watch waits for the end in silence: the output stays one JSON
     while watch and shown.state in ("scheduled", "sending"):
-        click.echo("\r" + texts.bar(shown), nl=False)
+        if drawn:
+            click.echo("\r" + texts.bar(shown), nl=False)
         time.sleep(WATCH_EVERY_S)
         shown = _progress(number)
-    if watch:
+    if drawn:
         click.echo("\r" + texts.bar(shown))
     if as_json:
         click.echo(json.dumps(shown.as_json(), ensure_ascii=False))

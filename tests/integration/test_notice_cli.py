@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from bot.cli.gridbot import main
+from storage import notice_records
 from storage.models import Broadcast, NoticeState, Resident
 from storage.tickets import LOCAL_ZONE
 from tests.support.personas import NEIGHBOUR
@@ -157,6 +158,26 @@ def test_a_building_named_with_its_compound_or_alone_is_found_as_the_chat_finds_
     assert several.exit_code == 1 and "范围里的楼栋“3号楼”不止一个，可选：幸福里社区/第一网格/阳光花园/3号楼、和平社区/第三网格/金地城/3号楼" \
         in several.output  # not "not found": it is there twice
     assert stored(seeded) == 0
+
+
+def test_status_watch_with_json_waits_for_the_end_and_prints_only_the_json(seeded, database_url, clock, monkeypatch):
+    import bot.cli.notices
+
+    number = NUMBER.search(gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六消防演练",
+                                   "--yes").output).group(0)
+    looks = iter([False, True])  # scheduled at the first look, done at the next: as a worker sends it meanwhile
+
+    def progress(wanted: str):  # type: ignore[no-untyped-def]
+        with seeded.transaction() as session:
+            if next(looks):
+                session.execute(update(Broadcast).values(state=NoticeState.DONE))
+            return notice_records.progress(session, notice_records.find(session, wanted))
+
+    monkeypatch.setattr(bot.cli.notices, "_progress", progress)
+    monkeypatch.setattr(bot.cli.notices, "WATCH_EVERY_S", 0)
+    watched = gridbot(database_url, clock, "notice", "status", number, "--watch", "--json")
+
+    assert watched.exit_code == 0 and json.loads(watched.output)["state"] == "done"  # no progress bar before it
 
 
 def test_an_empty_scope_is_refused_not_read_as_everywhere(seeded, database_url, clock):
