@@ -31,9 +31,11 @@ def wishes_group() -> None:
 def wishes_add(clock: Clock | None, scope_path: str, text: str) -> None:
     """Post a wish and print its number (W2612020001)."""
     from storage import wishes
+    from storage.queries import Scope
 
     def add(session: Session) -> tuple[str, str, bool]:
-        place = wishes.place_of_path(session, scope_path)
+        # Read as the console's wish form and the notices read a place: 阳光花园/3号楼 is the one of that name.
+        place = wishes.place_within(session, Scope(), path=scope_path)
         wish = wishes.post(session, place, text, (clock or now_utc)())
         return wish.code, wishes.place_label(session, wish), wish.grid_id is not None
 

@@ -41,6 +41,14 @@ def test_a_wish_is_added_for_a_building_and_its_number_printed_first(gridbot, se
     assert wish_row(seeded, "W2611220002").grid_id is None
 
 
+@pytest.mark.parametrize("scope", ["阳光花园·3号楼", "阳光花园/3号楼", "3号楼"])
+def test_a_building_named_with_its_compound_or_alone_is_found_as_the_consoles_wish_form_finds_it(gridbot, seeded,
+                                                                                                  scope):
+    code = ok(gridbot("wishes", "add", "--scope", scope, "--text", TEXT)).splitlines()[0]
+    added = wish_row(seeded, code)
+    assert (added.compound, added.building_id is not None) == ("阳光花园", True)
+
+
 def test_a_wish_for_a_compound_named_alone_keeps_its_compound_and_lists_under_it(gridbot, seeded):
     code = ok(gridbot("wishes", "add", "--scope", "阳光花园", "--text", "小区花坛想请人帮忙补种")).splitlines()[0]
     added = wish_row(seeded, code)
@@ -63,7 +71,7 @@ def test_a_wish_that_cannot_be_placed_or_is_empty_or_too_long_is_refused(gridbot
         assert session.scalar(select(Wish.id)) is None
 
 
-@pytest.mark.parametrize("scope", ["阳光花园·3号楼", "幸福里社区/第九网格"])
+@pytest.mark.parametrize("scope", ["阳光花园·9号楼", "幸福里社区/第九网格"])
 def test_a_scope_naming_nothing_is_explained_with_the_forms_a_wish_takes(gridbot, seeded, scope):
     says = refused(gridbot("wishes", "add", "--scope", scope, "--text", TEXT))
 
