@@ -237,8 +237,9 @@ def task_key(wish: Wish) -> str:
 
 
 def _within(session: Session, path: str) -> list[ColumnElement[bool]]:
-    """Conditions on Wish: it lies in the place `path` names (a street or 全部 too, for listing)."""
-    resolved = notice_scope.resolve(session, path)
+    """Conditions on Wish: it lies in the place `path` names (a street or 全部 too, for listing; 阳光花园/3号楼 as
+    `wishes add` reads it)."""
+    resolved = notice_scope.resolve(session, notice_scope.qualified(session, path, Scope()))
     scope = resolved.scope
     if resolved.building_id is not None:
         return [Wish.building_id == resolved.building_id]

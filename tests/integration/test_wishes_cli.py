@@ -47,6 +47,7 @@ def test_a_building_named_with_its_compound_or_alone_is_found_as_the_consoles_wi
     code = ok(gridbot("wishes", "add", "--scope", scope, "--text", TEXT)).splitlines()[0]
     added = wish_row(seeded, code)
     assert (added.compound, added.building_id is not None) == ("阳光花园", True)
+    assert code in ok(gridbot("wishes", "list", "--scope", scope))  # and listed under the place so written
 
 
 def test_a_wish_for_a_compound_named_alone_keeps_its_compound_and_lists_under_it(gridbot, seeded):
