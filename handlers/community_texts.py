@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from handlers.privacy import mask_personal_numbers
 from handlers.resident_texts import EMERGENCY_NUMBERS, Fields, who_was_told
-from storage.notices import StaffEnrolmentDeclined, StaffMemberConfirmed
+from storage.notices import StaffEnrolmentDeclined, StaffMemberConfirmed, StaffMemberMovedHome
 
 DAIBAO_USAGE = "代报 单元或门牌 内容"
 DAIBAO_FILED = ("已为邻居（{home}）代报，编号 {ticket}，类别：{category}，已派给 {grid}。"
@@ -175,6 +175,20 @@ def confirmed(n: StaffMemberConfirmed) -> str:
 
 def confirmed_fields(n: StaffMemberConfirmed) -> Fields:
     return (n.who, f"{enrol_word(n.role)}已确认", "可领任务、我的积分"), CONFIRMED_END
+
+
+MOVED_HOME = "【住址已更新】{who}您好！社区已把您登记的{role}住址改为 {home}，“可领任务”和“积分排行”按新住址，已有的积分不变。"
+MOVED_HOME_RELEASED = "您在原来社区领了、还没报完成的任务已交还，重新开放给其他志愿者：{tasks}。"
+
+
+def moved_home(n: StaffMemberMovedHome) -> str:
+    """The member's notice: registered at their new home, and the tasks given back."""
+    head = MOVED_HOME.format(who=n.who, role=role_name(n.role), home=n.home)
+    return "\n".join([head, MOVED_HOME_RELEASED.format(tasks="、".join(n.released))] if n.released else [head])
+
+
+def moved_home_fields(n: StaffMemberMovedHome) -> Fields:
+    return (n.who, f"登记住址改为 {n.home}", "交还的任务：" + ("、".join(n.released) or "无")), "已有的积分不变。"
 
 
 def declined(n: StaffEnrolmentDeclined) -> str:

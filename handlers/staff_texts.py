@@ -32,6 +32,7 @@ from storage.notices import (
     StaffFocusOpened,
     StaffMaterialAdded,
     StaffMemberConfirmed,
+    StaffMemberMovedHome,
     StaffMerged,
     StaffNewAppeal,
     StaffNotice,
@@ -765,6 +766,8 @@ TEMPLATE_FIELDS[StaffEnrolmentRequested] = lambda n: (
     f"核实后请回复“确认报到 {n.number}”。")
 TEMPLATES[StaffMemberConfirmed] = community_texts.confirmed
 TEMPLATE_FIELDS[StaffMemberConfirmed] = community_texts.confirmed_fields
+TEMPLATES[StaffMemberMovedHome] = community_texts.moved_home
+TEMPLATE_FIELDS[StaffMemberMovedHome] = community_texts.moved_home_fields
 TEMPLATES[StaffEnrolmentDeclined] = community_texts.declined
 TEMPLATE_FIELDS[StaffEnrolmentDeclined] = community_texts.declined_fields
 
@@ -1635,6 +1638,7 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffDailySummary: "每日简报",
     StaffEnrolmentRequested: "党员报到、志愿者报名待确认",
     StaffMemberConfirmed: "报到、报名已确认（给本人）",
+    StaffMemberMovedHome: "党员、志愿者的登记住址已更新（给本人）",
     StaffEnrolmentDeclined: "报到、报名未确认（给本人）",
     StaffVolunteerClaimed: "志愿者领单（给负责人）",
     StaffVolunteerDone: "志愿者报完成（给负责人）",

@@ -20,8 +20,10 @@ from storage import org_moves, volunteer_claims
 from storage import staff as staff_store
 from storage.errors import DomainError, NotAllowed
 from storage.models import COMMUNITY_ROLES, Building, Community, Grid, PartyBranch, Staff, StaffRole, Unit
+from storage.notices import StaffMemberMovedHome
 from storage.queries import Scope
 from storage.roster import within
+from storage.telling import tell
 from storage.typed_ids import typed_id
 
 PARTY_ROLES = (StaffRole.PARTY_MEMBER, StaffRole.PARTY_HOUSEHOLD)  # the branch's members and its secretary
@@ -126,7 +128,8 @@ def move_home(session: Session, member: Staff, building_name: str, now: datetime
     """`gridbot staff move 陈明 --building PATH`: a 党员 or 志愿者 who moved house, to another community or street
     too (which 我搬家了 does not follow: the community decides who is its own), is registered at the new building,
     the same person with the same points, so that later grants go by the new street's rules. The tasks they took in
-    a community they left and have not reported done are open to others again, as when one leaves. Refused
+    a community they left and have not reported done are open to others again, as when one leaves; they are told
+    both. Refused
     (NotAllowed) for the posts (their building or unit is the post: invite the new one), the building they live in,
     and the secretary of a 小区党支部 moving out of its 小区 (the community names who leads it first)."""
     if member.role not in HOME_ROLES:
@@ -143,7 +146,11 @@ def move_home(session: Session, member: Staff, building_name: str, now: datetime
     member.grid_id, member.community_id, member.building_id, member.unit_id = (building.grid_id, community_id,
                                                                                 building.id, None)
     session.flush()
-    return HomeMoved(member, volunteer_claims.release_all(session, member, now) if left else ())
+    released = volunteer_claims.release_all(session, member, now) if left else ()
+    home = staff_store.place_label(session, member.grid_id, member.community_id, member.building_id) or building.name
+    tell(session, member.openid, StaffMemberMovedHome(who=member.name, role=member.role, home=home,
+                                                             released=released), now)
+    return HomeMoved(member, released)
 
 
 def members(session: Session, scope: Scope) -> list[Member]:

@@ -645,6 +645,18 @@ class StaffMemberConfirmed(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffMemberMovedHome(StaffNotice):
+    """To a 党员 or 志愿者 the community registered at their new home (`gridbot staff move --building`): where, and
+    the tasks they took where they lived before that are open to others again."""
+
+    name: ClassVar[str] = "staff_member_moved_home"
+    who: str
+    role: str
+    home: str
+    released: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffEnrolmentDeclined(StaffNotice):
     """To the applicant (a resident, never made a member): the community did not confirm their request."""
 

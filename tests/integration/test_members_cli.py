@@ -119,6 +119,9 @@ def test_a_volunteer_who_moved_to_another_street_keeps_her_points_and_gives_back
         assert moved.id == before and points.balance(session, moved.id) == 5  # the same person, her points hers
         assert points.street_names(session, [moved]) == ["安宁街道"]
         assert session.get_one(wishes.Wish, taken.id).status == "open"
+    (told,) = worded(seeded, "staff_member_moved_home", VOLUNTEER)
+    assert told == ("【住址已更新】周敏您好！社区已把您登记的志愿者住址改为 安宁社区·第一网格·翠湖苑·1号楼，“可领任务”和“积分排行”按新住址，"
+                    f"已有的积分不变。\n您在原来社区领了、还没报完成的任务已交还，重新开放给其他志愿者：{code}。")
     assert "安宁社区 翠湖苑 1号楼" in ok(gridbot("members", "list", "--scope", "安宁社区"))
     assert refused(gridbot("staff", "move", "周敏", "--building", "翠湖苑·1号楼")) == "TA 登记的住址已经是这栋楼了。"
     assert refused(gridbot("staff", "move", "周敏", "--grid", "第二网格")).startswith("只有网格员、网格长和物业人员属于网格")
