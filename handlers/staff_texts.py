@@ -1533,8 +1533,12 @@ def _volunteer_material(n: StaffVolunteerMaterial) -> str:
     return f"【志愿者照片】{_role(n.role)}{n.volunteer} 为 {n.code} 发来了{name}{material_lines(n.photos, n.places)}{ask}"
 
 
+VOLUNTEER_RELEASED_CLOSED = "诉求已办结，无需再安排志愿者。"  # 放弃 of an appeal resolved or closed meanwhile
+
+
 def _volunteer_released(n: StaffVolunteerReleased) -> str:
-    return f"【志愿者放弃】{_role(n.role)}{n.volunteer} 放弃了 {n.code}，任务已重新开放给其他志愿者。"
+    after = VOLUNTEER_RELEASED_CLOSED if n.closed else "任务已重新开放给其他志愿者。"
+    return f"【志愿者放弃】{_role(n.role)}{n.volunteer} 放弃了 {n.code}，{after}"
 
 
 def _volunteer_confirmed(n: StaffVolunteerConfirmed) -> str:
@@ -1588,7 +1592,8 @@ TEMPLATE_FIELDS.update({
                                       _volunteer_reach(n)),
     StaffVolunteerDone: lambda n: ((n.code, "志愿者报完成", f"{_role(n.role)}{n.volunteer}", n.note),
                                    f"请核实后回复“确认完成 {n.code}”。"),
-    StaffVolunteerReleased: lambda n: ((n.code, "志愿者放弃", f"{_role(n.role)}{n.volunteer}"), "任务已重新开放。"),
+    StaffVolunteerReleased: lambda n: ((n.code, "志愿者放弃", f"{_role(n.role)}{n.volunteer}"),
+                                       VOLUNTEER_RELEASED_CLOSED if n.closed else "任务已重新开放。"),
     StaffVolunteerConfirmed: lambda n: ((n.code, "任务已确认完成", f"确认：{n.by or '居民评价'}", f"积分：+{n.points}"),
                                         "感谢您的付出！"),
     StaffVolunteerPraised: lambda n: ((n.code, "居民评价满意", f"积分：+{n.points}"), "感谢您的付出！"),

@@ -711,12 +711,14 @@ class StaffVolunteerDone(StaffNotice):
 
 @dataclass(frozen=True, kw_only=True)
 class StaffVolunteerReleased(StaffNotice):
-    """To the one responsible: the volunteer gave the task back (放弃); it is open to others again."""
+    """To the one responsible: the volunteer gave the task back (放弃); it is open to others again, unless the
+    appeal was resolved or closed meanwhile (`closed`)."""
 
     name: ClassVar[str] = "staff_volunteer_released"
     code: str
     volunteer: str
     role: str
+    closed: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

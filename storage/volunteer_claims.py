@@ -179,8 +179,9 @@ def _release(session: Session, member: Staff, held: VolunteerClaim, target: Targ
         if target.appeal.status in OPEN_STATUSES:  # told this volunteer was coming, they would wait for nobody
             tell_resident(session, target.appeal,
                           ResidentVolunteerNotComing(ticket=target.code, volunteer=member.name), now)
+    closed = target.appeal is not None and target.appeal.status not in CLAIMABLE  # 办结 before the 放弃
     _tell_responsible(session, target, StaffVolunteerReleased(code=target.code, volunteer=member.name,
-                                                              role=member.role), now)
+                                                              role=member.role, closed=closed), now)
 
 
 def finish(session: Session, member: Staff, code: str, note: str, now: datetime) -> Target:

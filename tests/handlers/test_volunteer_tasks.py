@@ -557,6 +557,17 @@ def test_a_volunteer_whose_task_the_grid_member_resolved_first_is_asked_to_say_d
     assert len(worded(seeded, "staff_volunteer_appeal_resolved", VOLUNTEER)) == 1
 
 
+def test_a_volunteer_giving_back_a_task_the_grid_member_resolved_meanwhile_says_nothing_reopened(wechat, seeded,
+                                                                                                   clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, POSTERS)
+    wechat.send(VOLUNTEER, f"领单 {ticket}")
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已清理", "已办结")])
+    assert "放弃" in wechat.send(VOLUNTEER, f"放弃 {ticket}")
+    told = worded(seeded, "staff_volunteer_released", ZHANG)[-1]
+    assert told == f"【志愿者放弃】志愿者周敏 放弃了 {ticket}，诉求已办结，无需再安排志愿者。"
+    assert ticket not in wechat.send(VOLUNTEER, "可领任务")
+
+
 def test_a_volunteer_whose_task_the_grid_leader_rejected_is_told_why_and_cannot_finish_it(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, POSTERS)
     wechat.send(VOLUNTEER, f"领单 {ticket}")
