@@ -387,6 +387,18 @@ def test_a_preview_applies_once(app, store):
     assert again.status_code == 400 and "预览已过期（或已经导入过）" in again.get_data(as_text=True)
 
 
+def test_a_file_gone_while_an_upload_sweeps_stale_ones_does_not_fail_the_preview(app, store):
+    uploads = app.extensions["gridbot"].settings.data_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    # Listed, then removed before its age is read: another operator's 确认导入, or her upload's own sweep.
+    (uploads / "org-imported-meanwhile").symlink_to(uploads / "gone")
+    person = logged_in(app, "admin")
+
+    preview = upload(person, NEW_GRID_FILE)
+
+    assert preview.status_code == 200 and apply(person, preview).status_code == 302
+
+
 def test_a_bad_file_changes_nothing_and_names_its_rows(app, store):
     person = logged_in(app, "admin")
     before = counts(store)

@@ -303,8 +303,11 @@ def _keep(data: bytes, name: str) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - UPLOAD_KEPT_SECONDS
     for old in folder.glob("org-*"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        except FileNotFoundError:  # imported, or swept by another operator's upload, since the listing
+            continue
     token = secrets.token_urlsafe(24)
     (folder / f"org-{token}").write_bytes(data)
     session["org_upload"] = {"token": token, "name": name}
