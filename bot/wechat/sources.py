@@ -44,8 +44,18 @@ def callback_ips_key(appid: str) -> str:
 
 
 def callback_ips_stored(client: redis.Redis, appid: str) -> bool:
-    """Whether the account's callback IP list is in Redis (the webhook refuses every request without it)."""
-    return bool(client.exists(callback_ips_key(appid)))
+    """Whether the account's callback IP list is in Redis, readable (the webhook cannot check sources without it)."""
+    return stored_networks(client.get(callback_ips_key(appid))) is not None
+
+
+def stored_networks(raw: bytes | str | None) -> tuple[IPNetwork, ...] | None:
+    """The networks of a list as kept in Redis; None when there is none or it cannot be read (not JSON, no
+    entries, none usable: written by hand, or by something else sharing the Redis)."""
+    try:
+        networks, _invalid = parse_networks(json.loads(raw)["entries"]) if raw is not None else ((), [])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return networks or None
 
 
 def parse_networks(entries: Iterable[str]) -> tuple[tuple[IPNetwork, ...], list[str]]:
@@ -165,9 +175,10 @@ class SourceCheck:
             with self._lock:
                 self._ask_after = now + OUTAGE_ASK_S
             return networks
-        if raw is None:
-            return self._last_known(now, cached, "it is not in Redis")
-        networks, _invalid = parse_networks(json.loads(raw)["entries"])
+        networks = stored_networks(raw)
+        if networks is None:
+            return self._last_known(now, cached, "it is not in Redis" if raw is None else "its value in Redis "
+                                    "cannot be read (the worker fetches it again within half a minute)")
         with self._lock:
             self._cached = (now, networks)
         self._save(raw)

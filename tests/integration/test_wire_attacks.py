@@ -23,7 +23,14 @@ from bot.settings import COMPAT, PLAIN, SAFE
 from bot.web.app import create_app
 from bot.web.runtime import Runtime
 from bot.web.webhook import REFUSALS_LOGGED_PER_MINUTE
-from bot.wechat.sources import SAVED_NAME, SourceCheck, callback_ips_key, keep_copy, parse_networks
+from bot.wechat.sources import (
+    SAVED_NAME,
+    SourceCheck,
+    callback_ips_key,
+    callback_ips_stored,
+    keep_copy,
+    parse_networks,
+)
 from bot.worker import schedule
 from bot.worker.schedule import refresh_callback_ips
 from bot.worker.schedule import run as run_relay
@@ -446,6 +453,21 @@ def test_a_web_process_started_after_redis_lost_the_list_uses_the_copy_until_the
     client = restarted_without_redis(runtime, redis_client, down=False)
 
     assert [post_from(client, wechat, peer).status_code for peer in ("127.0.0.1", "10.1.2.3")] == [200, 403]
+
+
+@pytest.mark.parametrize("value", ["not json", '{"entries": 7}', '{"fetched_at": "2026-12-07"}', '{"entries": []}'])
+def test_an_unreadable_list_in_redis_is_not_a_server_error_and_the_worker_fetches_it_again(
+    runtime: Runtime, wechat, redis_client: redis_lib.Redis, seeded: Database, worker_runtime, fake_wechat: Fake,
+    value: str
+) -> None:  # type: ignore[no-untyped-def]
+    assert post_from(sources_client(runtime, redis_client), wechat, "127.0.0.1").status_code == 200  # read, kept
+    key = callback_ips_key(runtime.settings.wechat_appid)
+    redis_client.set(key, value)  # written by hand, or by something else sharing this Redis
+    client = restarted_without_redis(runtime, redis_client, down=False)
+
+    assert [post_from(client, wechat, peer).status_code for peer in ("127.0.0.1", "10.1.2.3")] == [200, 403]
+    assert not callback_ips_stored(redis_client, runtime.settings.wechat_appid)  # so the worker fetches it again
+    assert refresh_callback_ips(worker_runtime) and callback_ips_stored(redis_client, runtime.settings.wechat_appid)
 
 
 @pytest.mark.parametrize("spoil", ["confirmed over a day ago", "another account's", "garbled"])
