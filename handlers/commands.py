@@ -302,6 +302,9 @@ COMMANDS: tuple[Command, ...] = (
             Takes.NOTHING, enrolment.party_member),
     Command("enrol_volunteer", ("志愿者报名",), "志愿者报名", "报名成为社区志愿者，社区确认后可领任务", Takes.NOTHING,
             enrolment.volunteer),
+    # Unlisted: said to those waiting (ENROL_SENT, ENROL_PENDING), not a line in every resident's help.
+    Command("withdraw_enrolment", ("撤回报名", "取消报名", "撤回报到", "取消报到", "撤销报名", "撤销报到"), "撤回报名",
+            "撤回还在等待社区确认的党员报到或志愿者报名", Takes.NOTHING, enrolment.withdraw, Audience.UNLISTED),
     Command("enrolments", ("报到待确认",), "报到待确认", "查看待确认的党员报到和志愿者报名（操作员）", Takes.NOTHING,
             enrolment.pending, Audience.STAFF, roles=(StaffRole.OPERATOR,)),
     Command("confirm_enrolment", ("确认报到",), "确认报到 姓名或编号", "确认党员报到或志愿者报名（操作员）", Takes.TEXT,

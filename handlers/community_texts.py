@@ -135,7 +135,7 @@ ENROL_ROLES = {"party_member": "党员报到", "volunteer": "志愿者报名"}  
 ENROL_NO_HOME = "{what}需要先绑定您的住址（报到后登记在您居住的小区和楼栋）。请回复“绑定”完成绑定后，再发送“{what}”。"
 ENROL_ALREADY_MEMBER = "您已经是本社区的{role}，无需再次{what}。回复“帮助”查看您可以使用的指令。"
 ENROL_ALREADY_STAFF = "您已绑定为工作人员（{role}），无需{what}。"
-ENROL_PENDING = "您的报到/报名申请已提交，正在等待社区确认，确认后会通知您，无需再次提交。"
+ENROL_PENDING = "您的报到/报名申请已提交，正在等待社区确认，确认后会通知您，无需再次提交；填错了可以发送“撤回报名”后重新申请。"
 ENROL_ASK_NAME = "欢迎{what}！请回复您的真实姓名（最多 {limit} 字）。回复“取消”可随时退出。"
 ENROL_ASK_ORGANISATION = {
     "party_member": "请回复您的所在党组织或工作单位，例如：市税务局第二党支部（最多 {limit} 字）。",
@@ -148,7 +148,9 @@ ENROL_NOT_A_NAME = ("您正在{what}，这一步请只回复您的姓名，例�
 ENROL_NAME_NOTED = "已记下您的姓名：{name}（不对请回复“取消”重新开始）。\n{ask}"
 ENROL_BAD_ORGANISATION = "最多 {limit} 字，请精简后重新回复（回复“取消”退出）。"
 ENROL_SENT = ("已收到您的{what}：{name}，{organisation}，住址 {home}（编号 {number}）。"
-              "社区工作人员核实后会确认，确认后会通知您。")
+              "社区工作人员核实后会确认，确认后会通知您；填错了可以发送“撤回报名”后重新申请。")
+ENROL_WITHDRAWN = "已撤回您的{what}（编号 {number}），社区不会再处理这条申请。需要时可以重新发送“党员报到”或“志愿者报名”。"
+ENROL_NOTHING_TO_WITHDRAW = "您没有等待社区确认的报到或报名，无需撤回。"
 ENROL_NO_ORGANISATION = "未填写单位"
 CONFIRMED = "{name}您好，社区已确认您的{what}，您现在是{role}了，感谢您参与社区治理！您可以："
 CONFIRMED_CAN = {

@@ -33,6 +33,14 @@ def volunteer(conversation: Conversation, _arguments: Arguments) -> Reply:
     return _start(conversation, StaffRole.VOLUNTEER)
 
 
+def withdraw(conversation: Conversation, _arguments: Arguments) -> Reply:
+    """撤回报名: take back the request still waiting for the community."""
+    withdrawn = enrolments.withdraw(conversation.session, conversation.sender.id, conversation.now)
+    if withdrawn is None:
+        return Reply(texts.ENROL_NOTHING_TO_WITHDRAW)
+    return Reply(texts.ENROL_WITHDRAWN.format(what=texts.enrol_word(withdrawn.role), number=withdrawn.id))
+
+
 def is_answer(conversation: Conversation) -> bool:
     """A text or voice message while the dialogue is open (the router checks): it answers the question."""
     return conversation.inbound.kind in (Kind.TEXT, Kind.VOICE)

@@ -154,6 +154,15 @@ def waiting(session: Session, resident_id: int) -> bool:
     return session.scalar(select(Enrolment.id).where(Enrolment.pending_key == resident_id)) is not None
 
 
+def withdraw(session: Session, resident_id: int, now: datetime) -> Enrolment | None:
+    """撤回报名: the resident takes back their request still waiting (applied as 志愿者 being a 党员, moved away): it
+    leaves the operators' list and they may ask again; None when none waits (or one was decided a moment ago)."""
+    waiting = session.scalars(select(Enrolment).where(Enrolment.pending_key == resident_id)).first()
+    if waiting is None or not _decide(session, waiting, EnrolmentStatus.WITHDRAWN, now, None):
+        return None
+    return waiting
+
+
 def request(session: Session, resident: Resident, role: StaffRole, name: str, organisation: str | None,
             now: datetime) -> Enrolment:
     """Store the resident's 报到/报名 at their bound home and tell the community's operators; the refusals of
@@ -279,10 +288,10 @@ def confirm(session: Session, enrolment: Enrolment, now: datetime, by: Staff | N
 
 
 def decline(session: Session, enrolment: Enrolment, now: datetime, by: Staff | None = None) -> Decided:
-    """Turn a waiting enrolment down and tell the applicant politely; declined before: `already`.
+    """Turn a waiting enrolment down and tell the applicant politely; declined or withdrawn before: `already`.
     NotAllowed("confirmed") for one confirmed (disable the member instead), NotAllowed("scope") as `confirm`."""
     _check_scope(session, enrolment, by)
-    if enrolment.status == EnrolmentStatus.DECLINED:
+    if enrolment.status in (EnrolmentStatus.DECLINED, EnrolmentStatus.WITHDRAWN):
         return Decided(enrolment, already=True)
     if enrolment.status != EnrolmentStatus.PENDING:
         raise NotAllowed("confirmed")

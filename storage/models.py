@@ -838,6 +838,7 @@ class EnrolmentStatus(StrEnum):
     PENDING = "pending"  # waiting for the community's operator
     CONFIRMED = "confirmed"  # a Staff row of the role exists (staff_id)
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # the resident took it back (撤回报名) before the community decided
 
 
 class Enrolment(Base):

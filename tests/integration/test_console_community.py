@@ -115,7 +115,7 @@ def test_decline_tells_the_applicant_and_makes_no_member(app, seeded, waiting):
     assert "没有改动" in again and len(worded(seeded, "staff_enrolment_declined", HEPING_RESIDENT)) == 1
     late = person.client.post(f"/console/community/enrolments/{number}/confirm",
                               data={"csrf_token": token(person)}, follow_redirects=True).get_data(as_text=True)
-    assert "已不予确认，不能再确认" in late and status_of(seeded, number) == EnrolmentStatus.DECLINED
+    assert "已不予确认或已由本人撤回，不能再确认" in late and status_of(seeded, number) == EnrolmentStatus.DECLINED
 
 
 @pytest.mark.parametrize("action", ["confirm", "decline"])

@@ -133,3 +133,22 @@ def test_a_party_branchs_secretary_moving_out_of_its_compound_is_refused_until_a
         "TA 是小区党支部书记，要搬出这个小区")
     assert "陈明（党员）现在登记住在 幸福里社区·第一网格·阳光花园·3号楼" in ok(
         gridbot("staff", "move", "陈明", "--building", "阳光花园·3号楼"))  # within its 小区: still its secretary
+
+
+def test_a_resident_withdraws_her_waiting_request_and_may_ask_again_and_it_can_no_longer_be_confirmed(
+        gridbot, wechat, seeded):
+    from handlers import community_texts
+
+    enrol(wechat, RESIDENT, "刘芳")
+    number_of = number(seeded, "刘芳")
+    assert wechat.send(RESIDENT, "撤回报名") == community_texts.ENROL_WITHDRAWN.format(what="党员报到",
+                                                                                   number=number_of)
+    assert wechat.send(RESIDENT, "撤回报名") == community_texts.ENROL_NOTHING_TO_WITHDRAW
+    assert wechat.send(RESIDENT, "撤销报名") == community_texts.ENROL_NOTHING_TO_WITHDRAW  # not 撤销 of an appeal
+    assert "刘芳" not in ok(gridbot("members", "pending"))
+    assert "已撤回" in refused(gridbot("members", "confirm", str(number_of)))
+    assert "已经不予确认或已撤回" in ok(gridbot("members", "decline", str(number_of)))
+    with seeded.transaction() as session:
+        assert session.get_one(Enrolment, number_of).status == EnrolmentStatus.WITHDRAWN
+        assert session.scalars(select(Staff).where(Staff.openid == RESIDENT)).first() is None
+    enrol(wechat, RESIDENT, "刘芳", command="志愿者报名", organisation="无")

@@ -713,9 +713,9 @@ NO_ORGANISATION = "未填写"
 ENROLMENT_CONFIRMED = "已确认 {name} 为{role}（编号 {number}），已通知本人。"
 ENROLMENT_ALREADY_CONFIRMED = "{name}（编号 {number}）已经确认为{role}，无需再次确认。"
 ENROLMENT_DECLINED = "已不予确认 {name} 的{what}（编号 {number}），已礼貌告知本人。"
-ENROLMENT_ALREADY_DECLINED = "{name} 的{what}（编号 {number}）已经不予确认，没有改动。"
+ENROLMENT_ALREADY_DECLINED = "{name} 的{what}（编号 {number}）已经不予确认或已由本人撤回，没有改动。"
 ENROLMENT_REFUSED = {
-    "declined": "编号 {number} 的申请已不予确认，不能再确认；请让本人重新申请。",
+    "declined": "编号 {number} 的申请已不予确认或已由本人撤回，不能再确认；请让本人重新申请。",
     "confirmed": "编号 {number} 的申请已经确认，不能再不予确认；如需取消其身份，请在“组织与人员”中停用。",
 }
 ENROLMENT_NOW_STAFF = "此人已是{role}，不能再确认为党员或志愿者；如需变更身份，请先在“组织与人员”中停用其原有身份。"
