@@ -261,6 +261,8 @@ STAFF_PLACED = "{name}（{unit}）现在负责 {place}：只接收、查看这�
 STAFF_PLACED_DISTRICT = "全区各街道"
 PLACE_KEEPS_TASKS = ("部门和物业人员改负责的地方时，已接单的任务仍由 TA 办理，不用 --tasks、--to；"
                      "要交给别人请先用 gridbot reassign 改派。")
+BUILDING_TAKES_NO_TASKS = ("--building 改楼长负责的楼栋或党员、志愿者的住址，不用 --tasks、--to：楼长不接单；党员、志愿者搬到别的社区时，"
+                           "领了还没报完成的任务重新开放给别人，报了完成的仍等网格员确认。")
 STAFF_PLACED_KEPT = "TA 已接单的 {n} 件未办结任务仍由 TA 办理。"
 STAFF_TASKS_KEPT = "TA 手上 {n} 件未办结任务仍由 TA 办理（TA 仍可查看这些诉求）。"
 MOVE_TASKS_NEEDED = ("{name} 手上有 {n} 件未办结任务，请用 --tasks keep|handover|return 说明如何处理"

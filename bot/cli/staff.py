@@ -285,6 +285,8 @@ def staff_move(clock: Clock | None, who: str, grid_name: str | None, community: 
         fail(texts.MOVE_GRID_OR_BUILDING)
     now = (clock or now_utc)()
     if building_name is not None:
+        if tasks or to:  # no tasks to decide: never silently ignored
+            fail(texts.BUILDING_TAKES_NO_TASKS)
         _move_lead(who, building_name, now)
         return
     sensitive = taxonomy_in_force().sensitive

@@ -84,6 +84,9 @@ def test_a_building_lead_moves_to_another_building_with_building_not_grid(gridbo
     assert refused(gridbot("staff", "move", "张伟", "--building", FULL_PATH)).startswith("--building 只用于")
     assert refused(gridbot("staff", "move", "赵阿姨")).startswith("请用 --grid")
     assert refused(gridbot("staff", "move", "赵阿姨", "--building", "阳光花园·3号楼")) == "TA 已经是这栋楼的楼长了。"
+    assert refused(gridbot("staff", "move", "赵阿姨", "--building", "锦绣家园·5号楼", "--tasks", "keep")).startswith(
+        "--building 改楼长负责的楼栋或党员、志愿者的住址，不用 --tasks、--to")
+    assert lead(seeded, BUILDING_LEAD).building_id == building_id(seeded, "阳光花园", "3号楼")
     said = ok(gridbot("staff", "move", "赵阿姨", "--building", "锦绣家园·5号楼"))
     assert said.strip() == "赵阿姨 现在是 幸福里社区·第二网格·锦绣家园·5号楼 的楼长。"
     moved = lead(seeded, BUILDING_LEAD)
