@@ -9,8 +9,8 @@
 | 5星, 五星, 给4分, 满分 / 3星, 三分 / 1星, 两颗星 (stars or points out of five) | 1 / 2 / 3 |
 | 2 修得有点慢, 1，但是希望以后快一点 (the number, then why)  | 2 / 1        |
 
-Negations are read first ("不太满意" holds "满意"), then "still broken", then the middle, then praise, then a bare
-"still" (还是关不上). A longer
+Negations are read first ("不太满意" holds "满意"), then "still broken", then a question (修好了吗 rates nothing), then
+the middle, then praise, then a bare "still" (还是关不上). A longer
 message that names none of these is not a rating: it may be a new problem, and is filed as one; so is a "still
 broken" about something else than the appeal being rated (`about_the_same_problem`).
 """
@@ -79,6 +79,10 @@ _SATISFIED = re.compile(r"满意|很好|非常好|挺好|不错|好评|点赞|�
                         r"\[(?:强|OK|抱拳|鼓掌|玫瑰|爱心|微笑|握手|胜利)\]|/:strong")
 
 
+# A question at the end ("修好了吗", "真的修好了？"): asked, not answered. A complaint in it still rates (不满意，怎么修的？).
+_ASKED = re.compile(r"(吗|么|嘛|没有|没|不)[？?]*$|[？?]$")
+
+
 def rating_of(text: str) -> WordedRating | None:
     """The rating the words give, or None when they are not a rating."""
     cleaned = as_read(text).strip().rstrip("。.!！~～")  # 滿意 is 满意
@@ -96,6 +100,8 @@ def rating_of(text: str) -> WordedRating | None:
         return WordedRating(Score.UNSATISFIED)
     if _STILL_BROKEN.search(cleaned):
         return WordedRating(Score.UNSATISFIED, complaint=True)
+    if _ASKED.search(cleaned):
+        return None  # "修好了吗", "还行吗": asking whether it was done rates nothing
     if _BASIC.search(cleaned):
         return WordedRating(Score.BASIC)
     if _SATISFIED.search(cleaned):

@@ -92,6 +92,17 @@ def test_a_rating_in_words_or_emoji_closes_the_appeal_without_a_new_ticket(wecha
     assert appeal_count(seeded) == before and staff_cards(seeded) == cards
 
 
+@pytest.mark.parametrize("said", ["修好了吗", "真的修好了？", "你们啥时候修的？我怎么不知道"])
+def test_asking_whether_or_when_it_was_fixed_while_asked_to_rate_rates_nothing_and_files_nothing(
+        wechat, seeded, clock, said):
+    # 修好了吗 rated it 满意 for its 修好了, and 你们啥时候修的？我怎么不知道 was filed as a 政策咨询 appeal.
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    before = appeal_count(seeded)
+    wechat.dialog("o1", [(said, f"诉求 {ticket} 已办结，正在等您评价。问题还没有解决的，请直接回复“不满意”")])
+    assert appeal(seeded, ticket).status == AppealStatus.RESOLVED and appeal(seeded, ticket).rating is None
+    assert appeal_count(seeded) == before
+
+
 @pytest.mark.parametrize(("said", "rating"), [
     ("5星", "satisfied"), ("五星", "satisfied"), ("给4分", "satisfied"), ("满分", "satisfied"),
     ("3星", "basic"), ("三分", "basic"),
