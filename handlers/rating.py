@@ -12,7 +12,7 @@ from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
-from nlp.rating_words import Score, about_the_same_problem, rating_of, star_score
+from nlp.rating_words import Score, about_the_same_problem, defers, rating_of, star_score
 from storage import appeals, material, rating
 from storage.errors import DomainError, NotFound
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, StaffRole
@@ -48,6 +48,18 @@ def is_off_the_scale(conversation: Conversation) -> bool:
         return False
     said = unicodedata.normalize("NFKC", inbound.text).strip().rstrip("。.!！分")
     return said in OFF_THE_SCALE
+
+
+def is_deferral(conversation: Conversation) -> bool:
+    """我看看再说, 等我下楼看看 while the rating question is open: she goes to look first (the router checks)."""
+    inbound = conversation.inbound
+    return inbound.kind in (Kind.TEXT, Kind.VOICE) and defers(inbound.text)
+
+
+def deferred(conversation: Conversation) -> Reply:
+    """The rating question kept open for when she has looked; nothing filed."""
+    ticket = dialogues.answered(conversation, DIALOG).data.get("ticket", "")
+    return Reply(texts.RATING_DEFERRED.format(ticket=ticket))
 
 
 def ask_again(conversation: Conversation) -> Reply:

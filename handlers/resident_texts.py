@@ -776,6 +776,9 @@ CANCEL_WHILE_RATING = ("诉求 {ticket} 已经办结，不用撤销，正在等�
                        + "（问题没有解决的，回复“不满意”并说说现在的情况，诉求会重新打开）。")
 # After one rating, the next appeal still waiting for one (storage/rating.ask_next).
 RATING_OFF_THE_SCALE = "评价诉求 {ticket} 请" + RATE_PROMPT + "（也可以直接说“满意”“还行”“五星”）。"
+# 我看看再说 to the rating question: the question stays open for when she has looked.
+RATING_DEFERRED = ("好的，看过之后再评价诉求 {ticket}：" + RATE_PROMPT + "。问题还在的，请回复“不满意”并说说现在的情况，"
+                   "诉求会重新打开。")
 RATING_NEXT = "您的诉求 {ticket} 也已办结，请对它进行评价：" + RATE_PROMPT
 CUT_MARK = "…（全文请回复“查询 {ticket}”）"  # a notice cut to what WeChat accepts (handlers/notifications.py)
 RATE_PROMPT_SHORT = "回复1满意/2基本满意/3不满意"  # a template line shows 20 characters at most

@@ -89,6 +89,7 @@ HANDLERS: tuple[Handler, ...] = (
     Handler("enrolment dialogue", enrolment.is_answer, enrolment.answer, dialogue=enrolment.DIALOG),
     Handler("rating", rating.is_answer, rating.answer, dialogue=rating.DIALOG),
     Handler("rating off the scale", rating.is_off_the_scale, rating.ask_again, dialogue=rating.DIALOG),
+    Handler("rating put off", rating.is_deferral, rating.deferred, dialogue=rating.DIALOG),
     # The offer lasts exactly one message: a later "1" must not join by surprise.
     Handler("join offer", joins.is_acceptance, joins.accept, dialogue=joins.DIALOG, ends_on_other_message=True),
     Handler("join declined", joins.is_decline, joins.decline, dialogue=joins.DIALOG, ends_on_other_message=True),

@@ -111,6 +111,19 @@ def rating_of(text: str) -> WordedRating | None:
     return None
 
 
+# Putting the rating off to go and look ("我看看再说", "等我下楼看看", "还没看呢"): no rating, and no problem to file.
+MAX_DEFERRAL = 16
+_DEFERS = re.compile(r"^(那|好的|好|嗯|行)?(我|等我)?(先|再|回头|晚点|过会儿?|明天|下午|晚上)?(下楼|回家|回去|出去|去)?看(看|一下|一眼)?(再说|再评|再评价|再回复)?(吧|啊|呀|哈)?$"
+                     r"|^(我)?(还)?没(去)?(看|看到|看见|回家|下楼)(呢|啊|呀)?$"
+                     r"|^(回头|晚点|过会儿?|明天|等等|改天)?(再说|再评|再评价|再回复)(吧|啊|呀)?$")
+
+
+def defers(text: str) -> bool:
+    """Whether a short message puts the rating off to go and look (我看看再说, 还没看呢)."""
+    cleaned = re.sub(r"[\s,，。.!！~～、]", "", as_read(text))
+    return len(cleaned) <= MAX_DEFERRAL and _DEFERS.search(cleaned) is not None
+
+
 def star_score(text: str) -> Score | None:
     """The score of a rating given in stars or points out of five (5星, 三分, 满分), or None when it is not one."""
     cleaned = as_read(text).strip().rstrip("。.!！~～")

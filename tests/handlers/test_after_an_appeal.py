@@ -92,6 +92,16 @@ def test_a_rating_in_words_or_emoji_closes_the_appeal_without_a_new_ticket(wecha
     assert appeal_count(seeded) == before and staff_cards(seeded) == cards
 
 
+@pytest.mark.parametrize("said", ["我看看再说", "等我下楼看看", "还没看呢", "晚点再评吧"])
+def test_putting_the_rating_off_to_go_and_look_keeps_the_question_open_and_files_nothing(wechat, seeded, clock, said):
+    # 我看看再说 was filed as an appeal of no category for the grid, 等我下楼看看 added to it as words.
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    before = appeal_count(seeded)
+    wechat.dialog("o1", [(said, f"好的，看过之后再评价诉求 {ticket}：回复 1 满意 / 2 基本满意 / 3 不满意。"),
+                         ("2", f"感谢您的评价！诉求 {ticket} 已完结")])
+    assert appeal_count(seeded) == before and appeal(seeded, ticket).rating == "basic"
+
+
 @pytest.mark.parametrize("said", ["修好了吗", "真的修好了？", "你们啥时候修的？我怎么不知道"])
 def test_asking_whether_or_when_it_was_fixed_while_asked_to_rate_rates_nothing_and_files_nothing(
         wechat, seeded, clock, said):
