@@ -214,9 +214,9 @@ def test_greetings_and_fragments_are_not_filed(wechat):
     assert "还没有提交过诉求" in wechat.send("o1", "我的诉求")
 
 
-@pytest.mark.parametrize("said", ["喂", "喂喂，有人吗", "喂，你好", "喂？在吗"])
+@pytest.mark.parametrize("said", ["喂", "喂喂，有人吗", "喂，你好", "喂？在吗", "喂？能听到吗", "听得见吗"])
 def test_hello_said_as_on_the_phone_is_greeted_and_files_nothing(wechat, seeded, said):
-    # 喂喂，有人吗 was filed as a 政策咨询 appeal and sent to the grid as a task.
+    # 喂喂，有人吗 and 喂？能听到吗 were filed as 政策咨询 appeals and sent to the grid as tasks.
     assert wechat.send("o1", said) == resident_texts.GREETING
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).all() == []
@@ -304,7 +304,9 @@ def test_not_knowing_how_to_use_it_is_told_how_and_files_nothing(wechat, seeded,
     assert "已受理您的诉求" in wechat.send("o1", "水管坏了我不会弄，厨房里全是水")  # a problem: filed
 
 
-@pytest.mark.parametrize("said", ["你是机器人吗", "有没有真人", "什么意思", "这是什么意思啊", "我没看懂", "听不懂"])
+@pytest.mark.parametrize("said", ["你是机器人吗", "有没有真人", "什么意思", "这是什么意思啊", "我没看懂", "听不懂",
+                                  # filed as 政策咨询 appeals sent to the grid
+                                  "怎么发语音", "能发语音吗"])
 def test_asking_who_answers_or_what_a_reply_meant_is_told_how_it_works_and_files_nothing(wechat, seeded, said):
     # 你是机器人吗 and 什么意思 were filed as 政策咨询 appeals sent to the grid; 我没看懂 was asked for a problem.
     assert wechat.send("o1", said) == resident_texts.CHATTER_REPLIES["how_to"]
