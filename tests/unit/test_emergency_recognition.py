@@ -143,6 +143,11 @@ def shipped() -> Taxonomy:
         ("隔壁老两口两天没开门了，敲门也没人应", "unanswered"),
         ("对门的老伯敲门没反应", "unanswered"),
         ("对门独居的阿姨敲门一直没人应", "unanswered"),
+        # not seen for days, said as such: filed as routine appeals before
+        ("隔壁独居老人两天没见到人了", "unanswered"),
+        ("楼上的老奶奶好几天没看见了", "unanswered"),
+        ("隔壁老两口好几天没见着了", "unanswered"),
+        ("对门大爷三天没出门了，敲门也不应", "unanswered"),
         # A child shut in a car: filed as a routine appeal before.
         ("孩子被锁在车里了", "child_in_car"),
         ("楼下停车场有个小孩被关在车里，一直在哭", "child_in_car"),
@@ -252,6 +257,8 @@ def test_an_emergency_is_recognised_by_its_kind(shipped: Taxonomy, text: str, ki
         "楼下大妈天天跳广场舞",
         "保洁阿姨三天没露面了，楼道没人扫",
         "老两口吵架好几天了",
+        "我们这的老人好几天没见到网格员来了",
+        "奶奶说好几天没见到快递了",
         "车被锁了",
         "钥匙锁车里了",
         "车钥匙锁在车里了，开不了门",
