@@ -8,7 +8,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
-from nlp.chatter import Chatter, asks_where_property, chatter_of, is_cry_for_help
+from nlp.chatter import Chatter, asks_where_property, chatter_of, is_cry_for_help, names_only_a_place
 from nlp.complaints import without_details as complaint_without_details
 from nlp.follow_ups import (
     asks_for_ticket,
@@ -105,6 +105,9 @@ def handle(conversation: Conversation) -> Reply:
     result = conversation.classification or understanding.classifier.classify(text)
     if binding.names_only_an_address(conversation, text, result):  # "我住阳光花园三号楼二单元", before binding
         return Reply(binding.start_from_address(conversation, text))
+    if names_only_a_place(text):  # "2号楼1单元" answering 请再具体描述: where, not what (filed, a task of no problem)
+        return filing.told_in_emergency(conversation, text) or Reply(texts.PLACE_ONLY.format(
+            place=text.strip(" 。.!！?？，,")))
     # Staff never get here (their free text gets a hint), so only residents are answered from the FAQ.
     answered = faq.answer_question(conversation, text, result)
     if answered is not None:

@@ -550,6 +550,8 @@ def continued(ticket: str, content: str, added: WordsAdded) -> str:
     return CONTINUED.format(ticket=ticket, excerpt=_excerpt(content, 12), added=words_added(ticket, added))
 
 
+# Only where (2号楼1单元), after being asked what and where: the problem is asked for with the place.
+PLACE_ONLY = "{place}有什么问题？请把问题和地点一起发过来，例如：“{place}楼道灯不亮”，我们马上为您登记。"
 # 补充 said with nothing to add (我想补充一下): the words go after it, the number only when several are open.
 NEEDS_WORDS_TO_ADD = ("请把要补充的情况直接写在“补充”后面发过来，例如：补充 明天上午家里有人"
                       "（有几件诉求在办时写上编号，例如：补充 G2611220007 明天上午家里有人）。")

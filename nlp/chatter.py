@@ -207,6 +207,17 @@ def asks_where_property(text: str) -> bool:
     return _PROPERTY_WHERE.fullmatch(_LEAD_INS.sub("", PUNCTUATION.sub("", _WECHAT_EMOJI.sub("", as_said(text))))) is not None
 
 
+# A building, unit or door and nothing else ("2号楼1单元", "三栋二单元502这边"): where, not what is wrong there.
+_ONLY_A_PLACE = re.compile(r"(?:我们?|我家|是|在|就是|那个)*(?:[0-9一二三四五六七八九十两零〇幺]+(?:号楼|号栋|栋|幢|楼)|[a-z]座)"
+                           r"(?:[0-9一二三四五六七八九十两零〇幺]+单元)?(?:[0-9一二三四五六七八九十两零〇幺]+(?:室|号)?)?"
+                           r"(?:这边|这里|那边|那里|门口|楼下|楼上)?")
+
+
+def names_only_a_place(text: str) -> bool:
+    """Whether the message says only a building, unit or door (2号楼1单元), not what is wrong there."""
+    return _ONLY_A_PLACE.fullmatch(_PARTICLES.sub("", PUNCTUATION.sub("", as_said(text)))) is not None
+
+
 def is_fragment(text: str) -> bool:
     """Too little to act on: only digits, hesitations, or a place or state without the thing it is about."""
     return _only_empty_words(PUNCTUATION.sub("", as_said(text)))

@@ -314,6 +314,17 @@ def test_asking_who_answers_or_what_a_reply_meant_is_told_how_it_works_and_files
         assert session.scalars(select(Appeal)).all() == []
 
 
+@pytest.mark.parametrize("said", ["2号楼1单元", "三栋二单元502这边"])
+def test_only_a_place_after_being_asked_what_and_where_asks_what_is_wrong_there_and_files_nothing(
+        wechat, seeded, said):
+    # Sent after 我要报修 was asked 是什么问题、在哪里, 2号楼1单元 was filed as a 物业服务 appeal of no problem.
+    wechat.dialog("o1", [("我要报修", "请再具体描述一下"),
+                         (said, f"{said}有什么问题？请把问题和地点一起发过来，例如：“{said}楼道灯不亮”")])
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+    assert "已受理您的诉求" in wechat.send("o1", f"{said}楼道灯不亮")
+
+
 @pytest.mark.parametrize("said", ["我要找网格员", "找网格员", "我想找一下社区", "嗯，我要找你们领导",
                                   # 给我打个电话 was filed as a 物业服务 appeal
                                   "给我打个电话", "请给我回个电话"])
