@@ -220,6 +220,16 @@ def _repeat_or_over_limit(conversation: Conversation, text: str,
     return (over, None) if over is not None else None
 
 
+def continued_if_recent(conversation: Conversation, text: str) -> Reply | None:
+    """`text` added to the appeal the sender filed within CONTINUE_WINDOW ("2号楼1单元" right after "楼道灯不亮":
+    where it is), as `_continues` adds words; None when there is none."""
+    now = conversation.now
+    recent = appeals.recent_filings(conversation.session, conversation.sender.id, now)
+    latest = recent.open[0] if recent.open else None
+    return _continues(conversation, latest, text) if latest is not None and latest.created_at >= now - CONTINUE_WINDOW \
+        else None
+
+
 def _continues(conversation: Conversation, latest: appeals.Recent, text: str) -> Reply:
     """Words the classifier finds nothing in, minutes after the sender filed an appeal: the rest of it, said over
     several messages as people talk ("一直往下漏水", then "厨房顶上都湿了"), added to it for its holders (补充)

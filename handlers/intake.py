@@ -106,8 +106,8 @@ def handle(conversation: Conversation) -> Reply:
     if binding.names_only_an_address(conversation, text, result):  # "我住阳光花园三号楼二单元", before binding
         return Reply(binding.start_from_address(conversation, text))
     if names_only_a_place(text):  # "2号楼1单元" answering 请再具体描述: where, not what (filed, a task of no problem)
-        return filing.told_in_emergency(conversation, text) or Reply(texts.PLACE_ONLY.format(
-            place=text.strip(" 。.!！?？，,")))
+        return (filing.told_in_emergency(conversation, text) or filing.continued_if_recent(conversation, text)
+                or Reply(texts.PLACE_ONLY.format(place=text.strip(" 。.!！?？，,"))))
     # Staff never get here (their free text gets a hint), so only residents are answered from the FAQ.
     answered = faq.answer_question(conversation, text, result)
     if answered is not None:

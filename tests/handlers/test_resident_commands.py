@@ -325,6 +325,13 @@ def test_only_a_place_after_being_asked_what_and_where_asks_what_is_wrong_there_
     assert "已受理您的诉求" in wechat.send("o1", f"{said}楼道灯不亮")
 
 
+def test_only_a_place_minutes_after_an_appeal_is_added_to_it_as_where_it_is(wechat, seeded):
+    ticket = ticket_of(wechat.send("o1", "楼道灯不亮，晚上黑漆漆的"))
+    assert wechat.send("o1", "2号楼1单元").startswith(f"这条消息已作为您刚才反映的“楼道灯不亮，晚上黑漆漆的”（诉求 {ticket}）的补充")
+    with seeded.transaction() as session:
+        assert len(session.scalars(select(Appeal)).all()) == 1
+
+
 @pytest.mark.parametrize("said", ["我要找网格员", "找网格员", "我想找一下社区", "嗯，我要找你们领导",
                                   # 给我打个电话 was filed as a 物业服务 appeal
                                   "给我打个电话", "请给我回个电话"])
