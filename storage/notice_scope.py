@@ -185,7 +185,8 @@ def qualified(session: Session, path: str, within: Scope) -> str:
     parts = [part for part in PLACE_SEPARATOR.split(unicodedata.normalize("NFKC", path).strip()) if part]
     if not parts or parts[0].lower() in EVERYWHERE_WORDS:
         return path
-    own = _own_part(session, parts[0], within)
+    # Everywhere (the CLI, an administrator) has no grid, community or street of its own to call 本….
+    own = _own_part(session, parts[0], within) if within != Scope() else None
     if own is not None:
         return "/".join([own, *parts[1:]])
     if session.scalar(select(Street.id).where(Street.name == parts[0]).limit(1)) is not None:

@@ -180,6 +180,14 @@ def test_status_watch_with_json_waits_for_the_end_and_prints_only_the_json(seede
     assert watched.exit_code == 0 and json.loads(watched.output)["state"] == "done"  # no progress bar before it
 
 
+@pytest.mark.parametrize("own", ["本街道", "本社区", "本网格"])
+def test_the_cli_has_no_street_community_or_grid_of_its_own(seeded, database_url, clock, own):
+    sent = gridbot(database_url, clock, "notice", "send", "--scope", own, "--text", "明天停水", "--yes")
+
+    assert sent.exit_code == 1 and f"“{own}”没有找到" in sent.output  # not the first street there is
+    assert stored(seeded) == 0
+
+
 def test_an_empty_scope_is_refused_not_read_as_everywhere(seeded, database_url, clock):
     sent = gridbot(database_url, clock, "notice", "send", "--scope", "", "--text", "周六上午消防演练", "--yes")
 
