@@ -18,7 +18,7 @@ from bot.sheets.faq import read_faq_rows
 from nlp import load_taxonomy
 from storage import appeals, console_users, dispatch, faq_import, residents, seeding
 from storage.errors import NotFound
-from storage.models import Appeal, StaffRole
+from storage.models import Appeal, StaffRole, Street
 
 STREET = "幸福街道"
 FAQ_SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "faq-sample.csv"
@@ -98,7 +98,12 @@ def seed_quiet_resident(session: Session, now: datetime) -> str:
 
 
 def seed(session: Session, now: datetime) -> None:
-    """Create the demo street (idempotent: running it twice changes nothing)."""
+    """Create the demo street on a fresh database (idempotent: running it twice changes nothing). A restart leaves
+    the organisation as whoever tried the demo left it: seeded again by the plan's names, a 小区 or building renamed
+    (org rename) or moved (org move-building) since was created a second time, on its own QR scene key, and the
+    demo stopped with "UNIQUE constraint failed". Any street is the demo's (renamed too): its database is its own."""
+    if session.scalar(select(Street.id).limit(1)) is not None:
+        return
     seeding.seed_street(session, DEMO, now)
     faq_import.apply(session, read_faq_rows(FAQ_SAMPLE), now)  # keyed by question: a second run changes nothing
 

@@ -63,3 +63,20 @@ def test_a_second_start_adds_nothing(database, clock):
         people = session.scalar(select(func.count()).select_from(Resident)
                                 .where(Resident.openid.in_(history.RESIDENTS)))
     assert unclear == 3 and people == len(history.RESIDENTS)
+
+
+def test_the_demo_starts_again_after_a_compound_was_renamed_and_a_building_moved(database, clock):
+    from storage import org_moves, org_renames
+    from storage.models import Building, Community, Grid
+
+    seeded_history(database, clock())
+    with database.transaction() as session:  # what README's month in a street office has an operator do
+        org_renames.rename(session, org_renames.PlaceKind.COMPOUND, "阳光花园", "阳光花园一期")
+        building = session.scalars(select(Building).where(Building.name == "2号楼",
+                                                          Building.compound == "阳光花园一期")).one()
+        second = session.scalars(select(Grid).join(Community, Community.id == Grid.community_id)
+                                 .where(Community.name == "幸福里社区", Grid.name == "第二网格")).one()
+        org_moves.move(session, org_moves.plan(session, building, second), org_moves.AppealsChoice.KEEP, clock(), ())
+    with database.transaction() as session:  # the next `gridbot demo`
+        street.seed(session, clock())
+        assert session.scalar(select(func.count()).select_from(Building).where(Building.compound == "阳光花园")) == 0
