@@ -144,7 +144,13 @@ def resolve(session: Session, path: str | None) -> NoticeScope:
             if compound is None:
                 raise
             return compound
-    grid_scope = within_street("/".join(parts[:2]))
+    try:
+        grid_scope = within_street("/".join(parts[:2]))
+    except UnknownPlace:
+        building = _compound_building(session, parts, street_name)
+        if building is None:
+            raise
+        return building
     if grid_scope.grid_id is None:
         raise UnknownPlace("grid", "/".join(parts[:2]), [])
     return _below_grid(session, normalised, grid_scope, parts[2:])
@@ -161,6 +167,30 @@ def _compound_alone(session: Session, parts: list[str], street_name: str) -> Not
         return None
     path = f"{_community_path(session, community_id)}/{compound}"
     return NoticeScope(path, Scope(community_id=community_id, compound=compound), compound=compound)
+
+
+def _compound_building(session: Session, parts: list[str], street_name: str) -> NoticeScope | None:
+    """社区/小区/楼栋, the grid left out as residents name a home: the building of that name in the 小区, as its whole
+    path; None when the first two name no 小区; UnknownPlace naming the 小区's buildings when none is so named,
+    AmbiguousPlace naming the whole paths when two of its grids have one."""
+    if len(parts) != 3:
+        return None
+    compound = _compound_alone(session, parts[:2], street_name)
+    if compound is None:
+        return None
+    rows = session.execute(
+        select(Building, Grid.name).join(Grid, Grid.id == Building.grid_id)
+        .where(Grid.community_id == compound.scope.community_id, Building.compound == compound.compound,
+               Building.active.is_(True)).order_by(Building.id)).all()
+    community = _community_path(session, compound.scope.community_id)
+    named = [(building, f"{community}/{grid}/{building.compound}/{building.name}")
+             for building, grid in rows if building.name == parts[2]]
+    if len(named) > 1:
+        raise AmbiguousPlace("building", "/".join(parts), [path for _, path in named])
+    if not named:
+        raise UnknownPlace("building", parts[2], [f"{building.compound}/{building.name}" for building, _ in rows][:10])
+    building, path = named[0]
+    return NoticeScope(path, Scope(grid_id=building.grid_id), compound=building.compound, building_id=building.id)
 
 
 def part_of(member: Staff) -> Scope:

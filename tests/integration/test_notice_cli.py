@@ -148,7 +148,7 @@ def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
 def test_a_building_named_with_its_compound_or_alone_is_found_as_the_chat_finds_it(seeded, database_url, clock):
     from storage import seeding
 
-    for typed in ("阳光花园/3号楼", "3号楼"):
+    for typed in ("阳光花园/3号楼", "3号楼", "幸福里社区/阳光花园/3号楼"):
         shown = gridbot(database_url, clock, "notice", "send", "--scope", typed, "--text", "明天停水")
         assert "范围：幸福里社区/第一网格/阳光花园/3号楼（居民）" in shown.output, shown.output
     with seeded.transaction() as session:  # another 3号楼, in 和平社区

@@ -411,3 +411,14 @@ def test_an_operator_and_a_grid_leader_name_their_own_compound_alone(seeded, clo
         console = notice_overview.plan_within(session, Scope(community_id=community),
                                               Request("阳光花园", "明天停水"), SERVICE, clock())
     assert console.scope.label == "幸福里社区/阳光花园"
+
+
+def test_a_building_named_after_its_community_and_compound_without_the_grid_is_found(seeded, clock) -> None:
+    """幸福里社区/阳光花园/3号楼, as a resident names a home: the grid is left out."""
+    planned = plan(seeded, clock, scope_path="幸福里社区/阳光花园/3号楼")
+    assert planned.scope.label == BUILDING_3
+    assert {p.openid for p in planned.people} == {RESIDENT, NEIGHBOUR, UNIT_NEIGHBOUR, BUILDING_LEAD}
+    with pytest.raises(UnknownPlace) as unknown:  # the 小区 is there, its 9号楼 is not: said so, with its buildings
+        plan(seeded, clock, scope_path="幸福里社区/阳光花园/9号楼")
+    assert (unknown.value.kind, unknown.value.name) == ("building", "9号楼")
+    assert "阳光花园/3号楼" in unknown.value.candidates
