@@ -249,11 +249,30 @@ def redis(configured: Settings) -> list[Failure]:
     return []
 
 
+def redis_awaited(configured: Settings) -> list[Failure]:
+    """A configured Redis answers, or the web host starts without it (logged): the database files every message and
+    keeps its reply for WeChat's retries, and the deliveries are outbox rows the worker sends once Redis is back, so
+    a supervisor restarting a web host during a Redis outage must not stop its intake. An embedded Redis that does
+    not start is still refused: it is this host's own, and the worker cannot run without it either."""
+    from bot.redisconn import masked
+
+    if not configured.redis_url:
+        return redis(configured)
+    for failure in redis(configured):
+        log.warning("Redis at %s is unreachable (%s): serving anyway. Messages are filed and answered; waiting for "
+                    "Redis: replies other than the passive one (the worker sends the outbox when Redis is back), "
+                    "plaintext and compat messages (refused with 503 for WeChat to retry), console logins and "
+                    "notice sends (refused), login lockout and action counts; the callback IP list is the last "
+                    "one saved in the data directory", masked(configured.redis_url), failure.detail)
+    return []
+
+
 def _unreachable(url: str, reason: str) -> Failure:
     from storage.readiness import masked
 
     return Failure(texts.database_unreachable(masked(url), reason), f"database unreachable: {reason}", UNAVAILABLE)
 
 
-SERVE: tuple[Check, ...] = (data_dir, unpublished_secrets, edited_examples, understanding, database, redis)
+SERVE: tuple[Check, ...] = (data_dir, unpublished_secrets, edited_examples, understanding, database,
+                             redis_awaited)
 WORKER: tuple[Check, ...] = (data_dir, wechat_secret, unpublished_secrets, edited_examples, taxonomy, database, redis)

@@ -122,12 +122,26 @@ def test_a_malformed_redis_url_names_the_variable(environment, command):
     assert line.startswith("GRIDBOT_REDIS_URL 必须形如 redis://") and result.exit_code == 2
 
 
-def test_an_unreachable_redis_is_named_with_its_password_masked(environment):
-    result = gridbot(environment, "serve", GRIDBOT_REDIS_URL="redis://:hunter2@127.0.0.1:1/0")
+def test_the_worker_refuses_an_unreachable_redis_named_with_its_password_masked(environment):
+    result = gridbot(environment, "worker", GRIDBOT_REDIS_URL="redis://:hunter2@127.0.0.1:1/0")
 
     (line,) = refusal(result)
     assert line.startswith("无法连接 Redis redis://:***@127.0.0.1:1/0：") and "hunter2" not in result.output
     assert result.exit_code == 3
+
+
+def test_serve_starts_while_its_redis_is_down_and_logs_what_waits_for_it(environment, monkeypatch, caplog):
+    """A supervisor restarting a web host during a Redis outage stopped its intake, though the database files every
+    message and the worker sends the outbox once Redis is back."""
+    runs: list[int] = []
+    monkeypatch.setattr("bot.web.server.run_gunicorn", lambda settings, host, port, workers: runs.append(workers))
+
+    result = gridbot(environment, "serve", GRIDBOT_REDIS_URL="redis://:hunter2@127.0.0.1:1/0")
+
+    assert result.exit_code == 0, result.output
+    assert runs == [1]
+    assert "Redis at redis://:***@127.0.0.1:1/0 is unreachable" in caplog.text and "serving anyway" in caplog.text
+    assert "hunter2" not in caplog.text
 
 
 def test_a_user_dictionary_saved_as_gbk_names_the_file_and_the_fix(environment, tmp_path):
