@@ -9,18 +9,20 @@ exist (against a stand-in hash), so that the answer takes as long either way and
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from storage.errors import DomainError, NotAllowed, NotFound
-from storage.models import Appeal, Community, ConsoleLogin, ConsoleRole, ConsoleUser, LoginOutcome, Street
+from storage.models import Appeal, Community, ConsoleLogin, ConsoleRole, ConsoleUser, EndedLogin, LoginOutcome, Street
 from storage.queries import Scope
 from storage.staff import find_community, find_street
 
@@ -218,6 +220,30 @@ def _record(session: Session, username: str, user_id: int | None, ip: str, outco
             detail: str | None, now: datetime) -> None:
     session.add(ConsoleLogin(at=now, username=normalize_username(username)[:32], user_id=user_id, ip=ip[:45],
                              outcome=outcome, detail=detail))
+
+
+def end_login(session: Session, login_id: str, until: datetime, now: datetime) -> None:
+    """Remember that the login `login_id` was ended by 退出, until it would have expired (`until`); forget the ended
+    logins already past theirs."""
+    session.execute(delete(EndedLogin).where(EndedLogin.until < now))
+    login_hash = _login_hash(login_id)
+    if session.get(EndedLogin, login_hash) is not None:
+        return
+    try:
+        with session.begin_nested():  # 退出 clicked twice: the other click may have just remembered it
+            session.add(EndedLogin(login_hash=login_hash, until=until))
+    except IntegrityError:
+        pass
+
+
+def login_ended(session: Session, login_id: str) -> bool:
+    """Whether the login `login_id` was ended by 退出."""
+    return session.get(EndedLogin, _login_hash(login_id)) is not None
+
+
+def _login_hash(login_id: str) -> str:
+    # The id opens nothing without the signed cookie, but a database dump need not hold it either.
+    return hashlib.sha256(login_id.encode()).hexdigest()
 
 
 def logins(session: Session, limit: int = 100) -> Sequence[ConsoleLogin]:

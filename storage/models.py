@@ -803,6 +803,16 @@ class ConsoleUser(Base):
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class EndedLogin(Base):
+    """A console login ended by 退出, kept until it would have expired anyway: a copy of its signed cookie (left on a
+    shared computer, read from a proxy) opens nothing. In the database, so that flushing or replacing Redis does
+    not forget it."""
+
+    __tablename__ = "console_ended_logins"
+    login_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the login's random id
+    until: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class LoginOutcome(StrEnum):
     SUCCESS = "success"
     FAILURE = "failure"  # wrong password, no such account or a disabled one: the person is told the same

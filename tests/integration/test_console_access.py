@@ -6,13 +6,13 @@ import io
 
 import pytest
 from flask import request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
 from bot.web.app import create_app
 from bot.web.console.guard import CSP
 from storage import console_users
-from storage.models import AppealEvent, ConsoleLogin, LoginOutcome
+from storage.models import AppealEvent, ConsoleLogin, EndedLogin, LoginOutcome
 from tests.support.console import ACCOUNTS, PASSWORD, PLACES, SEES, Browser, browser, cast, logged_in, stylesheet
 from tests.support.database import appeal
 
@@ -156,6 +156,25 @@ def test_after_logging_out_a_copy_of_the_sessions_cookie_opens_nothing(app):
     elsewhere.client.set_cookie(SESSION_COOKIE, copied, path="/console")
     assert elsewhere.get("/console/").status_code == 302
     assert logged_in(app, "admin").get("/console/").status_code == 200  # a new login is not the one that ended
+
+
+def test_a_logout_is_remembered_when_redis_is_flushed_or_replaced(app, runtime):
+    """The ended logins lived in Redis only: a Redis without persistence, restarted or replaced, let the copy in."""
+    person = logged_in(app, "admin")
+    copied = person.client.get_cookie(SESSION_COOKIE, path="/console").value
+    assert person.logout().status_code == 302
+    runtime.redis().flushdb()
+    elsewhere = browser(app, "10.0.0.9")
+    elsewhere.client.set_cookie(SESSION_COOKIE, copied, path="/console")
+    assert elsewhere.get("/console/").status_code == 302
+
+
+def test_the_ended_logins_past_their_lifetime_are_forgotten_at_the_next_logout(app, runtime, clock):
+    logged_in(app, "admin").logout()
+    clock.advance(hours=runtime.settings.console_session_hours, minutes=2)
+    logged_in(app, "admin").logout()
+    with runtime.database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(EndedLogin)) == 1
 
 
 def test_logging_out_leaves_the_accounts_other_logins_open(app):

@@ -4,7 +4,7 @@ lifetime and idle timeout, the CSRF check, and the security headers. Pages only 
 
 Sessions are Flask's signed cookies (GRIDBOT_SECRET_KEY). A signed cookie cannot be revoked, so each request
 checks it against the account (a password changed or an account disabled after the login ends the session) and
-against the logins ended by 退出 (ended_sessions.py).
+against the logins ended by 退出 (in the database, read in the same transaction as the account).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from urllib.parse import urlsplit
 
@@ -25,7 +25,6 @@ from werkzeug.exceptions import InternalServerError
 from bot.rate import SharedRate
 from bot.web import unavailable
 from bot.web.console import texts
-from bot.web.console.ended_sessions import EndedSessions
 from bot.web.paced_bodies import BUSY, INCOMPLETE
 from bot.web.runtime import Runtime
 from storage import console_users, org
@@ -156,7 +155,7 @@ def _live_operator(now: datetime, renew: bool) -> Operator | None:
     login_at, seen_at = session.get("login_at", 0.0), session.get("seen_at", 0.0)
     stale = (now.timestamp() - login_at > settings.console_session_hours * 3600
              or now.timestamp() - seen_at > settings.console_idle_minutes * 60)
-    operator = None if stale or _logged_out() else _operator(int(session["uid"]), session.get("stamp"))
+    operator = None if stale else _operator(int(session["uid"]), session.get("stamp"), session.get("sid"))
     if operator is None:
         if renew:  # a page's own poll leaves the ended login for the operator's next click to find and say so
             session.clear()
@@ -166,31 +165,26 @@ def _live_operator(now: datetime, renew: bool) -> Operator | None:
     return operator
 
 
-def _logged_out() -> bool:
-    """Whether this login was ended by 退出 (a copy of its cookie kept elsewhere opens nothing)."""
-    session_id = session.get("sid")
-    return isinstance(session_id, str) and ended_sessions().ended(session_id)
-
-
-def ended_sessions() -> EndedSessions:
-    """The logins ended by 退出 (in this app's Redis)."""
-    return EndedSessions(runtime().redis)
-
-
 def end_session(now: datetime) -> None:
     """Log the operator out: this login is remembered as ended for the rest of its lifetime, and the cookie
     cleared."""
     session_id = session.get("sid")
     if isinstance(session_id, str):
-        lifetime_s = runtime().settings.console_session_hours * 3600
-        ended_sessions().end(session_id, lifetime_s - (now.timestamp() - session.get("login_at", 0.0)))
+        login_at = datetime.fromtimestamp(session.get("login_at", 0.0), now.tzinfo)
+        until = login_at + timedelta(hours=runtime().settings.console_session_hours, minutes=1)
+        with runtime().database.transaction() as db:
+            console_users.end_login(db, session_id, until, now)
     session.clear()
 
 
-def _operator(user_id: int, stamp: object) -> Operator | None:
+def _operator(user_id: int, stamp: object, session_id: object) -> Operator | None:
+    """The operator of a login still open: their account active, its password unchanged, the login not ended by
+    退出 (a copy of its cookie kept elsewhere opens nothing)."""
     with runtime().database.transaction() as db:
         user = db.get(ConsoleUser, user_id)
         if user is None or not user.active or stamp != session_stamp(user):
+            return None
+        if isinstance(session_id, str) and console_users.login_ended(db, session_id):
             return None
         try:
             scope = console_users.scope_of(user)
