@@ -3,9 +3,10 @@ redeemed that month, the net, and the balance at the month's end.
 
 A person is listed when the ledger has an entry of theirs in the month or they hold points at its end; their place
 decides the scope (a 楼长's building's grid, a party member's home, a grid member's grid, an operator's
-community), and the report names each person's street: a grant was priced by its street's rules, and the
-report lists the rules of each street that set its own (storage/points_rules.py). Entries count in the month they were made: a reversal in December of a November grant lowers
-December's net, never November's, so a report once printed stays true.
+community; a street's department staff and street operators are its own, never another street's), and the report
+names each person's street: a grant was priced by its street's rules, and the report lists the rules of each
+street that set its own (storage/points_rules.py). Entries count in the month they were made: a reversal in
+December of a November grant lowers December's net, never November's, so a report once printed stays true.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Report:
 def report(session: Session, month: str, scope: Scope) -> Report:
     """The month's points of everyone within `scope` who had any that month or holds any at its end."""
     people = {row.id: row for row in session.scalars(
-        select(Staff).where(within(scope, Staff.grid_id, Staff.community_id)))}
+        select(Staff).where(within(scope, Staff.grid_id, Staff.community_id, Staff.street_id)))}
     ids = list(people)
     months = defaultdict(lambda: defaultdict(int))  # type: ignore[var-annotated]
     if ids:

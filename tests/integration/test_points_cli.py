@@ -10,13 +10,14 @@ import openpyxl
 import pytest
 from sqlalchemy import event, select
 
-from storage import org, points, points_report
+from storage import org, points, points_report, staff
 from storage.models import Grid, PointsEntry, Staff, StaffRole, Wish
 from storage.points import Source
 from storage.queries import Scope
 from tests.support.cli import ok, refused
 from tests.support.database import staff_id
 from tests.support.personas import BUILDING_LEAD, CHEN, PARTY_MEMBER, VOLUNTEER, ZHANG
+from tests.support.street import ANNING, SQUAD_ANNING, SQUAD_XINGFU, add_second_street
 
 pytestmark = pytest.mark.postgres
 
@@ -228,3 +229,18 @@ def test_a_streets_report_of_hundreds_of_building_leads_reads_their_places_at_on
 
     assert {person.place for person in report.people if person.name == "楼长200"} == {"幸福里社区·第一网格·新苑·200号楼"}
     assert len(statements) < 50  # one by one: four or five a person
+
+
+def test_a_streets_report_leaves_out_another_streets_department_staff(seeded, clock):
+    with seeded.transaction() as session:
+        add_second_street(session, clock())
+    officers = [staff_id(seeded, openid) for openid in (SQUAD_XINGFU, SQUAD_ANNING)]
+    with seeded.transaction() as session:
+        session.add_all(PointsEntry(staff_id=one, amount=2, rule="resolved", month="2026-11", created_at=clock(),
+                                    key=f"test:{one}") for one in officers)
+    with seeded.transaction() as session:
+        xingfu = points_report.report(session, "2026-11", Scope(street_id=staff.find_street(session, "幸福街道").id))
+        anning = points_report.report(session, "2026-11", Scope(street_id=staff.find_street(session, ANNING).id))
+
+    assert [(one.name, one.street) for one in xingfu.people] == [("周队长", "幸福街道")]
+    assert [(one.name, one.street) for one in anning.people] == [("吴队长", ANNING)]
