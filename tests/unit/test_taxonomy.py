@@ -313,3 +313,10 @@ def test_a_sensitive_category_cannot_be_given_to_volunteers(tmp_path: Path, wher
 def test_the_volunteer_flag_is_true_or_false(tmp_path: Path) -> None:
     with pytest.raises(TaxonomyError, match='field "volunteers" must be true or false'):
         load_taxonomy(write(tmp_path, category_with(volunteers='"yes"')))
+
+
+def test_a_stairwell_light_said_in_everyday_words_is_the_stairwell_lighting() -> None:
+    # "我家楼道的灯不亮了" reached 物业服务 by the category's keywords but no 细分, unlike "楼道灯不亮"
+    property_services = {category.name: category for category in load_taxonomy().categories}["物业服务"]
+    for said in ("我家楼道的灯不亮了", "楼道里的灯坏了好几天了", "楼道灯不亮"):
+        assert property_services.subcategory_of(said) == "楼道照明"
