@@ -27,6 +27,22 @@ _TRIGGERS = ("好", "尊敬", "领导:", "领导：", "领导,", "领导，", "�
 # What a board or a scrubber put in place of a name, a number or a place: one token, whatever its length.
 _MASKED = re.compile(r"[*＊×Ｘ]+|某某+|[xX]{2,}")
 MASK = "某某"
+# WeChat's built-in emoji arrive in a text as their names in brackets ([流泪], [抓狂], [玫瑰]); older users add them
+# to every message. They tell a mood, never the topic, and some name a category's words ([啤酒], [饭], [便便]).
+# Only WeChat's own names are taken out: other bracketed words ([东方瑧悦], a compound) stay.
+WECHAT_EMOJI_NAMES = frozenset((
+    "微笑", "撇嘴", "色", "发呆", "得意", "流泪", "害羞", "闭嘴", "睡", "大哭", "尴尬", "发怒", "调皮", "呲牙", "惊讶",
+    "难过", "酷", "冷汗", "抓狂", "吐", "偷笑", "愉快", "白眼", "傲慢", "饥饿", "困", "惊恐", "流汗", "憨笑", "悠闲",
+    "奋斗", "咒骂", "疑问", "嘘", "晕", "疯了", "衰", "骷髅", "敲打", "再见", "擦汗", "抠鼻", "鼓掌", "糗大了", "坏笑",
+    "左哼哼", "右哼哼", "哈欠", "鄙视", "委屈", "快哭了", "阴险", "亲亲", "吓", "可怜", "菜刀", "西瓜", "啤酒", "篮球",
+    "乒乓", "咖啡", "饭", "猪头", "玫瑰", "凋谢", "嘴唇", "爱心", "心碎", "蛋糕", "闪电", "炸弹", "刀", "足球", "瓢虫",
+    "便便", "月亮", "太阳", "礼物", "拥抱", "强", "弱", "握手", "胜利", "抱拳", "勾引", "拳头", "差劲", "爱你", "no",
+    "ok", "爱情", "飞吻", "跳跳", "发抖", "怄火", "转圈", "磕头", "回头", "跳绳", "投降", "激动", "乱舞", "献吻",
+    "左太极", "右太极", "囧", "笑脸", "生病", "脸红", "破涕为笑", "恐惧", "失望", "无语", "嘿哈", "捂脸", "奸笑", "机智",
+    "皱眉", "耶", "吃瓜", "加油", "汗", "天啊", "emm", "社会社会", "旺柴", "好的", "打脸", "哇", "翻白眼", "666",
+    "让我看看", "叹气", "苦涩", "裂开", "合十", "庆祝", "红包", "发", "福", "烟花", "爆竹",
+))
+_BRACKETED = re.compile(r"\[([^\[\]]{1,5})\]")
 _SENTENCE_END = re.compile(r"[。！!？?；;\n]")
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = "，,、：:；;。.！!？? "
@@ -67,12 +83,21 @@ def strip_pleasantries(text: str) -> str:
     return stripped or text
 
 
+def strip_wechat_emoji(text: str) -> str:
+    """The text without WeChat's emoji codes ([流泪], [玫瑰]); the text itself when nothing else is left."""
+    if "[" not in text:
+        return text
+    stripped = _BRACKETED.sub(lambda code: " " if code.group(1).lower() in WECHAT_EMOJI_NAMES else code.group(0), text)
+    stripped = _SPACES.sub(" ", stripped).strip()
+    return stripped or text
+
+
 @functools.lru_cache(maxsize=1024)
 def prepare(text: str) -> str:
-    """What the classifier reads: NFKC (full-width as half-width), simplified, masks as 某某, no pleasantries,
-    whitespace runs as one space. Idempotent."""
+    """What the classifier reads: NFKC (full-width as half-width), simplified, no WeChat emoji codes, masks as 某某,
+    no pleasantries, whitespace runs as one space. Idempotent."""
     folded = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
-    return strip_pleasantries(mask_spans(to_simplified(folded)))
+    return strip_pleasantries(mask_spans(strip_wechat_emoji(to_simplified(folded))))
 
 
 def lead(text: str) -> str:
