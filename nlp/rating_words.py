@@ -65,12 +65,14 @@ _STILL = re.compile(r"还是(?!不错|挺好|很好|蛮好|满意|很满意|可�
 _HOW_LONG_OR_WHY = re.compile(r"第?[0-9一二两三四五六七八九十几]+(?:次|天|回|遍|周|个?星期|个?月|个?小时)|"
                               r"刚修好|刚|才|就|怎么|为什么|为啥|咋")
 # WeChat's thumbs-down arrives as [弱] (/:weak on older phones), as its thumbs-up does as [强].
-_UNSATISFIED = re.compile(r"不满意|(说|谈|算|称)不上满意|不算(太|很)?满意|不太行|不怎么行|不及时|不负责|不热情|不耐心|不给力|不靠谱|"
+_UNSATISFIED = re.compile(r"不满意|不(是|太|大|怎么|算|够)(太|很|特别|那么|非常|十分)?满意|(说|谈|算|称)不上满意|不理想|不太理想|不咋滴|不太行|不怎么行|不及时|不负责|不热情|不耐心|不给力|不靠谱|"
                           r"不专业|效率(太|很|真)?低|不太满意|不怎么满意|很不满|太慢|差评|很差|太差|不行|不好|不太好|不大好|不怎么好|不是很好|敷衍|失望|差劲|恶劣|不怎么样|不咋样|不咋地|"
                           r"没效果|没有效果|👎|😡|😠|\[(?:弱|发怒)\]|/:weak")
 _BASIC = re.compile(r"基本满意|还行|一般|还可以|凑合|马马虎虎|过得去|还好|勉强|中评|行吧|就那样|"
                     # a little slow, not quite quick (有点慢, 不是很及时): mostly done, not praised
-                    r"有点慢|有些慢|慢了点|慢了一点|稍微慢|不(是很|太|够|怎么)(快|及时)")
+                    r"有点慢|有些慢|慢了点|慢了一点|稍微慢|不(是很|太|够|怎么)(快|及时)|"
+                    # about right, better than it was (差不多, 将就, 好多了): mostly done
+                    r"差不多|将就|好多了|好一点|好点了|好些了")
 # WeChat's own emoji arrive as codes: [强] is its 👍, /:strong an older phone's.
 _SATISFIED = re.compile(r"满意|很好|非常好|挺好|不错|好评|点赞|赞|棒|好了|(?<!自己)弄好|可以了|可以可以|已解决|(?i:ok)|谢谢|感谢|辛苦|修好了|解决了|👍|😊|🙂|😀|😄|👏|❤|🙏|💯|👌|"
                         # praise of how it was done: 很及时, 挺快的, 效率很高, 很负责, 态度很热情

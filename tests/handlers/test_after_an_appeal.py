@@ -82,6 +82,7 @@ def staff_texts(seeded, template, openid):
     # praise of how it was done: 很及时 was filed as a new 市政设施 appeal, 效率很高 asked what the problem was
     ("很及时", "satisfied"), ("效率很高", "satisfied"), ("小伙子很热情", "satisfied"), ("速度挺快的", "satisfied"),
     ("就是有点慢", "basic"), ("不是很及时", "basic"),
+    ("差不多吧", "basic"), ("将就吧", "basic"), ("比以前好多了", "basic"),
 ])
 def test_a_rating_in_words_or_emoji_closes_the_appeal_without_a_new_ticket(wechat, seeded, clock, said, rating):
     ticket = resolved_for_o1(wechat, seeded, clock)
@@ -185,7 +186,9 @@ def test_an_unhappy_rating_in_words_reopens_the_task_and_passes_the_words_on(wec
 
 @pytest.mark.parametrize("said", ["不怎么样", "不咋地", "👎", "[弱]", "/:weak", "差劲", "不太好", "嗯，不大好", "不是很好",
                                   # rated 满意 for the 满意 in them, or (不太行) filed as a new appeal
-                                  "谈不上满意", "说不上满意", "不算满意", "不太行"])
+                                  "谈不上满意", "说不上满意", "不算满意", "不太行",
+                                  # rated 满意 (不是太满意), or filed as new appeals
+                                  "不是太满意", "不是很满意", "不太理想", "不咋滴"])
 def test_a_thumbs_down_or_not_much_good_reopens_the_task_instead_of_filing_it(wechat, seeded, clock, said):
     ticket = resolved_for_o1(wechat, seeded, clock)
     before, cards = appeal_count(seeded), staff_cards(seeded)
