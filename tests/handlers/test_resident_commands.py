@@ -171,7 +171,9 @@ def test_a_command_without_its_ticket_lists_what_it_could_mean(wechat):
                                   "那个，我想把刚才那个撤了", "帮我把它撤销吧", "我刚才发错了",
                                   # added to her appeal as words for its handler, 灯亮了 filed, 取消吧 asked to describe
                                   "已经好了，不用来了", "算了不用了", "那个电梯的事不用管了", "那个事算了", "电梯又能用了",
-                                  "取消吧"])
+                                  "取消吧",
+                                  # filed as new lift appeals, or (取消我的诉求) added to the latest as words
+                                  "撤销电梯那个", "把电梯那个撤了", "电梯那个不用了", "取消我的诉求"])
 def test_calling_off_in_words_says_how_to_withdraw_and_files_nothing(wechat, said):
     assert wechat.send("o1", said) == "好的，有需要随时找我们。"
     ticket = ticket_of(wechat.send("o1", LIFT))

@@ -44,6 +44,7 @@ def test_a_new_problem_asking_whether_anyone_cares_is_no_chase_up() -> None:
 
 def test_the_other_follow_ups_are_told_apart() -> None:
     assert calls_off("那个事不用了，我自己弄好了") and not calls_off("电梯坏了")
+    assert calls_off("撤销电梯那个") and not calls_off("取消停车位收费") and not calls_off("撤销违建")
     assert regrets_withdrawal("撤销错了，我不想撤销") and not regrets_withdrawal("撤销 G2612060048")
     assert says_another_matter("还有，我们楼下的下水道又堵了") and not says_another_matter("下水道又堵了")
     assert says_when_home("下午家里有人") and not says_when_home("下午家里漏水了")
