@@ -82,7 +82,7 @@ _SATISFIED = re.compile(r"满意|很好|非常好|挺好|不错|好评|点赞|�
 
 
 # A question at the end ("修好了吗", "真的修好了？"): asked, not answered. A complaint in it still rates (不满意，怎么修的？).
-_ASKED = re.compile(r"(吗|么|嘛|没有|没|不)[？?]*$|[？?]$")
+_ASKED = re.compile(r"(吗|么|没有|没|不)[？?]*$|[？?]$")
 
 
 def rating_of(text: str) -> WordedRating | None:

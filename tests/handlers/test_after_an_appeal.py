@@ -83,6 +83,7 @@ def staff_texts(seeded, template, openid):
     ("很及时", "satisfied"), ("效率很高", "satisfied"), ("小伙子很热情", "satisfied"), ("速度挺快的", "satisfied"),
     ("就是有点慢", "basic"), ("不是很及时", "basic"),
     ("差不多吧", "basic"), ("将就吧", "basic"), ("比以前好多了", "basic"),
+    ("挺好的嘛", "satisfied"),  # 嘛 affirms here: no question
 ])
 def test_a_rating_in_words_or_emoji_closes_the_appeal_without_a_new_ticket(wechat, seeded, clock, said, rating):
     ticket = resolved_for_o1(wechat, seeded, clock)
