@@ -623,7 +623,9 @@ def test_an_appeal_that_asks_when_sent_again_is_a_repeat_not_a_chase_up_of_its_f
                                   "有人来看过了吗", "来人了没有", "修了没", "师傅啥时候到", "有没有人来看过", "师傅到哪了",
                                   # filed as new appeals of the politeness around the asking
                                   "麻烦帮我催一下", "你好，帮我催一下", "请帮忙催一下谢谢", "我的诉求怎么还没人处理",
-                                  "网格员怎么还没来", "喂，有人吗，怎么还没人回复", "帮我催下"])
+                                  "网格员怎么还没来", "喂，有人吗，怎么还没人回复", "帮我催下",
+                                  # urging: asked to describe a problem, or filed as appeals of their own
+                                  "麻烦快点", "赶紧来修", "请尽快处理", "还要多久", "要等到什么时候", "急死了"])
 def test_asking_when_it_will_be_fixed_chases_instead_of_filing_a_question(wechat, seeded, clock, said):
     ticket = file_and_dispatch(wechat, seeded, clock)
     clock.advance(minutes=10)  # past the new card (chasing.JUST_FILED): a 催办 now goes to its holders
