@@ -129,24 +129,25 @@ def run_demo(settings: Settings, host: str, port: int, api_port: int | None = No
     try:
         if embedded:
             redis = _EmbeddedRedis(settings.data_dir, _start_redis(settings.data_dir))
-        scene, quiet_ticket, console_password = _prepare_database(settings)
         api_base = settings.wechat_api_base_url or f"http://127.0.0.1:{fake_port}"
         env = _child_env(settings, redis.url if redis else settings.redis_url or "", api_base, port)
-        operator_env = _write_operator_env(settings.data_dir, env)
         children: list[_Child] = []
         try:
-            # The fake API and the webhook at once (the webhook never calls the API); the worker once the fake
-            # answers: it delivers the seeded history's messages as soon as it starts, and a call the fake is not
-            # up for yet waits for a retry half a minute later. The fake starts in a fraction of the worker's time.
+            # The fake API first, while the database is prepared: the worker delivers the seeded history's
+            # messages as soon as it starts, and a call the fake was not up for yet waited half a minute for its
+            # retry. By the time the database is ready the fake answers, so waiting for it costs nothing, and the
+            # worker and the webhook start together as before (the guide follows them).
             if settings.wechat_api_base_url is None:
                 fake = ["fake-wechat", "--host", "127.0.0.1", "--port", str(fake_port),
                         "--events-to", f"http://127.0.0.1:{port}/wechat"]
                 children.append(_Child(_Restarts("模拟微信接口"), fake, env))
-            serve = ["serve", "--host", host, "--port", str(port)]
-            children.append(_Child(_Restarts("网页回调（webhook）"), serve, env))
+            scene, quiet_ticket, console_password = _prepare_database(settings)
+            operator_env = _write_operator_env(settings.data_dir, env)
             if settings.wechat_api_base_url is None:
                 _wait_until_up(f"{api_base}/_fake/stats", children)
             children.append(_Child(_Restarts("后台任务（worker）"), ["worker"], env))
+            serve = ["serve", "--host", host, "--port", str(port)]
+            children.append(_Child(_Restarts("网页回调（webhook）"), serve, env))
             _wait_until_up(f"http://127.0.0.1:{port}/healthz", children)
             _print_guide(settings, host, port, api_base, scene, quiet_ticket, env["GRIDBOT_RESIDENT_TEMPLATE_ID"],
                          operator_env, console_password)
