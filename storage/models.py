@@ -693,6 +693,9 @@ class Broadcast(Base):
     author_console_user_id: Mapped[int | None] = mapped_column(ForeignKey("console_users.id"))
     # From the CLI: the server login that ran `gridbot notice send` (None for notices sent before it was kept).
     author_login: Mapped[str | None] = mapped_column(String(64))
+    # sha256 of the console preview's one-time token it was sent with: a re-posted form finds this notice even
+    # when Redis, which claims the token first, was flushed or replaced since.
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     account_type: Mapped[str] = mapped_column(String(16))  # service | subscription, when it was planned
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     send_at: Mapped[datetime] = mapped_column(UTCDateTime)

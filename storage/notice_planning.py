@@ -22,6 +22,7 @@ is sent (storage.notice_sending delivers it).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -449,10 +450,20 @@ def _used_per_day(session: Session, first_day: date) -> Counter[tuple[NoticeChan
     return used
 
 
-def store(session: Session, planned: Plan, now: datetime) -> Broadcast:
-    """Write the notice, its chunks and all its recipients (skipped ones too) in the caller's transaction."""
+def stored_from_form(session: Session, form_token: str) -> str | None:
+    """The number of the notice the console's preview with this one-time token stored, if one did."""
+    return session.scalar(select(Broadcast.number).where(Broadcast.form_token == _digest(form_token)))
+
+
+def _digest(form_token: str) -> str:
+    return hashlib.sha256(form_token.encode()).hexdigest()
+
+
+def store(session: Session, planned: Plan, now: datetime, form_token: str | None = None) -> Broadcast:
+    """Write the notice, its chunks and all its recipients (skipped ones too) in the caller's transaction; a
+    console send names the one-time token of its preview, which no other notice may have been stored with."""
     request = planned.request
-    notice = Broadcast(
+    notice = Broadcast(form_token=_digest(form_token) if form_token else None,
         number=next_notice_number(session, now), scope_path=planned.scope.label, audience=request.audience,
         text=request.text.strip(), urgent=request.urgent, kind=request.kind or ("其他" if request.urgent else None),
         state=NoticeState.SCHEDULED, author_staff_id=request.author.id if request.author else None,

@@ -374,6 +374,19 @@ def test_preview_then_send_stores_one_notice_and_a_reposted_send_finds_the_same(
     assert "通知已保存" in page and '<dd id="notice-author">孙丽</dd>' in page  # the account that sent it
 
 
+def test_a_reposted_send_finds_the_same_notice_after_redis_was_flushed_or_replaced(app, runtime, redis_client):
+    """The one-time tokens lived in Redis only: a Redis without persistence restarted, replaced or failed over
+    between the click and a re-posted form sent the notice to everyone a second time."""
+    person = logged_in(app, "xingfuli")
+    response, confirm = send(person)
+    number = response.headers["Location"].split("/console/notices/", 1)[1].split("?", 1)[0]
+    before = notice_count(runtime)
+    redis_client.flushdb()
+    again = person.client.post("/console/notices/send", data=confirm)
+    assert again.status_code == 302 and f"/console/notices/{number}?done=again" in again.headers["Location"]
+    assert notice_count(runtime) == before
+
+
 def test_a_send_while_the_same_form_is_being_saved_is_told_so_and_stores_nothing(app, runtime, redis_client):
     person = logged_in(app, "xingfuli")
     confirm = confirmation(preview(person).get_data(as_text=True))

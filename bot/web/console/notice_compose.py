@@ -4,7 +4,8 @@ at that moment (`storage.notice_overview.plan_within`, the CLI's planner within 
 
 A send happens once per preview: the preview carries a one-time token, claimed in Redis before anything is stored
 (SET NX, shared by every gunicorn worker), so a double click or a re-posted form finds the notice the first one
-stored instead of making a second.
+stored instead of making a second. The notice keeps the token (its digest) too, so that a Redis flushed, replaced
+or failed over since the first click does not let the form send it again.
 """
 
 from __future__ import annotations
@@ -107,8 +108,13 @@ def notice_send() -> Response | tuple[str, int] | str:
         return _refused_form(composed, texts.NOTICE_UNAVAILABLE, status=503)
     if not claimed:
         return _already(stored)
+    with runtime().database.transaction() as db:
+        earlier = notice_planning.stored_from_form(db, once)  # claimed again: Redis lost the first claim
+    if earlier is not None:
+        _once(key, earlier)
+        return _already(earlier.encode())
     try:
-        outcome = _store(asked, request.form.get("reach", type=int) or 0)
+        outcome = _store(asked, request.form.get("reach", type=int) or 0, once)
     except Exception:
         _once(key, None)  # nothing stored (the transaction rolled back): the form may be sent again
         raise
@@ -141,7 +147,7 @@ class Unsent:
     planned: Plan | None = None
 
 
-def _store(asked: Request, previewed: int) -> str | Unsent:
+def _store(asked: Request, previewed: int, once: str) -> str | Unsent:
     """The stored notice's number, or why nothing was stored."""
     with runtime().database.transaction() as db:
         planned = _plan(db, asked)
@@ -150,7 +156,7 @@ def _store(asked: Request, previewed: int) -> str | Unsent:
         reach = sum(planned.by_channel.values())
         if abs(reach - previewed) > max(DRIFT_MIN, previewed * DRIFT_SHARE):
             return Unsent(texts.NOTICE_DRIFTED.format(before=previewed, after=reach), planned)
-        return notice_planning.store(db, planned, runtime().clock()).number
+        return notice_planning.store(db, planned, runtime().clock(), once).number
 
 
 def _already(stored: bytes | None) -> Response | tuple[str, int]:
