@@ -387,6 +387,17 @@ def test_a_reposted_send_finds_the_same_notice_after_redis_was_flushed_or_replac
     assert notice_count(runtime) == before
 
 
+def test_a_reposted_send_opens_the_notice_when_redis_failed_to_note_its_number(app, runtime, redis_client):
+    """Redis failing between the store and noting the number left the token claimed with none: a re-post was told
+    for a day that the notice was still being saved."""
+    person = logged_in(app, "xingfuli")
+    response, confirm = send(person)
+    number = response.headers["Location"].split("/console/notices/", 1)[1].split("?", 1)[0]
+    redis_client.set(notice_compose.ONCE_PREFIX + confirm["once"], "")
+    again = person.client.post("/console/notices/send", data=confirm)
+    assert again.status_code == 302 and f"/console/notices/{number}?done=again" in again.headers["Location"]
+
+
 def test_a_send_while_the_same_form_is_being_saved_is_told_so_and_stores_nothing(app, runtime, redis_client):
     person = logged_in(app, "xingfuli")
     confirm = confirmation(preview(person).get_data(as_text=True))

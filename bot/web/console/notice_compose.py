@@ -106,13 +106,16 @@ def notice_send() -> Response | tuple[str, int] | str:
     except redis.RedisError as error:
         log.error("console notice refused: the one-time tokens are unreachable (%s)", redact(str(error)))
         return _refused_form(composed, texts.NOTICE_UNAVAILABLE, status=503)
+    # Claimed again (Redis lost the first claim), or claimed with no number (Redis failed after the store): the
+    # notice itself says whether this form stored it.
+    if claimed or not stored:
+        with runtime().database.transaction() as db:
+            earlier = notice_planning.stored_from_form(db, once)
+        if earlier is not None:
+            _once(key, earlier)
+            return _already(earlier.encode())
     if not claimed:
         return _already(stored)
-    with runtime().database.transaction() as db:
-        earlier = notice_planning.stored_from_form(db, once)  # claimed again: Redis lost the first claim
-    if earlier is not None:
-        _once(key, earlier)
-        return _already(earlier.encode())
     try:
         outcome = _store(asked, request.form.get("reach", type=int) or 0, once)
     except Exception:
@@ -129,7 +132,8 @@ def notice_send() -> Response | tuple[str, int] | str:
 
 def _once(key: str, number: str | None) -> None:
     """Remember which notice a token stored, or release a token that stored nothing. Should Redis fail here,
-    the token stays claimed: a re-post is told the notice is being saved, never sent twice."""
+    the token stays claimed: a re-post finds the notice by its token, or is told it is being saved, never sent
+    twice."""
     try:
         if number is None:
             runtime().redis().delete(key)
