@@ -9,6 +9,8 @@ appeals.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from handlers.privacy import mask_personal_numbers
 from handlers.resident_texts import EMERGENCY_NUMBERS, Fields, who_was_told
 from storage.notices import StaffEnrolmentDeclined, StaffMemberConfirmed, StaffMemberMovedHome
@@ -64,9 +66,9 @@ NOT_GRID_WORK = "{role}不承担网格员的办理工作，这个指令不能使
 # A grid member's verb said by one of the community's own people: what they say instead, for their own tasks.
 GRID_WORK_INSTEAD = {
     "接单": "领取任务请发送：领单 编号（回复“可领任务”查看可以领的）。",
-    "进展": "领的任务不用报进展：帮忙做完了请发送“完成 编号 说明”，做不了请发送“放弃 编号”；有情况请直接联系负责的网格员。",
-    "办结": "领的任务帮忙做完了请发送：完成 编号 说明，由负责的网格员核实确认。",
-    "确认完成": "您领的任务由负责的网格员核实确认，确认后会通知您并记入积分。",
+    "进展": "领的任务不用报进展：帮忙做完了请发送“完成 编号 说明”，做不了请发送“放弃 编号”；有情况请直接联系负责的网格员或社区工作人员。",
+    "办结": "领的任务帮忙做完了请发送：完成 编号 说明，由负责的网格员或社区工作人员核实确认。",
+    "确认完成": "您领的任务由负责的网格员或社区工作人员核实确认，确认后会通知您并记入积分。",
 }
 GRID_WORK_INSTEAD_OTHERWISE = "回复“帮助”查看您可以使用的指令。"
 # The numbers to call lead it as they lead a resident's help: a 楼长 is often who an old neighbour in danger reaches.
@@ -244,7 +246,7 @@ CLAIM_USAGE = "领单 编号"
 DONE_USAGE = "完成 编号 说明"
 RELEASE_USAGE = "放弃 编号"
 # 完成 W2612020001 with nothing after it: the words the one responsible checks the task by, with an example.
-DONE_NEEDS_WORDS = "请在编号后面写一句做了什么，方便网格员核实，例如：{verb} {code} 已经帮忙做好了"
+DONE_NEEDS_WORDS = "请在编号后面写一句做了什么，方便负责的人核实，例如：{verb} {code} 已经帮忙做好了"
 NEEDS_TASK_NUMBER = "请在“{verb}”后面加上任务编号（“可领任务”每行开头的 G… 或 W…），例如：{verb} W2612020001"
 WISH_WHAT = "微心愿"
 # A 微心愿's number in other words than a command's (领 W…, W… 完成了): what to send, not an appeal filed.
@@ -256,13 +258,13 @@ TASKS_HINT = "回复“领单 编号”领取，如：领单 W2612020001；网�
 TASKS_NONE = "附近暂时没有可以领取的任务，感谢您的热心！过些时候再发“可领任务”看看。"
 MINE_HEADER = "您正在做的任务："
 MINE_LINE = "· {code}｜{what}｜{place}（{status}）"
-MINE_STATUS = {"claimed": "进行中", "done": "已报完成，等待网格员确认",
+MINE_STATUS = {"claimed": "进行中", "done": "已报完成，等待确认",
                "resolved": "网格员已办结：帮过忙请回复 完成 编号 说明，没有请回复 放弃 编号"}
-CLAIMED = ("领单成功：{code}（{what}，{place}）。\n内容：{text}\n负责的网格员已收到通知。"
+CLAIMED = ("领单成功：{code}（{what}，{place}）。\n内容：{text}\n负责的{responsible}已收到通知。"
            "完成后回复“完成 {code}”再加一句做了什么，如：完成 {code} 已帮忙做好，可随后发一张现场照片；"
            "做不了请回复“放弃 {code}”。")
-PHONE_FOR_TASKS = "\n您领单时，负责这件任务的网格员也会看到这个号码，方便联系您。"
-CLAIMED_NO_PHONE = "\n负责的网格员还没有您的电话：回复“我的电话 号码”留下，以后领单时会告诉网格员，方便联系。"
+PHONE_FOR_TASKS = "\n您领单时，负责那件任务的网格员或社区工作人员也会看到这个号码，方便联系您。"
+CLAIMED_NO_PHONE = "\n负责的{responsible}还没有您的电话：回复“我的电话 号码”留下，以后领单时会一并告诉负责的人，方便联系。"
 ALREADY_YOURS = "{code} 已经由您领取了。完成后回复“完成 {code}”再加一句做了什么，如：完成 {code} 已帮忙做好；做不了请回复“放弃 {code}”。"
 TAKEN = "{code} 已被其他志愿者领取（{role}{name}），感谢您的热心！回复“可领任务”看看其他任务。"
 TAKEN_DONE = "{code} 已由{role}{name}帮忙完成了，感谢您的热心！回复“可领任务”看看其他任务。"  # reported done, or confirmed
@@ -272,23 +274,26 @@ EMERGENCY_TASK = "{code} 是紧急情况，由网格员和专业救援人员处�
 CLOSED_TASK = "{code} 已经办完、已被取消或暂时不能领取。回复“可领任务”查看其他任务。"
 TOO_MANY_IN_PROGRESS = "您手上已有 {limit} 个任务在进行中，请先完成（完成 编号 说明）或放弃（放弃 编号）一个，再领新的。"
 TOO_MANY_TODAY = "您今天已领单 {limit} 次，请明天再领。感谢您的热心！"
-DONE = "已记录 {code} 完成，已请负责的网格员核实确认，确认后会通知您并记入积分。有现场照片请在 {minutes} 分钟内直接发送。"
+DONE = "已记录 {code} 完成，已请负责的{responsible}核实确认，确认后会通知您并记入积分。有现场照片请在 {minutes} 分钟内直接发送。"
 NOT_YOUR_CLAIM = "您没有正在进行的任务 {code}。回复“可领任务”查看您领取的任务。"
 # 领单, 完成 or 放弃 again on a task the member reported done (完成).
 NONE_IN_PROGRESS = "您手上没有正在做的任务。回复“可领任务”查看可以领取的任务；做完一件任务后请回复“完成 编号 说明”。"
 WHICH_IN_PROGRESS = "您手上有 {count} 个任务在做：{codes}。请写明是哪一件，例如：完成 {first} 已帮忙做好"
 SEVERAL_ENDING = "您手上有 {count} 个任务的编号以 {digits} 结尾：{tickets}。请发完整编号，例如：{verb} {first}"
 NONE_ENDING = "您手上没有编号以 {digits} 结尾的任务。回复“可领任务”查看您正在做的任务和它们的完整编号。"
-REPORTED_WAITING = "{code} 您已报完成，正在等待网格员核实确认，无需再发；确认后会通知您并记入积分。"
-REPORTED_CONFIRMED = "{code} 您已完成，网格员也已确认，积分已记入。感谢您！回复“可领任务”看看其他任务。"
+REPORTED_WAITING = "{code} 您已报完成，正在等待负责的{responsible}核实确认，无需再发；确认后会通知您并记入积分。"
+REPORTED_CONFIRMED = "{code} 您已完成，也已确认，积分已记入。感谢您！回复“可领任务”看看其他任务。"
 RELEASED = "已放弃 {code}，任务已重新开放给其他志愿者。感谢您！"
 # 我不做了, 做不了了, 放弃 without a number (handlers/volunteering.quitting): nothing is given back until they confirm.
 GIVE_BACK_ONE = ("您要放弃正在做的任务 {code}（{what}，{place}）吗？确认请回复“放弃 {code}”，任务会重新开放给其他志愿者；"
                  "还要继续做就不用回复。")
 GIVE_BACK_WHICH = "您手上有 {count} 个任务在做：{codes}。要放弃哪一件？请回复“放弃 编号”，例如：放弃 {first}"
 NONE_TO_GIVE_BACK = "您手上没有正在做的任务，不用放弃。回复“可领任务”查看可以领取的任务。"
-MATERIAL_KEPT = "{kind}已保存到任务 {code}，并已发给负责的网格员。"
+MATERIAL_KEPT = "{kind}已保存到任务 {code}，并已发给负责的{responsible}。"
 MATERIAL_NAMES = {"image": "照片", "location": "位置"}
+# Who the volunteer's task is with (storage.volunteer_claims.responsible): one by role and name, several by role.
+RESPONSIBLE_ROLES = {"grid_member": "网格员", "grid_leader": "网格长", "operator": "社区工作人员"}
+RESPONSIBLE_GRID_TEAM = "网格员"
 MATERIAL_LIMIT_WINDOWS = {"hour": "一小时", "day": "24 小时"}
 
 
@@ -296,6 +301,16 @@ def material_limit(kind: str, window: str, limit: int) -> str:
     """A photo past the volunteer's hour's or day's share (storage.volunteer_claims.PhotoNotKept): not kept."""
     return (f"抱歉，{MATERIAL_LIMIT_WINDOWS[window]}内最多保存 {limit} 张照片或位置，您已达到上限，"
             f"这次的{MATERIAL_NAMES.get(kind, '材料')}没有保存。请稍后再发；做了什么可以写在“完成”的说明里。")
+
+
+def responsible(people: Sequence[tuple[str, str]]) -> str:
+    """Who checks the volunteer's task, as its replies name them: 网格员张伟, 社区工作人员孙丽 (the operator who
+    posted the 微心愿); several (a grid's team, a community's operators) by their role alone."""
+    roles = {RESPONSIBLE_ROLES.get(role, RESPONSIBLE_GRID_TEAM) for role, _name in people}
+    if len(people) == 1:
+        (role, name), = people
+        return f"{RESPONSIBLE_ROLES.get(role, RESPONSIBLE_GRID_TEAM)}{name}"
+    return roles.pop() if len(roles) == 1 else RESPONSIBLE_GRID_TEAM
 
 
 def task_line(n: int, code: str, what: str | None, place: str, text: str) -> str:

@@ -120,7 +120,7 @@ def take(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply((texts.TAKEN_DONE if taken.done else texts.TAKEN).format(code=code, role=texts.role_name(taken.role),
                                                                              name=taken.name))
     except AlreadyReported as reported:
-        return Reply(_reported(reported, code))
+        return Reply(_reported(conversation, reported, code))
     except ClaimRefused as refused:
         return Reply(_CLAIM_REFUSALS[refused.reason].format(code=code, limit=refused.limit))
     target = claimed.target
@@ -134,9 +134,11 @@ def take(conversation: Conversation, arguments: Arguments) -> Reply:
         appeal = target.appeal
         place = volunteer_tasks.appeal_place(conversation.session, appeal)
         what, text = volunteer_tasks.what(appeal), appeal.content
-    reply = texts.CLAIMED.format(code=target.code, what=what, place=place, text=mask_for_volunteers(text))
+    responsible = _responsible(conversation, target)
+    reply = texts.CLAIMED.format(code=target.code, what=what, place=place, text=mask_for_volunteers(text),
+                                 responsible=responsible)
     reachable = contacts.volunteer_phone(conversation.session, member) is not None
-    return Reply(reply if reachable else reply + texts.CLAIMED_NO_PHONE)
+    return Reply(reply if reachable else reply + texts.CLAIMED_NO_PHONE.format(responsible=responsible))
 
 
 def done(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -151,9 +153,9 @@ def done(conversation: Conversation, arguments: Arguments) -> Reply:
     except NotFound:
         return Reply(texts.NOT_YOUR_CLAIM.format(code=code))
     except AlreadyReported as reported:
-        return Reply(_reported(reported, code))
+        return Reply(_reported(conversation, reported, code))
     minutes = int(RESULT_PHOTO_WINDOW.total_seconds() // 60)
-    return Reply(texts.DONE.format(code=target.code, minutes=minutes))
+    return Reply(texts.DONE.format(code=target.code, minutes=minutes, responsible=_responsible(conversation, target)))
 
 
 def give_back(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -164,7 +166,7 @@ def give_back(conversation: Conversation, arguments: Arguments) -> Reply:
     except NotFound:
         return Reply(texts.NOT_YOUR_CLAIM.format(code=arguments.ticket))
     except AlreadyReported as reported:
-        return Reply(_reported(reported, arguments.ticket))
+        return Reply(_reported(conversation, reported, arguments.ticket))
     return Reply(texts.RELEASED.format(code=target.code))
 
 
@@ -183,8 +185,17 @@ def _in_progress(conversation: Conversation, member: Staff) -> list[volunteer_ta
     return [task for task in volunteer_tasks.mine(conversation.session, member) if task.status == ClaimStatus.CLAIMED]
 
 
-def _reported(reported: AlreadyReported, code: str) -> str:
-    return (texts.REPORTED_CONFIRMED if reported.confirmed else texts.REPORTED_WAITING).format(code=code)
+def _reported(conversation: Conversation, reported: AlreadyReported, code: str) -> str:
+    if reported.confirmed:
+        return texts.REPORTED_CONFIRMED.format(code=code)
+    target = volunteer_tasks.find(conversation.session, code)
+    return texts.REPORTED_WAITING.format(code=target.code, responsible=_responsible(conversation, target))
+
+
+def _responsible(conversation: Conversation, target: volunteer_tasks.Target) -> str:
+    """Who checks the task, as the volunteer's reply names them: the operator who posted a 微心愿 is no 网格员."""
+    people = volunteer_claims.responsible(conversation.session, target)
+    return texts.responsible([(one.role, one.name) for one in people])
 
 
 def post_wish(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -238,7 +249,9 @@ def material(conversation: Conversation, attachment: Attachment) -> Reply | None
         return None
     if isinstance(code, volunteer_claims.PhotoNotKept):
         return Reply(texts.material_limit(attachment.kind, code.window, code.limit))
-    return Reply(texts.MATERIAL_KEPT.format(kind=texts.MATERIAL_NAMES.get(attachment.kind, "材料"), code=code))
+    responsible = _responsible(conversation, volunteer_tasks.find(conversation.session, code))
+    return Reply(texts.MATERIAL_KEPT.format(kind=texts.MATERIAL_NAMES.get(attachment.kind, "材料"), code=code,
+                                            responsible=responsible))
 
 
 def _member(conversation: Conversation) -> Staff:

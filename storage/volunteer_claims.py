@@ -405,9 +405,10 @@ def _may_confirm(session: Session, confirmer: Staff, target: Target) -> bool:
     return confirmer.role in GRID_TEAM and target.grid_id is not None and confirmer.grid_id == target.grid_id
 
 
-def _responsible(session: Session, target: Target) -> Sequence[Staff]:
+def responsible(session: Session, target: Target) -> Sequence[Staff]:
     """Who hears of a volunteer's steps: the appeal's assignee, else its grid's team; a wish's poster, else its
-    grid's team, else its community's operators — whoever is told can confirm (确认完成)."""
+    grid's team, else its community's operators — whoever is told can confirm (确认完成). The volunteer's replies
+    name them."""
     first = target.appeal.assignee_staff_id if target.appeal is not None else target.wish.posted_by_staff_id  # type: ignore[union-attr]
     if first is not None:
         member = session.get(Staff, first)
@@ -423,5 +424,5 @@ def _responsible(session: Session, target: Target) -> Sequence[Staff]:
 
 
 def _tell_responsible(session: Session, target: Target, notice: StaffNotice, now: datetime) -> None:
-    for member in _responsible(session, target):
+    for member in responsible(session, target):
         tell(session, member.openid, notice, now, appeal=target.appeal)

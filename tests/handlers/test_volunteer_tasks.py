@@ -188,8 +188,9 @@ def test_a_volunteer_saying_a_grid_members_progress_or_resolve_of_her_task_is_to
     assert "领单成功" in wechat.send(VOLUNTEER, f"领单 {wish}")
     progress = wechat.send(VOLUNTEER, f"进展 {wish} 已买好灯泡，明天上门")
     assert progress == ("志愿者不承担网格员的办理工作，这个指令不能使用。领的任务不用报进展：帮忙做完了请发送“完成 编号 说明”，"
-                        "做不了请发送“放弃 编号”；有情况请直接联系负责的网格员。")
-    assert wechat.send(VOLUNTEER, f"办结 {wish} 换好了").endswith("领的任务帮忙做完了请发送：完成 编号 说明，由负责的网格员核实确认。")
+                        "做不了请发送“放弃 编号”；有情况请直接联系负责的网格员或社区工作人员。")
+    assert wechat.send(VOLUNTEER, f"办结 {wish} 换好了").endswith(
+        "领的任务帮忙做完了请发送：完成 编号 说明，由负责的网格员或社区工作人员核实确认。")
     assert wechat.send(VOLUNTEER, "待分类").endswith("回复“帮助”查看您可以使用的指令。")
 
 
@@ -213,6 +214,30 @@ def test_nobodys_appeal_tells_the_grid_team_and_a_wish_its_poster(wechat, seeded
     assert "党员陈明 领取了" in worded(seeded, "staff_volunteer_claimed", ZHANG)[-1]
     with seeded.transaction() as session:
         assert session.scalars(select(Wish.status).where(Wish.code == wish)).one() == WishStatus.CLAIMED
+
+
+def test_a_volunteers_replies_name_the_operator_who_posted_the_wish_not_a_grid_member(wechat, seeded, clock, settings):
+    seeded.session_info[media_files.LINKS_KEY] = settings.media_links(clock)
+    wish = posted_wish(wechat, OPERATOR)
+    claimed = wechat.send(PARTY_MEMBER, f"领单 {wish}")
+    assert "负责的社区工作人员孙丽已收到通知。" in claimed and "网格员" not in claimed
+    assert claimed.endswith("\n负责的社区工作人员孙丽还没有您的电话：回复“我的电话 号码”留下，以后领单时会一并告诉负责的人，方便联系。")
+    assert notices(seeded, "staff_volunteer_claimed", wish) == [OPERATOR]
+    done = wechat.send(PARTY_MEMBER, f"完成 {wish} 灯泡换好了")
+    assert done.startswith(f"已记录 {wish} 完成，已请负责的社区工作人员孙丽核实确认，")
+    kept = wechat.deliver(wechat.server.image(PARTY_MEMBER, create_time=wechat.now()))
+    assert kept == f"照片已保存到任务 {wish}，并已发给负责的社区工作人员孙丽。"
+    assert wechat.send(PARTY_MEMBER, f"完成 {wish} 灯泡换好了").startswith(
+        f"{wish} 您已报完成，正在等待负责的社区工作人员孙丽核实确认，")
+    assert "等待确认" in wechat.send(PARTY_MEMBER, "可领任务")
+
+
+def test_a_volunteers_claim_names_the_grid_member_holding_the_appeal_or_the_grid_team(wechat, seeded, clock):
+    held = file_and_dispatch(wechat, seeded, clock, ELDERLY)
+    wechat.send(ZHANG, f"接单 {held}")
+    assert "负责的网格员张伟已收到通知。" in wechat.send(VOLUNTEER, f"领单 {held}")
+    nobodys = file_and_dispatch(wechat, seeded, clock, POSTERS)
+    assert "负责的网格员已收到通知。" in wechat.send(PARTY_MEMBER, f"领单 {nobodys}")
 
 
 def test_what_is_no_volunteer_work_is_refused(wechat, seeded, clock):
@@ -361,7 +386,7 @@ def test_taking_finishing_or_giving_back_a_task_reported_done_says_it_waits_for_
     wechat.send(ZHANG, f"接单 {ticket}")
     wechat.send(VOLUNTEER, f"领单 {ticket}")
     wechat.send(VOLUNTEER, f"完成 {ticket} 已陪王奶奶买菜")
-    waiting = community_texts.REPORTED_WAITING.format(code=ticket)
+    waiting = community_texts.REPORTED_WAITING.format(code=ticket, responsible="网格员张伟")
     for said in (f"领单 {ticket}", f"完成 {ticket} 已陪王奶奶买菜", f"放弃 {ticket}"):
         assert wechat.send(VOLUNTEER, said) == waiting, said  # not "完成后回复…" nor "您没有正在进行的任务"
     assert claim_of(seeded, ticket).status == ClaimStatus.DONE
@@ -380,7 +405,7 @@ def test_a_volunteer_flooding_photos_after_done_is_told_past_thirty_an_hour_and_
     for _ in range(30):
         clock.advance(seconds=1)
         kept = wechat.deliver(wechat.server.image(VOLUNTEER, create_time=wechat.now()))
-        assert kept == community_texts.MATERIAL_KEPT.format(kind="照片", code=ticket)
+        assert kept == community_texts.MATERIAL_KEPT.format(kind="照片", code=ticket, responsible="网格员张伟")
     clock.advance(seconds=1)
     refused = wechat.deliver(wechat.server.image(VOLUNTEER, create_time=wechat.now()))
     assert refused == ("抱歉，一小时内最多保存 30 张照片或位置，您已达到上限，这次的照片没有保存。"
@@ -395,7 +420,7 @@ def test_a_photo_after_a_wishs_done_reaches_the_one_responsible_with_its_link(we
     wechat.send(VOLUNTEER, f"领单 {wish}")
     assert "已记录" in wechat.send(VOLUNTEER, f"完成 {wish} 灯泡换好了")
     kept = wechat.deliver(wechat.server.image(VOLUNTEER, create_time=wechat.now()))
-    assert kept == f"照片已保存到任务 {wish}，并已发给负责的网格员。"
+    assert kept == f"照片已保存到任务 {wish}，并已发给负责的网格员张伟。"
     (told,) = worded(seeded, "staff_volunteer_material", ZHANG)
     assert told.startswith(f"【志愿者照片】志愿者周敏 为 {wish} 发来了照片\n图片1：https://gridbot.test/media/")
     assert told.endswith(f"请核实后回复“确认完成 {wish}”。")
@@ -413,7 +438,7 @@ def test_done_with_a_photo_then_the_grid_member_confirms_and_the_volunteer_gets_
     assert "请核实后回复“确认完成" in worded(seeded, "staff_volunteer_done", ZHANG)[-1]
     clock.advance(minutes=5)
     kept = wechat.deliver(wechat.server.image(VOLUNTEER, create_time=wechat.now()))
-    assert kept == community_texts.MATERIAL_KEPT.format(kind="照片", code=ticket)
+    assert kept == community_texts.MATERIAL_KEPT.format(kind="照片", code=ticket, responsible="网格员张伟")
     done, appeal_id = claim_of(seeded, ticket), appeal(seeded, ticket).id
     assert done.status == ClaimStatus.DONE and done.note == "已陪王奶奶买好一周的菜"
     with seeded.transaction() as session:
@@ -699,7 +724,7 @@ def test_the_claim_reply_shows_what_to_send_when_done_by_example_never_the_place
 def test_the_claim_notice_gives_the_volunteers_phone_and_says_so_when_there_is_none(wechat, seeded, clock):
     wish = posted_wish(wechat, ZHANG)
     reply = wechat.send(PARTY_MEMBER, f"领单 {wish}")
-    assert reply.endswith(community_texts.CLAIMED_NO_PHONE)
+    assert reply.endswith(community_texts.CLAIMED_NO_PHONE.format(responsible="网格员张伟"))
     told = worded(seeded, "staff_volunteer_claimed", ZHANG)[-1]
     assert "请与其保持联系" not in told and "其没有留电话" in told
     wechat.send(PARTY_MEMBER, f"放弃 {wish}")
