@@ -309,6 +309,10 @@ COMMANDS: tuple[Command, ...] = (
             enrolment.pending, Audience.STAFF, roles=(StaffRole.OPERATOR,)),
     Command("confirm_enrolment", ("确认报到",), "确认报到 姓名或编号", "确认党员报到或志愿者报名（操作员）", Takes.TEXT,
             enrolment.confirm, Audience.STAFF, limit=TextField.NAME, roles=(StaffRole.OPERATOR,)),
+    # 不予确认报到 7: the longer verbs, so that 报到 is not read as the name.
+    Command("decline_enrolment", ("不予确认", "不予确认报到", "不予确认报名", "婉拒报到", "婉拒报名"), "不予确认 姓名或编号",
+            "不予确认党员报到或志愿者报名，本人会收到礼貌的说明（操作员）", Takes.TEXT, enrolment.decline, Audience.STAFF,
+            limit=TextField.NAME, roles=(StaffRole.OPERATOR,)),
     # --- 积分 (handlers/points.py) ---
     # How people ask in their own words too: "我的积分是多少" was filed as an appeal to the grid.
     Command("my_points", ("我的积分", "积分", "查积分", "查询积分", "积分查询", "我的积分是多少", "我的积分有多少", "我的积分多少",

@@ -1,4 +1,4 @@
-"""党员报到 / 志愿者报名 in the chat, and the operator's 确认报到 and 报到待确认 (storage/enrolments.py).
+"""党员报到 / 志愿者报名 in the chat, and the operator's 报到待确认, 确认报到 and 不予确认 (storage/enrolments.py).
 
 The dialogue (enrolment.mmd beside this module): 党员报到 (or 志愿者报名) checks the resident may ask — a bound
 home, not staff or a member already, nothing waiting — then asks their name, then their Party organisation (a
@@ -7,6 +7,8 @@ leaves it at any question with nothing stored; a wrong answer is asked again.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from handlers import community_texts as texts
 from handlers import dialogues, staff_texts
@@ -102,22 +104,40 @@ def pending(conversation: Conversation, _arguments: Arguments) -> Reply:
 
 def confirm(conversation: Conversation, arguments: Arguments) -> Reply:
     """确认报到 姓名或编号: make the applicant a member of the community (an operator of it, or the street's)."""
+    decided = _decide(conversation, arguments, enrolments.confirm, "确认报到")
+    if isinstance(decided, Reply):
+        return decided
+    row = decided.enrolment
+    reply = staff_texts.ENROLMENT_ALREADY if decided.already else staff_texts.ENROLMENT_CONFIRMED
+    return Reply(reply.format(name=row.name, role=texts.role_name(row.role), number=row.id))
+
+
+def decline(conversation: Conversation, arguments: Arguments) -> Reply:
+    """不予确认 姓名或编号: turn the request down, as `gridbot members decline` does; the applicant is told politely."""
+    decided = _decide(conversation, arguments, enrolments.decline, "不予确认")
+    if isinstance(decided, Reply):
+        return decided
+    row = decided.enrolment
+    reply = staff_texts.ENROLMENT_ALREADY_DECLINED if decided.already else staff_texts.ENROLMENT_DECLINED
+    return Reply(reply.format(name=row.name, what=texts.enrol_word(row.role), number=row.id))
+
+
+def _decide(conversation: Conversation, arguments: Arguments, decision: Callable[..., enrolments.Decided],
+            verb: str) -> enrolments.Decided | Reply:
+    """The enrolment named, decided by the operator; the refusal to say when it cannot be."""
     session, operator = conversation.session, conversation.staff
     try:
         enrolment = enrolments.find(session, arguments.words, operator)
-        decided = enrolments.confirm(session, enrolment, conversation.now, by=operator)
+        return decision(session, enrolment, conversation.now, by=operator)
     except NotFound:
         return Reply(staff_texts.ENROLMENT_NOT_FOUND.format(typed=arguments.words.strip()))
     except enrolments.Ambiguous as ambiguous:
-        return Reply(staff_texts.ENROLMENT_AMBIGUOUS.format(name=ambiguous.name,
+        return Reply(staff_texts.ENROLMENT_AMBIGUOUS.format(name=ambiguous.name, verb=verb,
                                                             ids="、".join(map(str, ambiguous.ids))))
     except enrolments.AlreadyMember as member:
         return Reply(staff_texts.ENROLMENT_NOW_STAFF.format(role=staff_texts.role_title(member.role)))
     except NotAllowed as refused:
         return Reply(staff_texts.ENROLMENT_REFUSALS.get(refused.reason, staff_texts.ENROLMENT_REFUSALS["scope"]))
-    row = decided.enrolment
-    reply = staff_texts.ENROLMENT_ALREADY if decided.already else staff_texts.ENROLMENT_CONFIRMED
-    return Reply(reply.format(name=row.name, role=texts.role_name(row.role), number=row.id))
 
 
 def _start(conversation: Conversation, role: StaffRole) -> Reply:

@@ -718,7 +718,7 @@ TEMPLATE_FIELDS[StaffDailySummary] = summary_texts.summary_fields
 
 ENROLMENT_REQUESTED = ("【{what}待确认】{name}申请{what}，{organisation}，住址：{place}（编号 {number}）。"
                        "核实后请回复“确认报到 {number}”；回复“报到待确认”查看全部待确认的申请；"
-                       "不予确认请运行 gridbot members decline {number}。")
+                       "不予确认请回复“不予确认 {number}”。")
 ENROLMENT_ORGANISATION = {"party_member": "所在党组织：{organisation}", "volunteer": "所在团队或单位：{organisation}"}
 ENROLMENT_NO_ORGANISATION = "未填写单位"
 
@@ -738,18 +738,22 @@ def _enrolment_requested(n: StaffEnrolmentRequested) -> str:
 # 报到待确认 and 确认报到 (handlers/enrolment.py), for operators
 ENROLMENTS_SHOWN = 10
 ENROLMENTS_NONE = "目前没有待确认的党员报到或志愿者报名。"
-ENROLMENTS_HEADER = "待确认的报到/报名共 {n} 条（回复“确认报到 编号”确认）："
+ENROLMENTS_HEADER = "待确认的报到/报名共 {n} 条（回复“确认报到 编号”确认，“不予确认 编号”婉拒）："
 ENROLMENTS_LINE = "{number}. {name}｜{what}｜{organisation}｜{community} {home}"
 ENROLMENTS_MORE = "……另有 {n} 条，请在电脑上运行 gridbot members pending 查看全部。"
 ENROLMENT_CONFIRMED = "已确认 {name} 为{role}（编号 {number}），已通知本人。"
 ENROLMENT_ALREADY = "{name}（编号 {number}）已经确认为{role}，无需再次确认。"
+# 不予确认 (as `gridbot members decline`): the applicant is told politely (community_texts.declined).
+ENROLMENT_DECLINED = "已不予确认 {name} 的{what}（编号 {number}），已礼貌告知本人。"
+ENROLMENT_ALREADY_DECLINED = "{name} 的{what}（编号 {number}）已经不予确认或已由本人撤回，没有改动。"
 ENROLMENT_NOT_FOUND = "没有找到“{typed}”的报到/报名申请。回复“报到待确认”查看待确认的申请和编号。"
-ENROLMENT_AMBIGUOUS = "有多位“{name}”在等待确认（编号 {ids}），请用编号确认：确认报到 编号。"
+ENROLMENT_AMBIGUOUS = "有多位“{name}”在等待确认（编号 {ids}），请用编号：{verb} 编号。"
 ENROLMENT_NOW_STAFF = "此人已绑定为{role}，不能再确认为党员或志愿者；如需变更身份，请先在电脑上停用其原有身份。"
 ENROLMENT_REFUSALS = {
-    "scope": "这条申请不属于您负责的社区，不能确认。",
-    "operator": "只有社区操作员可以确认报到。",
+    "scope": "这条申请不属于您负责的社区，不能处理。",
+    "operator": "只有社区操作员可以确认或不予确认报到。",
     "declined": "这条申请已不予确认或已撤回，不能再确认；请让本人重新申请。",
+    "confirmed": "这条申请已经确认，不能再不予确认；如需取消其身份，请在电脑上运行 gridbot staff disable 停用。",
 }
 
 

@@ -216,7 +216,8 @@ def test_two_waiting_people_of_one_name_are_told_apart_by_number(wechat, seeded)
     with seeded.transaction() as session:
         ids = sorted(session.scalars(select(Enrolment.id)).all())
     assert wechat.send(OPERATOR, "确认报到 刘芳") == staff_texts.ENROLMENT_AMBIGUOUS.format(
-        name="刘芳", ids="、".join(map(str, ids)))
+        name="刘芳", verb="确认报到", ids="、".join(map(str, ids)))
+    assert wechat.send(OPERATOR, "不予确认 刘芳").endswith("请用编号：不予确认 编号。")
     assert "已确认" in wechat.send(OPERATOR, f"确认报到 {ids[1]}")
     assert member(seeded, NEXT_DOOR) is not None and member(seeded, RESIDENT) is None
 
@@ -228,3 +229,42 @@ def test_a_resident_who_became_staff_meanwhile_is_not_confirmed(wechat, seeded, 
                           created_at=clock()))
     assert wechat.send(OPERATOR, "确认报到 刘芳") == staff_texts.ENROLMENT_NOW_STAFF.format(role="网格员")
     assert enrolment_of(seeded).status == EnrolmentStatus.PENDING
+
+
+def test_the_operator_declines_in_the_chat_as_on_the_command_line_and_the_applicant_is_told(wechat, seeded):
+    enrol(wechat)
+    number = enrolment_of(seeded).id
+    assert f"不予确认 {number}" in worded(seeded, "staff_enrolment_requested", OPERATOR)[0]
+    assert "不予确认 编号" in wechat.send(OPERATOR, "报到待确认")
+    assert wechat.send(OPERATOR, "不予确认 刘芳") == staff_texts.ENROLMENT_DECLINED.format(
+        name="刘芳", what="党员报到", number=number) == f"已不予确认 刘芳 的党员报到（编号 {number}），已礼貌告知本人。"
+    assert enrolment_of(seeded).status == EnrolmentStatus.DECLINED and member(seeded, RESIDENT) is None
+    [told] = worded(seeded, "staff_enrolment_declined", RESIDENT)
+    assert "刘芳" in told
+    assert wechat.send(OPERATOR, f"不予确认 {number}") == staff_texts.ENROLMENT_ALREADY_DECLINED.format(
+        name="刘芳", what="党员报到", number=number)
+    assert len(worded(seeded, "staff_enrolment_declined", RESIDENT)) == 1  # told once
+    assert wechat.send(OPERATOR, f"确认报到 {number}") == staff_texts.ENROLMENT_REFUSALS["declined"]
+    assert wechat.send(OPERATOR, "报到待确认") == staff_texts.ENROLMENTS_NONE
+
+
+def test_a_confirmed_member_cannot_be_declined_and_only_the_communitys_operator_declines(wechat, seeded, clock):
+    enrol(wechat)
+    enrol(wechat, NEXT_DOOR, name="王芳")
+    with seeded.transaction() as session:
+        heping = session.scalars(select(Community.id).where(Community.name == "和平社区")).one()
+        session.add(Staff(openid="o_heping_operator", name="何平", role=StaffRole.OPERATOR, community_id=heping,
+                          active=True, created_at=clock()))
+    number = enrolment_of(seeded).id
+    wechat.send(OPERATOR, f"确认报到 {number}")
+    assert wechat.send(OPERATOR, f"不予确认 {number}") == staff_texts.ENROLMENT_REFUSALS["confirmed"]
+    assert member(seeded, RESIDENT).active
+    other = enrolment_of(seeded, "王芳").id
+    assert wechat.send("o_heping_operator", f"不予确认 {other}") == staff_texts.ENROLMENT_NOT_FOUND.format(
+        typed=str(other))
+    assert wechat.send(ZHANG, f"不予确认 {other}") == staff_texts.ENROLMENT_REFUSALS["operator"]
+    assert wechat.send(OPERATOR, "不予确认") == "请按这个格式发送：不予确认 姓名或编号"
+    assert wechat.send(OPERATOR, f"不予确认报到 {other}") == staff_texts.ENROLMENT_DECLINED.format(
+        name="王芳", what="党员报到", number=other)
+    assert wechat.send(OPERATOR, f"不予确认 {other}").endswith("没有改动。")
+    assert len(worded(seeded, "staff_enrolment_declined", NEXT_DOOR)) == 1
