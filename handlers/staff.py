@@ -123,8 +123,16 @@ def resume(conversation: Conversation, arguments: Arguments) -> Reply:
     """恢复 <编号>."""
     ticket = arguments.ticket
     return _act(conversation, ticket, "resume", lambda s, m: tasks.resume(s, m, ticket, conversation.now),
-                lambda appeal: texts.RESUMED.format(ticket=ticket, due=texts.due_clock(appeal.resolve_due_at, conversation.now))
-                + _untold(conversation, appeal))
+                lambda appeal: _resumed(conversation, appeal) + _untold(conversation, appeal))
+
+
+def _resumed(conversation: Conversation, appeal: Appeal) -> str:
+    """The deadline the task now runs to, or, gone by already, how late it is: never 顺延至 a day past."""
+    due, now = appeal.resolve_due_at, conversation.now
+    if due is not None and due <= now:
+        return texts.RESUMED_LATE.format(ticket=appeal.ticket, due=texts.due_clock(due, now),
+                                         late=task_list.clock_words(appeal.status, due, now))
+    return texts.RESUMED.format(ticket=appeal.ticket, due=texts.due_clock(due, now))
 
 
 def _untold(conversation: Conversation, appeal: Appeal, changes: tuple[str, ...] = tasks.STATUS_CHANGES) -> str:

@@ -990,6 +990,8 @@ RESOLVED_REPORTED_WITH_MATERIAL = ("诉求 {ticket} 已办结（上报的诉求�
                                    "刚才发的照片或位置（{count} 份）已附到办结结果。")
 PAUSED = "诉求 {ticket} 已挂起，办结时限暂停计时。恢复时回复：恢复 {ticket}"
 RESUMED = "诉求 {ticket} 已恢复办理，办结时限顺延至 {due}。"
+# Resumed with its deadline gone by before the 挂起 (a pause stops the clock, it gives back no time already late).
+RESUMED_LATE = "诉求 {ticket} 已恢复办理。办结时限 {due} 已过（{late}），请尽快办结：办结 {ticket} 处理说明"
 # A 挂起 or 恢复 past storage.tasks.STATUS_TOLD_PER_HOUR in an hour: made, but the resident was not messaged again.
 STATUS_UNTOLD = (f"这件诉求一小时内已挂起或恢复 {STATUS_TOLD_PER_HOUR} 次，这次没有再通知居民和接单人"
                  "（查询时看到的是当前状态）。")

@@ -237,6 +237,18 @@ def test_pausing_and_resuming_in_a_loop_reaches_the_resident_four_times_an_hour_
     assert [len(notices(seeded, kind)) for kind in ("resident_paused", "resident_resumed")] == [3, 2]
 
 
+def test_resuming_a_task_paused_past_its_deadline_says_it_is_late_not_extended_to_a_past_day(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    due = appeal(seeded, ticket).resolve_due_at
+    clock.advance(days=10)  # the part never came: paused long after the deadline
+    wechat.send(ZHANG, f"挂起 {ticket} 等配件")
+    clock.advance(hours=1)  # paused an hour: the deadline moves an hour, still long gone
+    resumed = wechat.send(ZHANG, f"恢复 {ticket}")
+    assert resumed.startswith(f"诉求 {ticket} 已恢复办理。办结时限 {staff_texts.due_clock(due + timedelta(hours=1))} 已过（办结已超时7天）")
+    assert "顺延" not in resumed and resumed.endswith(f"请尽快办结：办结 {ticket} 处理说明")
+
+
 def test_resolving_pausing_or_resuming_twice_says_what_stands_not_that_it_failed(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.dialog(ZHANG, [
