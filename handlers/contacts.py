@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from handlers import community_texts, staff_texts
+from handlers import binding, community_texts, staff_texts
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
@@ -36,7 +36,9 @@ def phone_given(conversation: Conversation, arguments: Arguments) -> Reply:
     its name: a number a member sends alone may well be a resident's."""
     if conversation.is_staff:
         return Reply(staff_texts.WORK_PHONE_BY_NAME)
-    return my_phone(conversation, arguments)
+    stored = my_phone(conversation, arguments)
+    # Sent in the middle of choosing an address (the phone first, as a caller would): the menu still waits.
+    return Reply(stored.text + binding.still_to_answer(conversation, emergency=False)) if stored.text else stored
 
 
 def work_phone(conversation: Conversation, arguments: Arguments) -> Reply:

@@ -70,6 +70,15 @@ def test_a_building_or_unit_said_before_its_question_is_asked_for_in_turn(wechat
     ])
 
 
+def test_a_phone_number_sent_while_choosing_an_address_is_kept_and_the_menu_said_to_still_wait(wechat):
+    # Only 已记下您的电话 came back, nothing of the address menu the held appeal waited on.
+    wechat.send("o_new", "楼道里堆满了杂物，过不去人")
+    reply = wechat.send("o_new", "13912345678")
+    assert reply.startswith("已记下您的电话 139****5678。")
+    assert reply.endswith("请接着回复上面选单里的序号或名称完成住址绑定，绑定后诉求马上转给网格员（回复“取消”退出）。")
+    wechat.dialog("o_new", [("1", "请选择您所在的小区")])
+
+
 def test_names_and_spoken_numbers_are_understood(wechat):
     wechat.dialog("o_new", [
         ("绑定", "1. 幸福里社区"),
