@@ -616,14 +616,14 @@ def _with_released(conversation: Conversation, message: str, grid_label: str) ->
     return message + "\n" + texts.HELD_RELEASED.format(tickets=tickets, grid_label=grid_label)
 
 
-_CHINESE_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+_CHINESE_DIGITS = {**{c: i for i, c in enumerate("一二三四五六七八九十", start=1)}, "两": 2}  # 两: 2 as said
 _ENDINGS = "。.!！，,?？~ "
 # How alike a slip of the keyboard or of voice recognition is to the name meant (阳光花苑 for 阳光花园: 0.75).
 _NEAR_ENOUGH = 0.6
 
 
 # "二单元" and "2单元", "三号楼" and "3号楼" are one name: answers and options are compared with digits.
-_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
+_DIGITS = str.maketrans("一二两三四五六七八九", "1223456789")  # 两单元: 2单元 as people say it
 
 
 # 3号楼, 3栋, 3幢 and 3号 name one building however it is written on the sign or said.

@@ -70,6 +70,13 @@ def test_a_building_or_unit_said_before_its_question_is_asked_for_in_turn(wechat
     ])
 
 
+def test_a_unit_said_with_liang_is_the_second(wechat):
+    # 两单元 (and 两 alone) were told 没有这个选项.
+    wechat.dialog("o_new", [("我住阳光花园三号楼两单元", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元")])
+    wechat.dialog("o_other", [("绑定", "请选择您所在的社区"), ("1", "请选择您所在的小区"), ("1", "请选择您所在的楼栋"),
+                              ("3", "请选择您所在的单元"), ("两", "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼2单元")])
+
+
 def test_a_phone_number_sent_while_choosing_an_address_is_kept_and_the_menu_said_to_still_wait(wechat):
     # Only 已记下您的电话 came back, nothing of the address menu the held appeal waited on.
     wechat.send("o_new", "楼道里堆满了杂物，过不去人")
